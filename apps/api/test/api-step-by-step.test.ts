@@ -82,7 +82,14 @@ describe('the README’s "Using the API, step by step"', () => {
     // A second night runs from it, as a cron job would, and carries it forward again.
     await runBlock(nightly);
     expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(carried(newestTonight()));
-    // A night when nothing changed: empty files, and the same moment kept for the next (jq once failed on them).
+    // A night when nothing changed: that last minute's rows again, and the same moment kept for the next.
+    const kept = readFileSync(join(dir, 'since.txt'), 'utf8').trim();
+    const lastNight = ['classifications-changed.ndjson', 'consensus-changed.ndjson'].map((file) => lines(file).sort());
+    await runBlock(nightly);
+    expect(['classifications-changed.ndjson', 'consensus-changed.ndjson'].map((file) => lines(file).sort())).toEqual(lastNight);
+    expect(lastNight[0]).not.toEqual([]);
+    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(kept);
+    // A moment after every row: empty files, and that moment kept (jq once failed on them).
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     writeFileSync(join(dir, 'since.txt'), `${tomorrow}\n`);
     await runBlock(nightly);
