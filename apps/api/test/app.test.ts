@@ -188,7 +188,8 @@ describe('the application', () => {
     await teacher.client.createProject({ title: 'Our newspapers' });
     const mine = (await teacher.client.listProjects({ member: true })).projects;
     const demo = mine.find((project) => project.slug === 'ad-or-not');
-    expect(demo).toMatchObject({ role: 'owner', status: 'live' });
+    expect(demo).toMatchObject({ role: 'owner', status: 'live', cameWithChorus: true });
+    expect(mine.find((project) => project.title === 'Our newspapers')?.cameWithChorus).toBe(false);
     await teacher.client.updateProject(demo!.id, { status: 'paused' });
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await guest.listProjects()).projects.map((project) => project.slug)).not.toContain('ad-or-not');

@@ -82,6 +82,7 @@ export const projectViewSchema = z.strictObject({
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
   takenDownAt: time.nullable().meta({ description: 'When the operators of this Chorus took the project down (null: it is not): it is then its members\' only, whatever its status' }),
   takenDownReason: z.string().nullable().meta({ description: 'Why the operators took it down, in their words (null when it is not taken down)' }),
+  cameWithChorus: z.boolean().meta({ description: 'The demo project Chorus makes on its first start (DEMO_PROJECT), given to the first verified account to make a project of its own' }),
   createdAt: time,
   updatedAt: time,
   /** The workflows the caller may see. */

@@ -22,6 +22,7 @@ import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000
 import { ExternalIdsComposed1797312000000 } from '../src/migrations/1797312000000-ExternalIdsComposed';
 import { ClassificationsVersionsIndex1797343000001 } from '../src/migrations/1797343000001-ClassificationsVersionsIndex';
 import { SubjectSetNamesUnique1797348000000 } from '../src/migrations/1797348000000-SubjectSetNamesUnique';
+import { DemoProjectMarked1797356000000 } from '../src/migrations/1797356000000-DemoProjectMarked';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -327,6 +328,31 @@ describe('migrations', () => {
           [untried, [0, false]],
         ]),
       );
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('mark the demo made before as the one that came with Chorus, whoever has it now, and no other project', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(DemoProjectMarked1797356000000)) });
+    await before.initialize();
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'Teacher') RETURNING id),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT x.slug, x.slug, id FROM u, (VALUES ('ad-or-not'), ('letters')) x(slug) RETURNING id)
+          INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', 'demo-01' FROM p`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      expect(await after.query('SELECT slug, came_with_chorus AS "cameWithChorus" FROM projects ORDER BY slug')).toEqual([
+        { slug: 'ad-or-not', cameWithChorus: true },
+        { slug: 'letters', cameWithChorus: false },
+      ]);
     } finally {
       await after.destroy();
     }

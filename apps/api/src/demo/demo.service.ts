@@ -86,6 +86,7 @@ export class DemoService implements OnApplicationBootstrap {
       },
       user,
     );
+    await this.db.getRepository(Project).update(project.id, { cameWithChorus: true });
     const set = await this.subjectSets.create(project.id, { name: 'Newspaper snippets' }, user);
     const subjects = demoSnippets.map((snippet, index) => {
       const start = snippet.text.indexOf(snippet.keyword);

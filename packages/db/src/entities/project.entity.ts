@@ -21,6 +21,8 @@ export class Project {
    */
   @Column({ type: 'timestamptz', nullable: true }) takenDownAt!: Date | null;
   @Column({ type: 'varchar', length: 1000, nullable: true }) takenDownReason!: string | null;
+  /** The demo project Chorus makes on its first start (`DemoService`), whoever has been given it since. */
+  @Column({ type: 'boolean', default: false }) cameWithChorus!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

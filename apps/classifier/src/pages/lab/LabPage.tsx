@@ -61,6 +61,12 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
           <tr key={project.id} data-project-slug={project.slug}>
             <th scope="row">
               <Link to={labProjectPath(project.slug)}>{project.title}</Link>
+              {project.cameWithChorus && (
+                <>
+                  {' '}
+                  <span className="badge">{t('lab.projects.cameWithChorus')}</span>
+                </>
+              )}
             </th>
             <td>{t(`account.settings.invitations.roles.${project.role}`)}</td>
             <td>{t(`home.status.${project.status}`)}</td>

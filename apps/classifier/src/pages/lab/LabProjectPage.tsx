@@ -63,6 +63,12 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <blockquote>{project.takenDownReason}</blockquote>
             </section>
           )}
+          {project.cameWithChorus && isResearcher(project.role) && (
+            <section className="notice" aria-labelledby="lab-demo-heading" data-testid="lab-demo">
+              <h2 id="lab-demo-heading">{t('lab.project.demoTitle')}</h2>
+              <p>{t('lab.project.demo')}</p>
+            </section>
+          )}
           <p>
             <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
           </p>
