@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, columnKey } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -74,20 +74,6 @@ const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...LOCATION_STEMS, ...IMA
 const GOLD_STANDARD_PREFIX = /^gold[\s_-]?standard[\s_-](?=.)/i;
 const GOLD_STANDARD = 'gold_standard_';
 const isKnownColumn = (column: string) => KNOWN_COLUMN.test(column) || column.startsWith(GOLD_STANDARD);
-
-/**
- * A header as it is matched against the columns Chorus knows: in lower case, its words joined by "_", whether a
- * spreadsheet separates them by spaces, hyphens or underscores or writes them in camelCase, as the JSON upload's
- * fields are (`External ID`, `external-id` and `externalId` are all `external_id`; `ImageURL` is `image_url`).
- */
-export function columnKey(written: string): string {
-  return written
-    .trim()
-    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[\s_-]+/g, '_')
-    .toLowerCase();
-}
 
 /**
  * A known column however it is written (`columnKey`: `Image URL` is `image_url`; a gold standard's task key keeps
