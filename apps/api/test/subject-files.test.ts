@@ -703,7 +703,7 @@ describe('subject CSVs as spreadsheets write them (tester round 22, F3 and F4)',
       422,
       [{ pointer: '', message: expect.stringMatching(/^has no column that gives a subject what volunteers see: its header \(line 1\) reads "External ID", "Image Link", "Title"; name one image_url, audio_url or text .*; did you mean "image_url"\? \("Image Link" looks like it; rename it so\)$/) }],
     ]);
-    for (const [header, column] of [['img_url', 'image_url'], ['URL', 'image_url'], ['Sound file', 'audio_url'], ['Transcription', 'text']]) {
+    for (const [header, column] of [['img_url', 'image_url'], ['URL', 'image_url'], ['Sound file', 'audio_url'], ['Transcription', 'text'], ['Full text', 'text']]) {
       const near = await upload(setId, `id,${header}\n1,x\n`, 'text/csv');
       expect(near.body.errors?.[0]?.message).toMatch(new RegExp(`did you mean "${column}"\\? \\("${header}" looks like it`));
     }

@@ -132,7 +132,7 @@ const LOCATION_HINTS: [column: string, word: RegExp][] = [
   ['image_url', /^(?:image|img|picture|photo|scan|jpe?g|png|tiff?)s?$/],
   ['audio_url', /^(?:audio|sound|recording|mp3|wav)s?$/],
   ['image_url', /^(?:url|uri|link|href|address|file|path)s?$/],
-  ['text', /^(?:transcript|transcription|passage|content)s?$/],
+  ['text', /^(?:text|transcript|transcription|passage|content)s?$/],
 ];
 
 /** Of a header's columns (`given`), the first that looks like one volunteers see, and the column it looks like. */
