@@ -87,16 +87,29 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8(withoutNul)));
   fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer' }, onlyForUploads(json));
-  // Any other type: the upload says which four it reads; other routes read JSON only.
+  // Any other type: the upload says which four it reads (and a form, how to send its file instead); other routes read JSON only.
   fastify.addContentTypeParser('*', (request, _body, done) =>
-    done(
-      isSubjectUpload(request.routeOptions.url, request.method)
-        ? new ProblemException(415, 'Send subjects as JSON (application/json), a IIIF manifest (application/ld+json), a CSV file (text/csv) or a text corpus (text/plain).', [
-            { pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' },
-          ])
-        : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']),
-    ),
+    done(isSubjectUpload(request.routeOptions.url, request.method) ? uploadTypeRefused(request.headers['content-type']) : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'])),
   );
+}
+
+/** A multipart form's file (`curl -F file=@subjects.csv`), which uploads would read as its form, not the file. */
+const MULTIPART = /^\s*multipart\/form-data\b/i;
+
+/** Why a subject upload of another content type is refused; a form (as `curl -F` and HTML forms send) is told how to send its file. */
+function uploadTypeRefused(contentType: string | undefined): ProblemException {
+  const types = 'must be application/json, application/ld+json, text/csv or text/plain';
+  if (MULTIPART.test(contentType ?? '')) {
+    return new ProblemException(415, 'Send the file itself as the body, with its content type, not as a multipart form.', [
+      {
+        pointer: '/headers/content-type',
+        message: `is multipart/form-data (a form, as curl -F sends); ${types}: send the file itself as the body with its content type, e.g. curl --data-binary @subjects.csv -H 'Content-Type: text/csv' …`,
+      },
+    ]);
+  }
+  return new ProblemException(415, 'Send subjects as JSON (application/json), a IIIF manifest (application/ld+json), a CSV file (text/csv) or a text corpus (text/plain).', [
+    { pointer: '/headers/content-type', message: types },
+  ]);
 }
 
 /**

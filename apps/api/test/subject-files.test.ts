@@ -97,7 +97,7 @@ describe('subject uploads from files', () => {
     const unnamed = await upload(setId, 'external_id,text,\na,one,\n', 'text/csv');
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
-    expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text/) }]);
+    expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^has no column that gives a subject what volunteers see: its header \(line 1\) reads "external_id", "newspaper"; name one image_url, audio_url or text .*every other column is metadata$/) }]);
     // A repeated external id names both rows by their lines, not the first by its place among the subjects: the lines
     // they start on, where a quoted cell's line breaks do not end them, and after a blank line.
     const repeated = await upload(setId, 'external_id,text,note\nBNL-1,"one","two\nlines"\nBNL-2,two,\n\nBNL-1,"three\nfour",\n', 'text/csv');
@@ -134,7 +134,7 @@ describe('subject uploads from files', () => {
     ]);
     const twice = await upload(setId, 'image_url,Image_URL\nhttps://example.org/a.jpg,https://example.org/b.jpg\n', 'text/csv');
     expect(twice.status).toBe(422);
-    expect(twice.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('the columns "image_url" and "Image_URL" both name image_url') }]);
+    expect(twice.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('has two columns that both name image_url on line 1, its header: "image_url" (column 1) and "Image_URL" (column 2)') }]);
   });
 
   it('reads a Zooniverse manifest: subject_id is the external id when there is none, so the file sent again adds nothing; image_url_N in column order', async () => {
@@ -661,6 +661,69 @@ describe('subject uploads from files', () => {
     expect(((await elsewhere.json()) as { errors: unknown }).errors).toEqual([{ pointer: '/headers/content-type', message: 'must be application/json' }]);
     const xml = await upload(setId, '<subjects/>', 'application/xml');
     expect([xml.status, xml.body.errors]).toEqual([415, [{ pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' }]]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+});
+
+describe('subject CSVs as spreadsheets write them (tester round 22, F3 and F4)', () => {
+  it('reads a spreadsheet\'s headers (External ID, Image URL, image-alt, imageUrl_2, Gold Standard T0) as the columns they name, so the file sent again adds nothing', async () => {
+    const { projectId, setId } = await newSet();
+    const csv = 'External ID,Image URL,image-alt,imageUrl_2,Image Alt 2,Gold Standard T0,Title\nE1,https://example.org/e1.jpg,A ship,https://example.org/e1b.jpg,Its stern,yes,The Fleet\n';
+    const first = await upload(setId, csv, 'text/csv');
+    expect(first).toMatchObject({ status: 201, body: { created: 1, existing: 0 } });
+    // No warning that the file has no external_id column.
+    expect(first.body.warnings).toBeUndefined();
+    const again = await upload(setId, csv, 'text/csv');
+    expect(again).toMatchObject({ status: 201, body: { created: 0, existing: 1 } });
+    expect(await subjectsOf(projectId)).toEqual([
+      {
+        external_id: 'E1',
+        locations: [{ type: 'image', url: 'https://example.org/e1.jpg', alt: 'A ship' }, { type: 'image', url: 'https://example.org/e1b.jpg', alt: 'Its stern' }],
+        metadata: { Title: 'The Fleet' },
+        gold_standard: { T0: 'yes' },
+      },
+    ]);
+  });
+
+  it('refuses two headers that name the same column, naming both on line 1, and stores nothing', async () => {
+    const { projectId, setId } = await newSet();
+    const clash = await upload(setId, 'External ID,image_url,external-id\nE1,https://example.org/e1.jpg,E2\n', 'text/csv');
+    expect([clash.status, clash.contentType, clash.body.errors]).toEqual([
+      422,
+      expect.stringMatching(/^application\/problem\+json/),
+      [{ pointer: '', message: expect.stringMatching(/^has two columns that both name external_id on line 1, its header: "External ID" \(column 1\) and "external-id" \(column 3\), .*keep one, and rename or delete the other$/) }],
+    ]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('refuses a header without a column volunteers see, naming its headers, the columns that would do, and the one a header looks like', async () => {
+    const { projectId, setId } = await newSet();
+    const link = await upload(setId, 'External ID,Image Link,Title\nE1,https://example.org/e1.jpg,The Fleet\n', 'text/csv');
+    expect([link.status, link.body.errors]).toEqual([
+      422,
+      [{ pointer: '', message: expect.stringMatching(/^has no column that gives a subject what volunteers see: its header \(line 1\) reads "External ID", "Image Link", "Title"; name one image_url, audio_url or text .*; did you mean "image_url"\? \("Image Link" looks like it; rename it so\)$/) }],
+    ]);
+    for (const [header, column] of [['img_url', 'image_url'], ['URL', 'image_url'], ['Sound file', 'audio_url'], ['Transcription', 'text'], ['Full text', 'text']]) {
+      const near = await upload(setId, `id,${header}\n1,x\n`, 'text/csv');
+      expect(near.body.errors?.[0]?.message).toMatch(new RegExp(`did you mean "${column}"\\? \\("${header}" looks like it`));
+    }
+    const none = await upload(setId, 'id,Title\n1,x\n', 'text/csv');
+    expect(none.body.errors?.[0]?.message).not.toMatch(/did you mean/);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('refuses a multipart form (curl -F) with a 415 that says to send the file itself as the body, with its content type', async () => {
+    const { projectId, setId } = await newSet();
+    const form = new FormData();
+    form.append('file', new Blob(['external_id,image_url\nE1,https://example.org/e1.jpg\n'], { type: 'text/csv' }), 'subjects.csv');
+    const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, { method: 'POST', headers: { authorization: `Bearer ${stack.client.token}` }, body: form });
+    expect([response.status, response.headers.get('content-type')]).toEqual([415, expect.stringMatching(/^application\/problem\+json/)]);
+    expect(((await response.json()) as { errors: unknown }).errors).toEqual([
+      {
+        pointer: '/headers/content-type',
+        message: "is multipart/form-data (a form, as curl -F sends); must be application/json, application/ld+json, text/csv or text/plain: send the file itself as the body with its content type, e.g. curl --data-binary @subjects.csv -H 'Content-Type: text/csv' …",
+      },
+    ]);
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 });

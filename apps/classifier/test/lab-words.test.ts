@@ -1,6 +1,6 @@
 import { ChorusApiError } from '@chorus/client';
 import { apiWordsOf, messageAt } from '../src/lib/definitionPlaces';
-import { classifiedBefore, setNameRefused, uploadErrorInWords } from '../src/lib/lab';
+import { classifiedBefore, setNameRefused, uploadContentType, uploadErrorInWords } from '../src/lib/lab';
 
 /**
  * What the lab says in the researcher's words where the API speaks its own: a version's warnings without the API's
@@ -63,5 +63,15 @@ describe('a refused file of subjects, in the lab', () => {
       errors: [{ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL (line 2 of the CSV, column "image_url")' }],
     });
     expect(setNameRefused(refused, { upload: true }).form?.fields).toEqual(['Line 2 of the CSV, column "image_url": must be an http(s) URL']);
+  });
+});
+
+describe('a file of subjects, as the lab sends it', () => {
+  const file = (name: string, text: string) => Object.assign(new Blob([text]), { name });
+
+  it('sends a .txt table saved by a spreadsheet (Excel\'s "Text (Tab delimited)") as tab-separated values, its headers written as the spreadsheet writes them', async () => {
+    expect(await uploadContentType(file('subjects.txt', 'External ID\tImage URL\tTitle\nE1\thttps://example.org/e1.jpg\tThe Fleet\n'))).toBe('text/tab-separated-values');
+    expect(await uploadContentType(file('subjects.txt', 'external_id\ttext\ns1\tOne\n'))).toBe('text/tab-separated-values');
+    expect(await uploadContentType(file('letters.txt', 'Dear Sir,\tI write to you\n\nYours, E.\n'))).toBe('text/plain');
   });
 });

@@ -1,6 +1,7 @@
 export * from './common';
 export * from './comparable-text';
 export * from './pointer';
+export * from './subject-columns';
 export * from './registry';
 export * from './rules';
 export * from './workflow';

@@ -162,13 +162,25 @@ export const timeQuerySchema = (formats: readonly z.ZodType<string>[], expected:
 const nearMissOf = (values: readonly string[], given: unknown): string | undefined =>
   typeof given === 'string' ? values.find((value) => value.toLowerCase() === given.toLowerCase()) : undefined;
 
+/** A value a refusal suggests for what was given, and why what was given is not taken as that value. */
+export interface NearMiss {
+  value: string;
+  why: string;
+}
+
+const butForCapitals = (values: readonly string[], given: unknown): NearMiss | undefined => {
+  const value = nearMissOf(values, given);
+  return value === undefined ? undefined : { value, why: 'values are matched with capitals as written' };
+};
+
 /**
- * What a refusal of a parameter's value says: `message` (every value it takes), then, for a value that is one of
- * `values` but for capitals, which it must be, since values are matched as written.
+ * What a refusal of a parameter's value says: `message` (every value it takes), then the one of `values` that what
+ * was `given` comes close to, by `nearMiss` (by default, one it is but for capitals, since values are matched as
+ * written), and why.
  */
-export const withNearMiss = (message: string, values: readonly string[], given: unknown): string => {
-  const nearMiss = nearMissOf(values, given);
-  return nearMiss === undefined ? message : `${message}; did you mean ${JSON.stringify(nearMiss)}? (values are matched with capitals as written)`;
+export const withNearMiss = (message: string, values: readonly string[], given: unknown, nearMiss = butForCapitals): string => {
+  const near = nearMiss(values, given);
+  return near === undefined ? message : `${message}; did you mean ${JSON.stringify(near.value)}? (${near.why})`;
 };
 
 /** A parameter taking one of `values`, as written; refused with `message`, and `withNearMiss`'s suggestion. */

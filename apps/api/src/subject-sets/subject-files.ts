@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, columnKey } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
+import { type NearMiss, withNearMiss } from '../common/zod';
 import { MAX_SUBJECTS_PER_CALL, repeatedExternalIds } from './dto/subject-set.dto';
 
 /** Columns a CSV file may have: metadata enough for any collection. */
@@ -68,15 +69,21 @@ const DATA_URL_MESSAGE =
 /** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
 const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
 const LOCATION_COLUMN = new RegExp(`^(?:${LOCATION_STEMS.join('|')})(?:_\\d+)?$`);
-const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
+const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...LOCATION_STEMS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$`);
+/** A gold standard's column, `gold_standard_` and its task's key, the prefix written as `columnKey` reads headers. */
+const GOLD_STANDARD_PREFIX = /^gold[\s_-]?standard[\s_-](?=.)/i;
+const GOLD_STANDARD = 'gold_standard_';
+const isKnownColumn = (column: string) => KNOWN_COLUMN.test(column) || column.startsWith(GOLD_STANDARD);
 
 /**
- * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
- * other column as written.
+ * A known column however it is written (`columnKey`: `Image URL` is `image_url`; a gold standard's task key keeps
+ * its own case), every other column as written.
  */
-function knownColumn(column: string): string {
-  const known = KNOWN_COLUMN.exec(column);
-  return known ? known[0].toLowerCase() + column.slice(known[0].length) : column;
+function knownColumn(written: string): string {
+  const key = columnKey(written);
+  if (KNOWN_COLUMN.test(key)) return key;
+  const gold = GOLD_STANDARD_PREFIX.exec(written);
+  return gold ? GOLD_STANDARD + written.slice(gold[0].length) : written;
 }
 
 /**
@@ -86,7 +93,7 @@ function knownColumn(column: string): string {
 const EXTERNAL_ID_ALIAS = 'subject_id';
 
 function withExternalIdAlias(columns: string[]): string[] {
-  const aliases = columns.filter((column) => column.toLowerCase() === EXTERNAL_ID_ALIAS);
+  const aliases = columns.filter((column) => columnKey(column) === EXTERNAL_ID_ALIAS);
   if (columns.includes('external_id') || aliases.length !== 1) return columns;
   return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
 }
@@ -110,14 +117,46 @@ function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
   const columns = withExternalIdAlias(namedColumns(header));
-  if (!columns.some((column) => LOCATION_COLUMN.test(column))) {
-    throw new Error('the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text (every other column is metadata)');
-  }
+  if (!columns.some((column) => LOCATION_COLUMN.test(column))) throw new UnreadableSubjectFile({ pointer: '', message: withoutLocation(header) });
   return columns;
 }
 
+/** Headers a refusal names before saying how many more there are. */
+const HEADERS_NAMED = 20;
+
+/**
+ * Words of a header that mean a column volunteers see without naming it (`Image Link`, `img_url`, `URL`), and the
+ * column each suggests, the first that a header's words match suggested.
+ */
+const LOCATION_HINTS: [column: string, word: RegExp][] = [
+  ['image_url', /^(?:image|img|picture|photo|scan|jpe?g|png|tiff?)s?$/],
+  ['audio_url', /^(?:audio|sound|recording|mp3|wav)s?$/],
+  ['image_url', /^(?:url|uri|link|href|address|file|path)s?$/],
+  ['text', /^(?:text|transcript|transcription|passage|content)s?$/],
+];
+
+/** Of a header's columns (`given`), the first that looks like one volunteers see, and the column it looks like. */
+function nearLocationColumn(_values: readonly string[], given: unknown): NearMiss | undefined {
+  const header = given as string[];
+  for (const [column, hint] of LOCATION_HINTS) {
+    const written = header.find((name) => columnKey(name).split('_').some((word) => hint.test(word)));
+    if (written !== undefined) return { value: column, why: `"${written.trim()}" looks like it; rename it so` };
+  }
+  return undefined;
+}
+
+/** Why a header without a column volunteers see is refused: what it reads, what would do, and a near miss if any. */
+function withoutLocation(header: string[]): string {
+  const named = header.slice(0, HEADERS_NAMED).map((name) => JSON.stringify(name.trim()));
+  const more = header.length > HEADERS_NAMED ? ` and ${header.length - HEADERS_NAMED} more` : '';
+  const message =
+    `has no column that gives a subject what volunteers see: its header (line 1) reads ${named.join(', ')}${more}; name one image_url, audio_url or text ` +
+    '(in any case, its words separated by spaces, hyphens or underscores: "Image URL" is image_url); every other column is metadata';
+  return withNearMiss(message, LOCATION_STEMS, header, nearLocationColumn);
+}
+
 function namedColumns(header: string[]): string[] {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { written: string; index: number }>();
   return header.map((written, index) => {
     if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a separator at the end of the header makes one)`);
     const column = knownColumn(written);
@@ -127,10 +166,14 @@ function namedColumns(header: string[]): string[] {
       throw new UnreadableSubjectFile({ pointer: '', message: `has ${named} (column ${index + 1} of the header), ${PROTOTYPE_KEY_REASON}; rename it` });
     }
     const before = seen.get(column);
+    if (before?.written === written) throw new Error(`the column "${column}" appears twice; every column needs its own name`);
     if (before !== undefined) {
-      throw new Error(before === written ? `the column "${column}" appears twice; every column needs its own name` : `the columns "${before}" and "${written}" both name ${column}; keep one`);
+      throw new UnreadableSubjectFile({
+        pointer: '',
+        message: `has two columns that both name ${column} on line 1, its header: "${before.written}" (column ${before.index + 1}) and "${written}" (column ${index + 1}), as known columns are read whatever their case and however their words are separated; keep one, and rename or delete the other`,
+      });
     }
-    seen.set(column, written);
+    seen.set(column, { written, index });
     return column;
   });
 }
@@ -241,7 +284,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     for (const [column, value] of Object.entries(record)) {
       if (value === '') {
         // An empty metadata cell is kept as "" (as a JSON upload's would be), not dropped; an empty known column is none.
-        if (!KNOWN_COLUMN.test(column)) subject.metadata[column] = '';
+        if (!isKnownColumn(column)) subject.metadata[column] = '';
         continue;
       }
       const image = numbered(column, 'image_url');

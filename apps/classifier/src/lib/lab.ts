@@ -1,4 +1,5 @@
 import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput, type WorkflowVersionSummary } from '@chorus/client';
+import { columnKey } from '@chorus/tasks';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
@@ -21,8 +22,14 @@ export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   return projects.filter((project): project is LabProject => moderates(project.role));
 }
 
-/** A first line that names the columns of a table of subjects, separated by tabs. */
-const TAB_SEPARATED_HEADER = /^[^\n]*\t[^\n]*\b(external_id|image_url|text|audio_url)\b|^[^\n]*\b(external_id|image_url|text|audio_url)\b[^\n]*\t/;
+/** Words of a column that name a table of subjects (`Full text` too), however a spreadsheet writes them (`columnKey`: `Image URL`). */
+const SUBJECT_TABLE_COLUMN = /(?:^|_)(?:external_id|image_url|text|audio_url)(?:_|$)/;
+
+/** Whether a file's first line names the columns of a table of subjects, separated by tabs. */
+const isTabSeparatedHeader = (opening: string): boolean => {
+  const cells = opening.split(/\r?\n/, 1)[0]!.split('\t');
+  return cells.length > 1 && cells.some((cell) => SUBJECT_TABLE_COLUMN.test(columnKey(cell.replace(/^\uFEFF|"/g, ''))));
+};
 
 /**
  * The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly), else
@@ -34,7 +41,7 @@ export async function uploadContentType(file: Blob & { name: string }): Promise<
   const opening = await file.slice(0, 1024).text();
   if (extension === 'csv') return 'text/csv';
   if (extension === 'tsv') return 'text/tab-separated-values';
-  if (extension === 'txt') return TAB_SEPARATED_HEADER.test(opening) ? 'text/tab-separated-values' : 'text/plain';
+  if (extension === 'txt') return isTabSeparatedHeader(opening) ? 'text/tab-separated-values' : 'text/plain';
   if (extension === 'jsonld') return 'application/ld+json';
   if (extension === 'json') return 'application/json';
   if (/^\s*[{[]/.test(opening)) return 'application/json';
