@@ -1,3 +1,6 @@
+/** The columns of a subject file that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
+export const SUBJECT_LOCATION_COLUMNS = ['image_url', 'audio_url', 'text'] as const;
+
 /**
  * A subject file's header as it is matched against the columns Chorus knows: in lower case, its words joined by "_",
  * whether a spreadsheet separates them by spaces, hyphens or underscores or writes them in camelCase, as the JSON

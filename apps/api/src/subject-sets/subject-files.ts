@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, columnKey } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMNS, columnKey } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -66,10 +66,8 @@ const DATA_URL = /^data:/i;
 const DATA_URL_MESSAGE =
   'is a data: URL (the file itself written into the cell): Chorus shows volunteers media by their address, so put the file online (a web folder, a IIIF server) and give its http(s) address';
 
-/** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
-const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
-const LOCATION_COLUMN = new RegExp(`^(?:${LOCATION_STEMS.join('|')})(?:_\\d+)?$`);
-const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...LOCATION_STEMS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$`);
+const LOCATION_COLUMN = new RegExp(`^(?:${SUBJECT_LOCATION_COLUMNS.join('|')})(?:_\\d+)?$`);
+const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...SUBJECT_LOCATION_COLUMNS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$`);
 /** A gold standard's column, `gold_standard_` and its task's key, the prefix written as `columnKey` reads headers. */
 const GOLD_STANDARD_PREFIX = /^gold[\s_-]?standard[\s_-](?=.)/i;
 const GOLD_STANDARD = 'gold_standard_';
@@ -152,7 +150,7 @@ function withoutLocation(header: string[]): string {
   const message =
     `has no column that gives a subject what volunteers see: its header (line 1) reads ${named.join(', ')}${more}; name one image_url, audio_url or text ` +
     '(in any case, its words separated by spaces, hyphens or underscores: "Image URL" is image_url); every other column is metadata';
-  return withNearMiss(message, LOCATION_STEMS, header, nearLocationColumn);
+  return withNearMiss(message, SUBJECT_LOCATION_COLUMNS, header, nearLocationColumn);
 }
 
 function namedColumns(header: string[]): string[] {

@@ -1,5 +1,5 @@
 import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput, type WorkflowVersionSummary } from '@chorus/client';
-import { columnKey } from '@chorus/tasks';
+import { SUBJECT_LOCATION_COLUMNS, columnKey } from '@chorus/tasks';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
@@ -23,7 +23,7 @@ export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
 }
 
 /** Words of a column that name a table of subjects (`Full text` too), however a spreadsheet writes them (`columnKey`: `Image URL`). */
-const SUBJECT_TABLE_COLUMN = /(?:^|_)(?:external_id|image_url|text|audio_url)(?:_|$)/;
+const SUBJECT_TABLE_COLUMN = new RegExp(`(?:^|_)(?:${['external_id', ...SUBJECT_LOCATION_COLUMNS].join('|')})(?:_|$)`);
 
 /** Whether a file's first line names the columns of a table of subjects, separated by tabs. */
 const isTabSeparatedHeader = (opening: string): boolean => {
