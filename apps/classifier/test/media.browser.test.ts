@@ -631,6 +631,20 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await suite.context.unroute('**/gone/*.png');
   });
 
+  it('says a recording that cannot be played in its polite caption, not an alert, and offers its report in words (tester 22 F6)', async () => {
+    const { page } = await openWorkflow(suite, 'Silent', [{ externalId: 'silent', locations: [{ type: 'audio', url: `${iiif.base}/audio/gone.wav` }], metadata: {} }], {
+      name: 'Listen',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
+    const caption = page.getByTestId('audio-player').locator('figcaption');
+    expect(await caption.getAttribute('aria-live')).toBe('polite');
+    expect(await caption.textContent()).toBe('This recording could not be played. Open the recording Report this subject: the recording does not play');
+    expect(await page.getByTestId('subject').getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
   it('still names an image that loads as pannable, its controls working and its zoom read out (tester 22 F6)', async () => {
     const { page } = await openWorkflow(suite, 'Loads', [{ externalId: 'loads', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, alt: 'A ledger page' }], metadata: {} }], {
       name: 'Look',
