@@ -567,8 +567,100 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     });
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
-    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject');
+    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject: the image does not load');
     expect(await page.getByText(/Unable to open/).isVisible().catch(() => false)).toBe(false);
+    await page.close();
+  });
+
+  it('tells, once per subject and politely, that a subject’s image could not be loaded: not pannable, every control off, the report offered (tester 22 F6)', async () => {
+    const yesNo = {
+      name: 'Look',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    };
+    const failedName = 'Subject image: A ledger page. The image could not be loaded.';
+    await suite.context.route('**/gone/*.png', (route) => route.fulfill({ status: 404, body: '' }));
+    // Every time a live region's words change to the failure (or one appears saying it), as a screen reader would hear it.
+    await suite.context.addInitScript(() => {
+      const heard: string[] = [];
+      const last = new WeakMap<Element, string>();
+      (window as unknown as { heard: string[] }).heard = heard;
+      new MutationObserver(() => {
+        for (const region of document.querySelectorAll('[role="status"], [role="alert"], [aria-live]')) {
+          const text = region.textContent ?? '';
+          if (last.get(region) === text) continue;
+          last.set(region, text);
+          if (text.includes('could not be shown')) heard.push(`${region.getAttribute('role') ?? ''} ${region.getAttribute('aria-live') ?? ''}: ${text}`);
+        }
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    const { page } = await openWorkflow(
+      suite,
+      'Gone',
+      ['1', '2'].map((n) => ({ externalId: `gone-${n}`, locations: [{ type: 'image' as const, url: `${iiif.base}/gone/${n}.png`, alt: 'A ledger page' }], metadata: {} })),
+      yesNo,
+    );
+    const heard = () => page.evaluate(() => (window as unknown as { heard: string[] }).heard);
+    const failed = async () => {
+      await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
+      expect(await page.getByRole('figure', { name: failedName }).count()).toBe(1);
+      expect(await page.getByTestId('image-viewer').getByRole('img').count()).toBe(0);
+      expect(await page.getByText(/Arrow keys pan/).count()).toBe(0);
+      const controls = page.getByRole('toolbar', { name: 'Image controls' }).getByRole('button');
+      expect(await controls.count()).toBeGreaterThanOrEqual(10);
+      for (const control of await controls.all()) expect(await control.getAttribute('aria-disabled')).toBe('true');
+      expect(await page.getByRole('button', { name: 'Reset the image', disabled: true }).count()).toBe(1);
+      expect(await page.getByText(/^Zoom \d+%/).filter({ visible: true }).count()).toBe(0);
+      expect(await page.getByTestId('subject').getByRole('alert').count()).toBe(0);
+      expect(await page.getByRole('status').filter({ hasText: 'This image could not be shown.' }).count()).toBe(1);
+      // Heard once: nothing said again while the volunteer stays on the subject.
+      await page.waitForTimeout(500);
+    };
+
+    await failed();
+    expect(await heard()).toEqual(['status : This image could not be shown. Open the image Report this subject: the image does not load']);
+    await tabTo(page, '[data-testid="report-media-failed"]', 60, true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Report this subject: the image does not load');
+    // The volunteer may still answer it instead.
+    await tabTo(page, '[data-testid="subject"] input[type="radio"]', 60);
+    await answerByKey(page);
+    await failed();
+    expect(await heard()).toHaveLength(2);
+    expect((await heard())[1]).toMatch(/^status : This image could not be shown/);
+    await page.close();
+    await suite.context.unroute('**/gone/*.png');
+  });
+
+  it('says a recording that cannot be played in its polite caption, not an alert, and offers its report in words (tester 22 F6)', async () => {
+    const { page } = await openWorkflow(suite, 'Silent', [{ externalId: 'silent', locations: [{ type: 'audio', url: `${iiif.base}/audio/gone.wav` }], metadata: {} }], {
+      name: 'Listen',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
+    const caption = page.getByTestId('audio-player').locator('figcaption');
+    expect(await caption.getAttribute('aria-live')).toBe('polite');
+    expect(await caption.textContent()).toBe('This recording could not be played. Open the recording Report this subject: the recording does not play');
+    expect(await page.getByTestId('subject').getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
+  it('still names an image that loads as pannable, its controls working and its zoom read out (tester 22 F6)', async () => {
+    const { page } = await openWorkflow(suite, 'Loads', [{ externalId: 'loads', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, alt: 'A ledger page' }], metadata: {} }], {
+      name: 'Look',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    expect(await page.getByRole('figure', { name: 'Subject image: A ledger page' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Subject image: A ledger page. Arrow keys pan; see the image controls and the keyboard shortcuts for more.' }).count()).toBe(1);
+    for (const control of await page.getByRole('toolbar', { name: 'Image controls' }).getByRole('button').all()) expect(await control.getAttribute('aria-disabled')).toBeNull();
+    expect(await page.getByText('Zoom 100%').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.getByText('Zoom 100%, rotated 90°').waitFor();
+    await page.getByRole('button', { name: 'Reset the image' }).click();
+    await page.getByText('Zoom 100%', { exact: true }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'could not be' }).count()).toBe(0);
     await page.close();
   });
 

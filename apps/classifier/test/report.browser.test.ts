@@ -80,7 +80,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}${path}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
-    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject');
+    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject: the image does not load');
 
     await tabTo(page, '[data-testid="report-media-failed"]', 60, true);
     await page.keyboard.press('Enter');

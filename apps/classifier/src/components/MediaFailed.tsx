@@ -1,16 +1,15 @@
 import { useContext } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ReportOffer } from './ReportProblem';
 
 /**
  * Said in place of an image or a recording that the browser could not load, with a link to try the file itself, and,
- * on the classify page, a way to report the subject (its reason chosen) and move on.
+ * on the classify page, a way to report the subject (its reason chosen, `report` the button's words) and move on.
+ * The caller puts it in a polite live region that was there before the failure (`role="status"`).
  */
-export function MediaFailed({ message, link, url }: { message: string; link: string; url: string }) {
-  const { t } = useTranslation();
+export function MediaFailed({ message, link, report, url }: { message: string; link: string; report: string; url: string }) {
   const offerReport = useContext(ReportOffer);
   return (
-    <p className="viewer-message" role="alert">
+    <p className="viewer-message">
       {message}{' '}
       <a href={url} target="_blank" rel="noreferrer">
         {link}
@@ -19,7 +18,7 @@ export function MediaFailed({ message, link, url }: { message: string; link: str
         <>
           {' '}
           <button type="button" className="button button-secondary button-small" onClick={() => offerReport('media-does-not-load')} data-testid="report-media-failed">
-            {t('report.mediaFailed')}
+            {report}
           </button>
         </>
       )}

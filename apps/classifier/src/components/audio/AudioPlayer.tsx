@@ -44,13 +44,18 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
         onEnded={() => setStatus('ready')}
         onError={() => setStatus('failed')}
       />
-      {status === 'failed' ? (
-        <MediaFailed message={t('audio.failed')} link={t('audio.open')} url={url} />
-      ) : (
-        <figcaption className="muted" aria-live="polite">
-          {status === 'playing' ? (singleKeys ? t('audio.playing') : t('audio.playingAltKey')) : singleKeys ? t('audio.paused') : t('audio.pausedAltKey')}
-        </figcaption>
-      )}
+      {/* One polite live region throughout: a failure is said once, as it comes, not as an alert that interrupts. */}
+      <figcaption className="muted" aria-live="polite">
+        {status === 'failed' ? (
+          <MediaFailed message={t('audio.failed')} link={t('audio.open')} report={t('report.recordingFailed')} url={url} />
+        ) : status === 'playing' ? (
+          singleKeys ? t('audio.playing') : t('audio.playingAltKey')
+        ) : singleKeys ? (
+          t('audio.paused')
+        ) : (
+          t('audio.pausedAltKey')
+        )}
+      </figcaption>
     </figure>
   );
 }

@@ -147,6 +147,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   }, [url, iiifService, label, id, t]);
 
   function act(action: ViewerAction) {
+    if (status === 'failed') return;
     const current = viewer.current;
     if (action === 'invert') setAdjust((a) => ({ ...a, invert: !a.invert }));
     else if (action === 'brighter' || action === 'darker')
@@ -194,7 +195,16 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     return () => current.removeHandler('canvas-key', handler);
   }, [status]);
 
+  // An image that failed has nothing to pan or describe: its canvas leaves the page's reading and tab order.
+  useEffect(() => {
+    const canvas = viewer.current?.canvas;
+    if (!canvas || status !== 'failed') return;
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.tabIndex = -1;
+  }, [status]);
+
   const filter = cssFilter(adjust);
+  const failed = status === 'failed';
   const disabled = status !== 'ready';
   // With single-key shortcuts off, only the Alt + key forms work.
   const button = (action: ViewerAction, text: string, keys: string, name?: string, pressed?: boolean) => (
@@ -203,7 +213,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       className="button button-secondary button-small viewer-button"
       onClick={() => act(action)}
       onMouseDown={keepTextFieldFocus}
-      aria-disabled={(disabled && action !== 'reset') || undefined}
+      aria-disabled={failed || (disabled && action !== 'reset') || undefined}
       aria-keyshortcuts={singleKeys ? keys : keys.split(' ').filter((key) => key.startsWith('Alt+')).join(' ')}
       aria-label={name}
       aria-pressed={pressed}
@@ -216,7 +226,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     // Named by the image's label: the caption (zoom, rotation) describes its state, and would otherwise be its name.
     <figure
       className="image-viewer"
-      aria-label={label}
+      aria-label={failed ? t('viewer.failedName', { label }) : label}
       data-testid="image-viewer"
       data-status={status}
       data-zoom={zoom}
@@ -232,8 +242,9 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         <button
           type="button"
           className="button button-secondary button-small viewer-button viewer-more"
-          onClick={() => setMoreShown((shown) => !shown)}
+          onClick={() => failed || setMoreShown((shown) => !shown)}
           onMouseDown={keepTextFieldFocus}
+          aria-disabled={failed || undefined}
           aria-expanded={moreShown}
           aria-controls={`${id}-more`}
           aria-label={t('viewer.moreLabel')}
@@ -252,10 +263,11 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
         {status === 'loading' && <p className="viewer-message muted">{t('viewer.loading')}</p>}
-        {status === 'failed' && <MediaFailed message={t('viewer.failed')} link={t('viewer.open')} url={url} />}
+        {/* There before the failure, so that screen readers say it once, politely, as it comes (an alert would interrupt at each subject). */}
+        <div role="status">{failed && <MediaFailed message={t('viewer.failed')} link={t('viewer.open')} report={t('report.imageFailed')} url={url} />}</div>
       </div>
-      <figcaption className="viewer-state muted" id={`${id}-state`} aria-live="polite">
-        {viewerState(t, zoom, rotation, adjust)}
+      <figcaption className="viewer-state muted" id={`${id}-state`} aria-live="polite" hidden={failed}>
+        {failed ? null : viewerState(t, zoom, rotation, adjust)}
       </figcaption>
     </figure>
   );
