@@ -709,6 +709,10 @@ describe('subject CSVs as spreadsheets write them (tester round 22, F3 and F4)',
     }
     const none = await upload(setId, 'id,Title\n1,x\n', 'text/csv');
     expect(none.body.errors?.[0]?.message).not.toMatch(/did you mean/);
+    // A header as long as a file may make is quoted cut short, in the list and in the near miss alike.
+    const long = await upload(setId, `id,Image ${'x'.repeat(50_000)}\n1,x\n`, 'text/csv');
+    expect(long.body.errors?.[0]?.message).toMatch(/"Image x{74}…".*"Image x{74}…" looks like it/);
+    expect(long.body.errors?.[0]?.message.length).toBeLessThan(1_000);
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 

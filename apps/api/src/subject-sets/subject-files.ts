@@ -119,8 +119,15 @@ function checkedHeader(header: string[]): string[] {
   return columns;
 }
 
-/** Headers a refusal names before saying how many more there are. */
+/** Headers a refusal names before saying how many more there are, and the characters it shows of each. */
 const HEADERS_NAMED = 20;
+const HEADER_SHOWN = 80;
+
+/** A header as a refusal quotes it: trimmed, and cut short (a cell of a file can be as long as the file). */
+const quotedHeader = (name: string) => {
+  const trimmed = name.trim();
+  return JSON.stringify(trimmed.length > HEADER_SHOWN ? `${trimmed.slice(0, HEADER_SHOWN)}…` : trimmed);
+};
 
 /**
  * Words of a header that mean a column volunteers see without naming it (`Image Link`, `img_url`, `URL`), and the
@@ -138,14 +145,14 @@ function nearLocationColumn(_values: readonly string[], given: unknown): NearMis
   const header = given as string[];
   for (const [column, hint] of LOCATION_HINTS) {
     const written = header.find((name) => columnKey(name).split('_').some((word) => hint.test(word)));
-    if (written !== undefined) return { value: column, why: `"${written.trim()}" looks like it; rename it so` };
+    if (written !== undefined) return { value: column, why: `${quotedHeader(written)} looks like it; rename it so` };
   }
   return undefined;
 }
 
 /** Why a header without a column volunteers see is refused: what it reads, what would do, and a near miss if any. */
 function withoutLocation(header: string[]): string {
-  const named = header.slice(0, HEADERS_NAMED).map((name) => JSON.stringify(name.trim()));
+  const named = header.slice(0, HEADERS_NAMED).map(quotedHeader);
   const more = header.length > HEADERS_NAMED ? ` and ${header.length - HEADERS_NAMED} more` : '';
   const message =
     `has no column that gives a subject what volunteers see: its header (line 1) reads ${named.join(', ')}${more}; name one image_url, audio_url or text ` +
