@@ -1290,6 +1290,71 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('moves the subjects another tab of this browser shows into the tab where the volunteer chose to classify them: that tab drops them at once, and closing either hands nobody a subject still on screen', async () => {
+    const { workflow, url } = await liveWorkflowOf('Tab to tab', 4, { rule: 'count', count: 1 });
+    await skipTutorial(suite.context, workflow.id);
+    const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const holds = async () => (await suite.stack.db.query('SELECT subject_id, assigned_at FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows;
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    const onScreen = await subjectIn(first);
+    // The first tab holds all four: the second is offered to move them here, from the tab that shows them.
+    const second = await suite.context.newPage();
+    await second.goto(url);
+    await second.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.').waitFor({ timeout: 10_000 });
+    const held = await holds();
+    expect(held).toHaveLength(4);
+    await second.getByRole('button', { name: 'Classify them here' }).click();
+    await second.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await subjectIn(second)).toBe(onScreen);
+    // The first tab drops them at once, saying so; the server's holds are the same ones (nothing was given back).
+    await first.getByTestId('notice').getByText('You chose to classify this subject in another tab of yours, so it moved there, with what you had begun.').waitFor({ timeout: 10_000 });
+    expect(await first.getByTestId('subject').count()).toBe(0);
+    expect(await holds()).toEqual(held);
+
+    // The second tab answers one and closes: nobody else is served the three it kept (no tab shows them now, but their
+    // holds last), and the first tab, asked to, brings them back without the one answered.
+    const answered = await answerByKey(second);
+    await second.getByTestId('subject').waitFor();
+    await second.close({ runBeforeUnload: true });
+    const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    expect((await other.queue(workflow.id, 10)).subjects).toEqual([]);
+    await first.getByText('A tab of yours still open elsewhere will then find its subjects answered here or taken by other volunteers.').waitFor({ timeout: 10_000 });
+    await first.getByRole('button', { name: 'Classify them here' }).click();
+    const servedAgain: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await first.getByTestId('subject').waitFor({ timeout: 10_000 });
+      servedAgain.push(await answerByKey(first));
+    }
+    expect(servedAgain).not.toContain(answered);
+    expect([...servedAgain, answered].sort()).toEqual(held.map((row) => row.subject_id as string).sort());
+    await first.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await first.close();
+  });
+
+  it('takes out of a tab at once a subject the volunteer answered in another tab that also kept it, saying so', async () => {
+    const { workflow, url } = await liveWorkflowOf('Answered elsewhere', 6);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    // What `forget` does in a tab where the volunteer answered it: the subject goes from every batch of theirs kept here.
+    const other = await suite.context.newPage();
+    await other.goto(suite.stack.baseUrl);
+    await other.evaluate(([workflowId, subjectId]) => {
+      for (const key of Object.keys(window.localStorage).filter((k) => k.startsWith(`chorus.queue.${workflowId}.`))) {
+        const batch = JSON.parse(window.localStorage.getItem(key)!);
+        window.localStorage.setItem(key, JSON.stringify({ ...batch, subjects: batch.subjects.filter((subject: { id: string }) => subject.id !== subjectId) }));
+      }
+    }, [workflow.id, onScreen] as const);
+    await page.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor();
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).not.toBe(onScreen);
+    await Promise.all([page.close(), other.close()]);
+  });
+
   it('tells a volunteer of a stage that waits for subjects from an earlier one so, rather than calling it complete', async () => {
     const { project, workflow: first } = await liveWorkflowOf('Stages', 2);
     const { client } = suite.stack;

@@ -68,6 +68,15 @@ export function withoutSubjects(queue: LocalQueue, subjectIds: ReadonlySet<strin
 }
 
 /**
+ * The queue without subjects another tab took: no longer seen here either, so that the server may serve them to this
+ * tab again once no tab shows them (the volunteer asks to classify them here after the other tab closed, say).
+ */
+function withoutTaken(queue: LocalQueue, subjectIds: ReadonlySet<string>): LocalQueue {
+  if (!queue.subjects.some((subject) => subjectIds.has(subject.id))) return queue;
+  return { ...withoutSubjects(queue, subjectIds), seen: new Set([...queue.seen].filter((id) => !subjectIds.has(id))) };
+}
+
+/**
  * The queue with the subjects `corrected` names shown at their new addresses (researchers corrected their locations;
  * the same content), or the same queue when none of those it holds changed.
  */
@@ -131,10 +140,17 @@ interface StoredBatch {
   page?: string;
 }
 
+function parsed(raw: string | null): StoredBatch | undefined {
+  try {
+    return raw ? (JSON.parse(raw) as StoredBatch) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readBatch(key: string): StoredBatch | undefined {
   try {
-    const raw = window.localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as StoredBatch) : undefined;
+    return parsed(window.localStorage.getItem(key));
   } catch {
     return undefined;
   }
@@ -199,6 +215,45 @@ async function livePages(): Promise<ReadonlySet<string> | null> {
  */
 const isAlive = (batch: StoredBatch | undefined, live: ReadonlySet<string> | null) =>
   !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS && (!live || !batch.page || live.has(batch.page));
+
+/** The keys of the batches of one workflow kept on this device (every tab's, and the one all tabs shared before). */
+function batchKeysOf(workflowId: string): string[] {
+  const prefix = `${STORED_PREFIX}${workflowId}`;
+  const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
+  return keys.filter((key): key is string => !!key && (key === prefix || key.startsWith(`${prefix}.`)));
+}
+
+/** Leaves, in the place of a batch another tab takes over, the note that its own tab reads (at once if it lives) to drop them. */
+function leaveAdoptionNote(key: string, batch: StoredBatch): void {
+  writeBatch(key, { aliveAt: 0, adopted: { subjectIds: idsOf(batch), at: Date.now() } });
+}
+
+/** Subjects another tab took from this one's batch: to classify them there (`adopted`), or answered there. */
+export interface TakenElsewhere {
+  ids: ReadonlySet<string>;
+  why: 'adopted' | 'answered';
+}
+
+/**
+ * The subjects another tab took out of this tab's record: all it names in an adoption note, or those an answer there
+ * took out (`forget`: the volunteer answered in that tab a subject this one also kept). None when the record went.
+ */
+function takenElsewhere(before: StoredBatch | undefined, after: StoredBatch | undefined): TakenElsewhere {
+  if (after?.adopted) return { ids: new Set(after.adopted.subjectIds), why: 'adopted' };
+  const left = new Set(idsOf(after));
+  return { ids: new Set(after ? idsOf(before).filter((id) => !left.has(id)) : []), why: 'answered' };
+}
+
+/** The ids of a stored batch's subjects. */
+const idsOf = (batch: StoredBatch | undefined) => (Array.isArray(batch?.subjects) ? batch.subjects.map((subject) => subject?.id) : []).filter((id): id is string => typeof id === 'string');
+
+/** Several batches as one: each subject once, in their order, under the newest workflow version any was fetched for. */
+function merged(batches: StoredBatch[]): StoredBatch | undefined {
+  if (!batches.length) return undefined;
+  const versions = batches.map((batch) => batch.workflowVersion ?? null).filter((version) => version !== null);
+  const subjects = [...new Map(batches.flatMap((batch) => batch.subjects ?? []).map((subject) => [subject.id, subject])).values()];
+  return { subjects, workflowVersion: versions.length ? Math.max(...versions) : null };
+}
 
 function toQueue(batch: StoredBatch | undefined): LocalQueue {
   const subjects = Array.isArray(batch?.subjects) ? batch.subjects.filter((subject) => typeof subject?.id === 'string') : [];
@@ -269,9 +324,7 @@ export class TabQueueStore {
     const live = await livePages();
     if (!live || !this.key) return false;
     try {
-      const prefix = `${STORED_PREFIX}${this.workflowId}`;
-      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
-      return !keys.some((key) => key && key !== this.key && (key === prefix || key.startsWith(`${prefix}.`)) && isAlive(readBatch(key), live));
+      return !batchKeysOf(this.workflowId).some((key) => key !== this.key && isAlive(readBatch(key), live));
     } catch {
       return false;
     }
@@ -285,32 +338,92 @@ export class TabQueueStore {
   }
 
   /**
-   * Marks the batch alive until the page goes away, then releases it; `onAdopted` gets what is left of the batch when
-   * the tab finds, on waking, that another tab adopted some of it. Returns the way to stop (on unmount).
+   * Marks the batch alive until the page goes away, then releases it; `onAdopted` gets what is left of the batch, and
+   * the ids taken, when another tab took some of it: adopted it (while this one slept, or at the volunteer's asking), or
+   * answered one this tab also kept. Returns the way to stop (on unmount).
    */
-  keepAlive(onAdopted: (queue: LocalQueue) => void): () => void {
+  keepAlive(onAdopted: (queue: LocalQueue, taken: TakenElsewhere) => void): () => void {
     const alive = () => {
-      const kept = this.withoutAdopted(this.queue);
-      const changed = kept !== this.queue;
+      const before = this.queue;
+      const kept = this.withoutAdopted(before);
       this.queue = kept;
       this.write(Date.now());
-      if (changed) onAdopted(kept);
+      if (kept === before) return;
+      const left = new Set(kept.subjects.map((subject) => subject.id));
+      onAdopted(kept, { ids: new Set(before.subjects.map((subject) => subject.id).filter((id) => !left.has(id))), why: 'adopted' });
+    };
+    // Another live tab of this device took subjects out of this tab's record: dropped here at once, not at the next tick.
+    const onStorage = (event: StorageEvent) => {
+      if (!this.key || event.key !== this.key || event.storageArea !== window.localStorage) return;
+      const taken = takenElsewhere(parsed(event.oldValue), parsed(event.newValue));
+      if (!this.queue.subjects.some((subject) => taken.ids.has(subject.id))) return;
+      this.queue = withoutTaken(this.queue, taken.ids);
+      this.write(Date.now());
+      onAdopted(this.queue, taken);
     };
     const release = () => this.write(0);
     const onVisible = () => document.visibilityState === 'visible' && alive();
     alive();
     const timer = setInterval(alive, ALIVE_EVERY_MS);
     window.addEventListener('pagehide', release);
+    window.addEventListener('storage', onStorage);
     // A page restored from the back-forward cache, or shown again, is open again.
     window.addEventListener('pageshow', alive);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       clearInterval(timer);
       window.removeEventListener('pagehide', release);
+      window.removeEventListener('storage', onStorage);
       window.removeEventListener('pageshow', alive);
       document.removeEventListener('visibilitychange', onVisible);
       release();
     };
+  }
+
+  /** Calls `changed` whenever another tab of this device changes a batch of the workflow; returns the way to stop. */
+  onOtherTabsChange(changed: () => void): () => void {
+    const prefix = `${STORED_PREFIX}${this.workflowId}`;
+    const onStorage = (event: StorageEvent) => (event.key === prefix || event.key?.startsWith(`${prefix}.`)) && changed();
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }
+
+  /** Whether another tab of this device that lives keeps subjects of the workflow for this volunteer (unknown: false). */
+  async keptByOpenTabs(): Promise<boolean> {
+    return (await this.openTabBatches()).length > 0;
+  }
+
+  /**
+   * Moves here the subjects that this volunteer's other live tabs on this device keep for the workflow (the volunteer
+   * asked to classify them here, in this tab): each tab finds a note and drops them at once (`keepAlive`), and the
+   * server's holds, the volunteer's, stay as they are. Answers the queue then, or null when no live tab here keeps any.
+   */
+  async adoptFromOpenTabs(): Promise<LocalQueue | null> {
+    const open = await this.openTabBatches();
+    if (!open.length) return null;
+    for (const { key, batch } of open) leaveAdoptionNote(key, batch);
+    const adopted = toQueue(merged(open.map(({ batch }) => batch)));
+    const fresh = adopted.subjects.filter((subject) => !this.queue.subjects.some((kept) => kept.id === subject.id));
+    return this.save({
+      ...this.queue,
+      subjects: [...this.queue.subjects, ...fresh],
+      seen: new Set([...this.queue.seen, ...adopted.seen]),
+      workflowVersion: Math.max(this.queue.workflowVersion ?? 0, adopted.workflowVersion ?? 0) || null,
+      finished: false,
+    });
+  }
+
+  /** The batches with subjects that this volunteer's other tabs of this device keep for the workflow and that live. */
+  private async openTabBatches(): Promise<{ key: string; batch: StoredBatch }[]> {
+    const live = await livePages();
+    try {
+      return batchKeysOf(this.workflowId).flatMap((key) => {
+        const batch = readBatch(key);
+        return key !== this.key && batch && !batch.adopted && idsOf(batch).length && this.owns(batch) && isAlive(batch, live) ? [{ key, batch }] : [];
+      });
+    } catch {
+      return [];
+    }
   }
 
   /**
@@ -331,10 +444,7 @@ export class TabQueueStore {
    */
   forget(subjectId: string): void {
     try {
-      const prefix = `${STORED_PREFIX}${this.workflowId}`;
-      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
-      for (const key of keys) {
-        if (!key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
+      for (const key of batchKeysOf(this.workflowId)) {
         const batch = readBatch(key);
         if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch)) continue;
         writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
@@ -350,8 +460,7 @@ export class TabQueueStore {
     if (!this.key) return queue;
     const adopted = readBatch(this.key)?.adopted;
     if (!adopted) return queue;
-    const gone = new Set(adopted.subjectIds);
-    return { ...queue, subjects: queue.subjects.filter((subject) => !gone.has(subject.id)) };
+    return withoutTaken(queue, new Set(adopted.subjectIds));
   }
 
   private write(aliveAt: number): void {
@@ -399,10 +508,8 @@ export class TabQueueStore {
   private adoptAbandoned(live: ReadonlySet<string> | null): StoredBatch | undefined {
     const adopted: StoredBatch[] = [];
     try {
-      const prefix = `${STORED_PREFIX}${this.workflowId}`;
-      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
-      for (const key of keys) {
-        if (!key || key === this.key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
+      for (const key of batchKeysOf(this.workflowId)) {
+        if (key === this.key) continue;
         const batch = readBatch(key);
         if (!batch || isAlive(batch, live)) continue;
         const forgotten = !this.owns(batch) && Date.now() - (batch.releasedAt ?? Date.now()) > ADOPTION_NOTE_KEPT_MS;
@@ -411,16 +518,13 @@ export class TabQueueStore {
           continue;
         }
         if (batch.adopted || !this.owns(batch)) continue;
-        writeBatch(key, { aliveAt: 0, adopted: { subjectIds: (batch.subjects ?? []).map((subject) => subject.id), at: Date.now() } });
+        leaveAdoptionNote(key, batch);
         adopted.push(batch);
       }
     } catch {
       // storage disabled: nothing (more) to adopt
     }
-    if (!adopted.length) return undefined;
-    const versions = adopted.map((batch) => batch.workflowVersion ?? null).filter((version) => version !== null);
-    const subjects = [...new Map(adopted.flatMap((batch) => batch.subjects ?? []).map((subject) => [subject.id, subject])).values()];
-    return { subjects, workflowVersion: versions.length ? Math.max(...versions) : null };
+    return merged(adopted);
   }
 }
 

@@ -4,7 +4,7 @@ import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isSignInExpired, isTransient, isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
-import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withCorrections, withoutSubjects } from './subjectQueue';
+import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, type TakenElsewhere, withCorrections, withoutSubjects } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
 interface FetchResult {
@@ -88,6 +88,8 @@ interface QueueEvents {
   failed(error: unknown): void;
   /** Subjects waiting on the page were retired meanwhile (by others' answers, or by researchers) and left out of it. */
   leftOut(count: number): void;
+  /** The subject on screen went to another tab of the volunteer's on this device (`adopted`), or was answered there. */
+  takenElsewhere(why: TakenElsewhere['why']): void;
 }
 
 /**
@@ -205,13 +207,16 @@ export function useSubjectQueue(
       cancelled = true;
     };
   }, [client, workflowId, halted, loaded, confirmed, commitQueue, stopOn]);
-  // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
+  // Another tab may adopt this one's batch (while it is frozen or hidden, or at the volunteer's asking there), or answer
+  // a subject it also kept: it goes on without those subjects, saying so when the one on screen went.
   useEffect(
     () =>
       loaded
-        ? store.keepAlive((kept) => {
+        ? store.keepAlive((kept, taken) => {
+            const onScreen = queueRef.current.subjects[0]?.id;
             queueRef.current = kept;
             setQueue(kept);
+            if (onScreen && taken.ids.has(onScreen)) on.current.takenElsewhere(taken.why);
           })
         : undefined,
     [store, loaded],
@@ -316,24 +321,48 @@ export function useSubjectQueue(
     if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: false });
   }, [client, workflowId, renewed]);
 
+  // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device.
+  const [heldInOpenTab, setHeldInOpenTab] = useState(false);
+  const heldByYou = poll?.heldBy === 'you';
+  useEffect(() => {
+    if (!heldByYou) return setHeldInOpenTab(false);
+    let cancelled = false;
+    const check = () => void store.keptByOpenTabs().then((kept) => !cancelled && setHeldInOpenTab(kept));
+    check();
+    // Looked at again whenever a tab of this browser changes what it keeps (one closed, say).
+    const stop = store.onOtherTabsChange(check);
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [store, heldByYou]);
+
   /**
-   * The volunteer's own holds keep the last subjects from them (a page of theirs that died without giving its subjects
-   * back): all theirs in the workflow are given back, and the queue asked again at once, which serves them here. This
-   * page holds none then (it has nothing to show); a live tab of theirs finds its subjects answered or taken.
+   * The volunteer's own holds keep the last subjects from them. When a live tab of theirs on this device keeps them,
+   * they move here from it (it drops them at once; the holds stay theirs, nobody else is served them). Otherwise (a page
+   * of theirs that died without giving its subjects back, or one on another device) all theirs in the workflow are given
+   * back, and the queue asked again at once, which serves them here: such a page, if it lives, finds its subjects
+   * answered or taken.
    */
   const takeBackHolds = useCallback(async (): Promise<void> => {
+    const adopted = await store.adoptFromOpenTabs();
+    if (adopted) {
+      queueRef.current = adopted;
+      setQueue(adopted);
+      return setPoll(null);
+    }
     try {
       await client.releaseMyHolds(workflowId);
     } catch (error) {
       return on.current.failed(error);
     }
     setPollTick((n) => n + 1);
-  }, [client, workflowId]);
+  }, [client, workflowId, store]);
 
   /** While nothing is left to show: the queue is asked again now (answers waiting on this device were sent, say). */
   const askAgain = useCallback(() => setPollTick((n) => n + 1), []);
 
   /** Nothing is left to show, and the server said so. */
   const finished = empty && queue.finished;
-  return { queue: confirmed ? queue : { ...queue, subjects: [] }, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain };
+  return { queue: confirmed ? queue : { ...queue, subjects: [] }, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain };
 }

@@ -147,12 +147,21 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [t, announce],
   );
-  const { queue, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
+  const markTakenElsewhere = useCallback(
+    (why: 'adopted' | 'answered') => {
+      const said = why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab');
+      setNotice(said);
+      announce(said);
+    },
+    [t, announce],
+  );
+  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
     failed: fail,
     leftOut: markLeftOut,
+    takenElsewhere: markTakenElsewhere,
   });
   // No subject is shown before the tutorial's opening is decided (see `tutorialDecided`).
   const current = tutorialDecided ? queue.subjects[0] : undefined;
@@ -475,7 +484,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} position={position} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
-        <HeldByYou until={poll.heldUntil} onTakeBack={takeBackHolds} />
+        <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
       ) : (
         <WaitingForSubjects
           said={
@@ -504,16 +513,18 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 interface HeldByYouProps {
   /** When the first of the volunteer's holds lapses. */
   until: string;
+  /** A live tab of theirs in this browser keeps them: they move here from it, rather than being given back. */
+  inOpenTab: boolean;
   /** Gives their holds back and asks the queue again. */
   onTakeBack: ReturnType<typeof useSubjectQueue>['takeBackHolds'];
 }
 
 /**
  * The last subjects left to the volunteer are held for them, by a tab of theirs or by a page that died without giving
- * them back: until when, and a button that gives them all back to be served here. The message takes focus as any
- * wait does; the button follows it.
+ * them back: until when, and a button that brings them here (from the tab of this browser that shows them, or given
+ * back to be served here). The message takes focus as any wait does; the button follows it.
  */
-function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
+function HeldByYou({ until, inOpenTab, onTakeBack }: HeldByYouProps) {
   const { t } = useTranslation();
   const [taking, setTaking] = useState(false);
   const takeBack = () => {
@@ -524,7 +535,7 @@ function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
   return (
     <div>
       <WaitingForSubjects said={t('classify.youHoldLast', { time: whenInWords(until, 'time') })} />
-      <p>{t('classify.takeBackHoldsNote')}</p>
+      <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
       <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
         {t('classify.takeBackHolds')}
       </button>
