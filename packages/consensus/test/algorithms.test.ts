@@ -486,6 +486,27 @@ describe('transcription', () => {
     expect(transcriptionConsensus(['a b c\nd a b', 'a b c', 'a b c\nd a b']).breaks).toEqual([]);
   });
 
+  it('settles a three-way tie among the readings of that place, never by a word a volunteer wrote on another line', () => {
+    // Three lines each, but the first volunteer skipped the page's first line and added its fourth, and the third ran
+    // its second and third together: line by line, "at" of the third volunteer's second line meets the fourth word of
+    // the others' third line, read three ways. "at" sorts first; the tie once went to it.
+    const texts = [
+      'baptised at Leeds\nMary daughter of tomas Ward\nwidow of York parish',
+      'John Smith farmer\nbaptised at Leeds\nMary daughter of thonas Ward',
+      'John Smith farmer\nbaptised at Leeds Mary daughter of thomaz Ward\nwidow of York',
+    ];
+    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (const order of orders) {
+      const result = transcriptionConsensus(order.map((i) => texts[i]!));
+      const tied = result.lines.flat().find((slot) => slot.word === 'tomas' || 'tomas' in slot.variants)!;
+      expect([tied.word, tied.agreement]).toEqual(['thomaz', 1 / 3]);
+      expect(tied.variants).toEqual({ at: 1, tomas: 1 });
+      expect(result.lowConsensus).toBe(true);
+    }
+    // Of readings of one word given as often, still the less modernised, then the first in code-point order.
+    expect(transcriptionConsensus(['the ſea', 'the sea', 'the fea']).text).toBe('the ſea');
+  });
+
   it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {
     const result = transcriptionConsensus(['Mary Brown daughter of Thomas Brown labourer', 'Mary Brown daughter of\nThomas Brown labourer', 'Mary Brown daughter of\nThomas Brown labourer']);
     expect(result.breaks).toEqual([{ line: 0, after: 3, votes: 2, agreement: 2 / 3, kept: true }]);
