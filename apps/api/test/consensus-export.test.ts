@@ -194,15 +194,16 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
     expect(byName.news).toMatchObject({ T0_answer: 'no', T0_reached: true, T1_answer: null, T1_agreement: null, T1_votes: 1, T1_reached: false });
-    expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } });
+    expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'soap', agreement: 1, votes: 1 } });
     expect(byName.ad).toMatchObject({ T0_answer: 'yes', T1_answer: 'soap', T1_agreement: 1, T1_votes: 2, T1_reached: true });
     expect(byName.ad.T1_result.notReached).toBeUndefined();
+    expect(byName.ad.T1_result.offPath).toBeUndefined();
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
     expect(header).toContain('T1_answer,T1_reached,T1_agreement');
     // The lab's results say it too, in the list and on the subject's page.
     const { subjects } = await stack.client.subjectResults(id);
-    expect(subjects.find((subject) => subject.id === news)!.consensus.T1).toMatchObject({ answer: null, notReached: { task: 'T0', answer: 'no' } });
-    expect(subjects.find((subject) => subject.id === ad)!.consensus.T1!.notReached).toBeNull();
+    expect(subjects.find((subject) => subject.id === news)!.consensus.T1).toMatchObject({ answer: null, notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'soap', agreement: 1, votes: 1 } });
+    expect(subjects.find((subject) => subject.id === ad)!.consensus.T1).toMatchObject({ notReached: null, offPath: null });
     expect((await stack.client.subjectResult(id, news!)).consensus.T1).toMatchObject({ votes: 1, notReached: { task: 'T0', answer: 'no' }, result: { counts: { soap: 1 } } });
   });
 

@@ -304,11 +304,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await consensus.waitFor();
     expect((await consensus.locator('tbody tr:nth-child(2) th, tbody tr:nth-child(2) td').allTextContents()).map((text) => text.trim())).toEqual([
       'What is advertised? (T1)',
-      "Not reached: the crowd's answer to T0 led elsewhere",
+      "Not reached: the crowd's answer to T0 led elsewhere 1 volunteer answered this, though the consensus for T0 did not lead here: Soap",
       '—',
       '1',
       'plurality-vote, version 1',
     ]);
+    // What the one who said yes answered stays in view (its offPath), apart from the consensus (F1 of tester round 22).
+    expect(await consensus.getByTestId('off-path').locator('bdi').textContent()).toBe('Soap');
     expect(errors).toEqual([]);
   });
 

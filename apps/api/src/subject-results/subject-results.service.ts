@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
-import { type ConsensusWord, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
+import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -309,7 +309,7 @@ const toConsensus = (stored: StoredTaskConsensus) => {
   // A transcription nobody wrote (a branch that skipped it, a task its consensus path does not reach) is flagged low by
   // the algorithm, but there is nothing to check: the same rule as `TRANSCRIBED_HERE` in the list's filter.
   const needsChecking = stored.result.lowConsensus === true && votes > 0 && !not_reached;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, needsChecking, plurality: pluralityStanding(stored) };
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking, plurality: pluralityStanding(stored) };
 };
 
 /**
