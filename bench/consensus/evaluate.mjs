@@ -186,7 +186,11 @@ out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gol
   for (const [name, make] of scenarios) {
     for (const k of [3, 5, 7]) {
       const sums = new Array(2 + overturnAt.length).fill(0);
-      for (const seed of lowSeeds) (await both(make(seed, k, {}))).forEach((value, i) => (sums[i] += value / lowSeeds.length));
+      for (const seed of lowSeeds) {
+        (await both(make(seed, k, {}))).forEach((value, i) => {
+          sums[i] += value / lowSeeds.length;
+        });
+      }
       const [vote, bayes, ...held] = sums;
       const points = (x) => `${x > vote ? '+' : ''}${((x - vote) * 100).toFixed(1)}`.replace(/^-/, '−').replace(/^[+−]0\.0$/, '0.0');
       lowRows.push([name, k, f3(vote), f3(bayes), points(bayes), ...held.map(points)]);

@@ -134,6 +134,11 @@ describe('consensus export', () => {
     // A plurality vote is never against itself; a subject without consensus has no flag.
     const voted = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(Object.fromEntries(voted.map((row) => [row.external_id, row.T0_against_plurality]))).toEqual({ 'has, comma': false, plain: null });
+    // The lab's results list those subjects alone when asked (againstPlurality), and none of the vote's.
+    const against = async (id: string) => (await stack.client.subjectResults(id, { againstPlurality: true, limit: 100 })).subjects.map((subject) => subject.externalId).sort();
+    expect(await against(minority)).toEqual(Object.keys(idOf).sort());
+    expect(await against(workflowId)).toEqual([]);
+    expect((await stack.client.subjectResults(workflowId, { limit: 100 })).subjects.length).toBe(2);
   });
 
   it('marks gold-standard subjects, and those of the training set, which are never retired', async () => {

@@ -19,6 +19,7 @@ import {
   reduceSubject,
   reduceTagging,
   seededRandom,
+  simulateAnswers,
   simulatePopulation,
   simulateRetirement,
   skillSummary,
@@ -324,6 +325,17 @@ describe('simulated volunteers', () => {
     expect(count.perSubject).toBe(15);
     expect(posterior.accuracy).toBeGreaterThanOrEqual(count.accuracy);
     expect(posterior.perSubject + posterior.goldPerSubject).toBeLessThanOrEqual(0.4 * 15);
+  });
+
+  it('answers alike on a subject with a correlated crowd: a misleading look that volunteers who look at it copy', () => {
+    const kindOf = Object.fromEntries(population.volunteers.map((volunteer) => [volunteer.id, volunteer.kind]));
+    // Every subject misleads, and every volunteer but a spammer answers its look: the wrong answer, every time.
+    const misled = simulateAnswers(population, 3, undefined, { correlation: 1, misleading: 1 }).filter((answer) => kindOf[answer.worker] !== 'spammer');
+    expect(misled.length).toBeGreaterThan(1000);
+    expect(misled.every((answer) => answer.label !== population.truth[answer.task])).toBe(true);
+    // Never misleading: every such answer is right.
+    const shown = simulateAnswers(population, 3, undefined, { correlation: 1, misleading: 0 }).filter((answer) => kindOf[answer.worker] !== 'spammer');
+    expect(shown.every((answer) => answer.label === population.truth[answer.task])).toBe(true);
   });
 });
 
