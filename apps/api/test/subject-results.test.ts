@@ -510,6 +510,7 @@ describe("a workflow's subject results", () => {
     ['an unknown order', 'sort=newest', '/query/sort'],
     ['an order in other capitals', 'sort=externalid', '/query/sort'],
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
+    ['an against-plurality filter in words', 'againstPlurality=yes', '/query/againstPlurality'],
     ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
     ['a parameter it does not know', 'order=newest', '/query/order'],
     ['a metadata order that names no field', 'sort=metadata.', '/query/sort'],
