@@ -137,17 +137,20 @@ out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gol
     for (let g = 0; g < goldCount; g++) { const t = tasks.splice(Math.floor(random() * tasks.length), 1)[0]; gold[t] = truthAll[t]; }
     return { answers, truth: truthAll, gold };
   };
-  const mixed = (seed, perSubject) => {
+  const mixed = (seed, perSubject, correlated) => {
     const crowd = simulatePopulation({ ...DEFAULT_POPULATION, seed, subjects: 500 });
-    return { answers: simulateAnswers(crowd, perSubject), truth: crowd.truth, gold: {} };
+    return { answers: simulateAnswers(crowd, perSubject, undefined, correlated), truth: crowd.truth, gold: {} };
   };
-  /** Accuracy of a plurality vote and of `bayes` (ties count as wrong) on the subjects that are not gold. */
+  const overturnAt = [0.6, 0.7, 0.8, 0.9];
+  /** Accuracy of a plurality vote, of `bayes`, and of `bayes` overturning a sole plurality leader only at a posterior of
+   * at least each of `overturnAt` (ties count as wrong), on the subjects that are not gold. */
   const both = async ({ answers, truth, gold }) => {
     const skills = await learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })), { gold });
     const labels = [...new Set(answers.map((a) => a.label))].sort();
     const votes = new Map();
     for (const { worker, task, label } of answers) votes.set(task, [...(votes.get(task) ?? []), { volunteer: worker, answer: label }]);
     let [n, vote, bayes] = [0, 0, 0];
+    const held = overturnAt.map(() => 0);
     for (const [task, subjectVotes] of votes) {
       if (task in gold) continue;
       const counts = {};
@@ -160,8 +163,12 @@ out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gol
       n += 1;
       vote += leaders.length === 1 && leaders[0] === truth[task] ? 1 : 0;
       bayes += weighed.length === 1 && weighed[0] === truth[task] ? 1 : 0;
+      overturnAt.forEach((at, i) => {
+        const decided = leaders.length === 1 && (weighed.length !== 1 || (weighed[0] !== leaders[0] && best < at)) ? leaders : weighed;
+        held[i] += decided.length === 1 && decided[0] === truth[task] ? 1 : 0;
+      });
     }
-    return [vote / n, bayes / n];
+    return [vote / n, bayes / n, ...held.map((h) => h / n)];
   };
   const scenarios = [
     ['25 alike volunteers + an always-yes guest', (seed, k) => alike(seed, k, { guest: true })],
@@ -171,23 +178,27 @@ out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gol
       ['bluebirds cut to that many answers per image', cut(categorical('bluebirds/answers.csv'), truthOf('bluebirds/truth.csv'))],
       ['the same, 11 of 108 images gold', (seed, k) => cut(categorical('bluebirds/answers.csv'), truthOf('bluebirds/truth.csv'))(seed, k, { gold: 11 })],
     ] : []),
-    ['simulator\'s mixed crowd (500 subjects; experts, casual, spammers, adversaries)', mixed],
+    ['simulator\'s mixed crowd (500 subjects; experts, casual, spammers, adversaries)', (seed, k) => mixed(seed, k)],
+    ['the same, correlated: a subject misleads (30 %) and each volunteer answers its look half the time', (seed, k) => mixed(seed, k, { correlation: 0.5 })],
   ];
   const lowSeeds = Array.from({ length: 20 }, (_, i) => i + 1);
   const lowRows = [];
   for (const [name, make] of scenarios) {
     for (const k of [3, 5, 7]) {
-      let [vote, bayes] = [0, 0];
+      const sums = new Array(2 + overturnAt.length).fill(0);
       for (const seed of lowSeeds) {
-        const [v, b] = await both(make(seed, k, {}));
-        vote += v / lowSeeds.length;
-        bayes += b / lowSeeds.length;
+        (await both(make(seed, k, {}))).forEach((value, i) => {
+          sums[i] += value / lowSeeds.length;
+        });
       }
-      lowRows.push([name, k, f3(vote), f3(bayes), `${bayes > vote ? '+' : ''}${((bayes - vote) * 100).toFixed(1)}`.replace(/^-/, '−').replace(/^[+−]0\.0$/, '0.0')]);
+      const [vote, bayes, ...held] = sums;
+      const points = (x) => `${x > vote ? '+' : ''}${((x - vote) * 100).toFixed(1)}`.replace(/^-/, '−').replace(/^[+−]0\.0$/, '0.0');
+      lowRows.push([name, k, f3(vote), f3(bayes), points(bayes), ...held.map(points)]);
     }
   }
   out.push(`\n### \`bayes\` against a plurality vote with few answers per subject (mean of seeds 1–${lowSeeds.length}; a tie counts as wrong)\n`);
-  out.push(table(['crowd', 'answers per subject', 'plurality vote', '`bayes`', 'difference (points)'], lowRows));
+  out.push('The last columns: `bayes` overturning a sole plurality leader only when its posterior for its own answer is at least C (points against the vote).\n');
+  out.push(table(['crowd', 'answers per subject', 'plurality vote', '`bayes`', 'difference (points)', ...overturnAt.map((at) => `C ${at}`)], lowRows));
 }
 
 // 3. Transcription: mean per-task WER against the reference.

@@ -134,6 +134,11 @@ describe('consensus export', () => {
     // A plurality vote is never against itself; a subject without consensus has no flag.
     const voted = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(Object.fromEntries(voted.map((row) => [row.external_id, row.T0_against_plurality]))).toEqual({ 'has, comma': false, plain: null });
+    // The lab's results list those subjects alone when asked (againstPlurality), and none of the vote's.
+    const against = async (id: string) => (await stack.client.subjectResults(id, { againstPlurality: true, limit: 100 })).subjects.map((subject) => subject.externalId).sort();
+    expect(await against(minority)).toEqual(Object.keys(idOf).sort());
+    expect(await against(workflowId)).toEqual([]);
+    expect((await stack.client.subjectResults(workflowId, { limit: 100 })).subjects.length).toBe(2);
   });
 
   it('marks gold-standard subjects, and those of the training set, which are never retired', async () => {
@@ -194,15 +199,16 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
     expect(byName.news).toMatchObject({ T0_answer: 'no', T0_reached: true, T1_answer: null, T1_agreement: null, T1_votes: 1, T1_reached: false });
-    expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } });
+    expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'soap', agreement: 1, votes: 1 } });
     expect(byName.ad).toMatchObject({ T0_answer: 'yes', T1_answer: 'soap', T1_agreement: 1, T1_votes: 2, T1_reached: true });
     expect(byName.ad.T1_result.notReached).toBeUndefined();
+    expect(byName.ad.T1_result.offPath).toBeUndefined();
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
     expect(header).toContain('T1_answer,T1_reached,T1_agreement');
     // The lab's results say it too, in the list and on the subject's page.
     const { subjects } = await stack.client.subjectResults(id);
-    expect(subjects.find((subject) => subject.id === news)!.consensus.T1).toMatchObject({ answer: null, notReached: { task: 'T0', answer: 'no' } });
-    expect(subjects.find((subject) => subject.id === ad)!.consensus.T1!.notReached).toBeNull();
+    expect(subjects.find((subject) => subject.id === news)!.consensus.T1).toMatchObject({ answer: null, notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'soap', agreement: 1, votes: 1 } });
+    expect(subjects.find((subject) => subject.id === ad)!.consensus.T1).toMatchObject({ notReached: null, offPath: null });
     expect((await stack.client.subjectResult(id, news!)).consensus.T1).toMatchObject({ votes: 1, notReached: { task: 'T0', answer: 'no' }, result: { counts: { soap: 1 } } });
   });
 

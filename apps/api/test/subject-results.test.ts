@@ -74,7 +74,7 @@ describe("a workflow's subject results", () => {
       draftTries: 0,
       favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, task: null, byClassificationId: retiring[1], by: null },
-      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, needsChecking: false, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, offPath: null, needsChecking: false, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
       reviews: {},
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
@@ -510,6 +510,7 @@ describe("a workflow's subject results", () => {
     ['an unknown order', 'sort=newest', '/query/sort'],
     ['an order in other capitals', 'sort=externalid', '/query/sort'],
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
+    ['an against-plurality filter in words', 'againstPlurality=yes', '/query/againstPlurality'],
     ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
     ['a parameter it does not know', 'order=newest', '/query/order'],
     ['a metadata order that names no field', 'sort=metadata.', '/query/sort'],

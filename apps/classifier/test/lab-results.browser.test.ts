@@ -230,6 +230,19 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       'bayesian-confusion, version 1',
     ]);
     await checkScreen(page, 'lab-result-against-most-votes');
+
+    // The workflow's page counts them (the open subject and the six gold ones, every one against its votes) and leads
+    // to them, by keyboard, in the results filtered to those alone (F1 of tester round 22).
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const warning = page.getByTestId('lab-against-most-votes');
+    await warning.waitFor({ timeout: 60_000 });
+    expect(await warning.textContent()).toBe("7 subjects were decided against most volunteers' answers, as their learned skills weighed them; see them.");
+    await warning.getByRole('link', { name: 'see them' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-results-status').getByText('7 subjects shown.').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('againstPlurality')).toBe('true');
+    expect(await page.getByLabel('Only those decided against most votes').isChecked()).toBe(true);
+    expect(await page.getByTestId('lab-results-table').locator('caption').textContent()).toContain(' decided against most votes');
     expect(errors).toEqual([]);
   });
 
@@ -304,11 +317,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await consensus.waitFor();
     expect((await consensus.locator('tbody tr:nth-child(2) th, tbody tr:nth-child(2) td').allTextContents()).map((text) => text.trim())).toEqual([
       'What is advertised? (T1)',
-      "Not reached: the crowd's answer to T0 led elsewhere",
+      "Not reached: the crowd's answer to T0 led elsewhere 1 volunteer answered this, though the consensus for T0 did not lead here: Soap",
       '—',
       '1',
       'plurality-vote, version 1',
     ]);
+    // What the one who said yes answered stays in view (its offPath), apart from the consensus (F1 of tester round 22).
+    expect(await consensus.getByTestId('off-path').locator('bdi').textContent()).toBe('Soap');
     expect(errors).toEqual([]);
   });
 

@@ -459,7 +459,8 @@ export class ChorusClient {
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
    * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
-   * `needsChecking` those with a transcription's consensus worth checking, `reviewed` false those with a consensus
+   * `needsChecking` those with a transcription's consensus worth checking, `againstPlurality` those with a consensus
+   * most volunteers did not give (a single choice's or close reading's), `reviewed` false those with a consensus
    * not reviewed yet (true: those whose every consensus is reviewed), `metadata` those whose metadata fields have these
    * values (as text); `sort` another order (`externalId`, `favourites`, or a metadata field's: `metadata.page`).
    */
@@ -467,13 +468,15 @@ export class ChorusClient {
     workflowId: string,
     {
       needsChecking,
+      againstPlurality,
       reviewed,
       metadata = {},
       ...query
-    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
+    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
     const filters = {
       needsChecking: needsChecking ? 'true' : undefined,
+      againstPlurality: againstPlurality ? 'true' : undefined,
       reviewed: reviewed === undefined ? undefined : String(reviewed),
       ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`${METADATA_PARAMETER}${key}`, value])),
     };

@@ -599,6 +599,17 @@ export const taskConsensusSchema = z.strictObject({
       description:
         'Why the consensus path does not reach the task (the download’s <task>_reached false): the question whose consensus answer led elsewhere, and that answer (null: it has none yet, a tie or no votes); null when the path reaches it',
     }),
+  offPath: z
+    .strictObject({
+      answer: z.string().nullable().meta({ description: 'The consensus of their answers alone, flattened as answer is (null: a tie)' }),
+      agreement: z.number().nullable().meta({ description: 'Its agreement among them' }),
+      votes: z.int().meta({ description: 'The volunteers who answered the task' }),
+    })
+    .nullable()
+    .meta({
+      description:
+        'For a task the consensus path does not reach (notReached) that volunteers answered anyway: what they gave, as the download’s <task>_result offPath has it (answer stays null, so that no reader takes it for the subject’s); null otherwise',
+    }),
   agreement: z.number().nullable().meta({ description: 'The share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)' }),
   votes: z.int().meta({ description: 'How many counted classifications answered the task' }),
   algorithm: z.string(),

@@ -163,10 +163,21 @@ function posteriorRuleFor(rule: RetirementRule, task: string): Extract<Retiremen
 }
 
 /**
+ * What the volunteers who reached a task gave, where the consensus path does not reach it: the consensus of their
+ * answers alone, kept in the task's result (`offPath`) so that a transcription two of three volunteers wrote is not lost
+ * from view, while the task's own answer and agreement stay empty.
+ */
+export interface OffPath {
+  answer: string | null;
+  agreement: number | null;
+  votes: number;
+}
+
+/**
  * Reduces every task of the workflow from all classifications of one subject, with its task type's default reducer. A
  * task the crowd's answers do not lead to (`tasksNotReached`: the consensus of "Is there an advertisement?" is no, and
  * one volunteer answered yes, then "What is advertised?") has no answer and no agreement: its result keeps how its
- * votes split, and says why in `notReached`.
+ * votes split, says why in `notReached`, and, when volunteers answered it, what they gave in `offPath`.
  */
 export function reduceSubject(definition: WorkflowDefinition, classifications: readonly ClassificationRecord[], options: ReduceOptions = {}): TaskConsensus[] {
   const consensus = Object.entries(definition.tasks).map(([key, task]) => reduceTask(definition, key, task, classifications, options));
@@ -174,9 +185,15 @@ export function reduceSubject(definition: WorkflowDefinition, classifications: r
   const notReached = tasksNotReached(definition, (task) => byTask.get(task)?.answer ?? null);
   return consensus.map((result) => {
     const why = notReached.get(result.task);
-    return why ? { ...result, answer: null, agreement: null, result: { ...result.result, notReached: why } } : result;
+    if (!why) return result;
+    const { answer, agreement, votes } = result;
+    const offPath: OffPath | undefined = votes > 0 ? { answer, agreement, votes } : undefined;
+    return { ...result, answer: null, agreement: null, result: { ...result.result, notReached: why, ...(offPath ? { offPath } : {}) } };
   });
 }
+
+/** What the volunteers who reached a task off the consensus path gave (`OffPath`), if any did. */
+export const offPathOf = (consensus: Pick<TaskConsensus, 'result'>): OffPath | undefined => consensus.result.offPath as OffPath | undefined;
 
 /** Why a task's consensus has no answer although volunteers answered it: the consensus path does not reach it. */
 export const notReachedOf = (consensus: Pick<TaskConsensus, 'result'>): NotReached | undefined => consensus.result.notReached as NotReached | undefined;

@@ -13,7 +13,7 @@ export interface PluralityStanding {
 }
 
 /** The algorithms whose consensus is one of the answers counted in their result's `counts` (the volunteers behind each). */
-const CHOSEN_AMONG_COUNTS = new Set(['plurality-vote', 'bayesian-confusion', 'sense-vote']);
+export const CHOSEN_AMONG_COUNTS: ReadonlySet<string> = new Set(['plurality-vote', 'bayesian-confusion', 'sense-vote']);
 
 /**
  * The standing of a task's consensus (a stored one, or `reduceSubject`'s) against its most-voted answers; null where

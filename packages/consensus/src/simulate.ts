@@ -105,22 +105,36 @@ export function simulatedAnswer(random: () => number, volunteer: SimulatedVolunt
   return drawFrom(random, volunteer.confusion[truth]!, answers);
 }
 
-/** Every subject classified by `perSubject` distinct volunteers, for batch algorithms. */
-export function simulateAnswers(population: Population, perSubject: number, seed = population.config.seed + 1): CrowdAnswer[] {
+/**
+ * Every subject classified by `perSubject` distinct volunteers, for batch algorithms. With `correlation` ρ > 0, each
+ * subject has a look that misleads (the wrong answer, drawn once per subject, with probability `misleading`, 0.3 by
+ * default) and each volunteer who is not a spammer answers what the subject looks like with probability ρ, their own
+ * confusion otherwise: volunteers then err together on the same subjects, as on a faint or ambiguous image.
+ */
+export function simulateAnswers(population: Population, perSubject: number, seed = population.config.seed + 1, correlated?: { correlation: number; misleading?: number }): CrowdAnswer[] {
   const random = seededRandom(seed);
   const { answers } = population.config;
   const result: CrowdAnswer[] = [];
   for (const subject of population.subjects) {
+    const looks = correlated ? subjectLook(random, population.truth[subject]!, answers, correlated.misleading ?? 0.3) : undefined;
     const seen = new Set<number>();
     while (seen.size < Math.min(perSubject, population.volunteers.length)) {
       const v = pickWeighted(random, population.activity);
       if (seen.has(v)) continue;
       seen.add(v);
       const volunteer = population.volunteers[v]!;
-      result.push({ worker: volunteer.id, task: subject, label: simulatedAnswer(random, volunteer, population.truth[subject]!, answers) });
+      const copies = looks !== undefined && volunteer.kind !== 'spammer' && random() < correlated!.correlation;
+      result.push({ worker: volunteer.id, task: subject, label: copies ? looks : simulatedAnswer(random, volunteer, population.truth[subject]!, answers) });
     }
   }
   return result;
+}
+
+/** What a subject looks like: its true answer, or with probability `misleading` one of the others. */
+function subjectLook(random: () => number, truth: string, answers: readonly string[], misleading: number): string {
+  if (random() >= misleading) return truth;
+  const others = answers.filter((answer) => answer !== truth);
+  return others[Math.floor(random() * others.length)] ?? truth;
 }
 
 export interface RetirementRun {

@@ -480,12 +480,30 @@ function lettersBeyondAscii(word: string): number {
   return count;
 }
 
+/** Two readings of a slot nearer than this (`wordDistance`, a share of the longer's letters) are of one word of the page. */
+const NEAR_READING_BELOW = 0.5;
+
+/**
+ * Whether another reading of the slot is near `word`. The readings of one word of the page are near each other
+ * ("Thomas", "Tomas", "Thonas"); a word that a transcription wrote on another line, aligned here because it skipped a
+ * line or ran two together, is near none of them.
+ */
+function hasNearReading(word: string, slot: Slot): boolean {
+  for (const [other] of slot) if (other && other !== word && wordDistance(word, other) < NEAR_READING_BELOW) return true;
+  return false;
+}
+
 function consensusSlot(slot: Slot, n: number): { word: string; count: number; variants: Record<string, number> } {
   let best = '';
   let bestCount = -1;
-  // Most transcriptions, then a word over a gap, then `tieOrder`, so the result never depends on Map order.
+  let bestNear = false;
+  // Most transcriptions, then a word over a gap, then of words given as often one with a near reading in the slot (a tie
+  // is settled among the readings of this place, never by a word from elsewhere), then `tieOrder`: the result depends
+  // on neither Map order nor the order of the transcriptions.
   for (const [word, count] of [...slot].sort(([a], [b]) => tieOrder(a, b))) {
-    if (count > bestCount || (count === bestCount && best === '' && word !== '')) [best, bestCount] = [word, count];
+    if (count < bestCount || (count === bestCount && word === '')) continue;
+    const near = word !== '' && hasNearReading(word, slot);
+    if (count > bestCount || best === '' || (near && !bestNear)) [best, bestCount, bestNear] = [word, count, near];
   }
   const listed = [...slot].reduce((sum, [, count]) => sum + count, 0);
   const variants = Object.fromEntries([...slot].filter(([word]) => word !== best));

@@ -19,6 +19,7 @@ import {
   reduceSubject,
   reduceTagging,
   seededRandom,
+  simulateAnswers,
   simulatePopulation,
   simulateRetirement,
   skillSummary,
@@ -325,6 +326,17 @@ describe('simulated volunteers', () => {
     expect(posterior.accuracy).toBeGreaterThanOrEqual(count.accuracy);
     expect(posterior.perSubject + posterior.goldPerSubject).toBeLessThanOrEqual(0.4 * 15);
   });
+
+  it('answers alike on a subject with a correlated crowd: a misleading look that volunteers who look at it copy', () => {
+    const kindOf = Object.fromEntries(population.volunteers.map((volunteer) => [volunteer.id, volunteer.kind]));
+    // Every subject misleads, and every volunteer but a spammer answers its look: the wrong answer, every time.
+    const misled = simulateAnswers(population, 3, undefined, { correlation: 1, misleading: 1 }).filter((answer) => kindOf[answer.worker] !== 'spammer');
+    expect(misled.length).toBeGreaterThan(1000);
+    expect(misled.every((answer) => answer.label !== population.truth[answer.task])).toBe(true);
+    // Never misleading: every such answer is right.
+    const shown = simulateAnswers(population, 3, undefined, { correlation: 1, misleading: 0 }).filter((answer) => kindOf[answer.worker] !== 'spammer');
+    expect(shown.every((answer) => answer.label === population.truth[answer.task])).toBe(true);
+  });
 });
 
 describe('multiple choice: one binary model per answer', () => {
@@ -484,6 +496,27 @@ describe('transcription', () => {
     expect(first.lines.map((line) => line.map((w) => w.agreement))).toEqual([[2 / 3, 2 / 3], [1, 1], [1, 1]]);
     expect(first.breaks).toEqual([]);
     expect(transcriptionConsensus(['a b c\nd a b', 'a b c', 'a b c\nd a b']).breaks).toEqual([]);
+  });
+
+  it('settles a three-way tie among the readings of that place, never by a word a volunteer wrote on another line', () => {
+    // Three lines each, but the first volunteer skipped the page's first line and added its fourth, and the third ran
+    // its second and third together: line by line, "at" of the third volunteer's second line meets the fourth word of
+    // the others' third line, read three ways. "at" sorts first; the tie once went to it.
+    const texts = [
+      'baptised at Leeds\nMary daughter of tomas Ward\nwidow of York parish',
+      'John Smith farmer\nbaptised at Leeds\nMary daughter of thonas Ward',
+      'John Smith farmer\nbaptised at Leeds Mary daughter of thomaz Ward\nwidow of York',
+    ];
+    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (const order of orders) {
+      const result = transcriptionConsensus(order.map((i) => texts[i]!));
+      const tied = result.lines.flat().find((slot) => slot.word === 'tomas' || 'tomas' in slot.variants)!;
+      expect([tied.word, tied.agreement]).toEqual(['thomaz', 1 / 3]);
+      expect(tied.variants).toEqual({ at: 1, tomas: 1 });
+      expect(result.lowConsensus).toBe(true);
+    }
+    // Of readings of one word given as often, still the less modernised, then the first in code-point order.
+    expect(transcriptionConsensus(['the ſea', 'the sea', 'the fea']).text).toBe('the ſea');
   });
 
   it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {

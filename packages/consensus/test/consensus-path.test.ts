@@ -1,5 +1,5 @@
 import { tasksNotReached, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, notReachedOf, reduceSubject, subjectSetsFromEffects } from '../src';
+import { type ClassificationRecord, findRetirement, notReachedOf, offPathOf, reduceSubject, subjectSetsFromEffects } from '../src';
 
 const toDetails = '00000000-0000-4000-8000-00000000000a';
 
@@ -31,6 +31,41 @@ describe('the consensus path', () => {
     expect(t0).toMatchObject({ answer: 'no', agreement: 2 / 3 });
     expect(t1).toMatchObject({ answer: null, agreement: null, votes: 1, result: { counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } } });
     expect(notReachedOf(t1!)).toEqual({ task: 'T0', answer: 'no' });
+  });
+
+  it('keeps what the volunteers who reached a task off the consensus path gave (offPath), its answer still empty', () => {
+    const [, t1] = reduceSubject(definition, oneYes);
+    expect(offPathOf(t1!)).toEqual({ answer: 'soap', agreement: 1, votes: 1 });
+    // Nobody reached it: nothing off the path either.
+    const [, none] = reduceSubject(definition, [classification('a', 'no'), classification('b', 'no')]);
+    expect(none).toMatchObject({ answer: null, votes: 0, result: { notReached: { task: 'T0', answer: 'no' } } });
+    expect(offPathOf(none!)).toBeUndefined();
+    // Reached, no offPath.
+    const [, reached] = reduceSubject(definition, [classification('a', 'yes', 'tea'), classification('b', 'yes', 'tea')]);
+    expect(offPathOf(reached!)).toBeUndefined();
+  });
+
+  it("keeps a branch's transcription in view when bayes decides against a 2-to-1 majority (tester round 22, F1)", () => {
+    const handwriting = workflowDefinitionSchema.parse({
+      name: 'Handwriting',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is there handwriting?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription', instruction: 'Transcribe it' },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const answer = (id: string, volunteer: string, seen: 'yes' | 'no', text?: string): ClassificationRecord => ({
+      id,
+      volunteer,
+      countsTowardRetirement: true,
+      annotations: [{ task: 'T0', value: seen }, ...(text ? [{ task: 'T1', value: text }] : [])],
+    });
+    // The two who said yes were learned to say yes whatever the page holds; the one who said no, to be right.
+    const skills = { T0: { keen: { yes: { yes: 40, no: 0 }, no: { yes: 40, no: 0 } }, eager: { yes: { yes: 40, no: 0 }, no: { yes: 40, no: 0 } }, careful: { yes: { yes: 40, no: 0 }, no: { yes: 0, no: 40 } } } };
+    const [t0, t1] = reduceSubject(handwriting, [answer('a', 'keen', 'yes', 'Dear Sir'), answer('b', 'eager', 'yes', 'Dear Sir'), answer('c', 'careful', 'no')], { skills });
+    expect(t0).toMatchObject({ answer: 'no', algorithm: 'bayesian-confusion', result: { counts: { yes: 2, no: 1 } } });
+    expect(t1).toMatchObject({ answer: null, agreement: null, votes: 2, result: { notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'Dear Sir', agreement: 1, votes: 2 } } });
   });
 
   it('answers the task the consensus leads to, as before', () => {

@@ -18,12 +18,12 @@ export interface StoredTaskConsensus {
  * `stored_consensus.tasks` (each task's stored consensus by task key; null before the subject's first aggregation) and
  * `stored_consensus.workflow_version` (the newest version any of it was computed with). `result: false` keeps of each
  * task's `result`, which a long transcription makes large, only its `counts` (a choice's or a sense's votes, a few
- * numbers) and `lowConsensus` (a transcription worth checking), where a list does not show the rest: what
+ * numbers), `lowConsensus` (a transcription worth checking) and `offPath` (what volunteers gave off the consensus path), where a list does not show the rest: what
  * `pluralityStanding` and the list's "needs checking" read; `not_reached`, from it, stays.
  */
 export const storedConsensusOf = (alias: string, { result = true } = {}) => `LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm,
                                                        'workflow_version', c.workflow_version, 'not_reached', c.result->'notReached',
-                                                       'result', ${result ? 'c.result' : "jsonb_strip_nulls(jsonb_build_object('counts', c.result->'counts', 'lowConsensus', c.result->'lowConsensus'))"})) AS tasks
+                                                       'result', ${result ? 'c.result' : "jsonb_strip_nulls(jsonb_build_object('counts', c.result->'counts', 'lowConsensus', c.result->'lowConsensus', 'offPath', c.result->'offPath'))"})) AS tasks
     FROM consensus c WHERE c.workflow_id = ${alias}.workflow_id AND c.subject_id = ${alias}.subject_id) stored_consensus ON true`;

@@ -55,6 +55,13 @@ export class SubjectResultsController {
     schema: { type: 'string', enum: ['true', 'false'] },
   })
   @ApiQuery({
+    name: 'againstPlurality',
+    required: false,
+    description:
+      '`true`: only the subjects with a single choice or close reading whose consensus is not among the answers most volunteers gave (under bayes, their learned skills outweighed more votes: the `plurality.against` of its consensus, the download’s `<task>_against_plurality`); `false` (the default): all',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
+  @ApiQuery({
     name: 'reviewed',
     required: false,
     description: '`false`: only the subjects with a consensus (a task answered at least once) that no researcher reviewed yet; `true`: only those with a review and every consensus reviewed; left out: all',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
-import { type ConsensusWord, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
+import { CHOSEN_AMONG_COUNTS, type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -222,6 +222,13 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * through `subjects_external_id_prefix_idx` when few do; those with a metadata field's value are found as the page reads
  * its order (no index holds the values).
  */
+/**
+ * A task's stored consensus (`c`) that is not among the answers most volunteers gave: `pluralityStanding`'s `against`,
+ * in SQL (an answer nobody gave has 0 votes).
+ */
+const AGAINST_PLURALITY = `c.answer IS NOT NULL AND c.algorithm IN (${[...CHOSEN_AMONG_COUNTS].map((algorithm) => `'${algorithm}'`).join(', ')})
+  AND COALESCE((c.result -> 'counts' ->> c.answer)::numeric, 0) < (SELECT max(votes.value::numeric) FROM jsonb_each_text(c.result -> 'counts') AS votes(key, value))`;
+
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
@@ -236,13 +243,14 @@ const metadataHas = (key: string, value: string) => {
   return `(s.metadata ->> ${key}::text = ${value}::text OR EXISTS (SELECT 1 FROM ${items} AS item(value) WHERE item.value = ${value}::text))`;
 };
 
-function filtersOf(projectId: string, { status, q, externalId, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, externalId, needsChecking, againstPlurality, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
   if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
+  if (againstPlurality) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND ${AGAINST_PLURALITY})`);
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));
@@ -309,7 +317,7 @@ const toConsensus = (stored: StoredTaskConsensus) => {
   // A transcription nobody wrote (a branch that skipped it, a task its consensus path does not reach) is flagged low by
   // the algorithm, but there is nothing to check: the same rule as `TRANSCRIBED_HERE` in the list's filter.
   const needsChecking = stored.result.lowConsensus === true && votes > 0 && !not_reached;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, needsChecking, plurality: pluralityStanding(stored) };
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking, plurality: pluralityStanding(stored) };
 };
 
 /**

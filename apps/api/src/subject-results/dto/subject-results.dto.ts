@@ -106,6 +106,10 @@ const OWN_PARAMETERS = {
       .enum(['true', 'false'], 'must be true (only the subjects with a transcription whose consensus needs checking) or false')
       .default('false')
       .transform((value) => value === 'true'),
+    againstPlurality: z
+      .enum(['true', 'false'], 'must be true (only the subjects with a consensus that most volunteers did not give) or false')
+      .default('false')
+      .transform((value) => value === 'true'),
     reviewed: z
       .enum(['true', 'false'], 'must be false (only the subjects with a consensus not reviewed yet) or true (only those whose every consensus is reviewed)')
       .transform((value) => value === 'true')
@@ -142,12 +146,13 @@ const subjectResultsParameters = z
  * The query of `GET /workflows/:id/subject-results`: its own parameters, and a filter per `metadata.<key>` given a
  * value (`metadata`: the key and the value; one left empty filters nothing, as a form sends a field left blank).
  */
-export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, reviewed, limit, after, ...filters }) => ({
+export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, againstPlurality, reviewed, limit, after, ...filters }) => ({
   status,
   q,
   externalId,
   sort,
   needsChecking,
+  againstPlurality,
   reviewed,
   limit,
   after,

@@ -40,6 +40,8 @@ interface Filters {
   metadataValue: string;
   /** Only the subjects with a transcription whose consensus needs checking. */
   needsChecking: boolean;
+  /** Only the subjects with a consensus that most volunteers did not give (under bayes, their skills outweighed more votes). */
+  againstPlurality: boolean;
   /** Only the subjects with a consensus no researcher reviewed yet. */
   notReviewed: boolean;
 }
@@ -48,7 +50,7 @@ interface Filters {
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&reviewed=false`, as the API
+ * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&againstPlurality=true&reviewed=false`, as the API
  * names them), so that Back from a subject comes back to the same list.
  */
 function filtersInAddress(): Filters {
@@ -64,6 +66,7 @@ function filtersInAddress(): Filters {
     metadataKey: metadataKey.slice(METADATA_PARAMETER.length),
     metadataValue,
     needsChecking: query.get('needsChecking') === 'true',
+    againstPlurality: query.get('againstPlurality') === 'true',
     notReviewed: query.get('reviewed') === 'false',
   };
 }
@@ -174,6 +177,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
         metadata: metadataFilterOf(filters),
         sort: sortOf(filters),
         needsChecking: filters.needsChecking,
+        againstPlurality: filters.againstPlurality,
         reviewed: filters.notReviewed ? false : undefined,
         limit: PAGE_SIZE,
         after,
@@ -218,6 +222,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
       ...(metadataFilter ? { [`${METADATA_PARAMETER}${applied.metadataKey}`]: applied.metadataValue } : {}),
       ...(applied.sort === DEFAULT_SORT ? {} : { sort: sortOf(applied) }),
       ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
+      ...(applied.againstPlurality ? { againstPlurality: 'true' } : {}),
       ...(applied.notReviewed ? { reviewed: 'false' } : {}),
     };
     window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
@@ -271,6 +276,13 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           onChange={(event) => setDraft({ ...draft, needsChecking: event.target.checked })}
         />
         <CheckboxField
+          id="lab-results-against-plurality"
+          label={t('lab.results.onlyAgainstMostVotes')}
+          hint={t('lab.results.onlyAgainstMostVotesHint')}
+          checked={draft.againstPlurality}
+          onChange={(event) => setDraft({ ...draft, againstPlurality: event.target.checked })}
+        />
+        <CheckboxField
           id="lab-results-not-reviewed"
           label={t('lab.results.onlyNotReviewed')}
           hint={t('lab.results.onlyNotReviewedHint')}
@@ -294,6 +306,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           <caption>
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
+            {filters.againstPlurality && t('lab.results.captionAgainstMostVotes')}
             {filters.notReviewed && t('lab.results.captionNotReviewed')}
             {metadataFilterOf(filters) && t('lab.results.captionMetadata', { key: filters.metadataKey, value: filters.metadataValue })}
             {t(`lab.results.captionOrder.${filters.sort}`, { key: filters.sortKey })}

@@ -21,7 +21,7 @@ import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { ConsensusReviews } from './ConsensusReviews';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
-import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
+import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, OffPath, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
 import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
 
@@ -257,6 +257,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                     {consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
                     {consensus && <NeedsChecking consensus={consensus} />}
+                    {consensus && <OffPath consensus={consensus} definition={definition} />}
                   </td>
                   <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
                   <td>{consensus?.votes ?? 0}</td>

@@ -1,5 +1,5 @@
 import type { SubjectClassification, SubjectResult } from '@chorus/client';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import type { Task, WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import { textPreview } from '../../lib/subjectName';
@@ -43,6 +43,33 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
         {t('lab.results.againstMostVotes', { chose: plurality.answerVotes, votes: consensus.votes, most: plurality.mostVotes })}
       </span>
     </>
+  );
+}
+
+/**
+ * What the volunteers who reached a task gave, where the consensus path does not reach it (its `offPath`): two who said
+ * there is handwriting and transcribed it are not lost from view because the consensus said there is none. Nothing for
+ * any other task.
+ */
+export function OffPath({ consensus, definition }: { consensus: Pick<TaskConsensus, 'notReached' | 'offPath'>; definition: Task | undefined }) {
+  const { t } = useTranslation();
+  const { notReached, offPath } = consensus;
+  if (!notReached || !offPath) return null;
+  const values = { count: offPath.votes, task: notReached.task };
+  return (
+    <span className="lab-off-path" data-testid="off-path">
+      {' '}
+      {offPath.answer === null ? (
+        t('lab.results.offPathTied', values)
+      ) : (
+        <Trans
+          i18nKey="lab.results.offPath"
+          values={{ ...values, answer: definition ? describeWrittenAnswer(definition, offPath.answer, t) : offPath.answer }}
+          count={offPath.votes}
+          components={{ answer: <bdi /> }}
+        />
+      )}
+    </span>
   );
 }
 
