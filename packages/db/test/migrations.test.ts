@@ -23,6 +23,7 @@ import { ExternalIdsComposed1797312000000 } from '../src/migrations/179731200000
 import { ClassificationsVersionsIndex1797343000001 } from '../src/migrations/1797343000001-ClassificationsVersionsIndex';
 import { SubjectSetNamesUnique1797348000000 } from '../src/migrations/1797348000000-SubjectSetNamesUnique';
 import { DemoProjectMarked1797356000000 } from '../src/migrations/1797356000000-DemoProjectMarked';
+import { ApiKeyRepliesScoped1797390000000 } from '../src/migrations/1797390000000-ApiKeyRepliesScoped';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -328,6 +329,37 @@ describe('migrations', () => {
           [untried, [0, false]],
         ]),
       );
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give the refusals kept for retries of an API key made before scopes the scope `full`, and change no other reply (tester 22)', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ApiKeyRepliesScoped1797390000000)) });
+    await before.initialize();
+    const key = { id: '5c8a7980-1b44-4d27-b792-28e1dad00001', name: 'Nightly pull', prefix: 'chorus_AbC1' };
+    const refusal = (apiKey: object) => ({ type: 'urn:chorus:problem:api-key-already-made', title: 'Conflict', status: 409, detail: 'An API key was already made', apiKey });
+    const replies = {
+      // As a Chorus before scopes kept it.
+      old: { body: null, refusal: refusal(key) },
+      scoped: { body: null, refusal: refusal({ ...key, scope: 'read' }) },
+      created: { body: { id: key.id, name: 'A set' } },
+    };
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `INSERT INTO idempotent_requests (account_id, route, key, request_hash, claim, response)
+           SELECT gen_random_uuid(), 'POST /api/v1/account/api-keys', x.key, repeat('0', 64), gen_random_uuid(), x.response FROM jsonb_each($1::jsonb) x(key, response)`,
+          [JSON.stringify(replies)],
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { key: string; response: unknown }[] = await after.query('SELECT key, response FROM idempotent_requests ORDER BY key');
+      expect(Object.fromEntries(rows.map((row) => [row.key, row.response]))).toEqual({ ...replies, old: { body: null, refusal: refusal({ ...key, scope: 'full' }) } });
     } finally {
       await after.destroy();
     }
