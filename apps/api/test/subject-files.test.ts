@@ -24,7 +24,7 @@ async function upload(setId: string, body: string, contentType: string) {
 }
 
 const subjectsOf = async (projectId: string) =>
-  // One upload is one transaction (one created_at), and passages have no external_id: their number orders them.
+  // One upload is one transaction (one created_at); its passages are named in their order, and their number orders the unnamed.
   (await stack.db.query("SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id, (metadata->>'passage')::int", [projectId])).rows;
 
 describe('subject uploads from files', () => {
@@ -266,14 +266,26 @@ describe('subject uploads from files', () => {
     const longer = corpus.replace('\n\nThe rates', '\n\nA new churchwarden.\n\nThe rates');
     expect((await upload(setId, longer, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1, updated: 2 });
     const stored = await subjectsOf(projectId);
-    expect(stored.map((subject) => [subject.locations[0].text, subject.metadata.passage]).sort()).toEqual(
-      [['A new churchwarden.', 3], ['Dear Sir, the vestry met.', 1], ['The rates were set.', 4], ['[Page left blank.]', 2], ['[Page left blank.]', 5]].sort(),
+    // Each passage is named by its set and its number when first uploaded (tester 22 F9), a name it keeps when it moves:
+    // the one inserted at 3, whose number "The rates" had, takes the first name free.
+    expect(stored.map((subject) => [subject.locations[0].text, subject.metadata.passage, subject.external_id]).sort()).toEqual(
+      [
+        ['A new churchwarden.', 3, 'Upload#3 (2)'],
+        ['Dear Sir, the vestry met.', 1, 'Upload#1'],
+        ['The rates were set.', 4, 'Upload#3'],
+        ['[Page left blank.]', 2, 'Upload#2'],
+        ['[Page left blank.]', 5, 'Upload#4'],
+      ].sort(),
     );
-    // Named to volunteers and researchers as before: a passage has no externalId.
-    expect(stored.every((subject) => subject.external_id === null)).toBe(true);
-    // Into another set of the project, the same passages join it, as subjects with ids do.
+    // Sent again, named so, it adds nothing and renames nothing.
+    expect((await upload(setId, longer, 'text/plain')).body).toMatchObject({ created: 0, existing: 5, addedToSet: 0, updated: 0 });
+    expect(await subjectsOf(projectId)).toEqual(stored);
+    // Into another set of the project, the same passages join it, as subjects with ids do, keeping their names; a
+    // passage new to the project is named by its own set.
     const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
     expect((await upload(other.id, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 4 });
+    expect((await upload(other.id, `${corpus}\n\nThe vestry rose.`, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1 });
+    expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual([...stored.map((subject) => subject.external_id), 'Other#5']);
   });
 
   it('finds a corpus uploaded before passages kept their first line’s indentation, by the key its passages had then, keeping them as stored and saying so', async () => {
@@ -292,8 +304,9 @@ describe('subject uploads from files', () => {
     expect(again.body.warnings).toEqual([
       { pointer: '/subjects', message: "2 passages were found as uploaded before, by an older Chorus, without the indentation of their first line: they stay so (a subject's content never changes under its classifications)." },
     ]);
-    // Stored as they were; the passage new to the project as now read, its indentation kept.
-    expect(await subjectsOf(projectId)).toEqual([...before, { external_id: null, locations: [{ type: 'text', text: '  A postscript.' }], metadata: { passage: 4 }, gold_standard: null }]);
+    // Stored as they were, but named now (they had no name); the passage new to the project as now read, its indentation kept.
+    const named = before.map((subject, index) => ({ ...subject, external_id: `Upload#${index + 1}` }));
+    expect(await subjectsOf(projectId)).toEqual([...named, { external_id: 'Upload#4', locations: [{ type: 'text', text: '  A postscript.' }], metadata: { passage: 4 }, gold_standard: null }]);
     expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 0 });
 
     // A repeated text, indented once: stored then as `#1` and `#2` of one text; found as such, however numbered now.

@@ -16,6 +16,7 @@ import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuer
 import type { LocationReplacing } from './dto/subject-correction.dto';
 import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
 import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
+import { passageNames } from './passage-names';
 
 /**
  * What names a subject sent again: its externalId, or, for a text corpus's passages (which have none), their content
@@ -236,7 +237,7 @@ export class SubjectSetsService {
   /**
    * Adds subjects in one transaction: all or nothing. A subject whose externalId (or a text passage whose content key,
    * or the key an older Chorus gave it: `asStored`) already exists in the project is not created again but joins this
-   * set, so an interrupted upload can simply be sent again. Known answers must be answers the tasks of the workflows
+   * set, so an interrupted upload can simply be sent again. A corpus's passages are named (`passageNames`). Known answers must be answers the tasks of the workflows
    * the set feeds can take. With `replacing`, subjects sent again with other locations take them as corrections
    * (`correctionErrors`), recorded with its reason.
    */
@@ -250,8 +251,9 @@ export class SubjectSetsService {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
       const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
+      const names = contentKeys ? await passageNames(manager, set.projectId, set.name, input.subjects, contentKeys) : [];
       const subjects = JSON.stringify(
-        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
+        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? names[index] ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
       );
       const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
@@ -264,7 +266,8 @@ export class SubjectSetsService {
          SELECT $1, x.locations, x.metadata, x.external_id, x.content_key, x.gold_standard FROM ${SENT}
          ORDER BY x.ord
          ON CONFLICT (project_id, ${key}) WHERE ${key} IS NOT NULL DO UPDATE
-           SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
+           SET external_id = coalesce(subjects.external_id, EXCLUDED.external_id),
+               gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
                metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
                locations = CASE WHEN subjects.id = ANY($3::uuid[]) OR ${WITHOUT_ALT('subjects.locations')} = ${WITHOUT_ALT('EXCLUDED.locations')}
                  THEN ${TAKING_SENT('EXCLUDED.locations', 'subjects.locations')} ELSE subjects.locations END
