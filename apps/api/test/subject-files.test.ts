@@ -14,8 +14,8 @@ async function newSet() {
   return { projectId: project.id, setId: set.id };
 }
 
-async function upload(setId: string, body: string, contentType: string) {
-  const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, {
+async function upload(setId: string, body: string, contentType: string, query = '') {
+  const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects${query}`, {
     method: 'POST',
     headers: { 'content-type': contentType, authorization: `Bearer ${stack.client.token}` },
     body,
@@ -286,6 +286,29 @@ describe('subject uploads from files', () => {
     expect((await upload(other.id, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 4 });
     expect((await upload(other.id, `${corpus}\n\nThe vestry rose.`, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1 });
     expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual([...stored.map((subject) => subject.external_id), 'Other#5']);
+  });
+
+  it('names a corpus’s passages by its file’s name when the upload gives it (fileName), and refuses it for another upload (tester 22 F9)', async () => {
+    const { projectId, setId } = await newSet();
+    const names = async () => (await subjectsOf(projectId)).map((subject) => subject.external_id);
+    expect((await upload(setId, 'Dear Sister,\n\nMy dear Tom,', 'text/plain', '?fileName=letters-1890.txt')).body).toMatchObject({ created: 2 });
+    // A path's folders and the last extension go; a name that is only an extension names by the set.
+    expect((await upload(setId, 'A diary.', 'text/plain', `?fileName=${encodeURIComponent('C:\\scans\\diary.v2.txt')}`)).body).toMatchObject({ created: 1 });
+    expect((await upload(setId, 'Hidden.', 'text/plain', '?fileName=.txt')).body).toMatchObject({ created: 1 });
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
+    // Sent again under another name, the passages are found, keeping theirs.
+    expect((await upload(setId, 'Dear Sister,\n\nMy dear Tom,', 'text/plain', '?fileName=copy.txt')).body).toMatchObject({ created: 0, existing: 2 });
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
+    // A name for what has no passages, an empty one or one too long: refused, naming it, nothing stored.
+    for (const [body, type, query, message] of [
+      ['external_id,text\nc1,A row', 'text/csv', '?fileName=rows.csv', 'names a text corpus’s passages (text/plain) only: leave it out for this upload'],
+      ['A passage.', 'text/plain', '?fileName=%20', 'must name the file, or be left out'],
+      ['A passage.', 'text/plain', `?fileName=${'n'.repeat(201)}`, expect.stringContaining('200')],
+    ] as const) {
+      const refused = await upload(setId, body, type, query);
+      expect([refused.status, refused.contentType, refused.body.errors]).toEqual([422, expect.stringContaining('application/problem+json'), [{ pointer: '/query/fileName', message }]]);
+    }
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
   });
 
   it('finds a corpus uploaded before passages kept their first line’s indentation, by the key its passages had then, keeping them as stored and saying so', async () => {

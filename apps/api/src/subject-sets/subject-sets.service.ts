@@ -6,17 +6,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { ProblemException, conflict, notFound } from '../common/problem';
+import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
-import type { LocationReplacing } from './dto/subject-correction.dto';
+import type { UploadQuery } from './dto/subject-correction.dto';
 import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
 import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
-import { passageNames } from './passage-names';
+import { corpusName, passageNames } from './passage-names';
 
 /**
  * What names a subject sent again: its externalId, or, for a text corpus's passages (which have none), their content
@@ -241,9 +241,12 @@ export class SubjectSetsService {
    * the set feeds can take. With `replacing`, subjects sent again with other locations take them as corrections
    * (`correctionErrors`), recorded with its reason.
    */
-  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, replacing: LocationReplacing, user: AuthUser) {
+  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, { replacing, fileName }: UploadQuery, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     const upload = subjectsOfUpload(body, contentType);
+    if (fileName !== undefined && !upload.contentKeys) {
+      throw validationFailed([{ pointer: '/query/fileName', message: 'names a text corpus’s passages (text/plain) only: leave it out for this upload' }]);
+    }
     const errors = knownAnswersTheyTake(upload.input, await this.workflowsOfUpload(subjectSetId, set.projectId, upload.input));
     if (errors.length) upload.refuse(errors);
     const key: SubjectKey = upload.contentKeys ? 'content_key' : 'external_id';
@@ -251,7 +254,7 @@ export class SubjectSetsService {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
       const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
-      const names = contentKeys ? await passageNames(manager, set.projectId, set.name, input.subjects, contentKeys) : [];
+      const names = contentKeys ? await passageNames(manager, set.projectId, corpusName(fileName, set.name), input.subjects, contentKeys) : [];
       const subjects = JSON.stringify(
         input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? names[index] ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
       );
