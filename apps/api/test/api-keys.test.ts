@@ -91,7 +91,7 @@ describe('personal API keys', () => {
 
   it('still takes a key made before secrets were letters and digits only (base64url, with _ and -)', async () => {
     const { id } = await newAccount(stack, 'Old script');
-    const secret = 'chorus__-Ll' + 'a_b-'.repeat(9) + 'xyz';
+    const secret = `chorus__-Ll${'a_b-'.repeat(9)}xyz`;
     const [{ id: keyId }] = (await stack.db.query("INSERT INTO api_keys (user_id, name, hash, prefix, expires_at) VALUES ($1, 'Old', $2, 'chorus__-Ll', now() + interval '1 day') RETURNING id", [id, apiKeyDigest(secret)])).rows;
     expect((await keyClient(secret).account()).apiKey).toMatchObject({ id: keyId, prefix: 'chorus__-Ll', scope: 'full' });
   });

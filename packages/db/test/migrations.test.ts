@@ -371,7 +371,6 @@ describe('migrations', () => {
     await ensureDatabase(url);
     const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(PassagesNamed1797391000000)) });
     await before.initialize();
-    const text = (words: string) => JSON.stringify([{ type: 'text', text: words }]);
     // [text, metadata, external_id, set]
     const subjects = [
       ['Dear Sister,', { passage: 1 }, null, 'Letters'],

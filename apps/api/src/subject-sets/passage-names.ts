@@ -6,7 +6,7 @@ import type { EntityManager } from 'typeorm';
  * when the upload gives it (`fileName`), else the set's name.
  */
 export function corpusName(fileName: string | undefined, setName: string): string {
-  const file = fileName?.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '').trim();
+  const file = fileName?.split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '').trim();
   return file || setName;
 }
 
