@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { API_KEY_LIMITS, type ChorusApiError, type ChorusClient } from '@chorus/client';
-import { LAST_USED_EVERY_MS } from '../src/auth/api-keys';
+import { LAST_USED_EVERY_MS, apiKeyDigest, newApiKeySecret } from '../src/auth/api-keys';
 import { type AnotherProcess, anotherApiProcess } from './another-process';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -55,8 +55,8 @@ describe('personal API keys', () => {
       name: 'Nightly download',
       // Not asked for: a key does all its account may, as every key made before scopes.
       scope: 'full',
-      prefix: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{4}$/),
-      secret: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{43}$/),
+      prefix: expect.stringMatching(/^chorus_[A-Za-z0-9]{4}$/),
+      secret: expect.stringMatching(/^chorus_[A-Za-z0-9]{43}$/),
       createdAt: expect.any(String),
       expiresAt: expect.any(String),
       lastUsedAt: null,
@@ -75,6 +75,25 @@ describe('personal API keys', () => {
     const later = await client.createApiKey({ name: 'Yearly report', expiresAt: new Date(Date.now() + 300 * DAY_MS).toISOString() });
     expect((await client.apiKeys()).apiKeys.map((key) => key.name)).toEqual(['Yearly report', 'Nightly download']);
     expect(later.secret).not.toBe(made.secret);
+  });
+
+  it('makes secrets of letters and digits only, so that a prefix never reads `chorus__-Ll`, each of the 62 drawn alike, 256 bits as before (tester 22 F10)', () => {
+    const secrets = Array.from({ length: 3000 }, () => newApiKeySecret());
+    for (const secret of secrets) expect(secret).toMatch(/^chorus_[A-Za-z0-9]{43}$/);
+    expect(new Set(secrets).size).toBe(secrets.length);
+    // Every character is drawn: none is left out, and none is drawn twice as often as another (a modulo bias would).
+    const counts = new Map<string, number>();
+    for (const character of secrets.join('').replaceAll('chorus_', '')) counts.set(character, (counts.get(character) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    expect(Math.max(...counts.values()) / Math.min(...counts.values())).toBeLessThan(1.5);
+    expect(43 * Math.log2(62)).toBeGreaterThanOrEqual(256);
+  });
+
+  it('still takes a key made before secrets were letters and digits only (base64url, with _ and -)', async () => {
+    const { id } = await newAccount(stack, 'Old script');
+    const secret = `chorus__-Ll${'a_b-'.repeat(9)}xyz`;
+    const [{ id: keyId }] = (await stack.db.query("INSERT INTO api_keys (user_id, name, hash, prefix, expires_at) VALUES ($1, 'Old', $2, 'chorus__-Ll', now() + interval '1 day') RETURNING id", [id, apiKeyDigest(secret)])).rows;
+    expect((await keyClient(secret).account()).apiKey).toMatchObject({ id: keyId, prefix: 'chorus__-Ll', scope: 'full' });
   });
 
   it('tells a request sent with a key which key it is (GET /account: id, name, scope, prefix, expiry), and a session none (tester 21a F2)', async () => {

@@ -14,8 +14,8 @@ async function newSet() {
   return { projectId: project.id, setId: set.id };
 }
 
-async function upload(setId: string, body: string, contentType: string) {
-  const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, {
+async function upload(setId: string, body: string, contentType: string, query = '') {
+  const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects${query}`, {
     method: 'POST',
     headers: { 'content-type': contentType, authorization: `Bearer ${stack.client.token}` },
     body,
@@ -24,7 +24,7 @@ async function upload(setId: string, body: string, contentType: string) {
 }
 
 const subjectsOf = async (projectId: string) =>
-  // One upload is one transaction (one created_at), and passages have no external_id: their number orders them.
+  // One upload is one transaction (one created_at); its passages are named in their order, and their number orders the unnamed.
   (await stack.db.query("SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id, (metadata->>'passage')::int", [projectId])).rows;
 
 describe('subject uploads from files', () => {
@@ -266,14 +266,49 @@ describe('subject uploads from files', () => {
     const longer = corpus.replace('\n\nThe rates', '\n\nA new churchwarden.\n\nThe rates');
     expect((await upload(setId, longer, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1, updated: 2 });
     const stored = await subjectsOf(projectId);
-    expect(stored.map((subject) => [subject.locations[0].text, subject.metadata.passage]).sort()).toEqual(
-      [['A new churchwarden.', 3], ['Dear Sir, the vestry met.', 1], ['The rates were set.', 4], ['[Page left blank.]', 2], ['[Page left blank.]', 5]].sort(),
+    // Each passage is named by its set and its number when first uploaded (tester 22 F9), a name it keeps when it moves:
+    // the one inserted at 3, whose number "The rates" had, takes the first name free.
+    expect(stored.map((subject) => [subject.locations[0].text, subject.metadata.passage, subject.external_id]).sort()).toEqual(
+      [
+        ['A new churchwarden.', 3, 'Upload#3 (2)'],
+        ['Dear Sir, the vestry met.', 1, 'Upload#1'],
+        ['The rates were set.', 4, 'Upload#3'],
+        ['[Page left blank.]', 2, 'Upload#2'],
+        ['[Page left blank.]', 5, 'Upload#4'],
+      ].sort(),
     );
-    // Named to volunteers and researchers as before: a passage has no externalId.
-    expect(stored.every((subject) => subject.external_id === null)).toBe(true);
-    // Into another set of the project, the same passages join it, as subjects with ids do.
+    // Sent again, named so, it adds nothing and renames nothing.
+    expect((await upload(setId, longer, 'text/plain')).body).toMatchObject({ created: 0, existing: 5, addedToSet: 0, updated: 0 });
+    expect(await subjectsOf(projectId)).toEqual(stored);
+    // Into another set of the project, the same passages join it, as subjects with ids do, keeping their names; a
+    // passage new to the project is named by its own set.
     const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
     expect((await upload(other.id, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 4 });
+    expect((await upload(other.id, `${corpus}\n\nThe vestry rose.`, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1 });
+    expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual([...stored.map((subject) => subject.external_id), 'Other#5']);
+  });
+
+  it('names a corpus’s passages by its file’s name when the upload gives it (fileName), and refuses it for another upload (tester 22 F9)', async () => {
+    const { projectId, setId } = await newSet();
+    const names = async () => (await subjectsOf(projectId)).map((subject) => subject.external_id);
+    expect((await upload(setId, 'Dear Sister,\n\nMy dear Tom,', 'text/plain', '?fileName=letters-1890.txt')).body).toMatchObject({ created: 2 });
+    // A path's folders and the last extension go; a name that is only an extension names by the set.
+    expect((await upload(setId, 'A diary.', 'text/plain', `?fileName=${encodeURIComponent('C:\\scans\\diary.v2.txt')}`)).body).toMatchObject({ created: 1 });
+    expect((await upload(setId, 'Hidden.', 'text/plain', '?fileName=.txt')).body).toMatchObject({ created: 1 });
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
+    // Sent again under another name, the passages are found, keeping theirs.
+    expect((await upload(setId, 'Dear Sister,\n\nMy dear Tom,', 'text/plain', '?fileName=copy.txt')).body).toMatchObject({ created: 0, existing: 2 });
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
+    // A name for what has no passages, an empty one or one too long: refused, naming it, nothing stored.
+    for (const [body, type, query, message] of [
+      ['external_id,text\nc1,A row', 'text/csv', '?fileName=rows.csv', 'names a text corpus’s passages (text/plain) only: leave it out for this upload'],
+      ['A passage.', 'text/plain', '?fileName=%20', 'must name the file, or be left out'],
+      ['A passage.', 'text/plain', `?fileName=${'n'.repeat(201)}`, expect.stringContaining('200')],
+    ] as const) {
+      const refused = await upload(setId, body, type, query);
+      expect([refused.status, refused.contentType, refused.body.errors]).toEqual([422, expect.stringContaining('application/problem+json'), [{ pointer: '/query/fileName', message }]]);
+    }
+    expect(await names()).toEqual(['letters-1890#1', 'letters-1890#2', 'diary.v2#1', 'Upload#1']);
   });
 
   it('finds a corpus uploaded before passages kept their first line’s indentation, by the key its passages had then, keeping them as stored and saying so', async () => {
@@ -292,8 +327,9 @@ describe('subject uploads from files', () => {
     expect(again.body.warnings).toEqual([
       { pointer: '/subjects', message: "2 passages were found as uploaded before, by an older Chorus, without the indentation of their first line: they stay so (a subject's content never changes under its classifications)." },
     ]);
-    // Stored as they were; the passage new to the project as now read, its indentation kept.
-    expect(await subjectsOf(projectId)).toEqual([...before, { external_id: null, locations: [{ type: 'text', text: '  A postscript.' }], metadata: { passage: 4 }, gold_standard: null }]);
+    // Stored as they were, but named now (they had no name); the passage new to the project as now read, its indentation kept.
+    const named = before.map((subject, index) => ({ ...subject, external_id: `Upload#${index + 1}` }));
+    expect(await subjectsOf(projectId)).toEqual([...named, { external_id: 'Upload#4', locations: [{ type: 'text', text: '  A postscript.' }], metadata: { passage: 4 }, gold_standard: null }]);
     expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 0 });
 
     // A repeated text, indented once: stored then as `#1` and `#2` of one text; found as such, however numbered now.

@@ -4,7 +4,7 @@ import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -158,6 +158,51 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await page.getByTestId('lab-demo').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('names a text corpus’s passages by its file and their number, in the set’s page, Results and the classifier alike (tester 22 F9)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-passages-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Dorothy Wordsworth' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Grasmere ${Date.now()}`, status: 'live' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-upload-name').fill('Journals');
+    const corpus = 'May 14th. A very cold morning.\n\nMay 15th. A fine day, William walked.';
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'journal-1800.txt', mimeType: 'text/plain', buffer: Buffer.from(corpus) });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-result').getByText(/2 subjects added/).waitFor();
+    const [set] = (await researcher.subjectSets(project.id)).subjectSets;
+    const names = ['journal-1800#1', 'journal-1800#2'];
+    expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(names);
+    // The same file again adds nothing, and renames nothing.
+    expect(await researcher.uploadSubjects(set!.id, corpus, 'text/plain', undefined, 'journal-1800.txt')).toMatchObject({ created: 0, existing: 2 });
+    expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(names);
+
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set!.id}`);
+    const setRows = page.locator('[data-testid="lab-set-subjects"] tbody tr');
+    await setRows.first().waitFor();
+    expect((await setRows.locator('th').allTextContents()).map((text) => text.trim())).toEqual(names);
+
+    const workflow = await researcher.createWorkflow(project.id, {
+      name: 'Weather',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Does the entry say the weather?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+      subjectSetIds: [set!.id],
+    });
+    await researcher.activateWorkflow(workflow.id);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}/results`);
+    const resultRows = page.locator('[data-testid="lab-results-table"] tbody tr');
+    await resultRows.first().waitFor();
+    expect((await resultRows.locator('a').allTextContents()).map((text) => text.trim())).toEqual(names);
+
+    // A volunteer's subject is headed by its name, not by its place in the session.
+    const volunteer = await newcomerPage(suite);
+    await skipTutorial(suite.context, workflow.id);
+    await volunteer.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await waitForTask(volunteer.page, 'single');
+    expect(await volunteer.page.getByRole('region', { name: 'Subject journal-1800#1' }).count()).toBe(1);
+    expect([...errors, ...volunteer.errors]).toEqual([]);
   });
 
   it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost), reads a tab-separated .txt as a table, and says how to describe images', async () => {

@@ -1,5 +1,5 @@
 import type { ResearcherSubject } from '@chorus/client';
-import { imageDescription, mediaName, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
+import { imageDescription, mediaName, subjectHeading, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
@@ -24,6 +24,21 @@ describe('what volunteers call a subject', () => {
     expect(volunteerSubjectName({ metadata: {}, locations: text('WANTED: a steady boy to drive a cart') })).toBe('“WANTED: a steady boy to drive…”');
     expect(volunteerSubjectName({ metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg', alt: 'A circus poster' }] })).toBe('A circus poster');
     expect(volunteerSubjectName({ metadata: { id: 'snip-199' }, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+
+  it('heads a corpus passage with the name Chorus gave it (its set and number), as the lab names it, never with the researchers’ own id (tester 22 F9)', () => {
+    const passage = { externalId: 'Letters#3', metadata: { passage: 3 }, locations: text('Dear Sister,') };
+    expect(subjectHeading(passage)).toBe('Letters#3');
+    expect(subjectHeading(passage)).toBe(subjectName(passage));
+    // Still so once it moved in a corpus sent again, or named beside another corpus's passage of its number.
+    expect(subjectHeading({ ...passage, metadata: { passage: 4 } })).toBe('Letters#3');
+    expect(subjectHeading({ ...passage, externalId: 'Letters#3 (2)' })).toBe('Letters#3 (2)');
+    expect(subjectHeading({ ...passage, metadata: { passage: 3, title: 'To my sister' } })).toBe('To my sister');
+    // Not a passage Chorus named: a researchers' id (and a passage uploaded before passages were named) heads nothing.
+    expect(subjectHeading({ externalId: 'snippet-2', metadata: {}, locations: text('FOR SALE') })).toBeNull();
+    expect(subjectHeading({ externalId: 'ms#2', metadata: {}, locations: text('FOR SALE') })).toBeNull();
+    expect(subjectHeading({ externalId: null, metadata: { passage: 3 }, locations: text('Dear Sister,') })).toBeNull();
+    expect(subjectHeading({ externalId: 'p1', metadata: { title: 'Page 1' }, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBe('Page 1');
   });
 
   it('takes a title from a spreadsheet’s “Title” column, in any case, as from its title metadata (tester 21b F7)', () => {

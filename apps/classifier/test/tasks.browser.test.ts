@@ -336,6 +336,47 @@ describe('classifier in a browser: every task type, keyboard only', () => {
   };
   const focusedValue = (page: Page) => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value);
 
+  it('sits Favourite and the report right below the task on a transcription beside a long page, as on a choice (tester 22 F10)', async () => {
+    const letter = Array.from({ length: 60 }, (_, line) => `Line ${line + 1} of a long letter, written in a slanted hand.`).join('\n');
+    const { url, workflowId } = await setUp('Long letter', [{ externalId: 'letter-1', locations: [{ type: 'text', text: letter }], metadata: {} }], {
+      name: 'Transcribe the letter',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is it a letter?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription', instruction: 'Transcribe the letter.' },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    /** Where the task and the two buttons sit, and how far below the task and each other, at the window's width. */
+    const layout = () =>
+      page.locator('[data-testid="subject"]').evaluate((subject) => {
+        const box = (selector: string) => subject.querySelector(selector)!.getBoundingClientRect();
+        const [task, favourite, report] = [box('.task-panel'), box('.favourite-button'), box('[data-testid="report-problem"]')];
+        return { taskLeft: task.left, favouriteLeft: favourite.left, reportLeft: report.left, belowTask: favourite.top - task.bottom, between: report.top - favourite.bottom };
+      });
+    await waitForTask(page, 'single');
+    const choice = await layout();
+    const choiceOnPhone = await inWindowOf(page, PHONE_WINDOW, layout);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'transcription');
+    const transcription = await layout();
+    await checkScreen(page, 'transcription-long-page');
+    // Beside the page (which is far taller than the task), in the task's column, one below the other as on a choice:
+    // not spread down the page's height.
+    expect(transcription.favouriteLeft).toBe(transcription.taskLeft);
+    expect(transcription.reportLeft).toBe(transcription.taskLeft);
+    // (A choice's buttons come below the page, across the width: there they are the grid's gap apart.)
+    expect([transcription.belowTask, transcription.between]).toEqual([choice.between, choice.between]);
+    expect(choice.between).toBeLessThan(30);
+    // On a phone, below the task as on a choice.
+    expect(await inWindowOf(page, PHONE_WINDOW, layout)).toEqual(choiceOnPhone);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('focuses the chosen answer, not the first, on going back to a choice and on a reload onto a draft', async () => {
     const { url, workflowId } = await setUp('Back to a choice', SNIPPETS.map(textSubject), choiceTasks);
     await skipTutorial(suite.context, workflowId);

@@ -281,11 +281,11 @@ export class ChorusClient {
   /**
    * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest (or a list
    * of them, or a collection embedding them) or `{ subjects: [...] }` (`application/json`). A refusal names each bad
-   * subject by pointer and, for a file, its row.
+   * subject by pointer and, for a file, its row. A text corpus's `fileName` names its passages (`letters#3`).
    */
-  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement) {
-    const query = replacing ? `?${queryString({ replaceLocations: 'true', reason: replacing.reason })}` : '';
-    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects${query}`, file, { 'content-type': contentType }, { raw: true })).body;
+  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement, fileName?: string) {
+    const query = queryString({ ...(replacing ? { replaceLocations: 'true', reason: replacing.reason } : {}), fileName }).toString();
+    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects${query ? `?${query}` : ''}`, file, { 'content-type': contentType }, { raw: true })).body;
   }
   /**
    * Gives a subject's locations new addresses: the same content moved (as many locations, of the same types, the texts

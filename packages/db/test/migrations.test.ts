@@ -23,6 +23,8 @@ import { ExternalIdsComposed1797312000000 } from '../src/migrations/179731200000
 import { ClassificationsVersionsIndex1797343000001 } from '../src/migrations/1797343000001-ClassificationsVersionsIndex';
 import { SubjectSetNamesUnique1797348000000 } from '../src/migrations/1797348000000-SubjectSetNamesUnique';
 import { DemoProjectMarked1797356000000 } from '../src/migrations/1797356000000-DemoProjectMarked';
+import { ApiKeyRepliesScoped1797390000000 } from '../src/migrations/1797390000000-ApiKeyRepliesScoped';
+import { PassagesNamed1797391000000 } from '../src/migrations/1797391000000-PassagesNamed';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -326,6 +328,87 @@ describe('migrations', () => {
         new Map([
           [tried, [2, true]],
           [untried, [0, false]],
+        ]),
+      );
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give the refusals kept for retries of an API key made before scopes the scope `full`, and change no other reply (tester 22)', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ApiKeyRepliesScoped1797390000000)) });
+    await before.initialize();
+    const key = { id: '5c8a7980-1b44-4d27-b792-28e1dad00001', name: 'Nightly pull', prefix: 'chorus_AbC1' };
+    const refusal = (apiKey: object) => ({ type: 'urn:chorus:problem:api-key-already-made', title: 'Conflict', status: 409, detail: 'An API key was already made', apiKey });
+    const replies = {
+      // As a Chorus before scopes kept it.
+      old: { body: null, refusal: refusal(key) },
+      scoped: { body: null, refusal: refusal({ ...key, scope: 'read' }) },
+      created: { body: { id: key.id, name: 'A set' } },
+    };
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `INSERT INTO idempotent_requests (account_id, route, key, request_hash, claim, response)
+           SELECT gen_random_uuid(), 'POST /api/v1/account/api-keys', x.key, repeat('0', 64), gen_random_uuid(), x.response FROM jsonb_each($1::jsonb) x(key, response)`,
+          [JSON.stringify(replies)],
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { key: string; response: unknown }[] = await after.query('SELECT key, response FROM idempotent_requests ORDER BY key');
+      expect(Object.fromEntries(rows.map((row) => [row.key, row.response]))).toEqual({ ...replies, old: { body: null, refusal: refusal({ ...key, scope: 'full' }) } });
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('name the text passages uploaded before by their set and number, as an upload now does, and no other subject (tester 22 F9)', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(PassagesNamed1797391000000)) });
+    await before.initialize();
+    // [text, metadata, external_id, set]
+    const subjects = [
+      ['Dear Sister,', { passage: 1 }, null, 'Letters'],
+      ['My dear Tom,', { passage: 2 }, null, 'Letters'],
+      // A subject of the project has the id the passage would take: it takes the first free.
+      ['Uploaded with its id', {}, 'Letters#3', 'Letters'],
+      ['A third letter.', { passage: 3 }, null, 'Letters'],
+      ['Named already', { passage: 4 }, 'ms-4', 'Letters'],
+      ['A page of another corpus', { passage: 1 }, null, 'Diaries'],
+      ['Without a number', { passage: 'one' }, null, 'Diaries'],
+      ['In no set', { passage: 5 }, null, null],
+    ] as const;
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'letters', 'Letters', id FROM u RETURNING id),
+            sets AS (INSERT INTO subject_sets (project_id, name) SELECT p.id, x.name FROM p, (VALUES ('Letters'), ('Diaries')) x(name) RETURNING id, name),
+            x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(text text, metadata jsonb, external_id text, set text)),
+            s AS (INSERT INTO subjects (project_id, locations, metadata, external_id) SELECT p.id, jsonb_build_array(jsonb_build_object('type', 'text', 'text', x.text)), x.metadata, x.external_id FROM p, x RETURNING id, locations)
+          INSERT INTO subject_set_members (subject_set_id, subject_id) SELECT sets.id, s.id FROM s JOIN x ON x.text = s.locations -> 0 ->> 'text' JOIN sets ON sets.name = x.set`,
+          [JSON.stringify(subjects.map(([words, metadata, external_id, set]) => ({ text: words, metadata, external_id, set })))],
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { text: string; external_id: string | null }[] = await after.query("SELECT locations -> 0 ->> 'text' AS text, external_id FROM subjects");
+      expect(new Map(rows.map((row) => [row.text, row.external_id]))).toEqual(
+        new Map([
+          ['Dear Sister,', 'Letters#1'],
+          ['My dear Tom,', 'Letters#2'],
+          ['Uploaded with its id', 'Letters#3'],
+          ['A third letter.', 'Letters#3 (2)'],
+          ['Named already', 'ms-4'],
+          ['A page of another corpus', 'Diaries#1'],
+          ['Without a number', null],
+          ['In no set', null],
         ]),
       );
     } finally {

@@ -35,8 +35,26 @@ interface KnownKey {
 /** Whether a bearer token is an API key's secret rather than a session's token. */
 export const isApiKey = (token: string) => token.startsWith(API_KEY_PREFIX);
 
-/** A new key's secret: 32 random bytes, so a fast digest of it is as safe to keep as a slow hash of a password. */
-export const newApiKeySecret = () => `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+/** The characters of a new key's secret: letters and digits, so that none reads as part of the separator (`chorus__-Ll`). */
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 43 of them carry 256 bits (43 × log2 62 ≈ 256.03), as the 32 random bytes of keys made before did. */
+const SECRET_CHARACTERS = 43;
+/** The largest multiple of the alphabet's size a byte can be under: bytes from it up are drawn again, so no character is likelier. */
+const UNBIASED_BELOW = 256 - (256 % SECRET_ALPHABET.length);
+
+/**
+ * A new key's secret: 256 random bits, so a fast digest of it is as safe to keep as a slow hash of a password. Keys
+ * made before are base64url (with `_` and `-`) and stay valid: a key is found by its digest, whatever its characters.
+ */
+export function newApiKeySecret(): string {
+  let secret = API_KEY_PREFIX;
+  while (secret.length < API_KEY_PREFIX.length + SECRET_CHARACTERS) {
+    for (const byte of randomBytes(SECRET_CHARACTERS)) {
+      if (byte < UNBIASED_BELOW && secret.length < API_KEY_PREFIX.length + SECRET_CHARACTERS) secret += SECRET_ALPHABET[byte % SECRET_ALPHABET.length];
+    }
+  }
+  return secret;
+}
 
 /** What `api_keys.hash` keeps of a secret. */
 export const apiKeyDigest = (secret: string) => createHash('sha256').update(secret).digest('hex');

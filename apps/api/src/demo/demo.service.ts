@@ -96,7 +96,7 @@ export class DemoService implements OnApplicationBootstrap {
         externalId: `demo-${String(index + 1).padStart(2, '0')}`,
       };
     });
-    await this.subjectSets.addSubjects(set.id, { subjects }, 'application/json', undefined, user);
+    await this.subjectSets.addSubjects(set.id, { subjects }, 'application/json', {}, user);
     const workflow = await this.workflows.create(project.id, { definition: demoWorkflow, subjectSetIds: [set.id] }, user);
     await this.workflows.setStatus(workflow.id, 'active', user);
   }

@@ -5,7 +5,7 @@ import { LONGEST_ALT } from '@chorus/tasks';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
-import { type LocationChangesQuery, type LocationReplacing, type SubjectCorrectionInput, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
+import { FILE_NAME_LENGTH, type LocationChangesQuery, type SubjectCorrectionInput, type UploadQuery, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
 import { type ImageDescriptionsInput, imageDescriptionsSchema } from './dto/image-descriptions.dto';
 import { ImageDescriptionsService } from './image-descriptions.service';
 import { SUBJECT_RESEARCHERS, SubjectCorrectionsService } from './subject-corrections.service';
@@ -112,7 +112,7 @@ export class SubjectSetsController {
   @Post(SUBJECT_UPLOAD_ROUTE)
   @ApiOperation({
     summary: 'Uploads subjects into a subject set: JSON, a CSV file, a text corpus, or IIIF manifests (one, a list, or a collection) (its project’s researchers).',
-    description: 'The body is the file itself with its content type (not a multipart form): `application/json` (`{ "subjects": [...] }`), `text/csv`, `text/plain` or `application/ld+json` (a IIIF manifest, a JSON list of manifests, or a collection embedding its manifests, nested up to 3 deep; the answer’s `manifests` counts each one’s subjects). A CSV’s known columns (`external_id`, `image_url`…) are read in any case, their words separated by spaces, hyphens or underscores or in camelCase (`External ID`, `Image URL`); other columns are metadata, as written. Up to 10,000 subjects a call, all or nothing. Sending the same file again is safe for subjects with an externalId (a CSV `external_id`, a canvas id): they join the set once (`existing`), and metadata sent again replaces theirs (`updated`). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad row by pointer and its place in the file (`line 3 of the CSV`), a subject sent again with other locations, a canvas id in two manifests (naming both), and a collection naming manifests by URL alone (up to 5 named: Chorus never fetches one; upload them as a list instead); 415 `urn:chorus:problem:unsupported-media-type` for another content type (a multipart form, as `curl -F` sends, is told to send the file itself as the body: `curl --data-binary @subjects.csv -H \'Content-Type: text/csv\'`) or text that is not UTF-8; 413 `urn:chorus:problem:payload-too-large` over the upload limit; 401/403 before the body is read for anyone but the set’s researchers.',
+    description: 'The body is the file itself with its content type (not a multipart form): `application/json` (`{ "subjects": [...] }`), `text/csv`, `text/plain` or `application/ld+json` (a IIIF manifest, a JSON list of manifests, or a collection embedding its manifests, nested up to 3 deep; the answer’s `manifests` counts each one’s subjects). A CSV’s known columns (`external_id`, `image_url`…) are read in any case, their words separated by spaces, hyphens or underscores or in camelCase (`External ID`, `Image URL`); other columns are metadata, as written. Up to 10,000 subjects a call, all or nothing. Sending the same file again is safe for subjects with an externalId (a CSV `external_id`, a canvas id) and for a text corpus’s passages (found by their text): they join the set once (`existing`), and metadata sent again replaces theirs (`updated`). A text corpus’s passages new to the project are named (their externalId) by the file (`fileName`) or the set and their number, `Letters#3`, or `Letters#3 (2)` where the project has that id already; a passage keeps its name. Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad row by pointer and its place in the file (`line 3 of the CSV`), a subject sent again with other locations, a canvas id in two manifests (naming both), and a collection naming manifests by URL alone (up to 5 named: Chorus never fetches one; upload them as a list instead); 415 `urn:chorus:problem:unsupported-media-type` for another content type (a multipart form, as `curl -F` sends, is told to send the file itself as the body: `curl --data-binary @subjects.csv -H \'Content-Type: text/csv\'`) or text that is not UTF-8; 413 `urn:chorus:problem:payload-too-large` over the upload limit; 401/403 before the body is read for anyone but the set’s researchers.',
   })
   @ApiZodBody(
     addSubjectsSchema,
@@ -139,15 +139,23 @@ export class SubjectSetsController {
     schema: { type: 'string', enum: ['true', 'false'] },
   })
   @ApiQuery({ name: 'reason', required: false, description: 'With replaceLocations=true (and only then): why the addresses changed, for the record', schema: { type: 'string', maxLength: SUBJECT_CORRECTION_LIMITS.reasonLength } })
+  @ApiQuery({
+    name: 'fileName',
+    required: false,
+    description:
+      'A text corpus’s file name (text/plain only; 422 with another upload): its passages new to the project are named `<the name without its extension>#<passage number>` ' +
+      '(`letters-1890.txt`: `letters-1890#3`). Without it, by the set’s name (`Letters#3`).',
+    schema: { type: 'string', maxLength: FILE_NAME_LENGTH },
+  })
   @ApiZodResponse(subjectsAddedSchema, { status: 201 })
   addSubjects(
     @Param('id', uuidParam('id')) subjectSetId: string,
-    @Query(new ZodPipe(uploadQuerySchema, '/query')) replacing: LocationReplacing,
+    @Query(new ZodPipe(uploadQuerySchema, '/query')) query: UploadQuery,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.subjectSets.addSubjects(subjectSetId, body, contentType, replacing, user);
+    return this.subjectSets.addSubjects(subjectSetId, body, contentType, query, user);
   }
 
   @Patch('subjects/:id')

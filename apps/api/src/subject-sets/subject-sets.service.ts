@@ -6,16 +6,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { ProblemException, conflict, notFound } from '../common/problem';
+import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
-import type { LocationReplacing } from './dto/subject-correction.dto';
+import type { UploadQuery } from './dto/subject-correction.dto';
 import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
 import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
+import { corpusName, passageNames } from './passage-names';
 
 /**
  * What names a subject sent again: its externalId, or, for a text corpus's passages (which have none), their content
@@ -236,13 +237,16 @@ export class SubjectSetsService {
   /**
    * Adds subjects in one transaction: all or nothing. A subject whose externalId (or a text passage whose content key,
    * or the key an older Chorus gave it: `asStored`) already exists in the project is not created again but joins this
-   * set, so an interrupted upload can simply be sent again. Known answers must be answers the tasks of the workflows
+   * set, so an interrupted upload can simply be sent again. A corpus's passages are named (`passageNames`). Known answers must be answers the tasks of the workflows
    * the set feeds can take. With `replacing`, subjects sent again with other locations take them as corrections
    * (`correctionErrors`), recorded with its reason.
    */
-  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, replacing: LocationReplacing, user: AuthUser) {
+  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, { replacing, fileName }: UploadQuery, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     const upload = subjectsOfUpload(body, contentType);
+    if (fileName !== undefined && !upload.contentKeys) {
+      throw validationFailed([{ pointer: '/query/fileName', message: 'names a text corpus’s passages (text/plain) only: leave it out for this upload' }]);
+    }
     const errors = knownAnswersTheyTake(upload.input, await this.workflowsOfUpload(subjectSetId, set.projectId, upload.input));
     if (errors.length) upload.refuse(errors);
     const key: SubjectKey = upload.contentKeys ? 'content_key' : 'external_id';
@@ -250,8 +254,9 @@ export class SubjectSetsService {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
       const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
+      const names = contentKeys ? await passageNames(manager, set.projectId, corpusName(fileName, set.name), input.subjects, contentKeys) : [];
       const subjects = JSON.stringify(
-        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
+        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? names[index] ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
       );
       const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
@@ -264,7 +269,8 @@ export class SubjectSetsService {
          SELECT $1, x.locations, x.metadata, x.external_id, x.content_key, x.gold_standard FROM ${SENT}
          ORDER BY x.ord
          ON CONFLICT (project_id, ${key}) WHERE ${key} IS NOT NULL DO UPDATE
-           SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
+           SET external_id = coalesce(subjects.external_id, EXCLUDED.external_id),
+               gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
                metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
                locations = CASE WHEN subjects.id = ANY($3::uuid[]) OR ${WITHOUT_ALT('subjects.locations')} = ${WITHOUT_ALT('EXCLUDED.locations')}
                  THEN ${TAKING_SENT('EXCLUDED.locations', 'subjects.locations')} ELSE subjects.locations END

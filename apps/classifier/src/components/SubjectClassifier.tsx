@@ -9,7 +9,7 @@ import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
-import { subjectTitle } from '../lib/subjectName';
+import { subjectHeading } from '../lib/subjectName';
 import { languageOf } from '../lib/textLanguage';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
@@ -295,7 +295,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       aria-labelledby={`${id}-subject`}
     >
       <h2 id={`${id}-subject`} className="visually-hidden">
-        {t('subject.heading', { name: subjectTitle(subject) ?? t('subject.numbered', { number: position }) })}
+        {t('subject.heading', { name: subjectHeading(subject) ?? t('subject.numbered', { number: position }) })}
       </h2>
       {!fullWidth && (
         <div

@@ -52,11 +52,15 @@ export async function uploadContentType(file: Blob & { name: string }): Promise<
 export const isJsonFile = (file: { name: string }): boolean => /\.(json|jsonld)$/i.test(file.name);
 
 /**
- * The body of an upload of the files chosen: one file's bytes as they are (`uploadContentType`); several IIIF
- * manifests as one JSON list of them, which the API reads all or nothing.
+ * The body of an upload of the files chosen: one file's bytes as they are (`uploadContentType`), and, for a text
+ * corpus, its name, which names its passages (`letters-1890#3`); several IIIF manifests as one JSON list of them,
+ * which the API reads all or nothing.
  */
-export async function uploadBody(files: readonly File[]): Promise<{ body: Blob | string; contentType: string }> {
-  if (files.length === 1) return { body: files[0]!, contentType: await uploadContentType(files[0]!) };
+export async function uploadBody(files: readonly File[]): Promise<{ body: Blob | string; contentType: string; fileName?: string }> {
+  if (files.length === 1) {
+    const contentType = await uploadContentType(files[0]!);
+    return { body: files[0]!, contentType, ...(contentType === 'text/plain' ? { fileName: files[0]!.name } : {}) };
+  }
   const manifests = await Promise.all(files.map(async (file) => (await file.text()).replace(/^\uFEFF/, '')));
   return { body: `[${manifests.join(',\n')}]`, contentType: 'application/json' };
 }

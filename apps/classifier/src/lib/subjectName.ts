@@ -16,6 +16,23 @@ export function subjectTitle({ metadata }: Pick<NamedSubject, 'metadata'>): stri
   return null;
 }
 
+/** A corpus passage's externalId as Chorus names it: its set's name and its number (`Letters#3`, `Letters#3 (2)`). */
+const PASSAGE_NAME = /#\d+(?: \(\d+\))?$/;
+
+/**
+ * A text corpus's passage by the name Chorus gave it on upload (`Letters#3`), which is the same wherever it is shown
+ * (the lab, downloads); null for any other subject, whose externalId is the researchers' own (`snip-199`).
+ */
+function passageName({ externalId, metadata }: Pick<NamedSubject, 'externalId' | 'metadata'>): string | null {
+  return typeof metadata.passage === 'number' && externalId && PASSAGE_NAME.test(externalId) ? externalId : null;
+}
+
+/**
+ * What the classifier heads a subject with: its title, else a corpus passage's name (`Letters#3`), else null (to be
+ * named by its place in the session); never the researchers' own id.
+ */
+export const subjectHeading = (subject: NamedSubject): string | null => subjectTitle(subject) ?? passageName(subject);
+
 /** The opening words of a subject's text, in quotes, or null when it has none. */
 function openingWords(subject: Pick<NamedSubject, 'locations'>): string | null {
   const text = subject.locations.find((location) => location.type === 'text')?.text;

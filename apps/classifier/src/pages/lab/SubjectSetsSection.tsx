@@ -177,9 +177,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const set = await targetSet();
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
-      const { body, contentType } = await uploadBody(chosen);
+      const { body, contentType, fileName } = await uploadBody(chosen);
       const replacing = correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined;
-      const result = await client.uploadSubjects(set.id, body, contentType, replacing);
+      const result = await client.uploadSubjects(set.id, body, contentType, replacing, fileName);
       setAdded({ result, set: set.name });
       onUploaded();
     },
