@@ -48,8 +48,9 @@ describe('subjects’ discussions', () => {
     // A guest reads it without a token; pages of two, oldest first.
     const first = await stack.anonymous.subjectDiscussion(subjectId, projectId, { limit: 2 });
     expect(subjectDiscussionSchema.parse(first)).toEqual(first);
+    await stack.db.query(`UPDATE subjects SET metadata = '{"page": 3, "#secret": "gold"}' WHERE id = $1`, [subjectId]);
     const [subject] = (await stack.db.query('SELECT external_id, locations FROM subjects WHERE id = $1', [subjectId])).rows;
-    expect(first.subject).toEqual({ id: subjectId, projectId, externalId: subject.external_id, locations: subject.locations });
+    expect((await stack.anonymous.subjectDiscussion(subjectId, projectId)).subject).toEqual({ id: subjectId, externalId: subject.external_id, locations: subject.locations, metadata: { page: 3 } });
     expect(bodiesOf(first)).toEqual(['Is this a **stamp** or a postmark? #Stamps #postmark #stamps', 'A postmark: see the date in the ring.']);
     expect(first.comments.map((each) => [each.author.team, each.mine])).toEqual([[false, false], [true, false]]);
     expect(first.next).toEqual(expect.any(String));

@@ -883,7 +883,7 @@ export const subjectCommentSchema = z.strictObject({
 });
 /** A page of comments; `next`, when there are more, goes in `after` for the next page. */
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
-/** A subject's discussion: the subject as volunteers are shown it, and a page of its comments, oldest first. */
+/** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
-  subject: z.strictObject({ id, projectId: id, externalId: z.string().nullable(), locations: z.array(subjectLocationSchema) }),
+  subject: queuedSubjectSchema,
 });

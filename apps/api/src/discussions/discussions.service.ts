@@ -1,5 +1,4 @@
 import { MODERATION_ROLES, type SubjectComment, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
-import type { SubjectLocation } from '@chorus/tasks';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
@@ -9,6 +8,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
+import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
@@ -152,12 +152,9 @@ export class DiscussionsService {
   }
 
   private async subjectOf(projectId: string, subjectId: string): Promise<SubjectDiscussion['subject']> {
-    const [subject] = await this.db.query<{ id: string; project_id: string; external_id: string | null; locations: SubjectLocation[] }[]>(
-      'SELECT id, project_id, external_id, locations FROM subjects WHERE id = $1 AND project_id = $2',
-      [subjectId, projectId],
-    );
+    const [subject] = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = $1 AND project_id = $2', [subjectId, projectId]);
     if (!subject) throw notFound(`Subject ${subjectId} in this project`, '/params/id');
-    return { id: subject.id, projectId: subject.project_id, externalId: subject.external_id, locations: subject.locations };
+    return subjectView(subject);
   }
 
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
