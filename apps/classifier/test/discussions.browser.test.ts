@@ -5,7 +5,7 @@ import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage
 /**
  * Talk in a real browser against the real API: a signed-in volunteer classifies, follows "Discuss this subject" from
  * their recent classifications, and comments on the subject's page by keyboard (an empty comment is refused at the
- * field first); a guest reads it and is asked to sign in; the project's moderator hides it in the lab by keyboard, with
+ * field first), edits it, and deletes a second one; a guest reads it and is asked to sign in; the project's moderator hides it in the lab by keyboard, with
  * a reason, and volunteers no longer see it. What the pages did is read back through Postgres.
  */
 
@@ -57,6 +57,30 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await page.locator('#comment-body').inputValue()).toBe('');
     expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp', hashtags: ['stamp'], hidden_reason: null }]);
     await checkScreen(page, 'talk-subject');
+
+    // Its author edits it in the page, by keyboard: saved, it takes focus again, marked edited.
+    await press(page, '[data-testid="edit-comment-button"]');
+    await waitForFocus(page, '[data-testid="edit-comment"]');
+    await tabTo(page, '[data-testid="edit-comment"] textarea');
+    expect(await page.locator('[data-testid="edit-comment"] textarea').inputValue()).toBe('Is this a **stamp** or a postmark? #Stamp');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Is this a **stamp** or a postmark? #Stamp #crown');
+    await press(page, '[data-testid="edit-comment"] button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]');
+    expect(await comment.locator('.comment-meta').textContent()).toContain('(edited)');
+    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: null }]);
+
+    // A second thought, posted and deleted by keyboard (asked first): focus goes back to the discussion's heading.
+    await tabTo(page, '#comment-body');
+    await page.keyboard.type('Never mind');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]:nth-child(2)');
+    await press(page, '[data-testid="comment"]:nth-child(2) .comment-actions button');
+    await waitForFocus(page, '[data-testid="delete-comment-question"]');
+    await press(page, '[data-testid="delete-comment-question"] button[type="submit"]');
+    await waitForFocus(page, '#discussion-heading');
+    expect(await page.getByTestId('comment').count()).toBe(1);
+    expect((await storedComments(classified)).map(({ body }) => body)).toEqual(['Is this a **stamp** or a postmark? #Stamp #crown']);
     expect(errors).toEqual([]);
 
     // A guest reads it, and is asked to sign in to write.
@@ -85,7 +109,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await lab.page.keyboard.press('Enter');
     await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.').waitFor();
     await waitForFocus(lab.page, '[data-testid="lab-discussions-result"]');
-    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp', hashtags: ['stamp'], hidden_reason: 'Not about the subject' }]);
+    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: 'Not about the subject' }]);
     // The team still sees it, marked, with a way to show it again.
     await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Not about the subject').waitFor();
     expect(await lab.page.getByRole('button', { name: 'Show again the comment by Vera' }).count()).toBe(1);

@@ -2,6 +2,7 @@ import type { SubjectComment } from '@chorus/client';
 import type { ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
+import { Link, subjectPath } from '../lib/router';
 import { MarkdownView } from './MarkdownView';
 
 /**
@@ -33,5 +34,15 @@ export function CommentItem({ comment, about, children, itemRef }: { comment: Su
       </div>
       {children}
     </li>
+  );
+}
+
+/** Where a comment in a project's list leads: its subject's discussion. */
+export function CommentSubjectLink({ projectSlug, comment }: { projectSlug: string; comment: SubjectComment }) {
+  const { t } = useTranslation();
+  return (
+    <p className="comment-about">
+      <Link to={subjectPath(projectSlug, comment.subjectId)}>{t('talk.openSubject')}</Link>
+    </p>
   );
 }

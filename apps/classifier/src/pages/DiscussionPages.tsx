@@ -3,8 +3,10 @@ import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { Breadcrumb } from '../components/Breadcrumb';
-import { CommentItem } from '../components/CommentItem';
+import { CommentItem, CommentSubjectLink } from '../components/CommentItem';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { InlineQuestion } from '../components/InlineQuestion';
+import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
 import { SubjectMedia } from '../components/SubjectMedia';
@@ -12,7 +14,7 @@ import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
-import { Link, accountPath, discussionsPath, projectPath, subjectPath, usePath } from '../lib/router';
+import { Link, accountPath, discussionsPath, projectPath, usePath } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
@@ -65,7 +67,12 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
     focusId.current = comment.id;
     setPages((shown) => shown && { ...shown, comments: [...shown.comments, comment] });
   };
-  return { pages, setPages, problem, missing, load, list, show };
+  /** Puts a comment its author edited in place of what it was, and gives it focus. */
+  const replace = (comment: SubjectComment) => {
+    focusId.current = comment.id;
+    setPages((shown) => shown && { ...shown, comments: shown.comments.map((each) => (each.id === comment.id ? comment : each)) });
+  };
+  return { pages, setPages, problem, missing, load, list, show, replace };
 }
 
 /**
@@ -81,7 +88,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     () => (projectId ? (after?: string) => client.subjectDiscussion(subjectId, projectId, { limit: PAGE_SIZE, after }) : null),
     [client, subjectId, projectId],
   );
-  const { pages: discussion, setPages, problem, missing, load, list, show } = useCommentPages(read);
+  const { pages: discussion, setPages, problem, missing, load, list, show, replace } = useCommentPages(read);
   const name = discussion ? (volunteerSubjectName(discussion.subject) ?? t('talk.subject')) : undefined;
   useDocumentTitle(name ?? t('talk.title'));
 
@@ -107,7 +114,12 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} comment={comment}>
-                  {comment.mine && <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />}
+                  {comment.mine && (
+                    <>
+                      <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
+                      <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
+                    </>
+                  )}
                 </CommentItem>
               ))}
             </ol>
@@ -120,11 +132,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
           </section>
         </>
       ) : (
-        !(projectProblem ?? problem) && (
-          <p className="loading" role="status">
-            {t('talk.loading')}
-          </p>
-        )
+        !(projectProblem ?? problem) && <DiscussionLoading />
       )}
     </div>
   );
@@ -173,6 +181,48 @@ function NewComment({ projectId, subjectId, onPosted }: { projectId: string; sub
         {t('talk.post')}
       </button>
     </form>
+  );
+}
+
+/** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
+function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [editing, setEditing] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const form = useForm({ body: comment.body }, ['body'] as const);
+  const field = `comment-edit-${comment.id}`;
+  const submit = form.onSubmit({
+    check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
+    send: async () => {
+      const edited = await client.editComment(comment.id, form.values.body);
+      setEditing(false);
+      onEdited(edited);
+    },
+    refused: (error) => problemAtFields(error, ['body'] as const),
+  });
+  const cancel = () => {
+    setEditing(false);
+    form.reset();
+    button.current?.focus();
+  };
+  if (!editing) {
+    return (
+      <button type="button" ref={button} className="button button-secondary button-small" data-testid="edit-comment-button" onClick={() => setEditing(true)}>
+        {t('talk.edit')}
+      </button>
+    );
+  }
+  return (
+    <InlineQuestion question={t('talk.editQuestion')} className="comment-edit" testId="edit-comment" onCancel={cancel}>
+      {(questionId) => (
+        <form noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
+          <ErrorAlert problem={form.problem} />
+          <TextAreaField id={field} label={t('talk.yourComment')} hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })} rows={4} maxLength={COMMENT_LIMITS.bodyLength} {...form.field('body')} />
+          <SubmitOrCancel submit={t('talk.save')} cancel={t('talk.cancelEdit')} busy={form.busy} onCancel={cancel} />
+        </form>
+      )}
+    </InlineQuestion>
   );
 }
 
@@ -248,11 +298,7 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
               <CommentItem
                 key={comment.id}
                 comment={comment}
-                about={
-                  <p className="comment-about">
-                    <Link to={subjectPath(project.slug, comment.subjectId)}>{t('talk.openSubject')}</Link>
-                  </p>
-                }
+                about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               />
             ))}
           </ol>
@@ -263,12 +309,17 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
           )}
         </>
       ) : (
-        !(projectProblem ?? problem) && (
-          <p className="loading" role="status">
-            {t('talk.loading')}
-          </p>
-        )
+        !(projectProblem ?? problem) && <DiscussionLoading />
       )}
     </div>
+  );
+}
+
+function DiscussionLoading() {
+  const { t } = useTranslation();
+  return (
+    <p className="loading" role="status">
+      {t('talk.loading')}
+    </p>
   );
 }

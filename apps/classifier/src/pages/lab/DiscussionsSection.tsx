@@ -1,7 +1,7 @@
 import { COMMENT_LIMITS, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CommentItem } from '../../components/CommentItem';
+import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
@@ -10,7 +10,6 @@ import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
-import { Link, subjectPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
@@ -74,11 +73,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
               <CommentItem
                 key={comment.id}
                 comment={comment}
-                about={
-                  <p className="comment-about">
-                    <Link to={subjectPath(project.slug, comment.subjectId)}>{t('talk.openSubject')}</Link>
-                  </p>
-                }
+                about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               >
                 {comment.hidden ? (
                   <button type="button" className="button button-secondary button-small" aria-label={t('lab.discussions.showAgainLabel', { author })} onClick={() => void showAgain(comment)}>
