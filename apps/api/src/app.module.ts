@@ -21,6 +21,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
+import { DiscussionsModule } from './discussions/discussions.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
@@ -57,6 +58,7 @@ export class AppModule {
         AssignmentModule,
         RetirementModule,
         SubjectReportsModule,
+        DiscussionsModule,
         FavouritesModule,
         ReaggregationModule,
         ClassificationsModule,

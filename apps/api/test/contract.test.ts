@@ -196,6 +196,7 @@ describe('the API answers as its OpenAPI document says', () => {
         'POST /account/email',
         'DELETE /account',
         'POST /projects/{id}/invitations',
+        'POST /subjects/{id}/comments',
       ].sort(),
     );
     // Each of them says how the request stands against its limits, on success and refusal alike; Retry-After on the 429.
@@ -305,6 +306,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /subjects/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
       ].sort(),
     );
   });

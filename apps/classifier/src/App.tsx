@@ -16,6 +16,7 @@ import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
+import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -126,6 +127,8 @@ export function App() {
           <ClientContext.Provider value={session.client} key={volunteer.userId ?? volunteer.token}>
             {route.name === 'home' && <HomePage />}
             {route.name === 'project' && <ProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
+            {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope } from './views';
@@ -455,6 +455,38 @@ export class ChorusClient {
   /** The subjects volunteers reported in the workflow, the most recently first reported first (moderators and researchers). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
+  }
+  /**
+   * A subject's discussion in its project: the subject as volunteers see it, and a page of its comments, oldest first
+   * (pass a page's `next` as `after` for the one after); hidden ones only to the project's team.
+   */
+  subjectDiscussion(subjectId: string, projectId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<SubjectDiscussion>('GET', `/subjects/${subjectId}/comments?${queryString({ projectId, ...query })}`);
+  }
+  /** Posts a comment on a subject (accounts only); a retry with the same `idempotencyKey` answers the first (`replayed`). */
+  async postComment(subjectId: string, input: { projectId: string; body: string }, idempotencyKey?: string): Promise<SubjectComment & { replayed: boolean }> {
+    const { status, body } = await this.request<SubjectComment>('POST', `/subjects/${subjectId}/comments`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+    return { ...body, replayed: status === 200 };
+  }
+  /** Rewrites the caller's own comment (its `editedAt` says when). */
+  editComment(id: string, body: string) {
+    return this.call<SubjectComment>('PATCH', `/comments/${id}`, { body });
+  }
+  /** Deletes the caller's own comment. */
+  async deleteComment(id: string): Promise<void> {
+    await this.request('DELETE', `/comments/${id}`);
+  }
+  /** Hides a comment from volunteers, with the reason (the project's moderators and researchers). */
+  hideComment(id: string, reason: string) {
+    return this.call<SubjectComment>('PUT', `/comments/${id}/hidden`, { reason });
+  }
+  /** Shows a hidden comment to volunteers again (the project's moderators and researchers). */
+  async unhideComment(id: string): Promise<void> {
+    await this.request('DELETE', `/comments/${id}/hidden`);
+  }
+  /** The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #). */
+  projectComments(projectId: string, query: { tag?: string; limit?: number; after?: string } = {}) {
+    return this.call<SubjectCommentPage>('GET', `/projects/${projectId}/comments?${queryString(query)}`);
   }
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order

@@ -1,6 +1,9 @@
 import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput } from '@chorus/tasks';
 import type { z } from 'zod';
 import type {
+  subjectCommentSchema,
+  subjectCommentPageSchema,
+  subjectDiscussionSchema,
   accountViewSchema,
   contributionSchema,
   accountWorkflowSchema,
@@ -192,6 +195,9 @@ export interface SubjectReportInput {
   reason: SubjectReportReason;
   note?: string;
 }
+export type SubjectComment = z.infer<typeof subjectCommentSchema>;
+export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
+export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 

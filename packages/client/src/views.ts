@@ -867,3 +867,34 @@ export const volunteerSkillSchema = z.strictObject({
 export const workflowSkillsSchema = z.strictObject({
   skills: z.array(volunteerSkillSchema).meta({ description: 'In task key order, then the least accurate volunteer first; empty until the worker has learned skills (or when no task weighs votes by skill)' }),
 });
+
+/**
+ * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
+ * limit them, and how long a hashtag (`#word`: letters, digits and `_`) may be to count as one.
+ */
+export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50 } as const;
+/** A comment in a subject's discussion, as its project's discussions list it. */
+export const subjectCommentSchema = z.strictObject({
+  id,
+  projectId: id,
+  subjectId: id,
+  author: z.strictObject({
+    displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: the comment stays, shown as by a former volunteer' }),
+    team: z.boolean().meta({ description: "Its author is a member of the project's team (a researcher or moderator): shown with a badge" }),
+  }),
+  mine: z.boolean().meta({ description: 'The caller wrote it: they may edit and delete it' }),
+  body: z.string().meta({ description: 'Markdown, as volunteers write it' }),
+  hashtags: z.array(z.string()).meta({ description: 'Its #hashtags, lower case, without the #, each once' }),
+  createdAt: time,
+  editedAt: time.nullable(),
+  hidden: z
+    .strictObject({ hiddenAt: time, reason: z.string() })
+    .nullable()
+    .meta({ description: "Hidden by the project's moderators or researchers, and why; only they are shown a hidden comment" }),
+});
+/** A page of comments; `next`, when there are more, goes in `after` for the next page. */
+export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
+/** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
+export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
+  subject: queuedSubjectSchema,
+});

@@ -32,6 +32,7 @@ export const apiEnvSchema = z
     FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES: z.coerce.number().int().min(0).default(50),
     PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(20),
     INVITATIONS_PER_ACCOUNT_PER_DAY: z.coerce.number().int().min(0).default(100),
+    COMMENTS_PER_ACCOUNT_PER_HOUR: z.coerce.number().int().min(0).default(30),
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s):// address volunteers open Chorus at, e.g. https://chorus.example.org' }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
     MAIL_FROM: z.string().min(3).default('Chorus <no-reply@chorus.invalid>'),
@@ -128,6 +129,8 @@ export interface AppConfig {
   mailsPerAddressPerDay: number;
   /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */
   invitationsPerAccountPerDay: number;
+  /** Comments one account may post in subjects' discussions in an hour (0: no limit). */
+  commentsPerAccountPerHour: number;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
   metricsToken?: string;
   /**
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     failedSignInsPerAddressPerQuarterHour: e.FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES,
     passwordResetsPerAddressPerHour: e.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
     invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
+    commentsPerAccountPerHour: e.COMMENTS_PER_ACCOUNT_PER_HOUR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publicUrlIsDefault: e.PUBLIC_URL === undefined,
     smtpUrl: e.SMTP_URL,

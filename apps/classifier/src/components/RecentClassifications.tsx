@@ -7,7 +7,7 @@ import { FavouriteToggle } from './FavouriteToggle';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
-import { FAVOURITES, Link } from '../lib/router';
+import { FAVOURITES, Link, subjectPath } from '../lib/router';
 import { textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 import { whenInWords } from '../lib/formats';
@@ -16,6 +16,8 @@ const PAGE_SIZE = 10;
 
 interface Props {
   workflowId: string;
+  /** The project's address, for each subject's discussion. */
+  projectSlug: string;
   /** The workflow's current version and definition: the others are read when an answer given under them is shown. */
   version: number;
   definition: WorkflowDefinition;
@@ -27,7 +29,7 @@ interface Props {
  * The volunteer's own classifications in this workflow, newest first, with their answers (Zooniverse's "Recents"):
  * folded away until opened, read from the server so that they include other devices' and earlier visits'.
  */
-export function RecentClassifications({ workflowId, version, definition, stored }: Props) {
+export function RecentClassifications({ workflowId, projectSlug, version, definition, stored }: Props) {
   const client = useClient();
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
@@ -84,7 +86,7 @@ export function RecentClassifications({ workflowId, version, definition, stored 
       {shown.length > 0 && (
         <ol className="recent-list" ref={items}>
           {shown.map((classification) => (
-            <RecentItem key={classification.id} classification={classification} definition={definitionOf(classification.workflowVersion)} />
+            <RecentItem key={classification.id} classification={classification} definition={definitionOf(classification.workflowVersion)} projectSlug={projectSlug} />
           ))}
         </ol>
       )}
@@ -100,7 +102,7 @@ export function RecentClassifications({ workflowId, version, definition, stored 
   );
 }
 
-function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition | undefined }) {
+function RecentItem({ classification, definition, projectSlug }: { classification: OwnClassification; definition: WorkflowDefinition | undefined; projectSlug: string }) {
   const { t } = useTranslation();
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
@@ -119,6 +121,11 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
         {text && <p className="recent-preview">{textPreview(text.text)}</p>}
         <AnswersInWords annotations={annotations} definition={definition} />
         <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={name} />
+        <p className="recent-discuss">
+          <Link to={subjectPath(projectSlug, subject.id)} data-testid="discuss-subject" aria-label={t('talk.discussNamed', { name })}>
+            {t('talk.discuss')}
+          </Link>
+        </p>
       </div>
     </li>
   );

@@ -43,6 +43,8 @@ export type Route =
   | { name: 'reset-password' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
+  | { name: 'subject'; projectSlug: string; subjectId: string }
+  | { name: 'discussions'; projectSlug: string }
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
@@ -65,6 +67,10 @@ export function matchRoute(path: string): Route {
     if (favourite) return { name: 'favourite', subjectId: decodeURIComponent(favourite[1]!) };
     const project = /^\/projects\/([^/]+)\/?$/.exec(path);
     if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
+    const subject = /^\/projects\/([^/]+)\/subjects\/([^/]+)\/?$/.exec(path);
+    if (subject) return { name: 'subject', projectSlug: decodeURIComponent(subject[1]!), subjectId: decodeURIComponent(subject[2]!) };
+    const discussions = /^\/projects\/([^/]+)\/discussions\/?$/.exec(path);
+    if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
     const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
@@ -89,6 +95,16 @@ export function projectPath(projectSlug: string): string {
 
 export function classifyPath(projectSlug: string, workflowId: string): string {
   return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** A subject's discussion in its project (Talk): the subject, what volunteers and the team said, and a form to add to it. */
+export function subjectPath(projectSlug: string, subjectId: string): string {
+  return `${projectPath(projectSlug)}/subjects/${encodeURIComponent(subjectId)}`;
+}
+
+/** A project's recent discussions, newest first. */
+export function discussionsPath(projectSlug: string): string {
+  return `${projectPath(projectSlug)}/discussions`;
 }
 
 /** The volunteer's favourite subjects, across projects. */

@@ -501,7 +501,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         />
       )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
+      {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
 
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}

@@ -6,7 +6,7 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
-import { projectPath, replacePath } from '../lib/router';
+import { Link, discussionsPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 
@@ -60,6 +60,9 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
           )}
           <h2>{t('project.workflows')}</h2>
           <ProjectWorkflows project={project} />
+          <p className="project-discussions">
+            <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
+          </p>
         </article>
       ) : (
         !problem && (

@@ -18,6 +18,7 @@ export * from './ended-session.entity';
 export * from './idempotent-request.entity';
 export * from './tutorial-seen.entity';
 export * from './api-key.entity';
+export * from './subject-comment.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { ApiKey } from './api-key.entity';
@@ -36,6 +37,7 @@ import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
+import { SubjectComment } from './subject-comment.entity';
 import { TutorialSeen } from './tutorial-seen.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
@@ -44,5 +46,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
 ];

@@ -17,6 +17,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
+import { DiscussionsSection } from './DiscussionsSection';
 import { whenInWords } from '../../lib/formats';
 
 /**
@@ -78,11 +79,13 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
               <ProjectWorkflowsSection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+              <DiscussionsSection project={project} />
             </>
           ) : (
             <>
               <p className="lead">{t('lab.project.moderatorLead')}</p>
               <ProjectWorkflowsSection project={project} />
+              <DiscussionsSection project={project} />
             </>
           )}
         </>

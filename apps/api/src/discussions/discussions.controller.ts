@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { subjectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
+import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
+import { DiscussionsService } from './discussions.service';
+import {
+  type CommentEdit,
+  type CommentHiding,
+  type CommentInput,
+  type ProjectCommentsQuery,
+  type SubjectCommentsQuery,
+  commentEditSchema,
+  commentHidingSchema,
+  commentInputSchema,
+  hashtagSchema,
+  projectCommentsQuerySchema,
+  subjectCommentsQuerySchema,
+} from './dto/discussions.dto';
+
+const LIMIT_QUERY = { name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } as const;
+const AFTER_QUERY = { name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } } as const;
+
+@ApiTags('discussions')
+@ApiBearerAuth()
+@Controller()
+export class DiscussionsController {
+  constructor(private readonly discussions: DiscussionsService) {}
+
+  @Get('subjects/:id/comments')
+  @Public()
+  @ApiOperation({
+    summary: 'A subject’s discussion in its project: the subject as volunteers see it, and its comments, oldest first, a page at a time (no token needed for a public project).',
+    description:
+      '`projectId` names the subject’s project. Each comment with its author’s display name (null for a deleted account: a former volunteer), whether they are on the project’s team (a badge), and whether it is the caller’s. Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a subject not in the project, or a project not public to the caller (a draft).',
+  })
+  @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(LIMIT_QUERY)
+  @ApiQuery(AFTER_QUERY)
+  @ApiZodResponse(subjectDiscussionSchema)
+  getSubjectDiscussion(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(subjectCommentsQuerySchema, '/query')) query: SubjectCommentsQuery, @OptionalUser() user?: AuthUser) {
+    return this.discussions.discussion(subjectId, query, user);
+  }
+
+  @Post('subjects/:id/comments')
+  @ApiOperation({
+    summary: 'Posts a comment in a subject’s discussion (volunteers with an account), in Markdown, with any #hashtags.',
+    description:
+      'Body: `{ projectId, body }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters, digits and _) are stored with it, lower case. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After. 404 for a subject not in the project, or a project not public to the caller.',
+  })
+  @IdempotentCreate('comment')
+  @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted by the caller')
+  @ApiZodBody(commentInputSchema, 'The subject’s project, and the comment (Markdown).')
+  @ApiZodResponse(subjectCommentSchema, { status: 201, description: 'Posted', also: REPLAYED_CREATION })
+  postComment(
+    @Param('id', uuidParam('id')) subjectId: string,
+    @Body(new ZodPipe(commentInputSchema)) input: CommentInput,
+    @CurrentUser() user: AuthUser,
+    @RateLimitNotes() note: RateLimitNote,
+  ) {
+    return this.discussions.post(subjectId, input, user, note);
+  }
+
+  @Patch('comments/:id')
+  @ApiOperation({
+    summary: 'Rewrites the caller’s own comment (its `editedAt` says when).',
+    description: 'Body: `{ body }`, as a new comment’s. Anyone but its author gets 403; a hidden comment is its project team’s only (404 to others).',
+  })
+  @ApiZodBody(commentEditSchema, 'The comment’s new text (Markdown).')
+  @ApiZodResponse(subjectCommentSchema, { description: 'The comment as it is now' })
+  editComment(@Param('id', uuidParam('id')) commentId: string, @Body(new ZodPipe(commentEditSchema)) input: CommentEdit, @CurrentUser() user: AuthUser) {
+    return this.discussions.edit(commentId, input, user);
+  }
+
+  @Delete('comments/:id')
+  @ApiOperation({
+    summary: 'Deletes the caller’s own comment.',
+    description: 'Anyone but its author gets 403 (moderators and researchers hide a comment instead); a hidden comment is its project team’s only (404 to others).',
+  })
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblemResponse()
+  async deleteComment(@Param('id', uuidParam('id')) commentId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.discussions.delete(commentId, user);
+  }
+
+  @Put('comments/:id/hidden')
+  @ApiOperation({
+    summary: 'Hides a comment from volunteers, with the reason (the project’s moderators and researchers).',
+    description: 'Body: `{ reason }` (1 to 500 characters). The team still sees it, marked hidden with the reason; hiding it again keeps when, and takes the new reason. Anyone else gets 403 (404 when the project is not public to them).',
+  })
+  @ApiZodBody(commentHidingSchema, 'Why the comment is hidden.')
+  @ApiZodResponse(subjectCommentSchema, { description: 'The comment, hidden' })
+  hideComment(@Param('id', uuidParam('id')) commentId: string, @Body(new ZodPipe(commentHidingSchema)) input: CommentHiding, @CurrentUser() user: AuthUser) {
+    return this.discussions.hide(commentId, input, user);
+  }
+
+  @Delete('comments/:id/hidden')
+  @ApiOperation({
+    summary: 'Shows a hidden comment to volunteers again (the project’s moderators and researchers).',
+    description: 'The same 204 when it was not hidden, so a retry is safe. Anyone else gets 403 (404 when the project is not public to them).',
+  })
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Shown to volunteers' })
+  @ApiProblemResponse()
+  async unhideComment(@Param('id', uuidParam('id')) commentId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.discussions.unhide(commentId, user);
+  }
+
+  @Get('projects/:id/comments')
+  @Public()
+  @ApiOperation({
+    summary: 'A project’s recent discussions: its comments, newest first, a page at a time; with `tag`, those with that #hashtag (no token needed for a public project).',
+    description: 'Each comment as in a subject’s discussion, with its subject’s id. Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
+  })
+  @ApiZodQuery('tag', hashtagSchema, { required: false, description: 'Only the comments with this #hashtag (with or without its #)' })
+  @ApiQuery(LIMIT_QUERY)
+  @ApiQuery(AFTER_QUERY)
+  @ApiZodResponse(subjectCommentPageSchema)
+  listProjectComments(@Param('id', uuidParam('id')) projectId: string, @Query(new ZodPipe(projectCommentsQuerySchema, '/query')) query: ProjectCommentsQuery, @OptionalUser() user?: AuthUser) {
+    return this.discussions.projectComments(projectId, query, user);
+  }
+}

@@ -1,0 +1,204 @@
+import { MODERATION_ROLES, type SubjectComment, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectThrottlerStorage } from '@nestjs/throttler';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AddressLimitStore } from '../auth/address-limit-store';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException, notFound } from '../common/problem';
+import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
+import { cursorTimeSql } from '../common/sql';
+import { type SubjectRow, subjectView } from '../common/subject-view';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { ProjectAccess, accountIdOf } from '../projects/project-access';
+import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { hashtagsOf } from './hashtags';
+
+interface CommentRow {
+  id: string;
+  project_id: string;
+  subject_id: string;
+  user_id: string;
+  body: string;
+  hashtags: string[];
+  created_at: Date;
+  edited_at: Date | null;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  /** Null for a deleted account's comment: it stays, without its name. */
+  display_name: string | null;
+  team: boolean;
+  /** `created_at` to the microsecond, for the cursor. */
+  cursor_time: string;
+}
+
+/** A comment with its author's name and team badge (a member of the project in a moderating role). */
+const COMMENTS = `
+  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
+         CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
+         EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
+         ${cursorTimeSql('c.created_at')} AS cursor_time
+  FROM subject_comments c JOIN users u ON u.id = c.user_id`;
+/** A subject's comments, oldest first. $2: whether hidden ones are listed; $3, $4: the cursor (or nulls); $5: the rows to read. */
+const SUBJECT_COMMENTS = `${COMMENTS}
+  WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
+  ORDER BY c.created_at, c.id LIMIT $5`;
+/** A project's comments, newest first. $2: whether hidden ones are listed; $3: only those with this hashtag, or null; $4, $5: the cursor; $6: the rows to read. */
+const PROJECT_COMMENTS = `${COMMENTS}
+  WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::text IS NULL OR $3 = ANY(c.hashtags))
+    AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
+  ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
+
+const HOUR_MS = 3600_000;
+
+const signInToComment = () =>
+  new ProblemException(
+    403,
+    'Sign in to comment: guests read discussions, and only volunteers with an account write in them. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
+    undefined,
+    'account-required',
+  );
+
+/**
+ * Subjects' discussions (Talk): volunteers ask about a subject, tag it with #hashtags, and read what others and the
+ * research team said. Anyone who may see the project reads them; accounts write, edit and delete their own; the
+ * project's moderators and researchers hide a comment, with a reason, from volunteers (they still see it, marked).
+ */
+@Injectable()
+export class DiscussionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectThrottlerStorage() private readonly limits: AddressLimitStore,
+    private readonly access: ProjectAccess,
+    private readonly idempotentRequests: IdempotentRequests,
+  ) {}
+
+  /** The subject as volunteers see it, and a page of its discussion in the project, oldest first. */
+  async discussion(subjectId: string, { projectId, limit, after }: SubjectCommentsQuery, user: AuthUser | undefined): Promise<SubjectDiscussion> {
+    await this.access.readable(projectId, user, '/query/projectId');
+    const subject = await this.subjectOf(projectId, subjectId);
+    const team = await this.isTeam(projectId, user);
+    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
+    return { subject, ...this.page(rows, limit, user) };
+  }
+
+  /** The project's comments, newest first (with `tag`, those with that hashtag): its recent discussions. */
+  async projectComments(projectId: string, { tag, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<SubjectCommentPage> {
+    await this.access.readable(projectId, user, '/params/id');
+    const team = await this.isTeam(projectId, user);
+    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
+    return this.page(rows, limit, user);
+  }
+
+  /** Stores a comment by the caller (an account), counted against their hourly limit; its answer kept for a retry with the same key. */
+  async post(subjectId: string, { projectId, body }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
+    if (user.kind !== 'registered') throw signInToComment();
+    await this.access.readable(projectId, user, '/projectId');
+    await this.subjectOf(projectId, subjectId);
+    await this.countComment(user, note);
+    return this.db.transaction(async (manager) => {
+      const [{ id }] = await manager.query<{ id: string }[]>(
+        'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [projectId, subjectId, user.id, body, hashtagsOf(body)],
+      );
+      const comment = toView((await this.rowOf(manager, id!))!, user);
+      await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
+      return comment;
+    });
+  }
+
+  /** Rewrites the caller's own comment, noting when. */
+  async edit(commentId: string, { body }: CommentEdit, user: AuthUser): Promise<SubjectComment> {
+    await this.ownComment(commentId, user, 'edit');
+    await this.db.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
+    return toView((await this.rowOf(this.db.manager, commentId))!, user);
+  }
+
+  /** Deletes the caller's own comment. */
+  async delete(commentId: string, user: AuthUser): Promise<void> {
+    await this.ownComment(commentId, user, 'delete');
+    await this.db.query('DELETE FROM subject_comments WHERE id = $1', [commentId]);
+  }
+
+  /** Hides a comment from volunteers, with the reason (the project's moderators and researchers); hiding it again gives the new reason. */
+  async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
+    await this.moderated(commentId, user);
+    await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3 WHERE id = $1', [commentId, user.id, reason]);
+    return toView((await this.rowOf(this.db.manager, commentId))!, user);
+  }
+
+  /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
+  async unhide(commentId: string, user: AuthUser): Promise<void> {
+    await this.moderated(commentId, user);
+    await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = $1', [commentId]);
+  }
+
+  private page(rows: CommentRow[], limit: number, user: AuthUser | undefined): SubjectCommentPage {
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { comments: page.map((row) => toView(row, user)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
+  }
+
+  private async countComment(user: AuthUser, note: RateLimitNote): Promise<void> {
+    const limit = this.config.commentsPerAccountPerHour;
+    if (limit === 0) return;
+    const hit = await this.limits.take(`comments:${user.id}`, HOUR_MS, limit);
+    if (!('id' in hit)) {
+      throw tooManyRequests((when) => `Too many comments from your account (at most ${limit} an hour); try again in ${when}.`, { limit, resetSeconds: hit.retryAfterSeconds });
+    }
+    note({ limit, remaining: Math.max(0, limit - hit.counted), resetSeconds: hit.resetSeconds });
+  }
+
+  private async subjectOf(projectId: string, subjectId: string): Promise<SubjectDiscussion['subject']> {
+    const [subject] = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = $1 AND project_id = $2', [subjectId, projectId]);
+    if (!subject) throw notFound(`Subject ${subjectId} in this project`, '/params/id');
+    return subjectView(subject);
+  }
+
+  private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+    const role = await this.access.roleOf(projectId, user);
+    return role !== undefined && MODERATION_ROLES.includes(role);
+  }
+
+  private async rowOf(manager: EntityManager, commentId: string): Promise<CommentRow | undefined> {
+    const [row] = await manager.query<CommentRow[]>(`${COMMENTS} WHERE c.id = $1`, [commentId]);
+    return row;
+  }
+
+  /** The comment, if the caller may see it: in a project they may see, and not hidden unless they are on its team. */
+  private async visible(commentId: string, user: AuthUser): Promise<CommentRow> {
+    const row = await this.rowOf(this.db.manager, commentId);
+    const missing = () => notFound(`Comment ${commentId}`, '/params/id');
+    if (!row) throw missing();
+    await this.access.readable(row.project_id, user, '/params/id', `Comment ${commentId}`);
+    if (row.hidden_at && !(await this.isTeam(row.project_id, user))) throw missing();
+    return row;
+  }
+
+  private async ownComment(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<void> {
+    const row = await this.visible(commentId, user);
+    if (row.user_id !== accountIdOf(user)) throw new ProblemException(403, `Only its author may ${what} a comment; moderators and researchers hide one instead (PUT /comments/:id/hidden).`);
+  }
+
+  private async moderated(commentId: string, user: AuthUser): Promise<void> {
+    const row = await this.visible(commentId, user);
+    await this.access.requireModerator(row.project_id, user, '/params/id', `Comment ${commentId}`);
+  }
+}
+
+function toView(row: CommentRow, user: AuthUser | undefined): SubjectComment {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    subjectId: row.subject_id,
+    author: { displayName: row.display_name, team: row.team },
+    mine: row.user_id === accountIdOf(user),
+    body: row.body,
+    hashtags: row.hashtags,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,
+  };
+}

@@ -1,0 +1,59 @@
+import { COMMENT_LIMITS } from '@chorus/client';
+import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+
+const bodySchema = z
+  .string({ error: 'must be the comment, as text (Markdown)' })
+  .trim()
+  .min(1, 'must not be empty: write the comment')
+  .max(COMMENT_LIMITS.bodyLength, `must be at most ${COMMENT_LIMITS.bodyLength} characters; shorten it, or split it into two comments`);
+
+/** A new comment in a subject's discussion: the subject's project (where the discussion is), and what it says. */
+export const commentInputSchema = z.strictObject({
+  projectId: z.uuid('must be the id of the subject’s project'),
+  body: bodySchema,
+});
+export type CommentInput = z.infer<typeof commentInputSchema>;
+
+/** A comment rewritten by its author. */
+export const commentEditSchema = z.strictObject({ body: bodySchema });
+export type CommentEdit = z.infer<typeof commentEditSchema>;
+
+/** Why a moderator or researcher hides a comment from volunteers. */
+export const commentHidingSchema = z.strictObject({
+  reason: z
+    .string({ error: 'must say why the comment is hidden' })
+    .trim()
+    .min(1, 'must say why the comment is hidden')
+    .max(COMMENT_LIMITS.hiddenReasonLength, `must be at most ${COMMENT_LIMITS.hiddenReasonLength} characters`),
+});
+export type CommentHiding = z.infer<typeof commentHidingSchema>;
+
+/** Where a page of comments starts: after the comment made at this time (the `next` of the page before). */
+const CURSOR = timeCursorPattern();
+/** A cursor from a comment's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const commentCursor = (createdAt: string, commentId: string) => `${createdAt}_${commentId}`;
+const pageSchema = {
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([createdAt, commentId]) => ({ createdAt: createdAt!, commentId: commentId! })),
+};
+
+/** The query of `GET /subjects/:id/comments`. */
+export const subjectCommentsQuerySchema = z.strictObject({
+  projectId: z.uuid('must be the id of the subject’s project'),
+  ...pageSchema,
+});
+export type SubjectCommentsQuery = z.infer<typeof subjectCommentsQuerySchema>;
+
+/** A #hashtag as comments store it: lower case, without the #. */
+export const hashtagSchema = z
+  .string()
+  .transform((tag) => tag.replace(/^#/, '').toLowerCase())
+  .pipe(z.string().regex(new RegExp(`^[\\p{L}\\p{N}_]{1,${COMMENT_LIMITS.hashtagLength}}$`, 'u'), `must be a hashtag: letters, digits and _, at most ${COMMENT_LIMITS.hashtagLength}, with or without its #`));
+
+/** The query of `GET /projects/:id/comments`. */
+export const projectCommentsQuerySchema = z.strictObject({
+  tag: hashtagSchema.optional(),
+  ...pageSchema,
+});
+export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;

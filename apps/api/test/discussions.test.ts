@@ -1,0 +1,230 @@
+import { subjectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+const COMMENTS_AN_HOUR = 4;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, env: { COMMENTS_PER_ACCOUNT_PER_HOUR: String(COMMENTS_AN_HOUR) } });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+/** A request sent as it is, for what the client's types would not let through: the status, headers and problem. */
+async function send(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+const storedComments = async (subjectId: string) => (await stack.db.query('SELECT body, hashtags FROM subject_comments WHERE subject_id = $1 ORDER BY created_at', [subjectId])).rows;
+const bodiesOf = (page: { comments: { body: string }[] }) => page.comments.map((comment) => comment.body);
+
+async function liveSubject() {
+  const { projectId, subjectIds } = await voteWorkflow(stack, 2);
+  return { projectId, subjectId: subjectIds[0]!, otherSubjectId: subjectIds[1]! };
+}
+
+describe('subjects’ discussions', () => {
+  it('lists a subject’s comments oldest first, a page at a time, with the subject, each author’s name, the team’s badge and the hashtags', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Grace');
+    const posted = await volunteer.client.postComment(subjectId, { projectId, body: '  Is this a **stamp** or a postmark? #Stamps #postmark #stamps  ' });
+    expect(posted.replayed).toBe(false);
+    const { replayed: _, ...comment } = posted;
+    expect(subjectCommentSchema.parse(comment)).toEqual(comment);
+    expect(comment).toMatchObject({ projectId, subjectId, author: { displayName: 'Grace', team: false }, mine: true, body: 'Is this a **stamp** or a postmark? #Stamps #postmark #stamps', hashtags: ['stamps', 'postmark'], editedAt: null, hidden: null });
+    await stack.client.postComment(subjectId, { projectId, body: 'A postmark: see the date in the ring.' });
+    await volunteer.client.postComment(subjectId, { projectId, body: 'Thank you!' });
+
+    // A guest reads it without a token; pages of two, oldest first.
+    const first = await stack.anonymous.subjectDiscussion(subjectId, projectId, { limit: 2 });
+    expect(subjectDiscussionSchema.parse(first)).toEqual(first);
+    await stack.db.query(`UPDATE subjects SET metadata = '{"page": 3, "#secret": "gold"}' WHERE id = $1`, [subjectId]);
+    const [subject] = (await stack.db.query('SELECT external_id, locations FROM subjects WHERE id = $1', [subjectId])).rows;
+    expect((await stack.anonymous.subjectDiscussion(subjectId, projectId)).subject).toEqual({ id: subjectId, externalId: subject.external_id, locations: subject.locations, metadata: { page: 3 } });
+    expect(bodiesOf(first)).toEqual(['Is this a **stamp** or a postmark? #Stamps #postmark #stamps', 'A postmark: see the date in the ring.']);
+    expect(first.comments.map((each) => [each.author.team, each.mine])).toEqual([[false, false], [true, false]]);
+    expect(first.next).toEqual(expect.any(String));
+    const second = await stack.anonymous.subjectDiscussion(subjectId, projectId, { limit: 2, after: first.next! });
+    expect(bodiesOf(second)).toEqual(['Thank you!']);
+    expect(second.next).toBeNull();
+  });
+
+  it('lists a project’s recent comments newest first, and by hashtag', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Ida');
+    await volunteer.client.postComment(subjectId, { projectId, body: 'A #stamp' });
+    await volunteer.client.postComment(otherSubjectId, { projectId, body: 'No stamp here' });
+    await volunteer.client.postComment(otherSubjectId, { projectId, body: 'Another #Stamp, see page#top' });
+    const recent = await stack.anonymous.projectComments(projectId);
+    expect(subjectCommentPageSchema.parse(recent)).toEqual(recent);
+    expect(bodiesOf(recent)).toEqual(['Another #Stamp, see page#top', 'No stamp here', 'A #stamp']);
+    expect(recent.comments.map((comment) => comment.subjectId)).toEqual([otherSubjectId, otherSubjectId, subjectId]);
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: '#STAMP' }))).toEqual(['Another #Stamp, see page#top', 'A #stamp']);
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'top' }))).toEqual([]);
+    const paged = await stack.anonymous.projectComments(projectId, { limit: 1, after: (await stack.anonymous.projectComments(projectId, { limit: 1 })).next! });
+    expect(bodiesOf(paged)).toEqual(['No stamp here']);
+    const bad = await send('GET', `/projects/${projectId}/comments?tag=${encodeURIComponent('no spaces')}`, undefined);
+    expect([bad.status, bad.contentType, bad.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/tag' })]]);
+  });
+
+  it('tells a guest to sign in, and a caller without a token to authenticate, storing nothing', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const { token } = await stack.anonymous.guest();
+    const guest = await send('POST', `/subjects/${subjectId}/comments`, token, { projectId, body: 'Hello' });
+    expect([guest.status, guest.contentType, guest.body.type]).toEqual([403, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:account-required']);
+    expect(guest.body.detail).toMatch(/^Sign in to comment/);
+    const nobody = await send('POST', `/subjects/${subjectId}/comments`, undefined, { projectId, body: 'Hello' });
+    expect([nobody.status, nobody.contentType]).toEqual([401, 'application/problem+json; charset=utf-8']);
+    expect(await storedComments(subjectId)).toEqual([]);
+  });
+
+  it('refuses an empty comment, one over 2,000 characters, and a subject of another project, naming the field, storing nothing', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const other = await liveSubject();
+    const volunteer = await newAccount(stack, 'Kay');
+    for (const [body, pointer, status] of [
+      [{ projectId, body: '   ' }, '/body', 422],
+      [{ projectId, body: 'x'.repeat(2001) }, '/body', 422],
+      [{ projectId, body: 'ok', extra: 1 }, '/extra', 422],
+      [{ projectId: other.projectId, body: 'ok' }, '/params/id', 404],
+    ] as const) {
+      const answer = await send('POST', `/subjects/${subjectId}/comments`, volunteer.token, body);
+      expect([answer.status, answer.contentType, answer.body.errors]).toEqual([status, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer })]]);
+    }
+    expect(await storedComments(subjectId)).toEqual([]);
+    // 2,000 characters once trimmed are taken.
+    const longest = ` ${'y'.repeat(2000)} `;
+    expect((await volunteer.client.postComment(subjectId, { projectId, body: longest })).body).toBe(longest.trim());
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first comment, storing one', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Lin');
+    const key = randomUUID();
+    const first = await volunteer.client.postComment(subjectId, { projectId, body: 'Once #only' }, key);
+    const again = await volunteer.client.postComment(subjectId, { projectId, body: 'Once #only' }, key);
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await storedComments(subjectId)).toEqual([{ body: 'Once #only', hashtags: ['only'] }]);
+    const reused = await send('POST', `/subjects/${subjectId}/comments`, volunteer.token, { projectId, body: 'Something else' }, { 'idempotency-key': key });
+    expect([reused.status, reused.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/headers/idempotency-key' })]]);
+  });
+
+  it(`lets an account post ${COMMENTS_AN_HOUR} comments an hour, then says when to try again; others are not held up`, async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Max');
+    for (let i = 0; i < COMMENTS_AN_HOUR; i++) await volunteer.client.postComment(subjectId, { projectId, body: `Comment ${i}` });
+    const refused = await send('POST', `/subjects/${subjectId}/comments`, volunteer.token, { projectId, body: 'One too many' });
+    expect([refused.status, refused.contentType, refused.body.type]).toEqual([429, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:too-many-requests']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit-limit')).toBe(String(COMMENTS_AN_HOUR));
+    expect(await storedComments(subjectId)).toHaveLength(COMMENTS_AN_HOUR);
+    const other = await newAccount(stack, 'Ned');
+    await expect(other.client.postComment(subjectId, { projectId, body: 'Mine goes through' })).resolves.toMatchObject({ body: 'Mine goes through' });
+  });
+
+  it('lets the author edit and delete their comment, and nobody else', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const author = await newAccount(stack, 'Olga');
+    const stranger = await newAccount(stack, 'Pia');
+    const comment = await author.client.postComment(subjectId, { projectId, body: 'A #stamp' });
+    const edited = await author.client.editComment(comment.id, ' A #postmark after all ');
+    expect(edited).toMatchObject({ id: comment.id, body: 'A #postmark after all', hashtags: ['postmark'], editedAt: expect.any(String), createdAt: comment.createdAt });
+    for (const [method, body] of [['PATCH', { body: 'Mine now' }], ['DELETE', undefined]] as const) {
+      const refused = await send(method, `/comments/${comment.id}`, stranger.token, body);
+      expect([refused.status, refused.contentType]).toEqual([403, 'application/problem+json; charset=utf-8']);
+    }
+    const empty = await send('PATCH', `/comments/${comment.id}`, author.token, { body: '' });
+    expect([empty.status, empty.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/body' })]]);
+    expect(await storedComments(subjectId)).toEqual([{ body: 'A #postmark after all', hashtags: ['postmark'] }]);
+    await author.client.deleteComment(comment.id);
+    expect(await storedComments(subjectId)).toEqual([]);
+    expect((await send('DELETE', `/comments/${comment.id}`, author.token)).status).toBe(404);
+  });
+
+  it('lets the project’s moderators hide a comment with a reason: volunteers no longer see it, the team sees it marked, until shown again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const author = await newAccount(stack, 'Quinn');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const comment = await author.client.postComment(subjectId, { projectId, body: 'Something rude' });
+    await author.client.postComment(subjectId, { projectId, body: 'Something kind' });
+
+    const refused = await send('PUT', `/comments/${comment.id}/hidden`, author.token, { reason: 'I say so' });
+    expect([refused.status, refused.contentType]).toEqual([403, 'application/problem+json; charset=utf-8']);
+    const noReason = await send('PUT', `/comments/${comment.id}/hidden`, moderator.token, { reason: ' ' });
+    expect([noReason.status, noReason.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/reason' })]]);
+
+    const hidden = await moderator.client.hideComment(comment.id, 'Rude to another volunteer');
+    expect(hidden.hidden).toEqual({ hiddenAt: expect.any(String), reason: 'Rude to another volunteer' });
+    expect(bodiesOf(await stack.anonymous.subjectDiscussion(subjectId, projectId))).toEqual(['Something kind']);
+    expect(bodiesOf(await author.client.subjectDiscussion(subjectId, projectId))).toEqual(['Something kind']);
+    expect(bodiesOf(await author.client.projectComments(projectId))).toEqual(['Something kind']);
+    expect((await send('PATCH', `/comments/${comment.id}`, author.token, { body: 'Sorry' })).status).toBe(404);
+    for (const team of [moderator.client, stack.client]) {
+      const seen = await team.subjectDiscussion(subjectId, projectId);
+      expect(seen.comments.map((each) => [each.body, each.hidden?.reason ?? null])).toEqual([['Something rude', 'Rude to another volunteer'], ['Something kind', null]]);
+      expect(bodiesOf(await team.projectComments(projectId))).toEqual(['Something kind', 'Something rude']);
+    }
+    // The moderator's own comment carries the team's badge.
+    expect((await moderator.client.postComment(subjectId, { projectId, body: 'Please be kind.' })).author.team).toBe(true);
+
+    await moderator.client.unhideComment(comment.id);
+    expect(bodiesOf(await stack.anonymous.subjectDiscussion(subjectId, projectId))).toEqual(['Something rude', 'Something kind', 'Please be kind.']);
+  });
+
+  it('keeps a draft project’s discussions from outsiders, and its team’s own', async () => {
+    const project = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'd1', locations: [{ type: 'text', text: 'Draft subject' }] }]);
+    const [{ id: subjectId }] = (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    await stack.client.postComment(subjectId, { projectId: project.id, body: 'A note for the team' });
+    const outsider = await newAccount(stack, 'Rae');
+    for (const [method, path, token, body] of [
+      ['GET', `/subjects/${subjectId}/comments?projectId=${project.id}`, undefined, undefined],
+      ['GET', `/subjects/${subjectId}/comments?projectId=${project.id}`, outsider.token, undefined],
+      ['GET', `/projects/${project.id}/comments`, outsider.token, undefined],
+      ['POST', `/subjects/${subjectId}/comments`, outsider.token, { projectId: project.id, body: 'Let me in' }],
+    ] as const) {
+      const answer = await send(method, path, token, body);
+      expect([method, path, token === undefined, answer.status, answer.contentType]).toEqual([method, path, token === undefined, 404, 'application/problem+json; charset=utf-8']);
+    }
+    expect(bodiesOf(await stack.client.subjectDiscussion(subjectId, project.id))).toEqual(['A note for the team']);
+    expect(await storedComments(subjectId)).toHaveLength(1);
+  });
+
+  it('keeps a deleted account’s comments, without its name', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Sol');
+    await volunteer.client.postComment(subjectId, { projectId, body: 'I was here' });
+    await volunteer.client.deleteAccount(ACCOUNT_PASSWORD);
+    const [comment] = (await stack.anonymous.subjectDiscussion(subjectId, projectId)).comments;
+    expect(comment).toMatchObject({ body: 'I was here', author: { displayName: null, team: false } });
+  });
+
+  it('refuses a bad subject, comment and cursor naming the parameter', async () => {
+    const { projectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Tam');
+    const cases: [string, string, string][] = [
+      ['GET', `/subjects/nope/comments?projectId=${projectId}`, '/params/id'],
+      ['GET', `/subjects/${randomUUID()}/comments`, '/query/projectId'],
+      ['GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}&after=yesterday`, '/query/after'],
+      ['PATCH', '/comments/nope', '/params/id'],
+    ];
+    for (const [method, path, pointer] of cases) {
+      const answer = await send(method, path, volunteer.token, method === 'PATCH' ? { body: 'x' } : undefined);
+      expect([path, answer.status, answer.body.errors]).toEqual([path, 422, [expect.objectContaining({ pointer })]]);
+    }
+    const missing = await send('GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}`, undefined);
+    expect([missing.status, missing.body.errors]).toEqual([404, [expect.objectContaining({ pointer: '/params/id' })]]);
+  });
+});

@@ -1,0 +1,325 @@
+import { COMMENT_LIMITS, ChorusApiError, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AskFirst } from '../components/AskFirst';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { CommentItem, CommentSubjectLink } from '../components/CommentItem';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { InlineQuestion } from '../components/InlineQuestion';
+import { SubmitOrCancel } from '../components/SubmitOrCancel';
+import { TextAreaField } from '../components/FormField';
+import { NothingHere } from '../components/NothingHere';
+import { SubjectMedia } from '../components/SubjectMedia';
+import { problemAtFields, useSession } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { randomUuid } from '../lib/ids';
+import { Link, accountPath, discussionsPath, projectPath, usePath } from '../lib/router';
+import { volunteerSubjectName } from '../lib/subjectName';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useForm } from '../lib/useForm';
+import { useLoaded } from '../lib/useLoaded';
+
+/** Comments shown at a time; "Show more comments" asks for the next page. */
+const PAGE_SIZE = 20;
+
+/** Reads the page of comments after `after` (the first without it). */
+interface ReadPage<P> {
+  // biome-ignore lint/style/useShorthandFunctionType: written as a type alias, the i18n test reads `=> Promise<` as interface text
+  (after?: string): Promise<P>;
+}
+
+/**
+ * Pages of comments, read by `read` (once it can be: null until then), that "Show more" adds to; the first comment a page brings (or one `show` names,
+ * just posted) then takes focus.
+ */
+function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
+  const [pages, setPages] = useState<P | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [missing, setMissing] = useState(false);
+  const focusId = useRef<string | null>(null);
+  const load = useCallback(
+    async (after?: string) => {
+      if (!read) return;
+      try {
+        const page = await read(after);
+        if (after) focusId.current = page.comments[0]?.id ?? null;
+        setPages((shown) => (after && shown ? { ...page, comments: [...shown.comments, ...page.comments] } : page));
+        setProblem(null);
+      } catch (error) {
+        if (error instanceof ChorusApiError && error.status === 404) setMissing(true);
+        else setProblem(describeError(error));
+      }
+    },
+    [read],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (!focusId.current || !pages) return;
+    list.current?.querySelector<HTMLElement>(`[data-comment-id="${focusId.current}"]`)?.focus();
+    focusId.current = null;
+  }, [pages]);
+  /** Adds a comment just posted at the end, and gives it focus. */
+  const show = (comment: SubjectComment) => {
+    focusId.current = comment.id;
+    setPages((shown) => shown && { ...shown, comments: [...shown.comments, comment] });
+  };
+  /** Puts a comment its author edited in place of what it was, and gives it focus. */
+  const replace = (comment: SubjectComment) => {
+    focusId.current = comment.id;
+    setPages((shown) => shown && { ...shown, comments: shown.comments.map((each) => (each.id === comment.id ? comment : each)) });
+  };
+  return { pages, setPages, problem, missing, load, list, show, replace };
+}
+
+/**
+ * `/projects/:slug/subjects/:id`: a subject's discussion (Talk): the subject, what volunteers and the research team said
+ * about it, oldest first, and, for a volunteer with an account, a form to add to it (a guest is asked to sign in).
+ */
+export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug: string; subjectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: project, problem: projectProblem, missing: projectMissing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
+  const projectId = project?.id;
+  const read = useMemo(
+    () => (projectId ? (after?: string) => client.subjectDiscussion(subjectId, projectId, { limit: PAGE_SIZE, after }) : null),
+    [client, subjectId, projectId],
+  );
+  const { pages: discussion, setPages, problem, missing, load, list, show, replace } = useCommentPages(read);
+  const name = discussion ? (volunteerSubjectName(discussion.subject) ?? t('talk.subject')) : undefined;
+  useDocumentTitle(name ?? t('talk.title'));
+
+  if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
+  const deleted = (id: string) => setPages((shown) => shown && { ...shown, comments: shown.comments.filter((comment) => comment.id !== id) });
+  return (
+    <div className="page page-discussion" data-testid="subject-discussion">
+      <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }, { to: discussionsPath(project.slug), label: t('talk.recentTitle') }] : []} here={name ?? ''} />
+      <ErrorAlert problem={projectProblem ?? problem}>
+        <button type="button" className="button button-secondary" onClick={() => (projectProblem ? reload() : void load())}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {discussion && project && name ? (
+        <>
+          <h1 tabIndex={-1}>{name}</h1>
+          <SubjectMedia locations={discussion.subject.locations} subject={discussion.subject} />
+          <section className="discussion" aria-labelledby="discussion-heading">
+            <h2 id="discussion-heading" tabIndex={-1}>
+              {t('talk.discussion')}
+            </h2>
+            {discussion.comments.length === 0 && <p data-testid="no-comments">{t('talk.none')}</p>}
+            <ol className="comment-list" ref={list}>
+              {discussion.comments.map((comment) => (
+                <CommentItem key={comment.id} comment={comment}>
+                  {comment.mine && (
+                    <>
+                      <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
+                      <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
+                    </>
+                  )}
+                </CommentItem>
+              ))}
+            </ol>
+            {discussion.next && (
+              <button type="button" className="button button-secondary" onClick={() => void load(discussion.next ?? undefined)}>
+                {t('talk.more')}
+              </button>
+            )}
+            <NewComment projectId={project.id} subjectId={subjectId} onPosted={show} />
+          </section>
+        </>
+      ) : (
+        !(projectProblem ?? problem) && <DiscussionLoading />
+      )}
+    </div>
+  );
+}
+
+/** The form that adds a comment (an account's); a guest is asked to sign in or create an account, and brought back here. */
+function NewComment({ projectId, subjectId, onPosted }: { projectId: string; subjectId: string; onPosted: (comment: SubjectComment) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const volunteer = useSession();
+  const path = usePath();
+  const form = useForm({ body: '' }, ['body'] as const);
+  /** One key per comment written: a retry after a lost answer posts it once. */
+  const key = useRef(randomUuid());
+  if (volunteer.kind !== 'registered') {
+    return (
+      <p className="comment-sign-in" data-testid="comment-sign-in">
+        {t('talk.signInToComment')} <Link to={accountPath('sign-in', path)}>{t('account.signIn')}</Link> ·{' '}
+        <Link to={accountPath('create-account', path)}>{t('account.createAccount')}</Link>
+      </p>
+    );
+  }
+  const submit = form.onSubmit({
+    check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
+    send: async () => {
+      const { replayed: _, ...comment } = await client.postComment(subjectId, { projectId, body: form.values.body }, key.current);
+      key.current = randomUuid();
+      form.reset();
+      onPosted(comment);
+    },
+    refused: (error) => problemAtFields(error, ['body'] as const),
+  });
+  return (
+    <form className="comment-form" noValidate aria-labelledby="new-comment-heading" onSubmit={(event) => void submit(event)}>
+      <h3 id="new-comment-heading">{t('talk.add')}</h3>
+      <ErrorAlert problem={form.problem} />
+      <TextAreaField
+        id="comment-body"
+        label={t('talk.yourComment')}
+        hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })}
+        rows={4}
+        maxLength={COMMENT_LIMITS.bodyLength}
+        {...form.field('body')}
+      />
+      <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+        {t('talk.post')}
+      </button>
+    </form>
+  );
+}
+
+/** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
+function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [editing, setEditing] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const form = useForm({ body: comment.body }, ['body'] as const);
+  const field = `comment-edit-${comment.id}`;
+  const submit = form.onSubmit({
+    check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
+    send: async () => {
+      const edited = await client.editComment(comment.id, form.values.body);
+      setEditing(false);
+      onEdited(edited);
+    },
+    refused: (error) => problemAtFields(error, ['body'] as const),
+  });
+  const cancel = () => {
+    setEditing(false);
+    form.reset();
+    button.current?.focus();
+  };
+  if (!editing) {
+    return (
+      <button type="button" ref={button} className="button button-secondary button-small" data-testid="edit-comment-button" onClick={() => setEditing(true)}>
+        {t('talk.edit')}
+      </button>
+    );
+  }
+  return (
+    <InlineQuestion question={t('talk.editQuestion')} className="comment-edit" testId="edit-comment" onCancel={cancel}>
+      {(questionId) => (
+        <form noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
+          <ErrorAlert problem={form.problem} />
+          <TextAreaField id={field} label={t('talk.yourComment')} hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })} rows={4} maxLength={COMMENT_LIMITS.bodyLength} {...form.field('body')} />
+          <SubmitOrCancel submit={t('talk.save')} cancel={t('talk.cancelEdit')} busy={form.busy} onCancel={cancel} />
+        </form>
+      )}
+    </InlineQuestion>
+  );
+}
+
+/** The author's own comment taken away, asked about first; focus goes back to the discussion's heading. */
+function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDeleted: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    try {
+      await client.deleteComment(comment.id);
+      onDeleted();
+      document.getElementById('discussion-heading')?.focus();
+    } catch (error) {
+      setProblem(describeError(error));
+      setBusy(false);
+    }
+  };
+  const cancel = () => {
+    setAsking(false);
+    button.current?.focus();
+  };
+  return (
+    <div className="comment-actions">
+      <ErrorAlert problem={problem} />
+      {asking ? (
+        <AskFirst
+          asked={{ testId: 'delete-comment-question', question: t('talk.deleteQuestion'), confirm: t('talk.deleteConfirm'), cancel: t('talk.deleteCancel') }}
+          busy={busy}
+          onConfirm={(event) => void confirm(event)}
+          onCancel={cancel}
+        />
+      ) : (
+        <button type="button" ref={button} className="button button-secondary button-small" onClick={() => setAsking(true)}>
+          {t('talk.delete')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** `/projects/:slug/discussions`: the project's recent comments, newest first, each with a link to its subject's discussion. */
+export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: project, problem: projectProblem, missing: projectMissing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
+  const projectId = project?.id;
+  const read = useMemo(() => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after }) : null), [client, projectId]);
+  const { pages, problem, missing, load, list } = useCommentPages(read);
+  useDocumentTitle(project ? t('talk.recentOf', { project: project.title }) : t('talk.recentTitle'));
+  if (projectMissing || missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
+  return (
+    <div className="page page-discussions" data-testid="project-discussions">
+      <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }] : []} here={t('talk.recentTitle')} />
+      <ErrorAlert problem={projectProblem ?? problem}>
+        <button type="button" className="button button-secondary" onClick={() => (projectProblem ? reload() : void load())}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {pages && project ? (
+        <>
+          <h1 tabIndex={-1}>{t('talk.recentTitle')}</h1>
+          <p className="lead">{t('talk.recentLead')}</p>
+          {pages.comments.length === 0 && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
+          <ol className="comment-list" ref={list}>
+            {pages.comments.map((comment) => (
+              <CommentItem
+                key={comment.id}
+                comment={comment}
+                about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
+              />
+            ))}
+          </ol>
+          {pages.next && (
+            <button type="button" className="button button-secondary" onClick={() => void load(pages.next ?? undefined)}>
+              {t('talk.more')}
+            </button>
+          )}
+        </>
+      ) : (
+        !(projectProblem ?? problem) && <DiscussionLoading />
+      )}
+    </div>
+  );
+}
+
+function DiscussionLoading() {
+  const { t } = useTranslation();
+  return (
+    <p className="loading" role="status">
+      {t('talk.loading')}
+    </p>
+  );
+}

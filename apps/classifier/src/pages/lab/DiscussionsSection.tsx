@@ -1,0 +1,146 @@
+import { COMMENT_LIMITS, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField } from '../../components/FormField';
+import { InlineQuestion } from '../../components/InlineQuestion';
+import { ResultNotice } from '../../components/ResultNotice';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
+import { problemAtFields } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { useResult } from '../../lib/useResult';
+
+/** A comment to hide, and the button that asked, where focus goes back if the moderator changes their mind. */
+interface Hiding {
+  comment: SubjectComment;
+  opener: HTMLButtonElement;
+}
+
+/**
+ * The project's recent comments in its subjects' discussions, the latest first, for its moderators and researchers:
+ * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again.
+ */
+export function DiscussionsSection({ project }: { project: ProjectView }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem, reload } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
+  const [more, setMore] = useState<SubjectCommentPage | null>(null);
+  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
+  useEffect(() => setMore(null), [data]);
+  const [hiding, setHiding] = useState<Hiding | null>(null);
+  const [result, say] = useResult();
+  const comments = [...(data?.comments ?? []), ...(more?.comments ?? [])];
+  const next = more ? more.next : data?.next;
+
+  const showMore = async () => {
+    try {
+      const page = await client.projectComments(project.id, { after: next ?? undefined });
+      setActionProblem(null);
+      setMore({ comments: [...(more?.comments ?? []), ...page.comments], next: page.next });
+    } catch (error) {
+      setActionProblem(describeError(error));
+    }
+  };
+  /** Shows a hidden comment to volunteers again: no question asked, hiding it again is as easy. */
+  const showAgain = async (comment: SubjectComment) => {
+    try {
+      await client.unhideComment(comment.id);
+      setActionProblem(null);
+      say(t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
+      reload();
+    } catch (error) {
+      setActionProblem(describeError(error));
+    }
+  };
+
+  return (
+    <section className="lab-section" aria-labelledby="lab-discussions-heading" data-testid="lab-discussions">
+      <h2 id="lab-discussions-heading">{t('lab.discussions.title')}</h2>
+      <p>{t('lab.discussions.lead')}</p>
+      <ErrorAlert problem={problem ?? actionProblem} />
+      <ResultNotice result={result} testId="lab-discussions-result" />
+      {data && comments.length === 0 && <p>{t('lab.discussions.none')}</p>}
+      {comments.length > 0 && (
+        <ol className="comment-list">
+          {comments.map((comment) => {
+            const author = comment.author.displayName ?? t('talk.formerVolunteer');
+            return (
+              <CommentItem
+                key={comment.id}
+                comment={comment}
+                about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
+              >
+                {comment.hidden ? (
+                  <button type="button" className="button button-secondary button-small" aria-label={t('lab.discussions.showAgainLabel', { author })} onClick={() => void showAgain(comment)}>
+                    {t('lab.discussions.showAgain')}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    aria-label={t('lab.discussions.hideLabel', { author })}
+                    onClick={(event) => setHiding({ comment, opener: event.currentTarget })}
+                  >
+                    {t('lab.discussions.hide')}
+                  </button>
+                )}
+              </CommentItem>
+            );
+          })}
+        </ol>
+      )}
+      {next && (
+        <button type="button" className="button button-secondary" onClick={() => void showMore()}>
+          {t('talk.more')}
+        </button>
+      )}
+      {hiding && (
+        <HideComment
+          key={hiding.comment.id}
+          comment={hiding.comment}
+          onHidden={() => {
+            say(t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
+            setHiding(null);
+            reload();
+          }}
+          onCancel={() => {
+            setHiding(null);
+            hiding.opener.focus();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Hides one comment from volunteers, with the reason the team will see beside it. */
+function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ reason: '' }, ['reason'] as const);
+  const author = comment.author.displayName ?? t('talk.formerVolunteer');
+  const submit = form.onSubmit({
+    check: () => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
+    send: async () => {
+      await client.hideComment(comment.id, form.values.reason);
+      onHidden();
+    },
+    refused: (error) => problemAtFields(error, ['reason'] as const),
+  });
+  return (
+    <InlineQuestion question={t('lab.discussions.question', { author })} hint={t('lab.discussions.questionHint')} className="confirm-empty" testId="lab-comment-hide" onCancel={onCancel}>
+      {(questionId) => (
+        <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
+          <ErrorAlert problem={form.problem} focus />
+          <FormField id="lab-comment-hide-reason" label={t('lab.discussions.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
+          <SubmitOrCancel submit={t('lab.discussions.hideConfirm')} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
+        </form>
+      )}
+    </InlineQuestion>
+  );
+}

@@ -1,0 +1,126 @@
+import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * Talk in a real browser against the real API: a signed-in volunteer classifies, follows "Discuss this subject" from
+ * their recent classifications, and comments on the subject's page by keyboard (an empty comment is refused at the
+ * field first), edits it, and deletes a second one; a guest reads it and is asked to sign in; the project's moderator hides it in the lab by keyboard, with
+ * a reason, and volunteers no longer see it. What the pages did is read back through Postgres.
+ */
+
+jest.setTimeout(180_000);
+
+describe('classifier in a browser: subjects’ discussions', () => {
+  const suite = useStackAndBrowser();
+
+  /** Presses a button or follows a link by keyboard: Tab to it, then Enter. */
+  async function press(page: Page, selector: string, backwards = false): Promise<void> {
+    await tabTo(page, selector, 120, backwards);
+    await page.keyboard.press('Enter');
+  }
+  const storedComments = async (subjectId: string) =>
+    (await suite.stack.db.query('SELECT body, hashtags, hidden_reason FROM subject_comments WHERE subject_id = $1 ORDER BY created_at', [subjectId])).rows;
+
+  it('lets a signed-in volunteer comment from the subject’s page by keyboard, and a moderator hide the comment in the lab', async () => {
+    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, 'Talk', [
+      { externalId: 'stamp', locations: [{ type: 'text', text: 'A small square with a crown, top right.' }] },
+      { externalId: 'other', locations: [{ type: 'text', text: 'Fine teas of every kind.' }] },
+    ]);
+    await skipTutorial(suite.context, workflow.id);
+    const volunteer = await newAccount(suite.stack, 'Vera');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+
+    // Done, then "Discuss this subject" beside it among the recent classifications.
+    const classified = await answerByKey(page);
+    await press(page, '[data-testid="recent"] summary');
+    await page.getByTestId('discuss-subject').first().waitFor();
+    await press(page, '[data-testid="discuss-subject"]');
+    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${classified}`);
+    await waitForFocus(page, 'h1');
+    await page.getByTestId('no-comments').waitFor();
+
+    // An empty comment is refused at the field, which takes focus; then a comment is posted, and takes focus.
+    await tabTo(page, '#comment-body');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '#comment-body');
+    expect(await page.getByTestId('comment-body-error').textContent()).toBe('Write your comment first.');
+    expect(await page.locator('#comment-body').getAttribute('aria-describedby')).toBe('comment-body-hint comment-body-error');
+    await page.keyboard.type('Is this a **stamp** or a postmark? #Stamp');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]');
+    const comment = page.getByTestId('comment');
+    expect(await comment.locator('.comment-author').textContent()).toBe('Vera');
+    await comment.locator('.comment-body strong').getByText('stamp').waitFor();
+    expect(await page.locator('#comment-body').inputValue()).toBe('');
+    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp', hashtags: ['stamp'], hidden_reason: null }]);
+    await checkScreen(page, 'talk-subject');
+
+    // Its author edits it in the page, by keyboard: saved, it takes focus again, marked edited.
+    await press(page, '[data-testid="edit-comment-button"]');
+    await waitForFocus(page, '[data-testid="edit-comment"]');
+    await tabTo(page, '[data-testid="edit-comment"] textarea');
+    expect(await page.locator('[data-testid="edit-comment"] textarea').inputValue()).toBe('Is this a **stamp** or a postmark? #Stamp');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Is this a **stamp** or a postmark? #Stamp #crown');
+    await press(page, '[data-testid="edit-comment"] button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]');
+    expect(await comment.locator('.comment-meta').textContent()).toContain('(edited)');
+    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: null }]);
+
+    // A second thought, posted and deleted by keyboard (asked first): focus goes back to the discussion's heading.
+    await tabTo(page, '#comment-body');
+    await page.keyboard.type('Never mind');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]:nth-child(2)');
+    await press(page, '[data-testid="comment"]:nth-child(2) .comment-actions button');
+    await waitForFocus(page, '[data-testid="delete-comment-question"]');
+    await press(page, '[data-testid="delete-comment-question"] button[type="submit"]');
+    await waitForFocus(page, '#discussion-heading');
+    expect(await page.getByTestId('comment').count()).toBe(1);
+    expect((await storedComments(classified)).map(({ body }) => body)).toEqual(['Is this a **stamp** or a postmark? #Stamp #crown']);
+    expect(errors).toEqual([]);
+
+    // A guest reads it, and is asked to sign in to write.
+    const guest = await newcomerPage(suite);
+    await guest.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
+    await guest.page.getByTestId('comment').waitFor();
+    expect(await guest.page.getByTestId('comment-sign-in').textContent()).toMatch(/^Sign in to join the discussion/);
+    expect(await guest.page.locator('#comment-body').count()).toBe(0);
+
+    // The project's page links its recent discussions, which list the comment.
+    await guest.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await press(guest.page, '.project-discussions a');
+    await guest.page.getByTestId('project-discussions').getByTestId('comment').locator('.comment-body').getByText('or a postmark? #Stamp').waitFor();
+
+    // The moderator hides it in the lab, by keyboard, with a reason (the other pages closed: this browser's tabs share one session).
+    await page.close();
+    await guest.page.close();
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
+    const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await lab.page.getByTestId('lab-discussions').getByTestId('comment').waitFor();
+    await press(lab.page, '[data-testid="lab-discussions"] button[aria-label="Hide the comment by Vera"]');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
+    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await lab.page.keyboard.type('Not about the subject');
+    await lab.page.keyboard.press('Enter');
+    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.').waitFor();
+    await waitForFocus(lab.page, '[data-testid="lab-discussions-result"]');
+    expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: 'Not about the subject' }]);
+    // The team still sees it, marked, with a way to show it again.
+    await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Not about the subject').waitFor();
+    expect(await lab.page.getByRole('button', { name: 'Show again the comment by Vera' }).count()).toBe(1);
+    await checkScreen(lab.page, 'talk-lab');
+    expect(lab.errors).toEqual([]);
+    await lab.page.close();
+
+    // Volunteers no longer see it.
+    const later = await newcomerPage(suite);
+    await later.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
+    await later.page.getByTestId('no-comments').waitFor();
+    expect(await later.page.getByTestId('comment').count()).toBe(0);
+  });
+});
