@@ -1,0 +1,70 @@
+import { openWorkflow, useStackAndBrowser } from './support/browser';
+
+/**
+ * Images that do not load, told to researchers without volunteers doing anything: the classifier says each failed load
+ * once to the API, and the lab warns of them with the subjects and their addresses (tester round 22, F5).
+ */
+
+jest.setTimeout(120_000);
+
+/** An address nothing answers on (the discard port), so the viewer fails at once. */
+const nowhere = (path: string) => `http://127.0.0.1:9/${path}`;
+/** A 1×1 PNG, for an image that loads. */
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+const yesNo = {
+  name: 'Look',
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single' as const, question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+};
+
+describe('classifier in a browser: media that do not load are told to researchers', () => {
+  const suite = useStackAndBrowser();
+
+  it('tells the API once that a subject’s image failed to load, however often the volunteer turns back to it, and nothing of an image that loads', async () => {
+    const working = `${suite.stack.baseUrl}/test-images/working.png`;
+    await suite.context.route('**/test-images/working.png', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+    const said: string[] = [];
+    await suite.context.route('**/media-failures', async (route) => {
+      said.push(route.request().postData() ?? '');
+      await route.continue();
+    });
+    const { page, workflow } = await openWorkflow(
+      suite,
+      'Ledgers',
+      [{ externalId: 'ledger', locations: [{ type: 'image', url: nowhere('ledger/1.jpg'), alt: 'Page 1' }, { type: 'image', url: working, alt: 'Page 2' }], metadata: {} }],
+      yesNo,
+    );
+    const status = () => page.getByTestId('image-viewer').getAttribute('data-status');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+    const counted = async () => (await suite.stack.db.query('SELECT subject_id, location, url FROM media_failures WHERE workflow_id = $1', [workflow.id])).rows;
+    for (let tries = 0; tries < 100 && (await counted()).length === 0; tries += 1) await page.waitForTimeout(200);
+    expect(await counted()).toEqual([{ subject_id: expect.any(String), location: 1, url: nowhere('ledger/1.jpg') }]);
+
+    // The image that loads, then the broken one again: nothing more is said.
+    await page.keyboard.press(']');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 30_000 });
+    await page.keyboard.press('[');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+    expect(await status()).toBe('failed');
+    await page.waitForTimeout(500);
+    expect(said.map((body) => JSON.parse(body) as unknown)).toEqual([{ subjectId: expect.any(String), location: 1 }]);
+    expect(await counted()).toHaveLength(1);
+    // The volunteer was told nothing of it: only the viewer's own words.
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await suite.context.unroute('**/media-failures');
+    await suite.context.unroute('**/test-images/working.png');
+  });
+
+  it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
+    await suite.context.route('**/media-failures', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Unavailable', status: 503 }) }));
+    const { page } = await openWorkflow(suite, 'Refused', [{ externalId: 'gone', locations: [{ type: 'image', url: nowhere('gone/1.jpg') }], metadata: {} }], yesNo);
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+    await page.waitForTimeout(1_000);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('radio', { name: /Yes/ }).check();
+    await page.getByRole('button', { name: /Done/ }).click();
+    await page.getByText(/Thank|no more|seen every/i).first().waitFor({ timeout: 30_000 });
+    await suite.context.unroute('**/media-failures');
+  });
+});
