@@ -1,4 +1,5 @@
-import { openWorkflow, useStackAndBrowser } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
+import { openWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Images that do not load, told to researchers without volunteers doing anything: the classifier says each failed load
@@ -66,5 +67,53 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.getByRole('button', { name: /Done/ }).click();
     await page.getByText(/Thank|no more|seen every/i).first().waitFor({ timeout: 30_000 });
     await suite.context.unroute('**/media-failures');
+  });
+
+  it('warns researchers in the lab of the subjects whose images volunteers could not load, lists them with their addresses, and a corrected address clears its count', async () => {
+    const account = await signUp(suite.stack, { email: `lab-media-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Registers ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });
+    const { subjectIds: [broken, fine] } = await researcher.addSubjects(set.id, [
+      { externalId: 'folio-1', locations: [{ type: 'image', url: nowhere('old-server/folio-1.jpg') }] },
+      { externalId: 'folio-2', locations: [{ type: 'image', url: nowhere('old-server/folio-2.jpg') }] },
+    ]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...yesNo, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const { page } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-workflow-status').waitFor();
+    // Nothing failed yet: nothing said.
+    await page.getByTestId('lab-workflow-version').waitFor();
+    expect(await page.getByTestId('lab-media-failures').count()).toBe(0);
+
+    for (let n = 0; n < 2; n += 1) {
+      await suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token).mediaFailed(workflowId, { subjectId: broken!, location: 1 });
+    }
+    await page.reload();
+    const warning = page.getByTestId('lab-media-failures-warning');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.textContent()).toMatch(/^Volunteers could not load the images or recordings of 1 subject \(2 failed loads, the last on .+\)\.$/);
+
+    // Which subjects, by keyboard: the list opens, with the address each was loaded from.
+    await tabTo(page, '[aria-controls="lab-media-failures-list"]', 200);
+    await page.keyboard.press('Enter');
+    const row = page.getByTestId('lab-media-failures-list').locator(`tr[data-subject-id="${broken}"]`);
+    await row.waitFor();
+    expect(await row.locator('.lab-report-media').textContent()).toBe(`Image 1: ${nowhere('old-server/folio-1.jpg')}`);
+    expect(await row.locator('td').nth(1).textContent()).toBe('2');
+    expect(await page.getByTestId('lab-media-failures-list').locator(`tr[data-subject-id="${fine}"]`).count()).toBe(0);
+
+    await tabTo(page, `tr[data-subject-id="${broken}"] button[aria-label="Correct the address of folio-1"]`, 200);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-correct"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(nowhere('new-server/folio-1.jpg'));
+    await page.locator('#lab-correct-reason').fill('The library moved its image server');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-media-failures-result').getByText('The address of folio-1 is corrected').waitFor({ timeout: 30_000 });
+    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 });

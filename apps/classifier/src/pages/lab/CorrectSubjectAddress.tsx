@@ -13,6 +13,8 @@ import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
+/** A subject whose media addresses the lab shows and corrects: one volunteers reported, or whose media their browsers could not load. */
+export type SubjectWithMedia = Pick<ReportedSubject, 'subjectId' | 'locations' | 'locationsCorrectedAt'>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
 const mediaOf = (locations: SubjectLocation[]) => locations.flatMap((location, place) => (location.type === 'text' ? [] : [{ location, place }]));
 
@@ -31,7 +33,7 @@ function useMediumNames(locations: SubjectLocation[]): (place: number) => string
  * load is checked by opening it), when it was last corrected, and the way to correct them for those who may (`onCorrect`:
  * the project's researchers, not its moderators).
  */
-export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedSubject; name: string; onCorrect?(): void }) {
+export function ReportedMedia({ subject, name, onCorrect }: { subject: SubjectWithMedia; name: string; onCorrect?(): void }) {
   const { t } = useTranslation();
   const mediumName = useMediumNames(subject.locations);
   const media = mediaOf(subject.locations);
@@ -63,6 +65,26 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedS
   );
 }
 
+/**
+ * The correction of a subject a section chose, which says what it did (`say`) and ends with `onClose` (true once
+ * corrected: the section reads its list again, the subject at its new address).
+ */
+export function CorrectAndSay({ subject, name, say, onClose }: { subject: SubjectWithMedia; name: string; say(text: string): void; onClose(corrected: boolean): void }) {
+  const { t } = useTranslation();
+  return (
+    <CorrectSubjectAddress
+      key={subject.subjectId}
+      subject={subject}
+      name={name}
+      onCorrected={({ correction }) => {
+        say(correction ? t('lab.correction.done', { subject: name }) : t('lab.correction.unchanged', { subject: name }));
+        onClose(true);
+      }}
+      onCancel={() => onClose(false)}
+    />
+  );
+}
+
 /** A medium's form fields: its address, and an image's IIIF Image API service. */
 const fieldsOf = ({ location, place }: { location: Medium; place: number }) => [`locations/${place}/url`, ...(location.type === 'image' ? [`locations/${place}/iiifService`] : [])];
 
@@ -70,7 +92,7 @@ const fieldsOf = ({ location, place }: { location: Medium; place: number }) => [
  * Gives a reported subject's images and recordings new addresses (the library moved its image server, a URL had a
  * typo), with the reason kept for the record: the same content only, which the API checks.
  */
-export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: { subject: ReportedSubject; name: string; onCorrected(answer: SubjectCorrected): void; onCancel(): void }) {
+export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: { subject: SubjectWithMedia; name: string; onCorrected(answer: SubjectCorrected): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const mediumName = useMediumNames(subject.locations);

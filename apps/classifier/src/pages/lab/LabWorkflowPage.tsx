@@ -19,6 +19,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
+import { MediaFailuresSection } from './MediaFailuresSection';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { TagProposalsSection, type TagsOfSubject } from './TagProposalsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
@@ -79,6 +80,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
                 {t('lab.workflow.roles')} <Link to={`${labProjectPath(project.slug)}#${PROJECT_TEAM_HEADING}`}>{t('lab.workflow.teamLink')}</Link>
               </p>
               <StatusSection workflow={workflow} project={project} changes={subjectChanges} onChanged={loaded.reload} />
+              <MediaFailuresSection workflowId={workflow.id} changes={subjectChanges} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />

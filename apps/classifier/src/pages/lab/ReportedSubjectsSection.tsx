@@ -12,7 +12,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
-import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
+import { CorrectAndSay, ReportedMedia } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
@@ -153,16 +153,14 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
         />
       )}
       {correcting && (
-        <CorrectSubjectAddress
-          key={correcting.subjectId}
+        <CorrectAndSay
           subject={correcting}
           name={name(correcting)}
-          onCorrected={({ correction }) => {
-            say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+          say={say}
+          onClose={(corrected) => {
             setCorrecting(null);
-            reload();
+            if (corrected) reload();
           }}
-          onCancel={() => setCorrecting(null)}
         />
       )}
     </section>
