@@ -116,4 +116,37 @@ describe('classifier in a browser: media that do not load are told to researcher
     await warning.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
+
+  it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser, and how many of the page’s', async () => {
+    await suite.context.route('**/test-images/preview-*.png', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+    const account = await signUp(suite.stack, { email: `lab-previews-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Previews ${Date.now()}` });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Mixed' });
+    await researcher.addSubjects(set.id, [
+      { externalId: 'a-loads', locations: [{ type: 'image', url: `${suite.stack.baseUrl}/test-images/preview-1.png`, alt: 'A ledger page' }] },
+      { externalId: 'b-broken', metadata: { title: 'Register, folio 2' }, locations: [{ type: 'image', url: nowhere('moved/folio-2.jpg') }] },
+      { externalId: 'c-loads', locations: [{ type: 'image', url: `${suite.stack.baseUrl}/test-images/preview-2.png` }, { type: 'image', url: nowhere('moved/back.jpg') }] },
+      { externalId: 'd-sound', locations: [{ type: 'audio', url: nowhere('sound.mp3') }] },
+      { externalId: 'e-text', locations: [{ type: 'text', text: 'Dear Sir,\nI write to you' }] },
+    ]);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
+    const summary = page.getByTestId('lab-set-previews-failed');
+    await summary.getByText('1 of 3 images on this page did not load in your browser.').waitFor({ timeout: 30_000 });
+    expect(await summary.getAttribute('role')).toBe('status');
+    const row = (externalId: string) => page.getByTestId('lab-set-subjects').locator('tr', { has: page.getByRole('rowheader', { name: externalId }) });
+    // The broken one said in words, with what it shows; the others shown, small and lazily, named by their description.
+    expect(await row('b-broken').locator('.lab-preview-failed').textContent()).toBe('Did not load in your browser: Register, folio 2');
+    await page.waitForFunction(() => [...document.querySelectorAll('.lab-preview')].filter((preview) => preview.getAttribute('data-state') === 'loaded').length === 2, null, { timeout: 30_000 });
+    const first = row('a-loads').getByRole('img', { name: 'A ledger page' });
+    expect(await first.getAttribute('loading')).toBe('lazy');
+    expect(await first.getAttribute('width')).toBe('64');
+    expect(await row('a-loads').locator('.lab-preview-failed').count()).toBe(0);
+    expect(await row('c-loads').locator('.lab-preview-failed').count()).toBe(0); // its first image only
+    expect(await row('d-sound').getByText('Recording: not previewed').count()).toBe(1);
+    expect(await row('e-text').locator('.lab-preview-text').textContent()).toBe('Dear Sir,');
+    expect(errors).toEqual([]);
+    await suite.context.unroute('**/test-images/preview-*.png');
+  });
 });
