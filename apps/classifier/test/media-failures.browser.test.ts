@@ -117,7 +117,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 
-  it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser, and how many of the page’s', async () => {
+  it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser and how many of the page’s, and asks first when the project is made live', async () => {
     await suite.context.route('**/test-images/preview-*.png', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
     const account = await signUp(suite.stack, { email: `lab-previews-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
     const researcher = suite.stack.anonymous.withToken(account.token);
@@ -146,6 +146,20 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await row('c-loads').locator('.lab-preview-failed').count()).toBe(0); // its first image only
     expect(await row('d-sound').getByText('Recording: not previewed').count()).toBe(1);
     expect(await row('e-text').locator('.lab-preview-text').textContent()).toBe('Dear Sir,');
+
+    // Made live from the project's page in this tab: asked first, and nothing changed until confirmed.
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-details-status').selectOption('live');
+    await page.locator('#lab-details-save').click();
+    const question = page.getByTestId('lab-live-previews-question');
+    await question.getByText('The image of 1 subject did not load in your browser; make the project live anyway?').waitFor({ timeout: 30_000 });
+    await question.getByRole('button', { name: 'Not yet' }).click();
+    await waitForFocus(page, '#lab-details-save');
+    expect((await researcher.getProject(project.slug)).status).toBe('draft');
+    await page.keyboard.press('Enter');
+    await question.getByRole('button', { name: 'Make it live anyway' }).click();
+    for (let tries = 0; tries < 100 && (await researcher.getProject(project.slug)).status !== 'live'; tries += 1) await page.waitForTimeout(200);
+    expect((await researcher.getProject(project.slug)).status).toBe('live');
     expect(errors).toEqual([]);
     await suite.context.unroute('**/test-images/preview-*.png');
   });

@@ -1,7 +1,8 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
-import { useEffect } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
+import { AskFirst } from '../../components/AskFirst';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
@@ -14,6 +15,7 @@ import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/r
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { previewsFailed } from '../../lib/previewFailures';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
@@ -123,11 +125,19 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     },
     refused: (error) => problemAtFields(error, DETAIL_FIELDS),
   });
+  /** Made live while previews of its subjects did not load in this browser: how many, asked first. */
+  const [asking, setAsking] = useState(0);
+  const submitOrAsk = (event: FormEvent) => {
+    const broken = form.values.status === 'live' && project.status !== 'live' ? previewsFailed(project.id).length : 0;
+    if (!broken) return void submit(event);
+    event.preventDefault();
+    setAsking(broken);
+  };
   return (
     <section className="lab-section" aria-labelledby="lab-details-heading">
       <h2 id="lab-details-heading">{t('lab.project.details')}</h2>
       <ErrorAlert problem={form.problem} focus />
-      <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={(event) => void submit(event)}>
+      <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
         <SelectField id={PROJECT_STATUS_FIELD} label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
@@ -137,10 +147,24 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+        <button type="submit" id="lab-details-save" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.saving') : t('lab.project.save')}
         </button>
       </form>
+      {asking > 0 && (
+        <AskFirst
+          asked={{ testId: 'lab-live-previews-question', question: t('lab.preview.liveQuestion', { count: asking }), confirm: t('lab.preview.liveConfirm'), cancel: t('lab.preview.liveCancel') }}
+          busy={form.busy}
+          onConfirm={(event) => {
+            setAsking(0);
+            void submit(event);
+          }}
+          onCancel={() => {
+            setAsking(0);
+            requestAnimationFrame(() => document.getElementById('lab-details-save')?.focus());
+          }}
+        />
+      )}
     </section>
   );
 }

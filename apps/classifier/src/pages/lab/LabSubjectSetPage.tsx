@@ -64,7 +64,7 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
           <h1 tabIndex={-1}>{set.name}</h1>
           <p>{t('lab.set.count', { count: set.subjects })}</p>
           <RenameSetForm set={set} onRenamed={reload} />
-          <SetSubjects setId={set.id} onRemoved={reload} />
+          <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
           <DeleteSet set={set} projectPage={projectPage} />
         </>
       ) : (
@@ -85,7 +85,7 @@ const describeButtonId = (subject: ResearcherSubject) => `lab-set-describe-${sub
  * The set's subjects, page by page in the set's order, each of which can be taken out of the set, asked first, and
  * have its images described.
  */
-function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => void }) {
+function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId: string; onRemoved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [subjects, setSubjects] = useState<ResearcherSubject[]>([]);
@@ -93,7 +93,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
   const [problem, setProblem] = useState<Problem | null>(null);
   const [said, say] = useState<string | null>(null);
   const status = useRef<HTMLDivElement | null>(null);
-  const { states, preview } = usePreviewStates();
+  const { states, preview } = usePreviewStates(projectId);
   const previewed = subjects.filter((subject) => previewImageOf(subject)).length;
   const previewsFailed = subjects.filter((subject) => states.get(subject.id) === 'failed').length;
 

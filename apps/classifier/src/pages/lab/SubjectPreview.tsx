@@ -1,6 +1,7 @@
 import type { ResearcherSubject } from '@chorus/client';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { rememberPreview } from '../../lib/previewFailures';
 import { imageDescription, subjectName, textPreview } from '../../lib/subjectName';
 
 /** How a listed subject's preview image fared in this browser: still loading (or not yet in view), loaded, or failed. */
@@ -11,11 +12,17 @@ export const previewImageOf = (subject: Pick<ResearcherSubject, 'locations'>) =>
 
 /**
  * What the researcher's own browser made of each listed subject's preview image (by subject id), and `preview`, each
- * preview's way to say it: a broken upload is seen before volunteers meet it.
+ * preview's way to say it: a broken upload is seen before volunteers meet it, and making the project live asks first.
  */
-export function usePreviewStates(): { states: ReadonlyMap<string, PreviewState>; preview(subjectId: string, state: PreviewState): void } {
+export function usePreviewStates(projectId: string): { states: ReadonlyMap<string, PreviewState>; preview(subjectId: string, state: PreviewState): void } {
   const [states, setStates] = useState<ReadonlyMap<string, PreviewState>>(new Map());
-  const preview = useCallback((subjectId: string, state: PreviewState) => setStates((now) => (now.get(subjectId) === state ? now : new Map(now).set(subjectId, state))), []);
+  const preview = useCallback(
+    (subjectId: string, state: PreviewState) => {
+      rememberPreview(projectId, subjectId, state === 'failed');
+      setStates((now) => (now.get(subjectId) === state ? now : new Map(now).set(subjectId, state)));
+    },
+    [projectId],
+  );
   return { states, preview };
 }
 
