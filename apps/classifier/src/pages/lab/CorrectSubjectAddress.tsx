@@ -1,5 +1,5 @@
 import { type LocationChangePage, type ReportedSubject, SUBJECT_CORRECTION_LIMITS, type SubjectCorrected, type SubjectLocation } from '@chorus/client';
-import { Fragment, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
@@ -66,23 +66,26 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: SubjectWi
 }
 
 /**
- * The correction of a subject a section chose, which says what it did (`say`) and ends with `onClose` (true once
- * corrected: the section reads its list again, the subject at its new address).
+ * The subject a section's list is correcting, if any: `correct` opens its form, and `form` is it (null when none), which
+ * says what it did (`say`) and, once corrected, has the section read its list again (`reload`), the subject at its new address.
  */
-export function CorrectAndSay({ subject, name, say, onClose }: { subject: SubjectWithMedia; name: string; say(text: string): void; onClose(corrected: boolean): void }) {
+export function useCorrection<T extends SubjectWithMedia>(name: (subject: T) => string, say: (text: string) => void, reload: () => void): { correct(subject: T): void; form: ReactNode } {
   const { t } = useTranslation();
-  return (
+  const [correcting, setCorrecting] = useState<T | null>(null);
+  const form = correcting && (
     <CorrectSubjectAddress
-      key={subject.subjectId}
-      subject={subject}
-      name={name}
+      key={correcting.subjectId}
+      subject={correcting}
+      name={name(correcting)}
       onCorrected={({ correction }) => {
-        say(correction ? t('lab.correction.done', { subject: name }) : t('lab.correction.unchanged', { subject: name }));
-        onClose(true);
+        say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+        setCorrecting(null);
+        reload();
       }}
-      onCancel={() => onClose(false)}
+      onCancel={() => setCorrecting(null)}
     />
   );
+  return { correct: setCorrecting, form };
 }
 
 /** A medium's form fields: its address, and an image's IIIF Image API service. */

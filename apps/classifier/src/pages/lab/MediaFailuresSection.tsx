@@ -8,7 +8,7 @@ import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
-import { CorrectAndSay, ReportedMedia } from './CorrectSubjectAddress';
+import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 
 /**
  * A warning, on a workflow's lab page, that volunteers' browsers could not load some of its subjects' images or
@@ -21,9 +21,9 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.mediaFailures(workflowId), [client, workflowId, changes]);
   const [shown, setShown] = useState(false);
-  const [correcting, setCorrecting] = useState<MediaFailedSubject | null>(null);
   const [result, say] = useResult();
   const name = (subject: MediaFailedSubject) => subject.externalId ?? subject.subjectId;
+  const correction = useCorrection(name, say, reload);
 
   if (problem) return <ErrorAlert problem={problem} />;
   if (!data?.subjects && !result) return null;
@@ -58,7 +58,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
                 <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                   <th scope="row">{name(subject)}</th>
                   <td>
-                    <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => setCorrecting(subject)} />
+                    <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => correction.correct(subject)} />
                   </td>
                   <td>{subject.failures}</td>
                   <td>{whenInWords(subject.lastFailedAt)}</td>
@@ -68,17 +68,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
           </LabTable>
         )}
       </div>
-      {correcting && (
-        <CorrectAndSay
-          subject={correcting}
-          name={name(correcting)}
-          say={say}
-          onClose={(corrected) => {
-            setCorrecting(null);
-            if (corrected) reload();
-          }}
-        />
-      )}
+      {correction.form}
     </section>
   );
 }
