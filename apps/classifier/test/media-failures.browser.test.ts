@@ -60,12 +60,15 @@ describe('classifier in a browser: media that do not load are told to researcher
   it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
     await suite.context.route('**/media-failures', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Unavailable', status: 503 }) }));
     const { page } = await openWorkflow(suite, 'Refused', [{ externalId: 'gone', locations: [{ type: 'image', url: nowhere('gone/1.jpg') }], metadata: {} }], yesNo);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
     await page.waitForTimeout(1_000);
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('radio', { name: /Yes/ }).check();
     await page.getByRole('button', { name: /Done/ }).click();
     await page.getByText(/Thank|no more|seen every/i).first().waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
     await suite.context.unroute('**/media-failures');
   });
 
