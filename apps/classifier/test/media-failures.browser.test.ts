@@ -120,7 +120,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 
-  it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser and how many of the page’s, and asks first when the project is made live', async () => {
+  it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser and how many of the page’s, and asks first when the project is made live or a workflow activated', async () => {
     await suite.context.route('**/test-images/preview-*.png', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
     const account = await signUp(suite.stack, { email: `lab-previews-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
     const researcher = suite.stack.anonymous.withToken(account.token);
@@ -154,7 +154,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     await page.locator('#lab-details-status').selectOption('live');
     await page.locator('#lab-details-save').click();
-    const question = page.getByTestId('lab-live-previews-question');
+    const question = page.getByTestId('lab-previews-question');
     await question.getByText('The image of 1 subject did not load in your browser; make the project live anyway?').waitFor({ timeout: 30_000 });
     await question.getByRole('button', { name: 'Not yet' }).click();
     await waitForFocus(page, '#lab-details-save');
@@ -163,6 +163,16 @@ describe('classifier in a browser: media that do not load are told to researcher
     await question.getByRole('button', { name: 'Make it live anyway' }).click();
     for (let tries = 0; tries < 100 && (await researcher.getProject(project.slug)).status !== 'live'; tries += 1) await page.waitForTimeout(200);
     expect((await researcher.getProject(project.slug)).status).toBe('live');
+
+    // A workflow of the project activated in this tab: asked first too.
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...yesNo, subjectSetIds: [set.id] });
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.locator('#lab-status-activate').click();
+    await question.getByText('The image of 1 subject of this project did not load in your browser; activate the workflow anyway?').waitFor({ timeout: 30_000 });
+    expect((await researcher.getWorkflow(workflowId)).status).toBe('draft');
+    await question.getByRole('button', { name: 'Activate it anyway' }).click();
+    await page.getByTestId('lab-workflow-status').getByText('active', { exact: true }).waitFor({ timeout: 30_000 });
+    expect((await researcher.getWorkflow(workflowId)).status).toBe('active');
     expect(errors).toEqual([]);
     await suite.context.unroute('**/test-images/preview-*.png');
   });

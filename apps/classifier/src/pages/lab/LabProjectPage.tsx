@@ -1,8 +1,7 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
-import { AskFirst } from '../../components/AskFirst';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
@@ -15,7 +14,7 @@ import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/r
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
-import { previewsFailed } from '../../lib/previewFailures';
+import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
@@ -125,13 +124,11 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     },
     refused: (error) => problemAtFields(error, DETAIL_FIELDS),
   });
-  /** Made live while previews of its subjects did not load in this browser: how many, asked first. */
-  const [asking, setAsking] = useState(0);
+  /** Made live while previews of its subjects did not load in this browser: asked first. */
+  const ask = usePreviewsAskFirst(project.id, 'live', () => document.getElementById('lab-details-save')?.focus());
   const submitOrAsk = (event: FormEvent) => {
-    const broken = form.values.status === 'live' && project.status !== 'live' ? previewsFailed(project.id).length : 0;
-    if (!broken) return void submit(event);
-    event.preventDefault();
-    setAsking(broken);
+    if (form.values.status === 'live' && project.status !== 'live') return ask.guard(event, (sent) => void submit(sent));
+    void submit(event);
   };
   return (
     <section className="lab-section" aria-labelledby="lab-details-heading">
@@ -151,20 +148,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
           {form.busy ? t('lab.saving') : t('lab.project.save')}
         </button>
       </form>
-      {asking > 0 && (
-        <AskFirst
-          asked={{ testId: 'lab-live-previews-question', question: t('lab.preview.liveQuestion', { count: asking }), confirm: t('lab.preview.liveConfirm'), cancel: t('lab.preview.liveCancel') }}
-          busy={form.busy}
-          onConfirm={(event) => {
-            setAsking(0);
-            void submit(event);
-          }}
-          onCancel={() => {
-            setAsking(0);
-            requestAnimationFrame(() => document.getElementById('lab-details-save')?.focus());
-          }}
-        />
-      )}
+      {ask.question}
     </section>
   );
 }

@@ -20,6 +20,7 @@ import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
 import { MediaFailuresSection } from './MediaFailuresSection';
+import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { TagProposalsSection, type TagsOfSubject } from './TagProposalsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
@@ -175,6 +176,8 @@ function StatusSection({ workflow, project, changes, onChanged }: { workflow: Wo
   const { reset } = form;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `workflow` is the trigger: a new read of it
   useEffect(() => reset(), [workflow]);
+  /** Activated while previews of the project's subjects did not load in this browser: asked first. */
+  const ask = usePreviewsAskFirst(project.id, 'activate', () => document.getElementById('lab-status-activate')?.focus());
   const change = (to: StatusChange) =>
     form.onSubmit({
       check: () => ({}),
@@ -202,13 +205,14 @@ function StatusSection({ workflow, project, changes, onChanged }: { workflow: Wo
       <ErrorAlert problem={form.problem} focus />
       <div className="lab-actions">
         {changesFrom(workflow.status).map((to) => (
-          <form key={to} noValidate aria-label={t(`lab.status.${to}`)} onSubmit={(event) => void change(to)(event)}>
-            <button type="submit" className={to === 'activate' ? 'button button-primary' : 'button button-secondary'} aria-disabled={form.busy || undefined}>
+          <form key={to} noValidate aria-label={t(`lab.status.${to}`)} onSubmit={(event) => (to === 'activate' ? ask.guard(event, (sent) => void change(to)(sent)) : void change(to)(event))}>
+            <button type="submit" id={`lab-status-${to}`} className={to === 'activate' ? 'button button-primary' : 'button button-secondary'} aria-disabled={form.busy || undefined}>
               {t(`lab.status.${to}`)}
             </button>
           </form>
         ))}
       </div>
+      {ask.question}
     </section>
   );
 }
