@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope } from './views';
@@ -451,6 +451,18 @@ export class ChorusClient {
   async reportSubject(workflowId: string, input: SubjectReportInput): Promise<SubjectReport & { replayed: boolean }> {
     const { status, body } = await this.request<SubjectReport>('POST', `/workflows/${workflowId}/subject-reports`, input);
     return { ...body, replayed: status === 200 };
+  }
+  /**
+   * Says that the caller's browser could not load one of a subject's media (the classifier does, by itself); said again,
+   * it counts nothing more and answers with the first (`replayed`).
+   */
+  async mediaFailed(workflowId: string, input: MediaFailureInput): Promise<MediaFailure & { replayed: boolean }> {
+    const { status, body } = await this.request<MediaFailure>('POST', `/workflows/${workflowId}/media-failures`, input);
+    return { ...body, replayed: status === 200 };
+  }
+  /** What volunteers' browsers could not load in the workflow: counts, and the subjects (researchers only). */
+  mediaFailures(workflowId: string) {
+    return this.call<WorkflowMediaFailures>('GET', `/workflows/${workflowId}/media-failures`);
   }
   /** The subjects volunteers reported in the workflow, the most recently first reported first (moderators and researchers). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {

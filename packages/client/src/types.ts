@@ -57,6 +57,8 @@ import type {
   SUBJECT_RESULT_SORTS,
   SUBJECT_RESULT_STATUSES,
   reportedSubjectPageSchema,
+  mediaFailureSchema,
+  workflowMediaFailuresSchema,
   taskFeedbackSchema,
   userViewSchema,
   verifiedEmailSchema,
@@ -200,6 +202,14 @@ export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
+export type MediaFailure = z.infer<typeof mediaFailureSchema>;
+/** A volunteer's browser could not load this location (numbered from 1) of a subject it was showing. */
+export interface MediaFailureInput {
+  subjectId: string;
+  location: number;
+}
+export type WorkflowMediaFailures = z.infer<typeof workflowMediaFailuresSchema>;
+export type MediaFailedSubject = WorkflowMediaFailures['failed'][number];
 
 export type SubjectResultStatus = (typeof SUBJECT_RESULT_STATUSES)[number];
 export type SubjectResultSort = (typeof SUBJECT_RESULT_SORTS)[number];

@@ -844,6 +844,38 @@ export const reportedSubjectSchema = z.strictObject({
  */
 export const reportedSubjectPageSchema = z.strictObject({ total: z.int(), subjects: z.array(reportedSubjectSchema), next: z.string().nullable() });
 
+/** How many subjects whose media failed the researchers' view lists (the most recently failed first); its counts are of all. */
+export const MEDIA_FAILURE_LIMITS = { listed: 100 } as const;
+
+/** A volunteer's browser's failure to load one of a subject's media, as counted: the first, also when it is said again. */
+export const mediaFailureSchema = z.strictObject({
+  subjectId: id,
+  location: z.int().meta({ description: 'Which of the subject’s locations, numbered from 1' }),
+  failedAt: time,
+});
+
+/** A subject of a workflow whose images or recordings volunteers' browsers could not load at their present addresses. */
+export const mediaFailedSubjectSchema = z.strictObject({
+  subjectId: id,
+  externalId: z.string().nullable(),
+  failures: z.int().meta({ description: 'Failed loads counted: one per volunteer and location, at the address the subject has now' }),
+  lastFailedAt: time,
+  retired: z.boolean(),
+  /** What volunteers are shown now: the addresses of its images and recordings, which a researcher may correct. */
+  locations: z.array(subjectLocationSchema),
+  locationsCorrectedAt: time.nullable().meta({ description: 'When researchers last corrected its locations (PATCH /subjects/:id): failures before are no longer counted' }),
+});
+/**
+ * What volunteers' browsers could not load in a workflow (its researchers): how many subjects, how many failed loads and
+ * the last one's time, of all of them; and the subjects, the most recently failed first (at most `MEDIA_FAILURE_LIMITS.listed`).
+ */
+export const workflowMediaFailuresSchema = z.strictObject({
+  subjects: z.int(),
+  failures: z.int(),
+  lastFailedAt: time.nullable(),
+  failed: z.array(mediaFailedSubjectSchema),
+});
+
 /** One volunteer's learned skill on one task of a `bayes` workflow, as the worker last learned it (Dawid–Skene). */
 export const volunteerSkillSchema = z.strictObject({
   task: z.string().meta({ description: 'The task key' }),

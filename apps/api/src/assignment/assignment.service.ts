@@ -289,6 +289,15 @@ export class AssignmentService {
     return ended!;
   }
 
+  /**
+   * Refuses, as the queue would, a caller who may not classify in the workflow now: not found when it is not open to them,
+   * 409 when it or its project is paused or it is not active (its members may still try it).
+   */
+  async requireClassifiable(workflowId: string, user: AuthUser): Promise<void> {
+    const { workflow, member } = await this.readable(workflowId, user, 0);
+    if (!member) this.assertOpenToVolunteers(workflow);
+  }
+
   /** A paused project, or a workflow that is not active, serves its members only. */
   private assertOpenToVolunteers(workflow: QueueWorkflowRow): void {
     if (workflow.project_status === 'paused') {

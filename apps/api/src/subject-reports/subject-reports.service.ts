@@ -5,11 +5,11 @@ import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
-import { validationFailed } from '../common/problem';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
 import { cursorTimeSql } from '../common/sql';
+import { subjectLocationsIn } from './subject-of-workflow';
 
 interface StoredReportRow {
   id: string;
@@ -97,7 +97,7 @@ export class SubjectReportsService {
    */
   async report(workflowId: string, input: SubjectReportInput, user: AuthUser): Promise<SubjectReport & { replayed: boolean }> {
     await this.workflows.readable(workflowId, user);
-    await this.requireSubjectOf(workflowId, input.subjectId);
+    await subjectLocationsIn(this.db, workflowId, input.subjectId);
     const parameters = [workflowId, input.subjectId, user.id];
     const [stored] = await this.db.query<StoredReportRow[]>(STORE, [...parameters, input.reason, input.note ?? null]);
     const [first] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, parameters);
@@ -130,10 +130,5 @@ export class SubjectReportsService {
       })),
       next: rows.length > limit && last ? reportedSubjectCursor(last.cursor_time, last.subject_id) : null,
     };
-  }
-
-  private async requireSubjectOf(workflowId: string, subjectId: string): Promise<void> {
-    const found = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
-    if (!found.length) throw validationFailed([{ pointer: '/subjectId', message: 'names no subject of this workflow' }]);
   }
 }

@@ -1,5 +1,12 @@
-import { useContext } from 'react';
+import { createContext, useContext, useEffect } from 'react';
 import { ReportOffer } from './ReportProblem';
+
+/**
+ * Told the address of each image or recording a subject's page could not load, once it is said on screen: the classify
+ * page tells the API (`SubjectClassifier`), so that researchers hear of media volunteers cannot see, most of whom never
+ * report it. Elsewhere (the lab) nobody is told.
+ */
+export const MediaFailureSink = createContext<((url: string) => void) | null>(null);
 
 /**
  * Said in place of an image or a recording that the browser could not load, with a link to try the file itself, and,
@@ -8,6 +15,8 @@ import { ReportOffer } from './ReportProblem';
  */
 export function MediaFailed({ message, link, report, url }: { message: string; link: string; report: string; url: string }) {
   const offerReport = useContext(ReportOffer);
+  const failed = useContext(MediaFailureSink);
+  useEffect(() => failed?.(url), [failed, url]);
   return (
     <p className="viewer-message">
       {message}{' '}

@@ -14,6 +14,7 @@ import { languageOf } from '../lib/textLanguage';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
+import { MediaFailureSink } from './MediaFailed';
 import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
@@ -35,6 +36,8 @@ interface Props {
   onProblem(problem: Problem | null): void;
   /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
   onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
+  /** The volunteer's browser could not load this location of the subject (numbered from 1): said once per location. */
+  onMediaFailed?(subject: QueuedSubject, location: number): void;
   /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
   position: number;
 }
@@ -54,6 +57,24 @@ function openingPage(task: Task | undefined, subject: QueuedSubject, shown: Queu
   return Math.max(location ? shown.indexOf(location) : 0, 0);
 }
 
+/**
+ * What the subject's media say when one fails to load (`MediaFailureSink`): its location, numbered from 1, to
+ * `onMediaFailed`, once per location however often the volunteer turns back to it.
+ */
+function useMediaFailures(subject: QueuedSubject, onMediaFailed: Props['onMediaFailed']): ((url: string) => void) | null {
+  const said = useRef(new Set<number>());
+  const failed = useCallback(
+    (url: string) => {
+      const location = subject.locations.findIndex((each) => each.type !== 'text' && each.url === url) + 1;
+      if (!location || said.current.has(location)) return;
+      said.current.add(location);
+      onMediaFailed?.(subject, location);
+    },
+    [subject, onMediaFailed],
+  );
+  return onMediaFailed ? failed : null;
+}
+
 function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
   return key in values ? values[key] : task ? initialValueOf(task) : undefined;
 }
@@ -63,7 +84,7 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
  * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
  * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
-export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, position }: Props) {
+export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
@@ -88,6 +109,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!problem) clearDraft(storageKey);
     return problem;
   };
+  const mediaFailed = useMediaFailures(subject, onMediaFailed);
   const favourite = useFavourite(subject.id);
   // By the server's clock: the API refuses answers dated ahead of it, as a fast device's clock would date them.
   const [startedAt] = useState(() => restored?.startedAt ?? new Date(serverClock.now()).toISOString());
@@ -308,7 +330,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
           <ReportOffer.Provider value={openReport}>
-            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} language={languageOf(task, subject)} />
+            <MediaFailureSink.Provider value={mediaFailed}>
+              <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} language={languageOf(task, subject)} />
+            </MediaFailureSink.Provider>
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>

@@ -357,6 +357,15 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [client, workflowId, answered, t],
   );
 
+  /**
+   * Tells researchers that the volunteer's browser could not load one of the subject's media; without a word to the
+   * volunteer, who is never held up by it: nothing waits for it, and it is not tried again (a count, not their work).
+   */
+  const mediaFailed = useCallback(
+    (subject: QueuedSubject, location: number) => void client.mediaFailed(workflowId, { subjectId: subject.id, location }).catch(() => undefined),
+    [client, workflowId],
+  );
+
   const retry = () => {
     setProblem(null);
     setBlocked(false);
@@ -482,7 +491,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : finished ? (
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} position={position} />
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
         <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
       ) : (

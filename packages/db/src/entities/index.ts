@@ -11,6 +11,7 @@ export * from './aggregation-outbox.entity';
 export * from './reaggregation-run.entity';
 export * from './mail-outbox.entity';
 export * from './subject-report.entity';
+export * from './media-failure.entity';
 export * from './hidden-tag.entity';
 export * from './effect-membership.entity';
 export * from './favourite.entity';
@@ -38,6 +39,7 @@ import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-statu
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
 import { SubjectComment } from './subject-comment.entity';
+import { MediaFailure } from './media-failure.entity';
 import { TutorialSeen } from './tutorial-seen.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
@@ -45,6 +47,6 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
-  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
+  ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
   SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
 ];

@@ -1,5 +1,5 @@
 import { type LocationChangePage, type ReportedSubject, SUBJECT_CORRECTION_LIMITS, type SubjectCorrected, type SubjectLocation } from '@chorus/client';
-import { Fragment, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
@@ -13,6 +13,8 @@ import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
+/** A subject whose media addresses the lab shows and corrects: one volunteers reported, or whose media their browsers could not load. */
+export type SubjectWithMedia = Pick<ReportedSubject, 'subjectId' | 'locations' | 'locationsCorrectedAt'>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
 const mediaOf = (locations: SubjectLocation[]) => locations.flatMap((location, place) => (location.type === 'text' ? [] : [{ location, place }]));
 
@@ -31,7 +33,7 @@ function useMediumNames(locations: SubjectLocation[]): (place: number) => string
  * load is checked by opening it), when it was last corrected, and the way to correct them for those who may (`onCorrect`:
  * the project's researchers, not its moderators).
  */
-export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedSubject; name: string; onCorrect?(): void }) {
+export function ReportedMedia({ subject, name, onCorrect }: { subject: SubjectWithMedia; name: string; onCorrect?(): void }) {
   const { t } = useTranslation();
   const mediumName = useMediumNames(subject.locations);
   const media = mediaOf(subject.locations);
@@ -63,6 +65,29 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedS
   );
 }
 
+/**
+ * The subject a section's list is correcting, if any: `correct` opens its form, and `form` is it (null when none), which
+ * says what it did (`say`) and, once corrected, has the section read its list again (`reload`), the subject at its new address.
+ */
+export function useCorrection<T extends SubjectWithMedia>(name: (subject: T) => string, say: (text: string) => void, reload: () => void): { correct(subject: T): void; form: ReactNode } {
+  const { t } = useTranslation();
+  const [correcting, setCorrecting] = useState<T | null>(null);
+  const form = correcting && (
+    <CorrectSubjectAddress
+      key={correcting.subjectId}
+      subject={correcting}
+      name={name(correcting)}
+      onCorrected={({ correction }) => {
+        say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+        setCorrecting(null);
+        reload();
+      }}
+      onCancel={() => setCorrecting(null)}
+    />
+  );
+  return { correct: setCorrecting, form };
+}
+
 /** A medium's form fields: its address, and an image's IIIF Image API service. */
 const fieldsOf = ({ location, place }: { location: Medium; place: number }) => [`locations/${place}/url`, ...(location.type === 'image' ? [`locations/${place}/iiifService`] : [])];
 
@@ -70,7 +95,7 @@ const fieldsOf = ({ location, place }: { location: Medium; place: number }) => [
  * Gives a reported subject's images and recordings new addresses (the library moved its image server, a URL had a
  * typo), with the reason kept for the record: the same content only, which the API checks.
  */
-export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: { subject: ReportedSubject; name: string; onCorrected(answer: SubjectCorrected): void; onCancel(): void }) {
+export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: { subject: SubjectWithMedia; name: string; onCorrected(answer: SubjectCorrected): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const mediumName = useMediumNames(subject.locations);

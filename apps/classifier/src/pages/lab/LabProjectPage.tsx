@@ -1,5 +1,5 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
-import { useEffect } from 'react';
+import { type FormEvent, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -14,6 +14,7 @@ import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/r
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
@@ -126,11 +127,17 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     },
     refused: (error) => problemAtFields(error, DETAIL_FIELDS),
   });
+  /** Made live while previews of its subjects did not load in this browser: asked first. */
+  const ask = usePreviewsAskFirst(project.id, 'live', () => document.getElementById('lab-details-save')?.focus());
+  const submitOrAsk = (event: FormEvent) => {
+    if (form.values.status === 'live' && project.status !== 'live') return ask.guard(event, (sent) => void submit(sent));
+    void submit(event);
+  };
   return (
     <section className="lab-section" aria-labelledby="lab-details-heading">
       <h2 id="lab-details-heading">{t('lab.project.details')}</h2>
       <ErrorAlert problem={form.problem} focus />
-      <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={(event) => void submit(event)}>
+      <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
         <SelectField id={PROJECT_STATUS_FIELD} label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
@@ -140,10 +147,11 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+        <button type="submit" id="lab-details-save" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.saving') : t('lab.project.save')}
         </button>
       </form>
+      {ask.question}
     </section>
   );
 }

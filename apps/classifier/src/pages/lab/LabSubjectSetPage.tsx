@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { AskFirst } from '../../components/AskFirst';
 import { DescribeSubjectImages, imagesOf } from './DescribeSubjectImages';
+import { previewImageOf, SubjectPreview, usePreviewStates } from './SubjectPreview';
 import { LabTable } from '../../components/LabTable';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
@@ -63,7 +64,7 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
           <h1 tabIndex={-1}>{set.name}</h1>
           <p>{t('lab.set.count', { count: set.subjects })}</p>
           <RenameSetForm set={set} onRenamed={reload} />
-          <SetSubjects setId={set.id} onRemoved={reload} />
+          <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
           <DeleteSet set={set} projectPage={projectPage} />
         </>
       ) : (
@@ -84,7 +85,7 @@ const describeButtonId = (subject: ResearcherSubject) => `lab-set-describe-${sub
  * The set's subjects, page by page in the set's order, each of which can be taken out of the set, asked first, and
  * have its images described.
  */
-function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => void }) {
+function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId: string; onRemoved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [subjects, setSubjects] = useState<ResearcherSubject[]>([]);
@@ -92,6 +93,9 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
   const [problem, setProblem] = useState<Problem | null>(null);
   const [said, say] = useState<string | null>(null);
   const status = useRef<HTMLDivElement | null>(null);
+  const { states, preview } = usePreviewStates(projectId);
+  const previewed = subjects.filter((subject) => previewImageOf(subject)).length;
+  const previewsFailed = subjects.filter((subject) => states.get(subject.id) === 'failed').length;
 
   const load = async (after?: string) => {
     setProblem(null);
@@ -151,6 +155,10 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
       <div role="status" tabIndex={-1} ref={status} data-testid="lab-set-status">
         {said && <p className="notice">{said}</p>}
       </div>
+      {/* Its own polite region: the previews fail one by one as they come into view, and the count is read as it changes. */}
+      <p role="status" data-testid="lab-set-previews-failed">
+        {previewsFailed > 0 && t('lab.preview.summary', { count: previewsFailed, total: previewed })}
+      </p>
       {next !== undefined && subjects.length === 0 && <p>{t('lab.set.empty')}</p>}
       {subjects.length > 0 && (
         <LabTable data-testid="lab-set-subjects">
@@ -158,6 +166,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
             <tr>
               <th scope="col">{t('lab.set.externalId')}</th>
               <th scope="col">{t('lab.set.shows')}</th>
+              <th scope="col">{t('lab.preview.title')}</th>
               <th scope="col">{t('lab.set.knownAnswers')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('lab.set.actions')}</span>
@@ -171,6 +180,9 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
                   {subject.externalId ?? '—'}
                 </th>
                 <td>{whatSubjectShows(subject)}</td>
+                <td>
+                  <SubjectPreview subject={subject} state={states.get(subject.id)} onState={(state) => preview(subject.id, state)} />
+                </td>
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
                   {asking === subject.id ? (

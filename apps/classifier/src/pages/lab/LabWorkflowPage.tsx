@@ -19,6 +19,8 @@ import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
+import { MediaFailuresSection } from './MediaFailuresSection';
+import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { TagProposalsSection, type TagsOfSubject } from './TagProposalsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
@@ -79,6 +81,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
                 {t('lab.workflow.roles')} <Link to={`${labProjectPath(project.slug)}#${PROJECT_TEAM_HEADING}`}>{t('lab.workflow.teamLink')}</Link>
               </p>
               <StatusSection workflow={workflow} project={project} changes={subjectChanges} onChanged={loaded.reload} />
+              <MediaFailuresSection workflowId={workflow.id} changes={subjectChanges} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
@@ -173,6 +176,8 @@ function StatusSection({ workflow, project, changes, onChanged }: { workflow: Wo
   const { reset } = form;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `workflow` is the trigger: a new read of it
   useEffect(() => reset(), [workflow]);
+  /** Activated while previews of the project's subjects did not load in this browser: asked first. */
+  const ask = usePreviewsAskFirst(project.id, 'activate', () => document.getElementById('lab-status-activate')?.focus());
   const change = (to: StatusChange) =>
     form.onSubmit({
       check: () => ({}),
@@ -200,13 +205,14 @@ function StatusSection({ workflow, project, changes, onChanged }: { workflow: Wo
       <ErrorAlert problem={form.problem} focus />
       <div className="lab-actions">
         {changesFrom(workflow.status).map((to) => (
-          <form key={to} noValidate aria-label={t(`lab.status.${to}`)} onSubmit={(event) => void change(to)(event)}>
-            <button type="submit" className={to === 'activate' ? 'button button-primary' : 'button button-secondary'} aria-disabled={form.busy || undefined}>
+          <form key={to} noValidate aria-label={t(`lab.status.${to}`)} onSubmit={(event) => (to === 'activate' ? ask.guard(event, (sent) => void change(to)(sent)) : void change(to)(event))}>
+            <button type="submit" id={`lab-status-${to}`} className={to === 'activate' ? 'button button-primary' : 'button button-secondary'} aria-disabled={form.busy || undefined}>
               {t(`lab.status.${to}`)}
             </button>
           </form>
         ))}
       </div>
+      {ask.question}
     </section>
   );
 }

@@ -12,7 +12,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
-import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
+import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
@@ -44,11 +44,11 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
   // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
   useEffect(() => setMore(null), [data]);
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
-  const [correcting, setCorrecting] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
   const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
   const next = more ? more.next : data?.next;
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
+  const correction = useCorrection(name, say, reload);
 
   const showMore = async () => {
     try {
@@ -84,7 +84,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
               <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                 <th scope="row">{name(subject)}</th>
                 <td>
-                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => setCorrecting(subject) : undefined} />
+                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => correction.correct(subject) : undefined} />
                 </td>
                 <td>
                   <ul className="lab-report-reasons">
@@ -152,19 +152,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           onCancel={() => setRetiring(null)}
         />
       )}
-      {correcting && (
-        <CorrectSubjectAddress
-          key={correcting.subjectId}
-          subject={correcting}
-          name={name(correcting)}
-          onCorrected={({ correction }) => {
-            say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
-            setCorrecting(null);
-            reload();
-          }}
-          onCancel={() => setCorrecting(null)}
-        />
-      )}
+      {correction.form}
     </section>
   );
 }

@@ -1,0 +1,183 @@
+import { type ChorusApiError, type ChorusClient, mediaFailureSchema, workflowMediaFailuresSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+/**
+ * An active yes/no workflow of a new live project over `count` subjects, each a text then an image then a recording
+ * (locations 1, 2 and 3); returns it with its subjects' ids in upload order.
+ */
+async function mediaWorkflow(count: number) {
+  const project = await stack.client.createProject({ title: `Media ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  const { subjectIds } = await stack.client.addSubjects(
+    set.id,
+    Array.from({ length: count }, (_, i) => ({
+      externalId: `m${i}`,
+      locations: [
+        { type: 'text' as const, text: `Caption ${i}` },
+        { type: 'image' as const, url: `https://images.example.org/broken/${i}.jpg` },
+        { type: 'audio' as const, url: `https://sounds.example.org/${i}.mp3` },
+      ],
+    })),
+  );
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'W',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  return { projectId: project.id, workflowId, subjectIds };
+}
+
+const failuresOf = async (workflowId: string) =>
+  (await stack.db.query('SELECT subject_id, location, url FROM media_failures WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
+
+/** A failure said as it is, for what the client's types would not let through: the status, media type and problem. */
+async function postFailure(workflowId: string, token: string, body: unknown) {
+  const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/media-failures`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { type?: string; errors?: { pointer: string }[] } };
+}
+
+describe("a volunteer's browser failing to load a subject's media", () => {
+  it('is counted once per volunteer, subject and location: said again, it counts nothing more and answers the first', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(1);
+    const volunteer = await guest();
+    const first = await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    expect(first).toMatchObject({ subjectId: subjectIds[0], location: 2, replayed: false });
+    const { replayed: _, ...answered } = first;
+    expect(mediaFailureSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
+    expect(await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 })).toEqual({ ...first, replayed: true });
+    // Another of its media, and another volunteer, are failures of their own.
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3 });
+    await (await guest()).mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    expect(await failuresOf(workflowId)).toEqual([
+      { subject_id: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg' },
+      { subject_id: subjectIds[0], location: 3, url: 'https://sounds.example.org/0.mp3' },
+      { subject_id: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg' },
+    ]);
+  });
+
+  it('keeps the volunteer’s hold on the subject: unlike a report, it skips nothing', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(1);
+    const volunteer = await guest();
+    await volunteer.queue(workflowId);
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(1);
+  });
+
+  it.each([
+    ['a location that is not a number', (subjectId: string) => ({ subjectId, location: 'second' }), '/location'],
+    ['a location numbered from 0', (subjectId: string) => ({ subjectId, location: 0 }), '/location'],
+    ['a location the subject does not have', (subjectId: string) => ({ subjectId, location: 4 }), '/location'],
+    ['a location that is a text', (subjectId: string) => ({ subjectId, location: 1 }), '/location'],
+    ['a missing location', (subjectId: string) => ({ subjectId }), '/location'],
+    ['an unknown field', (subjectId: string) => ({ subjectId, location: 2, url: 'https://x' }), '/url'],
+    ['a subject that is not an id', () => ({ subjectId: 'first', location: 2 }), '/subjectId'],
+    ['a subject that does not exist', () => ({ subjectId: randomUUID(), location: 2 }), '/subjectId'],
+  ])('refuses %s with a problem naming the field, and counts nothing', async (_name, body, pointer) => {
+    const { workflowId, subjectIds } = await mediaWorkflow(1);
+    const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, body(subjectIds[0]!));
+    expect(refused.status).toBe(422);
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(refused.problem.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(await failuresOf(workflowId)).toEqual([]);
+  });
+
+  it('refuses a subject of another workflow, naming it', async () => {
+    const { workflowId } = await mediaWorkflow(1);
+    const other = await mediaWorkflow(1);
+    const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, { subjectId: other.subjectIds[0], location: 2 });
+    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/subjectId' }] } });
+    expect(await failuresOf(workflowId)).toEqual([]);
+  });
+
+  it('refuses as the queue does a workflow the volunteer may not classify in: not found in a draft project, not active when paused', async () => {
+    const drafted = await mediaWorkflow(1);
+    await stack.client.updateProject(drafted.projectId, { status: 'draft' });
+    const hidden = await postFailure(drafted.workflowId, (await stack.anonymous.guest()).token, { subjectId: drafted.subjectIds[0], location: 2 });
+    expect(hidden).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+
+    const paused = await mediaWorkflow(1);
+    await stack.client.pauseWorkflow(paused.workflowId);
+    const token = (await stack.anonymous.guest()).token;
+    const queued = await stack.anonymous.withToken(token).queue(paused.workflowId).then(() => undefined, (error: ChorusApiError) => error);
+    const refused = await postFailure(paused.workflowId, token, { subjectId: paused.subjectIds[0], location: 2 });
+    expect(refused.status).toBe(queued?.status);
+    expect(refused).toMatchObject({ status: 409, problem: { type: 'urn:chorus:problem:workflow-not-active' } });
+    expect([...(await failuresOf(drafted.workflowId)), ...(await failuresOf(paused.workflowId))]).toEqual([]);
+  });
+});
+
+describe("a workflow's media failures, as its researchers see them", () => {
+  it('counts the subjects and failed loads, says when the last was, and lists the subjects with their addresses, the most recently failed first', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(3);
+    const [a, b] = [await guest(), await guest()];
+    expect(await stack.client.mediaFailures(workflowId)).toEqual({ subjects: 0, failures: 0, lastFailedAt: null, failed: [] });
+    await a.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await b.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await a.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 }); // said again: nothing more
+    const last = await a.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 3 });
+
+    const view = await stack.client.mediaFailures(workflowId);
+    expect(workflowMediaFailuresSchema.parse(view)).toEqual(view);
+    expect(view).toMatchObject({ subjects: 2, failures: 3, lastFailedAt: last.failedAt });
+    expect(view.failed.map(({ subjectId, externalId, failures, retired }) => ({ subjectId, externalId, failures, retired }))).toEqual([
+      { subjectId: subjectIds[1], externalId: 'm1', failures: 1, retired: false },
+      { subjectId: subjectIds[0], externalId: 'm0', failures: 2, retired: false },
+    ]);
+    expect(view.failed[1]!.locations[1]).toEqual({ type: 'image', url: 'https://images.example.org/broken/0.jpg' });
+  });
+
+  it('stops counting a subject’s failures once researchers correct its addresses, and counts those after', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(2);
+    const volunteer = await guest();
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 });
+    const { locations } = (await stack.client.mediaFailures(workflowId)).failed.find((subject) => subject.subjectId === subjectIds[0])!;
+    const moved = locations.map((location) => (location.type === 'image' ? { ...location, url: 'https://images.example.org/moved/0.jpg' } : location));
+    await stack.client.correctSubjectLocations(subjectIds[0]!, { locations: moved, reason: 'The image server moved' });
+
+    const after = await stack.client.mediaFailures(workflowId);
+    expect(after).toMatchObject({ subjects: 1, failures: 1 });
+    expect(after.failed.map((subject) => subject.subjectId)).toEqual([subjectIds[1]]);
+
+    // The corrected address fails too, for another volunteer: counted again, with when it was corrected.
+    await (await guest()).mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    const again = await stack.client.mediaFailures(workflowId);
+    expect(again).toMatchObject({ subjects: 2, failures: 2 });
+    expect(again.failed[0]).toMatchObject({ subjectId: subjectIds[0], failures: 1, locationsCorrectedAt: expect.any(String) });
+  });
+
+  it('is for the project’s researchers only', async () => {
+    const { workflowId, projectId, subjectIds } = await mediaWorkflow(1);
+    await (await guest()).mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    const outsider = await newAccount(stack, 'Outsider');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    for (const client of [outsider.client, moderator.client, await guest()]) {
+      const refused = await client.mediaFailures(workflowId).then(() => undefined, (error: ChorusApiError) => error);
+      expect(refused?.status).toBe(403);
+    }
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    expect((await scientist.client.mediaFailures(workflowId)).subjects).toBe(1);
+  });
+});
