@@ -318,7 +318,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await skipTutorial(suite.context, workflow.id);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await page.getByTestId('image-viewer').waitFor({ state: 'attached' });
-    expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toBe('Subject, page 1 of 3: The Piece Hall, Halifax, in snow');
+    // Its address (example.invalid) does not load: once the viewer knows, the name says so after the description.
+    expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toMatch(/^Subject, page 1 of 3: The Piece Hall, Halifax, in snow(\. The image could not be loaded\.)?$/);
     expect(errors).toEqual([]);
     await page.close();
   });
