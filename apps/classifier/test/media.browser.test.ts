@@ -287,6 +287,23 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('heads a page with no title by its image’s description, as the announcement names it, not by its place in the session (tester 23 F8)', async () => {
+    const letter = (n: number) => ({ externalId: `letter-${n}`, locations: [{ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png`, alt: `Letter ${n}, page 3, handwritten` }], metadata: {} });
+    const { page } = await openWorkflow(suite, 'Described letters', [letter(1), letter(2)], {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is the letter dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await waitForTask(page, 'single');
+    const first = (await page.getByTestId('subject').getByRole('heading').first().textContent()) ?? '';
+    expect(first).toMatch(/^Subject Letter [12], page 3, handwritten$/);
+    await answerByKey(page);
+    const next = first.includes('Letter 1') ? 'Letter 2, page 3, handwritten' : 'Letter 1, page 3, handwritten';
+    await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
+    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject ${next}`);
+    await page.close();
+  });
+
   it.each([
     ['image', '/iiif/page1/full/max/0/default.png', 'image-viewer'],
     ['audio', '/audio/tone.wav', 'audio-player'],

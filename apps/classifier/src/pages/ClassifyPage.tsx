@@ -27,7 +27,7 @@ import { milestoneReached } from '../lib/milestones';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
-import { subjectTextPreview, subjectTitle, volunteerSubjectName } from '../lib/subjectName';
+import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
@@ -607,12 +607,12 @@ function useSaidWithNextSubject(current: QueuedSubject | undefined, position: nu
 }
 
 /**
- * The subject that comes next, in words: its text (titled, if it has a title), else its name as volunteers call it
- * (its title, or what its image shows), and only when it has none its place in the session.
+ * The subject that comes next, in words: its text (titled, if it has a title), else the name its heading shows
+ * (`subjectHeading`: its title, or what its image shows), and only when it has none its place in the session.
  */
 function nextSubjectInWords(subject: QueuedSubject, position: number, t: TFunction): string {
   const title = subjectTitle(subject);
   const text = subjectTextPreview(subject);
   if (text) return title ? t('classify.nextSubjectTitledText', { name: title, text }) : t('classify.nextSubjectText', { text });
-  return t('classify.nextSubject', { name: volunteerSubjectName(subject) ?? t('classify.subjectNumbered', { number: position }) });
+  return t('classify.nextSubject', { name: subjectHeading(subject) ?? t('classify.subjectNumbered', { number: position }) });
 }
