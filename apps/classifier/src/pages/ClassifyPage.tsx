@@ -29,6 +29,7 @@ import { classifiedThisSession, rememberClassifiedThisSession, rememberReported,
 import { useSingleKeysOn } from '../lib/singleKeys';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
+import { useTouchOnly } from '../lib/touchOnly';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 import { useOutboxSender } from '../lib/useOutboxSender';
@@ -388,7 +389,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, [blocked, nothingOnScreen]);
 
   const singleKeys = useSingleKeysOn();
-  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, singleKeys) : []), [workflow, t, singleKeys]);
+  const touchOnly = useTouchOnly();
+  const keys = touchOnly ? 'touch' : singleKeys ? 'singleKeys' : 'modifiedKeys';
+  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, keys) : []), [workflow, t, keys]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
     markTutorialSeen(workflowId);
