@@ -635,7 +635,7 @@ describe('subject uploads from files', () => {
         {
           pointer: '/subjects',
           message:
-            "1 of the 3 images has no description (alt): screen readers name it only by the subject's name (a canvas label, or its externalId). To describe it, give each canvas a \"summary\" saying what it shows, and upload the manifest again.",
+            "1 of the 3 images has no description (alt): screen readers name it only by the subject's title (a canvas label, or a \"title\" column), else just \"Subject image\" (volunteers never see an externalId). To describe it, give each canvas a \"summary\" saying what it shows, and upload the manifest again.",
         },
       ],
     });

@@ -454,9 +454,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
     await page.keyboard.press('Enter');
     await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
-    // The choice approved as it is.
-    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
+    // Focus goes to what says so, not to the page (tester 23 F4).
+    await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
+    // The choice approved as it is, by keyboard: focus on what says so too.
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).focus();
+    await page.keyboard.press('Enter');
     await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+    await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Yes, dated');
     await checkScreen(page, 'lab-result-reviews');
     // Read again: kept.

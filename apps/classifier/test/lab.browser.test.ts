@@ -239,7 +239,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-upload-file').setInputFiles({ name: 'plates.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,image_url\np1,https://example.org/p1.jpg\n') });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await page.getByTestId('lab-upload-result').getByText(/1 subject added/).waitFor();
-    expect(await page.getByTestId('lab-upload-warning').textContent()).toMatch(/^The image has no description \(alt\): screen readers name it only by the subject's name .+ To describe it, add an image_alt column/);
+    expect(await page.getByTestId('lab-upload-warning').textContent()).toMatch(/^The image has no description \(alt\): screen readers name it only by the subject's title \(a canvas label, or a "title" column\), else just "Subject image" \(volunteers never see an externalId\)\. To describe it, add an image_alt column/);
     expect(errors).toEqual([]);
   });
 

@@ -287,6 +287,57 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('heads a page with no title by its image’s description, as the announcement names it, not by its place in the session (tester 23 F8)', async () => {
+    const letter = (n: number) => ({ externalId: `letter-${n}`, locations: [{ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png`, alt: `Letter ${n}, page 3, handwritten` }], metadata: {} });
+    const { page } = await openWorkflow(suite, 'Described letters', [letter(1), letter(2)], {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is the letter dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await waitForTask(page, 'single');
+    const first = (await page.getByTestId('subject').getByRole('heading').first().textContent()) ?? '';
+    expect(first).toMatch(/^Subject Letter [12], page 3, handwritten$/);
+    await answerByKey(page);
+    const next = first.includes('Letter 1') ? 'Letter 2, page 3, handwritten' : 'Letter 1, page 3, handwritten';
+    await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
+    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject ${next}`);
+    await page.close();
+  });
+
+  it.each([
+    ['image', '/iiif/page1/full/max/0/default.png', 'image-viewer'],
+    ['audio', '/audio/tone.wav', 'audio-player'],
+  ] as const)('says an %s that failed offline waits for the connection, not a report, and loads it once the connection is back (tester 23 F3)', async (type, path, testId) => {
+    // Each subject its own address (the query), so that the next one is not in the browser's cache.
+    const subject = (n: number): SubjectInput => ({ externalId: `${type}-${n}`, locations: [{ type, url: `${iiif.base}${path}?subject=${n}` }], metadata: {} });
+    const { page } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId(testId);
+    await waitForTask(page, 'single');
+    try {
+      await suite.context.setOffline(true);
+      await answerByKey(page);
+      await medium.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+      expect(await medium.getByTestId('media-offline').textContent()).toContain('The connection is lost: it will be tried again when the connection is back.');
+      expect(await page.getByTestId('report-media-failed').count()).toBe(0);
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    // Back online: tried again, and it loads; the failure and its report button go.
+    if (type === 'image') await medium.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 20_000 });
+    else await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid="audio-player"] audio')?.readyState ?? 0) >= 1, null, { timeout: 20_000 });
+    expect(await medium.getAttribute('data-status')).toBe('ready');
+    expect(await page.getByTestId('media-offline').count()).toBe(0);
+    expect(await page.getByTestId('report-media-failed').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps the page and the line being typed in view together on a phone, the lines scrolling under the page', async () => {
     const { page } = await openWorkflow(
       suite,

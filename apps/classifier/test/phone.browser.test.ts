@@ -40,6 +40,42 @@ describe('classifier in a browser: on a phone', () => {
     await page.close();
     expect(errors).toEqual([]);
   });
+  it('shows a tutorial that names no keys on a phone without a keyboard, and the keys on a desktop (tester 23 F9)', async () => {
+    const { path } = await liveYesNoWorkflow(suite.stack, 'Phone tutorial', [
+      { externalId: 'ad-1', locations: [{ type: 'text', text: 'LOST: a grey umbrella.' }], metadata: {} },
+    ]);
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const tutorial = page.getByTestId('tutorial');
+    /** Every step of the tutorial, read by going through it with Next (not closing it: it opens again on the next visit). */
+    const stepsRead = async () => {
+      await tutorial.waitFor({ state: 'visible', timeout: 10_000 });
+      const read: string[] = [];
+      for (;;) {
+        await tutorial.locator('.tutorial-step .loading').waitFor({ state: 'detached', timeout: 10_000 }); // the markdown renderer comes as its own chunk
+        read.push((await tutorial.locator('.tutorial-step').textContent()) ?? '');
+        const next = tutorial.getByRole('button', { name: 'Next', exact: true });
+        if ((await next.count()) === 0) return read.join('\n');
+        await next.click();
+        await tutorial.getByText(`Step ${read.length + 1} of`).waitFor();
+      }
+    };
+    const finger = await phone(page);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    expect(await page.evaluate(() => matchMedia('(hover: none) and (pointer: coarse)').matches)).toBe(true);
+    const onPhone = await stepsRead();
+    expect(onPhone).toContain('then press Done and the next subject appears.');
+    expect(onPhone).not.toMatch(/Enter|Ctrl|\((G|T|\?)\)|keyboard alone/);
+    // The same tutorial on a desktop, the phone put away: it names the keys.
+    await finger.lift();
+    await page.reload();
+    const onDesktop = await stepsRead();
+    expect(onDesktop).toContain('(or Enter; Ctrl+Enter in a transcription, where Enter starts a new line)');
+    expect(onDesktop).toContain('Everything works with the keyboard alone.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
   it('ignores a tap that lands on Done right after the next subject came, and says so; a tap a moment later answers', async () => {
     const { workflow, path } = await liveYesNoWorkflow(
       suite.stack,

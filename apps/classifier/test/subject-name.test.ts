@@ -41,6 +41,18 @@ describe('what volunteers call a subject', () => {
     expect(subjectHeading({ externalId: 'p1', metadata: { title: 'Page 1' }, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBe('Page 1');
   });
 
+  it('heads a subject with no title by what its first image shows, before its place in the session, never by the researchers’ id (tester 23 F8)', () => {
+    const pages = [
+      { type: 'image' as const, url: 'https://example.org/4-3.jpg', alt: 'Letter 4, page 3, handwritten' },
+      { type: 'image' as const, url: 'https://example.org/4-4.jpg', alt: 'Letter 4, page 4' },
+    ];
+    expect(subjectHeading({ externalId: 'l4-p3', metadata: {}, locations: pages })).toBe('Letter 4, page 3, handwritten');
+    expect(subjectHeading({ externalId: 'l4-p3', metadata: { title: 'Letter 4' }, locations: pages })).toBe('Letter 4');
+    // Undescribed: to be named by its place in the session, as before.
+    expect(subjectHeading({ externalId: 'l4-p3', metadata: {}, locations: [{ type: 'image', url: 'https://example.org/4-3.jpg' }] })).toBeNull();
+    expect(subjectHeading({ externalId: 'l4-p3', metadata: {}, locations: [{ type: 'audio', url: 'https://example.org/4-3.mp3' }] })).toBeNull();
+  });
+
   it('takes a title from a spreadsheet’s “Title” column, in any case, as from its title metadata (tester 21b F7)', () => {
     const image = [{ type: 'image' as const, url: 'https://example.org/1.jpg' }];
     expect(volunteerSubjectName({ metadata: { Title: ' Letter 1, page 1 ' }, locations: image })).toBe('Letter 1, page 1');

@@ -227,7 +227,7 @@ export const subjectsAddedSchema = z.strictObject({
   addedToSet: z.int().meta({ description: 'Subjects that joined this set with this upload (the rest were in it already)' }),
   updated: z.int(),
   imagesWithoutAlt: z.int().meta({
-    description: "Images of the subjects uploaded that have no description (`alt`, as stored): screen readers name them only by their subject's name. The warning says how this kind of upload describes them",
+    description: "Images of the subjects uploaded that have no description (`alt`, as stored): screen readers name them only by their subject's title (never its externalId). The warning says how this kind of upload describes them",
   }),
   corrected: z.int().meta({ description: 'With replaceLocations=true: subjects already in the project whose locations took the new addresses sent' }),
   subjectIds: z.array(id),

@@ -45,7 +45,7 @@ const undescribedImages =
   (count: number, images: number): FieldError[] => {
     if (!count || !describing) return [];
     const [which, them] = images === 1 ? ['The image has', 'it'] : [`${count} of the ${images} images ${count === 1 ? 'has' : 'have'}`, count === 1 ? 'it' : 'them'];
-    const message = `${which} no description (alt): screen readers name ${them} only by the subject's name (a canvas label, or its externalId). To describe ${them}, ${describing}.`;
+    const message = `${which} no description (alt): screen readers name ${them} only by the subject's title (a canvas label, or a "title" column), else just "Subject image" (volunteers never see an externalId). To describe ${them}, ${describing}.`;
     return [{ pointer: '/subjects', message }];
   };
 

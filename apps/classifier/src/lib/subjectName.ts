@@ -27,11 +27,18 @@ function passageName({ externalId, metadata }: Pick<NamedSubject, 'externalId' |
   return typeof metadata.passage === 'number' && externalId && PASSAGE_NAME.test(externalId) ? externalId : null;
 }
 
+/** What a subject's first image shows, as the researchers described it (a spreadsheet's `image_alt`), or null. */
+function firstImageDescription({ locations }: Pick<NamedSubject, 'locations'>): string | null {
+  const image = locations.find((location) => location.type === 'image');
+  return image?.type === 'image' && image.alt ? image.alt : null;
+}
+
 /**
- * What the classifier heads a subject with: its title, else a corpus passage's name (`Letters#3`), else null (to be
- * named by its place in the session); never the researchers' own id.
+ * What the classifier heads a subject with, and names the next one by when it comes (when it has no text to read
+ * out): its title, else a corpus passage's name (`Letters#3`), else what its first image shows, else null (to be
+ * named by its place in the session, which differs per volunteer); never the researchers' own id.
  */
-export const subjectHeading = (subject: NamedSubject): string | null => subjectTitle(subject) ?? passageName(subject);
+export const subjectHeading = (subject: NamedSubject): string | null => subjectTitle(subject) ?? passageName(subject) ?? firstImageDescription(subject);
 
 /** The opening words of a subject's text, in quotes, or null when it has none. */
 function openingWords(subject: Pick<NamedSubject, 'locations'>): string | null {
@@ -54,8 +61,7 @@ export function subjectName(subject: NamedSubject): string | null {
  * never the researchers' id, which means nothing to them (`snip-199`). Null when it has none of these.
  */
 export function volunteerSubjectName(subject: Pick<NamedSubject, 'metadata' | 'locations'>): string | null {
-  const image = subject.locations.find((location) => location.type === 'image');
-  return subjectTitle(subject) ?? openingWords(subject) ?? (image?.type === 'image' && image.alt ? image.alt : null);
+  return subjectTitle(subject) ?? openingWords(subject) ?? firstImageDescription(subject);
 }
 
 /** The text a text subject shows, on one line and cut as a list cuts it (to be read out as it comes), else null. */

@@ -21,17 +21,23 @@ export function markTutorialSeen(workflowId: string): void {
   }
 }
 
+/** How the volunteer works the page: with single-key shortcuts on or off, or by touch alone (no keys named). */
+export type KeysInTutorial = 'singleKeys' | 'modifiedKeys' | 'touch';
+
+const HELP_BODY = { singleKeys: 'tutorial.helpBody', modifiedKeys: 'tutorial.helpBodyNoKeys', touch: 'tutorial.helpBodyTouch' } as const;
+
 /**
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
- * task's help, and where help and shortcuts are.
+ * task's help, and where help and shortcuts are (on a touch-only device, with no keys to press, naming none).
  */
-export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, singleKeys: boolean): TutorialStep[] {
+export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys: KeysInTutorial): TutorialStep[] {
   if (definition.tutorial?.length) return definition.tutorial;
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
+  const welcome = keys === 'touch' ? 'tutorial.welcomeBodyTouch' : 'tutorial.welcomeBody';
   return [
-    { title: t('tutorial.welcomeTitle'), body: t('tutorial.welcomeBody', { count: mostTasksPerSubject(definition) }) },
+    { title: t('tutorial.welcomeTitle'), body: t(welcome, { count: mostTasksPerSubject(definition) }) },
     ...helped,
-    { title: t('tutorial.helpTitle'), body: singleKeys ? t('tutorial.helpBody') : t('tutorial.helpBodyNoKeys') },
+    { title: t('tutorial.helpTitle'), body: t(HELP_BODY[keys]) },
   ];
 }

@@ -27,8 +27,9 @@ import { milestoneReached } from '../lib/milestones';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
-import { subjectTextPreview, subjectTitle, volunteerSubjectName } from '../lib/subjectName';
+import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
+import { useTouchOnly } from '../lib/touchOnly';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 import { useOutboxSender } from '../lib/useOutboxSender';
@@ -397,7 +398,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, [blocked, nothingOnScreen]);
 
   const singleKeys = useSingleKeysOn();
-  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, singleKeys) : []), [workflow, t, singleKeys]);
+  const touchOnly = useTouchOnly();
+  const keys = touchOnly ? 'touch' : singleKeys ? 'singleKeys' : 'modifiedKeys';
+  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, keys) : []), [workflow, t, keys]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
     markTutorialSeen(workflowId);
@@ -616,12 +619,12 @@ function useSaidWithNextSubject(current: QueuedSubject | undefined, position: nu
 }
 
 /**
- * The subject that comes next, in words: its text (titled, if it has a title), else its name as volunteers call it
- * (its title, or what its image shows), and only when it has none its place in the session.
+ * The subject that comes next, in words: its text (titled, if it has a title), else the name its heading shows
+ * (`subjectHeading`: its title, or what its image shows), and only when it has none its place in the session.
  */
 function nextSubjectInWords(subject: QueuedSubject, position: number, t: TFunction): string {
   const title = subjectTitle(subject);
   const text = subjectTextPreview(subject);
   if (text) return title ? t('classify.nextSubjectTitledText', { name: title, text }) : t('classify.nextSubjectText', { text });
-  return t('classify.nextSubject', { name: volunteerSubjectName(subject) ?? t('classify.subjectNumbered', { number: position }) });
+  return t('classify.nextSubject', { name: subjectHeading(subject) ?? t('classify.subjectNumbered', { number: position }) });
 }

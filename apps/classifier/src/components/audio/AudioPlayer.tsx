@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
+import { useRetryWhenOnline } from '../../lib/useOnline';
 import { MediaFailed } from '../MediaFailed';
 import { isPlayPauseKey } from './audioKeys';
 
@@ -16,6 +17,10 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
   const audio = useRef<HTMLAudioElement>(null);
   const [status, setStatus] = useState<Status>('ready');
   const singleKeys = useSingleKeysOn();
+  useRetryWhenOnline(status === 'failed', () => {
+    setStatus('ready');
+    audio.current?.load();
+  });
 
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {

@@ -6,6 +6,7 @@ import { infoJsonUrl, normaliseInfo } from './iiif';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
 import { useSingleKeysOn } from '../../lib/singleKeys';
+import { useRetryWhenOnline } from '../../lib/useOnline';
 import { MediaFailed } from '../MediaFailed';
 
 interface Props {
@@ -88,7 +89,11 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const [rotation, setRotation] = useState(0);
   const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
   const [moreShown, setMoreShown] = useState(false);
+  /** Counts the tries after the first: an image that failed is opened again when the connection comes back. */
+  const [retries, setRetries] = useState(0);
+  useRetryWhenOnline(status === 'failed', () => setRetries((count) => count + 1));
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `retries` changing is what opens the image again
   useEffect(() => {
     const element = host.current;
     if (!element) return;
@@ -144,7 +149,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
     };
-  }, [url, iiifService, label, id, t]);
+  }, [url, iiifService, label, id, t, retries]);
 
   function act(action: ViewerAction) {
     if (status === 'failed') return;

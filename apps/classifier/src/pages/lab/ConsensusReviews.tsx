@@ -65,7 +65,10 @@ function TaskReview({
   const [busy, setBusy] = useState(false);
   const correctable = definition.type === 'transcription' || definition.type === 'single';
   const id = `lab-review-${task}`;
-  /** Where focus goes once a review is undone (its button gone): the review's state, which says so. */
+  /**
+   * Where focus goes once a review is given or undone (the button pressed was disabled while it worked, or is gone):
+   * the review's state, which says what it is now.
+   */
   const stateLine = useRef<HTMLParagraphElement>(null);
 
   /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. */
@@ -78,14 +81,12 @@ function TaskReview({
       setProblem(describeError(error));
     } finally {
       setBusy(false);
+      stateLine.current?.focus();
     }
   };
   const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
   const correct = () => act(client.reviewConsensus(workflowId, subjectId, task, value));
-  const undo = async () => {
-    await act(undone(client.undoReview(workflowId, subjectId, task)));
-    stateLine.current?.focus();
-  };
+  const undo = () => act(undone(client.undoReview(workflowId, subjectId, task)));
 
   return (
     <fieldset className="lab-review" data-task={task} aria-busy={busy}>
