@@ -24,8 +24,6 @@ export function markTutorialSeen(workflowId: string): void {
 /** How the volunteer works the page: with single-key shortcuts on or off, or by touch alone (no keys named). */
 export type KeysInTutorial = 'singleKeys' | 'modifiedKeys' | 'touch';
 
-const HELP_BODY = { singleKeys: 'tutorial.helpBody', modifiedKeys: 'tutorial.helpBodyNoKeys', touch: 'tutorial.helpBodyTouch' } as const;
-
 /**
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
  * task's help, and where help and shortcuts are (on a touch-only device, with no keys to press, naming none).
@@ -34,10 +32,16 @@ export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys
   if (definition.tutorial?.length) return definition.tutorial;
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
-  const welcome = keys === 'touch' ? 'tutorial.welcomeBodyTouch' : 'tutorial.welcomeBody';
+  const count = mostTasksPerSubject(definition);
   return [
-    { title: t('tutorial.welcomeTitle'), body: t(welcome, { count: mostTasksPerSubject(definition) }) },
+    { title: t('tutorial.welcomeTitle'), body: keys === 'touch' ? t('tutorial.welcomeBodyTouch', { count }) : t('tutorial.welcomeBody', { count }) },
     ...helped,
-    { title: t('tutorial.helpTitle'), body: t(HELP_BODY[keys]) },
+    { title: t('tutorial.helpTitle'), body: helpBody(t, keys) },
   ];
+}
+
+/** Where help and shortcuts are, in the words for how the volunteer works the page (keys written out for the catalogue's check). */
+function helpBody(t: TFunction, keys: KeysInTutorial): string {
+  if (keys === 'touch') return t('tutorial.helpBodyTouch');
+  return keys === 'singleKeys' ? t('tutorial.helpBody') : t('tutorial.helpBodyNoKeys');
 }
