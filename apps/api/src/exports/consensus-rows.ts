@@ -66,7 +66,7 @@ export const CONSENSUS_COLUMNS = {
   subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
-  subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them)",
+  subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them, to a downloads key too)",
   priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
@@ -88,10 +88,10 @@ export const CONSENSUS_COLUMNS = {
   hidden_tags:
     "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task (JSON: an object, {\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
   routed_into:
-    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed)",
+    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed; GET /projects/:id/subject-sets names them)",
   routed_out_of:
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, a list",
-  workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
+  workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation; GET /workflows/:id/versions/:n reads it, to a downloads key too)",
   left_workflow:
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; true on a tombstone too (left_workflow_at: the subject left with its row); false on every other row",
   left_workflow_at:
