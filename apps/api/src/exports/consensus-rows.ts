@@ -24,7 +24,10 @@ export interface ConsensusRow {
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
   retirement_note: string | null;
-  /** Why a researcher returned it to the queue by hand, in their words, until it retires again. */
+  /** The last time a researcher returned it to the queue by hand: when, who (a user id), in which role, and why in their words. */
+  unretired_at: Date | null;
+  unretired_by: string | null;
+  unretired_by_role: string | null;
   unretirement_note: string | null;
   /** Who retired it by hand (a user id), and in which role: a moderator's take-down, or a researcher's decision. */
   retired_by: string | null;
@@ -76,7 +79,10 @@ export const CONSENSUS_COLUMNS = {
   retired_by: 'for a subject retired by hand: the user id of the team member who retired it (GET /projects/:id/members names them)',
   retired_by_role:
     "for a subject retired by hand: that member's role when they retired it, moderator (a reported subject taken off volunteers' screens) or owner, collaborator or scientist (a researcher's decision); for one retired before Chorus kept the role, their role at the download (empty if they left the team)",
-  unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
+  unretired_at: 'the last time it was unretired: when a researcher returned it to the queue by hand (ISO 8601), kept when it retires again; empty if never (or unretired before Chorus kept the moment)',
+  unretired_by: 'the last time it was unretired: the user id of the researcher who did it (GET /projects/:id/members names them), kept when it retires again',
+  unretired_by_role: 'the last time it was unretired: their role then, owner, collaborator or scientist (empty for an unretirement before Chorus kept the role)',
+  unretirement_note: "the last time it was unretired: the researcher's words, kept when it retires again",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
@@ -255,6 +261,9 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     retirement_note: row.retirement_note,
     retired_by: row.retired_by,
     retired_by_role: row.retired_by_role,
+    unretired_at: downloadTime(row.unretired_at),
+    unretired_by: row.unretired_by,
+    unretired_by_role: row.unretired_by_role,
     unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,
