@@ -316,7 +316,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
         description:
           'A session’s token (POST /auth/login, /auth/guest) or a personal API key (`chorus_…`, made signed in with POST /account/api-keys, for scripts such as a nightly download). ' +
           'A key acts as its account but cannot manage keys, change the password or email, sign out or delete the account (403 `urn:chorus:problem:session-required`); ' +
-          'a key of scope `read` makes only GET and HEAD requests (but the queue, which holds subjects) and download links, one of scope `downloads` only the consensus and classifications downloads, the links to them and GET /account (403 `urn:chorus:problem:api-key-scope` naming `keyScope` and `neededScope`, on public routes too); ' +
+          'a key of scope `read` makes only GET and HEAD requests (but the queue, which holds subjects) and download links, one of scope `downloads` only the consensus and classifications downloads, the links to them, what their columns refer to (GET /workflows/:id, its versions, GET /projects/:id/subject-sets) and GET /account (403 `urn:chorus:problem:api-key-scope` naming `keyScope` and `neededScope`, on public routes too); ' +
           'a revoked or expired key is answered 401 `urn:chorus:problem:api-key-revoked` or `api-key-expired`, one Chorus does not know (mistyped, cut short) `api-key-unknown`.',
       })
       .build(),

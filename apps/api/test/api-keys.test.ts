@@ -315,8 +315,9 @@ describe('API key scopes', () => {
   const holdsOf = async (workflowId: string) => (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n as number;
   const workflowStatus = async (workflowId: string) => (await stack.db.query('SELECT status FROM workflows WHERE id = $1', [workflowId])).rows[0]?.status as string | undefined;
 
-  it('lets a downloads key download the consensus and classifications, ask for links to them and read GET /account, and nothing else', async () => {
-    const { workflowId } = await voteWorkflow(stack, 2);
+  it('lets a downloads key download the consensus and classifications, ask for links to them, read what their columns refer to and GET /account, and nothing else', async () => {
+    const { projectId, workflowId } = await voteWorkflow(stack, 2);
+    const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
     const key = await stack.client.createApiKey({ name: 'Nightly download', scope: 'downloads' });
     expect(key.scope).toBe('downloads');
     const script = keyClient(key.secret);
@@ -327,13 +328,19 @@ describe('API key scopes', () => {
       expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(200);
     }
     expect((await script.account()).apiKey).toMatchObject({ id: key.id, scope: 'downloads' });
+    // What the downloads' columns refer to: workflow_version and the task keys, the names of subject_set_ids and routed_into.
+    expect((await script.getWorkflow(workflowId)).subjectSetIds).toEqual([subjectSetId]);
+    expect((await script.workflowVersions(workflowId)).versions.map((version) => version.version)).toEqual([1]);
+    expect((await script.getWorkflowVersion(workflowId, 1)).definition.tasks).toHaveProperty('T0');
+    expect((await script.subjectSets(projectId)).subjectSets.map((set) => set.id)).toEqual([subjectSetId]);
     // A kind that is none is refused naming it, as for any caller (not as beyond the key's scope).
     expect(await statusOf('POST', `/workflows/${workflowId}/download-links`, key.secret, { kind: 'everything' })).toBe(422);
 
     const refused: [string, string, unknown, string][] = [
       ['GET', `/workflows/${workflowId}/subject-reports?format=csv`, undefined, 'read'],
       ['POST', `/workflows/${workflowId}/download-links`, { kind: 'subject-reports' }, 'read'],
-      ['GET', `/workflows/${workflowId}`, undefined, 'read'],
+      ['GET', `/subject-sets/${subjectSetId}/subjects`, undefined, 'read'],
+      ['GET', `/workflows/${workflowId}/stats`, undefined, 'read'],
       ['GET', '/projects', undefined, 'read'],
       ['POST', `/workflows/${workflowId}/pause`, undefined, 'full'],
       ['DELETE', `/workflows/${workflowId}`, undefined, 'full'],

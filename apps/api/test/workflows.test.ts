@@ -352,6 +352,29 @@ describe('workflow versions', () => {
     expect((await stack.client.reaggregations(id)).runs).toHaveLength(1);
   });
 
+  it('compute nothing again when only the suggested tags of an open vocabulary change, and everything when the vocabulary closes (tester 23 F5)', async () => {
+    const tagging = (vocabulary: string[], allowFreeTags = true): WorkflowInput => ({
+      name: 'Family photos',
+      firstTask: 'G',
+      tasks: { G: { type: 'tagging', instruction: 'Who is in the photo?', vocabulary, allowFreeTags } },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const { id } = await stack.client.createWorkflow(projectId, { ...tagging(['Brother']), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
+    await (await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'G', value: { add: ['Brother', 'Aunt'] } }] }, randomUUID());
+    const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [id])).rows[0].n;
+
+    const suggested = await stack.client.updateWorkflow(id, tagging(['Brother', 'Sister']));
+    expect([suggested.version, suggested.reaggregation]).toEqual([2, undefined]);
+    expect(await requested()).toBe(0);
+    expect((await stack.client.workflowVersions(id)).versions[0]!.changes).toEqual({ fields: ['/tasks/G'], consensus: false, warnings: [] });
+
+    const closed = await stack.client.updateWorkflow(id, tagging(['Brother', 'Sister'], false));
+    expect(closed.reaggregation).toMatchObject({ state: expect.any(String) });
+    expect(await requested()).toBe(1);
+  });
+
   it('keep the location a task opens on, computing nothing again when only it changes, and refuse one no subject can have', async () => {
     const messages = (showLocation: unknown): WorkflowInput => ({
       name: 'Postcard messages',

@@ -167,6 +167,32 @@ describe('aggregation', () => {
     }
   });
 
+  it('keeps the last unretirement (when, by whom, role, note) in the consensus download when the rule retires the subject again (tester 23 F7)', async () => {
+    const yesNo = { T0: { type: 'single' as const, question: 'Q', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'pages out of order' }]);
+    await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.6, maximum: 10 } });
+    for (const value of ['yes', 'yes']) await classify(workflowId, subjectId!, value, 2);
+    const worker = await idleWorker();
+    try {
+      expect(await worker.aggregateSubject(workflowId, subjectId!)).toBe('retired');
+      const reason = 'Pages out of order; check again';
+      expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [subjectId!], reason })).toEqual({ unretired: 1, ruleReapplied: 1 });
+      await worker.aggregateSubject(workflowId, subjectId!);
+    } finally {
+      await stack.stopWorker();
+    }
+    const row = JSON.parse((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n')[0]!);
+    expect(row).toMatchObject({
+      retired: true,
+      retirement_reason: 'agreement',
+      unretirement_note: 'Pages out of order; check again',
+      unretired_by: (await stack.client.account()).id,
+      unretired_by_role: 'owner',
+      unretired_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(Date.parse(row.unretired_at)).toBeLessThanOrEqual(Date.parse(row.retired_at));
+  });
+
   it('judges every answer counted before an unretirement at once under the new rule, never flagging one given before the subject retired', async () => {
     const yesNo = { T0: { type: 'single' as const, question: 'Q', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
     // Met by all three (2 of 3 agree) under 0.6; under 0.7 only by the first two, which would leave the third out.

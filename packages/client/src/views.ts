@@ -105,7 +105,8 @@ export const API_KEY_SHOWN_CHARACTERS = 4;
 /**
  * What a personal API key may do, each a part of the one before: `full`, all its account may (but what needs a
  * session); `read`, only safe requests (GET and HEAD), download links too; `downloads`, only the downloads of consensus
- * and classifications and the links to them (and `GET /account`, which names the key). A key is `full` unless made
+ * and classifications, the links to them, the look-ups of what their columns name (the workflow, its versions, the
+ * project's subject sets) and `GET /account`, which names the key. A key is `full` unless made
  * with another.
  */
 export const API_KEY_SCOPES = ['full', 'read', 'downloads'] as const;
@@ -114,7 +115,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
   full: 'everything the account may do but what needs a signed-in session',
   read: 'only GET and HEAD requests (but the queue, which holds subjects) and download links',
-  downloads: 'only the downloads of consensus and classifications and the links to them, and GET /account',
+  downloads: 'only the downloads of consensus and classifications, the links to them, the workflow, its versions and the project’s subject sets their columns name, and GET /account',
 };
 const scopeSchema = z.enum(API_KEY_SCOPES).meta({
   description: `What the key may do: ${API_KEY_SCOPES.map((scope) => `\`${scope}\`, ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')}`,

@@ -13,7 +13,7 @@ const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'propo
  * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
  * answer's label, how others' tags are shown, the location a task opens on, its language), how they are served (selection but its
  * training set, which the download names; feedback) or the limits new answers are held to (`newAnswerLimits`: answers
- * given so far are read without them). Such a version needs no re-aggregation of every subject. The one place that
+ * given so far are read without them; an open vocabulary's suggested tags too). Such a version needs no re-aggregation of every subject. The one place that
  * decides it.
  */
 export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {

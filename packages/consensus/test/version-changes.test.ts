@@ -161,6 +161,18 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(tagging('without-votes'), tagging('with-votes'))).toBe(false);
   });
 
+  it('is not computed again when only the suggested tags of an open vocabulary change, which consensus never reads', () => {
+    const tagging = (vocabulary: string[], allowFreeTags = true) => workflow({ tasks: { T0: { type: 'tagging', instruction: 'Tag it', vocabulary, allowFreeTags } } });
+    expect(changesConsensus(tagging(['Brother']), tagging(['Brother', 'Sister']))).toBe(false);
+    expect(changesConsensus(tagging(['Brother', 'Sister']), tagging(['Sibling']))).toBe(false);
+    expect(versionChanges(tagging(['Brother']), tagging(['Brother', 'Sister']))).toEqual({ fields: ['/tasks/T0'], consensus: false, warnings: [] });
+    // A closed vocabulary is what answers given so far are read by: a tag taken out or added counts.
+    expect(changesConsensus(tagging(['Brother', 'Sister'], false), tagging(['Brother'], false))).toBe(true);
+    expect(changesConsensus(tagging(['Brother'], false), tagging(['Brother', 'Sister'], false))).toBe(true);
+    expect(changesConsensus(tagging(['Brother']), tagging(['Brother'], false))).toBe(true);
+    expect(changesConsensus(tagging(['Brother'], false), tagging(['Brother', 'Sister']))).toBe(true);
+  });
+
   it('is not computed again when only the location a task opens on changes', () => {
     const transcription = (showLocation?: number) => workflow({ tasks: { T0: { type: 'transcription', instruction: 'Type it', ...(showLocation ? { showLocation } : {}) } } });
     expect(changesConsensus(transcription(), transcription(2))).toBe(false);

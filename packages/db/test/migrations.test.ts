@@ -25,6 +25,7 @@ import { SubjectSetNamesUnique1797348000000 } from '../src/migrations/1797348000
 import { DemoProjectMarked1797356000000 } from '../src/migrations/1797356000000-DemoProjectMarked';
 import { ApiKeyRepliesScoped1797390000000 } from '../src/migrations/1797390000000-ApiKeyRepliesScoped';
 import { PassagesNamed1797391000000 } from '../src/migrations/1797391000000-PassagesNamed';
+import { LastUnretirementKept1797410000000 } from '../src/migrations/1797410000000-LastUnretirementKept';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -361,6 +362,42 @@ describe('migrations', () => {
     try {
       const rows: { key: string; response: unknown }[] = await after.query('SELECT key, response FROM idempotent_requests ORDER BY key');
       expect(Object.fromEntries(rows.map((row) => [row.key, row.response]))).toEqual({ ...replies, old: { body: null, refusal: refusal({ ...key, scope: 'full' }) } });
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('keep the note and the researcher of the subjects unretired before, in the columns a later retirement leaves alone, and of no other (tester 23 F7)', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(LastUnretirementKept1797410000000)) });
+    await before.initialize();
+    const [{ workflow, researcher }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'unretired', 'Unretired', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('unretired'), ('manual'), ('open')) x(e) RETURNING id, external_id)
+      INSERT INTO subject_workflow_status (workflow_id, subject_id, retired_at, retirement_reason, retirement_detail)
+        SELECT w.id, s.id, x.retired_at, x.reason, x.detail
+        FROM w, s, u, LATERAL (VALUES
+          ('unretired', NULL::timestamptz, NULL, jsonb_build_object('unretired', 'Pages out of order', 'by', u.id)),
+          ('manual', now(), 'manual', jsonb_build_object('reason', 'torn page', 'by', u.id)),
+          ('open', NULL, NULL, NULL)) x(subject, retired_at, reason, detail)
+        WHERE s.external_id = x.subject
+      RETURNING (SELECT id FROM w) AS workflow, (SELECT id FROM u) AS researcher`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query(
+        `SELECT s.external_id, st.unretirement_note, st.unretired_by, st.unretired_at, st.unretired_by_role
+         FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 ORDER BY 1`,
+        [workflow],
+      );
+      expect(rows).toEqual([
+        { external_id: 'manual', unretirement_note: null, unretired_by: null, unretired_at: null, unretired_by_role: null },
+        { external_id: 'open', unretirement_note: null, unretired_by: null, unretired_at: null, unretired_by_role: null },
+        { external_id: 'unretired', unretirement_note: 'Pages out of order', unretired_by: researcher, unretired_at: null, unretired_by_role: null },
+      ]);
     } finally {
       await after.destroy();
     }

@@ -42,9 +42,10 @@ interface TaskTypeEntry<T extends TaskType> {
   /**
    * The task's fields that only hold new answers to limits (how long, how many choices or tags, whether unsure or
    * evidence may be given) or say how they are entered: neither `earlierAnswer` nor consensus reads them, so a new
-   * version that changes only these (and words) changes no consensus. A field not named here is taken to matter.
+   * version that changes only these (and words) changes no consensus. A field not named here is taken to matter; a
+   * function names them for the task as it is (a tagging task's vocabulary only suggests tags while free tags are allowed).
    */
-  newAnswerLimits?: readonly (keyof TaskOf<T>)[];
+  newAnswerLimits?: readonly (keyof TaskOf<T>)[] | ((task: TaskOf<T>) => readonly (keyof TaskOf<T>)[]);
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -154,8 +155,10 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
     earlierAnswer: taggingEarlierAnswer,
     earlierAnswerChanges: taggingEarlierAnswerChanges,
-    // Not `allowFreeTags`: closing the vocabulary leaves out the free tags given so far.
-    newAnswerLimits: ['maxTags'],
+    // Not `allowFreeTags`: closing the vocabulary leaves out the free tags given so far. An open vocabulary only suggests
+    // tags: consensus, `earlierAnswer` and effects read the vocabulary only when it is closed (`closedVocabulary`), so
+    // suggestions added, taken out or reworded change no answer; a closed one's tags are what answers count for.
+    newAnswerLimits: (task) => (task.allowFreeTags ? ['maxTags', 'vocabulary'] : ['maxTags']),
   },
 };
 
@@ -205,7 +208,8 @@ export function earlierAnswerChanges<T extends Task>(before: T, after: T): Field
 
 /** The fields of `task` that only limit new answers: see `newAnswerLimits`. */
 export function newAnswerLimitsOf(task: Task): readonly string[] {
-  return (entryFor(task).newAnswerLimits ?? []) as readonly string[];
+  const limits = entryFor(task).newAnswerLimits ?? [];
+  return (typeof limits === 'function' ? limits(task as never) : limits) as readonly string[];
 }
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {

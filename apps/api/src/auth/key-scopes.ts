@@ -9,11 +9,18 @@ export const KEY_SCOPE = 'chorus:key-scope';
 export type RouteScope = ApiKeyScope | ((request: FastifyRequest) => ApiKeyScope);
 
 /**
- * Marks a route whose scope is not its method's (`neededScope`): the downloads, their links and `GET /account` take a
- * `downloads` key, download links a `read` key though they are made by a POST; the queue, a GET that holds subjects,
- * a `full` key.
+ * Marks a route whose scope is not its method's (`neededScope`): the downloads, their links, the look-ups of what their
+ * columns refer to (`DownloadColumnsLookUp`) and `GET /account` take a `downloads` key, download links a `read` key
+ * though they are made by a POST; the queue, a GET that holds subjects, a `full` key.
  */
 export const KeyScope = (scope: RouteScope) => SetMetadata(KEY_SCOPE, scope);
+
+/**
+ * Marks a read-only look-up of what the downloads' columns refer to (the workflow, its versions for `workflow_version`
+ * and the task keys, the project's subject sets for the names of `subject_set_ids` and `routed_into`): a `downloads`
+ * key, so a script can read its own download. Not a route that holds subjects or volunteers' free text.
+ */
+export const DownloadColumnsLookUp = () => KeyScope('downloads');
 
 /** Safe requests: what a `read` key may make (RFC 9110's safe methods Chorus answers). */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);

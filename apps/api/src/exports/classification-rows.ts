@@ -42,7 +42,7 @@ export const CLASSIFICATION_COLUMNS = {
   user_id: "the volunteer's id",
   user_kind: 'guest, registered or deleted: what the volunteer is now (a guest who registered later shows as registered on earlier rows too; an account deleted since, as deleted)',
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
-  workflow_version: 'the workflow version answered',
+  workflow_version: 'the workflow version answered (GET /workflows/:id/versions/:n reads it, to a downloads key too)',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
   updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",

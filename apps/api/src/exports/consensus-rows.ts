@@ -24,7 +24,10 @@ export interface ConsensusRow {
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
   retirement_note: string | null;
-  /** Why a researcher returned it to the queue by hand, in their words, until it retires again. */
+  /** The last time a researcher returned it to the queue by hand: when, who (a user id), in which role, and why in their words. */
+  unretired_at: Date | null;
+  unretired_by: string | null;
+  unretired_by_role: string | null;
   unretirement_note: string | null;
   /** Who retired it by hand (a user id), and in which role: a moderator's take-down, or a researcher's decision. */
   retired_by: string | null;
@@ -66,7 +69,7 @@ export const CONSENSUS_COLUMNS = {
   subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
-  subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them)",
+  subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them, to a downloads key too)",
   priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
@@ -76,7 +79,10 @@ export const CONSENSUS_COLUMNS = {
   retired_by: 'for a subject retired by hand: the user id of the team member who retired it (GET /projects/:id/members names them)',
   retired_by_role:
     "for a subject retired by hand: that member's role when they retired it, moderator (a reported subject taken off volunteers' screens) or owner, collaborator or scientist (a researcher's decision); for one retired before Chorus kept the role, their role at the download (empty if they left the team)",
-  unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
+  unretired_at: 'the last time it was unretired: when a researcher returned it to the queue by hand (ISO 8601), kept when it retires again; empty if never (or unretired before Chorus kept the moment)',
+  unretired_by: 'the last time it was unretired: the user id of the researcher who did it (GET /projects/:id/members names them), kept when it retires again',
+  unretired_by_role: 'the last time it was unretired: their role then, owner, collaborator or scientist (empty for an unretirement before Chorus kept the role)',
+  unretirement_note: "the last time it was unretired: the researcher's words, kept when it retires again",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
@@ -88,10 +94,10 @@ export const CONSENSUS_COLUMNS = {
   hidden_tags:
     "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task (JSON: an object, {\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
   routed_into:
-    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed)",
+    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed; GET /projects/:id/subject-sets names them)",
   routed_out_of:
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, a list",
-  workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
+  workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation; GET /workflows/:id/versions/:n reads it, to a downloads key too)",
   left_workflow:
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; true on a tombstone too (left_workflow_at: the subject left with its row); false on every other row",
   left_workflow_at:
@@ -255,6 +261,9 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     retirement_note: row.retirement_note,
     retired_by: row.retired_by,
     retired_by_role: row.retired_by_role,
+    unretired_at: downloadTime(row.unretired_at),
+    unretired_by: row.unretired_by,
+    unretired_by_role: row.unretired_by_role,
     unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,

@@ -46,7 +46,7 @@ const CONSENSUS_ROW_COLUMNS = `
   greatest(st.updated_at, sets.joined_at) AS updated_at,
   EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
   sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
-  CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
+  st.unretired_at, st.unretired_by, st.unretired_by_role, st.unretirement_note,
   ${retiredBySql('st', '$1')},
   st.retired_by_classification_id, st.retired_under_version, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
   coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
@@ -115,7 +115,7 @@ const consensusRows = (sort: DownloadSort) => `
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
-  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at, NULL
+  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at, NULL
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;

@@ -177,10 +177,12 @@ export class RetirementService {
     const { unretired, owed, answered, routedInto } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
-        `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL,
+        `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, retired_by_classification_id = NULL, retired_under_version = NULL,
+           unretired_at = now(), unretired_by = $4, unretirement_note = $6,
+           unretired_by_role = (SELECT pm.role FROM project_members pm WHERE pm.project_id = $7 AND pm.user_id = $4),
            ${OWE_AGGREGATION}, updated_at = now()
          WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 RETURNING st.subject_id`,
-        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ unretired: request.reason, by: user.id }), most],
+        [workflowId, chosen.ids, chosen.subjectSetId, user.id, most, request.reason ?? null, workflow.projectId],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { LONGEST_ALT } from '@chorus/tasks';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { DownloadColumnsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { FILE_NAME_LENGTH, type LocationChangesQuery, type SubjectCorrectionInput, type UploadQuery, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
@@ -42,6 +43,7 @@ export class SubjectSetsController {
   }
 
   @Get('projects/:id/subject-sets')
+  @DownloadColumnsLookUp()
   @ApiOperation({
     summary: 'Lists a project’s subject sets (its researchers).',
     description: 'Every set of the project, with its name and how many subjects it holds. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',

@@ -43,6 +43,12 @@ export class SubjectWorkflowStatus {
   /** `count`, `agreement`, `posterior` or `manual`, with details in `retirementDetail`. */
   @Column({ type: 'varchar', length: 32, nullable: true }) retirementReason!: string | null;
   @Column({ type: 'jsonb', nullable: true }) retirementDetail!: Record<string, unknown> | null;
+  /** The last time a researcher unretired the subject by hand: kept when it retires again (by its rule or by hand). */
+  @Column({ type: 'timestamptz', nullable: true }) unretiredAt!: Date | null;
+  @Column({ type: 'uuid', nullable: true }) unretiredBy!: string | null;
+  /** Their role in the project then. */
+  @Column({ type: 'varchar', length: 16, nullable: true }) unretiredByRole!: string | null;
+  @Column({ type: 'text', nullable: true }) unretirementNote!: string | null;
   @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
   /**
    * The workflow version whose retirement rule retired the subject (`count`, `agreement`, `posterior`, `maximum`), set
