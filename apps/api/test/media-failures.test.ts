@@ -91,7 +91,7 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     ['a location the subject does not have', (subjectId: string) => ({ subjectId, location: 4 }), '/location'],
     ['a location that is a text', (subjectId: string) => ({ subjectId, location: 1 }), '/location'],
     ['a missing location', (subjectId: string) => ({ subjectId }), '/location'],
-    ['an unknown field', (subjectId: string) => ({ subjectId, location: 2, url: 'https://x' }), '/url'],
+    ['an unknown field', (subjectId: string) => ({ subjectId, location: 2, address: 'https://x' }), '/address'],
     ['a subject that is not an id', () => ({ subjectId: 'first', location: 2 }), '/subjectId'],
     ['a subject that does not exist', () => ({ subjectId: randomUUID(), location: 2 }), '/subjectId'],
   ])('refuses %s with a problem naming the field, and counts nothing', async (_name, body, pointer) => {
@@ -166,6 +166,34 @@ describe("a workflow's media failures, as its researchers see them", () => {
     const again = await stack.client.mediaFailures(workflowId);
     expect(again).toMatchObject({ subjects: 2, failures: 2 });
     expect(again.failed[0]).toMatchObject({ subjectId: subjectIds[0], failures: 1, locationsCorrectedAt: expect.any(String) });
+  });
+
+  it('counts anew a volunteer’s failure after a correction, in the place of theirs before it, whichever location changed', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(1);
+    const volunteer = await guest();
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3 });
+    const { locations } = (await stack.client.mediaFailures(workflowId)).failed[0]!;
+    // The recording's address is corrected; the image's stays, and still fails for the same volunteer.
+    const moved = locations.map((location) => (location.type === 'audio' ? { ...location, url: 'https://sounds.example.org/moved/0.mp3' } : location));
+    await stack.client.correctSubjectLocations(subjectIds[0]!, { locations: moved, reason: 'The sound server moved' });
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 0, failures: 0 });
+    expect(await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2, url: 'https://images.example.org/broken/0.jpg' })).toMatchObject({ replayed: false });
+    expect(await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3, url: 'https://sounds.example.org/moved/0.mp3' })).toMatchObject({ replayed: false });
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 1, failures: 2 });
+    expect(await volunteer.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 })).toMatchObject({ replayed: true }); // said again: nothing more
+    expect(await failuresOf(workflowId)).toHaveLength(2);
+  });
+
+  it('counts nothing for an address researchers corrected since the page loaded the subject, naming url', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(1);
+    const { locations } = (await stack.client.subjectsOf((await stack.db.query('SELECT subject_set_id FROM subject_set_members WHERE subject_id = $1', [subjectIds[0]])).rows[0].subject_set_id)).subjects[0]!;
+    const moved = locations.map((location) => (location.type === 'image' ? { ...location, url: 'https://images.example.org/moved/0.jpg' } : location));
+    await stack.client.correctSubjectLocations(subjectIds[0]!, { locations: moved, reason: 'The image server moved' });
+    const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, { subjectId: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg' });
+    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/url' }] } });
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(await failuresOf(workflowId)).toEqual([]);
   });
 
   it('is for the project’s researchers only', async () => {

@@ -49,7 +49,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
     expect(await status()).toBe('failed');
     await page.waitForTimeout(500);
-    expect(said.map((body) => JSON.parse(body) as unknown)).toEqual([{ subjectId: expect.any(String), location: 1 }]);
+    expect(said.map((body) => JSON.parse(body) as unknown)).toEqual([{ subjectId: expect.any(String), location: 1, url: nowhere('ledger/1.jpg') }]);
     expect(await counted()).toHaveLength(1);
     // The volunteer was told nothing of it: only the viewer's own words.
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -58,12 +58,18 @@ describe('classifier in a browser: media that do not load are told to researcher
   });
 
   it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
-    await suite.context.route('**/media-failures', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Unavailable', status: 503 }) }));
+    let refusals = 0;
+    await suite.context.route('**/media-failures', (route) => {
+      refusals += 1;
+      return route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Unavailable', status: 503 }) });
+    });
     const { page } = await openWorkflow(suite, 'Refused', [{ externalId: 'gone', locations: [{ type: 'image', url: nowhere('gone/1.jpg') }], metadata: {} }], yesNo);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
-    await page.waitForTimeout(1_000);
+    for (let tries = 0; tries < 100 && refusals === 0; tries += 1) await page.waitForTimeout(200);
+    expect(refusals).toBe(1);
+    await page.waitForTimeout(500);
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('radio', { name: /Yes/ }).check();
     await page.getByRole('button', { name: /Done/ }).click();

@@ -207,6 +207,8 @@ export type MediaFailure = z.infer<typeof mediaFailureSchema>;
 export interface MediaFailureInput {
   subjectId: string;
   location: number;
+  /** The address that failed, as the page had it: one researchers corrected since counts nothing (422 at `/url`). */
+  url?: string;
 }
 export type WorkflowMediaFailures = z.infer<typeof workflowMediaFailuresSchema>;
 export type MediaFailedSubject = WorkflowMediaFailures['failed'][number];

@@ -16,8 +16,16 @@ interface StoredFailureRow {
   created_at: Date;
 }
 
+/**
+ * Once per volunteer and location while the address stays as it was: a failure after researchers corrected the
+ * subject's addresses (whether or not this location's changed) counts anew, in the place of the volunteer's earlier one,
+ * which a correction stopped counting.
+ */
 const STORE = `INSERT INTO media_failures (workflow_id, subject_id, user_id, location, url) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (workflow_id, subject_id, user_id, location) DO NOTHING RETURNING subject_id, location, created_at`;
+  ON CONFLICT (workflow_id, subject_id, user_id, location) DO UPDATE SET url = EXCLUDED.url, created_at = now()
+  WHERE media_failures.url <> EXCLUDED.url
+     OR media_failures.created_at <= (SELECT max(c.changed_at) FROM subject_location_changes c WHERE c.subject_id = EXCLUDED.subject_id)
+  RETURNING subject_id, location, created_at`;
 const STORED = 'SELECT subject_id, location, created_at FROM media_failures WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3 AND location = $4';
 
 /**
@@ -66,10 +74,12 @@ export class MediaFailuresService {
   ) {}
 
   /** Counts the caller's failure to load a location of a subject of the workflow, once: said again, it answers the first. */
-  async failed(workflowId: string, { subjectId, location }: MediaFailureInput, user: AuthUser): Promise<MediaFailure & { replayed: boolean }> {
+  async failed(workflowId: string, { subjectId, location, url }: MediaFailureInput, user: AuthUser): Promise<MediaFailure & { replayed: boolean }> {
     await this.assignment.requireClassifiable(workflowId, user);
     const medium = (await subjectLocationsIn(this.db, workflowId, subjectId))[location - 1];
     if (!medium || medium.type === 'text') throw validationFailed([{ pointer: '/location', message: 'must name one of the subject’s images or recordings, numbered from 1' }]);
+    // A page that loaded the subject before researchers corrected its address says nothing of the address it has now.
+    if (url !== undefined && url !== medium.url) throw validationFailed([{ pointer: '/url', message: 'is not the address of that location now: researchers corrected it since the page loaded the subject, so its failure counts nothing' }]);
     const parameters = [workflowId, subjectId, user.id, location];
     const [stored] = await this.db.query<StoredFailureRow[]>(STORE, [...parameters, medium.url]);
     const [first] = stored ? [stored] : await this.db.query<StoredFailureRow[]>(STORED, parameters);

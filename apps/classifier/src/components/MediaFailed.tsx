@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useContext, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOnline } from '../lib/useOnline';
 import { ReportOffer } from './ReportProblem';
@@ -9,6 +9,9 @@ import { ReportOffer } from './ReportProblem';
  * report it; not a load that failed while the browser was offline. Elsewhere (the lab) nobody is told.
  */
 export const MediaFailureSink = createContext<((url: string) => void) | null>(null);
+
+/** How long the browser stays online after a failed load before the failure is told (`MediaFailureSink`). */
+const TOLD_AFTER_MS = 2_000;
 
 /**
  * Said in place of an image or a recording that the browser could not load, with a link to try the file itself, and,
@@ -22,11 +25,13 @@ export function MediaFailed({ message, link, report, url }: { message: string; l
   const failed = useContext(MediaFailureSink);
   const online = useOnline();
   const { t } = useTranslation();
-  // A load that failed while the browser was offline says nothing of the file: not told, and tried again once online.
-  const [failedOnline] = useState(() => navigator.onLine);
+  // A load that failed as the connection went says nothing of the file, and the browser may say the load failed a moment
+  // before it says it is offline: told only once the browser has stayed online a moment after the failure.
   useEffect(() => {
-    if (failedOnline) failed?.(url);
-  }, [failed, url, failedOnline]);
+    if (!online || !failed) return;
+    const told = setTimeout(() => failed(url), TOLD_AFTER_MS);
+    return () => clearTimeout(told);
+  }, [failed, url, online]);
   if (!online) return <p className="viewer-message" data-testid="media-offline">{`${message} ${t('media.offline')}`}</p>;
   return (
     <p className="viewer-message">

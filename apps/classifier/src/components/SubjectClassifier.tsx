@@ -37,7 +37,7 @@ interface Props {
   /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
   onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
   /** The volunteer's browser could not load this location of the subject (numbered from 1): said once per location. */
-  onMediaFailed?(subject: QueuedSubject, location: number): void;
+  onMediaFailed?(subject: QueuedSubject, location: number, url: string): void;
   /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
   position: number;
 }
@@ -68,7 +68,7 @@ function useMediaFailures(subject: QueuedSubject, onMediaFailed: Props['onMediaF
       const location = subject.locations.findIndex((each) => each.type !== 'text' && each.url === url) + 1;
       if (!location || said.current.has(location)) return;
       said.current.add(location);
-      onMediaFailed?.(subject, location);
+      onMediaFailed?.(subject, location, url);
     },
     [subject, onMediaFailed],
   );

@@ -363,7 +363,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
    * volunteer, who is never held up by it: nothing waits for it, and it is not tried again (a count, not their work).
    */
   const mediaFailed = useCallback(
-    (subject: QueuedSubject, location: number) => void client.mediaFailed(workflowId, { subjectId: subject.id, location }).catch(() => undefined),
+    (subject: QueuedSubject, location: number, url: string) => void client.mediaFailed(workflowId, { subjectId: subject.id, location, url }).catch(() => undefined),
     [client, workflowId],
   );
 
