@@ -1309,7 +1309,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await second.getByTestId('subject').waitFor({ timeout: 10_000 });
     expect(await subjectIn(second)).toBe(onScreen);
     // The first tab drops them at once, saying so; the server's holds are the same ones (nothing was given back).
-    await first.getByTestId('notice').getByText('You chose to classify this subject in another tab of yours, so it moved there, with what you had begun.').waitFor({ timeout: 10_000 });
+    await first.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.').waitFor({ timeout: 10_000 });
     expect(await first.getByTestId('subject').count()).toBe(0);
     expect(await holds()).toEqual(held);
 
@@ -1340,14 +1340,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.goto(url);
     await page.getByTestId('subject').waitFor();
     const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
-    // What `forget` does in a tab where the volunteer answered it: the subject goes from every batch of theirs kept here.
+    // What `forget` does in a tab where the volunteer answered it: the subject is listed as answered lately, for the
+    // tabs that live to drop it (a subject served to a page on another device, say, that this tab had kept as well).
     const other = await suite.context.newPage();
     await other.goto(suite.stack.baseUrl);
     await other.evaluate(([workflowId, subjectId]) => {
-      for (const key of Object.keys(window.localStorage).filter((k) => k.startsWith(`chorus.queue.${workflowId}.`))) {
-        const batch = JSON.parse(window.localStorage.getItem(key)!);
-        window.localStorage.setItem(key, JSON.stringify({ ...batch, subjects: batch.subjects.filter((subject: { id: string }) => subject.id !== subjectId) }));
-      }
+      const record = Object.keys(window.localStorage).find((k) => k.startsWith(`chorus.queue.${workflowId}.`))!;
+      const { owner } = JSON.parse(window.localStorage.getItem(record)!);
+      window.localStorage.setItem(`chorus.answered.${workflowId}`, JSON.stringify([{ id: subjectId, owner, at: Date.now() }]));
     }, [workflow.id, onScreen] as const);
     await page.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.').waitFor({ timeout: 10_000 });
     await page.getByTestId('subject').waitFor();

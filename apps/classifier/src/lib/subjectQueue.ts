@@ -235,13 +235,25 @@ export interface TakenElsewhere {
 }
 
 /**
- * The subjects another tab took out of this tab's record: all it names in an adoption note, or those an answer there
- * took out (`forget`: the volunteer answered in that tab a subject this one also kept). None when the record went.
+ * The subjects a volunteer answered lately in one workflow on this device, whichever tab answered them: each tab drops
+ * them from its batch when told (a `storage` event) or when it wakes, rather than another tab rewriting the record of a
+ * tab that lives (which may have just written subjects of its own there).
  */
-function takenElsewhere(before: StoredBatch | undefined, after: StoredBatch | undefined): TakenElsewhere {
-  if (after?.adopted) return { ids: new Set(after.adopted.subjectIds), why: 'adopted' };
-  const left = new Set(idsOf(after));
-  return { ids: new Set(after ? idsOf(before).filter((id) => !left.has(id)) : []), why: 'answered' };
+const ANSWERED_PREFIX = 'chorus.answered.';
+const ANSWERED_KEPT = 50;
+interface Answered {
+  id: string;
+  owner: string | null;
+  at: number;
+}
+
+function readAnswered(key: string): Answered[] {
+  try {
+    const list = JSON.parse(window.localStorage.getItem(key) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((entry): entry is Answered => typeof entry?.id === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The ids of a stored batch's subjects. */
@@ -264,6 +276,11 @@ function toQueue(batch: StoredBatch | undefined): LocalQueue {
 export class TabQueueStore {
   private key: string | null = null;
   private queue: LocalQueue = emptyQueue;
+  /**
+   * Subjects other tabs took (adopted or answered): never shown here again, whatever an answer begun before they went
+   * brings back, unless the server serves them to this page anew (`servedAgain`).
+   */
+  private readonly taken = new Set<string>();
   private loading: Promise<LocalQueue> | undefined;
 
   /** `owner` is the volunteer's user id, or null when it is unknown. */
@@ -350,12 +367,16 @@ export class TabQueueStore {
       this.write(Date.now());
       if (kept === before) return;
       const left = new Set(kept.subjects.map((subject) => subject.id));
-      onAdopted(kept, { ids: new Set(before.subjects.map((subject) => subject.id).filter((id) => !left.has(id))), why: 'adopted' });
+      const gone = new Set(before.subjects.map((subject) => subject.id).filter((id) => !left.has(id)));
+      const answered = this.answeredIn(readAnswered(this.answeredKey)).ids;
+      onAdopted(kept, { ids: gone, why: [...gone].some((id) => answered.has(id)) ? 'answered' : 'adopted' });
     };
-    // Another live tab of this device took subjects out of this tab's record: dropped here at once, not at the next tick.
+    // Another live tab of this device adopted subjects of this one, or answered some it also kept: dropped here at once.
     const onStorage = (event: StorageEvent) => {
-      if (!this.key || event.key !== this.key || event.storageArea !== window.localStorage) return;
-      const taken = takenElsewhere(parsed(event.oldValue), parsed(event.newValue));
+      if (!this.key || event.storageArea !== window.localStorage) return;
+      const taken = event.key === this.key ? this.adoptedIn(parsed(event.newValue)) : event.key === this.answeredKey ? this.answeredIn(readAnswered(event.key)) : undefined;
+      if (!taken?.ids.size) return;
+      for (const id of taken.ids) this.taken.add(id);
       if (!this.queue.subjects.some((subject) => taken.ids.has(subject.id))) return;
       this.queue = withoutTaken(this.queue, taken.ids);
       this.write(Date.now());
@@ -440,27 +461,51 @@ export class TabQueueStore {
 
   /**
    * Takes an answered subject out of every batch of this volunteer in this workflow kept here, not only this tab's: a
-   * record left behind (a page that died, or one this tab held before) would otherwise show it again when adopted.
+   * record left behind (a page that died, or one this tab held before) would otherwise show it again when adopted. The
+   * records of other tabs that live are theirs to write: they are told (`ANSWERED_PREFIX`), and drop it themselves.
    */
   forget(subjectId: string): void {
     try {
       for (const key of batchKeysOf(this.workflowId)) {
         const batch = readBatch(key);
-        if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch)) continue;
+        if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch) || (key !== this.key && isAlive(batch, null))) continue;
         writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
       }
+      const lately = readAnswered(this.answeredKey).filter((entry) => Date.now() - entry.at < ADOPTION_NOTE_KEPT_MS);
+      window.localStorage.setItem(this.answeredKey, JSON.stringify([...lately, { id: subjectId, owner: this.owner, at: Date.now() }].slice(-ANSWERED_KEPT)));
     } catch {
-      // storage disabled: nothing kept
+      // storage disabled or full: nothing kept
     }
     this.queue = withoutSubjects(this.queue, new Set([subjectId]));
   }
 
-  /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */
+  /** Subjects the server served this page anew: its own again, though another tab took them once (and let them go since). */
+  servedAgain(subjectIds: readonly string[]): void {
+    for (const id of subjectIds) this.taken.delete(id);
+  }
+
+  private get answeredKey(): string {
+    return `${ANSWERED_PREFIX}${this.workflowId}`;
+  }
+
+  /** What an adoption note in this tab's record says another tab took. */
+  private adoptedIn(record: StoredBatch | undefined): TakenElsewhere | undefined {
+    return record?.adopted ? { ids: new Set(record.adopted.subjectIds), why: 'adopted' } : undefined;
+  }
+
+  /** The subjects this volunteer answered lately in other tabs, of those the list names. */
+  private answeredIn(list: Answered[]): TakenElsewhere {
+    return { ids: new Set(list.filter((entry) => entry.owner === this.owner).map((entry) => entry.id)), why: 'answered' };
+  }
+
+  /**
+   * The queue without the subjects other tabs took from this one: those it was told of, and those an adoption note in its
+   * record or the list of subjects answered lately names (the same queue if none).
+   */
   private withoutAdopted(queue: LocalQueue): LocalQueue {
     if (!this.key) return queue;
-    const adopted = readBatch(this.key)?.adopted;
-    if (!adopted) return queue;
-    return withoutTaken(queue, new Set(adopted.subjectIds));
+    for (const taken of [this.adoptedIn(readBatch(this.key)), this.answeredIn(readAnswered(this.answeredKey))]) for (const id of taken?.ids ?? []) this.taken.add(id);
+    return withoutTaken(queue, this.taken);
   }
 
   private write(aliveAt: number): void {

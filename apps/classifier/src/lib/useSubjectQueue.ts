@@ -250,6 +250,7 @@ export function useSubjectQueue(
       const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id) && !reported.has(subject.id)) };
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
       if (batch.workflowVersion !== workflowRef.current?.version) on.current.newVersion(await client.getWorkflow(workflowId));
+      store.servedAgain(batch.subjects.map((subject) => subject.id));
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
