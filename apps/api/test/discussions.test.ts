@@ -218,6 +218,8 @@ describe('subjects’ discussions', () => {
       ['GET', `/subjects/nope/comments?projectId=${projectId}`, '/params/id'],
       ['GET', `/subjects/${randomUUID()}/comments`, '/query/projectId'],
       ['GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}&after=yesterday`, '/query/after'],
+      // The cursor's shape, with a day no month has: refused, not sent to Postgres (which would refuse it, a 500).
+      ['GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}&after=2026-02-31T00:00:00.000000Z_${randomUUID()}`, '/query/after'],
       ['PATCH', '/comments/nope', '/params/id'],
     ];
     for (const [method, path, pointer] of cases) {

@@ -58,6 +58,12 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp', hashtags: ['stamp'], hidden_reason: null }]);
     await checkScreen(page, 'talk-subject');
 
+    // Its author opens the edit form and leaves it by Escape: focus is back on Edit, not lost to the page.
+    await press(page, '[data-testid="edit-comment-button"]');
+    await waitForFocus(page, '[data-testid="edit-comment"]');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, '[data-testid="edit-comment-button"]');
+
     // Its author edits it in the page, by keyboard: saved, it takes focus again, marked edited.
     await press(page, '[data-testid="edit-comment-button"]');
     await waitForFocus(page, '[data-testid="edit-comment"]');

@@ -138,8 +138,20 @@ export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => 
   z
     .string()
     .regex(pattern, 'must be the "next" of the page before, as it was given')
+    .refine((cursor) => (pattern.exec(cursor)?.slice(1) ?? []).every(isRealTime), 'must be the "next" of the page before, as it was given: its time is no real moment')
     .transform((cursor) => read(pattern.exec(cursor)!.slice(1)))
     .optional();
+
+const CURSOR_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+/**
+ * A cursor's part that is no time, or a time that is a real moment: the pattern lets "2026-02-31T…" through, which
+ * JavaScript rolls over to March and Postgres refuses (a 500, not the 422 that names the parameter).
+ */
+function isRealTime(part: string): boolean {
+  if (!CURSOR_TIME.test(part)) return true;
+  const ms = Date.parse(part);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === part.slice(0, 19);
+}
 
 /** A time whose zone's "+" arrived as a space: in a query string, "+" means a space (`+01:00` unescaped). */
 const ZONE_PLUS_AS_SPACE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/;

@@ -44,7 +44,8 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
       try {
         const page = await read(after);
         if (after) focusId.current = page.comments[0]?.id ?? null;
-        setPages((shown) => (after && shown ? { ...page, comments: [...shown.comments, ...page.comments] } : page));
+        // A comment posted here while more pages waited is at the end of those shown already: not shown twice.
+        setPages((shown) => (after && shown ? { ...page, comments: [...shown.comments, ...page.comments.filter((comment) => !shown.comments.some((each) => each.id === comment.id))] } : page));
         setProblem(null);
       } catch (error) {
         if (error instanceof ChorusApiError && error.status === 404) setMissing(true);
@@ -201,10 +202,17 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
     },
     refused: (error) => problemAtFields(error, ['body'] as const),
   });
+  // The button is back on the page only once the form has gone: focused then.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (editing || !refocus.current) return;
+    refocus.current = false;
+    button.current?.focus();
+  }, [editing]);
   const cancel = () => {
+    refocus.current = true;
     setEditing(false);
     form.reset();
-    button.current?.focus();
   };
   if (!editing) {
     return (
@@ -247,9 +255,16 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
       setBusy(false);
     }
   };
-  const cancel = () => {
-    setAsking(false);
+  // The button is back on the page only once the question has gone: focused then.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (asking || !refocus.current) return;
+    refocus.current = false;
     button.current?.focus();
+  }, [asking]);
+  const cancel = () => {
+    refocus.current = true;
+    setAsking(false);
   };
   return (
     <div className="comment-actions">
