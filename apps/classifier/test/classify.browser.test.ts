@@ -1313,15 +1313,17 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await first.getByTestId('subject').count()).toBe(0);
     expect(await holds()).toEqual(held);
 
-    // The second tab answers one and closes: nobody else is served the three it kept (no tab shows them now, but their
-    // holds last), and the first tab, asked to, brings them back without the one answered.
+    // The second tab answers one; the volunteer moves the three left back to the first tab, which gave them away before,
+    // and closes the second: nobody else is served them, and the first shows them, without the one answered.
     const answered = await answerByKey(second);
     await second.getByTestId('subject').waitFor();
+    await first.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.').waitFor({ timeout: 10_000 });
+    await first.getByRole('button', { name: 'Classify them here' }).click();
+    await first.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await second.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.').waitFor({ timeout: 10_000 });
     await second.close({ runBeforeUnload: true });
     const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     expect((await other.queue(workflow.id, 10)).subjects).toEqual([]);
-    await first.getByText('A tab of yours still open elsewhere will then find its subjects answered here or taken by other volunteers.').waitFor({ timeout: 10_000 });
-    await first.getByRole('button', { name: 'Classify them here' }).click();
     const servedAgain: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       await first.getByTestId('subject').waitFor({ timeout: 10_000 });

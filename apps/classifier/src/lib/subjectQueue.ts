@@ -424,6 +424,8 @@ export class TabQueueStore {
     if (!open.length) return null;
     for (const { key, batch } of open) leaveAdoptionNote(key, batch);
     const adopted = toQueue(merged(open.map(({ batch }) => batch)));
+    // Taken from this tab once, perhaps (the volunteer moved them there, and now back here): this tab's again.
+    this.servedAgain([...adopted.seen]);
     const fresh = adopted.subjects.filter((subject) => !this.queue.subjects.some((kept) => kept.id === subject.id));
     return this.save({
       ...this.queue,
@@ -479,7 +481,7 @@ export class TabQueueStore {
     this.queue = withoutSubjects(this.queue, new Set([subjectId]));
   }
 
-  /** Subjects the server served this page anew: its own again, though another tab took them once (and let them go since). */
+  /** Subjects served to this page anew (by the server, or moved here): its own again, though another tab took them once. */
   servedAgain(subjectIds: readonly string[]): void {
     for (const id of subjectIds) this.taken.delete(id);
   }
