@@ -7,6 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase, pendingSchemaChanges } from '../data-source';
+import { nextMigrationTimestamp } from './migration-timestamp';
 
 const sourceDir = join(__dirname, '..', '..', 'src', 'migrations');
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   await dataSource.destroy();
   await dropDatabase(scratch);
   if (!up.length) return console.log('entities and migrations agree: nothing to generate');
-  const timestamp = Date.now();
+  const timestamp = nextMigrationTimestamp(migrationFiles(), Date.now());
   const className = `${name}${timestamp}`;
   const body = (queries: string[]) => queries.map((query) => `    await queryRunner.query(${JSON.stringify(query)});`).join('\n');
   const file = `import type { MigrationInterface, QueryRunner } from 'typeorm';
@@ -44,8 +45,12 @@ ${body([...down].reverse())}
   console.log(`wrote src/migrations/${timestamp}-${name}.ts with ${up.length} statements`);
 }
 
+function migrationFiles(): string[] {
+  return readdirSync(sourceDir).filter((file) => /^\d+-.*\.ts$/.test(file)).sort();
+}
+
 function writeIndex(): void {
-  const files = readdirSync(sourceDir).filter((file) => /^\d+-.*\.ts$/.test(file)).sort();
+  const files = migrationFiles();
   const imports = files.map((file) => {
     const [timestamp, rest] = [file.split('-')[0], file.slice(file.indexOf('-') + 1, -3)];
     return { module: `./${file.slice(0, -3)}`, className: `${rest}${timestamp}` };
