@@ -224,8 +224,9 @@ if (haveData) {
 
 // 4. Transcription of pages of several lines, simulated: volunteers skip a line, run two lines into one, drop and
 // mistype words. Words repeat between lines (as "of", "the", names do in registers), so a skipped line can be aligned
-// as the end of one line and the start of the next at the same cost.
-{
+// as the end of one line and the start of the next at the same cost. With `addsALine`, a volunteer who skipped a line
+// types one more at the end (as many lines as the others: matched by index, its lines would be the wrong ones).
+function simulatedPages(title, { addsALine = false } = {}) {
   const random = seededRandom(11);
   const vocabulary = 'John Mary William Ann Thomas Sarah Brown Smith Ward Jones son daughter of the and was born baptised in at parish farmer labourer widow wife to by Leeds York'.split(' ');
   const pick = () => vocabulary[Math.floor(random() * vocabulary.length)];
@@ -242,7 +243,8 @@ if (haveData) {
       const lines = truth.map((line, l) => line.map((word) => (l === skipped || random() < 0.02 ? null : random() < 0.05 ? `${word}x` : word)));
       wrote.push(lines.flat());
       const kept = lines.map((line) => line.filter((word) => word !== null)).filter((line) => line.length);
-      if (random() < 0.2 && kept.length > 1) { const at = Math.floor(random() * (kept.length - 1)); kept.splice(at, 2, [...kept[at], ...kept[at + 1]]); }
+      if (addsALine && skipped >= 0) kept.push(Array.from({ length: between(2, 5) }, pick));
+      else if (random() < 0.2 && kept.length > 1) { const at = Math.floor(random() * (kept.length - 1)); kept.splice(at, 2, [...kept[at], ...kept[at + 1]]); }
       return kept.map((line) => line.join(' ')).join('\n');
     });
     const reference = truth.map((line) => line.join(' ')).join('\n');
@@ -265,7 +267,7 @@ if (haveData) {
       totals.pagesRight += 1;
     }
   }
-  out.push(`\n### Transcription of pages of several lines (simulated: ${pages} pages of 2–6 lines, 3–5 volunteers; lines skipped, run together; words dropped, mistyped)\n`);
+  out.push(`\n### ${title.replace('PAGES', pages)}\n`);
   out.push(table(['measure', 'one answer (mean)', 'Chorus consensus'], [
     ['WER of the words', f3(totals.single / pages), f3(totals.wer / pages)],
     ['WER, line breaks counted as words', f3(totals.singleBreaks / pages), f3(totals.werBreaks / pages)],
@@ -273,6 +275,8 @@ if (haveData) {
     [`words whose agreement is not the share of volunteers who wrote them (the ${totals.pagesRight} pages whose words are right)`, '—', f3(totals.misjudged / totals.words)],
   ]));
 }
+simulatedPages('Transcription of pages of several lines (simulated: PAGES pages of 2–6 lines, 3–5 volunteers; lines skipped, run together; words dropped, mistyped)');
+simulatedPages('Transcription of pages of several lines, line-shifted (as above, but a volunteer who skipped a line typed one more at the end instead of running two together)', { addsALine: true });
 
 const report = out.join('\n');
 console.log(report);

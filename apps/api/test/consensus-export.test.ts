@@ -139,6 +139,12 @@ describe('consensus export', () => {
     expect(await against(minority)).toEqual(Object.keys(idOf).sort());
     expect(await against(workflowId)).toEqual([]);
     expect((await stack.client.subjectResults(workflowId, { limit: 100 })).subjects.length).toBe(2);
+    // Decided by a vote from the next version on, none is: the worker rewrites whether it is with the consensus.
+    const { definition } = await stack.client.getWorkflow(minority);
+    const weighed = definition as Parameters<typeof stack.client.updateWorkflow>[1];
+    const { reaggregation } = await stack.client.updateWorkflow(minority, { ...weighed, tasks: { T0: { ...weighed.tasks.T0!, algorithm: 'vote' } } as typeof weighed.tasks });
+    await until(async () => (await stack.client.reaggregation(minority, reaggregation!.id)).state === 'completed', 'the vote’s re-aggregation');
+    expect(await against(minority)).toEqual([]);
   });
 
   it('marks gold-standard subjects, and those of the training set, which are never retired', async () => {

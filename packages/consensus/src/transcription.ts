@@ -571,6 +571,26 @@ function cutAsLines(typed: readonly string[], lines: readonly (readonly string[]
   });
 }
 
+/** Lines of the first transcription a line of another is compared with on either side of its own index (`linesShifted`). */
+const LINE_SHIFT_LOOKED_FOR = 3;
+
+/**
+ * Whether the lines of transcriptions with as many lines are not matched by their index: a line of one shares more words
+ * (Dice, in lower case) with a line of the first near its index than with the line of its index, as when a volunteer
+ * skipped a line and added one at the end, or split one line and joined two others. Aligned line by line, its words
+ * would vote on the lines they were not written on. Linear in the texts' length.
+ */
+function linesShifted(lineWords: readonly (readonly string[][])[]): boolean {
+  const [first, ...others] = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
+  const shifted = (line: ReadonlySet<string>, index: number) => {
+    const own = dice(line, first![index]!);
+    const nearest = Math.min(first!.length - 1, index + LINE_SHIFT_LOOKED_FOR);
+    for (let other = Math.max(0, index - LINE_SHIFT_LOOKED_FOR); other <= nearest; other++) if (dice(line, first![other]!) > own) return true;
+    return false;
+  };
+  return others.some((lines) => lines.some(shifted));
+}
+
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
 function alignLineByLine(transcriptions: readonly string[][], n: number, budget: WorkBudget, typed?: readonly string[][]): { lines: VotedWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
   const lineWords = transcriptions.map((lines) => lines.map(words));
@@ -795,7 +815,8 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
 /**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
- * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
+ * of lines and each line is most like the line of its index in the others (`linesShifted`); otherwise the whole texts
+ * are aligned as one, and cut where most transcriptions break their lines.
  * Text tags are voted on per word, apart from the words (`voteTags`). Words are aligned and voted on as
  * `comparableText` compares them (a word with a direction mark, a zero-width space or a tatweel, or in Arabic
  * presentation forms, is the word), and written as most of the transcriptions with the winning word in the slot typed
@@ -823,7 +844,8 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   const aligned = untagged.filter((_, i) => alike[i]);
   const split = aligned.map((text) => text.lines);
   const typed = spelled ? aligned.map((text) => text.typed) : undefined;
-  const sameShape = split.every((lines) => lines.length === split[0]!.length);
+  // Line by line only where every line of each is the line of its index in the others; else as texts of other lines.
+  const sameShape = split.every((lines) => lines.length === split[0]!.length) && !linesShifted(split.map((lines) => lines.map(words)));
   let result: { lines: VotedWord[][]; breaks: LineBreakSlot[]; agreements: number[] };
   let overBudget = budget.exhausted;
   if (!overBudget) {

@@ -500,8 +500,9 @@ describe('transcription', () => {
 
   it('settles a three-way tie among the readings of that place, never by a word a volunteer wrote on another line', () => {
     // Three lines each, but the first volunteer skipped the page's first line and added its fourth, and the third ran
-    // its second and third together: line by line, "at" of the third volunteer's second line meets the fourth word of
-    // the others' third line, read three ways. "at" sorts first; the tie once went to it.
+    // its second and third together: line by line, "at" of the third volunteer's second line met the fourth word of
+    // the others' third line, read three ways, and "at" sorted first. Their lines are matched by their words now, so
+    // the tie is among the three readings of the name.
     const texts = [
       'baptised at Leeds\nMary daughter of tomas Ward\nwidow of York parish',
       'John Smith farmer\nbaptised at Leeds\nMary daughter of thonas Ward',
@@ -512,11 +513,23 @@ describe('transcription', () => {
       const result = transcriptionConsensus(order.map((i) => texts[i]!));
       const tied = result.lines.flat().find((slot) => slot.word === 'tomas' || 'tomas' in slot.variants)!;
       expect([tied.word, tied.agreement]).toEqual(['thomaz', 1 / 3]);
-      expect(tied.variants).toEqual({ at: 1, tomas: 1 });
+      expect(tied.variants).toEqual({ thonas: 1, tomas: 1 });
       expect(result.lowConsensus).toBe(true);
     }
     // Of readings of one word given as often, still the less modernised, then the first in code-point order.
     expect(transcriptionConsensus(['the ſea', 'the sea', 'the fea']).text).toBe('the ſea');
+  });
+
+  it('matches lines by their words, not their index: a line-shifted transcription votes on the lines it wrote, even where every tied reading is unlike the others', () => {
+    // As many lines each, but the third volunteer skipped the first line and added one at the end. Line by line, "Ashby"
+    // of its second line met "Leeds" and "Hull", none like another, and won the tie as the first in code-point order.
+    const texts = ['John Smith farmer\nbaptised at Leeds\nwidow of Ashby', 'John Smith farmer\nbaptised at Hull\nwidow of Ashby', 'baptised at Derby\nwidow of Ashby\nAbbey Road'];
+    for (const order of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+      const result = transcriptionConsensus(order.map((i) => texts[i]!));
+      expect(result.text).toBe('John Smith farmer\nbaptised at Derby\nwidow of Ashby');
+      expect(result.lines.map((line) => line.filter((slot) => slot.word).map((slot) => slot.agreement))).toEqual([[2 / 3, 2 / 3, 2 / 3], [1, 1, 1 / 3], [1, 1, 1]]);
+      expect(result.lines[1]![2]!.variants).toEqual({ Hull: 1, Leeds: 1 });
+    }
   });
 
   it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {

@@ -26,6 +26,7 @@ import { DemoProjectMarked1797356000000 } from '../src/migrations/1797356000000-
 import { ApiKeyRepliesScoped1797390000000 } from '../src/migrations/1797390000000-ApiKeyRepliesScoped';
 import { PassagesNamed1797391000000 } from '../src/migrations/1797391000000-PassagesNamed';
 import { LastUnretirementKept1797410000000 } from '../src/migrations/1797410000000-LastUnretirementKept';
+import { AgainstPluralityStored1797440000000 } from '../src/migrations/1797440000000-AgainstPluralityStored';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -362,6 +363,50 @@ describe('migrations', () => {
     try {
       const rows: { key: string; response: unknown }[] = await after.query('SELECT key, response FROM idempotent_requests ORDER BY key');
       expect(Object.fromEntries(rows.map((row) => [row.key, row.response]))).toEqual({ ...replies, old: { body: null, refusal: refusal({ ...key, scope: 'full' }) } });
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('store on each consensus stored before whether it is against most volunteers’ answers, and find those of a workflow of thousands of rows by their index', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(AgainstPluralityStored1797440000000)) });
+    await before.initialize();
+    // One row of each kind, and 3,000 a plurality decided, of which every hundredth is against it.
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'plurality', 'Plurality', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        kinds (subject, answer, algorithm, result) AS (VALUES
+          ('bayes against', 'yes', 'bayesian-confusion', '{"counts": {"yes": 1, "no": 2}}'::jsonb),
+          ('bayes with', 'no', 'bayesian-confusion', '{"counts": {"yes": 1, "no": 2}}'),
+          ('bayes tied', 'yes', 'bayesian-confusion', '{"counts": {"yes": 2, "no": 2}}'),
+          ('nobody gave it', 'maybe', 'bayesian-confusion', '{"counts": {"yes": 1}}'),
+          ('sense against', 'v', 'sense-vote', '{"counts": {"v": 1, "p": 3}}'),
+          ('tie, no answer', NULL, 'plurality-vote', '{"counts": {"yes": 1, "no": 1}}'),
+          ('multiple choice', 'a', 'multiple-choice-majority', '{"counts": {"a": 1, "b": 2}}'),
+          ('no counts', 'yes', 'plurality-vote', '{}')),
+        many AS (SELECT 'many ' || k AS subject, CASE WHEN k % 100 = 0 THEN 'no' ELSE 'yes' END AS answer, 'plurality-vote' AS algorithm, '{"counts": {"yes": 3, "no": 1}}'::jsonb AS result FROM generate_series(1, 3000) k),
+        wanted AS (SELECT * FROM kinds UNION ALL SELECT * FROM many),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT p.id, '[]', wanted.subject FROM p, wanted RETURNING id, external_id)
+      INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at)
+        SELECT w.id, s.id, 'T0', wanted.answer, wanted.result, 0.5, 3, wanted.algorithm, now() FROM w, s JOIN wanted ON wanted.subject = s.external_id
+      RETURNING (SELECT id FROM w) AS workflow`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const against = await after.query(
+        "SELECT s.external_id FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND c.against_plurality AND s.external_id NOT LIKE 'many %' ORDER BY 1",
+        [workflow],
+      );
+      expect(against.map((row: { external_id: string }) => row.external_id)).toEqual(['bayes against', 'nobody gave it', 'sense against']);
+      const [{ count }] = await after.query('SELECT count(*)::int AS count FROM consensus WHERE workflow_id = $1 AND against_plurality', [workflow]);
+      expect(count).toBe(3 + 30);
+      await after.query('ANALYZE consensus');
+      // The results filter's subquery, as written there, with sequential scans allowed.
+      const plan: { 'QUERY PLAN': string }[] = await after.query('EXPLAIN SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.against_plurality', [workflow]);
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) consensus_against_plurality_idx\b/);
     } finally {
       await after.destroy();
     }

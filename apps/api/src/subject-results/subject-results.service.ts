@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
-import { CHOSEN_AMONG_COUNTS, type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
+import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -222,13 +222,6 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * through `subjects_external_id_prefix_idx` when few do; those with a metadata field's value are found as the page reads
  * its order (no index holds the values).
  */
-/**
- * A task's stored consensus (`c`) that is not among the answers most volunteers gave: `pluralityStanding`'s `against`,
- * in SQL (an answer nobody gave has 0 votes).
- */
-const AGAINST_PLURALITY = `c.answer IS NOT NULL AND c.algorithm IN (${[...CHOSEN_AMONG_COUNTS].map((algorithm) => `'${algorithm}'`).join(', ')})
-  AND COALESCE((c.result -> 'counts' ->> c.answer)::numeric, 0) < (SELECT max(votes.value::numeric) FROM jsonb_each_text(c.result -> 'counts') AS votes(key, value))`;
-
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
@@ -250,7 +243,8 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
   if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
-  if (againstPlurality) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND ${AGAINST_PLURALITY})`);
+  // Found through `consensus_against_plurality_idx`: `pluralityStanding`'s `against`, as the worker stored it.
+  if (againstPlurality) conditions.push('st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.against_plurality)');
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -504,17 +504,18 @@ export class AggregationService {
    */
   private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<Set<string>> {
     const rows = recomputed.flatMap(({ key, version, consensus }) =>
-      consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, workflow_version: version, ...result })),
+      consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, workflow_version: version, ...result, against_plurality: pluralityStanding(result)?.against ?? false })),
     );
     if (!rows.length) return new Set();
     const written: { workflow_id: string; subject_id: string }[] = await manager.query(
-      `INSERT INTO consensus AS c (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, computed_at)
-       SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
+      `INSERT INTO consensus AS c (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, against_plurality, computed_at)
+       SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, r.against_plurality, clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb, against_plurality boolean)
        ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, agreement = EXCLUDED.agreement,
-         votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at
-       WHERE (c.workflow_version, c.answer, c.agreement, c.votes, c.algorithm, c.parameters, c.result)
-         IS DISTINCT FROM (EXCLUDED.workflow_version, EXCLUDED.answer, EXCLUDED.agreement, EXCLUDED.votes, EXCLUDED.algorithm, EXCLUDED.parameters, EXCLUDED.result)
+         votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, against_plurality = EXCLUDED.against_plurality,
+         computed_at = EXCLUDED.computed_at
+       WHERE (c.workflow_version, c.answer, c.agreement, c.votes, c.algorithm, c.parameters, c.result, c.against_plurality)
+         IS DISTINCT FROM (EXCLUDED.workflow_version, EXCLUDED.answer, EXCLUDED.agreement, EXCLUDED.votes, EXCLUDED.algorithm, EXCLUDED.parameters, EXCLUDED.result, EXCLUDED.against_plurality)
        RETURNING c.workflow_id, c.subject_id`,
       [JSON.stringify(rows)],
     );

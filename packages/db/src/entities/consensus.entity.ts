@@ -8,6 +8,8 @@ import { Workflow } from './workflow.entity';
 @Index('consensus_subject_idx', ['subjectId'])
 /** A workflow's consensus flagged for review (a transcription's `lowConsensus`), for its results (its predicate in its migration). */
 @Index('consensus_needs_checking_idx', { synchronize: false })
+/** A workflow's consensus decided against most volunteers' answers, for its results (its predicate in its migration). */
+@Index('consensus_against_plurality_idx', { synchronize: false })
 export class Consensus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
@@ -24,6 +26,8 @@ export class Consensus {
   @Column({ type: 'timestamptz' }) computedAt!: Date;
   /** The workflow version whose tasks and rules this result was computed with. */
   @Column({ type: 'int', default: 1 }) workflowVersion!: number;
+  /** The answer is not among those most volunteers gave (`pluralityStanding`'s `against`), as the worker wrote it. */
+  @Column({ type: 'boolean', default: false }) againstPlurality!: boolean;
 }
 
 /** What a weighted algorithm knows of one volunteer's skill on one task of a workflow. */
