@@ -57,6 +57,23 @@ describe('classifier in a browser: media that do not load are told to researcher
     await suite.context.unroute('**/test-images/working.png');
   });
 
+  it('tells a failure the volunteer answered past at once: the page keeps it after the subject goes', async () => {
+    const broken = (n: number) => ({ externalId: `quick-${n}`, locations: [{ type: 'image' as const, url: nowhere(`quick/${n}.jpg`) }], metadata: {} });
+    const { page, workflow } = await openWorkflow(suite, 'Quick', [broken(1), broken(2)], yesNo);
+    const subject = page.getByTestId('subject');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+    const failedAt = Date.now();
+    const first = await subject.getAttribute('data-subject-id');
+    await page.getByRole('radio', { name: /Yes/ }).check();
+    await page.getByRole('button', { name: /Done/ }).click();
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, first, { timeout: 10_000 });
+    // Answered before the failure was due to be told: the subject, and its viewer, are gone from the page.
+    expect(Date.now() - failedAt).toBeLessThan(2_000);
+    const counted = async () => (await suite.stack.db.query('SELECT location, url FROM media_failures WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, first])).rows;
+    for (let tries = 0; tries < 30 && (await counted()).length === 0; tries += 1) await page.waitForTimeout(200);
+    expect(await counted()).toEqual([{ location: 1, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/quick\/[12]\.jpg$/) }]);
+  });
+
   it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
     let refusals = 0;
     await suite.context.route('**/media-failures', (route) => {
