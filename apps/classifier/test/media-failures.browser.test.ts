@@ -143,6 +143,35 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 
+  it('lists the subjects whose media failed twenty at a time in the lab, the next ones read with Show more', async () => {
+    const account = await signUp(suite.stack, { email: `lab-media-pages-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Many folios ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });
+    const { subjectIds } = await researcher.addSubjects(
+      set.id,
+      Array.from({ length: 21 }, (_, n) => ({ externalId: `folio-${n}`, locations: [{ type: 'image' as const, url: nowhere(`many/${n}.jpg`) }] })),
+    );
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...yesNo, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    for (const subjectId of subjectIds) await volunteer.mediaFailed(workflowId, { subjectId, location: 1 });
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-media-failures-warning').getByText(/of 21 subjects \(21 failed loads/).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Show which subjects' }).click();
+    const rows = page.getByTestId('lab-media-failures-list').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    expect(await rows.first().getAttribute('data-subject-id')).toBe(subjectIds[20]); // the most recently first failed first
+    await page.getByRole('button', { name: 'Show more subjects' }).click();
+    await rows.nth(20).waitFor();
+    expect(await rows.nth(20).getAttribute('data-subject-id')).toBe(subjectIds[0]);
+    expect(await page.getByRole('button', { name: 'Show more subjects' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser and how many of the page’s, and asks first when the project is made live or a workflow activated', async () => {
     await suite.context.route('**/test-images/preview-*.png', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
     const account = await signUp(suite.stack, { email: `lab-previews-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
