@@ -1,6 +1,6 @@
 import { type ChorusApiError, type ChorusClient, mediaFailureSchema, workflowMediaFailuresSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -125,6 +125,35 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     expect(refused.status).toBe(queued?.status);
     expect(refused).toMatchObject({ status: 409, problem: { type: 'urn:chorus:problem:workflow-not-active' } });
     expect([...(await failuresOf(drafted.workflowId)), ...(await failuresOf(paused.workflowId))]).toEqual([]);
+  });
+});
+
+describe("a guest's media failures, when the guest signs in", () => {
+  it('become the account’s, one kept where the account told the same failure, the guest’s in its place where the account’s no longer counts', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(2);
+    const account = await newAccount(stack, 'Told');
+    await account.client.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 });
+    // The second subject's image moves: the account's failure there no longer counts.
+    const { locations } = (await stack.client.mediaFailures(workflowId)).failed.find((subject) => subject.subjectId === subjectIds[1])!;
+    const moved = locations.map((location) => (location.type === 'image' ? { ...location, url: 'https://images.example.org/moved/1.jpg' } : location));
+    await stack.client.correctSubjectLocations(subjectIds[1]!, { locations: moved, reason: 'The image server moved' });
+    const asGuest = await guest();
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 }); // told by the account too
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3 });
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 }); // at the corrected address
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 2, failures: 4 });
+
+    await asGuest.login({ email: account.email, password: ACCOUNT_PASSWORD });
+    const rows = (await stack.db.query('SELECT subject_id, location, url, user_id FROM media_failures WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC, location', [workflowId, subjectIds[0]])).rows;
+    expect(rows).toEqual([
+      { subject_id: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg', user_id: account.id },
+      { subject_id: subjectIds[0], location: 3, url: 'https://sounds.example.org/0.mp3', user_id: account.id },
+      { subject_id: subjectIds[1], location: 2, url: 'https://images.example.org/moved/1.jpg', user_id: account.id },
+    ]);
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 2, failures: 3 });
+    // Told again by the account: still once.
+    expect(await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 })).toMatchObject({ replayed: true });
   });
 });
 

@@ -9,6 +9,7 @@ import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type MediaFailureInput, type MediaFailuresQuery, mediaFailedSubjectCursor } from './dto/media-failure.dto';
+import { replacesFailure } from './media-failure-sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 
 interface StoredFailureRow {
@@ -20,12 +21,11 @@ interface StoredFailureRow {
 /**
  * Once per volunteer and location while the address stays as it was: a failure after researchers corrected the
  * subject's addresses (whether or not this location's changed) counts anew, in the place of the volunteer's earlier one,
- * which a correction stopped counting.
+ * which a correction stopped counting (`replacesFailure`).
  */
 const STORE = `INSERT INTO media_failures (workflow_id, subject_id, user_id, location, url) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (workflow_id, subject_id, user_id, location) DO UPDATE SET url = EXCLUDED.url, created_at = now()
-  WHERE media_failures.url <> EXCLUDED.url
-     OR media_failures.created_at <= (SELECT max(c.changed_at) FROM subject_location_changes c WHERE c.subject_id = EXCLUDED.subject_id)
+  WHERE ${replacesFailure('media_failures', 'EXCLUDED')}
   RETURNING subject_id, location, created_at`;
 const STORED = 'SELECT subject_id, location, created_at FROM media_failures WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3 AND location = $4';
 
