@@ -4,6 +4,7 @@ import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
 import { answerByKey, inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { wav } from './support/media-files';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -51,27 +52,6 @@ function png(size: number, [r, g, b]: [number, number, number]): Buffer {
     rows.push(row);
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** A WAV file of `seconds` of a 440 Hz tone: 8 kHz, 16-bit, mono. */
-function wav(seconds: number): Buffer {
-  const samples = Math.round(8000 * seconds);
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i += 1) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
 }
 
 interface IiifServer {

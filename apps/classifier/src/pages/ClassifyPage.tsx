@@ -26,10 +26,9 @@ import { listOf, whenInWords } from '../lib/formats';
 import { milestoneReached } from '../lib/milestones';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
-import { useSingleKeysOn } from '../lib/singleKeys';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
-import { useTouchOnly } from '../lib/touchOnly';
+import { useKeysNamed } from '../lib/touchOnly';
 import { type MediaFailureReport, useMediaFailureReports } from '../lib/mediaFailureReports';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
@@ -397,9 +396,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (blocked && nothingOnScreen && focusLost()) tryAgainRef.current?.focus();
   }, [blocked, nothingOnScreen]);
 
-  const singleKeys = useSingleKeysOn();
-  const touchOnly = useTouchOnly();
-  const keys = touchOnly ? 'touch' : singleKeys ? 'singleKeys' : 'modifiedKeys';
+  const keys = useKeysNamed();
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, keys) : []), [workflow, t, keys]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
