@@ -287,10 +287,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   it.each([
     ['image', '/iiif/page1/full/max/0/default.png', 'image-viewer'],
     ['audio', '/audio/tone.wav', 'audio-player'],
-  ] as const)('says an %s that failed offline waits for the connection, not a report, and loads it once the connection is back (tester 23 F3)', async (type, path, testId) => {
+  ] as const)('says an %s that failed offline waits for the connection, not a report, and loads it once the connection is back, telling researchers nothing of it (tester 23 F3)', async (type, path, testId) => {
     // Each subject its own address (the query), so that the next one is not in the browser's cache.
     const subject = (n: number): SubjectInput => ({ externalId: `${type}-${n}`, locations: [{ type, url: `${iiif.base}${path}?subject=${n}` }], metadata: {} });
-    const { page } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], {
+    const { page, workflow } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], {
       name: 'Any good?',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
@@ -314,6 +314,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(await medium.getAttribute('data-status')).toBe('ready');
     expect(await page.getByTestId('media-offline').count()).toBe(0);
     expect(await page.getByTestId('report-media-failed').count()).toBe(0);
+    // A load that failed for want of a connection is not told to researchers, even once the page waited its two seconds.
+    await page.waitForTimeout(2_500);
+    expect((await suite.stack.db.query('SELECT 1 FROM media_failures WHERE workflow_id = $1', [workflow.id])).rows).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
