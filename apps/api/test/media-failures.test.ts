@@ -1,6 +1,6 @@
 import { type ChorusApiError, type ChorusClient, mediaFailureSchema, workflowMediaFailuresSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -128,11 +128,40 @@ describe("a volunteer's browser failing to load a subject's media", () => {
   });
 });
 
+describe("a guest's media failures, when the guest signs in", () => {
+  it('become the account’s, one kept where the account told the same failure, the guest’s in its place where the account’s no longer counts', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(2);
+    const account = await newAccount(stack, 'Told');
+    await account.client.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 });
+    // The second subject's image moves: the account's failure there no longer counts.
+    const { locations } = (await stack.client.mediaFailures(workflowId)).failed.find((subject) => subject.subjectId === subjectIds[1])!;
+    const moved = locations.map((location) => (location.type === 'image' ? { ...location, url: 'https://images.example.org/moved/1.jpg' } : location));
+    await stack.client.correctSubjectLocations(subjectIds[1]!, { locations: moved, reason: 'The image server moved' });
+    const asGuest = await guest();
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 }); // told by the account too
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3 });
+    await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 }); // at the corrected address
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 2, failures: 4 });
+
+    await asGuest.login({ email: account.email, password: ACCOUNT_PASSWORD });
+    const rows = (await stack.db.query('SELECT subject_id, location, url, user_id FROM media_failures WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC, location', [workflowId, subjectIds[0]])).rows;
+    expect(rows).toEqual([
+      { subject_id: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg', user_id: account.id },
+      { subject_id: subjectIds[0], location: 3, url: 'https://sounds.example.org/0.mp3', user_id: account.id },
+      { subject_id: subjectIds[1], location: 2, url: 'https://images.example.org/moved/1.jpg', user_id: account.id },
+    ]);
+    expect(await stack.client.mediaFailures(workflowId)).toMatchObject({ subjects: 2, failures: 3 });
+    // Told again by the account: still once.
+    expect(await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 })).toMatchObject({ replayed: true });
+  });
+});
+
 describe("a workflow's media failures, as its researchers see them", () => {
-  it('counts the subjects and failed loads, says when the last was, and lists the subjects with their addresses, the most recently failed first', async () => {
+  it('counts the subjects and failed loads, says when the last was, and lists the subjects with their addresses, the most recently first failed first', async () => {
     const { workflowId, subjectIds } = await mediaWorkflow(3);
     const [a, b] = [await guest(), await guest()];
-    expect(await stack.client.mediaFailures(workflowId)).toEqual({ subjects: 0, failures: 0, lastFailedAt: null, failed: [] });
+    expect(await stack.client.mediaFailures(workflowId)).toEqual({ subjects: 0, failures: 0, lastFailedAt: null, failed: [], next: null });
     await a.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
     await b.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
     await a.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 }); // said again: nothing more
@@ -146,6 +175,31 @@ describe("a workflow's media failures, as its researchers see them", () => {
       { subjectId: subjectIds[0], externalId: 'm0', failures: 2, retired: false },
     ]);
     expect(view.failed[1]!.locations[1]).toEqual({ type: 'image', url: 'https://images.example.org/broken/0.jpg' });
+  });
+
+  it('lists the subjects a page at a time, the most recently first failed first, a later failure moving none, and names a bad cursor', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(3);
+    const volunteer = await guest();
+    for (const subjectId of subjectIds) await volunteer.mediaFailed(workflowId, { subjectId, location: 2 });
+    const first = await stack.client.mediaFailures(workflowId, { limit: 2 });
+    expect(first.failed.map((subject) => subject.subjectId)).toEqual([subjectIds[2], subjectIds[1]]);
+    expect(first.next).toEqual(expect.any(String));
+    // The first subject fails again while the researcher pages: it stays on the page still to read, and is read once.
+    await (await guest()).mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 3 });
+    const second = await stack.client.mediaFailures(workflowId, { limit: 2, after: first.next! });
+    expect(workflowMediaFailuresSchema.parse(second)).toEqual(second);
+    expect(second).toMatchObject({ subjects: 3, failures: 4, next: null });
+    expect(second.failed.map(({ subjectId, failures }) => ({ subjectId, failures }))).toEqual([{ subjectId: subjectIds[0], failures: 2 }]);
+    expect(second.failed[0]!.lastFailedAt > second.failed[0]!.firstFailedAt).toBe(true);
+    // Twenty to a page unless asked.
+    expect((await stack.client.mediaFailures(workflowId)).next).toBeNull();
+
+    for (const query of ['after=yesterday', 'limit=101']) {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/media-failures?${query}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await response.json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([`/query/${query.split('=')[0]}`]);
+    }
   });
 
   it('stops counting a subject’s failures once researchers correct its addresses, and counts those after', async () => {

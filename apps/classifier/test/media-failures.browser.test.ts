@@ -57,6 +57,23 @@ describe('classifier in a browser: media that do not load are told to researcher
     await suite.context.unroute('**/test-images/working.png');
   });
 
+  it('tells a failure the volunteer answered past at once: the page keeps it after the subject goes', async () => {
+    const broken = (n: number) => ({ externalId: `quick-${n}`, locations: [{ type: 'image' as const, url: nowhere(`quick/${n}.jpg`) }], metadata: {} });
+    const { page, workflow } = await openWorkflow(suite, 'Quick', [broken(1), broken(2)], yesNo);
+    const subject = page.getByTestId('subject');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+    const failedAt = Date.now();
+    const first = await subject.getAttribute('data-subject-id');
+    await page.getByRole('radio', { name: /Yes/ }).check();
+    await page.getByRole('button', { name: /Done/ }).click();
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, first, { timeout: 10_000 });
+    // Answered before the failure was due to be told: the subject, and its viewer, are gone from the page.
+    expect(Date.now() - failedAt).toBeLessThan(2_000);
+    const counted = async () => (await suite.stack.db.query('SELECT location, url FROM media_failures WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, first])).rows;
+    for (let tries = 0; tries < 30 && (await counted()).length === 0; tries += 1) await page.waitForTimeout(200);
+    expect(await counted()).toEqual([{ location: 1, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/quick\/[12]\.jpg$/) }]);
+  });
+
   it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
     let refusals = 0;
     await suite.context.route('**/media-failures', (route) => {
@@ -124,6 +141,35 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.getByTestId('lab-media-failures-result').getByText('The address of folio-1 is corrected').waitFor({ timeout: 30_000 });
     await warning.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
+  });
+
+  it('lists the subjects whose media failed twenty at a time in the lab, the next ones read with Show more', async () => {
+    const account = await signUp(suite.stack, { email: `lab-media-pages-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Many folios ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });
+    const { subjectIds } = await researcher.addSubjects(
+      set.id,
+      Array.from({ length: 21 }, (_, n) => ({ externalId: `folio-${n}`, locations: [{ type: 'image' as const, url: nowhere(`many/${n}.jpg`) }] })),
+    );
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...yesNo, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    for (const subjectId of subjectIds) await volunteer.mediaFailed(workflowId, { subjectId, location: 1 });
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-media-failures-warning').getByText(/of 21 subjects \(21 failed loads/).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Show which subjects' }).click();
+    const rows = page.getByTestId('lab-media-failures-list').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    expect(await rows.first().getAttribute('data-subject-id')).toBe(subjectIds[20]); // the most recently first failed first
+    await page.getByRole('button', { name: 'Show more subjects' }).click();
+    await rows.nth(20).waitFor();
+    expect(await rows.nth(20).getAttribute('data-subject-id')).toBe(subjectIds[0]);
+    expect(await page.getByRole('button', { name: 'Show more subjects' }).count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 
   it('previews each listed subject of a set in the lab, says in words which images did not load in the researcher’s browser and how many of the page’s, and asks first when the project is made live or a workflow activated', async () => {

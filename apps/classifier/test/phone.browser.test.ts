@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
 import { liveYesNoWorkflow, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
+import { wav } from './support/media-files';
 
 /**
  * A volunteer signed in on a phone (375 × 667, touch): the first subject of a yes/no workflow opens with both answers
@@ -75,6 +76,33 @@ describe('classifier in a browser: on a phone', () => {
     expect(onDesktop).toContain('Everything works with the keyboard alone.');
     expect(errors).toEqual([]);
     await page.close();
+  });
+  it('says what to tap to play a recording on a phone without a keyboard, and the keys on a desktop', async () => {
+    await suite.context.route('**/test-audio/*.wav', (route) => route.fulfill({ status: 200, contentType: 'audio/wav', body: wav(3) }));
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Phone recording', [
+      { externalId: 'song-1', locations: [{ type: 'audio', url: `${suite.stack.baseUrl}/test-audio/song.wav` }], metadata: {} },
+    ]);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const player = page.getByTestId('audio-player');
+    const caption = player.locator('figcaption');
+    const finger = await phone(page);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await waitForTask(page, 'single');
+    expect(await caption.textContent()).toBe('Tap the player’s play button to play.');
+    await player.locator('audio').evaluate((audio: HTMLAudioElement) => audio.play());
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'playing');
+    expect(await caption.textContent()).toBe('Playing. Tap the player’s pause button to pause.');
+    // The same caption on a desktop, the phone put away: it names the keys.
+    await finger.lift();
+    await page.reload();
+    await waitForTask(page, 'single');
+    expect(await caption.textContent()).toBe('Press P (or Space on the player) to play.');
+    expect(errors).toEqual([]);
+    await page.close();
+    await suite.context.unroute('**/test-audio/*.wav');
   });
   it('ignores a tap that lands on Done right after the next subject came, and says so; a tap a moment later answers', async () => {
     const { workflow, path } = await liveYesNoWorkflow(

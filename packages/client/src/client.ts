@@ -460,9 +460,9 @@ export class ChorusClient {
     const { status, body } = await this.request<MediaFailure>('POST', `/workflows/${workflowId}/media-failures`, input);
     return { ...body, replayed: status === 200 };
   }
-  /** What volunteers' browsers could not load in the workflow: counts, and the subjects (researchers only). */
-  mediaFailures(workflowId: string) {
-    return this.call<WorkflowMediaFailures>('GET', `/workflows/${workflowId}/media-failures`);
+  /** What volunteers' browsers could not load in the workflow: counts, and a page of the subjects, the most recently first failed first (researchers only). */
+  mediaFailures(workflowId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<WorkflowMediaFailures>('GET', `/workflows/${workflowId}/media-failures?${queryString(query)}`);
   }
   /** The subjects volunteers reported in the workflow, the most recently first reported first (moderators and researchers). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {

@@ -845,9 +845,6 @@ export const reportedSubjectSchema = z.strictObject({
  */
 export const reportedSubjectPageSchema = z.strictObject({ total: z.int(), subjects: z.array(reportedSubjectSchema), next: z.string().nullable() });
 
-/** How many subjects whose media failed the researchers' view lists (the most recently failed first); its counts are of all. */
-export const MEDIA_FAILURE_LIMITS = { listed: 100 } as const;
-
 /** A volunteer's browser's failure to load one of a subject's media, as counted: the first, also when it is said again. */
 export const mediaFailureSchema = z.strictObject({
   subjectId: id,
@@ -860,6 +857,7 @@ export const mediaFailedSubjectSchema = z.strictObject({
   subjectId: id,
   externalId: z.string().nullable(),
   failures: z.int().meta({ description: 'Failed loads counted: one per volunteer and location, at the address the subject has now' }),
+  firstFailedAt: time.meta({ description: 'The first failure counted now: the list’s order, which a later failure does not change' }),
   lastFailedAt: time,
   retired: z.boolean(),
   /** What volunteers are shown now: the addresses of its images and recordings, which a researcher may correct. */
@@ -868,13 +866,15 @@ export const mediaFailedSubjectSchema = z.strictObject({
 });
 /**
  * What volunteers' browsers could not load in a workflow (its researchers): how many subjects, how many failed loads and
- * the last one's time, of all of them; and the subjects, the most recently failed first (at most `MEDIA_FAILURE_LIMITS.listed`).
+ * the last one's time, of all of them; and a page of the subjects, the most recently first failed first, with the
+ * cursor of the next page (`next`, null on the last).
  */
 export const workflowMediaFailuresSchema = z.strictObject({
   subjects: z.int(),
   failures: z.int(),
   lastFailedAt: time.nullable(),
   failed: z.array(mediaFailedSubjectSchema),
+  next: z.string().nullable(),
 });
 
 /** One volunteer's learned skill on one task of a `bayes` workflow, as the worker last learned it (Dawid–Skene). */

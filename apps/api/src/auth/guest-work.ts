@@ -3,7 +3,11 @@ import type { GuestWorkCarried } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DEADLOCK_DETECTED, UNIQUE_VIOLATION } from '../common/sql';
+import { replacesFailure } from '../subject-reports/media-failure-sql';
 import { TokenGenerations } from './token-generations';
+
+/** The account's failure (`mine`) to load the medium of the guest's (`theirs`). */
+const SAME_FAILURE = 'mine.workflow_id = theirs.workflow_id AND mine.subject_id = theirs.subject_id AND mine.location = theirs.location';
 
 /**
  * One statement: the guest's tokens end (their generation is raised, so a later replay of the guest's answers is
@@ -14,8 +18,10 @@ import { TokenGenerations } from './token-generations';
  * with it too (but of subjects the account reported itself), so that the queue never serves the account what it reported
  * as a guest; unstamped, for nothing the reports download shows of them changes (their pseudonym is of `reporter_id`, the
  * guest's still), and a stamp equal to the classifications' would tell researchers whose they are. And its favourites
- * (but those the account marked itself). Only a guest is carried: a token of a guest who has since become an account of
- * its own carries nothing.
+ * (but those the account marked itself). And the media it failed to load, each counted once: where the account told the
+ * same failure itself, one is kept, the account's, in which the guest's takes the place of one it would replace had the
+ * account told it (`replacesFailure`: at another address, or after a correction of the subject). Only a guest is
+ * carried: a token of a guest who has since become an account of its own carries nothing.
  */
 const CARRY = `WITH guest AS (
     UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
@@ -32,6 +38,15 @@ const CARRY = `WITH guest AS (
   ), favourites AS (
     UPDATE favourites f SET user_id = $2 FROM guest
     WHERE f.user_id = guest.id AND NOT EXISTS (SELECT 1 FROM favourites mine WHERE mine.user_id = $2 AND mine.subject_id = f.subject_id)
+  ), failures_replaced AS (
+    UPDATE media_failures mine SET url = theirs.url, created_at = theirs.created_at FROM media_failures theirs, guest
+    WHERE theirs.user_id = guest.id AND mine.user_id = $2 AND ${SAME_FAILURE} AND theirs.created_at > mine.created_at AND ${replacesFailure('mine', 'theirs')}
+  ), failures AS (
+    UPDATE media_failures theirs SET user_id = $2 FROM guest
+    WHERE theirs.user_id = guest.id AND NOT EXISTS (SELECT 1 FROM media_failures mine WHERE mine.user_id = $2 AND ${SAME_FAILURE})
+  ), failures_told_twice AS (
+    DELETE FROM media_failures theirs USING guest
+    WHERE theirs.user_id = guest.id AND EXISTS (SELECT 1 FROM media_failures mine WHERE mine.user_id = $2 AND ${SAME_FAILURE})
   ), guest_holds AS (
     DELETE FROM assignments a USING guest WHERE a.user_id = guest.id
   ), account_holds AS (

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { mediaFailureSchema, workflowMediaFailuresSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
-import { type MediaFailureInput, mediaFailureInputSchema } from './dto/media-failure.dto';
+import { type MediaFailureInput, type MediaFailuresQuery, mediaFailureInputSchema, mediaFailuresQuerySchema } from './dto/media-failure.dto';
 import { MediaFailuresService } from './media-failures.service';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
@@ -40,13 +40,15 @@ export class MediaFailuresController {
 
   @Get('media-failures')
   @ApiOperation({
-    summary: 'What volunteers’ browsers could not load in the workflow: how many subjects, failed loads and when the last was, and the subjects with their addresses (the workflow’s researchers).',
+    summary: 'What volunteers’ browsers could not load in the workflow: how many subjects, failed loads and when the last was, and the subjects with their addresses, a page at a time (the workflow’s researchers).',
     description:
-      'Only the failures at the address each subject has now, since researchers last corrected its locations (PATCH /subjects/:id clears a subject’s count). The subjects listed are the most recently failed first, at most 100; the counts are of all. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+      'Only the failures at the address each subject has now, since researchers last corrected its locations (PATCH /subjects/:id clears a subject’s count). The subjects are listed the most recently first failed first; a later failure does not move a subject, so each is listed once; the counts are of all. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page (422 `urn:chorus:problem:validation-failed` naming a bad one). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
-  @ApiZodResponse(workflowMediaFailuresSchema, { description: 'The failed loads counted, and the subjects whose media failed, the most recently failed first' })
-  workflowMediaFailures(@Param('id', uuidParam('id')) workflowId: string, @CurrentUser() user: AuthUser) {
-    return this.failures.ofWorkflow(workflowId, user);
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(workflowMediaFailuresSchema, { description: 'The failed loads counted, and a page of the subjects whose media failed, the most recently first failed first' })
+  workflowMediaFailures(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(mediaFailuresQuerySchema, '/query')) query: MediaFailuresQuery, @CurrentUser() user: AuthUser) {
+    return this.failures.ofWorkflow(workflowId, query, user);
   }
 }

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { MEDIA_FAILURE_LIMITS, type MediaFailure, type WorkflowMediaFailures } from '@chorus/client';
+import type { MediaFailure, WorkflowMediaFailures } from '@chorus/client';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
+import { cursorTimeSql } from '../common/sql';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { MediaFailureInput } from './dto/media-failure.dto';
+import { type MediaFailureInput, type MediaFailuresQuery, mediaFailedSubjectCursor } from './dto/media-failure.dto';
+import { replacesFailure } from './media-failure-sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 
 interface StoredFailureRow {
@@ -19,12 +21,11 @@ interface StoredFailureRow {
 /**
  * Once per volunteer and location while the address stays as it was: a failure after researchers corrected the
  * subject's addresses (whether or not this location's changed) counts anew, in the place of the volunteer's earlier one,
- * which a correction stopped counting.
+ * which a correction stopped counting (`replacesFailure`).
  */
 const STORE = `INSERT INTO media_failures (workflow_id, subject_id, user_id, location, url) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (workflow_id, subject_id, user_id, location) DO UPDATE SET url = EXCLUDED.url, created_at = now()
-  WHERE media_failures.url <> EXCLUDED.url
-     OR media_failures.created_at <= (SELECT max(c.changed_at) FROM subject_location_changes c WHERE c.subject_id = EXCLUDED.subject_id)
+  WHERE ${replacesFailure('media_failures', 'EXCLUDED')}
   RETURNING subject_id, location, created_at`;
 const STORED = 'SELECT subject_id, location, created_at FROM media_failures WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3 AND location = $4';
 
@@ -33,7 +34,7 @@ const STORED = 'SELECT subject_id, location, created_at FROM media_failures WHER
  * locations (a correction clears its count; a failure said late by a page that showed the address before counts nothing).
  */
 const COUNTED = `
-  SELECT f.subject_id, count(*)::int AS failures, max(f.created_at) AS last_failed_at, ch.corrected_at
+  SELECT f.subject_id, count(*)::int AS failures, min(f.created_at) AS first_failed_at, max(f.created_at) AS last_failed_at, ch.corrected_at
   FROM media_failures f
   JOIN subjects s ON s.id = f.subject_id
   LEFT JOIN LATERAL (SELECT max(c.changed_at) AS corrected_at FROM subject_location_changes c WHERE c.subject_id = f.subject_id) ch ON true
@@ -46,19 +47,28 @@ interface FailedSubjectRow {
   subject_id: string;
   external_id: string | null;
   failures: number;
+  first_failed_at: Date;
   last_failed_at: Date;
+  cursor_time: string;
   corrected_at: Date | null;
   retired: boolean;
   locations: SubjectLocation[];
 }
 
+/**
+ * The subjects whose media failed, newest first by their first counted failure, which later failures never move, so
+ * pages read one after another list each subject once (by the last failure, a subject failing again while a researcher
+ * pages would jump to the top, past the pages still to read). $2, $3: the cursor (the first failure time and subject id
+ * of the last subject of the page before), or nulls; $4: the rows to read.
+ */
 const LISTED = `
-  SELECT counted.*, s.external_id, s.locations, st.retired_at IS NOT NULL AS retired
+  SELECT counted.*, s.external_id, s.locations, st.retired_at IS NOT NULL AS retired, ${cursorTimeSql('counted.first_failed_at')} AS cursor_time
   FROM (${COUNTED}) counted
   JOIN subjects s ON s.id = counted.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = counted.subject_id
-  ORDER BY counted.last_failed_at DESC, counted.subject_id DESC
-  LIMIT ${MEDIA_FAILURE_LIMITS.listed}`;
+  WHERE $2::timestamptz IS NULL OR (counted.first_failed_at, counted.subject_id) < ($2::timestamptz, $3::uuid)
+  ORDER BY counted.first_failed_at DESC, counted.subject_id DESC
+  LIMIT $4`;
 
 /**
  * The loads of subjects' images and recordings that failed in volunteers' browsers, which the classifier says by itself
@@ -86,26 +96,30 @@ export class MediaFailuresService {
     return { subjectId: first!.subject_id, location: first!.location, failedAt: first!.created_at.toISOString(), replayed: !stored };
   }
 
-  /** What volunteers' browsers could not load in the workflow, at the addresses its subjects have now (its researchers). */
-  async ofWorkflow(workflowId: string, user: AuthUser): Promise<WorkflowMediaFailures> {
+  /** What volunteers' browsers could not load in the workflow, at the addresses its subjects have now, a page of subjects at a time (its researchers). */
+  async ofWorkflow(workflowId: string, { limit, after }: MediaFailuresQuery, user: AuthUser): Promise<WorkflowMediaFailures> {
     await this.workflows.requireResearcher(workflowId, user);
     const [[summary], rows] = await Promise.all([
       this.db.query<{ subjects: number; failures: number; last_failed_at: Date | null }[]>(SUMMARY, [workflowId]),
-      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId]),
+      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId, after?.firstFailedAt ?? null, after?.subjectId ?? null, limit + 1]),
     ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
     return {
       subjects: summary!.subjects,
       failures: summary!.failures,
       lastFailedAt: summary!.last_failed_at?.toISOString() ?? null,
-      failed: rows.map((row) => ({
+      failed: page.map((row) => ({
         subjectId: row.subject_id,
         externalId: row.external_id,
         failures: row.failures,
+        firstFailedAt: row.first_failed_at.toISOString(),
         lastFailedAt: row.last_failed_at.toISOString(),
         retired: row.retired,
         locations: row.locations,
         locationsCorrectedAt: row.corrected_at?.toISOString() ?? null,
       })),
+      next: rows.length > limit && last ? mediaFailedSubjectCursor(last.cursor_time, last.subject_id) : null,
     };
   }
 }

@@ -11,6 +11,7 @@ import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invali
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
 import { languageOf } from '../lib/textLanguage';
+import type { MediaFailureReport } from '../lib/mediaFailureReports';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
@@ -36,8 +37,8 @@ interface Props {
   onProblem(problem: Problem | null): void;
   /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
   onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
-  /** The volunteer's browser could not load this location of the subject (numbered from 1): said once per location. */
-  onMediaFailed?(subject: QueuedSubject, location: number, url: string): void;
+  /** The volunteer's browser could not load this location of the subject: said each time it is shown failed. */
+  onMediaFailed?(failure: MediaFailureReport): void;
   /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
   position: number;
 }
@@ -57,20 +58,14 @@ function openingPage(task: Task | undefined, subject: QueuedSubject, shown: Queu
   return Math.max(location ? shown.indexOf(location) : 0, 0);
 }
 
-/**
- * What the subject's media say when one fails to load (`MediaFailureSink`): its location, numbered from 1, to
- * `onMediaFailed`, once per location however often the volunteer turns back to it.
- */
-function useMediaFailures(subject: QueuedSubject, onMediaFailed: Props['onMediaFailed']): ((url: string) => void) | null {
-  const said = useRef(new Set<number>());
+/** What the subject's media say when one fails to load (`MediaFailureSink`): its location, numbered from 1, to `onMediaFailed`. */
+function useMediaFailures(workflowId: string, subject: QueuedSubject, onMediaFailed: Props['onMediaFailed']): ((url: string) => void) | null {
   const failed = useCallback(
     (url: string) => {
       const location = subject.locations.findIndex((each) => each.type !== 'text' && each.url === url) + 1;
-      if (!location || said.current.has(location)) return;
-      said.current.add(location);
-      onMediaFailed?.(subject, location, url);
+      if (location) onMediaFailed?.({ workflowId, subjectId: subject.id, location, url });
     },
-    [subject, onMediaFailed],
+    [workflowId, subject, onMediaFailed],
   );
   return onMediaFailed ? failed : null;
 }
@@ -109,7 +104,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!problem) clearDraft(storageKey);
     return problem;
   };
-  const mediaFailed = useMediaFailures(subject, onMediaFailed);
+  const mediaFailed = useMediaFailures(workflow.id, subject, onMediaFailed);
   const favourite = useFavourite(subject.id);
   // By the server's clock: the API refuses answers dated ahead of it, as a fast device's clock would date them.
   const [startedAt] = useState(() => restored?.startedAt ?? new Date(serverClock.now()).toISOString());

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { useSingleKeysOn } from './singleKeys';
 
 /**
  * A phone or tablet without a mouse, most often without a keyboard too: the same test as the stylesheet's, which hides
@@ -21,4 +22,15 @@ export function useTouchOnly(): boolean {
     () => query()?.matches ?? false,
     () => false,
   );
+}
+
+/** How the volunteer works the page, for words that name keys: single-key shortcuts on or off, or by touch alone (no keys named). */
+export type KeysNamed = 'singleKeys' | 'modifiedKeys' | 'touch';
+
+/** Which keys words on this device name (`KeysNamed`), kept up to date. */
+export function useKeysNamed(): KeysNamed {
+  const singleKeys = useSingleKeysOn();
+  const touchOnly = useTouchOnly();
+  if (touchOnly) return 'touch';
+  return singleKeys ? 'singleKeys' : 'modifiedKeys';
 }

@@ -1,6 +1,7 @@
 import { mostTasksPerSubject, reachableTasks, type TutorialStep, type WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { promptOf } from '../tasks/registry';
+import type { KeysNamed } from './touchOnly';
 
 const PREFIX = 'chorus.tutorialSeen.';
 
@@ -21,14 +22,11 @@ export function markTutorialSeen(workflowId: string): void {
   }
 }
 
-/** How the volunteer works the page: with single-key shortcuts on or off, or by touch alone (no keys named). */
-export type KeysInTutorial = 'singleKeys' | 'modifiedKeys' | 'touch';
-
 /**
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
  * task's help, and where help and shortcuts are (on a touch-only device, with no keys to press, naming none).
  */
-export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys: KeysInTutorial): TutorialStep[] {
+export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys: KeysNamed): TutorialStep[] {
   if (definition.tutorial?.length) return definition.tutorial;
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
@@ -41,7 +39,7 @@ export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys
 }
 
 /** Where help and shortcuts are, in the words for how the volunteer works the page (keys written out for the catalogue's check). */
-function helpBody(t: TFunction, keys: KeysInTutorial): string {
+function helpBody(t: TFunction, keys: KeysNamed): string {
   if (keys === 'touch') return t('tutorial.helpBodyTouch');
   return keys === 'singleKeys' ? t('tutorial.helpBody') : t('tutorial.helpBodyNoKeys');
 }

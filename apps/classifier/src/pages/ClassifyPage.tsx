@@ -26,10 +26,10 @@ import { listOf, whenInWords } from '../lib/formats';
 import { milestoneReached } from '../lib/milestones';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
-import { useSingleKeysOn } from '../lib/singleKeys';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
-import { useTouchOnly } from '../lib/touchOnly';
+import { useKeysNamed } from '../lib/touchOnly';
+import { type MediaFailureReport, useMediaFailureReports } from '../lib/mediaFailureReports';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 import { useOutboxSender } from '../lib/useOutboxSender';
@@ -359,13 +359,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   );
 
   /**
-   * Tells researchers that the volunteer's browser could not load one of the subject's media; without a word to the
-   * volunteer, who is never held up by it: nothing waits for it, and it is not tried again (a count, not their work).
+   * Tells researchers that the volunteer's browser could not load one of a subject's media, a moment later, whether or
+   * not the subject is still shown; without a word to the volunteer, who is never held up by it: nothing waits for it,
+   * and it is not tried again (a count, not their work).
    */
-  const mediaFailed = useCallback(
-    (subject: QueuedSubject, location: number, url: string) => void client.mediaFailed(workflowId, { subjectId: subject.id, location, url }).catch(() => undefined),
-    [client, workflowId],
-  );
+  const tellMediaFailed = useCallback(({ workflowId: failedIn, ...failure }: MediaFailureReport) => void client.mediaFailed(failedIn, failure).catch(() => undefined), [client]);
+  const mediaFailed = useMediaFailureReports(tellMediaFailed);
 
   const retry = () => {
     setProblem(null);
@@ -397,9 +396,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (blocked && nothingOnScreen && focusLost()) tryAgainRef.current?.focus();
   }, [blocked, nothingOnScreen]);
 
-  const singleKeys = useSingleKeysOn();
-  const touchOnly = useTouchOnly();
-  const keys = touchOnly ? 'touch' : singleKeys ? 'singleKeys' : 'modifiedKeys';
+  const keys = useKeysNamed();
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, keys) : []), [workflow, t, keys]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');

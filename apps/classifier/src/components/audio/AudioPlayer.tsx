@@ -1,6 +1,7 @@
+import type { TFunction } from 'i18next';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSingleKeysOn } from '../../lib/singleKeys';
+import { type KeysNamed, useKeysNamed } from '../../lib/touchOnly';
 import { useRetryWhenOnline } from '../../lib/useOnline';
 import { MediaFailed } from '../MediaFailed';
 import { isPlayPauseKey } from './audioKeys';
@@ -8,15 +9,23 @@ import { isPlayPauseKey } from './audioKeys';
 /** `ready` from the start: some browsers (iOS Safari) load nothing, not even the length, before the first play. */
 type Status = 'ready' | 'playing' | 'failed';
 
+/** What the player's caption says while it is not failed: what it does, and how to play or pause it on this device. */
+function caption(t: TFunction, playing: boolean, keys: KeysNamed): string {
+  if (keys === 'touch') return playing ? t('audio.playingTouch') : t('audio.pausedTouch');
+  if (keys === 'singleKeys') return playing ? t('audio.playing') : t('audio.paused');
+  return playing ? t('audio.playingAltKey') : t('audio.pausedAltKey');
+}
+
 /**
  * A subject's sound recording: the browser's own player (keyboard-operable: Space plays, arrows seek), P from
- * anywhere on the page to play or pause, and a caption that says what it is doing, read out as it changes.
+ * anywhere on the page to play or pause, and a caption that says what it is doing, read out as it changes (on a
+ * touch-only device, what to tap rather than keys).
  */
 export function AudioPlayer({ url, label }: { url: string; label: string }) {
   const { t } = useTranslation();
   const audio = useRef<HTMLAudioElement>(null);
   const [status, setStatus] = useState<Status>('ready');
-  const singleKeys = useSingleKeysOn();
+  const keys = useKeysNamed();
   useRetryWhenOnline(status === 'failed', () => {
     setStatus('ready');
     audio.current?.load();
@@ -53,12 +62,8 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
       <figcaption className="muted" aria-live="polite">
         {status === 'failed' ? (
           <MediaFailed message={t('audio.failed')} link={t('audio.open')} report={t('report.recordingFailed')} url={url} />
-        ) : status === 'playing' ? (
-          singleKeys ? t('audio.playing') : t('audio.playingAltKey')
-        ) : singleKeys ? (
-          t('audio.paused')
         ) : (
-          t('audio.pausedAltKey')
+          caption(t, status === 'playing', keys)
         )}
       </figcaption>
     </figure>

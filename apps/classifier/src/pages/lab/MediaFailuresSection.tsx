@@ -7,6 +7,7 @@ import { ResultNotice } from '../../components/ResultNotice';
 import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
+import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 
@@ -14,12 +15,14 @@ import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
  * A warning, on a workflow's lab page, that volunteers' browsers could not load some of its subjects' images or
  * recordings (the classifier says so by itself: most volunteers do not report it), with the subjects and their
  * addresses, each to correct as a reported subject's; a correction clears its subject's count. Nothing when none failed.
- * Read again after each of `changes`.
+ * The subjects come the most recently first failed first, a page at a time ("Show more": a failure meanwhile does not
+ * move a subject, so none is missed or listed twice). Read again after each of `changes`.
  */
 export function MediaFailuresSection({ workflowId, changes }: { workflowId: string; changes: number }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.mediaFailures(workflowId), [client, workflowId, changes]);
+  const pages = useMorePages(data, (page) => page.failed, (after) => client.mediaFailures(workflowId, { after }));
   const [shown, setShown] = useState(false);
   const [result, say] = useResult();
   const name = (subject: MediaFailedSubject) => subject.externalId ?? subject.subjectId;
@@ -30,6 +33,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
   return (
     <section className="lab-section" aria-labelledby="lab-media-failures-heading" data-testid="lab-media-failures">
       <h2 id="lab-media-failures-heading">{t('lab.mediaFailures.title')}</h2>
+      <ErrorAlert problem={pages.problem} />
       <ResultNotice result={result} testId="lab-media-failures-result" />
       {data && data.subjects > 0 && (
         <>
@@ -42,8 +46,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
         </>
       )}
       <div id="lab-media-failures-list" hidden={!shown}>
-        {data && data.failed.length < data.subjects && <p>{t('lab.mediaFailures.latest', { count: data.failed.length })}</p>}
-        {data && data.failed.length > 0 && (
+        {pages.items.length > 0 && (
           <LabTable data-testid="lab-media-failures-list" aria-labelledby="lab-media-failures-heading">
             <thead>
               <tr>
@@ -54,7 +57,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
               </tr>
             </thead>
             <tbody>
-              {data.failed.map((subject) => (
+              {pages.items.map((subject) => (
                 <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                   <th scope="row">{name(subject)}</th>
                   <td>
@@ -66,6 +69,11 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
               ))}
             </tbody>
           </LabTable>
+        )}
+        {pages.next && (
+          <button type="button" className="button button-secondary" onClick={() => void pages.showMore()}>
+            {t('lab.mediaFailures.more')}
+          </button>
         )}
       </div>
       {correction.form}

@@ -1,5 +1,5 @@
-import { RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectPage, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
-import { useEffect, useState } from 'react';
+import { RETIREMENT_LIMITS, type ReportedSubject, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
@@ -8,9 +8,9 @@ import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
-import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
@@ -38,27 +38,11 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
-  /** The pages after the first, asked for with "Show more" since it was read. */
-  const [more, setMore] = useState<Pick<ReportedSubjectPage, 'subjects' | 'next'> | null>(null);
-  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
-  useEffect(() => setMore(null), [data]);
+  const { items: subjects, next, showMore, problem: moreProblem } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { after }));
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
-  const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
-  const next = more ? more.next : data?.next;
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
   const correction = useCorrection(name, say, reload);
-
-  const showMore = async () => {
-    try {
-      const page = await client.reportedSubjects(workflow.id, { after: next ?? undefined });
-      setMoreProblem(null);
-      setMore({ subjects: [...(more?.subjects ?? []), ...page.subjects], next: page.next });
-    } catch (error) {
-      setMoreProblem(describeError(error));
-    }
-  };
 
   return (
     <section className="lab-section" aria-labelledby="lab-reports-heading">
