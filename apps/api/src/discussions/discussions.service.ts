@@ -14,18 +14,10 @@ import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { hashtagsOf } from './hashtags';
+import type { StoredCommentRow } from './stored-comment';
 
-interface CommentRow {
-  id: string;
+interface CommentRow extends StoredCommentRow {
   project_id: string;
-  subject_id: string;
-  user_id: string;
-  body: string;
-  hashtags: string[];
-  created_at: Date;
-  edited_at: Date | null;
-  hidden_at: Date | null;
-  hidden_reason: string | null;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
   team: boolean;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { inNaturalOrder, isUnlinked, type Workflow } from '@chorus/db';
+import { inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -16,9 +16,10 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
+import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
-import { DownloadLinks } from './download-links';
+import { DownloadLinks, type DownloadTarget } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
@@ -183,6 +184,18 @@ export interface AllowedDownload {
   workflow: Workflow;
 }
 
+/** A download of a project's data (its comments) that `DownloaderFirst` allowed: who asks, and the project. */
+export interface AllowedProjectDownload {
+  downloader: AuthUser;
+  project: Project;
+}
+
+/** Where a target's download is, and where its links are asked for (from the API's root). */
+const pathsOf = (target: DownloadTarget) =>
+  'projectId' in target
+    ? { download: `/${API_PREFIX}/projects/${target.projectId}/comments/download`, links: `/${API_PREFIX}/projects/${target.projectId}/comments/download-links` }
+    : { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
+
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
 @Injectable()
 export class ExportsService {
@@ -197,17 +210,26 @@ export class ExportsService {
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
   async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
-    const { token, expiresAt } = await this.links.sign(user, session, workflowId, kind);
-    return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+    return this.linkTo({ workflowId, kind }, user, session);
+  }
+
+  /** A link that opens the project's comments download without an Authorization header (researchers, checked by the route). */
+  commentsLink(projectId: string, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+    return this.linkTo({ projectId, kind: 'comments' }, user, session);
+  }
+
+  private async linkTo(target: DownloadTarget, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+    const { token, expiresAt } = await this.links.sign(user, session, target);
+    return { url: `${pathsOf(target).download}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
   }
 
   /**
    * Who asks for a download: the bearer token's account, else the download link's (`token`). A personal API key sent as
    * `token` is told it goes in the Authorization header; a link made with a key revoked since, that the key was revoked.
    */
-  async downloader(workflowId: string, kind: ExportKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
+  async downloader(target: DownloadTarget, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
     if (user) return user;
-    const ask = `POST /${API_PREFIX}/workflows/${workflowId}/download-links`;
+    const ask = `POST ${pathsOf(target).links}`;
     if (!token) {
       throw new ProblemException(401, `Send a bearer token in the Authorization header, or open a download link (${ask}).`, [{ pointer: '/headers/authorization', message: 'is missing' }]);
     }
@@ -218,7 +240,7 @@ export class ExportsService {
         [{ pointer: '/query/token', message: 'is a personal API key; send it in the Authorization header instead' }],
       );
     }
-    const linked = await this.links.userOf(token, workflowId, kind);
+    const linked = await this.links.userOf(token, target);
     if (typeof linked === 'object') return linked;
     if (linked === 'key-revoked') {
       throw new ProblemException(401, `The download link was made with a personal API key that has since been revoked, which ends its links too; ask for another with a key in force (${ask}).`, [
@@ -289,6 +311,22 @@ export class ExportsService {
     const workflowId = workflow.id;
     return this.streams.open<SubjectReportRow>(
       { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: (began, format) => downloadName('subject-reports', workflow, began, format) },
+      form,
+      downloader.id,
+    );
+  }
+
+  /** Every comment in the project's subjects' discussions, hidden ones included (flagged), one row each, oldest first. */
+  async comments({ project, downloader }: AllowedProjectDownload, form: DownloadForm): Promise<ExportDownload> {
+    return this.streams.open<CommentRow>(
+      {
+        sql: COMMENT_ROWS,
+        parameters: [project.id],
+        toRecord: flattenComment,
+        columns: Object.keys(COMMENT_COLUMNS),
+        listColumns: COMMENT_LIST_COLUMNS,
+        name: (began, format) => downloadName('comments', { id: project.id, name: project.title }, began, format),
+      },
       form,
       downloader.id,
     );

@@ -1,14 +1,15 @@
-import { COMMENT_LIMITS, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { COMMENT_LIMITS, EXPORT_FORMATS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField } from '../../components/FormField';
+import { FormField, SelectField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { ResultNotice } from '../../components/ResultNotice';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { isResearcher } from '../../lib/lab';
 import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -62,6 +63,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
     <section className="lab-section" aria-labelledby="lab-discussions-heading" data-testid="lab-discussions">
       <h2 id="lab-discussions-heading">{t('lab.discussions.title')}</h2>
       <p>{t('lab.discussions.lead')}</p>
+      {isResearcher(project.role) && <CommentsDownload projectId={project.id} />}
       <ErrorAlert problem={problem ?? actionProblem} />
       <ResultNotice result={result} testId="lab-discussions-result" />
       {data && comments.length === 0 && <p>{t('lab.discussions.none')}</p>}
@@ -115,6 +117,48 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * The comments download, for the data team (researchers): every comment, hidden ones flagged, in the format chosen. Each
+ * click asks for a new link and follows it, so the browser saves the file as it streams and no link goes stale here.
+ */
+function CommentsDownload({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [started, setStarted] = useState('');
+  const save = async () => {
+    try {
+      const { url } = await client.commentsDownloadLink(projectId);
+      setProblem(null);
+      setStarted(t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
+      window.location.assign(`${url}&format=${format}`);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+  return (
+    <div className="lab-comments-download" data-testid="lab-comments-download">
+      <h3 id="lab-comments-download-heading">{t('lab.discussions.downloadTitle')}</h3>
+      <p>{t('lab.discussions.downloadLead')}</p>
+      <ErrorAlert problem={problem} />
+      <SelectField id="lab-comments-download-format" label={t('lab.downloads.format')} value={format} onChange={(event) => setFormat(event.target.value as ExportFormat)}>
+        {EXPORT_FORMATS.map((each) => (
+          <option key={each} value={each}>
+            {t(`lab.downloads.formats.${each}`)}
+          </option>
+        ))}
+      </SelectField>
+      <button type="button" className="button button-secondary" onClick={() => void save()}>
+        {t('lab.discussions.download')}
+      </button>
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+    </div>
   );
 }
 
