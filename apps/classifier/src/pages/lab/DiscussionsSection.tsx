@@ -74,6 +74,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
             return (
               <CommentItem
                 key={comment.id}
+                projectSlug={project.slug}
                 comment={comment}
                 about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               >
