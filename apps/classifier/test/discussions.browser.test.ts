@@ -194,4 +194,42 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await section.getByText('Saving the comments as NDJSON (a JSON object per line): your browser shows the file as it arrives.').waitFor();
     expect(lab.errors).toEqual([]);
   });
+
+  it('keeps the lab’s page of comments when a moderator hides or shows one on it, and tells moderators they do', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Pages', [{ externalId: 'p1', locations: [{ type: 'text', text: 'A postcard.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const volunteer = await newAccount(suite.stack, 'Wren');
+    // 23 comments, newest first in the lab: "comment 1" is the oldest, on the second page.
+    await suite.stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at) SELECT $1, $2, $3, 'comment ' || n, now() - (24 - n) * interval '1 minute' FROM generate_series(1, 23) n`,
+      [project.id, subjectId, volunteer.id],
+    );
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
+    const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    expect(await lab.page.getByTestId('lab-moderator-lead').textContent()).toContain('hide a comment in the subjects’ discussions from volunteers, with a reason the team sees');
+    const comments = lab.page.getByTestId('lab-discussions').getByTestId('comment');
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 20);
+    await press(lab.page, '[data-testid="lab-discussions"] > button');
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
+
+    // Hidden on the second page: the 23 stay, the last one marked, and no page is read again.
+    await press(lab.page, '[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment by Wren"]', true);
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
+    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await lab.page.keyboard.type('Off topic');
+    await lab.page.keyboard.press('Enter');
+    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.').waitFor();
+    expect(await comments.count()).toBe(23);
+    expect(await comments.last().getByTestId('comment-hidden').textContent()).toBe('Hidden from volunteers: Off topic');
+    expect(await comments.last().locator('.comment-body').textContent()).toBe('comment 1');
+
+    // Shown again: still every comment of both pages.
+    await press(lab.page, '[data-testid="lab-discussions"] button[aria-label="Show again the comment by Wren"]', true);
+    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is shown to volunteers again.').waitFor();
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment-hidden"]').length === 0);
+    expect(await comments.count()).toBe(23);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS hidden FROM subject_comments WHERE project_id = $1 AND hidden_at IS NOT NULL', [project.id])).rows).toEqual([{ hidden: 0 }]);
+    expect(lab.errors).toEqual([]);
+  });
 });

@@ -28,32 +28,33 @@ interface Hiding {
 export function DiscussionsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem, reload } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
-  const [more, setMore] = useState<SubjectCommentPage | null>(null);
+  const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
+  // The pages shown so far and where the next starts: hiding or showing a comment changes it in place, keeping them.
+  const [shown, setShown] = useState<SubjectCommentPage | null>(null);
+  useEffect(() => setShown(data ?? null), [data]);
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
-  useEffect(() => setMore(null), [data]);
   const [hiding, setHiding] = useState<Hiding | null>(null);
   const [result, say] = useResult();
-  const comments = [...(data?.comments ?? []), ...(more?.comments ?? [])];
-  const next = more ? more.next : data?.next;
+  const comments = shown?.comments ?? [];
+  const next = shown?.next;
 
   const showMore = async () => {
     try {
       const page = await client.projectComments(project.id, { after: next ?? undefined });
       setActionProblem(null);
-      setMore({ comments: [...(more?.comments ?? []), ...page.comments], next: page.next });
+      setShown((now) => ({ comments: [...(now?.comments ?? []), ...page.comments], next: page.next }));
     } catch (error) {
       setActionProblem(describeError(error));
     }
   };
+  const replace = (comment: SubjectComment) => setShown((now) => now && { ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) });
   /** Shows a hidden comment to volunteers again: no question asked, hiding it again is as easy. */
   const showAgain = async (comment: SubjectComment) => {
     try {
       await client.unhideComment(comment.id);
       setActionProblem(null);
       say(t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
-      reload();
+      replace({ ...comment, hidden: null });
     } catch (error) {
       setActionProblem(describeError(error));
     }
@@ -106,10 +107,10 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
         <HideComment
           key={hiding.comment.id}
           comment={hiding.comment}
-          onHidden={() => {
+          onHidden={(hidden) => {
             say(t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
-            reload();
+            replace(hidden);
           }}
           onCancel={() => {
             setHiding(null);
@@ -164,7 +165,7 @@ function CommentsDownload({ projectId }: { projectId: string }) {
 }
 
 /** Hides one comment from volunteers, with the reason the team will see beside it. */
-function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(): void; onCancel(): void }) {
+function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
@@ -172,8 +173,7 @@ function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment;
   const submit = form.onSubmit({
     check: () => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
     send: async () => {
-      await client.hideComment(comment.id, form.values.reason);
-      onHidden();
+      onHidden(await client.hideComment(comment.id, form.values.reason));
     },
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
