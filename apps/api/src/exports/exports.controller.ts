@@ -93,7 +93,7 @@ const ApiSort = (byId: string, eachSubject: string) =>
 export const ApiDownloadResponse = () =>
   applyDecorators(
     ApiOkResponse({
-      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject or classification, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
+      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject, classification, report or comment, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     }),
     ApiTooManyRequestsResponse({
