@@ -528,7 +528,10 @@ describe('consensus export', () => {
     const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [kept!.id] });
     expect(await stack.client.removeSubject(kept!.id, gone!)).toMatchObject({ deletedSubjects: 1 });
-    const tombstones = (await rows(before)).map(({ subject_id, external_id, left_workflow, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left_workflow, left: left_workflow_at === updated_at, retired, T0_answer }));
+    const departed = await rows(before);
+    // Built from the rows' columns (`tombstoneValues`): nothing but its ids and when it left, no value out of its place.
+    expect(departed.map((row) => Object.keys(row).filter((column) => row[column] !== null))).toEqual(departed.map(() => ['subject_id', 'external_id', 'left_workflow', 'left_workflow_at', 'updated_at']));
+    const tombstones = departed.map(({ subject_id, external_id, left_workflow, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left_workflow, left: left_workflow_at === updated_at, retired, T0_answer }));
     // Each says it left (left_workflow), as a row kept after its subject left does, whether unlinked or deleted.
     expect(tombstones.sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)))).toEqual([
       { subject_id: leaves, external_id: 'leaves', left_workflow: true, left: true, retired: null, T0_answer: null },

@@ -214,7 +214,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
     // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at
     // once; over its own limit a 429 (no outage), a 503 only when the server's places are all taken.
-    const downloads = ['GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports'];
+    const downloads = ['GET /projects/{id}/comments/download', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports'];
     expect(answering('429', /too-many-downloads/)).toEqual(downloads);
     expect(answering('503', /exports-busy/)).toEqual(downloads);
     expect(answering('429').sort()).toEqual([...answering('429', /too-many-requests/), ...downloads].sort());
@@ -291,8 +291,8 @@ describe('the API answers as its OpenAPI document says', () => {
     // A schema of `{}` (anything) says nothing of what to send.
     expect(parameters.filter(({ schema }) => !schema?.type && !schema?.enum && !schema?.$ref && !schema?.anyOf && !schema?.oneOf).map(({ at }) => at)).toEqual([]);
     const schemaOf = (at: string) => parameters.find((parameter) => parameter.at === at)?.schema;
-    for (const download of ['consensus', 'classifications', 'subject-reports']) {
-      expect(schemaOf(`GET /workflows/{id}/${download} query token`)).toEqual({ type: 'string', minLength: 1, maxLength: 2000 });
+    for (const download of ['/workflows/{id}/consensus', '/workflows/{id}/classifications', '/workflows/{id}/subject-reports', '/projects/{id}/comments/download']) {
+      expect(schemaOf(`GET ${download} query token`)).toEqual({ type: 'string', minLength: 1, maxLength: 2000 });
     }
     expect(schemaOf('GET /workflows/{id}/subjects/{subjectId}/tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(schemaOf('DELETE /workflows/{id}/hidden-tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { PROJECT_COMMENTS } from '../src/discussions/discussions.service';
 
 const COMMENTS_AN_HOUR = 4;
 let stack: Stack;
@@ -75,6 +76,22 @@ describe('subjects’ discussions', () => {
     expect(bodiesOf(paged)).toEqual(['No stamp here']);
     const bad = await send('GET', `/projects/${projectId}/comments?tag=${encodeURIComponent('no spaces')}`, undefined);
     expect([bad.status, bad.contentType, bad.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/tag' })]]);
+  });
+
+  it('reads a hashtag’s comments by its index, not by walking the project’s comments', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Una');
+    // Many comments, few with the tag: walking the project's newest first would read nearly all of them for a page.
+    await stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, created_at)
+       SELECT $1, $2, $3, 'comment ' || n, CASE WHEN n % 5000 = 0 THEN '{rare}'::text[] ELSE '{common}'::text[] END, now() - n * interval '1 second'
+       FROM generate_series(1, 20000) n`,
+      [projectId, subjectId, volunteer.id],
+    );
+    await stack.db.query('ANALYZE subject_comments');
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21])).rows;
+    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_hashtags_idx"');
+    expect((await stack.anonymous.projectComments(projectId, { tag: 'rare' })).comments).toHaveLength(4);
   });
 
   it('tells a guest to sign in, and a caller without a token to authenticate, storing nothing', async () => {

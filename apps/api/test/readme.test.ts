@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
+import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
 import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
@@ -20,6 +21,12 @@ function configurationTable(): Map<string, string[]> {
   return table;
 }
 
+/** What the README holds between `<!-- name:start … -->` and `<!-- name:end -->`. */
+const markedSection = (name: string) => readme.match(new RegExp(`<!-- ${name}:start[^>]*-->\\n([\\s\\S]*?)<!-- ${name}:end -->`))?.[1];
+
+/** A download's columns as the README's table lists them, each with what it holds. */
+const columnTable = (columns: Record<string, string>) => ['| column | what it holds |', '|---|---|', ...Object.entries(columns).map(([column, holds]) => `| \`${column}\` | ${holds} |`), ''].join('\n');
+
 describe('the README', () => {
   it('lists every variable the API and the worker read, with the apps that read it, and none they do not', () => {
     const table = configurationTable();
@@ -31,9 +38,11 @@ describe('the README', () => {
   });
 
   it('lists the subject columns of the consensus download, in order, in the words of the API documentation', () => {
-    const section = readme.match(/<!-- consensus-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-columns:end -->/);
-    const rows = Object.entries(CONSENSUS_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`);
-    expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
+    expect(markedSection('consensus-columns')).toBe(columnTable(CONSENSUS_COLUMNS));
+  });
+
+  it('lists the columns of the comments download, in order, in the words of the API documentation', () => {
+    expect(markedSection('comment-columns')).toBe(columnTable(COMMENT_COLUMNS));
   });
 
   it("lists each task's columns, then the trailing ones, then the metadata's, in order, in the words of the API documentation", () => {

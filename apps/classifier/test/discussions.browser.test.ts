@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
@@ -6,7 +7,9 @@ import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage
  * Talk in a real browser against the real API: a signed-in volunteer classifies, follows "Discuss this subject" from
  * their recent classifications, and comments on the subject's page by keyboard (an empty comment is refused at the
  * field first), edits it, and deletes a second one; a guest reads it and is asked to sign in; the project's moderator hides it in the lab by keyboard, with
- * a reason, and volunteers no longer see it. What the pages did is read back through Postgres.
+ * a reason, and volunteers no longer see it. A #hashtag leads to the project's recent discussions with that tag, whose
+ * filter takes another tag or none by keyboard; a researcher saves the comments download from the lab. What the pages
+ * did is read back through Postgres.
  */
 
 jest.setTimeout(180_000);
@@ -128,5 +131,105 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await later.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
     await later.page.getByTestId('no-comments').waitFor();
     expect(await later.page.getByTestId('comment').count()).toBe(0);
+  });
+
+  it('links a comment’s #hashtags to the recent discussions with that tag, filtered by keyboard, and lets a researcher save every comment', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Tags', [
+      { externalId: 'stamp', locations: [{ type: 'text', text: 'A small square with a crown, top right.' }] },
+      { externalId: 'other', locations: [{ type: 'text', text: 'Fine teas of every kind.' }] },
+    ]);
+    const [first, second] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id DESC', [project.id])).rows.map((row) => row.id as string);
+    const volunteer = await newAccount(suite.stack, 'Tess');
+    await volunteer.client.postComment(first!, { projectId: project.id, body: 'Is this a #Stamp? See [the catalogue](https://example.org/#stamps).' });
+    await volunteer.client.postComment(second!, { projectId: project.id, body: 'No tag here' });
+    await volunteer.client.postComment(second!, { projectId: project.id, body: 'Another #stamp, with a #crown' });
+
+    // From a subject's discussion, the hashtag is a link, followed by keyboard: the project's comments with that tag.
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${first}`);
+    await page.getByTestId('comment').locator('.markdown').waitFor();
+    expect(await page.locator('[data-testid="comment"] a.hashtag').allTextContents()).toEqual(['#Stamp']);
+    await tabTo(page, '[data-testid="comment"] a.hashtag', 120);
+    await page.keyboard.press('Enter');
+    const status = page.getByTestId('tag-status');
+    await status.getByText('2 comments tagged #stamp.').waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/projects/${project.slug}/discussions?tag=stamp`);
+    expect(await page.locator('#comment-tag').inputValue()).toBe('stamp');
+    expect(await page.getByTestId('comment').locator('.comment-body').allTextContents()).toEqual(['Another #stamp, with a #crown', 'Is this a #Stamp? See the catalogue.']);
+    expect(await status.getAttribute('aria-live')).toBe('polite');
+    await checkScreen(page, 'talk-tagged');
+
+    // Another tag, typed with its #; a tag that is none is refused at the field, which keeps focus.
+    await tabTo(page, '#comment-tag', 30, true);
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('no spaces');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#comment-tag');
+    expect(await page.locator('#comment-tag').getAttribute('aria-invalid')).toBe('true');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('#Crown');
+    await page.keyboard.press('Enter');
+    await status.getByText('1 comment tagged #crown.').waitFor();
+    expect(await page.getByTestId('comment').count()).toBe(1);
+
+    // Cleared: every comment again, and focus back in the field.
+    await press(page, '[data-testid="clear-tag"]', true);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment"]').length === 3);
+    await waitForFocus(page, '#comment-tag');
+    expect([await status.textContent(), await page.locator('#comment-tag').inputValue(), new URL(page.url()).search]).toEqual(['', '', '']);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A researcher saves every comment from the lab's project page, as NDJSON, by keyboard.
+    const scientist = await newMember(suite.stack, project.id, 'scientist', 'Sam');
+    const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const section = lab.page.getByTestId('lab-comments-download');
+    await section.getByRole('heading', { name: 'Download the comments' }).waitFor();
+    await section.getByLabel('Format').selectOption('ndjson');
+    const [download] = await Promise.all([lab.page.waitForEvent('download'), press(lab.page, '[data-testid="lab-comments-download"] button')]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^comments-tags-\\d+-${project.id}-\\d{8}T\\d{6}Z\\.ndjson$`, 'i'));
+    const rows = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { body: string });
+    expect(rows.map((row) => row.body)).toEqual(['Is this a #Stamp? See [the catalogue](https://example.org/#stamps).', 'No tag here', 'Another #stamp, with a #crown']);
+    await section.getByText('Saving the comments as NDJSON (a JSON object per line): your browser shows the file as it arrives.').waitFor();
+    expect(lab.errors).toEqual([]);
+  });
+
+  it('keeps the lab’s page of comments when a moderator hides or shows one on it, and tells moderators they do', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Pages', [{ externalId: 'p1', locations: [{ type: 'text', text: 'A postcard.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const volunteer = await newAccount(suite.stack, 'Wren');
+    // 23 comments, newest first in the lab: "comment 1" is the oldest, on the second page.
+    await suite.stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at) SELECT $1, $2, $3, 'comment ' || n, now() - (24 - n) * interval '1 minute' FROM generate_series(1, 23) n`,
+      [project.id, subjectId, volunteer.id],
+    );
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
+    const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    expect(await lab.page.getByTestId('lab-moderator-lead').textContent()).toContain('hide a comment in the subjects’ discussions from volunteers, with a reason the team sees');
+    const comments = lab.page.getByTestId('lab-discussions').getByTestId('comment');
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 20);
+    await press(lab.page, '[data-testid="lab-discussions"] > button');
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
+
+    // Hidden on the second page: the 23 stay, the last one marked, and no page is read again.
+    await press(lab.page, '[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment by Wren"]', true);
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
+    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await lab.page.keyboard.type('Off topic');
+    await lab.page.keyboard.press('Enter');
+    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.').waitFor();
+    expect(await comments.count()).toBe(23);
+    expect(await comments.last().getByTestId('comment-hidden').textContent()).toBe('Hidden from volunteers: Off topic');
+    expect(await comments.last().locator('.comment-body').textContent()).toBe('comment 1');
+
+    // Shown again: still every comment of both pages.
+    await press(lab.page, '[data-testid="lab-discussions"] button[aria-label="Show again the comment by Wren"]', true);
+    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is shown to volunteers again.').waitFor();
+    await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment-hidden"]').length === 0);
+    expect(await comments.count()).toBe(23);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS hidden FROM subject_comments WHERE project_id = $1 AND hidden_at IS NOT NULL', [project.id])).rows).toEqual([{ hidden: 0 }]);
+    expect(lab.errors).toEqual([]);
   });
 });

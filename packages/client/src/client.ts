@@ -605,6 +605,11 @@ export class ChorusClient {
     return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind });
   }
 
+  /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */
+  commentsDownloadLink(projectId: string) {
+    return this.call<DownloadLink>('POST', `/projects/${projectId}/comments/download-links`);
+  }
+
   private async download(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<string> {
     const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},

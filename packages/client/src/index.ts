@@ -3,3 +3,4 @@ export * from './client';
 export * from './views';
 export * from './server-clock';
 export * from './page-policy';
+export * from './hashtags';

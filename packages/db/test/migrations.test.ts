@@ -699,6 +699,18 @@ describe('migrations', () => {
     }
   });
 
+  it('build the index of the comments by hashtag, a GIN index of the array, which the entities cannot name', async () => {
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const indexes: { indexdef: string }[] = await dataSource.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'subject_comments_hashtags_idx'");
+      expect(indexes.map(({ indexdef }) => indexdef.replace(/^.* USING /, ''))).toEqual(['gin (hashtags)']);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
   it('build the subject indexes concurrently, outside a transaction, replacing one an interrupted build left invalid', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     await ensureDatabase(url);

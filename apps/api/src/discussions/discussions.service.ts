@@ -1,4 +1,4 @@
-import { MODERATION_ROLES, type SubjectComment, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
+import { MODERATION_ROLES, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
@@ -13,19 +13,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
-import { hashtagsOf } from './hashtags';
+import type { StoredCommentRow } from './stored-comment';
 
-interface CommentRow {
-  id: string;
+interface CommentRow extends StoredCommentRow {
   project_id: string;
-  subject_id: string;
-  user_id: string;
-  body: string;
-  hashtags: string[];
-  created_at: Date;
-  edited_at: Date | null;
-  hidden_at: Date | null;
-  hidden_reason: string | null;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
   team: boolean;
@@ -44,9 +35,9 @@ const COMMENTS = `
 const SUBJECT_COMMENTS = `${COMMENTS}
   WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id LIMIT $5`;
-/** A project's comments, newest first. $2: whether hidden ones are listed; $3: only those with this hashtag, or null; $4, $5: the cursor; $6: the rows to read. */
-const PROJECT_COMMENTS = `${COMMENTS}
-  WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::text IS NULL OR $3 = ANY(c.hashtags))
+/** A project's comments, newest first. $2: whether hidden ones are listed; $3: only those with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $4, $5: the cursor; $6: the rows to read. */
+export const PROJECT_COMMENTS = `${COMMENTS}
+  WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 

@@ -10,6 +10,12 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 /** Why a download link opens nothing: `LinkClaims` says which of the two. */
 export type LinkRefusal = 'invalid' | 'key-revoked';
 
+/** What a link downloads: one of a workflow's downloads, or its project's comments. */
+export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: 'comments' };
+
+const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
+  claims.kind === target.kind && claims.workflowId === ('workflowId' in target ? target.workflowId : undefined) && claims.projectId === ('projectId' in target ? target.projectId : undefined);
+
 /** How long a download link works: long enough to start the download, short enough that one leaked soon dies. */
 export const DOWNLOAD_LINK_SECONDS = 10 * 60;
 
@@ -20,12 +26,13 @@ interface LinkClaims {
   sid: string;
   /** That session is a personal API key's (`sid` its id): revoking the key ends the link. Absent on links made before it was kept. */
   key?: true;
-  workflowId: string;
-  kind: ExportKind;
+  workflowId?: string;
+  projectId?: string;
+  kind: DownloadTarget['kind'];
 }
 
 /**
- * Links that open one of a workflow's downloads (as often as wanted, in any format and `since`) without an
+ * Links that open one of a workflow's downloads, or a project's comments (as often as wanted, in any format and `since`) without an
  * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
  * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS` or until the session that asked for
  * it expires, if sooner (an ended session is remembered only until then); ended by signing out of that session, and,
@@ -43,9 +50,9 @@ export class DownloadLinks {
     this.signer = signerFor(config.authSecret, 'chorus download links');
   }
 
-  async sign(user: AuthUser, session: TokenSession, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
+  async sign(user: AuthUser, session: TokenSession, target: DownloadTarget): Promise<{ token: string; expiresAt: Date }> {
     const byKey = user.apiKeyId !== undefined;
-    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, workflowId, kind, ...(byKey ? { key: true as const } : {}) };
+    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, ...target, ...(byKey ? { key: true as const } : {}) };
     const expiresAt = Math.min(Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS, session.expiresAt);
     const token = await this.signer.signAsync({ ...claims, exp: expiresAt });
     return { token, expiresAt: new Date(expiresAt * 1000) };
@@ -55,9 +62,9 @@ export class DownloadLinks {
    * The account a link opens this download for, or why it opens none: `invalid` (another download's, expired, its
    * session or account signed out since), `key-revoked` (made with a personal API key revoked since).
    */
-  async userOf(token: string, workflowId: string, kind: ExportKind): Promise<AuthUser | LinkRefusal> {
+  async userOf(token: string, target: DownloadTarget): Promise<AuthUser | LinkRefusal> {
     const claims = await this.signer.verifyAsync<LinkClaims>(token).catch(() => undefined);
-    if (!claims || claims.workflowId !== workflowId || claims.kind !== kind) return 'invalid';
+    if (!claims || !sameTarget(claims, target)) return 'invalid';
     if (claims.gen !== (await this.generations.current(claims.sub))) return 'invalid';
     if (await this.endedSessions.ended(claims.sid)) return claims.key ? 'key-revoked' : 'invalid';
     return { id: claims.sub, kind: 'registered' };

@@ -1,5 +1,5 @@
-import type { ExportKind } from '@chorus/client';
 import { asciiSlug, unicodeSlug } from '../common/slug';
+import type { DownloadTarget } from './download-links';
 
 /** How many characters of the workflow's name a download's file name keeps: enough to tell workflows apart. */
 const NAME_IN_FILE = 40;
@@ -17,13 +17,13 @@ export interface DownloadName {
 const fileStamp = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, '');
 
 /**
- * `consensus-postcards-building-or-not-<workflow id>-20261202T071100Z.csv`: the kind, then the workflow's name (so that
- * several workflows' files can be told apart in a folder; left out when none of it is left), its id and the moment the
- * download began (so that names stay unique).
+ * `consensus-postcards-building-or-not-<workflow id>-20261202T071100Z.csv`: the kind, then the workflow's name (the
+ * project's title for its comments; so that several workflows' files can be told apart in a folder; left out when none
+ * of it is left), its id and the moment the download began (so that names stay unique).
  */
-export function downloadName(kind: ExportKind, workflow: { id: string; name: string }, began: Date, format: string): DownloadName {
-  const named = (slug: string) => `${[kind, slug, workflow.id, fileStamp(began)].filter(Boolean).join('-')}.${format}`;
-  return { ascii: named(asciiSlug(workflow.name, NAME_IN_FILE)), unicode: named(unicodeSlug(workflow.name, NAME_IN_FILE)) };
+export function downloadName(kind: DownloadTarget['kind'], of: { id: string; name: string }, began: Date, format: string): DownloadName {
+  const named = (slug: string) => `${[kind, slug, of.id, fileStamp(began)].filter(Boolean).join('-')}.${format}`;
+  return { ascii: named(asciiSlug(of.name, NAME_IN_FILE)), unicode: named(unicodeSlug(of.name, NAME_IN_FILE)) };
 }
 
 /** RFC 8187's encoding of a header parameter's value: UTF-8, every byte but its attr-chars percent-encoded. */

@@ -1,10 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ExportKind } from '@chorus/client';
 import type { AuthUser } from '../auth/auth.decorators';
 import { uuidParam } from '../common/zod';
+import { ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type AllowedDownload, ExportsService } from './exports.service';
+import type { DownloadTarget } from './download-links';
+import { type AllowedDownload, type AllowedProjectDownload, ExportsService } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
@@ -13,19 +14,19 @@ interface DownloadRequest {
   params: { id?: unknown };
   query?: Record<string, unknown>;
   user?: AuthUser;
-  download?: AllowedDownload;
+  download?: AllowedDownload | AllowedProjectDownload;
 }
 
 /**
  * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
- * are one of the workflow's researchers, before the query is read: Nest runs guards before pipes, so a download's
+ * are one of the workflow's researchers (the project's, for its comments), before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
  * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
  * it found (`AllowedDownload`) is handed to the route (`@Download()`), whose service downloads it without asking again:
  * one download, one read of who may.
  */
-export const DownloaderFirst = (kind: ExportKind) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
+export const DownloaderFirst = (kind: DownloadTarget['kind']) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
 
 @Injectable()
 export class DownloaderFirstGuard implements CanActivate {
@@ -33,20 +34,27 @@ export class DownloaderFirstGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly exports: ExportsService,
     private readonly workflows: WorkflowsService,
+    private readonly access: ProjectAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const kind = this.reflector.get<ExportKind>(DOWNLOAD_KIND, context.getHandler());
+    const kind = this.reflector.get<DownloadTarget['kind']>(DOWNLOAD_KIND, context.getHandler());
     const request = context.switchToHttp().getRequest<DownloadRequest>();
     // As the route reads its id: a bad one is refused as it would refuse it.
-    const workflowId = uuidParam('id').transform(request.params.id);
+    const id = uuidParam('id').transform(request.params.id);
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
-    const downloader = await this.exports.downloader(workflowId, kind, request.user, token === undefined ? undefined : String(token));
-    request.download = { downloader, workflow: await this.workflows.requireResearcher(workflowId, downloader) };
+    const linkToken = token === undefined ? undefined : String(token);
+    if (kind === 'comments') {
+      const downloader = await this.exports.downloader({ projectId: id, kind }, request.user, linkToken);
+      request.download = { downloader, project: await this.access.requireResearcher(id, downloader, '/params/id') };
+      return true;
+    }
+    const downloader = await this.exports.downloader({ workflowId: id, kind }, request.user, linkToken);
+    request.download = { downloader, workflow: await this.workflows.requireResearcher(id, downloader) };
     return true;
   }
 }
 
-/** Who asks for the download and the workflow they may download, as `DownloaderFirst` found them. */
-export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);
+/** Who asks for the download and the workflow (or project) they may download, as `DownloaderFirst` found them. */
+export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload | AllowedProjectDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);

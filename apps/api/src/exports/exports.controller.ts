@@ -41,7 +41,7 @@ const ApiSince = (rows: string) =>
  * those repeated per task after every task's (`trailing`), then what follows them all (`last`), then which hold JSON
  * (`json`).
  */
-function columnsInWords(
+export function columnsInWords(
   order: string,
   columns: Record<string, string>,
   {
@@ -90,10 +90,10 @@ const ApiSort = (byId: string, eachSubject: string) =>
   });
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
-const ApiDownloadResponse = () =>
+export const ApiDownloadResponse = () =>
   applyDecorators(
     ApiOkResponse({
-      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject or classification, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
+      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject, classification, report or comment, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     }),
     ApiTooManyRequestsResponse({
@@ -107,11 +107,28 @@ const ApiDownloadResponse = () =>
     ApiProblemResponse(),
   );
 
+/** The query parameters every download takes, in OpenAPI; `links`: the route that makes its links. */
+export const ApiDownloadQueries = (links: string) =>
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS }),
+    ApiQuery({
+      name: 'bom',
+      required: false,
+      schema: { type: 'boolean', default: false },
+      description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
+    }),
+    ApiZodQuery('token', downloadTokenSchema, {
+      required: false,
+      description: `A download link’s, in place of the Authorization header (${links} gives the whole link); never a personal API key (\`chorus_…\`), which goes in the Authorization header and is refused here (401 naming \`token\`). A link made with an API key stops working when the key is revoked (401 saying so)`,
+    }),
+  );
+
 /**
  * Sends a download as an attachment, gzipped for a client that takes it (flat rows shrink several times over). An error
  * on the way still destroys the response.
  */
-function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
+export function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
   reply
     .header('content-type', download.contentType)
     .header('content-disposition', contentDisposition(download.filename))
@@ -129,15 +146,7 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
 }
 
 @ApiTags('exports')
-@ApiBearerAuth()
-@ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS })
-@ApiQuery({
-  name: 'bom',
-  required: false,
-  schema: { type: 'boolean', default: false },
-  description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
-})
-@ApiZodQuery('token', downloadTokenSchema, { required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link); never a personal API key (`chorus_…`), which goes in the Authorization header and is refused here (401 naming `token`). A link made with an API key stops working when the key is revoked (401 saying so)' })
+@ApiDownloadQueries('POST /workflows/:id/download-links')
 @Controller('workflows/:id')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { SubjectReportsModule } from '../subject-reports/subject-reports.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
+import { CommentsDownloadController } from './comments-download.controller';
 import { DownloadLinks } from './download-links';
 import { ExportStreams } from './export-streams';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 
-/** The downloads of a workflow's data: consensus and raw classifications, bounded together by EXPORTS_AT_ONCE. */
+/** The downloads of a workflow's data (consensus, raw classifications, reports) and of a project's comments, bounded together by EXPORTS_AT_ONCE. */
 @Module({
-  imports: [AuthModule, WorkflowsModule, SubjectReportsModule],
-  controllers: [ExportsController],
+  imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule],
+  controllers: [ExportsController, CommentsDownloadController],
   providers: [ExportsService, ExportStreams, DownloadLinks],
 })
 export class ExportsModule {}

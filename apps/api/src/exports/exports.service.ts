@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { inNaturalOrder, isUnlinked, type Workflow } from '@chorus/db';
+import { inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -9,16 +9,17 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
-import { retiredBySql } from '../retirement/retired-by-sql';
+import { retiredByColumns } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
+import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
-import { DownloadLinks } from './download-links';
+import { DownloadLinks, type DownloadTarget } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
@@ -37,21 +38,56 @@ const ROUTED = `
 const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
 
 /**
- * A subject's consensus row, from `st` (its hot row) joined to `s` (the subject). $2: the workflow's training set, or
- * null. The project's sets are numbered once (`set_order`, below), so that each row's sets come oldest first without a
- * lookup of each set (which tripled the query's time).
+ * A subject's consensus row, from `st` (its hot row) joined to `s` (the subject): each column as its name and the SQL
+ * that reads it. $2: the workflow's training set, or null. The project's sets are numbered once (`set_order`, below),
+ * so that each row's sets come oldest first without a lookup of each set (which tripled the query's time).
  */
-const CONSENSUS_ROW_COLUMNS = `
-  st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
-  greatest(st.updated_at, sets.joined_at) AS updated_at,
-  EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
-  sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
-  st.unretired_at, st.unretired_by, st.unretired_by_role, st.unretirement_note,
-  ${retiredBySql('st', '$1')},
-  st.retired_by_classification_id, st.retired_under_version, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-  coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
-  ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at,
-  (SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id) AS reviews`;
+export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow, sql: string])[] = [
+  ['subject_id', 'st.subject_id'],
+  ['external_id', 's.external_id'],
+  ['subject_metadata', 's.metadata'],
+  ['gold_standard', 'st.gold_standard'],
+  ['known_answers', 's.gold_standard'],
+  ['updated_at', 'greatest(st.updated_at, sets.joined_at)'],
+  ['training', 'EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id)'],
+  ['subject_set_ids', 'sets.ids'],
+  ['priority', 'st.priority'],
+  ['retired_at', 'st.retired_at'],
+  ['retirement_reason', 'st.retirement_reason'],
+  ['retirement_note', "st.retirement_detail->>'reason'"],
+  ['unretired_at', 'st.unretired_at'],
+  ['unretired_by', 'st.unretired_by'],
+  ['unretired_by_role', 'st.unretired_by_role'],
+  ['unretirement_note', 'st.unretirement_note'],
+  ...retiredByColumns('st', '$1'),
+  ['retired_by_classification_id', 'st.retired_by_classification_id'],
+  ['retired_under_version', 'st.retired_under_version'],
+  ['classification_count', 'st.classification_count - st.draft_tries'],
+  ['draft_tries', 'st.draft_tries'],
+  ['favourites', favouriteCountSql('st.subject_id')],
+  ['workflow_version', 'stored_consensus.workflow_version'],
+  ['tasks', "coalesce(stored_consensus.tasks, '{}'::jsonb)"],
+  ['routed_into', 'routing.routed_into'],
+  ['routed_out_of', 'routing.routed_out_of'],
+  ['left_workflow', isUnlinked('st')],
+  ['hidden_tags', hiddenTagsSql('$1', 'st.subject_id')],
+  ['left_workflow_at', 'NULL::timestamptz'],
+  ['reviews', "(SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)"],
+];
+const CONSENSUS_ROW_COLUMNS = CONSENSUS_ROW_SELECT.map(([name, sql]) => `${sql} AS ${name}`).join(',\n  ');
+
+/**
+ * A tombstone's values, from `d` (the subject's departure) and `s` (the subject, if not deleted since), in the order
+ * of a consensus row's columns (`UNION ALL` matches them by position): built from that list, so that a column added to
+ * it is null here, never another column's value moved along.
+ */
+const TOMBSTONE_VALUES: Partial<Record<keyof ConsensusRow, string>> = {
+  subject_id: 'd.subject_id',
+  external_id: 'coalesce(s.external_id, d.external_id)',
+  updated_at: 'd.left_at',
+  left_workflow_at: 'd.left_at',
+};
+export const tombstoneValues = (select = CONSENSUS_ROW_SELECT) => select.map(([name]) => TOMBSTONE_VALUES[name] ?? 'NULL');
 
 /**
  * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its
@@ -115,7 +151,7 @@ const consensusRows = (sort: DownloadSort) => `
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
-  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at, NULL
+  (SELECT ${tombstoneValues().join(', ')}
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
@@ -183,6 +219,18 @@ export interface AllowedDownload {
   workflow: Workflow;
 }
 
+/** A download of a project's data (its comments) that `DownloaderFirst` allowed: who asks, and the project. */
+export interface AllowedProjectDownload {
+  downloader: AuthUser;
+  project: Project;
+}
+
+/** Where a target's download is, and where its links are asked for (from the API's root). */
+const pathsOf = (target: DownloadTarget) =>
+  'projectId' in target
+    ? { download: `/${API_PREFIX}/projects/${target.projectId}/comments/download`, links: `/${API_PREFIX}/projects/${target.projectId}/comments/download-links` }
+    : { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
+
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
 @Injectable()
 export class ExportsService {
@@ -197,17 +245,26 @@ export class ExportsService {
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
   async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
-    const { token, expiresAt } = await this.links.sign(user, session, workflowId, kind);
-    return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+    return this.linkTo({ workflowId, kind }, user, session);
+  }
+
+  /** A link that opens the project's comments download without an Authorization header (researchers, checked by the route). */
+  commentsLink(projectId: string, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+    return this.linkTo({ projectId, kind: 'comments' }, user, session);
+  }
+
+  private async linkTo(target: DownloadTarget, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+    const { token, expiresAt } = await this.links.sign(user, session, target);
+    return { url: `${pathsOf(target).download}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
   }
 
   /**
    * Who asks for a download: the bearer token's account, else the download link's (`token`). A personal API key sent as
    * `token` is told it goes in the Authorization header; a link made with a key revoked since, that the key was revoked.
    */
-  async downloader(workflowId: string, kind: ExportKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
+  async downloader(target: DownloadTarget, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
     if (user) return user;
-    const ask = `POST /${API_PREFIX}/workflows/${workflowId}/download-links`;
+    const ask = `POST ${pathsOf(target).links}`;
     if (!token) {
       throw new ProblemException(401, `Send a bearer token in the Authorization header, or open a download link (${ask}).`, [{ pointer: '/headers/authorization', message: 'is missing' }]);
     }
@@ -218,7 +275,7 @@ export class ExportsService {
         [{ pointer: '/query/token', message: 'is a personal API key; send it in the Authorization header instead' }],
       );
     }
-    const linked = await this.links.userOf(token, workflowId, kind);
+    const linked = await this.links.userOf(token, target);
     if (typeof linked === 'object') return linked;
     if (linked === 'key-revoked') {
       throw new ProblemException(401, `The download link was made with a personal API key that has since been revoked, which ends its links too; ask for another with a key in force (${ask}).`, [
@@ -289,6 +346,22 @@ export class ExportsService {
     const workflowId = workflow.id;
     return this.streams.open<SubjectReportRow>(
       { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: (began, format) => downloadName('subject-reports', workflow, began, format) },
+      form,
+      downloader.id,
+    );
+  }
+
+  /** Every comment in the project's subjects' discussions, hidden ones included (flagged), one row each, oldest first. */
+  async comments({ project, downloader }: AllowedProjectDownload, form: DownloadForm): Promise<ExportDownload> {
+    return this.streams.open<CommentRow>(
+      {
+        sql: COMMENT_ROWS,
+        parameters: [project.id],
+        toRecord: flattenComment,
+        columns: Object.keys(COMMENT_COLUMNS),
+        listColumns: COMMENT_LIST_COLUMNS,
+        name: (began, format) => downloadName('comments', { id: project.id, name: project.title }, began, format),
+      },
       form,
       downloader.id,
     );

@@ -4,9 +4,17 @@
  * `workflow` now, none if they left the team): null for every other retirement. The consensus download's, and the
  * results'.
  */
-export const retiredBySql = (st: string, workflow: string) => `
-  CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'by' END AS retired_by,
-  CASE WHEN ${st}.retirement_reason = 'manual' THEN coalesce(${st}.retirement_detail->>'role', ${memberOf(st, workflow, 'pm.role')}) END AS retired_by_role`;
+export const retiredBySql = (st: string, workflow: string) =>
+  retiredByColumns(st, workflow)
+    .map(([name, sql]) => `${sql} AS ${name}`)
+    .join(', ');
+
+/** The two columns of `retiredBySql`, each as its name and the SQL that reads it. */
+export const retiredByColumns = (st: string, workflow: string) =>
+  [
+    ['retired_by', `CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'by' END`],
+    ['retired_by_role', `CASE WHEN ${st}.retirement_reason = 'manual' THEN coalesce(${st}.retirement_detail->>'role', ${memberOf(st, workflow, 'pm.role')}) END`],
+  ] as const;
 
 /** The name of the member who retired `st`'s subject by hand (`retired_by_name`): null once they left the team. */
 export const retiredByNameSql = (st: string, workflow: string) =>

@@ -2,16 +2,22 @@ import type { SubjectComment } from '@chorus/client';
 import type { ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
-import { Link, subjectPath } from '../lib/router';
+import { Link, discussionsPath, subjectPath } from '../lib/router';
 import { MarkdownView } from './MarkdownView';
 
 /**
  * One comment of a discussion, as a list item that can take focus (a comment just posted does): who wrote it (with a
  * badge for the project's team; a deleted account's is by a former volunteer), when, whether it was edited or hidden,
  * and what it says in Markdown. `about`: what it is about (its subject, in a project's list); `children`: what the
- * reader may do with it.
+ * reader may do with it. Its #hashtags link to the project's recent discussions with that tag.
  */
-export function CommentItem({ comment, about, children, itemRef }: { comment: SubjectComment; about?: ReactNode; children?: ReactNode; itemRef?: Ref<HTMLLIElement> }) {
+export function CommentItem({
+  projectSlug,
+  comment,
+  about,
+  children,
+  itemRef,
+}: { projectSlug: string; comment: SubjectComment; about?: ReactNode; children?: ReactNode; itemRef?: Ref<HTMLLIElement> }) {
   const { t } = useTranslation();
   return (
     <li className={comment.hidden ? 'comment comment-hidden' : 'comment'} tabIndex={-1} ref={itemRef} data-comment-id={comment.id} data-testid="comment">
@@ -30,7 +36,7 @@ export function CommentItem({ comment, about, children, itemRef }: { comment: Su
         </p>
       )}
       <div className="comment-body">
-        <MarkdownView text={comment.body} firstLevel={4} />
+        <MarkdownView text={comment.body} firstLevel={4} hashtagPath={(tag) => discussionsPath(projectSlug, tag)} />
       </div>
       {children}
     </li>

@@ -1,13 +1,22 @@
+import { hashtagParts } from '@chorus/client';
 import ReactMarkdown, { type Components } from 'react-markdown';
+import { Link } from '../lib/router';
 
-/** Links open beside the classifier, never in its place. */
+/** The class of a #hashtag's link (`linkHashtags`). */
+const HASHTAG_CLASS = 'hashtag';
+
+/** Links open beside the classifier, never in its place; a #hashtag's leads to a page of the classifier, in it. */
 const components: Components = {
-  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer" />,
+  a: ({ node: _node, ...props }) =>
+    props.className === HASHTAG_CLASS ? <Link to={props.href ?? ''} className={HASHTAG_CLASS}>{props.children}</Link> : <a {...props} target="_blank" rel="noreferrer" />,
 };
 
 interface MarkdownNode {
   type: string;
   depth?: number;
+  value?: string;
+  url?: string;
+  data?: { hProperties?: Record<string, string> };
   children?: MarkdownNode[];
 }
 
@@ -24,14 +33,33 @@ function nestHeadings({ firstLevel }: { firstLevel: number }) {
   };
 }
 
+/** A remark plugin: each #hashtag of the text (not in a link or code) becomes a link to `pathOf` its tag. */
+function linkHashtags({ pathOf }: { pathOf: (tag: string) => string }) {
+  const linked = (node: MarkdownNode): MarkdownNode[] => {
+    if (node.type !== 'text') return [withLinkedChildren(node)];
+    return hashtagParts(node.value ?? '').map(({ text, tag }) =>
+      tag ? { type: 'link', url: pathOf(tag), data: { hProperties: { className: HASHTAG_CLASS } }, children: [{ type: 'text', value: text }] } : { type: 'text', value: text },
+    );
+  };
+  const withLinkedChildren = (node: MarkdownNode): MarkdownNode => {
+    if (!node.children || node.type === 'link' || node.type === 'linkReference') return node;
+    node.children = node.children.flatMap(linked);
+    return node;
+  };
+  return (tree: MarkdownNode) => {
+    withLinkedChildren(tree);
+  };
+}
+
 /**
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
- * parsed into the page) and unsafe link targets such as `javascript:` are removed. Its own chunk, loaded on use.
+ * parsed into the page) and unsafe link targets such as `javascript:` are removed. With `hashtagPath` (a comment's),
+ * its #hashtags link to that page of the tag. Its own chunk, loaded on use.
  */
-export default function Markdown({ text, firstLevel }: { text: string; firstLevel: number }) {
+export default function Markdown({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={components} remarkPlugins={[[nestHeadings, { firstLevel }]]}>
+      <ReactMarkdown skipHtml components={components} remarkPlugins={hashtagPath ? [[nestHeadings, { firstLevel }], [linkHashtags, { pathOf: hashtagPath }]] : [[nestHeadings, { firstLevel }]]}>
         {text}
       </ReactMarkdown>
     </div>

@@ -1,4 +1,4 @@
-import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState, useSyncExternalStore } from 'react';
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
 
@@ -15,6 +15,12 @@ function subscribe(onChange: () => void): () => void {
 
 export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** The address's query (`?tag=stamp`), kept in step as `usePath` keeps the path. */
+export function useSearch(): URLSearchParams {
+  const search = useSyncExternalStore(subscribe, () => window.location.search);
+  return useMemo(() => new URLSearchParams(search), [search]);
 }
 
 export function navigate(to: string): void {
@@ -102,9 +108,9 @@ export function subjectPath(projectSlug: string, subjectId: string): string {
   return `${projectPath(projectSlug)}/subjects/${encodeURIComponent(subjectId)}`;
 }
 
-/** A project's recent discussions, newest first. */
-export function discussionsPath(projectSlug: string): string {
-  return `${projectPath(projectSlug)}/discussions`;
+/** A project's recent discussions, newest first; with `tag`, those with that #hashtag. */
+export function discussionsPath(projectSlug: string, tag?: string): string {
+  return `${projectPath(projectSlug)}/discussions${tag ? `?${new URLSearchParams({ tag })}` : ''}`;
 }
 
 /** The volunteer's favourite subjects, across projects. */

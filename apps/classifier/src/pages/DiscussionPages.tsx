@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
@@ -7,14 +7,14 @@ import { CommentItem, CommentSubjectLink } from '../components/CommentItem';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { InlineQuestion } from '../components/InlineQuestion';
 import { SubmitOrCancel } from '../components/SubmitOrCancel';
-import { TextAreaField } from '../components/FormField';
+import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
 import { SubjectMedia } from '../components/SubjectMedia';
 import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
-import { Link, accountPath, discussionsPath, projectPath, usePath } from '../lib/router';
+import { Link, accountPath, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
@@ -114,7 +114,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             {discussion.comments.length === 0 && <p data-testid="no-comments">{t('talk.none')}</p>}
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
-                <CommentItem key={comment.id} comment={comment}>
+                <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
                   {comment.mine && (
                     <>
                       <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
@@ -285,13 +285,17 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
   );
 }
 
-/** `/projects/:slug/discussions`: the project's recent comments, newest first, each with a link to its subject's discussion. */
+/**
+ * `/projects/:slug/discussions` (`?tag=stamp`: those with that #hashtag): the project's recent comments, newest first,
+ * each with a link to its subject's discussion, and a filter by hashtag whose result a polite status says.
+ */
 export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data: project, problem: projectProblem, missing: projectMissing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   const projectId = project?.id;
-  const read = useMemo(() => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after }) : null), [client, projectId]);
+  const tag = normaliseHashtag(useSearch().get('tag') ?? '');
+  const read = useMemo(() => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after, tag: tag || undefined }) : null), [client, projectId, tag]);
   const { pages, problem, missing, load, list } = useCommentPages(read);
   useDocumentTitle(project ? t('talk.recentOf', { project: project.title }) : t('talk.recentTitle'));
   if (projectMissing || missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
@@ -307,11 +311,16 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
         <>
           <h1 tabIndex={-1}>{t('talk.recentTitle')}</h1>
           <p className="lead">{t('talk.recentLead')}</p>
-          {pages.comments.length === 0 && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
+          <HashtagFilter projectSlug={project.slug} tag={tag} />
+          <p role="status" aria-live="polite" data-testid="tag-status">
+            {tag && (pages.next ? t('talk.taggedAtLeast', { count: pages.comments.length, tag }) : t('talk.tagged', { count: pages.comments.length, tag }))}
+          </p>
+          {pages.comments.length === 0 && !tag && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
           <ol className="comment-list" ref={list}>
             {pages.comments.map((comment) => (
               <CommentItem
                 key={comment.id}
+                projectSlug={project.slug}
                 comment={comment}
                 about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               />
@@ -327,6 +336,53 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
         !(projectProblem ?? problem) && <DiscussionLoading />
       )}
     </div>
+  );
+}
+
+/** The hashtag the list is filtered by: typed (with or without its #) and shown, or cleared for every comment again. */
+function HashtagFilter({ projectSlug, tag }: { projectSlug: string; tag: string }) {
+  const { t } = useTranslation();
+  const form = useForm({ tag }, ['tag'] as const);
+  // A hashtag followed from a comment changes the address, not this form: it shows the tag the list is filtered by.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tag` is the trigger; `setValue` is made anew each render
+  useEffect(() => form.setValue('tag', tag), [tag]);
+  const input = useRef<HTMLInputElement | null>(null);
+  const field = form.field('tag');
+  const submit = form.onSubmit({
+    check: () => {
+      const typed = normaliseHashtag(form.values.tag);
+      return typed && !STORED_HASHTAG.test(typed) ? { tag: t('talk.tagInvalid') } : {};
+    },
+    send: async () => navigate(discussionsPath(projectSlug, normaliseHashtag(form.values.tag) || undefined)),
+    refused: () => ({ fields: {}, form: null }),
+  });
+  const clear = () => {
+    navigate(discussionsPath(projectSlug));
+    input.current?.focus();
+  };
+  return (
+    <form className="hashtag-filter" aria-label={t('talk.tagFilter')} noValidate onSubmit={(event) => void submit(event)}>
+      <FormField
+        id="comment-tag"
+        label={t('talk.tag')}
+        hint={t('talk.tagHint')}
+        autoComplete="off"
+        spellCheck={false}
+        {...field}
+        inputRef={(element) => {
+          field.inputRef(element);
+          input.current = element;
+        }}
+      />
+      <button type="submit" className="button button-secondary">
+        {t('talk.showTagged')}
+      </button>
+      {tag && (
+        <button type="button" className="button button-secondary" data-testid="clear-tag" onClick={clear}>
+          {t('talk.clearTag')}
+        </button>
+      )}
+    </form>
   );
 }
 

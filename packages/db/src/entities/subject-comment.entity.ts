@@ -15,6 +15,8 @@ import { User } from './user.entity';
 @Index('subject_comments_project_recent_idx', ['projectId', 'createdAt', 'id'])
 /** For the foreign key: deleting an account looks here. */
 @Index('subject_comments_user_idx', ['userId'])
+/** A project's comments with a hashtag (`hashtags @> ARRAY[tag]`): a GIN index, which TypeORM cannot say, so built by its migration alone. */
+@Index('subject_comments_hashtags_idx', { synchronize: false })
 export class SubjectComment {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') projectId!: string;

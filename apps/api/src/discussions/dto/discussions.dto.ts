@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS } from '@chorus/client';
+import { COMMENT_LIMITS, STORED_HASHTAG, normaliseHashtag } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
@@ -48,8 +48,8 @@ export type SubjectCommentsQuery = z.infer<typeof subjectCommentsQuerySchema>;
 /** A #hashtag as comments store it: lower case, without the #. */
 export const hashtagSchema = z
   .string()
-  .transform((tag) => tag.replace(/^#/, '').toLowerCase())
-  .pipe(z.string().regex(new RegExp(`^[\\p{L}\\p{N}_]{1,${COMMENT_LIMITS.hashtagLength}}$`, 'u'), `must be a hashtag: letters, digits and _, at most ${COMMENT_LIMITS.hashtagLength}, with or without its #`));
+  .transform(normaliseHashtag)
+  .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters, digits and _, at most ${COMMENT_LIMITS.hashtagLength}, with or without its #`));
 
 /** The query of `GET /projects/:id/comments`. */
 export const projectCommentsQuerySchema = z.strictObject({

@@ -1,14 +1,15 @@
-import { COMMENT_LIMITS, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { COMMENT_LIMITS, EXPORT_FORMATS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField } from '../../components/FormField';
+import { FormField, SelectField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { ResultNotice } from '../../components/ResultNotice';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { isResearcher } from '../../lib/lab';
 import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -27,32 +28,33 @@ interface Hiding {
 export function DiscussionsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem, reload } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
-  const [more, setMore] = useState<SubjectCommentPage | null>(null);
+  const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
+  // The pages shown so far and where the next starts: hiding or showing a comment changes it in place, keeping them.
+  const [shown, setShown] = useState<SubjectCommentPage | null>(null);
+  useEffect(() => setShown(data ?? null), [data]);
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
-  useEffect(() => setMore(null), [data]);
   const [hiding, setHiding] = useState<Hiding | null>(null);
   const [result, say] = useResult();
-  const comments = [...(data?.comments ?? []), ...(more?.comments ?? [])];
-  const next = more ? more.next : data?.next;
+  const comments = shown?.comments ?? [];
+  const next = shown?.next;
 
   const showMore = async () => {
     try {
       const page = await client.projectComments(project.id, { after: next ?? undefined });
       setActionProblem(null);
-      setMore({ comments: [...(more?.comments ?? []), ...page.comments], next: page.next });
+      setShown((now) => ({ comments: [...(now?.comments ?? []), ...page.comments], next: page.next }));
     } catch (error) {
       setActionProblem(describeError(error));
     }
   };
+  const replace = (comment: SubjectComment) => setShown((now) => now && { ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) });
   /** Shows a hidden comment to volunteers again: no question asked, hiding it again is as easy. */
   const showAgain = async (comment: SubjectComment) => {
     try {
       await client.unhideComment(comment.id);
       setActionProblem(null);
       say(t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
-      reload();
+      replace({ ...comment, hidden: null });
     } catch (error) {
       setActionProblem(describeError(error));
     }
@@ -62,6 +64,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
     <section className="lab-section" aria-labelledby="lab-discussions-heading" data-testid="lab-discussions">
       <h2 id="lab-discussions-heading">{t('lab.discussions.title')}</h2>
       <p>{t('lab.discussions.lead')}</p>
+      {isResearcher(project.role) && <CommentsDownload projectId={project.id} />}
       <ErrorAlert problem={problem ?? actionProblem} />
       <ResultNotice result={result} testId="lab-discussions-result" />
       {data && comments.length === 0 && <p>{t('lab.discussions.none')}</p>}
@@ -72,6 +75,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
             return (
               <CommentItem
                 key={comment.id}
+                projectSlug={project.slug}
                 comment={comment}
                 about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               >
@@ -103,10 +107,10 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
         <HideComment
           key={hiding.comment.id}
           comment={hiding.comment}
-          onHidden={() => {
+          onHidden={(hidden) => {
             say(t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
-            reload();
+            replace(hidden);
           }}
           onCancel={() => {
             setHiding(null);
@@ -118,8 +122,50 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
   );
 }
 
+/**
+ * The comments download, for the data team (researchers): every comment, hidden ones flagged, in the format chosen. Each
+ * click asks for a new link and follows it, so the browser saves the file as it streams and no link goes stale here.
+ */
+function CommentsDownload({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [started, setStarted] = useState('');
+  const save = async () => {
+    try {
+      const { url } = await client.commentsDownloadLink(projectId);
+      setProblem(null);
+      setStarted(t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
+      window.location.assign(`${url}&format=${format}`);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+  return (
+    <div className="lab-comments-download" data-testid="lab-comments-download">
+      <h3 id="lab-comments-download-heading">{t('lab.discussions.downloadTitle')}</h3>
+      <p>{t('lab.discussions.downloadLead')}</p>
+      <ErrorAlert problem={problem} />
+      <SelectField id="lab-comments-download-format" label={t('lab.downloads.format')} value={format} onChange={(event) => setFormat(event.target.value as ExportFormat)}>
+        {EXPORT_FORMATS.map((each) => (
+          <option key={each} value={each}>
+            {t(`lab.downloads.formats.${each}`)}
+          </option>
+        ))}
+      </SelectField>
+      <button type="button" className="button button-secondary" onClick={() => void save()}>
+        {t('lab.discussions.download')}
+      </button>
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+    </div>
+  );
+}
+
 /** Hides one comment from volunteers, with the reason the team will see beside it. */
-function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(): void; onCancel(): void }) {
+function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
@@ -127,8 +173,7 @@ function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment;
   const submit = form.onSubmit({
     check: () => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
     send: async () => {
-      await client.hideComment(comment.id, form.values.reason);
-      onHidden();
+      onHidden(await client.hideComment(comment.id, form.values.reason));
     },
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });

@@ -84,7 +84,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             </>
           ) : (
             <>
-              <p className="lead">{t('lab.project.moderatorLead')}</p>
+              <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
               <ProjectWorkflowsSection project={project} />
               <DiscussionsSection project={project} />
             </>

@@ -1,0 +1,69 @@
+import { RESEARCHER_ROLES } from '@chorus/client';
+import type { StoredCommentRow } from '../discussions/stored-comment';
+import { type RecordOf, downloadTime } from './export-format';
+
+/** One comment of a subject's discussion, as the download's query reads it. */
+export interface CommentRow extends StoredCommentRow {
+  external_id: string | null;
+  /** `deleted` for an account deleted since: the comment stays, without naming it. */
+  user_kind: string;
+  /** Its author's role in the project now, if they are a member. */
+  role: string | null;
+  hidden_by: string | null;
+}
+
+/** What `author` says of a deleted account's comment, as the classifier says it. */
+export const FORMER_VOLUNTEER = 'former volunteer';
+
+/** The columns, each with what it holds (the API's documentation and README list them). */
+export const COMMENT_COLUMNS = {
+  comment_id: "the comment's id",
+  subject_id: "the id of the subject it is about (comments belong to the subject in the project, not to a workflow: join on subject_id to any workflow's downloads)",
+  external_id: "the researchers' id of the subject, if it has one",
+  author: `its author's user id (GET /projects/:id/members names the team's), or "${FORMER_VOLUNTEER}" once they deleted their account`,
+  author_role: "volunteer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
+  body: 'what they wrote, in Markdown, as it is now (after any edit)',
+  hashtags: 'its #hashtags, lower case, without the #, each once, in the order they first appear, a list',
+  created_at: 'when it was posted (ISO 8601)',
+  edited_at: 'when its author last edited it; empty if never',
+  hidden: 'whether a moderator or researcher hid it from volunteers (hidden comments are in the download, for the team)',
+  hidden_reason: 'why it was hidden, in their words; empty when it is shown',
+  hidden_at: 'when it was hidden (hiding it again keeps the first time); empty when it is shown (showing it again empties it, its reason and hidden_by)',
+  hidden_by: 'the user id of the moderator or researcher who last hid it (or gave a new reason); empty when it is shown',
+} as const;
+
+/** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
+export const COMMENT_LIST_COLUMNS = ['hashtags'] as const satisfies readonly (keyof typeof COMMENT_COLUMNS)[];
+
+/** The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`). */
+export const COMMENT_ROWS = `
+  SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags,
+         c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by
+  FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+  LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
+  WHERE c.project_id = $1
+  ORDER BY c.created_at, c.id`;
+
+const roleInWords = (role: string | null) => {
+  if (role === 'moderator') return 'moderator';
+  return RESEARCHER_ROLES.some((researcher) => researcher === role) ? 'researcher' : 'volunteer';
+};
+
+/** One comment's record. */
+export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_COLUMNS, never, (typeof COMMENT_LIST_COLUMNS)[number]> {
+  return {
+    comment_id: row.id,
+    subject_id: row.subject_id,
+    external_id: row.external_id,
+    author: row.user_kind === 'deleted' ? FORMER_VOLUNTEER : row.user_id,
+    author_role: roleInWords(row.role),
+    body: row.body,
+    hashtags: row.hashtags,
+    created_at: downloadTime(row.created_at),
+    edited_at: downloadTime(row.edited_at),
+    hidden: row.hidden_at !== null,
+    hidden_reason: row.hidden_reason,
+    hidden_at: downloadTime(row.hidden_at),
+    hidden_by: row.hidden_by,
+  };
+}
