@@ -407,6 +407,17 @@ describe('migrations', () => {
       // The results filter's subquery, as written there, with sequential scans allowed.
       const plan: { 'QUERY PLAN': string }[] = await after.query('EXPLAIN SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.against_plurality', [workflow]);
       expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) consensus_against_plurality_idx\b/);
+      // A worker of the earlier release, writing after the migration, leaves flags stale either way: run again, it mends them.
+      await after.query(
+        "UPDATE consensus c SET against_plurality = NOT against_plurality FROM subjects s WHERE s.id = c.subject_id AND s.external_id IN ('bayes against', 'bayes with')",
+      );
+      const runner = after.createQueryRunner();
+      await new AgainstPluralityStored1797440000000().up(runner).finally(() => runner.release());
+      const mended = await after.query(
+        "SELECT s.external_id FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND c.against_plurality AND s.external_id NOT LIKE 'many %' ORDER BY 1",
+        [workflow],
+      );
+      expect(mended.map((row: { external_id: string }) => row.external_id)).toEqual(['bayes against', 'nobody gave it', 'sense against']);
     } finally {
       await after.destroy();
     }
