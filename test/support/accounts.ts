@@ -44,7 +44,7 @@ export async function unverifiedAccount(stack: Stack, email: string, displayName
 }
 
 /** A new account that the stack's researcher invited into the project in the role, and that accepted. */
-export async function newMember(stack: Stack, projectId: string, role: 'collaborator' | 'scientist' | 'moderator', name = 'Member'): Promise<TestAccount> {
+export async function newMember(stack: Stack, projectId: string, role: 'collaborator' | 'scientist' | 'moderator' | 'reviewer', name = 'Member'): Promise<TestAccount> {
   const member = await newAccount(stack, name);
   await stack.client.invite(projectId, { email: member.email, role });
   await member.client.acceptInvitation(projectId);

@@ -1,6 +1,6 @@
 import { type ChorusApiError, type ChorusClient, subjectResultDetailSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newMember } from '../../../test/support/accounts';
+import { type TestAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks } from '../../../test/support/workflows';
@@ -51,7 +51,7 @@ afterAll(() => stack.stop());
 describe("researchers' reviews of a consensus", () => {
   it('approve a consensus as it is and correct a transcription, composed, shown in the results; a replay changes nothing', async () => {
     const approved = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T1');
-    expect(approved).toEqual({ task: 'T1', state: 'approved', value: 'yes', consensusChanged: false, reviewedBy: { memberId: expect.any(String), name: expect.any(String) }, reviewedAt: expect.any(String) });
+    expect(approved).toEqual({ task: 'T1', state: 'approved', value: 'yes', consensusChanged: false, reviewedBy: { memberId: expect.any(String), name: expect.any(String), role: 'owner' }, reviewedAt: expect.any(String) });
     // "Dear Marie", its accent typed as a combining mark: stored composed, as a volunteer's is.
     const corrected = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0', 'Dear Marie\u0301');
     expect(corrected).toMatchObject({ task: 'T0', state: 'corrected', value: 'Dear Mari\u00e9', consensusChanged: false });
@@ -169,5 +169,85 @@ describe("researchers' reviews of a consensus", () => {
     await stack.client.reviewConsensus(id, ad!, 'T0');
     expect(await ids(true)).toEqual([news, ad].sort());
     expect(await ids(false)).toEqual([]);
+  });
+});
+
+describe("reviewers' checks of a consensus, as Concordia's trusted volunteers check transcriptions", () => {
+  let reviewer: TestAccount;
+  /** Workflow "Check" on the letters: a transcribed alike by two volunteers, b differently (to check), c by one and by the reviewer. */
+  let checkId: string;
+
+  beforeAll(async () => {
+    reviewer = await newMember(stack, projectId, 'reviewer', 'Rita');
+    const letters = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+    ({ id: checkId } = await stack.client.createWorkflow(projectId, {
+      name: 'Check',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: letters,
+    }));
+    await stack.client.activateWorkflow(checkId);
+    const volunteers = [stack.anonymous.withToken((await stack.anonymous.guest()).token), stack.anonymous.withToken((await stack.anonymous.guest()).token)];
+    const transcriptions = [['a', volunteers[0]!, 'Dear John'], ['a', volunteers[1]!, 'Dear John'], ['b', volunteers[0]!, 'Dear John'], ['b', volunteers[1]!, 'Dear Jon'], ['c', volunteers[0]!, 'Dear John'], ['c', reviewer.client, 'Dear John']] as const;
+    for (const [subject, volunteer, text] of transcriptions) {
+      await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: idOf[subject]!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
+  });
+
+  it('list the subjects to check, see volunteers by id only, and approve and correct a consensus, the review naming them a reviewer', async () => {
+    const waiting = await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false });
+    expect(waiting.subjects.map((subject) => subject.id)).toEqual([idOf.b]);
+    expect((await reviewer.client.subjectResults(checkId, { reviewed: false })).subjects.map((subject) => subject.id)).toEqual([idOf.a, idOf.b, idOf.c].sort());
+    const detail = await reviewer.client.subjectResult(checkId, idOf.a!);
+    expect(detail.classifications.map((classification) => classification.volunteer.name)).toEqual([null, null]);
+    expect((await stack.client.subjectResult(checkId, idOf.c!)).classifications.map((classification) => classification.volunteer.name)).toContain('Rita');
+
+    const approved = await reviewer.client.reviewConsensus(checkId, idOf.a!, 'T0');
+    expect(approved).toMatchObject({ state: 'approved', value: 'Dear John', reviewedBy: { memberId: reviewer.id, name: 'Rita', role: 'reviewer' } });
+    const corrected = await reviewer.client.reviewConsensus(checkId, idOf.b!, 'T0', 'Dear Joan');
+    expect(corrected).toMatchObject({ state: 'corrected', value: 'Dear Joan', reviewedBy: { role: 'reviewer' } });
+    const { subjects } = await stack.client.subjectResults(checkId, { reviewed: true });
+    expect(subjects.map((subject) => subject.reviews.T0?.reviewedBy.role)).toEqual(['reviewer', 'reviewer']);
+  });
+
+  it('refuse a reviewer a subject they classified in the workflow, naming it, and store nothing', async () => {
+    for (const call of [reviewer.client.reviewConsensus(checkId, idOf.c!, 'T0'), reviewer.client.reviewConsensus(checkId, idOf.c!, 'T0', 'Dear Joan')]) {
+      const refused = await refusal(call);
+      expect([refused?.status, refused?.problem.type, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:own-classification', ['/params/subjectId']]);
+    }
+    expect((await stack.client.subjectResult(checkId, idOf.c!)).reviews).toEqual({});
+    // The rule is the reviewers': a researcher reviews what they classified, as before.
+    await stack.client.classify({ workflowId: checkId, workflowVersion: 1, subjectId: idOf.c!, annotations: [{ task: 'T0', value: 'Dear John' }] }, randomUUID());
+    expect((await stack.client.reviewConsensus(checkId, idOf.c!, 'T0')).reviewedBy.role).toBe('owner');
+  });
+
+  it("let a reviewer undo their own review, not a researcher's", async () => {
+    await reviewer.client.undoReview(checkId, idOf.a!, 'T0');
+    expect((await stack.client.subjectResult(checkId, idOf.a!)).reviews).toEqual({});
+    const theirs = (await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0;
+    expect((await refusal(reviewer.client.undoReview(checkId, idOf.c!, 'T0')))?.status).toBe(403);
+    expect((await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0).toEqual(theirs);
+    // A researcher undoes a reviewer's.
+    await stack.client.undoReview(checkId, idOf.b!, 'T0');
+    expect((await stack.client.subjectResult(checkId, idOf.b!)).reviews).toEqual({});
+  });
+
+  it('refuse a reviewer edits, retirement, downloads and the team', async () => {
+    const workflow = await stack.client.getWorkflow(checkId);
+    const refusals = [
+      reviewer.client.updateWorkflow(checkId, { ...workflow.definition, name: 'Renamed', subjectSetIds: workflow.subjectSetIds }),
+      reviewer.client.addSubjects(workflow.subjectSetIds[0]!, [{ externalId: 'd', locations: [{ type: 'text', text: 'd' }] }]),
+      reviewer.client.retireSubjects(checkId, { subjectIds: [idOf.a!], reason: 'checked' }),
+      reviewer.client.consensus(checkId),
+      reviewer.client.classifications(checkId),
+      reviewer.client.downloadLink(checkId, 'consensus'),
+      reviewer.client.members(projectId),
+      reviewer.client.invitations(projectId),
+    ];
+    for (const call of refusals) expect((await refusal(call))?.status).toBe(403);
+    expect((await stack.client.getWorkflow(checkId)).name).toBe(workflow.name);
+    expect((await stack.client.subjectResult(checkId, idOf.a!)).retirement).toBeNull();
   });
 });

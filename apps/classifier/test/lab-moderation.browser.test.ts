@@ -55,7 +55,7 @@ describe('classifier in a browser: moderating in the lab', () => {
     );
     await press(scientist.page, '[data-testid="lab-workflow-roles"] a');
     await waitForFocus(scientist.page, '#lab-team-heading');
-    expect(await scientist.page.getByTestId('lab-team-roles').textContent()).toMatch(/^The project's researchers are its owner, collaborators and scientists: they see results and edit workflows .* but cannot edit workflows or see results\.$/);
+    expect(await scientist.page.getByTestId('lab-team-roles').textContent()).toMatch(/^The project's researchers are its owner, collaborators and scientists: they see results and edit workflows .* but cannot edit workflows or see results\. Reviewers are trusted volunteers who check transcriptions: .* and cannot edit, retire, download or see the team\.$/);
     expect(scientist.errors).toEqual([]);
     await scientist.page.close();
   });

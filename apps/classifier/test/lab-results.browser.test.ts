@@ -453,28 +453,28 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
     await page.keyboard.press('Enter');
-    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
+    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell (owner),').waitFor();
     // Focus goes to what says so, not to the page (tester 23 F4).
     await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
     // The choice approved as it is, by keyboard: focus on what says so too.
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).focus();
     await page.keyboard.press('Enter');
-    await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+    await state('T1').getByText('Approved by Maria Mitchell (owner),').waitFor();
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Yes, dated');
     await checkScreen(page, 'lab-result-reviews');
     // Read again: kept.
     await page.reload();
-    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
+    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell (owner),').waitFor();
     expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie');
-    expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell, /);
+    expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell \(owner\), /);
     // Undone by keyboard: not reviewed again, focus on what says so.
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Undo review' }).focus();
     await page.keyboard.press('Enter');
     await state('T1').getByText('Not reviewed yet.').waitFor();
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
-    await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+    await state('T1').getByText('Approved by Maria Mitchell (owner),').waitFor();
     // Two later volunteers say no: a tie. The approval keeps its answer, and says the consensus has changed since.
     for (let volunteers = 0; volunteers < 2; volunteers += 1) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
@@ -482,7 +482,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     }
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
     await page.reload();
-    await state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (the consensus has changed since),').waitFor();
+    await state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (owner) (the consensus has changed since),').waitFor();
 
     // The list: only the letter not reviewed yet, by the form.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
@@ -578,6 +578,68 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.getByLabel('Metadata field to sort by').inputValue()).toBe('page');
     expect(await page.getByLabel('Its value (optional)').inputValue()).toBe('2');
     await checkScreen(page, 'lab-results-letters');
+    expect(errors).toEqual([]);
+  });
+
+  it('takes a reviewer by keyboard from the project’s page to the transcriptions to check, and lets them correct one, named a reviewer, with nothing a researcher does', async () => {
+    const project = await suite.stack.client.createProject({ title: `Diaries ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Diaries' });
+    const { subjectIds } = await suite.stack.client.addSubjects(set.id, ['day-1', 'day-2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+    const { id: workflowId } = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Transcribe the diary',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the day' } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflowId);
+    // day-1: two volunteers disagree (it needs checking); day-2: they agree.
+    for (const [first, second] of [['Rainy morning', 'Rainy mourning'], ['Sunny', 'Sunny']]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      const another = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      const subjectId = first === 'Sunny' ? subjectIds[1]! : subjectIds[0]!;
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: first }] }, randomUUID());
+      await another.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: second }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    const email = `reviewer-${randomUUID()}@example.org`;
+    const reviewer = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Rosa Parks' });
+    await suite.stack.client.invite(project.id, { email, role: 'reviewer' });
+    await suite.stack.anonymous.withToken(reviewer.token).acceptInvitation(project.id);
+
+    const { page, errors } = await signedInPage(suite, reviewer);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const toLab = page.getByTestId('project-check-transcriptions').getByRole('link');
+    await toLab.waitFor();
+    await tabTo(page, '[data-testid="project-check-transcriptions"] a');
+    await page.keyboard.press('Enter');
+    // The lab shows a reviewer the workflows to check, and nothing they cannot do.
+    await page.getByText('As a reviewer you check the volunteers’ transcriptions', { exact: false }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Team' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Transcribe the diary' }).count()).toBe(0);
+    await tabTo(page, 'a[href*="needsChecking=true"]');
+    await page.keyboard.press('Enter');
+    const status = page.getByTestId('lab-results-status');
+    await status.getByText('1 subject shown.').waitFor();
+    expect(new URL(page.url()).search).toBe('?needsChecking=true&reviewed=false');
+    expect(await page.getByText('Volunteers’ skills', { exact: false }).count()).toBe(0);
+    await tabTo(page, `tr[data-subject-id="${subjectIds[0]}"] a`);
+    await page.keyboard.press('Enter');
+    const state = page.getByTestId('lab-review-T0-state');
+    await state.getByText('Not reviewed yet.').waitFor();
+    await tabTo(page, '#lab-review-T0-text');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Rainy morning, then sun');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
+    await page.keyboard.press('Enter');
+    await state.getByText('Corrected to “Rainy morning, then sun” by Rosa Parks (reviewer),').waitFor();
+    await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
+    await checkScreen(page, 'lab-result-reviewer');
+    // Their own review they may undo; the researcher sees it as a reviewer's.
+    expect(await page.getByRole('button', { name: 'Undo review' }).count()).toBe(1);
+    expect((await suite.stack.client.subjectResult(workflowId, subjectIds[0]!)).reviews.T0).toMatchObject({ state: 'corrected', value: 'Rainy morning, then sun', reviewedBy: { name: 'Rosa Parks', role: 'reviewer' } });
     expect(errors).toEqual([]);
   });
 

@@ -502,7 +502,7 @@ export class ChorusClient {
   }
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
-   * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
+   * (researchers and reviewers): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
    * `needsChecking` those with a transcription's consensus worth checking, `againstPlurality` those with a consensus
    * most volunteers did not give (a single choice's or close reading's), `reviewed` false those with a consensus
    * not reviewed yet (true: those whose every consensus is reviewed), `metadata` those whose metadata fields have these
@@ -526,15 +526,18 @@ export class ChorusClient {
     };
     return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);
   }
-  /** Approves a task's consensus for a subject as it is (no `value`), or corrects it to `value` (researchers only). */
+  /**
+   * Approves a task's consensus for a subject as it is (no `value`), or corrects it to `value` (researchers, and
+   * reviewers for a subject they did not classify).
+   */
   reviewConsensus(workflowId: string, subjectId: string, task: string, value?: unknown) {
     return this.call<ConsensusReview>('PUT', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`, value === undefined ? {} : { value });
   }
-  /** Undoes a researcher's review of a task's consensus for a subject (nothing to undo is fine). */
+  /** Undoes the review of a task's consensus for a subject (nothing to undo is fine; a reviewer, their own only). */
   async undoReview(workflowId: string, subjectId: string, task: string): Promise<void> {
     await this.request('DELETE', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`);
   }
-  /** One subject's results: its consensus with each algorithm's whole output, and its classifications a page at a time (researchers only). */
+  /** One subject's results: its consensus with each algorithm's whole output, and its classifications a page at a time (researchers and reviewers). */
   subjectResult(workflowId: string, subjectId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<SubjectResultDetail>('GET', `/workflows/${workflowId}/subject-results/${subjectId}?${queryString(query)}`);
   }

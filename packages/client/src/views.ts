@@ -56,7 +56,7 @@ export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finish
 export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int(), complete: z.boolean() });
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
-export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
+export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator', 'reviewer']);
 /** Roles that may change a project's subjects and workflows, and download its data. */
 export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator', 'scientist'];
 /**
@@ -64,13 +64,19 @@ export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['
  * reason), and take down a tag proposed for a subject. Moderators do that and no more; researchers too.
  */
 export const MODERATION_ROLES: readonly z.infer<typeof projectRoleSchema>[] = [...RESEARCHER_ROLES, 'moderator'];
+/**
+ * Roles that check the consensus (as Concordia's and FromThePage's trusted volunteers check transcriptions): they list
+ * a workflow's results and approve or correct a task's consensus, never of a subject they classified themselves.
+ * Reviewers do that and no more; researchers too.
+ */
+export const REVIEW_ROLES: readonly z.infer<typeof projectRoleSchema>[] = [...RESEARCHER_ROLES, 'reviewer'];
 /** Roles that administer a project: its members, details and status. */
 export const ADMINISTRATOR_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator'];
 /**
  * The roles a project's administrators give (inviting someone, or changing a member's): a project has one owner, its
  * creator, until they hand it over.
  */
-export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator'] as const satisfies readonly z.infer<typeof projectRoleSchema>[];
+export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator', 'reviewer'] as const satisfies readonly z.infer<typeof projectRoleSchema>[];
 export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),
@@ -630,12 +636,12 @@ export const taskConsensusSchema = z.strictObject({
         'How the answer of a single choice or a close reading stands against the most-voted answers: under bayes, the volunteers’ learned skills can make an answer fewer gave the consensus. Null for the other task types and without an answer',
     }),
 });
-/** A researcher's review of a task's consensus: `approved` as it is, or `corrected` to their own answer. */
+/** A review of a task's consensus, by a researcher or a reviewer: `approved` as it is, or `corrected` to their own answer. */
 export const REVIEW_STATES = ['approved', 'corrected'] as const;
-/** A researcher's review of one task's consensus for one subject (`PUT /workflows/:id/subjects/:subjectId/reviews/:task`). */
+/** A researcher's or a reviewer's review of one task's consensus for one subject (`PUT /workflows/:id/subjects/:subjectId/reviews/:task`). */
 export const consensusReviewSchema = z.strictObject({
   task: z.string(),
-  state: z.enum(REVIEW_STATES).meta({ description: 'approved: the consensus as it is; corrected: the researcher gave their own answer (value)' }),
+  state: z.enum(REVIEW_STATES).meta({ description: 'approved: the consensus as it is; corrected: the reviewer gave their own answer (value)' }),
   value: z.unknown().meta({
     description:
       'The answer the review settles on, as a volunteer gives one to the task: the corrected answer (a transcription composed, NFC), or the consensus answer approved, as it was then (the download’s <task>_reviewed_answer)',
@@ -647,8 +653,12 @@ export const consensusReviewSchema = z.strictObject({
     .strictObject({
       memberId: id.meta({ description: 'Their user id' }),
       name: z.string().nullable().meta({ description: 'Their display name; null once their account is gone' }),
+      role: projectRoleSchema.nullable().meta({
+        description:
+          'Their role when they reviewed it: reviewer (a trusted volunteer who checks the consensus) or owner, collaborator or scientist (a researcher); null for a review made before Chorus kept the role by someone who had left the team by then',
+      }),
     })
-    .meta({ description: 'The researcher who reviewed it last' }),
+    .meta({ description: 'The team member who reviewed it last' }),
   reviewedAt: time,
 });
 /**
@@ -685,7 +695,7 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
     .nullable()
     .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),
   consensus: z.record(z.string(), taskConsensusSchema),
-  reviews: z.record(z.string(), consensusReviewSchema).meta({ description: 'Each task’s review by a researcher, by task key: approved or corrected (the download’s <task>_reviewed); a task not reviewed yet has none' }),
+  reviews: z.record(z.string(), consensusReviewSchema).meta({ description: 'Each task’s review by a researcher or a reviewer, by task key: approved or corrected (the download’s <task>_reviewed); a task not reviewed yet has none' }),
 });
 /** A page of a workflow's subjects with their results, in subject id order; `next` asks for the page after (null after the last). */
 export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjectResultSchema), next: z.string().nullable() });
@@ -699,7 +709,7 @@ const volunteerId = id.meta({ description: 'The volunteer’s id, the raw downlo
 const volunteerNamed = z
   .strictObject({
     kind: z.enum(VOLUNTEER_KINDS).meta({ description: 'What the volunteer is now, the raw download’s user_kind' }),
-    name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts' }),
+    name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts, and to a reviewer (who sees volunteers by id only)' }),
   })
   .meta({ description: 'Who the volunteer is, as the raw download names them' });
 

@@ -27,6 +27,7 @@ import { ApiKeyRepliesScoped1797390000000 } from '../src/migrations/179739000000
 import { PassagesNamed1797391000000 } from '../src/migrations/1797391000000-PassagesNamed';
 import { LastUnretirementKept1797410000000 } from '../src/migrations/1797410000000-LastUnretirementKept';
 import { AgainstPluralityStored1797440000000 } from '../src/migrations/1797440000000-AgainstPluralityStored';
+import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-ReviewedByRole';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -453,6 +454,37 @@ describe('migrations', () => {
         { external_id: 'manual', unretirement_note: null, unretired_by: null, unretired_at: null, unretired_by_role: null },
         { external_id: 'open', unretirement_note: null, unretired_by: null, unretired_at: null, unretired_by_role: null },
         { external_id: 'unretired', unretirement_note: 'Pages out of order', unretired_by: researcher, unretired_at: null, unretired_by_role: null },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give the reviews made before their reviewer’s role now, and none to a reviewer no longer on the team', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ReviewedByRole1797460000000)) });
+    await before.initialize();
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'Owner'), ('registered', 'Scientist'), ('registered', 'Gone') RETURNING id, display_name),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'reviewed', 'Reviewed', id FROM u WHERE display_name = 'Owner' RETURNING id),
+        m AS (INSERT INTO project_members (project_id, user_id, role) SELECT p.id, u.id, lower(u.display_name) FROM p, u WHERE u.display_name <> 'Gone'),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT p.id, '[]', u.display_name FROM p, u RETURNING id, external_id)
+      INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, reviewed_by, reviewed_at)
+        SELECT w.id, s.id, 'T0', 'corrected', '"yes"', u.id, now() FROM w, s JOIN u ON u.display_name = s.external_id
+      RETURNING (SELECT id FROM w) AS workflow`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query(
+        'SELECT s.external_id, r.reviewed_by_role FROM consensus_reviews r JOIN subjects s ON s.id = r.subject_id WHERE r.workflow_id = $1 ORDER BY 1',
+        [workflow],
+      );
+      expect(rows).toEqual([
+        { external_id: 'Gone', reviewed_by_role: null },
+        { external_id: 'Owner', reviewed_by_role: 'owner' },
+        { external_id: 'Scientist', reviewed_by_role: 'scientist' },
       ]);
     } finally {
       await after.destroy();

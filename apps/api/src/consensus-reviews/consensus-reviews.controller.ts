@@ -4,7 +4,7 @@ import { consensusReviewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
-import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
+import { WORKFLOW_REVIEWERS } from '../workflows/workflows.service';
 import { type ConsensusReviewInput, consensusReviewInputSchema } from './dto/consensus-review.dto';
 import { ConsensusReviewsService } from './consensus-reviews.service';
 
@@ -15,13 +15,14 @@ export class ConsensusReviewsController {
   constructor(private readonly reviews: ConsensusReviewsService) {}
 
   @Put()
-  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @AccessFirst(WORKFLOW_REVIEWERS)
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Approves a task’s consensus for a subject as it is, or corrects it to a researcher’s answer (researchers only).',
+    summary: 'Approves a task’s consensus for a subject as it is, or corrects it to the reviewer’s answer (reviewers and researchers).',
     description:
       'Body: `{}` (or none) approves the consensus answer as it is now, kept as the review’s `value` (later votes may change the consensus, not the answer approved: `consensusChanged` says they did); `{ "value": <answer> }` corrects it, the answer checked as a volunteer’s is (422 naming `/value`; a transcription stored composed, NFC). ' +
       'The same review again changes nothing; another replaces it. The consensus stays as the volunteers’ answers give it: the review is beside it, in the results (`reviews`) and in the consensus download (`<task>_reviewed`, `<task>_reviewed_answer`), and the subject’s row comes again in a `since=` download. ' +
+      'The review keeps who made it and in which role (`reviewedBy.role`): a reviewer, a trusted volunteer the project invited to check its consensus, or a researcher. A reviewer never reviews a subject they classified in the workflow themselves: 403 `urn:chorus:problem:own-classification` naming `/params/subjectId`. ' +
       'A task key that is not a task of the workflow’s current version: 422 naming `/params/task`; approving a task without a consensus answer (a tie, no answers, a task the consensus path does not reach): 422 naming `/value`. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
@@ -38,11 +39,11 @@ export class ConsensusReviewsController {
   }
 
   @Delete()
-  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @AccessFirst(WORKFLOW_REVIEWERS)
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Undoes a researcher’s review of a task’s consensus for a subject: not reviewed again (researchers only).',
-    description: 'Nothing to undo answers 204 too. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
+    summary: 'Undoes the review of a task’s consensus for a subject: not reviewed again (reviewers, their own reviews; researchers, any).',
+    description: 'Nothing to undo answers 204 too. A reviewer undoing a review someone else made gets 403. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
   @ApiNoContentResponse({ description: 'The consensus is not reviewed (any more, or it never was: the same answer)' })

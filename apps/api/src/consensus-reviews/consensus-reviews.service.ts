@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConsensusReview } from '@chorus/client';
+import type { ConsensusReview, ProjectRole } from '@chorus/client';
 import { type Task, consensusValueOf, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, validationFailed } from '../common/problem';
+import { ProblemException, forbidden, validationFailed } from '../common/problem';
 import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -20,19 +20,32 @@ const REVIEW = `
 
 /**
  * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6: for an approval, the consensus answer
- * approved as stored, else null; $7: the researcher), unless the same researcher's same review is there already (a
- * replay keeps its time): returns a row when it changed.
+ * approved as stored, else null; $7: the reviewer; $8: their role), unless the same reviewer's same review is there
+ * already (a replay keeps its time): returns a row when it changed.
  */
 const STORE_REVIEW = `
-  INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, now())
+  INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_by_role, reviewed_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now())
   ON CONFLICT (workflow_id, subject_id, task) DO UPDATE
-  SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at
-  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus) IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus)
+  SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, reviewed_by = EXCLUDED.reviewed_by,
+    reviewed_by_role = EXCLUDED.reviewed_by_role, reviewed_at = EXCLUDED.reviewed_at
+  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus, consensus_reviews.reviewed_by_role)
+      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus, EXCLUDED.reviewed_by_role)
     OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
   RETURNING 1`;
 
 /** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
 const TOUCH_HOT_ROW = 'UPDATE subject_workflow_status SET updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
+
+/** Whether the user ($3) classified the subject ($2) in the workflow ($1), a try in draft included. */
+const CLASSIFIED_IT = 'SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
+
+const ownClassification = () =>
+  new ProblemException(
+    403,
+    'You classified this subject in this workflow yourself, and nobody reviews their own classification: leave its consensus to another reviewer or to a researcher.',
+    [{ pointer: '/params/subjectId', message: 'names a subject you classified in this workflow' }],
+    'own-classification',
+  );
 
 const noSuchSubject = (subjectId: string, workflowId: string) =>
   new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId} to review: it was never in a subject set the workflow serves, or left them unclassified.`, [
@@ -40,9 +53,11 @@ const noSuchSubject = (subjectId: string, workflowId: string) =>
   ]);
 
 /**
- * Researchers' reviews of a consensus, task by task (as ALICE reviews Zooniverse transcriptions): approved as it is,
- * or corrected to their own answer. The consensus stays as the volunteers' answers give it; the review sits beside
- * it, in the results and in the consensus download's `<task>_reviewed` columns.
+ * Reviews of a consensus, task by task, by researchers (as ALICE reviews Zooniverse transcriptions) and by reviewers,
+ * the trusted volunteers who check transcriptions (as Concordia's and FromThePage's do): approved as it is, or
+ * corrected to their own answer. A reviewer never reviews a subject they classified in the workflow, and undoes only
+ * their own reviews. The consensus stays as the volunteers' answers give it; the review sits beside it, in the results
+ * and in the consensus download's `<task>_reviewed` columns.
  */
 @Injectable()
 export class ConsensusReviewsService {
@@ -58,36 +73,44 @@ export class ConsensusReviewsService {
    * consensus, not the answer approved.
    */
   async review(workflowId: string, subjectId: string, taskKey: string, { value }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
-    const task = await this.requireTask(workflowId, taskKey, user);
+    const { task, role } = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
+      if (role === 'reviewer') await this.refuseOwnClassification(manager, workflowId, subjectId, user);
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
       const review =
         approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
-      const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id]));
+      const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id, role]));
       if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
       const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
       return toReview(row!);
     });
   }
 
-  /** Undoes the task's review for the subject: its consensus is not reviewed again. Nothing to undo is fine. */
+  /**
+   * Undoes the task's review for the subject: its consensus is not reviewed again. Nothing to undo is fine. A reviewer
+   * undoes only their own review.
+   */
   async undo(workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
-    await this.requireTask(workflowId, taskKey, user);
+    const { role } = await this.requireTask(workflowId, taskKey, user);
     await researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
+      if (role === 'reviewer') await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
       const deleted = returnedRows(await manager.query('DELETE FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 RETURNING 1', [workflowId, subjectId, taskKey]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
     });
   }
 
-  /** The task of the workflow's current version that `taskKey` names, for one of its researchers; else 422 naming it. */
-  private async requireTask(workflowId: string, taskKey: string, user: AuthUser): Promise<Task> {
-    const workflow = await this.workflows.requireResearcher(workflowId, user);
+  /**
+   * The task of the workflow's current version that `taskKey` names, and the role of the caller, one of its reviewers
+   * or researchers; else 422 naming it.
+   */
+  private async requireTask(workflowId: string, taskKey: string, user: AuthUser): Promise<{ task: Task; role: ProjectRole }> {
+    const { workflow, role } = await this.workflows.requireReviewer(workflowId, user);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const task = Object.hasOwn(definition.tasks, taskKey) ? definition.tasks[taskKey] : undefined;
-    if (task) return task;
+    if (task) return { task, role };
     const keys = Object.keys(definition.tasks).map((key) => `"${key}"`).join(', ');
     throw validationFailed([{ pointer: '/params/task', message: `"${taskKey}" is not a task of the workflow's current version (its tasks are ${keys}; task keys are case-sensitive)` }]);
   }
@@ -97,6 +120,19 @@ export class ConsensusReviewsService {
     const parsed = newAnswerSchemaFor(task).safeParse(value);
     if (!parsed.success) throw validationFailed(fieldErrorsOf(parsed.error, '/value'));
     return parsed.data;
+  }
+
+  private async refuseOwnClassification(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
+    const classified = await manager.query(CLASSIFIED_IT, [workflowId, subjectId, user.id]);
+    if (classified.length) throw ownClassification();
+  }
+
+  private async refuseOthersReview(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
+    const [review] = await manager.query<{ reviewed_by: string }[]>(
+      'SELECT reviewed_by FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3',
+      [workflowId, subjectId, taskKey],
+    );
+    if (review && review.reviewed_by !== user.id) throw forbidden(`Task "${taskKey}" of this subject was reviewed by someone else: a reviewer undoes only their own reviews; review it again to replace theirs.`);
   }
 
   /** Locks the subject's hot row, as submits and aggregation do, so its `updated_at` moves with the review. */

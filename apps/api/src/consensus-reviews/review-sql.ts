@@ -1,6 +1,6 @@
-import type { ConsensusReview } from '@chorus/client';
+import type { ConsensusReview, ProjectRole } from '@chorus/client';
 
-/** A stored review with its reviewer's display name, and whether the consensus answer approved is no longer the consensus's. */
+/** A stored review with its reviewer's display name and role then, and whether the consensus answer approved is no longer the consensus's. */
 export interface ReviewRow {
   task: string;
   state: ConsensusReview['state'];
@@ -8,6 +8,7 @@ export interface ReviewRow {
   consensus_changed: boolean;
   reviewed_by: string;
   reviewer_name: string | null;
+  reviewed_by_role: ProjectRole | null;
   reviewed_at: Date | string;
 }
 
@@ -16,7 +17,7 @@ export const toReview = (row: ReviewRow): ConsensusReview => ({
   state: row.state,
   value: row.value,
   consensusChanged: row.consensus_changed,
-  reviewedBy: { memberId: row.reviewed_by, name: row.reviewer_name },
+  reviewedBy: { memberId: row.reviewed_by, name: row.reviewer_name, role: row.reviewed_by_role },
   reviewedAt: new Date(row.reviewed_at).toISOString(),
 });
 
@@ -27,7 +28,7 @@ export const toReview = (row: ReviewRow): ConsensusReview => ({
 const CONSENSUS_CHANGED = "r.state = 'approved' AND c.answer IS DISTINCT FROM r.approved_consensus";
 
 /** A `ReviewRow`'s columns, of the review `r`, its reviewer `u` and the task's consensus `c`. */
-export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_CHANGED} AS consensus_changed, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_at`;
+export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_CHANGED} AS consensus_changed, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_by_role, r.reviewed_at`;
 
 /** The reviews of the hot row `alias`'s subject, as `reviews_of.reviews`: a list of `ReviewRow`s in task order (null: none). */
 export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (
@@ -37,10 +38,10 @@ export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (
       LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task
       WHERE r.workflow_id = ${alias}.workflow_id AND r.subject_id = ${alias}.subject_id) review) reviews_of ON true`;
 
-/** A task's stored consensus (`c`) a researcher may approve: an answer (no tie, some votes), on the consensus path. */
+/** A task's stored consensus (`c`) a reviewer or researcher may approve: an answer (no tie, some votes), on the consensus path. */
 export const APPROVABLE = "c.answer IS NOT NULL AND c.result->'notReached' IS NULL";
 
-/** The task keys of the current version of the workflow ($1): the tasks a researcher may review. */
+/** The task keys of the current version of the workflow ($1): the tasks a reviewer or researcher may review. */
 const CURRENT_TASKS = `SELECT jsonb_object_keys(v.definition->'tasks') FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1`;
 
 /**

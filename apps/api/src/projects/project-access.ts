@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ROLES, MODERATION_ROLES, RESEARCHER_ROLES } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, MODERATION_ROLES, RESEARCHER_ROLES, REVIEW_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
@@ -84,6 +84,14 @@ export class ProjectAccess {
    */
   async requireModerator(projectId: string, user: AuthUser, pointer?: string, named?: string): Promise<ProjectRole> {
     return (await this.requireRole(projectId, user, MODERATION_ROLES, "the project's moderators and researchers", pointer, named)).role;
+  }
+
+  /**
+   * Fails unless the caller checks the project's consensus (a reviewer, or a researcher): the role says how far they
+   * may go.
+   */
+  async requireReviewer(projectId: string, user: AuthUser, pointer?: string, named?: string): Promise<ProjectRole> {
+    return (await this.requireRole(projectId, user, REVIEW_ROLES, "the project's reviewers and researchers", pointer, named)).role;
   }
 
   /** Fails unless the caller administers the project (its owner or a collaborator): who its members are, for one. */

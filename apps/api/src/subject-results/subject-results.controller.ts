@@ -6,7 +6,7 @@ import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultQuerySchema, subjectResultsQuerySchema } from './dto/subject-results.dto';
 import { SubjectResultsService } from './subject-results.service';
 import { AccessFirst } from '../projects/access-first';
-import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
+import { WORKFLOW_REVIEWERS } from '../workflows/workflows.service';
 
 @ApiTags('subject-results')
 @ApiBearerAuth()
@@ -15,11 +15,11 @@ export class SubjectResultsController {
   constructor(private readonly results: SubjectResultsService) {}
 
   @Get()
-  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @AccessFirst(WORKFLOW_REVIEWERS)
   @ApiOperation({
-    summary: 'A page of the workflow’s subjects with their results, in subject id order, externalId order, a metadata field’s order or the most favourites first (researchers only).',
+    summary: 'A page of the workflow’s subjects with their results, in subject id order, externalId order, a metadata field’s order or the most favourites first (reviewers and researchers).',
     description:
-      'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
+      'Each subject as its researchers see it (and its reviewers, who list the subjects whose consensus they check: `needsChecking=true&reviewed=false`), with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
       'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus). ' +
       'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike, or a list that holds it among its items, `metadata.tags=a` finding `"tags": ["a", "b"]`; ' +
       'several fields: those that have every value; an empty value filters nothing): a page reads the subjects in its order until it has found enough that pass, ' +
@@ -64,7 +64,7 @@ export class SubjectResultsController {
   @ApiQuery({
     name: 'reviewed',
     required: false,
-    description: '`false`: only the subjects with a consensus (a task answered at least once) that no researcher reviewed yet; `true`: only those with a review and every consensus reviewed; left out: all',
+    description: '`false`: only the subjects with a consensus (a task answered at least once) that nobody reviewed yet; `true`: only those with a review and every consensus reviewed; left out: all',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
@@ -75,11 +75,11 @@ export class SubjectResultsController {
   }
 
   @Get(':subjectId')
-  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @AccessFirst(WORKFLOW_REVIEWERS)
   @ApiOperation({
-    summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (researchers only).',
+    summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (reviewers and researchers).',
     description:
-      'Volunteers are named as the raw download names them: by id (user_id), what they are now (user_kind) and a registered one’s display name (user_name), never by email. A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
+      'Volunteers are named as the raw download names them: by id (user_id), what they are now (user_kind) and a registered one’s display name (user_name), never by email; to a reviewer, by id and kind only (name null). A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
   })
   @ApiQuery({ name: 'limit', required: false, description: 'Classifications in the page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next classifications: the `nextClassifications` of the answer before', schema: { type: 'string' } })

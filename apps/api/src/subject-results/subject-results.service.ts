@@ -352,10 +352,11 @@ function toResult(row: SubjectResultRow): SubjectResult {
   };
 }
 
-const toClassification = (row: ClassificationRow): SubjectClassification => ({
+/** A classification as the caller sees it: a reviewer sees volunteers by id and kind, not by name. */
+const toClassification = (row: ClassificationRow, named: boolean): SubjectClassification => ({
   id: row.id,
   volunteerId: row.user_id,
-  volunteer: { kind: row.user_kind, name: row.user_name },
+  volunteer: { kind: row.user_kind, name: named ? row.user_name : null },
   workflowVersion: row.workflow_version,
   createdAt: row.created_at.toISOString(),
   annotations: row.annotations,
@@ -365,9 +366,10 @@ const toClassification = (row: ClassificationRow): SubjectClassification => ({
 });
 
 /**
- * A workflow's results subject by subject, for its researchers (who may download them whole): each subject's
- * classifications counted, its retirement and its consensus, read as the consensus download reads it; and one
- * subject's every classification, its volunteers named as the raw download names them (id, and a registered one's display name).
+ * A workflow's results subject by subject, for its researchers (who may download them whole) and its reviewers (who
+ * check its consensus): each subject's classifications counted, its retirement and its consensus, read as the
+ * consensus download reads it; and one subject's every classification, its volunteers named as the raw download names
+ * them (id, and a registered one's display name, which reviewers are not shown).
  */
 @Injectable()
 export class SubjectResultsService {
@@ -378,7 +380,7 @@ export class SubjectResultsService {
 
   /** A page of the workflow's subjects with their results, in subject id order, externalId order, a metadata field's order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
-    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    const { workflow } = await this.workflows.requireReviewer(workflowId, user);
     const { sql, parameters } = subjectResultsPage(workflow.projectId, workflowId, query);
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
@@ -392,7 +394,7 @@ export class SubjectResultsService {
    * workflow (out of the list, as of the stats) too.
    */
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
-    await this.workflows.requireResearcher(workflowId, user);
+    const { role } = await this.workflows.requireReviewer(workflowId, user);
     const [[row], classifications, routing] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
@@ -409,7 +411,7 @@ export class SubjectResultsService {
       ...toResult(row),
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
-      classifications: page.map(toClassification),
+      classifications: page.map((classification) => toClassification(classification, role !== 'reviewer')),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
       routing: routing.map(toRoute),
     };

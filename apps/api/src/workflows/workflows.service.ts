@@ -260,6 +260,12 @@ export class WorkflowsService {
     return { workflow, role: await this.access.requireModerator(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`) };
   }
 
+  /** The workflow and the caller's role, if they check its project's consensus (a reviewer, or a researcher). */
+  async requireReviewer(id: string, user: AuthUser): Promise<{ workflow: Workflow; role: ProjectRole }> {
+    const workflow = await this.find(id);
+    return { workflow, role: await this.access.requireReviewer(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`) };
+  }
+
   /**
    * Deletes a workflow nobody has classified in (a mistaken draft, a copy made by error, a draft its team tried and
    * starts over) with its versions, links, holds and the team's tries: a draft, or a paused one (so that no volunteer
@@ -445,3 +451,4 @@ export function workflowTag(version: number, subjectSetIds: readonly string[]): 
 /** A workflow's routes (`workflows/:id/…`) for its project's researchers, and for its moderators, asked first (`AccessFirst`). */
 export const WORKFLOW_RESEARCHERS = routeAccess(WorkflowsService, (workflows, id, user) => workflows.requireResearcher(id, user));
 export const WORKFLOW_MODERATORS = routeAccess(WorkflowsService, (workflows, id, user) => workflows.requireModerator(id, user));
+export const WORKFLOW_REVIEWERS = routeAccess(WorkflowsService, (workflows, id, user) => workflows.requireReviewer(id, user));

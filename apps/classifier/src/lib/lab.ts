@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput, type WorkflowVersionSummary } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, REVIEW_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput, type WorkflowVersionSummary } from '@chorus/client';
 import { SUBJECT_LOCATION_COLUMNS, columnKey } from '@chorus/tasks';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
@@ -8,18 +8,22 @@ import { listOf } from './formats';
 import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
 import type { FieldErrors, FormProblem } from './useForm';
 
-/** A project the account works on as a researcher or a moderator: its `role` is one of `MODERATION_ROLES`. */
+/** A project the account works on as a researcher, a moderator or a reviewer (`inLab`). */
 export type LabProject = ProjectSummary & { role: ProjectRole };
 
 /** Whether the role designs the project's workflows, subjects and data (the lab's every section). */
 export const isResearcher = (role: ProjectRole | null): boolean => role !== null && RESEARCHER_ROLES.includes(role);
 /** Whether the role moderates what volunteers send (the lab's reported subjects and proposed tags, at least). */
 export const moderates = (role: ProjectRole | null): boolean => role !== null && MODERATION_ROLES.includes(role);
+/** Whether the role checks the consensus (the lab's results of each workflow, and their reviews). */
+export const reviews = (role: ProjectRole | null): boolean => role !== null && REVIEW_ROLES.includes(role);
+/** Whether the role has a part in the lab: it moderates, or reviews. */
+export const inLab = (role: ProjectRole | null): boolean => moderates(role) || reviews(role);
 
-/** The projects the account works on in the lab: as a researcher, or as a moderator. */
+/** The projects the account works on in the lab: as a researcher, a moderator or a reviewer. */
 export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   const { projects } = await client.listProjects({ member: true });
-  return projects.filter((project): project is LabProject => moderates(project.role));
+  return projects.filter((project): project is LabProject => inLab(project.role));
 }
 
 /** Words of a column that name a table of subjects (`Full text` too), however a spreadsheet writes them (`columnKey`: `Image URL`). */

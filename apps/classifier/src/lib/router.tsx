@@ -142,6 +142,11 @@ export function labResultsPath(workflowId: string, filters: Record<string, strin
   return `${labWorkflowPath(workflowId)}/results${query ? `?${query}` : ''}`;
 }
 
+/** A workflow's results as a reviewer checks them: the subjects whose consensus needs checking and nobody reviewed yet. */
+export function labCheckPath(workflowId: string): string {
+  return labResultsPath(workflowId, { needsChecking: 'true', reviewed: 'false' });
+}
+
 export function labSubjectResultPath(workflowId: string, subjectId: string): string {
   return `${labResultsPath(workflowId)}/${encodeURIComponent(subjectId)}`;
 }

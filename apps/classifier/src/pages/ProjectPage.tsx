@@ -6,13 +6,13 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
-import { Link, discussionsPath, projectPath, replacePath } from '../lib/router';
+import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
- * and the workflows a volunteer can join now.
+ * and the workflows a volunteer can join now; for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const client = useClient();
@@ -63,6 +63,11 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
           <p className="project-discussions">
             <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
           </p>
+          {project.role === 'reviewer' && (
+            <p data-testid="project-check-transcriptions">
+              <Link to={labProjectPath(project.slug)}>{t('project.checkTranscriptions')}</Link>
+            </p>
+          )}
         </article>
       ) : (
         !problem && (

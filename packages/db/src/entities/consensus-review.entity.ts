@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { ProjectRole } from './project.entity';
 import { Subject } from './subject.entity';
 import { Workflow } from './workflow.entity';
 
@@ -7,7 +8,7 @@ export const REVIEW_STATE = 'consensus_reviews_state';
 export const REVIEW_STATE_CHECK = "state IN ('approved', 'corrected')";
 
 /**
- * A researcher's review of one task's consensus for one subject in one workflow (as ALICE reviews Zooniverse
+ * A researcher's or a reviewer's review of one task's consensus for one subject in one workflow (as ALICE reviews Zooniverse
  * transcriptions): approved as the consensus was (`value` its answer then), or corrected to `value`, an answer the task
  * takes, as a volunteer's is stored. One per workflow, subject and task, the last review's; undoing it deletes the row.
  */
@@ -30,7 +31,12 @@ export class ConsensusReview {
   @Column({ type: 'jsonb' }) value!: unknown;
   /** For an approval, the consensus answer approved as the consensus stores it (`answer`): compared with it to tell that it changed since; null for a correction. */
   @Column({ type: 'text', nullable: true }) approvedConsensus!: string | null;
-  /** The researcher who reviewed it (a user's id, kept if their account goes). */
+  /** The team member who reviewed it (a user's id, kept if their account goes). */
   @Column('uuid') reviewedBy!: string;
+  /**
+   * Their role in the project then: a reviewer, or a researcher. Null for a review made before Chorus kept the role by
+   * someone no longer on the team.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true }) reviewedByRole!: ProjectRole | null;
   @Column({ type: 'timestamptz' }) reviewedAt!: Date;
 }

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { User } from './user.entity';
 
 export type ProjectStatus = 'draft' | 'live' | 'paused' | 'finished';
-export type ProjectRole = 'owner' | 'collaborator' | 'scientist' | 'moderator';
+export type ProjectRole = 'owner' | 'collaborator' | 'scientist' | 'moderator' | 'reviewer';
 
 @Entity('projects')
 export class Project {

@@ -11,11 +11,18 @@ import { promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
 
 /**
- * A researcher's review of each task's consensus for the subject (as ALICE does for Zooniverse transcriptions): its
- * state, and approving it as it is, correcting it (a transcription's text, a single choice's answer) or undoing the
- * review. Tasks of the current version with a consensus only: a review is checked against the current version.
+ * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
+ * transcriptions, and Concordia's reviewers): its state, and approving it as it is, correcting it (a transcription's
+ * text, a single choice's answer) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
+ * version with a consensus only: a review is checked against the current version.
  */
-export function ConsensusReviews({ workflowId, subject, current, name }: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string }) {
+export function ConsensusReviews({
+  workflowId,
+  subject,
+  current,
+  name,
+  mayUndo,
+}: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean }) {
   const { t } = useTranslation();
   const [reviews, setReviews] = useState(subject.reviews);
   const tasks = tasksInOrder(subject.consensus).filter(([task]) => Object.hasOwn(current.tasks, task));
@@ -33,6 +40,7 @@ export function ConsensusReviews({ workflowId, subject, current, name }: { workf
           definition={current.tasks[task]!}
           consensusAnswer={consensus?.answer ?? null}
           review={reviews[task]}
+          mayUndo={mayUndo}
           onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
         />
       ))}
@@ -56,8 +64,18 @@ function TaskReview({
   definition,
   consensusAnswer,
   review,
+  mayUndo,
   onChange,
-}: { workflowId: string; subjectId: string; task: string; definition: Task; consensusAnswer: string | null; review: ConsensusReview | undefined; onChange: (review: ConsensusReview | null) => void }) {
+}: {
+  workflowId: string;
+  subjectId: string;
+  task: string;
+  definition: Task;
+  consensusAnswer: string | null;
+  review: ConsensusReview | undefined;
+  mayUndo: (review: ConsensusReview) => boolean;
+  onChange: (review: ConsensusReview | null) => void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const [value, setValue] = useState(() => startingValue(review, consensusAnswer));
@@ -118,7 +136,7 @@ function TaskReview({
             {t('lab.review.saveCorrection')}
           </button>
         )}
-        {review && (
+        {review && mayUndo(review) && (
           <button type="button" className="button button-secondary" disabled={busy} onClick={() => void undo()}>
             {t('lab.review.undo')}
           </button>
@@ -129,11 +147,12 @@ function TaskReview({
   );
 }
 
-/** Not reviewed yet, or approved (and whether its consensus changed since) or corrected, by whom and when. */
+/** Not reviewed yet, or approved (and whether its consensus changed since) or corrected, by whom in which role and when. */
 function ReviewState({ review, definition }: { review: ConsensusReview | undefined; definition: Task }) {
   const { t } = useTranslation();
   if (!review) return <>{t('lab.review.notReviewed')}</>;
-  const by = review.reviewedBy.name ?? review.reviewedBy.memberId;
+  const { name, memberId, role } = review.reviewedBy;
+  const by = role ? t('lab.review.byInRole', { name: name ?? memberId, role: t(`account.settings.invitations.roles.${role}`) }) : (name ?? memberId);
   // A single choice's answer by its label; other answers as the consensus download writes them.
   const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : flatAnswerOf(definition, review.value);
   const words =

@@ -8,7 +8,7 @@ import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
-import { isResearcher, moderates } from '../../lib/lab';
+import { inLab, isResearcher } from '../../lib/lab';
 import { REOPEN_WAIT_DAYS } from '../../lib/reopenTries';
 import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -23,7 +23,7 @@ import { whenInWords } from '../../lib/formats';
 
 /**
  * `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team; for its
- * moderators, its workflows, where they moderate.
+ * moderators, its workflows, where they moderate; for its reviewers, its workflows, whose transcriptions they check.
  */
 export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
@@ -42,8 +42,8 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
   }, [project, projectSlug]);
 
-  // A live project opens to anyone: its lab page only to its researchers and moderators.
-  if (missing || (project && !moderates(project.role))) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
+  // A live project opens to anyone: its lab page only to its researchers, moderators and reviewers.
+  if (missing || (project && !inLab(project.role))) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
   return (
     <div className="page page-lab" data-testid="lab-project">
       <Breadcrumb up={[{ to: LAB, label: t('lab.title') }]} here={project?.title ?? projectSlug} />
@@ -81,6 +81,11 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <ProjectWorkflowsSection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <DiscussionsSection project={project} />
+            </>
+          ) : project.role === 'reviewer' ? (
+            <>
+              <p className="lead">{t('lab.project.reviewerLead')}</p>
+              <ProjectWorkflowsSection project={project} />
             </>
           ) : (
             <>

@@ -1,4 +1,4 @@
-import { METADATA_PARAMETER, RESEARCHER_ROLES, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultOrder, type SubjectResultSort, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
+import { METADATA_PARAMETER, type ProjectRole, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultOrder, type SubjectResultSort, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
 import { LONGEST_METADATA_KEY } from '@chorus/tasks';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { isResearcher, reviews } from '../../lib/lab';
 import { describeError, type Problem } from '../../lib/errors';
 import { LAB, Link, labProjectPath, labResultsPath, labSubjectResultPath, labWorkflowPath } from '../../lib/router';
 import { subjectName, whatSubjectShows } from '../../lib/subjectName';
@@ -42,7 +43,7 @@ interface Filters {
   needsChecking: boolean;
   /** Only the subjects with a consensus that most volunteers did not give (under bayes, their skills outweighed more votes). */
   againstPlurality: boolean;
-  /** Only the subjects with a consensus no researcher reviewed yet. */
+  /** Only the subjects with a consensus nobody reviewed yet. */
   notReviewed: boolean;
 }
 
@@ -82,7 +83,8 @@ type FormErrors = Partial<Record<'sortKey' | 'metadataKey', string>>;
 
 /**
  * The workflow and its project, for a results page: `missing` when either is not there, or the account is not one of
- * the project's researchers (who alone may read its results, as its downloads).
+ * the project's researchers or reviewers (who alone may read its results); `researcher` whether it is a researcher,
+ * who does more there than check the consensus.
  */
 export function useResultsWorkflow(workflowId: string) {
   const client = useClient();
@@ -90,13 +92,15 @@ export function useResultsWorkflow(workflowId: string) {
     const workflow = await client.getWorkflow(workflowId);
     return { workflow, project: await client.getProject(workflow.projectId) };
   }, [client, workflowId]);
-  const researcher = loaded.data?.project.role ? RESEARCHER_ROLES.includes(loaded.data.project.role) : false;
-  return { ...loaded, missing: loaded.missing || (loaded.data !== null && !researcher) };
+  const role = loaded.data?.project.role ?? null;
+  return { ...loaded, missing: loaded.missing || (loaded.data !== null && !reviews(role)), researcher: isResearcher(role) };
 }
 
-/** The way up from a results page: the lab, then the project and the workflow once read. */
-export function resultsBreadcrumb(lab: string, data: { workflow: WorkflowView; project: { slug: string; title: string } } | null) {
-  return [{ to: LAB, label: lab }, ...(data ? [{ to: labProjectPath(data.project.slug), label: data.project.title }, { to: labWorkflowPath(data.workflow.id), label: data.workflow.name }] : [])];
+/** The way up from a results page: the lab, then the project and the workflow once read (a reviewer has no workflow page). */
+export function resultsBreadcrumb(lab: string, data: { workflow: WorkflowView; project: { slug: string; title: string; role: ProjectRole | null } } | null) {
+  if (!data) return [{ to: LAB, label: lab }];
+  const workflow = isResearcher(data.project.role) ? [{ to: labWorkflowPath(data.workflow.id), label: data.workflow.name }] : [];
+  return [{ to: LAB, label: lab }, { to: labProjectPath(data.project.slug), label: data.project.title }, ...workflow];
 }
 
 /** `/lab/workflows/:id/results`: the workflow's subjects with their status and consensus, filtered, a page at a time. */
@@ -109,7 +113,7 @@ export function LabResultsPage({ workflowId }: { workflowId: string }) {
 
 function LabResults({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
-  const { data, problem, missing, reload } = useResultsWorkflow(workflowId);
+  const { data, problem, missing, reload, researcher } = useResultsWorkflow(workflowId);
   useDocumentTitle(data ? t('lab.results.documentTitle', { name: data.workflow.name }) : t('lab.title'));
   if (missing) return <NothingHere testId="lab-results-not-found" title={t('lab.results.notFoundTitle')} body={t('lab.results.notFound')} />;
   return (
@@ -125,7 +129,7 @@ function LabResults({ workflowId }: { workflowId: string }) {
           <h1 tabIndex={-1}>{t('lab.results.heading', { name: data.workflow.name })}</h1>
           <p>{t('lab.results.lead')}</p>
           <ResultsList workflow={data.workflow} />
-          <VolunteerSkillsSection workflow={data.workflow} />
+          {researcher && <VolunteerSkillsSection workflow={data.workflow} />}
         </>
       ) : (
         !problem && (

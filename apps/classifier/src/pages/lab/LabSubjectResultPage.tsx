@@ -1,4 +1,4 @@
-import type { EffectMembership, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
+import type { ConsensusReview, EffectMembership, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -36,10 +36,10 @@ export function LabSubjectResultPage({ workflowId, subjectId }: { workflowId: st
   const { t } = useTranslation();
   const volunteer = useSession();
   if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labSubjectResultPath(workflowId, subjectId)} />;
-  return <LabSubjectResult workflowId={workflowId} subjectId={subjectId} />;
+  return <LabSubjectResult workflowId={workflowId} subjectId={subjectId} userId={volunteer.userId} />;
 }
 
-function LabSubjectResult({ workflowId, subjectId }: { workflowId: string; subjectId: string }) {
+function LabSubjectResult({ workflowId, subjectId, userId }: { workflowId: string; subjectId: string; userId: string | null }) {
   const { t } = useTranslation();
   const client = useClient();
   const workflow = useResultsWorkflow(workflowId);
@@ -65,7 +65,7 @@ function LabSubjectResult({ workflowId, subjectId }: { workflowId: string; subje
         </button>
       </ErrorAlert>
       {workflow.data && subject.data && name ? (
-        <SubjectResultView workflow={workflow.data.workflow} subject={subject.data} name={name} />
+        <SubjectResultView workflow={workflow.data.workflow} subject={subject.data} name={name} mayUndo={(review) => workflow.researcher || review.reviewedBy.memberId === userId} researcher={workflow.researcher} />
       ) : (
         !problem && (
           <p className="loading" role="status">
@@ -77,7 +77,10 @@ function LabSubjectResult({ workflowId, subjectId }: { workflowId: string; subje
   );
 }
 
-function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string }) {
+/** Whether the caller may undo a review: a researcher any, a reviewer their own. */
+type MayUndo = (review: ConsensusReview) => boolean;
+
+function SubjectResultView({ workflow, subject, name, mayUndo, researcher }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
   const { t } = useTranslation();
   const metadata = Object.entries(subject.metadata);
   return (
@@ -117,7 +120,7 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
       <section className="lab-section" aria-labelledby="lab-result-media-heading">
         <h2 id="lab-result-media-heading">{t('lab.result.media')}</h2>
         <SubjectMedia locations={subject.locations} subject={subject} />
-        <AddressCorrections subjectId={subject.id} />
+        {researcher && <AddressCorrections subjectId={subject.id} />}
       </section>
       <section className="lab-section" aria-labelledby="lab-result-metadata-heading">
         <h2 id="lab-result-metadata-heading">{t('lab.result.metadata')}</h2>
@@ -135,7 +138,7 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
         )}
       </section>
       {subject.routing.length > 0 && <Routing routing={subject.routing} />}
-      <Results workflow={workflow} subject={subject} name={name} />
+      <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} />
     </>
   );
 }
@@ -177,7 +180,7 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
 }
 
 /** The subject's consensus, task by task, then its classifications a page at a time, each in the words of its version. */
-function Results({ workflow, subject, name }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string }) {
+function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo }) {
   const { t } = useTranslation();
   const client = useClient();
   const [classifications, setClassifications] = useState(subject.classifications);
@@ -210,7 +213,7 @@ function Results({ workflow, subject, name }: { workflow: WorkflowView; subject:
   return (
     <>
       <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
-      <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} />
+      <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} mayUndo={mayUndo} />
       <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
       <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} />
       <ErrorAlert problem={problem} />

@@ -7,14 +7,18 @@ import { WorkflowProgress } from '../../components/WorkflowProgress';
 import { problemAtFields, showAccountNotice } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { isResearcher, starterWorkflow } from '../../lib/lab';
-import { Link, labWorkflowPath, navigate } from '../../lib/router';
+import { Link, labCheckPath, labWorkflowPath, navigate } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 
-/** The project's workflows with their status, version and progress, and a form to start a new one (researchers). */
+/**
+ * The project's workflows with their status, version and progress, and a form to start a new one (researchers); a
+ * reviewer, who has no workflow page, checks each workflow's transcriptions from here.
+ */
 export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
+  const reviewer = project.role === 'reviewer';
   const { data: stats, problem } = useLoaded(() => Promise.all(project.workflows.map((workflow) => client.stats(workflow.id))), [client, project]);
   return (
     <section className="lab-section" aria-labelledby="lab-workflows-heading">
@@ -30,17 +34,21 @@ export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
               <th scope="col">{t('lab.workflows.status')}</th>
               <th scope="col">{t('lab.workflows.version')}</th>
               <th scope="col">{t('lab.workflows.progress')}</th>
+              {reviewer && <th scope="col">{t('lab.workflows.check')}</th>}
             </tr>
           </thead>
           <tbody>
             {project.workflows.map((workflow, index) => (
               <tr key={workflow.id} data-workflow-id={workflow.id}>
-                <th scope="row">
-                  <Link to={labWorkflowPath(workflow.id)}>{workflow.name}</Link>
-                </th>
+                <th scope="row">{reviewer ? workflow.name : <Link to={labWorkflowPath(workflow.id)}>{workflow.name}</Link>}</th>
                 <td>{t(`lab.workflowStatus.${workflow.status}`)}</td>
                 <td>{workflow.version}</td>
                 <td>{stats?.[index] && <WorkflowProgress stats={stats[index]} />}</td>
+                {reviewer && (
+                  <td>
+                    <Link to={labCheckPath(workflow.id)}>{t('lab.workflows.checkTranscriptions')}</Link>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
