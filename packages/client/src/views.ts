@@ -616,7 +616,8 @@ export const taskConsensusSchema = z.strictObject({
   algorithm: z.string(),
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
   needsChecking: z.boolean().meta({
-    description: 'A transcription’s consensus is worth checking (its result’s lowConsensus: few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full); false for the other task types',
+    description:
+      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
   }),
   plurality: z
     .strictObject({
