@@ -811,7 +811,10 @@ export const downloadSinceSchema = z.union([z.iso.date(), z.iso.datetime({ offse
 
 /** A link to a workflow's download that needs no Authorization header, until `expiresAt`. */
 export const downloadLinkSchema = z.strictObject({
-  url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=…; add &format=…, &since=…, &bom=… as to the download' }),
+  url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=… (with &format=… when the body named one); add &format=…, &since=…, &bom=… as to the download' }),
+  absoluteUrl: z.string().meta({
+    description: 'The same link whole, under the server’s PUBLIC_URL (https://chorus.example.org/api/v1/workflows/:id/<kind>?token=…), for a pipeline or curl to open as it is',
+  }),
   expiresAt: time,
 });
 
