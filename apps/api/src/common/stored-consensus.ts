@@ -7,7 +7,7 @@ export interface StoredTaskConsensus {
   votes: number;
   algorithm: string;
   workflow_version: number;
-  /** The algorithm's whole output: how the votes split, and more (only its `counts` and `lowConsensus`, read with `result: false`). */
+  /** The algorithm's whole output: how the votes split, and more (only its `counts` and `offPath`, read with `result: false`). */
   result: Record<string, unknown>;
   /** Why the consensus path does not reach the task (its `result.notReached`): null when it does. */
   not_reached: NotReached | null;
