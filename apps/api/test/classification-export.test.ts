@@ -17,7 +17,8 @@ const tasks = {
 };
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Download links are given whole under it (tester round 24, F7).
+  stack = await startStack({ env: { PUBLIC_URL: 'https://chorus.example.org/' } });
   const project = await stack.client.createProject({ title: `Raw export ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   await stack.client.addSubjects(set.id, [
@@ -164,7 +165,7 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,T9_outcome,T9_reviewed,T9_reviewed_answer,T0_outcome,T0_reviewed,T0_reviewed_answer,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer$/);
+    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -526,6 +527,20 @@ describe('download links', () => {
     await scientist.client.signOutEverywhere();
     const ended = await open(link.url);
     expect([ended.status, (await problem(ended)).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
+  });
+
+  it('are given whole under PUBLIC_URL, with the format the body names in them (tester round 24, F7)', async () => {
+    const link = await stack.client.downloadLink(workflowId, 'classifications', 'ndjson');
+    expect(link.url).toMatch(new RegExp(`^/api/v1/workflows/${workflowId}/classifications\\?token=[^&]+&format=ndjson$`));
+    expect(link.absoluteUrl).toBe(`https://chorus.example.org${link.url}`);
+    // The link opens the format it names, whatever the Accept header prefers.
+    const response = await fetch(`${stack.baseUrl}${link.url}`, { headers: { accept: 'text/csv' } });
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, expect.stringContaining('application/x-ndjson')]);
+    expect((await response.text()).trim().split('\n').map((line) => typeof JSON.parse(line).classification_id)).toEqual(['string', 'string', 'string']);
+    // Without one, none is in the link (the lab adds it); one that is none is refused, naming it, and no link made.
+    expect((await stack.client.downloadLink(workflowId, 'consensus')).absoluteUrl).toMatch(/\/consensus\?token=[^&]+$/);
+    const refused = (await stack.client.request('POST', `/workflows/${workflowId}/download-links`, { kind: 'consensus', format: 'xml' }).catch((e) => e)) as ChorusApiError;
+    expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/format', message: 'must be csv, json or ndjson' }]]);
   });
 
   it('stop working when the session that asked for them signs out, and only theirs', async () => {

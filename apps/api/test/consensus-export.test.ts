@@ -98,13 +98,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
@@ -218,6 +218,48 @@ describe('consensus export', () => {
     expect((await stack.client.subjectResult(id, news!)).consensus.T1).toMatchObject({ votes: 1, notReached: { task: 'T0', answer: 'no' }, result: { counts: { soap: 1 } } });
   });
 
+  it('flags a transcription that a split "Is this page a letter?" cut off, in the download and the results (tester round 24, F2)', async () => {
+    const project = await stack.client.createProject({ title: `Letters ${Date.now()}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
+    const names = ['split', 'not a letter', 'a letter'];
+    const { subjectIds } = await stack.client.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const idOf = Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!]));
+    // The tester's workflow: yes leads to a transcription; retired on two classifications, or when two agree on no.
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'Letters: find and transcribe',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is this page a letter?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription', instruction: 'Transcribe the letter line by line, as written.', mode: 'lines' },
+      },
+      retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', answer: 'no', minimum: 2, threshold: 1, maximum: 3 }, { rule: 'count', count: 2 }] },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    const letter = 'To the Rev. Mr Allen\nSir, the bearer Wm Cole\nis a pauper of this parish';
+    const yes = [{ task: 'T0', value: 'yes' }, { task: 'T1', value: letter }];
+    const no = [{ task: 'T0', value: 'no' }];
+    const given: Record<string, typeof yes[]> = { split: [no, yes], 'not a letter': [no, no], 'a letter': [yes, yes] };
+    for (const index of [0, 1]) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      for (const name of names) await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: idOf[name]!, annotations: given[name]![index]! }, randomUUID());
+    }
+    await until(async () => (await stack.client.stats(id)).retired === 3 && !(await laggingSubjects(stack.db, id)), 'the pages aggregated and retired');
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
+    expect(byName.split).toMatchObject({ T0_agreement: 0.5, T1_reached: false, T1_votes: 1, T1_outcome: 'not_reached', T0_needs_checking: false, T1_needs_checking: true });
+    expect(byName.split.T1_result.offPath).toMatchObject({ answer: letter, votes: 1 });
+    expect(byName['not a letter']).toMatchObject({ T0_answer: 'no', T1_votes: 0, T1_needs_checking: false });
+    expect(byName['a letter']).toMatchObject({ T0_answer: 'yes', T1_answer: letter, T1_needs_checking: false });
+    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking$/);
+    // The results list it among those that need checking, and say so of its T1.
+    const { subjects } = await stack.client.subjectResults(id, { needsChecking: true });
+    expect(subjects.map((subject) => subject.externalId)).toEqual(['split']);
+    expect(subjects[0]!.consensus.T1).toMatchObject({ needsChecking: true, notReached: { task: 'T0' }, offPath: { answer: letter, votes: 1 } });
+    expect((await stack.client.subjectResult(id, idOf.split!)).consensus.T1).toMatchObject({ needsChecking: true });
+  });
+
   it('gives a gold-standard subject’s known answers beside the consensus, flattened as the answers are', async () => {
     const project = await stack.client.createProject({ title: `Known answers ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
@@ -238,7 +280,7 @@ describe('consensus export', () => {
       subjectSetIds: [set.id],
     });
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
-    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer$/);
+    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking$/);
     expect(lines).toHaveLength(4);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
@@ -253,8 +295,8 @@ describe('consensus export', () => {
     const { id } = await outcomesWorkflow();
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
     // The columns readers had keep their places: the new ones come after every task's.
-    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,C_outcome,C_reviewed,C_reviewed_answer,M_outcome,M_support,M_reviewed,M_reviewed_answer,G_outcome,G_support,G_reviewed,G_reviewed_answer$/);
-    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,answer,,,answer,horse=1;cat=0\.75;dog=0\.5,,,answer,horse=1;ant=0\.5;zebra=0\.25,,$/);
+    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking$/);
+    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,answer,,,false,answer,horse=1;cat=0\.75;dog=0\.5,,,false,answer,horse=1;ant=0\.5;zebra=0\.25,,,false$/);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
     expect(outcomes).toEqual({
@@ -632,7 +674,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T0_outcome,T0_reviewed,T0_reviewed_answer$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

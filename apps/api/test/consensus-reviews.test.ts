@@ -116,7 +116,7 @@ describe("researchers' reviews of a consensus", () => {
     const changed = await downloaded(since);
     expect(Object.keys(changed)).toEqual([idOf.c]);
     // The review's columns trail every task's others, which keep their places, with each task's outcome.
-    expect(Object.keys(changed[idOf.c!]!).slice(-8)).toEqual(['T1_known_answer', 'T1_result', 'T0_outcome', 'T0_reviewed', 'T0_reviewed_answer', 'T1_outcome', 'T1_reviewed', 'T1_reviewed_answer']);
+    expect(Object.keys(changed[idOf.c!]!).slice(-10)).toEqual(['T1_known_answer', 'T1_result', 'T0_outcome', 'T0_reviewed', 'T0_reviewed_answer', 'T0_needs_checking', 'T1_outcome', 'T1_reviewed', 'T1_reviewed_answer', 'T1_needs_checking']);
     expect(changed[idOf.c!]).toMatchObject({ T0_answer: 'Dear Mary', T0_reviewed: 'corrected', T0_reviewed_answer: 'Dear Marge', T1_reviewed: null, T1_reviewed_answer: null });
     // Approved: the consensus answer.
     expect((await downloaded())[idOf.a!]).toMatchObject({ T0_reviewed: 'approved', T0_reviewed_answer: 'Dear Mary', T1_reviewed: 'approved', T1_reviewed_answer: 'yes' });

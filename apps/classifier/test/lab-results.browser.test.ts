@@ -309,7 +309,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await consensusOf(news!)).toEqual(['T0: No (67% agreement, 3 votes)', "T1: Not reached: the crowd's answer to T0 led elsewhere (1 vote kept aside)"]);
     expect(await consensusOf(tied!)).toEqual([
       'T0: No answer leads (50% agreement, 2 votes)',
-      'T1: Not reached yet: the crowd has no answer to T0, which decides whether it is (1 vote kept aside)',
+      'T1: Not reached yet: the crowd has no answer to T0, which decides whether it is (1 vote kept aside) Needs checking',
     ]);
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${news}`);
@@ -324,6 +324,12 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     ]);
     // What the one who said yes answered stays in view (its offPath), apart from the consensus (F1 of tester round 22).
     expect(await consensus.getByTestId('off-path').locator('bdi').textContent()).toBe('Soap');
+    // One yes, one no: the crowd has no answer to T0, and the page says what the one who said yes gave is worth checking (tester round 24, F2).
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${tied}`);
+    await consensus.waitFor();
+    expect((await consensus.locator('tbody tr:nth-child(2) td').first().textContent())?.trim()).toBe(
+      'Not reached yet: the crowd has no answer to T0, which decides whether it is Needs checking 1 volunteer answered this, but the consensus for T0 — a tie — did not lead here: Soap',
+    );
     expect(errors).toEqual([]);
   });
 

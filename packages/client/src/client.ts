@@ -602,10 +602,11 @@ export class ChorusClient {
 
   /**
    * A link to either download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
-   * save the file as it streams. `url` is from the server's root; add `format` (and `since`, `bom`) to its query.
+   * save the file as it streams. `url` is from the server's root, `absoluteUrl` whole (under the server's
+   * `PUBLIC_URL`); `format` goes into both, else add it (and `since`, `bom`) to the query.
    */
-  downloadLink(workflowId: string, kind: ExportKind) {
-    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind });
+  downloadLink(workflowId: string, kind: ExportKind, format?: ExportFormat) {
+    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}) });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */

@@ -622,7 +622,8 @@ export const taskConsensusSchema = z.strictObject({
   algorithm: z.string(),
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
   needsChecking: z.boolean().meta({
-    description: 'A transcription’s consensus is worth checking (its result’s lowConsensus: few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full); false for the other task types',
+    description:
+      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
   }),
   plurality: z
     .strictObject({
@@ -820,7 +821,10 @@ export const downloadSinceSchema = z.union([z.iso.date(), z.iso.datetime({ offse
 
 /** A link to a workflow's download that needs no Authorization header, until `expiresAt`. */
 export const downloadLinkSchema = z.strictObject({
-  url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=…; add &format=…, &since=…, &bom=… as to the download' }),
+  url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=… (with &format=… when the body named one); add &format=…, &since=…, &bom=… as to the download' }),
+  absoluteUrl: z.string().meta({
+    description: 'The same link whole, under the server’s PUBLIC_URL (https://chorus.example.org/api/v1/workflows/:id/<kind>?token=…), for a pipeline or curl to open as it is',
+  }),
   expiresAt: time,
 });
 

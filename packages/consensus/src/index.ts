@@ -17,3 +17,4 @@ export * from './simulate';
 export * from './effects';
 export * from './version-changes';
 export * from './outcome';
+export * from './needs-checking';

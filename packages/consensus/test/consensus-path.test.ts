@@ -1,5 +1,5 @@
 import { tasksNotReached, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, notReachedOf, offPathOf, reduceSubject, subjectSetsFromEffects } from '../src';
+import { type ClassificationRecord, findRetirement, needsChecking, notReachedOf, offPathOf, reduceSubject, subjectSetsFromEffects } from '../src';
 
 const toDetails = '00000000-0000-4000-8000-00000000000a';
 
@@ -66,6 +66,24 @@ describe('the consensus path', () => {
     const [t0, t1] = reduceSubject(handwriting, [answer('a', 'keen', 'yes', 'Dear Sir'), answer('b', 'eager', 'yes', 'Dear Sir'), answer('c', 'careful', 'no')], { skills });
     expect(t0).toMatchObject({ answer: 'no', algorithm: 'bayesian-confusion', result: { counts: { yes: 2, no: 1 } } });
     expect(t1).toMatchObject({ answer: null, agreement: null, votes: 2, result: { notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'Dear Sir', agreement: 1, votes: 2 } } });
+  });
+
+  it('needs checking a task volunteers answered that a question with no majority cut off, not one a majority did (tester round 24, F2)', () => {
+    const flagged = (classifications: ClassificationRecord[]) => {
+      const subject = reduceSubject(definition, classifications);
+      return subject.map((task) => needsChecking(task, subject));
+    };
+    // One no, one yes: a tie under a vote (no answer), and one answer of two under bayes; either way, T1 is flagged.
+    expect(flagged([classification('a', 'no'), classification('b', 'yes', 'soap')])).toEqual([false, true]);
+    const skewed = { T0: { careful: { yes: { yes: 40, no: 0 }, no: { yes: 0, no: 40 } } } };
+    const bayes = workflowDefinitionSchema.parse({ ...definition, tasks: { ...definition.tasks, T0: { ...definition.tasks.T0!, algorithm: 'bayes' } } });
+    const tie = reduceSubject(bayes, [{ ...classification('a', 'no'), volunteer: 'careful' }, { ...classification('b', 'yes', 'soap'), volunteer: 'keen' }], { skills: skewed });
+    expect(tie[0]).toMatchObject({ answer: 'no', agreement: 0.5 });
+    expect(needsChecking(tie[1]!, tie)).toBe(true);
+    // Two of three said no: a majority cut T1 off, nothing to check; nobody answered it, nothing either.
+    expect(flagged(oneYes)).toEqual([false, false]);
+    expect(flagged([classification('a', 'no'), classification('b', 'no')])).toEqual([false, false]);
+    expect(flagged([classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap')])).toEqual([false, false]);
   });
 
   it('answers the task the consensus leads to, as before', () => {

@@ -28,6 +28,7 @@ import { PassagesNamed1797391000000 } from '../src/migrations/1797391000000-Pass
 import { LastUnretirementKept1797410000000 } from '../src/migrations/1797410000000-LastUnretirementKept';
 import { AgainstPluralityStored1797440000000 } from '../src/migrations/1797440000000-AgainstPluralityStored';
 import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-ReviewedByRole';
+import { NeedsCheckingStored1797480000000 } from '../src/migrations/1797480000000-NeedsCheckingStored';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -109,7 +110,7 @@ describe('migrations', () => {
     try {
       const plan: { 'QUERY PLAN': string }[] = await dataSource.transaction(async (manager) => {
         await manager.query('SET LOCAL enable_seqscan = off');
-        return manager.query("EXPLAIN SELECT c.subject_id FROM consensus c WHERE c.workflow_id = '00000000-0000-0000-0000-000000000001' AND (c.result ->> 'lowConsensus') = 'true'");
+        return manager.query("EXPLAIN SELECT c.subject_id FROM consensus c WHERE c.workflow_id = '00000000-0000-0000-0000-000000000001' AND c.needs_checking");
       });
       expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) consensus_needs_checking_idx\b/);
     } finally {
@@ -419,6 +420,47 @@ describe('migrations', () => {
         [workflow],
       );
       expect(mended.map((row: { external_id: string }) => row.external_id)).toEqual(['bayes against', 'nobody gave it', 'sense against']);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('store on each consensus stored before whether it needs checking, a task a question with no majority cut off too (tester 24 F2)', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(NeedsCheckingStored1797480000000)) });
+    await before.initialize();
+    // Each subject: its question T0 (answer, agreement) and its transcription T1 (votes, result).
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'checking', 'Checking', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        kinds (subject, answer, agreement, votes, result) AS (VALUES
+          ('low on the path', 'yes', 1, 2, '{"lowConsensus": true}'::jsonb),
+          ('agreed on the path', 'yes', 1, 2, '{"lowConsensus": false}'),
+          ('nobody wrote it', 'yes', 1, 0, '{"lowConsensus": true}'),
+          ('one of two said no', 'no', 0.5, 1, '{"lowConsensus": false, "notReached": {"task": "T0", "answer": "no"}, "offPath": {"answer": "Sir", "agreement": 1, "votes": 1}}'),
+          ('tied', NULL, 0.5, 1, '{"lowConsensus": false, "notReached": {"task": "T0", "answer": null}, "offPath": {"answer": "Sir", "agreement": 1, "votes": 1}}'),
+          ('two of three said no', 'no', 0.667, 1, '{"lowConsensus": false, "notReached": {"task": "T0", "answer": "no"}, "offPath": {"answer": "Sir", "agreement": 1, "votes": 1}}'),
+          ('all said no', 'no', 1, 0, '{"lowConsensus": true, "notReached": {"task": "T0", "answer": "no"}}')),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT p.id, '[]', kinds.subject FROM p, kinds RETURNING id, external_id),
+        q AS (INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at)
+          SELECT w.id, s.id, 'T0', kinds.answer, '{}', kinds.agreement, 2, 'bayesian-confusion', now() FROM w, s JOIN kinds ON kinds.subject = s.external_id)
+      INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at)
+        SELECT w.id, s.id, 'T1', NULL, kinds.result, NULL, kinds.votes, 'word-alignment-vote', now() FROM w, s JOIN kinds ON kinds.subject = s.external_id
+      RETURNING (SELECT id FROM w) AS workflow`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const flagged = await after.query(
+        'SELECT s.external_id, c.task FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND c.needs_checking ORDER BY 1, 2',
+        [workflow],
+      );
+      expect(flagged).toEqual([
+        { external_id: 'low on the path', task: 'T1' },
+        { external_id: 'one of two said no', task: 'T1' },
+        { external_id: 'tied', task: 'T1' },
+      ]);
     } finally {
       await after.destroy();
     }

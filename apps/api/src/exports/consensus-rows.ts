@@ -232,6 +232,8 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
     "a review of the task's consensus by a researcher or a reviewer (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it was then) or corrected (their own answer); empty when not reviewed. An approval stays approved when later votes or a re-aggregation change the consensus: an approved row whose _reviewed_answer is not its _answer had its consensus change since",
   reviewed_answer:
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
+  needs_checking:
+    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription on the consensus path whose _result has lowConsensus (and at least one transcription), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
@@ -239,7 +241,7 @@ const SUPPORTED_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 
 /** A task's trailing columns (`CONSENSUS_TRAILING_TASK_COLUMNS`): `support` for the task types that have one. */
 const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
-  SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer'] : ['outcome', 'reviewed', 'reviewed_answer'];
+  SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking'] : ['outcome', 'reviewed', 'reviewed_answer', 'needs_checking'];
 
 /**
  * One record per subject: one column per task field, the same columns in every format, nested values only in the
@@ -296,6 +298,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     const review = row.reviews?.[task];
     record[`${task}_reviewed`] = review?.state ?? null;
     record[`${task}_reviewed_answer`] = review ? answerCell(definition, flatAnswerOf(definition, review.value)) : null;
+    record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
   return record;
 }

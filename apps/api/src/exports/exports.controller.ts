@@ -156,22 +156,22 @@ export class ExportsController {
   @KeyScope((request) => downloadScope((request.body as { kind?: unknown } | undefined)?.kind))
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind", "format"? }`: `consensus`, `classifications` or `subject-reports`, and `csv`, `json` or `ndjson`, which the link then carries (`&format=`). For a browser to save the file as it streams, or a script that should not hold the account’s token: `absoluteUrl` is the whole link, under the server’s `PUBLIC_URL`, for a pipeline to open as it is; `url`, the same from the server’s root. Add `since`, `bom` (`metadata` and `sort` to the consensus and classifications), and `format` when the body has none, to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {
     status: 201,
-    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (metadata and sort to the consensus and classifications) to it as to the download (researchers only)',
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl: absoluteUrl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add since and bom (metadata and sort to the consensus and classifications), and format when the body has none, to it as to the download (researchers only)',
   })
   createDownloadLink(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Body(new ZodPipe(downloadLinkRequestSchema)) { kind }: DownloadLinkRequest,
+    @Body(new ZodPipe(downloadLinkRequestSchema)) { kind, format }: DownloadLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
   ) {
-    return this.exports.downloadLink(workflowId, kind, user, session);
+    return this.exports.downloadLink(workflowId, kind, format, user, session);
   }
 
   @Get('consensus')

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { DownloadSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -11,6 +11,7 @@ import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
 import { retiredByColumns } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -240,22 +241,28 @@ export class ExportsService {
     private readonly streams: ExportStreams,
     private readonly links: DownloadLinks,
     private readonly reporters: ReporterPseudonyms,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A link that opens the download without an Authorization header, for a while (researchers only). */
-  async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+  /**
+   * A link that opens the download without an Authorization header, for a while (researchers only), in `format` if
+   * asked: from the server's root (the classifier's, behind whichever host serves it) and whole, under `PUBLIC_URL`.
+   */
+  async downloadLink(workflowId: string, kind: ExportKind, format: ExportFormat | undefined, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
-    return this.linkTo({ workflowId, kind }, user, session);
+    return this.linkTo({ workflowId, kind }, format, user, session);
   }
 
   /** A link that opens the project's comments download without an Authorization header (researchers, checked by the route). */
   commentsLink(projectId: string, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
-    return this.linkTo({ projectId, kind: 'comments' }, user, session);
+    return this.linkTo({ projectId, kind: 'comments' }, undefined, user, session);
   }
 
-  private async linkTo(target: DownloadTarget, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
+  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
-    return { url: `${pathsOf(target).download}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+    const query = new URLSearchParams({ token, ...(format ? { format } : {}) });
+    const url = `${pathsOf(target).download}?${query}`;
+    return { url, absoluteUrl: `${this.config.publicUrl}${url}`, expiresAt: expiresAt.toISOString() };
   }
 
   /**

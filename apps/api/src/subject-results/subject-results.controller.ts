@@ -51,7 +51,8 @@ export class SubjectResultsController {
   @ApiQuery({
     name: 'needsChecking',
     required: false,
-    description: '`true`: only the subjects with a transcription task whose consensus needs checking (its `lowConsensus`: the `needsChecking` of its consensus); `false` (the default): all',
+    description:
+      '`true`: only the subjects with a task whose consensus needs checking (the `needsChecking` of its consensus, the download’s `<task>_needs_checking`: a transcription with `lowConsensus`, or a task volunteers answered that a question with no majority cut off); `false` (the default): all',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
   @ApiQuery({

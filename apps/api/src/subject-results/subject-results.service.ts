@@ -222,9 +222,6 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * through `subjects_external_id_prefix_idx` when few do; those with a metadata field's value are found as the page reads
  * its order (no index holds the values).
  */
-/** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
-const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
-
 /**
  * A subject's metadata field (`key`) has the value (`value`) a filter names, as text: `2` and `"2"` alike; a list holds
  * it among its items, each as text (`"tags": ["a", "b"]` has `a`; `"pages": [2, 3]` has `2`).
@@ -241,8 +238,8 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
-  // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
-  if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
+  // Found through `consensus_needs_checking_idx`: `needsChecking` of @chorus/consensus, as the worker stored it.
+  if (needsChecking) conditions.push('st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.needs_checking)');
   // Found through `consensus_against_plurality_idx`: `pluralityStanding`'s `against`, as the worker stored it.
   if (againstPlurality) conditions.push('st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.against_plurality)');
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
@@ -307,11 +304,8 @@ function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): Sub
 }
 
 const toConsensus = (stored: StoredTaskConsensus) => {
-  const { answer, agreement, votes, algorithm, workflow_version, not_reached } = stored;
-  // A transcription nobody wrote (a branch that skipped it, a task its consensus path does not reach) is flagged low by
-  // the algorithm, but there is nothing to check: the same rule as `TRANSCRIBED_HERE` in the list's filter.
-  const needsChecking = stored.result.lowConsensus === true && votes > 0 && !not_reached;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking, plurality: pluralityStanding(stored) };
+  const { answer, agreement, votes, algorithm, workflow_version, not_reached, needs_checking } = stored;
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking: needs_checking, plurality: pluralityStanding(stored) };
 };
 
 /**

@@ -6,7 +6,7 @@ import { Workflow } from './workflow.entity';
 @Entity('consensus')
 /** For the foreign key: deleting a subject looks here. */
 @Index('consensus_subject_idx', ['subjectId'])
-/** A workflow's consensus flagged for review (a transcription's `lowConsensus`), for its results (its predicate in its migration). */
+/** A workflow's consensus that needs checking (`needsChecking`), for its results (its predicate in its migration). */
 @Index('consensus_needs_checking_idx', { synchronize: false })
 /** A workflow's consensus decided against most volunteers' answers, for its results (its predicate in its migration). */
 @Index('consensus_against_plurality_idx', { synchronize: false })
@@ -28,6 +28,8 @@ export class Consensus {
   @Column({ type: 'int', default: 1 }) workflowVersion!: number;
   /** The answer is not among those most volunteers gave (`pluralityStanding`'s `against`), as the worker wrote it. */
   @Column({ type: 'boolean', default: false }) againstPlurality!: boolean;
+  /** The consensus is worth a researcher's check (`needsChecking` of @chorus/consensus), as the worker wrote it. */
+  @Column({ type: 'boolean', default: false }) needsChecking!: boolean;
 }
 
 /** What a weighted algorithm knows of one volunteer's skill on one task of a workflow. */

@@ -45,6 +45,8 @@ export type ConsensusQuery = ClassificationsQuery;
 
 export const downloadLinkRequestSchema = z.strictObject({
   kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject), classifications (a row per classification) or subject-reports (a row per volunteer’s report of a subject)'),
+  /** Put into the link as its `format` (the download's own parameter, checked as it checks it). */
+  format: exportFormatSchema.meta({ description: 'csv, json or ndjson: the link opens the download in that format (its &format=); without it, in the one the Accept header prefers, else CSV' }),
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 

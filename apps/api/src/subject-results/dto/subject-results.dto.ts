@@ -103,7 +103,7 @@ const OWN_PARAMETERS = {
       .optional(),
     sort: sortSchema,
     needsChecking: z
-      .enum(['true', 'false'], 'must be true (only the subjects with a transcription whose consensus needs checking) or false')
+      .enum(['true', 'false'], 'must be true (only the subjects with a consensus that needs checking) or false')
       .default('false')
       .transform((value) => value === 'true'),
     againstPlurality: z

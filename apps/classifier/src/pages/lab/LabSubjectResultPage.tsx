@@ -260,7 +260,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                     {consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
                     {consensus && <NeedsChecking consensus={consensus} />}
-                    {consensus && <OffPath consensus={consensus} definition={definition} />}
+                    {consensus && <OffPath consensus={consensus} definition={definition} question={consensus.notReached ? subject.consensus[consensus.notReached.task] : undefined} />}
                   </td>
                   <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
                   <td>{consensus?.votes ?? 0}</td>

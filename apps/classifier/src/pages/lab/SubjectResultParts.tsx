@@ -46,34 +46,56 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
   );
 }
 
+/** The consensus of the question a task off the path hangs on, as the subject's page has it (with its whole `result`). */
+type Question = Pick<TaskConsensus, 'answer' | 'agreement'> & { result?: Record<string, unknown> };
+
 /**
  * What the volunteers who reached a task gave, where the consensus path does not reach it (its `offPath`): two who said
- * there is handwriting and transcribed it are not lost from view because the consensus said there is none. Nothing for
- * any other task.
+ * there is handwriting and transcribed it are not lost from view because the consensus said there is none. Where the
+ * question that led elsewhere (`question`) had no majority, so that the task needs checking, it says how that question
+ * split. Nothing for any other task.
  */
-export function OffPath({ consensus, definition }: { consensus: Pick<TaskConsensus, 'notReached' | 'offPath'>; definition: Task | undefined }) {
-  const { t } = useTranslation();
+export function OffPath({ consensus, definition, question }: { consensus: Pick<TaskConsensus, 'notReached' | 'offPath' | 'needsChecking'>; definition: Task | undefined; question: Question | undefined }) {
+  const { t, i18n } = useTranslation();
   const { notReached, offPath } = consensus;
   if (!notReached || !offPath) return null;
   const values = { count: offPath.votes, task: notReached.task };
+  const answer = offPath.answer === null ? t('lab.results.noLeader') : definition ? describeWrittenAnswer(definition, offPath.answer, t) : offPath.answer;
+  if (consensus.needsChecking) {
+    const unsettled = { ...values, answer, split: splitInWords(question, t, i18n.language) };
+    return (
+      <span className="lab-off-path" data-testid="off-path">
+        {' '}
+        {definition?.type === 'transcription' ? (
+          <Trans i18nKey="lab.results.offPathUnsettledTranscribed" values={unsettled} count={offPath.votes} components={{ answer: <bdi /> }} />
+        ) : (
+          <Trans i18nKey="lab.results.offPathUnsettled" values={unsettled} count={offPath.votes} components={{ answer: <bdi /> }} />
+        )}
+      </span>
+    );
+  }
   return (
     <span className="lab-off-path" data-testid="off-path">
       {' '}
       {offPath.answer === null ? (
         t('lab.results.offPathTied', values)
       ) : (
-        <Trans
-          i18nKey="lab.results.offPath"
-          values={{ ...values, answer: definition ? describeWrittenAnswer(definition, offPath.answer, t) : offPath.answer }}
-          count={offPath.votes}
-          components={{ answer: <bdi /> }}
-        />
+        <Trans i18nKey="lab.results.offPath" values={{ ...values, answer }} count={offPath.votes} components={{ answer: <bdi /> }} />
       )}
     </span>
   );
 }
 
-/** A mark on a transcription's consensus worth checking (its `lowConsensus`: a word without a majority, few transcriptions…); nothing for any other. */
+/** How a question with no majority split: a tie (no answer, or answers with as many votes), else its answer's share. */
+function splitInWords(question: Question | undefined, t: TFunction, language: string): string {
+  const votes = Object.values((question?.result?.counts ?? {}) as Record<string, number>);
+  const most = Math.max(0, ...votes);
+  const tied = votes.filter((count) => count === most).length > 1;
+  if (!question || question.answer === null || tied) return t('lab.results.splitTie');
+  return t('lab.results.splitNoMajority', { agreement: agreementInWords(question.agreement, language) });
+}
+
+/** A mark on a consensus worth checking (`needsChecking`: a transcription's word without a majority, a task a question with no majority cut off…); nothing for any other. */
 export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'needsChecking'> }) {
   const { t } = useTranslation();
   if (!consensus.needsChecking) return null;
@@ -157,7 +179,10 @@ export function ConsensusList({ consensus, reviews, definitionOf }: { consensus:
       {tasks.map(([task, each]) => (
         <li key={task}>
           {each.notReached ? (
-            t('lab.results.taskNotReached', { task, why: inWords(task, each), count: each.votes })
+            <>
+              {t('lab.results.taskNotReached', { task, why: inWords(task, each), count: each.votes })}
+              <NeedsChecking consensus={each} />
+            </>
           ) : (
             <>
               {/* The answer isolated (<bdi>), so that one in Arabic or Hebrew does not carry the agreement after it into its own direction. */}
