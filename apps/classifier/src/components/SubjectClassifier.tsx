@@ -6,7 +6,7 @@ import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
-import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
+import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
@@ -247,7 +247,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || event.shiftKey || event.altKey) return;
       const force = event.ctrlKey || event.metaKey;
       if (!force && (hasModifier(event) || hasOwnEnterAction(event.target))) return;
-      if (inDialog(event.target)) return;
+      if (pageKeysQuiet(event.target)) return;
       event.preventDefault();
       void proceedRef.current();
     };
