@@ -151,6 +151,58 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.close();
   });
 
+  it('keeps Tab inside an open dialog, and the page’s keys quiet beneath it, wherever focus is (tester 24 F1)', async () => {
+    const { url, workflowId } = await setUp(
+      { name: 'Keys under a dialog', firstTask: 'T0', tasks: { T0: adOrNot }, tutorial: [{ title: 'Read it all', body: 'Read the whole notice.' }, { title: 'Then answer', body: 'Yes or no.' }] },
+      [text('a'), text('b')],
+    );
+    const stored = async () => Number((await suite.stack.db.query('SELECT count(*) FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].count);
+    const focusIn = (page: Page) => page.evaluate(() => document.activeElement?.closest('dialog')?.getAttribute('data-testid') ?? document.activeElement?.tagName.toLowerCase());
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const tutorial = page.getByTestId('tutorial');
+    await tutorial.waitFor({ state: 'visible' });
+    await waitForTask(page, 'single'); // beneath the dialog
+    await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
+    // The tester's keys: Tab from the last button goes round to the first, Shift+Tab back; 2 and Enter answer nothing.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip the tutorial');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Next');
+    // Focus lost to the page (<body>) beneath the dialog: its keys still do nothing there, and Tab comes back in.
+    const answerKeys = async () => {
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      expect(await focusIn(page)).toBe('body');
+      for (const key of ['2', 'Enter', 'Control+Enter', 'g', 't']) await page.keyboard.press(key);
+      await page.waitForTimeout(500);
+    };
+    await answerKeys();
+    expect(await tutorial.isVisible()).toBe(true);
+    expect(await tutorial.textContent()).toContain('Step 1 of 2');
+    expect(await page.getByTestId('field-guide').isVisible()).toBe(false);
+    await page.keyboard.press('Tab');
+    expect(await focusIn(page)).toBe('tutorial');
+    await page.keyboard.press('Escape');
+    await tutorial.waitFor({ state: 'hidden' });
+    await waitForFocus(page, RADIO);
+    expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
+    expect(await stored()).toBe(0);
+    // Every dialog the same: the shortcuts list.
+    await page.keyboard.press('?');
+    const shortcuts = page.getByTestId('shortcuts-dialog');
+    await shortcuts.waitFor({ state: 'visible' });
+    await answerKeys();
+    expect(await shortcuts.isVisible()).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusIn(page)).toBe('shortcuts-dialog');
+    await page.keyboard.press('Escape');
+    await shortcuts.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
+    expect(await stored()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('makes a tutorial from the tasks’ help when the researchers wrote none', async () => {
     const { url } = await setUp({ name: 'Ads, no tutorial', firstTask: 'T0', tasks: { T0: adOrNot } }, [text('a')]);
     const { page } = await openPage();

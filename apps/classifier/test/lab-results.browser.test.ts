@@ -435,7 +435,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       subjectSetIds: [set.id],
     });
     await researcher.activateWorkflow(workflowId);
-    for (const text of ['Dear Mary', 'Dear Mary']) {
+    for (const text of ['Dear Mary,\nI write in haste.', 'Dear Mary,\nI write in haste.']) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
       for (const subjectId of subjectIds) {
         await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: 'yes' }] }, randomUUID());
@@ -450,16 +450,21 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const state = (task: string) => page.getByTestId(`lab-review-${task}-state`);
     expect(await state('T0').textContent()).toBe('Not reviewed yet.');
     expect(await state('T1').textContent()).toBe('Not reviewed yet.');
+    // The consensus shows the transcription's lines as lines (tester 24 F5), as the downloads keep them.
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
+    expect(await page.getByTestId('lab-result-consensus').locator('tbody td').first().innerText()).toBe('Dear Mary,\nI write in haste.');
     // The transcription's text starts as the consensus; corrected, then saved by keyboard.
     const text = page.getByLabel('Corrected text for T0');
-    expect(await text.inputValue()).toBe('Dear Mary');
-    await text.fill('Dear Marie');
+    expect(await text.inputValue()).toBe('Dear Mary,\nI write in haste.');
+    await text.fill('Dear Marie,\nI write in haste.');
     await text.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
     await page.keyboard.press('Enter');
-    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell (owner),').waitFor();
+    await state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),').waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
+    expect(await state('T0').innerText()).toMatch(/^Corrected to “Dear Marie,\nI write in haste\.” by Maria Mitchell \(owner\), /);
     // Focus goes to what says so, not to the page (tester 23 F4).
     await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
     // The choice approved as it is, by keyboard: focus on what says so too.
@@ -471,8 +476,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await checkScreen(page, 'lab-result-reviews');
     // Read again: kept.
     await page.reload();
-    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell (owner),').waitFor();
-    expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie');
+    await state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),').waitFor();
+    expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie,\nI write in haste.');
     expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell \(owner\), /);
     // Undone by keyboard: not reviewed again, focus on what says so.
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Undo review' }).focus();

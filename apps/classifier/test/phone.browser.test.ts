@@ -104,7 +104,7 @@ describe('classifier in a browser: on a phone', () => {
     await page.close();
     await suite.context.unroute('**/test-audio/*.wav');
   });
-  it('ignores a tap that lands on Done right after the next subject came, and says so; a tap a moment later answers', async () => {
+  it('ignores a tap that lands on Done right after the next subject came, and says so until a later tap or key is taken; a tap a moment later answers', async () => {
     const { workflow, path } = await liveYesNoWorkflow(
       suite.stack,
       'Phone taps',
@@ -143,13 +143,24 @@ describe('classifier in a browser: on a phone', () => {
       expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(second);
       expect(await stored()).toBe(1);
 
-      // A moment later, taps answer: the note goes, and Done sends the answer.
-      await page.clock.runFor(4000);
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
+      // A moment later, taps answer: the note goes with the first one taken, well before its 3 s are up (tester 24 F6),
+      // and Done sends the answer.
+      await page.clock.runFor(600);
+      expect(await note.textContent()).toBe('Tap or click ignored — the page just changed');
       await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="yes"]) label'));
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
       await tap(done);
       await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, second);
       expect(await stored()).toBe(2);
+      // So does a key taken (typing on, say), and, with neither, the note goes by itself after a few seconds.
+      await tap(done);
+      await note.getByText('Tap or click ignored').waitFor({ timeout: 5_000 });
+      await page.keyboard.press('1');
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
+      await tap(done);
+      await note.getByText('Tap or click ignored').waitFor({ timeout: 5_000 });
+      await page.clock.runFor(4000);
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
     } finally {
       await page.clock.resume();
     }

@@ -17,6 +17,13 @@ interface Props {
   describedByContent?: boolean;
 }
 
+const TABBABLE = 'a[href], button:not(:disabled), input:not(:disabled):not([type="hidden"]), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]';
+
+/** The controls Tab stops at in `element`, in order (none of the dialogs orders them with a positive `tabindex`). */
+function tabbableIn(element: HTMLElement): HTMLElement[] {
+  return [...element.querySelectorAll<HTMLElement>(TABBABLE)].filter((control) => control.tabIndex >= 0 && control.checkVisibility());
+}
+
 /**
  * A native modal dialog: focus moves in (to the control marked `data-autofocus`), stays inside while it is open,
  * Escape closes it, and focus returns where it was, or to the task on screen when that is gone (a new subject).
@@ -45,6 +52,24 @@ export function Dialog({ open, onClose, returnToTask = false, title, testId, cla
       element.close();
     }
   }, [open, returnToTask]);
+
+  // The browser lets Tab leave a modal dialog (for its own toolbar, and `<body>` on the page): it goes round inside.
+  useEffect(() => {
+    if (!open) return;
+    const keepTabInside = (event: KeyboardEvent) => {
+      const element = dialog.current;
+      if (event.key !== 'Tab' || !element?.open) return;
+      const controls = tabbableIn(element);
+      const edge = controls.at(event.shiftKey ? 0 : -1);
+      const active = document.activeElement;
+      const inside = active !== element && active instanceof Node && element.contains(active);
+      if (!edge || (inside && active !== edge)) return;
+      event.preventDefault();
+      controls.at(event.shiftKey ? -1 : 0)?.focus();
+    };
+    document.addEventListener('keydown', keepTabInside);
+    return () => document.removeEventListener('keydown', keepTabInside);
+  }, [open]);
 
   /**
    * Escape and the buttons close the dialog at once, but its `close` event comes a task later, after the browser has

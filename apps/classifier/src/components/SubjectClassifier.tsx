@@ -6,7 +6,7 @@ import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
-import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
+import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
@@ -242,7 +242,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || event.shiftKey || event.altKey) return;
       const force = event.ctrlKey || event.metaKey;
       if (!force && (hasModifier(event) || hasOwnEnterAction(event.target))) return;
-      if (inDialog(event.target)) return;
+      if (pageKeysQuiet(event.target)) return;
       event.preventDefault();
       void proceedRef.current();
     };
@@ -388,13 +388,24 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
 /** How long the note that a stray tap was ignored stays. */
 const BRIEF_NOTE_MS = 3000;
 
-/** A note shown for a moment each time `show` is called (a stray tap ignored): how many times it was shown meanwhile (0: not shown), and `show`. */
+/**
+ * A note shown for a moment each time `show` is called (a stray tap ignored): how many times it was shown meanwhile
+ * (0: not shown), and `show`. It goes sooner once a later tap or key is taken: the volunteer is at work again (an ignored
+ * tap never bubbles to the document).
+ */
 function useBriefNote(): [number, () => void] {
   const [shown, setShown] = useState(0);
   useEffect(() => {
     if (!shown) return;
-    const timer = setTimeout(() => setShown(0), BRIEF_NOTE_MS);
-    return () => clearTimeout(timer);
+    const hide = () => setShown(0);
+    const timer = setTimeout(hide, BRIEF_NOTE_MS);
+    document.addEventListener('click', hide);
+    document.addEventListener('keydown', hide);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('click', hide);
+      document.removeEventListener('keydown', hide);
+    };
   }, [shown]);
   const show = useCallback(() => setShown((n) => n + 1), []);
   return [shown, show];

@@ -28,7 +28,15 @@ export function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.metaKey || event.altKey;
 }
 
-/** True inside an open dialog, or an in-page form with keys of its own (`data-own-keys`): page shortcuts stay quiet there. */
-export function inDialog(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('dialog, [data-own-keys]') !== null;
+/** True while a modal dialog is open: the page beneath it is out of reach, wherever focus has gone (`<body>` too). */
+function modalOpen(): boolean {
+  return document.querySelector('dialog:modal') !== null;
+}
+
+/**
+ * True while a modal dialog is open, or for a key pressed in a dialog or an in-page form with keys of its own
+ * (`data-own-keys`): every page-wide shortcut stays quiet then.
+ */
+export function pageKeysQuiet(target: EventTarget | null): boolean {
+  return modalOpen() || (target instanceof Element && target.closest('dialog, [data-own-keys]') !== null);
 }

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { hasModifier, inDialog, isTypingTarget, singleKeysOff } from './keyboard';
+import { hasModifier, pageKeysQuiet, isTypingTarget, singleKeysOff } from './keyboard';
 
 /**
  * Calls `onDigit(index)` (0-based) when 1–9 is pressed anywhere on the page, except while typing in a field.
@@ -10,7 +10,7 @@ export function useDigitKeys(onDigit: (index: number) => unknown, enabled = true
   latest.current = { onDigit, enabled };
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!latest.current.enabled || event.defaultPrevented || hasModifier(event) || isTypingTarget(event.target) || inDialog(event.target) || singleKeysOff(event)) return;
+      if (!latest.current.enabled || event.defaultPrevented || hasModifier(event) || isTypingTarget(event.target) || pageKeysQuiet(event.target) || singleKeysOff(event)) return;
       if (!/^[1-9]$/.test(event.key)) return;
       if (latest.current.onDigit(Number(event.key) - 1) !== false) event.preventDefault();
     };

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { hasModifier, inDialog, isTypingTarget, singleKeysOff } from './keyboard';
+import { hasModifier, pageKeysQuiet, isTypingTarget, singleKeysOff } from './keyboard';
 
 /** Calls `handler` when the single-character `key` is pressed anywhere on the page, except while typing. */
 export function useKey(key: string, handler: () => unknown, enabled = true): void {
@@ -7,7 +7,7 @@ export function useKey(key: string, handler: () => unknown, enabled = true): voi
   latest.current = { handler, enabled };
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!latest.current.enabled || event.defaultPrevented || hasModifier(event) || isTypingTarget(event.target) || inDialog(event.target) || singleKeysOff(event)) return;
+      if (!latest.current.enabled || event.defaultPrevented || hasModifier(event) || isTypingTarget(event.target) || pageKeysQuiet(event.target) || singleKeysOff(event)) return;
       if (event.key.toLowerCase() !== key) return;
       if (latest.current.handler() !== false) event.preventDefault();
     };

@@ -1,4 +1,4 @@
-import { inDialog, isTypingTarget, singleKeysOff } from '../../lib/keyboard';
+import { pageKeysQuiet, isTypingTarget, singleKeysOff } from '../../lib/keyboard';
 
 export type ViewerAction = 'zoomIn' | 'zoomOut' | 'rotateRight' | 'rotateLeft' | 'invert' | 'brighter' | 'darker' | 'moreContrast' | 'lessContrast' | 'reset';
 
@@ -49,7 +49,7 @@ function byCode(code: string, shift: boolean): ViewerAction | undefined {
  * (a transcription, say), Alt + the same key from anywhere. Never inside a dialog, never with Ctrl or Cmd.
  */
 export function viewerActionFor(event: KeyboardEvent): ViewerAction | undefined {
-  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || inDialog(event.target)) return undefined;
+  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || pageKeysQuiet(event.target)) return undefined;
   if (event.altKey) return byCode(event.code, event.shiftKey);
   if (isTypingTarget(event.target) || singleKeysOff(event)) return undefined;
   return Object.hasOwn(BY_KEY, event.key) ? BY_KEY[event.key] : undefined;
@@ -57,7 +57,7 @@ export function viewerActionFor(event: KeyboardEvent): ViewerAction | undefined 
 
 /** Alt + [ and Alt + ] or plain [ and ]: the previous and next page of a subject with several locations. */
 export function pageStepFor(event: KeyboardEvent): -1 | 1 | undefined {
-  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || inDialog(event.target)) return undefined;
+  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || pageKeysQuiet(event.target)) return undefined;
   if (!event.altKey && (isTypingTarget(event.target) || singleKeysOff(event))) return undefined;
   const key = event.altKey ? event.code : event.key;
   if (key === '[' || key === 'BracketLeft') return -1;

@@ -109,7 +109,7 @@ function TaskReview({
   return (
     <fieldset className="lab-review" data-task={task} aria-busy={busy}>
       <legend>{t('lab.result.taskNamed', { task, prompt: promptOf(definition) })}</legend>
-      <p role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
+      <p className="lab-transcription-text" role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
         <ReviewState review={review} definition={definition} />
       </p>
       {definition.type === 'transcription' && (

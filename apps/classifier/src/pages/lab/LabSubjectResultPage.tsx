@@ -256,7 +256,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
               return (
                 <tr key={task}>
                   <th scope="row">{definition ? t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) : task}</th>
-                  <td>
+                  <td className="lab-transcription-text">
                     {consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
                     {consensus && <NeedsChecking consensus={consensus} />}
@@ -265,7 +265,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                   <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
                   <td>{consensus?.votes ?? 0}</td>
                   <td>{consensus ? t('lab.result.howComputed', { algorithm: consensus.algorithm, version: consensus.workflowVersion }) : '—'}</td>
-                  {known && <td>{Object.hasOwn(known, task) ? (definition ? describeWrittenAnswer(definition, known[task], t) : JSON.stringify(known[task])) : '—'}</td>}
+                  {known && <td className="lab-transcription-text">{Object.hasOwn(known, task) ? (definition ? describeWrittenAnswer(definition, known[task], t) : JSON.stringify(known[task])) : '—'}</td>}
                 </tr>
               );
             })}
