@@ -571,24 +571,48 @@ function cutAsLines(typed: readonly string[], lines: readonly (readonly string[]
   });
 }
 
-/** Lines of the first transcription a line of another is compared with on either side of its own index (`linesShifted`). */
+/** Lines of another transcription a line is compared with on either side of its own index (`linesShifted`). */
 const LINE_SHIFT_LOOKED_FOR = 3;
 
 /**
- * Whether the lines of transcriptions with as many lines are not matched by their index: a line of one shares more words
- * (Dice, in lower case) with a line of the first near its index than with the line of its index, as when a volunteer
- * skipped a line and added one at the end, or split one line and joined two others. Aligned line by line, its words
- * would vote on the lines they were not written on. Linear in the texts' length.
+ * How much more (Dice) a single line must share with another line of a transcription than with the line of its index
+ * to count as shifted on its own: common words ("the", "John") shared by chance with a line near it never do.
+ */
+const LINE_SHIFT_MARGIN = 0.6;
+
+/**
+ * Whether the lines of transcriptions with as many lines are not matched by their index, as when a volunteer skipped a
+ * line and added one at the end, or split one line and joined two others: aligned line by line, its words would vote
+ * on the lines they were not written on. Every transcription's lines are compared with every other's (`shiftedFrom`), so
+ * the answer is the same in any order of the transcriptions. Linear in the texts' length for each pair.
  */
 function linesShifted(lineWords: readonly (readonly string[][])[]): boolean {
-  const [first, ...others] = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
-  const shifted = (line: ReadonlySet<string>, index: number) => {
-    const own = dice(line, first![index]!);
-    const nearest = Math.min(first!.length - 1, index + LINE_SHIFT_LOOKED_FOR);
-    for (let other = Math.max(0, index - LINE_SHIFT_LOOKED_FOR); other <= nearest; other++) if (dice(line, first![other]!) > own) return true;
-    return false;
-  };
-  return others.some((lines) => lines.some(shifted));
+  const sets = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
+  return sets.some((lines, a) => sets.some((others, b) => a !== b && shiftedFrom(lines, others)));
+}
+
+/**
+ * Whether `lines` are shifted from `others` (their words in lower case): a line shares more words (Dice) with a line of
+ * the others near its index than with the line of its index by `LINE_SHIFT_MARGIN` or more, or two lines are each most
+ * like the line the same number of places away by half that (one line skipped, or two run together, moves several).
+ */
+function shiftedFrom(lines: readonly ReadonlySet<string>[], others: readonly ReadonlySet<string>[]): boolean {
+  const offsets = new Set<number>();
+  for (let index = 0; index < lines.length; index++) {
+    const own = dice(lines[index]!, others[index]!);
+    let [best, bestOffset] = [own, 0];
+    const last = Math.min(others.length - 1, index + LINE_SHIFT_LOOKED_FOR);
+    for (let other = Math.max(0, index - LINE_SHIFT_LOOKED_FOR); other <= last; other++) {
+      const like = dice(lines[index]!, others[other]!);
+      if (like > best) [best, bestOffset] = [like, other - index];
+    }
+    const gain = best - own;
+    if (gain >= LINE_SHIFT_MARGIN) return true;
+    if (gain < LINE_SHIFT_MARGIN / 2) continue;
+    if (offsets.has(bestOffset)) return true;
+    offsets.add(bestOffset);
+  }
+  return false;
 }
 
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
@@ -815,7 +839,8 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
 /**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
- * of lines and each line is most like the line of its index in the others (`linesShifted`); otherwise the whole texts
+ * of lines and no line of one is clearly more like another line of another than the line of its index (`linesShifted`,
+ * every pair of transcriptions compared both ways, so their order does not matter); otherwise the whole texts
  * are aligned as one, and cut where most transcriptions break their lines.
  * Text tags are voted on per word, apart from the words (`voteTags`). Words are aligned and voted on as
  * `comparableText` compares them (a word with a direction mark, a zero-width space or a tatweel, or in Arabic
