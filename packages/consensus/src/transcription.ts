@@ -583,28 +583,46 @@ const LINE_SHIFT_MARGIN = 0.6;
 /**
  * Whether the lines of transcriptions with as many lines are not matched by their index, as when a volunteer skipped a
  * line and added one at the end, or split one line and joined two others: aligned line by line, its words would vote
- * on the lines they were not written on. Every transcription's lines are compared with every other's (`shiftedFrom`), so
+ * on the lines they were not written on. Every transcription's lines are compared with every other's, both ways (`shiftedFrom`), so
  * the answer is the same in any order of the transcriptions. Linear in the texts' length for each pair.
  */
 function linesShifted(lineWords: readonly (readonly string[][])[]): boolean {
   const sets = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
-  return sets.some((lines, a) => sets.some((others, b) => a !== b && shiftedFrom(lines, others)));
+  for (let a = 0; a < sets.length; a++) {
+    for (let b = a + 1; b < sets.length; b++) {
+      const near = nearLineDice(sets[a]!, sets[b]!);
+      // Dice is symmetric: line j of b and line j + offset of a are line j + offset of a and line j of b.
+      if (shiftedFrom(near.length, (index, offset) => near[index]![offset + LINE_SHIFT_LOOKED_FOR]!)) return true;
+      if (shiftedFrom(near.length, (index, offset) => near[index + offset]![LINE_SHIFT_LOOKED_FOR - offset]!)) return true;
+    }
+  }
+  return false;
+}
+
+/** Dice of each line of `lines` with each line of `others` within `LINE_SHIFT_LOOKED_FOR` of its index (-1 past the ends). */
+function nearLineDice(lines: readonly ReadonlySet<string>[], others: readonly ReadonlySet<string>[]): number[][] {
+  return lines.map((line, index) =>
+    Array.from({ length: 2 * LINE_SHIFT_LOOKED_FOR + 1 }, (_, k) => {
+      const other = others[index + k - LINE_SHIFT_LOOKED_FOR];
+      return other ? dice(line, other) : -1;
+    }),
+  );
 }
 
 /**
- * Whether `lines` are shifted from `others` (their words in lower case): a line shares more words (Dice) with a line of
- * the others near its index than with the line of its index by `LINE_SHIFT_MARGIN` or more, or two lines are each most
- * like the line the same number of places away by half that (one line skipped, or two run together, moves several).
+ * Whether lines are shifted, `like(index, offset)` being how much a line shares (Dice) with the line `offset` places
+ * from its index in another transcription: one shares more with a line near its index than with the line of its index
+ * by `LINE_SHIFT_MARGIN` or more, or two lines are each most like the line the same number of places away by half that
+ * (one line skipped, or two run together, moves several).
  */
-function shiftedFrom(lines: readonly ReadonlySet<string>[], others: readonly ReadonlySet<string>[]): boolean {
+function shiftedFrom(count: number, like: (index: number, offset: number) => number): boolean {
   const offsets = new Set<number>();
-  for (let index = 0; index < lines.length; index++) {
-    const own = dice(lines[index]!, others[index]!);
+  for (let index = 0; index < count; index++) {
+    const own = like(index, 0);
     let [best, bestOffset] = [own, 0];
-    const last = Math.min(others.length - 1, index + LINE_SHIFT_LOOKED_FOR);
-    for (let other = Math.max(0, index - LINE_SHIFT_LOOKED_FOR); other <= last; other++) {
-      const like = dice(lines[index]!, others[other]!);
-      if (like > best) [best, bestOffset] = [like, other - index];
+    for (let offset = -LINE_SHIFT_LOOKED_FOR; offset <= LINE_SHIFT_LOOKED_FOR; offset++) {
+      const outside = index + offset < 0 || index + offset >= count;
+      if (!outside && like(index, offset) > best) [best, bestOffset] = [like(index, offset), offset];
     }
     const gain = best - own;
     if (gain >= LINE_SHIFT_MARGIN) return true;
