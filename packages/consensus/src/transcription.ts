@@ -571,24 +571,66 @@ function cutAsLines(typed: readonly string[], lines: readonly (readonly string[]
   });
 }
 
-/** Lines of the first transcription a line of another is compared with on either side of its own index (`linesShifted`). */
+/** Lines of another transcription a line is compared with on either side of its own index (`linesShifted`). */
 const LINE_SHIFT_LOOKED_FOR = 3;
 
 /**
- * Whether the lines of transcriptions with as many lines are not matched by their index: a line of one shares more words
- * (Dice, in lower case) with a line of the first near its index than with the line of its index, as when a volunteer
- * skipped a line and added one at the end, or split one line and joined two others. Aligned line by line, its words
- * would vote on the lines they were not written on. Linear in the texts' length.
+ * How much more (Dice) a single line must share with another line of a transcription than with the line of its index
+ * to count as shifted on its own: common words ("the", "John") shared by chance with a line near it never do.
+ */
+const LINE_SHIFT_MARGIN = 0.6;
+
+/**
+ * Whether the lines of transcriptions with as many lines are not matched by their index, as when a volunteer skipped a
+ * line and added one at the end, or split one line and joined two others: aligned line by line, its words would vote
+ * on the lines they were not written on. Every transcription's lines are compared with every other's, both ways (`shiftedFrom`), so
+ * the answer is the same in any order of the transcriptions. Linear in the texts' length for each pair.
  */
 function linesShifted(lineWords: readonly (readonly string[][])[]): boolean {
-  const [first, ...others] = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
-  const shifted = (line: ReadonlySet<string>, index: number) => {
-    const own = dice(line, first![index]!);
-    const nearest = Math.min(first!.length - 1, index + LINE_SHIFT_LOOKED_FOR);
-    for (let other = Math.max(0, index - LINE_SHIFT_LOOKED_FOR); other <= nearest; other++) if (dice(line, first![other]!) > own) return true;
-    return false;
-  };
-  return others.some((lines) => lines.some(shifted));
+  const sets = lineWords.map((lines) => lines.map((line) => new Set(line.map((word) => word.toLowerCase()))));
+  for (let a = 0; a < sets.length; a++) {
+    for (let b = a + 1; b < sets.length; b++) {
+      const near = nearLineDice(sets[a]!, sets[b]!);
+      // Dice is symmetric: line j of b and line j + offset of a are line j + offset of a and line j of b.
+      if (shiftedFrom(near.length, (index, offset) => near[index]![offset + LINE_SHIFT_LOOKED_FOR]!)) return true;
+      if (shiftedFrom(near.length, (index, offset) => near[index + offset]![LINE_SHIFT_LOOKED_FOR - offset]!)) return true;
+    }
+  }
+  return false;
+}
+
+/** Dice of each line of `lines` with each line of `others` within `LINE_SHIFT_LOOKED_FOR` of its index (-1 past the ends). */
+function nearLineDice(lines: readonly ReadonlySet<string>[], others: readonly ReadonlySet<string>[]): number[][] {
+  return lines.map((line, index) =>
+    Array.from({ length: 2 * LINE_SHIFT_LOOKED_FOR + 1 }, (_, k) => {
+      const other = others[index + k - LINE_SHIFT_LOOKED_FOR];
+      return other ? dice(line, other) : -1;
+    }),
+  );
+}
+
+/**
+ * Whether lines are shifted, `like(index, offset)` being how much a line shares (Dice) with the line `offset` places
+ * from its index in another transcription: one shares more with a line near its index than with the line of its index
+ * by `LINE_SHIFT_MARGIN` or more, or two lines are each most like the line the same number of places away by half that
+ * (one line skipped, or two run together, moves several).
+ */
+function shiftedFrom(count: number, like: (index: number, offset: number) => number): boolean {
+  const offsets = new Set<number>();
+  for (let index = 0; index < count; index++) {
+    const own = like(index, 0);
+    let [best, bestOffset] = [own, 0];
+    for (let offset = -LINE_SHIFT_LOOKED_FOR; offset <= LINE_SHIFT_LOOKED_FOR; offset++) {
+      const outside = index + offset < 0 || index + offset >= count;
+      if (!outside && like(index, offset) > best) [best, bestOffset] = [like(index, offset), offset];
+    }
+    const gain = best - own;
+    if (gain >= LINE_SHIFT_MARGIN) return true;
+    if (gain < LINE_SHIFT_MARGIN / 2) continue;
+    if (offsets.has(bestOffset)) return true;
+    offsets.add(bestOffset);
+  }
+  return false;
 }
 
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
@@ -815,7 +857,8 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
 /**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
- * of lines and each line is most like the line of its index in the others (`linesShifted`); otherwise the whole texts
+ * of lines and no line of one is clearly more like another line of another than the line of its index (`linesShifted`,
+ * every pair of transcriptions compared both ways, so their order does not matter); otherwise the whole texts
  * are aligned as one, and cut where most transcriptions break their lines.
  * Text tags are voted on per word, apart from the words (`voteTags`). Words are aligned and voted on as
  * `comparableText` compares them (a word with a direction mark, a zero-width space or a tatweel, or in Arabic

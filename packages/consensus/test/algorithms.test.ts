@@ -355,6 +355,9 @@ describe('multiple choice: one binary model per answer', () => {
   });
 });
 
+/** Every order of three transcriptions. */
+const ORDERS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+
 describe('transcription', () => {
   it('computes WER and CER by hand', () => {
     // reference 6 words; hypothesis: one substitution (sat→sit), one deletion (the), one insertion (down).
@@ -508,8 +511,7 @@ describe('transcription', () => {
       'John Smith farmer\nbaptised at Leeds\nMary daughter of thonas Ward',
       'John Smith farmer\nbaptised at Leeds Mary daughter of thomaz Ward\nwidow of York',
     ];
-    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-    for (const order of orders) {
+    for (const order of ORDERS) {
       const result = transcriptionConsensus(order.map((i) => texts[i]!));
       const tied = result.lines.flat().find((slot) => slot.word === 'tomas' || 'tomas' in slot.variants)!;
       expect([tied.word, tied.agreement]).toEqual(['thomaz', 1 / 3]);
@@ -524,12 +526,34 @@ describe('transcription', () => {
     // As many lines each, but the third volunteer skipped the first line and added one at the end. Line by line, "Ashby"
     // of its second line met "Leeds" and "Hull", none like another, and won the tie as the first in code-point order.
     const texts = ['John Smith farmer\nbaptised at Leeds\nwidow of Ashby', 'John Smith farmer\nbaptised at Hull\nwidow of Ashby', 'baptised at Derby\nwidow of Ashby\nAbbey Road'];
-    for (const order of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+    for (const order of ORDERS) {
       const result = transcriptionConsensus(order.map((i) => texts[i]!));
       expect(result.text).toBe('John Smith farmer\nbaptised at Derby\nwidow of Ashby');
       expect(result.lines.map((line) => line.filter((slot) => slot.word).map((slot) => slot.agreement))).toEqual([[2 / 3, 2 / 3, 2 / 3], [1, 1, 1 / 3], [1, 1, 1]]);
       expect(result.lines[1]![2]!.variants).toEqual({ Hull: 1, Leeds: 1 });
     }
+  });
+
+  it('checks for shifted lines the same way whichever transcription comes first, so the order never decides the text', () => {
+    // Common words ("the", "John", "son") shared with a line nearby made the lines look shifted only when compared with
+    // the first transcription's, so the order chose between aligning line by line and aligning the whole texts.
+    const texts = ['the at at\nSmith son son\nson John the Ward', 'the farmer of\nSmith son son\nson daughter the Ward', 'the John York\nof son son\nson Mary the Ward'];
+    const results = ORDERS.map((order) => transcriptionConsensus(order.map((i) => texts[i]!)).text);
+    expect(new Set(results)).toEqual(new Set(['the John York\nSmith son son\nson John the Ward']));
+  });
+
+  it('gives noisy pages whose lines are not shifted the same text in every order of their transcriptions', () => {
+    // 400 pages of three lines of three words, each word of each transcription replaced by a random one three times in ten.
+    const random = seededRandom(7);
+    const vocabulary = 'John Mary William Ann Thomas Sarah Brown Smith Ward Jones son daughter of the and was born baptised in at parish farmer labourer widow wife to by Leeds York'.split(' ');
+    const pick = () => vocabulary[Math.floor(random() * vocabulary.length)]!;
+    const orderDependent: string[][] = [];
+    for (let page = 0; page < 400; page++) {
+      const truth = Array.from({ length: 3 }, () => Array.from({ length: 3 }, pick));
+      const texts = Array.from({ length: 3 }, () => truth.map((line) => line.map((word) => (random() < 0.3 ? pick() : word)).join(' ')).join('\n'));
+      if (new Set(ORDERS.map((order) => transcriptionConsensus(order.map((i) => texts[i]!)).text)).size > 1) orderDependent.push(texts);
+    }
+    expect(orderDependent).toEqual([]);
   });
 
   it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {
