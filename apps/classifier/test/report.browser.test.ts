@@ -144,4 +144,44 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     expect(await table.locator(`tr[data-subject-id="${idOf('plate-2')}"] button`).count()).toBe(1);
     expect(errors).toEqual([]);
   });
+
+  it('reads the next reported subjects by keyboard: the button says it is busy meanwhile, and the focus goes to the first subject it brought', async () => {
+    const account = await signUp(suite.stack, { email: `lab-reports-more-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Many reported ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });
+    const { subjectIds } = await researcher.addSubjects(set.id, Array.from({ length: 21 }, (_, n) => text(`plate-${n}`, `Plate ${n}.`)));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Stars?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Any stars?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    for (const subjectId of subjectIds) await volunteer.reportSubject(workflowId, { subjectId, reason: 'blank-or-unreadable' });
+
+    const { page, errors } = await signedInPage(suite, account);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/reported-subjects\?.*after=/, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const rows = page.getByTestId('lab-reports').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    await tabTo(page, 'section[aria-labelledby="lab-reports-heading"] > button', 400);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') === 'true');
+    release();
+    await waitForFocus(page, `tr[data-subject-id="${subjectIds[0]}"]`);
+    expect(await rows.count()).toBe(21);
+    expect(await page.getByRole('button', { name: 'Show more reported subjects' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
