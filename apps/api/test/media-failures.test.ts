@@ -155,6 +155,24 @@ describe("a guest's media failures, when the guest signs in", () => {
     // Told again by the account: still once.
     expect(await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 })).toMatchObject({ replayed: true });
   });
+
+  it('keep the time the guest first failed where it did before the account: the subject keeps its place in the researchers’ list', async () => {
+    const { workflowId, subjectIds } = await mediaWorkflow(2);
+    const account = await newAccount(stack, 'Later');
+    const asGuest = await guest();
+    const guests = await asGuest.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 });
+    await account.client.mediaFailed(workflowId, { subjectId: subjectIds[1]!, location: 2 });
+    const accounts = await account.client.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 }); // the same failure, later
+    expect(Date.parse(accounts.failedAt)).toBeGreaterThan(Date.parse(guests.failedAt));
+    const listed = async () => (await stack.client.mediaFailures(workflowId)).failed.map(({ subjectId, failures, firstFailedAt }) => ({ subjectId, failures, firstFailedAt }));
+    const before = await listed();
+    expect(before.map(({ subjectId }) => subjectId)).toEqual([subjectIds[1], subjectIds[0]]);
+
+    await asGuest.login({ email: account.email, password: ACCOUNT_PASSWORD });
+    expect(await listed()).toEqual(before.map((subject) => (subject.subjectId === subjectIds[0] ? { ...subject, failures: 1 } : subject)));
+    expect(before.find(({ subjectId }) => subjectId === subjectIds[0])?.firstFailedAt).toBe(guests.failedAt);
+    expect(await account.client.mediaFailed(workflowId, { subjectId: subjectIds[0]!, location: 2 })).toMatchObject({ failedAt: guests.failedAt, replayed: true });
+  });
 });
 
 describe("a workflow's media failures, as its researchers see them", () => {

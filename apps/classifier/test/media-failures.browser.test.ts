@@ -71,7 +71,29 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(Date.now() - failedAt).toBeLessThan(2_000);
     const counted = async () => (await suite.stack.db.query('SELECT location, url FROM media_failures WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, first])).rows;
     for (let tries = 0; tries < 30 && (await counted()).length === 0; tries += 1) await page.waitForTimeout(200);
-    expect(await counted()).toEqual([{ location: 1, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/quick\/[12]\.jpg$/) }]);
+    const [{ external_id: name }] = (await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [first])).rows;
+    expect(await counted()).toEqual([{ location: 1, url: nowhere(`quick/${String(name).replace('quick-', '')}.jpg`) }]);
+  });
+
+  it.each(['offline', 'online'] as const)('tells nothing of a failure followed within two seconds by the browser saying it is %s: the load failed for want of a connection', async (event) => {
+    // The image fails until the connection "comes back"; then the viewer's try again (on `online`) loads it.
+    let failing = true;
+    await suite.context.route(`**/test-images/flaky-${event}.png`, (route) =>
+      failing ? route.fulfill({ status: 404, body: '' }) : route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
+    );
+    try {
+      const { page, workflow } = await openWorkflow(suite, `Flaky ${event}`, [{ externalId: 'flaky', locations: [{ type: 'image', url: `${suite.stack.baseUrl}/test-images/flaky-${event}.png` }], metadata: {} }], yesNo);
+      await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 30_000 });
+      const failedAt = Date.now();
+      failing = false;
+      await page.evaluate((type) => window.dispatchEvent(new Event(type)), event);
+      expect(Date.now() - failedAt).toBeLessThan(2_000);
+      await page.waitForTimeout(3_500); // past the two seconds a failure waits before it is told
+      expect((await suite.stack.db.query('SELECT 1 FROM media_failures WHERE workflow_id = $1', [workflow.id])).rows).toEqual([]);
+      expect(await page.getByTestId('image-viewer').getAttribute('data-status')).toBe(event === 'online' ? 'ready' : 'failed');
+    } finally {
+      await suite.context.unroute(`**/test-images/flaky-${event}.png`);
+    }
   });
 
   it('keeps the volunteer at work, told nothing, when the API refuses to count a failure', async () => {
@@ -143,8 +165,9 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 
-  it('lists the subjects whose media failed twenty at a time in the lab, the next ones read with Show more', async () => {
-    const account = await signUp(suite.stack, { email: `lab-media-pages-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+  /** A researcher's lab page of a workflow whose 21 subjects each failed once, in order, its list of them open; the next page's answer waits for `release`. */
+  async function twentyOneFailed(name: string) {
+    const account = await signUp(suite.stack, { email: `lab-media-${name}-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `Many folios ${Date.now()}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });
@@ -157,17 +180,65 @@ describe('classifier in a browser: media that do not load are told to researcher
     const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     for (const subjectId of subjectIds) await volunteer.mediaFailed(workflowId, { subjectId, location: 1 });
 
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let answered = () => {};
+    const nextAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
     const { page, errors } = await signedInPage(suite, account);
+    await page.route(/\/media-failures\?.*after=/, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+      answered();
+    });
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByTestId('lab-media-failures-warning').getByText(/of 21 subjects \(21 failed loads/).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Show which subjects' }).click();
     const rows = page.getByTestId('lab-media-failures-list').locator('tbody tr');
     await rows.first().waitFor();
+    return { page, errors, subjectIds, rows, release, nextAnswered };
+  }
+
+  it('lists the subjects whose media failed twenty at a time in the lab, the next ones read with Show more, by keyboard', async () => {
+    const { page, errors, subjectIds, rows, release } = await twentyOneFailed('pages');
     expect(await rows.count()).toBe(20);
     expect(await rows.first().getAttribute('data-subject-id')).toBe(subjectIds[20]); // the most recently first failed first
-    await page.getByRole('button', { name: 'Show more subjects' }).click();
+    expect(await page.getByTestId('lab-media-failures-list').locator('thead th').allTextContents()).toEqual(['Subject', 'Images and recordings', 'Failed loads', 'First failed', 'Last failed']);
+    await tabTo(page, '#lab-media-failures-list > button', 200);
+    await page.keyboard.press('Enter');
+    // While the next page is read, the button stays focused and says it is busy: pressed again, it asks nothing more.
+    const more = page.getByRole('button', { name: 'Show more subjects' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') === 'true');
+    expect(await more.evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    release();
     await rows.nth(20).waitFor();
     expect(await rows.nth(20).getAttribute('data-subject-id')).toBe(subjectIds[0]);
+    expect(await rows.count()).toBe(21);
+    // The last page read: the button goes, and the focus is on the first subject it brought, not lost to the page.
+    expect(await more.count()).toBe(0);
+    await waitForFocus(page, `tr[data-subject-id="${subjectIds[0]}"]`);
+    expect(errors).toEqual([]);
+  });
+
+  it('drops a next page answered after the list was read again (an address corrected meanwhile): no subject twice, none corrected back', async () => {
+    const { page, errors, subjectIds, rows, release, nextAnswered } = await twentyOneFailed('late');
+    await page.getByRole('button', { name: 'Show more subjects' }).click();
+    await page.getByRole('button', { name: 'Correct the address of folio-20' }).click();
+    await page.locator('#lab-correct-url-0').fill(nowhere('moved/20.jpg'));
+    await page.locator('#lab-correct-reason').fill('The library moved its image server');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-media-failures-result').getByText('The address of folio-20 is corrected').waitFor({ timeout: 30_000 });
+    await page.getByTestId('lab-media-failures-warning').getByText(/of 20 subjects \(20 failed loads/).waitFor({ timeout: 30_000 });
+    release();
+    await nextAnswered;
+    await page.waitForTimeout(500);
+    const listed = await rows.evaluateAll((each) => each.map((row) => row.getAttribute('data-subject-id')));
+    expect(listed).toEqual(subjectIds.slice(0, 20).reverse());
     expect(await page.getByRole('button', { name: 'Show more subjects' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });

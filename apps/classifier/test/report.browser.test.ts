@@ -1,4 +1,4 @@
-import type { SubjectInput } from '@chorus/client';
+import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
@@ -19,6 +19,22 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
   const reportsOf = async (workflowId: string) =>
     (await suite.stack.db.query('SELECT subject_id, reason, note FROM subject_reports WHERE workflow_id = $1', [workflowId])).rows;
   const shownId = (page: Page) => page.getByTestId('subject').getAttribute('data-subject-id');
+
+  /** An active yes/no workflow of a new live project of the researcher `account`, over `subjects`; their ids in upload order. */
+  async function researchersWorkflow(account: Session, title: string, subjects: SubjectInput[]) {
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });
+    const { subjectIds } = await researcher.addSubjects(set.id, subjects);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Stars?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Any stars?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    return { workflowId, subjectIds };
+  }
 
   it('reports the subject by keyboard, says so if it cannot be sent, and moves on to the next subject once sent', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Reports', [text('first', 'A page of smudges.'), text('second', 'FOR SALE: a bicycle.')]);
@@ -102,19 +118,8 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
 
   it("lists a workflow's reported subjects in the lab, and retires one by keyboard with a reason", async () => {
     const account = await signUp(suite.stack, { email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
-    const researcher = suite.stack.anonymous.withToken(account.token);
-    const project = await researcher.createProject({ title: `Reported ${Date.now()}`, status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });
-    await researcher.addSubjects(set.id, [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.')]);
-    const { subjects } = await researcher.subjectsOf(set.id);
-    const idOf = (externalId: string) => subjects.find((subject) => subject.externalId === externalId)!.id;
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'Stars?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Any stars?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
+    const { workflowId, subjectIds } = await researchersWorkflow(account, 'Reported', [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.')]);
+    const idOf = (externalId: string) => subjectIds[['plate-1', 'plate-2'].indexOf(externalId)]!;
     const volunteer = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content', note: 'A private letter' });
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content' });
@@ -142,6 +147,36 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('plate-1')]);
     expect(rows).toEqual([{ retirement_reason: 'manual', note: 'Private correspondence' }]);
     expect(await table.locator(`tr[data-subject-id="${idOf('plate-2')}"] button`).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('reads the next reported subjects by keyboard: the button says it is busy meanwhile, and the focus goes to the first subject it brought', async () => {
+    const account = await signUp(suite.stack, { email: `lab-reports-more-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const { workflowId, subjectIds } = await researchersWorkflow(account, 'Many reported', Array.from({ length: 21 }, (_, n) => text(`plate-${n}`, `Plate ${n}.`)));
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    for (const subjectId of subjectIds) await volunteer.reportSubject(workflowId, { subjectId, reason: 'blank-or-unreadable' });
+
+    const { page, errors } = await signedInPage(suite, account);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/reported-subjects\?.*after=/, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const rows = page.getByTestId('lab-reports').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    await tabTo(page, 'section[aria-labelledby="lab-reports-heading"] > button', 400);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') === 'true');
+    release();
+    await waitForFocus(page, `tr[data-subject-id="${subjectIds[0]}"]`);
+    expect(await rows.count()).toBe(21);
+    expect(await page.getByRole('button', { name: 'Show more reported subjects' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

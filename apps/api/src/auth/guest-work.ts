@@ -10,6 +10,13 @@ import { TokenGenerations } from './token-generations';
 const SAME_FAILURE = 'mine.workflow_id = theirs.workflow_id AND mine.subject_id = theirs.subject_id AND mine.location = theirs.location';
 
 /**
+ * Where the guest and the account told the same failure, whether the guest's is the one kept: it is later and replaces
+ * the account's (`replacesFailure`), or it is earlier and the account's does not replace it (the failure was first told
+ * then, and the researchers' list, ordered by first failure, must not see it move later).
+ */
+const GUESTS_KEPT = `(theirs.created_at > mine.created_at AND ${replacesFailure('mine', 'theirs')} OR theirs.created_at < mine.created_at AND NOT ${replacesFailure('theirs', 'mine')})`;
+
+/**
  * One statement: the guest's tokens end (their generation is raised, so a later replay of the guest's answers is
  * refused rather than stored as the guest's again), its classifications become the account's, but for subjects the
  * account classified itself (one volunteer never counts twice for a subject; those stay the guest's), and the
@@ -19,8 +26,8 @@ const SAME_FAILURE = 'mine.workflow_id = theirs.workflow_id AND mine.subject_id 
  * as a guest; unstamped, for nothing the reports download shows of them changes (their pseudonym is of `reporter_id`, the
  * guest's still), and a stamp equal to the classifications' would tell researchers whose they are. And its favourites
  * (but those the account marked itself). And the media it failed to load, each counted once: where the account told the
- * same failure itself, one is kept, the account's, in which the guest's takes the place of one it would replace had the
- * account told it (`replacesFailure`: at another address, or after a correction of the subject). Only a guest is
+ * same failure itself, one is kept, the account's, taking the guest's address and time where the guest's is the one that
+ * counts (`GUESTS_KEPT`). Only a guest is
  * carried: a token of a guest who has since become an account of its own carries nothing.
  */
 const CARRY = `WITH guest AS (
@@ -40,7 +47,7 @@ const CARRY = `WITH guest AS (
     WHERE f.user_id = guest.id AND NOT EXISTS (SELECT 1 FROM favourites mine WHERE mine.user_id = $2 AND mine.subject_id = f.subject_id)
   ), failures_replaced AS (
     UPDATE media_failures mine SET url = theirs.url, created_at = theirs.created_at FROM media_failures theirs, guest
-    WHERE theirs.user_id = guest.id AND mine.user_id = $2 AND ${SAME_FAILURE} AND theirs.created_at > mine.created_at AND ${replacesFailure('mine', 'theirs')}
+    WHERE theirs.user_id = guest.id AND mine.user_id = $2 AND ${SAME_FAILURE} AND ${GUESTS_KEPT}
   ), failures AS (
     UPDATE media_failures theirs SET user_id = $2 FROM guest
     WHERE theirs.user_id = guest.id AND NOT EXISTS (SELECT 1 FROM media_failures mine WHERE mine.user_id = $2 AND ${SAME_FAILURE})

@@ -1,26 +1,47 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
+
+/** The pages read after the first page `base`, which they belong to only; `firstNew` is the place of the last page's first item. */
+interface MorePages<Page, Item> {
+  base: Page;
+  items: Item[];
+  next: string | null;
+  firstNew: number;
+}
 
 /**
  * A list read a page at a time by cursor: its first page `first` is loaded elsewhere (`useLoaded`), and `showMore`
  * reads each next one with `readAfter` ("Show more"); a new first page (read again after a change) starts the list
- * again. `itemsOf` picks a page's items.
+ * again, and a next page asked for under the first page before it, answering late, is dropped. `itemsOf` picks a page's
+ * items. `loading` while a next page is read (its button says so, `aria-disabled`, and stays focused); `newRow(index)`,
+ * spread on each item's row, makes the first row a next page brought focusable and focuses it, as the button may go.
  */
 export function useMorePages<Page extends { next: string | null }, Item>(first: Page | null, itemsOf: (page: Page) => Item[], readAfter: (after: string) => Promise<Page>) {
-  const [more, setMore] = useState<{ items: Item[]; next: string | null } | null>(null);
+  const [stored, setMore] = useState<MorePages<Page, Item> | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `first` is the trigger: a new read of the first page starts the list again
-  useEffect(() => setMore(null), [first]);
+  const [loading, setLoading] = useState(false);
+  const current = useRef(first);
+  current.current = first;
+  const focus = useCallback((row: HTMLElement | null) => row?.focus(), []);
+  const more = stored?.base === first ? stored : null;
   const next = more ? more.next : (first?.next ?? null);
   const showMore = async () => {
-    if (!next) return;
+    if (!next || !first || loading) return;
+    setLoading(true);
     try {
       const page = await readAfter(next);
+      if (current.current !== first) return;
       setProblem(null);
-      setMore({ items: [...(more?.items ?? []), ...itemsOf(page)], next: page.next });
+      setMore((before) => {
+        const items = before?.base === first ? before.items : [];
+        return { base: first, items: [...items, ...itemsOf(page)], next: page.next, firstNew: itemsOf(first).length + items.length };
+      });
     } catch (error) {
-      setProblem(describeError(error));
+      if (current.current === first) setProblem(describeError(error));
+    } finally {
+      setLoading(false);
     }
   };
-  return { items: [...(first ? itemsOf(first) : []), ...(more?.items ?? [])], next, showMore, problem };
+  const newRow = (index: number) => (index === more?.firstNew ? { tabIndex: -1, ref: focus } : {});
+  return { items: [...(first ? itemsOf(first) : []), ...(more?.items ?? [])], next, showMore, problem, loading, newRow };
 }

@@ -53,17 +53,19 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
                 <th scope="col">{t('lab.reports.subject')}</th>
                 <th scope="col">{t('lab.correction.media')}</th>
                 <th scope="col">{t('lab.mediaFailures.count')}</th>
+                <th scope="col">{t('lab.mediaFailures.first')}</th>
                 <th scope="col">{t('lab.mediaFailures.last')}</th>
               </tr>
             </thead>
             <tbody>
-              {pages.items.map((subject) => (
-                <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
+              {pages.items.map((subject, index) => (
+                <tr key={subject.subjectId} data-subject-id={subject.subjectId} {...pages.newRow(index)}>
                   <th scope="row">{name(subject)}</th>
                   <td>
                     <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => correction.correct(subject)} />
                   </td>
                   <td>{subject.failures}</td>
+                  <td>{whenInWords(subject.firstFailedAt)}</td>
                   <td>{whenInWords(subject.lastFailedAt)}</td>
                 </tr>
               ))}
@@ -71,7 +73,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
           </LabTable>
         )}
         {pages.next && (
-          <button type="button" className="button button-secondary" onClick={() => void pages.showMore()}>
+          <button type="button" className="button button-secondary" onClick={() => void pages.showMore()} aria-disabled={pages.loading || undefined}>
             {t('lab.mediaFailures.more')}
           </button>
         )}

@@ -38,7 +38,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
-  const { items: subjects, next, showMore, problem: moreProblem } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { after }));
+  const { items: subjects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { after }));
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
@@ -64,8 +64,8 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
             </tr>
           </thead>
           <tbody>
-            {subjects.map((subject) => (
-              <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
+            {subjects.map((subject, index) => (
+              <tr key={subject.subjectId} data-subject-id={subject.subjectId} {...newRow(index)}>
                 <th scope="row">{name(subject)}</th>
                 <td>
                   <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => correction.correct(subject) : undefined} />
@@ -116,7 +116,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
         </LabTable>
       )}
       {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()}>
+        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
           {t('lab.reports.more')}
         </button>
       )}
