@@ -87,6 +87,27 @@ describe('the comments download', () => {
     expect([records[0]!.hashtags, records[1]!.hidden, records[0]!.hidden]).toEqual(['stamps;postmark', 'true', 'false']);
   });
 
+  it('gives CSV cells as written, a formula shown as text, and names a reviewer author a reviewer', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await newAccount(stack, 'Lena');
+    const reviewer = await newMember(stack, projectId, 'reviewer', 'Rita');
+    const bodies = ['=HYPERLINK("http://evil.example","Open")', 'He wrote "Dear Sir,"\nthen, "yours"; and stopped', '- list item\n- another'];
+    for (const body of bodies) await volunteer.client.postComment(subjectIds[0]!, { projectId, body });
+    await reviewer.client.postComment(subjectIds[0]!, { projectId, body: 'Checked: the date is 1893.' });
+
+    const csv = await download(`${downloadPath(projectId)}?format=csv`, stack.client.token);
+    const records = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(records.map((record) => [record.body, record.author_role])).toEqual([
+      ['\'=HYPERLINK("http://evil.example","Open")', 'volunteer'],
+      ['He wrote "Dear Sir,"\nthen, "yours"; and stopped', 'volunteer'],
+      ["'- list item\n- another", 'volunteer'],
+      ['Checked: the date is 1893.', 'reviewer'],
+    ]);
+    // NDJSON gives each body as written.
+    const rows = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson`, stack.client.token)).text);
+    expect(rows.map((row) => row.body)).toEqual([...bodies, 'Checked: the date is 1893.']);
+  });
+
   it('is the project researchers’ and their downloads keys’ only, by token or link; others are refused before the query is read', async () => {
     const { projectId } = await voteWorkflow(stack, 1);
     const other = await voteWorkflow(stack, 1);

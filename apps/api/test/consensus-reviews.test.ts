@@ -250,4 +250,51 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await stack.client.getWorkflow(checkId)).name).toBe(workflow.name);
     expect((await stack.client.subjectResult(checkId, idOf.a!)).retirement).toBeNull();
   });
+
+  it("refuse a reviewer replacing a review someone else made, a researcher's or another reviewer's, which they could then undo as theirs", async () => {
+    const other = await newMember(stack, projectId, 'reviewer', 'Remy');
+    await stack.client.reviewConsensus(checkId, idOf.b!, 'T0');
+    await other.client.reviewConsensus(checkId, idOf.a!, 'T0');
+    // b: the owner's review; a: Remy's.
+    for (const subject of ['b', 'a']) {
+      const before = (await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0;
+      const replaced = await refusal(reviewer.client.reviewConsensus(checkId, idOf[subject]!, 'T0', 'Dear Joan'));
+      expect([replaced?.status, replaced?.problem.type, replaced?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
+      expect((await refusal(reviewer.client.undoReview(checkId, idOf[subject]!, 'T0')))?.problem.type).toBe('urn:chorus:problem:review-by-another');
+      expect((await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0).toEqual(before);
+    }
+    // Their own they review again; a researcher replaces anyone's.
+    expect((await other.client.reviewConsensus(checkId, idOf.a!, 'T0', 'Dear Joan')).reviewedBy.memberId).toBe(other.id);
+    expect((await stack.client.reviewConsensus(checkId, idOf.a!, 'T0')).reviewedBy.role).toBe('owner');
+  });
+
+  it("show a reviewer a subject's metadata as volunteers see it and no known answers, and refuse them private fields' filters and sorts", async () => {
+    const [letters] = (await stack.client.getWorkflow(checkId)).subjectSetIds;
+    const metadata = { page: '1', '#hand': 'Ada', '//note': 'forged', '!answer': 'Dear John' };
+    const {
+      subjectIds: [gold],
+    } = await stack.client.addSubjects(letters!, [{ externalId: 'gold', locations: [{ type: 'text', text: 'The letter gold' }], metadata, goldStandard: { T0: 'Dear John' } }]);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: gold!, annotations: [{ task: 'T0', value: 'Dear John' }] }, randomUUID());
+    await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
+
+    const seenBy = async (client: ChorusClient) => {
+      const [{ subjects }, detail] = await Promise.all([client.subjectResults(checkId, { externalId: 'gold' }), client.subjectResult(checkId, gold!)]);
+      return [subjects.map((subject) => [subject.metadata, subject.goldStandard]), detail.metadata, detail.goldStandard, detail.classifications.map((classification) => classification.goldStandard)];
+    };
+    expect(await seenBy(reviewer.client)).toEqual([[[{ page: '1' }, null]], { page: '1' }, null, [null]]);
+    expect(await seenBy(stack.client)).toEqual([[[metadata, { T0: 'Dear John' }]], metadata, { T0: 'Dear John' }, [true]]);
+
+    const probes = [
+      [{ metadata: { '#hand': 'Ada' } }, ['/query/metadata.#hand']],
+      [{ metadata: { '//note': 'forged', '!answer': 'Dear John' } }, ['/query/metadata.//note', '/query/metadata.!answer']],
+      [{ sort: 'metadata.#hand' }, ['/query/sort']],
+    ] as const;
+    for (const [query, pointers] of probes) {
+      const refused = await refusal(reviewer.client.subjectResults(checkId, query));
+      expect([refused?.status, refused?.problem.type, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:private-metadata', pointers]);
+      expect((await stack.client.subjectResults(checkId, query)).subjects.map((subject) => subject.id)).toContain(gold);
+    }
+    expect((await reviewer.client.subjectResults(checkId, { metadata: { page: '1' }, sort: 'metadata.page' })).subjects.map((subject) => subject.id)).toEqual([gold]);
+  });
 });

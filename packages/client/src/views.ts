@@ -665,7 +665,7 @@ export const consensusReviewSchema = z.strictObject({
 /**
  * A subject of a workflow with its results, as its researchers see it: the subject (every metadata key, and its known
  * answers), how many classifications it has, its retirement, and each task's consensus by task key (none before its
- * first aggregation).
+ * first aggregation). A reviewer sees its metadata as volunteers do (no private keys), and no known answers (null).
  */
 export const subjectResultSchema = researcherSubjectSchema.extend({
   classificationCount: z.int().meta({ description: "Classifications stored for the subject in the workflow, those after its retirement included and the team's tries in draft left out" }),
@@ -722,7 +722,7 @@ export const subjectClassificationSchema = z.strictObject({
   workflowVersion: z.int(),
   createdAt: time,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
-  goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
+  goldStandard: z.boolean().nullable().meta({ description: 'The subject has known answers: the classification is not counted toward retirement; null to a reviewer, who is not told' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
   madeInDraft: z.boolean().meta({ description: 'A try by the team while the workflow was a draft (the raw download’s made_in_draft): kept, counted toward nothing' }),
 });

@@ -502,13 +502,13 @@ describe('migrations', () => {
     }
   });
 
-  it('give the reviews made before their reviewer’s role now, and none to a reviewer no longer on the team', async () => {
+  it('give the reviews made before their reviewer’s role now when it is a researcher’s, and none to one no longer on the team or no longer a researcher', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     await ensureDatabase(url);
     const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ReviewedByRole1797460000000)) });
     await before.initialize();
     const [{ workflow }] = await runMigrations(before).then(() => before.query(
-      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'Owner'), ('registered', 'Scientist'), ('registered', 'Gone') RETURNING id, display_name),
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'Owner'), ('registered', 'Scientist'), ('registered', 'Moderator'), ('registered', 'Gone') RETURNING id, display_name),
         p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'reviewed', 'Reviewed', id FROM u WHERE display_name = 'Owner' RETURNING id),
         m AS (INSERT INTO project_members (project_id, user_id, role) SELECT p.id, u.id, lower(u.display_name) FROM p, u WHERE u.display_name <> 'Gone'),
         w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
@@ -525,6 +525,8 @@ describe('migrations', () => {
       );
       expect(rows).toEqual([
         { external_id: 'Gone', reviewed_by_role: null },
+        // A scientist who reviewed, made a moderator since.
+        { external_id: 'Moderator', reviewed_by_role: null },
         { external_id: 'Owner', reviewed_by_role: 'owner' },
         { external_id: 'Scientist', reviewed_by_role: 'scientist' },
       ]);

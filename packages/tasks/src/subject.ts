@@ -107,7 +107,7 @@ export type SubjectInput = z.input<typeof subjectInputSchema>;
  */
 export const PRIVATE_METADATA_PREFIXES = ['#', '//', '!'] as const;
 
-function isPrivateMetadataKey(key: string): boolean {
+export function isPrivateMetadataKey(key: string): boolean {
   return PRIVATE_METADATA_PREFIXES.some((prefix) => key.startsWith(prefix));
 }
 

@@ -22,7 +22,7 @@ export class ConsensusReviewsController {
     description:
       'Body: `{}` (or none) approves the consensus answer as it is now, kept as the review’s `value` (later votes may change the consensus, not the answer approved: `consensusChanged` says they did); `{ "value": <answer> }` corrects it, the answer checked as a volunteer’s is (422 naming `/value`; a transcription stored composed, NFC). ' +
       'The same review again changes nothing; another replaces it. The consensus stays as the volunteers’ answers give it: the review is beside it, in the results (`reviews`) and in the consensus download (`<task>_reviewed`, `<task>_reviewed_answer`), and the subject’s row comes again in a `since=` download. ' +
-      'The review keeps who made it and in which role (`reviewedBy.role`): a reviewer, a trusted volunteer the project invited to check its consensus, or a researcher. A reviewer never reviews a subject they classified in the workflow themselves: 403 `urn:chorus:problem:own-classification` naming `/params/subjectId`. ' +
+      'The review keeps who made it and in which role (`reviewedBy.role`): a reviewer, a trusted volunteer the project invited to check its consensus, or a researcher. A reviewer never reviews a subject they classified in the workflow themselves: 403 `urn:chorus:problem:own-classification` naming `/params/subjectId`; nor replaces a review someone else made (a researcher or another reviewer): 403 `urn:chorus:problem:review-by-another` naming `/params/task` (a researcher replaces anyone’s). ' +
       'A task key that is not a task of the workflow’s current version: 422 naming `/params/task`; approving a task without a consensus answer (a tie, no answers, a task the consensus path does not reach): 422 naming `/value`. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
@@ -43,7 +43,7 @@ export class ConsensusReviewsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Undoes the review of a task’s consensus for a subject: not reviewed again (reviewers, their own reviews; researchers, any).',
-    description: 'Nothing to undo answers 204 too. A reviewer undoing a review someone else made gets 403. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
+    description: 'Nothing to undo answers 204 too. A reviewer undoing a review someone else made gets 403 `urn:chorus:problem:review-by-another` naming `/params/task`. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
   @ApiNoContentResponse({ description: 'The consensus is not reviewed (any more, or it never was: the same answer)' })

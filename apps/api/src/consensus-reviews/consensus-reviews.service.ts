@@ -4,7 +4,7 @@ import type { ConsensusReview, ProjectRole } from '@chorus/client';
 import { type Task, consensusValueOf, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, forbidden, validationFailed } from '../common/problem';
+import { ProblemException, validationFailed } from '../common/problem';
 import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -55,8 +55,8 @@ const noSuchSubject = (subjectId: string, workflowId: string) =>
 /**
  * Reviews of a consensus, task by task, by researchers (as ALICE reviews Zooniverse transcriptions) and by reviewers,
  * the trusted volunteers who check transcriptions (as Concordia's and FromThePage's do): approved as it is, or
- * corrected to their own answer. A reviewer never reviews a subject they classified in the workflow, and undoes only
- * their own reviews. The consensus stays as the volunteers' answers give it; the review sits beside it, in the results
+ * corrected to their own answer. A reviewer never reviews a subject they classified in the workflow, and replaces and
+ * undoes only their own reviews. The consensus stays as the volunteers' answers give it; the review sits beside it, in the results
  * and in the consensus download's `<task>_reviewed` columns.
  */
 @Injectable()
@@ -77,7 +77,10 @@ export class ConsensusReviewsService {
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
-      if (role === 'reviewer') await this.refuseOwnClassification(manager, workflowId, subjectId, user);
+      if (role === 'reviewer') {
+        await this.refuseOwnClassification(manager, workflowId, subjectId, user);
+        await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
+      }
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
       const review =
         approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
@@ -127,12 +130,19 @@ export class ConsensusReviewsService {
     if (classified.length) throw ownClassification();
   }
 
+  /** A reviewer neither replaces nor undoes another's review, a researcher's or another reviewer's. */
   private async refuseOthersReview(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
     const [review] = await manager.query<{ reviewed_by: string }[]>(
       'SELECT reviewed_by FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3',
       [workflowId, subjectId, taskKey],
     );
-    if (review && review.reviewed_by !== user.id) throw forbidden(`Task "${taskKey}" of this subject was reviewed by someone else: a reviewer undoes only their own reviews; review it again to replace theirs.`);
+    if (!review || review.reviewed_by === user.id) return;
+    throw new ProblemException(
+      403,
+      `Task "${taskKey}" of this subject was reviewed by someone else: a reviewer changes and undoes only their own reviews; a researcher may change or undo it.`,
+      [{ pointer: '/params/task', message: 'names a task whose consensus another team member reviewed' }],
+      'review-by-another',
+    );
   }
 
   /** Locks the subject's hot row, as submits and aggregation do, so its `updated_at` moves with the review. */

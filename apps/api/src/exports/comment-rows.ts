@@ -21,7 +21,7 @@ export const COMMENT_COLUMNS = {
   subject_id: "the id of the subject it is about (comments belong to the subject in the project, not to a workflow: join on subject_id to any workflow's downloads)",
   external_id: "the researchers' id of the subject, if it has one",
   author: `its author's user id (GET /projects/:id/members names the team's), or "${FORMER_VOLUNTEER}" once they deleted their account`,
-  author_role: "volunteer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
+  author_role: "volunteer, reviewer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
   body: 'what they wrote, in Markdown, as it is now (after any edit)',
   hashtags: 'its #hashtags, lower case, without the #, each once, in the order they first appear, a list',
   created_at: 'when it was posted (ISO 8601)',
@@ -45,7 +45,7 @@ export const COMMENT_ROWS = `
   ORDER BY c.created_at, c.id`;
 
 const roleInWords = (role: string | null) => {
-  if (role === 'moderator') return 'moderator';
+  if (role === 'moderator' || role === 'reviewer') return role;
   return RESEARCHER_ROLES.some((researcher) => researcher === role) ? 'researcher' : 'volunteer';
 };
 

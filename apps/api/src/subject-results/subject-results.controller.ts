@@ -23,7 +23,8 @@ export class SubjectResultsController {
       'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus). ' +
       'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike, or a list that holds it among its items, `metadata.tags=a` finding `"tags": ["a", "b"]`; ' +
       'several fields: those that have every value; an empty value filters nothing): a page reads the subjects in its order until it has found enough that pass, ' +
-      'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter.',
+      'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter. ' +
+      'A reviewer sees each subject’s metadata as volunteers do (no `#`, `//` or `!` fields) and no known answers (`goldStandard` null); their filter or sort by such a field is refused, 403 `urn:chorus:problem:private-metadata` naming the parameter.',
   })
   @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
   @ApiQuery({
@@ -80,7 +81,7 @@ export class SubjectResultsController {
   @ApiOperation({
     summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (reviewers and researchers).',
     description:
-      'Volunteers are named as the raw download names them: by id (user_id), what they are now (user_kind) and a registered one’s display name (user_name), never by email; to a reviewer, by id and kind only (name null). A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
+      'Volunteers are named as the raw download names them: by id (user_id), what they are now (user_kind) and a registered one’s display name (user_name), never by email; to a reviewer, by id and kind only (name null), with the subject’s public metadata only and no known answers (`goldStandard` null, the classifications’ too). A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
   })
   @ApiQuery({ name: 'limit', required: false, description: 'Classifications in the page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next classifications: the `nextClassifications` of the answer before', schema: { type: 'string' } })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
-import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
+import { type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { classificationCursor } from '../classifications/dto/own-classifications.dto';
@@ -320,13 +320,18 @@ function wordsOf({ algorithm, votes, result }: StoredTaskConsensus): Transcripti
   );
 }
 
-function toResult(row: SubjectResultRow): SubjectResult {
+/**
+ * A subject's results as the caller sees them: a reviewer, a volunteer who still classifies, sees its metadata as
+ * volunteers do (no private keys) and not its known answers (`goldStandard` null, gold standard or not).
+ */
+function toResult(row: SubjectResultRow, role: ProjectRole): SubjectResult {
+  const researcher = role !== 'reviewer';
   return {
     id: row.subject_id,
     externalId: row.external_id,
     locations: row.locations,
-    metadata: row.metadata,
-    goldStandard: row.gold_standard,
+    metadata: researcher ? row.metadata : publicMetadata(row.metadata),
+    goldStandard: researcher ? row.gold_standard : null,
     classificationCount: row.classification_count,
     draftTries: row.draft_tries,
     favourites: row.favourites,
@@ -346,18 +351,34 @@ function toResult(row: SubjectResultRow): SubjectResult {
   };
 }
 
-/** A classification as the caller sees it: a reviewer sees volunteers by id and kind, not by name. */
-const toClassification = (row: ClassificationRow, named: boolean): SubjectClassification => ({
+/** A classification as the caller sees it: a reviewer sees volunteers by id and kind, not by name, nor whether it was of a gold-standard subject. */
+const toClassification = (row: ClassificationRow, role: ProjectRole): SubjectClassification => ({
   id: row.id,
   volunteerId: row.user_id,
-  volunteer: { kind: row.user_kind, name: named ? row.user_name : null },
+  volunteer: { kind: row.user_kind, name: role === 'reviewer' ? null : row.user_name },
   workflowVersion: row.workflow_version,
   createdAt: row.created_at.toISOString(),
   annotations: row.annotations,
-  goldStandard: row.gold_standard,
+  goldStandard: role === 'reviewer' ? null : row.gold_standard,
   afterRetirement: row.after_retirement,
   madeInDraft: row.made_in_draft,
 });
+
+/**
+ * A reviewer's filter or sort by a private metadata field (`#`, `//`, `!`) would tell its values apart: 403 naming the
+ * parameter, as they are not shown the field.
+ */
+function refusePrivateMetadata({ metadata, sort }: SubjectResultsQuery): void {
+  const named: [parameter: string, key: string][] = [...Object.keys(metadata).map((key): [string, string] => [`metadata.${key}`, key]), ...(typeof sort === 'object' ? [['sort', sort.metadata] as [string, string]] : [])];
+  const refused = named.filter(([, key]) => isPrivateMetadataKey(key));
+  if (!refused.length) return;
+  throw new ProblemException(
+    403,
+    'Metadata fields whose names start with #, // or ! are for researchers only: a reviewer sees, filters and sorts by the fields volunteers see.',
+    refused.map(([parameter, key]) => ({ pointer: `/query/${parameter}`, message: `names the private metadata field "${key}": filter or sort by a field volunteers see` })),
+    'private-metadata',
+  );
+}
 
 /**
  * A workflow's results subject by subject, for its researchers (who may download them whole) and its reviewers (who
@@ -374,12 +395,13 @@ export class SubjectResultsService {
 
   /** A page of the workflow's subjects with their results, in subject id order, externalId order, a metadata field's order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
-    const { workflow } = await this.workflows.requireReviewer(workflowId, user);
+    const { workflow, role } = await this.workflows.requireReviewer(workflowId, user);
+    if (role === 'reviewer') refusePrivateMetadata(query);
     const { sql, parameters } = subjectResultsPage(workflow.projectId, workflowId, query);
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { subjects: page.map(toResult), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
+    return { subjects: page.map((row) => toResult(row, role)), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
   }
 
   /**
@@ -402,10 +424,10 @@ export class SubjectResultsService {
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {
-      ...toResult(row),
+      ...toResult(row, role),
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
-      classifications: page.map((classification) => toClassification(classification, role !== 'reviewer')),
+      classifications: page.map((classification) => toClassification(classification, role)),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
       routing: routing.map(toRoute),
     };
