@@ -159,6 +159,31 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await status.getAttribute('aria-live')).toBe('polite');
     await checkScreen(page, 'talk-tagged');
 
+    // Another hashtag followed while its answer is held: #stamp's list and count go at once and the heading takes focus
+    // from the link that went with them; Back to #stamp before #crown answers, and #crown's late answer replaces nothing.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const crown = (url: URL) => url.pathname.endsWith('/comments') && url.searchParams.get('tag') === 'crown';
+    await page.route(crown, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await tabTo(page, '[data-testid="comment"] a.hashtag[href$="tag=crown"]', 120);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('tag') === 'crown');
+    await waitForFocus(page, 'h1');
+    expect([await page.getByTestId('comment').count(), await status.textContent()]).toEqual([0, '']);
+    await page.evaluate(() => window.history.back());
+    await status.getByText('2 comments tagged #stamp.').waitFor();
+    const lateAnswer = page.waitForResponse((response) => crown(new URL(response.url())));
+    release();
+    await lateAnswer;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect([await status.textContent(), await page.getByTestId('comment').count()]).toEqual(['2 comments tagged #stamp.', 2]);
+    await page.unroute(crown);
+
     // Another tag, typed with its #; a tag that is none is refused at the field, which keeps focus.
     await tabTo(page, '#comment-tag', 30, true);
     await page.keyboard.press('ControlOrMeta+a');
