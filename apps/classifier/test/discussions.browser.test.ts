@@ -231,10 +231,19 @@ describe('classifier in a browser: subjects’ discussions', () => {
     );
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    // Whether "no comments" ever shows, even for a render, in a project that has some.
+    await lab.page.addInitScript(() => {
+      const saw = window as unknown as { sawNone: boolean };
+      saw.sawNone = false;
+      new MutationObserver(() => {
+        if (document.body?.textContent?.includes('Nobody has said anything about this project’s subjects yet.')) saw.sawNone = true;
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     expect(await lab.page.getByTestId('lab-moderator-lead').textContent()).toContain('hide a comment in the subjects’ discussions from volunteers, with a reason the team sees');
     const comments = lab.page.getByTestId('lab-discussions').getByTestId('comment');
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 20);
+    expect(await lab.page.evaluate(() => (window as unknown as { sawNone: boolean }).sawNone)).toBe(false);
     await press(lab.page, '[data-testid="lab-discussions"] > button');
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
 
