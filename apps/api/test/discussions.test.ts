@@ -74,6 +74,11 @@ describe('subjects’ discussions', () => {
     expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'top' }))).toEqual([]);
     const paged = await stack.anonymous.projectComments(projectId, { limit: 1, after: (await stack.anonymous.projectComments(projectId, { limit: 1 })).next! });
     expect(bodiesOf(paged)).toEqual(['No stamp here']);
+    // Tags in scripts with combining marks are stored whole, and the filter takes the tag their link carries.
+    await volunteer.client.postComment(subjectId, { projectId, body: 'Seen in #İstanbul, #हिन्दी' });
+    expect(await storedComments(subjectId)).toContainEqual({ body: 'Seen in #İstanbul, #हिन्दी', hashtags: ['i̇stanbul', 'हिन्दी'] });
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'i̇stanbul' }))).toEqual(['Seen in #İstanbul, #हिन्दी']);
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: '#हिन्दी' }))).toEqual(['Seen in #İstanbul, #हिन्दी']);
     const bad = await send('GET', `/projects/${projectId}/comments?tag=${encodeURIComponent('no spaces')}`, undefined);
     expect([bad.status, bad.contentType, bad.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/tag' })]]);
   });

@@ -159,6 +159,31 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await status.getAttribute('aria-live')).toBe('polite');
     await checkScreen(page, 'talk-tagged');
 
+    // Another hashtag followed while its answer is held: #stamp's list and count go at once and the heading takes focus
+    // from the link that went with them; Back to #stamp before #crown answers, and #crown's late answer replaces nothing.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const crown = (url: URL) => url.pathname.endsWith('/comments') && url.searchParams.get('tag') === 'crown';
+    await page.route(crown, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await tabTo(page, '[data-testid="comment"] a.hashtag[href$="tag=crown"]', 120);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('tag') === 'crown');
+    await waitForFocus(page, 'h1');
+    expect([await page.getByTestId('comment').count(), await status.textContent()]).toEqual([0, '']);
+    await page.evaluate(() => window.history.back());
+    await status.getByText('2 comments tagged #stamp.').waitFor();
+    const lateAnswer = page.waitForResponse((response) => crown(new URL(response.url())));
+    release();
+    await lateAnswer;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect([await status.textContent(), await page.getByTestId('comment').count()]).toEqual(['2 comments tagged #stamp.', 2]);
+    await page.unroute(crown);
+
     // Another tag, typed with its #; a tag that is none is refused at the field, which keeps focus.
     await tabTo(page, '#comment-tag', 30, true);
     await page.keyboard.press('ControlOrMeta+a');
@@ -206,10 +231,19 @@ describe('classifier in a browser: subjects’ discussions', () => {
     );
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    // Whether "no comments" ever shows, even for a render, in a project that has some.
+    await lab.page.addInitScript(() => {
+      const saw = window as unknown as { sawNone: boolean };
+      saw.sawNone = false;
+      new MutationObserver(() => {
+        if (document.body?.textContent?.includes('Nobody has said anything about this project’s subjects yet.')) saw.sawNone = true;
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     expect(await lab.page.getByTestId('lab-moderator-lead').textContent()).toContain('hide a comment in the subjects’ discussions from volunteers, with a reason the team sees');
     const comments = lab.page.getByTestId('lab-discussions').getByTestId('comment');
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 20);
+    expect(await lab.page.evaluate(() => (window as unknown as { sawNone: boolean }).sawNone)).toBe(false);
     await press(lab.page, '[data-testid="lab-discussions"] > button');
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
 

@@ -1,13 +1,16 @@
 import { COMMENT_LIMITS } from './views';
 
-/**
- * A #hashtag in a comment: `#` then letters, digits and `_`, not inside a word or an address (`page#top`, `&#39;`), so
- * that a Markdown heading (`# Title`) or a link's anchor is none.
- */
-const HASHTAG = /(?<![\p{L}\p{N}_&/#])#([\p{L}\p{N}_]+)/gu;
+/** A tag's characters: letters, digits and `_`, then also combining marks (Devanagari's and Thai's vowels, Arabic's vowel marks, the dot `İ` keeps in lower case). */
+const TAG = '[\\p{L}\\p{N}_][\\p{L}\\p{M}\\p{N}_]*';
 
-/** A hashtag as comments store it: lower case, without the #, at most `COMMENT_LIMITS.hashtagLength` letters. */
-export const STORED_HASHTAG = new RegExp(`^[\\p{L}\\p{N}_]{1,${COMMENT_LIMITS.hashtagLength}}$`, 'u');
+/**
+ * A #hashtag in a comment: `#` then a tag, not inside a word or an address (`page#top`, `&#39;`), so that a Markdown
+ * heading (`# Title`) or a link's anchor is none.
+ */
+const HASHTAG = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}_&/#])#(${TAG})`, 'gu');
+
+/** A hashtag as comments store it: lower case, without the #, at most `COMMENT_LIMITS.hashtagLength` characters (code points, as `.` counts them here). */
+export const STORED_HASHTAG = new RegExp(`^(?=.{1,${COMMENT_LIMITS.hashtagLength}}$)${TAG}$`, 'u');
 
 /** A tag as someone typed it (with or without its #, in any case), as comments store it. */
 export const normaliseHashtag = (tag: string) => tag.trim().replace(/^#/, '').toLowerCase();
@@ -18,7 +21,7 @@ export function hashtagParts(text: string): { text: string; tag?: string }[] {
   let at = 0;
   for (const match of text.matchAll(HASHTAG)) {
     const tag = match[1]!.toLowerCase();
-    if (tag.length > COMMENT_LIMITS.hashtagLength) continue;
+    if ([...tag].length > COMMENT_LIMITS.hashtagLength) continue;
     if (match.index > at) parts.push({ text: text.slice(at, match.index) });
     parts.push({ text: match[0], tag });
     at = match.index + match[0].length;

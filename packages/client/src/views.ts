@@ -917,7 +917,7 @@ export const workflowSkillsSchema = z.strictObject({
 
 /**
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
- * limit them, and how long a hashtag (`#word`: letters, digits and `_`) may be to count as one.
+ * limit them, and how long a hashtag (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
  */
 export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */

@@ -48,7 +48,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'Posts a comment in a subject’s discussion (volunteers with an account), in Markdown, with any #hashtags.',
     description:
-      'Body: `{ projectId, body }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters, digits and _) are stored with it, lower case. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After. 404 for a subject not in the project, or a project not public to the caller.',
+      'Body: `{ projectId, body }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After. 404 for a subject not in the project, or a project not public to the caller.',
   })
   @IdempotentCreate('comment')
   @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted by the caller')

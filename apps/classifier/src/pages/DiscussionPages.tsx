@@ -31,23 +31,31 @@ interface ReadPage<P> {
 
 /**
  * Pages of comments, read by `read` (once it can be: null until then), that "Show more" adds to; the first comment a page brings (or one `show` names,
- * just posted) then takes focus.
+ * just posted) then takes focus. A new `read` (another tag) starts again: no pages until its first answers, and an answer
+ * to a `read` no longer current (a tag followed before the last one answered) is dropped.
  */
 function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
-  const [pages, setPages] = useState<P | null>(null);
+  const [shown, setShown] = useState<{ read: ReadPage<P>; pages: P } | null>(null);
+  const pages = shown && shown.read === read ? shown.pages : null;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [missing, setMissing] = useState(false);
   const focusId = useRef<string | null>(null);
+  const current = useRef(read);
   const load = useCallback(
     async (after?: string) => {
       if (!read) return;
       try {
         const page = await read(after);
+        if (current.current !== read) return;
         if (after) focusId.current = page.comments[0]?.id ?? null;
         // A comment posted here while more pages waited is at the end of those shown already: not shown twice.
-        setPages((shown) => (after && shown ? { ...page, comments: [...shown.comments, ...page.comments.filter((comment) => !shown.comments.some((each) => each.id === comment.id))] } : page));
+        setShown((now) => {
+          const before = now?.read === read ? now.pages : null;
+          return { read, pages: after && before ? { ...page, comments: [...before.comments, ...page.comments.filter((comment) => !before.comments.some((each) => each.id === comment.id))] } : page };
+        });
         setProblem(null);
       } catch (error) {
+        if (current.current !== read) return;
         if (error instanceof ChorusApiError && error.status === 404) setMissing(true);
         else setProblem(describeError(error));
       }
@@ -55,23 +63,27 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
     [read],
   );
   useEffect(() => {
+    current.current = read;
+    setProblem(null);
     void load();
-  }, [load]);
+  }, [read, load]);
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
     if (!focusId.current || !pages) return;
     list.current?.querySelector<HTMLElement>(`[data-comment-id="${focusId.current}"]`)?.focus();
     focusId.current = null;
   }, [pages]);
+  /** Changes the pages shown, once there are some. */
+  const setPages = (change: (now: P) => P) => setShown((now) => now && { ...now, pages: change(now.pages) });
   /** Adds a comment just posted at the end, and gives it focus. */
   const show = (comment: SubjectComment) => {
     focusId.current = comment.id;
-    setPages((shown) => shown && { ...shown, comments: [...shown.comments, comment] });
+    setPages((now) => ({ ...now, comments: [...now.comments, comment] }));
   };
   /** Puts a comment its author edited in place of what it was, and gives it focus. */
   const replace = (comment: SubjectComment) => {
     focusId.current = comment.id;
-    setPages((shown) => shown && { ...shown, comments: shown.comments.map((each) => (each.id === comment.id ? comment : each)) });
+    setPages((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
   };
   return { pages, setPages, problem, missing, load, list, show, replace };
 }
@@ -94,7 +106,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
   useDocumentTitle(name ?? t('talk.title'));
 
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
-  const deleted = (id: string) => setPages((shown) => shown && { ...shown, comments: shown.comments.filter((comment) => comment.id !== id) });
+  const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
   return (
     <div className="page page-discussion" data-testid="subject-discussion">
       <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }, { to: discussionsPath(project.slug), label: t('talk.recentTitle') }] : []} here={name ?? ''} />
@@ -298,42 +310,57 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
   const read = useMemo(() => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after, tag: tag || undefined }) : null), [client, projectId, tag]);
   const { pages, problem, missing, load, list } = useCommentPages(read);
   useDocumentTitle(project ? t('talk.recentOf', { project: project.title }) : t('talk.recentTitle'));
+  // A hashtag followed from a comment goes with the list it was in: the heading takes focus, not the page's body.
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tag` is the trigger
+  useEffect(() => {
+    if (document.activeElement === document.body) heading.current?.focus();
+  }, [tag]);
   if (projectMissing || missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
+  const failed = projectProblem ?? problem;
   return (
     <div className="page page-discussions" data-testid="project-discussions">
       <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }] : []} here={t('talk.recentTitle')} />
-      <ErrorAlert problem={projectProblem ?? problem}>
+      <ErrorAlert problem={failed}>
         <button type="button" className="button button-secondary" onClick={() => (projectProblem ? reload() : void load())}>
           {t('app.tryAgain')}
         </button>
       </ErrorAlert>
-      {pages && project ? (
+      {project ? (
         <>
-          <h1 tabIndex={-1}>{t('talk.recentTitle')}</h1>
+          <h1 tabIndex={-1} ref={heading}>
+            {t('talk.recentTitle')}
+          </h1>
           <p className="lead">{t('talk.recentLead')}</p>
           <HashtagFilter projectSlug={project.slug} tag={tag} />
           <p role="status" aria-live="polite" data-testid="tag-status">
-            {tag && (pages.next ? t('talk.taggedAtLeast', { count: pages.comments.length, tag }) : t('talk.tagged', { count: pages.comments.length, tag }))}
+            {tag && pages && (pages.next ? t('talk.taggedAtLeast', { count: pages.comments.length, tag }) : t('talk.tagged', { count: pages.comments.length, tag }))}
           </p>
-          {pages.comments.length === 0 && !tag && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
-          <ol className="comment-list" ref={list}>
-            {pages.comments.map((comment) => (
-              <CommentItem
-                key={comment.id}
-                projectSlug={project.slug}
-                comment={comment}
-                about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
-              />
-            ))}
-          </ol>
-          {pages.next && (
-            <button type="button" className="button button-secondary" onClick={() => void load(pages.next ?? undefined)}>
-              {t('talk.more')}
-            </button>
+          {pages ? (
+            <>
+              {pages.comments.length === 0 && !tag && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
+              <ol className="comment-list" ref={list}>
+                {pages.comments.map((comment) => (
+                  <CommentItem
+                    key={comment.id}
+                    projectSlug={project.slug}
+                    comment={comment}
+                    about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
+                  />
+                ))}
+              </ol>
+              {pages.next && (
+                <button type="button" className="button button-secondary" onClick={() => void load(pages.next ?? undefined)}>
+                  {t('talk.more')}
+                </button>
+              )}
+            </>
+          ) : (
+            !failed && <DiscussionLoading />
           )}
         </>
       ) : (
-        !(projectProblem ?? problem) && <DiscussionLoading />
+        !failed && <DiscussionLoading />
       )}
     </div>
   );

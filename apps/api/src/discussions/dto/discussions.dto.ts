@@ -49,7 +49,7 @@ export type SubjectCommentsQuery = z.infer<typeof subjectCommentsQuerySchema>;
 export const hashtagSchema = z
   .string()
   .transform(normaliseHashtag)
-  .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters, digits and _, at most ${COMMENT_LIMITS.hashtagLength}, with or without its #`));
+  .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters (with their marks), digits and _, at most ${COMMENT_LIMITS.hashtagLength} characters, with or without its #`));
 
 /** The query of `GET /projects/:id/comments`. */
 export const projectCommentsQuerySchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { COMMENT_LIMITS, EXPORT_FORMATS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -29,9 +29,11 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
-  // The pages shown so far and where the next starts: hiding or showing a comment changes it in place, keeping them.
-  const [shown, setShown] = useState<SubjectCommentPage | null>(null);
-  useEffect(() => setShown(data ?? null), [data]);
+  // The pages shown so far and where the next starts, grown from the first page read: hiding or showing a comment
+  // changes it in place, keeping them. Derived, not copied in an effect, so that "no comments" never shows for a render.
+  const [grown, setGrown] = useState<{ from: SubjectCommentPage; pages: SubjectCommentPage } | null>(null);
+  const shown = grown && grown.from === data ? grown.pages : data;
+  const setShown = (change: (now: SubjectCommentPage) => SubjectCommentPage) => setGrown((now) => (data ? { from: data, pages: change(now?.from === data ? now.pages : data) } : null));
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   const [hiding, setHiding] = useState<Hiding | null>(null);
   const [result, say] = useResult();
@@ -42,12 +44,12 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
     try {
       const page = await client.projectComments(project.id, { after: next ?? undefined });
       setActionProblem(null);
-      setShown((now) => ({ comments: [...(now?.comments ?? []), ...page.comments], next: page.next }));
+      setShown((now) => ({ comments: [...now.comments, ...page.comments], next: page.next }));
     } catch (error) {
       setActionProblem(describeError(error));
     }
   };
-  const replace = (comment: SubjectComment) => setShown((now) => now && { ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) });
+  const replace = (comment: SubjectComment) => setShown((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
   /** Shows a hidden comment to volunteers again: no question asked, hiding it again is as easy. */
   const showAgain = async (comment: SubjectComment) => {
     try {
