@@ -2,8 +2,13 @@ const preset = require('./jest.preset');
 
 const project = (displayName, testMatch, extra = {}) => ({ ...preset, displayName, testMatch, ...extra });
 
-/** Unit tests need nothing; integration, end-to-end and browser tests get real Postgres and Redis from test/support. */
+/**
+ * Unit tests need nothing; integration, end-to-end and browser tests get real Postgres and Redis from test/support.
+ * Two suites at once, in worker processes replaced once grown: why, in README (how the tests run).
+ */
 module.exports = {
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1500MB',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   testTimeout: 30_000,

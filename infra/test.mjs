@@ -11,9 +11,8 @@ mkdirSync(join(root, '.data'), { recursive: true });
 rmSync(resultsFile, { force: true });
 
 const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-// On two cores Jest runs the suites in its own process (in band), one after another, and its heap grows with them: the
-// whole run went past Node's default limit (about 4 GB) in its last suites. The machine has the memory: the limit is raised.
-const args = ['--max-old-space-size=8192', jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+// Jest runs the suites in two worker processes, each replaced once it has grown past a limit (jest.config.js).
+const args = [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
 const code = await new Promise((resolve) => {
   const child = spawn(process.execPath, args, {
     cwd: root,

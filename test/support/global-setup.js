@@ -1,6 +1,8 @@
 // Once per test run: a migrated template database that every suite clones (CREATE DATABASE ... TEMPLATE is fast).
 // Databases are named chorus_test_<pid of this run>_..., so runs sharing a server never touch each other's.
+const { execFileSync } = require('node:child_process');
 const { Client } = require('pg');
+const { join } = require('node:path');
 
 const PREFIX = 'chorus_test_';
 const TEST_DATABASE = /^chorus_test_(\d+)_/;
@@ -16,12 +18,19 @@ module.exports = async function globalSetup() {
   await dropDatabasesOfEndedRuns(admin);
   await admin.query(`CREATE DATABASE "${template}"`);
   await admin.end();
-  const { openDatabase } = require('../../packages/db/dist');
-  const dataSource = await openDatabase(withDatabase(base, template), 2);
-  await dataSource.destroy();
+  migrate(withDatabase(base, template));
   process.env.CHORUS_TEST_RUN = run;
   process.env.CHORUS_TEST_TEMPLATE = template;
 };
+
+/**
+ * Migrates in a process of its own. Loaded here, TypeORM would keep its entities' metadata on this process's global,
+ * which Jest copies into every suite's: each suite's entity classes (and all its modules with them) were kept to the end.
+ */
+function migrate(url) {
+  const script = `require('./packages/db/dist').openDatabase(process.argv[1], 2).then((dataSource) => dataSource.destroy())`;
+  execFileSync(process.execPath, ['-e', script, url], { cwd: join(__dirname, '..', '..'), stdio: 'inherit' });
+}
 
 function withDatabase(url, name) {
   const parsed = new URL(url);
