@@ -209,7 +209,7 @@ describe('skills learned for a task of 12 answers from few answers per subject',
     }
     expect(overturned).toEqual([]);
     expect(bySkill).toBeGreaterThanOrEqual(byVote);
-  });
+  }, 120_000); // twenty seeds of a whole simulated crowd: seconds of CPU, more while a browser suite runs beside it
 });
 
 describe('online Bayesian model', () => {
