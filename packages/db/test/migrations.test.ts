@@ -461,6 +461,16 @@ describe('migrations', () => {
         { external_id: 'one of two said no', task: 'T1' },
         { external_id: 'tied', task: 'T1' },
       ]);
+      // A worker of the earlier release, writing after the migration, leaves flags stale either way: run again, it mends them.
+      await after.query(
+        "UPDATE consensus c SET needs_checking = NOT needs_checking FROM subjects s WHERE s.id = c.subject_id AND c.task = 'T1' AND s.external_id IN ('tied', 'agreed on the path')",
+      );
+      const runner = after.createQueryRunner();
+      await new NeedsCheckingStored1797480000000().up(runner).finally(() => runner.release());
+      expect(await after.query(
+        'SELECT s.external_id, c.task FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND c.needs_checking ORDER BY 1, 2',
+        [workflow],
+      )).toEqual(flagged);
     } finally {
       await after.destroy();
     }
