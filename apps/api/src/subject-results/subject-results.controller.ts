@@ -24,7 +24,7 @@ export class SubjectResultsController {
       'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike, or a list that holds it among its items, `metadata.tags=a` finding `"tags": ["a", "b"]`; ' +
       'several fields: those that have every value; an empty value filters nothing): a page reads the subjects in its order until it has found enough that pass, ' +
       'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter. ' +
-      'A reviewer sees each subject’s metadata as volunteers do (no `#`, `//` or `!` fields) and no known answers (`goldStandard` null); their filter or sort by such a field is refused, 403 `urn:chorus:problem:private-metadata` naming the parameter.',
+      'A reviewer sees each subject’s metadata as volunteers do (no `#`, `//` or `!` fields) and no known answers (`goldStandard` null); their filter or sort by such a field is refused, 403 `urn:chorus:problem:private-metadata` naming the parameter. A reviewer’s list leaves out the subjects they classified in the workflow, which they may not review.',
   })
   @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
   @ApiQuery({

@@ -261,9 +261,15 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
   return conditions;
 }
 
-/** The page the query asks for, its parameters from $2 (`parameter` adds one). */
-function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string): string {
+/**
+ * The page the query asks for, its parameters from $2 (`parameter` adds one). `classifiedBy`, a reviewer's id: their
+ * list leaves out the subjects they classified in the workflow, which they may not review (`own-classification`).
+ */
+function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string, classifiedBy?: string): string {
   const filters = filtersOf(projectId, query, parameter);
+  if (classifiedBy) {
+    filters.push(`NOT EXISTS (SELECT 1 FROM classifications own WHERE own.workflow_id = $1 AND own.subject_id = st.subject_id AND own.user_id = ${parameter(classifiedBy)}::uuid)`);
+  }
   const { after, sort } = query;
   if (typeof sort === 'object') {
     const cursor = after && 'value' in after ? { value: after.value === null ? null : `${parameter(after.value)}::text`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
@@ -286,10 +292,10 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
 }
 
 /** The statement of the page of the workflow's results the query asks for (one more row than its limit: is there a next page?), and its parameters. */
-export function subjectResultsPage(projectId: string, workflowId: string, query: SubjectResultsQuery): { sql: string; parameters: unknown[] } {
+export function subjectResultsPage(projectId: string, workflowId: string, query: SubjectResultsQuery, classifiedBy?: string): { sql: string; parameters: unknown[] } {
   const parameters: unknown[] = [workflowId];
   const sql = subjectResults(
-    pageOf(projectId, query, (value) => `$${parameters.push(value)}`),
+    pageOf(projectId, query, (value) => `$${parameters.push(value)}`, classifiedBy),
     { result: false },
   );
   return { sql, parameters };
@@ -397,7 +403,7 @@ export class SubjectResultsService {
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
     const { workflow, role } = await this.workflows.requireReviewer(workflowId, user);
     if (role === 'reviewer') refusePrivateMetadata(query);
-    const { sql, parameters } = subjectResultsPage(workflow.projectId, workflowId, query);
+    const { sql, parameters } = subjectResultsPage(workflow.projectId, workflowId, query, role === 'reviewer' ? user.id : undefined);
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
