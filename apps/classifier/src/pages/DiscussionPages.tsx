@@ -1,5 +1,5 @@
 import { COMMENT_LIMITS, ChorusApiError, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
-import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -198,6 +198,22 @@ function NewComment({ projectId, subjectId, onPosted }: { projectId: string; sub
 }
 
 /** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
+/**
+ * Focuses `button` once `open` (a form or a question in its place) turns false after the returned call: the button is
+ * back on the page only then.
+ */
+function useFocusOnClose(open: boolean, button: RefObject<HTMLElement | null>): () => void {
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (open || !refocus.current) return;
+    refocus.current = false;
+    button.current?.focus();
+  }, [open, button]);
+  return () => {
+    refocus.current = true;
+  };
+}
+
 function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -214,15 +230,9 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
     },
     refused: (error) => problemAtFields(error, ['body'] as const),
   });
-  // The button is back on the page only once the form has gone: focused then.
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (editing || !refocus.current) return;
-    refocus.current = false;
-    button.current?.focus();
-  }, [editing]);
+  const focusButtonOnClose = useFocusOnClose(editing, button);
   const cancel = () => {
-    refocus.current = true;
+    focusButtonOnClose();
     setEditing(false);
     form.reset();
   };
@@ -267,15 +277,9 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
       setBusy(false);
     }
   };
-  // The button is back on the page only once the question has gone: focused then.
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (asking || !refocus.current) return;
-    refocus.current = false;
-    button.current?.focus();
-  }, [asking]);
+  const focusButtonOnClose = useFocusOnClose(asking, button);
   const cancel = () => {
-    refocus.current = true;
+    focusButtonOnClose();
     setAsking(false);
   };
   return (
