@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, REVIEW_COLUMNS, type ReviewRow, toReview } from './review-sql';
+import { APPROVABLE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -36,8 +36,8 @@ const STORE_REVIEW = `
 /** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
 const TOUCH_HOT_ROW = 'UPDATE subject_workflow_status SET updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
 
-/** Whether the user ($3) classified the subject ($2) in the workflow ($1), a try in draft included. */
-const CLASSIFIED_IT = 'SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
+/** Whether the user ($3) classified the subject ($2) in the workflow ($1). */
+const CLASSIFIED_IT = classifiedBy('$1', '$2', '$3');
 
 const ownClassification = () =>
   new ProblemException(

@@ -55,3 +55,10 @@ export const UNREVIEWED_CONSENSUS = `EXISTS (SELECT 1 FROM consensus c WHERE c.w
 
 /** Whether the subject of the hot row `st` in the workflow ($1) has a review, of any task. */
 export const ANY_REVIEW = 'EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)';
+
+/**
+ * A classification by `user` of `subject` in `workflow` (SQL expressions), a try in draft included: a reviewer never
+ * reviews such a subject (`own-classification`), and their list of results leaves it out.
+ */
+export const classifiedBy = (workflow: string, subject: string, user: string) =>
+  `SELECT 1 FROM classifications own WHERE own.workflow_id = ${workflow} AND own.subject_id = ${subject} AND own.user_id = ${user}`;

@@ -14,7 +14,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
-import { ANY_REVIEW, type ReviewRow, UNREVIEWED_CONSENSUS, reviewsOf, toReview } from '../consensus-reviews/review-sql';
+import { ANY_REVIEW, type ReviewRow, UNREVIEWED_CONSENSUS, classifiedBy, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -262,13 +262,13 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
 }
 
 /**
- * The page the query asks for, its parameters from $2 (`parameter` adds one). `classifiedBy`, a reviewer's id: their
+ * The page the query asks for, its parameters from $2 (`parameter` adds one). `reviewerId`, a reviewer's id: their
  * list leaves out the subjects they classified in the workflow, which they may not review (`own-classification`).
  */
-function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string, classifiedBy?: string): string {
+function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string, reviewerId?: string): string {
   const filters = filtersOf(projectId, query, parameter);
-  if (classifiedBy) {
-    filters.push(`NOT EXISTS (SELECT 1 FROM classifications own WHERE own.workflow_id = $1 AND own.subject_id = st.subject_id AND own.user_id = ${parameter(classifiedBy)}::uuid)`);
+  if (reviewerId) {
+    filters.push(`NOT EXISTS (${classifiedBy('$1', 'st.subject_id', `${parameter(reviewerId)}::uuid`)})`);
   }
   const { after, sort } = query;
   if (typeof sort === 'object') {
@@ -292,10 +292,10 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
 }
 
 /** The statement of the page of the workflow's results the query asks for (one more row than its limit: is there a next page?), and its parameters. */
-export function subjectResultsPage(projectId: string, workflowId: string, query: SubjectResultsQuery, classifiedBy?: string): { sql: string; parameters: unknown[] } {
+export function subjectResultsPage(projectId: string, workflowId: string, query: SubjectResultsQuery, reviewerId?: string): { sql: string; parameters: unknown[] } {
   const parameters: unknown[] = [workflowId];
   const sql = subjectResults(
-    pageOf(projectId, query, (value) => `$${parameters.push(value)}`, classifiedBy),
+    pageOf(projectId, query, (value) => `$${parameters.push(value)}`, reviewerId),
     { result: false },
   );
   return { sql, parameters };
