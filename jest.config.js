@@ -17,6 +17,6 @@ module.exports = {
     project('api', ['<rootDir>/apps/api/test/**/*.test.ts']),
     project('worker', ['<rootDir>/apps/worker/test/**/*.test.ts']),
     project('e2e', ['<rootDir>/test/e2e/**/*.test.ts']),
-    project('browser', ['<rootDir>/apps/classifier/test/**/*.test.ts']),
+    project('browser', ['<rootDir>/apps/classifier/test/**/*.test.ts'], { setupFilesAfterEnv: ['<rootDir>/apps/classifier/test/support/retry-once.ts'] }),
   ],
 };

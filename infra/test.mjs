@@ -2,7 +2,7 @@
 // then one summary line: `tests: N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { root, startServices } from './services.mjs';
 
 const services = await startServices({ databaseName: 'postgres', dataDirName: 'postgres-test', log: (line) => console.log(`[test] ${line}`) });
@@ -29,8 +29,19 @@ try {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   passed = results.numPassedTests;
   failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+  for (const name of passedOnRetry(results)) console.log(`flaky (failed, then passed when run again; its first failure is above): ${name}`);
 } catch {
   failed = Math.max(failed, 1);
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(code === 0 && failed === 0 ? 0 : 1);
+
+/** The tests that passed only when run again (the browser project's retry, apps/classifier/test/support/retry-once.ts). */
+function passedOnRetry(results) {
+  return results.testResults.flatMap((suite) =>
+    suite.assertionResults
+      .filter((test) => test.status === 'passed' && test.invocations > 1)
+      .map((test) => `${relative(root, suite.name)} › ${test.fullName}`),
+  );
+}
+
