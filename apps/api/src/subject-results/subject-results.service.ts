@@ -43,7 +43,7 @@ interface SubjectResultRow {
   retired_by_role: ProjectRole | null;
   retired_by_name: string | null;
   tasks: Record<string, StoredTaskConsensus> | null;
-  /** Its tasks' reviews by researchers, in task order; null when none is reviewed. */
+  /** Its tasks' reviews by researchers and reviewers, in task order; null when none is reviewed. */
   reviews: ReviewRow[] | null;
   /** The subject left the workflow, its row kept (see `isUnlinked`). */
   left_workflow: boolean;
