@@ -174,12 +174,21 @@ describe("researchers' reviews of a consensus", () => {
 
 describe("reviewers' checks of a consensus, as Concordia's trusted volunteers check transcriptions", () => {
   let reviewer: TestAccount;
-  /** Workflow "Check" on the letters: a transcribed alike by two volunteers, b differently (to check), c by one and by the reviewer. */
+  /** Workflow "Check" on the letters: a and b transcribed differently by two volunteers (to check), c by one and by the reviewer, d alike by two. */
   let checkId: string;
+  /** The subject ids of a result list, in its order. */
+  const idsOf = ({ subjects }: { subjects: { id: string }[] }) => subjects.map((subject) => subject.id);
+  /** The refusal's status, problem type and pointers. */
+  const refused = async (call: Promise<unknown>) => {
+    const error = await refusal(call);
+    return [error?.status, error?.problem.type, error?.problem.errors?.map((each) => each.pointer)];
+  };
+  const NOT_TO_CHECK = [403, 'urn:chorus:problem:not-to-check', ['/params/subjectId']];
 
   beforeAll(async () => {
     reviewer = await newMember(stack, projectId, 'reviewer', 'Rita');
     const letters = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+    idOf.d = (await stack.client.addSubjects(letters[0]!, [{ externalId: 'd', locations: [{ type: 'text', text: 'The letter d' }] }])).subjectIds[0]!;
     ({ id: checkId } = await stack.client.createWorkflow(projectId, {
       name: 'Check',
       firstTask: 'T0',
@@ -189,45 +198,76 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     }));
     await stack.client.activateWorkflow(checkId);
     const volunteers = [stack.anonymous.withToken((await stack.anonymous.guest()).token), stack.anonymous.withToken((await stack.anonymous.guest()).token)];
-    const transcriptions = [['a', volunteers[0]!, 'Dear John'], ['a', volunteers[1]!, 'Dear John'], ['b', volunteers[0]!, 'Dear John'], ['b', volunteers[1]!, 'Dear Jon'], ['c', volunteers[0]!, 'Dear John'], ['c', reviewer.client, 'Dear John']] as const;
+    const transcriptions = [
+      ['a', volunteers[0]!, 'Dear John'],
+      ['a', volunteers[1]!, 'Dear Jhon'],
+      ['b', volunteers[0]!, 'Dear John'],
+      ['b', volunteers[1]!, 'Dear Jon'],
+      ['c', volunteers[0]!, 'Dear John'],
+      ['c', reviewer.client, 'Dear John'],
+      ['d', volunteers[0]!, 'Dear John'],
+      ['d', volunteers[1]!, 'Dear John'],
+    ] as const;
     for (const [subject, volunteer, text] of transcriptions) {
       await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: idOf[subject]!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
     }
     await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
   });
 
-  it('list the subjects to check (not those they classified), see volunteers by id only, and approve and correct a consensus, the review naming them a reviewer', async () => {
-    const waiting = await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false });
-    expect(waiting.subjects.map((subject) => subject.id)).toEqual([idOf.b]);
+  it('list the subjects to check (not those they classified), see volunteers by kind only, and approve and correct a consensus, the review naming them a reviewer', async () => {
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toEqual([idOf.a, idOf.b].sort());
     // Not c, which they transcribed themselves and may not review; a researcher's list has it.
-    expect((await reviewer.client.subjectResults(checkId, { reviewed: false })).subjects.map((subject) => subject.id)).toEqual([idOf.a, idOf.b].sort());
-    expect((await stack.client.subjectResults(checkId, { reviewed: false })).subjects.map((subject) => subject.id)).toEqual([idOf.a, idOf.b, idOf.c].sort());
+    expect(idsOf(await stack.client.subjectResults(checkId, { reviewed: false }))).toEqual([idOf.a, idOf.b, idOf.c, idOf.d].sort());
     const detail = await reviewer.client.subjectResult(checkId, idOf.a!);
-    expect(detail.classifications.map((classification) => classification.volunteer.name)).toEqual([null, null]);
+    expect(detail.classifications.map((classification) => [classification.volunteerId, classification.volunteer])).toEqual([[null, { kind: 'guest', name: null }], [null, { kind: 'guest', name: null }]]);
     expect((await stack.client.subjectResult(checkId, idOf.c!)).classifications.map((classification) => classification.volunteer.name)).toContain('Rita');
 
     const approved = await reviewer.client.reviewConsensus(checkId, idOf.a!, 'T0');
-    expect(approved).toMatchObject({ state: 'approved', value: 'Dear John', reviewedBy: { memberId: reviewer.id, name: 'Rita', role: 'reviewer' } });
+    expect(approved).toMatchObject({ state: 'approved', value: detail.consensus.T0?.answer, reviewedBy: { memberId: reviewer.id, name: 'Rita', role: 'reviewer' } });
     const corrected = await reviewer.client.reviewConsensus(checkId, idOf.b!, 'T0', 'Dear Joan');
     expect(corrected).toMatchObject({ state: 'corrected', value: 'Dear Joan', reviewedBy: { role: 'reviewer' } });
     const { subjects } = await stack.client.subjectResults(checkId, { reviewed: true });
     expect(subjects.map((subject) => subject.reviews.T0?.reviewedBy.role)).toEqual(['reviewer', 'reviewer']);
+    // Those they reviewed stay theirs to read, change and undo; their work list has them no more.
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toEqual([]);
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { reviewed: true }))).toEqual([idOf.a, idOf.b].sort());
+    expect((await reviewer.client.subjectResult(checkId, idOf.b!)).reviews.T0?.reviewedBy).toEqual({ memberId: reviewer.id, name: 'Rita', role: 'reviewer' });
   });
 
   it('refuse a reviewer a subject they classified in the workflow, naming it, and store nothing', async () => {
     for (const call of [reviewer.client.reviewConsensus(checkId, idOf.c!, 'T0'), reviewer.client.reviewConsensus(checkId, idOf.c!, 'T0', 'Dear Joan')]) {
-      const refused = await refusal(call);
-      expect([refused?.status, refused?.problem.type, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:own-classification', ['/params/subjectId']]);
+      expect(await refused(call)).toEqual([403, 'urn:chorus:problem:own-classification', ['/params/subjectId']]);
     }
     expect((await stack.client.subjectResult(checkId, idOf.c!)).reviews).toEqual({});
+    // Nor do they read its results.
+    expect(await refused(reviewer.client.subjectResult(checkId, idOf.c!))).toEqual(NOT_TO_CHECK);
     // The rule is the reviewers': a researcher reviews what they classified, as before.
     await stack.client.classify({ workflowId: checkId, workflowVersion: 1, subjectId: idOf.c!, annotations: [{ task: 'T0', value: 'Dear John' }] }, randomUUID());
     expect((await stack.client.reviewConsensus(checkId, idOf.c!, 'T0')).reviewedBy.role).toBe('owner');
   });
 
+  it("narrow a reviewer's list to the subjects to check and those they reviewed, whatever its filters and order, and refuse them any other subject's results and review", async () => {
+    // d: its volunteers agree (nothing to check), nobody reviewed it. A researcher reads it in any list.
+    const anyList = [{}, { reviewed: false }, { status: 'all' }, { status: 'active' }, { sort: 'favourites' }, { sort: 'externalId' }, { externalId: 'd' }, { q: 'd' }, { q: idOf.d }] as const;
+    for (const query of anyList) {
+      expect(idsOf(await stack.client.subjectResults(checkId, query))).toContain(idOf.d);
+      expect(idsOf(await reviewer.client.subjectResults(checkId, query))).not.toContain(idOf.d);
+    }
+    // Every list of theirs: a and b, which they reviewed.
+    expect(idsOf(await reviewer.client.subjectResults(checkId, {}))).toEqual([idOf.a, idOf.b].sort());
+    expect(await refused(reviewer.client.subjectResult(checkId, idOf.d!))).toEqual(NOT_TO_CHECK);
+    // An approval would answer its consensus: refused, nothing stored.
+    for (const call of [reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0'), reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0', 'Dear Joan')]) {
+      expect(await refused(call)).toEqual(NOT_TO_CHECK);
+    }
+    expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
+  });
+
   it("let a reviewer undo their own review, not a researcher's", async () => {
     await reviewer.client.undoReview(checkId, idOf.a!, 'T0');
     expect((await stack.client.subjectResult(checkId, idOf.a!)).reviews).toEqual({});
+    // Undone, it waits for a check again: back in their work list.
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toEqual([idOf.a]);
     const theirs = (await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0;
     expect((await refusal(reviewer.client.undoReview(checkId, idOf.c!, 'T0')))?.status).toBe(403);
     expect((await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0).toEqual(theirs);
@@ -240,7 +280,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     const workflow = await stack.client.getWorkflow(checkId);
     const refusals = [
       reviewer.client.updateWorkflow(checkId, { ...workflow.definition, name: 'Renamed', subjectSetIds: workflow.subjectSetIds }),
-      reviewer.client.addSubjects(workflow.subjectSetIds[0]!, [{ externalId: 'd', locations: [{ type: 'text', text: 'd' }] }]),
+      reviewer.client.addSubjects(workflow.subjectSetIds[0]!, [{ externalId: 'e', locations: [{ type: 'text', text: 'e' }] }]),
       reviewer.client.retireSubjects(checkId, { subjectIds: [idOf.a!], reason: 'checked' }),
       reviewer.client.consensus(checkId),
       reviewer.client.classifications(checkId),
@@ -260,32 +300,44 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     // b: the owner's review; a: Remy's.
     for (const subject of ['b', 'a']) {
       const before = (await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0;
-      const replaced = await refusal(reviewer.client.reviewConsensus(checkId, idOf[subject]!, 'T0', 'Dear Joan'));
-      expect([replaced?.status, replaced?.problem.type, replaced?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
+      expect(await refused(reviewer.client.reviewConsensus(checkId, idOf[subject]!, 'T0', 'Dear Joan'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
       expect((await refusal(reviewer.client.undoReview(checkId, idOf[subject]!, 'T0')))?.problem.type).toBe('urn:chorus:problem:review-by-another');
       expect((await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0).toEqual(before);
     }
+    // Reviewed by others, neither is Rita's to check any more.
+    expect(idsOf(await reviewer.client.subjectResults(checkId, {}))).toEqual([]);
     // Their own they review again; a researcher replaces anyone's.
     expect((await other.client.reviewConsensus(checkId, idOf.a!, 'T0', 'Dear Joan')).reviewedBy.memberId).toBe(other.id);
     expect((await stack.client.reviewConsensus(checkId, idOf.a!, 'T0')).reviewedBy.role).toBe('owner');
   });
 
-  it("show a reviewer a subject's metadata as volunteers see it and no known answers, and refuse them private fields' filters and sorts", async () => {
+  it("show a reviewer a subject's metadata as volunteers see it and no known answers, never a gold-standard subject, and refuse them private fields' filters and sorts", async () => {
     const [letters] = (await stack.client.getWorkflow(checkId)).subjectSetIds;
     const metadata = { page: '1', '#hand': 'Ada', '//note': 'forged', '!answer': 'Dear John' };
     const {
-      subjectIds: [gold],
-    } = await stack.client.addSubjects(letters!, [{ externalId: 'gold', locations: [{ type: 'text', text: 'The letter gold' }], metadata, goldStandard: { T0: 'Dear John' } }]);
-    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: gold!, annotations: [{ task: 'T0', value: 'Dear John' }] }, randomUUID());
+      subjectIds: [hand, gold],
+    } = await stack.client.addSubjects(letters!, [
+      { externalId: 'hand', locations: [{ type: 'text', text: 'The letter in a hand' }], metadata },
+      { externalId: 'gold', locations: [{ type: 'text', text: 'The letter gold' }], metadata, goldStandard: { T0: 'Dear John' } },
+    ]);
+    // Both need checking: their two volunteers disagree.
+    for (const [subjectId, text] of [[hand, 'Dear John'], [hand, 'Dear Jon'], [gold, 'Dear John'], [gold, 'Dear Jon']] as const) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
     await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
 
-    const seenBy = async (client: ChorusClient) => {
-      const [{ subjects }, detail] = await Promise.all([client.subjectResults(checkId, { externalId: 'gold' }), client.subjectResult(checkId, gold!)]);
+    const seenBy = async (client: ChorusClient, subjectId: string, externalId: string) => {
+      const [{ subjects }, detail] = await Promise.all([client.subjectResults(checkId, { externalId }), client.subjectResult(checkId, subjectId)]);
       return [subjects.map((subject) => [subject.metadata, subject.goldStandard]), detail.metadata, detail.goldStandard, detail.classifications.map((classification) => classification.goldStandard)];
     };
-    expect(await seenBy(reviewer.client)).toEqual([[[{ page: '1' }, null]], { page: '1' }, null, [null]]);
-    expect(await seenBy(stack.client)).toEqual([[[metadata, { T0: 'Dear John' }]], metadata, { T0: 'Dear John' }, [true]]);
+    expect(await seenBy(reviewer.client, hand!, 'hand')).toEqual([[[{ page: '1' }, null]], { page: '1' }, null, [null, null]]);
+    expect(await seenBy(stack.client, hand!, 'hand')).toEqual([[[metadata, null]], metadata, null, [false, false]]);
+    expect(await seenBy(stack.client, gold!, 'gold')).toEqual([[[metadata, { T0: 'Dear John' }]], metadata, { T0: 'Dear John' }, [true, true]]);
+    // A gold-standard subject's consensus tells its known answers: a reviewer neither lists, reads nor approves it.
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toEqual([hand]);
+    expect(await refused(reviewer.client.subjectResult(checkId, gold!))).toEqual(NOT_TO_CHECK);
+    expect(await refused(reviewer.client.reviewConsensus(checkId, gold!, 'T0'))).toEqual(NOT_TO_CHECK);
 
     const probes = [
       [{ metadata: { '#hand': 'Ada' } }, ['/query/metadata.#hand']],
@@ -293,10 +345,42 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
       [{ sort: 'metadata.#hand' }, ['/query/sort']],
     ] as const;
     for (const [query, pointers] of probes) {
-      const refused = await refusal(reviewer.client.subjectResults(checkId, query));
-      expect([refused?.status, refused?.problem.type, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([403, 'urn:chorus:problem:private-metadata', pointers]);
-      expect((await stack.client.subjectResults(checkId, query)).subjects.map((subject) => subject.id)).toContain(gold);
+      expect(await refused(reviewer.client.subjectResults(checkId, query))).toEqual([403, 'urn:chorus:problem:private-metadata', pointers]);
+      expect(idsOf(await stack.client.subjectResults(checkId, query))).toContain(gold);
     }
-    expect((await reviewer.client.subjectResults(checkId, { metadata: { page: '1' }, sort: 'metadata.page' })).subjects.map((subject) => subject.id)).toEqual([gold]);
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { metadata: { page: '1' }, sort: 'metadata.page' }))).toEqual([hand]);
+  });
+
+  it("tell a reviewer when a subject retired, not why, and another reviewer's review by role only", async () => {
+    const letters = (await stack.client.getWorkflow(checkId)).subjectSetIds;
+    const { id: twoTasks } = await stack.client.createWorkflow(projectId, {
+      name: 'Letter and postscript',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' }, T1: { type: 'transcription', instruction: 'Type the postscript' } },
+      retirement: { rule: 'count', count: 2 },
+      subjectSetIds: letters,
+    });
+    await stack.client.activateWorkflow(twoTasks);
+    for (const text of ['Dear John', 'Dear Jon']) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: twoTasks, workflowVersion: 1, subjectId: idOf.a!, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: 'PS' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, twoTasks)) === 0, 'aggregation');
+    const other = await newMember(stack, projectId, 'reviewer', 'Rex');
+    await other.client.reviewConsensus(twoTasks, idOf.a!, 'T1');
+
+    const [researchers, reviewers] = await Promise.all([stack.client.subjectResult(twoTasks, idOf.a!), reviewer.client.subjectResult(twoTasks, idOf.a!)]);
+    expect(researchers.retirement).toMatchObject({ reason: 'count', byClassificationId: expect.any(String) });
+    expect(researchers.reviews.T1?.reviewedBy).toEqual({ memberId: other.id, name: 'Rex', role: 'reviewer' });
+    expect(researchers.routing).toEqual([]);
+    expect(reviewers.retirement).toEqual({ retiredAt: researchers.retirement!.retiredAt, reason: null, note: null, task: null, byClassificationId: null, by: null });
+    expect(reviewers.reviews.T1?.reviewedBy).toEqual({ memberId: null, name: null, role: 'reviewer' });
+    expect(reviewers.routing).toBeNull();
+    // Read by the list alike; the consensus and the answers' texts as the researchers read them.
+    const [[listed], [researchersListed]] = await Promise.all([reviewer.client, stack.client].map(async (client) => (await client.subjectResults(twoTasks, { needsChecking: true, reviewed: false })).subjects));
+    expect([listed?.retirement?.reason, listed?.reviews.T1?.reviewedBy, listed?.consensus]).toEqual([null, { memberId: null, name: null, role: 'reviewer' }, researchersListed?.consensus]);
+    expect(reviewers.consensus).toEqual(researchers.consensus);
+    expect(reviewers.classifications.map((classification) => classification.annotations)).toEqual(researchers.classifications.map((classification) => classification.annotations));
+    expect(subjectResultDetailSchema.safeParse(reviewers).success).toBe(true);
   });
 });

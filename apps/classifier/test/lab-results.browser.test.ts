@@ -650,6 +650,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await checkScreen(page, 'lab-result-reviewer');
     // Their own review they may undo; the researcher sees it as a reviewer's.
     expect(await page.getByRole('button', { name: 'Undo review' }).count()).toBe(1);
+    // Volunteers by kind, not by id: a reviewer is a volunteer too.
+    expect(await page.locator('.lab-volunteer-name').count()).toBeGreaterThan(0);
+    expect(await page.locator('.lab-volunteer-id').count()).toBe(0);
+    // Their list, whatever its filters, holds what waits for their check and what they reviewed: not day-2, nothing to check there.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    await page.getByText('As a reviewer you see the subjects whose consensus waits for a check', { exact: false }).waitFor();
+    await status.getByText('1 subject shown.').waitFor();
+    expect(await page.locator(`tr[data-subject-id="${subjectIds[1]}"]`).count()).toBe(0);
     expect((await suite.stack.client.subjectResult(workflowId, subjectIds[0]!)).reviews.T0).toMatchObject({ state: 'corrected', value: 'Rainy morning, then sun', reviewedBy: { name: 'Rosa Parks', role: 'reviewer' } });
     expect(errors).toEqual([]);
   });

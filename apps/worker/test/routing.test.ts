@@ -188,9 +188,9 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: ads }] });
   await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
   expect(await members(ads)).toEqual(['other']);
-  const [route] = (await stack.client.subjectResult(screen, idOf.out!)).routing;
+  const [route] = (await stack.client.subjectResult(screen, idOf.out!)).routing!;
   expect(route).toEqual({ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt } });
-  expect((await stack.client.subjectResult(screen, idOf.other!)).routing[0]!.removedByResearcher).toBeNull();
+  expect((await stack.client.subjectResult(screen, idOf.other!)).routing![0]!.removedByResearcher).toBeNull();
 
   // The researcher uploads it into Ads again: it is theirs there, and no longer kept out; the record of their removal stays.
   await stack.client.addSubjects(ads, [text('out')]);

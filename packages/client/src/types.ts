@@ -224,5 +224,5 @@ export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];
-export type EffectMembership = SubjectResultDetail['routing'][number];
+export type EffectMembership = NonNullable<SubjectResultDetail['routing']>[number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;

@@ -652,8 +652,8 @@ export const consensusReviewSchema = z.strictObject({
   }),
   reviewedBy: z
     .strictObject({
-      memberId: id.meta({ description: 'Their user id' }),
-      name: z.string().nullable().meta({ description: 'Their display name; null once their account is gone' }),
+      memberId: id.nullable().meta({ description: 'Their user id; null to a reviewer for another reviewer’s review (reviewers are volunteers, whom a reviewer sees by neither id nor name)' }),
+      name: z.string().nullable().meta({ description: 'Their display name; null once their account is gone, and to a reviewer for another reviewer’s review' }),
       role: projectRoleSchema.nullable().meta({
         description:
           'Their role when they reviewed it: reviewer (a trusted volunteer who checks the consensus) or owner, collaborator or scientist (a researcher); null for a review made before Chorus kept the role by someone who had left the team by then',
@@ -665,7 +665,8 @@ export const consensusReviewSchema = z.strictObject({
 /**
  * A subject of a workflow with its results, as its researchers see it: the subject (every metadata key, and its known
  * answers), how many classifications it has, its retirement, and each task's consensus by task key (none before its
- * first aggregation). A reviewer sees its metadata as volunteers do (no private keys), and no known answers (null).
+ * first aggregation). A reviewer sees its metadata as volunteers do (no private keys), no known answers (null), not
+ * why it retired, and another reviewer's review by role only.
  */
 export const subjectResultSchema = researcherSubjectSchema.extend({
   classificationCount: z.int().meta({ description: "Classifications stored for the subject in the workflow, those after its retirement included and the team's tries in draft left out" }),
@@ -674,7 +675,7 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
   retirement: z
     .strictObject({
       retiredAt: time,
-      reason: z.enum(RETIREMENT_REASONS),
+      reason: z.enum(RETIREMENT_REASONS).nullable().meta({ description: 'Why it was retired; null to a reviewer, who is told when it was retired, not why (nor the note, task, classification or member below)' }),
       note: z.string().nullable().meta({ description: "The researcher's words, for a subject retired by hand" }),
       task: z.string().nullable().meta({
         description:
@@ -706,18 +707,20 @@ export const VOLUNTEER_KINDS = ['registered', 'guest', 'deleted'] as const;
 
 /** The volunteer's id as the raw download gives it (user_id). */
 const volunteerId = id.meta({ description: 'The volunteer’s id, the raw download’s user_id' });
+/** A classification's volunteer's id, which a reviewer is not shown. */
+const classifiedById = id.nullable().meta({ description: 'The volunteer’s id, the raw download’s user_id; null to a reviewer, who sees no other volunteer’s id' });
 /** Who a volunteer is, as the raw download names them (user_kind, user_name), never by email. */
 const volunteerNamed = z
   .strictObject({
     kind: z.enum(VOLUNTEER_KINDS).meta({ description: 'What the volunteer is now, the raw download’s user_kind' }),
-    name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts, and to a reviewer (who sees volunteers by id only)' }),
+    name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts, and to a reviewer (who sees volunteers by kind only)' }),
   })
   .meta({ description: 'Who the volunteer is, as the raw download names them' });
 
 /** A classification of a subject, as its researchers see it: the volunteer as the raw download names them (id, and a registered one's display name). */
 export const subjectClassificationSchema = z.strictObject({
   id,
-  volunteerId,
+  volunteerId: classifiedById,
   volunteer: volunteerNamed,
   workflowVersion: z.int(),
   createdAt: time,
@@ -769,8 +772,8 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
   ),
   classifications: z.array(subjectClassificationSchema),
   nextClassifications: z.string().nullable(),
-  routing: z.array(effectMembershipSchema).meta({
-    description: 'The subject sets this workflow’s effects put the subject in (by its consensus), and when it left one (its consensus no longer meeting the effect, or a researcher took it out); sets it was in already are not listed',
+  routing: z.array(effectMembershipSchema).nullable().meta({
+    description: 'The subject sets this workflow’s effects put the subject in (by its consensus), and when it left one (its consensus no longer meeting the effect, or a researcher took it out); sets it was in already are not listed. Null to a reviewer: the sets are the researchers’',
   }),
 });
 

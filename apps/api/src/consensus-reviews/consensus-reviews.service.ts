@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, outOfReviewersReach, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -80,6 +80,8 @@ export class ConsensusReviewsService {
       if (role === 'reviewer') {
         await this.refuseOwnClassification(manager, workflowId, subjectId, user);
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
+        // Else an approval would answer the consensus of any subject, a gold-standard one's too.
+        if (!(await manager.query(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id])).length) throw outOfReviewersReach();
       }
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
       const review =

@@ -1,4 +1,5 @@
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
+import { ProblemException } from '../common/problem';
 
 /** A stored review with its reviewer's display name and role then, and whether the consensus answer approved is no longer the consensus's. */
 export interface ReviewRow {
@@ -12,14 +13,21 @@ export interface ReviewRow {
   reviewed_at: Date | string;
 }
 
-export const toReview = (row: ReviewRow): ConsensusReview => ({
-  task: row.task,
-  state: row.state,
-  value: row.value,
-  consensusChanged: row.consensus_changed,
-  reviewedBy: { memberId: row.reviewed_by, name: row.reviewer_name, role: row.reviewed_by_role },
-  reviewedAt: new Date(row.reviewed_at).toISOString(),
-});
+/**
+ * A review as the caller sees it: to a reviewer (`reviewerId`, their id), another reviewer's review names its role
+ * only, as reviewers are volunteers, whom a reviewer sees by no name nor id; a researcher's names them, a team member.
+ */
+export const toReview = (row: ReviewRow, reviewerId?: string): ConsensusReview => {
+  const anotherReviewers = reviewerId !== undefined && row.reviewed_by_role === 'reviewer' && row.reviewed_by !== reviewerId;
+  return {
+    task: row.task,
+    state: row.state,
+    value: row.value,
+    consensusChanged: row.consensus_changed,
+    reviewedBy: anotherReviewers ? { memberId: null, name: null, role: row.reviewed_by_role } : { memberId: row.reviewed_by, name: row.reviewer_name, role: row.reviewed_by_role },
+    reviewedAt: new Date(row.reviewed_at).toISOString(),
+  };
+};
 
 /**
  * An approval (`r`) whose consensus answer has changed since (later votes, a re-aggregation): the task's consensus
@@ -62,3 +70,29 @@ export const ANY_REVIEW = 'EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.wor
  */
 export const classifiedBy = (workflow: string, subject: string, user: string) =>
   `SELECT 1 FROM classifications own WHERE own.workflow_id = ${workflow} AND own.subject_id = ${subject} AND own.user_id = ${user}`;
+
+/**
+ * Whether the reviewer `user` (an SQL expression) may read and review the subject of the hot row `st` (its subject `s`)
+ * in the workflow ($1): one of their work list (a consensus that needs checking and one nobody reviewed yet, of a
+ * subject with no known answers that they did not classify), or one they reviewed a task of (to change or undo it).
+ * Nothing else: not the workflow's every result, which is the consensus download's, nor a gold-standard subject,
+ * whose consensus tells its known answers.
+ */
+export const inReviewersReach = (user: string) => `(
+    (st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.needs_checking) AND ${UNREVIEWED_CONSENSUS}
+      AND s.gold_standard IS NULL AND NOT EXISTS (${classifiedBy('$1', 'st.subject_id', user)}))
+    OR EXISTS (SELECT 1 FROM consensus_reviews mine WHERE mine.workflow_id = $1 AND mine.subject_id = st.subject_id AND mine.reviewed_by = ${user}))`;
+
+/** Whether the subject ($2) of the workflow ($1) is in the reach of the reviewer ($3): a row when it is. */
+export const IN_REVIEWERS_REACH = `
+  SELECT 1 FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+  WHERE st.workflow_id = $1 AND st.subject_id = $2 AND ${inReviewersReach('$3::uuid')}`;
+
+/** A reviewer asked for a subject out of their reach (`inReviewersReach`). */
+export const outOfReviewersReach = () =>
+  new ProblemException(
+    403,
+    'A reviewer reads and reviews the subjects whose consensus waits for a check (one that needs checking and that nobody reviewed yet, of a subject you did not classify) and those they reviewed themselves; this subject is neither, or no longer: another reviewer or a researcher may have reviewed it meanwhile.',
+    [{ pointer: '/params/subjectId', message: 'names a subject that is not in your list of subjects to check nor among those you reviewed' }],
+    'not-to-check',
+  );

@@ -14,7 +14,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
-import { ANY_REVIEW, type ReviewRow, UNREVIEWED_CONSENSUS, classifiedBy, reviewsOf, toReview } from '../consensus-reviews/review-sql';
+import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, inReviewersReach, outOfReviewersReach, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -43,7 +43,7 @@ interface SubjectResultRow {
   retired_by_role: ProjectRole | null;
   retired_by_name: string | null;
   tasks: Record<string, StoredTaskConsensus> | null;
-  /** Its tasks' reviews by researchers, in task order; null when none is reviewed. */
+  /** Its tasks' reviews by researchers and reviewers, in task order; null when none is reviewed. */
   reviews: ReviewRow[] | null;
   /** The subject left the workflow, its row kept (see `isUnlinked`). */
   left_workflow: boolean;
@@ -263,13 +263,11 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
 
 /**
  * The page the query asks for, its parameters from $2 (`parameter` adds one). `reviewerId`, a reviewer's id: their
- * list leaves out the subjects they classified in the workflow, which they may not review (`own-classification`).
+ * list is narrowed to their reach (`inReviewersReach`), whatever the filters: the subjects to check, and those they reviewed.
  */
 function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string, reviewerId?: string): string {
   const filters = filtersOf(projectId, query, parameter);
-  if (reviewerId) {
-    filters.push(`NOT EXISTS (${classifiedBy('$1', 'st.subject_id', `${parameter(reviewerId)}::uuid`)})`);
-  }
+  if (reviewerId) filters.push(inReviewersReach(`${parameter(reviewerId)}::uuid`));
   const { after, sort } = query;
   if (typeof sort === 'object') {
     const cursor = after && 'value' in after ? { value: after.value === null ? null : `${parameter(after.value)}::text`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
@@ -326,11 +324,36 @@ function wordsOf({ algorithm, votes, result }: StoredTaskConsensus): Transcripti
   );
 }
 
+/** Who reads the results: their role, and their id (a reviewer sees their own reviews' author, not another reviewer's). */
+interface Reader {
+  role: ProjectRole;
+  userId: string;
+}
+
+/**
+ * A subject's retirement as the caller sees it: a reviewer, when it was retired only; not why (a rule, a researcher's
+ * note, the set it left), which could tell its known answers or the workflow's rules, nor whose classification or hand retired it.
+ */
+function retirementOf(row: SubjectResultRow, researcher: boolean): SubjectResult['retirement'] {
+  if (!row.retired_at || !row.retirement_reason) return null;
+  const retiredAt = row.retired_at.toISOString();
+  if (!researcher) return { retiredAt, reason: null, note: null, task: null, byClassificationId: null, by: null };
+  return {
+    retiredAt,
+    reason: row.retirement_reason,
+    note: row.retirement_note,
+    task: row.retirement_task,
+    byClassificationId: row.retired_by_classification_id,
+    by: row.retired_by ? { memberId: row.retired_by, name: row.retired_by_name, role: row.retired_by_role } : null,
+  };
+}
+
 /**
  * A subject's results as the caller sees them: a reviewer, a volunteer who still classifies, sees its metadata as
- * volunteers do (no private keys) and not its known answers (`goldStandard` null, gold standard or not).
+ * volunteers do (no private keys), not its known answers (`goldStandard` null, gold standard or not), not why it
+ * retired, and another reviewer's review by role only.
  */
-function toResult(row: SubjectResultRow, role: ProjectRole): SubjectResult {
+function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResult {
   const researcher = role !== 'reviewer';
   return {
     id: row.subject_id,
@@ -341,26 +364,19 @@ function toResult(row: SubjectResultRow, role: ProjectRole): SubjectResult {
     classificationCount: row.classification_count,
     draftTries: row.draft_tries,
     favourites: row.favourites,
-    retirement:
-      row.retired_at && row.retirement_reason
-        ? {
-            retiredAt: row.retired_at.toISOString(),
-            reason: row.retirement_reason,
-            note: row.retirement_note,
-            task: row.retirement_task,
-            byClassificationId: row.retired_by_classification_id,
-            by: row.retired_by ? { memberId: row.retired_by, name: row.retired_by_name, role: row.retired_by_role } : null,
-          }
-        : null,
+    retirement: retirementOf(row, researcher),
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
-    reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review)])),
+    reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review, researcher ? undefined : userId)])),
   };
 }
 
-/** A classification as the caller sees it: a reviewer sees volunteers by id and kind, not by name, nor whether it was of a gold-standard subject. */
+/**
+ * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
+ * are volunteers, who see no other volunteer), and not whether it was of a gold-standard subject.
+ */
 const toClassification = (row: ClassificationRow, role: ProjectRole): SubjectClassification => ({
   id: row.id,
-  volunteerId: row.user_id,
+  volunteerId: role === 'reviewer' ? null : row.user_id,
   volunteer: { kind: row.user_kind, name: role === 'reviewer' ? null : row.user_name },
   workflowVersion: row.workflow_version,
   createdAt: row.created_at.toISOString(),
@@ -390,7 +406,8 @@ function refusePrivateMetadata({ metadata, sort }: SubjectResultsQuery): void {
  * A workflow's results subject by subject, for its researchers (who may download them whole) and its reviewers (who
  * check its consensus): each subject's classifications counted, its retirement and its consensus, read as the
  * consensus download reads it; and one subject's every classification, its volunteers named as the raw download names
- * them (id, and a registered one's display name, which reviewers are not shown).
+ * them (id, and a registered one's display name). A reviewer reads only the subjects in their reach (`inReviewersReach`),
+ * each without what tells known answers, the researchers' private fields or who other volunteers are.
  */
 @Injectable()
 export class SubjectResultsService {
@@ -407,7 +424,7 @@ export class SubjectResultsService {
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { subjects: page.map((row) => toResult(row, role)), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
+    return { subjects: page.map((row) => toResult(row, { role, userId: user.id })), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
   }
 
   /**
@@ -417,25 +434,29 @@ export class SubjectResultsService {
    */
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
     const { role } = await this.workflows.requireReviewer(workflowId, user);
-    const [[row], classifications, routing] = await Promise.all([
+    const reviewer = role === 'reviewer';
+    const [[row], classifications, routing, inReach] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
       this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
+      reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],
     ]);
     if (!row) {
       throw new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId}: it was never in a subject set the workflow serves, or left them unclassified.`, [
         { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
       ]);
     }
+    if (!inReach.length) throw outOfReviewersReach();
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {
-      ...toResult(row, role),
+      ...toResult(row, { role, userId: user.id }),
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map((classification) => toClassification(classification, role)),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
-      routing: routing.map(toRoute),
+      // Not to a reviewer: the sets' names and who took it out are the researchers' (a set of known answers, a researcher's id).
+      routing: reviewer ? null : routing.map(toRoute),
     };
   }
 }

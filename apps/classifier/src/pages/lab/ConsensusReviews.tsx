@@ -152,7 +152,9 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
   const { t } = useTranslation();
   if (!review) return <>{t('lab.review.notReviewed')}</>;
   const { name, memberId, role } = review.reviewedBy;
-  const by = role ? t('lab.review.byInRole', { name: name ?? memberId, role: t(`account.settings.invitations.roles.${role}`) }) : (name ?? memberId);
+  // Another reviewer's review, to a reviewer: by role only (no id, no name).
+  const who = name ?? memberId;
+  const by = who === null ? t('lab.review.byAnotherReviewer') : role ? t('lab.review.byInRole', { name: who, role: t(`account.settings.invitations.roles.${role}`) }) : who;
   // A single choice's answer by its label; other answers as the consensus download writes them.
   const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : flatAnswerOf(definition, review.value);
   const words =

@@ -127,7 +127,7 @@ function LabResults({ workflowId }: { workflowId: string }) {
       {data ? (
         <>
           <h1 tabIndex={-1}>{t('lab.results.heading', { name: data.workflow.name })}</h1>
-          <p>{t('lab.results.lead')}</p>
+          <p>{researcher ? t('lab.results.lead') : t('lab.results.reviewerLead')}</p>
           <ResultsList workflow={data.workflow} />
           {researcher && <VolunteerSkillsSection workflow={data.workflow} />}
         </>

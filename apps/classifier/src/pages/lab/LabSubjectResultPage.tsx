@@ -137,7 +137,7 @@ function SubjectResultView({ workflow, subject, name, mayUndo, researcher }: { w
           <p>{t('lab.result.noMetadata')}</p>
         )}
       </section>
-      {subject.routing.length > 0 && <Routing routing={subject.routing} />}
+      {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
       <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} />
     </>
   );

@@ -111,14 +111,20 @@ export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'n
 
 /**
  * A classification's volunteer as the raw download names them: a registered one by display name (its `user_name`), a
- * guest or a deleted account as such; each with their id (`user_id`), which the downloads join on.
+ * guest or a deleted account as such; each with their id (`user_id`), which the downloads join on (not to a reviewer).
  */
 export function VolunteerInWords({ classification }: { classification: Pick<SubjectClassification, 'volunteerId' | 'volunteer'> }) {
   const { t } = useTranslation();
   const { kind, name } = classification.volunteer;
   return (
     <>
-      <bdi className="lab-volunteer-name">{name ?? t(`lab.result.volunteers.${kind}`)}</bdi> <code className="lab-volunteer-id">{classification.volunteerId}</code>
+      <bdi className="lab-volunteer-name">{name ?? t(`lab.result.volunteers.${kind}`)}</bdi>
+      {classification.volunteerId && (
+        <>
+          {' '}
+          <code className="lab-volunteer-id">{classification.volunteerId}</code>
+        </>
+      )}
     </>
   );
 }
@@ -134,13 +140,14 @@ export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'r
   const { t } = useTranslation();
   const { retirement } = subject;
   if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
-  const when = t('lab.results.retired', { how: reasonInWords(retirement, t), when: whenInWords(retirement.retiredAt) });
+  // A reviewer is told when, not why (`reason` null).
+  const when = retirement.reason ? t('lab.results.retired', { how: reasonInWords({ ...retirement, reason: retirement.reason }, t), when: whenInWords(retirement.retiredAt) }) : t('lab.results.retiredWhen', { when: whenInWords(retirement.retiredAt) });
   const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
   return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
 }
 
 /** Why it was retired, with the task of the rule that retired it (which rule of an `any` was met) where it is known. */
-function reasonInWords({ reason, task }: Retirement, t: TFunction): string {
+function reasonInWords({ reason, task }: Retirement & { reason: NonNullable<Retirement['reason']> }, t: TFunction): string {
   if (task && (reason === 'agreement' || reason === 'posterior' || reason === 'maximum')) return t(`lab.results.reasonsOnTask.${reason}`, { task });
   return t(`lab.results.reasons.${reason}`);
 }
