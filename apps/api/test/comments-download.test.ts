@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
+import { COMMENT_COLUMNS, COMMENT_ROWS } from '../src/exports/comment-rows';
 
 let stack: Stack;
 
@@ -70,6 +70,8 @@ describe('the comments download', () => {
       hidden_reason: null,
       hidden_at: null,
       hidden_by: null,
+      deleted_at: null,
+      updated_at: expect.any(String),
     });
     expect(rows[1]).toMatchObject({ comment_id: rude.id, subject_id: otherSubjectId, hidden: true, hidden_reason: 'Rude to another volunteer', hidden_at: expect.any(String), hidden_by: moderator.id, edited_at: null });
     expect(rows.slice(2).map((row) => [row.body, row.author, row.author_role])).toEqual([
@@ -129,8 +131,6 @@ describe('the comments download', () => {
       expect([status, answer.status, answer.headers.get('content-type')]).toEqual([status, status, 'application/problem+json; charset=utf-8']);
     }
     for (const token of [scientist.token, ownersKey.secret]) expect((await download(`${downloadPath(projectId)}?format=ndjson`, token)).status).toBe(200);
-    const since = await download(`${downloadPath(projectId)}?since=2026-12-01`, stack.client.token);
-    expect([since.status, JSON.parse(since.text).errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/since' })]]);
 
     // A link opens this project's download without a header, and no other's; only researchers may ask for one.
     const linked = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download-links`, { method: 'POST', headers: { authorization: `Bearer ${ownersKey.secret}` } });
@@ -138,6 +138,8 @@ describe('the comments download', () => {
     const { url } = (await linked.json()) as { url: string };
     expect(url).toMatch(new RegExp(`^${downloadPath(projectId)}\\?token=`));
     expect((await download(`${url}&format=csv`, undefined)).status).toBe(200);
+    // since= too, as the workflows' links take it.
+    expect((await download(`${url}&format=ndjson&since=2999-01-01`, undefined))).toMatchObject({ status: 200, text: '' });
     const token = new URL(url, stack.baseUrl).searchParams.get('token')!;
     expect((await download(`${downloadPath(other.projectId)}?token=${encodeURIComponent(token)}`, undefined)).status).toBe(401);
     const asked = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download-links`, { method: 'POST', headers: { authorization: `Bearer ${moderator.token}` } });
@@ -146,5 +148,96 @@ describe('the comments download', () => {
     const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
     expect((await download(downloadPath(draft.id), volunteer.token)).status).toBe(404);
     expect((await download(downloadPath(draft.id), stack.client.token)).text).toBe(`${Object.keys(COMMENT_COLUMNS).join(',')}\n`);
+  });
+
+  it('gives again, since a moment, each comment posted, edited, hidden, shown again or unnamed after it, and a tombstone for each deleted, none before', async () => {
+    const project = await stack.client.createProject({ title: `Since ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
+    const { subjectIds: [kept, doomed] } = await stack.client.addSubjects(set.id, [text('kept'), text('doomed')]);
+    const projectId = project.id;
+    const volunteer = await newAccount(stack, 'Ada');
+    const leaving = await newAccount(stack, 'Bo');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const post = (who: { client: typeof stack.client }, subjectId: string, body: string) => who.client.postComment(subjectId, { projectId, body });
+    const edited = await post(volunteer, kept!, 'First #draft');
+    const hidden = await post(volunteer, kept!, 'Rude');
+    const unnamed = await post(leaving, kept!, 'Bye');
+    const deleted = await post(volunteer, kept!, 'Oops');
+    const withSubject = await post(volunteer, doomed!, 'On a subject that goes');
+    await post(volunteer, kept!, 'Never changed');
+
+    // A moment as a data team's script would send it, to the millisecond: the database's now (`after`: just past it).
+    const moment = async (after = false) =>
+      (await stack.db.query(`SELECT to_char((now() + interval '${after ? 1 : 0} millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`)).rows[0].at as string;
+    const since = async (at: string) => ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson&since=${at}`, stack.client.token)).text);
+    const comesAgain = async (change: () => Promise<unknown>) => {
+      const before = await moment();
+      await change();
+      const rows = await since(before);
+      expect(await since(await moment(true))).toEqual([]);
+      return rows;
+    };
+    expect(await since(await moment(true))).toEqual([]);
+
+    const posted = await comesAgain(() => post(volunteer, kept!, 'Later'));
+    expect(posted.map((row) => [row.body, row.updated_at === row.created_at])).toEqual([['Later', true]]);
+    expect((await comesAgain(() => volunteer.client.editComment(edited.id, 'First, edited'))).map((row) => [row.comment_id, row.body])).toEqual([[edited.id, 'First, edited']]);
+    expect((await comesAgain(() => moderator.client.hideComment(hidden.id, 'Be kind'))).map((row) => [row.comment_id, row.hidden])).toEqual([[hidden.id, true]]);
+    expect((await comesAgain(() => moderator.client.unhideComment(hidden.id))).map((row) => [row.comment_id, row.hidden, row.hidden_reason])).toEqual([[hidden.id, false, null]]);
+    expect((await comesAgain(() => leaving.client.deleteAccount(ACCOUNT_PASSWORD))).map((row) => [row.comment_id, row.author])).toEqual([[unnamed.id, 'former volunteer']]);
+
+    // Deleted by its author: a tombstone, nothing but its ids and when it went.
+    const [tombstone, ...others] = await comesAgain(() => volunteer.client.deleteComment(deleted.id));
+    expect(others).toEqual([]);
+    expect(Object.fromEntries(Object.entries(tombstone!).filter(([, value]) => value !== null))).toEqual({
+      comment_id: deleted.id,
+      subject_id: kept,
+      external_id: 'kept',
+      deleted_at: tombstone!.updated_at,
+      updated_at: expect.any(String),
+    });
+    expect(Object.keys(tombstone!)).toEqual(Object.keys(COMMENT_COLUMNS));
+    // Gone with its subject (in no other set, never classified): its tombstone still names the subject.
+    const [subjectGone] = await comesAgain(() => stack.client.removeSubject(set.id, doomed!));
+    expect([subjectGone!.comment_id, subjectGone!.subject_id, subjectGone!.external_id, subjectGone!.body]).toEqual([withSubject.id, doomed, 'doomed', null]);
+
+    // A full download has no tombstones; a since= one gives the changed rows in its order (oldest first), then the tombstones.
+    const full = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson`, stack.client.token)).text);
+    expect(full.map((row) => row.body)).toEqual(['First, edited', 'Rude', 'Bye', 'Never changed', 'Later']);
+    expect(full.every((row) => row.deleted_at === null)).toBe(true);
+    const all = await since('2000-01-01');
+    expect(all.map((row) => row.body ?? row.comment_id)).toEqual([...full.map((row) => row.body), deleted.id, withSubject.id]);
+    // CSV gives the same rows: a tombstone's empty cells, its hidden too.
+    const csv = parse((await download(`${downloadPath(projectId)}?format=csv&since=2000-01-01`, stack.client.token)).text, { columns: true }) as Record<string, string>[];
+    const asCells = (row: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(row).map(([column, value]) => [column, value === null ? '' : Array.isArray(value) ? value.join(';') : String(value)]));
+    expect(csv).toEqual(all.map(asCells));
+    // In the future: nothing, as every download; a moment it cannot read: 422 naming since, as every download.
+    expect(await since('2999-01-01')).toEqual([]);
+    for (const moment of ['yesterday', '2026-12-01T09:30:00', '2026-02-30']) {
+      const refused = await download(`${downloadPath(projectId)}?since=${moment}`, stack.client.token);
+      expect([refused.status, refused.headers.get('content-type'), JSON.parse(refused.text).errors?.[0]?.pointer]).toEqual([422, 'application/problem+json; charset=utf-8', '/query/since']);
+    }
+    const unencoded = await download(`${downloadPath(projectId)}?since=2026-12-01T10:00:00+01:00`, stack.client.token);
+    expect(JSON.parse(unencoded.text).errors).toEqual([{ pointer: '/query/since', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
+  });
+
+  it('reads a since= download’s few comments by their own index, not by walking the project’s comments', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await newAccount(stack, 'Vi');
+    // Many comments, few changed lately: the project's oldest first would be read whole for them.
+    await stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at, updated_at)
+       SELECT $1, $2, $3, 'comment ' || n, now() - interval '1 day' - n * interval '1 second', CASE WHEN n % 1000 = 0 THEN now() ELSE now() - interval '1 day' + n * interval '1 millisecond' END
+       FROM generate_series(1, 5000) n`,
+      [projectId, subjectIds[0], volunteer.id],
+    );
+    await stack.db.query('ANALYZE subject_comments');
+    const since = new Date(Date.now() - 3_600_000);
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${COMMENT_ROWS}`, [projectId, since])).rows;
+    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_project_changed_idx"');
+    const rows = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson&since=${since.toISOString()}`, stack.client.token)).text);
+    expect(rows.map((row) => row.body)).toEqual(['comment 5000', 'comment 4000', 'comment 3000', 'comment 2000', 'comment 1000']);
   });
 });

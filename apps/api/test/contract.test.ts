@@ -293,6 +293,8 @@ describe('the API answers as its OpenAPI document says', () => {
     const schemaOf = (at: string) => parameters.find((parameter) => parameter.at === at)?.schema;
     for (const download of ['/workflows/{id}/consensus', '/workflows/{id}/classifications', '/workflows/{id}/subject-reports', '/projects/{id}/comments/download']) {
       expect(schemaOf(`GET ${download} query token`)).toEqual({ type: 'string', minLength: 1, maxLength: 2000 });
+      // since= on each, the comments' too, in the same form.
+      expect(schemaOf(`GET ${download} query since`)).toEqual({ oneOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] });
     }
     expect(schemaOf('GET /workflows/{id}/subjects/{subjectId}/tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(schemaOf('DELETE /workflows/{id}/hidden-tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });

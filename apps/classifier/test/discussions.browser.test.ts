@@ -217,6 +217,15 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const rows = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { body: string });
     expect(rows.map((row) => row.body)).toEqual(['Is this a #Stamp? See [the catalogue](https://example.org/#stamps).', 'No tag here', 'Another #stamp, with a #crown']);
     await section.getByText('Saving the comments as NDJSON (a JSON object per line): your browser shows the file as it arrives.').waitFor();
+    // Changed since a moment: a moment it cannot read is said at the field, nothing saved; one to come, an empty file.
+    const since = section.getByLabel('Changed since (optional)');
+    await since.fill('yesterday');
+    await press(lab.page, '[data-testid="lab-comments-download"] button');
+    await waitForFocus(lab.page, '#lab-comments-download-since');
+    expect(await since.getAttribute('aria-invalid')).toBe('true');
+    await since.fill(' 2999-01-01T09:30:00+01:00 ');
+    const [later] = await Promise.all([lab.page.waitForEvent('download'), press(lab.page, '[data-testid="lab-comments-download"] button')]);
+    expect([new URL(later.url()).searchParams.get('since'), readFileSync((await later.path())!, 'utf8')]).toEqual(['2999-01-01T09:30:00+01:00', '']);
     expect(lab.errors).toEqual([]);
   });
 

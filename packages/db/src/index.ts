@@ -17,6 +17,7 @@ export {
   rejoinLinkedSets,
   removeFromSubjectSet,
 } from './subject-sets';
+export { recordCommentDeletions } from './comment-deletions';
 export { type Routed, holdRoutingOf, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { recordCommentDeletions } from './comment-deletions';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
@@ -237,6 +238,8 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
      owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
      -- Their hot rows go with them (a cascade): each workflow's since= download says they left.
      departed AS (${recordDepartures('(SELECT st.workflow_id, st.subject_id FROM subject_workflow_status st JOIN doomed d ON d.subject_id = st.subject_id)')}),
+     -- Their comments go with them (a cascade): the project's since= comments download gives their tombstones.
+     comments_gone AS (${recordCommentDeletions('(SELECT c.id, c.project_id, c.subject_id FROM subject_comments c JOIN doomed d ON d.subject_id = c.subject_id)')}),
      gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
      SELECT count(*)::int AS deleted FROM gone`,
     [subjectSetId, subjectId, locked.map((row) => row.id)],

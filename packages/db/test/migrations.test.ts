@@ -29,6 +29,7 @@ import { LastUnretirementKept1797410000000 } from '../src/migrations/17974100000
 import { AgainstPluralityStored1797440000000 } from '../src/migrations/1797440000000-AgainstPluralityStored';
 import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-ReviewedByRole';
 import { NeedsCheckingStored1797480000000 } from '../src/migrations/1797480000000-NeedsCheckingStored';
+import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-CommentsUpdatedAt';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -471,6 +472,36 @@ describe('migrations', () => {
         'SELECT s.external_id, c.task FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND c.needs_checking ORDER BY 1, 2',
         [workflow],
       )).toEqual(flagged);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each comment posted before the latest time it keeps, for since= comments downloads', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(CommentsUpdatedAt1797500000000)) });
+    await before.initialize();
+    await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'comments', 'Comments', id FROM u RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id, project_id)
+      INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at, edited_at, hidden_at)
+        SELECT s.project_id, s.id, u.id, x.body, x.created_at::timestamptz, x.edited_at::timestamptz, x.hidden_at::timestamptz FROM s, u, (VALUES
+          ('posted', '2026-01-01T00:00:00Z', NULL, NULL),
+          ('edited', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', NULL),
+          ('hidden after its edit', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'),
+          ('hidden', '2026-01-01T00:00:00Z', NULL, '2026-01-04T00:00:00Z')) x(body, created_at, edited_at, hidden_at)`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { body: string; updated_at: Date }[] = await after.query('SELECT body, updated_at FROM subject_comments ORDER BY body');
+      expect(rows.map((row) => [row.body, row.updated_at.toISOString()])).toEqual([
+        ['edited', '2026-01-02T00:00:00.000Z'],
+        ['hidden', '2026-01-04T00:00:00.000Z'],
+        ['hidden after its edit', '2026-01-03T00:00:00.000Z'],
+        ['posted', '2026-01-01T00:00:00.000Z'],
+      ]);
     } finally {
       await after.destroy();
     }

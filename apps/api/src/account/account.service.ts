@@ -46,6 +46,9 @@ const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_ver
  */
 const REPORT_NOTES_ERASED = 'UPDATE subject_reports SET note = NULL, updated_at = now() WHERE user_id = $1 AND note IS NOT NULL';
 
+/** Its comments stay, now by a "former volunteer": stamped, so that an incremental comments download gives them again. */
+const COMMENTS_UNNAMED = 'UPDATE subject_comments SET updated_at = now() WHERE user_id = $1';
+
 /** A password check that failed: a type of its own, so that the classifier can say it in the volunteer's words. */
 const wrongPassword = (pointer: string) =>
   new ProblemException(422, "The password given is not this account's, so nothing was changed.", [{ pointer, message: "is not this account's password" }], 'wrong-password');
@@ -182,6 +185,7 @@ export class AccountService {
       await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
+      await manager.query(COMMENTS_UNNAMED, [user.id]);
       const keys = await this.apiKeys.revokeAll(manager, user.id);
       return { generation: await this.changeAccount(manager, user, DELETED), keys };
     });

@@ -1,6 +1,7 @@
 import { MODERATION_ROLES, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
@@ -103,27 +104,27 @@ export class DiscussionsService {
   /** Rewrites the caller's own comment, noting when. */
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser): Promise<SubjectComment> {
     await this.ownComment(commentId, user, 'edit');
-    await this.db.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
+    await this.db.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
     return toView((await this.rowOf(this.db.manager, commentId))!, user);
   }
 
-  /** Deletes the caller's own comment. */
+  /** Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads. */
   async delete(commentId: string, user: AuthUser): Promise<void> {
     await this.ownComment(commentId, user, 'delete');
-    await this.db.query('DELETE FROM subject_comments WHERE id = $1', [commentId]);
+    await this.db.query(`WITH gone AS (DELETE FROM subject_comments WHERE id = $1 RETURNING id, project_id, subject_id) ${recordCommentDeletions('gone')}`, [commentId]);
   }
 
   /** Hides a comment from volunteers, with the reason (the project's moderators and researchers); hiding it again gives the new reason. */
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
     await this.moderated(commentId, user);
-    await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3 WHERE id = $1', [commentId, user.id, reason]);
+    await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
     return toView((await this.rowOf(this.db.manager, commentId))!, user);
   }
 
   /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
   async unhide(commentId: string, user: AuthUser): Promise<void> {
     await this.moderated(commentId, user);
-    await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = $1', [commentId]);
+    await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL', [commentId]);
   }
 
   private page(rows: CommentRow[], limit: number, user: AuthUser | undefined): SubjectCommentPage {

@@ -2,7 +2,10 @@ import { RESEARCHER_ROLES } from '@chorus/client';
 import type { StoredCommentRow } from '../discussions/stored-comment';
 import { type RecordOf, downloadTime } from './export-format';
 
-/** One comment of a subject's discussion, as the download's query reads it. */
+/**
+ * One comment of a subject's discussion, as the download's query reads it; or, in a `since=` download, the tombstone of
+ * one deleted (`deleted_at`), whose other columns are null, whatever their type here.
+ */
 export interface CommentRow extends StoredCommentRow {
   external_id: string | null;
   /** `deleted` for an account deleted since: the comment stays, without naming it. */
@@ -10,6 +13,8 @@ export interface CommentRow extends StoredCommentRow {
   /** Its author's role in the project now, if they are a member. */
   role: string | null;
   hidden_by: string | null;
+  updated_at: Date;
+  deleted_at: Date | null;
 }
 
 /** What `author` says of a deleted account's comment, as the classifier says it. */
@@ -30,19 +35,33 @@ export const COMMENT_COLUMNS = {
   hidden_reason: 'why it was hidden, in their words; empty when it is shown',
   hidden_at: 'when it was hidden (hiding it again keeps the first time); empty when it is shown (showing it again empties it, its reason and hidden_by)',
   hidden_by: 'the user id of the moderator or researcher who last hid it (or gave a new reason); empty when it is shown',
+  deleted_at:
+    'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the comment you hold; empty on every other row',
+  updated_at:
+    "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone): what since= compares. Not a change of it: its author's role in the project",
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
 export const COMMENT_LIST_COLUMNS = ['hashtags'] as const satisfies readonly (keyof typeof COMMENT_COLUMNS)[];
 
-/** The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`). */
+/**
+ * The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`);
+ * with `since` ($2), only those changed at or after it (found by `subject_comments_project_changed_idx`), in the same
+ * order, then a tombstone for each comment deleted at or after it (`subject_comment_deletions`).
+ */
 export const COMMENT_ROWS = `
-  SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags,
-         c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by
-  FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
-  LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
-  WHERE c.project_id = $1
-  ORDER BY c.created_at, c.id`;
+  (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags,
+          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, c.updated_at, NULL::timestamptz AS deleted_at
+   FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+   LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
+   WHERE c.project_id = $1 AND ($2::timestamptz IS NULL OR c.updated_at >= $2)
+   ORDER BY c.created_at, c.id)
+  UNION ALL
+  (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL,
+          NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
+   FROM subject_comment_deletions d LEFT JOIN subjects s ON s.id = d.subject_id
+   WHERE $2::timestamptz IS NOT NULL AND d.project_id = $1 AND d.deleted_at >= $2
+   ORDER BY d.deleted_at, d.comment_id)`;
 
 const roleInWords = (role: string | null) => {
   if (role === 'moderator' || role === 'reviewer') return role;
@@ -51,19 +70,22 @@ const roleInWords = (role: string | null) => {
 
 /** One comment's record. */
 export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_COLUMNS, never, (typeof COMMENT_LIST_COLUMNS)[number]> {
+  const tombstone = row.deleted_at !== null;
   return {
     comment_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
     author: row.user_kind === 'deleted' ? FORMER_VOLUNTEER : row.user_id,
-    author_role: roleInWords(row.role),
+    author_role: tombstone ? null : roleInWords(row.role),
     body: row.body,
     hashtags: row.hashtags,
     created_at: downloadTime(row.created_at),
     edited_at: downloadTime(row.edited_at),
-    hidden: row.hidden_at !== null,
+    hidden: tombstone ? null : row.hidden_at !== null,
     hidden_reason: row.hidden_reason,
     hidden_at: downloadTime(row.hidden_at),
     hidden_by: row.hidden_by,
+    deleted_at: downloadTime(row.deleted_at),
+    updated_at: downloadTime(row.updated_at),
   };
 }

@@ -27,7 +27,7 @@ import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
 const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
-const ApiSince = (rows: string) =>
+export const ApiSince = (rows: string) =>
   ApiQuery({
     name: 'since',
     required: false,

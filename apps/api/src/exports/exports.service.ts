@@ -358,12 +358,15 @@ export class ExportsService {
     );
   }
 
-  /** Every comment in the project's subjects' discussions, hidden ones included (flagged), one row each, oldest first. */
-  async comments({ project, downloader }: AllowedProjectDownload, form: DownloadForm): Promise<ExportDownload> {
+  /**
+   * Every comment in the project's subjects' discussions, hidden ones included (flagged), one row each, oldest first;
+   * with `since`, only those changed at or after it, then the tombstones of those deleted.
+   */
+  async comments({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date): Promise<ExportDownload> {
     return this.streams.open<CommentRow>(
       {
         sql: COMMENT_ROWS,
-        parameters: [project.id],
+        parameters: [project.id, since ?? null],
         toRecord: flattenComment,
         columns: Object.keys(COMMENT_COLUMNS),
         listColumns: COMMENT_LIST_COLUMNS,

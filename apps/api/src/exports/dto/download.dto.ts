@@ -12,9 +12,6 @@ export const downloadTokenSchema = z.string().min(1).max(2000).optional();
 const downloadShape = { format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: downloadTokenSchema };
 export const downloadQuery = new ZodPipe(z.strictObject(downloadShape), '/query');
 
-/** The comments download's query: a download's, without `since` (a comment shown again keeps no time of it). */
-export const commentsDownloadQuery = new ZodPipe(z.strictObject(downloadShape).omit({ since: true }), '/query');
-export type CommentsDownloadQuery = Omit<DownloadQuery, 'since'>;
 export interface DownloadQuery {
   format?: ExportFormat;
   since?: Date;
@@ -51,4 +48,4 @@ export const downloadLinkRequestSchema = z.strictObject({
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
-export const downloadForm = ({ format, bom }: CommentsDownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });
+export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });

@@ -1,9 +1,9 @@
-import { COMMENT_LIMITS, EXPORT_FORMATS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { COMMENT_LIMITS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField, SelectField } from '../../components/FormField';
+import { FormField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { ResultNotice } from '../../components/ResultNotice';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
@@ -14,6 +14,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { FormatAndSince, sinceRefused } from './DownloadFields';
 
 /** A comment to hide, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Hiding {
@@ -125,40 +126,37 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
 }
 
 /**
- * The comments download, for the data team (researchers): every comment, hidden ones flagged, in the format chosen. Each
- * click asks for a new link and follows it, so the browser saves the file as it streams and no link goes stale here.
+ * The comments download, for the data team (researchers): every comment, hidden ones flagged, in the format chosen,
+ * whole or only those changed since a moment (then with a tombstone for each deleted). Each save asks for a new link and
+ * follows it, so the browser saves the file as it streams and no link goes stale here.
  */
 function CommentsDownload({ projectId }: { projectId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [format, setFormat] = useState<ExportFormat>('csv');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useForm({ format: 'csv', since: '' }, ['format', 'since'] as const);
+  const since = form.values.since.trim();
   const [started, setStarted] = useState('');
-  const save = async () => {
-    try {
+  const save = form.onSubmit({
+    check: () => sinceRefused(since, t),
+    send: async () => {
       const { url } = await client.commentsDownloadLink(projectId);
-      setProblem(null);
+      const format = form.values.format as ExportFormat;
       setStarted(t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
-      window.location.assign(`${url}&format=${format}`);
-    } catch (error) {
-      setProblem(describeError(error));
-    }
-  };
+      window.location.assign(`${url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`);
+    },
+    refused: (error) => ({ fields: {}, form: describeError(error) }),
+  });
   return (
     <div className="lab-comments-download" data-testid="lab-comments-download">
       <h3 id="lab-comments-download-heading">{t('lab.discussions.downloadTitle')}</h3>
       <p>{t('lab.discussions.downloadLead')}</p>
-      <ErrorAlert problem={problem} />
-      <SelectField id="lab-comments-download-format" label={t('lab.downloads.format')} value={format} onChange={(event) => setFormat(event.target.value as ExportFormat)}>
-        {EXPORT_FORMATS.map((each) => (
-          <option key={each} value={each}>
-            {t(`lab.downloads.formats.${each}`)}
-          </option>
-        ))}
-      </SelectField>
-      <button type="button" className="button button-secondary" onClick={() => void save()}>
-        {t('lab.discussions.download')}
-      </button>
+      <form className="account-form" noValidate aria-labelledby="lab-comments-download-heading" onSubmit={(event) => void save(event)}>
+        <ErrorAlert problem={form.problem} />
+        <FormatAndSince idPrefix="lab-comments-download" format={form.field('format')} since={form.field('since')} sinceHint={t('lab.discussions.sinceHint')} />
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('lab.discussions.download')}
+        </button>
+      </form>
       <p role="status" aria-live="polite">
         {started}
       </p>

@@ -1,12 +1,13 @@
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, downloadSinceSchema } from '@chorus/client';
+import { EXPORT_KINDS, type ExportFormat, type ExportKind } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormField, SelectField } from '../../components/FormField';
+import { SelectField } from '../../components/FormField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
 import { type Download, useDownloads } from '../../lib/useDownloads';
 import { useForm } from '../../lib/useForm';
 import { whenInWords } from '../../lib/formats';
+import { FormatAndSince, sinceRefused } from './DownloadFields';
 
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
@@ -23,7 +24,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const [byExternalId, setByExternalId] = useState(false);
   const [metadataAsColumns, setMetadataAsColumns] = useState(false);
   const submit = form.onSubmit({
-    check: () => (since && !downloadSinceSchema.safeParse(since).success ? { since: t('lab.downloads.sinceInvalid') } : {}),
+    check: () => sinceRefused(since, t),
     send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined, metadataAsColumns ? 'columns' : undefined),
     refused: () => ({ fields: {}, form: null }),
   });
@@ -39,14 +40,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
             </option>
           ))}
         </SelectField>
-        <SelectField id="lab-download-format" label={t('lab.downloads.format')} {...form.field('format')}>
-          {EXPORT_FORMATS.map((format) => (
-            <option key={format} value={format}>
-              {t(`lab.downloads.formats.${format}`)}
-            </option>
-          ))}
-        </SelectField>
-        <FormField id="lab-download-since" label={t('lab.downloads.since')} hint={t('lab.downloads.sinceHint')} autoComplete="off" spellCheck={false} {...form.field('since')} />
+        <FormatAndSince idPrefix="lab-download" format={form.field('format')} since={form.field('since')} sinceHint={t('lab.downloads.sinceHint')} />
         {form.values.kind !== 'subject-reports' && (
           <label className="lab-checkbox">
             <input type="checkbox" checked={byExternalId} onChange={(event) => setByExternalId(event.target.checked)} /> {t('lab.downloads.byExternalId')}
