@@ -135,8 +135,10 @@ describe('the comments download', () => {
     // A link opens this project's download without a header, and no other's; only researchers may ask for one.
     const linked = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download-links`, { method: 'POST', headers: { authorization: `Bearer ${ownersKey.secret}` } });
     expect(linked.status).toBe(201);
-    const { url } = (await linked.json()) as { url: string };
+    const { url, absoluteUrl } = (await linked.json()) as { url: string; absoluteUrl: string };
     expect(url).toMatch(new RegExp(`^${downloadPath(projectId)}\\?token=`));
+    // This stack has no PUBLIC_URL: the whole link is under the address the request was sent to, not localhost.
+    expect(absoluteUrl).toBe(`${stack.baseUrl}${url}`);
     expect((await download(`${url}&format=csv`, undefined)).status).toBe(200);
     // since= too, as the workflows' links take it.
     expect((await download(`${url}&format=ndjson&since=2999-01-01`, undefined))).toMatchObject({ status: 200, text: '' });

@@ -6,6 +6,7 @@ import { type AuthUser, CurrentSession, CurrentUser, Public } from '../auth/auth
 import type { TokenSession } from '../auth/ended-sessions';
 import { KeyScope } from '../auth/key-scopes';
 import { HeaderValue } from '../common/header.decorator';
+import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiZodResponse, uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
@@ -58,7 +59,7 @@ export class CommentsDownloadController {
   @AccessFirst(PROJECT_RESEARCHERS)
   @HttpCode(201)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the comments download that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
-  createCommentsLink(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser, @CurrentSession() session: TokenSession) {
-    return this.exports.commentsLink(projectId, user, session);
+  createCommentsLink(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser, @CurrentSession() session: TokenSession, @RequestOrigin() origin: string) {
+    return this.exports.commentsLink(projectId, user, session, origin);
   }
 }

@@ -7,6 +7,7 @@ import type { TokenSession } from '../auth/ended-sessions';
 import { KeyScope } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
+import { RequestOrigin } from '../common/request-origin.decorator';
 import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
 import { Download, DownloaderFirst } from './downloader-first';
@@ -156,7 +157,7 @@ export class ExportsController {
   @KeyScope((request) => downloadScope((request.body as { kind?: unknown } | undefined)?.kind))
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind", "format"? }`: `consensus`, `classifications` or `subject-reports`, and `csv`, `json` or `ndjson`, which the link then carries (`&format=`). For a browser to save the file as it streams, or a script that should not hold the account’s token: `absoluteUrl` is the whole link, under the server’s `PUBLIC_URL`, for a pipeline to open as it is; `url`, the same from the server’s root. Add `since`, `bom` (`metadata` and `sort` to the consensus and classifications), and `format` when the body has none, to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind", "format"? }`: `consensus`, `classifications` or `subject-reports`, and `csv`, `json` or `ndjson`, which the link then carries (`&format=`). For a browser to save the file as it streams, or a script that should not hold the account’s token: `absoluteUrl` is the whole link, under the server’s `PUBLIC_URL` (without it, under the address the request was sent to), for a pipeline to open as it is; `url`, the same from the server’s root. Add `since`, `bom` (`metadata` and `sort` to the consensus and classifications), and `format` when the body has none, to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
@@ -170,8 +171,9 @@ export class ExportsController {
     @Body(new ZodPipe(downloadLinkRequestSchema)) { kind, format }: DownloadLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
+    @RequestOrigin() origin: string,
   ) {
-    return this.exports.downloadLink(workflowId, kind, format, user, session);
+    return this.exports.downloadLink(workflowId, kind, format, user, session, origin);
   }
 
   @Get('consensus')
