@@ -117,11 +117,17 @@ describe('classifier in a browser: a volunteer’s record', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(suite.stack.baseUrl);
       await signInByKeyboard(page, { email, password: PASSWORD });
+      // The subject waits for the workflow and the account's record: their answers are the signal, given the time a
+      // fresh browser's first page takes on a busy machine (Playwright's 30 s; seconds when two suites share two cores).
+      // Once both have come the page decides on the tutorial at once, and shows the subject.
+      const read = (ending: string) => page.waitForResponse((response) => response.url().endsWith(ending) && response.ok());
+      const bothRead = Promise.all([read(`/api/v1/workflows/${workflow.id}`), read(`/account/workflows/${workflow.id}`)]);
       await page.goto(suite.stack.baseUrl + path);
-      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
-      // The account's record has come (the count in all shows), and with it the decision on the tutorial.
-      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
-      await page.locator('[data-tutorial-decided]').waitFor();
+      await bothRead;
+      await page.locator('[data-tutorial-decided]').waitFor({ timeout: 5_000 });
+      await page.getByTestId('subject').waitFor();
+      // The account's record has come (the count in all shows).
+      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 5_000 });
       expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
       // The tutorial is still there when asked for.
       await page.getByTestId('open-tutorial').click();
