@@ -108,6 +108,10 @@ describe('classifier in a browser: a volunteer’s record', () => {
     await until(async () => (await suite.stack.db.query('SELECT 1 FROM tutorials_seen WHERE user_id = $1 AND workflow_id = $2', [account.user.id, workflow.id])).rows.length === 1, 'the tutorial seen stored');
     expect(first.errors).toEqual([]);
     await first.page.close();
+    // Closed without a subject begun, that page gives its subjects back as it goes (a request of its own, not waited
+    // for): until the server has it, the account holds them all, and a page of it elsewhere is told so, not served them.
+    const held = async () => (await suite.stack.db.query('SELECT 1 FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()', [workflow.id, account.user.id])).rows.length;
+    await until(async () => (await held()) === 0, 'the first device’s subjects given back');
 
     // A fresh browser, nothing in its storage: signed in, the workflow opens on its task, without the tutorial.
     const fresh = await launchBrowser();
