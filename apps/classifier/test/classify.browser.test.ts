@@ -142,6 +142,18 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     return { project, workflow, url: `${suite.stack.baseUrl}${path}` };
   }
 
+  /** A page of a live workflow of 4 subjects, past its tutorial, in a browser keeping no answer on the device; its errors. */
+  async function openWithEmptyOutbox(title: string) {
+    const { project, workflow, url } = await liveWorkflowOf(title, 4);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await emptyOutbox(page, suite.stack.baseUrl);
+    await page.goto(url);
+    return { project, workflow, page, errors };
+  }
+
   it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
     const { workflow, url } = await liveWorkflowOf('Tabs');
     const shownIn = async (page: Page) => {
@@ -545,13 +557,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps the answer of a volunteer whose project was taken back to draft mid-batch on the device, says so, and lets them give it up after asking', async () => {
-    const { project, workflow, url } = await liveWorkflowOf('Closed mid-batch', 4);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await emptyOutbox(page, suite.stack.baseUrl);
-    await page.goto(url);
+    const { project, workflow, page, errors } = await openWithEmptyOutbox('Closed mid-batch');
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
 
     await suite.stack.client.updateProject(project.id, { status: 'draft' });
@@ -605,11 +611,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps the answer a volunteer is giving when the next batch’s request learns that the project was taken back to draft, and stops after it', async () => {
-    const { project, workflow, url } = await liveWorkflowOf('Closed under the next batch', 4);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await emptyOutbox(page, suite.stack.baseUrl);
-    await page.goto(url);
+    const { project, workflow, page } = await openWithEmptyOutbox('Closed under the next batch');
     await page.getByTestId('subject').waitFor();
     // The next batch (asked for once the first answer leaves 3) is held until the project is closed.
     let release = () => {};
@@ -644,11 +646,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps an answer kept offline that the server refuses once sent, the project having been taken back to draft, says it waits, and sends it once the project is open again', async () => {
-    const { project, workflow, url } = await liveWorkflowOf('Closed while offline', 4);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await emptyOutbox(page, suite.stack.baseUrl);
-    await page.goto(url);
+    const { project, workflow, page } = await openWithEmptyOutbox('Closed while offline');
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     const answered = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     try {
