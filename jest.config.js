@@ -17,6 +17,11 @@ module.exports = {
     project('api', ['<rootDir>/apps/api/test/**/*.test.ts']),
     project('worker', ['<rootDir>/apps/worker/test/**/*.test.ts']),
     project('e2e', ['<rootDir>/test/e2e/**/*.test.ts']),
-    project('browser', ['<rootDir>/apps/classifier/test/**/*.test.ts'], { setupFilesAfterEnv: ['<rootDir>/apps/classifier/test/support/retry-once.ts'] }),
+    // Its environment marks a failed test, whose pages are then printed (apps/classifier/test/support/browser.ts); a
+    // failed test runs once more (support/retry-once.ts).
+    project('browser', ['<rootDir>/apps/classifier/test/**/*.test.ts'], {
+      testEnvironment: '<rootDir>/apps/classifier/test/support/environment.js',
+      setupFilesAfterEnv: ['<rootDir>/apps/classifier/test/support/retry-once.ts'],
+    }),
   ],
 };

@@ -3,7 +3,7 @@ import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { signUp } from '../../../test/support/accounts';
-import { answerByKey, answersKeptFor, checkScreen, closeTutorial, launchBrowser, liveYesNoWorkflow, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, answersKeptFor, checkScreen, closeTutorial, emptyOutbox, launchBrowser, liveYesNoWorkflow, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -140,6 +140,18 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const subjectInputs = Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index));
     const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, subjectInputs, retirement, selection);
     return { project, workflow, url: `${suite.stack.baseUrl}${path}` };
+  }
+
+  /** A page of a live workflow of 4 subjects, past its tutorial, in a browser keeping no answer on the device; its errors. */
+  async function openWithEmptyOutbox(title: string) {
+    const { project, workflow, url } = await liveWorkflowOf(title, 4);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await emptyOutbox(page, suite.stack.baseUrl);
+    await page.goto(url);
+    return { project, workflow, page, errors };
   }
 
   it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
@@ -545,20 +557,19 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps the answer of a volunteer whose project was taken back to draft mid-batch on the device, says so, and lets them give it up after asking', async () => {
-    const { project, workflow, url } = await liveWorkflowOf('Closed mid-batch', 4);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
+    const { project, workflow, page, errors } = await openWithEmptyOutbox('Closed mid-batch');
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
 
     await suite.stack.client.updateProject(project.id, { status: 'draft' });
+    const refused = page.waitForResponse((response) => response.url().endsWith('/classifications') && response.request().method() === 'POST');
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
+    // The submit is what finds the project closed.
+    expect((await refused).status()).toBe(422);
     const closed = page.getByTestId('closed');
     await closed.waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => document.activeElement?.id === 'closed-heading');
+    // What became of the answer is said as the page says it is closed, not after: read at once, as a screen reader would.
     expect(await closed.getByRole('heading').textContent()).toBe('This project is no longer open to volunteers');
     expect(await closed.textContent()).toContain('Your last answer is kept on this device and will be sent if the researchers open the project to volunteers again within 30 days.');
     const waiting = page.getByTestId('outbox-awaiting-reopen');
@@ -599,11 +610,43 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('keeps the answer a volunteer is giving when the next batch’s request learns that the project was taken back to draft, and stops after it', async () => {
+    const { project, workflow, page } = await openWithEmptyOutbox('Closed under the next batch');
+    await page.getByTestId('subject').waitFor();
+    // The next batch (asked for once the first answer leaves 3) is held until the project is closed.
+    let release = () => {};
+    const closedFirst = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route((address) => address.pathname.endsWith(`/workflows/${workflow.id}/queue`), async (route) => {
+      await closedFirst;
+      await route.continue();
+    });
+    const nextBatch = page.waitForEvent('requestfinished', (request) => request.url().includes(`/workflows/${workflow.id}/queue?`));
+    const first = await answerByKey(page);
+    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('2'); // the volunteer chooses an answer on the next subject
+    await suite.stack.client.updateProject(project.id, { status: 'draft' });
+    release();
+    expect((await (await nextBatch).response())?.status()).toBe(404);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
+    // The page learnt it in the background: the subject and the answer chosen stay, and its submit is kept on the device.
+    expect(await page.locator(`[data-testid="subject"][data-subject-id="${onScreen}"]`).count()).toBe(1);
+    expect(await page.getByTestId('closed').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    const closed = page.getByTestId('closed');
+    await closed.waitFor({ timeout: 10_000 });
+    expect(await closed.textContent()).toContain('Your last answer is kept on this device');
+    expect(await answersKeptFor(page, workflow.id)).toBe(1);
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows).toEqual([{ subject_id: first }]);
+    await page.close();
+  });
+
   it('keeps an answer kept offline that the server refuses once sent, the project having been taken back to draft, says it waits, and sends it once the project is open again', async () => {
-    const { project, workflow, url } = await liveWorkflowOf('Closed while offline', 4);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.goto(url);
+    const { project, workflow, page } = await openWithEmptyOutbox('Closed while offline');
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     const answered = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     try {

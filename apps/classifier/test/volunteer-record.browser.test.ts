@@ -108,6 +108,10 @@ describe('classifier in a browser: a volunteer’s record', () => {
     await until(async () => (await suite.stack.db.query('SELECT 1 FROM tutorials_seen WHERE user_id = $1 AND workflow_id = $2', [account.user.id, workflow.id])).rows.length === 1, 'the tutorial seen stored');
     expect(first.errors).toEqual([]);
     await first.page.close();
+    // Closed without a subject begun, that page gives its subjects back as it goes (a request of its own, not waited
+    // for): until the server has it, the account holds them all, and a page of it elsewhere is told so, not served them.
+    const held = async () => (await suite.stack.db.query('SELECT 1 FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()', [workflow.id, account.user.id])).rows.length;
+    await until(async () => (await held()) === 0, 'the first device’s subjects given back');
 
     // A fresh browser, nothing in its storage: signed in, the workflow opens on its task, without the tutorial.
     const fresh = await launchBrowser();
@@ -117,11 +121,17 @@ describe('classifier in a browser: a volunteer’s record', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(suite.stack.baseUrl);
       await signInByKeyboard(page, { email, password: PASSWORD });
+      // The subject waits for the workflow and the account's record: their answers are the signal, given the time a
+      // fresh browser's first page takes on a busy machine (Playwright's 30 s; seconds when two suites share two cores).
+      // Once both have come the page decides on the tutorial at once, and shows the subject.
+      const read = (ending: string) => page.waitForResponse((response) => response.url().endsWith(ending) && response.ok());
+      const bothRead = Promise.all([read(`/api/v1/workflows/${workflow.id}`), read(`/account/workflows/${workflow.id}`)]);
       await page.goto(suite.stack.baseUrl + path);
-      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
-      // The account's record has come (the count in all shows), and with it the decision on the tutorial.
-      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
-      await page.locator('[data-tutorial-decided]').waitFor();
+      await bothRead;
+      await page.locator('[data-tutorial-decided]').waitFor({ timeout: 5_000 });
+      await page.getByTestId('subject').waitFor();
+      // The account's record has come (the count in all shows).
+      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 5_000 });
       expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
       // The tutorial is still there when asked for.
       await page.getByTestId('open-tutorial').click();

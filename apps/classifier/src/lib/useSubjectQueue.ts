@@ -297,17 +297,17 @@ export function useSubjectQueue(
 
   /**
    * The subject on screen was answered: the next one shows, and while a few still wait a batch is fetched in the
-   * background, whose failure is retried when the local list runs dry (a paused or closed workflow is said at once).
+   * background. Its failure stops nothing while a subject is on screen, a paused or closed workflow included: the
+   * volunteer may be choosing an answer, which would go with the subject. Their submit learns it (a pause stops the page
+   * after the answer, a closed project keeps it on the device), or the fetch once the local list runs dry, which is
+   * this same request while it lasts.
    */
   const answered = useCallback(
     (subjectId: string) => {
       store.forget(subjectId);
       commitQueue(advance(queueRef.current, subjectId));
       if (!needsPrefetch(queueRef.current) || queueRef.current.subjects.length === 0) return;
-      void fetchBatch().catch((error: unknown) => {
-        if (isWorkflowPaused(error)) on.current.paused();
-        if (namesNothing(error)) on.current.closed();
-      });
+      void fetchBatch().catch(() => undefined);
     },
     [store, commitQueue, fetchBatch],
   );

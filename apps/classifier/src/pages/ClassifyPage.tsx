@@ -306,9 +306,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
         } else if (isWorkflowNotOpen(error)) {
-          // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again.
-          setClosed(true);
+          // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again. The page
+          // says it is closed once it knows what became of the answer, in the same render: the note is there when the
+          // heading takes the focus, not added after it.
           const kept = await outbox.put(waitingForReopen(item(error), new Date())).then(() => true, () => false);
+          setClosed(true);
           setLastAnswer(kept ? 'awaiting-reopen' : 'lost');
           if (!kept) return false;
         } else if (isTransient(error) || (isSignInExpired(error) && canSignInAgain(owner))) {

@@ -49,6 +49,7 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
     openBefore = new Set(browser?.context.pages());
   });
   afterEach(async () => {
+    await printPagesIfFailed();
     if (!browser) return;
     await browser.context.setOffline(false);
     await Promise.all(browser.context.pages().filter((page) => !openBefore.has(page)).map((page) => page.close()));
@@ -77,13 +78,62 @@ export async function launchBrowser({ locale }: { locale?: string } = {}): Promi
     viewport: DESKTOP_WINDOW,
     locale,
   });
+  watch(context);
   return {
     context,
     async close() {
+      // A test closes the browsers it launched itself (in a `finally`) before it is known to have failed.
+      lastLooks.push(...(await Promise.all(context.pages().map(lookAt))));
+      contexts.delete(context);
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Of what a page showed, at most this many characters are printed. */
+const TEXT_PRINTED = 1_500;
+/** The browsers open, and the errors each page threw or logged (the last few). */
+const contexts = new Set<BrowserContext>();
+const problems = new WeakMap<Page, string[]>();
+/** What the pages of browsers closed during the test showed as they closed. */
+const lastLooks: string[] = [];
+
+function watch(context: BrowserContext): void {
+  contexts.add(context);
+  const note = (page: Page, problem: string) => {
+    const seen = problems.get(page) ?? [];
+    problems.set(page, [...seen.slice(-19), problem.slice(0, 300)]);
+  };
+  const watchPage = (page: Page) => {
+    page.on('pageerror', (error) => note(page, `page error: ${error.message}`));
+    page.on('console', (message) => message.type() === 'error' && note(page, `console error: ${message.text()}`));
+  };
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+}
+
+/** A page's address, its visible text (shortened) and the errors it threw or logged. */
+async function lookAt(page: Page): Promise<string> {
+  // A page that does not answer is not waited for long.
+  // biome-ignore lint/performance/useDomNodeTextContent: what the volunteer sees, without the text of what is hidden
+  const text = await page.locator('body').innerText({ timeout: 2_000 }).catch((error: Error) => `(unreadable: ${error.message.split('\n')[0]})`);
+  const shown = text.replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  const shortened = shown.length > TEXT_PRINTED ? `${shown.slice(0, TEXT_PRINTED)}…` : shown;
+  const errors = problems.get(page) ?? [];
+  return [`page ${page.url()}`, ...shortened.split('\n').map((line) => `  | ${line}`), ...errors.map((error) => `  ! ${error}`)].join('\n');
+}
+
+/**
+ * After a failed test (`chorusTestFailed`, set by the browser tests' environment, support/environment.js): what each
+ * page showed, on stderr, so that a failure in CI says more than the selector it waited for.
+ */
+async function printPagesIfFailed(): Promise<void> {
+  const looks = lastLooks.splice(0);
+  if (!(globalThis as { chorusTestFailed?: boolean }).chorusTestFailed) return;
+  const open = [...contexts].flatMap((context) => context.pages());
+  looks.push(...(await Promise.all(open.map(lookAt))));
+  process.stderr.write(`\n[browser] the test failed; what its pages showed:\n${looks.join('\n') || '(no page open)'}\n\n`);
 }
 
 interface AxeViolation {
@@ -316,5 +366,30 @@ export function answersKeptFor(page: Page, workflowId: string): Promise<number> 
         };
       }),
     workflowId,
+  );
+}
+
+/**
+ * Empties this browser's outbox (the answers kept on the device), for a test that counts what waits there: an earlier
+ * test that failed part-way may have left answers of its own. Done from the origin without the app, before the test's
+ * page opens; a browser with no outbox yet is left without one (the app makes it).
+ */
+export async function emptyOutbox(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/api/v1/health`);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('chorus');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => resolve();
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('outbox')) return resolve(db.close());
+          const emptied = db.transaction('outbox', 'readwrite');
+          emptied.objectStore('outbox').clear();
+          emptied.oncomplete = () => resolve(db.close());
+          emptied.onerror = () => reject(emptied.error);
+        };
+      }),
   );
 }
