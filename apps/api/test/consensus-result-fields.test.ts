@@ -20,7 +20,7 @@ describe("the consensus download's documentation of <task>_result", () => {
     tasks: {
       S: { type: 'single', question: 'Entry?', answers: [{ value: 'yes', label: 'Yes', next: 'M' }, { value: 'no', label: 'No', next: 'M' }] },
       M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'X' },
-      X: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'], next: 'C' },
+      X: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'], startFrom: 'subject-text', next: 'C' },
       C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'V' }, { value: 'p', label: 'P' }], allowUnsure: true, evidence: 'optional', next: 'G' },
       G: { type: 'tagging', instruction: 'Tag it' },
     },
@@ -41,7 +41,7 @@ describe("the consensus download's documentation of <task>_result", () => {
     answers('1', '[unclear]Mary[/unclear] Brown\nof Leeds', [[0, 4]], { add: ['baptism'] }),
     answers('2', '[unclear]Mary[/unclear] Brown\nof Leeds', [[0, 6]], { up: ['baptism'] }),
     answers('3', 'Mary Brown of Leeds', [], { down: ['baptism'] }),
-  ]);
+  ], { locations: [{ type: 'text', text: 'Mary Brovvn of Leeds' }] });
 
   it.each(Object.entries(CONSENSUS_RESULT_FIELDS))('names every field of a %s task, and only those', (type, fields) => {
     const task = Object.entries(definition.tasks).find(([, task]) => task.type === type)![0];

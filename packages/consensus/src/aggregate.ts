@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, singleAlgorithm, tasksNotReached } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -34,6 +34,11 @@ export interface ReduceOptions {
    * worker gives each subject one, `new WorkBudget(answers)`); without it, each consensus has its own.
    */
   work?: WorkBudget;
+  /**
+   * The subject's locations, for a transcription that starts from its text (`startFrom`): its consensus then says how
+   * many left the text unchanged and whether the crowd corrected it. Without them it is computed as any other.
+   */
+  locations?: readonly SubjectLocation[];
 }
 
 export interface TaskConsensus {
@@ -101,10 +106,20 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
   return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
 }
 
-function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[], work?: WorkBudget): TaskConsensus {
+function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[], { work, locations = [] }: ReduceOptions): TaskConsensus {
   const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
   const consensus = transcriptionConsensus(texts, { textTags: task.textTags, budget: work });
-  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result: { ...consensus } };
+  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result: { ...consensus, ...correction(startingText(task, locations), texts, consensus.text) } };
+}
+
+/**
+ * Of a transcription that started from the subject's text (`original`), how many transcriptions left it unchanged and
+ * whether the consensus corrected it, each compared as `sameText` compares texts (the same words, however spaced);
+ * nothing for one that started empty, or that nobody gave.
+ */
+function correction(original: string | undefined, texts: readonly string[], consensus: string): { unchanged?: number; corrected?: boolean } {
+  if (original === undefined || !texts.length) return {};
+  return { unchanged: texts.filter((text) => sameText(text, original)).length, corrected: !sameText(consensus, original) };
 }
 
 function reduceCloseReadingTask(key: string, _task: CloseReadingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
@@ -147,7 +162,7 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
     case 'multiple':
       return reduceMultipleTask(key, task, classifications);
     case 'transcription':
-      return reduceTranscriptionTask(key, task, classifications, options.work);
+      return reduceTranscriptionTask(key, task, classifications, options);
     case 'close-reading':
       return reduceCloseReadingTask(key, task, classifications);
     case 'tagging':

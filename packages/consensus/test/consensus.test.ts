@@ -191,6 +191,33 @@ describe('aggregating one subject', () => {
   });
 });
 
+describe('corrections of the subject’s text (startFrom)', () => {
+  const correct = workflowDefinitionSchema.parse({ name: 'Correct', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Correct the OCR', startFrom: 'subject-text' } } });
+  const locations = [{ type: 'text' as const, text: 'Tbe ship sailed at dawn\nfrom Hu11' }];
+  const answers = (...texts: string[]): ClassificationRecord[] => texts.map((value, index) => ({ id: `c${index}`, annotations: [{ task: 'T0', value }], countsTowardRetirement: true }));
+  const reduce = (records: ClassificationRecord[], options = { locations }) => reduceSubject(correct, records, options)[0]!;
+
+  it('gives the corrected word where most volunteers correct it alike, and says the text was corrected', () => {
+    const consensus = reduce(answers('The ship sailed at dawn\nfrom Hull', 'The ship sailed at dawn\nfrom Hull', 'Tbe ship sailed at dawn\nfrom Hu11'));
+    expect(consensus.answer).toBe('The ship sailed at dawn\nfrom Hull');
+    expect(consensus.result).toMatchObject({ unchanged: 1, corrected: true });
+  });
+
+  it('keeps the original where most leave it, and says so: an unchanged answer is a valid one', () => {
+    const consensus = reduce(answers('Tbe ship sailed at dawn\nfrom Hu11', 'The ship sailed at dawn\nfrom Hull', 'Tbe  ship sailed at dawn\nfrom Hu11'));
+    expect(consensus.answer).toBe('Tbe ship sailed at dawn\nfrom Hu11');
+    expect(consensus.result).toMatchObject({ unchanged: 2, corrected: false });
+    expect(consensus.votes).toBe(3);
+  });
+
+  it('is the plain transcription consensus without the subject’s text (no text, or a task that starts empty)', () => {
+    const records = answers('The ship sailed', 'The ship sailed');
+    expect(reduce(records, { locations: [] }).result).not.toHaveProperty('unchanged');
+    const typed = workflowDefinitionSchema.parse({ ...correct, tasks: { T0: { type: 'transcription', instruction: 'Type it' } } });
+    expect(reduceSubject(typed, records, { locations })[0]!.result).not.toHaveProperty('corrected');
+  });
+});
+
 describe('effects', () => {
   const definition = workflowDefinitionSchema.parse({
     name: 'Chained',

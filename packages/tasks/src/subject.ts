@@ -39,6 +39,14 @@ export type SubjectLocation = z.infer<typeof subjectLocationSchema>;
 export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
 /**
+ * The subject's text that tasks work on: its first text location (a close reading's passage, the text a correction
+ * starts from), or undefined for a subject without one.
+ */
+export function subjectText(locations: readonly SubjectLocation[]): TextLocation | undefined {
+  return locations.find((location): location is TextLocation => location.type === 'text');
+}
+
+/**
  * A subject's metadata travels with it in every queue answer, so it is kept to what a caption needs; and it is what
  * the downloads trace a row back to the catalogue by, so a long catalogue number must arrive as it was sent.
  */

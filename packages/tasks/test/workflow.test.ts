@@ -1,4 +1,4 @@
-import { type TaggingTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { type TaggingTask, type TranscriptionTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, startingText, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -51,6 +51,24 @@ describe('workflow definition', () => {
     const transcribe = (specialCharacters: string[]) => ({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type', specialCharacters } } });
     expect(pointersOf(transcribe(['ſ', 'æ', '℔', 'ꝑ']))).toEqual([]);
     expect(pointersOf(transcribe(['ſ', 'a b', 'e\u0301', '\u00e9']))).toEqual(['/tasks/T0/specialCharacters/1', '/tasks/T0/specialCharacters/3']);
+  });
+
+  it('lets a transcription start from the subject’s text, and from nothing else; left out, the editor starts empty', () => {
+    const correct = (startFrom?: unknown) => ({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Correct the text', ...(startFrom === undefined ? {} : { startFrom }) } } });
+    expect(pointersOf(correct('subject-text'))).toEqual([]);
+    const refused = validateWorkflowDefinition(correct('ocr'));
+    expect(refused.ok ? [] : refused.errors).toEqual([{ pointer: '/tasks/T0/startFrom', message: expect.stringContaining('must be "subject-text"') }]);
+    // Absent, not a default: a version stored before the option re-submitted as it was is the same version.
+    const parsed = validateWorkflowDefinition(correct());
+    expect(parsed.ok && Object.hasOwn(parsed.value.tasks.T0!, 'startFrom')).toBe(false);
+  });
+
+  it('starts a correction from the subject’s first text location, lines as answers write them; an empty editor without one', () => {
+    const task = (startFrom?: 'subject-text') => workflowDefinitionSchema.parse({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Correct', startFrom } } }).tasks.T0 as TranscriptionTask;
+    const page = [{ type: 'image' as const, url: 'https://example.org/page.jpg' }, { type: 'text' as const, text: 'Tbe ship\r\nsai\u0301led' }, { type: 'text' as const, text: 'other' }];
+    expect(startingText(task('subject-text'), page)).toBe('Tbe ship\nsa\u00edled');
+    expect(startingText(task(), page)).toBeUndefined();
+    expect(startingText(task('subject-text'), [page[0]!])).toBeUndefined();
   });
 
   it('says plainly which fields are missing', () => {

@@ -151,6 +151,9 @@ export const CONSENSUS_RESULT_FIELDS = {
     transcriptions: 'the transcriptions counted (the votes column), those set aside included',
     setAside: 'long transcriptions (over 200 words) set aside before aligning as sharing too few pairs of adjacent words with the one most like the others to be of the same text: counted in transcriptions and in every agreement, as no word there, but not aligned',
     overBudget: 'true when aligning would have passed the work a subject may take (600,000 cells of alignment per transcription): the consensus is then the transcription most like the others, each word\'s agreement the share of transcriptions with that word anywhere in them, and lowConsensus is true',
+
+    unchanged: 'a correction (the task\'s startFrom "subject-text") only: the transcriptions that left the subject\'s text as it was, "no change needed" (the same words, however spaced or broken into lines); absent for a task that starts empty or a subject without text',
+    corrected: 'a correction only, as unchanged: whether the consensus text differs from the subject\'s text (false: the crowd left it as it was)',
   },
   'close-reading': {
     sense: 'the consensus sense (the answer column), null in a tie or when every answer was unsure',

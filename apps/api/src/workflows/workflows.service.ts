@@ -21,6 +21,7 @@ import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
+import { subjectTextWarnings } from './subject-text';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
 interface NamedSet {
@@ -88,7 +89,7 @@ export class WorkflowsService {
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      const warnings = await this.selectionWarnings(manager, workflow.id, input.definition);
+      const warnings = [...(await this.selectionWarnings(manager, workflow.id, input.definition)), ...(await subjectTextWarnings(manager, workflow.id, input.definition))];
       const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
       const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
       await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
@@ -129,7 +130,7 @@ export class WorkflowsService {
       // needs computing again (`changesConsensus`).
       const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
-      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition))];
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...(await subjectTextWarnings(manager, id, input.definition))];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
     });
     // The worker moves the retired fronts of sequential workflows only (`advanceSequenceFronts`): switched to that

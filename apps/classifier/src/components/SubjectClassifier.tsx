@@ -70,8 +70,8 @@ function useMediaFailures(workflowId: string, subject: QueuedSubject, onMediaFai
   return onMediaFailed ? failed : null;
 }
 
-function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
-  return key in values ? values[key] : task ? initialValueOf(task) : undefined;
+function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string, subject: QueuedSubject): unknown {
+  return key in values ? values[key] : task ? initialValueOf(task, subject) : undefined;
 }
 
 /**
@@ -117,7 +117,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const mounted = useRef(false);
 
   const task = definition.tasks[taskKey];
-  const value = valueFor(task, values, taskKey);
+  const value = valueFor(task, values, taskKey, subject);
   const supported = task !== undefined && componentFor(task) !== undefined;
   const parsed = task ? newAnswerSchemaFor(task).safeParse(value) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;

@@ -1,5 +1,5 @@
 import type { QueuedSubject } from '@chorus/client';
-import { knownAnswerOf, type SubjectLocation, type Task, type TaskType } from '@chorus/tasks';
+import { knownAnswerOf, type SubjectLocation, startingText, type Task, type TaskType } from '@chorus/tasks';
 import { type ComponentType, createElement, lazy } from 'react';
 import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingPassageShown, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
@@ -34,7 +34,7 @@ export type EmptiableType = 'transcription' | 'tagging';
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
   /** The value a task starts from before the volunteer touches it (undefined: "not answered yet"). */
-  initialValue?(task: TaskOf<T>): unknown;
+  initialValue?(task: TaskOf<T>, subject: QueuedSubject): unknown;
   /**
    * The location of the subject that the task shows itself (a passage whose words are marked), which the subject's
    * panel then leaves out; with nothing else to show, the task has the whole width.
@@ -59,7 +59,8 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple },
   transcription: {
     component: transcription.component,
-    initialValue: () => '',
+    // A correction starts from the subject's text (`startFrom`), else from an empty editor.
+    initialValue: (task, subject) => startingText(task, subject.locations) ?? '',
     describe: describeTranscription,
     isEmpty: transcriptionIsEmpty,
     preload: transcription.preload,
@@ -77,8 +78,8 @@ export function componentFor(task: Task): ComponentType<TaskProps> | undefined {
   return entryFor(task)?.component as ComponentType<TaskProps> | undefined;
 }
 
-export function initialValueOf(task: Task): unknown {
-  return entryFor(task)?.initialValue?.(task as never);
+export function initialValueOf(task: Task, subject: QueuedSubject): unknown {
+  return entryFor(task)?.initialValue?.(task as never, subject);
 }
 
 export function ownedLocation(task: Task, subject: QueuedSubject): SubjectLocation | undefined {

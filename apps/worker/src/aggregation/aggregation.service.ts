@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { isUnlinked, routeSubject } from '@chorus/db';
-import { type Annotation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
@@ -115,7 +115,12 @@ interface SubjectsRead {
   definitions: Map<string, WorkflowDefinition>;
   classifications: Map<string, StoredClassification[]>;
   skills: Map<string, Record<string, VolunteerSkills>>;
+  /** The locations of the subjects whose transcriptions start from their text, by subject id (see `ReduceOptions`). */
+  locations: Map<string, SubjectLocation[]>;
 }
+
+/** Whether a workflow's consensus reads its subjects' text: a transcription task starts from it. */
+const correctsSubjectText = (definition: WorkflowDefinition): boolean => Object.values(definition.tasks).some((task) => task.type === 'transcription' && task.startFrom !== undefined);
 
 /** The records after the one that met the rule, when it retires the subject now. */
 function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
@@ -330,19 +335,27 @@ export class AggregationService {
     for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
       definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
     }
-    if (!statuses.length) return { statuses, definitions, classifications: new Map(), skills: new Map() };
+    if (!statuses.length) return { statuses, definitions, classifications: new Map(), skills: new Map(), locations: new Map() };
     const classifications = await this.classificationsOf(manager, statuses, definitions);
-    return { statuses, definitions, classifications, skills: await this.skillsOf(manager, statuses, definitions, classifications) };
+    const locations = await this.locationsOf(manager, statuses.filter((status) => correctsSubjectText(definitions.get(status.workflow_id)!)));
+    return { statuses, definitions, classifications, skills: await this.skillsOf(manager, statuses, definitions, classifications), locations };
+  }
+
+  /** The locations of these subjects (read only for workflows whose consensus needs them: long texts, most of them). */
+  private async locationsOf(manager: EntityManager, statuses: readonly StatusRow[]): Promise<Map<string, SubjectLocation[]>> {
+    if (!statuses.length) return new Map();
+    const rows: { id: string; locations: SubjectLocation[] }[] = await manager.query('SELECT id, locations FROM subjects WHERE id = ANY($1::uuid[])', [[...new Set(statuses.map((status) => status.subject_id))]]);
+    return new Map(rows.map((row) => [row.id, row.locations]));
   }
 
   /** One subject's consensus and retirement, from what was read of it: synchronous, bounded by its `WorkBudget`. */
-  private recompute(status: StatusRow, { definitions, classifications, skills }: SubjectsRead): Recomputed {
+  private recompute(status: StatusRow, { definitions, classifications, skills, locations }: SubjectsRead): Recomputed {
     const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
     const definition = definitions.get(key.workflowId)!;
     const stored = classifications.get(keyOf(key)) ?? [];
     const records = stored.filter((record) => !record.madeInDraft);
     // One work budget for the subject's replay and its consensus: what volunteers typed bounds neither (see WorkBudget).
-    const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>(), work: new WorkBudget(records.length) };
+    const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>(), work: new WorkBudget(records.length), locations: locations.get(key.subjectId) };
     // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
     // one that met the rule before this retirement committed, stay in the raw download only (flagged so), as do the
     // tries made while the workflow was a draft; and a task a new version cannot read all the answers of keeps the

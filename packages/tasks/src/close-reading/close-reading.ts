@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Annotation } from '../annotations';
 import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
 import type { FieldError } from '../pointer';
-import type { SubjectLocation, TextLocation } from '../subject';
+import { type SubjectLocation, type TextLocation, subjectText } from '../subject';
 import type { WorkflowDefinition } from '../workflow';
 
 export const closeReadingTaskSchema = z.strictObject({
@@ -56,9 +56,7 @@ export function closeReadingEarlierAnswer(task: CloseReadingTask, value: unknown
 
 
 /** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
-export function closeReadingPassage(locations: readonly SubjectLocation[]): TextLocation | undefined {
-  return locations.find((location): location is TextLocation => location.type === 'text');
-}
+export const closeReadingPassage: (locations: readonly SubjectLocation[]) => TextLocation | undefined = subjectText;
 
 /**
  * Evidence spans of close-reading answers that reach beyond the passage they mark (or mark a subject without one),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { comparableText } from '../comparable-text';
 import { baseTaskFields, labelSchema, noRepeats, quoted, taskKeySchema } from '../common';
 import type { FieldError } from '../pointer';
+import { type SubjectLocation, subjectText } from '../subject';
 
 export const transcriptionTaskSchema = z.strictObject({
   type: z.literal('transcription'),
@@ -25,6 +26,11 @@ export const transcriptionTaskSchema = z.strictObject({
     .max(60)
     .superRefine((characters, ctx) => noRepeats(characters, ctx, (character) => character.normalize('NFC'), (earlier) => `repeats specialCharacters/${earlier}; give each once`))
     .optional(),
+  /**
+   * `subject-text`: the editor starts with the subject's text (`startingText`), such as a page's OCR, which volunteers
+   * correct; left out, it starts empty. Absent rather than a default, so that versions stored before it stay equal.
+   */
+  startFrom: z.enum(['subject-text'], { error: 'must be "subject-text" (the editor starts with the subject\'s text, to correct it), or be left out (an empty editor)' }).optional(),
   next: taskKeySchema.optional(),
 });
 export type TranscriptionTask = z.infer<typeof transcriptionTaskSchema>;
@@ -40,6 +46,16 @@ export function transcriptionAnnotationSchema(task: TranscriptionTask) {
     .transform((text) => text.normalize('NFC'));
 }
 export type TranscriptionAnnotation = string;
+
+/**
+ * The text a volunteer's transcription starts from: with `startFrom: "subject-text"`, the subject's text (its first text
+ * location), its lines separated by `\n` and composed (NFC) as answers are stored, so that an answer left as it was is
+ * that text; undefined for an empty editor (the task starts empty, or the subject has no text).
+ */
+export function startingText(task: TranscriptionTask, locations: readonly SubjectLocation[]): string | undefined {
+  if (task.startFrom !== 'subject-text') return undefined;
+  return subjectText(locations)?.text.replace(/\r\n?/g, '\n').normalize('NFC');
+}
 
 /** A marker that looks like a tag, in any case: `[unclear]`, `[/Unclear]`. */
 const TAG_MARKER = /\[(\/?)([a-z][a-z-]{0,31})\]/gi;

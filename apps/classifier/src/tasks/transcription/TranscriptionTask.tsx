@@ -1,5 +1,6 @@
 import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { sameText, startingText } from '@chorus/tasks';
 import { bringIntoView } from '../../lib/focus';
 import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
@@ -20,7 +21,8 @@ const isRedo = (event: KeyboardEvent) =>
  * the tag buttons say, with the line's selection as it was. Text tags wrap the selection: a button per tag, or
  * Ctrl+Shift+1…9. The value is the text with lines separated by `\n`; the classifier keeps it as a draft on this
  * device until it is submitted. Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, from the editor's own history
- * (`history.ts`): typing, and its own edits, which the browser's undo knows nothing of.
+ * (`history.ts`): typing, and its own edits, which the browser's undo knows nothing of. A correction (`startFrom`) starts
+ * from the subject's text, says so, and can go back to that text; left as it is, it says the text needs no change.
  */
 export default function TranscriptionTask({ task, id, subject, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
@@ -164,16 +166,24 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
   }
 
   const hintId = `${id}-keys`;
+  const original = startingText(task, subject.locations);
+  const correctionId = `${id}-correction`;
+  const unchanged = original !== undefined && sameText(text, original);
   const language = languageAttributes(languageOf(task, subject));
   const lineInUse = Math.min(tabStop, lines.length - 1);
   const ref = (index: number) => (element: Field | null) => {
     fields.current[index] = element;
   };
   return (
-    <fieldset className="task task-transcription" aria-describedby={hintId}>
+    <fieldset className="task task-transcription" aria-describedby={original === undefined ? hintId : `${correctionId} ${hintId}`}>
       <legend className="task-question" dir="auto" ref={instruction}>
         {task.instruction}
       </legend>
+      {original !== undefined && (
+        <p className="field-hint" id={correctionId} data-testid="correction-hint">
+          {t('tasks.transcription.correcting')}
+        </p>
+      )}
       {task.textTags.length > 0 && (
         <InsertButtons
           label={t('tasks.transcription.tags')}
@@ -206,7 +216,7 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
           <textarea
             ref={ref(0)}
             id={`${id}-text`}
-            aria-label={t('tasks.transcription.label')}
+            aria-label={original === undefined ? t('tasks.transcription.label') : t('tasks.transcription.correctionLabel')}
             className="transcription-free"
             {...language}
             data-autofocus
@@ -255,6 +265,24 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
           </ol>
         )}
       </div>
+      {original !== undefined && (
+        <div className="transcription-correction">
+          <p className="task-message task-message-done" role="status" data-testid="correction-state">
+            {unchanged ? t('tasks.transcription.unchanged') : t('tasks.transcription.corrected')}
+          </p>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            data-testid="correction-reset"
+            aria-disabled={disabled || text === original || undefined}
+            onClick={() => {
+              if (text !== original) edit(original, { index: lastField.current, start: 0, end: 0 }, { index: 0, start: 0, end: 0 });
+            }}
+          >
+            {t('tasks.transcription.reset')}
+          </button>
+        </div>
+      )}
       <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} />
       <p className="keyboard-hint" id={hintId}>
         {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
