@@ -134,11 +134,11 @@ describe('classifier in a browser: on a phone', () => {
       expect(await note.getAttribute('role')).toBe('status');
       expect(await note.evaluate((element) => ({ text: element.textContent, display: getComputedStyle(element).display, margin: getComputedStyle(element).marginTop }))).toEqual({ text: '', display: 'block', margin: '0px' });
       await tap(done);
-      await note.getByText('Tap or click ignored — the page just changed').waitFor({ timeout: 5_000 });
+      await note.getByText('Tap or click ignored — the page just changed').waitFor();
       // Tapped again: the same words, said anew (a new node in the region), so that they are announced again.
       await note.locator('span').evaluate((element) => element.setAttribute('data-said', 'once'));
       await tap(done);
-      await note.locator('span:not([data-said])', { hasText: 'Tap or click ignored — the page just changed' }).waitFor({ timeout: 5_000 });
+      await note.locator('span:not([data-said])', { hasText: 'Tap or click ignored — the page just changed' }).waitFor();
       expect(await page.getByTestId('answer-problem').textContent()).toBe('');
       expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(second);
       expect(await stored()).toBe(1);
@@ -148,19 +148,19 @@ describe('classifier in a browser: on a phone', () => {
       await page.clock.runFor(600);
       expect(await note.textContent()).toBe('Tap or click ignored — the page just changed');
       await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="yes"]) label'));
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
       await tap(done);
       await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, second);
       expect(await stored()).toBe(2);
       // So does a key taken (typing on, say), and, with neither, the note goes by itself after a few seconds.
       await tap(done);
-      await note.getByText('Tap or click ignored').waitFor({ timeout: 5_000 });
+      await note.getByText('Tap or click ignored').waitFor();
       await page.keyboard.press('1');
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
       await tap(done);
-      await note.getByText('Tap or click ignored').waitFor({ timeout: 5_000 });
+      await note.getByText('Tap or click ignored').waitFor();
       await page.clock.runFor(4000);
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached', timeout: 2_000 });
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
     } finally {
       await page.clock.resume();
     }

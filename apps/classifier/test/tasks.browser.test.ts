@@ -255,7 +255,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await page.getByTestId('answer-problem').textContent()).toBe('“a cart” is typed but not added: press Enter (or Add) to add it, or clear the field, then go on.');
     expect(await waitForTask(page, 'tagging')).toBe(first);
     await page.locator('.tag-entry input').fill(''); // cleared by hand: the note goes with it
-    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === '', null, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === '');
     await page.locator('.tag-entry input').fill('a cart');
     await page.getByTestId('back').click(); // going back would lose it too
     expect(await page.getByTestId('answer-problem').textContent()).toMatch(/^“a cart” is typed but not added/);
