@@ -28,6 +28,7 @@ const normalRow: ConsensusRow = {
   unretired_by: null,
   unretired_by_role: null,
   unretirement_note: null,
+  unretired_retirement: null,
   retired_by: null,
   retired_by_role: null,
   retired_by_classification_id: 'c1',

@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, tagProposalPageSchema } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -128,6 +128,38 @@ describe('reported subjects, for moderators', () => {
     expect((await retiredBy()).c).toEqual([team.scientist.id, 'scientist', 'Out of scope']);
     await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'role' WHERE workflow_id = $1", [team.workflowId]);
     expect((await retiredBy()).c).toEqual([team.scientist.id, 'collaborator', 'Out of scope']);
+  });
+
+  it('stay retired when their set is unretired, counted; named, one is put back, and its retirement stays in the download (round 25)', async () => {
+    const team = await taggingProject();
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.a!, reason: 'sensitive-content', note: 'home address visible' });
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'offensive-tag' });
+    await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a'], reason: 'personal data on label' });
+    // A researcher's retirement on a volunteer's report is moderation too; one of a subject nobody reported is not.
+    await team.scientist.client.retireSubjects(team.workflowId, { externalIds: ['b'], reason: 'Offensive' });
+    await team.scientist.client.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Out of scope' });
+    const collaborator = team.collaborator.client;
+
+    const bySet = await collaborator.unretireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'Start again' });
+    expect(subjectsUnretiredSchema.parse(bySet)).toEqual({ unretired: 1, leftModerated: 2 });
+    const rowOf = async () =>
+      Object.fromEntries((await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+    const afterSet = await rowOf();
+    expect(afterSet.a).toMatchObject({ retired: true, retirement_note: 'personal data on label', retired_by: team.moderator.id, retired_by_role: 'moderator', unretired_retirement: null });
+    expect(afterSet.b).toMatchObject({ retired: true, retirement_note: 'Offensive', retired_by_role: 'scientist' });
+    expect(afterSet.c).toMatchObject({ retired: false, unretirement_note: 'Start again', unretired_retirement: { reason: 'manual', note: 'Out of scope', by: team.scientist.id, role: 'scientist', at: expect.any(String) } });
+
+    // Named, a researcher may put it back: the answer says it was moderated, the download keeps who retired it and why.
+    expect(await collaborator.unretireSubjects(team.workflowId, { externalIds: ['a'], reason: 'Label covered' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
+    const a = (await rowOf()).a;
+    expect(a).toMatchObject({
+      retired: false,
+      retirement_note: null,
+      retired_by: null,
+      unretired_by: team.collaborator.id,
+      unretirement_note: 'Label covered',
+      unretired_retirement: { reason: 'manual', note: 'personal data on label', by: team.moderator.id, role: 'moderator', at: afterSet.a.retired_at },
+    });
   });
 });
 

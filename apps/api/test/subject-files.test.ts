@@ -169,6 +169,36 @@ describe('subject uploads from files', () => {
     expect((await stack.db.query("SELECT metadata FROM subjects WHERE project_id = $1 AND external_id = 'x1'", [projectId])).rows[0].metadata).toEqual({ Subject_ID: '99' });
   });
 
+  it("reads Zooniverse's #priority column as the subjects' priority in the set's workflows, with a warning, and refuses one that is not a number, naming its line and column (round 25)", async () => {
+    const { projectId, setId } = await newSet();
+    const { id: workflowId } = await stack.client.createWorkflow(projectId, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'priority' },
+      subjectSetIds: [setId],
+    });
+    const priorities = async () =>
+      Object.fromEntries(
+        (await stack.db.query('SELECT s.external_id, st.priority, s.metadata FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1', [workflowId])).rows.map((row) => [
+          row.external_id,
+          [row.priority, row.metadata],
+        ]),
+      );
+    const first = await upload(setId, 'external_id,text,#priority,date\na,A,2,1851\nb,B,-0.5,1852\nc,C,,1853\n', 'text/csv');
+    expect(first).toMatchObject({ status: 201, body: { created: 3 } });
+    expect(first.body.warnings).toEqual([{ pointer: '', message: expect.stringMatching(/^The column "#priority" was read as the subjects' priority in the workflows this set feeds .*not kept as metadata\.$/) }]);
+    expect(await priorities()).toEqual({ a: [2, { date: '1851' }], b: [-0.5, { date: '1852' }], c: [0, { date: '1853' }] });
+    // The file sent again, `priority` in any case, sets them again.
+    expect(await upload(setId, 'external_id,text,Priority\na,A,1e1\n', 'text/csv')).toMatchObject({ status: 201, body: { existing: 1 } });
+    expect((await priorities()).a).toEqual([10, { date: '1851' }]);
+
+    const refused = await upload(setId, 'external_id,text,#priority\nd,D,high\ne,E,3\n', 'text/csv');
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ pointer: '/subjects/0/priority', message: expect.stringMatching(/^is "high", not a number: .*\(line 2 of the CSV, column "#priority"\)$/) }]);
+    expect(Object.keys(await priorities()).sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {
     const { projectId, setId } = await newSet();
     const gold = await upload(setId, 'external_id,text,gold_standard_T0,gold_standard_T1\ng1,Hi,yes,"[""horse"",""coach""]"\n', 'text/csv');

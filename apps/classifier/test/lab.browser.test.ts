@@ -1197,14 +1197,24 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitForFocus(page, '[data-testid="lab-priorities-result"]');
     expect([(await row('p3')).priority, (await row('p4')).priority]).toEqual([-5, 0]);
 
-    // A whole subject set back to volunteers, chosen by keyboard: the one subject still retired returns.
+    // A volunteer reports p4 (an address on it) and the researcher retires it on the report.
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await volunteer.queue(workflowId);
+    await volunteer.reportSubject(workflowId, { subjectId: idOf('p4'), reason: 'sensitive-content', note: 'home address visible' });
+    await researcher.retireSubjects(workflowId, { externalIds: ['p4'], reason: 'personal data on label' });
+    await page.reload();
+    await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
+
+    // A whole subject set back to volunteers, chosen by keyboard: p1 returns; p4, retired on a report, stays, and the page says why (round 25).
     await tabTo(page, 'input[name="lab-retire-which"]', 80, true);
     await page.keyboard.press('ArrowDown');
     await page.locator('#lab-retire-set').selectOption({ label: 'Pages (4 subjects)' });
+    await page.getByLabel('Reason').fill('Not torn after all');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="unretire"]');
     await retired.getByText('1 subject returned to volunteers.').waitFor();
-    await progress.getByText('0 of 4 subjects retired, 0 classifications').waitFor();
-    expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
+    await retired.getByText(/^1 stays retired: a moderator retired it, or a researcher did on a volunteer's report/).waitFor();
+    await progress.getByText('1 of 4 subjects retired, 0 classifications').waitFor();
+    expect((await hotRows()).filter((status) => status.retired).map((status) => status.subject_id)).toEqual([idOf('p4')]);
     expect(errors).toEqual([]);
   });
 });

@@ -562,6 +562,20 @@ export const subjectsRetiredSchema = z.strictObject({
 export const subjectsUnretiredSchema = z.strictObject({
   unretired: z.int(),
   leftRetired: z.int().optional(),
+  leftModerated: z
+    .int()
+    .optional()
+    .meta({
+      description:
+        'Unretiring a set: its subjects left retired because a moderator retired them, or a researcher did on a volunteer’s report (personal data, sensitive content): name one by id or externalId to put it back',
+    }),
+  moderatedUnretired: z
+    .int()
+    .optional()
+    .meta({
+      description:
+        'Of those named and unretired, the subjects a moderator had retired, or a researcher on a volunteer’s report: served again; who retired them and why stays in the consensus download’s `unretired_retirement`',
+    }),
   ruleReapplied: z
     .int()
     .optional()

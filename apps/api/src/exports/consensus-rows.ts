@@ -29,6 +29,8 @@ export interface ConsensusRow {
   unretired_by: string | null;
   unretired_by_role: string | null;
   unretirement_note: string | null;
+  /** The retirement that last unretirement undid: reason, at, and for one by hand note, by and role. */
+  unretired_retirement: Record<string, unknown> | null;
   /** Who retired it by hand (a user id), and in which role: a moderator's take-down, or a researcher's decision. */
   retired_by: string | null;
   retired_by_role: string | null;
@@ -83,6 +85,8 @@ export const CONSENSUS_COLUMNS = {
   unretired_by: 'the last time it was unretired: the user id of the researcher who did it (GET /projects/:id/members names them), kept when it retires again',
   unretired_by_role: 'the last time it was unretired: their role then, owner, collaborator or scientist (empty for an unretirement before Chorus kept the role)',
   unretirement_note: "the last time it was unretired: the researcher's words, kept when it retires again",
+  unretired_retirement:
+    "the last time it was unretired: the retirement it undid (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as retirement_note, retired_by and retired_by_role had them, so a moderator's retirement a researcher undid stays on record; empty if never (or unretired before Chorus kept it)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
@@ -106,7 +110,7 @@ export const CONSENSUS_COLUMNS = {
 } as const;
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
-export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
+export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'unretired_retirement', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /** The subject's columns above that hold a list of ids: a JSON list in JSON and NDJSON, joined with `;` in one CSV cell. */
 export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
@@ -270,6 +274,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     unretired_by: row.unretired_by,
     unretired_by_role: row.unretired_by_role,
     unretirement_note: row.unretirement_note,
+    unretired_retirement: row.unretired_retirement,
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,

@@ -23,3 +23,19 @@ export const retiredByNameSql = (st: string, workflow: string) =>
 /** `column` of the project member (of `workflow`'s project) who retired `st`'s subject by hand. */
 const memberOf = (st: string, workflow: string, column: string, join = '') =>
   `(SELECT ${column} FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id ${join} WHERE w.id = ${workflow} AND pm.user_id::text = ${st}.retirement_detail->>'by')`;
+
+/**
+ * Whether hot row `st`'s subject was retired by a moderator, or by hand on a volunteer's report in its workflow (a
+ * moderated retirement: personal data, sensitive content), from its retirement's `reason` and `detail` (`st`'s own by default;
+ * `unretired_retirement` for the one its last unretirement undid). Unretiring its set leaves it retired.
+ */
+export const moderatedRetirementSql = (st: string, reason = `${st}.retirement_reason`, detail = `${st}.retirement_detail`) =>
+  `(${reason} = 'manual' AND (${detail}->>'role' = 'moderator'
+    OR EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = ${st}.workflow_id AND r.subject_id = ${st}.subject_id)))`;
+
+/** The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by hand the words, who and their role. */
+export const retirementKeptSql = (st: string, workflow: string) =>
+  `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
+    'at', to_char(${st}.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'note', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'reason' END,
+    ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')}))`;

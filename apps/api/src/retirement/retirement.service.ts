@@ -12,6 +12,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
+import { retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
 
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
@@ -163,34 +164,59 @@ export class RetirementService {
    * refused; in a set, the others are unretired and it is counted in `leftRetired`. Answers given while a subject was
    * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
    * rule retires again at once, by its rule. Subjects this workflow's effects had put in other sets stay there while
-   * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again.
+   * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again. A subject
+   * retired by moderation (`moderatedRetirementSql`: by a moderator, or on a volunteer's report) stays retired when its set is unretired,
+   * counted in `leftModerated`; named, it is unretired, counted in `moderatedUnretired`. Either way the retirement an
+   * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
     await this.failForChosen(workflowId, chosen, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
-    const leftRetired = await this.requireRoomForMore(workflowId, chosen, most);
+    // Only a researcher who names a subject retired by moderation puts it back: a whole set is not a look at each.
+    const unretirable = chosen.subjectSetId ? `NOT ${moderatedRetirementSql('st')}` : 'true';
+    const leftRetired = await this.requireRoomForMore(workflowId, chosen, most, unretirable);
     // Tried again after a deadlock: each unretired subject before its set's retired front lowers that front (a trigger
     // of migration `SequenceFronts`), locking the link rows in the order the subjects come, which another unretirement
     // may lock the other way round.
-    const { unretired, owed, answered, routedInto } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
+    const { unretired, moderated, leftModerated, owed, answered, routedInto } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+      await lockChosenInKeyOrder(manager, workflowId, chosen, `st.retired_at IS NOT NULL AND ${unretirable}`);
+      const [{ left }]: { left: number }[] = chosen.subjectSetId
+        ? await manager.query(`SELECT count(*)::int AS left FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}`, [workflowId, chosen.ids, chosen.subjectSetId])
+        : [{ left: 0 }];
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, retired_by_classification_id = NULL, retired_under_version = NULL,
+           unretired_retirement = ${retirementKeptSql('st', '$1')},
            unretired_at = now(), unretired_by = $4, unretirement_note = $6,
            unretired_by_role = (SELECT pm.role FROM project_members pm WHERE pm.project_id = $7 AND pm.user_id = $4),
            ${OWE_AGGREGATION}, updated_at = now()
-         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 RETURNING st.subject_id`,
+         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 AND ${unretirable}
+         RETURNING st.subject_id, ${moderatedRetirementSql('st', "st.unretired_retirement->>'reason'", 'st.unretired_retirement')} AS moderated`,
         [workflowId, chosen.ids, chosen.subjectSetId, user.id, most, request.reason ?? null, workflow.projectId],
       );
-      const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
+      const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean }>(rows);
+      const subjectIds = unretiredRows.map((row) => row.subject_id);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
-      return { unretired: subjectIds.length, owed: reapplied!.owed > 0, answered: reapplied!.answered, routedInto: await routedBy(manager, workflowId, subjectIds) };
+      return {
+        unretired: subjectIds.length,
+        moderated: unretiredRows.filter((row) => row.moderated).length,
+        leftModerated: left!,
+        owed: reapplied!.owed > 0,
+        answered: reapplied!.answered,
+        routedInto: await routedBy(manager, workflowId, subjectIds),
+      };
     }));
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (owed) await this.jobs.aggregate(workflowId);
-    return { unretired, ...(leftRetired ? { leftRetired } : {}), ...(answered ? { ruleReapplied: answered } : {}), ...(routedInto.length ? { routedInto } : {}) };
+    return {
+      unretired,
+      ...(leftRetired ? { leftRetired } : {}),
+      ...(leftModerated ? { leftModerated } : {}),
+      ...(moderated ? { moderatedUnretired: moderated } : {}),
+      ...(answered ? { ruleReapplied: answered } : {}),
+      ...(routedInto.length ? { routedInto } : {}),
+    };
   }
 
   /** Priorities are kept whatever the order (researchers may set them before they switch to it), with a warning. */
@@ -318,11 +344,11 @@ export class RetirementService {
 
   /**
    * Refuses subjects named by id that have no room for more classifications; of a set, refuses only when none of its
-   * retired subjects has room. How many of the set stay retired for want of it.
+   * retired subjects that are `unretirable` has room. How many of the set stay retired for want of it.
    */
-  private async requireRoomForMore(workflowId: string, chosen: Chosen, most: number): Promise<number> {
+  private async requireRoomForMore(workflowId: string, chosen: Chosen, most: number, unretirable: string): Promise<number> {
     const retired: { subject_id: string; full: boolean }[] = await this.db.query(
-      `SELECT st.subject_id, st.counted_count >= $4 AS full FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL`,
+      `SELECT st.subject_id, st.counted_count >= $4 AS full FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${unretirable}`,
       [workflowId, chosen.ids, chosen.subjectSetId, most],
     );
     const full = retired.filter((row) => row.full);

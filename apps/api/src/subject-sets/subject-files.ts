@@ -71,7 +71,7 @@ const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...SUBJECT_LOCATION_COLUM
 /** A gold standard's column, `gold_standard_` and its task's key, the prefix written as `columnKey` reads headers. */
 const GOLD_STANDARD_PREFIX = /^gold[\s_-]?standard[\s_-](?=.)/i;
 const GOLD_STANDARD = 'gold_standard_';
-const isKnownColumn = (column: string) => KNOWN_COLUMN.test(column) || column.startsWith(GOLD_STANDARD);
+const isKnownColumn = (column: string) => KNOWN_COLUMN.test(column) || column.startsWith(GOLD_STANDARD) || column === PRIORITY;
 
 /**
  * A known column however it is written (`columnKey`: `Image URL` is `image_url`; a gold standard's task key keeps
@@ -96,6 +96,29 @@ function withExternalIdAlias(columns: string[]): string[] {
   return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
 }
 
+/**
+ * Zooniverse's prioritised selection reads a subject's `#priority` (or `priority`): a file's one column so named (in
+ * any case) is the subjects' priority, not metadata, so that a file made for Zooniverse keeps its order.
+ */
+const PRIORITY = 'priority';
+
+function withPriority(columns: string[]): string[] {
+  const named = columns.filter((column) => columnKey(column).replace(/^#\s*/, '') === PRIORITY);
+  return named.length === 1 ? columns.map((column) => (column === named[0] ? PRIORITY : column)) : columns;
+}
+
+/** What the answer to a CSV upload says about its priority column, when it has one. */
+function priorityWarnings(header: string[], columns: string[]): FieldError[] {
+  const written = header[columns.indexOf(PRIORITY)]?.trim();
+  if (!written) return [];
+  return [{ pointer: '', message: `The column "${written}" was read as the subjects' priority in the workflows this set feeds (lower is served first when a workflow's selection order is "priority"; POST /workflows/:id/priorities changes it), not kept as metadata.` }];
+}
+
+/** A priority cell as a number: a decimal (`2`, `-0.5`, `1e3`), else undefined. */
+function priorityOf(cell: string): number | undefined {
+  return /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(cell) && Number.isFinite(Number(cell)) ? Number(cell) : undefined;
+}
+
 /** What the answer to a CSV upload says about its id column: which column was read as external_id, or that none was. */
 function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
   const idColumn = columns.indexOf('external_id');
@@ -114,7 +137,7 @@ function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
  */
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
-  const columns = withExternalIdAlias(namedColumns(header));
+  const columns = withPriority(withExternalIdAlias(namedColumns(header)));
   if (!columns.some((column) => LOCATION_COLUMN.test(column))) throw new UnreadableSubjectFile({ pointer: '', message: withoutLocation(header) });
   return columns;
 }
@@ -237,7 +260,8 @@ function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof
  * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …) and
  * `image_alt` (what it shows, for those who cannot see it);
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
- * `gold_standard_<task>` for a known answer (JSON for a list or an object); every other column is metadata (those
+ * `gold_standard_<task>` for a known answer (JSON for a list or an object); `#priority` or `priority`, a number, the
+ * subject's priority (`withPriority`); every other column is metadata (those
  * starting with `#`, `//` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
@@ -302,6 +326,10 @@ export function subjectsFromCsv(csv: string): SubjectFile {
         else subject.locations.push(textLocation(value));
         locationColumns[index]!.push(column);
       } else if (column === 'external_id') subject.externalId = value;
+      else if (column === PRIORITY) {
+        subject.priority = priorityOf(value);
+        if (subject.priority === undefined) errors.push({ pointer: `/subjects/${index}/priority`, message: `is ${JSON.stringify(value)}, not a number: give the subject's priority as a number (lower is served first), or leave the cell empty for 0` });
+      }
       else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
       else subject.metadata[column] = value;
     }
@@ -320,7 +348,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     },
     errors,
     describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',
-    warnings: rows.length ? idColumnWarnings(header, columns) : [],
+    warnings: rows.length ? [...idColumnWarnings(header, columns), ...priorityWarnings(header, columns)] : [],
   };
 }
 
@@ -334,6 +362,7 @@ function columnAt(pointer: string, locations: readonly string[]): string | undef
   const [, field, key, part] = /^\/subjects\/\d+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?/.exec(pointer) ?? [];
   const unescaped = key?.replace(/~1/g, '/').replace(/~0/g, '~');
   if (field === 'externalId') return 'external_id';
+  if (field === PRIORITY) return PRIORITY;
   if (field === 'metadata' && unescaped !== undefined) return unescaped;
   if (field === 'goldStandard' && unescaped !== undefined) return `gold_standard_${unescaped}`;
   if (field !== 'locations' || unescaped === undefined) return undefined;

@@ -284,6 +284,7 @@ export class SubjectSetsService {
       await this.requireSameContent(manager, set.projectId, { ...sent, replacing: false });
       const ids = rows.map((row) => row.id);
       const addedToSet = (await addToSubjectSet(manager, subjectSetId, ids, 'upload')).length;
+      await prioritise(manager, subjectSetId, ids, input.subjects);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
       if (updated.length) {
         await manager.query(
@@ -395,3 +396,19 @@ export class SubjectSetsService {
 
 /** A subject set's routes (`subject-sets/:id/…`) for its project's researchers, asked first (`AccessFirst`). */
 export const SUBJECT_SET_RESEARCHERS = routeAccess(SubjectSetsService, (subjectSets, id, user) => subjectSets.requireSetOfResearcher(id, user));
+
+/**
+ * Gives the subjects uploaded with a priority (`ids`, in the order of `subjects`) that priority in every workflow the
+ * set feeds: a file sent again sets them again.
+ */
+async function prioritise(manager: EntityManager, subjectSetId: string, ids: string[], subjects: AddSubjectsInput['subjects']): Promise<void> {
+  const given = subjects.flatMap((subject, index) => (subject.priority === undefined ? [] : [{ id: ids[index], priority: subject.priority }]));
+  if (!given.length) return;
+  await manager.query(
+    `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS p(id uuid, priority double precision)
+     WHERE st.subject_id = p.id AND st.priority IS DISTINCT FROM p.priority
+       AND st.workflow_id IN (SELECT l.workflow_id FROM workflow_subject_sets l WHERE l.subject_set_id = $1)`,
+    [subjectSetId, JSON.stringify(given)],
+  );
+}

@@ -49,6 +49,8 @@ export class SubjectWorkflowStatus {
   /** Their role in the project then. */
   @Column({ type: 'varchar', length: 16, nullable: true }) unretiredByRole!: string | null;
   @Column({ type: 'text', nullable: true }) unretirementNote!: string | null;
+  /** The retirement that unretirement undid: `reason`, `at`, and for one by hand `note`, `by` and `role`. */
+  @Column({ type: 'jsonb', nullable: true }) unretiredRetirement!: Record<string, unknown> | null;
   @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
   /**
    * The workflow version whose retirement rule retired the subject (`count`, `agreement`, `posterior`, `maximum`), set

@@ -147,10 +147,11 @@ function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired, reason }: Su
 }
 
 /**
- * How many subjects went back to volunteers; of a list, how many were not retired; of a set, how many could not; and
- * the sets this workflow's effects had moved them into.
+ * How many subjects went back to volunteers; of a list, how many were not retired, and how many a moderator had
+ * retired; of a set, how many could not, and how many it left retired by moderation; and the sets this workflow's
+ * effects had moved them into.
  */
-function UnretiredAnswer({ unretired, leftRetired, ruleReapplied, routedInto, named }: SubjectsUnretired & { named: number | null }) {
+function UnretiredAnswer({ unretired, leftRetired, leftModerated, moderatedUnretired, ruleReapplied, routedInto, named }: SubjectsUnretired & { named: number | null }) {
   const { t } = useTranslation();
   return (
     <>
@@ -168,6 +169,8 @@ function UnretiredAnswer({ unretired, leftRetired, ruleReapplied, routedInto, na
       ) : null}
       {named !== null && unretired < named && <p>{t('lab.subjects.notRetired', { count: named - unretired })}</p>}
       {leftRetired ? <p>{t('lab.subjects.leftRetired', { count: leftRetired })}</p> : null}
+      {leftModerated ? <p>{t('lab.subjects.leftModerated', { count: leftModerated })}</p> : null}
+      {moderatedUnretired ? <p>{t('lab.subjects.moderatedUnretired', { count: moderatedUnretired })}</p> : null}
     </>
   );
 }
