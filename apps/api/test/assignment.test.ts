@@ -366,6 +366,24 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
+  it('keeps holds through a retirement, so an unretired subject is never served again to its holder, and frees for others those the holder gives back as gone', async () => {
+    const { workflowId, setIds } = await workflowOf(3, { retirement: { rule: 'count', count: 1 } });
+    const holder = await guest();
+    const served = (await holder.queue(workflowId, 3)).subjects.map((subject) => subject.id);
+    expect(served).toHaveLength(3);
+    await stack.client.retireSubjects(workflowId, { subjectSetId: setIds[0], reason: 'wrong collection' });
+    const renewed = await holder.renewHolds(workflowId, served);
+    expect({ held: renewed.held, gone: [...renewed.gone].sort() }).toEqual({ held: [], gone: [...served].sort() });
+    // The page leaves out the two waiting behind the one on screen, and gives them back; it keeps the one on screen.
+    const [onScreen, ...leftOut] = served;
+    expect((await holder.releaseHolds(workflowId, leftOut)).released.sort()).toEqual([...leftOut].sort());
+
+    await stack.client.unretireSubjects(workflowId, { subjectSetId: setIds[0], reason: 'right collection after all' });
+    expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 0, held: 1 });
+    expect((await (await guest()).queue(workflowId, 3)).subjects.map((subject) => subject.id).sort()).toEqual([...leftOut].sort());
+    expect((await holder.queue(workflowId, 3)).subjects.map((subject) => subject.id)).not.toContain(onScreen);
+  });
+
   it('retires, unretires or reprioritises a whole set locking its subjects in key order, as submits do, so it never deadlocks with them', async () => {
     const { workflowId, setIds } = await workflowOf(20);
     const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);

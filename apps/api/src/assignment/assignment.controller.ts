@@ -52,7 +52,7 @@ export class AssignmentController {
   @Post('holds')
   @ApiOperation({
     summary: 'Keeps the caller’s holds on subjects they are still working on, so that others are not served them (a volunteer’s page, every few minutes).',
-    description: 'Body: `{ "subjectIds" }`, at most 100. The answer names those still held, and in `gone` those the workflow no longer asks for or the caller has classified meanwhile. Anyone who may read the workflow; 404 for others.',
+    description: 'Body: `{ "subjectIds" }`, at most 100. The answer names those still held, and in `gone` those the workflow no longer asks for or the caller has classified meanwhile. A retirement ends no hold (a volunteer still showing a subject researchers unretire is never served it again): a page that leaves out what `gone` names gives those back (`POST …/release`), so that others are served them at once if they are unretired. Anyone who may read the workflow; 404 for others.',
   })
   @HttpCode(200)
   @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')

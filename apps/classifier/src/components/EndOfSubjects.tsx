@@ -65,16 +65,92 @@ function useCompletedMeanwhile(workflowId: string, watch: boolean): boolean {
   return complete;
 }
 
+/** Seconds between the end page's looks at whether a complete workflow has subjects again, while the page is in view. */
+export const RECHECK_SECONDS = 60;
+
+/**
+ * Whether a complete workflow has subjects to classify again (researchers unretired some, or added more): asked every
+ * `RECHECK_SECONDS` while the page is in view, by reading the workflow, which holds no subject for anyone.
+ */
+function useWorkBack(workflowId: string, watch: boolean): boolean {
+  const client = useClient();
+  const [back, setBack] = useState(false);
+  useEffect(() => {
+    if (!watch) return;
+    let cancelled = false;
+    const timer = setInterval(async () => {
+      if (document.visibilityState !== 'visible') return;
+      const workflow = await client.getWorkflow(workflowId).catch(() => null);
+      if (!cancelled && workflow && !workflow.complete && workflow.status === 'active') setBack(true);
+    }, RECHECK_SECONDS * 1000);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [client, workflowId, watch]);
+  return back;
+}
+
+interface CheckingForNew {
+  /** Asks the queue again from the end page; how many subjects it brought (those show in the end page's place). */
+  checkForNew(): Promise<number>;
+}
+
+/** What the end page's last check for new subjects found, said in its live region. */
+type Checked = 'checking' | 'none' | 'failed';
+
+/**
+ * The way back from the end page: "Check for new subjects" asks the queue again (those it brings show at once), and a
+ * live region says when the workflow has work again (`back`), or what a check found.
+ */
+function CheckForNew({ back, checkForNew }: { back: boolean } & CheckingForNew) {
+  const { t } = useTranslation();
+  const [checked, setChecked] = useState<Checked | null>(null);
+  // Work came back since the last check: what that check found is no longer what is said.
+  useEffect(() => {
+    if (back) setChecked(null);
+  }, [back]);
+  const check = async () => {
+    setChecked('checking');
+    try {
+      // Subjects brought take the end page's place; none leaves it, saying so.
+      if (!(await checkForNew())) setChecked('none');
+    } catch {
+      setChecked('failed');
+    }
+  };
+  const said = checked === 'checking' ? t('finished.checking') : checked === 'none' ? t('finished.nothingNew') : checked === 'failed' ? t('finished.checkFailed') : back ? t('finished.workBack') : '';
+  return (
+    <>
+      <p role="status" data-testid="work-back">
+        {said}
+      </p>
+      <p>
+        <button type="button" className="button button-secondary" onClick={check} disabled={checked === 'checking'}>
+          {t('finished.checkForNew')}
+        </button>
+      </p>
+    </>
+  );
+}
+
 /**
  * The workflow needs no more answers, or none from this volunteer, who may have given none yet; or its researchers
  * finished the project, which says nothing of the answers its subjects have. The way on is the project's page, for
  * its other workflows, unless the whole project has finished.
  */
-export function Finished({ workflowId, projectSlug, classified, reason }: { workflowId: string; projectSlug: string; classified: number; reason: LocalQueue['reason'] }) {
+export function Finished({
+  workflowId,
+  projectSlug,
+  classified,
+  reason,
+  checkForNew,
+}: { workflowId: string; projectSlug: string; classified: number; reason: LocalQueue['reason'] } & CheckingForNew) {
   const { t } = useTranslation();
   const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
   const complete = reason === 'workflow-finished' || completeMeanwhile;
   const projectFinished = reason === 'project-finished';
+  const back = useWorkBack(workflowId, complete && !projectFinished);
   const [title, body] =
     projectFinished
       ? [t('finished.projectFinishedTitle'), t('finished.projectFinished')]
@@ -89,6 +165,7 @@ export function Finished({ workflowId, projectSlug, classified, reason }: { work
       to={projectFinished ? '/' : projectPath(projectSlug)}
     >
       <p>{body}</p>
+      {!projectFinished && <CheckForNew back={back} checkForNew={checkForNew} />}
       {classified > 0 && (
         <p>
           <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />

@@ -68,10 +68,11 @@ export function withoutSubjects(queue: LocalQueue, subjectIds: ReadonlySet<strin
 }
 
 /**
- * The queue without subjects another tab took: no longer seen here either, so that the server may serve them to this
- * tab again once no tab shows them (the volunteer asks to classify them here after the other tab closed, say).
+ * The queue without subjects another tab took, or that it gave back (gone from the workflow): no longer seen here
+ * either, so that the server may serve them to this tab again once no tab shows them (the volunteer asks to classify
+ * them here after the other tab closed, say, or after researchers unretired them).
  */
-function withoutTaken(queue: LocalQueue, subjectIds: ReadonlySet<string>): LocalQueue {
+export function withoutTaken(queue: LocalQueue, subjectIds: ReadonlySet<string>): LocalQueue {
   if (!queue.subjects.some((subject) => subjectIds.has(subject.id))) return queue;
   return { ...withoutSubjects(queue, subjectIds), seen: new Set([...queue.seen].filter((id) => !subjectIds.has(id))) };
 }

@@ -4,7 +4,7 @@ import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isSignInExpired, isTransient, isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
-import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, type TakenElsewhere, withCorrections, withoutSubjects } from './subjectQueue';
+import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, type TakenElsewhere, withCorrections, withoutSubjects, withoutTaken } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
 interface FetchResult {
@@ -61,13 +61,25 @@ async function confirmKept(client: ChorusClient, workflowId: string, queue: Loca
   const ids = queue.subjects.map((subject) => subject.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / MOST_HELD_NAMED) }, (_, index) => ids.slice(index * MOST_HELD_NAMED, (index + 1) * MOST_HELD_NAMED));
   const [answers, pending] = await Promise.all([Promise.all(chunks.map((chunk) => client.renewHolds(workflowId, chunk))), outbox.pendingSubjectIds(workflowId)]);
-  const gone = new Set([...answers.flatMap((answer) => answer.gone), ...pending, ...reportedThisSession(workflowId)]);
+  const goneFromWorkflow = answers.flatMap((answer) => answer.gone);
+  giveBackGone(client, workflowId, goneFromWorkflow);
+  const gone = new Set([...goneFromWorkflow, ...pending, ...reportedThisSession(workflowId)]);
   const held = new Set(answers.flatMap((answer) => answer.held));
   // One they began (a draft kept) stays though its hold lapsed (a long break): a late answer is still taken.
   const stillTheirs = (subjectId: string) => !gone.has(subjectId) && (held.has(subjectId) || draftVersionOf(workflowId, subjectId) !== undefined);
   const kept = withCorrections({ ...queue, subjects: queue.subjects.filter((subject) => stillTheirs(subject.id)) }, answers.flatMap((answer) => answer.corrected));
   // A subject left out here that the server serves again (its hold had lapsed) is shown then, not taken for one seen.
   return { ...kept, seen: new Set(kept.subjects.map((subject) => subject.id)) };
+}
+
+/**
+ * The holds of subjects the page leaves out because the workflow no longer asks for them (retired, taken out of it) end
+ * at once (best effort): kept, they would keep those subjects from others for up to the assignment lifetime if
+ * researchers unretired them meanwhile, though no page of the volunteer's shows them. A retirement leaves holds as they
+ * are, so that a page still showing one never gets it again in a later batch.
+ */
+function giveBackGone(client: ChorusClient, workflowId: string, subjectIds: string[]): void {
+  if (subjectIds.length) void client.releaseHolds(workflowId, subjectIds.slice(0, MOST_HELD_NAMED)).catch(() => undefined);
 }
 
 /** A batch kept from before as this device knows it, when the server cannot be asked: without what was answered or reported here. */
@@ -153,11 +165,12 @@ export function useSubjectQueue(
       const begun = (subjectId: string) => draftVersionOf(workflowId, subjectId) !== undefined || (whileAtWork && subjectId === onScreen);
       const left = gone.filter((subjectId) => waiting.has(subjectId) && !begun(subjectId));
       if (!left.length) return 0;
-      commitQueue(withoutSubjects(queueRef.current, new Set(left)));
+      commitQueue(withoutTaken(queueRef.current, new Set(left)));
+      giveBackGone(client, workflowId, left);
       on.current.leftOut(left.length);
       return left.length;
     },
-    [commitQueue, workflowId],
+    [client, commitQueue, workflowId],
   );
   /** What a renewal of the holds says: subjects gone from the workflow leave the page, those moved show at their new addresses. */
   const renewed = useCallback(
@@ -319,7 +332,9 @@ export function useSubjectQueue(
    */
   const leaveOutRetired = useCallback(async (answeredId: string): Promise<void> => {
     const waitingIds = queueRef.current.subjects.filter((subject) => subject.id !== answeredId).slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
-    if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: false });
+    // The one on screen stays: an answer that comes after the wait for it was given up came after the next subject
+    // showed, which would otherwise go from under the volunteer's eyes with no input of theirs.
+    if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: true });
   }, [client, workflowId, renewed]);
 
   // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device.
@@ -363,7 +378,13 @@ export function useSubjectQueue(
   /** While nothing is left to show: the queue is asked again now (answers waiting on this device were sent, say). */
   const askAgain = useCallback(() => setPollTick((n) => n + 1), []);
 
+  /**
+   * On the end page: the queue is asked once more (subjects unretired, uploaded or routed here since); how many it
+   * brought. Those it brings show at once; none leaves the page where it is.
+   */
+  const checkForNew = useCallback(async (): Promise<number> => (await fetchBatch()).added, [fetchBatch]);
+
   /** Nothing is left to show, and the server said so. */
   const finished = empty && queue.finished;
-  return { queue: confirmed ? queue : { ...queue, subjects: [] }, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain };
+  return { queue: confirmed ? queue : { ...queue, subjects: [] }, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew };
 }

@@ -156,7 +156,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [t, announce],
   );
-  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
+  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
@@ -491,7 +491,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {closed || paused ? (
         <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
       ) : finished ? (
-        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
+        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} checkForNew={checkForNew} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
