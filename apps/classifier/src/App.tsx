@@ -2,6 +2,7 @@ import { lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountNav } from './components/AccountNav';
 import { ErrorAlert } from './components/ErrorAlert';
+import { LanguageChoice } from './components/LanguageChoice';
 import { LoadedPart } from './components/LoadedPart';
 import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
@@ -175,6 +176,9 @@ export function App() {
           </>
         )}
       </main>
+      <footer className="site-footer">
+        <LanguageChoice />
+      </footer>
     </>
   );
 }

@@ -12,7 +12,30 @@ const catalogues = import.meta.glob<typeof en>('./*.json', { eager: true, import
 export const resources = Object.fromEntries(
   Object.entries(catalogues).map(([path, translation]) => [path.replace(/^\.\/(.+)\.json$/, '$1'), { translation }]),
 );
-const languages = Object.keys(resources);
+/** The languages the interface is written in, by their code (`en`, `fr`): one per catalogue. */
+export const languages = Object.keys(resources);
+
+/** Where the language a volunteer chose on this device is kept. */
+const CHOSEN = 'chorus.language';
+
+function chosenLanguage(): string | null {
+  try {
+    const chosen = window.localStorage.getItem(CHOSEN);
+    return chosen !== null && languages.includes(chosen) ? chosen : null;
+  } catch {
+    return null; // storage disabled: the browser's language, as on a first visit
+  }
+}
+
+/** The language this device's volunteer chose, kept for their next visits; the page switches to it at once. */
+export function chooseLanguage(language: string): void {
+  try {
+    window.localStorage.setItem(CHOSEN, language);
+  } catch {
+    // storage disabled or full: the choice lasts as long as the page
+  }
+  void i18next.changeLanguage(language);
+}
 
 /** The first of the browser's preferred languages that has a catalogue (by its base, `fr` for `fr-CA`), else English. */
 function preferredLanguage(): string {
@@ -26,7 +49,7 @@ function preferredLanguage(): string {
 
 void i18next.use(initReactI18next).init({
   resources,
-  lng: preferredLanguage(),
+  lng: chosenLanguage() ?? preferredLanguage(),
   fallbackLng: 'en',
   supportedLngs: languages,
   // React escapes what it renders; the catalogue's own markup only reaches the page through <Trans>.
@@ -34,7 +57,11 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
   initAsync: false,
 });
+// Screen readers, hyphenation and the browser's own words (a file input's) follow the page's language.
 document.documentElement.lang = i18next.language;
+i18next.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+});
 
 export const i18n = i18next;
 

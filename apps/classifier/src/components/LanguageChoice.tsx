@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+import { chooseLanguage, i18n, languages } from '../i18n';
+
+/**
+ * The interface's languages, on every page: each named in its own words (from its own catalogue), so that a volunteer
+ * who cannot read the page's language still finds theirs. The choice is kept on this device.
+ */
+export function LanguageChoice() {
+  const { t, i18n: current } = useTranslation();
+  return (
+    <nav className="language-choice" aria-label={t('app.language')}>
+      <span aria-hidden="true">{t('app.language')}</span>
+      <ul>
+        {languages.map((language) => (
+          <li key={language}>
+            <button type="button" lang={language} aria-pressed={current.resolvedLanguage === language} onClick={() => chooseLanguage(language)}>
+              {i18n.t('app.languageName', { lng: language })}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+
+/**
+ * The interface in the volunteer's language: a browser that prefers French gets the classify page in French, and the
+ * footer's language choice, by keyboard, switches it to English and back, dates included; the choice is kept on this
+ * device, over the browser's preference, across a reload.
+ */
+
+jest.setTimeout(120_000);
+
+const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+/** The footer's button for `language`, which is named in its own words. */
+const choice = (language: string) => `.language-choice button[lang="${language}"]`;
+
+/** Moves to the footer's button for `language` by keyboard and presses it; resolves once the page is in that language. */
+async function chooseByKeyboard(page: Page, language: string): Promise<void> {
+  await tabTo(page, choice(language), 60);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
+  expect(await page.locator(choice(language)).getAttribute('aria-pressed')).toBe('true');
+}
+
+describe('classifier in a browser: the interface language', () => {
+  const suite = useStackAndBrowser();
+
+  it('shows a French browser the classify page in French, switches to English and back by keyboard, and keeps the choice across a reload', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Langues', [
+      { externalId: 'fr-1', locations: [{ type: 'text', text: 'Grande vente de chapeaux' }] },
+      { externalId: 'fr-2', locations: [{ type: 'text', text: 'Lettre au maire' }] },
+    ]);
+    const french = await launchBrowser({ locale: 'fr-FR' });
+    try {
+      await skipTutorial(french.context, workflow.id);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: french.context });
+      await page.goto(`${suite.stack.baseUrl}${path}`);
+      await waitForTask(page, 'single');
+
+      expect(await htmlLang(page)).toBe('fr');
+      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      expect(await page.locator('.site-footer nav').getAttribute('aria-label')).toBe('Langue');
+      expect(await page.locator(choice('fr')).getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator(choice('en')).textContent()).toBe('English');
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshots(page, 'classify-in-french');
+
+      // A favourite's date, on the favourites page, in the interface's language.
+      await page.locator('.favourite-button').click();
+      await page.waitForSelector('.favourite-button[aria-pressed="true"]');
+      await page.goto(`${suite.stack.baseUrl}/favourites`);
+      const marked = page.locator('[data-testid="favourites"] time').first();
+      await marked.waitFor();
+      expect(await marked.textContent()).toMatch(/^Marqué le \d{1,2} [a-zéû]+\.? \d{4}$/);
+
+      await chooseByKeyboard(page, 'en');
+      expect(await marked.textContent()).toMatch(/^Marked on [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+      await page.goto(`${suite.stack.baseUrl}${path}`);
+      await waitForTask(page, 'single');
+      await page.getByRole('button', { name: 'Done' }).waitFor();
+
+      await page.reload();
+      await waitForTask(page, 'single');
+      expect(await htmlLang(page)).toBe('en'); // the choice, over the browser's French
+      await page.getByRole('button', { name: 'Done' }).waitFor();
+
+      await chooseByKeyboard(page, 'fr');
+      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await page.reload();
+      await waitForTask(page, 'single');
+      expect(await htmlLang(page)).toBe('fr');
+      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await french.close();
+    }
+  });
+});
