@@ -59,7 +59,7 @@ export class CommentsDownloadController {
   @AccessFirst(PROJECT_RESEARCHERS)
   @HttpCode(201)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the comments download that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
-  createCommentsLink(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser, @CurrentSession() session: TokenSession, @RequestOrigin() origin: string) {
+  createCommentsLink(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser, @CurrentSession() session: TokenSession, @RequestOrigin() origin: string | undefined) {
     return this.exports.commentsLink(projectId, user, session, origin);
   }
 }

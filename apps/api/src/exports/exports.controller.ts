@@ -171,7 +171,7 @@ export class ExportsController {
     @Body(new ZodPipe(downloadLinkRequestSchema)) { kind, format }: DownloadLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
-    @RequestOrigin() origin: string,
+    @RequestOrigin() origin: string | undefined,
   ) {
     return this.exports.downloadLink(workflowId, kind, format, user, session, origin);
   }

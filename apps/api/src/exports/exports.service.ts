@@ -250,21 +250,21 @@ export class ExportsService {
    * asked: from the server's root (the classifier's, behind whichever host serves it) and whole, under `PUBLIC_URL`
    * (without it, under the address the request was sent to, `origin`).
    */
-  async downloadLink(workflowId: string, kind: ExportKind, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string): Promise<DownloadLink> {
+  async downloadLink(workflowId: string, kind: ExportKind, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
     return this.linkTo({ workflowId, kind }, format, user, session, origin);
   }
 
   /** A link that opens the project's comments download without an Authorization header (researchers, checked by the route). */
-  commentsLink(projectId: string, user: AuthUser, session: TokenSession, origin: string): Promise<DownloadLink> {
+  commentsLink(projectId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     return this.linkTo({ projectId, kind: 'comments' }, undefined, user, session, origin);
   }
 
-  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string): Promise<DownloadLink> {
+  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
     const query = new URLSearchParams({ token, ...(format ? { format } : {}) });
     const url = `${pathsOf(target).download}?${query}`;
-    const root = this.config.publicUrlIsDefault ? origin : this.config.publicUrl;
+    const root = this.config.publicUrlIsDefault && origin ? origin : this.config.publicUrl;
     return { url, absoluteUrl: `${root}${url}`, expiresAt: expiresAt.toISOString() };
   }
 
