@@ -1,6 +1,7 @@
 import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
@@ -143,9 +144,9 @@ it('takes a subject whose screening consensus flips out of the set an effect put
       { external_id: 'uploaded', routed_into: [notAds], routed_out_of: [] },
     ]),
   );
-  const [header, ...lines] = (await stack.client.consensus(screen, 'csv')).trim().split('\n');
-  const routedColumn = header!.split(',').indexOf('routed_into');
-  expect(lines.map((line) => line.split(',').slice(routedColumn, routedColumn + 2)).sort()).toEqual([[notAds, ''], [notAds, ads]].sort());
+  const { header, rows: cells } = csvTable(await stack.client.consensus(screen, 'csv'));
+  const routedColumn = header.indexOf('routed_into');
+  expect(cells.map((row) => row.slice(routedColumn, routedColumn + 2)).sort()).toEqual([[notAds, ''], [notAds, ads]].sort());
 
   // Aggregated again, and a newer version whose run routes every retired subject again: nothing moves.
   const before = await routingState([ads, notAds], transcribe);
