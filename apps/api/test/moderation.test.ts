@@ -160,6 +160,12 @@ describe('reported subjects, for moderators', () => {
       unretirement_note: 'Label covered',
       unretired_retirement: { reason: 'manual', note: 'personal data on label', by: team.moderator.id, role: 'moderator', at: afterSet.a.retired_at },
     });
+
+    // Retired again by its rule (as a later count would) and unretired again: the take-down stays on record, as the
+    // unretirement undid no moderation; the unretired_* columns are the last unretirement's.
+    await stack.db.query("UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count' WHERE workflow_id = $1 AND subject_id = $2", [team.workflowId, team.subjects.a!]);
+    expect(await collaborator.unretireSubjects(team.workflowId, { externalIds: ['a'], reason: 'Counted again' })).toEqual({ unretired: 1 });
+    expect((await rowOf()).a).toMatchObject({ retired: false, unretirement_note: 'Counted again', unretired_retirement: a.unretired_retirement });
   });
 });
 

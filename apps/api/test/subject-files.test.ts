@@ -197,6 +197,11 @@ describe('subject uploads from files', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual([{ pointer: '/subjects/0/priority', message: expect.stringMatching(/^is "high", not a number: .*\(line 2 of the CSV, column "#priority"\)$/) }]);
     expect(Object.keys(await priorities()).sort()).toEqual(['a', 'b', 'c']);
+    // Two priority columns: neither is surely the one meant, so the file is refused, naming both, and a's priority stays.
+    const both = await upload(setId, 'external_id,text,#priority,priority\na,A,1,5\n', 'text/csv');
+    expect(both.status).toBe(422);
+    expect(both.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^has two priority columns on line 1, its header: "#priority" \(column 3\) and "priority" \(column 4\), .*rename or delete the other/) }]);
+    expect((await priorities()).a).toEqual([10, { date: '1851' }]);
   });
 
   it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {

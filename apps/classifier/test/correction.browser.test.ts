@@ -12,6 +12,7 @@ import { checkScreen, openWorkflow, signedInPage, tabTo, useStackAndBrowser, wai
 jest.setTimeout(120_000);
 
 const OCR = 'Tbe ship sailed at dawn\nfrom Hu11';
+const STRAY = 'Struck [deletion] out by the clerk';
 
 describe('classifier in a browser: correcting the subject’s text', () => {
   const suite = useStackAndBrowser();
@@ -29,7 +30,8 @@ describe('classifier in a browser: correcting the subject’s text', () => {
   it('opens on the page’s text, says so, resets to it, and sends a text left as it was as a valid answer', async () => {
     const page1 = { externalId: 'page-1', locations: [{ type: 'image' as const, url: 'https://example.org/page-1.jpg', alt: 'A printed page' }, { type: 'text' as const, text: OCR }] };
     const page2 = { ...page1, externalId: 'page-2' };
-    const { page, workflow } = await openWorkflow(suite, 'OCR correction', [page1, page2], {
+    const page3 = { externalId: 'page-3', locations: [page1.locations[0]!, { type: 'text' as const, text: STRAY }] };
+    const { page, workflow } = await openWorkflow(suite, 'OCR correction', [page1, page2, page3], {
       name: 'Correct the pages',
       firstTask: 'T0',
       tasks: { T0: { type: 'transcription', instruction: 'Correct the text of the page', startFrom: 'subject-text', showLocation: 1 } },
@@ -77,6 +79,12 @@ describe('classifier in a browser: correcting the subject’s text', () => {
     await page.keyboard.type('ll');
     await page.keyboard.press('Control+Enter');
     expect(await stored(workflow.id, 2)).toEqual([OCR, 'Tbe ship sailed at dawn\nfrom Hull']);
+
+    // OCR with a stray tag-like marker, left as it is, goes on too: the text is the page's, not a misused tag.
+    await until(async () => (await lines(page))[0] === STRAY, 'the third page');
+    await page.locator('.transcription-lines input').first().click();
+    await page.keyboard.press('Control+Enter');
+    expect(await stored(workflow.id, 3)).toEqual([OCR, 'Tbe ship sailed at dawn\nfrom Hull', STRAY]);
     expect(errors).toEqual([]);
   });
 

@@ -5,7 +5,8 @@ import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReading
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
 import { type TaggingAnnotation, appliedTags, closedVocabulary, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingEarlierAnswer, taggingEarlierAnswerChanges, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
-import { type TranscriptionAnnotation, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionEarlierAnswer, transcriptionEarlierAnswerChanges, transcriptionTaskSchema } from './transcription/transcription';
+import type { SubjectLocation } from './subject';
+import { type TranscriptionAnnotation, sameText, startingText, textTagProblem, transcriptionAnnotationSchema, transcriptionEarlierAnswer, transcriptionEarlierAnswerChanges, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -194,6 +195,20 @@ export function newAnswerSchemaFor(task: Task): z.ZodType {
     newAnswerSchemas.set(task, schema);
   }
   return schema;
+}
+
+/**
+ * A new answer to `task` for the subject of `locations`, checked as `newAnswerSchemaFor` checks it, but for a
+ * transcription left exactly as the text it started from (a correction's `startingText`): valid whatever the task's
+ * limits for new answers (`maxLength`, its text tags), as that text is the subject's, not the volunteer's, and an answer
+ * left as it was is "no change needed".
+ */
+export function parseNewAnswer(task: Task, value: unknown, locations?: readonly SubjectLocation[]) {
+  if (task.type === 'transcription' && locations && typeof value === 'string') {
+    const start = startingText(task, locations);
+    if (start !== undefined && value.normalize('NFC') === start) return { success: true as const, data: start as unknown };
+  }
+  return newAnswerSchemaFor(task).safeParse(value);
 }
 
 /** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */

@@ -450,3 +450,7 @@ function withAnswersAsConsensusWrites(definition: WorkflowDefinition): WorkflowD
   const effects = definition.effects.map((effect) => (effect.when.answer === undefined ? effect : { ...effect, when: { ...effect.when, answer: written(effect.when.task, effect.when.answer) } }));
   return { ...definition, retirement: rule(definition.retirement), effects };
 }
+
+/** The transcription tasks whose editor starts from the subject's text (`startFrom`): corrections of it. */
+export const correctingTasks = (definition: WorkflowDefinition): string[] =>
+  Object.entries(definition.tasks).flatMap(([key, task]) => (task.type === 'transcription' && task.startFrom !== undefined ? [key] : []));

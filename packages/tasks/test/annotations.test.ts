@@ -264,6 +264,24 @@ describe('text tags in a new transcription', () => {
   it('still reads such a transcription when it was stored before the rule, as aggregation does', () => {
     expect(annotationsReadableUnder(transcription, [{ task: 'T', value: 'Dear [unclear]Sir' }], transcription)).toHaveLength(1);
   });
+
+  it("takes a correction left as the subject's text, whatever its stray tags and length, and holds a changed one to the rules", () => {
+    const correction = workflowDefinitionSchema.parse({
+      name: 'Pages',
+      firstTask: 'T',
+      tasks: { T: { type: 'transcription', instruction: 'Correct the page', textTags: ['unclear', 'deletion'], maxLength: 30, startFrom: 'subject-text' } },
+    });
+    const ocr = 'A [deletion] mark the OCR read\r\nand a line past thirty characters';
+    const locations = [{ type: 'text' as const, text: ocr }];
+    const errorsOf = (text: string) => {
+      const result = validateAnnotations(correction, [{ task: 'T', value: text }], '/annotations', locations);
+      return result.ok ? [] : result.errors.map((error) => error.message);
+    };
+    expect(errorsOf(ocr.replace('\r\n', '\n'))).toEqual([]);
+    expect(validateAnnotations(correction, [{ task: 'T', value: ocr.replace('\r\n', '\n') }])).toMatchObject({ ok: false });
+    expect(errorsOf(ocr.replace('\r\n', '\n').replace('OCR', 'scan'))).toEqual(['at most 30 characters']);
+    expect(errorsOf('A [deletion] mark')).toEqual(['[deletion] on line 1 is never closed: add [/deletion] after the words it covers']);
+  });
 });
 
 describe('known answers, as gold-standard subjects give them', () => {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type OwnClassificationList, type SubmitResult, type TaskFeedback, notInWorkflow } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
@@ -194,12 +194,9 @@ export class ClassificationsService {
    */
   private async requireEvidenceFitsText(input: ClassificationInput, definition: WorkflowDefinition, annotations: Annotation[], user: AuthUser): Promise<void> {
     if (!evidenceToCheck(definition, annotations)) return;
-    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
-      'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
-      [input.subjectId, input.workflowId],
-    );
-    if (!subject) return; // not a subject of the workflow: the submit statement says so
-    const errors = [...evidenceMissing(definition, annotations, subject.locations, '/annotations'), ...evidenceBeyondPassage(annotations, subject.locations, '/annotations')];
+    const locations = await this.locationsOf(input);
+    if (!locations) return; // not a subject of the workflow: the submit statement says so
+    const errors = [...evidenceMissing(definition, annotations, locations, '/annotations'), ...evidenceBeyondPassage(annotations, locations, '/annotations')];
     if (!errors.length) return;
     // Said only to who may classify here: the refusal tells how long the subject's text is.
     await this.requireClassifiable(input.workflowId, user);
@@ -214,9 +211,20 @@ export class ClassificationsService {
       const [workflow] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [input.workflowId]);
       throw validationFailed([{ pointer: '/workflowVersion', message: `is not a version of this workflow (the current version is ${workflow.version})` }]);
     }
-    const validated = validateAnnotations(definition, input.annotations, '/annotations');
+    let validated = validateAnnotations(definition, input.annotations, '/annotations');
+    // Only then is the subject read: a correction left as its text is valid whatever the task's limits.
+    if (!validated.ok && correctingTasks(definition).length) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.locationsOf(input));
     if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
     return { definition, annotations: unwrap(validated) };
+  }
+
+  /** The locations of the subject submitted, if it is one of the workflow's. */
+  private async locationsOf(input: ClassificationInput): Promise<SubjectLocation[] | undefined> {
+    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
+      'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
+      [input.subjectId, input.workflowId],
+    );
+    return subject?.locations;
   }
 
   /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */

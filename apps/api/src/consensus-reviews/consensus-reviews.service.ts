@@ -79,9 +79,8 @@ export class ConsensusReviewsService {
       await this.lockHotRow(manager, workflowId, subjectId);
       if (role === 'reviewer') {
         await this.refuseOwnClassification(manager, workflowId, subjectId, user);
+        await this.requireReach(manager, workflowId, subjectId, user);
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
-        // Else an approval would answer the consensus of any subject, a gold-standard one's too.
-        if (!(await manager.query(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id])).length) throw outOfReviewersReach();
       }
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
       const review =
@@ -101,7 +100,10 @@ export class ConsensusReviewsService {
     const { role } = await this.requireTask(workflowId, taskKey, user);
     await researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
-      if (role === 'reviewer') await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
+      if (role === 'reviewer') {
+        await this.requireReach(manager, workflowId, subjectId, user);
+        await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
+      }
       const deleted = returnedRows(await manager.query('DELETE FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 RETURNING 1', [workflowId, subjectId, taskKey]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
     });
@@ -130,6 +132,14 @@ export class ConsensusReviewsService {
   private async refuseOwnClassification(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
     const classified = await manager.query(CLASSIFIED_IT, [workflowId, subjectId, user.id]);
     if (classified.length) throw ownClassification();
+  }
+
+  /**
+   * Checked before anything about the subject's reviews is told: else an approval would answer the consensus of any
+   * subject, a gold-standard one's too, and `review-by-another` would tell a reviewer which of any subjects were reviewed.
+   */
+  private async requireReach(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
+    if (!(await manager.query(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id])).length) throw outOfReviewersReach();
   }
 
   /** A reviewer neither replaces nor undoes another's review, a researcher's or another reviewer's. */

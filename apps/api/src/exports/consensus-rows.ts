@@ -29,7 +29,7 @@ export interface ConsensusRow {
   unretired_by: string | null;
   unretired_by_role: string | null;
   unretirement_note: string | null;
-  /** The retirement that last unretirement undid: reason, at, and for one by hand note, by and role. */
+  /** The retirement the last unretirement undid, or an earlier moderated one it kept: reason, at, and for one by hand note, by and role. */
   unretired_retirement: Record<string, unknown> | null;
   /** Who retired it by hand (a user id), and in which role: a moderator's take-down, or a researcher's decision. */
   retired_by: string | null;
@@ -86,7 +86,7 @@ export const CONSENSUS_COLUMNS = {
   unretired_by_role: 'the last time it was unretired: their role then, owner, collaborator or scientist (empty for an unretirement before Chorus kept the role)',
   unretirement_note: "the last time it was unretired: the researcher's words, kept when it retires again",
   unretired_retirement:
-    "the last time it was unretired: the retirement it undid (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as retirement_note, retired_by and retired_by_role had them, so a moderator's retirement a researcher undid stays on record; empty if never (or unretired before Chorus kept it)",
+    "the last time it was unretired: the retirement it undid (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as retirement_note, retired_by and retired_by_role had them, so a moderator's retirement a researcher undid stays on record: a later unretirement of a retirement that was not a moderation's (the rule's, after it) leaves that record, and the unretired_* columns then are the later one's; empty if never (or unretired before Chorus kept it)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",

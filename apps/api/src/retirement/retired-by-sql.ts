@@ -27,7 +27,7 @@ const memberOf = (st: string, workflow: string, column: string, join = '') =>
 /**
  * Whether hot row `st`'s subject was retired by a moderator, or by hand on a volunteer's report in its workflow (a
  * moderated retirement: personal data, sensitive content), from its retirement's `reason` and `detail` (`st`'s own by default;
- * `unretired_retirement` for the one its last unretirement undid). Unretiring its set leaves it retired.
+ * `unretired_retirement` for the one an unretirement undid). Unretiring its set leaves it retired.
  */
 export const moderatedRetirementSql = (st: string, reason = `${st}.retirement_reason`, detail = `${st}.retirement_detail`) =>
   `(${reason} = 'manual' AND (${detail}->>'role' = 'moderator'

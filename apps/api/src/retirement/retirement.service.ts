@@ -18,6 +18,12 @@ import { retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
   OR st.subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $3))`;
 
+/**
+ * Whether the retirement an earlier unretirement of hot row `st` undid, as kept, was a moderation's: the record of a
+ * take-down, which an unretirement of a retirement that was not one (the rule's, after it) does not replace.
+ */
+const MODERATION_UNDONE_BEFORE = `(st.unretired_retirement IS NOT NULL AND ${moderatedRetirementSql('st', "st.unretired_retirement->>'reason'", 'st.unretired_retirement')})`;
+
 /** The positions (0-based) of the ids in $2 whose hot row in workflow $1 meets `condition` (on `st`). */
 const CHOSEN_WHERE = (condition: string) => `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND ${condition}
@@ -187,12 +193,13 @@ export class RetirementService {
         : [{ left: 0 }];
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, retired_by_classification_id = NULL, retired_under_version = NULL,
-           unretired_retirement = ${retirementKeptSql('st', '$1')},
+           unretired_retirement = CASE WHEN NOT undone.moderated AND ${MODERATION_UNDONE_BEFORE} THEN st.unretired_retirement ELSE ${retirementKeptSql('st', '$1')} END,
            unretired_at = now(), unretired_by = $4, unretirement_note = $6,
            unretired_by_role = (SELECT pm.role FROM project_members pm WHERE pm.project_id = $7 AND pm.user_id = $4),
            ${OWE_AGGREGATION}, updated_at = now()
-         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 AND ${unretirable}
-         RETURNING st.subject_id, ${moderatedRetirementSql('st', "st.unretired_retirement->>'reason'", 'st.unretired_retirement')} AS moderated`,
+         FROM (SELECT o.subject_id, ${moderatedRetirementSql('o')} AS moderated FROM subject_workflow_status o WHERE o.workflow_id = $1) undone
+         WHERE undone.subject_id = st.subject_id AND ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 AND ${unretirable}
+         RETURNING st.subject_id, undone.moderated`,
         [workflowId, chosen.ids, chosen.subjectSetId, user.id, most, request.reason ?? null, workflow.projectId],
       );
       const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean }>(rows);

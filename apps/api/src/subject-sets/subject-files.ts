@@ -98,13 +98,21 @@ function withExternalIdAlias(columns: string[]): string[] {
 
 /**
  * Zooniverse's prioritised selection reads a subject's `#priority` (or `priority`): a file's one column so named (in
- * any case) is the subjects' priority, not metadata, so that a file made for Zooniverse keeps its order.
+ * any case) is the subjects' priority, not metadata, so that a file made for Zooniverse keeps its order. A file with
+ * two is refused: neither is surely the one meant.
  */
 const PRIORITY = 'priority';
 
-function withPriority(columns: string[]): string[] {
-  const named = columns.filter((column) => columnKey(column).replace(/^#\s*/, '') === PRIORITY);
-  return named.length === 1 ? columns.map((column) => (column === named[0] ? PRIORITY : column)) : columns;
+function withPriority(header: string[], columns: string[]): string[] {
+  const named = columns.flatMap((column, index) => (columnKey(column).replace(/^#\s*/, '') === PRIORITY ? [index] : []));
+  if (named.length > 1) {
+    const both = named.map((index) => `${quotedHeader(header[index]!)} (column ${index + 1})`).join(' and ');
+    throw new UnreadableSubjectFile({
+      pointer: '',
+      message: `has two priority columns on line 1, its header: ${both}, and either would be read as the subjects' priority; keep the one you mean, and rename or delete the other (a name other than priority keeps it as metadata)`,
+    });
+  }
+  return named.length ? columns.map((column, index) => (index === named[0] ? PRIORITY : column)) : columns;
 }
 
 /** What the answer to a CSV upload says about its priority column, when it has one. */
@@ -137,7 +145,7 @@ function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
  */
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
-  const columns = withPriority(withExternalIdAlias(namedColumns(header)));
+  const columns = withPriority(header, withExternalIdAlias(namedColumns(header)));
   if (!columns.some((column) => LOCATION_COLUMN.test(column))) throw new UnreadableSubjectFile({ pointer: '', message: withoutLocation(header) });
   return columns;
 }
@@ -328,7 +336,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       } else if (column === 'external_id') subject.externalId = value;
       else if (column === PRIORITY) {
         subject.priority = priorityOf(value);
-        if (subject.priority === undefined) errors.push({ pointer: `/subjects/${index}/priority`, message: `is ${JSON.stringify(value)}, not a number: give the subject's priority as a number (lower is served first), or leave the cell empty for 0` });
+        if (subject.priority === undefined) errors.push({ pointer: `/subjects/${index}/priority`, message: `is ${JSON.stringify(value)}, not a number: give the subject's priority as a number (lower is served first), or leave the cell empty (0 for a new subject; one sent again keeps its priority)` });
       }
       else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
       else subject.metadata[column] = value;

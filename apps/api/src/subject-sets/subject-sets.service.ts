@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { SubjectPage, SubjectSetDeleted } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -25,8 +26,8 @@ import { corpusName, passageNames } from './passage-names';
 type SubjectKey = 'external_id' | 'content_key';
 
 /** The subjects of an upload as the statements read them (`jsonb_to_recordset`), with their places in it (`ord`, from 1). */
-const SENT = `ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, content_key text, gold_standard jsonb))
-  WITH ORDINALITY AS x(locations, metadata, external_id, content_key, gold_standard, ord)`;
+const SENT = `ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, content_key text, gold_standard jsonb, id uuid))
+  WITH ORDINALITY AS x(locations, metadata, external_id, content_key, gold_standard, id, ord)`;
 
 /** An upload's subjects, as sent and as the statements read them, and how to refuse it. */
 interface SentSubjects {
@@ -254,19 +255,28 @@ export class SubjectSetsService {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
       const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
+      // The id a new subject takes, by which (or by its key, for one already stored) the rows the insert returns, in
+      // no promised order, are put back in the order sent.
+      const newIds = input.subjects.map(() => randomUUID());
       const names = contentKeys ? await passageNames(manager, set.projectId, corpusName(fileName, set.name), input.subjects, contentKeys) : [];
-      const subjects = JSON.stringify(
-        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? names[index] ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
-      );
+      const stored = input.subjects.map((s, index) => ({
+          locations: s.locations,
+          metadata: s.metadata,
+          external_id: s.externalId ?? names[index] ?? null,
+          content_key: contentKeys?.[index] ?? null,
+          gold_standard: s.goldStandard ?? null,
+          id: newIds[index],
+        }));
+      const subjects = JSON.stringify(stored);
       const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
       // A subject uploaded again keeps its locations (checked above; with `replacing`, it takes those sent) but for the
       // images' `alt` sent (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard
       // subject's known answers are replaced by those sent (to correct them); whether it is gold standard never changes
       // (checked above, for a subject made gold), as its workflows' hot rows copy that.
-      const rows: { id: string; inserted: boolean; images: number; undescribed: number }[] = await manager.query(
-        `INSERT INTO subjects (project_id, locations, metadata, external_id, content_key, gold_standard)
-         SELECT $1, x.locations, x.metadata, x.external_id, x.content_key, x.gold_standard FROM ${SENT}
+      const returned: { id: string; key: string | null; inserted: boolean; images: number; undescribed: number }[] = await manager.query(
+        `INSERT INTO subjects (id, project_id, locations, metadata, external_id, content_key, gold_standard)
+         SELECT x.id, $1, x.locations, x.metadata, x.external_id, x.content_key, x.gold_standard FROM ${SENT}
          ORDER BY x.ord
          ON CONFLICT (project_id, ${key}) WHERE ${key} IS NOT NULL DO UPDATE
            SET external_id = coalesce(subjects.external_id, EXCLUDED.external_id),
@@ -274,7 +284,7 @@ export class SubjectSetsService {
                metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
                locations = CASE WHEN subjects.id = ANY($3::uuid[]) OR ${WITHOUT_ALT('subjects.locations')} = ${WITHOUT_ALT('EXCLUDED.locations')}
                  THEN ${TAKING_SENT('EXCLUDED.locations', 'subjects.locations')} ELSE subjects.locations END
-         RETURNING id, (xmax = 0) AS inserted,
+         RETURNING id, subjects.${key} AS key, (xmax = 0) AS inserted,
            (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image')::int AS images,
            (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image' AND NOT l ? 'alt')::int AS undescribed`,
         [set.projectId, subjects, replaced.map((change) => change.subjectId)],
@@ -282,6 +292,7 @@ export class SubjectSetsService {
       // A subject another upload made after the check above (the insert waited for it, and kept its locations) is
       // checked now, as it is: other locations are refused, since this upload did not check them as corrections.
       await this.requireSameContent(manager, set.projectId, { ...sent, replacing: false });
+      const rows = inOrderSent(returned, newIds, stored.map((row) => row[key]));
       const ids = rows.map((row) => row.id);
       const addedToSet = (await addToSubjectSet(manager, subjectSetId, ids, 'upload')).length;
       await prioritise(manager, subjectSetId, ids, input.subjects);
@@ -396,6 +407,16 @@ export class SubjectSetsService {
 
 /** A subject set's routes (`subject-sets/:id/…`) for its project's researchers, asked first (`AccessFirst`). */
 export const SUBJECT_SET_RESEARCHERS = routeAccess(SubjectSetsService, (subjectSets, id, user) => subjectSets.requireSetOfResearcher(id, user));
+
+/**
+ * The rows an upload's insert returned, in the order of the subjects sent (`newIds` the ids new ones took, `keys` the
+ * keys sent): a subject stored before is found by its key, as it keeps its own id.
+ */
+function inOrderSent<Row extends { id: string; key: string | null }>(rows: Row[], newIds: string[], keys: (string | null)[]): Row[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byKey = new Map(rows.flatMap((row) => (row.key === null ? [] : [[row.key, row] as const])));
+  return newIds.map((id, index) => byId.get(id) ?? byKey.get(keys[index]!)!);
+}
 
 /**
  * Gives the subjects uploaded with a priority (`ids`, in the order of `subjects`) that priority in every workflow the

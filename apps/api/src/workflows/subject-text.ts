@@ -1,34 +1,47 @@
 import { isUnlinked } from '@chorus/db';
-import type { FieldError, WorkflowDefinition } from '@chorus/tasks';
+import { type FieldError, type WorkflowDefinition, correctingTasks } from '@chorus/tasks';
 import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../common/problem';
 
-/** The transcription tasks whose editor starts from the subject's text (`startFrom`). */
-const correctingTasks = (definition: WorkflowDefinition): string[] =>
-  Object.entries(definition.tasks).flatMap(([key, task]) => (task.type === 'transcription' && task.startFrom !== undefined ? [key] : []));
+/** The workflow's linked subjects ($1), from the hot rows. */
+const LINKED_SUBJECTS = `FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}`;
 
 /**
- * The workflow's subjects, and those without text. A subject has text when one of its locations is a text (what
- * `subjectText` takes the first of), asked of Postgres by containment so that no location is read out.
+ * Whether a subject has text: one of its locations is a text (what `subjectText` takes the first of), asked of Postgres
+ * by containment so that no location is read out.
  */
-const SUBJECTS_WITHOUT_TEXT = `
-  SELECT count(*)::int AS subjects,
-         count(*) FILTER (WHERE NOT s.locations @> '[{"type":"text"}]')::int AS without,
-         min(coalesce(s.external_id, s.id::text)) FILTER (WHERE NOT s.locations @> '[{"type":"text"}]') AS example
-  FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-  WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}`;
+const HAS_TEXT = `s.locations @> '[{"type":"text"}]'`;
+
+/** One of the workflow's subjects without text, if any: all the check asks of a workflow whose subjects all have text. */
+const ONE_WITHOUT_TEXT = `SELECT coalesce(s.external_id, s.id::text) AS example ${LINKED_SUBJECTS} AND NOT ${HAS_TEXT} LIMIT 1`;
+
+/** The workflow's subjects, and those without text: counted only when some lack it, for the refusal or warning. */
+const SUBJECTS_WITHOUT_TEXT = `SELECT count(*)::int AS subjects, count(*) FILTER (WHERE NOT ${HAS_TEXT})::int AS without ${LINKED_SUBJECTS}`;
+
+/**
+ * Whether a save changes what the text check found: it makes a task start from the subject's text that did not, or
+ * changes the linked sets. Another save (a rename) is not checked again, as the check reads every subject under the
+ * workflow's lock, which holds up classifications.
+ */
+export function needsTextCheck(before: WorkflowDefinition, after: WorkflowDefinition, linkedBefore: string[], linkedAfter: string[]): boolean {
+  const startedBefore = new Set(correctingTasks(before));
+  const sameSets = linkedBefore.length === linkedAfter.length && linkedBefore.every((id) => linkedAfter.includes(id));
+  return !sameSets || correctingTasks(after).some((key) => !startedBefore.has(key));
+}
 
 /**
  * A transcription that starts from the subject's text needs subjects that have one: a workflow whose subjects have
  * none (images alone) is refused, naming each such task's `startFrom`; one some of whose subjects have none is saved
  * with a warning, as those subjects open with an empty editor. A workflow without subjects yet is checked when its
- * sets are linked.
+ * sets are linked (`needsTextCheck`).
  */
 export async function subjectTextWarnings(manager: EntityManager, workflowId: string, definition: WorkflowDefinition): Promise<FieldError[]> {
   const keys = correctingTasks(definition);
   if (!keys.length) return [];
-  const [{ subjects, without, example }]: { subjects: number; without: number; example: string | null }[] = await manager.query(SUBJECTS_WITHOUT_TEXT, [workflowId]);
-  if (!without) return [];
+  const [lacking]: { example: string }[] = await manager.query(ONE_WITHOUT_TEXT, [workflowId]);
+  if (!lacking) return [];
+  const { example } = lacking;
+  const [{ subjects, without }]: { subjects: number; without: number }[] = await manager.query(SUBJECTS_WITHOUT_TEXT, [workflowId]);
   const pointers = keys.map((key) => `/tasks/${key}/startFrom`);
   if (without === subjects) {
     throw validationFailed(

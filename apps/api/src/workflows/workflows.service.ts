@@ -21,7 +21,7 @@ import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
-import { subjectTextWarnings } from './subject-text';
+import { needsTextCheck, subjectTextWarnings } from './subject-text';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
 interface NamedSet {
@@ -123,15 +123,18 @@ export class WorkflowsService {
         await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition, createdBy: user.id }));
         await manager.save(locked);
       }
+      const linkedBefore = await this.linkedSetIds(manager, id);
       const unlinked = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : [];
+      const linked = await this.linkedSetIds(manager, id);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
       // A new version in words or limits for new answers only (a question, a maxLength) is served at once, and no subject
       // needs computing again (`changesConsensus`).
       const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
-      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...(await subjectTextWarnings(manager, id, input.definition))];
-      return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
+      const textWarnings = needsTextCheck(current, input.definition, linkedBefore, linked) ? await subjectTextWarnings(manager, id, input.definition) : [];
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...textWarnings];
+      return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
     // The worker moves the retired fronts of sequential workflows only (`advanceSequenceFronts`): switched to that
     // order, a workflow's fronts move past what it retired meanwhile at the drain this asks for, not at its next answer.

@@ -1,5 +1,5 @@
 import { type QueuedSubject, type SubjectReportReason, serverClock, type WorkflowView } from '@chorus/client';
-import { type Annotation, evidenceMissing, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, evidenceMissing, nextCandidatesOf, nextTaskOf, parseNewAnswer, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
@@ -119,7 +119,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const task = definition.tasks[taskKey];
   const value = valueFor(task, values, taskKey, subject);
   const supported = task !== undefined && componentFor(task) !== undefined;
-  const parsed = task ? newAnswerSchemaFor(task).safeParse(value) : undefined;
+  const parsed = task ? parseNewAnswer(task, value, subject.locations) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;
   // What the task shows itself (a passage to mark) leaves the subject's panel; with nothing left there, the task has the whole width.
   const owned = task && ownedLocation(task, subject);
@@ -178,7 +178,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       return;
     }
     const current = override ? override.value : value;
-    const result = newAnswerSchemaFor(task).safeParse(current);
+    const result = parseNewAnswer(task, current, subject.locations);
     if (!result.success) {
       setAnswerProblem(invalidMessage(task, current, result.error.issues[0], t));
       return;
@@ -203,7 +203,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       setTaskKey(next);
       return;
     }
-    const checked = validateAnnotations(definition, [...answered, annotation]);
+    const checked = validateAnnotations(definition, [...answered, annotation], '/annotations', subject.locations);
     if (!checked.ok) {
       onProblem({ detail: t('subject.notFitting'), fields: checked.errors.map((error) => `${error.pointer}: ${error.message}`) });
       return;
