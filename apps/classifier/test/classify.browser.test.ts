@@ -28,6 +28,42 @@ function textSubject({ text, word }: { text: string; word: string }, index: numb
 
 jest.setTimeout(60_000);
 
+/**
+ * Notes in the page (`window.answersHandled`, as "<status> <address>") each API answer its code read, once what that code
+ * did on it is done and rendered: the note waits for two posted messages after the body was read. Everything the code
+ * does on it (its awaits and catches) are microtasks before the first arrives, and a render React schedules from them
+ * is a posted message too, so it comes before the second.
+ */
+async function noteAnswersHandled(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const noted: string[] = [];
+    Object.assign(window, { answersHandled: noted });
+    const afterTwoMessages = (then: () => void) => {
+      const channel = new MessageChannel();
+      let arrived = 0;
+      channel.port1.onmessage = () => {
+        arrived += 1;
+        if (arrived < 2) return channel.port2.postMessage(null);
+        channel.port1.close();
+        then();
+      };
+      channel.port2.postMessage(null);
+    };
+    const fetch = window.fetch.bind(window);
+    window.fetch = async (...args) => {
+      const response = await fetch(...args);
+      const text = response.text.bind(response);
+      response.text = () => text().finally(() => afterTwoMessages(() => noted.push(`${response.status} ${response.url}`)));
+      return response;
+    };
+  });
+}
+
+/** Waits until the page noted (`noteAnswersHandled`) that it handled an answer whose note starts with `start`. */
+async function answerHandled(page: Page, start: string): Promise<void> {
+  await page.waitForFunction((wanted) => (window as unknown as { answersHandled: string[] }).answersHandled.some((note) => note.startsWith(wanted)), start);
+}
+
 describe('classifier in a browser: single-choice workflow', () => {
   const suite = useStackAndBrowser();
 
@@ -143,10 +179,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   }
 
   /** A page of a live workflow of 4 subjects, past its tutorial, in a browser keeping no answer on the device; its errors. */
-  async function openWithEmptyOutbox(title: string) {
+  async function openWithEmptyOutbox(title: string, { before }: { before?: (page: Page) => Promise<void> } = {}) {
     const { project, workflow, url } = await liveWorkflowOf(title, 4);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
+    await before?.(page);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await emptyOutbox(page, suite.stack.baseUrl);
@@ -611,7 +648,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps the answer a volunteer is giving when the next batch’s request learns that the project was taken back to draft, and stops after it', async () => {
-    const { project, workflow, page } = await openWithEmptyOutbox('Closed under the next batch');
+    const { project, workflow, page } = await openWithEmptyOutbox('Closed under the next batch', { before: noteAnswersHandled });
     await page.getByTestId('subject').waitFor();
     // The next batch (asked for once the first answer leaves 3) is held until the project is closed.
     let release = () => {};
@@ -630,7 +667,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await suite.stack.client.updateProject(project.id, { status: 'draft' });
     release();
     expect((await (await nextBatch).response())?.status()).toBe(404);
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await answerHandled(page, `404 ${suite.stack.baseUrl}/api/v1/workflows/${workflow.id}/queue?`);
 
     // The page learnt it in the background: the subject and the answer chosen stay, and its submit is kept on the device.
     expect(await page.locator(`[data-testid="subject"][data-subject-id="${onScreen}"]`).count()).toBe(1);

@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { RECHECK_SECONDS } from '../src/components/EndOfSubjects';
-import { answerByKey, checkScreen, liveYesNoWorkflow, skipTutorial, useStackAndBrowser } from './support/browser';
+import { answerByKey, checkScreen, launchBrowser, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * The classify page when researchers retire, then unretire, the subjects a volunteer's page holds: what it leaves out
@@ -14,15 +14,19 @@ const RENEWAL = /\/queue\/holds$/;
 describe('classifier in a browser: subjects retired and unretired under a volunteer', () => {
   const suite = useStackAndBrowser();
 
-  /** A live yes/no workflow of `subjects` text subjects, opened in a new page (with its clock under the test's control, `clock`). */
-  async function openLive(title: string, subjects: number, { clock = false } = {}) {
+  /**
+   * A live yes/no workflow of `subjects` text subjects, opened in a new page of `context` (with its clock under the
+   * test's control, `clock`); `retired`: its researchers retired them all before it opened (its end page, at once).
+   */
+  async function openLive(title: string, subjects: number, { clock = false, retired = false, context = suite.context } = {}) {
     const inputs = Array.from({ length: subjects }, (_, index) => ({ externalId: `${title}-${index}`, locations: [{ type: 'text' as const, text: `Notice ${index}: FOR SALE, apply within.` }] }));
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, title, inputs, { rule: 'count', count: 3 });
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
+    const { subjectSetIds } = await suite.stack.client.getWorkflow(workflow.id);
+    if (retired) await suite.stack.client.retireSubjects(workflow.id, { subjectSetId: subjectSetIds[0]!, reason: 'Wrong collection' });
+    await skipTutorial(context, workflow.id);
+    const page = await context.newPage();
     if (clock) await page.clock.install();
     await page.goto(suite.stack.baseUrl + path);
-    const { subjectSetIds } = await suite.stack.client.getWorkflow(workflow.id);
     return { page, workflowId: workflow.id, setId: subjectSetIds[0]! };
   }
 
@@ -82,14 +86,58 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
     await status.getByText('No new subjects for you yet').waitFor();
 
     await suite.stack.client.unretireSubjects(workflowId, { subjectSetId: setId, reason: 'Right collection after all' });
+    const reads: string[] = [];
+    page.on('request', (request) => request.url().endsWith(`/workflows/${workflowId}`) && reads.push(request.url()));
     const looked = page.waitForResponse((response) => response.url().endsWith(`/workflows/${workflowId}`));
     await page.clock.fastForward(RECHECK_SECONDS * 1000);
     await looked;
     await status.getByText('There are subjects to classify here again').waitFor();
     expect(await status.getAttribute('role')).toBe('status');
     await checkScreen(page, 'end-page-work-back');
+    // Work is back: the page stops looking. A look due now would be asked before the check's request, and seen by then.
+    await page.clock.fastForward(RECHECK_SECONDS * 1000);
     await check.click();
     await shown(page);
+    expect(reads).toHaveLength(1);
     await page.close();
+  });
+
+  /** The end page of a live workflow whose researchers retired all its subjects, opened in a new page of `context`. */
+  async function endPage(title: string, context = suite.context) {
+    const opened = await openLive(title, 2, { retired: true, context });
+    const finished = opened.page.getByTestId('finished');
+    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    return { ...opened, finished };
+  }
+
+  it('shows the paused page when "Check for new subjects" learns that the researchers paused the workflow', async () => {
+    const { page, workflowId, finished } = await endPage('Paused meanwhile');
+    await suite.stack.client.pauseWorkflow(workflowId);
+    await finished.getByRole('button', { name: 'Check for new subjects' }).click();
+    await page.getByTestId('paused').getByRole('heading', { name: 'This workflow has been paused' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('work-back').count()).toBe(0);
+    await page.close();
+  });
+
+  it('leaves keyboard focus on the end page where the volunteer put it: on the language chosen, and on "Check for new subjects" as it checks', async () => {
+    // A browser of its own: the language chosen is kept for the pages after this one.
+    const browser = await launchBrowser();
+    try {
+      const { page, finished } = await endPage('Focus kept', browser.context);
+      await waitForFocus(page, '#finished-heading'); // the heading takes focus as the page comes, saying why
+      const french = '.language-choice button[lang="fr"]';
+      await tabTo(page, french, 60);
+      await page.keyboard.press('Enter');
+      await finished.getByRole('heading', { name: 'Ce flux de travail est terminé' }).waitFor();
+      expect(await page.evaluate((selector) => document.activeElement?.matches(selector), french)).toBe(true);
+
+      const check = '[data-testid="finished"] button.button-secondary';
+      await tabTo(page, check, 60, true);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('work-back').getByText('Pas encore de nouveaux sujets pour vous').waitFor();
+      expect(await page.evaluate((selector) => document.activeElement?.matches(selector), check)).toBe(true);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -13,12 +13,13 @@ import type { LocalQueue } from '../lib/subjectQueue';
 export type LastAnswer = 'saved' | 'on-device' | 'awaiting-reopen' | 'lost';
 
 /**
- * Where the subjects stop (finished, paused, closed): a section whose heading takes focus, so a screen reader says why,
- * and a way on (`to`, the project list unless said).
+ * Where the subjects stop (finished, paused, closed): a section whose heading takes focus as it comes, so a screen
+ * reader says why, and a way on (`to`, the project list unless said). Only the section (`id`) moves focus, not its
+ * words: switching the language, or learning meanwhile that the workflow is complete, leaves focus where it is.
  */
 function EndOfSubjects({ id, title, back, to = '/', children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; to?: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useFocusInPlaceOfTask(heading, title);
+  useFocusInPlaceOfTask(heading, id);
   return (
     <section className="finished" data-testid={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} ref={heading} tabIndex={-1}>
@@ -76,7 +77,7 @@ function useWorkBack(workflowId: string, watch: boolean): boolean {
   const client = useClient();
   const [back, setBack] = useState(false);
   useEffect(() => {
-    if (!watch) return;
+    if (!watch || back) return;
     let cancelled = false;
     const timer = setInterval(async () => {
       if (document.visibilityState !== 'visible') return;
@@ -87,12 +88,15 @@ function useWorkBack(workflowId: string, watch: boolean): boolean {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [client, workflowId, watch]);
+  }, [client, workflowId, watch, back]);
   return back;
 }
 
 interface CheckingForNew {
-  /** Asks the queue again from the end page; how many subjects it brought (those show in the end page's place). */
+  /**
+   * Asks the queue again from the end page; how many subjects it brought (those show in the end page's place). A paused
+   * or closed workflow it learns of shows as such; it throws only when the check itself failed.
+   */
   checkForNew(): Promise<number>;
 }
 
@@ -111,6 +115,8 @@ function CheckForNew({ back, checkForNew }: { back: boolean } & CheckingForNew) 
     if (back) setChecked(null);
   }, [back]);
   const check = async () => {
+    // Pressed again while checking: the button keeps focus (`aria-disabled`, not `disabled`), and one check is enough.
+    if (checked === 'checking') return;
     setChecked('checking');
     try {
       // Subjects brought take the end page's place; none leaves it, saying so.
@@ -126,7 +132,7 @@ function CheckForNew({ back, checkForNew }: { back: boolean } & CheckingForNew) 
         {said}
       </p>
       <p>
-        <button type="button" className="button button-secondary" onClick={check} disabled={checked === 'checking'}>
+        <button type="button" className="button button-secondary" onClick={check} aria-disabled={checked === 'checking'}>
           {t('finished.checkForNew')}
         </button>
       </p>

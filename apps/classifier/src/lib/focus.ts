@@ -59,8 +59,8 @@ export function focusLost(): boolean {
 
 /**
  * Focuses what took the place of the task on a classify page (the end of the subjects, a wait for more) as it comes, and
- * again when what it says (`said`) changes, so that a screen reader says it and the keyboard goes on from there, not
- * from the top of the page. `ifLost`: only when focus was lost to the page, never taken from where it is (a heading
+ * again when what it says (`said`: its words, or a key that a change of language leaves as it is) changes, so that a
+ * screen reader says it and the keyboard goes on from there, not from the top of the page. `ifLost`: only when focus was lost to the page, never taken from where it is (a heading
  * focused as the page opened, say).
  */
 export function useFocusInPlaceOfTask(ref: RefObject<HTMLElement | null>, said: string, { ifLost = false } = {}): void {

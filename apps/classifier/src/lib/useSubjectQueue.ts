@@ -195,12 +195,15 @@ export function useSubjectQueue(
       cancelled = true;
     };
   }, [store, workflowId]);
-  /** A request the page needs failed: a paused or closed workflow is said so; anything else waits for "Try again". */
-  const stopOn = useCallback((error: unknown) => {
-    if (isWorkflowPaused(error)) return on.current.paused();
-    if (namesNothing(error)) return on.current.closed();
-    on.current.failed(error);
+  /** A request learnt that the workflow is paused, or closed: the page says so; whether it was either. */
+  const stoppedBy = useCallback((error: unknown): boolean => {
+    if (isWorkflowPaused(error)) on.current.paused();
+    else if (namesNothing(error)) on.current.closed();
+    else return false;
+    return true;
   }, []);
+  /** A request the page needs failed: a paused or closed workflow is said so; anything else waits for "Try again". */
+  const stopOn = useCallback((error: unknown) => stoppedBy(error) || on.current.failed(error), [stoppedBy]);
   // Checked once the page may ask the server, and again after "Try again".
   useEffect(() => {
     if (halted || !loaded || confirmed) return;
@@ -380,9 +383,17 @@ export function useSubjectQueue(
 
   /**
    * On the end page: the queue is asked once more (subjects unretired, uploaded or routed here since); how many it
-   * brought. Those it brings show at once; none leaves the page where it is.
+   * brought. Those it brings show at once; none leaves the page where it is. A paused or closed workflow stops the page
+   * as any request's does; other failures are the caller's to say.
    */
-  const checkForNew = useCallback(async (): Promise<number> => (await fetchBatch()).added, [fetchBatch]);
+  const checkForNew = useCallback(async (): Promise<number> => {
+    try {
+      return (await fetchBatch()).added;
+    } catch (error) {
+      if (!stoppedBy(error)) throw error;
+      return 0;
+    }
+  }, [fetchBatch, stoppedBy]);
 
   /** Nothing is left to show, and the server said so. */
   const finished = empty && queue.finished;
