@@ -184,6 +184,9 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     return [error?.status, error?.problem.type, error?.problem.errors?.map((each) => each.pointer)];
   };
   const NOT_TO_CHECK = [403, 'urn:chorus:problem:not-to-check', ['/params/subjectId']];
+  /** Workflow "Letter and postscript" (T0, T1) on the letters: a transcribed by two volunteers, T0 differently (to check), T1 reviewed by Rex, a reviewer. */
+  let twoTasks: string;
+  let rex: TestAccount;
 
   beforeAll(async () => {
     reviewer = await newMember(stack, projectId, 'reviewer', 'Rita');
@@ -268,8 +271,9 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await stack.client.subjectResult(checkId, idOf.a!)).reviews).toEqual({});
     // Undone, it waits for a check again: back in their work list.
     expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toEqual([idOf.a]);
+    // A researcher's is not theirs to undo: nothing of theirs to undo, so nothing changes.
     const theirs = (await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0;
-    expect((await refusal(reviewer.client.undoReview(checkId, idOf.c!, 'T0')))?.status).toBe(403);
+    await reviewer.client.undoReview(checkId, idOf.c!, 'T0');
     expect((await stack.client.subjectResult(checkId, idOf.c!)).reviews.T0).toEqual(theirs);
     // A researcher undoes a reviewer's.
     await stack.client.undoReview(checkId, idOf.b!, 'T0');
@@ -297,12 +301,12 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     const other = await newMember(stack, projectId, 'reviewer', 'Remy');
     await stack.client.reviewConsensus(checkId, idOf.b!, 'T0');
     await other.client.reviewConsensus(checkId, idOf.a!, 'T0');
-    // b: the owner's review; a: Remy's. Out of Rita's list now, they are refused as any subject out of it is, so that
-    // her reviews do not tell her which subjects others reviewed.
+    // b: the owner's review; a: Remy's. Out of Rita's list now, her review is refused as any subject out of it is,
+    // and her undo changes nothing as when nobody reviewed it, so that neither tells her which subjects others reviewed.
     for (const subject of ['b', 'a']) {
       const before = (await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0;
       expect(await refused(reviewer.client.reviewConsensus(checkId, idOf[subject]!, 'T0', 'Dear Joan'))).toEqual(NOT_TO_CHECK);
-      expect(await refused(reviewer.client.undoReview(checkId, idOf[subject]!, 'T0'))).toEqual(NOT_TO_CHECK);
+      expect(await refusal(reviewer.client.undoReview(checkId, idOf[subject]!, 'T0'))).toBeUndefined();
       expect((await stack.client.subjectResult(checkId, idOf[subject]!)).reviews.T0).toEqual(before);
     }
     // Reviewed by others, neither is Rita's to check any more.
@@ -354,25 +358,25 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
 
   it("tell a reviewer when a subject retired, not why, and another reviewer's review by role only", async () => {
     const letters = (await stack.client.getWorkflow(checkId)).subjectSetIds;
-    const { id: twoTasks } = await stack.client.createWorkflow(projectId, {
+    ({ id: twoTasks } = await stack.client.createWorkflow(projectId, {
       name: 'Letter and postscript',
       firstTask: 'T0',
       tasks: { T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' }, T1: { type: 'transcription', instruction: 'Type the postscript' } },
       retirement: { rule: 'count', count: 2 },
       subjectSetIds: letters,
-    });
+    }));
     await stack.client.activateWorkflow(twoTasks);
     for (const text of ['Dear John', 'Dear Jon']) {
       const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
       await volunteer.classify({ workflowId: twoTasks, workflowVersion: 1, subjectId: idOf.a!, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: 'PS' }] }, randomUUID());
     }
     await until(async () => (await laggingSubjects(stack.db, twoTasks)) === 0, 'aggregation');
-    const other = await newMember(stack, projectId, 'reviewer', 'Rex');
-    await other.client.reviewConsensus(twoTasks, idOf.a!, 'T1');
+    rex = await newMember(stack, projectId, 'reviewer', 'Rex');
+    await rex.client.reviewConsensus(twoTasks, idOf.a!, 'T1');
 
     const [researchers, reviewers] = await Promise.all([stack.client.subjectResult(twoTasks, idOf.a!), reviewer.client.subjectResult(twoTasks, idOf.a!)]);
     expect(researchers.retirement).toMatchObject({ reason: 'count', byClassificationId: expect.any(String) });
-    expect(researchers.reviews.T1?.reviewedBy).toEqual({ memberId: other.id, name: 'Rex', role: 'reviewer' });
+    expect(researchers.reviews.T1?.reviewedBy).toEqual({ memberId: rex.id, name: 'Rex', role: 'reviewer' });
     expect(researchers.routing).toEqual([]);
     expect(reviewers.retirement).toEqual({ retiredAt: researchers.retirement!.retiredAt, reason: null, note: null, task: null, byClassificationId: null, by: null });
     expect(reviewers.reviews.T1?.reviewedBy).toEqual({ memberId: null, name: null, role: 'reviewer' });
@@ -383,5 +387,30 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect(reviewers.consensus).toEqual(researchers.consensus);
     expect(reviewers.classifications.map((classification) => classification.annotations)).toEqual(researchers.classifications.map((classification) => classification.annotations));
     expect(subjectResultDetailSchema.safeParse(reviewers).success).toBe(true);
+  });
+
+  it("refuse a reviewer replacing another's review of one task of a subject left in their list by another task, which they may review", async () => {
+    // a: T0 waits for a check, so Rita may review it; T1 is Rex's.
+    const before = (await stack.client.subjectResult(twoTasks, idOf.a!)).reviews.T1;
+    expect(await refused(reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T1', 'PPS'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
+    expect((await reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T0', 'Dear Joan')).reviewedBy.memberId).toBe(reviewer.id);
+    expect(await refused(reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T1'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
+    // Her undo of T1 has nothing of hers to undo: Rex's stays.
+    await reviewer.client.undoReview(twoTasks, idOf.a!, 'T1');
+    expect((await stack.client.subjectResult(twoTasks, idOf.a!)).reviews.T1).toEqual(before);
+  });
+
+  it("answer a reviewer's replayed undo as the first, though the subject left their list since, and an undo of a subject nobody reviewed alike", async () => {
+    const [hand] = idsOf(await reviewer.client.subjectResults(checkId, { externalId: 'hand' }));
+    await reviewer.client.reviewConsensus(checkId, hand!, 'T0');
+    await reviewer.client.undoReview(checkId, hand!, 'T0');
+    // A researcher reviews it meanwhile: out of Rita's list, her replay answers 204 as the first did, changing nothing.
+    const researchers = await stack.client.reviewConsensus(checkId, hand!, 'T0', 'Dear John');
+    expect(idsOf(await reviewer.client.subjectResults(checkId, {}))).not.toContain(hand);
+    expect(await refusal(reviewer.client.undoReview(checkId, hand!, 'T0'))).toBeUndefined();
+    expect((await stack.client.subjectResult(checkId, hand!)).reviews.T0).toEqual(researchers);
+    // d, out of her list too, which nobody reviewed: the same answer.
+    expect(await refusal(reviewer.client.undoReview(checkId, idOf.d!, 'T0'))).toBeUndefined();
+    expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 });

@@ -88,6 +88,28 @@ describe('classifier in a browser: correcting the subject’s text', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says nothing of the length of a text left as it was, longer than maxLength though it be, until it is changed', async () => {
+    const page1 = { externalId: 'long-page', locations: [{ type: 'text' as const, text: OCR }] };
+    const { page, workflow } = await openWorkflow(suite, 'Long OCR', [page1], {
+      name: 'Correct the long page',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Correct the text of the page', startFrom: 'subject-text', maxLength: 30 } },
+    });
+    await waitForTask(page, 'transcription');
+    const note = page.getByTestId('length-note');
+    expect([OCR.length, await note.textContent(), await state(page)]).toEqual([33, '', 'Unchanged: going on says the text needs no change.']);
+    // Changed, the most applies as to any new answer.
+    await page.locator('.transcription-lines input').nth(1).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('.');
+    expect(await note.textContent()).toBe('34 characters: this transcription can hold at most 30 characters. Shorten it before going on.');
+    await page.getByTestId('correction-reset').click();
+    expect(await note.textContent()).toBe('');
+    await page.locator('.transcription-lines input').first().click();
+    await page.keyboard.press('Control+Enter');
+    expect(await stored(workflow.id, 1)).toEqual([OCR]);
+  });
+
   it('is offered in the lab’s definition form with the transcription’s other fields, and saved', async () => {
     const account = await signUp(suite.stack, { email: `correction-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
     const researcher = suite.stack.anonymous.withToken(account.token);

@@ -6,7 +6,7 @@ import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, mult
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
 import { type TaggingAnnotation, appliedTags, closedVocabulary, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingEarlierAnswer, taggingEarlierAnswerChanges, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
 import type { SubjectLocation } from './subject';
-import { type TranscriptionAnnotation, sameText, startingText, textTagProblem, transcriptionAnnotationSchema, transcriptionEarlierAnswer, transcriptionEarlierAnswerChanges, transcriptionTaskSchema } from './transcription/transcription';
+import { type TranscriptionAnnotation, leftAsStarted, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionEarlierAnswer, transcriptionEarlierAnswerChanges, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -199,14 +199,13 @@ export function newAnswerSchemaFor(task: Task): z.ZodType {
 
 /**
  * A new answer to `task` for the subject of `locations`, checked as `newAnswerSchemaFor` checks it, but for a
- * transcription left exactly as the text it started from (a correction's `startingText`): valid whatever the task's
+ * transcription left exactly as the text it started from (`leftAsStarted`, a correction's): valid whatever the task's
  * limits for new answers (`maxLength`, its text tags), as that text is the subject's, not the volunteer's, and an answer
  * left as it was is "no change needed".
  */
 export function parseNewAnswer(task: Task, value: unknown, locations?: readonly SubjectLocation[]) {
-  if (task.type === 'transcription' && locations && typeof value === 'string') {
-    const start = startingText(task, locations);
-    if (start !== undefined && value.normalize('NFC') === start) return { success: true as const, data: start as unknown };
+  if (task.type === 'transcription' && locations && typeof value === 'string' && leftAsStarted(task, locations, value)) {
+    return { success: true as const, data: value.normalize('NFC') as unknown };
   }
   return newAnswerSchemaFor(task).safeParse(value);
 }

@@ -1,4 +1,4 @@
-import { type TaggingTask, type TranscriptionTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, startingText, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { type TaggingTask, type TranscriptionTask, definitionWarnings, leftAsStarted, mostTasksPerSubject, proposedTagsShown, startingText, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -69,6 +69,8 @@ describe('workflow definition', () => {
     expect(startingText(task('subject-text'), page)).toBe('Tbe ship\nsa\u00edled');
     expect(startingText(task(), page)).toBeUndefined();
     expect(startingText(task('subject-text'), [page[0]!])).toBeUndefined();
+    // Left as it was, composed or not, it is the starting text; changed, or without one, it is not.
+    expect([leftAsStarted(task('subject-text'), page, 'Tbe ship\nsai\u0301led'), leftAsStarted(task('subject-text'), page, 'The ship\nsa\u00edled'), leftAsStarted(task(), page, 'other')]).toEqual([true, false, false]);
   });
 
   it('says plainly which fields are missing', () => {

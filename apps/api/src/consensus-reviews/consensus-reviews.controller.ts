@@ -43,7 +43,7 @@ export class ConsensusReviewsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Undoes the review of a task’s consensus for a subject: not reviewed again (reviewers, their own reviews; researchers, any).',
-    description: 'Nothing to undo answers 204 too. A reviewer is refused a subject out of their list first, 403 `urn:chorus:problem:not-to-check` naming `/params/subjectId`, whether or not anyone reviewed it; of one in it, undoing a review someone else made gets 403 `urn:chorus:problem:review-by-another` naming `/params/task`. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
+    description: 'Nothing to undo answers 204 too, so a replay answers as the first undo did. A reviewer undoes their own review of the task only: without one, 204 and nothing changes, whether someone else reviewed it or nobody did (which a reviewer is not told), and whether or not the subject is in their list (a replay after it left it). The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
   @ApiNoContentResponse({ description: 'The consensus is not reviewed (any more, or it never was: the same answer)' })

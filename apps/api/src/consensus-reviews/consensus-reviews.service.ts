@@ -33,6 +33,11 @@ const STORE_REVIEW = `
     OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
   RETURNING 1`;
 
+/** Deletes the review of the task ($3) of the subject ($2) in the workflow ($1), only if by the reviewer $4 when given: a row when it did. */
+const UNDO_REVIEW = `
+  DELETE FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND ($4::uuid IS NULL OR reviewed_by = $4::uuid)
+  RETURNING 1`;
+
 /** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
 const TOUCH_HOT_ROW = 'UPDATE subject_workflow_status SET updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
 
@@ -94,17 +99,15 @@ export class ConsensusReviewsService {
 
   /**
    * Undoes the task's review for the subject: its consensus is not reviewed again. Nothing to undo is fine. A reviewer
-   * undoes only their own review.
+   * undoes only their own review: without one, nothing is theirs to undo, whoever else reviewed it (a refusal would
+   * tell them), and a replay answers as the first undo did, though the subject left their list since.
    */
   async undo(workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
     const { role } = await this.requireTask(workflowId, taskKey, user);
+    const reviewer = role === 'reviewer' ? user.id : null;
     await researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
-      if (role === 'reviewer') {
-        await this.requireReach(manager, workflowId, subjectId, user);
-        await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
-      }
-      const deleted = returnedRows(await manager.query('DELETE FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 RETURNING 1', [workflowId, subjectId, taskKey]));
+      const deleted = returnedRows(await manager.query(UNDO_REVIEW, [workflowId, subjectId, taskKey, reviewer]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
     });
   }
@@ -142,7 +145,7 @@ export class ConsensusReviewsService {
     if (!(await manager.query(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id])).length) throw outOfReviewersReach();
   }
 
-  /** A reviewer neither replaces nor undoes another's review, a researcher's or another reviewer's. */
+  /** A reviewer does not replace another's review, a researcher's or another reviewer's (which they could then undo as theirs). */
   private async refuseOthersReview(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
     const [review] = await manager.query<{ reviewed_by: string }[]>(
       'SELECT reviewed_by FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3',

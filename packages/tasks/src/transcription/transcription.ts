@@ -57,6 +57,15 @@ export function startingText(task: TranscriptionTask, locations: readonly Subjec
   return subjectText(locations)?.text.replace(/\r\n?/g, '\n').normalize('NFC');
 }
 
+/**
+ * Whether `text` is the transcription's starting text (`startingText`) left as it was, composed alike: such an answer
+ * is valid whatever the task's limits for new answers (`maxLength`, its text tags), as that text is the subject's.
+ */
+export function leftAsStarted(task: TranscriptionTask, locations: readonly SubjectLocation[], text: string): boolean {
+  const start = startingText(task, locations);
+  return start !== undefined && text.normalize('NFC') === start;
+}
+
 /** A marker that looks like a tag, in any case: `[unclear]`, `[/Unclear]`. */
 const TAG_MARKER = /\[(\/?)([a-z][a-z-]{0,31})\]/gi;
 

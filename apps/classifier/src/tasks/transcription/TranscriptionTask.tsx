@@ -1,6 +1,6 @@
 import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { sameText, startingText } from '@chorus/tasks';
+import { leftAsStarted, sameText, startingText } from '@chorus/tasks';
 import { bringIntoView } from '../../lib/focus';
 import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
@@ -283,7 +283,7 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
           </button>
         </div>
       )}
-      <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} />
+      <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} asStarted={leftAsStarted(task, subject.locations, text)} />
       <p className="keyboard-hint" id={hintId}>
         {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
         {task.textTags.length > 0 && `${t('tasks.transcription.tagKeys', { count: Math.min(task.textTags.length, 9) })} `}
@@ -334,23 +334,24 @@ function InsertButtons({ label, controls, className, disabled, buttons }: { labe
 /** Share of the most characters from which the volunteer is shown how many they have used. */
 const NEAR_THE_LIMIT = 0.8;
 
-/**
- * How much of the task's `maxLength` the transcription uses, once it nears it. The free text area keeps nothing more
- * once full (`keepsNoMore`), which would otherwise go unnoticed; lines can go beyond it, and are refused until cut.
- */
 /** How long typing must pause before the length note is read out. */
 const SPEAK_AFTER_MS = 800;
 
-function LengthNote({ length, maxLength, keepsNoMore }: { length: number; maxLength: number; keepsNoMore: boolean }) {
+/**
+ * How much of the task's `maxLength` the transcription uses, once it nears it. The free text area keeps nothing more
+ * once full (`keepsNoMore`), which would otherwise go unnoticed; lines can go beyond it, and are refused until cut.
+ * A correction's text left as it was (`asStarted`) is valid whatever its length: no note until it changes.
+ */
+function LengthNote({ length, maxLength, keepsNoMore, asStarted }: { length: number; maxLength: number; keepsNoMore: boolean; asStarted: boolean }) {
   const { t } = useTranslation();
   const message = (() => {
-    if (length < NEAR_THE_LIMIT * maxLength) return '';
+    if (asStarted || length < NEAR_THE_LIMIT * maxLength) return '';
     // Beyond it first: a text tag wrapped round a selection can take even the free text area past its most.
     if (length > maxLength) return t('tasks.transcription.tooLong', { length, count: maxLength });
     if (keepsNoMore && length >= maxLength) return t('tasks.transcription.full', { count: maxLength });
     return t('tasks.transcription.length', { length, count: maxLength });
   })();
-  const warning = length > maxLength || (keepsNoMore && length >= maxLength);
+  const warning = !asStarted && (length > maxLength || (keepsNoMore && length >= maxLength));
   // Said once typing pauses, not at every key: the note on screen follows each key.
   const [spoken, setSpoken] = useState('');
   useEffect(() => {
