@@ -1,10 +1,10 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { type QueueName, queueNames } from '@chorus/jobs';
 import type { DataSource } from 'typeorm';
 import { JobProducer, type QueueFigures } from '../jobs/job-producer';
-import { processMetrics } from './process-metrics';
+import { withProcessMetrics } from './process-metrics';
 
 interface Snapshot {
   /** Each queue's job counts by state and workers, or undefined while Redis is away. */
@@ -19,14 +19,12 @@ const LAG = `SELECT count(*)::int AS lagging, coalesce(extract(epoch FROM now() 
 
 /** Prometheus metrics: counters kept in the process, gauges read from Postgres and Redis at each scrape. */
 @Injectable()
-export class MetricsService implements OnModuleDestroy {
-  readonly registry = new Registry();
+export class MetricsService {
+  readonly registry = withProcessMetrics();
   private readonly submitted = new Counter({ name: 'chorus_classifications_submitted_total', help: 'Classifications committed by this API process (replays not counted)', registers: [this.registry] });
   private pending: Promise<Snapshot> | undefined;
-  private readonly stopProcessMetrics: () => void;
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {
-    this.stopProcessMetrics = processMetrics(this.registry, 'chorus_api_');
     const snapshot = () => this.snapshot();
     for (const queue of queueNames) {
       new Gauge({
@@ -75,10 +73,6 @@ export class MetricsService implements OnModuleDestroy {
         this.set(queues && !Number.isNaN(lagging) ? 1 : 0);
       },
     });
-  }
-
-  onModuleDestroy(): void {
-    this.stopProcessMetrics();
   }
 
   classificationSubmitted(): void {
