@@ -522,7 +522,7 @@ const isWord = (slot: ConsensusWord) => slot.word !== '';
 
 /**
  * The spelling of `word` most of the transcriptions that have it in a slot typed (of those most typed, the first in
- * `tieOrder`'s sense that keeps more letters beyond ASCII, then the first typed):
+ * `tieOrder`'s sense that keeps more letters beyond ASCII, then the first transcription's, in `transcriptionConsensus`'s order):
  * `places[h]` is the index of the word of the `order[h]`th of `lines` in the slot (-1 for none), `typed` their words as
  * typed.
  */
@@ -532,7 +532,7 @@ function typedSpelling(word: string, places: Int32Array, order: readonly number[
     if (at >= 0 && lines[order[h]!]![at] === word) spellings.set(order[h]!, typed[order[h]!]![at]!);
   });
   const counts = new Map<string, number>();
-  // In the order the transcriptions came, so that of spellings typed as often, the one typed first is written.
+  // In the order of the transcriptions, so that of spellings typed as often, the first transcription's is written.
   for (const transcription of [...spellings.keys()].sort((a, b) => a - b)) {
     const spelling = spellings.get(transcription)!;
     counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
@@ -863,16 +863,20 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
  * Text tags are voted on per word, apart from the words (`voteTags`). Words are aligned and voted on as
  * `comparableText` compares them (a word with a direction mark, a zero-width space or a tatweel, or in Arabic
  * presentation forms, is the word), and written as most of the transcriptions with the winning word in the slot typed
- * it (of spellings typed as often, the one of the earliest transcription): in Unicode NFC, without direction marks and
+ * it (of spellings typed as often, the one of the longest transcription, then the first in UTF-16 order): in Unicode NFC, without direction marks and
  * in letters (`writtenText`), but with the zero-width spaces, variation selectors and the like that were typed. The
- * `variants` of a slot are the other words as compared.
+ * `variants` of a slot are the other words as compared. The same answers give the same consensus in any order.
  *
  * Its work is bounded whatever volunteers send: long transcriptions that share too few word pairs with the one most
  * like the others are set aside before aligning (`setAside`), and an alignment that would pass the work budget
  * (`options.budget`) is not done, the consensus then being the transcription most like the others (`overBudget`,
  * `lowConsensus`). It never throws for what volunteers typed.
  */
-export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
+export function transcriptionConsensus(answers: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
+  // In one order whatever order they came in, so that every tie settled below by which comes first (the centre of the
+  // star, the order the others are aligned in, a spelling typed as often) is settled by the texts themselves: the
+  // longest first (volunteers leave words out more often than they add them), then in UTF-16 order.
+  const texts = [...answers].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   const { lowConsensusBelow = LOW_CONSENSUS_BELOW, minTranscriptions = 2, textTags = [], budget = new WorkBudget(texts.length) } = options;
   const n = texts.length;
   if (n === 0) return { text: '', lines: [], breaks: [], score: 0, lowConsensus: true, transcriptions: 0, setAside: 0, overBudget: false };

@@ -439,9 +439,11 @@ describe('transcription', () => {
     expect(thai.text).toBe('ภาษา\u200bไทย ง่าย ❤\ufe0f');
     expect(thai.score).toBe(1);
     expect(thai.lines[0]![0]).toEqual({ word: 'ภาษา\u200bไทย', agreement: 1, variants: {} });
-    // Of spellings typed as often, the earliest transcription's; whole lines and line by line alike.
-    expect(transcriptionConsensus(['ภาษาไทย ง่าย', 'ภาษา\u200bไทย ง่าย']).text).toBe('ภาษาไทย ง่าย');
+    // Of spellings typed as often, one in any order: the longest transcription's, then the first in UTF-16 order; whole
+    // lines and line by line alike.
+    expect(transcriptionConsensus(['ภาษาไทย ง่าย', 'ภาษา\u200bไทย ง่าย']).text).toBe('ภาษา\u200bไทย ง่าย');
     expect(transcriptionConsensus(['ภาษา\u200bไทย ง่าย', 'ภาษาไทย ง่าย']).text).toBe('ภาษา\u200bไทย ง่าย');
+    for (const texts of [['a\u200bb c', 'ab\u200b c'], ['ab\u200b c', 'a\u200bb c']]) expect(transcriptionConsensus(texts).text).toBe('ab\u200b c');
     expect(transcriptionConsensus(['a 漢\ufe00\nb c', 'a 漢\ufe00 b c', 'a 漢\nb c']).text).toBe('a 漢\ufe00\nb c');
     // The spelling is of the transcriptions with the winning word in the slot, not of the one it was aligned from.
     expect(transcriptionConsensus(['x ❤ y', 'x ❤\ufe0f y', 'x ❤\ufe0f y', 'x love y']).text).toBe('x ❤\ufe0f y');
@@ -554,6 +556,44 @@ describe('transcription', () => {
       if (new Set(ORDERS.map((order) => transcriptionConsensus(order.map((i) => texts[i]!)).text)).size > 1) orderDependent.push(texts);
     }
     expect(orderDependent).toEqual([]);
+  });
+
+  it('gives very noisy pages the same consensus in any order of their transcriptions', () => {
+    // 300 seeded pages of 2–4 lines, 3–5 transcriptions each, a fifth to half of their words dropped, replaced or
+    // mistyped, lines left out or run together; each page's transcriptions in four shuffled orders. The whole consensus
+    // (words, agreements, variants, breaks, score) is compared, not only its text.
+    const random = seededRandom(145);
+    const vocabulary = 'John Mary William Ann Thomas Sarah Brown Smith Ward Jones son daughter of the and was born baptised in at parish farmer labourer widow wife to by Leeds York'.split(' ');
+    const pick = () => vocabulary[Math.floor(random() * vocabulary.length)]!;
+    const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+    const shuffled = (texts: string[]) => {
+      const copy = [...texts];
+      for (let i = copy.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+      }
+      return copy;
+    };
+    const misread = (word: string) => (random() < 0.3 ? null : random() < 0.5 ? pick() : `${word}x`);
+    const orderDependent: string[][] = [];
+    for (let page = 0; page < 300; page++) {
+      const truth = Array.from({ length: between(2, 4) }, () => Array.from({ length: between(3, 6) }, pick));
+      const noise = 0.2 + 0.3 * random();
+      const texts = Array.from({ length: between(3, 5) }, () => {
+        const lines = truth.map((line) => line.map((word) => (random() < noise ? misread(word) : word)).filter((word) => word !== null)).filter((line) => line.length);
+        if (random() < 0.15 && lines.length > 1) lines.splice(Math.floor(random() * lines.length), 1);
+        if (random() < 0.15 && lines.length > 1) {
+          const at = Math.floor(random() * (lines.length - 1));
+          lines.splice(at, 2, [...lines[at]!, ...lines[at + 1]!]);
+        }
+        return lines.map((line) => line.join(' ')).join('\n');
+      });
+      // Keys sorted: a variant listed before another is the same consensus.
+      const asJson = (order: string[]) => JSON.stringify(transcriptionConsensus(order), (_, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value));
+      const consensus = asJson(texts);
+      if (Array.from({ length: 4 }, () => asJson(shuffled(texts))).some((other) => other !== consensus)) orderDependent.push(texts);
+    }
+    expect({ pages: orderDependent.length, first: orderDependent[0] }).toEqual({ pages: 0, first: undefined });
   });
 
   it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {

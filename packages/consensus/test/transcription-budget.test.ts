@@ -104,9 +104,12 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
   });
 
   it('writes the typed spelling of the transcription it keeps when the alignment would pass its work budget', () => {
-    const result = transcriptionConsensus(['ภาษา\u200bไทย ❤\ufe0f\u200f', 'ภาษาไทย ❤'], { budget: Object.assign(new WorkBudget(2), { exhausted: true }) });
-    expect(result.overBudget).toBe(true);
-    expect(result.text).toBe('ภาษา\u200bไทย ❤\ufe0f');
-    expect(result.lines[0]!.map((slot) => slot.agreement)).toEqual([1, 1]);
+    // Alike as compared, the one kept is the longest whichever came first.
+    for (const texts of [['ภาษา\u200bไทย ❤\ufe0f\u200f', 'ภาษาไทย ❤'], ['ภาษาไทย ❤', 'ภาษา\u200bไทย ❤\ufe0f\u200f']]) {
+      const result = transcriptionConsensus(texts, { budget: Object.assign(new WorkBudget(2), { exhausted: true }) });
+      expect(result.overBudget).toBe(true);
+      expect(result.text).toBe('ภาษา\u200bไทย ❤\ufe0f');
+      expect(result.lines[0]!.map((slot) => slot.agreement)).toEqual([1, 1]);
+    }
   });
 });
