@@ -10,6 +10,7 @@ let subjectId: string;
 let subjectSetId: string;
 let projectId: string;
 let transcriptionWorkflowId: string;
+let requiredChoiceWorkflowId: string;
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -37,6 +38,15 @@ beforeAll(async () => {
     })
   ).id;
   await stack.client.activateWorkflow(transcriptionWorkflowId);
+  requiredChoiceWorkflowId = (
+    await stack.client.createWorkflow(project.id, {
+      name: 'Selling what?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple', question: 'Selling what?', answers: [{ value: 'horse', label: 'A horse' }, { value: 'coach', label: 'A coach' }], minChoices: 1 } },
+      subjectSetIds: [subjectSetId],
+    })
+  ).id;
+  await stack.client.activateWorkflow(requiredChoiceWorkflowId);
   token = (await stack.anonymous.guest()).token;
   subjectId = (await stack.anonymous.withToken(token).queue(workflowId)).subjects[0]!.id;
 });
@@ -102,6 +112,7 @@ describe.each([
   ['a key given twice in a IIIF manifest', () => post(`/subject-sets/${subjectSetId}/subjects`, '{"@context":"http://iiif.io/api/presentation/3/context.json","type":"Manifest","type":"Collection"}', { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/ld+json' }), 400, '/type'],
   ['an API key expiring two years from now', () => post('/account/api-keys', JSON.stringify({ name: 'Nightly download', expiresAt: inMinutes(2 * 366 * 24 * 60) }), { authorization: `Bearer ${stack.client.token}` }), 422, '/expiresAt'],
   ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, '/colour'],
+  ['a multiple choice with nothing ticked where one answer is required (minChoices 1)', () => post('/classifications', JSON.stringify({ workflowId: requiredChoiceWorkflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: [] }] })), 422, '/annotations/0/value'],
   ['a text tag never closed', () => post('/classifications', JSON.stringify({ workflowId: transcriptionWorkflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'A [unclear]coach for sale.' }] })), 422, '/annotations/0/value'],
   ['an unknown field in an annotation', () => post('/classifications', classification([{ task: 'T0', value: 'yes', note: 'x' }])), 422, '/annotations/0/note'],
   ['a posterior prior beyond its thresholds', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'yes', label: 'Y' }, { value: 'no', label: 'N' }] } }, retirement: { rule: 'posterior', task: 'T0', answer: 'yes', prior: 0.99, high: 0.95, maximum: 10 } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/retirement/prior'],
@@ -123,6 +134,7 @@ describe.each([
   ['a subject set named twice', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [subjectSetId, subjectSetId] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjectSetIds/1'],
   ['an effect into a set the workflow serves', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [subjectSetId], effects: [{ when: { task: 'T0', answer: 'a' }, addToSubjectSet: subjectSetId }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/effects/0/addToSubjectSet'],
   ['a multiple choice asking for more choices than it has answers', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'multiple', question: 'q', answers: [{ value: 'a', label: 'A' }], minChoices: 5 } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/minChoices'],
+  ['Zooniverse’s required on a multiple choice, which minChoices is here', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'multiple', question: 'q', answers: [{ value: 'a', label: 'A' }], required: true } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/required'],
   ['a workflow whose next names no task', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A', next: 'T5' }, { value: 'b', label: 'B' }] } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/answers/0/next'],
 ])('%s', (_name, send, status, pointer) => {
   it(`answers ${status} problem+json naming "${pointer || '(the body)'}" and changes nothing`, async () => {
@@ -134,6 +146,12 @@ describe.each([
     expect(response.problem.errors?.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     expect(await snapshot()).toBe(before);
   });
+});
+
+it('says how many answers to tick when a multiple choice that requires one comes with none', async () => {
+  const response = await post('/classifications', JSON.stringify({ workflowId: requiredChoiceWorkflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: [] }] }));
+  expect(response.status).toBe(422);
+  expect(response.problem.errors).toEqual([{ pointer: '/annotations/0/value', message: 'choose at least 1' }]);
 });
 
 it('refuses an address with a broken percent escape as a problem, like every other refusal', async () => {

@@ -639,6 +639,55 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('asks before a multiple choice goes with nothing ticked where none is required, and says how many to tick where one is (tester F8)', async () => {
+    const answers = [{ value: 'price', label: 'A price' }, { value: 'address', label: 'An address' }];
+    const { url, workflowId } = await setUp('Empty multiple choice', SNIPPETS.map(textSubject), {
+      name: 'What the notices give',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'multiple', question: 'What does the notice give?', answers, next: 'T1' },
+        T1: { type: 'multiple', question: 'What else does it give?', answers, minChoices: 1 },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const firstBox = '[data-testid="subject"] input[type="checkbox"]';
+    const check = page.getByRole('alertdialog', { name: 'Nothing is ticked. Does none of these apply?' });
+
+    // None required: Next with nothing ticked asks first; Escape returns to the first answer, nothing stored.
+    const first = await waitForTask(page, 'multiple');
+    await waitForFocus(page, firstBox);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    expect(await check.textContent()).toContain('None ticked is a right answer when none applies.');
+    await checkScreen(page, 'multiple-empty');
+    await page.keyboard.press('Escape');
+    await check.waitFor({ state: 'detached' });
+    await waitForFocus(page, firstBox);
+    expect(await page.locator('[data-task="T0"]').count()).toBe(1); // still on the first question
+    // Asked again, the second Enter goes on with none ticked.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await page.keyboard.press('Enter');
+
+    // One required: Done with nothing ticked says how many, in the alert below the task, and asks nothing.
+    await page.locator('[data-task="T1"]').waitFor();
+    await waitForFocus(page, firstBox);
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('answer-problem').textContent()).toBe('Choose at least 1 answer.');
+    expect(await page.getByRole('alert').filter({ hasText: 'Choose at least 1 answer.' }).count()).toBe(1);
+    expect(await check.count()).toBe(0);
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await nextSubject(page, first, 'multiple');
+    expect(errors).toEqual([]);
+    expect((await storedAnnotations(workflowId)).get(first)).toEqual([{ task: 'T0', value: [] }, { task: 'T1', value: ['address'] }]);
+    await page.close();
+  });
+
   it('scrolls a long passage in its own box, so the question stays near the words to mark', async () => {
     const sentence = 'The carriage waited in the lane while the driver read the notice again. ';
     const text = `${sentence.repeat(200)}Then the carriage left.`;

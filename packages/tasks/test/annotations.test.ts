@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, comparableText, consensusValueOf, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, comparableText, consensusValueOf, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, parseNewAnswer, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -34,6 +34,15 @@ describe('annotations', () => {
     const typed = [...full.slice(0, 4), { task: 'T4', value: 'cafe\u0301 ſ Æ' }];
     const result = validateAnnotations(definition, typed);
     expect(result.ok && result.value.at(-1)).toEqual({ task: 'T4', value: 'caf\u00e9 ſ Æ' });
+  });
+
+  it('refuses a multiple choice with nothing ticked where minChoices asks for an answer (Zooniverse’s “required”), and takes it where none is asked for', () => {
+    const empty = [...full.slice(0, 2), { task: 'T2', value: [] }, ...full.slice(3)];
+    expect(errorsOf(empty)).toEqual([{ pointer: '/annotations/2/value', message: 'choose at least 1' }]);
+    const required = definition.tasks.T2!;
+    expect(parseNewAnswer(required, []).error?.issues.map((issue) => issue.message)).toEqual(['choose at least 1']);
+    const optional = workflowDefinitionSchema.parse({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }] } } }).tasks.T0!;
+    expect(parseNewAnswer(optional, [])).toMatchObject({ success: true, data: [] });
   });
 
   it('accepts the short branch', () => {

@@ -3,7 +3,7 @@ import { knownAnswerOf, type SubjectLocation, startingText, type Task, type Task
 import { type ComponentType, createElement, lazy } from 'react';
 import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingPassageShown, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
-import { describeMultiple, explainMultiple, MultipleTask } from './multiple/MultipleTask';
+import { describeMultiple, explainMultiple, MultipleTask, multipleIsEmpty } from './multiple/MultipleTask';
 import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging, taggingIsEmpty } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
@@ -29,7 +29,7 @@ function preloadable<P extends object>(load: () => Promise<{ default: ComponentT
 const transcription = preloadable(() => import('./transcription/TranscriptionTask'));
 
 /** The task types whose answer can be empty and still right: the volunteer is asked, in the words of `subject.empty.<type>`. */
-export type EmptiableType = 'transcription' | 'tagging';
+export type EmptiableType = 'multiple' | 'transcription' | 'tagging';
 
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
@@ -44,7 +44,7 @@ interface TaskEntry<T extends TaskType> {
   describe: Describe<TaskOf<T>>;
   /** A message for a problem with the task's value that says what to do, where the generic one would not. */
   explain?: Explain<TaskOf<T>>;
-  /** True when a valid value gives nothing (no line transcribed, no tag): the volunteer confirms it before going on. */
+  /** True when a valid value gives nothing (no answer ticked, no line transcribed, no tag): the volunteer confirms it before going on. */
   isEmpty?: T extends EmptiableType ? (value: unknown) => boolean : never;
   /** Starts loading a lazily loaded component, so that it is ready when the task is reached. */
   preload?(): unknown;
@@ -56,7 +56,7 @@ interface TaskEntry<T extends TaskType> {
  */
 export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   single: { component: SingleTask, describe: describeSingle },
-  multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple },
+  multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple, isEmpty: multipleIsEmpty },
   transcription: {
     component: transcription.component,
     // A correction starts from the subject's text (`startFrom`), else from an empty editor.

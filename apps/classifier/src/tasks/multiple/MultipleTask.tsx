@@ -20,6 +20,9 @@ export function choiceRule(t: TFunction, min: number, max: number, total: number
 /** Too few or too many answers: the rule, in words. */
 export const explainMultiple: Explain<TaskOf<'multiple'>> = (task, _issue, t) => choiceRule(t, task.minChoices, task.maxChoices ?? task.answers.length, task.answers.length);
 
+/** Nothing ticked where the task asks for no answer (`minChoices` 0): right when none applies, so it is confirmed, not refused. */
+export const multipleIsEmpty = (value: unknown): boolean => Array.isArray(value) && value.length === 0;
+
 export const describeMultiple: Describe<TaskOf<'multiple'>> = (task, value, t) => {
   const chosen = Array.isArray(value) ? value : [];
   const labels = chosen.map((v) => task.answers.find((answer) => answer.value === v)?.label ?? String(v));
