@@ -525,6 +525,78 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('reaches the image’s controls before the task by Tab, as they come on screen, at 1280 px and on a phone, their keys unchanged (tester F8)', async () => {
+    const image = `${iiif.base}/iiif/page1/full/max/0/default.png`;
+    /** The focused control: what it is (an action, a page, the image, an answer, Done), its panel and its box. */
+    const focused = (page: Page) =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        const panel = element.closest('.subject-panel') ? 'subject' : element.closest('.task-panel') ? 'task' : 'outside';
+        const what =
+          element.dataset.action ??
+          (element.classList.contains('viewer-more') ? 'more' : element.classList.contains('page-button') ? `page ${element.textContent}` : element.closest('.viewer-canvas') ? 'image' : element.matches('input[type="radio"]') ? 'answer' : element.matches('button[type="submit"]') ? 'done' : element.outerHTML.slice(0, 60));
+        const { top, left, bottom } = element.getBoundingClientRect();
+        return { what, panel, top: top + scrollY, left, bottom: bottom + scrollY };
+      });
+    type Focused = Awaited<ReturnType<typeof focused>>;
+    /** The subject's and the task's controls in Tab order: Shift+Tab from the task's first control out of the subject, then Tab to Done. */
+    async function tabOrder(page: Page): Promise<Focused[]> {
+      const before: Focused[] = [];
+      for (let step = 0; step < 30; step++) {
+        await page.keyboard.press('Shift+Tab');
+        const control = await focused(page);
+        if (control.panel === 'outside') break;
+        before.unshift(control);
+      }
+      await tabTo(page, '[data-testid="subject"] input[type="radio"]');
+      const after = [await focused(page)];
+      while (after.at(-1)!.what !== 'done') {
+        await page.keyboard.press('Tab');
+        after.push(await focused(page));
+      }
+      return [...before, ...after];
+    }
+    /** Each control after the one before it as the page reads: further down, or on its row further right; the subject's panel before the task's. */
+    const outOfReadingOrder = (controls: Focused[]) =>
+      controls.slice(1).filter((control, index) => {
+        const previous = controls[index]!;
+        if (control.panel !== previous.panel) return previous.panel !== 'subject';
+        const sameRow = Math.abs(control.top - previous.top) < 4;
+        return sameRow ? control.left <= previous.left : control.top < previous.bottom - 4;
+      });
+    const few = ['zoomIn', 'zoomOut', 'rotateLeft', 'rotateRight'];
+    const colours = ['invert', 'darker', 'brighter', 'lessContrast', 'moreContrast', 'reset'];
+
+    for (const [viewport, controls] of [
+      [{ width: 1280, height: 800 }, [...few, ...colours]],
+      [PHONE_WINDOW, [...few, 'more']],
+    ] as const) {
+      const { page } = await openWorkflow(
+        suite,
+        `Tab order ${viewport.width}`,
+        [{ locations: [{ type: 'image', url: image, alt: 'A poster' }, { type: 'image', url: image, alt: 'Its back' }] }],
+        { name: 'Ads', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Is it an advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } },
+        viewport,
+      );
+      await waitForTask(page, 'single');
+      await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+      const order = await tabOrder(page);
+      expect(order.map((control) => control.what)).toEqual(['page 1', 'page 2', ...controls, 'image', 'answer', 'done']);
+      expect(outOfReadingOrder(order)).toEqual([]);
+
+      // The keys work wherever focus is, on the image's controls too: ] turns the page, R rotates, 1 answers.
+      await tabTo(page, '[data-action="zoomIn"]', 30, true);
+      await page.keyboard.press(']');
+      expect(await page.locator('.page-strip [aria-current="page"]').textContent()).toBe('2');
+      await page.keyboard.press('r');
+      await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
+      await page.keyboard.press('1');
+      expect(await page.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(true);
+      await page.close();
+    }
+  });
+
   it('fits the page again, whole, when a branch into a transcription task narrows its panel', async () => {
     const { page } = await openWorkflow(
       suite,
