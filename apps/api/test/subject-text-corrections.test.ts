@@ -84,7 +84,7 @@ describe('a transcription that starts from the subject’s text', () => {
     // Its text is what its consensus compares with, so an upload never replaces it, even one correcting locations:
     // new OCR is another subject. The consensus keeps comparing with the text the volunteers corrected.
     const replacing = { externalId: 'corrected', locations: [{ type: 'image' as const, url: 'https://images.example.org/corrected.jpg' }, { type: 'text' as const, text: fixed }] };
-    const refused = await refusal(stack.client.uploadSubjects(pages, JSON.stringify({ subjects: [replacing] }), 'application/json', { reason: 'Better OCR' }));
+    const refused = await refusal(stack.client.uploadSubjects(pages, JSON.stringify({ subjects: [replacing] }), 'application/json', { replaceLocations: true, reason: 'Better OCR' }));
     expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/subjects/0/locations/1/text']]);
     expect((await stack.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectIds[0]])).rows[0].locations[1]).toEqual({ type: 'text', text: OCR });
   });
