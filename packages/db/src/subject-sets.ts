@@ -64,10 +64,13 @@ export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_c
  */
 export async function joinWorkflows(manager: EntityManager, joining: string, parameters: unknown[]): Promise<void> {
   await manager.query(
-    `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, priority, random)
+    // The random point drawn once (materialised): a subquery of it, on the inner side of a nested loop, was drawn
+    // again for each subject, which spread the keys unevenly.
+    `WITH o AS MATERIALIZED (SELECT random() AS shift)
+     INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, priority, random)
      SELECT j.workflow_id, j.subject_id, j.gold_standard, coalesce(j.priority, 0),
        (row_number() OVER (PARTITION BY j.workflow_id ORDER BY random()) - 1 + o.shift) / count(*) OVER (PARTITION BY j.workflow_id)
-     FROM (${joining}) j CROSS JOIN (SELECT random() AS shift) o
+     FROM (${joining}) j CROSS JOIN o
      ON CONFLICT DO NOTHING`,
     parameters,
   );
