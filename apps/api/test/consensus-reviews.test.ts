@@ -4,6 +4,9 @@ import { type TestAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks } from '../../../test/support/workflows';
+import { subjectResultsQuerySchema } from '../src/subject-results/dto/subject-results.dto';
+import { subjectResultsPage } from '../src/subject-results/subject-results.service';
+import { IN_REVIEWERS_REACH } from '../src/consensus-reviews/review-sql';
 
 let stack: Stack;
 let projectId: string;
@@ -412,5 +415,48 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     // d, out of her list too, which nobody reviewed: the same answer.
     expect(await refusal(reviewer.client.undoReview(checkId, idOf.d!, 'T0'))).toBeUndefined();
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
+  });
+
+  it("read a reviewer's list and reach through the indexes of the consensus to check and of their reviews, not through every subject of the workflow", async () => {
+    const { id: many } = await stack.client.createWorkflow(projectId, { name: 'Many letters', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } } });
+    // 5,000 subjects, of which the consensus of three needs checking and Rita reviewed a fourth's.
+    const { rows } = await stack.db.query(
+      `WITH made AS (INSERT INTO subjects (project_id, locations) SELECT $2, '[{"type": "text", "text": "A letter"}]' FROM generate_series(1, 5000) RETURNING id)
+       INSERT INTO subject_workflow_status (workflow_id, subject_id, random) SELECT $1, id, random() FROM made RETURNING subject_id`,
+      [many, projectId],
+    );
+    const seeded = rows.map((row) => row.subject_id as string);
+    const [toCheck, mine] = [seeded.slice(0, 3), seeded[3]!];
+    await stack.db.query(
+      `INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at, needs_checking)
+       SELECT $1, id, 'T0', 'Dear John', '{}', 0.5, 2, 'word-alignment-vote', now(), id <> $3 FROM unnest($2::uuid[]) AS id`,
+      [many, [...toCheck, mine], mine],
+    );
+    await stack.db.query(
+      `INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_by_role, reviewed_at)
+       VALUES ($1, $2, 'T0', 'approved', '"Dear John"', 'Dear John', $3, 'reviewer', now())`,
+      [many, mine, reviewer.id],
+    );
+    await stack.db.query('ANALYZE subject_workflow_status, consensus, consensus_reviews, subjects');
+    expect(idsOf(await reviewer.client.subjectResults(many, {}))).toEqual([...toCheck, mine].sort());
+
+    /** The hot rows a statement reads (`EXPLAIN ANALYZE`, rolled back): those any scan read, kept or not, over all its loops. */
+    type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+    const read = (node: PlanNode): number =>
+      (node['Relation Name'] === 'subject_workflow_status' ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
+      (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+    const hotRowsRead = async (sql: string, parameters: unknown[]) => {
+      await stack.db.query('BEGIN');
+      try {
+        return read((await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters)).rows[0]['QUERY PLAN'][0].Plan);
+      } finally {
+        await stack.db.query('ROLLBACK');
+      }
+    };
+    for (const query of [{}, { sort: 'externalId' }, { status: 'active' }] as const) {
+      const { sql, parameters } = subjectResultsPage(projectId, many, subjectResultsQuerySchema.parse(query), reviewer.id);
+      expect(await hotRowsRead(sql, parameters)).toBeLessThanOrEqual(8);
+    }
+    expect(await hotRowsRead(IN_REVIEWERS_REACH, [many, seeded[4], reviewer.id])).toBeLessThanOrEqual(1);
   });
 });

@@ -204,6 +204,37 @@ describe('subject uploads from files', () => {
     expect((await priorities()).a).toEqual([10, { date: '1851' }]);
   });
 
+  it("keeps a file's #priority with the set, so a workflow linked to it later starts its subjects there, whatever another workflow's researchers set since", async () => {
+    const { projectId, setId } = await newSet();
+    const definition = (name: string, subjectSetIds: string[]) => ({
+      name,
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'priority' as const },
+      subjectSetIds,
+    });
+    const priorities = async (workflowId: string) =>
+      Object.fromEntries(
+        (await stack.db.query('SELECT s.external_id, st.priority FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1', [workflowId])).rows.map((row) => [row.external_id, row.priority]),
+      );
+    const { id: first } = await stack.client.createWorkflow(projectId, definition('First', [setId]));
+    expect(await upload(setId, 'external_id,text,#priority\na,A,2\nb,B,-0.5\nc,C,\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 3 } });
+    // The first workflow's researchers change a's priority there: that workflow's own.
+    await stack.client.setPriorities(first, [{ externalId: 'a', priority: 7 }]);
+    const { id: later } = await stack.client.createWorkflow(projectId, definition('Linked later', [setId]));
+    expect(await priorities(later)).toEqual({ a: 2, b: -0.5, c: 0 });
+    expect(await priorities(first)).toEqual({ a: 7, b: -0.5, c: 0 });
+    const served = await stack.client.queue(later, 3);
+    expect(served.subjects.map((subject) => subject.externalId)).toEqual(['b', 'c', 'a']);
+    // A subject two linked sets gave priorities starts at the lowest; the file sent again sets it in every workflow the set feeds.
+    const { id: other } = (await stack.client.createSubjectSet(projectId, { name: 'Urgent' }));
+    expect(await upload(other, 'external_id,text,priority\na,A,1\n', 'text/csv')).toMatchObject({ status: 201, body: { existing: 1 } });
+    const { id: both } = await stack.client.createWorkflow(projectId, definition('Both', [setId, other]));
+    expect((await priorities(both)).a).toBe(1);
+    expect(await upload(setId, 'external_id,text,#priority\na,A,3\n', 'text/csv')).toMatchObject({ status: 201, body: { existing: 1 } });
+    expect([(await priorities(first)).a, (await priorities(later)).a, (await priorities(both)).a]).toEqual([3, 3, 3]);
+  });
+
   it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {
     const { projectId, setId } = await newSet();
     const gold = await upload(setId, 'external_id,text,gold_standard_T0,gold_standard_T1\ng1,Hi,yes,"[""horse"",""coach""]"\n', 'text/csv');

@@ -80,6 +80,13 @@ describe('a transcription that starts from the subject’s text', () => {
     const byId = Object.fromEntries(rows.map((row) => [row.external_id as string, row]));
     expect(byId.corrected).toMatchObject({ T0_answer: fixed, T0_votes: 3, T0_result: expect.objectContaining({ unchanged: 1, corrected: true }) });
     expect(byId.left).toMatchObject({ T0_answer: OCR, T0_votes: 3, T0_result: expect.objectContaining({ unchanged: 2, corrected: false }) });
+
+    // Its text is what its consensus compares with, so an upload never replaces it, even one correcting locations:
+    // new OCR is another subject. The consensus keeps comparing with the text the volunteers corrected.
+    const replacing = { externalId: 'corrected', locations: [{ type: 'image' as const, url: 'https://images.example.org/corrected.jpg' }, { type: 'text' as const, text: fixed }] };
+    const refused = await refusal(stack.client.uploadSubjects(pages, JSON.stringify({ subjects: [replacing] }), 'application/json', { replaceLocations: true, reason: 'Better OCR' }));
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/subjects/0/locations/1/text']]);
+    expect((await stack.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectIds[0]])).rows[0].locations[1]).toEqual({ type: 'text', text: OCR });
   });
 
   it("takes a text left as the subject's, stray tag-like markers and length beyond maxLength and all; a changed one keeps to the rules", async () => {

@@ -88,7 +88,7 @@ describe('classifier in a browser: correcting the subject’s text', () => {
     expect(errors).toEqual([]);
   });
 
-  it('says nothing of the length of a text left as it was, longer than maxLength though it be, until it is changed', async () => {
+  it('says nothing of the length of a text left as it was, longer than maxLength though it be, until it is changed, a space alone included', async () => {
     const page1 = { externalId: 'long-page', locations: [{ type: 'text' as const, text: OCR }] };
     const { page, workflow } = await openWorkflow(suite, 'Long OCR', [page1], {
       name: 'Correct the long page',
@@ -103,6 +103,10 @@ describe('classifier in a browser: correcting the subject’s text', () => {
     await page.keyboard.press('End');
     await page.keyboard.type('.');
     expect(await note.textContent()).toBe('34 characters: this transcription can hold at most 30 characters. Shorten it before going on.');
+    // A space alone changes it too, as the answer's validity counts it: corrected, and held to the most.
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(' ');
+    expect([await state(page), await note.textContent()]).toEqual(['Corrected: your changes will be sent.', '34 characters: this transcription can hold at most 30 characters. Shorten it before going on.']);
     await page.getByTestId('correction-reset').click();
     expect(await note.textContent()).toBe('');
     await page.locator('.transcription-lines input').first().click();

@@ -55,17 +55,22 @@ export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_c
 
 /**
  * Gives the subjects that `joining` selects (parameters `parameters`; columns workflow_id, subject_id, gold_standard,
- * one row per pair) their hot rows in those workflows, unless they have them. Each workflow's new random keys are
+ * priority, one row per pair) their hot rows in those workflows, unless they have them: a new row starts at the
+ * priority an upload gave the subject in the set it joins by (`subject_set_members.priority`; 0 for none), and a
+ * subject already in the workflow keeps its own, which a researcher may have set there. Each workflow's new random keys are
  * spread evenly over [0, 1), in a random order from a random point: the queue picks the first subject after a random
  * point, so a subject's chance of coming next is the gap before its key, which random keys would make up to several
  * times another's (among 8 subjects, a first pick of one 37 times in 100 and of another 3 times).
  */
 export async function joinWorkflows(manager: EntityManager, joining: string, parameters: unknown[]): Promise<void> {
   await manager.query(
-    `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, random)
-     SELECT j.workflow_id, j.subject_id, j.gold_standard,
+    // The random point drawn once (materialised): a subquery of it, on the inner side of a nested loop, was drawn
+    // again for each subject, which spread the keys unevenly.
+    `WITH o AS MATERIALIZED (SELECT random() AS shift)
+     INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, priority, random)
+     SELECT j.workflow_id, j.subject_id, j.gold_standard, coalesce(j.priority, 0),
        (row_number() OVER (PARTITION BY j.workflow_id ORDER BY random()) - 1 + o.shift) / count(*) OVER (PARTITION BY j.workflow_id)
-     FROM (${joining}) j CROSS JOIN (SELECT random() AS shift) o
+     FROM (${joining}) j CROSS JOIN o
      ON CONFLICT DO NOTHING`,
     parameters,
   );
@@ -124,7 +129,8 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
   );
   await joinWorkflows(
     manager,
-    `SELECT l.workflow_id, s.id AS subject_id, s.gold_standard IS NOT NULL AS gold_standard FROM workflow_subject_sets l CROSS JOIN subjects s
+    `SELECT l.workflow_id, s.id AS subject_id, s.gold_standard IS NOT NULL AS gold_standard, m.priority
+     FROM workflow_subject_sets l CROSS JOIN subjects s JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id AND m.subject_id = s.id
      WHERE l.subject_set_id = $1 AND s.id = ANY($2::uuid[])`,
     [subjectSetId, subjectIds],
   );

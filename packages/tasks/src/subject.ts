@@ -98,12 +98,12 @@ export const subjectInputSchema = z.strictObject({
   locations: subjectLocationsSchema,
   metadata: subjectMetadataSchema.default({}),
   externalId: externalIdSchema.optional(),
-  /** Its priority in the workflows its set feeds (lower is served first under the `priority` order); 0 unless given. */
+  /** Its priority in the workflows its set feeds, now and linked later (lower is served first under the `priority` order); 0 unless given. */
   priority: z
     .number('must be a number: lower is served first under the priority order')
     .finite()
     .optional()
-    .meta({ description: 'Its priority in every workflow its set feeds at the upload (lowest served first under the `priority` order); 0 unless given' }),
+    .meta({ description: 'Its priority in every workflow its set feeds at the upload, and kept with the set for a workflow linked to it later (lowest served first under the `priority` order); 0 unless given' }),
   /** Known answers per task key; makes this a gold-standard subject. */
   goldStandard: z
     .record(z.string(), z.unknown())

@@ -1,4 +1,4 @@
-import { type TaggingTask, type TranscriptionTask, definitionWarnings, leftAsStarted, mostTasksPerSubject, proposedTagsShown, startingText, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { type TaggingTask, type TranscriptionTask, definitionWarnings, leftAsStarted, mostTasksPerSubject, parseNewAnswer, proposedTagsShown, startingText, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -71,6 +71,20 @@ describe('workflow definition', () => {
     expect(startingText(task('subject-text'), [page[0]!])).toBeUndefined();
     // Left as it was, composed or not, it is the starting text; changed, or without one, it is not.
     expect([leftAsStarted(task('subject-text'), page, 'Tbe ship\nsai\u0301led'), leftAsStarted(task('subject-text'), page, 'The ship\nsa\u00edled'), leftAsStarted(task(), page, 'other')]).toEqual([true, false, false]);
+  });
+
+  it('holds a correction changed by a space or a line break alone to the limits of a new answer, as it is not left as it started', () => {
+    const text = 'Struck [deletion] out\nby the clerk';
+    const task = workflowDefinitionSchema.parse({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Correct', startFrom: 'subject-text', maxLength: 20 } } }).tasks.T0 as TranscriptionTask;
+    const page = [{ type: 'text' as const, text }];
+    const answers = [text, `${text} `, text.replace('\n', ' '), text.replace('out', 'out ')];
+    // One rule: the classifier's Unchanged is what the answer's validity takes whatever the limits.
+    expect(answers.map((answer) => [leftAsStarted(task, page, answer), parseNewAnswer(task, answer, page).success])).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+      [false, false],
+    ]);
   });
 
   it('says plainly which fields are missing', () => {

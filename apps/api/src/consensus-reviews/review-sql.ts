@@ -53,13 +53,16 @@ export const APPROVABLE = "c.answer IS NOT NULL AND c.result->'notReached' IS NU
 const CURRENT_TASKS = `SELECT jsonb_object_keys(v.definition->'tasks') FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1`;
 
 /**
- * Whether the subject of the hot row `st` in the workflow ($1) has a consensus that needs a review yet: a task of the
+ * Whether the subject (an SQL expression) in the workflow ($1) has a consensus that needs a review yet: a task of the
  * current version with a consensus answer to approve, not reviewed. A tie, a task not reached or one a later version
  * dropped cannot be approved: it waits for nothing.
  */
-export const UNREVIEWED_CONSENSUS = `EXISTS (SELECT 1 FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND ${APPROVABLE}
+const unreviewedConsensus = (subject: string) => `EXISTS (SELECT 1 FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = ${subject} AND ${APPROVABLE}
     AND c.task IN (${CURRENT_TASKS})
     AND NOT EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.workflow_id = c.workflow_id AND r.subject_id = c.subject_id AND r.task = c.task))`;
+
+/** `unreviewedConsensus` of the subject of the hot row `st`. */
+export const UNREVIEWED_CONSENSUS = unreviewedConsensus('st.subject_id');
 
 /** Whether the subject of the hot row `st` in the workflow ($1) has a review, of any task. */
 export const ANY_REVIEW = 'EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)';
@@ -72,20 +75,24 @@ export const classifiedBy = (workflow: string, subject: string, user: string) =>
   `SELECT 1 FROM classifications own WHERE own.workflow_id = ${workflow} AND own.subject_id = ${subject} AND own.user_id = ${user}`;
 
 /**
- * Whether the reviewer `user` (an SQL expression) may read and review the subject of the hot row `st` (its subject `s`)
- * in the workflow ($1): one of their work list (a consensus that needs checking and one nobody reviewed yet, of a
- * subject with no known answers that they did not classify), or one they reviewed a task of (to change or undo it).
- * Nothing else: not the workflow's every result, which is the consensus download's, nor a gold-standard subject,
- * whose consensus tells its known answers.
+ * Whether the reviewer `user` (an SQL expression) may read and review the subject of the hot row `st` in the workflow
+ * ($1): one of their work list (a consensus that needs checking and one nobody reviewed yet, of a subject with no known
+ * answers that they did not classify), or one they reviewed a task of (to change or undo it). Nothing else: not the
+ * workflow's every result, which is the consensus download's, nor a gold-standard subject, whose consensus tells its
+ * known answers. The two reaches are each read by their own index (`consensus_needs_checking_idx`, few once most agree,
+ * and `consensus_reviews_reviewer_idx`) and their subjects found by id: an OR of the two over the hot rows read every
+ * subject of the workflow to find a few.
  */
-export const inReviewersReach = (user: string) => `(
-    (st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.needs_checking) AND ${UNREVIEWED_CONSENSUS}
-      AND s.gold_standard IS NULL AND NOT EXISTS (${classifiedBy('$1', 'st.subject_id', user)}))
-    OR EXISTS (SELECT 1 FROM consensus_reviews mine WHERE mine.workflow_id = $1 AND mine.subject_id = st.subject_id AND mine.reviewed_by = ${user}))`;
+export const inReviewersReach = (user: string) => `st.subject_id IN (
+    SELECT checking.subject_id FROM consensus checking JOIN subjects g ON g.id = checking.subject_id
+    WHERE checking.workflow_id = $1 AND checking.needs_checking AND g.gold_standard IS NULL
+      AND ${unreviewedConsensus('checking.subject_id')} AND NOT EXISTS (${classifiedBy('$1', 'checking.subject_id', user)})
+    UNION
+    SELECT mine.subject_id FROM consensus_reviews mine WHERE mine.workflow_id = $1 AND mine.reviewed_by = ${user})`;
 
 /** Whether the subject ($2) of the workflow ($1) is in the reach of the reviewer ($3): a row when it is. */
 export const IN_REVIEWERS_REACH = `
-  SELECT 1 FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+  SELECT 1 FROM subject_workflow_status st
   WHERE st.workflow_id = $1 AND st.subject_id = $2 AND ${inReviewersReach('$3::uuid')}`;
 
 /** A reviewer asked for a subject out of their reach (`inReviewersReach`). */

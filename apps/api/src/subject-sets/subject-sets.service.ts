@@ -420,11 +420,18 @@ function inOrderSent<Row extends { id: string; key: string | null }>(rows: Row[]
 
 /**
  * Gives the subjects uploaded with a priority (`ids`, in the order of `subjects`) that priority in every workflow the
- * set feeds: a file sent again sets them again.
+ * set feeds, and keeps it on their membership of the set, for the workflows linked to it later (`joinWorkflows`): a
+ * file sent again sets them again.
  */
 async function prioritise(manager: EntityManager, subjectSetId: string, ids: string[], subjects: AddSubjectsInput['subjects']): Promise<void> {
   const given = subjects.flatMap((subject, index) => (subject.priority === undefined ? [] : [{ id: ids[index], priority: subject.priority }]));
   if (!given.length) return;
+  await manager.query(
+    `UPDATE subject_set_members m SET priority = p.priority
+     FROM jsonb_to_recordset($2::jsonb) AS p(id uuid, priority double precision)
+     WHERE m.subject_set_id = $1 AND m.subject_id = p.id AND m.priority IS DISTINCT FROM p.priority`,
+    [subjectSetId, JSON.stringify(given)],
+  );
   await manager.query(
     `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
      FROM jsonb_to_recordset($2::jsonb) AS p(id uuid, priority double precision)

@@ -10,15 +10,18 @@ import type { EntityManager } from 'typeorm';
 @Injectable()
 export class WorkflowSubjects {
   /**
-   * After linking sets to a workflow: every subject of those sets joins the workflow, and those that had left it when
-   * their sets were unlinked come back. Pass only the newly linked sets: the others' subjects are already there.
+   * After linking sets to a workflow: every subject of those sets joins the workflow, at the priority its upload gave
+   * it (the lowest, of a subject two of the sets gave one), and those that had left it when their sets were unlinked
+   * come back, with the priority they had. Pass only the newly linked sets: the others' subjects are already there.
    */
   async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
     if (!subjectSetIds.length) return;
     await joinWorkflows(
       manager,
-      `SELECT DISTINCT $1::uuid AS workflow_id, m.subject_id, s.gold_standard IS NOT NULL AS gold_standard FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
-       WHERE m.subject_set_id = ANY($2::uuid[])`,
+      `SELECT $1::uuid AS workflow_id, m.subject_id, s.gold_standard IS NOT NULL AS gold_standard, min(m.priority) AS priority
+       FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
+       WHERE m.subject_set_id = ANY($2::uuid[])
+       GROUP BY m.subject_id, s.gold_standard`,
       [workflowId, subjectSetIds],
     );
     await rejoinLinkedSets(manager, workflowId, subjectSetIds);

@@ -16,6 +16,8 @@ export const REVIEW_STATE_CHECK = "state IN ('approved', 'corrected')";
 @Check(REVIEW_STATE, REVIEW_STATE_CHECK)
 /** For the foreign key: deleting a subject looks here. */
 @Index('consensus_reviews_subject_idx', ['subjectId'])
+/** A reviewer's own reviews in a workflow, which their list of results reaches (`inReviewersReach` in the API). */
+@Index('consensus_reviews_reviewer_idx', ['workflowId', 'reviewedBy', 'subjectId'])
 export class ConsensusReview {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;

@@ -72,6 +72,11 @@ export class SubjectSetMember {
   subjectId!: string;
   /** Order within the set, for sequential selection. */
   @Column({ type: 'bigint', default: 0 }) position!: string;
+  /**
+   * The priority an upload into the set gave the subject (a file's `#priority` column, a JSON `priority`), null for
+   * none: what it starts with in a workflow it joins through this set, one linked later too.
+   */
+  @Column({ type: 'double precision', nullable: true }) priority!: number | null;
   @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

@@ -1,6 +1,6 @@
 import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { leftAsStarted, sameText, startingText } from '@chorus/tasks';
+import { leftAsStarted, startingText } from '@chorus/tasks';
 import { bringIntoView } from '../../lib/focus';
 import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
@@ -168,7 +168,8 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
   const hintId = `${id}-keys`;
   const original = startingText(task, subject.locations);
   const correctionId = `${id}-correction`;
-  const unchanged = original !== undefined && sameText(text, original);
+  // The rule the answer's validity follows (`parseNewAnswer`): a space or a line break changed makes it a correction.
+  const unchanged = leftAsStarted(task, subject.locations, text);
   const language = languageAttributes(languageOf(task, subject));
   const lineInUse = Math.min(tabStop, lines.length - 1);
   const ref = (index: number) => (element: Field | null) => {
@@ -274,16 +275,16 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
             type="button"
             className="button button-secondary button-small"
             data-testid="correction-reset"
-            aria-disabled={disabled || text === original || undefined}
+            aria-disabled={disabled || unchanged || undefined}
             onClick={() => {
-              if (text !== original) edit(original, { index: lastField.current, start: 0, end: 0 }, { index: 0, start: 0, end: 0 });
+              if (!unchanged) edit(original, { index: lastField.current, start: 0, end: 0 }, { index: 0, start: 0, end: 0 });
             }}
           >
             {t('tasks.transcription.reset')}
           </button>
         </div>
       )}
-      <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} asStarted={leftAsStarted(task, subject.locations, text)} />
+      <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} asStarted={unchanged} />
       <p className="keyboard-hint" id={hintId}>
         {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
         {task.textTags.length > 0 && `${t('tasks.transcription.tagKeys', { count: Math.min(task.textTags.length, 9) })} `}
