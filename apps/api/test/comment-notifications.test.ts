@@ -195,8 +195,9 @@ describe('notifications', () => {
     const set = await stack.client.createSubjectSet(draft.id, { name: 'Set' });
     await stack.client.addSubjects(set.id, [{ externalId: 'd1', locations: [{ type: 'text', text: 'Draft subject' }] }]);
     const [{ id: draftSubject }] = (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [draft.id])).rows;
-    await stack.client.postComment(draftSubject, { projectId: draft.id, body: `@${name}, a secret` });
+    const secret = await stack.client.postComment(draftSubject, { projectId: draft.id, body: `@${name}, a secret` });
     expect(kindsOf(await wren.client.notifications())).toEqual([['mention', kept.id], ['mention', hidden.id]]);
+    expect((await stack.db.query('SELECT 1 FROM comment_notifications WHERE comment_id = $1', [secret.id])).rows).toEqual([]);
   });
 
   it('goes with the account deleted', async () => {
