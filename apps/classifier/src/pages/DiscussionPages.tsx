@@ -90,6 +90,12 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
   return { pages, setPages, problem, missing, load, list, show, replace };
 }
 
+/** Reads the page of comments after `after` into those shown. */
+interface LoadPage {
+  // biome-ignore lint/style/useShorthandFunctionType: written as a type alias, the i18n test reads `=> Promise<` as interface text
+  (after?: string): Promise<void>;
+}
+
 /** The comment a reply is being written to; `n` tells one Reply from the next (each focuses the form). */
 interface Replying {
   to: SubjectComment;
@@ -100,7 +106,7 @@ interface Replying {
  * Focuses the comment the address names (`#comment-<id>`, from a notification or a reply's link) once it is shown,
  * reading more pages (a few at most) until it is.
  */
-function useCommentInAddress(pages: SubjectCommentPage | null, load: (after?: string) => Promise<void>, list: RefObject<HTMLOListElement | null>) {
+function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, list: RefObject<HTMLOListElement | null>) {
   const wanted = useRef(commentInAddress());
   const pagesRead = useRef(0);
   useEffect(() => {
