@@ -22,6 +22,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { DiscussionsModule } from './discussions/discussions.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
@@ -59,6 +60,7 @@ export class AppModule {
         RetirementModule,
         SubjectReportsModule,
         DiscussionsModule,
+        NotificationsModule,
         FavouritesModule,
         ReaggregationModule,
         ClassificationsModule,

@@ -39,7 +39,7 @@ describe('the comments download', () => {
     const rude = await volunteer.client.postComment(otherSubjectId, { projectId, body: 'Something rude' });
     await leaving.client.postComment(subjectId, { projectId, body: 'I was here' });
     await moderator.client.postComment(subjectId, { projectId, body: 'Please be kind.' });
-    const answer = await stack.client.postComment(subjectId, { projectId, body: 'A postmark: see the date in the ring.' });
+    const answer = await stack.client.postComment(subjectId, { projectId, body: 'A postmark: see the date in the ring.', replyTo: first.id });
     await volunteer.client.editComment(first.id, 'A **stamp**? #Stamps #postmark');
     await moderator.client.hideComment(rude.id, 'Rude to another volunteer');
     await leaving.client.deleteAccount(ACCOUNT_PASSWORD);
@@ -64,6 +64,7 @@ describe('the comments download', () => {
       author_role: 'volunteer',
       body: 'A **stamp**? #Stamps #postmark',
       hashtags: ['stamps', 'postmark'],
+      reply_to: null,
       created_at: first.createdAt,
       edited_at: expect.any(String),
       hidden: false,
@@ -79,14 +80,14 @@ describe('the comments download', () => {
       ['Please be kind.', moderator.id, 'moderator'],
       ['A postmark: see the date in the ring.', expect.any(String), 'researcher'],
     ]);
-    expect(rows[4]!.comment_id).toBe(answer.id);
+    expect([rows[4]!.comment_id, rows[4]!.reply_to]).toEqual([answer.id, first.id]);
 
     const csv = await download(`${downloadPath(projectId)}?format=csv`, stack.client.token, { 'accept-encoding': 'identity' });
     expect([csv.status, csv.headers.get('content-type'), csv.headers.get('content-encoding')]).toEqual([200, 'text/csv; charset=utf-8', null]);
     const records = parse(csv.text, { columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(rows.length);
     expect(records.map((record) => record.comment_id)).toEqual(rows.map((row) => row.comment_id));
-    expect([records[0]!.hashtags, records[1]!.hidden, records[0]!.hidden]).toEqual(['stamps;postmark', 'true', 'false']);
+    expect([records[0]!.hashtags, records[1]!.hidden, records[0]!.hidden, records[0]!.reply_to, records[4]!.reply_to]).toEqual(['stamps;postmark', 'true', 'false', '', first.id]);
   });
 
   it('gives CSV cells as written, a formula shown as text, and names a reviewer author a reviewer', async () => {

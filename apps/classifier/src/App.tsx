@@ -15,6 +15,7 @@ import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
@@ -135,6 +136,7 @@ export function App() {
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}
             {route.name === 'favourites' && <FavouritesPage />}
+            {route.name === 'notifications' && <NotificationsPage />}
             {route.name === 'favourite' && <FavouriteSubjectPage key={route.subjectId} subjectId={route.subjectId} />}
             {route.name === 'verify-email' && <VerifyEmailPage />}
             {route.name === 'forgot-password' && <ForgotPasswordPage />}

@@ -275,4 +275,71 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect((await suite.stack.db.query('SELECT count(*)::int AS hidden FROM subject_comments WHERE project_id = $1 AND hidden_at IS NOT NULL', [project.id])).rows).toEqual([{ hidden: 0 }]);
     expect(lab.errors).toEqual([]);
   });
+
+  it('lets a volunteer reply to a comment by keyboard, and tells its author, who opens the notification and marks it read', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Replies', [{ externalId: 'stamp', locations: [{ type: 'text', text: 'A small square with a crown, top right.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const grace = await newAccount(suite.stack, 'Grace');
+    const question = await grace.client.postComment(subjectId, { projectId: project.id, body: 'Is this a stamp?' });
+    const ida = await newAccount(suite.stack, 'Ida');
+    const replier = await signedInPage(suite, await suite.stack.anonymous.login({ email: ida.email, password: ACCOUNT_PASSWORD }));
+    const page = replier.page;
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await page.getByTestId('comment').waitFor();
+
+    // Reply: the form says to whom and takes focus; Escape makes it a comment again, focus back on Reply.
+    await press(page, 'button[aria-label="Reply to Grace"]');
+    await waitForFocus(page, '#comment-body');
+    expect(await page.locator('#new-comment-heading').textContent()).toBe('Replying to Grace');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, 'button[aria-label="Reply to Grace"]');
+    expect(await page.locator('#new-comment-heading').textContent()).toBe('Add a comment');
+    // Cancel the reply by its button, the same.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#comment-body');
+    await press(page, '[data-testid="replying-to"] button');
+    await waitForFocus(page, 'button[aria-label="Reply to Grace"]');
+
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#comment-body');
+    await page.keyboard.type('A postmark: see the date in the ring.');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]:nth-child(2)');
+    const reply = page.getByTestId('comment').nth(1);
+    expect(await reply.getByTestId('comment-reply-to').textContent()).toBe('In reply to Grace');
+    expect(await page.locator('#new-comment-heading').textContent()).toBe('Add a comment');
+    const [stored] = (await suite.stack.db.query('SELECT id, reply_to FROM subject_comments WHERE subject_id = $1 AND user_id = $2', [subjectId, ida.id])).rows;
+    expect(stored.reply_to).toBe(question.id);
+    // Its link takes focus to the comment it answers, which the address names.
+    await press(page, '[data-testid="comment-reply-to"] a');
+    await waitForFocus(page, `#comment-${question.id}`);
+    expect(new URL(page.url()).hash).toBe(`#comment-${question.id}`);
+    expect(replier.errors).toEqual([]);
+    await page.close();
+
+    // Grace is told: the header counts it, in the link's name.
+    const author = await signedInPage(suite, await suite.stack.anonymous.login({ email: grace.email, password: ACCOUNT_PASSWORD }));
+    await author.page.goto(`${suite.stack.baseUrl}/`);
+    const link = author.page.getByRole('link', { name: 'Notifications, 1 unread' });
+    await link.waitFor();
+    await press(author.page, '[data-account-link="notifications"]');
+    await author.page.getByTestId('notification').waitFor();
+    await waitForFocus(author.page, 'h1');
+    const notification = author.page.getByTestId('notification');
+    expect(await notification.locator('.notification-what a').textContent()).toBe('Ida replied to your comment');
+    expect(await notification.locator('.notification-excerpt').textContent()).toBe('A postmark: see the date in the ring.');
+    await checkScreen(author.page, 'talk-notifications');
+
+    // Mark all as read: said in the status, and the header's count goes.
+    await press(author.page, '[data-testid="mark-all-read"]');
+    await author.page.getByTestId('notifications-status').getByText('All your notifications are marked as read.').waitFor();
+    await author.page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    expect((await suite.stack.db.query('SELECT read_at IS NOT NULL AS read FROM comment_notifications WHERE user_id = $1', [grace.id])).rows).toEqual([{ read: true }]);
+
+    // The notification opens the reply in its discussion, focused.
+    await press(author.page, '.notification-what a');
+    await waitForFocus(author.page, `#comment-${stored.id}`);
+    expect(new URL(author.page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${subjectId}`);
+    expect(author.errors).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope } from './views';
@@ -475,8 +475,8 @@ export class ChorusClient {
   subjectDiscussion(subjectId: string, projectId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<SubjectDiscussion>('GET', `/subjects/${subjectId}/comments?${queryString({ projectId, ...query })}`);
   }
-  /** Posts a comment on a subject (accounts only); a retry with the same `idempotencyKey` answers the first (`replayed`). */
-  async postComment(subjectId: string, input: { projectId: string; body: string }, idempotencyKey?: string): Promise<SubjectComment & { replayed: boolean }> {
+  /** Posts a comment on a subject (accounts only), in reply to another of its comments with `replyTo`; a retry with the same `idempotencyKey` answers the first (`replayed`). */
+  async postComment(subjectId: string, input: { projectId: string; body: string; replyTo?: string }, idempotencyKey?: string): Promise<SubjectComment & { replayed: boolean }> {
     const { status, body } = await this.request<SubjectComment>('POST', `/subjects/${subjectId}/comments`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
     return { ...body, replayed: status === 200 };
   }
@@ -495,6 +495,14 @@ export class ChorusClient {
   /** Shows a hidden comment to volunteers again (the project's moderators and researchers). */
   async unhideComment(id: string): Promise<void> {
     await this.request('DELETE', `/comments/${id}/hidden`);
+  }
+  /** The caller's notifications (replies to their comments, mentions of them), newest first, with how many are unread. */
+  notifications(query: { limit?: number; after?: string } = {}) {
+    return this.call<NotificationPage>('GET', `/account/notifications?${queryString(query)}`);
+  }
+  /** Marks the caller's notifications read: those of `ids`, or all of them. */
+  async markNotificationsRead(ids?: string[]): Promise<void> {
+    await this.request('POST', '/account/notifications/read', ids ? { ids } : {});
   }
   /** The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #). */
   projectComments(projectId: string, query: { tag?: string; limit?: number; after?: string } = {}) {

@@ -4,3 +4,4 @@ export * from './views';
 export * from './server-clock';
 export * from './page-policy';
 export * from './hashtags';
+export * from './mentions';

@@ -2,6 +2,8 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   subjectCommentSchema,
+  notificationSchema,
+  notificationPageSchema,
   subjectCommentPageSchema,
   subjectDiscussionSchema,
   accountViewSchema,
@@ -200,6 +202,8 @@ export interface SubjectReportInput {
 export type SubjectComment = z.infer<typeof subjectCommentSchema>;
 export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
+export type Notification = z.infer<typeof notificationSchema>;
+export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 export type MediaFailure = z.infer<typeof mediaFailureSchema>;

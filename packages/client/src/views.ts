@@ -936,7 +936,7 @@ export const workflowSkillsSchema = z.strictObject({
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
  * limit them, and how long a hashtag (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50 } as const;
+export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,
@@ -955,10 +955,41 @@ export const subjectCommentSchema = z.strictObject({
     .strictObject({ hiddenAt: time, reason: z.string() })
     .nullable()
     .meta({ description: "Hidden by the project's moderators or researchers, and why; only they are shown a hidden comment" }),
+  replyTo: z
+    .strictObject({
+      id,
+      authorDisplayName: z.string().nullable().meta({ description: 'Its author’s display name (null once they deleted their account: a former volunteer)' }),
+    })
+    .nullable()
+    .meta({ description: 'The comment of the same discussion it answers (anchor `#comment-<id>` in the classifier); null when it answers none, or when that one was deleted, or is hidden and the caller is not on the team' }),
 });
 /** A page of comments; `next`, when there are more, goes in `after` for the next page. */
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
 /** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
+});
+
+/** Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), or it calls the project's team (`@team`), of which they are. */
+export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention'] as const;
+/** A volunteer told of a comment (Talk's notifications). */
+export const notificationSchema = z.strictObject({
+  id,
+  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are' }),
+  createdAt: time,
+  readAt: time.nullable().meta({ description: 'When they marked it read; null while unread' }),
+  comment: z.strictObject({
+    id,
+    subjectId: id,
+    projectId: id,
+    projectSlug: z.string().meta({ description: 'For its link: `/projects/<slug>/subjects/<subjectId>#comment-<id>`' }),
+    excerpt: z.string().meta({ description: `Its first ${COMMENT_LIMITS.excerptLength} characters (Markdown as written), with … when cut` }),
+    author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
+  }),
+});
+/** A volunteer's notifications, newest first, with how many are unread; `next`, when there are more, goes in `after`. */
+export const notificationPageSchema = z.strictObject({
+  notifications: z.array(notificationSchema),
+  unread: z.int().meta({ description: 'How many of all their notifications (not only this page’s) are unread' }),
+  next: z.string().nullable(),
 });

@@ -14,7 +14,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'favourites', description: 'Subjects a volunteer keeps to look at again' },
   { name: 'retirement', description: 'Retiring and unretiring subjects by hand, and their priorities' },
   { name: 'tags', description: 'Tags volunteers proposed in tagging tasks, and those moderators hid' },
-  { name: 'discussions', description: 'Subjects’ discussions (Talk): volunteers’ comments and #hashtags, and those moderators hid' },
+  { name: 'discussions', description: 'Subjects’ discussions (Talk): volunteers’ comments, replies, #hashtags and @mentions, those moderators hid, and volunteers’ notifications' },
   { name: 'subject-reports', description: 'Volunteers’ reports of a subject that needs a look' },
   { name: 'subject-results', description: 'A workflow’s results subject by subject, and volunteers’ skills' },
   { name: 'reaggregation', description: 'Computing a workflow’s consensus again, and its runs' },

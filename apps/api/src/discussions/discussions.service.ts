@@ -6,12 +6,13 @@ import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound } from '../common/problem';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { NotificationsService } from '../notifications/notifications.service';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import type { StoredCommentRow } from './stored-comment';
@@ -23,15 +24,21 @@ interface CommentRow extends StoredCommentRow {
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
+  /** The comment it answers, if it is still there: whether it is hidden, and its author's name (null: a deleted account). */
+  reply_found: boolean;
+  reply_hidden: boolean;
+  reply_name: string | null;
 }
 
-/** A comment with its author's name and team badge (a member of the project in a moderating role). */
+/** A comment with its author's name and team badge (a member of the project in a moderating role), and the comment it answers. */
 const COMMENTS = `
-  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
+  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.reply_to,
          CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
-         ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM subject_comments c JOIN users u ON u.id = c.user_id`;
+         ${cursorTimeSql('c.created_at')} AS cursor_time,
+         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
+  FROM subject_comments c JOIN users u ON u.id = c.user_id
+  LEFT JOIN subject_comments r ON r.id = c.reply_to LEFT JOIN users ru ON ru.id = r.user_id`;
 /** A subject's comments, oldest first. $2: whether hidden ones are listed; $3, $4: the cursor (or nulls); $5: the rows to read. */
 const SUBJECT_COMMENTS = `${COMMENTS}
   WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
@@ -53,7 +60,8 @@ const signInToComment = () =>
   );
 
 /**
- * Subjects' discussions (Talk): volunteers ask about a subject, tag it with #hashtags, and read what others and the
+ * Subjects' discussions (Talk): volunteers ask about a subject, tag it with #hashtags, reply to one another (flat, as
+ * Zooniverse's Talk: a reply names the comment it answers), @mention one another, and read what others and the
  * research team said. Anyone who may see the project reads them; accounts write, edit and delete their own; the
  * project's moderators and researchers hide a comment, with a reason, from volunteers (they still see it, marked).
  */
@@ -65,6 +73,7 @@ export class DiscussionsService {
     @InjectThrottlerStorage() private readonly limits: AddressLimitStore,
     private readonly access: ProjectAccess,
     private readonly idempotentRequests: IdempotentRequests,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** The subject as volunteers see it, and a page of its discussion in the project, oldest first. */
@@ -73,7 +82,7 @@ export class DiscussionsService {
     const subject = await this.subjectOf(projectId, subjectId);
     const team = await this.isTeam(projectId, user);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
-    return { subject, ...this.page(rows, limit, user) };
+    return { subject, ...this.page(rows, limit, { user, team }) };
   }
 
   /** The project's comments, newest first (with `tag`, those with that hashtag): its recent discussions. */
@@ -81,31 +90,40 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
     const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
-    return this.page(rows, limit, user);
+    return this.page(rows, limit, { user, team });
   }
 
-  /** Stores a comment by the caller (an account), counted against their hourly limit; its answer kept for a retry with the same key. */
-  async post(subjectId: string, { projectId, body }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
+  /**
+   * Stores a comment by the caller (an account), counted against their hourly limit, and tells those it replies to or
+   * mentions; its answer kept for a retry with the same key.
+   */
+  async post(subjectId: string, { projectId, body, replyTo }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     if (user.kind !== 'registered') throw signInToComment();
     await this.access.readable(projectId, user, '/projectId');
     await this.subjectOf(projectId, subjectId);
+    if (replyTo) await this.assertAnswerable(replyTo, subjectId);
     await this.countComment(user, note);
+    const viewer = { user, team: await this.isTeam(projectId, user) };
     return this.db.transaction(async (manager) => {
       const [{ id }] = await manager.query<{ id: string }[]>(
-        'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [projectId, subjectId, user.id, body, hashtagsOf(body)],
+        'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
       );
-      const comment = toView((await this.rowOf(manager, id!))!, user);
+      await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null });
+      const comment = toView((await this.rowOf(manager, id!))!, viewer);
       await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
       return comment;
     });
   }
 
-  /** Rewrites the caller's own comment, noting when. */
+  /** Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before. */
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser): Promise<SubjectComment> {
-    await this.ownComment(commentId, user, 'edit');
-    await this.db.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
-    return toView((await this.rowOf(this.db.manager, commentId))!, user);
+    const row = await this.ownComment(commentId, user, 'edit');
+    await this.db.transaction(async (manager) => {
+      await manager.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
+      await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
+    });
+    return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: await this.isTeam(row.project_id, user) });
   }
 
   /** Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads. */
@@ -118,7 +136,7 @@ export class DiscussionsService {
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
     await this.moderated(commentId, user);
     await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
-    return toView((await this.rowOf(this.db.manager, commentId))!, user);
+    return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });
   }
 
   /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
@@ -127,10 +145,10 @@ export class DiscussionsService {
     await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL', [commentId]);
   }
 
-  private page(rows: CommentRow[], limit: number, user: AuthUser | undefined): SubjectCommentPage {
+  private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { comments: page.map((row) => toView(row, user)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
+    return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
   }
 
   private async countComment(user: AuthUser, note: RateLimitNote): Promise<void> {
@@ -169,9 +187,23 @@ export class DiscussionsService {
     return row;
   }
 
-  private async ownComment(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<void> {
+  private async ownComment(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<CommentRow> {
     const row = await this.visible(commentId, user);
     if (row.user_id !== accountIdOf(user)) throw new ProblemException(403, `Only its author may ${what} a comment; moderators and researchers hide one instead (PUT /comments/:id/hidden).`);
+    return row;
+  }
+
+  /** Refuses a reply to a comment not on this subject, hidden from volunteers, or deleted, naming `/replyTo`. */
+  private async assertAnswerable(replyTo: string, subjectId: string): Promise<void> {
+    const [answered] = await this.db.query<{ subject_id: string; hidden: boolean }[]>('SELECT subject_id, hidden_at IS NOT NULL AS hidden FROM subject_comments WHERE id = $1', [replyTo]);
+    const refuse = (message: string) => validationFailed([{ pointer: '/replyTo', message }]);
+    if (answered?.subject_id === subjectId) {
+      if (answered.hidden) throw refuse('names a comment the project’s moderators hid: it cannot be replied to; leave replyTo out to comment without it');
+      return;
+    }
+    const [deleted] = answered ? [] : await this.db.query('SELECT 1 FROM subject_comment_deletions WHERE comment_id = $1 AND subject_id = $2', [replyTo, subjectId]);
+    if (deleted) throw refuse('names a comment its author deleted: it cannot be replied to; leave replyTo out to comment without it');
+    throw refuse('names no comment on this subject: reply to one of its discussion’s comments (its id), or leave replyTo out');
   }
 
   private async moderated(commentId: string, user: AuthUser): Promise<void> {
@@ -180,7 +212,14 @@ export class DiscussionsService {
   }
 }
 
-function toView(row: CommentRow, user: AuthUser | undefined): SubjectComment {
+/** Who reads a comment: the caller, and whether they are on its project's team (who see hidden comments). */
+interface Viewer {
+  user: AuthUser | undefined;
+  team: boolean;
+}
+
+function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
+  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden);
   return {
     id: row.id,
     projectId: row.project_id,
@@ -192,5 +231,6 @@ function toView(row: CommentRow, user: AuthUser | undefined): SubjectComment {
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,
+    replyTo: replyShown ? { id: row.reply_to!, authorDisplayName: row.reply_name } : null,
   };
 }

@@ -9,4 +9,5 @@ export interface StoredCommentRow {
   edited_at: Date | null;
   hidden_at: Date | null;
   hidden_reason: string | null;
+  reply_to: string | null;
 }

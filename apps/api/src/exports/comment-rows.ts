@@ -29,6 +29,7 @@ export const COMMENT_COLUMNS = {
   author_role: "volunteer, reviewer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
   body: 'what they wrote, in Markdown, as it is now (after any edit)',
   hashtags: 'its #hashtags, lower case, without the #, each once, in the order they first appear, a list',
+  reply_to: "the comment_id of the comment on the same subject it replies to; empty if none. Kept once that comment is deleted (its tombstone, in a since= download, says so)",
   created_at: 'when it was posted (ISO 8601)',
   edited_at: 'when its author last edited it; empty if never',
   hidden: 'whether a moderator or researcher hid it from volunteers (hidden comments are in the download, for the team)',
@@ -50,14 +51,14 @@ export const COMMENT_LIST_COLUMNS = ['hashtags'] as const satisfies readonly (ke
  * order, then a tombstone for each comment deleted at or after it (`subject_comment_deletions`).
  */
 export const COMMENT_ROWS = `
-  (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags,
+  (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
           c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, c.updated_at, NULL::timestamptz AS deleted_at
    FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
    LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
    WHERE c.project_id = $1 AND ($2::timestamptz IS NULL OR c.updated_at >= $2)
    ORDER BY c.created_at, c.id)
   UNION ALL
-  (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL,
+  (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL, NULL,
           NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
    FROM subject_comment_deletions d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $2::timestamptz IS NOT NULL AND d.project_id = $1 AND d.deleted_at >= $2
@@ -79,6 +80,7 @@ export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_C
     author_role: tombstone ? null : roleInWords(row.role),
     body: row.body,
     hashtags: row.hashtags,
+    reply_to: row.reply_to,
     created_at: downloadTime(row.created_at),
     edited_at: downloadTime(row.edited_at),
     hidden: tombstone ? null : row.hidden_at !== null,

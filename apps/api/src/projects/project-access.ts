@@ -22,8 +22,13 @@ export const isPublicProject = (project: Pick<Project, 'status' | 'takenDownAt'>
  */
 export const isPublicWorkflow = (workflowStatus: Workflow['status'], project: Pick<Project, 'status' | 'takenDownAt'>): boolean =>
   workflowStatus !== 'draft' && isPublicProject(project);
+/** `isPublicProject` in SQL, of a project `p`. */
+export const PUBLIC_PROJECT_SQL = `(p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
-export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
+export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQL})`;
+/** Whether an account (`account`: the SQL of its id) may read project `p` now (`assertReadable` in SQL): it is public, or they are a member. */
+export const projectReadableBySql = (account: string): string =>
+  `(${PUBLIC_PROJECT_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
 /**
  * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
  * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and

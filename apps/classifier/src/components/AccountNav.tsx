@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
+import { onNotificationsRead } from '../lib/notifications';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, FAVOURITES, isAccountPage, LAB, Link, matchRoute, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: their favourites, and "Sign in" and "Create an account"
- * for a guest (both come back to this page once done), the account's name, a link to its page and "Sign out" once
- * signed in.
+ * for a guest (both come back to this page once done), the account's name, its notifications (with how many are
+ * unread), a link to its page and "Sign out" once signed in.
  */
 export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -53,6 +54,26 @@ export function AccountNav({ path }: { path: string }) {
     };
   }, [volunteer.kind, volunteer.userId, volunteer.emailVerified, path, answered]);
 
+  // The unread notifications, counted on each page (no polling in between) and after some are marked read.
+  const [unread, setUnread] = useState(0);
+  const [read, setRead] = useState(0);
+  useEffect(() => onNotificationsRead(() => setRead((n) => n + 1)), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: counted again on each page and after each marking (`path`, `read`)
+  useEffect(() => {
+    if (volunteer.kind !== 'registered') {
+      setUnread(0);
+      return;
+    }
+    let cancelled = false;
+    session.client.notifications({ limit: 1 }).then(
+      (answer) => !cancelled && setUnread(answer.unread),
+      () => undefined, // the page itself says what failed; the header only counts
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [volunteer.kind, volunteer.userId, path, read]);
+
   const route = matchRoute(path);
   // From a sign-in or create-account page, the other one leads back to the same page in the end; from a mailed
   // link's page (whose link is spent), to the project list.
@@ -96,6 +117,20 @@ export function AccountNav({ path }: { path: string }) {
           </p>
           <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
             {t('favourites.title')}
+          </Link>
+          <Link
+            to={NOTIFICATIONS}
+            data-account-link="notifications"
+            aria-current={route.name === 'notifications' ? 'page' : undefined}
+            aria-label={unread > 0 ? t('notifications.navUnread', { count: unread }) : undefined}
+          >
+            {t('notifications.title')}
+            {unread > 0 && (
+              <>
+                {' '}
+                <span className="nav-count">{unread}</span>
+              </>
+            )}
           </Link>
           <Link to={LAB} data-account-link="lab" aria-current={route.name === 'lab' ? 'page' : undefined}>
             {t('lab.nav')}

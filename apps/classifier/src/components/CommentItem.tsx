@@ -1,15 +1,16 @@
 import type { SubjectComment } from '@chorus/client';
-import type { ReactNode, Ref } from 'react';
+import type { MouseEvent, ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
-import { Link, discussionsPath, subjectPath } from '../lib/router';
+import { Link, commentAnchor, commentPath, discussionsPath, subjectPath } from '../lib/router';
 import { MarkdownView } from './MarkdownView';
 
 /**
  * One comment of a discussion, as a list item that can take focus (a comment just posted does): who wrote it (with a
  * badge for the project's team; a deleted account's is by a former volunteer), when, whether it was edited or hidden,
  * and what it says in Markdown. `about`: what it is about (its subject, in a project's list); `children`: what the
- * reader may do with it. Its #hashtags link to the project's recent discussions with that tag.
+ * reader may do with it. Its #hashtags link to the project's recent discussions with that tag; a reply links to the
+ * comment it answers (replies stay in the one list, oldest first, as on Zooniverse's Talk: no thread).
  */
 export function CommentItem({
   projectSlug,
@@ -20,7 +21,7 @@ export function CommentItem({
 }: { projectSlug: string; comment: SubjectComment; about?: ReactNode; children?: ReactNode; itemRef?: Ref<HTMLLIElement> }) {
   const { t } = useTranslation();
   return (
-    <li className={comment.hidden ? 'comment comment-hidden' : 'comment'} tabIndex={-1} ref={itemRef} data-comment-id={comment.id} data-testid="comment">
+    <li id={commentAnchor(comment.id)} className={comment.hidden ? 'comment comment-hidden' : 'comment'} tabIndex={-1} ref={itemRef} data-comment-id={comment.id} data-testid="comment">
       <p className="comment-meta">
         <span className="comment-author">{comment.author.displayName ?? t('talk.formerVolunteer')}</span>
         {comment.author.team && <span className="badge">{t('talk.team')}</span>}{' '}
@@ -29,6 +30,13 @@ export function CommentItem({
         </time>
         {comment.editedAt && <span className="muted"> {t('talk.edited')}</span>}
       </p>
+      {comment.replyTo && (
+        <p className="comment-reply-to muted" data-testid="comment-reply-to">
+          <CommentLink projectSlug={projectSlug} subjectId={comment.subjectId} commentId={comment.replyTo.id}>
+            {t('talk.inReplyTo', { name: comment.replyTo.authorDisplayName ?? t('talk.formerVolunteer') })}
+          </CommentLink>
+        </p>
+      )}
       {about}
       {comment.hidden && (
         <p className="comment-hidden-note" data-testid="comment-hidden">
@@ -50,5 +58,24 @@ export function CommentSubjectLink({ projectSlug, comment }: { projectSlug: stri
     <p className="comment-about">
       <Link to={subjectPath(projectSlug, comment.subjectId)}>{t('talk.openSubject')}</Link>
     </p>
+  );
+}
+
+/**
+ * A link to a comment: one on this page takes focus there (and the address names it, as an anchor would); another
+ * opens its subject's discussion at it.
+ */
+export function CommentLink({ projectSlug, subjectId, commentId, children }: { projectSlug: string; subjectId: string; commentId: string; children: ReactNode }) {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    const shown = document.getElementById(commentAnchor(commentId));
+    if (!shown || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    window.history.pushState(window.history.state, '', `#${commentAnchor(commentId)}`);
+    shown.focus();
+  };
+  return (
+    <Link to={commentPath(projectSlug, subjectId, commentId)} onClick={onClick}>
+      {children}
+    </Link>
   );
 }

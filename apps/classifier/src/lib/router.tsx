@@ -43,6 +43,7 @@ export type Route =
   | { name: 'create-account' }
   | { name: 'account' }
   | { name: 'favourites' }
+  | { name: 'notifications' }
   | { name: 'favourite'; subjectId: string }
   | { name: 'verify-email' }
   | { name: 'forgot-password' }
@@ -66,6 +67,7 @@ export function matchRoute(path: string): Route {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
   if (path === FAVOURITES || path === `${FAVOURITES}/`) return { name: 'favourites' };
+  if (path === NOTIFICATIONS || path === `${NOTIFICATIONS}/`) return { name: 'notifications' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
   try {
@@ -108,6 +110,19 @@ export function subjectPath(projectSlug: string, subjectId: string): string {
   return `${projectPath(projectSlug)}/subjects/${encodeURIComponent(subjectId)}`;
 }
 
+/** A comment's anchor in its discussion's page. */
+export const commentAnchor = (commentId: string) => `comment-${commentId}`;
+
+/** A comment in its subject's discussion: the page, which brings the comment into view and focuses it. */
+export function commentPath(projectSlug: string, subjectId: string, commentId: string): string {
+  return `${subjectPath(projectSlug, subjectId)}#${commentAnchor(commentId)}`;
+}
+
+/** The comment the address names (`#comment-<id>`), if it names one. */
+export function commentInAddress(): string | null {
+  return /^#comment-(.+)$/.exec(window.location.hash)?.[1] ?? null;
+}
+
 /** A project's recent discussions, newest first; with `tag`, those with that #hashtag. */
 export function discussionsPath(projectSlug: string, tag?: string): string {
   return `${projectPath(projectSlug)}/discussions${tag ? `?${new URLSearchParams({ tag })}` : ''}`;
@@ -115,6 +130,9 @@ export function discussionsPath(projectSlug: string, tag?: string): string {
 
 /** The volunteer's favourite subjects, across projects. */
 export const FAVOURITES = '/favourites';
+
+/** The volunteer's notifications: replies to their comments, and mentions of them, in every project. */
+export const NOTIFICATIONS = '/notifications';
 
 /** One of the volunteer's favourites, shown whole. */
 export function favouritePath(subjectId: string): string {

@@ -14,7 +14,7 @@ import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
-import { Link, accountPath, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
+import { Link, accountPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
@@ -22,6 +22,8 @@ import { useLoaded } from '../lib/useLoaded';
 
 /** Comments shown at a time; "Show more comments" asks for the next page. */
 const PAGE_SIZE = 20;
+/** Pages read, at most, to find the comment the address names (a notification's link) before giving up on it. */
+const PAGES_TO_FIND_COMMENT = 10;
 
 /** Reads the page of comments after `after` (the first without it). */
 interface ReadPage<P> {
@@ -88,9 +90,44 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
   return { pages, setPages, problem, missing, load, list, show, replace };
 }
 
+/** Reads the page of comments after `after` into those shown. */
+interface LoadPage {
+  // biome-ignore lint/style/useShorthandFunctionType: written as a type alias, the i18n test reads `=> Promise<` as interface text
+  (after?: string): Promise<void>;
+}
+
+/** The comment a reply is being written to; `n` tells one Reply from the next (each focuses the form). */
+interface Replying {
+  to: SubjectComment;
+  n: number;
+}
+
+/**
+ * Focuses the comment the address names (`#comment-<id>`, from a notification or a reply's link) once it is shown,
+ * reading more pages (a few at most) until it is.
+ */
+function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, list: RefObject<HTMLOListElement | null>) {
+  const wanted = useRef(commentInAddress());
+  const pagesRead = useRef(0);
+  useEffect(() => {
+    const id = wanted.current;
+    if (!pages || !id) return;
+    pagesRead.current += 1;
+    if (pages.comments.some((comment) => comment.id === id)) {
+      wanted.current = null;
+      list.current?.querySelector<HTMLElement>(`[data-comment-id="${CSS.escape(id)}"]`)?.focus();
+    } else if (pages.next && pagesRead.current < PAGES_TO_FIND_COMMENT) {
+      void load(pages.next);
+    } else {
+      wanted.current = null;
+    }
+  }, [pages, load, list]);
+}
+
 /**
  * `/projects/:slug/subjects/:id`: a subject's discussion (Talk): the subject, what volunteers and the research team said
- * about it, oldest first, and, for a volunteer with an account, a form to add to it (a guest is asked to sign in).
+ * about it, oldest first, and, for a volunteer with an account, a form to add to it or reply to a comment (a guest is
+ * asked to sign in). `#comment-<id>` in the address brings that comment into view, focused.
  */
 export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug: string; subjectId: string }) {
   const { t } = useTranslation();
@@ -102,8 +139,26 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     [client, subjectId, projectId],
   );
   const { pages: discussion, setPages, problem, missing, load, list, show, replace } = useCommentPages(read);
+  useCommentInAddress(discussion, load, list);
   const name = discussion ? (volunteerSubjectName(discussion.subject) ?? t('talk.subject')) : undefined;
   useDocumentTitle(name ?? t('talk.title'));
+  const volunteer = useSession();
+  const [replying, setReplying] = useState<Replying | null>(null);
+  /** Cancelling a reply gives focus back to the Reply button it came from. */
+  const refocusReply = useRef<string | null>(null);
+  useEffect(() => {
+    if (replying || !refocusReply.current) return;
+    list.current?.querySelector<HTMLElement>(`[data-comment-id="${CSS.escape(refocusReply.current)}"] [data-reply-button]`)?.focus();
+    refocusReply.current = null;
+  }, [replying, list]);
+  const cancelReply = () => {
+    refocusReply.current = replying?.to.id ?? null;
+    setReplying(null);
+  };
+  const posted = (comment: SubjectComment) => {
+    setReplying(null);
+    show(comment);
+  };
 
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
   const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
@@ -127,6 +182,17 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
+                  {volunteer.kind === 'registered' && !comment.hidden && (
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      data-reply-button
+                      aria-label={t('talk.replyTo', { name: comment.author.displayName ?? t('talk.formerVolunteer') })}
+                      onClick={() => setReplying((before) => ({ to: comment, n: (before?.n ?? 0) + 1 }))}
+                    >
+                      {t('talk.reply')}
+                    </button>
+                  )}
                   {comment.mine && (
                     <>
                       <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
@@ -141,7 +207,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                 {t('talk.more')}
               </button>
             )}
-            <NewComment projectId={project.id} subjectId={subjectId} onPosted={show} />
+            <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
           </section>
         </>
       ) : (
@@ -151,8 +217,17 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
   );
 }
 
-/** The form that adds a comment (an account's); a guest is asked to sign in or create an account, and brought back here. */
-function NewComment({ projectId, subjectId, onPosted }: { projectId: string; subjectId: string; onPosted: (comment: SubjectComment) => void }) {
+/**
+ * The form that adds a comment (an account's), or a reply to one (`replying`: it says to whom, focused on each Reply,
+ * and Cancel or Escape makes it a comment again); a guest is asked to sign in or create an account, and brought back here.
+ */
+function NewComment({
+  projectId,
+  subjectId,
+  replying,
+  onCancelReply,
+  onPosted,
+}: { projectId: string; subjectId: string; replying: Replying | null; onCancelReply: () => void; onPosted: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const volunteer = useSession();
@@ -160,6 +235,10 @@ function NewComment({ projectId, subjectId, onPosted }: { projectId: string; sub
   const form = useForm({ body: '' }, ['body'] as const);
   /** One key per comment written: a retry after a lost answer posts it once. */
   const key = useRef(randomUuid());
+  const body = useRef<HTMLTextAreaElement | null>(null);
+  useEffect(() => {
+    if (replying) body.current?.focus();
+  }, [replying]);
   if (volunteer.kind !== 'registered') {
     return (
       <p className="comment-sign-in" data-testid="comment-sign-in">
@@ -171,24 +250,40 @@ function NewComment({ projectId, subjectId, onPosted }: { projectId: string; sub
   const submit = form.onSubmit({
     check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
     send: async () => {
-      const { replayed: _, ...comment } = await client.postComment(subjectId, { projectId, body: form.values.body }, key.current);
+      const { replayed: _, ...comment } = await client.postComment(subjectId, { projectId, body: form.values.body, replyTo: replying?.to.id }, key.current);
       key.current = randomUuid();
       form.reset();
       onPosted(comment);
     },
     refused: (error) => problemAtFields(error, ['body'] as const),
   });
+  const field = form.field('body');
+  const replyingTo = replying && (replying.to.author.displayName ?? t('talk.formerVolunteer'));
   return (
     <form className="comment-form" noValidate aria-labelledby="new-comment-heading" onSubmit={(event) => void submit(event)}>
-      <h3 id="new-comment-heading">{t('talk.add')}</h3>
+      <h3 id="new-comment-heading">{replyingTo ? t('talk.replyingTo', { name: replyingTo }) : t('talk.add')}</h3>
+      {replyingTo && (
+        <p className="comment-replying" data-testid="replying-to">
+          <button type="button" className="button button-secondary button-small" onClick={onCancelReply}>
+            {t('talk.cancelReply')}
+          </button>
+        </p>
+      )}
       <ErrorAlert problem={form.problem} />
       <TextAreaField
         id="comment-body"
-        label={t('talk.yourComment')}
+        label={replyingTo ? t('talk.yourReply') : t('talk.yourComment')}
         hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })}
         rows={4}
         maxLength={COMMENT_LIMITS.bodyLength}
-        {...form.field('body')}
+        onKeyDown={(event) => {
+          if (replyingTo && event.key === 'Escape') onCancelReply();
+        }}
+        {...field}
+        inputRef={(element) => {
+          field.inputRef(element);
+          body.current = element;
+        }}
       />
       <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
         {t('talk.post')}

@@ -41,6 +41,11 @@ export class SubjectComment {
   @Column({ type: 'uuid', nullable: true }) hiddenBy!: string | null;
   @Column({ type: 'text', nullable: true }) hiddenReason!: string | null;
   /**
+   * The comment it answers, on the same subject (null: none). No foreign key: the id stays once that one is deleted,
+   * for the download's `reply_to` (whose tombstone says so); its discussion then shows no "in reply to".
+   */
+  @Column({ type: 'uuid', nullable: true }) replyTo!: string | null;
+  /**
    * When it last changed in a way its download shows (posted, edited, hidden or shown, its author's account deleted):
    * what a `since=` download compares. Stamped by each of those statements, not by TypeORM.
    */
@@ -61,4 +66,31 @@ export class SubjectCommentDeletion {
   @Column('uuid') subjectId!: string;
   @Column({ type: 'text', nullable: true }) externalId!: string | null;
   @Column({ type: 'timestamptz' }) deletedAt!: Date;
+}
+
+/** Why a volunteer is notified of a comment: it replies to theirs, it mentions them (`@name`), or it calls the team (`@team`). */
+export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention';
+
+/**
+ * A volunteer told of a comment (Zooniverse's Talk notifications): one per volunteer and comment, whichever reason
+ * came first. Goes with the comment when it is deleted, and with the volunteer's account when they delete it.
+ */
+@Entity('comment_notifications')
+/** A volunteer's notifications, newest first, a page at a time. */
+@Index('comment_notifications_user_recent_idx', ['userId', 'createdAt', 'id'])
+/** A volunteer's unread notifications, counted on every page. */
+@Index('comment_notifications_unread_idx', ['userId'], { where: 'read_at IS NULL' })
+/** One per volunteer and comment; and for the foreign key: deleting a comment looks here. */
+@Index('comment_notifications_comment_user_key', ['commentId', 'userId'], { unique: true })
+export class CommentNotification {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  /** The volunteer told (an account). */
+  @Column('uuid') userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  @Column('uuid') commentId!: string;
+  @ManyToOne(() => SubjectComment, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'comment_id' }) comment?: Relation<SubjectComment>;
+  @Column({ type: 'varchar', length: 16 }) kind!: CommentNotificationKind;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When the volunteer marked it read (null: unread). */
+  @Column({ type: 'timestamptz', nullable: true }) readAt!: Date | null;
 }

@@ -5,6 +5,8 @@ export type UserKind = 'registered' | 'guest' | 'deleted';
 
 /** A volunteer or researcher. Guests are users without credentials, so they too never see a subject twice. */
 @Entity('users')
+/** Accounts by name, for a comment's `@name` (which names one account or none): guests and deleted accounts are none. */
+@Index('users_mention_name_idx', ['displayName'], { where: "kind = 'registered'" })
 export class User {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'varchar', length: 16 }) kind!: UserKind;

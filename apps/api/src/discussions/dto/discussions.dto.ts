@@ -8,10 +8,11 @@ const bodySchema = z
   .min(1, 'must not be empty: write the comment')
   .max(COMMENT_LIMITS.bodyLength, `must be at most ${COMMENT_LIMITS.bodyLength} characters; shorten it, or split it into two comments`);
 
-/** A new comment in a subject's discussion: the subject's project (where the discussion is), and what it says. */
+/** A new comment in a subject's discussion: the subject's project (where the discussion is), what it says, and the comment it answers, if any. */
 export const commentInputSchema = z.strictObject({
   projectId: z.uuid('must be the id of the subject’s project'),
   body: bodySchema,
+  replyTo: z.uuid('must be the id of the comment on this subject you reply to; leave it out for a comment that replies to none').optional(),
 });
 export type CommentInput = z.infer<typeof commentInputSchema>;
 

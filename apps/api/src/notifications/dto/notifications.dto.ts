@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+
+/** Where a page of notifications starts: after the one made at this time (the `next` of the page before). */
+const CURSOR = timeCursorPattern();
+/** A cursor from a notification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const notificationCursor = (createdAt: string, notificationId: string) => `${createdAt}_${notificationId}`;
+
+/** The query of `GET /account/notifications`. */
+export const notificationsQuerySchema = z.strictObject({
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([createdAt, notificationId]) => ({ createdAt: createdAt!, notificationId: notificationId! })),
+});
+export type NotificationsQuery = z.infer<typeof notificationsQuerySchema>;
+
+/** The body of `POST /account/notifications/read`: which of the caller's notifications to mark read, or (without `ids`) all. */
+export const notificationsReadSchema = z.strictObject({
+  ids: z
+    .array(z.uuid('must be the id of one of your notifications'), { error: 'must be a list of your notifications’ ids; leave it out to mark them all read' })
+    .min(1, 'must name at least one notification; leave it out to mark them all read')
+    .max(100, 'must name at most 100 notifications; leave it out to mark them all read')
+    .optional(),
+});
+export type NotificationsRead = z.infer<typeof notificationsReadSchema>;

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { notificationPageSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { type NotificationsQuery, type NotificationsRead, notificationsQuerySchema, notificationsReadSchema } from './dto/notifications.dto';
+import { NotificationsService } from './notifications.service';
+
+@ApiTags('discussions')
+@ApiBearerAuth()
+@Controller('account/notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The caller’s notifications from subjects’ discussions (Talk), newest first, a page at a time, with how many are unread.',
+    description:
+      'A volunteer with an account is told when someone else replies to one of their comments (`reply`), mentions them by their display name, `@name` (`mention`: only a name exactly one account has), or writes `@team` in a project whose team (its researchers and moderators) they are on (`team-mention`); one notification a comment, never of their own. Each with an excerpt of the comment, its author, its subject and project. A comment hidden or deleted since, or in a project the caller may no longer see, is left out (and from `unread`). Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. A guest is refused with 403 `urn:chorus:problem:account-required`.',
+  })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(notificationPageSchema)
+  list(@Query(new ZodPipe(notificationsQuerySchema, '/query')) query: NotificationsQuery, @CurrentUser() user: AuthUser) {
+    return this.notifications.mine(query, user);
+  }
+
+  @Post('read')
+  @ApiOperation({
+    summary: 'Marks the caller’s notifications read: those named, or all of them.',
+    description: 'Body: `{ ids }` (1 to 100 of the caller’s notifications’ ids), or `{}` for all. The same 204 again, so a retry is safe: one read already keeps when, and an id that is not one of the caller’s changes nothing. A guest is refused with 403 `urn:chorus:problem:account-required`.',
+  })
+  @HttpCode(204)
+  @ApiZodBody(notificationsReadSchema, 'Which notifications; leave `ids` out for all.')
+  @ApiNoContentResponse({ description: 'Marked read' })
+  @ApiProblemResponse()
+  async markRead(@Body(new ZodPipe(notificationsReadSchema)) input: NotificationsRead, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.notifications.markRead(input, user);
+  }
+}

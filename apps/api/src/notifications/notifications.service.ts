@@ -1,0 +1,138 @@
+import { COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import type { CommentNotificationKind } from '@chorus/db';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException } from '../common/problem';
+import { cursorTimeSql } from '../common/sql';
+import { projectReadableBySql } from '../projects/project-access';
+import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
+
+/** What a new or edited comment says, for whom to tell of it. */
+export interface NotifiedComment {
+  id: string;
+  projectId: string;
+  authorId: string;
+  body: string;
+  /** The comment it replies to, whose author is told first (null: none, or an edit, which tells of the new mentions only). */
+  replyTo: string | null;
+}
+
+/**
+ * Who is told of a comment ($1), once each (the first reason in `rank` order): the author of the comment it replies to
+ * ($2); the accounts its @mentions name ($3), each a display name only one account has; the project's ($4) team when
+ * it says @team ($5). Never its author ($6), and only accounts that may read the project. One told before (an edit)
+ * is not told again.
+ */
+const NOTIFY = `
+  INSERT INTO comment_notifications (user_id, comment_id, kind)
+  SELECT DISTINCT ON (told.user_id) told.user_id, $1, told.kind
+  FROM (
+    SELECT r.user_id, 'reply' AS kind, 1 AS rank FROM subject_comments r WHERE r.id = $2
+    UNION ALL
+    SELECT u.id, 'mention', 2 FROM users u
+    WHERE u.kind = 'registered' AND u.display_name IN (
+      SELECT display_name FROM users WHERE kind = 'registered' AND display_name = ANY($3::text[]) GROUP BY display_name HAVING count(*) = 1)
+    UNION ALL
+    SELECT m.user_id, 'team-mention', 3 FROM project_members m
+    WHERE $5 AND m.project_id = $4 AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})
+  ) told
+  JOIN users u ON u.id = told.user_id AND u.kind = 'registered'
+  JOIN projects p ON p.id = $4 AND ${projectReadableBySql('told.user_id')}
+  WHERE told.user_id <> $6
+  ORDER BY told.user_id, told.rank
+  ON CONFLICT (comment_id, user_id) DO NOTHING`;
+
+/**
+ * What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects
+ * they may read now.
+ */
+const SHOWN = `
+  FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
+  WHERE n.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
+/** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
+export const NOTIFICATIONS = `
+  SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
+         c.id AS comment_id, c.subject_id, c.project_id, p.slug AS project_slug, c.body,
+         (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name
+  ${SHOWN} AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
+  ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
+/** How many of them are unread (`comment_notifications_unread_idx`). */
+export const UNREAD = `SELECT count(*)::int AS unread ${SHOWN} AND n.read_at IS NULL`;
+
+interface NotificationRow {
+  id: string;
+  kind: CommentNotificationKind;
+  created_at: Date;
+  read_at: Date | null;
+  cursor_time: string;
+  comment_id: string;
+  subject_id: string;
+  project_id: string;
+  project_slug: string;
+  body: string;
+  author_name: string | null;
+}
+
+const notificationsNeedAnAccount = () =>
+  new ProblemException(
+    403,
+    'Notifications are an account’s: a guest is told of nothing. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
+    undefined,
+    'account-required',
+  );
+
+/**
+ * Talk's notifications: a volunteer with an account is told when someone else replies to their comment, mentions them
+ * (`@displayName`), or calls the project's team (`@team`) they are on. A notification of a comment hidden or deleted
+ * since is not shown; one of an account deleted goes with it.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Tells of a comment, in the transaction that stores it (so a retried post tells no one twice). */
+  async tell(manager: EntityManager, comment: NotifiedComment): Promise<void> {
+    const mentions = mentionsOf(comment.body);
+    if (!comment.replyTo && !mentions.length) return;
+    const names = mentions.filter((name) => name !== TEAM_MENTION);
+    await manager.query(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+  }
+
+  /** The caller's notifications, newest first, a page at a time, and how many are unread. */
+  async mine({ limit, after }: NotificationsQuery, user: AuthUser): Promise<NotificationPage> {
+    this.assertAccount(user);
+    const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.createdAt ?? null, after?.notificationId ?? null, limit + 1]);
+    const [{ unread }] = await this.db.query<{ unread: number }[]>(UNREAD, [user.id]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { notifications: page.map(toNotification), unread: unread!, next: rows.length > limit && last ? notificationCursor(last.cursor_time, last.id) : null };
+  }
+
+  /** Marks the caller's notifications read (those of `ids`, or all); ones read already keep when, and ids not theirs change nothing. */
+  async markRead({ ids }: NotificationsRead, user: AuthUser): Promise<void> {
+    this.assertAccount(user);
+    await this.db.query('UPDATE comment_notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))', [user.id, ids ?? null]);
+  }
+
+  private assertAccount(user: AuthUser): void {
+    if (user.kind !== 'registered') throw notificationsNeedAnAccount();
+  }
+}
+
+/** A comment's first characters (whole code points), with … when cut. */
+function excerptOf(body: string): string {
+  const characters = [...body];
+  return characters.length <= COMMENT_LIMITS.excerptLength ? body : `${characters.slice(0, COMMENT_LIMITS.excerptLength).join('').trimEnd()}…`;
+}
+
+function toNotification(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    kind: row.kind,
+    createdAt: row.created_at.toISOString(),
+    readAt: row.read_at?.toISOString() ?? null,
+    comment: { id: row.comment_id, subjectId: row.subject_id, projectId: row.project_id, projectSlug: row.project_slug, excerpt: excerptOf(row.body), author: { displayName: row.author_name } },
+  };
+}

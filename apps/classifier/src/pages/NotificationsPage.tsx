@@ -1,0 +1,156 @@
+import type { Notification, NotificationPage } from '@chorus/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { useSession } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { whenInWords } from '../lib/formats';
+import { notificationsRead } from '../lib/notifications';
+import { Link, NOTIFICATIONS, accountPath, commentPath } from '../lib/router';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+
+/** Notifications shown at a time; "Show more notifications" asks for the next page. */
+const PAGE_SIZE = 20;
+
+/**
+ * `/notifications`: what the volunteer was told of in subjects' discussions, the latest first: replies to their
+ * comments, mentions of them (`@name`), and, on a project's team, `@team`; each links to the comment in its
+ * discussion (and, followed, is marked read). "Mark all as read" says what it did in a polite status.
+ */
+export function NotificationsPage() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const volunteer = useSession();
+  useDocumentTitle(t('notifications.title'));
+  const [list, setList] = useState<NotificationPage | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [said, setSaid] = useState('');
+  const [busy, setBusy] = useState(false);
+  /** After "Show more notifications", the first notification it brought takes focus: the button may be gone. */
+  const focusItem = useRef<number | null>(null);
+  const items = useRef<HTMLOListElement>(null);
+  const registered = volunteer.kind === 'registered';
+
+  const load = useCallback(
+    async (after?: string) => {
+      try {
+        const page = await client.notifications({ limit: PAGE_SIZE, after });
+        setList((shown) => {
+          if (!after || !shown) return page;
+          focusItem.current = shown.notifications.length;
+          return { ...page, notifications: [...shown.notifications, ...page.notifications] };
+        });
+        setProblem(null);
+      } catch (error) {
+        setProblem(describeError(error));
+      }
+    },
+    [client],
+  );
+  useEffect(() => {
+    if (registered) void load();
+  }, [load, registered]);
+  useEffect(() => {
+    if (focusItem.current === null || !list) return;
+    items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
+    focusItem.current = null;
+  }, [list]);
+
+  const markAllRead = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await client.markNotificationsRead();
+      const readAt = new Date().toISOString();
+      setList((shown) => shown && { ...shown, unread: 0, notifications: shown.notifications.map((each) => ({ ...each, readAt: each.readAt ?? readAt })) });
+      setSaid(t('notifications.allRead'));
+      setProblem(null);
+      notificationsRead();
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  /** A notification followed is read: marked so on the way (the page it opens does not wait for it). */
+  const followed = (notification: Notification) => {
+    if (notification.readAt) return;
+    client.markNotificationsRead([notification.id]).then(notificationsRead, () => undefined);
+  };
+
+  return (
+    <div className="page page-notifications" data-testid="notifications">
+      <h1 tabIndex={-1}>{t('notifications.title')}</h1>
+      <p className="lead">{t('notifications.lead')}</p>
+      {!registered ? (
+        <p data-testid="notifications-guest">
+          {t('notifications.guest')} <Link to={accountPath('sign-in', NOTIFICATIONS)}>{t('account.signIn')}</Link> ·{' '}
+          <Link to={accountPath('create-account', NOTIFICATIONS)}>{t('account.createAccount')}</Link>
+        </p>
+      ) : (
+        <>
+          <ErrorAlert problem={problem}>
+            <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
+              {t('app.tryAgain')}
+            </button>
+          </ErrorAlert>
+          <p role="status" aria-live="polite" data-testid="notifications-status">
+            {said}
+          </p>
+          {list === null ? (
+            !problem && (
+              <p className="loading" role="status">
+                {t('notifications.loading')}
+              </p>
+            )
+          ) : list.notifications.length === 0 ? (
+            <p data-testid="notifications-none">{t('notifications.none')}</p>
+          ) : (
+            <>
+              <p>
+                <button type="button" className="button button-secondary" data-testid="mark-all-read" aria-disabled={busy || list.unread === 0 || undefined} onClick={() => void markAllRead()}>
+                  {t('notifications.markAllRead')}
+                </button>
+              </p>
+              <ol className="notification-list" ref={items}>
+                {list.notifications.map((notification) => (
+                  <NotificationItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
+                ))}
+              </ol>
+            </>
+          )}
+          {list?.next && (
+            <button type="button" className="button button-secondary" onClick={() => void load(list.next ?? undefined)}>
+              {t('notifications.more')}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One notification: who did what (its link opens the comment in its discussion), the comment's first words, when, and whether it is unread. */
+function NotificationItem({ notification, onFollow }: { notification: Notification; onFollow: () => void }) {
+  const { t } = useTranslation();
+  const { comment } = notification;
+  const name = comment.author.displayName ?? t('talk.formerVolunteer');
+  const unread = notification.readAt === null;
+  return (
+    <li className={unread ? 'notification notification-unread' : 'notification'} tabIndex={-1} data-testid="notification" data-notification-id={notification.id}>
+      <p className="notification-what">
+        <Link to={commentPath(comment.projectSlug, comment.subjectId, comment.id)} onClick={onFollow}>
+          {t(`notifications.kinds.${notification.kind}`, { name })}
+        </Link>
+        {unread && <span className="badge">{t('notifications.unread')}</span>}
+      </p>
+      <blockquote className="notification-excerpt" dir="auto">
+        {comment.excerpt}
+      </blockquote>
+      <p className="muted">
+        <time dateTime={notification.createdAt}>{whenInWords(notification.createdAt)}</time>
+      </p>
+    </li>
+  );
+}
