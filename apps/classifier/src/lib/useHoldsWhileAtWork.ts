@@ -31,8 +31,8 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
  * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
  * lapsed over lunch, say). Either way, `renewed` has the answer: the subjects the workflow no longer asks for go, but
- * for those the volunteer began, and those researchers moved to new addresses are shown there; the server ended the holds of
- * those that go, but the one on screen (named so).
+ * for those the volunteer began, and those researchers moved to new addresses are shown there. The renewal names the
+ * subject on screen (`onScreen`): the server ends the holds of the others that go, and keeps that one's.
  *
  * When they leave: a page that goes away (closed, reloaded or left for another site) gives back at once, for others,
  * the subjects `giveBack` takes out of its batch (those it fetched itself that the volunteer has not begun: no
