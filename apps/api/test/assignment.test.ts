@@ -195,7 +195,8 @@ describe('the queue', () => {
       await stack.startWorker();
     }
     await waitForAggregation(workflowId);
-    expect(await (await guest()).queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    // Every subject has the answers its rule needs: the answer says the rule retired them all.
+    expect(await (await guest()).queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished', retired: { byResearchers: 0, lastBy: 'consensus' } });
   });
 
   it('says who holds the last subjects when it serves none: the caller (another tab of theirs) or others', async () => {
@@ -348,12 +349,36 @@ describe('the queue', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('says, with a finished queue, how many subjects the rule and the researchers retired, and who retired the last: read on that answer only', async () => {
+    const { workflowId, setIds } = await workflowOf(3, { retirement: { rule: 'count', count: 1 } });
+    const volunteer = await guest();
+    const batch = await volunteer.queue(workflowId, 1);
+    await classify(volunteer, batch, batch.subjects[0]!.id);
+    await waitForAggregation(workflowId);
+    await stack.client.retireSubjects(workflowId, { subjectSetId: setIds[0], reason: 'enough of these' });
+    const finished = await (await guest()).queue(workflowId);
+    expect(finished).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished', retired: { byConsensus: 1, byResearchers: 2, lastBy: 'researchers' } });
+    // The rule retires the last one (unretired by the researchers, then answered): the last word is the consensus's.
+    const { rows: [manual] } = await stack.db.query("SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason = 'manual' LIMIT 1", [workflowId]);
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [manual.subject_id], reason: 'one more look' });
+    const again = await volunteer.queue(workflowId, 1);
+    expect(again.subjects.map((subject) => subject.id)).toEqual([manual.subject_id]);
+    await classify(volunteer, again, manual.subject_id);
+    await waitForAggregation(workflowId);
+    expect(await (await guest()).queue(workflowId)).toMatchObject({ finished: true, retired: { byConsensus: 2, byResearchers: 1, lastBy: 'consensus' } });
+    // Finished by its researchers: nothing said of who retired what.
+    await stack.client.request('POST', `/workflows/${workflowId}/finish`);
+    const closed = await (await guest()).queue(workflowId);
+    expect(closed).toMatchObject({ finished: true, reason: 'workflow-finished' });
+    expect(closed.retired).toBeUndefined();
+  });
+
   it('takes a retired subject out of every queue at once, and an unretired one back', async () => {
     const { workflowId, setIds } = await workflowOf(3);
     const volunteer = await guest();
     const retired = await stack.client.request<{ retired: number }>('POST', `/workflows/${workflowId}/retire`, { subjectSetId: setIds[0], reason: 'duplicates of another set' });
     expect(retired.body).toEqual({ retired: 3 });
-    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished', retired: { byConsensus: 0, byResearchers: 3, lastBy: 'researchers' } });
     const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
     expect(rows).toEqual([{ retirement_reason: 'manual', why: 'duplicates of another set' }]);
     // Retired again: counted as retired already, and the first reason kept.
@@ -366,17 +391,20 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
-  it('keeps holds through a retirement, so an unretired subject is never served again to its holder, and frees for others those the holder gives back as gone', async () => {
+  it('keeps the hold of the subject on screen through a retirement, so an unretired subject is never served again to its holder, and ends in the renewal those of the others it names as gone', async () => {
     const { workflowId, setIds } = await workflowOf(3, { retirement: { rule: 'count', count: 1 } });
     const holder = await guest();
     const served = (await holder.queue(workflowId, 3)).subjects.map((subject) => subject.id);
     expect(served).toHaveLength(3);
     await stack.client.retireSubjects(workflowId, { subjectSetId: setIds[0], reason: 'wrong collection' });
-    const renewed = await holder.renewHolds(workflowId, served);
-    expect({ held: renewed.held, gone: [...renewed.gone].sort() }).toEqual({ held: [], gone: [...served].sort() });
-    // The page leaves out the two waiting behind the one on screen, and gives them back; it keeps the one on screen.
+    // The page names the one on screen: the renewal ends the holds of the two waiting behind it, which the page leaves
+    // out, with nothing more asked of it (a page that dies now leaves no hold behind); it keeps the one on screen's.
     const [onScreen, ...leftOut] = served;
-    expect((await holder.releaseHolds(workflowId, leftOut)).released.sort()).toEqual([...leftOut].sort());
+    const renewed = await holder.renewHolds(workflowId, served, onScreen);
+    expect({ held: renewed.held, gone: [...renewed.gone].sort() }).toEqual({ held: [], gone: [...served].sort() });
+    const { rows: holds } = await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflowId]);
+    expect(holds).toEqual([{ subject_id: onScreen }]);
+    expect((await holder.releaseHolds(workflowId, leftOut)).released).toEqual([]); // none left to give back
 
     await stack.client.unretireSubjects(workflowId, { subjectSetId: setIds[0], reason: 'right collection after all' });
     expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 0, held: 1 });
@@ -849,10 +877,14 @@ describe('the queue', () => {
     // Researchers retire one of the volunteer's subjects: it is named as gone to them, and to anyone who asks.
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [mine[1]], reason: 'A duplicate' });
     await stack.db.query("UPDATE assignments SET expires_at = now() + interval '2 minutes' WHERE subject_id = $1", [mine[1]]);
-    // Its hold is not renewed with the others': the page leaves it out.
-    expect(await volunteer.renewHolds(workflowId, mine)).toMatchObject({ held: [mine[0]], gone: [mine[1]] });
+    // Its hold is not renewed with the others'; on screen, it stays as it was (its answer is still taken).
+    expect(await volunteer.renewHolds(workflowId, mine, mine[1])).toMatchObject({ held: [mine[0]], gone: [mine[1]] });
     expect(await minutesLeft(mine[1]!)).toBe(2);
     expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [mine[1]] });
+    expect(await minutesLeft(mine[1]!)).toBe(2); // another volunteer's renewal ends no hold of theirs
+    // Not on screen: the page leaves it out, and the renewal ends its hold.
+    expect(await volunteer.renewHolds(workflowId, mine, mine[0])).toMatchObject({ held: [mine[0]], gone: [mine[1]] });
+    expect(await minutesLeft(mine[1]!)).toBeUndefined();
     // A page left open past its holds (the reconciler has ended them) still learns what was retired meanwhile.
     await stack.db.query('DELETE FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[])', [workflowId, mine]);
     expect(await volunteer.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [mine[1]], corrected: [] });
@@ -866,6 +898,9 @@ describe('the queue', () => {
     const tooMany = Array.from({ length: 101 }, () => mine[0]!);
     const overLimit = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: tooMany }).then(() => undefined, (error: ChorusApiError) => error);
     expect(overLimit?.problem.errors).toEqual([{ pointer: '/subjectIds', message: 'must name at most 100 subjects' }]);
+    const notNamed = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: [mine[0]], onScreen: theirs[0] }).then(() => undefined, (error: ChorusApiError) => error);
+    expect(notNamed?.status).toBe(422);
+    expect(notNamed?.problem.errors).toEqual([{ pointer: '/onScreen', message: 'must be one of subjectIds (the subject on screen is among those the page shows), or leave onScreen out' }]);
     expect(await minutesLeft(theirs[0]!)).toBe(2);
   });
 

@@ -1370,6 +1370,121 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('asks again by itself, and soon, while the last subjects are held for the volunteer on another device, and shows them once that device gives them back, saying so', async () => {
+    const { workflow, url } = await liveWorkflowOf('Held on another device', 3, { rule: 'count', count: 1 });
+    const account = await signUp(suite.stack, { email: `held-elsewhere-${Date.now()}@example.org`, displayName: 'Hal' });
+    const [deviceA, deviceB] = [await launchBrowser(), await launchBrowser()];
+    try {
+      await skipTutorial(deviceA.context, workflow.id);
+      await skipTutorial(deviceB.context, workflow.id);
+      const { page: a } = await signedInPage({ stack: suite.stack, context: deviceA.context }, account);
+      await a.goto(url);
+      await a.getByTestId('subject').waitFor(); // its first batch holds all three
+      const { page: b } = await signedInPage({ stack: suite.stack, context: deviceB.context }, account);
+      await b.goto(url);
+      await b.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+      const said = await recordAnnouncements(b);
+
+      // Device A's page closes unused: it gives them back, and B, never reloaded, shows them within seconds (not the
+      // 30 the server suggests).
+      await a.close({ runBeforeUnload: true });
+      await b.getByTestId('subject').waitFor({ timeout: 12_000 });
+      expect(await said()).toContain('The subjects that were held for you are free again: you can classify them here.');
+    } finally {
+      await deviceA.close();
+      await deviceB.close();
+    }
+  });
+
+  it('asks again at once when "Look again now" is pressed, or when the page comes back into view, while the last subjects are held for the volunteer', async () => {
+    const { workflow, url } = await liveWorkflowOf('Held, asked again', 1);
+    await skipTutorial(suite.context, workflow.id);
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    const second = await suite.context.newPage();
+    const queueRequests: string[] = [];
+    const queueAnswers: Promise<unknown>[] = [];
+    second.on('request', (request) => {
+      if (!request.url().includes('/queue?')) return;
+      queueRequests.push(request.url());
+      queueAnswers.push(request.response().then((response) => response?.finished()));
+    });
+    await second.goto(url);
+    await second.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+    expect(queueRequests).toHaveLength(1);
+    await waitForFocus(second, 'main p.loading');
+    await second.keyboard.press('Tab');
+    await second.keyboard.press('Tab');
+    expect(await second.evaluate(() => document.activeElement?.textContent)).toBe('Look again now');
+    expect(await second.getByText('This page asks again by itself now and then, and as soon as you come back to it.').count()).toBe(1);
+    expect(await seriousViolations(second)).toEqual([]);
+    // By itself 5 s after the first answer (not the 30 s the server suggests), then 10 s after that one: in between, the
+    // button and the page coming back into view ask at once (within 3 s), each once the answer before is in.
+    const askedAgain = async (count: number, within: number) => {
+      for (let i = 0; i < within / 100 && queueRequests.length < count; i += 1) await second.waitForTimeout(100);
+      expect(queueRequests).toHaveLength(count);
+      await queueAnswers[count - 1];
+      await second.waitForTimeout(200); // and handled
+    };
+    await askedAgain(2, 8_000);
+    await second.getByRole('button', { name: 'Look again now' }).click();
+    await askedAgain(3, 3_000);
+    await second.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await askedAgain(4, 3_000);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('goes on classifying when an answer of another volunteer of this device, kept on it, is refused because the workflow is not open to them, though it is to this one', async () => {
+    const owner = await signUp(suite.stack, { email: `draft-member-${Date.now()}@example.org`, displayName: 'Mina' });
+    const ownersStack = { ...suite.stack, client: suite.stack.anonymous.withToken(owner.token) };
+    const { project, workflow, path } = await liveYesNoWorkflow(ownersStack, 'Tried in draft', Array.from({ length: 3 }, (_, index) => textSubject(SNIPPETS[index]!, index)));
+    await ownersStack.client.updateProject(project.id, { status: 'draft' }); // open to its members only
+    const { rows: [subject] } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflow.id]);
+    // A guest who used this device before left an answer to the workflow (given while the project was live).
+    const before = await suite.stack.anonymous.guest();
+    const device = await launchBrowser();
+    try {
+      await skipTutorial(device.context, workflow.id);
+      const { page } = await signedInPage({ stack: suite.stack, context: device.context }, owner);
+      const at = new Date().toISOString();
+      const item = {
+        idempotencyKey: `left-by-a-guest-${Date.now()}`,
+        input: { workflowId: workflow.id, workflowVersion: (await ownersStack.client.getWorkflow(workflow.id)).version, subjectId: subject.subject_id, annotations: [{ task: 'T0', value: 'yes' }], startedAt: at, finishedAt: at },
+        queuedAt: at,
+        attempts: 1,
+        owner: { userId: before.user.id, token: before.token },
+      };
+      await page.evaluate(
+        (kept) =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('chorus', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'idempotencyKey' });
+            open.onsuccess = () => {
+              const put = open.result.transaction('outbox', 'readwrite');
+              put.objectStore('outbox').put(kept);
+              put.oncomplete = () => resolve(open.result.close());
+              put.onerror = () => reject(put.error);
+            };
+          }),
+        item,
+      );
+      const refused = page.waitForResponse((response) => response.url().endsWith('/classifications') && response.status() === 422);
+      await page.goto(suite.stack.baseUrl + path);
+      expect((await (await refused).json()).type).toBe('urn:chorus:problem:workflow-not-open');
+      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300); // what the page does on the refusal is done
+      expect(await page.getByTestId('closed').count()).toBe(0);
+      const answered = await answerByKey(page);
+      for (let i = 0; i < 50 && (await suite.stack.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [workflow.id, answered, owner.user.id])).rowCount === 0; i += 1) await page.waitForTimeout(100);
+      expect((await suite.stack.db.query('SELECT user_id FROM classifications WHERE workflow_id = $1', [workflow.id])).rows).toEqual([{ user_id: owner.user.id }]);
+      expect(await page.getByTestId('closed').count()).toBe(0);
+      expect(await answersKeptFor(page, workflow.id)).toBe(1); // the guest's answer waits for the project to reopen
+    } finally {
+      await device.close();
+    }
+  });
+
   it('moves the subjects another tab of this browser shows into the tab where the volunteer chose to classify them: that tab drops them at once, and closing either hands nobody a subject still on screen', async () => {
     const { workflow, url } = await liveWorkflowOf('Tab to tab', 4, { rule: 'count', count: 1 });
     await skipTutorial(suite.context, workflow.id);
@@ -1476,6 +1591,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const finished = page.getByTestId('finished');
     await finished.waitFor({ timeout: 10_000 });
     expect(await finished.getByRole('heading').textContent()).toBe('This workflow is complete');
+    // The researchers retired them: the page says they took them out, not that they have their answers.
+    expect(await finished.textContent()).toContain('the research team has taken the remaining subjects out.');
     expect(await finished.textContent()).not.toContain('You have classified');
     expect(await finished.getByTestId('session-count').count()).toBe(0);
     // The way on is the project's other workflows.
@@ -1488,6 +1605,24 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await card.getByTestId('workflow-complete').waitFor();
     expect(await card.getByTestId('workflow-complete').textContent()).toBe('Ad or not? complete: every subject has its answers, thank you');
     expect(await card.locator('a.workflow-link').count()).toBe(0);
+    await page.close();
+  });
+
+  it('tells a newcomer to a workflow whose rule retired every subject that every subject has the answers it needs', async () => {
+    const { workflow, url } = await liveWorkflowOf('Complete by consensus', 2, { rule: 'count', count: 1 });
+    const others = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const batch = await others.queue(workflow.id, 2);
+    for (const { id } of batch.subjects) {
+      await others.classify({ workflowId: workflow.id, workflowVersion: batch.workflowVersion, subjectId: id, annotations: [{ task: 'T0', value: 'yes' }] }, `consensus-${id}`);
+    }
+    for (let i = 0; i < 100 && (await suite.stack.client.stats(workflow.id)).retired < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const finished = page.getByTestId('finished');
+    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    expect(await finished.textContent()).toContain('every subject has the answers it needs.');
+    expect(await finished.textContent()).not.toContain('research team');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 

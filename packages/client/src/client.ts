@@ -395,8 +395,8 @@ export class ChorusClient {
     return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew?.length ? renew.join(',') : undefined, resume: resume ? 'true' : undefined })}`);
   }
   /** Holds the named subjects the caller still holds for the assignment lifetime again: a page whose volunteer is at work. */
-  renewHolds(workflowId: string, subjectIds: string[]) {
-    return this.call<HoldsRenewed>('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds });
+  renewHolds(workflowId: string, subjectIds: string[], onScreen?: string) {
+    return this.call<HoldsRenewed>('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds, onScreen });
   }
   /** Gives back subjects the caller was served and will not classify: others may have them at once. */
   async releaseHolds(workflowId: string, subjectIds: string[], options: { keepalive?: boolean } = {}) {

@@ -375,6 +375,17 @@ export const queueViewSchema = z.strictObject({
       description:
         '`seen-everything`: the caller has classified (or holds) every subject left to them; `workflow-finished`: every subject is retired (or the workflow was finished); `project-finished`: its researchers finished the project, whatever answers its subjects have',
     }),
+  retired: z
+    .strictObject({
+      byConsensus: z.int().meta({ description: 'Subjects its retirement rule retired: they have the answers they need' }),
+      byResearchers: z.int().meta({ description: 'Subjects its researchers retired (by id or by set), or took out of it with their set' }),
+      lastBy: z.enum(['consensus', 'researchers']).meta({ description: 'Who retired the last of them: the rule (`consensus`) or the researchers' }),
+    })
+    .optional()
+    .meta({
+      description:
+        'With `reason: workflow-finished` when every subject of the workflow is retired (not when its researchers finished it): who retired them, so that a page tells the volunteer whether the subjects have the answers they need or the research team took the remaining ones out. Gold-standard subjects, never retired, are not counted',
+    }),
   /**
    * Nothing can be served now but more may come (others hold the last subjects, their rows are locked for a moment,
    * they wait for the worker to retire them, or workflows that feed this one have yet to retire theirs): ask again
@@ -403,7 +414,7 @@ export const queueViewSchema = z.strictObject({
 /** What `POST /workflows/:id/queue/holds` kept: the subjects named that the caller still held, now held until `expiresAt`. */
 export const holdsRenewedSchema = z.strictObject({
   held: z.array(id).meta({ description: 'Of the subjects named, those the caller still held (a hold within 10 s of lapsing is left to lapse)' }),
-  gone: z.array(id).meta({ description: 'Of the subjects named, held or not, those the workflow no longer asks the caller for: retired, no longer in it, or classified by the caller meanwhile (on another device, or as a guest whose work a sign-in carried) (a page takes them out of what it will show)' }),
+  gone: z.array(id).meta({ description: 'Of the subjects named, held or not, those the workflow no longer asks the caller for: retired, no longer in it, or classified by the caller meanwhile (on another device, or as a guest whose work a sign-in carried): the caller’s holds of those ended with this renewal, but for `onScreen`’s (a page takes them out of what it will show, but for the one on screen)' }),
   expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
   corrected: z
     .array(z.strictObject({ id, locations: z.array(subjectLocationSchema) }))
@@ -602,6 +613,8 @@ export const prioritiesSetSchema = z.strictObject({
  * (`unlinked`: it is in no subject set the workflow serves any more).
  */
 export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual', 'unlinked'] as const;
+/** Of `RETIREMENT_REASONS`, those of a workflow's retirement rule (its consensus); the others are its researchers'. */
+export const RULE_RETIREMENT_REASONS: readonly (typeof RETIREMENT_REASONS)[number][] = ['count', 'agreement', 'posterior', 'maximum'];
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
 /**

@@ -18,7 +18,7 @@ export class AssignmentController {
   @KeyScope('full')
   @ApiOperation({
     summary: 'Serves the caller the next subjects to classify in a workflow, each held for them a while (a volunteer: an account or a guest).',
-    description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`) when nothing is left for them. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',
+    description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`) when nothing is left for them; with `workflow-finished` when every subject is retired, `retired` says how many its rule and its researchers retired, and who retired the last. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } })
   @ApiQuery({
@@ -52,13 +52,13 @@ export class AssignmentController {
   @Post('holds')
   @ApiOperation({
     summary: 'Keeps the caller’s holds on subjects they are still working on, so that others are not served them (a volunteer’s page, every few minutes).',
-    description: 'Body: `{ "subjectIds" }`, at most 100. The answer names those still held, and in `gone` those the workflow no longer asks for or the caller has classified meanwhile. A retirement ends no hold (a volunteer still showing a subject researchers unretire is never served it again): a page that leaves out what `gone` names gives those back (`POST …/release`), so that others are served them at once if they are unretired. Anyone who may read the workflow; 404 for others.',
+    description: 'Body: `{ "subjectIds", "onScreen" }`: at most 100, and of them the one the page shows now (optional). The answer names those still held, and in `gone` those the workflow no longer asks for or the caller has classified meanwhile: the caller’s holds of those end in the same statement, but for `onScreen`, whose hold stays (a retirement ends no other hold: a volunteer still showing a subject researchers unretire is never served it again), so that the others are served to others at once if they are unretired, even when the page dies before it could give them back. Anyone who may read the workflow; 404 for others; 422 naming `/onScreen` when it is not one of `subjectIds`.',
   })
   @HttpCode(200)
-  @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')
+  @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes, and the one on screen (`onScreen`), whose hold it keeps though the workflow no longer asks for it (its answer is still taken).')
   @ApiZodResponse(holdsRenewedSchema, { description: 'Those still held, now for the assignment lifetime again; the others lapsed, or were never held by the caller' })
-  renewHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(heldSubjectsSchema)) { subjectIds }: HeldSubjects, @CurrentUser() user: AuthUser) {
-    return this.assignment.renewHolds(workflowId, user, subjectIds);
+  renewHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(heldSubjectsSchema)) { subjectIds, onScreen }: HeldSubjects, @CurrentUser() user: AuthUser) {
+    return this.assignment.renewHolds(workflowId, user, subjectIds, onScreen ?? null);
   }
 
   @Post('release')

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { HoldsReleased, HoldsRenewed, QueueView, WorkflowHoldsEnded } from '@chorus/client';
+import { type HoldsReleased, type HoldsRenewed, type QueueView, RULE_RETIREMENT_REASONS, type WorkflowHoldsEnded } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
@@ -13,7 +13,7 @@ import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
-import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
+import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -97,7 +97,7 @@ interface WhatIsLeft {
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
   if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
@@ -253,17 +253,17 @@ export class AssignmentService {
    * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
    * keeps what it shows), and says which of the subjects the workflow no longer asks the caller for (retired, by its
    * rule or by researchers, taken out of it, or classified by the caller elsewhere), held or not, for the page to
-   * leave out, and which researchers gave new
+   * leave out, ending the caller's holds of those but `onScreen` (`RENEW_HOLDS`); and which researchers gave new
    * addresses, for the page to show them there. For those who may read the workflow.
    */
-  async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
+  async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[], onScreen: string | null): Promise<HoldsRenewed> {
     await this.readable(workflowId, user, 0);
-    const [held, gone, corrected] = await Promise.all([
-      preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
-      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds, user.id]),
+    const [renewed, corrected] = await Promise.all([
+      preparedQuery<{ subject_id: string; expires_at: Date | null; gone: boolean }>(this.db, RENEW_HOLDS, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds, onScreen]),
       preparedQuery<{ id: string; locations: SubjectLocation[] }>(this.db, CORRECTED_AMONG, [workflowId, subjectIds]),
     ]);
-    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id), corrected };
+    const held = renewed.filter((row) => !row.gone);
+    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at?.toISOString() ?? null, gone: renewed.filter((row) => row.gone).map((row) => row.subject_id), corrected };
   }
 
   /**
@@ -321,12 +321,22 @@ export class AssignmentService {
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
     const left = await this.whatIsLeft(workflowId, user, limits, wanted > 0);
-    if (!left.eligible) return { ...base, ...nothingServed(left) };
+    if (!left.eligible) return { ...base, ...(await this.nothingServedIn(workflowId, left)) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     await sleep(LOCKED_PAUSE_MS);
     const retried = await serve();
     if (retried.length) return { ...base, subjects: retried, finished: false };
-    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, limits, true)) };
+    return { ...base, ...(await this.nothingServedIn(workflowId, await this.whatIsLeft(workflowId, user, limits, true))) };
+  }
+
+  /** `nothingServed`, and when every subject is retired, who retired them (`RETIRED_BY`): read on that answer only. */
+  private async nothingServedIn(workflowId: string, left: WhatIsLeft): Promise<ReturnType<typeof nothingServed>> {
+    const view = nothingServed(left);
+    if (view.reason !== 'workflow-finished') return view;
+    const [counts] = await preparedQuery<{ byConsensus: number; byResearchers: number; lastByConsensus: boolean | null }>(this.db, RETIRED_BY, [workflowId, RULE_RETIREMENT_REASONS]);
+    const { byConsensus, byResearchers, lastByConsensus } = counts!;
+    if (lastByConsensus === null) return view;
+    return { ...view, retired: { byConsensus, byResearchers, lastBy: lastByConsensus ? 'consensus' : 'researchers' } };
   }
 
   /**

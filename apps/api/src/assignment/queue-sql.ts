@@ -344,7 +344,7 @@ export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDE
 
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those
- * still live and of subjects the workflow still asks for (not `GONE_FROM_WORKFLOW`). One about to lapse is left to
+ * still live and of subjects the workflow has not retired. One about to lapse is left to
  * lapse: an assignment that sees it lapsed meanwhile may have given the subject to someone else.
  */
 export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interval(secs => $3::float8)
@@ -381,14 +381,35 @@ export const resumeHoldsSql = (withoutReported: boolean) => `WITH mine AS (
   ORDER BY mine.ord`;
 
 /**
- * Of subjects $2, those workflow $1 does not ask volunteer $3 for (now): retired, or in none of its sets any more,
- * whoever held them, and whether or not the asker's hold has lapsed (a page left open over lunch still shows what others
- * retired since); or classified by the volunteer meanwhile (on another device, or as a guest whose work a sign-in
- * carried to them).
+ * A page's renewal of volunteer $2's holds of subjects $4 in workflow $1, in one statement. `gone`: those of them the
+ * workflow does not ask the volunteer for (now): retired, or in none of its sets any more, whoever held them, and
+ * whether or not the asker's hold has lapsed (a page left open over lunch still shows what others retired since); or
+ * classified by the volunteer meanwhile (on another device, or as a guest whose work a sign-in carried to them). Their
+ * holds end here, but for subject $5 (null: none), the one on screen: a retirement leaves holds as they are, so that
+ * a page still showing one is never served it again if researchers unretire it, and the page drops the others, whose
+ * holds would keep them from everyone, once unretired, for the rest of their lifetime (and which a page that died
+ * after this answer could not give back). The others still live are held for $3 seconds from now; one about to lapse
+ * is left to lapse, as `HOLD_FOR` leaves it. The volunteer's rows are locked in key order first, as `END_ALL_HOLDS`
+ * locks them, so that the two never deadlock. Rows: `held` (with `expires_at`), then `gone`.
  */
-export const GONE_FROM_WORKFLOW = `SELECT s.subject_id FROM unnest($2::uuid[]) AS s(subject_id)
-  WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)
-    OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = s.subject_id AND c.user_id = $3)`;
+export const RENEW_HOLDS = `WITH gone AS (
+    SELECT s.subject_id FROM unnest($4::uuid[]) AS s(subject_id)
+    WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)
+      OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = s.subject_id AND c.user_id = $2)
+  ), mine AS (
+    SELECT a.subject_id, a.subject_id IN (SELECT subject_id FROM gone) AS gone FROM assignments a
+    WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = ANY($4::uuid[])
+    ORDER BY a.subject_id FOR UPDATE OF a
+  ), released AS (
+    DELETE FROM assignments a USING mine
+    WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = mine.subject_id AND mine.gone AND a.subject_id IS DISTINCT FROM $5::uuid
+  ), held AS (
+    UPDATE assignments a SET expires_at = now() + make_interval(secs => $3::float8) FROM mine
+    WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = mine.subject_id AND NOT mine.gone AND a.expires_at > now() + interval '10 seconds'
+    RETURNING a.subject_id, a.expires_at
+  )
+  SELECT subject_id, expires_at, false AS gone FROM held
+  UNION ALL SELECT subject_id, NULL, true FROM gone`;
 
 /**
  * Of subjects $2 of workflow $1 (none of another's: its project may be closed to the caller), those whose locations
@@ -417,3 +438,14 @@ export const END_ALL_HOLDS = `WITH ended AS (
   SELECT count(*)::int AS released,
          count(DISTINCT e.subject_id) FILTER (WHERE EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = e.subject_id AND st.retired_at IS NULL))::int AS subjects
     FROM ended e`;
+
+/**
+ * Who retired workflow $1's subjects (gold-standard ones, never retired, aside), for a queue that has none left: how
+ * many its retirement rule did (reasons $2, its consensus), how many its researchers did (by id, by set, or by taking
+ * their set out of the workflow), and whether the last retired was the rule's. Read only on that empty answer.
+ */
+export const RETIRED_BY = `SELECT count(*) FILTER (WHERE st.retirement_reason = ANY($2::text[]))::int AS "byConsensus",
+    count(*) FILTER (WHERE st.retirement_reason <> ALL($2::text[]))::int AS "byResearchers",
+    (SELECT l.retirement_reason = ANY($2::text[]) FROM subject_workflow_status l
+      WHERE l.workflow_id = $1 AND l.retired_at IS NOT NULL AND NOT l.gold_standard ORDER BY l.retired_at DESC LIMIT 1) AS "lastByConsensus"
+  FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard`;

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { useFocusInPlaceOfTask } from '../lib/focus';
@@ -141,6 +142,18 @@ function CheckForNew({ back, checkForNew }: { back: boolean } & CheckingForNew) 
 }
 
 /**
+ * Why a complete workflow needs no more answers, as the queue said who retired its subjects: its researchers took the
+ * remaining ones out (they retired the last), or its rule retired every one (they have their answers). Otherwise (both
+ * did, the rule last; or unknown: learnt from the workflow a moment after the queue, or finished by the researchers),
+ * both are said.
+ */
+function completeBecause(retired: LocalQueue['retired'], t: TFunction): string {
+  if (retired?.lastBy === 'researchers') return t('finished.finishedByResearchers');
+  if (retired?.byResearchers === 0) return t('finished.finishedByConsensus');
+  return t('finished.workflowFinished');
+}
+
+/**
  * The workflow needs no more answers, or none from this volunteer, who may have given none yet; or its researchers
  * finished the project, which says nothing of the answers its subjects have. The way on is the project's page, for
  * its other workflows, unless the whole project has finished.
@@ -150,8 +163,9 @@ export function Finished({
   projectSlug,
   classified,
   reason,
+  retired,
   checkForNew,
-}: { workflowId: string; projectSlug: string; classified: number; reason: LocalQueue['reason'] } & CheckingForNew) {
+}: { workflowId: string; projectSlug: string; classified: number; reason: LocalQueue['reason']; retired: LocalQueue['retired'] } & CheckingForNew) {
   const { t } = useTranslation();
   const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
   const complete = reason === 'workflow-finished' || completeMeanwhile;
@@ -161,7 +175,7 @@ export function Finished({
     projectFinished
       ? [t('finished.projectFinishedTitle'), t('finished.projectFinished')]
       : complete
-        ? [t('finished.completeTitle'), t('finished.workflowFinished')]
+        ? [t('finished.completeTitle'), completeBecause(retired, t)]
         : [t('finished.title'), t('finished.thanks')];
   return (
     <EndOfSubjects

@@ -39,6 +39,8 @@ export interface LocalQueue {
   /** The server said it has nothing more for this volunteer. */
   finished: boolean;
   reason?: QueueView['reason'];
+  /** With `workflow-finished`: who retired the workflow's subjects, its rule or its researchers. */
+  retired?: QueueView['retired'];
 }
 
 export const emptyQueue: LocalQueue = { subjects: [], seen: new Set(), workflowVersion: null, finished: false };
@@ -52,7 +54,7 @@ export function addBatch(queue: LocalQueue, batch: QueueView): { queue: LocalQue
     return true;
   });
   return {
-    queue: { subjects: [...queue.subjects, ...fresh], seen, workflowVersion: batch.workflowVersion, finished: batch.finished, reason: batch.reason },
+    queue: { subjects: [...queue.subjects, ...fresh], seen, workflowVersion: batch.workflowVersion, finished: batch.finished, reason: batch.reason, retired: batch.retired },
     added: fresh.length,
   };
 }

@@ -3,6 +3,13 @@ import { type RefObject, useEffect } from 'react';
 import type { LocalQueue } from './subjectQueue';
 import { reloadPage } from './reloadPage';
 
+/** What a renewal of the holds asked: whether the volunteer was at work, and the subject it named as on screen. */
+export interface Renewal {
+  whileAtWork: boolean;
+  /** The subject whose hold the server kept though the workflow no longer asks for it (`onScreen`). */
+  onScreen?: string;
+}
+
 /** How often a page whose volunteer is at work renews its subjects' holds: well within the ten minutes of a first batch. */
 export const RENEW_HOLDS_EVERY_MS = 4 * 60_000;
 /**
@@ -24,7 +31,8 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
  * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
  * lapsed over lunch, say). Either way, `renewed` has the answer: the subjects the workflow no longer asks for go, but
- * for those the volunteer began, and those researchers moved to new addresses are shown there.
+ * for those the volunteer began, and those researchers moved to new addresses are shown there. The renewal names the
+ * subject on screen (`onScreen`): the server ends the holds of the others that go, and keeps that one's.
  *
  * When they leave: a page that goes away (closed, reloaded or left for another site) gives back at once, for others,
  * the subjects `giveBack` takes out of its batch (those it fetched itself that the volunteer has not begun: no
@@ -38,7 +46,7 @@ export function useHoldsWhileAtWork(
   workflowId: string,
   queue: RefObject<LocalQueue>,
   giveBack: (keepOnScreen: boolean) => string[],
-  renewed: (answer: HoldsRenewed, when: { whileAtWork: boolean }) => void,
+  renewed: (answer: HoldsRenewed, renewal: Renewal) => void,
 ): void {
   useEffect(() => {
     let atWork = false;
@@ -54,8 +62,10 @@ export function useHoldsWhileAtWork(
       atWork = false;
       renewedAt = Date.now();
       const subjectIds = queue.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
+      // The one on screen is named so: the server ends the holds of the others the workflow no longer asks for.
+      const [onScreen] = subjectIds;
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
-      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then((answer) => renewed(answer, { whileAtWork }), () => undefined);
+      if (onScreen) client.renewHolds(workflowId, subjectIds, onScreen).then((answer) => renewed(answer, { whileAtWork, onScreen }), () => undefined);
     };
     const renew = () => {
       if (atWork && document.visibilityState === 'visible') renewNow(true);

@@ -54,7 +54,10 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     if (first) dropped.push(t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(first.error) }));
     if (report.waitedTooLong.length) dropped.push(t('classify.waitedTooLong', { count: report.waitedTooLong.length, days: REOPEN_WAIT_DAYS }));
     if (dropped.length) refused({ detail: dropped.join(' '), fields: [] });
-    if (report.awaitingReopen.some((item) => item.input.workflowId === workflowId)) closed();
+    // Only this volunteer's answer to this page's workflow refused as not open stops the page: one to another workflow
+    // waits for it to reopen (said by `awaitingReopen`), and one of another volunteer of this device (a workflow of a
+    // draft project is open to its members only) says nothing of whether it is open to this one.
+    if (report.awaitingReopen.some((item) => isMine(item) && item.input.workflowId === workflowId)) closed();
   }, [client, workflowId, workflow, announce, refused, closed, reachable, t]);
 
   useEffect(() => {

@@ -5,7 +5,7 @@ import { namesNothing } from './errors';
 import { isSignInExpired, isTransient, isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
 import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, type TakenElsewhere, withCorrections, withoutSubjects, withoutTaken } from './subjectQueue';
-import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
+import { type Renewal, useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
 interface FetchResult {
   added: number;
@@ -43,6 +43,13 @@ interface Poll {
 const NOTHING_NEW_RETRY_SECONDS = 30;
 
 /**
+ * While the last subjects are held for the volunteer elsewhere (another tab or device of theirs), when the queue is
+ * asked again: 5 s, then twice as long each time, at most a minute. That page may give them back in a moment (closed,
+ * or its volunteer done), which the server cannot tell this one; its holds may also last half an hour.
+ */
+export const heldRetrySeconds = (tries: number): number => Math.min(5 * 2 ** tries, 60);
+
+/**
  * Whether what is left to the volunteer may be only the subjects they answered on this device whose answers wait to be
  * sent: the server served some of those again (their holds ended), or says their own holds keep the last subjects (the
  * holds of those answers last until they are stored; a page of theirs elsewhere may hold more, found once they are).
@@ -61,25 +68,14 @@ async function confirmKept(client: ChorusClient, workflowId: string, queue: Loca
   const ids = queue.subjects.map((subject) => subject.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / MOST_HELD_NAMED) }, (_, index) => ids.slice(index * MOST_HELD_NAMED, (index + 1) * MOST_HELD_NAMED));
   const [answers, pending] = await Promise.all([Promise.all(chunks.map((chunk) => client.renewHolds(workflowId, chunk))), outbox.pendingSubjectIds(workflowId)]);
-  const goneFromWorkflow = answers.flatMap((answer) => answer.gone);
-  giveBackGone(client, workflowId, goneFromWorkflow);
-  const gone = new Set([...goneFromWorkflow, ...pending, ...reportedThisSession(workflowId)]);
+  // Those the workflow no longer asks for leave, drafts and all: the renewals, naming none on screen, ended their holds.
+  const gone = new Set([...answers.flatMap((answer) => answer.gone), ...pending, ...reportedThisSession(workflowId)]);
   const held = new Set(answers.flatMap((answer) => answer.held));
   // One they began (a draft kept) stays though its hold lapsed (a long break): a late answer is still taken.
   const stillTheirs = (subjectId: string) => !gone.has(subjectId) && (held.has(subjectId) || draftVersionOf(workflowId, subjectId) !== undefined);
   const kept = withCorrections({ ...queue, subjects: queue.subjects.filter((subject) => stillTheirs(subject.id)) }, answers.flatMap((answer) => answer.corrected));
   // A subject left out here that the server serves again (its hold had lapsed) is shown then, not taken for one seen.
   return { ...kept, seen: new Set(kept.subjects.map((subject) => subject.id)) };
-}
-
-/**
- * The holds of subjects the page leaves out because the workflow no longer asks for them (retired, taken out of it) end
- * at once (best effort): kept, they would keep those subjects from others for up to the assignment lifetime if
- * researchers unretired them meanwhile, though no page of the volunteer's shows them. A retirement leaves holds as they
- * are, so that a page still showing one never gets it again in a later batch.
- */
-function giveBackGone(client: ChorusClient, workflowId: string, subjectIds: string[]): void {
-  if (subjectIds.length) void client.releaseHolds(workflowId, subjectIds.slice(0, MOST_HELD_NAMED)).catch(() => undefined);
 }
 
 /** A batch kept from before as this device knows it, when the server cannot be asked: without what was answered or reported here. */
@@ -102,6 +98,8 @@ interface QueueEvents {
   leftOut(count: number): void;
   /** The subject on screen went to another tab of the volunteer's on this device (`adopted`), or was answered there. */
   takenElsewhere(why: TakenElsewhere['why']): void;
+  /** Subjects came while the last ones were held for the volunteer elsewhere (that page gave them back, or its holds lapsed). */
+  heldNoLonger(): void;
 }
 
 /**
@@ -134,6 +132,8 @@ export function useSubjectQueue(
   const [confirmed, setConfirmed] = useState(false);
   const [poll, setPoll] = useState<Poll | null>(null);
   const [pollTick, setPollTick] = useState(0);
+  /** The answers in a row that said the last subjects are held for the volunteer elsewhere (`heldRetrySeconds`). */
+  const heldTries = useRef(0);
 
   // Read by async code after awaits: the ref holds the latest committed queue.
   const queueRef = useRef(queue);
@@ -156,17 +156,19 @@ export function useSubjectQueue(
   );
   /**
    * Leaves out of the page's list those of its subjects that the workflow no longer asks for; how many. Never one the
-   * volunteer began (a draft), nor, while they work, the one on screen: its answer is still accepted.
+   * volunteer began (a draft), nor, while they work, the one on screen: its answer is still accepted. The renewal ended
+   * the holds of the others it named as gone, but the one it named as on screen: if the page leaves that one out too
+   * (not at work on it, or another subject is on screen now), it gives it back at once (best effort), for others.
    */
   const leaveOut = useCallback(
-    (gone: string[], { whileAtWork }: { whileAtWork: boolean }): number => {
+    (gone: string[], { whileAtWork, onScreen: named }: Renewal): number => {
       const onScreen = queueRef.current.subjects[0]?.id;
       const waiting = new Set(queueRef.current.subjects.map((subject) => subject.id));
       const begun = (subjectId: string) => draftVersionOf(workflowId, subjectId) !== undefined || (whileAtWork && subjectId === onScreen);
       const left = gone.filter((subjectId) => waiting.has(subjectId) && !begun(subjectId));
       if (!left.length) return 0;
       commitQueue(withoutTaken(queueRef.current, new Set(left)));
-      giveBackGone(client, workflowId, left);
+      if (named && left.includes(named)) void client.releaseHolds(workflowId, [named]).catch(() => undefined);
       on.current.leftOut(left.length);
       return left.length;
     },
@@ -174,7 +176,7 @@ export function useSubjectQueue(
   );
   /** What a renewal of the holds says: subjects gone from the workflow leave the page, those moved show at their new addresses. */
   const renewed = useCallback(
-    ({ gone, corrected }: HoldsRenewed, when: { whileAtWork: boolean }) => {
+    ({ gone, corrected }: HoldsRenewed, when: Renewal) => {
       const moved = withCorrections(queueRef.current, corrected);
       if (moved !== queueRef.current) commitQueue(moved);
       leaveOut(gone, when);
@@ -295,11 +297,16 @@ export function useSubjectQueue(
       ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending }) => {
         if (cancelled) return;
         const now = queueRef.current;
-        if (now.finished || now.subjects.length > 0) return setPoll(null);
+        if (now.finished || now.subjects.length > 0) {
+          if (heldTries.current > 0 && now.subjects.length > 0) on.current.heldNoLonger();
+          heldTries.current = 0;
+          return setPoll(null);
+        }
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
         if (begunBefore || !startedEmpty || added > 0) return setPollTick((n) => n + 1);
         // Only the server's "finished" ends the page: a batch of subjects it cannot show (answered on this device, say) does not.
-        const seconds = retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS;
+        const heldElsewhere = heldBy === 'you' && !sending;
+        const seconds = heldElsewhere ? heldRetrySeconds(heldTries.current++) : (retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS);
         setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), seconds * 1000);
       },
@@ -336,8 +343,10 @@ export function useSubjectQueue(
   const leaveOutRetired = useCallback(async (answeredId: string): Promise<void> => {
     const waitingIds = queueRef.current.subjects.filter((subject) => subject.id !== answeredId).slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
     // The one on screen stays: an answer that comes after the wait for it was given up came after the next subject
-    // showed, which would otherwise go from under the volunteer's eyes with no input of theirs.
-    if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: true });
+    // showed, which would otherwise go from under the volunteer's eyes with no input of theirs. So the next one is named
+    // as on screen, and keeps its hold; given back if the answer comes in time, and the page leaves it out.
+    const [next] = waitingIds;
+    if (next) renewed(await client.renewHolds(workflowId, waitingIds, next), { whileAtWork: true, onScreen: next });
   }, [client, workflowId, renewed]);
 
   // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device.
@@ -368,6 +377,7 @@ export function useSubjectQueue(
     if (adopted) {
       queueRef.current = adopted;
       setQueue(adopted);
+      heldTries.current = 0;
       return setPoll(null);
     }
     try {
@@ -380,6 +390,13 @@ export function useSubjectQueue(
 
   /** While nothing is left to show: the queue is asked again now (answers waiting on this device were sent, say). */
   const askAgain = useCallback(() => setPollTick((n) => n + 1), []);
+  // Held for the volunteer elsewhere: a page that comes back into view asks at once (they may have closed the other).
+  useEffect(() => {
+    if (!heldByYou) return;
+    const cameBack = () => document.visibilityState === 'visible' && askAgain();
+    document.addEventListener('visibilitychange', cameBack);
+    return () => document.removeEventListener('visibilitychange', cameBack);
+  }, [heldByYou, askAgain]);
 
   /**
    * On the end page: the queue is asked once more (subjects unretired, uploaded or routed here since); how many it

@@ -156,6 +156,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [t, announce],
   );
+  const markHeldNoLonger = useCallback(() => announce(t('classify.heldNoLonger')), [t, announce]);
   const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
@@ -163,6 +164,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     failed: fail,
     leftOut: markLeftOut,
     takenElsewhere: markTakenElsewhere,
+    heldNoLonger: markHeldNoLonger,
   });
   // No subject is shown before the tutorial's opening is decided (see `tutorialDecided`).
   const current = tutorialDecided ? queue.subjects[0] : undefined;
@@ -491,11 +493,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {closed || paused ? (
         <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
       ) : finished ? (
-        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} checkForNew={checkForNew} />
+        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
-        <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
+        <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} onAskAgain={askAgain} />
       ) : (
         <WaitingForSubjects
           said={
@@ -528,14 +530,17 @@ interface HeldByYouProps {
   inOpenTab: boolean;
   /** Gives their holds back and asks the queue again. */
   onTakeBack: ReturnType<typeof useSubjectQueue>['takeBackHolds'];
+  /** Asks the queue again now, giving nothing back: the other page may have given them back meanwhile. */
+  onAskAgain: () => void;
 }
 
 /**
  * The last subjects left to the volunteer are held for them, by a tab of theirs or by a page that died without giving
  * them back: until when, and a button that brings them here (from the tab of this browser that shows them, or given
- * back to be served here). The message takes focus as any wait does; the button follows it.
+ * back to be served here). The page asks the queue again by itself (`heldRetrySeconds`, and when it comes back into
+ * view), and at once with the second button. The message takes focus as any wait does; the buttons follow it.
  */
-function HeldByYou({ until, inOpenTab, onTakeBack }: HeldByYouProps) {
+function HeldByYou({ until, inOpenTab, onTakeBack, onAskAgain }: HeldByYouProps) {
   const { t } = useTranslation();
   const [taking, setTaking] = useState(false);
   const takeBack = () => {
@@ -549,6 +554,10 @@ function HeldByYou({ until, inOpenTab, onTakeBack }: HeldByYouProps) {
       <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
       <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
         {t('classify.takeBackHolds')}
+      </button>
+      <p>{t('classify.askAgainNote')}</p>
+      <button type="button" className="button button-secondary" onClick={onAskAgain}>
+        {t('classify.askAgain')}
       </button>
     </div>
   );

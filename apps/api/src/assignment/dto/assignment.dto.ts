@@ -29,8 +29,19 @@ export const queueQuerySchema = z.strictObject({
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
-/** The subjects of the caller's to renew or to release. */
-export const heldSubjectsSchema = z.strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject') });
+/**
+ * The subjects of the caller's to renew, and of those the one the page shows now (`onScreen`): its hold is kept even
+ * when the workflow no longer asks for it, while the others of those it no longer asks for are released.
+ */
+export const heldSubjectsSchema = z
+  .strictObject({
+    subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject'),
+    onScreen: z.uuid('must be the id of the subject on screen (or leave onScreen out)').optional(),
+  })
+  .refine((body) => body.onScreen === undefined || body.subjectIds.includes(body.onScreen), {
+    message: 'must be one of subjectIds (the subject on screen is among those the page shows), or leave onScreen out',
+    path: ['onScreen'],
+  });
 export type HeldSubjects = z.infer<typeof heldSubjectsSchema>;
 
 /**
