@@ -120,14 +120,16 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     if (window.location.hash === `#${PROJECT_STATUS_FIELD}`) document.getElementById(PROJECT_STATUS_FIELD)?.focus();
   }, []);
   const submit = form.onSubmit({
-    check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+    check: (t) => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
     send: async () => {
       const { title, description, status } = form.values;
       const saved = await client.updateProject(project.id, { title, description, status: status as ProjectStatus });
-      const said = t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) });
       // Live with nothing to classify: every volunteer who opens it is told no workflow is open.
       const empty = saved.status === 'live' && !saved.workflows.some((workflow) => workflow.status === 'active');
-      showAccountNotice(empty ? `${said} ${t('lab.project.liveWithoutWorkflow')}` : said, labProjectPath(saved.slug));
+      showAccountNotice((t) => {
+        const said = t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) });
+        return empty ? `${said} ${t('lab.project.liveWithoutWorkflow')}` : said;
+      }, labProjectPath(saved.slug));
       onSaved();
     },
     refused: (error) => problemAtFields(error, DETAIL_FIELDS),

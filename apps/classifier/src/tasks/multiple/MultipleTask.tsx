@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
+import { useSaid } from '../../lib/said';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/formats';
@@ -34,22 +35,22 @@ export const describeMultiple: Describe<TaskOf<'multiple'>> = (task, value, t) =
 export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'multiple'>>) {
   const chosen = Array.isArray(value) ? (value as string[]) : [];
   const max = task.maxChoices ?? task.answers.length;
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useSaid<string>();
   const { t } = useTranslation();
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
 
   function toggle(answerValue: string) {
     if (disabled) return;
     if (chosen.includes(answerValue)) {
-      setMessage('');
+      setMessage(null);
       onChange(chosen.filter((v) => v !== answerValue));
       return;
     }
     if (chosen.length >= max) {
-      setMessage(t('tasks.multiple.tooMany', { count: max }));
+      setMessage((t) => t('tasks.multiple.tooMany', { count: max }));
       return;
     }
-    setMessage('');
+    setMessage(null);
     // Keep the answers in the task's order, whatever order they were ticked in.
     const next = new Set([...chosen, answerValue]);
     onChange(task.answers.map((answer) => answer.value).filter((v) => next.has(v)));
