@@ -12,7 +12,7 @@ import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
-import { languageOf } from '../lib/textLanguage';
+import { languageOf, useResearchersWords } from '../lib/textLanguage';
 import type { MediaFailureReport } from '../lib/mediaFailureReports';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
@@ -425,6 +425,7 @@ function metadataText(value: unknown): string {
 /** The subject's public metadata (a newspaper's title, a manifest's shelfmark), folded away under "About this subject". */
 function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const entries = Object.entries(metadata).filter(([, value]) => value !== null && value !== '');
   if (!entries.length) return null;
   return (
@@ -433,8 +434,8 @@ function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
       <dl>
         {entries.map(([name, value]) => (
           <div key={name}>
-            <dt dir="auto">{name}</dt>
-            <dd dir="auto">{metadataText(value)}</dd>
+            <dt {...researchersWords}>{name}</dt>
+            <dd {...researchersWords}>{metadataText(value)}</dd>
           </div>
         ))}
       </dl>

@@ -1,4 +1,5 @@
 import { isLanguageTag, textDirection } from '@chorus/tasks';
+import { createContext, useContext } from 'react';
 
 /**
  * What marks text as written in a task's `language`: `lang` (for screen readers and fonts) and that language's
@@ -20,3 +21,16 @@ export function languageOf(task: { language?: string } | undefined, subject: { m
   const tag = typeof own === 'string' ? own.trim() : '';
   return LANGUAGE_CODE.test(tag) && isLanguageTag(tag) ? tag : task?.language;
 }
+
+/**
+ * The language a project's researchers write in (its `language`), for the pages that show their words: a project's
+ * title and description, its workflows' names, questions, answers, help and tutorial, its field guide, the subjects'
+ * metadata shown. Given by the page that has the project; none, and each text takes the direction of its first letters.
+ */
+export const ResearchersLanguage = createContext<string | undefined>(undefined);
+
+/**
+ * `lang` and `dir` for the researchers' words, so that a screen reader reads an English project's question with an
+ * English voice in the French interface, and an Arabic one's right to left.
+ */
+export const useResearchersWords = () => languageAttributes(useContext(ResearchersLanguage));

@@ -37,6 +37,7 @@ import { useOutboxSender } from '../lib/useOutboxSender';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
 import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
+import { languageAttributes, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
@@ -412,115 +413,122 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
   const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
+  // The workflow's name and the project's title are the researchers' words; the words said while they load, the interface's.
+  const researchersWords = languageAttributes(project?.language);
+  const headingWords = workflow ? researchersWords : {};
 
   return (
-    <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
-      <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={heading} />
-      <div className="page-heading">
-        <h1 tabIndex={-1}>{heading}</h1>
-        <PageTools
-          classified={classified}
-          inAll={registered ? inAll : undefined}
-          hasFieldGuide={fieldGuide !== ''}
-          onFieldGuide={() => setGuideOpen(true)}
-          onTutorial={workflow ? () => setTutorial('asked') : undefined}
-          onShortcuts={() => setShortcutsOpen(true)}
-        />
-      </div>
-      {workflow?.status === 'draft' && (
-        <p className="notice" data-testid="draft-tries">
-          {t('classify.draftTries')}
-        </p>
-      )}
-      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
-      {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
-      {workflow && (
-        <>
-          <TutorialDialog
-            // Not for a newcomer to a workflow that has nothing left to classify.
-            open={tutorial === 'asked' || (tutorial === 'first-visit' && !queue.finished)}
-            returnToTask={tutorial === 'first-visit'}
-            onClose={closeTutorial}
-            workflowName={workflow.name}
-            steps={steps}
+    <ResearchersLanguage.Provider value={project?.language}>
+      <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
+        <Breadcrumb up={[{ to: projectPath(projectSlug), label: project ? <span {...researchersWords}>{project.title}</span> : projectSlug }]} here={<span {...headingWords}>{heading}</span>} />
+        <div className="page-heading">
+          <h1 tabIndex={-1} {...headingWords}>
+            {heading}
+          </h1>
+          <PageTools
+            classified={classified}
+            inAll={registered ? inAll : undefined}
+            hasFieldGuide={fieldGuide !== ''}
+            onFieldGuide={() => setGuideOpen(true)}
+            onTutorial={workflow ? () => setTutorial('asked') : undefined}
+            onShortcuts={() => setShortcutsOpen(true)}
           />
-          <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
-          <LateFeedback definition={workflow.definition} entries={sender.lateFeedback} onDismiss={sender.dismissLateFeedback} />
-        </>
-      )}
-
-      {sender.toSend > 0 && (
-        <div className="outbox" data-testid="outbox">
-          <p>
-            {/* "Keep classifying" only with a subject on screen; new subjects come back with the connection only while fetching them failed. */}
-            {current ? (
-              <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            ) : blocked ? (
-              <Trans i18nKey="classify.outboxNothingLeft" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            ) : (
-              <Trans i18nKey="classify.outboxWaiting" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            )}
-          </p>
-          <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
-            {t('classify.sendNow')}
-          </button>
         </div>
-      )}
-      {sender.awaitingSignIn > 0 && (
-        <p className="outbox" data-testid="outbox-awaiting-sign-in">
-          <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
-        </p>
-      )}
-      <AwaitingReopen count={sender.awaitingReopen} discard={() => outbox.discardAwaitingReopen()} />
-      {notice && (
-        <p className="notice" data-testid="notice">
-          {notice}
-        </p>
-      )}
-      {milestone && (
-        <p className="notice" data-testid="milestone">
-          {milestone}
-        </p>
-      )}
-
-      <ErrorAlert problem={problem} quiet={problemSaid !== null && problemSaid === repeatedProblem}>
-        {blocked && (
-          <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
-            {t('app.tryAgain')}
-          </button>
+        {workflow?.status === 'draft' && (
+          <p className="notice" data-testid="draft-tries">
+            {t('classify.draftTries')}
+          </p>
         )}
-      </ErrorAlert>
+        <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+        {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
+        {workflow && (
+          <>
+            <TutorialDialog
+              // Not for a newcomer to a workflow that has nothing left to classify.
+              open={tutorial === 'asked' || (tutorial === 'first-visit' && !queue.finished)}
+              returnToTask={tutorial === 'first-visit'}
+              onClose={closeTutorial}
+              workflowName={workflow.name}
+              steps={steps}
+            />
+            <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
+            <LateFeedback definition={workflow.definition} entries={sender.lateFeedback} onDismiss={sender.dismissLateFeedback} />
+          </>
+        )}
 
-      {closed || paused ? (
-        <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
-      ) : finished ? (
-        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} checkForNew={checkForNew} />
-      ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
-      ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
-        <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
-      ) : (
-        <WaitingForSubjects
-          said={
-            !poll
-              ? t('classify.loadingSubjects')
-              : poll.sending
-                ? t('classify.lastBeingSent', { count: poll.seconds })
-                : poll.comingFrom
-                ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
-                : poll.heldBy
-                  ? t('classify.othersHoldLast', { count: poll.seconds })
-                  : t('classify.lastBeingDecided', { count: poll.seconds })
-          }
-        />
-      )}
+        {sender.toSend > 0 && (
+          <div className="outbox" data-testid="outbox">
+            <p>
+              {/* "Keep classifying" only with a subject on screen; new subjects come back with the connection only while fetching them failed. */}
+              {current ? (
+                <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              ) : blocked ? (
+                <Trans i18nKey="classify.outboxNothingLeft" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              ) : (
+                <Trans i18nKey="classify.outboxWaiting" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              )}
+            </p>
+            <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
+              {t('classify.sendNow')}
+            </button>
+          </div>
+        )}
+        {sender.awaitingSignIn > 0 && (
+          <p className="outbox" data-testid="outbox-awaiting-sign-in">
+            <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
+          </p>
+        )}
+        <AwaitingReopen count={sender.awaitingReopen} discard={() => outbox.discardAwaitingReopen()} />
+        {notice && (
+          <p className="notice" data-testid="notice">
+            {notice}
+          </p>
+        )}
+        {milestone && (
+          <p className="notice" data-testid="milestone">
+            {milestone}
+          </p>
+        )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
+        <ErrorAlert problem={problem} quiet={problemSaid !== null && problemSaid === repeatedProblem}>
+          {blocked && (
+            <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
+              {t('app.tryAgain')}
+            </button>
+          )}
+        </ErrorAlert>
 
-      <div className="visually-hidden" aria-live="polite" data-testid="announcer">
-        {announcement && <p key={announcement.n}>{announcement.text}</p>}
+        {closed || paused ? (
+          <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
+        ) : finished ? (
+          <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} checkForNew={checkForNew} />
+        ) : subjectWorkflow && current ? (
+          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
+        ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
+          <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
+        ) : (
+          <WaitingForSubjects
+            said={
+              !poll
+                ? t('classify.loadingSubjects')
+                : poll.sending
+                  ? t('classify.lastBeingSent', { count: poll.seconds })
+                  : poll.comingFrom
+                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                  : poll.heldBy
+                    ? t('classify.othersHoldLast', { count: poll.seconds })
+                    : t('classify.lastBeingDecided', { count: poll.seconds })
+            }
+          />
+        )}
+
+        {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
+
+        <div className="visually-hidden" aria-live="polite" data-testid="announcer">
+          {announcement && <p key={announcement.n}>{announcement.text}</p>}
+        </div>
       </div>
-    </div>
+    </ResearchersLanguage.Provider>
   );
 }
 

@@ -8,6 +8,7 @@ import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/formats';
 import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 import { ChoiceList } from '../ChoiceList';
+import { useResearchersWords } from '../../lib/textLanguage';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
 export function choiceRule(t: TFunction, min: number, max: number, total: number): string {
@@ -37,6 +38,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const max = task.maxChoices ?? task.answers.length;
   const [message, setMessage] = useSaid<string>();
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
 
   function toggle(answerValue: string) {
@@ -69,7 +71,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-multiple" aria-describedby={`${ruleId} ${hintId}`}>
-      <legend className="task-question" dir="auto">{task.question}</legend>
+      <legend className="task-question" {...researchersWords}>{task.question}</legend>
       <p className="task-rule" id={ruleId}>
         {choiceRule(t, task.minChoices, max, task.answers.length)}
       </p>

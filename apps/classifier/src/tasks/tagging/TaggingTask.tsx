@@ -2,7 +2,7 @@ import type { ProposedTag } from '@chorus/client';
 import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, proposedTagsShown, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languageAttributes, languageOf } from '../../lib/textLanguage';
+import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
 import type { Saying } from '../../lib/said';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
@@ -32,6 +32,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   const report = (say: Saying<string>) => setMessage({ say, done: true });
   const input = useRef<HTMLInputElement>(null);
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const vocabulary = task.vocabulary ?? [];
 
   // A tag typed but not added would be lost on Done: the classifier asks the volunteer to add it or clear it first.
@@ -132,7 +133,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   const hintId = `${id}-keys`;
   return (
     <fieldset className="task task-tagging" aria-describedby={hintId}>
-      <legend className="task-question" dir="auto">{task.instruction}</legend>
+      <legend className="task-question" {...researchersWords}>{task.instruction}</legend>
       <div className="tag-entry">
         <label htmlFor={inputId}>{t('tasks.tagging.addLabel')}</label>
         <div className="tag-entry-row">
