@@ -30,7 +30,13 @@ export function languageOf(task: { language?: string } | undefined, subject: { m
 export const ResearchersLanguage = createContext<string | undefined>(undefined);
 
 /**
- * `lang` and `dir` for the researchers' words, so that a screen reader reads an English project's question with an
- * English voice in the French interface, and an Arabic one's right to left.
+ * `lang` and `dir` for the researchers' words in their project's `language`, so that a screen reader reads an English
+ * project's question with an English voice in the French interface: right to left when that language is written so
+ * (an Arabic project's), else in the direction of each text's own letters (a project left in English, the default,
+ * whose questions are in Hebrew keeps them right to left).
  */
-export const useResearchersWords = () => languageAttributes(useContext(ResearchersLanguage));
+export const researchersWords = (language: string | undefined): { lang?: string; dir: 'rtl' | 'auto' } =>
+  language ? { lang: language, dir: textDirection(language) === 'rtl' ? 'rtl' : 'auto' } : { dir: 'auto' };
+
+/** `researchersWords` for the project of the page (`ResearchersLanguage`). */
+export const useResearchersWords = () => researchersWords(useContext(ResearchersLanguage));

@@ -37,7 +37,7 @@ import { useOutboxSender } from '../lib/useOutboxSender';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
 import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
-import { languageAttributes, ResearchersLanguage } from '../lib/textLanguage';
+import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
@@ -414,13 +414,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
   const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
   // The workflow's name and the project's title are the researchers' words; the words said while they load, the interface's.
-  const researchersWords = languageAttributes(project?.language);
-  const headingWords = workflow ? researchersWords : {};
+  const projectWords = researchersWords(project?.language);
+  const headingWords = workflow ? projectWords : {};
 
   return (
     <ResearchersLanguage.Provider value={project?.language}>
       <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
-        <Breadcrumb up={[{ to: projectPath(projectSlug), label: project ? <span {...researchersWords}>{project.title}</span> : projectSlug }]} here={<span {...headingWords}>{heading}</span>} />
+        <Breadcrumb up={[{ to: projectPath(projectSlug), label: project ? <span {...projectWords}>{project.title}</span> : projectSlug }]} here={<span {...headingWords}>{heading}</span>} />
         <div className="page-heading">
           <h1 tabIndex={-1} {...headingWords}>
             {heading}

@@ -9,7 +9,7 @@ import { useClient } from '../lib/clientContext';
 import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
-import { languageAttributes, ResearchersLanguage } from '../lib/textLanguage';
+import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
@@ -31,7 +31,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   return (
     <div className="page page-project">
-      <Breadcrumb here={project ? <span {...languageAttributes(project.language)}>{project.title}</span> : projectSlug} />
+      <Breadcrumb here={project ? <span {...researchersWords(project.language)}>{project.title}</span> : projectSlug} />
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={retry}>
           {t('app.tryAgain')}
@@ -41,7 +41,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
         <ResearchersLanguage.Provider value={project.language}>
           <article className="project-page" data-project-slug={project.slug}>
             <h1 tabIndex={-1}>
-              <span {...languageAttributes(project.language)}>{project.title}</span>
+              <span {...researchersWords(project.language)}>{project.title}</span>
               {project.status !== 'live' && (
                 <>
                   {' '}
@@ -50,7 +50,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
               )}
             </h1>
             {project.description && (
-              <p className="project-description" {...languageAttributes(project.language)}>
+              <p className="project-description" {...researchersWords(project.language)}>
                 {project.description}
               </p>
             )}
