@@ -191,7 +191,7 @@ describe('the account', () => {
     expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(InvitationsService).accept(projectId, asDeleted))).toBe(404);
-    expect(await statusOf(stack.app.get(ProjectsService).create({ title: 'Made by no one', description: '', fieldGuide: '', status: 'draft' }, asDeleted))).toBe(401);
+    expect(await statusOf(stack.app.get(ProjectsService).create({ title: 'Made by no one', description: '', fieldGuide: '', language: 'en', status: 'draft' }, asDeleted))).toBe(401);
     expect((await stack.db.query('SELECT display_name FROM users WHERE id = $1', [id])).rows).toEqual([{ display_name: 'Deleted account' }]);
     expect((await stack.db.query('SELECT 1 FROM projects WHERE owner_id = $1', [id])).rows).toEqual([]);
   });

@@ -21,12 +21,13 @@ import { ProjectPage } from './pages/ProjectPage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { useSaid } from './lib/said';
 
 const LabRoutes = lazy(() => import('./pages/lab/LabRoutes'));
 
 export function App() {
   const volunteer = useSession();
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [attempt, setAttempt] = useState(0);
   const path = usePath();
   const { t } = useTranslation();
@@ -48,7 +49,7 @@ export function App() {
     let cancelled = false;
     session.ready().then(
       () => undefined,
-      (error: unknown) => !cancelled && setProblem(describeError(error)),
+      (error: unknown) => !cancelled && setProblem(() => describeError(error)),
     );
     return () => {
       cancelled = true;
@@ -70,8 +71,8 @@ export function App() {
   // The server stopped accepting the account's token (it expired): the volunteer is a guest again, and told so.
   const ended = volunteer.ended;
   useEffect(() => {
-    if (ended) showAccountNotice(t('account.ended'));
-  }, [ended, t]);
+    if (ended) showAccountNotice((t) => t('account.ended'));
+  }, [ended]);
 
   // Answers waiting on this device are sent from every page; the classify page sends them itself, with what comes back.
   const classifying = route.name === 'classify';
@@ -119,7 +120,7 @@ export function App() {
         <div role="status" className="account-status" data-testid="account-status">
           {notice && notice.path === path && (
             <p key={notice.n} className="notice">
-              {notice.text}
+              {notice.text(t)}
             </p>
           )}
         </div>

@@ -112,8 +112,9 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await marks(hebrew.page, line)).toEqual(['he', 'rtl']);
     await hebrew.page.keyboard.press('Enter');
     expect(await marks(hebrew.page, '.transcription-lines li:nth-child(2) input')).toEqual(['he', 'rtl']);
-    // The instruction is the researcher's, in its own language: it keeps the direction of its text.
-    expect(await hebrew.page.locator('.task-question').getAttribute('lang')).toBeNull();
+    // The instruction is the researcher's, in their project's language (English, left as it was), not the material's:
+    // it keeps the direction of its text.
+    expect(await marks(hebrew.page, '.task-question')).toEqual(['en', 'rtl']);
     // The project's page, by its link, at that address.
     await hebrew.page.locator('nav a', { hasText: 'כתבי יד' }).first().click();
     await hebrew.page.getByRole('heading', { level: 1, name: /^כתבי יד \d+$/ }).waitFor();

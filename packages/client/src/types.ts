@@ -101,6 +101,8 @@ export interface ProjectInput {
   slug?: string;
   description?: string;
   fieldGuide?: string;
+  /** The language its researchers write in (BCP 47): `en` unless given. */
+  language?: string;
   status?: ProjectStatus;
 }
 export type ProjectRole = z.infer<typeof projectRoleSchema>;

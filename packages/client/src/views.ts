@@ -83,6 +83,7 @@ export const projectViewSchema = z.strictObject({
   title: z.string(),
   description: z.string(),
   fieldGuide: z.string(),
+  language: z.string().meta({ description: 'The language its researchers write its text in (BCP 47, `en` unless set): of its title, description, field guide, tutorial and workflows’ words, which the classifier marks with it (`lang`)' }),
   status: projectStatusSchema,
   ownerId: id,
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),

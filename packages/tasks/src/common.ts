@@ -125,12 +125,14 @@ export function textDirection(language: string): 'ltr' | 'rtl' {
   return script && RIGHT_TO_LEFT_SCRIPTS.has(script) ? 'rtl' : 'ltr';
 }
 
-/** A task's `language`: that of its material and of the answers volunteers type. */
-export const languageSchema = z
+/** A language tag (BCP 47) as `lang` takes it: a task's language, a project's. */
+export const languageTagSchema = z
   .string()
   .max(100)
-  .refine(isLanguageTag, 'must be a language tag (BCP 47), such as "he" for Hebrew, "ar" for Arabic, "th" for Thai or "sr-Latn" for Serbian in Latin letters')
-  .optional();
+  .refine(isLanguageTag, 'must be a language tag (BCP 47), such as "he" for Hebrew, "ar" for Arabic, "th" for Thai or "sr-Latn" for Serbian in Latin letters');
+
+/** A task's `language`: that of its material and of the answers volunteers type. */
+export const languageSchema = languageTagSchema.optional();
 
 /** Fields every task type shares. */
 export const baseTaskFields = {

@@ -82,6 +82,7 @@ export class DemoService implements OnApplicationBootstrap {
         slug: DEMO_SLUG,
         description: 'Help sort snippets from old newspapers: is each one an advertisement, or news? A demo project that ships with Chorus.',
         fieldGuide: '## Advertisements\nPaid notices: goods for sale, situations wanted, lost and found, services.\n\n## News\nReports, court cases, accidents, council meetings.',
+        language: 'en',
         status: 'live',
       },
       user,

@@ -18,7 +18,7 @@ export class ProjectsController {
   @Post()
   @ApiOperation({
     summary: 'Creates a project; the caller is its owner.',
-    description: 'Body: `title`, and optionally `slug` (its address; else made from the title, numbered -2, -3… when taken), `description`, `fieldGuide` and `status` (`draft`, the default: its team’s only; or `live`: on everyone’s project list). Accounts only (403 for a guest). Refusals: 403 `urn:chorus:problem:email-unverified` at `/status` for `live` before the account’s email is verified; 409 `urn:chorus:problem:slug-taken` for a slug another project has or had; 422 `urn:chorus:problem:validation-failed` naming each bad field.',
+    description: 'Body: `title`, and optionally `slug` (its address; else made from the title, numbered -2, -3… when taken), `description`, `fieldGuide`, `language` (the language its researchers write its text in, a BCP 47 tag such as `fr` or `ar`; `en` when left out) and `status` (`draft`, the default: its team’s only; or `live`: on everyone’s project list). Accounts only (403 for a guest). Refusals: 403 `urn:chorus:problem:email-unverified` at `/status` for `live` before the account’s email is verified; 409 `urn:chorus:problem:slug-taken` for a slug another project has or had; 422 `urn:chorus:problem:validation-failed` naming each bad field.',
   })
   @ApiZodBody(createProjectSchema)
   @IdempotentCreate('project')
@@ -52,7 +52,7 @@ export class ProjectsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Changes a project’s title, slug, description, field guide or status (its owner and collaborators).',
+    summary: 'Changes a project’s title, slug, description, field guide, language or status (its owner and collaborators).',
     description: 'Fields left out keep their values. A draft can only go live (pausing or finishing a draft is refused, 422 at `/status`). Going live puts the project on everyone’s list, so it needs a verified email (403 `urn:chorus:problem:email-unverified` at `/status`). A slug another project has or had: 409 `urn:chorus:problem:slug-taken`; the project’s old slugs still find it. 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
   })
   @AccessFirst(PROJECT_ADMINISTRATORS)

@@ -96,7 +96,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt']);
+      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt']);
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     if (memberOnly) query.where(membership, { userId: accountIdOf(user) });
     else query.where('(project.status IN (:...listed) AND project.takenDownAt IS NULL)', { listed: LISTED_PROJECT_STATUSES }).orWhere(membership, { userId: accountIdOf(user) });

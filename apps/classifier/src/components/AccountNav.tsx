@@ -97,8 +97,10 @@ export function AccountNav({ path }: { path: string }) {
     setWaiting(0);
     const { kept, discarded, ended } = await signOut(choice);
     setSigningOut(false);
-    const said = kept > 0 ? t('account.signedOutWaiting', { count: kept }) : discarded > 0 ? t('account.signedOutDiscarded', { count: discarded }) : t('account.signedOut');
-    showAccountNotice(ended ? said : `${said} ${t('account.signOutNotConfirmed')}`);
+    showAccountNotice((t) => {
+      const said = kept > 0 ? t('account.signedOutWaiting', { count: kept }) : discarded > 0 ? t('account.signedOutDiscarded', { count: discarded }) : t('account.signedOut');
+      return ended ? said : `${said} ${t('account.signOutNotConfirmed')}`;
+    });
     setFocusSignIn(true);
   };
 

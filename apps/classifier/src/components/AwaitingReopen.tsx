@@ -24,7 +24,7 @@ export function AwaitingReopen({ count, discard }: { count: number; discard(): P
     try {
       const discarded = await discard();
       setAsking(false);
-      say(t('classify.discarded', { count: discarded }));
+      say((t) => t('classify.discarded', { count: discarded }));
     } catch {
       // Not deleted (the device's storage failed): they still wait, and the question stays for another try.
     } finally {

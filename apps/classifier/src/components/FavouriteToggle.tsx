@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError } from '../lib/errors';
 import { withTimeout } from '../lib/outbox';
+import { useSaid } from '../lib/said';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 
 interface Props {
@@ -27,7 +28,7 @@ export function FavouriteToggle({ subjectId, workflowId, favourite, name, onChan
   const [pressed, setPressed] = useState(favourite);
   useEffect(() => setPressed(favourite), [favourite]);
   const [sending, setSending] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useSaid<string>();
 
   const toggle = async () => {
     if (sending || pressed === null) return;
@@ -37,10 +38,10 @@ export function FavouriteToggle({ subjectId, workflowId, favourite, name, onChan
     try {
       await withTimeout<unknown>(marking ? client.markFavourite(subjectId, workflowId) : client.unmarkFavourite(subjectId), ON_SCREEN_SUBMIT_MS);
       setPressed(marking);
-      setMessage(marking ? t('favourites.added') : t('favourites.removed'));
+      setMessage((t) => (marking ? t('favourites.added') : t('favourites.removed')));
       onChange?.(marking);
     } catch (error) {
-      setMessage(t('favourites.failed', { detail: describeError(error).detail }));
+      setMessage((t) => t('favourites.failed', { detail: describeError(error).detail }));
     } finally {
       setSending(false);
     }

@@ -1,10 +1,12 @@
 import type { ProjectSummary } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { classifyPath, Link } from '../lib/router';
+import { researchersWords } from '../lib/textLanguage';
 
 /** The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete). */
-export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows'> }) {
+export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'> }) {
   const { t } = useTranslation();
+  const projectWords = researchersWords(project.language);
   // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
   if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
   if (project.status === 'finished') return <p className="muted">{t('home.projectFinished')}</p>;
@@ -17,10 +19,10 @@ export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 's
           {workflow.complete ? (
             // Nothing left to classify: said here, rather than after the click.
             <p className="workflow-complete" data-testid="workflow-complete">
-              {workflow.name} <span className="badge">{t('home.complete')}</span>
+              <span {...projectWords}>{workflow.name}</span> <span className="badge">{t('home.complete')}</span>
             </p>
           ) : (
-            <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
+            <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)} {...projectWords}>
               {workflow.name}
             </Link>
           )}

@@ -11,6 +11,7 @@ import { FAVOURITES, Link, subjectPath } from '../lib/router';
 import { textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 import { whenInWords } from '../lib/formats';
+import { useSaid } from '../lib/said';
 
 const PAGE_SIZE = 10;
 
@@ -34,7 +35,7 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [list, setList] = useState<OwnClassificationList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const definitionOf = useVersionDefinitions(workflowId, version, definition, list?.classifications ?? []);
 
   /** Counts requests, so that an answer overtaken by a later request (a reload after the next answer) is dropped. */
@@ -60,7 +61,7 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
         });
         setProblem(null);
       } catch (error) {
-        if (request === requests.current) setProblem(describeError(error));
+        if (request === requests.current) setProblem(() => describeError(error));
       }
     },
     [client, workflowId],

@@ -3,6 +3,7 @@ import type { WorkflowDefinition } from '@chorus/tasks';
 import { createContext, type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/errors';
+import { type Saying, useSaid } from '../lib/said';
 import { InlineQuestion } from './InlineQuestion';
 import { SubmitOrCancel } from './SubmitOrCancel';
 
@@ -26,7 +27,7 @@ interface Props {
   onOpen(reason: SubjectReportReason | null): void;
   onClose(): void;
   /** Sends the report: null once sent (the next subject follows), else why it could not be (the volunteer stays). */
-  onReport(report: ReportInput): Promise<Problem | null>;
+  onReport(report: ReportInput): Promise<Saying<Problem> | null>;
 }
 
 /**
@@ -62,13 +63,13 @@ function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reason
   const id = useId();
   const [reason, setReason] = useState<SubjectReportReason | null>(chosen);
   const [note, setNote] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useSaid<string>();
   const [sending, setSending] = useState(false);
   const send = async (event: FormEvent) => {
     event.preventDefault();
     if (sending) return;
     if (!reason) {
-      setMessage(t('report.chooseReason'));
+      setMessage((t) => t('report.chooseReason'));
       document.getElementById(`${id}-${reasons[0]}`)?.focus();
       return;
     }
@@ -78,7 +79,7 @@ function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reason
     // Sent: the next subject replaces this one, form and all.
     if (!problem) return;
     setSending(false);
-    setMessage(t('report.failed', { detail: problem.detail }));
+    setMessage((t) => t('report.failed', { detail: problem(t).detail }));
   };
   return (
     <InlineQuestion question={t('report.question')} hint={t('report.hint')} className="report-form" testId="report-form" onCancel={onCancel}>

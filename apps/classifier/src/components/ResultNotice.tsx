@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Result } from '../lib/useResult';
 
 /**
@@ -7,6 +8,7 @@ import type { Result } from '../lib/useResult';
  * would read it twice.
  */
 export function ResultNotice({ result, testId }: { result: Result | null; testId: string }) {
+  const { t } = useTranslation();
   const message = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (result) message.current?.focus();
@@ -14,7 +16,7 @@ export function ResultNotice({ result, testId }: { result: Result | null; testId
   if (!result) return null;
   return (
     <div key={result.n} ref={message} tabIndex={-1} className="notice lab-result" data-testid={testId}>
-      {result.text}
+      {result.text(t)}
     </div>
   );
 }

@@ -3,14 +3,16 @@ import { type Annotation, evidenceMissing, nextCandidatesOf, nextTaskOf, parseNe
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
+import type { TFunction } from 'i18next';
 import type { Problem } from '../lib/errors';
+import type { Saying } from '../lib/said';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
-import { languageOf } from '../lib/textLanguage';
+import { languageOf, useResearchersWords } from '../lib/textLanguage';
 import type { MediaFailureReport } from '../lib/mediaFailureReports';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
@@ -34,9 +36,9 @@ interface Props {
   workflow: WorkflowView;
   /** Stores (or queues) the classification; resolves false when it failed (the problem has been shown). */
   onSubmit(submission: Submission): Promise<boolean>;
-  onProblem(problem: Problem | null): void;
+  onProblem(problem: Saying<Problem> | null): void;
   /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
-  onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
+  onReport(subject: QueuedSubject, report: ReportInput): Promise<Saying<Problem> | null>;
   /** The volunteer's browser could not load this location of the subject: said each time it is shown failed. */
   onMediaFailed?(failure: MediaFailureReport): void;
   /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
@@ -138,19 +140,19 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
    * Why the answer cannot go on yet, shown beside the buttons (on a phone the page's alert is far above), and what a
    * task says is still unfinished in it (a tag typed but not added).
    */
-  const [answerProblem, setAnswerProblem] = useState<string | null>(null);
-  const unfinished = useRef<string | null>(null);
+  const [answerProblem, setAnswerProblem] = useState<Saying<string> | null>(null);
+  const unfinished = useRef<Saying<string> | null>(null);
   // Shown where the eye is not, below a long passage say: brought into view.
   const answerProblemRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (answerProblem) answerProblemRef.current?.scrollIntoView({ block: 'nearest' });
   }, [answerProblem]);
   const [tapIgnored, strayTap] = useBriefNote();
-  const setUnfinished = useCallback((note: string | null) => {
+  const setUnfinished = useCallback((note: Saying<string> | null) => {
     const shown = unfinished.current;
     unfinished.current = note;
     // The note shown about it is stale once the volunteer adds the tag, clears the field or types on.
-    if (shown && note !== shown) setAnswerProblem((problem) => (problem === shown ? null : problem));
+    if (shown && note !== shown) setAnswerProblem((problem: Saying<string> | null) => (problem === shown ? null : problem));
   }, []);
 
   // A message about the answer is stale once the volunteer changes it.
@@ -166,27 +168,28 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     onProblem(null);
     setAnswerProblem(null);
     if (!task) {
-      onProblem({ detail: t('subject.noTaskProblem', { task: taskKey }), fields: [] });
+      onProblem((t) => ({ detail: t('subject.noTaskProblem', { task: taskKey }), fields: [] }));
       return;
     }
     if (!supported) {
-      onProblem({ detail: t('subject.unsupported'), fields: [] });
+      onProblem((t) => ({ detail: t('subject.unsupported'), fields: [] }));
       return;
     }
     if (unfinished.current && !override) {
-      setAnswerProblem(unfinished.current);
+      setAnswerProblem(() => unfinished.current);
       return;
     }
     const current = override ? override.value : value;
     const result = parseNewAnswer(task, current, subject.locations);
     if (!result.success) {
-      setAnswerProblem(invalidMessage(task, current, result.error.issues[0], t));
+      const issue = result.error.issues[0];
+      setAnswerProblem(() => (t: TFunction) => invalidMessage(task, current, issue, t));
       return;
     }
     // What only the subject decides: evidence required where it has text to mark.
     const [missing] = evidenceMissing(definition, [{ task: taskKey, value: result.data }], subject.locations, '');
     if (missing) {
-      setAnswerProblem(invalidMessage(task, current, { path: ['evidence'], message: missing.message }, t));
+      setAnswerProblem(() => (t: TFunction) => invalidMessage(task, current, { path: ['evidence'], message: missing.message }, t));
       return;
     }
     // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.
@@ -205,7 +208,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     }
     const checked = validateAnnotations(definition, [...answered, annotation], '/annotations', subject.locations);
     if (!checked.ok) {
-      onProblem({ detail: t('subject.notFitting'), fields: checked.errors.map((error) => `${error.pointer}: ${error.message}`) });
+      const fields = checked.errors.map((error) => `${error.pointer}: ${error.message}`);
+      onProblem((t) => ({ detail: t('subject.notFitting'), fields }));
       return;
     }
     busy.current = true;
@@ -224,7 +228,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!previous || busy.current) return;
     onProblem(null);
     // Going back would lose it as surely as going on.
-    setAnswerProblem(unfinished.current);
+    setAnswerProblem(() => unfinished.current);
     if (unfinished.current) return;
     setConfirmingEmpty(null);
     setAnswered(answered.slice(0, -1));
@@ -360,7 +364,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           )}
         </div>
         <p className="task-message" role="alert" data-testid="answer-problem" ref={answerProblemRef}>
-          {answerProblem}
+          {answerProblem?.(t)}
         </p>
         {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions" ref={buttonsRef}>
@@ -421,6 +425,7 @@ function metadataText(value: unknown): string {
 /** The subject's public metadata (a newspaper's title, a manifest's shelfmark), folded away under "About this subject". */
 function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const entries = Object.entries(metadata).filter(([, value]) => value !== null && value !== '');
   if (!entries.length) return null;
   return (
@@ -429,8 +434,8 @@ function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
       <dl>
         {entries.map(([name, value]) => (
           <div key={name}>
-            <dt dir="auto">{name}</dt>
-            <dd dir="auto">{metadataText(value)}</dd>
+            <dt {...researchersWords}>{name}</dt>
+            <dd {...researchersWords}>{metadataText(value)}</dd>
           </div>
         ))}
       </dl>

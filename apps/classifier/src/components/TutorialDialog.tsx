@@ -1,8 +1,9 @@
-import type { TutorialStep } from '@chorus/tasks';
 import { type MouseEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
 import { MarkdownView } from './MarkdownView';
+import type { ShownStep } from '../lib/tutorial';
+import { useResearchersWords } from '../lib/textLanguage';
 
 interface Props {
   open: boolean;
@@ -10,12 +11,13 @@ interface Props {
   returnToTask: boolean;
   onClose(): void;
   workflowName: string;
-  steps: TutorialStep[];
+  steps: ShownStep[];
 }
 
 /** A few steps, one at a time; Next and Back move between them, the last button, Skip (or Escape) closes. */
 export function TutorialDialog({ open, returnToTask, onClose, workflowName, steps }: Props) {
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const [index, setIndex] = useState(0);
   const headingId = useId();
   useEffect(() => {
@@ -75,8 +77,10 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
       {open && step && (
         <section ref={stepRef} className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
           <p className="muted">{t('tutorial.step', { number: index + 1, count: steps.length })}</p>
-          <h3 id={headingId}>{step.title}</h3>
-          <MarkdownView text={step.body} firstLevel={4} />
+          <div {...(step.researchers ? researchersWords : {})}>
+            <h3 id={headingId}>{step.title}</h3>
+            <MarkdownView text={step.body} firstLevel={4} />
+          </div>
         </section>
       )}
     </Dialog>

@@ -2,6 +2,7 @@ import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
+import type { Saying } from './said';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
@@ -320,7 +321,8 @@ export async function deleteAccount(password: string): Promise<{ discarded: numb
 
 /** A message about the account shown (and announced) at the top of the page it was given for, until the volunteer moves on. */
 export interface AccountNotice {
-  text: string;
+  /** Said in the interface's language when shown (a switch of language says it again). */
+  text: Saying<string>;
   path: string;
   n: number;
 }
@@ -328,7 +330,7 @@ export interface AccountNotice {
 let notice: AccountNotice | null = null;
 const noticeListeners = new Set<() => void>();
 
-export function showAccountNotice(text: string, path: string = window.location.pathname): void {
+export function showAccountNotice(text: Saying<string>, path: string = window.location.pathname): void {
   notice = { text, path, n: (notice?.n ?? 0) + 1 };
   for (const listener of noticeListeners) listener();
 }

@@ -53,8 +53,14 @@ export const isSignInExpired = (error: unknown): boolean => error instanceof Cho
 export const canSignInAgain = (owner: Owner | undefined): boolean => !owner || owner.token === null || tokenKind(owner.token) !== 'guest';
 
 export class SubmitTimeoutError extends Error {
+  readonly seconds: number;
   constructor(ms: number) {
-    super(i18n.t('errors.timeout', { seconds: Math.round(ms / 1000) }));
+    super();
+    this.seconds = Math.round(ms / 1000);
+  }
+  /** In the interface's language whenever read: a problem said again after a switch of language reads it again. */
+  override get message(): string {
+    return i18n.t('errors.timeout', { seconds: this.seconds });
   }
 }
 

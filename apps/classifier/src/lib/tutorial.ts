@@ -22,14 +22,17 @@ export function markTutorialSeen(workflowId: string): void {
   }
 }
 
+/** A step of the tutorial shown: the researchers' words (`researchers`, marked with their project's language), or the interface's. */
+export type ShownStep = TutorialStep & { researchers?: boolean };
+
 /**
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
  * task's help, and where help and shortcuts are (on a touch-only device, with no keys to press, naming none).
  */
-export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys: KeysNamed): TutorialStep[] {
-  if (definition.tutorial?.length) return definition.tutorial;
+export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, keys: KeysNamed): ShownStep[] {
+  if (definition.tutorial?.length) return definition.tutorial.map((step) => ({ ...step, researchers: true }));
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
-  const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
+  const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help, researchers: true }] : []));
   const count = mostTasksPerSubject(definition);
   return [
     { title: t('tutorial.welcomeTitle'), body: keys === 'touch' ? t('tutorial.welcomeBodyTouch', { count }) : t('tutorial.welcomeBody', { count }) },

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Problem } from './errors';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -9,11 +11,16 @@ export interface FormProblem<F extends string> {
   form: Problem | null;
 }
 
-/** How one submit goes: the checks made before asking the server, the request, and how to show its refusal. */
+/**
+ * How one submit goes: the checks made before asking the server, the request, and how to show its refusal. `check` and
+ * `refused` say their messages with the `t` they are given (not the page's, fixed to the language it had then): a
+ * switch of language says them again.
+ */
 export interface Submit<F extends string> {
-  check: () => FieldErrors<F>;
+  check: (t: TFunction) => FieldErrors<F>;
   send: () => Promise<void>;
-  refused: (error: unknown) => FormProblem<F>;
+  /** `again`: said again in another language, when what else a refusal does (a reload, moving focus) is done already. */
+  refused: (error: unknown, t: TFunction, again: boolean) => FormProblem<F>;
 }
 
 /**
@@ -30,6 +37,15 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
   useEffect(() => {
     if (focusRequest) inputs.current[focusRequest.field]?.focus();
   }, [focusRequest]);
+  const { t } = useTranslation();
+  /** How the messages shown were said, to say them again in another language (focus stays where it is). */
+  const said = useRef<((t: TFunction) => void) | null>(null);
+  const saidIn = useRef(t);
+  useEffect(() => {
+    if (saidIn.current === t) return;
+    saidIn.current = t;
+    said.current?.(t);
+  }, [t]);
 
   /** Shows these messages; answers whether there were any (and then focuses the first field in error). */
   const showErrors = (next: FieldErrors<F>): boolean => {
@@ -53,12 +69,19 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
     event.preventDefault();
     if (busy) return;
     setProblem(null);
-    if (showErrors(check())) return;
+    said.current = (t) => setErrors(check(t));
+    if (showErrors(check(t))) return;
+    said.current = null;
     setBusy(true);
     try {
       await send();
     } catch (error) {
-      const refusal = refused(error);
+      said.current = (t) => {
+        const refusal = refused(error, t, true);
+        setProblem(refusal.form);
+        setErrors(refusal.fields);
+      };
+      const refusal = refused(error, t, false);
       setProblem(refusal.form);
       showErrors(refusal.fields);
     } finally {
@@ -66,6 +89,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
     }
   };
   const reset = () => {
+    said.current = null;
     setValues(initial);
     setErrors({});
     setProblem(null);

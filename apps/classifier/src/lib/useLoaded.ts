@@ -1,6 +1,7 @@
 import { type DependencyList, useCallback, useEffect, useState } from 'react';
 import { ChorusApiError } from '@chorus/client';
 import { describeError, type Problem } from './errors';
+import { useSaid } from './said';
 
 /**
  * What `load` answers, loaded again when `deps` change or `reload()` is called (after a change, or "Try again"); the
@@ -9,7 +10,7 @@ import { describeError, type Problem } from './errors';
  */
 export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList) {
   const [data, setData] = useState<T | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [missing, setMissing] = useState(false);
   const [attempt, setAttempt] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `deps` name what `load` reads; `attempt` is the reload trigger
@@ -25,7 +26,7 @@ export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList) {
         if (cancelled) return;
         // Nothing there, or nothing the caller may see: trying again cannot help.
         if (error instanceof ChorusApiError && (error.status === 404 || error.status === 403)) setMissing(true);
-        else setProblem(describeError(error));
+        else setProblem(() => describeError(error));
       },
     );
     return () => {

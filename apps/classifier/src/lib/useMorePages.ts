@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
+import { useSaid } from './said';
 
 /** The pages read after the first page `base`, which they belong to only; `firstNew` is the place of the last page's first item. */
 interface MorePages<Page, Item> {
@@ -18,7 +19,7 @@ interface MorePages<Page, Item> {
  */
 export function useMorePages<Page extends { next: string | null }, Item>(first: Page | null, itemsOf: (page: Page) => Item[], readAfter: (after: string) => Promise<Page>) {
   const [stored, setMore] = useState<MorePages<Page, Item> | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [loading, setLoading] = useState(false);
   const current = useRef(first);
   current.current = first;
@@ -37,7 +38,7 @@ export function useMorePages<Page extends { next: string | null }, Item>(first: 
         return { base: first, items: [...items, ...itemsOf(page)], next: page.next, firstNew: itemsOf(first).length + items.length };
       });
     } catch (error) {
-      if (current.current === first) setProblem(describeError(error));
+      if (current.current === first) setProblem(() => describeError(error));
     } finally {
       setLoading(false);
     }

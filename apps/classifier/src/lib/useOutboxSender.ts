@@ -3,6 +3,7 @@ import { type RefObject, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SubjectFeedback } from '../components/Feedback';
 import { type Problem, whyAnswerRefused } from './errors';
+import type { Saying } from './said';
 import { awaitsSignIn, isMine, type OutboxItem, outbox } from './outbox';
 import { awaitsReopen, REOPEN_WAIT_DAYS } from './reopenTries';
 import { reloadingOnPurpose } from './reloadPage';
@@ -12,8 +13,8 @@ import { pruneDrafts } from './drafts';
 /** What a classify page learns from sending the answers kept on this device, and does with them. */
 interface OutboxEvents {
   announce(text: string): void;
-  /** Answers the server refused for good: the first one's reason, for the page to show. */
-  refused(problem: Problem): void;
+  /** Answers the server refused for good: the first one's reason, for the page to show (in its language then). */
+  refused(problem: Saying<Problem>): void;
   /** The server refused an answer of this workflow because it is not open to volunteers now: it waits for it to reopen. */
   closed(): void;
   /**
@@ -50,10 +51,14 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflow.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
     const [first] = report.refused;
-    const dropped: string[] = [];
-    if (first) dropped.push(t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(first.error) }));
-    if (report.waitedTooLong.length) dropped.push(t('classify.waitedTooLong', { count: report.waitedTooLong.length, days: REOPEN_WAIT_DAYS }));
-    if (dropped.length) refused({ detail: dropped.join(' '), fields: [] });
+    const refusedCount = report.refused.length;
+    const waitedTooLong = report.waitedTooLong.length;
+    if (first || waitedTooLong) {
+      refused((t) => {
+        const dropped = [first ? t('classify.refused', { count: refusedCount, detail: whyAnswerRefused(first.error) }) : '', waitedTooLong ? t('classify.waitedTooLong', { count: waitedTooLong, days: REOPEN_WAIT_DAYS }) : ''];
+        return { detail: dropped.filter(Boolean).join(' '), fields: [] };
+      });
+    }
     // Only this volunteer's answer to this page's workflow refused as not open stops the page: one to another workflow
     // waits for it to reopen (said by `awaitingReopen`), and one of another volunteer of this device (a workflow of a
     // draft project is open to its members only) says nothing of whether it is open to this one.

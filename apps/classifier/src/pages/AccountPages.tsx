@@ -13,6 +13,7 @@ import {
   useSession,
   withAnswersWaiting,
 } from '../lib/account';
+import type { Saying } from '../lib/said';
 import { accountPath, FORGOT_PASSWORD, Link, navigate, nextPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
@@ -22,7 +23,7 @@ const FIELD_ORDER: FieldName[] = ['displayName', 'email', 'password'];
 /** What a create-account or sign-in form does once its fields pass: answers the notice to show when done. */
 interface SendAccountForm {
   // biome-ignore lint/style/useShorthandFunctionType: written as a type alias, the i18n test reads `=> Promise<` as interface text
-  (values: Record<FieldName, string>): Promise<string>;
+  (values: Record<FieldName, string>): Promise<Saying<string>>;
 }
 
 /**
@@ -62,7 +63,7 @@ export function CreateAccountPage() {
   const volunteer = useSession();
   const form = useAccountForm({ displayName: '', email: '', password: '' }, 'create', async (values) => {
     await createAccount(values);
-    return t('account.created', { email: values.email.trim() });
+    return (t) => t('account.created', { email: values.email.trim() });
   });
   useDocumentTitle(t('account.create.title'));
   const { next, submit } = form;
@@ -98,7 +99,7 @@ export function SignInPage() {
   const [carryGuestWork, setCarryGuestWork] = useState(true);
   const form = useAccountForm({ displayName: '', email: '', password: '' }, 'sign-in', async (values) => {
     const takeOver = await signIn(values, carryGuestWork);
-    return withAnswersWaiting(t('account.signedIn', { name: takeOver.account.user.displayName }), takeOver);
+    return (t) => withAnswersWaiting(t('account.signedIn', { name: takeOver.account.user.displayName }), takeOver);
   });
   useDocumentTitle(t('account.signInPage.title'));
   const { next, submit } = form;

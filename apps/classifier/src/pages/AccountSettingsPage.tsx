@@ -23,6 +23,7 @@ import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
 import { ApiKeysSection } from './ApiKeysSection';
+import { useSaid } from '../lib/said';
 
 /** "Your account": the signed-in volunteer's name, password, tokens, API keys and the account itself. */
 export function AccountSettingsPage() {
@@ -134,13 +135,13 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
     check: () => ({}),
     send: async () => {
       await client.sendEmailVerification();
-      showAccountNotice(t('account.settings.email.mailedAgain', { email }));
+      showAccountNotice((t) => t('account.settings.email.mailedAgain', { email }));
     },
     refused: (error) => problemAtFields(error, [] as const),
   });
   const change = useForm({ email: '', password: '' }, ['email', 'password'] as const);
   const submitChange = change.onSubmit({
-    check: () => {
+    check: (t) => {
       const errors: FieldErrors<'email' | 'password'> = {};
       const emailError = checkEmail(change.values.email);
       if (emailError) errors.email = emailError;
@@ -151,7 +152,7 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
       const next = change.values.email.trim();
       await client.changeEmail({ email: next, password: change.values.password });
       change.reset();
-      showAccountNotice(t('account.settings.email.changeMailed', { email: next }));
+      showAccountNotice((t) => t('account.settings.email.changeMailed', { email: next }));
     },
     refused: (error) => problemAtFields(error, ['email', 'password'] as const),
   });
@@ -194,9 +195,9 @@ function Invitations() {
   const { t } = useTranslation();
   const client = useClient();
   const [invitations, setInvitations] = useState<OwnInvitation[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useSaid<string>();
   /** After an answer: the invitation whose Join button takes focus next (null: the heading), once on screen. */
   const [focusNext, setFocusNext] = useState<{ projectId: string | null } | null>(null);
   const section = useRef<HTMLElement>(null);
@@ -204,7 +205,7 @@ function Invitations() {
     let cancelled = false;
     client.myInvitations().then(
       (answer) => !cancelled && setInvitations(answer.invitations),
-      (error: unknown) => !cancelled && setProblem(describeError(error)),
+      (error: unknown) => !cancelled && setProblem(() => describeError(error)),
     );
     return () => {
       cancelled = true;
@@ -229,11 +230,11 @@ function Invitations() {
       setInvitations(left);
       invitationAnswered();
       const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${role}`) };
-      setResult(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
+      setResult((t) => (accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names)));
       // The one that took its place in the list, else the one before it.
       setFocusNext({ projectId: (left[index] ?? left[index - 1])?.projectId ?? null });
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     } finally {
       setBusy(false);
     }
@@ -274,8 +275,11 @@ function RenameForm({ name }: { name: string }) {
   const { t } = useTranslation();
   const form = useForm({ displayName: name }, ['displayName'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.displayName.trim() ? {} : { displayName: t('account.errors.displayNameMissing') }),
-    send: async () => showAccountNotice(t('account.settings.rename.done', { name: await renameAccount(form.values.displayName) })),
+    check: (t) => (form.values.displayName.trim() ? {} : { displayName: t('account.errors.displayNameMissing') }),
+    send: async () => {
+      const name = await renameAccount(form.values.displayName);
+      showAccountNotice((t) => t('account.settings.rename.done', { name }));
+    },
     refused: (error) => problemAtFields(error, ['displayName'] as const),
   });
   return (
@@ -295,7 +299,7 @@ function PasswordForm() {
   const { t } = useTranslation();
   const form = useForm({ currentPassword: '', newPassword: '' }, ['currentPassword', 'newPassword'] as const);
   const submit = form.onSubmit({
-    check: () => {
+    check: (t) => {
       const errors: FieldErrors<'currentPassword' | 'newPassword'> = {};
       if (!form.values.currentPassword) errors.currentPassword = t('account.errors.passwordMissing');
       if (form.values.newPassword.length < ACCOUNT_LIMITS.passwordMinLength) errors.newPassword = t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength });
@@ -304,7 +308,7 @@ function PasswordForm() {
     send: async () => {
       await changePassword(form.values);
       form.reset();
-      showAccountNotice(t('account.settings.password.done'));
+      showAccountNotice((t) => t('account.settings.password.done'));
     },
     refused: (error) => problemAtFields(error, ['currentPassword', 'newPassword'] as const),
   });
@@ -331,7 +335,7 @@ function SignOutEverywhere() {
     check: () => ({}),
     send: async () => {
       const { answersWaiting } = await signOutEverywhere();
-      showAccountNotice(answersWaiting > 0 ? t('account.settings.signOutEverywhere.doneWaiting', { count: answersWaiting }) : t('account.settings.signOutEverywhere.done'));
+      showAccountNotice((t) => (answersWaiting > 0 ? t('account.settings.signOutEverywhere.doneWaiting', { count: answersWaiting }) : t('account.settings.signOutEverywhere.done')));
     },
     refused: (error) => problemAtFields(error, [] as const),
   });
@@ -352,11 +356,11 @@ function DeleteForm() {
   const { t } = useTranslation();
   const form = useForm({ password: '' }, ['password'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.password ? {} : { password: t('account.errors.passwordMissing') }),
+    check: (t) => (form.values.password ? {} : { password: t('account.errors.passwordMissing') }),
     send: async () => {
       const { discarded } = await deleteAccount(form.values.password);
       navigate('/');
-      showAccountNotice(discarded ? t('account.settings.delete.doneDiscarded', { count: discarded }) : t('account.settings.delete.done'), '/');
+      showAccountNotice((t) => (discarded ? t('account.settings.delete.doneDiscarded', { count: discarded }) : t('account.settings.delete.done')), '/');
     },
     refused: (error) => problemAtFields(error, ['password'] as const),
   });

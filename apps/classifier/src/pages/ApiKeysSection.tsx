@@ -10,6 +10,7 @@ import { describeError, type Problem } from '../lib/errors';
 import { whenInWords } from '../lib/formats';
 import { useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
+import { useSaid } from '../lib/said';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The lifetimes offered, in days: the API's default first. */
@@ -32,9 +33,9 @@ export function ApiKeysSection() {
   const client = useClient();
   const loaded = useLoaded(() => client.apiKeys(), [client]);
   const keys = loaded.data?.apiKeys ?? null;
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [made, setMade] = useState<NewApiKey | null>(null);
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useSaid<string>();
   const [asking, setAsking] = useState<ApiKeyView | null>(null);
   const [revoking, setRevoking] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -53,11 +54,11 @@ export function ApiKeysSection() {
       await client.revokeApiKey(key.id);
       setAsking(null);
       setMade((shown) => (shown?.id === key.id ? null : shown));
-      setResult(t('account.settings.apiKeys.revoked', { name: key.name }));
+      setResult((t) => t('account.settings.apiKeys.revoked', { name: key.name }));
       loaded.reload();
       heading.current?.focus();
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     } finally {
       setRevoking(false);
     }
@@ -148,7 +149,7 @@ function NewKeyForm({ made }: { made: (key: NewApiKey) => void }) {
   const client = useClient();
   const form = useForm({ name: '', scope: DEFAULT_SCOPE as string, days: String(API_KEY_LIMITS.defaultDays) }, ['name', 'scope', 'days'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.name.trim() ? {} : { name: t('account.settings.apiKeys.nameMissing') }),
+    check: (t) => (form.values.name.trim() ? {} : { name: t('account.settings.apiKeys.nameMissing') }),
     send: async () => {
       const expiresAt = new Date(Date.now() + Number(form.values.days) * DAY_MS).toISOString();
       const key = await client.createApiKey({ name: form.values.name.trim(), scope: form.values.scope as ApiKeyScope, expiresAt });

@@ -19,6 +19,7 @@ import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
+import { type Saying, useSaid } from '../lib/said';
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
 import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
@@ -36,6 +37,7 @@ import { useOutboxSender } from '../lib/useOutboxSender';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
 import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
+import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
@@ -56,7 +58,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [closed, setClosed] = useState(false);
   const [lastAnswer, setLastAnswer] = useState<LastAnswer | null>(null);
   const [attempt, setAttempt] = useState(0);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem, problemSaid] = useSaid<Problem>();
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
   useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
   const registered = useSession().kind === 'registered';
@@ -68,12 +70,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const inAllNow = useRef(inAll);
   inAllNow.current = inAll;
   /** The thank-you for the milestone just reached, shown until the next answer. */
-  const [milestone, setMilestone] = useState<string | null>(null);
+  const [milestone, setMilestone] = useSaid<string>();
   const thanked = useRef(new Set<number>());
   /** What the live region last announced; `n` makes a repeated message a new announcement. */
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useSaid<string>();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [guideOpen, setGuideOpen] = useState(false);
   /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
@@ -97,9 +99,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     const reached = before === undefined ? undefined : milestoneReached(before, before + 1);
     if (reached === undefined || thanked.current.has(reached)) return undefined;
     thanked.current.add(reached);
-    const said = t('classify.milestone', { number: reached });
-    setMilestone(said);
-    return said;
+    setMilestone((t) => t('classify.milestone', { number: reached }));
+    return t('classify.milestone', { number: reached });
   }, [t]);
 
   useKey('?', () => {
@@ -120,28 +121,31 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const passingFailures = useRef(0);
   /** What the last of them said: the same again after a retry of the page's own is shown, not announced again. */
   const lastPassing = useRef<string | null>(null);
-  const [repeatedProblem, setRepeatedProblem] = useState<string | null>(null);
+  const [repeatedProblem, setRepeatedProblem] = useState<Saying<Problem> | null>(null);
   /** Something the page needs could not be loaded: say why, and wait for "Try again" (or, if it may pass, a while). */
   const fail = useCallback(
     (error: unknown) => {
       const described = describeError(error);
       const wait = retryDelaySeconds(error, passingFailures.current);
       if (wait !== undefined) passingFailures.current += 1;
-      const shown = wait === undefined ? described : { ...described, detail: `${described.detail} ${t('errors.retrying', { count: wait })}` };
-      setRepeatedProblem(wait !== undefined && lastPassing.current === described.detail ? shown.detail : null);
+      const shown: Saying<Problem> = (t) => {
+        const again = describeError(error);
+        return wait === undefined ? again : { ...again, detail: `${again.detail} ${t('errors.retrying', { count: wait })}` };
+      };
+      setRepeatedProblem(() => (wait !== undefined && lastPassing.current === described.detail ? shown : null));
       lastPassing.current = wait === undefined ? null : described.detail;
       setProblem(shown);
       setRetryIn(wait ?? null);
       setBlocked(true);
     },
-    [t],
+    [],
   );
   const markPaused = useCallback(() => setPaused(true), []);
   const markClosed = useCallback(() => setClosed(true), []);
   const markLeftOut = useCallback(
     (count: number) => {
       const said = t('classify.retiredMeanwhile', { count });
-      setNotice(said);
+      setNotice((t) => t('classify.retiredMeanwhile', { count }));
       // Learnt from the answer just given: said with what became of it, before the subject that follows is named.
       if (saidOnNext.current) saidOnNext.current = { ...saidOnNext.current, leftOut: said };
       else announce(said);
@@ -151,7 +155,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const markTakenElsewhere = useCallback(
     (why: 'adopted' | 'answered') => {
       const said = why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab');
-      setNotice(said);
+      setNotice((t) => (why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab')));
       announce(said);
     },
     [t, announce],
@@ -291,7 +295,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         // A swipe answers without a button pressed: which answer it gave is said, and shown until the next answer.
         const said = swiped === undefined ? t('classify.submitted') : t('classify.submittedBySwipe', { answer: swiped });
         saidOnNext.current = { said, milestone: thankAtMilestone() };
-        if (swiped !== undefined) setNotice(said);
+        if (swiped !== undefined) setNotice((t) => t('classify.submittedBySwipe', { answer: swiped }));
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
         lastPassing.current = null;
@@ -305,7 +309,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (stored.paused) markPaused();
       } catch (error) {
         if (isAlreadyClassified(error)) {
-          setNotice(t('classify.alreadyClassified'));
+          setNotice((t) => t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
         } else if (isWorkflowNotOpen(error)) {
           // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again. The page
@@ -322,7 +326,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             // Kept with who gave it, so that it is sent as theirs even if someone else signs in on this device meanwhile.
             await outbox.put({ ...item(error), awaitingSignIn: isSignInExpired(error) });
           } catch {
-            setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
+            setProblem(() => describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
           saidOnNext.current = { said: t('classify.savedOnDevice'), milestone: thankAtMilestone() };
@@ -330,7 +334,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
         } else {
-          setProblem(describeRefusedAnswer(error));
+          setProblem(() => describeRefusedAnswer(error));
           return false;
         }
       }
@@ -346,13 +350,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
    * be sent now is said so, and the volunteer stays on the subject (to try again, or to classify it after all).
    */
   const report = useCallback(
-    async (subject: QueuedSubject, { reason, note }: ReportInput): Promise<Problem | null> => {
+    async (subject: QueuedSubject, { reason, note }: ReportInput): Promise<Saying<Problem> | null> => {
       setProblem(null);
       setNotice(null);
       try {
         await withTimeout(client.reportSubject(workflowId, { subjectId: subject.id, reason, note }), ON_SCREEN_SUBMIT_MS);
       } catch (error) {
-        return describeError(error);
+        return () => describeError(error);
       }
       rememberReported(workflowId, subject.id);
       saidOnNext.current = { said: t('classify.reported') };
@@ -411,115 +415,122 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
   const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
+  // The workflow's name and the project's title are the researchers' words; the words said while they load, the interface's.
+  const projectWords = researchersWords(project?.language);
+  const headingWords = workflow ? projectWords : {};
 
   return (
-    <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
-      <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={heading} />
-      <div className="page-heading">
-        <h1 tabIndex={-1}>{heading}</h1>
-        <PageTools
-          classified={classified}
-          inAll={registered ? inAll : undefined}
-          hasFieldGuide={fieldGuide !== ''}
-          onFieldGuide={() => setGuideOpen(true)}
-          onTutorial={workflow ? () => setTutorial('asked') : undefined}
-          onShortcuts={() => setShortcutsOpen(true)}
-        />
-      </div>
-      {workflow?.status === 'draft' && (
-        <p className="notice" data-testid="draft-tries">
-          {t('classify.draftTries')}
-        </p>
-      )}
-      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
-      {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
-      {workflow && (
-        <>
-          <TutorialDialog
-            // Not for a newcomer to a workflow that has nothing left to classify.
-            open={tutorial === 'asked' || (tutorial === 'first-visit' && !queue.finished)}
-            returnToTask={tutorial === 'first-visit'}
-            onClose={closeTutorial}
-            workflowName={workflow.name}
-            steps={steps}
+    <ResearchersLanguage.Provider value={project?.language}>
+      <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
+        <Breadcrumb up={[{ to: projectPath(projectSlug), label: project ? <span {...projectWords}>{project.title}</span> : projectSlug }]} here={<span {...headingWords}>{heading}</span>} />
+        <div className="page-heading">
+          <h1 tabIndex={-1} {...headingWords}>
+            {heading}
+          </h1>
+          <PageTools
+            classified={classified}
+            inAll={registered ? inAll : undefined}
+            hasFieldGuide={fieldGuide !== ''}
+            onFieldGuide={() => setGuideOpen(true)}
+            onTutorial={workflow ? () => setTutorial('asked') : undefined}
+            onShortcuts={() => setShortcutsOpen(true)}
           />
-          <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
-          <LateFeedback definition={workflow.definition} entries={sender.lateFeedback} onDismiss={sender.dismissLateFeedback} />
-        </>
-      )}
-
-      {sender.toSend > 0 && (
-        <div className="outbox" data-testid="outbox">
-          <p>
-            {/* "Keep classifying" only with a subject on screen; new subjects come back with the connection only while fetching them failed. */}
-            {current ? (
-              <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            ) : blocked ? (
-              <Trans i18nKey="classify.outboxNothingLeft" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            ) : (
-              <Trans i18nKey="classify.outboxWaiting" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
-            )}
-          </p>
-          <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
-            {t('classify.sendNow')}
-          </button>
         </div>
-      )}
-      {sender.awaitingSignIn > 0 && (
-        <p className="outbox" data-testid="outbox-awaiting-sign-in">
-          <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
-        </p>
-      )}
-      <AwaitingReopen count={sender.awaitingReopen} discard={() => outbox.discardAwaitingReopen()} />
-      {notice && (
-        <p className="notice" data-testid="notice">
-          {notice}
-        </p>
-      )}
-      {milestone && (
-        <p className="notice" data-testid="milestone">
-          {milestone}
-        </p>
-      )}
-
-      <ErrorAlert problem={problem} quiet={problem !== null && problem.detail === repeatedProblem}>
-        {blocked && (
-          <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
-            {t('app.tryAgain')}
-          </button>
+        {workflow?.status === 'draft' && (
+          <p className="notice" data-testid="draft-tries">
+            {t('classify.draftTries')}
+          </p>
         )}
-      </ErrorAlert>
+        <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+        {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
+        {workflow && (
+          <>
+            <TutorialDialog
+              // Not for a newcomer to a workflow that has nothing left to classify.
+              open={tutorial === 'asked' || (tutorial === 'first-visit' && !queue.finished)}
+              returnToTask={tutorial === 'first-visit'}
+              onClose={closeTutorial}
+              workflowName={workflow.name}
+              steps={steps}
+            />
+            <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
+            <LateFeedback definition={workflow.definition} entries={sender.lateFeedback} onDismiss={sender.dismissLateFeedback} />
+          </>
+        )}
 
-      {closed || paused ? (
-        <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
-      ) : finished ? (
-        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
-      ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
-      ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
-        <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} onAskAgain={askAgain} />
-      ) : (
-        <WaitingForSubjects
-          said={
-            !poll
-              ? t('classify.loadingSubjects')
-              : poll.sending
-                ? t('classify.lastBeingSent', { count: poll.seconds })
-                : poll.comingFrom
-                ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
-                : poll.heldBy
-                  ? t('classify.othersHoldLast', { count: poll.seconds })
-                  : t('classify.lastBeingDecided', { count: poll.seconds })
-          }
-        />
-      )}
+        {sender.toSend > 0 && (
+          <div className="outbox" data-testid="outbox">
+            <p>
+              {/* "Keep classifying" only with a subject on screen; new subjects come back with the connection only while fetching them failed. */}
+              {current ? (
+                <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              ) : blocked ? (
+                <Trans i18nKey="classify.outboxNothingLeft" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              ) : (
+                <Trans i18nKey="classify.outboxWaiting" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+              )}
+            </p>
+            <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
+              {t('classify.sendNow')}
+            </button>
+          </div>
+        )}
+        {sender.awaitingSignIn > 0 && (
+          <p className="outbox" data-testid="outbox-awaiting-sign-in">
+            <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
+          </p>
+        )}
+        <AwaitingReopen count={sender.awaitingReopen} discard={() => outbox.discardAwaitingReopen()} />
+        {notice && (
+          <p className="notice" data-testid="notice">
+            {notice}
+          </p>
+        )}
+        {milestone && (
+          <p className="notice" data-testid="milestone">
+            {milestone}
+          </p>
+        )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
+        <ErrorAlert problem={problem} quiet={problemSaid !== null && problemSaid === repeatedProblem}>
+          {blocked && (
+            <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
+              {t('app.tryAgain')}
+            </button>
+          )}
+        </ErrorAlert>
 
-      <div className="visually-hidden" aria-live="polite" data-testid="announcer">
-        {announcement && <p key={announcement.n}>{announcement.text}</p>}
+        {closed || paused ? (
+          <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
+        ) : finished ? (
+          <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
+        ) : subjectWorkflow && current ? (
+          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
+        ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
+          <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} onAskAgain={askAgain} />
+        ) : (
+          <WaitingForSubjects
+            said={
+              !poll
+                ? t('classify.loadingSubjects')
+                : poll.sending
+                  ? t('classify.lastBeingSent', { count: poll.seconds })
+                  : poll.comingFrom
+                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                  : poll.heldBy
+                    ? t('classify.othersHoldLast', { count: poll.seconds })
+                    : t('classify.lastBeingDecided', { count: poll.seconds })
+            }
+          />
+        )}
+
+        {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
+
+        <div className="visually-hidden" aria-live="polite" data-testid="announcer">
+          {announcement && <p key={announcement.n}>{announcement.text}</p>}
+        </div>
       </div>
-    </div>
+    </ResearchersLanguage.Provider>
   );
 }
 

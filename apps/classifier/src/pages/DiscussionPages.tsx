@@ -19,6 +19,7 @@ import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
+import { useSaid } from '../lib/said';
 
 /** Comments shown at a time; "Show more comments" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -39,7 +40,7 @@ interface ReadPage<P> {
 function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
   const [shown, setShown] = useState<{ read: ReadPage<P>; pages: P } | null>(null);
   const pages = shown && shown.read === read ? shown.pages : null;
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [missing, setMissing] = useState(false);
   const focusId = useRef<string | null>(null);
   const current = useRef(read);
@@ -59,7 +60,7 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
       } catch (error) {
         if (current.current !== read) return;
         if (error instanceof ChorusApiError && error.status === 404) setMissing(true);
-        else setProblem(describeError(error));
+        else setProblem(() => describeError(error));
       }
     },
     [read],
@@ -248,7 +249,7 @@ function NewComment({
     );
   }
   const submit = form.onSubmit({
-    check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
+    check: (t) => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
     send: async () => {
       const { replayed: _, ...comment } = await client.postComment(subjectId, { projectId, body: form.values.body, replyTo: replying?.to.id }, key.current);
       key.current = randomUuid();
@@ -317,7 +318,7 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
   const form = useForm({ body: comment.body }, ['body'] as const);
   const field = `comment-edit-${comment.id}`;
   const submit = form.onSubmit({
-    check: () => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
+    check: (t) => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
     send: async () => {
       const edited = await client.editComment(comment.id, form.values.body);
       setEditing(false);
@@ -357,7 +358,7 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
   const client = useClient();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const button = useRef<HTMLButtonElement>(null);
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
@@ -368,7 +369,7 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
       onDeleted();
       document.getElementById('discussion-heading')?.focus();
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
       setBusy(false);
     }
   };
@@ -475,7 +476,7 @@ function HashtagFilter({ projectSlug, tag }: { projectSlug: string; tag: string 
   const input = useRef<HTMLInputElement | null>(null);
   const field = form.field('tag');
   const submit = form.onSubmit({
-    check: () => {
+    check: (t) => {
       const typed = normaliseHashtag(form.values.tag);
       return typed && !STORED_HASHTAG.test(typed) ? { tag: t('talk.tagInvalid') } : {};
     },

@@ -17,6 +17,7 @@ import { i18n } from '../i18n';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FORGOT_PASSWORD, Link, linkOutcome, navigate, rememberLinkOutcome, spendLinkToken, useLinkToken } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import type { Saying } from '../lib/said';
 import { useForm } from '../lib/useForm';
 
 /**
@@ -41,7 +42,7 @@ interface Verified {
   mine: boolean;
 }
 
-type Verification = { state: 'verifying' } | ({ state: 'done' } & Verified) | { state: 'failed'; problem: Problem };
+type Verification = { state: 'verifying' } | ({ state: 'done' } & Verified) | { state: 'failed'; problem: Saying<Problem> };
 
 /** `/verify-email#token=…`: proves the email is the account's (on any device, signed in or not). */
 export function VerifyEmailPage() {
@@ -55,7 +56,7 @@ export function VerifyEmailPage() {
   useDocumentTitle(t('emailLinks.verify.title'));
   useEffect(() => {
     if (!token) {
-      setVerification((now) => (now.state === 'done' ? now : { state: 'failed', problem: incomplete() }));
+      setVerification((now) => (now.state === 'done' ? now : { state: 'failed', problem: incomplete }));
       return;
     }
     let cancelled = false;
@@ -66,18 +67,18 @@ export function VerifyEmailPage() {
         spendLinkToken();
         if (!cancelled) setVerification({ state: 'done', ...verified });
       },
-      (error: unknown) => !cancelled && setVerification({ state: 'failed', problem: linkProblem(error, t('emailLinks.verify.spent')) }),
+      (error: unknown) => !cancelled && setVerification({ state: 'failed', problem: (t) => linkProblem(error, t('emailLinks.verify.spent')) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [token, t]);
+  }, [token]);
   const signedIn = volunteer.kind === 'registered';
 
   return (
     <div className="page page-account" data-testid="verify-email">
       <h1 tabIndex={-1}>{t('emailLinks.verify.title')}</h1>
-      <ErrorAlert problem={verification.state === 'failed' ? verification.problem : null} />
+      <ErrorAlert problem={verification.state === 'failed' ? verification.problem(t) : null} />
       <p role="status">
         {verification.state === 'verifying' && t('emailLinks.verify.verifying')}
         {verification.state === 'done' && (verification.mine ? t('emailLinks.verify.done', { email: verification.email }) : t('emailLinks.verify.doneElsewhere', { email: verification.email }))}
@@ -171,14 +172,14 @@ function ResetForm({ token }: { token: string }) {
   const { t } = useTranslation();
   const form = useForm({ newPassword: '' }, ['newPassword'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.newPassword.length < ACCOUNT_LIMITS.passwordMinLength ? { newPassword: t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength }) } : {}),
+    check: (t) => (form.values.newPassword.length < ACCOUNT_LIMITS.passwordMinLength ? { newPassword: t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength }) } : {}),
     send: async () => {
       const takeOver = await resetPassword(token, form.values.newPassword);
       rememberLinkOutcome('used');
       navigate('/');
-      showAccountNotice(withAnswersWaiting(t('emailLinks.reset.done', { name: takeOver.account.user.displayName }), takeOver), '/');
+      showAccountNotice((t) => withAnswersWaiting(t('emailLinks.reset.done', { name: takeOver.account.user.displayName }), takeOver), '/');
     },
-    refused: (error) => {
+    refused: (error, t) => {
       const problem = problemAtFields(error, ['newPassword'] as const);
       return problem.fields.newPassword ? problem : { fields: {}, form: linkProblem(error, t('emailLinks.reset.spent')) };
     },

@@ -14,6 +14,7 @@ import { textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
+import { useSaid } from '../lib/said';
 
 /** Favourites shown at a time; "Show more favourites" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -32,7 +33,7 @@ export function FavouritesPage() {
   const volunteer = useSession();
   useDocumentTitle(t('favourites.title'));
   const [list, setList] = useState<FavouriteList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   /** After "Show more favourites", the first favourite it brought takes focus: the button may be gone (no more pages). */
   const focusItem = useRef<number | null>(null);
   const items = useRef<HTMLOListElement>(null);
@@ -48,7 +49,7 @@ export function FavouritesPage() {
         });
         setProblem(null);
       } catch (error) {
-        setProblem(describeError(error));
+        setProblem(() => describeError(error));
       }
     },
     [client],

@@ -6,6 +6,7 @@ import { useClient } from '../lib/clientContext';
 import { Link, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
+import { researchersWords } from '../lib/textLanguage';
 
 /** The project list: each project with the workflows a volunteer can join now. */
 export function HomePage() {
@@ -40,7 +41,7 @@ function ProjectCard({ project }: { project: ProjectSummary }) {
   return (
     <article className="project" aria-labelledby={headingId} data-project-slug={project.slug}>
       <h2 id={headingId}>
-        <Link to={projectPath(project.slug)}>
+        <Link to={projectPath(project.slug)} {...researchersWords(project.language)}>
           {project.title}
         </Link>
         {project.status !== 'live' && (
@@ -50,7 +51,11 @@ function ProjectCard({ project }: { project: ProjectSummary }) {
           </>
         )}
       </h2>
-      {project.description && <p className="project-description">{project.description}</p>}
+      {project.description && (
+        <p className="project-description" {...researchersWords(project.language)}>
+          {project.description}
+        </p>
+      )}
       <h3 className="visually-hidden">{t('home.workflowsOf', { project: project.title })}</h3>
       <ProjectWorkflows project={project} />
     </article>

@@ -9,6 +9,7 @@ import { useClient } from '../lib/clientContext';
 import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
+import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
@@ -30,45 +31,51 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   return (
     <div className="page page-project">
-      <Breadcrumb here={project?.title ?? projectSlug} />
+      <Breadcrumb here={project ? <span {...researchersWords(project.language)}>{project.title}</span> : projectSlug} />
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={retry}>
           {t('app.tryAgain')}
         </button>
       </ErrorAlert>
       {project ? (
-        <article className="project-page" data-project-slug={project.slug}>
-          <h1 tabIndex={-1}>
-            {project.title}
-            {project.status !== 'live' && (
+        <ResearchersLanguage.Provider value={project.language}>
+          <article className="project-page" data-project-slug={project.slug}>
+            <h1 tabIndex={-1}>
+              <span {...researchersWords(project.language)}>{project.title}</span>
+              {project.status !== 'live' && (
+                <>
+                  {' '}
+                  <span className="badge">{t(`home.status.${project.status}`)}</span>
+                </>
+              )}
+            </h1>
+            {project.description && (
+              <p className="project-description" {...researchersWords(project.language)}>
+                {project.description}
+              </p>
+            )}
+            {fieldGuide && (
               <>
-                {' '}
-                <span className="badge">{t(`home.status.${project.status}`)}</span>
+                <p>
+                  <button type="button" className="button button-secondary" onClick={() => setGuideOpen(true)}>
+                    {t('project.fieldGuide')}
+                  </button>
+                </p>
+                <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />
               </>
             )}
-          </h1>
-          {project.description && <p className="project-description">{project.description}</p>}
-          {fieldGuide && (
-            <>
-              <p>
-                <button type="button" className="button button-secondary" onClick={() => setGuideOpen(true)}>
-                  {t('project.fieldGuide')}
-                </button>
-              </p>
-              <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />
-            </>
-          )}
-          <h2>{t('project.workflows')}</h2>
-          <ProjectWorkflows project={project} />
-          <p className="project-discussions">
-            <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
-          </p>
-          {project.role === 'reviewer' && (
-            <p data-testid="project-check-transcriptions">
-              <Link to={labProjectPath(project.slug)}>{t('project.checkTranscriptions')}</Link>
+            <h2>{t('project.workflows')}</h2>
+            <ProjectWorkflows project={project} />
+            <p className="project-discussions">
+              <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
             </p>
-          )}
-        </article>
+            {project.role === 'reviewer' && (
+              <p data-testid="project-check-transcriptions">
+                <Link to={labProjectPath(project.slug)}>{t('project.checkTranscriptions')}</Link>
+              </p>
+            )}
+          </article>
+        </ResearchersLanguage.Provider>
       ) : (
         !problem && (
           <p className="loading" role="status">

@@ -1,5 +1,6 @@
 import type { RefObject } from 'react';
 import { useSingleKeysOn } from '../lib/singleKeys';
+import { useResearchersWords } from '../lib/textLanguage';
 
 interface Choice {
   value: string;
@@ -55,6 +56,7 @@ export function ChoiceList({ type, id, choices, isChecked, onPick, disabled, inp
  * shortcuts are on, and its text.
  */
 function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number | undefined; label: string }) {
+  const researchersWords = useResearchersWords();
   return (
     <label htmlFor={htmlFor}>
       {index !== undefined && index < 9 && (
@@ -62,7 +64,7 @@ function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number
           <span aria-hidden="true">{index + 1}</span>
         </kbd>
       )}
-      <span className="answer-label" dir="auto">{label}</span>
+      <span className="answer-label" {...researchersWords}>{label}</span>
     </label>
   );
 }

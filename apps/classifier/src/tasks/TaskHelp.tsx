@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MarkdownView } from '../components/MarkdownView';
+import { useResearchersWords } from '../lib/textLanguage';
 
 /**
  * The researcher's help for one task (markdown, sanitised like the field guide: an example image with its alt text,
@@ -9,11 +10,16 @@ import { MarkdownView } from '../components/MarkdownView';
 export function TaskHelp({ help }: { help: string | undefined }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const researchersWords = useResearchersWords();
   if (!help) return null;
   return (
     <details className="task-help" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>{t('tasks.help')}</summary>
-      {open && <MarkdownView text={help} firstLevel={3} />}
+      {open && (
+        <div {...researchersWords}>
+          <MarkdownView text={help} firstLevel={3} />
+        </div>
+      )}
     </details>
   );
 }

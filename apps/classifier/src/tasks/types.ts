@@ -1,6 +1,7 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { Task, TaskType } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
+import type { Saying } from '../lib/said';
 
 export type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
@@ -21,7 +22,7 @@ export interface TaskProps<T extends Task = Task> {
    * Tells the classifier what in the task is begun but not in its value yet (a tag typed but not added), so that
    * going on is refused with this note rather than losing it; null once there is nothing.
    */
-  setUnfinished(note: string | null): void;
+  setUnfinished(note: Saying<string> | null): void;
   /** True while the classification is being submitted. */
   disabled: boolean;
 }

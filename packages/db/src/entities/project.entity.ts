@@ -12,6 +12,11 @@ export class Project {
   @Column({ type: 'text', default: '' }) description!: string;
   /** Markdown shown to volunteers as the project's field guide. */
   @Column({ type: 'text', default: '' }) fieldGuide!: string;
+  /**
+   * The language its researchers write in (BCP 47): of its title, description, field guide, tutorial and workflows'
+   * words, which the classifier marks with it whatever language its interface is in.
+   */
+  @Column({ type: 'varchar', length: 100, default: 'en' }) language!: string;
   @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: ProjectStatus;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;

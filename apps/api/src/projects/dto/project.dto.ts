@@ -1,5 +1,5 @@
 import { projectStatusSchema } from '@chorus/client';
-import { singleLine } from '@chorus/tasks';
+import { languageTagSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
 
@@ -38,6 +38,7 @@ export const createProjectSchema = z.strictObject({
   slug: slugSchema.optional(),
   description: z.string().max(20_000).default(''),
   fieldGuide: z.string().max(200_000).default(''),
+  language: languageTagSchema.default('en'),
   // A project is paused or finished only after being live (`PATCH` then), since either makes it public.
   status: z.enum(['draft', 'live'], 'must be draft or live: a project is paused or finished only after it has been live').default('draft'),
 });
@@ -49,6 +50,7 @@ export const updateProjectSchema = z.strictObject({
   slug: slugSchema.optional(),
   description: z.string().max(20_000).optional(),
   fieldGuide: z.string().max(200_000).optional(),
+  language: languageTagSchema.optional(),
   status: projectStatusSchema.optional(),
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;

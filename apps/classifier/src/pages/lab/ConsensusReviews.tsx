@@ -9,6 +9,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { whenInWords } from '../../lib/formats';
 import { promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
+import { useSaid } from '../../lib/said';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
@@ -79,7 +80,7 @@ function TaskReview({
   const { t } = useTranslation();
   const client = useClient();
   const [value, setValue] = useState(() => startingValue(review, consensusAnswer));
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
   const correctable = definition.type === 'transcription' || definition.type === 'single';
   const id = `lab-review-${task}`;
@@ -96,7 +97,7 @@ function TaskReview({
     try {
       onChange(await working);
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     } finally {
       setBusy(false);
       stateLine.current?.focus();

@@ -11,6 +11,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
+import { type Saying, useSaid } from '../../lib/said';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject whose media addresses the lab shows and corrects: one volunteers reported, or whose media their browsers could not load. */
@@ -69,8 +70,7 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: SubjectWi
  * The subject a section's list is correcting, if any: `correct` opens its form, and `form` is it (null when none), which
  * says what it did (`say`) and, once corrected, has the section read its list again (`reload`), the subject at its new address.
  */
-export function useCorrection<T extends SubjectWithMedia>(name: (subject: T) => string, say: (text: string) => void, reload: () => void): { correct(subject: T): void; form: ReactNode } {
-  const { t } = useTranslation();
+export function useCorrection<T extends SubjectWithMedia>(name: (subject: T) => string, say: (text: Saying<string>) => void, reload: () => void): { correct(subject: T): void; form: ReactNode } {
   const [correcting, setCorrecting] = useState<T | null>(null);
   const form = correcting && (
     <CorrectSubjectAddress
@@ -78,7 +78,8 @@ export function useCorrection<T extends SubjectWithMedia>(name: (subject: T) => 
       subject={correcting}
       name={name(correcting)}
       onCorrected={({ correction }) => {
-        say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+        const subject = name(correcting);
+        say((t) => (correction ? t('lab.correction.done', { subject }) : t('lab.correction.unchanged', { subject })));
         setCorrecting(null);
         reload();
       }}
@@ -114,7 +115,7 @@ export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: 
       return { ...image, url, ...(service ? { iiifService: service } : {}) };
     });
   const submit = form.onSubmit({
-    check: () => ({
+    check: (t) => ({
       ...Object.fromEntries(media.filter(({ place }) => !form.values[`locations/${place}/url`]!.trim()).map(({ place }) => [`locations/${place}/url`, t('lab.correction.urlMissing')])),
       ...(form.values.reason!.trim() ? {} : { reason: t('lab.correction.reasonMissing') }),
     }),
@@ -160,7 +161,7 @@ export function AddressCorrections({ subjectId }: { subjectId: string }) {
   const { data, problem } = useLoaded(() => client.subjectLocationChanges(subjectId), [client, subjectId]);
   /** The pages after the first, asked for with "Show earlier corrections". */
   const [more, setMore] = useState<LocationChangePage | null>(null);
-  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const [moreProblem, setMoreProblem] = useSaid<Problem>();
   const changes = [...(data?.changes ?? []), ...(more?.changes ?? [])];
   const next = more ? more.next : data?.next;
   const showMore = async (after: string) => {
@@ -169,7 +170,7 @@ export function AddressCorrections({ subjectId }: { subjectId: string }) {
       setMoreProblem(null);
       setMore({ changes: [...(more?.changes ?? []), ...page.changes], next: page.next });
     } catch (error) {
-      setMoreProblem(describeError(error));
+      setMoreProblem(() => describeError(error));
     }
   };
   if (!changes.length) return <ErrorAlert problem={problem} />;

@@ -12,6 +12,7 @@ import { describeError } from '../../lib/errors';
 import { parseDefinition, prettyJson, workflowSaveRefused } from '../../lib/lab';
 import { type FormProblem, useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { type Saying, useSaid } from '../../lib/said';
 import { DefinitionForm, type FieldMessages, NO_MESSAGES } from './definition/DefinitionForm';
 
 /** The workflow's definition as last saved (or read) here, and the ETag that names it, which a save sends. */
@@ -76,8 +77,9 @@ export function DefinitionEditor({
     return 'draft' in shown ? { mode: 'form', draft: shown.draft } : { mode: 'json' };
   });
   // Why the page is in JSON when the form was asked for (or why it stays in the form).
-  const [note, setNote] = useState<string | null>(() => (view.mode === 'json' ? whyNotShown(formOf(restored ?? current)) : null));
-  const [messages, setMessages] = useState<FieldMessages>(NO_MESSAGES);
+  const [note, setNote] = useSaid<string>(view.mode === 'json' ? whyNotShown(formOf(restored ?? current)) : null);
+  const [placed, setMessages] = useSaid<FieldMessages>();
+  const messages = placed ?? NO_MESSAGES;
   const problems = view.mode === 'form' ? keyProblems(view.draft) : new Map();
   const formElement = useRef<HTMLFormElement>(null);
   const [focusRequest, setFocusRequest] = useState(0);
@@ -85,10 +87,11 @@ export function DefinitionEditor({
     if (focusRequest) formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid]')?.focus();
   }, [focusRequest]);
 
-  function whyNotShown(shown: ReturnType<typeof formOf>): string | null {
+  function whyNotShown(shown: ReturnType<typeof formOf>): Saying<string> | null {
     if (!('why' in shown) || !shown.why) return null;
-    if (shown.why === 'notJson') return t('lab.workflow.definition.notShown.notJson', { reason: shown.reason });
-    return t(`lab.workflow.definition.notShown.${shown.why.why}`, { where: pointerInWords(shown.why.pointer) });
+    const { why, reason } = shown;
+    if (why === 'notJson') return (t) => t('lab.workflow.definition.notShown.notJson', { reason });
+    return (t) => t(`lab.workflow.definition.notShown.${why.why}`, { where: pointerInWords(why.pointer) });
   }
   /** Another draft for both views: the version saved, put back, or read back after a save. */
   const replaceDraft = (next: string) => {
@@ -103,7 +106,7 @@ export function DefinitionEditor({
   };
   const showJson = () => {
     if (problems.size) {
-      setNote(t('lab.workflow.definition.keysFirst'));
+      setNote((t) => t('lab.workflow.definition.keysFirst'));
       setFocusRequest((n) => n + 1);
       return;
     }
@@ -134,7 +137,7 @@ export function DefinitionEditor({
   const save = async (definition: WorkflowInput) => {
     const sent = latestText.current;
     setSaved(null);
-    setMessages(NO_MESSAGES);
+    setMessages(null);
     // The sets ticked and not saved go with the version (unless the JSON names the sets itself).
     const sets: Pick<WorkflowInput, 'subjectSetIds'> = setsTicked && definition.subjectSetIds === undefined ? { subjectSetIds: [...setsTicked] } : {};
     const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...definition, ...sets }, begunOn.current ?? etag);
@@ -142,7 +145,7 @@ export function DefinitionEditor({
     if (latestText.current === sent) definitionDrafts.keep(workflow.id, null);
     madeVersion.current = { version: saved.version, sent };
     setSaved({ ...saved, status: workflow.status, sets: sets.subjectSetIds?.length });
-    setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
+    setMessages(() => ({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at }));
     onSaved({ definition, etag: now }, saved);
   };
   const submitJson = form.onSubmit({
@@ -162,11 +165,12 @@ export function DefinitionEditor({
     send: async () => {
       if (sent) await save(sent);
     },
-    refused: (error): FormProblem<'definition'> => {
+    refused: (error, _t, again): FormProblem<'definition'> => {
       if (!(error instanceof ChorusApiError) || error.status !== 422 || !error.problem.errors?.length) return workflowSaveRefused(error);
       const { at, elsewhere } = placeMessages(error.problem.errors, sent);
-      setMessages({ errors: at, warnings: new Map() });
-      if (at.size) setFocusRequest((n) => n + 1);
+      const errors = error.problem.errors;
+      setMessages(() => ({ errors: placeMessages(errors, sent).at, warnings: new Map() }));
+      if (at.size && !again) setFocusRequest((n) => n + 1);
       if (!elsewhere.length) return { fields: {}, form: null };
       return { fields: {}, form: { ...describeError(error), fields: elsewhere.map((named) => messageAt(named)) } };
     },

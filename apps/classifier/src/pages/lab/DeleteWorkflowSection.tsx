@@ -7,6 +7,7 @@ import { showAccountNotice } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { navigate } from '../../lib/router';
+import { useSaid } from '../../lib/said';
 
 /**
  * Deleting a draft or paused workflow, asked first, the question saying how many of the team's tries in draft go with
@@ -18,7 +19,7 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
   const client = useClient();
   const [tries, setTries] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   const button = useRef<HTMLButtonElement>(null);
   // A cancelled question gives focus back to the button it came from, shown again in its place.
   const focusButton = useRef(false);
@@ -28,7 +29,7 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
     button.current?.focus();
   }, [tries]);
 
-  const classified = () => setProblem({ detail: t('lab.deleteWorkflow.classified'), fields: [] });
+  const classified = () => setProblem((t) => ({ detail: t('lab.deleteWorkflow.classified'), fields: [] }));
   const ask = async () => {
     setProblem(null);
     try {
@@ -37,7 +38,7 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
       if (classifications > 0) classified();
       else setTries(draftTries);
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     }
   };
   const remove = async () => {
@@ -45,11 +46,11 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
     try {
       await client.deleteWorkflow(workflow.id);
       navigate(projectPage);
-      showAccountNotice(t('lab.deleteWorkflow.deleted', { name: workflow.name, count: tries ?? 0 }), projectPage);
+      showAccountNotice((t) => t('lab.deleteWorkflow.deleted', { name: workflow.name, count: tries ?? 0 }), projectPage);
     } catch (error) {
       setTries(null);
       if (isProblem(error, 'workflow-classified')) classified();
-      else setProblem(describeError(error));
+      else setProblem(() => describeError(error));
     } finally {
       setBusy(false);
     }

@@ -15,6 +15,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
+import { useSaid } from '../../lib/said';
 
 /** A comment to hide, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Hiding {
@@ -35,7 +36,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
   const [grown, setGrown] = useState<{ from: SubjectCommentPage; pages: SubjectCommentPage } | null>(null);
   const shown = grown && grown.from === data ? grown.pages : data;
   const setShown = (change: (now: SubjectCommentPage) => SubjectCommentPage) => setGrown((now) => (data ? { from: data, pages: change(now?.from === data ? now.pages : data) } : null));
-  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
+  const [actionProblem, setActionProblem] = useSaid<Problem>();
   const [hiding, setHiding] = useState<Hiding | null>(null);
   const [result, say] = useResult();
   const comments = shown?.comments ?? [];
@@ -47,7 +48,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
       setActionProblem(null);
       setShown((now) => ({ comments: [...now.comments, ...page.comments], next: page.next }));
     } catch (error) {
-      setActionProblem(describeError(error));
+      setActionProblem(() => describeError(error));
     }
   };
   const replace = (comment: SubjectComment) => setShown((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
@@ -56,10 +57,10 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
     try {
       await client.unhideComment(comment.id);
       setActionProblem(null);
-      say(t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
+      say((t) => t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
       replace({ ...comment, hidden: null });
     } catch (error) {
-      setActionProblem(describeError(error));
+      setActionProblem(() => describeError(error));
     }
   };
 
@@ -111,7 +112,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
           key={hiding.comment.id}
           comment={hiding.comment}
           onHidden={(hidden) => {
-            say(t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
+            say((t) => t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
             replace(hidden);
           }}
@@ -135,13 +136,13 @@ function CommentsDownload({ projectId }: { projectId: string }) {
   const client = useClient();
   const form = useForm({ format: 'csv', since: '' }, ['format', 'since'] as const);
   const since = form.values.since.trim();
-  const [started, setStarted] = useState('');
+  const [started, setStarted] = useSaid<string>();
   const save = form.onSubmit({
-    check: () => sinceRefused(since, t),
+    check: (t) => sinceRefused(since, t),
     send: async () => {
       const { url } = await client.commentsDownloadLink(projectId);
       const format = form.values.format as ExportFormat;
-      setStarted(t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
+      setStarted((t) => t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
       window.location.assign(`${url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`);
     },
     refused: (error) => ({ fields: {}, form: describeError(error) }),
@@ -171,7 +172,7 @@ function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment;
   const form = useForm({ reason: '' }, ['reason'] as const);
   const author = comment.author.displayName ?? t('talk.formerVolunteer');
   const submit = form.onSubmit({
-    check: () => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
+    check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
     send: async () => {
       onHidden(await client.hideComment(comment.id, form.values.reason));
     },

@@ -112,12 +112,12 @@ function CreateProjectForm({ userId }: { userId: string }) {
     document.getElementById('lab-project-title')?.focus(); // the notice and its button go: the keyboard goes on from the form
   };
   const submit = form.onSubmit({
-    check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+    check: (t) => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
     send: async () => {
       const project = await client.createProject({ title, description, ...(slug.trim() ? { slug: slug.trim() } : {}) });
       projectDrafts.keep(userId, null);
       navigate(labProjectPath(project.slug));
-      showAccountNotice(t('lab.create.done', { title: project.title }), labProjectPath(project.slug));
+      showAccountNotice((t) => t('lab.create.done', { title: project.title }), labProjectPath(project.slug));
     },
     refused: (error) => problemAtFields(error, PROJECT_FIELDS),
   });

@@ -1,4 +1,5 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
+import { isLanguageTag } from '@chorus/tasks';
 import { type FormEvent, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -106,31 +107,52 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   );
 }
 
-const DETAIL_FIELDS = ['title', 'description', 'status'] as const;
+const DETAIL_FIELDS = ['title', 'description', 'language', 'languageTag', 'status'] as const;
+/** The languages the project language field offers by name (any other is typed as its tag). */
+const COMMON_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'fi', 'cy', 'ru', 'uk', 'el', 'tr', 'ar', 'he', 'fa', 'ur', 'hi', 'bn', 'sw', 'zh', 'ja', 'ko', 'th', 'vi', 'id', 'la'];
+/** The language field's choice of a language named by its tag, below it. */
+const OTHER_LANGUAGE = 'other';
 /** The project's status field, which a workflow's page links to (`#…`) while the project is not live. */
 export const PROJECT_STATUS_FIELD = 'lab-details-status';
 
 /** What the API lets its administrators change of a project here: title, description and status. */
 function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSaved: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useClient();
-  const form = useForm({ title: project.title, description: project.description, status: project.status }, DETAIL_FIELDS);
+  const common = COMMON_LANGUAGES.includes(project.language);
+  const form = useForm(
+    { title: project.title, description: project.description, language: common ? project.language : OTHER_LANGUAGE, languageTag: common ? '' : project.language, status: project.status },
+    DETAIL_FIELDS,
+  );
+  const other = form.values.language === OTHER_LANGUAGE;
+  const names = new Intl.DisplayNames([i18n.language], { type: 'language' });
   // Come from a workflow's page to make the project live: the keyboard (and the view) starts at the status.
   useEffect(() => {
     if (window.location.hash === `#${PROJECT_STATUS_FIELD}`) document.getElementById(PROJECT_STATUS_FIELD)?.focus();
   }, []);
   const submit = form.onSubmit({
-    check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+    check: (t) => ({
+      ...(form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+      ...(other && !isLanguageTag(form.values.languageTag.trim()) ? { languageTag: t('lab.fields.languageTagInvalid') } : {}),
+    }),
     send: async () => {
       const { title, description, status } = form.values;
-      const saved = await client.updateProject(project.id, { title, description, status: status as ProjectStatus });
-      const said = t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) });
+      const language = other ? form.values.languageTag.trim() : form.values.language;
+      const saved = await client.updateProject(project.id, { title, description, language, status: status as ProjectStatus });
       // Live with nothing to classify: every volunteer who opens it is told no workflow is open.
       const empty = saved.status === 'live' && !saved.workflows.some((workflow) => workflow.status === 'active');
-      showAccountNotice(empty ? `${said} ${t('lab.project.liveWithoutWorkflow')}` : said, labProjectPath(saved.slug));
+      showAccountNotice((t) => {
+        const said = t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) });
+        return empty ? `${said} ${t('lab.project.liveWithoutWorkflow')}` : said;
+      }, labProjectPath(saved.slug));
       onSaved();
     },
-    refused: (error) => problemAtFields(error, DETAIL_FIELDS),
+    refused: (error) => {
+      const refusal = problemAtFields(error, DETAIL_FIELDS);
+      // A tag typed is refused at the field it was typed in.
+      const { language, ...fields } = refusal.fields;
+      return other && language ? { ...refusal, fields: { ...fields, languageTag: language } } : refusal;
+    },
   });
   /** Made live while previews of its subjects did not load in this browser: asked first. */
   const ask = usePreviewsAskFirst(project.id, 'live', () => document.getElementById('lab-details-save')?.focus());
@@ -145,6 +167,17 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
+        <SelectField id="lab-details-language" label={t('lab.fields.language')} hint={t('lab.fields.languageHint')} {...form.field('language')}>
+          {COMMON_LANGUAGES.map((language) => ({ language, name: names.of(language) ?? language }))
+            .sort((a, b) => a.name.localeCompare(b.name, i18n.language))
+            .map(({ language, name }) => (
+              <option key={language} value={language}>
+                {name}
+              </option>
+            ))}
+          <option value={OTHER_LANGUAGE}>{t('lab.fields.languageOther')}</option>
+        </SelectField>
+        {other && <FormField id="lab-details-language-tag" label={t('lab.fields.languageTag')} hint={t('lab.fields.languageTagHint')} maxLength={100} spellCheck={false} autoCapitalize="none" {...form.field('languageTag')} />}
         <SelectField id={PROJECT_STATUS_FIELD} label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
           {projectStatusSchema.options.map((status) => (
             <option key={status} value={status}>

@@ -19,6 +19,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { ConsensusList, RetirementInWords } from './SubjectResultParts';
 import { VolunteerSkillsSection } from './VolunteerSkillsSection';
+import { useSaid } from '../../lib/said';
 
 /** Subjects shown at a time; "Show more subjects" asks for the next page. */
 const PAGE_SIZE = 25;
@@ -160,7 +161,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
   const [subjects, setSubjects] = useState<SubjectResult[]>([]);
   /** The next page's cursor; undefined until the first page is read. */
   const [next, setNext] = useState<string | null | undefined>(undefined);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   /** Counts requests, so that a page asked for under filters since changed is dropped. */
   const requests = useRef(0);
   /** After "Show more subjects", the first subject it brought takes focus (the button may be gone: no more pages). */
@@ -191,7 +192,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
       setNext(page.next);
     } catch (error) {
-      if (request === requests.current) setProblem(describeError(error));
+      if (request === requests.current) setProblem(() => describeError(error));
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first page, once per filters applied

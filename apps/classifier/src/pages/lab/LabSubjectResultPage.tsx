@@ -24,6 +24,7 @@ import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
 import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, OffPath, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
 import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
+import { useSaid } from '../../lib/said';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -185,7 +186,7 @@ function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView;
   const client = useClient();
   const [classifications, setClassifications] = useState(subject.classifications);
   const [next, setNext] = useState(subject.nextClassifications);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
   /** After "Show more classifications", the first one it brought takes focus (the button may be gone). */
   const focusRow = useRef<number | null>(null);
   const table = useRef<HTMLTableElement>(null);
@@ -200,7 +201,7 @@ function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView;
       setClassifications((before) => [...before, ...page.classifications]);
       setNext(page.nextClassifications);
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: `classifications` is the trigger: the rows "Show more" brought are on screen

@@ -19,6 +19,7 @@ import { subjectName, whatSubjectShows } from '../../lib/subjectName';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { useSaid } from '../../lib/said';
 
 /** Subjects shown at a time; "Show more" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -90,8 +91,8 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
   const client = useClient();
   const [subjects, setSubjects] = useState<ResearcherSubject[]>([]);
   const [next, setNext] = useState<string | null | undefined>(undefined);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [said, say] = useState<string | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
+  const [said, say] = useSaid<string>();
   const status = useRef<HTMLDivElement | null>(null);
   const { states, preview } = usePreviewStates(projectId);
   const previewed = subjects.filter((subject) => previewImageOf(subject)).length;
@@ -104,7 +105,7 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
       setNext(page.next);
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first page, once per set
@@ -125,7 +126,7 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
   };
   const described = (subject: ResearcherSubject, { locations }: SubjectImagesDescribed) => {
     setSubjects((shown) => shown.map((one) => (one.id === subject.id ? { ...one, locations } : one)));
-    say(t('lab.describe.done', { subject: subjectName(subject) ?? subject.id }));
+    say((t) => t('lab.describe.done', { subject: subjectName(subject) ?? subject.id }));
     setDescribing(null);
     status.current?.focus();
   };
@@ -138,11 +139,11 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
       const { deletedSubjects } = await client.removeSubject(setId, subject.id);
       setSubjects((shown) => shown.filter((one) => one.id !== subject.id));
       const name = subjectName(subject) ?? subject.id;
-      say(deletedSubjects > 0 ? t('lab.set.removedDeleted', { name }) : t('lab.set.removedKept', { name }));
+      say((t) => (deletedSubjects > 0 ? t('lab.set.removedDeleted', { name }) : t('lab.set.removedKept', { name })));
       status.current?.focus();
       onRemoved();
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     } finally {
       setRemoving(null);
     }
@@ -245,13 +246,13 @@ function RenameSetForm({ set, onRenamed }: { set: SubjectSetSummary; onRenamed: 
   const client = useClient();
   const form = useForm({ name: set.name }, ['name'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.name.trim() ? {} : { name: t('lab.upload.nameMissing') }),
+    check: (t) => (form.values.name.trim() ? {} : { name: t('lab.upload.nameMissing') }),
     send: async () => {
       const renamed = await client.renameSubjectSet(set.id, form.values.name.trim());
-      showAccountNotice(t('lab.set.renamed', { name: renamed.name }));
+      showAccountNotice((t) => t('lab.set.renamed', { name: renamed.name }));
       onRenamed();
     },
-    refused: setNameRefused,
+    refused: (error) => setNameRefused(error),
   });
   return (
     <section className="lab-section" aria-labelledby="lab-set-rename-heading">
@@ -275,17 +276,17 @@ function DeleteSet({ set, projectPage }: { set: SubjectSetSummary; projectPage: 
   const { t } = useTranslation();
   const client = useClient();
   const [asking, setAsking] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useSaid<Problem>();
 
   const remove = async () => {
     setProblem(null);
     try {
       const { deletedSubjects, keptSubjects } = await client.deleteSubjectSet(set.id);
       navigate(projectPage);
-      showAccountNotice(t('lab.set.deleted', { name: set.name, deleted: deletedSubjects, kept: keptSubjects }), projectPage);
+      showAccountNotice((t) => t('lab.set.deleted', { name: set.name, deleted: deletedSubjects, kept: keptSubjects }), projectPage);
     } catch (error) {
       setAsking(false);
-      setProblem(isProblem(error, 'subject-set-in-use') ? { detail: t('lab.set.inUse'), fields: [] } : describeError(error));
+      setProblem((t) => isProblem(error, 'subject-set-in-use') ? { detail: t('lab.set.inUse'), fields: [] } : describeError(error));
     }
   };
   return (

@@ -184,11 +184,11 @@ function StatusSection({ workflow, project, changes, onChanged }: { workflow: Wo
       send: async () => {
         const request = { activate: () => client.activateWorkflow(workflow.id), pause: () => client.pauseWorkflow(workflow.id), finish: () => client.finishWorkflow(workflow.id) }[to];
         const changed = await request();
-        showAccountNotice(t('lab.status.changed', { name: changed.name, status: t(`lab.workflowStatus.${changed.status}`) }), labWorkflowPath(workflow.id));
+        showAccountNotice((t) => t('lab.status.changed', { name: changed.name, status: t(`lab.workflowStatus.${changed.status}`) }), labWorkflowPath(workflow.id));
         onChanged();
         heading.current?.focus(); // the button pressed is gone: the keyboard goes on from the section
       },
-      refused: (error) => (isProblem(error, 'no-subject-set') ? { fields: {}, form: { detail: t('lab.status.noSubjectSet'), fields: [] } } : problemAtFields(error, [] as const)),
+      refused: (error, t) => (isProblem(error, 'no-subject-set') ? { fields: {}, form: { detail: t('lab.status.noSubjectSet'), fields: [] } } : problemAtFields(error, [] as const)),
     });
   return (
     <section className="lab-section" aria-labelledby="lab-status-heading">
@@ -267,7 +267,7 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
     check: () => ({}),
     send: async () => {
       await client.reaggregate(workflow.id);
-      showAccountNotice(t('lab.progress.reaggregating'), labWorkflowPath(workflow.id));
+      showAccountNotice((t) => t('lab.progress.reaggregating'), labWorkflowPath(workflow.id));
       reload();
     },
     refused: (error) => problemAtFields(error, [] as const),

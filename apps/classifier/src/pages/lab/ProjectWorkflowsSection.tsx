@@ -65,11 +65,11 @@ function CreateWorkflowForm({ projectId }: { projectId: string }) {
   const client = useClient();
   const form = useForm({ name: '' }, ['name'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.name.trim() ? {} : { name: t('lab.workflows.nameMissing') }),
+    check: (t) => (form.values.name.trim() ? {} : { name: t('lab.workflows.nameMissing') }),
     send: async () => {
       const { id, version } = await client.createWorkflow(projectId, starterWorkflow(form.values.name.trim()));
       navigate(labWorkflowPath(id));
-      showAccountNotice(t('lab.workflows.created', { name: form.values.name.trim(), version }), labWorkflowPath(id));
+      showAccountNotice((t) => t('lab.workflows.created', { name: form.values.name.trim(), version }), labWorkflowPath(id));
     },
     refused: (error) => problemAtFields(error, ['name'] as const),
   });

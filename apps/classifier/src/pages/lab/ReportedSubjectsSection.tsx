@@ -128,7 +128,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           name={name(retiring)}
           onRetired={({ retired, alreadyRetired }) => {
             // Someone may have retired it meanwhile: said so, not as "0 subjects retired".
-            say(alreadyRetired ? t('lab.subjects.retiredAlready', { count: alreadyRetired }) : t('lab.subjects.retired', { count: retired }));
+            say((t) => (alreadyRetired ? t('lab.subjects.retiredAlready', { count: alreadyRetired }) : t('lab.subjects.retired', { count: retired })));
             setRetiring(null);
             reload();
             onChanged();
@@ -147,7 +147,7 @@ function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { wo
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.reason.trim() ? {} : { reason: t('lab.subjects.reasonMissing') }),
+    check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.subjects.reasonMissing') }),
     send: async () => {
       onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() }));
     },

@@ -1,5 +1,6 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
@@ -65,7 +66,7 @@ function EmptySetForm({ projectId, onMade }: { projectId: string; onMade: () => 
   const [made, setMade] = useState<string | null>(null);
   const form = useForm({ emptyName: '' }, ['emptyName'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.emptyName.trim() ? {} : { emptyName: t('lab.sets.emptyNameMissing') }),
+    check: (t) => (form.values.emptyName.trim() ? {} : { emptyName: t('lab.sets.emptyNameMissing') }),
     send: async () => {
       setMade(null);
       const set = await client.createSubjectSet(projectId, { name: form.values.emptyName.trim() });
@@ -155,7 +156,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     return created;
   };
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
-  const refusal = (error: unknown) => {
+  const refusal = (error: unknown, t: TFunction) => {
     setTaken(setWithTakenName(error));
     const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true });
     const made = madeNow.current;
@@ -163,7 +164,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
   const submit = form.onSubmit({
-    check: () => ({
+    check: (t) => ({
       ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
       ...(file() ? {} : { file: t('lab.upload.fileMissing') }),
       ...(files().length > 1 && !files().every(isJsonFile) ? { file: t('lab.upload.severalNotManifests') } : {}),

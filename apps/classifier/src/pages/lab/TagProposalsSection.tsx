@@ -15,6 +15,7 @@ import { useResult } from '../../lib/useResult';
 import { whenInWords } from '../../lib/formats';
 import { markTagProposalsSeen, tagProposalsSeenUntil } from '../../lib/tagProposalsSeen';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
+import { useSaid } from '../../lib/said';
 
 /** A subject whose proposals alone the section lists, and its name. */
 export interface TagsOfSubject {
@@ -59,11 +60,11 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
   }, [workflow.id, newest]);
   /** The pages after the first, asked for with "Show more" since it was read. */
   const [more, setMore] = useState<Pick<TagProposalPage, 'proposals' | 'next'> | null>(null);
-  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const [moreProblem, setMoreProblem] = useSaid<Problem>();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
   useEffect(() => setMore(null), [data]);
   const [hiding, setHiding] = useState<Hiding | null>(null);
-  const [showProblem, setShowProblem] = useState<Problem | null>(null);
+  const [showProblem, setShowProblem] = useSaid<Problem>();
   const [result, say] = useResult();
   const proposals = [...(data?.proposals ?? []), ...(more?.proposals ?? [])];
   const next = more ? more.next : data?.next;
@@ -75,7 +76,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
       setMoreProblem(null);
       setMore({ proposals: [...(more?.proposals ?? []), ...page.proposals], next: page.next });
     } catch (error) {
-      setMoreProblem(describeError(error));
+      setMoreProblem(() => describeError(error));
     }
   };
 
@@ -84,10 +85,10 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
     try {
       await client.unhideTag(workflow.id, { subjectId: proposal.subjectId, task: proposal.task, tag });
       setShowProblem(null);
-      say(t('lab.tags.shown', { tag, subject: name(proposal) }));
+      say((t) => t('lab.tags.shown', { tag, subject: name(proposal) }));
       reload();
     } catch (error) {
-      setShowProblem(describeError(error));
+      setShowProblem(() => describeError(error));
     }
   };
 
@@ -190,7 +191,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
           name={name(hiding.proposal)}
           onHidden={(hidden) => {
             const text = { tag: hiding.tag, subject: name(hiding.proposal) };
-            say(hidden.replayed ? t('lab.tags.hiddenAlready', text) : t('lab.tags.done', text));
+            say((t) => (hidden.replayed ? t('lab.tags.hiddenAlready', text) : t('lab.tags.done', text)));
             setHiding(null);
             reload();
           }}

@@ -15,10 +15,11 @@ import { ACCOUNT, LAB, Link, navigate } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import type { Saying } from '../../lib/said';
 import { whenInWords } from '../../lib/formats';
 
 /** What the section does with a change: the answer to say, and whether the caller's own role changed with it. */
-type Changed = (text: string, ownRole?: boolean) => void;
+type Changed = (text: Saying<string>, ownRole?: boolean) => void;
 /** Reads the team again: after a refusal that says it changed since the page read it. */
 type Reload = () => void;
 
@@ -95,13 +96,13 @@ function MemberTable({
       send: async () => {
         setAsking(null);
         await client.removeMember(project.id, member.userId);
-        if (member.userId !== userId) return changed(t('lab.team.removed', { name: member.displayName }));
+        if (member.userId !== userId) return changed((t) => t('lab.team.removed', { name: member.displayName }));
         // Gone from the project: its lab page is no longer the caller's.
         navigate(LAB);
-        showAccountNotice(t('lab.team.left', { title: project.title }), LAB);
+        showAccountNotice((t) => t('lab.team.left', { title: project.title }), LAB);
       },
-      refused: (error) => {
-        reload();
+      refused: (error, t, again) => {
+        if (!again) reload();
         return teamChangeRefused(error, '/params/userId', t('lab.team.removedMeanwhile', { name: member.displayName }));
       },
     });
@@ -198,7 +199,7 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
 
   const change = (confirmed: boolean) =>
     form.onSubmit({
-      check: () => {
+      check: (t) => {
         if (!chosen) return { email: t('lab.team.change.memberMissing') };
         if (!form.values.role) return { role: t('lab.team.change.roleMissing') };
         if (form.values.role === chosen.role) return { role: t('lab.team.change.same', { name: chosen.displayName, role: t(`account.settings.invitations.roles.${chosen.role}`) }) };
@@ -211,12 +212,12 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
         setHandingOver(null);
         await client.setMember(project.id, { email: member.email, role });
         form.reset();
-        if (role === 'owner') changed(t('lab.team.handOver.done', { name: member.displayName, title: project.title }), true);
-        else changed(t('lab.team.change.done', { name: member.displayName, role: t(`account.settings.invitations.roles.${role}`) }), member.userId === userId);
+        if (role === 'owner') changed((t) => t('lab.team.handOver.done', { name: member.displayName, title: project.title }), true);
+        else changed((t) => t('lab.team.change.done', { name: member.displayName, role: t(`account.settings.invitations.roles.${role}`) }), member.userId === userId);
       },
-      refused: (error) => {
+      refused: (error, _t, again) => {
         const problem = roleChangeRefused(error);
-        if (problem.fields.email) reload();
+        if (problem.fields.email && !again) reload();
         return problem;
       },
     });
@@ -294,10 +295,10 @@ function InvitationTable({
       send: async () => {
         setAsking(null);
         await client.withdrawInvitation(projectId, invitation.email);
-        changed(t('lab.team.invitations.withdrawn', { email: invitation.email }));
+        changed((t) => t('lab.team.invitations.withdrawn', { email: invitation.email }));
       },
-      refused: (error) => {
-        reload();
+      refused: (error, t, again) => {
+        if (!again) reload();
         return teamChangeRefused(error, '/params/email', t('lab.team.invitations.answeredMeanwhile', { email: invitation.email }));
       },
     });
@@ -376,7 +377,7 @@ function InviteForm({ projectId, changed }: { projectId: string; changed: Change
     send: async () => {
       const sent = await client.invite(projectId, { email, role: form.values.role as (typeof GIVEN_ROLES)[number] });
       form.reset();
-      changed(t('lab.team.invite.sent', { email: sent.email, role: t(`account.settings.invitations.roles.${sent.role}`) }));
+      changed((t) => t('lab.team.invite.sent', { email: sent.email, role: t(`account.settings.invitations.roles.${sent.role}`) }));
     },
     refused: (error) => {
       setUnverified(isProblem(error, 'email-unverified'));

@@ -24,7 +24,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const [byExternalId, setByExternalId] = useState(false);
   const [metadataAsColumns, setMetadataAsColumns] = useState(false);
   const submit = form.onSubmit({
-    check: () => sinceRefused(since, t),
+    check: (t) => sinceRefused(since, t),
     send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined, metadataAsColumns ? 'columns' : undefined),
     refused: () => ({ fields: {}, form: null }),
   });

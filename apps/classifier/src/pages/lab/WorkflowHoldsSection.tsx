@@ -40,8 +40,7 @@ export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: s
         setAsked(null);
         const { released, subjects } = await client.releaseAllHolds(workflowId, asOf);
         // Said in subjects, as the question counted them; the holds too where a subject was held by several volunteers.
-        const said = released ? [t('lab.holds.released', { subjects }), ...(released > subjects ? [t('lab.holds.releasedHolds', { released })] : [])].join(' ') : t('lab.holds.noneReleased');
-        say(said);
+        say((t) => (released ? [t('lab.holds.released', { subjects }), ...(released > subjects ? [t('lab.holds.releasedHolds', { released })] : [])].join(' ') : t('lab.holds.noneReleased')));
         onReleased();
       },
       refused: (error) => problemAtFields(error, [] as const),

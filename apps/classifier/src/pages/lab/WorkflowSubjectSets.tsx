@@ -43,7 +43,7 @@ export function WorkflowSubjectSets({
     send: async () => {
       const sets = [...ticked];
       const { saved: answer, etag } = await client.updateWorkflowForEdit(workflow.id, { ...saved.definition, subjectSetIds: sets }, saved.etag);
-      showAccountNotice(t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
+      showAccountNotice((t) => t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
       onSaved({ definition: saved.definition, etag }, answer);
     },
     refused: workflowSaveRefused,

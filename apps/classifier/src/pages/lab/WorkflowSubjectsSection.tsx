@@ -47,7 +47,7 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
     let sent: SentLists = {};
     let named = 0;
     return form.onSubmit({
-      check: () => {
+      check: (t) => {
         const listed = listedSubjects(form.values.subjects);
         return {
           ...(which === 'set' && !set ? { set: t('lab.subjects.setMissing') } : {}),
@@ -71,10 +71,11 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
           chosen = { ...(subjectIds.length ? { subjectIds } : {}), ...(externalIds.length ? { externalIds } : {}), reason };
         }
         if (action === 'retire') {
-          say(<RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} reason={reason} />);
+          const retired = await client.retireSubjects(workflow.id, chosen);
+          say(() => <RetiredAnswer {...retired} reason={reason} />);
         } else {
           const unretired = await client.unretireSubjects(workflow.id, chosen);
-          say(<UnretiredAnswer {...unretired} named={which === 'listed' ? named : null} />);
+          say(() => <UnretiredAnswer {...unretired} named={which === 'listed' ? named : null} />);
           // The worker applies the rule to their answers again within moments: the progress is read again after it.
           if (unretired.ruleReapplied) setTimeout(onChanged, RULE_REAPPLIED_READ_AGAIN_MS);
         }
@@ -187,7 +188,7 @@ function PrioritiesForm({ workflow, onChanged }: { workflow: WorkflowView; onCha
   const { order } = workflow.definition.selection;
   let sent: SentLists = {};
   const submit = form.onSubmit({
-    check: () => {
+    check: (t) => {
       const { listed, errors } = listedPriorities(form.values.priorities);
       if (errors.length) return { priorities: errors.join(' ') };
       if (!listed.length) return { priorities: t('lab.subjects.priorities.missing') };
@@ -202,12 +203,12 @@ function PrioritiesForm({ workflow, onChanged }: { workflow: WorkflowView; onCha
         workflow.id,
         listed.map((entry) => ({ ...subjectNamed(entry), priority: entry.priority })),
       );
-      say(
+      say((t) => (
         <>
           <p>{t('lab.subjects.priorities.done', { count: answer.updated })}</p>
           {answer.warnings?.length ? <p>{t('lab.subjects.priorities.waiting', { order: t(`lab.subjects.orders.${order}`) })}</p> : null}
-        </>,
-      );
+        </>
+      ));
       onChanged();
     },
     refused: (error) => subjectsRefused(error, sent, 'priorities', {}),

@@ -9,6 +9,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { classifiedBefore } from '../../lib/lab';
 import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
+import { useSaid } from '../../lib/said';
 
 /** The parts of a definition a version can change, as `changes.fields` names them (`/tasks/<key>` apart). */
 const DEFINITION_PARTS = ['name', 'firstTask', 'retirement', 'selection', 'effects', 'tutorial', 'feedback'] as const;
@@ -26,13 +27,13 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
   const [shown, setShown] = useState<WorkflowVersionView | null>(null);
   const viewButtons = useRef(new Map<number, HTMLButtonElement>());
   const viewer = useRef<HTMLHeadingElement>(null);
-  const [viewProblem, setViewProblem] = useState<Problem | null>(null);
+  const [viewProblem, setViewProblem] = useSaid<Problem>();
   const show = async (version: number) => {
     setViewProblem(null);
     try {
       setShown(await client.getWorkflowVersion(workflow.id, version));
     } catch (error) {
-      setViewProblem(describeError(error));
+      setViewProblem(() => describeError(error));
     }
   };
   // The keyboard goes on to what it opened, once it is on the page: set after an await, `shown` renders later than

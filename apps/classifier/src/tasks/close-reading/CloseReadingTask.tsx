@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasModifier } from '../../lib/keyboard';
-import { languageAttributes, languageOf } from '../../lib/textLanguage';
+import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
 import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
@@ -65,6 +65,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   const unsureRef = useRef<HTMLInputElement>(null);
   const shownPassage = closeReadingPassageShown(task, subject);
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
 
   const set = (next: { sense?: string | null; unsure?: boolean; evidence?: [number, number][] }) => {
     if (disabled) return;
@@ -100,7 +101,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
         />
       )}
       <fieldset className="task" aria-describedby={hintId}>
-        <legend className="task-question" dir="auto">{task.question}</legend>
+        <legend className="task-question" {...researchersWords}>{task.question}</legend>
         {task.evidence === 'required' && !shownPassage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
         <ChoiceList type="radio" id={`${id}-sense`} choices={task.senses} isChecked={(choice) => sense === choice} onPick={(choice) => set({ sense: choice })} disabled={disabled} inputs={inputs} />
         {task.allowUnsure && (

@@ -1,12 +1,14 @@
 import type { TFunction } from 'i18next';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
+import { useSaid } from '../../lib/said';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/formats';
 import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 import { ChoiceList } from '../ChoiceList';
+import { useResearchersWords } from '../../lib/textLanguage';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
 export function choiceRule(t: TFunction, min: number, max: number, total: number): string {
@@ -37,22 +39,23 @@ export const describeMultiple: Describe<TaskOf<'multiple'>> = (task, value, t) =
 export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'multiple'>>) {
   const chosen = Array.isArray(value) ? (value as string[]) : [];
   const max = task.maxChoices ?? task.answers.length;
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useSaid<string>();
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
 
   function toggle(answerValue: string) {
     if (disabled) return;
     if (chosen.includes(answerValue)) {
-      setMessage('');
+      setMessage(null);
       onChange(chosen.filter((v) => v !== answerValue));
       return;
     }
     if (chosen.length >= max) {
-      setMessage(t('tasks.multiple.tooMany', { count: max }));
+      setMessage((t) => t('tasks.multiple.tooMany', { count: max }));
       return;
     }
-    setMessage('');
+    setMessage(null);
     // Keep the answers in the task's order, whatever order they were ticked in.
     const next = new Set([...chosen, answerValue]);
     onChange(task.answers.map((answer) => answer.value).filter((v) => next.has(v)));
@@ -71,7 +74,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-multiple" aria-describedby={`${ruleId} ${hintId}`}>
-      <legend className="task-question" dir="auto">{task.question}</legend>
+      <legend className="task-question" {...researchersWords}>{task.question}</legend>
       <p className="task-rule" id={ruleId}>
         {choiceRule(t, task.minChoices, max, task.answers.length)}
       </p>

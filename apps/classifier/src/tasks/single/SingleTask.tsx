@@ -6,6 +6,7 @@ import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, TaskOf, TaskProps } from '../types';
 import { ChoiceList } from '../ChoiceList';
+import { useResearchersWords } from '../../lib/textLanguage';
 
 export const describeSingle: Describe<TaskOf<'single'>> = (task, value, t) =>
   task.answers.find((answer) => answer.value === value)?.label ?? (typeof value === 'string' ? value : t('feedback.nothing'));
@@ -24,6 +25,7 @@ function keysHint(t: TFunction, answers: number, singleKeys: boolean): string {
 export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'single'>>) {
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   useDigitKeys((index) => {
     const answer = task.answers[index];
     if (!answer) return false;
@@ -35,7 +37,7 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-single" aria-describedby={hintId}>
-      <legend className="task-question" dir="auto">{task.question}</legend>
+      <legend className="task-question" {...researchersWords}>{task.question}</legend>
       <ChoiceList type="radio" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => value === answer} onPick={onChange} disabled={disabled} inputs={inputs} />
       <p className="keyboard-hint" id={hintId}>
         {keysHint(t, task.answers.length, singleKeys)}

@@ -2,7 +2,8 @@ import type { ProposedTag } from '@chorus/client';
 import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, proposedTagsShown, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languageAttributes, languageOf } from '../../lib/textLanguage';
+import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
+import type { Saying } from '../../lib/said';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { useProposedTags } from './useProposedTags';
@@ -26,19 +27,20 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   const proposedTags = proposed.map((each) => each.tag).filter((tag) => !tags.add.some((own) => sameTag(own, tag)));
   const [draft, setDraft] = useState('');
   /** What the last action did: a tag added or removed (done), or why it was not (refused), styled apart. */
-  const [message, setMessage] = useState<{ text: string; done: boolean }>({ text: '', done: false });
-  const refuse = (text: string) => setMessage({ text, done: false });
-  const report = (text: string) => setMessage({ text, done: true });
+  const [message, setMessage] = useState<{ say: Saying<string> | null; done: boolean }>({ say: null, done: false });
+  const refuse = (say: Saying<string>) => setMessage({ say, done: false });
+  const report = (say: Saying<string>) => setMessage({ say, done: true });
   const input = useRef<HTMLInputElement>(null);
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   const vocabulary = task.vocabulary ?? [];
 
   // A tag typed but not added would be lost on Done: the classifier asks the volunteer to add it or clear it first.
   const typed = draft.trim();
   useEffect(() => {
-    setUnfinished(typed ? t('tasks.tagging.notAddedYet', { tag: typed }) : null);
+    setUnfinished(typed ? (t) => t('tasks.tagging.notAddedYet', { tag: typed }) : null);
     return () => setUnfinished(null);
-  }, [typed, setUnfinished, t]);
+  }, [typed, setUnfinished]);
 
   const update = (next: Partial<TaggingAnnotation>) => {
     if (!disabled) onChange({ ...tags, ...next });
@@ -47,17 +49,17 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   function add() {
     const tag = tidyTag(draft);
     if (!tag) {
-      refuse(t('tasks.tagging.typeFirst'));
+      refuse((t) => t('tasks.tagging.typeFirst'));
       return;
     }
     if (tag.includes(LIST_SEPARATOR)) {
-      refuse(t('tasks.tagging.oneAtATime', { separator: LIST_SEPARATOR }));
+      refuse((t) => t('tasks.tagging.oneAtATime', { separator: LIST_SEPARATOR }));
       return;
     }
     // A tag from the vocabulary keeps the vocabulary's spelling, whatever case the volunteer typed.
     const known = vocabulary.find((word) => sameTag(word, tag));
     if (!known && task.vocabulary && !task.allowFreeTags) {
-      refuse(t('tasks.tagging.notInVocabulary', { tag }));
+      refuse((t) => t('tasks.tagging.notInVocabulary', { tag }));
       return;
     }
     const final = (known ?? tag).slice(0, MOST_TAG_LENGTH);
@@ -65,7 +67,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     if (listed) {
       // On the list already: nothing typed is lost by clearing the field, which would otherwise hold up Done.
       setDraft('');
-      refuse(t('tasks.tagging.duplicate', { tag: listed }));
+      refuse((t) => t('tasks.tagging.duplicate', { tag: listed }));
       return;
     }
     // Another volunteer proposed it already: typing it agrees with their tag.
@@ -74,19 +76,19 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
       if (!tags.up.includes(proposedAlready) && refusedVote('up')) return;
       update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
       setDraft('');
-      report(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
+      report((t) => t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
       return;
     }
     if (refusedVote('up')) return;
     update({ add: [...tags.add, final] });
     setDraft('');
-    report(t('tasks.tagging.added', { tag: final }));
+    report((t) => t('tasks.tagging.added', { tag: final }));
     input.current?.focus();
   }
 
   function remove(tag: string) {
     update({ add: tags.add.filter((t) => t !== tag), up: tags.up.filter((t) => t !== tag), down: tags.down.filter((t) => t !== tag) });
-    report(t('tasks.tagging.removed', { tag }));
+    report((t) => t('tasks.tagging.removed', { tag }));
     input.current?.focus();
   }
 
@@ -97,7 +99,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   function refusedVote(direction: 'up' | 'down'): boolean {
     const count = direction === 'up' ? appliedTags(tags).length : tags.down.length;
     if (count < task.maxTags) return false;
-    refuse(direction === 'up' ? t('tasks.tagging.tooMany', { count: task.maxTags }) : t('tasks.tagging.tooManyAgainst', { count: task.maxTags }));
+    refuse((t) => (direction === 'up' ? t('tasks.tagging.tooMany', { count: task.maxTags }) : t('tasks.tagging.tooManyAgainst', { count: task.maxTags })));
     return true;
   }
 
@@ -105,13 +107,13 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     const other = direction === 'up' ? 'down' : 'up';
     const on = tags[direction].includes(tag);
     if (!on && refusedVote(direction)) return;
-    setMessage({ text: '', done: false }); // an earlier refusal no longer applies
+    setMessage({ say: null, done: false }); // an earlier refusal no longer applies
     update({ [direction]: on ? tags[direction].filter((t) => t !== tag) : [...tags[direction], tag], [other]: tags[other].filter((t) => t !== tag) });
   }
 
   function reveal() {
     setRevealed(true);
-    report(t('tasks.tagging.othersShown'));
+    report((t) => t('tasks.tagging.othersShown'));
     input.current?.focus(); // the button is gone: the keyboard goes on from the field, before the list
   }
 
@@ -131,7 +133,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   const hintId = `${id}-keys`;
   return (
     <fieldset className="task task-tagging" aria-describedby={hintId}>
-      <legend className="task-question" dir="auto">{task.instruction}</legend>
+      <legend className="task-question" {...researchersWords}>{task.instruction}</legend>
       <div className="tag-entry">
         <label htmlFor={inputId}>{t('tasks.tagging.addLabel')}</label>
         <div className="tag-entry-row">
@@ -162,7 +164,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
         )}
       </div>
       <p className={`task-message${message.done ? ' task-message-done' : ''}`} role="status" data-testid="task-message">
-        {message.text}
+        {message.say?.(t)}
       </p>
       {!revealed && (
         <div className="tag-reveal">

@@ -2,7 +2,7 @@ import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, use
 import { useTranslation } from 'react-i18next';
 import { leftAsStarted, startingText } from '@chorus/tasks';
 import { bringIntoView } from '../../lib/focus';
-import { languageAttributes, languageOf } from '../../lib/textLanguage';
+import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { type Caret, type History, NO_HISTORY, record, step } from './history';
@@ -29,6 +29,7 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
   const lines = text.split('\n');
   const fields = useRef<(Field | null)[]>([]);
   const { t } = useTranslation();
+  const researchersWords = useResearchersWords();
   /** The field a tag button acts on, and the line Tab reaches: the one focused last (at first, the last line). */
   const lastField = useRef(lines.length - 1);
   const [tabStop, setTabStop] = useState(lastField.current);
@@ -177,7 +178,7 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
   };
   return (
     <fieldset className="task task-transcription" aria-describedby={original === undefined ? hintId : `${correctionId} ${hintId}`}>
-      <legend className="task-question" dir="auto" ref={instruction}>
+      <legend className="task-question" {...researchersWords} ref={instruction}>
         {task.instruction}
       </legend>
       {original !== undefined && (
