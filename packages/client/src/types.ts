@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type {
   subjectCommentSchema,
   subjectCommentPageSchema,
+  projectCommentSchema,
+  projectCommentPageSchema,
   subjectDiscussionSchema,
   accountViewSchema,
   contributionSchema,
@@ -199,6 +201,8 @@ export interface SubjectReportInput {
 }
 export type SubjectComment = z.infer<typeof subjectCommentSchema>;
 export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
+export type ProjectComment = z.infer<typeof projectCommentSchema>;
+export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];

@@ -22,6 +22,8 @@ export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 's
           ) : (
             <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
               {workflow.name}
+              {/* Not read out: a screen reader says "right arrow". */}
+              <span aria-hidden="true"> →</span>
             </Link>
           )}
         </li>
