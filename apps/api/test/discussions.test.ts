@@ -1,4 +1,4 @@
-import { subjectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -66,10 +66,16 @@ describe('subjects’ discussions', () => {
     await volunteer.client.postComment(subjectId, { projectId, body: 'A #stamp' });
     await volunteer.client.postComment(otherSubjectId, { projectId, body: 'No stamp here' });
     await volunteer.client.postComment(otherSubjectId, { projectId, body: 'Another #Stamp, see page#top' });
+    await stack.db.query(`UPDATE subjects SET metadata = metadata || '{"title": "Page 2", "#answer": "yes"}' WHERE id = $1`, [otherSubjectId]);
     const recent = await stack.anonymous.projectComments(projectId);
-    expect(subjectCommentPageSchema.parse(recent)).toEqual(recent);
+    expect(projectCommentPageSchema.parse(recent)).toEqual(recent);
     expect(bodiesOf(recent)).toEqual(['Another #Stamp, see page#top', 'No stamp here', 'A #stamp']);
     expect(recent.comments.map((comment) => comment.subjectId)).toEqual([otherSubjectId, otherSubjectId, subjectId]);
+    // Each with its subject as volunteers see it (its hidden metadata left out), to be named by its title.
+    const other = (await stack.anonymous.subjectDiscussion(otherSubjectId, projectId)).subject;
+    expect(other.metadata).toMatchObject({ title: 'Page 2' });
+    expect(other.metadata).not.toHaveProperty('#answer');
+    expect(recent.comments.map((comment) => comment.subject)).toEqual([other, other, (await stack.anonymous.subjectDiscussion(subjectId, projectId)).subject]);
     expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: '#STAMP' }))).toEqual(['Another #Stamp, see page#top', 'A #stamp']);
     expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'top' }))).toEqual([]);
     const paged = await stack.anonymous.projectComments(projectId, { limit: 1, after: (await stack.anonymous.projectComments(projectId, { limit: 1 })).next! });

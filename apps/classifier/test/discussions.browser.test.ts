@@ -103,6 +103,11 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await guest.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await press(guest.page, '.project-discussions a');
     await guest.page.getByTestId('project-discussions').getByTestId('comment').locator('.comment-body').getByText('or a postmark? #Stamp').waitFor();
+    // Its link says, visibly and to a screen reader, which subject it is about: not "this subject" for every comment.
+    const [{ external_id: classifiedId }] = (await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [classified])).rows;
+    const subjectNamed = classifiedId === 'stamp' ? '“A small square with a crown,…”' : '“Fine teas of every kind.”';
+    const subjectLink = guest.page.getByTestId('project-discussions').getByRole('link', { name: `Open the discussion of ${subjectNamed}`, exact: true });
+    expect(await subjectLink.textContent()).toBe(`Open the discussion of ${subjectNamed}`);
 
     // The moderator hides it in the lab, by keyboard, with a reason (the other pages closed: this browser's tabs share one session).
     await page.close();
@@ -111,7 +116,11 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     await lab.page.getByTestId('lab-discussions').getByTestId('comment').waitFor();
-    await press(lab.page, '[data-testid="lab-discussions"] button[aria-label="Hide the comment by Vera"]');
+    // Named by how it starts (its Markdown's stars not read out) and when, as its author may have written many.
+    const posted = await lab.page.getByTestId('lab-discussions').getByTestId('comment').locator('time').textContent();
+    const hideName = `Hide the comment “Is this a stamp or a…” by Vera, ${posted}`;
+    expect(await lab.page.getByRole('button', { name: hideName, exact: true }).count()).toBe(1);
+    await press(lab.page, `[data-testid="lab-discussions"] button[aria-label="${hideName}"]`);
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
     await tabTo(lab.page, '#lab-comment-hide-reason');
     await lab.page.keyboard.type('Not about the subject');
@@ -121,7 +130,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: 'Not about the subject' }]);
     // The team still sees it, marked, with a way to show it again.
     await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Not about the subject').waitFor();
-    expect(await lab.page.getByRole('button', { name: 'Show again the comment by Vera' }).count()).toBe(1);
+    expect(await lab.page.getByRole('button', { name: `Show again the comment “Is this a stamp or a…” by Vera, ${posted}`, exact: true }).count()).toBe(1);
     await checkScreen(lab.page, 'talk-lab');
     expect(lab.errors).toEqual([]);
     await lab.page.close();
@@ -257,7 +266,11 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
 
     // Hidden on the second page: the 23 stay, the last one marked, and no page is read again.
-    await press(lab.page, '[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment by Wren"]', true);
+    // Every one of Wren's comments has its own name: how it starts and when.
+    const names = await lab.page.locator('[data-testid="lab-discussions"] [data-testid="comment"] button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+    expect(new Set(names).size).toBe(23);
+    const lastPosted = await comments.last().locator('time').textContent();
+    await press(lab.page, `[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment “comment 1” by Wren, ${lastPosted}"]`, true);
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
     await tabTo(lab.page, '#lab-comment-hide-reason');
     await lab.page.keyboard.type('Off topic');
@@ -268,7 +281,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await comments.last().locator('.comment-body').textContent()).toBe('comment 1');
 
     // Shown again: still every comment of both pages.
-    await press(lab.page, '[data-testid="lab-discussions"] button[aria-label="Show again the comment by Wren"]', true);
+    await press(lab.page, `[data-testid="lab-discussions"] button[aria-label="Show again the comment “comment 1” by Wren, ${lastPosted}"]`, true);
     await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is shown to volunteers again.').waitFor();
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment-hidden"]').length === 0);
     expect(await comments.count()).toBe(23);

@@ -137,6 +137,44 @@ describe('classifier in a browser: favourites', () => {
     expect(errors).toEqual([]);
   });
 
+  it('names each favourite and recent classification uniquely to a screen reader when their texts start alike, shown cut as before (tester 26 F11)', async () => {
+    const texts = ['She paid the money into the bank on Friday.', 'She paid the money into the river by mistake.'];
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Alike', [...texts, 'A third, to classify.'].map((text, n) => ({ externalId: `alike-${n}`, locations: [{ type: 'text' as const, text }] })));
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/favourites`);
+    await page.getByTestId('favourites-none').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const { subjects } = await volunteer.queue(workflow.id, 3);
+    for (const text of texts) {
+      const subject = subjects.find((each) => each.locations[0]?.type === 'text' && each.locations[0].text === text)!;
+      await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+      await volunteer.markFavourite(subject.id, workflow.id);
+    }
+    const named = texts.map((text) => `“${text}”`);
+
+    await page.reload();
+    const list = page.getByTestId('favourites');
+    await list.locator('li').nth(1).waitFor();
+    expect(await list.locator('.favourite-name a').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
+    for (const name of named) {
+      expect(await list.getByRole('link', { name, exact: true }).count()).toBe(1);
+      expect(await list.getByRole('button', { name: `Favourite: ${name}`, exact: true }).count()).toBe(1);
+    }
+
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await page.getByTestId('subject').waitFor();
+    await page.locator('[data-testid="recent"] summary').click();
+    const recent = page.getByTestId('recent');
+    await recent.locator('li.recent-item').nth(1).waitFor();
+    expect(await recent.locator('.recent-subject span').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
+    for (const name of named) {
+      expect(await recent.getByRole('link', { name: `Discuss this subject: ${name}`, exact: true }).count()).toBe(1);
+      expect(await recent.getByRole('button', { name: `Favourite: ${name}`, exact: true }).count()).toBe(1);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('keeps ☆ Favourite in view beside a transcription’s page kept on screen, at 1280 px with About this subject open', async () => {
     const metadata = Object.fromEntries(Array.from({ length: 30 }, (_, n) => [`Field ${n + 1}`, `Value ${n + 1} of the letter’s catalogue record`]));
     const project = await suite.stack.client.createProject({ title: `Letters ${randomUUID().slice(0, 8)}`, status: 'live' });

@@ -196,12 +196,12 @@ describe('classifier in a browser: the researcher lab', () => {
     await resultRows.first().waitFor();
     expect((await resultRows.locator('a').allTextContents()).map((text) => text.trim())).toEqual(names);
 
-    // A volunteer's subject is headed by its name, not by its place in the session.
+    // A volunteer's subject is headed by its place in the session and its name.
     const volunteer = await newcomerPage(suite);
     await skipTutorial(suite.context, workflow.id);
     await volunteer.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await waitForTask(volunteer.page, 'single');
-    expect(await volunteer.page.getByRole('region', { name: 'Subject journal-1800#1' }).count()).toBe(1);
+    expect(await volunteer.page.getByRole('region', { name: 'Subject 1 of this session: journal-1800#1' }).count()).toBe(1);
     expect([...errors, ...volunteer.errors]).toEqual([]);
   });
 

@@ -155,7 +155,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // Named as the image it shows, with what it shows as the researchers wrote it; the caption (zoom, rotation)
     // describes it. The subject is named by its page's label.
     expect(await page.getByRole('figure', { name: 'Subject image: A letter in a slanted hand' }).count()).toBe(1);
-    expect(await page.getByRole('region', { name: 'Subject f. 1r' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Subject 1 of this session: f. 1r' }).count()).toBe(1);
     await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);
 
     // While typing in the line, Alt + the key reaches the viewer; the plain key is typed.
@@ -258,16 +258,16 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const first = (await page.getByTestId('subject').getByRole('heading').first().textContent()) ?? '';
-    expect(first).toMatch(/^Subject Letter [12], page 1$/);
+    expect(first).toMatch(/^Subject 1 of this session: Letter [12], page 1$/);
     await answerByKey(page);
     const next = first.endsWith('Letter 1, page 1') ? 'Letter 2, page 1' : 'Letter 1, page 1';
     await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
-    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject ${next}`);
+    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject 2 of this session: ${next}`);
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('heads a page with no title by its image’s description, as the announcement names it, not by its place in the session (tester 23 F8)', async () => {
+  it('heads a page with no title by its place in the session and its image’s description, as the announcement names it (tester 23 F8, 26 F11)', async () => {
     const letter = (n: number) => ({ externalId: `letter-${n}`, locations: [{ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png`, alt: `Letter ${n}, page 3, handwritten` }], metadata: {} });
     const { page } = await openWorkflow(suite, 'Described letters', [letter(1), letter(2)], {
       name: 'Dated?',
@@ -276,11 +276,11 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     });
     await waitForTask(page, 'single');
     const first = (await page.getByTestId('subject').getByRole('heading').first().textContent()) ?? '';
-    expect(first).toMatch(/^Subject Letter [12], page 3, handwritten$/);
+    expect(first).toMatch(/^Subject 1 of this session: Letter [12], page 3, handwritten$/);
     await answerByKey(page);
     const next = first.includes('Letter 1') ? 'Letter 2, page 3, handwritten' : 'Letter 1, page 3, handwritten';
     await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
-    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject ${next}`);
+    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject 2 of this session: ${next}`);
     await page.close();
   });
 

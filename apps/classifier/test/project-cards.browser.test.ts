@@ -75,4 +75,26 @@ describe('classifier in a browser: project status badges', () => {
     await expectRoomy(['paused']);
     expect(errors).toEqual([]);
   });
+
+  it('names a workflow’s link by the workflow alone: its arrow is not read out as "right arrow" (tester 26 F11)', async () => {
+    const project = await suite.stack.client.createProject({ title: `Arrows ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Notices' });
+    await suite.stack.client.addSubjects(set.id, [{ externalId: 'n-1', locations: [{ type: 'text', text: 'FOR SALE: one bicycle.' }], metadata: {} }]);
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    const page = await suite.context.newPage();
+    for (const [path, scope] of [['/', `[data-project-slug="${project.slug}"]`], [`/projects/${project.slug}`, '.project-page']]) {
+      await page.goto(`${suite.stack.baseUrl}${path}`);
+      const link = page.locator(scope!).locator('a.workflow-link');
+      await link.waitFor();
+      expect(await link.textContent()).toBe('Ad or not? →'); // still shown
+      expect(await page.locator(scope!).getByRole('link', { name: 'Ad or not?', exact: true }).count()).toBe(1);
+    }
+    await page.close();
+  });
 });

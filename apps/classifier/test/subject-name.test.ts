@@ -1,5 +1,5 @@
 import type { ResearcherSubject } from '@chorus/client';
-import { imageDescription, mediaName, subjectHeading, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
+import { distinctSubjectNames, imageDescription, mediaName, subjectHeading, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
@@ -92,5 +92,31 @@ describe('what a subject shows, in researchers’ lists', () => {
     expect(whatSubjectShows(subject([{ type: 'image', url: 'https://example.org/scans/page%201.jpg?size=2', alt: 'A ledger page' }]))).toBe('A ledger page (page 1.jpg)');
     expect(mediaName('https://example.org/a/50%.jpg')).toBe('50%.jpg');
     expect(whatSubjectShows(subject([{ type: 'text', text: 'Lost dog.' }]))).toBe('“Lost dog.”');
+  });
+});
+
+describe('names that tell a list’s subjects apart (tester 26 F11)', () => {
+  it('keeps each name where it is the list’s only one, and gives texts that start alike their longer opening', () => {
+    const paid = (end: string) => ({ metadata: {}, locations: text(`She paid the money into the ${end}`) });
+    expect(distinctSubjectNames([paid('bank on Friday.'), paid('river by mistake.'), { metadata: { title: 'Letter to Ada' }, locations: text('She paid') }], 'Subject')).toEqual([
+      '“She paid the money into the bank on Friday.”',
+      '“She paid the money into the river by mistake.”',
+      'Letter to Ada',
+    ]);
+  });
+
+  it('numbers those that read the same even so, from the second, and the nameless by the fallback', () => {
+    const same = { metadata: {}, locations: text('She paid the money into the bank on Friday.') };
+    const titled = { metadata: { title: 'Page 1' }, locations: text('Dear Sir') };
+    const image = { metadata: {}, locations: [{ type: 'image' as const, url: 'https://example.org/1.jpg' }] };
+    expect(distinctSubjectNames([same, titled, same, titled, image, image], 'Subject')).toEqual([
+      '“She paid the money into the bank on Friday.”',
+      'Page 1',
+      '“She paid the money into the bank on Friday.” (2)',
+      'Page 1 (2)',
+      'Subject',
+      'Subject (2)',
+    ]);
+    expect(distinctSubjectNames([same], 'Subject')).toEqual(['“She paid the money into the…”']);
   });
 });

@@ -127,9 +127,21 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitForTask(page, 'close-reading');
     expect(await taskNumber.textContent()).toBe('Task 2 of this subject');
     expect(await page.locator('[data-testid="subject"] .keyboard-hint').textContent()).toBe('Press 1 or 2 to choose a sense, U if you are not sure, then Enter to continue.');
-    // Focus is on the keyword in the passage: mark it and the word before it, then choose a sense and "unsure".
-    await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
+    // The question comes first, and takes focus as every task's does; then the passage, named briefly (the instruction
+    // above it describes it, once), its keyword said to be the highlighted word.
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    const closeReading = page.locator('[data-testid="subject"] .task-close-reading');
+    const read = await closeReading.ariaSnapshot();
+    expect(read.indexOf('group "In what sense is the highlighted word used?"')).toBeGreaterThanOrEqual(0);
+    expect(read.indexOf('group "In what sense is the highlighted word used?"')).toBeLessThan(read.indexOf('group "Words to mark as evidence"'));
+    const evidenceGroup = closeReading.getByRole('group', { name: 'Words to mark as evidence', exact: true });
+    expect(await evidenceGroup.evaluate((group) => (group.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' '))).toBe(
+      'Optionally, mark the words that support your reading: click or tap them. With the keyboard, use ← → to move between words and Space to mark one. No words marked as evidence.',
+    );
+    // Mark the keyword and the word before it, then choose a sense and "unsure".
+    await tabTo(page, '[data-testid="evidence-passage"] button.word');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(firstSnippet.word);
+    expect(await evidenceGroup.getByRole('button', { name: `${firstSnippet.word}, the highlighted word`, exact: true }).evaluate((button) => button === document.activeElement)).toBe(true);
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Space');
@@ -533,13 +545,12 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await passage.count()).toBe(1);
     const [pageBox, passageBox] = [(await subjectPanel.boundingBox())!, (await passage.boundingBox())!];
     expect(pageBox.x + pageBox.width).toBeLessThanOrEqual(passageBox.x); // side by side at 1280 px
-    expect(passageBox.y).toBeLessThan(400); // the passage at the top, not below the page
+    expect(passageBox.y).toBeLessThan(500); // the passage at the top, below its question, not below the page
     // The full stop stays with its word at the end of a line.
     const lastRun = passage.locator('.word-run').last();
     expect([await lastRun.textContent(), await lastRun.evaluate((run) => run.getClientRects().length)]).toEqual(['Street.', 1]);
     await checkScreen(page, 'close-reading-beside-page');
-    await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
-    await tabTo(page, '[data-testid="subject"] input[type="radio"]');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
 

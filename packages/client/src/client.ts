@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, SubjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope } from './views';
@@ -506,7 +506,7 @@ export class ChorusClient {
   }
   /** The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #). */
   projectComments(projectId: string, query: { tag?: string; limit?: number; after?: string } = {}) {
-    return this.call<SubjectCommentPage>('GET', `/projects/${projectId}/comments?${queryString(query)}`);
+    return this.call<ProjectCommentPage>('GET', `/projects/${projectId}/comments?${queryString(query)}`);
   }
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order

@@ -5,6 +5,8 @@ import type {
   notificationSchema,
   notificationPageSchema,
   subjectCommentPageSchema,
+  projectCommentSchema,
+  projectCommentPageSchema,
   subjectDiscussionSchema,
   accountViewSchema,
   contributionSchema,
@@ -203,6 +205,8 @@ export interface SubjectReportInput {
 }
 export type SubjectComment = z.infer<typeof subjectCommentSchema>;
 export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
+export type ProjectComment = z.infer<typeof projectCommentSchema>;
+export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;

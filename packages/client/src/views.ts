@@ -979,6 +979,12 @@ export const subjectCommentSchema = z.strictObject({
 });
 /** A page of comments; `next`, when there are more, goes in `after` for the next page. */
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
+/** A comment in a project's recent discussions, with the subject it is about as volunteers are shown it (to name it by). */
+export const projectCommentSchema = subjectCommentSchema.extend({
+  subject: queuedSubjectSchema.meta({ description: 'The subject the comment is about, as volunteers see it (as the queue serves it): the classifier names it by its title, else what it shows' }),
+});
+/** A page of a project's comments; `next`, when there are more, goes in `after` for the next page. */
+export const projectCommentPageSchema = z.strictObject({ comments: z.array(projectCommentSchema), next: z.string().nullable() });
 /** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,

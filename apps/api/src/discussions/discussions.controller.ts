@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { subjectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -113,12 +113,12 @@ export class DiscussionsController {
   @Public()
   @ApiOperation({
     summary: 'A project’s recent discussions: its comments, newest first, a page at a time; with `tag`, those with that #hashtag (no token needed for a public project).',
-    description: 'Each comment as in a subject’s discussion, with its subject’s id. Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
+    description: 'Each comment as in a subject’s discussion, with its subject as volunteers see it (to name it by). Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
   })
   @ApiZodQuery('tag', hashtagSchema, { required: false, description: 'Only the comments with this #hashtag (with or without its #)' })
   @ApiQuery(LIMIT_QUERY)
   @ApiQuery(AFTER_QUERY)
-  @ApiZodResponse(subjectCommentPageSchema)
+  @ApiZodResponse(projectCommentPageSchema)
   listProjectComments(@Param('id', uuidParam('id')) projectId: string, @Query(new ZodPipe(projectCommentsQuerySchema, '/query')) query: ProjectCommentsQuery, @OptionalUser() user?: AuthUser) {
     return this.discussions.projectComments(projectId, query, user);
   }

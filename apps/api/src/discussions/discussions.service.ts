@@ -1,4 +1,4 @@
-import { MODERATION_ROLES, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
+import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { recordCommentDeletions } from '@chorus/db';
@@ -85,12 +85,16 @@ export class DiscussionsService {
     return { subject, ...this.page(rows, limit, { user, team }) };
   }
 
-  /** The project's comments, newest first (with `tag`, those with that hashtag): its recent discussions. */
-  async projectComments(projectId: string, { tag, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<SubjectCommentPage> {
+  /** The project's comments, newest first (with `tag`, those with that hashtag), each with its subject: its recent discussions. */
+  async projectComments(projectId: string, { tag, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
     const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
-    return this.page(rows, limit, { user, team });
+    const { comments, next } = this.page(rows, limit, { user, team });
+    const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
+    const subjects = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = ANY($1::uuid[])', [subjectIds]);
+    const byId = new Map(subjects.map((subject) => [subject.id, subjectView(subject)]));
+    return { comments: comments.map((comment) => ({ ...comment, subject: byId.get(comment.subjectId)! })), next };
   }
 
   /**

@@ -1,8 +1,9 @@
-import type { SubjectComment } from '@chorus/client';
+import type { ProjectComment, SubjectComment } from '@chorus/client';
 import type { MouseEvent, ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
 import { Link, commentAnchor, commentPath, discussionsPath, subjectPath } from '../lib/router';
+import { subjectHeading, volunteerSubjectName } from '../lib/subjectName';
 import { MarkdownView } from './MarkdownView';
 
 /**
@@ -51,12 +52,13 @@ export function CommentItem({
   );
 }
 
-/** Where a comment in a project's list leads: its subject's discussion. */
-export function CommentSubjectLink({ projectSlug, comment }: { projectSlug: string; comment: SubjectComment }) {
+/** Where a comment in a project's list leads: its subject's discussion, named by the subject, as its heading names it. */
+export function CommentSubjectLink({ projectSlug, comment }: { projectSlug: string; comment: ProjectComment }) {
   const { t } = useTranslation();
+  const name = subjectHeading(comment.subject) ?? volunteerSubjectName(comment.subject);
   return (
     <p className="comment-about">
-      <Link to={subjectPath(projectSlug, comment.subjectId)}>{t('talk.openSubject')}</Link>
+      <Link to={subjectPath(projectSlug, comment.subjectId)}>{name ? t('talk.openSubjectNamed', { name }) : t('talk.openSubject')}</Link>
     </p>
   );
 }

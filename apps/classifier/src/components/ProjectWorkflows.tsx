@@ -24,6 +24,8 @@ export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 's
           ) : (
             <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)} {...projectWords}>
               {workflow.name}
+              {/* Not read out: a screen reader says "right arrow". */}
+              <span aria-hidden="true"> →</span>
             </Link>
           )}
         </li>

@@ -8,7 +8,7 @@ import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
 import { FAVOURITES, Link, subjectPath } from '../lib/router';
-import { textPreview, volunteerSubjectName } from '../lib/subjectName';
+import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 import { whenInWords } from '../lib/formats';
 import { useSaid } from '../lib/said';
@@ -78,6 +78,10 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
   }, [list]);
 
   const shown = list?.classifications ?? [];
+  const distinctNames = distinctSubjectNames(
+    shown.map((classification) => classification.subject),
+    t('recent.subject'),
+  );
   return (
     <details className="recent" data-testid="recent" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>{list ? t('recent.titleWithTotal', { count: list.total }) : t('recent.title')}</summary>
@@ -86,8 +90,14 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
       {list && shown.length === 0 && <p>{t('recent.none')}</p>}
       {shown.length > 0 && (
         <ol className="recent-list" ref={items}>
-          {shown.map((classification) => (
-            <RecentItem key={classification.id} classification={classification} definition={definitionOf(classification.workflowVersion)} projectSlug={projectSlug} />
+          {shown.map((classification, index) => (
+            <RecentItem
+              key={classification.id}
+              classification={classification}
+              distinctName={distinctNames[index]!}
+              definition={definitionOf(classification.workflowVersion)}
+              projectSlug={projectSlug}
+            />
           ))}
         </ol>
       )}
@@ -103,7 +113,13 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
   );
 }
 
-function RecentItem({ classification, definition, projectSlug }: { classification: OwnClassification; definition: WorkflowDefinition | undefined; projectSlug: string }) {
+/** `distinctName`: the subject's name as told apart from the list's others, for what a screen reader reads of its controls. */
+function RecentItem({
+  classification,
+  distinctName,
+  definition,
+  projectSlug,
+}: { classification: OwnClassification; distinctName: string; definition: WorkflowDefinition | undefined; projectSlug: string }) {
   const { t } = useTranslation();
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
@@ -121,9 +137,9 @@ function RecentItem({ classification, definition, projectSlug }: { classificatio
         </p>
         {text && <p className="recent-preview">{textPreview(text.text)}</p>}
         <AnswersInWords annotations={annotations} definition={definition} />
-        <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={name} />
+        <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={distinctName} />
         <p className="recent-discuss">
-          <Link to={subjectPath(projectSlug, subject.id)} data-testid="discuss-subject" aria-label={t('talk.discussNamed', { name })}>
+          <Link to={subjectPath(projectSlug, subject.id)} data-testid="discuss-subject" aria-label={t('talk.discussNamed', { name: distinctName })}>
             {t('talk.discuss')}
           </Link>
         </p>

@@ -1,9 +1,9 @@
 import { type QueuedSubject, type SubjectReportReason, serverClock, type WorkflowView } from '@chorus/client';
 import { type Annotation, evidenceMissing, nextCandidatesOf, nextTaskOf, parseNewAnswer, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
-import type { TFunction } from 'i18next';
 import type { Problem } from '../lib/errors';
 import type { Saying } from '../lib/said';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
@@ -58,6 +58,15 @@ function openingPage(task: Task | undefined, subject: QueuedSubject, shown: Queu
   if (!task?.showLocation) return undefined;
   const location = subject.locations[task.showLocation - 1];
   return Math.max(location ? shown.indexOf(location) : 0, 0);
+}
+
+/**
+ * The subject's heading, one rule whatever its task types: its place in the session, then its name when it has one
+ * (`subjectHeading`: "Subject 3 of this session: Scan of letter page 23"), never its name alone in place of its place.
+ */
+function headingOf(subject: QueuedSubject, position: number, t: TFunction): string {
+  const name = subjectHeading(subject);
+  return name ? t('subject.headingNamed', { number: position, name }) : t('subject.heading', { number: position });
 }
 
 /** What the subject's media say when one fails to load (`MediaFailureSink`): its location, numbered from 1, to `onMediaFailed`. */
@@ -316,7 +325,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       aria-labelledby={`${id}-subject`}
     >
       <h2 id={`${id}-subject`} className="visually-hidden">
-        {t('subject.heading', { name: subjectHeading(subject) ?? t('subject.numbered', { number: position }) })}
+        {headingOf(subject, position, t)}
       </h2>
       {!fullWidth && (
         <div

@@ -40,12 +40,16 @@ function firstImageDescription({ locations }: Pick<NamedSubject, 'locations'>): 
  */
 export const subjectHeading = (subject: NamedSubject): string | null => subjectTitle(subject) ?? passageName(subject) ?? firstImageDescription(subject);
 
-/** The opening words of a subject's text, in quotes, or null when it has none. */
-function openingWords(subject: Pick<NamedSubject, 'locations'>): string | null {
-  const text = subject.locations.find((location) => location.type === 'text')?.text;
+/** The opening words of a text (a subject's, a comment's), in quotes, or null when it has none. */
+export function quotedOpening(text: string | undefined): string | null {
   const words = text?.trim().split(/\s+/u).filter(Boolean) ?? [];
   if (!words.length) return null;
   return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
+}
+
+/** The opening words of a subject's text, in quotes, or null when it has none. */
+function openingWords(subject: Pick<NamedSubject, 'locations'>): string | null {
+  return quotedOpening(subject.locations.find((location) => location.type === 'text')?.text);
 }
 
 /**
@@ -62,6 +66,30 @@ export function subjectName(subject: NamedSubject): string | null {
  */
 export function volunteerSubjectName(subject: Pick<NamedSubject, 'metadata' | 'locations'>): string | null {
   return subjectTitle(subject) ?? openingWords(subject) ?? firstImageDescription(subject);
+}
+
+/**
+ * Names that tell a list's subjects apart, for what a screen reader reads of each (a link, a toggle), where the list shows
+ * `volunteerSubjectName`: that name, but where two share it (texts that start alike) a text's longer opening, as the list
+ * shows it below, and where that too is shared, its place among those ("“Dear Sir,” (2)"). `fallback` for one with no name.
+ */
+export function distinctSubjectNames(subjects: readonly Pick<NamedSubject, 'metadata' | 'locations'>[], fallback: string): string[] {
+  const shared = (names: string[], name: string) => names.filter((each) => each === name).length > 1;
+  const short = subjects.map((subject) => volunteerSubjectName(subject) ?? fallback);
+  const longer = short.map((name, index) => (shared(short, name) ? longerName(subjects[index]!) ?? name : name));
+  const seen = new Map<string, number>();
+  return longer.map((name) => {
+    if (!shared(longer, name)) return name;
+    const place = (seen.get(name) ?? 0) + 1;
+    seen.set(name, place);
+    return place === 1 ? name : `${name} (${place})`;
+  });
+}
+
+/** An untitled text subject's opening, in quotes, as long as a list shows it; null for any other. */
+function longerName(subject: Pick<NamedSubject, 'metadata' | 'locations'>): string | null {
+  const preview = subjectTitle(subject) ? null : subjectTextPreview(subject);
+  return preview ? `“${preview}”` : null;
 }
 
 /** The text a text subject shows, on one line and cut as a list cuts it (to be read out as it comes), else null. */

@@ -10,7 +10,7 @@ import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
-import { textPreview, volunteerSubjectName } from '../lib/subjectName';
+import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
@@ -62,6 +62,7 @@ export function FavouritesPage() {
     items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
     focusItem.current = null;
   }, [list]);
+  const distinctNames = distinctSubjectNames(list?.favourites.map((favourite) => favourite.subject) ?? [], t('favourites.subject'));
 
   return (
     <div className="page page-favourites" data-testid="favourites">
@@ -88,8 +89,8 @@ export function FavouritesPage() {
         <p data-testid="favourites-none">{t('favourites.none')}</p>
       ) : (
         <ol className="favourite-list" ref={items}>
-          {list.favourites.map((favourite) => (
-            <FavouriteItem key={favourite.subject.id} favourite={favourite} />
+          {list.favourites.map((favourite, index) => (
+            <FavouriteItem key={favourite.subject.id} favourite={favourite} distinctName={distinctNames[index]!} />
           ))}
         </ol>
       )}
@@ -106,7 +107,7 @@ export function FavouritesPage() {
  * A favourite in the list: its thumbnail (described as the researchers describe the image) or opening words, its name
  * to open it, where it is from.
  */
-function FavouriteItem({ favourite }: { favourite: Favourite }) {
+function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; distinctName: string }) {
   const { t } = useTranslation();
   const { subject, workflow } = favourite;
   const name = nameOf(favourite, t('favourites.subject'));
@@ -117,12 +118,14 @@ function FavouriteItem({ favourite }: { favourite: Favourite }) {
       {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
       <div className="favourite-about">
         <h2 className="favourite-name">
-          <Link to={favouritePath(subject.id)}>{name}</Link>
+          <Link to={favouritePath(subject.id)} aria-label={distinctName === name ? undefined : distinctName}>
+            {name}
+          </Link>
         </h2>
         {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
         <FavouriteWhere favourite={favourite} />
         <div className="favourite-actions">
-          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={name} />
+          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
           <ClassifyMore favourite={favourite} />
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, type ExportFormat, type ProjectView, type SubjectComment, type SubjectCommentPage } from '@chorus/client';
+import { COMMENT_LIMITS, type ExportFormat, type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
@@ -9,7 +9,9 @@ import { ResultNotice } from '../../components/ResultNotice';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { whenInWords } from '../../lib/formats';
 import { isResearcher } from '../../lib/lab';
+import { quotedOpening } from '../../lib/subjectName';
 import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -17,9 +19,12 @@ import { useResult } from '../../lib/useResult';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
 import { useSaid } from '../../lib/said';
 
+/** How a comment starts, in quotes, its Markdown's emphasis left out (a screen reader would read each star). */
+const commentOpening = (comment: SubjectComment): string => quotedOpening(comment.body.replace(/[*`]+/g, '')) ?? '';
+
 /** A comment to hide, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Hiding {
-  comment: SubjectComment;
+  comment: ProjectComment;
   opener: HTMLButtonElement;
 }
 
@@ -33,9 +38,9 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
   const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
   // The pages shown so far and where the next starts, grown from the first page read: hiding or showing a comment
   // changes it in place, keeping them. Derived, not copied in an effect, so that "no comments" never shows for a render.
-  const [grown, setGrown] = useState<{ from: SubjectCommentPage; pages: SubjectCommentPage } | null>(null);
+  const [grown, setGrown] = useState<{ from: ProjectCommentPage; pages: ProjectCommentPage } | null>(null);
   const shown = grown && grown.from === data ? grown.pages : data;
-  const setShown = (change: (now: SubjectCommentPage) => SubjectCommentPage) => setGrown((now) => (data ? { from: data, pages: change(now?.from === data ? now.pages : data) } : null));
+  const setShown = (change: (now: ProjectCommentPage) => ProjectCommentPage) => setGrown((now) => (data ? { from: data, pages: change(now?.from === data ? now.pages : data) } : null));
   const [actionProblem, setActionProblem] = useSaid<Problem>();
   const [hiding, setHiding] = useState<Hiding | null>(null);
   const [result, say] = useResult();
@@ -51,9 +56,9 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
       setActionProblem(() => describeError(error));
     }
   };
-  const replace = (comment: SubjectComment) => setShown((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
+  const replace = (comment: ProjectComment) => setShown((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
   /** Shows a hidden comment to volunteers again: no question asked, hiding it again is as easy. */
-  const showAgain = async (comment: SubjectComment) => {
+  const showAgain = async (comment: ProjectComment) => {
     try {
       await client.unhideComment(comment.id);
       setActionProblem(null);
@@ -76,6 +81,8 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
         <ol className="comment-list">
           {comments.map((comment) => {
             const author = comment.author.displayName ?? t('talk.formerVolunteer');
+            // Each button named uniquely: an author's comments are told apart by how they start and when.
+            const which = { author, opening: commentOpening(comment), when: whenInWords(comment.createdAt) };
             return (
               <CommentItem
                 key={comment.id}
@@ -84,14 +91,14 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
                 about={<CommentSubjectLink projectSlug={project.slug} comment={comment} />}
               >
                 {comment.hidden ? (
-                  <button type="button" className="button button-secondary button-small" aria-label={t('lab.discussions.showAgainLabel', { author })} onClick={() => void showAgain(comment)}>
+                  <button type="button" className="button button-secondary button-small" aria-label={t('lab.discussions.showAgainLabel', which)} onClick={() => void showAgain(comment)}>
                     {t('lab.discussions.showAgain')}
                   </button>
                 ) : (
                   <button
                     type="button"
                     className="button button-secondary button-small"
-                    aria-label={t('lab.discussions.hideLabel', { author })}
+                    aria-label={t('lab.discussions.hideLabel', which)}
                     onClick={(event) => setHiding({ comment, opener: event.currentTarget })}
                   >
                     {t('lab.discussions.hide')}
@@ -114,7 +121,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
           onHidden={(hidden) => {
             say((t) => t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
-            replace(hidden);
+            replace({ ...hidden, subject: hiding.comment.subject });
           }}
           onCancel={() => {
             setHiding(null);

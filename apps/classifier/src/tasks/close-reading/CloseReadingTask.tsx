@@ -54,7 +54,8 @@ function keysHint(t: TFunction, senses: number, allowUnsure: boolean, singleKeys
  * A close reading: the keyword stays highlighted in the subject's text; the volunteer picks a sense (radio
  * group, keys 1–9), may say they are unsure (U) when the task allows it, and, when the task takes evidence,
  * marks the words that support their reading: each word is a toggle button in one tab stop (arrows move,
- * Space marks, Enter goes on as everywhere else in the classifier), or a click.
+ * Space marks, Enter goes on as everywhere else in the classifier), or a click. The question comes first, and takes
+ * focus as every task's does; the passage to mark follows it.
  */
 export function CloseReadingTask({ task, id, subject, value, onChange, disabled }: TaskProps<Task>) {
   const current = (value ?? undefined) as CloseReadingAnnotation | undefined;
@@ -88,18 +89,6 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   const singleKeys = useSingleKeysOn();
   return (
     <div className="task task-close-reading">
-      {shownPassage && (
-        <EvidencePicker
-          id={id}
-          text={shownPassage.text}
-          highlights={shownPassage.highlights}
-          language={languageOf(task, subject)}
-          evidence={evidence}
-          required={task.evidence === 'required'}
-          disabled={disabled}
-          onChange={(spans) => set({ evidence: spans })}
-        />
-      )}
       <fieldset className="task" aria-describedby={hintId}>
         <legend className="task-question" {...researchersWords}>{task.question}</legend>
         {task.evidence === 'required' && !shownPassage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
@@ -121,6 +110,18 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           {keysHint(t, task.senses.length, task.allowUnsure, singleKeys)}
         </p>
       </fieldset>
+      {shownPassage && (
+        <EvidencePicker
+          id={id}
+          text={shownPassage.text}
+          highlights={shownPassage.highlights}
+          language={languageOf(task, subject)}
+          evidence={evidence}
+          required={task.evidence === 'required'}
+          disabled={disabled}
+          onChange={(spans) => set({ evidence: spans })}
+        />
+      )}
       <TaskHelp help={task.help} />
     </div>
   );
@@ -191,6 +192,8 @@ function EvidencePicker({ id, text, highlights, language, evidence, required, di
           onClick={() => toggle(part.index)}
           onKeyDown={(event) => onKeyDown(event, part.index)}
           data-start={part.word.start}
+          // A <mark> is not read out: the keyword says it is the highlighted one in its name.
+          aria-label={overlaps(part.word, highlights) ? t('tasks.closeReading.keyword', { word: part.word.text }) : undefined}
         >
           {overlaps(part.word, highlights) ? <mark>{part.word.text}</mark> : part.word.text}
         </button>
@@ -206,7 +209,8 @@ function EvidencePicker({ id, text, highlights, language, evidence, required, di
         {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}{' '}
         <span className="keyboard-only">{t('tasks.closeReading.evidenceKeys')}</span>
       </p>
-      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" {...languageAttributes(language)} data-testid="evidence-passage">
+      {/* Named briefly, and described (once) by the instruction above it, which is not read again as its name. */}
+      <fieldset aria-label={t('tasks.closeReading.evidenceGroup')} aria-describedby={`${id}-evidence-label ${id}-evidence-count`} className="subject-text evidence-passage" {...languageAttributes(language)} data-testid="evidence-passage">
         {parts}
       </fieldset>
       <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">
