@@ -190,6 +190,8 @@ describe('taking down a reported gold-standard subject (round 26 F2)', () => {
     expect(await refusal(stack.client.retireSubjects(workflowId, { subjectIds: [unreported], reason: 'Tidy up' }))).toEqual({ status: 422, pointers: ['/subjectIds/0'] });
     expect(await moderator.client.retireSubjects(workflowId, { externalIds: ['snip-002'], reason: 'A phone number' })).toEqual({ retired: 1 });
     for (let i = 0; i < 3; i++) expect(await servedIds()).toEqual([regular, unreported].sort());
+    // The workflow's progress counts no retirement: its subjects left to classify are as they were.
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 0, goldStandard: 2 });
     const { rows } = await stack.db.query("SELECT retirement_reason, retirement_detail->>'role' AS role FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2", [workflowId, reported]);
     expect(rows).toEqual([{ retirement_reason: 'manual', role: 'moderator' }]);
     // A set's retirement still leaves its gold-standard subjects served, and a set's unretirement the taken-down one retired.
