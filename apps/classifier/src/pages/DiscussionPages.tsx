@@ -127,7 +127,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
-                  {comment.mine && (
+                  {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
+                  {comment.mine && !comment.hidden && (
                     <>
                       <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
                       <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
