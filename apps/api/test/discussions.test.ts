@@ -100,7 +100,7 @@ describe('subjects’ discussions', () => {
       [projectId, subjectId, volunteer.id],
     );
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21])).rows;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21, volunteer.id])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_hashtags_idx"');
     expect((await stack.anonymous.projectComments(projectId, { tag: 'rare' })).comments).toHaveLength(4);
   });
@@ -161,6 +161,18 @@ describe('subjects’ discussions', () => {
     await expect(other.client.postComment(subjectId, { projectId, body: 'Mine goes through' })).resolves.toMatchObject({ body: 'Mine goes through' });
   });
 
+  it('does not count the comments of the project’s team in their own project, whose volunteers they answer', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Answering mod');
+    for (let i = 0; i <= COMMENTS_AN_HOUR; i++) await moderator.client.postComment(subjectId, { projectId, body: `Answer ${i}` });
+    expect(await storedComments(subjectId)).toHaveLength(COMMENTS_AN_HOUR + 1);
+    // In another project they are a volunteer like any other.
+    const elsewhere = await liveSubject();
+    for (let i = 0; i < COMMENTS_AN_HOUR; i++) await moderator.client.postComment(elsewhere.subjectId, { projectId: elsewhere.projectId, body: `Question ${i}` });
+    const refused = await send('POST', `/subjects/${elsewhere.subjectId}/comments`, moderator.token, { projectId: elsewhere.projectId, body: 'One too many' });
+    expect(refused.status).toBe(429);
+  });
+
   it('lets the author edit and delete their comment, and nobody else', async () => {
     const { projectId, subjectId } = await liveSubject();
     const author = await newAccount(stack, 'Olga');
@@ -194,10 +206,22 @@ describe('subjects’ discussions', () => {
 
     const hidden = await moderator.client.hideComment(comment.id, 'Rude to another volunteer');
     expect(hidden.hidden).toEqual({ hiddenAt: expect.any(String), reason: 'Rude to another volunteer' });
-    expect(bodiesOf(await stack.anonymous.subjectDiscussion(subjectId, projectId))).toEqual(['Something kind']);
-    expect(bodiesOf(await author.client.subjectDiscussion(subjectId, projectId))).toEqual(['Something kind']);
-    expect(bodiesOf(await author.client.projectComments(projectId))).toEqual(['Something kind']);
-    expect((await send('PATCH', `/comments/${comment.id}`, author.token, { body: 'Sorry' })).status).toBe(404);
+    const stranger = await newAccount(stack, 'Rhea');
+    for (const other of [stack.anonymous, stranger.client]) {
+      expect(bodiesOf(await other.subjectDiscussion(subjectId, projectId))).toEqual(['Something kind']);
+      expect(bodiesOf(await other.projectComments(projectId))).toEqual(['Something kind']);
+    }
+    expect((await send('PATCH', `/comments/${comment.id}`, stranger.token, { body: 'Sorry' })).status).toBe(404);
+    // Its author still sees it, marked with the moderators' reason, and is told why it can no longer change.
+    const ownView = (await author.client.subjectDiscussion(subjectId, projectId)).comments.map((each) => [each.body, each.hidden?.reason ?? null]);
+    expect(ownView).toEqual([['Something rude', 'Rude to another volunteer'], ['Something kind', null]]);
+    expect(bodiesOf(await author.client.projectComments(projectId))).toEqual(['Something kind', 'Something rude']);
+    for (const [method, body] of [['PATCH', { body: 'Sorry' }], ['DELETE', undefined]] as const) {
+      const refused = await send(method, `/comments/${comment.id}`, author.token, body);
+      expect([refused.status, refused.contentType, refused.body.type]).toEqual([409, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:comment-hidden']);
+      expect(refused.body.detail).toContain('Rude to another volunteer');
+    }
+    expect(await storedComments(subjectId)).toEqual([{ body: 'Something rude', hashtags: [] }, { body: 'Something kind', hashtags: [] }]);
     for (const team of [moderator.client, stack.client]) {
       const seen = await team.subjectDiscussion(subjectId, projectId);
       expect(seen.comments.map((each) => [each.body, each.hidden?.reason ?? null])).toEqual([['Something rude', 'Rude to another volunteer'], ['Something kind', null]]);

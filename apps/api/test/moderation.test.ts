@@ -169,6 +169,41 @@ describe('reported subjects, for moderators', () => {
   });
 });
 
+describe('taking down a reported gold-standard subject (round 26 F2)', () => {
+  it('retires it from every pick, gold-standard slots included, when a moderator or researcher names it after a report, until a researcher puts it back; unreported, it is still refused', async () => {
+    const project = await stack.client.createProject({ title: `Gold reported ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, [
+      { externalId: 'snip-001', locations: [{ type: 'text', text: 'A regular snippet' }] },
+      { externalId: 'snip-002', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Call me on 07700 900123' }] },
+      { externalId: 'snip-003', goldStandard: { T0: 'no' }, locations: [{ type: 'text', text: 'Known answer' }] },
+    ]);
+    const [regular, reported, unreported] = subjectIds as [string, string, string];
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...TAGGING, selection: { order: 'random', goldStandardRate: 1 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    const moderator = await newMember(stack, project.id, 'moderator', 'Moderator');
+    const servedIds = async () => (await (await guest()).queue(workflowId, 3)).subjects.map((subject) => subject.id).sort();
+    expect(await servedIds()).toEqual([...subjectIds].sort());
+    await (await guest()).reportSubject(workflowId, { subjectId: reported, reason: 'sensitive-content', note: 'a phone number' });
+
+    // Not reported: a gold-standard subject is still never retired, by a researcher either.
+    expect(await refusal(stack.client.retireSubjects(workflowId, { subjectIds: [unreported], reason: 'Tidy up' }))).toEqual({ status: 422, pointers: ['/subjectIds/0'] });
+    expect(await moderator.client.retireSubjects(workflowId, { externalIds: ['snip-002'], reason: 'A phone number' })).toEqual({ retired: 1 });
+    for (let i = 0; i < 3; i++) expect(await servedIds()).toEqual([regular, unreported].sort());
+    // The workflow's progress counts no retirement: its subjects left to classify are as they were.
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 0, goldStandard: 2 });
+    const { rows } = await stack.db.query("SELECT retirement_reason, retirement_detail->>'role' AS role FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2", [workflowId, reported]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', role: 'moderator' }]);
+    // A set's retirement still leaves its gold-standard subjects served, and a set's unretirement the taken-down one retired.
+    expect(await stack.client.retireSubjects(workflowId, { subjectSetId: set.id, reason: 'Pause' })).toEqual({ retired: 1, leftGoldStandard: 2, alreadyRetired: 1 });
+    expect(await stack.client.unretireSubjects(workflowId, { subjectSetId: set.id, reason: 'Resume' })).toEqual({ unretired: 1, leftModerated: 1 });
+    expect(await servedIds()).toEqual([regular, unreported].sort());
+
+    expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [reported], reason: 'Number blacked out' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
+    expect(await servedIds()).toEqual([...subjectIds].sort());
+  });
+});
+
 describe('hiding a proposed tag', () => {
   it('takes it out of the tags proposed to volunteers, whatever its case, recording who, when and why; hiding it again stores nothing', async () => {
     const team = await taggingProject();

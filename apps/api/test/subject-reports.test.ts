@@ -117,14 +117,14 @@ describe("a workflow's reported subjects", () => {
     await a.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other', note: 'Upside down' });
     await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported upside down' });
 
-    const page = await stack.client.reportedSubjects(workflowId);
+    const page = await stack.client.reportedSubjects(workflowId, { status: 'all' });
     expect(reportedSubjectPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
     expect(page.total).toBe(2);
     expect(page.next).toBeNull();
     // The most recently first reported first.
     expect(page.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1], subjectIds[0]]);
     const [second, first] = page.subjects;
-    expect(first).toMatchObject({ externalId: expect.any(String), reports: 3, reasons: { 'media-does-not-load': 2, 'sensitive-content': 1 }, retired: false });
+    expect(first).toMatchObject({ externalId: expect.any(String), reports: 3, reasons: { 'media-does-not-load': 2, 'sensitive-content': 1 }, retired: false, openReports: 3, dismissal: null });
     expect(first!.notes.map((note) => note.note)).toEqual(['A name and address', 'Broken link']);
     expect(first!.notes[0]).toEqual({ reporter: expect.stringMatching(/^reporter-/), reason: 'sensitive-content', note: 'A name and address', reportedAt: expect.any(String) });
     expect(Date.parse(first!.firstReportedAt)).toBeLessThan(Date.parse(first!.lastReportedAt));
@@ -134,16 +134,57 @@ describe("a workflow's reported subjects", () => {
     const reporterIds = (await reportsOf(workflowId)).map((row) => row.user_id as string);
     for (const userId of reporterIds) expect(JSON.stringify(page)).not.toContain(userId);
 
-    const firstPage = await stack.client.reportedSubjects(workflowId, { limit: 1 });
+    const firstPage = await stack.client.reportedSubjects(workflowId, { limit: 1, status: 'all' });
     expect(firstPage.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1]]);
-    const nextPage = await stack.client.reportedSubjects(workflowId, { limit: 1, after: firstPage.next! });
+    const nextPage = await stack.client.reportedSubjects(workflowId, { limit: 1, status: 'all', after: firstPage.next! });
     expect(nextPage).toMatchObject({ subjects: [{ subjectId: subjectIds[0] }], next: null });
 
     // A page asked for wrongly is refused by its parameter.
-    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['limit=101', '/query/limit'], ['sort=new', '/query/sort']] as const) {
+    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['limit=101', '/query/limit'], ['sort=new', '/query/sort'], ['status=closed', '/query/status']] as const) {
       const refused = (await stack.client.request('GET', `/workflows/${workflowId}/reported-subjects?${query}`).catch((error) => error)) as ChorusApiError;
       expect([query, refused.status, refused.problem.errors?.map((error) => error.pointer)]).toEqual([query, 422, [pointer]]);
     }
+  });
+
+  it('dismisses a subject’s open reports (moderators and researchers), kept with who, when and the note: it stays served, leaves the open list, and comes back with a new report (round 26 F4)', async () => {
+    const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 3);
+    const [kept, retired, untouched] = subjectIds as [string, string, string];
+    for (const subjectId of subjectIds) await (await guest()).reportSubject(workflowId, { subjectId, reason: 'other', note: 'Odd' });
+    await stack.client.retireSubjects(workflowId, { subjectIds: [retired], reason: 'reported' });
+    const listed = async (status?: 'open' | 'handled' | 'all') => {
+      const page = await stack.client.reportedSubjects(workflowId, status ? { status } : {});
+      return { total: page.total, ids: page.subjects.map((subject) => subject.subjectId) };
+    };
+    // Open by default: a subject taken down is handled.
+    expect(await listed()).toEqual({ total: 2, ids: [untouched, kept] });
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+
+    expect(await moderator.client.dismissReports(workflowId, kept, '  A dark scan, readable enough  ')).toEqual({ dismissed: 1 });
+    expect(await moderator.client.dismissReports(workflowId, kept, 'Again')).toEqual({ dismissed: 0 }); // a retry changes nothing
+    expect(await listed()).toEqual({ total: 1, ids: [untouched] });
+    expect(await listed('handled')).toEqual({ total: 2, ids: [retired, kept] });
+    const [handled] = (await stack.client.reportedSubjects(workflowId, { status: 'handled' })).subjects.filter((subject) => subject.subjectId === kept);
+    expect(handled).toMatchObject({ openReports: 0, retired: false, dismissal: { dismissedAt: expect.any(String), note: 'A dark scan, readable enough' } });
+    const row = (await reportDownload(workflowId)).find((each) => each.subject_id === kept)!;
+    expect(row).toMatchObject({ dismissed_at: handled!.dismissal!.dismissedAt, dismissed_by: moderator.id, dismissal_note: 'A dark scan, readable enough', retired_at: null });
+    // It stays served.
+    expect((await (await guest()).queue(workflowId, 3)).subjects.map((subject) => subject.id)).toContain(kept);
+
+    // A new report opens it again; a researcher dismisses it too, without a note.
+    await (await guest()).reportSubject(workflowId, { subjectId: kept, reason: 'blank-or-unreadable' });
+    expect((await listed()).ids).toEqual([untouched, kept]);
+    expect(await stack.client.dismissReports(workflowId, kept)).toEqual({ dismissed: 1 });
+    expect((await listed()).ids).toEqual([untouched]);
+
+    // Refused: a volunteer, a subject nobody reported, a bad note; nothing changes.
+    const volunteer = await newAccount(stack, 'Volunteer');
+    expect(((await volunteer.client.dismissReports(workflowId, untouched).catch((error) => error)) as ChorusApiError).status).toBe(403);
+    const other = await voteWorkflow(stack, 1);
+    const notReported = (await stack.client.dismissReports(workflowId, other.subjectIds[0]!).catch((error) => error)) as ChorusApiError;
+    expect([notReported.status, notReported.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
+    const long = (await stack.client.request('POST', `/workflows/${workflowId}/reported-subjects/${untouched}/dismissal`, { note: 'x'.repeat(SUBJECT_REPORT_LIMITS.dismissalNoteLength + 1) }).catch((error) => error)) as ChorusApiError;
+    expect([long.status, long.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/note']]);
+    expect((await listed()).ids).toEqual([untouched]);
   });
 
   it('pages by each subject’s first report, so that a subject reported again while a researcher pages is listed once', async () => {
@@ -264,7 +305,7 @@ describe("a workflow's reported subjects", () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason');
+    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
     expect(row).toMatch(new RegExp(`${subjectIds[0]},v0,reporter-[0-9a-f]{20},other,"Says ""hello"", twice",`));
     expect(row).not.toContain(volunteer.email);
     expect(row).not.toContain(volunteer.id);

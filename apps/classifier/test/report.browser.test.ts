@@ -33,7 +33,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
       subjectSetIds: [set.id],
     });
     await researcher.activateWorkflow(workflowId);
-    return { workflowId, subjectIds };
+    return { workflowId, subjectIds, projectSlug: project.slug };
   }
 
   it('reports the subject by keyboard, says so if it cannot be sent, and moves on to the next subject once sent', async () => {
@@ -116,39 +116,67 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     expect(errors).toEqual([]);
   });
 
-  it("lists a workflow's reported subjects in the lab, and retires one by keyboard with a reason", async () => {
+  it("lists a workflow's reported subjects to handle in the lab, each shown and linked to its page, takes one down by keyboard with a reason (gold standard too) and dismisses another's reports", async () => {
     const account = await signUp(suite.stack, { email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
-    const { workflowId, subjectIds } = await researchersWorkflow(account, 'Reported', [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.')]);
-    const idOf = (externalId: string) => subjectIds[['plate-1', 'plate-2'].indexOf(externalId)]!;
+    const gold: SubjectInput = { ...text('snip-002', 'Call me on 07700 900123.'), goldStandard: { T0: 'no' } };
+    const { workflowId, subjectIds, projectSlug } = await researchersWorkflow(account, 'Reported', [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.'), gold]);
+    const idOf = (externalId: string) => subjectIds[['plate-1', 'plate-2', 'snip-002'].indexOf(externalId)]!;
     const volunteer = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content', note: 'A private letter' });
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content' });
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable' });
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('snip-002'), reason: 'sensitive-content', note: 'A phone number' });
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const table = page.getByTestId('lab-reports');
-    await table.waitFor();
-    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('2 subjects reported.');
-    const plate1 = table.locator(`tr[data-subject-id="${idOf('plate-1')}"]`);
-    expect(await plate1.locator('th').textContent()).toBe('plate-1');
+    await table.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('3 subjects to handle.');
+    const row = (externalId: string) => table.locator(`tr[data-subject-id="${idOf(externalId)}"]`);
+    const plate1 = row('plate-1');
+    expect(await plate1.locator('th a').textContent()).toBe('plate-1');
+    expect(await plate1.locator('th a').getAttribute('href')).toBe(`/projects/${projectSlug}/subjects/${idOf('plate-1')}`);
+    expect(await plate1.locator('.lab-report-excerpt').textContent()).toBe('Plate one.');
     expect(await plate1.locator('.lab-report-reasons').textContent()).toBe('It shows sensitive or upsetting content: 2');
     expect(await plate1.locator('.lab-report-notes').textContent()).toBe('“A private letter”');
     await checkScreen(page, 'lab-reports');
 
-    await tabTo(page, `tr[data-subject-id="${idOf('plate-1')}"] button`, 400);
+    // The gold-standard subject with a phone number is taken down like any other (round 26 F2).
+    await tabTo(page, `tr[data-subject-id="${idOf('snip-002')}"] button[aria-label="Take down snip-002"]`, 400);
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="lab-report-retire"]');
     await page.keyboard.press('Tab');
-    await page.keyboard.type('Private correspondence');
+    await page.keyboard.type('A phone number');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-reports-result').getByText('1 subject retired.').waitFor();
-    await plate1.getByText('Retired').waitFor();
-    const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('plate-1')]);
-    expect(rows).toEqual([{ retirement_reason: 'manual', note: 'Private correspondence' }]);
-    expect(await table.locator(`tr[data-subject-id="${idOf('plate-2')}"] button`).count()).toBe(1);
+    await page.getByTestId('lab-reports-result').getByText('snip-002 is taken down: volunteers are no longer served it.').waitFor({ timeout: 10_000 });
+    await row('snip-002').waitFor({ state: 'detached', timeout: 10_000 });
+    const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('snip-002')]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', note: 'A phone number' }]);
+
+    // plate-2's reports are dismissed with a note (round 26 F4): it stays served, and leaves the list to handle.
+    await tabTo(page, 'button[aria-label="Dismiss the reports of plate-2"]', 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-dismiss"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Faint, but readable');
+    await checkScreen(page, 'lab-report-dismiss');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-reports-result').getByText('The reports of plate-2 are dismissed: volunteers are still served it.').waitFor({ timeout: 10_000 });
+    await row('plate-2').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('1 subject to handle.');
+    expect((await suite.stack.db.query('SELECT dismissal_note FROM subject_reports WHERE subject_id = $1', [idOf('plate-2')])).rows).toEqual([{ dismissal_note: 'Faint, but readable' }]);
+
+    // The handled ones, each saying how.
+    await tabTo(page, '#lab-reports-status', 400);
+    await page.selectOption('#lab-reports-status', 'handled');
+    await row('snip-002').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('2 subjects handled.');
+    expect(await row('snip-002').locator('.lab-actions').textContent()).toBe('Taken down');
+    expect(await row('plate-2').locator('.lab-actions').textContent()).toMatch(/^Dismissed .*: Faint, but readable/);
+    // Dismissed, it may still be taken down; there is nothing left to dismiss.
+    expect(await row('plate-2').locator('button').allTextContents()).toEqual(['Take down']);
     expect(errors).toEqual([]);
-  });
+  }, 150_000);
 
   it('reads the next reported subjects by keyboard: the button says it is busy meanwhile, and the focus goes to the first subject it brought', async () => {
     const account = await signUp(suite.stack, { email: `lab-reports-more-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });

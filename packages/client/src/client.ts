@@ -2,7 +2,7 @@ import type {
   AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
-import type { ApiKeyScope } from './views';
+import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed } from './views';
 
 /** The formats every download is written in (the API's and the lab's one list). */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -465,8 +465,12 @@ export class ChorusClient {
     return this.call<WorkflowMediaFailures>('GET', `/workflows/${workflowId}/media-failures?${queryString(query)}`);
   }
   /** The subjects volunteers reported in the workflow, the most recently first reported first (moderators and researchers). */
-  reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
+  reportedSubjects(workflowId: string, query: { limit?: number; after?: string; status?: ReportedSubjectStatus } = {}) {
     return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
+  }
+  /** Dismisses a subject's open reports in a workflow (handled; it stays served), with an optional note (moderators and researchers). */
+  dismissReports(workflowId: string, subjectId: string, note?: string) {
+    return this.call<ReportsDismissed>('POST', `/workflows/${workflowId}/reported-subjects/${subjectId}/dismissal`, note === undefined ? {} : { note });
   }
   /**
    * A subject's discussion in its project: the subject as volunteers see it, and a page of its comments, oldest first

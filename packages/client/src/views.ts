@@ -862,7 +862,16 @@ export const downloadLinkSchema = z.strictObject({
 /** Why a volunteer reports a subject they cannot classify as it is: the API's, the classifier's and the lab's one list. */
 export const SUBJECT_REPORT_REASONS = ['media-does-not-load', 'blank-or-unreadable', 'not-what-the-task-asks', 'sensitive-content', 'offensive-tag', 'other'] as const;
 /** What a report's note may hold, as the API checks it and the classifier's form limits it. */
-export const SUBJECT_REPORT_LIMITS = { noteLength: 1000 } as const;
+export const SUBJECT_REPORT_LIMITS = { noteLength: 1000, dismissalNoteLength: 500 } as const;
+/**
+ * Which reported subjects a list shows: `open` (the default), those still to handle (a report nobody dismissed, and
+ * not retired); `handled`, the others (taken down, or every report dismissed); `all`.
+ */
+export const REPORTED_SUBJECT_STATUSES = ['open', 'handled', 'all'] as const;
+export type ReportedSubjectStatus = (typeof REPORTED_SUBJECT_STATUSES)[number];
+/** A dismissal of a subject's open reports: how many it dismissed (0 when none was open: a retry changes nothing). */
+export const reportsDismissedSchema = z.strictObject({ dismissed: z.int() });
+export type ReportsDismissed = z.infer<typeof reportsDismissedSchema>;
 const subjectReportReasonSchema = z.enum(SUBJECT_REPORT_REASONS);
 
 /** A volunteer's report of a subject, as stored: the first one, also when the same volunteer reports it again. */
@@ -880,6 +889,10 @@ export const reportedSubjectSchema = z.strictObject({
   firstReportedAt: time,
   lastReportedAt: time,
   retired: z.boolean(),
+  /** How many of its reports no moderator or researcher dismissed; with `retired`, whether it is still to handle. */
+  openReports: z.int(),
+  /** The latest dismissal of its reports (handled, the subject left served), with its note; null when none was dismissed. */
+  dismissal: z.strictObject({ dismissedAt: time, note: z.string().nullable() }).nullable(),
   /** What volunteers are shown now: the addresses of its images and recordings, which a researcher may correct. */
   locations: z.array(subjectLocationSchema),
   locationsCorrectedAt: time.nullable().meta({ description: 'When researchers last corrected its locations (PATCH /subjects/:id): reports made before were about the address before' }),

@@ -34,7 +34,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'A subject’s discussion in its project: the subject as volunteers see it, and its comments, oldest first, a page at a time (no token needed for a public project).',
     description:
-      '`projectId` names the subject’s project. Each comment with its author’s display name (null for a deleted account: a former volunteer), whether they are on the project’s team (a badge), whether it is the caller’s, and the comment it replies to (`replyTo`, null when none, deleted, or hidden from the caller). Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a subject not in the project, or a project not public to the caller (a draft).',
+      '`projectId` names the subject’s project. Each comment with its author’s display name (null for a deleted account: a former volunteer), whether they are on the project’s team (a badge), whether it is the caller’s, and the comment it replies to (`replyTo`, null when none, deleted, or hidden from the caller). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a subject not in the project, or a project not public to the caller (a draft).',
   })
   @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery(LIMIT_QUERY)
@@ -48,7 +48,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'Posts a comment in a subject’s discussion (volunteers with an account), in Markdown, with any #hashtags and @mentions, or a reply to one of its comments.',
     description:
-      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators; never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After. 404 for a subject not in the project, or a project not public to the caller.',
+      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators; never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After (not for the project’s own researchers and moderators, who answer volunteers there). 404 for a subject not in the project, or a project not public to the caller.',
   })
   @IdempotentCreate('comment')
   @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted by the caller')
@@ -66,7 +66,7 @@ export class DiscussionsController {
   @Patch('comments/:id')
   @ApiOperation({
     summary: 'Rewrites the caller’s own comment (its `editedAt` says when).',
-    description: 'Body: `{ body }`, as a new comment’s; those it mentions now who were not notified of it before are notified (not again the others). Anyone but its author gets 403; a hidden comment is its project team’s only (404 to others).',
+    description: 'Body: `{ body }`, as a new comment’s; those it mentions now who were not notified of it before are notified (not again the others). Anyone but its author gets 403; a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it and why.',
   })
   @ApiZodBody(commentEditSchema, 'The comment’s new text (Markdown).')
   @ApiZodResponse(subjectCommentSchema, { description: 'The comment as it is now' })
@@ -77,7 +77,7 @@ export class DiscussionsController {
   @Delete('comments/:id')
   @ApiOperation({
     summary: 'Deletes the caller’s own comment.',
-    description: 'Anyone but its author gets 403 (moderators and researchers hide a comment instead); a hidden comment is its project team’s only (404 to others).',
+    description: 'Anyone but its author gets 403 (moderators and researchers hide a comment instead); a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it and why.',
   })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -113,7 +113,7 @@ export class DiscussionsController {
   @Public()
   @ApiOperation({
     summary: 'A project’s recent discussions: its comments, newest first, a page at a time; with `tag`, those with that #hashtag (no token needed for a public project).',
-    description: 'Each comment as in a subject’s discussion, with its subject as volunteers see it (to name it by). Hidden comments are listed to the project’s moderators and researchers only, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
+    description: 'Each comment as in a subject’s discussion, with its subject as volunteers see it (to name it by). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
   })
   @ApiZodQuery('tag', hashtagSchema, { required: false, description: 'Only the comments with this #hashtag (with or without its #)' })
   @ApiQuery(LIMIT_QUERY)

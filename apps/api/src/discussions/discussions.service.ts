@@ -6,7 +6,7 @@ import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound, validationFailed } from '../common/problem';
+import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
@@ -39,13 +39,13 @@ const COMMENTS = `
          r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
   FROM subject_comments c JOIN users u ON u.id = c.user_id
   LEFT JOIN subject_comments r ON r.id = c.reply_to LEFT JOIN users ru ON ru.id = r.user_id`;
-/** A subject's comments, oldest first. $2: whether hidden ones are listed; $3, $4: the cursor (or nulls); $5: the rows to read. */
+/** A subject's comments, oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
 const SUBJECT_COMMENTS = `${COMMENTS}
-  WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
+  WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $6) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id LIMIT $5`;
-/** A project's comments, newest first. $2: whether hidden ones are listed; $3: only those with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $4, $5: the cursor; $6: the rows to read. */
+/** A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $4, $5: the cursor; $6: the rows to read. */
 export const PROJECT_COMMENTS = `${COMMENTS}
-  WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
+  WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $7) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
@@ -57,6 +57,13 @@ const signInToComment = () =>
     'Sign in to comment: guests read discussions, and only volunteers with an account write in them. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
     undefined,
     'account-required',
+  );
+
+/** The refusal of a change to the caller's own comment that the project's moderators hid: it stays as they hid it. */
+const hiddenByModerators = (what: 'edit' | 'delete', reason: string) =>
+  conflict(
+    `You cannot ${what} this comment: the project's moderators hid it (${reason}), so it stays as it was when they hid it. Other volunteers do not see it; ask the project's team if you think it should be shown again.`,
+    'comment-hidden',
   );
 
 /**
@@ -81,7 +88,7 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     const subject = await this.subjectOf(projectId, subjectId);
     const team = await this.isTeam(projectId, user);
-    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
+    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
     return { subject, ...this.page(rows, limit, { user, team }) };
   }
 
@@ -89,7 +96,7 @@ export class DiscussionsService {
   async projectComments(projectId: string, { tag, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
-    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
+    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
     const subjects = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = ANY($1::uuid[])', [subjectIds]);
@@ -98,16 +105,18 @@ export class DiscussionsService {
   }
 
   /**
-   * Stores a comment by the caller (an account), counted against their hourly limit, and tells those it replies to or
-   * mentions; its answer kept for a retry with the same key.
+   * Stores a comment by the caller (an account), counted against their hourly limit but in a project whose team they
+   * are on (its researchers and moderators answer volunteers there), and tells those it replies to or mentions; its
+   * answer kept for a retry with the same key.
    */
   async post(subjectId: string, { projectId, body, replyTo }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     if (user.kind !== 'registered') throw signInToComment();
     await this.access.readable(projectId, user, '/projectId');
     await this.subjectOf(projectId, subjectId);
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
-    await this.countComment(user, note);
-    const viewer = { user, team: await this.isTeam(projectId, user) };
+    const team = await this.isTeam(projectId, user);
+    if (!team) await this.countComment(user, note);
+    const viewer = { user, team };
     return this.db.transaction(async (manager) => {
       const [{ id }] = await manager.query<{ id: string }[]>(
         'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
@@ -181,19 +190,21 @@ export class DiscussionsService {
     return row;
   }
 
-  /** The comment, if the caller may see it: in a project they may see, and not hidden unless they are on its team. */
+  /** The comment, if the caller may see it: in a project they may see, and not hidden unless they are on its team or wrote it. */
   private async visible(commentId: string, user: AuthUser): Promise<CommentRow> {
     const row = await this.rowOf(this.db.manager, commentId);
     const missing = () => notFound(`Comment ${commentId}`, '/params/id');
     if (!row) throw missing();
     await this.access.readable(row.project_id, user, '/params/id', `Comment ${commentId}`);
-    if (row.hidden_at && !(await this.isTeam(row.project_id, user))) throw missing();
+    if (row.hidden_at && row.user_id !== accountIdOf(user) && !(await this.isTeam(row.project_id, user))) throw missing();
     return row;
   }
 
+  /** The caller's own comment, which they may change while the project's moderators have not hidden it. */
   private async ownComment(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<CommentRow> {
     const row = await this.visible(commentId, user);
     if (row.user_id !== accountIdOf(user)) throw new ProblemException(403, `Only its author may ${what} a comment; moderators and researchers hide one instead (PUT /comments/:id/hidden).`);
+    if (row.hidden_at) throw hiddenByModerators(what, row.hidden_reason ?? '');
     return row;
   }
 

@@ -206,7 +206,7 @@ const CLASSIFIED_SUBJECTS = `
  * erased with their volunteer's account) at or after it.
  */
 const SUBJECT_REPORT_ROWS = `
-  SELECT r.id, r.subject_id, s.external_id, r.reporter_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason
+  SELECT r.id, r.subject_id, s.external_id, r.reporter_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason, r.dismissed_at, r.dismissed_by, r.dismissal_note
   FROM subject_reports r JOIN subjects s ON s.id = r.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id
   WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)

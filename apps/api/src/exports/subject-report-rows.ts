@@ -14,6 +14,9 @@ export interface SubjectReportRow {
   updated_at: Date | null;
   retired_at: Date | null;
   retirement_reason: string | null;
+  dismissed_at: Date | null;
+  dismissed_by: string | null;
+  dismissal_note: string | null;
 }
 
 /** The columns, each with what it holds (the API's documentation lists them). */
@@ -29,6 +32,9 @@ export const SUBJECT_REPORT_COLUMNS = {
   updated_at: "when the row last changed: when it was stored, or later when its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
   retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
+  dismissed_at: 'when a moderator or researcher dismissed the report (handled: the subject left served), if one did; the row comes again with since= then',
+  dismissed_by: 'the user id of the moderator or researcher who dismissed it',
+  dismissal_note: 'their note, if they wrote one',
 } as const;
 
 /** One report's record; `reporter`: its volunteer's pseudonym (`ReporterPseudonyms`). */
@@ -44,5 +50,8 @@ export function flattenSubjectReport(row: SubjectReportRow, reporter: string): F
     updated_at: downloadTime(row.updated_at ?? row.created_at),
     retired_at: downloadTime(row.retired_at),
     retirement_reason: row.retirement_reason,
+    dismissed_at: downloadTime(row.dismissed_at),
+    dismissed_by: row.dismissed_by,
+    dismissal_note: row.dismissal_note,
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, inNaturalOrder, isUnlinked } from '@chorus/db';
+import { OWE_AGGREGATION, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -17,6 +17,17 @@ import { retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
   OR st.subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $3))`;
+
+/** Whether volunteers other than `user` (an SQL expression) reported hot row `st`'s subject in its workflow: their own report does not count. */
+const reportedByOthers = (user: string) =>
+  `EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.user_id <> ${user})`;
+
+/**
+ * What a retirement changes of the chosen subjects ($3, the set, null when they were named): those not retired yet, but
+ * for a set's gold-standard subjects, which stay served; a gold-standard subject named was reported (`retire`), and is
+ * taken down like any other.
+ */
+const RETIRABLE = `st.retired_at IS NULL AND (NOT st.gold_standard OR $3::uuid IS NULL)`;
 
 /**
  * Whether the retirement an earlier unretirement of hot row `st` undid, as kept, was a moderation's: the record of a
@@ -137,23 +148,31 @@ export class RetirementService {
   ) {}
 
   /**
-   * Gold-standard subjects are never retired (they measure volunteers, and a workflow is complete without them): named
-   * by id, one is refused; of a set, they are left as they are and counted in `leftGoldStandard`. Subjects retired
-   * already keep their retirement and its reason, counted in `alreadyRetired`. A moderator retires subjects that
-   * volunteers reported in the workflow, named one by one, and no others (`requireReported`).
+   * Gold-standard subjects are not retired by a rule or a researcher's choice (they measure volunteers, and a workflow
+   * is complete without them): of a set, they are left as they are and counted in `leftGoldStandard`; named, one is
+   * refused, unless other volunteers reported it in the workflow: then it is taken down like any reported subject
+   * (someone's personal data must come off volunteers' screens whatever the subject is for), until a researcher
+   * unretires it. Subjects retired already keep their retirement and its reason, counted in `alreadyRetired`. A
+   * moderator retires subjects that volunteers reported in the workflow, named one by one, and no others (`requireReported`).
    */
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
     const { role } = await this.workflows.requireModerator(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
     if (!RESEARCHER_ROLES.includes(role)) await this.requireReported(workflowId, chosen, user.id);
-    await this.failForChosen(workflowId, chosen, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
+    await this.failForChosen(
+      workflowId,
+      chosen,
+      `st.gold_standard AND NOT ${reportedByOthers('$3')}`,
+      'is a gold-standard subject, which is never retired unless volunteers report it (it is then taken down from the reported subjects); to stop serving it, unlink its set, or upload it again without known answers under a new externalId',
+      [user.id],
+    );
     const [{ retired, gold, already }]: { retired: number; gold: number; already: number }[] = await researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, chosen, LEFT_TO_CLASSIFY);
+      await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
       // The counts read the rows as they were before the update (one snapshot).
       return manager.query(
         `WITH retired AS (
            UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
-           WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
+           WHERE ${CHOSEN} AND ${RETIRABLE} RETURNING 1)
          SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
            (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id, role })],
@@ -334,7 +353,7 @@ export class RetirementService {
     const why = 'a moderator retires only subjects that other volunteers reported in this workflow; ask one of its researchers';
     if (chosen.subjectSetId) throw new ProblemException(403, `Retiring a subject set is for researchers: ${why}.`, [{ pointer: '/subjectSetId', message: `names a set: ${why}` }]);
     const found: { index: number }[] = await this.db.query(
-      CHOSEN_WHERE('NOT EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.user_id <> $3)'),
+      CHOSEN_WHERE(`NOT ${reportedByOthers('$3')}`),
       [workflowId, chosen.ids, moderatorId],
     );
     if (!found.length) return;
@@ -342,10 +361,10 @@ export class RetirementService {
     throw new ProblemException(403, `Only subjects volunteers reported may be retired by a moderator: ${errors.map((error) => error.pointer).join(', ')} ${errors.length === 1 ? 'was' : 'were'} not.`, errors);
   }
 
-  /** Refuses the request, naming each subject it named whose hot row meets `condition` (none when it chose a set). */
-  private async failForChosen(workflowId: string, chosen: Chosen, condition: string, message: string): Promise<void> {
+  /** Refuses the request, naming each subject it named whose hot row meets `condition` (on $3… the `parameters`; none when it chose a set). */
+  private async failForChosen(workflowId: string, chosen: Chosen, condition: string, message: string, parameters: unknown[] = []): Promise<void> {
     if (!chosen.ids.length) return;
-    const found: { index: number }[] = await this.db.query(CHOSEN_WHERE(condition), [workflowId, chosen.ids]);
+    const found: { index: number }[] = await this.db.query(CHOSEN_WHERE(condition), [workflowId, chosen.ids, ...parameters]);
     failUnlessNone(found.map(({ index }) => ({ pointer: chosen.pointers[index]!, message })));
   }
 

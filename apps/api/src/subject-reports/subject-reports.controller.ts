@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
+import { reportedSubjectPageSchema, reportsDismissedSchema, subjectReportSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
-import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectsQuerySchema, subjectReportInputSchema } from './dto/subject-report.dto';
+import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedSubjectsQuerySchema, reportsDismissalSchema, subjectReportInputSchema } from './dto/subject-report.dto';
 import { SubjectReportsService } from './subject-reports.service';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_MODERATORS } from '../workflows/workflows.service';
@@ -40,9 +40,10 @@ export class SubjectReportsController {
   @Get('reported-subjects')
   @ApiOperation({
     summary: 'Lists the subjects volunteers reported in a workflow, a page at a time, with the reports’ reasons and notes (the workflow’s moderators and researchers).',
-    description: 'The most recently first reported first; a later report does not move a subject, so each is listed once. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'The most recently first reported first; a later report does not move a subject, so each is listed once. `status`: `open` (the default), the subjects still to handle, with a report nobody dismissed and not retired; `handled`, the others (taken down, or every report dismissed); `all`. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_MODERATORS)
+  @ApiQuery({ name: 'status', required: false, schema: { type: 'string', enum: ['open', 'handled', 'all'], default: 'open' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(reportedSubjectPageSchema, {
@@ -51,5 +52,24 @@ export class SubjectReportsController {
   })
   listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedSubjectsQuerySchema, '/query')) query: ReportedSubjectsQuery, @CurrentUser() user: AuthUser) {
     return this.reports.reportedSubjects(workflowId, query, user);
+  }
+
+  @Post('reported-subjects/:subjectId/dismissal')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Dismisses the open reports of a subject: handled, the subject stays served (the workflow’s moderators and researchers).',
+    description:
+      'Body: `{ note? }` (up to 500 characters). Kept with who and when, in the list (`dismissal`) and the subject-reports download; the subject leaves the open list until a volunteer reports it again. Reports dismissed already keep their dismissal, so a retry answers `dismissed: 0`. 404 for a subject nobody reported in the workflow; anyone else gets 403 (404 when the workflow is not public to them).',
+  })
+  @AccessFirst(WORKFLOW_MODERATORS)
+  @ApiZodBody(reportsDismissalSchema, 'An optional note: why the reports need nothing done.')
+  @ApiZodResponse(reportsDismissedSchema, { description: 'How many open reports it dismissed (0 when none was open)' })
+  dismissReports(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('subjectId', uuidParam('subjectId')) subjectId: string,
+    @Body(new ZodPipe(reportsDismissalSchema)) input: ReportsDismissal,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.reports.dismiss(workflowId, subjectId, input, user);
   }
 }

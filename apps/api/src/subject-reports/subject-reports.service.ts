@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ReportedSubjectPage, SubjectReport, SubjectReportReason } from '@chorus/client';
+import type { ReportedSubjectPage, ReportsDismissed, SubjectReport, SubjectReportReason } from '@chorus/client';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
-import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
-import { cursorTimeSql } from '../common/sql';
+import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
+import { notFound } from '../common/problem';
+import { cursorTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 
 interface StoredReportRow {
@@ -35,6 +36,9 @@ interface ReportedSubjectRow {
   /** `first_reported_at` to the microsecond, for the cursor. */
   cursor_time: string;
   retired: boolean;
+  open_reports: number;
+  /** The latest dismissal of its reports, if any. */
+  dismissal: { dismissedAt: string; note: string | null } | null;
   locations: SubjectLocation[];
   /** When researchers last corrected its locations, if they did. */
   locations_corrected_at: Date | null;
@@ -43,14 +47,29 @@ interface ReportedSubjectRow {
 /** How many of a subject's latest notes the list shows; the download has them all. */
 const NOTES_SHOWN = 5;
 
+/** Each subject reported in workflow $1 (`g`): how many reports, how many nobody dismissed, the first and last. */
+const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS open_reports,
+    min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
+  FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
+  LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = g.subject_id`;
+
+/**
+ * Whether reported subject `g` (hot row `st`) is in the list of status $2 (`REPORTED_SUBJECT_STATUSES`): open while a
+ * report of it is not dismissed and it is not retired; handled once taken down, or every report dismissed.
+ */
+const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (st.retired_at IS NULL AND g.open_reports > 0))`;
+
 /**
  * The reported subjects, newest first by their first report, which later reports never move (reports are only ever
  * added), so pages read one after another list each subject once: by the latest report, a subject reported again
- * while a researcher pages would jump to the top, past the pages still to read. $2, $3: the cursor (the first report
- * time and subject id of the last subject of the page before), or nulls; $4: the rows to read.
+ * while a researcher pages would jump to the top, past the pages still to read. $2: the status listed; $3, $4: the
+ * cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the rows to read.
  */
 const REPORTED_SUBJECTS = `
-  SELECT g.subject_id, s.external_id, s.locations, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+  SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+         (SELECT jsonb_build_object('dismissedAt', to_char(d.dismissed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'note', d.dismissal_note)
+          FROM subject_reports d WHERE d.workflow_id = $1 AND d.subject_id = g.subject_id AND d.dismissed_at IS NOT NULL
+          ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT max(ch.changed_at) FROM subject_location_changes ch WHERE ch.subject_id = g.subject_id) AS locations_corrected_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
@@ -59,13 +78,18 @@ const REPORTED_SUBJECTS = `
                     'reportedAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
             SELECT r.reporter_id, r.reason, r.note, r.created_at FROM subject_reports r
             WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
-  FROM (SELECT r.subject_id, count(*)::int AS reports, min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
-        FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
+  FROM ${REPORTED}
   JOIN subjects s ON s.id = g.subject_id
-  LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = g.subject_id
-  WHERE $2::timestamptz IS NULL OR (g.first_reported_at, g.subject_id) < ($2::timestamptz, $3::uuid)
+  WHERE ${IN_STATUS} AND ($3::timestamptz IS NULL OR (g.first_reported_at, g.subject_id) < ($3::timestamptz, $4::uuid))
   ORDER BY g.first_reported_at DESC, g.subject_id DESC
-  LIMIT $4`;
+  LIMIT $5`;
+
+/**
+ * Dismisses the open reports of subject $2 in workflow $1 by $3 with note $4, each changed row's `updated_at` moved so
+ * that a since= download gives it again; reports dismissed already keep their dismissal.
+ */
+const DISMISS = `UPDATE subject_reports SET dismissed_at = now(), dismissed_by = $3, dismissal_note = $4, updated_at = now()
+  WHERE workflow_id = $1 AND subject_id = $2 AND dismissed_at IS NULL RETURNING 1`;
 
 const toView = (row: StoredReportRow): SubjectReport => ({
   id: row.id,
@@ -106,11 +130,11 @@ export class SubjectReportsService {
   }
 
   /** A page of the workflow's reported subjects, the most recently first reported first (moderators and researchers). */
-  async reportedSubjects(workflowId: string, { limit, after }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
+  async reportedSubjects(workflowId: string, { limit, after, status }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
     await this.workflows.requireModerator(workflowId, user);
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
-      this.db.query<{ total: number }[]>('SELECT count(DISTINCT subject_id)::int AS total FROM subject_reports WHERE workflow_id = $1', [workflowId]),
+      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, status, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [workflowId, status]),
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -125,10 +149,24 @@ export class SubjectReportsService {
         firstReportedAt: row.first_reported_at.toISOString(),
         lastReportedAt: row.last_reported_at.toISOString(),
         retired: row.retired,
+        openReports: row.open_reports,
+        dismissal: row.dismissal,
         locations: row.locations,
         locationsCorrectedAt: row.locations_corrected_at?.toISOString() ?? null,
       })),
       next: rows.length > limit && last ? reportedSubjectCursor(last.cursor_time, last.subject_id) : null,
     };
+  }
+
+  /**
+   * Dismisses a subject's open reports in the workflow (moderators and researchers): handled, the subject stays
+   * served; kept with who and when, and the note. Reports dismissed already keep their dismissal, so a retry changes
+   * nothing (`dismissed`: 0); a later report of the subject is open again.
+   */
+  async dismiss(workflowId: string, subjectId: string, { note }: ReportsDismissal, user: AuthUser): Promise<ReportsDismissed> {
+    await this.workflows.requireModerator(workflowId, user);
+    const [reported] = await this.db.query<unknown[]>('SELECT 1 FROM subject_reports WHERE workflow_id = $1 AND subject_id = $2 LIMIT 1', [workflowId, subjectId]);
+    if (!reported) throw notFound(`A report of subject ${subjectId} in this workflow`, '/params/subjectId');
+    return { dismissed: returnedRows(await this.db.query(DISMISS, [workflowId, subjectId, user.id, note ?? null])).length };
   }
 }

@@ -295,7 +295,8 @@ export class WorkflowsService {
     const [row] = await this.db.query(
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
       `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
-              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT ${isUnlinked('st')}) AS retired,
+              -- A gold-standard subject taken down on a report is not a retirement toward the workflow's progress.
+              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard AND NOT ${isUnlinked('st')}) AS retired,
               (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold_standard,
               (SELECT count(DISTINCT a.subject_id) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
                WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,

@@ -194,7 +194,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                       {t('talk.reply')}
                     </button>
                   )}
-                  {comment.mine && (
+                  {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
+                  {comment.mine && !comment.hidden && (
                     <>
                       <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
                       <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />

@@ -7,6 +7,7 @@ import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { whenInWords } from '../lib/formats';
 import { notificationsRead } from '../lib/notifications';
+import { useSaid } from '../lib/said';
 import { Link, NOTIFICATIONS, accountPath, commentPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
@@ -24,8 +25,8 @@ export function NotificationsPage() {
   const volunteer = useSession();
   useDocumentTitle(t('notifications.title'));
   const [list, setList] = useState<NotificationPage | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [said, setSaid] = useState('');
+  const [problem, setProblem] = useSaid<Problem>();
+  const [said, setSaid] = useSaid<string>();
   const [busy, setBusy] = useState(false);
   /** After "Show more notifications", the first notification it brought takes focus: the button may be gone. */
   const focusItem = useRef<number | null>(null);
@@ -43,10 +44,10 @@ export function NotificationsPage() {
         });
         setProblem(null);
       } catch (error) {
-        setProblem(describeError(error));
+        setProblem(() => describeError(error));
       }
     },
-    [client],
+    [client, setProblem],
   );
   useEffect(() => {
     if (registered) void load();
@@ -64,11 +65,11 @@ export function NotificationsPage() {
       await client.markNotificationsRead();
       const readAt = new Date().toISOString();
       setList((shown) => shown && { ...shown, unread: 0, notifications: shown.notifications.map((each) => ({ ...each, readAt: each.readAt ?? readAt })) });
-      setSaid(t('notifications.allRead'));
+      setSaid((t) => t('notifications.allRead'));
       setProblem(null);
       notificationsRead();
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(() => describeError(error));
     } finally {
       setBusy(false);
     }

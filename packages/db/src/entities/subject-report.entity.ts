@@ -34,4 +34,8 @@ export class SubjectReport {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   /** When its note was erased with its volunteer's account: an incremental download gives it again. */
   @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;
+  /** When a moderator or researcher dismissed it (handled, the subject left served), who (their user id) and their note. */
+  @Column({ type: 'timestamptz', nullable: true }) dismissedAt!: Date | null;
+  @Column({ type: 'uuid', nullable: true }) dismissedBy!: string | null;
+  @Column({ type: 'text', nullable: true }) dismissalNote!: string | null;
 }

@@ -1,4 +1,4 @@
-import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
+import { REPORTED_SUBJECT_STATUSES, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
@@ -24,6 +24,19 @@ export const reportedSubjectCursor = (firstReportedAt: string, subjectId: string
 /** The query of `GET /workflows/:id/reported-subjects`. */
 export const reportedSubjectsQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
+  status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
   after: pageCursorSchema(CURSOR, ([firstReportedAt, subjectId]) => ({ firstReportedAt: firstReportedAt!, subjectId: subjectId! })),
 });
 export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;
+
+/** A moderator's or researcher's dismissal of a subject's open reports (handled: it stays served), with an optional note. */
+export const reportsDismissalSchema = z.strictObject({
+  note: z
+    .string('must be text: why the reports need nothing done')
+    .trim()
+    .max(SUBJECT_REPORT_LIMITS.dismissalNoteLength, `must be at most ${SUBJECT_REPORT_LIMITS.dismissalNoteLength} characters`)
+    // An empty note is no note.
+    .transform((note) => note || undefined)
+    .optional(),
+});
+export type ReportsDismissal = z.infer<typeof reportsDismissalSchema>;

@@ -92,7 +92,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           ) : (
             <p className="lead">{t('lab.workflow.moderatorLead')}</p>
           )}
-          <Moderation workflow={workflow} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
+          <Moderation workflow={workflow} projectSlug={project.slug} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
           {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} />}
           {isResearcher(project.role) && (workflow.status === 'draft' || workflow.status === 'paused') && (
             <DeleteWorkflowSection workflow={workflow} projectPage={labProjectPath(project.slug)} />
@@ -113,7 +113,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
  * What volunteers sent that may need a moderator: the subjects they reported, and the tags they proposed where the
  * workflow has tagging tasks (a subject reported for a tag lists its own).
  */
-function Moderation({ workflow, researcher, changes, onChanged }: { workflow: WorkflowView; researcher: boolean; changes: number; onChanged: () => void }) {
+function Moderation({ workflow, projectSlug, researcher, changes, onChanged }: { workflow: WorkflowView; projectSlug: string; researcher: boolean; changes: number; onChanged: () => void }) {
   const tagging = Object.values(workflow.definition.tasks).some((task) => task.type === 'tagging');
   const [tagsOf, setTagsOf] = useState<TagsOfSubject | null>(null);
   const tagsHeading = useRef<HTMLHeadingElement>(null);
@@ -123,7 +123,7 @@ function Moderation({ workflow, researcher, changes, onChanged }: { workflow: Wo
   };
   return (
     <>
-      <ReportedSubjectsSection workflow={workflow} changes={changes} onChanged={onChanged} onShowTags={tagging ? showTags : undefined} mayCorrect={researcher} />
+      <ReportedSubjectsSection workflow={workflow} projectSlug={projectSlug} changes={changes} onChanged={onChanged} onShowTags={tagging ? showTags : undefined} mayCorrect={researcher} />
       {tagging && <TagProposalsSection workflow={workflow} subject={tagsOf} onAllSubjects={() => showTags(null)} headingRef={tagsHeading} />}
     </>
   );

@@ -1,12 +1,12 @@
-import { RETIREMENT_LIMITS, type ReportedSubject, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
+import { REPORTED_SUBJECT_STATUSES, RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField } from '../../components/FormField';
+import { FormField, SelectField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
-import { problemAtFields } from '../../lib/account';
+import { problemAtFields, sentence } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -16,9 +16,13 @@ import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
+import { Link, subjectPath } from '../../lib/router';
+import { textPreview } from '../../lib/subjectName';
 
 interface Props {
   workflow: WorkflowView;
+  /** The workflow's project, whose subject pages (the subject as volunteers see it, and its discussion) the list links. */
+  projectSlug: string;
   changes: number;
   onChanged(): void;
   /** Lists the tags volunteers proposed for a subject reported for one (where the workflow has tagging tasks). */
@@ -29,17 +33,20 @@ interface Props {
 
 /**
  * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive, a tag
- * proposed for it is offensive…), the most recently first reported first (a report while "Show more" pages does not
- * move a subject, so none is missed or listed twice): how many reports and why, their latest notes, and a way to
- * retire each with a reason (and to see the tags of one reported for a tag). Read again after each of `changes`;
- * `onChanged` after a retirement, so the workflow's progress is read again too.
+ * proposed for it is offensive…), those still to handle by default, the most recently first reported first (a report
+ * while "Show more" pages does not move a subject, so none is missed or listed twice): what each shows and a link to
+ * its page, how many reports and why, their latest notes, and a way to take each down with a reason or to dismiss its
+ * reports (and to see the tags of one reported for a tag). Read again after each of `changes`; `onChanged` after a
+ * take-down, so the workflow's progress is read again too.
  */
-export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTags, mayCorrect }: Props) {
+export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChanged, onShowTags, mayCorrect }: Props) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
-  const { items: subjects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { after }));
+  const [status, setStatus] = useState<ReportedSubjectStatus>('open');
+  const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id, { status }), [client, workflow.id, changes, status]);
+  const { items: subjects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { status, after }));
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
+  const [dismissing, setDismissing] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
   const correction = useCorrection(name, say, reload);
@@ -50,7 +57,14 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
       <p>{t('lab.reports.lead')}</p>
       <ErrorAlert problem={problem ?? moreProblem} />
       <ResultNotice result={result} testId="lab-reports-result" />
-      {data && <p data-testid="lab-reports-total">{t('lab.reports.total', { count: data.total })}</p>}
+      <SelectField id="lab-reports-status" label={t('lab.reports.show')} value={status} onChange={(event) => setStatus(event.target.value as ReportedSubjectStatus)}>
+        {REPORTED_SUBJECT_STATUSES.map((each) => (
+          <option key={each} value={each}>
+            {t(`lab.reports.statuses.${each}`)}
+          </option>
+        ))}
+      </SelectField>
+      {data && <p data-testid="lab-reports-total">{t(`lab.reports.totals.${status}`, { count: data.total })}</p>}
       {subjects.length > 0 && (
         <LabTable data-testid="lab-reports" aria-labelledby="lab-reports-heading">
           <thead>
@@ -66,7 +80,12 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           <tbody>
             {subjects.map((subject, index) => (
               <tr key={subject.subjectId} data-subject-id={subject.subjectId} {...newRow(index)}>
-                <th scope="row">{name(subject)}</th>
+                <th scope="row">
+                  <Link to={subjectPath(projectSlug, subject.subjectId)} aria-label={t('lab.reports.openLabel', { subject: name(subject) })}>
+                    {name(subject)}
+                  </Link>
+                  <ReportedExcerpt subject={subject} name={name(subject)} />
+                </th>
                 <td>
                   <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => correction.correct(subject) : undefined} />
                 </td>
@@ -91,11 +110,15 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
                 <td>{subject.reports > 1 ? t('lab.reports.between', { first: whenInWords(subject.firstReportedAt), last: whenInWords(subject.lastReportedAt) }) : whenInWords(subject.lastReportedAt)}</td>
                 <td>
                   <div className="lab-actions">
-                    {subject.retired ? (
-                      t('lab.reports.retired')
-                    ) : (
+                    <HandledState subject={subject} />
+                    {!subject.retired && (
                       <button type="button" className="button button-secondary button-small" onClick={() => setRetiring(subject)} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
                         {t('lab.reports.retire')}
+                      </button>
+                    )}
+                    {!subject.retired && subject.openReports > 0 && (
+                      <button type="button" className="button button-secondary button-small" onClick={() => setDismissing(subject)} aria-label={t('lab.reports.dismissLabel', { subject: name(subject) })}>
+                        {t('lab.reports.dismiss')}
                       </button>
                     )}
                     {onShowTags && subject.reasons['offensive-tag'] && (
@@ -126,9 +149,10 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           workflowId={workflow.id}
           subject={retiring}
           name={name(retiring)}
-          onRetired={({ retired, alreadyRetired }) => {
-            // Someone may have retired it meanwhile: said so, not as "0 subjects retired".
-            say((t) => (alreadyRetired ? t('lab.subjects.retiredAlready', { count: alreadyRetired }) : t('lab.subjects.retired', { count: retired })));
+          onRetired={({ alreadyRetired }) => {
+            // Someone may have taken it down meanwhile: said so, not as "0 subjects retired".
+            const subject = name(retiring);
+            say((t) => t(alreadyRetired ? 'lab.reports.takenDownAlready' : 'lab.reports.takenDown', { subject }));
             setRetiring(null);
             reload();
             onChanged();
@@ -136,12 +160,74 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           onCancel={() => setRetiring(null)}
         />
       )}
+      {dismissing && (
+        <DismissReports
+          key={dismissing.subjectId}
+          workflowId={workflow.id}
+          subject={dismissing}
+          name={name(dismissing)}
+          onDismissed={() => {
+            const subject = name(dismissing);
+            say((t) => t('lab.reports.dismissed', { subject }));
+            setDismissing(null);
+            reload();
+          }}
+          onCancel={() => setDismissing(null)}
+        />
+      )}
       {correction.form}
     </section>
   );
 }
 
-/** Retires one reported subject with the reason kept for the record (the same retirement as the Subjects section's). */
+/** What a reported subject shows, for a moderator to check before deciding: its first image, small, or its text's start. */
+function ReportedExcerpt({ subject, name }: { subject: ReportedSubject; name: string }) {
+  const { t } = useTranslation();
+  const image = subject.locations.find((location) => location.type === 'image');
+  if (image) return <img className="lab-preview-image lab-report-excerpt" src={image.url} loading="lazy" width={64} height={64} alt={image.alt ?? t('lab.reports.imageOf', { subject: name })} />;
+  const text = subject.locations.find((location) => location.type === 'text');
+  return text ? <span className="lab-preview-text lab-report-excerpt">{textPreview(text.text)}</span> : null;
+}
+
+/** Whether a reported subject was handled: taken down, or its reports dismissed (when, and the note). */
+function HandledState({ subject }: { subject: ReportedSubject }) {
+  const { t } = useTranslation();
+  if (subject.retired) return <>{t('lab.reports.retired')}</>;
+  if (subject.openReports > 0 || !subject.dismissal) return null;
+  const when = whenInWords(subject.dismissal.dismissedAt);
+  return <>{subject.dismissal.note ? t('lab.reports.dismissedWithNote', { when, note: subject.dismissal.note }) : t('lab.reports.dismissedOn', { when })}</>;
+}
+
+/** A refusal's field errors in the lab's words: about the subject, without the request's JSON pointer. */
+const aboutSubject = (name: string) => ({ message }: { message: string }) => `${name}: ${sentence(message)}`;
+
+/** Dismisses a reported subject's open reports, with an optional note: handled, it stays served. */
+function DismissReports({ workflowId, subject, name, onDismissed, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onDismissed(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ note: '' }, ['note'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      await client.dismissReports(workflowId, subject.subjectId, form.values.note.trim());
+      onDismissed();
+    },
+    refused: (error) => problemAtFields(error, ['note'] as const, aboutSubject(name)),
+  });
+  return (
+    <InlineQuestion question={t('lab.reports.dismissQuestion', { subject: name })} className="confirm-empty" testId="lab-report-dismiss" onCancel={onCancel}>
+      {(questionId) => (
+        <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
+          <ErrorAlert problem={form.problem} focus />
+          <FormField id="lab-report-dismiss-note" label={t('lab.reports.dismissNote')} hint={t('lab.reports.dismissNoteHint')} maxLength={SUBJECT_REPORT_LIMITS.dismissalNoteLength} {...form.field('note')} />
+          <SubmitOrCancel submit={t('lab.reports.dismiss')} cancel={t('report.cancel')} busy={form.busy} onCancel={onCancel} />
+        </form>
+      )}
+    </InlineQuestion>
+  );
+}
+
+/** Takes one reported subject down (retires it) with the reason kept for the record (the same retirement as the Subjects section's). */
 function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onRetired(answer: SubjectsRetired): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -151,7 +237,7 @@ function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { wo
     send: async () => {
       onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() }));
     },
-    refused: (error) => problemAtFields(error, ['reason'] as const),
+    refused: (error) => problemAtFields(error, ['reason'] as const, aboutSubject(name)),
   });
   return (
     <InlineQuestion question={t('lab.reports.retireQuestion', { subject: name })} className="confirm-empty" testId="lab-report-retire" onCancel={onCancel}>
