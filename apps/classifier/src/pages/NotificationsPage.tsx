@@ -47,7 +47,7 @@ export function NotificationsPage() {
         setProblem(() => describeError(error));
       }
     },
-    [client, setProblem],
+    [client],
   );
   useEffect(() => {
     if (registered) void load();
