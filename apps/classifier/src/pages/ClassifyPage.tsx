@@ -16,6 +16,7 @@ import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useSession } from '../lib/account';
+import { useBackOnPage } from '../lib/backOnPage';
 import { useClient } from '../lib/clientContext';
 import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
@@ -64,6 +65,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [record, setRecord] = useState<{ classifications: number; classifiedThen: number } | null>(null);
   const classifiedNow = useRef(classified);
   classifiedNow.current = classified;
+  // Classified meanwhile on another device or in another tab: read again when the volunteer comes back to this page.
+  useBackOnPage(registered, () => void client.accountWorkflow(workflowId).then((found) => setRecord({ classifications: found.classifications, classifiedThen: classifiedNow.current }), () => undefined));
   const inAll = record ? record.classifications + classified - record.classifiedThen : undefined;
   const inAllNow = useRef(inAll);
   inAllNow.current = inAll;
@@ -141,10 +144,15 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const markLeftOut = useCallback(
     (count: number) => {
       const said = t('classify.retiredMeanwhile', { count });
-      setNotice(said);
-      // Learnt from the answer just given: said with what became of it, before the subject that follows is named.
-      if (saidOnNext.current) saidOnNext.current = { ...saidOnNext.current, leftOut: said };
-      else announce(said);
+      // Learnt from the answer just given: said with what became of it (and shown after its note), before the subject
+      // that follows is named.
+      if (saidOnNext.current) {
+        saidOnNext.current = { ...saidOnNext.current, leftOut: said };
+        setNotice((shown) => (shown ? `${shown} ${said}` : said));
+      } else {
+        setNotice(said);
+        announce(said);
+      }
     },
     [t, announce],
   );
@@ -304,7 +312,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       } catch (error) {
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
-          announce(t('classify.alreadyClassifiedAnnouncement'));
+          // Answered on another device of theirs, say: others waiting here may have been too, and leave before they show.
+          saidOnNext.current = { said: t('classify.alreadyClassifiedAnnouncement') };
+          await withTimeout(leaveOutRetired(subject.id), ON_SCREEN_SUBMIT_MS).catch(() => undefined);
         } else if (isWorkflowNotOpen(error)) {
           // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again. The page
           // says it is closed once it knows what became of the answer, in the same render: the note is there when the
