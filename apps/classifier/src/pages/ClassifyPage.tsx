@@ -25,7 +25,7 @@ import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf, whenInWords } from '../lib/formats';
 import { milestoneReached } from '../lib/milestones';
-import { projectPath } from '../lib/router';
+import { navigate, projectPath, subjectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -257,6 +257,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (open) announce(t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
+  // "Done & Talk": the subject's discussion, with the way back to this workflow, where the session goes on. Opened once
+  // the answer's render is committed, so that the session's count, kept as it commits, has it.
+  const [talkAbout, setTalkAbout] = useState<string | null>(null);
+  const talk = useCallback((subject: QueuedSubject) => setTalkAbout(subject.id), []);
+  useEffect(() => {
+    if (talkAbout) navigate(`${subjectPath(projectSlug, talkAbout)}?${new URLSearchParams({ classify: workflowId })}`);
+  }, [talkAbout, projectSlug, workflowId]);
 
   const submit = useCallback(
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey, swiped }: Submission): Promise<boolean> => {
@@ -503,7 +510,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : finished ? (
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} checkForNew={checkForNew} />
       ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} onTalk={registered && openToVolunteers ? talk : undefined} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
         <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} />
       ) : (
