@@ -352,7 +352,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
+    [client, workflowId, workflowRef, flushOutbox, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
   );
 
   /**
