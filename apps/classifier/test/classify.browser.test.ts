@@ -967,7 +967,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.keyboard.press('Enter'); // the answer after retirement: the other two leave the list before any is shown
     await page.getByTestId('finished').waitFor({ timeout: 10_000 });
     await waitForFocus(page, '#finished-heading');
-    const gone = '2 subjects that were waiting for you are no longer needed (they have their answers, or the researchers took them out), so they were taken out of your list.';
+    const gone = '2 subjects that were waiting for you are no longer needed (they have their answers, you classified them on another device or in another tab, or the researchers took them out), so they were taken out of your list.';
     expect(await page.getByTestId('notice').textContent()).toBe(gone);
     expect(await said()).toEqual([`Classification submitted. ${gone}`]);
     await page.close();

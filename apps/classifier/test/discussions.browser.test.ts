@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Talk in a real browser against the real API: a signed-in volunteer classifies, follows "Discuss this subject" from
@@ -367,5 +367,55 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await waitForFocus(author.page, `#comment-${stored.id}`);
     expect(new URL(author.page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${subjectId}`);
     expect(author.errors).toEqual([]);
+  });
+
+  it('offers "Done & Talk" to a signed-in volunteer by keyboard: it submits, opens the subject’s discussion, and the way back goes on with the session', async () => {
+    const { project, workflow, path } = await liveYesNoWorkflow(
+      suite.stack,
+      'Done and talk',
+      Array.from({ length: 4 }, (_, index) => ({ externalId: `talk-${index}`, locations: [{ type: 'text' as const, text: `Notice ${index}: a stamp, top right.` }] })),
+    );
+    await skipTutorial(suite.context, workflow.id);
+    // A guest is not offered it: they could not write in the discussion.
+    const guest = await newcomerPage(suite);
+    await guest.page.goto(`${suite.stack.baseUrl}${path}`);
+    await guest.page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await guest.page.getByTestId('done-talk').count()).toBe(0);
+    await guest.page.close();
+
+    const volunteer = await newAccount(suite.stack, 'Tess');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    const subject = page.getByTestId('subject');
+    await subject.waitFor({ timeout: 10_000 });
+    const first = (await subject.getAttribute('data-subject-id'))!;
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    await page.keyboard.press('1');
+    // Beside Done, the next stop of the keyboard.
+    await tabTo(page, '[data-testid="subject"] button[type="submit"]');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '[data-testid="done-talk"]');
+    expect(await page.getByTestId('done-talk').textContent()).toBe('Done & Talk');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${first}`);
+    const stored = await suite.stack.db.query('SELECT annotations FROM classifications WHERE subject_id = $1 AND user_id = $2', [first, volunteer.id]);
+    expect(stored.rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'yes' }]]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Back to classifying: the session goes on, with the next subject, counted.
+    await tabTo(page, '[data-testid="back-to-classifying"]');
+    await page.keyboard.press('Enter');
+    await subject.waitFor({ timeout: 10_000 });
+    expect(await subject.getAttribute('data-subject-id')).not.toBe(first);
+    await page.locator('.session-count', { hasText: 'Classified this session: 1' }).waitFor({ timeout: 10_000 });
+    // Done alone stays where it is.
+    const second = await answerByKey(page);
+    expect(second).not.toBe(first);
+    expect(new URL(page.url()).pathname).toBe(path);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -43,6 +43,11 @@ interface Props {
   onMediaFailed?(failure: MediaFailureReport): void;
   /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
   position: number;
+  /**
+   * Given, the last task has "Done & Talk" beside Done (for a signed-in volunteer where the subject can be discussed):
+   * called once the classification is stored (or kept on the device), to open the subject's discussion.
+   */
+  onTalk?(subject: QueuedSubject): void;
 }
 
 /** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
@@ -90,7 +95,7 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
  * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
  * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
-export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position }: Props) {
+export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position, onTalk }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
@@ -172,7 +177,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     onProblem(null);
   };
 
-  async function proceed(override?: { value: unknown; swiped?: string }) {
+  async function proceed(override?: { value: unknown; swiped?: string }, thenTalk = false) {
     if (busy.current) return;
     onProblem(null);
     setAnswerProblem(null);
@@ -225,8 +230,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     setSubmitting(true);
     const stored = await onSubmit({ subject, workflowVersion: workflow.version, annotations: checked.value, startedAt, idempotencyKey, swiped: override?.swiped });
     // On success this component is replaced by the next subject; on failure the volunteer can try again.
-    if (stored) clearDraft(storageKey);
-    else {
+    if (stored) {
+      clearDraft(storageKey);
+      if (thenTalk) onTalk?.(subject);
+    } else {
       busy.current = false;
       if (mounted.current) setSubmitting(false);
     }
@@ -385,6 +392,11 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           <button type="submit" className="button button-primary" aria-disabled={!supported || submitting || undefined}>
             {submitting ? t('subject.submitting') : endsHere ? t('subject.done') : t('subject.next')}
           </button>
+          {endsHere && onTalk && (
+            <button type="button" className="button button-secondary" onClick={() => void proceed(undefined, true)} aria-disabled={!supported || submitting || undefined} data-testid="done-talk">
+              {t('subject.doneAndTalk')}
+            </button>
+          )}
         </div>
         {/* After the buttons: shown, it moves nothing under the finger. */}
         {/* Always there (a status region that comes and goes is not announced by every screen reader); the note anew each time, so that a repeat is announced too. */}

@@ -1,5 +1,6 @@
 import { type ChorusClient, type HoldsRenewed, MOST_HELD_NAMED } from '@chorus/client';
 import { type RefObject, useEffect } from 'react';
+import { watchReturns } from './backOnPage';
 import type { LocalQueue } from './subjectQueue';
 import { reloadPage } from './reloadPage';
 
@@ -28,11 +29,12 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  * used the page since the last time and it is in view, the page asks the API to hold its subjects for the assignment
  * lifetime again. A page left open and unused renews nothing.
  *
- * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
- * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
- * lapsed over lunch, say). Either way, `renewed` has the answer: the subjects the workflow no longer asks for go, but
- * for those the volunteer began, and those researchers moved to new addresses are shown there. The renewal names the
- * subject on screen (`onScreen`): the server ends the holds of the others that go, and keeps that one's.
+ * When they come back: a page in view again (or its window focused) after it was left, or after the renewal period
+ * with no renewal, asks the same at once, before the volunteer starts on a subject that others' answers may have
+ * retired meanwhile (their holds lapsed over lunch, say), or that they classified themselves meanwhile on another
+ * device (their phone, signed in to the same account) or in another tab. Either way, `renewed` has the answer: the
+ * subjects the workflow no longer asks for go, but for those the volunteer began, and those researchers moved to new
+ * addresses are shown there.
  *
  * When they leave: a page that goes away (closed, reloaded or left for another site) gives back at once, for others,
  * the subjects `giveBack` takes out of its batch (those it fetched itself that the volunteer has not begun: no
@@ -70,8 +72,8 @@ export function useHoldsWhileAtWork(
     const renew = () => {
       if (atWork && document.visibilityState === 'visible') renewNow(true);
     };
-    const cameBack = () => {
-      if (document.visibilityState === 'visible' && Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow(false);
+    const cameBack = (wasAway: boolean) => {
+      if (wasAway || Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow(false);
     };
     const giveBackUnbegun = () => {
       const subjectIds = giveBack(used).slice(0, MOST_HELD_NAMED);
@@ -88,15 +90,13 @@ export function useHoldsWhileAtWork(
     const timer = setInterval(renew, RENEW_HOLDS_EVERY_MS);
     window.addEventListener('pagehide', giveBackUnbegun);
     window.addEventListener('pageshow', onPageShow);
-    document.addEventListener('visibilitychange', cameBack);
-    window.addEventListener('focus', cameBack);
+    const stopWatching = watchReturns(cameBack);
     return () => {
       clearInterval(timer);
       for (const type of AT_WORK_EVENTS) document.removeEventListener(type, noteWork, { capture: true });
       window.removeEventListener('pagehide', giveBackUnbegun);
       window.removeEventListener('pageshow', onPageShow);
-      document.removeEventListener('visibilitychange', cameBack);
-      window.removeEventListener('focus', cameBack);
+      stopWatching();
     };
   }, [client, workflowId, queue, giveBack, renewed]);
 }

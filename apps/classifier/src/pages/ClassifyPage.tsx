@@ -16,6 +16,7 @@ import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useSession } from '../lib/account';
+import { useBackOnPage } from '../lib/backOnPage';
 import { useClient } from '../lib/clientContext';
 import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
@@ -25,7 +26,7 @@ import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf, whenInWords } from '../lib/formats';
 import { milestoneReached } from '../lib/milestones';
-import { projectPath } from '../lib/router';
+import { navigate, projectPath, subjectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -66,6 +67,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [record, setRecord] = useState<{ classifications: number; classifiedThen: number } | null>(null);
   const classifiedNow = useRef(classified);
   classifiedNow.current = classified;
+  // Classified meanwhile on another device or in another tab: read again when the volunteer comes back to this page.
+  useBackOnPage(registered, () => void client.accountWorkflow(workflowId).then((found) => setRecord({ classifications: found.classifications, classifiedThen: classifiedNow.current }), () => undefined));
   const inAll = record ? record.classifications + classified - record.classifiedThen : undefined;
   const inAllNow = useRef(inAll);
   inAllNow.current = inAll;
@@ -75,7 +78,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** What the live region last announced; `n` makes a repeated message a new announcement. */
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
-  const [notice, setNotice] = useSaid<string>();
+  const [notice, setNotice, noticeSaying] = useSaid<string>();
+  const noticeNow = useRef(noticeSaying);
+  noticeNow.current = noticeSaying;
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [guideOpen, setGuideOpen] = useState(false);
   /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
@@ -145,10 +150,17 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const markLeftOut = useCallback(
     (count: number) => {
       const said = t('classify.retiredMeanwhile', { count });
-      setNotice((t) => t('classify.retiredMeanwhile', { count }));
-      // Learnt from the answer just given: said with what became of it, before the subject that follows is named.
-      if (saidOnNext.current) saidOnNext.current = { ...saidOnNext.current, leftOut: said };
-      else announce(said);
+      const leftOut: Saying<string> = (t) => t('classify.retiredMeanwhile', { count });
+      // Learnt from the answer just given: said with what became of it (and shown after its note), before the subject
+      // that follows is named.
+      if (saidOnNext.current) {
+        saidOnNext.current = { ...saidOnNext.current, leftOut: said };
+        const shown = noticeNow.current;
+        setNotice(shown ? (t) => `${shown(t)} ${leftOut(t)}` : leftOut);
+      } else {
+        setNotice(leftOut);
+        announce(said);
+      }
     },
     [t, announce],
   );
@@ -255,6 +267,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (open) announce(t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
+  // "Done & Talk": the subject's discussion, with the way back to this workflow, where the session goes on. Opened once
+  // the answer's render is committed, so that the session's count, kept as it commits, has it.
+  const [talkAbout, setTalkAbout] = useState<string | null>(null);
+  const talk = useCallback((subject: QueuedSubject) => setTalkAbout(subject.id), []);
+  useEffect(() => {
+    if (talkAbout) navigate(`${subjectPath(projectSlug, talkAbout)}?${new URLSearchParams({ classify: workflowId })}`);
+  }, [talkAbout, projectSlug, workflowId]);
 
   const submit = useCallback(
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey, swiped }: Submission): Promise<boolean> => {
@@ -310,7 +329,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       } catch (error) {
         if (isAlreadyClassified(error)) {
           setNotice((t) => t('classify.alreadyClassified'));
-          announce(t('classify.alreadyClassifiedAnnouncement'));
+          // Answered on another device of theirs, say: others waiting here may have been too, and leave before they show.
+          saidOnNext.current = { said: t('classify.alreadyClassifiedAnnouncement') };
+          await withTimeout(leaveOutRetired(subject.id), ON_SCREEN_SUBMIT_MS).catch(() => undefined);
         } else if (isWorkflowNotOpen(error)) {
           // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again. The page
           // says it is closed once it knows what became of the answer, in the same render: the note is there when the
@@ -341,7 +362,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
+    [client, workflowId, workflowRef, flushOutbox, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
   );
 
   /**
@@ -505,7 +526,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         ) : finished ? (
           <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
         ) : subjectWorkflow && current ? (
-          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} />
+          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} onTalk={registered && openToVolunteers ? talk : undefined} />
         ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
           <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} onAskAgain={askAgain} />
         ) : (

@@ -14,7 +14,7 @@ import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
-import { Link, accountPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
+import { Link, accountPath, classifyPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
@@ -160,6 +160,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     setReplying(null);
     show(comment);
   };
+  /** Come from a classify page ("Done & Talk"): its workflow, to go back to. */
+  const classifying = useSearch().get('classify');
 
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
   const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
@@ -174,6 +176,13 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
       {discussion && project && name ? (
         <>
           <h1 tabIndex={-1}>{name}</h1>
+          {classifying && (
+            <p>
+              <Link to={classifyPath(projectSlug, classifying)} data-testid="back-to-classifying">
+                {t('talk.backToClassifying')}
+              </Link>
+            </p>
+          )}
           <SubjectMedia locations={discussion.subject.locations} subject={discussion.subject} />
           <section className="discussion" aria-labelledby="discussion-heading">
             <h2 id="discussion-heading" tabIndex={-1}>
