@@ -13,6 +13,7 @@ import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
+import { RememberedReads } from '../auth/remembered-reads';
 import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
@@ -164,6 +165,15 @@ export class AssignmentService {
    * limit; in this API process: several processes could each serve up to it).
    */
   private readonly inProgress = new Map<string, number>();
+
+  /**
+   * Who retired a finished workflow's subjects, remembered a while (`RememberedReads`): counting them reads every
+   * retired row, and on a finished workflow every volunteer's page asks, and asks again each minute.
+   */
+  private readonly retiredBy = new RememberedReads<QueueView['retired'] | null>(
+    (workflowIds) => Promise.all(workflowIds.map((workflowId) => this.readRetiredBy(workflowId))),
+    (_known, heard) => heard,
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -319,24 +329,35 @@ export class AssignmentService {
   ): Promise<QueueView> {
     const serve = () => this.serve(workflowId, user, definition.selection, limits, wanted);
     const served = await serve();
-    if (served.length) return { ...base, subjects: served, finished: false };
+    if (served.length) return this.servedFrom(workflowId, { ...base, subjects: served, finished: false });
     const left = await this.whatIsLeft(workflowId, user, limits, wanted > 0);
     if (!left.eligible) return { ...base, ...(await this.nothingServedIn(workflowId, left)) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     await sleep(LOCKED_PAUSE_MS);
     const retried = await serve();
-    if (retried.length) return { ...base, subjects: retried, finished: false };
+    if (retried.length) return this.servedFrom(workflowId, { ...base, subjects: retried, finished: false });
     return { ...base, ...(await this.nothingServedIn(workflowId, await this.whatIsLeft(workflowId, user, limits, true))) };
+  }
+
+  /** A batch served: the workflow is not finished (any more), so who retired its subjects is read again when it is. */
+  private servedFrom<T>(workflowId: string, view: T): T {
+    this.retiredBy.forget(workflowId);
+    return view;
   }
 
   /** `nothingServed`, and when every subject is retired, who retired them (`RETIRED_BY`): read on that answer only. */
   private async nothingServedIn(workflowId: string, left: WhatIsLeft): Promise<ReturnType<typeof nothingServed>> {
     const view = nothingServed(left);
     if (view.reason !== 'workflow-finished') return view;
+    const retired = await this.retiredBy.current(workflowId);
+    return retired ? { ...view, retired } : view;
+  }
+
+  private async readRetiredBy(workflowId: string): Promise<QueueView['retired'] | null> {
     const [counts] = await preparedQuery<{ byConsensus: number; byResearchers: number; lastByConsensus: boolean | null }>(this.db, RETIRED_BY, [workflowId, RULE_RETIREMENT_REASONS]);
     const { byConsensus, byResearchers, lastByConsensus } = counts!;
-    if (lastByConsensus === null) return view;
-    return { ...view, retired: { byConsensus, byResearchers, lastBy: lastByConsensus ? 'consensus' : 'researchers' } };
+    if (lastByConsensus === null) return null;
+    return { byConsensus, byResearchers, lastBy: lastByConsensus ? 'consensus' : 'researchers' };
   }
 
   /**

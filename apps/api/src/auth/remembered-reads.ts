@@ -41,6 +41,11 @@ export class RememberedReads<V> {
     return value;
   }
 
+  /** Reads it again at its next `current`: what this process did shows it changed. */
+  forget(key: string): void {
+    this.known.delete(key);
+  }
+
   remember(key: string, value: V): void {
     const known = this.known.get(key);
     this.known.delete(key);

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -17,5 +17,8 @@ export function useSaid<T>(initial: Saying<T> | null = null): [T | null, (saying
   const { t } = useTranslation();
   const [saying, setSaying] = useState<Saying<T> | null>(() => initial);
   const say = useCallback((next: Saying<T> | null) => setSaying(() => next), []);
-  return [saying ? saying(t) : null, say, saying];
+  // Said again only when the saying or the language changes: a problem said anew at every render would be a new
+  // object each time, and an alert that takes focus when its problem changes would take it at every render.
+  const said = useMemo(() => (saying ? saying(t) : null), [saying, t]);
+  return [said, say, saying];
 }

@@ -72,8 +72,11 @@ export function useHoldsWhileAtWork(
     const renew = () => {
       if (atWork && document.visibilityState === 'visible') renewNow(true);
     };
+    // Back from a moment away (not a whole renewal period), the subject on screen is kept if they had begun on it before
+    // they left (a tag typed but not added, a note, the image zoomed): only one they had not touched is replaced.
     const cameBack = (wasAway: boolean) => {
-      if (wasAway || Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow(false);
+      const longAway = Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS;
+      if (wasAway || longAway) renewNow(!longAway && atWork);
     };
     const giveBackUnbegun = () => {
       const subjectIds = giveBack(used).slice(0, MOST_HELD_NAMED);
