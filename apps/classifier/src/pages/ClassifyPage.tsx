@@ -137,7 +137,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         const again = describeError(error);
         return wait === undefined ? again : { ...again, detail: `${again.detail} ${t('errors.retrying', { count: wait })}` };
       };
-      setRepeatedProblem(() => (wait !== undefined && lastPassing.current === described.detail ? shown : null));
+      // Read now, not in the updater: React may run that after the next line has moved `lastPassing` on.
+      const repeated = wait !== undefined && lastPassing.current === described.detail;
+      setRepeatedProblem(() => (repeated ? shown : null));
       lastPassing.current = wait === undefined ? null : described.detail;
       setProblem(shown);
       setRetryIn(wait ?? null);
