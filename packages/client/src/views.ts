@@ -961,9 +961,10 @@ export const workflowSkillsSchema = z.strictObject({
 
 /**
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
- * limit them, and how long a hashtag (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
+ * limit them (`mentions`: the different @names, `@team` with them, one comment may mention), and how long a hashtag
+ * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
+export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,
@@ -979,9 +980,12 @@ export const subjectCommentSchema = z.strictObject({
   createdAt: time,
   editedAt: time.nullable(),
   hidden: z
-    .strictObject({ hiddenAt: time, reason: z.string() })
+    .strictObject({
+      hiddenAt: time,
+      reason: z.string().nullable().meta({ description: "Why, for the project's team only: null for its author, who is told only that the moderators hid it" }),
+    })
     .nullable()
-    .meta({ description: "Hidden by the project's moderators or researchers, and why; only they are shown a hidden comment" }),
+    .meta({ description: "Hidden by the project's moderators or researchers; only they, and its author, are shown a hidden comment" }),
   replyTo: z
     .strictObject({
       id,
