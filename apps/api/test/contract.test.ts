@@ -197,6 +197,7 @@ describe('the API answers as its OpenAPI document says', () => {
         'DELETE /account',
         'POST /projects/{id}/invitations',
         'POST /subjects/{id}/comments',
+        'PATCH /comments/{id}',
       ].sort(),
     );
     // Each of them says how the request stands against its limits, on success and refusal alike; Retry-After on the 429.

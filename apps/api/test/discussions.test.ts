@@ -161,6 +161,45 @@ describe('subjects’ discussions', () => {
     await expect(other.client.postComment(subjectId, { projectId, body: 'Mine goes through' })).resolves.toMatchObject({ body: 'Mine goes through' });
   });
 
+  it('refuses a comment or an edit with over 10 different @mentions, naming /body, storing nothing', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Mentioner');
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `@name${i}`).join(' ');
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: `${names(10)} @name0` });
+    for (const [method, path, body] of [
+      ['POST', `/subjects/${subjectId}/comments`, { projectId, body: names(11) }],
+      ['POST', `/subjects/${subjectId}/comments`, { projectId, body: `${names(10)} @team` }],
+      ['PATCH', `/comments/${comment.id}`, { body: names(11) }],
+    ] as const) {
+      const refused = await send(method, path, volunteer.token, body);
+      expect([refused.status, refused.contentType, refused.body.errors]).toEqual([
+        422,
+        'application/problem+json; charset=utf-8',
+        [expect.objectContaining({ pointer: '/body', message: expect.stringContaining('at most 10 @mentions') })],
+      ]);
+    }
+    expect(await storedComments(subjectId)).toEqual([{ body: `${names(10)} @name0`, hashtags: [] }]);
+  });
+
+  it('counts an edit that notifies anyone against the hourly limit, as a new comment (not the team’s), and not one that notifies no one', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Editor');
+    const names = Array.from({ length: COMMENTS_AN_HOUR }, (_, i) => `Told${i}_${randomUUID().slice(0, 6)}`);
+    const mentioned = await Promise.all(names.map((name) => newAccount(stack, name)));
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: 'First' });
+    // Edits that tell no one are not counted.
+    for (let i = 0; i < COMMENTS_AN_HOUR; i++) await volunteer.client.editComment(comment.id, `Quiet ${i}`);
+    for (let i = 1; i < COMMENTS_AN_HOUR; i++) await volunteer.client.editComment(comment.id, `Hello @${names[i - 1]}`);
+    const refused = await send('PATCH', `/comments/${comment.id}`, volunteer.token, { body: `Hello @${names.at(-1)}` });
+    expect([refused.status, refused.contentType, refused.body.type]).toEqual([429, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:too-many-requests']);
+    expect(await storedComments(subjectId)).toEqual([{ body: `Hello @${names.at(-2)}`, hashtags: [] }]);
+    expect((await mentioned.at(-1)!.client.notifications()).notifications).toEqual([]);
+
+    const moderator = await newMember(stack, projectId, 'moderator', 'Editing mod');
+    const answer = await moderator.client.postComment(subjectId, { projectId, body: 'Answer' });
+    for (const name of names) await moderator.client.editComment(answer.id, `Thanks @${name}`);
+  });
+
   it('does not count the comments of the project’s team in their own project, whose volunteers they answer', async () => {
     const { projectId, subjectId } = await liveSubject();
     const moderator = await newMember(stack, projectId, 'moderator', 'Answering mod');
@@ -212,14 +251,18 @@ describe('subjects’ discussions', () => {
       expect(bodiesOf(await other.projectComments(projectId))).toEqual(['Something kind']);
     }
     expect((await send('PATCH', `/comments/${comment.id}`, stranger.token, { body: 'Sorry' })).status).toBe(404);
-    // Its author still sees it, marked with the moderators' reason, and is told why it can no longer change.
-    const ownView = (await author.client.subjectDiscussion(subjectId, projectId)).comments.map((each) => [each.body, each.hidden?.reason ?? null]);
-    expect(ownView).toEqual([['Something rude', 'Rude to another volunteer'], ['Something kind', null]]);
-    expect(bodiesOf(await author.client.projectComments(projectId))).toEqual(['Something kind', 'Something rude']);
+    // Its author still sees it, marked hidden but not why (the reason is the team's), and is told it can no longer change.
+    const ownView = (await author.client.subjectDiscussion(subjectId, projectId)).comments.map((each) => each.hidden);
+    expect(ownView).toEqual([{ hiddenAt: hidden.hidden!.hiddenAt, reason: null }, null]);
+    expect((await author.client.projectComments(projectId)).comments.map((each) => [each.body, each.hidden?.reason])).toEqual([
+      ['Something kind', undefined],
+      ['Something rude', null],
+    ]);
     for (const [method, body] of [['PATCH', { body: 'Sorry' }], ['DELETE', undefined]] as const) {
       const refused = await send(method, `/comments/${comment.id}`, author.token, body);
       expect([refused.status, refused.contentType, refused.body.type]).toEqual([409, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:comment-hidden']);
-      expect(refused.body.detail).toContain('Rude to another volunteer');
+      expect(refused.body.detail).toContain('the project\'s moderators hid it');
+      expect(refused.body.detail).not.toContain('Rude');
     }
     expect(await storedComments(subjectId)).toEqual([{ body: 'Something rude', hashtags: [] }, { body: 'Something kind', hashtags: [] }]);
     for (const team of [moderator.client, stack.client]) {

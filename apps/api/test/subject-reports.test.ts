@@ -187,6 +187,21 @@ describe("a workflow's reported subjects", () => {
     expect((await listed()).ids).toEqual([untouched]);
   });
 
+  it('keeps a reported subject that the retirement rule retired open until its reports are dismissed: only a moderation retirement handles them', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1, 1);
+    const [subjectId] = subjectIds as [string];
+    await (await guest()).reportSubject(workflowId, { subjectId, reason: 'sensitive-content', note: 'A name and address' });
+    // Retired as the worker's retirement rule retires it (this suite runs no worker), reading no report.
+    await stack.db.query("UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, subjectId]);
+    const listed = async (status: 'open' | 'handled') => (await stack.client.reportedSubjects(workflowId, { status })).subjects.map((subject) => [subject.subjectId, subject.retired]);
+    expect(await listed('open')).toEqual([[subjectId, true]]);
+    expect(await listed('handled')).toEqual([]);
+
+    await stack.client.dismissReports(workflowId, subjectId);
+    expect(await listed('open')).toEqual([]);
+    expect(await listed('handled')).toEqual([[subjectId, true]]);
+  });
+
   it('pages by each subject’s first report, so that a subject reported again while a researcher pages is listed once', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
     for (const subjectId of subjectIds) await (await guest()).reportSubject(workflowId, { subjectId, reason: 'other' });

@@ -142,13 +142,13 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await later.page.getByTestId('comment').count()).toBe(0);
     await later.page.close();
 
-    // Its author still sees it, told that the moderators hid it and why, with nothing to edit or delete (round 26 F13).
+    // Its author still sees it, told that the moderators hid it (not why: the reason is the team's), with nothing to edit or delete (round 26 F13).
     const author = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
     await author.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
     const own = author.page.getByTestId('comment');
     await own.getByTestId('comment-hidden').waitFor();
     expect(await own.getByTestId('comment-hidden').textContent()).toBe(
-      'Hidden by the project’s moderators: Not about the subject. Other volunteers no longer see it, and it can no longer be edited or deleted.',
+      'Hidden by the project’s moderators. Other volunteers no longer see it, and it can no longer be edited or deleted.',
     );
     expect(await own.locator('button').count()).toBe(0);
     await checkScreen(author.page, 'talk-own-hidden');

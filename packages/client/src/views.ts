@@ -338,7 +338,7 @@ export const workflowVersionListSchema = z.strictObject({ versions: z.array(work
 export const workflowStatsSchema = z.strictObject({
   subjects: z.int(),
   retired: z.int(),
-  goldStandard: z.int().meta({ description: 'Of the subjects, those with known answers: never retired, so the workflow is complete when every other one is' }),
+  goldStandard: z.int().meta({ description: 'Of the subjects, those with known answers: never retired by the retirement rule (only taken down, when volunteers reported one), so the workflow is complete when every other one is' }),
   held: z.int().meta({ description: 'Unretired subjects that volunteers hold now (served to them, not yet classified, not expired)' }),
   classifications: z.int().meta({ description: 'Classifications counted: not the team’s tries while the workflow was a draft (`draftTries`)' }),
   volunteers: z.int().meta({ description: 'Volunteers who made the classifications counted (a team member who only tried the draft is not one)' }),
@@ -385,7 +385,7 @@ export const queueViewSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'With `reason: workflow-finished` when every subject of the workflow is retired (not when its researchers finished it): who retired them, so that a page tells the volunteer whether the subjects have the answers they need or the research team took the remaining ones out. Gold-standard subjects, never retired, are not counted',
+        'With `reason: workflow-finished` when every subject of the workflow is retired (not when its researchers finished it): who retired them, so that a page tells the volunteer whether the subjects have the answers they need or the research team took the remaining ones out. Gold-standard subjects, which the retirement rule never retires (only a report’s taking down), are not counted',
     }),
   /**
    * Nothing can be served now but more may come (others hold the last subjects, their rows are locked for a moment,
@@ -865,7 +865,8 @@ export const SUBJECT_REPORT_REASONS = ['media-does-not-load', 'blank-or-unreadab
 export const SUBJECT_REPORT_LIMITS = { noteLength: 1000, dismissalNoteLength: 500 } as const;
 /**
  * Which reported subjects a list shows: `open` (the default), those still to handle (a report nobody dismissed, and
- * not retired); `handled`, the others (taken down, or every report dismissed); `all`.
+ * not taken down: retired by the retirement rule is not handled); `handled`, the others (taken down by the project's
+ * moderators or researchers, or every report dismissed); `all`.
  */
 export const REPORTED_SUBJECT_STATUSES = ['open', 'handled', 'all'] as const;
 export type ReportedSubjectStatus = (typeof REPORTED_SUBJECT_STATUSES)[number];
@@ -961,9 +962,10 @@ export const workflowSkillsSchema = z.strictObject({
 
 /**
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
- * limit them, and how long a hashtag (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
+ * limit them (`mentions`: the different @names, `@team` with them, one comment may mention), and how long a hashtag
+ * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
+export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,
@@ -979,9 +981,12 @@ export const subjectCommentSchema = z.strictObject({
   createdAt: time,
   editedAt: time.nullable(),
   hidden: z
-    .strictObject({ hiddenAt: time, reason: z.string() })
+    .strictObject({
+      hiddenAt: time,
+      reason: z.string().nullable().meta({ description: "Why, for the project's team only: null for its author, who is told only that the moderators hid it" }),
+    })
     .nullable()
-    .meta({ description: "Hidden by the project's moderators or researchers, and why; only they are shown a hidden comment" }),
+    .meta({ description: "Hidden by the project's moderators or researchers; only they, and its author, are shown a hidden comment" }),
   replyTo: z
     .strictObject({
       id,

@@ -48,7 +48,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'Posts a comment in a subject’s discussion (volunteers with an account), in Markdown, with any #hashtags and @mentions, or a reply to one of its comments.',
     description:
-      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators; never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After (not for the project’s own researchers and moderators, who answer volunteers there). 404 for a subject not in the project, or a project not public to the caller.',
+      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators (at most 10 different @mentions a comment, else 422 naming `/body`); never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After (not for the project’s own researchers and moderators, who answer volunteers there). 404 for a subject not in the project, or a project not public to the caller.',
   })
   @IdempotentCreate('comment')
   @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted by the caller')
@@ -66,18 +66,24 @@ export class DiscussionsController {
   @Patch('comments/:id')
   @ApiOperation({
     summary: 'Rewrites the caller’s own comment (its `editedAt` says when).',
-    description: 'Body: `{ body }`, as a new comment’s; those it mentions now who were not notified of it before are notified (not again the others). Anyone but its author gets 403; a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it and why.',
+    description: 'Body: `{ body }`, as a new comment’s; those it mentions now who were not notified of it before are notified (not again the others), and an edit that notifies anyone counts against COMMENTS_PER_ACCOUNT_PER_HOUR as a new comment (429 over it, the edit not made; not for the project’s researchers and moderators). Anyone but its author gets 403; a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it (not why: their reason is the team’s).',
   })
+  @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted, or edits that notified anyone, by the caller')
   @ApiZodBody(commentEditSchema, 'The comment’s new text (Markdown).')
   @ApiZodResponse(subjectCommentSchema, { description: 'The comment as it is now' })
-  editComment(@Param('id', uuidParam('id')) commentId: string, @Body(new ZodPipe(commentEditSchema)) input: CommentEdit, @CurrentUser() user: AuthUser) {
-    return this.discussions.edit(commentId, input, user);
+  editComment(
+    @Param('id', uuidParam('id')) commentId: string,
+    @Body(new ZodPipe(commentEditSchema)) input: CommentEdit,
+    @CurrentUser() user: AuthUser,
+    @RateLimitNotes() note: RateLimitNote,
+  ) {
+    return this.discussions.edit(commentId, input, user, note);
   }
 
   @Delete('comments/:id')
   @ApiOperation({
     summary: 'Deletes the caller’s own comment.',
-    description: 'Anyone but its author gets 403 (moderators and researchers hide a comment instead); a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it and why.',
+    description: 'Anyone but its author gets 403 (moderators and researchers hide a comment instead); a hidden comment is its project team’s and its author’s only (404 to others), and its author gets 409 `urn:chorus:problem:comment-hidden`, saying the moderators hid it (not why: their reason is the team’s).',
   })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -89,7 +95,7 @@ export class DiscussionsController {
   @Put('comments/:id/hidden')
   @ApiOperation({
     summary: 'Hides a comment from volunteers, with the reason (the project’s moderators and researchers).',
-    description: 'Body: `{ reason }` (1 to 500 characters). The team still sees it, marked hidden with the reason; hiding it again keeps when, and takes the new reason. Anyone else gets 403 (404 when the project is not public to them).',
+    description: 'Body: `{ reason }` (1 to 500 characters). The team still sees it, marked hidden with the reason; its author sees it marked hidden, without the reason (`reason` null: it is the team’s); hiding it again keeps when, and takes the new reason. Anyone else gets 403 (404 when the project is not public to them).',
   })
   @ApiZodBody(commentHidingSchema, 'Why the comment is hidden.')
   @ApiZodResponse(subjectCommentSchema, { description: 'The comment, hidden' })

@@ -59,10 +59,10 @@ const signInToComment = () =>
     'account-required',
   );
 
-/** The refusal of a change to the caller's own comment that the project's moderators hid: it stays as they hid it. */
-const hiddenByModerators = (what: 'edit' | 'delete', reason: string) =>
+/** The refusal of a change to the caller's own comment that the project's moderators hid: it stays as they hid it (their reason is the team's). */
+const hiddenByModerators = (what: 'edit' | 'delete') =>
   conflict(
-    `You cannot ${what} this comment: the project's moderators hid it (${reason}), so it stays as it was when they hid it. Other volunteers do not see it; ask the project's team if you think it should be shown again.`,
+    `You cannot ${what} this comment: the project's moderators hid it, so it stays as it was when they hid it. Other volunteers do not see it; ask the project's team if you think it should be shown again.`,
     'comment-hidden',
   );
 
@@ -129,20 +129,35 @@ export class DiscussionsService {
     });
   }
 
-  /** Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before. */
-  async edit(commentId: string, { body }: CommentEdit, user: AuthUser): Promise<SubjectComment> {
+  /**
+   * Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before: an
+   * edit that tells anyone counts against the hourly limit as a new comment would (not for the project's team). A
+   * comment hidden between the check and the change is refused as one hidden before.
+   */
+  async edit(commentId: string, { body }: CommentEdit, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     const row = await this.ownComment(commentId, user, 'edit');
+    const team = await this.isTeam(row.project_id, user);
     await this.db.transaction(async (manager) => {
-      await manager.query('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1', [commentId, body, hashtagsOf(body)]);
-      await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
+      const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
+        commentId,
+        body,
+        hashtagsOf(body),
+      ]);
+      if (!changed) await this.refuseChange(commentId, user, 'edit');
+      const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
+      if (told && !team) await this.countComment(user, note);
     });
-    return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: await this.isTeam(row.project_id, user) });
+    return toView((await this.rowOf(this.db.manager, commentId))!, { user, team });
   }
 
-  /** Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads. */
+  /** Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads; refused if hidden meanwhile. */
   async delete(commentId: string, user: AuthUser): Promise<void> {
     await this.ownComment(commentId, user, 'delete');
-    await this.db.query(`WITH gone AS (DELETE FROM subject_comments WHERE id = $1 RETURNING id, project_id, subject_id) ${recordCommentDeletions('gone')}`, [commentId]);
+    const [{ deleted }] = await this.db.query<{ deleted: number }[]>(
+      `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id), noted AS (${recordCommentDeletions('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+      [commentId],
+    );
+    if (!deleted) await this.refuseChange(commentId, user, 'delete');
   }
 
   /** Hides a comment from volunteers, with the reason (the project's moderators and researchers); hiding it again gives the new reason. */
@@ -204,8 +219,14 @@ export class DiscussionsService {
   private async ownComment(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<CommentRow> {
     const row = await this.visible(commentId, user);
     if (row.user_id !== accountIdOf(user)) throw new ProblemException(403, `Only its author may ${what} a comment; moderators and researchers hide one instead (PUT /comments/:id/hidden).`);
-    if (row.hidden_at) throw hiddenByModerators(what, row.hidden_reason ?? '');
+    if (row.hidden_at) throw hiddenByModerators(what);
     return row;
+  }
+
+  /** Refuses a change that found no comment to change: deleted (404) or, most likely, hidden since it was checked (409). */
+  private async refuseChange(commentId: string, user: AuthUser, what: 'edit' | 'delete'): Promise<never> {
+    await this.ownComment(commentId, user, what);
+    throw hiddenByModerators(what);
   }
 
   /** Refuses a reply to a comment not on this subject, hidden from volunteers, or deleted, naming `/replyTo`. */
@@ -245,7 +266,7 @@ function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
     hashtags: row.hashtags,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
-    hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,
+    hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: team ? (row.hidden_reason ?? '') : null } : null,
     replyTo: replyShown ? { id: row.reply_to!, authorDisplayName: row.reply_name } : null,
   };
 }

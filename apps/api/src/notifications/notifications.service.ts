@@ -42,7 +42,8 @@ const NOTIFY = `
   JOIN projects p ON p.id = $4 AND ${projectReadableBySql('told.user_id')}
   WHERE told.user_id <> $6
   ORDER BY told.user_id, told.rank
-  ON CONFLICT (comment_id, user_id) DO NOTHING`;
+  ON CONFLICT (comment_id, user_id) DO NOTHING
+  RETURNING 1`;
 
 /**
  * What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects
@@ -92,12 +93,13 @@ const notificationsNeedAnAccount = () =>
 export class NotificationsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Tells of a comment, in the transaction that stores it (so a retried post tells no one twice). */
-  async tell(manager: EntityManager, comment: NotifiedComment): Promise<void> {
+  /** Tells of a comment, in the transaction that stores it (so a retried post tells no one twice); how many were told now. */
+  async tell(manager: EntityManager, comment: NotifiedComment): Promise<number> {
     const mentions = mentionsOf(comment.body);
-    if (!comment.replyTo && !mentions.length) return;
+    if (!comment.replyTo && !mentions.length) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
-    await manager.query(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    const told = await manager.query<unknown[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    return told.length;
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

@@ -11,6 +11,7 @@ import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportIn
 import { notFound } from '../common/problem';
 import { cursorTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
+import { moderatedRetirementSql } from '../retirement/retired-by-sql';
 
 interface StoredReportRow {
   id: string;
@@ -55,9 +56,10 @@ const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTE
 
 /**
  * Whether reported subject `g` (hot row `st`) is in the list of status $2 (`REPORTED_SUBJECT_STATUSES`): open while a
- * report of it is not dismissed and it is not retired; handled once taken down, or every report dismissed.
+ * report of it is not dismissed and it is not taken down; handled once taken down (a moderation retirement: one by
+ * the retirement rule, which reads no report, leaves them open), or every report dismissed.
  */
-const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (st.retired_at IS NULL AND g.open_reports > 0))`;
+const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT (st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}) AND g.open_reports > 0))`;
 
 /**
  * The reported subjects, newest first by their first report, which later reports never move (reports are only ever

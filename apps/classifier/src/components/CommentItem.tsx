@@ -41,8 +41,8 @@ export function CommentItem({
       {about}
       {comment.hidden && (
         <p className="comment-hidden-note" data-testid="comment-hidden">
-          {/* Its author, a volunteer, is the only one outside the team who is shown it. */}
-          {t(comment.mine && !comment.author.team ? 'talk.hiddenFromOthers' : 'talk.hiddenBecause', { reason: comment.hidden.reason })}
+          {/* Its author, a volunteer, is the only one outside the team who is shown it, and not the team's reason. */}
+          {comment.hidden.reason === null ? t('talk.hiddenFromOthers') : t('talk.hiddenBecause', { reason: comment.hidden.reason })}
         </p>
       )}
       <div className="comment-body">

@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, STORED_HASHTAG, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
@@ -6,7 +6,8 @@ const bodySchema = z
   .string({ error: 'must be the comment, as text (Markdown)' })
   .trim()
   .min(1, 'must not be empty: write the comment')
-  .max(COMMENT_LIMITS.bodyLength, `must be at most ${COMMENT_LIMITS.bodyLength} characters; shorten it, or split it into two comments`);
+  .max(COMMENT_LIMITS.bodyLength, `must be at most ${COMMENT_LIMITS.bodyLength} characters; shorten it, or split it into two comments`)
+  .refine((body) => mentionsOf(body).length <= COMMENT_LIMITS.mentions, `must have at most ${COMMENT_LIMITS.mentions} @mentions (different names, @team among them); mention fewer volunteers`);
 
 /** A new comment in a subject's discussion: the subject's project (where the discussion is), what it says, and the comment it answers, if any. */
 export const commentInputSchema = z.strictObject({
