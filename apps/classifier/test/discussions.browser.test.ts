@@ -356,8 +356,18 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await notification.locator('.notification-excerpt').textContent()).toBe('A postmark: see the date in the ring.');
     await checkScreen(author.page, 'talk-notifications');
 
-    // Mark all as read: said in the status, and the header's count goes.
+    // Mark all as read: said in the status, and the header's count goes. Its first try fails: "Try again" marks them
+    // again (not the next notifications).
+    let failOnce = true;
+    await author.page.route('**/api/v1/account/notifications/read', (route) => {
+      if (!failOnce || route.request().method() !== 'POST') return route.fallback();
+      failOnce = false;
+      return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Service unavailable","status":503,"detail":"Down a moment."}' });
+    });
     await press(author.page, '[data-testid="mark-all-read"]');
+    await author.page.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(failOnce).toBe(false);
+    await press(author.page, '.alert button', true);
     await author.page.getByTestId('notifications-status').getByText('All your notifications are marked as read.').waitFor();
     await author.page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
     expect((await suite.stack.db.query('SELECT read_at IS NOT NULL AS read FROM comment_notifications WHERE user_id = $1', [grace.id])).rows).toEqual([{ read: true }]);
