@@ -356,8 +356,18 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await notification.locator('.notification-excerpt').textContent()).toBe('A postmark: see the date in the ring.');
     await checkScreen(author.page, 'talk-notifications');
 
-    // Mark all as read: said in the status, and the header's count goes.
+    // Mark all as read: said in the status, and the header's count goes. Its first try fails: "Try again" marks them
+    // again (not the next notifications).
+    let failOnce = true;
+    await author.page.route('**/api/v1/account/notifications/read', (route) => {
+      if (!failOnce || route.request().method() !== 'POST') return route.fallback();
+      failOnce = false;
+      return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Service unavailable","status":503,"detail":"Down a moment."}' });
+    });
     await press(author.page, '[data-testid="mark-all-read"]');
+    await author.page.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(failOnce).toBe(false);
+    await press(author.page, '.alert button', true);
     await author.page.getByTestId('notifications-status').getByText('All your notifications are marked as read.').waitFor();
     await author.page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
     expect((await suite.stack.db.query('SELECT read_at IS NOT NULL AS read FROM comment_notifications WHERE user_id = $1', [grace.id])).rows).toEqual([{ read: true }]);
@@ -415,6 +425,38 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const second = await answerByKey(page);
     expect(second).not.toBe(first);
     expect(new URL(page.url()).pathname).toBe(path);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps "Done & Talk" through the question about an empty answer: confirmed, it submits and opens the discussion', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Empty talk ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Notices' });
+    await client.addSubjects(set.id, [1, 2].map((index) => ({ externalId: `blank-${index}`, locations: [{ type: 'text' as const, text: `Notice ${index}` }] })));
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Transcribe the notices',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the notice, line by line.' } },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const volunteer = await newAccount(suite.stack, 'Edith');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    const subject = page.getByTestId('subject');
+    await subject.waitFor({ timeout: 10_000 });
+    const first = (await subject.getAttribute('data-subject-id'))!;
+
+    // Nothing transcribed: Done & Talk asks first, and confirming goes on to the discussion, the empty answer stored.
+    await press(page, '[data-testid="done-talk"]');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await press(page, '[data-testid="empty-answer"] .button-primary');
+    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${first}`);
+    const stored = await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND user_id = $2', [first, volunteer.id]);
+    expect(stored.rows).toEqual([{ n: 1 }]);
     expect(errors).toEqual([]);
     await page.close();
   });

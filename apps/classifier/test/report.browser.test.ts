@@ -153,6 +153,27 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('snip-002')]);
     expect(rows).toEqual([{ retirement_reason: 'manual', note: 'A phone number' }]);
 
+    // Changing one's mind: Escape or Cancel gives focus back to the row's button that opened the form; one form at a time.
+    const takeDown2 = 'button[aria-label="Take down plate-2"]';
+    const dismiss2 = 'button[aria-label="Dismiss the reports of plate-2"]';
+    await tabTo(page, takeDown2, 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, takeDown2);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await tabTo(page, dismiss2, 400, true);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-dismiss"]');
+    expect(await page.getByRole('alertdialog').count()).toBe(1);
+    await tabTo(page, '[data-testid="lab-report-dismiss"] button[type="button"]');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, dismiss2);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+
     // plate-2's reports are dismissed with a note (round 26 F4): it stays served, and leaves the list to handle.
     await tabTo(page, 'button[aria-label="Dismiss the reports of plate-2"]', 400);
     await page.keyboard.press('Enter');

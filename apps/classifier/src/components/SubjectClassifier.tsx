@@ -109,8 +109,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   /** The value of every task visited, so that Back and Next restore what the volunteer did. */
   const [values, setValues] = useState<Record<string, unknown>>(restored?.values ?? {});
   const [submitting, setSubmitting] = useState(false);
-  /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant. */
-  const [confirmingEmpty, setConfirmingEmpty] = useState<EmptiableType | null>(null);
+  /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant; Done & Talk
+   * is remembered so that confirming still opens Talk. */
+  const [confirmingEmpty, setConfirmingEmpty] = useState<{ type: EmptiableType; thenTalk: boolean } | null>(null);
   const busy = useRef(false);
   /** The report form is open, with the reason chosen so far (an image that failed chooses its own). */
   const [reporting, setReporting] = useState<{ reason: SubjectReportReason | null } | null>(null);
@@ -209,7 +210,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.
     const empty = confirmingEmpty ? null : emptyAnswerOf(task, result.data);
     if (empty) {
-      setConfirmingEmpty(empty);
+      setConfirmingEmpty({ type: empty, thenTalk });
       return;
     }
     setConfirmingEmpty(null);
@@ -382,7 +383,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         <p className="task-message" role="alert" data-testid="answer-problem" ref={answerProblemRef}>
           {answerProblem?.(t)}
         </p>
-        {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
+        {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty.type} onConfirm={() => void proceed(undefined, confirmingEmpty.thenTalk)} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions" ref={buttonsRef}>
           {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">

@@ -306,6 +306,8 @@ export function useSubjectQueue(
         if (begunBefore || !startedEmpty || added > 0) return setPollTick((n) => n + 1);
         // Only the server's "finished" ends the page: a batch of subjects it cannot show (answered on this device, say) does not.
         const heldElsewhere = heldBy === 'you' && !sending;
+        // Held for you no longer (others hold them, or nothing is left): subjects coming later were not freed from you.
+        if (!heldElsewhere) heldTries.current = 0;
         const seconds = heldElsewhere ? heldRetrySeconds(heldTries.current++) : (retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS);
         setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), seconds * 1000);

@@ -33,8 +33,8 @@ interface ReadPage<P> {
 }
 
 /**
- * Pages of comments, read by `read` (once it can be: null until then), that "Show more" adds to; the first comment a page brings (or one `show` names,
- * just posted) then takes focus. A new `read` (another tag) starts again: no pages until its first answers, and an answer
+ * Pages of comments, read by `read` (once it can be: null until then), that "Show more" adds to; the first comment a page brings (unless read with `focusFirst` false), or one `show` names
+ * just posted, then takes focus. A new `read` (another tag) starts again: no pages until its first answers, and an answer
  * to a `read` no longer current (a tag followed before the last one answered) is dropped.
  */
 function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
@@ -45,12 +45,12 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
   const focusId = useRef<string | null>(null);
   const current = useRef(read);
   const load = useCallback(
-    async (after?: string) => {
+    async (after?: string, focusFirst = true) => {
       if (!read) return;
       try {
         const page = await read(after);
         if (current.current !== read) return;
-        if (after) focusId.current = page.comments[0]?.id ?? null;
+        if (after && focusFirst) focusId.current = page.comments[0]?.id ?? null;
         // A comment posted here while more pages waited is at the end of those shown already: not shown twice.
         setShown((now) => {
           const before = now?.read === read ? now.pages : null;
@@ -94,7 +94,7 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
 /** Reads the page of comments after `after` into those shown. */
 interface LoadPage {
   // biome-ignore lint/style/useShorthandFunctionType: written as a type alias, the i18n test reads `=> Promise<` as interface text
-  (after?: string): Promise<void>;
+  (after?: string, focusFirst?: boolean): Promise<void>;
 }
 
 /** The comment a reply is being written to; `n` tells one Reply from the next (each focuses the form). */
@@ -118,7 +118,8 @@ function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, l
       wanted.current = null;
       list.current?.querySelector<HTMLElement>(`[data-comment-id="${CSS.escape(id)}"]`)?.focus();
     } else if (pages.next && pagesRead.current < PAGES_TO_FIND_COMMENT) {
-      void load(pages.next);
+      // Read while searching: focus stays where it is (a volunteer may be typing) until the comment is found.
+      void load(pages.next, false);
     } else {
       wanted.current = null;
     }

@@ -26,6 +26,8 @@ export function NotificationsPage() {
   useDocumentTitle(t('notifications.title'));
   const [list, setList] = useState<NotificationPage | null>(null);
   const [problem, setProblem] = useSaid<Problem>();
+  /** What failed, which "Try again" does again: reading notifications, or marking them all read. */
+  const [failed, setFailed] = useState<'load' | 'markAllRead'>('load');
   const [said, setSaid] = useSaid<string>();
   const [busy, setBusy] = useState(false);
   /** After "Show more notifications", the first notification it brought takes focus: the button may be gone. */
@@ -44,6 +46,7 @@ export function NotificationsPage() {
         });
         setProblem(null);
       } catch (error) {
+        setFailed('load');
         setProblem(() => describeError(error));
       }
     },
@@ -69,6 +72,7 @@ export function NotificationsPage() {
       setProblem(null);
       notificationsRead();
     } catch (error) {
+      setFailed('markAllRead');
       setProblem(() => describeError(error));
     } finally {
       setBusy(false);
@@ -92,7 +96,7 @@ export function NotificationsPage() {
       ) : (
         <>
           <ErrorAlert problem={problem}>
-            <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
+            <button type="button" className="button button-secondary" onClick={() => void (failed === 'markAllRead' ? markAllRead() : load(list?.next ?? undefined))}>
               {t('app.tryAgain')}
             </button>
           </ErrorAlert>

@@ -45,8 +45,14 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
   const [status, setStatus] = useState<ReportedSubjectStatus>('open');
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id, { status }), [client, workflow.id, changes, status]);
   const { items: subjects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.subjects, (after) => client.reportedSubjects(workflow.id, { status, after }));
-  const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
-  const [dismissing, setDismissing] = useState<ReportedSubject | null>(null);
+  // One form at a time: opening one closes the other.
+  const [handling, setHandling] = useState<Handling | null>(null);
+  const retiring = handling?.action === 'retire' ? handling.subject : null;
+  const dismissing = handling?.action === 'dismiss' ? handling.subject : null;
+  const cancel = () => {
+    setHandling(null);
+    handling?.opener.focus();
+  };
   const [result, say] = useResult();
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
   const correction = useCorrection(name, say, reload);
@@ -112,12 +118,12 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
                   <div className="lab-actions">
                     <HandledState subject={subject} />
                     {!subject.retired && (
-                      <button type="button" className="button button-secondary button-small" onClick={() => setRetiring(subject)} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
+                      <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'retire', subject, opener: event.currentTarget })} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
                         {t('lab.reports.retire')}
                       </button>
                     )}
                     {!subject.retired && subject.openReports > 0 && (
-                      <button type="button" className="button button-secondary button-small" onClick={() => setDismissing(subject)} aria-label={t('lab.reports.dismissLabel', { subject: name(subject) })}>
+                      <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'dismiss', subject, opener: event.currentTarget })} aria-label={t('lab.reports.dismissLabel', { subject: name(subject) })}>
                         {t('lab.reports.dismiss')}
                       </button>
                     )}
@@ -153,11 +159,11 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
             // Someone may have taken it down meanwhile: said so, not as "0 subjects retired".
             const subject = name(retiring);
             say((t) => t(alreadyRetired ? 'lab.reports.takenDownAlready' : 'lab.reports.takenDown', { subject }));
-            setRetiring(null);
+            setHandling(null);
             reload();
             onChanged();
           }}
-          onCancel={() => setRetiring(null)}
+          onCancel={cancel}
         />
       )}
       {dismissing && (
@@ -169,15 +175,22 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
           onDismissed={() => {
             const subject = name(dismissing);
             say((t) => t('lab.reports.dismissed', { subject }));
-            setDismissing(null);
+            setHandling(null);
             reload();
           }}
-          onCancel={() => setDismissing(null)}
+          onCancel={cancel}
         />
       )}
       {correction.form}
     </section>
   );
+}
+
+/** A reported subject being taken down or dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
+interface Handling {
+  action: 'retire' | 'dismiss';
+  subject: ReportedSubject;
+  opener: HTMLButtonElement;
 }
 
 /** What a reported subject shows, for a moderator to check before deciding: its first image, small, or its text's start. */
