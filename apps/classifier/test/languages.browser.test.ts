@@ -56,12 +56,12 @@ describe('classifier in a browser: the interface language', () => {
       expect(await marked.textContent()).toMatch(/^Marked on [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
       await page.goto(`${suite.stack.baseUrl}${path}`);
       await waitForTask(page, 'single');
-      await page.getByRole('button', { name: 'Done' }).waitFor();
+      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
 
       await page.reload();
       await waitForTask(page, 'single');
       expect(await htmlLang(page)).toBe('en'); // the choice, over the browser's French
-      await page.getByRole('button', { name: 'Done' }).waitFor();
+      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
 
       await chooseByKeyboard(page, 'fr');
       await page.getByRole('button', { name: 'Terminé' }).waitFor();

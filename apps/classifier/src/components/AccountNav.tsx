@@ -124,9 +124,13 @@ export function AccountNav({ path }: { path: string }) {
             to={NOTIFICATIONS}
             data-account-link="notifications"
             aria-current={route.name === 'notifications' ? 'page' : undefined}
-            aria-label={unread > 0 ? t('notifications.navUnread', { count: unread }) : undefined}
+            aria-label={unread > 0 ? t('notifications.navUnread', { count: unread }) : t('notifications.title')}
           >
-            {t('notifications.title')}
+            {/* On a phone the bell alone, so that the header stays one line above the subject. */}
+            <span className="nav-icon" aria-hidden="true">
+              🔔
+            </span>
+            <span className="nav-wide">{t('notifications.title')}</span>
             {unread > 0 && (
               <>
                 {' '}

@@ -158,7 +158,7 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
           onRetired={({ alreadyRetired }) => {
             // Someone may have taken it down meanwhile: said so, not as "0 subjects retired".
             const subject = name(retiring);
-            say((t) => t(alreadyRetired ? 'lab.reports.takenDownAlready' : 'lab.reports.takenDown', { subject }));
+            say((t) => (alreadyRetired ? t('lab.reports.takenDownAlready', { subject }) : t('lab.reports.takenDown', { subject })));
             setHandling(null);
             reload();
             onChanged();
