@@ -453,6 +453,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.getByTestId('open-tutorial').click();
     const tutorial = page.getByTestId('tutorial');
     await tutorial.getByRole('button', { name: 'Next' }).click();
+    // The step's words come with the Markdown renderer, loaded on first use ("Loading…" until then, on a busy machine).
+    await tutorial.getByText('lists the keys you can use').waitFor();
     expect(await tutorial.textContent()).toContain('**Keyboard shortcuts** lists the keys you can use'.replaceAll('**', ''));
     expect(await tutorial.textContent()).not.toContain('(G)');
     await page.keyboard.press('Escape');
