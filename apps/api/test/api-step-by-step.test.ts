@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,35 +67,47 @@ describe('the README’s "Using the API, step by step"', () => {
     expect(consensus).toHaveLength(1 + 3); // the header, then a row for each subject uploaded as CSV and as JSON
     const subjectId = await variable('SUBJECT_ID');
     expect(consensus.find((row) => row.startsWith(subjectId))).toMatch(/yes/);
-    const classified = lines('classifications.ndjson').map((line) => JSON.parse(line) as { subject_id: string; T0_answer: unknown });
+    const classified = lines('classifications.ndjson').map((line) => JSON.parse(line) as { subject_id: string; T0_answer: unknown; updated_at: string });
     expect(classified.map((row) => row.subject_id)).toEqual([subjectId]);
-    // A minute before the newest row: that row again, and nothing classified before it.
-    expect(lines('classifications-changed.ndjson').map((line) => (JSON.parse(line) as { subject_id: string }).subject_id)).toEqual([subjectId]);
-    // The subjects' rows changed at their upload too, within that minute.
-    expect(lines('consensus-changed.ndjson').map((line) => (JSON.parse(line) as { subject_id: string }).subject_id)).toContain(subjectId);
+    // Each download said where the next one starts; the first night started from the earlier of step 10's.
+    const nextSince = (...files: string[]) =>
+      files
+        .flatMap((file) => lines(file))
+        .map((line) => /^chorus-next-since: (\S+)/i.exec(line)?.[1])
+        .filter((moment): moment is string => !!moment)
+        .sort()[0];
+    const firstNight = nextSince('consensus.headers', 'classifications.headers')!;
+    expect(firstNight).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(firstNight >= classified[0]!.updated_at).toBe(true);
+    type Row = { subject_id: string; updated_at: string; classification_id?: string };
+    const tonight = () => ['classifications-changed.ndjson', 'consensus-changed.ndjson'].map((file) => lines(file).map((line) => JSON.parse(line) as Row));
+    // Nothing came that changed before the first night's moment; the next night's is the earlier of tonight's downloads'.
+    expect(tonight().flat().every((row) => row.updated_at >= firstNight)).toBe(true);
+    const since = () => readFileSync(join(dir, 'since.txt'), 'utf8').trim();
+    expect(since()).toBe(nextSince('classifications-changed.headers', 'consensus-changed.headers'));
+    expect(since() >= firstNight).toBe(true);
 
-    // The next night's moment, carried forward: a minute before the newest row of tonight's downloads, to the second.
+    // A volunteer classifies another subject during the day: the next night brings it, and its subject's consensus row.
     const nightly = blocks.at(-1)!;
-    const newestTonight = () =>
-      Math.max(...['classifications-changed.ndjson', 'consensus-changed.ndjson'].flatMap((file) => lines(file).map((line) => Date.parse((JSON.parse(line) as { updated_at: string }).updated_at))));
-    const carried = (newest: number) => new Date(Math.floor(newest / 1000) * 1000 - 60_000).toISOString().replace('.000Z', 'Z');
-    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(carried(newestTonight()));
-    // A second night runs from it, as a cron job would, and carries it forward again.
+    const workflowId = await variable('WORKFLOW_ID');
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const [other] = (await volunteer.queue(workflowId)).subjects.filter((subject) => subject.id !== subjectId);
+    const { id: newest } = await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: other!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    await consensusOf(workflowId, other!.id);
+    const lastNight = since();
     await runBlock(nightly);
-    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(carried(newestTonight()));
-    // A night when nothing changed: that last minute's rows again, and the same moment kept for the next.
-    const kept = readFileSync(join(dir, 'since.txt'), 'utf8').trim();
-    const lastNight = ['classifications-changed.ndjson', 'consensus-changed.ndjson'].map((file) => lines(file).sort());
-    await runBlock(nightly);
-    expect(['classifications-changed.ndjson', 'consensus-changed.ndjson'].map((file) => lines(file).sort())).toEqual(lastNight);
-    expect(lastNight[0]).not.toEqual([]);
-    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(kept);
-    // A moment after every row: empty files, and that moment kept (jq once failed on them).
+    const [classifiedToday, consensusToday] = tonight();
+    expect(classifiedToday!.map((row) => row.classification_id)).toContain(newest);
+    expect(consensusToday!.map((row) => row.subject_id)).toContain(other!.id);
+    expect(since()).toBe(nextSince('classifications-changed.headers', 'consensus-changed.headers'));
+    expect(since() > lastNight).toBe(true);
+
+    // A moment after every row: empty files, which the script takes in its stride, carrying the moment the downloads gave.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     writeFileSync(join(dir, 'since.txt'), `${tomorrow}\n`);
     await runBlock(nightly);
     expect([lines('classifications-changed.ndjson'), lines('consensus-changed.ndjson')]).toEqual([[], []]);
-    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(tomorrow);
+    expect(since()).toBe(nextSince('classifications-changed.headers', 'consensus-changed.headers'));
   }, 180_000);
 });
 

@@ -1,5 +1,6 @@
 import { type ChorusApiError, type ChorusClient, EXPORT_KINDS, type ExportFormat, type ExportKind, type Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { contentDisposition, downloadName } from '../src/exports/download-names';
@@ -233,6 +234,49 @@ describe('raw classifications export', () => {
     expect(await since('2999-01-01')).toEqual([]);
     const header = (await stack.client.classifications(workflowId, 'csv', '2999-01-01')).trim();
     expect(header).toMatch(/^classification_id,.*,T1_answer$/);
+  });
+
+  it('says where the next incremental download starts (Chorus-Next-Since): a change a transaction stamped before the download and committed after it comes then, though the download held newer rows', async () => {
+    const project = await stack.client.createProject({ title: `Next since ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds: [first, second] } = await stack.client.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await volunteer.queue(id);
+    const classify = (subjectId: string) => volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const earlier = await classify(first!);
+    type Row = { classification_id: string; updated_at: string };
+    const download = async (since?: string) => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${id}/classifications?format=json${since ? `&since=${since}` : ''}`, {
+        headers: { authorization: `Bearer ${stack.client.token}`, origin: 'https://lab.example.org' },
+      });
+      expect(response.status).toBe(200);
+      return { nextSince: response.headers.get('chorus-next-since'), exposed: response.headers.get('access-control-expose-headers'), rows: (await response.json()) as Row[] };
+    };
+    const ids = (rows: Row[]) => rows.map((row) => row.classification_id).sort();
+
+    // A transaction changes the earlier classification (stamped as it begins, as every change is), and is still running
+    // while a newer one is stored and the download is read.
+    const writer = new Client({ connectionString: stack.config.databaseUrl });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query('UPDATE classifications SET updated_at = now() WHERE id = $1', [earlier.id]);
+      const newer = await classify(second!);
+      const tonight = await download();
+      await writer.query('COMMIT');
+
+      expect(ids(tonight.rows)).toEqual([earlier.id, newer.id].sort());
+      expect(tonight.exposed?.toLowerCase()).toContain('chorus-next-since');
+      expect(tonight.nextSince).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      // From the newest row it held, the change is missed; from Chorus-Next-Since, it comes.
+      const newest = tonight.rows.map((row) => row.updated_at).sort().at(-1)!;
+      expect(ids((await download(newest)).rows)).toEqual([newer.id]);
+      expect(ids((await download(tonight.nextSince!)).rows)).toEqual([earlier.id, newer.id].sort());
+    } finally {
+      await writer.end();
+    }
   });
 
   it('gives again, since a moment, a classification whose after_retirement flag changed after it, with when', async () => {

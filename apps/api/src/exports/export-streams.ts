@@ -36,7 +36,24 @@ export interface ExportDownload {
   stream: Readable;
   contentType: string;
   filename: DownloadName;
+  /** The `since` that gives, next time, every row changed after this download's snapshot (`NEXT_SINCE`). */
+  nextSince: string;
 }
+
+/** The header that carries a download's `nextSince`. */
+export const NEXT_SINCE_HEADER = 'Chorus-Next-Since';
+
+/**
+ * The moment a download's rows are complete up to, read before its snapshot: now, or the start of the oldest
+ * transaction of another client then in progress (a download of ours included), to the millisecond, rounded down. A row
+ * is stamped with its transaction's start (`updated_at = now()`) and shows only once it commits, so a transaction
+ * that began before the snapshot may commit rows stamped before the snapshot after it: they are not in this download,
+ * and a `since` of the newest stamp it holds would miss them. Every such transaction is in progress at this read (or
+ * starts after it), so its rows are stamped at or after this moment. Reading other sessions' `xact_start` needs the
+ * same database role as the API and the worker, or `pg_read_all_stats` (README, Operations).
+ */
+const NEXT_SINCE = `SELECT to_char(date_trunc('milliseconds', least(now(), min(a.xact_start))) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS next_since
+  FROM pg_stat_activity a WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid()`;
 
 /** When a refused download may ask again: most end within seconds, and a refusal costs nothing. */
 const EXPORTS_BUSY_RETRY_SECONDS = 10;
@@ -167,7 +184,7 @@ export class ExportStreams {
     };
     try {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-      const query = await this.planned(plan, client).catch((error) => {
+      const { nextSince, query } = await this.planned(plan, client).catch((error) => {
         release(error);
         throw error;
       });
@@ -180,7 +197,7 @@ export class ExportStreams {
         if (error) return release(error);
         client.query('COMMIT').then(() => release(), release);
       });
-      return { stream, contentType: contentTypes[form.format], filename: query.name(new Date(), form.format) };
+      return { stream, contentType: contentTypes[form.format], filename: query.name(new Date(), form.format), nextSince };
     } catch (error) {
       done();
       throw error;
@@ -190,12 +207,14 @@ export class ExportStreams {
   /**
    * The download's query, in a transaction on its connection: one snapshot (REPEATABLE READ) for what `plan` reads
    * first and the rows, so that its header names what its rows hold; without DATABASE_STATEMENT_TIMEOUT_MS, which
-   * would end a cursor whose client has not read everything yet, or a large workflow's first reads.
+   * would end a cursor whose client has not read everything yet, or a large workflow's first reads. With the moment
+   * its rows are complete up to (`NEXT_SINCE`), read before that snapshot.
    */
-  private async planned<Row>(plan: ExportPlan<Row>, client: PoolClient): Promise<ExportQuery<Row>> {
+  private async planned<Row>(plan: ExportPlan<Row>, client: PoolClient): Promise<{ nextSince: string; query: ExportQuery<Row> }> {
+    const [{ next_since: nextSince }] = (await client.query<{ next_since: string }>(NEXT_SINCE)).rows as [{ next_since: string }];
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query('SET LOCAL statement_timeout = 0');
-    if (typeof plan !== 'function') return plan;
-    return plan(async <Result>(sql: string, parameters: unknown[]) => (await client.query(sql, parameters)).rows as Result[]);
+    if (typeof plan !== 'function') return { nextSince, query: plan };
+    return { nextSince, query: await plan(async <Result>(sql: string, parameters: unknown[]) => (await client.query(sql, parameters)).rows as Result[]) };
   }
 }

@@ -12,7 +12,7 @@ import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkReques
 import { contentDisposition } from './download-names';
 import { Download, DownloaderFirst } from './downloader-first';
 import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
-import { type ExportDownload, gzipped } from './export-streams';
+import { type ExportDownload, NEXT_SINCE_HEADER, gzipped } from './export-streams';
 import { type AllowedDownload, ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
@@ -96,6 +96,13 @@ export const ApiDownloadResponse = () =>
     ApiOkResponse({
       description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject, classification, report or comment, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+      headers: {
+        [NEXT_SINCE_HEADER]: {
+          description:
+            'The `since` for the next incremental download (ISO 8601, UTC, to the millisecond): it gives every row changed after this download was read, including those of transactions still running while it was (a row is stamped when its transaction starts and shows when it commits), and may give some of this download\'s rows again: replace rows by their id',
+          schema: { type: 'string', format: 'date-time' },
+        },
+      },
     }),
     ApiTooManyRequestsResponse({
       description:
@@ -135,6 +142,7 @@ export function send(reply: FastifyReply, download: ExportDownload, acceptEncodi
     .header('content-disposition', contentDisposition(download.filename))
     // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
     .header('cache-control', 'private, no-store')
+    .header(NEXT_SINCE_HEADER, download.nextSince)
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
     .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
   if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
