@@ -22,6 +22,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { DiscussionsModule } from './discussions/discussions.module';
+import { CommentReportsModule } from './comment-reports/comment-reports.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
@@ -60,6 +61,7 @@ export class AppModule {
         RetirementModule,
         SubjectReportsModule,
         DiscussionsModule,
+        CommentReportsModule,
         NotificationsModule,
         FavouritesModule,
         ReaggregationModule,

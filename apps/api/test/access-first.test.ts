@@ -101,6 +101,7 @@ const routes: Record<string, Route> = {
     pointer: '/query/colour',
     moderators: true,
   },
+  'GET /projects/:id/reported-comments': { method: 'GET', path: (ids) => `/projects/${ids.projectId}/reported-comments`, good: () => undefined, bad: '?status=closed', pointer: '/query/status', moderators: true },
   'GET /subjects/:id/location-changes': { method: 'GET', path: (ids) => `/subjects/${ids.subjectId}/location-changes`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit' },
 };
 

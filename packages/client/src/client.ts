@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed } from './views';
@@ -499,6 +499,19 @@ export class ChorusClient {
   /** Shows a hidden comment to volunteers again (the project's moderators and researchers). */
   async unhideComment(id: string): Promise<void> {
     await this.request('DELETE', `/comments/${id}/hidden`);
+  }
+  /** Reports a comment to its project's moderators (accounts, not its author); a report made again answers with the first (`replayed`). */
+  async reportComment(id: string, input: CommentReportInput): Promise<CommentReport & { replayed: boolean }> {
+    const { status, body } = await this.request<CommentReport>('POST', `/comments/${id}/reports`, input);
+    return { ...body, replayed: status === 200 };
+  }
+  /** The comments volunteers reported in the project, the most recently first reported first (moderators and researchers). */
+  reportedComments(projectId: string, query: { limit?: number; after?: string; status?: ReportedSubjectStatus } = {}) {
+    return this.call<ReportedCommentPage>('GET', `/projects/${projectId}/reported-comments?${queryString(query)}`);
+  }
+  /** Dismisses a comment's open reports (handled; it stays shown), with an optional note (moderators and researchers). */
+  dismissCommentReports(id: string, note?: string) {
+    return this.call<ReportsDismissed>('POST', `/comments/${id}/reports/dismissal`, note === undefined ? {} : { note });
   }
   /** The caller's notifications (replies to their comments, mentions of them), newest first, with how many are unread. */
   notifications(query: { limit?: number; after?: string } = {}) {

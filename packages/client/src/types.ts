@@ -61,6 +61,9 @@ import type {
   SUBJECT_RESULT_SORTS,
   SUBJECT_RESULT_STATUSES,
   reportedSubjectPageSchema,
+  COMMENT_REPORT_REASONS,
+  commentReportSchema,
+  reportedCommentPageSchema,
   mediaFailureSchema,
   workflowMediaFailuresSchema,
   taskFeedbackSchema,
@@ -210,6 +213,15 @@ export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
+export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];
+export type CommentReport = z.infer<typeof commentReportSchema>;
+/** A volunteer's report of a comment: why, and a note if they wrote one. */
+export interface CommentReportInput {
+  reason: CommentReportReason;
+  note?: string;
+}
+export type ReportedCommentPage = z.infer<typeof reportedCommentPageSchema>;
+export type ReportedComment = ReportedCommentPage['comments'][number];
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 export type MediaFailure = z.infer<typeof mediaFailureSchema>;

@@ -1008,6 +1008,34 @@ export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
 });
 
+/** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */
+export const COMMENT_REPORT_REASONS = ['spam', 'abuse', 'personal-data', 'other'] as const;
+const commentReportReasonSchema = z.enum(COMMENT_REPORT_REASONS);
+/** A volunteer's report of a comment, as stored: the first one, also when the same volunteer reports it again. */
+export const commentReportSchema = z.strictObject({ id, commentId: id, reason: commentReportReasonSchema, note: z.string().nullable(), reportedAt: time });
+/** A comment volunteers reported, as its project's moderators and researchers see it: what it says, who wrote it, and why it was reported. */
+export const reportedCommentSchema = z.strictObject({
+  commentId: id,
+  body: z.string().meta({ description: 'Markdown, as its author wrote it' }),
+  author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
+  subject: z.strictObject({ id, name: z.string().meta({ description: 'Its title (metadata `title`), else its external id, else its id' }) }),
+  createdAt: time,
+  hidden: z.strictObject({ hiddenAt: time, reason: z.string() }).nullable().meta({ description: 'Hidden by the project’s moderators or researchers (which handles its reports), with their reason' }),
+  reports: z.int(),
+  /** How many reports gave each reason (the reasons nobody gave are left out). */
+  reasons: z.partialRecord(commentReportReasonSchema, z.int()),
+  /** The latest notes, newest first (at most 5); who wrote each by a pseudonym, the same for one volunteer in the project, never their user id or name. */
+  notes: z.array(z.strictObject({ reporter: z.string(), reason: commentReportReasonSchema, note: z.string(), reportedAt: time })),
+  firstReportedAt: time,
+  lastReportedAt: time,
+  /** How many of its reports no moderator or researcher dismissed; with `hidden`, whether it is still to handle. */
+  openReports: z.int(),
+  /** The latest dismissal of its reports (handled, the comment left shown), with its note; null when none was dismissed. */
+  dismissal: z.strictObject({ dismissedAt: time, note: z.string().nullable() }).nullable(),
+});
+/** A page of a project's reported comments, the most recently first reported first, and how many are in the list in all. */
+export const reportedCommentPageSchema = z.strictObject({ total: z.int(), comments: z.array(reportedCommentSchema), next: z.string().nullable() });
+
 /** Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), or it calls the project's team (`@team`), of which they are. */
 export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention'] as const;
 /** A volunteer told of a comment (Talk's notifications). */

@@ -45,6 +45,7 @@ const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_ver
  * reason stays, so moderation counts do not change. Stamped, so that an incremental download gives them again.
  */
 const REPORT_NOTES_ERASED = 'UPDATE subject_reports SET note = NULL, updated_at = now() WHERE user_id = $1 AND note IS NOT NULL';
+const COMMENT_REPORT_NOTES_ERASED = 'UPDATE comment_reports SET note = NULL WHERE user_id = $1 AND note IS NOT NULL';
 
 /** Its comments stay, now by a "former volunteer": stamped, so that an incremental comments download gives them again. */
 const COMMENTS_UNNAMED = 'UPDATE subject_comments SET updated_at = now() WHERE user_id = $1';
@@ -186,6 +187,7 @@ export class AccountService {
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM comment_notifications WHERE user_id = $1', [user.id]);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
+      await manager.query(COMMENT_REPORT_NOTES_ERASED, [user.id]);
       await manager.query(COMMENTS_UNNAMED, [user.id]);
       const keys = await this.apiKeys.revokeAll(manager, user.id);
       return { generation: await this.changeAccount(manager, user, DELETED), keys };

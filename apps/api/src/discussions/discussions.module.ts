@@ -8,5 +8,6 @@ import { DiscussionsService } from './discussions.service';
   imports: [ProjectsModule, NotificationsModule],
   controllers: [DiscussionsController],
   providers: [DiscussionsService],
+  exports: [DiscussionsService],
 })
 export class DiscussionsModule {}

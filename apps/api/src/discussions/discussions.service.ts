@@ -17,7 +17,7 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import type { StoredCommentRow } from './stored-comment';
 
-interface CommentRow extends StoredCommentRow {
+export interface CommentRow extends StoredCommentRow {
   project_id: string;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
@@ -51,10 +51,11 @@ export const PROJECT_COMMENTS = `${COMMENTS}
 
 const HOUR_MS = 3600_000;
 
-const signInToComment = () =>
+/** The refusal of a guest's comment, or report of one: accounts only write in discussions. */
+export const signInTo = (what: 'comment' | 'report a comment') =>
   new ProblemException(
     403,
-    'Sign in to comment: guests read discussions, and only volunteers with an account write in them. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
+    `Sign in to ${what}: guests read discussions, and only volunteers with an account write in them. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.`,
     undefined,
     'account-required',
   );
@@ -110,7 +111,7 @@ export class DiscussionsService {
    * answer kept for a retry with the same key.
    */
   async post(subjectId: string, { projectId, body, replyTo }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
-    if (user.kind !== 'registered') throw signInToComment();
+    if (user.kind !== 'registered') throw signInTo('comment');
     await this.access.readable(projectId, user, '/projectId');
     await this.subjectOf(projectId, subjectId);
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
@@ -206,7 +207,7 @@ export class DiscussionsService {
   }
 
   /** The comment, if the caller may see it: in a project they may see, and not hidden unless they are on its team or wrote it. */
-  private async visible(commentId: string, user: AuthUser): Promise<CommentRow> {
+  async visible(commentId: string, user: AuthUser): Promise<CommentRow> {
     const row = await this.rowOf(this.db.manager, commentId);
     const missing = () => notFound(`Comment ${commentId}`, '/params/id');
     if (!row) throw missing();

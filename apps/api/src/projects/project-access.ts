@@ -125,6 +125,7 @@ export class ProjectAccess {
   }
 }
 
-/** A project's routes (`projects/:id/…`) for its researchers, and for its administrators, asked first (`AccessFirst`). */
+/** A project's routes (`projects/:id/…`) for its researchers, its moderators (and researchers), and its administrators, asked first (`AccessFirst`). */
+export const PROJECT_MODERATORS = routeAccess(ProjectAccess, (access, id, user) => access.requireModerator(id, user, '/params/id'));
 export const PROJECT_RESEARCHERS = routeAccess(ProjectAccess, (access, id, user) => access.requireResearcher(id, user, '/params/id'));
 export const PROJECT_ADMINISTRATORS = routeAccess(ProjectAccess, (access, id, user) => access.requireAdministrator(id, user, '/params/id'));

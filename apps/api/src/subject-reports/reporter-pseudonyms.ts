@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
  * Keyed with AUTH_SECRET, so that nobody who lacks it can compute the pseudonym of a user id they know. Made of the id the
  * report was made as (`reporter_id`), so that a guest's sign-in to an account, which carries its reports to the account,
  * changes no report's pseudonym: a change at that moment would match the classifications carried with them, named.
+ * Reports of comments are named the same way in their project (`of(projectId, …)`): ids differ, so pseudonyms do too.
  */
 @Injectable()
 export class ReporterPseudonyms {
@@ -19,7 +20,8 @@ export class ReporterPseudonyms {
     this.key = createHmac('sha256', config.authSecret).update('chorus reporter pseudonyms').digest();
   }
 
-  of(workflowId: string, userId: string): string {
-    return `reporter-${createHmac('sha256', this.key).update(`${workflowId}:${userId}`).digest('hex').slice(0, 20)}`;
+  /** The pseudonym of `userId` among the reports of `scopeId`: a workflow's (of subjects), or a project's (of comments). */
+  of(scopeId: string, userId: string): string {
+    return `reporter-${createHmac('sha256', this.key).update(`${scopeId}:${userId}`).digest('hex').slice(0, 20)}`;
   }
 }

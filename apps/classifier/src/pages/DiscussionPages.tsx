@@ -9,6 +9,7 @@ import { InlineQuestion } from '../components/InlineQuestion';
 import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
+import { ReportComment } from '../components/ReportComment';
 import { SubjectMedia } from '../components/SubjectMedia';
 import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
@@ -204,6 +205,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                       {t('talk.reply')}
                     </button>
                   )}
+                  {volunteer.kind === 'registered' && !comment.mine && !comment.hidden && <ReportComment comment={comment} />}
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>

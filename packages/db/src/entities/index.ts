@@ -38,7 +38,7 @@ import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
-import { CommentNotification, SubjectComment, SubjectCommentDeletion } from './subject-comment.entity';
+import { CommentNotification, CommentReport, SubjectComment, SubjectCommentDeletion } from './subject-comment.entity';
 import { MediaFailure } from './media-failure.entity';
 import { TutorialSeen } from './tutorial-seen.entity';
 import { User } from './user.entity';
@@ -49,5 +49,5 @@ export const entities = [
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
   SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
-  SubjectCommentDeletion, CommentNotification,
+  SubjectCommentDeletion, CommentNotification, CommentReport,
 ];

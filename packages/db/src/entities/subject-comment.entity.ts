@@ -94,3 +94,34 @@ export class CommentNotification {
   /** When the volunteer marked it read (null: unread). */
   @Column({ type: 'timestamptz', nullable: true }) readAt!: Date | null;
 }
+
+/**
+ * A volunteer's report of a comment to its project's moderators (spam, abuse, personal data…): one per account and
+ * comment. Handled once the comment is hidden, or the report dismissed (with who, when and an optional note).
+ */
+@Entity('comment_reports')
+@Index('comment_reports_once_per_account_key', ['commentId', 'userId'], { unique: true })
+/** A project's reported comments, the most recently first reported first. */
+@Index('comment_reports_project_idx', ['projectId', 'createdAt'])
+/** For the foreign key: deleting an account looks here. */
+@Index('comment_reports_user_idx', ['userId'])
+export class CommentReport {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') commentId!: string;
+  @ManyToOne(() => SubjectComment, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'comment_id' }) comment?: Relation<SubjectComment>;
+  /** The comment's project, whose moderators list it. */
+  @Column('uuid') projectId!: string;
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
+  /** Who reported it (an account; guests do not report comments). */
+  @Column('uuid') userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  /** One of `COMMENT_REPORT_REASONS` (`@chorus/client`). */
+  @Column({ type: 'varchar', length: 32 }) reason!: string;
+  /** Erased with its volunteer's account. */
+  @Column({ type: 'text', nullable: true }) note!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When a moderator or researcher dismissed it (handled, the comment left shown), who (their user id) and their note. */
+  @Column({ type: 'timestamptz', nullable: true }) dismissedAt!: Date | null;
+  @Column({ type: 'uuid', nullable: true }) dismissedBy!: string | null;
+  @Column({ type: 'text', nullable: true }) dismissalNote!: string | null;
+}

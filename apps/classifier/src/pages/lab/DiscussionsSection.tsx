@@ -30,12 +30,14 @@ interface Hiding {
 
 /**
  * The project's recent comments in its subjects' discussions, the latest first, for its moderators and researchers:
- * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again.
+ * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again. Read
+ * again after each of `changes` (a comment hidden from the reported comments); `onChanged` after a hiding or showing,
+ * so that those are read again too.
  */
-export function DiscussionsSection({ project }: { project: ProjectView }) {
+export function DiscussionsSection({ project, changes, onChanged }: { project: ProjectView; changes: number; onChanged(): void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id]);
+  const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id, changes]);
   // The pages shown so far and where the next starts, grown from the first page read: hiding or showing a comment
   // changes it in place, keeping them. Derived, not copied in an effect, so that "no comments" never shows for a render.
   const [grown, setGrown] = useState<{ from: ProjectCommentPage; pages: ProjectCommentPage } | null>(null);
@@ -64,6 +66,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
       setActionProblem(null);
       say((t) => t('lab.discussions.shown', { author: comment.author.displayName ?? t('talk.formerVolunteer') }));
       replace({ ...comment, hidden: null });
+      onChanged();
     } catch (error) {
       setActionProblem(() => describeError(error));
     }
@@ -122,6 +125,7 @@ export function DiscussionsSection({ project }: { project: ProjectView }) {
             say((t) => t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
             replace({ ...hidden, subject: hiding.comment.subject });
+            onChanged();
           }}
           onCancel={() => {
             setHiding(null);
@@ -172,8 +176,8 @@ function CommentsDownload({ projectId }: { projectId: string }) {
   );
 }
 
-/** Hides one comment from volunteers, with the reason the team will see beside it. */
-function HideComment({ comment, onHidden, onCancel }: { comment: SubjectComment; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
+/** Hides one comment from volunteers, with the reason the team will see beside it (here, and in the reported comments). */
+export function HideComment({ comment, onHidden, onCancel }: { comment: { id: string; author: { displayName: string | null } }; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);

@@ -1,6 +1,6 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
 import { isLanguageTag } from '@chorus/tasks';
-import { type FormEvent, useEffect } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -20,11 +20,13 @@ import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
 import { DiscussionsSection } from './DiscussionsSection';
+import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
 
 /**
- * `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team; for its
- * moderators, its workflows, where they moderate; for its reviewers, its workflows, whose transcriptions they check.
+ * `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, its team, and its subjects'
+ * discussions (the comments volunteers reported, and the recent ones); for its moderators, its workflows, where they
+ * moderate, and the discussions; for its reviewers, its workflows, whose transcriptions they check.
  */
 export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
@@ -38,6 +40,9 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   const client = useClient();
   const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   useDocumentTitle(project ? t('lab.project.documentTitle', { title: project.title }) : t('lab.title'));
+  // A comment hidden in one of the two comment sections is read again in the other.
+  const [discussionChanges, setDiscussionChanges] = useState(0);
+  const [reportChanges, setReportChanges] = useState(0);
   // A slug the project had before, or one just changed here: the address shows the one it has now.
   useEffect(() => {
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
@@ -81,7 +86,8 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
               <ProjectWorkflowsSection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
-              <DiscussionsSection project={project} />
+              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
+              <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
             </>
           ) : project.role === 'reviewer' ? (
             <>
@@ -92,7 +98,8 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             <>
               <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
               <ProjectWorkflowsSection project={project} />
-              <DiscussionsSection project={project} />
+              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
+              <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
             </>
           )}
         </>

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { CommentReport, CommentReportReason, ReportedCommentPage, ReportsDismissed } from '@chorus/client';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { conflict, notFound } from '../common/problem';
+import { cursorTimeSql, returnedRows } from '../common/sql';
+import { DiscussionsService, signInTo } from '../discussions/discussions.service';
+import { ProjectAccess } from '../projects/project-access';
+import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
+import type { ReportsDismissal } from '../subject-reports/dto/subject-report.dto';
+import { type CommentReportInput, type ReportedCommentsQuery, reportedCommentCursor } from './dto/comment-report.dto';
+
+interface StoredReportRow {
+  id: string;
+  comment_id: string;
+  reason: CommentReportReason;
+  note: string | null;
+  created_at: Date;
+}
+
+const STORE = `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (comment_id, user_id) DO NOTHING RETURNING id, comment_id, reason, note, created_at`;
+const STORED = 'SELECT id, comment_id, reason, note, created_at FROM comment_reports WHERE comment_id = $1 AND user_id = $2';
+
+interface ReportedCommentRow {
+  comment_id: string;
+  body: string;
+  display_name: string | null;
+  subject_id: string;
+  subject_name: string;
+  created_at: Date;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  reports: number;
+  open_reports: number;
+  reasons: Partial<Record<CommentReportReason, number>>;
+  notes: { reporterId: string; reason: CommentReportReason; note: string; reportedAt: string }[];
+  first_reported_at: Date;
+  last_reported_at: Date;
+  /** `first_reported_at` to the microsecond, for the cursor. */
+  cursor_time: string;
+  dismissal: { dismissedAt: string; note: string | null } | null;
+}
+
+/** How many of a comment's latest notes the list shows. */
+const NOTES_SHOWN = 5;
+const ISO_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first and last. */
+const REPORTED = `(SELECT r.comment_id, count(*)::int AS reports, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS open_reports,
+    min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
+  FROM comment_reports r WHERE r.project_id = $1 GROUP BY r.comment_id) g
+  JOIN subject_comments c ON c.id = g.comment_id`;
+
+/** Whether reported comment `g` (`c`) is in the list of status $2: open while shown and a report of it is not dismissed; handled once hidden, or every report dismissed. */
+const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (c.hidden_at IS NULL AND g.open_reports > 0))`;
+
+/**
+ * The reported comments, newest first by their first report, which later reports never move, so pages read one after
+ * another list each comment once (as the reported subjects). $3, $4: the cursor, or nulls; $5: the rows to read.
+ */
+const REPORTED_COMMENTS = `
+  SELECT g.comment_id, c.body, CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, c.subject_id,
+         coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
+         c.created_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
+         ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
+         (SELECT jsonb_build_object('dismissedAt', ${ISO_TIME('d.dismissed_at')}, 'note', d.dismissal_note)
+          FROM comment_reports d WHERE d.comment_id = g.comment_id AND d.dismissed_at IS NOT NULL ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
+         (SELECT jsonb_object_agg(n.reason, n.n) FROM (SELECT r.reason, count(*)::int AS n FROM comment_reports r WHERE r.comment_id = g.comment_id GROUP BY r.reason) n) AS reasons,
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${ISO_TIME('n.created_at')}) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
+            SELECT r.user_id, r.reason, r.note, r.created_at FROM comment_reports r
+            WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
+  FROM ${REPORTED}
+  JOIN users u ON u.id = c.user_id
+  JOIN subjects s ON s.id = c.subject_id
+  WHERE ${IN_STATUS} AND ($3::timestamptz IS NULL OR (g.first_reported_at, g.comment_id) < ($3::timestamptz, $4::uuid))
+  ORDER BY g.first_reported_at DESC, g.comment_id DESC
+  LIMIT $5`;
+
+/** Dismisses the open reports of comment $1 by $2 with note $3; reports dismissed already keep their dismissal. */
+const DISMISS = 'UPDATE comment_reports SET dismissed_at = now(), dismissed_by = $2, dismissal_note = $3 WHERE comment_id = $1 AND dismissed_at IS NULL RETURNING 1';
+
+const toView = (row: StoredReportRow): CommentReport => ({ id: row.id, commentId: row.comment_id, reason: row.reason, note: row.note, reportedAt: row.created_at.toISOString() });
+
+/**
+ * Volunteers report a comment (spam, abuse, personal data) to its project's moderators and researchers, who see the
+ * reported comments listed and hide each (PUT /comments/:id/hidden, which handles its reports) or dismiss its reports
+ * (it stays shown). Reporters are named by the pseudonyms of subject reports, one per volunteer in the project.
+ */
+@Injectable()
+export class CommentReportsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly discussions: DiscussionsService,
+    private readonly access: ProjectAccess,
+    private readonly reporters: ReporterPseudonyms,
+  ) {}
+
+  /** Stores the caller's report of a comment they may see and did not write; a second report of it answers with the first. */
+  async report(commentId: string, input: CommentReportInput, user: AuthUser): Promise<CommentReport & { replayed: boolean }> {
+    if (user.kind !== 'registered') throw signInTo('report a comment');
+    const comment = await this.discussions.visible(commentId, user);
+    if (comment.user_id === user.id) throw conflict('You cannot report your own comment: edit or delete it instead (PATCH or DELETE /comments/:id).', 'own-comment');
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, comment.project_id, user.id, input.reason, input.note ?? null]);
+    const [first] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, [commentId, user.id]);
+    return { ...toView(first!), replayed: !stored };
+  }
+
+  /** A page of the project's reported comments, the most recently first reported first (moderators and researchers). */
+  async reportedComments(projectId: string, { limit, after, status }: ReportedCommentsQuery, user: AuthUser): Promise<ReportedCommentPage> {
+    await this.access.requireModerator(projectId, user, '/params/id');
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<ReportedCommentRow[]>(REPORTED_COMMENTS, [projectId, status, after?.firstReportedAt ?? null, after?.commentId ?? null, limit + 1]),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [projectId, status]),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      total: total!,
+      comments: page.map((row) => ({
+        commentId: row.comment_id,
+        body: row.body,
+        author: { displayName: row.display_name },
+        subject: { id: row.subject_id, name: row.subject_name },
+        createdAt: row.created_at.toISOString(),
+        hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,
+        reports: row.reports,
+        reasons: row.reasons,
+        notes: row.notes.map(({ reporterId, ...note }) => ({ ...note, reporter: this.reporters.of(projectId, reporterId) })),
+        firstReportedAt: row.first_reported_at.toISOString(),
+        lastReportedAt: row.last_reported_at.toISOString(),
+        openReports: row.open_reports,
+        dismissal: row.dismissal,
+      })),
+      next: rows.length > limit && last ? reportedCommentCursor(last.cursor_time, last.comment_id) : null,
+    };
+  }
+
+  /** Dismisses a comment's open reports (moderators and researchers): handled, it stays shown; a retry changes nothing (`dismissed`: 0). */
+  async dismiss(commentId: string, { note }: ReportsDismissal, user: AuthUser): Promise<ReportsDismissed> {
+    const comment = await this.discussions.visible(commentId, user);
+    await this.access.requireModerator(comment.project_id, user, '/params/id', `Comment ${commentId}`);
+    const [reported] = await this.db.query<unknown[]>('SELECT 1 FROM comment_reports WHERE comment_id = $1 LIMIT 1', [commentId]);
+    if (!reported) throw notFound(`A report of comment ${commentId}`, '/params/id');
+    return { dismissed: returnedRows(await this.db.query(DISMISS, [commentId, user.id, note ?? null])).length };
+  }
+}

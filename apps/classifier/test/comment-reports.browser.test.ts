@@ -1,0 +1,77 @@
+import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { liveYesNoWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
+ * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
+ * was sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
+ * the pages did is read back through Postgres.
+ */
+
+jest.setTimeout(180_000);
+
+describe('classifier in a browser: reporting a comment', () => {
+  const suite = useStackAndBrowser();
+
+  /** Presses a button by keyboard: Tab to it, then Enter. */
+  async function press(page: Page, selector: string): Promise<void> {
+    await tabTo(page, selector, 120);
+    await page.keyboard.press('Enter');
+  }
+  const storedReports = async (commentId: string) => (await suite.stack.db.query('SELECT reason, note FROM comment_reports WHERE comment_id = $1', [commentId])).rows;
+
+  it('lets a volunteer report a comment from its discussion by keyboard, and the moderator hide it from the lab’s reported comments', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Reported talk', [{ externalId: 'page-7', locations: [{ type: 'text', text: 'A letter from Lyon.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const author = await newAccount(suite.stack, 'Spammer');
+    const comment = await author.client.postComment(subjectId, { projectId: project.id, body: 'Cheap watches at example.com' });
+    const reporter = await newAccount(suite.stack, 'Rita');
+    await reporter.client.postComment(subjectId, { projectId: project.id, body: 'Is this Lyon?' });
+
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: reporter.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await page.getByTestId('comment').nth(1).waitFor();
+    // Only the other volunteer's comment offers Report.
+    expect(await page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(1);
+    const report = '[aria-label="Report the comment by Spammer"]';
+    await press(page, report);
+    await waitForFocus(page, '[data-testid="report-comment-form"]');
+    // Sent without a reason: asked for one, at the first.
+    await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
+    await page.getByTestId('report-comment-message').getByText('Choose why before sending the report.').waitFor();
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="spam"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, '[data-testid="report-comment-form"] textarea');
+    await page.keyboard.type('An advert for watches');
+    await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
+    await page.getByTestId('report-comment-status').getByText('Thank you: the moderators will look at the comment by Spammer.').waitFor();
+    await waitForFocus(page, report);
+    expect(await page.getByTestId('report-comment-form').count()).toBe(0);
+    expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // The moderator hides it from the lab's reported comments, by keyboard, with a reason.
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
+    const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const reported = lab.page.getByTestId('lab-reported-comments');
+    await reported.getByText('Cheap watches at example.com').waitFor();
+    expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
+    await reported.getByText('“An advert for watches”').waitFor();
+    await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
+    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await lab.page.keyboard.type('Advertising');
+    await lab.page.keyboard.press('Enter');
+    await reported.getByTestId('lab-reported-comments-result').getByText('The comment by Spammer is hidden from volunteers.').waitFor();
+    await waitForFocus(lab.page, '[data-testid="lab-reported-comments-result"]');
+    await reported.getByTestId('lab-reported-comments-total').getByText('0 comments to handle.').waitFor();
+    const [stored] = (await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [comment.id])).rows;
+    expect(stored).toEqual({ hidden_reason: 'Advertising' });
+    // The recent discussions below are read again: the comment is marked hidden there too.
+    await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising').waitFor();
+    expect(lab.errors).toEqual([]);
+  });
+});
