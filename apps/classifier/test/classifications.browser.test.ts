@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { until } from '../../../test/support/waiting';
 import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
@@ -48,6 +49,28 @@ describe('classifier in a browser: your classifications', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('subject-discussion').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/projects/${letters.project.slug}/subjects/${classified[1]}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a classification of a project taken back to draft listed, said to be no longer open, with nothing to classify more in', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Withdrawn', [{ externalId: 'leaflet', locations: [{ type: 'text', text: 'A leaflet for a fair.' }] }]);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    await page.getByTestId('classifications-none').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
+    await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await suite.stack.client.updateProject(project.id, { status: 'draft' });
+
+    await page.reload();
+    const item = page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`);
+    await item.waitFor();
+    expect(await item.getByTestId('classification-closed').textContent()).toMatch(/^No longer open to volunteers/);
+    expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?`));
+    // Neither classifying more nor its discussion is open to volunteers: named, not linked.
+    expect(await item.getByRole('link').count()).toBe(0);
+    expect(await item.getByRole('heading', { level: 2 }).textContent()).toBe('“A leaflet for a fair.”');
+    await checkScreen(page, 'classifications-closed');
     expect(errors).toEqual([]);
   });
 });

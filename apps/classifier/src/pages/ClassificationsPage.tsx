@@ -111,7 +111,8 @@ export function ClassificationsPage() {
 }
 
 /**
- * A classification in the list: its subject's thumbnail or opening words, its name leading to the subject's discussion,
+ * A classification in the list: its subject's thumbnail or opening words, its name leading to the subject's discussion
+ * (while the workflow is open to the volunteer),
  * where and when it was made, the answers (once the version's definition is read; left out where it cannot be, as in
  * a project taken back to draft), and ways to mark the subject a favourite and to classify more there.
  */
@@ -130,9 +131,14 @@ function ClassificationItem({
       {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
       <div className="favourite-about">
         <h2 className="favourite-name">
-          <Link to={subjectPath(project.slug, subject.id)} data-testid="classification-discussion" aria-label={t('talk.discussNamed', { name: distinctName })}>
-            {name}
-          </Link>
+          {/* A project taken back to draft shows its discussions to its team alone: named, not linked. */}
+          {classification.open ? (
+            <Link to={subjectPath(project.slug, subject.id)} data-testid="classification-discussion" aria-label={t('talk.discussNamed', { name: distinctName })}>
+              {name}
+            </Link>
+          ) : (
+            distinctName
+          )}
         </h2>
         {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
         <p className="favourite-where muted">
