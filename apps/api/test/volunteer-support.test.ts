@@ -1,6 +1,7 @@
 import type { ChorusApiError, ChorusClient, ClassificationInput, QueueView, SubjectInput, TaskFeedback, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { OWN_CLASSIFICATIONS } from '../src/classifications/classifications.service';
 
 /** What the classifier shows volunteers beyond the tasks: gold-standard feedback after a submit, and other volunteers' tags. */
 
@@ -224,6 +225,8 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       subject: { id: first.subjectIds.c, externalId: 'c', locations: [{ type: 'text', text: 'Notice c' }], metadata: { page: 3 } },
       annotations: answer('no'),
+      project: { id: expect.any(String), slug: expect.any(String), title: expect.stringMatching(/^Support /) },
+      workflow: { id: first.workflowId, name: 'Ad or not?' },
       favourite: false,
       open: true,
     });
@@ -237,6 +240,57 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
     expect(everywhere.classifications.map((classification) => classification.subject.externalId)).toEqual(['d', 'c', 'b', 'a']);
     // Only the caller's own: the other volunteer sees theirs alone.
     expect((await other.myClassifications()).classifications.map((classification) => classification.annotations)).toEqual([answer('yes')]);
+  });
+
+  it('across workflows, names the project and workflow of each, a page at a time, the caller’s own only, those of a draft project listed as not open', async () => {
+    const first = await workflowWith({ ...adOrNot(), name: 'Shipping notices' }, [{ externalId: 'a' }, { externalId: 'b' }]);
+    const second = await workflowWith({ ...adOrNot(), name: 'Letters' }, [{ externalId: 'c' }]);
+    const [firstProject, secondProject] = await Promise.all(
+      [first, second].map(async ({ workflowId }) => (await stack.db.query('SELECT p.id, p.slug, p.title FROM projects p JOIN workflows w ON w.project_id = p.id WHERE w.id = $1', [workflowId])).rows[0]),
+    );
+    const volunteer = await guest();
+    const other = await guest();
+    const no = [{ task: 'T0', value: 'no' }];
+    await submit(volunteer, { workflowId: first.workflowId, workflowVersion: first.version, subjectId: first.subjectIds.a!, annotations: no });
+    await submit(volunteer, { workflowId: second.workflowId, workflowVersion: second.version, subjectId: second.subjectIds.c!, annotations: no });
+    await submit(volunteer, { workflowId: first.workflowId, workflowVersion: first.version, subjectId: first.subjectIds.b!, annotations: no });
+    await submit(other, { workflowId: second.workflowId, workflowVersion: second.version, subjectId: second.subjectIds.c!, annotations: no });
+    const where = (list: { classifications: { subject: { externalId?: string | null }; project: unknown; workflow: unknown; open: boolean }[] }) =>
+      list.classifications.map(({ subject, project, workflow, open }) => ({ subject: subject.externalId, project, workflow, open }));
+
+    const page = await volunteer.myClassifications({ limit: 2 });
+    expect(page.total).toBe(3);
+    expect(where(page)).toEqual([
+      { subject: 'b', project: firstProject, workflow: { id: first.workflowId, name: 'Shipping notices' }, open: true },
+      { subject: 'c', project: secondProject, workflow: { id: second.workflowId, name: 'Letters' }, open: true },
+    ]);
+    const rest = await volunteer.myClassifications({ limit: 2, after: page.next! });
+    expect(where(rest)).toEqual([{ subject: 'a', project: firstProject, workflow: { id: first.workflowId, name: 'Shipping notices' }, open: true }]);
+    expect(rest.next).toBeNull();
+    expect(where(await other.myClassifications())).toEqual([{ subject: 'c', project: secondProject, workflow: { id: second.workflowId, name: 'Letters' }, open: true }]);
+
+    await stack.client.updateProject(secondProject.id, { status: 'draft' });
+    expect(where(await volunteer.myClassifications()).map(({ subject, project, open }) => [subject, (project as { title: string }).title, open])).toEqual([
+      ['b', firstProject.title, true],
+      ['c', secondProject.title, false],
+      ['a', firstProject.title, true],
+    ]);
+  });
+
+  it('reads a volunteer’s classifications across workflows from the index of their classifications', async () => {
+    const plan: { 'QUERY PLAN': string }[] = await stack.db.query('BEGIN').then(async () => {
+      try {
+        // Few rows here: the planner is told to take an index over a scan, as it would at scale.
+        await stack.db.query('SET LOCAL enable_seqscan = off');
+        return (await stack.db.query(`EXPLAIN ${OWN_CLASSIFICATIONS}`, [randomUUID(), null, null, null, 21, null])).rows;
+      } finally {
+        await stack.db.query('ROLLBACK');
+      }
+    });
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index (Only )?Scan using classifications_user_recent_idx on classifications c/);
+    // Each row's subject, workflow and project by their keys, not by a scan.
+    expect(text).not.toMatch(/Seq Scan|Bitmap Heap Scan on (workflows|projects|subjects)/);
   });
 
   it('pages through classifications stored together, in one statement and at one moment, without skipping any', async () => {

@@ -14,6 +14,7 @@ import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
+import { ClassificationsPage } from './pages/ClassificationsPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
@@ -137,6 +138,7 @@ export function App() {
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}
             {route.name === 'favourites' && <FavouritesPage />}
+            {route.name === 'classifications' && <ClassificationsPage />}
             {route.name === 'notifications' && <NotificationsPage />}
             {route.name === 'favourite' && <FavouriteSubjectPage key={route.subjectId} subjectId={route.subjectId} />}
             {route.name === 'verify-email' && <VerifyEmailPage />}

@@ -469,9 +469,11 @@ export const ownClassificationSchema = z.strictObject({
   createdAt: time,
   subject: queuedSubjectSchema,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  project: z.strictObject({ id, slug: z.string(), title: z.string() }).meta({ description: 'The project the classification was made in (its slug makes the addresses of its pages)' }),
+  workflow: z.strictObject({ id, name: z.string() }).meta({ description: 'The workflow the classification was made in, as volunteers see it named' }),
   favourite: z.boolean().meta({ description: 'The caller has marked the subject a favourite (PUT /subjects/:id/favourite)' }),
   open: z.boolean().meta({
-    description: 'The workflow is open to the caller now (published in a project open to volunteers, or one they are a member of); false once its project is taken back to draft: the classification stays theirs, listed, as their favourites there do',
+    description: 'The workflow is open to the caller now (published in a project open to volunteers, or one they are a member of); false once its project is taken back to draft: the classification stays theirs, listed with its project and workflow named, as their favourites there do, but not to classify more in until it opens again',
   }),
 });
 /**

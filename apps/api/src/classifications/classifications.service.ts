@@ -22,11 +22,13 @@ import { goldFeedback } from './gold-feedback';
 
 
 /**
- * A volunteer's classifications, newest first, after the cursor ($3, $4). They are found by
- * `classifications_user_recent_idx` in order when the workflow is given (as the classifier does); across workflows they are sorted.
+ * A volunteer's classifications, newest first, after the cursor ($3, $4), with the project and workflow each was made in
+ * (read by the joins the `open` test needs anyway). They are found by `classifications_user_recent_idx` in order when
+ * the workflow is given (as the classifier does); across workflows they are sorted.
  */
-const OWN_CLASSIFICATIONS = `
+export const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
+         w.name AS workflow_name, p.id AS project_id, p.slug AS project_slug, p.title AS project_title,
          ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${openToCallerSql('$6::uuid')} AS open, ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
@@ -46,6 +48,10 @@ interface OwnClassificationRow extends SubjectRow {
   workflow_version: number;
   created_at: Date;
   annotations: StoredAnnotation[];
+  workflow_name: string;
+  project_id: string;
+  project_slug: string;
+  project_title: string;
   favourite: boolean;
   open: boolean;
   cursor_time: string;
@@ -166,6 +172,8 @@ export class ClassificationsService {
       createdAt: row.created_at.toISOString(),
       subject: subjectView(row),
       annotations: row.annotations,
+      project: { id: row.project_id, slug: row.project_slug, title: row.project_title },
+      workflow: { id: row.workflow_id, name: row.workflow_name },
       favourite: row.favourite,
       open: row.open,
     }));

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { onNotificationsRead } from '../lib/notifications';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, CLASSIFICATIONS, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
 
 /**
- * The header's way to the volunteer's account, on every page: their favourites, and "Sign in" and "Create an account"
+ * The header's way to the volunteer's account, on every page: their favourites and classifications, and "Sign in" and "Create an account"
  * for a guest (both come back to this page once done), the account's name, its notifications (with how many are
  * unread), a link to its page and "Sign out" once signed in.
  */
@@ -120,6 +120,7 @@ export function AccountNav({ path }: { path: string }) {
           <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
             {t('favourites.title')}
           </Link>
+          <ClassificationsLink current={route.name === 'classifications'} />
           <Link
             to={NOTIFICATIONS}
             data-account-link="notifications"
@@ -171,6 +172,9 @@ export function AccountNav({ path }: { path: string }) {
             </Link>
           </li>
           <li>
+            <ClassificationsLink current={route.name === 'classifications'} />
+          </li>
+          <li>
             <Link to={accountPath('sign-in', here)} data-account-link="sign-in" aria-current={route.name === 'sign-in' ? 'page' : undefined}>
               {t('account.signIn')}
             </Link>
@@ -188,5 +192,18 @@ export function AccountNav({ path }: { path: string }) {
         </ul>
       )}
     </nav>
+  );
+}
+
+/** "Your classifications"; on a phone an icon alone, so that the header stays short above the subject. */
+function ClassificationsLink({ current }: { current: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Link to={CLASSIFICATIONS} data-account-link="classifications" aria-current={current ? 'page' : undefined} aria-label={t('classifications.title')}>
+      <span className="nav-icon" aria-hidden="true">
+        🕘
+      </span>
+      <span className="nav-wide">{t('classifications.title')}</span>
+    </Link>
   );
 }

@@ -7,7 +7,7 @@ import { FavouriteToggle } from './FavouriteToggle';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
-import { FAVOURITES, Link, subjectPath } from '../lib/router';
+import { CLASSIFICATIONS, FAVOURITES, Link, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 import { whenInWords } from '../lib/formats';
@@ -107,7 +107,7 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
         </button>
       )}
       <p className="recent-favourites">
-        <Link to={FAVOURITES}>{t('recent.favourites')}</Link>
+        <Link to={FAVOURITES}>{t('recent.favourites')}</Link> · <Link to={CLASSIFICATIONS}>{t('recent.everywhere')}</Link>
       </p>
     </details>
   );

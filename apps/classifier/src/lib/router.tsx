@@ -43,6 +43,7 @@ export type Route =
   | { name: 'create-account' }
   | { name: 'account' }
   | { name: 'favourites' }
+  | { name: 'classifications' }
   | { name: 'notifications' }
   | { name: 'favourite'; subjectId: string }
   | { name: 'verify-email' }
@@ -67,6 +68,7 @@ export function matchRoute(path: string): Route {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
   if (path === FAVOURITES || path === `${FAVOURITES}/`) return { name: 'favourites' };
+  if (path === CLASSIFICATIONS || path === `${CLASSIFICATIONS}/`) return { name: 'classifications' };
   if (path === NOTIFICATIONS || path === `${NOTIFICATIONS}/`) return { name: 'notifications' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
@@ -130,6 +132,9 @@ export function discussionsPath(projectSlug: string, tag?: string): string {
 
 /** The volunteer's favourite subjects, across projects. */
 export const FAVOURITES = '/favourites';
+
+/** The volunteer's own classifications, in every project and workflow. */
+export const CLASSIFICATIONS = '/classifications';
 
 /** The volunteer's notifications: replies to their comments, and mentions of them, in every project. */
 export const NOTIFICATIONS = '/notifications';
