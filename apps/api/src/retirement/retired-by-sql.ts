@@ -30,12 +30,36 @@ const memberOf = (st: string, workflow: string, column: string, join = '') =>
  * `unretired_retirement` for the one an unretirement undid). Unretiring its set leaves it retired.
  */
 export const moderatedRetirementSql = (st: string, reason = `${st}.retirement_reason`, detail = `${st}.retirement_detail`) =>
-  `(${reason} = 'manual' AND (${detail}->>'role' = 'moderator'
+  `(${reason} = 'manual' AND (${detail}->>'role' = 'moderator' OR ${detail} ? 'takenDownIn'
     OR EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = ${st}.workflow_id AND r.subject_id = ${st}.subject_id)))`;
+
+/**
+ * Whether subject `subject` (an SQL expression for its id) is taken down: retired by moderation in any workflow of its
+ * project (`moderatedRetirementSql`). Volunteers are then shown neither its media nor its metadata anywhere
+ * (`subjectView`), and may no longer comment on it.
+ */
+export const takenDownSql = (subject: string) =>
+  `EXISTS (SELECT 1 FROM subject_workflow_status td WHERE td.subject_id = ${subject} AND td.retired_at IS NOT NULL AND ${moderatedRetirementSql('td')})`;
+
+/**
+ * A take-down in workflow $1 of the chosen subjects (`chosen`, a condition on `st`) in every other workflow of the
+ * project that holds them and still serves them: retired with the same reason and who did it, and the workflow it was
+ * taken down in (`takenDownIn`, which makes it a moderated retirement there too, unretired by name there alone).
+ * Answers the workflows it retired subjects in.
+ */
+export const TAKE_DOWN_ELSEWHERE = (chosen: string) => `
+  UPDATE subject_workflow_status o SET retired_at = now(), retirement_reason = 'manual',
+    retirement_detail = (st.retirement_detail - 'unlinked' - 'takenDownIn') || jsonb_build_object('takenDownIn', coalesce(st.retirement_detail->>'takenDownIn', st.workflow_id::text)),
+    retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
+  FROM subject_workflow_status st
+  WHERE ${chosen} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}
+    AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND o.retired_at IS NULL
+  RETURNING o.workflow_id`;
 
 /** The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by hand the words, who and their role. */
 export const retirementKeptSql = (st: string, workflow: string) =>
   `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
     'at', to_char(${st}.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'note', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'reason' END,
+    'takenDownIn', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'takenDownIn' END,
     ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')}))`;
