@@ -75,7 +75,7 @@ async function guest(): Promise<ChorusClient> {
 }
 
 /** The subjects a new guest is served in the workflow, by externalId. */
-const served = async (team: Team, workflowId: string) => (await (await guest()).queue(workflowId, 5)).subjects.map((subject) => subject.externalId).sort();
+const served = async (workflowId: string) => (await (await guest()).queue(workflowId, 5)).subjects.map((subject) => subject.externalId).sort();
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -149,11 +149,11 @@ describe('a subject taken down', () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;
     await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
-    expect(await served(team, team.otherWorkflowId)).toEqual(['a', 'b']);
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
 
     // A researcher's retirement of a subject volunteers reported is a take-down as a moderator's is.
     expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1 });
-    for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(team, workflowId)).toEqual(['b']);
+    for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
     const { rows } = await stack.db.query(
       'SELECT workflow_id, retirement_reason, retirement_detail FROM subject_workflow_status WHERE subject_id = $1 AND retired_at IS NOT NULL ORDER BY workflow_id = $2 DESC',
       [a, team.workflowId],
@@ -170,8 +170,8 @@ describe('a subject taken down', () => {
     // There, as where it was taken down, its set's unretirement leaves it retired; named, it is put back there alone.
     expect(subjectsUnretiredSchema.parse(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' }))).toEqual({ unretired: 0, leftModerated: 1 });
     expect(await stack.client.unretireSubjects(team.otherWorkflowId, { externalIds: ['a'], reason: 'Not here' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
-    expect(await served(team, team.otherWorkflowId)).toEqual(['a', 'b']);
-    expect(await served(team, team.workflowId)).toEqual(['b']);
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+    expect(await served(team.workflowId)).toEqual(['b']);
     expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({
       retired: false,
       unretired_retirement: { reason: 'manual', note: 'A home address', by: team.scientist.id, role: 'scientist', takenDownIn: team.workflowId, at: expect.any(String) },
@@ -180,10 +180,10 @@ describe('a subject taken down', () => {
     // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
     expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1 });
-    expect(await served(team, team.otherWorkflowId)).toEqual([]);
+    expect(await served(team.otherWorkflowId)).toEqual([]);
     // A researcher's retirement of a subject nobody reported is theirs to decide, in that workflow alone.
     const unreported = (await stack.client.addSubjects(team.setId, [{ externalId: 'c', locations: [{ type: 'text', text: 'c' }] }])).subjectIds[0]!;
     await stack.client.retireSubjects(team.workflowId, { subjectIds: [unreported], reason: 'Out of scope' });
-    expect(await served(team, team.otherWorkflowId)).toEqual(['c']);
+    expect(await served(team.otherWorkflowId)).toEqual(['c']);
   });
 });
