@@ -186,4 +186,37 @@ describe('a subject taken down', () => {
     await stack.client.retireSubjects(team.workflowId, { subjectIds: [unreported], reason: 'Out of scope' });
     expect(await served(team.otherWorkflowId)).toEqual(['c']);
   });
+
+  it('stays down in a workflow its set is linked to after the take-down, or linked to again (round 27)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const other = team.otherWorkflowId;
+    // Classified in the other workflow, then its set unlinked there: its row stays, retired as it left.
+    const { version } = await stack.client.getWorkflow(other);
+    await (await guest()).classify({ workflowId: other, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const elsewhere = await stack.client.createSubjectSet(team.projectId, { name: 'Elsewhere' });
+    await stack.client.addSubjects(elsewhere.id, [{ externalId: 'z', locations: [{ type: 'text', text: 'z' }] }]);
+    await stack.client.updateWorkflow(other, { ...ASK, name: 'Transcribe', subjectSetIds: [elsewhere.id] });
+    expect(await served(other)).toEqual(['z']);
+
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' });
+    const detail = { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDownIn: team.workflowId };
+    const rowIn = async (workflowId: string) =>
+      (await stack.db.query('SELECT retirement_reason, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, a])).rows[0];
+    expect(await rowIn(other)).toEqual({ retirement_reason: 'manual', retirement_detail: { ...detail, unlinked: true } });
+    // Its set linked again: the others come back, not it.
+    await stack.client.updateWorkflow(other, { ...ASK, name: 'Transcribe', subjectSetIds: [elsewhere.id, team.setId] });
+    expect(await served(other)).toEqual(['b', 'z']);
+    expect(await rowIn(other)).toEqual({ retirement_reason: 'manual', retirement_detail: detail });
+
+    // A workflow made afterwards over its set never serves it.
+    const { id: later } = await stack.client.createWorkflow(team.projectId, { ...ASK, name: 'Later', subjectSetIds: [team.setId] });
+    await stack.client.activateWorkflow(later);
+    expect(await served(later)).toEqual(['b']);
+    expect(await rowIn(later)).toEqual({ retirement_reason: 'manual', retirement_detail: detail });
+    // Put back there by name, it is served there.
+    expect(await stack.client.unretireSubjects(later, { subjectIds: [a], reason: 'Covered' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
+    expect(await served(later)).toEqual(['a', 'b']);
+  });
 });

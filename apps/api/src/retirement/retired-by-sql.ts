@@ -1,3 +1,5 @@
+import { UNLINKED, isUnlinked, moderatedRetirementSql, takeDownCarriedSql } from '@chorus/db';
+
 /**
  * Who retired the hot row `st`'s subject by hand, as columns `retired_by` (their user id) and `retired_by_role` (their
  * role then, kept with the retirement; for one retired before it was kept, their role in the project of workflow
@@ -24,14 +26,7 @@ export const retiredByNameSql = (st: string, workflow: string) =>
 const memberOf = (st: string, workflow: string, column: string, join = '') =>
   `(SELECT ${column} FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id ${join} WHERE w.id = ${workflow} AND pm.user_id::text = ${st}.retirement_detail->>'by')`;
 
-/**
- * Whether hot row `st`'s subject was retired by a moderator, or by hand on a volunteer's report in its workflow (a
- * moderated retirement: personal data, sensitive content), from its retirement's `reason` and `detail` (`st`'s own by default;
- * `unretired_retirement` for the one an unretirement undid). Unretiring its set leaves it retired.
- */
-export const moderatedRetirementSql = (st: string, reason = `${st}.retirement_reason`, detail = `${st}.retirement_detail`) =>
-  `(${reason} = 'manual' AND (${detail}->>'role' = 'moderator' OR ${detail} ? 'takenDownIn'
-    OR EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = ${st}.workflow_id AND r.subject_id = ${st}.subject_id)))`;
+export { moderatedRetirementSql };
 
 /**
  * Whether subject `subject` (an SQL expression for its id) is taken down: retired by moderation in any workflow of its
@@ -42,19 +37,21 @@ export const takenDownSql = (subject: string) =>
   `EXISTS (SELECT 1 FROM subject_workflow_status td WHERE td.subject_id = ${subject} AND td.retired_at IS NOT NULL AND ${moderatedRetirementSql('td')})`;
 
 /**
- * A take-down in workflow $1 of the chosen subjects (`chosen`, a condition on `st`) in every other workflow of the
- * project that holds them and still serves them: retired with the same reason and who did it, and the workflow it was
- * taken down in (`takenDownIn`, which makes it a moderated retirement there too, unretired by name there alone).
- * Answers the workflows it retired subjects in.
+ * A take-down in workflow $1 of the chosen subjects (`chosen`, a condition on `st`), carried over to every other
+ * workflow of the project that holds them and still serves them, or holds them only as they left it when their sets
+ * were unlinked (linked again, they would be served): retired with the same reason and who did it
+ * (`takeDownCarriedSql`, keeping a row's `unlinked` mark), unretired by name there alone. Answers the workflows it retired subjects in.
  */
 export const TAKE_DOWN_ELSEWHERE = (chosen: string) => `
-  UPDATE subject_workflow_status o SET retired_at = now(), retirement_reason = 'manual',
-    retirement_detail = (st.retirement_detail - 'unlinked' - 'takenDownIn') || jsonb_build_object('takenDownIn', coalesce(st.retirement_detail->>'takenDownIn', st.workflow_id::text)),
+  UPDATE subject_workflow_status o SET retired_at = now(), retirement_reason = 'manual', retirement_detail = ${takeDownCarriedSql('st')} || CASE WHEN ${isUnlinked('o')} THEN '{"unlinked": true}'::jsonb ELSE '{}'::jsonb END,
     retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
   FROM subject_workflow_status st
   WHERE ${chosen} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}
-    AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND o.retired_at IS NULL
+    AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND ${STILL_SERVABLE('o')}
   RETURNING o.workflow_id`;
+
+/** Whether hot row `o` is served, or would be once its sets are linked again (retired only as it left them). */
+export const STILL_SERVABLE = (o: string) => `(${o}.retired_at IS NULL OR ${o}.retirement_reason = '${UNLINKED}')`;
 
 /** The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by hand the words, who and their role. */
 export const retirementKeptSql = (st: string, workflow: string) =>

@@ -12,7 +12,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
-import { TAKE_DOWN_ELSEWHERE, retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
+import { STILL_SERVABLE, TAKE_DOWN_ELSEWHERE, retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
 
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
@@ -404,7 +404,7 @@ async function takeDownElsewhere(manager: EntityManager, workflowId: string, cho
   const parameters = [workflowId, chosen.ids, chosen.subjectSetId];
   await manager.query(
     `SELECT 1 FROM subject_workflow_status o JOIN subject_workflow_status st ON st.subject_id = o.subject_id
-     WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} AND o.workflow_id <> $1 AND o.retired_at IS NULL
+     WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} AND o.workflow_id <> $1 AND ${STILL_SERVABLE('o')}
      ORDER BY o.workflow_id, o.subject_id FOR UPDATE OF o`,
     parameters,
   );
