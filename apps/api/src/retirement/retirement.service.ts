@@ -396,9 +396,10 @@ export class RetirementService {
 
 /**
  * Of the chosen subjects, those now taken down in the workflow (a moderated retirement: this one, or an earlier one)
- * are retired in every other workflow of the project that still serves them, in the same transaction: personal data
- * must come off every volunteer's screen, not one workflow's. Their rows there are locked in key order first, as
- * `lockChosenInKeyOrder` does. The workflows it retired subjects in.
+ * are retired in every other workflow of the project that still serves them (or would, once their sets are linked
+ * there again: `STILL_SERVABLE`), in the same transaction: personal data must come off every volunteer's screen, not
+ * one workflow's. Their rows there are locked in key order first, as `lockChosenInKeyOrder` does. The workflows it
+ * retired subjects in.
  */
 async function takeDownElsewhere(manager: EntityManager, workflowId: string, chosen: Pick<Chosen, 'ids' | 'subjectSetId'>): Promise<string[]> {
   const parameters = [workflowId, chosen.ids, chosen.subjectSetId];
