@@ -460,4 +460,35 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('shows a volunteer a subject its team took down as taken down, without its media or a comment form, its comments still there; the team sees it, marked', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Taken down', [{ externalId: 'letter', locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const volunteer = await newAccount(suite.stack, 'Vic');
+    await volunteer.client.postComment(subjectId, { projectId: project.id, body: 'Is this someone’s address?' });
+    await volunteer.client.reportSubject(workflow.id, { subjectId, reason: 'sensitive-content' });
+    await suite.stack.client.retireSubjects(workflow.id, { subjectIds: [subjectId], reason: 'A home address' });
+    const discussion = `${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`;
+
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(discussion);
+    await page.getByTestId('comment').getByText('Is this someone’s address?').waitFor();
+    expect(await page.getByTestId('subject-taken-down').textContent()).toBe("This subject was taken down by the project's team.");
+    expect(await page.getByTestId('comments-closed').textContent()).toBe("This subject was taken down by the project's team, so its discussion takes no new comments; what was said stays here to read.");
+    expect(await page.locator('.subject-media, #comment-body, [data-reply-button]').count()).toBe(0);
+    expect(await page.getByText('12 High Street').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // Its team sees it as it is, marked, and may still answer (this browser's tabs share one session: one at a time).
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
+    const team = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await team.page.goto(discussion);
+    await team.page.getByTestId('subject-taken-down-for-team').getByText('Taken down.').waitFor();
+    await team.page.locator('.subject-media').getByText('Mrs Smith, 12 High Street').waitFor();
+    expect(await team.page.locator('#comment-body').count()).toBe(1);
+    expect(team.errors).toEqual([]);
+    await team.page.close();
+  });
 });

@@ -359,6 +359,13 @@ export const queuedSubjectSchema = z.strictObject({
   locations: z.array(subjectLocationSchema),
   /** Metadata whose keys do not start with `#`, `//` or `!` (hidden from volunteers, as on Zooniverse). */
   metadata: z.record(z.string(), z.unknown()),
+  takenDown: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        "The project's team took it down (retired it by moderation in one of the project's workflows: personal data, sensitive content): to anyone not on the team (moderators and researchers) it comes without locations, metadata or externalId, and its discussion takes no new comments; the team sees it all. Absent otherwise (the queue never serves such a subject)",
+    }),
 });
 /** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */
 export const MOST_HELD_NAMED = 100;

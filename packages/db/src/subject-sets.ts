@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { recordCommentDeletions } from './comment-deletions';
+import { moderatedRetirementSql, takeDownCarriedSql } from './take-downs';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
@@ -60,17 +61,21 @@ export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_c
  * subject already in the workflow keeps its own, which a researcher may have set there. Each workflow's new random keys are
  * spread evenly over [0, 1), in a random order from a random point: the queue picks the first subject after a random
  * point, so a subject's chance of coming next is the gap before its key, which random keys would make up to several
- * times another's (among 8 subjects, a first pick of one 37 times in 100 and of another 3 times).
+ * times another's (among 8 subjects, a first pick of one 37 times in 100 and of another 3 times). A subject taken down
+ * in another workflow of its project (`moderatedRetirementSql`) joins retired, the take-down carried over.
  */
 export async function joinWorkflows(manager: EntityManager, joining: string, parameters: unknown[]): Promise<void> {
   await manager.query(
     // The random point drawn once (materialised): a subquery of it, on the inner side of a nested loop, was drawn
     // again for each subject, which spread the keys unevenly.
     `WITH o AS MATERIALIZED (SELECT random() AS shift)
-     INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, priority, random)
+     INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard, priority, random, retired_at, retirement_reason, retirement_detail)
      SELECT j.workflow_id, j.subject_id, j.gold_standard, coalesce(j.priority, 0),
-       (row_number() OVER (PARTITION BY j.workflow_id ORDER BY random()) - 1 + o.shift) / count(*) OVER (PARTITION BY j.workflow_id)
+       (row_number() OVER (PARTITION BY j.workflow_id ORDER BY random()) - 1 + o.shift) / count(*) OVER (PARTITION BY j.workflow_id),
+       CASE WHEN td.detail IS NOT NULL THEN now() END, CASE WHEN td.detail IS NOT NULL THEN 'manual' END, td.detail
      FROM (${joining}) j CROSS JOIN o
+     LEFT JOIN LATERAL (SELECT ${takeDownCarriedSql('st')} AS detail FROM subject_workflow_status st
+       WHERE st.subject_id = j.subject_id AND st.workflow_id <> j.workflow_id AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} LIMIT 1) td ON true
      ON CONFLICT DO NOTHING`,
     parameters,
   );

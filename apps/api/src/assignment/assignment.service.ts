@@ -256,7 +256,7 @@ export class AssignmentService {
    */
   private async resumeHolds(workflowId: string, user: AuthUser, { withoutReported }: PickLimits, limit: number, hold: number): Promise<QueueView['subjects']> {
     const rows = await preparedQuery<ServedSubjectRow>(this.db, resumeHoldsSql(withoutReported), [workflowId, user.id, limit, hold]);
-    return rows.map(subjectView);
+    return rows.map((row) => subjectView(row));
   }
 
   /**
@@ -391,7 +391,7 @@ export class AssignmentService {
       await preparedQuery(this.db, RELEASE, [workflowId, user.id, served.map((row) => row.id)]);
       return [];
     }
-    return served.map(subjectView);
+    return served.map((row) => subjectView(row));
   }
 
   /** The workflow of each request as its caller sees it, or undefined when there is no such workflow. */

@@ -13,7 +13,8 @@ import { unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { ProjectAccess, accountIdOf, isPublicWorkflow, openToCallerSql } from '../projects/project-access';
+import { ProjectAccess, accountIdOf, isPublicWorkflow, onTeamSql, openToCallerSql } from '../projects/project-access';
+import { takenDownSql } from '../retirement/retired-by-sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter, PAUSED_FOR_CALLER, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
@@ -29,6 +30,7 @@ import { goldFeedback } from './gold-feedback';
 export const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
          w.name AS workflow_name, p.id AS project_id, p.slug AS project_slug, p.title AS project_title,
+         ${takenDownSql('s.id')} AS taken_down, ${onTeamSql('$6::uuid')} AS team,
          ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${openToCallerSql('$6::uuid')} AS open, ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
@@ -54,6 +56,7 @@ interface OwnClassificationRow extends SubjectRow {
   project_title: string;
   favourite: boolean;
   open: boolean;
+  team: boolean;
   cursor_time: string;
 }
 
@@ -170,7 +173,7 @@ export class ClassificationsService {
       workflowId: row.workflow_id,
       workflowVersion: row.workflow_version,
       createdAt: row.created_at.toISOString(),
-      subject: subjectView(row),
+      subject: subjectView(row, row.team),
       annotations: row.annotations,
       project: { id: row.project_id, slug: row.project_slug, title: row.project_title },
       workflow: { id: row.workflow_id, name: row.workflow_name },

@@ -7,6 +7,8 @@ export interface SubjectRow {
   external_id: string | null;
   locations: SubjectLocation[];
   metadata: Record<string, unknown>;
+  /** Whether it is taken down (`takenDownSql`), where the query reads it: the queue never serves such a subject. */
+  taken_down?: boolean;
 }
 
 /** A subject's row as the queue serves it: whether it is gold standard is for the queue, never told to volunteers. */
@@ -16,8 +18,10 @@ export interface ServedSubjectRow extends SubjectRow {
 
 /**
  * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `//`, `!`). Every
- * subject alike: a field that only gold-standard subjects lacked or had would tell them apart.
+ * subject alike: a field that only gold-standard subjects lacked or had would tell them apart. One taken down by its
+ * project's team is shown to the team (`team`) as it is, marked; to anyone else, as taken down and nothing more.
  */
-export function subjectView(row: SubjectRow): QueuedSubject {
-  return { id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) };
+export function subjectView(row: SubjectRow, team = false): QueuedSubject {
+  if (row.taken_down && !team) return { id: row.id, externalId: null, locations: [], metadata: {}, takenDown: true };
+  return { id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata), ...(row.taken_down ? { takenDown: true as const } : {}) };
 }

@@ -15,6 +15,7 @@ import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { takenDownSql } from '../retirement/retired-by-sql';
 import type { StoredCommentRow } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow {
@@ -60,6 +61,13 @@ export const signInTo = (what: 'comment' | 'report a comment') =>
     'account-required',
   );
 
+/** The refusal of a new comment on a subject the project's team took down, to anyone not on the team: its discussion stays readable, closed. */
+const takenDown = () =>
+  conflict(
+    "This subject was taken down by the project's team (it may show personal data or sensitive content), so its discussion takes no new comments; what was said stays readable. Comment on another subject, or write to the project's team.",
+    'subject-taken-down',
+  );
+
 /** The refusal of a change to the caller's own comment that the project's moderators hid: it stays as they hid it (their reason is the team's). */
 const hiddenByModerators = (what: 'edit' | 'delete') =>
   conflict(
@@ -87,8 +95,8 @@ export class DiscussionsService {
   /** The subject as volunteers see it, and a page of its discussion in the project, oldest first. */
   async discussion(subjectId: string, { projectId, limit, after }: SubjectCommentsQuery, user: AuthUser | undefined): Promise<SubjectDiscussion> {
     await this.access.readable(projectId, user, '/query/projectId');
-    const subject = await this.subjectOf(projectId, subjectId);
     const team = await this.isTeam(projectId, user);
+    const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
     return { subject, ...this.page(rows, limit, { user, team }) };
   }
@@ -100,8 +108,8 @@ export class DiscussionsService {
     const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
-    const subjects = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = ANY($1::uuid[])', [subjectIds]);
-    const byId = new Map(subjects.map((subject) => [subject.id, subjectView(subject)]));
+    const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);
+    const byId = new Map(subjects.map((subject) => [subject.id, subjectView(subject, team)]));
     return { comments: comments.map((comment) => ({ ...comment, subject: byId.get(comment.subjectId)! })), next };
   }
 
@@ -113,9 +121,10 @@ export class DiscussionsService {
   async post(subjectId: string, { projectId, body, replyTo }: CommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     if (user.kind !== 'registered') throw signInTo('comment');
     await this.access.readable(projectId, user, '/projectId');
-    await this.subjectOf(projectId, subjectId);
+    const subject = await this.subjectOf(projectId, subjectId);
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
     const team = await this.isTeam(projectId, user);
+    if (subject.taken_down && !team) throw takenDown();
     if (!team) await this.countComment(user, note);
     const viewer = { user, team };
     return this.db.transaction(async (manager) => {
@@ -190,10 +199,14 @@ export class DiscussionsService {
     note({ limit, remaining: Math.max(0, limit - hit.counted), resetSeconds: hit.resetSeconds });
   }
 
-  private async subjectOf(projectId: string, subjectId: string): Promise<SubjectDiscussion['subject']> {
-    const [subject] = await this.db.query<SubjectRow[]>('SELECT id, external_id, locations, metadata FROM subjects WHERE id = $1 AND project_id = $2', [subjectId, projectId]);
+  /** The subject's row, and whether it is taken down; 404 when the project has no such subject. */
+  private async subjectOf(projectId: string, subjectId: string): Promise<SubjectRow> {
+    const [subject] = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = $1 AND s.project_id = $2`, [
+      subjectId,
+      projectId,
+    ]);
     if (!subject) throw notFound(`Subject ${subjectId} in this project`, '/params/id');
-    return subjectView(subject);
+    return subject;
   }
 
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {

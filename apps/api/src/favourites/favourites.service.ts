@@ -6,7 +6,8 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
-import { accountIdOf, openToCallerSql } from '../projects/project-access';
+import { accountIdOf, onTeamSql, openToCallerSql } from '../projects/project-access';
+import { takenDownSql } from '../retirement/retired-by-sql';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type FavouritesQuery, favouriteCursor } from './dto/favourite.dto';
 
@@ -18,6 +19,7 @@ interface FavouriteRow extends SubjectRow {
   project_title: string;
   created_at: Date;
   open: boolean;
+  team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
 }
@@ -31,6 +33,7 @@ interface FavouriteRow extends SubjectRow {
 const FAVOURITES = `
   SELECT f.subject_id AS id, s.external_id, s.locations, s.metadata, f.workflow_id, w.name AS workflow_name,
          p.id AS project_id, p.slug AS project_slug, p.title AS project_title, f.created_at, ${openToCallerSql('$6::uuid')} AS open,
+         ${takenDownSql('s.id')} AS taken_down, ${onTeamSql('$6::uuid')} AS team,
          ${cursorTimeSql('f.created_at')} AS cursor_time
   FROM favourites f JOIN subjects s ON s.id = f.subject_id JOIN workflows w ON w.id = f.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE f.user_id = $1 AND ($2::uuid IS NULL OR f.subject_id = $2) AND ($3::timestamptz IS NULL OR (f.created_at, f.subject_id) < ($3::timestamptz, $4::uuid))
@@ -41,7 +44,7 @@ const MARK = 'INSERT INTO favourites (user_id, subject_id, workflow_id) VALUES (
 
 function toFavourite(row: FavouriteRow): Favourite {
   return {
-    subject: subjectView(row),
+    subject: subjectView(row, row.team),
     project: { id: row.project_id, slug: row.project_slug, title: row.project_title },
     workflow: { id: row.workflow_id, name: row.workflow_name },
     classifyUrl: `/projects/${encodeURIComponent(row.project_slug)}/workflows/${row.workflow_id}`,

@@ -36,6 +36,9 @@ export const projectReadableBySql = (account: string): string =>
  */
 export const openToCallerSql = (account: string): string =>
   `(${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
+/** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATION_ROLES`). */
+export const onTeamSql = (account: string): string =>
+  `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')}))`;
 /** The projects everyone sees in the list (unless taken down): a paused one serves no subjects, so only its members see it there. */
 export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 

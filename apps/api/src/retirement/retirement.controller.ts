@@ -17,7 +17,7 @@ export class RetirementController {
   @Post('retire')
   @ApiOperation({
     summary: 'Retires subjects by hand: volunteers are no longer served them (the workflow’s researchers; a moderator, only subjects volunteers reported).',
-    description: 'Body: `subjectIds`, `externalIds` or a `subjectSetId`, and a `reason`. Subjects already retired are left as they were. A subject outside the workflow is refused, naming it (422), and so is the whole request. A moderator naming a set or a subject nobody else reported gets 403 naming each. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `subjectIds`, `externalIds` or a `subjectSetId`, and a `reason`. Subjects already retired are left as they were. A take-down (a moderator’s retirement, or a researcher’s of a subject volunteers reported in the workflow) also retires each subject in every other workflow of the project that still serves it (or would once its set is linked there again), and in any it joins later, with the same reason and who did it (each unretired by name in its own workflow), and volunteers are then shown it nowhere (`takenDown`, without its locations or metadata, in its discussion, their favourites and classifications). A subject outside the workflow is refused, naming it (422), and so is the whole request. A moderator naming a set or a subject nobody else reported gets 403 naming each. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(200)

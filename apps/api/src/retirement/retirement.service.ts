@@ -12,7 +12,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
-import { retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
+import { STILL_SERVABLE, TAKE_DOWN_ELSEWHERE, retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
 
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
@@ -154,6 +154,9 @@ export class RetirementService {
    * (someone's personal data must come off volunteers' screens whatever the subject is for), until a researcher
    * unretires it. Subjects retired already keep their retirement and its reason, counted in `alreadyRetired`. A
    * moderator retires subjects that volunteers reported in the workflow, named one by one, and no others (`requireReported`).
+   * A take-down (a moderated retirement) retires the subject in every other workflow of the project that still serves
+   * it too, in the same transaction, with the same reason and who did it (`takeDownElsewhere`); each is unretired by
+   * name in its own workflow.
    */
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
     const { role } = await this.workflows.requireModerator(workflowId, user);
@@ -166,10 +169,10 @@ export class RetirementService {
       'is a gold-standard subject, which is never retired unless volunteers report it (it is then taken down from the reported subjects); to stop serving it, unlink its set, or upload it again without known answers under a new externalId',
       [user.id],
     );
-    const [{ retired, gold, already }]: { retired: number; gold: number; already: number }[] = await researchersTransaction(this.db, async (manager) => {
+    const { retired, gold, already, elsewhere } = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
       // The counts read the rows as they were before the update (one snapshot).
-      return manager.query(
+      const [counts]: { retired: number; gold: number; already: number }[] = await manager.query(
         `WITH retired AS (
            UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
            WHERE ${CHOSEN} AND ${RETIRABLE} RETURNING 1)
@@ -177,9 +180,10 @@ export class RetirementService {
            (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id, role })],
       );
+      return { ...counts!, elsewhere: await takeDownElsewhere(manager, workflowId, chosen) };
     });
     // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.
-    if (retired) await this.jobs.aggregate(workflowId);
+    for (const retiredIn of [...(retired ? [workflowId] : []), ...elsewhere]) await this.jobs.aggregate(retiredIn);
     return { retired, ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}), ...(already ? { alreadyRetired: already } : {}) };
   }
 
@@ -388,6 +392,25 @@ export class RetirementService {
     const named = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
     throw validationFailed(named.map((index) => ({ pointer: chosen.pointers[index]!, message: `already has ${fix}` })));
   }
+}
+
+/**
+ * Of the chosen subjects, those now taken down in the workflow (a moderated retirement: this one, or an earlier one)
+ * are retired in every other workflow of the project that still serves them (or would, once their sets are linked
+ * there again: `STILL_SERVABLE`), in the same transaction: personal data must come off every volunteer's screen, not
+ * one workflow's. Their rows there are locked in key order first, as `lockChosenInKeyOrder` does. The workflows it
+ * retired subjects in.
+ */
+async function takeDownElsewhere(manager: EntityManager, workflowId: string, chosen: Pick<Chosen, 'ids' | 'subjectSetId'>): Promise<string[]> {
+  const parameters = [workflowId, chosen.ids, chosen.subjectSetId];
+  await manager.query(
+    `SELECT 1 FROM subject_workflow_status o JOIN subject_workflow_status st ON st.subject_id = o.subject_id
+     WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} AND o.workflow_id <> $1 AND ${STILL_SERVABLE('o')}
+     ORDER BY o.workflow_id, o.subject_id FOR UPDATE OF o`,
+    parameters,
+  );
+  const rows = returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE(CHOSEN), parameters));
+  return [...new Set(rows.map((row) => row.workflow_id))];
 }
 
 /** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */

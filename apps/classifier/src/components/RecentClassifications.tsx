@@ -136,6 +136,7 @@ function RecentItem({
           </time>
         </p>
         {text && <p className="recent-preview">{textPreview(text.text)}</p>}
+        {subject.takenDown && <p className="recent-preview">{t('media.takenDown')}</p>}
         <AnswersInWords annotations={annotations} definition={definition} />
         <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={distinctName} />
         <p className="recent-discuss">

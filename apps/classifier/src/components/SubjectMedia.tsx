@@ -1,4 +1,4 @@
-import type { SubjectLocation } from '@chorus/client';
+import type { QueuedSubject, SubjectLocation } from '@chorus/client';
 import type { TextLocation } from '@chorus/tasks';
 import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -19,6 +19,34 @@ function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, co
 
 /** An image's name, with its description (`imageDescription`), for volunteers who cannot see it. */
 const described = (name: string, description: string | null) => (description ? `${name}: ${description}` : name);
+
+/**
+ * A subject shown outside the classify page (its discussion, a favourite): one its project's team took down is, to
+ * anyone not on the team (who are sent nothing of it), a note that says so in place of its media; the team sees it as
+ * it is, marked.
+ */
+export function ShownSubject({ subject }: { subject: QueuedSubject }) {
+  const { t } = useTranslation();
+  if (subject.takenDown && !subject.locations.length) {
+    return (
+      <p className="notice" data-testid="subject-taken-down">
+        {t('media.takenDown')}
+      </p>
+    );
+  }
+  return (
+    <>
+      {subject.takenDown && (
+        <p className="notice" data-testid="subject-taken-down-for-team">
+          <span>
+            <strong>{t('media.takenDownMark')}</strong> {t('media.takenDownForTeam')}
+          </span>
+        </p>
+      )}
+      <SubjectMedia locations={subject.locations} subject={subject} />
+    </>
+  );
+}
 
 /** The page the task on screen (`task`, its key) opens on, an index into the locations shown; undefined: the page stays. */
 interface Opening {

@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
@@ -10,7 +10,7 @@ import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
 import { ReportComment } from '../components/ReportComment';
-import { SubjectMedia } from '../components/SubjectMedia';
+import { ShownSubject } from '../components/SubjectMedia';
 import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -166,6 +166,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
   const classifying = useSearch().get('classify');
 
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
+  /** Taken down by the project's team, the discussion takes no new comment but the team's. */
+  const closed = !!discussion?.subject.takenDown && !(project?.role && MODERATION_ROLES.includes(project.role));
   const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
   return (
     <div className="page page-discussion" data-testid="subject-discussion">
@@ -185,7 +187,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
               </Link>
             </p>
           )}
-          <SubjectMedia locations={discussion.subject.locations} subject={discussion.subject} />
+          <ShownSubject subject={discussion.subject} />
           <section className="discussion" aria-labelledby="discussion-heading">
             <h2 id="discussion-heading" tabIndex={-1}>
               {t('talk.discussion')}
@@ -194,7 +196,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
-                  {volunteer.kind === 'registered' && !comment.hidden && (
+                  {volunteer.kind === 'registered' && !comment.hidden && !closed && (
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -221,7 +223,13 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                 {t('talk.more')}
               </button>
             )}
-            <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
+            {closed ? (
+              <p className="comment-sign-in" data-testid="comments-closed">
+                {t('talk.closedTakenDown')}
+              </p>
+            ) : (
+              <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
+            )}
           </section>
         </>
       ) : (

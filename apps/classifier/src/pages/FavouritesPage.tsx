@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
-import { SubjectMedia } from '../components/SubjectMedia';
+import { ShownSubject } from '../components/SubjectMedia';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -123,6 +123,7 @@ function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; dist
           </Link>
         </h2>
         {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
+        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
         <FavouriteWhere favourite={favourite} />
         <div className="favourite-actions">
           <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
@@ -198,7 +199,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
             <FavouriteToggle subjectId={favourite.subject.id} workflowId={favourite.workflow.id} favourite />
             <ClassifyMore favourite={favourite} />
           </div>
-          <SubjectMedia locations={favourite.subject.locations} subject={favourite.subject} />
+          <ShownSubject subject={favourite.subject} />
         </>
       )}
       {data === null && !problem && (

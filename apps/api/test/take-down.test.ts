@@ -1,0 +1,222 @@
+import {
+  type ChorusApiError,
+  type ChorusClient,
+  type WorkflowInput,
+  favouritePageSchema,
+  ownClassificationListSchema,
+  projectCommentPageSchema,
+  subjectDiscussionSchema,
+  subjectsUnretiredSchema,
+} from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/**
+ * A subject taken down by its project's team (a moderated retirement: personal data, sensitive content) stays down
+ * everywhere volunteers could see it: its discussion, the project's recent discussions, their favourites and
+ * classifications show it as taken down, with nothing of it, and every workflow of the project stops serving it.
+ */
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const ASK: Omit<WorkflowInput, 'subjectSetIds' | 'name'> = {
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single', question: 'Readable?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+  retirement: { rule: 'count', count: 10 },
+};
+
+interface Team {
+  projectId: string;
+  /** The workflow the subject is reported and taken down in, and another of the project over the same set. */
+  workflowId: string;
+  otherWorkflowId: string;
+  setId: string;
+  /** Subject ids by externalId (a, b). */
+  subjects: Record<string, string>;
+  moderator: TestAccount;
+  scientist: TestAccount;
+}
+
+/** A live project with two workflows over one set of subjects a and b, a moderator and a scientist. */
+async function twoWorkflows(): Promise<Team> {
+  const project = await stack.client.createProject({ title: `Taken down ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Notices' });
+  const { subjectIds } = await stack.client.addSubjects(set.id, [
+    { externalId: 'a', metadata: { title: 'Letter to Mrs Smith' }, locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }] },
+    { externalId: 'b', metadata: { title: 'A notice' }, locations: [{ type: 'text', text: 'A notice' }] },
+  ]);
+  const workflows = [];
+  for (const name of ['Read', 'Transcribe']) {
+    const { id } = await stack.client.createWorkflow(project.id, { ...ASK, name, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    workflows.push(id);
+  }
+  return {
+    projectId: project.id,
+    workflowId: workflows[0]!,
+    otherWorkflowId: workflows[1]!,
+    setId: set.id,
+    subjects: { a: subjectIds[0]!, b: subjectIds[1]! },
+    moderator: await newMember(stack, project.id, 'moderator', 'Moderator'),
+    scientist: await newMember(stack, project.id, 'scientist', 'Scientist'),
+  };
+}
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+/** The subjects a new guest is served in the workflow, by externalId. */
+const served = async (workflowId: string) => (await (await guest()).queue(workflowId, 5)).subjects.map((subject) => subject.externalId).sort();
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: ChorusApiError) => ({ status: error.status, type: error.problem.type }),
+  );
+
+describe('a subject taken down', () => {
+  it('is shown to volunteers as taken down, with nothing of it, wherever they could see it; its discussion stays readable and takes no new comment but the team’s, who see it all (round 27)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const volunteer = await newAccount(stack, 'Volunteer');
+    const { version } = await stack.client.getWorkflow(team.workflowId);
+    await volunteer.client.queue(team.workflowId, 2);
+    await volunteer.client.classify({ workflowId: team.workflowId, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await volunteer.client.markFavourite(a, team.workflowId);
+    await volunteer.client.postComment(a, { projectId: team.projectId, body: 'Is this someone’s address? #privacy' });
+    await volunteer.client.postComment(team.subjects.b!, { projectId: team.projectId, body: 'A fine #notice' });
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content', note: 'a home address' });
+    const shown = (await stack.anonymous.subjectDiscussion(a, team.projectId)).subject;
+    expect(shown).toMatchObject({ externalId: 'a', metadata: { title: 'Letter to Mrs Smith' } });
+    expect(shown).not.toHaveProperty('takenDown');
+
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1 });
+
+    const takenDown = { id: a, externalId: null, locations: [], metadata: {}, takenDown: true };
+    for (const reader of [stack.anonymous, volunteer.client]) {
+      const discussion = await reader.subjectDiscussion(a, team.projectId);
+      expect(subjectDiscussionSchema.parse(discussion)).toEqual(discussion);
+      expect(discussion.subject).toEqual(takenDown);
+      expect(discussion.comments.map((comment) => comment.body)).toEqual(['Is this someone’s address? #privacy']);
+      const recent = await reader.projectComments(team.projectId);
+      expect(projectCommentPageSchema.parse(recent)).toEqual(recent);
+      expect(recent.comments.map((comment) => [comment.body, comment.subject])).toEqual([
+        ['A fine #notice', (await reader.subjectDiscussion(team.subjects.b!, team.projectId)).subject],
+        ['Is this someone’s address? #privacy', takenDown],
+      ]);
+      expect((await reader.projectComments(team.projectId, { tag: 'privacy' })).comments.map((comment) => comment.subject)).toEqual([takenDown]);
+    }
+    const favourites = await volunteer.client.myFavourites();
+    expect(favouritePageSchema.parse(favourites)).toEqual(favourites);
+    expect(favourites.favourites.map((favourite) => favourite.subject)).toEqual([takenDown]);
+    const classifications = await volunteer.client.myClassifications();
+    expect(ownClassificationListSchema.parse(classifications)).toEqual(classifications);
+    expect(classifications.classifications.map((classification) => classification.subject)).toEqual([takenDown]);
+
+    // No new comment but the team's: a clear refusal, and nothing stored.
+    expect(await refusal(volunteer.client.postComment(a, { projectId: team.projectId, body: 'Still there?' }))).toEqual({ status: 409, type: 'urn:chorus:problem:subject-taken-down' });
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_comments WHERE subject_id = $1', [a])).rows[0].n).toBe(1);
+    await team.moderator.client.postComment(a, { projectId: team.projectId, body: 'We took it down: thank you for telling us.' });
+
+    // The team sees it all, marked, wherever they look (their own favourites and classifications too).
+    for (const member of [team.moderator, team.scientist]) {
+      const { subject } = await member.client.subjectDiscussion(a, team.projectId);
+      expect(subject).toMatchObject({ id: a, externalId: 'a', metadata: { title: 'Letter to Mrs Smith' }, takenDown: true });
+      expect(subject.locations).toHaveLength(1);
+      expect((await member.client.projectComments(team.projectId)).comments.find((comment) => comment.subjectId === a)?.subject).toEqual(subject);
+    }
+    await team.scientist.client.markFavourite(a, team.workflowId);
+    expect((await team.scientist.client.myFavourites()).favourites[0]?.subject).toMatchObject({ externalId: 'a', takenDown: true });
+
+    // Put back in the workflow it was taken down in, and in every other one it was taken out of, it is shown again.
+    await team.scientist.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address covered' });
+    expect((await volunteer.client.subjectDiscussion(a, team.projectId)).subject).toEqual(takenDown);
+    await team.scientist.client.unretireSubjects(team.otherWorkflowId, { subjectIds: [a], reason: 'Address covered' });
+    expect((await volunteer.client.subjectDiscussion(a, team.projectId)).subject).toEqual(shown);
+    await volunteer.client.postComment(a, { projectId: team.projectId, body: 'Thank you' });
+  });
+
+  it('is taken out of every workflow of the project, with the same reason and who did it, and put back by name in each (round 27)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+
+    // A researcher's retirement of a subject volunteers reported is a take-down as a moderator's is.
+    expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1 });
+    for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
+    const { rows } = await stack.db.query(
+      'SELECT workflow_id, retirement_reason, retirement_detail FROM subject_workflow_status WHERE subject_id = $1 AND retired_at IS NOT NULL ORDER BY workflow_id = $2 DESC',
+      [a, team.workflowId],
+    );
+    const detail = { reason: 'A home address', by: team.scientist.id, role: 'scientist' };
+    expect(rows).toEqual([
+      { workflow_id: team.workflowId, retirement_reason: 'manual', retirement_detail: detail },
+      { workflow_id: team.otherWorkflowId, retirement_reason: 'manual', retirement_detail: { ...detail, takenDownIn: team.workflowId } },
+    ]);
+    const consensusOf = async (workflowId: string) =>
+      Object.fromEntries((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+    expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({ retired: true, retirement_note: 'A home address', retired_by: team.scientist.id, retired_by_role: 'scientist' });
+
+    // There, as where it was taken down, its set's unretirement leaves it retired; named, it is put back there alone.
+    expect(subjectsUnretiredSchema.parse(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' }))).toEqual({ unretired: 0, leftModerated: 1 });
+    expect(await stack.client.unretireSubjects(team.otherWorkflowId, { externalIds: ['a'], reason: 'Not here' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+    expect(await served(team.workflowId)).toEqual(['b']);
+    expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({
+      retired: false,
+      unretired_retirement: { reason: 'manual', note: 'A home address', by: team.scientist.id, role: 'scientist', takenDownIn: team.workflowId, at: expect.any(String) },
+    });
+
+    // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1 });
+    expect(await served(team.otherWorkflowId)).toEqual([]);
+    // A researcher's retirement of a subject nobody reported is theirs to decide, in that workflow alone.
+    const unreported = (await stack.client.addSubjects(team.setId, [{ externalId: 'c', locations: [{ type: 'text', text: 'c' }] }])).subjectIds[0]!;
+    await stack.client.retireSubjects(team.workflowId, { subjectIds: [unreported], reason: 'Out of scope' });
+    expect(await served(team.otherWorkflowId)).toEqual(['c']);
+  });
+
+  it('stays down in a workflow its set is linked to after the take-down, or linked to again (round 27)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const other = team.otherWorkflowId;
+    // Classified in the other workflow, then its set unlinked there: its row stays, retired as it left.
+    const { version } = await stack.client.getWorkflow(other);
+    await (await guest()).classify({ workflowId: other, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const elsewhere = await stack.client.createSubjectSet(team.projectId, { name: 'Elsewhere' });
+    await stack.client.addSubjects(elsewhere.id, [{ externalId: 'z', locations: [{ type: 'text', text: 'z' }] }]);
+    await stack.client.updateWorkflow(other, { ...ASK, name: 'Transcribe', subjectSetIds: [elsewhere.id] });
+    expect(await served(other)).toEqual(['z']);
+
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' });
+    const detail = { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDownIn: team.workflowId };
+    const rowIn = async (workflowId: string) =>
+      (await stack.db.query('SELECT retirement_reason, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, a])).rows[0];
+    expect(await rowIn(other)).toEqual({ retirement_reason: 'manual', retirement_detail: { ...detail, unlinked: true } });
+    // Its set linked again: the others come back, not it.
+    await stack.client.updateWorkflow(other, { ...ASK, name: 'Transcribe', subjectSetIds: [elsewhere.id, team.setId] });
+    expect(await served(other)).toEqual(['b', 'z']);
+    expect(await rowIn(other)).toEqual({ retirement_reason: 'manual', retirement_detail: detail });
+
+    // A workflow made afterwards over its set never serves it.
+    const { id: later } = await stack.client.createWorkflow(team.projectId, { ...ASK, name: 'Later', subjectSetIds: [team.setId] });
+    await stack.client.activateWorkflow(later);
+    expect(await served(later)).toEqual(['b']);
+    expect(await rowIn(later)).toEqual({ retirement_reason: 'manual', retirement_detail: detail });
+    // Put back there by name, it is served there.
+    expect(await stack.client.unretireSubjects(later, { subjectIds: [a], reason: 'Covered' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
+    expect(await served(later)).toEqual(['a', 'b']);
+  });
+});
