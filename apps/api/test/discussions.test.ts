@@ -200,6 +200,30 @@ describe('subjects’ discussions', () => {
     for (const name of names) await moderator.client.editComment(answer.id, `Thanks @${name}`);
   });
 
+  it('gives back the hourly-limit slot of a comment or an edit whose transaction fails after counting it', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Unlucky');
+    const name = `Told_${randomUUID().slice(0, 6)}`;
+    await newAccount(stack, name);
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: 'First' });
+    // A check at commit, after the slot is taken, refuses comments saying "Doomed".
+    await stack.db.query(`CREATE FUNCTION doomed_comment() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'doomed'; END $$;
+      CREATE CONSTRAINT TRIGGER doomed_comment AFTER INSERT OR UPDATE ON subject_comments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.body LIKE 'Doomed%') EXECUTE FUNCTION doomed_comment()`);
+    try {
+      for (let i = 0; i < COMMENTS_AN_HOUR; i++) {
+        expect((await send('PATCH', `/comments/${comment.id}`, volunteer.token, { body: `Doomed @${name}` })).status).toBe(500);
+        expect((await send('POST', `/subjects/${subjectId}/comments`, volunteer.token, { projectId, body: 'Doomed too' })).status).toBe(500);
+      }
+    } finally {
+      await stack.db.query('DROP TRIGGER doomed_comment ON subject_comments; DROP FUNCTION doomed_comment()');
+    }
+    expect(await storedComments(subjectId)).toEqual([{ body: 'First', hashtags: [] }]);
+    // The first comment took one slot; the failed ones none.
+    await volunteer.client.editComment(comment.id, `Hello @${name}`);
+    for (let i = 2; i < COMMENTS_AN_HOUR; i++) await volunteer.client.postComment(subjectId, { projectId, body: `Comment ${i}` });
+    expect((await send('POST', `/subjects/${subjectId}/comments`, volunteer.token, { projectId, body: 'One too many' })).status).toBe(429);
+  });
+
   it('does not count the comments of the project’s team in their own project, whose volunteers they answer', async () => {
     const { projectId, subjectId } = await liveSubject();
     const moderator = await newMember(stack, projectId, 'moderator', 'Answering mod');

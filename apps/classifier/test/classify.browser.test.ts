@@ -1396,6 +1396,44 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('says the subjects held for the volunteer are free again only when they are: not when others took them meanwhile and gave them back later', async () => {
+    const { workflow, url } = await liveWorkflowOf('Free again only when true', 1, { rule: 'count', count: 1 }); // one answer: a subject held is held for one
+    const account = await signUp(suite.stack, { email: `free-again-${Date.now()}@example.org`, displayName: 'Fran' });
+    const hers = suite.stack.anonymous.withToken(account.token);
+    const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    // Held for her, as by a page of hers on another device.
+    const [held] = (await hers.queue(workflow.id, 1, { hold: 600 })).subjects;
+    expect(held).toBeDefined();
+    const device = await launchBrowser();
+    try {
+      await skipTutorial(device.context, workflow.id);
+      const { page, errors } = await signedInPage({ stack: suite.stack, context: device.context }, account);
+      await page.clock.install();
+      await page.goto(url);
+      const waiting = page.locator('main p.loading');
+      await waiting.getByText(/^The last subjects you can classify here are held for you/).waitFor({ timeout: 10_000 });
+      const said = await recordAnnouncements(page);
+      // The page asks again only when the test lets its clock run: not between the holds changing hands.
+      await page.clock.pauseAt(Date.now() + 500);
+
+      // Her other page gives them back, and another volunteer takes them before this page asks again: held by others now.
+      await hers.releaseMyHolds(workflow.id);
+      expect((await other.queue(workflow.id, 1, { hold: 600 })).subjects.map((subject) => subject.id)).toEqual([held!.id]);
+      await page.clock.runFor(60_000); // a minute: longer than any wait between asks
+      await waiting.getByText(/^Other volunteers are working/).waitFor({ timeout: 10_000 });
+
+      // They give them back: this page shows them when it next asks, without saying they were freed from her.
+      await other.releaseHolds(workflow.id, [held!.id]);
+      await page.clock.runFor(60_000);
+      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      expect(await said()).not.toContainEqual(expect.stringContaining('free again'));
+      expect(errors).toEqual([]);
+    } finally {
+      await device.close();
+    }
+  });
+
   it('asks again at once when "Look again now" is pressed, or when the page comes back into view, while the last subjects are held for the volunteer', async () => {
     const { workflow, url } = await liveWorkflowOf('Held, asked again', 1);
     await skipTutorial(suite.context, workflow.id);

@@ -491,4 +491,72 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(team.errors).toEqual([]);
     await team.page.close();
   });
+
+  it('finds the comment the address names pages later without moving focus meanwhile: focused once found, or only scrolled to while the volunteer types', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Talk at length', [{ externalId: 'long-talk', locations: [{ type: 'text', text: 'A long discussion.' }] }]);
+    const subjectId = (await suite.stack.db.query<{ id: string }>('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows[0]!.id;
+    // Three pages of comments by the researcher (the team's comments are not counted against the hourly limit).
+    const comments: string[] = [];
+    for (let i = 1; i <= 45; i++) comments.push((await suite.stack.client.postComment(subjectId, { projectId: project.id, body: `Comment ${i}` })).id);
+    const wanted = comments[38]!; // at the end of the second page
+    await skipTutorial(suite.context, workflow.id);
+    const volunteer = await newAccount(suite.stack, 'Addressed');
+    const session = await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD });
+    const address = `${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}#comment-${wanted}`;
+
+    /** A page at the comment's address whose pages after the first wait for `release`, recording every comment that takes focus. */
+    async function opened() {
+      const { page, errors } = await signedInPage(suite, session);
+      await page.addInitScript(() => {
+        const focused: string[] = [];
+        (window as unknown as { focusedComments: string[] }).focusedComments = focused;
+        document.addEventListener('focusin', (event) => {
+          const comment = (event.target as Element).closest?.('[data-comment-id]');
+          if (comment) focused.push(comment.getAttribute('data-comment-id')!);
+        });
+      });
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route(
+        (url) => url.pathname === `/api/v1/subjects/${subjectId}/comments` && url.searchParams.has('after'),
+        async (route) => {
+          await released;
+          await route.continue();
+        },
+      );
+      await page.goto(address);
+      await page.getByTestId('comment').first().waitFor({ timeout: 10_000 });
+      const focusedComments = () => page.evaluate(() => (window as unknown as { focusedComments: string[] }).focusedComments);
+      return { page, errors, release, focusedComments };
+    }
+
+    // Left alone, the page reads on and focuses the comment once found, and no other on the way.
+    const alone = await opened();
+    alone.release();
+    await waitForFocus(alone.page, `[data-comment-id="${wanted}"]`);
+    expect(await alone.page.getByTestId('comment').count()).toBe(40); // the third page is not read
+    expect(await alone.focusedComments()).toEqual([wanted]);
+    expect(alone.errors).toEqual([]);
+    await alone.page.close();
+
+    // Typing a comment meanwhile: the comment found is scrolled into view, and the text field keeps the focus.
+    const typing = await opened();
+    await typing.page.locator('#comment-body').click();
+    await typing.page.keyboard.type('Half a thought');
+    typing.release();
+    const found = typing.page.locator(`[data-comment-id="${wanted}"]`);
+    await found.waitFor();
+    await typing.page.waitForFunction((id) => {
+      const box = document.querySelector(`[data-comment-id="${id}"]`)!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    }, wanted, { timeout: 10_000 });
+    await typing.page.keyboard.type(', and the rest.');
+    expect(await typing.page.locator('#comment-body').inputValue()).toBe('Half a thought, and the rest.');
+    expect(await typing.page.evaluate(() => document.activeElement?.id)).toBe('comment-body');
+    expect(await typing.focusedComments()).toEqual([]);
+    expect(typing.errors).toEqual([]);
+    await typing.page.close();
+  });
 });

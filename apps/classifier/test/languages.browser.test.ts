@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+import { answerByKey, launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
 
 /**
  * The interface in the volunteer's language: a browser that prefers French gets the classify page in French, and the
  * footer's language choice, by keyboard, switches it to English and back, dates included; the choice is kept on this
- * device, over the browser's preference, across a reload.
+ * device, over the browser's preference, across a reload. What the page last said in its live region is said again in
+ * the language switched to.
  */
 
 jest.setTimeout(120_000);
@@ -73,6 +74,33 @@ describe('classifier in a browser: the interface language', () => {
       expect(errors).toEqual([]);
     } finally {
       await french.close();
+    }
+  });
+  it('says the classify page’s last announcement again in the language the volunteer switches to', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Annonces', [
+      { externalId: 'said-1', locations: [{ type: 'text', text: 'Grande vente de chapeaux' }] },
+      { externalId: 'said-2', locations: [{ type: 'text', text: 'Lettre au maire' }] },
+    ]);
+    // A browser of its own: the language chosen is kept for the pages after this one.
+    const browser = await launchBrowser();
+    try {
+      await skipTutorial(browser.context, workflow.id);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: browser.context });
+      await page.goto(`${suite.stack.baseUrl}${path}`);
+      await waitForTask(page, 'single');
+      await answerByKey(page);
+      const next = ((await page.getByTestId('subject').locator('.subject-text').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      const announcer = page.getByTestId('announcer');
+      await announcer.getByText(`Classification submitted. Next: “${next}”`, { exact: true }).waitFor();
+
+      await page.locator(choice('fr')).click();
+      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      // French puts a no-break space before its colon and inside its quotation marks.
+      await page.waitForFunction(() => document.documentElement.lang === 'fr');
+      expect((await announcer.textContent())?.replace(/\s/g, ' ')).toBe(`Classification envoyée. Suivant : « ${next} »`);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
     }
   });
 });

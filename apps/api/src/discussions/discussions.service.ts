@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
-import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
+import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -125,17 +125,19 @@ export class DiscussionsService {
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
     const team = await this.isTeam(projectId, user);
     if (subject.taken_down && !team) throw takenDown();
-    if (!team) await this.countComment(user, note);
     const viewer = { user, team };
-    return this.db.transaction(async (manager) => {
-      const [{ id }] = await manager.query<{ id: string }[]>(
-        'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
-      );
-      await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null });
-      const comment = toView((await this.rowOf(manager, id!))!, viewer);
-      await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
-      return comment;
+    return this.counting(user, note, async (count) => {
+      if (!team) await count();
+      return this.db.transaction(async (manager) => {
+        const [{ id }] = await manager.query<{ id: string }[]>(
+          'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+          [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
+        );
+        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null });
+        const comment = toView((await this.rowOf(manager, id!))!, viewer);
+        await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
+        return comment;
+      });
     });
   }
 
@@ -147,16 +149,18 @@ export class DiscussionsService {
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
-    await this.db.transaction(async (manager) => {
-      const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
-        commentId,
-        body,
-        hashtagsOf(body),
-      ]);
-      if (!changed) await this.refuseChange(commentId, user, 'edit');
-      const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
-      if (told && !team) await this.countComment(user, note);
-    });
+    await this.counting(user, note, (count) =>
+      this.db.transaction(async (manager) => {
+        const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
+          commentId,
+          body,
+          hashtagsOf(body),
+        ]);
+        if (!changed) await this.refuseChange(commentId, user, 'edit');
+        const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
+        if (told && !team) await count();
+      }),
+    );
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team });
   }
 
@@ -189,14 +193,33 @@ export class DiscussionsService {
     return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
   }
 
-  private async countComment(user: AuthUser, note: RateLimitNote): Promise<void> {
-    const limit = this.config.commentsPerAccountPerHour;
-    if (limit === 0) return;
-    const hit = await this.limits.take(`comments:${user.id}`, HOUR_MS, limit);
-    if (!('id' in hit)) {
-      throw tooManyRequests((when) => `Too many comments from your account (at most ${limit} an hour); try again in ${when}.`, { limit, resetSeconds: hit.retryAfterSeconds });
+  /**
+   * Runs `work`, which calls `count` to take a slot of the caller's hourly comment limit (refused with a 429 once it is
+   * used up): a slot taken by work that then fails (its transaction rolled back: the comment hidden meanwhile, a
+   * conflict) is given back. Taken before the commit, so that two requests at once cannot both have the last slot.
+   */
+  private async counting<T>(user: AuthUser, note: RateLimitNote, work: (count: () => Promise<void>) => Promise<T>): Promise<T> {
+    const key = `comments:${user.id}`;
+    let taken: string | undefined;
+    let state: RateLimitState | undefined;
+    const count = async () => {
+      const limit = this.config.commentsPerAccountPerHour;
+      if (limit === 0) return;
+      const hit = await this.limits.take(key, HOUR_MS, limit);
+      if (!('id' in hit)) {
+        throw tooManyRequests((when) => `Too many comments from your account (at most ${limit} an hour); try again in ${when}.`, { limit, resetSeconds: hit.retryAfterSeconds });
+      }
+      taken = hit.id;
+      state = { limit, remaining: Math.max(0, limit - hit.counted), resetSeconds: hit.resetSeconds };
+    };
+    try {
+      const done = await work(count);
+      if (state) note(state);
+      return done;
+    } catch (error) {
+      if (taken) await this.limits.giveBack(key, taken);
+      throw error;
     }
-    note({ limit, remaining: Math.max(0, limit - hit.counted), resetSeconds: hit.resetSeconds });
   }
 
   /** The subject's row, and whether it is taken down; 404 when the project has no such subject. */

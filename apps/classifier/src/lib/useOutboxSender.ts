@@ -1,6 +1,5 @@
 import type { ChorusClient, WorkflowView } from '@chorus/client';
 import { type RefObject, useCallback, useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { SubjectFeedback } from '../components/Feedback';
 import { type Problem, whyAnswerRefused } from './errors';
 import type { Saying } from './said';
@@ -12,7 +11,8 @@ import { pruneDrafts } from './drafts';
 
 /** What a classify page learns from sending the answers kept on this device, and does with them. */
 interface OutboxEvents {
-  announce(text: string): void;
+  /** Says something in the page's live region (in the language of the moment, switched later too). */
+  announce(saying: Saying<string>): void;
   /** Answers the server refused for good: the first one's reason, for the page to show (in its language then). */
   refused(problem: Saying<Problem>): void;
   /** The server refused an answer of this workflow because it is not open to volunteers now: it waits for it to reopen. */
@@ -32,7 +32,6 @@ interface OutboxEvents {
  * gold-standard feedback that came back for this volunteer's answers to this workflow's current version.
  */
 export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, open: boolean, events: OutboxEvents) {
-  const { t } = useTranslation();
   const { announce, refused, closed, reachable } = events;
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
@@ -43,7 +42,8 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
   const flush = useCallback(async () => {
     const report = await outbox.flush(client);
     if (report.sent > 0) {
-      announce(t('classify.sent', { count: report.sent }));
+      const sent = report.sent;
+      announce((t) => t('classify.sent', { count: sent }));
       setSentLater((count) => count + report.sent);
       reachable();
     }
@@ -63,7 +63,7 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     // waits for it to reopen (said by `awaitingReopen`), and one of another volunteer of this device (a workflow of a
     // draft project is open to its members only) says nothing of whether it is open to this one.
     if (report.awaitingReopen.some((item) => isMine(item) && item.input.workflowId === workflowId)) closed();
-  }, [client, workflowId, workflow, announce, refused, closed, reachable, t]);
+  }, [client, workflowId, workflow, announce, refused, closed, reachable]);
 
   useEffect(() => {
     pruneDrafts();

@@ -75,8 +75,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** The thank-you for the milestone just reached, shown until the next answer. */
   const [milestone, setMilestone] = useSaid<string>();
   const thanked = useRef(new Set<number>());
-  /** What the live region last announced; `n` makes a repeated message a new announcement. */
-  const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
+  /**
+   * What the live region last announced, kept as how to say it (said again in the new language if the volunteer
+   * switches); `n` makes a repeated message a new announcement.
+   */
+  const [announcement, setAnnouncement] = useState<{ n: number; saying: Saying<string> } | null>(null);
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
   const [notice, setNotice, noticeSaying] = useSaid<string>();
   const noticeNow = useRef(noticeSaying);
@@ -93,20 +96,21 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const tutorialDecidedNow = useRef(false);
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
-  const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
+  const announce = useCallback((saying: Saying<string>) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, saying })), []);
   /** What became of the answer just given, said with the name of the subject that follows it (see `useSaidWithNextSubject`). */
   const saidOnNext = useRef<SaidOnNext | null>(null);
   const { t } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   /** Called as an answer is stored (or kept on the device): the thanks, once, when it reaches a milestone of the count in all. */
-  const thankAtMilestone = useCallback((): string | undefined => {
+  const thankAtMilestone = useCallback((): Saying<string> | undefined => {
     const before = inAllNow.current;
     const reached = before === undefined ? undefined : milestoneReached(before, before + 1);
     if (reached === undefined || thanked.current.has(reached)) return undefined;
     thanked.current.add(reached);
-    setMilestone((t) => t('classify.milestone', { number: reached }));
-    return t('classify.milestone', { number: reached });
-  }, [t]);
+    const thanks: Saying<string> = (t) => t('classify.milestone', { number: reached });
+    setMilestone(thanks);
+    return thanks;
+  }, []);
 
   useKey('?', () => {
     setShortcutsOpen(true);
@@ -151,30 +155,29 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const markClosed = useCallback(() => setClosed(true), []);
   const markLeftOut = useCallback(
     (count: number) => {
-      const said = t('classify.retiredMeanwhile', { count });
       const leftOut: Saying<string> = (t) => t('classify.retiredMeanwhile', { count });
       // Learnt from the answer just given: said with what became of it (and shown after its note), before the subject
       // that follows is named.
       if (saidOnNext.current) {
-        saidOnNext.current = { ...saidOnNext.current, leftOut: said };
+        saidOnNext.current = { ...saidOnNext.current, leftOut };
         const shown = noticeNow.current;
         setNotice(shown ? (t) => `${shown(t)} ${leftOut(t)}` : leftOut);
       } else {
         setNotice(leftOut);
-        announce(said);
+        announce(leftOut);
       }
     },
-    [t, announce],
+    [announce],
   );
   const markTakenElsewhere = useCallback(
     (why: 'adopted' | 'answered') => {
-      const said = why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab');
-      setNotice((t) => (why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab')));
+      const said: Saying<string> = (t) => (why === 'adopted' ? t('classify.takenByOtherTab') : t('classify.answeredInOtherTab'));
+      setNotice(said);
       announce(said);
     },
-    [t, announce],
+    [announce],
   );
-  const markHeldNoLonger = useCallback(() => announce(t('classify.heldNoLonger')), [t, announce]);
+  const markHeldNoLonger = useCallback(() => announce((t) => t('classify.heldNoLonger')), [announce]);
   const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
@@ -266,7 +269,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, reachable });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
-    if (open) announce(t('classify.reopened'));
+    if (open) announce((t) => t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
   // "Done & Talk": the subject's discussion, with the way back to this workflow, where the session goes on. Opened once
@@ -314,9 +317,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
         // A swipe answers without a button pressed: which answer it gave is said, and shown until the next answer.
-        const said = swiped === undefined ? t('classify.submitted') : t('classify.submittedBySwipe', { answer: swiped });
+        const said: Saying<string> = (t) => (swiped === undefined ? t('classify.submitted') : t('classify.submittedBySwipe', { answer: swiped }));
         saidOnNext.current = { said, milestone: thankAtMilestone() };
-        if (swiped !== undefined) setNotice((t) => t('classify.submittedBySwipe', { answer: swiped }));
+        if (swiped !== undefined) setNotice(said);
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
         lastPassing.current = null;
@@ -332,7 +335,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (isAlreadyClassified(error)) {
           setNotice((t) => t('classify.alreadyClassified'));
           // Answered on another device of theirs, say: others waiting here may have been too, and leave before they show.
-          saidOnNext.current = { said: t('classify.alreadyClassifiedAnnouncement') };
+          saidOnNext.current = { said: (t) => t('classify.alreadyClassifiedAnnouncement') };
           await withTimeout(leaveOutRetired(subject.id), ON_SCREEN_SUBMIT_MS).catch(() => undefined);
         } else if (isWorkflowNotOpen(error)) {
           // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again. The page
@@ -352,7 +355,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             setProblem(() => describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
-          saidOnNext.current = { said: t('classify.savedOnDevice'), milestone: thankAtMilestone() };
+          saidOnNext.current = { said: (t) => t('classify.savedOnDevice'), milestone: thankAtMilestone() };
           setLastAnswer('on-device');
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
@@ -364,7 +367,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
+    [client, workflowId, workflowRef, flushOutbox, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone],
   );
 
   /**
@@ -382,11 +385,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         return () => describeError(error);
       }
       rememberReported(workflowId, subject.id);
-      saidOnNext.current = { said: t('classify.reported') };
+      saidOnNext.current = { said: (t) => t('classify.reported') };
       answered(subject.id);
       return null;
     },
-    [client, workflowId, answered, t],
+    [client, workflowId, answered],
   );
 
   /**
@@ -550,7 +553,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         {workflow && <RecentClassifications workflowId={workflowId} projectSlug={projectSlug} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
 
         <div className="visually-hidden" aria-live="polite" data-testid="announcer">
-          {announcement && <p key={announcement.n}>{announcement.text}</p>}
+          {announcement && <p key={announcement.n}>{announcement.saying(t)}</p>}
         </div>
       </div>
     </ResearchersLanguage.Provider>
@@ -599,10 +602,10 @@ function HeldByYou({ until, inOpenTab, onTakeBack, onAskAgain }: HeldByYouProps)
 
 /** What became of the answer just given, and what it taught of the subjects waiting (some were taken out as not needed). */
 interface SaidOnNext {
-  said: string;
-  leftOut?: string;
+  said: Saying<string>;
+  leftOut?: Saying<string>;
   /** The thanks for a milestone the answer reached. */
-  milestone?: string;
+  milestone?: Saying<string>;
 }
 
 /**
@@ -641,14 +644,13 @@ function useShownCount(subjectId: string | undefined, before: number): number {
   return shown.count;
 }
 
-function useSaidWithNextSubject(current: QueuedSubject | undefined, position: number, saidOnNext: RefObject<SaidOnNext | null>, announce: (text: string) => void): void {
-  const { t } = useTranslation();
+function useSaidWithNextSubject(current: QueuedSubject | undefined, position: number, saidOnNext: RefObject<SaidOnNext | null>, announce: (saying: Saying<string>) => void): void {
   const nameWhenItComes = useRef(false);
   const currentId = current?.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: said when the subject on screen changes, not when its object does
   useEffect(() => {
     const pending = saidOnNext.current;
-    const next = current ? nextSubjectInWords(current, position, t) : undefined;
+    const next: Saying<string> | undefined = current ? (t) => nextSubjectInWords(current, position, t) : undefined;
     if (pending === null) {
       if (next && nameWhenItComes.current) announce(next);
       nameWhenItComes.current = false;
@@ -656,7 +658,8 @@ function useSaidWithNextSubject(current: QueuedSubject | undefined, position: nu
     }
     saidOnNext.current = null;
     nameWhenItComes.current = !current;
-    announce(next || pending.leftOut || pending.milestone ? [`${pending.said}.`, pending.leftOut, pending.milestone, next].filter(Boolean).join(' ') : pending.said);
+    const { said, leftOut, milestone } = pending;
+    announce(next || leftOut || milestone ? (t) => [`${said(t)}.`, leftOut?.(t), milestone?.(t), next?.(t)].filter(Boolean).join(' ') : said);
   }, [currentId]);
 }
 
