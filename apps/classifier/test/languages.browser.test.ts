@@ -76,7 +76,7 @@ describe('classifier in a browser: the interface language', () => {
       await french.close();
     }
   });
-  it('says the classify page’s last announcement again in the language the volunteer switches to', async () => {
+  it('says the classify page’s last announcement again in the language the volunteer switches to, while it is recent', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Annonces', [
       { externalId: 'said-1', locations: [{ type: 'text', text: 'Grande vente de chapeaux' }] },
       { externalId: 'said-2', locations: [{ type: 'text', text: 'Lettre au maire' }] },
@@ -86,6 +86,7 @@ describe('classifier in a browser: the interface language', () => {
     try {
       await skipTutorial(browser.context, workflow.id);
       const { page, errors } = await newcomerPage({ stack: suite.stack, context: browser.context });
+      await page.clock.install();
       await page.goto(`${suite.stack.baseUrl}${path}`);
       await waitForTask(page, 'single');
       await answerByKey(page);
@@ -98,6 +99,12 @@ describe('classifier in a browser: the interface language', () => {
       // French puts a no-break space before its colon and inside its quotation marks.
       await page.waitForFunction(() => document.documentElement.lang === 'fr');
       expect((await announcer.textContent())?.replace(/\s/g, ' ')).toBe(`Classification envoyée. Suivant : « ${next} »`);
+
+      // A minute later it is no longer said: switching back does not name a subject the volunteer may have left long ago.
+      await page.clock.runFor(61_000);
+      await page.locator(choice('en')).click();
+      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
+      expect(await announcer.textContent()).toBe('');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

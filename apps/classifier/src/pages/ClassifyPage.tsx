@@ -40,6 +40,9 @@ import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
 import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
+/** How long the live region keeps what it said (a language switch says it again in the new language meanwhile). */
+const ANNOUNCEMENT_KEPT_MS = 60_000;
+
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
  * each volunteer (the local batch is the volunteer's: the server reserved its subjects for them).
@@ -97,6 +100,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
   const announce = useCallback((saying: Saying<string>) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, saying })), []);
+  // Cleared a while after it was said: a language switch minutes later would otherwise say it again, naming a subject
+  // long gone from the screen.
+  useEffect(() => {
+    if (!announcement) return;
+    const said = announcement.n;
+    const timer = setTimeout(() => setAnnouncement((now) => (now?.n === said ? null : now)), ANNOUNCEMENT_KEPT_MS);
+    return () => clearTimeout(timer);
+  }, [announcement]);
   /** What became of the answer just given, said with the name of the subject that follows it (see `useSaidWithNextSubject`). */
   const saidOnNext = useRef<SaidOnNext | null>(null);
   const { t } = useTranslation();
