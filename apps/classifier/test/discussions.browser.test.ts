@@ -492,13 +492,13 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await team.page.close();
   });
 
-  it('finds the comment the address names pages later without moving focus meanwhile: focused once found, or only scrolled to while the volunteer types', async () => {
+  it('finds the comment the address names pages later without moving focus meanwhile: focused once found, or only scrolled to once the volunteer moved the focus (typing, or to a link)', async () => {
     const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Talk at length', [{ externalId: 'long-talk', locations: [{ type: 'text', text: 'A long discussion.' }] }]);
     const subjectId = (await suite.stack.db.query<{ id: string }>('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows[0]!.id;
     // Three pages of comments by the researcher (the team's comments are not counted against the hourly limit).
     const comments: string[] = [];
     for (let i = 1; i <= 45; i++) comments.push((await suite.stack.client.postComment(subjectId, { projectId: project.id, body: `Comment ${i}` })).id);
-    const wanted = comments[38]!; // at the end of the second page
+    const wanted = comments[20]!; // at the top of the second page, above the view once the page is read
     await skipTutorial(suite.context, workflow.id);
     const volunteer = await newAccount(suite.stack, 'Addressed');
     const session = await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD });
@@ -550,7 +550,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await found.waitFor();
     await typing.page.waitForFunction((id) => {
       const box = document.querySelector(`[data-comment-id="${id}"]`)!.getBoundingClientRect();
-      return box.top >= 0 && box.bottom <= window.innerHeight;
+      return box.top >= -1 && box.bottom <= window.innerHeight + 1; // 'nearest' may leave a fraction of a pixel out
     }, wanted, { timeout: 10_000 });
     await typing.page.keyboard.type(', and the rest.');
     expect(await typing.page.locator('#comment-body').inputValue()).toBe('Half a thought, and the rest.');
@@ -558,5 +558,19 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await typing.focusedComments()).toEqual([]);
     expect(typing.errors).toEqual([]);
     await typing.page.close();
+
+    // Moving on by keyboard meanwhile (to a link): the focus stays there too.
+    const tabbing = await opened();
+    const link = tabbing.page.locator('main a[href]').first();
+    await link.focus();
+    tabbing.release();
+    await tabbing.page.waitForFunction((id) => {
+      const box = document.querySelector(`[data-comment-id="${id}"]`)?.getBoundingClientRect();
+      return !!box && box.top >= -1 && box.bottom <= window.innerHeight + 1;
+    }, wanted, { timeout: 10_000 });
+    expect(await link.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await tabbing.focusedComments()).toEqual([]);
+    expect(tabbing.errors).toEqual([]);
+    await tabbing.page.close();
   });
 });

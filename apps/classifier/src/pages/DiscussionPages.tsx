@@ -20,7 +20,6 @@ import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
-import { isTypingTarget } from '../lib/keyboard';
 import { useSaid } from '../lib/said';
 
 /** Comments shown at a time; "Show more comments" asks for the next page. */
@@ -105,10 +104,13 @@ interface Replying {
   n: number;
 }
 
+/** The focus is where a page opened puts it (its heading, or nowhere): the volunteer has not moved it. */
+const focusWherePagePutIt = () => document.activeElement === document.body || document.activeElement?.matches('main, main h1') === true;
+
 /**
  * Focuses the comment the address names (`#comment-<id>`, from a notification or a reply's link) once it is shown,
- * reading more pages (a few at most) until it is; focus stays where it is meanwhile, and in a field the volunteer is
- * typing in even then (the comment is scrolled into view instead).
+ * reading more pages (a few at most) until it is; focus stays where it is meanwhile, and where the volunteer moved it
+ * even then (the comment is scrolled into view instead).
  */
 function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, list: RefObject<HTMLOListElement | null>) {
   const wanted = useRef(commentInAddress());
@@ -120,9 +122,10 @@ function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, l
     if (pages.comments.some((comment) => comment.id === id)) {
       wanted.current = null;
       const found = list.current?.querySelector<HTMLElement>(`[data-comment-id="${CSS.escape(id)}"]`);
-      // A volunteer who began typing meanwhile (a comment of their own) keeps the focus: the comment is only brought into view.
-      if (isTypingTarget(document.activeElement)) found?.scrollIntoView({ block: 'nearest' });
-      else found?.focus();
+      // A volunteer who moved the focus meanwhile (typing a comment of their own, or on to a link) keeps it: the comment
+      // is only brought into view.
+      if (focusWherePagePutIt()) found?.focus();
+      else found?.scrollIntoView({ block: 'nearest' });
     } else if (pages.next && pagesRead.current < PAGES_TO_FIND_COMMENT) {
       // Read while searching: focus stays where it is (a volunteer may be typing) until the comment is found.
       void load(pages.next, false);
