@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
@@ -9,6 +9,7 @@ import { InlineQuestion } from '../components/InlineQuestion';
 import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
+import { HideOnDiscussion } from '../components/HideComment';
 import { ReportComment } from '../components/ReportComment';
 import { SubjectMedia } from '../components/SubjectMedia';
 import { problemAtFields, useSession } from '../lib/account';
@@ -205,7 +206,10 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                       {t('talk.reply')}
                     </button>
                   )}
-                  {volunteer.kind === 'registered' && !comment.mine && !comment.hidden && <ReportComment comment={comment} />}
+                  {volunteer.kind === 'registered' &&
+                    !comment.mine &&
+                    !comment.hidden &&
+                    (project.role !== null && MODERATION_ROLES.includes(project.role) ? <HideOnDiscussion comment={comment} onHidden={replace} /> : <ReportComment comment={comment} />)}
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>
