@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChorusApiError, type ChorusClient, type Problem } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, type Problem, SUBJECT_REPORT_LIMITS } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { ProjectAccess } from '../src/projects/project-access';
@@ -11,8 +11,8 @@ import { ProjectAccess } from '../src/projects/project-access';
  */
 
 let stack: Stack;
-const live = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '' };
-const draft = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '' };
+const live = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '' };
+const draft = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '' };
 let definition: Record<string, unknown>;
 let volunteer: ChorusClient;
 let guest: ChorusClient;
@@ -31,7 +31,8 @@ async function projectWith(status: 'live' | 'draft', into: typeof live) {
   });
   await stack.client.activateWorkflow(workflow.id);
   const { rows } = await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id]);
-  Object.assign(into, { projectId: project.id, workflowId: workflow.id, subjectSetId: set.id, subjectId: rows[0].id });
+  const comment = await stack.client.postComment(rows[0].id, { projectId: project.id, body: 'A comment' });
+  Object.assign(into, { projectId: project.id, workflowId: workflow.id, subjectSetId: set.id, subjectId: rows[0].id, commentId: comment.id });
 }
 
 beforeAll(async () => {
@@ -102,6 +103,9 @@ const routes: Record<string, Route> = {
     moderators: true,
   },
   'GET /projects/:id/reported-comments': { method: 'GET', path: (ids) => `/projects/${ids.projectId}/reported-comments`, good: () => undefined, bad: '?status=closed', pointer: '/query/status', moderators: true },
+  // A comment's routes for its project's moderators: asked by the comment's id (`COMMENT_MODERATORS`).
+  'POST /comments/:id/reports/dismissal': { method: 'POST', path: (ids) => `/comments/${ids.commentId}/reports/dismissal`, good: () => ({}), bad: { note: 'x'.repeat(SUBJECT_REPORT_LIMITS.dismissalNoteLength + 1) }, pointer: '/note', moderators: true },
+  'PUT /comments/:id/hidden': { method: 'PUT', path: (ids) => `/comments/${ids.commentId}/hidden`, good: () => ({ reason: 'Spam' }), bad: { reason: '' }, pointer: '/reason', moderators: true },
   'GET /subjects/:id/location-changes': { method: 'GET', path: (ids) => `/subjects/${ids.subjectId}/location-changes`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit' },
 };
 

@@ -1,8 +1,10 @@
 import { SUBJECT_REPORT_LIMITS, commentReportSchema, reportedCommentPageSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { DataSource } from 'typeorm';
+import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { DiscussionsService } from '../src/discussions/discussions.service';
 
 let stack: Stack;
 
@@ -51,6 +53,99 @@ describe('reporting a comment', () => {
     expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'spam', note: null, dismissed_at: null }]);
   });
 
+  it('opens a volunteer’s dismissed report again when they report the comment again, with the new reason and note, where the first report listed it', async () => {
+    const { projectId, subjectId, commentId } = await commented('Meet me at the market');
+    const later = await (await newAccount(stack, 'Later')).client.postComment(subjectId, { projectId, body: 'Commented later' });
+    const reporter = await newAccount(stack, 'Reporter');
+    const first = await reporter.client.reportComment(commentId, { reason: 'other', note: 'Odd' });
+    await (await newAccount(stack, 'Other')).client.reportComment(later.id, { reason: 'spam' });
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    expect(await moderator.client.dismissCommentReports(commentId, 'Harmless')).toEqual({ dismissed: 1 });
+    expect((await moderator.client.reportedComments(projectId)).comments.map((comment) => comment.commentId)).toEqual([later.id]);
+
+    // The comment changed since: reported again, the report is open again, as the volunteer says it now.
+    const again = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'personal-data', note: 'A phone number now' });
+    expect([again.status, again.body]).toEqual([201, { id: first.id, commentId, reason: 'personal-data', note: 'A phone number now', reportedAt: expect.any(String) }]);
+    expect(Date.parse((again.body as { reportedAt: string }).reportedAt)).toBeGreaterThan(Date.parse(first.reportedAt));
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'personal-data', note: 'A phone number now', dismissed_at: null }]);
+    const [row] = (await stack.db.query('SELECT dismissed_by, dismissal_note FROM comment_reports WHERE comment_id = $1', [commentId])).rows;
+    expect(row).toEqual({ dismissed_by: null, dismissal_note: null });
+    const open = (await moderator.client.reportedComments(projectId)).comments;
+    // Where its first report put it: before the comment first reported later.
+    expect(open.map((comment) => comment.commentId)).toEqual([later.id, commentId]);
+    expect(open[1]).toMatchObject({ reports: 1, openReports: 1, reasons: { 'personal-data': 1 }, firstReportedAt: first.reportedAt, dismissal: null });
+    expect(open[1]!.notes).toEqual([{ reporter: expect.stringMatching(/^reporter-/), reason: 'personal-data', note: 'A phone number now', reportedAt: (again.body as { reportedAt: string }).reportedAt }]);
+    expect(open[1]!.lastReportedAt).toBe((again.body as { reportedAt: string }).reportedAt);
+
+    // Open again, a replay answers it as it is.
+    expect(await reporter.client.reportComment(commentId, { reason: 'spam' })).toEqual({ id: first.id, commentId, reason: 'personal-data', note: 'A phone number now', reportedAt: (again.body as { reportedAt: string }).reportedAt, replayed: true });
+  });
+
+  it('lists when the comment was edited, so that the moderators know when its words changed after its first report', async () => {
+    const { projectId, commentId, author } = await commented('First words');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const report = await (await newAccount(stack, 'Reporter')).client.reportComment(commentId, { reason: 'abuse' });
+    expect((await moderator.client.reportedComments(projectId)).comments[0]).toMatchObject({ body: 'First words', editedAt: null });
+    await author.client.editComment(commentId, 'Other words');
+    const [listed] = (await moderator.client.reportedComments(projectId)).comments;
+    expect(listed).toMatchObject({ body: 'Other words', editedAt: expect.any(String) });
+    expect(Date.parse(listed!.editedAt!)).toBeGreaterThan(Date.parse(report.reportedAt));
+  });
+
+  it('refuses a comment hidden from volunteers to its team too (404), storing nothing; its author still gets 409', async () => {
+    const { projectId, commentId, author } = await commented();
+    await stack.client.hideComment(commentId, 'Spam');
+    const [moderator, scientist] = [await newMember(stack, projectId, 'moderator', 'Mod'), await newMember(stack, projectId, 'scientist', 'Sci')];
+    for (const team of [moderator.token, scientist.token]) {
+      const refused = await send('POST', `/comments/${commentId}/reports`, team, { reason: 'spam' });
+      expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/id']]);
+    }
+    expect((await send('POST', `/comments/${commentId}/reports`, author.token, { reason: 'spam' })).status).toBe(409);
+    expect(await reportsOf(commentId)).toEqual([]);
+    expect((await moderator.client.reportedComments(projectId, { status: 'all' })).comments).toEqual([]);
+  });
+
+  it.each([
+    ['deleted by its author', (commentId: string, author: TestAccount) => author.client.deleteComment(commentId)],
+    ['hidden by a moderator', (commentId: string) => stack.client.hideComment(commentId, 'Spam')],
+  ])('answers 404, storing nothing, for a comment %s between its check and the report', async (_, change) => {
+    const { commentId, author } = await commented();
+    const reporter = await newAccount(stack, 'Reporter');
+    const discussions = stack.app.get(DiscussionsService);
+    const visible = discussions.visible.bind(discussions);
+    const checked = jest.spyOn(discussions, 'visible').mockImplementationOnce(async (...args) => {
+      const row = await visible(...args);
+      await change(commentId, author);
+      return row;
+    });
+    try {
+      const refused = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'spam' });
+      expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/id']]);
+      expect(await reportsOf(commentId)).toEqual([]);
+    } finally {
+      checked.mockRestore();
+    }
+  });
+
+  it('answers 404 to a report made again of a comment deleted between storing nothing and reading the first report', async () => {
+    const { commentId, author } = await commented();
+    const reporter = await newAccount(stack, 'Reporter');
+    await reporter.client.reportComment(commentId, { reason: 'spam' });
+    const db = stack.app.get(DataSource);
+    const query = db.query.bind(db);
+    const stored = jest.spyOn(db, 'query').mockImplementation(async (...args: Parameters<DataSource['query']>) => {
+      const rows: unknown = await query(...args);
+      if (args[0].startsWith('INSERT INTO comment_reports')) await author.client.deleteComment(commentId);
+      return rows;
+    });
+    try {
+      const refused = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'spam' });
+      expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/id']]);
+    } finally {
+      stored.mockRestore();
+    }
+  });
+
   it('refuses its author, a guest, a comment the caller may not see, and bad input naming the field, storing nothing', async () => {
     const { projectId, commentId, author } = await commented();
     const own = await send('POST', `/comments/${commentId}/reports`, author.token, { reason: 'spam' });
@@ -91,12 +186,10 @@ describe('the reported comments list', () => {
     const { projectId } = older;
     const newerAuthor = await newAccount(stack, 'Nell');
     const newer = await newerAuthor.client.postComment(older.subjectId, { projectId, body: 'My phone number is 555 0100' });
-    const [first, second] = [await newAccount(stack, 'First'), await newAccount(stack, 'Second')];
+    const [first, second, third] = [await newAccount(stack, 'First'), await newAccount(stack, 'Second'), await newAccount(stack, 'Third')];
     await first.client.reportComment(older.commentId, { reason: 'spam', note: 'Selling watches' });
     await second.client.reportComment(older.commentId, { reason: 'spam' });
     await second.client.reportComment(newer.id, { reason: 'personal-data', note: 'A phone number' });
-    // A later report does not move a comment up.
-    await first.client.reportComment(older.commentId, { reason: 'other' });
 
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
     for (const team of [moderator.client, stack.client]) {
@@ -104,6 +197,12 @@ describe('the reported comments list', () => {
       expect(reportedCommentPageSchema.parse(page)).toEqual(page);
       expect([page.total, page.comments.map((comment) => comment.body)]).toEqual([2, ['My phone number is 555 0100', 'An advert']]);
     }
+    const firstPage = await moderator.client.reportedComments(projectId, { limit: 1 });
+    // A later report, by a volunteer who had not reported it, while the moderator reads page by page, does not move the comment up.
+    await third.client.reportComment(older.commentId, { reason: 'other', note: 'Still there' });
+    const nextPage = await moderator.client.reportedComments(projectId, { limit: 1, after: firstPage.next! });
+    expect([...firstPage.comments, ...nextPage.comments].map((comment) => comment.commentId)).toEqual([newer.id, older.commentId]);
+    expect(nextPage.next).toBeNull();
     const [subject] = (await stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [older.subjectId])).rows;
     const page = await moderator.client.reportedComments(projectId);
     expect(page.comments[1]).toMatchObject({
@@ -111,22 +210,28 @@ describe('the reported comments list', () => {
       author: { displayName: 'Author' },
       subject: { id: older.subjectId, name: subject.external_id },
       hidden: null,
-      reports: 2,
-      reasons: { spam: 2 },
-      openReports: 2,
+      reports: 3,
+      reasons: { spam: 2, other: 1 },
+      openReports: 3,
       dismissal: null,
     });
+    expect(page.comments.map((comment) => comment.body)).toEqual(['My phone number is 555 0100', 'An advert']);
     expect(page.comments[0]!.notes).toEqual([{ reporter: expect.stringMatching(/^reporter-/), reason: 'personal-data', note: 'A phone number', reportedAt: expect.any(String) }]);
-    // The same volunteer has the same pseudonym on every comment of the project, and never their id or name.
-    expect(page.comments[1]!.notes).toEqual([{ reporter: expect.stringMatching(/^reporter-/), reason: 'spam', note: 'Selling watches', reportedAt: expect.any(String) }]);
-    expect(page.comments[1]!.notes[0]!.reporter).not.toBe(page.comments[0]!.notes[0]!.reporter);
-    for (const reporter of [first, second]) expect(JSON.stringify(page)).not.toContain(reporter.id);
-    expect(JSON.stringify(page)).not.toMatch(/First|Second/);
-
-    const firstPage = await moderator.client.reportedComments(projectId, { limit: 1 });
-    const nextPage = await moderator.client.reportedComments(projectId, { limit: 1, after: firstPage.next! });
-    expect([...firstPage.comments, ...nextPage.comments].map((comment) => comment.commentId)).toEqual([newer.id, older.commentId]);
-    expect(nextPage.next).toBeNull();
+    expect(page.comments[1]!.notes).toEqual([
+      { reporter: expect.stringMatching(/^reporter-/), reason: 'other', note: 'Still there', reportedAt: expect.any(String) },
+      { reporter: expect.stringMatching(/^reporter-/), reason: 'spam', note: 'Selling watches', reportedAt: expect.any(String) },
+    ]);
+    // One volunteer has one pseudonym on every comment of the project (Second, on both), another volunteer another, and never their id or name.
+    const withNote = await newerAuthor.client.postComment(older.subjectId, { projectId, body: 'Another advert' });
+    await second.client.reportComment(withNote.id, { reason: 'spam', note: 'Another advert' });
+    await first.client.reportComment(withNote.id, { reason: 'spam', note: 'Me too' });
+    const notes = (await moderator.client.reportedComments(projectId)).comments.find((comment) => comment.commentId === withNote.id)!.notes;
+    const [byFirst, bySecond] = [notes.find((note) => note.note === 'Me too')!.reporter, notes.find((note) => note.note === 'Another advert')!.reporter];
+    expect(bySecond).toBe(page.comments[0]!.notes[0]!.reporter);
+    expect(byFirst).toBe(page.comments[1]!.notes[1]!.reporter);
+    expect(new Set([byFirst, bySecond, page.comments[1]!.notes[0]!.reporter]).size).toBe(3);
+    for (const reporter of [first, second, third]) expect(JSON.stringify(page)).not.toContain(reporter.id);
+    expect(JSON.stringify(page)).not.toMatch(/First|Second|Third/);
 
     for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['limit=101', '/query/limit'], ['status=closed', '/query/status']] as const) {
       const refused = await send('GET', `/projects/${projectId}/reported-comments?${query}`, moderator.token);

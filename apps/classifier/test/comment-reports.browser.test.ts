@@ -6,7 +6,8 @@ import { liveYesNoWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForFocu
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
  * was sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
- * the pages did is read back through Postgres.
+ * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
+ * the lab says when the reported comment was changed after its report.
  */
 
 jest.setTimeout(180_000);
@@ -27,7 +28,7 @@ describe('classifier in a browser: reporting a comment', () => {
     const author = await newAccount(suite.stack, 'Spammer');
     const comment = await author.client.postComment(subjectId, { projectId: project.id, body: 'Cheap watches at example.com' });
     const reporter = await newAccount(suite.stack, 'Rita');
-    await reporter.client.postComment(subjectId, { projectId: project.id, body: 'Is this Lyon?' });
+    const question = await reporter.client.postComment(subjectId, { projectId: project.id, body: 'Is this Lyon?' });
 
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: reporter.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
@@ -52,14 +53,33 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(errors).toEqual([]);
     await page.close();
 
-    // The moderator hides it from the lab's reported comments, by keyboard, with a reason.
+    // Its author changes it after the report.
+    await author.client.editComment(comment.id, 'Cheap watches at example.org');
+
+    // On the discussion page the moderator has Hide where volunteers have Report, and hides Rita's comment there, by keyboard.
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await lab.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await lab.page.getByTestId('comment').nth(1).waitFor();
+    expect(await lab.page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(0);
+    expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(2);
+    await press(lab.page, '[aria-label="Hide the comment by Rita"]');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
+    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await lab.page.keyboard.type('Off topic');
+    await lab.page.keyboard.press('Enter');
+    const hiddenHere = `[data-comment-id="${question.id}"]`;
+    await lab.page.locator(hiddenHere).getByTestId('comment-hidden').getByText('Hidden from volunteers: Off topic').waitFor();
+    await waitForFocus(lab.page, hiddenHere);
+    expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(1);
+
+    // The moderator hides the reported one from the lab's reported comments, by keyboard, with a reason, told that it changed since it was reported.
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const reported = lab.page.getByTestId('lab-reported-comments');
-    await reported.getByText('Cheap watches at example.com').waitFor();
+    await reported.getByText('Cheap watches at example.org').waitFor();
     expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
     await reported.getByText('“An advert for watches”').waitFor();
+    expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
     await tabTo(lab.page, '#lab-comment-hide-reason');
@@ -72,6 +92,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(stored).toEqual({ hidden_reason: 'Advertising' });
     // The recent discussions below are read again: the comment is marked hidden there too.
     await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising').waitFor();
+    expect(await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [question.id]).then(({ rows }) => rows)).toEqual([{ hidden_reason: 'Off topic' }]);
     expect(lab.errors).toEqual([]);
   });
 });

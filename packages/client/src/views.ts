@@ -1020,7 +1020,7 @@ export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
 /** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */
 export const COMMENT_REPORT_REASONS = ['spam', 'abuse', 'personal-data', 'other'] as const;
 const commentReportReasonSchema = z.enum(COMMENT_REPORT_REASONS);
-/** A volunteer's report of a comment, as stored: the first one, also when the same volunteer reports it again. */
+/** A volunteer's report of a comment, as stored: the first one, also when the same volunteer reports it again while it is open (after a dismissal, the one opened again). */
 export const commentReportSchema = z.strictObject({ id, commentId: id, reason: commentReportReasonSchema, note: z.string().nullable(), reportedAt: time });
 /** A comment volunteers reported, as its project's moderators and researchers see it: what it says, who wrote it, and why it was reported. */
 export const reportedCommentSchema = z.strictObject({
@@ -1029,6 +1029,7 @@ export const reportedCommentSchema = z.strictObject({
   author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
   subject: z.strictObject({ id, name: z.string().meta({ description: 'Its title (metadata `title`), else its external id, else its id' }) }),
   createdAt: time,
+  editedAt: time.nullable().meta({ description: 'When its author last changed it (null: never): after `firstReportedAt`, the words reported were not these' }),
   hidden: z.strictObject({ hiddenAt: time, reason: z.string() }).nullable().meta({ description: 'Hidden by the project’s moderators or researchers (which handles its reports), with their reason' }),
   reports: z.int(),
   /** How many reports gave each reason (the reasons nobody gave are left out). */

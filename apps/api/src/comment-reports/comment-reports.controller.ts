@@ -6,6 +6,7 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_MODERATORS } from '../projects/project-access';
+import { COMMENT_MODERATORS } from '../discussions/discussions.service';
 import { type ReportsDismissal, reportsDismissalSchema } from '../subject-reports/dto/subject-report.dto';
 import { CommentReportsService } from './comment-reports.service';
 import { type CommentReportInput, type ReportedCommentsQuery, commentReportInputSchema, reportedCommentsQuerySchema } from './dto/comment-report.dto';
@@ -20,13 +21,13 @@ export class CommentReportsController {
   @ApiOperation({
     summary: 'Reports a comment to its project’s moderators (spam, abuse, personal data…), with a reason and an optional note (volunteers with an account).',
     description:
-      'Body: `{ reason, note? }` (note up to 1,000 characters). Reporting it again answers the first report (200). The project’s moderators and researchers see it at GET /projects/:id/reported-comments, its reporter named by a pseudonym. Its author gets 409 `urn:chorus:problem:own-comment` (edit or delete it instead); a guest 403 `urn:chorus:problem:account-required`; a comment the caller may not see (hidden, or in a project not public to them) 404. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+      'Body: `{ reason, note? }` (note up to 1,000 characters). Reporting it again answers the first report (200) while that is open; once a moderator dismissed it, reporting it again opens it again with the new reason and note (201), and the comment is in the open list again. The project’s moderators and researchers see it at GET /projects/:id/reported-comments, its reporter named by a pseudonym. Its author gets 409 `urn:chorus:problem:own-comment` (edit or delete it instead); a guest 403 `urn:chorus:problem:account-required`; a comment hidden from volunteers (handled already: 404 to its team too), deleted, or in a project not public to the caller, 404. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
   })
   @ApiZodBody(commentReportInputSchema, 'Why the comment should be looked at, and an optional note for the moderators.')
   @ApiZodResponse(commentReportSchema, {
     status: 201,
-    description: 'Stored, for the project’s moderators and researchers',
-    also: { status: 200, description: 'The caller had reported the comment already: the first report, unchanged' },
+    description: 'Stored, for the project’s moderators and researchers (or the caller’s dismissed report, opened again)',
+    also: { status: 200, description: 'The caller had reported the comment already, and it is still open: the first report, unchanged' },
   })
   async reportComment(
     @Param('id', uuidParam('id')) commentId: string,
@@ -61,6 +62,7 @@ export class CommentReportsController {
     description:
       'Body: `{ note? }` (up to 500 characters), kept with who and when (`dismissal` in the list); the comment leaves the open list until a volunteer reports it again. Reports dismissed already keep their dismissal, so a retry answers `dismissed: 0`. 404 for a comment nobody reported; anyone else gets 403 (404 when the project is not public to them).',
   })
+  @AccessFirst(COMMENT_MODERATORS)
   @ApiZodBody(reportsDismissalSchema, 'An optional note: why the reports need nothing done.')
   @ApiZodResponse(reportsDismissedSchema, { description: 'How many open reports it dismissed (0 when none was open)' })
   dismissCommentReports(@Param('id', uuidParam('id')) commentId: string, @Body(new ZodPipe(reportsDismissalSchema)) input: ReportsDismissal, @CurrentUser() user: AuthUser) {

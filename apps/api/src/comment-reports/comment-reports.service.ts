@@ -16,18 +16,28 @@ interface StoredReportRow {
   comment_id: string;
   reason: CommentReportReason;
   note: string | null;
-  created_at: Date;
+  reported_at: Date;
 }
 
-const STORE = `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (comment_id, user_id) DO NOTHING RETURNING id, comment_id, reason, note, created_at`;
-const STORED = 'SELECT id, comment_id, reason, note, created_at FROM comment_reports WHERE comment_id = $1 AND user_id = $2';
+/**
+ * Stores $2's report of comment $1 (reason $3, note $4) while the comment is there and shown, in one statement, so that
+ * a comment deleted or hidden since it was checked stores nothing (no row comes back). A report the volunteer made
+ * before and a moderator dismissed is opened again with the new reason and note (its first report time, the list's
+ * order, stays); one still open is left as it is, and no row comes back either (`STORED` reads it, open).
+ */
+const STORE = `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, note)
+  SELECT c.id, c.project_id, $2, $3, $4 FROM subject_comments c WHERE c.id = $1 AND c.hidden_at IS NULL
+  ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, reported_at = now(), dismissed_at = NULL, dismissed_by = NULL, dismissal_note = NULL
+  WHERE comment_reports.dismissed_at IS NOT NULL
+  RETURNING id, comment_id, reason, note, reported_at`;
+const STORED = 'SELECT id, comment_id, reason, note, reported_at FROM comment_reports WHERE comment_id = $1 AND user_id = $2 AND dismissed_at IS NULL';
 
 interface ReportedCommentRow {
   comment_id: string;
   body: string;
   display_name: string | null;
   subject_id: string;
+  edited_at: Date | null;
   subject_name: string;
   created_at: Date;
   hidden_at: Date | null;
@@ -47,9 +57,12 @@ interface ReportedCommentRow {
 const NOTES_SHOWN = 5;
 const ISO_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first and last. */
+/**
+ * Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first
+ * (which a report opened again does not move) and the last (which it does).
+ */
 const REPORTED = `(SELECT r.comment_id, count(*)::int AS reports, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS open_reports,
-    min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
+    min(r.created_at) AS first_reported_at, max(r.reported_at) AS last_reported_at
   FROM comment_reports r WHERE r.project_id = $1 GROUP BY r.comment_id) g
   JOIN subject_comments c ON c.id = g.comment_id`;
 
@@ -63,14 +76,14 @@ const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (c.hidden_at IS NULL AND g.ope
 const REPORTED_COMMENTS = `
   SELECT g.comment_id, c.body, CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, c.subject_id,
          coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
-         c.created_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
+         c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
          (SELECT jsonb_build_object('dismissedAt', ${ISO_TIME('d.dismissed_at')}, 'note', d.dismissal_note)
           FROM comment_reports d WHERE d.comment_id = g.comment_id AND d.dismissed_at IS NOT NULL ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT jsonb_object_agg(n.reason, n.n) FROM (SELECT r.reason, count(*)::int AS n FROM comment_reports r WHERE r.comment_id = g.comment_id GROUP BY r.reason) n) AS reasons,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${ISO_TIME('n.created_at')}) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
-            SELECT r.user_id, r.reason, r.note, r.created_at FROM comment_reports r
-            WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${ISO_TIME('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
+            SELECT r.user_id, r.reason, r.note, r.reported_at FROM comment_reports r
+            WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}
   JOIN users u ON u.id = c.user_id
   JOIN subjects s ON s.id = c.subject_id
@@ -81,7 +94,7 @@ const REPORTED_COMMENTS = `
 /** Dismisses the open reports of comment $1 by $2 with note $3; reports dismissed already keep their dismissal. */
 const DISMISS = 'UPDATE comment_reports SET dismissed_at = now(), dismissed_by = $2, dismissal_note = $3 WHERE comment_id = $1 AND dismissed_at IS NULL RETURNING 1';
 
-const toView = (row: StoredReportRow): CommentReport => ({ id: row.id, commentId: row.comment_id, reason: row.reason, note: row.note, reportedAt: row.created_at.toISOString() });
+const toView = (row: StoredReportRow): CommentReport => ({ id: row.id, commentId: row.comment_id, reason: row.reason, note: row.note, reportedAt: row.reported_at.toISOString() });
 
 /**
  * Volunteers report a comment (spam, abuse, personal data) to its project's moderators and researchers, who see the
@@ -97,14 +110,22 @@ export class CommentReportsService {
     private readonly reporters: ReporterPseudonyms,
   ) {}
 
-  /** Stores the caller's report of a comment they may see and did not write; a second report of it answers with the first. */
+  /**
+   * Stores the caller's report of a comment shown to volunteers that they did not write. A second report of it answers
+   * with the first while that is open; once a moderator dismissed it, it opens it again with the new reason and note.
+   */
   async report(commentId: string, input: CommentReportInput, user: AuthUser): Promise<CommentReport & { replayed: boolean }> {
     if (user.kind !== 'registered') throw signInTo('report a comment');
     const comment = await this.discussions.visible(commentId, user);
     if (comment.user_id === user.id) throw conflict('You cannot report your own comment: edit or delete it instead (PATCH or DELETE /comments/:id).', 'own-comment');
-    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, comment.project_id, user.id, input.reason, input.note ?? null]);
-    const [first] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, [commentId, user.id]);
-    return { ...toView(first!), replayed: !stored };
+    // Hidden, it is handled already; the team, who still see it, are answered as volunteers are (who do not).
+    const missing = () => notFound(`Comment ${commentId} among those shown to volunteers`, '/params/id');
+    if (comment.hidden_at) throw missing();
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, user.id, input.reason, input.note ?? null]);
+    // None stored: the caller's open report (a replay), else the comment was deleted or hidden since it was checked.
+    const [report] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, [commentId, user.id]);
+    if (!report) throw missing();
+    return { ...toView(report), replayed: !stored };
   }
 
   /** A page of the project's reported comments, the most recently first reported first (moderators and researchers). */
@@ -124,6 +145,7 @@ export class CommentReportsService {
         author: { displayName: row.display_name },
         subject: { id: row.subject_id, name: row.subject_name },
         createdAt: row.created_at.toISOString(),
+        editedAt: row.edited_at?.toISOString() ?? null,
         hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,
         reports: row.reports,
         reasons: row.reasons,
@@ -139,8 +161,7 @@ export class CommentReportsService {
 
   /** Dismisses a comment's open reports (moderators and researchers): handled, it stays shown; a retry changes nothing (`dismissed`: 0). */
   async dismiss(commentId: string, { note }: ReportsDismissal, user: AuthUser): Promise<ReportsDismissed> {
-    const comment = await this.discussions.visible(commentId, user);
-    await this.access.requireModerator(comment.project_id, user, '/params/id', `Comment ${commentId}`);
+    await this.discussions.requireModerator(commentId, user);
     const [reported] = await this.db.query<unknown[]>('SELECT 1 FROM comment_reports WHERE comment_id = $1 LIMIT 1', [commentId]);
     if (!reported) throw notFound(`A report of comment ${commentId}`, '/params/id');
     return { dismissed: returnedRows(await this.db.query(DISMISS, [commentId, user.id, note ?? null])).length };

@@ -5,7 +5,8 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
-import { DiscussionsService } from './discussions.service';
+import { AccessFirst } from '../projects/access-first';
+import { COMMENT_MODERATORS, DiscussionsService } from './discussions.service';
 import {
   type CommentEdit,
   type CommentHiding,
@@ -97,6 +98,7 @@ export class DiscussionsController {
     summary: 'Hides a comment from volunteers, with the reason (the project’s moderators and researchers).',
     description: 'Body: `{ reason }` (1 to 500 characters). The team still sees it, marked hidden with the reason; its author sees it marked hidden, without the reason (`reason` null: it is the team’s); hiding it again keeps when, and takes the new reason. Anyone else gets 403 (404 when the project is not public to them).',
   })
+  @AccessFirst(COMMENT_MODERATORS)
   @ApiZodBody(commentHidingSchema, 'Why the comment is hidden.')
   @ApiZodResponse(subjectCommentSchema, { description: 'The comment, hidden' })
   hideComment(@Param('id', uuidParam('id')) commentId: string, @Body(new ZodPipe(commentHidingSchema)) input: CommentHiding, @CurrentUser() user: AuthUser) {

@@ -13,6 +13,7 @@ import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { NotificationsService } from '../notifications/notifications.service';
+import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
@@ -176,14 +177,14 @@ export class DiscussionsService {
 
   /** Hides a comment from volunteers, with the reason (the project's moderators and researchers); hiding it again gives the new reason. */
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
-    await this.moderated(commentId, user);
+    await this.requireModerator(commentId, user);
     await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });
   }
 
   /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
   async unhide(commentId: string, user: AuthUser): Promise<void> {
-    await this.moderated(commentId, user);
+    await this.requireModerator(commentId, user);
     await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL', [commentId]);
   }
 
@@ -279,11 +280,16 @@ export class DiscussionsService {
     throw refuse('names no comment on this subject: reply to one of its discussion’s comments (its id), or leave replyTo out');
   }
 
-  private async moderated(commentId: string, user: AuthUser): Promise<void> {
+  /** The comment, if the caller moderates its project (a moderator or researcher); 404 when they may not see it. */
+  async requireModerator(commentId: string, user: AuthUser): Promise<CommentRow> {
     const row = await this.visible(commentId, user);
     await this.access.requireModerator(row.project_id, user, '/params/id', `Comment ${commentId}`);
+    return row;
   }
 }
+
+/** The routes of a comment (`comments/:id/…`) for its project's moderators and researchers, asked first (`AccessFirst`). */
+export const COMMENT_MODERATORS = routeAccess(DiscussionsService, (discussions, id, user) => discussions.requireModerator(id, user));
 
 /** Who reads a comment: the caller, and whether they are on its project's team (who see hidden comments). */
 interface Viewer {

@@ -119,7 +119,10 @@ export class CommentReport {
   @Column({ type: 'varchar', length: 32 }) reason!: string;
   /** Erased with its volunteer's account. */
   @Column({ type: 'text', nullable: true }) note!: string | null;
+  /** When the volunteer first reported the comment: the list's order, which a report made again after a dismissal does not move. */
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When they gave its reason and note: at first, or again after a moderator dismissed it (which reopens it). */
+  @Column({ type: 'timestamptz', default: () => 'now()' }) reportedAt!: Date;
   /** When a moderator or researcher dismissed it (handled, the comment left shown), who (their user id) and their note. */
   @Column({ type: 'timestamptz', nullable: true }) dismissedAt!: Date | null;
   @Column({ type: 'uuid', nullable: true }) dismissedBy!: string | null;

@@ -5,7 +5,7 @@ export class CommentReports1797630000000 implements MigrationInterface {
   name = 'CommentReports1797630000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("CREATE TABLE \"comment_reports\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"comment_id\" uuid NOT NULL, \"project_id\" uuid NOT NULL, \"user_id\" uuid NOT NULL, \"reason\" character varying(32) NOT NULL, \"note\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"dismissed_at\" TIMESTAMP WITH TIME ZONE, \"dismissed_by\" uuid, \"dismissal_note\" text, CONSTRAINT \"PK_61b98c6ce36db288146bba85d29\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TABLE \"comment_reports\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"comment_id\" uuid NOT NULL, \"project_id\" uuid NOT NULL, \"user_id\" uuid NOT NULL, \"reason\" character varying(32) NOT NULL, \"note\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"reported_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"dismissed_at\" TIMESTAMP WITH TIME ZONE, \"dismissed_by\" uuid, \"dismissal_note\" text, CONSTRAINT \"PK_61b98c6ce36db288146bba85d29\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE INDEX \"comment_reports_user_idx\" ON \"comment_reports\"  (\"user_id\") ");
     await queryRunner.query("CREATE INDEX \"comment_reports_project_idx\" ON \"comment_reports\"  (\"project_id\", \"created_at\") ");
     await queryRunner.query("CREATE UNIQUE INDEX \"comment_reports_once_per_account_key\" ON \"comment_reports\"  (\"comment_id\", \"user_id\") ");

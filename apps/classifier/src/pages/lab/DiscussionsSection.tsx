@@ -1,13 +1,10 @@
-import { COMMENT_LIMITS, type ExportFormat, type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
+import { type ExportFormat, type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField } from '../../components/FormField';
-import { InlineQuestion } from '../../components/InlineQuestion';
+import { HideComment } from '../../components/HideComment';
 import { ResultNotice } from '../../components/ResultNotice';
-import { SubmitOrCancel } from '../../components/SubmitOrCancel';
-import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
 import { isResearcher } from '../../lib/lab';
@@ -173,31 +170,5 @@ function CommentsDownload({ projectId }: { projectId: string }) {
         {started}
       </p>
     </div>
-  );
-}
-
-/** Hides one comment from volunteers, with the reason the team will see beside it (here, and in the reported comments). */
-export function HideComment({ comment, onHidden, onCancel }: { comment: { id: string; author: { displayName: string | null } }; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
-  const { t } = useTranslation();
-  const client = useClient();
-  const form = useForm({ reason: '' }, ['reason'] as const);
-  const author = comment.author.displayName ?? t('talk.formerVolunteer');
-  const submit = form.onSubmit({
-    check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
-    send: async () => {
-      onHidden(await client.hideComment(comment.id, form.values.reason));
-    },
-    refused: (error) => problemAtFields(error, ['reason'] as const),
-  });
-  return (
-    <InlineQuestion question={t('lab.discussions.question', { author })} hint={t('lab.discussions.questionHint')} className="confirm-empty" testId="lab-comment-hide" onCancel={onCancel}>
-      {(questionId) => (
-        <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
-          <ErrorAlert problem={form.problem} focus />
-          <FormField id="lab-comment-hide-reason" label={t('lab.discussions.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
-          <SubmitOrCancel submit={t('lab.discussions.hideConfirm')} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
-        </form>
-      )}
-    </InlineQuestion>
   );
 }

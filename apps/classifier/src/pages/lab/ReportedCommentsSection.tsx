@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField } from '../../components/FormField';
+import { HideComment } from '../../components/HideComment';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { LabTable } from '../../components/LabTable';
 import { MarkdownView } from '../../components/MarkdownView';
@@ -16,7 +17,6 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
-import { HideComment } from './DiscussionsSection';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
@@ -80,6 +80,11 @@ export function ReportedCommentsSection({ project, changes, onChanged }: { proje
                     <div className="comment-body">
                       <MarkdownView text={comment.body} firstLevel={4} />
                     </div>
+                    {editedAfterReported(comment) && (
+                      <p className="field-hint" data-testid="lab-reported-comment-edited">
+                        {t('lab.reportedComments.editedAfter')}
+                      </p>
+                    )}
                   </th>
                   <td>
                     <ul className="lab-report-reasons">
@@ -157,6 +162,9 @@ export function ReportedCommentsSection({ project, changes, onChanged }: { proje
     </section>
   );
 }
+
+/** Whether its author changed the comment since it was first reported: what the moderators read is not what was reported. */
+const editedAfterReported = (comment: ReportedComment): boolean => comment.editedAt !== null && Date.parse(comment.editedAt) > Date.parse(comment.firstReportedAt);
 
 /** Whether a reported comment was handled: hidden (with the reason), or its reports dismissed (when, and the note). */
 function HandledState({ comment }: { comment: ReportedComment }) {
