@@ -84,7 +84,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         setRecord({ classifications: found.classifications + unstored, classifiedThen: classifiedNow.current });
       });
     } finally {
-      if (outbox.count > 0) sendWaiting.current();
+      // Answers waiting then (the outbox read afresh: the read may have failed before it was) are sent now.
+      void outbox.all().then(() => outbox.count > 0 && sendWaiting.current(), () => undefined);
     }
   }, [client, workflowId]);
   // Classified meanwhile on another device or in another tab: read again when the volunteer comes back to this page.
