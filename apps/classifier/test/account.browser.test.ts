@@ -572,7 +572,9 @@ describe('classifier in a browser: accounts', () => {
       'You can also go on as a guest: what you classify then is the guest’s, and the answers kept for your account are not sent as the guest’s (they wait for you to sign in here).',
       'Sign in again Go on as a guest',
     ]);
-    // Said in place of the task, with nothing classified meanwhile as the guest, and no tutorial in the middle of the session.
+    // Said in place of the task, with nothing classified meanwhile as the guest, and no tutorial in the middle of the
+    // session (once the page has decided whether to open it).
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('subject').count()).toBe(0);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
@@ -610,6 +612,7 @@ describe('classifier in a browser: accounts', () => {
 
     await page.getByTestId('signed-out-here').getByTestId('signed-out-kept').waitFor({ timeout: 20_000 });
     await page.getByTestId('signed-out-here').getByRole('button', { name: 'Go on as a guest' }).click();
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
     const given = await classifyOne(page); // as the guest
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
