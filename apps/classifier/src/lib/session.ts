@@ -59,12 +59,16 @@ function writeStorage(key: string, value: string | null): void {
  * API's signed JWT; only its `sub` is read, never trusted for anything but telling this device's volunteers apart.
  */
 function subjectOf(token: string): string | null {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' ? sub : null;
+}
+
+/** A token's claims as far as the page can read them (the API's signed JWT), never trusted: the server alone checks them. */
+function claimsOf(token: string): { sub?: unknown; kind?: unknown; exp?: unknown } | undefined {
   try {
-    const payload = token.split('.')[1] ?? '';
-    const sub = (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown }).sub;
-    return typeof sub === 'string' ? sub : null;
+    return JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) ?? undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -103,12 +107,8 @@ function stateOf({ token, user }: Session): SessionState {
  * cannot be read is said to have expired, as before.
  */
 function whyEnded(token: string): EndedSignIn {
-  try {
-    const { exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof exp === 'number' && exp * 1000 > serverClock.now() ? 'signed-out' : 'expired';
-  } catch {
-    return 'expired';
-  }
+  const exp = claimsOf(token)?.exp;
+  return typeof exp === 'number' && exp * 1000 > serverClock.now() ? 'signed-out' : 'expired';
 }
 
 /**
@@ -190,7 +190,6 @@ class VolunteerSession {
 
   /** A session from `login` (or a password reset) becomes the volunteer's, in place of the one before. */
   adopt(session: Session): void {
-    this.endedHere = null;
     this.store(stateOf(session));
     this.set(stateOf(session));
   }
@@ -210,6 +209,8 @@ class VolunteerSession {
   }
 
   private set(next: SessionState): void {
+    // An account signed in (here, or in another tab): no ended sign-in is left to tell of.
+    if (next.kind === 'registered') this.endedHere = null;
     const now = this.state;
     const same = (Object.keys(next) as (keyof SessionState)[]).every((key) => now[key] === next[key]);
     if (same) return;
@@ -272,12 +273,8 @@ class VolunteerSession {
 
 /** Whom a token says it is for (its `kind` claim), as far as the page can read it: the server alone checks it. */
 export function tokenKind(token: string): VolunteerKind | undefined {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { kind?: unknown };
-    return payload.kind === 'guest' || payload.kind === 'registered' ? payload.kind : undefined;
-  } catch {
-    return undefined;
-  }
+  const kind = claimsOf(token)?.kind;
+  return kind === 'guest' || kind === 'registered' ? kind : undefined;
 }
 
 function withBearer(init: RequestInit, token: string): RequestInit {
