@@ -69,10 +69,15 @@ export function App() {
     return () => window.removeEventListener('online', onOnline);
   }, [hasToken, failed]);
 
-  // The server stopped accepting the account's token (it expired): the volunteer is a guest again, and told so.
+  // The server stopped accepting the account's token (it expired, or was ended elsewhere): the volunteer is a guest
+  // again, and told so, in words true to what happened. The classify page says it itself, with what became of the
+  // answers waiting there and the choice of signing in again or going on as a guest.
   const ended = volunteer.ended;
+  const endedOnClassifyPage = useRef(false);
+  endedOnClassifyPage.current = route.name === 'classify';
   useEffect(() => {
-    if (ended) showAccountNotice((t) => t('account.ended'));
+    if (!ended || endedOnClassifyPage.current) return;
+    showAccountNotice((t) => (ended === 'signed-out' ? t('account.endedElsewhere') : t('account.ended')));
   }, [ended]);
 
   // Answers waiting on this device are sent from every page; the classify page sends them itself, with what comes back.

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -526,7 +526,7 @@ describe('classifier in a browser: accounts', () => {
     await suite.context.setOffline(false); // sent with the expired token: refused (401), and kept
     await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
-      '1 answer given with an account whose sign-in expired is kept on this device. It will be sent once that account signs in here again.',
+      '1 answer given with an account that is no longer signed in here is kept on this device. It will be sent once that account signs in here again, never as a guest’s.',
     );
     expect(await page.getByTestId('outbox').count()).toBe(0);
     expect(await classificationsOf(workflowId)).toEqual([]);
@@ -538,6 +538,89 @@ describe('classifier in a browser: accounts', () => {
     await page.getByTestId('outbox-awaiting-sign-in').waitFor({ state: 'detached', timeout: 20_000 });
     await until(async () => (await classificationsOf(workflowId)).length > 0, 'the kept answer is stored');
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: offline, user_id: account.user.id }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says, when the account was signed out elsewhere while this device was offline, what became of its waiting answers, opens no tutorial, and sends them as its own once it signs in again', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Signed out elsewhere', Array.from({ length: 10 }, (_, index) => textSubject(index)));
+    const email = `elsewhere-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Elsewhere' });
+    // The account saw the tutorial on the laptop; this browser (the phone) never did.
+    await suite.stack.anonymous.withToken(account.token).markTutorialSeen(workflow.id);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+
+    await suite.context.setOffline(true);
+    await classifyOne(page);
+    await classifyOne(page);
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('2');
+    // The volunteer signs out everywhere on the laptop, which ends this device's sign-in too.
+    const laptop = await suite.stack.anonymous.login({ email, password: PASSWORD });
+    await suite.stack.anonymous.withToken(laptop.token).signOutEverywhere();
+    await suite.context.setOffline(false); // the answers are sent with the ended sign-in: refused (401), and kept
+
+    const signedOut = page.getByTestId('signed-out-here');
+    await signedOut.waitFor({ timeout: 20_000 });
+    await signedOut.getByTestId('signed-out-kept').waitFor({ timeout: 10_000 });
+    expect(await signedOut.locator('h2, p').allTextContents()).toEqual([
+      'You were signed out',
+      'Your sign-in on this device was ended before it expired (by “Sign out everywhere” or a new password on another device, say), so Chorus no longer takes answers from your account here.',
+      'The 2 answers you gave that were not sent yet are kept on this device. They will be sent as yours once you sign in again here.',
+      'You can also go on as a guest: what you classify then is the guest’s, and the answers kept for your account are not sent as the guest’s (they wait for you to sign in here).',
+      'Sign in again Go on as a guest',
+    ]);
+    // Said in place of the task, with nothing classified meanwhile as the guest, and no tutorial in the middle of the
+    // session (once the page has decided whether to open it).
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
+    expect(await classificationsOf(workflow.id)).toEqual([]);
+
+    // Signing in again from there comes back to the workflow, and the answers go as the account's.
+    await signedOut.getByRole('link', { name: 'Sign in again' }).click();
+    await page.locator('#sign-in-email').fill(email);
+    await page.locator('#sign-in-password').fill(PASSWORD);
+    await page.locator('#sign-in-password').press('Enter');
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
+    await until(async () => (await classificationsOf(workflow.id)).length === 2, 'the kept answers are stored');
+    expect((await classificationsOf(workflow.id)).map((row) => row.user_id)).toEqual([account.user.id, account.user.id]);
+    await until(async () => (await answersKeptFor(page, workflow.id)) === 0, 'the sent answers are taken out of the outbox');
+    expect(await page.getByTestId('signed-out-here').count()).toBe(0);
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lets the volunteer signed out elsewhere go on as a guest, their waiting answers kept for their account and not sent as the guest’s', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Guest after sign-out', Array.from({ length: 10 }, (_, index) => textSubject(index)));
+    const email = `guest-after-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Guest After' });
+    await suite.stack.anonymous.withToken(account.token).markTutorialSeen(workflow.id);
+    const { page, errors } = await signedInPage(suite, account);
+    await emptyOutbox(page, suite.stack.baseUrl); // the note counts every account's answers waiting in this browser
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await suite.context.setOffline(true);
+    await classifyOne(page);
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    await suite.context.setOffline(false);
+
+    await page.getByTestId('signed-out-here').getByTestId('signed-out-kept').waitFor({ timeout: 20_000 });
+    await page.getByTestId('signed-out-here').getByRole('button', { name: 'Go on as a guest' }).click();
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    const given = await classifyOne(page); // as the guest
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
+      '1 answer given with an account that is no longer signed in here is kept on this device. It will be sent once that account signs in here again, never as a guest’s.',
+    );
+    const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
+    await until(async () => (await classificationsOf(workflow.id)).length === 1, 'the guest’s answer is stored');
+    expect(await classificationsOf(workflow.id)).toEqual([{ subject_id: given, user_id: guestId }]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -605,6 +688,8 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 10_000 });
+    // Said in place of the task, with the choice of signing in again: the volunteer goes on as the guest.
+    await page.getByTestId('signed-out-here').getByRole('button', { name: 'Go on as a guest' }).click();
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     expect(await page.locator('main').textContent()).not.toContain('another tab');
 
@@ -794,7 +879,8 @@ describe('classifier in a browser: accounts', () => {
       window.localStorage.setItem('chorus.user', JSON.stringify(user));
     }, ended);
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
-    await page.getByTestId('account-status').getByText('Your sign-in has expired', { exact: false }).waitFor({ timeout: 10_000 });
+    // Refused before its time (its signature no longer holds): not said to have expired.
+    await page.getByTestId('account-status').getByText('Your sign-in on this device was ended before it expired', { exact: false }).waitFor({ timeout: 10_000 });
     await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).hash).toBe(''); // the token is not kept in the address
     await checkScreen(page, 'reset-password');

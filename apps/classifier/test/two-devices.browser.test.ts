@@ -2,7 +2,7 @@ import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answerByKey, liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser } from './support/browser';
+import { answerByKey, emptyOutbox, liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser } from './support/browser';
 
 /**
  * A volunteer signed in on two devices (a laptop's page here; their phone, the same account, through the API): the
@@ -26,6 +26,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
     await skipTutorial(suite.context, workflow.id);
     const account = await signUp(suite.stack, { email: `${title.toLowerCase().replace(/\W+/g, '-')}-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Henrietta Leavitt' });
     const { page, errors } = await signedInPage(suite, account);
+    await emptyOutbox(page, suite.stack.baseUrl); // answers an earlier test left waiting would hold this page's back
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     const held = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND user_id = $2', [workflow.id, account.user.id])).rows.map((row) => row.subject_id as string);
@@ -76,6 +77,67 @@ describe('classifier in a browser: a volunteer on two devices', () => {
     await page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
     for (let round = 0; round < 2; round += 1) expect(onPhone).not.toContain(await answerByKey(page));
     expect(await page.getByText('You had already classified this subject').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('counts "in all" the answers still waiting on this device once, those the server stored but whose answer was lost too, and reads it again once they are sent', async () => {
+    const { workflow, page, errors, held, classifyOnPhone } = await laptopAndPhone('Waiting here');
+    const countOf = () => page.locator('.session-count').textContent();
+    await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+    await answerByKey(page);
+    expect(await countOf()).toBe('Classified this session: 1 (1 in all)');
+
+    // The server stores the next answer, but its answer never comes back (the train enters a tunnel): it stays on this
+    // device, and a replay of it is answered as the one stored.
+    let server: 'answer lost' | 'busy' | 'answering' = 'answer lost';
+    await page.route('**/api/v1/classifications', async (route) => {
+      if (route.request().method() !== 'POST' || server === 'answering') return route.continue();
+      if (server === 'busy') {
+        return route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Busy.' }) });
+      }
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await answerByKey(page);
+    // Then the server is busy: the next two are kept on this device, never stored.
+    server = 'busy';
+    await answerByKey(page);
+    await answerByKey(page);
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('3');
+    expect(await countOf()).toBe('Classified this session: 4 (4 in all)');
+
+    // The phone classifies one more; back on this page the count is read again: the server's 3 (the first answer, the one
+    // whose answer was lost, the phone's) and the 2 it has not stored, the lost one not counted twice.
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id]);
+    const stored = async () => (await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    const kept = await page.evaluate(
+      (id) =>
+        new Promise<string[]>((resolve) => {
+          const open = indexedDB.open('chorus');
+          open.onsuccess = () => {
+            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+            all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id).map((item: { input: { subjectId: string } }) => item.input.subjectId));
+          };
+        }),
+      workflow.id,
+    );
+    expect((await stored()).length).toBe(2);
+    const busy = new Set([...(await held()), ...(await stored()), ...kept]);
+    const free = rows.map((row) => row.subject_id as string).filter((subjectId) => !busy.has(subjectId));
+    await classifyOnPhone(free.slice(0, 1));
+    await awayAndBack(page);
+    await page.locator('.session-count', { hasText: '(5 in all)' }).waitFor({ timeout: 10_000 });
+    expect(await countOf()).toBe('Classified this session: 4 (5 in all)');
+
+    // The server answers again, and the phone classifies another: once the waiting answers are sent, the count is read again.
+    server = 'answering';
+    await classifyOnPhone(free.slice(1, 2));
+    await page.getByTestId('outbox').getByRole('button', { name: 'Send now' }).click();
+    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('.session-count', { hasText: '(6 in all)' }).waitFor({ timeout: 10_000 });
+    expect(await countOf()).toBe('Classified this session: 4 (6 in all)');
+    expect((await stored()).length).toBe(6);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -28,7 +28,20 @@ export interface OutboxItem {
    * is stored, refused for another reason, given up by the volunteer, or has waited `REOPEN_WAIT_DAYS`.
    */
   awaitingReopen?: ReopenWait;
+  /**
+   * A try of it may have reached the server with its answer lost on the way back (it timed out, or the connection
+   * dropped while the browser was online): the server may hold it already (a replay would say so). Not counted as
+   * waiting to be stored (`unstoredCount`), so that it is never counted twice.
+   */
+  maybeStored?: boolean;
 }
+
+/**
+ * Whether a failed try may have been stored all the same: no answer came back though the request may have gone out
+ * (a timeout, or a network failure while the browser says it is online). A server's answer (5xx, 429) stored nothing,
+ * and nothing leaves a browser that knows it is offline.
+ */
+export const mayHaveBeenStored = (error: unknown): boolean => error instanceof SubmitTimeoutError || (error instanceof TypeError && navigator.onLine);
 
 /** Whether an item is the current volunteer's own answer (not one left by whoever used this device before). */
 export function isMine(item: OutboxItem): boolean {
@@ -212,6 +225,16 @@ class Outbox {
     return new Set(items.filter((item) => item.input.workflowId === workflowId && isMine(item)).map((item) => item.input.subjectId));
   }
 
+  /**
+   * How many of the current volunteer's answers to a workflow wait here that the server has surely not stored (none of
+   * `maybeStored`): what the server's count of their classifications lacks. Read once no sending is under way (an
+   * answer stored but not yet taken out would be counted twice); a sending asked for meanwhile is left to the next.
+   */
+  async unstoredCount(workflowId: string): Promise<number> {
+    const items = await this.all();
+    return items.filter((item) => item.input.workflowId === workflowId && isMine(item) && !item.maybeStored).length;
+  }
+
   /** Marks the items that name no owner as `owner`'s: done before another volunteer takes this device over. */
   claim(owner: Owner): Promise<void> {
     return this.reassign((item) => !item.owner, owner);
@@ -344,7 +367,8 @@ class Outbox {
         } else if (isSignInExpired(error) && canSignInAgain(item.owner)) {
           await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error), awaitingSignIn: true }));
         } else if (isTransient(error)) {
-          await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error) }));
+          const maybeStored = mayHaveBeenStored(error);
+          await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error), maybeStored: kept.maybeStored || maybeStored }));
           break;
         } else {
           report.refused.push({ item, error });

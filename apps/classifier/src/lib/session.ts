@@ -1,4 +1,4 @@
-import { ChorusClient, type Session } from '@chorus/client';
+import { ChorusClient, type Session, serverClock } from '@chorus/client';
 
 export const TOKEN_KEY = 'chorus.token';
 /** "guest" or "registered": what kind of volunteer the stored token is for (a guest's expired token is renewed). */
@@ -17,11 +17,16 @@ export interface SessionState {
   email: string | null;
   /** Whether the account's email is verified; null when not known (a session stored before this was). */
   emailVerified: boolean | null;
-  /** The server stopped accepting the signed-in volunteer's token (it expired): they were signed out. */
-  ended: boolean;
+  /**
+   * The server stopped accepting the signed-in account's token, so it was signed out here: the token `expired`, or its
+   * sign-in was ended elsewhere before then (`signed-out`: a sign-out everywhere, a new password). Null otherwise.
+   */
+  ended: EndedSignIn | null;
 }
 
-const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, emailVerified: null, ended: false };
+export type EndedSignIn = 'expired' | 'signed-out';
+
+const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, emailVerified: null, ended: null };
 
 /**
  * Who made something kept on this device (an answer in the outbox): sent later with their token, whoever is signed in
@@ -54,12 +59,16 @@ function writeStorage(key: string, value: string | null): void {
  * API's signed JWT; only its `sub` is read, never trusted for anything but telling this device's volunteers apart.
  */
 function subjectOf(token: string): string | null {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' ? sub : null;
+}
+
+/** A token's claims as far as the page can read them (the API's signed JWT), never trusted: the server alone checks them. */
+function claimsOf(token: string): { sub?: unknown; kind?: unknown; exp?: unknown } | undefined {
   try {
-    const payload = token.split('.')[1] ?? '';
-    const sub = (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown }).sub;
-    return typeof sub === 'string' ? sub : null;
+    return JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) ?? undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -84,12 +93,22 @@ function readState(): SessionState {
     displayName: typeof user.displayName === 'string' ? user.displayName : null,
     email: typeof user.email === 'string' ? user.email : null,
     emailVerified: typeof user.emailVerified === 'boolean' ? user.emailVerified : null,
-    ended: false,
+    ended: null,
   };
 }
 
 function stateOf({ token, user }: Session): SessionState {
-  return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, emailVerified: user.emailVerified, ended: false };
+  return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, emailVerified: user.emailVerified, ended: null };
+}
+
+/**
+ * Why the server refused an account's token: it answers the same 401 (`unauthorized`, "invalid, expired or signed out
+ * of") whatever the reason, so the token's own expiry (its `exp`, by the server's clock) tells them apart. One that
+ * cannot be read is said to have expired, as before.
+ */
+function whyEnded(token: string): EndedSignIn {
+  const exp = claimsOf(token)?.exp;
+  return typeof exp === 'number' && exp * 1000 > serverClock.now() ? 'signed-out' : 'expired';
 }
 
 /**
@@ -103,6 +122,11 @@ class VolunteerSession {
   private renewing: Promise<string> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly replacedListeners = new Set<(replaced: Owner, by: Owner) => void>();
+  /**
+   * The account this tab had until the server stopped accepting its token, and why: kept past the guest that follows
+   * (whose state says nothing of it), until the volunteer signs in, signs out, or chooses to go on as the guest.
+   */
+  private endedHere: { why: EndedSignIn; userId: string | null } | null = null;
   /** Talks to the API without a token: to start a guest session, and to sign in. */
   readonly anonymous = new ChorusClient({ baseUrl: '' });
 
@@ -154,6 +178,16 @@ class VolunteerSession {
     return this.client;
   }
 
+  /** The account whose sign-in the server ended while this tab had it (see `endedHere`), if the volunteer has not moved on. */
+  endedAccount(): { why: EndedSignIn; userId: string | null } | null {
+    return this.endedHere;
+  }
+
+  /** The volunteer chose to go on as the guest that followed an ended sign-in. */
+  forgetEndedAccount(): void {
+    this.endedHere = null;
+  }
+
   /** A session from `login` (or a password reset) becomes the volunteer's, in place of the one before. */
   adopt(session: Session): void {
     this.store(stateOf(session));
@@ -162,6 +196,7 @@ class VolunteerSession {
 
   /** Forgets the account on this device; the next request starts a fresh guest session. */
   signOut(): void {
+    this.endedHere = null;
     this.store(NO_SESSION);
     this.set(NO_SESSION);
   }
@@ -174,6 +209,8 @@ class VolunteerSession {
   }
 
   private set(next: SessionState): void {
+    // An account signed in (here, or in another tab): no ended sign-in is left to tell of.
+    if (next.kind === 'registered') this.endedHere = null;
     const now = this.state;
     const same = (Object.keys(next) as (keyof SessionState)[]).every((key) => now[key] === next[key]);
     if (same) return;
@@ -217,8 +254,10 @@ class VolunteerSession {
     if (kind === 'registered') {
       // The account's token expired: it is signed out (never sent as a guest instead), and asked to sign in again.
       if (this.state.token === token) {
+        const why = whyEnded(token);
+        this.endedHere = { why, userId: this.state.userId };
         this.store(NO_SESSION);
-        this.set({ ...NO_SESSION, ended: true });
+        this.set({ ...NO_SESSION, ended: why });
       }
       return response;
     }
@@ -234,12 +273,8 @@ class VolunteerSession {
 
 /** Whom a token says it is for (its `kind` claim), as far as the page can read it: the server alone checks it. */
 export function tokenKind(token: string): VolunteerKind | undefined {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { kind?: unknown };
-    return payload.kind === 'guest' || payload.kind === 'registered' ? payload.kind : undefined;
-  } catch {
-    return undefined;
-  }
+  const kind = claimsOf(token)?.kind;
+  return kind === 'guest' || kind === 'registered' ? kind : undefined;
 }
 
 function withBearer(init: RequestInit, token: string): RequestInit {

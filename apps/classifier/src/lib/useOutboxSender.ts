@@ -22,6 +22,8 @@ interface OutboxEvents {
    * of a network, or of a server, may be tried again).
    */
   reachable(): void;
+  /** Answers kept on the device were sent (the server has them now, or had them already). */
+  sent(): void;
 }
 
 /**
@@ -32,7 +34,7 @@ interface OutboxEvents {
  * gold-standard feedback that came back for this volunteer's answers to this workflow's current version.
  */
 export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, open: boolean, events: OutboxEvents) {
-  const { announce, refused, closed, reachable } = events;
+  const { announce, refused, closed, reachable, sent } = events;
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
   const [sentLater, setSentLater] = useState(0);
@@ -42,10 +44,11 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
   const flush = useCallback(async () => {
     const report = await outbox.flush(client);
     if (report.sent > 0) {
-      const sent = report.sent;
-      announce((t) => t('classify.sent', { count: sent }));
+      const sentNow = report.sent;
+      announce((t) => t('classify.sent', { count: sentNow }));
       setSentLater((count) => count + report.sent);
       reachable();
+      sent();
     }
     // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflow.current?.version);
@@ -63,7 +66,7 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     // waits for it to reopen (said by `awaitingReopen`), and one of another volunteer of this device (a workflow of a
     // draft project is open to its members only) says nothing of whether it is open to this one.
     if (report.awaitingReopen.some((item) => isMine(item) && item.input.workflowId === workflowId)) closed();
-  }, [client, workflowId, workflow, announce, refused, closed, reachable]);
+  }, [client, workflowId, workflow, announce, refused, closed, reachable, sent]);
 
   useEffect(() => {
     pruneDrafts();
@@ -112,6 +115,8 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
   return {
     toSend,
     awaitingSignIn: waiting.filter(awaitsSignIn).length,
+    /** Every answer kept on this device, whoever gave it. */
+    kept: waiting,
     awaitingReopen: waiting.filter((item) => awaitsReopen(item) && isMine(item)).length,
     sentLater,
     lateFeedback,

@@ -21,13 +21,13 @@ import { useClient } from '../lib/clientContext';
 import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
 import { type Saying, useSaid } from '../lib/said';
-import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
+import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, mayHaveBeenStored, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
 import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf, whenInWords } from '../lib/formats';
 import { milestoneReached } from '../lib/milestones';
-import { navigate, projectPath, subjectPath } from '../lib/router';
-import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
+import { accountPath, Link, navigate, projectPath, subjectPath } from '../lib/router';
+import { classifiedThisSession, type EndedSignIn, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { subjectHeading, subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { useKeysNamed } from '../lib/touchOnly';
@@ -66,12 +66,48 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
   useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
   const registered = useSession().kind === 'registered';
-  /** The volunteer's classifications in this workflow on every device, as the server counted them, and this session's count then. */
+  /**
+   * The volunteer's classifications in this workflow on every device, as the server counted them with their answers
+   * waiting on this device that it has not stored yet, and this session's count then (which counts those already).
+   */
   const [record, setRecord] = useState<{ classifications: number; classifiedThen: number } | null>(null);
   const classifiedNow = useRef(classified);
   classifiedNow.current = classified;
+  /** Sends the answers waiting here, with what comes back (set once the sender is, below). */
+  const sendWaiting = useRef(() => {});
+  /**
+   * Reads the volunteer's record in the workflow. With no answer being sent meanwhile: one the server stored but that
+   * is not yet out of the outbox would be counted twice; a sending asked for meanwhile goes once the record is read.
+   */
+  const readRecord = useCallback(async () => {
+    try {
+      await outbox.whileNotSending(async () => {
+        const found = await withTimeout(client.accountWorkflow(workflowId), ON_SCREEN_SUBMIT_MS);
+        const unstored = await outbox.unstoredCount(workflowId).catch(() => 0);
+        setRecord({ classifications: found.classifications + unstored, classifiedThen: classifiedNow.current });
+      });
+    } finally {
+      // Answers waiting then (the outbox read afresh: the read may have failed before it was) are sent now.
+      void outbox.all().then(() => outbox.count > 0 && sendWaiting.current(), () => undefined);
+    }
+  }, [client, workflowId]);
   // Classified meanwhile on another device or in another tab: read again when the volunteer comes back to this page.
-  useBackOnPage(registered, () => void client.accountWorkflow(workflowId).then((found) => setRecord({ classifications: found.classifications, classifiedThen: classifiedNow.current }), () => undefined));
+  useBackOnPage(registered, () => void readRecord().catch(() => undefined));
+  const registeredNow = useRef(registered);
+  registeredNow.current = registered;
+  // Answers waiting here were sent: the server's count has them now (or had some already: a replay), read again.
+  const recount = useCallback(() => {
+    if (registeredNow.current) void readRecord().catch(() => undefined);
+  }, [readRecord]);
+  /**
+   * The account this tab had until the server stopped accepting its token: the page says so, and offers to sign in
+   * again or go on as the guest that followed, before anything more is classified.
+   */
+  const [endedAccount, setEndedAccount] = useState(() => session.endedAccount());
+  const goOnAsGuest = useCallback(() => {
+    session.forgetEndedAccount();
+    setEndedAccount(null);
+  }, []);
   const inAll = record ? record.classifications + classified - record.classifiedThen : undefined;
   const inAllNow = useRef(inAll);
   inAllNow.current = inAll;
@@ -235,21 +271,23 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         return undefined;
       },
     );
+    // Whether the account has seen the tutorial is read at once: the count, which may wait for a sending under way, is
+    // not what the first subject waits for.
     const seenByAccount = client.accountWorkflow(workflowId).then(
-      (found) => {
-        if (!cancelled) setRecord({ classifications: found.classifications, classifiedThen: classifiedNow.current });
-        return found.tutorialSeen;
-      },
-      () => false, // no count in all then, and the tutorial goes by this browser alone
+      (found) => found.tutorialSeen,
+      () => false, // the tutorial goes by this browser alone then
     );
+    void readRecord().catch(() => undefined); // no count in all without it
     // A volunteer's first visit to this workflow (in this browser, and for an account on any device) starts with its
-    // tutorial, unless there is nothing left to classify.
+    // tutorial, unless there is nothing left to classify. Never in the middle of a session: not once this tab has
+    // classified here, nor for the guest that follows an account signed out meanwhile (its first visit, not theirs).
     // Asked for meanwhile (T), it stays as asked.
+    const midSession = classifiedNow.current > 0 || session.endedAccount() !== null;
     void Promise.all([workflowRead, seenByAccount]).then(([read, seen]) => {
       if (cancelled || !read || tutorialDecidedNow.current) return;
       tutorialDecidedNow.current = true;
       setTutorialDecided(true);
-      if (!seen && !tutorialSeen(workflowId) && read.status !== 'finished') setTutorial((now) => (now === 'closed' ? 'first-visit' : now));
+      if (!seen && !midSession && !tutorialSeen(workflowId) && read.status !== 'finished') setTutorial((now) => (now === 'closed' ? 'first-visit' : now));
     });
     // Paused for volunteers (not for the project's members): the batch kept from before is not shown either.
     void Promise.all([projectRead, workflowRead]).then(([found, read]) => {
@@ -258,7 +296,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     return () => {
       cancelled = true;
     };
-  }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail, markPaused]);
+  }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail, markPaused, readRecord]);
 
   /** "Try again", if the page waits for it (set once `retry` is, below). */
   const retryIfBlocked = useRef(() => {});
@@ -277,12 +315,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, []);
   // As the API decides whether volunteers may classify here (`isPublicWorkflow`).
   const openToVolunteers = !!project && !!workflow && project.status !== 'draft' && workflow.status !== 'draft';
-  const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, reachable });
+  const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, reachable, sent: recount });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
     if (open) announce((t) => t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
+  sendWaiting.current = () => void flushOutbox();
   // "Done & Talk": the subject's discussion, with the way back to this workflow, where the session goes on. Opened once
   // the answer's render is committed, so that the session's count, kept as it commits, has it.
   const [talkAbout, setTalkAbout] = useState<string | null>(null);
@@ -313,6 +352,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       };
       // Who gives it, as they were when they gave it: the answer stays theirs if their sign-in expires on the way.
       const owner = session.owner() ?? undefined;
+      /** Whether it was sent, not only kept behind older answers waiting here. */
+      let sent = false;
       const item = (error: unknown): OutboxItem => ({
         idempotencyKey,
         input,
@@ -320,10 +361,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         attempts: 1,
         lastError: error instanceof Error ? error.message : String(error),
         owner,
+        maybeStored: sent && mayHaveBeenStored(error),
       });
       try {
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
+        sent = true;
         const stored = await withTimeout(client.classify(input, idempotencyKey), ON_SCREEN_SUBMIT_MS);
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
@@ -537,7 +580,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           )}
         </ErrorAlert>
 
-        {closed || paused ? (
+        {endedAccount ? (
+          <SignedOutHere why={endedAccount.why} kept={sender.kept.filter((item) => item.owner?.userId === endedAccount.userId).length} onGoOn={goOnAsGuest} />
+        ) : closed || paused ? (
           <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
         ) : finished ? (
           <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
@@ -568,6 +613,36 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         </div>
       </div>
     </ResearchersLanguage.Provider>
+  );
+}
+
+/**
+ * The account this tab had was signed out by the server (its token expired, or its sign-in was ended elsewhere): said
+ * in place of the task, with its answers kept here for it (sent as its own once it signs in here again, never as the
+ * guest's), and the choice of signing in again or going on as the guest that followed.
+ */
+function SignedOutHere({ why, kept, onGoOn }: { why: EndedSignIn; kept: number; onGoOn: () => void }) {
+  const { t } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const said = why === 'signed-out' ? t('classify.signedOutHere.signedOut') : t('classify.signedOutHere.expired');
+  useFocusInPlaceOfTask(heading, said);
+  return (
+    <section className="notice" data-testid="signed-out-here" aria-labelledby="signed-out-here-title">
+      <h2 id="signed-out-here-title" tabIndex={-1} ref={heading}>
+        {t('classify.signedOutHere.title')}
+      </h2>
+      <p>{said}</p>
+      {kept > 0 && <p data-testid="signed-out-kept">{t('classify.signedOutHere.kept', { count: kept })}</p>}
+      <p>{t('classify.signedOutHere.asGuest')}</p>
+      <p className="actions">
+        <Link to={accountPath('sign-in', window.location.pathname + window.location.search)} className="button">
+          {t('classify.signedOutHere.signIn')}
+        </Link>{' '}
+        <button type="button" className="button button-secondary" onClick={onGoOn}>
+          {t('classify.signedOutHere.goOn')}
+        </button>
+      </p>
+    </section>
   );
 }
 
