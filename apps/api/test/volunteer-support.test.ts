@@ -313,9 +313,9 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       }
     }
     // One workflow's, from the index by workflow first.
-    const whole = (await stack.db.query(`EXPLAIN ${OWN_CLASSIFICATIONS}`, [volunteer, first.workflowId, at, id, 21, null])).rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
-    expect(whole).toMatch(/Index Scan Backward using classifications_user_recent_idx on classifications c/);
-    expect(whole).not.toMatch(/Sort/);
+    const oneWorkflow = (await stack.db.query(`EXPLAIN ${OWN_CLASSIFICATIONS}`, [volunteer, first.workflowId, at, id, 21, null])).rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
+    expect(oneWorkflow).toMatch(/Index Scan Backward using classifications_user_recent_idx on classifications c/);
+    expect(oneWorkflow).not.toMatch(/Sort/);
   });
 
   it('names nothing of a project the operators took down to whoever is not its member: no project, workflow, subject content or answers, still counted', async () => {
