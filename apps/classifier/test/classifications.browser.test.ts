@@ -40,7 +40,9 @@ describe('classifier in a browser: your classifications', () => {
     }
     await items.nth(0).locator('dd').getByText('Yes').waitFor();
     expect(await items.nth(0).locator('dt').textContent()).toBe('Advertisement?');
-    expect(await items.nth(0).getByRole('link', { name: 'Classify more in “Ad or not?”' }).getAttribute('href')).toBe(letters.path);
+    // Its project in the link's name: each workflow here is "Ad or not?".
+    expect(await items.nth(0).getByRole('link', { name: `Classify more in “Ad or not?”, ${letters.project.title}`, exact: true }).getAttribute('href')).toBe(letters.path);
+    expect(await items.nth(1).getByRole('link', { name: `Classify more in “Ad or not?”, ${notices.project.title}`, exact: true }).getAttribute('href')).toBe(notices.path);
     expect(await page.getByTestId('classifications-guest').count()).toBe(1); // a guest is told how to keep them
     await checkScreen(page, 'classifications');
 
@@ -71,6 +73,79 @@ describe('classifier in a browser: your classifications', () => {
     expect(await item.getByRole('link').count()).toBe(0);
     expect(await item.getByRole('heading', { level: 2 }).textContent()).toBe('“A leaflet for a fair.”');
     await checkScreen(page, 'classifications-closed');
+    expect(errors).toEqual([]);
+  });
+
+  it('reads older ones a page at a time, once however often asked; says what is no longer open, names nothing of a project removed from Chorus, and reads no definition it may not', async () => {
+    const notices = await liveYesNoWorkflow(
+      suite.stack,
+      'Notices',
+      Array.from({ length: 25 }, (_, n) => ({ externalId: `n${n + 1}`, locations: [{ type: 'text' as const, text: `Notice number ${n + 1}.` }] })),
+    );
+    const drafted = await liveYesNoWorkflow(suite.stack, 'Drafted', ['b1', 'b2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Leaflet ${externalId}.` }] })));
+    const removed = await liveYesNoWorkflow(suite.stack, 'Lottery', [{ externalId: 'ticket', locations: [{ type: 'text', text: 'Win a fortune with our lottery!' }] }]);
+    const { page, errors } = await newcomerPage(suite);
+    const versionsRead: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/versions/')) versionsRead.push(request.url());
+    });
+    // The notices' definition cannot be read: their answers are shown as given.
+    await page.route(`**/api/v1/workflows/${notices.workflow.id}/versions/**`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Unavailable","status":503}' }));
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    await page.getByTestId('classifications-none').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const classify = async (workflowId: string, subjectId: string) => volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const { rows: noticeSubjects } = await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id', [notices.project.id]);
+    await classify(notices.workflow.id, noticeSubjects[0].id);
+    const { rows: [{ user_id: userId }] } = await suite.stack.db.query('SELECT user_id FROM classifications WHERE workflow_id = $1', [notices.workflow.id]);
+    // The other 24 notices, classified earlier.
+    await suite.stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key, created_at)
+       SELECT $1, 1, id, $2, '[{"task": "T0", "value": "no"}]', gen_random_uuid()::text, now() - interval '1 day' - row_number() OVER (ORDER BY external_id) * interval '1 minute'
+       FROM subjects WHERE project_id = $3 AND id <> $4`,
+      [notices.workflow.id, userId, notices.project.id, noticeSubjects[0].id],
+    );
+    const { subjects: leaflets } = await volunteer.queue(drafted.workflow.id, 2);
+    for (const leaflet of leaflets) await classify(drafted.workflow.id, leaflet.id);
+    await volunteer.markFavourite(leaflets[0]!.id, drafted.workflow.id);
+    const [ticket] = (await volunteer.queue(removed.workflow.id, 1)).subjects;
+    await classify(removed.workflow.id, ticket!.id);
+    await suite.stack.client.updateProject(drafted.project.id, { status: 'draft' });
+    await suite.stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE id = $1", [removed.project.id]);
+
+    await page.reload();
+    const items = page.locator('[data-testid="classifications"] ol > li');
+    await items.nth(19).waitFor();
+    expect(await page.locator('.lead').textContent()).toContain('28 classifications');
+    const item = (subjectId: string) => page.locator(`[data-testid="classifications"] li[data-subject-id="${subjectId}"]`);
+
+    // Removed from Chorus: said so, with nothing of the project, its workflow or its subject.
+    const lottery = item(ticket!.id);
+    expect(await lottery.getByTestId('classification-removed').textContent()).toBe('This project was removed from Chorus. Your classification is still counted as yours, but nothing of the project is shown any more.');
+    expect([await lottery.getByRole('link').count(), await lottery.getByRole('button').count(), await lottery.locator('dl').count()]).toEqual([0, 0, 0]);
+    expect(await lottery.locator('.favourite-where').textContent()).toMatch(/^Classified on /);
+    expect(await page.locator('main, body').first().textContent()).not.toMatch(/Lottery|fortune/);
+    // Back to draft: the favourite may be unmarked; the other offers no marking (it would be refused).
+    expect(await item(leaflets[0]!.id).getByRole('button', { name: /Favourite/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(await item(leaflets[1]!.id).getByRole('button').count()).toBe(0);
+    expect(await item(leaflets[1]!.id).getByTestId('classification-closed').count()).toBe(1);
+    // An open workflow's answers, as given when its definition cannot be read.
+    const latestNotice = item(noticeSubjects[0].id);
+    await latestNotice.locator('dl[aria-busy]').waitFor({ state: 'detached' });
+    expect([await latestNotice.locator('dt').textContent(), await latestNotice.locator('dd').textContent()]).toEqual(['T0', '"yes"']);
+
+    // Older ones: asked for twice at once, read once; the first they bring takes focus.
+    const older = page.getByRole('button', { name: 'Show older ones' });
+    await older.focus();
+    await older.dblclick();
+    await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="classifications"] ol > li')[20]);
+    await items.nth(27).waitFor();
+    await until(async () => (await older.count()) === 0, 'the last page');
+    const shown = await items.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-subject-id')));
+    expect([shown.length, new Set(shown).size]).toEqual([28, 28]);
+    // Only the open workflow's definition was asked for: the others' would be refused.
+    expect(versionsRead.length).toBeGreaterThan(0);
+    expect(versionsRead.filter((url) => !url.includes(notices.workflow.id))).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

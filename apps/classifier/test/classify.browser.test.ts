@@ -1248,6 +1248,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await items.nth(11).waitFor();
     await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="recent"] li.recent-item')[10]);
     expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
+    // The older page comes without the total (counted on the first page only): the first page's stands.
+    expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (12 in this workflow)');
 
     // An answer kept on the device while offline shows once it is sent.
     await page.context().setOffline(true);

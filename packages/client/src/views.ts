@@ -476,18 +476,28 @@ export const ownClassificationSchema = z.strictObject({
   createdAt: time,
   subject: queuedSubjectSchema,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
-  project: z.strictObject({ id, slug: z.string(), title: z.string() }).meta({ description: 'The project the classification was made in (its slug makes the addresses of its pages)' }),
-  workflow: z.strictObject({ id, name: z.string() }).meta({ description: 'The workflow the classification was made in, as volunteers see it named' }),
+  project: z
+    .strictObject({ id, slug: z.string(), title: z.string() })
+    .nullable()
+    .meta({
+      description:
+        'The project the classification was made in (its slug makes the addresses of its pages); null when the operators of this Chorus took it down (removed it from the public), for whoever is not its member: its subject then comes without its content (no externalId, locations or metadata) and `annotations` is empty, as nothing of that project is shown to the public',
+    }),
+  workflow: z.strictObject({ id, name: z.string() }).nullable().meta({ description: 'The workflow the classification was made in, as volunteers see it named; null when `project` is (the project taken down)' }),
   favourite: z.boolean().meta({ description: 'The caller has marked the subject a favourite (PUT /subjects/:id/favourite)' }),
   open: z.boolean().meta({
     description: 'The workflow is open to the caller now (published in a project open to volunteers, or one they are a member of); false once its project is taken back to draft: the classification stays theirs, listed with its project and workflow named, as their favourites there do, but not to classify more in until it opens again',
   }),
 });
 /**
- * The caller's classifications, newest first, and how many they have made in all (in the workflow asked about);
- * `next` asks for the page after (null after the last).
+ * The caller's classifications, newest first, and on the first page how many they have made in all (in the workflow
+ * asked about); `next` asks for the page after (null after the last).
  */
-export const ownClassificationListSchema = z.strictObject({ total: z.int(), classifications: z.array(ownClassificationSchema), next: z.string().nullable() });
+export const ownClassificationListSchema = z.strictObject({
+  total: z.int().optional().meta({ description: 'How many the caller has made in all (in the workflow asked about): on the first page only (no `after`), counted once for the list' }),
+  classifications: z.array(ownClassificationSchema),
+  next: z.string().nullable(),
+});
 
 /**
  * A subject the caller marked a favourite, as volunteers see it, with where they were shown it: the project and the

@@ -56,9 +56,9 @@ export class ClassificationsController {
 
   @Get()
   @ApiOperation({
-    summary: 'The caller’s own classifications, newest first, with the subjects as volunteers see them, and how many in all.',
+    summary: 'The caller’s own classifications, newest first, with the subjects as volunteers see them, and (on the first page) how many in all.',
     description:
-      'Any bearer token, an account’s or a guest’s: what the caller classified, to look back at, each with the project (`id`, `slug`, `title`) and workflow (`id`, `name`) it was made in; `open` false when the workflow is no longer open to the caller (its project taken back to draft): still listed, not to classify in. Only the caller’s own are ever listed. `workflowId` gives one workflow’s only (and its total). Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. A researcher’s download of every volunteer’s classifications is GET /workflows/:id/classifications.',
+      'Any bearer token, an account’s or a guest’s: what the caller classified, to look back at, each with the project (`id`, `slug`, `title`) and workflow (`id`, `name`) it was made in; `open` false when the workflow is no longer open to the caller (its project taken back to draft): still listed, not to classify in; one of a project the operators took down comes with `project` and `workflow` null, its subject without content and no answers, to whoever is not its member. Only the caller’s own are ever listed. `workflowId` gives one workflow’s only (and its total). Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page, which comes without `total` (counted on the first page only). A researcher’s download of every volunteer’s classifications is GET /workflows/:id/classifications.',
   })
   @ApiQuery({ name: 'workflowId', required: false, description: 'Only those of this workflow (and its total)', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })

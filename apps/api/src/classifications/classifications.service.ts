@@ -24,16 +24,20 @@ import { goldFeedback } from './gold-feedback';
 
 /**
  * A volunteer's classifications, newest first, after the cursor ($3, $4), with the project and workflow each was made in
- * (read by the joins the `open` test needs anyway). They are found by `classifications_user_recent_idx` in order when
- * the workflow is given (as the classifier does); across workflows they are sorted.
+ * (read by the joins the `open` test needs anyway). A page is read backward, in order, from
+ * `classifications_user_recent_idx` when the workflow is given (as the classifier's recent list does) and from
+ * `classifications_user_all_recent_idx` across workflows, never sorted: the cursor is one row comparison (the first
+ * page's is past every row), an index condition whatever the plan, where `$3 IS NULL OR …` would be a filter in a
+ * generic plan.
  */
 export const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
-         w.name AS workflow_name, p.id AS project_id, p.slug AS project_slug, p.title AS project_title,
+         w.name AS workflow_name, p.id AS project_id, p.slug AS project_slug, p.title AS project_title, p.taken_down_at IS NOT NULL AS project_taken_down,
          ${takenDownSql('s.id')} AS taken_down, ${onTeamSql('$6::uuid')} AS team,
          ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${openToCallerSql('$6::uuid')} AS open, ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
-  WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
+  WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2)
+    AND (c.created_at, c.id) < (COALESCE($3::timestamptz, 'infinity'), COALESCE($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY c.created_at DESC, c.id DESC
   LIMIT $5`;
 /** The caller's classification stored with an idempotency key ($1 the caller, $2 the key, $3 whether an account's token). */
@@ -54,6 +58,7 @@ interface OwnClassificationRow extends SubjectRow {
   project_id: string;
   project_slug: string;
   project_title: string;
+  project_taken_down: boolean;
   favourite: boolean;
   open: boolean;
   team: boolean;
@@ -160,27 +165,36 @@ export class ClassificationsService {
     return { feedback: goldFeedback(definition, annotations, subject.gold_standard) };
   }
 
-  /** The caller's own classifications (of one workflow, or all), newest first, a page at a time; and how many in all. */
+  /**
+   * The caller's own classifications (of one workflow, or all), newest first, a page at a time; and, on the first page,
+   * how many in all (counted once, not for each page). One of a project the operators took down (`removed`), to whoever
+   * is not its member, comes without its project, workflow, subject's content or answers: that project is gone from the
+   * public, its names too, but what the volunteer did there is still counted and listed as theirs.
+   */
   async mine({ workflowId, limit, after }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
-    const [rows, [{ total }]] = await Promise.all([
+    const [rows, counted] = await Promise.all([
       this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
-      this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
+      after ? undefined : this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const classifications = page.map((row) => ({
-      id: row.classification_id,
-      workflowId: row.workflow_id,
-      workflowVersion: row.workflow_version,
-      createdAt: row.created_at.toISOString(),
-      subject: subjectView(row, row.team),
-      annotations: row.annotations,
-      project: { id: row.project_id, slug: row.project_slug, title: row.project_title },
-      workflow: { id: row.workflow_id, name: row.workflow_name },
-      favourite: row.favourite,
-      open: row.open,
-    }));
-    return { total: total!, classifications, next: rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null };
+    const classifications = page.map((row) => {
+      const removed = row.project_taken_down && !row.open;
+      return {
+        id: row.classification_id,
+        workflowId: row.workflow_id,
+        workflowVersion: row.workflow_version,
+        createdAt: row.created_at.toISOString(),
+        subject: removed ? { id: row.id, externalId: null, locations: [], metadata: {} } : subjectView(row, row.team),
+        annotations: removed ? [] : row.annotations,
+        project: removed ? null : { id: row.project_id, slug: row.project_slug, title: row.project_title },
+        workflow: removed ? null : { id: row.workflow_id, name: row.workflow_name },
+        favourite: row.favourite,
+        open: row.open,
+      };
+    });
+    const next = rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null;
+    return { ...(counted ? { total: counted[0]!.total } : {}), classifications, next };
   }
 
   /**

@@ -4,15 +4,15 @@ import { describeValue, promptOf } from '../tasks/registry';
 
 /**
  * A classification's answers, each task's question with the answer in words, under the definition it was given with;
- * busy (and empty) until that definition is read.
+ * busy (and empty) until that definition is read; as given (each task's key and value) when it could not be read.
  */
-export function AnswersInWords({ annotations, definition }: { annotations: readonly Annotation[]; definition: WorkflowDefinition | undefined }) {
+export function AnswersInWords({ annotations, definition }: { annotations: readonly Annotation[]; definition: WorkflowDefinition | 'unreadable' | undefined }) {
   const { t } = useTranslation();
   return (
     <dl className="recent-answers" aria-busy={!definition || undefined}>
       {definition &&
         annotations.map(({ task: key, value }) => {
-          const task = definition.tasks[key];
+          const task = definition === 'unreadable' ? undefined : definition.tasks[key];
           return (
             <div key={key}>
               <dt>{task ? promptOf(task) : key}</dt>

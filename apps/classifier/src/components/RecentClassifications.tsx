@@ -55,7 +55,8 @@ export function RecentClassifications({ workflowId, projectSlug, version, defini
           if (!shown || afresh) return page;
           if (after) {
             focusItem.current = shown.classifications.length;
-            return { ...page, classifications: [...shown.classifications, ...page.classifications] };
+            // A next page comes without the total: the first page's stands.
+            return { ...page, total: shown.total, classifications: [...shown.classifications, ...page.classifications] };
           }
           return withOlderShown(page, shown);
         });

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
 import { useSaid } from './said';
 
@@ -16,6 +16,7 @@ interface MorePages<Page, Item> {
  * again, and a next page asked for under the first page before it, answering late, is dropped. `itemsOf` picks a page's
  * items. `loading` while a next page is read (its button says so, `aria-disabled`, and stays focused); `newRow(index)`,
  * spread on each item's row, makes the first row a next page brought focusable and focuses it, as the button may go.
+ * `items` is the same list between renders until a page is read (a hook's dependency, say).
  */
 export function useMorePages<Page extends { next: string | null }, Item>(first: Page | null, itemsOf: (page: Page) => Item[], readAfter: (after: string) => Promise<Page>) {
   const [stored, setMore] = useState<MorePages<Page, Item> | null>(null);
@@ -23,11 +24,17 @@ export function useMorePages<Page extends { next: string | null }, Item>(first: 
   const [loading, setLoading] = useState(false);
   const current = useRef(first);
   current.current = first;
+  const pick = useRef(itemsOf);
+  pick.current = itemsOf;
   const focus = useCallback((row: HTMLElement | null) => row?.focus(), []);
   const more = stored?.base === first ? stored : null;
   const next = more ? more.next : (first?.next ?? null);
+  const items = useMemo(() => [...(first ? pick.current(first) : []), ...(more?.items ?? [])], [first, more]);
+  /** Set at once, where `loading` is only after a render: a second click in the same moment reads no page twice. */
+  const reading = useRef(false);
   const showMore = async () => {
-    if (!next || !first || loading) return;
+    if (!next || !first || reading.current) return;
+    reading.current = true;
     setLoading(true);
     try {
       const page = await readAfter(next);
@@ -40,9 +47,10 @@ export function useMorePages<Page extends { next: string | null }, Item>(first: 
     } catch (error) {
       if (current.current === first) setProblem(() => describeError(error));
     } finally {
+      reading.current = false;
       setLoading(false);
     }
   };
   const newRow = (index: number) => (index === more?.firstNew ? { tabIndex: -1, ref: focus } : {});
-  return { items: [...(first ? itemsOf(first) : []), ...(more?.items ?? [])], next, showMore, problem, loading, newRow };
+  return { items, next, showMore, problem, loading, newRow };
 }

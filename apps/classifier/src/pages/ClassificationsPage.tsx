@@ -1,66 +1,43 @@
-import type { OwnClassification, OwnClassificationList } from '@chorus/client';
+import type { OwnClassification } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AnswersInWords } from '../components/AnswersInWords';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { whenInWords } from '../lib/formats';
 import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
-import { useSaid } from '../lib/said';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useLoaded } from '../lib/useLoaded';
+import { useMorePages } from '../lib/useMorePages';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
 
 /** Classifications shown at a time; "Show older ones" asks for the next page. */
 const PAGE_SIZE = 20;
-const NONE: OwnClassification[] = [];
 
 /**
  * `/classifications`: what the volunteer classified, in every project and workflow, the newest first, each with its
  * subject, where and when, the answers given, a way to its discussion, and to classify more there (unless its project
- * was taken back to draft). A guest sees theirs, and is invited to create an account to keep them.
+ * was taken back to draft, or removed from Chorus by its operators). A guest sees theirs, and is invited to create an
+ * account to keep them.
  */
 export function ClassificationsPage() {
   const { t } = useTranslation();
   const client = useClient();
   const volunteer = useSession();
   useDocumentTitle(t('classifications.title'));
-  const [list, setList] = useState<OwnClassificationList | null>(null);
-  const [problem, setProblem] = useSaid<Problem>();
-  /** After "Show older ones", the first classification it brought takes focus: the button may be gone (no more pages). */
-  const focusItem = useRef<number | null>(null);
-  const items = useRef<HTMLOListElement>(null);
-  const shown = list?.classifications ?? NONE;
-  const definitionOf = useWorkflowDefinitions(shown);
-
-  const load = useCallback(
-    async (after?: string) => {
-      try {
-        const page = await client.myClassifications({ limit: PAGE_SIZE, after });
-        setList((before) => {
-          if (!after || !before) return page;
-          focusItem.current = before.classifications.length;
-          return { ...page, classifications: [...before.classifications, ...page.classifications] };
-        });
-        setProblem(null);
-      } catch (error) {
-        setProblem(() => describeError(error));
-      }
-    },
-    [client],
+  const { data, problem, reload } = useLoaded(() => client.myClassifications({ limit: PAGE_SIZE }), [client]);
+  const { items: shown, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
+    data,
+    (page) => page.classifications,
+    (after) => client.myClassifications({ limit: PAGE_SIZE, after }),
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => {
-    if (focusItem.current === null || !list) return;
-    items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
-    focusItem.current = null;
-  }, [list]);
+  // Only open workflows' definitions are the volunteer's to read: one no longer open would be refused on every visit.
+  const toRead = useMemo(() => shown.filter((classification) => classification.open), [shown]);
+  const definitionOf = useWorkflowDefinitions(toRead);
   const distinctNames = distinctSubjectNames(
     shown.map((classification) => classification.subject),
     t('classifications.subject'),
@@ -69,19 +46,19 @@ export function ClassificationsPage() {
   return (
     <div className="page page-classifications" data-testid="classifications">
       <h1 tabIndex={-1}>{t('classifications.title')}</h1>
-      <p className="lead">{list ? t('classifications.leadWithTotal', { count: list.total }) : t('classifications.lead')}</p>
+      <p className="lead">{data?.total !== undefined ? t('classifications.leadWithTotal', { count: data.total }) : t('classifications.lead')}</p>
       {volunteer.kind !== 'registered' && (
         <p data-testid="classifications-guest">
           {t('classifications.guest')} <Link to={accountPath('create-account', CLASSIFICATIONS)}>{t('account.createAccount')}</Link> ·{' '}
           <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
         </p>
       )}
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
+      <ErrorAlert problem={problem ?? moreProblem}>
+        <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
           {t('app.tryAgain')}
         </button>
       </ErrorAlert>
-      {list === null ? (
+      {data === null ? (
         !problem && (
           <p className="loading" role="status">
             {t('classifications.loading')}
@@ -90,19 +67,20 @@ export function ClassificationsPage() {
       ) : shown.length === 0 ? (
         <p data-testid="classifications-none">{t('classifications.none')}</p>
       ) : (
-        <ol className="favourite-list" ref={items}>
+        <ol className="favourite-list">
           {shown.map((classification, index) => (
             <ClassificationItem
               key={classification.id}
               classification={classification}
               distinctName={distinctNames[index]!}
-              definition={definitionOf(classification.workflow.id, classification.workflowVersion)}
+              definition={classification.open ? definitionOf(classification.workflowId, classification.workflowVersion) : undefined}
+              row={newRow(index)}
             />
           ))}
         </ol>
       )}
-      {list?.next && (
-        <button type="button" className="button button-secondary" onClick={() => void load(list.next ?? undefined)}>
+      {next && (
+        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
           {t('recent.older')}
         </button>
       )}
@@ -112,27 +90,35 @@ export function ClassificationsPage() {
 
 /**
  * A classification in the list: its subject's thumbnail or opening words, its name leading to the subject's discussion
- * (while the workflow is open to the volunteer),
- * where and when it was made, the answers (once the version's definition is read; left out where it cannot be, as in
- * a project taken back to draft), and ways to mark the subject a favourite and to classify more there.
+ * (while the workflow is open to the volunteer), where and when it was made, the answers (in words once the version's
+ * definition is read, as given when it cannot be; left out where the workflow is no longer open to the volunteer), and
+ * ways to mark the subject a favourite and to classify more there. One of a project removed from Chorus by its
+ * operators comes without its project, workflow or subject (`project` null), and says so. `row`: `useMorePages`'s
+ * `newRow`, for its list item.
  */
 function ClassificationItem({
   classification,
   distinctName,
   definition,
-}: { classification: OwnClassification; distinctName: string; definition: WorkflowDefinition | 'unreadable' | undefined }) {
+  row,
+}: {
+  classification: OwnClassification;
+  distinctName: string;
+  definition: WorkflowDefinition | 'unreadable' | undefined;
+  row: ReturnType<ReturnType<typeof useMorePages>['newRow']>;
+}) {
   const { t } = useTranslation();
-  const { subject, project, workflow, createdAt } = classification;
+  const { subject, project, workflow, createdAt, open } = classification;
   const name = volunteerSubjectName(subject) ?? t('classifications.subject');
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="favourite-item" tabIndex={-1} data-subject-id={subject.id}>
+    <li className="favourite-item" data-subject-id={subject.id} {...row}>
       {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
       <div className="favourite-about">
         <h2 className="favourite-name">
           {/* A project taken back to draft shows its discussions to its team alone: named, not linked. */}
-          {classification.open ? (
+          {open && project ? (
             <Link to={subjectPath(project.slug, subject.id)} data-testid="classification-discussion" aria-label={t('talk.discussNamed', { name: distinctName })}>
               {name}
             </Link>
@@ -142,15 +128,26 @@ function ClassificationItem({
         </h2>
         {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
         <p className="favourite-where muted">
-          {t('favourites.where', { project: project.title, workflow: workflow.name })}
-          <br />
+          {project && workflow && (
+            <>
+              {t('favourites.where', { project: project.title, workflow: workflow.name })}
+              <br />
+            </>
+          )}
           <time dateTime={createdAt}>{t('classifications.when', { date: whenInWords(createdAt) })}</time>
         </p>
-        {definition !== 'unreadable' && <AnswersInWords annotations={classification.annotations} definition={definition} />}
+        {open && <AnswersInWords annotations={classification.annotations} definition={definition} />}
         <div className="favourite-actions">
-          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={classification.favourite} name={distinctName} />
-          {classification.open ? (
-            <Link to={classifyPath(project.slug, workflow.id)}>{t('favourites.classify', { workflow: workflow.name })}</Link>
+          {/* Marking is for workflows open to the volunteer (refused otherwise); one marked already may be unmarked. */}
+          {(open || classification.favourite) && <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={distinctName} />}
+          {!project || !workflow ? (
+            <p className="favourite-closed" data-testid="classification-removed">
+              {t('classifications.removed')}
+            </p>
+          ) : open ? (
+            <Link to={classifyPath(project.slug, workflow.id)} aria-label={t('classifications.classifyIn', { workflow: workflow.name, project: project.title })}>
+              {t('favourites.classify', { workflow: workflow.name })}
+            </Link>
           ) : (
             <p className="favourite-closed" data-testid="classification-closed">
               {t('classifications.closed')}

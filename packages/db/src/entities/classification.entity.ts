@@ -29,6 +29,8 @@ export const ANNOTATIONS_LIST_CHECK = `jsonb_typeof(annotations) = 'array' AND N
 @Index('classifications_idempotency_key', ['userId', 'idempotencyKey'], { unique: true })
 /** A volunteer's classifications in a workflow, newest last: how many they made, and their recent ones page by page. */
 @Index('classifications_user_recent_idx', ['userId', 'workflowId', 'createdAt', 'id'])
+/** A volunteer's classifications in every workflow, newest last: "Your classifications", page by page. */
+@Index('classifications_user_all_recent_idx', ['userId', 'createdAt', 'id'])
 /** For the foreign key: deleting a subject looks here (only unclassified subjects are deleted). */
 @Index('classifications_subject_idx', ['subjectId'])
 /** A workflow's answers that proposed tags, the most recent first: moderators' list of them. */
