@@ -127,6 +127,7 @@ function ClassificationItem({
           )}
         </h2>
         {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
+        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
         <p className="favourite-where muted">
           {project && workflow && (
             <>
