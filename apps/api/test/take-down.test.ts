@@ -291,4 +291,31 @@ describe('a subject taken down', () => {
     expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' })).toEqual({ unretired: 0, leftModerated: 1 });
     for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
   });
+
+  it('reaches a workflow its set is linked to while the take-down is being made: the link waits for it (round 28)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    // A take-down under way: its lock held, its row changed, not committed yet.
+    await stack.db.query('BEGIN');
+    let linking: Promise<{ id: string }> | undefined;
+    try {
+      await stack.db.query("SELECT pg_advisory_xact_lock(hashtext('take-down'), hashtext($1::text))", [team.projectId]);
+      await stack.db.query(
+        `UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $3 WHERE workflow_id = $1 AND subject_id = $2`,
+        [team.workflowId, a, { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true }],
+      );
+      let linked = false;
+      linking = stack.client.createWorkflow(team.projectId, { ...ASK, name: 'Later', subjectSetIds: [team.setId] }).finally(() => {
+        linked = true;
+      });
+      const waiting = async () => (await stack.db.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n as number;
+      for (let i = 0; i < 200 && !linked && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(linked).toBe(false);
+    } finally {
+      await stack.db.query('COMMIT');
+    }
+    const { id: later } = await linking!;
+    const { rows } = await stack.db.query('SELECT retirement_reason, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [later, a]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', retirement_detail: { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true, takenDownIn: team.workflowId } }]);
+  });
 });
