@@ -592,7 +592,7 @@ export const subjectsUnretiredSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'Unretiring a set: its subjects left retired because a moderator retired them, or a researcher did on a volunteer’s report (personal data, sensitive content): name one by id or externalId to put it back',
+        'Unretiring a set: its subjects left retired because they were taken down (by a moderator, or a researcher with takeDown; here or in another workflow of the project), or a researcher retired them on a volunteer’s report (personal data, sensitive content): name one by id or externalId to put it back in this workflow',
     }),
   moderatedUnretired: z
     .int()

@@ -30,7 +30,7 @@ export class RetirementController {
   @Post('unretire')
   @ApiOperation({
     summary: 'Returns retired subjects to the queue, with a reason (the workflow’s researchers).',
-    description: 'Body as for retiring. A subject outside the workflow is refused, naming it (422). A subject retired by moderation (by a moderator, or by a researcher on a volunteer’s report) stays retired when its set is unretired (`leftModerated`); named by id or externalId it is unretired (`moderatedUnretired`), and the consensus download keeps who retired it and why (`unretired_retirement`). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body as for retiring. A subject outside the workflow is refused, naming it (422). A subject retired by moderation (taken down, in this workflow or carried over from another, or retired by a researcher on a volunteer’s report) stays retired when its set is unretired (`leftModerated`); named by id or externalId it is unretired (`moderatedUnretired`) in this workflow alone (a take-down’s rows in other workflows stay, and volunteers are shown the subject nowhere while one does), and the consensus download keeps who retired it and why (`unretired_retirement`). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)

@@ -211,8 +211,9 @@ export class RetirementService {
    * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
    * rule retires again at once, by its rule. Subjects this workflow's effects had put in other sets stay there while
    * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again. A subject
-   * retired by moderation (`moderatedRetirementSql`: by a moderator, or on a volunteer's report) stays retired when its set is unretired,
-   * counted in `leftModerated`; named, it is unretired, counted in `moderatedUnretired`. Either way the retirement an
+   * retired by moderation (`moderatedRetirementSql`: a take-down, here or carried over, or a researcher's retirement on a
+   * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
+   * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down). Either way the retirement an
    * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
