@@ -98,11 +98,11 @@ describe('reported subjects, for moderators', () => {
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'offensive-tag' });
     const moderator = team.moderator.client;
 
-    expect(await moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'A name and address' })).toEqual({ retired: 1 });
+    expect(await moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'A name and address' })).toEqual({ retired: 1, takenDown: 1 });
     const { rows } = await stack.db.query("SELECT retirement_reason, retirement_detail->>'by' AS by, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE subject_id = $1", [team.subjects.a]);
     expect(rows).toEqual([{ retirement_reason: 'manual', by: team.moderator.id, why: 'A name and address' }]);
     // By externalId too; retiring it again keeps the first retirement.
-    expect(await moderator.retireSubjects(team.workflowId, { externalIds: ['b', 'a'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1 });
+    expect(await moderator.retireSubjects(team.workflowId, { externalIds: ['b', 'a'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1, takenDown: 1 });
 
     // A subject nobody reported, named among reported ones: refused whole, naming it.
     expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!, team.subjects.c!], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/subjectIds/1'] });
@@ -188,7 +188,7 @@ describe('taking down a reported gold-standard subject (round 26 F2)', () => {
 
     // Not reported: a gold-standard subject is still never retired, by a researcher either.
     expect(await refusal(stack.client.retireSubjects(workflowId, { subjectIds: [unreported], reason: 'Tidy up' }))).toEqual({ status: 422, pointers: ['/subjectIds/0'] });
-    expect(await moderator.client.retireSubjects(workflowId, { externalIds: ['snip-002'], reason: 'A phone number' })).toEqual({ retired: 1 });
+    expect(await moderator.client.retireSubjects(workflowId, { externalIds: ['snip-002'], reason: 'A phone number' })).toEqual({ retired: 1, takenDown: 1 });
     for (let i = 0; i < 3; i++) expect(await servedIds()).toEqual([regular, unreported].sort());
     // The workflow's progress counts no retirement: its subjects left to classify are as they were.
     expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 0, goldStandard: 2 });

@@ -150,7 +150,7 @@ describe("a workflow's reported subjects", () => {
     const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 3);
     const [kept, retired, untouched] = subjectIds as [string, string, string];
     for (const subjectId of subjectIds) await (await guest()).reportSubject(workflowId, { subjectId, reason: 'other', note: 'Odd' });
-    await stack.client.retireSubjects(workflowId, { subjectIds: [retired], reason: 'reported' });
+    await stack.client.retireSubjects(workflowId, { subjectIds: [retired], reason: 'reported', takeDown: true });
     const listed = async (status?: 'open' | 'handled' | 'all') => {
       const page = await stack.client.reportedSubjects(workflowId, status ? { status } : {});
       return { total: page.total, ids: page.subjects.map((subject) => subject.subjectId) };

@@ -45,8 +45,8 @@ interface Team {
   scientist: TestAccount;
 }
 
-/** A live project with two workflows over one set of subjects a and b, a moderator and a scientist. */
-async function twoWorkflows(): Promise<Team> {
+/** A live project with two workflows over one set of subjects a and b (each retired by its rule at `count` answers), a moderator and a scientist. */
+async function twoWorkflows(count = 10): Promise<Team> {
   const project = await stack.client.createProject({ title: `Taken down ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Notices' });
   const { subjectIds } = await stack.client.addSubjects(set.id, [
@@ -55,7 +55,7 @@ async function twoWorkflows(): Promise<Team> {
   ]);
   const workflows = [];
   for (const name of ['Read', 'Transcribe']) {
-    const { id } = await stack.client.createWorkflow(project.id, { ...ASK, name, subjectSetIds: [set.id] });
+    const { id } = await stack.client.createWorkflow(project.id, { ...ASK, retirement: { rule: 'count', count }, name, subjectSetIds: [set.id] });
     await stack.client.activateWorkflow(id);
     workflows.push(id);
   }
@@ -99,7 +99,7 @@ describe('a subject taken down', () => {
     expect(shown).toMatchObject({ externalId: 'a', metadata: { title: 'Letter to Mrs Smith' } });
     expect(shown).not.toHaveProperty('takenDown');
 
-    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1 });
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1, takenDown: 1 });
 
     const takenDown = { id: a, externalId: null, locations: [], metadata: {}, takenDown: true };
     for (const reader of [stack.anonymous, volunteer.client]) {
@@ -151,14 +151,14 @@ describe('a subject taken down', () => {
     await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
     expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
 
-    // A researcher's retirement of a subject volunteers reported is a take-down as a moderator's is.
-    expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 1 });
+    // A researcher's take-down is a moderator's.
+    expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address', takeDown: true })).toEqual({ retired: 1, takenDown: 1 });
     for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
     const { rows } = await stack.db.query(
       'SELECT workflow_id, retirement_reason, retirement_detail FROM subject_workflow_status WHERE subject_id = $1 AND retired_at IS NOT NULL ORDER BY workflow_id = $2 DESC',
       [a, team.workflowId],
     );
-    const detail = { reason: 'A home address', by: team.scientist.id, role: 'scientist' };
+    const detail = { reason: 'A home address', by: team.scientist.id, role: 'scientist', takenDown: true };
     expect(rows).toEqual([
       { workflow_id: team.workflowId, retirement_reason: 'manual', retirement_detail: detail },
       { workflow_id: team.otherWorkflowId, retirement_reason: 'manual', retirement_detail: { ...detail, takenDownIn: team.workflowId } },
@@ -174,12 +174,12 @@ describe('a subject taken down', () => {
     expect(await served(team.workflowId)).toEqual(['b']);
     expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({
       retired: false,
-      unretired_retirement: { reason: 'manual', note: 'A home address', by: team.scientist.id, role: 'scientist', takenDownIn: team.workflowId, at: expect.any(String) },
+      unretired_retirement: { reason: 'manual', note: 'A home address', by: team.scientist.id, role: 'scientist', takenDown: true, takenDownIn: team.workflowId, at: expect.any(String) },
     });
 
     // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
-    expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1 });
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1, takenDown: 1 });
     expect(await served(team.otherWorkflowId)).toEqual([]);
     // A researcher's retirement of a subject nobody reported is theirs to decide, in that workflow alone.
     const unreported = (await stack.client.addSubjects(team.setId, [{ externalId: 'c', locations: [{ type: 'text', text: 'c' }] }])).subjectIds[0]!;
@@ -201,7 +201,7 @@ describe('a subject taken down', () => {
 
     await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
     await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' });
-    const detail = { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDownIn: team.workflowId };
+    const detail = { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true, takenDownIn: team.workflowId };
     const rowIn = async (workflowId: string) =>
       (await stack.db.query('SELECT retirement_reason, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, a])).rows[0];
     expect(await rowIn(other)).toEqual({ retirement_reason: 'manual', retirement_detail: { ...detail, unlinked: true } });
@@ -218,5 +218,104 @@ describe('a subject taken down', () => {
     // Put back there by name, it is served there.
     expect(await stack.client.unretireSubjects(later, { subjectIds: [a], reason: 'Covered' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
     expect(await served(later)).toEqual(['a', 'b']);
+  });
+
+  it('is one only when asked for: a researcher who retires a set with reported subjects takes none of them down (round 28)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const volunteer = await newAccount(stack, 'Volunteer');
+    await volunteer.client.postComment(a, { projectId: team.projectId, body: 'The image does not load' });
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'media-does-not-load' });
+    const shown = (await stack.anonymous.subjectDiscussion(a, team.projectId)).subject;
+
+    // A whole set is never taken down at once: refused, naming the field, and nothing retired.
+    const refused = await team.scientist.client.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'Done', takeDown: true }).then(
+      () => undefined,
+      (error: ChorusApiError) => error,
+    );
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/takeDown']]);
+    expect(await served(team.workflowId)).toEqual(['a', 'b']);
+
+    expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'Done' })).toEqual({ retired: 2 });
+    expect((await volunteer.client.subjectDiscussion(a, team.projectId)).subject).toEqual(shown);
+    await volunteer.client.editComment((await volunteer.client.subjectDiscussion(a, team.projectId)).comments[0]!.id, 'The image does not load for me');
+    await volunteer.client.postComment(a, { projectId: team.projectId, body: 'Now it does' });
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+    // Its report is still to handle: the lab offers to take it down.
+    expect((await team.moderator.client.reportedSubjects(team.workflowId, { status: 'open' })).subjects).toMatchObject([{ subjectId: a, retired: true, takenDown: false }]);
+  });
+
+  it('takes down a subject its rule retired already, in every workflow, where its set’s unretirement leaves it retired (round 28)', async () => {
+    const team = await twoWorkflows(1);
+    const a = team.subjects.a!;
+    const volunteer = await newAccount(stack, 'Volunteer');
+    await volunteer.client.postComment(a, { projectId: team.projectId, body: 'Whose address is that?' });
+    await stack.startWorker();
+    try {
+      for (const workflowId of [team.workflowId, team.otherWorkflowId]) {
+        const { version } = await stack.client.getWorkflow(workflowId);
+        await (await guest()).classify({ workflowId, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+        for (let i = 0; i < 200 && (await stack.client.stats(workflowId)).retired < 1; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await stack.client.stats(workflowId)).retired).toBe(1);
+      }
+    } finally {
+      await stack.stopWorker();
+    }
+    const ruleOf = async (workflowId: string) =>
+      (await stack.db.query('SELECT retirement_reason AS reason FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, a])).rows[0].reason as string;
+    const rule = await ruleOf(team.workflowId);
+    expect(rule).not.toBe('manual');
+    // Reported after its rule retired it, it is taken down from the reported subjects all the same.
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    expect((await team.moderator.client.reportedSubjects(team.workflowId, { status: 'open' })).subjects).toMatchObject([{ subjectId: a, retired: true, takenDown: false }]);
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address', takeDown: true })).toEqual({ retired: 0, alreadyRetired: 1, takenDown: 1 });
+    expect((await team.moderator.client.reportedSubjects(team.workflowId, { status: 'handled' })).subjects).toMatchObject([{ subjectId: a, takenDown: true }]);
+
+    expect((await volunteer.client.subjectDiscussion(a, team.projectId)).subject).toEqual({ id: a, externalId: null, locations: [], metadata: {}, takenDown: true });
+    const [comment] = (await volunteer.client.subjectDiscussion(a, team.projectId)).comments;
+    // Its comments stay as they were: no edit but the team's.
+    expect(await refusal(volunteer.client.editComment(comment!.id, 'Look: 12 High Street'))).toEqual({ status: 409, type: 'urn:chorus:problem:subject-taken-down' });
+    expect((await stack.db.query('SELECT body FROM subject_comments WHERE id = $1', [comment!.id])).rows[0].body).toBe('Whose address is that?');
+
+    // Both rows are the take-down now, each keeping its rule's retirement for the record.
+    const { rows } = await stack.db.query(
+      'SELECT workflow_id, retirement_reason, retirement_detail FROM subject_workflow_status WHERE subject_id = $1 ORDER BY workflow_id = $2 DESC',
+      [a, team.workflowId],
+    );
+    const detail = { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true, earlier: { reason: rule, at: expect.any(String) } };
+    expect(rows).toEqual([
+      { workflow_id: team.workflowId, retirement_reason: 'manual', retirement_detail: detail },
+      { workflow_id: team.otherWorkflowId, retirement_reason: 'manual', retirement_detail: { ...detail, takenDownIn: team.workflowId } },
+    ]);
+    // Its set unretired in the other workflow, it stays retired there (served nowhere).
+    expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' })).toEqual({ unretired: 0, leftModerated: 1 });
+    for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
+  });
+
+  it('reaches a workflow its set is linked to while the take-down is being made: the link waits for it (round 28)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    // A take-down under way: its lock held, its row changed, not committed yet.
+    await stack.db.query('BEGIN');
+    let linking: Promise<{ id: string }> | undefined;
+    try {
+      await stack.db.query("SELECT pg_advisory_xact_lock(hashtext('take-down'), hashtext($1::text))", [team.projectId]);
+      await stack.db.query(
+        `UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $3 WHERE workflow_id = $1 AND subject_id = $2`,
+        [team.workflowId, a, { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true }],
+      );
+      let linked = false;
+      linking = stack.client.createWorkflow(team.projectId, { ...ASK, name: 'Later', subjectSetIds: [team.setId] }).finally(() => {
+        linked = true;
+      });
+      const waiting = async () => (await stack.db.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n as number;
+      for (let i = 0; i < 200 && !linked && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(linked).toBe(false);
+    } finally {
+      await stack.db.query('COMMIT');
+    }
+    const { id: later } = await linking!;
+    const { rows } = await stack.db.query('SELECT retirement_reason, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [later, a]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', retirement_detail: { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true, takenDownIn: team.workflowId } }]);
   });
 });

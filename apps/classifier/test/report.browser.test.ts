@@ -196,6 +196,21 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     expect(await row('plate-2').locator('.lab-actions').textContent()).toMatch(/^Dismissed .*: Faint, but readable/);
     // Dismissed, it may still be taken down; there is nothing left to dismiss.
     expect(await row('plate-2').locator('button').allTextContents()).toEqual(['Take down']);
+
+    // Retired without a take-down (enough answers, a researcher's retirement), it is still to handle, and is taken down all the same (round 28).
+    await suite.stack.anonymous.withToken(account.token).retireSubjects(workflowId, { subjectIds: [idOf('plate-1')], reason: 'Enough answers' });
+    await page.selectOption('#lab-reports-status', 'open');
+    await row('plate-1').waitFor({ timeout: 10_000 });
+    await row('plate-1').locator('.lab-actions').getByText('Retired, not taken down').waitFor({ timeout: 10_000 });
+    await tabTo(page, 'button[aria-label="Take down plate-1"]', 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('A private letter');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-reports-result').getByText('plate-1 is taken down: volunteers are no longer served it.').waitFor({ timeout: 10_000 });
+    await row('plate-1').waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await suite.stack.db.query("SELECT retirement_detail->>'takenDown' AS taken_down FROM subject_workflow_status WHERE subject_id = $1", [idOf('plate-1')])).rows).toEqual([{ taken_down: 'true' }]);
     expect(errors).toEqual([]);
   }, 150_000);
 

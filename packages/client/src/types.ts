@@ -162,6 +162,11 @@ export type RetirementInput = { reason: string } & (
   | { subjectIds?: string[]; externalIds?: string[]; subjectSetId?: never }
   | { subjectSetId: string; subjectIds?: never; externalIds?: never }
 );
+/**
+ * What to retire: as `RetirementInput`, and `takeDown: true` to take the subjects named down (personal data, sensitive
+ * content: out of every workflow of the project, shown to volunteers nowhere); a moderator's retirement always is one.
+ */
+export type RetireInput = RetirementInput & { takeDown?: boolean };
 /** A subject's place in `priority` selection (lower is served first), the subject by Chorus id or by externalId. */
 export type SubjectPriority = { priority: number } & ({ subjectId: string; externalId?: never } | { externalId: string; subjectId?: never });
 

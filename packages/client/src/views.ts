@@ -364,7 +364,7 @@ export const queuedSubjectSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        "The project's team took it down (retired it by moderation in one of the project's workflows: personal data, sensitive content): to anyone not on the team (moderators and researchers) it comes without locations, metadata or externalId, and its discussion takes no new comments; the team sees it all. Absent otherwise (the queue never serves such a subject)",
+        "The project's team took it down (a take-down in one of the project's workflows, by a moderator or a researcher who asked for one: personal data, sensitive content): to anyone not on the team (moderators and researchers) it comes without locations, metadata or externalId, and its discussion takes no new comments nor edits of those made; the team sees it all. Absent otherwise (the queue never serves such a subject)",
     }),
 });
 /** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */
@@ -584,7 +584,11 @@ export const RETIREMENT_LIMITS = { reasonLength: 500, subjectsAtOnce: 10_000 } a
 export const subjectsRetiredSchema = z.strictObject({
   retired: z.int(),
   leftGoldStandard: z.int().optional().meta({ description: 'Retiring a set: its gold-standard subjects, left unretired (they never retire)' }),
-  alreadyRetired: z.int().optional().meta({ description: 'Subjects named (or of the set) retired already: they keep their retirement and its reason' }),
+  alreadyRetired: z.int().optional().meta({ description: 'Subjects named (or of the set) retired already: they keep their retirement and its reason, but by a take-down' }),
+  takenDown: z
+    .int()
+    .optional()
+    .meta({ description: 'A take-down: the subjects named that it took down in the workflow, retired already or not (one taken down before is not counted); each is taken down in every other workflow of the project too' }),
 });
 /**
  * `leftRetired`, unretiring a set: its subjects left retired because they already have every classification the
@@ -598,7 +602,7 @@ export const subjectsUnretiredSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'Unretiring a set: its subjects left retired because a moderator retired them, or a researcher did on a volunteer’s report (personal data, sensitive content): name one by id or externalId to put it back',
+        'Unretiring a set: its subjects left retired because they were taken down (by a moderator, or a researcher with takeDown; here or in another workflow of the project), or a researcher retired them on a volunteer’s report (personal data, sensitive content): name one by id or externalId to put it back in this workflow',
     }),
   moderatedUnretired: z
     .int()
@@ -908,8 +912,11 @@ export const reportedSubjectSchema = z.strictObject({
   notes: z.array(z.strictObject({ reporter: z.string(), reason: subjectReportReasonSchema, note: z.string(), reportedAt: time })),
   firstReportedAt: time,
   lastReportedAt: time,
+  /** Whether it is retired in the workflow, by any retirement (its rule's too). */
   retired: z.boolean(),
-  /** How many of its reports no moderator or researcher dismissed; with `retired`, whether it is still to handle. */
+  /** Whether it is taken down in the workflow (by a moderator, or a researcher who asked for it): handled, shown to volunteers nowhere. */
+  takenDown: z.boolean(),
+  /** How many of its reports no moderator or researcher dismissed; with `takenDown`, whether it is still to handle. */
   openReports: z.int(),
   /** The latest dismissal of its reports (handled, the subject left served), with its note; null when none was dismissed. */
   dismissal: z.strictObject({ dismissedAt: time, note: z.string().nullable() }).nullable(),

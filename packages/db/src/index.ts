@@ -18,7 +18,7 @@ export {
   removeFromSubjectSet,
 } from './subject-sets';
 export { recordCommentDeletions } from './comment-deletions';
-export { moderatedRetirementSql, takeDownCarriedSql } from './take-downs';
+export { TAKE_DOWN_LOCK, isTakenDownSql, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from './take-downs';
 export { type Routed, holdRoutingOf, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { recordCommentDeletions } from './comment-deletions';
-import { moderatedRetirementSql, takeDownCarriedSql } from './take-downs';
+import { TAKE_DOWN_LOCK, isTakenDownSql, takeDownCarriedSql } from './take-downs';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
@@ -62,9 +62,15 @@ export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_c
  * spread evenly over [0, 1), in a random order from a random point: the queue picks the first subject after a random
  * point, so a subject's chance of coming next is the gap before its key, which random keys would make up to several
  * times another's (among 8 subjects, a first pick of one 37 times in 100 and of another 3 times). A subject taken down
- * in another workflow of its project (`moderatedRetirementSql`) joins retired, the take-down carried over.
+ * in another workflow of its project (`isTakenDownSql`) joins retired, the take-down carried over; the take-down's
+ * lock (`TAKE_DOWN_LOCK`, shared) is held first, so that one being made meanwhile is read once committed.
  */
 export async function joinWorkflows(manager: EntityManager, joining: string, parameters: unknown[]): Promise<void> {
+  // The workflows joined are all of one project (a set's subjects are its project's): the first one names it.
+  await manager.query(
+    `SELECT pg_advisory_xact_lock_shared(${TAKE_DOWN_LOCK('w.project_id')}) FROM (SELECT j.workflow_id FROM (${joining}) j LIMIT 1) j JOIN workflows w ON w.id = j.workflow_id`,
+    parameters,
+  );
   await manager.query(
     // The random point drawn once (materialised): a subquery of it, on the inner side of a nested loop, was drawn
     // again for each subject, which spread the keys unevenly.
@@ -75,7 +81,7 @@ export async function joinWorkflows(manager: EntityManager, joining: string, par
        CASE WHEN td.detail IS NOT NULL THEN now() END, CASE WHEN td.detail IS NOT NULL THEN 'manual' END, td.detail
      FROM (${joining}) j CROSS JOIN o
      LEFT JOIN LATERAL (SELECT ${takeDownCarriedSql('st')} AS detail FROM subject_workflow_status st
-       WHERE st.subject_id = j.subject_id AND st.workflow_id <> j.workflow_id AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} LIMIT 1) td ON true
+       WHERE st.subject_id = j.subject_id AND st.workflow_id <> j.workflow_id AND ${isTakenDownSql('st')} LIMIT 1) td ON true
      ON CONFLICT DO NOTHING`,
     parameters,
   );

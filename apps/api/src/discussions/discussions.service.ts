@@ -62,10 +62,10 @@ export const signInTo = (what: 'comment' | 'report a comment') =>
     'account-required',
   );
 
-/** The refusal of a new comment on a subject the project's team took down, to anyone not on the team: its discussion stays readable, closed. */
+/** The refusal of a new comment, or an edit, on a subject the project's team took down, to anyone not on the team: its discussion stays readable, closed. */
 const takenDown = () =>
   conflict(
-    "This subject was taken down by the project's team (it may show personal data or sensitive content), so its discussion takes no new comments; what was said stays readable. Comment on another subject, or write to the project's team.",
+    "This subject was taken down by the project's team (it may show personal data or sensitive content), so its discussion takes no new comments nor edits; what was said stays readable. Comment on another subject, or write to the project's team.",
     'subject-taken-down',
   );
 
@@ -145,11 +145,13 @@ export class DiscussionsService {
   /**
    * Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before: an
    * edit that tells anyone counts against the hourly limit as a new comment would (not for the project's team). A
-   * comment hidden between the check and the change is refused as one hidden before.
+   * comment hidden between the check and the change is refused as one hidden before; one on a subject taken down, as a
+   * new comment on it would be (but the team's).
    */
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
+    if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
     await this.counting(user, note, (count) =>
       this.db.transaction(async (manager) => {
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [

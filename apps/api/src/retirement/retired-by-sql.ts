@@ -1,4 +1,4 @@
-import { UNLINKED, isUnlinked, moderatedRetirementSql, takeDownCarriedSql } from '@chorus/db';
+import { UNLINKED, isTakenDownSql, isUnlinked, moderatedRetirementSql, takeDownCarriedSql } from '@chorus/db';
 
 /**
  * Who retired the hot row `st`'s subject by hand, as columns `retired_by` (their user id) and `retired_by_role` (their
@@ -26,37 +26,49 @@ export const retiredByNameSql = (st: string, workflow: string) =>
 const memberOf = (st: string, workflow: string, column: string, join = '') =>
   `(SELECT ${column} FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id ${join} WHERE w.id = ${workflow} AND pm.user_id::text = ${st}.retirement_detail->>'by')`;
 
-export { moderatedRetirementSql };
+export { isTakenDownSql, moderatedRetirementSql };
 
 /**
- * Whether subject `subject` (an SQL expression for its id) is taken down: retired by moderation in any workflow of its
- * project (`moderatedRetirementSql`). Volunteers are then shown neither its media nor its metadata anywhere
- * (`subjectView`), and may no longer comment on it.
+ * Whether subject `subject` (an SQL expression for its id) is taken down: retired by a take-down in any workflow of its
+ * project (`isTakenDownSql`: asked for as such, not any retirement of a reported subject). Volunteers are then shown
+ * neither its media nor its metadata anywhere (`subjectView`), and may no longer comment on it.
  */
-export const takenDownSql = (subject: string) =>
-  `EXISTS (SELECT 1 FROM subject_workflow_status td WHERE td.subject_id = ${subject} AND td.retired_at IS NOT NULL AND ${moderatedRetirementSql('td')})`;
-
-/**
- * A take-down in workflow $1 of the chosen subjects (`chosen`, a condition on `st`), carried over to every other
- * workflow of the project that holds them and still serves them, or holds them only as they left it when their sets
- * were unlinked (linked again, they would be served): retired with the same reason and who did it
- * (`takeDownCarriedSql`, keeping a row's `unlinked` mark), unretired by name there alone. Answers the workflows it retired subjects in.
- */
-export const TAKE_DOWN_ELSEWHERE = (chosen: string) => `
-  UPDATE subject_workflow_status o SET retired_at = now(), retirement_reason = 'manual', retirement_detail = ${takeDownCarriedSql('st')} || CASE WHEN ${isUnlinked('o')} THEN '{"unlinked": true}'::jsonb ELSE '{}'::jsonb END,
-    retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
-  FROM subject_workflow_status st
-  WHERE ${chosen} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}
-    AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND ${STILL_SERVABLE('o')}
-  RETURNING o.workflow_id`;
-
-/** Whether hot row `o` is served, or would be once its sets are linked again (retired only as it left them). */
-export const STILL_SERVABLE = (o: string) => `(${o}.retired_at IS NULL OR ${o}.retirement_reason = '${UNLINKED}')`;
+export const takenDownSql = (subject: string) => `EXISTS (SELECT 1 FROM subject_workflow_status td WHERE td.subject_id = ${subject} AND ${isTakenDownSql('td')})`;
 
 /** The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by hand the words, who and their role. */
 export const retirementKeptSql = (st: string, workflow: string) =>
   `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
     'at', to_char(${st}.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'note', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'reason' END,
+    'takenDown', CASE WHEN ${st}.retirement_reason = 'manual' AND ${st}.retirement_detail->>'takenDown' = 'true' THEN true END,
     'takenDownIn', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'takenDownIn' END,
     ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')}))`;
+
+/**
+ * What a take-down keeps of hot row `st`'s retirement before it (`earlier`, as an unretirement keeps one:
+ * `retirementKeptSql`), for the record: nothing when it was not retired, or only as it left its sets (its `unlinked`
+ * mark is kept apart).
+ */
+const earlierRetirementSql = (st: string) =>
+  `CASE WHEN ${st}.retired_at IS NOT NULL AND ${st}.retirement_reason <> '${UNLINKED}' THEN jsonb_build_object('earlier', ${retirementKeptSql(st, `${st}.workflow_id`)}) ELSE '{}'::jsonb END`;
+
+/** The `unlinked` mark of hot row `st`, kept by a take-down (the row left its workflow with its sets; linked again, it stays down). */
+const unlinkedMarkSql = (st: string) => `CASE WHEN ${isUnlinked(st)} THEN '{"unlinked": true}'::jsonb ELSE '{}'::jsonb END`;
+
+/** The columns a take-down sets on hot row `st`, with `detail` (SQL) its own detail: retired by hand now, its earlier retirement kept. */
+export const takeDownSetSql = (st: string, detail: string) =>
+  `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)},
+    retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`;
+
+/**
+ * A take-down of the subjects $2 in workflow $1, carried over to every other row of them (every workflow of the
+ * project that holds them, retired there or not, and rows left as their sets were unlinked) that is not taken down
+ * already: retired with the same reason and who did it (`takeDownCarriedSql`), the row's own earlier retirement kept
+ * for the record (`earlier`), unretired by name there alone. Answers the workflows it took subjects down in.
+ */
+export const TAKE_DOWN_ELSEWHERE = `
+  UPDATE subject_workflow_status o SET ${takeDownSetSql('o', takeDownCarriedSql('st'))}
+  FROM subject_workflow_status st
+  WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND ${isTakenDownSql('st')}
+    AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND NOT ${isTakenDownSql('o')}
+  RETURNING o.workflow_id`;

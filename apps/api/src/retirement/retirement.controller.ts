@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { prioritiesSetSchema, subjectsRetiredSchema, subjectsUnretiredSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type PrioritiesInput, type RetirementRequest, prioritiesSchema, retirementRequestSchema } from './dto/retirement.dto';
+import { type PrioritiesInput, type RetireRequest, type RetirementRequest, prioritiesSchema, retireRequestSchema, retirementRequestSchema } from './dto/retirement.dto';
 import { RetirementService } from './retirement.service';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_MODERATORS, WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
@@ -17,20 +17,20 @@ export class RetirementController {
   @Post('retire')
   @ApiOperation({
     summary: 'Retires subjects by hand: volunteers are no longer served them (the workflow’s researchers; a moderator, only subjects volunteers reported).',
-    description: 'Body: `subjectIds`, `externalIds` or a `subjectSetId`, and a `reason`. Subjects already retired are left as they were. A take-down (a moderator’s retirement, or a researcher’s of a subject volunteers reported in the workflow) also retires each subject in every other workflow of the project that still serves it (or would once its set is linked there again), and in any it joins later, with the same reason and who did it (each unretired by name in its own workflow), and volunteers are then shown it nowhere (`takenDown`, without its locations or metadata, in its discussion, their favourites and classifications). A subject outside the workflow is refused, naming it (422), and so is the whole request. A moderator naming a set or a subject nobody else reported gets 403 naming each. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `subjectIds`, `externalIds` or a `subjectSetId`, a `reason`, and `takeDown`. Subjects already retired are left as they were, but by a take-down. A take-down (personal data, sensitive content) is a moderator’s retirement, or a researcher’s that sends `takeDown: true` (of subjects named one by one: with `subjectSetId`, 422 at `/takeDown`); a researcher’s retirement of a reported subject without it is not one. It retires each subject named as taken down, even one retired already (by its rule, say: its earlier retirement is kept in the record, `earlier`), and every row of it in every other workflow of the project, retired there or not (or left as its set was unlinked there), and in any workflow it joins later, with the same reason and who did it (`takenDown`); each is unretired by name in its own workflow alone, and unretiring a set leaves it retired. Volunteers are then shown it nowhere (`takenDown`, without its locations or metadata, in its discussion, their favourites and classifications), and may neither post nor edit comments on it. A subject outside the workflow is refused, naming it (422), and so is the whole request. A moderator naming a set or a subject nobody else reported gets 403 naming each. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(200)
-  @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason (researchers; a moderator, only subjects volunteers reported in the workflow, by id or externalId).')
+  @ApiZodBody(retireRequestSchema, 'Retire subjects by id or a whole subject set, with a reason (researchers; a moderator, only subjects volunteers reported in the workflow, by id or externalId, always as a take-down); `takeDown: true` takes the subjects named down.')
   @ApiZodResponse(subjectsRetiredSchema, { description: 'How many subjects this retired (those already retired are left as they were)' })
-  retireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
+  retireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retireRequestSchema)) request: RetireRequest, @CurrentUser() user: AuthUser) {
     return this.retirement.retire(workflowId, request, user);
   }
 
   @Post('unretire')
   @ApiOperation({
     summary: 'Returns retired subjects to the queue, with a reason (the workflow’s researchers).',
-    description: 'Body as for retiring. A subject outside the workflow is refused, naming it (422). A subject retired by moderation (by a moderator, or by a researcher on a volunteer’s report) stays retired when its set is unretired (`leftModerated`); named by id or externalId it is unretired (`moderatedUnretired`), and the consensus download keeps who retired it and why (`unretired_retirement`). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body as for retiring. A subject outside the workflow is refused, naming it (422). A subject retired by moderation (taken down, in this workflow or carried over from another, or retired by a researcher on a volunteer’s report) stays retired when its set is unretired (`leftModerated`); named by id or externalId it is unretired (`moderatedUnretired`) in this workflow alone (a take-down’s rows in other workflows stay, and volunteers are shown the subject nowhere while one does), and the consensus download keeps who retired it and why (`unretired_retirement`). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, inNaturalOrder, isUnlinked } from '@chorus/db';
+import { OWE_AGGREGATION, TAKE_DOWN_LOCK, inNaturalOrder, isTakenDownSql, isUnlinked } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -11,8 +11,8 @@ import { researchersTransaction, retryOnDeadlock, returnedRows } from '../common
 import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
-import { STILL_SERVABLE, TAKE_DOWN_ELSEWHERE, retirementKeptSql, moderatedRetirementSql } from './retired-by-sql';
+import type { PrioritiesInput, RetireRequest, RetirementRequest } from './dto/retirement.dto';
+import { TAKE_DOWN_ELSEWHERE, moderatedRetirementSql, retirementKeptSql, takeDownSetSql } from './retired-by-sql';
 
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
@@ -150,18 +150,21 @@ export class RetirementService {
   /**
    * Gold-standard subjects are not retired by a rule or a researcher's choice (they measure volunteers, and a workflow
    * is complete without them): of a set, they are left as they are and counted in `leftGoldStandard`; named, one is
-   * refused, unless other volunteers reported it in the workflow: then it is taken down like any reported subject
+   * refused, unless other volunteers reported it in the workflow: then it may be taken down like any reported subject
    * (someone's personal data must come off volunteers' screens whatever the subject is for), until a researcher
    * unretires it. Subjects retired already keep their retirement and its reason, counted in `alreadyRetired`. A
    * moderator retires subjects that volunteers reported in the workflow, named one by one, and no others (`requireReported`).
-   * A take-down (a moderated retirement) retires the subject in every other workflow of the project that still serves
-   * it too, in the same transaction, with the same reason and who did it (`takeDownElsewhere`); each is unretired by
-   * name in its own workflow.
+   * A take-down (a moderator's retirement, or a researcher's asked for as one: `takeDown`) retires each subject named as
+   * taken down, one retired already too (reports often come after its rule retired it; its earlier retirement is kept
+   * in the record), and every row of it in the project's other workflows (`TAKE_DOWN_ELSEWHERE`), in the same
+   * transaction, with the same reason and who did it; each is unretired by name in its own workflow.
    */
-  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
-    const { role } = await this.workflows.requireModerator(workflowId, user);
+  async retire(workflowId: string, request: RetireRequest, user: AuthUser): Promise<SubjectsRetired> {
+    const { role, workflow } = await this.workflows.requireModerator(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
-    if (!RESEARCHER_ROLES.includes(role)) await this.requireReported(workflowId, chosen, user.id);
+    const researcher = RESEARCHER_ROLES.includes(role);
+    if (!researcher) await this.requireReported(workflowId, chosen, user.id);
+    const takeDown = !researcher || request.takeDown === true;
     await this.failForChosen(
       workflowId,
       chosen,
@@ -169,22 +172,36 @@ export class RetirementService {
       'is a gold-standard subject, which is never retired unless volunteers report it (it is then taken down from the reported subjects); to stop serving it, unlink its set, or upload it again without known answers under a new externalId',
       [user.id],
     );
-    const { retired, gold, already, elsewhere } = await researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
-      // The counts read the rows as they were before the update (one snapshot).
-      const [counts]: { retired: number; gold: number; already: number }[] = await manager.query(
-        `WITH retired AS (
-           UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
-           WHERE ${CHOSEN} AND ${RETIRABLE} RETURNING 1)
-         SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
-           (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
-        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id, role })],
-      );
-      return { ...counts!, elsewhere: await takeDownElsewhere(manager, workflowId, chosen) };
-    });
+    const detail = { reason: request.reason, by: user.id, role, ...(takeDown ? { takenDown: true } : {}) };
+    // Tried again after a deadlock: the worker's routing locks a subject's rows in other workflows after its own.
+    const { retired, gold, already, takenDown, elsewhere } = await retryOnDeadlock(() =>
+      researchersTransaction(this.db, async (manager) => {
+        if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);
+        else await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
+        // The counts read the rows as they were before the update (one snapshot).
+        const [counts]: { retired: number; gold: number; already: number; taken_down: number }[] = await manager.query(
+          `WITH changed AS (
+             UPDATE subject_workflow_status st SET ${takeDown ? takeDownSetSql('st', '$4::jsonb') : `retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`}
+             FROM subject_workflow_status before
+             WHERE before.workflow_id = st.workflow_id AND before.subject_id = st.subject_id AND ${CHOSEN} AND ${takeDown ? `NOT ${isTakenDownSql('st')}` : RETIRABLE}
+             RETURNING before.retired_at IS NULL AS newly)
+           SELECT (SELECT count(*) FROM changed WHERE newly)::int AS retired, (SELECT count(*) FROM changed)::int AS taken_down,
+             (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
+             (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
+          [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify(detail)],
+        );
+        const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids])) : [];
+        return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
+      }),
+    );
     // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.
     for (const retiredIn of [...(retired ? [workflowId] : []), ...elsewhere]) await this.jobs.aggregate(retiredIn);
-    return { retired, ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}), ...(already ? { alreadyRetired: already } : {}) };
+    return {
+      retired,
+      ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}),
+      ...(already ? { alreadyRetired: already } : {}),
+      ...(takeDown && takenDown ? { takenDown } : {}),
+    };
   }
 
   /**
@@ -194,8 +211,9 @@ export class RetirementService {
    * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
    * rule retires again at once, by its rule. Subjects this workflow's effects had put in other sets stay there while
    * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again. A subject
-   * retired by moderation (`moderatedRetirementSql`: by a moderator, or on a volunteer's report) stays retired when its set is unretired,
-   * counted in `leftModerated`; named, it is unretired, counted in `moderatedUnretired`. Either way the retirement an
+   * retired by moderation (`moderatedRetirementSql`: a take-down, here or carried over, or a researcher's retirement on a
+   * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
+   * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down). Either way the retirement an
    * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
@@ -283,7 +301,7 @@ export class RetirementService {
   }
 
   /** The subjects the request chose: a set linked to the workflow, or subjects of the workflow named by id or externalId. */
-  private async chosenInWorkflow(workflowId: string, request: RetirementRequest): Promise<Chosen> {
+  private async chosenInWorkflow(workflowId: string, request: RetirementRequest | RetireRequest): Promise<Chosen> {
     if (request.subjectSetId) {
       const [{ linked }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2) AS linked', [
         workflowId,
@@ -395,22 +413,16 @@ export class RetirementService {
 }
 
 /**
- * Of the chosen subjects, those now taken down in the workflow (a moderated retirement: this one, or an earlier one)
- * are retired in every other workflow of the project that still serves them (or would, once their sets are linked
- * there again: `STILL_SERVABLE`), in the same transaction: personal data must come off every volunteer's screen, not
- * one workflow's. Their rows there are locked in key order first, as `lockChosenInKeyOrder` does. The workflows it
- * retired subjects in.
+ * Before a take-down of subjects `subjectIds` in a project: locks their rows in every workflow of the project in one
+ * statement, in key order (workflow, subject: as the worker's aggregation locks them, and `leaveWorkflow`), then the
+ * take-down's lock (`TAKE_DOWN_LOCK`), so that a subject joining a workflow meanwhile (an upload, a set linked, a
+ * routing: `joinWorkflows`) joins once the take-down is committed, and is then taken down as it joins; one that joined
+ * while it waited is seen by the take-down's update. The row locks come first: the worker's routing takes the shared
+ * lock while it holds the rows it aggregates.
  */
-async function takeDownElsewhere(manager: EntityManager, workflowId: string, chosen: Pick<Chosen, 'ids' | 'subjectSetId'>): Promise<string[]> {
-  const parameters = [workflowId, chosen.ids, chosen.subjectSetId];
-  await manager.query(
-    `SELECT 1 FROM subject_workflow_status o JOIN subject_workflow_status st ON st.subject_id = o.subject_id
-     WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')} AND o.workflow_id <> $1 AND ${STILL_SERVABLE('o')}
-     ORDER BY o.workflow_id, o.subject_id FOR UPDATE OF o`,
-    parameters,
-  );
-  const rows = returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE(CHOSEN), parameters));
-  return [...new Set(rows.map((row) => row.workflow_id))];
+async function lockTakenDown(manager: EntityManager, projectId: string, subjectIds: string[]): Promise<void> {
+  await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
+  await manager.query(`SELECT pg_advisory_xact_lock(${TAKE_DOWN_LOCK('$1')})`, [projectId]);
 }
 
 /** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */

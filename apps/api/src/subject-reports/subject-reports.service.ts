@@ -11,7 +11,7 @@ import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportIn
 import { notFound } from '../common/problem';
 import { cursorTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
-import { moderatedRetirementSql } from '../retirement/retired-by-sql';
+import { isTakenDownSql } from '../retirement/retired-by-sql';
 
 interface StoredReportRow {
   id: string;
@@ -37,6 +37,7 @@ interface ReportedSubjectRow {
   /** `first_reported_at` to the microsecond, for the cursor. */
   cursor_time: string;
   retired: boolean;
+  taken_down: boolean;
   open_reports: number;
   /** The latest dismissal of its reports, if any. */
   dismissal: { dismissedAt: string; note: string | null } | null;
@@ -56,10 +57,11 @@ const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTE
 
 /**
  * Whether reported subject `g` (hot row `st`) is in the list of status $2 (`REPORTED_SUBJECT_STATUSES`): open while a
- * report of it is not dismissed and it is not taken down; handled once taken down (a moderation retirement: one by
- * the retirement rule, which reads no report, leaves them open), or every report dismissed.
+ * report of it is not dismissed and it is not taken down; handled once taken down in the workflow (`isTakenDownSql`:
+ * any other retirement, by its rule or a researcher's of a whole set, which reads no report, leaves them open), or
+ * every report dismissed.
  */
-const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT (st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}) AND g.open_reports > 0))`;
+const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT coalesce(${isTakenDownSql('st')}, false) AND g.open_reports > 0))`;
 
 /**
  * The reported subjects, newest first by their first report, which later reports never move (reports are only ever
@@ -68,7 +70,7 @@ const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT (st.retired_at IS NOT NUL
  * cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the rows to read.
  */
 const REPORTED_SUBJECTS = `
-  SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+  SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired, coalesce(${isTakenDownSql('st')}, false) AS taken_down,
          (SELECT jsonb_build_object('dismissedAt', to_char(d.dismissed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'note', d.dismissal_note)
           FROM subject_reports d WHERE d.workflow_id = $1 AND d.subject_id = g.subject_id AND d.dismissed_at IS NOT NULL
           ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
@@ -151,6 +153,7 @@ export class SubjectReportsService {
         firstReportedAt: row.first_reported_at.toISOString(),
         lastReportedAt: row.last_reported_at.toISOString(),
         retired: row.retired,
+        takenDown: row.taken_down,
         openReports: row.open_reports,
         dismissal: row.dismissal,
         locations: row.locations,

@@ -11,22 +11,38 @@ const subjectList = <T extends z.ZodType<string>>(item: T, field: string) =>
     .superRefine((names, ctx) => noRepeats(names, ctx, (name) => name, (earlier) => `repeats ${field}/${earlier}; name each subject once`))
     .optional();
 
-export const retirementRequestSchema = z
-  .strictObject({
-    subjectIds: subjectList(z.uuid('must be the id of a subject'), 'subjectIds'),
-    /** The subjects' own ids in the project (what the uploads called `external_id`), with or beside `subjectIds`. */
-    externalIds: subjectList(externalIdSchema, 'externalIds'),
-    subjectSetId: z.uuid('must be the id of a subject set').optional(),
-    reason: z.string().trim().min(1, 'must say why, for the record').max(RETIREMENT_LIMITS.reasonLength),
-  })
-  .refine((request) => (request.subjectIds === undefined && request.externalIds === undefined) !== (request.subjectSetId === undefined), {
-    path: ['subjectIds'],
-    message: 'give subjectIds or externalIds (or both), or else subjectSetId: one way of choosing subjects, not none',
-  })
-  .refine((request) => (request.subjectIds?.length ?? 0) + (request.externalIds?.length ?? 0) <= RETIREMENT_LIMITS.subjectsAtOnce, {
-    path: ['externalIds'],
-    message: `names more than ${RETIREMENT_LIMITS.subjectsAtOnce} subjects between subjectIds and externalIds; send them in parts`,
-  });
+const subjectsChosen = {
+  subjectIds: subjectList(z.uuid('must be the id of a subject'), 'subjectIds'),
+  /** The subjects' own ids in the project (what the uploads called `external_id`), with or beside `subjectIds`. */
+  externalIds: subjectList(externalIdSchema, 'externalIds'),
+  subjectSetId: z.uuid('must be the id of a subject set').optional(),
+  reason: z.string().trim().min(1, 'must say why, for the record').max(RETIREMENT_LIMITS.reasonLength),
+};
+
+/** One way of choosing subjects, and not too many of them. */
+const chosenOneWay = <T extends z.ZodType<{ subjectIds?: string[]; externalIds?: string[]; subjectSetId?: string }>>(schema: T) =>
+  schema
+    .refine((request) => (request.subjectIds === undefined && request.externalIds === undefined) !== (request.subjectSetId === undefined), {
+      path: ['subjectIds'],
+      message: 'give subjectIds or externalIds (or both), or else subjectSetId: one way of choosing subjects, not none',
+    })
+    .refine((request) => (request.subjectIds?.length ?? 0) + (request.externalIds?.length ?? 0) <= RETIREMENT_LIMITS.subjectsAtOnce, {
+      path: ['externalIds'],
+      message: `names more than ${RETIREMENT_LIMITS.subjectsAtOnce} subjects between subjectIds and externalIds; send them in parts`,
+    });
+
+/** Which subjects to unretire, and why. */
+export const retirementRequestSchema = chosenOneWay(z.strictObject(subjectsChosen));
+
+/**
+ * Which subjects to retire, and why; `takeDown` makes a researcher's retirement a take-down (a moderator's always is),
+ * of subjects named one by one: a whole set is never taken down at once.
+ */
+export const retireRequestSchema = chosenOneWay(z.strictObject({ ...subjectsChosen, takeDown: z.boolean().optional() })).refine(
+  (request) => !(request.takeDown && request.subjectSetId !== undefined),
+  { path: ['takeDown'], message: 'takes down subjects named one by one (subjectIds or externalIds), never a whole subject set; name the subjects to take down, or leave takeDown out to retire the set' },
+);
+export type RetireRequest = z.infer<typeof retireRequestSchema>;
 export type RetirementRequest = z.infer<typeof retirementRequestSchema>;
 
 export const prioritiesSchema = z.strictObject({

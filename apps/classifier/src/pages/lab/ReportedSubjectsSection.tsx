@@ -117,12 +117,13 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
                 <td>
                   <div className="lab-actions">
                     <HandledState subject={subject} />
-                    {!subject.retired && (
+                    {/* Offered for a subject retired by its rule too: reports often come after, and a take-down is not a retirement. */}
+                    {!subject.takenDown && (
                       <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'retire', subject, opener: event.currentTarget })} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
                         {t('lab.reports.retire')}
                       </button>
                     )}
-                    {!subject.retired && subject.openReports > 0 && (
+                    {!subject.takenDown && subject.openReports > 0 && (
                       <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'dismiss', subject, opener: event.currentTarget })} aria-label={t('lab.reports.dismissLabel', { subject: name(subject) })}>
                         {t('lab.reports.dismiss')}
                       </button>
@@ -155,10 +156,10 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
           workflowId={workflow.id}
           subject={retiring}
           name={name(retiring)}
-          onRetired={({ alreadyRetired }) => {
+          onRetired={({ takenDown }) => {
             // Someone may have taken it down meanwhile: said so, not as "0 subjects retired".
             const subject = name(retiring);
-            say((t) => (alreadyRetired ? t('lab.reports.takenDownAlready', { subject }) : t('lab.reports.takenDown', { subject })));
+            say((t) => (takenDown ? t('lab.reports.takenDown', { subject }) : t('lab.reports.takenDownAlready', { subject })));
             setHandling(null);
             reload();
             onChanged();
@@ -205,7 +206,8 @@ function ReportedExcerpt({ subject, name }: { subject: ReportedSubject; name: st
 /** Whether a reported subject was handled: taken down, or its reports dismissed (when, and the note). */
 function HandledState({ subject }: { subject: ReportedSubject }) {
   const { t } = useTranslation();
-  if (subject.retired) return <>{t('lab.reports.retired')}</>;
+  if (subject.takenDown) return <>{t('lab.reports.retired')}</>;
+  if (subject.retired && (subject.openReports > 0 || !subject.dismissal)) return <>{t('lab.reports.retiredNotTakenDown')}</>;
   if (subject.openReports > 0 || !subject.dismissal) return null;
   const when = whenInWords(subject.dismissal.dismissedAt);
   return <>{subject.dismissal.note ? t('lab.reports.dismissedWithNote', { when, note: subject.dismissal.note }) : t('lab.reports.dismissedOn', { when })}</>;
@@ -240,7 +242,7 @@ function DismissReports({ workflowId, subject, name, onDismissed, onCancel }: { 
   );
 }
 
-/** Takes one reported subject down (retires it) with the reason kept for the record (the same retirement as the Subjects section's). */
+/** Takes one reported subject down (`takeDown`: out of every workflow of the project, retired already or not) with the reason kept for the record. */
 function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onRetired(answer: SubjectsRetired): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -248,7 +250,7 @@ function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { wo
   const submit = form.onSubmit({
     check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.subjects.reasonMissing') }),
     send: async () => {
-      onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() }));
+      onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim(), takeDown: true }));
     },
     refused: (error) => problemAtFields(error, ['reason'] as const, aboutSubject(name)),
   });
