@@ -467,7 +467,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const volunteer = await newAccount(suite.stack, 'Vic');
     await volunteer.client.postComment(subjectId, { projectId: project.id, body: 'Is this someone’s address?' });
     await volunteer.client.reportSubject(workflow.id, { subjectId, reason: 'sensitive-content' });
-    await suite.stack.client.retireSubjects(workflow.id, { subjectIds: [subjectId], reason: 'A home address' });
+    await suite.stack.client.retireSubjects(workflow.id, { subjectIds: [subjectId], reason: 'A home address', takeDown: true });
     const discussion = `${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`;
 
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
