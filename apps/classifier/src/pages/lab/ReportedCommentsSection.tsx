@@ -17,6 +17,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
+import { ReportCells } from './ReportCells';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
@@ -86,25 +87,7 @@ export function ReportedCommentsSection({ project, changes, onChanged }: { proje
                       </p>
                     )}
                   </th>
-                  <td>
-                    <ul className="lab-report-reasons">
-                      {COMMENT_REPORT_REASONS.filter((reason) => comment.reasons[reason]).map((reason) => (
-                        <li key={reason}>{t('lab.reports.reasonCount', { reason: t(`talk.report.reasons.${reason}`), count: comment.reasons[reason] })}</li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    {comment.notes.length ? (
-                      <ul className="lab-report-notes">
-                        {comment.notes.map((note) => (
-                          <li key={`${note.reporter}-${note.reportedAt}`}>“{note.note}”</li>
-                        ))}
-                      </ul>
-                    ) : (
-                      t('lab.reports.noNotes')
-                    )}
-                  </td>
-                  <td>{comment.reports > 1 ? t('lab.reports.between', { first: whenInWords(comment.firstReportedAt), last: whenInWords(comment.lastReportedAt) }) : whenInWords(comment.lastReportedAt)}</td>
+                  <ReportCells reported={comment} reasons={COMMENT_REPORT_REASONS} reasonWord={(reason) => t(`talk.report.reasons.${reason}`)} />
                   <td>
                     <div className="lab-actions">
                       <HandledState comment={comment} />

@@ -12,6 +12,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
+import { ReportCells } from './ReportCells';
 import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 import { whenInWords } from '../../lib/formats';
@@ -95,25 +96,7 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
                 <td>
                   <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => correction.correct(subject) : undefined} />
                 </td>
-                <td>
-                  <ul className="lab-report-reasons">
-                    {SUBJECT_REPORT_REASONS.filter((reason) => subject.reasons[reason]).map((reason) => (
-                      <li key={reason}>{t('lab.reports.reasonCount', { reason: t(`report.reasons.${reason}`), count: subject.reasons[reason] })}</li>
-                    ))}
-                  </ul>
-                </td>
-                <td>
-                  {subject.notes.length ? (
-                    <ul className="lab-report-notes">
-                      {subject.notes.map((note) => (
-                        <li key={`${note.reporter}-${note.reportedAt}`}>“{note.note}”</li>
-                      ))}
-                    </ul>
-                  ) : (
-                    t('lab.reports.noNotes')
-                  )}
-                </td>
-                <td>{subject.reports > 1 ? t('lab.reports.between', { first: whenInWords(subject.firstReportedAt), last: whenInWords(subject.lastReportedAt) }) : whenInWords(subject.lastReportedAt)}</td>
+                <ReportCells reported={subject} reasons={SUBJECT_REPORT_REASONS} reasonWord={(reason) => t(`report.reasons.${reason}`)} />
                 <td>
                   <div className="lab-actions">
                     <HandledState subject={subject} />
