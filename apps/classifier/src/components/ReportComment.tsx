@@ -1,11 +1,10 @@
-import { COMMENT_REPORT_REASONS, type CommentReportReason, SUBJECT_REPORT_LIMITS, type SubjectComment } from '@chorus/client';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { COMMENT_REPORT_REASONS, type CommentReportReason, type SubjectComment } from '@chorus/client';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError } from '../lib/errors';
-import { useSaid } from '../lib/said';
-import { InlineQuestion } from './InlineQuestion';
-import { SubmitOrCancel } from './SubmitOrCancel';
+import { type Saying, useSaid } from '../lib/said';
+import { ReasonReportForm, type ReportFormWords } from './ReasonReportForm';
 
 /**
  * "Report" on a comment another volunteer wrote: a small form in the page (why, from a fixed list, and an optional note)
@@ -58,60 +57,26 @@ export function ReportComment({ comment }: { comment: SubjectComment }) {
 function ReportCommentForm({ comment, onCancel, onSent }: { comment: SubjectComment; onCancel(): void; onSent(): void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const id = useId();
-  const [reason, setReason] = useState<CommentReportReason | null>(null);
-  const [note, setNote] = useState('');
-  const [message, setMessage] = useSaid<string>();
-  const [sending, setSending] = useState(false);
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
-    if (sending) return;
-    if (!reason) {
-      setMessage((t) => t('talk.report.chooseReason'));
-      document.getElementById(`${id}-${COMMENT_REPORT_REASONS[0]}`)?.focus();
-      return;
-    }
-    setMessage(null);
-    setSending(true);
+  const words: ReportFormWords<CommentReportReason> = {
+    question: t('talk.report.question'),
+    hint: t('talk.report.hint'),
+    reason: (reason) => t(`talk.report.reasons.${reason}`),
+    note: t('talk.report.note'),
+    send: t('talk.report.send'),
+    sending: t('talk.report.sending'),
+    cancel: t('report.cancel'),
+    chooseReason: (t) => t('talk.report.chooseReason'),
+    failed: (detail) => (t) => t('talk.report.failed', { detail: detail(t) }),
+  };
+  const send = async (report: { reason: CommentReportReason; note?: string }): Promise<Saying<string> | null> => {
     try {
-      await client.reportComment(comment.id, { reason, note: note.trim() || undefined });
+      await client.reportComment(comment.id, report);
       onSent();
+      return null;
     } catch (error) {
       const { detail } = describeError(error);
-      setSending(false);
-      setMessage((t) => t('talk.report.failed', { detail }));
+      return () => detail;
     }
   };
-  return (
-    <InlineQuestion question={t('talk.report.question')} hint={t('talk.report.hint')} className="report-form" testId="report-comment-form" onCancel={onCancel}>
-      {(questionId) => (
-        <form onSubmit={(event) => void send(event)} noValidate aria-busy={sending}>
-          <fieldset className="report-reasons" aria-labelledby={questionId}>
-            {COMMENT_REPORT_REASONS.map((each) => (
-              <label key={each} className="report-reason">
-                <input
-                  type="radio"
-                  id={`${id}-${each}`}
-                  name={`${id}-reason`}
-                  value={each}
-                  checked={reason === each}
-                  onChange={() => {
-                    setReason(each);
-                    setMessage(null);
-                  }}
-                />{' '}
-                {t(`talk.report.reasons.${each}`)}
-              </label>
-            ))}
-          </fieldset>
-          <label htmlFor={`${id}-note`}>{t('talk.report.note')}</label>
-          <textarea id={`${id}-note`} dir="auto" rows={2} maxLength={SUBJECT_REPORT_LIMITS.noteLength} value={note} onChange={(event) => setNote(event.target.value)} />
-          <p className="task-message" role="alert" data-testid="report-comment-message">
-            {message}
-          </p>
-          <SubmitOrCancel className="confirm-empty-actions" submit={sending ? t('talk.report.sending') : t('talk.report.send')} cancel={t('report.cancel')} busy={sending} onCancel={onCancel} />
-        </form>
-      )}
-    </InlineQuestion>
-  );
+  return <ReasonReportForm reasons={COMMENT_REPORT_REASONS} words={words} testId="report-comment-form" messageTestId="report-comment-message" onCancel={onCancel} onSend={send} />;
 }

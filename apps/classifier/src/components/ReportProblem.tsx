@@ -1,11 +1,10 @@
-import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectReportReason } from '@chorus/client';
+import { SUBJECT_REPORT_REASONS, type SubjectReportReason } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { createContext, type FormEvent, useId, useRef, useState } from 'react';
+import { createContext, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/errors';
-import { type Saying, useSaid } from '../lib/said';
-import { InlineQuestion } from './InlineQuestion';
-import { SubmitOrCancel } from './SubmitOrCancel';
+import type { Saying } from '../lib/said';
+import { ReasonReportForm, type ReportFormWords } from './ReasonReportForm';
 
 export interface ReportInput {
   reason: SubjectReportReason;
@@ -60,59 +59,21 @@ export function ReportProblem({ reasons, reporting, onOpen, onClose, onReport }:
 
 function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reasons' | 'onReport'> & { chosen: SubjectReportReason | null; onCancel(): void }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [reason, setReason] = useState<SubjectReportReason | null>(chosen);
-  const [note, setNote] = useState('');
-  const [message, setMessage] = useSaid<string>();
-  const [sending, setSending] = useState(false);
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
-    if (sending) return;
-    if (!reason) {
-      setMessage((t) => t('report.chooseReason'));
-      document.getElementById(`${id}-${reasons[0]}`)?.focus();
-      return;
-    }
-    setMessage(null);
-    setSending(true);
-    const problem = await onReport({ reason, note: note.trim() || undefined });
-    // Sent: the next subject replaces this one, form and all.
-    if (!problem) return;
-    setSending(false);
-    setMessage((t) => t('report.failed', { detail: problem(t).detail }));
+  const words: ReportFormWords<SubjectReportReason> = {
+    question: t('report.question'),
+    hint: t('report.hint'),
+    reason: (reason) => t(`report.reasons.${reason}`),
+    note: t('report.note'),
+    send: t('report.send'),
+    sending: t('report.sending'),
+    cancel: t('report.cancel'),
+    chooseReason: (t) => t('report.chooseReason'),
+    failed: (detail) => (t) => t('report.failed', { detail: detail(t) }),
   };
-  return (
-    <InlineQuestion question={t('report.question')} hint={t('report.hint')} className="report-form" testId="report-form" onCancel={onCancel}>
-      {(questionId) => (
-        <form onSubmit={(event) => void send(event)} noValidate aria-busy={sending}>
-          <fieldset className="report-reasons" aria-labelledby={questionId}>
-            {reasons.map((each) => (
-              <label key={each} className="report-reason">
-                <input
-                  type="radio"
-                  id={`${id}-${each}`}
-                  name={`${id}-reason`}
-                  value={each}
-                  checked={reason === each}
-                  onChange={() => {
-                    setReason(each);
-                    setMessage(null);
-                  }}
-                />{' '}
-                {t(`report.reasons.${each}`)}
-              </label>
-            ))}
-          </fieldset>
-          <label htmlFor={`${id}-note`}>
-            {t('report.note')}
-          </label>
-          <textarea id={`${id}-note`} dir="auto" rows={2} maxLength={SUBJECT_REPORT_LIMITS.noteLength} value={note} onChange={(event) => setNote(event.target.value)} />
-          <p className="task-message" role="alert" data-testid="report-message">
-            {message}
-          </p>
-          <SubmitOrCancel className="confirm-empty-actions" submit={sending ? t('report.sending') : t('report.send')} cancel={t('report.cancel')} busy={sending} onCancel={onCancel} />
-        </form>
-      )}
-    </InlineQuestion>
-  );
+  // Sent: the next subject replaces this one, form and all.
+  const send = async (report: ReportInput): Promise<Saying<string> | null> => {
+    const problem = await onReport(report);
+    return problem && ((t) => problem(t).detail);
+  };
+  return <ReasonReportForm reasons={reasons} chosen={chosen} words={words} testId="report-form" messageTestId="report-message" onCancel={onCancel} onSend={send} />;
 }
