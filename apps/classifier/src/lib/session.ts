@@ -103,12 +103,15 @@ function stateOf({ token, user }: Session): SessionState {
 
 /**
  * Why the server refused an account's token: it answers the same 401 (`unauthorized`, "invalid, expired or signed out
- * of") whatever the reason, so the token's own expiry (its `exp`, by the server's clock) tells them apart. One that
+ * of") whatever the reason, so the token's own expiry (its `exp`) tells them apart, by the server's clock when it
+ * refused: the refusal's `Date` header (to the second, as `exp` is), else this device's guess of that clock. One that
  * cannot be read is said to have expired, as before.
  */
-function whyEnded(token: string): EndedSignIn {
+function whyEnded(token: string, refusal: Response): EndedSignIn {
   const exp = claimsOf(token)?.exp;
-  return typeof exp === 'number' && exp * 1000 > serverClock.now() ? 'signed-out' : 'expired';
+  const dated = Date.parse(refusal.headers.get('date') ?? '');
+  const refusedAt = Number.isFinite(dated) ? dated : serverClock.now();
+  return typeof exp === 'number' && exp * 1000 > refusedAt ? 'signed-out' : 'expired';
 }
 
 /**
@@ -254,7 +257,7 @@ class VolunteerSession {
     if (kind === 'registered') {
       // The account's token expired: it is signed out (never sent as a guest instead), and asked to sign in again.
       if (this.state.token === token) {
-        const why = whyEnded(token);
+        const why = whyEnded(token, response);
         this.endedHere = { why, userId: this.state.userId };
         this.store(NO_SESSION);
         this.set({ ...NO_SESSION, ended: why });
