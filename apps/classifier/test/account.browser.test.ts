@@ -678,6 +678,40 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('says “You were signed out” in every tab of the browser that had the account, once one of them finds its sign-in ended', async () => {
+    const { path } = await liveWorkflow('Signed out in two tabs');
+    const account = await signUp(suite.stack, { email: `two-tabs-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Two Tabs' });
+    const first = await signedInPage(suite, account);
+    await first.page.goto(suite.stack.baseUrl + path);
+    await first.page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const second = await suite.context.newPage();
+    const secondErrors: string[] = [];
+    second.on('pageerror', (error) => secondErrors.push(error.message));
+    await second.goto(suite.stack.baseUrl + path);
+    await second.getByTestId('subject').waitFor({ timeout: 10_000 });
+    // Nothing the second tab asks of the server from here is refused: it learns of the ended sign-in from the first.
+    const refusedInSecond: string[] = [];
+    second.on('response', (response) => {
+      if (response.status() === 401) refusedInSecond.push(response.url());
+    });
+
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    await waitForFocus(first.page, '[data-testid="subject"] input[type="radio"]');
+    await first.page.keyboard.press('1');
+    await first.page.keyboard.press('Enter');
+    await first.page.getByTestId('signed-out-here').waitFor({ timeout: 10_000 });
+
+    const signedOut = second.getByTestId('signed-out-here');
+    await signedOut.waitFor({ timeout: 10_000 });
+    expect(await signedOut.locator('p').first().textContent()).toContain('Your sign-in on this device was ended before it expired');
+    expect(await second.getByTestId('subject').count()).toBe(0);
+    expect(refusedInSecond).toEqual([]);
+    expect(first.errors).toEqual([]);
+    expect(secondErrors).toEqual([]);
+    await second.close();
+    await first.page.close();
+  });
+
   it('sends the answers waiting when signing out during a read of the account’s count, and asks nothing of them', async () => {
     const { workflowId, path } = await liveWorkflow('Sign out during a count');
     const account = await signUp(suite.stack, { email: `count-read-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Counted' });
