@@ -100,6 +100,8 @@ export function App() {
   // (and so their heading) only render once the session has a token, hence the wait for it; so does the heading that
   // says the session could not start.
   const firstPath = useRef(path);
+  /** The page whose heading was last focused (or waited for): shown again, it keeps the focus it gave itself. */
+  const focusedPath = useRef<string | null>(null);
   // The home page lists the public projects without a guest when none can be made (the API refuses more from one
   // address): anyone may read them, and the classify page then says why it cannot start.
   const shown = hasToken || accountPage || (failed && route.name === 'home');
@@ -108,7 +110,12 @@ export function App() {
     if (path === firstPath.current && !failed) return;
     firstPath.current = '';
     if (failed && !shown && document.activeElement?.closest('.site-header')) return;
-    if (shown || failed) return focusHeadingOnceShown(main.current);
+    // The same page shown again (for the guest that follows an account whose sign-in the server ended): the focus it
+    // gave itself ("You were signed out") is not taken back to its heading.
+    if (shown && !failed && path === focusedPath.current && main.current?.contains(document.activeElement)) return;
+    if (!shown && !failed) return;
+    focusedPath.current = path;
+    return focusHeadingOnceShown(main.current);
   }, [path, shown, failed]);
 
   return (

@@ -625,6 +625,134 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('keeps focus on “You were signed out” when the classify page was reached by links, and fetches no subject for the guest behind it', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Reached by links', Array.from({ length: 10 }, (_, index) => textSubject(index)));
+    const email = `by-links-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'By Links' });
+    await suite.stack.anonymous.withToken(account.token).markTutorialSeen(workflow.id);
+    const { page, errors } = await signedInPage(suite, account);
+    const askedAsGuest: string[] = [];
+    page.on('request', (request) => {
+      if (/\/queue\b/.test(request.url()) && request.headers().authorization !== `Bearer ${account.token}`) askedAsGuest.push(request.url());
+    });
+    await page.goto(suite.stack.baseUrl);
+    await page.getByRole('link', { name: project.title }).click();
+    await page.getByRole('heading', { level: 1, name: project.title }).waitFor({ timeout: 10_000 });
+    // Signed out everywhere from another device while the volunteer reads the project's page.
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    await page.getByRole('link', { name: 'Ad or not?', exact: true }).click();
+
+    await page.getByTestId('signed-out-here').waitFor({ timeout: 15_000 });
+    await waitForFocus(page, '#signed-out-here-title');
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('signed-out-here-title');
+    expect(askedAsGuest).toEqual([]);
+    const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
+    expect((await suite.stack.db.query('SELECT subject_id FROM assignments WHERE user_id = $1', [guestId])).rows).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says “signed out”, not “expired”, on a page opened with a sign-in ended elsewhere, by the server’s clock (this device’s runs an hour fast), and opens no tutorial this browser never showed', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Opened after sign-out', Array.from({ length: 10 }, (_, index) => textSubject(index)));
+    const account = await signUp(suite.stack, { email: `opened-after-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Opened After' });
+    // Valid for half an hour more: by this device's clock, an hour fast, it has expired.
+    const token = await suite.stack.app.get(Tokens).issue({ id: account.user.id, kind: 'registered' }, 1_800);
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    const { page, errors } = await signedInPage(suite, { ...account, token });
+    await page.addInitScript(() => {
+      const now = Date.now.bind(Date);
+      Date.now = () => now() + 3_600_000;
+    });
+    await page.goto(suite.stack.baseUrl + path);
+
+    const signedOut = page.getByTestId('signed-out-here');
+    await signedOut.waitFor({ timeout: 15_000 });
+    expect(await signedOut.locator('p').first().textContent()).toContain('Your sign-in on this device was ended before it expired');
+    // Opened fresh (nothing classified in this tab), the tutorial never seen in this browser nor by the account: the
+    // guest behind the panel is not on a first visit of its own.
+    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate((id) => window.localStorage.getItem(`chorus.tutorialSeen.${id}`), workflow.id)).toBeNull();
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says “You were signed out” in every tab of the browser that had the account, once one of them finds its sign-in ended', async () => {
+    const { path } = await liveWorkflow('Signed out in two tabs');
+    const account = await signUp(suite.stack, { email: `two-tabs-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Two Tabs' });
+    const first = await signedInPage(suite, account);
+    await first.page.goto(suite.stack.baseUrl + path);
+    await first.page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const second = await suite.context.newPage();
+    const secondErrors: string[] = [];
+    second.on('pageerror', (error) => secondErrors.push(error.message));
+    await second.goto(suite.stack.baseUrl + path);
+    await second.getByTestId('subject').waitFor({ timeout: 10_000 });
+    // Nothing the second tab asks of the server from here is refused: it learns of the ended sign-in from the first.
+    const refusedInSecond: string[] = [];
+    second.on('response', (response) => {
+      if (response.status() === 401) refusedInSecond.push(response.url());
+    });
+
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    await waitForFocus(first.page, '[data-testid="subject"] input[type="radio"]');
+    await first.page.keyboard.press('1');
+    await first.page.keyboard.press('Enter');
+    await first.page.getByTestId('signed-out-here').waitFor({ timeout: 10_000 });
+
+    const signedOut = second.getByTestId('signed-out-here');
+    await signedOut.waitFor({ timeout: 10_000 });
+    expect(await signedOut.locator('p').first().textContent()).toContain('Your sign-in on this device was ended before it expired');
+    expect(await second.getByTestId('subject').count()).toBe(0);
+    expect(refusedInSecond).toEqual([]);
+    expect(first.errors).toEqual([]);
+    expect(secondErrors).toEqual([]);
+    await second.close();
+    await first.page.close();
+  });
+
+  it('sends the answers waiting when signing out during a read of the account’s count, and asks nothing of them', async () => {
+    const { workflowId, path } = await liveWorkflow('Sign out during a count');
+    const account = await signUp(suite.stack, { email: `count-read-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Counted' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    // The server fails for a moment: the answer waits on the device.
+    await page.route('**/api/v1/classifications', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }));
+    const waiting = await classifyOne(page);
+    await page.getByTestId('outbox-count').waitFor({ timeout: 10_000 });
+    await page.unroute('**/api/v1/classifications');
+
+    // Reopened, the page reads the account's count with no answer being sent; it answers a moment after "Sign out" is
+    // pressed, when the sign-out has asked for the answer to be sent.
+    let countAsked = () => {};
+    const asked = new Promise<void>((resolve) => {
+      countAsked = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`**/api/v1/account/workflows/${workflowId}`, async (route) => {
+      countAsked();
+      await released;
+      await route.continue();
+    });
+    await page.reload();
+    await asked;
+    await page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
+    setTimeout(release, 1_000);
+
+    await page.locator('[data-account-link="sign-in"], [data-testid="sign-out-waiting"]').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('sign-out-waiting').count()).toBe(0);
+    await page.getByTestId('account-status').filter({ hasText: 'signed out' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out on this device (your other devices stay signed in).');
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: waiting, user_id: account.user.id }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('signs out an account whose sign-in the server no longer accepts, says so, and goes on as a guest', async () => {
     const { page, errors } = await newcomerPage(suite);
     await page.evaluate(() => {

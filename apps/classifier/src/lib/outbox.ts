@@ -134,6 +134,8 @@ class Outbox {
   private memory = new Map<string, OutboxItem>();
   private listeners = new Set<(items: OutboxItem[]) => void>();
   private flushing: Promise<FlushReport> | null = null;
+  /** `flushing` when it is a hold (`whileNotSending`), not a send: a send asked for then waits for it. */
+  private held: Promise<FlushReport> | null = null;
   private items: OutboxItem[] = [];
   /**
    * Workflows found open since the last sending began (`senderWorkflow` keys): their sender's answers waiting for that
@@ -228,7 +230,7 @@ class Outbox {
   /**
    * How many of the current volunteer's answers to a workflow wait here that the server has surely not stored (none of
    * `maybeStored`): what the server's count of their classifications lacks. Read once no sending is under way (an
-   * answer stored but not yet taken out would be counted twice); a sending asked for meanwhile is left to the next.
+   * answer stored but not yet taken out would be counted twice); a sending asked for meanwhile waits for the read.
    */
   async unstoredCount(workflowId: string): Promise<number> {
     const items = await this.all();
@@ -300,15 +302,27 @@ class Outbox {
    * workflow not open to volunteers, for when it is again (see `ReopenTries` for when such items are tried).
    */
   flush(client: ChorusClient): Promise<FlushReport> {
-    this.flushing ??= this.send(client).finally(() => {
-      this.flushing = null;
-    });
+    // Asked for while the outbox is held (`whileNotSending`): it waits for the hold, then really sends (a caller told
+    // of nothing sent would count answers as waiting that go a moment later).
+    if (!this.flushing || this.flushing === this.held) {
+      const held = this.flushing;
+      const sending = (async () => {
+        await held?.catch(() => undefined);
+        return this.send(client);
+      })();
+      this.flushing = sending;
+      this.held = null;
+      const settled = () => {
+        if (this.flushing === sending) this.flushing = null;
+      };
+      sending.then(settled, settled);
+    }
     return this.flushing;
   }
 
   /**
    * Runs `work` with no item being sent: once the send under way (if any) has ended, and with every send asked for
-   * meanwhile left to the next one. A sign-in that carries a guest's work into an account ends the guest's token, so
+   * meanwhile waiting for it to end. A sign-in that carries a guest's work into an account ends the guest's token, so
    * nothing may be sent with it between the sign-in and the hand-over of the guest's items to the account.
    */
   async whileNotSending<T>(work: () => Promise<T>): Promise<T> {
@@ -319,8 +333,10 @@ class Outbox {
     })();
     const idle: Promise<FlushReport> = done.then(emptyReport, emptyReport);
     this.flushing = idle;
+    this.held = idle;
     void idle.then(() => {
       if (this.flushing === idle) this.flushing = null;
+      if (this.held === idle) this.held = null;
     });
     return done;
   }

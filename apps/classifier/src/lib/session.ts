@@ -5,6 +5,11 @@ export const TOKEN_KEY = 'chorus.token';
 export const TOKEN_KIND_KEY = 'chorus.tokenKind';
 /** Whose the token is (`{ id, displayName, email, emailVerified }`), as the API last said. */
 export const USER_KEY = 'chorus.user';
+/**
+ * The account whose sign-in the server ended, and why (`{ why, userId }`): written before its token is forgotten, so
+ * that this browser's other tabs that had the account say so as the tab that found out does (`endedHere`).
+ */
+const ENDED_KEY = 'chorus.signInEnded';
 
 export type VolunteerKind = 'guest' | 'registered';
 
@@ -103,12 +108,15 @@ function stateOf({ token, user }: Session): SessionState {
 
 /**
  * Why the server refused an account's token: it answers the same 401 (`unauthorized`, "invalid, expired or signed out
- * of") whatever the reason, so the token's own expiry (its `exp`, by the server's clock) tells them apart. One that
+ * of") whatever the reason, so the token's own expiry (its `exp`) tells them apart, by the server's clock when it
+ * refused: the refusal's `Date` header (to the second, as `exp` is), else this device's guess of that clock. One that
  * cannot be read is said to have expired, as before.
  */
-function whyEnded(token: string): EndedSignIn {
+function whyEnded(token: string, refusal: Response): EndedSignIn {
   const exp = claimsOf(token)?.exp;
-  return typeof exp === 'number' && exp * 1000 > serverClock.now() ? 'signed-out' : 'expired';
+  const dated = Date.parse(refusal.headers.get('date') ?? '');
+  const refusedAt = Number.isFinite(dated) ? dated : serverClock.now();
+  return typeof exp === 'number' && exp * 1000 > refusedAt ? 'signed-out' : 'expired';
 }
 
 /**
@@ -136,7 +144,7 @@ class VolunteerSession {
     try {
       window.addEventListener('storage', (event) => {
         // Another tab signed in, created an account, signed out or renewed its guest: this one follows.
-        if (event.key === null || event.key === TOKEN_KEY || event.key === USER_KEY || event.key === TOKEN_KIND_KEY) this.set(readState());
+        if (event.key === null || event.key === TOKEN_KEY || event.key === USER_KEY || event.key === TOKEN_KIND_KEY) this.follow(readState());
       });
     } catch {
       // no window (never in the app)
@@ -186,10 +194,12 @@ class VolunteerSession {
   /** The volunteer chose to go on as the guest that followed an ended sign-in. */
   forgetEndedAccount(): void {
     this.endedHere = null;
+    writeStorage(ENDED_KEY, null);
   }
 
   /** A session from `login` (or a password reset) becomes the volunteer's, in place of the one before. */
   adopt(session: Session): void {
+    writeStorage(ENDED_KEY, null);
     this.store(stateOf(session));
     this.set(stateOf(session));
   }
@@ -197,6 +207,7 @@ class VolunteerSession {
   /** Forgets the account on this device; the next request starts a fresh guest session. */
   signOut(): void {
     this.endedHere = null;
+    writeStorage(ENDED_KEY, null);
     this.store(NO_SESSION);
     this.set(NO_SESSION);
   }
@@ -206,6 +217,20 @@ class VolunteerSession {
     writeStorage(TOKEN_KIND_KEY, next.token ? next.kind : null);
     const { userId: id, displayName, email, emailVerified } = next;
     writeStorage(USER_KEY, next.token && id ? JSON.stringify({ id, displayName, email, emailVerified }) : null);
+  }
+
+  /**
+   * Another tab changed the session: this one follows. The account this tab had, whose sign-in the server ended (the
+   * other tab found out), is said to have ended here too, as if this tab had found out.
+   */
+  private follow(next: SessionState): void {
+    const ended = endedInAnotherTab();
+    if (ended && this.state.kind === 'registered' && this.state.userId === ended.userId && next.userId !== ended.userId) {
+      this.endedHere = ended;
+      this.set({ ...next, ended: ended.why });
+    } else {
+      this.set(next);
+    }
   }
 
   private set(next: SessionState): void {
@@ -254,8 +279,9 @@ class VolunteerSession {
     if (kind === 'registered') {
       // The account's token expired: it is signed out (never sent as a guest instead), and asked to sign in again.
       if (this.state.token === token) {
-        const why = whyEnded(token);
+        const why = whyEnded(token, response);
         this.endedHere = { why, userId: this.state.userId };
+        writeStorage(ENDED_KEY, JSON.stringify(this.endedHere));
         this.store(NO_SESSION);
         this.set({ ...NO_SESSION, ended: why });
       }
@@ -269,6 +295,17 @@ class VolunteerSession {
       this.state.token === token ? await this.startGuestSession({ userId: this.state.userId, token }) : (this.state.token ?? (await this.startGuestSession()));
     return fetch(input, withBearer(init, renewed));
   }
+}
+
+/** The ended sign-in another tab of this browser found (`ENDED_KEY`), if any is kept. */
+function endedInAnotherTab(): { why: EndedSignIn; userId: string } | null {
+  try {
+    const kept: { why?: unknown; userId?: unknown } | null = JSON.parse(readStorage(ENDED_KEY) ?? 'null');
+    if ((kept?.why === 'expired' || kept?.why === 'signed-out') && typeof kept.userId === 'string') return { why: kept.why, userId: kept.userId };
+  } catch {
+    // unreadable: none
+  }
+  return null;
 }
 
 /** Whom a token says it is for (its `kind` claim), as far as the page can read it: the server alone checks it. */

@@ -225,7 +225,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [announce],
   );
   const markHeldNoLonger = useCallback(() => announce((t) => t('classify.heldNoLonger')), [announce]);
-  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
+  // Nothing is fetched, nor held, for the guest behind "You were signed out" until the volunteer goes on as the guest:
+  // signing in again would leave its holds behind.
+  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed || !!endedAccount, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
