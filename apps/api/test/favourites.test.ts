@@ -139,6 +139,22 @@ describe('favourites', () => {
     expect(await storedFavourites(await userIdOf(volunteer.client))).toEqual([{ subject_id: subjectIds[0], workflow_id: workflowId }]);
   });
 
+  it('lists nothing of a project Chorus’s operators took down but to its members, and lists it again once restored', async () => {
+    const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await guest();
+    await volunteer.client.markFavourite(subjectIds[0]!, workflowId);
+    const member = await newMember(stack, projectId, 'moderator');
+    await member.client.markFavourite(subjectIds[0]!, workflowId);
+
+    await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE id = $1", [projectId]);
+    expect(await volunteer.client.myFavourites()).toEqual({ favourites: [], next: null });
+    expect((await volunteer.client.myFavourites({ subjectId: subjectIds[0]! })).favourites).toEqual([]);
+    expect(subjectIdsOf(await member.client.myFavourites())).toEqual([subjectIds[0]]);
+
+    await stack.db.query('UPDATE projects SET taken_down_at = NULL, taken_down_reason = NULL WHERE id = $1', [projectId]);
+    expect(subjectIdsOf(await volunteer.client.myFavourites())).toEqual([subjectIds[0]]);
+  });
+
   it('refuses a draft workflow of a live project to those who are not its members', async () => {
     const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 1);
     const workflow = await stack.client.getWorkflow(workflowId);

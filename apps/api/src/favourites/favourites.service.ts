@@ -28,7 +28,8 @@ interface FavouriteRow extends SubjectRow {
  * A volunteer's favourites ($1), newest first, through `favourites_user_recent_idx`: one subject's ($2) or all, after
  * the cursor ($3, $4), $5 at most; each `open` while its workflow is one the volunteer may see ($6, their account id,
  * for the projects they are a member of). One of a project taken back to draft stays theirs, listed as no longer open,
- * as their classifications there are (`GET /classifications`).
+ * as their classifications there are (`GET /classifications`); one of a project Chorus's operators took down is not
+ * listed but to its members (nothing of it is shown to anyone else), and comes back if the project is restored.
  */
 const FAVOURITES = `
   SELECT f.subject_id AS id, s.external_id, s.locations, s.metadata, f.workflow_id, w.name AS workflow_name,
@@ -37,6 +38,7 @@ const FAVOURITES = `
          ${cursorTimeSql('f.created_at')} AS cursor_time
   FROM favourites f JOIN subjects s ON s.id = f.subject_id JOIN workflows w ON w.id = f.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE f.user_id = $1 AND ($2::uuid IS NULL OR f.subject_id = $2) AND ($3::timestamptz IS NULL OR (f.created_at, f.subject_id) < ($3::timestamptz, $4::uuid))
+    AND (p.taken_down_at IS NULL OR ${openToCallerSql('$6::uuid')})
   ORDER BY f.created_at DESC, f.subject_id DESC
   LIMIT $5`;
 
