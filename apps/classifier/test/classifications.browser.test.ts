@@ -76,6 +76,23 @@ describe('classifier in a browser: your classifications', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says a subject its team took down was taken down, showing nothing of it', async () => {
+    const { workflow } = await liveYesNoWorkflow(suite.stack, 'Letters kept', [{ externalId: 'address', locations: [{ type: 'text', text: 'Mrs Jones, 3 Mill Lane.' }] }]);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    await page.getByTestId('classifications-none').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
+    await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await suite.stack.client.retireSubjects(workflow.id, { subjectIds: [subject!.id], reason: 'A home address', takeDown: true });
+
+    await page.reload();
+    const item = page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`);
+    await item.getByText("This subject was taken down by the project's team.", { exact: true }).waitFor();
+    expect(await item.getByText('Mill Lane').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('reads older ones a page at a time, once however often asked; says what is no longer open, names nothing of a project removed from Chorus, and reads no definition it may not', async () => {
     const notices = await liveYesNoWorkflow(
       suite.stack,
