@@ -696,6 +696,8 @@ describe('classifier in a browser: accounts', () => {
     });
 
     await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    // Back to the first tab, as the volunteer would be to answer there (in the background, its subject need not hold the focus).
+    await first.page.bringToFront();
     await waitForFocus(first.page, '[data-testid="subject"] input[type="radio"]');
     await first.page.keyboard.press('1');
     await first.page.keyboard.press('Enter');
