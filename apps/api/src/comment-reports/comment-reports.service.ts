@@ -8,8 +8,8 @@ import { cursorTimeSql, returnedRows } from '../common/sql';
 import { DiscussionsService, signInTo } from '../discussions/discussions.service';
 import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
-import type { ReportsDismissal } from '../subject-reports/dto/subject-report.dto';
-import { type CommentReportInput, type ReportedCommentsQuery, reportedCommentCursor } from './dto/comment-report.dto';
+import { type ReportsDismissal, reportedCursor } from '../subject-reports/dto/subject-report.dto';
+import type { CommentReportInput, ReportedCommentsQuery } from './dto/comment-report.dto';
 
 interface StoredReportRow {
   id: string;
@@ -155,7 +155,7 @@ export class CommentReportsService {
         openReports: row.open_reports,
         dismissal: row.dismissal,
       })),
-      next: rows.length > limit && last ? reportedCommentCursor(last.cursor_time, last.comment_id) : null,
+      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.comment_id) : null,
     };
   }
 

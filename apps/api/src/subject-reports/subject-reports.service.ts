@@ -7,7 +7,7 @@ import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
-import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
+import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
 import { notFound } from '../common/problem';
 import { cursorTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
@@ -159,7 +159,7 @@ export class SubjectReportsService {
         locations: row.locations,
         locationsCorrectedAt: row.locations_corrected_at?.toISOString() ?? null,
       })),
-      next: rows.length > limit && last ? reportedSubjectCursor(last.cursor_time, last.subject_id) : null,
+      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.subject_id) : null,
     };
   }
 

@@ -2,31 +2,37 @@ import { REPORTED_SUBJECT_STATUSES, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASON
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
+/** A volunteer's note with a report (of a subject or a comment), for the moderators: optional, and an empty one is none. */
+export const reportNoteSchema = z
+  .string('must be text: what the moderators should know')
+  .trim()
+  .max(SUBJECT_REPORT_LIMITS.noteLength, `must be at most ${SUBJECT_REPORT_LIMITS.noteLength} characters`)
+  .transform((note) => note || undefined)
+  .optional();
+
 /** A volunteer's report of a subject of the workflow (the one they were shown): why (one of a fixed set), and an optional note. */
 export const subjectReportInputSchema = z.strictObject({
   subjectId: z.uuid('must be the id of a subject of the workflow'),
   reason: z.enum(SUBJECT_REPORT_REASONS, `must be one of ${SUBJECT_REPORT_REASONS.join(', ')}`),
-  note: z
-    .string()
-    .trim()
-    .max(SUBJECT_REPORT_LIMITS.noteLength, `must be at most ${SUBJECT_REPORT_LIMITS.noteLength} characters`)
-    // An empty note is no note.
-    .transform((note) => note || undefined)
-    .optional(),
+  note: reportNoteSchema,
 });
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
 /** Where a page of reported subjects starts: after the subject first reported at this time (the `next` of the page before). */
 const CURSOR = timeCursorPattern();
-/** A cursor from a subject's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const reportedSubjectCursor = (firstReportedAt: string, subjectId: string) => `${firstReportedAt}_${subjectId}`;
+/** A cursor from a reported subject's or comment's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const reportedCursor = (firstReportedAt: string, id: string) => `${firstReportedAt}_${id}`;
+
+/** A list of reported things' query: a page (`limit`, `after`: a first report time and an id) of those in `status`. */
+export const reportedPageQuerySchema = <Id extends string>(id: Id) =>
+  z.strictObject({
+    limit: pageLimitSchema(100, 20),
+    status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
+    after: pageCursorSchema(CURSOR, ([firstReportedAt, each]) => ({ firstReportedAt: firstReportedAt!, [id]: each! }) as { firstReportedAt: string } & Record<Id, string>),
+  });
 
 /** The query of `GET /workflows/:id/reported-subjects`. */
-export const reportedSubjectsQuerySchema = z.strictObject({
-  limit: pageLimitSchema(100, 20),
-  status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
-  after: pageCursorSchema(CURSOR, ([firstReportedAt, subjectId]) => ({ firstReportedAt: firstReportedAt!, subjectId: subjectId! })),
-});
+export const reportedSubjectsQuerySchema = reportedPageQuerySchema('subjectId');
 export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;
 
 /** A moderator's or researcher's dismissal of a subject's open reports (handled: it stays served), with an optional note. */
