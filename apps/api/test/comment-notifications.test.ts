@@ -1,6 +1,7 @@
 import { notificationPageSchema, subjectCommentSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { NOTIFICATIONS } from '../src/notifications/notifications.service';
@@ -14,16 +15,8 @@ afterAll(async () => {
   await stack.stop();
 });
 
-/** A request sent as it is, for what the client's types would not let through: the status and problem. */
-async function send(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+/** A request sent as it is (`sendRaw`). */
+const send = (method: string, path: string, token: string | undefined, body?: unknown) => sendRaw<Record<string, unknown>>(stack, method, path, token, body);
 
 async function liveSubject() {
   const { projectId, subjectIds } = await voteWorkflow(stack, 2);

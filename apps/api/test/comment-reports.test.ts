@@ -2,6 +2,7 @@ import { SUBJECT_REPORT_LIMITS, commentReportSchema, reportedCommentPageSchema }
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { DiscussionsService } from '../src/discussions/discussions.service';
@@ -15,16 +16,8 @@ afterAll(async () => {
   await stack.stop();
 });
 
-/** A request sent as it is, for what the client's types would not let through: the status, media type and problem. */
-async function send(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as { type?: string; detail?: string; errors?: { pointer: string }[] } };
-}
+/** A request sent as it is (`sendRaw`). */
+const send = (method: string, path: string, token: string | undefined, body?: unknown) => sendRaw(stack, method, path, token, body);
 
 const reportsOf = async (commentId: string) => (await stack.db.query('SELECT user_id, reason, note, dismissed_at FROM comment_reports WHERE comment_id = $1 ORDER BY created_at', [commentId])).rows;
 

@@ -1,0 +1,28 @@
+import type { Stack } from './stack';
+
+/** What an API request sent as it is answered: its status, media type and body (a problem, say). */
+export interface RawAnswer<Body> {
+  status: number;
+  contentType: string | null;
+  body: Body;
+}
+
+/**
+ * Sends a request to the stack's API as it is, with `token` as its bearer if any, for what the client's types would not
+ * let through (a bad body, a guest where an account is needed): the status, media type and parsed body.
+ */
+export async function sendRaw<Body = { type?: string; detail?: string; errors?: { pointer: string }[] }>(
+  stack: Stack,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<RawAnswer<Body>> {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Body };
+}
