@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { until } from '../../../test/support/waiting';
 import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
@@ -11,6 +12,13 @@ jest.setTimeout(60_000);
 
 describe('classifier in a browser: your classifications', () => {
   const suite = useStackAndBrowser();
+
+  /** Opens the page for the page's own guest, with nothing classified yet, and answers the guest's API client. */
+  async function openedEmpty(page: Page) {
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    await page.getByTestId('classifications-none').waitFor();
+    return suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+  }
 
   it('lists what the volunteer classified in every workflow, newest first, each with its project and a link to its discussion', async () => {
     const notices = await liveYesNoWorkflow(suite.stack, 'Notices', [{ externalId: 'n1', locations: [{ type: 'text', text: 'Wanted: a cook for a ship.' }] }]);
@@ -57,9 +65,7 @@ describe('classifier in a browser: your classifications', () => {
   it('keeps a classification of a project taken back to draft listed, said to be no longer open, with nothing to classify more in', async () => {
     const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Withdrawn', [{ externalId: 'leaflet', locations: [{ type: 'text', text: 'A leaflet for a fair.' }] }]);
     const { page, errors } = await newcomerPage(suite);
-    await page.goto(`${suite.stack.baseUrl}/classifications`);
-    await page.getByTestId('classifications-none').waitFor();
-    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const volunteer = await openedEmpty(page);
     const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
     await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await suite.stack.client.updateProject(project.id, { status: 'draft' });
@@ -79,9 +85,7 @@ describe('classifier in a browser: your classifications', () => {
   it('says a subject its team took down was taken down, showing nothing of it', async () => {
     const { workflow } = await liveYesNoWorkflow(suite.stack, 'Letters kept', [{ externalId: 'address', locations: [{ type: 'text', text: 'Mrs Jones, 3 Mill Lane.' }] }]);
     const { page, errors } = await newcomerPage(suite);
-    await page.goto(`${suite.stack.baseUrl}/classifications`);
-    await page.getByTestId('classifications-none').waitFor();
-    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const volunteer = await openedEmpty(page);
     const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
     await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await suite.stack.client.retireSubjects(workflow.id, { subjectIds: [subject!.id], reason: 'A home address', takeDown: true });
@@ -108,9 +112,7 @@ describe('classifier in a browser: your classifications', () => {
     });
     // The notices' definition cannot be read: their answers are shown as given.
     await page.route(`**/api/v1/workflows/${notices.workflow.id}/versions/**`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Unavailable","status":503}' }));
-    await page.goto(`${suite.stack.baseUrl}/classifications`);
-    await page.getByTestId('classifications-none').waitFor();
-    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const volunteer = await openedEmpty(page);
     const classify = async (workflowId: string, subjectId: string) => volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     const { rows: noticeSubjects } = await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id', [notices.project.id]);
     await classify(notices.workflow.id, noticeSubjects[0].id);
