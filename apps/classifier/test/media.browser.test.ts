@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
 import { answerByKey, inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 import { wav } from './support/media-files';
+import { until } from '../../../test/support/waiting';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -56,7 +57,10 @@ function png(size: number, [r, g, b]: [number, number, number]): Buffer {
 
 interface IiifServer {
   base: string;
+  /** The paths asked for, in order. */
   requests: string[];
+  /** The addresses asked for, queries included, in order. */
+  asked: string[];
   close(): Promise<void>;
 }
 
@@ -65,10 +69,12 @@ async function startIiifServer(): Promise<IiifServer> {
   const tile = png(256, [222, 205, 160]);
   const tone = wav(3);
   const requests: string[] = [];
+  const asked: string[] = [];
   let base = '';
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
+    asked.push(request.url ?? '/');
     response.setHeader('Access-Control-Allow-Origin', '*');
     if (path === '/iiif/page1/info.json') {
       response.setHeader('Content-Type', 'application/ld+json');
@@ -97,7 +103,7 @@ async function startIiifServer(): Promise<IiifServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { base, requests, asked, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
@@ -290,11 +296,15 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   ] as const)('says an %s that failed offline waits for the connection, not a report, and loads it once the connection is back, telling researchers nothing of it (tester 23 F3)', async (type, path, testId) => {
     // Each subject its own address (the query), so that the next one is not in the browser's cache.
     const subject = (n: number): SubjectInput => ({ externalId: `${type}-${n}`, locations: [{ type, url: `${iiif.base}${path}?subject=${n}` }], metadata: {} });
+    // A volunteer saving data: the next image is not fetched while the first is on screen, so it fails offline as a
+    // recording, never fetched ahead, does.
+    const savingData = await suite.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) }));
     const { page, workflow } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], {
       name: 'Any good?',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     });
+    await savingData.dispose();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId(testId);
@@ -317,6 +327,36 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // A load that failed for want of a connection is not told to researchers, even once the page waited its two seconds.
     await page.waitForTimeout(2_500);
     expect((await suite.stack.db.query('SELECT 1 FROM media_failures WHERE workflow_id = $1', [workflow.id])).rows).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
+    const subject = (n: number): SubjectInput => ({ externalId: `ahead-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?ahead=${n}` }], metadata: {} });
+    const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId('image-viewer');
+    await medium.and(page.locator('[data-status="ready"]')).waitFor();
+    const fetched = () => new Set(iiif.asked.filter((url) => url.includes('?ahead=')));
+    // The one on screen and the next two, before any answer; not the fourth.
+    await until(async () => fetched().size === 3, 'the next two subjects’ images fetched', 10_000);
+    const heading = page.getByTestId('subject').getByRole('heading').first();
+    try {
+      await suite.context.setOffline(true);
+      for (const position of [2, 3]) {
+        await answerByKey(page);
+        await heading.getByText(`Subject ${position} of this session`).waitFor();
+        await medium.and(page.locator('[data-status="ready"]')).waitFor();
+      }
+      expect(fetched().size).toBe(3);
+    } finally {
+      await suite.context.setOffline(false);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -35,6 +35,7 @@ import { type MediaFailureReport, useMediaFailureReports } from '../lib/mediaFai
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 import { useOutboxSender } from '../lib/useOutboxSender';
+import { usePreloadedImages } from '../lib/preloadImages';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
 import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
@@ -243,6 +244,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const position = useShownCount(current?.id, classified);
   useSaidWithNextSubject(paused || closed ? undefined : current, position, saidOnNext, announce);
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
+  usePreloadedImages(queue.subjects, workflow?.definition.tasks[workflow.definition.firstTask], !!current && !paused && !closed);
 
   /** The address names no workflow the volunteer may see, or one of another project than the address names. */
   const notFound = missing || (!!project && !!workflow && workflow.projectId !== project.id);
