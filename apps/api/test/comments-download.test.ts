@@ -71,6 +71,9 @@ describe('the comments download', () => {
       hidden_reason: null,
       hidden_at: null,
       hidden_by: null,
+      reports_open: 0,
+      reports_handled: 0,
+      report_reasons: [],
       deleted_at: null,
       updated_at: expect.any(String),
     });
@@ -161,6 +164,7 @@ describe('the comments download', () => {
     const projectId = project.id;
     const volunteer = await newAccount(stack, 'Ada');
     const leaving = await newAccount(stack, 'Bo');
+    const reporter = await newAccount(stack, 'Cy');
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
     const post = (who: { client: typeof stack.client }, subjectId: string, body: string) => who.client.postComment(subjectId, { projectId, body });
     const edited = await post(volunteer, kept!, 'First #draft');
@@ -189,6 +193,18 @@ describe('the comments download', () => {
     expect((await comesAgain(() => moderator.client.hideComment(hidden.id, 'Be kind'))).map((row) => [row.comment_id, row.hidden])).toEqual([[hidden.id, true]]);
     expect((await comesAgain(() => moderator.client.unhideComment(hidden.id))).map((row) => [row.comment_id, row.hidden, row.hidden_reason])).toEqual([[hidden.id, false, null]]);
     expect((await comesAgain(() => leaving.client.deleteAccount(ACCOUNT_PASSWORD))).map((row) => [row.comment_id, row.author])).toEqual([[unnamed.id, 'former volunteer']]);
+
+    // Its reports change it too: reported, its reports dismissed, reported again after that, each at the change's moment.
+    const reportsOf = (row: Record<string, unknown>) => [row.comment_id, row.reports_open, row.reports_handled, row.report_reasons];
+    let report: Awaited<ReturnType<typeof reporter.client.reportComment>> | undefined;
+    const [reported] = await comesAgain(async () => (report = await reporter.client.reportComment(edited.id, { reason: 'spam', note: 'an advert' })));
+    expect([reportsOf(reported!), reported!.updated_at]).toEqual([[edited.id, 1, 0, ['spam']], report!.reportedAt]);
+    // A report made again while it is open changes nothing.
+    const before = await moment();
+    expect((await reporter.client.reportComment(edited.id, { reason: 'abuse' })).replayed).toBe(true);
+    expect(await since(before)).toEqual([]);
+    expect((await comesAgain(() => moderator.client.dismissCommentReports(edited.id))).map(reportsOf)).toEqual([[edited.id, 0, 1, ['spam']]]);
+    expect((await comesAgain(() => reporter.client.reportComment(edited.id, { reason: 'abuse' }))).map(reportsOf)).toEqual([[edited.id, 1, 0, ['abuse']]]);
 
     // Deleted by its author: a tombstone, nothing but its ids and when it went.
     const [tombstone, ...others] = await comesAgain(() => volunteer.client.deleteComment(deleted.id));
@@ -226,9 +242,59 @@ describe('the comments download', () => {
     expect(JSON.parse(unencoded.text).errors).toEqual([{ pointer: '/query/since', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
   });
 
-  it('reads a since= download’s few comments by their own index, not by walking the project’s comments', async () => {
+  it('counts each comment’s reports still to handle and those handled, with their reasons, never naming who reported', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const author = await newAccount(stack, 'Nell');
+    const [rae, sam, tom] = [await newAccount(stack, 'Rae'), await newAccount(stack, 'Sam'), await newAccount(stack, 'Tom')];
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const post = (body: string) => author.client.postComment(subjectIds[0]!, { projectId, body });
+    const advert = await post('Cheap stamps at stamps.example');
+    const blunt = await post('You are all wrong');
+    const phone = await post('Call me on 555 0100');
+    const quiet = await post('A postmark from 1893');
+    await rae.client.reportComment(advert.id, { reason: 'spam' });
+    await sam.client.reportComment(advert.id, { reason: 'other', note: 'Looks like an advert' });
+    await tom.client.reportComment(advert.id, { reason: 'spam' });
+    await rae.client.reportComment(blunt.id, { reason: 'abuse', note: 'Rude to me' });
+    await moderator.client.dismissCommentReports(blunt.id, 'Blunt, not abusive');
+    await sam.client.reportComment(blunt.id, { reason: 'abuse' });
+    await tom.client.reportComment(phone.id, { reason: 'personal-data' });
+    await moderator.client.hideComment(phone.id, 'Personal data');
+
+    const full = async () => ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson`, stack.client.token)).text);
+    const counted = (rows: Record<string, unknown>[]) => rows.map((row) => [row.comment_id, row.reports_open, row.reports_handled, row.report_reasons]);
+    const rows = await full();
+    expect(counted(rows)).toEqual([
+      [advert.id, 3, 0, ['spam', 'other', 'spam']],
+      [blunt.id, 1, 1, ['abuse', 'abuse']],
+      [phone.id, 0, 1, ['personal-data']],
+      [quiet.id, 0, 0, []],
+    ]);
+    // As the team's list of reported comments counts them.
+    const listed = (await stack.client.reportedComments(projectId, { status: 'open' })).comments;
+    expect(listed.map((comment) => [comment.commentId, comment.openReports]).sort()).toEqual(counted(rows).filter(([, open]) => Number(open) > 0).map(([id, open]) => [id, open]).sort());
+    // Shown again, a hidden comment's reports nobody dismissed are to handle again.
+    await moderator.client.unhideComment(phone.id);
+    expect(counted(await full())[2]).toEqual([phone.id, 1, 0, ['personal-data']]);
+
+    const csv = await download(`${downloadPath(projectId)}?format=csv`, stack.client.token);
+    const records = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(records.map((record) => [record.reports_open, record.reports_handled, record.report_reasons])).toEqual([
+      ['3', '0', 'spam;other;spam'],
+      ['1', '1', 'abuse;abuse'],
+      ['1', '0', 'personal-data'],
+      ['0', '0', ''],
+    ]);
+    // Neither who reported nor what they wrote: not their user ids, names or pseudonyms, nor their notes.
+    const pseudonyms = listed.flatMap((comment) => comment.notes.map((note) => note.reporter));
+    expect(pseudonyms).not.toEqual([]);
+    for (const secret of [rae.id, sam.id, tom.id, 'Rae', 'Sam', 'Tom', ...pseudonyms, 'Looks like an advert', 'Rude to me', 'Blunt, not abusive']) expect(csv.text).not.toContain(secret);
+  });
+
+  it('reads a since= download’s few comments by their own index and their reports’, not by walking the project’s comments', async () => {
     const { projectId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await newAccount(stack, 'Vi');
+    const reporter = await newAccount(stack, 'Wes');
     // Many comments, few changed lately: the project's oldest first would be read whole for them.
     await stack.db.query(
       `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at, updated_at)
@@ -236,11 +302,15 @@ describe('the comments download', () => {
        FROM generate_series(1, 5000) n`,
       [projectId, subjectIds[0], volunteer.id],
     );
+    // And one left as it was, reported lately.
+    const [{ id: reported }] = (await stack.db.query("SELECT id FROM subject_comments WHERE project_id = $1 AND body = 'comment 2500'", [projectId])).rows;
+    await reporter.client.reportComment(reported, { reason: 'spam' });
     await stack.db.query('ANALYZE subject_comments');
     const since = new Date(Date.now() - 3_600_000);
     const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${COMMENT_ROWS}`, [projectId, since])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_project_changed_idx"');
+    expect(JSON.stringify(plan)).not.toContain('"Index Name":"subject_comments_project_recent_idx"');
     const rows = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson&since=${since.toISOString()}`, stack.client.token)).text);
-    expect(rows.map((row) => row.body)).toEqual(['comment 5000', 'comment 4000', 'comment 3000', 'comment 2000', 'comment 1000']);
+    expect(rows.map((row) => row.body)).toEqual(['comment 5000', 'comment 4000', 'comment 3000', 'comment 2500', 'comment 2000', 'comment 1000']);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChorusClient, favouritePageSchema, favouriteSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 
@@ -23,16 +24,8 @@ const storedFavourites = async (userId: string) =>
 const userIdOf = async (client: ChorusClient) => (await client.account()).id;
 const subjectIdsOf = (page: { favourites: { subject: { id: string } }[] }) => page.favourites.map((favourite) => favourite.subject.id);
 
-/** A request sent as it is, for what the client's types would not let through: the status, media type and problem. */
-async function send(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), problem: (text ? JSON.parse(text) : {}) as { errors?: { pointer: string }[] } };
-}
+/** A request sent as it is (`sendRaw`), for what the client's types would not let through. */
+const send = (method: string, path: string, token: string, body?: unknown) => sendRaw(stack, method, path, token, body);
 
 describe('favourites', () => {
   it('marks a subject a favourite with where it was shown, and answers a mark made again with the first, unchanged', async () => {
@@ -123,7 +116,7 @@ describe('favourites', () => {
 
     await stack.client.updateProject(projectId, { status: 'draft' });
     const refused = await send('PUT', `/subjects/${subjectIds[1]}/favourite`, volunteer.token, { workflowId });
-    expect(refused).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/workflowId' }] } });
+    expect(refused).toMatchObject({ status: 404, body: { errors: [{ pointer: '/workflowId' }] } });
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
     // Their own work stays theirs to see, the one as the other: listed, marked as no longer open.
     expect(await openness(volunteer.client)).toEqual({ favourites: [[subjectIds[0], false]], classifications: [[subjectIds[0], false]] });
@@ -162,7 +155,7 @@ describe('favourites', () => {
     const volunteer = await guest();
     expect(await send('PUT', `/subjects/${subjectIds[0]}/favourite`, volunteer.token, { workflowId: draft.id })).toMatchObject({
       status: 404,
-      problem: { errors: [{ pointer: '/workflowId' }] },
+      body: { errors: [{ pointer: '/workflowId' }] },
     });
     expect(await storedFavourites(await userIdOf(volunteer.client))).toEqual([]);
   });
@@ -186,7 +179,7 @@ describe('favourites', () => {
     const refused = await send(method, path, volunteer.token, body);
     expect(refused.status).toBe(status);
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
-    expect(refused.problem.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(refused.body.errors?.map((error) => error.pointer)).toContain(pointer);
     expect(await storedFavourites(await userIdOf(volunteer.client))).toEqual([{ subject_id: subjectIds[0], workflow_id: workflowId }]);
   });
 

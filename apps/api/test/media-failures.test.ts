@@ -1,6 +1,7 @@
 import { type ChorusApiError, type ChorusClient, mediaFailureSchema, workflowMediaFailuresSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -48,15 +49,8 @@ async function mediaWorkflow(count: number) {
 const failuresOf = async (workflowId: string) =>
   (await stack.db.query('SELECT subject_id, location, url FROM media_failures WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
 
-/** A failure said as it is, for what the client's types would not let through: the status, media type and problem. */
-async function postFailure(workflowId: string, token: string, body: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/media-failures`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { type?: string; errors?: { pointer: string }[] } };
-}
+/** A failure said as it is (`sendRaw`), for what the client's types would not let through. */
+const postFailure = (workflowId: string, token: string, body: unknown) => sendRaw(stack, 'POST', `/workflows/${workflowId}/media-failures`, token, body);
 
 describe("a volunteer's browser failing to load a subject's media", () => {
   it('is counted once per volunteer, subject and location: said again, it counts nothing more and answers the first', async () => {
@@ -99,7 +93,7 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, body(subjectIds[0]!));
     expect(refused.status).toBe(422);
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
-    expect(refused.problem.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(refused.body.errors?.map((error) => error.pointer)).toContain(pointer);
     expect(await failuresOf(workflowId)).toEqual([]);
   });
 
@@ -107,7 +101,7 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     const { workflowId } = await mediaWorkflow(1);
     const other = await mediaWorkflow(1);
     const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, { subjectId: other.subjectIds[0], location: 2 });
-    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/subjectId' }] } });
+    expect(refused).toMatchObject({ status: 422, body: { errors: [{ pointer: '/subjectId' }] } });
     expect(await failuresOf(workflowId)).toEqual([]);
   });
 
@@ -115,7 +109,7 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     const drafted = await mediaWorkflow(1);
     await stack.client.updateProject(drafted.projectId, { status: 'draft' });
     const hidden = await postFailure(drafted.workflowId, (await stack.anonymous.guest()).token, { subjectId: drafted.subjectIds[0], location: 2 });
-    expect(hidden).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    expect(hidden).toMatchObject({ status: 404, body: { errors: [{ pointer: '/params/id' }] } });
 
     const paused = await mediaWorkflow(1);
     await stack.client.pauseWorkflow(paused.workflowId);
@@ -123,7 +117,7 @@ describe("a volunteer's browser failing to load a subject's media", () => {
     const queued = await stack.anonymous.withToken(token).queue(paused.workflowId).then(() => undefined, (error: ChorusApiError) => error);
     const refused = await postFailure(paused.workflowId, token, { subjectId: paused.subjectIds[0], location: 2 });
     expect(refused.status).toBe(queued?.status);
-    expect(refused).toMatchObject({ status: 409, problem: { type: 'urn:chorus:problem:workflow-not-active' } });
+    expect(refused).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:workflow-not-active' } });
     expect([...(await failuresOf(drafted.workflowId)), ...(await failuresOf(paused.workflowId))]).toEqual([]);
   });
 });
@@ -263,7 +257,7 @@ describe("a workflow's media failures, as its researchers see them", () => {
     const moved = locations.map((location) => (location.type === 'image' ? { ...location, url: 'https://images.example.org/moved/0.jpg' } : location));
     await stack.client.correctSubjectLocations(subjectIds[0]!, { locations: moved, reason: 'The image server moved' });
     const refused = await postFailure(workflowId, (await stack.anonymous.guest()).token, { subjectId: subjectIds[0], location: 2, url: 'https://images.example.org/broken/0.jpg' });
-    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/url' }] } });
+    expect(refused).toMatchObject({ status: 422, body: { errors: [{ pointer: '/url' }] } });
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
     expect(await failuresOf(workflowId)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS, reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember, signUp } from '../../../test/support/accounts';
+import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 
@@ -26,15 +27,8 @@ async function guest(): Promise<ChorusClient> {
 const reportsOf = async (workflowId: string) =>
   (await stack.db.query('SELECT subject_id, user_id, reason, note FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
 
-/** A report sent as it is, for what the client's types would not let through: the status, media type and problem. */
-async function postReport(workflowId: string, token: string, body: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { errors?: { pointer: string }[] } };
-}
+/** A report sent as it is (`sendRaw`), for what the client's types would not let through. */
+const postReport = (workflowId: string, token: string, body: unknown) => sendRaw(stack, 'POST', `/workflows/${workflowId}/subject-reports`, token, body);
 
 describe('reporting a subject', () => {
   it('stores the report and ends the hold, so that another volunteer is served the subject at once', async () => {
@@ -75,7 +69,7 @@ describe('reporting a subject', () => {
     const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, body(subjectIds[0]!));
     expect(refused.status).toBe(status);
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
-    expect(refused.problem.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(refused.body.errors?.map((error) => error.pointer)).toContain(pointer);
     expect(await reportsOf(workflowId)).toEqual([]);
   });
 
@@ -83,7 +77,7 @@ describe('reporting a subject', () => {
     const { workflowId } = await voteWorkflow(stack, 1);
     const other = await voteWorkflow(stack, 1);
     const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, { subjectId: other.subjectIds[0], reason: 'other' });
-    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/subjectId' }] } });
+    expect(refused).toMatchObject({ status: 422, body: { errors: [{ pointer: '/subjectId' }] } });
     expect(await reportsOf(workflowId)).toEqual([]);
   });
 
@@ -102,7 +96,7 @@ describe('reporting a subject', () => {
     const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 1);
     await stack.client.updateProject(projectId, { status: 'draft' });
     const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, { subjectId: subjectIds[0], reason: 'other' });
-    expect(refused).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    expect(refused).toMatchObject({ status: 404, body: { errors: [{ pointer: '/params/id' }] } });
     expect(await reportsOf(workflowId)).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
  * was sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
- * the lab says when the reported comment was changed after its report.
+ * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
+ * a field of their own.
  */
 
 jest.setTimeout(180_000);
@@ -65,7 +66,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(2);
     await press(lab.page, '[aria-label="Hide the comment by Rita"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
     const hiddenHere = `[data-comment-id="${question.id}"]`;
@@ -82,7 +83,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Advertising');
     await lab.page.keyboard.press('Enter');
     await reported.getByTestId('lab-reported-comments-result').getByText('The comment by Spammer is hidden from volunteers.').waitFor();
@@ -94,5 +95,53 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising').waitFor();
     expect(await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [question.id]).then(({ rows }) => rows)).toEqual([{ hidden_reason: 'Off topic' }]);
     expect(lab.errors).toEqual([]);
+  });
+
+  it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Two hidings', [{ externalId: 'page-9', locations: [{ type: 'text', text: 'A letter from Nantes.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const ada = await newAccount(suite.stack, 'Ada');
+    const ben = await newAccount(suite.stack, 'Ben');
+    await ada.client.postComment(subjectId, { projectId: project.id, body: 'Buy watches' });
+    const bens = await ben.client.postComment(subjectId, { projectId: project.id, body: 'Buy rings' });
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await page.getByTestId('comment').nth(1).waitFor();
+    // Both opened, one after the other: the first stays open.
+    await press(page, '[aria-label="Hide the comment by Ada"]');
+    await waitForFocus(page, '[data-testid="lab-comment-hide"]');
+    await press(page, '[aria-label="Hide the comment by Ben"]');
+    await page.getByTestId('lab-comment-hide').nth(1).waitFor();
+
+    // Each form's label is for its own field, found by that id alone; no id on the page is used twice (axe puts an id
+    // used twice only among the results to review, duplicate-id-aria, not among the violations that seriousViolations reads).
+    const forms = await page.getByTestId('lab-comment-hide').evaluateAll((boxes) =>
+      boxes.map((box) => {
+        const label = box.querySelector('label')!;
+        const field = box.querySelector('input')!;
+        return { id: field.id, labelFor: label.htmlFor, labelsItsField: label.control === field, found: document.querySelectorAll(`#${CSS.escape(field.id)}`).length };
+      }),
+    );
+    expect(forms).toEqual([
+      { id: expect.any(String), labelFor: forms[0]!.id, labelsItsField: true, found: 1 },
+      { id: expect.any(String), labelFor: forms[1]!.id, labelsItsField: true, found: 1 },
+    ]);
+    expect(forms[0]!.id).not.toBe(forms[1]!.id);
+    const ids = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((element) => element.id));
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Ben's field, reached by its label, hides Ben's comment, Ada's form left as it was.
+    await page.getByTestId('lab-comment-hide').nth(1).locator('label').click();
+    await page.keyboard.type('Advertising rings');
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-comment-id="${bens.id}"]`).getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising rings').waitFor();
+    expect(await page.getByTestId('lab-comment-hide').count()).toBe(1);
+    expect((await suite.stack.db.query('SELECT u.display_name, c.hidden_reason FROM subject_comments c JOIN users u ON u.id = c.user_id WHERE c.subject_id = $1 ORDER BY c.created_at', [subjectId])).rows).toEqual([
+      { display_name: 'Ada', hidden_reason: null },
+      { display_name: 'Ben', hidden_reason: 'Advertising rings' },
+    ]);
+    expect(errors).toEqual([]);
   });
 });

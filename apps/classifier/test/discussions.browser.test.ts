@@ -122,7 +122,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await lab.page.getByRole('button', { name: hideName, exact: true }).count()).toBe(1);
     await press(lab.page, `[data-testid="lab-discussions"] button[aria-label="${hideName}"]`);
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Not about the subject');
     await lab.page.keyboard.press('Enter');
     await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.').waitFor();
@@ -285,7 +285,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const lastPosted = await comments.last().locator('time').textContent();
     await press(lab.page, `[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment “comment 1” by Wren, ${lastPosted}"]`, true);
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '#lab-comment-hide-reason');
+    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
     await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.').waitFor();

@@ -1,4 +1,4 @@
-import { RESEARCHER_ROLES } from '@chorus/client';
+import { COMMENT_REPORT_REASONS, RESEARCHER_ROLES } from '@chorus/client';
 import type { StoredCommentRow } from '../discussions/stored-comment';
 import { type RecordOf, downloadTime } from './export-format';
 
@@ -13,6 +13,12 @@ export interface CommentRow extends StoredCommentRow {
   /** Its author's role in the project now, if they are a member. */
   role: string | null;
   hidden_by: string | null;
+  /** Its reports still to handle, and those handled (dismissed, or all of a hidden comment's); null on a tombstone. */
+  reports_open: number | null;
+  reports_handled: number | null;
+  /** The reason of each of its reports, in the order they were first made. */
+  report_reasons: string[] | null;
+  /** When it or one of its reports last changed. */
   updated_at: Date;
   deleted_at: Date | null;
 }
@@ -36,30 +42,47 @@ export const COMMENT_COLUMNS = {
   hidden_reason: 'why it was hidden, in their words; empty when it is shown',
   hidden_at: 'when it was hidden (hiding it again keeps the first time); empty when it is shown (showing it again empties it, its reason and hidden_by)',
   hidden_by: 'the user id of the moderator or researcher who last hid it (or gave a new reason); empty when it is shown',
+  reports_open:
+    'how many volunteers reported it (POST /comments/:id/reports) with a report still to handle, as the open list of reported comments counts them: a report nobody dismissed, of a comment shown; 0 when none (every report of a hidden comment is handled, and open again if it is shown again)',
+  reports_handled: 'how many of its reports were handled: dismissed by a moderator or researcher, or not dismissed but the comment hidden; reports_open + reports_handled is how many volunteers reported it (each once)',
+  report_reasons: `the reason of each of its reports, open and handled, one per volunteer who reported it (${COMMENT_REPORT_REASONS.join(', ')}: a reason two gave comes twice), in the order they first reported it, a list; empty when none. Never who reported it, nor their notes (the team reads those at GET /projects/:id/reported-comments)`,
   deleted_at:
     'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the comment you hold; empty on every other row',
   updated_at:
-    "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone): what since= compares. Not a change of it: its author's role in the project",
+    "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone), or its reports did (a volunteer reported it, or again after a dismissal; its reports dismissed): what since= compares. Not a change of it: its author's role in the project",
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
-export const COMMENT_LIST_COLUMNS = ['hashtags'] as const satisfies readonly (keyof typeof COMMENT_COLUMNS)[];
+export const COMMENT_LIST_COLUMNS = ['hashtags', 'report_reasons'] as const satisfies readonly (keyof typeof COMMENT_COLUMNS)[];
+
+/** When report `r` last changed, which gives its comment again with since=: made (or made again after a dismissal), or dismissed. */
+const REPORT_CHANGED = 'greatest(r.reported_at, r.dismissed_at)';
 
 /**
- * The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`);
- * with `since` ($2), only those changed at or after it (found by `subject_comments_project_changed_idx`), in the same
- * order, then a tombstone for each comment deleted at or after it (`subject_comment_deletions`).
+ * The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`),
+ * each with its reports counted (from `comment_reports_once_per_account_key`); with `since` ($2), only those changed at
+ * or after it (found by `subject_comments_project_changed_idx`) or whose reports did, in the same order, then a
+ * tombstone for each comment deleted at or after it (`subject_comment_deletions`).
  */
 export const COMMENT_ROWS = `
   (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
-          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, c.updated_at, NULL::timestamptz AS deleted_at
+          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, reports.reports_open, reports.reports_handled,
+          reports.report_reasons, greatest(c.updated_at, reports.changed_at) AS updated_at, NULL::timestamptz AS deleted_at
    FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
    LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
-   WHERE c.project_id = $1 AND ($2::timestamptz IS NULL OR c.updated_at >= $2)
+   CROSS JOIN LATERAL (
+     SELECT count(*) FILTER (WHERE r.dismissed_at IS NULL AND c.hidden_at IS NULL)::int AS reports_open,
+            count(*) FILTER (WHERE r.dismissed_at IS NOT NULL OR c.hidden_at IS NOT NULL)::int AS reports_handled,
+            coalesce(array_agg(r.reason::text ORDER BY r.created_at, r.id), '{}') AS report_reasons, max(${REPORT_CHANGED}) AS changed_at
+     FROM comment_reports r WHERE r.comment_id = c.id) reports
+   WHERE c.project_id = $1
+     AND ($2::timestamptz IS NULL OR c.id = ANY(ARRAY(
+       SELECT changed.id FROM subject_comments changed WHERE changed.project_id = $1 AND changed.updated_at >= $2
+       UNION SELECT r.comment_id FROM comment_reports r WHERE r.project_id = $1 AND ${REPORT_CHANGED} >= $2)))
    ORDER BY c.created_at, c.id)
   UNION ALL
   (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL, NULL,
-          NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
+          NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
    FROM subject_comment_deletions d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $2::timestamptz IS NOT NULL AND d.project_id = $1 AND d.deleted_at >= $2
    ORDER BY d.deleted_at, d.comment_id)`;
@@ -87,6 +110,9 @@ export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_C
     hidden_reason: row.hidden_reason,
     hidden_at: downloadTime(row.hidden_at),
     hidden_by: row.hidden_by,
+    reports_open: row.reports_open,
+    reports_handled: row.reports_handled,
+    report_reasons: row.report_reasons,
     deleted_at: downloadTime(row.deleted_at),
     updated_at: downloadTime(row.updated_at),
   };

@@ -29,7 +29,7 @@ export class CommentsDownloadController {
   @DownloaderFirst('comments')
   @ApiDownloadResponse()
   @ApiSince(
-    "the comments that changed (`updated_at`: posted, edited, hidden or shown again, their author's account deleted), then a tombstone (`deleted_at`) for each comment deleted",
+    "the comments that changed (`updated_at`: posted, edited, hidden or shown again, their author's account deleted, reported, their reports dismissed), then a tombstone (`deleted_at`) for each comment deleted",
   )
   @ApiOperation({
     summary: 'Download every comment of the project’s subjects’ discussions, hidden ones included (flagged), one flat row each (researchers only).',

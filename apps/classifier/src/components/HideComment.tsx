@@ -1,5 +1,5 @@
 import { COMMENT_LIMITS, type SubjectComment } from '@chorus/client';
-import { useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemAtFields } from '../lib/account';
 import { useClient } from '../lib/clientContext';
@@ -9,9 +9,13 @@ import { FormField } from './FormField';
 import { InlineQuestion } from './InlineQuestion';
 import { SubmitOrCancel } from './SubmitOrCancel';
 
-/** Hides one comment from volunteers, with the reason the team will see beside it (in the lab's lists, and on the discussion page). */
+/**
+ * Hides one comment from volunteers, with the reason the team will see beside it (in the lab's lists, and on the
+ * discussion page, where several comments' forms may be open at once: each field's id is its own).
+ */
 export function HideComment({ comment, onHidden, onCancel }: { comment: { id: string; author: { displayName: string | null } }; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
   const { t } = useTranslation();
+  const id = useId();
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
   const author = comment.author.displayName ?? t('talk.formerVolunteer');
@@ -27,7 +31,7 @@ export function HideComment({ comment, onHidden, onCancel }: { comment: { id: st
       {(questionId) => (
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
-          <FormField id="lab-comment-hide-reason" label={t('lab.discussions.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
+          <FormField id={`${id}-reason`} label={t('lab.discussions.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
           <SubmitOrCancel submit={t('lab.discussions.hideConfirm')} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
