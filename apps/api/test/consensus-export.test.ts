@@ -98,7 +98,7 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
