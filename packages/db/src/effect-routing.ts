@@ -1,6 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet } from './subject-sets';
 
+/** The advisory lock (two keys) of the routing of a subject (`subject`: the SQL of its id as text). */
+const ROUTING_LOCK = (subject: string) => `hashtext('subject-routing'), hashtext(${subject})`;
+
 /** Where routing moved a subject: the sets it joined, and those it left. */
 export interface Routed {
   joined: string[];
@@ -41,7 +44,8 @@ export async function lockForRouting(manager: EntityManager, keys: readonly { wo
   );
   if (!routed.length) return;
   const subjectIds = routed.map((row) => row.subject_id);
-  for (const subjectId of subjectIds) await holdRoutingOf(manager, subjectId);
+  // In one statement, each in the order of the list (unnest's).
+  await manager.query(`SELECT pg_advisory_xact_lock(${ROUTING_LOCK('id::text')}) FROM unnest($1::uuid[]) AS id`, [subjectIds]);
   await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
 }
 
@@ -50,7 +54,7 @@ export async function lockForRouting(manager: EntityManager, keys: readonly { wo
  * set), and none while a researcher takes it out of a set (which routing then reads): taken before any set's lock.
  */
 export async function holdRoutingOf(manager: EntityManager, subjectId: string): Promise<void> {
-  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-routing'), hashtext($1))", [subjectId]);
+  await manager.query(`SELECT pg_advisory_xact_lock(${ROUTING_LOCK('$1')})`, [subjectId]);
 }
 
 /**
