@@ -98,13 +98,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
@@ -447,7 +447,7 @@ describe('consensus export', () => {
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
     // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
-    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `unretired_retirement`, `hidden_tags`, `<task>_result`, and with metadata=columns');
+    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, and with metadata=columns');
     expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
     // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
     expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');

@@ -33,6 +33,8 @@ const normalRow: ConsensusRow = {
   retired_by_role: null,
   retired_by_classification_id: 'c1',
   retired_under_version: 1,
+  taken_down: false,
+  retired_before_take_down: null,
   classification_count: 3,
   draft_tries: 0,
   favourites: 0,

@@ -6,6 +6,8 @@ import {
   ownClassificationListSchema,
   projectCommentPageSchema,
   subjectDiscussionSchema,
+  subjectResultDetailSchema,
+  subjectResultPageSchema,
   subjectsUnretiredSchema,
 } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
@@ -265,6 +267,12 @@ describe('a subject taken down', () => {
       (await stack.db.query('SELECT retirement_reason AS reason FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, a])).rows[0].reason as string;
     const rule = await ruleOf(team.workflowId);
     expect(rule).not.toBe('manual');
+    const consensusOf = async (workflowId: string) =>
+      Object.fromEntries((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+    const decided = { a: (await consensusOf(team.workflowId)).a, other: (await consensusOf(team.otherWorkflowId)).a };
+    for (const row of Object.values(decided)) {
+      expect(row).toMatchObject({ retirement_reason: rule, retired_by_classification_id: expect.any(String), retired_under_version: 1, taken_down: false, retired_before_take_down: null });
+    }
     // Reported after its rule retired it, it is taken down from the reported subjects all the same.
     await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
     expect((await team.moderator.client.reportedSubjects(team.workflowId, { status: 'open' })).subjects).toMatchObject([{ subjectId: a, retired: true, takenDown: false }]);
@@ -287,9 +295,62 @@ describe('a subject taken down', () => {
       { workflow_id: team.workflowId, retirement_reason: 'manual', retirement_detail: detail },
       { workflow_id: team.otherWorkflowId, retirement_reason: 'manual', retirement_detail: { ...detail, takenDownIn: team.workflowId } },
     ]);
+    // The consensus download still says which classification decided it, and when its rule retired it, marked taken down.
+    for (const [workflowId, before] of [[team.workflowId, decided.a], [team.otherWorkflowId, decided.other]] as const) {
+      expect((await consensusOf(workflowId)).a).toMatchObject({
+        retired: true,
+        retirement_reason: 'manual',
+        retired_by: team.moderator.id,
+        retired_by_role: 'moderator',
+        taken_down: true,
+        retired_by_classification_id: before.retired_by_classification_id,
+        retired_under_version: 1,
+        retired_before_take_down: { reason: rule, at: before.retired_at },
+      });
+    }
+    expect((await consensusOf(team.workflowId)).b).toMatchObject({ taken_down: false, retired_before_take_down: null });
+    expect((await stack.client.subjectResult(team.workflowId, a)).retirement).toMatchObject({ reason: 'manual', byClassificationId: decided.a.retired_by_classification_id });
     // Its set unretired in the other workflow, it stays retired there (served nowhere).
     expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' })).toEqual({ unretired: 0, leftModerated: 1 });
     for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
+  });
+
+  it('is marked in the results to its researchers, and leaves every reviewer’s list: reviewers are not on the team, and see nothing of it (round 29)', async () => {
+    const team = await twoWorkflows();
+    const { a, b } = team.subjects as { a: string; b: string };
+    const reviewer = await newMember(stack, team.projectId, 'reviewer', 'Reviewer');
+    // Both in the reviewer's list: a consensus that needs checking, nobody reviewed yet.
+    await stack.db.query(
+      `INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at, needs_checking)
+       SELECT $1, id, 'T0', 'yes', '{}', 0.5, 2, 'vote', now(), true FROM unnest($2::uuid[]) AS id`,
+      [team.workflowId, [a, b]],
+    );
+    const externalIdsOf = async (reader: ChorusClient) => {
+      const page = await reader.subjectResults(team.workflowId);
+      expect(subjectResultPageSchema.parse(page)).toEqual(page);
+      return page.subjects.map((subject) => subject.externalId).sort();
+    };
+    expect(await externalIdsOf(reviewer.client)).toEqual(['a', 'b']);
+    expect(await reviewer.client.subjectResult(team.workflowId, a)).not.toHaveProperty('takenDown');
+
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' });
+
+    // Its researchers see it all, marked, in the list and alone, in the workflow it was taken down in and the other.
+    for (const workflowId of [team.workflowId, team.otherWorkflowId]) {
+      const listed = (await team.scientist.client.subjectResults(workflowId)).subjects;
+      expect(Object.fromEntries(listed.map((subject) => [subject.externalId, subject.takenDown ?? false]))).toEqual({ a: true, b: false });
+      const detail = await team.scientist.client.subjectResult(workflowId, a);
+      expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+      expect(detail).toMatchObject({ id: a, externalId: 'a', metadata: { title: 'Letter to Mrs Smith' }, takenDown: true });
+      expect(detail.locations).toHaveLength(1);
+    }
+    // The reviewer: out of their list, its results refused, and not theirs to review.
+    expect(await externalIdsOf(reviewer.client)).toEqual(['b']);
+    expect(await refusal(reviewer.client.subjectResult(team.workflowId, a))).toEqual({ status: 403, type: 'urn:chorus:problem:subject-taken-down' });
+    expect(await refusal(reviewer.client.reviewConsensus(team.workflowId, a, 'T0'))).toEqual({ status: 403, type: 'urn:chorus:problem:not-to-check' });
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE subject_id = $1', [a])).rows[0].n).toBe(0);
+    await reviewer.client.reviewConsensus(team.workflowId, b, 'T0');
   });
 
   it('reaches a workflow its set is linked to while the take-down is being made: the link waits for it (round 28)', async () => {

@@ -202,6 +202,16 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
     await page.getByTestId('lab-result-facts').waitFor();
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/, by Maria Mitchell \(owner\): “Not an advert”$/);
+
+    // Taken down: marked so, on its page and in the list, as the team sees it everywhere.
+    await researcher.retireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'A home address', takeDown: true });
+    await page.reload();
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Taken down\. Retired by hand, .+, by Maria Mitchell \(owner\): “A home address”$/);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?status=retired`);
+    await status.getByText('2 subjects shown.').waitFor();
+    expect((await cells('ad-02'))[4]).toMatch(/^Taken down\. Retired by hand, /);
+    expect((await cells('ad-04'))[4]).toMatch(/^Retired by hand, /);
     expect(errors).toEqual([]);
   });
 

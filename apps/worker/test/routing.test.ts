@@ -269,3 +269,43 @@ it('says in a later stage’s consensus download that a subject it had retired l
   // The lab opens the row the download has: its results, saying it left.
   expect(await stack.client.subjectResult(transcribe, idOf.weak!)).toMatchObject({ leftWorkflow: true, retirement: { reason: 'count' }, classificationCount: 3, consensus: { T0: { answer: 'yes', votes: 3 } } });
 });
+
+it('routes a subject out of a set while a take-down locks its rows, each in (workflow, subject) order, so that neither deadlocks the other', async () => {
+  const aggregation = worker.get(AggregationService);
+  const { screen, ads, notAds, idOf, definition } = await chained(['routed'], [], 2, (sets) => [
+    { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads },
+    { when: { task: 'T0', answer: 'no' }, addToSubjectSet: sets.notAds },
+  ]);
+  const subjectId = idOf.routed!;
+  for (const value of ['yes', 'yes']) await answer(screen, 1, subjectId, value);
+  await aggregation.aggregateSubject(screen, subjectId);
+  expect(await members(ads)).toEqual(['routed']);
+  // A row of the subject in another workflow that a take-down locks before the screening's (key order).
+  const { projectId } = await stack.client.getWorkflow(screen);
+  const before = async () => (await stack.db.query('SELECT min(workflow_id::text) AS id FROM subject_workflow_status WHERE subject_id = $1 AND workflow_id < $2', [subjectId, screen])).rows[0].id as string | null;
+  for (let i = 0; i < 40 && !(await before()); i++) await stack.client.createWorkflow(projectId, { ...definition, name: `Other ${i}`, effects: [] });
+  const first = (await before())!;
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, retirement: { rule: 'count', count: 5 } });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  await stack.client.unretireSubjects(screen, { subjectIds: [subjectId], reason: 'more answers' });
+
+  // A take-down under way: the subject's first row locked; its last answers retire it with "no", out of Ads, by the
+  // worker's routing; then the take-down locks the screening's row. Its deadlock_timeout is short: a deadlock is found
+  // by it, the statement failing, rather than by the worker, which would try again.
+  await stack.db.query('BEGIN');
+  try {
+    await stack.db.query("SET LOCAL deadlock_timeout = '10ms'");
+    await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [first, subjectId]);
+    for (const value of ['no', 'no', 'no']) await answer(screen, 2, subjectId, value);
+    const waiting = async () => (await stack.db.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n as number;
+    for (let i = 0; i < 400 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await waiting()).toBeGreaterThan(0);
+    await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [screen, subjectId]);
+    await stack.db.query('COMMIT');
+  } catch (error) {
+    await stack.db.query('ROLLBACK');
+    throw error;
+  }
+  await until(async () => (await members(notAds)).length === 1, 'the routing');
+  expect([await members(ads), await members(notAds)]).toEqual([[], ['routed']]);
+});

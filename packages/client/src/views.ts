@@ -732,7 +732,7 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
         description:
           'The task of the rule that retired it: an agreement or posterior rule (of an any rule, the one met), or the rule whose most classifications it reached (for agreement and posterior rules); null for a count rule and other retirements',
       }),
-      byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule; null for other retirements' }),
+      byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule, kept when the team takes down a subject its rule had retired; null for other retirements' }),
       by: z
         .strictObject({
           memberId: id.meta({ description: 'Their user id, the download’s retired_by' }),
@@ -749,6 +749,13 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
     .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),
   consensus: z.record(z.string(), taskConsensusSchema),
   reviews: z.record(z.string(), consensusReviewSchema).meta({ description: 'Each task’s review by a researcher or a reviewer, by task key: approved or corrected (the download’s <task>_reviewed); a task not reviewed yet has none' }),
+  takenDown: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        "The project's team took the subject down (personal data, sensitive content: see a queued subject's takenDown): its researchers, on the team, see it all, marked; reviewers, who are not on the team, see nothing of it (it leaves their list, and its results are refused them). Absent otherwise",
+    }),
 });
 /** A page of a workflow's subjects with their results, in subject id order; `next` asks for the page after (null after the last). */
 export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjectResultSchema), next: z.string().nullable() });

@@ -1,5 +1,6 @@
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
 import { ProblemException } from '../common/problem';
+import { takenDownSql } from '../retirement/retired-by-sql';
 
 /** A stored review with its reviewer's display name and role then, and whether the consensus answer approved is no longer the consensus's. */
 export interface ReviewRow {
@@ -81,14 +82,16 @@ export const classifiedBy = (workflow: string, subject: string, user: string) =>
  * workflow's every result, which is the consensus download's, nor a gold-standard subject, whose consensus tells its
  * known answers. The two reaches are each read by their own index (`consensus_needs_checking_idx`, few once most agree,
  * and `consensus_reviews_reviewer_idx`) and their subjects found by id: an OR of the two over the hot rows read every
- * subject of the workflow to find a few.
+ * subject of the workflow to find a few. A subject its team took down (`takenDownSql`) is in no reviewer's reach: reviewers
+ * are not on the team, and see nothing of it, so there is nothing of it for them to check.
  */
-export const inReviewersReach = (user: string) => `st.subject_id IN (
+export const inReviewersReach = (user: string) => `(st.subject_id IN (
     SELECT checking.subject_id FROM consensus checking JOIN subjects g ON g.id = checking.subject_id
     WHERE checking.workflow_id = $1 AND checking.needs_checking AND g.gold_standard IS NULL
       AND ${unreviewedConsensus('checking.subject_id')} AND NOT EXISTS (${classifiedBy('$1', 'checking.subject_id', user)})
     UNION
-    SELECT mine.subject_id FROM consensus_reviews mine WHERE mine.workflow_id = $1 AND mine.reviewed_by = ${user})`;
+    SELECT mine.subject_id FROM consensus_reviews mine WHERE mine.workflow_id = $1 AND mine.reviewed_by = ${user})
+  AND NOT ${takenDownSql('st.subject_id')})`;
 
 /** Whether the subject ($2) of the workflow ($1) is in the reach of the reviewer ($3): a row when it is. */
 export const IN_REVIEWERS_REACH = `

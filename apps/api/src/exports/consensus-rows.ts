@@ -38,6 +38,10 @@ export interface ConsensusRow {
   retired_by_classification_id: string | null;
   /** The workflow version whose retirement rule retired it; null for other retirements. */
   retired_under_version: number | null;
+  /** Its retirement here is a take-down (`isTakenDownSql`). */
+  taken_down: boolean;
+  /** A take-down's: the retirement it took over (`retirement_detail.earlier`), if it was retired before. */
+  retired_before_take_down: Record<string, unknown> | null;
   /** Classifications stored for the subject, the team's tries in draft left out. */
   classification_count: number;
   /** The team's tries while the workflow was a draft (`made_in_draft`), counted toward nothing. */
@@ -87,9 +91,14 @@ export const CONSENSUS_COLUMNS = {
   unretirement_note: "the last time it was unretired: the researcher's words, kept when it retires again",
   unretired_retirement:
     "the last time it was unretired: the retirement it undid (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as retirement_note, retired_by and retired_by_role had them (and takenDown, true for a take-down, and takenDownIn, for a take-down carried over from another workflow of the project: the workflow it was made in), so a moderator's retirement a researcher undid stays on record: a later unretirement of a retirement that was not a moderation's (the rule's, after it) leaves that record, and the unretired_* columns then are the later one's; empty if never (or unretired before Chorus kept it)",
-  retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
+  retired_by_classification_id:
+    'the classification whose arrival met the rule (empty for other retirements), kept when the team takes down a subject its rule had retired (taken_down, retired_before_take_down)',
   retired_under_version:
-    "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
+    "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements, but a take-down of a subject its rule had retired, which keeps it (for retirements before this column, the newest version published by retired_at)",
+  taken_down:
+    "whether its retirement here is a take-down by the project's team (personal data, sensitive content: a moderator's retirement, a researcher's with takeDown, or one carried over from another workflow of the project), shown to volunteers without its media and metadata; retirement_reason is then manual, retired_by and retirement_note say who took it down and why",
+  retired_before_take_down:
+    "for a take-down of a subject retired already: that retirement (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as unretired_retirement gives one; a rule's retirement keeps its deciding classification and version in retired_by_classification_id and retired_under_version. Empty otherwise. Take-downs made before retired_by_classification_id was kept through them left it empty, the reason and at here still saying when the rule retired the subject",
   classification_count:
     "classifications stored for the subject, those after its retirement included and the team's tries while the workflow was a draft left out (draft_tries)",
   draft_tries: "the team's tries of the subject while the workflow was a draft (made_in_draft in the raw download), which count toward neither consensus nor retirement",
@@ -110,7 +119,7 @@ export const CONSENSUS_COLUMNS = {
 } as const;
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
-export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'unretired_retirement', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
+export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'unretired_retirement', 'retired_before_take_down', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /** The subject's columns above that hold a list of ids: a JSON list in JSON and NDJSON, joined with `;` in one CSV cell. */
 export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
@@ -277,6 +286,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     unretired_retirement: row.unretired_retirement,
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,
+    taken_down: row.taken_down,
+    retired_before_take_down: row.retired_before_take_down,
     classification_count: row.classification_count,
     draft_tries: row.draft_tries,
     favourites: row.favourites,

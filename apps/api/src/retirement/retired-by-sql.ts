@@ -55,10 +55,14 @@ const earlierRetirementSql = (st: string) =>
 /** The `unlinked` mark of hot row `st`, kept by a take-down (the row left its workflow with its sets; linked again, it stays down). */
 const unlinkedMarkSql = (st: string) => `CASE WHEN ${isUnlinked(st)} THEN '{"unlinked": true}'::jsonb ELSE '{}'::jsonb END`;
 
-/** The columns a take-down sets on hot row `st`, with `detail` (SQL) its own detail: retired by hand now, its earlier retirement kept. */
+/**
+ * The columns a take-down sets on hot row `st`, with `detail` (SQL) its own detail: retired by hand now, its earlier
+ * retirement kept (`earlier`), and a rule's, if it was one, in the row too: the classification that met the rule and
+ * the version whose rule it was (`retired_by_classification_id`, `retired_under_version`), which the consensus download
+ * gives through the take-down.
+ */
 export const takeDownSetSql = (st: string, detail: string) =>
-  `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)},
-    retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`;
+  `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)}, updated_at = now()`;
 
 /**
  * A take-down of the subjects $2 in workflow $1, carried over to every other row of them (every workflow of the

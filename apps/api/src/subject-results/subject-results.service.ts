@@ -13,7 +13,7 @@ import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-co
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
-import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
+import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
 import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, inReviewersReach, outOfReviewersReach, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
@@ -47,6 +47,8 @@ interface SubjectResultRow {
   reviews: ReviewRow[] | null;
   /** The subject left the workflow, its row kept (see `isUnlinked`). */
   left_workflow: boolean;
+  /** Its project's team took it down (`takenDownSql`), as every view of it says. */
+  taken_down: boolean;
 }
 
 interface ClassificationRow {
@@ -71,7 +73,7 @@ const RETIREMENT_TASK = `CASE WHEN st.retirement_reason IN ('agreement', 'poster
 /** A page's subjects as the hot row `st` and the subject `s` give them. */
 const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, st.retired_at,
            st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow,
-           ${RETIREMENT_TASK}
+           ${takenDownSql('st.subject_id')} AS taken_down, ${RETIREMENT_TASK}
            ${retiredBySql('st', 'st.workflow_id')}, ${retiredByNameSql('st', 'st.workflow_id')}`;
 
 /** The workflow's subjects that `filters` pass, of its hot rows (those of subjects that left it too: the download keeps them). */
@@ -351,7 +353,8 @@ function retirementOf(row: SubjectResultRow, researcher: boolean): SubjectResult
 /**
  * A subject's results as the caller sees them: a reviewer, a volunteer who still classifies, sees its metadata as
  * volunteers do (no private keys), not its known answers (`goldStandard` null, gold standard or not), not why it
- * retired, and another reviewer's review by role only.
+ * retired, and another reviewer's review by role only. One taken down is marked (`takenDown`): only researchers, on
+ * the team, read it (a reviewer's reach leaves it out: `inReviewersReach`).
  */
 function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResult {
   const researcher = role !== 'reviewer';
@@ -367,6 +370,7 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
     retirement: retirementOf(row, researcher),
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
     reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review, researcher ? undefined : userId)])),
+    ...(row.taken_down ? { takenDown: true as const } : {}),
   };
 }
 
@@ -385,6 +389,15 @@ const toClassification = (row: ClassificationRow, role: ProjectRole): SubjectCla
   afterRetirement: row.after_retirement,
   madeInDraft: row.made_in_draft,
 });
+
+/** A reviewer asked for a subject the project's team took down: not on the team, they see nothing of it (it is in no reviewer's reach). */
+const takenDownForReviewers = () =>
+  new ProblemException(
+    403,
+    "This subject was taken down by the project's team (it may show personal data or sensitive content): it is the team's to see, and there is nothing of it for a reviewer to check.",
+    [{ pointer: '/params/subjectId', message: 'names a subject the project’s team took down' }],
+    'subject-taken-down',
+  );
 
 /**
  * A reviewer's filter or sort by a private metadata field (`#`, `//`, `!`) would tell its values apart: 403 naming the
@@ -446,6 +459,7 @@ export class SubjectResultsService {
         { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
       ]);
     }
+    if (reviewer && row.taken_down) throw takenDownForReviewers();
     if (!inReach.length) throw outOfReviewersReach();
     const page = classifications.slice(0, limit);
     const last = page.at(-1);

@@ -136,14 +136,21 @@ const notReachedInWords = ({ task, answer }: NonNullable<TaskConsensus['notReach
 type Retirement = NonNullable<SubjectResult['retirement']>;
 
 /** Whether the workflow still serves the subject, or when and why it was retired, and by whom if by hand. */
-export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
+export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard' | 'takenDown'> }) {
   const { t } = useTranslation();
   const { retirement } = subject;
   if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
   // A reviewer is told when, not why (`reason` null).
   const when = retirement.reason ? t('lab.results.retired', { how: reasonInWords({ ...retirement, reason: retirement.reason }, t), when: whenInWords(retirement.retiredAt) }) : t('lab.results.retiredWhen', { when: whenInWords(retirement.retiredAt) });
   const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
-  return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
+  const words = retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired;
+  // Taken down by the team (only researchers, on it, are shown such a subject's results): marked as everywhere else.
+  if (!subject.takenDown) return <>{words}</>;
+  return (
+    <>
+      <strong>{t('media.takenDownMark')}</strong> {words}
+    </>
+  );
 }
 
 /** Why it was retired, with the task of the rule that retired it (which rule of an `any` was met) where it is known. */
