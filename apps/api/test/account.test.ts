@@ -187,7 +187,7 @@ describe('the account', () => {
     // Another API process may take the token for up to 30 s more: what it would do as the account is refused.
     const asDeleted = { id, kind: 'registered' as const };
     const statusOf = (promise: Promise<unknown>) => promise.then(() => 'done', (error: ProblemException) => error.body.status);
-    expect(await statusOf(stack.app.get(AccountService).rename(asDeleted, 'Back from the dead'))).toBe(401);
+    expect(await statusOf(stack.app.get(AccountService).change(asDeleted, { displayName: 'Back from the dead' }))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(InvitationsService).accept(projectId, asDeleted))).toBe(404);
