@@ -71,7 +71,7 @@ describe("an account's mails", () => {
   it('refuses a language Chorus does not mail in, naming /language, and changes nothing', async () => {
     const email = newEmail('hans');
     const refused = await register({ email, language: 'de' });
-    const problem = await refused.json();
+    const problem = (await refused.json()) as { errors: unknown };
     expect([refused.status, refused.headers.get('content-type'), problem.errors]).toEqual([
       422,
       expect.stringMatching(/^application\/problem\+json/),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyScope, type ApiKeyView, type NewApiKey } from '@chorus/client';
+import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyView, type NewApiKey } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { apiKeyDigest, newApiKeySecret } from '../auth/api-keys';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -10,7 +10,7 @@ import { ProblemException, accountDeleted, accountRequired, notFound } from '../
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { Mailer } from '../mail/mailer';
 import { apiKeyNotice, apiKeyRevokedNotice } from '../mail/mails';
-import type { Addressee } from '../mail/wording/wording';
+import type { Addressee, ApiKeyMade } from '../mail/wording/wording';
 import type { ApiKeyRequest } from './dto/api-keys.dto';
 
 /** The account a key is made for, locked while its keys in force are counted; its owner is told when its email is verified. */
@@ -31,13 +31,7 @@ interface Owner extends Addressee {
   verified: boolean;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  scope: ApiKeyScope;
-  prefix: string | null;
-  createdAt: Date;
-  expiresAt: Date;
+interface KeyRow extends ApiKeyMade {
   lastUsedAt: Date | null;
 }
 

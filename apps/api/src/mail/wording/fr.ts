@@ -144,7 +144,7 @@ dès maintenant (cela déconnecte tous les appareils), et vérifiez vos clés.`,
     subject: 'Le mot de passe de votre compte Chorus a été changé',
     text: `Bonjour ${to.displayName},
 
-Le mot de passe de votre compte Chorus (${to.email}) a été ${how === 'changed' ? 'changé par quelqu’un de connecté à ce compte' : 'redéfini avec un lien de réinitialisation envoyé à votre adresse'} le ${utc(at)}.
+Le mot de passe de votre compte Chorus (${to.email}) a été ${how === 'changed' ? 'changé par quelqu’un de connecté à ce compte' : 'redéfini avec un lien de réinitialisation envoyé à votre adresse'} le ${utc(at)}.
 Tous les appareils ont été déconnectés, sauf celui qui l’a changé. Les clés d’API ne sont pas révoquées pour autant : elles
 fonctionnent jusqu’à leur expiration ou leur révocation, sur votre page de compte :
 
