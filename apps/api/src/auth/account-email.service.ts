@@ -18,11 +18,8 @@ import { Tokens } from './tokens';
 const LINK_MAIL_GAP_SECONDS = 60;
 const ACCOUNT = `id, email, display_name AS "displayName", language, token_generation AS generation`;
 
-interface AccountRow {
+interface AccountRow extends Addressee {
   id: string;
-  email: string;
-  displayName: string;
-  language: string | null;
   generation: number;
 }
 
