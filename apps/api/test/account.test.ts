@@ -47,9 +47,9 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, createdAt: expect.any(String), apiKey: null });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
-    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null });
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null });
   });
 
   it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
@@ -187,7 +187,7 @@ describe('the account', () => {
     // Another API process may take the token for up to 30 s more: what it would do as the account is refused.
     const asDeleted = { id, kind: 'registered' as const };
     const statusOf = (promise: Promise<unknown>) => promise.then(() => 'done', (error: ProblemException) => error.body.status);
-    expect(await statusOf(stack.app.get(AccountService).rename(asDeleted, 'Back from the dead'))).toBe(401);
+    expect(await statusOf(stack.app.get(AccountService).change(asDeleted, { displayName: 'Back from the dead' }))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(InvitationsService).accept(projectId, asDeleted))).toBe(404);

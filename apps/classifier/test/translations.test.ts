@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LANGUAGES } from '@chorus/client';
 import en from '../src/i18n/en.json';
 
 /**
@@ -44,6 +45,10 @@ const singular = (keys: Iterable<string>) => new Set([...keys].filter((key) => !
 
 it('there is at least one translation to check', () => {
   expect(translations.map(({ language }) => language)).toContain('fr');
+});
+
+it('there is a catalogue for each language Chorus speaks (LANGUAGES, which its mails are worded in too), and for no other', () => {
+  expect(['en', ...translations.map(({ language }) => language)].sort()).toEqual([...LANGUAGES].sort());
 });
 
 describe.each(translations)('the $language catalogue', ({ language, catalogue }) => {

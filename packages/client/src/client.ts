@@ -1,6 +1,7 @@
 import type {
   AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
 } from './types';
+import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed } from './views';
 
@@ -118,7 +119,8 @@ export class ChorusClient {
   }
 
   /** Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened. */
-  async register(input: { email: string; password: string; displayName: string }): Promise<void> {
+  /** `language`: the one the account's mails are worded in (else the one the request's Accept-Language names, if Chorus speaks it). */
+  async register(input: { email: string; password: string; displayName: string; language?: Language }): Promise<void> {
     await this.call<undefined>('POST', '/auth/register', input);
   }
   /** Sent with a guest's token (a client made with it), the guest's work becomes the account's: see `SignIn.guestWork`. */
@@ -172,7 +174,11 @@ export class ChorusClient {
   }
   /** The name the account's work goes by (accounts only). */
   renameAccount(displayName: string) {
-    return this.call<AccountView>('PATCH', '/account', { displayName });
+    return this.changeAccount({ displayName });
+  }
+  /** The account's display name, or the language its mails are worded in, or both. */
+  changeAccount(change: { displayName?: string; language?: Language }) {
+    return this.call<AccountView>('PATCH', '/account', change);
   }
   /** A new password; every other token of the account stops working, and a new one comes with the answer. */
   changePassword(input: { currentPassword: string; newPassword: string }) {

@@ -5,3 +5,4 @@ export * from './server-clock';
 export * from './page-policy';
 export * from './hashtags';
 export * from './mentions';
+export * from './languages';

@@ -1,5 +1,6 @@
 import { subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { LANGUAGES } from './languages';
 
 /**
  * What the v1 API answers, one schema per shape: the API documents its responses in OpenAPI from these, and the
@@ -150,6 +151,9 @@ export const newApiKeySchema = apiKeyViewSchema.extend({ secret: z.string().star
  * with (so that a script can see when its key expires), null with a session's token.
  */
 export const accountViewSchema = userViewSchema.extend({
+  language: z.enum(LANGUAGES).nullable().meta({
+    description: 'The language Chorus mails the account in (`en`, `fr`): named at sign-up, or by the browser it signed up from, and changed with PATCH /account; null (English) when none was, and always for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });

@@ -39,7 +39,7 @@ export class AccountController {
   @Get()
   @KeyScope('downloads')
   @ApiOperation({
-    summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, and when it was made.',
+    summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, the language it is mailed in, and when it was made.',
     description:
       'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, of any scope (`downloads` too), `apiKey` names that key (its id, name, `scope`, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires and what it may do; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
   })
@@ -85,13 +85,13 @@ export class AccountController {
 
   @Patch()
   @ApiOperation({
-    summary: 'Changes the account’s display name, the name its team and downloads show.',
-    description: 'Body: `{ "displayName" }`, one line (a line break or other control character is refused, named). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+    summary: 'Changes the account’s display name (the name its team and downloads show), or the language Chorus mails it in, or both.',
+    description: 'Body: `{ "displayName", "language" }`, either or both: `displayName` one line (a line break or other control character is refused, named); `language` `en` or `fr`, which every mail to the account is worded in from then on (the classifier sends it when its volunteer chooses a language). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field, or `/displayName` for a body with neither.',
   })
   @ApiZodBody(accountChangeSchema)
-  @ApiZodResponse(accountViewSchema, { description: 'The account, renamed (accounts only: a guest gets 403 account-required)' })
-  rename(@Body(new ZodPipe(accountChangeSchema)) { displayName }: AccountChange, @CurrentUser() user: AuthUser) {
-    return this.account.rename(user, displayName);
+  @ApiZodResponse(accountViewSchema, { description: 'The account, changed (accounts only: a guest gets 403 account-required)' })
+  change(@Body(new ZodPipe(accountChangeSchema)) change: AccountChange, @CurrentUser() user: AuthUser) {
+    return this.account.change(user, change);
   }
 
   @SessionRequired()

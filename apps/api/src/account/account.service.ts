@@ -13,9 +13,9 @@ import { ProblemException, accountDeleted, accountRequired } from '../common/pro
 import { Mailer } from '../mail/mailer';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
-import type { EmailChange, PasswordChange } from './dto/account.dto';
+import type { AccountChange, EmailChange, PasswordChange } from './dto/account.dto';
 
-const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
+const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language, created_at AS "createdAt"
   FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
@@ -86,7 +86,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -112,9 +112,10 @@ export class AccountService {
     await this.db.query('INSERT INTO tutorials_seen (user_id, workflow_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.id, workflowId]);
   }
 
-  async rename(user: AuthUser, displayName: string): Promise<AccountView> {
+  /** Its display name, or the language its mails are worded in, or both; what is left out stays. */
+  async change(user: AuthUser, change: AccountChange): Promise<AccountView> {
     this.assertAccount(user);
-    await this.changeAccount(this.db.manager, user, 'display_name = $2', [displayName]);
+    await this.changeAccount(this.db.manager, user, 'display_name = coalesce($2, display_name), language = coalesce($3, language)', [change.displayName ?? null, change.language ?? null]);
     return this.view(user);
   }
 
@@ -135,7 +136,7 @@ export class AccountService {
     if (generation === undefined) throw wrongPassword('/currentPassword');
     this.mailer.sendKept();
     this.generations.raised(user.id, generation);
-    const { createdAt: _, ...account } = await this.ownRow(user);
+    const { createdAt: _, language: __, ...account } = await this.ownRow(user);
     return this.tokens.session(account);
   }
 

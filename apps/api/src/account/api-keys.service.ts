@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyScope, type ApiKeyView, type NewApiKey } from '@chorus/client';
+import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyView, type NewApiKey } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { apiKeyDigest, newApiKeySecret } from '../auth/api-keys';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -10,10 +10,11 @@ import { ProblemException, accountDeleted, accountRequired, notFound } from '../
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { Mailer } from '../mail/mailer';
 import { apiKeyNotice, apiKeyRevokedNotice } from '../mail/mails';
+import type { Addressee, ApiKeyMade } from '../mail/wording/wording';
 import type { ApiKeyRequest } from './dto/api-keys.dto';
 
 /** The account a key is made for, locked while its keys in force are counted; its owner is told when its email is verified. */
-const OWNER = `SELECT email, display_name AS "displayName", email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE`;
+const OWNER = `SELECT email, display_name AS "displayName", language, email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE`;
 const VIEW = 'id, name, scope, prefix, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"';
 /** Keys in force: neither revoked nor expired. */
 const IN_FORCE = 'SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()';
@@ -26,19 +27,11 @@ const ONE = `SELECT ${VIEW} FROM api_keys WHERE id = $1 AND user_id = $2`;
 const REVOKE = `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING ${VIEW}, revoked_at AS "revokedAt"`;
 const REVOKE_ALL = 'UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, expires_at AS "expiresAt"';
 
-interface Owner {
-  email: string;
-  displayName: string;
+interface Owner extends Addressee {
   verified: boolean;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  scope: ApiKeyScope;
-  prefix: string | null;
-  createdAt: Date;
-  expiresAt: Date;
+interface KeyRow extends ApiKeyMade {
   lastUsedAt: Date | null;
 }
 

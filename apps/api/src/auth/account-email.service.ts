@@ -6,6 +6,7 @@ import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { type Mail, Mailer } from '../mail/mailer';
+import type { Addressee } from '../mail/wording/wording';
 import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordChangedNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
 import { EmailLinks } from './email-links';
@@ -15,12 +16,10 @@ import { Tokens } from './tokens';
 
 /** At most one link a minute is mailed to an account, so that nobody can fill someone's inbox through Chorus. */
 const LINK_MAIL_GAP_SECONDS = 60;
-const ACCOUNT = `id, email, display_name AS "displayName", token_generation AS generation`;
+const ACCOUNT = `id, email, display_name AS "displayName", language, token_generation AS generation`;
 
-interface AccountRow {
+interface AccountRow extends Addressee {
   id: string;
-  email: string;
-  displayName: string;
   generation: number;
 }
 
@@ -186,8 +185,8 @@ export class AccountEmailService {
    * used already) changes nothing, so is told of by no mail.
    */
   async keepPasswordNotice(manager: EntityManager, userId: string, how: 'changed' | 'reset'): Promise<void> {
-    const [owner] = await manager.query<{ email: string; displayName: string; at: Date }[]>(
-      `SELECT email, display_name AS "displayName", now() AS at FROM users WHERE id = $1 AND kind = 'registered' AND email_verified_at IS NOT NULL`,
+    const [owner] = await manager.query<(Addressee & { at: Date })[]>(
+      `SELECT email, display_name AS "displayName", language, now() AS at FROM users WHERE id = $1 AND kind = 'registered' AND email_verified_at IS NOT NULL`,
       [userId],
     );
     if (owner) await this.mailer.keepInTransaction(manager, passwordChangedNotice(owner, how, owner.at, this.links.page('forgot-password'), this.links.page('account#api-keys')));

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle, normalizeIp } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
@@ -46,7 +46,7 @@ export class AuthController {
   @Post('register')
   @ApiOperation({
     summary: 'Creates an account and mails a link to verify its email (no token needed).',
-    description: 'Body: `email`, `password`, `displayName`. Always 202 with no body, whether or not the email has an account, so nobody learns from it who volunteers here: a new account is mailed a link to verify its email, an email that has an account is mailed a notice instead. The account signs in (POST /auth/login) once the link is opened (POST /auth/email-verification). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad field; 429 `urn:chorus:problem:too-many-requests` over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR, with Retry-After.',
+    description: 'Body: `email`, `password`, `displayName`, and optionally `language` (`en` or `fr`), the one the account’s mails are worded in: else the first of the request’s Accept-Language that Chorus mails in, else English (the account changes it with PATCH /account). Always 202 with no body, whether or not the email has an account, so nobody learns from it who volunteers here: a new account is mailed a link to verify its email, an email that has an account is mailed a notice instead. The account signs in (POST /auth/login) once the link is opened (POST /auth/email-verification). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad field; 429 `urn:chorus:problem:too-many-requests` over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR, with Retry-After.',
   })
   @HttpCode(202)
   @SkipThrottle({ [SIGN_INS]: true })
@@ -57,8 +57,8 @@ export class AuthController {
       "No body, whether or not the email has an account. A new account is made, and mailed a link to verify its email; it signs in (POST /auth/login, with a guest's token to carry the guest's work) once that link is opened. An email that has an account already is mailed a notice saying someone tried to sign up with it.",
   })
   @ApiProblemResponse()
-  async register(@Body(new ZodPipe(registerSchema)) input: RegisterInput): Promise<void> {
-    await this.auth.register(input);
+  async register(@Body(new ZodPipe(registerSchema)) input: RegisterInput, @Headers('accept-language') acceptLanguage?: string): Promise<void> {
+    await this.auth.register(input, acceptLanguage);
   }
 
   @Post('login')

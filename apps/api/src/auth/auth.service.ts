@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
 import type { Repository } from 'typeorm';
+import { acceptedLanguage } from '../common/accept-language';
 import { ProblemException, accountRequired } from '../common/problem';
 import { Mailer } from '../mail/mailer';
 import { AccountEmailService } from './account-email.service';
@@ -16,7 +17,7 @@ import { Passwords } from './passwords';
 import { Tokens } from './tokens';
 
 /** A new account, unless the email has one already (then nothing, and no row answered). */
-const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash) VALUES ('registered', $1, $2, $3)
+const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash, language) VALUES ('registered', $1, $2, $3, $4)
   ON CONFLICT (email) WHERE email IS NOT NULL DO NOTHING RETURNING id`;
 
 @Injectable()
@@ -36,12 +37,14 @@ export class AuthService {
    * A new account, which signs in once its email is verified; the answer is the same whether or not the email has an
    * account already (that account's owner is mailed a notice instead), and so is the time it takes: the password is
    * hashed either way, and the account made after the answer, as the mail is (a row written, or not, must not show in
-   * it). A guest's work goes into the account at its first sign-in (`login`).
+   * it). A guest's work goes into the account at its first sign-in (`login`). Its mails are worded in the language the
+   * sign-up names, else in the first of the request's Accept-Language that Chorus speaks, else in English (null).
    */
-  async register(input: RegisterInput): Promise<void> {
+  async register(input: RegisterInput, acceptLanguage: string | undefined): Promise<void> {
+    const language = input.language ?? acceptedLanguage(acceptLanguage) ?? null;
     const passwordHash = await this.passwords.hash(input.password);
     this.mailer.sendAfterAnswer(async () => {
-      const [created] = await this.users.query<{ id: string }[]>(NEW_ACCOUNT, [input.email, input.displayName, passwordHash]);
+      const [created] = await this.users.query<{ id: string }[]>(NEW_ACCOUNT, [input.email, input.displayName, passwordHash, language]);
       return this.accountEmail.signUpMail(input.email, created?.id);
     });
   }

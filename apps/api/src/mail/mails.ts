@@ -1,174 +1,63 @@
-import { API_KEY_SCOPES_IN_WORDS, type ApiKeyScope } from '@chorus/client';
+import { type Language, spokenLanguage } from '@chorus/client';
 import type { Mail } from './mailer';
+import { english } from './wording/en';
+import { french } from './wording/fr';
+import type { Addressee, ApiKeyMade, InvitationMail, Wording } from './wording/wording';
 
-/** Every mail Chorus sends, worded in one place. */
+/**
+ * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
+ * language Chorus speaks (`LANGUAGES`); an account's mails are in its language (English when it has none).
+ */
 
-interface Addressee {
-  email: string;
-  displayName: string;
-}
+const WORDINGS: Record<Language, Wording> = { en: english, fr: french };
 
-export const verificationMail = (to: Addressee, link: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'Verify your email for Chorus',
-  text: `Hello ${to.displayName},
+/** The words of a mail in `language` (an account's, a project's), or in English when Chorus does not speak it. */
+const wordingIn = (language: string | null): Wording => WORDINGS[spokenLanguage(language ? [language] : []) ?? 'en'];
 
-To confirm that ${to.email} is your email, open this link (it works for 7 days):
+const toAccount = (to: Addressee): Pick<Mail, 'kind' | 'to'> => ({ kind: 'account', to: to.email });
 
-${link}
-
-Once it is verified, you can sign in, and join the projects that invite you at this address.
-If you did not create a Chorus account, ignore this mail: nothing happens without the link.`,
-});
+export const verificationMail = (to: Addressee, link: string): Mail => ({ ...toAccount(to), ...wordingIn(to.language).verification(to, link) });
 
 /** To an account's email that someone tried to sign up with (the sign-up's answer does not say the email has an account). */
 export const signUpNotice = (to: Addressee, signInPage: string, forgotPasswordPage: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'Someone tried to sign up for Chorus with your email',
-  text: `Hello ${to.displayName},
-
-Someone tried to create a Chorus account with ${to.email}, which already has one: yours. Nothing was changed.
-
-If it was you, sign in instead:
-
-${signInPage}
-
-or, if you have forgotten your password, ask for a link to set a new one:
-
-${forgotPasswordPage}
-
-If it was not you, ignore this mail: nobody can sign in to your account without your password.`,
+  ...toAccount(to),
+  ...wordingIn(to.language).signUpNotice(to, signInPage, forgotPasswordPage),
 });
 
+/** To the new email, in the language of the account that asked for it. */
 export const emailChangeMail = (to: Addressee, newEmail: string, link: string): Mail => ({
   kind: 'unsolicited',
   to: newEmail,
-  subject: 'Confirm your new email for Chorus',
-  text: `Hello ${to.displayName},
-
-To sign in to Chorus with ${newEmail} from now on, instead of ${to.email}, open this link (it works for 7 days):
-
-${link}
-
-If you did not ask for this, ignore this mail: the account keeps its email.`,
+  ...wordingIn(to.language).emailChange(to, newEmail, link),
 });
 
-export const emailChangeNotice = (to: Addressee, newEmail: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'Your Chorus account may change its email',
-  text: `Hello ${to.displayName},
-
-Someone signed in to your Chorus account asked to change its email to ${newEmail}. The change happens only when the
-link mailed to that address is opened.
-
-If this was not you, change your password now: it signs out every device.`,
-});
+export const emailChangeNotice = (to: Addressee, newEmail: string): Mail => ({ ...toAccount(to), ...wordingIn(to.language).emailChangeNotice(to, newEmail) });
 
 /** To an account's email that another account asked to change to (the change's answer does not say the email has an account). */
 export const emailChangeAttemptNotice = (to: Addressee, forgotPasswordPage: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'Someone tried to move a Chorus account to your email',
-  text: `Hello ${to.displayName},
-
-Someone signed in to another Chorus account asked to change its email to ${to.email}, which already has an account:
-yours. Nothing was changed, and no link was made.
-
-If you have forgotten your own account's password, ask for a link to set a new one:
-
-${forgotPasswordPage}
-
-Otherwise, ignore this mail: nobody can sign in to your account without your password.`,
+  ...toAccount(to),
+  ...wordingIn(to.language).emailChangeAttemptNotice(to, forgotPasswordPage),
 });
 
-export const passwordResetMail = (to: Addressee, link: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'Set a new password for Chorus',
-  text: `Hello ${to.displayName},
+export const passwordResetMail = (to: Addressee, link: string): Mail => ({ ...toAccount(to), ...wordingIn(to.language).passwordReset(to, link) });
 
-To set a new password for your Chorus account (${to.email}), open this link within an hour:
-
-${link}
-
-Setting it signs out every device. If you did not ask for this, ignore this mail: your password stays as it is.`,
-});
-
-export interface InvitationMail {
-  email: string;
-  projectTitle: string;
-  role: string;
-  inviterName: string;
-  link: string;
-  days: number;
-}
-
-export const invitationMail = ({ email, projectTitle, role, inviterName, link, days }: InvitationMail): Mail => ({
+/**
+ * To an address that may have no account: in the language of the account at that address if it has one, else in the
+ * project's (`language`, what `wordingIn` makes of it).
+ */
+export const invitationMail = (invitation: InvitationMail, language: string | null): Mail => ({
   kind: 'unsolicited',
-  to: email,
-  subject: `You are invited to join "${projectTitle}" on Chorus`,
-  text: `Hello,
-
-${inviterName} invited you to join the project "${projectTitle}" on Chorus, as ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}.
-
-To accept, sign in (or create an account) with this email, ${email}, verify it, and open:
-
-${link}
-
-The invitation lasts ${days} days. If you do not want to join, ignore this mail.`,
+  to: invitation.email,
+  ...wordingIn(language).invitation(invitation),
 });
-
-/** A moment as a mail says it, in UTC: the reader's time zone is not known. */
-const utc = (moment: Date) => `${moment.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-export interface ApiKeyMade {
-  id: string;
-  name: string;
-  scope: ApiKeyScope;
-  prefix: string | null;
-  createdAt: Date;
-  expiresAt: Date;
-}
-
-/** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
-const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
-  `"${key.name}"${key.prefix ? ` (its secret starts ${key.prefix}…)` : ''}, of scope ${key.scope}: ${API_KEY_SCOPES_IN_WORDS[key.scope]}`;
 
 /** To an account's (verified) email when an API key is made for it: a key acts as the account until revoked or expired. */
-export const apiKeyNotice = (to: Addressee, key: ApiKeyMade, apiKeysPage: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'A new API key was made for your Chorus account',
-  text: `Hello ${to.displayName},
-
-Someone signed in to your Chorus account made an API key on ${utc(key.createdAt)}:
-${keyInWords(key)}.
-A script holding it can call Chorus as you, within that scope, until ${utc(key.expiresAt)}, unless the key is revoked.
-
-If this was you, there is nothing to do. If it was not, revoke the key now, in the API keys section of your account page:
-
-${apiKeysPage}
-
-(or with DELETE /api/v1/account/api-keys/${key.id}), then change your password: it signs out every device.`,
-});
+export const apiKeyNotice = (to: Addressee, key: ApiKeyMade, apiKeysPage: string): Mail => ({ ...toAccount(to), ...wordingIn(to.language).apiKeyNotice(to, key, apiKeysPage) });
 
 /** To an account's (verified) email when one of its API keys is revoked by its owner: once, however often the revocation is sent. */
 export const apiKeyRevokedNotice = (to: Addressee, key: ApiKeyMade & { revokedAt: Date }, apiKeysPage: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'An API key of your Chorus account was revoked',
-  text: `Hello ${to.displayName},
-
-Someone signed in to your Chorus account revoked its API key ${keyInWords(key)}, on ${utc(key.revokedAt)}.
-Scripts using it are refused from now on, and so are the download links they asked for. Your other keys are as they were:
-
-${apiKeysPage}
-
-If this was you, there is nothing to do. If it was not, someone else can sign in to your account: change your password
-now (it signs out every device), and look at your keys.`,
+  ...toAccount(to),
+  ...wordingIn(to.language).apiKeyRevokedNotice(to, key, apiKeysPage),
 });
 
 /**
@@ -176,21 +65,6 @@ now (it signs out every device), and look at your keys.`,
  * (`reset`): if that was not its owner, they set it again with a reset link. API keys are not revoked by either.
  */
 export const passwordChangedNotice = (to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Mail => ({
-  kind: 'account',
-  to: to.email,
-  subject: 'The password of your Chorus account was changed',
-  text: `Hello ${to.displayName},
-
-The password of your Chorus account (${to.email}) was ${how === 'changed' ? 'changed by someone signed in to it' : 'set again with a password-reset link mailed to you'} on ${utc(at)}.
-Every device was signed out, but for the one that set it. API keys are not revoked by it: they still work until they
-expire or are revoked, on your account page:
-
-${apiKeysPage}
-
-If this was you, there is nothing to do. If this wasn't you, ask for a link to set a new password at once (it is mailed
-to this address, and setting the password signs out every device):
-
-${forgotPasswordPage}
-
-then revoke any API key you did not make.`,
+  ...toAccount(to),
+  ...wordingIn(to.language).passwordChanged(to, how, at, forgotPasswordPage, apiKeysPage),
 });

@@ -20,16 +20,23 @@ const LIVE = `created_at > now() - interval '${INVITATION_DAYS} days'`;
 /** An invitation made again within this long is not mailed again: an invitee's inbox is not a project's to fill. */
 const MAILED_AGAIN_AFTER = "interval '1 day'";
 
+/**
+ * The language an invitation is worded in: that of the account the address has, if it has one and the account named
+ * its language; else the project's (`invitationMail` falls back to English when Chorus does not speak it).
+ */
+const MAIL_LANGUAGE = `coalesce((SELECT language FROM users WHERE email = $2 AND kind = 'registered'), (SELECT language FROM projects WHERE id = $1))`;
+
 /** A row as Postgres gives it: the date not yet in ISO 8601. */
 type Dated<T extends { invitedAt: string }> = Omit<T, 'invitedAt'> & { invitedAt: Date };
 
 const dated = <T extends { invitedAt: string }>(row: Dated<T>): T => ({ ...row, invitedAt: row.invitedAt.toISOString() }) as T;
 
-/** A new invitation, and what its mail says. */
+/** A new invitation, and what its mail says, in which language. */
 interface InvitationRow extends Dated<InvitationView> {
   mail: boolean;
   projectTitle: string;
   inviterName: string;
+  language: string;
 }
 
 /**
@@ -64,13 +71,14 @@ export class InvitationsService {
        ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now(),
          mailed_at = CASE WHEN i.mailed_at < now() - ${MAILED_AGAIN_AFTER} THEN now() ELSE i.mailed_at END
        RETURNING ${INVITATION}, mailed_at = now() AS mail,
-         (SELECT title FROM projects WHERE id = $1) AS "projectTitle", (SELECT display_name FROM users WHERE id = $4) AS "inviterName"`,
+         (SELECT title FROM projects WHERE id = $1) AS "projectTitle", (SELECT display_name FROM users WHERE id = $4) AS "inviterName",
+         ${MAIL_LANGUAGE} AS language`,
       [projectId, input.email, input.role, user.id],
     );
     if (!row) throw await this.alreadyMember(projectId, input.email);
-    const { mail, projectTitle, inviterName, ...invitation } = row;
+    const { mail, projectTitle, inviterName, language, ...invitation } = row;
     if (mail) {
-      this.mailer.send(invitationMail({ ...invitation, projectTitle, inviterName, link: `${this.config.publicUrl}/account`, days: INVITATION_DAYS }));
+      this.mailer.send(invitationMail({ ...invitation, projectTitle, inviterName, link: `${this.config.publicUrl}/account`, days: INVITATION_DAYS }, language));
     }
     return dated(invitation);
   }

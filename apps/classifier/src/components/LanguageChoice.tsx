@@ -1,9 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { chooseLanguage, i18n, languages } from '../i18n';
+import { keepAccountLanguage } from '../lib/account';
+
+function choose(language: string): void {
+  chooseLanguage(language);
+  void keepAccountLanguage(language);
+}
 
 /**
  * The interface's languages, on every page: each named in its own words (from its own catalogue), so that a volunteer
- * who cannot read the page's language still finds theirs. The choice is kept on this device.
+ * who cannot read the page's language still finds theirs. The choice is kept on this device, and as a signed-in
+ * account's language, which its mails are worded in.
  */
 export function LanguageChoice() {
   const { t, i18n: current } = useTranslation();
@@ -13,7 +20,7 @@ export function LanguageChoice() {
       <ul>
         {languages.map((language) => (
           <li key={language}>
-            <button type="button" lang={language} aria-pressed={current.resolvedLanguage === language} onClick={() => chooseLanguage(language)}>
+            <button type="button" lang={language} aria-pressed={current.resolvedLanguage === language} onClick={() => choose(language)}>
               {i18n.t('app.languageName', { lng: language })}
             </button>
           </li>

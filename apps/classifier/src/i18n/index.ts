@@ -1,18 +1,20 @@
+import { spokenLanguage } from '@chorus/client';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 
 /**
  * Every interface string lives in one catalogue per language beside this file (`en.json`, `fr.json`, …):
- * a translation is one new file, picked up here without a code change. English is complete and is the
- * fallback for any key a translation lacks.
+ * a translation is one new file, picked up here, and its language in `LANGUAGES` (@chorus/client) with its mails'
+ * words (the API's `mail/wording`): `translations.test.ts` checks the catalogues are those languages. English is
+ * complete and is the fallback for any key a translation lacks.
  */
 const catalogues = import.meta.glob<typeof en>('./*.json', { eager: true, import: 'default' });
 
 export const resources = Object.fromEntries(
   Object.entries(catalogues).map(([path, translation]) => [path.replace(/^\.\/(.+)\.json$/, '$1'), { translation }]),
 );
-/** The languages the interface is written in, by their code (`en`, `fr`): one per catalogue. */
+/** The languages the interface is written in, by their code (`en`, `fr`): one per catalogue, one per `LANGUAGES` (which the API mails in). */
 export const languages = Object.keys(resources);
 
 /** Where the language a volunteer chose on this device is kept. */
@@ -38,14 +40,7 @@ export function chooseLanguage(language: string): void {
 }
 
 /** The first of the browser's preferred languages that has a catalogue (by its base, `fr` for `fr-CA`), else English. */
-function preferredLanguage(): string {
-  for (const wanted of navigator.languages ?? [navigator.language]) {
-    const base = wanted.toLowerCase().split('-')[0] ?? '';
-    if (languages.includes(wanted)) return wanted;
-    if (languages.includes(base)) return base;
-  }
-  return 'en';
-}
+const preferredLanguage = (): string => spokenLanguage(navigator.languages ?? [navigator.language]) ?? 'en';
 
 void i18next.use(initReactI18next).init({
   resources,

@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Session, type SignIn } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
@@ -122,10 +122,21 @@ async function sendWaitingFirst(): Promise<number> {
 
 /**
  * Signs up: nothing changes on this device (the answer is the same whether or not the email has an account); the
- * account signs in once the link mailed to it is opened, and the guest's work goes into it at that sign-in.
+ * account signs in once the link mailed to it is opened, and the guest's work goes into it at that sign-in. Its mails
+ * are worded in the interface's language.
  */
 export async function createAccount(input: AccountInput): Promise<void> {
-  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
+  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: spokenLanguage([i18n.language]) });
+}
+
+/**
+ * Keeps the interface language the volunteer chose as the signed-in account's, which its mails are worded in: quietly
+ * (a failure is not the volunteer's to handle: the choice holds on this device, and the next one is sent again).
+ */
+export async function keepAccountLanguage(chosen: string): Promise<void> {
+  const language = spokenLanguage([chosen]);
+  if (session.current().kind !== 'registered' || !language) return;
+  await session.client.changeAccount({ language }).catch(() => undefined);
 }
 
 /** An account that took over this device, and what the volunteer before it left waiting there. */

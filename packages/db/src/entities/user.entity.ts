@@ -41,5 +41,7 @@ export class User {
   @Index('users_guest_address_idx', { where: 'guest_address IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   guestAddress!: string | null;
+  /** The language its mails are worded in (`LANGUAGES` of @chorus/client); null: English, as none was named at sign-up. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) language!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

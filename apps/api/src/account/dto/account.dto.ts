@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
+import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
-export const accountChangeSchema = z.strictObject({ displayName: displayNameSchema });
+export const accountChangeSchema = z
+  .strictObject({ displayName: displayNameSchema.optional(), language: accountLanguageSchema.optional() })
+  .refine((change) => change.displayName !== undefined || change.language !== undefined, { message: 'name the displayName or the language to change', path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: givenPasswordSchema, newPassword: newPasswordSchema });

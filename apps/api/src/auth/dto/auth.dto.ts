@@ -1,6 +1,7 @@
-import { ACCOUNT_LIMITS } from '@chorus/client';
+import { ACCOUNT_LIMITS, LANGUAGES } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
+import { enumOf } from '../../common/zod';
 
 /** An email as accounts are found by it (and sign-in attempts counted): without spaces at either end, in lower case. */
 export const normalisedEmail = (email: string) => email.trim().toLowerCase();
@@ -15,11 +16,14 @@ export const newPasswordSchema = z
 /** A password as typed to prove who one is (any length a new one may have had). */
 export const givenPasswordSchema = z.string().max(ACCOUNT_LIMITS.passwordMaxLength);
 export const displayNameSchema = singleLine(z.string().trim().min(1).max(ACCOUNT_LIMITS.displayNameLength));
+/** The language an account's mails are worded in. */
+export const accountLanguageSchema = enumOf(LANGUAGES, `must be one of the languages Chorus mails in: ${LANGUAGES.join(', ')}`);
 
 export const registerSchema = z.strictObject({
   email: emailSchema,
   password: newPasswordSchema,
   displayName: displayNameSchema,
+  language: accountLanguageSchema.optional(),
 });
 export type RegisterInput = z.infer<typeof registerSchema>;
 

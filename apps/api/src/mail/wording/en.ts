@@ -1,0 +1,142 @@
+import { API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
+import { type ApiKeyMade, type Wording, utc } from './wording';
+
+/** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
+const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
+  `"${key.name}"${key.prefix ? ` (its secret starts ${key.prefix}…)` : ''}, of scope ${key.scope}: ${API_KEY_SCOPES_IN_WORDS[key.scope]}`;
+
+export const english: Wording = {
+  verification: (to, link) => ({
+    subject: 'Verify your email for Chorus',
+    text: `Hello ${to.displayName},
+
+To confirm that ${to.email} is your email, open this link (it works for 7 days):
+
+${link}
+
+Once it is verified, you can sign in, and join the projects that invite you at this address.
+If you did not create a Chorus account, ignore this mail: nothing happens without the link.`,
+  }),
+
+  signUpNotice: (to, signInPage, forgotPasswordPage) => ({
+    subject: 'Someone tried to sign up for Chorus with your email',
+    text: `Hello ${to.displayName},
+
+Someone tried to create a Chorus account with ${to.email}, which already has one: yours. Nothing was changed.
+
+If it was you, sign in instead:
+
+${signInPage}
+
+or, if you have forgotten your password, ask for a link to set a new one:
+
+${forgotPasswordPage}
+
+If it was not you, ignore this mail: nobody can sign in to your account without your password.`,
+  }),
+
+  emailChange: (to, newEmail, link) => ({
+    subject: 'Confirm your new email for Chorus',
+    text: `Hello ${to.displayName},
+
+To sign in to Chorus with ${newEmail} from now on, instead of ${to.email}, open this link (it works for 7 days):
+
+${link}
+
+If you did not ask for this, ignore this mail: the account keeps its email.`,
+  }),
+
+  emailChangeNotice: (to, newEmail) => ({
+    subject: 'Your Chorus account may change its email',
+    text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account asked to change its email to ${newEmail}. The change happens only when the
+link mailed to that address is opened.
+
+If this was not you, change your password now: it signs out every device.`,
+  }),
+
+  emailChangeAttemptNotice: (to, forgotPasswordPage) => ({
+    subject: 'Someone tried to move a Chorus account to your email',
+    text: `Hello ${to.displayName},
+
+Someone signed in to another Chorus account asked to change its email to ${to.email}, which already has an account:
+yours. Nothing was changed, and no link was made.
+
+If you have forgotten your own account's password, ask for a link to set a new one:
+
+${forgotPasswordPage}
+
+Otherwise, ignore this mail: nobody can sign in to your account without your password.`,
+  }),
+
+  passwordReset: (to, link) => ({
+    subject: 'Set a new password for Chorus',
+    text: `Hello ${to.displayName},
+
+To set a new password for your Chorus account (${to.email}), open this link within an hour:
+
+${link}
+
+Setting it signs out every device. If you did not ask for this, ignore this mail: your password stays as it is.`,
+  }),
+
+  invitation: ({ email, projectTitle, role, inviterName, link, days }) => ({
+    subject: `You are invited to join "${projectTitle}" on Chorus`,
+    text: `Hello,
+
+${inviterName} invited you to join the project "${projectTitle}" on Chorus, as ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}.
+
+To accept, sign in (or create an account) with this email, ${email}, verify it, and open:
+
+${link}
+
+The invitation lasts ${days} days. If you do not want to join, ignore this mail.`,
+  }),
+
+  apiKeyNotice: (to, key, apiKeysPage) => ({
+    subject: 'A new API key was made for your Chorus account',
+    text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account made an API key on ${utc(key.createdAt)}:
+${keyInWords(key)}.
+A script holding it can call Chorus as you, within that scope, until ${utc(key.expiresAt)}, unless the key is revoked.
+
+If this was you, there is nothing to do. If it was not, revoke the key now, in the API keys section of your account page:
+
+${apiKeysPage}
+
+(or with DELETE /api/v1/account/api-keys/${key.id}), then change your password: it signs out every device.`,
+  }),
+
+  apiKeyRevokedNotice: (to, key, apiKeysPage) => ({
+    subject: 'An API key of your Chorus account was revoked',
+    text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account revoked its API key ${keyInWords(key)}, on ${utc(key.revokedAt)}.
+Scripts using it are refused from now on, and so are the download links they asked for. Your other keys are as they were:
+
+${apiKeysPage}
+
+If this was you, there is nothing to do. If it was not, someone else can sign in to your account: change your password
+now (it signs out every device), and look at your keys.`,
+  }),
+
+  passwordChanged: (to, how, at, forgotPasswordPage, apiKeysPage) => ({
+    subject: 'The password of your Chorus account was changed',
+    text: `Hello ${to.displayName},
+
+The password of your Chorus account (${to.email}) was ${how === 'changed' ? 'changed by someone signed in to it' : 'set again with a password-reset link mailed to you'} on ${utc(at)}.
+Every device was signed out, but for the one that set it. API keys are not revoked by it: they still work until they
+expire or are revoked, on your account page:
+
+${apiKeysPage}
+
+If this was you, there is nothing to do. If this wasn't you, ask for a link to set a new password at once (it is mailed
+to this address, and setting the password signs out every device):
+
+${forgotPasswordPage}
+
+then revoke any API key you did not make.`,
+  }),
+};

@@ -1,0 +1,160 @@
+import type { ApiKeyScope, ProjectRole } from '@chorus/client';
+import { type ApiKeyMade, type Wording, utc } from './wording';
+
+/** What a key of each scope may do (`API_KEY_SCOPES_IN_WORDS`, in French). */
+const SCOPES: Record<ApiKeyScope, string> = {
+  full: 'tout ce que le compte peut faire, sauf ce qui demande une session connectée',
+  read: 'seulement les requêtes GET et HEAD (sauf la file d’attente, qui réserve des sujets) et les liens de téléchargement',
+  downloads:
+    'seulement les téléchargements du consensus et des classifications, leurs liens, le flux de travail, ses versions et les lots de sujets du projet que nomment leurs colonnes, et GET /account',
+};
+
+/** The roles as the classifier names them in French. */
+const ROLES: Record<ProjectRole, string> = {
+  owner: 'propriétaire',
+  collaborator: 'collaborateur',
+  scientist: 'scientifique',
+  moderator: 'modérateur',
+  reviewer: 'relecteur',
+};
+
+/** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
+const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
+  `« ${key.name} »${key.prefix ? ` (son secret commence par ${key.prefix}…)` : ''}, de portée ${key.scope} : ${SCOPES[key.scope]}`;
+
+/** Vouvoiement throughout; no-break spaces before the two-part punctuation and inside guillemets, as French sets them. */
+export const french: Wording = {
+  verification: (to, link) => ({
+    subject: 'Vérifiez votre adresse électronique pour Chorus',
+    text: `Bonjour ${to.displayName},
+
+Pour confirmer que ${to.email} est bien votre adresse, ouvrez ce lien (valable 7 jours) :
+
+${link}
+
+Une fois l’adresse vérifiée, vous pourrez vous connecter et rejoindre les projets qui vous invitent à cette adresse.
+Si vous n’avez pas créé de compte Chorus, ignorez ce message : rien ne se passe sans le lien.`,
+  }),
+
+  signUpNotice: (to, signInPage, forgotPasswordPage) => ({
+    subject: 'Quelqu’un a tenté de créer un compte Chorus avec votre adresse',
+    text: `Bonjour ${to.displayName},
+
+Quelqu’un a tenté de créer un compte Chorus avec ${to.email}, qui en a déjà un : le vôtre. Rien n’a été modifié.
+
+Si c’était vous, connectez-vous plutôt :
+
+${signInPage}
+
+ou, si vous avez oublié votre mot de passe, demandez un lien pour en choisir un nouveau :
+
+${forgotPasswordPage}
+
+Si ce n’était pas vous, ignorez ce message : personne ne peut se connecter à votre compte sans votre mot de passe.`,
+  }),
+
+  emailChange: (to, newEmail, link) => ({
+    subject: 'Confirmez votre nouvelle adresse électronique pour Chorus',
+    text: `Bonjour ${to.displayName},
+
+Pour vous connecter désormais à Chorus avec ${newEmail} au lieu de ${to.email}, ouvrez ce lien (valable 7 jours) :
+
+${link}
+
+Si vous n’avez rien demandé, ignorez ce message : le compte garde son adresse.`,
+  }),
+
+  emailChangeNotice: (to, newEmail) => ({
+    subject: 'L’adresse de votre compte Chorus pourrait changer',
+    text: `Bonjour ${to.displayName},
+
+Quelqu’un de connecté à votre compte Chorus a demandé à remplacer son adresse par ${newEmail}. Le changement n’aura lieu
+que lorsque le lien envoyé à cette adresse sera ouvert.
+
+Si ce n’était pas vous, changez votre mot de passe dès maintenant : cela déconnecte tous les appareils.`,
+  }),
+
+  emailChangeAttemptNotice: (to, forgotPasswordPage) => ({
+    subject: 'Quelqu’un a tenté de rattacher un compte Chorus à votre adresse',
+    text: `Bonjour ${to.displayName},
+
+Quelqu’un de connecté à un autre compte Chorus a demandé à remplacer son adresse par ${to.email}, qui a déjà un compte :
+le vôtre. Rien n’a été modifié, et aucun lien n’a été créé.
+
+Si vous avez oublié le mot de passe de votre propre compte, demandez un lien pour en choisir un nouveau :
+
+${forgotPasswordPage}
+
+Sinon, ignorez ce message : personne ne peut se connecter à votre compte sans votre mot de passe.`,
+  }),
+
+  passwordReset: (to, link) => ({
+    subject: 'Choisissez un nouveau mot de passe pour Chorus',
+    text: `Bonjour ${to.displayName},
+
+Pour choisir un nouveau mot de passe pour votre compte Chorus (${to.email}), ouvrez ce lien dans l’heure :
+
+${link}
+
+Le choisir déconnecte tous les appareils. Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.`,
+  }),
+
+  invitation: ({ email, projectTitle, role, inviterName, link, days }) => ({
+    subject: `Invitation à rejoindre « ${projectTitle} » sur Chorus`,
+    text: `Bonjour,
+
+${inviterName} vous invite à rejoindre le projet « ${projectTitle} » sur Chorus, en tant que ${ROLES[role]}.
+
+Pour accepter, connectez-vous (ou créez un compte) avec cette adresse, ${email}, vérifiez-la, puis ouvrez :
+
+${link}
+
+L’invitation est valable ${days} jours. Si vous ne souhaitez pas rejoindre le projet, ignorez ce message.`,
+  }),
+
+  apiKeyNotice: (to, key, apiKeysPage) => ({
+    subject: 'Une nouvelle clé d’API a été créée pour votre compte Chorus',
+    text: `Bonjour ${to.displayName},
+
+Quelqu’un de connecté à votre compte Chorus a créé une clé d’API le ${utc(key.createdAt)} :
+${keyInWords(key)}.
+Un script qui la détient peut utiliser Chorus en votre nom, dans cette portée, jusqu’au ${utc(key.expiresAt)}, à moins que la clé ne soit révoquée.
+
+Si c’était vous, il n’y a rien à faire. Sinon, révoquez la clé dès maintenant, dans la section « Clés d’API » de votre page de compte :
+
+${apiKeysPage}
+
+(ou avec DELETE /api/v1/account/api-keys/${key.id}), puis changez votre mot de passe : cela déconnecte tous les appareils.`,
+  }),
+
+  apiKeyRevokedNotice: (to, key, apiKeysPage) => ({
+    subject: 'Une clé d’API de votre compte Chorus a été révoquée',
+    text: `Bonjour ${to.displayName},
+
+Quelqu’un de connecté à votre compte Chorus a révoqué sa clé d’API ${keyInWords(key)}, le ${utc(key.revokedAt)}.
+Les scripts qui l’utilisent sont désormais refusés, tout comme les liens de téléchargement qu’ils ont demandés. Vos autres clés sont inchangées :
+
+${apiKeysPage}
+
+Si c’était vous, il n’y a rien à faire. Sinon, quelqu’un d’autre peut se connecter à votre compte : changez votre mot de passe
+dès maintenant (cela déconnecte tous les appareils), et vérifiez vos clés.`,
+  }),
+
+  passwordChanged: (to, how, at, forgotPasswordPage, apiKeysPage) => ({
+    subject: 'Le mot de passe de votre compte Chorus a été changé',
+    text: `Bonjour ${to.displayName},
+
+Le mot de passe de votre compte Chorus (${to.email}) a été ${how === 'changed' ? 'changé par quelqu’un de connecté à ce compte' : 'redéfini avec un lien de réinitialisation envoyé à votre adresse'} le ${utc(at)}.
+Tous les appareils ont été déconnectés, sauf celui qui l’a changé. Les clés d’API ne sont pas révoquées pour autant : elles
+fonctionnent jusqu’à leur expiration ou leur révocation, sur votre page de compte :
+
+${apiKeysPage}
+
+Si c’était vous, il n’y a rien à faire. Sinon, demandez immédiatement un lien pour choisir un nouveau mot de passe (il est
+envoyé à cette adresse, et le choisir déconnecte tous les appareils) :
+
+${forgotPasswordPage}
+
+puis révoquez toute clé d’API que vous n’avez pas créée.`,
+  }),
+};

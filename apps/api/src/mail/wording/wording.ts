@@ -1,0 +1,49 @@
+import type { ApiKeyScope, ProjectRole } from '@chorus/client';
+
+/** Whom an account's mail is to: its email, its name, and the language it is worded in (null: English). */
+export interface Addressee {
+  email: string;
+  displayName: string;
+  language: string | null;
+}
+
+export interface InvitationMail {
+  email: string;
+  projectTitle: string;
+  role: ProjectRole;
+  inviterName: string;
+  link: string;
+  days: number;
+}
+
+export interface ApiKeyMade {
+  id: string;
+  name: string;
+  scope: ApiKeyScope;
+  prefix: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What a mail says. */
+export interface Words {
+  subject: string;
+  text: string;
+}
+
+/** Every mail Chorus sends, worded in one language: one such table per language (`LANGUAGES`), the logic in `mails.ts`. */
+export interface Wording {
+  verification(to: Addressee, link: string): Words;
+  signUpNotice(to: Addressee, signInPage: string, forgotPasswordPage: string): Words;
+  emailChange(to: Addressee, newEmail: string, link: string): Words;
+  emailChangeNotice(to: Addressee, newEmail: string): Words;
+  emailChangeAttemptNotice(to: Addressee, forgotPasswordPage: string): Words;
+  passwordReset(to: Addressee, link: string): Words;
+  invitation(invitation: InvitationMail): Words;
+  apiKeyNotice(to: Addressee, key: ApiKeyMade, apiKeysPage: string): Words;
+  apiKeyRevokedNotice(to: Addressee, key: ApiKeyMade & { revokedAt: Date }, apiKeysPage: string): Words;
+  passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
+}
+
+/** A moment as a mail says it, in UTC: the reader's time zone is not known. */
+export const utc = (moment: Date) => `${moment.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
