@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { type ClientRequest, type IncomingMessage, get } from 'node:http';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
+import { bigConsensusDownload } from '../../../test/support/workflows';
 
 /**
  * Two callers reading their downloads slowly (each within the per-caller limit, each reading often enough never to
@@ -25,18 +25,8 @@ beforeAll(async () => {
     worker: false,
     env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: String(IDLE_SECONDS), EXPORT_MIN_BYTES_PER_SECOND: String(MIN_BYTES_PER_SECOND) },
   });
-  const project = await stack.client.createProject({ title: `Slow export ${randomUUID().slice(0, 8)}`, status: 'live' });
-  projectId = project.id;
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
-  // About 30 MB uncompressed, two minutes at a slow reader's pace: far more than the socket buffers on the way hold.
-  const padding = 'x'.repeat(450);
-  for (let batch = 0; batch < 6; batch++) {
-    await stack.client.addSubjects(set.id, Array.from({ length: 10_000 }, (_, i) => ({ externalId: `${padding}-${batch}-${i}`, locations: [{ type: 'text' as const, text: 't' }] })));
-  }
-  const { id } = await stack.client.createWorkflow(project.id, {
-    name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],
-  });
-  url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
+  // About 30 MB, two minutes at a slow reader's pace: far more than the socket buffers on the way hold.
+  ({ projectId, url } = await bigConsensusDownload(stack, 'Slow export', 6_000));
 }, 240_000);
 afterAll(() => stack.stop());
 
