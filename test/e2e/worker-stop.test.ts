@@ -41,5 +41,5 @@ it('stops at once on a second Ctrl-C, and a repeated SIGTERM leaves the drain to
   process.kill(pid, 'SIGINT');
   expect(await exited).toBe(1);
   expect(worker.output()).toContain('SIGINT again: stopping now');
-  expect(worker.output()).not.toContain('jobs still running after 10 s');
+  expect(worker.output()).not.toContain('jobs still running after');
 });
