@@ -87,6 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         reconcileEveryMs: 10_000,
         reconcileGraceMs: 2_000,
         skillsEveryMs: 5 * 60_000,
+        drainDeadlineMs: 10_000,
         ...overrides,
       });
       return worker;

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
+import { bigConsensusDownload } from '../../../test/support/workflows';
 
 /**
  * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time (half of them
@@ -14,25 +14,15 @@ let stack: Stack;
  * pause shorter than it into a stall; every wait for what it ends is bounded by a condition, not a count of polls.
  */
 const IDLE_SECONDS = 5;
+/** About 20 MB of CSV: the download streams while unread. */
+const SUBJECTS = 4_000;
 let url: string;
 let authorization: string;
 let projectId: string;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: String(IDLE_SECONDS) } });
-  const project = await stack.client.createProject({ title: `Big export ${randomUUID().slice(0, 8)}`, status: 'live' });
-  projectId = project.id;
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
-  // Long external ids make a download of about 20 MB, far more than socket buffers hold: it streams while unread.
-  // (Asked for uncompressed: gzipped, these repetitive ids would fit in them.)
-  const padding = 'x'.repeat(450);
-  for (let batch = 0; batch < 4; batch++) {
-    await stack.client.addSubjects(set.id, Array.from({ length: 10_000 }, (_, i) => ({ externalId: `${padding}-${batch}-${i}`, locations: [{ type: 'text' as const, text: 't' }] })));
-  }
-  const { id } = await stack.client.createWorkflow(project.id, {
-    name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],
-  });
-  url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
+  ({ projectId, url } = await bigConsensusDownload(stack, 'Big export', SUBJECTS));
   authorization = `Bearer ${stack.client.token}`;
 }, 240_000);
 afterAll(() => stack.stop());
@@ -97,7 +87,7 @@ it('refuses a download beyond half of EXPORTS_AT_ONCE for one caller with 429 (t
   const third = await downloadOnceFree(authorization, 'the places of the clients that went away');
   expect(third.status).toBe(200);
   const text = await third.text();
-  expect(text.trim().split('\n')).toHaveLength(40_001);
+  expect(text.trim().split('\n')).toHaveLength(SUBJECTS + 1);
 }, 180_000);
 
 it('ends a download whose client stops reading, so that it cannot hold its place for ever', async () => {
@@ -116,7 +106,7 @@ it('ends a download whose client stops reading, so that it cannot hold its place
     ended = 'broken';
   }
   expect(ended).toBe('broken');
-  expect((await next.text()).trim().split('\n')).toHaveLength(40_001);
+  expect((await next.text()).trim().split('\n')).toHaveLength(SUBJECTS + 1);
 }, 180_000);
 
 it('does not end a download whose database is slow to give its first rows, nor one whose client reads slowly but reads', async () => {
@@ -129,7 +119,7 @@ it('does not end a download whose database is slow to give its first rows, nor o
   await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS + 1.5) * 1000));
   await locker.query('COMMIT');
   await locker.end();
-  expect((await slowDatabase).trim().split('\n')).toHaveLength(40_001);
+  expect((await slowDatabase).trim().split('\n')).toHaveLength(SUBJECTS + 1);
 
   // A client that pauses three times, each time for well under EXPORT_IDLE_SECONDS, for longer than that in all.
   const slowReader = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
@@ -149,5 +139,5 @@ it('does not end a download whose database is slow to give its first rows, nor o
     }
   }
   expect(pauseAt).toEqual([]);
-  expect(text.trim().split('\n')).toHaveLength(40_001);
+  expect(text.trim().split('\n')).toHaveLength(SUBJECTS + 1);
 }, 180_000);

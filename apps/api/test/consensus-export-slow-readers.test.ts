@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { type ClientRequest, type IncomingMessage, get } from 'node:http';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
+import { bigConsensusDownload } from '../../../test/support/workflows';
 
 /**
  * Two callers reading their downloads slowly (each within the per-caller limit, each reading often enough never to
@@ -12,11 +12,11 @@ import { until } from '../../../test/support/waiting';
 let stack: Stack;
 /**
  * Long enough that the slow readers below never look stalled: the API's socket is told it may write again only once a
- * good part of its send buffer (megabytes on loopback) is read, every few seconds at their pace.
+ * good part of its send buffer (megabytes on loopback) is read, every second or two at their pace.
  */
-const IDLE_SECONDS = 15;
-/** Far above what the slow readers below read (256 KB a second), far below what a reading client takes on loopback. */
-const MIN_BYTES_PER_SECOND = 2 * 1024 * 1024;
+const IDLE_SECONDS = 5;
+/** Far above what the slow readers below read (800 KB a second), far below what a reading client takes on loopback. */
+const MIN_BYTES_PER_SECOND = 4 * 1024 * 1024;
 let url: string;
 let projectId: string;
 
@@ -25,26 +25,17 @@ beforeAll(async () => {
     worker: false,
     env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: String(IDLE_SECONDS), EXPORT_MIN_BYTES_PER_SECOND: String(MIN_BYTES_PER_SECOND) },
   });
-  const project = await stack.client.createProject({ title: `Slow export ${randomUUID().slice(0, 8)}`, status: 'live' });
-  projectId = project.id;
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
-  // About 30 MB uncompressed, two minutes at a slow reader's pace: far more than the socket buffers on the way hold.
-  const padding = 'x'.repeat(450);
-  for (let batch = 0; batch < 6; batch++) {
-    await stack.client.addSubjects(set.id, Array.from({ length: 10_000 }, (_, i) => ({ externalId: `${padding}-${batch}-${i}`, locations: [{ type: 'text' as const, text: 't' }] })));
-  }
-  const { id } = await stack.client.createWorkflow(project.id, {
-    name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],
-  });
-  url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
+  // About 80 MB, 100 s at a slow reader's pace: far more than the socket buffers on the way hold, and the slow downloads
+  // last longer than the wait below for them to be ended.
+  ({ projectId, url } = await bigConsensusDownload(stack, 'Slow export', 16_000));
 }, 240_000);
 afterAll(() => stack.stop());
 
 const researcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
 
 /**
- * A download read 64 KB every quarter of a second (256 KB a second): never idle long, but slow. Answers once its
- * status is known; `stop` closes it.
+ * A download read 64 KB every 80 ms (800 KB a second): never idle long, but slow. Answers once its status is known;
+ * `stop` closes it.
  */
 function slowDownload(authorization: string): Promise<{ status: number; stop: () => void }> {
   return new Promise((resolve, reject) => {
@@ -54,7 +45,7 @@ function slowDownload(authorization: string): Promise<{ status: number; stop: ()
       const timer = setInterval(() => {
         if (response.readableLength) response.read(Math.min(64 * 1024, response.readableLength));
         else response.read(0); // asks the socket for more
-      }, 250);
+      }, 80);
       response.on('close', () => clearInterval(timer));
       resolve({
         status: response.statusCode!,

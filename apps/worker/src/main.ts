@@ -3,12 +3,6 @@ import { createWorker } from './bootstrap';
 import { loadConfig } from './config/config';
 import { closeWorker } from './worker.module';
 
-/**
- * How long a worker told to stop waits for its jobs to finish before it exits anyway: with Redis or Postgres gone they
- * may never. A job cut short is taken up again once its lock expires (every job can run twice).
- */
-const DRAIN_DEADLINE_MS = 10_000;
-
 /** A lifecycle line, in the log's JSON shape, written whatever LOG_LEVEL says: whoever starts the worker waits for them. */
 const log = (msg: string, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'worker', msg }));
 
@@ -25,11 +19,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    log(`${signal}: draining jobs, then stopping (at most ${DRAIN_DEADLINE_MS / 1000} s; Ctrl-C again stops at once)`);
+    log(`${signal}: draining jobs, then stopping (at most ${config.drainDeadlineMs / 1000} s; Ctrl-C again stops at once)`);
     setTimeout(() => {
-      log(`jobs still running after ${DRAIN_DEADLINE_MS / 1000} s: stopping without them (they run again later)`, 40);
+      log(`jobs still running after ${config.drainDeadlineMs / 1000} s: stopping without them (they run again later)`, 40);
       process.exit(1);
-    }, DRAIN_DEADLINE_MS);
+    }, config.drainDeadlineMs);
     try {
       await closeWorker(app);
     } catch (error) {

@@ -6,6 +6,7 @@ export const workerEnvSchema = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(2_000),
   SKILLS_EVERY_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
+  DRAIN_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(10),
 });
 
 export interface WorkerConfig {
@@ -24,6 +25,11 @@ export interface WorkerConfig {
   reconcileGraceMs: number;
   /** How often volunteer skill is re-learned and unretired subjects re-aggregated. */
   skillsEveryMs: number;
+  /**
+   * How long a worker told to stop waits for its jobs to finish before it exits anyway: with Redis or Postgres gone
+   * they may never. A job cut short is taken up again once its lock expires (every job can run twice).
+   */
+  drainDeadlineMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -39,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     skillsEveryMs: e.SKILLS_EVERY_MS,
+    drainDeadlineMs: e.DRAIN_DEADLINE_SECONDS * 1000,
   };
 }
 
