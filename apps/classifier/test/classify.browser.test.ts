@@ -1,6 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
-import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
+import { ON_SCREEN_SUBMIT_MS, OUTBOX_RETRY_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { signUp } from '../../../test/support/accounts';
 import { answerByKey, answersKeptFor, checkScreen, closeTutorial, emptyOutbox, launchBrowser, liveYesNoWorkflow, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
@@ -64,9 +64,11 @@ async function answerHandled(page: Page, start: string): Promise<void> {
   await page.waitForFunction((wanted) => (window as unknown as { answersHandled: string[] }).answersHandled.some((note) => note.startsWith(wanted)), start);
 }
 
-describe('classifier in a browser: single-choice workflow', () => {
-  const suite = useStackAndBrowser();
+// One stack and browser for every test of this file (each makes a project of its own), started once.
+// biome-ignore lint/correctness/useHookAtTopLevel: Jest's set-up (beforeAll, afterAll), not a React hook
+const suite = useStackAndBrowser();
 
+describe('classifier in a browser: single-choice workflow', () => {
   it('classifies every subject by keyboard alone, then shows the finished screen', async () => {
     const { client } = suite.stack;
     const project = await client.createProject({
@@ -96,7 +98,7 @@ describe('classifier in a browser: single-choice workflow', () => {
     });
     await client.activateWorkflow(workflow.id);
 
-    const page: Page = suite.context.pages()[0] ?? (await suite.context.newPage());
+    const page = await suite.context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -169,8 +171,6 @@ describe('classifier in a browser: single-choice workflow', () => {
 });
 
 describe('classifier in a browser: one volunteer in several tabs', () => {
-  const suite = useStackAndBrowser();
-
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
   async function liveWorkflowOf(title: string, subjects = 30, retirement?: Parameters<typeof liveYesNoWorkflow>[3], selection?: Parameters<typeof liveYesNoWorkflow>[4]) {
     const subjectInputs = Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index));
@@ -456,43 +456,54 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
   it('waits by itself for a server that does not answer at all (restarting), not blaming the connection, and goes on as soon as a kept answer is sent', async () => {
     const { workflow, url } = await liveWorkflowOf('Server restarting', 1);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
-    // The API stops (its connections are refused; the browser stays online). It takes answers again once `back`, and
-    // serves the queue again once an answer has come through, so that what the page does then shows.
-    let back = false;
-    let sentAt: number | undefined;
-    const queueAsked: number[] = [];
-    await page.route('**/queue*', (route) => {
-      queueAsked.push(Date.now());
-      return sentAt === undefined ? route.abort('connectionrefused') : route.fallback();
-    });
-    await page.route('**/api/v1/classifications', async (route) => {
-      if (!back) return route.abort('connectionrefused');
-      const response = await route.fetch();
-      sentAt ??= Date.now();
-      return route.fulfill({ response });
-    });
-    await page.keyboard.press('1');
-    await page.keyboard.press('Enter');
-    const alert = page.locator('[role="alert"].alert');
-    await alert.waitFor({ timeout: 10_000 });
-    expect(await alert.textContent()).toMatch(/^Chorus’s server is not answering just now\. It tries again by itself in [56] seconds\.Try again$/);
-    // Nobody presses "Try again": the page asks again by itself, waiting longer each time (5 s, then 10 s, then 20 s).
-    await page.waitForFunction(() => document.querySelector('.alert:not([role])')?.textContent?.startsWith('Chorus’s server is not answering just now. It tries again by itself in 1'));
-    expect(queueAsked.length).toBeGreaterThanOrEqual(2);
-    for (let i = 0; i < 200 && queueAsked.length < 3; i += 1) await page.waitForTimeout(100);
-    expect(queueAsked).toHaveLength(3);
-    // The server is back: the outbox sends the kept answer (within 15 s), and the page asks for subjects at once,
-    // not 20 s after its last try.
-    back = true;
-    await page.getByTestId('finished').waitFor({ timeout: 30_000 });
-    const askedAfter = queueAsked.find((at) => at >= sentAt!)!;
-    expect(askedAfter - sentAt!).toBeLessThan(3_000);
-    expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
-    await page.close();
+    // In a browser of its own, whose clock stands still from the answer on: the page's waits pass only as the test runs
+    // its clock on, each at once.
+    const device = await launchBrowser();
+    try {
+      await skipTutorial(device.context, workflow.id);
+      const page = await device.context.newPage();
+      await page.clock.install();
+      await page.goto(url);
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      // The API stops (its connections are refused; the browser stays online). It takes answers again once `back`, and
+      // serves the queue again once an answer has come through, so that what the page does then shows.
+      let back = false;
+      let sentAt: number | undefined;
+      const queueAsked: number[] = [];
+      await page.route('**/queue*', (route) => {
+        queueAsked.push(Date.now());
+        return sentAt === undefined ? route.abort('connectionrefused') : route.fallback();
+      });
+      await page.route('**/api/v1/classifications', async (route) => {
+        if (!back) return route.abort('connectionrefused');
+        const response = await route.fetch();
+        sentAt ??= Date.now();
+        return route.fulfill({ response });
+      });
+      await page.keyboard.press('1');
+      await page.clock.pauseAt(Date.now() + 500);
+      await page.keyboard.press('Enter');
+      const alert = page.locator('[role="alert"].alert');
+      await alert.waitFor({ timeout: 10_000 });
+      expect(await alert.textContent()).toMatch(/^Chorus’s server is not answering just now\. It tries again by itself in [56] seconds\.Try again$/);
+      // Nobody presses "Try again": the page asks again by itself, waiting longer each time (5 s, then 10 s, then 20 s).
+      await page.clock.runFor(6_000);
+      await page.waitForFunction(() => document.querySelector('.alert:not([role])')?.textContent?.startsWith('Chorus’s server is not answering just now. It tries again by itself in 1'));
+      expect(queueAsked).toHaveLength(2);
+      await page.clock.runFor(12_000);
+      for (let i = 0; i < 200 && queueAsked.length < 3; i += 1) await page.waitForTimeout(100);
+      expect(queueAsked).toHaveLength(3);
+      // The server is back: the outbox sends the kept answer (within its 15 s), and the page asks for subjects at once,
+      // not 20 s after its last try (a time its clock, stopped, never reaches).
+      back = true;
+      await page.clock.runFor(OUTBOX_RETRY_MS);
+      await page.getByTestId('finished').waitFor({ timeout: 30_000 });
+      const askedAfter = queueAsked.find((at) => at >= sentAt!)!;
+      expect(askedAfter - sentAt!).toBeLessThan(3_000);
+      expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
+    } finally {
+      await device.close();
+    }
   });
 
   it('asks before the page is closed while answers wait to be sent on this device, and no longer once they have gone', async () => {
@@ -1083,17 +1094,23 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       if (hung || route.request().method() !== 'POST') return route.fallback();
       hung = route; // answered by nobody, until the test lets it through
     });
+    await page.clock.install();
     await page.goto(url);
     const focusedOnSubject = () => page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     await focusedOnSubject();
     const stored = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n;
     const first = await page.getByTestId('subject').getAttribute('data-subject-id');
     await page.keyboard.press('1');
-    const answered = Date.now();
+    const submitted = page.waitForRequest((request) => request.url().endsWith('/api/v1/classifications') && request.method() === 'POST');
     await page.keyboard.press('Enter');
-    // The next subject once the answer has waited its few seconds on screen; the outbox sends it again under its key.
-    await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== id, first, { timeout: ON_SCREEN_SUBMIT_MS + 5_000 });
-    expect(Date.now() - answered).toBeGreaterThanOrEqual(ON_SCREEN_SUBMIT_MS - 500);
+    await submitted;
+    // The next subject once the answer has waited its few seconds on screen (run through on the page's clock): not before
+    // then, once what the page does meanwhile is done; the outbox sends it again under its key.
+    await page.clock.runFor(ON_SCREEN_SUBMIT_MS - 500);
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(first);
+    await page.clock.runFor(1_000);
+    await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== id, first, { timeout: 5_000 });
     await focusedOnSubject();
     for (let i = 0; i < 100 && (await stored()) === 0; i += 1) await page.waitForTimeout(100);
     const arrived = page.waitForResponse((response) => response.request() === hung!.request());
@@ -1302,9 +1319,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  /** Answers every subject of `page` while the server takes none (its submits fail): each waits on the device, to be sent. */
+  /**
+   * Answers every subject of `page` while the server takes none (its submits fail): each waits on the device, to be sent
+   * (`sendKept`). The page's clock is the test's to run on.
+   */
   async function answerAllKeptOnDevice(page: Page, url: string, beforeLast?: (answered: string) => Promise<void>) {
     await page.route('**/api/v1/classifications', (route) => route.abort('connectionrefused'));
+    await page.clock.install();
     await page.goto(url);
     await page.getByTestId('subject').waitFor();
     // The prefetch the first answer asks for has come back before the test goes on.
@@ -1314,6 +1335,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await beforeLast?.(first);
     await answerByKey(page);
     await page.getByTestId('outbox').waitFor();
+  }
+  /**
+   * The server takes answers again: the outbox's next try sends those kept on the device, its wait (`OUTBOX_RETRY_MS`)
+   * run through at once on the page's clock, short of the page's own next look at the queue (30 s).
+   */
+  async function sendKept(page: Page) {
+    await page.unroute('**/api/v1/classifications');
+    await page.clock.runFor(OUTBOX_RETRY_MS);
   }
   /** What the page says once it has asked for more: that it waits (and why), or that all is done. */
   async function saidWhenNoneLeft(page: Page): Promise<string | null> {
@@ -1333,8 +1362,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await saidWhenNoneLeft(page)).toMatch(LAST_BEING_SENT);
     expect(await page.getByTestId('finished').count()).toBe(0);
     // The answers go through: the page asks again, and the workflow is complete.
-    await page.unroute('**/api/v1/classifications');
-    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await sendKept(page);
+    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
     await page.close();
   });
 
@@ -1345,8 +1374,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await answerAllKeptOnDevice(page, url);
     expect(await saidWhenNoneLeft(page)).toMatch(LAST_BEING_SENT);
     expect(await page.getByRole('button', { name: 'Classify them here' }).count()).toBe(0);
-    await page.unroute('**/api/v1/classifications');
-    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await sendKept(page);
+    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
     await page.close();
   });
 
@@ -1375,7 +1404,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   it('asks again by itself, and soon, while the last subjects are held for the volunteer on another device, and shows them once that device gives them back, saying so', async () => {
     const { workflow, url } = await liveWorkflowOf('Held on another device', 3, { rule: 'count', count: 1 });
     const account = await signUp(suite.stack, { email: `held-elsewhere-${Date.now()}@example.org`, displayName: 'Hal' });
-    const [deviceA, deviceB] = [await launchBrowser(), await launchBrowser()];
+    const [deviceA, deviceB] = await Promise.all([launchBrowser(), launchBrowser()]);
     try {
       await skipTutorial(deviceA.context, workflow.id);
       await skipTutorial(deviceB.context, workflow.id);
@@ -1383,18 +1412,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await a.goto(url);
       await a.getByTestId('subject').waitFor(); // its first batch holds all three
       const { page: b } = await signedInPage({ stack: suite.stack, context: deviceB.context }, account);
+      await b.clock.install();
       await b.goto(url);
       await b.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
       const said = await recordAnnouncements(b);
 
       // Device A's page closes unused: it gives them back, and B, never reloaded, shows them within seconds (not the
-      // 30 the server suggests).
+      // 30 the server suggests), run through at once on its clock.
       await a.close({ runBeforeUnload: true });
-      await b.getByTestId('subject').waitFor({ timeout: 12_000 });
+      // Once given back (or taken by B already, where this machine is slow enough for B's first wait to pass meanwhile).
+      const given = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n === 0 || (await b.getByTestId('subject').count()) > 0;
+      for (let i = 0; i < 50 && !(await given()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      await b.clock.runFor(12_000);
+      await b.getByTestId('subject').waitFor({ timeout: 10_000 });
       expect(await said()).toContain('The subjects that were held for you are free again: you can classify them here.');
     } finally {
-      await deviceA.close();
-      await deviceB.close();
+      await Promise.all([deviceA.close(), deviceB.close()]);
     }
   });
 
@@ -1450,6 +1483,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       queueRequests.push(request.url());
       queueAnswers.push(request.response().then((response) => response?.finished()));
     });
+    await second.clock.install();
     await second.goto(url);
     await second.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(queueRequests).toHaveLength(1);
@@ -1459,15 +1493,17 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await second.evaluate(() => document.activeElement?.textContent)).toBe('Look again now');
     expect(await second.getByText('This page asks again by itself now and then, and as soon as you come back to it.').count()).toBe(1);
     expect(await seriousViolations(second)).toEqual([]);
-    // By itself 5 s after the first answer (not the 30 s the server suggests), then 10 s after that one: in between, the
-    // button and the page coming back into view ask at once (within 3 s), each once the answer before is in.
+    // By itself 5 s after the first answer (not the 30 s the server suggests; its clock runs through 8 s at once), then
+    // 10 s after that one: in between, the button and the page coming back into view ask at once (within 3 s), each once
+    // the answer before is in.
     const askedAgain = async (count: number, within: number) => {
       for (let i = 0; i < within / 100 && queueRequests.length < count; i += 1) await second.waitForTimeout(100);
       expect(queueRequests).toHaveLength(count);
       await queueAnswers[count - 1];
       await second.waitForTimeout(200); // and handled
     };
-    await askedAgain(2, 8_000);
+    await second.clock.runFor(8_000);
+    await askedAgain(2, 3_000);
     await second.getByRole('button', { name: 'Look again now' }).click();
     await askedAgain(3, 3_000);
     await second.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));

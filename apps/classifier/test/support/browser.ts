@@ -39,8 +39,11 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
   let stack: Stack | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   beforeAll(async () => {
-    stack = await startStack(options);
-    browser = await launchBrowser();
+    // Side by side: neither waits for the other. What started is stopped after, whatever failed.
+    const [started, launched] = await Promise.allSettled([startStack(options), launchBrowser()]);
+    stack = started.status === 'fulfilled' ? started.value : undefined;
+    browser = launched.status === 'fulfilled' ? launched.value : undefined;
+    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
   });
   // A test that fails part-way leaves its pages open, and a page left open writes the shared localStorage under the
   // next test: each test's pages close after it, and the browser is online again.
