@@ -20,7 +20,7 @@ export interface TestAccount {
 export async function signUp(stack: Stack, input: { email: string; password?: string; displayName: string }, as: ChorusClient = stack.anonymous): Promise<SignIn> {
   const password = input.password ?? ACCOUNT_PASSWORD;
   await stack.anonymous.register({ ...input, password });
-  await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(input.email, /verify/i)));
+  await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(input.email)));
   return as.login({ email: input.email, password });
 }
 

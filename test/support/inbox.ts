@@ -18,6 +18,8 @@ export interface Inbox {
   mails: ReceivedMail[];
   /** The first mail to `to` (whose subject matches, if given) not yet taken; waits for it. */
   take(to: string, subject?: RegExp): Promise<ReceivedMail>;
+  /** The first mail to `to` not yet taken with a link to verify an email (a sign-up's, or a change of email's), in any language. */
+  takeVerification(to: string): Promise<ReceivedMail>;
   /** Answers the next `count` mails with a temporary refusal (451), as a busy server does; answers how many it put off so far. */
   putOffNext(count: number): void;
   putOff: number;
@@ -66,7 +68,14 @@ export async function startInbox(): Promise<Inbox> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  const find = (to: string, subject?: RegExp) => mails.find((mail) => !taken.has(mail) && mail.to === to && (!subject || subject.test(mail.subject)));
+  const find = (to: string, subject?: RegExp, text?: RegExp) =>
+    mails.find((mail) => !taken.has(mail) && mail.to === to && (!subject || subject.test(mail.subject)) && (!text || text.test(mail.text)));
+  const takeFound = async (to: string, about: string, subject?: RegExp, text?: RegExp) => {
+    await until(async () => find(to, subject, text) !== undefined, `a mail to ${to}${about}`, 10_000);
+    const mail = find(to, subject, text)!;
+    taken.add(mail);
+    return mail;
+  };
   const inbox: Inbox = {
     url: `smtp://127.0.0.1:${port}`,
     mails,
@@ -79,12 +88,8 @@ export async function startInbox(): Promise<Inbox> {
     answerAfter(ms) {
       answerAfterMs = ms;
     },
-    async take(to, subject) {
-      await until(async () => find(to, subject) !== undefined, `a mail to ${to}${subject ? ` about ${subject}` : ''}`, 10_000);
-      const mail = find(to, subject)!;
-      taken.add(mail);
-      return mail;
-    },
+    take: (to, subject) => takeFound(to, subject ? ` about ${subject}` : '', subject),
+    takeVerification: (to) => takeFound(to, ' with a link to verify an email', undefined, /\/verify-email#token=/),
     linkToken(mail) {
       const token = /#token=([\w.-]+)/.exec(mail.text)?.[1];
       if (!token) throw new Error(`no link in the mail "${mail.subject}":\n${mail.text}`);

@@ -56,7 +56,7 @@ describe("an account's email", () => {
     expect(unverified.user).toMatchObject({ email, emailVerified: false });
     expect((await stack.anonymous.guest()).user.emailVerified).toBe(false);
 
-    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /verify/i)));
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(email)));
     expect((await stack.anonymous.login({ email, password: ACCOUNT_PASSWORD })).user.emailVerified).toBe(true);
     const client = stack.anonymous.withToken(unverified.token);
     expect(await client.renameAccount('Ada L.')).toMatchObject({ emailVerified: true });
@@ -66,7 +66,7 @@ describe("an account's email", () => {
 
   it('is mailed its link again on request, one a minute, never once verified, and never for a guest', async () => {
     const ada = await newAccount(stack, 'Ada', { verified: false });
-    await stack.inbox.take(ada.email, /verify/i);
+    await stack.inbox.takeVerification(ada.email);
     const tooSoon = await refusal(ada.client.sendEmailVerification());
     expect([tooSoon?.status, tooSoon?.problem.type]).toEqual([429, 'urn:chorus:problem:too-many-requests']);
 
@@ -77,7 +77,7 @@ describe("an account's email", () => {
     expect([mailed.status, ...limitOf(mailed)]).toEqual([202, '1', '0', '60', null]);
     const refused = await ask();
     expect([refused.status, ...limitOf(refused)]).toEqual([429, '1', '0', expect.stringMatching(/^(59|60)$/), refused.headers.get('ratelimit-reset')]);
-    const again = await stack.inbox.take(ada.email, /verify/i);
+    const again = await stack.inbox.takeVerification(ada.email);
     await stack.anonymous.verifyEmail(stack.inbox.linkToken(again));
     await aMinuteLater(ada.id);
     const verified = await refusal(ada.client.sendEmailVerification());
@@ -89,7 +89,7 @@ describe("an account's email", () => {
 
   it('changes only through a link mailed to the new address (the old one told), with the password; the old links stop working', async () => {
     const ada = await newAccount(stack, 'Ada', { verified: false });
-    const firstLink = stack.inbox.linkToken(await stack.inbox.take(ada.email, /verify/i));
+    const firstLink = stack.inbox.linkToken(await stack.inbox.takeVerification(ada.email));
     const taken = await newAccount(stack, 'Bob');
     const wrong = await refusal(ada.client.changeEmail({ email: newEmail('ada'), password: 'not my password' }));
     expect([wrong?.status, wrong?.problem.errors?.[0]?.pointer]).toEqual([422, '/password']);
@@ -207,7 +207,7 @@ describe("an account's email", () => {
     await ada.client.changeEmail({ email: next, password: ACCOUNT_PASSWORD });
     const link = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
     await stack.anonymous.register({ email: next, password: ACCOUNT_PASSWORD, displayName: 'First' });
-    await stack.inbox.take(next, /verify/i); // the account is made after the answer, and then mailed
+    await stack.inbox.takeVerification(next); // the account is made after the answer, and then mailed
     const refused = await refusal(stack.anonymous.verifyEmail(link));
     expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:email-taken']);
     expect(await ada.client.account()).toMatchObject({ email: ada.email });
@@ -244,7 +244,7 @@ describe('a changed password', () => {
 describe('a forgotten password', () => {
   it('is reset through a link mailed to the account, once, ending every token; the answer never says whether the email has an account', async () => {
     const ada = await newAccount(stack, 'Ada', { verified: false });
-    const verificationLink = stack.inbox.linkToken(await stack.inbox.take(ada.email, /verify/i));
+    const verificationLink = stack.inbox.linkToken(await stack.inbox.takeVerification(ada.email));
     await aMinuteLater(ada.id);
     const nobody = newEmail('nobody');
     const malformed = await refusal(stack.anonymous.requestPasswordReset('not an email'));

@@ -78,18 +78,23 @@ describe('the account', () => {
     expect((await guest.contribution()).classifications).toBe(1);
   });
 
-  it('renames an account, refuses an empty name naming the field, and has nothing to rename for a guest', async () => {
+  it('renames an account, refuses an empty name or an empty change naming the field, and has nothing to rename nor a language for a guest', async () => {
     const { client } = await newAccount();
     expect((await client.renameAccount('  Ada Lovelace ')).displayName).toBe('Ada Lovelace');
     const empty = await refusal(client.renameAccount('   '));
     expect(empty?.status).toBe(422);
     expect(empty?.problem.errors?.[0]?.pointer).toBe('/displayName');
     expect((await client.account()).displayName).toBe('Ada Lovelace');
+    const nothing = await refusal(client.changeAccount({}));
+    expect([nothing?.status, nothing?.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give displayName, language, or both' }]]);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const refused = await refusal(guest.renameAccount('Someone'));
     expect(refused?.status).toBe(403);
     expect(refused?.problem.type).toMatch(/account-required$/);
+    const language = await refusal(guest.changeAccount({ language: 'fr' }));
+    expect([language?.status, language?.problem.type]).toEqual([403, expect.stringMatching(/account-required$/)]);
+    expect((await stack.db.query('SELECT language FROM users WHERE id = $1', [(await guest.account()).id])).rows).toEqual([{ language: null }]);
   });
 
   it('changes the password only with the current one, and ends every token issued before', async () => {

@@ -401,7 +401,7 @@ describe('API key scopes', () => {
 });
 
 describe("a new API key's notice", () => {
-  const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  const utc = (iso: string) => `${new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
   const noticesTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /new API key/.test(mail.subject));
   const keptFor = async (email: string) => (await stack.db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = $1 AND subject LIKE '%API key%'`, [email])).rows[0].n as number;
 

@@ -52,7 +52,7 @@ describe('the README’s "Using the API, step by step"', () => {
     for (const block of blocks) {
       const env: Record<string, string> = {};
       // What a reader takes from the mail by hand: the token of the link mailed at sign-up.
-      if (block.includes('$VERIFY_TOKEN')) env.VERIFY_TOKEN = stack.inbox.linkToken(await stack.inbox.take(await variable('EMAIL'), /verify/i));
+      if (block.includes('$VERIFY_TOKEN')) env.VERIFY_TOKEN = stack.inbox.linkToken(await stack.inbox.takeVerification(await variable('EMAIL')));
       // The worker's consensus comes moments after a classification, as the page says.
       if (block.includes('/consensus')) await consensusOf(await variable('WORKFLOW_ID'), await variable('SUBJECT_ID'));
       try {

@@ -56,7 +56,7 @@ describe('auth', () => {
     // Nor does signing in with the password just chosen tell them apart: the new account waits for its link.
     const refusals = await Promise.all([fresh, taken].map((email) => stack.anonymous.login({ email, password: 'another password' }).then(() => undefined, (e: ChorusApiError) => e)));
     expect(refusals.map((refusal) => [refusal?.status, refusal?.problem])).toEqual([0, 1].map(() => [401, refusals[0]?.problem]));
-    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(fresh, /verify/i)));
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(fresh)));
     expect((await stack.anonymous.login({ email: fresh, password: 'another password' })).user).toMatchObject({ email: fresh, emailVerified: true });
   });
 
@@ -178,7 +178,7 @@ describe('limits per address', () => {
   /** Signs up from the address, and opens the link mailed (not signing in: that counts toward the account's limit). */
   const signUpFrom = async (address: string, email: string) => {
     expect((await post('register', address, { email, password: 'a long password', displayName: 'T' })).status).toBe(202);
-    await limited.anonymous.verifyEmail(limited.inbox.linkToken(await limited.inbox.take(email, /verify/i)));
+    await limited.anonymous.verifyEmail(limited.inbox.linkToken(await limited.inbox.takeVerification(email)));
   };
 
   it('makes no more than the limit of guests and accounts together from one address in an hour, and says when to come back', async () => {
@@ -195,7 +195,7 @@ describe('limits per address', () => {
     const email = `limit-${randomUUID()}@example.org`;
     statuses.push((await post('register', '203.0.113.5', { email, password: 'a long password', displayName: 'L' })).status);
     expect(statuses).toEqual([201, 201, 202]);
-    await limited.inbox.take(email, /verify/i); // the account is made after the answer
+    await limited.inbox.takeVerification(email); // the account is made after the answer
     const { rows: before } = await limited.db.query('SELECT count(*)::int AS n FROM users');
 
     const refused = await post('guest', '203.0.113.5');
@@ -311,7 +311,7 @@ describe('limits per address', () => {
         });
       const email = `sprayed-${randomUUID()}@example.org`;
       await sprayed.anonymous.register({ email, password: 'a long password', displayName: 'S' });
-      await sprayed.anonymous.verifyEmail(sprayed.inbox.linkToken(await sprayed.inbox.take(email, /verify/i)));
+      await sprayed.anonymous.verifyEmail(sprayed.inbox.linkToken(await sprayed.inbox.takeVerification(email)));
       // Sign-ins that succeed do not count; refusals count, at accounts or at emails that have none alike.
       const statuses = [];
       statuses.push((await login('192.0.2.50', email, 'a long password')).status);

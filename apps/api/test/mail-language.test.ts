@@ -61,7 +61,7 @@ describe("an account's mails", () => {
     await ada.client.createApiKey({ name: 'nightly', scope: 'read' });
     const notice = await stack.inbox.take(ada.email);
     expect(notice.subject).toBe('Une nouvelle clé d’API a été créée pour votre compte Chorus');
-    expect(notice.text).toMatch(/^Bonjour Ada,\n\nQuelqu’un de connecté à votre compte Chorus a créé une clé d’API le .* UTC\u00a0:\n«\u00a0nightly\u00a0» \(son secret commence par chorus_\w+…\), de portée read\u00a0: seulement les requêtes GET et HEAD/);
+    expect(notice.text).toMatch(/^Bonjour Ada,\n\nQuelqu’un de connecté à votre compte Chorus a créé une clé d’API le .* UTC\u00a0:\n«\u00a0nightly\u00a0» \(son secret commence par chorus_\w+…\), de portée «\u00a0read\u00a0» \(lecture seule\)\u00a0: seulement les requêtes GET et HEAD/);
 
     expect(await ada.client.changeAccount({ language: 'en', displayName: 'Ada L.' })).toMatchObject({ displayName: 'Ada L.', language: 'en' });
     await ada.client.createApiKey({ name: 'weekly', scope: 'read' });
@@ -114,6 +114,7 @@ describe('the language of an Accept-Language header', () => {
     expect(acceptedLanguage('en;q=0.5, fr-BE')).toBe('fr');
     expect(acceptedLanguage('FR;q=0.9,EN')).toBe('en');
     expect(acceptedLanguage('fr;q=0, de, *')).toBeUndefined();
+    expect(acceptedLanguage('fr;Q=0, en;q=0.1')).toBe('en');
     expect(acceptedLanguage(undefined)).toBeUndefined();
   });
 });

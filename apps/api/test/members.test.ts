@@ -242,7 +242,7 @@ describe('project members', () => {
       const refused = await problemOf(attempt);
       expect([refused?.status, refused?.problem.type]).toEqual([403, 'urn:chorus:problem:email-unverified']);
     }
-    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(later, /verify/i)));
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(later)));
     expect((await latecomer.myInvitations()).invitations.map((invitation) => invitation.role)).toEqual(['scientist']);
     await latecomer.declineInvitation(project.id);
     expect((await problemOf(latecomer.acceptInvitation(project.id)))?.status).toBe(404);
@@ -290,7 +290,7 @@ describe('project members', () => {
     expect(refused).toMatchObject({ status: 403, problem: { type: expect.stringMatching(/email-unverified$/) } });
     const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM project_invitations WHERE email = $1', [invited]);
     expect(rows[0].n).toBe(0);
-    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(sender.email, /verify/i)));
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(sender.email)));
     await sender.client.invite(project.id, { email: invited, role: 'scientist' });
     expect((await stack.inbox.take(invited)).subject).toContain(project.title);
   });

@@ -47,7 +47,7 @@ it('publishes a project only from an account whose email is verified, and change
   expect(await listedIds()).not.toContain(draft.id);
 
   // Verified, the same account publishes it.
-  await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(fresh.email, /verify/i)));
+  await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(fresh.email)));
   expect((await fresh.client.updateProject(draft.id, { status: 'live' })).status).toBe('live');
   expect(await listedIds()).toContain(draft.id);
 });

@@ -139,7 +139,7 @@ describe('classifier in a browser: accounts', () => {
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: first, user_id: guestId }]);
 
     // The link opened (on a phone, say), the sign-in takes the guest's work into the account, and goes back to the task.
-    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i)));
+    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.takeVerification(email)));
     expect(await page.locator('#sign-in-carry').isChecked()).toBe(true);
     await tabTo(page, '#sign-in-email');
     await page.keyboard.type(email);
@@ -479,7 +479,7 @@ describe('classifier in a browser: accounts', () => {
   it('says the same of an email that already has an account as of a new one, and mails its owner instead', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });
-    await suite.stack.inbox.take(email, /verify/i); // the account is made after the answer, and then mailed
+    await suite.stack.inbox.takeVerification(email); // the account is made after the answer, and then mailed
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/create-account`);
     await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
@@ -1080,8 +1080,8 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('button', { name: 'Mail the link again' }).click();
     await page.getByTestId('account-status').getByText(`We mailed a new link to ${email}.`, { exact: false }).waitFor({ timeout: 10_000 });
     await checkScreenOnPhone(page, 'account-email-unverified');
-    await suite.stack.inbox.take(email, /verify/i);
-    const link = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i));
+    await suite.stack.inbox.takeVerification(email);
+    const link = suite.stack.inbox.linkToken(await suite.stack.inbox.takeVerification(email));
 
     await page.goto(`${suite.stack.baseUrl}/verify-email#token=${link}`);
     await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
@@ -1115,7 +1115,7 @@ describe('classifier in a browser: accounts', () => {
     // Another account's link opened here verifies its email, and does not say it is this account's.
     const other = `verify-other-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email: other, password: PASSWORD, displayName: 'Grace' });
-    const otherLink = suite.stack.inbox.linkToken(await suite.stack.inbox.take(other, /verify/i));
+    const otherLink = suite.stack.inbox.linkToken(await suite.stack.inbox.takeVerification(other));
     await page.goto(`${suite.stack.baseUrl}/verify-email#token=${otherLink}`);
     await page.getByRole('status').getByText(`Thank you: ${other} is verified. Sign in with it`, { exact: false }).waitFor({ timeout: 10_000 });
     expect(await page.getByRole('link', { name: 'Go to your account' }).count()).toBe(0);

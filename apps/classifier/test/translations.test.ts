@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LANGUAGES } from '@chorus/client';
+import { LANGUAGES, spokenLanguage } from '@chorus/client';
 import en from '../src/i18n/en.json';
 
 /**
@@ -49,6 +49,11 @@ it('there is at least one translation to check', () => {
 
 it('there is a catalogue for each language Chorus speaks (LANGUAGES, which its mails are worded in too), and for no other', () => {
   expect(['en', ...translations.map(({ language }) => language)].sort()).toEqual([...LANGUAGES].sort());
+});
+
+it('a browser that prefers a catalogue’s language, as it spells its tag, opens the interface in it', () => {
+  const catalogues = ['en', ...translations.map(({ language }) => language)];
+  expect(catalogues.map((language) => spokenLanguage([language.toLowerCase()]))).toEqual(catalogues);
 });
 
 describe.each(translations)('the $language catalogue', ({ language, catalogue }) => {

@@ -118,8 +118,11 @@ export class ChorusClient {
     return (await this.request<T>(method, path, body)).body;
   }
 
-  /** Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened. */
-  /** `language`: the one the account's mails are worded in (else the one the request's Accept-Language names, if Chorus speaks it). */
+  /**
+   * Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened.
+   * `language`: the one the account's mails are worded in (else the most wanted the request's Accept-Language names
+   * that Chorus speaks).
+   */
   async register(input: { email: string; password: string; displayName: string; language?: Language }): Promise<void> {
     await this.call<undefined>('POST', '/auth/register', input);
   }

@@ -38,7 +38,7 @@ export class AuthService {
    * account already (that account's owner is mailed a notice instead), and so is the time it takes: the password is
    * hashed either way, and the account made after the answer, as the mail is (a row written, or not, must not show in
    * it). A guest's work goes into the account at its first sign-in (`login`). Its mails are worded in the language the
-   * sign-up names, else in the first of the request's Accept-Language that Chorus speaks, else in English (null).
+   * sign-up names, else in the most wanted of the request's Accept-Language that Chorus speaks, else in English (null).
    */
   async register(input: RegisterInput, acceptLanguage: string | undefined): Promise<void> {
     const language = input.language ?? acceptedLanguage(acceptLanguage) ?? null;

@@ -20,7 +20,8 @@ export const languages = Object.keys(resources);
 /** Where the language a volunteer chose on this device is kept. */
 const CHOSEN = 'chorus.language';
 
-function chosenLanguage(): string | null {
+/** The language a volunteer chose on this device (null: none, the interface follows the browser's). */
+export function chosenLanguage(): string | null {
   try {
     const chosen = window.localStorage.getItem(CHOSEN);
     return chosen !== null && languages.includes(chosen) ? chosen : null;
@@ -39,7 +40,7 @@ export function chooseLanguage(language: string): void {
   void i18next.changeLanguage(language);
 }
 
-/** The first of the browser's preferred languages that has a catalogue (by its base, `fr` for `fr-CA`), else English. */
+/** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`), else English. */
 const preferredLanguage = (): string => spokenLanguage(navigator.languages ?? [navigator.language]) ?? 'en';
 
 void i18next.use(initReactI18next).init({

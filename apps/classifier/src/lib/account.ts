@@ -1,6 +1,6 @@
 import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
-import { i18n } from '../i18n';
+import { chosenLanguage, i18n } from '../i18n';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -129,14 +129,29 @@ export async function createAccount(input: AccountInput): Promise<void> {
   await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: spokenLanguage([i18n.language]) });
 }
 
+/** The account's language as last sent: each change waits for the one before, so that the last choice is the one kept. */
+let languageSent: Promise<void> = Promise.resolve();
+
 /**
  * Keeps the interface language the volunteer chose as the signed-in account's, which its mails are worded in: quietly
  * (a failure is not the volunteer's to handle: the choice holds on this device, and the next one is sent again).
  */
-export async function keepAccountLanguage(chosen: string): Promise<void> {
-  const language = spokenLanguage([chosen]);
-  if (session.current().kind !== 'registered' || !language) return;
-  await session.client.changeAccount({ language }).catch(() => undefined);
+export function keepAccountLanguage(chosen: string): Promise<void> {
+  languageSent = languageSent.then(async () => {
+    const language = spokenLanguage([chosen]);
+    if (session.current().kind !== 'registered' || !language) return;
+    await session.client.changeAccount({ language }).catch(() => undefined);
+  });
+  return languageSent;
+}
+
+/**
+ * The language an account's mails should be in as this device knows it, when it is not the account's: the one its
+ * volunteer chose here, else, for an account that has none (made before accounts had one), the interface's.
+ */
+function languageToKeep(account: AccountView): string | undefined {
+  const wanted = chosenLanguage() ?? (account.language === null ? i18n.language : null);
+  return wanted && spokenLanguage([wanted]) !== account.language ? wanted : undefined;
 }
 
 /** An account that took over this device, and what the volunteer before it left waiting there. */
@@ -213,6 +228,7 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   session.adopt({ token: account.token, user: account.user });
   // A guest whose work the account took in goes on counting it; another volunteer's count is not the account's.
   if (previous !== account.user.id && !account.guestWork) forgetClassifiedThisSession();
+  void refreshAccount().catch(() => undefined); // the account's language, which it may not have yet, or not this device's
   const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
@@ -276,14 +292,18 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
 
 /**
  * The account signed in on this device as the server has it now (undefined for a guest); the session takes its name,
- * email and whether it is verified, which may have changed on another device.
+ * email and whether it is verified, which may have changed on another device, and the account this device's language
+ * when it is not its own yet (`languageToKeep`).
  */
 export async function refreshAccount(): Promise<AccountView | undefined> {
   const { token, kind } = session.current();
   if (!token || kind !== 'registered') return undefined;
   const account = await session.client.account();
   const { id, displayName, email, emailVerified } = account;
-  if (session.current().token === token && account.kind === 'registered') session.adopt({ token, user: { id, kind: 'registered', displayName, email, emailVerified } });
+  if (session.current().token !== token || account.kind !== 'registered') return account;
+  session.adopt({ token, user: { id, kind: 'registered', displayName, email, emailVerified } });
+  const language = languageToKeep(account);
+  if (language) void keepAccountLanguage(language);
   return account;
 }
 

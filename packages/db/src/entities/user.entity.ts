@@ -41,7 +41,10 @@ export class User {
   @Index('users_guest_address_idx', { where: 'guest_address IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   guestAddress!: string | null;
-  /** The language its mails are worded in (`LANGUAGES` of @chorus/client); null: English, as none was named at sign-up. */
+  /**
+   * The language its mails are worded in (`LANGUAGES` of @chorus/client). Null: none was named at sign-up: its mails are
+   * in English, but an invitation to its address in the inviting project's language (a better guess than English).
+   */
   @Column({ type: 'varchar', length: 8, nullable: true }) language!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

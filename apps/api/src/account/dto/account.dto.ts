@@ -3,7 +3,7 @@ import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSch
 
 export const accountChangeSchema = z
   .strictObject({ displayName: displayNameSchema.optional(), language: accountLanguageSchema.optional() })
-  .refine((change) => change.displayName !== undefined || change.language !== undefined, { message: 'name the displayName or the language to change', path: ['displayName'] });
+  .refine((change) => change.displayName !== undefined || change.language !== undefined, { message: 'give displayName, language, or both', path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: givenPasswordSchema, newPassword: newPasswordSchema });

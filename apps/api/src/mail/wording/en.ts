@@ -1,5 +1,7 @@
 import { API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
-import { type ApiKeyMade, type Wording, utc } from './wording';
+import { type ApiKeyMade, inUtc, type Wording } from './wording';
+
+const utc = inUtc('en');
 
 /** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
 const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>

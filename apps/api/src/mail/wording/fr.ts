@@ -1,15 +1,22 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, type Wording, utc } from './wording';
+import { type ApiKeyMade, inUtc, type Wording } from './wording';
 
-/** What a key of each scope may do (`API_KEY_SCOPES_IN_WORDS`, in French). */
-const SCOPES: Record<ApiKeyScope, string> = {
-  full: 'tout ce que le compte peut faire, sauf ce qui demande une session connectée',
-  read: 'seulement les requêtes GET et HEAD (sauf la file d’attente, qui réserve des sujets) et les liens de téléchargement',
-  downloads:
-    'seulement les téléchargements du consensus et des classifications, leurs liens, le flux de travail, ses versions et les lots de sujets du projet que nomment leurs colonnes, et GET /account',
+const utc = inUtc('fr');
+
+/** Each scope as the classifier's account page lists it, and what a key of it may do (`API_KEY_SCOPES_IN_WORDS`, in French). */
+const SCOPES: Record<ApiKeyScope, { listed: string; may: string }> = {
+  full: { listed: 'accès complet', may: 'tout ce que le compte peut faire, sauf ce qui demande une session connectée' },
+  read: {
+    listed: 'lecture seule',
+    may: 'seulement les requêtes GET et HEAD (sauf la file d’attente, qui réserve des sujets) et les liens de téléchargement',
+  },
+  downloads: {
+    listed: 'téléchargements seulement',
+    may: 'seulement les téléchargements du consensus et des classifications, leurs liens, le flux de travail, ses versions et les noms des lots de sujets qu’ils mentionnent, et GET /account',
+  },
 };
 
-/** The roles as the classifier names them in French. */
+/** The roles as the classifier names them in French (`mail-wording.test.ts` checks they agree). */
 const ROLES: Record<ProjectRole, string> = {
   owner: 'propriétaire',
   collaborator: 'collaborateur',
@@ -20,7 +27,7 @@ const ROLES: Record<ProjectRole, string> = {
 
 /** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
 const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
-  `« ${key.name} »${key.prefix ? ` (son secret commence par ${key.prefix}…)` : ''}, de portée ${key.scope} : ${SCOPES[key.scope]}`;
+  `« ${key.name} »${key.prefix ? ` (son secret commence par ${key.prefix}…)` : ''}, de portée « ${key.scope} » (${SCOPES[key.scope].listed}) : ${SCOPES[key.scope].may}`;
 
 /** Vouvoiement throughout; no-break spaces before the two-part punctuation and inside guillemets, as French sets them. */
 export const french: Wording = {
@@ -92,11 +99,11 @@ Sinon, ignorez ce message : personne ne peut se connecter à votre compte sans 
     subject: 'Choisissez un nouveau mot de passe pour Chorus',
     text: `Bonjour ${to.displayName},
 
-Pour choisir un nouveau mot de passe pour votre compte Chorus (${to.email}), ouvrez ce lien dans l’heure :
+Pour choisir un nouveau mot de passe de votre compte Chorus (${to.email}), ouvrez ce lien dans l’heure :
 
 ${link}
 
-Le choisir déconnecte tous les appareils. Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.`,
+Une fois le nouveau mot de passe choisi, tous les appareils sont déconnectés. Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.`,
   }),
 
   invitation: ({ email, projectTitle, role, inviterName, link, days }) => ({
@@ -118,7 +125,7 @@ L’invitation est valable ${days} jours. Si vous ne souhaitez pas rejoindre le 
 
 Quelqu’un de connecté à votre compte Chorus a créé une clé d’API le ${utc(key.createdAt)} :
 ${keyInWords(key)}.
-Un script qui la détient peut utiliser Chorus en votre nom, dans cette portée, jusqu’au ${utc(key.expiresAt)}, à moins que la clé ne soit révoquée.
+Un script qui la détient peut utiliser Chorus en votre nom, dans les limites de cette portée, jusqu’au ${utc(key.expiresAt)}, à moins que la clé ne soit révoquée.
 
 Si c’était vous, il n’y a rien à faire. Sinon, révoquez la clé dès maintenant, dans la section « Clés d’API » de votre page de compte :
 
@@ -151,7 +158,7 @@ fonctionnent jusqu’à leur expiration ou leur révocation, sur votre page de c
 ${apiKeysPage}
 
 Si c’était vous, il n’y a rien à faire. Sinon, demandez immédiatement un lien pour choisir un nouveau mot de passe (il est
-envoyé à cette adresse, et le choisir déconnecte tous les appareils) :
+envoyé à cette adresse, et tous les appareils sont déconnectés une fois le nouveau mot de passe choisi) :
 
 ${forgotPasswordPage}
 

@@ -1,4 +1,4 @@
-import type { ApiKeyScope, ProjectRole } from '@chorus/client';
+import type { ApiKeyScope, Language, ProjectRole } from '@chorus/client';
 
 /** Whom an account's mail is to: its email, its name, and the language it is worded in (null: English). */
 export interface Addressee {
@@ -45,5 +45,8 @@ export interface Wording {
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
 }
 
-/** A moment as a mail says it, in UTC: the reader's time zone is not known. */
-export const utc = (moment: Date) => `${moment.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A moment as a mail in `language` says it, in UTC (the reader's time zone is not known): « 1 juin 2025 à 14:03 UTC ». */
+export function inUtc(language: Language): (moment: Date) => string {
+  const format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+  return (moment) => `${format.format(moment)} UTC`;
+}

@@ -1,0 +1,85 @@
+import { API_KEY_SCOPES, type ApiKeyScope, projectRoleSchema } from '@chorus/client';
+import fr from '../../classifier/src/i18n/fr.json';
+import { english } from '../src/mail/wording/en';
+import { french } from '../src/mail/wording/fr';
+import type { Addressee, ApiKeyMade, Wording, Words } from '../src/mail/wording/wording';
+
+/**
+ * Every mail of every language's wording, rendered without a server: each fills in what it is given (no `undefined`
+ * left, every link and page it is given in its text), French reads as French (no English word left, no-break spaces
+ * where French typography puts them), and French names roles and scopes as the classifier does.
+ */
+
+const ROLES = projectRoleSchema.options;
+const ORIGIN = 'https://chorus.example.org';
+const LINK = `${ORIGIN}/verify-email#token=a.b.c`;
+const SIGN_IN = `${ORIGIN}/sign-in`;
+const FORGOT = `${ORIGIN}/forgot-password`;
+const API_KEYS = `${ORIGIN}/account#api-keys`;
+const to: Addressee = { email: 'ada@example.org', displayName: 'Ada', language: null };
+const keyOf = (scope: ApiKeyScope, prefix: string | null): ApiKeyMade => ({
+  id: '7d0c6a0e-2f4b-4c1e-9a57-3f1d2c5b6a70',
+  name: 'Nightly',
+  scope,
+  prefix,
+  createdAt: new Date('2025-06-01T14:03:00Z'),
+  expiresAt: new Date('2025-07-01T14:03:00Z'),
+});
+const keys = API_KEY_SCOPES.flatMap((scope) => [keyOf(scope, 'chorus_ab12'), keyOf(scope, null)]);
+
+/** A mail rendered, with the links and pages it was given. */
+type Rendered = [Words, string[]];
+
+/** Every entry of a wording (the type makes a new one come here too), with each of its variants. */
+const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
+  verification: (w) => [[w.verification(to, LINK), [LINK]]],
+  signUpNotice: (w) => [[w.signUpNotice(to, SIGN_IN, FORGOT), [SIGN_IN, FORGOT]]],
+  emailChange: (w) => [[w.emailChange(to, 'ada.l@example.org', LINK), [LINK, 'ada.l@example.org']]],
+  emailChangeNotice: (w) => [[w.emailChangeNotice(to, 'ada.l@example.org'), ['ada.l@example.org']]],
+  emailChangeAttemptNotice: (w) => [[w.emailChangeAttemptNotice(to, FORGOT), [FORGOT]]],
+  passwordReset: (w) => [[w.passwordReset(to, LINK), [LINK]]],
+  invitation: (w) =>
+    ROLES.map((role) => [w.invitation({ email: to.email, projectTitle: 'Letters', role, inviterName: 'Claire', link: `${ORIGIN}/invitations/1`, days: 14 }), [`${ORIGIN}/invitations/1`]]),
+  apiKeyNotice: (w) => keys.map((key) => [w.apiKeyNotice(to, key, API_KEYS), [API_KEYS]]),
+  apiKeyRevokedNotice: (w) => keys.map((key) => [w.apiKeyRevokedNotice(to, { ...key, revokedAt: new Date('2025-06-02T09:30:00Z') }, API_KEYS), [API_KEYS]]),
+  passwordChanged: (w) => (['changed', 'reset'] as const).map((how) => [w.passwordChanged(to, how, new Date('2025-06-01T14:03:00Z'), FORGOT, API_KEYS), [FORGOT, API_KEYS]]),
+};
+const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
+
+describe.each([
+  ['English', english],
+  ['French', french],
+])('every mail in %s', (_, wording) => {
+  it('fills in all it is given: no undefined, null, NaN or object left, and every link and page it names', () => {
+    const wrong = rendered(wording).flatMap(({ entry, words, addresses }) => [
+      ...(/undefined|null|NaN|\[object/.test(`${words.subject}\n${words.text}`) ? [`${entry}: ${words.subject}\n${words.text}`] : []),
+      ...addresses.filter((address) => !words.text.includes(address)).map((address) => `${entry} lacks ${address}`),
+    ]);
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('every mail in French', () => {
+  /** A mail's words without what it was given to quote (links, pages, emails) nor times (14:03). */
+  const prose = ({ words, addresses }: { words: Words; addresses: string[] }) =>
+    [to.email, ...addresses].reduce((text, address) => text.replaceAll(address, ''), `${words.subject}\n${words.text}`).replace(/\d:\d/g, '');
+
+  it('has no English word left', () => {
+    const english = /\b(the|your|you|and|with|was|which|link|password|email|sign|signed|mail|made|revoked|ignore|if)\b/i;
+    expect(rendered(french).filter((mail) => english.test(prose(mail))).map(({ entry, words }) => `${entry}: ${words.text}`)).toEqual([]);
+  });
+
+  it('sets a no-break space before : ; ? ! and », and after «', () => {
+    const plain = /[^\u00a0\u202f][:;?!»]|«[^\u00a0\u202f]/g;
+    expect(rendered(french).flatMap((mail) => [...prose(mail).matchAll(plain)].map((match) => `${mail.entry}: “${match[0]}”`))).toEqual([]);
+  });
+
+  it('names the roles and the API keys’ scopes as the classifier does', () => {
+    const { roles } = fr.account.settings.invitations;
+    const { scopes } = fr.account.settings.apiKeys;
+    const invitations = RENDERINGS.invitation(french).map(([words]) => words.text);
+    expect(ROLES.filter((role, i) => !invitations[i]!.includes(`en tant que ${roles[role]}.`))).toEqual([]);
+    const notices = API_KEY_SCOPES.map((scope) => french.apiKeyNotice(to, keyOf(scope, null), API_KEYS).text);
+    expect(API_KEY_SCOPES.filter((scope, i) => !notices[i]!.includes(`(${scopes[scope].listed})`))).toEqual([]);
+  });
+});
