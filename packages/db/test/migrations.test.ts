@@ -30,6 +30,7 @@ import { AgainstPluralityStored1797440000000 } from '../src/migrations/179744000
 import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-ReviewedByRole';
 import { NeedsCheckingStored1797480000000 } from '../src/migrations/1797480000000-NeedsCheckingStored';
 import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-CommentsUpdatedAt';
+import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000000-CommentReportsChanged';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -83,6 +84,23 @@ describe('migrations', () => {
          WHERE x.indexname = 'classifications_versions_idx'`,
       );
       expect(indexes.map(({ indexdef, valid }) => [indexdef.replace(/^.* USING /, ''), valid])).toEqual([['btree (workflow_id, workflow_version) WHERE (NOT made_in_draft)', true]]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
+  it('build the index of a project’s comment reports by when each last changed concurrently, outside a transaction', async () => {
+    expect(migrations.find((migration) => migration.name === 'CommentReportsChanged1797653000000')).toBeDefined();
+    expect(new CommentReportsChanged1797653000000().transaction).toBe(false);
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const indexes: { indexdef: string; valid: boolean }[] = await dataSource.query(
+        `SELECT x.indexdef, i.indisvalid AS valid FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname JOIN pg_index i ON i.indexrelid = c.oid
+         WHERE x.indexname = 'comment_reports_project_changed_idx'`,
+      );
+      expect(indexes.map(({ indexdef, valid }) => [indexdef.replace(/^.* USING /, ''), valid])).toEqual([['btree (project_id, GREATEST(reported_at, dismissed_at))', true]]);
     } finally {
       await dataSource.destroy();
       await database.drop();
