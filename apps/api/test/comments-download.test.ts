@@ -52,14 +52,18 @@ const planOf = async (sql: string, parameters: unknown[]) => (await stack.db.que
 
 interface PlanNode {
   'Node Type': string;
+  'Parent Relationship'?: string;
   'Sort Key'?: string[];
   Plans?: PlanNode[];
 }
 
+/** A node's first input: the rows it passes on (not a CTE or subquery it reads first). */
+const firstInput = (node: PlanNode) => node.Plans?.find((input) => input['Parent Relationship'] !== 'InitPlan' && input['Parent Relationship'] !== 'SubPlan');
+
 /** The sorts down the plan's first inputs from its top (the comments' rows as they stream), each with its key and the node it sorts. */
 function sortsOnSpine({ Plan }: { Plan: PlanNode }) {
   const sorts: { key: string[] | undefined; of: string | undefined }[] = [];
-  for (let node: PlanNode | undefined = Plan; node; node = node.Plans?.[0]) if (node['Node Type'] === 'Sort') sorts.push({ key: node['Sort Key'], of: node.Plans?.[0]?.['Node Type'] });
+  for (let node: PlanNode | undefined = Plan; node; node = firstInput(node)) if (node['Node Type'] === 'Sort') sorts.push({ key: node['Sort Key'], of: firstInput(node)?.['Node Type'] });
   return sorts;
 }
 

@@ -62,51 +62,56 @@ export const COMMENT_LIST_COLUMNS = ['hashtags', 'report_reasons'] as const sati
 const REPORT_CHANGED = 'greatest(r.reported_at, r.dismissed_at)';
 
 /**
- * The project's ($1) reports, counted once for the project by comment, keyed by the comment's (`reported`) creation
- * and id: the download's order, so that they are merge-joined to the comments as those stream in order (a hash join
- * gives its rows in no order, and the planner sorted every comment again; a lookup per comment read each one's reports
- * alone).
+ * The reports of the project's ($1) comments `reported` (its creation and id: a table or the keys of those changed),
+ * counted once by comment and keyed by the download's order, so that they are merge-joined to the comments as those
+ * stream in order (a hash join gives its rows in no order, and the planner sorted every comment again; a lookup per
+ * comment read each one's reports alone).
  */
-const REPORTS = `
+const reportsOf = (reported: string) => `
   SELECT reported.created_at, r.comment_id, count(*)::int AS made, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS undismissed,
          array_agg(r.reason::text ORDER BY r.created_at, r.id) AS reasons, max(${REPORT_CHANGED}) AS changed_at
-  FROM comment_reports r JOIN subject_comments reported ON reported.id = r.comment_id
+  FROM comment_reports r JOIN ${reported} reported ON reported.id = r.comment_id
   WHERE r.project_id = $1 GROUP BY reported.created_at, r.comment_id`;
 
 /** A hidden comment's reports are all handled, those dismissed or not (the reported comments' list counts its undismissed ones `openReports`). */
 const REPORTS_OPEN = 'CASE WHEN c.hidden_at IS NULL THEN coalesce(reports.undismissed, 0) ELSE 0 END';
 
-/** The comments of `from` (`c`) in the order `order` names (their creation, then id), each with its reports counted. */
-const commentRows = (from: string, order: string) => `
+/** The comments of `from` (`c`) in the order `order` names (their creation, then id), each with its reports (those of `reported`) counted. */
+const commentRows = (from: string, order: string, reported: string) => `
   (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
           c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, ${REPORTS_OPEN} AS reports_open,
           coalesce(reports.made, 0) - ${REPORTS_OPEN} AS reports_handled, coalesce(reports.reasons, '{}') AS report_reasons,
           greatest(c.updated_at, reports.changed_at) AS updated_at, NULL::timestamptz AS deleted_at
    FROM ${from} JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
    LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
-   LEFT JOIN (${REPORTS}) reports ON (reports.created_at, reports.comment_id) = (${order})
+   LEFT JOIN (${reportsOf(reported)}) reports ON (reports.created_at, reports.comment_id) = (${order})
    ORDER BY ${order})`;
 
 /** The project's ($1) comments, hidden ones included, oldest first, read in that order from `subject_comments_project_recent_idx`. */
-export const COMMENT_ROWS = commentRows('(SELECT * FROM subject_comments c WHERE c.project_id = $1) c', 'c.created_at, c.id');
+export const COMMENT_ROWS = commentRows('(SELECT * FROM subject_comments c WHERE c.project_id = $1) c', 'c.created_at, c.id', 'subject_comments');
 
 /**
  * The creation and id of each of the project's ($1) comments changed at or after $2 (`subject_comments_project_changed_idx`)
- * or whose reports did (`comment_reports_project_changed_idx`), in the download's order: only these keys are sorted.
+ * or whose reports did (`comment_reports_project_changed_idx`), once each.
  */
 const CHANGED = `
   SELECT changed.created_at, changed.id FROM subject_comments changed WHERE changed.project_id = $1 AND changed.updated_at >= $2
   UNION SELECT reported.created_at, reported.id FROM comment_reports r JOIN subject_comments reported ON reported.id = r.comment_id
-  WHERE r.project_id = $1 AND ${REPORT_CHANGED} >= $2
-  ORDER BY 1, 2`;
+  WHERE r.project_id = $1 AND ${REPORT_CHANGED} >= $2`;
 
 /**
- * With since ($2): the project's ($1) comments changed at or after it, or whose reports did, in the same order, each
- * read by its id in that order (its own subquery, OFFSET 0: joined as a whole, the planner sorted every comment of a
- * wide since again), then a tombstone for each comment deleted at or after it (`subject_comment_deletions`).
+ * With since ($2): the project's ($1) comments changed at or after it, or whose reports did, in the same order: only
+ * their keys sorted, then each read by its id in that order (its own subquery, OFFSET 0: joined as a whole, the
+ * planner sorted every comment of a wide since again), with the reports of those alone counted; then a tombstone for
+ * each comment deleted at or after it (`subject_comment_deletions`).
  */
 export const COMMENT_ROWS_SINCE = `
-  ${commentRows(`(${CHANGED} OFFSET 0) changed CROSS JOIN LATERAL (SELECT * FROM subject_comments c WHERE c.id = changed.id OFFSET 0) c`, 'changed.created_at, changed.id')}
+  WITH changed AS MATERIALIZED (${CHANGED})
+  ${commentRows(
+    '(SELECT * FROM changed ORDER BY created_at, id OFFSET 0) changed CROSS JOIN LATERAL (SELECT * FROM subject_comments c WHERE c.id = changed.id OFFSET 0) c',
+    'changed.created_at, changed.id',
+    'changed',
+  )}
   UNION ALL
   (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL, NULL,
           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
