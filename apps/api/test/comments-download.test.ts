@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { COMMENT_COLUMNS, COMMENT_ROWS } from '../src/exports/comment-rows';
+import { COMMENT_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE } from '../src/exports/comment-rows';
 
 let stack: Stack;
 
@@ -27,6 +27,45 @@ const ndjsonRows = (text: string) =>
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** `count` comments of the project on the subject, `comment <count>` the oldest, each a second before the next, changed at `changedAt` (SQL of `n`). */
+async function seedComments(projectId: string, subjectId: string, userId: string, changedAt: string, count = 5000) {
+  await stack.db.query(
+    `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at, updated_at)
+     SELECT $1, $2, $3, 'comment ' || n, now() - interval '1 day' - n * interval '1 second', ${changedAt} FROM generate_series(1, $4::int) n`,
+    [projectId, subjectId, userId, count],
+  );
+}
+
+/** A report by `userId` of every tenth comment seeded (`comment 10`, `comment 20`…), made two days before. */
+async function seedReports(projectId: string, userId: string) {
+  await stack.db.query(
+    `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, created_at, reported_at)
+     SELECT c.id, c.project_id, $2, 'spam', now() - interval '2 days', now() - interval '2 days' FROM subject_comments c
+     WHERE c.project_id = $1 AND c.body ~ '^comment [0-9]+0$'`,
+    [projectId, userId],
+  );
+}
+
+/** The plan of `sql` run with `parameters`, as EXPLAIN gives it in JSON. */
+const planOf = async (sql: string, parameters: unknown[]) => (await stack.db.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters)).rows[0]['QUERY PLAN'][0];
+
+interface PlanNode {
+  'Node Type': string;
+  'Parent Relationship'?: string;
+  'Sort Key'?: string[];
+  Plans?: PlanNode[];
+}
+
+/** A node's first input: the rows it passes on (not a CTE or subquery it reads first). */
+const firstInput = (node: PlanNode) => node.Plans?.find((input) => input['Parent Relationship'] !== 'InitPlan' && input['Parent Relationship'] !== 'SubPlan');
+
+/** The sorts down the plan's first inputs from its top (the comments' rows as they stream), each with its key and the node it sorts. */
+function sortsOnSpine({ Plan }: { Plan: PlanNode }) {
+  const sorts: { key: string[] | undefined; of: string | undefined }[] = [];
+  for (let node: PlanNode | undefined = Plan; node; node = firstInput(node)) if (node['Node Type'] === 'Sort') sorts.push({ key: node['Sort Key'], of: firstInput(node)?.['Node Type'] });
+  return sorts;
+}
 
 describe('the comments download', () => {
   it('gives every comment of the project, hidden ones flagged, the same rows in CSV and NDJSON, gzipped for a client that takes it', async () => {
@@ -206,6 +245,15 @@ describe('the comments download', () => {
     expect((await comesAgain(() => moderator.client.dismissCommentReports(edited.id))).map(reportsOf)).toEqual([[edited.id, 0, 1, ['spam']]]);
     expect((await comesAgain(() => reporter.client.reportComment(edited.id, { reason: 'abuse' }))).map(reportsOf)).toEqual([[edited.id, 1, 0, ['abuse']]]);
 
+    // Edited and reported after the moment: once, with both changes.
+    const secondReporter = await newAccount(stack, 'Di');
+    const [both, ...again] = await comesAgain(async () => {
+      await volunteer.client.editComment(edited.id, 'First, edited twice');
+      await secondReporter.client.reportComment(edited.id, { reason: 'spam' });
+    });
+    expect(again).toEqual([]);
+    expect([both!.body, ...reportsOf(both!)]).toEqual(['First, edited twice', edited.id, 2, 0, ['abuse', 'spam']]);
+
     // Deleted by its author: a tombstone, nothing but its ids and when it went.
     const [tombstone, ...others] = await comesAgain(() => volunteer.client.deleteComment(deleted.id));
     expect(others).toEqual([]);
@@ -223,7 +271,7 @@ describe('the comments download', () => {
 
     // A full download has no tombstones; a since= one gives the changed rows in its order (oldest first), then the tombstones.
     const full = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson`, stack.client.token)).text);
-    expect(full.map((row) => row.body)).toEqual(['First, edited', 'Rude', 'Bye', 'Never changed', 'Later']);
+    expect(full.map((row) => row.body)).toEqual(['First, edited twice', 'Rude', 'Bye', 'Never changed', 'Later']);
     expect(full.every((row) => row.deleted_at === null)).toBe(true);
     const all = await since('2000-01-01');
     expect(all.map((row) => row.body ?? row.comment_id)).toEqual([...full.map((row) => row.body), deleted.id, withSubject.id]);
@@ -288,7 +336,11 @@ describe('the comments download', () => {
     // Neither who reported nor what they wrote: not their user ids, names or pseudonyms, nor their notes.
     const pseudonyms = listed.flatMap((comment) => comment.notes.map((note) => note.reporter));
     expect(pseudonyms).not.toEqual([]);
-    for (const secret of [rae.id, sam.id, tom.id, 'Rae', 'Sam', 'Tom', ...pseudonyms, 'Looks like an advert', 'Rude to me', 'Blunt, not abusive']) expect(csv.text).not.toContain(secret);
+    const ndjson = (await download(`${downloadPath(projectId)}?format=ndjson`, stack.client.token)).text;
+    for (const secret of [rae.id, sam.id, tom.id, 'Rae', 'Sam', 'Tom', ...pseudonyms, 'Looks like an advert', 'Rude to me', 'Blunt, not abusive']) {
+      expect(csv.text).not.toContain(secret);
+      expect(ndjson).not.toContain(secret);
+    }
   });
 
   it('reads a since= download’s few comments by their own index and their reports’, not by walking the project’s comments', async () => {
@@ -296,21 +348,37 @@ describe('the comments download', () => {
     const volunteer = await newAccount(stack, 'Vi');
     const reporter = await newAccount(stack, 'Wes');
     // Many comments, few changed lately: the project's oldest first would be read whole for them.
-    await stack.db.query(
-      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at, updated_at)
-       SELECT $1, $2, $3, 'comment ' || n, now() - interval '1 day' - n * interval '1 second', CASE WHEN n % 1000 = 0 THEN now() ELSE now() - interval '1 day' + n * interval '1 millisecond' END
-       FROM generate_series(1, 5000) n`,
-      [projectId, subjectIds[0], volunteer.id],
-    );
-    // And one left as it was, reported lately.
-    const [{ id: reported }] = (await stack.db.query("SELECT id FROM subject_comments WHERE project_id = $1 AND body = 'comment 2500'", [projectId])).rows;
+    await seedComments(projectId, subjectIds[0]!, volunteer.id, "CASE WHEN n % 1000 = 0 THEN now() ELSE now() - interval '1 day' + n * interval '1 millisecond' END");
+    // Many reports, made the day before; and one comment left as it was, reported lately.
+    await seedReports(projectId, reporter.id);
+    const [{ id: reported }] = (await stack.db.query("SELECT id FROM subject_comments WHERE project_id = $1 AND body = 'comment 2501'", [projectId])).rows;
     await reporter.client.reportComment(reported, { reason: 'spam' });
-    await stack.db.query('ANALYZE subject_comments');
+    await stack.db.query('ANALYZE subject_comments; ANALYZE comment_reports');
     const since = new Date(Date.now() - 3_600_000);
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${COMMENT_ROWS}`, [projectId, since])).rows;
-    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_project_changed_idx"');
-    expect(JSON.stringify(plan)).not.toContain('"Index Name":"subject_comments_project_recent_idx"');
+    const plan = JSON.stringify(await planOf(COMMENT_ROWS_SINCE, [projectId, since]));
+    expect(plan).toContain('"Index Name":"subject_comments_project_changed_idx"');
+    expect(plan).toContain('"Index Name":"comment_reports_project_changed_idx"');
+    expect(plan).not.toContain('"Index Name":"subject_comments_project_recent_idx"');
     const rows = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson&since=${since.toISOString()}`, stack.client.token)).text);
-    expect(rows.map((row) => row.body)).toEqual(['comment 5000', 'comment 4000', 'comment 3000', 'comment 2500', 'comment 2000', 'comment 1000']);
+    expect(rows.map((row) => row.body)).toEqual(['comment 5000', 'comment 4000', 'comment 3000', 'comment 2501', 'comment 2000', 'comment 1000']);
+  });
+
+  it('streams a wide since= download’s comments, and the whole download’s, in order as it reads them: only their keys are sorted, never the comments', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await newAccount(stack, 'Xu');
+    const reporter = await newAccount(stack, 'Yan');
+    // Every comment changed since the moment (as after its author deleted their account), a tenth of them reported: so
+    // many that a sort of them all would hold the download back.
+    await seedComments(projectId, subjectIds[0]!, volunteer.id, 'now()', 30_000);
+    await seedReports(projectId, reporter.id);
+    await stack.db.query('ANALYZE subject_comments; ANALYZE comment_reports');
+    const since = new Date(Date.now() - 3_600_000);
+    const wide = sortsOnSpine(await planOf(COMMENT_ROWS_SINCE, [projectId, since]));
+    expect(wide.map(({ key }) => key)).toEqual([['changed.created_at', 'changed.id']]);
+    expect(wide[0]!.of).not.toMatch(/Join|Nested Loop/);
+    expect(sortsOnSpine(await planOf(COMMENT_ROWS, [projectId]))).toEqual([]);
+    const rows = ndjsonRows((await download(`${downloadPath(projectId)}?format=ndjson&since=${since.toISOString()}`, stack.client.token)).text);
+    expect(rows.map((row) => row.body)).toEqual(Array.from({ length: 30_000 }, (_, index) => `comment ${30_000 - index}`));
+    expect(rows.filter((row) => row.reports_open === 1).length).toBe(3000);
   });
 });

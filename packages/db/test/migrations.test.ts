@@ -30,6 +30,24 @@ import { AgainstPluralityStored1797440000000 } from '../src/migrations/179744000
 import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-ReviewedByRole';
 import { NeedsCheckingStored1797480000000 } from '../src/migrations/1797480000000-NeedsCheckingStored';
 import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-CommentsUpdatedAt';
+import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000000-CommentReportsChanged';
+
+/** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
+async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
+  const database = await createTestDatabase();
+  const dataSource = await openDatabase(database.url, 1);
+  try {
+    const indexes: { indexdef: string; valid: boolean }[] = await dataSource.query(
+      `SELECT x.indexdef, i.indisvalid AS valid FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE x.indexname = $1`,
+      [name],
+    );
+    return indexes.map(({ indexdef, valid }) => [indexdef.replace(/^.* USING /, ''), valid]);
+  } finally {
+    await dataSource.destroy();
+    await database.drop();
+  }
+}
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -75,18 +93,13 @@ describe('migrations', () => {
   it('build the index of the versions view concurrently, outside a transaction, holding a workflow’s counted classifications only', async () => {
     expect(migrations.find((migration) => migration.name === 'ClassificationsVersionsIndex1797343000001')).toBeDefined();
     expect(new ClassificationsVersionsIndex1797343000001().transaction).toBe(false);
-    const database = await createTestDatabase();
-    const dataSource = await openDatabase(database.url, 1);
-    try {
-      const indexes: { indexdef: string; valid: boolean }[] = await dataSource.query(
-        `SELECT x.indexdef, i.indisvalid AS valid FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname JOIN pg_index i ON i.indexrelid = c.oid
-         WHERE x.indexname = 'classifications_versions_idx'`,
-      );
-      expect(indexes.map(({ indexdef, valid }) => [indexdef.replace(/^.* USING /, ''), valid])).toEqual([['btree (workflow_id, workflow_version) WHERE (NOT made_in_draft)', true]]);
-    } finally {
-      await dataSource.destroy();
-      await database.drop();
-    }
+    expect(await indexBuilt('classifications_versions_idx')).toEqual([['btree (workflow_id, workflow_version) WHERE (NOT made_in_draft)', true]]);
+  });
+
+  it('build the index of a project’s comment reports by when each last changed concurrently, outside a transaction', async () => {
+    expect(migrations.find((migration) => migration.name === 'CommentReportsChanged1797653000000')).toBeDefined();
+    expect(new CommentReportsChanged1797653000000().transaction).toBe(false);
+    expect(await indexBuilt('comment_reports_project_changed_idx')).toEqual([['btree (project_id, GREATEST(reported_at, dismissed_at))', true]]);
   });
 
   it('find a workflow’s effect memberships by their own index, not by scanning every workflow’s', async () => {

@@ -13,7 +13,10 @@ export interface CommentRow extends StoredCommentRow {
   /** Its author's role in the project now, if they are a member. */
   role: string | null;
   hidden_by: string | null;
-  /** Its reports still to handle, and those handled (dismissed, or all of a hidden comment's); null on a tombstone. */
+  /**
+   * Its reports still to handle, and those handled (dismissed, or all of a hidden comment's: unlike the reported
+   * comments' `openReports`, which counts a hidden comment's undismissed ones); null on a tombstone.
+   */
   reports_open: number | null;
   reports_handled: number | null;
   /** The reason of each of its reports, in the order they were first made. */
@@ -43,7 +46,7 @@ export const COMMENT_COLUMNS = {
   hidden_at: 'when it was hidden (hiding it again keeps the first time); empty when it is shown (showing it again empties it, its reason and hidden_by)',
   hidden_by: 'the user id of the moderator or researcher who last hid it (or gave a new reason); empty when it is shown',
   reports_open:
-    'how many volunteers reported it (POST /comments/:id/reports) with a report still to handle, as the open list of reported comments counts them: a report nobody dismissed, of a comment shown; 0 when none (every report of a hidden comment is handled, and open again if it is shown again)',
+    'how many volunteers reported it (POST /comments/:id/reports) with a report still to handle: a report nobody dismissed, of a comment shown; 0 when none. Every report of a hidden comment is handled (open again if it is shown again), where GET /projects/:id/reported-comments still counts its undismissed ones in openReports',
   reports_handled: 'how many of its reports were handled: dismissed by a moderator or researcher, or not dismissed but the comment hidden; reports_open + reports_handled is how many volunteers reported it (each once)',
   report_reasons: `the reason of each of its reports, open and handled, one per volunteer who reported it (${COMMENT_REPORT_REASONS.join(', ')}: a reason two gave comes twice), in the order they first reported it, a list; empty when none. Never who reported it, nor their notes (the team reads those at GET /projects/:id/reported-comments)`,
   deleted_at:
@@ -59,32 +62,61 @@ export const COMMENT_LIST_COLUMNS = ['hashtags', 'report_reasons'] as const sati
 const REPORT_CHANGED = 'greatest(r.reported_at, r.dismissed_at)';
 
 /**
- * The project's ($1) comments, hidden ones included, oldest first (read from `subject_comments_project_recent_idx`),
- * each with its reports counted (from `comment_reports_once_per_account_key`); with `since` ($2), only those changed at
- * or after it (found by `subject_comments_project_changed_idx`) or whose reports did, in the same order, then a
- * tombstone for each comment deleted at or after it (`subject_comment_deletions`).
+ * The reports of the project's ($1) comments `reported` (its creation and id: a table or the keys of those changed),
+ * counted once by comment and keyed by the download's order, so that they are merge-joined to the comments as those
+ * stream in order (a hash join gives its rows in no order, and the planner sorted every comment again; a lookup per
+ * comment read each one's reports alone).
  */
-export const COMMENT_ROWS = `
+const reportsOf = (reported: string) => `
+  SELECT reported.created_at, r.comment_id, count(*)::int AS made, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS undismissed,
+         array_agg(r.reason::text ORDER BY r.created_at, r.id) AS reasons, max(${REPORT_CHANGED}) AS changed_at
+  FROM comment_reports r JOIN ${reported} reported ON reported.id = r.comment_id
+  WHERE r.project_id = $1 GROUP BY reported.created_at, r.comment_id`;
+
+/** A hidden comment's reports are all handled, those dismissed or not (the reported comments' list counts its undismissed ones `openReports`). */
+const REPORTS_OPEN = 'CASE WHEN c.hidden_at IS NULL THEN coalesce(reports.undismissed, 0) ELSE 0 END';
+
+/** The comments of `from` (`c`) in the order `order` names (their creation, then id), each with its reports (those of `reported`) counted. */
+const commentRows = (from: string, order: string, reported: string) => `
   (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
-          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, reports.reports_open, reports.reports_handled,
-          reports.report_reasons, greatest(c.updated_at, reports.changed_at) AS updated_at, NULL::timestamptz AS deleted_at
-   FROM subject_comments c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, ${REPORTS_OPEN} AS reports_open,
+          coalesce(reports.made, 0) - ${REPORTS_OPEN} AS reports_handled, coalesce(reports.reasons, '{}') AS report_reasons,
+          greatest(c.updated_at, reports.changed_at) AS updated_at, NULL::timestamptz AS deleted_at
+   FROM ${from} JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
    LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
-   CROSS JOIN LATERAL (
-     SELECT count(*) FILTER (WHERE r.dismissed_at IS NULL AND c.hidden_at IS NULL)::int AS reports_open,
-            count(*) FILTER (WHERE r.dismissed_at IS NOT NULL OR c.hidden_at IS NOT NULL)::int AS reports_handled,
-            coalesce(array_agg(r.reason::text ORDER BY r.created_at, r.id), '{}') AS report_reasons, max(${REPORT_CHANGED}) AS changed_at
-     FROM comment_reports r WHERE r.comment_id = c.id) reports
-   WHERE c.project_id = $1
-     AND ($2::timestamptz IS NULL OR c.id = ANY(ARRAY(
-       SELECT changed.id FROM subject_comments changed WHERE changed.project_id = $1 AND changed.updated_at >= $2
-       UNION SELECT r.comment_id FROM comment_reports r WHERE r.project_id = $1 AND ${REPORT_CHANGED} >= $2)))
-   ORDER BY c.created_at, c.id)
+   LEFT JOIN (${reportsOf(reported)}) reports ON (reports.created_at, reports.comment_id) = (${order})
+   ORDER BY ${order})`;
+
+/** The project's ($1) comments, hidden ones included, oldest first, read in that order from `subject_comments_project_recent_idx`. */
+export const COMMENT_ROWS = commentRows('(SELECT * FROM subject_comments c WHERE c.project_id = $1) c', 'c.created_at, c.id', 'subject_comments');
+
+/**
+ * The creation and id of each of the project's ($1) comments changed at or after $2 (`subject_comments_project_changed_idx`)
+ * or whose reports did (`comment_reports_project_changed_idx`), once each.
+ */
+const CHANGED = `
+  SELECT changed.created_at, changed.id FROM subject_comments changed WHERE changed.project_id = $1 AND changed.updated_at >= $2
+  UNION SELECT reported.created_at, reported.id FROM comment_reports r JOIN subject_comments reported ON reported.id = r.comment_id
+  WHERE r.project_id = $1 AND ${REPORT_CHANGED} >= $2`;
+
+/**
+ * With since ($2): the project's ($1) comments changed at or after it, or whose reports did, in the same order: only
+ * their keys sorted, then each read by its id in that order (its own subquery, OFFSET 0: joined as a whole, the
+ * planner sorted every comment of a wide since again), with the reports of those alone counted; then a tombstone for
+ * each comment deleted at or after it (`subject_comment_deletions`).
+ */
+export const COMMENT_ROWS_SINCE = `
+  WITH changed AS MATERIALIZED (${CHANGED})
+  ${commentRows(
+    '(SELECT * FROM changed ORDER BY created_at, id OFFSET 0) changed CROSS JOIN LATERAL (SELECT * FROM subject_comments c WHERE c.id = changed.id OFFSET 0) c',
+    'changed.created_at, changed.id',
+    'changed',
+  )}
   UNION ALL
   (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL, NULL,
           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
    FROM subject_comment_deletions d LEFT JOIN subjects s ON s.id = d.subject_id
-   WHERE $2::timestamptz IS NOT NULL AND d.project_id = $1 AND d.deleted_at >= $2
+   WHERE d.project_id = $1 AND d.deleted_at >= $2
    ORDER BY d.deleted_at, d.comment_id)`;
 
 const roleInWords = (role: string | null) => {

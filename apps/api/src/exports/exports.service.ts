@@ -17,7 +17,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
-import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, type CommentRow, flattenComment } from './comment-rows';
+import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
 import { DownloadLinks, type DownloadTarget } from './download-links';
@@ -370,8 +370,7 @@ export class ExportsService {
   async comments({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date): Promise<ExportDownload> {
     return this.streams.open<CommentRow>(
       {
-        sql: COMMENT_ROWS,
-        parameters: [project.id, since ?? null],
+        ...(since ? { sql: COMMENT_ROWS_SINCE, parameters: [project.id, since] } : { sql: COMMENT_ROWS, parameters: [project.id] }),
         toRecord: flattenComment,
         columns: Object.keys(COMMENT_COLUMNS),
         listColumns: COMMENT_LIST_COLUMNS,

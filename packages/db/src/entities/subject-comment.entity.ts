@@ -103,6 +103,8 @@ export class CommentNotification {
 @Index('comment_reports_once_per_account_key', ['commentId', 'userId'], { unique: true })
 /** A project's reported comments, the most recently first reported first. */
 @Index('comment_reports_project_idx', ['projectId', 'createdAt'])
+/** A project's reports changed since a moment (made, made again or dismissed: `greatest(reported_at, dismissed_at)`), for `since=` comments downloads: an expression, which TypeORM cannot say, so built by its migration alone. */
+@Index('comment_reports_project_changed_idx', { synchronize: false })
 /** For the foreign key: deleting an account looks here. */
 @Index('comment_reports_user_idx', ['userId'])
 export class CommentReport {
