@@ -212,6 +212,18 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await status.getByText('2 subjects shown.').waitFor();
     expect((await cells('ad-02'))[4]).toMatch(/^Taken down\. Retired by hand, /);
     expect((await cells('ad-04'))[4]).toMatch(/^Retired by hand, /);
+
+    // Returned to volunteers here by name while another workflow of the project keeps it taken down: served nowhere,
+    // so never "Still served".
+    await researcher.createWorkflow(project.id, { name: 'Second look', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Readable?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
+    await researcher.unretireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'Address covered' });
+    const notServed = 'Taken down. Not served: another workflow of the project keeps it taken down (it was returned to volunteers here)';
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=ad-02`);
+    await status.getByText('1 subject shown.').waitFor();
+    expect((await cells('ad-02'))[4]).toBe(notServed);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toBe(notServed);
     expect(errors).toEqual([]);
   });
 
