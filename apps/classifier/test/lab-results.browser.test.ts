@@ -535,7 +535,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
   it('says which rule of an any rule retired a subject: agreement on T1, or the most classifications of the rule on T0', async () => {
     const account = await signUp(suite.stack, { email: `lab-rules-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
-    const { workflowId, idOf } = await twoRulesWorkflow(suite.stack, suite.stack.anonymous.withToken(account.token));
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { workflowId, idOf } = await twoRulesWorkflow(suite.stack, researcher);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const table = page.getByTestId('lab-results-table');
@@ -547,6 +548,15 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
     await page.getByTestId('lab-result-facts').waitFor();
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
+    const notes = async () => (await page.getByTestId('lab-result-classifications').locator('tbody tr td:last-child').allTextContents()).filter(Boolean);
+    expect(await notes()).toEqual(['Retired the subject']);
+
+    // Taken down since, retired by hand: the classification that met the rule retired it before, as the retirement says.
+    await researcher.retireSubjects(workflowId, { subjectIds: [idOf.agreed], reason: 'A home address', takeDown: true });
+    await page.reload();
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Taken down\. Retired by hand, /);
+    expect(await notes()).toEqual(['Met the retirement rule, which retired the subject before the team took it down']);
     expect(errors).toEqual([]);
   });
 
