@@ -12,6 +12,7 @@ import {
 } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
@@ -174,10 +175,14 @@ describe('a subject taken down', () => {
     expect(await stack.client.unretireSubjects(team.otherWorkflowId, { externalIds: ['a'], reason: 'Not here' })).toEqual({ unretired: 1, moderatedUnretired: 1 });
     expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
     expect(await served(team.workflowId)).toEqual(['b']);
+    // Still taken down (its row where it was taken down is): its download row there says so, as its results do.
     expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({
       retired: false,
+      taken_down: true,
+      retired_before_take_down: null,
       unretired_retirement: { reason: 'manual', note: 'A home address', by: team.scientist.id, role: 'scientist', takenDown: true, takenDownIn: team.workflowId, at: expect.any(String) },
     });
+    expect(await stack.client.subjectResult(team.otherWorkflowId, a)).toMatchObject({ retirement: null, takenDown: true });
 
     // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
@@ -315,6 +320,26 @@ describe('a subject taken down', () => {
     for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
   });
 
+  it('keeps a retirement by hand it takes over in the consensus download, an object in JSON, its JSON text in a CSV cell (round 29)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'Out of scope' });
+    await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 0, alreadyRetired: 1, takenDown: 1 });
+
+    const [row] = (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    const earlier = { reason: 'manual', at: expect.any(String), note: 'Out of scope', by: team.scientist.id, role: 'scientist' };
+    expect(row).toMatchObject({ taken_down: true, retirement_note: 'A home address', retired_by: team.moderator.id, retired_by_classification_id: null, retired_before_take_down: earlier });
+    expect(Object.keys(row.retired_before_take_down).sort()).toEqual(Object.keys(earlier).sort());
+    const { header, rows } = csvTable(await stack.client.consensus(team.workflowId, 'csv'));
+    const cells = rows.find((cells) => cells[header.indexOf('external_id')] === 'a')!;
+    expect(cells[header.indexOf('taken_down')]).toBe('true');
+    expect(JSON.parse(cells[header.indexOf('retired_before_take_down')]!)).toEqual(row.retired_before_take_down);
+    // Its row in the other workflow, retired there by the take-down alone, took over nothing.
+    const [other] = (await stack.client.consensus(team.otherWorkflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    expect(other).toMatchObject({ taken_down: true, retired_before_take_down: null });
+  });
+
   it('is marked in the results to its researchers, and leaves every reviewer’s list: reviewers are not on the team, and see nothing of it (round 29)', async () => {
     const team = await twoWorkflows();
     const { a, b } = team.subjects as { a: string; b: string };
@@ -347,7 +372,7 @@ describe('a subject taken down', () => {
     }
     // The reviewer: out of their list, its results refused, and not theirs to review.
     expect(await externalIdsOf(reviewer.client)).toEqual(['b']);
-    expect(await refusal(reviewer.client.subjectResult(team.workflowId, a))).toEqual({ status: 403, type: 'urn:chorus:problem:subject-taken-down' });
+    expect(await refusal(reviewer.client.subjectResult(team.workflowId, a))).toEqual({ status: 403, type: 'urn:chorus:problem:not-to-check' });
     expect(await refusal(reviewer.client.reviewConsensus(team.workflowId, a, 'T0'))).toEqual({ status: 403, type: 'urn:chorus:problem:not-to-check' });
     expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE subject_id = $1', [a])).rows[0].n).toBe(0);
     await reviewer.client.reviewConsensus(team.workflowId, b, 'T0');

@@ -212,6 +212,18 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await status.getByText('2 subjects shown.').waitFor();
     expect((await cells('ad-02'))[4]).toMatch(/^Taken down\. Retired by hand, /);
     expect((await cells('ad-04'))[4]).toMatch(/^Retired by hand, /);
+
+    // Returned to volunteers here by name while another workflow of the project keeps it taken down: served nowhere,
+    // so never "Still served".
+    await researcher.createWorkflow(project.id, { name: 'Second look', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Readable?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
+    await researcher.unretireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'Address covered' });
+    const notServed = 'Taken down. Not served: another workflow of the project keeps it taken down (it was returned to volunteers here)';
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=ad-02`);
+    await status.getByText('1 subject shown.').waitFor();
+    expect((await cells('ad-02'))[4]).toBe(notServed);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toBe(notServed);
     expect(errors).toEqual([]);
   });
 
@@ -523,7 +535,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
   it('says which rule of an any rule retired a subject: agreement on T1, or the most classifications of the rule on T0', async () => {
     const account = await signUp(suite.stack, { email: `lab-rules-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
-    const { workflowId, idOf } = await twoRulesWorkflow(suite.stack, suite.stack.anonymous.withToken(account.token));
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { workflowId, idOf } = await twoRulesWorkflow(suite.stack, researcher);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const table = page.getByTestId('lab-results-table');
@@ -535,6 +548,15 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
     await page.getByTestId('lab-result-facts').waitFor();
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
+    const notes = async () => (await page.getByTestId('lab-result-classifications').locator('tbody tr td:last-child').allTextContents()).filter(Boolean);
+    expect(await notes()).toEqual(['Retired the subject']);
+
+    // Taken down since, retired by hand: the classification that met the rule retired it before, as the retirement says.
+    await researcher.retireSubjects(workflowId, { subjectIds: [idOf.agreed], reason: 'A home address', takeDown: true });
+    await page.reload();
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Taken down\. Retired by hand, /);
+    expect(await notes()).toEqual(['Met the retirement rule, which retired the subject before the team took it down']);
     expect(errors).toEqual([]);
   });
 

@@ -270,7 +270,7 @@ it('says in a later stage’s consensus download that a subject it had retired l
   expect(await stack.client.subjectResult(transcribe, idOf.weak!)).toMatchObject({ leftWorkflow: true, retirement: { reason: 'count' }, classificationCount: 3, consensus: { T0: { answer: 'yes', votes: 3 } } });
 });
 
-it('routes a subject out of a set while a take-down locks its rows, each in (workflow, subject) order, so that neither deadlocks the other', async () => {
+it('tries a batch again when its routing meets a deadlock with a take-down, so the subject ends routed', async () => {
   const aggregation = worker.get(AggregationService);
   const { screen, ads, notAds, idOf, definition } = await chained(['routed'], [], 2, (sets) => [
     { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads },
@@ -288,24 +288,26 @@ it('routes a subject out of a set while a take-down locks its rows, each in (wor
   const updated = await stack.client.updateWorkflow(screen, { ...definition, retirement: { rule: 'count', count: 5 } });
   await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
   await stack.client.unretireSubjects(screen, { subjectIds: [subjectId], reason: 'more answers' });
+  const deadlocks = async () => Number((await stack.db.query('SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()')).rows[0].deadlocks);
+  const deadlocksBefore = await deadlocks();
 
   // A take-down under way: the subject's first row locked; its last answers retire it with "no", out of Ads, by the
-  // worker's routing; then the take-down locks the screening's row. Its deadlock_timeout is short: a deadlock is found
-  // by it, the statement failing, rather than by the worker, which would try again.
+  // worker's routing, which waits for that row holding the screening's; then the take-down locks the screening's row.
+  // Its deadlock_timeout is long: the worker finds the deadlock, its batch rolled back.
   await stack.db.query('BEGIN');
   try {
-    await stack.db.query("SET LOCAL deadlock_timeout = '10ms'");
+    await stack.db.query("SET LOCAL deadlock_timeout = '1min'");
     await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [first, subjectId]);
     for (const value of ['no', 'no', 'no']) await answer(screen, 2, subjectId, value);
-    const waiting = async () => (await stack.db.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n as number;
-    for (let i = 0; i < 400 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await waiting()).toBeGreaterThan(0);
+    const blocked = 'SELECT count(*)::int AS n FROM pg_stat_activity a WHERE pg_backend_pid() = ANY(pg_blocking_pids(a.pid))';
+    await until(async () => (await stack.db.query(blocked)).rows[0].n > 0, 'the routing waiting for the take-down');
     await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [screen, subjectId]);
     await stack.db.query('COMMIT');
   } catch (error) {
     await stack.db.query('ROLLBACK');
     throw error;
   }
-  await until(async () => (await members(notAds)).length === 1, 'the routing');
+  await until(async () => (await members(notAds)).length === 1, 'the routing tried again');
   expect([await members(ads), await members(notAds)]).toEqual([[], ['routed']]);
+  await until(async () => (await deadlocks()) > deadlocksBefore, 'the deadlock counted');
 });

@@ -1,9 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet } from './subject-sets';
 
-/** The advisory lock (two keys) of the routing of a subject (`subject`: the SQL of its id as text). */
-const ROUTING_LOCK = (subject: string) => `hashtext('subject-routing'), hashtext(${subject})`;
-
 /** Where routing moved a subject: the sets it joined, and those it left. */
 export interface Routed {
   joined: string[];
@@ -17,6 +14,14 @@ export interface Routed {
  * the workflows the set feeds stop serving it, keeping its answers there), unless another workflow's effect holds it
  * there still. A membership a researcher made is never undone, nor one in a set no effect of the workflow names any more
  * (the researcher changed the routing, not the answer), nor a researcher's removal (`subject_set_removals`). Safe to run again: a second run finds everything in place.
+ *
+ * It locks the subject's rows in other workflows (those the sets feed) after its own workflow's, and sets' locks after
+ * rows, unlike a take-down, an upload or a set's deletion: a deadlock with one of them can happen, and Postgres breaks it
+ * by rolling one back. The worker's side then leaves nothing half done, its subjects still in the outbox (they leave it
+ * in the same transaction), and is tried again: a drain's batch at once subject by subject (`aggregateEach`), a subject
+ * that fails again failing the job, as a re-aggregation's batch fails its own; BullMQ runs a failed job again
+ * (`defaultJobOptions`: attempts with backoff), a re-aggregation from its last batch. The API's side is tried again by
+ * `retryOnDeadlock`.
  */
 export async function routeSubject(manager: EntityManager, workflowId: string, subjectId: string, into: string[], named: string[]): Promise<Routed> {
   await holdRoutingOf(manager, subjectId);
@@ -28,33 +33,11 @@ export async function routeSubject(manager: EntityManager, workflowId: string, s
 }
 
 /**
- * Before a batch of subjects' consensus is saved, for those whose workflow routes by effects (its current version has
- * some): the routing of each (`holdRoutingOf`, in subject order), then its rows in every workflow, in (workflow, subject)
- * order. Routing touches the subject's rows in other workflows (a set joined or left: `joinWorkflows`, `leaveSet`);
- * locked only then, after its own workflow's row, they made a cycle with a take-down, which locks them all in that order
- * first, and with another workflow's routing of the subject, which holds its own row while it waits for the routing.
- */
-export async function lockForRouting(manager: EntityManager, keys: readonly { workflowId: string; subjectId: string }[]): Promise<void> {
-  const routed: { subject_id: string }[] = await manager.query(
-    `SELECT DISTINCT k.subject_id FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
-     JOIN workflows w ON w.id = k.workflow_id JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-     WHERE jsonb_array_length(coalesce(v.definition->'effects', '[]'::jsonb)) > 0
-     ORDER BY k.subject_id`,
-    [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
-  );
-  if (!routed.length) return;
-  const subjectIds = routed.map((row) => row.subject_id);
-  // In one statement, each in the order of the list (unnest's).
-  await manager.query(`SELECT pg_advisory_xact_lock(${ROUTING_LOCK('id::text')}) FROM unnest($1::uuid[]) AS id`, [subjectIds]);
-  await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
-}
-
-/**
  * One routing of a subject at a time, whichever workflow's (each reads whether other workflows' effects hold it in a
  * set), and none while a researcher takes it out of a set (which routing then reads): taken before any set's lock.
  */
 export async function holdRoutingOf(manager: EntityManager, subjectId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(${ROUTING_LOCK('$1')})`, [subjectId]);
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-routing'), hashtext($1))", [subjectId]);
 }
 
 /**

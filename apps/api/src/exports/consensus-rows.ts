@@ -38,8 +38,8 @@ export interface ConsensusRow {
   retired_by_classification_id: string | null;
   /** The workflow version whose retirement rule retired it; null for other retirements. */
   retired_under_version: number | null;
-  /** Its retirement here is a take-down (`isTakenDownSql`). */
-  taken_down: boolean;
+  /** The subject is taken down, its row in some workflow of the project retired by a take-down (`takenDownSql`); null on a tombstone. */
+  taken_down: boolean | null;
   /** A take-down's: the retirement it took over (`retirement_detail.earlier`), if it was retired before. */
   retired_before_take_down: Record<string, unknown> | null;
   /** Classifications stored for the subject, the team's tries in draft left out. */
@@ -96,9 +96,9 @@ export const CONSENSUS_COLUMNS = {
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements, but a take-down of a subject its rule had retired, which keeps it (for retirements before this column, the newest version published by retired_at)",
   taken_down:
-    "whether its retirement here is a take-down by the project's team (personal data, sensitive content: a moderator's retirement, a researcher's with takeDown, or one carried over from another workflow of the project), shown to volunteers without its media and metadata; retirement_reason is then manual, retired_by and retirement_note say who took it down and why",
+    "whether the project's team took the subject down (personal data, sensitive content: a moderator's retirement, a researcher's with takeDown, in this workflow or another of the project, which carries it here): shown to volunteers nowhere, and without its media and metadata, while its row in any workflow of the project is retired by a take-down, so a row a researcher unretired here by name still says true (retired false) while another workflow keeps it down, as the subject's results (takenDown) do. When its retirement here is the take-down, retirement_reason is manual, retired_by and retirement_note say who took it down and why",
   retired_before_take_down:
-    "for a take-down of a subject retired already: that retirement (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as unretired_retirement gives one; a rule's retirement keeps its deciding classification and version in retired_by_classification_id and retired_under_version. Empty otherwise. Take-downs made before retired_by_classification_id was kept through them left it empty, the reason and at here still saying when the rule retired the subject",
+    "for a take-down of a subject retired already, by its rule or by hand (not one retired only as it left its sets, retirement_reason unlinked: left_workflow says so): that retirement (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as unretired_retirement gives one; a rule's retirement keeps its deciding classification and version in retired_by_classification_id and retired_under_version. Empty otherwise. Take-downs made before retired_by_classification_id was kept through them left it empty, the reason and at here still saying when the rule retired the subject",
   classification_count:
     "classifications stored for the subject, those after its retirement included and the team's tries while the workflow was a draft left out (draft_tries)",
   draft_tries: "the team's tries of the subject while the workflow was a draft (made_in_draft in the raw download), which count toward neither consensus nor retirement",
@@ -333,8 +333,8 @@ function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata
 }
 
 /**
- * The download's columns, in order: the subject's, each task's, each task's trailing ones (added later: the columns
- * before keep their places), then, with metadata=columns, the metadata's in place of `subject_metadata`.
+ * The download's columns, in order: the subject's, each task's, each task's trailing ones (added later, after every
+ * task's; readers take columns by name), then, with metadata=columns, the metadata's in place of `subject_metadata`.
  */
 export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): string[] {
   const perTask = [...tasks.keys()].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`));

@@ -9,7 +9,7 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
-import { isTakenDownSql, retiredByColumns } from '../retirement/retired-by-sql';
+import { isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
@@ -64,7 +64,8 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
   ...retiredByColumns('st', '$1'),
   ['retired_by_classification_id', 'st.retired_by_classification_id'],
   ['retired_under_version', 'st.retired_under_version'],
-  ['taken_down', isTakenDownSql('st')],
+  // The subject's, as results and the queue have it (taken down while any workflow's row is); the retirement it took over, this row's.
+  ['taken_down', takenDownSql('st.subject_id')],
   ['retired_before_take_down', `CASE WHEN ${isTakenDownSql('st')} THEN st.retirement_detail->'earlier' END`],
   ['classification_count', 'st.classification_count - st.draft_tries'],
   ['draft_tries', 'st.draft_tries'],

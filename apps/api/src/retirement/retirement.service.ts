@@ -173,8 +173,7 @@ export class RetirementService {
       [user.id],
     );
     const detail = { reason: request.reason, by: user.id, role, ...(takeDown ? { takenDown: true } : {}) };
-    // Tried again after a deadlock, should anything lock a subject's rows out of key order (the worker's routing, which
-    // touches its rows in other workflows, locks them all in that order first: `lockForRouting`).
+    // Tried again after a deadlock: the worker's routing locks a subject's rows in other workflows after its own.
     const { retired, gold, already, takenDown, elsewhere } = await retryOnDeadlock(() =>
       researchersTransaction(this.db, async (manager) => {
         if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);

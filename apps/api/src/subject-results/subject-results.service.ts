@@ -390,15 +390,6 @@ const toClassification = (row: ClassificationRow, role: ProjectRole): SubjectCla
   madeInDraft: row.made_in_draft,
 });
 
-/** A reviewer asked for a subject the project's team took down: not on the team, they see nothing of it (it is in no reviewer's reach). */
-const takenDownForReviewers = () =>
-  new ProblemException(
-    403,
-    "This subject was taken down by the project's team (it may show personal data or sensitive content): it is the team's to see, and there is nothing of it for a reviewer to check.",
-    [{ pointer: '/params/subjectId', message: 'names a subject the project’s team took down' }],
-    'subject-taken-down',
-  );
-
 /**
  * A reviewer's filter or sort by a private metadata field (`#`, `//`, `!`) would tell its values apart: 403 naming the
  * parameter, as they are not shown the field.
@@ -459,7 +450,6 @@ export class SubjectResultsService {
         { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
       ]);
     }
-    if (reviewer && row.taken_down) throw takenDownForReviewers();
     if (!inReach.length) throw outOfReviewersReach();
     const page = classifications.slice(0, limit);
     const last = page.at(-1);

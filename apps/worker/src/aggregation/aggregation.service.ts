@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
-import { isUnlinked, lockForRouting, routeSubject } from '@chorus/db';
+import { isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -283,7 +283,6 @@ export class AggregationService {
       recomputed.push(this.recompute(status, read));
     }
     return this.db.transaction(async (manager) => {
-      await lockForRouting(manager, keys);
       const locked: { workflow_id: string; subject_id: string; stamp: string; version: number }[] = await manager.query(
         `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)

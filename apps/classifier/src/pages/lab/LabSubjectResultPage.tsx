@@ -320,7 +320,7 @@ function ClassificationsTable({
                   <AnswersInWords annotations={classification.annotations} definition={definitionOf(classification.workflowVersion)} />
                 </td>
                 <td>
-                  <ClassificationNotes classification={classification} retiredBy={subject.retirement?.byClassificationId ?? null} />
+                  <ClassificationNotes classification={classification} retirement={subject.retirement} />
                 </td>
               </tr>
             ))}
@@ -331,11 +331,15 @@ function ClassificationsTable({
   );
 }
 
-/** What sets a classification apart: not counted (gold standard, after retirement, a try in draft), or the one that retired the subject. */
-function ClassificationNotes({ classification, retiredBy }: { classification: SubjectClassification; retiredBy: string | null }) {
+/**
+ * What sets a classification apart: not counted (gold standard, after retirement, a try in draft), or the one that met
+ * the rule, which retired the subject unless the team has taken it down since (a retirement by hand that keeps it).
+ */
+function ClassificationNotes({ classification, retirement }: { classification: SubjectClassification; retirement: SubjectResultDetail['retirement'] }) {
   const { t } = useTranslation();
+  const metRule = classification.id === retirement?.byClassificationId;
   const notes = [
-    ...(classification.id === retiredBy ? [t('lab.result.retiredIt')] : []),
+    ...(metRule ? [t(retirement?.reason === 'manual' ? 'lab.result.metRuleBeforeTakeDown' : 'lab.result.retiredIt')] : []),
     ...(classification.goldStandard ? [t('lab.result.goldStandard')] : []),
     ...(classification.afterRetirement ? [t('lab.result.afterRetirement')] : []),
     ...(classification.madeInDraft ? [t('lab.result.madeInDraft')] : []),

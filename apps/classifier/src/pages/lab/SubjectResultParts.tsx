@@ -138,12 +138,7 @@ type Retirement = NonNullable<SubjectResult['retirement']>;
 /** Whether the workflow still serves the subject, or when and why it was retired, and by whom if by hand. */
 export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard' | 'takenDown'> }) {
   const { t } = useTranslation();
-  const { retirement } = subject;
-  if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
-  // A reviewer is told when, not why (`reason` null).
-  const when = retirement.reason ? t('lab.results.retired', { how: reasonInWords({ ...retirement, reason: retirement.reason }, t), when: whenInWords(retirement.retiredAt) }) : t('lab.results.retiredWhen', { when: whenInWords(retirement.retiredAt) });
-  const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
-  const words = retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired;
+  const words = retirementInWords(subject, t);
   // Taken down by the team (only researchers, on it, are shown such a subject's results): marked as everywhere else.
   if (!subject.takenDown) return <>{words}</>;
   return (
@@ -151,6 +146,15 @@ export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'r
       <strong>{t('media.takenDownMark')}</strong> {words}
     </>
   );
+}
+
+function retirementInWords({ retirement, goldStandard, takenDown }: Pick<SubjectResult, 'retirement' | 'goldStandard' | 'takenDown'>, t: TFunction): string {
+  // Unretired here by name, it stays taken down while another workflow's row is: served nowhere.
+  if (!retirement) return t(takenDown ? 'lab.results.takenDownElsewhere' : goldStandard ? 'lab.results.goldStandard' : 'lab.results.stillServed');
+  // A reviewer is told when, not why (`reason` null).
+  const when = retirement.reason ? t('lab.results.retired', { how: reasonInWords({ ...retirement, reason: retirement.reason }, t), when: whenInWords(retirement.retiredAt) }) : t('lab.results.retiredWhen', { when: whenInWords(retirement.retiredAt) });
+  const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
+  return retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired;
 }
 
 /** Why it was retired, with the task of the rule that retired it (which rule of an `any` was met) where it is known. */
