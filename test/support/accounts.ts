@@ -50,3 +50,6 @@ export async function newMember(stack: Stack, projectId: string, role: 'collabor
   await member.client.acceptInvitation(projectId);
   return member;
 }
+
+/** A new researcher of the project (a scientist), as the `authorization` header of their requests. */
+export const researcherOf = async (stack: Stack, projectId: string): Promise<string> => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;

@@ -51,11 +51,18 @@ export async function voteWorkflow(
 }
 
 /**
+ * About how many bytes a subject of `bigConsensusDownload` adds to its consensus as CSV uncompressed (its metadata's
+ * padding; its other columns add a few hundred more): tests size their downloads from it.
+ */
+export const BIG_CONSENSUS_SUBJECT_BYTES = 5_000;
+
+/**
  * A workflow of a new live project over `count` text subjects whose long metadata makes its consensus, as CSV
- * uncompressed, about 5 KB a subject: many megabytes, far more than the socket buffers on the way hold, for tests of
- * downloads that stream while unread (gzipped, this repetitive metadata would fit in them). Few rows this large are
- * quick to stream, where as many megabytes of small rows take the API seconds. The subjects are stored and put in the
- * set by one SQL statement: the upload is not what those tests test. Returns the project's id and the download's URL.
+ * uncompressed, about `BIG_CONSENSUS_SUBJECT_BYTES` a subject: many megabytes, far more than the socket buffers on the
+ * way hold, for tests of downloads that stream while unread (gzipped, this repetitive metadata would fit in them). Few
+ * rows this large are quick to stream, where as many megabytes of small rows take the API seconds. The subjects are
+ * stored and put in the set by one SQL statement: the upload is not what those tests test. Returns the project's id
+ * and the download's URL.
  */
 export async function bigConsensusDownload(stack: Stack, title: string, count: number): Promise<{ projectId: string; url: string }> {
   const project = await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' });
@@ -63,9 +70,9 @@ export async function bigConsensusDownload(stack: Stack, title: string, count: n
   await stack.db.query(
     `WITH made AS (
        INSERT INTO subjects (project_id, locations, metadata, external_id)
-       SELECT $1, '[{"type":"text","text":"t"}]', jsonb_build_object('padding', repeat('x', 5000)), g::text FROM generate_series(1, $3::int) g RETURNING id, external_id)
+       SELECT $1, '[{"type":"text","text":"t"}]', jsonb_build_object('padding', repeat('x', $4)), g::text FROM generate_series(1, $3::int) g RETURNING id, external_id)
      INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $2, id, external_id::bigint FROM made`,
-    [project.id, set.id, count],
+    [project.id, set.id, count, BIG_CONSENSUS_SUBJECT_BYTES],
   );
   const { id } = await stack.client.createWorkflow(project.id, {
     name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],

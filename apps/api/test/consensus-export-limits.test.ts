@@ -1,8 +1,9 @@
 import { Client } from 'pg';
-import { newMember } from '../../../test/support/accounts';
+import { researcherOf } from '../../../test/support/accounts';
+import { download } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
-import { bigConsensusDownload } from '../../../test/support/workflows';
+import { BIG_CONSENSUS_SUBJECT_BYTES, bigConsensusDownload } from '../../../test/support/workflows';
 
 /**
  * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time (half of them
@@ -14,8 +15,16 @@ let stack: Stack;
  * pause shorter than it into a stall; every wait for what it ends is bounded by a condition, not a count of polls.
  */
 const IDLE_SECONDS = 5;
-/** About 20 MB of CSV: the download streams while unread. */
-const SUBJECTS = 4_000;
+/**
+ * How often a download held open while a test goes on is read (a chunk at a time): its large rows fill the socket
+ * buffers within a second, after which only these reads let it move, so far more often than EXPORT_IDLE_SECONDS.
+ */
+const READ_EVERY_MS = 40;
+/**
+ * About 40 MB of CSV: the download streams while unread, and one read at that pace (some 25 KB a read, 600 KB a
+ * second) lasts about a minute, far longer than the steps it is held open across on a busy machine.
+ */
+const SUBJECTS = Math.round(40e6 / BIG_CONSENSUS_SUBJECT_BYTES);
 let url: string;
 let authorization: string;
 let projectId: string;
@@ -27,14 +36,11 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => stack.stop());
 
-/** A researcher of the project (a scientist), as the bearer header of their requests. */
-const anotherResearcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
-
 /** The download, asked for until it is no longer refused as busy (429 for the caller's own, 503 for the server's), within `what` and a bound. */
 async function downloadOnceFree(as: string, what: string): Promise<Response> {
   let started: Response | undefined;
   await until(async () => {
-    const response = await fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' } });
+    const response = await download(url, as);
     if (response.status !== 503 && response.status !== 429) started = response;
     else await response.body?.cancel();
     return started !== undefined;
@@ -43,38 +49,37 @@ async function downloadOnceFree(as: string, what: string): Promise<Response> {
 }
 
 /**
- * Reads a chunk now and then until the download ends or is given up: a download held open while a test goes on
+ * Reads a chunk every READ_EVERY_MS until the download ends or is given up: a download held open while a test goes on
  * streams (and keeps its place) however long a busy machine takes meanwhile, instead of standing idle.
  */
 function keepReading(reader: ReadableStreamDefaultReader<Uint8Array>): void {
-  const next = () => reader.read().then(({ done }) => done || setTimeout(next, 250), () => undefined);
+  const next = () => reader.read().then(({ done }) => done || setTimeout(next, READ_EVERY_MS), () => undefined);
   void next();
 }
 
 it('refuses a download beyond half of EXPORTS_AT_ONCE for one caller with 429 (their own limit), beyond EXPORTS_AT_ONCE with 503, and takes one again once a client goes away', async () => {
-  const download = (as: string, signal?: AbortSignal) => fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' }, signal });
-  const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];
+  const [scientist, latecomer] = [await researcherOf(stack, projectId), await researcherOf(stack, projectId)];
   const leaving = new AbortController();
-  const first = await download(authorization, leaving.signal);
+  const first = await download(url, authorization, { signal: leaving.signal });
   expect(first.status).toBe(200);
   const reader = first.body!.getReader();
   expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, read slowly
   keepReading(reader);
 
-  const again = await download(authorization);
+  const again = await download(url, authorization);
   // The caller's own limit: 429, which retry code reads as "slow down", not as the server being down.
   expect(again.status).toBe(429);
   expect(again.headers.get('retry-after')).toBe('10');
   expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:too-many-downloads', detail: expect.stringMatching(/^You have 1 download streaming already/) });
 
   const otherLeaving = new AbortController();
-  const other = await download(scientist, otherLeaving.signal);
+  const other = await download(url, scientist, { signal: otherLeaving.signal });
   expect(other.status).toBe(200); // another researcher's download starts beside it
   const otherReader = other.body!.getReader();
   expect((await otherReader.read()).value!.length).toBeGreaterThan(0);
   keepReading(otherReader);
 
-  const full = await download(latecomer);
+  const full = await download(url, latecomer);
   expect(full.status).toBe(503); // the server's places all taken, none by this caller
   expect(full.headers.get('retry-after')).toBe('10');
   expect(full.headers.get('content-type')).toContain('application/problem+json');
@@ -91,11 +96,11 @@ it('refuses a download beyond half of EXPORTS_AT_ONCE for one caller with 429 (t
 }, 180_000);
 
 it('ends a download whose client stops reading, so that it cannot hold its place for ever', async () => {
-  const stalled = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
+  const stalled = await download(url, authorization);
   expect(stalled.status).toBe(200);
   const reader = stalled.body!.getReader();
   expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread, the socket kept open
-  expect((await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } })).status).toBe(429); // their own place, still held
+  expect((await download(url, authorization)).status).toBe(429); // their own place, still held
   const next = await downloadOnceFree(authorization, 'the stalled download to end and give its place up');
   expect(next.status).toBe(200);
   // The stalled client's file is broken, never a short file that looks complete.
@@ -115,14 +120,14 @@ it('does not end a download whose database is slow to give its first rows, nor o
   await locker.connect();
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE subject_workflow_status IN ACCESS EXCLUSIVE MODE');
-  const slowDatabase = fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } }).then((response) => response.text());
+  const slowDatabase = download(url, authorization).then((response) => response.text());
   await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS + 1.5) * 1000));
   await locker.query('COMMIT');
   await locker.end();
   expect((await slowDatabase).trim().split('\n')).toHaveLength(SUBJECTS + 1);
 
   // A client that pauses three times, each time for well under EXPORT_IDLE_SECONDS, for longer than that in all.
-  const slowReader = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
+  const slowReader = await download(url, authorization);
   const reader = slowReader.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';

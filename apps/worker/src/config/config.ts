@@ -6,7 +6,8 @@ export const workerEnvSchema = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(2_000),
   SKILLS_EVERY_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
-  DRAIN_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(10),
+  // An hour at most: no drain needs longer, and past 24.8 days a timer's delay overflows, so it would fire at once.
+  DRAIN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export interface WorkerConfig {
