@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -209,8 +209,26 @@ async function fingerOn(page: Page, screen?: Size): Promise<Finger> {
 /** Screenshots of the page at 1280 px and at 375 px (a phone) wide. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
-  await inWindowOf(page, PHONE_WINDOW, () => page.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`), fullPage: true }));
+  await wholePageScreenshot(page, join(SCREENSHOTS, `${name}-1280.png`));
+  await inWindowOf(page, PHONE_WINDOW, () => wholePageScreenshot(page, join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`)));
+}
+
+/**
+ * The whole page as a PNG file, as `page.screenshot({ fullPage: true })` takes it (once its fonts have loaded), but
+ * encoded by Chromium for speed: a larger file of the same pixels, in a third of the time, which the browser suites
+ * spend on every screen they check.
+ */
+async function wholePageScreenshot(page: Page, path: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const session = await page.context().newCDPSession(page);
+  try {
+    const { cssContentSize } = await session.send('Page.getLayoutMetrics');
+    const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
+    const { data } = await session.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true, captureBeyondViewport: true, clip });
+    writeFileSync(path, Buffer.from(data, 'base64'));
+  } finally {
+    await session.detach();
+  }
 }
 
 /** Everything a task screen must pass: no serious accessibility violation, and its screenshots. */
