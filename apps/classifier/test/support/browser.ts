@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
@@ -212,22 +212,8 @@ async function fingerOn(page: Page, screen?: Size): Promise<Finger> {
 /** Screenshots of the page at 1280 px and at 375 px (a phone) wide. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await wholePageScreenshot(page, join(SCREENSHOTS, `${name}-1280.png`));
-  await inWindowOf(page, PHONE_WINDOW, () => wholePageScreenshot(page, join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`)));
-}
-
-/**
- * The whole page as a PNG file, as `page.screenshot({ fullPage: true })` takes it (once its fonts have loaded), but
- * encoded by Chromium for speed: a larger file of the same pixels, in a third of the time, which the browser suites
- * spend on every screen they check.
- */
-async function wholePageScreenshot(page: Page, path: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  const session = await devToolsOf(page);
-  const { cssContentSize } = await session.send('Page.getLayoutMetrics');
-  const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
-  const { data } = await session.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true, captureBeyondViewport: true, clip });
-  writeFileSync(path, Buffer.from(data, 'base64'));
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
+  await inWindowOf(page, PHONE_WINDOW, () => page.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`), fullPage: true }));
 }
 
 /** Everything a task screen must pass: no serious accessibility violation, and its screenshots. */
@@ -271,67 +257,11 @@ export async function closeTutorial(page: Page): Promise<void> {
 
 /** Presses Tab (or Shift+Tab, `backwards`) until the focused element matches `selector` (keyboard only, as a volunteer would). */
 export async function tabTo(page: Page, selector: string, max = 30, backwards = false): Promise<void> {
-  // The Tabs that surely cannot reach it yet go together; each after them is checked, one by one.
-  const before = Math.min(await tabStopsBefore(page, selector, backwards), max);
-  await pressTabs(page, before, backwards);
-  for (let i = before; i < max; i += 1) {
+  for (let i = 0; i < max; i += 1) {
     if (await page.evaluate((s) => document.activeElement?.matches(s) === true, selector)) return;
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
   }
   throw new Error(`Tab never reached ${selector}`);
-}
-
-/**
- * How many Tabs at least lie between the focus and the first element `selector` finds: the controls between them that
- * are surely stops of the tab order (radio buttons, scrolled regions, frames and the like are left out, so as never to
- * count too many). None when the focus is on no element (the browser may start from where a removed one was), or when
- * a positive tabindex changes the order.
- */
-function tabStopsBefore(page: Page, selector: string, backwards: boolean): Promise<number> {
-  return page.evaluate(
-    ({ s, backwards }) => {
-      const target = document.querySelector(s);
-      const active = document.activeElement;
-      if (!target || !active || active === document.body || active === target) return 0;
-      const focusable = [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary, [tabindex]')];
-      if (focusable.some((element) => element.tabIndex > 0)) return 0;
-      const between = (element: Element) =>
-        backwards
-          ? (active.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING) !== 0 && (target.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
-          : (active.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 && (target.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
-      const surelyStop = (element: HTMLElement) =>
-        element.tabIndex === 0 &&
-        !element.matches(':disabled, input[type="radio"], input[type="hidden"], [inert], [inert] *') &&
-        element.checkVisibility({ checkVisibilityCSS: true }) &&
-        element.getClientRects().length > 0;
-      return focusable.filter((element) => element !== active && element !== target && between(element) && surelyStop(element)).length;
-    },
-    { s: selector, backwards },
-  );
-}
-
-/** Presses Tab (or Shift+Tab) `count` times, sent to the browser at once, as `page.keyboard` sends each. */
-async function pressTabs(page: Page, count: number, backwards: boolean): Promise<void> {
-  if (count === 0) return;
-  const session = await devToolsOf(page);
-  const tab = { key: 'Tab', code: 'Tab', windowsVirtualKeyCode: 9, modifiers: backwards ? 8 : 0 };
-  const presses = Array.from({ length: count }, () => [
-    session.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...tab }),
-    session.send('Input.dispatchKeyEvent', { type: 'keyUp', ...tab }),
-  ]);
-  await Promise.all(presses.flat());
-}
-
-const devTools = new WeakMap<Page, Promise<CDPSession>>();
-
-/**
- * A DevTools session of the page's, kept until the page closes: one detached while the browser was offline left the
- * page unable to reach the server once it was online again.
- */
-function devToolsOf(page: Page): Promise<CDPSession> {
-  const session = devTools.get(page) ?? page.context().newCDPSession(page);
-  devTools.set(page, session);
-  return session;
 }
 
 export async function waitForFocus(page: Page, selector: string): Promise<void> {
