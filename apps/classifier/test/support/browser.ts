@@ -38,12 +38,14 @@ export const PHONE_WINDOW: Size = { width: PHONE.width, height: 740 };
 export function useStackAndBrowser(options?: StackOptions): { readonly stack: Stack; readonly context: BrowserContext } {
   let stack: Stack | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  // Side by side: neither waits for the other. Each is kept as soon as it starts, so that what started is stopped after,
+  // even when beforeAll gave up waiting first.
+  let starting: Promise<unknown>[] = [];
   beforeAll(async () => {
-    // Side by side: neither waits for the other. What started is stopped after, whatever failed.
-    const [started, launched] = await Promise.allSettled([startStack(options), launchBrowser()]);
-    stack = started.status === 'fulfilled' ? started.value : undefined;
-    browser = launched.status === 'fulfilled' ? launched.value : undefined;
-    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
+    starting = [startStack(options).then((started) => (stack = started)), launchBrowser().then((launched) => (browser = launched))];
+    const failures = (await Promise.allSettled(starting)).flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length > 1) throw new AggregateError(failures, 'neither the stack nor the browser started');
+    if (failures.length === 1) throw failures[0];
   });
   // A test that fails part-way leaves its pages open, and a page left open writes the shared localStorage under the
   // next test: each test's pages close after it, and the browser is online again.
@@ -58,6 +60,7 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
     await Promise.all(browser.context.pages().filter((page) => !openBefore.has(page)).map((page) => page.close()));
   });
   afterAll(async () => {
+    await Promise.allSettled(starting);
     await browser?.close();
     await stack?.stop();
   });
@@ -92,6 +95,43 @@ export async function launchBrowser({ locale }: { locale?: string } = {}): Promi
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `count` browsers of their own, launched side by side; if one fails to start, those that started are closed again. */
+export async function launchBrowsers(count: number): Promise<Awaited<ReturnType<typeof launchBrowser>>[]> {
+  const launched = await Promise.allSettled(Array.from({ length: count }, () => launchBrowser()));
+  const failed = launched.find((result) => result.status === 'rejected');
+  if (!failed) return launched.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<typeof launchBrowser>>>).value);
+  await Promise.all(launched.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+  throw failed.reason;
+}
+
+/**
+ * How far ahead of the page's time its clock is stopped: more than the round trips between reading the page's time and
+ * stopping it (its clock must not be set back), less than any wait of the page a test counts.
+ */
+const PAUSED_AHEAD_MS = 500;
+
+/**
+ * Stops the clock of the page's browser (of all its pages: a browser has one clock) just ahead of the page's time, which
+ * may run ahead of the world's where earlier tests ran it on: from then on the page's waits pass only as the test runs
+ * its clock on (`page.clock.runFor`).
+ */
+export async function pauseClock(page: Page): Promise<void> {
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + PAUSED_AHEAD_MS);
+}
+
+/**
+ * `steps` with the clock of the page's browser stopped (`pauseClock`), and running again after, even when a step fails:
+ * the browser's later pages (the next tests') share it.
+ */
+export async function withClockPaused<T>(page: Page, steps: () => Promise<T>): Promise<T> {
+  await pauseClock(page);
+  try {
+    return await steps();
+  } finally {
+    await page.clock.resume();
+  }
 }
 
 /** Of what a page showed, at most this many characters are printed. */
