@@ -194,6 +194,25 @@ describe('a subject taken down', () => {
     expect(await served(team.otherWorkflowId)).toEqual(['c']);
   });
 
+  it('gives its row again in another workflow’s incremental download when its take-down is lifted, or made again (round 47)', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const other = team.otherWorkflowId;
+    await stack.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address', takeDown: true });
+    await stack.client.unretireSubjects(other, { subjectIds: [a], reason: 'Not here' });
+    const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
+    const since = async (at: string) => (await stack.client.consensus(other, 'ndjson', at)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const beforeLifted = await now();
+    expect(await since(beforeLifted)).toEqual([]);
+
+    // Lifted where it was taken down: its row in the other workflow is no longer taken down, so it changed.
+    await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address blurred' });
+    expect(await since(beforeLifted)).toEqual([expect.objectContaining({ external_id: 'a', taken_down: false })]);
+    const beforeMade = await now();
+    await stack.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'Still readable', takeDown: true });
+    expect(await since(beforeMade)).toEqual([expect.objectContaining({ external_id: 'a', taken_down: true })]);
+  });
+
   it('stays down in a workflow its set is linked to after the take-down, or linked to again (round 27)', async () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;

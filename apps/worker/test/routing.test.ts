@@ -16,6 +16,9 @@ let stack: Stack;
 let worker: INestApplicationContext;
 beforeAll(async () => {
   stack = await startStack({ worker: false });
+  // Postgres looks for a deadlock once, deadlock_timeout after a wait began: the worker's connections (made after this)
+  // look late enough that the deadlock test's cycle has closed, however slow the machine; the test's own session looks later still.
+  await stack.db.query(`ALTER DATABASE "${(await stack.db.query('SELECT current_database() AS name')).rows[0].name}" SET deadlock_timeout = '10s'`);
   worker = await stack.startWorker();
 });
 afterAll(() => stack.stop());
@@ -293,7 +296,7 @@ it('tries a batch again when its routing meets a deadlock with a take-down, so t
 
   // A take-down under way: the subject's first row locked; its last answers retire it with "no", out of Ads, by the
   // worker's routing, which waits for that row holding the screening's; then the take-down locks the screening's row.
-  // Its deadlock_timeout is long: the worker finds the deadlock, its batch rolled back.
+  // Its deadlock_timeout is longer than the worker's (10 s, above): the worker finds the deadlock, its batch rolled back.
   await stack.db.query('BEGIN');
   try {
     await stack.db.query("SET LOCAL deadlock_timeout = '1min'");
@@ -310,4 +313,4 @@ it('tries a batch again when its routing meets a deadlock with a take-down, so t
   await until(async () => (await members(notAds)).length === 1, 'the routing tried again');
   expect([await members(ads), await members(notAds)]).toEqual([[], ['routed']]);
   await until(async () => (await deadlocks()) > deadlocksBefore, 'the deadlock counted');
-});
+}, 60_000); // the worker's deadlock check comes 10 s into its wait

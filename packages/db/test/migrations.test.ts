@@ -31,6 +31,7 @@ import { ReviewedByRole1797460000000 } from '../src/migrations/1797460000000-Rev
 import { NeedsCheckingStored1797480000000 } from '../src/migrations/1797480000000-NeedsCheckingStored';
 import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-CommentsUpdatedAt';
 import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000000-CommentReportsChanged';
+import { TakenDownSubjects1797656000000 } from '../src/migrations/1797656000000-TakenDownSubjects';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -100,6 +101,14 @@ describe('migrations', () => {
     expect(migrations.find((migration) => migration.name === 'CommentReportsChanged1797653000000')).toBeDefined();
     expect(new CommentReportsChanged1797653000000().transaction).toBe(false);
     expect(await indexBuilt('comment_reports_project_changed_idx')).toEqual([['btree (project_id, GREATEST(reported_at, dismissed_at))', true]]);
+  });
+
+  it('build the index of taken-down subjects concurrently, outside a transaction, holding the rows a take-down retired only', async () => {
+    expect(migrations.find((migration) => migration.name === 'TakenDownSubjects1797656000000')).toBeDefined();
+    expect(new TakenDownSubjects1797656000000().transaction).toBe(false);
+    expect(await indexBuilt('subject_workflow_status_taken_down_idx')).toEqual([
+      [`btree (subject_id) WHERE ((retired_at IS NOT NULL) AND COALESCE((((retirement_reason)::text = 'manual'::text) AND ((retirement_detail @> '{"takenDown": true}'::jsonb) OR (retirement_detail @> '{"role": "moderator"}'::jsonb))), false))`, true],
+    ]);
   });
 
   it('find a workflow’s effect memberships by their own index, not by scanning every workflow’s', async () => {

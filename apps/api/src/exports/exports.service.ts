@@ -150,7 +150,7 @@ const ROWS_IN_ORDER: Record<DownloadSort, string> = {
  * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
  * and has not come back (`subject_workflow_departures`).
  */
-const consensusRows = (sort: DownloadSort) => `
+export const consensusRows = (sort: DownloadSort) => `
   WITH routing AS (${ROUTING}),
   set_order AS MATERIALIZED (
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)

@@ -213,7 +213,7 @@ export class RetirementService {
    * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again. A subject
    * retired by moderation (`moderatedRetirementSql`: a take-down, here or carried over, or a researcher's retirement on a
    * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
-   * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down). Either way the retirement an
+   * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down; their download rows change: `changedElsewhere`). Either way the retirement an
    * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
@@ -238,13 +238,14 @@ export class RetirementService {
            unretired_at = now(), unretired_by = $4, unretirement_note = $6,
            unretired_by_role = (SELECT pm.role FROM project_members pm WHERE pm.project_id = $7 AND pm.user_id = $4),
            ${OWE_AGGREGATION}, updated_at = now()
-         FROM (SELECT o.subject_id, ${moderatedRetirementSql('o')} AS moderated FROM subject_workflow_status o WHERE o.workflow_id = $1) undone
+         FROM (SELECT o.subject_id, ${moderatedRetirementSql('o')} AS moderated, ${isTakenDownSql('o')} AS taken_down FROM subject_workflow_status o WHERE o.workflow_id = $1) undone
          WHERE undone.subject_id = st.subject_id AND ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 AND ${unretirable}
-         RETURNING st.subject_id, undone.moderated`,
+         RETURNING st.subject_id, undone.moderated, undone.taken_down`,
         [workflowId, chosen.ids, chosen.subjectSetId, user.id, most, request.reason ?? null, workflow.projectId],
       );
-      const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean }>(rows);
+      const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean; taken_down: boolean }>(rows);
       const subjectIds = unretiredRows.map((row) => row.subject_id);
+      await changedElsewhere(manager, workflowId, unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id));
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
       return {
         unretired: subjectIds.length,
@@ -423,6 +424,21 @@ export class RetirementService {
 async function lockTakenDown(manager: EntityManager, projectId: string, subjectIds: string[]): Promise<void> {
   await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
   await manager.query(`SELECT pg_advisory_xact_lock(${TAKE_DOWN_LOCK('$1')})`, [projectId]);
+}
+
+/**
+ * Marks the rows of subjects whose take-down was lifted in workflow `workflowId` changed in the project's other
+ * workflows (`updated_at`): their consensus download's `taken_down` is the subject's, so an incremental download must
+ * give them again. Locked in key order after the workflow's own rows, as the worker's routing locks them.
+ */
+async function changedElsewhere(manager: EntityManager, workflowId: string, subjectIds: string[]): Promise<void> {
+  if (!subjectIds.length) return;
+  await manager.query(
+    `UPDATE subject_workflow_status o SET updated_at = now()
+     FROM (SELECT workflow_id, subject_id FROM subject_workflow_status WHERE subject_id = ANY($2::uuid[]) AND workflow_id <> $1 ORDER BY workflow_id, subject_id FOR UPDATE) locked
+     WHERE o.workflow_id = locked.workflow_id AND o.subject_id = locked.subject_id`,
+    [workflowId, subjectIds],
+  );
 }
 
 /** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */

@@ -21,6 +21,8 @@ import { Workflow } from './workflow.entity';
 /** A workflow's retired subjects, and those it still serves, in id order, for its results page by page (only a retirement changes `retired_at`, never a submit). */
 @Index('subject_workflow_status_retired_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NOT NULL' })
 @Index('subject_workflow_status_active_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NULL' })
+/** The subjects taken down (`isTakenDownSql`), which `takenDownSql` probes for each consensus row: its condition must read exactly as the queries write it, which TypeORM would rewrite, so built by its migration alone. */
+@Index('subject_workflow_status_taken_down_idx', { synchronize: false })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
