@@ -1,13 +1,14 @@
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { launchBrowser, newcomerPage, signedInPage, useStackAndBrowser } from './support/browser';
+import { launchBrowser, leaveSignedIn, newcomerPage, signedInPage, useStackAndBrowser } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
  * browser's classifier to French and signs up is mailed in French; signed in, switching back to English keeps English,
  * however quickly they switched; an account takes at sign-in the language chosen before it in that tab, but neither
- * an earlier volunteer's choice over its own, nor the English a German browser falls back to.
+ * an earlier volunteer's choice over its own, nor the English a German browser falls back to; a change that is never
+ * answered holds the next one back a few seconds only, and a change goes only to the account it was chosen for.
  */
 
 jest.setTimeout(120_000);
@@ -106,6 +107,32 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       await german.close();
     }
     expect(await languageOf(none.email)).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('goes on after a change that never answers, and never to the account that signed in after it was chosen', async () => {
+    const [first, second] = [await newAccount(suite.stack, 'Ines'), await newAccount(suite.stack, 'Jules')];
+    await second.client.changeAccount({ language: 'fr' });
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: first.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const held: Route[] = []; // each first change of a pair: no answer until let go
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() === 'PATCH' && route.request().postDataJSON().language === 'fr') held.push(route);
+      else await route.continue();
+    });
+    await choose(page, 'fr');
+    await choose(page, 'en');
+    await until(async () => (await languageOf(first.email)) === 'en', 'English sent after the unanswered French', 10_000);
+
+    await choose(page, 'fr');
+    await choose(page, 'en'); // waits behind French, while another volunteer signs in on this device
+    const elsewhere = await suite.context.newPage();
+    await elsewhere.goto(`${suite.stack.baseUrl}/api/v1/health`);
+    await leaveSignedIn(elsewhere, await suite.stack.anonymous.login({ email: second.email, password: ACCOUNT_PASSWORD }));
+    await page.getByTestId('account-name').filter({ hasText: 'Jules' }).waitFor();
+    await Promise.all(held.map((route) => route.continue()));
+    await page.waitForTimeout(6_000); // past the longest a change waits for the one before
+    expect(await languageOf(second.email)).toBe('fr');
     expect(errors).toEqual([]);
   });
 });
