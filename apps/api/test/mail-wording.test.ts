@@ -74,6 +74,12 @@ describe('every mail in French', () => {
     expect(rendered(french).flatMap((mail) => [...prose(mail).matchAll(plain)].map((match) => `${mail.entry}: “${match[0]}”`))).toEqual([]);
   });
 
+  it('says dates in French, the first of a month as 1er (a Node without full ICU would say them in English)', () => {
+    const changedOn = (at: string) => french.passwordChanged(to, 'changed', new Date(at), FORGOT, API_KEYS).text;
+    expect(changedOn('2025-06-01T14:03:00Z')).toContain(' le 1er juin 2025 à 14:03 UTC.');
+    expect(changedOn('2025-12-11T09:30:00Z')).toContain(' le 11 décembre 2025 à 09:30 UTC.');
+  });
+
   it('names the roles and the API keys’ scopes as the classifier does', () => {
     const { roles } = fr.account.settings.invitations;
     const { scopes } = fr.account.settings.apiKeys;

@@ -1,12 +1,14 @@
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { newcomerPage, signedInPage, useStackAndBrowser } from './support/browser';
+import { launchBrowser, leaveSignedIn, newcomerPage, signedInPage, useStackAndBrowser } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
  * browser's classifier to French and signs up is mailed in French; signed in, switching back to English keeps English,
- * however quickly they switched; an account without the language chosen on the device takes it at sign-in.
+ * however quickly they switched; an account takes at sign-in the language chosen before it in that tab, but neither
+ * an earlier volunteer's choice over its own, nor the English a German browser falls back to; a change that is never
+ * answered holds the next one back a few seconds only, and a change goes only to the account it was chosen for.
  */
 
 jest.setTimeout(120_000);
@@ -14,6 +16,23 @@ jest.setTimeout(120_000);
 async function choose(page: Page, language: string): Promise<void> {
   await page.locator(`.language-choice button[lang="${language}"]`).click();
   await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
+}
+
+/** Signs in with the form; answers how many changes of the account (PATCH) the page sent, once the account's page is idle. */
+async function signInThroughForm(page: Page, email: string): Promise<() => Promise<number>> {
+  let changes = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'PATCH' && request.url().endsWith('/api/v1/account')) changes += 1;
+  });
+  await page.locator('#sign-in-email').fill(email);
+  await page.locator('#sign-in-password').fill(ACCOUNT_PASSWORD);
+  await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
+  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+  return async () => {
+    await page.goto(`${page.url().split('/').slice(0, 3).join('/')}/account`);
+    await page.waitForLoadState('networkidle');
+    return changes;
+  };
 }
 
 describe('classifier in a browser: the language of the account’s mails', () => {
@@ -61,11 +80,59 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/sign-in`);
     await choose(page, 'fr'); // as a guest: nothing to send yet
-    await page.locator('#sign-in-email').fill(account.email);
-    await page.locator('#sign-in-password').fill(ACCOUNT_PASSWORD);
-    await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await signInThroughForm(page, account.email);
     await until(async () => (await languageOf(account.email)) === 'fr', 'the account’s language kept as French', 10_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('is not an earlier volunteer’s choice on the device, nor the English a German browser falls back to', async () => {
+    const account = await newAccount(suite.stack, 'Emil');
+    await account.client.changeAccount({ language: 'en' });
+    const earlier = await newcomerPage(suite);
+    await earlier.page.goto(`${suite.stack.baseUrl}/sign-in`);
+    await choose(earlier.page, 'fr'); // kept on the device, in a tab since closed
+    await earlier.page.close();
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/sign-in`);
+    expect(await (await signInThroughForm(page, account.email))()).toBe(0);
+    expect(await languageOf(account.email)).toBe('en');
+
+    const none = await newAccount(suite.stack, 'Jonas');
+    const german = await launchBrowser({ locale: 'de-DE' });
+    try {
+      const germanPage = await german.context.newPage();
+      await germanPage.goto(`${suite.stack.baseUrl}/sign-in`);
+      expect(await (await signInThroughForm(germanPage, none.email))()).toBe(0);
+    } finally {
+      await german.close();
+    }
+    expect(await languageOf(none.email)).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('goes on after a change that never answers, and never to the account that signed in after it was chosen', async () => {
+    const [first, second] = [await newAccount(suite.stack, 'Ines'), await newAccount(suite.stack, 'Jules')];
+    await second.client.changeAccount({ language: 'fr' });
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: first.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const held: Route[] = []; // each first change of a pair: no answer until let go
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() === 'PATCH' && route.request().postDataJSON().language === 'fr') held.push(route);
+      else await route.continue();
+    });
+    await choose(page, 'fr');
+    await choose(page, 'en');
+    await until(async () => (await languageOf(first.email)) === 'en', 'English sent after the unanswered French', 10_000);
+
+    await choose(page, 'fr');
+    await choose(page, 'en'); // waits behind French, while another volunteer signs in on this device
+    const elsewhere = await suite.context.newPage();
+    await elsewhere.goto(`${suite.stack.baseUrl}/api/v1/health`);
+    await leaveSignedIn(elsewhere, await suite.stack.anonymous.login({ email: second.email, password: ACCOUNT_PASSWORD }));
+    await page.getByTestId('account-name').filter({ hasText: 'Jules' }).waitFor();
+    await Promise.all(held.map((route) => route.continue()));
+    await page.waitForTimeout(6_000); // past the longest a change waits for the one before
+    expect(await languageOf(second.email)).toBe('fr');
     expect(errors).toEqual([]);
   });
 });

@@ -40,12 +40,18 @@ export function chooseLanguage(language: string): void {
   void i18next.changeLanguage(language);
 }
 
-/** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`), else English. */
-const preferredLanguage = (): string => spokenLanguage(navigator.languages ?? [navigator.language]) ?? 'en';
+/** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`). */
+const preferredLanguage = () => spokenLanguage(navigator.languages ?? [navigator.language]);
+
+/**
+ * The interface's language when the volunteer wants it: chosen on this device, or one their browser prefers; undefined
+ * when the interface is in English only because it speaks none of the browser's (German, say).
+ */
+export const wantedLanguage = () => spokenLanguage([chosenLanguage() ?? '']) ?? preferredLanguage();
 
 void i18next.use(initReactI18next).init({
   resources,
-  lng: chosenLanguage() ?? preferredLanguage(),
+  lng: chosenLanguage() ?? preferredLanguage() ?? 'en',
   fallbackLng: 'en',
   supportedLngs: languages,
   // React escapes what it renders; the catalogue's own markup only reaches the page through <Trans>.

@@ -1,6 +1,6 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Session, type SignIn, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
-import { chosenLanguage, i18n } from '../i18n';
+import { i18n, wantedLanguage } from '../i18n';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -101,6 +101,12 @@ export function sentence(message: string): string {
   return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
+/** Settles when `work` does, or after `ms` at most (then without waiting for it any longer). */
+async function atMost(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Sends what the current volunteer has waiting, before someone else takes over this device, and answers how many of
  * their answers are still waiting (kept, with their token, for later). Never waits more than a few seconds.
@@ -110,10 +116,7 @@ async function sendWaitingFirst(): Promise<number> {
   if (!owner) return 0;
   try {
     await outbox.claim(owner);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([outbox.flush(session.client), new Promise((resolve) => (timer = setTimeout(resolve, SEND_FIRST_MS)))]).finally(() =>
-      clearTimeout(timer),
-    );
+    await atMost(SEND_FIRST_MS, outbox.flush(session.client));
   } catch {
     // Not sent now: they stay, with their owner.
   }
@@ -126,32 +129,47 @@ async function sendWaitingFirst(): Promise<number> {
  * are worded in the interface's language.
  */
 export async function createAccount(input: AccountInput): Promise<void> {
-  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: spokenLanguage([i18n.language]) });
+  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: wantedLanguage() });
 }
 
-/** The account's language as last sent: each change waits for the one before, so that the last choice is the one kept. */
+/** The account's language as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
 let languageSent: Promise<void> = Promise.resolve();
+const LANGUAGE_SEND_MS = 5_000;
+
+/** The language a volunteer chose while not signed in, in this tab: the account that signs in next takes it. */
+let chosenBeforeSignIn: Language | undefined;
 
 /**
  * Keeps the interface language the volunteer chose as the signed-in account's, which its mails are worded in: quietly
- * (a failure is not the volunteer's to handle: the choice holds on this device, and the next one is sent again).
+ * (a failure is not the volunteer's to handle: the choice holds on this device, and the next one is sent again). Not
+ * signed in, the account that signs in next in this tab takes it.
  */
 export function keepAccountLanguage(chosen: string): Promise<void> {
-  languageSent = languageSent.then(async () => {
-    const language = spokenLanguage([chosen]);
-    if (session.current().kind !== 'registered' || !language) return;
-    await session.client.changeAccount({ language }).catch(() => undefined);
-  });
+  const language = spokenLanguage([chosen]);
+  const { kind, userId, token } = session.current();
+  // Signed in, a choice goes now: one made earlier, as a guest, is not to follow it.
+  chosenBeforeSignIn = kind === 'registered' ? undefined : language;
+  if (kind !== 'registered' || !token) return languageSent;
+  languageSent = languageSent.then(() => atMost(LANGUAGE_SEND_MS, sendLanguage(userId, token, language)));
   return languageSent;
 }
 
+/** Sends `language` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
+async function sendLanguage(userId: string | null, token: string, language: Language | undefined): Promise<void> {
+  if (!language || session.current().userId !== userId) return;
+  await session.clientFor(token).changeAccount({ language }).catch(() => undefined);
+}
+
 /**
- * The language an account's mails should be in as this device knows it, when it is not the account's: the one its
- * volunteer chose here, else, for an account that has none (made before accounts had one), the interface's.
+ * The language an account that just signed in takes from this device, when it is not its own already: the one chosen
+ * in this tab before the sign-in, else, for an account that has none, the one its volunteer chose on this device or
+ * their browser prefers (not English only because the browser wants none the interface speaks: such an account is
+ * invited in its project's language).
  */
-function languageToKeep(account: AccountView): string | undefined {
-  const wanted = chosenLanguage() ?? (account.language === null ? i18n.language : null);
-  return wanted && spokenLanguage([wanted]) !== account.language ? wanted : undefined;
+function languageToKeep(account: AccountView): Language | undefined {
+  const wanted = chosenBeforeSignIn ?? (account.language === null ? wantedLanguage() : undefined);
+  chosenBeforeSignIn = undefined;
+  return wanted !== account.language ? wanted : undefined;
 }
 
 /** An account that took over this device, and what the volunteer before it left waiting there. */
@@ -228,7 +246,7 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   session.adopt({ token: account.token, user: account.user });
   // A guest whose work the account took in goes on counting it; another volunteer's count is not the account's.
   if (previous !== account.user.id && !account.guestWork) forgetClassifiedThisSession();
-  void refreshAccount().catch(() => undefined); // the account's language, which it may not have yet, or not this device's
+  void keepLanguageOf(account.token);
   const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
@@ -268,6 +286,7 @@ async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): P
 }
 
 function leaveThisDevice(): void {
+  chosenBeforeSignIn = undefined;
   session.signOut();
   forgetClassifiedThisSession();
 }
@@ -290,10 +309,16 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
   return { email, mine: account?.email === email };
 }
 
+/** After a sign-in: the account takes the language wanted on this device, when it is not its own (`languageToKeep`). */
+async function keepLanguageOf(token: string): Promise<void> {
+  const account = await refreshAccount().catch(() => undefined);
+  const language = account && session.current().token === token ? languageToKeep(account) : undefined;
+  if (language) await keepAccountLanguage(language);
+}
+
 /**
  * The account signed in on this device as the server has it now (undefined for a guest); the session takes its name,
- * email and whether it is verified, which may have changed on another device, and the account this device's language
- * when it is not its own yet (`languageToKeep`).
+ * email and whether it is verified, which may have changed on another device.
  */
 export async function refreshAccount(): Promise<AccountView | undefined> {
   const { token, kind } = session.current();
@@ -302,8 +327,6 @@ export async function refreshAccount(): Promise<AccountView | undefined> {
   const { id, displayName, email, emailVerified } = account;
   if (session.current().token !== token || account.kind !== 'registered') return account;
   session.adopt({ token, user: { id, kind: 'registered', displayName, email, emailVerified } });
-  const language = languageToKeep(account);
-  if (language) void keepAccountLanguage(language);
   return account;
 }
 

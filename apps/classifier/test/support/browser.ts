@@ -359,12 +359,17 @@ export async function newcomerPage(suite: { readonly stack: Stack; readonly cont
 /** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
 export async function signedInPage(suite: { readonly stack: Stack; readonly context: BrowserContext }, account: Session): Promise<{ page: Page; errors: string[] }> {
   const { page, errors } = await newcomerPage(suite);
+  await leaveSignedIn(page, account);
+  return { page, errors };
+}
+
+/** The browser as a sign-in of the account from `page` leaves it: its other pages of the origin follow. */
+export async function leaveSignedIn(page: Page, account: Session): Promise<void> {
   await page.evaluate(({ token, user }) => {
     window.localStorage.setItem('chorus.token', token);
     window.localStorage.setItem('chorus.tokenKind', 'registered');
     window.localStorage.setItem('chorus.user', JSON.stringify(user));
   }, account);
-  return { page, errors };
 }
 
 /**

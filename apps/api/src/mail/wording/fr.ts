@@ -1,7 +1,8 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
 import { type ApiKeyMade, inUtc, type Wording } from './wording';
 
-const utc = inUtc('fr');
+/** French writes the first day of a month as an ordinal: le 1er juin. */
+const utc = inUtc('fr', (day) => (day === '1' ? '1er' : day));
 
 /** Each scope as the classifier's account page lists it, and what a key of it may do (`API_KEY_SCOPES_IN_WORDS`, in French). */
 const SCOPES: Record<ApiKeyScope, { listed: string; may: string }> = {

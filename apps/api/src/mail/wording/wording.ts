@@ -45,8 +45,11 @@ export interface Wording {
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
 }
 
-/** A moment as a mail in `language` says it, in UTC (the reader's time zone is not known): « 1 juin 2025 à 14:03 UTC ». */
-export function inUtc(language: Language): (moment: Date) => string {
+/**
+ * A moment as a mail in `language` says it, in UTC (the reader's time zone is not known): « 1er juin 2025 à 14:03 UTC »;
+ * `day` words the day of the month where the language's own way differs from `Intl`'s (French's 1er).
+ */
+export function inUtc(language: Language, day: (day: string) => string = (said) => said): (moment: Date) => string {
   const format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-  return (moment) => `${format.format(moment)} UTC`;
+  return (moment) => `${format.formatToParts(moment).map((part) => (part.type === 'day' ? day(part.value) : part.value)).join('')} UTC`;
 }
