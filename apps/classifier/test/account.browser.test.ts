@@ -1,9 +1,10 @@
 import type { Session, SubjectInput } from '@chorus/client';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
+import { ON_SCREEN_SUBMIT_MS, SEND_FIRST_MS } from '../src/lib/sendTimes';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -25,10 +26,10 @@ const textSubject = (index: number): SubjectInput => ({
 describe('classifier in a browser: accounts', () => {
   const suite = useStackAndBrowser();
 
-  /** A live yes/no workflow of 10 text subjects, its tutorial marked seen, and its classify page's path. */
-  async function liveWorkflow(title: string) {
+  /** A live yes/no workflow of 10 text subjects, its tutorial marked seen (in `context`), and its classify page's path. */
+  async function liveWorkflow(title: string, context = suite.context) {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: 10 }, (_, index) => textSubject(index)));
-    await skipTutorial(suite.context, workflow.id);
+    await skipTutorial(context, workflow.id);
     return { workflowId: workflow.id, path };
   }
 
@@ -361,31 +362,60 @@ describe('classifier in a browser: accounts', () => {
   });
 
   it('carries a guest’s answer still being sent when they sign in: sent first as the guest’s, or after as the account’s, never lost or stored twice', async () => {
-    const { workflowId, path } = await liveWorkflow('Carried while sending');
     const email = `caroline-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Caroline Herschel' });
-    const { page, errors } = await newcomerPage(suite);
-    await page.goto(suite.stack.baseUrl + path);
-    const first = await classifyOne(page);
-    // The next answer's requests reach the server only seconds later: it goes to the answers waiting, and is still
-    // on its way when the volunteer signs in.
-    let slow = true;
-    await page.route('**/api/v1/classifications', async (route) => {
-      if (slow) await new Promise((resolve) => setTimeout(resolve, 7_000));
-      await route.continue();
-    });
-    const second = await classifyOne(page);
-    await page.locator('[data-account-link="sign-in"]').click();
-    await page.locator('#sign-in-email').fill(email);
-    await page.locator('#sign-in-password').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
-    slow = false;
-    await until(async () => (await classificationsOf(workflowId)).length === 2 && (await page.getByTestId('outbox').count()) === 0, 'both answers stored and none waiting', 30_000);
-    expect((await classificationsOf(workflowId)).map((row) => row.subject_id).sort()).toEqual([first, second].sort());
-    expect(new Set((await classificationsOf(workflowId)).map((row) => row.user_id))).toEqual(new Set([account.user.id]));
-    expect(errors).toEqual([]);
-    await page.close();
+    // In a browser of its own: its clock (the context's) runs as time does, but the test runs it ahead through the
+    // page's waits, and no later test gets it.
+    const device = await launchBrowser();
+    try {
+      const { workflowId, path } = await liveWorkflow('Carried while sending', device.context);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: device.context });
+      await page.clock.install();
+      await page.goto(suite.stack.baseUrl + path);
+      const first = await classifyOne(page);
+      const [{ user_id: guestId }] = await classificationsOf(workflowId);
+      // The next answer's requests reach the server only when let through: the page stops waiting for its own, the
+      // answer joins those waiting, and the outbox sends it again (still held) before the volunteer signs in.
+      const held: Route[] = [];
+      let released = 0;
+      await page.route('**/api/v1/classifications', (route) => void held.push(route));
+      // What the server had of the guest's answers, and how many were still on their way, when the sign-in reached it.
+      let atSignIn: { onTheirWay: number; stored: { subject_id: string; user_id: string }[] } | undefined;
+      await page.route('**/api/v1/auth/login', async (route) => {
+        atSignIn = { onTheirWay: held.length - released, stored: await classificationsOf(workflowId) };
+        await route.continue();
+      });
+      const second = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await until(async () => held.length === 1, 'the answer sent');
+      await page.clock.runFor(ON_SCREEN_SUBMIT_MS); // the page waits no longer: the answer joins those waiting
+      await until(async () => held.length === 2, 'the answer sent again from those waiting');
+      await page.locator('[data-account-link="sign-in"]').click();
+      await page.locator('#sign-in-email').fill(email);
+      await page.locator('#sign-in-password').fill(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
+      // The sign-in waits for the answer being sent, past the time it waits for those waiting (SEND_FIRST_MS): a sending
+      // under way goes on with the guest's token, which the sign-in ends, so it reaches the server only once that has ended.
+      await page.clock.runFor(SEND_FIRST_MS + 1_000);
+      expect(atSignIn).toBeUndefined();
+      for (const route of held) {
+        released += 1;
+        await route.continue();
+      }
+      await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
+      // Sent first as the guest's: the sign-in carried it with the rest of their work.
+      expect(atSignIn).toEqual({ onTheirWay: 0, stored: expect.arrayContaining([{ subject_id: first, user_id: guestId }, { subject_id: second, user_id: guestId }]) });
+      expect(atSignIn!.stored).toHaveLength(2);
+      await until(async () => (await page.getByTestId('outbox').count()) === 0, 'none waiting', 30_000);
+      expect((await classificationsOf(workflowId)).map((row) => row.subject_id).sort()).toEqual([first, second].sort());
+      expect(new Set((await classificationsOf(workflowId)).map((row) => row.user_id))).toEqual(new Set([account.user.id]));
+      expect(errors).toEqual([]);
+    } finally {
+      await device.close();
+    }
   });
 
   it('never gives the account signed in after a guest the guest’s answer in progress (a shared computer)', async () => {

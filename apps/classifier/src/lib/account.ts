@@ -6,6 +6,7 @@ import type { Saying } from './said';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
+import { SEND_FIRST_MS } from './sendTimes';
 import { forgetClassifiedThisSession, type Owner, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -30,9 +31,6 @@ import type { FieldErrors, FormProblem } from './useForm';
 export function useSession(): SessionState {
   return useSyncExternalStore(session.subscribe, session.current);
 }
-
-/** How long a sign-in or sign-out waits for waiting answers to be sent before going on (they are kept either way). */
-const SEND_FIRST_MS = 5_000;
 
 export type FieldName = 'displayName' | 'email' | 'password';
 

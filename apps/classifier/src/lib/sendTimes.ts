@@ -8,5 +8,7 @@ export const SUBMIT_TIMEOUT_MS = 15_000;
  * up the answer, not the volunteer.
  */
 export const ON_SCREEN_SUBMIT_MS = 5_000;
+/** How long a sign-in or sign-out waits for waiting answers to be sent before going on (they are kept either way). */
+export const SEND_FIRST_MS = 5_000;
 /** While answers wait on the device, they are tried again this often (and at once when the browser comes online). */
 export const OUTBOX_RETRY_MS = 15_000;
