@@ -47,9 +47,12 @@ export interface Wording {
 
 /**
  * A moment as a mail in `language` says it, in UTC (the reader's time zone is not known): « 1er juin 2025 à 14:03 UTC »;
- * `day` words the day of the month where the language's own way differs from `Intl`'s (French's 1er).
+ * `day` words the day of the month where the language's own way differs from `Intl`'s (French's 1er). Spaced as
+ * `Intl`'s `format` spaces it: its parts keep the narrow no-break space ICU puts before "PM", which `format` (and
+ * every date a browser shows) gives as a plain space.
  */
 export function inUtc(language: Language, day: (day: string) => string = (said) => said): (moment: Date) => string {
   const format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-  return (moment) => `${format.formatToParts(moment).map((part) => (part.type === 'day' ? day(part.value) : part.value)).join('')} UTC`;
+  const worded = (part: Intl.DateTimeFormatPart) => (part.type === 'day' ? day(part.value) : part.value.replaceAll('\u202f', ' '));
+  return (moment) => `${format.formatToParts(moment).map(worded).join('')} UTC`;
 }
