@@ -339,7 +339,7 @@ function ClassificationNotes({ classification, retirement }: { classification: S
   const { t } = useTranslation();
   const metRule = classification.id === retirement?.byClassificationId;
   const notes = [
-    ...(metRule ? [t(retirement?.reason === 'manual' ? 'lab.result.metRuleBeforeTakeDown' : 'lab.result.retiredIt')] : []),
+    ...(metRule ? [retirement?.reason === 'manual' ? t('lab.result.metRuleBeforeTakeDown') : t('lab.result.retiredIt')] : []),
     ...(classification.goldStandard ? [t('lab.result.goldStandard')] : []),
     ...(classification.afterRetirement ? [t('lab.result.afterRetirement')] : []),
     ...(classification.madeInDraft ? [t('lab.result.madeInDraft')] : []),

@@ -150,7 +150,10 @@ export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'r
 
 function retirementInWords({ retirement, goldStandard, takenDown }: Pick<SubjectResult, 'retirement' | 'goldStandard' | 'takenDown'>, t: TFunction): string {
   // Unretired here by name, it stays taken down while another workflow's row is: served nowhere.
-  if (!retirement) return t(takenDown ? 'lab.results.takenDownElsewhere' : goldStandard ? 'lab.results.goldStandard' : 'lab.results.stillServed');
+  if (!retirement) {
+    if (takenDown) return t('lab.results.takenDownElsewhere');
+    return goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed');
+  }
   // A reviewer is told when, not why (`reason` null).
   const when = retirement.reason ? t('lab.results.retired', { how: reasonInWords({ ...retirement, reason: retirement.reason }, t), when: whenInWords(retirement.retiredAt) }) : t('lab.results.retiredWhen', { when: whenInWords(retirement.retiredAt) });
   const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
