@@ -16,9 +16,6 @@ let stack: Stack;
 let worker: INestApplicationContext;
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  // Postgres looks for a deadlock once, deadlock_timeout after a wait began: the worker's connections (made after this)
-  // look late enough that the deadlock test's cycle has closed, however slow the machine; the test's own session looks later still.
-  await stack.db.query(`ALTER DATABASE "${(await stack.db.query('SELECT current_database() AS name')).rows[0].name}" SET deadlock_timeout = '10s'`);
   worker = await stack.startWorker();
 });
 afterAll(() => stack.stop());
@@ -272,45 +269,3 @@ it('says in a later stage’s consensus download that a subject it had retired l
   // The lab opens the row the download has: its results, saying it left.
   expect(await stack.client.subjectResult(transcribe, idOf.weak!)).toMatchObject({ leftWorkflow: true, retirement: { reason: 'count' }, classificationCount: 3, consensus: { T0: { answer: 'yes', votes: 3 } } });
 });
-
-it('tries a batch again when its routing meets a deadlock with a take-down, so the subject ends routed', async () => {
-  const aggregation = worker.get(AggregationService);
-  const { screen, ads, notAds, idOf, definition } = await chained(['routed'], [], 2, (sets) => [
-    { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads },
-    { when: { task: 'T0', answer: 'no' }, addToSubjectSet: sets.notAds },
-  ]);
-  const subjectId = idOf.routed!;
-  for (const value of ['yes', 'yes']) await answer(screen, 1, subjectId, value);
-  await aggregation.aggregateSubject(screen, subjectId);
-  expect(await members(ads)).toEqual(['routed']);
-  // A row of the subject in another workflow that a take-down locks before the screening's (key order).
-  const { projectId } = await stack.client.getWorkflow(screen);
-  const before = async () => (await stack.db.query('SELECT min(workflow_id::text) AS id FROM subject_workflow_status WHERE subject_id = $1 AND workflow_id < $2', [subjectId, screen])).rows[0].id as string | null;
-  for (let i = 0; i < 40 && !(await before()); i++) await stack.client.createWorkflow(projectId, { ...definition, name: `Other ${i}`, effects: [] });
-  const first = (await before())!;
-  const updated = await stack.client.updateWorkflow(screen, { ...definition, retirement: { rule: 'count', count: 5 } });
-  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
-  await stack.client.unretireSubjects(screen, { subjectIds: [subjectId], reason: 'more answers' });
-  const deadlocks = async () => Number((await stack.db.query('SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()')).rows[0].deadlocks);
-  const deadlocksBefore = await deadlocks();
-
-  // A take-down under way: the subject's first row locked; its last answers retire it with "no", out of Ads, by the
-  // worker's routing, which waits for that row holding the screening's; then the take-down locks the screening's row.
-  // Its deadlock_timeout is longer than the worker's (10 s, above): the worker finds the deadlock, its batch rolled back.
-  await stack.db.query('BEGIN');
-  try {
-    await stack.db.query("SET LOCAL deadlock_timeout = '1min'");
-    await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [first, subjectId]);
-    for (const value of ['no', 'no', 'no']) await answer(screen, 2, subjectId, value);
-    const blocked = 'SELECT count(*)::int AS n FROM pg_stat_activity a WHERE pg_backend_pid() = ANY(pg_blocking_pids(a.pid))';
-    await until(async () => (await stack.db.query(blocked)).rows[0].n > 0, 'the routing waiting for the take-down');
-    await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [screen, subjectId]);
-    await stack.db.query('COMMIT');
-  } catch (error) {
-    await stack.db.query('ROLLBACK');
-    throw error;
-  }
-  await until(async () => (await members(notAds)).length === 1, 'the routing tried again');
-  expect([await members(ads), await members(notAds)]).toEqual([[], ['routed']]);
-  await until(async () => (await deadlocks()) > deadlocksBefore, 'the deadlock counted');
-}, 60_000); // the worker's deadlock check comes 10 s into its wait
