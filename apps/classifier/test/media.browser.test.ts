@@ -363,9 +363,11 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('fetches the info.json and first tiles of the next two subjects’ IIIF images while one is on screen, so that the next shows whole at once, even once the connection is lost', async () => {
+    // Images named for this run: a retry asks the service for others.
+    const run = Date.now();
     const subject = (n: number): SubjectInput => ({
       externalId: `tiled-${n}`,
-      locations: [{ type: 'image', url: `${iiif.base}/iiif/tiled-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/tiled-${n}` }],
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/tiled-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/tiled-${run}-${n}` }],
       metadata: {},
     });
     const { page } = await openWorkflow(suite, 'Tiled ahead', [1, 2, 3, 4].map(subject), {
@@ -378,7 +380,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const medium = page.getByTestId('image-viewer');
     const shown = medium.and(page.locator('[data-status="ready"]:not([data-tiles="loading"])'));
     await shown.waitFor();
-    const imageOf = (path: string) => /^\/iiif\/(tiled-\d)\//.exec(path)?.[1];
+    const imageOf = (path: string) => new RegExp(`^/iiif/(tiled-${run}-\\d)/`).exec(path)?.[1];
     const images = () => new Set(iiif.requests.map(imageOf).filter(Boolean));
     const tilesOf = (image: string) => iiif.requests.filter((path) => imageOf(path) === image && !path.endsWith('/info.json'));
     // The browser has the answers (not only the server the requests) of every tile asked for.
