@@ -386,7 +386,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // The browser has the answers (not only the server the requests) of every tile asked for.
     const received = (image: string) =>
       page.evaluate((name) => performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`/iiif/${name}/`) && !entry.name.endsWith('/info.json')).length, image);
-    // The one on screen and the next two, before any answer, each its info.json and tiles (24 at most ahead); not the fourth.
+    // The one on screen and the next two, before any answer, each its info.json and tiles; not the fourth.
     await until(
       async () => {
         const asked = [...images()] as string[];
