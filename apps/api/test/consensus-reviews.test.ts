@@ -275,7 +275,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     const [unserved] = (await stack.client.addSubjects(elsewhere.id, [{ externalId: 'unserved', locations: [{ type: 'text', text: 'Unserved' }] }])).subjectIds;
     /** The whole answer of each route that takes a subject id, to `client`: the problem refused, or undefined for a success. */
     const answers = async (client: ChorusClient, subjectId: string) => {
-      const problemOf = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => ({ status: error.status, ...error.problem }));
+      const problemOf = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error.problem);
       return [
         await problemOf(client.subjectResult(checkId, subjectId)),
         await problemOf(client.reviewConsensus(checkId, subjectId, 'T0')),
