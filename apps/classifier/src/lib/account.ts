@@ -1,12 +1,12 @@
 import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
-import { i18n, wantedLanguage } from '../i18n';
+import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
-import { SEND_FIRST_MS } from './sendTimes';
+import { LANGUAGE_SEND_MS, SEND_FIRST_MS } from './sendTimes';
 import { forgetClassifiedThisSession, type Owner, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -136,10 +136,29 @@ export async function createAccount(input: AccountInput): Promise<void> {
 
 /** The account's language as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
 let languageSent: Promise<void> = Promise.resolve();
-const LANGUAGE_SEND_MS = 5_000;
 
-/** The language a volunteer chose while not signed in, in this tab: the account that signs in next takes it. */
-let chosenBeforeSignIn: Language | undefined;
+/**
+ * Where this tab keeps the language its volunteer chose while not signed in: the account that signs in next in it
+ * takes that one, not one kept on the device (`chosenLanguage`), which may be another volunteer's from long ago.
+ */
+const CHOSEN_BEFORE_SIGN_IN = 'chorus.languageBeforeSignIn';
+
+function chosenBeforeSignIn(): Language | undefined {
+  try {
+    return spokenLanguage([window.sessionStorage.getItem(CHOSEN_BEFORE_SIGN_IN) ?? '']);
+  } catch {
+    return undefined; // storage disabled: nothing to take
+  }
+}
+
+function keepChosenBeforeSignIn(language: Language | undefined): void {
+  try {
+    if (language) window.sessionStorage.setItem(CHOSEN_BEFORE_SIGN_IN, language);
+    else window.sessionStorage.removeItem(CHOSEN_BEFORE_SIGN_IN);
+  } catch {
+    // storage disabled: the account keeps its own
+  }
+}
 
 /**
  * Keeps the interface language the volunteer chose as the signed-in account's, which its mails are worded in: quietly
@@ -150,10 +169,22 @@ export function keepAccountLanguage(chosen: string): Promise<void> {
   const language = spokenLanguage([chosen]);
   const { kind, userId, token } = session.current();
   // Signed in, a choice goes now: one made earlier, as a guest, is not to follow it.
-  chosenBeforeSignIn = kind === 'registered' ? undefined : language;
+  keepChosenBeforeSignIn(kind === 'registered' ? undefined : language);
   if (kind !== 'registered' || !token) return languageSent;
   languageSent = languageSent.then(() => atMost(LANGUAGE_SEND_MS, sendLanguage(userId, token, language)));
   return languageSent;
+}
+
+/**
+ * The account's language chosen on its page: sent after the changes before it, as `keepAccountLanguage` sends them,
+ * but its refusal is the volunteer's to see. Answers the language the server keeps.
+ */
+export function saveAccountLanguage(language: Language): Promise<Language | null> {
+  const { token } = session.current();
+  keepChosenBeforeSignIn(undefined);
+  const saved = languageSent.then(() => (token ? session.clientFor(token).changeAccount({ language }) : session.client.changeAccount({ language })));
+  languageSent = atMost(LANGUAGE_SEND_MS, saved).catch(() => undefined);
+  return saved.then((account) => account.language);
 }
 
 /** Sends `language` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
@@ -164,13 +195,13 @@ async function sendLanguage(userId: string | null, token: string, language: Lang
 
 /**
  * The language an account that just signed in takes from this device, when it is not its own already: the one chosen
- * in this tab before the sign-in, else, for an account that has none, the one its volunteer chose on this device or
- * their browser prefers (not English only because the browser wants none the interface speaks: such an account is
- * invited in its project's language).
+ * in this tab before the sign-in, else, for an account that has none, the one the browser prefers (not English only
+ * because the browser wants none the interface speaks: such an account is invited in its project's language). Never one
+ * only kept on the device: on a shared computer it may be another volunteer's, from long ago.
  */
 function languageToKeep(account: AccountView): Language | undefined {
-  const wanted = chosenBeforeSignIn ?? (account.language === null ? wantedLanguage() : undefined);
-  chosenBeforeSignIn = undefined;
+  const wanted = chosenBeforeSignIn() ?? (account.language === null ? preferredLanguage() : undefined);
+  keepChosenBeforeSignIn(undefined);
   return wanted !== account.language ? wanted : undefined;
 }
 
@@ -291,7 +322,7 @@ async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): P
 }
 
 function leaveThisDevice(): void {
-  chosenBeforeSignIn = undefined;
+  keepChosenBeforeSignIn(undefined);
   session.signOut();
   forgetClassifiedThisSession();
 }
