@@ -1,6 +1,7 @@
 import type { Session, SubjectInput } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS, SEND_FIRST_MS } from '../src/lib/sendTimes';
+import { TokenGenerations } from '../../api/src/auth/token-generations';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
@@ -903,8 +904,6 @@ describe('classifier in a browser: accounts', () => {
   it('gives back a batch sent for a guest page as the new guest that replaced it (the server stopped accepting the old one)', async () => {
     const { workflowId, path } = await liveWorkflow('Guest replaced on a prefetch');
     const old = await suite.stack.anonymous.guest();
-    const expiresAt = Date.now() + 6_000;
-    const expiring = await suite.stack.app.get(Tokens).issue({ id: old.user.id, kind: 'guest' }, 6);
     const { page, errors } = await newcomerPage(suite);
     await page.evaluate(
       ({ id, token }) => {
@@ -912,15 +911,17 @@ describe('classifier in a browser: accounts', () => {
         window.localStorage.setItem('chorus.tokenKind', 'guest');
         window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: null, email: null }));
       },
-      { id: old.user.id, token: expiring },
+      { id: old.user.id, token: old.token },
     );
     await page.goto(suite.stack.baseUrl + path);
-    // The batch asked for after the first answer goes once the old guest's token has expired: refused, it is sent
+    // The batch asked for after the first answer goes once the server has stopped accepting the old guest's token (its
+    // generation raised, as a sign-in carrying a guest's work ends it, or as if it had expired): refused, it is sent
     // again as a new guest, whose page opens meanwhile.
     await page.route(
       /\/queue\?.*renew=/,
       async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1_000));
+        const { rows } = await suite.stack.db.query<{ generation: number }>('UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation AS generation', [old.user.id]);
+        suite.stack.app.get(TokenGenerations).raised(old.user.id, rows[0]!.generation);
         await route.continue();
       },
       { times: 1 },
