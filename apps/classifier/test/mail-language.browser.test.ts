@@ -2,7 +2,7 @@ import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { LANGUAGE_SEND_MS } from '../src/lib/sendTimes';
-import { launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser } from './support/browser';
+import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
@@ -145,6 +145,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await status.waitFor();
     expect(await languageOf(account.email)).toBe('fr');
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
+    await checkScreen(page, 'account-language-saved');
 
     // Shown as the server has it, on the page opened anew.
     await page.reload();
