@@ -269,7 +269,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 
-  it('answer a reviewer a subject id the workflow has no row for as one out of their list, on every route that takes one, so that trying ids tells them none; a researcher 404', async () => {
+  it('answer a reviewer a subject id the workflow has no row for as one out of their list, on every review route that takes one (those routes answer both alike); a researcher 404', async () => {
     // d has a row, out of Rita's list; one of the project's subjects the workflow never served, and an id of no subject, have none.
     const elsewhere = await stack.client.createSubjectSet(projectId, { name: 'Not checked' });
     const [unserved] = (await stack.client.addSubjects(elsewhere.id, [{ externalId: 'unserved', locations: [{ type: 'text', text: 'Unserved' }] }])).subjectIds;
