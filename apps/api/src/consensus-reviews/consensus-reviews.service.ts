@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, outOfReviewersReach, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, outOfReviewersReach, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -52,11 +52,6 @@ const ownClassification = () =>
     'own-classification',
   );
 
-const noSuchSubject = (subjectId: string, workflowId: string) =>
-  new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId} to review: it was never in a subject set the workflow serves, or left them unclassified.`, [
-    { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
-  ]);
-
 /**
  * Reviews of a consensus, task by task, by researchers (as ALICE reviews Zooniverse transcriptions) and by reviewers,
  * the trusted volunteers who check transcriptions (as Concordia's and FromThePage's do): approved as it is, or
@@ -81,8 +76,7 @@ export class ConsensusReviewsService {
     const { task, role } = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
-      // To a reviewer, a subject the workflow has no row for is out of their reach as any other: a 404 would tell them which ids it has.
-      if (!(await this.lockHotRow(manager, workflowId, subjectId))) throw role === 'reviewer' ? outOfReviewersReach() : noSuchSubject(subjectId, workflowId);
+      if (!(await this.lockHotRow(manager, workflowId, subjectId))) throw noSubjectFor(role, subjectId, workflowId);
       if (role === 'reviewer') {
         await this.refuseOwnClassification(manager, workflowId, subjectId, user);
         await this.requireReach(manager, workflowId, subjectId, user);
@@ -110,7 +104,7 @@ export class ConsensusReviewsService {
     await researchersTransaction(this.db, async (manager) => {
       if (!(await this.lockHotRow(manager, workflowId, subjectId))) {
         if (reviewer) return;
-        throw noSuchSubject(subjectId, workflowId);
+        throw noSubjectFor(role, subjectId, workflowId);
       }
       const deleted = returnedRows(await manager.query(UNDO_REVIEW, [workflowId, subjectId, taskKey, reviewer]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
