@@ -356,6 +356,22 @@ describe('a subject taken down', () => {
     });
   });
 
+  it('keeps a rule’s deciding classification and version when its retirement is unretired directly, as a lifted take-down’s earlier does', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const decidedBy = randomUUID();
+    await stack.db.query(
+      "UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count', retired_by_classification_id = $3, retired_under_version = 1 WHERE workflow_id = $1 AND subject_id = $2",
+      [team.workflowId, a, decidedBy],
+    );
+    const rowOf = async () => (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((line) => line.external_id === 'a');
+    const retired = await rowOf();
+    expect(await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Counted again' })).toMatchObject({ unretired: 1 });
+    const unretired = await rowOf();
+    expect(unretired).toMatchObject({ retired: false, retired_by_classification_id: null, retired_under_version: null });
+    expect(unretired.unretired_retirement).toEqual({ reason: 'count', at: retired.retired_at, byClassificationId: decidedBy, underVersion: 1 });
+  });
+
   it('keeps a retirement by hand it takes over in the consensus download, an object in JSON, its JSON text in a CSV cell (round 29)', async () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;

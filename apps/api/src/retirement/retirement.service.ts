@@ -215,7 +215,8 @@ export class RetirementService {
    * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
    * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down; their download rows change: `changedElsewhere`). Either way the retirement an
    * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why, and
-   * what a take-down took over (`earlier`, with a rule's deciding classification and version).
+   * what a take-down took over (`earlier`, with a rule's deciding classification and version); a rule's retirement
+   * undone keeps its deciding classification and version alike.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
