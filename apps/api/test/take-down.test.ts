@@ -184,9 +184,16 @@ describe('a subject taken down', () => {
     });
     expect(await stack.client.subjectResult(team.otherWorkflowId, a)).toMatchObject({ retirement: null, takenDown: true });
 
-    // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
+    // Sent again where it is taken down already (a moderator, this time, with b, reported since), as a retry would be (no
+    // Idempotency-Key here): a changes nothing, there nor where a researcher lifted it by name; b is taken down everywhere.
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
+    const lifted = (await consensusOf(team.otherWorkflowId)).a;
     expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1, takenDown: 1 });
+    expect(await served(team.otherWorkflowId)).toEqual(['a']);
+    expect((await consensusOf(team.workflowId)).a).toMatchObject({ retired: true, retirement_note: 'A home address', retired_by: team.scientist.id });
+    expect((await consensusOf(team.otherWorkflowId)).a).toEqual(lifted);
+    // Taken down in that workflow, it is out of it again.
+    expect(await stack.client.retireSubjects(team.otherWorkflowId, { subjectIds: [a], reason: 'Still there', takeDown: true })).toEqual({ retired: 1, takenDown: 1 });
     expect(await served(team.otherWorkflowId)).toEqual([]);
     // A researcher's retirement of a subject nobody reported is theirs to decide, in that workflow alone.
     const unreported = (await stack.client.addSubjects(team.setId, [{ externalId: 'c', locations: [{ type: 'text', text: 'c' }] }])).subjectIds[0]!;

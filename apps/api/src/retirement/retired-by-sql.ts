@@ -87,10 +87,11 @@ export const takeDownSetSql = (st: string, detail: string) =>
   `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)}, updated_at = now()`;
 
 /**
- * A take-down of the subjects $2 in workflow $1, carried over to every other row of them (every workflow of the
- * project that holds them, retired there or not, and rows left as their sets were unlinked) that is not taken down
- * already: retired with the same reason and who did it (`takeDownCarriedSql`), the row's own earlier retirement kept
- * for the record (`earlier`), unretired by name there alone. Answers the workflows it took subjects down in.
+ * A take-down of the subjects $2 in workflow $1 (those it took down there now), carried over to every other row of
+ * them (every workflow of the project that holds them, retired there or not, and rows left as their sets were
+ * unlinked) that is not taken down already: retired with the same reason and who did it (`takeDownCarriedSql`), the
+ * row's own earlier retirement kept for the record (`earlier`), unretired by name there alone. Answers the workflows
+ * it took subjects down in.
  */
 export const TAKE_DOWN_ELSEWHERE = `
   UPDATE subject_workflow_status o SET ${takeDownSetSql('o', takeDownCarriedSql('st'))}
