@@ -89,7 +89,7 @@ describe('the message catalogue (src/i18n/en.json)', () => {
     expect(workflowDone(catalogues.t, stats(1, 2, 1))).toBe('1 of 1 subject done, 100%'); // gold standard is never retired
     expect(workflowDone(catalogues.t, stats(0, 0))).toBe('0 of 0 subjects done, 0%');
     await catalogues.changeLanguage('fr');
-    // French groups thousands and sets the percent sign apart with a narrow no-break space.
+    // French groups thousands with a narrow no-break space (U+202F) and sets the percent sign apart with a no-break space (U+00A0).
     expect(workflowDone(catalogues.t, stats(1204, 3000))).toBe('1\u202f204 sur 3\u202f000 sujets traités, 40\u00a0%');
   });
 });
