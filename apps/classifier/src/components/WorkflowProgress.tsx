@@ -16,20 +16,11 @@ export function workflowDone(t: TFunction, stats: WorkflowStats): string {
 }
 
 /**
- * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names, its value in
- * words (`workflowDone`) for screen readers: the lab's and the project page's alike.
+ * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names: the lab's and
+ * the project page's alike. A screen reader reads its value as a percentage, unless given `valueText`.
  */
-export function WorkflowProgressBar({ stats, label, labelledBy }: { stats: WorkflowStats; label?: string; labelledBy?: string }) {
-  const { t } = useTranslation();
-  return (
-    <progress
-      max={Math.max(retirable(stats), 1)}
-      value={stats.retired}
-      aria-label={label}
-      aria-labelledby={labelledBy}
-      aria-valuetext={workflowDone(t, stats)}
-    />
-  );
+export function WorkflowProgressBar({ stats, label, labelledBy, valueText }: { stats: WorkflowStats; label?: string; labelledBy?: string; valueText?: string }) {
+  return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-valuetext={valueText} />;
 }
 
 /** How far a workflow has got, for its team: subjects retired of those it has (gold standard aside), and classifications. */
@@ -51,7 +42,7 @@ export function WorkflowFigures({ stats, nameId }: { stats: WorkflowStats; nameI
   const { t } = useTranslation();
   return (
     <p className="workflow-figures" data-testid="workflow-figures">
-      <WorkflowProgressBar stats={stats} labelledBy={nameId} />
+      <WorkflowProgressBar stats={stats} labelledBy={nameId} valueText={workflowDone(t, stats)} />
       {/* The bar says it to a screen reader already, as its value. */}
       <span aria-hidden="true">{workflowDone(t, stats)} · </span>
       <span>
