@@ -1,5 +1,6 @@
 import type { WorkflowStats } from '@chorus/client';
 import type { TFunction } from 'i18next';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** The subjects whose retirement is the workflow's progress: all but the gold standard, which is never retired. */
@@ -16,11 +17,12 @@ export function workflowDone(t: TFunction, stats: WorkflowStats): string {
 }
 
 /**
- * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names: the lab's and
- * the project page's alike. A screen reader reads its value as a percentage, unless given `valueText`.
+ * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names, described by
+ * the one `describedBy` names (if any): the lab's and the project page's alike. A screen reader reads its value as a
+ * percentage.
  */
-export function WorkflowProgressBar({ stats, label, labelledBy, valueText }: { stats: WorkflowStats; label?: string; labelledBy?: string; valueText?: string }) {
-  return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-valuetext={valueText} />;
+export function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; label?: string; labelledBy?: string; describedBy?: string }) {
+  return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-describedby={describedBy} />;
 }
 
 /** How far a workflow has got, for its team: subjects retired of those it has (gold standard aside), and classifications. */
@@ -40,11 +42,13 @@ export function WorkflowProgress({ stats }: { stats: WorkflowStats }) {
  */
 export function WorkflowFigures({ stats, nameId }: { stats: WorkflowStats; nameId: string }) {
   const { t } = useTranslation();
+  const doneId = useId();
   return (
     <p className="workflow-figures" data-testid="workflow-figures">
-      <WorkflowProgressBar stats={stats} labelledBy={nameId} valueText={workflowDone(t, stats)} />
-      {/* The bar says it to a screen reader already, as its value. */}
-      <span aria-hidden="true">{workflowDone(t, stats)} · </span>
+      {/* The words describe the bar, read with it (some screen readers leave out a progress bar's aria-valuetext). */}
+      <WorkflowProgressBar stats={stats} labelledBy={nameId} describedBy={doneId} />
+      <span id={doneId}>{workflowDone(t, stats)}</span>
+      <span aria-hidden="true"> · </span>
       <span>
         {stats.classifications === 0
           ? t('workflowProgress.noneYet')
