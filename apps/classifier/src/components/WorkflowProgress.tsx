@@ -16,12 +16,15 @@ export function workflowDone(t: TFunction, stats: WorkflowStats): string {
   return t('workflowProgress.done', { retired: stats.retired, count: subjects, share });
 }
 
+/** A progress bar's name: its own words, or those of the element whose id it is given; one or the other, never none. */
+type BarName = { label: string; labelledBy?: never } | { labelledBy: string; label?: never };
+
 /**
  * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names, described by
  * the one `describedBy` names (if any): the lab's and the project page's alike. A screen reader reads its value as a
  * percentage.
  */
-export function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; label?: string; labelledBy?: string; describedBy?: string }) {
+export function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; describedBy?: string } & BarName) {
   return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-describedby={describedBy} />;
 }
 
