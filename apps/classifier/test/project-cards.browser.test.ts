@@ -196,6 +196,7 @@ describe('classifier in a browser: project cards and pages', () => {
   it('shows the page at once, before the figures come, and leaves out quietly those it cannot fetch', async () => {
     const { project, letters, notices } = await projectUnderWay();
     const { page, errors } = await newcomerPage(suite);
+    const requested = statsRequested(page);
     const held: Record<string, Route> = {};
     let bothAsked!: () => void;
     const asked = new Promise<void>((resolve) => (bothAsked = resolve));
@@ -222,6 +223,8 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(await page.locator('.workflow-list > li').first().textContent()).toBe('Letters →');
     expect(await page.getByRole('link', { name: 'Letters', exact: true }).getAttribute('href')).toBe(`/projects/${project.slug}/workflows/${letters.id}`);
     expect(await seriousViolations(page)).toEqual([]);
+    // One request for each workflow: the one that failed is not asked again behind the volunteer's back.
+    expect(requested.sort()).toEqual([letters.id, notices.id].sort());
     expect(errors).toEqual([]);
   });
 });
