@@ -193,7 +193,7 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows the page at once, before the figures come, and leaves out quietly those it cannot fetch', async () => {
+  it('shows the page at once, with room kept for the figures so that nothing below moves when they come, and leaves out quietly those it cannot fetch', async () => {
     const { project, letters, notices } = await projectUnderWay();
     const { page, errors } = await newcomerPage(suite);
     const requested = statsRequested(page);
@@ -210,13 +210,19 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.getByRole('link', { name: 'Letters', exact: true }).waitFor();
     await page.getByTestId('workflow-complete').waitFor();
     expect(await page.getByRole('progressbar').count()).toBe(0);
+    const discussions = page.getByRole('link', { name: 'Recent discussions', exact: true });
+    const before = await discussions.boundingBox();
 
-    // Letters' figures fail; those of Notices come after.
+    // The figures of Notices come: the link below them stays where it was (tester's layout shift).
+    await held[notices.id]!.continue();
+    await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+    expect((await discussions.boundingBox())!.y).toBeCloseTo(before!.y, 0); // within half a pixel (layout rounds to 1/64 px)
+
+    // Those of Letters fail: the room kept for them goes.
     const failed = page.waitForResponse((response) => response.url().endsWith(`/workflows/${letters.id}/stats`));
     await held[letters.id]!.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
     await failed;
-    await held[notices.id]!.continue();
-    await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+    await page.locator('.workflow-list > li').first().locator('.workflow-figures').waitFor({ state: 'detached' });
 
     expect(await page.getByRole('progressbar').count()).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
