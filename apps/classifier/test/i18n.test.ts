@@ -89,7 +89,20 @@ describe('the message catalogue (src/i18n/en.json)', () => {
     expect(workflowDone(catalogues.t, stats(1, 2, 1))).toBe('1 of 1 subject done, 100%'); // gold standard is never retired
     expect(workflowDone(catalogues.t, stats(0, 0))).toBe('0 of 0 subjects done, 0%');
     await catalogues.changeLanguage('fr');
-    // French groups thousands and sets the percent sign apart with a narrow no-break space.
+    // French groups thousands with a narrow no-break space (U+202F) and sets the percent sign apart with a no-break space (U+00A0).
     expect(workflowDone(catalogues.t, stats(1204, 3000))).toBe('1\u202f204 sur 3\u202f000 sujets traités, 40\u00a0%');
+  });
+
+  it('groups the thousands of every figure of a workflow’s progress in the lab, as its summary does', async () => {
+    const catalogues = i18next.createInstance();
+    await catalogues.init({ lng: 'en', resources: { en: { translation: en }, fr: { translation: fr } }, interpolation: { escapeValue: false } });
+    const figures = { volunteers: 1500, held: 1200, gold: 1000 };
+    expect(catalogues.t('lab.progress.details', figures)).toBe('Volunteers: 1,500. Subjects held by volunteers now: 1,200. Gold-standard subjects (never retired): 1,000.');
+    expect(catalogues.t('lab.progress.draftTries', { count: 1500 })).toBe('Not counted above: 1,500 tries made by the team while the workflow was a draft.');
+    await catalogues.changeLanguage('fr');
+    expect(catalogues.t('lab.progress.details', figures)).toBe(
+      'Bénévoles\u00a0: 1\u202f500. Sujets réservés par des bénévoles en ce moment\u00a0: 1\u202f200. Sujets de référence (jamais retirés)\u00a0: 1\u202f000.',
+    );
+    expect(catalogues.t('lab.progress.draftTries', { count: 1500 })).toBe('Non comptés ci-dessus\u00a0: 1\u202f500 essais faits par l’équipe pendant que le flux de travail était un brouillon.');
   });
 });

@@ -1164,6 +1164,10 @@ describe('classifier in a browser: the researcher lab', () => {
     await retired.getByText('Each keeps the reason “Torn pages”, for the record.').waitFor();
     await waitForFocus(page, '[data-testid="lab-retire-result"]');
     await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
+    // Its bar as before it was shared with the project page: named, its value read as a percentage (no words, which the
+    // summary beside it says already).
+    const bar = page.getByRole('progressbar', { name: 'Subjects retired', exact: true });
+    expect(await bar.evaluate((shown: HTMLProgressElement) => [shown.value, shown.max, shown.getAttribute('aria-valuetext')])).toEqual([2, 4, null]);
     expect((await researcher.stats(workflowId)).retired).toBe(2);
     expect([await row('p1'), await row('p2')].map(({ retired, reason, detail }) => [retired, reason, detail?.reason])).toEqual([
       [true, 'manual', 'Torn pages'],

@@ -48,9 +48,14 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
   );
 }
 
-/** A workflow's figures once its stats come; none if they fail to (the way in to classify matters more than they do). */
+/**
+ * A workflow's figures once its stats come, their room kept empty until then so that nothing below moves when they
+ * do; none if they fail to (the way in to classify matters more than they do).
+ */
 function LoadedFigures({ workflowId, nameId }: { workflowId: string; nameId: string }) {
   const client = useClient();
-  const { data: stats } = useLoaded(() => client.stats(workflowId), [client, workflowId]);
-  return stats && <WorkflowFigures stats={stats} nameId={nameId} />;
+  const { data: stats, problem, missing } = useLoaded(() => client.stats(workflowId), [client, workflowId]);
+  if (stats) return <WorkflowFigures stats={stats} nameId={nameId} />;
+  if (problem || missing) return null;
+  return <p className="workflow-figures" aria-hidden="true" />;
 }

@@ -1,5 +1,6 @@
 import type { WorkflowStats } from '@chorus/client';
 import type { TFunction } from 'i18next';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** The subjects whose retirement is the workflow's progress: all but the gold standard, which is never retired. */
@@ -15,21 +16,16 @@ export function workflowDone(t: TFunction, stats: WorkflowStats): string {
   return t('workflowProgress.done', { retired: stats.retired, count: subjects, share });
 }
 
+/** A progress bar's name: its own words, or those of the element whose id it is given; one or the other, never none. */
+type BarName = { label: string; labelledBy?: never } | { labelledBy: string; label?: never };
+
 /**
- * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names, its value in
- * words (`workflowDone`) for screen readers: the lab's and the project page's alike.
+ * A workflow's subjects retired as a progress bar, named by `label` or by the element `labelledBy` names, described by
+ * the one `describedBy` names (if any): the lab's and the project page's alike. A screen reader reads its value as a
+ * percentage.
  */
-export function WorkflowProgressBar({ stats, label, labelledBy }: { stats: WorkflowStats; label?: string; labelledBy?: string }) {
-  const { t } = useTranslation();
-  return (
-    <progress
-      max={Math.max(retirable(stats), 1)}
-      value={stats.retired}
-      aria-label={label}
-      aria-labelledby={labelledBy}
-      aria-valuetext={workflowDone(t, stats)}
-    />
-  );
+export function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; describedBy?: string } & BarName) {
+  return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-describedby={describedBy} />;
 }
 
 /** How far a workflow has got, for its team: subjects retired of those it has (gold standard aside), and classifications. */
@@ -49,11 +45,13 @@ export function WorkflowProgress({ stats }: { stats: WorkflowStats }) {
  */
 export function WorkflowFigures({ stats, nameId }: { stats: WorkflowStats; nameId: string }) {
   const { t } = useTranslation();
+  const doneId = useId();
   return (
     <p className="workflow-figures" data-testid="workflow-figures">
-      <WorkflowProgressBar stats={stats} labelledBy={nameId} />
-      {/* The bar says it to a screen reader already, as its value. */}
-      <span aria-hidden="true">{workflowDone(t, stats)} · </span>
+      {/* The words describe the bar, read with it (some screen readers leave out a progress bar's aria-valuetext). */}
+      <WorkflowProgressBar stats={stats} labelledBy={nameId} describedBy={doneId} />
+      <span id={doneId}>{workflowDone(t, stats)}</span>
+      <span aria-hidden="true"> · </span>
       <span>
         {stats.classifications === 0
           ? t('workflowProgress.noneYet')
