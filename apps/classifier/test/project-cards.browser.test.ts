@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Page, Route } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { checkScreen, inWindowOf, newcomerPage, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser } from './support/browser';
 
@@ -15,11 +15,11 @@ jest.setTimeout(90_000);
 const YES_NO = { T0: { type: 'single' as const, question: 'A letter?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
 
 /**
- * Each badge shown: its text, on how many lines, whether all of it shows (not clipped), and the room inside its border
- * around the text (its padding), left and right and above and below (px).
+ * Each badge shown in `scope`: its text, on how many lines, whether all of it shows (not clipped), and the room inside
+ * its border around the text (its padding), left and right and above and below (px).
  */
-const badges = (page: Page) =>
-  page.locator('.badge').evaluateAll((shown) =>
+const badges = (scope: Page | Locator) =>
+  scope.locator('.badge').evaluateAll((shown) =>
     shown.map((badge) => {
       const text = document.createRange();
       text.selectNodeContents(badge);
@@ -44,9 +44,13 @@ describe('classifier in a browser: project cards and pages', () => {
     const project = await researcher.createProject({ title, status: 'live' });
     await suite.stack.db.query("UPDATE projects SET status = 'paused', came_with_chorus = true WHERE id = $1", [project.id]);
     const { page, errors } = await signedInPage(suite, account);
-    /** The badges, whole, with room around their words, on one line (but where `wrapsOnPhone`: a long one in a narrow column). */
-    const expectRoomy = async (texts: string[], wrapsOnPhone = false) => {
-      for (const [shown, phoneWidth] of [[await badges(page), false], [await inWindowOf(page, PHONE_WINDOW, () => badges(page)), true]] as const) {
+    /**
+     * The badges in `scope` (this project's: on the home page, its card, as the other tests' projects may be listed there
+     * too), whole, with room around their words, on one line (but where `wrapsOnPhone`: a long one in a narrow column).
+     */
+    const expectRoomy = async (texts: string[], wrapsOnPhone = false, scope: Page | Locator = page) => {
+      await scope.locator('.badge').first().waitFor();
+      for (const [shown, phoneWidth] of [[await badges(scope), false], [await inWindowOf(page, PHONE_WINDOW, () => badges(scope)), true]] as const) {
         expect(shown.map((badge) => [badge.text, badge.whole])).toEqual(texts.map((text) => [text, true]));
         for (const badge of shown) {
           if (!(phoneWidth && wrapsOnPhone)) expect(badge.lines).toBe(1);
@@ -61,7 +65,7 @@ describe('classifier in a browser: project cards and pages', () => {
     await card.waitFor();
     expect(await card.locator('.badge').textContent()).toBe('paused');
     await checkScreen(page, 'project-cards');
-    await expectRoomy(['paused']);
+    await expectRoomy(['paused'], false, card);
 
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
