@@ -307,7 +307,8 @@ export async function waitToSee(locator: Locator, { state = 'visible', timeout =
       return await locator.waitFor({ state, timeout: Math.max(1, Math.min(SHOWN_STEP_MS, deadline - Date.now())) });
     } catch (error) {
       if (!(error instanceof errors.TimeoutError) || Date.now() >= deadline) {
-        throw error instanceof errors.TimeoutError ? new errors.TimeoutError(`${locator} was not ${state} after ${timeout} ms`, { cause: error }) : error;
+        // Playwright's TimeoutError takes no cause: the last wait's message (its call log) is kept in the new one.
+        throw error instanceof errors.TimeoutError ? new errors.TimeoutError(`${locator} was not ${state} after ${timeout} ms; the last wait: ${error.message}`) : error;
       }
     }
   }

@@ -8,8 +8,9 @@ export const workerEnvSchema = z.object({
   SKILLS_EVERY_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
   // An hour at most: no drain needs longer, and past 24.8 days a timer's delay overflows, so it would fire at once.
   DRAIN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
-  // At least 2 s: the lock is renewed every half of it, and a job's longest wait for the event loop is about a second.
-  JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(10),
+  // At least 3 s: the lock is renewed every half of it, BullMQ looks every half of that, and a job's longest wait for
+  // the event loop is about a second (1.1 s for 3 million answers): a 2 s lock could lapse under it.
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(3).max(600).default(10),
 });
 
 export interface WorkerConfig {
