@@ -269,6 +269,29 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 
+  it('answer a reviewer a subject id the workflow has no row for as one out of their list, on every route that takes one, so that trying ids tells them none; a researcher 404', async () => {
+    // d has a row, out of Rita's list; one of the project's subjects the workflow never served, and an id of no subject, have none.
+    const elsewhere = await stack.client.createSubjectSet(projectId, { name: 'Not checked' });
+    const [unserved] = (await stack.client.addSubjects(elsewhere.id, [{ externalId: 'unserved', locations: [{ type: 'text', text: 'Unserved' }] }])).subjectIds;
+    /** The whole answer of each route that takes a subject id, to `client`: the problem refused, or undefined for a success. */
+    const answers = async (client: ChorusClient, subjectId: string) => {
+      const problemOf = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error.problem);
+      return [
+        await problemOf(client.subjectResult(checkId, subjectId)),
+        await problemOf(client.reviewConsensus(checkId, subjectId, 'T0')),
+        await problemOf(client.reviewConsensus(checkId, subjectId, 'T0', 'Dear Joan')),
+        await problemOf(client.undoReview(checkId, subjectId, 'T0')),
+      ];
+    };
+    const outOfList = await answers(reviewer.client, idOf.d!);
+    expect(outOfList.map((answer) => answer && [answer.status, answer.type, answer.errors?.map((error) => error.pointer)])).toEqual([NOT_TO_CHECK, NOT_TO_CHECK, NOT_TO_CHECK, undefined]);
+    for (const subjectId of [unserved!, randomUUID()]) {
+      expect(await answers(reviewer.client, subjectId)).toEqual(outOfList);
+      expect((await answers(stack.client, subjectId)).map((answer) => answer?.status)).toEqual([404, 404, 404, 404]);
+    }
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2', [checkId, unserved])).rows[0].n).toBe(0);
+  });
+
   it("let a reviewer undo their own review, not a researcher's", async () => {
     await reviewer.client.undoReview(checkId, idOf.a!, 'T0');
     expect((await stack.client.subjectResult(checkId, idOf.a!)).reviews).toEqual({});

@@ -337,6 +337,23 @@ describe('a subject taken down', () => {
     // Its set unretired in the other workflow, it stays retired there (served nowhere).
     expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectSetId: team.setId, reason: 'Start again' })).toEqual({ unretired: 0, leftModerated: 1 });
     for (const workflowId of [team.workflowId, team.otherWorkflowId]) expect(await served(workflowId)).toEqual(['b']);
+
+    // Its rule asking for more, the take-down is lifted by name: the row is open, and its record keeps the take-down with
+    // what it took over, the rule's retirement with the classification that met the rule and the version whose rule it was.
+    const { definition, subjectSetIds } = await stack.client.getWorkflow(team.workflowId);
+    await stack.client.updateWorkflow(team.workflowId, { ...definition, retirement: { rule: 'count', count: 3 }, subjectSetIds });
+    expect(await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address blurred' })).toMatchObject({ unretired: 1, moderatedUnretired: 1 });
+    const lifted = (await consensusOf(team.workflowId)).a;
+    expect(lifted).toMatchObject({ retired: false, retired_by_classification_id: null, retired_under_version: null, retired_before_take_down: null });
+    expect(lifted.unretired_retirement).toEqual({
+      reason: 'manual',
+      at: expect.any(String),
+      note: 'A home address',
+      by: team.moderator.id,
+      role: 'moderator',
+      takenDown: true,
+      earlier: { reason: rule, at: decided.a.retired_at, byClassificationId: decided.a.retired_by_classification_id, underVersion: 1 },
+    });
   });
 
   it('keeps a retirement by hand it takes over in the consensus download, an object in JSON, its JSON text in a CSV cell (round 29)', async () => {
@@ -357,6 +374,10 @@ describe('a subject taken down', () => {
     // Its row in the other workflow, retired there by the take-down alone, took over nothing.
     const [other] = (await stack.client.consensus(team.otherWorkflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
     expect(other).toMatchObject({ taken_down: true, retired_before_take_down: null });
+    // Lifted by name, the take-down's record keeps the retirement it took over, as the download gave it.
+    await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address blurred' });
+    const [lifted] = (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    expect(lifted).toMatchObject({ retired: false, retired_before_take_down: null, unretired_retirement: { reason: 'manual', note: 'A home address', takenDown: true, earlier: row.retired_before_take_down } });
   });
 
   it('is marked in the results to its researchers, and leaves every reviewer’s list: reviewers are not on the team, and see nothing of it (round 29)', async () => {

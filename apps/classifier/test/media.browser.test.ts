@@ -64,7 +64,7 @@ interface IiifServer {
   close(): Promise<void>;
 }
 
-/** A tiny IIIF Image API 3 level-0 service on 127.0.0.1: /iiif/page1/info.json and its tiles (one PNG for all). */
+/** A tiny IIIF Image API 3 level-0 service on 127.0.0.1: /iiif/<image>/info.json and its tiles (one PNG for all) for any image name. */
 async function startIiifServer(): Promise<IiifServer> {
   const tile = png(256, [222, 205, 160]);
   const tone = wav(3);
@@ -76,11 +76,12 @@ async function startIiifServer(): Promise<IiifServer> {
     requests.push(path);
     asked.push(request.url ?? '/');
     response.setHeader('Access-Control-Allow-Origin', '*');
-    if (path === '/iiif/page1/info.json') {
+    const info = /^\/iiif\/([^/]+)\/info\.json$/.exec(path);
+    if (info) {
       response.setHeader('Content-Type', 'application/ld+json');
       response.end(
         JSON.stringify({
-          id: `${base}/iiif/page1`,
+          id: `${base}/iiif/${info[1]}`,
           type: 'ImageService3',
           protocol: 'http://iiif.io/api/image',
           profile: 'level0',
@@ -92,7 +93,7 @@ async function startIiifServer(): Promise<IiifServer> {
     } else if (path === '/audio/tone.wav') {
       response.setHeader('Content-Type', 'audio/wav');
       response.end(tone);
-    } else if (/^\/iiif\/page1\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path)) {
+    } else if (/^\/iiif\/[^/]+\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path)) {
       // Whatever the extension, the bytes are PNG; browsers sniff image types.
       response.setHeader('Content-Type', 'image/png');
       response.end(tile);
@@ -354,6 +355,63 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         await medium.and(page.locator('[data-status="ready"]')).waitFor();
       }
       expect(fetched().size).toBe(3);
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches the info.json and first tiles of the next two subjects’ IIIF images while one is on screen, so that the next shows whole at once, even once the connection is lost', async () => {
+    // Images named for this run: a retry asks the service for others.
+    const run = Date.now();
+    const subject = (n: number): SubjectInput => ({
+      externalId: `tiled-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/tiled-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/tiled-${run}-${n}` }],
+      metadata: {},
+    });
+    const { page } = await openWorkflow(suite, 'Tiled ahead', [1, 2, 3, 4].map(subject), {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId('image-viewer');
+    const shown = medium.and(page.locator('[data-status="ready"]:not([data-tiles="loading"])'));
+    await shown.waitFor();
+    const imageOf = (path: string) => new RegExp(`^/iiif/(tiled-${run}-\\d)/`).exec(path)?.[1];
+    const images = () => new Set(iiif.requests.map(imageOf).filter(Boolean));
+    const tilesOf = (image: string) => iiif.requests.filter((path) => imageOf(path) === image && !path.endsWith('/info.json'));
+    // The browser has the answers (not only the server the requests) of every tile asked for.
+    const received = (image: string) =>
+      page.evaluate((name) => performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`/iiif/${name}/`) && !entry.name.endsWith('/info.json')).length, image);
+    // The one on screen and the next two, before any answer, each its info.json and tiles; not the fourth.
+    await until(
+      async () => {
+        const asked = [...images()] as string[];
+        if (asked.length !== 3 || !asked.every((image) => iiif.requests.includes(`/iiif/${image}/info.json`) && tilesOf(image).length > 0)) return false;
+        for (const image of asked) if ((await received(image)) < new Set(tilesOf(image)).size) return false;
+        return true;
+      },
+      'the next two subjects’ info.json and tiles fetched',
+      10_000,
+    );
+    const heading = page.getByTestId('subject').getByRole('heading').first();
+    try {
+      await suite.context.setOffline(true);
+      for (const position of [2, 3]) {
+        await answerByKey(page);
+        await heading.getByText(`Subject ${position} of this session`).waitFor();
+        await shown.waitFor();
+        // Every tile the view needs was drawn: none failed offline.
+        expect(await medium.getAttribute('data-tiles')).toBe('drawn');
+      }
+      // The fourth was not fetched ahead: offline, it cannot be shown.
+      await answerByKey(page);
+      await heading.getByText('Subject 4 of this session').waitFor();
+      await medium.and(page.locator('[data-status="failed"]')).waitFor();
+      expect(images().size).toBe(3);
     } finally {
       await suite.context.setOffline(false);
     }

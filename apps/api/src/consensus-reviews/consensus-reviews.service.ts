@@ -81,7 +81,8 @@ export class ConsensusReviewsService {
     const { task, role } = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
-      await this.lockHotRow(manager, workflowId, subjectId);
+      // To a reviewer, a subject the workflow has no row for is out of their reach as any other: a 404 would tell them which ids it has.
+      if (!(await this.lockHotRow(manager, workflowId, subjectId))) throw role === 'reviewer' ? outOfReviewersReach() : noSuchSubject(subjectId, workflowId);
       if (role === 'reviewer') {
         await this.refuseOwnClassification(manager, workflowId, subjectId, user);
         await this.requireReach(manager, workflowId, subjectId, user);
@@ -99,14 +100,18 @@ export class ConsensusReviewsService {
 
   /**
    * Undoes the task's review for the subject: its consensus is not reviewed again. Nothing to undo is fine. A reviewer
-   * undoes only their own review: without one, nothing is theirs to undo, whoever else reviewed it (a refusal would
-   * tell them), and a replay answers as the first undo did, though the subject left their list since.
+   * undoes only their own review: without one, nothing is theirs to undo, whoever else reviewed it, or whether the
+   * workflow has the subject at all (a refusal would tell them), and a replay answers as the first undo did, though the
+   * subject left their list since. A researcher is told the workflow has no such subject (404).
    */
   async undo(workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
     const { role } = await this.requireTask(workflowId, taskKey, user);
     const reviewer = role === 'reviewer' ? user.id : null;
     await researchersTransaction(this.db, async (manager) => {
-      await this.lockHotRow(manager, workflowId, subjectId);
+      if (!(await this.lockHotRow(manager, workflowId, subjectId))) {
+        if (reviewer) return;
+        throw noSuchSubject(subjectId, workflowId);
+      }
       const deleted = returnedRows(await manager.query(UNDO_REVIEW, [workflowId, subjectId, taskKey, reviewer]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
     });
@@ -160,10 +165,10 @@ export class ConsensusReviewsService {
     );
   }
 
-  /** Locks the subject's hot row, as submits and aggregation do, so its `updated_at` moves with the review. */
-  private async lockHotRow(manager: EntityManager, workflowId: string, subjectId: string): Promise<void> {
+  /** Locks the subject's hot row, as submits and aggregation do, so its `updated_at` moves with the review: false when the workflow has none. */
+  private async lockHotRow(manager: EntityManager, workflowId: string, subjectId: string): Promise<boolean> {
     const locked = await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, subjectId]);
-    if (!locked.length) throw noSuchSubject(subjectId, workflowId);
+    return locked.length > 0;
   }
 
   /** The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach has none. */

@@ -42,14 +42,28 @@ export const takenDownSql = (subject: string) => `EXISTS (SELECT 1 FROM subject_
  */
 export const inTakenDownSql = (subject: string) => `${subject} IN (SELECT td.subject_id FROM subject_workflow_status td WHERE ${isTakenDownSql('td')})`;
 
-/** The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by hand the words, who and their role. */
+/**
+ * The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by
+ * hand the words, who and their role; for a take-down, the retirement it took over (`earlierKeptSql`).
+ */
 export const retirementKeptSql = (st: string, workflow: string) =>
   `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
     'at', to_char(${st}.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'note', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'reason' END,
     'takenDown', CASE WHEN ${st}.retirement_reason = 'manual' AND ${st}.retirement_detail->>'takenDown' = 'true' THEN true END,
     'takenDownIn', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'takenDownIn' END,
-    ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')}))`;
+    ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')},
+    'earlier', ${earlierKeptSql(st)}))`;
+
+/**
+ * The retirement a take-down of hot row `st` took over (`retirement_detail.earlier`, the download's
+ * `retired_before_take_down`), as the take-down's unretirement keeps it, for the record it was kept for: with a rule's
+ * deciding classification and version (`byClassificationId`, `underVersion`), which the take-down kept in the row
+ * (`retired_by_classification_id`, `retired_under_version`) and the unretirement clears.
+ */
+const earlierKeptSql = (st: string) =>
+  `CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->'earlier'
+    || jsonb_build_object('byClassificationId', ${st}.retired_by_classification_id, 'underVersion', ${st}.retired_under_version) END`;
 
 /**
  * What a take-down keeps of hot row `st`'s retirement before it (`earlier`, as an unretirement keeps one:

@@ -214,7 +214,8 @@ export class RetirementService {
    * retired by moderation (`moderatedRetirementSql`: a take-down, here or carried over, or a researcher's retirement on a
    * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
    * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down; their download rows change: `changedElsewhere`). Either way the retirement an
-   * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why.
+   * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why, and
+   * what a take-down took over (`earlier`, with a rule's deciding classification and version).
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);

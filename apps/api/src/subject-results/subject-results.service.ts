@@ -445,12 +445,13 @@ export class SubjectResultsService {
       this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
       reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],
     ]);
+    // First: to a reviewer, an id the workflow has no row for is out of reach as any other, else a 404 would tell them which ids it has.
+    if (!inReach.length) throw outOfReviewersReach();
     if (!row) {
       throw new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId}: it was never in a subject set the workflow serves, or left them unclassified.`, [
         { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
       ]);
     }
-    if (!inReach.length) throw outOfReviewersReach();
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -1,22 +1,25 @@
 import type { QueuedSubject, SubjectLocation } from '@chorus/client';
 import type { Task } from '@chorus/tasks';
 import { useEffect, useRef } from 'react';
+import { firstTileUrls, stageSize } from '../components/viewer/firstTiles';
+import { fetchInfo, knownInfo } from '../components/viewer/iiifInfo';
 
 /** How many subjects after the one on screen have the image they open on fetched ahead. */
 export const PRELOADED_AHEAD = 2;
-/** How many preloaded images a page keeps referenced (so that the browser keeps them decoded in memory). */
-const KEPT = 8;
+/** How many tiles of a IIIF image are fetched ahead at most, per subject. */
+const TILES_AHEAD = 24;
+/**
+ * How many preloaded images (plain ones and tiles) a page keeps referenced, so that the browser keeps them for the page:
+ * the tiles of the subjects ahead and of one more.
+ */
+const KEPT = (PRELOADED_AHEAD + 1) * TILES_AHEAD;
 
 type ImageLocation = Extract<SubjectLocation, { type: 'image' }>;
 
-/**
- * The plain image `subject` opens on under `firstTask`: the location its `showLocation` numbers, else its first, when
- * that is an image without a IIIF service. A IIIF image loads as tiles chosen by the viewer's size and zoom, and its
- * `url` may be the full-size image: nothing is fetched ahead for it.
- */
+/** The image `subject` opens on under `firstTask`: the location its `showLocation` numbers, else its first, when an image. */
 export function openingImage(subject: QueuedSubject, firstTask: Task | undefined): ImageLocation | undefined {
   const location = subject.locations[(firstTask?.showLocation ?? 1) - 1] ?? subject.locations[0];
-  return location?.type === 'image' && !location.iiifService ? location : undefined;
+  return location?.type === 'image' ? location : undefined;
 }
 
 /** The volunteer asked their browser to save data (a metered phone): nothing is fetched before it is shown. */
@@ -25,24 +28,49 @@ function savingData(): boolean {
 }
 
 /**
+ * The info.json of a IIIF image (kept for the viewer, `knownInfo`), then the tiles a viewer of the size of the one on
+ * screen asks for first (`firstTileUrls`), each given to `load`. Nothing more when no image viewer is on screen (its size
+ * unknown); OpenSeadragon, which names the tiles, comes as the viewer loads it, out of the initial bundle.
+ */
+async function fetchTilesAhead(service: string, load: (url: string) => void): Promise<void> {
+  const info = knownInfo(service) ?? (await fetchInfo(service, { priority: 'low' }));
+  const size = stageSize();
+  if (!info || !size) return;
+  const { default: OSD } = await import('openseadragon');
+  for (const url of firstTileUrls(OSD, info, size, TILES_AHEAD)) load(url);
+}
+
+/**
  * Fetches, while a subject is on screen, the images the next `PRELOADED_AHEAD` subjects of the queue open on, at low
  * priority, so that each next one shows at once, and even after the connection is lost: the viewer's image is then
- * the browser's own (its list of available images keeps it for the page, whatever the server's caching headers).
- * `subjects` is the queue, the one on screen first; nothing while none is on screen, nor when the volunteer saves data.
+ * the browser's own (its list of available images keeps it for the page, whatever the server's caching headers). A
+ * plain image is fetched whole; a IIIF one (tiles chosen by the viewer's size and zoom) as its info.json and the tiles
+ * it opens on at the size of the viewer on screen, loaded as OpenSeadragon loads them (an `Image`, no CORS mode) so
+ * that its requests are the same. `subjects` is the queue, the one on screen first; nothing while none is on screen,
+ * nor when the volunteer saves data.
  */
 export function usePreloadedImages(subjects: readonly QueuedSubject[], firstTask: Task | undefined, onScreen: boolean): void {
   const kept = useRef<Map<string, HTMLImageElement>>(new Map());
-  const upcoming = onScreen ? subjects.slice(1, 1 + PRELOADED_AHEAD).map((subject) => openingImage(subject, firstTask)?.url) : [];
-  const key = upcoming.join(' ');
+  const asked = useRef<Set<string>>(new Set());
+  const upcoming = onScreen ? subjects.slice(1, 1 + PRELOADED_AHEAD).map((subject) => openingImage(subject, firstTask)) : [];
+  const key = JSON.stringify(upcoming.flatMap((image) => (image ? [{ url: image.url, iiifService: image.iiifService }] : [])));
   useEffect(() => {
-    if (!key || savingData()) return;
-    for (const url of key.split(' ')) {
-      if (!url || kept.current.has(url)) continue;
+    if (savingData()) return;
+    const load = (url: string) => {
+      if (kept.current.has(url)) return;
       const image = new Image();
       image.fetchPriority = 'low';
       image.src = url;
       kept.current.set(url, image);
       if (kept.current.size > KEPT) kept.current.delete(kept.current.keys().next().value!);
+    };
+    for (const { url, iiifService } of JSON.parse(key) as Pick<ImageLocation, 'url' | 'iiifService'>[]) {
+      if (!iiifService) load(url);
+      else if (!asked.current.has(iiifService)) {
+        asked.current.add(iiifService);
+        // Not reached (offline, CORS refused): asked again for a later subject; the viewer tries when it opens.
+        fetchTilesAhead(iiifService, load).catch(() => asked.current.delete(iiifService));
+      }
     }
   }, [key]);
 }

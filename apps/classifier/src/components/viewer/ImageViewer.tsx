@@ -2,7 +2,8 @@ import type { TFunction } from 'i18next';
 import type OpenSeadragon from 'openseadragon';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { infoJsonUrl, normaliseInfo } from './iiif';
+import { showStage } from './firstTiles';
+import { fetchInfo, knownInfo } from './iiifInfo';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
 import { useSingleKeysOn } from '../../lib/singleKeys';
@@ -17,6 +18,8 @@ interface Props {
 }
 
 type Status = 'loading' | 'ready' | 'failed';
+/** Whether every tile of the view is drawn, or one could not be loaded (a data attribute only, for the tests). */
+type Tiles = 'loading' | 'drawn' | 'missing';
 
 interface Adjustments {
   invert: boolean;
@@ -51,15 +54,15 @@ function viewerState(t: TFunction, zoom: number, rotation: number, { invert, bri
   return parts.filter(Boolean).join(t('viewer.separator'));
 }
 
-/** The tile source: the IIIF service's info.json (normalised) when there is one and it answers, else the plain image. */
+/**
+ * The tile source: the IIIF service's info.json (normalised) when there is one and it answers, or was fetched ahead of
+ * the subject, else the plain image.
+ */
 async function tileSourceFor(url: string, iiifService: string | undefined, signal: AbortSignal): Promise<object> {
   if (iiifService) {
     try {
-      const response = await fetch(infoJsonUrl(iiifService), { signal, headers: { Accept: 'application/ld+json, application/json' } });
-      if (response.ok) {
-        const info = normaliseInfo(await response.json(), iiifService);
-        if (info) return info;
-      }
+      const info = knownInfo(iiifService) ?? (await fetchInfo(iiifService, { signal }));
+      if (info) return info;
     } catch (error) {
       if (signal.aborted) throw error;
       // The service is down or refuses CORS: the plain image still lets the volunteer work.
@@ -83,6 +86,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
+  const [tiles, setTiles] = useState<Tiles>('loading');
   const [zoom, setZoom] = useState(100);
   const zoomShown = useRef(zoom);
   zoomShown.current = zoom;
@@ -100,6 +104,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     const abort = new AbortController();
     let instance: OpenSeadragon.Viewer | null = null;
     setStatus('loading');
+    setTiles('loading');
     void (async () => {
       try {
         const [{ default: OSD }, tileSource] = await Promise.all([import('openseadragon'), tileSourceFor(url, iiifService, abort.signal)]);
@@ -132,6 +137,10 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           update();
         });
         current.addHandler('open-failed', () => setStatus('failed'));
+        current.addHandler('tile-load-failed', () => setTiles('missing'));
+        current.addHandler('fully-loaded-change', (event) => {
+          if (event.fullyLoaded) setTiles((now) => (now === 'missing' ? now : 'drawn'));
+        });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
         // The panel can change width under the image (a branch into a transcription task gives the lines half the
@@ -173,6 +182,9 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       viewport.applyConstraints();
     }
   }
+
+  // The next subjects' tiles are fetched ahead at this viewer's size (`usePreloadedImages`).
+  useEffect(() => (host.current ? showStage(host.current) : undefined), []);
 
   const actRef = useRef(act);
   actRef.current = act;
@@ -234,6 +246,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       aria-label={failed ? t('viewer.failedName', { label }) : label}
       data-testid="image-viewer"
       data-status={status}
+      data-tiles={tiles}
       data-zoom={zoom}
       data-rotation={rotation}
       data-filter={filter ?? ''}
