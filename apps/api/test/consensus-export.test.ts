@@ -475,13 +475,14 @@ describe('consensus export', () => {
     expect(consensus).toContain('- `metadata.<key>`: with metadata=columns, ');
     const raw = document.paths['/workflows/{id}/classifications']!.get as { description: string; parameters: { name: string; schema: { enum?: string[] } }[] };
     expect(raw.description).toContain('- `after_retirement`: ');
-    // Both downloads give the subject's media in the same words, from one home.
-    for (const description of [consensus, raw.description]) expect(description).toContain("- `subject_locations`: the subject's media as volunteers are served them (JSON: a list of locations");
+    // The subject's media in the consensus download only: a passage's text would repeat on each of its classifications.
+    expect(consensus).toContain("- `subject_locations`: the subject's media as volunteers are served them (JSON: a list of locations");
+    expect(raw.description).not.toContain('subject_locations');
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
     // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
     expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, and with metadata=columns');
-    expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
+    expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
     // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
     expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
     expect(raw.description).toContain('Columns that hold a list (`<task>_answer`; a `<task>_…` one only for a multiple choice or tagging task');
@@ -554,7 +555,7 @@ describe('consensus export', () => {
     expect((await rows(leaving)).map((row) => row.external_id)).toEqual(['plain']);
   });
 
-  it("gives each subject's media as volunteers are served them (subject_locations), in both downloads: a text corpus's passage, a CSV's image URL", async () => {
+  it("gives each subject's media as volunteers are served them (subject_locations) in the consensus download, never on each classification of the raw one: a text corpus's passage, a CSV's image URL", async () => {
     const image = { type: 'image', url: 'https://images.example.org/iiif/scan1/full/max/0/default.jpg', iiifService: 'https://images.example.org/iiif/scan1' };
     const { id, subjects } = await classifiedOnce('Media', async (setId) => {
       // Before, a passage's text was only in the paged list of a set's subjects, and a CSV's image URL in no download.
@@ -566,20 +567,25 @@ describe('consensus export', () => {
     expect(Object.values(served)).toEqual(
       expect.arrayContaining([[{ type: 'text', text: 'TO BE SOLD, a carriage and a pair of horses.', highlights: [[14, 22]] }], [{ type: 'text', text: 'The Mayor passed.' }], [image]]),
     );
-    for (const kind of ['consensus', 'classifications'] as const) {
-      const download = (format: 'csv' | 'json' | 'ndjson') => (kind === 'consensus' ? stack.client.consensus(id, format) : stack.client.classifications(id, format));
-      const ndjson = (await download('ndjson')).trim().split('\n').map((line) => JSON.parse(line) as { subject_id: string; subject_locations: unknown });
-      expect(ndjson).toHaveLength(3);
-      for (const row of ndjson) expect(row.subject_locations).toEqual(served[row.subject_id]);
-      expect(JSON.parse(await download('json'))).toEqual(ndjson);
-      // In CSV its JSON text in one cell, as subject_metadata's.
-      const { header, rows } = csvTable(await download('csv'));
-      const cell = (name: string, cells: string[]) => cells[header.indexOf(name)]!;
-      expect(rows.map((cells) => [cell('subject_id', cells), JSON.parse(cell('subject_locations', cells))]).sort()).toEqual(ndjson.map((row) => [row.subject_id, row.subject_locations]).sort());
+    const download = (format: 'csv' | 'json' | 'ndjson') => stack.client.consensus(id, format);
+    const ndjson = (await download('ndjson')).trim().split('\n').map((line) => JSON.parse(line) as { subject_id: string; subject_locations: unknown });
+    expect(ndjson).toHaveLength(3);
+    for (const row of ndjson) expect(row.subject_locations).toEqual(served[row.subject_id]);
+    expect(JSON.parse(await download('json'))).toEqual(ndjson);
+    // In CSV its JSON text in one cell, as subject_metadata's.
+    const { header, rows } = csvTable(await download('csv'));
+    const cell = (name: string, cells: string[]) => cells[header.indexOf(name)]!;
+    expect(rows.map((cells) => [cell('subject_id', cells), JSON.parse(cell('subject_locations', cells))]).sort()).toEqual(ndjson.map((row) => [row.subject_id, row.subject_locations]).sort());
+    // The raw download's rows join to them by subject_id: a passage's text is not repeated on each classification.
+    for (const format of ['csv', 'json', 'ndjson'] as const) {
+      const raw = await stack.client.classifications(id, format);
+      expect(raw).toContain(ndjson[0]!.subject_id);
+      expect(raw).not.toContain('subject_locations');
+      expect(raw).not.toContain('The Mayor passed.');
     }
   });
 
-  it('gives no media of a subject its team took down, in any format of either download, and gives its row again with them once the take-down is lifted', async () => {
+  it('gives no media of a subject its team took down, in any format of the consensus download, and gives its row again with them once the take-down is lifted', async () => {
     const { id, subjects } = await classifiedOnce('Letters', (setId) =>
       stack.client.addSubjects(setId, [
         { externalId: 'a', locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }] },
@@ -590,20 +596,15 @@ describe('consensus export', () => {
     await stack.client.retireSubjects(id, { subjectIds: [a], reason: 'A home address', takeDown: true });
 
     for (const format of ['csv', 'json', 'ndjson'] as const) {
-      for (const text of [await stack.client.consensus(id, format), await stack.client.classifications(id, format)]) {
-        expect(text).not.toContain('High Street');
-        expect(text).toContain('A notice');
-      }
+      const consensus = await stack.client.consensus(id, format);
+      expect(consensus).not.toContain('High Street');
+      expect(consensus).toContain('A notice');
     }
     const rowsOf = async (kind: 'consensus' | 'classifications', since?: string) =>
       (await (kind === 'consensus' ? stack.client.consensus(id, 'ndjson', since) : stack.client.classifications(id, 'ndjson', since))).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     expect((await rowsOf('consensus')).map((row) => [row.external_id, row.taken_down, row.subject_locations]).sort()).toEqual([
       ['a', true, null],
       ['b', false, [{ type: 'text', text: 'A notice' }]],
-    ]);
-    expect((await rowsOf('classifications')).map((row) => [row.external_id, row.subject_locations]).sort()).toEqual([
-      ['a', null],
-      ['b', [{ type: 'text', text: 'A notice' }]],
     ]);
     const { header, rows } = csvTable(await stack.client.consensus(id, 'csv'));
     expect(rows.find((cells) => cells[header.indexOf('external_id')] === 'a')![header.indexOf('subject_locations')]).toBe('');
@@ -634,8 +635,8 @@ describe('consensus export', () => {
     const moved = { type: 'image' as const, url: 'https://new.example.org/p1.jpg' };
     await stack.client.correctSubjectLocations(p1, { locations: [moved], reason: 'Moved' });
     expect((await since('consensus', corrected)).map((row) => [row.external_id, row.subject_locations])).toEqual([['p1', [moved]]]);
-    // Its classification too (as before), shown the old address, given the new one.
-    expect((await since('classifications', corrected)).map((row) => [row.external_id, row.subject_locations, row.earlier_locations])).toEqual([['p1', [moved], [page]]]);
+    // Its classification too (as before), with the old address it was shown.
+    expect((await since('classifications', corrected)).map((row) => [row.external_id, row.earlier_locations])).toEqual([['p1', [page]]]);
 
     // The same addresses sent again change nothing; a description, which is no correction, changes its locations.
     const unchanged = await now();

@@ -2,7 +2,6 @@ import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAns
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
-import { SUBJECT_LOCATIONS_IN_WORDS } from './subject-locations-column';
 
 /** One classification as the export query reads it. */
 export interface ClassificationRow {
@@ -11,8 +10,6 @@ export interface ClassificationRow {
   external_id: string | null;
   /** The researcher's metadata of the subject, private keys included. */
   subject_metadata: Record<string, unknown>;
-  /** The subject's media as volunteers are served them now; null while it is taken down (`subjectLocationsSql`). */
-  subject_locations: SubjectLocation[] | null;
   /** The locations it was shown, when researchers have corrected them since it was stored; else null. */
   earlier_locations: SubjectLocation[] | null;
   user_id: string;
@@ -40,7 +37,6 @@ export const CLASSIFICATION_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
   subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
-  subject_locations: SUBJECT_LOCATIONS_IN_WORDS,
   earlier_locations:
     "the subject's locations the volunteer was shown (JSON: a list), when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
   user_id: "the volunteer's id",
@@ -62,7 +58,7 @@ export const CLASSIFICATION_COLUMNS = {
 } as const;
 
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
-export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'subject_locations', 'earlier_locations', 'classification_metadata', 'annotations', 'hidden_tags'] as const satisfies readonly (keyof typeof CLASSIFICATION_COLUMNS)[];
+export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locations', 'classification_metadata', 'annotations', 'hidden_tags'] as const satisfies readonly (keyof typeof CLASSIFICATION_COLUMNS)[];
 
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN =
@@ -100,7 +96,6 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
-    subject_locations: row.subject_locations,
     earlier_locations: row.earlier_locations,
     user_id: row.user_id,
     user_kind: row.user_kind,

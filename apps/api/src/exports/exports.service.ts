@@ -166,12 +166,13 @@ export const consensusRows = (sort: DownloadSort) => `
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
  * subject's locations corrected) at or after it. A classification was shown what the first correction after it
- * replaced, if any. Its subject is read by its primary key (OFFSET 0: never joined whole): with its locations, a
- * text passage's kilobytes, the planner hashed the workflow's subjects whole and sorted every row, wide, before the
- * first (at 100,000 classifications, 90 MB sorted on disk, the first row after 2 s where it had come at once).
+ * replaced, if any. Without the subject's locations (the consensus download's `subject_locations`, one row per
+ * subject, to join by subject_id): a text passage's kilobytes would repeat on every classification of it. Its subject
+ * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
+ * table, every project's, before the first row (a merge join in the classifications' order).
  */
 const CLASSIFICATION_ROW = `
-  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, ${subjectLocationsSql('s')} AS subject_locations,
+  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata,
          (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
           ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
          c.user_id, u.kind AS user_kind,
@@ -180,7 +181,7 @@ const CLASSIFICATION_ROW = `
          c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft, c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
   FROM classifications c
-  CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata, s.locations FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
+  CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
   JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
 
