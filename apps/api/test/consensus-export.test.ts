@@ -585,34 +585,58 @@ describe('consensus export', () => {
     }
   });
 
-  it('gives no media of a subject its team took down, in any format of the consensus download, and gives its row again with them once the take-down is lifted', async () => {
+  it('gives neither the media nor the metadata of a subject its team took down, in any format of either download, metadata=columns too, and gives its rows again with them once the take-down is lifted', async () => {
     const { id, subjects } = await classifiedOnce('Letters', (setId) =>
       stack.client.addSubjects(setId, [
-        { externalId: 'a', locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }] },
-        { externalId: 'b', locations: [{ type: 'text', text: 'A notice' }] },
+        { externalId: 'a', locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }], metadata: { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' } },
+        { externalId: 'b', locations: [{ type: 'text', text: 'A notice' }], metadata: { sender: 'The Council' } },
       ]),
     );
     const a = subjects.find((subject) => subject.externalId === 'a')!.id;
+    const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
+    const beforeTakeDown = await now();
     await stack.client.retireSubjects(id, { subjectIds: [a], reason: 'A home address', takeDown: true });
 
-    for (const format of ['csv', 'json', 'ndjson'] as const) {
-      const consensus = await stack.client.consensus(id, format);
-      expect(consensus).not.toContain('High Street');
-      expect(consensus).toContain('A notice');
+    const download = (kind: 'consensus' | 'classifications', format: 'csv' | 'json' | 'ndjson', metadata: 'json' | 'columns', since?: string) =>
+      kind === 'consensus' ? stack.client.consensus(id, format, since, undefined, metadata) : stack.client.classifications(id, format, since, metadata);
+    for (const kind of ['consensus', 'classifications'] as const) {
+      for (const format of ['csv', 'json', 'ndjson'] as const) {
+        for (const metadata of ['json', 'columns'] as const) {
+          const text = await download(kind, format, metadata);
+          // Nor the name of a key only it holds (metadata=columns' header).
+          for (const withheld of ['High Street', 'Ada Lovelace', 'Cobbler Lane', '#street']) expect(text).not.toContain(withheld);
+          expect(text).toContain('The Council');
+        }
+      }
     }
-    const rowsOf = async (kind: 'consensus' | 'classifications', since?: string) =>
-      (await (kind === 'consensus' ? stack.client.consensus(id, 'ndjson', since) : stack.client.classifications(id, 'ndjson', since))).split('\n').filter(Boolean).map((line) => JSON.parse(line));
-    expect((await rowsOf('consensus')).map((row) => [row.external_id, row.taken_down, row.subject_locations]).sort()).toEqual([
-      ['a', true, null],
-      ['b', false, [{ type: 'text', text: 'A notice' }]],
+    const rowsOf = async (kind: 'consensus' | 'classifications', since?: string, metadata: 'json' | 'columns' = 'json') =>
+      (await download(kind, 'ndjson', metadata, since)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect((await rowsOf('consensus')).map((row) => [row.external_id, row.taken_down, row.subject_metadata, row.subject_locations]).sort()).toEqual([
+      ['a', true, null, null],
+      ['b', false, { sender: 'The Council' }, [{ type: 'text', text: 'A notice' }]],
     ]);
-    const { header, rows } = csvTable(await stack.client.consensus(id, 'csv'));
-    expect(rows.find((cells) => cells[header.indexOf('external_id')] === 'a')![header.indexOf('subject_locations')]).toBe('');
+    for (const kind of ['consensus', 'classifications'] as const) {
+      expect((await rowsOf(kind, undefined, 'columns')).map((row) => [row.external_id, row['metadata.sender']]).sort()).toEqual([
+        ['a', null],
+        ['b', 'The Council'],
+      ]);
+      // The take-down gives its rows again, without them, to a download since before it (a mirror drops what it kept).
+      expect((await rowsOf(kind, beforeTakeDown)).filter((row) => row.external_id === 'a').map((row) => row.subject_metadata)).toEqual([null]);
+      const { header, rows } = csvTable(await download(kind, 'csv', 'json'));
+      const cells = rows.find((row) => row[header.indexOf('external_id')] === 'a')!;
+      for (const column of kind === 'consensus' ? ['subject_metadata', 'subject_locations'] : ['subject_metadata']) expect(cells[header.indexOf(column)]).toBe('');
+    }
 
-    // Lifted, its row comes again with its media, as a since= download promises of a change of taken_down.
-    const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+    // Lifted, its rows come again with its media and metadata, as a since= download promises of a change of taken_down.
+    const beforeLifting = await now();
     await stack.client.unretireSubjects(id, { subjectIds: [a], reason: 'Address blurred' });
-    expect((await rowsOf('consensus', before)).map((row) => [row.external_id, row.taken_down, row.subject_locations])).toEqual([['a', false, [{ type: 'text', text: 'Mrs Smith, 12 High Street' }]]]);
+    expect((await rowsOf('consensus', beforeLifting)).map((row) => [row.external_id, row.taken_down, row.subject_metadata, row.subject_locations])).toEqual([
+      ['a', false, { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }, [{ type: 'text', text: 'Mrs Smith, 12 High Street' }]],
+    ]);
+    expect((await rowsOf('classifications', beforeLifting)).map((row) => [row.external_id, row.subject_metadata])).toEqual([['a', { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }]]);
+    for (const kind of ['consensus', 'classifications'] as const) {
+      expect((await rowsOf(kind, beforeLifting, 'columns')).map((row) => [row.external_id, row['metadata.sender'], row['metadata.#street']])).toEqual([['a', 'Ada Lovelace', 'Cobbler Lane']]);
+    }
   });
 
   it('gives a subject’s row again, since a moment, once its media are corrected or described, with its locations as they are now', async () => {

@@ -24,7 +24,7 @@ import { DownloadLinks, type DownloadTarget } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
-import { subjectLocationsSql } from './subject-locations-column';
+import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -47,8 +47,8 @@ const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
 export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow, sql: string])[] = [
   ['subject_id', 'st.subject_id'],
   ['external_id', 's.external_id'],
-  ['subject_metadata', 's.metadata'],
-  ['subject_locations', subjectLocationsSql('s')],
+  ['subject_metadata', withheldWhileTakenDownSql('s', 'metadata')],
+  ['subject_locations', withheldWhileTakenDownSql('s', 'locations')],
   ['gold_standard', 'st.gold_standard'],
   ['known_answers', 's.gold_standard'],
   ['updated_at', 'greatest(st.updated_at, sets.joined_at)'],
@@ -172,7 +172,7 @@ export const consensusRows = (sort: DownloadSort) => `
  * table, every project's, before the first row (a merge join in the classifications' order).
  */
 const CLASSIFICATION_ROW = `
-  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata,
+  SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s', 'metadata')} AS subject_metadata,
          (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
           ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
          c.user_id, u.kind AS user_kind,

@@ -179,18 +179,20 @@ export class RetirementService {
         if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);
         else await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
         // The counts read the rows as they were before the update (one snapshot).
-        const [counts]: { retired: number; gold: number; already: number; taken_down: number }[] = await manager.query(
+        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[] }[] = await manager.query(
           `WITH changed AS (
              UPDATE subject_workflow_status st SET ${takeDown ? takeDownSetSql('st', '$4::jsonb') : `retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`}
              FROM subject_workflow_status before
              WHERE before.workflow_id = st.workflow_id AND before.subject_id = st.subject_id AND ${CHOSEN} AND ${takeDown ? `NOT ${isTakenDownSql('st')}` : RETIRABLE}
-             RETURNING before.retired_at IS NULL AS newly)
+             RETURNING before.retired_at IS NULL AS newly, st.subject_id)
            SELECT (SELECT count(*) FROM changed WHERE newly)::int AS retired, (SELECT count(*) FROM changed)::int AS taken_down,
+             (SELECT coalesce(array_agg(subject_id), '{}') FROM changed)::text[] AS taken_down_ids,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
           [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify(detail)],
         );
         const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids])) : [];
+        if (takeDown) await classificationsChangedByTakeDown(manager, counts!.taken_down_ids);
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
       }),
     );
@@ -246,7 +248,9 @@ export class RetirementService {
       );
       const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean; taken_down: boolean }>(rows);
       const subjectIds = unretiredRows.map((row) => row.subject_id);
-      await changedElsewhere(manager, workflowId, unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id));
+      const liftedIds = unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id);
+      await changedElsewhere(manager, workflowId, liftedIds);
+      await classificationsChangedByTakeDown(manager, liftedIds);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
       return {
         unretired: subjectIds.length,
@@ -440,6 +444,16 @@ async function changedElsewhere(manager: EntityManager, workflowId: string, subj
      WHERE o.workflow_id = locked.workflow_id AND o.subject_id = locked.subject_id`,
     [workflowId, subjectIds],
   );
+}
+
+/**
+ * Marks changed (`updated_at`) the classifications of subjects `subjectIds`, in every workflow, whose take-down was
+ * made or lifted (in one workflow: another may keep them down): the raw download withholds a subject's metadata while
+ * it is taken down (`withheldWhileTakenDownSql`), so an incremental download must give its rows again.
+ */
+async function classificationsChangedByTakeDown(manager: EntityManager, subjectIds: string[]): Promise<void> {
+  if (!subjectIds.length) return;
+  await manager.query('UPDATE classifications SET updated_at = now() WHERE subject_id = ANY($1::uuid[])', [subjectIds]);
 }
 
 /** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */
