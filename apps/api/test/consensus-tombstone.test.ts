@@ -16,6 +16,7 @@ const normalRow: ConsensusRow = {
   subject_id: 's1',
   external_id: 'p1',
   subject_metadata: { page: 1 },
+  subject_locations: [{ type: 'text', text: 'Page one' }],
   gold_standard: false,
   known_answers: null,
   training: false,

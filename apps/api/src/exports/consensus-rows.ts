@@ -1,16 +1,20 @@
 import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, flatAnswerOf } from '@chorus/tasks';
+import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime, listOf } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
+import { SUBJECT_LOCATIONS_IN_WORDS } from './subject-locations-column';
+import { WITHHELD_IN_WORDS } from './withheld-while-taken-down';
 
 export interface ConsensusRow {
   subject_id: string;
   external_id: string | null;
-  /** The researcher's metadata of the subject, private keys (`#`, `//`, `!`) included: downloads are for researchers. */
-  subject_metadata: Record<string, unknown>;
+  /** The researcher's metadata of the subject, private keys (`#`, `//`, `!`) included: downloads are for researchers; null while it is taken down (`withheldWhileTakenDownSql`), and on a tombstone. */
+  subject_metadata: Record<string, unknown> | null;
+  /** Its media as volunteers are served them; null while it is taken down (`withheldWhileTakenDownSql`), and on a tombstone. */
+  subject_locations: SubjectLocation[] | null;
   /** It has known answers: served to learn volunteers' skill (and to train them), never retired. */
   gold_standard: boolean;
   /** Its known answers per task key, as uploaded; null for a regular subject. */
@@ -72,7 +76,8 @@ export interface ConsensusRow {
 export const CONSENSUS_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
+  subject_metadata: `the subject's metadata (JSON: an object), private keys (#, // or !) included; ${WITHHELD_IN_WORDS}`,
+  subject_locations: SUBJECT_LOCATIONS_IN_WORDS,
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
   subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them, to a downloads key too)",
@@ -96,7 +101,7 @@ export const CONSENSUS_COLUMNS = {
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements, but a take-down of a subject its rule had retired, which keeps it (for retirements before this column, the newest version published by retired_at)",
   taken_down:
-    "whether the project's team took the subject down (personal data, sensitive content: a moderator's retirement, a researcher's with takeDown, in this workflow or another of the project, which carries it here): shown to volunteers nowhere, and without its media and metadata, while its row in any workflow of the project is retired by a take-down, so a row a researcher unretired here by name still says true (retired false) while another workflow keeps it down, as the subject's results (takenDown) do; once that take-down is lifted, a since= download gives the row again. When its retirement here is the take-down, retirement_reason is manual, retired_by and retirement_note say who took it down and why",
+    "whether the project's team took the subject down (personal data, sensitive content: a moderator's retirement, a researcher's with takeDown, in this workflow or another of the project, which carries it here): shown to volunteers nowhere, and its media and metadata given by no download (subject_locations, subject_metadata and the metadata.<key> columns empty here, subject_metadata in the raw download, and a metadata key only it holds names no column), while its row in any workflow of the project is retired by a take-down, so a row a researcher unretired here by name still says true (retired false) while another workflow keeps it down, as the subject's results (takenDown) do; a take-down made or lifted gives the row, and the raw download's rows of the subject, again to a since= download (lifted: with them). When its retirement here is the take-down, retirement_reason is manual, retired_by and retirement_note say who took it down and why",
   retired_before_take_down:
     "for a take-down of a subject retired already, by its rule or by hand (not one retired only as it left its sets, retirement_reason unlinked: left_workflow says so): that retirement (JSON: an object), its reason and when (at), and for one by hand its note, by and role, as unretired_retirement gives one; a rule's retirement keeps its deciding classification and version in retired_by_classification_id and retired_under_version. Empty otherwise, and once the take-down is unretired (unretired_retirement then keeps it, as its earlier). Take-downs made before retired_by_classification_id was kept through them left it empty, the reason and at here still saying when the rule retired the subject",
   classification_count:
@@ -119,7 +124,7 @@ export const CONSENSUS_COLUMNS = {
 } as const;
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
-export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'unretired_retirement', 'retired_before_take_down', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
+export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'subject_locations', 'unretired_retirement', 'retired_before_take_down', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /** The subject's columns above that hold a list of ids: a JSON list in JSON and NDJSON, joined with `;` in one CSV cell. */
 export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
@@ -269,6 +274,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
   const subject: RecordOf<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, (typeof CONSENSUS_JSON_COLUMNS)[number], (typeof CONSENSUS_LIST_COLUMNS)[number]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
+    subject_locations: row.subject_locations,
     gold_standard: row.gold_standard,
     training: row.training,
     subject_set_ids: listOf(row.subject_set_ids),

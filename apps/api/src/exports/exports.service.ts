@@ -24,6 +24,7 @@ import { DownloadLinks, type DownloadTarget } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
+import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -46,7 +47,8 @@ const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
 export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow, sql: string])[] = [
   ['subject_id', 'st.subject_id'],
   ['external_id', 's.external_id'],
-  ['subject_metadata', 's.metadata'],
+  ['subject_metadata', withheldWhileTakenDownSql('s', 'metadata')],
+  ['subject_locations', withheldWhileTakenDownSql('s', 'locations')],
   ['gold_standard', 'st.gold_standard'],
   ['known_answers', 's.gold_standard'],
   ['updated_at', 'greatest(st.updated_at, sets.joined_at)'],
@@ -116,10 +118,17 @@ const CHANGED_SINCE = changedSince('$3');
 /** The ids of the subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all): for their metadata's keys. */
 const CONSENSUS_SUBJECTS = `SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
 
-/** The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row without sorting. */
+/**
+ * The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row
+ * without sorting. Each row's subject is read by its primary key (OFFSET 0: never joined whole): joined, once the
+ * subjects table held other projects' too (100,000 of them, 20,000 of the workflow's), the planner scanned it whole,
+ * hashed the workflow's rows and sorted them, wide, before the first.
+ */
 const ROWS_BY_ID = (subjects: string) => `
   (SELECT ${CONSENSUS_ROW_COLUMNS}
-   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id')}
+   FROM subject_workflow_status st
+   CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata, s.locations, s.gold_standard FROM subjects s WHERE s.id = st.subject_id OFFSET 0) s
+   ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id')}
    WHERE st.workflow_id = $1 AND ${CHANGED_SINCE} ${subjects}
    ORDER BY st.subject_id)`;
 
@@ -164,10 +173,13 @@ export const consensusRows = (sort: DownloadSort) => `
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
  * subject's locations corrected) at or after it. A classification was shown what the first correction after it
- * replaced, if any.
+ * replaced, if any. Without the subject's locations (the consensus download's `subject_locations`, one row per
+ * subject, to join by subject_id): a text passage's kilobytes would repeat on every classification of it. Its subject
+ * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
+ * table, every project's, before the first row (a merge join in the classifications' order).
  */
 const CLASSIFICATION_ROW = `
-  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata,
+  SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s', 'metadata')} AS subject_metadata,
          (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
           ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
          c.user_id, u.kind AS user_kind,
@@ -175,7 +187,9 @@ const CLASSIFICATION_ROW = `
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft, c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
-  FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+  FROM classifications c
+  CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
+  JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
 
 /**

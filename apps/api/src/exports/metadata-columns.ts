@@ -1,6 +1,7 @@
 import type { DownloadMetadata } from '@chorus/client';
 import type { FlatRecord, JsonCell, Scalar } from './export-format';
 import type { SnapshotRead } from './export-streams';
+import { WITHHELD_IN_WORDS, withheldWhileTakenDownSql } from './withheld-while-taken-down';
 
 /**
  * How a download gives the subjects' metadata (`metadata=`): `json`, one column that holds JSON (`subject_metadata`), or `columns`,
@@ -10,19 +11,20 @@ export type MetadataForm = { as: Extract<DownloadMetadata, 'json'> } | { as: Ext
 
 /** What `metadata.<key>` holds, for the API's documentation and the README. */
 export const METADATA_COLUMNS_IN_WORDS =
-  "with metadata=columns, subject_metadata gives way to a metadata.<key> column per key of the subjects' metadata in the download (the union of their keys, private ones included, in code-point order: uppercase before lowercase, `#box` before `box`), after every other column: a text, number or true/false as it is, a list or an object as JSON (a JSON value in json and ndjson, its JSON text in a CSV cell), empty where the subject has no such key (or null)";
+  `with metadata=columns, subject_metadata gives way to a metadata.<key> column per key of the subjects' metadata in the download (the union of their keys, private ones included, in code-point order: uppercase before lowercase, \`#box\` before \`box\`), after every other column: a text, number or true/false as it is, a list or an object as JSON (a JSON value in json and ndjson, its JSON text in a CSV cell), empty where the subject has no such key (or null); every one ${WITHHELD_IN_WORDS}, and a key only such subjects hold names no column`;
 
 /** A subject's metadata key's column. */
 export const metadataColumn = (key: string) => `metadata.${key}`;
 
 /**
  * The keys of the metadata of the subjects whose ids `subjectIds` (SQL selecting `subject_id`) gives, once each, in
- * code-point order (`COLLATE "C"`, as `byCodePoints` orders text): the `metadata.<key>` columns of a download. Each
- * subject is read by its primary key (OFFSET 0: never joined whole, which read every project's subjects).
+ * code-point order (`COLLATE "C"`, as `byCodePoints` orders text): the `metadata.<key>` columns of a download, none
+ * of a subject taken down (its metadata withheld, its keys too). Each subject is read by its primary key (OFFSET 0:
+ * never joined whole, which read every project's subjects).
  */
 const metadataKeysSql = (subjectIds: string) => `
   SELECT DISTINCT key COLLATE "C" AS key FROM (${subjectIds}) subject
-  CROSS JOIN LATERAL (SELECT s.metadata FROM subjects s WHERE s.id = subject.subject_id OFFSET 0) s
+  CROSS JOIN LATERAL (SELECT ${withheldWhileTakenDownSql('s', 'metadata')} AS metadata FROM subjects s WHERE s.id = subject.subject_id OFFSET 0) s
   CROSS JOIN LATERAL jsonb_object_keys(s.metadata) key ORDER BY 1`;
 
 /**
@@ -42,10 +44,13 @@ function cellOf(value: unknown): Scalar | JsonCell {
   return value as Scalar | JsonCell;
 }
 
-/** The subject's metadata as its download gives it: one column that holds JSON, or a cell per key of the download. */
-export function metadataCells(metadata: Record<string, unknown>, form: MetadataForm): FlatRecord {
+/**
+ * The subject's metadata as its download gives it: one column that holds JSON, or a cell per key of the download;
+ * empty for none (a subject taken down, a tombstone).
+ */
+export function metadataCells(metadata: Record<string, unknown> | null, form: MetadataForm): FlatRecord {
   if (form.as === 'json') return { subject_metadata: metadata };
-  return Object.fromEntries(form.keys.map((key) => [metadataColumn(key), cellOf(Object.hasOwn(metadata, key) ? metadata[key] : undefined)]));
+  return Object.fromEntries(form.keys.map((key) => [metadataColumn(key), cellOf(metadata && Object.hasOwn(metadata, key) ? metadata[key] : undefined)]));
 }
 
 /** A download's columns: `subject_metadata` in its place, or dropped for the `metadata.<key>` columns after the others. */

@@ -196,6 +196,7 @@ export class RetirementService {
         // sending it again would take it down again where a researcher lifted it by name since.
         const takenDownHere = counts!.taken_down_ids;
         const elsewhere = takeDown && takenDownHere.length ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, takenDownHere])) : [];
+        if (takeDown) await classificationsChangedByTakeDown(manager, takenDownHere);
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
       }),
     );
@@ -252,7 +253,9 @@ export class RetirementService {
       );
       const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean; taken_down: boolean }>(rows);
       const subjectIds = unretiredRows.map((row) => row.subject_id);
-      await changedElsewhere(manager, workflowId, unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id));
+      const liftedIds = unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id);
+      await changedElsewhere(manager, workflowId, liftedIds);
+      await classificationsChangedByTakeDown(manager, liftedIds);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
       return {
         unretired: subjectIds.length,
@@ -446,6 +449,16 @@ async function changedElsewhere(manager: EntityManager, workflowId: string, subj
      WHERE o.workflow_id = locked.workflow_id AND o.subject_id = locked.subject_id`,
     [workflowId, subjectIds],
   );
+}
+
+/**
+ * Marks changed (`updated_at`) the classifications of subjects `subjectIds`, in every workflow, whose take-down was
+ * made or lifted (in one workflow: another may keep them down): the raw download withholds a subject's metadata while
+ * it is taken down (`withheldWhileTakenDownSql`), so an incremental download must give its rows again.
+ */
+async function classificationsChangedByTakeDown(manager: EntityManager, subjectIds: string[]): Promise<void> {
+  if (!subjectIds.length) return;
+  await manager.query('UPDATE classifications SET updated_at = now() WHERE subject_id = ANY($1::uuid[])', [subjectIds]);
 }
 
 /** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */

@@ -9,7 +9,7 @@ import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } 
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type LocationChangesQuery, type SubjectCorrectionInput, locationChangeCursor } from './dto/subject-correction.dto';
-import { TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
+import { TAKING_SENT, WITHOUT_ALT, correctionErrors, markLocationsChanged, recordCorrections } from './subject-locations';
 
 /**
  * A subject's corrections ($1), newest first, after the cursor ($2, $3), with who made each (by name too); $4: the rows
@@ -83,6 +83,7 @@ export class SubjectCorrectionsService {
   /**
    * Changes a subject's locations (a correction, the images' descriptions) for a researcher of its project, in one
    * transaction that holds the subject's row, tried again after a deadlock: refused as a whole when `change` has errors.
+   * Its workflows' rows change with it, when it does (their consensus download's `subject_locations`).
    */
   async changeLocations<T>(subjectId: string, user: AuthUser, change: LocationsChange<T>): Promise<T> {
     await this.requireSubjectOfResearcher(subjectId, user);
@@ -92,7 +93,9 @@ export class SubjectCorrectionsService {
       if (!stored) throw notFound(`Subject ${subjectId}`, '/params/id');
       const errors = change.errors(stored.locations);
       if (errors.length) throw validationFailed(errors);
-      return change.write(manager, stored.locations);
+      const changed = await change.write(manager, stored.locations);
+      await markLocationsChanged(manager, [{ subjectId, previous: stored.locations }]);
+      return changed;
     }));
   }
 

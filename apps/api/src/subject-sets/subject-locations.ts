@@ -66,3 +66,17 @@ export async function recordCorrections(manager: EntityManager, replaced: Locati
   await manager.query('UPDATE classifications SET updated_at = now() WHERE subject_id = ANY($1::uuid[])', [replaced.map((change) => change.subjectId)]);
   return rows;
 }
+
+/**
+ * Marks changed, for the consensus download's `since`, the workflows' rows of the subjects whose locations `changes`
+ * replaced (a correction, the images' descriptions) and now differ: their `subject_locations` did.
+ */
+export async function markLocationsChanged(manager: EntityManager, changes: LocationsReplaced[]): Promise<void> {
+  if (!changes.length) return;
+  await manager.query(
+    `UPDATE subject_workflow_status st SET updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(subject_id uuid, previous jsonb) JOIN subjects s ON s.id = r.subject_id
+     WHERE st.subject_id = r.subject_id AND s.locations <> r.previous`,
+    [JSON.stringify(changes.map(({ subjectId, previous }) => ({ subject_id: subjectId, previous })))],
+  );
+}

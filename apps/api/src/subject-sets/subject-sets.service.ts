@@ -15,7 +15,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import type { UploadQuery } from './dto/subject-correction.dto';
-import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
+import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, markLocationsChanged, recordCorrections } from './subject-locations';
 import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
 import { corpusName, passageNames } from './passage-names';
 
@@ -304,6 +304,7 @@ export class SubjectSetsService {
         );
       }
       const corrected = replacing ? await recordCorrections(manager, replaced, user.id, replacing.reason) : [];
+      await markLocationsChanged(manager, replaced);
       const created = rows.filter((row) => row.inserted).length;
       // As stored: an image sent again without its description keeps the one it had.
       const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
