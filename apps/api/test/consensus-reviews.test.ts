@@ -188,6 +188,24 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     return [error?.status, error?.problem.type, error?.problem.errors?.map((each) => each.pointer)];
   };
   const NOT_TO_CHECK = [403, 'urn:chorus:problem:not-to-check', ['/params/subjectId']];
+  /** Whether a statement of this database waits for the row lock a submit or aggregation would hold. */
+  const waitingForTheRow = async () =>
+    (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%subject_workflow_status%FOR UPDATE%'")).rows.length > 0;
+  /**
+   * The call's answer (the refusal's status, type and pointers, or undefined), or 'waited' once it waits for the row;
+   * `answered`, its answer once it is given.
+   */
+  const answerOrWait = async (call: Promise<unknown>) => {
+    let answer: unknown = 'waited';
+    let settled = false;
+    const answered = refused(call).then((refusal) => {
+      answer = refusal[0] === undefined ? undefined : refusal;
+      settled = true;
+      return answer;
+    });
+    await until(async () => settled || (await waitingForTheRow()), 'the call to answer or wait');
+    return { answer: settled ? answer : 'waited', answered };
+  };
   /** Workflow "Letter and postscript" (T0, T1) on the letters: a transcribed by two volunteers, T0 differently (to check), T1 reviewed by Rex, a reviewer. */
   let twoTasks: string;
   let rex: TestAccount;
@@ -296,20 +314,6 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
   it("answer a reviewer a subject out of their list, or one they classified, without waiting for whoever holds its row; lock it only for one in their list", async () => {
     const holder = new Client({ connectionString: stack.config.databaseUrl });
     await holder.connect();
-    /** Whether a statement of this database waits for the row lock a submit or aggregation would hold. */
-    const waitingForTheRow = async () =>
-      (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%subject_workflow_status%FOR UPDATE%'")).rows.length > 0;
-    /** The call's answer (the refusal's status, type and pointers, or undefined), or 'waited' once it waits for the row. */
-    const answerOrWait = async (call: Promise<unknown>) => {
-      let answer: unknown = 'waited';
-      let settled = false;
-      const answered = refused(call).then((refusal) => {
-        answer = refusal[0] === undefined ? undefined : refusal;
-        settled = true;
-      });
-      await until(async () => settled || (await waitingForTheRow()), 'the call to answer or wait');
-      return { answer: settled ? answer : 'waited', answered };
-    };
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) FOR UPDATE', [checkId, [idOf.a, idOf.c, idOf.d]]);
@@ -523,5 +527,35 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
       expect(await hotRowsRead(sql, parameters)).toBeLessThanOrEqual(8);
     }
     expect(await hotRowsRead(IN_REVIEWERS_REACH, [many, seeded[4], reviewer.id])).toBeLessThanOrEqual(1);
+  });
+
+  it("refuse a reviewer's approval that waited for the subject's row while its team took it down, and store nothing", async () => {
+    const letters = (await stack.client.getWorkflow(checkId)).subjectSetIds;
+    const [e] = (await stack.client.addSubjects(letters[0]!, [{ externalId: 'e', locations: [{ type: 'text', text: 'The letter e' }] }])).subjectIds;
+    for (const text of ['Dear Jane', 'Dear Jame']) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: e!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
+    expect(idsOf(await reviewer.client.subjectResults(checkId, { needsChecking: true, reviewed: false }))).toContain(e);
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [checkId, e]);
+      const approval = await answerOrWait(reviewer.client.reviewConsensus(checkId, e!, 'T0'));
+      expect(approval.answer).toBe('waited');
+      // Taken down meanwhile, as a take-down retires its row: out of every reviewer's reach.
+      await holder.query(
+        `UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'manual', retirement_detail = '{"reason": "A home address", "role": "owner", "takenDown": true}'
+         WHERE workflow_id = $1 AND subject_id = $2`,
+        [checkId, e],
+      );
+      await holder.query('COMMIT');
+      expect(await approval.answered).toEqual(NOT_TO_CHECK);
+    } finally {
+      await holder.end();
+    }
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2', [checkId, e])).rows[0].n).toBe(0);
   });
 });

@@ -201,6 +201,41 @@ describe('a subject taken down', () => {
     expect(await served(team.otherWorkflowId)).toEqual(['c']);
   });
 
+  it('sent again, reaches the rows in other workflows an older take-down never did, and no row lifted by name', async () => {
+    const team = await twoWorkflows();
+    const { a, b } = team.subjects as { a: string; b: string };
+    for (const subjectId of [a, b]) await (await guest()).reportSubject(team.workflowId, { subjectId, reason: 'sensitive-content' });
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a, b], reason: 'A home address' })).toEqual({ retired: 2, takenDown: 2 });
+    // As older take-downs left them: a's a moderator's retirement from before take-downs were marked, never carried over
+    // (its row in the other workflow served); b's carried over to none of the other workflow's rows retired already.
+    await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'takenDown' WHERE workflow_id = $1 AND subject_id = $2", [team.workflowId, a]);
+    await stack.db.query(
+      `UPDATE subject_workflow_status SET retired_at = CASE WHEN subject_id = $3 THEN now() END, retirement_reason = CASE WHEN subject_id = $3 THEN 'count' END, retirement_detail = NULL
+       WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[])`,
+      [team.otherWorkflowId, [a, b], b],
+    );
+    // b, retired there by its rule alone, would be served again with its set.
+    await stack.client.unretireSubjects(team.otherWorkflowId, { subjectIds: [b], reason: 'More answers' });
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+
+    expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a, b], reason: 'Reported again' })).toEqual({ retired: 0, alreadyRetired: 2 });
+    expect(await served(team.otherWorkflowId)).toEqual([]);
+    const { rows } = await stack.db.query('SELECT subject_id, retirement_detail FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC', [team.otherWorkflowId, a]);
+    expect(rows).toEqual(
+      [a, b].map((subjectId) => ({
+        subject_id: subjectId,
+        retirement_detail: { reason: 'A home address', by: team.moderator.id, role: 'moderator', takenDown: true, takenDownIn: team.workflowId },
+      })),
+    );
+    // Lifted by name there since, each stays lifted when it is sent again: b too, whose rule's retirement since was
+    // unretired after (the lifted take-down stays on record).
+    expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectIds: [a, b], reason: 'Not here' })).toEqual({ unretired: 2, moderatedUnretired: 2 });
+    await stack.db.query("UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count' WHERE workflow_id = $1 AND subject_id = $2", [team.otherWorkflowId, b]);
+    expect(await stack.client.unretireSubjects(team.otherWorkflowId, { subjectIds: [b], reason: 'More answers' })).toEqual({ unretired: 1 });
+    await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a, b], reason: 'Reported again' });
+    expect(await served(team.otherWorkflowId)).toEqual(['a', 'b']);
+  });
+
   it('gives its row again in another workflow’s incremental download when its take-down is lifted, or made again (round 47)', async () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;

@@ -1,4 +1,4 @@
-import { UNLINKED, isTakenDownSql, isUnlinked, moderatedRetirementSql, takeDownCarriedSql } from '@chorus/db';
+import { UNLINKED, isTakenDownSql, isUnlinked, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from '@chorus/db';
 
 /**
  * Who retired the hot row `st`'s subject by hand, as columns `retired_by` (their user id) and `retired_by_role` (their
@@ -94,15 +94,26 @@ export const takeDownSetSql = (st: string, detail: string) =>
   `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)}, updated_at = now()`;
 
 /**
- * A take-down of the subjects $2 in workflow $1 (those it took down there now), carried over to every other row of
- * them (every workflow of the project that holds them, retired there or not, and rows left as their sets were
- * unlinked) that is not taken down already: retired with the same reason and who did it (`takeDownCarriedSql`), the
- * row's own earlier retirement kept for the record (`earlier`), unretired by name there alone. Answers the workflows
- * it took subjects down in.
+ * Whether hot row `o`'s take-down was lifted by name: the retirement its last unretirement undid (kept as
+ * `retirementKeptSql` keeps it, and kept through a later unretirement of its rule's retirement) was a take-down.
+ */
+const takeDownLiftedSql = (o: string) =>
+  `(${o}.unretired_retirement IS NOT NULL AND ${takeDownMarkSql(`${o}.unretired_retirement->>'reason'`, `${o}.unretired_retirement`)})`;
+
+/**
+ * A take-down of the subjects $2 in workflow $1 (each taken down there), carried over to every other row of them
+ * (every workflow of the project that holds them, retired there or not, and rows left as their sets were unlinked)
+ * that is not taken down already: retired with the same reason and who did it (`takeDownCarriedSql`), the row's own
+ * earlier retirement kept for the record (`earlier`), unretired by name there alone. Of a subject taken down in $1
+ * before (not in $3, those it took down there now), a row whose take-down a researcher lifted by name stays lifted:
+ * sent again, the take-down reaches only the rows an older one never did (a moderator's retirement made before
+ * take-downs were carried over; one that left rows retired already as they were). Answers the workflows it took
+ * subjects down in.
  */
 export const TAKE_DOWN_ELSEWHERE = `
   UPDATE subject_workflow_status o SET ${takeDownSetSql('o', takeDownCarriedSql('st'))}
   FROM subject_workflow_status st
   WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND ${isTakenDownSql('st')}
     AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND NOT ${isTakenDownSql('o')}
+    AND (st.subject_id = ANY($3::uuid[]) OR NOT ${takeDownLiftedSql('o')})
   RETURNING o.workflow_id`;

@@ -158,7 +158,8 @@ export class RetirementService {
    * taken down, one retired already too (reports often come after its rule retired it; its earlier retirement is kept
    * in the record), and every row of it in the project's other workflows (`TAKE_DOWN_ELSEWHERE`), in the same
    * transaction, with the same reason and who did it; each is unretired by name in its own workflow. One taken down
-   * here already is left as it is, here and elsewhere: sent again, a take-down changes nothing.
+   * here already is left as it is here, and elsewhere so is a row a researcher lifted by name: sent again, a take-down
+   * reaches only the rows an older one never did.
    */
   async retire(workflowId: string, request: RetireRequest, user: AuthUser): Promise<SubjectsRetired> {
     const { role, workflow } = await this.workflows.requireModerator(workflowId, user);
@@ -192,11 +193,10 @@ export class RetirementService {
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
           [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify(detail)],
         );
-        // Carried over from the rows taken down here now only: one taken down here already is carried no more, else
-        // sending it again would take it down again where a researcher lifted it by name since.
-        const takenDownHere = counts!.taken_down_ids;
-        const elsewhere = takeDown && takenDownHere.length ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, takenDownHere])) : [];
-        if (takeDown) await classificationsChangedByTakeDown(manager, takenDownHere);
+        // One taken down here already is carried over only where a researcher did not lift it by name since: sent again,
+        // a take-down reaches the rows an older one never did, and no lifted one.
+        const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
+        if (takeDown) await classificationsChangedByTakeDown(manager, counts!.taken_down_ids);
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
       }),
     );
