@@ -11,13 +11,14 @@ export const GENERATIONS_REMEMBERED_AT_MOST = 100_000;
 
 /**
  * A standing of tokens read for every request, so remembered for a while: the reads of concurrent requests share one
- * statement, and a key's read serves its next requests for `TOKEN_GENERATION_TRUSTED_MS`, or for good once `lasting`
- * says it can no longer change. What is heard or read again is `merged` into what was known (a standing that only
+ * statement (a key's read still running serves the `current` of that key asked meanwhile), and a key's read serves its
+ * next requests for `TOKEN_GENERATION_TRUSTED_MS`, or for good once `lasting` says it can no longer change. What is heard or read again is `merged` into what was known (a standing that only
  * moves one way is never undone by an older read).
  */
 export class RememberedReads<V> {
   private readonly known = new Map<string, { value: V; readAt: number }>();
   private readonly reads: GroupCommit<string, V | undefined>;
+  private readonly reading = new Map<string, Promise<V | undefined>>();
 
   constructor(
     read: (keys: string[]) => Promise<(V | undefined)[]>,
@@ -31,7 +32,13 @@ export class RememberedReads<V> {
   async current(key: string): Promise<V | undefined> {
     const known = this.known.get(key);
     if (known && (this.lasting(known.value) || Date.now() - known.readAt < TOKEN_GENERATION_TRUSTED_MS)) return known.value;
-    return this.latest(key);
+    const reading = this.reading.get(key);
+    if (reading) return reading;
+    const read = this.latest(key).finally(() => {
+      if (this.reading.get(key) === read) this.reading.delete(key);
+    });
+    this.reading.set(key, read);
+    return read;
   }
 
   /** As the database has it now. */
@@ -44,6 +51,7 @@ export class RememberedReads<V> {
   /** Reads it again at its next `current`: what this process did shows it changed. */
   forget(key: string): void {
     this.known.delete(key);
+    this.reading.delete(key);
   }
 
   remember(key: string, value: V): void {

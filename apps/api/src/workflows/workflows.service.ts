@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ReaggregationRun, WorkflowSaved, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import type { ReaggregationRun, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import { END_ALL_HOLDS } from '../assignment/queue-sql';
 import type { AuthUser } from '../auth/auth.decorators';
+import { RememberedReads } from '../auth/remembered-reads';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
@@ -70,6 +71,12 @@ const COUNTED_CLASSIFICATIONS = `
 @Injectable()
 export class WorkflowsService {
   private readonly logger = new Logger(WorkflowsService.name);
+
+  /** The figures the public reads (`stats`), per workflow. */
+  private readonly publicStats = new RememberedReads<WorkflowStats>(
+    (ids) => Promise.all(ids.map((id) => this.readStats(id))),
+    (_known, heard) => heard,
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -290,8 +297,19 @@ export class WorkflowsService {
     );
   }
 
-  async stats(id: string, user: AuthUser | undefined) {
-    await this.readable(id, user);
+  /**
+   * The workflow's figures: as the database has them now for its project's team (the lab's progress moves at once on
+   * a retirement); for anyone else (the project page of every volunteer asks, and the statement counts every subject
+   * and classification of the workflow) as this API process last read them, for up to 30 seconds
+   * (`RememberedReads`): concurrent reads share one statement, and `asOf` says when its figures were taken.
+   */
+  async stats(id: string, user: AuthUser | undefined): Promise<WorkflowStats> {
+    const workflow = await this.readable(id, user);
+    if (await this.access.roleOf(workflow.projectId, user)) return this.readStats(id);
+    return (await this.publicStats.current(id))!;
+  }
+
+  private async readStats(id: string): Promise<WorkflowStats> {
     const [row] = await this.db.query(
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
       `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,

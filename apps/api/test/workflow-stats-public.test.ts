@@ -1,0 +1,82 @@
+import type { ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { WorkflowsService } from '../src/workflows/workflows.service';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+
+/**
+ * Every volunteer's project page reads each active workflow's stats, whose statement counts all its subjects and
+ * classifications: anyone not of the project's team is answered from what this API process read in the last 30 s,
+ * concurrent reads sharing one statement; the team reads the figures as they are now.
+ */
+let stack: Stack;
+let workflowId: string;
+let subjectIds: string[];
+let volunteer: ChorusClient;
+
+const TRUSTED_MS = 30_000;
+const isStatsStatement = (sql: unknown) => typeof sql === 'string' && sql.includes('AS gold_standard');
+
+beforeAll(async () => {
+  stack = await startStack();
+  const projectId = (await stack.client.createProject({ title: `Public stats ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+  ({ subjectIds } = await stack.client.addSubjects(setId, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] }))));
+  ({ id: workflowId } = await stack.client.createWorkflow(projectId, {
+    name: 'Ad?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 1 },
+    subjectSetIds: [setId],
+  }));
+  await stack.client.activateWorkflow(workflowId);
+  volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+});
+afterAll(() => stack.stop());
+afterEach(() => jest.restoreAllMocks());
+
+async function classifyAndRetire(subjectId: string): Promise<void> {
+  const someoneElse = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await someoneElse.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the worker to aggregate and retire the subject');
+}
+
+it('answers volunteers and the signed-out the same figures, and asOf, for 30 s, while the team sees a retirement at once', async () => {
+  const before = await volunteer.stats(workflowId);
+  expect(before).toMatchObject({ subjects: 3, retired: 0, classifications: 0, volunteers: 0 });
+
+  await classifyAndRetire(subjectIds[0]!);
+
+  expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 1, classifications: 1, volunteers: 1 });
+  expect(await volunteer.stats(workflowId)).toEqual(before);
+  expect(await stack.anonymous.stats(workflowId)).toEqual(before);
+
+  const clock = jest.spyOn(Date, 'now');
+  clock.mockReturnValue(Date.now() + TRUSTED_MS + 1);
+  const after = await volunteer.stats(workflowId);
+  expect(after).toMatchObject({ subjects: 3, retired: 1, classifications: 1, volunteers: 1 });
+  expect(after.asOf > before.asOf).toBe(true);
+});
+
+it('runs one statement for public reads at once', async () => {
+  const service = stack.app.get(WorkflowsService);
+  const publicStats = (service as unknown as { publicStats: { current: (id: string) => Promise<unknown> } }).publicStats;
+  const asked = jest.spyOn(publicStats, 'current');
+  const db = stack.app.get(DataSource);
+  const query = db.query.bind(db);
+  let statements = 0;
+  // The first read's statement waits until the second read has asked too (or run its own), so that it is still running then.
+  jest.spyOn(db, 'query').mockImplementation(async (sql, parameters, runner) => {
+    if (isStatsStatement(sql) && Array.isArray(parameters) && parameters[0] === workflowId) {
+      statements += 1;
+      await until(async () => asked.mock.calls.length >= 2 || statements >= 2, 'both public reads to ask');
+    }
+    return query(sql, parameters, runner);
+  });
+  jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 2 * (TRUSTED_MS + 1));
+
+  const [first, second] = await Promise.all([volunteer.stats(workflowId), stack.anonymous.stats(workflowId)]);
+  expect(second).toEqual(first);
+  expect(statements).toBe(1);
+});
