@@ -19,6 +19,8 @@ export class RememberedReads<V> {
   private readonly known = new Map<string, { value: V; readAt: number }>();
   private readonly reads: GroupCommit<string, V | undefined>;
   private readonly reading = new Map<string, Promise<V | undefined>>();
+  /** Times each key was forgotten (kept for as many keys as `known`): a read that began before is not remembered. */
+  private readonly forgets = new Map<string, number>();
 
   constructor(
     read: (keys: string[]) => Promise<(V | undefined)[]>,
@@ -43,15 +45,20 @@ export class RememberedReads<V> {
 
   /** As the database has it now. */
   async latest(key: string): Promise<V | undefined> {
+    const forgetsBefore = this.forgets.get(key);
     const value = await this.reads.submit(key);
-    if (value !== undefined) this.remember(key, value);
+    if (value !== undefined && this.forgets.get(key) === forgetsBefore) this.remember(key, value);
     return value;
   }
 
-  /** Reads it again at its next `current`: what this process did shows it changed. */
+  /** Reads it again at its next `current`: what this process did shows it changed, so a read running now is not kept. */
   forget(key: string): void {
     this.known.delete(key);
     this.reading.delete(key);
+    const forgets = (this.forgets.get(key) ?? 0) + 1;
+    this.forgets.delete(key);
+    this.forgets.set(key, forgets);
+    if (this.forgets.size > GENERATIONS_REMEMBERED_AT_MOST) this.forgets.delete(this.forgets.keys().next().value!);
   }
 
   remember(key: string, value: V): void {
