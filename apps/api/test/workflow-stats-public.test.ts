@@ -1,6 +1,7 @@
 import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { QUERY_CANCELED } from '../src/common/sql';
 import { WorkflowsService } from '../src/workflows/workflows.service';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
@@ -11,6 +12,8 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
  * concurrent reads sharing one statement; the team reads the figures as they are now.
  */
 let stack: Stack;
+let projectId: string;
+let setId: string;
 let workflowId: string;
 let subjectIds: string[];
 let volunteer: ChorusClient;
@@ -18,23 +21,38 @@ let volunteer: ChorusClient;
 const TRUSTED_MS = 30_000;
 const isStatsStatement = (sql: unknown) => typeof sql === 'string' && sql.includes('AS gold_standard');
 
-beforeAll(async () => {
-  stack = await startStack();
-  const projectId = (await stack.client.createProject({ title: `Public stats ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
-  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+/** A project, live, with a set of three subjects. */
+async function liveProject(): Promise<void> {
+  projectId = (await stack.client.createProject({ title: `Public stats ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
   ({ subjectIds } = await stack.client.addSubjects(setId, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] }))));
-  ({ id: workflowId } = await stack.client.createWorkflow(projectId, {
+}
+
+/** An active workflow of the project's set. */
+async function activeWorkflow(): Promise<string> {
+  const { id } = await stack.client.createWorkflow(projectId, {
     name: 'Ad?',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count: 1 },
     subjectSetIds: [setId],
-  }));
-  await stack.client.activateWorkflow(workflowId);
+  });
+  await stack.client.activateWorkflow(id);
+  return id;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  await liveProject();
+  workflowId = await activeWorkflow();
   volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
 });
 afterAll(() => stack.stop());
 afterEach(() => jest.restoreAllMocks());
+
+function publicStatsOf(service: WorkflowsService): { current: (id: string) => Promise<unknown> } {
+  return (service as unknown as { publicStats: { current: (id: string) => Promise<unknown> } }).publicStats;
+}
 
 async function classifyAndRetire(subjectId: string): Promise<void> {
   const someoneElse = stack.anonymous.withToken((await stack.anonymous.guest()).token);
@@ -61,7 +79,7 @@ it('answers volunteers and the signed-out the same figures, and asOf, for 30 s, 
 
 it('runs one statement for public reads at once', async () => {
   const service = stack.app.get(WorkflowsService);
-  const publicStats = (service as unknown as { publicStats: { current: (id: string) => Promise<unknown> } }).publicStats;
+  const publicStats = publicStatsOf(service);
   const asked = jest.spyOn(publicStats, 'current');
   const db = stack.app.get(DataSource);
   const query = db.query.bind(db);
@@ -79,4 +97,30 @@ it('runs one statement for public reads at once', async () => {
   const [first, second] = await Promise.all([volunteer.stats(workflowId), stack.anonymous.stats(workflowId)]);
   expect(second).toEqual(first);
   expect(statements).toBe(1);
+});
+
+it('reads each workflow’s public figures by a statement of its own, so one that is slow and ends on the timeout neither delays nor fails another’s', async () => {
+  const [slow, other] = [await activeWorkflow(), await activeWorkflow()];
+  const publicStats = publicStatsOf(stack.app.get(WorkflowsService));
+  const db = stack.app.get(DataSource);
+  const query = db.query.bind(db);
+  let otherAnswered = false;
+  // The slow workflow's statement runs until the other's figures are answered (or 5 s), then the database ends it.
+  jest.spyOn(db, 'query').mockImplementation(async (sql, parameters, runner) => {
+    if (isStatsStatement(sql) && Array.isArray(parameters) && parameters[0] === slow) {
+      await until(async () => otherAnswered, 'the other workflow’s figures', 5_000).catch(() => undefined);
+      throw Object.assign(new Error('canceling statement due to statement timeout'), { code: QUERY_CANCELED });
+    }
+    return query(sql, parameters, runner);
+  });
+
+  // Asked in one moment, as a project page's workflows are.
+  const [slowRead, otherRead] = await Promise.allSettled([
+    publicStats.current(slow),
+    publicStats.current(other).finally(() => {
+      otherAnswered = true;
+    }),
+  ]);
+  expect(otherRead).toMatchObject({ status: 'fulfilled', value: { subjects: 3, retired: 0 } });
+  expect(slowRead).toMatchObject({ status: 'rejected', reason: { code: QUERY_CANCELED } });
 });

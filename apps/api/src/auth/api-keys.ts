@@ -71,7 +71,7 @@ export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly keys = new RememberedReads<KnownKey>(
     (hashes) => this.read(hashes),
     (known, heard) => ({ ...heard, revoked: known.revoked || heard.revoked }),
-    (key) => key.revoked,
+    { lasting: (key) => key.revoked },
   );
   /** When this process last wrote each key's `last_used_at`. */
   private readonly usesNoted = new Map<string, number>();

@@ -36,7 +36,7 @@ export function sessionOfTokenWithoutOne(token: string): string {
 @Injectable()
 export class EndedSessions implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EndedSessions.name);
-  private readonly sessions = new RememberedReads<boolean>((ids) => this.read(ids), (known, heard) => known || heard, (ended) => ended);
+  private readonly sessions = new RememberedReads<boolean>((ids) => this.read(ids), (known, heard) => known || heard, { lasting: (ended) => ended });
   private stop?: () => void;
 
   constructor(

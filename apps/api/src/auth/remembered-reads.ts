@@ -1,4 +1,4 @@
-import { GroupCommit } from '../common/group-commit';
+import { GroupCommit, type GroupCommitOptions } from '../common/group-commit';
 
 /**
  * How long an API process goes by what it read of a token's standing (its account's token generation, whether its
@@ -8,6 +8,18 @@ import { GroupCommit } from '../common/group-commit';
 export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
 /** Keys (accounts, sessions) remembered at most; the longest remembered are forgotten first. */
 export const GENERATIONS_REMEMBERED_AT_MOST = 100_000;
+/** Keys read together by default: a cheap read of many keys (by index) at once. */
+const MANY_KEYS_A_READ: GroupCommitOptions = { maxBatch: 500, maxBatchesAtOnce: 2 };
+
+export interface RememberedReadsOptions<V> {
+  /** A value that can no longer change, so is remembered for good. */
+  lasting?: (value: V) => boolean;
+  /**
+   * How keys are read together: by default many keys a read; one key a read, several at once, where a key's read is
+   * slow or may fail on its own, so that it neither delays nor fails the others'.
+   */
+  batching?: GroupCommitOptions;
+}
 
 /**
  * A standing of tokens read for every request, so remembered for a while: the reads of concurrent requests share one
@@ -22,12 +34,15 @@ export class RememberedReads<V> {
   /** Times each key was forgotten (kept for as many keys as `known`): a read that began before is not remembered. */
   private readonly forgets = new Map<string, number>();
 
+  private readonly lasting: (value: V) => boolean;
+
   constructor(
     read: (keys: string[]) => Promise<(V | undefined)[]>,
     private readonly merged: (known: V, heard: V) => V,
-    private readonly lasting: (value: V) => boolean = () => false,
+    { lasting = () => false, batching = MANY_KEYS_A_READ }: RememberedReadsOptions<V> = {},
   ) {
-    this.reads = new GroupCommit(read, { maxBatch: 500, maxBatchesAtOnce: 2 });
+    this.lasting = lasting;
+    this.reads = new GroupCommit(read, batching);
   }
 
   /** As this process last read or heard it, read again once no longer trusted; undefined when there is none. */

@@ -72,10 +72,14 @@ const COUNTED_CLASSIFICATIONS = `
 export class WorkflowsService {
   private readonly logger = new Logger(WorkflowsService.name);
 
-  /** The figures the public reads (`stats`), per workflow. */
+  /**
+   * The figures the public reads (`stats`), per workflow: one workflow a statement (a large one's takes seconds, and
+   * may end on the statement timeout), a few at once, so that no workflow's read waits for or fails with another's.
+   */
   private readonly publicStats = new RememberedReads<WorkflowStats>(
     (ids) => Promise.all(ids.map((id) => this.readStats(id))),
     (_known, heard) => heard,
+    { batching: { maxBatch: 1, maxBatchesAtOnce: 4 } },
   );
 
   constructor(
