@@ -12,8 +12,7 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
  * concurrent reads sharing one statement; the team reads the figures as they are now.
  */
 let stack: Stack;
-let projectId: string;
-let setId: string;
+let project: { projectId: string; setId: string };
 let workflowId: string;
 let subjectIds: string[];
 let volunteer: ChorusClient;
@@ -22,14 +21,15 @@ const TRUSTED_MS = 30_000;
 const isStatsStatement = (sql: unknown) => typeof sql === 'string' && sql.includes('AS gold_standard');
 
 /** A project, live, with a set of three subjects. */
-async function liveProject(): Promise<void> {
-  projectId = (await stack.client.createProject({ title: `Public stats ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
-  setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
-  ({ subjectIds } = await stack.client.addSubjects(setId, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] }))));
+async function liveProject(): Promise<{ projectId: string; setId: string; subjectIds: string[] }> {
+  const projectId = (await stack.client.createProject({ title: `Public stats ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+  const { subjectIds } = await stack.client.addSubjects(setId, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  return { projectId, setId, subjectIds };
 }
 
 /** An active workflow of the project's set. */
-async function activeWorkflow(): Promise<string> {
+async function activeWorkflow({ projectId, setId } = project): Promise<string> {
   const { id } = await stack.client.createWorkflow(projectId, {
     name: 'Ad?',
     firstTask: 'T0',
@@ -43,7 +43,7 @@ async function activeWorkflow(): Promise<string> {
 
 beforeAll(async () => {
   stack = await startStack();
-  await liveProject();
+  ({ subjectIds, ...project } = await liveProject());
   workflowId = await activeWorkflow();
   volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
 });
@@ -123,4 +123,13 @@ it('reads each workflow’s public figures by a statement of its own, so one tha
   ]);
   expect(otherRead).toMatchObject({ status: 'fulfilled', value: { subjects: 3, retired: 0 } });
   expect(slowRead).toMatchObject({ status: 'rejected', reason: { code: QUERY_CANCELED } });
+});
+
+it('answers 404 to a public read at once once the project is back in draft, though its figures are remembered', async () => {
+  const drafted = await liveProject();
+  const workflow = await activeWorkflow(drafted);
+  expect(await volunteer.stats(workflow)).toMatchObject({ subjects: 3 });
+  await stack.client.updateProject(drafted.projectId, { status: 'draft' });
+  expect(await volunteer.stats(workflow).then(() => 200, (error) => error.status)).toBe(404);
+  expect(await stack.anonymous.stats(workflow).then(() => 200, (error) => error.status)).toBe(404);
 });
