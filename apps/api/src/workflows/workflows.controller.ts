@@ -156,7 +156,7 @@ export class WorkflowsController {
   @Get('workflows/:id/stats')
   @ApiOperation({
     summary: 'A workflow’s figures: subjects, retired, known answers, held, classifications and volunteers (no token needed for a public workflow).',
-    description: '`classifications` and `volunteers` leave out the team’s tries while it was a draft (`draftTries` counts them); `asOf` is the database’s time of the figures. The project’s team (researchers and moderators) reads them as they are now; anyone else (signed out, guests, volunteers) as the API process last read them for the public, up to 30 seconds old (reads at once share one statement; `asOf` says when they were taken), with the same fields. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
+    description: '`classifications` and `volunteers` leave out the team’s tries while it was a draft (`draftTries` counts them); `asOf` is the database’s time of the figures. The project’s members (any role: researchers, moderators, reviewers) read them as they are now; anyone else (signed out, guests, volunteers) as the API process that answers last read them for the public, kept 30 seconds from when that read ended, so up to 30 seconds plus the statement’s time old (reads at once share one statement; `asOf` says when they were taken; each API process keeps its own, so `asOf` may go back between answers of different processes), with the same fields. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
   })
   @Public()
   @ApiZodResponse(workflowStatsSchema)

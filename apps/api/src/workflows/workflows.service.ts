@@ -302,10 +302,11 @@ export class WorkflowsService {
   }
 
   /**
-   * The workflow's figures: as the database has them now for its project's team (the lab's progress moves at once on
-   * a retirement); for anyone else (the project page of every volunteer asks, and the statement counts every subject
-   * and classification of the workflow) as this API process last read them, for up to 30 seconds
-   * (`RememberedReads`): concurrent reads share one statement, and `asOf` says when its figures were taken.
+   * The workflow's figures: as the database has them now for its project's members, of any role (the lab's progress
+   * moves at once on a retirement; a reviewer's reads are few); for anyone else (the project page of every volunteer
+   * asks, and the statement counts every subject and classification of the workflow) as this API process last read
+   * them, for 30 seconds from when that read ended (`RememberedReads`), so 30 s plus the statement's time old at most:
+   * concurrent reads share one statement, and `asOf` says when its figures were taken.
    */
   async stats(id: string, user: AuthUser | undefined): Promise<WorkflowStats> {
     const workflow = await this.readable(id, user);
