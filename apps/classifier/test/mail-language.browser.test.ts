@@ -152,12 +152,12 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.getByLabel('Langue dans laquelle Chorus vous parle').waitFor();
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
 
-    // Refused: said so, and the account's language shown is still the one it has.
+    // Refused: said so, and the account's language shown is still the one it has, which the interface speaks again.
     await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
     await page.getByLabel('Langue dans laquelle Chorus vous parle').selectOption('en');
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
-    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
-    expect(await page.getByLabel('Language Chorus speaks to you').inputValue()).toBe('fr');
+    await page.getByRole('status').filter({ hasText: 'Non enregistré :' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     expect(await languageOf(account.email)).toBe('fr');
     expect(errors).toEqual([]);
   });
