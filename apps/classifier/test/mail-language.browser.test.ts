@@ -162,6 +162,37 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors).toEqual([]);
   });
 
+  it('speaks the language chosen last when an earlier change is refused after it', async () => {
+    const account = await newAccount(suite.stack, 'Kaisa');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    let refuseFirst: () => void = () => undefined;
+    const refused = new Promise<void>((resolve) => (refuseFirst = resolve));
+    // The first change (French), tried again as often as the page does, is refused; those after it are saved.
+    let englishSent = false;
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      englishSent ||= route.request().postDataJSON().language === 'en';
+      if (englishSent) return route.continue();
+      await refused;
+      await route.fulfill({ status: 503 });
+    });
+    const setting = page.locator('#settings-language');
+    await setting.waitFor();
+    const select = async (language: string) => {
+      await setting.selectOption(language);
+      await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
+    };
+    await select('fr'); // refused, once two more changes are chosen
+    await select('en');
+    await select('fr');
+    refuseFirst();
+    await until(async () => (await languageOf(account.email)) === 'fr', 'the last change saved', 10_000);
+    await page.getByRole('status').filter({ hasText: 'Langue enregistrée' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+  });
+
   it('goes on after a change that never answers, and never to the account that signed in after it was chosen', async () => {
     const [first, second] = [await newAccount(suite.stack, 'Ines'), await newAccount(suite.stack, 'Jules')];
     await second.client.changeAccount({ language: 'fr' });
