@@ -5,7 +5,7 @@ import { TokenGenerations } from '../../api/src/auth/token-generations';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, pauseClock, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, leaveSignedIn, liveYesNoWorkflow, newcomerPage, pauseClock, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -396,6 +396,9 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('[data-account-link="sign-in"]').click();
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
+    // From here the page's time passes only as the test runs it on (the browser is this test's alone): the sign-in's
+    // wait for the sending must not end by itself on a busy machine.
+    await pauseClock(page);
     await page.keyboard.press('Enter');
     await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
     /** Lets the requests held so far through, in order. */
@@ -422,6 +425,7 @@ describe('classifier in a browser: accounts', () => {
       // A sending under way goes on with the guest's token, which the sign-in ends: the sign-in waits for it (its time).
       await scene.page.clock.runFor(SEND_FIRST_MS - 1_000);
       expect(scene.atSignIn).toBeUndefined();
+      await scene.page.clock.resume();
       await scene.release();
       await scene.page.getByTestId('account-name').waitFor({ timeout: 30_000 });
       // Sent first as the guest's: the sign-in carried it with the rest of their work.
@@ -438,9 +442,7 @@ describe('classifier in a browser: accounts', () => {
     const device = await launchBrowser();
     try {
       const scene = await signInWhileSending(device, 'williamina');
-      // The sending hangs (up to SUBMIT_TIMEOUT_MS a try): the sign-in waits SEND_FIRST_MS for it in all, no longer. The
-      // page's time passes only as the test runs it on (the browser is this test's alone).
-      await pauseClock(scene.page);
+      // The sending hangs (up to SUBMIT_TIMEOUT_MS a try): the sign-in waits SEND_FIRST_MS for it in all, no longer.
       await scene.page.clock.runFor(SEND_FIRST_MS);
       await until(async () => scene.atSignIn !== undefined, 'the sign-in reaching the server with the answer still on its way');
       expect(scene.atSignIn).toEqual({ onTheirWay: 2, stored: [{ subject_id: scene.first, user_id: scene.guestId }] });
@@ -452,6 +454,41 @@ describe('classifier in a browser: accounts', () => {
       await scene.release();
       await bothStoredAsTheAccounts(scene);
       expect(scene.errors).toEqual([]);
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('renews no guest for a given-up try refused between the sign-in and its take-over: the answer goes once, as the account’s', async () => {
+    const device = await launchBrowser();
+    try {
+      const scene = await signInWhileSending(device, 'annie');
+      // The server signs in (ending the guest's token) but its answer reaches the page only when let through.
+      let signedInThere: () => void = () => undefined;
+      const atServer = new Promise<void>((resolve) => (signedInThere = resolve));
+      let letAnswerThrough: () => void = () => undefined;
+      const answerHeld = new Promise<void>((resolve) => (letAnswerThrough = resolve));
+      await scene.page.route('**/api/v1/auth/login', async (route) => {
+        const response = await route.fetch();
+        signedInThere();
+        await answerHeld;
+        await route.fulfill({ response });
+      });
+      const guests = async () => (await suite.stack.db.query("SELECT count(*)::int AS n FROM users WHERE kind = 'guest'")).rows[0].n as number;
+      await scene.page.clock.runFor(SEND_FIRST_MS); // the sign-in gives the guest's try up and goes ahead
+      await atServer;
+      const guestsAtSignIn = await guests();
+      // The given-up tries reach the server now, with the guest's ended token: both refused, before the page is signed in.
+      const refused = Promise.all([0, 1].map(() => scene.page.waitForResponse((response) => response.url().endsWith('/api/v1/classifications') && response.status() === 401)));
+      await scene.page.unroute('**/api/v1/classifications');
+      await scene.release();
+      await refused;
+      letAnswerThrough();
+      await scene.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+      await scene.page.clock.resume();
+      await bothStoredAsTheAccounts(scene);
+      expect(await guests()).toBe(guestsAtSignIn);
+      expect(await scene.page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('registered');
     } finally {
       await device.close();
     }
@@ -898,6 +935,63 @@ describe('classifier in a browser: accounts', () => {
     expect(held).toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     expect(notOnPage).toEqual([]);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps an account signed in (in another tab) while a refused guest was being renewed: the new guest is never used', async () => {
+    const { path } = await liveWorkflow('Signed in while renewing');
+    const old = await suite.stack.anonymous.guest();
+    const account = await signUp(suite.stack, { email: `renewal-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rena' });
+    const { page } = await newcomerPage(suite);
+    await page.evaluate(
+      ({ id, token }) => {
+        window.localStorage.setItem('chorus.token', token);
+        window.localStorage.setItem('chorus.tokenKind', 'guest');
+        window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: null, email: null }));
+      },
+      { id: old.user.id, token: old.token },
+    );
+    await page.goto(suite.stack.baseUrl + path);
+    // The batch asked for after the first answer is refused (the old guest's token ended): a new guest is asked for,
+    // whose answer reaches the page only once the account has signed in from another tab.
+    await page.route(
+      /\/queue\?.*renew=/,
+      async (route) => {
+        const { rows } = await suite.stack.db.query<{ generation: number }>('UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation AS generation', [old.user.id]);
+        suite.stack.app.get(TokenGenerations).raised(old.user.id, rows[0]!.generation);
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    let guestAsked: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => (guestAsked = resolve));
+    let signedInElsewhere: () => void = () => undefined;
+    const elsewhere = new Promise<void>((resolve) => (signedInElsewhere = resolve));
+    const guestAnswered = new Promise<string>((resolve) =>
+      page.route('**/api/v1/auth/guest', async (route) => {
+        guestAsked();
+        const response = await route.fetch();
+        await elsewhere;
+        await route.fulfill({ response });
+        resolve(((await response.json()) as Session).token);
+      }),
+    );
+    await classifyOne(page);
+    await asked;
+    // The other tab: a page of the site that runs no classifier of its own.
+    const other = await page.context().newPage();
+    await other.goto(`${suite.stack.baseUrl}/api/v1/projects`);
+    await leaveSignedIn(other, account);
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    signedInElsewhere();
+    const newGuest = await guestAnswered;
+    // Once the page has read the new guest's answer (its timing is recorded as it ends): that guest is kept nowhere.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/api/v1/auth/guest')));
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    expect(await other.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(account.token);
+    expect(newGuest).not.toBe(account.token);
+    expect(await guestOf(page)).toEqual({ id: account.user.id, kind: 'registered' });
+    await other.close();
     await page.close();
   });
 

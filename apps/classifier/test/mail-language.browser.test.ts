@@ -152,14 +152,45 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.getByLabel('Langue dans laquelle Chorus vous parle').waitFor();
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
 
-    // Refused: said so, and the account's language shown is still the one it has.
+    // Refused: said so, and the account's language shown is still the one it has, which the interface speaks again.
     await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
     await page.getByLabel('Langue dans laquelle Chorus vous parle').selectOption('en');
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
-    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
-    expect(await page.getByLabel('Language Chorus speaks to you').inputValue()).toBe('fr');
+    await page.getByRole('status').filter({ hasText: 'Non enregistré :' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     expect(await languageOf(account.email)).toBe('fr');
     expect(errors).toEqual([]);
+  });
+
+  it('speaks the language chosen last when an earlier change is refused after it', async () => {
+    const account = await newAccount(suite.stack, 'Kaisa');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    let refuseFirst: () => void = () => undefined;
+    const refused = new Promise<void>((resolve) => (refuseFirst = resolve));
+    // The first change (French), tried again as often as the page does, is refused; those after it are saved.
+    let englishSent = false;
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      englishSent ||= route.request().postDataJSON().language === 'en';
+      if (englishSent) return route.continue();
+      await refused;
+      await route.fulfill({ status: 503 });
+    });
+    const setting = page.locator('#settings-language');
+    await setting.waitFor();
+    const select = async (language: string) => {
+      await setting.selectOption(language);
+      await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
+    };
+    await select('fr'); // refused, once two more changes are chosen
+    await select('en');
+    await select('fr');
+    refuseFirst();
+    await until(async () => (await languageOf(account.email)) === 'fr', 'the last change saved', 10_000);
+    await page.getByRole('status').filter({ hasText: 'Langue enregistrée' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
   });
 
   it('goes on after a change that never answers, and never to the account that signed in after it was chosen', async () => {

@@ -308,11 +308,15 @@ function LanguageSetting() {
   const { data: account, problem } = useLoaded(() => client.account(), [client]);
   const [chosen, setChosen] = useState<Language | null | undefined>(undefined);
   const [status, say] = useSaid<string>();
+  /** How many languages were chosen here: a change that failed switches the interface back only if none came after it. */
+  const choices = useRef(0);
   const language = chosen === undefined ? account?.language : chosen;
   const choose = (value: string) => {
     const wanted = spokenLanguage([value]);
     if (!wanted) return;
     const before = language ?? null;
+    const spokenBefore = i18n.language;
+    const choice = ++choices.current;
     setChosen(wanted);
     chooseLanguage(wanted);
     say((t) => t('account.settings.language.saving'));
@@ -323,6 +327,8 @@ function LanguageSetting() {
       },
       (error: unknown) => {
         setChosen(before);
+        // Not the account's language: the interface speaks the one it spoke before, as the select shows.
+        if (choice === choices.current) chooseLanguage(spokenBefore);
         say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
       },
     );
