@@ -32,12 +32,14 @@ export function firstTileUrls(OSD: typeof OpenSeadragon, info: ImageInfo, size: 
   // Opened whole ("home"), the image is as wide as the viewer or as its height allows.
   const shownWidth = Math.min(size.width, size.height * source.aspectRatio) * window.devicePixelRatio;
   const urls: string[] = [];
-  for (let level = source.getClosestLevel(); level <= source.maxLevel && urls.length < most; level += 1) {
+  for (let level = source.getClosestLevel(); level <= source.maxLevel; level += 1) {
     const tiles = source.getNumTiles(level);
+    // An info.json that gives no tile size makes every count Infinity (a tile 0 px wide): such a level is never walked.
+    if (!(tiles.x * tiles.y <= most - urls.length)) return urls;
     for (let y = 0; y < tiles.y; y += 1) {
       for (let x = 0; x < tiles.x; x += 1) {
         const url = source.getTileUrl(level, x, y);
-        if (typeof url === 'string' && urls.length < most) urls.push(url);
+        if (typeof url === 'string') urls.push(url);
       }
     }
     if (source.dimensions.x * source.getLevelScale(level) >= shownWidth) break;
