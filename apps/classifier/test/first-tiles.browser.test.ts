@@ -75,4 +75,64 @@ describe('the tiles fetched ahead of a IIIF subject, beside OpenSeadragon', () =
       await context.close();
     }
   });
+
+  /** The tiles OpenSeadragon asks for when it opens `info` whole, as the classifier's viewer does, until all are drawn. */
+  async function tilesAsked({ info }: Case, { page, asked }: Awaited<ReturnType<typeof pageFor>>): Promise<string[]> {
+    await page.evaluate(
+      (info) =>
+        new Promise<void>((resolve, reject) => {
+          const OSD = (window as unknown as { OpenSeadragon: (options: object) => { addHandler(name: string, handler: (event: { fullyLoaded?: boolean }) => void): void } }).OpenSeadragon;
+          const viewer = OSD({ element: document.getElementById('viewer'), tileSources: info, drawer: 'canvas', showNavigationControl: false, animationTime: 0.4, springStiffness: 10, visibilityRatio: 0.5 });
+          viewer.addHandler('fully-loaded-change', (event) => event.fullyLoaded && resolve());
+          viewer.addHandler('open-failed', () => reject(new Error('open-failed')));
+        }),
+      info,
+    );
+    return [...asked];
+  }
+
+  const page3000x4500 = v3({ profile: 'level0', width: 3000, height: 4500, tiles: [{ width: 256, scaleFactors: [1, 2, 4, 8, 16] }] });
+  it.each([
+    ['Image API 3, the browser tests’ service', { info: v3({ profile: 'level0', width: 1024, height: 1536, tiles: [{ width: 256, scaleFactors: [1, 2, 4] }] }), viewer: { width: 640, height: 500 }, dpr: 1 }],
+    ['Image API 3, a page at twice the density', { info: page3000x4500, viewer: { width: 600, height: 700 }, dpr: 2 }],
+    ['Image API 3, a page', { info: page3000x4500, viewer: { width: 600, height: 700 }, dpr: 1 }],
+    ['Image API 2, wider than the viewer', { info: v2({ profile: ['http://iiif.io/api/image/2/level1.json'], width: 2048, height: 1024, tiles: [{ width: 256, scaleFactors: [1, 2, 4, 8] }] }), viewer: { width: 1024, height: 600 }, dpr: 1 }],
+    ['Image API 2, level 2 without tiles', { info: v2({ profile: ['http://iiif.io/api/image/2/level2.json'], width: 5000, height: 3500 }), viewer: { width: 800, height: 600 }, dpr: 1 }],
+    [
+      'Image API 3, level 0 with sizes only',
+      { info: v3({ profile: 'level0', width: 6000, height: 4000, sizes: [{ width: 375, height: 250 }, { width: 750, height: 500 }, { width: 1500, height: 1000 }, { width: 6000, height: 4000 }] }), viewer: { width: 640, height: 500 }, dpr: 1 },
+    ],
+  ])('names the tiles OpenSeadragon asks for as it opens the image (%s)', async (_name, example: Case) => {
+    const opened = await pageFor(example);
+    try {
+      const named = await firstTiles(example, opened.page);
+      const asked = await tilesAsked(example, opened);
+      expect(Array.isArray(named) && [...named].sort()).toEqual([...asked].sort());
+      expect(named.length).toBeLessThanOrEqual(MOST);
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it('names whole levels, the smaller first, and no more than the bound, when the viewer would ask for more', async () => {
+    const example: Case = { info: page3000x4500, viewer: { width: 1200, height: 1600 }, dpr: 2 };
+    const opened = await pageFor(example);
+    try {
+      const named = await firstTiles(example, opened.page);
+      const asked = await tilesAsked(example, opened);
+      expect(asked.length).toBeGreaterThan(MOST);
+      expect(Array.isArray(named) && named.length).toBeGreaterThan(0);
+      expect(named.length).toBeLessThanOrEqual(MOST);
+      expect(asked).toEqual(expect.arrayContaining([...named]));
+      // A tile's level is its scale: its region's width over its size's (…/x,y,w,h/w,h/0/…). Each named, whole.
+      const levelOf = (url: string) => {
+        const [region, size] = url.split('/').slice(-4, -2).map((part) => Number(part.split(',')[part.split(',').length === 4 ? 2 : 0]));
+        return Math.round(region! / size!);
+      };
+      const levels = new Set([...named].map(levelOf));
+      expect([...named].sort()).toEqual(asked.filter((url) => levels.has(levelOf(url))).sort());
+    } finally {
+      await opened.context.close();
+    }
+  });
 });
