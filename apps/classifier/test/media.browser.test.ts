@@ -332,6 +332,54 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('says a IIIF image whose tiles fail offline waits for the connection, and loads it once the connection is back, though its info.json was fetched ahead', async () => {
+    const run = Date.now();
+    const letter = (n: number): SubjectInput => ({
+      externalId: `letter-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/offline-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/offline-${run}-${n}`, alt: `Letter ${n}` }],
+      metadata: {},
+    });
+    // The next image's info.json comes ahead, its tiles do not (the connection dropped as they were asked for, and is
+    // lost until the end). Whichever subject comes first, its own tiles come.
+    const tiles = (url: URL) => url.pathname.startsWith(`/iiif/offline-${run}-`) && !url.pathname.endsWith('/info.json');
+    let shownFirst = (_image: string) => {};
+    const first = new Promise<string>((resolve) => (shownFirst = resolve));
+    let refused = 0;
+    await suite.context.route(tiles, async (route) => {
+      if (new URL(route.request().url()).pathname.startsWith(`/iiif/offline-${run}-${await first}/`)) return route.continue();
+      refused += 1;
+      return route.abort('internetdisconnected');
+    });
+    try {
+      const { page } = await openWorkflow(suite, 'Offline tiles', [letter(1), letter(2)], {
+        name: 'Any good?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const medium = page.getByTestId('image-viewer');
+      shownFirst(/Letter (\d)/.exec((await medium.getAttribute('aria-label')) ?? '')?.[1] ?? '');
+      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+      const next = (await first) === '1' ? '2' : '1';
+      await until(async () => iiif.requests.includes(`/iiif/offline-${run}-${next}/info.json`) && refused > 0, 'the next image’s info.json fetched ahead, not its tiles', 10_000);
+      await suite.context.setOffline(true);
+      await answerByKey(page);
+      await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
+      await medium.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+      expect(await medium.getByTestId('media-offline').textContent()).toContain('The connection is lost: it will be tried again when the connection is back.');
+      await suite.context.unroute(tiles);
+      await suite.context.setOffline(false);
+      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('media-offline').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await suite.context.unroute(tiles);
+      await suite.context.setOffline(false);
+    }
+  });
+
   it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
     const subject = (n: number): SubjectInput => ({ externalId: `ahead-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?ahead=${n}` }], metadata: {} });
     const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), {

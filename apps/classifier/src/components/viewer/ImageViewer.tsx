@@ -93,9 +93,9 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const [rotation, setRotation] = useState(0);
   const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
   const [moreShown, setMoreShown] = useState(false);
-  /** Counts the tries after the first: an image that failed is opened again when the connection comes back. */
+  /** Counts the tries after the first: an image that failed, or lacks a tile, is opened again when the connection comes back. */
   const [retries, setRetries] = useState(0);
-  useRetryWhenOnline(status === 'failed', () => setRetries((count) => count + 1));
+  useRetryWhenOnline(status === 'failed' || tiles === 'missing', () => setRetries((count) => count + 1));
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `retries` changing is what opens the image again
   useEffect(() => {
@@ -137,7 +137,12 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           update();
         });
         current.addHandler('open-failed', () => setStatus('failed'));
-        current.addHandler('tile-load-failed', () => setTiles('missing'));
+        current.addHandler('tile-load-failed', () => {
+          setTiles('missing');
+          // OpenSeadragon does not ask for a tile again: offline, the image is said lost with the connection (an
+          // info.json fetched ahead opens it all the same) and opened again when the connection is back.
+          if (!navigator.onLine) setStatus('failed');
+        });
         current.addHandler('fully-loaded-change', (event) => {
           if (event.fullyLoaded) setTiles((now) => (now === 'missing' ? now : 'drawn'));
         });
