@@ -1,8 +1,9 @@
 import type { QueuedSubject, SubjectLocation } from '@chorus/client';
 import type { Task } from '@chorus/tasks';
 import { useEffect, useRef } from 'react';
-import { firstTileUrls, stageSize } from '../components/viewer/firstTiles';
+import { firstTileUrls } from '../components/viewer/firstTiles';
 import { fetchInfo, knownInfo } from '../components/viewer/iiifInfo';
+import { stageSize } from '../components/viewer/stage';
 
 /** How many subjects after the one on screen have the image they open on fetched ahead. */
 export const PRELOADED_AHEAD = 2;
@@ -15,7 +16,7 @@ const TILES_AHEAD = 96;
  * How many preloaded images (plain ones and tiles) a page keeps referenced, so that the browser keeps them for the page:
  * the tiles of the subjects ahead and of one more.
  */
-const KEPT = (PRELOADED_AHEAD + 1) * TILES_AHEAD;
+const IMAGES_KEPT = (PRELOADED_AHEAD + 1) * TILES_AHEAD;
 
 type ImageLocation = Extract<SubjectLocation, { type: 'image' }>;
 
@@ -65,7 +66,7 @@ export function usePreloadedImages(subjects: readonly QueuedSubject[], firstTask
       image.fetchPriority = 'low';
       image.src = url;
       kept.current.set(url, image);
-      if (kept.current.size > KEPT) kept.current.delete(kept.current.keys().next().value!);
+      if (kept.current.size > IMAGES_KEPT) kept.current.delete(kept.current.keys().next().value!);
     };
     for (const { url, iiifService } of JSON.parse(key) as Pick<ImageLocation, 'url' | 'iiifService'>[]) {
       if (!iiifService) load(url);

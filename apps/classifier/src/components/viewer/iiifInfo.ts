@@ -4,7 +4,7 @@ import { infoJsonUrl, normaliseInfo } from './iiif';
 export type ImageInfo = Record<string, unknown>;
 
 /** How many services' info.json a page keeps: the subject on screen's, those of the subjects fetched ahead, a few more. */
-const KEPT = 8;
+const INFOS_KEPT = 8;
 const infos = new Map<string, ImageInfo>();
 
 /**
@@ -29,6 +29,6 @@ export async function fetchInfo(service: string, { signal, priority }: { signal?
   if (!info) return undefined;
   infos.delete(url);
   infos.set(url, info);
-  if (infos.size > KEPT) infos.delete(infos.keys().next().value!);
+  if (infos.size > INFOS_KEPT) infos.delete(infos.keys().next().value!);
   return structuredClone(info);
 }
