@@ -380,6 +380,35 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     }
   });
 
+  it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {
+    const run = Date.now();
+    const letter = (n: number): SubjectInput => ({
+      externalId: `letter-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/later-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/later-${run}-${n}` }],
+      metadata: {},
+    });
+    // A recording first: no viewer to size the next images' tiles by.
+    const { page } = await openWorkflow(suite, 'Tiles later', [{ externalId: 'dawn', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }], metadata: {} }, letter(2), letter(3)], {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const tilesOf = (n: number) => iiif.requests.filter((path) => path.startsWith(`/iiif/later-${run}-${n}/`) && !path.endsWith('/info.json'));
+    await page.getByTestId('audio-player').waitFor();
+    await until(async () => [2, 3].every((n) => iiif.requests.includes(`/iiif/later-${run}-${n}/info.json`)), 'the next images’ info.json fetched ahead', 10_000);
+    expect(tilesOf(3)).toEqual([]);
+    await answerByKey(page);
+    await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
+    await page.getByTestId('image-viewer').waitFor();
+    // The third's tiles, fetched ahead at the size of the viewer now on screen.
+    await until(async () => tilesOf(3).length > 0, 'the third image’s tiles fetched ahead', 10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
     const subject = (n: number): SubjectInput => ({ externalId: `ahead-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?ahead=${n}` }], metadata: {} });
     const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), {

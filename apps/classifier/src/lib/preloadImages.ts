@@ -1,9 +1,9 @@
 import type { QueuedSubject, SubjectLocation } from '@chorus/client';
 import type { Task } from '@chorus/tasks';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { firstTileUrls } from '../components/viewer/firstTiles';
 import { fetchInfo, knownInfo } from '../components/viewer/iiifInfo';
-import { stageSize } from '../components/viewer/stage';
+import { stageShown, stageSize, watchStage } from '../components/viewer/stage';
 
 /** How many subjects after the one on screen have the image they open on fetched ahead. */
 export const PRELOADED_AHEAD = 2;
@@ -33,15 +33,18 @@ function savingData(): boolean {
 
 /**
  * The info.json of a IIIF image (kept for the viewer, `knownInfo`), then the tiles a viewer of the size of the one on
- * screen asks for first (`firstTileUrls`), each given to `load`. Nothing more when no image viewer is on screen (its size
- * unknown); OpenSeadragon, which names the tiles, comes as the viewer loads it, out of the initial bundle.
+ * screen asks for first (`firstTileUrls`), each given to `load`; whether it is done, the tiles given or the service
+ * answering no image. Not done when no image viewer is on screen (its size unknown): asked again once one is.
+ * OpenSeadragon, which names the tiles, comes as the viewer loads it, out of the initial bundle.
  */
-async function fetchTilesAhead(service: string, load: (url: string) => void): Promise<void> {
+async function fetchTilesAhead(service: string, load: (url: string) => void): Promise<boolean> {
   const info = knownInfo(service) ?? (await fetchInfo(service, { priority: 'low' }));
+  if (!info) return true;
   const size = stageSize();
-  if (!info || !size) return;
+  if (!size) return false;
   const { default: OSD } = await import('openseadragon');
   for (const url of firstTileUrls(OSD, info, size, TILES_AHEAD)) load(url);
+  return true;
 }
 
 /**
@@ -58,6 +61,8 @@ export function usePreloadedImages(subjects: readonly QueuedSubject[], firstTask
   const asked = useRef<Set<string>>(new Set());
   const upcoming = onScreen ? subjects.slice(1, 1 + PRELOADED_AHEAD).map((subject) => openingImage(subject, firstTask)) : [];
   const key = JSON.stringify(upcoming.flatMap((image) => (image ? [{ url: image.url, iiifService: image.iiifService }] : [])));
+  const viewerShown = useSyncExternalStore(watchStage, stageShown);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a viewer coming on screen is what lets the tiles be named
   useEffect(() => {
     if (savingData()) return;
     const load = (url: string) => {
@@ -72,9 +77,13 @@ export function usePreloadedImages(subjects: readonly QueuedSubject[], firstTask
       if (!iiifService) load(url);
       else if (!asked.current.has(iiifService)) {
         asked.current.add(iiifService);
-        // Not reached (offline, CORS refused): asked again for a later subject; the viewer tries when it opens.
-        fetchTilesAhead(iiifService, load).catch(() => asked.current.delete(iiifService));
+        // Not reached (offline, CORS refused), or no viewer to size the tiles: asked again for a later subject or once a
+        // viewer shows; the viewer tries when it opens.
+        fetchTilesAhead(iiifService, load).then(
+          (done) => done || asked.current.delete(iiifService),
+          () => asked.current.delete(iiifService),
+        );
       }
     }
-  }, [key]);
+  }, [key, viewerShown]);
 }
