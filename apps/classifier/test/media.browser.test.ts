@@ -77,7 +77,11 @@ async function startIiifServer(): Promise<IiifServer> {
     asked.push(request.url ?? '/');
     response.setHeader('Access-Control-Allow-Origin', '*');
     const info = /^\/iiif\/([^/]+)\/info\.json$/.exec(path);
-    if (info) {
+    if (info?.[1]?.startsWith('not-json-')) {
+      // A server's page in place of an info.json.
+      response.setHeader('Content-Type', 'text/html');
+      response.end('<html><body>Not here</body></html>');
+    } else if (info) {
       response.setHeader('Content-Type', 'application/ld+json');
       response.end(
         JSON.stringify({
@@ -407,6 +411,32 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await until(async () => tilesOf(3).length > 0, 'the third image’s tiles fetched ahead', 10_000);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it.each([
+    ['an info.json', 'shared'],
+    ['a page that is not JSON', 'not-json'],
+  ])('asks a IIIF service its subjects share for its info.json once a page, when it answers %s', async (_answer, kind) => {
+    const service = `${iiif.base}/iiif/${kind}-${Date.now()}`;
+    const page = (n: number): SubjectInput => ({ externalId: `page-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?page=${n}`, iiifService: service }], metadata: {} });
+    const { page: tab } = await openWorkflow(suite, `One info.json ${kind}`, [1, 2, 3].map(page), {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const errors: string[] = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    const medium = tab.getByTestId('image-viewer');
+    const heading = tab.getByTestId('subject').getByRole('heading').first();
+    for (const position of [1, 2, 3]) {
+      if (position > 1) await answerByKey(tab);
+      await heading.getByText(`Subject ${position} of this session`).waitFor();
+      await medium.and(tab.locator('[data-status="ready"]')).waitFor();
+    }
+    // The viewer and the fetch ahead at once, then each subject: one request.
+    expect(iiif.requests.filter((path) => `${iiif.base}${path}` === `${service}/info.json`)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await tab.close();
   });
 
   it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
