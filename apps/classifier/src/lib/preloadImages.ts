@@ -49,10 +49,11 @@ async function fetchTilesAhead(service: string, load: (url: string) => void): Pr
 
 /**
  * Fetches, while a subject is on screen, the images the next `PRELOADED_AHEAD` subjects of the queue open on, at low
- * priority, so that each next one shows at once, and even after the connection is lost: the viewer's image is then
- * the browser's own (its list of available images keeps it for the page, whatever the server's caching headers). A
- * plain image is fetched whole; a IIIF one (tiles chosen by the viewer's size and zoom) as its info.json and the tiles
- * it opens on at the size of the viewer on screen, loaded as OpenSeadragon loads them (an `Image`, no CORS mode) so
+ * priority, so that each next one shows at once, and as it opens even after the connection is lost: the viewer's image
+ * is then the browser's own (its list of available images keeps it for the page, whatever the server's caching
+ * headers). A plain image is fetched whole; a IIIF one (tiles chosen by the viewer's size and zoom) as its info.json and
+ * the tiles it opens on at the size of the viewer on screen (`TILES_AHEAD` at most: beyond, offline, the viewer says the
+ * connection is lost and loads it once it is back), loaded as OpenSeadragon loads them (an `Image`, no CORS mode) so
  * that its requests are the same. `subjects` is the queue, the one on screen first; nothing while none is on screen,
  * nor when the volunteer saves data.
  */
