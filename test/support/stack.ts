@@ -88,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         reconcileGraceMs: 2_000,
         skillsEveryMs: 5 * 60_000,
         drainDeadlineMs: 10_000,
+        jobLockMs: 10_000,
         ...overrides,
       });
       return worker;

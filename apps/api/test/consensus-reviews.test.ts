@@ -1,5 +1,6 @@
 import { type ChorusApiError, type ChorusClient, subjectResultDetailSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { type TestAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
@@ -269,7 +270,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 
-  it('answer a reviewer a subject id the workflow has no row for as one out of their list, on every route that takes one, so that trying ids tells them none; a researcher 404', async () => {
+  it('answer a reviewer a subject id the workflow has no row for as one out of their list, on every review route that takes one (those routes answer both alike); a researcher 404', async () => {
     // d has a row, out of Rita's list; one of the project's subjects the workflow never served, and an id of no subject, have none.
     const elsewhere = await stack.client.createSubjectSet(projectId, { name: 'Not checked' });
     const [unserved] = (await stack.client.addSubjects(elsewhere.id, [{ externalId: 'unserved', locations: [{ type: 'text', text: 'Unserved' }] }])).subjectIds;
@@ -290,6 +291,47 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
       expect((await answers(stack.client, subjectId)).map((answer) => answer?.status)).toEqual([404, 404, 404, 404]);
     }
     expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2', [checkId, unserved])).rows[0].n).toBe(0);
+  });
+
+  it("answer a reviewer a subject out of their list, or one they classified, without waiting for whoever holds its row; lock it only for one in their list", async () => {
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    /** Whether a statement of this database waits for the row lock a submit or aggregation would hold. */
+    const waitingForTheRow = async () =>
+      (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%subject_workflow_status%FOR UPDATE%'")).rows.length > 0;
+    /** The call's answer (the refusal's status, type and pointers, or undefined), or 'waited' once it waits for the row. */
+    const answerOrWait = async (call: Promise<unknown>) => {
+      let answer: unknown = 'waited';
+      let settled = false;
+      const answered = refused(call).then((refusal) => {
+        answer = refusal[0] === undefined ? undefined : refusal;
+        settled = true;
+      });
+      await until(async () => settled || (await waitingForTheRow()), 'the call to answer or wait');
+      return { answer: settled ? answer : 'waited', answered };
+    };
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) FOR UPDATE', [checkId, [idOf.a, idOf.c, idOf.d]]);
+      const answers = [];
+      for (const call of [
+        () => reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0'),
+        () => reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0', 'Dear Joan'),
+        () => reviewer.client.undoReview(checkId, idOf.d!, 'T0'),
+        () => reviewer.client.reviewConsensus(checkId, idOf.c!, 'T0', 'Dear Joan'),
+      ]) {
+        answers.push((await answerOrWait(call())).answer);
+      }
+      expect(answers).toEqual([NOT_TO_CHECK, NOT_TO_CHECK, undefined, [403, 'urn:chorus:problem:own-classification', ['/params/subjectId']]]);
+      // One in their list (a, which they reviewed) waits for the row, and is stored once it is free.
+      const mine = await answerOrWait(reviewer.client.reviewConsensus(checkId, idOf.a!, 'T0'));
+      expect(mine.answer).toBe('waited');
+      await holder.query('COMMIT');
+      await mine.answered;
+      expect((await stack.client.subjectResult(checkId, idOf.a!)).reviews.T0?.reviewedBy.memberId).toBe(reviewer.id);
+    } finally {
+      await holder.end();
+    }
   });
 
   it("let a reviewer undo their own review, not a researcher's", async () => {

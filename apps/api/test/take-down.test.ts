@@ -184,9 +184,16 @@ describe('a subject taken down', () => {
     });
     expect(await stack.client.subjectResult(team.otherWorkflowId, a)).toMatchObject({ retirement: null, takenDown: true });
 
-    // Taken down again (a moderator, this time, already retired where it was reported): out of the other workflow again.
+    // Sent again where it is taken down already (a moderator, this time, with b, reported since), as a retry would be (no
+    // Idempotency-Key here): a changes nothing, there nor where a researcher lifted it by name; b is taken down everywhere.
     await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'other' });
+    const lifted = (await consensusOf(team.otherWorkflowId)).a;
     expect(await team.moderator.client.retireSubjects(team.workflowId, { externalIds: ['a', 'b'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1, takenDown: 1 });
+    expect(await served(team.otherWorkflowId)).toEqual(['a']);
+    expect((await consensusOf(team.workflowId)).a).toMatchObject({ retired: true, retirement_note: 'A home address', retired_by: team.scientist.id });
+    expect((await consensusOf(team.otherWorkflowId)).a).toEqual(lifted);
+    // Taken down in that workflow, it is out of it again.
+    expect(await stack.client.retireSubjects(team.otherWorkflowId, { subjectIds: [a], reason: 'Still there', takeDown: true })).toEqual({ retired: 1, takenDown: 1 });
     expect(await served(team.otherWorkflowId)).toEqual([]);
     // A researcher's retirement of a subject nobody reported is theirs to decide, in that workflow alone.
     const unreported = (await stack.client.addSubjects(team.setId, [{ externalId: 'c', locations: [{ type: 'text', text: 'c' }] }])).subjectIds[0]!;
@@ -356,6 +363,22 @@ describe('a subject taken down', () => {
     });
   });
 
+  it('keeps a rule’s deciding classification and version when its retirement is unretired directly, as a lifted take-down’s earlier does', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const decidedBy = randomUUID();
+    await stack.db.query(
+      "UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count', retired_by_classification_id = $3, retired_under_version = 1 WHERE workflow_id = $1 AND subject_id = $2",
+      [team.workflowId, a, decidedBy],
+    );
+    const rowOf = async () => (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((line) => line.external_id === 'a');
+    const retired = await rowOf();
+    expect(await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Counted again' })).toMatchObject({ unretired: 1 });
+    const unretired = await rowOf();
+    expect(unretired).toMatchObject({ retired: false, retired_by_classification_id: null, retired_under_version: null });
+    expect(unretired.unretired_retirement).toEqual({ reason: 'count', at: retired.retired_at, byClassificationId: decidedBy, underVersion: 1 });
+  });
+
   it('keeps a retirement by hand it takes over in the consensus download, an object in JSON, its JSON text in a CSV cell (round 29)', async () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;
@@ -377,7 +400,8 @@ describe('a subject taken down', () => {
     // Lifted by name, the take-down's record keeps the retirement it took over, as the download gave it.
     await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address blurred' });
     const [lifted] = (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
-    expect(lifted).toMatchObject({ retired: false, retired_before_take_down: null, unretired_retirement: { reason: 'manual', note: 'A home address', takenDown: true, earlier: row.retired_before_take_down } });
+    expect(lifted).toMatchObject({ retired: false, retired_before_take_down: null, unretired_retirement: { reason: 'manual', note: 'A home address', takenDown: true } });
+    expect(lifted.unretired_retirement.earlier).toEqual(row.retired_before_take_down);
   });
 
   it('is marked in the results to its researchers, and leaves every reviewer’s list: reviewers are not on the team, and see nothing of it (round 29)', async () => {

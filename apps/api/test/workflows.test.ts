@@ -423,6 +423,24 @@ describe('workflow versions', () => {
     await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
   });
 
+  it('give an active workflow’s stats to anyone while its project is public, and to none but its team once the project is not', async () => {
+    const project = await stack.client.createProject({ title: `Figures ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'f', locations: [{ type: 'text', text: 'A figure.' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const [signedOut, volunteer, stranger] = [stack.anonymous, await guest(), (await newAccount(stack, 'Stranger')).client];
+    // The project page shows them to volunteers, signed in or not.
+    for (const reader of [signedOut, volunteer, stranger]) expect(await reader.stats(id)).toMatchObject({ subjects: 1, retired: 0, classifications: 0, volunteers: 0 });
+    await stack.client.updateProject(project.id, { status: 'draft' });
+    for (const reader of [signedOut, volunteer, stranger]) {
+      const refused = await problemOf(reader.stats(id));
+      expect(refused?.status).toBe(404);
+      expect(JSON.stringify(refused?.problem)).not.toMatch(/"subjects"|"retired"|"classifications"/);
+    }
+    expect(await stack.client.stats(id)).toMatchObject({ subjects: 1 }); // its team still follows it
+  });
+
   it('finish a workflow: volunteers are told it is complete, it feeds no other, and activating it opens it again', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition('Finished early'), subjectSetIds: [subjectSetId] });
     await stack.client.activateWorkflow(id);

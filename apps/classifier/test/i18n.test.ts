@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import i18next from 'i18next';
+import { workflowDone } from '../src/components/WorkflowProgress';
 import en from '../src/i18n/en.json';
+import fr from '../src/i18n/fr.json';
 
 /**
  * The message catalogue against the code: every key the code uses is in `en.json`, every key there is used, no
@@ -76,5 +78,18 @@ describe('the message catalogue (src/i18n/en.json)', () => {
     const english = i18next.createInstance();
     await english.init({ lng: 'en', resources: { en: { translation: en } }, interpolation: { escapeValue: false } });
     expect(english.t('classify.countInAll', { count: 3, total: 1000 })).toBe('Classified this session: <strong>3</strong> (1,000 in all)');
+  });
+
+  it('says how much of a workflow is done in the page’s language and number format, rounded down until all of it is', async () => {
+    const catalogues = i18next.createInstance();
+    await catalogues.init({ lng: 'en', resources: { en: { translation: en }, fr: { translation: fr } }, interpolation: { escapeValue: false } });
+    const stats = (retired: number, subjects: number, goldStandard = 0) => ({ subjects, retired, goldStandard, held: 0, classifications: 0, volunteers: 0, draftTries: 0, reaggregating: false, asOf: '' });
+    expect(workflowDone(catalogues.t, stats(1204, 3000))).toBe('1,204 of 3,000 subjects done, 40%');
+    expect(workflowDone(catalogues.t, stats(2999, 3000))).toBe('2,999 of 3,000 subjects done, 99%');
+    expect(workflowDone(catalogues.t, stats(1, 2, 1))).toBe('1 of 1 subject done, 100%'); // gold standard is never retired
+    expect(workflowDone(catalogues.t, stats(0, 0))).toBe('0 of 0 subjects done, 0%');
+    await catalogues.changeLanguage('fr');
+    // French groups thousands and sets the percent sign apart with a narrow no-break space.
+    expect(workflowDone(catalogues.t, stats(1204, 3000))).toBe('1\u202f204 sur 3\u202f000 sujets traités, 40\u00a0%');
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
 /**
@@ -55,13 +55,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // From the workflow's page to its results, by keyboard; the results' heading takes focus.
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('lab-results-link').waitFor();
+    await waitToSee(page.getByTestId('lab-results-link'));
     await tabTo(page, '[data-testid="lab-results-link"]', 60);
     await page.keyboard.press('Enter');
     await waitForFocus(page, 'h1');
     expect(await page.locator('h1').textContent()).toBe('Results of “Ad or not?”');
     const status = page.getByTestId('lab-results-status');
-    await status.getByText('25 subjects shown; there are more.').waitFor();
+    await waitToSee(status.getByText('25 subjects shown; there are more.'));
     const table = page.getByTestId('lab-results-table');
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their external ids, numbers as numbers (those without one last)');
     const row = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`);
@@ -76,7 +76,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // A page more, by keyboard: the first subject it brought takes focus, and the status line says how many are shown.
     await tabTo(page, '#lab-results-more', 120);
     await page.keyboard.press('Enter');
-    await status.getByText('27 subjects shown.').waitFor();
+    await waitToSee(status.getByText('27 subjects shown.'));
     await waitForFocus(page, `tr[data-subject-id="${idOf[names[25]!]}"] th a`);
     expect(await page.locator('#lab-results-more').count()).toBe(0);
     // Each subject's name, what it shows, its classifications, its status and its consensus in the definition's words.
@@ -89,17 +89,17 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.getByLabel('Show', { exact: true }).focus();
     await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
     await page.keyboard.press('Enter');
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids, numbers as numbers (those without one last)');
     expect(new URL(page.url()).search).toBe('?status=retired');
     await page.getByLabel('Show', { exact: true }).selectOption('all');
     await page.getByLabel('External id or subject id (optional)').fill('ad-0');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
-    await status.getByText('9 subjects shown.').waitFor();
+    await waitToSee(status.getByText('9 subjects shown.'));
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their external ids, numbers as numbers (those without one last)');
     await page.getByLabel('External id or subject id (optional)').fill('nothing-like-it');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
-    await status.getByText('No subject matches.').waitFor();
+    await waitToSee(status.getByText('No subject matches.'));
     expect(await table.count()).toBe(0);
 
     // The most favourites first: ad-02, which two volunteers marked, then the others in id order; the order stays in
@@ -107,21 +107,21 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.getByLabel('External id or subject id (optional)').fill('');
     await page.getByLabel('Order').selectOption('favourites');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
-    await status.getByText('25 subjects shown; there are more.').waitFor();
+    await waitToSee(status.getByText('25 subjects shown; there are more.'));
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, those most volunteers marked a favourite first');
     const byFavourites = ['ad-02', ...inIdOrder.filter((name) => name !== 'ad-02')];
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(byFavourites.slice(0, 25).map((name) => idOf[name]));
     expect(await cells('ad-02')).toEqual(['ad-02', '“Snippet ad-02: FOR SALE, a bicycle.”', '1', '2', 'Still served', 'T0: No (100% agreement, 1 vote)']);
     expect(new URL(page.url()).search).toBe('?sort=favourites');
     await page.locator('#lab-results-more').click();
-    await status.getByText('27 subjects shown.').waitFor();
+    await waitToSee(status.getByText('27 subjects shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(byFavourites.map((name) => idOf[name]));
     // Chorus's id order, chosen by keyboard.
     await page.getByLabel('Order').focus();
     await page.keyboard.press('Home');
     await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
     await page.keyboard.press('Enter');
-    await status.getByText('25 subjects shown; there are more.').waitFor();
+    await waitToSee(status.getByText('25 subjects shown; there are more.'));
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(inIdOrder.slice(0, 25).map((name) => idOf[name]));
     expect(new URL(page.url()).search).toBe('?sort=id');
@@ -129,16 +129,16 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // One subject, opened by keyboard: its heading focused, its status, consensus and every classification.
     await page.getByLabel('External id or subject id (optional)').fill('ad-01');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(status.getByText('1 subject shown.'));
     await tabTo(page, `tr[data-subject-id="${idOf['ad-01']}"] th a`, 10);
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-result').waitFor();
+    await waitToSee(page.getByTestId('lab-result'));
     await waitForFocus(page, 'h1');
     expect(await page.locator('h1').textContent()).toBe('ad-01');
     const facts = await page.getByTestId('lab-result-facts').locator('dt, dd').allTextContents();
     expect(facts.slice(0, 8)).toEqual(['Subject id', idOf['ad-01'], 'External id', 'ad-01', 'Classifications', '2', 'Favourites', '0']);
     expect(facts[9]).toMatch(/^Retired by its rule \(count\), /);
-    await page.getByText('Snippet ad-01: FOR SALE, a bicycle.').waitFor();
+    await waitToSee(page.getByText('Snippet ad-01: FOR SALE, a bicycle.'));
     const consensus = page.getByTestId('lab-result-consensus');
     expect(await consensus.locator('caption').textContent()).toBe('Consensus of ad-01, task by task');
     expect((await consensus.locator('tbody tr th, tbody tr td').allTextContents()).map((text) => text.trim())).toEqual([
@@ -152,7 +152,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const routing = page.getByTestId('lab-result-routing');
     expect(await routing.locator('h2').textContent()).toBe("Moved by this workflow's effects");
     expect(await routing.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Adverts: moved in .+; still there$/)]);
-    await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
+    await waitToSee(page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.'));
     const classifications = page.getByTestId('lab-result-classifications');
     expect(await classifications.locator('caption').textContent()).toBe('Classifications of ad-01, oldest first');
     const rows = await classifications.locator('tbody tr').evaluateAll((each) =>
@@ -167,13 +167,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
     // Back: the list as it was filtered.
     await page.goBack();
-    await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
+    await waitToSee(page.getByTestId('lab-results-status').getByText('1 subject shown.'));
     expect(await page.getByLabel('External id or subject id (optional)').inputValue()).toBe('ad-01');
 
     // The researcher takes ad-01 out of Adverts: its page says so, and that no effect puts it back.
     await researcher.removeSubject(adverts.id, idOf['ad-01']!);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-01']}`);
-    await page.getByTestId('lab-result-routing').waitFor();
+    await waitToSee(page.getByTestId('lab-result-routing'));
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
     ]);
@@ -182,11 +182,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // still opens, saying so, with its retirement, consensus and classifications.
     await researcher.removeSubject(set.id, idOf['ad-01']!);
     await page.reload();
-    await page.getByTestId('lab-result-left').waitFor();
+    await waitToSee(page.getByTestId('lab-result-left'));
     expect(await page.getByTestId('lab-result-left').textContent()).toMatch(/^This subject left the workflow: /);
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule \(count\), /);
     expect(await page.getByTestId('lab-result-consensus').locator('tbody td').first().textContent()).toBe('Yes, an advert');
-    await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
+    await waitToSee(page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.'));
 
     // Retired by hand: by the researcher, named, and by a scientist who left the team since, by id; each in their role then.
     const scientist = await newAccount(suite.stack, 'Annie Cannon');
@@ -196,20 +196,20 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await scientist.client.retireSubjects(workflowId, { subjectIds: [idOf['ad-04']!], reason: 'Torn' });
     await researcher.removeMember(project.id, scientist.id);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?status=retired`);
-    await status.getByText('2 subjects shown.').waitFor();
+    await waitToSee(status.getByText('2 subjects shown.'));
     expect((await cells('ad-02'))[4]).toMatch(/^Retired by hand, .+, by Maria Mitchell \(owner\): “Not an advert”$/);
     expect((await cells('ad-04'))[4]).toMatch(new RegExp(`^Retired by hand, .+, by ${scientist.id}, no longer on the team \\(scientist\\): “Torn”$`));
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/, by Maria Mitchell \(owner\): “Not an advert”$/);
 
     // Taken down: marked so, on its page and in the list, as the team sees it everywhere.
     await researcher.retireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'A home address', takeDown: true });
     await page.reload();
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Taken down\. Retired by hand, .+, by Maria Mitchell \(owner\): “A home address”$/);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?status=retired`);
-    await status.getByText('2 subjects shown.').waitFor();
+    await waitToSee(status.getByText('2 subjects shown.'));
     expect((await cells('ad-02'))[4]).toMatch(/^Taken down\. Retired by hand, /);
     expect((await cells('ad-04'))[4]).toMatch(/^Retired by hand, /);
 
@@ -219,10 +219,10 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await researcher.unretireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'Address covered' });
     const notServed = 'Taken down. Not served: another workflow of the project keeps it taken down (it was returned to volunteers here)';
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=ad-02`);
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(status.getByText('1 subject shown.'));
     expect((await cells('ad-02'))[4]).toBe(notServed);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toBe(notServed);
     expect(errors).toEqual([]);
   });
@@ -234,7 +234,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { workflowId, idOf } = await carefulMinorityWorkflow(suite.stack, researcher);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=open-0`);
-    await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
+    await waitToSee(page.getByTestId('lab-results-status').getByText('1 subject shown.'));
     const row = page.getByTestId('lab-results-table').locator(`tr[data-subject-id="${idOf['open-0']}"]`);
     const badge = "Against most votes: 1 of 3 chose this answer, 2 the most chosen one; the volunteers' learned skills outweighed them";
     expect(await row.getByTestId('against-most-votes').textContent()).toBe(badge);
@@ -243,7 +243,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['open-0']}`);
     const consensus = page.getByTestId('lab-result-consensus');
-    await consensus.waitFor();
+    await waitToSee(consensus);
     expect((await consensus.locator('tbody tr th, tbody tr td').allTextContents()).map((text) => text.trim())).toEqual([
       'Is this an advertisement? (T0)',
       `Yes, an advert ${badge}`,
@@ -257,11 +257,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // to them, by keyboard, in the results filtered to those alone (F1 of tester round 22).
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const warning = page.getByTestId('lab-against-most-votes');
-    await warning.waitFor({ timeout: 60_000 });
+    await waitToSee(warning, { timeout: 60_000 });
     expect(await warning.textContent()).toBe("7 subjects were decided against most volunteers' answers, as their learned skills weighed them; see them.");
     await warning.getByRole('link', { name: 'see them' }).focus();
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-results-status').getByText('7 subjects shown.').waitFor({ timeout: 60_000 });
+    await waitToSee(page.getByTestId('lab-results-status').getByText('7 subjects shown.'), { timeout: 60_000 });
     expect(new URL(page.url()).searchParams.get('againstPlurality')).toBe('true');
     expect(await page.getByLabel('Only those decided against most votes').isChecked()).toBe(true);
     expect(await page.getByTestId('lab-results-table').locator('caption').textContent()).toContain(' decided against most votes');
@@ -277,7 +277,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const section = page.getByTestId('lab-skills');
-    await section.getByRole('heading', { name: 'Volunteers’ skills' }).waitFor();
+    await waitToSee(section.getByRole('heading', { name: 'Volunteers’ skills' }));
     expect(await section.textContent()).toContain('An agreement rule counts votes, every volunteer’s alike, whatever their skill.');
     const table = section.getByTestId('lab-skills-T0');
     expect(await table.locator('caption').textContent()).toBe('Volunteers’ learned skills on Is this an advertisement? (T0), the least accurate first');
@@ -326,7 +326,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const table = page.getByTestId('lab-results-table');
-    await table.waitFor();
+    await waitToSee(table);
     const consensusOf = async (id: string) => (await table.locator(`tr[data-subject-id="${id}"] li`).allTextContents()).map((text) => text.trim());
     expect(await consensusOf(news!)).toEqual(['T0: No (67% agreement, 3 votes)', "T1: Not reached: the crowd's answer to T0 led elsewhere (1 vote kept aside)"]);
     expect(await consensusOf(tied!)).toEqual([
@@ -336,7 +336,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${news}`);
     const consensus = page.getByTestId('lab-result-consensus');
-    await consensus.waitFor();
+    await waitToSee(consensus);
     expect((await consensus.locator('tbody tr:nth-child(2) th, tbody tr:nth-child(2) td').allTextContents()).map((text) => text.trim())).toEqual([
       'What is advertised? (T1)',
       "Not reached: the crowd's answer to T0 led elsewhere 1 volunteer answered this, though the consensus for T0 did not lead here: Soap",
@@ -348,7 +348,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await consensus.getByTestId('off-path').locator('bdi').textContent()).toBe('Soap');
     // One yes, one no: the crowd has no answer to T0, and the page says what the one who said yes gave is worth checking (tester round 24, F2).
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${tied}`);
-    await consensus.waitFor();
+    await waitToSee(consensus);
     expect((await consensus.locator('tbody tr:nth-child(2) td').first().textContent())?.trim()).toBe(
       'Not reached yet: the crowd has no answer to T0, which decides whether it is Needs checking 1 volunteer answered this, but the consensus for T0 — a tie — did not lead here: Soap',
     );
@@ -377,14 +377,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const table = page.getByTestId('lab-results-table');
     const status = page.getByTestId('lab-results-status');
-    await status.getByText('3 subjects shown.').waitFor();
+    await waitToSee(status.getByText('3 subjects shown.'));
     const marked = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`).getByTestId('needs-checking');
     expect(await marked('letter-agreed').count()).toBe(0);
     expect(await marked('letter-disputed').textContent()).toBe('Needs checking');
     expect(await marked('letter-arabic').textContent()).toBe('Needs checking');
     await page.getByLabel('Only those that need checking').check();
     await page.getByLabel('Only those that need checking').press('Enter');
-    await status.getByText('2 subjects shown.').waitFor();
+    await waitToSee(status.getByText('2 subjects shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([idOf['letter-arabic'], idOf['letter-disputed']]);
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” that need checking, in the order of their external ids, numbers as numbers (those without one last)');
     expect(new URL(page.url()).search).toBe('?needsChecking=true');
@@ -393,7 +393,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // The disputed letter's page: the one word a third agreed on marked, with how many agreed in words; the rest not.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['letter-disputed']}`);
     const section = page.getByTestId('lab-result-transcription');
-    await section.waitFor();
+    await waitToSee(section);
     expect(await page.getByTestId('lab-result-consensus').getByTestId('needs-checking').textContent()).toBe('Needs checking');
     const consensus = section.getByTestId('lab-result-transcription-consensus');
     const marks = consensus.locator('mark');
@@ -420,7 +420,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // An Arabic letter: its line right to left, its marked word in place, read in the line's order.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['letter-arabic']}`);
     const arabic = page.getByTestId('lab-result-transcription-consensus');
-    await arabic.locator('mark').waitFor();
+    await waitToSee(arabic.locator('mark'));
     const line = arabic.locator('p');
     expect(await line.evaluate((p) => p.matches(':dir(rtl)'))).toBe(true);
     expect(await arabic.locator('mark').getAttribute('title')).toBe('1 of 3 volunteers agreed');
@@ -468,7 +468,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${subjectIds[0]}`);
     const reviews = page.getByTestId('lab-result-reviews');
-    await reviews.waitFor();
+    await waitToSee(reviews);
     const state = (task: string) => page.getByTestId(`lab-review-${task}-state`);
     expect(await state('T0').textContent()).toBe('Not reviewed yet.');
     expect(await state('T1').textContent()).toBe('Not reviewed yet.');
@@ -484,7 +484,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
     await page.keyboard.press('Enter');
-    await state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),').waitFor();
+    await waitToSee(state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),'));
     // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
     expect(await state('T0').innerText()).toMatch(/^Corrected to “Dear Marie,\nI write in haste\.” by Maria Mitchell \(owner\), /);
     // Focus goes to what says so, not to the page (tester 23 F4).
@@ -492,22 +492,22 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // The choice approved as it is, by keyboard: focus on what says so too.
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).focus();
     await page.keyboard.press('Enter');
-    await state('T1').getByText('Approved by Maria Mitchell (owner),').waitFor();
+    await waitToSee(state('T1').getByText('Approved by Maria Mitchell (owner),'));
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Yes, dated');
     await checkScreen(page, 'lab-result-reviews');
     // Read again: kept.
     await page.reload();
-    await state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),').waitFor();
+    await waitToSee(state('T0').getByText('Corrected to “Dear Marie, I write in haste.” by Maria Mitchell (owner),'));
     expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie,\nI write in haste.');
     expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell \(owner\), /);
     // Undone by keyboard: not reviewed again, focus on what says so.
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Undo review' }).focus();
     await page.keyboard.press('Enter');
-    await state('T1').getByText('Not reviewed yet.').waitFor();
+    await waitToSee(state('T1').getByText('Not reviewed yet.'));
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
-    await state('T1').getByText('Approved by Maria Mitchell (owner),').waitFor();
+    await waitToSee(state('T1').getByText('Approved by Maria Mitchell (owner),'));
     // Two later volunteers say no: a tie. The approval keeps its answer, and says the consensus has changed since.
     for (let volunteers = 0; volunteers < 2; volunteers += 1) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
@@ -515,19 +515,19 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     }
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
     await page.reload();
-    await state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (owner) (the consensus has changed since),').waitFor();
+    await waitToSee(state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (owner) (the consensus has changed since),'));
 
     // The list: only the letter not reviewed yet, by the form.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const status = page.getByTestId('lab-results-status');
-    await status.getByText('2 subjects shown.').waitFor();
+    await waitToSee(status.getByText('2 subjects shown.'));
     const table = page.getByTestId('lab-results-table');
     const marks = (subjectId: string) => table.locator(`tr[data-subject-id="${subjectId}"]`).getByTestId('reviewed').allTextContents();
     expect(await marks(subjectIds[0]!)).toEqual(['Corrected', 'Approved (the consensus has changed since)']);
     expect(await marks(subjectIds[1]!)).toEqual([]);
     await page.getByLabel('Only those not reviewed yet').check();
     await page.getByLabel('Only those not reviewed yet').press('Enter');
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[1]]);
     expect(new URL(page.url()).search).toBe('?reviewed=false');
     expect(errors).toEqual([]);
@@ -540,13 +540,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const table = page.getByTestId('lab-results-table');
-    await table.waitFor();
+    await waitToSee(table);
     const statusOf = async (id: string) => (await table.locator(`tr[data-subject-id="${id}"] td`).nth(3).textContent())?.trim();
     expect(await statusOf(idOf.agreed)).toMatch(/^Retired by its rule: agreement on T1, /);
     expect(await statusOf(idOf.capped)).toMatch(/^Retired at the most classifications of its rule on T0, /);
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
     const notes = async () => (await page.getByTestId('lab-result-classifications').locator('tbody tr td:last-child').allTextContents()).filter(Boolean);
     expect(await notes()).toEqual(['Retired the subject']);
@@ -554,7 +554,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Taken down since, retired by hand: the classification that met the rule retired it before, as the retirement says.
     await researcher.retireSubjects(workflowId, { subjectIds: [idOf.agreed], reason: 'A home address', takeDown: true });
     await page.reload();
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Taken down\. Retired by hand, /);
     expect(await notes()).toEqual(['Met the retirement rule, which retired the subject before the team took it down']);
     expect(errors).toEqual([]);
@@ -585,7 +585,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     const status = page.getByTestId('lab-results-status');
-    await status.getByText('5 subjects shown.').waitFor();
+    await waitToSee(status.getByText('5 subjects shown.'));
     const table = page.getByTestId('lab-results-table');
     const shown = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')));
     // The external ids' numbers as numbers: page-2 before page-10, letter-2 before letter-10.
@@ -595,7 +595,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.locator('#lab-results-metadata-keys option').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual(['letter', 'page']);
     await page.getByLabel('Order').focus();
     await page.keyboard.press('End');
-    await page.getByLabel('Metadata field to sort by').waitFor();
+    await waitToSee(page.getByLabel('Metadata field to sort by'));
     // Asked for without the field to sort by: said beside it, which takes focus.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -607,7 +607,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('2');
     await page.keyboard.press('Enter');
-    await status.getByText('4 subjects shown.').waitFor();
+    await waitToSee(status.getByText('4 subjects shown.'));
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” whose letter is “2”, in the order of their page, numbers as numbers (those without it last)');
     const letterTwo = ['letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10', 'letter-2-cover'].map((name) => idOf[name]);
     expect(await shown()).toEqual(letterTwo);
@@ -616,7 +616,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
     // The same list from the address, as Back from a subject finds it.
     await page.reload();
-    await status.getByText('4 subjects shown.').waitFor();
+    await waitToSee(status.getByText('4 subjects shown.'));
     expect(await shown()).toEqual(letterTwo);
     expect(await page.getByLabel('Metadata field to sort by').inputValue()).toBe('page');
     expect(await page.getByLabel('Its value (optional)').inputValue()).toBe('2');
@@ -653,23 +653,23 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const { page, errors } = await signedInPage(suite, reviewer);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     const toLab = page.getByTestId('project-check-transcriptions').getByRole('link');
-    await toLab.waitFor();
+    await waitToSee(toLab);
     await tabTo(page, '[data-testid="project-check-transcriptions"] a');
     await page.keyboard.press('Enter');
     // The lab shows a reviewer the workflows to check, and nothing they cannot do.
-    await page.getByText('As a reviewer you check the volunteers’ transcriptions', { exact: false }).waitFor();
+    await waitToSee(page.getByText('As a reviewer you check the volunteers’ transcriptions', { exact: false }));
     expect(await page.getByRole('heading', { name: 'Team' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Transcribe the diary' }).count()).toBe(0);
     await tabTo(page, 'a[href*="needsChecking=true"]');
     await page.keyboard.press('Enter');
     const status = page.getByTestId('lab-results-status');
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(status.getByText('1 subject shown.'));
     expect(new URL(page.url()).search).toBe('?needsChecking=true&reviewed=false');
     expect(await page.getByText('Volunteers’ skills', { exact: false }).count()).toBe(0);
     await tabTo(page, `tr[data-subject-id="${subjectIds[0]}"] a`);
     await page.keyboard.press('Enter');
     const state = page.getByTestId('lab-review-T0-state');
-    await state.getByText('Not reviewed yet.').waitFor();
+    await waitToSee(state.getByText('Not reviewed yet.'));
     await tabTo(page, '#lab-review-T0-text');
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('Rainy morning, then sun');
@@ -677,7 +677,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
     await page.keyboard.press('Enter');
-    await state.getByText('Corrected to “Rainy morning, then sun” by Rosa Parks (reviewer),').waitFor();
+    await waitToSee(state.getByText('Corrected to “Rainy morning, then sun” by Rosa Parks (reviewer),'));
     await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
     await checkScreen(page, 'lab-result-reviewer');
     // Their own review they may undo; the researcher sees it as a reviewer's.
@@ -687,8 +687,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.locator('.lab-volunteer-id').count()).toBe(0);
     // Their list, whatever its filters, holds what waits for their check and what they reviewed: not day-2, nothing to check there.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
-    await page.getByText('As a reviewer you see the subjects whose consensus waits for a check', { exact: false }).waitFor();
-    await status.getByText('1 subject shown.').waitFor();
+    await waitToSee(page.getByText('As a reviewer you see the subjects whose consensus waits for a check', { exact: false }));
+    await waitToSee(status.getByText('1 subject shown.'));
     expect(await page.locator(`tr[data-subject-id="${subjectIds[1]}"]`).count()).toBe(0);
     expect((await suite.stack.client.subjectResult(workflowId, subjectIds[0]!)).reviews.T0).toMatchObject({ state: 'corrected', value: 'Rainy morning, then sun', reviewedBy: { name: 'Rosa Parks', role: 'reviewer' } });
     expect(errors).toEqual([]);
@@ -707,7 +707,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const outsider = await signUp(suite.stack, { email: `not-a-researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Outsider' });
     const { page, errors } = await signedInPage(suite, outsider);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
-    await page.getByTestId('lab-results-not-found').waitFor();
+    await waitToSee(page.getByTestId('lab-results-not-found'));
     await waitForFocus(page, 'h1');
     expect(await page.locator('table').count()).toBe(0);
     expect(errors).toEqual([]);

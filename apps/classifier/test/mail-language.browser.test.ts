@@ -1,14 +1,16 @@
 import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { launchBrowser, leaveSignedIn, newcomerPage, signedInPage, useStackAndBrowser } from './support/browser';
+import { LANGUAGE_SEND_MS } from '../src/lib/sendTimes';
+import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
  * browser's classifier to French and signs up is mailed in French; signed in, switching back to English keeps English,
  * however quickly they switched; an account takes at sign-in the language chosen before it in that tab, but neither
- * an earlier volunteer's choice over its own, nor the English a German browser falls back to; a change that is never
- * answered holds the next one back a few seconds only, and a change goes only to the account it was chosen for.
+ * an earlier volunteer's choice over its own (nor, for an account with none, a choice only kept on the device), nor the
+ * English a German browser falls back to; the account's page sets it, saying whether it was saved; a change that is
+ * never answered holds the next one back a few seconds only, and a change goes only to the account it was chosen for.
  */
 
 jest.setTimeout(120_000);
@@ -110,29 +112,97 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors).toEqual([]);
   });
 
+  it('is not a choice left on the device by an earlier volunteer, for an account that has none: the browser’s', async () => {
+    const account = await newAccount(suite.stack, 'Grete');
+    const earlier = await newcomerPage(suite);
+    await earlier.page.goto(`${suite.stack.baseUrl}/sign-in`);
+    await choose(earlier.page, 'fr'); // kept on the device (the interface stays French), in a tab since closed
+    await earlier.page.close();
+    const page = await suite.context.newPage(); // the same browser, as the earlier volunteer left it
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${suite.stack.baseUrl}/sign-in`);
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await signInThroughForm(page, account.email);
+    await until(async () => (await languageOf(account.email)) != null, 'the account’s language kept');
+    expect(await languageOf(account.email)).toBe('en'); // the browser's (its Accept-Language), not the French left behind
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is set on the account’s page, which shows it, switches to it at once and says whether it was saved', async () => {
+    const account = await newAccount(suite.stack, 'Hedda');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const setting = page.getByLabel('Language Chorus speaks to you');
+    await setting.waitFor();
+    expect(await setting.inputValue()).toBe(''); // none yet: mails in English
+    expect(await setting.locator('option:checked').textContent()).toBe('Not chosen (mails in English)');
+    await tabTo(page, '#settings-language');
+    await setting.selectOption('fr');
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    const status = page.getByRole('status').filter({ hasText: 'Langue enregistrée' });
+    await status.waitFor();
+    expect(await languageOf(account.email)).toBe('fr');
+    expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
+    await checkScreen(page, 'account-language-saved');
+
+    // Shown as the server has it, on the page opened anew.
+    await page.reload();
+    await page.getByLabel('Langue dans laquelle Chorus vous parle').waitFor();
+    expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
+
+    // Refused: said so, and the account's language shown is still the one it has.
+    await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
+    await page.getByLabel('Langue dans laquelle Chorus vous parle').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
+    expect(await page.getByLabel('Language Chorus speaks to you').inputValue()).toBe('fr');
+    expect(await languageOf(account.email)).toBe('fr');
+    expect(errors).toEqual([]);
+  });
+
   it('goes on after a change that never answers, and never to the account that signed in after it was chosen', async () => {
     const [first, second] = [await newAccount(suite.stack, 'Ines'), await newAccount(suite.stack, 'Jules')];
     await second.client.changeAccount({ language: 'fr' });
-    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: first.email, password: ACCOUNT_PASSWORD }));
-    await page.goto(`${suite.stack.baseUrl}/account`);
-    const held: Route[] = []; // each first change of a pair: no answer until let go
-    await page.route('**/api/v1/account', async (route) => {
-      if (route.request().method() === 'PATCH' && route.request().postDataJSON().language === 'fr') held.push(route);
-      else await route.continue();
-    });
-    await choose(page, 'fr');
-    await choose(page, 'en');
-    await until(async () => (await languageOf(first.email)) === 'en', 'English sent after the unanswered French', 10_000);
+    const secondSession = await suite.stack.anonymous.login({ email: second.email, password: ACCOUNT_PASSWORD });
+    // In a browser of its own: the test runs its clock on through the waits of the page, and no later test gets it.
+    const device = await launchBrowser();
+    try {
+      const { page, errors } = await signedInPage({ stack: suite.stack, context: device.context }, await suite.stack.anonymous.login({ email: first.email, password: ACCOUNT_PASSWORD }));
+      await page.clock.install();
+      await page.goto(`${suite.stack.baseUrl}/account`);
+      const held: Route[] = []; // each first change of a pair: no answer until let go
+      const changes: { language: string; by: string | undefined }[] = []; // every change sent, as whom
+      await page.route('**/api/v1/account', async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue();
+        changes.push({ language: route.request().postDataJSON().language, by: route.request().headers().authorization });
+        if (route.request().postDataJSON().language === 'fr') held.push(route);
+        else await route.continue();
+      });
+      await choose(page, 'fr');
+      await choose(page, 'en');
+      await page.clock.runFor(LANGUAGE_SEND_MS); // the longest a change waits for the one before
+      await until(async () => (await languageOf(first.email)) === 'en', 'English sent after the unanswered French', 10_000);
 
-    await choose(page, 'fr');
-    await choose(page, 'en'); // waits behind French, while another volunteer signs in on this device
-    const elsewhere = await suite.context.newPage();
-    await elsewhere.goto(`${suite.stack.baseUrl}/api/v1/health`);
-    await leaveSignedIn(elsewhere, await suite.stack.anonymous.login({ email: second.email, password: ACCOUNT_PASSWORD }));
-    await page.getByTestId('account-name').filter({ hasText: 'Jules' }).waitFor();
-    await Promise.all(held.map((route) => route.continue()));
-    await page.waitForTimeout(6_000); // past the longest a change waits for the one before
-    expect(await languageOf(second.email)).toBe('fr');
-    expect(errors).toEqual([]);
+      await choose(page, 'fr');
+      await choose(page, 'en'); // waits behind French, while another volunteer signs in on this device
+      await until(async () => held.length === 2, 'French sent again');
+      const elsewhere = await device.context.newPage();
+      await elsewhere.goto(`${suite.stack.baseUrl}/api/v1/health`);
+      await leaveSignedIn(elsewhere, secondSession);
+      await page.getByTestId('account-name').filter({ hasText: 'Jules' }).waitFor();
+      const before = changes.length;
+      await Promise.all(held.map((route) => route.continue()));
+      await page.clock.runFor(LANGUAGE_SEND_MS); // past the longest the English waits
+      // A change chosen now goes once the English is done with: what the page sent in between, it sent before it.
+      await choose(page, 'fr');
+      await until(async () => changes.length > before, 'the next change sent');
+      expect(changes.slice(before)).toEqual([{ language: 'fr', by: `Bearer ${secondSession.token}` }]);
+      expect(await languageOf(second.email)).toBe('fr');
+      expect(errors).toEqual([]);
+    } finally {
+      await device.close();
+    }
   });
 });

@@ -1,13 +1,18 @@
-import type { Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import type { Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
-import { checkScreen, inWindowOf, PHONE_WINDOW, signedInPage, useStackAndBrowser } from './support/browser';
+import { checkScreen, inWindowOf, newcomerPage, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser } from './support/browser';
 
 /**
  * A project's status badge, on the home page's cards, the project's page and the lab, at 1280 and 375 px: its words
- * on one line, whole, with room around them (tester 22 F10: it was cramped).
+ * on one line, whole, with room around them (tester 22 F10: it was cramped). Its workflows' links, and on its page how
+ * far each has got, as its researchers see it in the lab: the subjects done as a progress bar a screen reader reads,
+ * and the classifications and volunteers so far; fetched after the page shows, and left out quietly when they cannot be.
  */
 
 jest.setTimeout(90_000);
+
+const YES_NO = { T0: { type: 'single' as const, question: 'A letter?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
 
 /**
  * Each badge shown: its text, on how many lines, whether all of it shows (not clipped), and the room inside its border
@@ -29,7 +34,7 @@ const badges = (page: Page) =>
     }),
   );
 
-describe('classifier in a browser: project status badges', () => {
+describe('classifier in a browser: project cards and pages', () => {
   const suite = useStackAndBrowser();
 
   it('keeps a project’s status badge on one line, whole, with room around its words, however long the title', async () => {
@@ -96,5 +101,116 @@ describe('classifier in a browser: project status badges', () => {
       expect(await page.locator(scope!).getByRole('link', { name: 'Ad or not?', exact: true }).count()).toBe(1);
     }
     await page.close();
+  });
+
+  /**
+   * A live project with "Letters" (4 subjects, one retired by its researchers, classified once by each of two guests)
+   * and "Notices" (its one subject retired: complete).
+   */
+  async function projectUnderWay() {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Parish papers ${Date.now()}`, status: 'live' });
+    const workflowOver = async (name: string, count: number) => {
+      const set = await client.createSubjectSet(project.id, { name });
+      await client.addSubjects(set.id, Array.from({ length: count }, (_, n) => ({ externalId: `${name}-${n}`, locations: [{ type: 'text' as const, text: `${name} ${n}` }] })));
+      const workflow = await client.createWorkflow(project.id, { name, firstTask: 'T0', tasks: YES_NO, retirement: { rule: 'count', count: 3 }, subjectSetIds: [set.id] });
+      await client.activateWorkflow(workflow.id);
+      return { id: workflow.id, setId: set.id };
+    };
+    const letters = await workflowOver('Letters', 4);
+    const notices = await workflowOver('Notices', 1);
+    const classified: string[] = [];
+    for (const _ of [1, 2]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      const subjectId = (await volunteer.queue(letters.id)).subjects[0]!.id;
+      await volunteer.classify({ workflowId: letters.id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+      classified.push(subjectId);
+    }
+    await client.retireSubjects(letters.id, { subjectIds: [classified[0]!], reason: 'Read already' });
+    await client.retireSubjects(notices.id, { subjectSetId: notices.setId, reason: 'All read' });
+    return { project, letters, notices };
+  }
+
+  /** The stats requests the page makes, by workflow id. */
+  const statsRequested = (page: Page) => {
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      const stats = /\/workflows\/([^/]+)\/stats$/.exec(new URL(request.url()).pathname);
+      if (stats) requested.push(stats[1]!);
+    });
+    return requested;
+  };
+
+  it('shows a signed-out volunteer each workflow’s progress: a bar named by the workflow, its value in words, and the classifications and volunteers so far', async () => {
+    const { project, letters, notices } = await projectUnderWay();
+    const { page, errors } = await newcomerPage(suite);
+    const requested = statsRequested(page);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+
+    const lettersBar = page.getByRole('progressbar', { name: 'Letters', exact: true });
+    await lettersBar.waitFor();
+    expect(await lettersBar.evaluate((bar: HTMLProgressElement) => [bar.value, bar.max, bar.getAttribute('aria-valuetext')])).toEqual([1, 4, '1 of 4 subjects done, 25%']);
+    const lettersItem = page.locator('.workflow-list > li').filter({ has: page.getByRole('link', { name: 'Letters', exact: true }) });
+    expect(await lettersItem.getByTestId('workflow-figures').textContent()).toBe('1 of 4 subjects done, 25% · 2 classifications by 2 volunteers so far');
+
+    // A finished workflow still says it is complete, with its figures.
+    const noticesItem = page.locator('.workflow-list > li').filter({ has: page.getByTestId('workflow-complete') });
+    await noticesItem.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+    expect(await noticesItem.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('1 of 1 subject done, 100%');
+    expect(await noticesItem.getByTestId('workflow-figures').textContent()).toBe('1 of 1 subject done, 100% · No classifications yet: yours could be the first.');
+
+    // What the browser itself gives a screen reader: each bar named by its workflow, its value (its DevTools protocol
+    // leaves out aria-valuetext, of any role: that one is read from the attribute above).
+    const tree = await (await page.context().newCDPSession(page)).send('Accessibility.getFullAXTree');
+    const bars = tree.nodes.filter((node) => node.role?.value === 'progressbar').map((node) => [node.name?.value, node.value?.value]);
+    expect(bars).toEqual([
+      ['Letters', 1],
+      ['Notices', 1],
+    ]);
+    await checkScreen(page, 'project-progress');
+
+    // In the page's language and number format.
+    await page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    await page.reload();
+    await page.getByRole('progressbar', { name: 'Letters', exact: true }).waitFor();
+    expect(await lettersItem.getByTestId('workflow-figures').textContent()).toMatch(/^1 sur 4 sujets traités, 25\s% · 2 classifications par 2 bénévoles jusqu’ici$/u);
+    expect(await page.getByRole('progressbar', { name: 'Letters', exact: true }).getAttribute('aria-valuetext')).toMatch(/^1 sur 4 sujets traités, 25\s%$/u);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // One request for each active workflow, and no more, on each visit.
+    expect(requested.sort()).toEqual([letters.id, letters.id, notices.id, notices.id].sort());
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the page at once, before the figures come, and leaves out quietly those it cannot fetch', async () => {
+    const { project, letters, notices } = await projectUnderWay();
+    const { page, errors } = await newcomerPage(suite);
+    const held: Record<string, Route> = {};
+    let bothAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (bothAsked = resolve));
+    await page.route('**/workflows/*/stats', (route) => {
+      held[new URL(route.request().url()).pathname.split('/').at(-2)!] = route;
+      if (Object.keys(held).length === 2) bothAsked();
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await asked;
+    // The page is there, the way in to classify with it, while the figures are still on their way.
+    await page.getByRole('link', { name: 'Letters', exact: true }).waitFor();
+    await page.getByTestId('workflow-complete').waitFor();
+    expect(await page.getByRole('progressbar').count()).toBe(0);
+
+    // Letters' figures fail; those of Notices come after.
+    const failed = page.waitForResponse((response) => response.url().endsWith(`/workflows/${letters.id}/stats`));
+    await held[letters.id]!.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
+    await failed;
+    await held[notices.id]!.continue();
+    await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+
+    expect(await page.getByRole('progressbar').count()).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.locator('.workflow-list > li').first().textContent()).toBe('Letters →');
+    expect(await page.getByRole('link', { name: 'Letters', exact: true }).getAttribute('href')).toBe(`/projects/${project.slug}/workflows/${letters.id}`);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { AggregationProcessor } from './aggregation/aggregation.processor';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WorkflowDefinitions } from './aggregation/workflow-definitions';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
+import { processorOf } from './jobs/processor';
 import { Queues, queueProviders } from './jobs/queues';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
@@ -46,11 +47,11 @@ export class WorkerModule {
         Queues,
         AggregationService,
         WorkflowDefinitions,
-        AggregationProcessor,
+        { provide: AggregationProcessor, useClass: processorOf(AggregationProcessor, 'aggregation', config) },
         ReconcilerService,
-        MaintenanceProcessor,
+        { provide: MaintenanceProcessor, useClass: processorOf(MaintenanceProcessor, 'maintenance', config) },
         ReaggregationService,
-        ReaggregationProcessor,
+        { provide: ReaggregationProcessor, useClass: processorOf(ReaggregationProcessor, 'reaggregation', config) },
         CompletionService,
         SkillsRepository,
         SkillsService,

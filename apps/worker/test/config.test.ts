@@ -15,3 +15,17 @@ describe('the drain deadline of a worker told to stop (DRAIN_DEADLINE_SECONDS)',
     }
   });
 });
+
+describe('the lock of a job (JOB_LOCK_SECONDS), after which the job of a worker that died runs again', () => {
+  it('is 10 s unless set, and as set from 2 s to 10 minutes', () => {
+    expect(loadConfig(env).jobLockMs).toBe(10_000);
+    expect(loadConfig({ ...env, JOB_LOCK_SECONDS: '2' }).jobLockMs).toBe(2_000);
+    expect(loadConfig({ ...env, JOB_LOCK_SECONDS: '600' }).jobLockMs).toBe(600_000);
+  });
+
+  it('stops the worker, naming the variable, when it is not a whole number of seconds from 2 to 600', () => {
+    for (const value of ['1', '601', '2.5', 'ten']) {
+      expect(() => loadConfig({ ...env, JOB_LOCK_SECONDS: value })).toThrow(/^invalid configuration:\n {2}JOB_LOCK_SECONDS: /);
+    }
+  });
+});

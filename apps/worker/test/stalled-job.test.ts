@@ -1,8 +1,10 @@
 /**
  * A worker killed in the middle of an aggregation job: the job comes back to the queue once its lock lapses, and the
- * next worker runs it (`stallOptions` in @chorus/jobs: a 10 s lock, stalled jobs looked for every 5 s; BullMQ's own
- * 30 s and 30 s held a workflow's aggregation up to a minute). The workers are the built entry point, in processes
- * of their own; the reconciler is kept out of it (it could queue the workflow again and hide a job left stalled).
+ * next worker runs it (`stallOptions` in @chorus/jobs: a lock of JOB_LOCK_SECONDS, stalled jobs looked for every half
+ * of it; BullMQ's own 30 s and 30 s held a workflow's aggregation up to a minute). The workers here hold a 3 s lock,
+ * not the 10 s one of a worker left unset, so the test waits seconds, not tens: a worker that ignored the setting would
+ * recover too late for it. The workers are the built entry point, in processes of their own; the reconciler is kept
+ * out of it (it could queue the workflow again and hide a job left stalled).
  */
 import { stallOptions } from '@chorus/jobs';
 import { Queue } from 'bullmq';
@@ -15,6 +17,9 @@ import { voteWorkflow } from '../../../test/support/workflows';
 
 jest.setTimeout(90_000);
 
+const JOB_LOCK_SECONDS = 3;
+const { lockDuration, stalledInterval } = stallOptions(JOB_LOCK_SECONDS * 1000);
+
 let stack: Stack;
 let worker: ManagedProcess;
 
@@ -22,7 +27,7 @@ beforeAll(async () => {
   stack = await startStack({ worker: false });
   const { databaseUrl, redisUrl, queuePrefix } = stack.config;
   const hour = String(3_600_000);
-  worker = workerProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', RECONCILE_EVERY_MS: hour, RECONCILE_GRACE_MS: hour, SKILLS_EVERY_MS: hour });
+  worker = workerProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', RECONCILE_EVERY_MS: hour, RECONCILE_GRACE_MS: hour, SKILLS_EVERY_MS: hour, JOB_LOCK_SECONDS: String(JOB_LOCK_SECONDS) });
 });
 afterAll(async () => {
   await worker?.kill('SIGKILL');
@@ -48,11 +53,15 @@ it('runs the aggregation job of a worker killed under it on the next worker, onc
     await holder.query('ROLLBACK');
 
     await worker.start();
+    const runningAt = Date.now();
     await until(async () => (await stack.db.query('SELECT 1 FROM consensus WHERE subject_id = $1', [subjectId])).rowCount === 1, 'the next worker to aggregate', 60_000);
-    const recoveredAfter = Date.now() - killedAt;
-    // The lock lapses at most lockDuration after the kill and is noticed within stalledInterval; with BullMQ's
-    // defaults it would take 30 to 60 s.
-    expect(recoveredAfter).toBeLessThan(stallOptions.lockDuration + 2 * stallOptions.stalledInterval);
+    // The lock lapses at most lockDuration after the kill; the next worker, once running (it may take a while to start
+    // on a busy machine), notices within stalledInterval and runs the job. The bound leaves a loaded machine another
+    // stalledInterval for the aggregation and this test's polling; with the 10 s lock of a worker left unset the job
+    // would come back 10 to 15 s after the kill (at least 5 s after a worker started within 5 s), with BullMQ's
+    // defaults 30 to 60 s.
+    const lapsedAndRunning = Math.max(killedAt + lockDuration, runningAt);
+    expect(Date.now() - lapsedAndRunning).toBeLessThan(lockDuration + stalledInterval);
     // The consensus commits inside the job, a moment before the job is marked completed.
     await until(async () => (await queue.getCompletedCount()) === 1, 'the job to be marked completed');
     const [job] = await queue.getCompleted();

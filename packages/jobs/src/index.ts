@@ -58,16 +58,18 @@ export const defaultJobOptions: DefaultJobOptions = {
 export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1 };
 
 /**
- * How soon the job of a worker that died returns to the queue: its lock lapses `lockDuration` after its last renewal
- * (10 s, renewed every 5 s; BullMQ's 30 s held a workflow's aggregation that long after a crash, while volunteers were
- * served subjects that had met their rule), and stalled jobs are looked for every `stalledInterval` (5 s, not BullMQ's
- * 30 s). A lock lost under a live job would run it twice at once, so no job keeps the event loop for seconds: an
- * aggregation batch stops computing after a quarter of a second, skill learning yields between EM iterations (the
- * event loop's longest wait while learning from a million answers, encoding included, was 0.37 s; three million,
- * 1.1 s). A job found stalled a third time fails for good (BullMQ's default, a second time, failed a job on two crashes
- * in a row).
+ * How soon the job of a worker that died returns to the queue: its lock lapses `lockMs` after its last renewal
+ * (the worker's JOB_LOCK_SECONDS, 10 s unless set, renewed every half of it; BullMQ's 30 s held a workflow's
+ * aggregation that long after a crash, while volunteers were served subjects that had met their rule), and stalled
+ * jobs are looked for every half of it too (5 s, not BullMQ's 30 s). A lock lost under a live job would run it twice
+ * at once, so no job keeps the event loop for seconds: an aggregation batch stops computing after a quarter of a
+ * second, skill learning yields between EM iterations (the event loop's longest wait while learning from a million
+ * answers, encoding included, was 0.37 s; three million, 1.1 s). A job found stalled a third time fails for good
+ * (BullMQ's default, a second time, failed a job on two crashes in a row).
  */
-export const stallOptions = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+export function stallOptions(lockMs: number): { lockDuration: number; stalledInterval: number; maxStalledCount: number } {
+  return { lockDuration: lockMs, stalledInterval: lockMs / 2, maxStalledCount: 2 };
+}
 
 /**
  * One job per workflow at a time: classifications stored while a job waits are all its work, and one stored while

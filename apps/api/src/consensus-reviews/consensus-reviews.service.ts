@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, outOfReviewersReach, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -41,8 +41,17 @@ const UNDO_REVIEW = `
 /** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
 const TOUCH_HOT_ROW = 'UPDATE subject_workflow_status SET updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
 
-/** Whether the user ($3) classified the subject ($2) in the workflow ($1). */
-const CLASSIFIED_IT = classifiedBy('$1', '$2', '$3');
+/**
+ * Whether the reviewer ($3) classified the subject ($2) in the workflow ($1), and whether it is in their reach; no row
+ * when the workflow has none for it. One read, no lock: an id out of their reach is answered as soon as an unknown one,
+ * not after a submit or aggregation holding its row.
+ */
+const REVIEWABLE = `
+  SELECT EXISTS (${classifiedBy('$1', '$2', '$3')}) AS classified, EXISTS (${IN_REVIEWERS_REACH}) AS in_reach
+  FROM subject_workflow_status hot WHERE hot.workflow_id = $1 AND hot.subject_id = $2`;
+
+/** The review of the task ($3) of the subject ($2) in the workflow ($1) by the reviewer ($4): a row when there is one. */
+const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4';
 
 const ownClassification = () =>
   new ProblemException(
@@ -51,11 +60,6 @@ const ownClassification = () =>
     [{ pointer: '/params/subjectId', message: 'names a subject you classified in this workflow' }],
     'own-classification',
   );
-
-const noSuchSubject = (subjectId: string, workflowId: string) =>
-  new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId} to review: it was never in a subject set the workflow serves, or left them unclassified.`, [
-    { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
-  ]);
 
 /**
  * Reviews of a consensus, task by task, by researchers (as ALICE reviews Zooniverse transcriptions) and by reviewers,
@@ -81,11 +85,12 @@ export class ConsensusReviewsService {
     const { task, role } = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
-      // To a reviewer, a subject the workflow has no row for is out of their reach as any other: a 404 would tell them which ids it has.
-      if (!(await this.lockHotRow(manager, workflowId, subjectId))) throw role === 'reviewer' ? outOfReviewersReach() : noSuchSubject(subjectId, workflowId);
-      if (role === 'reviewer') {
-        await this.refuseOwnClassification(manager, workflowId, subjectId, user);
-        await this.requireReach(manager, workflowId, subjectId, user);
+      const reviewer = role === 'reviewer';
+      if (reviewer) await this.requireReviewable(manager, workflowId, subjectId, user);
+      if (!(await this.lockHotRow(manager, workflowId, subjectId))) throw noSubjectFor(role, subjectId, workflowId);
+      if (reviewer) {
+        // Again under the lock: the submit, aggregation or take-down it waited for may have taken the subject out of their reach.
+        await this.requireReviewable(manager, workflowId, subjectId, user);
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
       }
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
@@ -108,9 +113,11 @@ export class ConsensusReviewsService {
     const { role } = await this.requireTask(workflowId, taskKey, user);
     const reviewer = role === 'reviewer' ? user.id : null;
     await researchersTransaction(this.db, async (manager) => {
+      // Without a review of theirs, a reviewer is answered at once, whatever holds the subject's row or whether there is one.
+      if (reviewer && !(await manager.query(OWN_REVIEW, [workflowId, subjectId, taskKey, reviewer])).length) return;
       if (!(await this.lockHotRow(manager, workflowId, subjectId))) {
         if (reviewer) return;
-        throw noSuchSubject(subjectId, workflowId);
+        throw noSubjectFor(role, subjectId, workflowId);
       }
       const deleted = returnedRows(await manager.query(UNDO_REVIEW, [workflowId, subjectId, taskKey, reviewer]));
       if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
@@ -137,17 +144,16 @@ export class ConsensusReviewsService {
     return parsed.data;
   }
 
-  private async refuseOwnClassification(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
-    const classified = await manager.query(CLASSIFIED_IT, [workflowId, subjectId, user.id]);
-    if (classified.length) throw ownClassification();
-  }
-
   /**
-   * Checked before anything about the subject's reviews is told: else an approval would answer the consensus of any
-   * subject, a gold-standard one's too, and `review-by-another` would tell a reviewer which of any subjects were reviewed.
+   * A subject the reviewer did not classify (`own-classification`) and in their reach, else `not-to-check`, an id the
+   * workflow has no row for too. Checked before anything about the subject's reviews is told: else an approval would
+   * answer the consensus of any subject, a gold-standard one's too, and `review-by-another` would tell a reviewer which
+   * of any subjects were reviewed.
    */
-  private async requireReach(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
-    if (!(await manager.query(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id])).length) throw outOfReviewersReach();
+  private async requireReviewable(manager: EntityManager, workflowId: string, subjectId: string, user: AuthUser): Promise<void> {
+    const [subject] = await manager.query<{ classified: boolean; in_reach: boolean }[]>(REVIEWABLE, [workflowId, subjectId, user.id]);
+    if (subject?.classified) throw ownClassification();
+    if (!subject?.in_reach) throw noSubjectFor('reviewer', subjectId, workflowId);
   }
 
   /** A reviewer does not replace another's review, a researcher's or another reviewer's (which they could then undo as theirs). */

@@ -106,3 +106,15 @@ export const outOfReviewersReach = () =>
     [{ pointer: '/params/subjectId', message: 'names a subject that is not in your list of subjects to check nor among those you reviewed' }],
     'not-to-check',
   );
+
+/**
+ * A subject the caller may not read or review in the workflow, or one the workflow has no row for: to a reviewer,
+ * both are out of their reach (`outOfReviewersReach`), so that the results and review routes answer them alike; to a
+ * researcher, who may read any, only the latter, 404.
+ */
+export const noSubjectFor = (role: ProjectRole, subjectId: string, workflowId: string) =>
+  role === 'reviewer'
+    ? outOfReviewersReach()
+    : new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId}: it was never in a subject set the workflow serves, or left them unclassified.`, [
+        { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
+      ]);

@@ -37,7 +37,9 @@ export const takenDownSql = (subject: string) => `EXISTS (SELECT 1 FROM subject_
 
 /**
  * The retirement of hot row `st` as its unretirement keeps it (`unretired_retirement`): reason, when, and for one by
- * hand the words, who and their role; for a take-down, the retirement it took over (`earlierKeptSql`).
+ * hand the words, who and their role; for a rule's, the classification that met the rule and the version whose rule it
+ * was (`decidedBySql`), which the unretirement clears from the row; for a take-down, the retirement it took over
+ * (`earlierKeptSql`).
  */
 export const retirementKeptSql = (st: string, workflow: string) =>
   `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
@@ -46,25 +48,31 @@ export const retirementKeptSql = (st: string, workflow: string) =>
     'takenDown', CASE WHEN ${st}.retirement_reason = 'manual' AND ${st}.retirement_detail->>'takenDown' = 'true' THEN true END,
     'takenDownIn', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'takenDownIn' END,
     ${retiredByColumns(st, workflow).map(([name, sql]) => `'${name === 'retired_by' ? 'by' : 'role'}', ${sql}`).join(', ')},
-    'earlier', ${earlierKeptSql(st)}))`;
+    'earlier', ${earlierKeptSql(st)})
+    || CASE WHEN ${st}.retirement_reason <> 'manual' THEN ${decidedBySql(st)} ELSE '{}'::jsonb END)`;
+
+/**
+ * The classification that met a rule and the version whose rule it was, of hot row `st` (`retired_by_classification_id`,
+ * `retired_under_version`), as an unretirement keeps them (`byClassificationId`, `underVersion`): a rule's retirement
+ * keeps them in those columns, and a take-down of one too.
+ */
+const decidedBySql = (st: string) => `jsonb_build_object('byClassificationId', ${st}.retired_by_classification_id, 'underVersion', ${st}.retired_under_version)`;
 
 /**
  * The retirement a take-down of hot row `st` took over (`retirement_detail.earlier`, the download's
  * `retired_before_take_down`), as the take-down's unretirement keeps it, for the record it was kept for: with a rule's
- * deciding classification and version (`byClassificationId`, `underVersion`), which the take-down kept in the row
- * (`retired_by_classification_id`, `retired_under_version`) and the unretirement clears.
+ * deciding classification and version (`decidedBySql`), which the take-down kept in the row and the unretirement clears.
  */
-const earlierKeptSql = (st: string) =>
-  `CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->'earlier'
-    || jsonb_build_object('byClassificationId', ${st}.retired_by_classification_id, 'underVersion', ${st}.retired_under_version) END`;
+const earlierKeptSql = (st: string) => `CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->'earlier' || ${decidedBySql(st)} END`;
 
 /**
  * What a take-down keeps of hot row `st`'s retirement before it (`earlier`, as an unretirement keeps one:
  * `retirementKeptSql`), for the record: nothing when it was not retired, or only as it left its sets (its `unlinked`
- * mark is kept apart).
+ * mark is kept apart). A rule's deciding classification and version stay out of it: they stay in the row's columns,
+ * where the download gives them through the take-down, until its unretirement adds them to its `earlier`.
  */
 const earlierRetirementSql = (st: string) =>
-  `CASE WHEN ${st}.retired_at IS NOT NULL AND ${st}.retirement_reason <> '${UNLINKED}' THEN jsonb_build_object('earlier', ${retirementKeptSql(st, `${st}.workflow_id`)}) ELSE '{}'::jsonb END`;
+  `CASE WHEN ${st}.retired_at IS NOT NULL AND ${st}.retirement_reason <> '${UNLINKED}' THEN jsonb_build_object('earlier', ${retirementKeptSql(st, `${st}.workflow_id`)} - 'byClassificationId' - 'underVersion') ELSE '{}'::jsonb END`;
 
 /** The `unlinked` mark of hot row `st`, kept by a take-down (the row left its workflow with its sets; linked again, it stays down). */
 const unlinkedMarkSql = (st: string) => `CASE WHEN ${isUnlinked(st)} THEN '{"unlinked": true}'::jsonb ELSE '{}'::jsonb END`;
@@ -79,10 +87,11 @@ export const takeDownSetSql = (st: string, detail: string) =>
   `retired_at = now(), retirement_reason = 'manual', retirement_detail = ${detail} || ${unlinkedMarkSql(st)} || ${earlierRetirementSql(st)}, updated_at = now()`;
 
 /**
- * A take-down of the subjects $2 in workflow $1, carried over to every other row of them (every workflow of the
- * project that holds them, retired there or not, and rows left as their sets were unlinked) that is not taken down
- * already: retired with the same reason and who did it (`takeDownCarriedSql`), the row's own earlier retirement kept
- * for the record (`earlier`), unretired by name there alone. Answers the workflows it took subjects down in.
+ * A take-down of the subjects $2 in workflow $1 (those it took down there now), carried over to every other row of
+ * them (every workflow of the project that holds them, retired there or not, and rows left as their sets were
+ * unlinked) that is not taken down already: retired with the same reason and who did it (`takeDownCarriedSql`), the
+ * row's own earlier retirement kept for the record (`earlier`), unretired by name there alone. Answers the workflows
+ * it took subjects down in.
  */
 export const TAKE_DOWN_ELSEWHERE = `
   UPDATE subject_workflow_status o SET ${takeDownSetSql('o', takeDownCarriedSql('st'))}

@@ -157,7 +157,8 @@ export class RetirementService {
    * A take-down (a moderator's retirement, or a researcher's asked for as one: `takeDown`) retires each subject named as
    * taken down, one retired already too (reports often come after its rule retired it; its earlier retirement is kept
    * in the record), and every row of it in the project's other workflows (`TAKE_DOWN_ELSEWHERE`), in the same
-   * transaction, with the same reason and who did it; each is unretired by name in its own workflow.
+   * transaction, with the same reason and who did it; each is unretired by name in its own workflow. One taken down
+   * here already is left as it is, here and elsewhere: sent again, a take-down changes nothing.
    */
   async retire(workflowId: string, request: RetireRequest, user: AuthUser): Promise<SubjectsRetired> {
     const { role, workflow } = await this.workflows.requireModerator(workflowId, user);
@@ -179,18 +180,22 @@ export class RetirementService {
         if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);
         else await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
         // The counts read the rows as they were before the update (one snapshot).
-        const [counts]: { retired: number; gold: number; already: number; taken_down: number }[] = await manager.query(
+        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[] }[] = await manager.query(
           `WITH changed AS (
              UPDATE subject_workflow_status st SET ${takeDown ? takeDownSetSql('st', '$4::jsonb') : `retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`}
              FROM subject_workflow_status before
              WHERE before.workflow_id = st.workflow_id AND before.subject_id = st.subject_id AND ${CHOSEN} AND ${takeDown ? `NOT ${isTakenDownSql('st')}` : RETIRABLE}
-             RETURNING before.retired_at IS NULL AS newly)
+             RETURNING st.subject_id, before.retired_at IS NULL AS newly)
            SELECT (SELECT count(*) FROM changed WHERE newly)::int AS retired, (SELECT count(*) FROM changed)::int AS taken_down,
+             (SELECT coalesce(array_agg(subject_id::text), '{}') FROM changed) AS taken_down_ids,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
           [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify(detail)],
         );
-        const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids])) : [];
+        // Carried over from the rows taken down here now only: one taken down here already is carried no more, else
+        // sending it again would take it down again where a researcher lifted it by name since.
+        const takenDownHere = counts!.taken_down_ids;
+        const elsewhere = takeDown && takenDownHere.length ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, takenDownHere])) : [];
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
       }),
     );
@@ -215,7 +220,8 @@ export class RetirementService {
    * volunteer's report) stays retired when its set is unretired, counted in `leftModerated`; named, it is unretired in
    * this workflow alone, counted in `moderatedUnretired` (a take-down's rows elsewhere stay, and keep it taken down; their download rows change: `changedElsewhere`). Either way the retirement an
    * unretirement undoes is kept (`unretired_retirement`), so the download still says who took it down and why, and
-   * what a take-down took over (`earlier`, with a rule's deciding classification and version).
+   * what a take-down took over (`earlier`, with a rule's deciding classification and version); a rule's retirement
+   * undone keeps its deciding classification and version alike.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);

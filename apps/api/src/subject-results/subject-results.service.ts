@@ -14,7 +14,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
-import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, inReviewersReach, outOfReviewersReach, reviewsOf, toReview } from '../consensus-reviews/review-sql';
+import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -445,13 +445,8 @@ export class SubjectResultsService {
       this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
       reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],
     ]);
-    // First: to a reviewer, an id the workflow has no row for is out of reach as any other, else a 404 would tell them which ids it has.
-    if (!inReach.length) throw outOfReviewersReach();
-    if (!row) {
-      throw new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId}: it was never in a subject set the workflow serves, or left them unclassified.`, [
-        { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
-      ]);
-    }
+    // A reviewer's reach first: an id out of it, one the workflow has no row for too, is refused them alike.
+    if (!inReach.length || !row) throw noSubjectFor(role, subjectId, workflowId);
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -1,4 +1,4 @@
-import { spokenLanguage } from '@chorus/client';
+import { type Language, spokenLanguage } from '@chorus/client';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
@@ -41,7 +41,7 @@ export function chooseLanguage(language: string): void {
 }
 
 /** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`). */
-const preferredLanguage = () => spokenLanguage(navigator.languages ?? [navigator.language]);
+export const preferredLanguage = (): Language | undefined => spokenLanguage(navigator.languages ?? [navigator.language]);
 
 /**
  * The interface's language when the volunteer wants it: chosen on this device, or one their browser prefers; undefined

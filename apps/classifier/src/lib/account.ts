@@ -1,12 +1,12 @@
 import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
-import { i18n, wantedLanguage } from '../i18n';
+import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
-import { SEND_FIRST_MS } from './sendTimes';
+import { LANGUAGE_SEND_MS, SEND_FIRST_MS } from './sendTimes';
 import { forgetClassifiedThisSession, type Owner, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -99,22 +99,26 @@ export function sentence(message: string): string {
   return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
-/** Settles when `work` does, or after `ms` at most (then without waiting for it any longer). */
+/** Settles when `work` does, or after `ms` at most (then without waiting for it any longer; at once for none). */
 async function atMost(ms: number, work: Promise<unknown>): Promise<void> {
+  if (ms <= 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
+/** How long is left, in ms, until `deadline` (a `Date.now()`). */
+const left = (deadline: number): number => Math.max(0, deadline - Date.now());
+
 /**
  * Sends what the current volunteer has waiting, before someone else takes over this device, and answers how many of
- * their answers are still waiting (kept, with their token, for later). Never waits more than a few seconds.
+ * their answers are still waiting (kept, with their token, for later). Never waits past `deadline` (SEND_FIRST_MS).
  */
-async function sendWaitingFirst(): Promise<number> {
+async function sendWaitingFirst(deadline = Date.now() + SEND_FIRST_MS): Promise<number> {
   const owner = session.owner();
   if (!owner) return 0;
   try {
     await outbox.claim(owner);
-    await atMost(SEND_FIRST_MS, outbox.flush(session.client));
+    await atMost(left(deadline), outbox.flush(session.client));
   } catch {
     // Not sent now: they stay, with their owner.
   }
@@ -132,10 +136,29 @@ export async function createAccount(input: AccountInput): Promise<void> {
 
 /** The account's language as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
 let languageSent: Promise<void> = Promise.resolve();
-const LANGUAGE_SEND_MS = 5_000;
 
-/** The language a volunteer chose while not signed in, in this tab: the account that signs in next takes it. */
-let chosenBeforeSignIn: Language | undefined;
+/**
+ * Where this tab keeps the language its volunteer chose while not signed in: the account that signs in next in it
+ * takes that one, not one kept on the device (`chosenLanguage`), which may be another volunteer's from long ago.
+ */
+const CHOSEN_BEFORE_SIGN_IN = 'chorus.languageBeforeSignIn';
+
+function chosenBeforeSignIn(): Language | undefined {
+  try {
+    return spokenLanguage([window.sessionStorage.getItem(CHOSEN_BEFORE_SIGN_IN) ?? '']);
+  } catch {
+    return undefined; // storage disabled: nothing to take
+  }
+}
+
+function keepChosenBeforeSignIn(language: Language | undefined): void {
+  try {
+    if (language) window.sessionStorage.setItem(CHOSEN_BEFORE_SIGN_IN, language);
+    else window.sessionStorage.removeItem(CHOSEN_BEFORE_SIGN_IN);
+  } catch {
+    // storage disabled: the account keeps its own
+  }
+}
 
 /**
  * Keeps the interface language the volunteer chose as the signed-in account's, which its mails are worded in: quietly
@@ -146,10 +169,22 @@ export function keepAccountLanguage(chosen: string): Promise<void> {
   const language = spokenLanguage([chosen]);
   const { kind, userId, token } = session.current();
   // Signed in, a choice goes now: one made earlier, as a guest, is not to follow it.
-  chosenBeforeSignIn = kind === 'registered' ? undefined : language;
+  keepChosenBeforeSignIn(kind === 'registered' ? undefined : language);
   if (kind !== 'registered' || !token) return languageSent;
   languageSent = languageSent.then(() => atMost(LANGUAGE_SEND_MS, sendLanguage(userId, token, language)));
   return languageSent;
+}
+
+/**
+ * The account's language chosen on its page: sent after the changes before it, as `keepAccountLanguage` sends them,
+ * but its refusal is the volunteer's to see. Answers the language the server keeps.
+ */
+export function saveAccountLanguage(language: Language): Promise<Language | null> {
+  const { token } = session.current();
+  keepChosenBeforeSignIn(undefined);
+  const saved = languageSent.then(() => (token ? session.clientFor(token).changeAccount({ language }) : session.client.changeAccount({ language })));
+  languageSent = atMost(LANGUAGE_SEND_MS, saved).catch(() => undefined);
+  return saved.then((account) => account.language);
 }
 
 /** Sends `language` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
@@ -160,13 +195,13 @@ async function sendLanguage(userId: string | null, token: string, language: Lang
 
 /**
  * The language an account that just signed in takes from this device, when it is not its own already: the one chosen
- * in this tab before the sign-in, else, for an account that has none, the one its volunteer chose on this device or
- * their browser prefers (not English only because the browser wants none the interface speaks: such an account is
- * invited in its project's language).
+ * in this tab before the sign-in, else, for an account that has none, the one the browser prefers (not English only
+ * because the browser wants none the interface speaks: such an account is invited in its project's language). Never one
+ * only kept on the device: on a shared computer it may be another volunteer's, from long ago.
  */
 function languageToKeep(account: AccountView): Language | undefined {
-  const wanted = chosenBeforeSignIn ?? (account.language === null ? wantedLanguage() : undefined);
-  chosenBeforeSignIn = undefined;
+  const wanted = chosenBeforeSignIn() ?? (account.language === null ? preferredLanguage() : undefined);
+  keepChosenBeforeSignIn(undefined);
   return wanted !== account.language ? wanted : undefined;
 }
 
@@ -185,13 +220,16 @@ export interface TakeOver {
  * Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait.
  * With `carryGuestWork`, the guest's classifications become the account's: its answers waiting here are sent first
  * (as the guest's, so that they are carried too), and those that still could not be sent go later as the account's.
+ * All its waiting on the sending of answers ends within SEND_FIRST_MS.
  */
 export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, carryGuestWork: boolean): Promise<TakeOver> {
   const credentials = { email: input.email.trim(), password: input.password };
   const guest = session.current();
   if (!carryGuestWork || guest.kind !== 'guest' || !guest.token) return takeOverDevice(await session.anonymous.login(credentials));
-  await sendWaitingFirst();
+  const deadline = Date.now() + SEND_FIRST_MS;
+  await sendWaitingFirst(deadline);
   // Nothing goes with the guest's token from here: the sign-in ends it, and its answers still here become the account's.
+  // A try still under way at the deadline is given up (see `whileNotSending`).
   const signedIn = await outbox.whileNotSending(async () => {
     const carried = await session
       .clientFor(guest.token!)
@@ -201,8 +239,8 @@ export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, ca
     // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
     if (carried.guestWork) await outbox.handOver({ userId: guest.userId, token: guest.token! }, { userId: carried.user.id, token: carried.token }).catch(() => undefined);
     return carried;
-  });
-  return takeOverDevice(signedIn);
+  }, left(deadline));
+  return takeOverDevice(signedIn, deadline);
 }
 
 /** The server refused the bearer token a request was sent with (not the credentials in its body). */
@@ -229,11 +267,11 @@ export function withAnswersWaiting(text: string, { answersWaiting, previous, car
   return `${withCarried} ${waiting}`;
 }
 
-/** The account takes this device over from whoever had it (its answers waiting sent first). */
-async function takeOverDevice(account: SignIn): Promise<TakeOver> {
+/** The account takes this device over from whoever had it (its answers waiting sent first, until `deadline` at most). */
+async function takeOverDevice(account: SignIn, deadline?: number): Promise<TakeOver> {
   const before = session.current();
   const previous = before.userId;
-  const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
+  const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst(deadline);
   // A guest's subjects held for it here: nobody can take them back once its token is gone. A sign-in that carried
   // the guest's work released them itself (and ended the token): only the batches kept here go.
   if (before.kind === 'guest' && before.token && previous && previous !== account.user.id) {
@@ -284,7 +322,7 @@ async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): P
 }
 
 function leaveThisDevice(): void {
-  chosenBeforeSignIn = undefined;
+  keepChosenBeforeSignIn(undefined);
   session.signOut();
   forgetClassifiedThisSession();
 }

@@ -1,8 +1,8 @@
-import { ACCOUNT_LIMITS, type OwnInvitation } from '@chorus/client';
+import { ACCOUNT_LIMITS, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField, NewPasswordField } from '../components/FormField';
+import { FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
   changePassword,
   checkEmail,
@@ -11,10 +11,12 @@ import {
   problemAtFields,
   refreshAccount,
   renameAccount,
+  saveAccountLanguage,
   showAccountNotice,
   signOutEverywhere,
   useSession,
 } from '../lib/account';
+import { chooseLanguage, i18n } from '../i18n';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
@@ -43,6 +45,7 @@ export function AccountSettingsPage() {
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
+          <LanguageSetting />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -291,6 +294,56 @@ function RenameForm({ name }: { name: string }) {
           {t('account.settings.rename.submit')}
         </button>
       </form>
+    </Section>
+  );
+}
+
+/**
+ * The language Chorus speaks to the account: its mails, and this interface, which switches to it at once (and keeps it
+ * on this device). Shows the account's language as the server has it; saved or not, the status below says so.
+ */
+function LanguageSetting() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: account, problem } = useLoaded(() => client.account(), [client]);
+  const [chosen, setChosen] = useState<Language | null | undefined>(undefined);
+  const [status, say] = useSaid<string>();
+  const language = chosen === undefined ? account?.language : chosen;
+  const choose = (value: string) => {
+    const wanted = spokenLanguage([value]);
+    if (!wanted) return;
+    const before = language ?? null;
+    setChosen(wanted);
+    chooseLanguage(wanted);
+    say((t) => t('account.settings.language.saving'));
+    saveAccountLanguage(wanted).then(
+      (kept) => {
+        setChosen(kept);
+        say((t) => t('account.settings.language.saved'));
+      },
+      (error: unknown) => {
+        setChosen(before);
+        say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
+      },
+    );
+  };
+  return (
+    <Section id="account-language-heading" title={t('account.settings.language.title')}>
+      <ErrorAlert problem={problem} quiet />
+      {language !== undefined && (
+        <SelectField id="settings-language" label={t('account.settings.language.label')} hint={t('account.settings.language.hint')} value={language ?? ''} onChange={(event) => choose(event.target.value)}>
+          {language === null && <option value="">{t('account.settings.language.none')}</option>}
+          {/* Each named in its own words (from its own catalogue), as the footer's choice names them. */}
+          {LANGUAGES.map((code) => (
+            <option key={code} value={code} lang={code}>
+              {i18n.t('app.languageName', { lng: code })}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      <p id="settings-language-status" role="status" data-testid="language-status">
+        {status}
+      </p>
     </Section>
   );
 }

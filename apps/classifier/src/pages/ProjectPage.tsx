@@ -65,7 +65,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
               </>
             )}
             <h2>{t('project.workflows')}</h2>
-            <ProjectWorkflows project={project} />
+            <ProjectWorkflows project={project} progress />
             <p className="project-discussions">
               <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
             </p>

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, errors, type Locator, type Page } from 'playwright-core';
 import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
@@ -285,6 +285,32 @@ export async function openWorkflow(
 /** Marks a workflow's tutorial as seen in this browser (the first visit opens it), for tests about something else. */
 export async function skipTutorial(context: BrowserContext, workflowId: string): Promise<void> {
   await context.addInitScript((id) => window.localStorage.setItem(`chorus.tutorialSeen.${id}`, 'seen on an earlier visit'), workflowId);
+}
+
+/** How long `waitToSee` waits, at most, unless told: Playwright's own default. */
+const SHOWN_WITHIN_MS = 30_000;
+/**
+ * Each of `waitToSee`'s waits: under 2.5 s, so that Playwright looks for the locator every 100 ms. A longer wait looks
+ * every 500 ms once it has waited 270 ms, and a page that shows what was waited for a moment later is seen up to half a
+ * second late: most of lab-results.browser's waits took 0.8 s where 0.4 s was enough.
+ */
+const SHOWN_STEP_MS = 2_000;
+
+/**
+ * Waits until the locator is visible (or `state`), as `locator.waitFor` does, for as long (`timeout`, 30 s unless
+ * told), in waits of `SHOWN_STEP_MS` one after the other, so that it is seen within 100 ms of being so.
+ */
+export async function waitToSee(locator: Locator, { state = 'visible', timeout = SHOWN_WITHIN_MS }: Parameters<Locator['waitFor']>[0] = {}): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await locator.waitFor({ state, timeout: Math.max(1, Math.min(SHOWN_STEP_MS, deadline - Date.now())) });
+    } catch (error) {
+      if (!(error instanceof errors.TimeoutError) || Date.now() >= deadline) {
+        throw error instanceof errors.TimeoutError ? new errors.TimeoutError(`${locator} was not ${state} after ${timeout} ms`, { cause: error }) : error;
+      }
+    }
+  }
 }
 
 /** Closes the tutorial that a first visit opens, by keyboard. */

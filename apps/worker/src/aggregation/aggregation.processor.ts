@@ -1,5 +1,5 @@
-import { Processor } from '@nestjs/bullmq';
-import { type JobPayload, stallOptions, workerConcurrency } from '@chorus/jobs';
+import { Injectable } from '@nestjs/common';
+import type { JobPayload } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { AggregationService, type DrainReport } from './aggregation.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
@@ -7,7 +7,8 @@ import { CompletionService } from '../reaggregation/completion.service';
 
 type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
-@Processor('aggregation', { concurrency: workerConcurrency.aggregation, ...stallOptions })
+// Its queue and worker options: processorOf, in WorkerModule.
+@Injectable()
 export class AggregationProcessor extends LoggedWorkerHost {
   constructor(private readonly aggregation: AggregationService, private readonly completion: CompletionService) {
     super();

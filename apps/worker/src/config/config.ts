@@ -8,6 +8,8 @@ export const workerEnvSchema = z.object({
   SKILLS_EVERY_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
   // An hour at most: no drain needs longer, and past 24.8 days a timer's delay overflows, so it would fire at once.
   DRAIN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // At least 2 s: the lock is renewed every half of it, and a job's longest wait for the event loop is about a second.
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(10),
 });
 
 export interface WorkerConfig {
@@ -31,6 +33,8 @@ export interface WorkerConfig {
    * they may never. A job cut short is taken up again once its lock expires (every job can run twice).
    */
   drainDeadlineMs: number;
+  /** How long a job's lock lasts unrenewed: the job of a worker that died runs again that long after (`stallOptions`). */
+  jobLockMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -47,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     skillsEveryMs: e.SKILLS_EVERY_MS,
     drainDeadlineMs: e.DRAIN_DEADLINE_SECONDS * 1000,
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
   };
 }
 

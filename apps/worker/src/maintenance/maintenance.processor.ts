@@ -1,6 +1,6 @@
-import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { type JobName, stallOptions, workerConcurrency } from '@chorus/jobs';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { JobName } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 import { CompletionService } from '../reaggregation/completion.service';
@@ -9,7 +9,8 @@ import { ReconcilerService } from './reconciler.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 
 /** Scheduled upkeep. Every worker upserts the schedules at boot (and whenever Redis has lost them); there is still one schedule. */
-@Processor('maintenance', { concurrency: workerConcurrency.maintenance, ...stallOptions })
+// Its queue and worker options: processorOf, in WorkerModule.
+@Injectable()
 export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private watch?: NodeJS.Timeout;
   /**

@@ -1,6 +1,7 @@
-import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
+import { OnWorkerEvent } from '@nestjs/bullmq';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
-import { type JobPayload, type ReaggregationProgress, reaggregationRunId, stallOptions, workerConcurrency } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, reaggregationRunId } from '@chorus/jobs';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ReaggregationService } from './reaggregation.service';
@@ -9,7 +10,8 @@ import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 type ReaggregationJob = Job<JobPayload<'reaggregation', 'reaggregate-workflow'>>;
 
 /** Runs re-aggregations, and records each in `reaggregation_runs` as it starts and ends, for researchers to look back on. */
-@Processor('reaggregation', { concurrency: workerConcurrency.reaggregation, ...stallOptions })
+// Its queue and worker options: processorOf, in WorkerModule.
+@Injectable()
 export class ReaggregationProcessor extends LoggedWorkerHost {
   constructor(private readonly reaggregation: ReaggregationService, private readonly db: DataSource) {
     super();
