@@ -384,6 +384,44 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     }
   });
 
+  it('keeps an image drawn whole once, and its zoom, when tiles of a closer view fail offline, and loads them once the connection is back without opening it again', async () => {
+    const image = `zoom-offline-${Date.now()}`;
+    const { page } = await openWorkflow(
+      suite,
+      'Zoom offline',
+      [{ externalId: image, locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}` }], metadata: {} }],
+      { name: 'Any good?', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } },
+    );
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId('image-viewer');
+    await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+    // Full-size tiles (…/x,y,256,256/256,/…: the region as wide as its size): the view as it opens needs none.
+    const fullSize = () => iiif.requests.filter((path) => new RegExp(`^/iiif/${image}/\\d+,\\d+,(\\d+),\\d+/\\1,`).test(path));
+    expect(fullSize()).toEqual([]);
+    try {
+      await suite.context.setOffline(true);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('r');
+      await medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')).waitFor();
+      const view = { zoom: await medium.getAttribute('data-zoom'), rotation: '90' };
+      expect(Number(view.zoom)).toBeGreaterThan(200);
+      // Still the image the volunteer works on, blurry where the tiles are missing: not said lost with the connection.
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+      expect(await page.getByTestId('media-offline').count()).toBe(0);
+      await suite.context.setOffline(false);
+      await medium.and(page.locator('[data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      expect(fullSize().length).toBeGreaterThan(0);
+      expect({ zoom: await medium.getAttribute('data-zoom'), rotation: await medium.getAttribute('data-rotation') }).toEqual(view);
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {
     const run = Date.now();
     const letter = (n: number): SubjectInput => ({
