@@ -392,6 +392,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       [{ externalId: image, locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}` }], metadata: {} }],
       { name: 'Any good?', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } },
     );
+    // Without animation, the view is still once its tiles were tried: no later frame of a zoom asks for them again.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.reload();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');
