@@ -77,7 +77,11 @@ async function startIiifServer(): Promise<IiifServer> {
     asked.push(request.url ?? '/');
     response.setHeader('Access-Control-Allow-Origin', '*');
     const info = /^\/iiif\/([^/]+)\/info\.json$/.exec(path);
-    if (info) {
+    if (info?.[1]?.startsWith('not-json-')) {
+      // A server's page in place of an info.json.
+      response.setHeader('Content-Type', 'text/html');
+      response.end('<html><body>Not here</body></html>');
+    } else if (info) {
       response.setHeader('Content-Type', 'application/ld+json');
       response.end(
         JSON.stringify({
@@ -332,6 +336,150 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('says a IIIF image whose tiles fail offline waits for the connection, and loads it once the connection is back, though its info.json was fetched ahead', async () => {
+    const run = Date.now();
+    const letter = (n: number): SubjectInput => ({
+      externalId: `letter-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/offline-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/offline-${run}-${n}`, alt: `Letter ${n}` }],
+      metadata: {},
+    });
+    // The next image's info.json comes ahead, its tiles do not (the connection dropped as they were asked for, and is
+    // lost until the end). Whichever subject comes first, its own tiles come.
+    const tiles = (url: URL) => url.pathname.startsWith(`/iiif/offline-${run}-`) && !url.pathname.endsWith('/info.json');
+    let shownFirst = (_image: string) => {};
+    const first = new Promise<string>((resolve) => (shownFirst = resolve));
+    let refused = 0;
+    await suite.context.route(tiles, async (route) => {
+      if (new URL(route.request().url()).pathname.startsWith(`/iiif/offline-${run}-${await first}/`)) return route.continue();
+      refused += 1;
+      return route.abort('internetdisconnected');
+    });
+    try {
+      const { page } = await openWorkflow(suite, 'Offline tiles', [letter(1), letter(2)], {
+        name: 'Any good?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const medium = page.getByTestId('image-viewer');
+      shownFirst(/Letter (\d)/.exec((await medium.getAttribute('aria-label')) ?? '')?.[1] ?? '');
+      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+      const next = (await first) === '1' ? '2' : '1';
+      await until(async () => iiif.requests.includes(`/iiif/offline-${run}-${next}/info.json`) && refused > 0, 'the next image’s info.json fetched ahead, not its tiles', 10_000);
+      await suite.context.setOffline(true);
+      await answerByKey(page);
+      await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
+      await medium.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+      expect(await medium.getByTestId('media-offline').textContent()).toContain('The connection is lost: it will be tried again when the connection is back.');
+      await suite.context.unroute(tiles);
+      await suite.context.setOffline(false);
+      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('media-offline').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await suite.context.unroute(tiles);
+      await suite.context.setOffline(false);
+    }
+  });
+
+  it('keeps an image drawn whole once, and its zoom, when tiles of a closer view fail offline, and loads them once the connection is back without opening it again', async () => {
+    const image = `zoom-offline-${Date.now()}`;
+    const { page } = await openWorkflow(
+      suite,
+      'Zoom offline',
+      [{ externalId: image, locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}` }], metadata: {} }],
+      { name: 'Any good?', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } },
+    );
+    // Without animation, the view is still once its tiles were tried: no later frame of a zoom asks for them again.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.reload();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId('image-viewer');
+    await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+    // Full-size tiles (…/x,y,256,256/256,/…: the region as wide as its size): the view as it opens needs none.
+    const fullSize = () => iiif.requests.filter((path) => new RegExp(`^/iiif/${image}/\\d+,\\d+,(\\d+),\\d+/\\1,`).test(path));
+    expect(fullSize()).toEqual([]);
+    try {
+      await suite.context.setOffline(true);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('r');
+      await medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')).waitFor();
+      const view = { zoom: await medium.getAttribute('data-zoom'), rotation: '90' };
+      expect(Number(view.zoom)).toBeGreaterThan(200);
+      // Still the image the volunteer works on, blurry where the tiles are missing: not said lost with the connection.
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+      expect(await page.getByTestId('media-offline').count()).toBe(0);
+      await suite.context.setOffline(false);
+      await medium.and(page.locator('[data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      expect(fullSize().length).toBeGreaterThan(0);
+      expect({ zoom: await medium.getAttribute('data-zoom'), rotation: await medium.getAttribute('data-rotation') }).toEqual(view);
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {
+    const run = Date.now();
+    const letter = (n: number): SubjectInput => ({
+      externalId: `letter-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/later-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/later-${run}-${n}` }],
+      metadata: {},
+    });
+    // A recording first: no viewer to size the next images' tiles by.
+    const { page } = await openWorkflow(suite, 'Tiles later', [{ externalId: 'dawn', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }], metadata: {} }, letter(2), letter(3)], {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const tilesOf = (n: number) => iiif.requests.filter((path) => path.startsWith(`/iiif/later-${run}-${n}/`) && !path.endsWith('/info.json'));
+    await page.getByTestId('audio-player').waitFor();
+    await until(async () => [2, 3].every((n) => iiif.requests.includes(`/iiif/later-${run}-${n}/info.json`)), 'the next images’ info.json fetched ahead', 10_000);
+    expect(tilesOf(3)).toEqual([]);
+    await answerByKey(page);
+    await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
+    await page.getByTestId('image-viewer').waitFor();
+    // The third's tiles, fetched ahead at the size of the viewer now on screen.
+    await until(async () => tilesOf(3).length > 0, 'the third image’s tiles fetched ahead', 10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each([
+    ['an info.json', 'shared'],
+    ['a page that is not JSON', 'not-json'],
+  ])('asks a IIIF service its subjects share for its info.json once a page, when it answers %s', async (_answer, kind) => {
+    const service = `${iiif.base}/iiif/${kind}-${Date.now()}`;
+    const page = (n: number): SubjectInput => ({ externalId: `page-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?page=${n}`, iiifService: service }], metadata: {} });
+    const { page: tab } = await openWorkflow(suite, `One info.json ${kind}`, [1, 2, 3].map(page), {
+      name: 'Any good?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const errors: string[] = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    const medium = tab.getByTestId('image-viewer');
+    const heading = tab.getByTestId('subject').getByRole('heading').first();
+    for (const position of [1, 2, 3]) {
+      if (position > 1) await answerByKey(tab);
+      await heading.getByText(`Subject ${position} of this session`).waitFor();
+      await medium.and(tab.locator('[data-status="ready"]')).waitFor();
+    }
+    // The viewer and the fetch ahead at once, then each subject: one request.
+    expect(iiif.requests.filter((path) => `${iiif.base}${path}` === `${service}/info.json`)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await tab.close();
+  });
+
   it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
     const subject = (n: number): SubjectInput => ({ externalId: `ahead-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?ahead=${n}` }], metadata: {} });
     const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), {
@@ -386,17 +534,19 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // The browser has the answers (not only the server the requests) of every tile asked for.
     const received = (image: string) =>
       page.evaluate((name) => performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`/iiif/${name}/`) && !entry.name.endsWith('/info.json')).length, image);
-    // The one on screen and the next two, before any answer, each its info.json and tiles; not the fourth.
+    // The one on screen and the next two, before any answer, each its info.json and tiles.
     await until(
       async () => {
         const asked = [...images()] as string[];
-        if (asked.length !== 3 || !asked.every((image) => iiif.requests.includes(`/iiif/${image}/info.json`) && tilesOf(image).length > 0)) return false;
+        if (asked.length < 3 || !asked.every((image) => iiif.requests.includes(`/iiif/${image}/info.json`) && tilesOf(image).length > 0)) return false;
         for (const image of asked) if ((await received(image)) < new Set(tilesOf(image)).size) return false;
         return true;
       },
       'the next two subjects’ info.json and tiles fetched',
       10_000,
     );
+    // Not the fourth: its info.json would have been asked for with the others', before their tiles came.
+    expect(images().size).toBe(3);
     const heading = page.getByTestId('subject').getByRole('heading').first();
     try {
       await suite.context.setOffline(true);
@@ -407,14 +557,16 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         // Every tile the view needs was drawn: none failed offline.
         expect(await medium.getAttribute('data-tiles')).toBe('drawn');
       }
-      // The fourth was not fetched ahead: offline, it cannot be shown.
+      // The fourth was not fetched ahead: offline, it cannot be shown, and says so; it loads once the connection is back.
       await answerByKey(page);
       await heading.getByText('Subject 4 of this session').waitFor();
       await medium.and(page.locator('[data-status="failed"]')).waitFor();
-      expect(images().size).toBe(3);
+      expect(await medium.getByTestId('media-offline').count()).toBe(1);
     } finally {
       await suite.context.setOffline(false);
     }
+    await shown.and(page.locator('[data-tiles="drawn"]')).waitFor();
+    expect(images().size).toBe(4);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,7 +6,7 @@ import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -2,8 +2,8 @@ import type { TFunction } from 'i18next';
 import type OpenSeadragon from 'openseadragon';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { showStage } from './firstTiles';
 import { fetchInfo, knownInfo } from './iiifInfo';
+import { showStage } from './stage';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
 import { useSingleKeysOn } from '../../lib/singleKeys';
@@ -18,7 +18,7 @@ interface Props {
 }
 
 type Status = 'loading' | 'ready' | 'failed';
-/** Whether every tile of the view is drawn, or one could not be loaded (a data attribute only, for the tests). */
+/** Whether every tile of the view is drawn, or, all tried, one could not be loaded (a data attribute only, for the tests). */
 type Tiles = 'loading' | 'drawn' | 'missing';
 
 interface Adjustments {
@@ -93,9 +93,16 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const [rotation, setRotation] = useState(0);
   const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
   const [moreShown, setMoreShown] = useState(false);
-  /** Counts the tries after the first: an image that failed is opened again when the connection comes back. */
+  /** Counts the tries after the first: an image that failed, or lacks a tile, is opened again when the connection comes back. */
   const [retries, setRetries] = useState(0);
-  useRetryWhenOnline(status === 'failed', () => setRetries((count) => count + 1));
+  /** Once the opening view was drawn whole: asks again for the tiles that failed, leaving the view as it is. */
+  const reloadMissing = useRef<(() => void) | null>(null);
+  useRetryWhenOnline(status === 'failed' || tiles === 'missing', () => {
+    if (status !== 'failed' && reloadMissing.current) {
+      setTiles('loading');
+      reloadMissing.current();
+    } else setRetries((count) => count + 1);
+  });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `retries` changing is what opens the image again
   useEffect(() => {
@@ -137,9 +144,30 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           update();
         });
         current.addHandler('open-failed', () => setStatus('failed'));
-        current.addHandler('tile-load-failed', () => setTiles('missing'));
+        // OpenSeadragon does not ask for a tile again (it marks it as not existing). Offline, an image whose opening
+        // view was never drawn whole is said lost with the connection (an info.json fetched ahead opens it all the
+        // same) and opened again when the connection is back. Once drawn, a volunteer zooming in offline keeps it,
+        // blurry where tiles are missing, and those tiles are asked for again when the connection is back: zoom and
+        // rotation stay.
+        let drawnOnce = false;
+        const failedTiles = new Set<OpenSeadragon.Tile>();
+        current.addHandler('tile-load-failed', (event) => {
+          failedTiles.add(event.tile);
+          if (!drawnOnce && !navigator.onLine) setStatus('failed');
+        });
+        // Fully loaded: OpenSeadragon has tried every tile of the view (those that failed are not drawn).
         current.addHandler('fully-loaded-change', (event) => {
-          if (event.fullyLoaded) setTiles((now) => (now === 'missing' ? now : 'drawn'));
+          if (!event.fullyLoaded) return;
+          if (!drawnOnce) {
+            drawnOnce = true;
+            reloadMissing.current = () => {
+              for (const tile of failedTiles) tile.exists = true;
+              failedTiles.clear();
+              // Walks the view's tiles again as a frame does after a move, without touching the viewport.
+              current.world.update(true);
+            };
+          }
+          setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
@@ -155,6 +183,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     })();
     return () => {
       abort.abort();
+      reloadMissing.current = null;
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
     };
