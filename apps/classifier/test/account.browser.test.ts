@@ -985,11 +985,11 @@ describe('classifier in a browser: accounts', () => {
     await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
     signedInElsewhere();
     const newGuest = await guestAnswered;
-    // Once the page has read the new guest's answer (its timing is recorded as it ends): that guest is kept nowhere.
-    await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/api/v1/auth/guest')));
+    // The refused request is never sent again as the new guest, which is kept nowhere.
+    const sentAs = page.waitForRequest((request) => request.url().includes('/queue?') && request.headers().authorization !== `Bearer ${old.token}`);
     await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    expect(await other.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(account.token);
-    expect(newGuest).not.toBe(account.token);
+    expect((await sentAs).headers().authorization).toBe(`Bearer ${account.token}`);
+    expect(await other.evaluate(() => window.localStorage.getItem('chorus.token'))).not.toBe(newGuest);
     expect(await guestOf(page)).toEqual({ id: account.user.id, kind: 'registered' });
     await other.close();
     await page.close();
