@@ -5,7 +5,7 @@ import { TokenGenerations } from '../../api/src/auth/token-generations';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, leaveSignedIn, liveYesNoWorkflow, newcomerPage, pauseClock, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, pauseClock, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -935,63 +935,6 @@ describe('classifier in a browser: accounts', () => {
     expect(held).toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     expect(notOnPage).toEqual([]);
     expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('keeps an account signed in (in another tab) while a refused guest was being renewed: the new guest is never used', async () => {
-    const { path } = await liveWorkflow('Signed in while renewing');
-    const old = await suite.stack.anonymous.guest();
-    const account = await signUp(suite.stack, { email: `renewal-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rena' });
-    const { page } = await newcomerPage(suite);
-    await page.evaluate(
-      ({ id, token }) => {
-        window.localStorage.setItem('chorus.token', token);
-        window.localStorage.setItem('chorus.tokenKind', 'guest');
-        window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: null, email: null }));
-      },
-      { id: old.user.id, token: old.token },
-    );
-    await page.goto(suite.stack.baseUrl + path);
-    // The batch asked for after the first answer is refused (the old guest's token ended): a new guest is asked for,
-    // whose answer reaches the page only once the account has signed in from another tab.
-    await page.route(
-      /\/queue\?.*renew=/,
-      async (route) => {
-        const { rows } = await suite.stack.db.query<{ generation: number }>('UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation AS generation', [old.user.id]);
-        suite.stack.app.get(TokenGenerations).raised(old.user.id, rows[0]!.generation);
-        await route.continue();
-      },
-      { times: 1 },
-    );
-    let guestAsked: () => void = () => undefined;
-    const asked = new Promise<void>((resolve) => (guestAsked = resolve));
-    let signedInElsewhere: () => void = () => undefined;
-    const elsewhere = new Promise<void>((resolve) => (signedInElsewhere = resolve));
-    const guestAnswered = new Promise<string>((resolve) =>
-      page.route('**/api/v1/auth/guest', async (route) => {
-        guestAsked();
-        const response = await route.fetch();
-        await elsewhere;
-        await route.fulfill({ response });
-        resolve(((await response.json()) as Session).token);
-      }),
-    );
-    await classifyOne(page);
-    await asked;
-    // The other tab: a page of the site that runs no classifier of its own.
-    const other = await page.context().newPage();
-    await other.goto(`${suite.stack.baseUrl}/api/v1/projects`);
-    await leaveSignedIn(other, account);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    signedInElsewhere();
-    const newGuest = await guestAnswered;
-    // The refused request is never sent again as the new guest, which is kept nowhere.
-    const sentAs = page.waitForRequest((request) => request.url().includes('/queue?') && request.headers().authorization !== `Bearer ${old.token}`);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    expect((await sentAs).headers().authorization).toBe(`Bearer ${account.token}`);
-    expect(await other.evaluate(() => window.localStorage.getItem('chorus.token'))).not.toBe(newGuest);
-    expect(await guestOf(page)).toEqual({ id: account.user.id, kind: 'registered' });
-    await other.close();
     await page.close();
   });
 
