@@ -3,7 +3,6 @@ import { ChorusApiError } from '@chorus/client';
 import { Redis } from 'ioredis';
 import { signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { ClassificationWriter } from '../src/classifications/classification-writer';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
@@ -134,38 +133,6 @@ describe('auth', () => {
 
     // Carried once: the same sign-in again has nothing more to carry.
     expect((await asGuest.login({ email, password: 'a long password' }).catch((e) => e)) as ChorusApiError).toMatchObject({ status: 401 });
-  });
-
-  it("makes a guest's submit stored after the carry (under way at the sign-in) the account's: its resend is a replay, and the subject counts once", async () => {
-    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
-    const [a, b] = subjectIds as [string, string];
-    const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
-    const email = `kit-${randomUUID()}@example.org`;
-    const account = await signUp(stack, { email, password: 'a long password', displayName: 'Kit' });
-    const guest = await stack.anonymous.guest();
-    const asGuest = stack.anonymous.withToken(guest.token);
-    await asGuest.queue(workflowId, 10);
-    const signedIn = await asGuest.login({ email, password: 'a long password' });
-    const asAccount = stack.anonymous.withToken(signedIn.token);
-
-    // The guest's submits passed their token check before the sign-in, and are stored after its carry, as the guest's.
-    const writer = stack.app.get(ClassificationWriter);
-    const lateAt = async (subjectId: string, idempotencyKey: string) =>
-      writer.store({ ...answer(subjectId), userId: guest.user.id, asAccount: false, startedAt: null, finishedAt: null, metadata: {}, idempotencyKey });
-    const keyOfA = `late-a-${randomUUID()}`;
-    const lateA = await lateAt(a, keyOfA);
-    expect(lateA).toBeDefined();
-    await lateAt(b, `late-b-${randomUUID()}`);
-
-    // The device, told nothing of it, sends the answer again as the account's: answered as the one stored, now the account's.
-    expect(await asAccount.classify(answer(a), keyOfA)).toMatchObject({ id: lateA!.id, replayed: true });
-    // A fresh answer of the account's to the other subject is a second classification of it, not stored.
-    expect((await asAccount.classify(answer(b), `account-b-${randomUUID()}`).catch((e) => e)) as ChorusApiError).toMatchObject({ status: 409 });
-    const { rows } = await stack.db.query('SELECT subject_id, user_id FROM classifications WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC', [workflowId, a]);
-    expect(rows).toEqual([
-      { subject_id: a, user_id: account.user.id },
-      { subject_id: b, user_id: guest.user.id },
-    ]);
   });
 
   it('gives guests a token that works on protected routes', async () => {

@@ -31,7 +31,7 @@ const GUESTS_KEPT = `(theirs.created_at > mine.created_at AND ${replacesFailure(
  * carried: a token of a guest who has since become an account of its own carries nothing.
  */
 const CARRY = `WITH guest AS (
-    UPDATE users SET token_generation = token_generation + 1, carried_into = $2 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
+    UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
   ), moved AS (
     UPDATE classifications c SET user_id = $2, updated_at = now() FROM guest
     WHERE c.user_id = guest.id
@@ -63,13 +63,6 @@ const CARRY = `WITH guest AS (
     (SELECT count(*) FROM classifications c WHERE c.user_id = guest.id
        AND EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id))::int AS "alreadyClassified"
   FROM guest`;
-
-/**
- * The guests carried into the account whose id is `account` (an SQL expression), as a subquery. A guest's submit under way
- * at the carry may be stored after it, as the guest's: such a row is the account's for its replays and for its
- * once-per-subject rule (the account's resend of it is answered as a replay, which moves it to the account).
- */
-export const carriedGuestsOf = (account: string): string => `SELECT g.id FROM users g WHERE g.carried_into = ${account}`;
 
 /**
  * Statements tried at most: one loses to a classification the account stores at the same moment (a unique index, or a

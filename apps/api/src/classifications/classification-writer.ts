@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LEFT_TO_CLASSIFY, preparedQuery } from '@chorus/db';
-import { carriedGuestsOf } from '../auth/guest-work';
 import { GroupCommit } from '../common/group-commit';
 import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
 import type { DataSource } from 'typeorm';
@@ -26,7 +25,7 @@ export interface ClassificationRow {
  * and the workflow is not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
  * classification (marked `made_in_draft` while the workflow is a draft: its team's try, which the subject's counted
  * classifications leave out), the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
- * be stored are left out, and so are replays and second classifications: those already stored (by the caller, or by a guest carried into their account: `carriedGuestsOf`), and all but the
+ * be stored are left out, and so are replays and second classifications: those already stored, and all but the
  * first of a volunteer's rows in the batch with one key or for one subject. Only a conflict with a concurrent
  * statement's rows fails the whole statement (and GroupCommit then stores the batch one row at a time).
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
@@ -55,8 +54,6 @@ const STORE = `WITH input AS (
     SELECT i.* FROM permitted i
     WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.user_id = i.user_id AND c.idempotency_key = i.idempotency_key)
       AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = i.workflow_id AND c.subject_id = i.subject_id AND c.user_id = i.user_id)
-      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.user_id IN (${carriedGuestsOf('i.user_id')})
-                      AND (c.idempotency_key = i.idempotency_key OR (c.workflow_id = i.workflow_id AND c.subject_id = i.subject_id)))
       AND NOT EXISTS (SELECT 1 FROM permitted e WHERE e.ord < i.ord AND e.user_id = i.user_id
                       AND (e.idempotency_key = i.idempotency_key OR (e.workflow_id = i.workflow_id AND e.subject_id = i.subject_id)))
   ), arriving AS (

@@ -6,7 +6,6 @@ import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { carriedGuestsOf } from '../auth/guest-work';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
@@ -41,30 +40,12 @@ export const OWN_CLASSIFICATIONS = `
     AND (c.created_at, c.id) < (COALESCE($3::timestamptz, 'infinity'), COALESCE($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY c.created_at DESC, c.id DESC
   LIMIT $5`;
-/**
- * The caller's classification stored with an idempotency key ($1 the caller, $2 the key, $3 whether an account's token),
- * or else a guest's carried into the caller's account, stored after the carry (a submit under way then): that one
- * becomes the account's in the same statement, as the carry would have made it (but where the account has classified
- * its subject itself: it stays the guest's, so that no volunteer counts twice for a subject).
- */
-const REPLAY = `WITH found AS (
-    SELECT * FROM (
-      SELECT c.*, 0 AS rank FROM classifications c WHERE c.user_id = $1 AND c.idempotency_key = $2
-      UNION ALL
-      SELECT c.*, 1 AS rank FROM classifications c WHERE c.user_id IN (${carriedGuestsOf('$1')}) AND c.idempotency_key = $2
-    ) k ORDER BY rank LIMIT 1
-  ), moved AS (
-    UPDATE classifications c SET user_id = $1, updated_at = now() FROM found f
-    WHERE c.id = f.id AND f.user_id <> $1
-      AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $1 AND mine.workflow_id = f.workflow_id AND mine.subject_id = f.subject_id)
-  )
+/** The caller's classification stored with an idempotency key ($1 the caller, $2 the key, $3 whether an account's token). */
+const REPLAY = `
   SELECT c.id, c.workflow_id, c.workflow_version, c.subject_id, c.annotations, ${PAUSED_FOR_CALLER} AS paused
   FROM (SELECT $1::uuid AS user_id, $3::bool AS as_account) i
-    CROSS JOIN found c
+    JOIN classifications c ON c.user_id = i.user_id AND c.idempotency_key = $2
     JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id`;
-/** Whether the caller ($3), or a guest carried into their account, has classified the subject ($2) in the workflow ($1). */
-const CLASSIFIED = `SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3
-  UNION ALL SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id IN (${carriedGuestsOf('$3')})`;
 const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
 
 interface OwnClassificationRow extends SubjectRow {
@@ -134,7 +115,7 @@ export class ClassificationsService {
   private async explainNothingStored(input: ClassificationInput, annotations: Annotation[], idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const replay = await this.findReplay(user, idempotencyKey, input, annotations);
     if (replay) return replay;
-    const [classified] = await this.db.query(CLASSIFIED, [input.workflowId, input.subjectId, user.id]);
+    const [classified] = await this.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [input.workflowId, input.subjectId, user.id]);
     if (classified) throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     await this.requireClassifiable(input.workflowId, user);
     throw validationFailed([{ pointer: '/subjectId', message: notInWorkflow() }]);

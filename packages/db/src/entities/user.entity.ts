@@ -46,12 +46,5 @@ export class User {
    * in English, but an invitation to its address in the inviting project's language (a better guess than English).
    */
   @Column({ type: 'varchar', length: 8, nullable: true }) language!: string | null;
-  /**
-   * A guest's: the account its work was carried into at its sign-in. A submit of the guest's still under way then, stored
-   * after, is the account's for its replays and its once-per-subject rule (`CARRIED_GUESTS`). Null otherwise.
-   */
-  @Index('users_carried_into_idx', { where: 'carried_into IS NOT NULL' })
-  @Column({ type: 'uuid', nullable: true })
-  carriedInto!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
