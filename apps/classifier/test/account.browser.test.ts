@@ -459,41 +459,6 @@ describe('classifier in a browser: accounts', () => {
     }
   });
 
-  it('renews no guest for a given-up try refused between the sign-in and its take-over: the answer goes once, as the account’s', async () => {
-    const device = await launchBrowser();
-    try {
-      const scene = await signInWhileSending(device, 'annie');
-      // The server signs in (ending the guest's token) but its answer reaches the page only when let through.
-      let signedInThere: () => void = () => undefined;
-      const atServer = new Promise<void>((resolve) => (signedInThere = resolve));
-      let letAnswerThrough: () => void = () => undefined;
-      const answerHeld = new Promise<void>((resolve) => (letAnswerThrough = resolve));
-      await scene.page.route('**/api/v1/auth/login', async (route) => {
-        const response = await route.fetch();
-        signedInThere();
-        await answerHeld;
-        await route.fulfill({ response });
-      });
-      const guests = async () => (await suite.stack.db.query("SELECT count(*)::int AS n FROM users WHERE kind = 'guest'")).rows[0].n as number;
-      await scene.page.clock.runFor(SEND_FIRST_MS); // the sign-in gives the guest's try up and goes ahead
-      await atServer;
-      const guestsAtSignIn = await guests();
-      // The given-up tries reach the server now, with the guest's ended token: both refused, before the page is signed in.
-      const refused = Promise.all([0, 1].map(() => scene.page.waitForResponse((response) => response.url().endsWith('/api/v1/classifications') && response.status() === 401)));
-      await scene.page.unroute('**/api/v1/classifications');
-      await scene.release();
-      await refused;
-      letAnswerThrough();
-      await scene.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-      await scene.page.clock.resume();
-      await bothStoredAsTheAccounts(scene);
-      expect(await guests()).toBe(guestsAtSignIn);
-      expect(await scene.page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('registered');
-    } finally {
-      await device.close();
-    }
-  });
-
   it('never gives the account signed in after a guest the guest’s answer in progress (a shared computer)', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Shared computer', [textSubject(0)]);
     await skipTutorial(suite.context, workflow.id);

@@ -229,30 +229,18 @@ export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, ca
   const deadline = Date.now() + SEND_FIRST_MS;
   await sendWaitingFirst(deadline);
   // Nothing goes with the guest's token from here: the sign-in ends it, and its answers still here become the account's.
-  // A try still under way at the deadline is given up (see `whileNotSending`); refused once the sign-in ended the
-  // guest's token, it renews no guest until the account is adopted (`session.signingIn`).
-  let endSigningIn: (() => void) | undefined;
-  try {
-    const signedIn = await outbox.whileNotSending(async () => {
-      endSigningIn = session.signingIn();
-      return carryInto(credentials, guest);
-    }, left(deadline));
-    return await takeOverDevice(signedIn, deadline);
-  } finally {
-    endSigningIn?.();
-  }
-}
-
-/** Signs in with the guest's token, carrying their work, and hands their answers waiting here to the account. */
-async function carryInto(credentials: Pick<AccountInput, 'email' | 'password'>, guest: SessionState): Promise<SignIn> {
-  const carried = await session
-    .clientFor(guest.token!)
-    .login(credentials)
-    // A guest the server no longer knows has nothing to carry.
-    .catch((error: unknown) => (isRefusedToken(error) ? session.anonymous.login(credentials) : Promise.reject(error)));
-  // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
-  if (carried.guestWork) await outbox.handOver({ userId: guest.userId, token: guest.token! }, { userId: carried.user.id, token: carried.token }).catch(() => undefined);
-  return carried;
+  // A try still under way at the deadline is given up (see `whileNotSending`).
+  const signedIn = await outbox.whileNotSending(async () => {
+    const carried = await session
+      .clientFor(guest.token!)
+      .login(credentials)
+      // A guest the server no longer knows has nothing to carry.
+      .catch((error: unknown) => (isRefusedToken(error) ? session.anonymous.login(credentials) : Promise.reject(error)));
+    // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
+    if (carried.guestWork) await outbox.handOver({ userId: guest.userId, token: guest.token! }, { userId: carried.user.id, token: carried.token }).catch(() => undefined);
+    return carried;
+  }, left(deadline));
+  return takeOverDevice(signedIn, deadline);
 }
 
 /** The server refused the bearer token a request was sent with (not the credentials in its body). */

@@ -127,13 +127,7 @@ function whyEnded(token: string, refusal: Response): EndedSignIn {
  */
 class VolunteerSession {
   private state: SessionState = readState();
-  private renewing: Promise<string | null> | null = null;
-  /**
-   * Sign-ins under way that end the guest's token (`signingIn`): until the account is adopted, a refusal of the guest's
-   * token is the sign-in's doing, answered as is (no new guest, nothing sent again as one): what the guest left waiting
-   * here is the account's at the hand-over.
-   */
-  private signInsUnderWay = 0;
+  private renewing: Promise<string> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly replacedListeners = new Set<(replaced: Owner, by: Owner) => void>();
   /**
@@ -210,19 +204,6 @@ class VolunteerSession {
     this.set(stateOf(session));
   }
 
-  /**
-   * A sign-in that ends the guest's token starts (before its request): answers the function that says it ended, called
-   * once the account is adopted, or the sign-in failed.
-   */
-  signingIn(): () => void {
-    this.signInsUnderWay += 1;
-    let ended = false;
-    return () => {
-      if (!ended) this.signInsUnderWay -= 1;
-      ended = true;
-    };
-  }
-
   /** Forgets the account on this device; the next request starts a fresh guest session. */
   signOut(): void {
     this.endedHere = null;
@@ -262,16 +243,10 @@ class VolunteerSession {
     for (const listener of this.listeners) listener();
   }
 
-  /**
-   * A new guest in place of the session as it is now (none, or a guest the server refused); answers its token, or null
-   * when the session changed meanwhile (a sign-in, a sign-out, another tab): that one stays, and the new guest is unused.
-   */
-  private startGuestSession(replacing?: Owner): Promise<string | null> {
-    const replaced = this.state.token;
+  private startGuestSession(replacing?: Owner): Promise<string> {
     this.renewing ??= this.anonymous
       .guest()
       .then((session) => {
-        if (this.state.token !== replaced) return null;
         const next = stateOf(session);
         this.store(next);
         // What the old guest left on this device is the new one's before anything is shown for the new one.
@@ -289,9 +264,7 @@ class VolunteerSession {
     let token = this.state.token;
     if (!token) {
       try {
-        // Someone else's session came meanwhile (another tab's sign-in): the request goes as theirs, as any other would.
-        token = (await this.startGuestSession()) ?? this.state.token;
-        if (!token) return fetch(input, init);
+        token = await this.startGuestSession();
       } catch (refused) {
         // No guest could be made (too many from this address, say): what anyone may read (the project list, a
         // project's page) is read without one; what needs a volunteer says why there is none.
@@ -314,14 +287,12 @@ class VolunteerSession {
       }
       return response;
     }
-    // Never sent again as someone else (the volunteer signed in or out meanwhile, or is signing in: see `signInsUnderWay`).
-    if (this.signInsUnderWay > 0 || (this.state.token !== token && this.state.kind !== 'guest')) return response;
+    // Never sent again as someone else (the volunteer signed in or out meanwhile).
+    if (this.state.token !== token && this.state.kind !== 'guest') return response;
     // A stale guest token (for instance after the server's data was reset): start a new guest session and retry once.
     // Requests refused together share one renewal; one refused after it uses the new token.
     const renewed =
       this.state.token === token ? await this.startGuestSession({ userId: this.state.userId, token }) : (this.state.token ?? (await this.startGuestSession()));
-    // The session changed while the new guest was asked for: the refusal stands.
-    if (!renewed || this.state.kind !== 'guest') return response;
     return fetch(input, withBearer(init, renewed));
   }
 }
