@@ -396,9 +396,6 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('[data-account-link="sign-in"]').click();
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
-    // From here the page's time passes only as the test runs it on (the browser is this test's alone): the sign-in's
-    // wait for the sending must not end by itself on a busy machine.
-    await pauseClock(page);
     await page.keyboard.press('Enter');
     await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
     /** Lets the requests held so far through, in order. */
@@ -425,7 +422,6 @@ describe('classifier in a browser: accounts', () => {
       // A sending under way goes on with the guest's token, which the sign-in ends: the sign-in waits for it (its time).
       await scene.page.clock.runFor(SEND_FIRST_MS - 1_000);
       expect(scene.atSignIn).toBeUndefined();
-      await scene.page.clock.resume();
       await scene.release();
       await scene.page.getByTestId('account-name').waitFor({ timeout: 30_000 });
       // Sent first as the guest's: the sign-in carried it with the rest of their work.
@@ -442,7 +438,9 @@ describe('classifier in a browser: accounts', () => {
     const device = await launchBrowser();
     try {
       const scene = await signInWhileSending(device, 'williamina');
-      // The sending hangs (up to SUBMIT_TIMEOUT_MS a try): the sign-in waits SEND_FIRST_MS for it in all, no longer.
+      // The sending hangs (up to SUBMIT_TIMEOUT_MS a try): the sign-in waits SEND_FIRST_MS for it in all, no longer. The
+      // page's time passes only as the test runs it on (the browser is this test's alone).
+      await pauseClock(scene.page);
       await scene.page.clock.runFor(SEND_FIRST_MS);
       await until(async () => scene.atSignIn !== undefined, 'the sign-in reaching the server with the answer still on its way');
       expect(scene.atSignIn).toEqual({ onTheirWay: 2, stored: [{ subject_id: scene.first, user_id: scene.guestId }] });
