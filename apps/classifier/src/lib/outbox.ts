@@ -140,7 +140,7 @@ class Outbox {
   /** Holds that stopped waiting for the send under way: while any does, that send tries nothing more. */
   private stopsAsked = 0;
   /** Ends the try under way at once, as its timeout would (`whileNotSending` past its time). */
-  private endTry: (() => void) | null = null;
+  private endTry: ((error: unknown) => void) | null = null;
   /**
    * Workflows found open since the last sending began (`senderWorkflow` keys): their sender's answers waiting for that
    * go with the next.
@@ -341,7 +341,7 @@ class Outbox {
       if (running && !(await settlesWithin(running, waitAtMost))) {
         stopped = true;
         this.stopsAsked += 1;
-        this.endTry?.();
+        this.endTry?.(new SubmitTimeoutError(waitAtMost));
         await running.catch(() => undefined);
       }
       return work();
@@ -360,9 +360,8 @@ class Outbox {
 
   /** One try of an item: ended by its timeout, or at once by a hold that waited long enough (`endTry`). */
   private async tryOnce<T>(request: Promise<T>): Promise<T> {
-    const started = Date.now();
     const ended = new Promise<never>((_, reject) => {
-      this.endTry = () => reject(new SubmitTimeoutError(Date.now() - started));
+      this.endTry = reject;
     });
     try {
       return await withTimeout(Promise.race([request, ended]), SUBMIT_TIMEOUT_MS);
