@@ -5,7 +5,7 @@ import { TokenGenerations } from '../../api/src/auth/token-generations';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, pauseClock, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -362,96 +362,58 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
-  /**
-   * A guest classifies two subjects in a browser of its own (its clock, the context's, runs as time does, but the test
-   * runs it ahead through the page's waits, and no later test gets it); the second answer's requests reach the server
-   * only when let through (`release`): the page stops waiting for its own, the answer joins those waiting, and the
-   * outbox sends it again (still held). Then the guest signs in, carrying their work; `atSignIn` is what the server had
-   * of the guest's answers, and how many were still on their way, when the sign-in reached it.
-   */
-  async function signInWhileSending(device: Awaited<ReturnType<typeof launchBrowser>>, name: string) {
-    const email = `${name}-${Date.now()}@example.org`;
-    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: name });
-    const { workflowId, path } = await liveWorkflow(`Carried while sending ${name}`, device.context);
-    const { page, errors } = await newcomerPage({ stack: suite.stack, context: device.context });
-    await page.clock.install();
-    await page.goto(suite.stack.baseUrl + path);
-    const first = await classifyOne(page);
-    const [{ user_id: guestId }] = await classificationsOf(workflowId);
-    const held: Route[] = [];
-    let released = 0;
-    await page.route('**/api/v1/classifications', (route) => void held.push(route));
-    const scene = { account, workflowId, page, errors, first, guestId, held, atSignIn: undefined as { onTheirWay: number; stored: { subject_id: string; user_id: string }[] } | undefined };
-    await page.route('**/api/v1/auth/login', async (route) => {
-      scene.atSignIn = { onTheirWay: held.length - released, stored: await classificationsOf(workflowId) };
-      await route.continue();
-    });
-    const second = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
-    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
-    await page.keyboard.press('1');
-    await page.keyboard.press('Enter');
-    await until(async () => held.length === 1, 'the answer sent');
-    await page.clock.runFor(ON_SCREEN_SUBMIT_MS); // the page waits no longer: the answer joins those waiting
-    await until(async () => held.length === 2, 'the answer sent again from those waiting');
-    await page.locator('[data-account-link="sign-in"]').click();
-    await page.locator('#sign-in-email').fill(email);
-    await page.locator('#sign-in-password').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
-    /** Lets the requests held so far through, in order. */
-    const release = async () => {
-      for (const route of held.slice(released)) {
+  it('carries a guest’s answer still being sent when they sign in: sent first as the guest’s, or after as the account’s, never lost or stored twice', async () => {
+    const email = `caroline-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Caroline Herschel' });
+    // In a browser of its own: its clock (the context's) runs as time does, but the test runs it ahead through the
+    // page's waits, and no later test gets it.
+    const device = await launchBrowser();
+    try {
+      const { workflowId, path } = await liveWorkflow('Carried while sending', device.context);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: device.context });
+      await page.clock.install();
+      await page.goto(suite.stack.baseUrl + path);
+      const first = await classifyOne(page);
+      const [{ user_id: guestId }] = await classificationsOf(workflowId);
+      // The next answer's requests reach the server only when let through: the page stops waiting for its own, the
+      // answer joins those waiting, and the outbox sends it again (still held) before the volunteer signs in.
+      const held: Route[] = [];
+      let released = 0;
+      await page.route('**/api/v1/classifications', (route) => void held.push(route));
+      // What the server had of the guest's answers, and how many were still on their way, when the sign-in reached it.
+      let atSignIn: { onTheirWay: number; stored: { subject_id: string; user_id: string }[] } | undefined;
+      await page.route('**/api/v1/auth/login', async (route) => {
+        atSignIn = { onTheirWay: held.length - released, stored: await classificationsOf(workflowId) };
+        await route.continue();
+      });
+      const second = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await until(async () => held.length === 1, 'the answer sent');
+      await page.clock.runFor(ON_SCREEN_SUBMIT_MS); // the page waits no longer: the answer joins those waiting
+      await until(async () => held.length === 2, 'the answer sent again from those waiting');
+      await page.locator('[data-account-link="sign-in"]').click();
+      await page.locator('#sign-in-email').fill(email);
+      await page.locator('#sign-in-password').fill(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
+      // The sign-in waits for the answer being sent, past the time it waits for those waiting (SEND_FIRST_MS): a sending
+      // under way goes on with the guest's token, which the sign-in ends, so it reaches the server only once that has ended.
+      await page.clock.runFor(SEND_FIRST_MS + 1_000);
+      expect(atSignIn).toBeUndefined();
+      for (const route of held) {
         released += 1;
-        await route.continue().catch(() => undefined);
+        await route.continue();
       }
-    };
-    return Object.assign(scene, { second, release }); // the same object: the sign-in's route fills in `atSignIn`
-  }
-
-  /** Once none waits: the guest's two answers are stored once each, both the account's. */
-  async function bothStoredAsTheAccounts({ page, workflowId, account, first, second }: { page: Page; workflowId: string; account: Session; first: string; second: string }) {
-    await until(async () => (await page.getByTestId('outbox').count()) === 0, 'none waiting', 30_000);
-    expect((await classificationsOf(workflowId)).map((row) => row.subject_id).sort()).toEqual([first, second].sort());
-    expect(new Set((await classificationsOf(workflowId)).map((row) => row.user_id))).toEqual(new Set([account.user.id]));
-  }
-
-  it('carries a guest’s answer being sent when they sign in: the sign-in reaches the server only once that sending has ended, within SEND_FIRST_MS', async () => {
-    const device = await launchBrowser();
-    try {
-      const scene = await signInWhileSending(device, 'caroline');
-      // A sending under way goes on with the guest's token, which the sign-in ends: the sign-in waits for it (its time).
-      await scene.page.clock.runFor(SEND_FIRST_MS - 1_000);
-      expect(scene.atSignIn).toBeUndefined();
-      await scene.release();
-      await scene.page.getByTestId('account-name').waitFor({ timeout: 30_000 });
+      await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
       // Sent first as the guest's: the sign-in carried it with the rest of their work.
-      expect(scene.atSignIn).toEqual({ onTheirWay: 0, stored: expect.arrayContaining([{ subject_id: scene.first, user_id: scene.guestId }, { subject_id: scene.second, user_id: scene.guestId }]) });
-      expect(scene.atSignIn!.stored).toHaveLength(2);
-      await bothStoredAsTheAccounts(scene);
-      expect(scene.errors).toEqual([]);
-    } finally {
-      await device.close();
-    }
-  });
-
-  it('signs in within SEND_FIRST_MS while a guest’s answer hangs on its way, which then goes once, as the account’s', async () => {
-    const device = await launchBrowser();
-    try {
-      const scene = await signInWhileSending(device, 'williamina');
-      // The sending hangs (up to SUBMIT_TIMEOUT_MS a try): the sign-in waits SEND_FIRST_MS for it in all, no longer. The
-      // page's time passes only as the test runs it on (the browser is this test's alone).
-      await pauseClock(scene.page);
-      await scene.page.clock.runFor(SEND_FIRST_MS);
-      await until(async () => scene.atSignIn !== undefined, 'the sign-in reaching the server with the answer still on its way');
-      expect(scene.atSignIn).toEqual({ onTheirWay: 2, stored: [{ subject_id: scene.first, user_id: scene.guestId }] });
-      await scene.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-      await scene.page.clock.resume();
-      // The guest's tries reach the server after the sign-in, which ended the guest's token: refused, nothing stored as
-      // the guest's; the answer, handed to the account, is sent again as the account's.
-      await scene.page.unroute('**/api/v1/classifications');
-      await scene.release();
-      await bothStoredAsTheAccounts(scene);
-      expect(scene.errors).toEqual([]);
+      expect(atSignIn).toEqual({ onTheirWay: 0, stored: expect.arrayContaining([{ subject_id: first, user_id: guestId }, { subject_id: second, user_id: guestId }]) });
+      expect(atSignIn!.stored).toHaveLength(2);
+      await until(async () => (await page.getByTestId('outbox').count()) === 0, 'none waiting', 30_000);
+      expect((await classificationsOf(workflowId)).map((row) => row.subject_id).sort()).toEqual([first, second].sort());
+      expect(new Set((await classificationsOf(workflowId)).map((row) => row.user_id))).toEqual(new Set([account.user.id]));
+      expect(errors).toEqual([]);
     } finally {
       await device.close();
     }

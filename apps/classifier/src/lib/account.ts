@@ -99,26 +99,22 @@ export function sentence(message: string): string {
   return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
-/** Settles when `work` does, or after `ms` at most (then without waiting for it any longer; at once for none). */
+/** Settles when `work` does, or after `ms` at most (then without waiting for it any longer). */
 async function atMost(ms: number, work: Promise<unknown>): Promise<void> {
-  if (ms <= 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** How long is left, in ms, until `deadline` (a `Date.now()`). */
-const left = (deadline: number): number => Math.max(0, deadline - Date.now());
-
 /**
  * Sends what the current volunteer has waiting, before someone else takes over this device, and answers how many of
- * their answers are still waiting (kept, with their token, for later). Never waits past `deadline` (SEND_FIRST_MS).
+ * their answers are still waiting (kept, with their token, for later). Never waits more than a few seconds.
  */
-async function sendWaitingFirst(deadline = Date.now() + SEND_FIRST_MS): Promise<number> {
+async function sendWaitingFirst(): Promise<number> {
   const owner = session.owner();
   if (!owner) return 0;
   try {
     await outbox.claim(owner);
-    await atMost(left(deadline), outbox.flush(session.client));
+    await atMost(SEND_FIRST_MS, outbox.flush(session.client));
   } catch {
     // Not sent now: they stay, with their owner.
   }
@@ -220,16 +216,13 @@ export interface TakeOver {
  * Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait.
  * With `carryGuestWork`, the guest's classifications become the account's: its answers waiting here are sent first
  * (as the guest's, so that they are carried too), and those that still could not be sent go later as the account's.
- * All its waiting on the sending of answers ends within SEND_FIRST_MS.
  */
 export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, carryGuestWork: boolean): Promise<TakeOver> {
   const credentials = { email: input.email.trim(), password: input.password };
   const guest = session.current();
   if (!carryGuestWork || guest.kind !== 'guest' || !guest.token) return takeOverDevice(await session.anonymous.login(credentials));
-  const deadline = Date.now() + SEND_FIRST_MS;
-  await sendWaitingFirst(deadline);
+  await sendWaitingFirst();
   // Nothing goes with the guest's token from here: the sign-in ends it, and its answers still here become the account's.
-  // A try still under way at the deadline is given up (see `whileNotSending`).
   const signedIn = await outbox.whileNotSending(async () => {
     const carried = await session
       .clientFor(guest.token!)
@@ -239,8 +232,8 @@ export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, ca
     // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
     if (carried.guestWork) await outbox.handOver({ userId: guest.userId, token: guest.token! }, { userId: carried.user.id, token: carried.token }).catch(() => undefined);
     return carried;
-  }, left(deadline));
-  return takeOverDevice(signedIn, deadline);
+  });
+  return takeOverDevice(signedIn);
 }
 
 /** The server refused the bearer token a request was sent with (not the credentials in its body). */
@@ -267,11 +260,11 @@ export function withAnswersWaiting(text: string, { answersWaiting, previous, car
   return `${withCarried} ${waiting}`;
 }
 
-/** The account takes this device over from whoever had it (its answers waiting sent first, until `deadline` at most). */
-async function takeOverDevice(account: SignIn, deadline?: number): Promise<TakeOver> {
+/** The account takes this device over from whoever had it (its answers waiting sent first). */
+async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   const before = session.current();
   const previous = before.userId;
-  const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst(deadline);
+  const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
   // A guest's subjects held for it here: nobody can take them back once its token is gone. A sign-in that carried
   // the guest's work released them itself (and ended the token): only the batches kept here go.
   if (before.kind === 'guest' && before.token && previous && previous !== account.user.id) {

@@ -137,10 +137,6 @@ class Outbox {
   /** `flushing` when it is a hold (`whileNotSending`), not a send: a send asked for then waits for it. */
   private held: Promise<FlushReport> | null = null;
   private items: OutboxItem[] = [];
-  /** Holds that stopped waiting for the send under way: while any does, that send tries nothing more. */
-  private stopsAsked = 0;
-  /** Ends the try under way at once, as its timeout would (`whileNotSending` past its time). */
-  private endTry: ((error: unknown) => void) | null = null;
   /**
    * Workflows found open since the last sending began (`senderWorkflow` keys): their sender's answers waiting for that
    * go with the next.
@@ -328,26 +324,13 @@ class Outbox {
    * Runs `work` with no item being sent: once the send under way (if any) has ended, and with every send asked for
    * meanwhile waiting for it to end. A sign-in that carries a guest's work into an account ends the guest's token, so
    * nothing may be sent with it between the sign-in and the hand-over of the guest's items to the account.
-   *
-   * The send under way is waited for `waitAtMost` ms at most: then it tries nothing more, and its try under way ends
-   * as a timeout does (the item is kept, as maybe stored: sent again, with the same idempotency key, by its owner then).
-   * A guest's try that reaches the server after the sign-in is refused there (the guest's tokens ended with it), so the
-   * item goes once, as the account's; one that reached it before was carried, and the account's replay answers it.
    */
-  async whileNotSending<T>(work: () => Promise<T>, waitAtMost = Number.POSITIVE_INFINITY): Promise<T> {
+  async whileNotSending<T>(work: () => Promise<T>): Promise<T> {
     const running = this.flushing;
-    let stopped = false;
     const done = (async () => {
-      if (running && !(await settlesWithin(running, waitAtMost))) {
-        stopped = true;
-        this.stopsAsked += 1;
-        this.endTry?.(new SubmitTimeoutError(waitAtMost));
-        await running.catch(() => undefined);
-      }
+      await running?.catch(() => undefined);
       return work();
-    })().finally(() => {
-      if (stopped) this.stopsAsked -= 1;
-    });
+    })();
     const idle: Promise<FlushReport> = done.then(emptyReport, emptyReport);
     this.flushing = idle;
     this.held = idle;
@@ -356,18 +339,6 @@ class Outbox {
       if (this.held === idle) this.held = null;
     });
     return done;
-  }
-
-  /** One try of an item: ended by its timeout, or at once by a hold that waited long enough (`endTry`). */
-  private async tryOnce<T>(request: Promise<T>): Promise<T> {
-    const ended = new Promise<never>((_, reject) => {
-      this.endTry = reject;
-    });
-    try {
-      return await withTimeout(Promise.race([request, ended]), SUBMIT_TIMEOUT_MS);
-    } finally {
-      this.endTry = null;
-    }
   }
 
   private async send(client: ChorusClient): Promise<FlushReport> {
@@ -392,11 +363,9 @@ class Outbox {
         await this.update(idempotencyKey, (kept) => waitingForReopen(kept, new Date(now)));
       }
       if (next !== 'send') continue;
-      // A hold stopped waiting for this send (a sign-in): the rest wait for the next.
-      if (this.stopsAsked > 0) break;
       try {
         const by = item.owner?.token && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
-        const { feedback } = await this.tryOnce(by.classify(item.input, item.idempotencyKey));
+        const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
         if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;
         tries.stored(item);
@@ -430,15 +399,6 @@ class Outbox {
   get count(): number {
     return this.items.filter((item) => !awaitsSignIn(item) && !awaitsReopen(item)).length;
   }
-}
-
-/** Whether `work` settles within `ms` (false: it goes on, no longer waited for). */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  const settled = work.then(() => true, () => true);
-  if (ms === Number.POSITIVE_INFINITY) return settled;
-  if (ms <= 0) return false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([settled, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]).finally(() => clearTimeout(timer));
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
