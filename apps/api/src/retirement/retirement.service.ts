@@ -429,7 +429,8 @@ export class RetirementService {
  * take-down's lock (`TAKE_DOWN_LOCK`), so that a subject joining a workflow meanwhile (an upload, a set linked, a
  * routing: `joinWorkflows`) joins once the take-down is committed, and is then taken down as it joins; one that joined
  * while it waited is seen by the take-down's update. The row locks come first: the worker's routing takes the shared
- * lock while it holds the rows it aggregates.
+ * lock while it holds the rows it aggregates. Then the subjects' classifications (`classificationsChangedByTakeDown`),
+ * as the worker and a correction (`lockWorkflowRowsOf`, after the subject's row, which a take-down never locks) do.
  */
 async function lockTakenDown(manager: EntityManager, projectId: string, subjectIds: string[]): Promise<void> {
   await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
