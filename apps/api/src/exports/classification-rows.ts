@@ -45,7 +45,7 @@ export const CLASSIFICATION_COLUMNS = {
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
   workflow_version: 'the workflow version answered (GET /workflows/:id/versions/:n reads it, to a downloads key too)',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
-  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its subject was taken down or a take-down of it lifted (subject_metadata, earlier_locations); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its subject was taken down where it was nowhere in the project, or its last take-down lifted (subject_metadata, earlier_locations); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
