@@ -585,15 +585,22 @@ describe('consensus export', () => {
     }
   });
 
-  it('gives neither the media nor the metadata of a subject its team took down, in any format of either download, metadata=columns too, and gives its rows again with them once the take-down is lifted', async () => {
+  it('gives neither the media (earlier ones too) nor the metadata of a subject its team took down, in any format of either download, metadata=columns too, and gives its rows again with them once the take-down is lifted', async () => {
+    const aLocations = [
+      { type: 'text' as const, text: 'Mrs Smith, 12 High Street' },
+      { type: 'image' as const, url: 'https://old.example.org/a.jpg' },
+    ];
     const { id, subjects } = await classifiedOnce('Letters', (setId) =>
       stack.client.addSubjects(setId, [
-        { externalId: 'a', locations: [{ type: 'text', text: 'Mrs Smith, 12 High Street' }], metadata: { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' } },
+        { externalId: 'a', locations: aLocations, metadata: { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' } },
         { externalId: 'b', locations: [{ type: 'text', text: 'A notice' }], metadata: { sender: 'The Council' } },
       ]),
     );
     const a = subjects.find((subject) => subject.externalId === 'a')!.id;
     const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
+    // Its image moved since its classification: the raw download's earlier_locations would hold its text again.
+    const aCorrected = [aLocations[0]!, { type: 'image' as const, url: 'https://new.example.org/a.jpg' }];
+    await stack.client.correctSubjectLocations(a, { locations: aCorrected, reason: 'Moved' });
     const beforeTakeDown = await now();
     await stack.client.retireSubjects(id, { subjectIds: [a], reason: 'A home address', takeDown: true });
 
@@ -624,16 +631,18 @@ describe('consensus export', () => {
       expect((await rowsOf(kind, beforeTakeDown)).filter((row) => row.external_id === 'a').map((row) => row.subject_metadata)).toEqual([null]);
       const { header, rows } = csvTable(await download(kind, 'csv', 'json'));
       const cells = rows.find((row) => row[header.indexOf('external_id')] === 'a')!;
-      for (const column of kind === 'consensus' ? ['subject_metadata', 'subject_locations'] : ['subject_metadata']) expect(cells[header.indexOf(column)]).toBe('');
+      for (const column of kind === 'consensus' ? ['subject_metadata', 'subject_locations'] : ['subject_metadata', 'earlier_locations']) expect(cells[header.indexOf(column)]).toBe('');
     }
 
     // Lifted, its rows come again with its media and metadata, as a since= download promises of a change of taken_down.
     const beforeLifting = await now();
     await stack.client.unretireSubjects(id, { subjectIds: [a], reason: 'Address blurred' });
     expect((await rowsOf('consensus', beforeLifting)).map((row) => [row.external_id, row.taken_down, row.subject_metadata, row.subject_locations])).toEqual([
-      ['a', false, { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }, [{ type: 'text', text: 'Mrs Smith, 12 High Street' }]],
+      ['a', false, { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }, aCorrected],
     ]);
-    expect((await rowsOf('classifications', beforeLifting)).map((row) => [row.external_id, row.subject_metadata])).toEqual([['a', { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }]]);
+    expect((await rowsOf('classifications', beforeLifting)).map((row) => [row.external_id, row.subject_metadata, row.earlier_locations])).toEqual([
+      ['a', { sender: 'Ada Lovelace', '#street': 'Cobbler Lane' }, aLocations],
+    ]);
     for (const kind of ['consensus', 'classifications'] as const) {
       expect((await rowsOf(kind, beforeLifting, 'columns')).map((row) => [row.external_id, row['metadata.sender'], row['metadata.#street']])).toEqual([['a', 'Ada Lovelace', 'Cobbler Lane']]);
     }

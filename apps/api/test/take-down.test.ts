@@ -255,6 +255,28 @@ describe('a subject taken down', () => {
     expect(await since(beforeMade)).toEqual([expect.objectContaining({ external_id: 'a', taken_down: true })]);
   });
 
+  it('gives its classifications again in an incremental raw download only when it stops or starts being taken down anywhere in the project, not while another workflow keeps it down', async () => {
+    const team = await twoWorkflows();
+    const a = team.subjects.a!;
+    const [here, other] = [team.workflowId, team.otherWorkflowId];
+    const { version } = await stack.client.getWorkflow(here);
+    await (await guest()).classify({ workflowId: here, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
+    const since = async (at: string) => (await stack.client.classifications(here, 'ndjson', at)).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_metadata);
+    await stack.client.retireSubjects(here, { subjectIds: [a], reason: 'A home address', takeDown: true });
+
+    // Lifted by name in the other workflow, made there again: still down here throughout, its metadata withheld, unchanged.
+    const meanwhile = await now();
+    await stack.client.unretireSubjects(other, { subjectIds: [a], reason: 'Not here' });
+    await stack.client.retireSubjects(other, { subjectIds: [a], reason: 'Here too', takeDown: true });
+    await stack.client.unretireSubjects(here, { subjectIds: [a], reason: 'Address blurred' });
+    expect(await since(meanwhile)).toEqual([]);
+    // Lifted in the last workflow that kept it down: its metadata comes back, so its classification is given again.
+    const lifted = await now();
+    await stack.client.unretireSubjects(other, { subjectIds: [a], reason: 'Address blurred there too' });
+    expect(await since(lifted)).toEqual([{ title: 'Letter to Mrs Smith' }]);
+  });
+
   it('stays down in a workflow its set is linked to after the take-down, or linked to again (round 27)', async () => {
     const team = await twoWorkflows();
     const a = team.subjects.a!;

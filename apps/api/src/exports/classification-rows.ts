@@ -11,7 +11,7 @@ export interface ClassificationRow {
   external_id: string | null;
   /** The researcher's metadata of the subject, private keys included; null while it is taken down (`withheldWhileTakenDownSql`). */
   subject_metadata: Record<string, unknown> | null;
-  /** The locations it was shown, when researchers have corrected them since it was stored; else null. */
+  /** The locations it was shown, when researchers have corrected them since it was stored; else null, and null while it is taken down (`withheldWhileTakenDownSql`). */
   earlier_locations: SubjectLocation[] | null;
   user_id: string;
   user_kind: string;
@@ -39,13 +39,13 @@ export const CLASSIFICATION_COLUMNS = {
   external_id: "the researchers' id of the subject, if it has one",
   subject_metadata: `the subject's metadata (JSON: an object), private keys (#, // or !) included; ${WITHHELD_IN_WORDS}`,
   earlier_locations:
-    "the subject's locations the volunteer was shown (JSON: a list), when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
+    `the subject's locations the volunteer was shown (JSON: a list), when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none; ${WITHHELD_IN_WORDS}`,
   user_id: "the volunteer's id",
   user_kind: 'guest, registered or deleted: what the volunteer is now (a guest who registered later shows as registered on earlier rows too; an account deleted since, as deleted)',
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
   workflow_version: 'the workflow version answered (GET /workflows/:id/versions/:n reads it, to a downloads key too)',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
-  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its subject was taken down or a take-down of it lifted (subject_metadata); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its subject was taken down where it was nowhere in the project, or its last take-down lifted (subject_metadata, earlier_locations); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',

@@ -65,21 +65,27 @@ const EXPORTS_BUSY_RETRY_SECONDS = 10;
  */
 const tooManyDownloads = (detail: string, wait: number) => new ProblemException(429, detail, undefined, 'too-many-downloads').retryAfter(wait);
 
-/** The most rows a download's cursor fetches at once, and the bytes (its columns' text as Postgres sends it) a fetch aims at. */
-export const FETCH_ROWS = 1_000;
+/**
+ * The most rows a download's cursor fetches at once, and the characters (its columns' text as Postgres sends it) a
+ * fetch aims at. A fetch is sized from the rows of the one before, so the most one holds is FETCH_ROWS of the widest
+ * row a download has (narrow rows, then as many passages of 100,000 characters: 10 million characters).
+ */
+export const FETCH_ROWS = 100;
 export const FETCH_BYTES = 4 * 1024 * 1024;
 /** The rows of a download's first fetch, before its rows' width is known. */
 const FIRST_FETCH_ROWS = 10;
 
-/** How many rows to fetch next, given the widest row read so far (its columns' characters): FETCH_BYTES' worth of them. */
+/** How many rows to fetch next, given the widest row of the last fetch (its columns' characters): FETCH_BYTES' worth of them. */
 export const rowsPerFetch = (widest: number) => Math.min(FETCH_ROWS, Math.max(1, Math.floor(FETCH_BYTES / Math.max(widest, 1))));
 
 /**
  * A download's rows from its cursor, fetched FETCH_BYTES' worth at a time (at most FETCH_ROWS), each fetch sized from
- * the widest row so far: a text corpus's passages (up to 100,000 characters each) made 1,000 consensus rows 100 MB
- * and more. One fetch is held at a time (`highWaterMark` 1: the next is fetched once the last is read on).
+ * the widest row of the one before: a text corpus's passages (up to 100,000 characters each) made 1,000 consensus rows
+ * 100 MB and more. Not from the widest so far: one huge row would make every later fetch a single row. One fetch is
+ * held at a time (`highWaterMark` 1: the next is fetched once the last is read on).
  */
 export class RowsByBytes extends QueryStream {
+  /** The widest row of the fetch under way (or the last, until the next begins). */
   private widest = 0;
   private rowsRead = 0;
 
@@ -93,8 +99,11 @@ export class RowsByBytes extends QueryStream {
     };
   }
 
+  /** Called once the last fetch's rows are pushed: the next fetch is sized from them, and measures its own. */
   override _read(): void {
-    super._read(this.rowsRead ? rowsPerFetch(this.widest) : FIRST_FETCH_ROWS);
+    const rows = this.rowsRead ? rowsPerFetch(this.widest) : FIRST_FETCH_ROWS;
+    this.widest = 0;
+    super._read(rows);
   }
 }
 

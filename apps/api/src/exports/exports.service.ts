@@ -47,8 +47,8 @@ const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
 export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow, sql: string])[] = [
   ['subject_id', 'st.subject_id'],
   ['external_id', 's.external_id'],
-  ['subject_metadata', withheldWhileTakenDownSql('s', 'metadata')],
-  ['subject_locations', withheldWhileTakenDownSql('s', 'locations')],
+  ['subject_metadata', withheldWhileTakenDownSql('s.id', 's.metadata')],
+  ['subject_locations', withheldWhileTakenDownSql('s.id', 's.locations')],
   ['gold_standard', 'st.gold_standard'],
   ['known_answers', 's.gold_standard'],
   ['updated_at', 'greatest(st.updated_at, sets.joined_at)'],
@@ -179,9 +179,12 @@ export const consensusRows = (sort: DownloadSort) => `
  * table, every project's, before the first row (a merge join in the classifications' order).
  */
 const CLASSIFICATION_ROW = `
-  SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s', 'metadata')} AS subject_metadata,
-         (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
-          ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
+  SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s.id', 's.metadata')} AS subject_metadata,
+         ${withheldWhileTakenDownSql(
+           's.id',
+           `(SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
+             ORDER BY ch.changed_at LIMIT 1)`,
+         )} AS earlier_locations,
          c.user_id, u.kind AS user_kind,
          CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,

@@ -24,7 +24,7 @@ export const metadataColumn = (key: string) => `metadata.${key}`;
  */
 const metadataKeysSql = (subjectIds: string) => `
   SELECT DISTINCT key COLLATE "C" AS key FROM (${subjectIds}) subject
-  CROSS JOIN LATERAL (SELECT ${withheldWhileTakenDownSql('s', 'metadata')} AS metadata FROM subjects s WHERE s.id = subject.subject_id OFFSET 0) s
+  CROSS JOIN LATERAL (SELECT ${withheldWhileTakenDownSql('s.id', 's.metadata')} AS metadata FROM subjects s WHERE s.id = subject.subject_id OFFSET 0) s
   CROSS JOIN LATERAL jsonb_object_keys(s.metadata) key ORDER BY 1`;
 
 /**

@@ -12,7 +12,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetireRequest, RetirementRequest } from './dto/retirement.dto';
-import { TAKE_DOWN_ELSEWHERE, moderatedRetirementSql, retirementKeptSql, takeDownSetSql } from './retired-by-sql';
+import { TAKE_DOWN_ELSEWHERE, inTakenDownSql, moderatedRetirementSql, retirementKeptSql, takeDownSetSql } from './retired-by-sql';
 
 /** Subjects chosen by id, or every subject of a set, within one workflow. */
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
@@ -181,7 +181,7 @@ export class RetirementService {
         if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);
         else await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
         // The counts read the rows as they were before the update (one snapshot).
-        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[] }[] = await manager.query(
+        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[]; newly_down_ids: string[] }[] = await manager.query(
           `WITH changed AS (
              UPDATE subject_workflow_status st SET ${takeDown ? takeDownSetSql('st', '$4::jsonb') : `retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`}
              FROM subject_workflow_status before
@@ -189,6 +189,8 @@ export class RetirementService {
              RETURNING st.subject_id, before.retired_at IS NULL AS newly)
            SELECT (SELECT count(*) FROM changed WHERE newly)::int AS retired, (SELECT count(*) FROM changed)::int AS taken_down,
              (SELECT coalesce(array_agg(subject_id::text), '{}') FROM changed) AS taken_down_ids,
+             -- Read as before the update (the statement's snapshot): those taken down nowhere in the project until now.
+             (SELECT coalesce(array_agg(c.subject_id::text), '{}') FROM changed c WHERE NOT ${inTakenDownSql('c.subject_id')}) AS newly_down_ids,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
           [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify(detail)],
@@ -196,7 +198,7 @@ export class RetirementService {
         // One taken down here already is carried over only where a researcher did not lift it by name since: sent again,
         // a take-down reaches the rows an older one never did, and no lifted one.
         const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
-        if (takeDown) await classificationsChangedByTakeDown(manager, counts!.taken_down_ids);
+        if (takeDown) await classificationsChangedByTakeDown(manager, counts!.newly_down_ids);
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
       }),
     );
@@ -248,14 +250,16 @@ export class RetirementService {
            ${OWE_AGGREGATION}, updated_at = now()
          FROM (SELECT o.subject_id, ${moderatedRetirementSql('o')} AS moderated, ${isTakenDownSql('o')} AS taken_down FROM subject_workflow_status o WHERE o.workflow_id = $1) undone
          WHERE undone.subject_id = st.subject_id AND ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 AND ${unretirable}
-         RETURNING st.subject_id, undone.moderated, undone.taken_down`,
+         RETURNING st.subject_id, undone.moderated, undone.taken_down,
+           -- Read as before the update (the statement's snapshot), which changes no other workflow's row.
+           undone.taken_down AND NOT EXISTS (SELECT 1 FROM subject_workflow_status td WHERE td.subject_id = st.subject_id AND td.workflow_id <> $1 AND ${isTakenDownSql('td')}) AS down_nowhere`,
         [workflowId, chosen.ids, chosen.subjectSetId, user.id, most, request.reason ?? null, workflow.projectId],
       );
-      const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean; taken_down: boolean }>(rows);
+      const unretiredRows = returnedRows<{ subject_id: string; moderated: boolean; taken_down: boolean; down_nowhere: boolean }>(rows);
       const subjectIds = unretiredRows.map((row) => row.subject_id);
       const liftedIds = unretiredRows.filter((row) => row.taken_down).map((row) => row.subject_id);
       await changedElsewhere(manager, workflowId, liftedIds);
-      await classificationsChangedByTakeDown(manager, liftedIds);
+      await classificationsChangedByTakeDown(manager, unretiredRows.filter((row) => row.down_nowhere).map((row) => row.subject_id));
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
       return {
         unretired: subjectIds.length,
@@ -429,7 +433,8 @@ export class RetirementService {
  * take-down's lock (`TAKE_DOWN_LOCK`), so that a subject joining a workflow meanwhile (an upload, a set linked, a
  * routing: `joinWorkflows`) joins once the take-down is committed, and is then taken down as it joins; one that joined
  * while it waited is seen by the take-down's update. The row locks come first: the worker's routing takes the shared
- * lock while it holds the rows it aggregates.
+ * lock while it holds the rows it aggregates. Then the subjects' classifications (`classificationsChangedByTakeDown`),
+ * as the worker and a correction (`lockWorkflowRowsOf`, after the subject's row, which a take-down never locks) do.
  */
 async function lockTakenDown(manager: EntityManager, projectId: string, subjectIds: string[]): Promise<void> {
   await manager.query('SELECT 1 FROM subject_workflow_status o WHERE o.subject_id = ANY($1::uuid[]) ORDER BY o.workflow_id, o.subject_id FOR UPDATE', [subjectIds]);
@@ -452,9 +457,10 @@ async function changedElsewhere(manager: EntityManager, workflowId: string, subj
 }
 
 /**
- * Marks changed (`updated_at`) the classifications of subjects `subjectIds`, in every workflow, whose take-down was
- * made or lifted (in one workflow: another may keep them down): the raw download withholds a subject's metadata while
- * it is taken down (`withheldWhileTakenDownSql`), so an incremental download must give its rows again.
+ * Marks changed (`updated_at`) the classifications of subjects `subjectIds`, in every workflow, that a take-down made
+ * or lifted has just made taken down somewhere in the project where they were nowhere, or nowhere where they were
+ * somewhere: the raw download withholds a subject's metadata and media while it is taken down in any workflow
+ * (`withheldWhileTakenDownSql`), so an incremental download must give its rows again then, and only then.
  */
 async function classificationsChangedByTakeDown(manager: EntityManager, subjectIds: string[]): Promise<void> {
   if (!subjectIds.length) return;

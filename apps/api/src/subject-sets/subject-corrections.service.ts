@@ -9,7 +9,7 @@ import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } 
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type LocationChangesQuery, type SubjectCorrectionInput, locationChangeCursor } from './dto/subject-correction.dto';
-import { TAKING_SENT, WITHOUT_ALT, correctionErrors, markLocationsChanged, recordCorrections } from './subject-locations';
+import { TAKING_SENT, WITHOUT_ALT, correctionErrors, lockWorkflowRowsOf, markLocationsChanged, recordCorrections } from './subject-locations';
 
 /**
  * A subject's corrections ($1), newest first, after the cursor ($2, $3), with who made each (by name too); $4: the rows
@@ -91,6 +91,8 @@ export class SubjectCorrectionsService {
       // NO KEY UPDATE: a classification of the subject, whose foreign key shares its row, is stored meanwhile.
       const [stored] = await manager.query<{ locations: SubjectLocation[] }[]>('SELECT locations FROM subjects WHERE id = $1 FOR NO KEY UPDATE', [subjectId]);
       if (!stored) throw notFound(`Subject ${subjectId}`, '/params/id');
+      // Subject row, then its workflows' rows in key order, then its classifications: the order take-downs and the worker keep.
+      await lockWorkflowRowsOf(manager, [subjectId]);
       const errors = change.errors(stored.locations);
       if (errors.length) throw validationFailed(errors);
       const changed = await change.write(manager, stored.locations);

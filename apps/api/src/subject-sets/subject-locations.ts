@@ -50,6 +50,18 @@ export interface LocationsReplaced {
 }
 
 /**
+ * Locks the workflows' rows of subjects `subjectIds` (`subject_workflow_status`, every workflow) in key order
+ * (workflow, then subject), right after their subjects' rows and before their classifications or those rows are
+ * written: the order of a take-down (`lockTakenDown`) and of the worker (its batch's rows in key order, then their
+ * classifications), so that a correction never waits on one while holding what it waits for. Neither locks a
+ * subject's row, so taking it first inverts nothing.
+ */
+export async function lockWorkflowRowsOf(manager: EntityManager, subjectIds: readonly string[]): Promise<void> {
+  if (!subjectIds.length) return;
+  await manager.query('SELECT 1 FROM subject_workflow_status st WHERE st.subject_id = ANY($1::uuid[]) ORDER BY st.workflow_id, st.subject_id FOR UPDATE', [subjectIds]);
+}
+
+/**
  * Records corrections made in the caller's transaction (the subjects' rows hold their new locations, locked): what
  * each replaced, who made it and why. The subjects' classifications change in the raw download (`earlier_locations`),
  * so they are marked changed for its `since`.

@@ -15,7 +15,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import type { UploadQuery } from './dto/subject-correction.dto';
-import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, markLocationsChanged, recordCorrections } from './subject-locations';
+import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, lockWorkflowRowsOf, markLocationsChanged, recordCorrections } from './subject-locations';
 import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
 import { corpusName, passageNames } from './passage-names';
 
@@ -270,6 +270,9 @@ export class SubjectSetsService {
       const subjects = JSON.stringify(stored);
       const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
+      // The corrected subjects' rows are locked; then their workflows' rows in key order, before any other is written
+      // (their classifications, below): the order take-downs and the worker keep.
+      await lockWorkflowRowsOf(manager, replaced.map((change) => change.subjectId));
       // A subject uploaded again keeps its locations (checked above; with `replacing`, it takes those sent) but for the
       // images' `alt` sent (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard
       // subject's known answers are replaced by those sent (to correct them); whether it is gold standard never changes
