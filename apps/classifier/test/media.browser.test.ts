@@ -15,6 +15,13 @@ import { until } from '../../../test/support/waiting';
 
 jest.setTimeout(60_000);
 
+/** A yes/no question on the subject shown: the workflow of the tests about what is shown, not about the task. */
+const ANY_GOOD = {
+  name: 'Any good?',
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single' as const, question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+};
+
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -304,11 +311,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // A volunteer saving data: the next image is not fetched while the first is on screen, so it fails offline as a
     // recording, never fetched ahead, does.
     const savingData = await suite.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) }));
-    const { page, workflow } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], {
-      name: 'Any good?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    });
+    const { page, workflow } = await openWorkflow(suite, `Offline ${type}`, [subject(1), subject(2)], ANY_GOOD);
     await savingData.dispose();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -355,11 +358,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       return route.abort('internetdisconnected');
     });
     try {
-      const { page } = await openWorkflow(suite, 'Offline tiles', [letter(1), letter(2)], {
-        name: 'Any good?',
-        firstTask: 'T0',
-        tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      });
+      const { page } = await openWorkflow(suite, 'Offline tiles', [letter(1), letter(2)], ANY_GOOD);
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       const medium = page.getByTestId('image-viewer');
@@ -390,7 +389,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       suite,
       'Zoom offline',
       [{ externalId: image, locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}` }], metadata: {} }],
-      { name: 'Any good?', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } },
+      ANY_GOOD,
     );
     // Without animation, the view is still once its tiles were tried: no later frame of a zoom asks for them again.
     await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -434,9 +433,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     });
     // A recording first: no viewer to size the next images' tiles by.
     const { page } = await openWorkflow(suite, 'Tiles later', [{ externalId: 'dawn', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }], metadata: {} }, letter(2), letter(3)], {
-      name: 'Any good?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      ...ANY_GOOD,
       selection: { order: 'sequential', goldStandardRate: 0 },
     });
     const errors: string[] = [];
@@ -460,11 +457,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   ])('asks a IIIF service its subjects share for its info.json once a page, when it answers %s', async (_answer, kind) => {
     const service = `${iiif.base}/iiif/${kind}-${Date.now()}`;
     const page = (n: number): SubjectInput => ({ externalId: `page-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?page=${n}`, iiifService: service }], metadata: {} });
-    const { page: tab } = await openWorkflow(suite, `One info.json ${kind}`, [1, 2, 3].map(page), {
-      name: 'Any good?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    });
+    const { page: tab } = await openWorkflow(suite, `One info.json ${kind}`, [1, 2, 3].map(page), ANY_GOOD);
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(error.message));
     const medium = tab.getByTestId('image-viewer');
@@ -482,11 +475,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('fetches the images of the next two subjects while one is on screen, so that the next shows at once, even once the connection is lost (F9)', async () => {
     const subject = (n: number): SubjectInput => ({ externalId: `ahead-${n}`, locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png?ahead=${n}` }], metadata: {} });
-    const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), {
-      name: 'Any good?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    });
+    const { page } = await openWorkflow(suite, 'Ahead', [1, 2, 3, 4].map(subject), ANY_GOOD);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');
@@ -518,11 +507,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       locations: [{ type: 'image', url: `${iiif.base}/iiif/tiled-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/tiled-${run}-${n}` }],
       metadata: {},
     });
-    const { page } = await openWorkflow(suite, 'Tiled ahead', [1, 2, 3, 4].map(subject), {
-      name: 'Any good?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it clear?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    });
+    const { page } = await openWorkflow(suite, 'Tiled ahead', [1, 2, 3, 4].map(subject), ANY_GOOD);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');

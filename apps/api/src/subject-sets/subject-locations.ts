@@ -53,8 +53,10 @@ export interface LocationsReplaced {
  * Locks the workflows' rows of subjects `subjectIds` (`subject_workflow_status`, every workflow) in key order
  * (workflow, then subject), right after their subjects' rows and before their classifications or those rows are
  * written: the order of a take-down (`lockTakenDown`) and of the worker (its batch's rows in key order, then their
- * classifications), so that a correction never waits on one while holding what it waits for. Neither locks a
- * subject's row, so taking it first inverts nothing.
+ * classifications), so that a correction never waits on one while holding what it waits for. A take-down never locks a
+ * subject's row; the worker's routing does, after its own workflow's rows and before other workflows' (`leaveSet`),
+ * which a correction can meet in the other order: that deadlock, as a take-down's with routing, is retried whole
+ * (`retryOnDeadlock` here, the worker's batch there).
  */
 export async function lockWorkflowRowsOf(manager: EntityManager, subjectIds: readonly string[]): Promise<void> {
   if (!subjectIds.length) return;

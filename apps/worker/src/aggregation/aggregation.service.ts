@@ -260,9 +260,9 @@ export class AggregationService {
    *    rather than a worker thread: the budget bounds each subject's computation (under a second at the most answers
    *    a count rule retires with by default, when they are long and dissimilar), and a thread would copy every
    *    subject's classifications across and load the consensus package again for it.
-   * 3. Lock the rows in one order, so that they never deadlock: the hot rows in key order, as submits do, then their
-   *    classifications (`flagLate`), as a take-down and a correction do (a correction locks its subject's row first,
-   *    which the worker never locks). Write the subjects whose hot row is as it was read (`stamp`); a subject submitted to (or retired, unretired…) meanwhile is read and computed again while
+   * 3. Lock the rows in one order: the hot rows in key order, as submits do, then their classifications (`flagLate`),
+   *    as a take-down and a correction do (routing's locks on other workflows' rows and on subjects, after these, can
+   *    still meet a take-down or a correction in the other order: the batch then rolls back and is tried again). Write the subjects whose hot row is as it was read (`stamp`); a subject submitted to (or retired, unretired…) meanwhile is read and computed again while
    *    locked, the only one whose submits wait for its computation (bounded by its budget). What is written is thus
    *    exactly what the subject's rows held while it was locked, as when the lock was held throughout.
    *
