@@ -24,7 +24,7 @@ type BarName = { label: string; labelledBy?: never } | { labelledBy: string; lab
  * the one `describedBy` names (if any): the lab's and the project page's alike. A screen reader reads its value as a
  * percentage.
  */
-export function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; describedBy?: string } & BarName) {
+function WorkflowProgressBar({ stats, label, labelledBy, describedBy }: { stats: WorkflowStats; describedBy?: string } & BarName) {
   return <progress max={Math.max(retirable(stats), 1)} value={stats.retired} aria-label={label} aria-labelledby={labelledBy} aria-describedby={describedBy} />;
 }
 
