@@ -78,13 +78,20 @@ async function startIiifServer(): Promise<IiifServer> {
   const requests: string[] = [];
   const asked: string[] = [];
   let base = '';
+  /** The `busy-once-` images whose info.json answered 503 already: the next request for it is answered. */
+  const busyOnce = new Set<string>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
     asked.push(request.url ?? '/');
     response.setHeader('Access-Control-Allow-Origin', '*');
     const info = /^\/iiif\/([^/]+)\/info\.json$/.exec(path);
-    if (info?.[1]?.startsWith('not-json-')) {
+    if (info?.[1]?.startsWith('busy-once-') && !busyOnce.has(info[1])) {
+      // A server restarting: its first answer an error, the next the info.json.
+      busyOnce.add(info[1]);
+      response.statusCode = 503;
+      response.end();
+    } else if (info?.[1]?.startsWith('not-json-')) {
       // A server's page in place of an info.json.
       response.setHeader('Content-Type', 'text/html');
       response.end('<html><body>Not here</body></html>');
@@ -552,6 +559,44 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     }
     await shown.and(page.locator('[data-tiles="drawn"]')).waitFor();
     expect(images().size).toBe(4);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches a IIIF image ahead again for a later subject when its service answered an error the first time', async () => {
+    const run = Date.now();
+    const letter = (n: number): SubjectInput => ({
+      externalId: `busy-${n}`,
+      locations: [{ type: 'image', url: `${iiif.base}/iiif/busy-once-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/busy-once-${run}-${n}` }],
+      metadata: {},
+    });
+    const { page } = await openWorkflow(suite, 'Busy service', [1, 2, 3, 4].map(letter), { ...ANY_GOOD, selection: { order: 'sequential', goldStandardRate: 0 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const medium = page.getByTestId('image-viewer');
+    const shown = medium.and(page.locator('[data-status="ready"]:not([data-tiles="loading"])'));
+    const heading = page.getByTestId('subject').getByRole('heading').first();
+    const third = `/iiif/busy-once-${run}-3/`;
+    const infoAsked = () => iiif.requests.filter((path) => path === `${third}info.json`).length;
+    // The third's service answers its first request, fetched ahead while the first subject is on screen, with 503.
+    await shown.waitFor();
+    await until(async () => infoAsked() === 1, 'the third subject’s info.json asked for ahead', 10_000);
+    await answerByKey(page);
+    await heading.getByText('Subject 2 of this session').waitFor();
+    // Still ahead: asked again, and its tiles fetched.
+    const tilesReceived = () =>
+      page.evaluate((path) => performance.getEntriesByType('resource').filter((entry) => entry.name.includes(path) && !entry.name.endsWith('/info.json')).length, third);
+    await until(async () => infoAsked() === 2 && (await tilesReceived()) > 0, 'the third subject’s image fetched ahead again', 10_000);
+    await until(async () => (await tilesReceived()) === new Set(iiif.requests.filter((path) => path.startsWith(third) && !path.endsWith('/info.json'))).size, 'its tiles received', 10_000);
+    try {
+      await suite.context.setOffline(true);
+      await answerByKey(page);
+      await heading.getByText('Subject 3 of this session').waitFor();
+      await shown.waitFor();
+      expect(await medium.getAttribute('data-tiles')).toBe('drawn');
+    } finally {
+      await suite.context.setOffline(false);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -78,8 +78,8 @@ export function usePreloadedImages(subjects: readonly QueuedSubject[], firstTask
       if (!iiifService) load(url);
       else if (!asked.current.has(iiifService)) {
         asked.current.add(iiifService);
-        // Not reached (offline, CORS refused), or no viewer to size the tiles: asked again for a later subject or once a
-        // viewer shows; the viewer tries when it opens.
+        // Not reached (offline, CORS refused, an error answered), or no viewer to size the tiles: asked again for a later
+        // subject or once a viewer shows; the viewer tries when it opens.
         fetchTilesAhead(iiifService, load).then(
           (done) => done || asked.current.delete(iiifService),
           () => asked.current.delete(iiifService),

@@ -28,8 +28,8 @@ function keep(url: string, info: ImageInfo | null): void {
 /** One request for `url`: null, and kept so for the page, when a 200 is not an Image API description (not JSON either). */
 async function request(url: string, service: string, priority: RequestPriority | undefined): Promise<ImageInfo | null> {
   const response = await fetch(url, { priority, headers: { Accept: 'application/ld+json, application/json' } });
-  // An error may pass (a server restarting): asked again next time.
-  if (!response.ok) return null;
+  // An error may pass (a server restarting): not kept, asked again next time.
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const info = normaliseInfo(await response.json().catch(() => undefined), service) ?? null;
   keep(url, info);
   return info;
@@ -48,9 +48,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 /**
  * Fetches the info.json of `service`, normalised for OpenSeadragon, and keeps it for the page (`knownInfo`); undefined
- * when the service answers with an error or with something else than an Image API description (then kept as such: not
- * asked again by this page). One request at a time per service, at the priority of whoever asked first. Throws when the
- * service cannot be reached (offline, CORS refused) or `signal` aborts.
+ * when the service answers with something else than an Image API description (then kept as such: not asked again by
+ * this page). One request at a time per service, at the priority of whoever asked first. Throws when the service cannot
+ * be reached (offline, CORS refused), answers with an error (asked again next time), or `signal` aborts.
  */
 export async function fetchInfo(service: string, { signal, priority }: { signal?: AbortSignal; priority?: RequestPriority } = {}): Promise<ImageInfo | undefined> {
   const url = infoJsonUrl(service);
