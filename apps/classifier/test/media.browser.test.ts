@@ -137,6 +137,13 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await iiif?.close();
   });
 
+  /** A subject showing image `image` of the test's IIIF service (its own name: a retry asks the service for others). */
+  const iiifSubject = (externalId: string, image: string, alt?: string): SubjectInput => ({
+    externalId,
+    locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}`, ...(alt ? { alt } : {}) }],
+    metadata: {},
+  });
+
   const viewerState = (page: Page, name: 'zoom' | 'rotation' | 'status') => page.getByTestId('image-viewer').getAttribute(`data-${name}`);
 
   it('loads the IIIF tiles lazily, zooms and rotates by keyboard, and stores the transcription once', async () => {
@@ -348,11 +355,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('says a IIIF image whose tiles fail offline waits for the connection, and loads it once the connection is back, though its info.json was fetched ahead', async () => {
     const run = Date.now();
-    const letter = (n: number): SubjectInput => ({
-      externalId: `letter-${n}`,
-      locations: [{ type: 'image', url: `${iiif.base}/iiif/offline-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/offline-${run}-${n}`, alt: `Letter ${n}` }],
-      metadata: {},
-    });
+    const letter = (n: number): SubjectInput => iiifSubject(`letter-${n}`, `offline-${run}-${n}`, `Letter ${n}`);
     // The next image's info.json comes ahead, its tiles do not (the connection dropped as they were asked for, and is
     // lost until the end). Whichever subject comes first, its own tiles come.
     const tiles = (url: URL) => url.pathname.startsWith(`/iiif/offline-${run}-`) && !url.pathname.endsWith('/info.json');
@@ -395,7 +398,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const { page } = await openWorkflow(
       suite,
       'Zoom offline',
-      [{ externalId: image, locations: [{ type: 'image', url: `${iiif.base}/iiif/${image}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/${image}` }], metadata: {} }],
+      [iiifSubject(image, image)],
       ANY_GOOD,
     );
     // Without animation, the view is still once its tiles were tried: no later frame of a zoom asks for them again.
@@ -433,11 +436,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {
     const run = Date.now();
-    const letter = (n: number): SubjectInput => ({
-      externalId: `letter-${n}`,
-      locations: [{ type: 'image', url: `${iiif.base}/iiif/later-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/later-${run}-${n}` }],
-      metadata: {},
-    });
+    const letter = (n: number): SubjectInput => iiifSubject(`letter-${n}`, `later-${run}-${n}`);
     // A recording first: no viewer to size the next images' tiles by.
     const { page } = await openWorkflow(suite, 'Tiles later', [{ externalId: 'dawn', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }], metadata: {} }, letter(2), letter(3)], {
       ...ANY_GOOD,
@@ -509,11 +508,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   it('fetches the info.json and first tiles of the next two subjects’ IIIF images while one is on screen, so that the next shows whole at once, even once the connection is lost', async () => {
     // Images named for this run: a retry asks the service for others.
     const run = Date.now();
-    const subject = (n: number): SubjectInput => ({
-      externalId: `tiled-${n}`,
-      locations: [{ type: 'image', url: `${iiif.base}/iiif/tiled-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/tiled-${run}-${n}` }],
-      metadata: {},
-    });
+    const subject = (n: number): SubjectInput => iiifSubject(`tiled-${n}`, `tiled-${run}-${n}`);
     const { page } = await openWorkflow(suite, 'Tiled ahead', [1, 2, 3, 4].map(subject), ANY_GOOD);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -565,11 +560,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('fetches a IIIF image ahead again for a later subject when its service answered an error the first time', async () => {
     const run = Date.now();
-    const letter = (n: number): SubjectInput => ({
-      externalId: `busy-${n}`,
-      locations: [{ type: 'image', url: `${iiif.base}/iiif/busy-once-${run}-${n}/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/busy-once-${run}-${n}` }],
-      metadata: {},
-    });
+    const letter = (n: number): SubjectInput => iiifSubject(`busy-${n}`, `busy-once-${run}-${n}`);
     const { page } = await openWorkflow(suite, 'Busy service', [1, 2, 3, 4].map(letter), { ...ANY_GOOD, selection: { order: 'sequential', goldStandardRate: 0 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
