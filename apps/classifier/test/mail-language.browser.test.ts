@@ -10,7 +10,8 @@ import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, 
  * however quickly they switched; an account takes at sign-in the language chosen before it in that tab, but neither
  * an earlier volunteer's choice over its own (nor, for an account with none, a choice only kept on the device), nor the
  * English a German browser falls back to; the account's page sets it, saying whether it was saved; a change that is
- * never answered holds the next one back a few seconds only, and a change goes only to the account it was chosen for.
+ * never answered holds the next one back a few seconds only, one refused leaves the device's choice as it was (none, if
+ * it had none), and a change goes only to the account it was chosen for.
  */
 
 jest.setTimeout(120_000);
@@ -159,6 +160,20 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     expect(await languageOf(account.email)).toBe('fr');
+    expect(errors).toEqual([]);
+  });
+
+  it('leaves the device as it was when a change on the account’s page is refused: the browser’s language, none chosen', async () => {
+    const account = await newAccount(suite.stack, 'Liv');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.locator('#settings-language').selectOption('fr');
+    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // Nothing kept as chosen on the device: the interface goes on following the browser's language.
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBeNull();
+    expect(await languageOf(account.email)).toBeNull();
     expect(errors).toEqual([]);
   });
 

@@ -30,14 +30,29 @@ export function chosenLanguage(): string | null {
   }
 }
 
-/** The language this device's volunteer chose, kept for their next visits; the page switches to it at once. */
-export function chooseLanguage(language: string): void {
+/** Keeps `language` as the one chosen on this device, or none (null). */
+function keepChoice(language: string | null): void {
   try {
-    window.localStorage.setItem(CHOSEN, language);
+    if (language === null) window.localStorage.removeItem(CHOSEN);
+    else window.localStorage.setItem(CHOSEN, language);
   } catch {
     // storage disabled or full: the choice lasts as long as the page
   }
+}
+
+/** The language this device's volunteer chose, kept for their next visits; the page switches to it at once. */
+export function chooseLanguage(language: string): void {
+  keepChoice(language);
   void i18next.changeLanguage(language);
+}
+
+/** The interface's language now, and the one chosen on this device (null: none), as `restoreLanguage` puts them back. */
+export const languageNow = () => ({ spoken: i18next.language, chosen: chosenLanguage() });
+
+/** Puts back the interface's language and this device's choice as `languageNow` answered them: none chosen if none was. */
+export function restoreLanguage({ spoken, chosen }: ReturnType<typeof languageNow>): void {
+  keepChoice(chosen);
+  void i18next.changeLanguage(spoken);
 }
 
 /** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`). */

@@ -16,7 +16,7 @@ import {
   signOutEverywhere,
   useSession,
 } from '../lib/account';
-import { chooseLanguage, i18n } from '../i18n';
+import { chooseLanguage, i18n, languageNow, restoreLanguage } from '../i18n';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
@@ -315,7 +315,7 @@ function LanguageSetting() {
     const wanted = spokenLanguage([value]);
     if (!wanted) return;
     const before = language ?? null;
-    const spokenBefore = i18n.language;
+    const interfaceBefore = languageNow();
     const choice = ++choices.current;
     setChosen(wanted);
     chooseLanguage(wanted);
@@ -327,8 +327,9 @@ function LanguageSetting() {
       },
       (error: unknown) => {
         setChosen(before);
-        // Not the account's language: the interface speaks the one it spoke before, as the select shows.
-        if (choice === choices.current) chooseLanguage(spokenBefore);
+        // Not the account's language: the interface speaks the one it spoke before, as the select shows, and this
+        // device keeps the choice it had (none, if it followed the browser's language).
+        if (choice === choices.current) restoreLanguage(interfaceBefore);
         say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
       },
     );
