@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
 import { answerByKey, inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 import { wav } from './support/media-files';
 import { until } from '../../../test/support/waiting';
+import { TILE_RETRY_MS, TILE_TRIES } from '../src/components/viewer/ImageViewer';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -78,7 +79,10 @@ async function startIiifServer(): Promise<IiifServer> {
   const requests: string[] = [];
   const asked: string[] = [];
   let base = '';
-  /** The `busy-once-` images whose info.json answered 503 already: the next request for it is answered. */
+  /**
+   * The `busy-once-` images whose info.json, and the tiles of `tiles-busy-once-` images, that answered 503 already: the
+   * next request for each is answered. Every tile of a `tiles-down-` image answers 503.
+   */
   const busyOnce = new Set<string>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
@@ -111,6 +115,11 @@ async function startIiifServer(): Promise<IiifServer> {
     } else if (path === '/audio/tone.wav') {
       response.setHeader('Content-Type', 'audio/wav');
       response.end(tone);
+    } else if (/^\/iiif\/tiles-(down-|busy-once-)/.test(path) && !path.endsWith('/info.json') && !(path.startsWith('/iiif/tiles-busy-once-') && busyOnce.has(path))) {
+      // A tile server failing: for good, or a moment (each tile's first request).
+      busyOnce.add(path);
+      response.statusCode = 503;
+      response.end();
     } else if (/^\/iiif\/[^/]+\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path)) {
       // Whatever the extension, the bytes are PNG; browsers sniff image types.
       response.setHeader('Content-Type', 'image/png');
@@ -415,7 +424,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await suite.context.setOffline(true);
       await page.keyboard.press('Alt+Equal');
       await page.keyboard.press('Alt+Equal');
+      const n0 = iiif.requests.length;
       await page.keyboard.press('r');
+      await page.waitForTimeout(3000);
+      console.log('PROBE', await medium.getAttribute('data-tiles'), await medium.getAttribute('data-rotation'), await medium.getAttribute('data-zoom'), await page.evaluate(() => navigator.onLine), iiif.requests.slice(n0), iiif.requests.filter((p) => p.startsWith(`/iiif/${image}/`)));
       await medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')).waitFor();
       const view = { zoom: await medium.getAttribute('data-zoom'), rotation: '90' };
       expect(Number(view.zoom)).toBeGreaterThan(200);
@@ -432,6 +444,87 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     }
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  /** The tiles of `image` the server refused and nobody asked for again yet (a `tiles-busy-once-` image's asked once). */
+  const refusedTiles = (image: string) => iiif.requests.filter((path) => path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json') && iiif.requests.indexOf(path) === iiif.requests.lastIndexOf(path));
+  /** Once the viewer has asked again for every tile of `image` that was refused, and drawn them all. */
+  const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
+    await until(async () => refusedTiles(image).length > 0, `${what}: tiles refused`);
+    await until(async () => refusedTiles(image).length === 0 && (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === 'drawn', `${what}: drawn`, 20_000);
+  };
+
+  /** A `tiles-busy-once-` image on screen, its opening view drawn once the viewer asked again for the tiles refused. */
+  const busyImageDrawn = async (title: string) => {
+    const image = `tiles-busy-once-${Date.now()}`;
+    const { page } = await openWorkflow(suite, title, [iiifSubject(image, image)], ANY_GOOD);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await drawnAfterRefusals(page, image, 'the opening view');
+    const medium = page.getByTestId('image-viewer');
+    /** Checks the image was never opened again (its info.json read once) and is still there, then closes the page. */
+    const stillTheOneOpened = async () => {
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+      expect(iiif.requests.filter((path) => path === `/iiif/${image}/info.json`)).toHaveLength(1);
+      expect(errors).toEqual([]);
+      await page.close();
+    };
+    return { page, image, medium, stillTheOneOpened };
+  };
+
+  it('asks again a moment later for tiles a busy server failed online, as the image opens and in a closer view, without opening it again', async () => {
+    const { page, image, medium, stillTheOneOpened } = await busyImageDrawn('Busy tiles');
+    await page.keyboard.press('Alt+Equal');
+    await page.keyboard.press('Alt+Equal');
+    await drawnAfterRefusals(page, image, 'the closer view');
+    expect(Number(await medium.getAttribute('data-zoom'))).toBeGreaterThan(200);
+    await stillTheOneOpened();
+  });
+
+  it('asks again a moment later for tiles a busy server fails as the connection comes back, the view as it was', async () => {
+    const { page, image, medium, stillTheOneOpened } = await busyImageDrawn('Busy after offline');
+    try {
+      // Tiles that fail offline never reach the server: as the connection comes back, it refuses them first.
+      await suite.context.setOffline(true);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await medium.and(page.locator('[data-tiles="missing"]')).waitFor();
+      const zoom = await medium.getAttribute('data-zoom');
+      await suite.context.setOffline(false);
+      await drawnAfterRefusals(page, image, 'the closer view');
+      expect(await medium.getAttribute('data-zoom')).toBe(zoom);
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    await stillTheOneOpened();
+  });
+
+  it('asks a tile server that keeps failing again a few times only, each later than the one before', async () => {
+    const image = `tiles-down-${Date.now()}`;
+    // When each tile was asked for (in this browser: the server answers every one of them 503).
+    const asked: Record<string, number[]> = {};
+    const onRequest = (request: Request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json')) asked[path] = [...(asked[path] ?? []), Date.now()];
+    };
+    suite.context.on('request', onRequest);
+    try {
+      const { page } = await openWorkflow(suite, 'Tiles down', [iiifSubject(image, image)], ANY_GOOD);
+      const medium = page.getByTestId('image-viewer');
+      const most = () => Math.max(0, ...Object.values(asked).map((times) => times.length));
+      await until(async () => most() === 1 + TILE_TRIES, 'every try', 30_000);
+      await medium.and(page.locator('[data-tiles="missing"]')).waitFor();
+      // No try after the last: none in the time the next would have waited.
+      await page.waitForTimeout(TILE_RETRY_MS * 2 ** TILE_TRIES);
+      expect(most()).toBe(1 + TILE_TRIES);
+      const times = Object.values(asked).find((tried) => tried.length === 1 + TILE_TRIES)!;
+      // Each try waits twice as long as the one before (less the lag of the browser's events, a few ms).
+      for (const [n, time] of times.slice(1).entries()) expect(time - times[n]!).toBeGreaterThanOrEqual(TILE_RETRY_MS * 2 ** n - 50);
+      expect(await medium.getAttribute('data-status')).toBe('ready');
+      await page.close();
+    } finally {
+      suite.context.off('request', onRequest);
+    }
   });
 
   it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {

@@ -34,6 +34,13 @@ const FILTER_STEP = 0.25;
 const FILTER_MIN = 0.25;
 const FILTER_MAX = 3;
 
+/**
+ * A view's tiles that failed while the browser was online (a server busy a moment, a connection just back) are asked
+ * for again this many times, after 1, 2, 4… times this delay, and then only when the connection comes back.
+ */
+export const TILE_TRIES = 3;
+export const TILE_RETRY_MS = 1_000;
+
 const clampFilter = (value: number) => Math.round(Math.min(FILTER_MAX, Math.max(FILTER_MIN, value)) * 100) / 100;
 
 /** The CSS filter for the viewer canvas, or undefined when nothing is adjusted. */
@@ -98,10 +105,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   /** Once the opening view was drawn whole: asks again for the tiles that failed, leaving the view as it is. */
   const reloadMissing = useRef<(() => void) | null>(null);
   useRetryWhenOnline(status === 'failed' || tiles === 'missing', () => {
-    if (status !== 'failed' && reloadMissing.current) {
-      setTiles('loading');
-      reloadMissing.current();
-    } else setRetries((count) => count + 1);
+    if (status !== 'failed' && reloadMissing.current) reloadMissing.current();
+    else setRetries((count) => count + 1);
   });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `retries` changing is what opens the image again
@@ -110,6 +115,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     if (!element) return;
     const abort = new AbortController();
     let instance: OpenSeadragon.Viewer | null = null;
+    let nextTry: ReturnType<typeof setTimeout> | undefined;
     setStatus('loading');
     setTiles('loading');
     void (async () => {
@@ -148,9 +154,18 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         // view was never drawn whole is said lost with the connection (an info.json fetched ahead opens it all the
         // same) and opened again when the connection is back. Once drawn, a volunteer zooming in offline keeps it,
         // blurry where tiles are missing, and those tiles are asked for again when the connection is back: zoom and
-        // rotation stay.
+        // rotation stay. Tiles that failed online are asked for again a few times (`TILE_TRIES`), each later.
         let drawnOnce = false;
         const failedTiles = new Set<OpenSeadragon.Tile>();
+        let tries = 0;
+        const askAgain = () => {
+          clearTimeout(nextTry);
+          setTiles('loading');
+          for (const tile of failedTiles) tile.exists = true;
+          failedTiles.clear();
+          // Walks the view's tiles again as a frame does after a move, without touching the viewport.
+          current.world.update(true);
+        };
         current.addHandler('tile-load-failed', (event) => {
           failedTiles.add(event.tile);
           if (!drawnOnce && !navigator.onLine) setStatus('failed');
@@ -160,14 +175,16 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           if (!event.fullyLoaded) return;
           if (!drawnOnce) {
             drawnOnce = true;
+            // The connection back: the tiles' tries begin again.
             reloadMissing.current = () => {
-              for (const tile of failedTiles) tile.exists = true;
-              failedTiles.clear();
-              // Walks the view's tiles again as a frame does after a move, without touching the viewport.
-              current.world.update(true);
+              tries = 0;
+              askAgain();
             };
           }
           setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
+          clearTimeout(nextTry);
+          if (failedTiles.size === 0) tries = 0;
+          else if (navigator.onLine && tries < TILE_TRIES) nextTry = setTimeout(askAgain, TILE_RETRY_MS * 2 ** tries++);
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
@@ -183,6 +200,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     })();
     return () => {
       abort.abort();
+      clearTimeout(nextTry);
       reloadMissing.current = null;
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
