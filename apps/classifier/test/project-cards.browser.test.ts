@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
-import { checkScreen, inWindowOf, newcomerPage, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser } from './support/browser';
+import { until } from '../../../test/support/waiting';
+import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
+import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser } from './support/browser';
 
 /**
  * A project's status badge, on the home page's cards, the project's page and the lab, at 1280 and 375 px: its words
  * on one line, whole, with room around them (tester 22 F10: it was cramped). Its workflows' links, and on its page how
  * far each has got, as its researchers see it in the lab: the subjects done as a progress bar a screen reader reads,
- * and the classifications and volunteers so far; fetched after the page shows, and left out quietly when they cannot be.
+ * and the classifications and volunteers so far; fetched after the page shows, and left out quietly when they cannot be;
+ * fetched again every minute while the page shows, in place.
  */
 
 jest.setTimeout(90_000);
@@ -236,5 +239,70 @@ describe('classifier in a browser: project cards and pages', () => {
     // One request for each workflow: the one that failed is not asked again behind the volunteer's back.
     expect(requested.sort()).toEqual([letters.id, notices.id].sort());
     expect(errors).toEqual([]);
+  });
+
+  it('fetches the figures again every minute while the page shows, and as it shows again after longer hidden, in place; never while hidden', async () => {
+    const { project, letters, notices } = await projectUnderWay();
+    // In a browser of its own: the test runs its clock on.
+    const device = await launchBrowser();
+    try {
+      const page = await device.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const requested = statsRequested(page);
+      // The stats as the server has them, with `more` classifications by as many more volunteers.
+      let more = 0;
+      await page.route('**/workflows/*/stats', async (route) => {
+        const response = await route.fetch();
+        const stats = await response.json();
+        await route.fulfill({ response, json: { ...stats, classifications: stats.classifications + more, volunteers: stats.volunteers + more } });
+      });
+      /** Shows or hides the page, as a switch of tab does (headless, every page shows). */
+      const setShown = (shown: boolean) =>
+        page.evaluate((shown) => {
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
+          document.dispatchEvent(new Event('visibilitychange'));
+        }, shown);
+      const lettersFigures = page.locator('.workflow-list > li').filter({ has: page.getByRole('link', { name: 'Letters', exact: true }) }).getByTestId('workflow-figures');
+      /** Once Letters' figures say `count` classifications: the requests for stats so far (one for each workflow each time). */
+      const refreshedTo = async (count: number) => {
+        await until(async () => (await lettersFigures.textContent())?.endsWith(`${count} classifications by ${count} volunteers so far`) === true, `${count} classifications shown`);
+        await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+        return [...requested].sort();
+      };
+      const each = (times: number) => Array.from({ length: times }, () => [letters.id, notices.id]).flat().sort();
+
+      await page.clock.install();
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+      expect(await refreshedTo(2)).toEqual(each(1));
+      await pauseClock(page);
+      const discussions = page.getByRole('link', { name: 'Recent discussions', exact: true });
+      const before = { figures: await lettersFigures.boundingBox(), below: await discussions.boundingBox() };
+
+      more = 1;
+      await page.clock.runFor(FIGURES_REFRESH_MS);
+      expect(await refreshedTo(3)).toEqual(each(2));
+      // In place: nothing moves.
+      expect((await lettersFigures.boundingBox())!.y).toBeCloseTo(before.figures!.y, 0);
+      expect((await discussions.boundingBox())!.y).toBeCloseTo(before.below!.y, 0);
+
+      // Hidden for three minutes: nothing asked; shown again, the figures are fetched at once.
+      more = 2;
+      await setShown(false);
+      await page.clock.runFor(3 * FIGURES_REFRESH_MS);
+      await setShown(true);
+      expect(await refreshedTo(4)).toEqual(each(3));
+
+      // Hidden a few seconds: shown again, the figures wait for their minute.
+      more = 3;
+      await setShown(false);
+      await page.clock.runFor(10_000);
+      await setShown(true);
+      await page.clock.runFor(FIGURES_REFRESH_MS - 10_000);
+      expect(await refreshedTo(5)).toEqual(each(4));
+      expect(errors).toEqual([]);
+    } finally {
+      await device.close();
+    }
   });
 });

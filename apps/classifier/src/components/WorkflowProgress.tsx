@@ -3,6 +3,9 @@ import type { TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
+/** How often a project's page left open fetches its workflows' figures again while it shows (the API keeps them 30 s). */
+export const FIGURES_REFRESH_MS = 60_000;
+
 /** The subjects whose retirement is the workflow's progress: all but the gold standard, which is never retired. */
 const retirable = (stats: WorkflowStats) => stats.subjects - stats.goldStandard;
 
