@@ -177,6 +177,33 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors).toEqual([]);
   });
 
+  it('puts back the language settled before two quick changes that are both refused', async () => {
+    const account = await newAccount(suite.stack, 'Mira');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    let englishChosen: () => void = () => undefined;
+    const chosen = new Promise<void>((resolve) => (englishChosen = resolve));
+    // Both refused; the French only once the English is chosen too.
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      if (route.request().postDataJSON().language === 'fr') await chosen;
+      await route.fulfill({ status: 503 });
+    });
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const setting = page.locator('#settings-language');
+    await setting.selectOption('fr');
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await setting.selectOption('en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    englishChosen();
+    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
+    // As before the changes: the browser's English, none chosen on the device, the account's language none.
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBeNull();
+    expect(await setting.inputValue()).toBe('');
+    expect(await languageOf(account.email)).toBeNull();
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+  });
+
   it('speaks the language chosen last when an earlier change is refused after it', async () => {
     const account = await newAccount(suite.stack, 'Kaisa');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));

@@ -308,31 +308,48 @@ function LanguageSetting() {
   const { data: account, problem } = useLoaded(() => client.account(), [client]);
   const [chosen, setChosen] = useState<Language | null | undefined>(undefined);
   const [status, say] = useSaid<string>();
-  /** How many languages were chosen here: a change that failed switches the interface back only if none came after it. */
+  /** How many languages were chosen here: only the latest change's answer is shown, or puts the language back. */
   const choices = useRef(0);
+  /** How many changes wait for the server's answer. */
+  const pending = useRef(0);
+  /**
+   * What the last change the server answered left, to go back to when the latest is refused: the account's language
+   * as saved, the interface's, and this device's choice. Taken as a change is chosen while none waits, and on each save.
+   */
+  const settled = useRef<{ account: Language | null; device: ReturnType<typeof languageNow> } | null>(null);
   const language = chosen === undefined ? account?.language : chosen;
   const choose = (value: string) => {
     const wanted = spokenLanguage([value]);
     if (!wanted) return;
-    const before = language ?? null;
-    const interfaceBefore = languageNow();
+    if (pending.current === 0) settled.current = { account: language ?? null, device: languageNow() };
+    pending.current += 1;
     const choice = ++choices.current;
+    const latest = () => choice === choices.current;
     setChosen(wanted);
     chooseLanguage(wanted);
     say((t) => t('account.settings.language.saving'));
-    saveAccountLanguage(wanted).then(
-      (kept) => {
-        setChosen(kept);
-        say((t) => t('account.settings.language.saved'));
-      },
-      (error: unknown) => {
-        setChosen(before);
-        // Not the account's language: the interface speaks the one it spoke before, as the select shows, and this
-        // device keeps the choice it had (none, if it followed the browser's language).
-        if (choice === choices.current) restoreLanguage(interfaceBefore);
-        say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
-      },
-    );
+    saveAccountLanguage(wanted)
+      .then(
+        (kept) => {
+          settled.current = { account: kept, device: { spoken: wanted, chosen: wanted } };
+          if (!latest()) return;
+          setChosen(kept);
+          say((t) => t('account.settings.language.saved'));
+        },
+        (error: unknown) => {
+          if (!latest() || !settled.current) return;
+          setChosen(settled.current.account);
+          // Not the account's language: the interface speaks the one it spoke as the account's was last settled, and
+          // this device keeps the choice it had then (none, if it followed the browser's). Unless a language was
+          // chosen elsewhere meanwhile (the footer's): that one stays.
+          const now = languageNow();
+          if (now.spoken === wanted && now.chosen === wanted) restoreLanguage(settled.current.device);
+          say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
+        },
+      )
+      .finally(() => {
+        pending.current -= 1;
+      });
   };
   return (
     <Section id="account-language-heading" title={t('account.settings.language.title')}>
