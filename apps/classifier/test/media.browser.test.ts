@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import type { Page, Request } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
-import { answerByKey, inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { answerByKey, inWindowOf, launchBrowser, openWorkflow, pauseClock, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 import { wav } from './support/media-files';
 import { until } from '../../../test/support/waiting';
 import { TILE_RETRY_MS, TILE_TRIES } from '../src/components/viewer/ImageViewer';
@@ -69,6 +69,10 @@ interface IiifServer {
   requests: string[];
   /** The addresses asked for, queries included, in order. */
   asked: string[];
+  /** Images every tile of which answers 503 for now (a tile server down). */
+  down: Set<string>;
+  /** Has each tile of `image` already asked for answer 503 once more (a `tiles-busy-once-` image's server busy again). */
+  busyAgain(image: string): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,7 @@ async function startIiifServer(): Promise<IiifServer> {
    * next request for each is answered. Every tile of a `tiles-down-` image answers 503.
    */
   const busyOnce = new Set<string>();
+  const down = new Set<string>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
@@ -115,6 +120,9 @@ async function startIiifServer(): Promise<IiifServer> {
     } else if (path === '/audio/tone.wav') {
       response.setHeader('Content-Type', 'audio/wav');
       response.end(tone);
+    } else if (down.has(path.split('/')[2] ?? '') && !path.endsWith('/info.json')) {
+      response.statusCode = 503;
+      response.end();
     } else if (/^\/iiif\/tiles-(down-|busy-once-)/.test(path) && !path.endsWith('/info.json') && !(path.startsWith('/iiif/tiles-busy-once-') && busyOnce.has(path))) {
       // A tile server failing: for good, or a moment (each tile's first request).
       busyOnce.add(path);
@@ -131,7 +139,10 @@ async function startIiifServer(): Promise<IiifServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, requests, asked, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const busyAgain = (image: string) => {
+    for (const path of busyOnce) if (path.startsWith(`/iiif/${image}/`)) busyOnce.delete(path);
+  };
+  return { base, requests, asked, down, busyAgain, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
@@ -424,10 +435,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await suite.context.setOffline(true);
       await page.keyboard.press('Alt+Equal');
       await page.keyboard.press('Alt+Equal');
-      const n0 = iiif.requests.length;
       await page.keyboard.press('r');
-      await page.waitForTimeout(3000);
-      console.log('PROBE', await medium.getAttribute('data-tiles'), await medium.getAttribute('data-rotation'), await medium.getAttribute('data-zoom'), await page.evaluate(() => navigator.onLine), iiif.requests.slice(n0), iiif.requests.filter((p) => p.startsWith(`/iiif/${image}/`)));
       await medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')).waitFor();
       const view = { zoom: await medium.getAttribute('data-zoom'), rotation: '90' };
       expect(Number(view.zoom)).toBeGreaterThan(200);
@@ -481,50 +489,115 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await stillTheOneOpened();
   });
 
-  it('asks again a moment later for tiles a busy server fails as the connection comes back, the view as it was', async () => {
-    const { page, image, medium, stillTheOneOpened } = await busyImageDrawn('Busy after offline');
+  /**
+   * `steps` on a workflow of `image` opened without animation (a zoom is one step) in a browser of its own, whose clock
+   * then stands still: it moves only as the test moves it (`runUntil`), so that a retry comes when the test says however
+   * slow the machine, and no later test gets that clock.
+   */
+  const withClockStill = async (title: string, image: string, steps: (opened: { page: Page; medium: Locator; context: BrowserContext }) => Promise<void>) => {
+    const device = await launchBrowser();
     try {
-      // Tiles that fail offline never reach the server: as the connection comes back, it refuses them first.
-      await suite.context.setOffline(true);
-      await page.keyboard.press('Alt+Equal');
-      await page.keyboard.press('Alt+Equal');
-      await medium.and(page.locator('[data-tiles="missing"]')).waitFor();
-      const zoom = await medium.getAttribute('data-zoom');
-      await suite.context.setOffline(false);
-      await drawnAfterRefusals(page, image, 'the closer view');
-      expect(await medium.getAttribute('data-zoom')).toBe(zoom);
+      await device.context.clock.install();
+      const { page } = await openWorkflow({ stack: suite.stack, context: device.context }, title, [iiifSubject(image, image)], ANY_GOOD);
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.reload();
+      await pauseClock(page);
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await steps({ page, medium: page.getByTestId('image-viewer'), context: device.context });
+      expect(await page.getByTestId('image-viewer').getAttribute('data-status')).toBe('ready');
+      expect(errors).toEqual([]);
     } finally {
-      await suite.context.setOffline(false);
+      await device.close();
     }
-    await stillTheOneOpened();
+  };
+  /** Moves a still clock on `step` ms at a time (a tenth of a second unless told) until `done`: at most `ms` of the page's time. */
+  const runUntil = async (page: Page, what: string, done: () => Promise<boolean>, ms = 30_000, step = 100) => {
+    for (let ran = 0; !(await done()); ran += step) {
+      if (ran >= ms) throw new Error(`${what}: not so after ${ms} ms of the page's time`);
+      await page.clock.runFor(step);
+    }
+  };
+  /** The tiles of `image` asked for so far, and how often each was. */
+  const tilesAsked = (image: string) => {
+    const counts = new Map<string, number>();
+    for (const path of iiif.requests) if (path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json')) counts.set(path, (counts.get(path) ?? 0) + 1);
+    return counts;
+  };
+  /** Whether every tile of `image` asked for since `before` (the tiles asked for then) was asked for `times` times. */
+  const newTilesAsked = (image: string, before: Set<string>, times: number) => {
+    const since = [...tilesAsked(image)].filter(([path]) => !before.has(path));
+    return since.length > 0 && since.every(([, count]) => count === times);
+  };
+  const tilesSay = async (page: Page, state: string) => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === state;
+
+  it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
+    await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
+      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await runUntil(page, 'tiles of the closer view refused', () => tilesSay(page, 'missing'));
+      await page.keyboard.press('Alt+Minus');
+      await page.keyboard.press('Alt+Minus');
+      await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100');
+      await page.clock.runFor(TILE_RETRY_MS); // the closer view's tiles asked for again: none is in view
+      await runUntil(page, 'the view said drawn', () => tilesSay(page, 'drawn'), 5_000);
+    });
+  });
+
+  it('asks again for tiles of a closer view after those of the view before ran out of tries', async () => {
+    const image = `tiles-down-${Date.now()}`;
+    await withClockStill('Tiles down, closer', image, async ({ page }) => {
+      await runUntil(page, 'the opening view’s tiles out of tries', async () => newTilesAsked(image, new Set(), 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+      const opening = new Set(tilesAsked(image).keys());
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await runUntil(page, 'the closer view’s tiles asked for again as often', async () => newTilesAsked(image, opening, 1 + TILE_TRIES));
+      await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
+      expect([...tilesAsked(image).values()].every((count) => count === 1 + TILE_TRIES)).toBe(true);
+    });
+  });
+
+  it('asks again a moment later for tiles a busy server fails as the connection comes back, though they ran out of tries before, the view as it was', async () => {
+    const image = `tiles-busy-once-${Date.now()}`;
+    await withClockStill('Busy after offline', image, async ({ page, medium, context }) => {
+      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+      const opening = new Set(tilesAsked(image).keys());
+      // The tile server down: the closer view's tiles run out of tries.
+      iiif.down.add(image);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+      const zoom = await medium.getAttribute('data-zoom');
+      // Back, but busy: as the connection comes back, it refuses each tile once more, then serves it.
+      await context.setOffline(true);
+      iiif.down.delete(image);
+      iiif.busyAgain(image);
+      await context.setOffline(false);
+      await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 3 + TILE_TRIES) && (await tilesSay(page, 'drawn')));
+      expect(await medium.getAttribute('data-zoom')).toBe(zoom);
+    });
   });
 
   it('asks a tile server that keeps failing again a few times only, each later than the one before', async () => {
     const image = `tiles-down-${Date.now()}`;
-    // When each tile was asked for (in this browser: the server answers every one of them 503).
-    const asked: Record<string, number[]> = {};
-    const onRequest = (request: Request) => {
-      const path = new URL(request.url()).pathname;
-      if (path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json')) asked[path] = [...(asked[path] ?? []), Date.now()];
-    };
-    suite.context.on('request', onRequest);
-    try {
-      const { page } = await openWorkflow(suite, 'Tiles down', [iiifSubject(image, image)], ANY_GOOD);
-      const medium = page.getByTestId('image-viewer');
-      const most = () => Math.max(0, ...Object.values(asked).map((times) => times.length));
-      await until(async () => most() === 1 + TILE_TRIES, 'every try', 30_000);
-      await medium.and(page.locator('[data-tiles="missing"]')).waitFor();
-      // No try after the last: none in the time the next would have waited.
-      await page.waitForTimeout(TILE_RETRY_MS * 2 ** TILE_TRIES);
+    await withClockStill('Tiles down', image, async ({ page }) => {
+      const most = () => Math.max(0, ...tilesAsked(image).values());
+      await runUntil(page, 'the first tiles asked for', async () => most() === 1);
+      // A millisecond at a time: the moment the view is said missing is the one its retry is counted from.
+      await runUntil(page, 'the first tiles refused', () => tilesSay(page, 'missing'), 1_000, 1);
+      for (let retry = 0; retry < TILE_TRIES; retry += 1) {
+        // Each retry waits twice as long as the one before, from the view said missing, to the millisecond.
+        await page.clock.runFor(TILE_RETRY_MS * 2 ** retry - 1);
+        expect(most()).toBe(1 + retry);
+        await page.clock.runFor(1);
+        await until(async () => most() === 2 + retry, `retry ${retry + 1}`);
+        await runUntil(page, `retry ${retry + 1} refused`, () => tilesSay(page, 'missing'), 1_000, 1);
+      }
+      // No try after the last: none in twice the time the next would have waited.
+      await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
       expect(most()).toBe(1 + TILE_TRIES);
-      const times = Object.values(asked).find((tried) => tried.length === 1 + TILE_TRIES)!;
-      // Each try waits twice as long as the one before (less the lag of the browser's events, a few ms).
-      for (const [n, time] of times.slice(1).entries()) expect(time - times[n]!).toBeGreaterThanOrEqual(TILE_RETRY_MS * 2 ** n - 50);
-      expect(await medium.getAttribute('data-status')).toBe('ready');
-      await page.close();
-    } finally {
-      suite.context.off('request', onRequest);
-    }
+    });
   });
 
   it('fetches the tiles of a IIIF image ahead once a viewer shows, when its info.json came while none did', async () => {

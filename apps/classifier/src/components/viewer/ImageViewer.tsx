@@ -35,8 +35,9 @@ const FILTER_MIN = 0.25;
 const FILTER_MAX = 3;
 
 /**
- * A view's tiles that failed while the browser was online (a server busy a moment, a connection just back) are asked
- * for again this many times, after 1, 2, 4… times this delay, and then only when the connection comes back.
+ * Each tile that fails while the browser is online (a server busy a moment, a connection just back) is asked for again
+ * up to this many times, after 1, 2, 4… times this delay; then only when the connection comes back, which gives it as
+ * many tries again (as loading does). One tile out of tries holds back none of the others.
  */
 export const TILE_TRIES = 3;
 export const TILE_RETRY_MS = 1_000;
@@ -156,35 +157,47 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         // blurry where tiles are missing, and those tiles are asked for again when the connection is back: zoom and
         // rotation stay. Tiles that failed online are asked for again a few times (`TILE_TRIES`), each later.
         let drawnOnce = false;
+        /** The view's tiles that failed and were not asked for again since. */
         const failedTiles = new Set<OpenSeadragon.Tile>();
-        let tries = 0;
-        const askAgain = () => {
+        /** How often each tile was asked for again since it last loaded, or the connection last came back. */
+        const tries = new Map<OpenSeadragon.Tile, number>();
+        const triesOf = (tile: OpenSeadragon.Tile) => tries.get(tile) ?? 0;
+        const askAgain = (tiles: OpenSeadragon.Tile[]) => {
           clearTimeout(nextTry);
           setTiles('loading');
-          for (const tile of failedTiles) tile.exists = true;
-          failedTiles.clear();
+          for (const tile of tiles) {
+            tile.exists = true;
+            failedTiles.delete(tile);
+            tries.set(tile, triesOf(tile) + 1);
+          }
           // Walks the view's tiles again as a frame does after a move, without touching the viewport.
           current.world.update(true);
+          // Tiles no longer in view are not asked for: a view loaded whole already says so by no change of its own.
+          if (current.world.getItemAt(0)?.getFullyLoaded()) setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
         };
         current.addHandler('tile-load-failed', (event) => {
           failedTiles.add(event.tile);
           if (!drawnOnce && !navigator.onLine) setStatus('failed');
         });
+        current.addHandler('tile-loaded', (event) => tries.delete(event.tile));
         // Fully loaded: OpenSeadragon has tried every tile of the view (those that failed are not drawn).
         current.addHandler('fully-loaded-change', (event) => {
           if (!event.fullyLoaded) return;
           if (!drawnOnce) {
             drawnOnce = true;
-            // The connection back: the tiles' tries begin again.
+            // The connection back: every tile that failed is asked for again, its tries begun again.
             reloadMissing.current = () => {
-              tries = 0;
-              askAgain();
+              askAgain([...failedTiles]);
+              tries.clear();
             };
           }
           setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
           clearTimeout(nextTry);
-          if (failedTiles.size === 0) tries = 0;
-          else if (navigator.onLine && tries < TILE_TRIES) nextTry = setTimeout(askAgain, TILE_RETRY_MS * 2 ** tries++);
+          // The tiles asked for again least often, if they have tries left: those that have none wait for the connection.
+          const left = [...failedTiles].filter((tile) => triesOf(tile) < TILE_TRIES);
+          const fewest = Math.min(...left.map(triesOf));
+          const next = left.filter((tile) => triesOf(tile) === fewest);
+          if (navigator.onLine && next.length > 0) nextTry = setTimeout(() => askAgain(next), TILE_RETRY_MS * 2 ** fewest);
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
