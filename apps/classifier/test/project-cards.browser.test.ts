@@ -241,6 +241,27 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs no clock for the figures on a paused project’s page, which shows none', async () => {
+    const { project } = await projectUnderWay();
+    await suite.stack.db.query("UPDATE projects SET status = 'paused' WHERE id = $1", [project.id]);
+    const { page, errors } = await newcomerPage(suite);
+    // Counts the waits of about a minute the page sets: the figures' clock would set one.
+    await page.addInitScript((refreshMs) => {
+      const page = window as unknown as { minuteWaits: number };
+      const set = window.setTimeout;
+      page.minuteWaits = 0;
+      window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]) => {
+        if ((ms ?? 0) > refreshMs / 2) page.minuteWaits += 1;
+        return set(handler, ms, ...rest);
+      }) as typeof window.setTimeout;
+    }, FIGURES_REFRESH_MS);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await page.getByText('Its researchers have paused this project for now').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate(() => (window as unknown as { minuteWaits: number }).minuteWaits)).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('fetches the figures again every minute while the page shows, and as it shows again after longer hidden, in place; never while hidden', async () => {
     const { project, letters, notices } = await projectUnderWay();
     // In a browser of its own: the test runs its clock on.
@@ -261,6 +282,7 @@ describe('classifier in a browser: project cards and pages', () => {
       const setShown = (shown: boolean) =>
         page.evaluate((shown) => {
           Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
+          Object.defineProperty(document, 'hidden', { configurable: true, get: () => !shown });
           document.dispatchEvent(new Event('visibilitychange'));
         }, shown);
       const lettersFigures = page.locator('.workflow-list > li').filter({ has: page.getByRole('link', { name: 'Letters', exact: true }) }).getByTestId('workflow-figures');
@@ -293,12 +315,15 @@ describe('classifier in a browser: project cards and pages', () => {
       await setShown(true);
       expect(await refreshedTo(4)).toEqual(each(3));
 
-      // Hidden a few seconds: shown again, the figures wait for their minute.
+      // Hidden a few seconds: shown again, the figures wait for their minute, to the millisecond.
       more = 3;
+      const hiddenMs = 10_000;
       await setShown(false);
-      await page.clock.runFor(10_000);
+      await page.clock.runFor(hiddenMs);
       await setShown(true);
-      await page.clock.runFor(FIGURES_REFRESH_MS - 10_000);
+      await page.clock.runFor(FIGURES_REFRESH_MS - hiddenMs - 1);
+      expect(await refreshedTo(4)).toEqual(each(3));
+      await page.clock.runFor(1);
       expect(await refreshedTo(5)).toEqual(each(4));
       expect(errors).toEqual([]);
     } finally {

@@ -15,7 +15,9 @@ import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
  */
 export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean }) {
   const { t } = useTranslation();
-  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, progress);
+  // A paused or finished project shows no figures: no clock for them.
+  const open = project.status !== 'paused' && project.status !== 'finished';
+  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, progress && open);
   const projectWords = researchersWords(project.language);
   // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
   if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
