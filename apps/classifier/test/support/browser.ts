@@ -249,8 +249,12 @@ async function fingerOn(page: Page, screen?: Size): Promise<Finger> {
   };
 }
 
-/** Screenshots of the page at 1280 px and at 375 px (a phone) wide. */
+/**
+ * Screenshots of the page at 1280 px and at 375 px (a phone) wide, for people to look at: none under CI (`CI` set, as
+ * `.ci/run` does), where nobody does and they cost half a second each.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
+  if (process.env.CI) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
   await inWindowOf(page, PHONE_WINDOW, () => page.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`), fullPage: true }));
