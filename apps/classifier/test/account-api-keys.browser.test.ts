@@ -1,5 +1,5 @@
 import { signUp } from '../../../test/support/accounts';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made, read only unless
@@ -20,13 +20,13 @@ describe('classifier in a browser: API keys on the account page', () => {
     await suite.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.stack.baseUrl });
     await page.goto(`${suite.stack.baseUrl}/account`);
     const section = page.getByTestId('api-keys');
-    await section.getByText('You have no API keys.').waitFor({ timeout: 10_000 });
+    await waitToSee(section.getByText('You have no API keys.'), { timeout: 10_000 });
 
     // An empty name is refused at its field, which takes focus.
     await tabTo(page, '#settings-api-key-name', 80);
     await tabTo(page, '[aria-labelledby="account-api-key-new-heading"] button[type="submit"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('settings-api-key-name-error').getByText('Say what the key is for.').waitFor();
+    await waitToSee(page.getByTestId('settings-api-key-name-error').getByText('Say what the key is for.'));
     await waitForFocus(page, '#settings-api-key-name');
 
     await page.keyboard.type('Nightly download');
@@ -43,7 +43,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.keyboard.press('Enter');
 
     // The secret, focused and selected, works as a bearer token.
-    await page.getByTestId('api-key-secret').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('api-key-secret'), { timeout: 10_000 });
     await waitForFocus(page, '#settings-api-key-secret');
     const secret = await page.locator('#settings-api-key-secret').inputValue();
     expect(secret).toMatch(/^chorus_/);
@@ -54,11 +54,11 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect([change?.status, change?.problem.type]).toEqual([403, 'urn:chorus:problem:api-key-scope']);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.getByTestId('api-key-copied').getByText('Copied.').waitFor();
+    await waitToSee(page.getByTestId('api-key-copied').getByText('Copied.'));
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 
     const listed = page.getByTestId('api-key-list').locator('li');
-    await listed.first().getByText('Nightly download', { exact: true }).waitFor();
+    await waitToSee(listed.first().getByText('Nightly download', { exact: true }));
     expect(await listed.count()).toBe(1);
     // Listed with its scope and the first characters of its secret, to tell which key a script holds.
     const prefix = secret.slice(0, 'chorus_'.length + 4);
@@ -70,12 +70,12 @@ describe('classifier in a browser: API keys on the account page', () => {
     await tabTo(page, '[data-testid="api-key-list"] li button', 20);
     await page.keyboard.press('Enter');
     const question = page.getByTestId('api-key-revoke-question');
-    await question.getByText('Revoke the key Nightly download?').waitFor();
+    await waitToSee(question.getByText('Revoke the key Nightly download?'));
     await tabTo(page, '[data-testid="api-key-revoke-question"] .button-danger', 10);
     await page.keyboard.press('Enter');
-    await page.getByTestId('api-keys-result').getByText('The key Nightly download is revoked', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('api-keys-result').getByText('The key Nightly download is revoked', { exact: false }), { timeout: 10_000 });
     await waitForFocus(page, '#account-api-keys-heading');
-    await section.getByText('You have no API keys.').waitFor();
+    await waitToSee(section.getByText('You have no API keys.'));
     expect(await page.getByTestId('api-key-secret').count()).toBe(0);
     expect(await suite.stack.anonymous.withToken(secret).account().then(() => 200, (error: { status: number }) => error.status)).toBe(401);
     expect(errors).toEqual([]);
@@ -91,7 +91,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(link);
     await waitForFocus(page, '#account-api-keys-heading');
-    await page.getByTestId('api-key-list').getByText('Not mine', { exact: true }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('api-key-list').getByText('Not mine', { exact: true }), { timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

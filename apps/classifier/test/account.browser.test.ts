@@ -5,7 +5,7 @@ import { TokenGenerations } from '../../api/src/auth/token-generations';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, emptyOutbox, inWindowOf, launchBrowser, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -38,7 +38,7 @@ describe('classifier in a browser: accounts', () => {
   /** Answers "Yes" for the subject on screen by keyboard and waits for the next one; returns the subject answered. */
   async function classifyOne(page: Page): Promise<string> {
     const subject = page.getByTestId('subject');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     const id = (await subject.getAttribute('data-subject-id'))!;
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
@@ -103,7 +103,7 @@ describe('classifier in a browser: accounts', () => {
     expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
     await tabTo(page, '[data-account-link="create-account"]', 30, true);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Create an account' }));
     await waitForFocus(page, 'h1');
     expect(new URL(page.url()).pathname).toBe('/create-account');
     expect(await page.getByTestId('create-account').textContent()).toContain('Your classifications so far will be kept in your account');
@@ -113,7 +113,7 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Tab');
     await waitForFocus(page, '#account-name');
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-name-error').waitFor();
+    await waitToSee(page.getByTestId('account-name-error'));
     await waitForFocus(page, '#account-name');
     expect(await page.locator('#account-name').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#account-name').getAttribute('aria-describedby')).toContain('account-name-error');
@@ -130,7 +130,7 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Enter');
 
     // On to the sign-in page, told to open the link mailed first: nothing is signed in yet, the guest's work is the guest's.
-    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Sign in' }), { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email}. Open it to verify your address, then sign in here`);
     await checkScreen(page, 'account-created');
@@ -148,7 +148,7 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
     expect(new URL(page.url()).pathname).toBe(path);
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
@@ -172,14 +172,14 @@ describe('classifier in a browser: accounts', () => {
     const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Grace Hopper' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
     expect(guestToken).toBeTruthy();
 
     const signInByKeyboard = async (password: string) => {
       await tabTo(page, '[data-account-link="sign-in"]', 30, true);
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await waitToSee(page.getByRole('heading', { level: 1, name: 'Sign in' }));
       await waitForFocus(page, 'h1');
       expect(await page.locator('#sign-in-carry').isChecked()).toBe(true);
       await tabTo(page, '#sign-in-email');
@@ -192,7 +192,7 @@ describe('classifier in a browser: accounts', () => {
 
     // A wrong password is said at the password field, which gets focus back.
     await signInByKeyboard('not the password');
-    await page.getByTestId('sign-in-password-error').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('sign-in-password-error'), { timeout: 10_000 });
     expect(await page.getByTestId('sign-in-password-error').textContent()).toContain('The email address or password is wrong');
     await waitForFocus(page, '#sign-in-password');
     expect(await page.locator('#sign-in-password').getAttribute('aria-describedby')).toBe('sign-in-password-error');
@@ -200,7 +200,7 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Grace Hopper');
     expect(new URL(page.url()).pathname).toBe(path);
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).not.toBe(guestToken);
@@ -233,8 +233,8 @@ describe('classifier in a browser: accounts', () => {
     expect(await storedText(page)).not.toContain(graceToken);
 
     await suite.context.setOffline(false); // a fresh guest starts; the waiting answer waits for Grace, never sent as the guest's
-    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
-    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 20_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
+    await waitToSee(page.getByTestId('outbox-awaiting-sign-in'), { timeout: 20_000 });
     const newGuest = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user') ?? '{}').id as string);
     expect(newGuest).not.toBe(account.user.id);
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: online, user_id: account.user.id }]);
@@ -242,7 +242,7 @@ describe('classifier in a browser: accounts', () => {
 
     // Signing in again: Grace's own again, her answer kept here goes as hers, and what she classifies is hers.
     await signInByKeyboard(PASSWORD);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
     expect(await page.getByTestId('account-status').textContent()).toContain('You are signed in as Grace Hopper.');
     await until(async () => (await classificationsOf(workflowId)).length === 2, 'the kept answer is stored');
     expect(await classificationsOf(workflowId)).toEqual([
@@ -263,21 +263,21 @@ describe('classifier in a browser: accounts', () => {
     expect(await accountNow(account.token)).toBe(200);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
 
     // Offline: the answer cannot be sent; the volunteer may stay signed in, then chooses to discard it.
     await suite.context.setOffline(true);
     const offline = await classifyOne(page);
     const signOutButton = page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' });
     await signOutButton.click();
-    await page.getByTestId('sign-out-waiting').waitFor({ timeout: 15_000 });
+    await waitToSee(page.getByTestId('sign-out-waiting'), { timeout: 15_000 });
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Leaving');
     expect((await outboxOf(page, workflowId)).map((item) => item.input.subjectId)).toEqual([offline]);
     await signOutButton.click();
     await page.getByRole('button', { name: 'Discard it and sign out' }).click();
-    await page.getByTestId('account-status').filter({ hasText: 'signed out' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').filter({ hasText: 'signed out' }), { timeout: 10_000 });
     expect(await page.getByTestId('account-status').textContent()).toContain('1 answer you gave, which could not be sent, was discarded.');
     // The server was not told: the volunteer learns that the sign-in is not ended, and how to end it.
     expect(await page.getByTestId('account-status').textContent()).toContain('use “Sign out everywhere” on your account page');
@@ -294,9 +294,9 @@ describe('classifier in a browser: accounts', () => {
     const phone = await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD });
     const second = await signedInPage(suite, again);
     await second.page.goto(suite.stack.baseUrl + path);
-    await second.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await waitToSee(second.page.getByTestId('account-name'), { timeout: 10_000 });
     await second.page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
-    await second.page.locator('[data-account-link="sign-in"]').waitFor({ timeout: 15_000 });
+    await waitToSee(second.page.locator('[data-account-link="sign-in"]'), { timeout: 15_000 });
     expect(await second.page.getByTestId('account-status').textContent()).toContain('You have signed out on this device (your other devices stay signed in). You can go on classifying as a guest.');
     expect(await second.page.getByTestId('account-status').textContent()).not.toContain('Sign out everywhere');
     await until(async () => (await accountNow(again.token)) === 401, 'the token is refused');
@@ -308,7 +308,7 @@ describe('classifier in a browser: accounts', () => {
     const third = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD }));
     await third.page.goto(`${suite.stack.baseUrl}/account`);
     await third.page.getByRole('button', { name: 'Sign out everywhere' }).click();
-    await third.page.getByTestId('account-status').getByText('You are signed out on every device.').waitFor({ timeout: 15_000 });
+    await waitToSee(third.page.getByTestId('account-status').getByText('You are signed out on every device.'), { timeout: 15_000 });
     await until(async () => (await accountNow(phone.token)) === 401, 'the phone’s token is refused');
     expect([...errors, ...second.errors, ...third.errors]).toEqual([]);
     await third.page.close();
@@ -347,12 +347,12 @@ describe('classifier in a browser: accounts', () => {
     const rows = await classificationsOf(workflowId);
     expect(rows.filter((row) => row.user_id === account.user.id).map((row) => row.subject_id).sort()).toEqual([...mine].sort());
     expect(rows).toHaveLength(4);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     const next = await page.getByTestId('subject').getAttribute('data-subject-id');
     expect(mine).not.toContain(next); // the other guest's subject is still the account's to classify
     // The account's page counts them, by project.
     await page.goto(`${suite.stack.baseUrl}/account`);
-    await page.getByTestId('contribution-total').getByText('You have classified 2 subjects. Thank you!').waitFor();
+    await waitToSee(page.getByTestId('contribution-total').getByText('You have classified 2 subjects. Thank you!'));
     expect(await page.locator('.contribution li').allTextContents()).toEqual([expect.stringMatching(/^Guest work carried \d+: 2 classifications, the last on /)]);
     await checkScreen(page, 'account-contribution');
     const { subjects } = await suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token).queue(workflowId, 10);
@@ -397,7 +397,7 @@ describe('classifier in a browser: accounts', () => {
       await page.locator('#sign-in-email').fill(email);
       await page.locator('#sign-in-password').fill(PASSWORD);
       await page.keyboard.press('Enter');
-      await page.locator('button[type="submit"][aria-disabled="true"]').waitFor({ timeout: 10_000 });
+      await waitToSee(page.locator('button[type="submit"][aria-disabled="true"]'), { timeout: 10_000 });
       // The sign-in waits for the answer being sent, past the time it waits for those waiting (SEND_FIRST_MS): a sending
       // under way goes on with the guest's token, which the sign-in ends, so it reaches the server only once that has ended.
       await page.clock.runFor(SEND_FIRST_MS + 1_000);
@@ -406,7 +406,7 @@ describe('classifier in a browser: accounts', () => {
         released += 1;
         await route.continue();
       }
-      await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
+      await waitToSee(page.getByTestId('account-name'), { timeout: 30_000 });
       // Sent first as the guest's: the sign-in carried it with the rest of their work.
       expect(atSignIn).toEqual({ onTheirWay: 0, stored: expect.arrayContaining([{ subject_id: first, user_id: guestId }, { subject_id: second, user_id: guestId }]) });
       expect(atSignIn!.stored).toHaveLength(2);
@@ -435,8 +435,8 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(subjectId); // the only subject
     expect(await page.locator('[data-testid="subject"] input[type="radio"]:checked').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -449,7 +449,7 @@ describe('classifier in a browser: accounts', () => {
     await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada Lovelace' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
     const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()', [workflowId, guestId])).rows[0].n as number;
     expect(await held()).toBeGreaterThan(0);
@@ -458,7 +458,7 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
     await until(async () => (await held()) === 0, "the guest's holds to be given back", 10_000);
     expect(errors).toEqual([]);
     await page.close();
@@ -478,29 +478,29 @@ describe('classifier in a browser: accounts', () => {
     );
     await page.goto(suite.stack.baseUrl + path);
     // Said under a heading that takes focus, with the way out beside "Try again".
-    await page.getByTestId('session-failed').waitFor();
+    await waitToSee(page.getByTestId('session-failed'));
     await waitForFocus(page, 'h1');
     expect(await page.locator('h1').textContent()).toBe('Your session could not start');
     expect(await page.getByRole('alert').textContent()).toContain('Too many new volunteers from your address');
     await page.locator('main').getByRole('link', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Sign in' }));
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
     await page.locator('#sign-in-password').press('Enter');
     // Signed in, back where they were: classifying as the account, no guest needed.
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('registered');
 
     // Creating an account works without a guest too.
     const other = await newcomerPage(suite);
     await other.page.route('**/api/v1/auth/guest', (route) => route.fulfill({ status: 429, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Too many requests","status":429,"detail":"Too many."}' }));
     await other.page.goto(`${suite.stack.baseUrl}/create-account`);
-    await other.page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    await waitToSee(other.page.getByRole('heading', { level: 1, name: 'Create an account' }));
     await other.page.locator('#account-name').fill('Mary Somerville');
     await other.page.locator('#account-email').fill(`mary-${Date.now()}@example.org`);
     await other.page.locator('#account-password').fill(PASSWORD);
     await other.page.locator('#account-password').press('Enter');
-    await other.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await waitToSee(other.page.getByRole('heading', { level: 1, name: 'Sign in' }), { timeout: 10_000 });
     expect(await other.page.getByTestId('account-status').textContent()).toContain('We mailed a link to mary-');
     expect([...errors, ...other.errors]).toEqual([]);
     await page.close();
@@ -513,7 +513,7 @@ describe('classifier in a browser: accounts', () => {
     await suite.stack.inbox.takeVerification(email); // the account is made after the answer, and then mailed
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/create-account`);
-    await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Create an account' }));
     const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
 
     await page.locator('#account-name').fill('Second');
@@ -521,7 +521,7 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#account-password').fill(PASSWORD);
     await page.locator('#account-password').press('Enter');
 
-    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Sign in' }), { timeout: 10_000 });
     expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email.toUpperCase()}. Open it to verify your address, then sign in here`);
     expect((await suite.stack.inbox.take(email, /tried to sign up/)).text).toContain(`${suite.stack.config.publicUrl}/forgot-password`);
     // Still the same guest, and the account as it was.
@@ -547,15 +547,15 @@ describe('classifier in a browser: accounts', () => {
     const expiresAt = Date.now() + 6_000;
     await page.evaluate(signedIn, { id: account.user.id, token: expiring });
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
 
     await suite.context.setOffline(true);
     const offline = await classifyOne(page);
     expect(await page.getByTestId('outbox-count').textContent()).toBe('1');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1_000));
     await suite.context.setOffline(false); // sent with the expired token: refused (401), and kept
-    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 20_000 });
+    await waitToSee(page.getByTestId('outbox-awaiting-sign-in'), { timeout: 20_000 });
     expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
       '1 answer given with an account that is no longer signed in here is kept on this device. It will be sent once that account signs in here again, never as a guest’s.',
     );
@@ -565,8 +565,8 @@ describe('classifier in a browser: accounts', () => {
     // The account signs in again on this device: the answer goes, as theirs.
     await page.evaluate(signedIn, { id: account.user.id, token: await tokens.issue({ id: account.user.id, kind: 'registered' }) });
     await page.reload();
-    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
-    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ state: 'detached', timeout: 20_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
+    await waitToSee(page.getByTestId('outbox-awaiting-sign-in'), { state: 'detached', timeout: 20_000 });
     await until(async () => (await classificationsOf(workflowId)).length > 0, 'the kept answer is stored');
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: offline, user_id: account.user.id }]);
     expect(errors).toEqual([]);
@@ -581,7 +581,7 @@ describe('classifier in a browser: accounts', () => {
     await suite.stack.anonymous.withToken(account.token).markTutorialSeen(workflow.id);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
 
     await suite.context.setOffline(true);
@@ -594,8 +594,8 @@ describe('classifier in a browser: accounts', () => {
     await suite.context.setOffline(false); // the answers are sent with the ended sign-in: refused (401), and kept
 
     const signedOut = page.getByTestId('signed-out-here');
-    await signedOut.waitFor({ timeout: 20_000 });
-    await signedOut.getByTestId('signed-out-kept').waitFor({ timeout: 10_000 });
+    await waitToSee(signedOut, { timeout: 20_000 });
+    await waitToSee(signedOut.getByTestId('signed-out-kept'), { timeout: 10_000 });
     expect(await signedOut.locator('h2, p').allTextContents()).toEqual([
       'You were signed out',
       'Your sign-in on this device was ended before it expired (by “Sign out everywhere” or a new password on another device, say), so Chorus no longer takes answers from your account here.',
@@ -605,7 +605,7 @@ describe('classifier in a browser: accounts', () => {
     ]);
     // Said in place of the task, with nothing classified meanwhile as the guest, and no tutorial in the middle of the
     // session (once the page has decided whether to open it).
-    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.page-classify[data-tutorial-decided]'), { timeout: 10_000 });
     expect(await page.getByTestId('subject').count()).toBe(0);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
@@ -616,8 +616,8 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#sign-in-email').fill(email);
     await page.locator('#sign-in-password').fill(PASSWORD);
     await page.locator('#sign-in-password').press('Enter');
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
+    await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
     await until(async () => (await classificationsOf(workflow.id)).length === 2, 'the kept answers are stored');
     expect((await classificationsOf(workflow.id)).map((row) => row.user_id)).toEqual([account.user.id, account.user.id]);
     await until(async () => (await answersKeptFor(page, workflow.id)) === 0, 'the sent answers are taken out of the outbox');
@@ -635,15 +635,15 @@ describe('classifier in a browser: accounts', () => {
     const { page, errors } = await signedInPage(suite, account);
     await emptyOutbox(page, suite.stack.baseUrl); // the note counts every account's answers waiting in this browser
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     await suite.context.setOffline(true);
     await classifyOne(page);
     await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
     await suite.context.setOffline(false);
 
-    await page.getByTestId('signed-out-here').getByTestId('signed-out-kept').waitFor({ timeout: 20_000 });
+    await waitToSee(page.getByTestId('signed-out-here').getByTestId('signed-out-kept'), { timeout: 20_000 });
     await page.getByTestId('signed-out-here').getByRole('button', { name: 'Go on as a guest' }).click();
-    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.page-classify[data-tutorial-decided]'), { timeout: 10_000 });
     const given = await classifyOne(page); // as the guest
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
@@ -668,14 +668,14 @@ describe('classifier in a browser: accounts', () => {
     });
     await page.goto(suite.stack.baseUrl);
     await page.getByRole('link', { name: project.title }).click();
-    await page.getByRole('heading', { level: 1, name: project.title }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: project.title }), { timeout: 10_000 });
     // Signed out everywhere from another device while the volunteer reads the project's page.
     await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
     await page.getByRole('link', { name: 'Ad or not?', exact: true }).click();
 
-    await page.getByTestId('signed-out-here').waitFor({ timeout: 15_000 });
+    await waitToSee(page.getByTestId('signed-out-here'), { timeout: 15_000 });
     await waitForFocus(page, '#signed-out-here-title');
-    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.page-classify[data-tutorial-decided]'), { timeout: 10_000 });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('signed-out-here-title');
     expect(askedAsGuest).toEqual([]);
     const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
@@ -698,11 +698,11 @@ describe('classifier in a browser: accounts', () => {
     await page.goto(suite.stack.baseUrl + path);
 
     const signedOut = page.getByTestId('signed-out-here');
-    await signedOut.waitFor({ timeout: 15_000 });
+    await waitToSee(signedOut, { timeout: 15_000 });
     expect(await signedOut.locator('p').first().textContent()).toContain('Your sign-in on this device was ended before it expired');
     // Opened fresh (nothing classified in this tab), the tutorial never seen in this browser nor by the account: the
     // guest behind the panel is not on a first visit of its own.
-    await page.locator('.page-classify[data-tutorial-decided]').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.page-classify[data-tutorial-decided]'), { timeout: 10_000 });
     expect(await page.evaluate((id) => window.localStorage.getItem(`chorus.tutorialSeen.${id}`), workflow.id)).toBeNull();
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(errors).toEqual([]);
@@ -714,12 +714,12 @@ describe('classifier in a browser: accounts', () => {
     const account = await signUp(suite.stack, { email: `two-tabs-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Two Tabs' });
     const first = await signedInPage(suite, account);
     await first.page.goto(suite.stack.baseUrl + path);
-    await first.page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(first.page.getByTestId('subject'), { timeout: 10_000 });
     const second = await suite.context.newPage();
     const secondErrors: string[] = [];
     second.on('pageerror', (error) => secondErrors.push(error.message));
     await second.goto(suite.stack.baseUrl + path);
-    await second.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(second.getByTestId('subject'), { timeout: 10_000 });
     // Nothing the second tab asks of the server from here is refused: it learns of the ended sign-in from the first.
     const refusedInSecond: string[] = [];
     second.on('response', (response) => {
@@ -732,10 +732,10 @@ describe('classifier in a browser: accounts', () => {
     await waitForFocus(first.page, '[data-testid="subject"] input[type="radio"]');
     await first.page.keyboard.press('1');
     await first.page.keyboard.press('Enter');
-    await first.page.getByTestId('signed-out-here').waitFor({ timeout: 10_000 });
+    await waitToSee(first.page.getByTestId('signed-out-here'), { timeout: 10_000 });
 
     const signedOut = second.getByTestId('signed-out-here');
-    await signedOut.waitFor({ timeout: 10_000 });
+    await waitToSee(signedOut, { timeout: 10_000 });
     expect(await signedOut.locator('p').first().textContent()).toContain('Your sign-in on this device was ended before it expired');
     expect(await second.getByTestId('subject').count()).toBe(0);
     expect(refusedInSecond).toEqual([]);
@@ -750,11 +750,11 @@ describe('classifier in a browser: accounts', () => {
     const account = await signUp(suite.stack, { email: `count-read-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Counted' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     // The server fails for a moment: the answer waits on the device.
     await page.route('**/api/v1/classifications', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }));
     const waiting = await classifyOne(page);
-    await page.getByTestId('outbox-count').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox-count'), { timeout: 10_000 });
     await page.unroute('**/api/v1/classifications');
 
     // Reopened, the page reads the account's count with no answer being sent; it answers a moment after "Sign out" is
@@ -777,9 +777,9 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
     setTimeout(release, 1_000);
 
-    await page.locator('[data-account-link="sign-in"], [data-testid="sign-out-waiting"]').first().waitFor({ timeout: 15_000 });
+    await waitToSee(page.locator('[data-account-link="sign-in"], [data-testid="sign-out-waiting"]').first(), { timeout: 15_000 });
     expect(await page.getByTestId('sign-out-waiting').count()).toBe(0);
-    await page.getByTestId('account-status').filter({ hasText: 'signed out' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').filter({ hasText: 'signed out' }), { timeout: 10_000 });
     expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out on this device (your other devices stay signed in).');
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: waiting, user_id: account.user.id }]);
     expect(errors).toEqual([]);
@@ -794,8 +794,8 @@ describe('classifier in a browser: accounts', () => {
       window.localStorage.setItem('chorus.user', JSON.stringify({ id: '00000000-0000-4000-8000-000000000001', displayName: 'Old', email: null }));
     });
     await page.goto(suite.stack.baseUrl);
-    await page.getByTestId('account-status').getByText('Your sign-in has expired').waitFor({ timeout: 10_000 });
-    await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('Your sign-in has expired'), { timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Projects' }));
     expect(await page.getByTestId('account-name').count()).toBe(0);
     expect(await page.getByTestId('account-nav').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // the refused request is not left on screen
@@ -828,7 +828,7 @@ describe('classifier in a browser: accounts', () => {
     const account = await signUp(suite.stack, { email: `ended-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Ended' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
 
     // The new guest's first batch is asked for only once any batch asked for the account's page (renewing its
     // subjects) has been answered: the order that, when the two raced, took the guest's subjects from its page.
@@ -848,10 +848,10 @@ describe('classifier in a browser: accounts', () => {
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox-awaiting-sign-in'), { timeout: 10_000 });
     // Said in place of the task, with the choice of signing in again: the volunteer goes on as the guest.
     await page.getByTestId('signed-out-here').getByRole('button', { name: 'Go on as a guest' }).click();
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.locator('main').textContent()).not.toContain('another tab');
 
     const guest = await guestOf(page);
@@ -908,21 +908,21 @@ describe('classifier in a browser: accounts', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl);
     const accountLink = page.locator('[data-account-link="account"]');
-    await page.getByText('Your account (1 invitation)').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByText('Your account (1 invitation)'), { timeout: 10_000 });
     await tabTo(page, '[data-account-link="account"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-settings').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-settings'), { timeout: 10_000 });
     expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
-    await page.getByTestId('contribution-total').getByText('You have not classified anything yet').waitFor();
+    await waitToSee(page.getByTestId('contribution-total').getByText('You have not classified anything yet'));
     // Every password form names the account, unseen, for password managers.
     const passwordForms = page.locator('form:has(input[type="password"])');
     expect(await passwordForms.count()).toBe(3);
     expect(await passwordForms.locator('input[autocomplete="username"]').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([email, email, email]);
-    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('invitations'), { timeout: 10_000 });
     expect(await page.getByTestId('invitations').getByRole('paragraph').textContent()).toBe(`You are invited to join ${project.title} as a scientist.`);
     await checkScreenOnPhone(page, 'account-settings');
     await page.getByRole('button', { name: `Join ${project.title}` }).click();
-    await page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`), { timeout: 10_000 });
     expect(await page.getByTestId('invitations').count()).toBe(0);
     await page.waitForFunction(() => document.querySelector('[data-account-link="account"]')?.textContent === 'Your account');
     expect(await accountLink.textContent()).toBe('Your account');
@@ -930,27 +930,27 @@ describe('classifier in a browser: accounts', () => {
 
     await page.locator('#settings-name').fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByTestId('account-status').getByText('Your name is now Ada Lovelace.').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText('Your name is now Ada Lovelace.'), { timeout: 10_000 });
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
 
     await page.locator('#settings-current-password').fill('not my password');
     await page.locator('#settings-new-password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByTestId('settings-current-password-error').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('settings-current-password-error'), { timeout: 10_000 });
     expect(await page.getByTestId('settings-current-password-error').textContent()).toBe('That is not your password.');
     await waitForFocus(page, '#settings-current-password');
     await page.locator('#settings-current-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByTestId('account-status').getByText('Your password is changed.', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText('Your password is changed.', { exact: false }), { timeout: 10_000 });
     expect((await otherDevice.account().catch((error: { status: number }) => error)) as { status: number }).toMatchObject({ status: 401 });
     await page.reload(); // this device goes on with the new token
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
 
     await page.locator('#settings-delete-password').fill('a brand new password');
     await page.getByRole('button', { name: 'Delete my account' }).click();
-    await page.getByTestId('account-status').getByText('Your account is deleted.', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText('Your account is deleted.', { exact: false }), { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe('/');
-    await page.locator('[data-account-link="sign-in"]').waitFor();
+    await waitToSee(page.locator('[data-account-link="sign-in"]'));
     expect((await suite.stack.db.query('SELECT kind, email FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted', email: null }]);
     expect(errors).toEqual([]);
     await page.close();
@@ -967,7 +967,7 @@ describe('classifier in a browser: accounts', () => {
     const [first, second] = (await suite.stack.anonymous.withToken(account.token).myInvitations()).invitations.map((invitation) => ({ id: invitation.projectId, title: invitation.projectTitle }));
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/account`);
-    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('invitations'), { timeout: 10_000 });
     const result = page.getByTestId('invitations-result');
     expect(await result.getAttribute('role')).toBe('status'); // on the page before anything is said in it, as a live region must be
 
@@ -975,12 +975,12 @@ describe('classifier in a browser: accounts', () => {
     await tabTo(page, `[data-project-id="${first!.id}"] .button-secondary`, 80);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Decline the invitation to ${first!.title}`);
     await page.keyboard.press('Enter');
-    await result.getByText(`You declined to join ${first!.title}.`).waitFor({ timeout: 10_000 });
+    await waitToSee(result.getByText(`You declined to join ${first!.title}.`), { timeout: 10_000 });
     await waitForFocus(page, `[data-project-id="${second!.id}"] .button-primary`);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Join ${second!.title}`);
     // Joined, the last: the keyboard goes on from the section's heading, the answer said beneath it.
     await page.keyboard.press('Enter');
-    await result.getByText(`You are now a moderator of ${second!.title}.`).waitFor({ timeout: 10_000 });
+    await waitToSee(result.getByText(`You are now a moderator of ${second!.title}.`), { timeout: 10_000 });
     await waitForFocus(page, '#account-invitations-heading');
     expect(await page.getByText('No invitations wait for an answer.').count()).toBe(1);
     expect((await suite.stack.client.members(second!.id)).members.map((member) => member.userId)).toContain(account.user.id);
@@ -994,18 +994,18 @@ describe('classifier in a browser: accounts', () => {
     await skipTutorial(suite.context, workflow.id);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}${path}`);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await suite.stack.client.updateProject(project.id, { status: 'draft' });
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByTestId('outbox-awaiting-reopen').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox-awaiting-reopen'), { timeout: 10_000 });
 
     await page.goto(`${suite.stack.baseUrl}/account`);
     await page.locator('#settings-delete-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Delete my account' }).click();
     const said = page.getByTestId('account-status');
-    await said.getByText('Your account is deleted.', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(said.getByText('Your account is deleted.', { exact: false }), { timeout: 10_000 });
     expect(await said.textContent()).toContain('1 answer you gave, which waited on this device for its project to reopen, was discarded with it.');
     expect((await suite.stack.db.query('SELECT kind FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted' }]);
     expect(await answersKeptFor(page, workflow.id)).toBe(0);
@@ -1021,13 +1021,13 @@ describe('classifier in a browser: accounts', () => {
     await page.goto(`${suite.stack.baseUrl}/sign-in`);
     await tabTo(page, 'a[href="/forgot-password"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('forgot-password').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('forgot-password'), { timeout: 10_000 });
     await page.locator('#forgot-email').fill('not an email');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('forgot-email-error').textContent()).toBe('Enter an email address like name@example.org.');
     await page.locator('#forgot-email').fill(email);
     await page.keyboard.press('Enter');
-    await page.getByRole('status').getByText(`If an account signs in with ${email}, we have mailed it a link`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText(`If an account signs in with ${email}, we have mailed it a link`, { exact: false }), { timeout: 10_000 });
     await checkScreenOnPhone(page, 'forgot-password');
 
     const link = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /new password/));
@@ -1041,42 +1041,42 @@ describe('classifier in a browser: accounts', () => {
     }, ended);
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
     // Refused before its time (its signature no longer holds): not said to have expired.
-    await page.getByTestId('account-status').getByText('Your sign-in on this device was ended before it expired', { exact: false }).waitFor({ timeout: 10_000 });
-    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText('Your sign-in on this device was ended before it expired', { exact: false }), { timeout: 10_000 });
+    await waitToSee(page.locator('#reset-new-password'), { timeout: 10_000 });
     expect(new URL(page.url()).hash).toBe(''); // the token is not kept in the address
     await checkScreen(page, 'reset-password');
     await page.locator('#reset-new-password').fill('short');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('reset-new-password-error').textContent()).toBe('Use at least 8 characters.');
     await page.reload(); // say, the tab was discarded while the volunteer looked for a password: the link still works
-    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('#reset-new-password'), { timeout: 10_000 });
     await page.locator('#reset-new-password').fill('a brand new password');
     await page.keyboard.press('Enter');
-    await page.getByTestId('account-status').getByText('Your new password is set, Ada, and you are signed in.').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText('Your new password is set, Ada, and you are signed in.'), { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada');
     await suite.stack.anonymous.login({ email, password: 'a brand new password' });
     // Back to the link's page: it says the link was used, not that it is broken.
     await page.goBack();
-    await page.getByRole('status').getByText('You have set your password with this link already.', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText('You have set your password with this link already.', { exact: false }), { timeout: 10_000 });
 
     // The link is spent.
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
     await page.locator('#reset-new-password').fill('yet another password');
     await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText('This link no longer works', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('alert').getByText('This link no longer works', { exact: false }), { timeout: 10_000 });
 
     // A link left for another page is forgotten: Back to it does not bring its form again.
     await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE email = $1', [email]);
     await suite.stack.anonymous.requestPasswordReset(email);
     const left = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /new password/));
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${left}`);
-    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('#reset-new-password'), { timeout: 10_000 });
     expect(await page.getByRole('alert').getByText('This link no longer works', { exact: false }).count()).toBe(0);
     await page.getByRole('link', { name: 'Ask for a new link' }).click();
-    await page.getByTestId('forgot-password').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('forgot-password'), { timeout: 10_000 });
     await page.goBack();
-    await page.getByRole('alert').getByText('This link is incomplete', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('alert').getByText('This link is incomplete', { exact: false }), { timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -1095,33 +1095,33 @@ describe('classifier in a browser: accounts', () => {
       if (new URL(response.url()).pathname === '/api/v1/account/invitations') invitationAnswers.push(response.status());
     });
     await page.goto(`${suite.stack.baseUrl}/account`);
-    await page.getByTestId('email-unverified').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('email-unverified'), { timeout: 10_000 });
     expect(await page.getByTestId('invitations').count()).toBe(0);
     expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account');
     await page.goto(suite.stack.baseUrl);
-    await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Projects' }), { timeout: 10_000 });
     expect(invitationAnswers).toEqual([]);
     await page.goto(`${suite.stack.baseUrl}/account`);
-    await page.getByTestId('email-unverified').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('email-unverified'), { timeout: 10_000 });
 
     // The sign-up's link went less than a minute ago: the server says to wait.
     await page.getByRole('button', { name: 'Mail the link again' }).click();
-    await page.getByRole('alert').getByText('less than a minute ago', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('alert').getByText('less than a minute ago', { exact: false }), { timeout: 10_000 });
     await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [account.user.id]);
     await page.getByRole('button', { name: 'Mail the link again' }).click();
-    await page.getByTestId('account-status').getByText(`We mailed a new link to ${email}.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText(`We mailed a new link to ${email}.`, { exact: false }), { timeout: 10_000 });
     await checkScreenOnPhone(page, 'account-email-unverified');
     await suite.stack.inbox.takeVerification(email);
     const link = suite.stack.inbox.linkToken(await suite.stack.inbox.takeVerification(email));
 
     await page.goto(`${suite.stack.baseUrl}/verify-email#token=${link}`);
-    await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }), { timeout: 10_000 });
     expect(new URL(page.url()).hash).toBe('');
     await checkScreen(page, 'verify-email');
     await page.reload(); // what the link did, again; not a link gone
-    await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }), { timeout: 10_000 });
     await page.getByRole('link', { name: 'Go to your account' }).click();
-    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('invitations'), { timeout: 10_000 });
     expect(await page.getByTestId('email-unverified').count()).toBe(0);
     expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account (1 invitation)');
     expect(invitationAnswers.length).toBeGreaterThan(0);
@@ -1135,20 +1135,20 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.getByTestId('settings-email-password-error').textContent()).toBe('That is not your password.');
     await page.locator('#settings-email-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change email address' }).click();
-    await page.getByTestId('account-status').getByText(`We mailed a link to ${next}.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('account-status').getByText(`We mailed a link to ${next}.`, { exact: false }), { timeout: 10_000 });
     expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
     const change = suite.stack.inbox.linkToken(await suite.stack.inbox.take(next, /new email/));
     await page.goto(`${suite.stack.baseUrl}/verify-email#token=${change}`);
-    await page.getByRole('status').getByText(`Thank you: ${next} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText(`Thank you: ${next} is verified.`, { exact: false }), { timeout: 10_000 });
     await page.getByRole('link', { name: 'Go to your account' }).click();
-    await page.getByText(`You sign in with ${next}.`).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByText(`You sign in with ${next}.`), { timeout: 10_000 });
 
     // Another account's link opened here verifies its email, and does not say it is this account's.
     const other = `verify-other-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email: other, password: PASSWORD, displayName: 'Grace' });
     const otherLink = suite.stack.inbox.linkToken(await suite.stack.inbox.takeVerification(other));
     await page.goto(`${suite.stack.baseUrl}/verify-email#token=${otherLink}`);
-    await page.getByRole('status').getByText(`Thank you: ${other} is verified. Sign in with it`, { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('status').getByText(`Thank you: ${other} is verified. Sign in with it`, { exact: false }), { timeout: 10_000 });
     expect(await page.getByRole('link', { name: 'Go to your account' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { until } from '../../../test/support/waiting';
-import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A volunteer (a guest) classifies in two projects' workflows, then finds both on "Your classifications", from the
@@ -16,7 +16,7 @@ describe('classifier in a browser: your classifications', () => {
   /** Opens the page for the page's own guest, with nothing classified yet, and answers the guest's API client. */
   async function openedEmpty(page: Page) {
     await page.goto(`${suite.stack.baseUrl}/classifications`);
-    await page.getByTestId('classifications-none').waitFor();
+    await waitToSee(page.getByTestId('classifications-none'));
     return suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
   }
 
@@ -37,16 +37,16 @@ describe('classifier in a browser: your classifications', () => {
     // From the header, by keyboard.
     await tabTo(page, '[data-account-link="classifications"]', 60, true);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Your classifications' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Your classifications' }));
     const items = page.locator('[data-testid="classifications"] ol > li');
-    await items.nth(1).waitFor();
+    await waitToSee(items.nth(1));
     expect(await items.count()).toBe(2);
     // Newest first: the letter, then the notice; each with its project, workflow and answer in words.
     expect(await items.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-subject-id')))).toEqual([classified[1], classified[0]]);
     for (const [index, { project }] of [letters, notices].entries()) {
       expect(await items.nth(index).locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Classified on `));
     }
-    await items.nth(0).locator('dd').getByText('Yes').waitFor();
+    await waitToSee(items.nth(0).locator('dd').getByText('Yes'));
     expect(await items.nth(0).locator('dt').textContent()).toBe('Advertisement?');
     // Its project in the link's name: each workflow here is "Ad or not?".
     expect(await items.nth(0).getByRole('link', { name: `Classify more in “Ad or not?”, ${letters.project.title}`, exact: true }).getAttribute('href')).toBe(letters.path);
@@ -57,7 +57,7 @@ describe('classifier in a browser: your classifications', () => {
     // The letter's name leads to its discussion.
     await tabTo(page, `li[data-subject-id="${classified[1]}"] h2 a`);
     await page.keyboard.press('Enter');
-    await page.getByTestId('subject-discussion').waitFor();
+    await waitToSee(page.getByTestId('subject-discussion'));
     expect(new URL(page.url()).pathname).toBe(`/projects/${letters.project.slug}/subjects/${classified[1]}`);
     expect(errors).toEqual([]);
   });
@@ -72,7 +72,7 @@ describe('classifier in a browser: your classifications', () => {
 
     await page.reload();
     const item = page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`);
-    await item.waitFor();
+    await waitToSee(item);
     expect(await item.getByTestId('classification-closed').textContent()).toMatch(/^No longer open to volunteers/);
     expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?`));
     // Neither classifying more nor its discussion is open to volunteers: named, not linked.
@@ -92,7 +92,7 @@ describe('classifier in a browser: your classifications', () => {
 
     await page.reload();
     const item = page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`);
-    await item.getByText("This subject was taken down by the project's team.", { exact: true }).waitFor();
+    await waitToSee(item.getByText("This subject was taken down by the project's team.", { exact: true }));
     expect(await item.getByText('Mill Lane').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -134,7 +134,7 @@ describe('classifier in a browser: your classifications', () => {
 
     await page.reload();
     const items = page.locator('[data-testid="classifications"] ol > li');
-    await items.nth(19).waitFor();
+    await waitToSee(items.nth(19));
     expect(await page.locator('.lead').textContent()).toContain('28 classifications');
     const item = (subjectId: string) => page.locator(`[data-testid="classifications"] li[data-subject-id="${subjectId}"]`);
 
@@ -150,7 +150,7 @@ describe('classifier in a browser: your classifications', () => {
     expect(await item(leaflets[1]!.id).getByTestId('classification-closed').count()).toBe(1);
     // An open workflow's answers, as given when its definition cannot be read.
     const latestNotice = item(noticeSubjects[0].id);
-    await latestNotice.locator('dl[aria-busy]').waitFor({ state: 'detached' });
+    await waitToSee(latestNotice.locator('dl[aria-busy]'), { state: 'detached' });
     expect([await latestNotice.locator('dt').textContent(), await latestNotice.locator('dd').textContent()]).toEqual(['T0', '"yes"']);
 
     // Older ones: asked for twice at once, read once; the first they bring takes focus.
@@ -158,7 +158,7 @@ describe('classifier in a browser: your classifications', () => {
     await older.focus();
     await older.dblclick();
     await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="classifications"] ol > li')[20]);
-    await items.nth(27).waitFor();
+    await waitToSee(items.nth(27));
     await until(async () => (await older.count()) === 0, 'the last page');
     const shown = await items.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-subject-id')));
     expect([shown.length, new Set(shown).size]).toEqual([28, 28]);

@@ -3,7 +3,7 @@ import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS, OUTBOX_RETRY_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { signUp } from '../../../test/support/accounts';
-import { answerByKey, answersKeptFor, checkScreen, closeTutorial, emptyOutbox, launchBrowser, launchBrowsers, liveYesNoWorkflow, pauseClock, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, withClockPaused } from './support/browser';
+import { answerByKey, answersKeptFor, checkScreen, closeTutorial, emptyOutbox, launchBrowser, launchBrowsers, liveYesNoWorkflow, pauseClock, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, waitToSee, withClockPaused } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -106,14 +106,14 @@ describe('classifier in a browser: single-choice workflow', () => {
     await page.locator(`a[href="/projects/${project.slug}/workflows/${workflow.id}"]`).click();
     // A newcomer's first visit starts with the tutorial; closing it (once the subject is there beneath) leads to the
     // task, not back to the page heading that the navigation focused.
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await closeTutorial(page);
 
     const subject = page.getByTestId('subject');
     const finished = page.getByTestId('finished');
     const shown: string[] = [];
     for (let round = 0; round <= SNIPPETS.length; round += 1) {
-      await subject.or(finished).first().waitFor({ timeout: 10_000 });
+      await waitToSee(subject.or(finished).first(), { timeout: 10_000 });
       if (await finished.isVisible()) break;
 
       const subjectId = (await subject.getAttribute('data-subject-id')) ?? '';
@@ -123,7 +123,7 @@ describe('classifier in a browser: single-choice workflow', () => {
       // so a screen reader would not otherwise say what the new one shows. Its region is named by its place in the
       // session, not by the researchers' id (snippet-2), which means nothing to a volunteer.
       const shownText = ((await subject.locator('.subject-text').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-      if (shown.length) await page.getByTestId('announcer').getByText(`Classification submitted. Next: “${shownText}”`).waitFor();
+      if (shown.length) await waitToSee(page.getByTestId('announcer').getByText(`Classification submitted. Next: “${shownText}”`));
       expect(await subject.getByRole('heading').first().textContent()).toBe(`Subject ${shown.length + 1} of this session`);
       expect(await subject.textContent()).not.toMatch(/snippet-\d/);
       shown.push(subjectId);
@@ -153,7 +153,7 @@ describe('classifier in a browser: single-choice workflow', () => {
     }
 
     expect(shown).toHaveLength(SNIPPETS.length);
-    await finished.waitFor();
+    await waitToSee(finished);
     expect(await finished.textContent()).toContain('You have classified every subject available to you in this workflow. Thank you!');
     expect(await finished.getByTestId('session-count').textContent()).toBe(String(SNIPPETS.length));
     expect(await page.getByTestId('announcer').textContent()).toContain('Classification submitted');
@@ -195,7 +195,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { workflow, url } = await liveWorkflowOf('Tabs');
     const shownIn = async (page: Page) => {
       const subject = page.getByTestId('subject');
-      await subject.waitFor();
+      await waitToSee(subject);
       return (await subject.getAttribute('data-subject-id'))!;
     };
     const classifyShown = async (page: Page) => {
@@ -209,7 +209,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     await closeTutorial(first);
     const second = await suite.context.newPage();
     await second.goto(url);
@@ -239,7 +239,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const token = (await first.evaluate(() => window.localStorage.getItem('chorus.token')))!;
     await suite.stack.anonymous.withToken(token).classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: onFirst, annotations: [{ task: 'T0', value: 'no' }] }, `elsewhere-${onFirst}`);
     await classifyShown(first);
-    await first.getByTestId('notice').waitFor();
+    await waitToSee(first.getByTestId('notice'));
     expect(await count.textContent()).toBe(countBefore);
     expect(countBefore).toBe('3');
     await Promise.all([first.close(), third.close()]);
@@ -251,12 +251,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const shownIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     await first.keyboard.press('Tab'); // used, so the subject it shows is kept for the volunteer (an unused page gives it back)
     const shownFirst = await shownIn(first);
     const second = await suite.context.newPage();
     await second.goto(url);
-    await second.getByTestId('subject').waitFor();
+    await waitToSee(second.getByTestId('subject'));
     // Begun in the second tab: an answer chosen, not sent (a draft).
     await second.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     await second.keyboard.press('2');
@@ -275,7 +275,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const third = await suite.context.newPage();
     await third.goto(url);
-    await third.getByTestId('subject').waitFor();
+    await waitToSee(third.getByTestId('subject'));
     expect(await shownIn(third)).toBe(begun);
     expect(await third.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
     const left = await batches(third);
@@ -290,7 +290,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const sleeper = await suite.context.newPage();
     await sleeper.goto(url);
-    await sleeper.getByTestId('subject').waitFor();
+    await waitToSee(sleeper.getByTestId('subject'));
     await closeTutorial(sleeper);
     const before = await subjectIn(sleeper);
     // As a frozen tab's would, its record stops saying it is alive, and a new tab adopts its batch.
@@ -300,12 +300,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }, workflow.id);
     const adopter = await suite.context.newPage();
     await adopter.goto(url);
-    await adopter.getByTestId('subject').waitFor();
+    await waitToSee(adopter.getByTestId('subject'));
     expect(await subjectIn(adopter)).toBe(before);
 
     await sleeper.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await sleeper.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, before);
-    await sleeper.getByTestId('subject').waitFor();
+    await waitToSee(sleeper.getByTestId('subject'));
     expect(await subjectIn(sleeper)).not.toBe(await subjectIn(adopter));
     await Promise.all([sleeper.close(), adopter.close()]);
   });
@@ -321,7 +321,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     // A copy of this tab's batch as it is now, left behind as a page that died would leave it.
     const [own] = Object.values(await recordsOf(first)) as { subjects: { id: string }[] }[];
     await leaveBehind(first, own!);
@@ -340,7 +340,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // The tab's own record looks alive still, as a crash leaves it: the record left behind is the one adopted.
     await next.evaluate((key) => window.localStorage.setItem(key, JSON.stringify({ ...JSON.parse(window.localStorage.getItem(key)!), aliveAt: Date.now() })), ownKey);
     await next.goto(url);
-    await next.getByTestId('subject').waitFor();
+    await waitToSee(next.getByTestId('subject'));
     expect(answered).not.toContain(await subjectIn(next));
     expect(own!.subjects.map((subject) => subject.id)).toContain(await subjectIn(next)); // the rest of the left batch, still held for them
     await next.close();
@@ -351,7 +351,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     // A copy of this tab's batch, left behind as a page that died would leave it.
     const left = await first.evaluate((workflowId) => {
       const key = Object.keys(window.localStorage).find((name) => name.startsWith(`chorus.queue.${workflowId}.`))!;
@@ -364,7 +364,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // The check of that batch fails as it does without a network.
     await next.route('**/queue/holds', (route) => route.abort('internetdisconnected'));
     await next.goto(url);
-    await next.getByTestId('subject').waitFor();
+    await waitToSee(next.getByTestId('subject'));
     expect(left).toContain(await next.getByTestId('subject').getAttribute('data-subject-id'));
     await next.close();
   });
@@ -386,28 +386,28 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await client.activateWorkflow(workflow.id);
     const page = await suite.context.newPage();
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await closeTutorial(page);
     const begun = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     const line = page.locator('.transcription-lines input').first();
-    await line.waitFor();
+    await waitToSee(line);
     await line.focus();
     await page.keyboard.type('FOR SALE');
     await page.waitForTimeout(100);
 
     expect((await client.updateWorkflow(workflow.id, definition('Is this a paid notice?'))).version).toBe(2);
     await page.reload();
-    await line.waitFor();
+    await waitToSee(line);
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(begun);
     expect(await line.inputValue()).toBe('FOR SALE');
     await line.focus();
     await page.keyboard.press('Control+Enter');
     await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, begun);
     // The next subject is asked with the new version's wording.
-    await page.getByText('Is this a paid notice?').waitFor();
+    await waitToSee(page.getByText('Is this a paid notice?'));
     const { rows } = await suite.stack.db.query('SELECT workflow_version, annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ workflow_version: 1, annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: 'FOR SALE' }] }]);
     await page.close();
@@ -418,7 +418,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByText('Advertisement?').waitFor();
+    await waitToSee(page.getByText('Advertisement?'));
     await answerByKey(page);
     // The first answer brought the next batch: ten subjects wait on the page, fetched under version 1.
     const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
@@ -429,7 +429,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect((await suite.stack.client.updateWorkflow(workflow.id, reworded)).version).toBe(2);
     expect(await page.getByText('Advertisement?').count()).toBe(1); // on screen already: answered under version 1
     await answerByKey(page);
-    await page.getByText('Is this a paid notice?').waitFor();
+    await waitToSee(page.getByText('Is this a paid notice?'));
     const { rows } = await suite.stack.db.query('SELECT workflow_version FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ workflow_version: 1 }, { workflow_version: 1 }]);
     expect(await held()).toBe(12); // no batch was fetched for it
@@ -445,12 +445,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.route('**/queue*', (route) => route.abort('internetdisconnected'));
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Try again' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('button', { name: 'Try again' }), { timeout: 10_000 });
     expect(await page.getByTestId('subject').count()).toBe(0);
     await page.waitForFunction(() => document.activeElement?.textContent === 'Try again');
     await page.unroute('**/queue*');
     await page.keyboard.press('Enter');
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     await page.close();
   });
 
@@ -484,7 +484,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await page.clock.pauseAt(Date.now() + 500);
       await page.keyboard.press('Enter');
       const alert = page.locator('[role="alert"].alert');
-      await alert.waitFor({ timeout: 10_000 });
+      await waitToSee(alert, { timeout: 10_000 });
       expect(await alert.textContent()).toMatch(/^Chorus’s server is not answering just now\. It tries again by itself in [56] seconds\.Try again$/);
       // Nobody presses "Try again": the page asks again by itself, waiting longer each time (5 s, then 10 s, then 20 s).
       await page.clock.runFor(6_000);
@@ -497,7 +497,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       // not 20 s after its last try (a time its clock, stopped, never reaches).
       back = true;
       await page.clock.runFor(OUTBOX_RETRY_MS);
-      await page.getByTestId('finished').waitFor({ timeout: 30_000 });
+      await waitToSee(page.getByTestId('finished'), { timeout: 30_000 });
       const askedAfter = queueAsked.find((at) => at >= sentAt!)!;
       expect(askedAfter - sentAt!).toBeLessThan(3_000);
       expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
@@ -516,7 +516,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.route('**/api/v1/classifications', (route) => (answering ? route.fallback() : route.abort('connectionrefused')));
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+    await waitToSee(page.getByTestId('outbox'), { timeout: 20_000 });
     expect(await page.getByTestId('outbox').textContent()).toContain('keep this page open until it has gone');
     const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
     await page.close({ runBeforeUnload: true });
@@ -526,7 +526,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // "Send now" rather than the outbox's own next try (up to 15 s later), which on a loaded machine ran this test past
     // its time.
     await page.getByTestId('outbox').getByRole('button', { name: 'Send now' }).click();
-    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitToSee(page.getByTestId('outbox'), { state: 'detached', timeout: 30_000 });
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.type());
@@ -549,7 +549,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     });
     await page.goto(url);
     const alert = page.locator('[role="alert"].alert');
-    await alert.waitFor();
+    await waitToSee(alert);
     expect(await alert.textContent()).toContain('Chorus’s server is busy or restarting just now (502). It tries again by itself in 1 second.');
     expect(await alert.textContent()).not.toContain('<');
     expect(await page.locator('h1').textContent()).toBe('This workflow could not be loaded');
@@ -559,7 +559,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.waitForFunction(() => document.querySelector('[role="alert"].alert-empty') && document.querySelector('.alert:not([role])'));
     expect(await page.locator('.alert:not([role])').textContent()).toContain('Chorus’s server is busy or restarting just now (502).');
     expect(refused).toBe(2);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.locator('h1').textContent()).not.toBe('This workflow could not be loaded');
     expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
     await page.close();
@@ -582,7 +582,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await page.keyboard.press('1');
       await page.keyboard.press('Enter');
       const paused = page.getByTestId('paused');
-      await paused.waitFor({ timeout: 10_000 });
+      await waitToSee(paused, { timeout: 10_000 });
       await page.waitForFunction(() => document.activeElement?.id === 'paused-heading');
       expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
       expect(await paused.textContent()).toContain('Your last answer was saved.');
@@ -597,7 +597,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       // The way on: the project's other workflows.
       await tabTo(page, '[data-testid="paused"] a');
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { level: 1, name: project.title }).waitFor();
+      await waitToSee(page.getByRole('heading', { level: 1, name: project.title }));
       expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}`);
       expect(errors).toEqual([]);
       await page.close();
@@ -615,13 +615,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // The submit is what finds the project closed.
     expect((await refused).status()).toBe(422);
     const closed = page.getByTestId('closed');
-    await closed.waitFor({ timeout: 10_000 });
+    await waitToSee(closed, { timeout: 10_000 });
     await page.waitForFunction(() => document.activeElement?.id === 'closed-heading');
     // What became of the answer is said as the page says it is closed, not after: read at once, as a screen reader would.
     expect(await closed.getByRole('heading').textContent()).toBe('This project is no longer open to volunteers');
     expect(await closed.textContent()).toContain('Your last answer is kept on this device and will be sent if the researchers open the project to volunteers again within 30 days.');
     const waiting = page.getByTestId('outbox-awaiting-reopen');
-    await waiting.waitFor();
+    await waitToSee(waiting);
     expect(await waiting.locator('p').textContent()).toBe(
       '1 answer you gave waits for its project to be open to volunteers again. It is kept on this device and will be sent once the researchers reopen the project; if they have not within 30 days, it is dropped.',
     );
@@ -651,7 +651,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // Gone for good: the project open again, nothing is sent.
     await suite.stack.client.updateProject(project.id, { status: 'live' });
     await page.reload();
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await answersKeptFor(page, workflow.id)).toBe(0);
     expect(await stored()).toBe(0);
     expect(errors).toEqual([]);
@@ -660,7 +660,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
   it('keeps the answer a volunteer is giving when the next batch’s request learns that the project was taken back to draft, and stops after it', async () => {
     const { project, workflow, page } = await openWithEmptyOutbox('Closed under the next batch', { before: noteAnswersHandled });
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     // The next batch (asked for once the first answer leaves 3) is held until the project is closed.
     let release = () => {};
     const closedFirst = new Promise<void>((resolve) => {
@@ -685,7 +685,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await page.getByTestId('closed').count()).toBe(0);
     await page.keyboard.press('Enter');
     const closed = page.getByTestId('closed');
-    await closed.waitFor({ timeout: 10_000 });
+    await waitToSee(closed, { timeout: 10_000 });
     expect(await closed.textContent()).toContain('Your last answer is kept on this device');
     expect(await answersKeptFor(page, workflow.id)).toBe(1);
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflow.id]);
@@ -701,16 +701,16 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await suite.context.setOffline(true);
       await page.keyboard.press('1');
       await page.keyboard.press('Enter');
-      await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+      await waitToSee(page.getByTestId('outbox'), { timeout: 20_000 });
       await suite.stack.client.updateProject(project.id, { status: 'draft' });
     } finally {
       await suite.context.setOffline(false);
     }
     const closed = page.getByTestId('closed');
-    await closed.waitFor({ timeout: 20_000 });
+    await waitToSee(closed, { timeout: 20_000 });
     expect(await closed.textContent()).toContain('Your last answer is kept on this device and will be sent if the researchers open the project to volunteers again within 30 days.');
     const waiting = page.getByTestId('outbox-awaiting-reopen');
-    await waiting.waitFor();
+    await waitToSee(waiting);
     expect(await waiting.locator('p').textContent()).toContain('1 answer you gave waits for its project to be open to volunteers again. It is kept on this device');
     expect(await page.getByTestId('outbox').count()).toBe(0); // not said to wait for the connection
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // nothing dropped
@@ -722,7 +722,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.reload();
     for (let i = 0; i < 100 && (await stored()).length === 0; i += 1) await page.waitForTimeout(100);
     expect(await stored()).toEqual([{ subject_id: answered }]);
-    await waiting.waitFor({ state: 'detached' });
+    await waitToSee(waiting, { state: 'detached' });
     const { rows } = await suite.stack.db.query('SELECT classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, answered]);
     expect(rows).toEqual([{ classification_count: 1 }]);
     await page.close();
@@ -748,7 +748,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     const alert = page.locator('[role="alert"].alert');
-    await alert.waitFor();
+    await waitToSee(alert);
     expect(await alert.textContent()).toBe('Chorus could not accept this answer, so it was not saved. This subject is no longer part of this workflow. Reload the page to go on.');
     await page.close();
   });
@@ -767,8 +767,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const late = await answerByKey(page); // retired while on screen: kept, and it tells the page to look again
     expect(batch).toContain(late);
-    await page.getByTestId('notice').getByText('12 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('notice').getByText('12 subjects that were waiting for you are no longer needed'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'));
     expect(batch).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     const { rows } = await suite.stack.db.query('SELECT count(*) FILTER (WHERE after_retirement)::int AS late, count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ late: 1, n: 2 }]);
@@ -818,7 +818,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
       const { page: dead } = await signedInPage(browser, account);
       await dead.goto(url);
-      await dead.getByTestId('subject').waitFor();
+      await waitToSee(dead.getByTestId('subject'));
       const answered = new Set([await answerByKey(dead)]);
       for (let i = 0; i < 50 && (await heldIds()).length < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
       const held = await heldIds();
@@ -849,13 +849,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Classify them here');
       expect(await seriousViolations(page)).toEqual([]);
       await page.keyboard.press('Enter');
-      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
       const servedHere: string[] = [];
       for (let i = 0; i < 5; i += 1) servedHere.push(await answerByKey(page));
       expect(new Set(servedHere).size).toBe(5); // none twice
       expect([...servedHere].sort()).toEqual(held);
       expect(servedHere.some((id) => answered.has(id))).toBe(false);
-      await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+      await waitToSee(page.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 10_000 });
     } finally {
       await own.close();
     }
@@ -873,7 +873,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflow.id])).rows.map((row) => row.subject_id as string).sort();
     const dead = await suite.context.newPage();
     await dead.goto(url);
-    await dead.getByTestId('subject').waitFor();
+    await waitToSee(dead.getByTestId('subject'));
     expect(await dead.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
     await dead.keyboard.press('Tab');
     const held = await heldIds();
@@ -894,7 +894,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // The volunteer opens the workflow again, in a new tab, at once.
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
     expect(await heldIds()).toEqual(held); // its batch, not four more: nobody else's pages skipped
     const answered: string[] = [];
@@ -911,7 +911,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
         window.localStorage.removeItem(key);
       }), workflow.id);
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
     expect(await heldIds()).toEqual(held);
     const answered: string[] = [];
@@ -938,11 +938,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
         await forget(first);
       }
       await first.goto(url);
-      await first.getByTestId('subject').waitFor();
+      await waitToSee(first.getByTestId('subject'));
       expect(await first.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
       const second = await suite.context.newPage();
       await second.goto(url);
-      await second.getByTestId('subject').waitFor();
+      await waitToSee(second.getByTestId('subject'));
       const [inFirst, inSecond] = [await batchOf(first), await batchOf(second)];
       expect(inFirst).toEqual(inOrder.slice(0, 4));
       expect(inSecond).toEqual(inOrder.slice(4, 8));
@@ -976,7 +976,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const said = await recordAnnouncements(page);
     await page.keyboard.press('1');
     await page.keyboard.press('Enter'); // the answer after retirement: the other two leave the list before any is shown
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     await waitForFocus(page, '#finished-heading');
     const gone = '2 subjects that were waiting for you are no longer needed (they have their answers, you classified them on another device or in another tab, or the researchers took them out), so they were taken out of your list.';
     expect(await page.getByTestId('notice').textContent()).toBe(gone);
@@ -991,7 +991,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.clock.install();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     const batch = (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
@@ -1007,7 +1007,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed'), { timeout: 10_000 });
     expect(retired).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     await page.close();
   });
@@ -1019,7 +1019,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // At work on it, without an answer yet (an answer would keep it as a draft): the renewal keeps it, drops the other.
     await page.keyboard.press('Shift');
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS);
-    await page.getByTestId('notice').getByText('A subject that was waiting for you is no longer needed').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('notice').getByText('A subject that was waiting for you is no longer needed'), { timeout: 10_000 });
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(onScreen);
     await page.close();
   });
@@ -1035,9 +1035,9 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await suite.context.setOffline(true);
       await page.keyboard.press('1');
       await page.keyboard.press('Enter');
-      await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+      await waitToSee(page.getByTestId('outbox'), { timeout: 20_000 });
       await page.locator('header .brand').click(); // to the project list, in the app
-      await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+      await waitToSee(page.getByRole('heading', { level: 1, name: 'Projects' }));
       expect(await stored()).toBe(0);
     } finally {
       await suite.context.setOffline(false);
@@ -1130,7 +1130,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       (await suite.stack.db.query("SELECT DISTINCT round(extract(epoch FROM expires_at - now()) / 60)::int AS minutes FROM assignments WHERE workflow_id = $1", [workflow.id])).rows.map((row) => row.minutes);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     expect(await held()).toBe(4);
     expect(await heldFor()).toEqual([10]); // for ten minutes, not the half hour of an assignment
@@ -1148,7 +1148,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
     const looker = await suite.context.newPage();
     await looker.goto(url);
-    await looker.getByTestId('subject').waitFor();
+    await waitToSee(looker.getByTestId('subject'));
     const looked = await heldIds();
     expect(looked).toHaveLength(4);
     await looker.close({ runBeforeUnload: true });
@@ -1159,10 +1159,10 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { workflow: tutored, url: tutoredUrl } = await liveWorkflowOf('Lookers with a tutorial', 30);
     const first = await suite.context.newPage();
     await first.goto(tutoredUrl);
-    await first.getByRole('dialog').waitFor();
+    await waitToSee(first.getByRole('dialog'));
     await first.keyboard.press('Escape');
-    await first.getByRole('dialog').waitFor({ state: 'detached' });
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByRole('dialog'), { state: 'detached' });
+    await waitToSee(first.getByTestId('subject'));
     const heldOf = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [tutored.id])).rows[0].n;
     expect(await heldOf()).toBe(4);
     await first.close({ runBeforeUnload: true });
@@ -1173,22 +1173,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       page.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).flatMap((key) => (JSON.parse(window.localStorage.getItem(key)!).subjects ?? []).map((subject: { id: string }) => subject.id)).sort(), workflow.id);
     const worker = await suite.context.newPage();
     await worker.goto(url);
-    await worker.getByTestId('subject').waitFor();
+    await waitToSee(worker.getByTestId('subject'));
     const fetched = await heldIds();
     expect(await batchIn(worker)).toEqual(fetched); // the looker's subjects left the device with their holds: none adopted
     const shown = (await worker.getByTestId('subject').getAttribute('data-subject-id'))!;
     await worker.keyboard.press('Tab'); // used: the subject it shows stays the volunteer's when the page goes away
     await worker.goto(`${suite.stack.baseUrl}/`);
-    await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    await waitToSee(worker.getByRole('heading', { level: 1, name: 'Projects' }));
     for (let i = 0; i < 50 && (await heldIds()).length > 1; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await heldIds()).toEqual([shown]);
     expect(await batchIn(worker)).toEqual([shown]);
     // Opened again and left unused, the page showed only the subject kept from before: it gives none back.
     await worker.goto(url);
-    await worker.getByTestId('subject').waitFor();
+    await waitToSee(worker.getByTestId('subject'));
     expect(await worker.getByTestId('subject').getAttribute('data-subject-id')).toBe(shown);
     await worker.goto(`${suite.stack.baseUrl}/`);
-    await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    await waitToSee(worker.getByRole('heading', { level: 1, name: 'Projects' }));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await heldIds()).toEqual([shown]);
     expect(await batchIn(worker)).toEqual([shown]);
@@ -1203,7 +1203,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.clock.install();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     const renewals: string[] = [];
     page.on('request', (request) => request.method() === 'POST' && request.url().endsWith('/queue/holds') && renewals.push(request.postData() ?? ''));
@@ -1229,7 +1229,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const subject = page.getByTestId('subject');
     const answered: string[] = [];
     const answer = async (key: '1' | '2') => {
-      await subject.waitFor();
+      await waitToSee(subject);
       const id = await answerByKey(page, key);
       // Named by its opening words, never by the researchers' id (snippet-21), which means nothing to a volunteer.
       const { rows } = await suite.stack.db.query("SELECT locations->0->>'text' AS text FROM subjects WHERE id = $1", [id]);
@@ -1241,14 +1241,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const recent = page.getByTestId('recent');
     const items = recent.locator('li.recent-item');
     await recent.locator('summary').click();
-    await items.nth(1).waitFor();
+    await waitToSee(items.nth(1));
     expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (2 in this workflow)');
     expect(await items.locator('.recent-subject span').allTextContents()).toEqual(answered);
     expect(await items.locator('.recent-answers').allTextContents()).toEqual(['Advertisement?No', 'Advertisement?Yes']);
     await checkScreen(page, 'recent-classifications');
     await page.locator('[data-testid="subject"] input[type="radio"]').first().focus();
     await answer('1');
-    await items.nth(2).waitFor();
+    await waitToSee(items.nth(2));
     expect(await items.locator('.recent-subject span').allTextContents()).toEqual(answered);
     expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (3 in this workflow)');
 
@@ -1262,9 +1262,9 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await recent.locator('summary').click(); // closed
     await recent.locator('summary').click(); // opened again: read afresh
     await page.waitForFunction(() => document.querySelector('[data-testid="recent"] summary')?.textContent?.includes('(12 in'));
-    await items.nth(9).waitFor();
+    await waitToSee(items.nth(9));
     await recent.getByRole('button', { name: 'Show older ones' }).click();
-    await items.nth(11).waitFor();
+    await waitToSee(items.nth(11));
     await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="recent"] li.recent-item')[10]);
     expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
     // The older page comes without the total (counted on the first page only): the first page's stands.
@@ -1275,11 +1275,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.locator('[data-testid="subject"] input[type="radio"]').first().focus();
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByTestId('outbox').waitFor();
+    await waitToSee(page.getByTestId('outbox'));
     await page.context().setOffline(false);
     await page.waitForFunction(() => document.querySelector('[data-testid="recent"] summary')?.textContent?.includes('(13 in'), null, { timeout: 20_000 });
     // The reload of the first page keeps the older ones shown below it.
-    await items.nth(12).waitFor();
+    await waitToSee(items.nth(12));
     expect(await items.count()).toBe(13);
     expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
     await page.close();
@@ -1300,14 +1300,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const relabelled = { ...T0, question: 'Is this a paid notice?', answers: [{ value: 'yes', label: 'Paid notice' }, { value: 'no', label: 'News' }] };
     expect((await suite.stack.client.updateWorkflow(workflow.id, { ...definition, tasks: { T0: relabelled } })).version).toBe(2);
     await answerByKey(page); // on screen already: answered under version 1, and learns of version 2
-    await page.getByText('Is this a paid notice?').waitFor();
+    await waitToSee(page.getByText('Is this a paid notice?'));
     // Version 1 cannot be read at first (a lost connection): its answers are described with the current one meanwhile.
     await page.route('**/versions/1', (route) => route.abort('internetdisconnected'));
     const recent = page.getByTestId('recent');
     await recent.locator('summary').click();
     const answers = recent.locator('li.recent-item .recent-answers');
     const described = async (count: number) => {
-      await answers.nth(count - 1).waitFor();
+      await waitToSee(answers.nth(count - 1));
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="recent"] .recent-answers[aria-busy]').length === 0);
       return answers.allTextContents();
     };
@@ -1329,14 +1329,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.route('**/api/v1/classifications', (route) => route.abort('connectionrefused'));
     await page.clock.install();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     // The prefetch the first answer asks for has come back before the test goes on.
     const prefetched = page.waitForResponse((response) => response.url().includes('/queue?') && response.ok());
     const first = await answerByKey(page);
     await prefetched;
     await beforeLast?.(first);
     await answerByKey(page);
-    await page.getByTestId('outbox').waitFor();
+    await waitToSee(page.getByTestId('outbox'));
   }
   /**
    * The server takes answers again: the outbox's next try sends those kept on the device, its wait (`OUTBOX_RETRY_MS`)
@@ -1350,12 +1350,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await page.clock.runFor(OUTBOX_RETRY_MS);
       await askedAgain;
     });
-    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await waitToSee(page.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 30_000 });
   }
   /** What the page says once it has asked for more: that it waits (and why), or that all is done. */
   async function saidWhenNoneLeft(page: Page): Promise<string | null> {
     const said = page.locator('main p.loading:not(:text("Loading subjects…")), [data-testid="finished"]').first();
-    await said.waitFor({ timeout: 10_000 });
+    await waitToSee(said, { timeout: 10_000 });
     return said.textContent();
   }
   const LAST_BEING_SENT = /^Your last answers are still being sent\. More subjects may come once they arrive\. Chorus will look again in \d+ seconds?\.$/;
@@ -1390,7 +1390,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     const second = await suite.context.newPage();
     const queueRequests: string[] = [];
     second.on('request', (request) => {
@@ -1416,7 +1416,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await skipTutorial(deviceB.context, workflow.id);
       const { page: a } = await signedInPage({ stack: suite.stack, context: deviceA.context }, account);
       await a.goto(url);
-      await a.getByTestId('subject').waitFor(); // its first batch holds all three
+      await waitToSee(a.getByTestId('subject')); // its first batch holds all three
       const { page: b } = await signedInPage({ stack: suite.stack, context: deviceB.context }, account);
       await b.clock.install();
       await b.goto(url);
@@ -1431,7 +1431,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       const given = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n === 0;
       for (let i = 0; i < 50 && !(await given()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
       await b.clock.runFor(12_000);
-      await b.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await waitToSee(b.getByTestId('subject'), { timeout: 10_000 });
       expect(await said()).toContain('The subjects that were held for you are free again: you can classify them here.');
     } finally {
       await Promise.all([deviceA.close(), deviceB.close()]);
@@ -1453,7 +1453,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await page.clock.install();
       await page.goto(url);
       const waiting = page.locator('main p.loading');
-      await waiting.getByText(/^The last subjects you can classify here are held for you/).waitFor({ timeout: 10_000 });
+      await waitToSee(waiting.getByText(/^The last subjects you can classify here are held for you/), { timeout: 10_000 });
       const said = await recordAnnouncements(page);
       // The page asks again only when the test lets its clock run: not between the holds changing hands.
       await page.clock.pauseAt(Date.now() + 500);
@@ -1462,12 +1462,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await hers.releaseMyHolds(workflow.id);
       expect((await other.queue(workflow.id, 1, { hold: 600 })).subjects.map((subject) => subject.id)).toEqual([held!.id]);
       await page.clock.runFor(60_000); // a minute: longer than any wait between asks
-      await waiting.getByText(/^Other volunteers are working/).waitFor({ timeout: 10_000 });
+      await waitToSee(waiting.getByText(/^Other volunteers are working/), { timeout: 10_000 });
 
       // They give them back: this page shows them when it next asks, without saying they were freed from her.
       await other.releaseHolds(workflow.id, [held!.id]);
       await page.clock.runFor(60_000);
-      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
       await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
       expect(await said()).not.toContainEqual(expect.stringContaining('free again'));
       expect(errors).toEqual([]);
@@ -1483,7 +1483,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await suite.context.clock.install();
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     const second = await suite.context.newPage();
     const queueRequests: string[] = [];
     const queueAnswers: Promise<unknown>[] = [];
@@ -1558,7 +1558,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       const refused = page.waitForResponse((response) => response.url().endsWith('/classifications') && response.status() === 422);
       await page.goto(suite.stack.baseUrl + path);
       expect((await (await refused).json()).type).toBe('urn:chorus:problem:workflow-not-open');
-      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
       await page.waitForTimeout(300); // what the page does on the refusal is done
       expect(await page.getByTestId('closed').count()).toBe(0);
       const answered = await answerByKey(page);
@@ -1578,41 +1578,41 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const holds = async () => (await suite.stack.db.query('SELECT subject_id, assigned_at FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows;
     const first = await suite.context.newPage();
     await first.goto(url);
-    await first.getByTestId('subject').waitFor();
+    await waitToSee(first.getByTestId('subject'));
     const onScreen = await subjectIn(first);
     // The first tab holds all four: the second is offered to move them here, from the tab that shows them.
     const second = await suite.context.newPage();
     await second.goto(url);
-    await second.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.').waitFor({ timeout: 10_000 });
+    await waitToSee(second.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.'), { timeout: 10_000 });
     const held = await holds();
     expect(held).toHaveLength(4);
     await second.getByRole('button', { name: 'Classify them here' }).click();
-    await second.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(second.getByTestId('subject'), { timeout: 10_000 });
     expect(await subjectIn(second)).toBe(onScreen);
     // The first tab drops them at once, saying so; the server's holds are the same ones (nothing was given back).
-    await first.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.').waitFor({ timeout: 10_000 });
+    await waitToSee(first.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.'), { timeout: 10_000 });
     expect(await first.getByTestId('subject').count()).toBe(0);
     expect(await holds()).toEqual(held);
 
     // The second tab answers one; the volunteer moves the three left back to the first tab, which gave them away before,
     // and closes the second: nobody else is served them, and the first shows them, without the one answered.
     const answered = await answerByKey(second);
-    await second.getByTestId('subject').waitFor();
-    await first.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.').waitFor({ timeout: 10_000 });
+    await waitToSee(second.getByTestId('subject'));
+    await waitToSee(first.getByText('Another tab of yours in this browser shows them: they move here, with any answer begun there, and that tab goes on without them.'), { timeout: 10_000 });
     await first.getByRole('button', { name: 'Classify them here' }).click();
-    await first.getByTestId('subject').waitFor({ timeout: 10_000 });
-    await second.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.').waitFor({ timeout: 10_000 });
+    await waitToSee(first.getByTestId('subject'), { timeout: 10_000 });
+    await waitToSee(second.getByTestId('notice').getByText('This subject moved to another tab of yours in this browser, with what you had begun.'), { timeout: 10_000 });
     await second.close({ runBeforeUnload: true });
     const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     expect((await other.queue(workflow.id, 10)).subjects).toEqual([]);
     const servedAgain: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      await first.getByTestId('subject').waitFor({ timeout: 10_000 });
+      await waitToSee(first.getByTestId('subject'), { timeout: 10_000 });
       servedAgain.push(await answerByKey(first));
     }
     expect(servedAgain).not.toContain(answered);
     expect([...servedAgain, answered].sort()).toEqual(held.map((row) => row.subject_id as string).sort());
-    await first.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await waitToSee(first.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 10_000 });
     await first.close();
   });
 
@@ -1621,7 +1621,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     // What `forget` does in a tab where the volunteer answered it: the subject is listed as answered lately, for the
     // tabs that live to drop it (a subject served to a page on another device, say, that this tab had kept as well).
@@ -1632,8 +1632,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       const { owner } = JSON.parse(window.localStorage.getItem(record)!);
       window.localStorage.setItem(`chorus.answered.${workflowId}`, JSON.stringify([{ id: subjectId, owner, at: Date.now() }]));
     }, [workflow.id, onScreen] as const);
-    await page.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.').waitFor({ timeout: 10_000 });
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.'), { timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'));
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).not.toBe(onScreen);
     await Promise.all([page.close(), other.close()]);
   });
@@ -1658,7 +1658,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       if (request.url().includes('/queue')) queueRequests.push(request.url());
     });
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${second.id}`);
-    await page.getByText('Subjects come to this workflow', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByText('Subjects come to this workflow', { exact: false }), { timeout: 10_000 });
     expect(await page.locator('p.loading').textContent()).toBe(
       'Subjects come to this workflow once volunteers have finished them in “Ad or not?”. None is waiting for you now: Chorus will look again in 60 seconds.',
     );
@@ -1675,7 +1675,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.goto(url);
     const finished = page.getByTestId('finished');
-    await finished.waitFor({ timeout: 10_000 });
+    await waitToSee(finished, { timeout: 10_000 });
     expect(await finished.getByRole('heading').textContent()).toBe('This workflow is complete');
     // The researchers retired them: the page says they took them out, not that they have their answers.
     expect(await finished.textContent()).toContain('the research team has taken the remaining subjects out.');
@@ -1688,7 +1688,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     // The project list says so before anyone clicks: the workflow is listed as complete, not as a way in.
     await page.goto(suite.stack.baseUrl);
     const card = page.locator(`[data-project-slug="${project.slug}"]`);
-    await card.getByTestId('workflow-complete').waitFor();
+    await waitToSee(card.getByTestId('workflow-complete'));
     expect(await card.getByTestId('workflow-complete').textContent()).toBe('Ad or not? complete: every subject has its answers, thank you');
     expect(await card.locator('a.workflow-link').count()).toBe(0);
     await page.close();
@@ -1705,7 +1705,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.goto(url);
     const finished = page.getByTestId('finished');
-    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await waitToSee(finished.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 10_000 });
     expect(await finished.textContent()).toContain('every subject has the answers it needs.');
     expect(await finished.textContent()).not.toContain('research team');
     expect(await seriousViolations(page)).toEqual([]);
@@ -1718,21 +1718,21 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     const title = page.getByRole('heading', { level: 1 });
-    await title.waitFor();
+    await waitToSee(title);
     expect(await title.textContent()).toBe(project.title);
     expect(await page.locator('.project-page .project-description').textContent()).toBe('Adverts from 1890.\nHelp us find them.');
     await checkScreen(page, 'project');
     await page.getByRole('button', { name: 'Read the field guide' }).click();
-    await page.getByTestId('field-guide').getByRole('heading', { name: 'Adverts' }).waitFor();
+    await waitToSee(page.getByTestId('field-guide').getByRole('heading', { name: 'Adverts' }));
     await page.keyboard.press('Escape');
     // Its workflows lead to their classify pages, whose breadcrumb leads back.
     await page.locator('.project-page').getByRole('link', { name: /^Ad or not\?/ }).click();
     await page.waitForURL(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await closeTutorial(page);
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: project.title, exact: true }).click();
     await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await title.waitFor();
+    await waitToSee(title);
     // The project list's card names it with a link there too.
     await page.goto(suite.stack.baseUrl);
     await page.locator(`[data-project-slug="${project.slug}"]`).getByRole('link', { name: project.title, exact: true }).click();
@@ -1742,13 +1742,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await suite.stack.client.updateProject(project.id, { slug: `${project.slug}-moved` });
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}-moved`);
-    await page.locator(`.project-page[data-project-slug="${project.slug}-moved"]`).waitFor();
+    await waitToSee(page.locator(`.project-page[data-project-slug="${project.slug}-moved"]`));
     expect(await title.textContent()).toBe(project.title);
     await page.goBack();
     await page.waitForURL(`${suite.stack.baseUrl}/`);
     // No such project: said so, with the way back.
     await page.goto(`${suite.stack.baseUrl}/projects/no-such-project`);
-    await page.getByTestId('project-not-found').waitFor();
+    await waitToSee(page.getByTestId('project-not-found'));
     expect(await page.title()).toContain('Project not found');
     await page.close();
   });
@@ -1757,7 +1757,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { workflow, url } = await liveWorkflowOf('Finisher', 2, { rule: 'count', count: 1 });
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await closeTutorial(page);
     // Without the worker the last answers wait to be aggregated: the queue can only say "seen everything".
     await suite.stack.stopWorker();
@@ -1773,13 +1773,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
         );
       }
       const finished = page.getByTestId('finished');
-      await finished.waitFor();
+      await waitToSee(finished);
       expect(await finished.getByRole('heading').textContent()).toBe('All done');
     } finally {
       await suite.stack.startWorker();
     }
     const finished = page.getByTestId('finished');
-    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await waitToSee(finished.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 30_000 });
     expect(await finished.getByTestId('session-count').textContent()).toBe('2');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('This workflow is complete');
     expect((await suite.stack.client.stats(workflow.id)).retired).toBe(2);
@@ -1790,7 +1790,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { url } = await liveWorkflowOf('Touch', 2);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await closeTutorial(page);
     const keyboardOnly = () =>
       Promise.all(['.keyboard-hint', '.answer-key', '.page-tools kbd', '[data-testid="open-shortcuts"]'].map((selector) => page.locator(selector).first().isVisible()));
@@ -1814,14 +1814,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const page = await suite.context.newPage();
     await page.goto(url);
     const finished = page.getByTestId('finished');
-    await finished.waitFor({ timeout: 10_000 });
+    await waitToSee(finished, { timeout: 10_000 });
     expect(await finished.getByRole('heading').textContent()).toBe('This project has finished');
     expect(await finished.textContent()).toContain('Its researchers have finished it');
     expect(await finished.textContent()).not.toContain('all the answers it needs');
     expect(await finished.getByRole('link', { name: 'Choose another project' }).getAttribute('href')).toBe('/');
     // Its own page says so, and offers no way in.
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await page.getByText('This project is finished: thank you to everyone who helped.').waitFor();
+    await waitToSee(page.getByText('This project is finished: thank you to everyone who helped.'));
     expect(await page.locator('.project-page a.workflow-link').count()).toBe(0);
     await page.close();
   });
@@ -1831,24 +1831,24 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('Tab'); // used: the page keeps the subject it shows over a reload
     await suite.stack.client.updateProject(project.id, { status: 'paused' });
     await page.reload(); // the subject it kept is not shown: the project is paused
     const paused = page.getByTestId('paused');
-    await paused.waitFor({ timeout: 10_000 });
+    await waitToSee(paused, { timeout: 10_000 });
     expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
     expect(await page.getByTestId('subject').count()).toBe(0);
     const projectPage = await suite.context.newPage();
     await projectPage.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await projectPage.getByText('Its researchers have paused this project for now: please come back later.').waitFor();
+    await waitToSee(projectPage.getByText('Its researchers have paused this project for now: please come back later.'));
     expect(await projectPage.locator('.project-page a.workflow-link').count()).toBe(0);
     await projectPage.close();
     // Opened again while the page waits: it carries on by itself, at the latest when the volunteer comes back to it.
     await suite.stack.client.updateProject(project.id, { status: 'live' });
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     expect(await page.getByTestId('paused').count()).toBe(0);
     expect(await page.getByTestId('announcer').textContent()).toBe('The researchers have opened this workflow again.');
     await page.close();
@@ -1859,7 +1859,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     // One answer while it is live, and the next batch in: the page has many subjects left when the project is paused.
     const nextBatch = page.waitForResponse((response) => response.url().includes('/queue?') && response.ok());
@@ -1871,7 +1871,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     const paused = page.getByTestId('paused');
-    await paused.waitFor({ timeout: 10_000 });
+    await waitToSee(paused, { timeout: 10_000 });
     expect(await paused.textContent()).toContain('Your last answer was saved.');
     expect(await page.getByTestId('subject').count()).toBe(0);
     expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n).toBe(2);
@@ -1889,7 +1889,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     for (const workflowId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', other.id]) {
       await page.goto(`${suite.stack.baseUrl}/projects/${here!.slug}/workflows/${workflowId}`);
       const notFound = page.getByTestId('workflow-not-found');
-      await notFound.waitFor();
+      await waitToSee(notFound);
       expect(await notFound.getByRole('heading', { level: 1 }).textContent()).toBe('Workflow not found');
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
       expect(await page.title()).toMatch(/^Workflow not found/);
@@ -1898,7 +1898,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'Choose a project' }).click();
-    await page.locator(`a[href="/projects/${here!.slug}/workflows/${other.id}"], a[href="/projects/${elsewhere!.slug}/workflows/${other.id}"]`).first().waitFor();
+    await waitToSee(page.locator(`a[href="/projects/${here!.slug}/workflows/${other.id}"], a[href="/projects/${elsewhere!.slug}/workflows/${other.id}"]`).first());
     await page.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
@@ -33,7 +33,7 @@ describe('classifier in a browser: reporting a comment', () => {
 
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: reporter.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await page.getByTestId('comment').nth(1).waitFor();
+    await waitToSee(page.getByTestId('comment').nth(1));
     // Only the other volunteer's comment offers Report.
     expect(await page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(1);
     const report = '[aria-label="Report the comment by Spammer"]';
@@ -41,13 +41,13 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitForFocus(page, '[data-testid="report-comment-form"]');
     // Sent without a reason: asked for one, at the first.
     await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
-    await page.getByTestId('report-comment-message').getByText('Choose why before sending the report.').waitFor();
+    await waitToSee(page.getByTestId('report-comment-message').getByText('Choose why before sending the report.'));
     await waitForFocus(page, '[data-testid="report-comment-form"] input[value="spam"]');
     await page.keyboard.press('Space');
     await tabTo(page, '[data-testid="report-comment-form"] textarea');
     await page.keyboard.type('An advert for watches');
     await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
-    await page.getByTestId('report-comment-status').getByText('Thank you: the moderators will look at the comment by Spammer.').waitFor();
+    await waitToSee(page.getByTestId('report-comment-status').getByText('Thank you: the moderators will look at the comment by Spammer.'));
     await waitForFocus(page, report);
     expect(await page.getByTestId('report-comment-form').count()).toBe(0);
     expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
@@ -61,7 +61,7 @@ describe('classifier in a browser: reporting a comment', () => {
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await lab.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await lab.page.getByTestId('comment').nth(1).waitFor();
+    await waitToSee(lab.page.getByTestId('comment').nth(1));
     expect(await lab.page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(0);
     expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(2);
     await press(lab.page, '[aria-label="Hide the comment by Rita"]');
@@ -70,29 +70,29 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
     const hiddenHere = `[data-comment-id="${question.id}"]`;
-    await lab.page.locator(hiddenHere).getByTestId('comment-hidden').getByText('Hidden from volunteers: Off topic').waitFor();
+    await waitToSee(lab.page.locator(hiddenHere).getByTestId('comment-hidden').getByText('Hidden from volunteers: Off topic'));
     await waitForFocus(lab.page, hiddenHere);
     expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(1);
 
     // The moderator hides the reported one from the lab's reported comments, by keyboard, with a reason, told that it changed since it was reported.
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const reported = lab.page.getByTestId('lab-reported-comments');
-    await reported.getByText('Cheap watches at example.org').waitFor();
+    await waitToSee(reported.getByText('Cheap watches at example.org'));
     expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
-    await reported.getByText('“An advert for watches”').waitFor();
+    await waitToSee(reported.getByText('“An advert for watches”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
     await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Advertising');
     await lab.page.keyboard.press('Enter');
-    await reported.getByTestId('lab-reported-comments-result').getByText('The comment by Spammer is hidden from volunteers.').waitFor();
+    await waitToSee(reported.getByTestId('lab-reported-comments-result').getByText('The comment by Spammer is hidden from volunteers.'));
     await waitForFocus(lab.page, '[data-testid="lab-reported-comments-result"]');
-    await reported.getByTestId('lab-reported-comments-total').getByText('0 comments to handle.').waitFor();
+    await waitToSee(reported.getByTestId('lab-reported-comments-total').getByText('0 comments to handle.'));
     const [stored] = (await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [comment.id])).rows;
     expect(stored).toEqual({ hidden_reason: 'Advertising' });
     // The recent discussions below are read again: the comment is marked hidden there too.
-    await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising'));
     expect(await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [question.id]).then(({ rows }) => rows)).toEqual([{ hidden_reason: 'Off topic' }]);
     expect(lab.errors).toEqual([]);
   });
@@ -107,12 +107,12 @@ describe('classifier in a browser: reporting a comment', () => {
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await page.getByTestId('comment').nth(1).waitFor();
+    await waitToSee(page.getByTestId('comment').nth(1));
     // Both opened, one after the other: the first stays open.
     await press(page, '[aria-label="Hide the comment by Ada"]');
     await waitForFocus(page, '[data-testid="lab-comment-hide"]');
     await press(page, '[aria-label="Hide the comment by Ben"]');
-    await page.getByTestId('lab-comment-hide').nth(1).waitFor();
+    await waitToSee(page.getByTestId('lab-comment-hide').nth(1));
 
     // Each form's label is for its own field, found by that id alone; no id on the page is used twice (axe puts an id
     // used twice only among the results to review, duplicate-id-aria, not among the violations that seriousViolations reads).
@@ -136,7 +136,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await page.getByTestId('lab-comment-hide').nth(1).locator('label').click();
     await page.keyboard.type('Advertising rings');
     await page.keyboard.press('Enter');
-    await page.locator(`[data-comment-id="${bens.id}"]`).getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising rings').waitFor();
+    await waitToSee(page.locator(`[data-comment-id="${bens.id}"]`).getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising rings'));
     expect(await page.getByTestId('lab-comment-hide').count()).toBe(1);
     expect((await suite.stack.db.query('SELECT u.display_name, c.hidden_reason FROM subject_comments c JOIN users u ON u.id = c.user_id WHERE c.subject_id = $1 ORDER BY c.created_at', [subjectId])).rows).toEqual([
       { display_name: 'Ada', hidden_reason: null },

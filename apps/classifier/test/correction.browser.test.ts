@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, openWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+import { checkScreen, openWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
  * A transcription that starts from the subject's text (`startFrom: "subject-text"`, OCR correction), in a real
@@ -122,11 +122,11 @@ describe('classifier in a browser: correcting the subject’s text', () => {
     const { page } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
     const field = page.locator('#lab-def-tasks-t0-startFrom');
-    await field.waitFor();
+    await waitToSee(field);
     expect(await page.locator('label[for="lab-def-tasks-t0-startFrom"]').textContent()).toBe('Editor starts from');
     await field.selectOption('subject-text');
     await page.locator('form.def-form button[type="submit"]').click();
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
     expect((await researcher.getWorkflow(id)).definition.tasks.T0).toMatchObject({ startFrom: 'subject-text' });
   });
 });

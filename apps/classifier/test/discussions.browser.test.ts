@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * Talk in a real browser against the real API: a signed-in volunteer classifies, follows "Discuss this subject" from
@@ -38,12 +38,12 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // Done, then "Discuss this subject" beside it among the recent classifications.
     const classified = await answerByKey(page);
     await press(page, '[data-testid="recent"] summary');
-    await page.getByTestId('discuss-subject').first().waitFor();
+    await waitToSee(page.getByTestId('discuss-subject').first());
     await press(page, '[data-testid="discuss-subject"]');
-    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor();
+    await waitToSee(page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }));
     expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${classified}`);
     await waitForFocus(page, 'h1');
-    await page.getByTestId('no-comments').waitFor();
+    await waitToSee(page.getByTestId('no-comments'));
 
     // An empty comment is refused at the field, which takes focus; then a comment is posted, and takes focus.
     await tabTo(page, '#comment-body');
@@ -56,7 +56,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await waitForFocus(page, '[data-testid="comment"]');
     const comment = page.getByTestId('comment');
     expect(await comment.locator('.comment-author').textContent()).toBe('Vera');
-    await comment.locator('.comment-body strong').getByText('stamp').waitFor();
+    await waitToSee(comment.locator('.comment-body strong').getByText('stamp'));
     expect(await page.locator('#comment-body').inputValue()).toBe('');
     expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp', hashtags: ['stamp'], hidden_reason: null }]);
     await checkScreen(page, 'talk-subject');
@@ -95,14 +95,14 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // A guest reads it, and is asked to sign in to write.
     const guest = await newcomerPage(suite);
     await guest.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
-    await guest.page.getByTestId('comment').waitFor();
+    await waitToSee(guest.page.getByTestId('comment'));
     expect(await guest.page.getByTestId('comment-sign-in').textContent()).toMatch(/^Sign in to join the discussion/);
     expect(await guest.page.locator('#comment-body').count()).toBe(0);
 
     // The project's page links its recent discussions, which list the comment.
     await guest.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await press(guest.page, '.project-discussions a');
-    await guest.page.getByTestId('project-discussions').getByTestId('comment').locator('.comment-body').getByText('or a postmark? #Stamp').waitFor();
+    await waitToSee(guest.page.getByTestId('project-discussions').getByTestId('comment').locator('.comment-body').getByText('or a postmark? #Stamp'));
     // Its link says, visibly and to a screen reader, which subject it is about: not "this subject" for every comment.
     const [{ external_id: classifiedId }] = (await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [classified])).rows;
     const subjectNamed = classifiedId === 'stamp' ? '“A small square with a crown,…”' : '“Fine teas of every kind.”';
@@ -115,7 +115,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await lab.page.getByTestId('lab-discussions').getByTestId('comment').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions').getByTestId('comment'));
     // Named by how it starts (its Markdown's stars not read out) and when, as its author may have written many.
     const posted = await lab.page.getByTestId('lab-discussions').getByTestId('comment').locator('time').textContent();
     const hideName = `Hide the comment “Is this a stamp or a…” by Vera, ${posted}`;
@@ -125,11 +125,11 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Not about the subject');
     await lab.page.keyboard.press('Enter');
-    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.'));
     await waitForFocus(lab.page, '[data-testid="lab-discussions-result"]');
     expect(await storedComments(classified)).toEqual([{ body: 'Is this a **stamp** or a postmark? #Stamp #crown', hashtags: ['stamp', 'crown'], hidden_reason: 'Not about the subject' }]);
     // The team still sees it, marked, with a way to show it again.
-    await lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Not about the subject').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Not about the subject'));
     expect(await lab.page.getByRole('button', { name: `Show again the comment “Is this a stamp or a…” by Vera, ${posted}`, exact: true }).count()).toBe(1);
     await checkScreen(lab.page, 'talk-lab');
     expect(lab.errors).toEqual([]);
@@ -138,7 +138,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // Volunteers no longer see it.
     const later = await newcomerPage(suite);
     await later.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
-    await later.page.getByTestId('no-comments').waitFor();
+    await waitToSee(later.page.getByTestId('no-comments'));
     expect(await later.page.getByTestId('comment').count()).toBe(0);
     await later.page.close();
 
@@ -146,7 +146,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const author = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
     await author.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${classified}`);
     const own = author.page.getByTestId('comment');
-    await own.getByTestId('comment-hidden').waitFor();
+    await waitToSee(own.getByTestId('comment-hidden'));
     expect(await own.getByTestId('comment-hidden').textContent()).toBe(
       'Hidden by the project’s moderators. Other volunteers no longer see it, and it can no longer be edited or deleted.',
     );
@@ -169,12 +169,12 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // From a subject's discussion, the hashtag is a link, followed by keyboard: the project's comments with that tag.
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${first}`);
-    await page.getByTestId('comment').locator('.markdown').waitFor();
+    await waitToSee(page.getByTestId('comment').locator('.markdown'));
     expect(await page.locator('[data-testid="comment"] a.hashtag').allTextContents()).toEqual(['#Stamp']);
     await tabTo(page, '[data-testid="comment"] a.hashtag', 120);
     await page.keyboard.press('Enter');
     const status = page.getByTestId('tag-status');
-    await status.getByText('2 comments tagged #stamp.').waitFor();
+    await waitToSee(status.getByText('2 comments tagged #stamp.'));
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/projects/${project.slug}/discussions?tag=stamp`);
     expect(await page.locator('#comment-tag').inputValue()).toBe('stamp');
     expect(await page.getByTestId('comment').locator('.comment-body').allTextContents()).toEqual(['Another #stamp, with a #crown', 'Is this a #Stamp? See the catalogue.']);
@@ -198,7 +198,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await waitForFocus(page, 'h1');
     expect([await page.getByTestId('comment').count(), await status.textContent()]).toEqual([0, '']);
     await page.evaluate(() => window.history.back());
-    await status.getByText('2 comments tagged #stamp.').waitFor();
+    await waitToSee(status.getByText('2 comments tagged #stamp.'));
     const lateAnswer = page.waitForResponse((response) => crown(new URL(response.url())));
     release();
     await lateAnswer;
@@ -216,7 +216,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('#Crown');
     await page.keyboard.press('Enter');
-    await status.getByText('1 comment tagged #crown.').waitFor();
+    await waitToSee(status.getByText('1 comment tagged #crown.'));
     expect(await page.getByTestId('comment').count()).toBe(1);
 
     // Cleared: every comment again, and focus back in the field.
@@ -232,13 +232,13 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const lab = await signedInPage(suite, await suite.stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD }));
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const section = lab.page.getByTestId('lab-comments-download');
-    await section.getByRole('heading', { name: 'Download the comments' }).waitFor();
+    await waitToSee(section.getByRole('heading', { name: 'Download the comments' }));
     await section.getByLabel('Format').selectOption('ndjson');
     const [download] = await Promise.all([lab.page.waitForEvent('download'), press(lab.page, '[data-testid="lab-comments-download"] button')]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^comments-tags-\\d+-${project.id}-\\d{8}T\\d{6}Z\\.ndjson$`, 'i'));
     const rows = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { body: string });
     expect(rows.map((row) => row.body)).toEqual(['Is this a #Stamp? See [the catalogue](https://example.org/#stamps).', 'No tag here', 'Another #stamp, with a #crown']);
-    await section.getByText('Saving the comments as NDJSON (a JSON object per line): your browser shows the file as it arrives.').waitFor();
+    await waitToSee(section.getByText('Saving the comments as NDJSON (a JSON object per line): your browser shows the file as it arrives.'));
     // Changed since a moment: a moment it cannot read is said at the field, nothing saved; one to come, an empty file.
     const since = section.getByLabel('Changed since (optional)');
     await since.fill('yesterday');
@@ -288,14 +288,14 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
-    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.'));
     expect(await comments.count()).toBe(23);
     expect(await comments.last().getByTestId('comment-hidden').textContent()).toBe('Hidden from volunteers: Off topic');
     expect(await comments.last().locator('.comment-body').textContent()).toBe('comment 1');
 
     // Shown again: still every comment of both pages.
     await press(lab.page, `[data-testid="lab-discussions"] button[aria-label="Show again the comment “comment 1” by Wren, ${lastPosted}"]`, true);
-    await lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is shown to volunteers again.').waitFor();
+    await waitToSee(lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is shown to volunteers again.'));
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment-hidden"]').length === 0);
     expect(await comments.count()).toBe(23);
     expect((await suite.stack.db.query('SELECT count(*)::int AS hidden FROM subject_comments WHERE project_id = $1 AND hidden_at IS NOT NULL', [project.id])).rows).toEqual([{ hidden: 0 }]);
@@ -311,7 +311,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const replier = await signedInPage(suite, await suite.stack.anonymous.login({ email: ida.email, password: ACCOUNT_PASSWORD }));
     const page = replier.page;
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await page.getByTestId('comment').waitFor();
+    await waitToSee(page.getByTestId('comment'));
 
     // Reply: the form says to whom and takes focus; Escape makes it a comment again, focus back on Reply.
     await press(page, 'button[aria-label="Reply to Grace"]');
@@ -347,9 +347,9 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const author = await signedInPage(suite, await suite.stack.anonymous.login({ email: grace.email, password: ACCOUNT_PASSWORD }));
     await author.page.goto(`${suite.stack.baseUrl}/`);
     const link = author.page.getByRole('link', { name: 'Notifications, 1 unread' });
-    await link.waitFor();
+    await waitToSee(link);
     await press(author.page, '[data-account-link="notifications"]');
-    await author.page.getByTestId('notification').waitFor();
+    await waitToSee(author.page.getByTestId('notification'));
     await waitForFocus(author.page, 'h1');
     const notification = author.page.getByTestId('notification');
     expect(await notification.locator('.notification-what a').textContent()).toBe('Ida replied to your comment');
@@ -365,11 +365,11 @@ describe('classifier in a browser: subjects’ discussions', () => {
       return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Service unavailable","status":503,"detail":"Down a moment."}' });
     });
     await press(author.page, '[data-testid="mark-all-read"]');
-    await author.page.getByRole('button', { name: 'Try again' }).waitFor();
+    await waitToSee(author.page.getByRole('button', { name: 'Try again' }));
     expect(failOnce).toBe(false);
     await press(author.page, '.alert button', true);
-    await author.page.getByTestId('notifications-status').getByText('All your notifications are marked as read.').waitFor();
-    await author.page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await waitToSee(author.page.getByTestId('notifications-status').getByText('All your notifications are marked as read.'));
+    await waitToSee(author.page.getByRole('link', { name: 'Notifications', exact: true }));
     expect((await suite.stack.db.query('SELECT read_at IS NOT NULL AS read FROM comment_notifications WHERE user_id = $1', [grace.id])).rows).toEqual([{ read: true }]);
 
     // The notification opens the reply in its discussion, focused.
@@ -389,7 +389,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // A guest is not offered it: they could not write in the discussion.
     const guest = await newcomerPage(suite);
     await guest.page.goto(`${suite.stack.baseUrl}${path}`);
-    await guest.page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(guest.page.getByTestId('subject'), { timeout: 10_000 });
     expect(await guest.page.getByTestId('done-talk').count()).toBe(0);
     await guest.page.close();
 
@@ -397,7 +397,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}${path}`);
     const subject = page.getByTestId('subject');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     const first = (await subject.getAttribute('data-subject-id'))!;
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     await page.keyboard.press('1');
@@ -409,7 +409,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
 
-    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }), { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${first}`);
     const stored = await suite.stack.db.query('SELECT annotations FROM classifications WHERE subject_id = $1 AND user_id = $2', [first, volunteer.id]);
     expect(stored.rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'yes' }]]);
@@ -418,9 +418,9 @@ describe('classifier in a browser: subjects’ discussions', () => {
     // Back to classifying: the session goes on, with the next subject, counted.
     await tabTo(page, '[data-testid="back-to-classifying"]');
     await page.keyboard.press('Enter');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     expect(await subject.getAttribute('data-subject-id')).not.toBe(first);
-    await page.locator('.session-count', { hasText: 'Classified this session: 1' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: 'Classified this session: 1' }), { timeout: 10_000 });
     // Done alone stays where it is.
     const second = await answerByKey(page);
     expect(second).not.toBe(first);
@@ -446,14 +446,14 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     const subject = page.getByTestId('subject');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     const first = (await subject.getAttribute('data-subject-id'))!;
 
     // Nothing transcribed: Done & Talk asks first, and confirming goes on to the discussion, the empty answer stored.
     await press(page, '[data-testid="done-talk"]');
     await waitForFocus(page, '[data-testid="empty-answer"]');
     await press(page, '[data-testid="empty-answer"] .button-primary');
-    await page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject-discussion').getByRole('heading', { level: 1 }), { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/subjects/${first}`);
     const stored = await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND user_id = $2', [first, volunteer.id]);
     expect(stored.rows).toEqual([{ n: 1 }]);
@@ -472,7 +472,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
 
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
     await page.goto(discussion);
-    await page.getByTestId('comment').getByText('Is this someone’s address?').waitFor();
+    await waitToSee(page.getByTestId('comment').getByText('Is this someone’s address?'));
     expect(await page.getByTestId('subject-taken-down').textContent()).toBe("This subject was taken down by the project's team.");
     expect(await page.getByTestId('comments-closed').textContent()).toBe("This subject was taken down by the project's team, so its discussion takes no new comments; what was said stays here to read.");
     expect(await page.locator('.subject-media, #comment-body, [data-reply-button]').count()).toBe(0);
@@ -485,8 +485,8 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mo');
     const team = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await team.page.goto(discussion);
-    await team.page.getByTestId('subject-taken-down-for-team').getByText('Taken down.').waitFor();
-    await team.page.locator('.subject-media').getByText('Mrs Smith, 12 High Street').waitFor();
+    await waitToSee(team.page.getByTestId('subject-taken-down-for-team').getByText('Taken down.'));
+    await waitToSee(team.page.locator('.subject-media').getByText('Mrs Smith, 12 High Street'));
     expect(await team.page.locator('#comment-body').count()).toBe(1);
     expect(team.errors).toEqual([]);
     await team.page.close();
@@ -527,7 +527,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
         },
       );
       await page.goto(address);
-      await page.getByTestId('comment').first().waitFor({ timeout: 10_000 });
+      await waitToSee(page.getByTestId('comment').first(), { timeout: 10_000 });
       const focusedComments = () => page.evaluate(() => (window as unknown as { focusedComments: string[] }).focusedComments);
       return { page, errors, release, focusedComments };
     }
@@ -547,7 +547,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await typing.page.keyboard.type('Half a thought');
     typing.release();
     const found = typing.page.locator(`[data-comment-id="${wanted}"]`);
-    await found.waitFor();
+    await waitToSee(found);
     await typing.page.waitForFunction((id) => {
       const box = document.querySelector(`[data-comment-id="${id}"]`)!.getBoundingClientRect();
       return box.top >= -1 && box.bottom <= window.innerHeight + 1; // 'nearest' may leave a fraction of a pixel out

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { answerByKey, checkScreen, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A volunteer marks the subject on screen a favourite by keyboard ("☆ Favourite", a toggle button), sees it so in their
@@ -60,15 +60,15 @@ describe('classifier in a browser: favourites', () => {
     await tabTo(page, toggle);
     expect(await page.locator(toggle).textContent()).toBe('☆ Favourite');
     await page.keyboard.press('Enter');
-    await page.getByTestId('favourite-message').getByText('Added to your favourites.').waitFor();
+    await waitToSee(page.getByTestId('favourite-message').getByText('Added to your favourites.'));
     expect(await pressed(page, toggle)).toBe('true');
     expect(await favouritesOf(workflow.id)).toEqual([{ subject_id: shown, kind: 'guest' }]);
     await page.keyboard.press('Space');
-    await page.getByTestId('favourite-message').getByText('Removed from your favourites.').waitFor();
+    await waitToSee(page.getByTestId('favourite-message').getByText('Removed from your favourites.'));
     expect(await pressed(page, toggle)).toBe('false');
     expect(await favouritesOf(workflow.id)).toEqual([]);
     await page.keyboard.press('Enter');
-    await page.getByTestId('favourite-message').getByText('Added to your favourites.').waitFor();
+    await waitToSee(page.getByTestId('favourite-message').getByText('Added to your favourites.'));
     await checkScreen(page, 'favourite-classify');
 
     // Classified, it is among the recent classifications, marked.
@@ -77,7 +77,7 @@ describe('classifier in a browser: favourites', () => {
     await tabTo(page, '[data-testid="recent"] summary');
     await page.keyboard.press('Enter');
     const recentToggle = page.getByTestId('recent').getByRole('button', { name: `Favourite: ${name}` });
-    await recentToggle.waitFor();
+    await waitToSee(recentToggle);
     expect(await recentToggle.getAttribute('aria-pressed')).toBe('true');
     // The next subject, not marked.
     expect(await pressed(page, toggle)).toBe('false');
@@ -85,10 +85,10 @@ describe('classifier in a browser: favourites', () => {
     // From the header to the favourites page, by keyboard.
     await tabTo(page, '[data-account-link="favourites"]', 60, true);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Your favourites' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Your favourites' }));
     await waitForFocus(page, 'h1');
     const item = page.locator(`[data-testid="favourites"] li[data-subject-id="${shown}"]`);
-    await item.waitFor();
+    await waitToSee(item);
     expect(await page.locator('[data-testid="favourites"] li').count()).toBe(1);
     expect(await item.getByRole('img').getAttribute('alt')).toBe(name);
     expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Marked on `));
@@ -102,7 +102,7 @@ describe('classifier in a browser: favourites', () => {
     // Opened, by keyboard: the subject whole, described as the researchers describe it.
     await tabTo(page, `li[data-subject-id="${shown}"] h2 a`);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name }));
     await waitForFocus(page, 'h1');
     expect(new URL(page.url()).pathname).toBe(`/favourites/${shown}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
@@ -115,7 +115,7 @@ describe('classifier in a browser: favourites', () => {
     const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Withdrawn', [{ externalId: 'leaflet', locations: [{ type: 'text', text: 'A leaflet for a fair.' }] }]);
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/favourites`);
-    await page.getByTestId('favourites-none').waitFor();
+    await waitToSee(page.getByTestId('favourites-none'));
     const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
     const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
     await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
@@ -124,14 +124,14 @@ describe('classifier in a browser: favourites', () => {
 
     await page.reload();
     const item = page.locator(`[data-testid="favourites"] li[data-subject-id="${subject!.id}"]`);
-    await item.waitFor();
+    await waitToSee(item);
     expect(await item.getByTestId('favourite-closed').textContent()).toMatch(/^No longer open to volunteers/);
     expect(await item.getByRole('link', { name: /Classify more/ }).count()).toBe(0); // it would lead nowhere
     // Opened, the subject is there to look at, said the same way.
     await item.getByRole('link', { name: '“A leaflet for a fair.”' }).click();
-    await page.getByRole('heading', { level: 1, name: '“A leaflet for a fair.”' }).waitFor();
-    await page.getByTestId('favourite-closed').waitFor();
-    await page.getByText('A leaflet for a fair.', { exact: true }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: '“A leaflet for a fair.”' }));
+    await waitToSee(page.getByTestId('favourite-closed'));
+    await waitToSee(page.getByText('A leaflet for a fair.', { exact: true }));
     // The volunteer's classification there is theirs to see too, likewise marked.
     expect((await volunteer.myClassifications()).classifications.map((classification) => [classification.subject.id, classification.open])).toEqual([[subject!.id, false]]);
     expect(errors).toEqual([]);
@@ -143,7 +143,7 @@ describe('classifier in a browser: favourites', () => {
     await skipTutorial(suite.context, workflow.id);
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/favourites`);
-    await page.getByTestId('favourites-none').waitFor();
+    await waitToSee(page.getByTestId('favourites-none'));
     const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
     const { subjects } = await volunteer.queue(workflow.id, 3);
     for (const text of texts) {
@@ -155,7 +155,7 @@ describe('classifier in a browser: favourites', () => {
 
     await page.reload();
     const list = page.getByTestId('favourites');
-    await list.locator('li').nth(1).waitFor();
+    await waitToSee(list.locator('li').nth(1));
     expect(await list.locator('.favourite-name a').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
     for (const name of named) {
       expect(await list.getByRole('link', { name, exact: true }).count()).toBe(1);
@@ -163,10 +163,10 @@ describe('classifier in a browser: favourites', () => {
     }
 
     await page.goto(`${suite.stack.baseUrl}${path}`);
-    await page.getByTestId('subject').waitFor();
+    await waitToSee(page.getByTestId('subject'));
     await page.locator('[data-testid="recent"] summary').click();
     const recent = page.getByTestId('recent');
-    await recent.locator('li.recent-item').nth(1).waitFor();
+    await waitToSee(recent.locator('li.recent-item').nth(1));
     expect(await recent.locator('.recent-subject span').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
     for (const name of named) {
       expect(await recent.getByRole('link', { name: `Discuss this subject: ${name}`, exact: true }).count()).toBe(1);
@@ -193,7 +193,7 @@ describe('classifier in a browser: favourites', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await page.getByTestId('subject-about').locator('summary').click();
     const toggle = page.locator('[data-testid="subject"] [data-testid="favourite"]');
-    await toggle.waitFor();
+    await waitToSee(toggle);
     await toggle.scrollIntoViewIfNeeded();
     // What a click at the button's centre reaches: the button, not the page kept in view over it.
     const reached = async () =>

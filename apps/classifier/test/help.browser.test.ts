@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkScreen, inWindowOf, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, inWindowOf, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide and each task's
@@ -85,7 +85,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const { page, errors } = await openPage();
     await page.goto(url);
     const tutorial = page.getByTestId('tutorial');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     expect(await tutorial.locator('h2').textContent()).toBe('How to classify: Spot the adverts');
     expect(await tutorial.textContent()).toContain('Step 1 of 2');
@@ -112,7 +112,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await checkScreen(page, 'tutorial');
     await waitForTask(page, 'single'); // beneath the dialog
     await page.keyboard.press('Enter'); // Start classifying
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
     await waitForFocus(page, RADIO);
     expect(await page.evaluate((id) => window.localStorage.getItem(`chorus.tutorialSeen.${id}`) !== null, workflowId)).toBe(true);
 
@@ -122,24 +122,24 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, RADIO);
     expect(await tutorial.isVisible()).toBe(false);
     await page.keyboard.press('t');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     expect(await tutorial.textContent()).toContain('Step 1 of 2');
     await page.keyboard.press('Escape');
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
     await waitForFocus(page, RADIO);
     // "Skip the tutorial" closes it from any step but the last (a phone has no Escape key).
     await page.keyboard.press('t');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip the tutorial');
     await page.keyboard.press('Enter');
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
     await waitForFocus(page, RADIO);
     // T reopens it even when pressed between its closing and its close event, which the browser sends a task later
     // (after putting focus back): it once found the tutorial still open then, and did nothing.
     await page.keyboard.press('t');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     await page.evaluate(async () => {
       document.querySelector<HTMLButtonElement>('[data-testid="tutorial"] [data-action="skip-tutorial"]')?.click();
       for (let i = 0; i < 3; i++) await Promise.resolve(); // what React does at once, not the close event's task
@@ -161,7 +161,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const { page, errors } = await openPage();
     await page.goto(url);
     const tutorial = page.getByTestId('tutorial');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     await waitForTask(page, 'single'); // beneath the dialog
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     // The tester's keys: Tab from the last button goes round to the first, Shift+Tab back; 2 and Enter answer nothing.
@@ -183,20 +183,20 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.keyboard.press('Tab');
     expect(await focusIn(page)).toBe('tutorial');
     await page.keyboard.press('Escape');
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
     await waitForFocus(page, RADIO);
     expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
     expect(await stored()).toBe(0);
     // Every dialog the same: the shortcuts list.
     await page.keyboard.press('?');
     const shortcuts = page.getByTestId('shortcuts-dialog');
-    await shortcuts.waitFor({ state: 'visible' });
+    await waitToSee(shortcuts, { state: 'visible' });
     await answerKeys();
     expect(await shortcuts.isVisible()).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(await focusIn(page)).toBe('shortcuts-dialog');
     await page.keyboard.press('Escape');
-    await shortcuts.waitFor({ state: 'hidden' });
+    await waitToSee(shortcuts, { state: 'hidden' });
     expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
     expect(await stored()).toBe(0);
     expect(errors).toEqual([]);
@@ -208,7 +208,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const { page } = await openPage();
     await page.goto(url);
     const tutorial = page.getByTestId('tutorial');
-    await tutorial.waitFor({ state: 'visible' });
+    await waitToSee(tutorial, { state: 'visible' });
     const expected = ['Welcome', 'Is this notice an advertisement?', 'Help is always at hand'];
     const titles: string[] = [];
     for (const title of expected) {
@@ -216,7 +216,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       await page.keyboard.press('Enter');
     }
     expect(titles).toEqual(expected);
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
     await page.close();
   });
 
@@ -245,7 +245,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       await page.goto(url);
       const tutorial = page.getByTestId('tutorial');
       const image = tutorial.getByRole('img', { name: 'The bark of an oak, deeply furrowed' });
-      await image.waitFor();
+      await waitToSee(image);
       await page.waitForFunction(() => (document.querySelector('.tutorial-step img') as HTMLImageElement | null)?.naturalHeight === 3000);
       const shown = await image.evaluate((img) => img.getBoundingClientRect().toJSON() as DOMRect);
       expect(shown.height).toBeLessThanOrEqual(0.4 * 800 + 1);
@@ -283,7 +283,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       const taskHelp = page.locator('.task-help');
       await taskHelp.locator('summary').click();
       const image = taskHelp.getByRole('img', { name: 'Lion example' });
-      await image.waitFor();
+      await waitToSee(image);
       expect(await taskHelp.locator('strong').allTextContents()).toEqual(['coat', 'Lion', 'Leopard']);
       expect((await taskHelp.locator('li').allTextContents()).map((item) => item.trim())).toEqual(['Lion: tawny, no spots', 'Leopard: rosettes']);
       expect(await image.getAttribute('src')).toBe(lion);
@@ -323,8 +323,8 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.setViewportSize({ width: 1280, height: 360 });
     await page.keyboard.press('g');
     const guide = page.getByTestId('field-guide');
-    await guide.waitFor({ state: 'visible' });
-    await guide.locator('.markdown').waitFor();
+    await waitToSee(guide, { state: 'visible' });
+    await waitToSee(guide.locator('.markdown'));
     const view = await guide.evaluate((dialog) => {
       const close = dialog.querySelector('.dialog-actions button')!.getBoundingClientRect();
       const box = dialog.getBoundingClientRect();
@@ -346,15 +346,15 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await guide.textContent()).not.toContain('onerror');
     await checkScreen(page, 'field-guide');
     await page.keyboard.press('Escape');
-    await guide.waitFor({ state: 'hidden' });
+    await waitToSee(guide, { state: 'hidden' });
     await waitForFocus(page, RADIO);
 
     // The button opens it too, and the ? list names both new keys.
     await tabTo(page, '[data-testid="open-field-guide"]');
     await page.keyboard.press('Enter');
-    await guide.waitFor({ state: 'visible' });
+    await waitToSee(guide, { state: 'visible' });
     await page.keyboard.press('Escape');
-    await guide.waitFor({ state: 'hidden' });
+    await waitToSee(guide, { state: 'hidden' });
     await waitForFocus(page, '[data-testid="open-field-guide"]');
     await page.keyboard.press('?');
     // On a phone the list fits its dialog: no column pushed past the edge.
@@ -369,7 +369,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await singleKeys.isChecked()).toBe(true);
     await singleKeys.uncheck();
     await page.keyboard.press('Escape');
-    await page.getByTestId('shortcuts-dialog').waitFor({ state: 'hidden' });
+    await waitToSee(page.getByTestId('shortcuts-dialog'), { state: 'hidden' });
     await page.locator(RADIO).first().focus();
     await page.keyboard.press('2');
     expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
@@ -379,7 +379,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await guide.isVisible()).toBe(false);
     expect(await page.getByTestId('shortcuts-dialog').isVisible()).toBe(false);
     await page.reload(); // the device remembers
-    await page.locator(RADIO).first().waitFor();
+    await waitToSee(page.locator(RADIO).first());
     await page.locator(RADIO).first().focus();
     await page.keyboard.press('1');
     expect(await page.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(false);
@@ -408,7 +408,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, RADIO);
     await page.keyboard.press('2');
     await page.keyboard.press('Enter');
-    await feedback.waitFor({ state: 'visible' });
+    await waitToSee(feedback, { state: 'visible' });
     await waitForFocus(page, '[data-testid="feedback"] button');
     expect(await feedback.locator('.feedback-verdict').textContent()).toContain('The experts answered differently.');
     expect(await feedback.textContent()).toContain('Your answer: No');
@@ -418,7 +418,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(description).toContain('The experts answered differently.');
     await checkScreen(page, 'feedback');
     await page.keyboard.press('Enter'); // Continue
-    await feedback.waitFor({ state: 'hidden' });
+    await waitToSee(feedback, { state: 'hidden' });
 
     // The next subject is not gold: no dialog, and focus is on its first answer.
     await waitForFocus(page, RADIO);
@@ -433,11 +433,11 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await suite.context.setOffline(true);
     await page.keyboard.press('2');
     await page.keyboard.press('Enter');
-    await page.getByTestId('outbox').waitFor();
+    await waitToSee(page.getByTestId('outbox'));
     expect(await page.getByTestId('late-feedback').count()).toBe(0);
     await suite.context.setOffline(false);
     const late = page.getByTestId('late-feedback');
-    await late.waitFor({ timeout: 15_000 });
+    await waitToSee(late, { timeout: 15_000 });
     expect(await late.textContent()).toContain('You agree with the experts.');
     expect(await late.textContent()).toContain('The experts said: No');
     await checkScreen(page, 'feedback-late');
@@ -464,7 +464,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.goto(url);
     await waitForTask(page, 'tagging');
     const votes = page.locator('.tag[data-tag="transport"] [data-testid="tag-votes"]');
-    await votes.waitFor();
+    await waitToSee(votes);
     expect(await page.locator('.tag').evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-tag')))).toEqual(['transport', 'sale']);
     expect(await votes.locator('.visually-hidden').textContent()).toBe('Other volunteers: 3 agree, 0 disagree.');
     expect(await page.locator('.tag[data-tag="sale"] .visually-hidden').textContent()).toBe('Other volunteers: 1 agree, 1 disagree.');
@@ -483,7 +483,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await page.locator('button[aria-label="Agree with “sale”"]').getAttribute('aria-pressed')).toBe('true');
     await checkScreen(page, 'tagging-proposed');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: ['horses'], up: ['sale'], down: ['transport'] } }]);
     expect(errors).toEqual([]);
@@ -517,7 +517,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
 
     await tabTo(page, '[data-testid="show-proposed-tags"]');
     await page.keyboard.press('Enter');
-    await page.locator('.tag[data-tag="sale"]').waitFor();
+    await waitToSee(page.locator('.tag[data-tag="sale"]'));
     await waitForFocus(page, '.tag-entry input'); // the button is gone: the keyboard goes on from the field
     expect(await page.getByTestId('task-message').textContent()).toBe("Other volunteers' tags are now on the list, to agree or disagree with.");
     // Without their votes; the volunteer's own tag listed once, as theirs.
@@ -528,7 +528,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.keyboard.press('Space');
     await checkScreen(page, 'tagging-own-first');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: ['Transport'], up: ['sale'], down: [] } }]);
     expect(errors).toEqual([]);
@@ -547,7 +547,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const { page, errors } = await openPage();
     await page.goto(url);
     await waitForTask(page, 'tagging');
-    await page.locator('.tag[data-tag="transport"]').waitFor();
+    await waitToSee(page.locator('.tag[data-tag="transport"]'));
     await page.locator('button[aria-label="Agree with “sale”"]').click();
     await page.locator('button[aria-label="Agree with “transport”"]').click();
     const tooMany = 'You can give a subject at most 1 tag, added or agreed with. Remove it, or take back your agreement, before giving another.';
@@ -561,7 +561,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.locator('button[aria-label="Disagree with “transport”"]').click(); // allowed: the refusal no longer applies
     expect(await page.getByTestId('task-message').textContent()).toBe('');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: [], up: ['sale'], down: ['transport'] } }]);
     expect(errors).toEqual([]);
@@ -579,14 +579,14 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, '[data-testid="empty-answer"]');
     expect(await check.textContent()).toContain('Press Enter to go on without tags');
     await page.keyboard.press('Escape');
-    await check.waitFor({ state: 'detached' });
+    await waitToSee(check, { state: 'detached' });
     await waitForFocus(page, '.tag-entry input');
     const { rows: none } = await suite.stack.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(none).toHaveLength(0); // nothing went without the volunteer's word
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="empty-answer"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: { add: [], up: [], down: [] } }]]);
     expect(errors).toEqual([]);

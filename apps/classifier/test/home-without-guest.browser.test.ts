@@ -1,5 +1,5 @@
 import { ChorusApiError } from '@chorus/client';
-import { liveYesNoWorkflow, newcomerPage, useStackAndBrowser } from './support/browser';
+import { liveYesNoWorkflow, newcomerPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A visitor from an address that has made all the guests it may this hour (a school behind one address, say) still
@@ -26,13 +26,13 @@ describe('classifier in a browser: the home page when no guest can be made', () 
 
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/`);
-    await page.getByRole('heading', { name: project.title, exact: true }).waitFor();
+    await waitToSee(page.getByRole('heading', { name: project.title, exact: true }));
     expect(await page.locator('[role="alert"]').textContent()).toBe(''); // the list's region, empty
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBeNull();
 
     // A workflow needs a volunteer: the page says why there is none.
     await page.goto(`${suite.stack.baseUrl}${path}`);
-    await page.getByText(/Too many new volunteers from your address/).waitFor();
+    await waitToSee(page.getByText(/Too many new volunteers from your address/));
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
-import { checkScreen, liveYesNoWorkflow, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, liveYesNoWorkflow, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -38,7 +38,7 @@ describe('classifier in a browser: correcting the address of a reported subject'
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const row = page.getByTestId('lab-reports').locator(`tr[data-subject-id="${folio}"]`);
-    await row.waitFor();
+    await waitToSee(row);
     expect(await row.locator('.lab-report-media a').getAttribute('href')).toBe(nowhere('old-server/folio-1.jpg'));
     expect(await row.locator('.lab-report-media').textContent()).toBe(`Image 1: ${nowhere('old-server/folio-1.jpg')}`);
     // A text has no address to correct.
@@ -60,9 +60,9 @@ describe('classifier in a browser: correcting the address of a reported subject'
     expect(await page.locator('#lab-correct-reason-error').textContent()).toBe('Say why the address changed, for the record.');
     await page.keyboard.type('The library moved its image server');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-reports-result').getByText('The address of folio-1 is corrected').waitFor();
-    await row.locator(`.lab-report-media a[href="${nowhere('new-server/folio-1.jpg')}"]`).waitFor();
-    await row.getByText(/^Address corrected /).waitFor();
+    await waitToSee(page.getByTestId('lab-reports-result').getByText('The address of folio-1 is corrected'));
+    await waitToSee(row.locator(`.lab-report-media a[href="${nowhere('new-server/folio-1.jpg')}"]`));
+    await waitToSee(row.getByText(/^Address corrected /));
 
     const { rows } = await suite.stack.db.query('SELECT previous_locations, locations, changed_by, reason FROM subject_location_changes WHERE subject_id = $1', [folio]);
     expect(rows).toEqual([
@@ -77,13 +77,13 @@ describe('classifier in a browser: correcting the address of a reported subject'
     // The subject's page of results lists its corrections: when, by whom, why.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${folio}`);
     const corrections = page.getByTestId('lab-corrections');
-    await corrections.waitFor();
+    await waitToSee(corrections);
     expect(await corrections.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Address corrected on .+ by Ada Lovelace \(The library moved its image server\)$/)]);
     expect(await page.getByRole('list', { name: 'Address corrections' }).count()).toBe(1);
     await checkScreen(page, 'lab-result-corrections');
     // A subject never corrected lists none.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${note}`);
-    await page.getByTestId('lab-result-facts').waitFor();
+    await waitToSee(page.getByTestId('lab-result-facts'));
     expect(await page.getByTestId('lab-corrections').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe('classifier in a browser: correcting the address of a reported subject'
     await waitForFocus(page, '#lab-upload-reason');
     await page.keyboard.type('The library moved its image server');
     await upload();
-    await page.getByTestId('lab-upload-result').getByText('One subject already in the project took the new addresses sent.').waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('One subject already in the project took the new addresses sent.'));
     expect((await researcher.subjectsOf(set.id)).subjects.map((subject) => subject.locations)).toEqual([page1('new-server').locations]);
     const { rows } = await suite.stack.db.query("SELECT reason FROM subject_location_changes c JOIN subjects s ON s.id = c.subject_id WHERE s.external_id = 'folio-1' AND s.project_id = $1", [project.id]);
     expect(rows).toEqual([{ reason: 'The library moved its image server' }]);
@@ -127,7 +127,7 @@ describe('classifier in a browser: correcting the address of a reported subject'
     await page.clock.install();
     await page.goto(`${suite.stack.baseUrl}${path}`);
     const opened = page.getByTestId('subject').getByRole('link', { name: 'Open the image' });
-    await opened.waitFor({ timeout: 15_000 });
+    await waitToSee(opened, { timeout: 15_000 });
     expect(await opened.getAttribute('href')).toBe(nowhere('old-server/folio-1.jpg'));
 
     const subjectId = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
@@ -135,10 +135,10 @@ describe('classifier in a browser: correcting the address of a reported subject'
     // Back at the page after a while: its renewal says where the subject is now.
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.getByTestId('subject').locator(`a[href="${nowhere('new-server/folio-1.jpg')}"]`).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject').locator(`a[href="${nowhere('new-server/folio-1.jpg')}"]`), { timeout: 10_000 });
     // Kept so over a reload too: the page's stored batch has the new address.
     await page.reload();
-    await page.getByTestId('subject').locator(`a[href="${nowhere('new-server/folio-1.jpg')}"]`).waitFor({ timeout: 15_000 });
+    await waitToSee(page.getByTestId('subject').locator(`a[href="${nowhere('new-server/folio-1.jpg')}"]`), { timeout: 15_000 });
     await page.close();
   });
 });

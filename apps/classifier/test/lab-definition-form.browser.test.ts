@@ -1,6 +1,6 @@
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -29,7 +29,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     const { id } = await researcher.createWorkflow((await researcher.createProject({ title: `Definitions ${name}` })).id, definition);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
-    await page.getByTestId('lab-workflow-version').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version'));
     return { researcher, id, page, errors };
   }
 
@@ -76,7 +76,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
 
   it('adds a task, branches an answer to it, changes the retirement rule and saves; a refused save is said at its field', async () => {
     const { researcher, id, page, errors } = await researcherWith(YES_NO, 'branch');
-    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
     expect(await value(page, '#lab-def-name')).toBe('Ad or not?');
 
     // A second single-choice task, added at the end with a free key that takes focus.
@@ -120,7 +120,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await checkScreen(page, 'lab-definition-form');
 
     await press(page, save);
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
     // Agreement on T0 retires on "yes" too, before T1 is answered: said at the rule's answer, left empty, with its hint.
     expect(await page.getByTestId('lab-def-retirement-answer-warning').textContent()).toMatch(/^Is not given, so the rule retires subjects whatever the consensus on T0, "yes" too.*give `answer` \(such as "no"\)/);
     expect(await page.locator('#lab-def-retirement-answer').getAttribute('aria-describedby')).toContain('lab-def-retirement-answer-hint');
@@ -159,12 +159,12 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // Chosen again (the end of the workflow), the save goes through.
     await choose(page, '#lab-def-tasks-t0-answers-0-next', 'None: the workflow ends');
     await press(page, save);
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
     expect(Object.keys((await researcher.getWorkflow(id)).definition.tasks)).toEqual(['T0']);
     // Saved, the draft is the version read back: nothing is kept as an unsaved edit.
-    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 3'));
     await page.reload();
-    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 3'));
     expect([await page.getByTestId('lab-definition-restored').count(), await value(page, '#lab-def-retirement-task')]).toEqual([0, 'T0']);
     expect(errors).toEqual([]);
   });
@@ -194,7 +194,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     const { id } = await researcher.createWorkflow(project.id, { ...everything, subjectSetIds: [pages.id] });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
-    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
     const selected = (selector: string) => page.locator(selector).evaluate((select: HTMLSelectElement) => (select.selectedOptions ? select.selectedOptions[0]?.text : `not a select: ${select.outerHTML}`));
     expect([
       await selected('#lab-def-tasks-t1-type'),
@@ -253,7 +253,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await page.getByTestId('lab-def-tasks-t2-language-error').textContent()).toMatch(/^Must be a language tag \(BCP 47\), such as "he" for Hebrew/);
     await typeInto(page, '#lab-def-tasks-t2-language', 'yi');
     await press(page, save);
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
 
     // The API's warning (a rule on a task a branch leads past) is said at that rule's task, read with it.
     const warning = page.getByTestId('lab-def-retirement-rules-0-task-warning');
@@ -268,7 +268,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // The last effect removed, the save sends no effects (left out, the workflow's would be kept).
     await press(page, '#lab-def-effects-0-remove');
     await press(page, save);
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
     expect((await researcher.getWorkflow(id)).definition.effects).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -280,7 +280,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
 
     // To JSON: the form's unsaved edits are in the text; one more made there.
     await press(page, '#lab-definition-as-json');
-    await page.locator('#lab-definition-as-json[aria-pressed="true"]').waitFor();
+    await waitToSee(page.locator('#lab-definition-as-json[aria-pressed="true"]'));
     const json = page.getByLabel('Workflow definition (JSON)');
     const text = await json.inputValue();
     expect(JSON.parse(text)).toMatchObject({ name: 'Ads and sales', tasks: { T0: { answers: [{ label: 'Yes' }, { label: 'Not an ad' }] } } });
@@ -288,7 +288,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
 
     // Back to the form: both edits are there.
     await press(page, '#lab-definition-as-form');
-    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
     expect([await value(page, '#lab-def-name'), await value(page, '#lab-def-tasks-t0-answers-1-label'), await value(page, '#lab-def-tasks-t0-question')]).toEqual([
       'Ads and sales',
       'Not an ad',
@@ -313,20 +313,20 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     withTypo.tasks.Q1.questoin = 'A misspelt field';
     await json.fill(JSON.stringify(withTypo, null, 2));
     await press(page, '#lab-definition-as-form');
-    await page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/).waitFor();
+    await waitToSee(page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/));
     expect(await page.locator('#lab-definition-as-json').getAttribute('aria-pressed')).toBe('true');
     expect(await json.inputValue()).toContain('A misspelt field');
 
     // Kept over a reload, it opens as JSON there too, saying why.
     await page.reload();
-    await page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/).waitFor();
+    await waitToSee(page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/));
     expect(await json.inputValue()).toContain('A misspelt field');
     expect((await researcher.getWorkflow(id)).version).toBe(1);
 
     // Text that is no JSON: the note says where it breaks, and goes once the text is edited (it was about the text before).
     await json.fill('{ "name" "x" }');
     await press(page, '#lab-definition-as-form');
-    await page.getByTestId('lab-definition-note').getByText(/is not valid JSON \(.*position 9/).waitFor();
+    await waitToSee(page.getByTestId('lab-definition-note').getByText(/is not valid JSON \(.*position 9/));
     await json.press('End');
     await json.press('Space');
     expect(await page.getByTestId('lab-definition-note').textContent()).toBe('');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A project's moderator in the lab, in a real browser against the real API: they find the project and its workflows,
@@ -37,7 +37,7 @@ describe('classifier in a browser: moderating in the lab', () => {
       const member = await newMember(suite.stack, project.id, role, role);
       const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: member.email, password: ACCOUNT_PASSWORD }));
       await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
-      await page.getByRole('heading', { level: 1, name: /Dated\?/ }).waitFor();
+      await waitToSee(page.getByRole('heading', { level: 1, name: /Dated\?/ }));
       return { page, errors };
     };
 
@@ -89,16 +89,16 @@ describe('classifier in a browser: moderating in the lab', () => {
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/lab`);
     const listed = page.locator(`[data-testid="lab-projects"] [data-project-slug="${project.slug}"]`);
-    await listed.waitFor();
+    await waitToSee(listed);
     expect(await listed.locator('td').first().textContent()).toBe('moderator');
     await press(page, `[data-project-slug="${project.slug}"] a`);
-    await page.getByTestId('lab-workflows').waitFor();
+    await waitToSee(page.getByTestId('lab-workflows'));
     // Only the workflows: no sets, no team, no new workflow.
     expect(await page.locator('#lab-workflow-name, #lab-team-heading, [data-testid="lab-sets"]').count()).toBe(0);
     await press(page, `[data-workflow-id="${workflow.id}"] a`);
 
-    await page.getByTestId('lab-reports').waitFor();
-    await page.getByTestId('lab-tag-proposals').waitFor();
+    await waitToSee(page.getByTestId('lab-reports'));
+    await waitToSee(page.getByTestId('lab-tag-proposals'));
     expect(await page.locator('main h2').allTextContents()).toEqual(['Reported subjects', 'Tags volunteers proposed']);
     expect(await page.locator('[data-testid="lab-reports"] .lab-report-media a').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: /^Correct the address/ }).count()).toBe(0);
@@ -125,7 +125,7 @@ describe('classifier in a browser: moderating in the lab', () => {
     await press(page, '[data-testid="lab-tag-hide"] button[type="submit"]');
     await waitForFocus(page, '[data-testid="lab-tags-result"]');
     expect(await page.getByTestId('lab-tags-result').textContent()).toBe('“Idiot” is hidden for a: volunteers are no longer shown it.');
-    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on .*: An insult$/).waitFor();
+    await waitToSee(page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on .*: An insult$/));
     expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="horse"] button').getAttribute('aria-label')).toBe('Hide “horse” of a');
 
     const { rows: hidden } = await suite.stack.db.query('SELECT subject_id, task, tag, hidden_by, reason FROM hidden_tags WHERE workflow_id = $1', [workflow.id]);
@@ -137,9 +137,9 @@ describe('classifier in a browser: moderating in the lab', () => {
     await press(page, 'button[aria-label="Show again “Idiot” of a"]');
     await waitForFocus(page, '[data-testid="lab-tags-result"]');
     expect(await page.getByTestId('lab-tags-result').textContent()).toBe('“Idiot” is shown again for a: later volunteers see it among the proposed tags.');
-    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"] button[aria-label="Hide “Idiot” of a"]').waitFor();
+    await waitToSee(page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"] button[aria-label="Hide “Idiot” of a"]'));
     expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on/).count()).toBe(0);
-    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Shown again on .*, after a hiding for “An insult”$/).waitFor();
+    await waitToSee(page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Shown again on .*, after a hiding for “An insult”$/));
     expect((await (await guest()).proposedTags(workflow.id, subjects.a!, 'T0')).tags.map((each) => each.tag)).toEqual(['horse', 'idiot']);
     const { rows: unhidden } = await suite.stack.db.query('SELECT tag, hidden_by, reason, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow.id]);
     expect(unhidden).toEqual([{ tag: 'idiot', hidden_by: moderator.id, reason: 'An insult', unhidden_by: moderator.id }]);
@@ -153,8 +153,8 @@ describe('classifier in a browser: moderating in the lab', () => {
     expect(await page.locator('#lab-tags-only-new').count()).toBe(0);
     await tag('b', ['wagon']);
     await page.reload();
-    await page.getByTestId('lab-tag-proposals').waitFor();
-    await page.locator('#lab-tags-only-new').waitFor();
+    await waitToSee(page.getByTestId('lab-tag-proposals'));
+    await waitToSee(page.locator('#lab-tags-only-new'));
     expect((await page.locator('label:has(#lab-tags-only-new)').textContent())?.trim()).toMatch(/^Only those proposed since my last look \(.+\)$/);
     await tabTo(page, '#lab-tags-only-new', 120);
     await page.keyboard.press('Space');

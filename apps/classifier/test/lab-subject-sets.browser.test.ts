@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -33,7 +33,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.setViewportSize({ width: 640, height: 450 }); // 1280 px at 200 %
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
-    await page.getByTestId('lab-set-subjects').waitFor();
+    await waitToSee(page.getByTestId('lab-set-subjects'));
     expect(await page.locator('[data-testid="lab-set-subjects"] tbody tr td:nth-child(2)').allTextContents()).toEqual(['p. 1 (reg-1821-p1)', 'p. 2 (reg-1821-p2)']);
     const fits = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth <= window.innerWidth,
@@ -50,16 +50,16 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const project = await researcher.createProject({ title: 'Postcards' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByText('make an empty one below').waitFor();
+    await waitToSee(page.getByText('make an empty one below'));
     await tabTo(page, '#lab-empty-set-name', 120);
     await page.keyboard.type('Postcards with a building');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-empty-set-result').getByText('Subject set “Postcards with a building” made, with no subjects').waitFor();
-    await page.locator('[data-testid="lab-sets"] tr', { hasText: 'Postcards with a building' }).getByRole('cell', { name: '0' }).waitFor();
+    await waitToSee(page.getByTestId('lab-empty-set-result').getByText('Subject set “Postcards with a building” made, with no subjects'));
+    await waitToSee(page.locator('[data-testid="lab-sets"] tr', { hasText: 'Postcards with a building' }).getByRole('cell', { name: '0' }));
     // The same name again: refused at the name, plainly (this form has no file to put into that set).
     await page.locator('#lab-empty-set-name').fill('postcards with a building');
     await page.locator('#lab-empty-set-name').press('Enter');
-    await page.getByTestId('lab-empty-set-name-error').waitFor();
+    await waitToSee(page.getByTestId('lab-empty-set-name-error'));
     expect(await page.getByTestId('lab-empty-set-name-error').textContent()).toBe(
       'Another subject set of this project is named “Postcards with a building” (names are compared without their case or spaces around them): choose another name.',
     );
@@ -90,7 +90,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const project = await researcher.createProject({ title: 'Correspondence' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByText('make an empty one below').waitFor();
+    await waitToSee(page.getByText('make an empty one below'));
     // A colleague makes "Letters" meanwhile: this page's list of sets does not have it.
     const letters = await researcher.createSubjectSet(project.id, { name: 'Letters' });
     await researcher.addSubjects(letters.id, [{ externalId: 'l1', locations: [{ type: 'text', text: 'Dear Madam,' }] }]);
@@ -99,7 +99,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.locator('#lab-upload-name').fill(' letters ');
     await page.locator('#lab-upload-file').setInputFiles({ name: 'letters.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,text\nl1,"Dear Madam,"\nl2,"Dear Sir,"\n') });
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-name-error').waitFor();
+    await waitToSee(page.getByTestId('lab-upload-name-error'));
     expect(await page.getByTestId('lab-upload-name-error').textContent()).toBe(
       'This project already has a subject set named “Letters” (names are compared without their case or spaces around them): choose another name, or upload into “Letters”.',
     );
@@ -108,9 +108,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // Another name typed: the taken set is offered no more; the same name again offers it again.
     expect(await page.locator('#lab-upload-into-taken').textContent()).toBe('Upload the file into “Letters” instead');
     await page.locator('#lab-upload-name').fill(' letters');
-    await page.locator('#lab-upload-into-taken').waitFor({ state: 'detached' });
+    await waitToSee(page.locator('#lab-upload-into-taken'), { state: 'detached' });
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.locator('#lab-upload-into-taken').waitFor();
+    await waitToSee(page.locator('#lab-upload-into-taken'));
 
     // The button chooses the existing set (focus on the choice), and the file goes there, though the list of sets
     // (reloaded then, and held back here) does not have it yet: no second set.
@@ -127,9 +127,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitForFocus(page, '#lab-upload-set');
     expect(await page.locator('#lab-upload-name').count()).toBe(0);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-result').getByText('1 subject added to “Letters” (1 new, 1 already in the project).').waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('1 subject added to “Letters” (1 new, 1 already in the project).'));
     release();
-    await page.locator('#lab-upload-set option', { hasText: 'Letters' }).waitFor({ state: 'attached' });
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: 'Letters' }), { state: 'attached' });
     expect(await page.locator('#lab-upload-set').inputValue()).toBe(letters.id);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Letters', 2]]);
     expect(errors).toEqual([]);
@@ -158,12 +158,12 @@ describe('classifier in a browser: a subject set in the lab', () => {
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByTestId('lab-sets').waitFor();
+    await waitToSee(page.getByTestId('lab-sets'));
     await press(page, `[data-set-id="${set.id}"] a`);
     // The page shows its heading once it has loaded, and focus goes to it then, as after any navigation.
     await waitForFocus(page, 'h1');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Diaries');
-    await page.getByTestId('lab-set-subjects').waitFor();
+    await waitToSee(page.getByTestId('lab-set-subjects'));
     const rows = page.locator('[data-testid="lab-set-subjects"] tbody tr');
     expect(await rows.count()).toBe(50);
     expect(await page.getByTestId('lab-set').textContent()).toContain('55 subjects.');
@@ -187,7 +187,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(await page.getByTestId('lab-set-status').textContent()).toContain(`${unclassified} was taken out of the set and deleted`);
     await press(page, `[data-subject-id="${classified!.id}"] button`);
     await press(page, '#lab-set-remove-confirm');
-    await page.getByText(`${classified!.externalId} was taken out of the set. It is kept`).waitFor();
+    await waitToSee(page.getByText(`${classified!.externalId} was taken out of the set. It is kept`));
     expect(await rows.count()).toBe(53);
     const left = [];
     for (let after: string | undefined, more = true; more; ) {
@@ -206,7 +206,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('SPARE PAGES');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-set-name-error').waitFor();
+    await waitToSee(page.getByTestId('lab-set-name-error'));
     expect(await page.getByTestId('lab-set-name-error').textContent()).toBe(
       'Another subject set of this project is named “Spare pages” (names are compared without their case or spaces around them): choose another name.',
     );
@@ -214,21 +214,21 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('Diaries, volume 1');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Diaries, volume 1' }).waitFor();
-    await page.getByText('The subject set is now called “Diaries, volume 1”.').waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Diaries, volume 1' }));
+    await waitToSee(page.getByText('The subject set is now called “Diaries, volume 1”.'));
     expect((await researcher.subjectSets(project.id)).subjectSets.find((one) => one.id === set.id)?.name).toBe('Diaries, volume 1');
     await press(page, '#lab-set-delete');
     await press(page, '#lab-set-delete-confirm');
-    await page.getByText('A workflow serves this set').waitFor();
+    await waitToSee(page.getByText('A workflow serves this set'));
     expect((await researcher.subjectSets(project.id)).subjectSets.map((one) => one.id)).toContain(set.id);
 
     // A set no workflow serves is deleted, and the project's page says what became of its subjects.
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${spare.id}`);
-    await page.getByRole('heading', { level: 1, name: 'Spare pages' }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Spare pages' }));
     await press(page, '#lab-set-delete');
     await press(page, '#lab-set-delete-confirm');
-    await page.getByTestId('lab-project').waitFor();
-    await page.getByText('The subject set “Spare pages” was deleted: 1 of its subjects deleted, 0 kept').waitFor();
+    await waitToSee(page.getByTestId('lab-project'));
+    await waitToSee(page.getByText('The subject set “Spare pages” was deleted: 1 of its subjects deleted, 0 kept'));
     expect((await researcher.subjectSets(project.id)).subjectSets.map((one) => one.id)).not.toContain(spare.id);
     expect(errors).toEqual([]);
     await page.close();
@@ -268,7 +268,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.locator('#lab-upload-file').setInputFiles([file('a.json', manifest('a', [1, 2])), file('b.json', manifest('b', [1]))]);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
     const result = page.getByTestId('lab-upload-result');
-    await result.getByText('3 subjects added to “Albums” (3 new, 0 already in the project).').waitFor();
+    await waitToSee(result.getByText('3 subjects added to “Albums” (3 new, 0 already in the project).'));
     expect(await result.locator('[data-testid="lab-upload-manifests"] li').allTextContents()).toEqual(['Album a: 2 subjects', 'Album b: 1 subject']);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Albums', 3]]);
     expect(errors).toEqual([]);
@@ -298,18 +298,18 @@ describe('classifier in a browser: a subject set in the lab', () => {
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
-    await page.getByTestId('lab-set-subjects').waitFor();
+    await waitToSee(page.getByTestId('lab-set-subjects'));
     // Only a subject with images offers it.
     expect(await page.getByRole('button', { name: /^Describe images/ }).count()).toBe(1);
     await press(page, `#lab-set-describe-${subjectIds[0]}`);
     const form = page.getByTestId('lab-describe-images');
-    await form.waitFor();
+    await waitToSee(form);
     expect(await form.getByRole('textbox').count()).toBe(2);
     expect(await form.getByRole('textbox', { name: 'Description of image 2' }).inputValue()).toBe('A postcard’s back');
     await form.getByRole('textbox', { name: 'Description of image 1' }).fill('The Piece Hall, Halifax, in snow');
     await form.getByRole('textbox', { name: 'Description of image 2' }).fill('');
     await form.getByRole('button', { name: 'Save the descriptions' }).click();
-    await page.getByTestId('lab-set-status').getByText('The images of Card 1 are described').waitFor();
+    await waitToSee(page.getByTestId('lab-set-status').getByText('The images of Card 1 are described'));
     expect(await form.count()).toBe(0);
     const [described] = (await researcher.subjectsOf(set.id)).subjects;
     expect(described?.locations).toEqual([{ ...front, alt: 'The Piece Hall, Halifax, in snow' }, { type: 'image', url: back.url }, { type: 'text', text: 'Greetings from Halifax' }]);
@@ -317,7 +317,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // A volunteer's classifier reads the description out as the image's name.
     await skipTutorial(suite.context, workflow.id);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
-    await page.getByTestId('image-viewer').waitFor({ state: 'attached' });
+    await waitToSee(page.getByTestId('image-viewer'), { state: 'attached' });
     // Its address (example.invalid) does not load: once the viewer knows, the name says so after the description.
     expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toMatch(/^Subject, page 1 of 3: The Piece Hall, Halifax, in snow(\. The image could not be loaded\.)?$/);
     expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -56,7 +56,7 @@ describe('classifier in a browser: the researcher lab', () => {
   /** The definition as JSON (the page opens on its form): the switch pressed by keyboard, then the text area. */
   async function definitionAsJson(page: Page) {
     await submitByKeyboard(page, '#lab-definition-as-json');
-    await page.locator('#lab-definition-as-json[aria-pressed="true"]').waitFor();
+    await waitToSee(page.locator('#lab-definition-as-json[aria-pressed="true"]'));
     return page.getByLabel('Workflow definition (JSON)');
   }
 
@@ -88,7 +88,7 @@ describe('classifier in a browser: the researcher lab', () => {
   it('tells a guest that the lab needs an account, with a link to sign in that comes back to it', async () => {
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/lab`);
-    await page.getByTestId('lab-sign-in').waitFor();
+    await waitToSee(page.getByTestId('lab-sign-in'));
     expect(await page.locator('[data-account-link="lab"]').count()).toBe(0); // no Lab in a guest's header
     const signIn = page.getByTestId('lab-sign-in').getByRole('link', { name: 'Sign in' });
     expect(await signIn.getAttribute('href')).toBe('/sign-in?next=%2Flab');
@@ -101,11 +101,11 @@ describe('classifier in a browser: the researcher lab', () => {
     const { email } = await newAccount(suite.stack, 'Volunteer');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/lab`);
-    await page.getByText('You do not work on any project yet').waitFor();
+    await waitToSee(page.getByText('You do not work on any project yet'));
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByTestId('lab-project-not-found').waitFor();
+    await waitToSee(page.getByTestId('lab-project-not-found'));
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
-    await page.getByTestId('lab-workflow-not-found').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-not-found'));
     expect(await page.locator('form').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -117,7 +117,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     await page.getByLabel('Status', { exact: true }).selectOption('live');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
-    await page.getByTestId('account-status').getByText('Project “Nothing yet” saved; it is live. No workflow of it is active yet, so volunteers who open it are told nothing is open').waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('Project “Nothing yet” saved; it is live. No workflow of it is active yet, so volunteers who open it are told nothing is open'));
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -130,7 +130,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const notice = page.getByTestId('lab-taken-down');
-    await notice.getByRole('heading', { name: 'Taken down by the operators' }).waitFor();
+    await waitToSee(notice.getByRole('heading', { name: 'Taken down by the operators' }));
     expect(await notice.textContent()).toContain('only its team sees it');
     expect(await notice.locator('blockquote').textContent()).toBe('Advertises gambling.');
     expect(errors).toEqual([]);
@@ -147,14 +147,14 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab`);
     const rowOf = (slug: string) => page.getByTestId('lab-projects').locator(`tr[data-project-slug="${slug}"]`);
-    await rowOf(demo.slug).getByText('Demo that came with Chorus').waitFor();
+    await waitToSee(rowOf(demo.slug).getByText('Demo that came with Chorus'));
     expect(await rowOf(own.slug).textContent()).not.toContain('came with Chorus');
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${demo.slug}`);
     const notice = page.getByTestId('lab-demo');
-    await notice.getByRole('heading', { name: 'The demo that came with Chorus' }).waitFor();
+    await waitToSee(notice.getByRole('heading', { name: 'The demo that came with Chorus' }));
     expect(await notice.textContent()).toContain('It is yours');
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${own.slug}`);
-    await page.getByRole('heading', { level: 1, name: /Our own letters/ }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: /Our own letters/ }));
     expect(await page.getByTestId('lab-demo').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -170,7 +170,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const corpus = 'May 14th. A very cold morning.\n\nMay 15th. A fine day, William walked.';
     await page.locator('#lab-upload-file').setInputFiles({ name: 'journal-1800.txt', mimeType: 'text/plain', buffer: Buffer.from(corpus) });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-result').getByText(/2 subjects added/).waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText(/2 subjects added/));
     const [set] = (await researcher.subjectSets(project.id)).subjectSets;
     const names = ['journal-1800#1', 'journal-1800#2'];
     expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(names);
@@ -180,7 +180,7 @@ describe('classifier in a browser: the researcher lab', () => {
 
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set!.id}`);
     const setRows = page.locator('[data-testid="lab-set-subjects"] tbody tr');
-    await setRows.first().waitFor();
+    await waitToSee(setRows.first());
     expect((await setRows.locator('th').allTextContents()).map((text) => text.trim())).toEqual(names);
 
     const workflow = await researcher.createWorkflow(project.id, {
@@ -193,7 +193,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.activateWorkflow(workflow.id);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}/results`);
     const resultRows = page.locator('[data-testid="lab-results-table"] tbody tr');
-    await resultRows.first().waitFor();
+    await waitToSee(resultRows.first());
     expect((await resultRows.locator('a').allTextContents()).map((text) => text.trim())).toEqual(names);
 
     // A volunteer's subject is headed by its place in the session and its name.
@@ -212,7 +212,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     // Several images per subject (a postcard's front and back) are columns the hint names (round 16a F8).
-    await page.getByText(/for several images per subject, such as a front and a back, image_url_2, image_alt_2/).waitFor();
+    await waitToSee(page.getByText(/for several images per subject, such as a front and a back, image_url_2, image_alt_2/));
     await page.locator('#lab-upload-name').fill('Gravures');
     const windows1252 = Buffer.from('external_id;text;Collection\ng1;Gravure n\xb01 \x96 \xe9glise Saint-\xc9tienne;Mus\xe9e\n', 'latin1');
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.csv', mimeType: 'text/csv', buffer: windows1252 });
@@ -233,12 +233,12 @@ describe('classifier in a browser: the researcher lab', () => {
     // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-result').getByText(/2 subjects added/).waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText(/2 subjects added/));
     expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(['g1', 'g2']);
     // An image without a description (alt): the answer says so, and how a CSV file gives one.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'plates.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,image_url\np1,https://example.org/p1.jpg\n') });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-result').getByText(/1 subject added/).waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText(/1 subject added/));
     expect(await page.getByTestId('lab-upload-warning').textContent()).toMatch(/^The image has no description \(alt\): screen readers name it only by the subject's title \(a canvas label, or a "title" column\), else just "Subject image" \(volunteers never see an externalId\)\. To describe it, add an image_alt column/);
     expect(errors).toEqual([]);
   });
@@ -254,14 +254,14 @@ describe('classifier in a browser: the researcher lab', () => {
     const edit = saved.replace('Is something for sale?', 'What is for sale?');
     await editor.fill(edit);
     await page.reload();
-    await page.getByTestId('lab-definition-restored').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-restored'));
     expect(await page.locator('#lab-def-tasks-t1-question').inputValue()).toBe('What is for sale?'); // in the form too
     await definitionAsJson(page);
     expect(await editor.inputValue()).toBe(edit);
     await page.getByTestId('lab-definition-restored').getByRole('button').click();
     expect(await editor.inputValue()).toBe(saved);
     await page.reload();
-    await page.getByTestId('lab-workflow-version').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version'));
     await definitionAsJson(page);
     expect([await editor.inputValue(), await page.getByTestId('lab-definition-restored').count()]).toEqual([saved, 0]);
     expect(errors).toEqual([]);
@@ -279,18 +279,18 @@ describe('classifier in a browser: the researcher lab', () => {
     // A colleague saves version 2 while the edit waits unsaved; the researcher comes back to it later.
     await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
     await page.reload();
-    await page.getByTestId('lab-definition-restored').getByText(/begun on an earlier version/).waitFor();
+    await waitToSee(page.getByTestId('lab-definition-restored').getByText(/begun on an earlier version/));
     await definitionAsJson(page);
     expect(await editor.inputValue()).toBe(mine);
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
+    await waitToSee(page.getByRole('alert').getByText(/Someone saved this workflow/));
     expect(await researcher.getWorkflow(id)).toMatchObject({ version: 2, name: 'Ad or not? (colleague)' });
     // Put back, the saved version is the colleague's, and an edit of it saves.
     await page.getByTestId('lab-definition-restored').getByRole('button').click();
     expect(JSON.parse(await editor.inputValue())).toMatchObject({ name: 'Ad or not? (colleague)' });
     await editor.fill((await editor.inputValue()).replace('Is something for sale?', 'What is for sale?'));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 3'));
     expect(await researcher.getWorkflow(id)).toMatchObject({ version: 3, name: 'Ad or not? (colleague)' });
     expect(errors).toEqual([]);
   });
@@ -305,18 +305,18 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.activateWorkflow(id);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
-    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 1'));
 
     // A colleague saves version 2 meanwhile, and this page, pausing the workflow, reads it again; its edit, made from
     // version 1, is refused all the same.
     await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
     await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 2'));
     const mine = JSON.stringify({ ...BRANCHING_DEFINITION, name: 'Ad or not? (mine)' }, null, 2);
     await (await definitionAsJson(page)).fill(mine);
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     await focusedErrors(page);
-    await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
+    await waitToSee(page.getByRole('alert').getByText(/Someone saved this workflow/));
     expect(await page.getByLabel('Workflow definition (JSON)').inputValue()).toBe(mine);
     expect(await researcher.getWorkflow(id)).toMatchObject({ version: 2, name: 'Ad or not? (colleague)' });
     expect(errors).toEqual([]);
@@ -332,20 +332,20 @@ describe('classifier in a browser: the researcher lab', () => {
     const typed = () => Promise.all(Object.keys(fields).map((field) => page.locator(field).inputValue()));
 
     await page.reload();
-    await page.getByTestId('lab-create-restored').waitFor();
+    await waitToSee(page.getByTestId('lab-create-restored'));
     expect(await typed()).toEqual(Object.values(fields));
     // Away by a link, and Back: still there.
     await page.locator('[data-account-link="account"]').click();
-    await page.getByTestId('account-settings').waitFor();
+    await waitToSee(page.getByTestId('account-settings'));
     await page.goBack();
-    await page.getByTestId('lab-create-restored').waitFor();
+    await waitToSee(page.getByTestId('lab-create-restored'));
     expect(await typed()).toEqual(Object.values(fields));
     // Cleared on request (the keyboard goes on from the title), and kept again as it is typed.
     await page.getByTestId('lab-create-restored').getByRole('button', { name: 'Clear the form' }).click();
     await waitForFocus(page, '#lab-project-title');
     expect(await typed()).toEqual(['', '', '']);
     await page.reload();
-    await page.getByTestId('lab').waitFor();
+    await waitToSee(page.getByTestId('lab'));
     expect([await typed(), await page.getByTestId('lab-create-restored').count()]).toEqual([['', '', ''], 0]);
     for (const [field, text] of Object.entries(fields)) await page.locator(field).fill(text);
 
@@ -353,7 +353,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, '[data-testid="lab"] form button[type="submit"]');
     await page.waitForURL(`**/lab/projects/${slug}`);
     await page.goBack();
-    await page.getByTestId('lab-projects').getByText('Ring theory letters').waitFor();
+    await waitToSee(page.getByTestId('lab-projects').getByText('Ring theory letters'));
     expect([await typed(), await page.getByTestId('lab-create-restored').count()]).toEqual([['', '', ''], 0]);
     expect(await page.evaluate(() => Object.keys(window.localStorage).filter((key) => key.startsWith('chorus.lab.newProject.')))).toEqual([]);
     expect(errors).toEqual([]);
@@ -381,7 +381,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: ['ad'] }] }, randomUUID());
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
-    await page.getByText('No re-aggregation has run yet.').waitFor();
+    await waitToSee(page.getByText('No re-aggregation has run yet.'));
     // The priorities' help names the form's fields, not the definition's JSON.
     expect(await page.getByTestId('lab-priorities-order').textContent()).toContain('under “Selection of subjects”, set “Order” to “By priority”');
 
@@ -398,16 +398,16 @@ describe('classifier in a browser: the researcher lab', () => {
     const answers = [...(which.tasks.T0 as { answers: object[] }).answers, { value: 'other', label: 'Something else' }];
     await editor.fill(JSON.stringify({ ...definition, tasks: { T0: { ...which.tasks.T0, answers } } }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
     expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^Task T0, answer 3: is new/);
-    await page.getByTestId('lab-definition-reaggregating').getByText(/Chorus is computing their consensus again/).waitFor();
-    await page.getByTestId('lab-runs').getByRole('cell', { name: 'Grace Hopper' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('lab-definition-reaggregating').getByText(/Chorus is computing their consensus again/));
+    await waitToSee(page.getByTestId('lab-runs').getByRole('cell', { name: 'Grace Hopper' }), { timeout: 10_000 });
 
     // An effect: saved, its warning says that subjects will move between sets, naming the set.
     const routed = { ...definition, tasks: { T0: { ...which.tasks.T0, answers } }, effects: [{ when: { task: 'T0', answer: 'ad' }, addToSubjectSet: training.id }] };
     await editor.fill(JSON.stringify(routed, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
     expect(await page.getByTestId('lab-definition-warnings').textContent()).toContain(`Effects: change how subjects are routed into subject set "Training" (${training.id}): every subject is routed again`);
     expect(errors).toEqual([]);
   });
@@ -419,15 +419,15 @@ describe('classifier in a browser: the researcher lab', () => {
     await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const versions = page.getByRole('table', { name: 'Versions' });
-    await versions.getByText('The first version').waitFor();
+    await waitToSee(versions.getByText('The first version'));
 
     const editor = await definitionAsJson(page);
     const { definition } = await researcher.getWorkflow(workflowId);
     const T0 = { ...definition.tasks.T0, question: 'Is this a paid notice?' };
     await editor.fill(JSON.stringify({ ...definition, tasks: { ...definition.tasks, T0 } }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
-    await versions.locator('tr[data-version="2"]').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
+    await waitToSee(versions.locator('tr[data-version="2"]'));
     const rows = await versions.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].slice(0, 5).map((cell) => cell.textContent)));
     expect(rows.map(([version, , by, classifications, changed]) => [version, by, classifications, changed])).toEqual([
       ['2', 'Lovelace', '0', 'task “T0”'],
@@ -453,7 +453,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, retirement: { rule: 'count', count: 3 } });
     await page.reload();
     const third = versions.locator('tr[data-version="3"] td').nth(3);
-    await third.waitFor();
+    await waitToSee(third);
     expect(await third.locator('li').allTextContents()).toEqual([
       'Retirement: asks for up to 3 classifications where it asked for 2: subjects retired already stay retired with what they have (return them to volunteers, under “Retire subjects, or return them to volunteers”, for more); the others go on to the new rule',
     ]);
@@ -475,7 +475,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, retirement: { rule: 'count', count: 3 } });
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const second = page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="2"] td').nth(3);
-    await second.waitFor();
+    await waitToSee(second);
     expect(await second.textContent()).toBe('retirement');
     expect(errors).toEqual([]);
   });
@@ -488,22 +488,22 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const box = page.getByRole('checkbox', { name: 'More letters (1 subject)' });
     await box.check();
-    await page.getByTestId('lab-links-unsaved').getByText('Not saved yet: press “Save the subject sets”, or “Save a new version” above, which saves them with the definition.').waitFor();
+    await waitToSee(page.getByTestId('lab-links-unsaved').getByText('Not saved yet: press “Save the subject sets”, or “Save a new version” above, which saves them with the definition.'));
     const editor = await definitionAsJson(page);
     const { definition } = await researcher.getWorkflow(workflowId);
     await editor.fill(JSON.stringify({ ...definition, name: 'Letters, dated?' }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     const answer = page.getByTestId('lab-definition-saved');
-    await answer.getByText('Saved: version 2 is now current.').waitFor();
-    await answer.getByText('The workflow now serves 2 subject sets.').waitFor();
+    await waitToSee(answer.getByText('Saved: version 2 is now current.'));
+    await waitToSee(answer.getByText('The workflow now serves 2 subject sets.'));
     expect((await researcher.getWorkflow(workflowId)).subjectSetIds.sort()).toEqual([setId, more.id].sort());
-    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 2'));
     expect(await box.isChecked()).toBe(true);
     expect(await page.getByTestId('lab-links-unsaved').textContent()).toBe('');
     // Untick it and save the sets: the other button keeps what is ticked too, and the version saved.
     await box.uncheck();
     await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
-    await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.'));
     expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 2, name: 'Letters, dated?', subjectSetIds: [setId] });
     expect(errors).toEqual([]);
   });
@@ -514,7 +514,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const more = await researcher.createSubjectSet(projectId, { name: 'More letters' });
     await researcher.addSubjects(more.id, [{ externalId: 'm1', locations: [{ type: 'text', text: 'Dear Sir,' }] }]);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 1'));
     // Once the new version is saved, the page's reads of the workflow wait until the sets are saved too.
     const held: (() => Promise<void>)[] = [];
     let holding = false;
@@ -530,12 +530,12 @@ describe('classifier in a browser: the researcher lab', () => {
     expect((await versionSaved).status()).toBe(200);
     await page.getByRole('checkbox', { name: 'More letters (1 subject)' }).check();
     await page.locator('form[aria-labelledby="lab-links-heading"] button[type="submit"]').click();
-    await page.getByTestId('account-status').getByText('The workflow now serves 2 subject sets.').waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('The workflow now serves 2 subject sets.'));
     expect(await page.getByTestId('lab-workflow-version').textContent()).toBe('Version 1'); // not read back yet
     expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 2, name: 'Letters, dated?', subjectSetIds: expect.arrayContaining([setId, more.id]) });
     holding = false;
     await Promise.all(held.map((release) => release()));
-    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 2'));
     expect(errors).toEqual([]);
   });
 
@@ -560,8 +560,8 @@ describe('classifier in a browser: the researcher lab', () => {
     // The header's Lab link leads to the lab, where the researcher has no project yet.
     await page.goto(`${suite.stack.baseUrl}/`);
     await page.locator('[data-account-link="lab"]').click();
-    await page.getByTestId('lab').waitFor();
-    await page.getByText('You do not work on any project yet').waitFor();
+    await waitToSee(page.getByTestId('lab'));
+    await waitToSee(page.getByText('You do not work on any project yet'));
     await checkScreen(page, 'lab');
 
     // A project, by keyboard only.
@@ -574,8 +574,8 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.keyboard.type('Small advertisements of 1890.');
     await submitByKeyboard(page, '[data-testid="lab"] form button[type="submit"]');
     await page.waitForURL(`**/lab/projects/${slug}`);
-    await page.getByRole('heading', { level: 1, name: /The Evening Gazette/ }).waitFor();
-    await page.getByTestId('account-status').getByText('Project “The Evening Gazette” created.').waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: /The Evening Gazette/ }));
+    await waitToSee(page.getByTestId('account-status').getByText('Project “The Evening Gazette” created.'));
 
     // A bad CSV into a new set: every row the API names is listed, the summary focused.
     await page.locator('#lab-upload-name').fill('Snippets');
@@ -598,8 +598,8 @@ describe('classifier in a browser: the researcher lab', () => {
     // The corrected file goes into the set the first attempt made, which the form now has chosen.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'snippets.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await page.getByTestId('lab-upload-result').getByText('3 subjects added to “Snippets” (3 new, 0 already in the project).').waitFor();
-    await page.locator('[data-testid="lab-sets"] tr', { hasText: 'Snippets' }).getByRole('cell', { name: '3' }).waitFor();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('3 subjects added to “Snippets” (3 new, 0 already in the project).'));
+    await waitToSee(page.locator('[data-testid="lab-sets"] tr', { hasText: 'Snippets' }).getByRole('cell', { name: '3' }));
 
     // A workflow, by name; its page opens on the editor.
     await tabTo(page, '#lab-workflow-name', 60);
@@ -607,7 +607,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/lab/workflows/*');
     const workflowId = page.url().split('/').pop()!;
-    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 1'));
     await checkScreen(page, 'lab-workflow');
 
     // A definition whose first task does not exist: the API's pointer is listed, the summary focused.
@@ -621,14 +621,14 @@ describe('classifier in a browser: the researcher lab', () => {
     await editor.fill('{ "name": ');
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     await waitForFocus(page, '#lab-definition');
-    await page.getByTestId('lab-definition-error').getByText(/not valid JSON/).waitFor();
+    await waitToSee(page.getByTestId('lab-definition-error').getByText(/not valid JSON/));
 
     // A good definition: version 2, and the warning the API gave, its place in words.
     await editor.fill(JSON.stringify(BRANCHING_DEFINITION, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
     expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^Retirement, Task: /);
-    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 2'));
 
     // Activating before a set is linked is refused, and said in the lab's words (not the API's pointer and route).
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
@@ -639,24 +639,24 @@ describe('classifier in a browser: the researcher lab', () => {
     const unsaved = page.getByTestId('lab-links-unsaved');
     expect(await unsaved.textContent()).toBe('');
     await page.getByRole('checkbox', { name: 'Snippets (3 subjects)' }).check();
-    await unsaved.getByText(/^Not saved yet/).waitFor();
+    await waitToSee(unsaved.getByText(/^Not saved yet/));
     await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
-    await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
-    await page.getByText(/no subject set yet/).waitFor({ state: 'detached' }); // the refusal no longer holds
+    await waitToSee(page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.'));
+    await waitToSee(page.getByText(/no subject set yet/), { state: 'detached' }); // the refusal no longer holds
     expect(await unsaved.textContent()).toBe('');
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
-    await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-status').getByText('active'));
     expect(await page.locator('h1').textContent()).toMatch(/\S active$/); // a screen reader reads the status apart from the name
     await waitForFocus(page, '#lab-status-heading'); // the button pressed is gone
     expect(await page.getByTestId('lab-definition-saved').textContent()).toBe(''); // the save's answer said, it is not left beside the new status
-    await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();
+    await waitToSee(page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications'));
 
     // A re-aggregation, asked for and said.
     await submitByKeyboard(page, 'form[aria-label="Re-aggregate"] button');
-    await page.getByTestId('account-status').getByText(/^Re-aggregation asked for/).waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText(/^Re-aggregation asked for/));
     // Listed with who asked for it, and, once the worker has run it (Refresh reads the list again), what it did.
     const run = page.getByTestId('lab-runs').locator('tbody tr').first();
-    await run.waitFor();
+    await waitToSee(run);
     expect(await run.locator('td').nth(1).textContent()).toBe('Marie Curie');
     expect(await run.locator('td').nth(2).textContent()).toBe('all');
     // The worker runs it beside the other suites' work: a minute on a busy machine, not ten seconds.
@@ -670,19 +670,19 @@ describe('classifier in a browser: the researcher lab', () => {
     // The project's page lists the workflow with its status, version and progress; the project goes live from there.
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'The Evening Gazette' }).click();
     const row = page.locator(`[data-workflow-id="${workflowId}"]`);
-    await row.getByText('active').waitFor();
+    await waitToSee(row.getByText('active'));
     expect(await row.getByRole('cell').nth(1).textContent()).toBe('2');
-    await row.getByText('0 of 3 subjects retired').waitFor();
+    await waitToSee(row.getByText('0 of 3 subjects retired'));
     await checkScreen(page, 'lab-project');
     await page.getByLabel('Status', { exact: true }).selectOption('live');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
-    await page.getByTestId('account-status').getByText('Project “The Evening Gazette” saved; it is live.').waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('Project “The Evening Gazette” saved; it is live.'));
     expect(await page.getByTestId('account-status').textContent()).not.toContain('No workflow of it is active');
 
     // The lab lists the project with the researcher's role and its status.
     await page.locator('[data-account-link="lab"]').click();
     const listed = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
-    await listed.getByText('owner').waitFor();
+    await waitToSee(listed.getByText('owner'));
     expect(await listed.getByRole('cell').nth(1).textContent()).toBe('live');
 
     // Stored as the lab said, read back through the API.
@@ -706,7 +706,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel('Format').selectOption('csv');
     await submitByKeyboard(page, 'form:has(#lab-download-kind) button[type="submit"]');
     const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
-    await ready.waitFor({ timeout: 20_000 });
+    await waitToSee(ready, { timeout: 20_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), ready.getByRole('link').click()]);
     // The browser saves it under RFC 6266's filename*, the workflow's name as written.
     expect(download.suggestedFilename()).toMatch(new RegExp(`^consensus-Ad-or-not-${workflowId}-\\d{8}T\\d{6}Z\\.csv$`));
@@ -717,8 +717,8 @@ describe('classifier in a browser: the researcher lab', () => {
 
     // Paused: stored, and the page offers to activate it again.
     await submitByKeyboard(page, 'form[aria-label="Pause"] button');
-    await page.getByTestId('lab-workflow-status').getByText('paused').waitFor();
-    await page.locator('form[aria-label="Activate"]').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-status').getByText('paused'));
+    await waitToSee(page.locator('form[aria-label="Activate"]'));
     expect((await researcher.getWorkflow(workflowId)).status).toBe('paused');
     expect(errors).toEqual([]);
   });
@@ -729,8 +729,8 @@ describe('classifier in a browser: the researcher lab', () => {
     const project = await owner.client.createProject({ title: `Team ${Date.now()}` });
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: owner.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.locator(`[data-testid="lab-members"] tr[data-user-id="${owner.id}"]`).getByText('Owner (you)').waitFor();
-    await page.getByText('No invitation is waiting for an answer.').waitFor();
+    await waitToSee(page.locator(`[data-testid="lab-members"] tr[data-user-id="${owner.id}"]`).getByText('Owner (you)'));
+    await waitToSee(page.getByText('No invitation is waiting for an answer.'));
     const result = page.getByTestId('lab-team-result');
 
     // An address that is not one is said at its field, which takes focus; nothing is sent.
@@ -745,9 +745,9 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-invite-email').fill(colleague.email);
     await page.getByLabel('Role', { exact: true }).selectOption('scientist');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
-    await result.getByText(`Invitation sent to ${colleague.email}, as a scientist.`).waitFor();
+    await waitToSee(result.getByText(`Invitation sent to ${colleague.email}, as a scientist.`));
     await waitForFocus(page, '[data-testid="lab-team-result"]');
-    await page.locator(`[data-testid="lab-invitations"] tr[data-email="${colleague.email}"]`).getByText('scientist').waitFor();
+    await waitToSee(page.locator(`[data-testid="lab-invitations"] tr[data-email="${colleague.email}"]`).getByText('scientist'));
     expect((await owner.client.invitations(project.id)).invitations).toEqual([expect.objectContaining({ email: colleague.email, role: 'scientist' })]);
 
     // The colleague, in a browser of their own (this one's storage is the owner's), accepts on their account's page; in
@@ -757,9 +757,9 @@ describe('classifier in a browser: the researcher lab', () => {
       const other = await signedInPage({ stack: suite.stack, context: elsewhere.context }, await suite.stack.anonymous.login({ email: colleague.email, password: ACCOUNT_PASSWORD }));
       await other.page.goto(`${suite.stack.baseUrl}/account`);
       await other.page.getByRole('button', { name: `Join ${project.title}` }).click();
-      await other.page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`).waitFor();
+      await waitToSee(other.page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`));
       await other.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-      await other.page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`).getByRole('button', { name: 'Leave the project' }).waitFor();
+      await waitToSee(other.page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`).getByRole('button', { name: 'Leave the project' }));
       expect(await other.page.locator('#lab-invite-email, #lab-role-member, [data-testid="lab-members"] button').count()).toBe(1);
       expect(other.errors).toEqual([]);
     } finally {
@@ -769,10 +769,10 @@ describe('classifier in a browser: the researcher lab', () => {
     // Back with the owner: the colleague is a member, and inviting them again is refused at the email, in words.
     await page.reload();
     const row = page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`);
-    await row.getByText('scientist').waitFor();
+    await waitToSee(row.getByText('scientist'));
     await page.locator('#lab-invite-email').fill(colleague.email);
     await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
-    await page.getByTestId('lab-invite-email-error').getByText(`${colleague.email} is a member of the project already: change their role above.`).waitFor();
+    await waitToSee(page.getByTestId('lab-invite-email-error').getByText(`${colleague.email} is a member of the project already: change their role above.`));
     await waitForFocus(page, '#lab-invite-email');
     await page.locator('#lab-invite-email').fill('');
 
@@ -781,9 +781,9 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-role-member').selectOption(colleague.email);
     await page.locator('#lab-role-role').selectOption('collaborator');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-role-heading"] button[type="submit"]');
-    await result.getByText('Colleague is now a collaborator of the project.').waitFor();
+    await waitToSee(result.getByText('Colleague is now a collaborator of the project.'));
     await waitForFocus(page, '[data-testid="lab-team-result"]');
-    await row.getByText('collaborator').waitFor();
+    await waitToSee(row.getByText('collaborator'));
     expect((await owner.client.members(project.id)).members.find((member) => member.userId === colleague.id)?.role).toBe('collaborator');
 
     // Handing the project over asks first; Escape keeps it, and nothing is sent.
@@ -791,11 +791,11 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-role-role').selectOption('owner');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-role-heading"] button[type="submit"]');
     const question = page.getByTestId('lab-hand-over');
-    await question.getByText(`Hand “${project.title}” over to Colleague?`).waitFor();
+    await waitToSee(question.getByText(`Hand “${project.title}” over to Colleague?`));
     await waitForFocus(page, '[data-testid="lab-hand-over"]');
     await checkScreen(page, 'lab-team-hand-over');
     await page.keyboard.press('Escape');
-    await question.waitFor({ state: 'detached' });
+    await waitToSee(question, { state: 'detached' });
     await waitForFocus(page, '#lab-role-role');
     expect((await owner.client.getProject(project.id)).ownerId).toBe(owner.id);
     expect((await owner.client.members(project.id)).members.map((member) => [member.userId, member.role])).toEqual([
@@ -807,12 +807,12 @@ describe('classifier in a browser: the researcher lab', () => {
     const removeButton = `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`;
     await submitByKeyboard(page, removeButton);
     const removal = page.getByTestId('lab-remove-question');
-    await removal.getByText(`Remove Colleague (${colleague.email}) from “${project.title}”?`).waitFor();
-    await removal.getByText('They no longer work on it in the lab; their classifications stay in its results. They can be invited again.').waitFor();
+    await waitToSee(removal.getByText(`Remove Colleague (${colleague.email}) from “${project.title}”?`));
+    await waitToSee(removal.getByText('They no longer work on it in the lab; their classifications stay in its results. They can be invited again.'));
     await waitForFocus(page, '[data-testid="lab-remove-question"]');
     await checkScreen(page, 'lab-team-remove');
     await page.keyboard.press('Escape');
-    await removal.waitFor({ state: 'detached' });
+    await waitToSee(removal, { state: 'detached' });
     await waitForFocus(page, removeButton);
     expect((await owner.client.members(project.id)).members.map((member) => member.userId)).toEqual([owner.id, colleague.id]);
 
@@ -821,24 +821,24 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitForFocus(page, '[data-testid="lab-remove-question"]');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await result.getByText('Colleague is no longer a member of the project.').waitFor();
+    await waitToSee(result.getByText('Colleague is no longer a member of the project.'));
     await waitForFocus(page, '[data-testid="lab-team-result"]');
-    await row.waitFor({ state: 'detached' });
+    await waitToSee(row, { state: 'detached' });
     expect((await owner.client.members(project.id)).members.map((member) => member.userId)).toEqual([owner.id]);
 
     // An invitation withdrawn before it is answered.
     await page.locator('#lab-invite-email').fill('someone-else@example.org');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
-    await page.locator('[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"]').waitFor();
+    await waitToSee(page.locator('[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"]'));
     await checkScreen(page, 'lab-team');
     // Withdrawing it asks first too; confirmed by keyboard.
     await submitByKeyboard(page, '[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"] button');
-    await page.getByTestId('lab-withdraw-question').getByText('Withdraw the invitation to someone-else@example.org?').waitFor();
+    await waitToSee(page.getByTestId('lab-withdraw-question').getByText('Withdraw the invitation to someone-else@example.org?'));
     await waitForFocus(page, '[data-testid="lab-withdraw-question"]');
     expect((await owner.client.invitations(project.id)).invitations).toHaveLength(1);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await result.getByText('The invitation to someone-else@example.org is withdrawn.').waitFor();
+    await waitToSee(result.getByText('The invitation to someone-else@example.org is withdrawn.'));
     await waitForFocus(page, '[data-testid="lab-team-result"]');
     expect((await owner.client.invitations(project.id)).invitations).toEqual([]);
     expect(errors).toEqual([]);
@@ -852,15 +852,15 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await holds()).toBe(6);
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByText('Subjects held by volunteers now: 3.').waitFor();
+    await waitToSee(page.getByText('Subjects held by volunteers now: 3.'));
     await submitByKeyboard(page, '#lab-holds-release');
     const question = page.getByTestId('lab-holds-question');
-    await question.getByText('Give back every subject volunteers hold in this workflow?').waitFor();
-    await question.getByText(/^Subjects held now: 3\. These go back to the queue at once \(a subject served to a volunteer after this question stays held\)/).waitFor();
+    await waitToSee(question.getByText('Give back every subject volunteers hold in this workflow?'));
+    await waitToSee(question.getByText(/^Subjects held now: 3\. These go back to the queue at once \(a subject served to a volunteer after this question stays held\)/));
     await waitForFocus(page, '[data-testid="lab-holds-question"]');
     await checkScreen(page, 'lab-holds');
     await page.keyboard.press('Escape');
-    await question.waitFor({ state: 'detached' });
+    await waitToSee(question, { state: 'detached' });
     await waitForFocus(page, '#lab-holds-release');
     expect(await holds()).toBe(6);
 
@@ -874,9 +874,9 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     // Counted in subjects, as the question counted them (tester 21b F7), and the holds as well where they differ.
-    await page.getByTestId('lab-holds-result').getByText('Done. Subjects no longer held, back in the queue: 3. Holds ended: 6 (a subject can be held by several volunteers at once).').waitFor();
+    await waitToSee(page.getByTestId('lab-holds-result').getByText('Done. Subjects no longer held, back in the queue: 3. Holds ended: 6 (a subject can be held by several volunteers at once).'));
     await waitForFocus(page, '[data-testid="lab-holds-result"]');
-    await page.getByText('Subjects held by volunteers now: 1.').waitFor();
+    await waitToSee(page.getByText('Subjects held by volunteers now: 1.'));
     expect(await holds()).toBe(1);
     expect(errors).toEqual([]);
   });
@@ -885,13 +885,13 @@ describe('classifier in a browser: the researcher lab', () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Watching', 3);
     await page.clock.install();
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByText('Subjects held by volunteers now: 0.').waitFor();
+    await waitToSee(page.getByText('Subjects held by volunteers now: 0.'));
     const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
     await page.clock.runFor(25_000);
     expect(await page.getByText('Subjects held by volunteers now: 0.').count()).toBe(1); // not yet
     await page.clock.runFor(5_000);
-    await page.getByText('Subjects held by volunteers now: 2.').waitFor();
+    await waitToSee(page.getByText('Subjects held by volunteers now: 2.'));
     expect(errors).toEqual([]);
   });
 
@@ -904,15 +904,15 @@ describe('classifier in a browser: the researcher lab', () => {
     };
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const warning = page.getByTestId('lab-too-few-volunteers');
-    await page.getByText('Volunteers: 0.', { exact: false }).waitFor();
+    await waitToSee(page.getByText('Volunteers: 0.', { exact: false }));
     expect(await warning.count()).toBe(0); // a workflow just activated: nobody yet, nothing to tell
     await classify();
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await warning.getByText('No subject can retire until at least 2 different volunteers have classified it (each volunteer classifies a subject once); so far 1 volunteer has taken part.', { exact: false }).waitFor();
+    await waitToSee(warning.getByText('No subject can retire until at least 2 different volunteers have classified it (each volunteer classifies a subject once); so far 1 volunteer has taken part.', { exact: false }));
     await checkScreen(page, 'lab-too-few-volunteers');
     await classify();
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByText('Volunteers: 2.', { exact: false }).waitFor();
+    await waitToSee(page.getByText('Volunteers: 2.', { exact: false }));
     expect(await warning.count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -927,14 +927,14 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
     // The list says which file is in that order, and has the metadata as columns, beside one in Chorus's own.
     const ready = page.locator('[data-testid="lab-downloads"] li').first();
-    await ready.getByText("Consensus, CSV, in the order of the subjects' external ids, metadata as columns: ready.").waitFor({ timeout: 20_000 });
+    await waitToSee(ready.getByText("Consensus, CSV, in the order of the subjects' external ids, metadata as columns: ready."), { timeout: 20_000 });
     const url = new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
     expect(url.searchParams.get('sort')).toBe('externalId');
     expect(url.searchParams.get('metadata')).toBe('columns');
     await page.getByLabel("In the order of the subjects' external ids", { exact: false }).uncheck();
     await page.getByLabel('Metadata as columns', { exact: false }).uncheck();
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
-    await page.locator('[data-testid="lab-downloads"] li').first().getByText('Consensus, CSV: ready.').waitFor({ timeout: 20_000 });
+    await waitToSee(page.locator('[data-testid="lab-downloads"] li').first().getByText('Consensus, CSV: ready.'), { timeout: 20_000 });
     const [header, ...rows] = (await (await fetch(url)).text()).trim().split('\n');
     expect(header!.split(',')).not.toContain('subject_metadata');
     expect(rows.map((row) => row.split(',')[1])).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
@@ -949,7 +949,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel("In the order of the subjects' external ids", { exact: false }).check();
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
     const raw = page.locator('[data-testid="lab-downloads"] li').first();
-    await raw.getByText("Raw classifications, CSV, in the order of the subjects' external ids: ready.").waitFor({ timeout: 20_000 });
+    await waitToSee(raw.getByText("Raw classifications, CSV, in the order of the subjects' external ids: ready."), { timeout: 20_000 });
     const rawUrl = new URL((await raw.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
     expect(rawUrl.searchParams.get('sort')).toBe('externalId');
     const [, ...rawRows] = (await (await fetch(rawUrl)).text()).trim().split('\n');
@@ -966,7 +966,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const submit = 'form:has(#lab-download-kind) button[type="submit"]';
     await since.fill('yesterday');
     await submitByKeyboard(page, submit);
-    await page.getByTestId('lab-download-since-error').getByText(/^Write a date such as 2026-12-01/).waitFor();
+    await waitToSee(page.getByTestId('lab-download-since-error').getByText(/^Write a date such as 2026-12-01/));
     await waitForFocus(page, '#lab-download-since');
     expect(await page.locator('[data-testid="lab-downloads"] li[data-state]').count()).toBe(0);
     await checkScreen(page, 'lab-downloads-since');
@@ -974,7 +974,7 @@ describe('classifier in a browser: the researcher lab', () => {
     /** The newest download's link, once ready, as a script would fetch it: the CSV's lines. */
     const fetchNewest = async (described: string) => {
       const ready = page.locator('[data-testid="lab-downloads"] li').first();
-      await ready.getByText(`${described}: ready.`).waitFor({ timeout: 20_000 });
+      await waitToSee(ready.getByText(`${described}: ready.`), { timeout: 20_000 });
       const url = new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
       return { since: url.searchParams.get('since'), lines: (await (await fetch(url)).text()).trim().split('\n') };
     };
@@ -1007,13 +1007,13 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const explain = page.getByTestId('lab-status-explain');
-    await explain.getByText('Active: volunteers classify its subjects (once the project is live).').waitFor();
+    await waitToSee(explain.getByText('Active: volunteers classify its subjects (once the project is live).'));
     await page.getByRole('textbox', { name: 'Subjects', exact: true }).fill('PC-2');
     await page.getByLabel('Reason').fill('Torn too');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]');
-    await explain.getByText(/^Active, and complete: every subject but those with known answers is retired .*nothing left to classify/).waitFor();
+    await waitToSee(explain.getByText(/^Active, and complete: every subject but those with known answers is retired .*nothing left to classify/));
     await page.reload();
-    await explain.getByText(/^Active, and complete/).waitFor();
+    await waitToSee(explain.getByText(/^Active, and complete/));
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -1028,12 +1028,12 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const tries = page.getByTestId('lab-draft-tries');
-    await tries.getByText(/never counted toward the consensus or retirement, now or once it is active/).waitFor();
+    await waitToSee(tries.getByText(/never counted toward the consensus or retirement, now or once it is active/));
     await tries.getByRole('link', { name: 'Try it' }).click();
-    await page.getByTestId('draft-tries').getByText(/^This workflow is a draft: .*Your tries here do not count toward the results/).waitFor();
+    await waitToSee(page.getByTestId('draft-tries').getByText(/^This workflow is a draft: .*Your tries here do not count toward the results/));
     await researcher.activateWorkflow(workflowId);
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: BRANCHING_DEFINITION.name }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1, name: BRANCHING_DEFINITION.name }));
     expect(await page.getByTestId('draft-tries').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -1050,14 +1050,14 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const notLive = page.getByTestId('lab-project-not-live');
-    await notLive.getByText('The project is draft, not live: volunteers see none of its workflows, this one included, until it is.').waitFor();
+    await waitToSee(notLive.getByText('The project is draft, not live: volunteers see none of its workflows, this one included, until it is.'));
     await notLive.getByRole('link', { name: 'Set the status of “Harbour photographs” to Live' }).click();
     await waitForFocus(page, '#lab-details-status');
     await page.selectOption('#lab-details-status', 'live');
     await page.getByRole('button', { name: 'Save the details' }).click();
     await until(async () => (await researcher.getProject(project.id)).status === 'live', 'the project to be live');
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('lab-status-explain').getByText('Active: volunteers classify its subjects (once the project is live).').waitFor();
+    await waitToSee(page.getByTestId('lab-status-explain').getByText('Active: volunteers classify its subjects (once the project is live).'));
     expect(await notLive.count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -1079,20 +1079,20 @@ describe('classifier in a browser: the researcher lab', () => {
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('workflow-progress').getByText('0 of 1 subjects retired, 1 classification').waitFor();
-    await page.getByText(/^Volunteers: 1\./).waitFor();
-    await page.getByTestId('lab-progress-tries').getByText('Not counted above: 1 try made by the team while the workflow was a draft.').waitFor();
+    await waitToSee(page.getByTestId('workflow-progress').getByText('0 of 1 subjects retired, 1 classification'));
+    await waitToSee(page.getByText(/^Volunteers: 1\./));
+    await waitToSee(page.getByTestId('lab-progress-tries').getByText('Not counted above: 1 try made by the team while the workflow was a draft.'));
     expect(await page.getByRole('heading', { name: 'Delete the workflow' }).count()).toBe(0); // active
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${subjectId}`);
     const rows = page.getByRole('table', { name: /^Classifications of / }).locator('tbody tr');
-    await rows.nth(1).waitFor();
+    await waitToSee(rows.nth(1));
     expect(await rows.evaluateAll((each) => each.map((row) => row.textContent?.includes('A try in draft, not counted') ?? false))).toEqual([true, false]);
 
     // Paused, with a volunteer's classification: refused at once, nothing asked.
     await researcher.pauseWorkflow(workflowId);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByRole('button', { name: 'Delete the workflow' }).click();
-    await page.getByText(/^Volunteers have classified in this workflow: their classifications are never deleted/).waitFor();
+    await waitToSee(page.getByText(/^Volunteers have classified in this workflow: their classifications are never deleted/));
     expect(await page.getByTestId('lab-workflow-delete-question').count()).toBe(0);
 
     // A draft holding only its try: deleted with it, once asked.
@@ -1100,14 +1100,14 @@ describe('classifier in a browser: the researcher lab', () => {
     await classify(researcher, draftId);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${draftId}`);
     await page.getByRole('button', { name: 'Delete the workflow' }).click();
-    await page.getByTestId('lab-workflow-delete-question').getByText('Delete “Tide tables, first go” and the 1 try made while it was a draft?').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-delete-question').getByText('Delete “Tide tables, first go” and the 1 try made while it was a draft?'));
     await checkScreen(page, 'lab-workflow-delete');
     // Cancelled, the question gives focus back to the button it came from; asked again, it is deleted.
     await page.getByTestId('lab-workflow-delete-question').getByRole('button', { name: 'No, keep it' }).click();
     await waitForFocus(page, '#lab-workflow-delete');
     await page.getByRole('button', { name: 'Delete the workflow' }).click();
     await page.getByRole('button', { name: 'Yes, delete the workflow' }).click();
-    await page.getByText('The workflow “Tide tables, first go” was deleted, with 1 try.').waitFor();
+    await waitToSee(page.getByText('The workflow “Tide tables, first go” was deleted, with 1 try.'));
     expect(new URL(page.url()).pathname).toBe(`/lab/projects/${project.slug}`);
     expect((await researcher.getProject(project.id)).workflows.map((workflow) => workflow.id)).toEqual([workflowId]);
     expect(errors).toEqual([]);
@@ -1139,7 +1139,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const progress = page.getByTestId('workflow-progress');
-    await progress.getByText('0 of 4 subjects retired, 0 classifications').waitFor();
+    await waitToSee(progress.getByText('0 of 4 subjects retired, 0 classifications'));
     const retire = 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]';
     const list = page.getByRole('textbox', { name: 'Subjects', exact: true });
 
@@ -1149,10 +1149,11 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel('Reason').fill('Torn pages');
     await submitByKeyboard(page, retire);
     // P3 differs from p3 in capitals alone: the page names it (round 16a F3).
-    await page
-      .getByTestId('lab-retire-subjects-error')
-      .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals and digits as written).`)
-      .waitFor();
+    await waitToSee(
+      page
+        .getByTestId('lab-retire-subjects-error')
+        .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals and digits as written).`),
+    );
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
 
@@ -1160,10 +1161,10 @@ describe('classifier in a browser: the researcher lab', () => {
     await list.fill('p1\np2');
     await submitByKeyboard(page, retire);
     const retired = page.getByTestId('lab-retire-result');
-    await retired.getByText('2 subjects retired.').waitFor();
-    await retired.getByText('Each keeps the reason “Torn pages”, for the record.').waitFor();
+    await waitToSee(retired.getByText('2 subjects retired.'));
+    await waitToSee(retired.getByText('Each keeps the reason “Torn pages”, for the record.'));
     await waitForFocus(page, '[data-testid="lab-retire-result"]');
-    await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
+    await waitToSee(progress.getByText('2 of 4 subjects retired, 0 classifications'));
     // Its bar as before it was shared with the project page: named, its value read as a percentage (no words, which the
     // summary beside it says already).
     const bar = page.getByRole('progressbar', { name: 'Subjects retired', exact: true });
@@ -1180,24 +1181,24 @@ describe('classifier in a browser: the researcher lab', () => {
     await list.fill(idOf('p2'));
     await page.getByLabel('Reason').fill('Not torn after all');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="unretire"]');
-    await retired.getByText('1 subject returned to volunteers.').waitFor();
+    await waitToSee(retired.getByText('1 subject returned to volunteers.'));
     await waitForFocus(page, '[data-testid="lab-retire-result"]');
-    await progress.getByText('1 of 4 subjects retired, 0 classifications').waitFor();
+    await waitToSee(progress.getByText('1 of 4 subjects retired, 0 classifications'));
     expect((await researcher.stats(workflowId)).retired).toBe(1);
     expect([(await row('p1')).retired, (await row('p2')).retired]).toEqual([true, false]);
 
     // A priority: a line without a number is said at the field; then kept, and the page says it waits for priority
     // order, which this workflow does not use.
-    await page.getByTestId('lab-priorities-order').getByText(/This one serves them at random:/).waitFor();
+    await waitToSee(page.getByTestId('lab-priorities-order').getByText(/This one serves them at random:/));
     await page.getByLabel('Subjects and their priorities').fill('p3 first');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
-    await page.getByTestId('lab-priorities-error').getByText('Line 1 needs a subject and a number after it, such as “snippet-1, 1”.').waitFor();
+    await waitToSee(page.getByTestId('lab-priorities-error').getByText('Line 1 needs a subject and a number after it, such as “snippet-1, 1”.'));
     await waitForFocus(page, '#lab-priorities');
     await page.getByLabel('Subjects and their priorities').fill('p3, -5');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
     const prioritised = page.getByTestId('lab-priorities-result');
-    await prioritised.getByText('Priority set for 1 subject.').waitFor();
-    await prioritised.getByText(/take effect once the workflow serves its subjects by priority \(it serves them at random now\)/).waitFor();
+    await waitToSee(prioritised.getByText('Priority set for 1 subject.'));
+    await waitToSee(prioritised.getByText(/take effect once the workflow serves its subjects by priority \(it serves them at random now\)/));
     await waitForFocus(page, '[data-testid="lab-priorities-result"]');
     expect([(await row('p3')).priority, (await row('p4')).priority]).toEqual([-5, 0]);
 
@@ -1207,7 +1208,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await volunteer.reportSubject(workflowId, { subjectId: idOf('p4'), reason: 'sensitive-content', note: 'home address visible' });
     await researcher.retireSubjects(workflowId, { externalIds: ['p4'], reason: 'personal data on label' });
     await page.reload();
-    await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
+    await waitToSee(progress.getByText('2 of 4 subjects retired, 0 classifications'));
 
     // A whole subject set back to volunteers, chosen by keyboard: p1 returns; p4, retired on a report, stays, and the page says why (round 25).
     await tabTo(page, 'input[name="lab-retire-which"]', 80, true);
@@ -1215,9 +1216,9 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-retire-set').selectOption({ label: 'Pages (4 subjects)' });
     await page.getByLabel('Reason').fill('Not torn after all');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="unretire"]');
-    await retired.getByText('1 subject returned to volunteers.').waitFor();
-    await retired.getByText(/^1 stays retired: a moderator retired it, or a researcher did on a volunteer's report/).waitFor();
-    await progress.getByText('1 of 4 subjects retired, 0 classifications').waitFor();
+    await waitToSee(retired.getByText('1 subject returned to volunteers.'));
+    await waitToSee(retired.getByText(/^1 stays retired: a moderator retired it, or a researcher did on a volunteer's report/));
+    await waitToSee(progress.getByText('1 of 4 subjects retired, 0 classifications'));
     expect((await hotRows()).filter((status) => status.retired).map((status) => status.subject_id)).toEqual([idOf('p4')]);
     expect(errors).toEqual([]);
   });

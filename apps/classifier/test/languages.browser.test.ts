@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { answerByKey, launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+import { answerByKey, launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The interface in the volunteer's language: a browser that prefers French gets the classify page in French, and the
@@ -38,7 +38,7 @@ describe('classifier in a browser: the interface language', () => {
       await waitForTask(page, 'single');
 
       expect(await htmlLang(page)).toBe('fr');
-      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
       expect(await page.locator('.site-footer nav').getAttribute('aria-label')).toBe('Langue');
       expect(await page.locator(choice('fr')).getAttribute('aria-pressed')).toBe('true');
       expect(await page.locator(choice('en')).textContent()).toBe('English');
@@ -50,26 +50,26 @@ describe('classifier in a browser: the interface language', () => {
       await page.waitForSelector('.favourite-button[aria-pressed="true"]');
       await page.goto(`${suite.stack.baseUrl}/favourites`);
       const marked = page.locator('[data-testid="favourites"] time').first();
-      await marked.waitFor();
+      await waitToSee(marked);
       expect(await marked.textContent()).toMatch(/^Marqué le \d{1,2} [a-zéû]+\.? \d{4}$/);
 
       await chooseByKeyboard(page, 'en');
       expect(await marked.textContent()).toMatch(/^Marked on [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
       await page.goto(`${suite.stack.baseUrl}${path}`);
       await waitForTask(page, 'single');
-      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Done', exact: true }));
 
       await page.reload();
       await waitForTask(page, 'single');
       expect(await htmlLang(page)).toBe('en'); // the choice, over the browser's French
-      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Done', exact: true }));
 
       await chooseByKeyboard(page, 'fr');
-      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
       await page.reload();
       await waitForTask(page, 'single');
       expect(await htmlLang(page)).toBe('fr');
-      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
       expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
@@ -92,10 +92,10 @@ describe('classifier in a browser: the interface language', () => {
       await answerByKey(page);
       const next = ((await page.getByTestId('subject').locator('.subject-text').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
       const announcer = page.getByTestId('announcer');
-      await announcer.getByText(`Classification submitted. Next: “${next}”`, { exact: true }).waitFor();
+      await waitToSee(announcer.getByText(`Classification submitted. Next: “${next}”`, { exact: true }));
 
       await page.locator(choice('fr')).click();
-      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
       // French puts a no-break space before its colon and inside its quotation marks.
       await page.waitForFunction(() => document.documentElement.lang === 'fr');
       expect((await announcer.textContent())?.replace(/\s/g, ' ')).toBe(`Classification envoyée. Suivant : « ${next} »`);
@@ -103,7 +103,7 @@ describe('classifier in a browser: the interface language', () => {
       // A minute later it is no longer said: switching back does not name a subject the volunteer may have left long ago.
       await page.clock.runFor(61_000);
       await page.locator(choice('en')).click();
-      await page.getByRole('button', { name: 'Done', exact: true }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Done', exact: true }));
       expect(await announcer.textContent()).toBe('');
       expect(errors).toEqual([]);
     } finally {

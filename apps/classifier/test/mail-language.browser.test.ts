@@ -2,7 +2,7 @@ import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { LANGUAGE_SEND_MS } from '../src/lib/sendTimes';
-import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser } from './support/browser';
+import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
@@ -30,7 +30,7 @@ async function signInThroughForm(page: Page, email: string): Promise<() => Promi
   await page.locator('#sign-in-email').fill(email);
   await page.locator('#sign-in-password').fill(ACCOUNT_PASSWORD);
   await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
-  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+  await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
   return async () => {
     await page.goto(`${page.url().split('/').slice(0, 3).join('/')}/account`);
     await page.waitForLoadState('networkidle');
@@ -51,7 +51,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.locator('#account-email').fill(email);
     await page.locator('#account-password').fill(ACCOUNT_PASSWORD);
     await page.getByRole('button', { name: 'Créer le compte' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Se connecter' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Se connecter' }), { timeout: 10_000 });
 
     const mail = await suite.stack.inbox.take(email);
     expect(mail.subject).toBe('Vérifiez votre adresse électronique pour Chorus');
@@ -136,27 +136,27 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/account`);
     const setting = page.getByLabel('Language Chorus speaks to you');
-    await setting.waitFor();
+    await waitToSee(setting);
     expect(await setting.inputValue()).toBe(''); // none yet: mails in English
     expect(await setting.locator('option:checked').textContent()).toBe('Not chosen (mails in English)');
     await tabTo(page, '#settings-language');
     await setting.selectOption('fr');
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     const status = page.getByRole('status').filter({ hasText: 'Langue enregistrée' });
-    await status.waitFor();
+    await waitToSee(status);
     expect(await languageOf(account.email)).toBe('fr');
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     await checkScreen(page, 'account-language-saved');
 
     // Shown as the server has it, on the page opened anew.
     await page.reload();
-    await page.getByLabel('Langue dans laquelle Chorus vous parle').waitFor();
+    await waitToSee(page.getByLabel('Langue dans laquelle Chorus vous parle'));
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
 
     // Refused: said so, and the account's language shown is still the one it has, which the interface speaks again.
     await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
     await page.getByLabel('Langue dans laquelle Chorus vous parle').selectOption('en');
-    await page.getByRole('status').filter({ hasText: 'Non enregistré :' }).waitFor();
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Non enregistré :' }));
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     expect(await languageOf(account.email)).toBe('fr');
@@ -169,7 +169,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
     await page.goto(`${suite.stack.baseUrl}/account`);
     await page.locator('#settings-language').selectOption('fr');
-    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     // Nothing kept as chosen on the device: the interface goes on following the browser's language.
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBeNull();
@@ -195,7 +195,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await setting.selectOption('en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     englishChosen();
-    await page.getByRole('status').filter({ hasText: 'Not saved:' }).waitFor();
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
     // As before the changes: the browser's English, none chosen on the device, the account's language none.
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBeNull();
@@ -220,7 +220,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       await route.fulfill({ status: 503 });
     });
     const setting = page.locator('#settings-language');
-    await setting.waitFor();
+    await waitToSee(setting);
     const select = async (language: string) => {
       await setting.selectOption(language);
       await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
@@ -230,7 +230,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await select('fr');
     refuseFirst();
     await until(async () => (await languageOf(account.email)) === 'fr', 'the last change saved', 10_000);
-    await page.getByRole('status').filter({ hasText: 'Langue enregistrée' }).waitFor();
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Langue enregistrée' }));
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
   });
@@ -264,7 +264,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       const elsewhere = await device.context.newPage();
       await elsewhere.goto(`${suite.stack.baseUrl}/api/v1/health`);
       await leaveSignedIn(elsewhere, secondSession);
-      await page.getByTestId('account-name').filter({ hasText: 'Jules' }).waitFor();
+      await waitToSee(page.getByTestId('account-name').filter({ hasText: 'Jules' }));
       const before = changes.length;
       await Promise.all(held.map((route) => route.continue()));
       await page.clock.runFor(LANGUAGE_SEND_MS); // past the longest the English waits

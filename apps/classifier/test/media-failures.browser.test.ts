@@ -1,7 +1,7 @@
 import { signUp } from '../../../test/support/accounts';
 import type { Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
-import { liveYesNoWorkflow, openWorkflow, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { liveYesNoWorkflow, openWorkflow, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * Images that do not load, told to researchers without volunteers doing anything: the classifier says each failed load
@@ -141,7 +141,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('radio', { name: /Yes/ }).check();
     await page.getByRole('button', { name: /Done/ }).click();
-    await page.getByText(/Thank|no more|seen every/i).first().waitFor({ timeout: 30_000 });
+    await waitToSee(page.getByText(/Thank|no more|seen every/i).first(), { timeout: 30_000 });
     expect(errors).toEqual([]);
     await suite.context.unroute('**/media-failures');
   });
@@ -159,9 +159,9 @@ describe('classifier in a browser: media that do not load are told to researcher
     await researcher.activateWorkflow(workflowId);
     const { page } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('lab-workflow-status').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-status'));
     // Nothing failed yet: nothing said.
-    await page.getByTestId('lab-workflow-version').waitFor();
+    await waitToSee(page.getByTestId('lab-workflow-version'));
     expect(await page.getByTestId('lab-media-failures').count()).toBe(0);
 
     for (let n = 0; n < 2; n += 1) {
@@ -169,14 +169,14 @@ describe('classifier in a browser: media that do not load are told to researcher
     }
     await page.reload();
     const warning = page.getByTestId('lab-media-failures-warning');
-    await warning.waitFor({ timeout: 30_000 });
+    await waitToSee(warning, { timeout: 30_000 });
     expect(await warning.textContent()).toMatch(/^Volunteers could not load the images or recordings of 1 subject \(2 failed loads, the last on .+\)\.$/);
 
     // Which subjects, by keyboard: the list opens, with the address each was loaded from.
     await tabTo(page, '[aria-controls="lab-media-failures-list"]', 200);
     await page.keyboard.press('Enter');
     const row = page.getByTestId('lab-media-failures-list').locator(`tr[data-subject-id="${broken}"]`);
-    await row.waitFor();
+    await waitToSee(row);
     expect(await row.locator('.lab-report-media').textContent()).toBe(`Image 1: ${nowhere('old-server/folio-1.jpg')}`);
     expect(await row.locator('td').nth(1).textContent()).toBe('2');
     expect(await page.getByTestId('lab-media-failures-list').locator(`tr[data-subject-id="${fine}"]`).count()).toBe(0);
@@ -189,8 +189,8 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.keyboard.type(nowhere('new-server/folio-1.jpg'));
     await page.locator('#lab-correct-reason').fill('The library moved its image server');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-media-failures-result').getByText('The address of folio-1 is corrected').waitFor({ timeout: 30_000 });
-    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    await waitToSee(page.getByTestId('lab-media-failures-result').getByText('The address of folio-1 is corrected'), { timeout: 30_000 });
+    await waitToSee(warning, { state: 'detached', timeout: 30_000 });
     expect(await page.getByTestId('lab-media-failures-list').count()).toBe(0);
   });
 
@@ -225,10 +225,10 @@ describe('classifier in a browser: media that do not load are told to researcher
       answered();
     });
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByTestId('lab-media-failures-warning').getByText(/of 21 subjects \(21 failed loads/).waitFor({ timeout: 30_000 });
+    await waitToSee(page.getByTestId('lab-media-failures-warning').getByText(/of 21 subjects \(21 failed loads/), { timeout: 30_000 });
     await page.getByRole('button', { name: 'Show which subjects' }).click();
     const rows = page.getByTestId('lab-media-failures-list').locator('tbody tr');
-    await rows.first().waitFor();
+    await waitToSee(rows.first());
     return { page, errors, subjectIds, rows, release, nextAnswered };
   }
 
@@ -245,7 +245,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     expect(await more.evaluate((button) => button === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     release();
-    await rows.nth(20).waitFor();
+    await waitToSee(rows.nth(20));
     expect(await rows.nth(20).getAttribute('data-subject-id')).toBe(subjectIds[0]);
     expect(await rows.count()).toBe(21);
     // The last page read: the button goes, and the focus is on the first subject it brought, not lost to the page.
@@ -261,8 +261,8 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.locator('#lab-correct-url-0').fill(nowhere('moved/20.jpg'));
     await page.locator('#lab-correct-reason').fill('The library moved its image server');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-media-failures-result').getByText('The address of folio-20 is corrected').waitFor({ timeout: 30_000 });
-    await page.getByTestId('lab-media-failures-warning').getByText(/of 20 subjects \(20 failed loads/).waitFor({ timeout: 30_000 });
+    await waitToSee(page.getByTestId('lab-media-failures-result').getByText('The address of folio-20 is corrected'), { timeout: 30_000 });
+    await waitToSee(page.getByTestId('lab-media-failures-warning').getByText(/of 20 subjects \(20 failed loads/), { timeout: 30_000 });
     release();
     await nextAnswered;
     await page.waitForTimeout(500);
@@ -288,7 +288,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
     const summary = page.getByTestId('lab-set-previews-failed');
-    await summary.getByText('1 of 3 images on this page did not load in your browser.').waitFor({ timeout: 30_000 });
+    await waitToSee(summary.getByText('1 of 3 images on this page did not load in your browser.'), { timeout: 30_000 });
     expect(await summary.getAttribute('role')).toBe('status');
     const row = (externalId: string) => page.getByTestId('lab-set-subjects').locator('tr', { has: page.getByRole('rowheader', { name: externalId }) });
     // The broken one said in words, with what it shows; the others shown, small and lazily, named by their description.
@@ -307,7 +307,7 @@ describe('classifier in a browser: media that do not load are told to researcher
     await page.locator('#lab-details-status').selectOption('live');
     await page.locator('#lab-details-save').click();
     const question = page.getByTestId('lab-previews-question');
-    await question.getByText('The image of 1 subject did not load in your browser; make the project live anyway?').waitFor({ timeout: 30_000 });
+    await waitToSee(question.getByText('The image of 1 subject did not load in your browser; make the project live anyway?'), { timeout: 30_000 });
     await question.getByRole('button', { name: 'Not yet' }).click();
     await waitForFocus(page, '#lab-details-save');
     expect((await researcher.getProject(project.slug)).status).toBe('draft');
@@ -320,10 +320,10 @@ describe('classifier in a browser: media that do not load are told to researcher
     const { id: workflowId } = await researcher.createWorkflow(project.id, { ...yesNo, subjectSetIds: [set.id] });
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.locator('#lab-status-activate').click();
-    await question.getByText('The image of 1 subject of this project did not load in your browser; activate the workflow anyway?').waitFor({ timeout: 30_000 });
+    await waitToSee(question.getByText('The image of 1 subject of this project did not load in your browser; activate the workflow anyway?'), { timeout: 30_000 });
     expect((await researcher.getWorkflow(workflowId)).status).toBe('draft');
     await question.getByRole('button', { name: 'Activate it anyway' }).click();
-    await page.getByTestId('lab-workflow-status').getByText('active', { exact: true }).waitFor({ timeout: 30_000 });
+    await waitToSee(page.getByTestId('lab-workflow-status').getByText('active', { exact: true }), { timeout: 30_000 });
     expect((await researcher.getWorkflow(workflowId)).status).toBe('active');
     expect(errors).toEqual([]);
     await suite.context.unroute('**/test-images/preview-*.png');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
-import { answerByKey, inWindowOf, launchBrowser, openWorkflow, pauseClock, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { answerByKey, inWindowOf, launchBrowser, openWorkflow, pauseClock, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 import { wav } from './support/media-files';
 import { until } from '../../../test/support/waiting';
 import { TILE_RETRY_MS, TILE_TRIES } from '../src/components/viewer/ImageViewer';
@@ -291,7 +291,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // The recent list names the page by its label, and shows the transcription's lines as they were given.
     const recent = page.getByTestId('recent');
     await recent.locator('summary').click();
-    await recent.locator('li.recent-item').waitFor();
+    await waitToSee(recent.locator('li.recent-item'));
     expect(await recent.locator('.recent-subject span').textContent()).toBe('f. 1r');
     // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
     expect(await recent.locator('.recent-answers dd').innerText()).toBe('Dear Sir, I write to you from Leeds\nthis day');
@@ -313,7 +313,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(first).toMatch(/^Subject 1 of this session: Letter [12], page 1$/);
     await answerByKey(page);
     const next = first.endsWith('Letter 1, page 1') ? 'Letter 2, page 1' : 'Letter 1, page 1';
-    await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
+    await waitToSee(page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`));
     expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject 2 of this session: ${next}`);
     expect(errors).toEqual([]);
     await page.close();
@@ -331,7 +331,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(first).toMatch(/^Subject 1 of this session: Letter [12], page 3, handwritten$/);
     await answerByKey(page);
     const next = first.includes('Letter 1') ? 'Letter 2, page 3, handwritten' : 'Letter 1, page 3, handwritten';
-    await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
+    await waitToSee(page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`));
     expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject 2 of this session: ${next}`);
     await page.close();
   });
@@ -354,14 +354,14 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     try {
       await suite.context.setOffline(true);
       await answerByKey(page);
-      await medium.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+      await waitToSee(medium.and(page.locator('[data-status="failed"]')), { timeout: 20_000 });
       expect(await medium.getByTestId('media-offline').textContent()).toContain('The connection is lost: it will be tried again when the connection is back.');
       expect(await page.getByTestId('report-media-failed').count()).toBe(0);
     } finally {
       await suite.context.setOffline(false);
     }
     // Back online: tried again, and it loads; the failure and its report button go.
-    if (type === 'image') await medium.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 20_000 });
+    if (type === 'image') await waitToSee(medium.and(page.locator('[data-status="ready"]')), { timeout: 20_000 });
     else await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid="audio-player"] audio')?.readyState ?? 0) >= 1, null, { timeout: 20_000 });
     expect(await medium.getAttribute('data-status')).toBe('ready');
     expect(await page.getByTestId('media-offline').count()).toBe(0);
@@ -393,17 +393,17 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       page.on('pageerror', (error) => errors.push(error.message));
       const medium = page.getByTestId('image-viewer');
       shownFirst(/Letter (\d)/.exec((await medium.getAttribute('aria-label')) ?? '')?.[1] ?? '');
-      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+      await waitToSee(medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')));
       const next = (await first) === '1' ? '2' : '1';
       await until(async () => iiif.requests.includes(`/iiif/offline-${run}-${next}/info.json`) && refused > 0, 'the next image’s info.json fetched ahead, not its tiles', 10_000);
       await suite.context.setOffline(true);
       await answerByKey(page);
-      await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
-      await medium.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+      await waitToSee(page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session'));
+      await waitToSee(medium.and(page.locator('[data-status="failed"]')), { timeout: 20_000 });
       expect(await medium.getByTestId('media-offline').textContent()).toContain('The connection is lost: it will be tried again when the connection is back.');
       await suite.context.unroute(tiles);
       await suite.context.setOffline(false);
-      await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      await waitToSee(medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')), { timeout: 20_000 });
       expect(await page.getByTestId('media-offline').count()).toBe(0);
       expect(errors).toEqual([]);
       await page.close();
@@ -427,7 +427,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');
-    await medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')).waitFor();
+    await waitToSee(medium.and(page.locator('[data-status="ready"][data-tiles="drawn"]')));
     // Full-size tiles (…/x,y,256,256/256,/…: the region as wide as its size): the view as it opens needs none.
     const fullSize = () => iiif.requests.filter((path) => new RegExp(`^/iiif/${image}/\\d+,\\d+,(\\d+),\\d+/\\1,`).test(path));
     expect(fullSize()).toEqual([]);
@@ -436,14 +436,14 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await page.keyboard.press('Alt+Equal');
       await page.keyboard.press('Alt+Equal');
       await page.keyboard.press('r');
-      await medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')).waitFor();
+      await waitToSee(medium.and(page.locator('[data-tiles="missing"][data-rotation="90"]')));
       const view = { zoom: await medium.getAttribute('data-zoom'), rotation: '90' };
       expect(Number(view.zoom)).toBeGreaterThan(200);
       // Still the image the volunteer works on, blurry where the tiles are missing: not said lost with the connection.
       expect(await medium.getAttribute('data-status')).toBe('ready');
       expect(await page.getByTestId('media-offline').count()).toBe(0);
       await suite.context.setOffline(false);
-      await medium.and(page.locator('[data-tiles="drawn"]')).waitFor({ timeout: 20_000 });
+      await waitToSee(medium.and(page.locator('[data-tiles="drawn"]')), { timeout: 20_000 });
       expect(fullSize().length).toBeGreaterThan(0);
       expect({ zoom: await medium.getAttribute('data-zoom'), rotation: await medium.getAttribute('data-rotation') }).toEqual(view);
       expect(await medium.getAttribute('data-status')).toBe('ready');
@@ -611,12 +611,12 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const tilesOf = (n: number) => iiif.requests.filter((path) => path.startsWith(`/iiif/later-${run}-${n}/`) && !path.endsWith('/info.json'));
-    await page.getByTestId('audio-player').waitFor();
+    await waitToSee(page.getByTestId('audio-player'));
     await until(async () => [2, 3].every((n) => iiif.requests.includes(`/iiif/later-${run}-${n}/info.json`)), 'the next images’ info.json fetched ahead', 10_000);
     expect(tilesOf(3)).toEqual([]);
     await answerByKey(page);
-    await page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session').waitFor();
-    await page.getByTestId('image-viewer').waitFor();
+    await waitToSee(page.getByTestId('subject').getByRole('heading').first().getByText('Subject 2 of this session'));
+    await waitToSee(page.getByTestId('image-viewer'));
     // The third's tiles, fetched ahead at the size of the viewer now on screen.
     await until(async () => tilesOf(3).length > 0, 'the third image’s tiles fetched ahead', 10_000);
     expect(errors).toEqual([]);
@@ -636,8 +636,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const heading = tab.getByTestId('subject').getByRole('heading').first();
     for (const position of [1, 2, 3]) {
       if (position > 1) await answerByKey(tab);
-      await heading.getByText(`Subject ${position} of this session`).waitFor();
-      await medium.and(tab.locator('[data-status="ready"]')).waitFor();
+      await waitToSee(heading.getByText(`Subject ${position} of this session`));
+      await waitToSee(medium.and(tab.locator('[data-status="ready"]')));
     }
     // The viewer and the fetch ahead at once, then each subject: one request.
     expect(iiif.requests.filter((path) => `${iiif.base}${path}` === `${service}/info.json`)).toHaveLength(1);
@@ -651,7 +651,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');
-    await medium.and(page.locator('[data-status="ready"]')).waitFor();
+    await waitToSee(medium.and(page.locator('[data-status="ready"]')));
     const fetched = () => new Set(iiif.asked.filter((url) => url.includes('?ahead=')));
     // The one on screen and the next two, before any answer; not the fourth.
     await until(async () => fetched().size === 3, 'the next two subjects’ images fetched', 10_000);
@@ -660,8 +660,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await suite.context.setOffline(true);
       for (const position of [2, 3]) {
         await answerByKey(page);
-        await heading.getByText(`Subject ${position} of this session`).waitFor();
-        await medium.and(page.locator('[data-status="ready"]')).waitFor();
+        await waitToSee(heading.getByText(`Subject ${position} of this session`));
+        await waitToSee(medium.and(page.locator('[data-status="ready"]')));
       }
       expect(fetched().size).toBe(3);
     } finally {
@@ -680,7 +680,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     page.on('pageerror', (error) => errors.push(error.message));
     const medium = page.getByTestId('image-viewer');
     const shown = medium.and(page.locator('[data-status="ready"]:not([data-tiles="loading"])'));
-    await shown.waitFor();
+    await waitToSee(shown);
     const imageOf = (path: string) => new RegExp(`^/iiif/(tiled-${run}-\\d)/`).exec(path)?.[1];
     const images = () => new Set(iiif.requests.map(imageOf).filter(Boolean));
     const tilesOf = (image: string) => iiif.requests.filter((path) => imageOf(path) === image && !path.endsWith('/info.json'));
@@ -705,20 +705,20 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await suite.context.setOffline(true);
       for (const position of [2, 3]) {
         await answerByKey(page);
-        await heading.getByText(`Subject ${position} of this session`).waitFor();
-        await shown.waitFor();
+        await waitToSee(heading.getByText(`Subject ${position} of this session`));
+        await waitToSee(shown);
         // Every tile the view needs was drawn: none failed offline.
         expect(await medium.getAttribute('data-tiles')).toBe('drawn');
       }
       // The fourth was not fetched ahead: offline, it cannot be shown, and says so; it loads once the connection is back.
       await answerByKey(page);
-      await heading.getByText('Subject 4 of this session').waitFor();
-      await medium.and(page.locator('[data-status="failed"]')).waitFor();
+      await waitToSee(heading.getByText('Subject 4 of this session'));
+      await waitToSee(medium.and(page.locator('[data-status="failed"]')));
       expect(await medium.getByTestId('media-offline').count()).toBe(1);
     } finally {
       await suite.context.setOffline(false);
     }
-    await shown.and(page.locator('[data-tiles="drawn"]')).waitFor();
+    await waitToSee(shown.and(page.locator('[data-tiles="drawn"]')));
     expect(images().size).toBe(4);
     expect(errors).toEqual([]);
     await page.close();
@@ -736,10 +736,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const third = `/iiif/busy-once-${run}-3/`;
     const infoAsked = () => iiif.requests.filter((path) => path === `${third}info.json`).length;
     // The third's service answers its first request, fetched ahead while the first subject is on screen, with 503.
-    await shown.waitFor();
+    await waitToSee(shown);
     await until(async () => infoAsked() === 1, 'the third subject’s info.json asked for ahead', 10_000);
     await answerByKey(page);
-    await heading.getByText('Subject 2 of this session').waitFor();
+    await waitToSee(heading.getByText('Subject 2 of this session'));
     // Still ahead: asked again, and its tiles fetched.
     const tilesReceived = () =>
       page.evaluate((path) => performance.getEntriesByType('resource').filter((entry) => entry.name.includes(path) && !entry.name.endsWith('/info.json')).length, third);
@@ -748,8 +748,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     try {
       await suite.context.setOffline(true);
       await answerByKey(page);
-      await heading.getByText('Subject 3 of this session').waitFor();
-      await shown.waitFor();
+      await waitToSee(heading.getByText('Subject 3 of this session'));
+      await waitToSee(shown);
       expect(await medium.getAttribute('data-tiles')).toBe('drawn');
     } finally {
       await suite.context.setOffline(false);
@@ -847,7 +847,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     // A card with one side has no second image: it opens on its only one.
-    await page.locator('[data-testid="subject"][data-task-type="transcription"]').getByRole('figure', { name: 'Subject image: A card with one side' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('[data-testid="subject"][data-task-type="transcription"]').getByRole('figure', { name: 'Subject image: A card with one side' }), { timeout: 10_000 });
     expect(await page.locator('.page-strip').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -1098,7 +1098,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(await page.getByTestId('subject').count()).toBe(1);
     expect(await status()).not.toBe('failed');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ annotations: [{ task: 'T0', value: 'yes' }] }]);
     await page.close();
@@ -1201,9 +1201,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     for (const control of await page.getByRole('toolbar', { name: 'Image controls' }).getByRole('button').all()) expect(await control.getAttribute('aria-disabled')).toBeNull();
     expect(await page.getByText('Zoom 100%').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Rotate right' }).click();
-    await page.getByText('Zoom 100%, rotated 90°').waitFor();
+    await waitToSee(page.getByText('Zoom 100%, rotated 90°'));
     await page.getByRole('button', { name: 'Reset the image' }).click();
-    await page.getByText('Zoom 100%', { exact: true }).waitFor();
+    await waitToSee(page.getByText('Zoom 100%', { exact: true }));
     expect(await page.getByRole('status').filter({ hasText: 'could not be' }).count()).toBe(0);
     await page.close();
   });
@@ -1243,7 +1243,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
     await page.getByRole('radio', { name: 'Yes' }).check();
     await page.getByRole('button', { name: /^Done|^Submit|^Next/ }).first().click();
-    await page.locator('.subject-text').waitFor();
+    await waitToSee(page.locator('.subject-text'));
     // The subject's public metadata is there for the curious, folded away; the researchers' own (#) is not.
     const about = page.getByTestId('subject-about');
     await about.locator('summary').click();
@@ -1255,7 +1255,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(await stored()).toHaveLength(1);
     await swipeLeft('.subject-text');
     // Which answer the swipe gave is shown, and said, once the API has it.
-    await page.getByTestId('notice').getByText('Your swipe answered “No”: classification submitted').waitFor();
+    await waitToSee(page.getByTestId('notice').getByText('Your swipe answered “No”: classification submitted'));
     expect(await stored()).toEqual([[{ task: 'T0', value: 'yes' }], [{ task: 'T0', value: 'no' }]]);
     expect(await page.getByTestId('announcer').textContent()).toContain('Your swipe answered “No”: classification submitted');
     await page.close();

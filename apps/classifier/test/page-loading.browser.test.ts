@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus } from './support/browser';
+import { liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * What a page downloads before it can be used, in a real browser: a volunteer's pages load none of the lab's code
@@ -52,7 +52,7 @@ describe('classifier in a browser: what its pages load', () => {
     const { page, errors } = await signedInPage(suite, account);
     const loaded = scriptsLoadedBy(page);
     await page.goto(`${suite.stack.baseUrl}/lab`);
-    await page.getByText(/^Loading lab/).first().waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByText(/^Loading lab/).first(), { timeout: 10_000 });
     expect(loaded.filter((script) => script.path.includes('LabRoutes'))).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
@@ -64,11 +64,11 @@ describe('classifier in a browser: what its pages load', () => {
     await page.route(/\/assets\/LabRoutes-/, (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{}' }));
     await page.goto(`${suite.stack.baseUrl}/lab`);
     const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
-    await alert.waitFor({ timeout: 10_000 });
+    await waitToSee(alert, { timeout: 10_000 });
     expect(await page.locator('.site-header').isVisible()).toBe(true);
     await page.unroute(/\/assets\/LabRoutes-/);
     await alert.getByRole('button', { name: 'Reload the page' }).click();
-    await page.getByRole('heading', { name: 'Researcher lab' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByRole('heading', { name: 'Researcher lab' }), { timeout: 10_000 });
     await page.close();
   });
 });

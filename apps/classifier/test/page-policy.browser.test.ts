@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus } from './support/browser';
+import { liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * The Content-Security-Policy the API serves the built classifier (and its lab) with, in a real browser: the pages
@@ -36,7 +36,7 @@ describe('classifier in a browser: its Content-Security-Policy', () => {
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
 
     const subject = page.getByTestId('subject');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
@@ -70,7 +70,7 @@ describe('classifier in a browser: its Content-Security-Policy', () => {
     const violations = await watchViolations(page);
     const answer = await page.goto(`${suite.stack.baseUrl}/lab`);
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await page.getByText(/^Policy lab/).first().waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByText(/^Policy lab/).first(), { timeout: 10_000 });
     expect(await violations()).toEqual([]);
     const ran = await page.evaluate(() => {
       const inline = document.createElement('script');

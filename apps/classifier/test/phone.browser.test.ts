@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
+import { liveYesNoWorkflow, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 import { wav } from './support/media-files';
 
 /**
@@ -23,9 +23,9 @@ describe('classifier in a browser: on a phone', () => {
     const { page, errors } = await signedInPage(suite, account);
     const finger = await phone(page);
     await page.goto(`${suite.stack.baseUrl}${path}`);
-    await page.getByTestId('account-name').waitFor();
+    await waitToSee(page.getByTestId('account-name'));
     const subject = page.getByTestId('subject');
-    await subject.waitFor();
+    await waitToSee(subject);
     expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
 
     const bottomOf = async (locator: ReturnType<typeof page.locator>) => (await locator.boundingBox())!.y + (await locator.boundingBox())!.height;
@@ -51,15 +51,15 @@ describe('classifier in a browser: on a phone', () => {
     const tutorial = page.getByTestId('tutorial');
     /** Every step of the tutorial, read by going through it with Next (not closing it: it opens again on the next visit). */
     const stepsRead = async () => {
-      await tutorial.waitFor({ state: 'visible', timeout: 10_000 });
+      await waitToSee(tutorial, { state: 'visible', timeout: 10_000 });
       const read: string[] = [];
       for (;;) {
-        await tutorial.locator('.tutorial-step .loading').waitFor({ state: 'detached', timeout: 10_000 }); // the markdown renderer comes as its own chunk
+        await waitToSee(tutorial.locator('.tutorial-step .loading'), { state: 'detached', timeout: 10_000 }); // the markdown renderer comes as its own chunk
         read.push((await tutorial.locator('.tutorial-step').textContent()) ?? '');
         const next = tutorial.getByRole('button', { name: 'Next', exact: true });
         if ((await next.count()) === 0) return read.join('\n');
         await next.click();
-        await tutorial.getByText(`Step ${read.length + 1} of`).waitFor();
+        await waitToSee(tutorial.getByText(`Step ${read.length + 1} of`));
       }
     };
     const finger = await phone(page);
@@ -134,11 +134,11 @@ describe('classifier in a browser: on a phone', () => {
       expect(await note.getAttribute('role')).toBe('status');
       expect(await note.evaluate((element) => ({ text: element.textContent, display: getComputedStyle(element).display, margin: getComputedStyle(element).marginTop }))).toEqual({ text: '', display: 'block', margin: '0px' });
       await tap(done);
-      await note.getByText('Tap or click ignored — the page just changed').waitFor();
+      await waitToSee(note.getByText('Tap or click ignored — the page just changed'));
       // Tapped again: the same words, said anew (a new node in the region), so that they are announced again.
       await note.locator('span').evaluate((element) => element.setAttribute('data-said', 'once'));
       await tap(done);
-      await note.locator('span:not([data-said])', { hasText: 'Tap or click ignored — the page just changed' }).waitFor();
+      await waitToSee(note.locator('span:not([data-said])', { hasText: 'Tap or click ignored — the page just changed' }));
       expect(await page.getByTestId('answer-problem').textContent()).toBe('');
       expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(second);
       expect(await stored()).toBe(1);
@@ -148,19 +148,19 @@ describe('classifier in a browser: on a phone', () => {
       await page.clock.runFor(600);
       expect(await note.textContent()).toBe('Tap or click ignored — the page just changed');
       await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="yes"]) label'));
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
+      await waitToSee(note.getByText('Tap or click ignored'), { state: 'detached' });
       await tap(done);
       await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, second);
       expect(await stored()).toBe(2);
       // So does a key taken (typing on, say), and, with neither, the note goes by itself after a few seconds.
       await tap(done);
-      await note.getByText('Tap or click ignored').waitFor();
+      await waitToSee(note.getByText('Tap or click ignored'));
       await page.keyboard.press('1');
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
+      await waitToSee(note.getByText('Tap or click ignored'), { state: 'detached' });
       await tap(done);
-      await note.getByText('Tap or click ignored').waitFor();
+      await waitToSee(note.getByText('Tap or click ignored'));
       await page.clock.runFor(4000);
-      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
+      await waitToSee(note.getByText('Tap or click ignored'), { state: 'detached' });
     } finally {
       await page.clock.resume();
     }

@@ -3,7 +3,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
-import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser } from './support/browser';
+import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A project's status badge, on the home page's cards, the project's page and the lab, at 1280 and 375 px: its words
@@ -52,7 +52,7 @@ describe('classifier in a browser: project cards and pages', () => {
      * too), whole, with room around their words, on one line (but where `wrapsOnPhone`: a long one in a narrow column).
      */
     const expectRoomy = async (texts: string[], wrapsOnPhone = false, scope: Page | Locator = page) => {
-      await scope.locator('.badge').first().waitFor();
+      await waitToSee(scope.locator('.badge').first());
       for (const [shown, phoneWidth] of [[await badges(scope), false], [await inWindowOf(page, PHONE_WINDOW, () => badges(scope)), true]] as const) {
         expect(shown.map((badge) => [badge.text, badge.whole])).toEqual(texts.map((text) => [text, true]));
         for (const badge of shown) {
@@ -65,17 +65,17 @@ describe('classifier in a browser: project cards and pages', () => {
 
     await page.goto(`${suite.stack.baseUrl}/`);
     const card = page.locator(`[data-project-slug="${project.slug}"]`);
-    await card.waitFor();
+    await waitToSee(card);
     expect(await card.locator('.badge').textContent()).toBe('paused');
     await checkScreen(page, 'project-cards');
     await expectRoomy(['paused'], false, card);
 
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    await waitToSee(page.getByRole('heading', { level: 1 }));
     await expectRoomy(['paused']);
 
     await page.goto(`${suite.stack.baseUrl}/lab`);
-    await page.getByTestId('lab-projects').waitFor();
+    await waitToSee(page.getByTestId('lab-projects'));
     await checkScreen(page, 'lab-project-list');
     await expectRoomy(['Demo that came with Chorus'], true);
     // Below the name it marks, from the same edge.
@@ -83,7 +83,7 @@ describe('classifier in a browser: project cards and pages', () => {
     expect([badge!.x, badge!.y > name!.y + name!.height - 1]).toEqual([name!.x, true]);
 
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByTestId('lab-project').waitFor();
+    await waitToSee(page.getByTestId('lab-project'));
     await expectRoomy(['paused']);
     expect(errors).toEqual([]);
   });
@@ -103,7 +103,7 @@ describe('classifier in a browser: project cards and pages', () => {
     for (const [path, scope] of [['/', `[data-project-slug="${project.slug}"]`], [`/projects/${project.slug}`, '.project-page']]) {
       await page.goto(`${suite.stack.baseUrl}${path}`);
       const link = page.locator(scope!).locator('a.workflow-link');
-      await link.waitFor();
+      await waitToSee(link);
       expect(await link.textContent()).toBe('Ad or not? →'); // still shown
       expect(await page.locator(scope!).getByRole('link', { name: 'Ad or not?', exact: true }).count()).toBe(1);
     }
@@ -167,14 +167,14 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
 
     const lettersBar = page.getByRole('progressbar', { name: 'Letters', exact: true });
-    await lettersBar.waitFor();
+    await waitToSee(lettersBar);
     expect(await lettersBar.evaluate((bar: HTMLProgressElement) => [bar.value, bar.max])).toEqual([1, 4]);
     const lettersItem = page.locator('.workflow-list > li').filter({ has: page.getByRole('link', { name: 'Letters', exact: true }) });
     expect(await lettersItem.getByTestId('workflow-figures').textContent()).toBe('1 of 4 subjects done, 25% · 2 classifications by 2 volunteers so far');
 
     // A finished workflow still says it is complete, with its figures.
     const noticesItem = page.locator('.workflow-list > li').filter({ has: page.getByTestId('workflow-complete') });
-    await noticesItem.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+    await waitToSee(noticesItem.getByRole('progressbar', { name: 'Notices', exact: true }));
     expect(await noticesItem.getByTestId('workflow-figures').textContent()).toBe('1 of 1 subject done, 100% · No classifications yet: yours could be the first.');
 
     // To a screen reader: each bar named by its workflow, with its value, described by the words beside it, which it
@@ -190,7 +190,7 @@ describe('classifier in a browser: project cards and pages', () => {
     // In the page's language and number format.
     await page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
     await page.reload();
-    await page.getByRole('progressbar', { name: 'Letters', exact: true }).waitFor();
+    await waitToSee(page.getByRole('progressbar', { name: 'Letters', exact: true }));
     expect(await lettersItem.getByTestId('workflow-figures').textContent()).toMatch(/^1 sur 4 sujets traités, 25\s% · 2 classifications par 2 bénévoles jusqu’ici$/u);
     expect((await readOut(page)).bars[0]).toEqual(['Letters', 1, expect.stringMatching(/^1 sur 4 sujets traités, 25\s%$/u)]);
     expect(await seriousViolations(page)).toEqual([]);
@@ -214,22 +214,22 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await asked;
     // The page is there, the way in to classify with it, while the figures are still on their way.
-    await page.getByRole('link', { name: 'Letters', exact: true }).waitFor();
-    await page.getByTestId('workflow-complete').waitFor();
+    await waitToSee(page.getByRole('link', { name: 'Letters', exact: true }));
+    await waitToSee(page.getByTestId('workflow-complete'));
     expect(await page.getByRole('progressbar').count()).toBe(0);
     const discussions = page.getByRole('link', { name: 'Recent discussions', exact: true });
     const before = await discussions.boundingBox();
 
     // The figures of Notices come: the link below them stays where it was (tester's layout shift).
     await held[notices.id]!.continue();
-    await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+    await waitToSee(page.getByRole('progressbar', { name: 'Notices', exact: true }));
     expect((await discussions.boundingBox())!.y).toBeCloseTo(before!.y, 0); // within half a pixel (layout rounds to 1/64 px)
 
     // Those of Letters fail: the room kept for them goes.
     const failed = page.waitForResponse((response) => response.url().endsWith(`/workflows/${letters.id}/stats`));
     await held[letters.id]!.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
     await failed;
-    await page.locator('.workflow-list > li').first().locator('.workflow-figures').waitFor({ state: 'detached' });
+    await waitToSee(page.locator('.workflow-list > li').first().locator('.workflow-figures'), { state: 'detached' });
 
     expect(await page.getByRole('progressbar').count()).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -256,7 +256,7 @@ describe('classifier in a browser: project cards and pages', () => {
       }) as typeof window.setTimeout;
     }, FIGURES_REFRESH_MS);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await page.getByText('Its researchers have paused this project for now').waitFor();
+    await waitToSee(page.getByText('Its researchers have paused this project for now'));
     await page.waitForLoadState('networkidle');
     expect(await page.evaluate(() => (window as unknown as { minuteWaits: number }).minuteWaits)).toBe(0);
     expect(errors).toEqual([]);
@@ -289,7 +289,7 @@ describe('classifier in a browser: project cards and pages', () => {
       /** Once Letters' figures say `count` classifications: the requests for stats so far (one for each workflow each time). */
       const refreshedTo = async (count: number) => {
         await until(async () => (await lettersFigures.textContent())?.endsWith(`${count} classifications by ${count} volunteers so far`) === true, `${count} classifications shown`);
-        await page.getByRole('progressbar', { name: 'Notices', exact: true }).waitFor();
+        await waitToSee(page.getByRole('progressbar', { name: 'Notices', exact: true }));
         return [...requested].sort();
       };
       const each = (times: number) => Array.from({ length: times }, () => [letters.id, notices.id]).flat().sort();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { launchBrowser, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
+import { launchBrowser, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
  * Languages done properly: what the page said before a switch of language (a notice, a field's error) is said again in
@@ -36,17 +36,17 @@ describe('classifier in a browser: languages done properly', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const title = page.locator('#lab-details-title');
-    await title.waitFor();
+    await waitToSee(title);
 
     // A notice: the project saved.
     await page.locator('#lab-details-save').click();
     const notice = page.getByTestId('account-status');
-    await notice.getByText('Project “Letters home” saved; it is draft.').waitFor();
+    await waitToSee(notice.getByText('Project “Letters home” saved; it is draft.'));
     // A field's error: no title.
     await title.fill('');
     await page.locator('#lab-details-save').click();
     const titleError = page.getByTestId('lab-details-title-error');
-    await titleError.getByText('Give the project a title.').waitFor();
+    await waitToSee(titleError.getByText('Give the project a title.'));
 
     await switchTo(page, 'fr');
     expect(await wordsOf(notice)).toBe('Projet « Letters home » enregistré ; son état : brouillon.');
@@ -66,13 +66,13 @@ describe('classifier in a browser: languages done properly', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const language = page.getByLabel("Language of the project's text");
-    await language.waitFor();
+    await waitToSee(language);
     expect(await language.inputValue()).toBe('en');
     expect(await seriousViolations(page)).toEqual([]);
 
     await language.selectOption('fr');
     await page.locator('#lab-details-save').click();
-    await page.getByTestId('account-status').getByText('Project “Barua” saved; it is draft.').waitFor();
+    await waitToSee(page.getByTestId('account-status').getByText('Project “Barua” saved; it is draft.'));
     expect((await researcher.getProject(project.id)).language).toBe('fr');
 
     // Yoruba is not among those named: its tag, typed; a name is refused at the tag's field, changing nothing.
@@ -80,7 +80,7 @@ describe('classifier in a browser: languages done properly', () => {
     const tag = page.getByLabel('Language tag');
     await tag.fill('Yorùbá_NG');
     await page.locator('#lab-details-save').click();
-    await page.getByTestId('lab-details-language-tag-error').getByText('Write a language tag (BCP 47), such as "sw" for Swahili or "pt-BR" for Brazilian Portuguese.').waitFor();
+    await waitToSee(page.getByTestId('lab-details-language-tag-error').getByText('Write a language tag (BCP 47), such as "sw" for Swahili or "pt-BR" for Brazilian Portuguese.'));
     await page.waitForFunction(() => document.activeElement?.id === 'lab-details-language-tag');
     expect(await seriousViolations(page)).toEqual([]);
     expect((await researcher.getProject(project.id)).language).toBe('fr');
@@ -90,7 +90,7 @@ describe('classifier in a browser: languages done properly', () => {
 
     // Read back: a language not among those named shows as its tag.
     await page.reload();
-    await page.getByLabel('Language tag').waitFor();
+    await waitToSee(page.getByLabel('Language tag'));
     expect(await page.getByLabel("Language of the project's text").inputValue()).toBe('other');
     expect(await page.getByLabel('Language tag').inputValue()).toBe('yo');
     expect(errors).toEqual([]);
@@ -108,7 +108,7 @@ describe('classifier in a browser: languages done properly', () => {
       await page.goto(`${suite.stack.baseUrl}${path}`);
       await waitForTask(page, 'single');
       expect(await htmlLang(page)).toBe('fr');
-      await page.getByRole('button', { name: 'Terminé' }).waitFor();
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
       for (const selector of ['h1', '.breadcrumb li:nth-child(2) span', '.task-question', '.answer-label', '[data-testid="subject-about"] dd']) {
         expect({ selector, ...(await marks(page, selector)) }).toEqual({ selector, lang: 'en', dir: 'auto' });
       }
@@ -117,7 +117,7 @@ describe('classifier in a browser: languages done properly', () => {
       expect(await seriousViolations(page)).toEqual([]);
 
       await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-      await page.locator('.workflow-link').waitFor();
+      await waitToSee(page.locator('.workflow-link'));
       expect(await marks(page, 'h1 span')).toEqual({ lang: 'en', dir: 'auto' });
       expect(await marks(page, '.workflow-link')).toEqual({ lang: 'en', dir: 'auto' });
 

@@ -1,6 +1,6 @@
 import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -57,7 +57,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // Sent without a reason: asked for one, nothing sent.
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('report-message').getByText('Choose what is wrong before sending the report.').waitFor();
+    await waitToSee(page.getByTestId('report-message').getByText('Choose what is wrong before sending the report.'));
     await waitForFocus(page, '[data-testid="report-form"] input[type="radio"]');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown'); // the second reason
@@ -70,7 +70,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await suite.context.setOffline(true);
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('report-message').getByText(/The report could not be sent, so you are still on this subject/).waitFor();
+    await waitToSee(page.getByTestId('report-message').getByText(/The report could not be sent, so you are still on this subject/));
     expect(await shownId(page)).toBe(reported);
     expect(await reportsOf(workflow.id)).toEqual([]);
 
@@ -80,7 +80,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // The next subject's text is read out, and its region is named by its place in the session, never by the researchers' id.
     const nextText = await page.getByTestId('subject').locator('.subject-text').textContent();
     expect(['A page of smudges.', 'FOR SALE: a bicycle.']).toContain(nextText);
-    await page.getByTestId('announcer').getByText(`Report sent, thank you. Next: “${nextText}”`).waitFor();
+    await waitToSee(page.getByTestId('announcer').getByText(`Report sent, thank you. Next: “${nextText}”`));
     // Its own place in the session: the reported subject had the first.
     expect(await page.getByRole('region', { name: 'Subject 2 of this session' }).count()).toBe(1);
     expect(await reportsOf(workflow.id)).toEqual([{ subject_id: reported, reason: 'blank-or-unreadable', note: 'Only smudges, no words.' }]);
@@ -105,12 +105,12 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await checkScreen(page, 'report-media-failed');
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     expect(await reportsOf(workflow.id)).toEqual([{ subject_id: expect.any(String), reason: 'media-does-not-load', note: null }]);
     // Reloaded, the tab does not show the reported subject again: the queue no longer serves it to this volunteer, who
     // has seen everything, and holds nothing.
     await page.reload();
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     expect(await page.getByTestId('subject').count()).toBe(0);
     expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n).toBe(0);
     expect(errors).toEqual([]);
@@ -130,7 +130,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const table = page.getByTestId('lab-reports');
-    await table.waitFor({ timeout: 20_000 });
+    await waitToSee(table, { timeout: 20_000 });
     expect(await page.getByTestId('lab-reports-total').textContent()).toBe('3 subjects to handle.');
     const row = (externalId: string) => table.locator(`tr[data-subject-id="${idOf(externalId)}"]`);
     const plate1 = row('plate-1');
@@ -148,8 +148,8 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('A phone number');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-reports-result').getByText('snip-002 is taken down: volunteers are no longer served it.').waitFor({ timeout: 10_000 });
-    await row('snip-002').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitToSee(page.getByTestId('lab-reports-result').getByText('snip-002 is taken down: volunteers are no longer served it.'), { timeout: 10_000 });
+    await waitToSee(row('snip-002'), { state: 'detached', timeout: 10_000 });
     const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('snip-002')]);
     expect(rows).toEqual([{ retirement_reason: 'manual', note: 'A phone number' }]);
 
@@ -182,15 +182,15 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await page.keyboard.type('Faint, but readable');
     await checkScreen(page, 'lab-report-dismiss');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-reports-result').getByText('The reports of plate-2 are dismissed: volunteers are still served it.').waitFor({ timeout: 10_000 });
-    await row('plate-2').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitToSee(page.getByTestId('lab-reports-result').getByText('The reports of plate-2 are dismissed: volunteers are still served it.'), { timeout: 10_000 });
+    await waitToSee(row('plate-2'), { state: 'detached', timeout: 10_000 });
     expect(await page.getByTestId('lab-reports-total').textContent()).toBe('1 subject to handle.');
     expect((await suite.stack.db.query('SELECT dismissal_note FROM subject_reports WHERE subject_id = $1', [idOf('plate-2')])).rows).toEqual([{ dismissal_note: 'Faint, but readable' }]);
 
     // The handled ones, each saying how.
     await tabTo(page, '#lab-reports-status', 400);
     await page.selectOption('#lab-reports-status', 'handled');
-    await row('snip-002').waitFor({ timeout: 10_000 });
+    await waitToSee(row('snip-002'), { timeout: 10_000 });
     expect(await page.getByTestId('lab-reports-total').textContent()).toBe('2 subjects handled.');
     expect(await row('snip-002').locator('.lab-actions').textContent()).toBe('Taken down');
     expect(await row('plate-2').locator('.lab-actions').textContent()).toMatch(/^Dismissed .*: Faint, but readable/);
@@ -200,16 +200,16 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // Retired without a take-down (enough answers, a researcher's retirement), it is still to handle, and is taken down all the same (round 28).
     await suite.stack.anonymous.withToken(account.token).retireSubjects(workflowId, { subjectIds: [idOf('plate-1')], reason: 'Enough answers' });
     await page.selectOption('#lab-reports-status', 'open');
-    await row('plate-1').waitFor({ timeout: 10_000 });
-    await row('plate-1').locator('.lab-actions').getByText('Retired, not taken down').waitFor({ timeout: 10_000 });
+    await waitToSee(row('plate-1'), { timeout: 10_000 });
+    await waitToSee(row('plate-1').locator('.lab-actions').getByText('Retired, not taken down'), { timeout: 10_000 });
     await tabTo(page, 'button[aria-label="Take down plate-1"]', 400);
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="lab-report-retire"]');
     await page.keyboard.press('Tab');
     await page.keyboard.type('A private letter');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-reports-result').getByText('plate-1 is taken down: volunteers are no longer served it.').waitFor({ timeout: 10_000 });
-    await row('plate-1').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitToSee(page.getByTestId('lab-reports-result').getByText('plate-1 is taken down: volunteers are no longer served it.'), { timeout: 10_000 });
+    await waitToSee(row('plate-1'), { state: 'detached', timeout: 10_000 });
     expect((await suite.stack.db.query("SELECT retirement_detail->>'takenDown' AS taken_down FROM subject_workflow_status WHERE subject_id = $1", [idOf('plate-1')])).rows).toEqual([{ taken_down: 'true' }]);
     expect(errors).toEqual([]);
   }, 150_000);
@@ -232,7 +232,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     });
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const rows = page.getByTestId('lab-reports').locator('tbody tr');
-    await rows.first().waitFor();
+    await waitToSee(rows.first());
     expect(await rows.count()).toBe(20);
     await tabTo(page, 'section[aria-labelledby="lab-reports-heading"] > button', 400);
     await page.keyboard.press('Enter');

@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { RECHECK_SECONDS } from '../src/components/EndOfSubjects';
-import { answerByKey, checkScreen, launchBrowser, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, launchBrowser, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * The classify page when researchers retire, then unretire, the subjects a volunteer's page holds: what it leaves out
@@ -32,7 +32,7 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
 
   const shown = async (page: Page) => {
     const subject = page.getByTestId('subject');
-    await subject.waitFor({ timeout: 10_000 });
+    await waitToSee(subject, { timeout: 10_000 });
     return (await subject.getAttribute('data-subject-id'))!;
   };
   const held = async (workflowId: string) => (await suite.stack.client.stats(workflowId)).held;
@@ -63,7 +63,7 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
 
     // Every subject of the set is gone from the workflow; the one on screen stays, its answer still taken. The renewal
     // itself ended the holds of the 11 the page leaves out (it named the one on screen): the page gives nothing back.
-    await page.getByTestId('notice').getByText('11 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('notice').getByText('11 subjects that were waiting for you are no longer needed'), { timeout: 10_000 });
     expect(await shown(page)).toBe(onScreen);
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflowId]);
     expect(rows).toEqual([{ subject_id: onScreen }]);
@@ -81,13 +81,13 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
     await suite.stack.client.retireSubjects(workflowId, { subjectSetId: setId, reason: 'Wrong collection' });
     await answerByKey(page); // the page ends: there is no next subject
     const finished = page.getByTestId('finished');
-    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await waitToSee(finished.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 10_000 });
     expect(await finished.textContent()).toContain('the research team has taken the remaining subjects out');
 
     const check = finished.getByRole('button', { name: 'Check for new subjects' });
     const status = page.getByTestId('work-back');
     await check.click();
-    await status.getByText('No new subjects for you yet').waitFor();
+    await waitToSee(status.getByText('No new subjects for you yet'));
 
     await suite.stack.client.unretireSubjects(workflowId, { subjectSetId: setId, reason: 'Right collection after all' });
     const reads: string[] = [];
@@ -95,7 +95,7 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
     const looked = page.waitForResponse((response) => response.url().endsWith(`/workflows/${workflowId}`));
     await page.clock.fastForward(RECHECK_SECONDS * 1000);
     await looked;
-    await status.getByText('There are subjects to classify here again').waitFor();
+    await waitToSee(status.getByText('There are subjects to classify here again'));
     expect(await status.getAttribute('role')).toBe('status');
     await checkScreen(page, 'end-page-work-back');
     // Work is back: the page stops looking. A look due now would be asked before the check's request, and seen by then.
@@ -110,7 +110,7 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
   async function endPage(title: string, context = suite.context) {
     const opened = await openLive(title, 2, { retired: true, context });
     const finished = opened.page.getByTestId('finished');
-    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await waitToSee(finished.getByRole('heading', { name: 'This workflow is complete' }), { timeout: 10_000 });
     return { ...opened, finished };
   }
 
@@ -118,7 +118,7 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
     const { page, workflowId, finished } = await endPage('Paused meanwhile');
     await suite.stack.client.pauseWorkflow(workflowId);
     await finished.getByRole('button', { name: 'Check for new subjects' }).click();
-    await page.getByTestId('paused').getByRole('heading', { name: 'This workflow has been paused' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('paused').getByRole('heading', { name: 'This workflow has been paused' }), { timeout: 10_000 });
     expect(await page.getByTestId('work-back').count()).toBe(0);
     await page.close();
   });
@@ -132,13 +132,13 @@ describe('classifier in a browser: subjects retired and unretired under a volunt
       const french = '.language-choice button[lang="fr"]';
       await tabTo(page, french, 60);
       await page.keyboard.press('Enter');
-      await finished.getByRole('heading', { name: 'Ce flux de travail est terminé' }).waitFor();
+      await waitToSee(finished.getByRole('heading', { name: 'Ce flux de travail est terminé' }));
       expect(await page.evaluate((selector) => document.activeElement?.matches(selector), french)).toBe(true);
 
       const check = '[data-testid="finished"] button.button-secondary';
       await tabTo(page, check, 60, true);
       await page.keyboard.press('Enter');
-      await page.getByTestId('work-back').getByText('Pas encore de nouveaux sujets pour vous').waitFor();
+      await waitToSee(page.getByTestId('work-back').getByText('Pas encore de nouveaux sujets pour vous'));
       expect(await page.evaluate((selector) => document.activeElement?.matches(selector), check)).toBe(true);
     } finally {
       await browser.close();

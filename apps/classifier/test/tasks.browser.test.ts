@@ -1,6 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, closeTutorial, inWindowOf, phone, PHONE_WINDOW, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, closeTutorial, inWindowOf, phone, PHONE_WINDOW, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
@@ -114,11 +114,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('?');
     const dialog = page.getByTestId('shortcuts-dialog');
-    await dialog.waitFor({ state: 'visible' });
+    await waitToSee(dialog, { state: 'visible' });
     expect(await dialog.textContent()).toContain('Ctrl + Shift + 1 – 9');
     await checkScreen(page, 'shortcuts');
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
+    await waitToSee(dialog, { state: 'hidden' });
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
     await checkScreen(page, 'single-branch');
@@ -303,7 +303,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('sale');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
 
@@ -454,11 +454,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const tutorial = page.getByTestId('tutorial');
     await tutorial.getByRole('button', { name: 'Next' }).click();
     // The step's words come with the Markdown renderer, loaded on first use ("Loading…" until then, on a busy machine).
-    await tutorial.getByText('lists the keys you can use').waitFor();
+    await waitToSee(tutorial.getByText('lists the keys you can use'));
     expect(await tutorial.textContent()).toContain('**Keyboard shortcuts** lists the keys you can use'.replaceAll('**', ''));
     expect(await tutorial.textContent()).not.toContain('(G)');
     await page.keyboard.press('Escape');
-    await tutorial.waitFor({ state: 'hidden' });
+    await waitToSee(tutorial, { state: 'hidden' });
 
     await page.getByTestId('open-shortcuts').click();
     await page.getByRole('checkbox', { name: 'Use single-key shortcuts' }).check();
@@ -499,7 +499,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('ArrowDown');
     expect(await focusedValue(page)).toBe('s10');
     await page.keyboard.press('Enter');
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     const stored = [...(await storedAnnotations(workflowId)).values()];
     expect(stored).toEqual([[{ task: 'T0', value: 'a12' }, { task: 'T1', value: { sense: 's10' } }]]);
     expect(errors).toEqual([]);
@@ -521,7 +521,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
-    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('finished'), { timeout: 10_000 });
     expect((await storedAnnotations(workflowId)).get(subjectId)).toEqual([{ task: 'T0', value: { sense: 'vehicle' } }]);
     await page.close();
   });
@@ -622,14 +622,14 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await check.textContent()).toContain('An empty answer is right for a blank page.');
     await checkScreen(page, 'transcription-empty');
     await page.keyboard.press('Escape');
-    await check.waitFor({ state: 'detached' });
+    await waitToSee(check, { state: 'detached' });
     await waitForFocus(page, lastLine);
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="empty-answer"]');
     await tabTo(page, '[data-testid="empty-answer"] .button-secondary');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Go back');
     await page.keyboard.press('Enter');
-    await check.waitFor({ state: 'detached' });
+    await waitToSee(check, { state: 'detached' });
     await waitForFocus(page, lastLine);
     expect((await storedAnnotations(workflowId)).size).toBe(0); // nothing went without the volunteer's word
     await page.keyboard.press('Control+Enter');
@@ -643,7 +643,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="empty-answer"]');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     expect(errors).toEqual([]);
 
     const stored = await storedAnnotations(workflowId);
@@ -677,7 +677,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await check.textContent()).toContain('None ticked is a right answer when none applies.');
     await checkScreen(page, 'multiple-empty');
     await page.keyboard.press('Escape');
-    await check.waitFor({ state: 'detached' });
+    await waitToSee(check, { state: 'detached' });
     await waitForFocus(page, firstBox);
     expect(await page.locator('[data-task="T0"]').count()).toBe(1); // still on the first question
     // Asked again, the second Enter goes on with none ticked.
@@ -686,7 +686,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Enter');
 
     // One required: Done with nothing ticked says how many, in the alert below the task, and asks nothing.
-    await page.locator('[data-task="T1"]').waitFor();
+    await waitToSee(page.locator('[data-task="T1"]'));
     await waitForFocus(page, firstBox);
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('answer-problem').textContent()).toBe('Choose at least 1 answer.');
@@ -748,7 +748,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const lines = await page.locator('.transcription-lines input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
     expect(lines).toEqual(['Dear Sir,', 'I write to say', 'that the vestry met today Yours']);
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nI write to say\nthat the vestry met today Yours' }]]);
     expect(errors).toEqual([]);
@@ -850,7 +850,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     );
     await page.keyboard.type('[/unclear]');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('finished').waitFor();
+    await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nthe [unclear]vestry met[/unclear]' }]]);
     expect(errors).toEqual([]);
@@ -963,7 +963,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     const onScreen = async () => {
-      await page.locator('[data-testid="subject"] [data-task]').waitFor();
+      await waitToSee(page.locator('[data-testid="subject"] [data-task]'));
       return page.locator('[data-testid="subject"] [data-task]').getAttribute('data-task');
     };
     const centreOf = async (selector: string) => {
@@ -1056,11 +1056,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
       await page.keyboard.press('Enter');
       if (answered < 3) await nextSubject(page, shown);
     }
-    await page.getByTestId('outbox').getByText('they will be sent, and new subjects will come, as soon as Chorus answers').waitFor();
+    await waitToSee(page.getByTestId('outbox').getByText('they will be sent, and new subjects will come, as soon as Chorus answers'));
     expect(await page.getByTestId('subject').count()).toBe(0);
 
     await suite.context.setOffline(false); // the browser's `online` event sends the outbox
-    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox'), { state: 'detached', timeout: 10_000 });
     const stored = await storedAnnotations(workflowId);
     expect(stored.size).toBe(4);
     expect(stored.get(first)).toEqual([{ task: 'T0', value: 'yes' }]);
@@ -1095,7 +1095,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
         : route.continue(),
     );
     await suite.context.setOffline(false);
-    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox'), { state: 'detached', timeout: 10_000 });
     await page.waitForFunction(() => [...document.querySelectorAll('[role="alert"]')].some((alert) => alert.textContent?.includes('refused')));
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toContain(
       // In words, not the API's pointers.

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { ChorusClient } from '@chorus/client';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { launchBrowser, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { launchBrowser, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * Letters in Arabic, Hebrew, Persian and Yiddish, in a real browser: what volunteers type and what researchers wrote
@@ -80,7 +80,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await directionOf(page, '.task-question')).toBe('rtl');
     // The help is markdown, each paragraph of it taking its own direction: the Arabic line sits at the right.
     await page.locator('.task-help summary').click();
-    await page.locator('.task-help .markdown p').waitFor();
+    await waitToSee(page.locator('.task-help .markdown p'));
     expect(await startsAtRight(page, '.task-help .markdown p')).toBe(true);
     expect(await directionOf(page, '[data-testid="subject"] .subject-text')).toBe('rtl');
     expect(await directionOf(page, '[data-testid="subject-about"] dd')).toBe('rtl');
@@ -117,7 +117,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await marks(hebrew.page, '.task-question')).toEqual(['en', 'rtl']);
     // The project's page, by its link, at that address.
     await hebrew.page.locator('nav a', { hasText: 'כתבי יד' }).first().click();
-    await hebrew.page.getByRole('heading', { level: 1, name: /^כתבי יד \d+$/ }).waitFor();
+    await waitToSee(hebrew.page.getByRole('heading', { level: 1, name: /^כתבי יד \d+$/ }));
     expect(decodeURIComponent(new URL(hebrew.page.url()).pathname)).toMatch(/^\/projects\/כתבי-יד-\d+$/);
     expect(hebrew.errors).toEqual([]);
 
@@ -135,7 +135,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await waitForTask(page, 'transcription');
     const line = page.locator('.transcription-lines li:nth-child(1) input');
-    await line.waitFor();
+    await waitToSee(line);
     // Named by the line's label, an element of the page (which a page translator translates too), not a hidden attribute.
     const labelledBy = await line.getAttribute('aria-labelledby');
     expect(await page.locator(`[id="${labelledBy}"]`).textContent()).toBe('Line 1 of 1');
@@ -164,7 +164,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}/results`);
     const row = page.getByTestId('lab-results-table').locator('tbody tr').first();
-    await row.waitFor();
+    await waitToSee(row);
     const name = row.locator('th a');
     expect(await name.textContent()).toBe('בריוו-4');
     // One line, not "בריוו-" over "4" (its Hebrew and its digit are two boxes, side by side).
@@ -197,7 +197,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
 
       await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
       const invitedOn = page.locator('[data-testid="lab-invitations"] tbody tr td').nth(1);
-      await invitedOn.waitFor();
+      await waitToSee(invitedOn);
       expect(await invitedOn.textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
 
       await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
@@ -206,7 +206,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
       await page.getByLabel(/byte-order mark, which Excel needs to read accents and any non-Latin script \(Arabic, Hebrew/).check();
       await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
       const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
-      await ready.waitFor({ timeout: 20_000 });
+      await waitToSee(ready, { timeout: 20_000 });
       expect(await ready.getByRole('link').textContent()).toMatch(/^Save the file \(until \d{1,2}:\d{2}\s[AP]M; after that/);
       expect(errors).toEqual([]);
     } finally {

@@ -2,7 +2,7 @@ import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answerByKey, emptyOutbox, liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser } from './support/browser';
+import { answerByKey, emptyOutbox, liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A volunteer signed in on two devices (a laptop's page here; their phone, the same account, through the API): the
@@ -28,7 +28,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
     const { page, errors } = await signedInPage(suite, account);
     await emptyOutbox(page, suite.stack.baseUrl); // answers an earlier test left waiting would hold this page's back
     await page.goto(suite.stack.baseUrl + path);
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('subject'), { timeout: 10_000 });
     const held = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND user_id = $2', [workflow.id, account.user.id])).rows.map((row) => row.subject_id as string);
     await until(async () => (await held()).length === 4, 'the first batch held');
     const phone = suite.stack.anonymous.withToken(account.token);
@@ -55,7 +55,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
 
     await answerByKey(page); // refused: the phone classified it
     const notice = page.getByTestId('notice');
-    await notice.getByText('2 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
+    await waitToSee(notice.getByText('2 subjects that were waiting for you are no longer needed'), { timeout: 10_000 });
     expect(await notice.textContent()).toBe(
       'You had already classified this subject, on another device or in another tab, so this answer was not stored again. Here is the next one. 2 subjects that were waiting for you are no longer needed (they have their answers, you classified them on another device or in another tab, or the researchers took them out), so they were taken out of your list.',
     );
@@ -74,7 +74,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
 
     await awayAndBack(page);
     await page.waitForFunction((before) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== before, shown, { timeout: 10_000 });
-    await page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed'), { timeout: 10_000 });
     for (let round = 0; round < 2; round += 1) expect(onPhone).not.toContain(await answerByKey(page));
     expect(await page.getByText('You had already classified this subject').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -84,7 +84,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
   it('counts "in all" the answers still waiting on this device once, those the server stored but whose answer was lost too, and reads it again once they are sent', async () => {
     const { workflow, page, errors, held, classifyOnPhone } = await laptopAndPhone('Waiting here');
     const countOf = () => page.locator('.session-count').textContent();
-    await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: 'in all' }), { timeout: 10_000 });
     await answerByKey(page);
     expect(await countOf()).toBe('Classified this session: 1 (1 in all)');
 
@@ -127,15 +127,15 @@ describe('classifier in a browser: a volunteer on two devices', () => {
     const free = rows.map((row) => row.subject_id as string).filter((subjectId) => !busy.has(subjectId));
     await classifyOnPhone(free.slice(0, 1));
     await awayAndBack(page);
-    await page.locator('.session-count', { hasText: '(5 in all)' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: '(5 in all)' }), { timeout: 10_000 });
     expect(await countOf()).toBe('Classified this session: 4 (5 in all)');
 
     // The server answers again, and the phone classifies another: once the waiting answers are sent, the count is read again.
     server = 'answering';
     await classifyOnPhone(free.slice(1, 2));
     await page.getByTestId('outbox').getByRole('button', { name: 'Send now' }).click();
-    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
-    await page.locator('.session-count', { hasText: '(6 in all)' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.getByTestId('outbox'), { state: 'detached', timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: '(6 in all)' }), { timeout: 10_000 });
     expect(await countOf()).toBe('Classified this session: 4 (6 in all)');
     expect((await stored()).length).toBe(6);
     expect(errors).toEqual([]);
@@ -145,7 +145,7 @@ describe('classifier in a browser: a volunteer on two devices', () => {
   it('counts "in all" what the phone classified once the volunteer is back, and thanks at 10 on the device whose answer reached it', async () => {
     const { workflow, page, errors, held, classifyOnPhone } = await laptopAndPhone('Counted in all');
     const countOf = () => page.locator('.session-count').textContent();
-    await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: 'in all' }), { timeout: 10_000 });
     await answerByKey(page);
     await answerByKey(page);
     expect(await countOf()).toBe('Classified this session: 2 (2 in all)');
@@ -157,12 +157,12 @@ describe('classifier in a browser: a volunteer on two devices', () => {
     const free = rows.map((row) => row.subject_id as string).filter((subjectId) => !busy.has(subjectId));
     await classifyOnPhone(free.slice(0, 3));
     await awayAndBack(page);
-    await page.locator('.session-count', { hasText: '(5 in all)' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: '(5 in all)' }), { timeout: 10_000 });
     expect(await countOf()).toBe('Classified this session: 2 (5 in all)');
 
     await classifyOnPhone(free.slice(3, 7));
     await awayAndBack(page);
-    await page.locator('.session-count', { hasText: '(9 in all)' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: '(9 in all)' }), { timeout: 10_000 });
     expect(await page.getByTestId('milestone').count()).toBe(0);
     await answerByKey(page);
     expect(await countOf()).toBe('Classified this session: 3 (10 in all)');

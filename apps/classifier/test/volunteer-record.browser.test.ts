@@ -2,7 +2,7 @@ import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answerByKey, closeTutorial, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, signInByKeyboard, skipTutorial, useStackAndBrowser } from './support/browser';
+import { answerByKey, closeTutorial, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, signInByKeyboard, skipTutorial, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A volunteer's record kept by their account, in a real browser against the real API: the classify page counts what
@@ -44,7 +44,7 @@ describe('classifier in a browser: a volunteer’s record', () => {
 
     // Signed in, the guest's two become the account's: this session still counts them, and the account has nine in all.
     await signInByKeyboard(page, { email, password: PASSWORD });
-    await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+    await waitToSee(page.locator('.session-count', { hasText: 'in all' }), { timeout: 10_000 });
     expect(await countOf(page)).toBe('Classified this session: 2 (9 in all)');
     expect(await page.getByTestId('milestone').count()).toBe(0);
 
@@ -86,10 +86,10 @@ describe('classifier in a browser: a volunteer’s record', () => {
 
     // The record comes: the tutorial opens, focused, over a subject not begun; closed, it leads to the task.
     release();
-    await page.getByTestId('tutorial').waitFor({ state: 'visible', timeout: 10_000 });
+    await waitToSee(page.getByTestId('tutorial'), { state: 'visible', timeout: 10_000 });
     expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="tutorial"]') !== null)).toBe(true);
     await page.keyboard.press('Escape');
-    await page.getByTestId('tutorial').waitFor({ state: 'hidden' });
+    await waitToSee(page.getByTestId('tutorial'), { state: 'hidden' });
     await answerByKey(page);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(errors).toEqual([]);
@@ -132,14 +132,14 @@ describe('classifier in a browser: a volunteer’s record', () => {
       const bothRead = Promise.all([read(`/api/v1/workflows/${workflow.id}`), read(`/account/workflows/${workflow.id}`)]);
       await page.goto(suite.stack.baseUrl + path);
       await bothRead;
-      await page.locator('[data-tutorial-decided]').waitFor({ timeout: 5_000 });
-      await page.getByTestId('subject').waitFor();
+      await waitToSee(page.locator('[data-tutorial-decided]'), { timeout: 5_000 });
+      await waitToSee(page.getByTestId('subject'));
       // The account's record has come (the count in all shows).
-      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 5_000 });
+      await waitToSee(page.locator('.session-count', { hasText: 'in all' }), { timeout: 5_000 });
       expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
       // The tutorial is still there when asked for.
       await page.getByTestId('open-tutorial').click();
-      await page.getByTestId('tutorial').waitFor({ state: 'visible' });
+      await waitToSee(page.getByTestId('tutorial'), { state: 'visible' });
       expect(errors).toEqual([]);
     } finally {
       await fresh.close();

@@ -249,8 +249,12 @@ async function fingerOn(page: Page, screen?: Size): Promise<Finger> {
   };
 }
 
-/** Screenshots of the page at 1280 px and at 375 px (a phone) wide. */
+/**
+ * Screenshots of the page at 1280 px and at 375 px (a phone) wide, for people to look at: none under CI (`CI` set, as
+ * `.ci/run` does), where nobody does and they cost half a second each.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
+  if (process.env.CI) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
   await inWindowOf(page, PHONE_WINDOW, () => page.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`), fullPage: true }));
@@ -298,15 +302,16 @@ const SHOWN_STEP_MS = 2_000;
 
 /**
  * Waits until the locator is visible (or `state`), as `locator.waitFor` does, for as long (`timeout`, 30 s unless
- * told), in waits of `SHOWN_STEP_MS` one after the other, so that it is seen within 100 ms of being so.
+ * told), in waits of `SHOWN_STEP_MS` one after the other, so that it is seen within 100 ms of being so. The deadline is
+ * kept by `performance.now()`, as `until`'s (test/support/waiting.ts).
  */
 export async function waitToSee(locator: Locator, { state = 'visible', timeout = SHOWN_WITHIN_MS }: Parameters<Locator['waitFor']>[0] = {}): Promise<void> {
-  const deadline = Date.now() + timeout;
+  const deadline = performance.now() + timeout;
   for (;;) {
     try {
-      return await locator.waitFor({ state, timeout: Math.max(1, Math.min(SHOWN_STEP_MS, deadline - Date.now())) });
+      return await locator.waitFor({ state, timeout: Math.max(1, Math.min(SHOWN_STEP_MS, deadline - performance.now())) });
     } catch (error) {
-      if (!(error instanceof errors.TimeoutError) || Date.now() >= deadline) {
+      if (!(error instanceof errors.TimeoutError) || performance.now() >= deadline) {
         // Playwright's TimeoutError takes no cause: the last wait's message (its call log) is kept in the new one.
         throw error instanceof errors.TimeoutError ? new errors.TimeoutError(`${locator} was not ${state} after ${timeout} ms; the last wait: ${error.message}`) : error;
       }
