@@ -25,7 +25,7 @@ import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
  * The narrowest API key scope that may make a download of `kind`, or a link to one: a `downloads` key, the subjects'
  * answers (consensus, classifications); volunteers' reports of subjects, whose notes are typed freely, need `read`.
  */
-const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
+export const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 export const ApiSince = (rows: string) =>
@@ -142,9 +142,9 @@ export function send(reply: FastifyReply, download: ExportDownload, acceptEncodi
     .header('content-disposition', contentDisposition(download.filename))
     // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
     .header('cache-control', 'private, no-store')
-    .header(NEXT_SINCE_HEADER, download.nextSince)
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
     .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
+  if (download.nextSince) reply.header(NEXT_SINCE_HEADER, download.nextSince);
   if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
   const gzip = gzipped(download.stream);
   // A download that fails before its first byte is answered with a problem, in plain JSON.

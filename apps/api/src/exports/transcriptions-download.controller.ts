@@ -1,0 +1,55 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { KeyScope } from '../auth/key-scopes';
+import { HeaderValue } from '../common/header.decorator';
+import { RequestOrigin } from '../common/request-origin.decorator';
+import { ApiProblemResponse, ApiZodQuery, uuidParam } from '../common/zod';
+import { type TranscriptionsQuery, downloadTokenSchema, transcriptionsQuery } from './dto/download.dto';
+import { Download, DownloaderFirst } from './downloader-first';
+import { downloadScope, send } from './exports.controller';
+import { type AllowedDownload, ExportsService } from './exports.service';
+import { TRANSCRIPTIONS_IN_WORDS, TRANSCRIPTION_FORMATS } from './transcription-documents';
+
+/** One transcription task's consensus as documents (FromThePage's and Concordia's exports): plain text, or IIIF annotations. */
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('workflows/:id')
+export class TranscriptionsDownloadController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Get('transcriptions')
+  @Public()
+  @KeyScope(downloadScope('consensus'))
+  // The consensus as documents: the consensus download's rights, and its links (kind consensus) open it too.
+  @DownloaderFirst('consensus')
+  @ApiOkResponse({
+    description:
+      'An attachment streamed: with format=text, plain UTF-8 text (`text/plain`), a page per subject; with format=iiif, a IIIF Presentation 3 AnnotationPage (`application/ld+json`, profile the Presentation 3 context)',
+    content: { 'text/plain; charset=utf-8': { schema: { type: 'string' } }, 'application/ld+json': { schema: { type: 'object' } } },
+  })
+  @ApiTooManyRequestsResponse({ description: 'Problem `too-many-downloads`, with `Retry-After`, as the consensus download' })
+  @ApiServiceUnavailableResponse({ description: 'Problem `exports-busy`, with `Retry-After`, as the consensus download' })
+  @ApiProblemResponse()
+  @ApiQuery({ name: 'task', required: true, schema: { type: 'string', minLength: 1, maxLength: 100 }, description: 'The key of a transcription task of the workflow (of any version), such as T0: another task, or a key no task has, is refused (422 naming `task` and the workflow\'s transcription tasks)' })
+  @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'text' } })
+  @ApiZodQuery('token', downloadTokenSchema, {
+    required: false,
+    description: 'A consensus download link’s (POST /workflows/:id/download-links, kind consensus), in place of the Authorization header; never a personal API key',
+  })
+  @ApiOperation({
+    summary: 'Download one transcription task’s consensus as documents: plain text, or a IIIF AnnotationPage (researchers only).',
+    description: TRANSCRIPTIONS_IN_WORDS,
+  })
+  async getTranscriptions(
+    @Param('id', uuidParam('id')) _workflowId: string, // the path's id in OpenAPI: `DownloaderFirst` read it
+    @Query(transcriptionsQuery) query: TranscriptionsQuery,
+    @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
+    @RequestOrigin() origin: string | undefined,
+    @Res() reply: FastifyReply,
+    @Download() download: AllowedDownload,
+  ) {
+    return send(reply, await this.exports.transcriptions(download, query.task, query.format, origin), acceptEncoding);
+  }
+}
