@@ -151,3 +151,34 @@ describe('the transcriptions download', () => {
     expect(missing?.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty/) }] });
   });
 });
+
+describe("the text download's markers", () => {
+  it('says a page the consensus path does not lead to, and a blank one, apart from one not transcribed yet', async () => {
+    const project = await stack.client.createProject({ title: `Markers ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
+    const names = ['away', 'blank', 'waiting'];
+    const { subjectIds } = await stack.client.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}` }] })));
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'Writing?',
+      firstTask: 'Q',
+      tasks: {
+        Q: { type: 'single', question: 'Is there writing?', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes', next: 'T0' }, { value: 'no', label: 'No' }] },
+        T0: { type: 'transcription', instruction: 'Type it' },
+      },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    for (let volunteer = 0; volunteer < 2; volunteer++) {
+      const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await guest.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'Q', value: 'no' }] }, randomUUID());
+      await guest.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectIds[1]!, annotations: [{ task: 'Q', value: 'yes' }, { task: 'T0', value: '' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
+    expect(pagesOf(await stack.client.transcriptions(id, 'T0'))).toEqual([
+      { heading: '=== away ===', text: '[not transcribed: the consensus path does not lead to this task]' },
+      { heading: '=== blank ===', text: '[blank: the consensus is that there is no text]' },
+      { heading: '=== waiting ===', text: '[not transcribed yet]' },
+    ]);
+  });
+});
