@@ -7,7 +7,10 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 
 let stack: Stack;
 let workflowId: string;
-/** The subjects' ids by name: the manifest's canvases p10, p2 and p1 (in that order), then "loose", a text subject of a later set. */
+/**
+ * The subjects' ids by name: the manifest's canvases p10, p2 and p1 (in that order), then "loose", a text subject of a
+ * later set, and "folio-3", one with a canvas's metadata keys but no URI for an externalId.
+ */
 let idOf: Record<string, string>;
 
 const canvas = (name: string) => `https://museum.example.org/iiif/letter/canvas/${name}`;
@@ -30,15 +33,46 @@ const manifest = (names: string[]) => ({
 /** A refusal of the call, with its problem. */
 const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
 
-/** The text download's pages: each heading line, and the lines under it. */
-const pagesOf = (text: string) =>
-  text
-    .trimEnd()
-    .split('\n\n')
-    .map((page) => {
-      const [heading, ...lines] = page.split('\n');
-      return { heading, text: lines.join('\n') };
-    });
+/**
+ * The text download's pages, read back as its documentation says: a line that begins with `===` begins a page; its
+ * text is the lines after it up to the next heading, less the one empty line before that heading, each line that
+ * begins with `\` without that first `\`.
+ */
+const pagesOf = (text: string) => {
+  const pages: { heading: string; lines: string[] }[] = [];
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    if (line.startsWith('===')) pages.push({ heading: line, lines: [] });
+    else pages.at(-1)!.lines.push(line);
+  }
+  return pages.map(({ heading, lines }, index) => ({
+    heading,
+    text: (index < pages.length - 1 ? lines.slice(0, -1) : lines).map((line) => (line.startsWith('\\') ? line.slice(1) : line)).join('\n'),
+  }));
+};
+
+/** A download of this stack's, with the headers sent (`token`: a session's, an API key's, or none). */
+const fetched = (path: string, token?: string) => fetch(`${stack.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+/** A live project titled `title` (made unique) with sets named `names`, made in that order (oldest first): their ids by name. */
+async function projectWithSets(title: string, names: string[]): Promise<{ projectId: string; sets: Record<string, string> }> {
+  const { id: projectId } = await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const sets: Record<string, string> = {};
+  for (const name of names) sets[name] = (await stack.client.createSubjectSet(projectId, { name })).id;
+  return { projectId, sets };
+}
+
+/** Text subjects named `names` (their externalIds, and their texts) added to the set: their ids, by name. */
+async function textSubjects(subjectSetId: string, names: string[]): Promise<Record<string, string>> {
+  const { subjectIds } = await stack.client.addSubjects(subjectSetId, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  return Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!]));
+}
+
+/** An active workflow of the project, fed by the sets, of one transcription task T0. */
+async function transcribing(projectId: string, subjectSetIds: string[]): Promise<string> {
+  const { id } = await stack.client.createWorkflow(projectId, { name: 'Type', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds });
+  await stack.client.activateWorkflow(id);
+  return id;
+}
 
 beforeAll(async () => {
   stack = await startStack();
@@ -46,7 +80,10 @@ beforeAll(async () => {
   const letter = await stack.client.createSubjectSet(project.id, { name: 'Letter' });
   await stack.client.uploadSubjects(letter.id, JSON.stringify(manifest(['p10', 'p2', 'p1'])), 'application/ld+json');
   const loose = await stack.client.createSubjectSet(project.id, { name: 'Loose pages' });
-  await stack.client.addSubjects(loose.id, [{ externalId: 'loose', locations: [{ type: 'text', text: 'A loose page' }] }]);
+  await stack.client.addSubjects(loose.id, [
+    { externalId: 'loose', locations: [{ type: 'text', text: 'A loose page' }] },
+    { externalId: 'folio-3', locations: [{ type: 'text', text: 'Folio 3' }], metadata: { manifest: 'https://museum.example.org/iiif/letter/manifest', canvas_label: 'folio 3' } },
+  ]);
   ({ id: workflowId } = await stack.client.createWorkflow(project.id, {
     name: 'Transcribe the letter',
     firstTask: 'T0',
@@ -57,7 +94,7 @@ beforeAll(async () => {
   await stack.client.activateWorkflow(workflowId);
   const rows: { subject_id: string; external_id: string }[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
   idOf = Object.fromEntries(rows.map((row) => [row.external_id.replace(canvas(''), ''), row.subject_id]));
-  const texts: Record<string, string> = { p10: 'Dear Mary,\nI write from Lyon.', p2: 'Yours ever', loose: 'A loose page' };
+  const texts: Record<string, string> = { p10: 'Dear Mary,\nI write from Lyon.', p2: 'Yours ever', loose: 'A loose page', 'folio-3': 'Folio 3' };
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     for (const [name, text] of Object.entries(texts)) {
@@ -76,6 +113,7 @@ describe('the transcriptions download', () => {
       { heading: `=== ${canvas('p2')} ===`, text: 'Yours ever' },
       { heading: `=== ${canvas('p1')} ===`, text: '[not transcribed yet]' },
       { heading: '=== loose ===', text: 'A loose page' },
+      { heading: '=== folio-3 ===', text: 'Folio 3' },
     ]);
   });
 
@@ -85,28 +123,30 @@ describe('the transcriptions download', () => {
     const consensus: Record<string, string | null>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
     const settled = Object.fromEntries(consensus.map((row) => [row.external_id, row.T0_reviewed_answer ?? row.T0_answer ?? '[not transcribed yet]']));
     const pages = pagesOf(await stack.client.transcriptions(workflowId, 'T0'));
-    expect(pages.map((page) => page.text)).toEqual([canvas('p10'), canvas('p2'), canvas('p1'), 'loose'].map((name) => settled[name]));
+    expect(pages.map((page) => page.text)).toEqual([canvas('p10'), canvas('p2'), canvas('p1'), 'loose', 'folio-3'].map((name) => settled[name]));
     expect(pages[1]!.text).toBe('Yours ever,\nJohn');
   });
 
-  it('answers a IIIF Presentation 3 AnnotationPage of the canvases with a text, in the project language, that @iiif/parser reads', async () => {
+  it('answers a IIIF Presentation 3 AnnotationPage of the canvases with a text, that @iiif/parser reads, what it left out counted in its headers', async () => {
     const link = await stack.client.downloadLink(workflowId, 'consensus');
     const response = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}&task=T0&format=iiif`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="transcriptions-t0-transcribe-the-letter-${workflowId}-\\d{8}T\\d{6}Z\\.json"`));
+    // folio-3 has a canvas's metadata keys, but its externalId is no URI: no canvas, so no `target` that is not one.
+    expect(['chorus-annotations', 'chorus-left-out-without-text', 'chorus-left-out-not-canvas', 'chorus-left-out-taken-down'].map((name) => response.headers.get(name))).toEqual(['2', '1', '2', '0']);
     const page = await response.json();
     const id = `${stack.baseUrl}/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`;
+    // Nothing but what the Presentation 3 schema's annotationPage allows (no `summary`); the body without `language`.
     expect(page).toEqual({
       '@context': 'http://iiif.io/api/presentation/3/context.json',
       id,
       type: 'AnnotationPage',
       label: { en: ['Consensus transcriptions of task T0, workflow “Transcribe the letter”'] },
       items: [
-        { id: `${id}#subject-${idOf.p10}`, type: 'Annotation', motivation: 'supplementing', body: { type: 'TextualBody', value: 'Dear Mary,\nI write from Lyon.', format: 'text/plain', language: 'fr' }, target: canvas('p10') },
-        { id: `${id}#subject-${idOf.p2}`, type: 'Annotation', motivation: 'supplementing', body: { type: 'TextualBody', value: 'Yours ever,\nJohn', format: 'text/plain', language: 'fr' }, target: canvas('p2') },
+        { id: `${id}#subject-${idOf.p10}`, type: 'Annotation', motivation: 'supplementing', body: { type: 'TextualBody', value: 'Dear Mary,\nI write from Lyon.', format: 'text/plain' }, target: canvas('p10') },
+        { id: `${id}#subject-${idOf.p2}`, type: 'Annotation', motivation: 'supplementing', body: { type: 'TextualBody', value: 'Yours ever,\nJohn', format: 'text/plain' }, target: canvas('p2') },
       ],
-      summary: { en: ['2 annotations, one per canvas with a text; left out: 1 canvas without a text yet (or a blank one), 1 subject not from a IIIF manifest (no canvas to annotate), 0 subjects taken down (withheld, as the consensus download withholds its media and metadata).'] },
     });
     const read = normalize(page);
     expect(read.resource).toEqual({ id, type: 'AnnotationPage' });
@@ -114,17 +154,21 @@ describe('the transcriptions download', () => {
     const annotation = annotations[`${id}#subject-${idOf.p2}`]!;
     expect(annotation.motivation).toEqual(['supplementing']);
     expect(annotation.target).toMatchObject({ type: 'SpecificResource', source: { id: canvas('p2'), type: 'Canvas' } });
-    expect((read.entities.ContentResource as Record<string, unknown>)[annotation.body[0]!.id]).toMatchObject({ type: 'TextualBody', value: 'Yours ever,\nJohn', format: 'text/plain', language: 'fr' });
+    expect((read.entities.ContentResource as Record<string, unknown>)[annotation.body[0]!.id]).toMatchObject({ type: 'TextualBody', value: 'Yours ever,\nJohn', format: 'text/plain' });
+    const cors = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}&task=T0&format=iiif`, { headers: { origin: 'https://viewer.example.org' } });
+    expect(cors.headers.get('access-control-expose-headers')).toContain('Chorus-Left-Out-Not-Canvas');
   });
 
-  it("withholds a taken-down subject's canvas as the consensus download withholds its media and metadata, its text marked taken down", async () => {
+  it("withholds a taken-down subject: its canvas as the consensus download withholds its media and metadata, its text in the text download, its page kept in its place", async () => {
     await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p10!], reason: 'A home address', takeDown: true });
     const consensus: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
     expect(consensus.find((row) => row.subject_id === idOf.p10)).toMatchObject({ taken_down: true, subject_metadata: null, subject_locations: null, T0_answer: 'Dear Mary,\nI write from Lyon.' });
-    expect(pagesOf(await stack.client.transcriptions(workflowId, 'T0'))[0]).toEqual({ heading: `=== ${canvas('p10')} (taken down) ===`, text: 'Dear Mary,\nI write from Lyon.' });
-    const page = JSON.parse(await stack.client.transcriptions(workflowId, 'T0', 'iiif'));
-    expect(page.items.map((item: { target: string }) => item.target)).toEqual([canvas('p2')]);
-    expect(page.summary.en[0]).toMatch(/^1 annotation, .* 1 subject taken down/);
+    const text = await stack.client.transcriptions(workflowId, 'T0');
+    expect(text).not.toContain('Lyon');
+    expect(pagesOf(text)[0]).toEqual({ heading: `=== ${canvas('p10')} (taken down) ===`, text: '[withheld: taken down]' });
+    const response = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`, stack.client.token);
+    expect([response.headers.get('chorus-annotations'), response.headers.get('chorus-left-out-taken-down')]).toEqual(['1', '1']);
+    expect(((await response.json()) as { items: { target: string }[] }).items.map((item) => item.target)).toEqual([canvas('p2')]);
   });
 
   it('is for the workflow’s researchers only, as the consensus download', async () => {
@@ -133,6 +177,37 @@ describe('the transcriptions download', () => {
     expect((await refusal(stranger.client.transcriptions(workflowId, 'T0')))?.status).toBe(403);
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await refusal(guest.transcriptions(workflowId, 'T0', 'iiif')))?.status).toBe(403);
+  });
+
+  it('takes a downloads API key of a researcher (the narrowest scope, which every key has), not one of someone else, and gives no Chorus-Next-Since', async () => {
+    const key = await stack.client.createApiKey({ name: 'Nightly transcriptions', scope: 'downloads' });
+    const answer = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0`, key.secret);
+    expect(answer.status).toBe(200);
+    expect(pagesOf(await answer.text()).map((page) => page.heading)).toContain('=== loose ===');
+    // A download that takes no since= has no next one to give (the consensus download, the same rows, gives one).
+    expect(answer.headers.get('chorus-next-since')).toBeNull();
+    expect((await fetched(`/api/v1/workflows/${workflowId}/consensus?format=csv`, key.secret)).headers.get('chorus-next-since')).not.toBeNull();
+    const stranger = await newAccount(stack, 'Key holder');
+    const strangersKey = await stranger.client.createApiKey({ name: 'Mine', scope: 'downloads' });
+    const refused = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0`, strangersKey.secret);
+    expect([refused.status, refused.headers.get('content-type')]).toEqual([403, 'application/problem+json; charset=utf-8']);
+    await stack.client.revokeApiKey(key.id);
+    expect((await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0`, key.secret)).status).toBe(401);
+  });
+
+  it("opens with a consensus download link of this workflow, its path changed (on purpose), and with no classifications link nor another workflow's", async () => {
+    const transcriptionsOf = (url: string) => fetched(`${url.replace(/\/(consensus|classifications)\?/, '/transcriptions?')}&task=T0`);
+    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, 'consensus')).url)).status).toBe(200);
+    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, 'classifications')).url)).status).toBe(401);
+    const { projectId } = await stack.client.getWorkflow(workflowId);
+    const other = await transcribing(projectId, (await stack.client.getWorkflow(workflowId)).subjectSetIds);
+    const othersLink = (await stack.client.downloadLink(other, 'consensus')).url;
+    expect((await transcriptionsOf(othersLink.replace(other, workflowId))).status).toBe(401);
+    // A link that carries a format of the consensus download's is refused naming it: drop its format=.
+    const csvLink = (await stack.client.downloadLink(workflowId, 'consensus', 'csv')).url;
+    const withCsv = await transcriptionsOf(csvLink);
+    expect([withCsv.status, ((await withCsv.json()) as { errors: { pointer: string }[] }).errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/format' })]]);
+    expect((await transcriptionsOf(csvLink.replace(/&format=csv/, ''))).status).toBe(200);
   });
 
   it('refuses a task that is none, or not a transcription, and a format it does not write, naming the field and the fix', async () => {
@@ -154,11 +229,9 @@ describe('the transcriptions download', () => {
 
 describe("the text download's markers", () => {
   it('says a page the consensus path does not lead to, and a blank one, apart from one not transcribed yet', async () => {
-    const project = await stack.client.createProject({ title: `Markers ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
-    const names = ['away', 'blank', 'waiting'];
-    const { subjectIds } = await stack.client.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}` }] })));
-    const { id } = await stack.client.createWorkflow(project.id, {
+    const { projectId, sets } = await projectWithSets('Markers', ['Pages']);
+    const subjectIds = Object.values(await textSubjects(sets.Pages!, ['away', 'blank', 'waiting']));
+    const { id } = await stack.client.createWorkflow(projectId, {
       name: 'Writing?',
       firstTask: 'Q',
       tasks: {
@@ -166,7 +239,7 @@ describe("the text download's markers", () => {
         T0: { type: 'transcription', instruction: 'Type it' },
       },
       retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
+      subjectSetIds: [sets.Pages!],
     });
     await stack.client.activateWorkflow(id);
     for (let volunteer = 0; volunteer < 2; volunteer++) {
@@ -180,5 +253,49 @@ describe("the text download's markers", () => {
       { heading: '=== blank ===', text: '[blank: the consensus is that there is no text]' },
       { heading: '=== waiting ===', text: '[not transcribed yet]' },
     ]);
+  });
+});
+
+describe("the text download's rule", () => {
+  it('cannot be forged by a text or a name: line breaks made \\n, a line that begins with === or \\ escaped, a name on one line; read back as documented', async () => {
+    const { projectId, sets } = await projectWithSets('Forged', ['Pages']);
+    const subjectIds = Object.values(await textSubjects(sets.Pages!, ['one', 'Folio 3\n  verso\r\nrecto', 'two']));
+    const id = await transcribing(projectId, [sets.Pages!]);
+    await stack.client.reviewConsensus(id, subjectIds[0]!, 'T0', 'Line one\n=== two ===\nA forged page\u2028=== no line of its own');
+    await stack.client.reviewConsensus(id, subjectIds[1]!, 'T0', 'Windows\r\nline\rold Mac\r\n\r\n\\=== not a heading\n\\\\ two slashes\n\nend\n');
+    const text = await stack.client.transcriptions(id, 'T0');
+    expect(text).toBe(
+      [
+        '=== one ===\nLine one\n\\=== two ===\nA forged page\u2028=== no line of its own\n',
+        '=== Folio 3 verso recto ===\nWindows\nline\nold Mac\n\n\\\\=== not a heading\n\\\\\\ two slashes\n\nend\n\n',
+        '=== two ===\n[not transcribed yet]\n',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('\r');
+    expect(pagesOf(text)).toEqual([
+      { heading: '=== one ===', text: 'Line one\n=== two ===\nA forged page\u2028=== no line of its own' },
+      { heading: '=== Folio 3 verso recto ===', text: 'Windows\nline\nold Mac\n\n\\=== not a heading\n\\\\ two slashes\n\nend\n' },
+      { heading: '=== two ===', text: '[not transcribed yet]' },
+    ]);
+  });
+});
+
+describe('the order of the pages', () => {
+  it("is by the researchers' memberships in the workflow's sets (set age, then position), then other memberships, then subject id: an older unlinked set or a routing moves no page", async () => {
+    // Oldest first: a set the workflow is not fed by, one it is fed by that only routing fills, then its sets of pages.
+    const { projectId, sets } = await projectWithSets('Order', ['unlinked', 'routed', 'first', 'second']);
+    const ids = { ...(await textSubjects(sets.first!, ['a1', 'a2', 'a3'])), ...(await textSubjects(sets.second!, ['b1', 'b2'])) };
+    const id = await transcribing(projectId, [sets.routed!, sets.first!, sets.second!]);
+    const order = async () => pagesOf(await stack.client.transcriptions(id, 'T0')).map((page) => page.heading.slice(4, -4));
+    expect(await order()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    // a3 uploaded again to the older set the workflow is not fed by; b1 put by this workflow's routing effect into
+    // the older set it is fed by (as `routeSubject` records it); a1 and a2 moved to one position, after a3's.
+    await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [sets.unlinked, ids.a3]);
+    await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [sets.routed, ids.b1]);
+    await stack.db.query('INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at) VALUES ($1, $2, $3, now())', [ids.b1, id, sets.routed]);
+    await stack.db.query('UPDATE subject_set_members SET position = 7 WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])', [sets.first, [ids.a1, ids.a2]]);
+    const tied = [ids.a1!, ids.a2!].sort().map((subjectId) => (subjectId === ids.a1 ? 'a1' : 'a2'));
+    // a3 (position 3) before the tied a1 and a2 (7), those two by subject id.
+    expect(await order()).toEqual(['a3', ...tied, 'b1', 'b2']);
   });
 });

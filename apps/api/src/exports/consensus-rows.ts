@@ -271,7 +271,7 @@ const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
   SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking'] : ['outcome', 'reviewed', 'reviewed_answer', 'needs_checking'];
 
 /** A task's `<task>_answer`: its consensus answer (`result`, none before the subject's first aggregation), flattened. */
-const consensusAnswerCell = (definition: Task, result: StoredTaskConsensus | undefined) => answerCell(definition, result?.answer ?? null);
+const consensusAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined) => answerCell(definition, result?.answer ?? null);
 
 /** A task's `<task>_reviewed_answer`: the answer its review settles on, flattened; null when it is not reviewed. */
 const reviewedAnswerCell = (definition: Task, review: TaskReview | undefined) => (review ? answerCell(definition, flatAnswerOf(definition, review.value)) : null);
@@ -280,7 +280,7 @@ const reviewedAnswerCell = (definition: Task, review: TaskReview | undefined) =>
  * The answer a task settles on for a subject, as the consensus download gives it: `<task>_reviewed_answer` when a
  * researcher or reviewer reviewed it (approved or corrected), else `<task>_answer`.
  */
-export const settledAnswerCell = (definition: Task, result: StoredTaskConsensus | undefined, review: TaskReview | undefined) =>
+export const settledAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined, review: TaskReview | undefined) =>
   review ? reviewedAnswerCell(definition, review) : consensusAnswerCell(definition, result);
 
 /**

@@ -43,6 +43,8 @@ export interface WrittenQuery<Row> {
   writer: () => Transform;
   contentType: string;
   name: (began: Date) => DownloadName;
+  /** Headers of its own, read before its rows stream (what a document leaves out, say). */
+  headers?: Record<string, string>;
 }
 
 /** A flat download written in `form`. */
@@ -61,6 +63,8 @@ export interface ExportDownload {
   filename: DownloadName;
   /** The `since` that gives, next time, every row changed after this download's snapshot (`NEXT_SINCE`); none for a download that takes no `since`. */
   nextSince?: string;
+  /** The download's headers of its own (`WrittenQuery`'s). */
+  headers?: Record<string, string>;
 }
 
 /** The header that carries a download's `nextSince`. */
@@ -267,7 +271,7 @@ export class ExportStreams {
         if (error) return release(error);
         client.query('COMMIT').then(() => release(), release);
       });
-      return { stream, contentType: query.contentType, filename: query.name(new Date()), nextSince };
+      return { stream, contentType: query.contentType, filename: query.name(new Date()), nextSince, headers: query.headers };
     } catch (error) {
       done();
       throw error;

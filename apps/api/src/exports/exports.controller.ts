@@ -145,6 +145,7 @@ export function send(reply: FastifyReply, download: ExportDownload, acceptEncodi
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
     .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
   if (download.nextSince) reply.header(NEXT_SINCE_HEADER, download.nextSince);
+  for (const [name, value] of Object.entries(download.headers ?? {})) reply.header(name, value);
   if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
   const gzip = gzipped(download.stream);
   // A download that fails before its first byte is answered with a problem, in plain JSON.

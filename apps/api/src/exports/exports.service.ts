@@ -26,7 +26,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS } from '../subject-sets/subject-files';
-import { type TranscriptionFormat, type TranscriptionRow, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
+import { type TranscriptionFormat, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -180,26 +180,44 @@ const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(
 
 /**
  * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
- * their set's order: the oldest of the project's sets each is in (as `subject_set_ids` lists them first, the set it
- * was uploaded to unless routing put it in an older one), then its position there, then its id; those in no set last,
- * by id. Only the narrow list of ids and places is sorted; each subject's row is then read on its own.
+ * document order: by the subject's first membership, memberships a researcher made (an upload, not a routing effect's:
+ * `effect_memberships`) in a set linked to the workflow first, then any other (routed, or in a set the workflow is not
+ * fed by), each by its set's age (`set_order`) then the subject's position there; then by subject id; those in no set
+ * last. So a later upload to an older set, or a routing, does not move a page. Only the narrow list of ids and places is
+ * sorted; each subject's row is then read on its own. A canvas: a subject read from a IIIF manifest (`CANVAS_KEYS`)
+ * whose externalId, the canvas id, is an http(s) URI, so that an annotation's `target` is one.
  */
 export const TRANSCRIPTION_ROWS = `
   WITH ${SET_ORDER}
   SELECT page.* FROM (
-    SELECT st.subject_id, first_set.ord, first_set.position FROM subject_workflow_status st
+    SELECT st.subject_id, first_set.other, first_set.ord, first_set.position FROM subject_workflow_status st
     LEFT JOIN LATERAL (
-      SELECT o.ord, m.position FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id WHERE m.subject_id = st.subject_id ORDER BY o.ord LIMIT 1) first_set ON true
+      SELECT (l.subject_set_id IS NULL OR EXISTS (
+                SELECT 1 FROM effect_memberships e WHERE e.subject_id = m.subject_id AND e.subject_set_id = m.subject_set_id AND e.left_at IS NULL)) AS other,
+             o.ord, m.position
+      FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id
+      LEFT JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = m.subject_set_id
+      WHERE m.subject_id = st.subject_id ORDER BY 1, o.ord, m.position LIMIT 1) first_set ON true
     WHERE st.workflow_id = $1
-    ORDER BY first_set.ord NULLS LAST, first_set.position, st.subject_id OFFSET 0) placed
+    ORDER BY first_set.other NULLS LAST, first_set.ord, first_set.position, st.subject_id OFFSET 0) placed
   CROSS JOIN LATERAL (
     SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down,
-           ${withheldWhileTakenDownSql('s.id', `CASE WHEN s.external_id IS NOT NULL AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'] THEN jsonb_build_object('manifest', s.metadata->'${CANVAS_KEYS.manifest}') END`)} AS canvas,
+           ${withheldWhileTakenDownSql('s.id', `CASE WHEN s.external_id ~* '^https?://' AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'] THEN jsonb_build_object('manifest', s.metadata->'${CANVAS_KEYS.manifest}') END`)} AS canvas,
            stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
     ${storedConsensusOf('st', { result: false })}
     WHERE st.workflow_id = $1 AND st.subject_id = placed.subject_id OFFSET 0) page
-  ORDER BY placed.ord NULLS LAST, placed.position, placed.subject_id`;
+  ORDER BY placed.other NULLS LAST, placed.ord, placed.position, placed.subject_id`;
+
+/**
+ * `TRANSCRIPTION_ROWS` as the IIIF download's counts read them (`iiifCountHeaders`), before its rows stream: each
+ * text (the consensus answer, the review's) cut to its first character, which tells an empty one from another.
+ */
+const TRANSCRIPTION_COUNTS = `
+  SELECT page.canvas, page.taken_down,
+         CASE WHEN page.consensus IS NOT NULL THEN jsonb_build_object('answer', left(page.consensus->>'answer', 1)) END AS consensus,
+         CASE WHEN page.review IS NOT NULL THEN jsonb_build_object('state', page.review->'state', 'value', left(page.review->>'value', 1)) END AS review
+  FROM (${TRANSCRIPTION_ROWS}) page`;
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
@@ -410,20 +428,20 @@ export class ExportsService {
   async transcriptions({ workflow, downloader }: AllowedDownload, taskKey: string, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
     const task = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), taskKey);
     const download = await this.streams.write<TranscriptionRow>(async (read) => {
-      const [project] = await read<{ language: string }>('SELECT language FROM projects WHERE id = $1', [workflow.projectId]);
       const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
       const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;
       return {
         sql: TRANSCRIPTION_ROWS,
         parameters: [workflow.id, taskKey],
         toRecord: (row) => transcriptionPage(row, task),
-        writer: () => (format === 'text' ? textWriter() : iiifWriter({ id: address, language: project!.language, label })),
+        writer: () => (format === 'text' ? textWriter() : iiifWriter({ id: address, label })),
         contentType: TRANSCRIPTION_CONTENT_TYPES[format],
         name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, format === 'text' ? 'txt' : 'json'),
+        ...(format === 'iiif' ? { headers: iiifCountHeaders(await read(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]), task) } : {}),
       };
     }, downloader.id);
     // Documents take no `since`: no next one to give.
-    return { stream: download.stream, contentType: download.contentType, filename: download.filename };
+    return { ...download, nextSince: undefined };
   }
 
   /**

@@ -8,22 +8,35 @@ import { type TaskReview, settledAnswerCell } from './consensus-rows';
 export const TRANSCRIPTION_FORMATS = ['text', 'iiif'] as const;
 export type TranscriptionFormat = (typeof TRANSCRIPTION_FORMATS)[number];
 
-/** What the text download writes in place of a page's text when it has none, or an empty one. */
+/** What the text download writes in place of a page's text when it has none, an empty one, or one withheld. */
 export const TEXT_MARKERS = {
   notYet: '[not transcribed yet]',
   notReached: '[not transcribed: the consensus path does not lead to this task]',
   blank: '[blank: the consensus is that there is no text]',
+  takenDown: '[withheld: taken down]',
 } as const;
+
+/** The response headers of the IIIF download that count the annotations written and the subjects left out, by why. */
+export const IIIF_COUNT_HEADERS = {
+  annotations: 'Chorus-Annotations',
+  withoutText: 'Chorus-Left-Out-Without-Text',
+  notCanvas: 'Chorus-Left-Out-Not-Canvas',
+  takenDown: 'Chorus-Left-Out-Taken-Down',
+} as const;
+
+/** The text download's rule for a page's text, in the documentation's words (README says the same). */
+const TEXT_RULE_IN_WORDS =
+  "Line breaks are written `\\n` (a `\\r\\n` or `\\r` becomes `\\n`); a text line that begins with `===` or with `\\` is written with a `\\` before it (to read the text back, drop the first `\\` of each line that begins with one), so that only a heading begins with `===`; a heading's name has each run of whitespace, line breaks included, made one space. To read the pages back: each line that begins with `===` begins a page; its text is the lines after it up to the next heading, less the one empty line before that heading.";
 
 /** What the transcriptions download gives, in the API documentation's words (README says the same). */
 export const TRANSCRIPTIONS_IN_WORDS = [
-  "A page per subject of the workflow (each subject the consensus download has a row for), in its set's order: the oldest of the project's subject sets it is in (the first of its `subject_set_ids`), then its position there; subjects in no set last. Each page's text is what the consensus download settles on for the task: its `<task>_reviewed_answer` when a researcher or reviewer reviewed it (approved or corrected), else its `<task>_answer`, the consensus of the volunteers' transcriptions, its lines as they are.",
+  "A page per subject of the workflow (each subject the consensus download has a row for), in order: first by the subject's membership in a set linked to this workflow that a researcher made (an upload, not a routing effect's), by that set's age then the subject's position in it; then by its other memberships (routed, or in sets not linked to the workflow), the same way; then by subject id; subjects in no set last. Each page's text is what the consensus download settles on for the task: its `<task>_reviewed_answer` when a researcher or reviewer reviewed it (approved or corrected), else its `<task>_answer`, the consensus of the volunteers' transcriptions.",
   '',
-  `format=text (the default): plain UTF-8 text, each page headed by a line \`=== <externalId, else subject id> ===\` (\`(taken down)\` after the name for a subject the project's team took down, as the consensus download's taken_down says), then its text, a blank line between two pages. A page without a text says why in its place: \`${TEXT_MARKERS.notYet}\` (no consensus yet: no counted transcription, or not aggregated yet), \`${TEXT_MARKERS.notReached}\` (an earlier question's consensus led elsewhere: the download's _outcome not_reached), \`${TEXT_MARKERS.blank}\` (the consensus, or a review, is an empty text).`,
+  `format=text (the default): plain UTF-8 text, each page headed by a line \`=== <externalId, else subject id> ===\` (\`(taken down)\` after the name for a subject the project's team took down, as the consensus download's taken_down says), then its text, a blank line between two pages. ${TEXT_RULE_IN_WORDS} A page without a text says why in its place: \`${TEXT_MARKERS.notYet}\` (no consensus yet: no counted transcription, or not aggregated yet), \`${TEXT_MARKERS.notReached}\` (an earlier question's consensus led elsewhere: the download's _outcome not_reached), \`${TEXT_MARKERS.blank}\` (the consensus, or a review, is an empty text), \`${TEXT_MARKERS.takenDown}\` (a subject the project's team took down: a document is what gets published, so its text is withheld, its page kept in its place).`,
   '',
-  "format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation) for Mirador or Universal Viewer, its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId the canvas id) whose text is not empty, `motivation` supplementing, `body` a TextualBody (`value` the text, `format` text/plain, `language` the project's language), `target` the canvas id. Left out, and counted in the page's `summary`: canvases without a text, subjects not from a IIIF manifest (no canvas to target), and subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas).",
+  `format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation), its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId an http(s) URI, the canvas id) whose text is not empty, \`motivation\` supplementing, \`body\` a TextualBody (\`value\` the text, \`format\` text/plain), \`target\` the canvas id. Headers count what it holds: \`${IIIF_COUNT_HEADERS.annotations}\` the annotations; left out, \`${IIIF_COUNT_HEADERS.withoutText}\` canvases without a text (or a blank one), \`${IIIF_COUNT_HEADERS.notCanvas}\` subjects not from a IIIF manifest (no canvas to target), \`${IIIF_COUNT_HEADERS.takenDown}\` subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas). No viewer shows it by itself: host the file where the viewer can fetch it, add it to each canvas's \`annotations\` in the manifest (or a copy of it), and in Mirador add \`supplementing\` to \`annotations.filteredMotivations\` in its configuration (its default list leaves it out).`,
   '',
-  "A take-down withholds a subject's media and metadata, never the consensus answers (the consensus download's words): the text download still gives a taken-down subject's text, its heading saying it is taken down; drop such pages yourself if they must go too. Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus) opens it too, /consensus in its address changed to /transcriptions?task=….",
+  "Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus, without a format) opens it too, /consensus in its address changed to /transcriptions and &task=… added; a link that carries a format (csv, json, ndjson) is refused (422 naming format): drop its format=, or make one without.",
 ].join('\n');
 
 /** A subject's row of the transcriptions download, in its set's order (`transcriptionRows`). */
@@ -52,22 +65,68 @@ export interface TranscriptionPage {
   outcome: ReturnType<typeof consensusOutcome> | 'reviewed';
 }
 
+/** What a row's text is settled from: the task's consensus answer (none before the first aggregation), and its review. */
+interface TextOf {
+  consensus: Pick<StoredTaskConsensus, 'answer'> | null;
+  review: TaskReview | null;
+}
+
+/** The text a row's task settles on, as the consensus download gives it (`settledAnswerCell`); null when it has none. */
+function settledText(row: TextOf, task: Task): string | null {
+  const text = settledAnswerCell(task, row.consensus ?? undefined, row.review ?? undefined);
+  return typeof text === 'string' ? text : null;
+}
+
 /** A row as a page, its text settled as the consensus download settles it. */
 export function transcriptionPage(row: TranscriptionRow, task: Task): TranscriptionPage {
   const consensus = row.consensus ?? undefined;
-  const text = settledAnswerCell(task, consensus, row.review ?? undefined);
   // The cut `result` lacks `notReached`, which the stored row keeps beside it (`not_reached`).
   const outcome = row.review ? 'reviewed' : consensusOutcome(consensus && { ...consensus, result: { ...consensus.result, notReached: consensus.not_reached ?? undefined } });
-  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, canvas: row.canvas, text: typeof text === 'string' ? text : null, outcome };
+  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, canvas: row.canvas, text: settledText(row, task), outcome };
 }
 
-/** A page of the text download: a heading line naming it, then its text's lines as they are (or a marker). */
-function textPage(page: TranscriptionPage): string {
-  const heading = `=== ${page.name}${page.takenDown ? ' (taken down)' : ''} ===`;
-  if (page.text) return `${heading}\n${page.text}\n`;
-  if (page.text === '') return `${heading}\n${TEXT_MARKERS.blank}\n`;
-  return `${heading}\n${page.outcome === 'not_reached' ? TEXT_MARKERS.notReached : TEXT_MARKERS.notYet}\n`;
+/** Why the IIIF download leaves a page out (no canvas, taken down, no text), or null for a page it annotates. */
+function leftOutFor(page: Pick<TranscriptionPage, 'canvas' | 'takenDown' | 'text'>): 'withoutText' | 'notCanvas' | 'takenDown' | null {
+  if (!page.canvas) return page.takenDown ? 'takenDown' : 'notCanvas';
+  return page.text ? null : 'withoutText';
 }
+
+/**
+ * The IIIF download's headers (`IIIF_COUNT_HEADERS`): its annotations and the subjects it leaves out, by why, counted
+ * from its rows read with each text cut to its first character (`TRANSCRIPTION_COUNTS`), enough to tell an empty one.
+ */
+export function iiifCountHeaders(rows: readonly (Pick<TranscriptionRow, 'canvas' | 'taken_down'> & TextOf)[], task: Task): Record<string, string> {
+  const counts = { annotations: 0, withoutText: 0, notCanvas: 0, takenDown: 0 };
+  for (const row of rows) counts[leftOutFor({ canvas: row.canvas, takenDown: row.taken_down, text: settledText(row, task) }) ?? 'annotations'] += 1;
+  return Object.fromEntries(Object.entries(IIIF_COUNT_HEADERS).map(([count, header]) => [header, String(counts[count as keyof typeof counts])]));
+}
+
+/** Line breaks as `\n`, whatever the volunteer's or reviewer's system wrote. */
+const unixLines = (text: string) => text.replace(/\r\n?/g, '\n');
+
+/** A heading's name on one line: each run of whitespace (line breaks too) one space. */
+const headingName = (name: string) => unixLines(name).replace(/\s+/g, ' ');
+
+/**
+ * A text's lines, a line that would read as a heading (`===`) or as escaped (`\`) escaped with a `\` (`TEXT_RULE_IN_WORDS`).
+ * Split at `\n` only, as a reader splits: a regular expression's `^` would match after U+2028 too.
+ */
+const escapedText = (text: string) =>
+  unixLines(text)
+    .split('\n')
+    .map((line) => (line.startsWith('===') || line.startsWith('\\') ? `\\${line}` : line))
+    .join('\n');
+
+/** What a page of the text download holds under its heading: its text, escaped, or a marker saying why there is none. */
+function pageBody(page: TranscriptionPage): string {
+  if (page.takenDown) return TEXT_MARKERS.takenDown;
+  if (page.text) return escapedText(page.text);
+  if (page.text === '') return TEXT_MARKERS.blank;
+  return page.outcome === 'not_reached' ? TEXT_MARKERS.notReached : TEXT_MARKERS.notYet;
+}
+
+/** A page of the text download: a heading line naming it, then what it holds (`pageBody`). */
+const textPage = (page: TranscriptionPage) => `=== ${headingName(page.name)}${page.takenDown ? ' (taken down)' : ''} ===\n${pageBody(page)}\n`;
 
 /** The text download: each page as `textPage` writes it, a blank line between two. */
 export function textWriter(): Transform {
@@ -81,30 +140,18 @@ export function textWriter(): Transform {
   });
 }
 
-/** Where the IIIF download is, and what it is of: its id, the project's language, and its label's words. */
+/** Where the IIIF download is, and what it is of: its id and its label's words. */
 export interface AnnotationPageOf {
   id: string;
-  language: string;
   label: string;
-}
-
-/** How many subjects of each kind the IIIF download left out, in its summary's words. */
-function leftOutInWords(left: { withoutText: number; notCanvas: number; takenDown: number }): string {
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  return [
-    `${count(left.withoutText, 'canvas', 'canvases')} without a text yet (or a blank one)`,
-    `${count(left.notCanvas, 'subject', 'subjects')} not from a IIIF manifest (no canvas to annotate)`,
-    `${count(left.takenDown, 'subject', 'subjects')} taken down (withheld, as the consensus download withholds its media and metadata)`,
-  ].join(', ');
 }
 
 /**
  * The IIIF download: one AnnotationPage (IIIF Presentation 3, W3C Web Annotation), an annotation per canvas whose
- * task has a text (`supplementing`: the canvas's text, as a viewer shows a transcription), and its `summary` (written
- * last: JSON's keys have no order) counting the subjects left out, by why.
+ * task has a text (`supplementing`: the canvas's text, as a viewer shows a transcription). What it leaves out is
+ * counted in its headers (`iiifCountHeaders`): the Presentation 3 schema allows no other property on the page.
  */
 export function iiifWriter(of: AnnotationPageOf): Transform {
-  const left = { withoutText: 0, notCanvas: 0, takenDown: 0 };
   let annotations = 0;
   let head = `{"@context":"http://iiif.io/api/presentation/3/context.json","id":${JSON.stringify(of.id)},"type":"AnnotationPage","label":{"en":[${JSON.stringify(of.label)}]},"items":[`;
   /** What goes before the next thing written: the head, until it is written. */
@@ -116,22 +163,19 @@ export function iiifWriter(of: AnnotationPageOf): Transform {
   return new Transform({
     writableObjectMode: true,
     transform(page: TranscriptionPage, _encoding, done) {
-      if (!page.canvas) left[page.takenDown ? 'takenDown' : 'notCanvas'] += 1;
-      else if (!page.text) left.withoutText += 1;
-      if (!page.canvas || !page.text) return done(null, opening());
+      if (leftOutFor(page)) return done(null, opening());
       const annotation = {
         id: `${of.id}#subject-${page.subjectId}`,
         type: 'Annotation',
         motivation: 'supplementing',
-        body: { type: 'TextualBody', value: page.text, format: 'text/plain', language: of.language },
+        body: { type: 'TextualBody', value: page.text, format: 'text/plain' },
         target: page.name,
       };
       done(null, `${opening()}${annotations ? ',' : ''}\n${JSON.stringify(annotation)}`);
       annotations += 1;
     },
     flush(done) {
-      const summary = `${annotations} annotation${annotations === 1 ? '' : 's'}, one per canvas with a text; left out: ${leftOutInWords(left)}.`;
-      done(null, `${opening()}\n],"summary":{"en":[${JSON.stringify(summary)}]}}\n`);
+      done(null, `${opening()}\n]}\n`);
     },
   });
 }
