@@ -135,7 +135,11 @@ describe('the transcriptions download', () => {
     expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="transcriptions-t0-transcribe-the-letter-${workflowId}-\\d{8}T\\d{6}Z\\.json"`));
     // folio-3 has a canvas's metadata keys, but its externalId is no URI: no canvas, so no `target` that is not one.
     expect(['chorus-annotations', 'chorus-left-out-without-text', 'chorus-left-out-not-canvas', 'chorus-left-out-taken-down'].map((name) => response.headers.get(name))).toEqual(['2', '1', '2', '0']);
-    const page = await response.json();
+    const page = (await response.json()) as { items: unknown[] };
+    // The counts, read apart from the page, add up to its annotations and to the workflow's subjects.
+    const counts = ['chorus-annotations', 'chorus-left-out-without-text', 'chorus-left-out-not-canvas', 'chorus-left-out-taken-down'].map((name) => Number(response.headers.get(name)));
+    expect(counts[0]).toBe(page.items.length);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe((JSON.parse(await stack.client.consensus(workflowId, 'json')) as unknown[]).length);
     const id = `${stack.baseUrl}/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`;
     // Nothing but what the Presentation 3 schema's annotationPage allows (no `summary`); the body without `language`.
     expect(page).toEqual({
@@ -165,7 +169,7 @@ describe('the transcriptions download', () => {
     expect(consensus.find((row) => row.subject_id === idOf.p10)).toMatchObject({ taken_down: true, subject_metadata: null, subject_locations: null, T0_answer: 'Dear Mary,\nI write from Lyon.' });
     const text = await stack.client.transcriptions(workflowId, 'T0');
     expect(text).not.toContain('Lyon');
-    expect(pagesOf(text)[0]).toEqual({ heading: `=== ${canvas('p10')} (taken down) ===`, text: '[withheld: taken down]' });
+    expect(text.split('\n').slice(0, 2)).toEqual([`=== ${canvas('p10')} ===`, '[withheld: taken down]']);
     const response = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`, stack.client.token);
     expect([response.headers.get('chorus-annotations'), response.headers.get('chorus-left-out-taken-down')]).toEqual(['1', '1']);
     expect(((await response.json()) as { items: { target: string }[] }).items.map((item) => item.target)).toEqual([canvas('p2')]);
@@ -257,45 +261,85 @@ describe("the text download's markers", () => {
 });
 
 describe("the text download's rule", () => {
-  it('cannot be forged by a text or a name: line breaks made \\n, a line that begins with === or \\ escaped, a name on one line; read back as documented', async () => {
+  it('cannot be forged by a text or a name: every line break made \\n, a line that begins with === or \\ escaped, a name on one line; read back as documented', async () => {
     const { projectId, sets } = await projectWithSets('Forged', ['Pages']);
-    const subjectIds = Object.values(await textSubjects(sets.Pages!, ['one', 'Folio 3\n  verso\r\nrecto', 'two']));
+    const subjectIds = Object.values(await textSubjects(sets.Pages!, ['one', 'Folio 3\n  verso\r\nrecto\u0085back\u001cside\u2029end', 'two']));
     const id = await transcribing(projectId, [sets.Pages!]);
-    await stack.client.reviewConsensus(id, subjectIds[0]!, 'T0', 'Line one\n=== two ===\nA forged page\u2028=== no line of its own');
+    // What Python's str.splitlines (and a JavaScript ^ with the m flag) splits lines at, beside \n and \r.
+    const breaks = '\u2028 \u2029 \u0085 \v \f \u001c \u001d \u001e'.split(' ');
+    await stack.client.reviewConsensus(id, subjectIds[0]!, 'T0', `Line one\n=== two ===\n${breaks.map((lineBreak, index) => `A forged page${lineBreak}=== after break ${index}`).join('\n')}`);
     await stack.client.reviewConsensus(id, subjectIds[1]!, 'T0', 'Windows\r\nline\rold Mac\r\n\r\n\\=== not a heading\n\\\\ two slashes\n\nend\n');
     const text = await stack.client.transcriptions(id, 'T0');
     expect(text).toBe(
       [
-        '=== one ===\nLine one\n\\=== two ===\nA forged page\u2028=== no line of its own\n',
-        '=== Folio 3 verso recto ===\nWindows\nline\nold Mac\n\n\\\\=== not a heading\n\\\\\\ two slashes\n\nend\n\n',
+        `=== one ===\nLine one\n\\=== two ===\n${breaks.map((_, index) => `A forged page\n\\=== after break ${index}`).join('\n')}\n`,
+        '=== Folio 3 verso recto back side end ===\nWindows\nline\nold Mac\n\n\\\\=== not a heading\n\\\\\\ two slashes\n\nend\n\n',
         '=== two ===\n[not transcribed yet]\n',
       ].join('\n'),
     );
-    expect(text).not.toContain('\r');
+    // Every reader splits it into the same lines: only \n breaks one.
+    expect([...text].filter((character) => character === '\r' || breaks.includes(character))).toEqual([]);
     expect(pagesOf(text)).toEqual([
-      { heading: '=== one ===', text: 'Line one\n=== two ===\nA forged page\u2028=== no line of its own' },
-      { heading: '=== Folio 3 verso recto ===', text: 'Windows\nline\nold Mac\n\n\\=== not a heading\n\\\\ two slashes\n\nend\n' },
+      { heading: '=== one ===', text: `Line one\n=== two ===\n${breaks.map((_, index) => `A forged page\n=== after break ${index}`).join('\n')}` },
+      { heading: '=== Folio 3 verso recto back side end ===', text: 'Windows\nline\nold Mac\n\n\\=== not a heading\n\\\\ two slashes\n\nend\n' },
       { heading: '=== two ===', text: '[not transcribed yet]' },
     ]);
+  });
+
+  it("cannot be forged into a marker: a text line equal to one escaped, a taken-down subject said by its marker alone, which no name reaches", async () => {
+    const { projectId, sets } = await projectWithSets('Markers forged', ['Pages']);
+    const ids = await textSubjects(sets.Pages!, ['letter', 'letter (taken down)']);
+    const id = await transcribing(projectId, [sets.Pages!]);
+    const markers = ['[withheld: taken down]', '[not transcribed yet]', '[not transcribed: the consensus path does not lead to this task]', '[blank: the consensus is that there is no text]'];
+    await stack.client.reviewConsensus(id, ids['letter (taken down)']!, 'T0', `${markers.join('\n')}\n [not transcribed yet]`);
+    await stack.client.retireSubjects(id, { subjectIds: [ids.letter!], reason: 'A home address', takeDown: true });
+    const text = await stack.client.transcriptions(id, 'T0');
+    expect(text).toBe(['=== letter ===\n[withheld: taken down]\n', `=== letter (taken down) ===\n${markers.map((marker) => `\\${marker}`).join('\n')}\n [not transcribed yet]\n`].join('\n'));
+    expect(pagesOf(text)[1]).toEqual({ heading: '=== letter (taken down) ===', text: `${markers.join('\n')}\n [not transcribed yet]` });
   });
 });
 
 describe('the order of the pages', () => {
-  it("is by the researchers' memberships in the workflow's sets (set age, then position), then other memberships, then subject id: an older unlinked set or a routing moves no page", async () => {
+  it("is by the researchers' memberships in the workflow's sets (set age, then position), then other memberships, then subject id: an older unlinked set or a routing moves no page, an older linked set does", async () => {
     // Oldest first: a set the workflow is not fed by, one it is fed by that only routing fills, then its sets of pages.
     const { projectId, sets } = await projectWithSets('Order', ['unlinked', 'routed', 'first', 'second']);
     const ids = { ...(await textSubjects(sets.first!, ['a1', 'a2', 'a3'])), ...(await textSubjects(sets.second!, ['b1', 'b2'])) };
     const id = await transcribing(projectId, [sets.routed!, sets.first!, sets.second!]);
     const order = async () => pagesOf(await stack.client.transcriptions(id, 'T0')).map((page) => page.heading.slice(4, -4));
     expect(await order()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
-    // a3 uploaded again to the older set the workflow is not fed by; b1 put by this workflow's routing effect into
-    // the older set it is fed by (as `routeSubject` records it); a1 and a2 moved to one position, after a3's.
+    // a3, last of its set, uploaded again to the older set the workflow is not fed by; b1 put by this workflow's routing
+    // effect into the older set it is fed by (as `routeSubject` records it), then moved after b2 in its own.
     await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [sets.unlinked, ids.a3]);
     await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [sets.routed, ids.b1]);
     await stack.db.query('INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at) VALUES ($1, $2, $3, now())', [ids.b1, id, sets.routed]);
-    await stack.db.query('UPDATE subject_set_members SET position = 7 WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])', [sets.first, [ids.a1, ids.a2]]);
-    const tied = [ids.a1!, ids.a2!].sort().map((subjectId) => (subjectId === ids.a1 ? 'a1' : 'a2'));
-    // a3 (position 3) before the tied a1 and a2 (7), those two by subject id.
-    expect(await order()).toEqual(['a3', ...tied, 'b1', 'b2']);
+    await stack.db.query('UPDATE subject_set_members SET position = 7 WHERE subject_set_id = $1 AND subject_id = $2', [sets.second, ids.b1]);
+    expect(await order()).toEqual(['a1', 'a2', 'a3', 'b2', 'b1']);
+    // An upload of a2 to the older set the workflow is fed by moves its page there; so does linking the older set a3 is in.
+    await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 2)', [sets.routed, ids.a2]);
+    expect(await order()).toEqual(['a2', 'a1', 'a3', 'b2', 'b1']);
+    await stack.client.updateWorkflow(id, { ...(await stack.client.getWorkflow(id)).definition, subjectSetIds: [sets.unlinked!, sets.routed!, sets.first!, sets.second!] });
+    expect(await order()).toEqual(['a3', 'a2', 'a1', 'b2', 'b1']);
+  });
+});
+
+describe('a download that fails before its first byte', () => {
+  it("is answered with a problem without the file's headers: its name, its counts", async () => {
+    // Its counts read, its rows wait for a table only they read, and their query is cancelled there.
+    await stack.db.query('BEGIN');
+    await stack.db.query('LOCK TABLE effect_memberships IN ACCESS EXCLUSIVE MODE');
+    let answer: Promise<Response>;
+    try {
+      answer = fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`, { headers: { authorization: `Bearer ${stack.client.token}`, 'accept-encoding': 'identity' } });
+      const waiting = "SELECT pid FROM pg_stat_clear_snapshot(), pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%effect_memberships%' AND pid <> pg_backend_pid()";
+      await until(async () => (await stack.db.query(waiting)).rowCount === 1, 'the rows waiting for effect_memberships');
+      await stack.db.query(`SELECT pg_cancel_backend(pid) FROM (${waiting}) rows`);
+    } finally {
+      await stack.db.query('COMMIT');
+    }
+    const response = await answer;
+    // A cancelled statement is answered as one that timed out: 503.
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(['content-disposition', 'chorus-annotations', 'chorus-left-out-not-canvas', 'content-encoding'].map((name) => response.headers.get(name))).toEqual([null, null, null, null]);
   });
 });

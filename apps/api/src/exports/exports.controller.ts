@@ -134,25 +134,30 @@ export const ApiDownloadQueries = (links: string) =>
 
 /**
  * Sends a download as an attachment, gzipped for a client that takes it (flat rows shrink several times over). An error
- * on the way still destroys the response.
+ * on the way still destroys the response; one before its first byte is answered with a problem, in plain JSON, without
+ * the file's headers (its name, its encoding, its own counts and `Chorus-Next-Since`), which would describe a file
+ * never sent.
  */
 export function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
+  const gzip = gzipAccepted(acceptEncoding);
+  const fileHeaders: Record<string, string> = {
+    'content-disposition': contentDisposition(download.filename),
+    ...(download.nextSince ? { [NEXT_SINCE_HEADER]: download.nextSince } : {}),
+    ...download.headers,
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  };
   reply
     .header('content-type', download.contentType)
-    .header('content-disposition', contentDisposition(download.filename))
     // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
     .header('cache-control', 'private, no-store')
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
-    .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
-  if (download.nextSince) reply.header(NEXT_SINCE_HEADER, download.nextSince);
-  for (const [name, value] of Object.entries(download.headers ?? {})) reply.header(name, value);
-  if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
-  const gzip = gzipped(download.stream);
-  // A download that fails before its first byte is answered with a problem, in plain JSON.
-  gzip.once('error', () => {
-    if (!reply.raw.headersSent) reply.removeHeader('content-encoding');
+    .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '))
+    .headers(fileHeaders);
+  const body = gzip ? gzipped(download.stream) : download.stream;
+  body.once('error', () => {
+    if (!reply.raw.headersSent) for (const name of Object.keys(fileHeaders)) reply.removeHeader(name);
   });
-  return reply.header('content-encoding', 'gzip').send(gzip);
+  return reply.send(body);
 }
 
 @ApiTags('exports')

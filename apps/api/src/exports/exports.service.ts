@@ -9,7 +9,7 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
-import { isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
+import { inTakenDownSql, isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
@@ -26,7 +26,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS } from '../subject-sets/subject-files';
-import { type TranscriptionFormat, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
+import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionFormat, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -179,17 +179,40 @@ export const consensusRows = (sort: DownloadSort) => `
 const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(([column]) => column === name)![1];
 
 /**
+ * A subject (`s`) read from a IIIF manifest (`CANVAS_KEYS`) whose externalId, the canvas id, is an http(s) URI, so that
+ * an annotation's `target` is one.
+ */
+const IS_CANVAS = `(s.external_id ~* '^https?://' AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'])`;
+
+/**
+ * Whether a page has a text: the review's value (`review`: jsonb, SQL null when the task is not reviewed) when it is
+ * reviewed, else the consensus answer (`answer`), not empty. `settledAnswerCell`'s rule for a transcription (whose
+ * answer is its text as stored), asked by each page and by the IIIF download's counts alike.
+ */
+const hasTextSql = (review: string, answer: string) => `coalesce(CASE WHEN ${review} IS NOT NULL THEN ${review} #>> '{}' ELSE ${answer} END, '') <> ''`;
+
+/**
+ * Why the IIIF download leaves a subject out (`LeftOut`), or null for one it annotates, from three booleans' SQL: taken
+ * down (its metadata withheld as the consensus download withholds it, and with it what makes it a canvas), not a
+ * canvas (`IS_CANVAS`), without a text (`hasTextSql`).
+ */
+const leftOutSql = (takenDown: string, canvas: string, hasText: string) =>
+  `CASE WHEN ${takenDown} THEN '${'takenDown' satisfies LeftOut}' WHEN ${canvas} IS NOT TRUE THEN '${'notCanvas' satisfies LeftOut}' WHEN NOT ${hasText} THEN '${'withoutText' satisfies LeftOut}' END`;
+
+/**
  * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
  * document order: by the subject's first membership, memberships a researcher made (an upload, not a routing effect's:
  * `effect_memberships`) in a set linked to the workflow first, then any other (routed, or in a set the workflow is not
  * fed by), each by its set's age (`set_order`) then the subject's position there; then by subject id; those in no set
- * last. So a later upload to an older set, or a routing, does not move a page. Only the narrow list of ids and places is
- * sorted; each subject's row is then read on its own. A canvas: a subject read from a IIIF manifest (`CANVAS_KEYS`)
- * whose externalId, the canvas id, is an http(s) URI, so that an annotation's `target` is one.
+ * last. So a routing, or an upload to a set the workflow is not fed by, moves no page; an upload to an older set linked
+ * to the workflow does (to that set's place), and so does linking or unlinking a set (its members' memberships change
+ * kind). Only the narrow list of ids and places is sorted; each subject's row is then read on its own.
  */
 export const TRANSCRIPTION_ROWS = `
   WITH ${SET_ORDER}
-  SELECT page.* FROM (
+  SELECT page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
+         ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out
+  FROM (
     SELECT st.subject_id, first_set.other, first_set.ord, first_set.position FROM subject_workflow_status st
     LEFT JOIN LATERAL (
       SELECT (l.subject_set_id IS NULL OR EXISTS (
@@ -201,23 +224,28 @@ export const TRANSCRIPTION_ROWS = `
     WHERE st.workflow_id = $1
     ORDER BY first_set.other NULLS LAST, first_set.ord, first_set.position, st.subject_id OFFSET 0) placed
   CROSS JOIN LATERAL (
-    SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down,
-           ${withheldWhileTakenDownSql('s.id', `CASE WHEN s.external_id ~* '^https?://' AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'] THEN jsonb_build_object('manifest', s.metadata->'${CANVAS_KEYS.manifest}') END`)} AS canvas,
-           stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
-    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-    ${storedConsensusOf('st', { result: false })}
-    WHERE st.workflow_id = $1 AND st.subject_id = placed.subject_id OFFSET 0) page
+    SELECT task.*, ${hasTextSql("task.review->'value'", "task.consensus->>'answer'")} AS has_text FROM (
+      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,
+             stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
+      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+      ${storedConsensusOf('st', { result: false, task: '$2::text' })}
+      WHERE st.workflow_id = $1 AND st.subject_id = placed.subject_id OFFSET 0) task) page
   ORDER BY placed.other NULLS LAST, placed.ord, placed.position, placed.subject_id`;
 
 /**
- * `TRANSCRIPTION_ROWS` as the IIIF download's counts read them (`iiifCountHeaders`), before its rows stream: each
- * text (the consensus answer, the review's) cut to its first character, which tells an empty one from another.
+ * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
+ * counted, from its hot row, its subject and the task's consensus and review alone (no order, no sets).
  */
 const TRANSCRIPTION_COUNTS = `
-  SELECT page.canvas, page.taken_down,
-         CASE WHEN page.consensus IS NOT NULL THEN jsonb_build_object('answer', left(page.consensus->>'answer', 1)) END AS consensus,
-         CASE WHEN page.review IS NOT NULL THEN jsonb_build_object('state', page.review->'state', 'value', left(page.review->>'value', 1)) END AS review
-  FROM (${TRANSCRIPTION_ROWS}) page`;
+  SELECT ${Object.keys(IIIF_COUNT_HEADERS)
+    .map((count) => `count(*) FILTER (WHERE subject.left_out ${count === 'annotations' ? 'IS NULL' : `= '${count}'`}) AS "${count}"`)
+    .join(', ')}
+  FROM (
+    SELECT ${leftOutSql(inTakenDownSql('s.id'), IS_CANVAS, hasTextSql('r.value', 'c.answer'))} AS left_out
+    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+    LEFT JOIN consensus c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id AND c.task = $2::text
+    LEFT JOIN consensus_reviews r ON r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.task = $2::text
+    WHERE st.workflow_id = $1) subject`;
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
@@ -437,7 +465,7 @@ export class ExportsService {
         writer: () => (format === 'text' ? textWriter() : iiifWriter({ id: address, label })),
         contentType: TRANSCRIPTION_CONTENT_TYPES[format],
         name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, format === 'text' ? 'txt' : 'json'),
-        ...(format === 'iiif' ? { headers: iiifCountHeaders(await read(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]), task) } : {}),
+        ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]))[0]!) } : {}),
       };
     }, downloader.id);
     // Documents take no `since`: no next one to give.

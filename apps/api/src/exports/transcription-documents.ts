@@ -24,32 +24,44 @@ export const IIIF_COUNT_HEADERS = {
   takenDown: 'Chorus-Left-Out-Taken-Down',
 } as const;
 
+/**
+ * The line breaks a reader may split at besides `\n` (Python's `str.splitlines`, a JavaScript `^` with the m flag): the
+ * text download writes each as `\n`, so that every reader sees the same lines.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C to U+001E are line breaks to Python's str.splitlines, so they are what this finds
+const LINE_BREAKS = /\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]/g;
+
 /** The text download's rule for a page's text, in the documentation's words (README says the same). */
 const TEXT_RULE_IN_WORDS =
-  "Line breaks are written `\\n` (a `\\r\\n` or `\\r` becomes `\\n`); a text line that begins with `===` or with `\\` is written with a `\\` before it (to read the text back, drop the first `\\` of each line that begins with one), so that only a heading begins with `===`; a heading's name has each run of whitespace, line breaks included, made one space. To read the pages back: each line that begins with `===` begins a page; its text is the lines after it up to the next heading, less the one empty line before that heading.";
+  "Line breaks are written `\\n`: a `\\r\\n`, a `\\r`, and each other character a reader may split lines at (U+2028, U+2029, U+0085, `\\v`, `\\f`, U+001C to U+001E: Python's `str.splitlines`, a JavaScript `^` with the m flag) becomes `\\n`; a text line that begins with `===` or with `\\`, or that is one of the markers below, is written with a `\\` before it (to read the text back, drop the first `\\` of each line that begins with one), so that only a heading begins with `===` and only a page without a text holds a marker; a heading's name has each run of whitespace, line breaks included, made one space. To read the pages back: each line that begins with `===` begins a page; its text is the lines after it up to the next heading, less the one empty line before that heading.";
 
 /** What the transcriptions download gives, in the API documentation's words (README says the same). */
 export const TRANSCRIPTIONS_IN_WORDS = [
-  "A page per subject of the workflow (each subject the consensus download has a row for), in order: first by the subject's membership in a set linked to this workflow that a researcher made (an upload, not a routing effect's), by that set's age then the subject's position in it; then by its other memberships (routed, or in sets not linked to the workflow), the same way; then by subject id; subjects in no set last. Each page's text is what the consensus download settles on for the task: its `<task>_reviewed_answer` when a researcher or reviewer reviewed it (approved or corrected), else its `<task>_answer`, the consensus of the volunteers' transcriptions.",
+  "A page per subject of the workflow (each subject the consensus download has a row for), in order: first by the subject's membership in a set linked to this workflow that a researcher made (an upload, not a routing effect's), by that set's age then the subject's position in it; then by its other memberships (routed, or in sets not linked to the workflow), the same way; then by subject id; subjects in no set last. So a later upload of a subject to an older set linked to the workflow moves its page (to that set's place), and linking or unlinking a set moves the pages of its subjects; routing a subject, or uploading it to a set not linked to the workflow, moves none. Each page's text is what the consensus download settles on for the task: its `<task>_reviewed_answer` when a researcher or reviewer reviewed it (approved or corrected), else its `<task>_answer`, the consensus of the volunteers' transcriptions.",
   '',
-  `format=text (the default): plain UTF-8 text, each page headed by a line \`=== <externalId, else subject id> ===\` (\`(taken down)\` after the name for a subject the project's team took down, as the consensus download's taken_down says), then its text, a blank line between two pages. ${TEXT_RULE_IN_WORDS} A page without a text says why in its place: \`${TEXT_MARKERS.notYet}\` (no consensus yet: no counted transcription, or not aggregated yet), \`${TEXT_MARKERS.notReached}\` (an earlier question's consensus led elsewhere: the download's _outcome not_reached), \`${TEXT_MARKERS.blank}\` (the consensus, or a review, is an empty text), \`${TEXT_MARKERS.takenDown}\` (a subject the project's team took down: a document is what gets published, so its text is withheld, its page kept in its place).`,
+  `format=text (the default): plain UTF-8 text, each page headed by a line \`=== <externalId, else subject id> ===\`, then its text, a blank line between two pages. ${TEXT_RULE_IN_WORDS} A page without a text says why in its place: \`${TEXT_MARKERS.notYet}\` (no consensus yet: no counted transcription, or not aggregated yet), \`${TEXT_MARKERS.notReached}\` (an earlier question's consensus led elsewhere: the download's _outcome not_reached), \`${TEXT_MARKERS.blank}\` (the consensus, or a review, is an empty text), \`${TEXT_MARKERS.takenDown}\` (a subject the project's team took down, as the consensus download's taken_down says: a document is what gets published, so its text is withheld, its page kept in its place; the heading does not say it, since a name could end as such a flag would, while no text can write a marker).`,
   '',
   `format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation), its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId an http(s) URI, the canvas id) whose text is not empty, \`motivation\` supplementing, \`body\` a TextualBody (\`value\` the text, \`format\` text/plain), \`target\` the canvas id. Headers count what it holds: \`${IIIF_COUNT_HEADERS.annotations}\` the annotations; left out, \`${IIIF_COUNT_HEADERS.withoutText}\` canvases without a text (or a blank one), \`${IIIF_COUNT_HEADERS.notCanvas}\` subjects not from a IIIF manifest (no canvas to target), \`${IIIF_COUNT_HEADERS.takenDown}\` subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas). No viewer shows it by itself: host the file where the viewer can fetch it, add it to each canvas's \`annotations\` in the manifest (or a copy of it), and in Mirador add \`supplementing\` to \`annotations.filteredMotivations\` in its configuration (its default list leaves it out).`,
   '',
   "Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus, without a format) opens it too, /consensus in its address changed to /transcriptions and &task=… added; a link that carries a format (csv, json, ndjson) is refused (422 naming format): drop its format=, or make one without.",
 ].join('\n');
 
-/** A subject's row of the transcriptions download, in its set's order (`transcriptionRows`). */
+/** Why the IIIF download leaves a subject out (`IIIF_COUNT_HEADERS` counts each): the SQL of the rows and of the counts decides it (`leftOutSql`). */
+export type LeftOut = Exclude<keyof typeof IIIF_COUNT_HEADERS, 'annotations'>;
+
+/** A subject's row of the transcriptions download, in its set's order (`TRANSCRIPTION_ROWS`). */
 export interface TranscriptionRow {
   subject_id: string;
   external_id: string | null;
   /** As the consensus download's `taken_down`. */
   taken_down: boolean;
-  /** A subject read from a IIIF manifest (its externalId the canvas id), with that manifest's id; null for another subject, and while it is taken down (`withheldWhileTakenDownSql`, as its metadata). */
-  canvas: { manifest: string | null } | null;
   /** The task's consensus, as the consensus download reads it (`result` cut to its `counts` and `offPath`); null before the subject's first aggregation. */
   consensus: StoredTaskConsensus | null;
   review: TaskReview | null;
+  /** The text it settles on is not empty (`hasTextSql`, which the IIIF download's counts ask too). */
+  has_text: boolean;
+  /** Why the IIIF download leaves it out, or null for a canvas it annotates (`leftOutSql`). */
+  left_out: LeftOut | null;
 }
 
 /** A subject as a page of the document: its name, the text the task settles on, and why there is none. */
@@ -58,21 +70,17 @@ export interface TranscriptionPage {
   /** Its externalId, else its id. */
   name: string;
   takenDown: boolean;
-  canvas: TranscriptionRow['canvas'];
   /** The consensus download's `<task>_reviewed_answer`, else its `<task>_answer` (`settledAnswerCell`); null when it has none. */
   text: string | null;
+  /** `text` is not empty, as the SQL decides it (`TranscriptionRow`'s `has_text`). */
+  hasText: boolean;
+  leftOut: LeftOut | null;
   /** Its `<task>_outcome` (`not_reached`: the consensus path does not lead to the task), or `reviewed`. */
   outcome: ReturnType<typeof consensusOutcome> | 'reviewed';
 }
 
-/** What a row's text is settled from: the task's consensus answer (none before the first aggregation), and its review. */
-interface TextOf {
-  consensus: Pick<StoredTaskConsensus, 'answer'> | null;
-  review: TaskReview | null;
-}
-
 /** The text a row's task settles on, as the consensus download gives it (`settledAnswerCell`); null when it has none. */
-function settledText(row: TextOf, task: Task): string | null {
+function settledText(row: TranscriptionRow, task: Task): string | null {
   const text = settledAnswerCell(task, row.consensus ?? undefined, row.review ?? undefined);
   return typeof text === 'string' ? text : null;
 }
@@ -82,51 +90,42 @@ export function transcriptionPage(row: TranscriptionRow, task: Task): Transcript
   const consensus = row.consensus ?? undefined;
   // The cut `result` lacks `notReached`, which the stored row keeps beside it (`not_reached`).
   const outcome = row.review ? 'reviewed' : consensusOutcome(consensus && { ...consensus, result: { ...consensus.result, notReached: consensus.not_reached ?? undefined } });
-  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, canvas: row.canvas, text: settledText(row, task), outcome };
+  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, text: settledText(row, task), hasText: row.has_text, leftOut: row.left_out, outcome };
 }
 
-/** Why the IIIF download leaves a page out (no canvas, taken down, no text), or null for a page it annotates. */
-function leftOutFor(page: Pick<TranscriptionPage, 'canvas' | 'takenDown' | 'text'>): 'withoutText' | 'notCanvas' | 'takenDown' | null {
-  if (!page.canvas) return page.takenDown ? 'takenDown' : 'notCanvas';
-  return page.text ? null : 'withoutText';
-}
+/** The IIIF download's headers (`IIIF_COUNT_HEADERS`), from its counts (`TRANSCRIPTION_COUNTS`: Postgres's bigints, as text). */
+export const iiifCountHeaders = (counts: Record<keyof typeof IIIF_COUNT_HEADERS, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(IIIF_COUNT_HEADERS).map(([count, header]) => [header, counts[count as keyof typeof IIIF_COUNT_HEADERS]]));
 
-/**
- * The IIIF download's headers (`IIIF_COUNT_HEADERS`): its annotations and the subjects it leaves out, by why, counted
- * from its rows read with each text cut to its first character (`TRANSCRIPTION_COUNTS`), enough to tell an empty one.
- */
-export function iiifCountHeaders(rows: readonly (Pick<TranscriptionRow, 'canvas' | 'taken_down'> & TextOf)[], task: Task): Record<string, string> {
-  const counts = { annotations: 0, withoutText: 0, notCanvas: 0, takenDown: 0 };
-  for (const row of rows) counts[leftOutFor({ canvas: row.canvas, takenDown: row.taken_down, text: settledText(row, task) }) ?? 'annotations'] += 1;
-  return Object.fromEntries(Object.entries(IIIF_COUNT_HEADERS).map(([count, header]) => [header, String(counts[count as keyof typeof counts])]));
-}
+/** Line breaks as `\n`, whatever the volunteer's or reviewer's system wrote, and whatever else a reader splits lines at (`LINE_BREAKS`). */
+const unixLines = (text: string) => text.replace(LINE_BREAKS, '\n');
 
-/** Line breaks as `\n`, whatever the volunteer's or reviewer's system wrote. */
-const unixLines = (text: string) => text.replace(/\r\n?/g, '\n');
-
-/** A heading's name on one line: each run of whitespace (line breaks too) one space. */
+/** A heading's name on one line: each run of whitespace (line breaks, every reader's, too) one space. */
 const headingName = (name: string) => unixLines(name).replace(/\s+/g, ' ');
 
+/** The markers, which a text line equal to one is escaped from being read as. */
+const MARKERS: ReadonlySet<string> = new Set(Object.values(TEXT_MARKERS));
+
 /**
- * A text's lines, a line that would read as a heading (`===`) or as escaped (`\`) escaped with a `\` (`TEXT_RULE_IN_WORDS`).
- * Split at `\n` only, as a reader splits: a regular expression's `^` would match after U+2028 too.
+ * A text's lines, a line that would read as a heading (`===`), as escaped (`\`) or as a marker escaped with a `\`
+ * (`TEXT_RULE_IN_WORDS`).
  */
 const escapedText = (text: string) =>
   unixLines(text)
     .split('\n')
-    .map((line) => (line.startsWith('===') || line.startsWith('\\') ? `\\${line}` : line))
+    .map((line) => (line.startsWith('===') || line.startsWith('\\') || MARKERS.has(line) ? `\\${line}` : line))
     .join('\n');
 
 /** What a page of the text download holds under its heading: its text, escaped, or a marker saying why there is none. */
 function pageBody(page: TranscriptionPage): string {
   if (page.takenDown) return TEXT_MARKERS.takenDown;
-  if (page.text) return escapedText(page.text);
+  if (page.hasText) return escapedText(page.text ?? '');
   if (page.text === '') return TEXT_MARKERS.blank;
   return page.outcome === 'not_reached' ? TEXT_MARKERS.notReached : TEXT_MARKERS.notYet;
 }
 
 /** A page of the text download: a heading line naming it, then what it holds (`pageBody`). */
-const textPage = (page: TranscriptionPage) => `=== ${headingName(page.name)}${page.takenDown ? ' (taken down)' : ''} ===\n${pageBody(page)}\n`;
+const textPage = (page: TranscriptionPage) => `=== ${headingName(page.name)} ===\n${pageBody(page)}\n`;
 
 /** The text download: each page as `textPage` writes it, a blank line between two. */
 export function textWriter(): Transform {
@@ -163,7 +162,7 @@ export function iiifWriter(of: AnnotationPageOf): Transform {
   return new Transform({
     writableObjectMode: true,
     transform(page: TranscriptionPage, _encoding, done) {
-      if (leftOutFor(page)) return done(null, opening());
+      if (page.leftOut) return done(null, opening());
       const annotation = {
         id: `${of.id}#subject-${page.subjectId}`,
         type: 'Annotation',
