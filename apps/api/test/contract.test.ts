@@ -172,7 +172,7 @@ describe('the API answers as its OpenAPI document says', () => {
       const [status, response] = Object.entries(operation.responses).find(([code]) => /^2/.test(code)) ?? [];
       const success = response?.content ?? {};
       // 204 No Content (a delete) and 202 Accepted (a mail on its way) document their answer by having none.
-      const answer = response?.content ? (success['application/json']?.schema ?? success['text/csv; charset=utf-8']) : status === '204' || status === '202';
+      const answer = response?.content ? (success['application/json']?.schema ?? success['text/csv; charset=utf-8'] ?? success['text/plain; charset=utf-8']) : status === '204' || status === '202';
       return !answer || !operation.responses.default?.content?.['application/problem+json']?.schema;
     });
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
@@ -215,7 +215,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
     // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at
     // once; over its own limit a 429 (no outage), a 503 only when the server's places are all taken.
-    const downloads = ['GET /projects/{id}/comments/download', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports'];
+    const downloads = ['GET /projects/{id}/comments/download', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports', 'GET /workflows/{id}/transcriptions'];
     expect(answering('429', /too-many-downloads/)).toEqual(downloads);
     expect(answering('503', /exports-busy/)).toEqual(downloads);
     expect(answering('429').sort()).toEqual([...answering('429', /too-many-requests/), ...downloads].sort());

@@ -635,6 +635,14 @@ export class ChorusClient {
   }
 
   /**
+   * One transcription task's consensus as documents (researchers only): `text`, a page per subject in its set's order,
+   * or `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse).
+   */
+  transcriptions(workflowId: string, task: string, format: 'text' | 'iiif' = 'text'): Promise<string> {
+    return this.download(`/workflows/${workflowId}/transcriptions`, format, { task });
+  }
+
+  /**
    * A link to either download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
    * save the file as it streams. `url` is from the server's root, `absoluteUrl` whole (under the server's
    * `PUBLIC_URL`); `format` goes into both, else add it (and `since`, `bom`) to the query.
@@ -648,7 +656,7 @@ export class ChorusClient {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/comments/download-links`);
   }
 
-  private async download(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<string> {
+  private async download(path: string, format: string, query: Record<string, string> = {}): Promise<string> {
     const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });

@@ -8,6 +8,12 @@ import { type MetadataForm, metadataCells, withMetadataColumns } from './metadat
 import { SUBJECT_LOCATIONS_IN_WORDS } from './subject-locations-column';
 import { WITHHELD_IN_WORDS } from './withheld-while-taken-down';
 
+/** A review of a task's consensus: approved or corrected, and the answer it settles on (an approval's as it was then). */
+export interface TaskReview {
+  state: 'approved' | 'corrected';
+  value: unknown;
+}
+
 export interface ConsensusRow {
   subject_id: string;
   external_id: string | null;
@@ -63,7 +69,7 @@ export interface ConsensusRow {
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
   /** Researchers' reviews by task: approved or corrected, and the answer it settles on (an approval's as it was then); null when no task is reviewed. */
-  reviews: Record<string, { state: 'approved' | 'corrected'; value: unknown }> | null;
+  reviews: Record<string, TaskReview> | null;
   /** The tags moderators hid for the subject, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
   /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
@@ -264,6 +270,19 @@ const SUPPORTED_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
   SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking'] : ['outcome', 'reviewed', 'reviewed_answer', 'needs_checking'];
 
+/** A task's `<task>_answer`: its consensus answer (`result`, none before the subject's first aggregation), flattened. */
+const consensusAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined) => answerCell(definition, result?.answer ?? null);
+
+/** A task's `<task>_reviewed_answer`: the answer its review settles on, flattened; null when it is not reviewed. */
+const reviewedAnswerCell = (definition: Task, review: TaskReview | undefined) => (review ? answerCell(definition, flatAnswerOf(definition, review.value)) : null);
+
+/**
+ * The answer a task settles on for a subject, as the consensus download gives it: `<task>_reviewed_answer` when a
+ * researcher or reviewer reviewed it (approved or corrected), else `<task>_answer`.
+ */
+export const settledAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined, review: TaskReview | undefined) =>
+  review ? reviewedAnswerCell(definition, review) : consensusAnswerCell(definition, result);
+
 /**
  * One record per subject: one column per task field, the same columns in every format, nested values only in the
  * columns that hold JSON (`CONSENSUS_JSON_COLUMNS`, `CONSENSUS_JSON_TASK_COLUMNS`). `tasks`
@@ -309,7 +328,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
   for (const [task, definition] of tasks) {
     const result = row.tasks[task];
     const known = row.known_answers && Object.hasOwn(row.known_answers, task) ? row.known_answers[task] : undefined;
-    record[`${task}_answer`] = answerCell(definition, result?.answer ?? null);
+    record[`${task}_answer`] = consensusAnswerCell(definition, result);
     record[`${task}_reached`] = result ? !result.not_reached : null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
@@ -322,7 +341,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
     const review = row.reviews?.[task];
     record[`${task}_reviewed`] = review?.state ?? null;
-    record[`${task}_reviewed_answer`] = review ? answerCell(definition, flatAnswerOf(definition, review.value)) : null;
+    record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
   return record;

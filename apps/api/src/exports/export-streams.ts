@@ -32,12 +32,39 @@ export type SnapshotRead = <Result>(sql: string, parameters: unknown[]) => Promi
  */
 export type ExportPlan<Row> = ExportQuery<Row> | ((read: SnapshotRead) => Promise<ExportQuery<Row>>);
 
+/**
+ * A download written otherwise than as flat records (a document, say): its rows' query, what each row becomes, the
+ * stream that writes those (objects in, the file out), the file's type and its name, given when the download began.
+ */
+export interface WrittenQuery<Row> {
+  sql: string;
+  parameters: unknown[];
+  toRecord: (row: Row) => unknown;
+  writer: () => Transform;
+  contentType: string;
+  name: (began: Date) => DownloadName;
+  /** Headers of its own, read before its rows stream (what a document leaves out, say). */
+  headers?: Record<string, string>;
+}
+
+/** A flat download written in `form`. */
+const writtenAs = <Row>(query: ExportQuery<Row>, form: DownloadForm): WrittenQuery<Row> => ({
+  sql: query.sql,
+  parameters: query.parameters,
+  toRecord: query.toRecord,
+  writer: () => serializer(form, query.columns, query.listColumns),
+  contentType: contentTypes[form.format],
+  name: (began) => query.name(began, form.format),
+});
+
 export interface ExportDownload {
   stream: Readable;
   contentType: string;
   filename: DownloadName;
-  /** The `since` that gives, next time, every row changed after this download's snapshot (`NEXT_SINCE`). */
-  nextSince: string;
+  /** The `since` that gives, next time, every row changed after this download's snapshot (`NEXT_SINCE`); none for a download that takes no `since`. */
+  nextSince?: string;
+  /** The download's headers of its own (`WrittenQuery`'s). */
+  headers?: Record<string, string>;
 }
 
 /** The header that carries a download's `nextSince`. */
@@ -200,7 +227,12 @@ export class ExportStreams {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
+  open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
+    return this.write(async (read) => writtenAs(typeof plan === 'function' ? await plan(read) : plan, form), callerId);
+  }
+
+  /** A download written as `plan` says (made from what it reads first, in the snapshot its rows are read in). */
+  async write<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, callerId: string): Promise<ExportDownload> {
     const wait = Math.ceil(((this.slowUntil.get(callerId) ?? 0) - Date.now()) / 1000);
     if (wait > 0) {
       throw tooManyDownloads(
@@ -233,13 +265,13 @@ export class ExportStreams {
       const rows = client.query(new RowsByBytes(query.sql, query.parameters));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
       const watch = readWatch(this.config.exportIdleSeconds * 1000, this.config.exportMinBytesPerSecond);
-      const stream = pipeline(rows, toRecord, serializer(form, query.columns, query.listColumns), watch, (error) => {
+      const stream = pipeline(rows, toRecord, query.writer(), watch, (error) => {
         done();
         if (error instanceof SlowReader) this.slowUntil.set(callerId, Date.now() + this.config.exportIdleSeconds * 1000);
         if (error) return release(error);
         client.query('COMMIT').then(() => release(), release);
       });
-      return { stream, contentType: contentTypes[form.format], filename: query.name(new Date(), form.format), nextSince };
+      return { stream, contentType: query.contentType, filename: query.name(new Date()), nextSince, headers: query.headers };
     } catch (error) {
       done();
       throw error;
@@ -252,11 +284,10 @@ export class ExportStreams {
    * would end a cursor whose client has not read everything yet, or a large workflow's first reads. With the moment
    * its rows are complete up to (`NEXT_SINCE`), read before that snapshot.
    */
-  private async planned<Row>(plan: ExportPlan<Row>, client: PoolClient): Promise<{ nextSince: string; query: ExportQuery<Row> }> {
+  private async planned<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, client: PoolClient): Promise<{ nextSince: string; query: WrittenQuery<Row> }> {
     const [{ next_since: nextSince }] = (await client.query<{ next_since: string }>(NEXT_SINCE)).rows as [{ next_since: string }];
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query('SET LOCAL statement_timeout = 0');
-    if (typeof plan !== 'function') return { nextSince, query: plan };
     return { nextSince, query: await plan(async <Result>(sql: string, parameters: unknown[]) => (await client.query(sql, parameters)).rows as Result[]) };
   }
 }

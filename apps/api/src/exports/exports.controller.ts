@@ -25,7 +25,7 @@ import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
  * The narrowest API key scope that may make a download of `kind`, or a link to one: a `downloads` key, the subjects'
  * answers (consensus, classifications); volunteers' reports of subjects, whose notes are typed freely, need `read`.
  */
-const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
+export const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 export const ApiSince = (rows: string) =>
@@ -134,24 +134,30 @@ export const ApiDownloadQueries = (links: string) =>
 
 /**
  * Sends a download as an attachment, gzipped for a client that takes it (flat rows shrink several times over). An error
- * on the way still destroys the response.
+ * on the way still destroys the response; one before its first byte is answered with a problem, in plain JSON, without
+ * the file's headers (its name, its encoding, its own counts and `Chorus-Next-Since`), which would describe a file
+ * never sent.
  */
 export function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
+  const gzip = gzipAccepted(acceptEncoding);
+  const fileHeaders: Record<string, string> = {
+    'content-disposition': contentDisposition(download.filename),
+    ...(download.nextSince ? { [NEXT_SINCE_HEADER]: download.nextSince } : {}),
+    ...download.headers,
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  };
   reply
     .header('content-type', download.contentType)
-    .header('content-disposition', contentDisposition(download.filename))
     // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
     .header('cache-control', 'private, no-store')
-    .header(NEXT_SINCE_HEADER, download.nextSince)
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
-    .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
-  if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
-  const gzip = gzipped(download.stream);
-  // A download that fails before its first byte is answered with a problem, in plain JSON.
-  gzip.once('error', () => {
-    if (!reply.raw.headersSent) reply.removeHeader('content-encoding');
+    .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '))
+    .headers(fileHeaders);
+  const body = gzip ? gzipped(download.stream) : download.stream;
+  body.once('error', () => {
+    if (!reply.raw.headersSent) for (const name of Object.keys(fileHeaders)) reply.removeHeader(name);
   });
-  return reply.header('content-encoding', 'gzip').send(gzip);
+  return reply.send(body);
 }
 
 @ApiTags('exports')

@@ -8,11 +8,12 @@ import { DownloadLinks } from './download-links';
 import { ExportStreams } from './export-streams';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
+import { TranscriptionsDownloadController } from './transcriptions-download.controller';
 
-/** The downloads of a workflow's data (consensus, raw classifications, reports) and of a project's comments, bounded together by EXPORTS_AT_ONCE. */
+/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments, bounded together by EXPORTS_AT_ONCE. */
 @Module({
   imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule],
-  controllers: [ExportsController, CommentsDownloadController],
+  controllers: [ExportsController, CommentsDownloadController, TranscriptionsDownloadController],
   providers: [ExportsService, ExportStreams, DownloadLinks],
 })
 export class ExportsModule {}

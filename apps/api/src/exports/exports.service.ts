@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import type { Task, WorkflowDefinition } from '@chorus/tasks';
 import { inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
@@ -9,7 +9,7 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
-import { isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
+import { inTakenDownSql, isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
@@ -25,6 +25,8 @@ import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
+import { CANVAS_KEYS } from '../subject-sets/subject-files';
+import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionFormat, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -38,6 +40,10 @@ const ROUTED = `
          string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.left_at IS NOT NULL) AS routed_out_of
   FROM effect_memberships e WHERE e.workflow_id = $1`;
 const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
+
+/** The sets of the workflow's ($1) project numbered oldest first (`ord`), as `subject_set_ids` lists a subject's. */
+const SET_ORDER = `set_order AS MATERIALIZED (
+    SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)`;
 
 /**
  * A subject's consensus row, from `st` (its hot row) joined to `s` (the subject): each column as its name and the SQL
@@ -161,14 +167,85 @@ const ROWS_IN_ORDER: Record<DownloadSort, string> = {
  */
 export const consensusRows = (sort: DownloadSort) => `
   WITH routing AS (${ROUTING}),
-  set_order AS MATERIALIZED (
-    SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
+  ${SET_ORDER}
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
   (SELECT ${tombstoneValues().join(', ')}
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
+
+/** The SQL of a consensus row's column (`CONSENSUS_ROW_SELECT`), for a download that reads it as the consensus download does. */
+const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(([column]) => column === name)![1];
+
+/**
+ * A subject (`s`) read from a IIIF manifest (`CANVAS_KEYS`) whose externalId, the canvas id, is an http(s) URI, so that
+ * an annotation's `target` is one.
+ */
+const IS_CANVAS = `(s.external_id ~* '^https?://' AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'])`;
+
+/**
+ * Whether a page has a text: the review's value (`review`: jsonb, SQL null when the task is not reviewed) when it is
+ * reviewed, else the consensus answer (`answer`), not empty. `settledAnswerCell`'s rule for a transcription (whose
+ * answer is its text as stored), asked by each page and by the IIIF download's counts alike.
+ */
+const hasTextSql = (review: string, answer: string) => `coalesce(CASE WHEN ${review} IS NOT NULL THEN ${review} #>> '{}' ELSE ${answer} END, '') <> ''`;
+
+/**
+ * Why the IIIF download leaves a subject out (`LeftOut`), or null for one it annotates, from three booleans' SQL: taken
+ * down (its metadata withheld as the consensus download withholds it, and with it what makes it a canvas), not a
+ * canvas (`IS_CANVAS`), without a text (`hasTextSql`).
+ */
+const leftOutSql = (takenDown: string, canvas: string, hasText: string) =>
+  `CASE WHEN ${takenDown} THEN '${'takenDown' satisfies LeftOut}' WHEN ${canvas} IS NOT TRUE THEN '${'notCanvas' satisfies LeftOut}' WHEN NOT ${hasText} THEN '${'withoutText' satisfies LeftOut}' END`;
+
+/**
+ * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
+ * document order: by the subject's first membership, memberships a researcher made (an upload, not a routing effect's:
+ * `effect_memberships`) in a set linked to the workflow first, then any other (routed, or in a set the workflow is not
+ * fed by), each by its set's age (`set_order`) then the subject's position there; then by subject id; those in no set
+ * last. So a routing, or an upload to a set the workflow is not fed by, moves no page; an upload to an older set linked
+ * to the workflow does (to that set's place), and so does linking or unlinking a set (its members' memberships change
+ * kind). Only the narrow list of ids and places is sorted; each subject's row is then read on its own.
+ */
+export const TRANSCRIPTION_ROWS = `
+  WITH ${SET_ORDER}
+  SELECT page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
+         ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out
+  FROM (
+    SELECT st.subject_id, first_set.other, first_set.ord, first_set.position FROM subject_workflow_status st
+    LEFT JOIN LATERAL (
+      SELECT (l.subject_set_id IS NULL OR EXISTS (
+                SELECT 1 FROM effect_memberships e WHERE e.subject_id = m.subject_id AND e.subject_set_id = m.subject_set_id AND e.left_at IS NULL)) AS other,
+             o.ord, m.position
+      FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id
+      LEFT JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = m.subject_set_id
+      WHERE m.subject_id = st.subject_id ORDER BY 1, o.ord, m.position LIMIT 1) first_set ON true
+    WHERE st.workflow_id = $1
+    ORDER BY first_set.other NULLS LAST, first_set.ord, first_set.position, st.subject_id OFFSET 0) placed
+  CROSS JOIN LATERAL (
+    SELECT task.*, ${hasTextSql("task.review->'value'", "task.consensus->>'answer'")} AS has_text FROM (
+      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,
+             stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
+      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+      ${storedConsensusOf('st', { result: false, task: '$2::text' })}
+      WHERE st.workflow_id = $1 AND st.subject_id = placed.subject_id OFFSET 0) task) page
+  ORDER BY placed.other NULLS LAST, placed.ord, placed.position, placed.subject_id`;
+
+/**
+ * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
+ * counted, from its hot row, its subject and the task's consensus and review alone (no order, no sets).
+ */
+const TRANSCRIPTION_COUNTS = `
+  SELECT ${Object.keys(IIIF_COUNT_HEADERS)
+    .map((count) => `count(*) FILTER (WHERE subject.left_out ${count === 'annotations' ? 'IS NULL' : `= '${count}'`}) AS "${count}"`)
+    .join(', ')}
+  FROM (
+    SELECT ${leftOutSql(inTakenDownSql('s.id'), IS_CANVAS, hasTextSql('r.value', 'c.answer'))} AS left_out
+    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+    LEFT JOIN consensus c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id AND c.task = $2::text
+    LEFT JOIN consensus_reviews r ON r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.task = $2::text
+    WHERE st.workflow_id = $1) subject`;
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
@@ -232,6 +309,28 @@ const SUBJECT_REPORT_ROWS = `
   WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)
   ORDER BY r.subject_id, r.created_at, r.id`;
 
+/** Each task key of `byVersion` (versions 1 to n), with its definition in the newest version that has it. */
+function tasksOf(byVersion: readonly WorkflowDefinition[]): Map<string, Task> {
+  const newestFirst = [...byVersion].reverse();
+  return new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
+}
+
+/** The transcription task `key` of `tasks`, else a 422 naming `task` and the workflow's transcription tasks. */
+function transcriptionTask(tasks: ReadonlyMap<string, Task>, key: string): Task {
+  const task = tasks.get(key);
+  if (task?.type === 'transcription') return task;
+  const transcriptions = [...tasks].filter(([, definition]) => definition.type === 'transcription').map(([name]) => name);
+  const fix = transcriptions.length ? `name one of its transcription tasks: ${transcriptions.join(', ')}` : 'this workflow has no transcription task, so it has no transcriptions to download (the consensus download gives every task\'s answers)';
+  const message = task ? `is "${key}", a ${task.type} task, not a transcription; ${fix}` : `is "${key}", which names no task of this workflow (in any version); ${fix}`;
+  throw new ProblemException(422, `The query's task ${message}.`, [{ pointer: '/query/task', message }]);
+}
+
+/** The transcriptions download's content types: IIIF's own for JSON-LD of Presentation 3. */
+const TRANSCRIPTION_CONTENT_TYPES: Record<TranscriptionFormat, string> = {
+  text: 'text/plain; charset=utf-8',
+  iiif: 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8',
+};
+
 /**
  * A download that `DownloaderFirst` allowed: who asks for it, and the workflow as the check that they are one of its
  * researchers read it. Only that guard makes one, so the downloads below, given one, do not ask again.
@@ -284,8 +383,12 @@ export class ExportsService {
     const { token, expiresAt } = await this.links.sign(user, session, target);
     const query = new URLSearchParams({ token, ...(format ? { format } : {}) });
     const url = `${pathsOf(target).download}?${query}`;
-    const root = this.config.publicUrlIsDefault && origin ? origin : this.config.publicUrl;
-    return { url, absoluteUrl: `${root}${url}`, expiresAt: expiresAt.toISOString() };
+    return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The server's root as the API's answers name it: `PUBLIC_URL`, else the address the request was sent to (`origin`). */
+  private rootOf(origin: string | undefined): string {
+    return this.config.publicUrlIsDefault && origin ? origin : this.config.publicUrl;
   }
 
   /**
@@ -326,8 +429,7 @@ export class ExportsService {
   async consensus({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
     const workflowId = workflow.id;
     const byVersion = await this.everyVersion(workflowId, workflow.version);
-    const newestFirst = [...byVersion].reverse();
-    const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
+    const tasks = tasksOf(byVersion);
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
       async (read) => {
@@ -344,6 +446,30 @@ export class ExportsService {
       form,
       downloader.id,
     );
+  }
+
+  /**
+   * One transcription task's consensus as documents, a page per subject in its set's order (`TRANSCRIPTION_ROWS`), the
+   * text each settles on as the consensus download gives it (`settledAnswerCell`): plain text (`textWriter`), or a IIIF
+   * AnnotationPage of the canvases' texts (`iiifWriter`), whose id is its own address under the server's root (`origin`).
+   */
+  async transcriptions({ workflow, downloader }: AllowedDownload, taskKey: string, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
+    const task = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), taskKey);
+    const download = await this.streams.write<TranscriptionRow>(async (read) => {
+      const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
+      const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;
+      return {
+        sql: TRANSCRIPTION_ROWS,
+        parameters: [workflow.id, taskKey],
+        toRecord: (row) => transcriptionPage(row, task),
+        writer: () => (format === 'text' ? textWriter() : iiifWriter({ id: address, label })),
+        contentType: TRANSCRIPTION_CONTENT_TYPES[format],
+        name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, format === 'text' ? 'txt' : 'json'),
+        ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]))[0]!) } : {}),
+      };
+    }, downloader.id);
+    // Documents take no `since`: no next one to give.
+    return { ...download, nextSince: undefined };
   }
 
   /**

@@ -680,6 +680,13 @@ function canvasesOfTwoManifests(subjects: readonly SubjectInput[], whose: (index
 }
 
 /**
+ * The metadata keys of every subject read from a IIIF manifest (`readManifest`), over the manifest's and the canvas's
+ * own pairs: its manifest's id (null for a manifest without one) and the canvas's label. A subject with both and an
+ * externalId (the canvas id) is a canvas to the downloads that annotate one.
+ */
+export const CANVAS_KEYS = { manifest: 'manifest', label: 'canvas_label' } as const;
+
+/**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes a subject, its
  * `externalId` the canvas id, with its painted images (the first of a choice), each with its IIIF Image API service,
  * if any, and as its description (`alt`) its own `summary`, else the canvas's, or its painted sound, and as metadata
@@ -715,7 +722,7 @@ function readManifest(body: IiifResource): ManifestRead {
     return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
       locations: locationsOf(media, (resource) => summaryOf(resource, valuesOf) ?? summaryOf(canvas, valuesOf)),
-      metadata: { ...manifestPairs, ...pairs, manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
+      metadata: { ...manifestPairs, ...pairs, [CANVAS_KEYS.manifest]: idOf(manifest) ?? null, manifest_label: manifestLabel, [CANVAS_KEYS.label]: textOf(canvas.label) },
     };
   });
   if (!subjects.length) {

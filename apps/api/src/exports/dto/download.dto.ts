@@ -2,6 +2,7 @@ import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMeta
 import { z } from 'zod';
 import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
+import { TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '../transcription-documents';
 
 /**
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
@@ -49,3 +50,23 @@ export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
 export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });
+
+/**
+ * The transcriptions download's query: the transcription task (its key, checked against the workflow's tasks by the
+ * service), the form (`text`, the default, or `iiif`, in any case), and a download link's token.
+ */
+export const transcriptionsQuery = new ZodPipe(
+  z.strictObject({
+    task: z.string({ error: 'is missing: name the transcription task whose consensus to download, by its key (task=T0)' }).min(1, 'is empty: name the transcription task by its key (task=T0)').max(100),
+    format: z
+      .preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), enumOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default) or iiif (a IIIF Presentation 3 AnnotationPage)'))
+      .default('text'),
+    token: downloadTokenSchema,
+  }),
+  '/query',
+);
+export interface TranscriptionsQuery {
+  task: string;
+  format: TranscriptionFormat;
+  token?: string;
+}

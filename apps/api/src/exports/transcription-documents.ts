@@ -1,0 +1,180 @@
+import { Transform } from 'node:stream';
+import { consensusOutcome } from '@chorus/consensus';
+import type { Task } from '@chorus/tasks';
+import type { StoredTaskConsensus } from '../common/stored-consensus';
+import { type TaskReview, settledAnswerCell } from './consensus-rows';
+
+/** The forms of the transcriptions download: plain text, or a IIIF Presentation 3 AnnotationPage. */
+export const TRANSCRIPTION_FORMATS = ['text', 'iiif'] as const;
+export type TranscriptionFormat = (typeof TRANSCRIPTION_FORMATS)[number];
+
+/** What the text download writes in place of a page's text when it has none, an empty one, or one withheld. */
+export const TEXT_MARKERS = {
+  notYet: '[not transcribed yet]',
+  notReached: '[not transcribed: the consensus path does not lead to this task]',
+  blank: '[blank: the consensus is that there is no text]',
+  takenDown: '[withheld: taken down]',
+} as const;
+
+/** The response headers of the IIIF download that count the annotations written and the subjects left out, by why. */
+export const IIIF_COUNT_HEADERS = {
+  annotations: 'Chorus-Annotations',
+  withoutText: 'Chorus-Left-Out-Without-Text',
+  notCanvas: 'Chorus-Left-Out-Not-Canvas',
+  takenDown: 'Chorus-Left-Out-Taken-Down',
+} as const;
+
+/**
+ * The line breaks a reader may split at besides `\n` (Python's `str.splitlines`, a JavaScript `^` with the m flag): the
+ * text download writes each as `\n`, so that every reader sees the same lines.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C to U+001E are line breaks to Python's str.splitlines, so they are what this finds
+const LINE_BREAKS = /\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]/g;
+
+/** The text download's rule for a page's text, in the documentation's words (README says the same). */
+const TEXT_RULE_IN_WORDS =
+  "Line breaks are written `\\n`: a `\\r\\n`, a `\\r`, and each other character a reader may split lines at (U+2028, U+2029, U+0085, `\\v`, `\\f`, U+001C to U+001E: Python's `str.splitlines`, a JavaScript `^` with the m flag) becomes `\\n`; a text line that begins with `===` or with `\\`, or that is one of the markers below, is written with a `\\` before it (to read the text back, drop the first `\\` of each line that begins with one), so that only a heading begins with `===` and only a page without a text holds a marker; a heading's name has each run of whitespace, line breaks included, made one space. To read the pages back: each line that begins with `===` begins a page; its text is the lines after it up to the next heading, less the one empty line before that heading.";
+
+/** What the transcriptions download gives, in the API documentation's words (README says the same). */
+export const TRANSCRIPTIONS_IN_WORDS = [
+  "A page per subject of the workflow (each subject the consensus download has a row for), in order: first by the subject's membership in a set linked to this workflow that a researcher made (an upload, not a routing effect's), by that set's age then the subject's position in it; then by its other memberships (routed, or in sets not linked to the workflow), the same way; then by subject id; subjects in no set last. So a later upload of a subject to an older set linked to the workflow moves its page (to that set's place), and linking or unlinking a set moves the pages of its subjects; routing a subject, or uploading it to a set not linked to the workflow, moves none. Each page's text is what the consensus download settles on for the task: its `<task>_reviewed_answer` when a researcher or reviewer reviewed it (approved or corrected), else its `<task>_answer`, the consensus of the volunteers' transcriptions.",
+  '',
+  `format=text (the default): plain UTF-8 text, each page headed by a line \`=== <externalId, else subject id> ===\`, then its text, a blank line between two pages. ${TEXT_RULE_IN_WORDS} A page without a text says why in its place: \`${TEXT_MARKERS.notYet}\` (no consensus yet: no counted transcription, or not aggregated yet), \`${TEXT_MARKERS.notReached}\` (an earlier question's consensus led elsewhere: the download's _outcome not_reached), \`${TEXT_MARKERS.blank}\` (the consensus, or a review, is an empty text), \`${TEXT_MARKERS.takenDown}\` (a subject the project's team took down, as the consensus download's taken_down says: a document is what gets published, so its text is withheld, its page kept in its place; the heading does not say it, since a name could end as such a flag would, while no text can write a marker).`,
+  '',
+  `format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation), its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId an http(s) URI, the canvas id) whose text is not empty, \`motivation\` supplementing, \`body\` a TextualBody (\`value\` the text, \`format\` text/plain), \`target\` the canvas id. Headers count what it holds: \`${IIIF_COUNT_HEADERS.annotations}\` the annotations; left out, \`${IIIF_COUNT_HEADERS.withoutText}\` canvases without a text (or a blank one), \`${IIIF_COUNT_HEADERS.notCanvas}\` subjects not from a IIIF manifest (no canvas to target), \`${IIIF_COUNT_HEADERS.takenDown}\` subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas). No viewer shows it by itself: host the file where the viewer can fetch it, add it to each canvas's \`annotations\` in the manifest (or a copy of it), and in Mirador add \`supplementing\` to \`annotations.filteredMotivations\` in its configuration (its default list leaves it out).`,
+  '',
+  "Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus, without a format) opens it too, /consensus in its address changed to /transcriptions and &task=… added; a link that carries a format (csv, json, ndjson) is refused (422 naming format): drop its format=, or make one without.",
+].join('\n');
+
+/** Why the IIIF download leaves a subject out (`IIIF_COUNT_HEADERS` counts each): the SQL of the rows and of the counts decides it (`leftOutSql`). */
+export type LeftOut = Exclude<keyof typeof IIIF_COUNT_HEADERS, 'annotations'>;
+
+/** A subject's row of the transcriptions download, in its set's order (`TRANSCRIPTION_ROWS`). */
+export interface TranscriptionRow {
+  subject_id: string;
+  external_id: string | null;
+  /** As the consensus download's `taken_down`. */
+  taken_down: boolean;
+  /** The task's consensus, as the consensus download reads it (`result` cut to its `counts` and `offPath`); null before the subject's first aggregation. */
+  consensus: StoredTaskConsensus | null;
+  review: TaskReview | null;
+  /** The text it settles on is not empty (`hasTextSql`, which the IIIF download's counts ask too). */
+  has_text: boolean;
+  /** Why the IIIF download leaves it out, or null for a canvas it annotates (`leftOutSql`). */
+  left_out: LeftOut | null;
+}
+
+/** A subject as a page of the document: its name, the text the task settles on, and why there is none. */
+export interface TranscriptionPage {
+  subjectId: string;
+  /** Its externalId, else its id. */
+  name: string;
+  takenDown: boolean;
+  /** The consensus download's `<task>_reviewed_answer`, else its `<task>_answer` (`settledAnswerCell`); null when it has none. */
+  text: string | null;
+  /** `text` is not empty, as the SQL decides it (`TranscriptionRow`'s `has_text`). */
+  hasText: boolean;
+  leftOut: LeftOut | null;
+  /** Its `<task>_outcome` (`not_reached`: the consensus path does not lead to the task), or `reviewed`. */
+  outcome: ReturnType<typeof consensusOutcome> | 'reviewed';
+}
+
+/** The text a row's task settles on, as the consensus download gives it (`settledAnswerCell`); null when it has none. */
+function settledText(row: TranscriptionRow, task: Task): string | null {
+  const text = settledAnswerCell(task, row.consensus ?? undefined, row.review ?? undefined);
+  return typeof text === 'string' ? text : null;
+}
+
+/** A row as a page, its text settled as the consensus download settles it. */
+export function transcriptionPage(row: TranscriptionRow, task: Task): TranscriptionPage {
+  const consensus = row.consensus ?? undefined;
+  // The cut `result` lacks `notReached`, which the stored row keeps beside it (`not_reached`).
+  const outcome = row.review ? 'reviewed' : consensusOutcome(consensus && { ...consensus, result: { ...consensus.result, notReached: consensus.not_reached ?? undefined } });
+  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, text: settledText(row, task), hasText: row.has_text, leftOut: row.left_out, outcome };
+}
+
+/** The IIIF download's headers (`IIIF_COUNT_HEADERS`), from its counts (`TRANSCRIPTION_COUNTS`: Postgres's bigints, as text). */
+export const iiifCountHeaders = (counts: Record<keyof typeof IIIF_COUNT_HEADERS, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(IIIF_COUNT_HEADERS).map(([count, header]) => [header, counts[count as keyof typeof IIIF_COUNT_HEADERS]]));
+
+/** Line breaks as `\n`, whatever the volunteer's or reviewer's system wrote, and whatever else a reader splits lines at (`LINE_BREAKS`). */
+const unixLines = (text: string) => text.replace(LINE_BREAKS, '\n');
+
+/** A heading's name on one line: each run of whitespace (line breaks, every reader's, too) one space. */
+const headingName = (name: string) => unixLines(name).replace(/\s+/g, ' ');
+
+/** The markers, which a text line equal to one is escaped from being read as. */
+const MARKERS: ReadonlySet<string> = new Set(Object.values(TEXT_MARKERS));
+
+/**
+ * A text's lines, a line that would read as a heading (`===`), as escaped (`\`) or as a marker escaped with a `\`
+ * (`TEXT_RULE_IN_WORDS`).
+ */
+const escapedText = (text: string) =>
+  unixLines(text)
+    .split('\n')
+    .map((line) => (line.startsWith('===') || line.startsWith('\\') || MARKERS.has(line) ? `\\${line}` : line))
+    .join('\n');
+
+/** What a page of the text download holds under its heading: its text, escaped, or a marker saying why there is none. */
+function pageBody(page: TranscriptionPage): string {
+  if (page.takenDown) return TEXT_MARKERS.takenDown;
+  if (page.hasText) return escapedText(page.text ?? '');
+  if (page.text === '') return TEXT_MARKERS.blank;
+  return page.outcome === 'not_reached' ? TEXT_MARKERS.notReached : TEXT_MARKERS.notYet;
+}
+
+/** A page of the text download: a heading line naming it, then what it holds (`pageBody`). */
+const textPage = (page: TranscriptionPage) => `=== ${headingName(page.name)} ===\n${pageBody(page)}\n`;
+
+/** The text download: each page as `textPage` writes it, a blank line between two. */
+export function textWriter(): Transform {
+  let first = true;
+  return new Transform({
+    writableObjectMode: true,
+    transform(page: TranscriptionPage, _encoding, done) {
+      done(null, `${first ? '' : '\n'}${textPage(page)}`);
+      first = false;
+    },
+  });
+}
+
+/** Where the IIIF download is, and what it is of: its id and its label's words. */
+export interface AnnotationPageOf {
+  id: string;
+  label: string;
+}
+
+/**
+ * The IIIF download: one AnnotationPage (IIIF Presentation 3, W3C Web Annotation), an annotation per canvas whose
+ * task has a text (`supplementing`: the canvas's text, as a viewer shows a transcription). What it leaves out is
+ * counted in its headers (`iiifCountHeaders`): the Presentation 3 schema allows no other property on the page.
+ */
+export function iiifWriter(of: AnnotationPageOf): Transform {
+  let annotations = 0;
+  let head = `{"@context":"http://iiif.io/api/presentation/3/context.json","id":${JSON.stringify(of.id)},"type":"AnnotationPage","label":{"en":[${JSON.stringify(of.label)}]},"items":[`;
+  /** What goes before the next thing written: the head, until it is written. */
+  const opening = () => {
+    const written = head;
+    head = '';
+    return written;
+  };
+  return new Transform({
+    writableObjectMode: true,
+    transform(page: TranscriptionPage, _encoding, done) {
+      if (page.leftOut) return done(null, opening());
+      const annotation = {
+        id: `${of.id}#subject-${page.subjectId}`,
+        type: 'Annotation',
+        motivation: 'supplementing',
+        body: { type: 'TextualBody', value: page.text, format: 'text/plain' },
+        target: page.name,
+      };
+      done(null, `${opening()}${annotations ? ',' : ''}\n${JSON.stringify(annotation)}`);
+      annotations += 1;
+    },
+    flush(done) {
+      done(null, `${opening()}\n]}\n`);
+    },
+  });
+}
