@@ -21,6 +21,13 @@ async function choose(page: Page, language: string): Promise<void> {
   await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
 }
 
+/** A wait the test ends when it likes: `promise` settles once `letGo` is called. */
+function held(): { promise: Promise<void>; letGo: () => void } {
+  let letGo: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (letGo = resolve));
+  return { promise, letGo };
+}
+
 /** Signs in with the form; answers how many changes of the account (PATCH) the page sent, once the account's page is idle. */
 async function signInThroughForm(page: Page, email: string): Promise<() => Promise<number>> {
   let changes = 0;
@@ -180,12 +187,11 @@ describe('classifier in a browser: the language of the account’s mails', () =>
   it('puts back the language settled before two quick changes that are both refused', async () => {
     const account = await newAccount(suite.stack, 'Mira');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
-    let englishChosen: () => void = () => undefined;
-    const chosen = new Promise<void>((resolve) => (englishChosen = resolve));
+    const english = held();
     // Both refused; the French only once the English is chosen too.
     await page.route('**/api/v1/account', async (route) => {
       if (route.request().method() !== 'PATCH') return route.continue();
-      if (route.request().postDataJSON().language === 'fr') await chosen;
+      if (route.request().postDataJSON().language === 'fr') await english.promise;
       await route.fulfill({ status: 503 });
     });
     await page.goto(`${suite.stack.baseUrl}/account`);
@@ -194,7 +200,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     await setting.selectOption('en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    englishChosen();
+    english.letGo();
     await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
     // As before the changes: the browser's English, none chosen on the device, the account's language none.
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
@@ -204,19 +210,135 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
   });
 
+  it('keeps a language chosen in the footer meanwhile when a change on the account’s page is refused', async () => {
+    const account = await newAccount(suite.stack, 'Noor');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    const french = held();
+    // The French held, then refused; the footer's English goes after it.
+    await page.route('**/api/v1/account', async (route) => {
+      if (route.request().method() !== 'PATCH' || route.request().postDataJSON().language !== 'fr') return route.continue();
+      await french.promise;
+      await route.fulfill({ status: 503 });
+    });
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const setting = page.locator('#settings-language');
+    await setting.selectOption('fr');
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await choose(page, 'en');
+    french.letGo();
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
+    // The footer's choice, kept on the device (not put back to none, the browser's); the account's language as it was.
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBe('en');
+    expect(await setting.inputValue()).toBe('');
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+  });
+
+  /**
+   * `steps` on the account's page of a new account (none chosen), in a browser of its own whose clock the test runs on
+   * through the waits of the page (`LANGUAGE_SEND_MS`: a change goes that long after one not answered); each change of
+   * the account's language (PATCH) is answered by `answer`, given its route and how many were sent before it.
+   */
+  const onAccountPage = async (name: string, answer: (route: Route, sentBefore: number) => Promise<void>, steps: (page: Page, email: string) => Promise<void>) => {
+    const account = await newAccount(suite.stack, name);
+    const device = await launchBrowser();
+    try {
+      const { page, errors } = await signedInPage({ stack: suite.stack, context: device.context }, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+      await page.clock.install();
+      let sent = 0;
+      await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? answer(route, sent++) : route.continue()));
+      await page.goto(`${suite.stack.baseUrl}/account`);
+      await waitToSee(page.locator('#settings-language'));
+      await steps(page, account.email);
+      expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+    } finally {
+      await device.close();
+    }
+  };
+  const refuse = (route: Route) => route.fulfill({ status: 503 });
+  /** Chooses `language` on the account's page; answers once the interface speaks it. */
+  const select = async (page: Page, language: string) => {
+    await page.locator('#settings-language').selectOption(language);
+    await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
+  };
+  const deviceLanguage = (page: Page) => page.evaluate(() => ({ spoken: document.documentElement.lang, chosen: window.localStorage.getItem('chorus.language') }));
+
+  /** Chooses French then English on the account's page: the English, sent once the French waited its longest, saved. */
+  const englishSavedAfterFrench = async (page: Page, email: string) => {
+    await select(page, 'fr');
+    await select(page, 'en');
+    await page.clock.runFor(LANGUAGE_SEND_MS);
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Language saved' }));
+    expect(await languageOf(email)).toBe('en');
+  };
+
+  it('shows an earlier change saved after the latest was refused: the account’s language', async () => {
+    const french = held();
+    // The French held; the English, sent after it waited its longest, refused.
+    await onAccountPage('Oona', async (route, before) => (before === 0 ? french.promise.then(() => route.continue()) : refuse(route)), async (page, email) => {
+      await select(page, 'fr');
+      await select(page, 'en');
+      await page.clock.runFor(LANGUAGE_SEND_MS);
+      await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
+      expect(await page.locator('#settings-language').inputValue()).toBe('');
+      french.letGo();
+      await until(async () => (await page.locator('#settings-language').inputValue()) === 'fr', 'the French saved shown');
+      expect(await languageOf(email)).toBe('fr');
+      // The interface and the device as the French left them, before the English was chosen.
+      expect(await deviceLanguage(page)).toEqual({ spoken: 'fr', chosen: 'fr' });
+    });
+  });
+
+  it('goes back, when the latest change is refused, to the latest saved, not to an earlier one answered after it', async () => {
+    const french = held();
+    let frenchAnswered = false;
+    const third = held();
+    // The French saved at once but answered late, after the English saved; the third change refused after that.
+    const answer = async (route: Route, before: number) => {
+      if (before === 1) return route.continue();
+      if (before > 1) return third.promise.then(() => refuse(route));
+      const response = await route.fetch();
+      await french.promise;
+      await route.fulfill({ response });
+      frenchAnswered = true;
+    };
+    await onAccountPage('Pia', answer, async (page, email) => {
+      await englishSavedAfterFrench(page, email);
+      await select(page, 'fr');
+      french.letGo();
+      await until(async () => frenchAnswered, 'the French answered');
+      await page.evaluate(() => undefined); // the page has read that answer
+      third.letGo();
+      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré :/ }));
+      expect(await page.locator('#settings-language').inputValue()).toBe('en');
+      expect(await deviceLanguage(page)).toEqual({ spoken: 'en', chosen: 'en' });
+    });
+  });
+
+  it('goes back, when the latest change is refused, to the device’s language as chosen in the footer after the last save, an earlier change never answered', async () => {
+    // The French never answered; the English, sent after it waited its longest, saved; all after refused.
+    await onAccountPage('Rhea', (route, before) => (before === 0 ? new Promise<void>(() => undefined) : before === 1 ? route.continue() : refuse(route)), async (page, email) => {
+      await englishSavedAfterFrench(page, email);
+      await choose(page, 'fr');
+      await select(page, 'fr');
+      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré :/ }));
+      expect(await page.locator('#settings-language').inputValue()).toBe('en');
+      expect(await deviceLanguage(page)).toEqual({ spoken: 'fr', chosen: 'fr' });
+    });
+  });
+
   it('speaks the language chosen last when an earlier change is refused after it', async () => {
     const account = await newAccount(suite.stack, 'Kaisa');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/account`);
-    let refuseFirst: () => void = () => undefined;
-    const refused = new Promise<void>((resolve) => (refuseFirst = resolve));
+    const french = held();
     // The first change (French), tried again as often as the page does, is refused; those after it are saved.
     let englishSent = false;
     await page.route('**/api/v1/account', async (route) => {
       if (route.request().method() !== 'PATCH') return route.continue();
       englishSent ||= route.request().postDataJSON().language === 'en';
       if (englishSent) return route.continue();
-      await refused;
+      await french.promise;
       await route.fulfill({ status: 503 });
     });
     const setting = page.locator('#settings-language');
@@ -228,7 +350,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await select('fr'); // refused, once two more changes are chosen
     await select('en');
     await select('fr');
-    refuseFirst();
+    french.letGo();
     await until(async () => (await languageOf(account.email)) === 'fr', 'the last change saved', 10_000);
     await waitToSee(page.getByRole('status').filter({ hasText: 'Langue enregistrée' }));
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');

@@ -489,114 +489,152 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await stillTheOneOpened();
   });
 
-  /**
-   * `steps` on a workflow of `image` opened without animation (a zoom is one step) in a browser of its own, whose clock
-   * then stands still: it moves only as the test moves it (`runUntil`), so that a retry comes when the test says however
-   * slow the machine, and no later test gets that clock.
-   */
-  const withClockStill = async (title: string, image: string, steps: (opened: { page: Page; medium: Locator; context: BrowserContext }) => Promise<void>) => {
-    const device = await launchBrowser();
-    try {
+  describe('on a still clock', () => {
+    /**
+     * A browser for these tests alone, without animation (a zoom is one step), whose clock stands still in each test: it moves
+     * only as the test moves it (`runUntil`), so that a retry comes when the test says however slow the machine, and no
+     * test of another browser gets that clock.
+     */
+    let device: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+    beforeAll(async () => {
+      device = await launchBrowser({ reducedMotion: 'reduce' });
       await device.context.clock.install();
-      const { page } = await openWorkflow({ stack: suite.stack, context: device.context }, title, [iiifSubject(image, image)], ANY_GOOD);
-      await page.emulateMedia({ reducedMotion: 'reduce' });
-      await page.reload();
-      await pauseClock(page);
+    });
+    // What a test before left (even one failing part-way, or this test's try before): its pages, the connection lost,
+    // the clock still. Here rather than after it, where its pages would close before they are printed.
+    beforeEach(async () => {
+      const context = device!.context;
+      await Promise.all(context.pages().map((page) => page.close()));
+      await context.setOffline(false);
+      await context.clock.resume();
+    });
+    afterAll(async () => {
+      await device?.close();
+    });
+
+    /** `steps` on a workflow of `image` opened in that browser, its clock still from before it opens (its tiles may come quickly from this browser's cache). */
+    const withClockStill = async (title: string, image: string, steps: (opened: { page: Page; medium: Locator; context: BrowserContext }) => Promise<void>) => {
+      const { context } = device!;
+      const origin = await context.newPage();
+      await origin.goto(`${suite.stack.baseUrl}/api/v1/health`);
+      await pauseClock(origin);
+      const { page } = await openWorkflow({ stack: suite.stack, context }, title, [iiifSubject(image, image)], ANY_GOOD);
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await steps({ page, medium: page.getByTestId('image-viewer'), context: device.context });
+      await steps({ page, medium: page.getByTestId('image-viewer'), context });
       expect(await page.getByTestId('image-viewer').getAttribute('data-status')).toBe('ready');
       expect(errors).toEqual([]);
-    } finally {
-      await device.close();
-    }
-  };
-  /** Moves a still clock on `step` ms at a time (a tenth of a second unless told) until `done`: at most `ms` of the page's time. */
-  const runUntil = async (page: Page, what: string, done: () => Promise<boolean>, ms = 30_000, step = 100) => {
-    for (let ran = 0; !(await done()); ran += step) {
-      if (ran >= ms) throw new Error(`${what}: not so after ${ms} ms of the page's time`);
-      await page.clock.runFor(step);
-    }
-  };
-  /** The tiles of `image` asked for so far, and how often each was. */
-  const tilesAsked = (image: string) => {
-    const counts = new Map<string, number>();
-    for (const path of iiif.requests) if (path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json')) counts.set(path, (counts.get(path) ?? 0) + 1);
-    return counts;
-  };
-  /** Whether every tile of `image` asked for since `before` (the tiles asked for then) was asked for `times` times. */
-  const newTilesAsked = (image: string, before: Set<string>, times: number) => {
-    const since = [...tilesAsked(image)].filter(([path]) => !before.has(path));
-    return since.length > 0 && since.every(([, count]) => count === times);
-  };
-  const tilesSay = async (page: Page, state: string) => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === state;
-
-  it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
-    await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
-      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
-      await page.keyboard.press('Alt+Equal');
-      await page.keyboard.press('Alt+Equal');
-      await runUntil(page, 'tiles of the closer view refused', () => tilesSay(page, 'missing'));
-      await page.keyboard.press('Alt+Minus');
-      await page.keyboard.press('Alt+Minus');
-      await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100');
-      await page.clock.runFor(TILE_RETRY_MS); // the closer view's tiles asked for again: none is in view
-      await runUntil(page, 'the view said drawn', () => tilesSay(page, 'drawn'), 5_000);
-    });
-  });
-
-  it('asks again for tiles of a closer view after those of the view before ran out of tries', async () => {
-    const image = `tiles-down-${Date.now()}`;
-    await withClockStill('Tiles down, closer', image, async ({ page }) => {
-      await runUntil(page, 'the opening view’s tiles out of tries', async () => newTilesAsked(image, new Set(), 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
-      const opening = new Set(tilesAsked(image).keys());
-      await page.keyboard.press('Alt+Equal');
-      await page.keyboard.press('Alt+Equal');
-      await runUntil(page, 'the closer view’s tiles asked for again as often', async () => newTilesAsked(image, opening, 1 + TILE_TRIES));
-      await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
-      expect([...tilesAsked(image).values()].every((count) => count === 1 + TILE_TRIES)).toBe(true);
-    });
-  });
-
-  it('asks again a moment later for tiles a busy server fails as the connection comes back, though they ran out of tries before, the view as it was', async () => {
-    const image = `tiles-busy-once-${Date.now()}`;
-    await withClockStill('Busy after offline', image, async ({ page, medium, context }) => {
-      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
-      const opening = new Set(tilesAsked(image).keys());
-      // The tile server down: the closer view's tiles run out of tries.
-      iiif.down.add(image);
-      await page.keyboard.press('Alt+Equal');
-      await page.keyboard.press('Alt+Equal');
-      await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
-      const zoom = await medium.getAttribute('data-zoom');
-      // Back, but busy: as the connection comes back, it refuses each tile once more, then serves it.
-      await context.setOffline(true);
-      iiif.down.delete(image);
-      iiif.busyAgain(image);
-      await context.setOffline(false);
-      await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 3 + TILE_TRIES) && (await tilesSay(page, 'drawn')));
-      expect(await medium.getAttribute('data-zoom')).toBe(zoom);
-    });
-  });
-
-  it('asks a tile server that keeps failing again a few times only, each later than the one before', async () => {
-    const image = `tiles-down-${Date.now()}`;
-    await withClockStill('Tiles down', image, async ({ page }) => {
-      const most = () => Math.max(0, ...tilesAsked(image).values());
-      await runUntil(page, 'the first tiles asked for', async () => most() === 1);
-      // A millisecond at a time: the moment the view is said missing is the one its retry is counted from.
-      await runUntil(page, 'the first tiles refused', () => tilesSay(page, 'missing'), 1_000, 1);
-      for (let retry = 0; retry < TILE_TRIES; retry += 1) {
-        // Each retry waits twice as long as the one before, from the view said missing, to the millisecond.
-        await page.clock.runFor(TILE_RETRY_MS * 2 ** retry - 1);
-        expect(most()).toBe(1 + retry);
-        await page.clock.runFor(1);
-        await until(async () => most() === 2 + retry, `retry ${retry + 1}`);
-        await runUntil(page, `retry ${retry + 1} refused`, () => tilesSay(page, 'missing'), 1_000, 1);
+    };
+    /** Moves a still clock on `step` ms at a time (a tenth of a second unless told) until `done`: at most `ms` of the page's time. */
+    const runUntil = async (page: Page, what: string, done: () => Promise<boolean>, ms = 30_000, step = 100) => {
+      for (let ran = 0; !(await done()); ran += step) {
+        if (ran >= ms) throw new Error(`${what}: not so after ${ms} ms of the page's time`);
+        await page.clock.runFor(step);
       }
-      // No try after the last: none in twice the time the next would have waited.
-      await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
-      expect(most()).toBe(1 + TILE_TRIES);
+    };
+    /** The tiles of `image` asked for so far, and how often each was. */
+    const tilesAsked = (image: string) => {
+      const counts = new Map<string, number>();
+      for (const path of iiif.requests) if (path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json')) counts.set(path, (counts.get(path) ?? 0) + 1);
+      return counts;
+    };
+    /** Whether every tile of `image` asked for since `before` (the tiles asked for then) was asked for `times` times. */
+    const newTilesAsked = (image: string, before: Set<string>, times: number) => {
+      const since = [...tilesAsked(image)].filter(([path]) => !before.has(path));
+      return since.length > 0 && since.every(([, count]) => count === times);
+    };
+    const tilesSay = async (page: Page, state: string) => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === state;
+
+    it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
+      await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
+        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'tiles of the closer view refused', () => tilesSay(page, 'missing'));
+        await page.keyboard.press('Alt+Minus');
+        await page.keyboard.press('Alt+Minus');
+        await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100');
+        await page.clock.runFor(TILE_RETRY_MS); // the closer view's tiles asked for again: none is in view
+        await runUntil(page, 'the view said drawn', () => tilesSay(page, 'drawn'), 5_000);
+      });
+    });
+
+    it('asks again for tiles of a closer view after those of the view before ran out of tries', async () => {
+      const image = `tiles-down-${Date.now()}`;
+      await withClockStill('Tiles down, closer', image, async ({ page }) => {
+        await runUntil(page, 'the opening view’s tiles out of tries', async () => newTilesAsked(image, new Set(), 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+        const opening = new Set(tilesAsked(image).keys());
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view’s tiles asked for again as often', async () => newTilesAsked(image, opening, 1 + TILE_TRIES));
+        await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
+        expect([...tilesAsked(image).values()].every((count) => count === 1 + TILE_TRIES)).toBe(true);
+      });
+    });
+
+    it('keeps asking again for the tiles in view when those that failed least often are out of view', async () => {
+      const image = `closer-down-${Date.now()}`;
+      await withClockStill('Closer down', image, async ({ page, medium }) => {
+        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+        const opening = new Set(tilesAsked(image).keys());
+        // The tile server down: at 225%, the tiles fail, and once more a second later.
+        iiif.down.add(image);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view’s tiles refused', async () => newTilesAsked(image, opening, 1) && (await tilesSay(page, 'missing')));
+        const closer = new Set([...tilesAsked(image).keys()].filter((path) => !opening.has(path)));
+        await page.clock.runFor(TILE_RETRY_MS);
+        await runUntil(page, 'the closer view’s tiles refused again', async () => newTilesAsked(image, opening, 2) && (await tilesSay(page, 'missing')), 1_000);
+        // At 150% before their next try, fresh tiles fail: theirs comes first, and they are out of view by then.
+        await page.keyboard.press('Alt+Minus');
+        const seen = new Set(tilesAsked(image).keys());
+        await runUntil(page, 'the 150% view’s tiles refused', async () => newTilesAsked(image, seen, 1) && (await tilesSay(page, 'missing')), 1_000);
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'back at 225%', async () => (await medium.getAttribute('data-zoom')) === '225', 1_000);
+        await runUntil(page, 'the closer view’s tiles out of tries', async () => [...closer].every((path) => tilesAsked(image).get(path) === 1 + TILE_TRIES));
+      });
+    });
+
+    it('asks again a moment later for tiles a busy server fails as the connection comes back, though they ran out of tries before, the view as it was', async () => {
+      const image = `tiles-busy-once-${Date.now()}`;
+      await withClockStill('Busy after offline', image, async ({ page, medium, context }) => {
+        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+        const opening = new Set(tilesAsked(image).keys());
+        // The tile server down: the closer view's tiles run out of tries.
+        iiif.down.add(image);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+        const zoom = await medium.getAttribute('data-zoom');
+        // Back, but busy: as the connection comes back, it refuses each tile once more, then serves it.
+        await context.setOffline(true);
+        iiif.down.delete(image);
+        iiif.busyAgain(image);
+        await context.setOffline(false);
+        await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 3 + TILE_TRIES) && (await tilesSay(page, 'drawn')));
+        expect(await medium.getAttribute('data-zoom')).toBe(zoom);
+      });
+    });
+
+    it('asks a tile server that keeps failing again a few times only, each later than the one before', async () => {
+      const image = `tiles-down-${Date.now()}`;
+      await withClockStill('Tiles down', image, async ({ page }) => {
+        const most = () => Math.max(0, ...tilesAsked(image).values());
+        await runUntil(page, 'the first tiles asked for', async () => most() === 1);
+        // A millisecond at a time: the moment the view is said missing is the one its retry is counted from.
+        await runUntil(page, 'the first tiles refused', () => tilesSay(page, 'missing'), 1_000, 1);
+        for (let retry = 0; retry < TILE_TRIES; retry += 1) {
+          // Each retry waits twice as long as the one before, from the view said missing, to the millisecond.
+          await page.clock.runFor(TILE_RETRY_MS * 2 ** retry - 1);
+          expect(most()).toBe(1 + retry);
+          await page.clock.runFor(1);
+          await until(async () => most() === 2 + retry, `retry ${retry + 1}`);
+          await runUntil(page, `retry ${retry + 1} refused`, () => tilesSay(page, 'missing'), 1_000, 1);
+        }
+        // No try after the last: none in twice the time the next would have waited.
+        await page.clock.runFor(2 * TILE_RETRY_MS * 2 ** TILE_TRIES);
+        expect(most()).toBe(1 + TILE_TRIES);
+      });
     });
   });
 

@@ -241,9 +241,12 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(errors).toEqual([]);
   });
 
-  it('runs no clock for the figures on a paused project’s page, which shows none', async () => {
+  it.each([
+    ['a paused project', "UPDATE projects SET status = 'paused' WHERE id = $1", 'Its researchers have paused this project for now'],
+    ['a live project with no active workflow', "UPDATE workflows SET status = 'paused' WHERE project_id = $1", 'No workflow is open for volunteers right now.'],
+  ])('runs no clock for the figures on the page of %s, which shows none', async (_project, update, said) => {
     const { project } = await projectUnderWay();
-    await suite.stack.db.query("UPDATE projects SET status = 'paused' WHERE id = $1", [project.id]);
+    await suite.stack.db.query(update, [project.id]);
     const { page, errors } = await newcomerPage(suite);
     // Counts the waits of about a minute the page sets: the figures' clock would set one.
     await page.addInitScript((refreshMs) => {
@@ -256,7 +259,7 @@ describe('classifier in a browser: project cards and pages', () => {
       }) as typeof window.setTimeout;
     }, FIGURES_REFRESH_MS);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await waitToSee(page.getByText('Its researchers have paused this project for now'));
+    await waitToSee(page.getByText(said));
     await page.waitForLoadState('networkidle');
     expect(await page.evaluate(() => (window as unknown as { minuteWaits: number }).minuteWaits)).toBe(0);
     expect(errors).toEqual([]);

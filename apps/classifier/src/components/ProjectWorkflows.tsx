@@ -15,14 +15,14 @@ import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
  */
 export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean }) {
   const { t } = useTranslation();
-  // A paused or finished project shows no figures: no clock for them.
   const open = project.status !== 'paused' && project.status !== 'finished';
-  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, progress && open);
+  const active = project.workflows.filter((workflow) => workflow.status === 'active');
+  // A paused or finished project, or one with no active workflow, shows no figures: no clock for them.
+  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, progress && open && active.length > 0);
   const projectWords = researchersWords(project.language);
   // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
   if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
   if (project.status === 'finished') return <p className="muted">{t('home.projectFinished')}</p>;
-  const active = project.workflows.filter((workflow) => workflow.status === 'active');
   if (active.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
   return (
     <ul className="workflow-list">

@@ -310,46 +310,53 @@ function LanguageSetting() {
   const [status, say] = useSaid<string>();
   /** How many languages were chosen here: only the latest change's answer is shown, or puts the language back. */
   const choices = useRef(0);
-  /** How many changes wait for the server's answer. */
-  const pending = useRef(0);
+  /** This device's language (`languageNow`) as each change was chosen, just before it: by change number. */
+  const devices = useRef<ReturnType<typeof languageNow>[]>([]);
   /**
-   * What the last change the server answered left, to go back to when the latest is refused: the account's language
-   * as saved, the interface's, and this device's choice. Taken as a change is chosen while none waits, and on each save.
+   * The latest change the server saved (0: none here yet) and the account's language it left: what a refused latest
+   * change goes back to, with the interface's language and this device's choice as they were before the change after it.
    */
-  const settled = useRef<{ account: Language | null; device: ReturnType<typeof languageNow> } | null>(null);
+  const settled = useRef<{ change: number; account: Language | null }>({ change: 0, account: null });
+  /** The latest change refused, if it is still the latest: a save of an earlier one answered later is then shown. */
+  const refused = useRef(0);
   const language = chosen === undefined ? account?.language : chosen;
+  /**
+   * Shows the account's language as last saved, and puts back the device's as it was then, if it is still `expected`
+   * (what the page left it): a language chosen elsewhere meanwhile (the footer's) stays.
+   */
+  const showSettled = (expected: ReturnType<typeof languageNow> | undefined) => {
+    const { change, account: saved } = settled.current;
+    setChosen(saved);
+    const now = languageNow();
+    if (now.spoken === expected?.spoken && now.chosen === expected.chosen) restoreLanguage(devices.current[change + 1] ?? now);
+  };
   const choose = (value: string) => {
     const wanted = spokenLanguage([value]);
     if (!wanted) return;
-    if (pending.current === 0) settled.current = { account: language ?? null, device: languageNow() };
-    pending.current += 1;
+    if (choices.current === 0) settled.current = { change: 0, account: language ?? null };
     const choice = ++choices.current;
+    devices.current[choice] = languageNow();
     const latest = () => choice === choices.current;
     setChosen(wanted);
     chooseLanguage(wanted);
     say((t) => t('account.settings.language.saving'));
-    saveAccountLanguage(wanted)
-      .then(
-        (kept) => {
-          settled.current = { account: kept, device: { spoken: wanted, chosen: wanted } };
-          if (!latest()) return;
+    saveAccountLanguage(wanted).then(
+      (kept) => {
+        const before = settled.current;
+        if (choice < before.change) return;
+        settled.current = { change: choice, account: kept };
+        if (latest()) {
           setChosen(kept);
           say((t) => t('account.settings.language.saved'));
-        },
-        (error: unknown) => {
-          if (!latest() || !settled.current) return;
-          setChosen(settled.current.account);
-          // Not the account's language: the interface speaks the one it spoke as the account's was last settled, and
-          // this device keeps the choice it had then (none, if it followed the browser's). Unless a language was
-          // chosen elsewhere meanwhile (the footer's): that one stays.
-          const now = languageNow();
-          if (now.spoken === wanted && now.chosen === wanted) restoreLanguage(settled.current.device);
-          say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
-        },
-      )
-      .finally(() => {
-        pending.current -= 1;
-      });
+        } else if (refused.current === choices.current) showSettled(devices.current[before.change + 1]);
+      },
+      (error: unknown) => {
+        if (!latest()) return;
+        refused.current = choice;
+        showSettled({ spoken: wanted, chosen: wanted });
+        say((t) => t('account.settings.language.failed', { reason: describeError(error).detail }));
+      },
+    );
   };
   return (
     <Section id="account-language-heading" title={t('account.settings.language.title')}>

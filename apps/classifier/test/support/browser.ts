@@ -74,8 +74,11 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
   };
 }
 
-/** A browser of its own; `locale` is the language and region it says it prefers (`navigator.languages`, Intl's default). */
-export async function launchBrowser({ locale }: { locale?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * A browser of its own; `locale` is the language and region it says it prefers (`navigator.languages`, Intl's default),
+ * `reducedMotion` whether it asks pages for less motion (`prefers-reduced-motion`).
+ */
+export async function launchBrowser({ locale, reducedMotion }: { locale?: string; reducedMotion?: 'reduce' } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chorus-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -83,6 +86,7 @@ export async function launchBrowser({ locale }: { locale?: string } = {}): Promi
     args: CHROMIUM_ARGS,
     viewport: DESKTOP_WINDOW,
     locale,
+    reducedMotion,
   });
   watch(context);
   return {

@@ -159,27 +159,37 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         let drawnOnce = false;
         /** The view's tiles that failed and were not asked for again since. */
         const failedTiles = new Set<OpenSeadragon.Tile>();
-        /** How often each tile was asked for again since it last loaded, or the connection last came back. */
-        const tries = new Map<OpenSeadragon.Tile, number>();
-        const triesOf = (tile: OpenSeadragon.Tile) => tries.get(tile) ?? 0;
+        /** How often each tile failed since it last loaded, or the connection last came back: as loading, then each try. */
+        const failures = new Map<OpenSeadragon.Tile, number>();
+        const failuresOf = (tile: OpenSeadragon.Tile) => failures.get(tile) ?? 0;
+        /** Every tile of the view tried: says whether one is missing, and asks again later for those that failed least often, if they have tries left. */
+        const viewTried = () => {
+          setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
+          clearTimeout(nextTry);
+          const left = [...failedTiles].filter((tile) => failuresOf(tile) <= TILE_TRIES);
+          const fewest = Math.min(...left.map(failuresOf));
+          const next = left.filter((tile) => failuresOf(tile) === fewest);
+          if (navigator.onLine && next.length > 0) nextTry = setTimeout(() => askAgain(next), TILE_RETRY_MS * 2 ** (fewest - 1));
+        };
         const askAgain = (tiles: OpenSeadragon.Tile[]) => {
           clearTimeout(nextTry);
           setTiles('loading');
           for (const tile of tiles) {
             tile.exists = true;
             failedTiles.delete(tile);
-            tries.set(tile, triesOf(tile) + 1);
           }
-          // Walks the view's tiles again as a frame does after a move, without touching the viewport.
+          // Walks the view's tiles again as a frame does after a move, without touching the viewport: only those in view
+          // are asked for (and may fail again); the others when they are back in view.
           current.world.update(true);
-          // Tiles no longer in view are not asked for: a view loaded whole already says so by no change of its own.
-          if (current.world.getItemAt(0)?.getFullyLoaded()) setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
+          // None of them in view: a view loaded whole already says so by no change of its own.
+          if (current.world.getItemAt(0)?.getFullyLoaded()) viewTried();
         };
         current.addHandler('tile-load-failed', (event) => {
           failedTiles.add(event.tile);
+          failures.set(event.tile, failuresOf(event.tile) + 1);
           if (!drawnOnce && !navigator.onLine) setStatus('failed');
         });
-        current.addHandler('tile-loaded', (event) => tries.delete(event.tile));
+        current.addHandler('tile-loaded', (event) => failures.delete(event.tile));
         // Fully loaded: OpenSeadragon has tried every tile of the view (those that failed are not drawn).
         current.addHandler('fully-loaded-change', (event) => {
           if (!event.fullyLoaded) return;
@@ -187,17 +197,11 @@ export function ImageViewer({ url, iiifService, label }: Props) {
             drawnOnce = true;
             // The connection back: every tile that failed is asked for again, its tries begun again.
             reloadMissing.current = () => {
+              failures.clear();
               askAgain([...failedTiles]);
-              tries.clear();
             };
           }
-          setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
-          clearTimeout(nextTry);
-          // The tiles asked for again least often, if they have tries left: those that have none wait for the connection.
-          const left = [...failedTiles].filter((tile) => triesOf(tile) < TILE_TRIES);
-          const fewest = Math.min(...left.map(triesOf));
-          const next = left.filter((tile) => triesOf(tile) === fewest);
-          if (navigator.onLine && next.length > 0) nextTry = setTimeout(() => askAgain(next), TILE_RETRY_MS * 2 ** fewest);
+          viewTried();
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
