@@ -283,7 +283,7 @@ describe('migrations', () => {
         { external_id: 'open', kept_for_hold: false },
       ]);
       const indexes = await after.query(
-        "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%unlinked%') ORDER BY 1",
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%classification_count%') ORDER BY 1",
       );
       expect(indexes).toEqual([{ indexname: 'subject_workflow_status_kept_for_hold_idx' }]);
     } finally {
