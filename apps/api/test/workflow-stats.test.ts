@@ -53,20 +53,20 @@ it('count each volunteer once, not the team’s tries in draft, and leave out th
   expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 4, retired: 1, goldStandard: 1, classifications: 4, volunteers: 3, draftTries: 1 });
 });
 
-it('are counted from indexes alone: the volunteers one probe each, the subjects without reading their rows', async () => {
+it('are counted from indexes alone: the volunteers in their index’s order, the subjects without reading their rows', async () => {
   const plan = await stack.db.query('BEGIN').then(async () => {
     try {
       // The tables are small here, so the planner is told to take an index over a scan, as it would at scale.
       await stack.db.query('SET LOCAL enable_seqscan = off');
       await stack.db.query('SET LOCAL enable_bitmapscan = off');
-      // Run (ANALYZE), as the volunteers' walk's probe, a subquery of its select list, is shown only once started.
-      return (await stack.db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${WORKFLOW_STATS}`, [randomUUID()])).rows.map((row) => row['QUERY PLAN']).join('\n');
+      return (await stack.db.query(`EXPLAIN (COSTS OFF) ${WORKFLOW_STATS}`, [randomUUID()])).rows.map((row) => row['QUERY PLAN']).join('\n');
     } finally {
       await stack.db.query('ROLLBACK');
     }
   });
-  expect(plan).toMatch(/Recursive Union/);
-  expect(plan).toMatch(/Index Only Scan using classifications_volunteers_idx on classifications c\b/);
+  // Each volunteer's entries after the first passed over as the index gives them: neither sorted nor hashed.
+  expect(plan).toMatch(/Unique\n\s*->\s+(Parallel )?Index Only Scan using classifications_volunteers_idx on classifications\b/);
+  expect(plan).not.toMatch(/HashAggregate|Recursive Union/);
   expect(plan.match(/Index Only Scan using subject_workflow_status_figures_idx on subject_workflow_status\b/g)).toHaveLength(3);
   // Every read of classifications is of an index alone (the count's of either index of the counted ones), and none sorts them.
   expect(plan).not.toMatch(/(?<!Index Only )Scan (using \S+ )?on classifications\b/);

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { type IndexBuilt, buildIndexesConcurrently, dropIndexesConcurrently } from './concurrent-indexes';
 
 const INDEXES: IndexBuilt[] = [
-  // A workflow's volunteers, one after another (the stats' skip scan), their tries in draft left out as the stats leave them.
+  // A workflow's volunteers, in order (the stats read them so to count each once), their tries in draft left out as the stats leave them.
   ['classifications_volunteers_idx', 'classifications', `("workflow_id", "user_id") WHERE NOT made_in_draft`],
   // A workflow's subjects, retired ones and gold-standard ones, counted from the index alone by the stats. Its condition
   // is `isUnlinked`'s, negated, written exactly as the stats write it, or the planner would not match it.
