@@ -1,13 +1,14 @@
 import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_PASSWORD, signUp } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { WORKFLOW_STATS } from '../src/workflows/workflow-stats-sql';
 
 /**
- * A workflow's figures as its progress counts them, where a count could go wrong: the team's tries in draft (their
- * only classifications) count as no volunteer, a guest carried into an account counts once for what moved and still
- * counts for an answer that stayed its own, and the subjects of a set unlinked leave `subjects` and `retired` while the
+ * A workflow's figures as its progress counts them, where a count could go wrong: the team's tries in draft count as no
+ * classification, and as no volunteer where they are a member's only ones, a guest carried into an account counts once
+ * for what moved and still counts for an answer that stayed its own, a gold-standard subject retired or taken down is
+ * no retirement but still gold standard, and the subjects of a set unlinked leave `subjects` and `retired` while the
  * work done on them stays in `classifications` and `volunteers`. And each figure is counted from an index alone, so
  * that the lab, which reads them on every page load, is answered quickly at a million classifications.
  */
@@ -19,10 +20,11 @@ afterAll(() => stack.stop());
 
 const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
 
-it('count each volunteer once, not the team’s tries in draft, and leave out the subjects of sets unlinked but not the work done on them', async () => {
+it('count each volunteer once, not the team’s tries in draft, gold standard apart from retirement, and leave out the subjects of sets unlinked but not the work done on them', async () => {
   const project = await stack.client.createProject({ title: `Figures ${randomUUID().slice(0, 8)}`, status: 'live' });
   const [main, gone] = [await stack.client.createSubjectSet(project.id, { name: 'Main' }), await stack.client.createSubjectSet(project.id, { name: 'Gone' })];
-  const [m1, m2, m3] = (await stack.client.addSubjects(main.id, [text('m1'), text('m2'), text('m3'), { ...text('g1'), goldStandard: { T0: 'yes' } }])).subjectIds as [string, string, string];
+  const gold = (externalId: string) => ({ ...text(externalId), goldStandard: { T0: 'yes' } });
+  const [m1, m2, m3, , g2, g3] = (await stack.client.addSubjects(main.id, [text('m1'), text('m2'), text('m3'), gold('g1'), gold('g2'), gold('g3')])).subjectIds as string[] as [string, string, string, string, string, string];
   const [x1] = (await stack.client.addSubjects(gone.id, [text('x1'), text('x2')])).subjectIds as [string];
   const definition = {
     name: 'Ad?',
@@ -34,9 +36,12 @@ it('count each volunteer once, not the team’s tries in draft, and leave out th
   const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
   const classify = (as: ChorusClient, subjectId: string) => as.classify(answer(subjectId), randomUUID());
 
-  // The researcher's try while it is a draft: her only classification.
+  // A collaborator's try while it is a draft, his only classification: no volunteer. The researcher's try, and then a
+  // classification that counts: one volunteer.
+  await classify((await newMember(stack, project.id, 'collaborator', 'Otto')).client, m1);
   await classify(stack.client, m1);
   await stack.client.activateWorkflow(workflowId);
+  await classify(stack.client, m3);
 
   const email = `figures-${randomUUID()}@example.org`;
   const account = stack.anonymous.withToken((await signUp(stack, { email, displayName: 'Ida' })).token);
@@ -47,10 +52,14 @@ it('count each volunteer once, not the team’s tries in draft, and leave out th
   expect((await guest.login({ email, password: ACCOUNT_PASSWORD })).guestWork).toEqual({ classifications: 1, alreadyClassified: 1 });
   await classify(stack.anonymous.withToken((await stack.anonymous.guest()).token), x1); // only in the set unlinked below
 
-  await stack.client.retireSubjects(workflowId, { externalIds: ['m3', 'x2'], reason: 'enough' });
+  // Gold-standard subjects a volunteer reported: one retired by the researcher, the other taken down.
+  const reporter = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  for (const subjectId of [g2, g3]) await reporter.reportSubject(workflowId, { subjectId, reason: 'sensitive-content' });
+  await stack.client.retireSubjects(workflowId, { externalIds: ['m3', 'x2', 'g2'], reason: 'enough' });
+  expect(await stack.client.retireSubjects(workflowId, { externalIds: ['g3'], reason: 'A home address', takeDown: true })).toMatchObject({ retired: 1, takenDown: 1 });
   await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [main.id] });
 
-  expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 4, retired: 1, goldStandard: 1, classifications: 4, volunteers: 3, draftTries: 1 });
+  expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 6, retired: 1, goldStandard: 3, classifications: 5, volunteers: 4, draftTries: 2 });
 });
 
 it('are counted from indexes alone: the volunteers in their index’s order, the subjects without reading their rows', async () => {
