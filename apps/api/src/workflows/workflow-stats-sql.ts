@@ -4,7 +4,9 @@ import { cursorTimeSql } from '../common/sql';
 /**
  * The workflow's ($1) subjects, as its progress counts them: not those of unlinked sets (kept for their consensus, not
  * the workflow's any more), and a gold-standard subject taken down on a report is not a retirement. Each an index-only
- * count of `subject_workflow_status_figures_idx`, whose condition (`isUnlinked`) the counts repeat as it is written.
+ * count of `subject_workflow_status_figures_idx`, whose condition (`isUnlinked`, negated) the counts repeat: the planner
+ * takes a partial index only where it finds the index's condition among the query's, for such an expression by
+ * comparing expression trees.
  */
 const COUNTED_SUBJECTS = `
   SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
@@ -14,11 +16,13 @@ const COUNTED_SUBJECTS = `
 /**
  * The workflow's ($1) classifications and the volunteers who made them, as its progress counts them: not its team's
  * tries while it was a draft (`made_in_draft`), counted apart, which count toward nothing. The classifications are an
- * index-only count of `classifications_versions_idx`; the volunteers a read of `classifications_volunteers_idx` in its
- * order, each volunteer's entries after the first passed over (Unique: no sort, no hash of every volunteer, where
- * count(DISTINCT user_id) sorted every classification), both indexes' condition (`NOT made_in_draft`) repeated as they
- * are written. Not a skip scan (one probe per volunteer): most volunteers make a few classifications, and 300,000 probes
- * cost more than reading a million entries (bench/README.md, "Workflow figures").
+ * index-only count of `classifications_versions_idx`; the volunteers, once the table is vacuumed, a read of
+ * `classifications_volunteers_idx` in its order, each volunteer's entries after the first passed over (Unique: no sort,
+ * no hash of every volunteer, where count(DISTINCT user_id) sorted every classification). Where most of the table's
+ * pages are not all-visible, the planner may scan the table and hash its volunteers instead (a HashAggregate, as loaded
+ * at 10,000 volunteers). Both indexes' condition (`NOT made_in_draft`) is repeated as they write it, for the planner to
+ * find it among the query's by comparing expression trees. Not a skip scan (one probe per volunteer): most volunteers make
+ * a few classifications, and 300,000 probes cost more than reading a million entries (bench/README.md, "Workflow figures").
  */
 const COUNTED_CLASSIFICATIONS = `
   SELECT (SELECT count(*) FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft) AS classifications,
