@@ -122,13 +122,15 @@ async function measure(q, workflowId, state) {
 }
 
 const { url, drop } = await scratchDatabase('chorus_bench_stats');
-const db = new pg.Client({ connectionString: url });
+// As the API's connections are opened (packages/db's data source): without JIT, which a million rows' estimates would
+// otherwise start compiling.
+const db = new pg.Client({ connectionString: url, options: '-c jit=off' });
 await db.connect();
 const q = async (sql, params) => (await db.query(sql, params)).rows;
 try {
   const started = performance.now();
   const workflow = await seedSubjects(q);
-  console.log(`seeded ${SIZE} subjects in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`jit ${(await q('SHOW jit'))[0].jit}; seeded ${SIZE} subjects in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   for (const volunteers of VOLUNTEERS) {
     await seedClassifications(q, workflow, volunteers);
     await q('ANALYZE');
