@@ -32,6 +32,7 @@ import { NeedsCheckingStored1797480000000 } from '../src/migrations/179748000000
 import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-CommentsUpdatedAt';
 import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000000-CommentReportsChanged';
 import { TakenDownSubjects1797656000000 } from '../src/migrations/1797656000000-TakenDownSubjects';
+import { WorkflowFiguresIndexes1797658000000 } from '../src/migrations/1797658000000-WorkflowFiguresIndexes';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -108,6 +109,15 @@ describe('migrations', () => {
     expect(new TakenDownSubjects1797656000000().transaction).toBe(false);
     expect(await indexBuilt('subject_workflow_status_taken_down_idx')).toEqual([
       [`btree (subject_id) WHERE ((retired_at IS NOT NULL) AND COALESCE((((retirement_reason)::text = 'manual'::text) AND ((retirement_detail @> '{"takenDown": true}'::jsonb) OR (retirement_detail @> '{"role": "moderator"}'::jsonb))), false))`, true],
+    ]);
+  });
+
+  it('build the indexes of a workflow’s figures concurrently, outside a transaction: its counted classifications by volunteer, its linked subjects', async () => {
+    expect(migrations.find((migration) => migration.name === 'WorkflowFiguresIndexes1797658000000')).toBeDefined();
+    expect(new WorkflowFiguresIndexes1797658000000().transaction).toBe(false);
+    expect(await indexBuilt('classifications_volunteers_idx')).toEqual([['btree (workflow_id, user_id) WHERE (NOT made_in_draft)', true]]);
+    expect(await indexBuilt('subject_workflow_status_figures_idx')).toEqual([
+      [`btree (workflow_id, gold_standard, retired_at) WHERE (NOT (((retirement_detail ->> 'unlinked'::text))::boolean IS TRUE))`, true],
     ]);
   });
 
@@ -283,7 +293,7 @@ describe('migrations', () => {
         { external_id: 'open', kept_for_hold: false },
       ]);
       const indexes = await after.query(
-        "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%unlinked%') ORDER BY 1",
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%classification_count%') ORDER BY 1",
       );
       expect(indexes).toEqual([{ indexname: 'subject_workflow_status_kept_for_hold_idx' }]);
     } finally {

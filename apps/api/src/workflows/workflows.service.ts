@@ -11,7 +11,7 @@ import { END_ALL_HOLDS } from '../assignment/queue-sql';
 import type { AuthUser } from '../auth/auth.decorators';
 import { RememberedReads } from '../auth/remembered-reads';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
-import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
@@ -22,6 +22,7 @@ import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
+import { WORKFLOW_STATS } from './workflow-stats-sql';
 import { needsTextCheck, subjectTextWarnings } from './subject-text';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
@@ -53,28 +54,13 @@ function versionConflict(current: string, ifMatch: string[]): ProblemException {
   return new ProblemException(412, `The workflow's ETag is ${current} now, not ${ifMatch.join(', ')}: ${why}, with If-Match: ${current}.`, undefined, 'version-conflict');
 }
 
-/**
- * The workflow's ($1) classifications and the volunteers who made them, as its progress counts them: not its team's
- * tries while it was a draft (`made_in_draft`), counted apart, which count toward nothing. Every classification and
- * volunteer is counted from the once-per-volunteer key alone, and the tries (few, on their own partial index)
- * subtracted, with the volunteers who made nothing else: the lab reads this every 30 s, and a filter on
- * `made_in_draft` over all of them would read every classification's row.
- */
-const COUNTED_CLASSIFICATIONS = `
-  WITH tries AS (SELECT user_id FROM classifications WHERE workflow_id = $1 AND made_in_draft)
-  SELECT (SELECT count(*) FROM classifications WHERE workflow_id = $1) - (SELECT count(*) FROM tries) AS classifications,
-         (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1)
-           - (SELECT count(DISTINCT t.user_id) FROM tries t WHERE NOT EXISTS (
-                SELECT 1 FROM classifications c WHERE c.user_id = t.user_id AND c.workflow_id = $1 AND NOT c.made_in_draft)) AS volunteers,
-         (SELECT count(*) FROM tries) AS draft_tries`;
-
 @Injectable()
 export class WorkflowsService {
   private readonly logger = new Logger(WorkflowsService.name);
 
   /**
-   * The figures the public reads (`stats`), per workflow: one workflow a statement (a large one's takes seconds, and
-   * may end on the statement timeout), a few at once, so that no workflow's read waits for or fails with another's.
+   * The figures the public reads (`stats`), per workflow: one workflow a statement (a large one's counts a million
+   * index entries of each kind), a few at once, so that no workflow's read waits for or fails with another's.
    */
   private readonly publicStats = new RememberedReads<WorkflowStats>(
     (ids) => Promise.all(ids.map((id) => this.readStats(id))),
@@ -315,20 +301,7 @@ export class WorkflowsService {
   }
 
   private async readStats(id: string): Promise<WorkflowStats> {
-    const [row] = await this.db.query(
-      // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
-      `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
-              -- A gold-standard subject taken down on a report is not a retirement toward the workflow's progress.
-              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard AND NOT ${isUnlinked('st')}) AS retired,
-              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold_standard,
-              (SELECT count(DISTINCT a.subject_id) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
-               WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,
-              counted.classifications, counted.volunteers, counted.draft_tries,
-              (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating,
-              ${cursorTimeSql('now()')} AS as_of
-       FROM (${COUNTED_CLASSIFICATIONS}) counted`,
-      [id],
-    );
+    const [row] = await this.db.query(WORKFLOW_STATS, [id]);
     return {
       subjects: Number(row.subjects),
       retired: Number(row.retired),
