@@ -1026,6 +1026,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const text = await fetchNewest('Transcriptions of T1, Text (a page per subject)');
     expect(text.type).toBe('text/plain; charset=utf-8');
     expect(text.text.split('\n')[0]).toBe('=== p0 ===');
+    await checkScreen(page, 'lab-downloads-transcriptions');
     const [download] = await Promise.all([page.waitForEvent('download'), text.link.click()]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^transcriptions-T1-Letters-${workflowId}-\\d{8}T\\d{6}Z\\.txt$`));
 
