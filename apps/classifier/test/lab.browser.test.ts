@@ -540,13 +540,13 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
-  async function researcherWithWorkflow(name: string, count: number) {
+  async function researcherWithWorkflow(name: string, count: number, definition: WorkflowInput = BRANCHING_DEFINITION) {
     const account = await signUp(suite.stack, { email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
     await researcher.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `p${i}`, locations: [{ type: 'text' as const, text: `Page ${i}.` }] })));
-    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...definition, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
     await researcher.activateWorkflow(workflowId);
     return { workflowId, setId: set.id, researcher, ...(await signedInPage(suite, account)) };
   }
@@ -962,6 +962,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
     await page.getByLabel('Format').selectOption('csv');
+    expect(await page.getByRole('combobox', { name: 'Transcription task and document' }).count()).toBe(0); // no transcription task, no documents
     const since = page.getByLabel('Changed since (optional)');
     const submit = 'form:has(#lab-download-kind) button[type="submit"]';
     await since.fill('yesterday');
@@ -992,6 +993,49 @@ describe('classifier in a browser: the researcher lab', () => {
     await since.fill('');
     await submitByKeyboard(page, submit);
     expect((await fetchNewest('Consensus, CSV')).since).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it("downloads a transcription task's documents, as text or IIIF annotations, from a consensus link", async () => {
+    const transcribing: WorkflowInput = {
+      name: 'Letters',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is there a postscript?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] }, T1: { type: 'transcription', instruction: 'Type the postscript' } },
+    };
+    const { workflowId, page, errors } = await researcherWithWorkflow('Letters', 2, transcribing);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const choice = page.getByRole('combobox', { name: 'Transcription task and document' });
+    // Only the transcription task, in each form.
+    await waitToSee(choice);
+    expect(await choice.locator('option').allTextContents()).toEqual(['Type the postscript (T1): Text (a page per subject)', 'Type the postscript (T1): IIIF annotations']);
+    const prepare = page.getByRole('button', { name: 'Prepare the documents' });
+
+    /** The newest download, once ready, fetched from the page as the browser would: its content type and text. */
+    const fetchNewest = async (described: string) => {
+      const ready = page.locator('[data-testid="lab-downloads"] li').first();
+      await waitToSee(ready.getByText(`${described}: ready.`), { timeout: 20_000 });
+      const link = ready.getByRole('link', { name: /^Save the file/ });
+      const href = (await link.getAttribute('href'))!;
+      const fetched = await page.evaluate(async (address) => {
+        const response = await fetch(address);
+        return { type: response.headers.get('content-type'), text: await response.text() };
+      }, href);
+      return { link, href, ...fetched };
+    };
+    await prepare.click();
+    const text = await fetchNewest('Transcriptions of T1, Text (a page per subject)');
+    expect(text.type).toBe('text/plain; charset=utf-8');
+    expect(text.text.split('\n')[0]).toBe('=== p0 ===');
+    await checkScreen(page, 'lab-downloads-transcriptions');
+    const [download] = await Promise.all([page.waitForEvent('download'), text.link.click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^transcriptions-T1-Letters-${workflowId}-\\d{8}T\\d{6}Z\\.txt$`));
+
+    await choice.selectOption({ label: 'Type the postscript (T1): IIIF annotations' });
+    await prepare.click();
+    const iiif = await fetchNewest('Transcriptions of T1, IIIF annotations');
+    expect(new URL(iiif.href, suite.stack.baseUrl).searchParams.get('format')).toBe('iiif');
+    expect(iiif.type).toMatch(/^application\/ld\+json;/);
+    expect(JSON.parse(iiif.text)).toMatchObject({ type: 'AnnotationPage' });
     expect(errors).toEqual([]);
   });
 

@@ -11,6 +11,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The downloads of a workflow: a row per subject (`consensus`), per classification, or per volunteer's report of a subject. */
 export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
+/** The forms of the transcriptions download: plain text, or a IIIF Presentation 3 AnnotationPage (the API's and the lab's one list). */
+export const TRANSCRIPTION_FORMATS = ['text', 'iiif'] as const;
+export type TranscriptionFormat = (typeof TRANSCRIPTION_FORMATS)[number];
 /**
  * How a query parameter names a subject's metadata field: `metadata.letter=2` passes the subjects whose `letter` is 2
  * (as text), or a list that holds it, `sort=metadata.page` sorts by their `page` in natural order.
@@ -638,7 +641,7 @@ export class ChorusClient {
    * One transcription task's consensus as documents (researchers only): `text`, a page per subject in its set's order,
    * or `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse).
    */
-  transcriptions(workflowId: string, task: string, format: 'text' | 'iiif' = 'text'): Promise<string> {
+  transcriptions(workflowId: string, task: string, format: TranscriptionFormat = 'text'): Promise<string> {
     return this.download(`/workflows/${workflowId}/transcriptions`, format, { task });
   }
 

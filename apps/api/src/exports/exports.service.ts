@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
+import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
 import { inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -26,7 +26,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS } from '../subject-sets/subject-files';
-import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionFormat, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
+import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its

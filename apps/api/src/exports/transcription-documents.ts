@@ -4,10 +4,6 @@ import type { Task } from '@chorus/tasks';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 
-/** The forms of the transcriptions download: plain text, or a IIIF Presentation 3 AnnotationPage. */
-export const TRANSCRIPTION_FORMATS = ['text', 'iiif'] as const;
-export type TranscriptionFormat = (typeof TRANSCRIPTION_FORMATS)[number];
-
 /** What the text download writes in place of a page's text when it has none, an empty one, or one withheld. */
 export const TEXT_MARKERS = {
   notYet: '[not transcribed yet]',

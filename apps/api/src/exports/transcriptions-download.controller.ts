@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { TRANSCRIPTION_FORMATS } from '@chorus/client';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
@@ -10,7 +11,7 @@ import { type TranscriptionsQuery, downloadTokenSchema, transcriptionsQuery } fr
 import { Download, DownloaderFirst } from './downloader-first';
 import { downloadScope, send } from './exports.controller';
 import { type AllowedDownload, ExportsService } from './exports.service';
-import { IIIF_COUNT_HEADERS, TRANSCRIPTIONS_IN_WORDS, TRANSCRIPTION_FORMATS } from './transcription-documents';
+import { IIIF_COUNT_HEADERS, TRANSCRIPTIONS_IN_WORDS } from './transcription-documents';
 
 /** One transcription task's consensus as documents (FromThePage's and Concordia's exports): plain text, or IIIF annotations. */
 @ApiTags('exports')

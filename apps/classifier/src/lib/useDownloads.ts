@@ -1,4 +1,4 @@
-import type { ChorusClient, DownloadSort, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
+import type { ChorusClient, DownloadSort, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
 
@@ -9,7 +9,9 @@ import { describeError, type Problem } from './errors';
 export interface Download {
   n: number;
   kind: ExportKind;
-  format: ExportFormat;
+  /** A transcription task's key: its consensus as documents (the transcriptions download, which a consensus link opens). */
+  task?: string;
+  format: ExportFormat | TranscriptionFormat;
   /** A CSV that starts with a byte-order mark, so that Excel reads its accents as UTF-8. */
   bom: boolean;
   /** Only the rows changed at or after this moment (the API's `since`), for an incremental download. */
@@ -24,6 +26,16 @@ export interface Download {
   problem?: Problem;
 }
 
+/** What is asked for a download: all it is but its number on the page and its state. */
+type DownloadAsked = Pick<Download, 'kind' | 'task' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>;
+
+/** A download's address: the link the API made for its kind, with what was asked added (a task's documents, the consensus link's path changed). */
+function addressOf(made: string, { kind, task, format, bom, since, sort, metadata }: DownloadAsked): string {
+  if (task) return `${made.replace('/consensus?', '/transcriptions?')}&${new URLSearchParams({ task, format })}`;
+  const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind !== 'subject-reports' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
+  return `${made}&${query}`;
+}
+
 /** The workflow's downloads asked for on this page, newest first. */
 export function useDownloads(client: ChorusClient, workflowId: string) {
   const [downloads, setDownloads] = useState<Download[]>([]);
@@ -32,11 +44,10 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
-  const link = async ({ n, kind, format, bom, since, sort, metadata }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>, open = false) => {
+  const link = async ({ n, ...asked }: DownloadAsked & Pick<Download, 'n'>, open = false) => {
     try {
-      const made = await client.downloadLink(workflowId, kind);
-      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind !== 'subject-reports' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
-      const url = `${made.url}&${query}`;
+      const made = await client.downloadLink(workflowId, asked.kind);
+      const url = addressOf(made.url, asked);
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
     } catch (error) {
@@ -44,11 +55,11 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: DownloadSort, metadata?: DownloadMetadata) => {
+  const request = (asked: DownloadAsked) => {
     count.current += 1;
-    const asked = { n: count.current, kind, format, bom, since, sort, metadata };
-    setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);
-    return link(asked);
+    const numbered = { n: count.current, ...asked };
+    setDownloads((now) => [{ ...numbered, state: 'preparing' }, ...now]);
+    return link(numbered);
   };
 
   /** A ready download's link, followed: made again first if it has expired since. */

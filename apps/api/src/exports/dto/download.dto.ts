@@ -1,8 +1,7 @@
-import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
+import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
-import { TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '../transcription-documents';
 
 /**
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a

@@ -93,7 +93,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
             <p className="lead">{t('lab.workflow.moderatorLead')}</p>
           )}
           <Moderation workflow={workflow} projectSlug={project.slug} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
-          {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} />}
+          {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} tasks={workflow.definition.tasks} />}
           {isResearcher(project.role) && (workflow.status === 'draft' || workflow.status === 'paused') && (
             <DeleteWorkflowSection workflow={workflow} projectPage={labProjectPath(project.slug)} />
           )}

@@ -1,4 +1,4 @@
-import { EXPORT_KINDS, type ExportFormat, type ExportKind } from '@chorus/client';
+import { EXPORT_KINDS, type ExportFormat, type ExportKind, TRANSCRIPTION_FORMATS, type WorkflowView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SelectField } from '../../components/FormField';
@@ -7,14 +7,15 @@ import { useClient } from '../../lib/clientContext';
 import { type Download, useDownloads } from '../../lib/useDownloads';
 import { useForm } from '../../lib/useForm';
 import { whenInWords } from '../../lib/formats';
+import { promptOf } from '../../tasks/registry';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
 
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
- * in each format the API offers, whole or only what changed since a moment (incremental), listed with their state
- * and, once ready, a link that saves the file.
+ * in each format the API offers, whole or only what changed since a moment (incremental), and each transcription
+ * task's documents, listed with their state and, once ready, a link that saves the file.
  */
-export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
+export function WorkflowDownloads({ workflowId, tasks }: { workflowId: string; tasks: WorkflowView['definition']['tasks'] }) {
   const { t } = useTranslation();
   const client = useClient();
   const { downloads, request, follow } = useDownloads(client, workflowId);
@@ -25,7 +26,15 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const [metadataAsColumns, setMetadataAsColumns] = useState(false);
   const submit = form.onSubmit({
     check: (t) => sinceRefused(since, t),
-    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined, metadataAsColumns ? 'columns' : undefined),
+    send: () =>
+      request({
+        kind: form.values.kind as ExportKind,
+        format: form.values.format as ExportFormat,
+        bom: forExcel,
+        since: since || undefined,
+        sort: byExternalId ? 'externalId' : undefined,
+        metadata: metadataAsColumns ? 'columns' : undefined,
+      }),
     refused: () => ({ fields: {}, form: null }),
   });
   return (
@@ -60,6 +69,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
           {t('lab.downloads.request')}
         </button>
       </form>
+      <TranscriptionsDownload tasks={tasks} request={request} />
       <h3 id="lab-download-list-heading">{t('lab.downloads.listTitle')}</h3>
       <ul className="lab-downloads" aria-labelledby="lab-download-list-heading" aria-live="polite" data-testid="lab-downloads">
         {downloads.length === 0 && <li>{t('lab.downloads.none')}</li>}
@@ -71,9 +81,49 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   );
 }
 
+/**
+ * Each transcription task's consensus as documents (the transcriptions download, which a consensus link opens): plain
+ * text, a page per subject, or IIIF annotations for a viewer; nothing for a workflow without a transcription task.
+ */
+function TranscriptionsDownload({ tasks, request }: { tasks: WorkflowView['definition']['tasks']; request: ReturnType<typeof useDownloads>['request'] }) {
+  const { t } = useTranslation();
+  const choices = Object.entries(tasks).flatMap(([task, definition]) =>
+    definition.type === 'transcription' ? TRANSCRIPTION_FORMATS.map((format) => ({ task, format, value: `${format}:${task}`, named: t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) })) : [],
+  );
+  const [value, setValue] = useState('');
+  const chosen = choices.find((choice) => choice.value === value) ?? choices[0];
+  if (!chosen) return null;
+  return (
+    <>
+      <h3 id="lab-transcriptions-download-heading">{t('lab.downloads.transcriptionsTitle')}</h3>
+      <p>{t('lab.downloads.transcriptionsLead')}</p>
+      <form
+        className="account-form"
+        noValidate
+        aria-labelledby="lab-transcriptions-download-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void request({ kind: 'consensus', task: chosen.task, format: chosen.format, bom: false });
+        }}
+      >
+        <SelectField id="lab-transcriptions-download" label={t('lab.downloads.transcriptionsChoice')} value={chosen.value} onChange={(event) => setValue(event.target.value)}>
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {t('lab.downloads.transcriptionsOption', { task: choice.named, format: t(`lab.downloads.formats.${choice.format}`) })}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button button-secondary">
+          {t('lab.downloads.transcriptionsRequest')}
+        </button>
+      </form>
+    </>
+  );
+}
+
 function DownloadItem({ download, follow }: { download: Download; follow: (download: Download) => boolean }) {
   const { t } = useTranslation();
-  const kind = t(`lab.downloads.kinds.${download.kind}`);
+  const kind = download.task ? t('lab.downloads.transcriptionsOf', { task: download.task }) : t(`lab.downloads.kinds.${download.kind}`);
   const format = t(`lab.downloads.formats.${download.format}`);
   const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
   // Two files of a kind differ only in their rows' order: the list says which one is in the spreadsheet's.
