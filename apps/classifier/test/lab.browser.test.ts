@@ -1000,14 +1000,19 @@ describe('classifier in a browser: the researcher lab', () => {
     const transcribing: WorkflowInput = {
       name: 'Letters',
       firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is there a postscript?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] }, T1: { type: 'transcription', instruction: 'Type the postscript' } },
+      tasks: { T0: { type: 'single', question: 'Is there a postscript?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T2' }] }, T1: { type: 'transcription', instruction: 'Type the postscript' }, T2: { type: 'transcription', instruction: 'Type the signature' } },
     };
     const { workflowId, page, errors } = await researcherWithWorkflow('Letters', 2, transcribing);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const choice = page.getByRole('combobox', { name: 'Transcription task and document' });
     // Only the transcription task, in each form.
     await waitToSee(choice);
-    expect(await choice.locator('option').allTextContents()).toEqual(['Type the postscript (T1): Text (a page per subject)', 'Type the postscript (T1): IIIF annotations']);
+    expect(await choice.locator('option').allTextContents()).toEqual([
+      'Type the postscript (T1): Text (a page per subject)',
+      'Type the postscript (T1): IIIF annotations',
+      'Type the signature (T2): Text (a page per subject)',
+      'Type the signature (T2): IIIF annotations',
+    ]);
     const prepare = page.getByRole('button', { name: 'Prepare the documents' });
 
     /** The newest download, once ready, fetched from the page as the browser would: its content type and text. */
@@ -1022,20 +1027,31 @@ describe('classifier in a browser: the researcher lab', () => {
       }, href);
       return { link, href, ...fetched };
     };
+    // The task chosen, not the first, is the one sent, and named in the list as the choice named it.
+    await choice.selectOption({ label: 'Type the signature (T2): Text (a page per subject)' });
     await prepare.click();
-    const text = await fetchNewest('Transcriptions of T1, Text (a page per subject)');
+    const text = await fetchNewest('Transcriptions of Type the signature (T2), Text (a page per subject)');
+    expect(new URL(text.href, suite.stack.baseUrl).searchParams.get('task')).toBe('T2');
     expect(text.type).toBe('text/plain; charset=utf-8');
     expect(text.text.split('\n')[0]).toBe('=== p0 ===');
     await checkScreen(page, 'lab-downloads-transcriptions');
     const [download] = await Promise.all([page.waitForEvent('download'), text.link.click()]);
-    expect(download.suggestedFilename()).toMatch(new RegExp(`^transcriptions-T1-Letters-${workflowId}-\\d{8}T\\d{6}Z\\.txt$`));
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^transcriptions-T2-Letters-${workflowId}-\\d{8}T\\d{6}Z\\.txt$`));
 
     await choice.selectOption({ label: 'Type the postscript (T1): IIIF annotations' });
     await prepare.click();
-    const iiif = await fetchNewest('Transcriptions of T1, IIIF annotations');
-    expect(new URL(iiif.href, suite.stack.baseUrl).searchParams.get('format')).toBe('iiif');
+    const iiif = await fetchNewest('Transcriptions of Type the postscript (T1), IIIF annotations');
+    expect(Object.fromEntries(new URL(iiif.href, suite.stack.baseUrl).searchParams)).toMatchObject({ task: 'T1', format: 'iiif' });
     expect(iiif.type).toMatch(/^application\/ld\+json;/);
     expect(JSON.parse(iiif.text)).toMatchObject({ type: 'AnnotationPage' });
+    // A link the API made for another download is not changed into a transcriptions one: the download failed.
+    await page.route('**/download-links', (route) => route.fulfill({ json: { url: `/api/v1/workflows/${workflowId}/classifications?token=x`, expiresAt: new Date(Date.now() + 600_000).toISOString() } }));
+    await prepare.click();
+    const failed = page.locator('[data-testid="lab-downloads"] li').first();
+    await waitToSee(failed.getByText('Transcriptions of Type the postscript (T1), IIIF annotations: failed.'));
+    await waitToSee(failed.getByText('The server sent an answer Chorus could not read.', { exact: false }));
+    expect(await failed.getByRole('link').count()).toBe(0);
+    await page.unroute('**/download-links');
     expect(errors).toEqual([]);
   });
 

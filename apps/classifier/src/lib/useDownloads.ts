@@ -11,6 +11,8 @@ export interface Download {
   kind: ExportKind;
   /** A transcription task's key: its consensus as documents (the transcriptions download, which a consensus link opens). */
   task?: string;
+  /** The task as the choice named it (its instruction and key), for the list. */
+  taskNamed?: string;
   format: ExportFormat | TranscriptionFormat;
   /** A CSV that starts with a byte-order mark, so that Excel reads its accents as UTF-8. */
   bom: boolean;
@@ -27,13 +29,25 @@ export interface Download {
 }
 
 /** What is asked for a download: all it is but its number on the page and its state. */
-type DownloadAsked = Pick<Download, 'kind' | 'task' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>;
+type DownloadAsked = Pick<Download, 'kind' | 'task' | 'taskNamed' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>;
 
 /** A download's address: the link the API made for its kind, with what was asked added (a task's documents, the consensus link's path changed). */
 function addressOf(made: string, { kind, task, format, bom, since, sort, metadata }: DownloadAsked): string {
-  if (task) return `${made.replace('/consensus?', '/transcriptions?')}&${new URLSearchParams({ task, format })}`;
+  if (task) return transcriptionsAddress(made, task, format);
   const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind !== 'subject-reports' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
   return `${made}&${query}`;
+}
+
+/** A consensus link made the transcriptions download of a task: its last path segment changed, refused if it is not `consensus`. */
+function transcriptionsAddress(made: string, task: string, format: string): string {
+  const url = new URL(made, window.location.origin); // the API's link is from the server's root
+  const segments = url.pathname.split('/');
+  // An answer this page cannot read (told as such), rather than a link to a download nobody asked for.
+  if (segments.at(-1) !== 'consensus') throw new SyntaxError(url.pathname);
+  url.pathname = [...segments.slice(0, -1), 'transcriptions'].join('/');
+  url.searchParams.set('task', task);
+  url.searchParams.set('format', format);
+  return `${url.pathname}${url.search}`;
 }
 
 /** The workflow's downloads asked for on this page, newest first. */

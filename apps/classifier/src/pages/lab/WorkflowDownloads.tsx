@@ -103,7 +103,7 @@ function TranscriptionsDownload({ tasks, request }: { tasks: WorkflowView['defin
         aria-labelledby="lab-transcriptions-download-heading"
         onSubmit={(event) => {
           event.preventDefault();
-          void request({ kind: 'consensus', task: chosen.task, format: chosen.format, bom: false });
+          void request({ kind: 'consensus', task: chosen.task, taskNamed: chosen.named, format: chosen.format, bom: false });
         }}
       >
         <SelectField id="lab-transcriptions-download" label={t('lab.downloads.transcriptionsChoice')} value={chosen.value} onChange={(event) => setValue(event.target.value)}>
@@ -123,7 +123,7 @@ function TranscriptionsDownload({ tasks, request }: { tasks: WorkflowView['defin
 
 function DownloadItem({ download, follow }: { download: Download; follow: (download: Download) => boolean }) {
   const { t } = useTranslation();
-  const kind = download.task ? t('lab.downloads.transcriptionsOf', { task: download.task }) : t(`lab.downloads.kinds.${download.kind}`);
+  const kind = download.taskNamed ? t('lab.downloads.transcriptionsOf', { task: download.taskNamed }) : t(`lab.downloads.kinds.${download.kind}`);
   const format = t(`lab.downloads.formats.${download.format}`);
   const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
   // Two files of a kind differ only in their rows' order: the list says which one is in the spreadsheet's.
