@@ -208,7 +208,7 @@ const leftOutSql = (takenDown: string, canvas: string, hasText: string) =>
  * to the workflow does (to that set's place), and so does linking or unlinking a set (its members' memberships change
  * kind). Only the narrow list of ids and places is sorted; each subject's row is then read on its own.
  */
-export const TRANSCRIPTION_ROWS = `
+const TRANSCRIPTION_ROWS = `
   WITH ${SET_ORDER}
   SELECT page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
          ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out

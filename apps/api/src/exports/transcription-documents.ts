@@ -5,7 +5,7 @@ import type { StoredTaskConsensus } from '../common/stored-consensus';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 
 /** What the text download writes in place of a page's text when it has none, an empty one, or one withheld. */
-export const TEXT_MARKERS = {
+const TEXT_MARKERS = {
   notYet: '[not transcribed yet]',
   notReached: '[not transcribed: the consensus path does not lead to this task]',
   blank: '[blank: the consensus is that there is no text]',
@@ -61,7 +61,7 @@ export interface TranscriptionRow {
 }
 
 /** A subject as a page of the document: its name, the text the task settles on, and why there is none. */
-export interface TranscriptionPage {
+interface TranscriptionPage {
   subjectId: string;
   /** Its externalId, else its id. */
   name: string;
@@ -136,7 +136,7 @@ export function textWriter(): Transform {
 }
 
 /** Where the IIIF download is, and what it is of: its id and its label's words. */
-export interface AnnotationPageOf {
+interface AnnotationPageOf {
   id: string;
   label: string;
 }
