@@ -231,8 +231,11 @@ export class ExportStreams {
     return this.write(async (read) => writtenAs(typeof plan === 'function' ? await plan(read) : plan, form), callerId);
   }
 
-  /** A download written as `plan` says (made from what it reads first, in the snapshot its rows are read in). */
-  async write<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, callerId: string): Promise<ExportDownload> {
+  /**
+   * A download written as `plan` says (made from what it reads first, in the snapshot its rows are read in); one that
+   * takes no `since` (`givesNextSince` false, documents) reads no `NEXT_SINCE` and gives none.
+   */
+  async write<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, callerId: string, givesNextSince = true): Promise<ExportDownload> {
     const wait = Math.ceil(((this.slowUntil.get(callerId) ?? 0) - Date.now()) / 1000);
     if (wait > 0) {
       throw tooManyDownloads(
@@ -258,7 +261,7 @@ export class ExportStreams {
     };
     try {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-      const { nextSince, query } = await this.planned(plan, client).catch((error) => {
+      const { nextSince, query } = await this.planned(plan, client, givesNextSince).catch((error) => {
         release(error);
         throw error;
       });
@@ -284,8 +287,8 @@ export class ExportStreams {
    * would end a cursor whose client has not read everything yet, or a large workflow's first reads. With the moment
    * its rows are complete up to (`NEXT_SINCE`), read before that snapshot.
    */
-  private async planned<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, client: PoolClient): Promise<{ nextSince: string; query: WrittenQuery<Row> }> {
-    const [{ next_since: nextSince }] = (await client.query<{ next_since: string }>(NEXT_SINCE)).rows as [{ next_since: string }];
+  private async planned<Row>(plan: (read: SnapshotRead) => Promise<WrittenQuery<Row>>, client: PoolClient, givesNextSince: boolean): Promise<{ nextSince?: string; query: WrittenQuery<Row> }> {
+    const nextSince = givesNextSince ? ((await client.query<{ next_since: string }>(NEXT_SINCE)).rows as [{ next_since: string }])[0].next_since : undefined;
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query('SET LOCAL statement_timeout = 0');
     return { nextSince, query: await plan(async <Result>(sql: string, parameters: unknown[]) => (await client.query(sql, parameters)).rows as Result[]) };

@@ -455,7 +455,7 @@ export class ExportsService {
    */
   async transcriptions({ workflow, downloader }: AllowedDownload, taskKey: string, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
     const task = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), taskKey);
-    const download = await this.streams.write<TranscriptionRow>(async (read) => {
+    return this.streams.write<TranscriptionRow>(async (read) => {
       const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
       const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;
       return {
@@ -467,9 +467,7 @@ export class ExportsService {
         name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, format === 'text' ? 'txt' : 'json'),
         ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]))[0]!) } : {}),
       };
-    }, downloader.id);
-    // Documents take no `since`: no next one to give.
-    return { ...download, nextSince: undefined };
+    }, downloader.id, false);
   }
 
   /**
