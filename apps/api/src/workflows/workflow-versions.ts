@@ -4,6 +4,7 @@ import type { WorkflowVersionSummary } from '@chorus/client';
 import { versionChanges } from '@chorus/consensus';
 import { WorkflowDefinitionCache } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
+import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 
 interface VersionRow {
@@ -40,7 +41,10 @@ export class WorkflowVersions {
     return this.cache.of(this.db, workflowId, version);
   }
 
-  /** The workflow's versions, the newest first, each with what it changed from the one before (null for the first). */
+  /**
+   * The workflow's versions, the newest first, each with what it changed from the one before (null for the first),
+   * and the earlier version it has the definition of again, if any (one made current again).
+   */
   async history(workflowId: string): Promise<WorkflowVersionSummary[]> {
     const rows = await this.db.query<VersionRow[]>(VERSION_HISTORY, [workflowId]);
     const setNames = await this.effectSetNames(...rows.map((row) => row.definition));
@@ -51,7 +55,7 @@ export class WorkflowVersions {
         createdAt: row.created_at.toISOString(),
         createdBy: row.created_by ? { id: row.created_by, displayName: row.author ?? '' } : null,
         classifications: row.classifications,
-        changes: before ? versionChanges(before.definition, row.definition, setNames) : null,
+        changes: before ? { ...versionChanges(before.definition, row.definition, setNames), sameAs: sameAsEarlier(rows.slice(index + 1), row.definition) } : null,
       };
     });
   }
@@ -63,4 +67,9 @@ export class WorkflowVersions {
     const rows: { id: string; name: string }[] = await this.db.query('SELECT id, name FROM subject_sets WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((row) => [row.id, row.name]));
   }
+}
+
+/** The newest of `earlier` (newest first) whose definition is `definition`, as a save compares them, or null. */
+function sameAsEarlier(earlier: readonly VersionRow[], definition: WorkflowDefinition): number | null {
+  return earlier.find((row) => isDeepStrictEqual(row.definition, definition))?.version ?? null;
 }
