@@ -36,18 +36,20 @@ export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }
     refused: (error) => problemAtFields(error, ['name'] as const, messageAt),
   });
   return (
-    <div
-      className="notice"
-      data-testid="lab-copy-workflow-form"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        onCancel();
-      }}
-    >
+    <div className="notice" data-testid="lab-copy-workflow-form">
       <h3 id={`${id}-heading`}>{t('lab.copyWorkflow.heading', { version })}</h3>
       <ErrorAlert problem={form.problem} focus />
-      <form className="account-form" noValidate aria-labelledby={`${id}-heading`} onSubmit={(event) => void submit(event)}>
+      <form
+        className="account-form"
+        noValidate
+        aria-labelledby={`${id}-heading`}
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          event.preventDefault();
+          onCancel();
+        }}
+      >
         <FormField id={`${id}-name`} label={t('lab.copyWorkflow.nameField')} hint={t('lab.copyWorkflow.nameHint')} maxLength={200} {...form.field('name')} />
         {sets.length > 0 && (
           <CheckboxField

@@ -345,6 +345,7 @@ function WorkflowEdits({
   // The versions made current again under "Versions": the editor starts anew from the latest once the page has read it
   // (an unsaved edit of its own kept as a draft), rather than offer the definition before it to save over it.
   const [madeCurrent, setMadeCurrent] = useState<number[]>([]);
+  const editorStart = Math.max(0, ...madeCurrent.filter((made) => workflow.version >= made));
   const saved = (now: SavedDefinition, answer?: WorkflowSaved) => {
     setCurrent(now);
     reload();
@@ -355,7 +356,7 @@ function WorkflowEdits({
   return (
     <>
       <DefinitionEditor
-        key={Math.max(0, ...madeCurrent.filter((version) => version <= workflow.version))}
+        key={editorStart}
         workflow={workflow}
         etag={current.etag}
         setsTicked={unsaved ? [...ticked] : null}
