@@ -74,7 +74,13 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(await changed.textContent()).toMatch(/^Version 1 again: retirement, task “T0”/);
     // The editor starts from the version now current, not from the one before it (which a save would have brought back).
     await page.click('#lab-definition-as-json');
-    expect(JSON.parse(await page.getByLabel('Workflow definition (JSON)').inputValue())).toEqual(first.definition);
+    const editor = page.getByLabel('Workflow definition (JSON)');
+    expect(JSON.parse(await editor.inputValue())).toEqual(first.definition);
+    // The editor's next save is made from the version made current (its ETag), and what the restore said goes with it.
+    await editor.fill(JSON.stringify({ ...first.definition, retirement: { rule: 'count', count: 4 } }, null, 2));
+    await page.click('form:has(#lab-definition) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 4 is now current.'));
+    await waitToSee(page.getByTestId('lab-version-made-current'), { state: 'detached' });
     expect(errors).toEqual([]);
   });
 

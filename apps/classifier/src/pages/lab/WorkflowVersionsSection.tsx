@@ -36,6 +36,11 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
   const [viewProblem, setViewProblem] = useSaid<Problem>();
   const [madeCurrent, setMadeCurrent] = useSaid<string>();
   const madeCurrentNotice = useRef<HTMLParagraphElement>(null);
+  // What making a version current again did is said while that version is the current one: not after a later save.
+  const madeVersion = useRef<number | null>(null);
+  useEffect(() => {
+    if (madeVersion.current !== null && workflow.version > madeVersion.current) setMadeCurrent(null);
+  }, [workflow.version, setMadeCurrent]);
   const show = async (version: number) => {
     setViewProblem(null);
     setMadeCurrent(null);
@@ -57,6 +62,7 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
   const restored = (from: number, now: SavedDefinition, saved: WorkflowSaved) => {
     setShown(null);
     const unchanged = saved.version === workflow.version;
+    madeVersion.current = saved.version;
     setMadeCurrent((t) => (unchanged ? t('lab.versions.alreadyCurrent', { version: from }) : t('lab.versions.madeCurrent', { from, version: saved.version })));
     onRestored(now, saved);
   };
