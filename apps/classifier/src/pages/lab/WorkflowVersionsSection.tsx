@@ -40,7 +40,7 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
   const madeVersion = useRef<number | null>(null);
   useEffect(() => {
     if (madeVersion.current !== null && workflow.version > madeVersion.current) setMadeCurrent(null);
-  }, [workflow.version, setMadeCurrent]);
+  }, [workflow.version]);
   const show = async (version: number) => {
     setViewProblem(null);
     setMadeCurrent(null);
