@@ -110,6 +110,21 @@ describe('workflow versions', () => {
     ]);
   });
 
+  it('say, of a version with the definition of several earlier ones, the newest of them', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const first = (await stack.client.getWorkflowVersion(id, 1)).definition;
+    await stack.client.updateWorkflow(id, definition('Is this a paid notice?'));
+    const second = (await stack.client.getWorkflowVersion(id, 2)).definition;
+    for (const again of [first, second, first]) await stack.client.updateWorkflow(id, again);
+    expect((await stack.client.workflowVersions(id)).versions.map((version) => [version.version, version.changes?.sameAs])).toEqual([
+      [5, 3],
+      [4, 2],
+      [3, 1],
+      [2, null],
+      [1, undefined],
+    ]);
+  });
+
   it('count each version’s classifications from their own index alone (an index-only scan), not by reading every classification', async () => {
     const plan = await stack.db.query('BEGIN').then(async () => {
       try {

@@ -4,12 +4,13 @@ import type { WorkflowVersionSummary } from '@chorus/client';
 import { versionChanges } from '@chorus/consensus';
 import { WorkflowDefinitionCache } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 
 interface VersionRow {
   version: number;
   definition: WorkflowDefinition;
+  /** The definition as jsonb's text, which is canonical (keys sorted, no duplicate): equal texts, equal definitions. */
+  definition_text: string;
   created_at: Date;
   created_by: string | null;
   author: string | null;
@@ -22,7 +23,7 @@ interface VersionRow {
  * `classifications_versions_idx`, whose predicate (`NOT made_in_draft`) the count's WHERE repeats word for word.
  */
 export const VERSION_HISTORY = `
-  SELECT v.version, v.definition, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
+  SELECT v.version, v.definition, v.definition::text AS definition_text, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
   FROM workflow_versions v
   LEFT JOIN users u ON u.id = v.created_by
   LEFT JOIN (SELECT workflow_version, count(*) AS n FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft GROUP BY workflow_version) c
@@ -48,6 +49,7 @@ export class WorkflowVersions {
   async history(workflowId: string): Promise<WorkflowVersionSummary[]> {
     const rows = await this.db.query<VersionRow[]>(VERSION_HISTORY, [workflowId]);
     const setNames = await this.effectSetNames(...rows.map((row) => row.definition));
+    const sameAs = sameAsEarlier(rows);
     return rows.map((row, index) => {
       const before = rows[index + 1];
       return {
@@ -55,7 +57,7 @@ export class WorkflowVersions {
         createdAt: row.created_at.toISOString(),
         createdBy: row.created_by ? { id: row.created_by, displayName: row.author ?? '' } : null,
         classifications: row.classifications,
-        changes: before ? { ...versionChanges(before.definition, row.definition, setNames), sameAs: sameAsEarlier(rows.slice(index + 1), row.definition) } : null,
+        changes: before ? { ...versionChanges(before.definition, row.definition, setNames), sameAs: sameAs.get(row.version) ?? null } : null,
       };
     });
   }
@@ -69,7 +71,18 @@ export class WorkflowVersions {
   }
 }
 
-/** The newest of `earlier` (newest first) whose definition is `definition`, as a save compares them, or null. */
-function sameAsEarlier(earlier: readonly VersionRow[], definition: WorkflowDefinition): number | null {
-  return earlier.find((row) => isDeepStrictEqual(row.definition, definition))?.version ?? null;
+/**
+ * For each version of `rows` (the newest first) with the definition of an earlier one, the newest such earlier version:
+ * one walk from the oldest, by the definitions' jsonb text, equal exactly when the definitions are equal as a save
+ * compares them (jsonb sorts an object's keys; their order matters to neither).
+ */
+function sameAsEarlier(rows: readonly VersionRow[]): Map<number, number> {
+  const newestWith = new Map<string, number>();
+  const sameAs = new Map<number, number>();
+  for (const row of [...rows].reverse()) {
+    const earlier = newestWith.get(row.definition_text);
+    if (earlier !== undefined) sameAs.set(row.version, earlier);
+    newestWith.set(row.definition_text, row.version);
+  }
+  return sameAs;
 }
