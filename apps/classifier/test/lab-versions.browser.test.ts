@@ -103,6 +103,39 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps an edit not saved before a version is made current again as a draft begun on an earlier version, whose save is refused', async () => {
+    const { researcher, workflowId, page, errors } = await editedWorkflow('Noether');
+    await page.click('#lab-definition-as-json');
+    const editor = page.getByLabel('Workflow definition (JSON)');
+    const edit = { ...EDITED, retirement: { rule: 'count', count: 7 } };
+    await editor.fill(JSON.stringify(edit, null, 2));
+    await page.click(viewButton(1));
+    await page.click('#lab-version-restore');
+    await page.click('[data-testid="lab-version-restore-question"] button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-version-made-current'));
+    const kept = page.getByTestId('lab-definition-restored');
+    await waitToSee(kept.getByText('it was begun on an earlier version', { exact: false }));
+    await page.click('form[aria-labelledby="lab-definition-heading"] button[type="submit"]');
+    await waitToSee(page.getByRole('alert').getByText('Someone saved this workflow', { exact: false }));
+    const [first, workflow] = await Promise.all([researcher.getWorkflowVersion(workflowId, 1), researcher.getWorkflow(workflowId)]);
+    expect(workflow.version).toBe(3);
+    expect(workflow.definition).toEqual(first.definition);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps an edit not saved a draft of the version it was begun on over a save of the subject sets, and saves it after', async () => {
+    const { researcher, workflowId, sets, page, errors } = await editedWorkflow('Curie');
+    await page.click('#lab-definition-as-json');
+    await page.getByLabel('Workflow definition (JSON)').fill(JSON.stringify({ ...EDITED, retirement: { rule: 'count', count: 7 } }, null, 2));
+    await page.getByRole('checkbox', { name: /^More pages/ }).check();
+    await page.click('form[aria-labelledby="lab-links-heading"] button[type="submit"]');
+    await waitToSee(page.getByTestId('account-status').getByText('The workflow now serves 2 subject sets.'));
+    await page.click('form:has(#lab-definition) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
+    expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 3, subjectSetIds: expect.arrayContaining([sets.pages, sets.more]), definition: { retirement: { rule: 'count', count: 7 } } });
+    expect(errors).toEqual([]);
+  });
+
   it('starts a new draft workflow from a version, serving the same subject sets, or from the current one serving none', async () => {
     const { researcher, workflowId, projectId, sets, page, errors } = await editedWorkflow('Franklin');
     // The current version is current already: only an earlier one can be made current again; a workflow starts from any.

@@ -358,7 +358,7 @@ function WorkflowEdits({
       <DefinitionEditor
         key={editorStart}
         workflow={workflow}
-        etag={current.etag}
+        last={current}
         setsTicked={unsaved ? [...ticked] : null}
         onSaved={saved}
       />
