@@ -136,6 +136,20 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says the warnings of the save that made a version current again', async () => {
+    // Version 1 gives slots to gold-standard subjects, of which the workflow has none.
+    const { page, errors } = await editedWorkflow('Germain', () => ({ ...FIRST, selection: { order: 'random', goldStandardRate: 0.2 } }), {
+      ...EDITED,
+      selection: { order: 'random', goldStandardRate: 0 },
+    });
+    await page.click(viewButton(1));
+    await page.click('#lab-version-restore');
+    await page.click('[data-testid="lab-version-restore-question"] button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-version-made-current'));
+    await waitToSee(page.getByTestId('lab-versions').getByText(/gives queue slots to gold-standard subjects/));
+    expect(errors).toEqual([]);
+  });
+
   it('starts a new draft workflow from a version, serving the same subject sets, or from the current one serving none', async () => {
     const { researcher, workflowId, projectId, sets, page, errors } = await editedWorkflow('Franklin');
     // The current version is current already: only an earlier one can be made current again; a workflow starts from any.

@@ -1,5 +1,5 @@
 import { ChorusApiError, type WorkflowInput, type WorkflowSaved, type WorkflowView } from '@chorus/client';
-import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
@@ -197,7 +197,11 @@ export function DefinitionEditor({
       <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
       <ErrorAlert problem={form.problem} focus={view.mode === 'json' || messages.errors.size === 0} />
       <div role="status" data-testid="lab-definition-saved">
-        {saved && saved.version === workflow.version && saved.status === workflow.status && <SaveAnswer saved={saved} />}
+        {saved && saved.version === workflow.version && saved.status === workflow.status && (
+          <SaveAnswer saved={saved}>
+            <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+          </SaveAnswer>
+        )}
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
@@ -257,11 +261,12 @@ function noImplicitSubmit(event: KeyboardEvent<HTMLFormElement>) {
   if (event.key === 'Enter' && event.target instanceof HTMLInputElement && event.target.type !== 'submit') event.preventDefault();
 }
 
-function SaveAnswer({ saved }: { saved: WorkflowSaved & { sets?: number } }) {
+/** What a save answered (`children` first, the version it made): the sets saved with it, a re-aggregation started, its warnings. */
+export function SaveAnswer({ saved, children }: { saved: WorkflowSaved & { sets?: number }; children: ReactNode }) {
   const { t } = useTranslation();
   return (
     <div className="notice lab-saved">
-      <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+      {children}
       {saved.sets !== undefined && <p data-testid="lab-definition-sets-saved">{t('lab.links.saved', { count: saved.sets })}</p>}
       {saved.reaggregation && <p data-testid="lab-definition-reaggregating">{t('lab.workflow.definition.reaggregating')}</p>}
       {saved.warnings?.length ? (

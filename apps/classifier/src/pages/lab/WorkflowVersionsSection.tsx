@@ -13,7 +13,7 @@ import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
 import { CopyWorkflowForm } from './CopyWorkflow';
-import type { SavedDefinition } from './DefinitionEditor';
+import { SaveAnswer, type SavedDefinition } from './DefinitionEditor';
 
 /** The parts of a definition a version can change, as `changes.fields` names them (`/tasks/<key>` apart). */
 const DEFINITION_PARTS = ['name', 'firstTask', 'retirement', 'selection', 'effects', 'tutorial', 'feedback'] as const;
@@ -35,6 +35,8 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
   const viewer = useRef<HTMLHeadingElement>(null);
   const [viewProblem, setViewProblem] = useSaid<Problem>();
   const [madeCurrent, setMadeCurrent] = useSaid<string>();
+  // What the save that made it current answered besides (its warnings, a re-aggregation started), said with it.
+  const [madeAnswer, setMadeAnswer] = useState<WorkflowSaved | null>(null);
   const madeCurrentNotice = useRef<HTMLParagraphElement>(null);
   // What making a version current again did is said while that version is the current one: not after a later save.
   const madeVersion = useRef<number | null>(null);
@@ -63,6 +65,7 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
     setShown(null);
     const unchanged = saved.version === workflow.version;
     madeVersion.current = saved.version;
+    setMadeAnswer(saved);
     setMadeCurrent((t) => (unchanged ? t('lab.versions.alreadyCurrent', { version: from }) : t('lab.versions.madeCurrent', { from, version: saved.version })));
     onRestored(now, saved);
   };
@@ -135,10 +138,12 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
         </div>
       )}
       <div role="status">
-        {madeCurrent && (
-          <p className="notice" tabIndex={-1} ref={madeCurrentNotice} data-testid="lab-version-made-current">
-            {madeCurrent}
-          </p>
+        {madeCurrent && madeAnswer && (
+          <SaveAnswer saved={madeAnswer}>
+            <p tabIndex={-1} ref={madeCurrentNotice} data-testid="lab-version-made-current">
+              {madeCurrent}
+            </p>
+          </SaveAnswer>
         )}
       </div>
     </section>
