@@ -150,6 +150,19 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says, when someone saved the workflow since the page read it, that the version was not made current', async () => {
+    const { researcher, workflowId, page, errors } = await editedWorkflow('Meitner');
+    await researcher.updateWorkflow(workflowId, { ...EDITED, retirement: { rule: 'count', count: 6 } });
+    await page.click(viewButton(1));
+    await page.click('#lab-version-restore');
+    await page.click('[data-testid="lab-version-restore-question"] button[type="submit"]');
+    const alert = page.locator('#lab-version-definition [role="alert"]');
+    await waitToSee(alert.getByText('so version 1 was not made current again', { exact: false }));
+    expect(await alert.textContent()).not.toContain('Your text is still here');
+    expect((await researcher.getWorkflow(workflowId)).version).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
   it('starts a new draft workflow from a version, serving the same subject sets, or from the current one serving none', async () => {
     const { researcher, workflowId, projectId, sets, page, errors } = await editedWorkflow('Franklin');
     // The current version is current already: only an earlier one can be made current again; a workflow starts from any.

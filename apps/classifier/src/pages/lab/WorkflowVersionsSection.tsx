@@ -1,4 +1,4 @@
-import type { WorkflowSaved, WorkflowVersionSummary, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import { isProblem, type WorkflowSaved, type WorkflowVersionSummary, type WorkflowVersionView, type WorkflowView } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../../components/AskFirst';
@@ -152,7 +152,7 @@ export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workfl
 
 /**
  * What can be done with a version shown: made current again (an earlier one), asked first, the API's refusal said as
- * the editor says a save's; and a new workflow started from it.
+ * the editor says a save's (but for a save since the page read it); and a new workflow started from it.
  */
 function VersionActions({ workflow, shown, etag, onRestored }: { workflow: WorkflowView; shown: WorkflowVersionView; etag: string | undefined; onRestored: (from: number, now: SavedDefinition, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
@@ -172,7 +172,9 @@ function VersionActions({ workflow, shown, etag, onRestored }: { workflow: Workf
       onRestored(shown.version, { definition: shown.definition, etag: now }, saved);
     } catch (error) {
       setAsking(false);
-      setProblem(() => workflowSaveRefused(error).form ?? describeError(error));
+      // Someone saved since the page read it: there is no text of the researcher's here to keep, as the editor's wording says.
+      if (isProblem(error, 'version-conflict', 412)) setProblem((t) => ({ detail: t('lab.versions.restoreConflict', { version: shown.version }), fields: [] }));
+      else setProblem(() => workflowSaveRefused(error).form ?? describeError(error));
     } finally {
       setBusy(false);
     }
