@@ -28,7 +28,7 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     const project = await researcher.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
     const sets = { pages: (await researcher.createSubjectSet(project.id, { name: 'Pages' })).id, more: (await researcher.createSubjectSet(project.id, { name: 'More pages' })).id };
     await researcher.addSubjects(sets.pages, [{ externalId: 'p1', locations: [{ type: 'text', text: 'Page 1.' }] }]);
-    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...first(sets), subjectSetIds: [sets.pages] });
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { subjectSetIds: [sets.pages], ...first(sets) });
     await researcher.activateWorkflow(workflowId);
     await researcher.updateWorkflow(workflowId, edited);
     const { page, errors } = await signedInPage(suite, account);
@@ -160,6 +160,32 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     await waitToSee(alert.getByText('so version 1 was not made current again', { exact: false }));
     expect(await alert.textContent()).not.toContain('Your text is still here');
     expect((await researcher.getWorkflow(workflowId)).version).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('copies a workflow whose selection names sets, without them when the sets served are unticked, and says why an old version naming a set no longer served is refused', async () => {
+    const training = ({ pages, more }: { pages: string; more: string }): WorkflowInput => ({
+      ...FIRST,
+      selection: { order: 'random', goldStandardRate: 0, setWeights: { [pages]: 2, [more]: 1 }, training: { subjectSetId: more, classifications: 1 } },
+      subjectSetIds: [pages, more],
+    } as WorkflowInput);
+    const { researcher, workflowId, sets, page, errors } = await editedWorkflow('Somerville', training, { ...EDITED, selection: { order: 'random', goldStandardRate: 0 } });
+    // The workflow stops serving "More pages", version 1's training set.
+    await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, subjectSetIds: [sets.pages] });
+    await page.reload();
+    // Ticked, version 1's training set is not one the copy would serve: the API's problem is said at the form.
+    await page.click(viewButton(1));
+    await page.click('#lab-version-copy-open');
+    await page.click('[data-testid="lab-copy-workflow-form"] button[type="submit"]');
+    await waitToSee(page.locator('[data-testid="lab-copy-workflow-form"] [role="alert"]').getByText(/Training, Subject set: is a subject set this workflow does not serve/));
+    // Unticked, the copy leaves out what its selection says of the sets, and the hint says so.
+    expect(await page.locator('[data-testid="lab-copy-workflow-form"]').textContent()).toContain('training set and the sets’ weights');
+    await page.uncheck('#lab-version-copy-sets');
+    await page.click('[data-testid="lab-copy-workflow-form"] button[type="submit"]');
+    await page.waitForURL((url) => url.pathname.startsWith('/lab/workflows/') && !url.pathname.endsWith(workflowId));
+    const copy = await researcher.getWorkflow(page.url().split('/').pop()!);
+    expect(copy).toMatchObject({ status: 'draft', subjectSetIds: [] });
+    expect(copy.definition.selection).toEqual({ order: 'random', goldStandardRate: 0 });
     expect(errors).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { useForm } from '../../lib/useForm';
 /**
  * A new draft workflow in the same project from the definition of one of the workflow's versions (`version`), for a
  * project's next phase, say: named here first ("Copy of …"), and linked to the subject sets the workflow serves unless
- * the researcher unticks them. Only the definition is copied (no classification, progress or earlier version); its
+ * the researcher unticks them (the selection's training set and sets' weights are left out then). Only the definition is copied (no classification, progress or earlier version); its
  * page opens next, as a new workflow's does. Escape, as Cancel, sends nothing. `id` tells this form's fields from another one open on the page.
  */
 export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }: { id: string; workflow: WorkflowView; version: number; definition: WorkflowView['definition']; onCancel: () => void }) {
@@ -29,7 +29,7 @@ export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }
     check: (t) => (form.values.name.trim() ? {} : { name: t('lab.workflows.nameMissing') }),
     send: async () => {
       const name = form.values.name.trim();
-      const copy = await client.createWorkflow(workflow.projectId, { ...definition, name, subjectSetIds: keepSets ? [...sets] : [] });
+      const copy = await client.createWorkflow(workflow.projectId, keepSets ? { ...definition, name, subjectSetIds: [...sets] } : { ...withoutSets(definition), name, subjectSetIds: [] });
       navigate(labWorkflowPath(copy.id));
       showAccountNotice((t) => t('lab.copyWorkflow.created', { name, version, from: workflow.name }), labWorkflowPath(copy.id));
     },
@@ -64,6 +64,12 @@ export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }
       </form>
     </div>
   );
+}
+
+/** The definition with no set its selection names (a training set, the sets' weights): a copy serving none could not name them. */
+function withoutSets(definition: WorkflowView['definition']): WorkflowView['definition'] {
+  const { training: _training, setWeights: _setWeights, ...selection } = definition.selection;
+  return { ...definition, selection };
 }
 
 /** "Copy the workflow": `CopyWorkflowForm` from its current version, opened by a button that the keyboard comes back to on Cancel. */
