@@ -73,8 +73,8 @@ describe('workflow versions', () => {
     expect(versions[0]).toMatchObject({ createdBy: { id: scientist.id }, createdAt: (await stack.client.getWorkflowVersion(id, 3)).createdAt });
     // What the save of each said at length, in short: the words alone compute nothing again; a rule that retires sooner does.
     expect(versions.map((version) => version.changes)).toEqual([
-      { fields: ['/retirement'], consensus: true, warnings: [{ pointer: '/retirement', message: expect.stringContaining('asks for at most 2 classifications where it asked for 3') }] },
-      { fields: ['/tasks/T0'], consensus: false, warnings: [] },
+      { fields: ['/retirement'], consensus: true, warnings: [{ pointer: '/retirement', message: expect.stringContaining('asks for at most 2 classifications where it asked for 3') }], sameAs: null },
+      { fields: ['/tasks/T0'], consensus: false, warnings: [], sameAs: null },
       null,
     ]);
     expect(JSON.stringify(versions)).not.toContain(scientist.email);
@@ -95,6 +95,34 @@ describe('workflow versions', () => {
     expect([hidden?.status, hidden?.problem.errors]).toEqual([404, [{ pointer: '/params/id', message: 'names nothing that exists' }]]);
     const missing = await problemOf(stack.client.workflowVersions(randomUUID()));
     expect([missing?.status, missing?.problem.errors?.[0]?.pointer]).toEqual([404, '/params/id']);
+  });
+
+  it('make an earlier version current again as a new version, from the definition that version holds, which the history says it has again', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    await stack.client.updateWorkflow(id, { ...definition('Is this a paid notice?'), retirement: { rule: 'count', count: 5 } });
+    const first = await stack.client.getWorkflowVersion(id, 1);
+    expect(await stack.client.updateWorkflow(id, first.definition)).toMatchObject({ id, version: 3 });
+    expect((await stack.client.getWorkflowVersion(id, 3)).definition).toEqual(first.definition);
+    expect((await stack.client.workflowVersions(id)).versions.map((version) => [version.version, version.changes?.fields, version.changes?.sameAs])).toEqual([
+      [3, ['/retirement', '/tasks/T0'], 1],
+      [2, ['/retirement', '/tasks/T0'], null],
+      [1, undefined, undefined],
+    ]);
+  });
+
+  it('say, of a version with the definition of several earlier ones, the newest of them', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const first = (await stack.client.getWorkflowVersion(id, 1)).definition;
+    await stack.client.updateWorkflow(id, definition('Is this a paid notice?'));
+    const second = (await stack.client.getWorkflowVersion(id, 2)).definition;
+    for (const again of [first, second, first]) await stack.client.updateWorkflow(id, again);
+    expect((await stack.client.workflowVersions(id)).versions.map((version) => [version.version, version.changes?.sameAs])).toEqual([
+      [5, 3],
+      [4, 2],
+      [3, 1],
+      [2, null],
+      [1, undefined],
+    ]);
   });
 
   it('count each version’s classifications from their own index alone (an index-only scan), not by reading every classification', async () => {
@@ -368,7 +396,7 @@ describe('workflow versions', () => {
     const suggested = await stack.client.updateWorkflow(id, tagging(['Brother', 'Sister']));
     expect([suggested.version, suggested.reaggregation]).toEqual([2, undefined]);
     expect(await requested()).toBe(0);
-    expect((await stack.client.workflowVersions(id)).versions[0]!.changes).toEqual({ fields: ['/tasks/G'], consensus: false, warnings: [] });
+    expect((await stack.client.workflowVersions(id)).versions[0]!.changes).toEqual({ fields: ['/tasks/G'], consensus: false, warnings: [], sameAs: null });
 
     const closed = await stack.client.updateWorkflow(id, tagging(['Brother', 'Sister'], false));
     expect(closed.reaggregation).toMatchObject({ state: expect.any(String) });

@@ -333,6 +333,9 @@ export const workflowVersionSummarySchema = z.strictObject({
         description: 'Whether consensus, retirement or effects could come out otherwise under it (not for words, serving, or limits set for new answers only): a new version of a classified workflow that does starts a re-aggregation',
       }),
       warnings: warningsSchema.meta({ description: 'What it does to the answers already given, each named by its field: the `warnings` of the save, about the version before' }),
+      sameAs: z.int().nullable().meta({
+        description: 'The newest earlier version whose definition it has again, as when a researcher makes an earlier version current again (PUT /workflows/:id with its definition); null when it has a definition of its own',
+      }),
     })
     .nullable()
     .meta({ description: 'What it changed from the version before; null for the first version' }),

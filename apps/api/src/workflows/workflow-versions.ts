@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 interface VersionRow {
   version: number;
   definition: WorkflowDefinition;
+  /** The definition as jsonb's text, which is canonical (keys sorted, no duplicate): equal texts, equal definitions. */
+  definition_text: string;
   created_at: Date;
   created_by: string | null;
   author: string | null;
@@ -21,7 +23,7 @@ interface VersionRow {
  * `classifications_versions_idx`, whose predicate (`NOT made_in_draft`) the count's WHERE repeats word for word.
  */
 export const VERSION_HISTORY = `
-  SELECT v.version, v.definition, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
+  SELECT v.version, v.definition, v.definition::text AS definition_text, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
   FROM workflow_versions v
   LEFT JOIN users u ON u.id = v.created_by
   LEFT JOIN (SELECT workflow_version, count(*) AS n FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft GROUP BY workflow_version) c
@@ -40,10 +42,14 @@ export class WorkflowVersions {
     return this.cache.of(this.db, workflowId, version);
   }
 
-  /** The workflow's versions, the newest first, each with what it changed from the one before (null for the first). */
+  /**
+   * The workflow's versions, the newest first, each with what it changed from the one before (null for the first),
+   * and the earlier version it has the definition of again, if any (one made current again).
+   */
   async history(workflowId: string): Promise<WorkflowVersionSummary[]> {
     const rows = await this.db.query<VersionRow[]>(VERSION_HISTORY, [workflowId]);
     const setNames = await this.effectSetNames(...rows.map((row) => row.definition));
+    const sameAs = sameAsEarlier(rows);
     return rows.map((row, index) => {
       const before = rows[index + 1];
       return {
@@ -51,7 +57,7 @@ export class WorkflowVersions {
         createdAt: row.created_at.toISOString(),
         createdBy: row.created_by ? { id: row.created_by, displayName: row.author ?? '' } : null,
         classifications: row.classifications,
-        changes: before ? versionChanges(before.definition, row.definition, setNames) : null,
+        changes: before ? { ...versionChanges(before.definition, row.definition, setNames), sameAs: sameAs.get(row.version) ?? null } : null,
       };
     });
   }
@@ -63,4 +69,20 @@ export class WorkflowVersions {
     const rows: { id: string; name: string }[] = await this.db.query('SELECT id, name FROM subject_sets WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((row) => [row.id, row.name]));
   }
+}
+
+/**
+ * For each version of `rows` (the newest first) with the definition of an earlier one, the newest such earlier version:
+ * one walk from the oldest, by the definitions' jsonb text, equal exactly when the definitions are equal as a save
+ * compares them (jsonb sorts an object's keys; their order matters to neither).
+ */
+function sameAsEarlier(rows: readonly VersionRow[]): Map<number, number> {
+  const newestWith = new Map<string, number>();
+  const sameAs = new Map<number, number>();
+  for (const row of [...rows].reverse()) {
+    const earlier = newestWith.get(row.definition_text);
+    if (earlier !== undefined) sameAs.set(row.version, earlier);
+    newestWith.set(row.definition_text, row.version);
+  }
+  return sameAs;
 }

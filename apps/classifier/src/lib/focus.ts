@@ -1,4 +1,4 @@
-import { type RefObject, useEffect } from 'react';
+import { type RefObject, useEffect, useRef } from 'react';
 
 const CONTROL = 'input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])';
 
@@ -68,4 +68,20 @@ export function useFocusInPlaceOfTask(ref: RefObject<HTMLElement | null>, said: 
   useEffect(() => {
     if (!ifLost || focusLost()) ref.current?.focus();
   }, [said]);
+}
+
+/**
+ * Focuses `button` once `open` (a form or a question in its place) turns false after the returned call: the button is
+ * back on the page only then.
+ */
+export function useFocusOnClose(open: boolean, button: RefObject<HTMLElement | null>): () => void {
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (open || !refocus.current) return;
+    refocus.current = false;
+    button.current?.focus();
+  }, [open, button]);
+  return () => {
+    refocus.current = true;
+  };
 }

@@ -16,6 +16,7 @@ import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
+import { useFocusOnClose } from '../lib/focus';
 import { Link, accountPath, classifyPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -327,22 +328,6 @@ function NewComment({
 }
 
 /** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
-/**
- * Focuses `button` once `open` (a form or a question in its place) turns false after the returned call: the button is
- * back on the page only then.
- */
-function useFocusOnClose(open: boolean, button: RefObject<HTMLElement | null>): () => void {
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (open || !refocus.current) return;
-    refocus.current = false;
-    button.current?.focus();
-  }, [open, button]);
-  return () => {
-    refocus.current = true;
-  };
-}
-
 function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
   const client = useClient();

@@ -1,5 +1,5 @@
 import { ChorusApiError, type WorkflowInput, type WorkflowSaved, type WorkflowView } from '@chorus/client';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
@@ -39,9 +39,9 @@ function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof n
 
 /**
  * The workflow's definition, edited as a form (first) or as JSON, one draft for both: switching keeps every edit.
- * Save makes a new version when it changed, unless someone saved the workflow since the page read it (`etag`). The
- * API's refusal is said at the form's fields its pointers name (focus on the first), the rest in a summary; in JSON,
- * it lists each field by its pointer (the summary focused). A save's answer says the version now current and its
+ * Save makes a new version when it changed, unless someone saved the workflow since the page read it (`last`: the
+ * definition last saved or read here, and its ETag). The API's refusal is said at the form's fields its pointers name
+ * (focus on the first), the rest in a summary; in JSON, it lists each field by its pointer (the summary focused). A save's answer says the version now current and its
  * warnings, each at its place in words, in a status region, and at their fields in the form; and, when the answer says
  * the save started a re-aggregation (the subjects' consensus computed again under the new version), that too, for the
  * page to list the run (`onSaved` is given the answer). Subject sets ticked under “Subject sets served” and not saved
@@ -49,11 +49,12 @@ function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof n
  */
 export function DefinitionEditor({
   workflow,
-  etag,
+  last,
   setsTicked,
   onSaved,
-}: { workflow: WorkflowView; etag: string | undefined; setsTicked: readonly string[] | null; onSaved: (now: SavedDefinition, saved: WorkflowSaved) => void }) {
+}: { workflow: WorkflowView; last: SavedDefinition; setsTicked: readonly string[] | null; onSaved: (now: SavedDefinition, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
+  const { etag } = last;
   const client = useClient();
   /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
   const [saved, setSaved] = useState<(WorkflowSaved & { status: WorkflowView['status']; sets?: number }) | null>(null);
@@ -62,14 +63,19 @@ export function DefinitionEditor({
   const restored = kept?.text ?? null;
   // The version the draft was begun on (its ETag): a save sends it, so that a draft begun before a colleague's save is
   // refused rather than saved over their version. Absent: the version this page read.
-  const begunOn = useRef(kept?.etag);
+  const begunOn = useRef<{ etag: string | undefined; definition?: string } | undefined>(kept?.etag === undefined ? undefined : { etag: kept.etag });
   const form = useForm({ definition: restored ?? current }, ['definition'] as const);
   // Kept on the device while it differs from the version saved: a reload, Back or a link away loses no edit.
   const text = form.values.definition;
+  // Pinned when the text first differs, with the definition that ETag names: a later ETag names the draft only when it
+  // names that definition still (subject sets saved), not another one (a version made current again under "Versions"),
+  // which a save of the draft would otherwise put over unwarned.
+  const named = useMemo(() => prettyJson(last.definition), [last.definition]);
   useEffect(() => {
     if (text === current) begunOn.current = undefined;
-    definitionDrafts.keep(workflow.id, text === current ? null : { text, etag: begunOn.current ?? etag });
-  }, [workflow.id, text, current, etag]);
+    else if (!begunOn.current || begunOn.current.definition === named) begunOn.current = { etag, definition: named };
+    definitionDrafts.keep(workflow.id, text === current ? null : { text, etag: begunOn.current?.etag });
+  }, [workflow.id, text, current, etag, named]);
   const sets = useLoaded(() => client.subjectSets(workflow.projectId), [client, workflow.projectId]).data?.subjectSets ?? [];
 
   const [view, setView] = useState<View>(() => {
@@ -140,7 +146,7 @@ export function DefinitionEditor({
     setMessages(null);
     // The sets ticked and not saved go with the version (unless the JSON names the sets itself).
     const sets: Pick<WorkflowInput, 'subjectSetIds'> = setsTicked && definition.subjectSetIds === undefined ? { subjectSetIds: [...setsTicked] } : {};
-    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...definition, ...sets }, begunOn.current ?? etag);
+    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...definition, ...sets }, begunOn.current?.etag ?? etag);
     begunOn.current = undefined;
     if (latestText.current === sent) definitionDrafts.keep(workflow.id, null);
     madeVersion.current = { version: saved.version, sent };
@@ -191,7 +197,11 @@ export function DefinitionEditor({
       <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
       <ErrorAlert problem={form.problem} focus={view.mode === 'json' || messages.errors.size === 0} />
       <div role="status" data-testid="lab-definition-saved">
-        {saved && saved.version === workflow.version && saved.status === workflow.status && <SaveAnswer saved={saved} />}
+        {saved && saved.version === workflow.version && saved.status === workflow.status && (
+          <SaveAnswer saved={saved}>
+            <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+          </SaveAnswer>
+        )}
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
@@ -251,11 +261,12 @@ function noImplicitSubmit(event: KeyboardEvent<HTMLFormElement>) {
   if (event.key === 'Enter' && event.target instanceof HTMLInputElement && event.target.type !== 'submit') event.preventDefault();
 }
 
-function SaveAnswer({ saved }: { saved: WorkflowSaved & { sets?: number } }) {
+/** What a save answered (`children` first, the version it made): the sets saved with it, a re-aggregation started, its warnings. */
+export function SaveAnswer({ saved, children }: { saved: WorkflowSaved & { sets?: number }; children: ReactNode }) {
   const { t } = useTranslation();
   return (
     <div className="notice lab-saved">
-      <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+      {children}
       {saved.sets !== undefined && <p data-testid="lab-definition-sets-saved">{t('lab.links.saved', { count: saved.sets })}</p>}
       {saved.reaggregation && <p data-testid="lab-definition-reaggregating">{t('lab.workflow.definition.reaggregating')}</p>}
       {saved.warnings?.length ? (

@@ -16,6 +16,7 @@ import { PROJECT_TEAM_HEADING } from './TeamSection';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { CopyWorkflowSection } from './CopyWorkflow';
 import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
@@ -33,7 +34,7 @@ import { WorkflowVersionsSection } from './WorkflowVersionsSection';
 /**
  * `/lab/workflows/:id`: a workflow's status, progress, the way to its results subject by subject, its volunteers' holds,
  * definition, subject sets, versions, subjects retired by hand and priorities, the subjects volunteers reported, the tags they
- * proposed, downloads, and its deletion while it is a draft or paused. Its moderators see only what they may use: the reported subjects and the proposed tags.
+ * proposed, downloads, a copy of it as a new workflow, and its deletion while it is a draft or paused. Its moderators see only what they may use: the reported subjects and the proposed tags.
  */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
@@ -86,7 +87,6 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
               <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} onRunStarted={() => setRunsStarted((n) => n + 1)} />
-              <WorkflowVersionsSection workflow={workflow} />
               <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
             </>
           ) : (
@@ -94,6 +94,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           )}
           <Moderation workflow={workflow} projectSlug={project.slug} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
           {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} tasks={workflow.definition.tasks} />}
+          {isResearcher(project.role) && <CopyWorkflowSection workflow={workflow} />}
           {isResearcher(project.role) && (workflow.status === 'draft' || workflow.status === 'paused') && (
             <DeleteWorkflowSection workflow={workflow} projectPage={labProjectPath(project.slug)} />
           )}
@@ -329,7 +330,8 @@ function TooFewVolunteers({ workflow, volunteers }: { workflow: WorkflowView; vo
  * would have undone it).
  * The sets ticked are the edits' own: kept over every save and read of the workflow, and saved by either button (a new
  * version of the definition takes the sets ticked and not saved yet with it). A save whose answer says it started a
- * re-aggregation is told to the page (`onRunStarted`), whose list of runs then shows it.
+ * re-aggregation is told to the page (`onRunStarted`), whose list of runs then shows it. A version made current again
+ * under "Versions" is such a save too.
  */
 function WorkflowEdits({
   workflow,
@@ -340,6 +342,10 @@ function WorkflowEdits({
 }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void; onRunStarted: () => void }) {
   const [current, setCurrent] = useState<SavedDefinition>(() => ({ definition: workflow.definition, etag }));
   const [ticked, setTicked] = useState<ReadonlySet<string>>(() => new Set(workflow.subjectSetIds));
+  // The versions made current again under "Versions": the editor starts anew from the latest once the page has read it
+  // (an unsaved edit of its own kept as a draft), rather than offer the definition before it to save over it.
+  const [madeCurrent, setMadeCurrent] = useState<number[]>([]);
+  const editorStart = Math.max(0, ...madeCurrent.filter((made) => workflow.version >= made));
   const saved = (now: SavedDefinition, answer?: WorkflowSaved) => {
     setCurrent(now);
     reload();
@@ -349,8 +355,22 @@ function WorkflowEdits({
   const unsaved = ticked.size !== linked.size || [...ticked].some((id) => !linked.has(id));
   return (
     <>
-      <DefinitionEditor workflow={workflow} etag={current.etag} setsTicked={unsaved ? [...ticked] : null} onSaved={saved} />
+      <DefinitionEditor
+        key={editorStart}
+        workflow={workflow}
+        last={current}
+        setsTicked={unsaved ? [...ticked] : null}
+        onSaved={saved}
+      />
       <WorkflowSubjectSets workflow={workflow} saved={current} project={project} ticked={ticked} onTick={setTicked} unsaved={unsaved} onSaved={saved} />
+      <WorkflowVersionsSection
+        workflow={workflow}
+        etag={current.etag}
+        onRestored={(now, answer) => {
+          setMadeCurrent((versions) => [...versions, answer.version]);
+          saved(now, answer);
+        }}
+      />
     </>
   );
 }

@@ -1,15 +1,19 @@
-import type { WorkflowVersionSummary, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import { isProblem, type WorkflowSaved, type WorkflowVersionSummary, type WorkflowVersionView, type WorkflowView } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AskFirst } from '../../components/AskFirst';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { messageAt, pointerInWords } from '../../lib/definitionPlaces';
 import { describeError, type Problem } from '../../lib/errors';
-import { classifiedBefore } from '../../lib/lab';
+import { useFocusOnClose } from '../../lib/focus';
+import { classifiedBefore, workflowSaveRefused } from '../../lib/lab';
 import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
+import { CopyWorkflowForm } from './CopyWorkflow';
+import { SaveAnswer, type SavedDefinition } from './DefinitionEditor';
 
 /** The parts of a definition a version can change, as `changes.fields` names them (`/tasks/<key>` apart). */
 const DEFINITION_PARTS = ['name', 'firstTask', 'retirement', 'selection', 'effects', 'tutorial', 'feedback'] as const;
@@ -17,10 +21,12 @@ const isDefinitionPart = (name: string): name is (typeof DEFINITION_PARTS)[numbe
 
 /**
  * The workflow's versions (`GET /workflows/:id/versions`), the newest first: when each was saved and by whom, the
- * classifications made under it, what it changed from the one before, and its definition to read (not to edit).
+ * classifications made under it, what it changed from the one before, and its definition to read (not to edit), from
+ * which a new workflow can be started (`CopyWorkflowForm`) and which, for an earlier version, can be made current again:
+ * saved as a new version, sending the ETag the edits hold (`etag`), the save told to them (`onRestored`).
  * Read again with each new read of the workflow (`workflow`), as after a save.
  */
-export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }) {
+export function WorkflowVersionsSection({ workflow, etag, onRestored }: { workflow: WorkflowView; etag: string | undefined; onRestored: (now: SavedDefinition, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.workflowVersions(workflow.id), [client, workflow]);
@@ -28,8 +34,18 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
   const viewButtons = useRef(new Map<number, HTMLButtonElement>());
   const viewer = useRef<HTMLHeadingElement>(null);
   const [viewProblem, setViewProblem] = useSaid<Problem>();
+  const [madeCurrent, setMadeCurrent] = useSaid<string>();
+  // What the save that made it current answered besides (its warnings, a re-aggregation started), said with it.
+  const [madeAnswer, setMadeAnswer] = useState<WorkflowSaved | null>(null);
+  const madeCurrentNotice = useRef<HTMLParagraphElement>(null);
+  // What making a version current again did is said while that version is the current one: not after a later save.
+  const madeVersion = useRef<number | null>(null);
+  useEffect(() => {
+    if (madeVersion.current !== null && workflow.version > madeVersion.current) setMadeCurrent(null);
+  }, [workflow.version]);
   const show = async (version: number) => {
     setViewProblem(null);
+    setMadeCurrent(null);
     try {
       setShown(await client.getWorkflowVersion(workflow.id, version));
     } catch (error) {
@@ -41,6 +57,18 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
   useEffect(() => {
     if (shown) viewer.current?.focus();
   }, [shown]);
+  // The viewer it was pressed in closes: the keyboard goes on from what the save did.
+  useEffect(() => {
+    if (madeCurrent) madeCurrentNotice.current?.focus();
+  }, [madeCurrent]);
+  const restored = (from: number, now: SavedDefinition, saved: WorkflowSaved) => {
+    setShown(null);
+    const unchanged = saved.version === workflow.version;
+    madeVersion.current = saved.version;
+    setMadeAnswer(saved);
+    setMadeCurrent((t) => (unchanged ? t('lab.versions.alreadyCurrent', { version: from }) : t('lab.versions.madeCurrent', { from, version: saved.version })));
+    onRestored(now, saved);
+  };
   const close = () => {
     const version = shown?.version;
     setShown(null);
@@ -101,17 +129,120 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
           </h3>
           {/* Read-only, yet focusable and selectable: the keyboard scrolls a long definition, and a part of it can be copied. */}
           <textarea className="lab-json" readOnly rows={16} aria-label={t('lab.versions.definitionOf', { version: shown.version })} value={JSON.stringify(shown.definition, null, 2)} />
-          <button type="button" className="button button-secondary" onClick={close}>
-            {t('lab.versions.close')}
-          </button>
+          <div className="lab-actions">
+            <button type="button" className="button button-secondary" onClick={close}>
+              {t('lab.versions.close')}
+            </button>
+          </div>
+          <VersionActions key={shown.version} workflow={workflow} shown={shown} etag={etag} onRestored={restored} />
         </div>
       )}
+      <div role="status">
+        {madeCurrent && madeAnswer && (
+          <SaveAnswer saved={madeAnswer}>
+            <p tabIndex={-1} ref={madeCurrentNotice} data-testid="lab-version-made-current">
+              {madeCurrent}
+            </p>
+          </SaveAnswer>
+        )}
+      </div>
     </section>
   );
 }
 
 /**
- * What a version changed from the one before, in words: the parts of the definition, and, when there were answers to
+ * What can be done with a version shown: made current again (an earlier one), asked first, the API's refusal said as
+ * the editor says a save's (but for a save since the page read it); and a new workflow started from it.
+ */
+function VersionActions({ workflow, shown, etag, onRestored }: { workflow: WorkflowView; shown: WorkflowVersionView; etag: string | undefined; onRestored: (from: number, now: SavedDefinition, saved: WorkflowSaved) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [asking, setAsking] = useState(false);
+  const [copying, setCopying] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useSaid<Problem>();
+  const restoreButton = useRef<HTMLButtonElement>(null);
+  const copyButton = useRef<HTMLButtonElement>(null);
+  const focusRestoreOnClose = useFocusOnClose(asking, restoreButton);
+  const focusCopyOnClose = useFocusOnClose(copying, copyButton);
+  const restore = async () => {
+    setBusy(true);
+    try {
+      const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, shown.definition, etag);
+      onRestored(shown.version, { definition: shown.definition, etag: now }, saved);
+    } catch (error) {
+      setAsking(false);
+      // Someone saved since the page read it: there is no text of the researcher's here to keep, as the editor's wording says.
+      if (isProblem(error, 'version-conflict', 412)) setProblem((t) => ({ detail: t('lab.versions.restoreConflict', { version: shown.version }), fields: [] }));
+      else setProblem(() => workflowSaveRefused(error).form ?? describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <ErrorAlert problem={problem} focus />
+      {asking ? (
+        <AskFirst
+          asked={{
+            testId: 'lab-version-restore-question',
+            question: t('lab.versions.restoreQuestion', { version: shown.version }),
+            hint: t('lab.versions.restoreHint', { version: workflow.version + 1 }),
+            confirm: t('lab.versions.restoreConfirm'),
+            cancel: t('lab.versions.restoreCancel'),
+          }}
+          busy={busy}
+          onConfirm={(event) => {
+            event.preventDefault();
+            if (!busy) void restore();
+          }}
+          onCancel={() => {
+            focusRestoreOnClose();
+            setAsking(false);
+          }}
+        />
+      ) : (
+        <div className="lab-actions">
+          {shown.version !== workflow.version && (
+            <button
+              type="button"
+              id="lab-version-restore"
+              ref={restoreButton}
+              className="button button-secondary"
+              onClick={() => {
+                setProblem(null);
+                setAsking(true);
+              }}
+            >
+              {t('lab.versions.restore', { version: shown.version })}
+            </button>
+          )}
+          {!copying && (
+            <button type="button" id="lab-version-copy-open" ref={copyButton} className="button button-secondary" onClick={() => setCopying(true)}>
+              {t('lab.versions.copy', { version: shown.version })}
+            </button>
+          )}
+        </div>
+      )}
+      {copying && (
+        <CopyWorkflowForm
+          id="lab-version-copy"
+          workflow={workflow}
+          version={shown.version}
+          definition={shown.definition}
+          onCancel={() => {
+            focusCopyOnClose();
+            setCopying(false);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/**
+ * What a version changed from the one before, in words: the earlier version it has the definition of again (one made
+ * current again), the parts of the definition, and, when there were answers to
  * compute again (`recomputed`), that consensus was computed again and what that did to them, each at its place in the
  * lab's words (never the API's pointers). A version saved before anyone answered warns of nothing.
  */
@@ -126,6 +257,7 @@ function VersionChanges({ changes, recomputed }: { changes: WorkflowVersionSumma
   };
   return (
     <>
+      {changes.sameAs !== null && `${t('lab.versions.sameAs', { version: changes.sameAs })} `}
       {changes.fields.map(part).join(', ')}
       {recomputed && changes.consensus && <> {t('lab.versions.consensus')}</>}
       {recomputed && changes.warnings.length > 0 && (

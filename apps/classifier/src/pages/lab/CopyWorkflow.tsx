@@ -1,0 +1,98 @@
+import type { WorkflowView } from '@chorus/client';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { CheckboxField, FormField } from '../../components/FormField';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
+import { problemAtFields, showAccountNotice } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { messageAt } from '../../lib/definitionPlaces';
+import { useFocusOnClose } from '../../lib/focus';
+import { labWorkflowPath, navigate } from '../../lib/router';
+import { useForm } from '../../lib/useForm';
+
+/**
+ * A new draft workflow in the same project from the definition of one of the workflow's versions (`version`), for a
+ * project's next phase, say: named here first ("Copy of …"), and linked to the subject sets the workflow serves unless
+ * the researcher unticks them (the selection's training set and sets' weights are left out then). Only the definition is copied (no classification, progress or earlier version); its
+ * page opens next, as a new workflow's does. Escape, as Cancel, sends nothing. `id` tells this form's fields from another one open on the page.
+ */
+export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }: { id: string; workflow: WorkflowView; version: number; definition: WorkflowView['definition']; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ name: t('lab.copyWorkflow.defaultName', { name: definition.name }) }, ['name'] as const);
+  const [keepSets, setKeepSets] = useState(true);
+  const sets = workflow.subjectSetIds;
+  // Opened by a button, the keyboard goes on to the name it may change.
+  useEffect(() => document.getElementById(`${id}-name`)?.focus(), [id]);
+  const submit = form.onSubmit({
+    check: (t) => (form.values.name.trim() ? {} : { name: t('lab.workflows.nameMissing') }),
+    send: async () => {
+      const name = form.values.name.trim();
+      const copy = await client.createWorkflow(workflow.projectId, keepSets ? { ...definition, name, subjectSetIds: [...sets] } : { ...withoutSets(definition), name, subjectSetIds: [] });
+      navigate(labWorkflowPath(copy.id));
+      showAccountNotice((t) => t('lab.copyWorkflow.created', { name, version, from: workflow.name }), labWorkflowPath(copy.id));
+    },
+    refused: (error) => problemAtFields(error, ['name'] as const, messageAt),
+  });
+  return (
+    <div className="notice" data-testid="lab-copy-workflow-form">
+      <h3 id={`${id}-heading`}>{t('lab.copyWorkflow.heading', { version })}</h3>
+      <ErrorAlert problem={form.problem} focus />
+      <form
+        className="account-form"
+        noValidate
+        aria-labelledby={`${id}-heading`}
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          event.preventDefault();
+          onCancel();
+        }}
+      >
+        <FormField id={`${id}-name`} label={t('lab.copyWorkflow.nameField')} hint={t('lab.copyWorkflow.nameHint')} maxLength={200} {...form.field('name')} />
+        {sets.length > 0 && (
+          <CheckboxField
+            id={`${id}-sets`}
+            label={t('lab.copyWorkflow.keepSets', { count: sets.length })}
+            hint={t('lab.copyWorkflow.keepSetsHint')}
+            checked={keepSets}
+            onChange={(event) => setKeepSets(event.target.checked)}
+          />
+        )}
+        <SubmitOrCancel submit={form.busy ? t('lab.saving') : t('lab.copyWorkflow.create')} cancel={t('lab.copyWorkflow.cancel')} busy={form.busy} onCancel={onCancel} />
+      </form>
+    </div>
+  );
+}
+
+/** The definition with no set its selection names (a training set, the sets' weights): a copy serving none could not name them. */
+function withoutSets(definition: WorkflowView['definition']): WorkflowView['definition'] {
+  const { training: _training, setWeights: _setWeights, ...selection } = definition.selection;
+  return { ...definition, selection };
+}
+
+/** "Copy the workflow": `CopyWorkflowForm` from its current version, opened by a button that the keyboard comes back to on Cancel. */
+export function CopyWorkflowSection({ workflow }: { workflow: WorkflowView }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const focusButtonOnClose = useFocusOnClose(open, button);
+  const close = () => {
+    focusButtonOnClose();
+    setOpen(false);
+  };
+  return (
+    <section className="lab-section" aria-labelledby="lab-copy-workflow-heading">
+      <h2 id="lab-copy-workflow-heading">{t('lab.copyWorkflow.title')}</h2>
+      <p>{t('lab.copyWorkflow.lead')}</p>
+      {open ? (
+        <CopyWorkflowForm id="lab-copy-workflow" workflow={workflow} version={workflow.version} definition={workflow.definition} onCancel={close} />
+      ) : (
+        <button type="button" id="lab-copy-workflow-open" ref={button} className="button button-secondary" onClick={() => setOpen(true)}>
+          {t('lab.copyWorkflow.title')}
+        </button>
+      )}
+    </section>
+  );
+}
