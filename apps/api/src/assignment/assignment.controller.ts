@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
-import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { choosableSetsSchema, holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { KeyScope } from '../auth/key-scopes';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
@@ -40,13 +40,32 @@ export class AssignmentController {
       'true: serve first the subjects the caller still holds in this workflow and may classify, in the order they were served, each held again (for `hold` seconds when given, never for less than it was), then new ones up to `limit`. For a page that goes on in place of one of the caller’s that died without giving its subjects back (a crash, a discarded tab), and that knows no other page of theirs shows them: the server cannot tell pages apart, and would serve a page still open the same subjects',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
+  @ApiQuery({
+    name: 'subjectSetId',
+    required: false,
+    description:
+      'A subject set the workflow serves, for a workflow whose selection lets volunteers choose one (`volunteersChooseSubjectSet`; `GET /workflows/:id/queue/sets` lists them): only its subjects are served, in the workflow’s order within it (sequential: the set’s own order from its first unretired member; random: at random within it; priority: by priority), with the same guarantees as any batch. A newcomer trains first as anywhere in the workflow (`training`); gold-standard slots serve only the set’s own gold-standard subjects. `resume` serves first only the subjects the caller holds in this set. `finished: true` with `reason: set-finished` when the set has nothing left to the caller but the workflow has in other sets. 422 naming `/query/subjectSetId` when the workflow does not let volunteers choose, or does not serve that set',
+    schema: { type: 'string', format: 'uuid' },
+  })
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew, resume }: QueueQuery,
+    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew, resume, subjectSetId }: QueueQuery,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.assignment.queue(workflowId, user, limit, { hold, renew, resume });
+    return this.assignment.queue(workflowId, user, limit, { hold, renew, resume }, subjectSetId ?? null);
+  }
+
+  @Get('sets')
+  @ApiOperation({
+    summary: 'The subject sets a volunteer may choose to work on in a workflow (a letter, a diary), each with how many of its subjects are left to classify.',
+    description:
+      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them, each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller.',
+  })
+  @ApiZodResponse(choosableSetsSchema, { description: 'The sets, in the workflow’s order' })
+  @Public()
+  choosableSets(@Param('id', uuidParam('id')) workflowId: string, @OptionalUser() user?: AuthUser) {
+    return this.assignment.choosableSets(workflowId, user);
   }
 
   @Post('holds')

@@ -1,0 +1,144 @@
+import type { ChorusApiError, ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/** The queue of a volunteer who chose a subject set (`volunteersChooseSubjectSet`, `?subjectSetId=`). */
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const singleTask = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+
+/** A live workflow serving `sets` subject sets of `count` subjects each (external ids s<set>-<nnn>, in set order). */
+async function workflowOf(count: number, selection: WorkflowInput['selection'], sets = 3) {
+  const project = await stack.client.createProject({ title: `Chosen ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const setIds: string[] = [];
+  for (let s = 0; s < sets; s++) {
+    const set = await stack.client.createSubjectSet(project.id, { name: `Letter ${s}` });
+    await stack.client.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `s${s}-${String(i).padStart(3, '0')}`, locations: [{ type: 'text' as const, text: `Page ${s}-${i}` }] })));
+    setIds.push(set.id);
+  }
+  const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, selection, subjectSetIds: setIds });
+  await stack.client.activateWorkflow(id);
+  return { workflowId: id, setIds, projectId: project.id };
+}
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+const classify = (client: ChorusClient, queue: QueueView, subjectId: string) =>
+  client.classify({ workflowId: queue.workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+
+const externalIds = (queue: QueueView) => queue.subjects.map((subject) => subject.externalId);
+
+const holdsIn = async (workflowId: string) => (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n as number;
+
+describe('a volunteer who chose a subject set', () => {
+  it('is served only that set’s subjects, never twice across prefetched batches, then told the set is finished while others still have subjects', async () => {
+    const { workflowId, setIds } = await workflowOf(6, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true });
+    const volunteer = await guest();
+    const batches: QueueView[] = [];
+    // Prefetch: three batches asked before any answer.
+    for (let i = 0; i < 3; i++) batches.push(await volunteer.queue(workflowId, 2, { subjectSetId: setIds[1] }));
+    const served = batches.flatMap(externalIds);
+    expect(served.sort()).toEqual(['s1-000', 's1-001', 's1-002', 's1-003', 's1-004', 's1-005']);
+    // Held all: nothing more now, and not finished (they have yet to answer).
+    expect(await volunteer.queue(workflowId, 2, { subjectSetId: setIds[1] })).toMatchObject({ subjects: [], finished: false, heldBy: 'you' });
+    for (const batch of batches) for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+    const done = await volunteer.queue(workflowId, 2, { subjectSetId: setIds[1] });
+    expect(done).toMatchObject({ subjects: [], finished: true, reason: 'set-finished' });
+    // The other sets still serve them, chosen or not.
+    expect(externalIds(await volunteer.queue(workflowId, 1, { subjectSetId: setIds[2] }))).toEqual([expect.stringMatching(/^s2-/)]);
+    expect(externalIds(await volunteer.queue(workflowId, 10))).not.toContainEqual(expect.stringMatching(/^s1-/));
+  });
+
+  it('is told the workflow’s own reason when no other set has anything left for them either', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 1);
+    const volunteer = await guest();
+    const batch = await volunteer.queue(workflowId, 5, { subjectSetId: setIds[0] });
+    for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+    expect(await volunteer.queue(workflowId, 5, { subjectSetId: setIds[0] })).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+  });
+
+  it('is served the set in its own order under sequential selection, batch after batch, though it is not the first set', async () => {
+    const { workflowId, setIds } = await workflowOf(5, { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true });
+    const volunteer = await guest();
+    const first = await volunteer.queue(workflowId, 2, { subjectSetId: setIds[2] });
+    const second = await volunteer.queue(workflowId, 2, { subjectSetId: setIds[2] });
+    expect([externalIds(first), externalIds(second)]).toEqual([['s2-000', 's2-001'], ['s2-002', 's2-003']]);
+    // Another volunteer starts where the set's front is: its first member nobody has filled.
+    expect(externalIds(await (await guest()).queue(workflowId, 1, { subjectSetId: setIds[1] }))).toEqual(['s1-000']);
+    // A resumed page of theirs is given back the subjects it held in this set only.
+    await volunteer.queue(workflowId, 1, { subjectSetId: setIds[0] });
+    expect(externalIds(await volunteer.queue(workflowId, 10, { subjectSetId: setIds[2], resume: true }))).toEqual(['s2-000', 's2-001', 's2-002', 's2-003', 's2-004']);
+  });
+
+  it('is served the set by priority under priority selection', async () => {
+    const { workflowId, setIds } = await workflowOf(4, { order: 'priority', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 2);
+    await stack.client.setPriorities(workflowId, [
+      { externalId: 's0-000', priority: -10 },
+      { externalId: 's1-002', priority: -5 },
+      { externalId: 's1-003', priority: -4 },
+    ]);
+    const served = await (await guest()).queue(workflowId, 2, { subjectSetId: setIds[1] });
+    expect(externalIds(served)).toEqual(['s1-002', 's1-003']);
+  });
+
+  it('gets gold-standard slots only from the chosen set’s gold-standard subjects', async () => {
+    const { workflowId, setIds } = await workflowOf(3, { order: 'random', goldStandardRate: 1, volunteersChooseSubjectSet: true }, 2);
+    await stack.client.addSubjects(setIds[0]!, [{ externalId: 'gold-0', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Known 0' }] }]);
+    await stack.client.addSubjects(setIds[1]!, [{ externalId: 'gold-1', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Known 1' }] }]);
+    // Every slot is drawn for gold standard; the set's one fills one (as many volunteers at once as the rule's 3), its regular subjects the rest.
+    for (let i = 0; i < 3; i++) {
+      const served = externalIds(await (await guest()).queue(workflowId, 3, { subjectSetId: setIds[1] }));
+      expect(served).toContain('gold-1');
+      expect(served.every((id) => id === 'gold-1' || id.startsWith('s1-'))).toBe(true);
+    }
+  });
+
+  it('lists the sets a volunteer may choose, in the workflow’s order, with the subjects left in each; none where they may not choose', async () => {
+    const { workflowId, setIds } = await workflowOf(3, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 2);
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { externalIds: ['s1-000', 's1-001'], reason: 'done' });
+    expect(await stack.anonymous.choosableSets(workflowId)).toEqual({
+      sets: [
+        { id: setIds[0], name: 'Letter 0', subjects: 3, left: 3 },
+        { id: setIds[1], name: 'Letter 1', subjects: 3, left: 1 },
+      ],
+    });
+    const plain = await workflowOf(1, { order: 'random', goldStandardRate: 0 }, 1);
+    expect(await stack.anonymous.choosableSets(plain.workflowId)).toEqual({ sets: [] });
+  });
+});
+
+describe('a chosen subject set the queue refuses', () => {
+  const refusal = (client: ChorusClient, workflowId: string, subjectSetId: string) => client.queue(workflowId, 2, { subjectSetId }).catch((error: ChorusApiError) => error);
+
+  it('refuses a set in a workflow that does not let volunteers choose, naming subjectSetId, and holds nothing', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { order: 'random', goldStandardRate: 0 }, 2);
+    const refused = (await refusal(await guest(), workflowId, setIds[0]!)) as ChorusApiError;
+    expect([refused.status, refused.problem.errors]).toEqual([
+      422,
+      [{ pointer: '/query/subjectSetId', message: 'names a subject set, but this workflow does not let volunteers choose one (its selection has no volunteersChooseSubjectSet): leave subjectSetId out' }],
+    ]);
+    expect(await holdsIn(workflowId)).toBe(0);
+  });
+
+  it('refuses a set the workflow does not serve, or not an id, naming subjectSetId, and holds nothing', async () => {
+    const { workflowId, projectId } = await workflowOf(2, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 1);
+    const unlinked = await stack.client.createSubjectSet(projectId, { name: 'Not served' });
+    const volunteer = await guest();
+    for (const subjectSetId of [unlinked.id, randomUUID()]) {
+      const refused = (await refusal(volunteer, workflowId, subjectSetId)) as ChorusApiError;
+      expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: 'must be the id of a subject set this workflow serves (GET /workflows/:id/queue/sets lists them)' }]]);
+    }
+    const notAnId = (await refusal(volunteer, workflowId, 'letter-12')) as ChorusApiError;
+    expect([notAnId.status, notAnId.problem.errors[0]?.pointer]).toEqual([422, '/query/subjectSetId']);
+    expect(await holdsIn(workflowId)).toBe(0);
+  });
+});
