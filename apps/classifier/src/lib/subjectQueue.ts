@@ -275,7 +275,7 @@ function toQueue(batch: StoredBatch | undefined): LocalQueue {
   return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: batch?.workflowVersion ?? null, finished: false };
 }
 
-/** The batch of one workflow in this tab, in localStorage under the tab's own key (once `load` has chosen it). */
+/** The batch of one workflow (or of a subject set of it the volunteer chose) in this tab, in localStorage under the tab's own key (once `load` has chosen it). */
 export class TabQueueStore {
   private key: string | null = null;
   private queue: LocalQueue = emptyQueue;
@@ -286,9 +286,12 @@ export class TabQueueStore {
   private readonly taken = new Set<string>();
   private loading: Promise<LocalQueue> | undefined;
 
-  /** `owner` is the volunteer's user id, or null when it is unknown. */
+  /**
+   * `queueId` is the workflow's id, or for a subject set the volunteer chose, `<workflow id>~<set id>`, whose batches
+   * are kept apart; `owner` is the volunteer's user id, or null when it is unknown.
+   */
   constructor(
-    private readonly workflowId: string,
+    private readonly queueId: string,
     private readonly owner: string | null = null,
   ) {}
 
@@ -301,11 +304,11 @@ export class TabQueueStore {
     this.loading ??= (async () => {
       // Once this page's lock is held, and which pages live: a page that died, but marked its batch alive, is not one.
       const live = await livePages();
-      this.key = `${STORED_PREFIX}${this.workflowId}.${this.tabId(live)}`;
+      this.key = `${STORED_PREFIX}${this.queueId}.${this.tabId(live)}`;
       const own = readBatch(this.key);
       const kept = !!own?.subjects?.length && !own.adopted;
       // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
-      if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
+      if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.queueId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
       const queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned(live));
       this.queue = { ...queue, subjects: [...queue.subjects.filter((subject) => begun(subject.id)), ...queue.subjects.filter((subject) => !begun(subject.id))] };
       this.write(Date.now());
@@ -324,7 +327,7 @@ export class TabQueueStore {
     let answer: Promise<T> | undefined;
     try {
       if (!navigator.locks) return ask(false);
-      const asked = navigator.locks.request(`chorus.first.${this.workflowId}`, async () => {
+      const asked = navigator.locks.request(`chorus.first.${this.queueId}`, async () => {
         answer = ask(await this.alone());
         // Held until the server has answered (and assigned what it serves), or a few seconds at most: a server that
         // does not answer keeps no other page waiting for long.
@@ -344,7 +347,7 @@ export class TabQueueStore {
     const live = await livePages();
     if (!live || !this.key) return false;
     try {
-      return !batchKeysOf(this.workflowId).some((key) => key !== this.key && isAlive(readBatch(key), live));
+      return !batchKeysOf(this.queueId).some((key) => key !== this.key && isAlive(readBatch(key), live));
     } catch {
       return false;
     }
@@ -406,7 +409,7 @@ export class TabQueueStore {
 
   /** Calls `changed` whenever another tab of this device changes a batch of the workflow; returns the way to stop. */
   onOtherTabsChange(changed: () => void): () => void {
-    const prefix = `${STORED_PREFIX}${this.workflowId}`;
+    const prefix = `${STORED_PREFIX}${this.queueId}`;
     const onStorage = (event: StorageEvent) => (event.key === prefix || event.key?.startsWith(`${prefix}.`)) && changed();
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
@@ -443,7 +446,7 @@ export class TabQueueStore {
   private async openTabBatches(): Promise<{ key: string; batch: StoredBatch }[]> {
     const live = await livePages();
     try {
-      return batchKeysOf(this.workflowId).flatMap((key) => {
+      return batchKeysOf(this.queueId).flatMap((key) => {
         const batch = readBatch(key);
         return key !== this.key && batch && !batch.adopted && idsOf(batch).length && this.owns(batch) && isAlive(batch, live) ? [{ key, batch }] : [];
       });
@@ -471,7 +474,7 @@ export class TabQueueStore {
    */
   forget(subjectId: string): void {
     try {
-      for (const key of batchKeysOf(this.workflowId)) {
+      for (const key of batchKeysOf(this.queueId)) {
         const batch = readBatch(key);
         if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch) || (key !== this.key && isAlive(batch, null))) continue;
         writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
@@ -490,7 +493,7 @@ export class TabQueueStore {
   }
 
   private get answeredKey(): string {
-    return `${ANSWERED_PREFIX}${this.workflowId}`;
+    return `${ANSWERED_PREFIX}${this.queueId}`;
   }
 
   /** What an adoption note in this tab's record says another tab took. */
@@ -537,13 +540,13 @@ export class TabQueueStore {
   private tabId(live: ReadonlySet<string> | null): string {
     try {
       const kept = window.sessionStorage.getItem(TAB_ID_KEY);
-      if (kept && (keysOfThisPage.has(`${this.workflowId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`), live))) {
-        keysOfThisPage.add(`${this.workflowId}.${kept}`);
+      if (kept && (keysOfThisPage.has(`${this.queueId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.queueId}.${kept}`), live))) {
+        keysOfThisPage.add(`${this.queueId}.${kept}`);
         return kept;
       }
       const id = randomUuid();
       window.sessionStorage.setItem(TAB_ID_KEY, id);
-      keysOfThisPage.add(`${this.workflowId}.${id}`);
+      keysOfThisPage.add(`${this.queueId}.${id}`);
       return id;
     } catch {
       return randomUuid();
@@ -558,7 +561,7 @@ export class TabQueueStore {
   private adoptAbandoned(live: ReadonlySet<string> | null): StoredBatch | undefined {
     const adopted: StoredBatch[] = [];
     try {
-      for (const key of batchKeysOf(this.workflowId)) {
+      for (const key of batchKeysOf(this.queueId)) {
         if (key === this.key) continue;
         const batch = readBatch(key);
         if (!batch || isAlive(batch, live)) continue;
