@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -59,5 +60,54 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     await page.waitForURL((url) => url.pathname === `/projects/${project.slug}`);
     await waitToSee(page.getByRole('link', { name: 'Letter 11' }), { timeout: 15_000 });
     await page.close();
+  });
+
+  it('never shows a set’s tab and the whole workflow’s tab of one volunteer the same subject, and an answer in either leaves the other', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Two kinds of tab ${Date.now()}`, status: 'live' });
+    const setIds: string[] = [];
+    for (const [name, pages] of [['Letter 21', 3], ['Letter 22', 4]] as const) {
+      const set = await client.createSubjectSet(project.id, { name });
+      await client.addSubjects(set.id, Array.from({ length: pages }, (_, index) => ({ externalId: `${name}-p${index + 1}`, locations: [{ type: 'text' as const, text: `${name}, page ${index + 1}` }] })));
+      setIds.push(set.id);
+    }
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true },
+      subjectSetIds: setIds,
+    });
+    await client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    const shownIn = async (page: Page) => {
+      await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
+      return (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    };
+    const batchOf = (page: Page, queueId: string) =>
+      page.evaluate((key) => (JSON.parse(window.localStorage.getItem(`${key}.${window.sessionStorage.getItem('chorus.tab')}`) ?? '{}').subjects ?? []).map((subject: { id: string }) => subject.id) as string[], `chorus.queue.${queueId}`);
+
+    // The set's tab holds all of Letter 21; the whole workflow's, opened while it lives, is served none of it.
+    const setTab = await suite.context.newPage();
+    await setTab.goto(`${url}?set=${setIds[0]}`);
+    const inSet = await shownIn(setTab);
+    const wholeTab = await suite.context.newPage();
+    await wholeTab.goto(url);
+    const inWhole = await shownIn(wholeTab);
+    const [setBatch, wholeBatch] = [await batchOf(setTab, `${workflow.id}~${setIds[0]}`), await batchOf(wholeTab, workflow.id)];
+    expect(setBatch).toHaveLength(3);
+    expect(wholeBatch.length).toBeGreaterThan(0);
+    expect(wholeBatch.filter((id) => setBatch.includes(id))).toEqual([]);
+    expect(inWhole).not.toBe(inSet);
+
+    // An answer the whole workflow's tab lists (as its `forget` does) leaves the set's tab at once.
+    await wholeTab.evaluate(([workflowId, subjectId]) => {
+      const { owner } = JSON.parse(Object.entries(window.localStorage).find(([key]) => key.startsWith(`chorus.queue.${workflowId}.`))![1]);
+      window.localStorage.setItem(`chorus.answered.${workflowId}`, JSON.stringify([{ id: subjectId, owner, at: Date.now() }]));
+    }, [workflow.id, inSet] as const);
+    await waitToSee(setTab.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.'), { timeout: 10_000 });
+    expect(await shownIn(setTab)).not.toBe(inSet);
+    await Promise.all([setTab.close(), wholeTab.close()]);
   });
 });

@@ -353,11 +353,12 @@ export function useSubjectQueue(
     if (next) renewed(await client.renewHolds(workflowId, waitingIds, next), { whileAtWork: true, onScreen: next });
   }, [client, workflowId, renewed]);
 
-  // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device.
-  const [heldInOpenTab, setHeldInOpenTab] = useState(false);
+  // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device:
+  // one of this same page (`here`), or only of the whole workflow or another set of it (`elsewhere`).
+  const [heldInOpenTab, setHeldInOpenTab] = useState<'here' | 'elsewhere' | null>(null);
   const heldByYou = poll?.heldBy === 'you';
   useEffect(() => {
-    if (!heldByYou) return setHeldInOpenTab(false);
+    if (!heldByYou) return setHeldInOpenTab(null);
     let cancelled = false;
     const check = () => void store.keptByOpenTabs().then((kept) => !cancelled && setHeldInOpenTab(kept));
     check();
@@ -374,7 +375,8 @@ export function useSubjectQueue(
    * they move here from it (it drops them at once; the holds stay theirs, nobody else is served them). Otherwise (a page
    * of theirs that died without giving its subjects back, or one on another device) all theirs in the workflow are given
    * back, and the queue asked again at once, which serves them here: such a page, if it lives, finds its subjects
-   * answered or taken.
+   * answered or taken. While a live tab here of another kind (the whole workflow, another set) keeps some, nothing is
+   * given back, which would end that tab's holds too: the queue is only asked again.
    */
   const takeBackHolds = useCallback(async (): Promise<void> => {
     const adopted = await store.adoptFromOpenTabs();
@@ -384,6 +386,7 @@ export function useSubjectQueue(
       heldTries.current = 0;
       return setPoll(null);
     }
+    if (await store.keptByOpenTabs()) return setPollTick((n) => n + 1);
     try {
       await client.releaseMyHolds(workflowId);
     } catch (error) {

@@ -671,8 +671,11 @@ function SignedOutHere({ why, kept, onGoOn }: { why: EndedSignIn; kept: number; 
 interface HeldByYouProps {
   /** When the first of the volunteer's holds lapses. */
   until: string;
-  /** A live tab of theirs in this browser keeps them: they move here from it, rather than being given back. */
-  inOpenTab: boolean;
+  /**
+   * A live tab of theirs in this browser keeps them: one of this page (`here`), and they move here from it rather than
+   * being given back; or only one of the whole workflow or another set of it (`elsewhere`), which keeps them.
+   */
+  inOpenTab: 'here' | 'elsewhere' | null;
   /** Gives their holds back and asks the queue again. */
   onTakeBack: ReturnType<typeof useSubjectQueue>['takeBackHolds'];
   /** Asks the queue again now, giving nothing back: the other page may have given them back meanwhile. */
@@ -696,10 +699,16 @@ function HeldByYou({ until, inOpenTab, onTakeBack, onAskAgain }: HeldByYouProps)
   return (
     <div>
       <WaitingForSubjects said={t('classify.youHoldLast', { time: whenInWords(until, 'time') })} />
-      <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
-      <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
-        {t('classify.takeBackHolds')}
-      </button>
+      {inOpenTab === 'elsewhere' ? (
+        <p>{t('classify.heldInOtherPageNote')}</p>
+      ) : (
+        <>
+          <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
+          <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
+            {t('classify.takeBackHolds')}
+          </button>
+        </>
+      )}
       <p>{t('classify.askAgainNote')}</p>
       <button type="button" className="button button-secondary" onClick={onAskAgain}>
         {t('classify.askAgain')}
