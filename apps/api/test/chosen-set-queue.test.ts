@@ -104,7 +104,24 @@ describe('a volunteer who chose a subject set', () => {
   });
 });
 
+/** A live workflow volunteers choose sets of: "Training" (its training set), "Known" (gold-standard subjects only) and "Letters". */
+async function withTrainingAndGoldOnly() {
+  const project = await stack.client.createProject({ title: `Training ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const setIds: Record<'training' | 'known' | 'letters', string> = { training: '', known: '', letters: '' };
+  for (const [key, name, gold] of [['training', 'Training', false], ['known', 'Known', true], ['letters', 'Letters', false]] as const) {
+    const set = await stack.client.createSubjectSet(project.id, { name });
+    await stack.client.addSubjects(set.id, [0, 1].map((i) => ({ externalId: `${key}-${i}`, locations: [{ type: 'text' as const, text: `${name} ${i}` }], ...(gold ? { goldStandard: { T0: 'yes' } } : {}) })));
+    setIds[key] = set.id;
+  }
+  const tasks = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+  const selection = { order: 'random' as const, goldStandardRate: 0, volunteersChooseSubjectSet: true, training: { subjectSetId: setIds.training, classifications: 2 } };
+  const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, selection, subjectSetIds: Object.values(setIds) });
+  await stack.client.activateWorkflow(id);
+  return { workflowId: id, setIds };
+}
+
 describe('a chosen subject set the queue refuses', () => {
+  const CHOOSE_ANOTHER = 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard';
   const refusal = (client: ChorusClient, workflowId: string, subjectSetId: string) => client.queue(workflowId, 2, { subjectSetId }).catch((error: ChorusApiError) => error);
 
   it('refuses a set in a workflow that does not let volunteers choose, naming subjectSetId, and holds nothing', async () => {
@@ -123,10 +140,21 @@ describe('a chosen subject set the queue refuses', () => {
     const volunteer = await guest();
     for (const subjectSetId of [unlinked.id, randomUUID()]) {
       const refused = (await refusal(volunteer, workflowId, subjectSetId)) as ChorusApiError;
-      expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: 'must be the id of a subject set this workflow serves (GET /workflows/:id/queue/sets lists them)' }]]);
+      expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: CHOOSE_ANOTHER }]]);
     }
     const notAnId = (await refusal(volunteer, workflowId, 'letter-12')) as ChorusApiError;
     expect([notAnId.status, notAnId.problem.errors?.[0]?.pointer]).toEqual([422, '/query/subjectSetId']);
+    expect(await holdsIn(workflowId)).toBe(0);
+  });
+
+  it('neither lists nor serves the training set, nor a set of gold-standard subjects only, naming subjectSetId, and holds nothing', async () => {
+    const { workflowId, setIds } = await withTrainingAndGoldOnly();
+    expect(await stack.anonymous.choosableSets(workflowId)).toEqual({ sets: [{ id: setIds.letters, name: 'Letters', subjects: 2, left: 2 }] });
+    const volunteer = await guest();
+    for (const subjectSetId of [setIds.training, setIds.known]) {
+      const refused = (await refusal(volunteer, workflowId, subjectSetId)) as ChorusApiError;
+      expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: CHOOSE_ANOTHER }]]);
+    }
     expect(await holdsIn(workflowId)).toBe(0);
   });
 });

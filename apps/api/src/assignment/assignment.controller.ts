@@ -44,7 +44,7 @@ export class AssignmentController {
     name: 'subjectSetId',
     required: false,
     description:
-      'A subject set the workflow serves, for a workflow whose selection lets volunteers choose one (`volunteersChooseSubjectSet`; `GET /workflows/:id/queue/sets` lists them): only its subjects are served, in the workflow’s order within it (sequential: the set’s own order from its first unretired member; random: at random within it; priority: by priority), with the same guarantees as any batch. A newcomer trains first as anywhere in the workflow (`training`); gold-standard slots serve only the set’s own gold-standard subjects. `resume` serves first only the subjects the caller holds in this set. `finished: true` with `reason: set-finished` when the set has nothing left to the caller but the workflow has in other sets. 422 naming `/query/subjectSetId` when the workflow does not let volunteers choose, or does not serve that set',
+      'A subject set the workflow serves, for a workflow whose selection lets volunteers choose one (`volunteersChooseSubjectSet`; `GET /workflows/:id/queue/sets` lists them): only its subjects are served, in the workflow’s order within it (sequential: the set’s own order from its first unretired member; random: at random within it; priority: by priority), with the same guarantees as any batch. A newcomer trains first as anywhere in the workflow (`training`); gold-standard slots serve only the set’s own gold-standard subjects. `resume` serves first only the subjects the caller holds in this set. `finished: true` with `reason: set-finished` when the set has nothing left to the caller but the workflow has in other sets. 422 naming `/query/subjectSetId` when the workflow does not let volunteers choose, or that set is not one `GET /workflows/:id/queue/sets` lists (not served, the training set, or only gold-standard subjects)',
     schema: { type: 'string', format: 'uuid' },
   })
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
@@ -60,7 +60,7 @@ export class AssignmentController {
   @ApiOperation({
     summary: 'The subject sets a volunteer may choose to work on in a workflow (a letter, a diary), each with how many of its subjects are left to classify.',
     description:
-      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them, each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller.',
+      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them (not its training set, nor one with only gold-standard subjects), each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller.',
   })
   @ApiZodResponse(choosableSetsSchema, { description: 'The sets, in the workflow’s order' })
   @Public()

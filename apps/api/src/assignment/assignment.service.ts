@@ -14,7 +14,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
 import { RememberedReads } from '../auth/remembered-reads';
-import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, LINKED_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
+import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -323,17 +323,24 @@ export class AssignmentService {
     const workflow = await this.workflows.readable(workflowId, user);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     if (!definition.selection.volunteersChooseSubjectSet) return { sets: [] };
-    return { sets: await preparedQuery<ChoosableSets['sets'][number]>(this.db, CHOOSABLE_SETS, [workflowId]) };
+    return { sets: await this.setsToChoose(workflowId, definition.selection) };
   }
 
-  /** Refuses a chosen subject set unless the workflow lets volunteers choose and serves that set. */
+  /** Refuses a chosen subject set unless the workflow lets volunteers choose and lists that set among those to choose. */
   private async requireChoosable(workflowId: string, selection: SelectionRule, subjectSetId: string): Promise<void> {
     if (!selection.volunteersChooseSubjectSet) {
       throw validationFailed([{ pointer: '/query/subjectSetId', message: 'names a subject set, but this workflow does not let volunteers choose one (its selection has no volunteersChooseSubjectSet): leave subjectSetId out' }]);
     }
-    if (!(await preparedQuery(this.db, LINKED_SET, [workflowId, subjectSetId])).length) {
-      throw validationFailed([{ pointer: '/query/subjectSetId', message: 'must be the id of a subject set this workflow serves (GET /workflows/:id/queue/sets lists them)' }]);
+    if (!(await this.setsToChoose(workflowId, selection)).some((set) => set.id === subjectSetId)) {
+      throw validationFailed([
+        { pointer: '/query/subjectSetId', message: 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard' },
+      ]);
     }
+  }
+
+  /** The subject sets volunteers may choose in the workflow, under its selection (`CHOOSABLE_SETS`). */
+  private setsToChoose(workflowId: string, selection: SelectionRule): Promise<ChoosableSets['sets']> {
+    return preparedQuery<ChoosableSets['sets'][number]>(this.db, CHOOSABLE_SETS, [workflowId, selection.training?.subjectSetId ?? null]);
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */

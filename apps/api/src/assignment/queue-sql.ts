@@ -473,17 +473,17 @@ export const RETIRED_BY = `SELECT count(*) FILTER (WHERE st.retirement_reason = 
   FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard`;
 
 /** Whether workflow $1 serves subject set $2 (a probe of the links' primary key). */
-export const LINKED_SET = 'SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2';
-
 /**
- * The subject sets of workflow $1, in the order it serves them, each with its subjects in the workflow and those left
- * to classify (`LEFT_TO_CLASSIFY`; gold-standard ones, which never retire, counted in neither): what a volunteer
- * chooses from. One statement, reading each linked set's members along their primary key and each one's hot row.
+ * The subject sets of workflow $1 a volunteer chooses from, in the order it serves them, each with its subjects in the
+ * workflow and those left to classify (`LEFT_TO_CLASSIFY`; gold-standard ones, which never retire, counted in neither):
+ * not its training set ($2, or null), nor one with no subject but gold-standard ones, which has nothing of its own to
+ * serve. One statement, reading each linked set's members along their primary key and each one's hot row.
  */
 export const CHOOSABLE_SETS = `SELECT l.subject_set_id AS id, s.name,
     count(st.subject_id) FILTER (WHERE NOT st.gold_standard)::int AS subjects, count(st.subject_id) FILTER (WHERE ${LEFT_TO_CLASSIFY})::int AS "left"
   FROM workflow_subject_sets l JOIN subject_sets s ON s.id = l.subject_set_id
   LEFT JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = l.workflow_id AND st.subject_id = m.subject_id
-  WHERE l.workflow_id = $1
-  GROUP BY l.position, l.subject_set_id, s.name ORDER BY l.position, l.subject_set_id`;
+  WHERE l.workflow_id = $1 AND l.subject_set_id IS DISTINCT FROM $2::uuid
+  GROUP BY l.position, l.subject_set_id, s.name HAVING count(st.subject_id) FILTER (WHERE NOT st.gold_standard) > 0
+  ORDER BY l.position, l.subject_set_id`;
