@@ -1,5 +1,6 @@
 import type { ChorusApiError, ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { queueWorkflow } from '../../../test/support/workflows';
 
@@ -119,6 +120,37 @@ async function withTrainingAndGoldOnly() {
   await stack.client.activateWorkflow(id);
   return { workflowId: id, setIds };
 }
+
+describe('the list of sets to choose', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const TRUSTED_MS = 30_000;
+
+  it('answers the public from what this process read in the last 30 s, one statement for reads at once, while the team sees a retirement at once', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 1);
+    // The list's statement is a prepared one, sent to the pool.
+    const pool = (stack.app.get(DataSource).driver as unknown as { master: { query: (statement: { text?: string; values?: unknown[] }) => Promise<unknown> } }).master;
+    const query = pool.query.bind(pool);
+    let statements = 0;
+    jest.spyOn(pool, 'query').mockImplementation((statement) => {
+      if (statement?.text?.includes('AS "left"') && statement.values?.[0] === workflowId) statements += 1;
+      return query(statement);
+    });
+    const volunteer = await guest();
+    const [before] = await Promise.all([stack.anonymous.choosableSets(workflowId), volunteer.choosableSets(workflowId)]);
+    expect(before.sets).toEqual([{ id: setIds[0], name: 'Set 0', subjects: 2, left: 2 }]);
+    expect(statements).toBe(1);
+
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { externalIds: ['s0-000'], reason: 'done' });
+    expect((await stack.client.choosableSets(workflowId)).sets[0]?.left).toBe(1);
+    expect(await volunteer.choosableSets(workflowId)).toEqual(before);
+    // A chosen set is checked against the same list: no statement of its own.
+    await volunteer.queue(workflowId, 1, { subjectSetId: setIds[0] });
+    expect(statements).toBe(2);
+
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + TRUSTED_MS + 1);
+    expect((await stack.anonymous.choosableSets(workflowId)).sets[0]?.left).toBe(1);
+  });
+});
 
 describe('a chosen subject set the queue refuses', () => {
   const CHOOSE_ANOTHER = 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard';

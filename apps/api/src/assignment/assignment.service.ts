@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
+import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
@@ -180,12 +180,24 @@ export class AssignmentService {
     (_known, heard) => heard,
   );
 
+  /**
+   * The subject sets volunteers may choose, per workflow and training set (`<workflow id>:<training set id>`), as the
+   * public figures are (`WorkflowsService.stats`): every volunteer's project page and chosen-set queue asks, and the
+   * statement reads every member of every linked set, so this process goes by its last read for 30 s.
+   */
+  private readonly publicSetsToChoose = new RememberedReads<ChoosableSets['sets']>(
+    (keys) => Promise.all(keys.map((key) => this.readSetsToChoose(...(key.split(':') as [string, string])))),
+    (_known, heard) => heard,
+    { batching: { maxBatch: 1, maxBatchesAtOnce: 4 } },
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: WorkflowVersions,
     private readonly assigner: SubjectAssigner,
     private readonly workflows: WorkflowsService,
+    private readonly access: ProjectAccess,
   ) {}
 
   /**
@@ -215,7 +227,7 @@ export class AssignmentService {
     if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
-    if (subjectSetId) await this.requireChoosable(workflowId, definition.selection, subjectSetId);
+    if (subjectSetId) await this.requireChoosable(workflowId, definition.selection, subjectSetId, member);
     const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };
     const limits = { holders, withoutReported: workflow.reported, subjectSetId };
     const key = `${workflowId}:${user.id}`;
@@ -323,24 +335,33 @@ export class AssignmentService {
     const workflow = await this.workflows.readable(workflowId, user);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     if (!definition.selection.volunteersChooseSubjectSet) return { sets: [] };
-    return { sets: await this.setsToChoose(workflowId, definition.selection) };
+    return { sets: await this.setsToChoose(workflowId, definition.selection, !!(await this.access.roleOf(workflow.projectId, user))) };
   }
 
   /** Refuses a chosen subject set unless the workflow lets volunteers choose and lists that set among those to choose. */
-  private async requireChoosable(workflowId: string, selection: SelectionRule, subjectSetId: string): Promise<void> {
+  private async requireChoosable(workflowId: string, selection: SelectionRule, subjectSetId: string, member: boolean): Promise<void> {
     if (!selection.volunteersChooseSubjectSet) {
       throw validationFailed([{ pointer: '/query/subjectSetId', message: 'names a subject set, but this workflow does not let volunteers choose one (its selection has no volunteersChooseSubjectSet): leave subjectSetId out' }]);
     }
-    if (!(await this.setsToChoose(workflowId, selection)).some((set) => set.id === subjectSetId)) {
+    if (!(await this.setsToChoose(workflowId, selection, member)).some((set) => set.id === subjectSetId)) {
       throw validationFailed([
         { pointer: '/query/subjectSetId', message: 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard' },
       ]);
     }
   }
 
-  /** The subject sets volunteers may choose in the workflow, under its selection (`CHOOSABLE_SETS`). */
-  private setsToChoose(workflowId: string, selection: SelectionRule): Promise<ChoosableSets['sets']> {
-    return preparedQuery<ChoosableSets['sets'][number]>(this.db, CHOOSABLE_SETS, [workflowId, selection.training?.subjectSetId ?? null]);
+  /**
+   * The subject sets volunteers may choose in the workflow, under its selection: as the database has them now for its
+   * project's members (the lab's view moves at once), as this process last read them (`publicSetsToChoose`) for others.
+   */
+  private async setsToChoose(workflowId: string, selection: SelectionRule, member: boolean): Promise<ChoosableSets['sets']> {
+    const training = selection.training?.subjectSetId ?? '';
+    return member ? this.readSetsToChoose(workflowId, training) : (await this.publicSetsToChoose.current(`${workflowId}:${training}`))!;
+  }
+
+  /** `CHOOSABLE_SETS` of the workflow, its training set (or '') left out. */
+  private readSetsToChoose(workflowId: string, training: string): Promise<ChoosableSets['sets']> {
+    return preparedQuery<ChoosableSets['sets'][number]>(this.db, CHOOSABLE_SETS, [workflowId, training || null]);
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */
