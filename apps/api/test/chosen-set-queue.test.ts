@@ -2,6 +2,7 @@ import type { ChorusApiError, ChorusClient, QueueView, WorkflowInput } from '@ch
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { signUp } from '../../../test/support/accounts';
 import { queueWorkflow } from '../../../test/support/workflows';
 
 /** The queue of a volunteer who chose a subject set (`volunteersChooseSubjectSet`, `?subjectSetId=`). */
@@ -149,6 +150,29 @@ describe('the list of sets to choose', () => {
 
     jest.spyOn(Date, 'now').mockReturnValue(Date.now() + TRUSTED_MS + 1);
     expect((await stack.anonymous.choosableSets(workflowId)).sets[0]?.left).toBe(1);
+  });
+});
+
+describe('who may read the list of sets to choose', () => {
+  /** A workflow volunteers choose sets of, in a project `status`, itself a draft or active. */
+  async function choosingWorkflow(status: 'live' | 'draft', active: boolean) {
+    const project = await stack.client.createProject({ title: `Sets to choose ${randomUUID().slice(0, 8)}`, status });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letter 1' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'p1', locations: [{ type: 'text', text: 'Page 1' }] }]);
+    const tasks = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, selection: { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, subjectSetIds: [set.id] });
+    if (active) await stack.client.activateWorkflow(id);
+    return { workflowId: id, setId: set.id };
+  }
+  const statusOf = (client: ChorusClient, workflowId: string) => client.choosableSets(workflowId).then(() => 200, (error: ChorusApiError) => error.status);
+
+  it('answers 404 to the signed-out and to a signed-in non-member for a draft workflow and for a workflow of a project that is not public; its members get the list', async () => {
+    const outsider = stack.anonymous.withToken((await signUp(stack, { email: `outsider-${randomUUID().slice(0, 8)}@example.org`, displayName: 'Outsider' })).token);
+    for (const [status, active] of [['live', false], ['draft', true]] as const) {
+      const { workflowId, setId } = await choosingWorkflow(status, active);
+      expect([await statusOf(stack.anonymous, workflowId), await statusOf(outsider, workflowId)]).toEqual([404, 404]);
+      expect(await stack.client.choosableSets(workflowId)).toEqual({ sets: [{ id: setId, name: 'Letter 1', subjects: 1, left: 1 }] });
+    }
   });
 });
 
