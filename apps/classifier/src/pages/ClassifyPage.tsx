@@ -631,11 +631,6 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
   );
 }
 
-/**
- * The account this tab had was signed out by the server (its token expired, or its sign-in was ended elsewhere): said
- * in place of the task, with its answers kept here for it (sent as its own once it signs in here again, never as the
- * guest's), and the choice of signing in again or going on as the guest that followed.
- */
 /** The subject set the volunteer chose to work on, as the workflow lists it (for its name), once that list comes. */
 function useChosenSet(workflowId: string, subjectSetId: string | undefined) {
   const client = useClient();
@@ -643,6 +638,11 @@ function useChosenSet(workflowId: string, subjectSetId: string | undefined) {
   return data?.sets.find((set) => set.id === subjectSetId);
 }
 
+/**
+ * The account this tab had was signed out by the server (its token expired, or its sign-in was ended elsewhere): said
+ * in place of the task, with its answers kept here for it (sent as its own once it signs in here again, never as the
+ * guest's), and the choice of signing in again or going on as the guest that followed.
+ */
 function SignedOutHere({ why, kept, onGoOn }: { why: EndedSignIn; kept: number; onGoOn: () => void }) {
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
