@@ -33,7 +33,7 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
 
     // A list of links, named by the workflow and the invitation to choose, each set with what is left of it.
-    const sets = page.getByRole('list', { name: 'Ad or not? Or choose a subject set to work on:' });
+    const sets = page.getByRole('list', { name: 'Ad or not? Or choose a part of the collection to work on:' });
     await waitToSee(sets, { timeout: 15_000 });
     expect(await sets.getByRole('listitem').allTextContents()).toEqual(['Letter 11 2 of 2 left', 'Letter 12 1 of 1 left']);
     expect(await seriousViolations(page)).toEqual([]);
@@ -43,7 +43,7 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     await page.waitForURL((url) => url.pathname === `/projects/${project.slug}/workflows/${workflow.id}` && url.searchParams.get('set') === setIds[1]);
 
     await waitToSee(page.getByTestId('chosen-set').getByText('Letter 12'), { timeout: 15_000 });
-    expect(await page.getByTestId('chosen-set').textContent()).toBe('Subject set: Letter 12 Choose another set');
+    expect(await page.getByTestId('chosen-set').textContent()).toBe('Part of the collection: Letter 12 Choose another part');
     const subject = page.getByTestId('subject');
     await waitToSee(subject, { timeout: 15_000 });
     expect(await subject.textContent()).toContain('Letter 12, page 1');
@@ -54,9 +54,9 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     const done = page.getByTestId('set-finished');
     await waitToSee(done, { timeout: 15_000 });
     await waitForFocus(page, '#set-finished-heading');
-    expect(await done.getByRole('heading').textContent()).toBe('This set is done for you');
+    expect(await done.getByRole('heading').textContent()).toBe('This part is done for you');
     expect(await seriousViolations(page)).toEqual([]);
-    await done.getByRole('link', { name: 'Choose another set' }).click();
+    await done.getByRole('link', { name: 'Choose another part' }).click();
     await page.waitForURL((url) => url.pathname === `/projects/${project.slug}`);
     await waitToSee(page.getByRole('link', { name: 'Letter 11' }), { timeout: 15_000 });
     await page.close();

@@ -78,7 +78,7 @@ function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords }: { 
             ) : (
               <span {...projectWords}>{set.name}</span>
             )}{' '}
-            <span className="muted">{set.left ? t('home.setLeft', { left: set.left, count: set.subjects }) : t('home.setDone')}</span>
+            <span className="muted">{set.left ? t('home.setLeft', { count: set.left, total: set.subjects }) : t('home.setDone')}</span>
           </li>
         ))}
       </ul>
