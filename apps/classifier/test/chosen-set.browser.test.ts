@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
-import { seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
+import { until } from '../../../test/support/waiting';
+import { launchBrowser, seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A volunteer chooses, on the project's page, the subject set (a letter) they want to work on in a workflow that lets
@@ -109,5 +111,42 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     await waitToSee(setTab.getByTestId('notice').getByText('You answered this subject in another tab of yours, so this tab goes on to the next one.'), { timeout: 10_000 });
     expect(await shownIn(setTab)).not.toBe(inSet);
     await Promise.all([setTab.close(), wholeTab.close()]);
+  });
+
+  it('fetches what is left of each set again with the figures, every minute while the project page shows', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Letters left ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Letter 31' });
+    await client.addSubjects(set.id, [1, 2, 3].map((n) => ({ externalId: `p${n}`, locations: [{ type: 'text' as const, text: `Page ${n}` }] })));
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    // In a browser of its own: the test runs its clock on.
+    const device = await launchBrowser();
+    try {
+      const page = await device.context.newPage();
+      // The list as the server has it, with `fewer` subjects left.
+      let fewer = 0;
+      await page.route('**/queue/sets', async (route) => {
+        const response = await route.fetch();
+        const { sets } = await response.json();
+        await route.fulfill({ response, json: { sets: sets.map((listed: { left: number }) => ({ ...listed, left: listed.left - fewer })) } });
+      });
+      const item = page.getByTestId('choosable-sets').getByRole('listitem');
+      const saying = (text: string) => until(async () => (await item.textContent()) === text, `"${text}" shown`);
+      await page.clock.install();
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+      await saying('Letter 31 3 of 3 left');
+      fewer = 2;
+      await page.clock.runFor(FIGURES_REFRESH_MS);
+      await saying('Letter 31 1 of 3 left');
+    } finally {
+      await device.close();
+    }
   });
 });

@@ -45,7 +45,7 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
-            {progress && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} />}
+            {progress && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} />}
             {progress && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
@@ -57,12 +57,14 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
 /**
  * The subject sets of a workflow that lets volunteers choose one (a letter, a diary), in its order, as a list of links
  * to its classify page for each set, with how many of the set's subjects are left (a set with none left is named, not
- * linked); nothing for a workflow that does not let them choose, or while the list loads or if it fails to.
+ * linked); nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
+ * is fetched again with the figures, at each of the page's `refreshes`.
  */
-function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords }: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords> }) {
+function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords, refreshes }: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
+  const { data, reload } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
+  useReloadedAt(refreshes, data !== null, reload);
   if (!data?.sets.length) return null;
   const labelId = `workflow-sets-${workflowId}`;
   return (
@@ -94,12 +96,16 @@ function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords }: { 
 function LoadedFigures({ workflowId, nameId, refreshes }: { workflowId: string; nameId: string; refreshes: number }) {
   const client = useClient();
   const { data: stats, problem, missing, reload } = useLoaded(() => client.stats(workflowId), [client, workflowId]);
-  const shown = stats !== null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a refresh of the page, not the figures coming, fetches them again
-  useEffect(() => {
-    if (refreshes > 0 && shown) reload();
-  }, [refreshes]);
+  useReloadedAt(refreshes, stats !== null, reload);
   if (stats) return <WorkflowFigures stats={stats} nameId={nameId} />;
   if (problem || missing) return null;
   return <p className="workflow-figures" aria-hidden="true" />;
+}
+
+/** Fetches again, at each of the page's `refreshes`, what was `shown` (what failed stays out: coming later, it would move the page). */
+function useReloadedAt(refreshes: number, shown: boolean, reload: () => void): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a refresh of the page, not what it shows coming, fetches it again
+  useEffect(() => {
+    if (refreshes > 0 && shown) reload();
+  }, [refreshes]);
 }
