@@ -13,11 +13,15 @@ jest.setTimeout(90_000);
 describe('classifier in a browser: a subject set the volunteer chose', () => {
   const suite = useStackAndBrowser();
 
-  it('lists the sets as links on the project page, serves the chosen set’s subject, then says the set is done and leads back', async () => {
+  /**
+   * A live project of the sets named, each of its pages (text subjects saying `<name>, page <n>: Dear Sir…`), served by
+   * an active yes/no workflow, in `order`, that lets volunteers choose a set; its tutorial skipped in the suite's browser.
+   */
+  async function choosingProject(title: string, sets: (readonly [string, number])[], order: 'sequential' | 'random' = 'sequential') {
     const { client } = suite.stack;
-    const project = await client.createProject({ title: `Letters ${Date.now()}`, status: 'live' });
+    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
     const setIds: string[] = [];
-    for (const [name, pages] of [['Letter 11', 2], ['Letter 12', 1]] as const) {
+    for (const [name, pages] of sets) {
       const set = await client.createSubjectSet(project.id, { name });
       await client.addSubjects(set.id, Array.from({ length: pages }, (_, index) => ({ externalId: `${name}-p${index + 1}`, locations: [{ type: 'text' as const, text: `${name}, page ${index + 1}: Dear Sir…` }] })));
       setIds.push(set.id);
@@ -26,11 +30,16 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
       name: 'Ad or not?',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true },
+      selection: { order, goldStandardRate: 0, volunteersChooseSubjectSet: true },
       subjectSetIds: setIds,
     });
     await client.activateWorkflow(workflow.id);
     await skipTutorial(suite.context, workflow.id);
+    return { project, workflow, setIds };
+  }
+
+  it('lists the sets as links on the project page, serves the chosen set’s subject, then says the set is done and leads back', async () => {
+    const { project, workflow, setIds } = await choosingProject('Letters', [['Letter 11', 2], ['Letter 12', 1]]);
     const page = await suite.context.newPage();
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
 
@@ -65,23 +74,7 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
   });
 
   it('never shows a set’s tab and the whole workflow’s tab of one volunteer the same subject, and an answer in either leaves the other', async () => {
-    const { client } = suite.stack;
-    const project = await client.createProject({ title: `Two kinds of tab ${Date.now()}`, status: 'live' });
-    const setIds: string[] = [];
-    for (const [name, pages] of [['Letter 21', 3], ['Letter 22', 4]] as const) {
-      const set = await client.createSubjectSet(project.id, { name });
-      await client.addSubjects(set.id, Array.from({ length: pages }, (_, index) => ({ externalId: `${name}-p${index + 1}`, locations: [{ type: 'text' as const, text: `${name}, page ${index + 1}` }] })));
-      setIds.push(set.id);
-    }
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true },
-      subjectSetIds: setIds,
-    });
-    await client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
+    const { project, workflow, setIds } = await choosingProject('Two kinds of tab', [['Letter 21', 3], ['Letter 22', 4]]);
     const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
     const shownIn = async (page: Page) => {
       await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
@@ -114,18 +107,7 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
   });
 
   it('fetches what is left of each set again with the figures, every minute while the project page shows', async () => {
-    const { client } = suite.stack;
-    const project = await client.createProject({ title: `Letters left ${Date.now()}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Letter 31' });
-    await client.addSubjects(set.id, [1, 2, 3].map((n) => ({ externalId: `p${n}`, locations: [{ type: 'text' as const, text: `Page ${n}` }] })));
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      selection: { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(workflow.id);
+    const { project } = await choosingProject('Letters left', [['Letter 31', 3]], 'random');
     // In a browser of its own: the test runs its clock on.
     const device = await launchBrowser();
     try {
