@@ -1,4 +1,4 @@
-import type { ChorusClient } from '@chorus/client';
+import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import type { Stack } from './stack';
 import { laggingSubjects, until } from './waiting';
@@ -188,4 +188,23 @@ export async function twoRulesWorkflow(stack: Stack, researcher: ChorusClient): 
   }
   await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0 && (await researcher.stats(workflowId)).retired === 2, 'aggregation');
   return { workflowId, idOf: { agreed: agreed!, capped: capped! } };
+}
+
+/**
+ * A live project of `sets` subject sets ("Set 0", "Set 1"…) of `count` text subjects each (external ids s<set>-<nnn>,
+ * in set order), served by an active yes/no workflow retiring at 3 classifications, with `extra` in its definition: the
+ * queue's tests' workflow.
+ */
+export async function queueWorkflow(stack: Stack, count: number, extra: Partial<WorkflowInput> = {}, sets = 1) {
+  const project = await stack.client.createProject({ title: `Queue ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const setIds: string[] = [];
+  for (let s = 0; s < sets; s++) {
+    const set = await stack.client.createSubjectSet(project.id, { name: `Set ${s}` });
+    await stack.client.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `s${s}-${String(i).padStart(3, '0')}`, locations: [{ type: 'text' as const, text: `Subject ${s}-${i}` }] })));
+    setIds.push(set.id);
+  }
+  const tasks = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+  const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 3 }, ...extra, subjectSetIds: setIds });
+  await stack.client.activateWorkflow(id);
+  return { workflowId: id, setIds, projectId: project.id };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { voteWorkflow } from '../../../test/support/workflows';
+import { queueWorkflow, voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
 import { type PickKind, pickAndAssignSql } from '../src/assignment/queue-sql';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
@@ -20,18 +20,7 @@ afterAll(async () => {
 
 const singleTask = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
 
-async function workflowOf(count: number, extra: Partial<WorkflowInput> = {}, sets = 1) {
-  const project = await stack.client.createProject({ title: `Queue ${randomUUID().slice(0, 8)}`, status: 'live' });
-  const setIds: string[] = [];
-  for (let s = 0; s < sets; s++) {
-    const set = await stack.client.createSubjectSet(project.id, { name: `Set ${s}` });
-    await stack.client.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `s${s}-${String(i).padStart(3, '0')}`, locations: [{ type: 'text' as const, text: `Subject ${s}-${i}` }] })));
-    setIds.push(set.id);
-  }
-  const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, ...extra, subjectSetIds: setIds });
-  await stack.client.activateWorkflow(id);
-  return { workflowId: id, setIds, projectId: project.id };
-}
+const workflowOf = (count: number, extra: Partial<WorkflowInput> = {}, sets = 1) => queueWorkflow(stack, count, extra, sets);
 
 async function guest(): Promise<ChorusClient> {
   return stack.anonymous.withToken((await stack.anonymous.guest()).token);

@@ -9,7 +9,7 @@ import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { outbox } from './lib/outbox';
 import { OUTBOX_RETRY_MS } from './lib/sendTimes';
-import { Link, accountPath, isAccountPage, isLabRoute, matchRoute, usePath } from './lib/router';
+import { Link, accountPath, chosenSetIn, isAccountPage, isLabRoute, matchRoute, usePath, useSearch } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
@@ -36,6 +36,7 @@ export function App() {
   const notice = useAccountNotice();
   const hasToken = volunteer.token !== null;
   const route = matchRoute(path);
+  const chosenSet = chosenSetIn(useSearch());
   // Signing in or creating an account (or opening a mailed link) needs no guest first: those pages stay open when a
   // guest cannot be made (the API refuses more from one address, say), which is when a volunteer with an account most
   // needs them.
@@ -145,7 +146,7 @@ export function App() {
             {route.name === 'project' && <ProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
-            {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
+            {route.name === 'classify' && <ClassifyPage key={`${route.workflowId}?${chosenSet ?? ''}`} projectSlug={route.projectSlug} workflowId={route.workflowId} subjectSetId={chosenSet} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}

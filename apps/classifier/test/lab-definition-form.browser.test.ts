@@ -186,7 +186,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
         T4: { type: 'tagging', instruction: 'Tag it', vocabulary: ['sea', 'land'], allowFreeTags: false, maxTags: 5 },
       },
       retirement: { rule: 'any', rules: [{ rule: 'posterior', task: 'T0', answer: 'yes', maximum: 20 }, { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 10 }] },
-      selection: { order: 'random', goldStandardRate: 0.1, setWeights: { [pages.id]: 2 }, training: { subjectSetId: pages.id, classifications: 3 } },
+      selection: { order: 'random', goldStandardRate: 0.1, setWeights: { [pages.id]: 2 }, training: { subjectSetId: pages.id, classifications: 3 }, volunteersChooseSubjectSet: true },
       effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: later.id }],
       tutorial: [{ title: 'Welcome', body: 'Read the **caption**.' }],
       feedback: true,
@@ -219,6 +219,10 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // Each field has the hint of its place: an effect's answer is not the posterior rule's; a threshold says what the
     // agreement of its task's type counts, and follows the task chosen.
     const hint = (id: string) => page.locator(`#${id}-hint`).textContent();
+    // Whether volunteers choose the subject set they work on: a checkbox, said in the researcher's words.
+    expect(await page.locator('#lab-def-selection-volunteersChooseSubjectSet').isChecked()).toBe(true);
+    expect(await page.getByLabel('Volunteers may choose a subject set to work on').count()).toBe(1);
+    expect(await hint('lab-def-selection-volunteersChooseSubjectSet')).toMatch(/^Each linked set \(a letter, a diary\) is listed on the project’s page under the workflow/);
     expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
     // Where the set an effect fills is made (round 16a F1).
     expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES, spokenLanguage } from '@chorus/client';
+import i18next from 'i18next';
 import en from '../src/i18n/en.json';
 
 /**
@@ -94,4 +95,10 @@ describe.each(translations)('the $language catalogue', ({ language, catalogue })
   it('has no empty string', () => {
     expect([...translated].filter(([, text]) => text.trim() === '').map(([key]) => key)).toEqual([]);
   });
+});
+
+it('says in French what is left of a set a volunteer may choose with the plural its count needs', async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ lng: 'fr', resources: { fr: { translation: JSON.parse(readFileSync(join(DIR, 'fr.json'), 'utf8')) } } });
+  expect([1, 2].map((count) => i18n.t('home.setLeft', { count, total: 3 }))).toEqual(['1 sur 3 restant', '2 sur 3 restants']);
 });

@@ -1,6 +1,7 @@
 import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput } from '@chorus/tasks';
 import type { z } from 'zod';
 import type {
+  choosableSetsSchema,
   subjectCommentSchema,
   notificationSchema,
   notificationPageSchema,
@@ -147,6 +148,7 @@ export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[]
 
 export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
+export type ChoosableSets = z.infer<typeof choosableSetsSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 export type WorkflowHoldsEnded = z.infer<typeof workflowHoldsEndedSchema>;

@@ -374,6 +374,20 @@ export const queuedSubjectSchema = z.strictObject({
         "The project's team took it down (a take-down in one of the project's workflows, by a moderator or a researcher who asked for one: personal data, sensitive content): to anyone not on the team (moderators and researchers) it comes without locations, metadata or externalId, and its discussion takes no new comments nor edits of those made; the team sees it all. Absent otherwise (the queue never serves such a subject)",
     }),
 });
+/** The subject sets volunteers may choose to work on in a workflow (`volunteersChooseSubjectSet`), in its order. */
+export const choosableSetsSchema = z.strictObject({
+  sets: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string(),
+        subjects: z.int().meta({ description: 'Its subjects in the workflow, gold-standard ones aside' }),
+        left: z.int().meta({ description: 'Of those, the ones not yet retired: left to classify, for everyone (0: the set is done)' }),
+      }),
+    )
+    .meta({ description: 'Empty when the workflow does not let volunteers choose a subject set' }),
+});
+
 /** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */
 export const MOST_HELD_NAMED = 100;
 export const queueViewSchema = z.strictObject({
@@ -384,11 +398,11 @@ export const queueViewSchema = z.strictObject({
   /** True when nothing is left for the caller; `reason` says why. */
   finished: z.boolean(),
   reason: z
-    .enum(['seen-everything', 'workflow-finished', 'project-finished'])
+    .enum(['seen-everything', 'workflow-finished', 'project-finished', 'set-finished'])
     .optional()
     .meta({
       description:
-        '`seen-everything`: the caller has classified (or holds) every subject left to them; `workflow-finished`: every subject is retired (or the workflow was finished); `project-finished`: its researchers finished the project, whatever answers its subjects have',
+        '`seen-everything`: the caller has classified (or holds) every subject left to them; `workflow-finished`: every subject is retired (or the workflow was finished); `project-finished`: its researchers finished the project, whatever answers its subjects have; `set-finished` (with `subjectSetId`): the subject set the caller chose has nothing left to them, but others of the workflow have (`GET /workflows/:id/queue/sets`); when the workflow has none left either, its own reason comes instead',
     }),
   retired: z
     .strictObject({

@@ -126,6 +126,13 @@ export const selectionRuleSchema = z.strictObject({
       classifications: z.int().min(1).max(1_000),
     })
     .optional(),
+  /**
+   * Volunteers may choose one of the workflow's linked subject sets (a document: a letter, a diary) and be served only
+   * its subjects, in this order restricted to it (`GET /workflows/:id/queue?subjectSetId=`): training first as for
+   * anyone new, gold-standard slots only from the chosen set's gold-standard subjects, and no `setWeights` (the
+   * volunteer chose). Absent means false: every volunteer is served from the whole workflow.
+   */
+  volunteersChooseSubjectSet: z.boolean('must be true (volunteers may choose a subject set to work on) or false').optional(),
 }).refine((selection) => !selection.setWeights || selection.order === 'random', {
   path: ['setWeights'],
   message: 'applies to random order only; remove it, or set order to random',

@@ -53,6 +53,15 @@ describe('selection in a workflow definition', () => {
     ]);
   });
 
+  it('takes volunteersChooseSubjectSet as true or false, and names it when it is anything else', () => {
+    const chosen = validateWorkflowDefinition({ ...base, selection: { order: 'sequential', volunteersChooseSubjectSet: true } });
+    expect(chosen.ok && chosen.value.selection).toEqual({ order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true });
+    const result = validateWorkflowDefinition({ ...base, selection: { volunteersChooseSubjectSet: 'yes' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([{ pointer: '/selection/volunteersChooseSubjectSet', message: expect.stringMatching(/must be true \(volunteers may choose a subject set to work on\) or false/) }]);
+  });
+
   it('leaves the new options absent when not given, so stored definitions do not change', () => {
     const result = validateWorkflowDefinition(base);
     expect(result.ok && result.value.selection).toEqual({ order: 'random', goldStandardRate: 0 });

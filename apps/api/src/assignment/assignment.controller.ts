@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
-import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { choosableSetsSchema, holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { KeyScope } from '../auth/key-scopes';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
@@ -18,7 +18,7 @@ export class AssignmentController {
   @KeyScope('full')
   @ApiOperation({
     summary: 'Serves the caller the next subjects to classify in a workflow, each held for them a while (a volunteer: an account or a guest).',
-    description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`) when nothing is left for them; with `workflow-finished` when every subject is retired, `retired` says how many its rule and its researchers retired, and who retired the last. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',
+    description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`; `set-finished` for a subject set they chose, `subjectSetId`) when nothing is left for them; with `workflow-finished` when every subject is retired, `retired` says how many its rule and its researchers retired, and who retired the last. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } })
   @ApiQuery({
@@ -40,13 +40,32 @@ export class AssignmentController {
       'true: serve first the subjects the caller still holds in this workflow and may classify, in the order they were served, each held again (for `hold` seconds when given, never for less than it was), then new ones up to `limit`. For a page that goes on in place of one of the caller’s that died without giving its subjects back (a crash, a discarded tab), and that knows no other page of theirs shows them: the server cannot tell pages apart, and would serve a page still open the same subjects',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
+  @ApiQuery({
+    name: 'subjectSetId',
+    required: false,
+    description:
+      'A subject set the workflow serves, for a workflow whose selection lets volunteers choose one (`volunteersChooseSubjectSet`; `GET /workflows/:id/queue/sets` lists them): only its subjects are served, in the workflow’s order within it (sequential: the set’s own order from its first unretired member; random: at random within it; priority: by priority), with the same guarantees as any batch. A newcomer trains first as anywhere in the workflow (`training`); gold-standard slots serve only the set’s own gold-standard subjects. `resume` serves first only the subjects the caller holds in this set. `finished: true` with `reason: set-finished` when the set has nothing left to the caller but the workflow has in other sets. 422 naming `/query/subjectSetId` when the workflow does not let volunteers choose, or that set is not one `GET /workflows/:id/queue/sets` lists (not served, the training set, or only gold-standard subjects)',
+    schema: { type: 'string', format: 'uuid' },
+  })
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew, resume }: QueueQuery,
+    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew, resume, subjectSetId }: QueueQuery,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.assignment.queue(workflowId, user, limit, { hold, renew, resume });
+    return this.assignment.queue(workflowId, user, limit, { hold, renew, resume }, subjectSetId ?? null);
+  }
+
+  @Get('sets')
+  @ApiOperation({
+    summary: 'The subject sets a volunteer may choose to work on in a workflow (a letter, a diary), each with how many of its subjects are left to classify.',
+    description:
+      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them (not its training set, nor one with only gold-standard subjects), each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller. As the public stats: the project’s team reads it as it is now, anyone else as this API process read it in the last 30 seconds.',
+  })
+  @ApiZodResponse(choosableSetsSchema, { description: 'The sets, in the workflow’s order' })
+  @Public()
+  choosableSets(@Param('id', uuidParam('id')) workflowId: string, @OptionalUser() user?: AuthUser) {
+    return this.assignment.choosableSets(workflowId, user);
   }
 
   @Post('holds')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { AssignmentController } from './assignment.controller';
 import { AssignmentService } from './assignment.service';
@@ -6,7 +7,7 @@ import { SubjectAssigner } from './subject-assigner';
 import { WorkflowHoldsController } from './workflow-holds.controller';
 
 @Module({
-  imports: [WorkflowsModule],
+  imports: [WorkflowsModule, ProjectsModule],
   controllers: [AssignmentController, WorkflowHoldsController],
   providers: [AssignmentService, SubjectAssigner],
   exports: [AssignmentService],

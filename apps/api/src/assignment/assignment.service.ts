@@ -1,20 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type HoldsReleased, type HoldsRenewed, type QueueView, RULE_RETIREMENT_REASONS, type WorkflowHoldsEnded } from '@chorus/client';
+import { type ChoosableSets, type HoldsReleased, type HoldsRenewed, type QueueView, RULE_RETIREMENT_REASONS, type WorkflowHoldsEnded } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound } from '../common/problem';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
+import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
 import { RememberedReads } from '../auth/remembered-reads';
-import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
+import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -30,7 +30,7 @@ const LOCKED_PAUSE_MS = 50;
 const FED_RETRY_SECONDS = 60;
 
 /** The takes that follow the selection order; gold and training takes serve gold-standard subjects on purpose. */
-const REGULAR_KINDS = new Set<Take['kind']>(['random', 'priority', 'sequential', 'set']);
+const REGULAR_KINDS = new Set<Take['kind']>(['random', 'priority', 'sequential', 'set', 'set-priority', 'set-sequential']);
 /** A training take's cap: no limit on gold-standard subjects' holders (the largest int the pick takes). */
 const TRAINING_HOLDERS = 2_147_483_647;
 
@@ -95,10 +95,13 @@ interface WhatIsLeft {
   waitingForWorker: boolean;
   /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
   comingFrom: string[];
+  /** Nothing is left to the volunteer in the subject set they chose, but the workflow has subjects left to them in others. */
+  setFinished?: boolean;
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
 function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
+  if (left.setFinished) return { subjects: [], finished: true, reason: 'set-finished' };
   if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
@@ -115,6 +118,8 @@ interface PickLimits {
   holders: HolderLimit;
   /** They reported subjects of the workflow: leave those out. */
   withoutReported: boolean;
+  /** The subject set they chose to work on (`volunteersChooseSubjectSet`): only its subjects; null: the whole workflow. */
+  subjectSetId: string | null;
 }
 
 interface QueueWorkflowRow {
@@ -175,12 +180,24 @@ export class AssignmentService {
     (_known, heard) => heard,
   );
 
+  /**
+   * The subject sets volunteers may choose, per workflow and training set (`<workflow id>:<training set id>`), as the
+   * public figures are (`WorkflowsService.stats`): every volunteer's project page and chosen-set queue asks, and the
+   * statement reads every member of every linked set, so this process goes by its last read for 30 s.
+   */
+  private readonly publicSetsToChoose = new RememberedReads<ChoosableSets['sets']>(
+    (keys) => Promise.all(keys.map((key) => this.readSetsToChoose(...(key.split(':') as [string, string])))),
+    (_known, heard) => heard,
+    { batching: { maxBatch: 1, maxBatchesAtOnce: 4 } },
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: WorkflowVersions,
     private readonly assigner: SubjectAssigner,
     private readonly workflows: WorkflowsService,
+    private readonly access: ProjectAccess,
   ) {}
 
   /**
@@ -201,7 +218,7 @@ export class AssignmentService {
    * more volunteers than the classifications its retirement rule can still need, nor, once the rule could retire it,
    * with more than one at a time.
    */
-  async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
+  async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}, subjectSetId: string | null = null): Promise<QueueView> {
     const mostHeld = user.kind === 'guest' ? this.config.maxOutstandingAssignmentsPerGuest : this.config.maxOutstandingAssignments;
     const { workflow, member } = await this.readable(workflowId, user, mostHeld);
     const base = { workflowId, workflowVersion: workflow.version };
@@ -210,8 +227,9 @@ export class AssignmentService {
     if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
+    if (subjectSetId) await this.requireChoosable(workflowId, definition.selection, subjectSetId, member);
     const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };
-    const limits = { holders, withoutReported: workflow.reported };
+    const limits = { holders, withoutReported: workflow.reported, subjectSetId };
     const key = `${workflowId}:${user.id}`;
     // A guest's address counts what its guests' requests in progress may take too.
     const addressKey = workflow.address_room === null ? undefined : `${workflowId}@${workflow.guest_address}`;
@@ -254,8 +272,8 @@ export class AssignmentService {
    * again for `hold` seconds (never for less than they were): what a page of theirs that died was showing, for the page
    * that goes on in its place (`resume`).
    */
-  private async resumeHolds(workflowId: string, user: AuthUser, { withoutReported }: PickLimits, limit: number, hold: number): Promise<QueueView['subjects']> {
-    const rows = await preparedQuery<ServedSubjectRow>(this.db, resumeHoldsSql(withoutReported), [workflowId, user.id, limit, hold]);
+  private async resumeHolds(workflowId: string, user: AuthUser, { withoutReported, subjectSetId }: PickLimits, limit: number, hold: number): Promise<QueueView['subjects']> {
+    const rows = await preparedQuery<ServedSubjectRow>(this.db, resumeHoldsSql(withoutReported, !!subjectSetId), [workflowId, user.id, limit, hold, ...(subjectSetId ? [subjectSetId] : [])]);
     return rows.map((row) => subjectView(row));
   }
 
@@ -306,6 +324,44 @@ export class AssignmentService {
   async requireClassifiable(workflowId: string, user: AuthUser): Promise<void> {
     const { workflow, member } = await this.readable(workflowId, user, 0);
     if (!member) this.assertOpenToVolunteers(workflow);
+  }
+
+  /**
+   * The subject sets volunteers may choose to work on in the workflow, in its order, with how many subjects each has
+   * left to classify (gold standard aside); none when its selection does not let them choose. For anyone who may read
+   * it, signed in or not (a project's page lists them).
+   */
+  async choosableSets(workflowId: string, user: AuthUser | undefined): Promise<ChoosableSets> {
+    const workflow = await this.workflows.readable(workflowId, user);
+    const definition = (await this.versions.definition(workflowId, workflow.version))!;
+    if (!definition.selection.volunteersChooseSubjectSet) return { sets: [] };
+    return { sets: await this.setsToChoose(workflowId, definition.selection, !!(await this.access.roleOf(workflow.projectId, user))) };
+  }
+
+  /** Refuses a chosen subject set unless the workflow lets volunteers choose and lists that set among those to choose. */
+  private async requireChoosable(workflowId: string, selection: SelectionRule, subjectSetId: string, member: boolean): Promise<void> {
+    if (!selection.volunteersChooseSubjectSet) {
+      throw validationFailed([{ pointer: '/query/subjectSetId', message: 'names a subject set, but this workflow does not let volunteers choose one (its selection has no volunteersChooseSubjectSet): leave subjectSetId out' }]);
+    }
+    if (!(await this.setsToChoose(workflowId, selection, member)).some((set) => set.id === subjectSetId)) {
+      throw validationFailed([
+        { pointer: '/query/subjectSetId', message: 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard' },
+      ]);
+    }
+  }
+
+  /**
+   * The subject sets volunteers may choose in the workflow, under its selection: as the database has them now for its
+   * project's members (the lab's view moves at once), as this process last read them (`publicSetsToChoose`) for others.
+   */
+  private async setsToChoose(workflowId: string, selection: SelectionRule, member: boolean): Promise<ChoosableSets['sets']> {
+    const training = selection.training?.subjectSetId ?? '';
+    return member ? this.readSetsToChoose(workflowId, training) : (await this.publicSetsToChoose.current(`${workflowId}:${training}`))!;
+  }
+
+  /** `CHOOSABLE_SETS` of the workflow, its training set (or '') left out. */
+  private readSetsToChoose(workflowId: string, training: string): Promise<ChoosableSets['sets']> {
+    return preparedQuery<ChoosableSets['sets'][number]>(this.db, CHOOSABLE_SETS, [workflowId, training || null]);
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */
@@ -380,10 +436,13 @@ export class AssignmentService {
         withoutGold: withoutGold && REGULAR_KINDS.has(kind),
         withoutReported: limits.withoutReported,
       });
-    const plan = await this.plan(workflowId, user, selection, wanted);
+    const plan = await this.plan(workflowId, user, selection, wanted, !limits.subjectSetId);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
-    const gold = await take('gold', plan.goldSlots.length);
-    const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
+    // A volunteer who chose a subject set trains as anyone new does, then is served that set's subjects alone.
+    const chosen = limits.subjectSetId;
+    const gold = chosen ? await take(IN_CHOSEN_SET.gold, plan.goldSlots.length, chosen) : await take('gold', plan.goldSlots.length);
+    const rest = wanted - training.length - gold.length;
+    const regular = chosen ? await take(IN_CHOSEN_SET[selection.order], rest, chosen) : await this.takeRegular(take, selection, plan.setShares, rest);
     const served = [...training, ...interleave(regular, gold, plan.goldSlots)];
     if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, limits, true)).eligible) {
       // Gold-standard subjects come alongside the others, whatever the rate: when no other could be given to the
@@ -408,9 +467,10 @@ export class AssignmentService {
 
   /**
    * What this batch serves besides the selection order: the training set first while the volunteer is new, then
-   * slots for gold-standard subjects, each drawn with the rate for the volunteer's experience at that slot.
+   * slots for gold-standard subjects, each drawn with the rate for the volunteer's experience at that slot; and, when
+   * `weighed` (not for a volunteer who chose a subject set), the weighted sets' shares.
    */
-  private async plan(workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number): Promise<BatchPlan> {
+  private async plan(workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number, weighed: boolean): Promise<BatchPlan> {
     const horizon = experienceThatMatters(selection);
     const experience = horizon ? (await preparedQuery<{ classifications: number }>(this.db, EXPERIENCE, [workflowId, user.id, horizon]))[0]!.classifications : 0;
     const trainingLeft = selection.training ? Math.max(0, selection.training.classifications - experience) : 0;
@@ -419,13 +479,23 @@ export class AssignmentService {
     for (let slot = 0; slot < wanted - (training?.count ?? 0); slot++) {
       if (Math.random() < goldStandardRateAt(selection, experience + (training?.count ?? 0) + slot)) goldSlots.push(slot);
     }
-    return { training, goldSlots, setShares: drawSetShares(selection, wanted - (training?.count ?? 0) - goldSlots.length) };
+    return { training, goldSlots, setShares: weighed ? drawSetShares(selection, wanted - (training?.count ?? 0) - goldSlots.length) : new Map() };
   }
 
-  /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
-  private async whatIsLeft(workflowId: string, user: AuthUser, { holders, withoutReported }: PickLimits, mayTakeMore: boolean): Promise<WhatIsLeft> {
-    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, remainingSql(withoutReported), [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
+  /**
+   * What is left for the volunteer (in the subject set they chose, if they did); whether a subject is only locked is
+   * looked for when they may take more. When the chosen set has nothing left to them, what the workflow has left
+   * says whether they are done with the set only (`setFinished`) or with the workflow.
+   */
+  private async whatIsLeft(workflowId: string, user: AuthUser, limits: PickLimits, mayTakeMore: boolean): Promise<WhatIsLeft> {
+    const { holders, withoutReported, subjectSetId } = limits;
+    const parameters = [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest, ...(subjectSetId ? [subjectSetId] : [])];
+    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, remainingSql(withoutReported, !!subjectSetId), parameters))[0]!;
     if (left.unretired && left.unseen) return { ...left, comingFrom: [] };
+    if (subjectSetId) {
+      const inWorkflow = await this.whatIsLeft(workflowId, user, { ...limits, subjectSetId: null }, false);
+      return inWorkflow.unretired && inWorkflow.unseen ? { ...left, comingFrom: [], setFinished: true } : inWorkflow;
+    }
     const feeding = await preparedQuery<{ name: string }>(this.db, FED_BY, [workflowId]);
     return { ...left, comingFrom: feeding.map((row) => row.name) };
   }

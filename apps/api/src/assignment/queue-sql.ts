@@ -3,9 +3,16 @@ import { LEFT_TO_CLASSIFY, feedersOf } from '@chorus/db';
 
 /**
  * How a take picks its subjects: the selection order of the workflow, or one of the queue's own sources (a subject
- * set's share under `setWeights`, gold-standard slots, the training set).
+ * set's share under `setWeights`, gold-standard slots, the training set); for a volunteer who chose a subject set
+ * (`volunteersChooseSubjectSet`), the order or the gold-standard slots within that set (`IN_CHOSEN_SET`).
  */
-export type PickKind = SelectionRule['order'] | 'set' | 'gold' | 'training';
+export type PickKind = SelectionRule['order'] | 'set' | 'gold' | 'training' | 'set-priority' | 'set-sequential' | 'set-gold';
+
+/**
+ * The take that serves, from the subject set a volunteer chose, what `kind` serves from the whole workflow: random
+ * order is the `set` pick (a share of a weighted set is one too), the others the same picks bound to the set.
+ */
+export const IN_CHOSEN_SET = { random: 'set', priority: 'set-priority', sequential: 'set-sequential', gold: 'set-gold' } as const satisfies Record<string, PickKind>;
 
 /**
  * The takes of one batch, as rows `r` that the picks read: take (its index in the batch), workflow_id, user_id,
@@ -61,6 +68,11 @@ const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earl
  */
 const notReported = (workflow: string, subject: string, user: string) =>
   `NOT EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.workflow_id = ${workflow} AND sr.subject_id = ${subject} AND sr.user_id = ${user} OFFSET 0)`;
+
+/** Subject `subject` is a member of subject set `set` (SQL expressions): a probe of the members' primary key. */
+const inSet = (set: string, subject: string) => `EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = ${set} AND m.subject_id = ${subject})`;
+/** The hot row `st` is of a member of the take's subject set (`r.set_id`). */
+const IN_TAKE_SET = inSet('r.set_id', 'st.subject_id');
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
@@ -202,23 +214,27 @@ const SET_START = {
  * them for each take (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer
  * has seen, that others hold, or that has retired since the worker last advanced the fronts.
  */
-const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
+const sequentialArms = (pickable: string, setAlone: boolean) => `SELECT walked.subject_id,
       row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
     FROM (
       SELECT linked.position AS set_position, linked.subject_set_id, picked.member_position, picked.subject_id FROM (
         SELECT l.subject_set_id, l.position, ${SET_START.position('l')} AS front_position, ${SET_START.subjectId('l')} AS front_subject_id
-        FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
+        FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id${setAlone ? ' AND l.subject_set_id = r.set_id' : ''} ORDER BY l.position, l.subject_set_id) linked
       CROSS JOIN LATERAL (
         SELECT m.position AS member_position, probed.subject_id FROM subject_set_members m
         CROSS JOIN LATERAL (
           SELECT st.subject_id FROM subject_workflow_status st
-          WHERE st.subject_id = m.subject_id AND ${pickable}
+          WHERE st.subject_id = m.subject_id AND ${pickable}${setAlone ? '' : `
             AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
-                            WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
+                            WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)`}
           LIMIT 1 ${LOCK}) probed
         WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
         ORDER BY m.position, m.subject_id LIMIT r.count) picked
       LIMIT r.count) walked`;
+
+/** Priority selection, ties in random key order. Numbered by their keys: the order of a locking subquery's rows is not one SQL promises to keep. */
+const priorityArm = (pickable: string) => `SELECT p.subject_id, row_number() OVER (ORDER BY p.priority, p.random, p.subject_id) AS ord FROM (
+      SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}) p`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
@@ -232,12 +248,15 @@ const inArrivalOrder = (arms: string) => `SELECT u.subject_id, row_number() OVER
  */
 const armsOf = (pickable: string): Record<PickKind, string> => ({
   random: inArrivalOrder(randomArms(pickable, '')),
-  // Numbered by their keys: the order of a locking subquery's rows is not one SQL promises to keep.
-  priority: `SELECT p.subject_id, row_number() OVER (ORDER BY p.priority, p.random, p.subject_id) AS ord FROM (
-      SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}) p`,
-  sequential: sequentialArms(pickable),
-  set: inArrivalOrder(randomArms(pickable, 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)')),
+  priority: priorityArm(pickable),
+  sequential: sequentialArms(pickable, false),
+  set: inArrivalOrder(randomArms(pickable, `AND ${IN_TAKE_SET}`)),
   gold: inArrivalOrder(oneArm(leastServedGold(pickable))),
+  // A chosen set: its members only, and a sequential walk of that set alone, in its own order from its front (a
+  // subject it shares with a set the workflow serves before it comes in its place in this one).
+  'set-priority': priorityArm(`${pickable} AND ${IN_TAKE_SET}`),
+  'set-sequential': sequentialArms(pickable, true),
+  'set-gold': inArrivalOrder(oneArm(leastServedGold(`${pickable} AND ${IN_TAKE_SET}`))),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
   // set order; one that a wait found no longer pickable is left out.
   training: inArrivalOrder(oneArm(`SELECT locked.subject_id FROM (
@@ -312,30 +331,33 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * Gold-standard subjects never count: they are served only alongside others; nor, when `withoutReported` (the
  * volunteer reported subjects of the workflow), those the volunteer reported, which are not theirs to classify: left
  * with only those, they have seen everything. Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap), $4
- * whether to look for `eligible` at all, $5 the fewest counted classifications that could retire a subject.
+ * whether to look for `eligible` at all, $5 the fewest counted classifications that could retire a subject; with
+ * `inChosenSet`, $6 the subject set the volunteer chose, outside which nothing counts.
  */
-export const remainingSql = (withoutReported: boolean) => {
+export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
+  const chosen = (subject: string) => (inChosenSet ? ` AND ${inSet('$6::uuid', subject)}` : '');
   const unreported = (subject: string) => (withoutReported ? ` AND ${notReported('$1', subject, '$2')}` : '');
+  const theirs = (subject: string) => `${unreported(subject)}${chosen(subject)}`;
   return `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
-  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}),
+  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}${chosen('st.subject_id')}),
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)${unreported('st.subject_id')}) AS unseen),
   found AS (
-    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${unreported('st.subject_id')}) AS eligible,
+    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${theirs('st.subject_id')}) AS eligible,
       (SELECT min(a.expires_at) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
-        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${unreported('a.subject_id')}) AS "yoursUntil"
+        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${theirs('a.subject_id')}) AS "yoursUntil"
     FROM counted),
   held AS (
     SELECT found.*, unseen AND NOT eligible AND "yoursUntil" IS NULL AND EXISTS (
         SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
         WHERE a.workflow_id = $1 AND a.user_id <> $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}
-          AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)${unreported('a.subject_id')}) AS "othersHold"
+          AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)${theirs('a.subject_id')}) AS "othersHold"
     FROM found)
   SELECT held.*, unseen AND NOT eligible AND "yoursUntil" IS NULL AND NOT "othersHold" AND EXISTS (
       SELECT 1 FROM subject_workflow_status st
       WHERE st.workflow_id = $1 AND ${LEFT_TO_CLASSIFY} AND st.aggregated_count < st.classification_count AND st.updated_at > now() - ${AGGREGATION_AWAITED}
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)${unreported('st.subject_id')}) AS "waitingForWorker"
+        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)${theirs('st.subject_id')}) AS "waitingForWorker"
   FROM held`;
 };
 
@@ -358,9 +380,9 @@ export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interv
  * were): those a page of theirs that died without giving them back was showing, for a page that knows no other page of
  * theirs shows them. In their serving order: by when they were served, then, of those served together, in the order of
  * the workflow's linked sets and of each set (the sequential order); a hold about to lapse is left to lapse, as
- * `HOLD_FOR` leaves it.
+ * `HOLD_FOR` leaves it. With `inChosenSet`, only those of subject set $5, the one the volunteer chose.
  */
-export const resumeHoldsSql = (withoutReported: boolean) => `WITH mine AS (
+export const resumeHoldsSql = (withoutReported: boolean, inChosenSet = false) => `WITH mine AS (
     SELECT o.subject_id, row_number() OVER (ORDER BY o.assigned_at, place.set_position, place.subject_set_id, place.member_position, o.subject_id) AS ord
     FROM assignments o JOIN subject_workflow_status st ON st.workflow_id = o.workflow_id AND st.subject_id = o.subject_id
     LEFT JOIN LATERAL (
@@ -368,7 +390,7 @@ export const resumeHoldsSql = (withoutReported: boolean) => `WITH mine AS (
       JOIN workflow_subject_sets l ON l.workflow_id = o.workflow_id AND l.subject_set_id = m.subject_set_id
       WHERE m.subject_id = o.subject_id ORDER BY l.position, l.subject_set_id LIMIT 1) place ON true
     WHERE o.workflow_id = $1 AND o.user_id = $2 AND o.expires_at > now() + interval '10 seconds' AND st.retired_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = o.subject_id AND c.user_id = $2)${withoutReported ? ` AND ${notReported('$1', 'o.subject_id', '$2')}` : ''}
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = o.subject_id AND c.user_id = $2)${withoutReported ? ` AND ${notReported('$1', 'o.subject_id', '$2')}` : ''}${inChosenSet ? ` AND ${inSet('$5::uuid', 'o.subject_id')}` : ''}
     ORDER BY ord LIMIT $3
   ), held AS (
     UPDATE assignments a SET expires_at = greatest(a.expires_at, now() + make_interval(secs => $4::float8))
@@ -449,3 +471,19 @@ export const RETIRED_BY = `SELECT count(*) FILTER (WHERE st.retirement_reason = 
     (SELECT l.retirement_reason = ANY($2::text[]) FROM subject_workflow_status l
       WHERE l.workflow_id = $1 AND l.retired_at IS NOT NULL AND NOT l.gold_standard ORDER BY l.retired_at DESC LIMIT 1) AS "lastByConsensus"
   FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard`;
+
+/** Whether workflow $1 serves subject set $2 (a probe of the links' primary key). */
+/**
+ * The subject sets of workflow $1 a volunteer chooses from, in the order it serves them, each with its subjects in the
+ * workflow and those left to classify (`LEFT_TO_CLASSIFY`; gold-standard ones, which never retire, counted in neither):
+ * not its training set ($2, or null), nor one with no subject but gold-standard ones, which has nothing of its own to
+ * serve. One statement, reading each linked set's members along their primary key and each one's hot row.
+ */
+export const CHOOSABLE_SETS = `SELECT l.subject_set_id AS id, s.name,
+    count(st.subject_id) FILTER (WHERE NOT st.gold_standard)::int AS subjects, count(st.subject_id) FILTER (WHERE ${LEFT_TO_CLASSIFY})::int AS "left"
+  FROM workflow_subject_sets l JOIN subject_sets s ON s.id = l.subject_set_id
+  LEFT JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
+  LEFT JOIN subject_workflow_status st ON st.workflow_id = l.workflow_id AND st.subject_id = m.subject_id
+  WHERE l.workflow_id = $1 AND l.subject_set_id IS DISTINCT FROM $2::uuid
+  GROUP BY l.position, l.subject_set_id, s.name HAVING count(st.subject_id) FILTER (WHERE NOT st.gold_standard) > 0
+  ORDER BY l.position, l.subject_set_id`;

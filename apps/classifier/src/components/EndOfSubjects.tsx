@@ -18,7 +18,7 @@ export type LastAnswer = 'saved' | 'on-device' | 'awaiting-reopen' | 'lost';
  * reader says why, and a way on (`to`, the project list unless said). Only the section (`id`) moves focus, not its
  * words: switching the language, or learning meanwhile that the workflow is complete, leaves focus where it is.
  */
-function EndOfSubjects({ id, title, back, to = '/', children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; to?: string; children: ReactNode }) {
+function EndOfSubjects({ id, title, back, to = '/', children }: { id: 'finished' | 'set-finished' | 'paused' | 'closed'; title: string; back: string; to?: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusInPlaceOfTask(heading, id);
   return (
@@ -191,6 +191,19 @@ export function Finished({
           <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
         </p>
       )}
+    </EndOfSubjects>
+  );
+}
+
+/**
+ * The subject set the volunteer chose has nothing left for them, while the workflow's other sets have: the way on is
+ * the project's page, which lists the sets to choose from.
+ */
+export function SetFinished({ projectSlug }: { projectSlug: string }) {
+  const { t } = useTranslation();
+  return (
+    <EndOfSubjects id="set-finished" title={t('finished.setFinishedTitle')} back={t('finished.chooseAnotherSet')} to={projectPath(projectSlug)}>
+      <p>{t('finished.setFinished')}</p>
     </EndOfSubjects>
   );
 }

@@ -10,7 +10,7 @@ import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
 
 /**
  * The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete); with
- * `progress` (its own page), each with its figures, fetched after the page shows (the project cards leave them out:
+ * `progress` (its own page), each with the subject sets volunteers may choose in it (`ChoosableSetLinks`) and its figures, fetched after the page shows (the project cards leave them out:
  * a request for each workflow of every project), and again, all together, every `FIGURES_REFRESH_MS` while it shows.
  */
 export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean }) {
@@ -45,11 +45,46 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
+            {progress && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} />}
             {progress && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * The subject sets of a workflow that lets volunteers choose one (a letter, a diary), in its order, as a list of links
+ * to its classify page for each set, with how many of the set's subjects are left (a set with none left is named, not
+ * linked); nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
+ * is fetched again with the figures, at each of the page's `refreshes`.
+ */
+function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords, refreshes }: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, reload } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
+  useReloadedAt(refreshes, data !== null, reload);
+  if (!data?.sets.length) return null;
+  const labelId = `workflow-sets-${workflowId}`;
+  return (
+    <div className="workflow-sets">
+      <p id={labelId}>{t('home.chooseSet')}</p>
+      <ul aria-labelledby={`${nameId} ${labelId}`} data-testid="choosable-sets">
+        {data.sets.map((set) => (
+          <li key={set.id}>
+            {set.left ? (
+              <Link to={classifyPath(projectSlug, workflowId, set.id)} {...projectWords}>
+                {set.name}
+              </Link>
+            ) : (
+              <span {...projectWords}>{set.name}</span>
+            )}{' '}
+            <span className="muted">{set.left ? t('home.setLeft', { count: set.left, total: set.subjects }) : t('home.setDone')}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -61,12 +96,16 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
 function LoadedFigures({ workflowId, nameId, refreshes }: { workflowId: string; nameId: string; refreshes: number }) {
   const client = useClient();
   const { data: stats, problem, missing, reload } = useLoaded(() => client.stats(workflowId), [client, workflowId]);
-  const shown = stats !== null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a refresh of the page, not the figures coming, fetches them again
-  useEffect(() => {
-    if (refreshes > 0 && shown) reload();
-  }, [refreshes]);
+  useReloadedAt(refreshes, stats !== null, reload);
   if (stats) return <WorkflowFigures stats={stats} nameId={nameId} />;
   if (problem || missing) return null;
   return <p className="workflow-figures" aria-hidden="true" />;
+}
+
+/** Fetches again, at each of the page's `refreshes`, what was `shown` (what failed stays out: coming later, it would move the page). */
+function useReloadedAt(refreshes: number, shown: boolean, reload: () => void): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a refresh of the page, not what it shows coming, fetches it again
+  useEffect(() => {
+    if (refreshes > 0 && shown) reload();
+  }, [refreshes]);
 }

@@ -103,9 +103,13 @@ export function projectPath(projectSlug: string): string {
   return `/projects/${encodeURIComponent(projectSlug)}`;
 }
 
-export function classifyPath(projectSlug: string, workflowId: string): string {
-  return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+/** A workflow's classify page; with `subjectSetId`, for the subject set the volunteer chose (`?set=`, `volunteersChooseSubjectSet`). */
+export function classifyPath(projectSlug: string, workflowId: string, subjectSetId?: string): string {
+  return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}${subjectSetId ? `?${new URLSearchParams({ set: subjectSetId })}` : ''}`;
 }
+
+/** The subject set a classify page's address names (`classifyPath`'s `subjectSetId`), if any. */
+export const chosenSetIn = (search: URLSearchParams): string | undefined => search.get('set') || undefined;
 
 /** A subject's discussion in its project (Talk): the subject, what volunteers and the team said, and a form to add to it. */
 export function subjectPath(projectSlug: string, subjectId: string): string {

@@ -118,6 +118,8 @@ export function needsPrefetch(queue: LocalQueue): boolean {
  * place (its token is gone): its batches are given back to the server then (`releaseBatchesOf`).
  */
 const STORED_PREFIX = 'chorus.queue.';
+/** Between a workflow's id and a chosen set's in a queue's id. */
+const SET_MARK = '~';
 const TAB_ID_KEY = 'chorus.tab';
 /**
  * How often an open page marks its batch alive, and after how long without that it counts as abandoned: long enough
@@ -219,12 +221,18 @@ async function livePages(): Promise<ReadonlySet<string> | null> {
 const isAlive = (batch: StoredBatch | undefined, live: ReadonlySet<string> | null) =>
   !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS && (!live || !batch.page || live.has(batch.page));
 
-/** The keys of the batches of one workflow kept on this device (every tab's, and the one all tabs shared before). */
-function batchKeysOf(workflowId: string): string[] {
-  const prefix = `${STORED_PREFIX}${workflowId}`;
+/**
+ * The keys of the batches of one queue kept on this device (every tab's, and the one all tabs shared before): a
+ * workflow's, or a chosen set's (`<workflow id>~<set id>`); with `everySet`, a workflow's and those of all its sets.
+ */
+function batchKeysOf(queueId: string, { everySet = false } = {}): string[] {
   const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
-  return keys.filter((key): key is string => !!key && (key === prefix || key.startsWith(`${prefix}.`)));
+  return keys.filter((key): key is string => !!key && isBatchOf(key, queueId, { everySet }));
 }
+
+/** Whether a key in storage is that of a batch of this queue (with `everySet`, or of a set of its workflow). */
+const isBatchOf = (key: string, queueId: string, { everySet = false } = {}) =>
+  key === `${STORED_PREFIX}${queueId}` || key.startsWith(`${STORED_PREFIX}${queueId}.`) || (everySet && key.startsWith(`${STORED_PREFIX}${queueId}${SET_MARK}`));
 
 /** Leaves, in the place of a batch another tab takes over, the note that its own tab reads (at once if it lives) to drop them. */
 function leaveAdoptionNote(key: string, batch: StoredBatch): void {
@@ -275,7 +283,7 @@ function toQueue(batch: StoredBatch | undefined): LocalQueue {
   return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: batch?.workflowVersion ?? null, finished: false };
 }
 
-/** The batch of one workflow in this tab, in localStorage under the tab's own key (once `load` has chosen it). */
+/** The batch of one workflow (or of a subject set of it the volunteer chose) in this tab, in localStorage under the tab's own key (once `load` has chosen it). */
 export class TabQueueStore {
   private key: string | null = null;
   private queue: LocalQueue = emptyQueue;
@@ -286,11 +294,25 @@ export class TabQueueStore {
   private readonly taken = new Set<string>();
   private loading: Promise<LocalQueue> | undefined;
 
-  /** `owner` is the volunteer's user id, or null when it is unknown. */
+  /**
+   * `queueId` is the workflow's id, or for a subject set the volunteer chose, `<workflow id>~<set id>`, whose batches
+   * are kept apart (a set's page adopts no other page's subjects); `owner` is the volunteer's user id, or null when it
+   * is unknown. The server holds a volunteer's subjects per workflow, whichever page asked: what keeps two pages from
+   * showing one subject (whether this page is alone, the first ask, answers, open tabs) looks at every page of the workflow.
+   */
   constructor(
-    private readonly workflowId: string,
+    private readonly queueId: string,
     private readonly owner: string | null = null,
-  ) {}
+  ) {
+    this.workflowId = queueId.split(SET_MARK)[0]!;
+  }
+
+  private readonly workflowId: string;
+
+  /** The keys of the batches of every page of the workflow on this device, whole or a set of it. */
+  private workflowBatchKeys(): string[] {
+    return batchKeysOf(this.workflowId, { everySet: true });
+  }
 
   /**
    * This tab's batch: its own from before a reload, else those closed tabs (or pages that died) left behind, else
@@ -301,11 +323,11 @@ export class TabQueueStore {
     this.loading ??= (async () => {
       // Once this page's lock is held, and which pages live: a page that died, but marked its batch alive, is not one.
       const live = await livePages();
-      this.key = `${STORED_PREFIX}${this.workflowId}.${this.tabId(live)}`;
+      this.key = `${STORED_PREFIX}${this.queueId}.${this.tabId(live)}`;
       const own = readBatch(this.key);
       const kept = !!own?.subjects?.length && !own.adopted;
       // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
-      if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
+      if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.queueId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
       const queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned(live));
       this.queue = { ...queue, subjects: [...queue.subjects.filter((subject) => begun(subject.id)), ...queue.subjects.filter((subject) => !begun(subject.id))] };
       this.write(Date.now());
@@ -344,7 +366,7 @@ export class TabQueueStore {
     const live = await livePages();
     if (!live || !this.key) return false;
     try {
-      return !batchKeysOf(this.workflowId).some((key) => key !== this.key && isAlive(readBatch(key), live));
+      return !this.workflowBatchKeys().some((key) => key !== this.key && isAlive(readBatch(key), live));
     } catch {
       return false;
     }
@@ -404,17 +426,22 @@ export class TabQueueStore {
     };
   }
 
-  /** Calls `changed` whenever another tab of this device changes a batch of the workflow; returns the way to stop. */
+  /** Calls `changed` whenever another tab of this device changes a batch of the workflow (or of a set of it); returns the way to stop. */
   onOtherTabsChange(changed: () => void): () => void {
-    const prefix = `${STORED_PREFIX}${this.workflowId}`;
-    const onStorage = (event: StorageEvent) => (event.key === prefix || event.key?.startsWith(`${prefix}.`)) && changed();
+    const onStorage = (event: StorageEvent) => !!event.key && isBatchOf(event.key, this.workflowId, { everySet: true }) && changed();
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
   }
 
-  /** Whether another tab of this device that lives keeps subjects of the workflow for this volunteer (unknown: false). */
-  async keptByOpenTabs(): Promise<boolean> {
-    return (await this.openTabBatches()).length > 0;
+  /**
+   * Whether another tab of this device that lives keeps subjects of the workflow for this volunteer: `here` when one
+   * of the same page (the whole workflow, or the same set) does, whose subjects may move here; `elsewhere` when only
+   * pages of another kind do; null when none does (or it is unknown).
+   */
+  async keptByOpenTabs(): Promise<'here' | 'elsewhere' | null> {
+    const open = await this.openTabBatches();
+    if (open.some(({ key }) => isBatchOf(key, this.queueId))) return 'here';
+    return open.length ? 'elsewhere' : null;
   }
 
   /**
@@ -423,7 +450,7 @@ export class TabQueueStore {
    * server's holds, the volunteer's, stay as they are. Answers the queue then, or null when no live tab here keeps any.
    */
   async adoptFromOpenTabs(): Promise<LocalQueue | null> {
-    const open = await this.openTabBatches();
+    const open = (await this.openTabBatches()).filter(({ key }) => isBatchOf(key, this.queueId));
     if (!open.length) return null;
     for (const { key, batch } of open) leaveAdoptionNote(key, batch);
     const adopted = toQueue(merged(open.map(({ batch }) => batch)));
@@ -439,11 +466,11 @@ export class TabQueueStore {
     });
   }
 
-  /** The batches with subjects that this volunteer's other tabs of this device keep for the workflow and that live. */
+  /** The batches with subjects that this volunteer's other tabs of this device keep for the workflow (or a set of it) and that live. */
   private async openTabBatches(): Promise<{ key: string; batch: StoredBatch }[]> {
     const live = await livePages();
     try {
-      return batchKeysOf(this.workflowId).flatMap((key) => {
+      return this.workflowBatchKeys().flatMap((key) => {
         const batch = readBatch(key);
         return key !== this.key && batch && !batch.adopted && idsOf(batch).length && this.owns(batch) && isAlive(batch, live) ? [{ key, batch }] : [];
       });
@@ -471,7 +498,7 @@ export class TabQueueStore {
    */
   forget(subjectId: string): void {
     try {
-      for (const key of batchKeysOf(this.workflowId)) {
+      for (const key of this.workflowBatchKeys()) {
         const batch = readBatch(key);
         if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch) || (key !== this.key && isAlive(batch, null))) continue;
         writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
@@ -537,13 +564,13 @@ export class TabQueueStore {
   private tabId(live: ReadonlySet<string> | null): string {
     try {
       const kept = window.sessionStorage.getItem(TAB_ID_KEY);
-      if (kept && (keysOfThisPage.has(`${this.workflowId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`), live))) {
-        keysOfThisPage.add(`${this.workflowId}.${kept}`);
+      if (kept && (keysOfThisPage.has(`${this.queueId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.queueId}.${kept}`), live))) {
+        keysOfThisPage.add(`${this.queueId}.${kept}`);
         return kept;
       }
       const id = randomUuid();
       window.sessionStorage.setItem(TAB_ID_KEY, id);
-      keysOfThisPage.add(`${this.workflowId}.${id}`);
+      keysOfThisPage.add(`${this.queueId}.${id}`);
       return id;
     } catch {
       return randomUuid();
@@ -558,7 +585,7 @@ export class TabQueueStore {
   private adoptAbandoned(live: ReadonlySet<string> | null): StoredBatch | undefined {
     const adopted: StoredBatch[] = [];
     try {
-      for (const key of batchKeysOf(this.workflowId)) {
+      for (const key of batchKeysOf(this.queueId)) {
         if (key === this.key) continue;
         const batch = readBatch(key);
         if (!batch || isAlive(batch, live)) continue;
@@ -592,7 +619,7 @@ export function releaseBatchesOf(owner: string, release: (workflowId: string, su
       const batch = readBatch(key);
       if (batch?.owner !== owner) continue;
       window.localStorage.removeItem(key);
-      const [workflowId] = key.slice(STORED_PREFIX.length).split('.');
+      const [workflowId] = key.slice(STORED_PREFIX.length).split(/[.~]/);
       const subjectIds = (batch.subjects ?? []).map((subject) => subject.id);
       for (let from = 0; from < subjectIds.length; from += MOST_HELD_NAMED) {
         void release(workflowId!, subjectIds.slice(from, from + MOST_HELD_NAMED)).catch(() => undefined);

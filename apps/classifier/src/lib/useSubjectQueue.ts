@@ -108,11 +108,13 @@ interface QueueEvents {
  * and a poll while nothing can be served yet (the last subjects are held, busy for a moment, or may still come from
  * another workflow).
  *
- * `halted` stops the fetching (the workflow is not loaded yet, a fetch failed, the workflow is paused or closed).
+ * `halted` stops the fetching (the workflow is not loaded yet, a fetch failed, the workflow is paused or closed). With
+ * `subjectSetId`, the subject set the volunteer chose: every batch comes from it, and the tab keeps its batch apart
+ * from the workflow's and other sets' (those pages' subjects are not this one's to show).
  */
 export function useSubjectQueue(
   client: ChorusClient,
-  workflowId: string,
+  { workflowId, subjectSetId }: { workflowId: string; subjectSetId?: string },
   workflowRef: RefObject<WorkflowView | null>,
   halted: boolean,
   events: QueueEvents,
@@ -123,7 +125,7 @@ export function useSubjectQueue(
     on.current = events;
   });
   const [volunteer] = useState(() => session.current().userId);
-  const [store] = useState(() => new TabQueueStore(workflowId, volunteer));
+  const [store] = useState(() => new TabQueueStore(subjectSetId ? `${workflowId}~${subjectSetId}` : workflowId, volunteer));
   const [queue, setQueue] = useState<LocalQueue>(emptyQueue);
   // The tab's batch is read once the page knows which other pages live (`TabQueueStore.load`, a moment).
   const [loaded, setLoaded] = useState(false);
@@ -253,7 +255,7 @@ export function useSubjectQueue(
       // workflow (a guest lives in this browser only), which is what a page of theirs that died showed: it goes on
       // here, in its order. An account may have a page open on another device: it is offered them only once nothing
       // else is left (`takeBackHolds`).
-      const ask = (resume: boolean) => client.queue(workflowId, wanted.size, { ...wanted, resume: resume && session.current().kind === 'guest' });
+      const ask = (resume: boolean) => client.queue(workflowId, wanted.size, { ...wanted, resume: resume && session.current().kind === 'guest', subjectSetId });
       const [served, pending] = await Promise.all([queueRef.current.seen.size === 0 ? store.askFirst(ask) : ask(false), outbox.pendingSubjectIds(workflowId)]);
       // Sent again as a new guest on the way (the server stopped accepting the old one): given back, for the same reason.
       if (session.current().userId !== volunteer) {
@@ -279,7 +281,7 @@ export function useSubjectQueue(
     });
     inFlight.current = request;
     return request;
-  }, [client, workflowId, workflowRef, commitQueue, volunteer, store]);
+  }, [client, workflowId, subjectSetId, workflowRef, commitQueue, volunteer, store]);
 
   // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
   // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.
@@ -351,11 +353,12 @@ export function useSubjectQueue(
     if (next) renewed(await client.renewHolds(workflowId, waitingIds, next), { whileAtWork: true, onScreen: next });
   }, [client, workflowId, renewed]);
 
-  // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device.
-  const [heldInOpenTab, setHeldInOpenTab] = useState(false);
+  // Whether the volunteer's own holds that keep the last subjects from them are a live tab's of theirs on this device:
+  // one of this same page (`here`), or only of the whole workflow or another set of it (`elsewhere`).
+  const [heldInOpenTab, setHeldInOpenTab] = useState<'here' | 'elsewhere' | null>(null);
   const heldByYou = poll?.heldBy === 'you';
   useEffect(() => {
-    if (!heldByYou) return setHeldInOpenTab(false);
+    if (!heldByYou) return setHeldInOpenTab(null);
     let cancelled = false;
     const check = () => void store.keptByOpenTabs().then((kept) => !cancelled && setHeldInOpenTab(kept));
     check();
@@ -372,7 +375,8 @@ export function useSubjectQueue(
    * they move here from it (it drops them at once; the holds stay theirs, nobody else is served them). Otherwise (a page
    * of theirs that died without giving its subjects back, or one on another device) all theirs in the workflow are given
    * back, and the queue asked again at once, which serves them here: such a page, if it lives, finds its subjects
-   * answered or taken.
+   * answered or taken. While a live tab here of another kind (the whole workflow, another set) keeps some, nothing is
+   * given back, which would end that tab's holds too: the queue is only asked again.
    */
   const takeBackHolds = useCallback(async (): Promise<void> => {
     const adopted = await store.adoptFromOpenTabs();
@@ -382,6 +386,7 @@ export function useSubjectQueue(
       heldTries.current = 0;
       return setPoll(null);
     }
+    if (await store.keptByOpenTabs()) return setPollTick((n) => n + 1);
     try {
       await client.releaseMyHolds(workflowId);
     } catch (error) {

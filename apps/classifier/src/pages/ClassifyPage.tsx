@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { AwaitingReopen } from '../components/AwaitingReopen';
-import { type LastAnswer, Finished, Stopped } from '../components/EndOfSubjects';
+import { type LastAnswer, Finished, SetFinished, Stopped } from '../components/EndOfSubjects';
 import { NothingHere } from '../components/NothingHere';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FeedbackDialog, LateFeedback, type SubjectFeedback } from '../components/Feedback';
@@ -34,6 +34,7 @@ import { useKeysNamed } from '../lib/touchOnly';
 import { type MediaFailureReport, useMediaFailureReports } from '../lib/mediaFailureReports';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
+import { useLoaded } from '../lib/useLoaded';
 import { useOutboxSender } from '../lib/useOutboxSender';
 import { usePreloadedImages } from '../lib/preloadImages';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
@@ -45,10 +46,11 @@ import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 const ANNOUNCEMENT_KEPT_MS = 60_000;
 
 /**
- * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
- * each volunteer (the local batch is the volunteer's: the server reserved its subjects for them).
+ * The classify page of one workflow, or of the subject set of it a volunteer chose (`subjectSetId`). Mount with a key of
+ * the workflow and the set so that each starts afresh, and anew for each volunteer (the local batch is the volunteer's:
+ * the server reserved its subjects for them).
  */
-export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string; workflowId: string }) {
+export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projectSlug: string; workflowId: string; subjectSetId?: string }) {
   const client = useClient();
   const [project, setProject] = useState<ProjectView | null>(null);
   const workflowVersions = useWorkflowVersions();
@@ -228,7 +230,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const markHeldNoLonger = useCallback(() => announce((t) => t('classify.heldNoLonger')), [announce]);
   // Nothing is fetched, nor held, for the guest behind "You were signed out" until the volunteer goes on as the guest:
   // signing in again would leave its holds behind.
-  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed || !!endedAccount, {
+  const chosenSet = useChosenSet(workflowId, subjectSetId);
+  const { queue, finished, poll, heldInOpenTab, answered, leaveOutRetired, takeBackHolds, askAgain, checkForNew } = useSubjectQueue(client, { workflowId, subjectSetId }, workflowRef, !workflow || blocked || paused || closed || !!endedAccount, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
@@ -520,6 +523,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             onShortcuts={() => setShortcutsOpen(true)}
           />
         </div>
+        {subjectSetId && (
+          <p className="chosen-set" data-testid="chosen-set">
+            {chosenSet && <Trans i18nKey="classify.chosenSet" values={{ name: chosenSet.name }} components={{ name: <strong {...projectWords} /> }} />}{' '}
+            <Link to={projectPath(projectSlug)}>{t('classify.chooseAnotherSet')}</Link>
+          </p>
+        )}
         {workflow?.status === 'draft' && (
           <p className="notice" data-testid="draft-tries">
             {t('classify.draftTries')}
@@ -588,6 +597,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           <SignedOutHere why={endedAccount.why} kept={sender.kept.filter((item) => item.owner?.userId === endedAccount.userId).length} onGoOn={goOnAsGuest} />
         ) : closed || paused ? (
           <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
+        ) : finished && queue.reason === 'set-finished' ? (
+          <SetFinished projectSlug={projectSlug} />
         ) : finished ? (
           <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
         ) : subjectWorkflow && current ? (
@@ -618,6 +629,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       </div>
     </ResearchersLanguage.Provider>
   );
+}
+
+/** The subject set the volunteer chose to work on, as the workflow lists it (for its name), once that list comes. */
+function useChosenSet(workflowId: string, subjectSetId: string | undefined) {
+  const client = useClient();
+  const { data } = useLoaded(() => (subjectSetId ? client.choosableSets(workflowId) : Promise.resolve(null)), [client, workflowId, subjectSetId]);
+  return data?.sets.find((set) => set.id === subjectSetId);
 }
 
 /**
@@ -653,8 +671,11 @@ function SignedOutHere({ why, kept, onGoOn }: { why: EndedSignIn; kept: number; 
 interface HeldByYouProps {
   /** When the first of the volunteer's holds lapses. */
   until: string;
-  /** A live tab of theirs in this browser keeps them: they move here from it, rather than being given back. */
-  inOpenTab: boolean;
+  /**
+   * A live tab of theirs in this browser keeps them: one of this page (`here`), and they move here from it rather than
+   * being given back; or only one of the whole workflow or another set of it (`elsewhere`), which keeps them.
+   */
+  inOpenTab: 'here' | 'elsewhere' | null;
   /** Gives their holds back and asks the queue again. */
   onTakeBack: ReturnType<typeof useSubjectQueue>['takeBackHolds'];
   /** Asks the queue again now, giving nothing back: the other page may have given them back meanwhile. */
@@ -678,10 +699,16 @@ function HeldByYou({ until, inOpenTab, onTakeBack, onAskAgain }: HeldByYouProps)
   return (
     <div>
       <WaitingForSubjects said={t('classify.youHoldLast', { time: whenInWords(until, 'time') })} />
-      <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
-      <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
-        {t('classify.takeBackHolds')}
-      </button>
+      {inOpenTab === 'elsewhere' ? (
+        <p>{t('classify.heldInOtherPageNote')}</p>
+      ) : (
+        <>
+          <p>{inOpenTab ? t('classify.takeBackFromTabNote') : t('classify.takeBackHoldsNote')}</p>
+          <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
+            {t('classify.takeBackHolds')}
+          </button>
+        </>
+      )}
       <p>{t('classify.askAgainNote')}</p>
       <button type="button" className="button button-secondary" onClick={onAskAgain}>
         {t('classify.askAgain')}

@@ -26,6 +26,7 @@ export const queueQuerySchema = z.strictObject({
     .enum(['true', 'false'], 'must be true (serve first the subjects you already hold here) or false')
     .transform((resume) => resume === 'true')
     .optional(),
+  subjectSetId: z.uuid('must be the id of a subject set the workflow serves (GET /workflows/:id/queue/sets lists them), or leave subjectSetId out').optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
