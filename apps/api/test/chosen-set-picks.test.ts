@@ -1,4 +1,4 @@
-import type { ChorusClient, QueueView, SelectionRule } from '@chorus/client';
+import type { ChorusClient, QueueView } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { type PickKind, pickAndAssignSql, remainingSql } from '../src/assignment/queue-sql';
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 /** A live project of a document set (d-00…d-19) and a big set (o-0…), served by a yes/no workflow of each selection order given. */
-async function documentAmongMany(orders: SelectionRule['order'][]) {
+async function documentAmongMany(orders: ('random' | 'priority')[]) {
   const project = await stack.client.createProject({ title: `Document ${randomUUID().slice(0, 8)}`, status: 'live' });
   const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
   const document = await stack.client.createSubjectSet(project.id, { name: 'Document' });
@@ -98,7 +98,7 @@ describe('a volunteer who chose a small subject set in a big workflow', () => {
     const { workflowIds: [workflowId], documentId } = await documentAmongMany(['random']);
     await stack.client.retireSubjects(workflowId!, { externalIds: ['d-03', 'd-11'], reason: 'done' });
     const { client } = await guest();
-    const served: string[] = [];
+    const served: (string | null)[] = [];
     for (let i = 0; i < 4; i++) {
       const batch = await client.queue(workflowId!, 5, { subjectSetId: documentId });
       served.push(...externalIds(batch));

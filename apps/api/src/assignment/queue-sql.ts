@@ -85,17 +85,19 @@ const IN_TAKE_SET = inSet('r.set_id', 'st.subject_id');
 
 /**
  * The most members a subject set may have for its picks, and what is left of it to a volunteer, to be read from its
- * members (`fromMembers`, `remainingSql`) rather than along the workflow's index. A walk of the index reads about
- * `count` ÷ (the set's share of the workflow's unretired subjects) rows, and the whole index when the set has nothing
- * left for the volunteer (every poll at the end of a document): about 40,000 buffers at 10,000 subjects for a set of
- * 20, ten times that at 100,000. From the members, a pick reads every unretired member's hot row (about 3 buffers each)
- * whatever the workflow's size, which a set that is a large share of its workflow should not pay at every take.
- * Counted in the statement, along the members' primary key and no further than one past this (a dozen buffers), so
- * the choice is never stale and needs nothing remembered; bench/README.md, "Chosen subject sets", has the figures.
+ * members (`fromMembers`, `chosenRows`) rather than along the workflow's index. A walk of the index reads about
+ * `count` ÷ (the set's share of the workflow's unretired subjects) rows, probing each, and all of them when the set has
+ * nothing left for the volunteer (every poll at the end of a document): 36,000–160,000 buffers a take at 10,000
+ * subjects for a set of 20. From the members, a pick reads every unretired member's hot row (about 3 buffers each)
+ * whatever the workflow's size, which a set that is a large share of its workflow should not pay at every take: at
+ * 2,000 members in 10,000 subjects, 6,400 buffers against the walk's 550. Below this many, reading the set costs
+ * at most about what the walk does while the set has plenty left, and far less once it has little. Counted in the
+ * statement, along the members' primary key and no further than one past this (a few buffers), so the choice is never
+ * stale and needs nothing remembered (bench/README.md, "Chosen subject sets").
  */
 const FEW_MEMBERS = 1000;
 /** Subject set `set` (an SQL expression) has at most `FEW_MEMBERS` members. */
-const fewMembers = (set: string) => `(SELECT count(*) <= ${FEW_MEMBERS} FROM (SELECT 1 FROM subject_set_members f WHERE f.subject_set_id = ${set} LIMIT ${FEW_MEMBERS + 1}) counted)`;
+const fewMembers = (set: string) => `(SELECT count(*) <= ${FEW_MEMBERS} FROM (SELECT 1 FROM subject_set_members f WHERE f.subject_set_id = ${set} LIMIT ${FEW_MEMBERS + 1}) up_to)`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
@@ -380,10 +382,9 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 
 /**
  * The hot rows `st` of workflow $1 that meet `where` (on `st` and `r`) and are of members of subject set $6, for an
- * EXISTS: probed member by member when the set has few (`FEW_MEMBERS`, as counted in `size`), else along the
- * workflow's rows, each probed for membership; the arm not chosen is not run. A CTE that is not materialized, so
- * that each EXISTS plans it to stop at its first row (materialized, it was planned whole: a scan of every workflow's
- * rows, hashed against the set's members).
+ * EXISTS (which reads no further than the first): probed member by member when the set has few (`FEW_MEMBERS`, as
+ * counted in `remainingSql`'s `size`), else the workflow's rows, each probed for membership; the arm not chosen is not
+ * run. As one membership test, the planner's generic plan read every workflow's hot rows, hashed against the set.
  */
 const chosenRows = (where: string) => `SELECT st.subject_id FROM r CROSS JOIN ${membersOf('$6::uuid')}
       CROSS JOIN LATERAL (SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = m.subject_id AND ${where} LIMIT 1) st
@@ -407,6 +408,7 @@ const chosenRows = (where: string) => `SELECT st.subject_id FROM r CROSS JOIN ${
  * of it is eligible, read from its members when it has few (`chosenRows`).
  */
 export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
+  // Probed, not joined: joined, the generic plan of the volunteer's holds (`yoursUntil`) read the workflow's rows.
   const chosen = (subject: string) => (inChosenSet ? ` AND ${inSet('$6::uuid', subject, true)}` : '');
   const unreported = (subject: string) => (withoutReported ? ` AND ${notReported('$1', subject, '$2')}` : '');
   const theirs = (subject: string) => `${unreported(subject)}${chosen(subject)}`;
