@@ -36,7 +36,7 @@ async function documentAmongMany(orders: ('random' | 'priority')[]) {
     await stack.client.activateWorkflow(id);
     workflowIds.push(id);
   }
-  return { workflowIds, documentId: document.id };
+  return { workflowIds, documentId: document.id, othersId: others.id };
 }
 
 async function guest(): Promise<{ client: ChorusClient; id: string }> {
@@ -95,7 +95,7 @@ describe('a volunteer who chose a small subject set in a big workflow', () => {
   });
 
   it('is served only the document’s subjects at random, never twice, none retired, then told the set is finished', async () => {
-    const { workflowIds: [workflowId], documentId } = await documentAmongMany(['random']);
+    const { workflowIds: [workflowId], documentId, othersId } = await documentAmongMany(['random']);
     await stack.client.retireSubjects(workflowId!, { externalIds: ['d-03', 'd-11'], reason: 'done' });
     const { client } = await guest();
     const served: (string | null)[] = [];
@@ -107,10 +107,13 @@ describe('a volunteer who chose a small subject set in a big workflow', () => {
     const expected = Array.from({ length: DOCUMENT }, (_, i) => `d-${String(i).padStart(2, '0')}`).filter((id) => id !== 'd-03' && id !== 'd-11');
     expect(served.sort()).toEqual(expected);
     expect(await client.queue(workflowId!, 5, { subjectSetId: documentId })).toMatchObject({ subjects: [], finished: true, reason: 'set-finished' });
+    // The big set (more than FEW_MEMBERS) is still walked along the index: its own subjects only.
+    const big = externalIds(await client.queue(workflowId!, 10, { subjectSetId: othersId }));
+    expect([big.length, big.every((id) => id?.startsWith('o-'))]).toEqual([10, true]);
   });
 
   it('is served the document by priority, ties by key, never a retired subject nor one of another set', async () => {
-    const { workflowIds: [workflowId], documentId } = await documentAmongMany(['priority']);
+    const { workflowIds: [workflowId], documentId, othersId } = await documentAmongMany(['priority']);
     await stack.client.setPriorities(workflowId!, [
       { externalId: 'o-7', priority: -100 },
       { externalId: 'd-15', priority: -30 },
@@ -129,5 +132,8 @@ describe('a volunteer who chose a small subject set in a big workflow', () => {
       [workflowId],
     );
     expect(externalIds(await client.queue(workflowId!, 4, { subjectSetId: documentId }))).toEqual(rows.map((row) => row.external_id));
+    // The big set, walked along the priority index, comes by priority too.
+    const big = externalIds(await client.queue(workflowId!, 3, { subjectSetId: othersId }));
+    expect([big[0], big.every((id) => id?.startsWith('o-'))]).toEqual(['o-7', true]);
   });
 });
