@@ -69,10 +69,35 @@ const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earl
 const notReported = (workflow: string, subject: string, user: string) =>
   `NOT EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.workflow_id = ${workflow} AND sr.subject_id = ${subject} AND sr.user_id = ${user} OFFSET 0)`;
 
-/** Subject `subject` is a member of subject set `set` (SQL expressions): a probe of the members' primary key. */
-const inSet = (set: string, subject: string) => `EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = ${set} AND m.subject_id = ${subject})`;
+/**
+ * Subject `subject` is a member of subject set `set` (SQL expressions): a probe of the members' primary key; `probed`
+ * keeps it one for each row (`OFFSET 0`), where the planner would otherwise join the set's members to the rows.
+ */
+const inSet = (set: string, subject: string, probed = false) =>
+  `EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = ${set} AND m.subject_id = ${subject}${probed ? ' OFFSET 0' : ''})`;
+/**
+ * The members `m` of subject set `set` (an SQL expression), along their primary key: in its order, so that the
+ * planner reads them by the set, never the whole table for a first row.
+ */
+const membersOf = (set: string) => `(SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ${set} ORDER BY m.subject_id) m`;
 /** The hot row `st` is of a member of the take's subject set (`r.set_id`). */
 const IN_TAKE_SET = inSet('r.set_id', 'st.subject_id');
+
+/**
+ * The most members a subject set may have for its picks, and what is left of it to a volunteer, to be read from its
+ * members (`fromMembers`, `chosenRows`) rather than along the workflow's index. A walk of the index reads about
+ * `count` ÷ (the set's share of the workflow's unretired subjects) rows, probing each, and all of them when the set has
+ * nothing left for the volunteer (every poll at the end of a document): 36,000–160,000 buffers a take at 10,000
+ * subjects for a set of 20. From the members, a pick reads every unretired member's hot row (about 3 buffers each)
+ * whatever the workflow's size, which a set that is a large share of its workflow should not pay at every take: at
+ * 2,000 members in 10,000 subjects, 6,400 buffers against the walk's 550. Below this many, reading the set costs
+ * at most about what the walk does while the set has plenty left, and far less once it has little. Counted in the
+ * statement, along the members' primary key and no further than one past this (a few buffers), so the choice is never
+ * stale and needs nothing remembered (bench/README.md, "Chosen subject sets").
+ */
+const FEW_MEMBERS = 1000;
+/** Subject set `set` (an SQL expression) has at most `FEW_MEMBERS` members. */
+const fewMembers = (set: string) => `(SELECT count(*) <= ${FEW_MEMBERS} FROM (SELECT 1 FROM subject_set_members f WHERE f.subject_set_id = ${set} LIMIT ${FEW_MEMBERS + 1}) up_to)`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
@@ -236,6 +261,41 @@ const sequentialArms = (pickable: string, setAlone: boolean) => `SELECT walked.s
 const priorityArm = (pickable: string) => `SELECT p.subject_id, row_number() OVER (ORDER BY p.priority, p.random, p.subject_id) AS ord FROM (
       SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}) p`;
 
+/** The serving orders of random and priority picks, by the keys of rows `k`: from the take's random point round the circle of keys; by priority, ties by key. */
+const FROM_RANDOM_POINT = (k: string) => `${k}.random < r.start, ${k}.random, ${k}.subject_id`;
+const BY_PRIORITY = (k: string) => `${k}.priority, ${k}.random, ${k}.subject_id`;
+
+/**
+ * A pick from the members of the take's subject set (`r.set_id`), in `order` (of keys `k`): the hot rows of its
+ * unretired members (gold standard left out where the take leaves it out), each probed by its key in a subquery of
+ * its own (`LIMIT 1`: joined, the planner could drive the read from the workflow's rows), read unlocked and sorted;
+ * then each, in that order, locked if it is still pickable (another statement's skipped), up to the take's `count`.
+ * So the take reads the set, not the workflow, and serves what the walk of the workflow's index would (a random
+ * pick serves the first from its random point, as the walk's fill does): only `pickable` checks, only for the
+ * members that come up. Numbered by the keys: the order of a locking subquery's rows is not one SQL promises to keep.
+ */
+const fromMembers = (pickable: string, order: (k: string) => string) => `SELECT picked.subject_id, row_number() OVER (ORDER BY ${order('picked')}) AS ord FROM (
+      SELECT candidate.* FROM (
+        SELECT hot.subject_id, hot.priority, hot.random FROM ${membersOf('r.set_id')}
+        CROSS JOIN LATERAL (
+          SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st
+          WHERE st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard) LIMIT 1) hot
+        ORDER BY ${order('hot')}) candidate
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND st.subject_id = candidate.subject_id AND ${pickable} LIMIT 1 ${LOCK}) locked
+      LIMIT r.count) picked`;
+
+/**
+ * A pick from the take's subject set: from its members when it has few (`FEW_MEMBERS`), else `fromIndex`, the walk of
+ * the workflow's index. Counted once a take; the arm not chosen is not run (a one-time filter).
+ */
+const bySetSize = (fromIndex: string, order: (k: string) => string, pickable: string) => `SELECT chosen.subject_id, chosen.ord
+    FROM (SELECT ${fewMembers('r.set_id')} AS few) size
+    CROSS JOIN LATERAL (
+      SELECT members.subject_id, members.ord FROM (${fromMembers(pickable, order)}) members WHERE size.few
+      UNION ALL
+      SELECT walked.subject_id, walked.ord FROM (${fromIndex}) walked WHERE NOT size.few) chosen`;
+
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 
@@ -250,11 +310,11 @@ const armsOf = (pickable: string): Record<PickKind, string> => ({
   random: inArrivalOrder(randomArms(pickable, '')),
   priority: priorityArm(pickable),
   sequential: sequentialArms(pickable, false),
-  set: inArrivalOrder(randomArms(pickable, `AND ${IN_TAKE_SET}`)),
+  set: bySetSize(inArrivalOrder(randomArms(pickable, `AND ${IN_TAKE_SET}`)), FROM_RANDOM_POINT, pickable),
   gold: inArrivalOrder(oneArm(leastServedGold(pickable))),
   // A chosen set: its members only, and a sequential walk of that set alone, in its own order from its front (a
   // subject it shares with a set the workflow serves before it comes in its place in this one).
-  'set-priority': priorityArm(`${pickable} AND ${IN_TAKE_SET}`),
+  'set-priority': bySetSize(priorityArm(`${pickable} AND ${IN_TAKE_SET}`), BY_PRIORITY, pickable),
   'set-sequential': sequentialArms(pickable, true),
   'set-gold': inArrivalOrder(oneArm(leastServedGold(`${pickable} AND ${IN_TAKE_SET}`))),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
@@ -321,6 +381,18 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 
 /**
+ * The hot rows `st` of workflow $1 that meet `where` (on `st` and `r`) and are of members of subject set $6, for an
+ * EXISTS (which reads no further than the first): probed member by member when the set has few (`FEW_MEMBERS`, as
+ * counted in `remainingSql`'s `size`), else the workflow's rows, each probed for membership; the arm not chosen is not
+ * run. As one membership test, the planner's generic plan read every workflow's hot rows, hashed against the set.
+ */
+const chosenRows = (where: string) => `SELECT st.subject_id FROM r CROSS JOIN ${membersOf('$6::uuid')}
+      CROSS JOIN LATERAL (SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = m.subject_id AND ${where} LIMIT 1) st
+      WHERE (SELECT few FROM size)
+    UNION ALL
+    SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = $1 AND ${where} AND ${inSet('$6::uuid', 'st.subject_id', true)} AND NOT (SELECT few FROM size)`;
+
+/**
  * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
  * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment) or its
  * last answers waiting for the worker (`PICKABLE`), and when the first of their own holds of subjects left to
@@ -332,19 +404,26 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * volunteer reported subjects of the workflow), those the volunteer reported, which are not theirs to classify: left
  * with only those, they have seen everything. Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap), $4
  * whether to look for `eligible` at all, $5 the fewest counted classifications that could retire a subject; with
- * `inChosenSet`, $6 the subject set the volunteer chose, outside which nothing counts.
+ * `inChosenSet`, $6 the subject set the volunteer chose, outside which nothing counts: what is left in it, and which
+ * of it is eligible, read from its members when it has few (`chosenRows`).
  */
 export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
-  const chosen = (subject: string) => (inChosenSet ? ` AND ${inSet('$6::uuid', subject)}` : '');
+  // Probed, not joined: joined, the generic plan of the volunteer's holds (`yoursUntil`) read the workflow's rows.
+  const chosen = (subject: string) => (inChosenSet ? ` AND ${inSet('$6::uuid', subject, true)}` : '');
   const unreported = (subject: string) => (withoutReported ? ` AND ${notReported('$1', subject, '$2')}` : '');
   const theirs = (subject: string) => `${unreported(subject)}${chosen(subject)}`;
+  const regular = inChosenSet
+    ? `size AS (SELECT ${fewMembers('$6::uuid')} AS few),
+  regular AS (${chosenRows(LEFT_TO_CLASSIFY)}),`
+    : `regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}),`;
+  const eligible = inChosenSet ? chosenRows(`${ELIGIBLE}${unreported('st.subject_id')}`) : `SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${theirs('st.subject_id')}`;
   return `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
-  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}${chosen('st.subject_id')}),
+  ${regular}
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)${unreported('st.subject_id')}) AS unseen),
   found AS (
-    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${theirs('st.subject_id')}) AS eligible,
+    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (${eligible}) AS eligible,
       (SELECT min(a.expires_at) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
         WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${theirs('a.subject_id')}) AS "yoursUntil"
     FROM counted),
