@@ -326,9 +326,9 @@ export async function waitToSee(locator: Locator, { state = 'visible', timeout =
 /** Closes the tutorial that a first visit opens, by keyboard. */
 export async function closeTutorial(page: Page): Promise<void> {
   const tutorial = page.getByTestId('tutorial');
-  await tutorial.waitFor({ state: 'visible', timeout: 10_000 });
+  await waitToSee(tutorial, { timeout: 10_000 });
   await page.keyboard.press('Escape');
-  await tutorial.waitFor({ state: 'hidden' });
+  await waitToSee(tutorial, { state: 'hidden' });
 }
 
 /** Presses Tab (or Shift+Tab, `backwards`) until the focused element matches `selector` (keyboard only, as a volunteer would). */
@@ -347,7 +347,7 @@ export async function waitForFocus(page: Page, selector: string): Promise<void> 
 /** Waits until the subject on screen shows a task of `type`, and returns the subject's id. */
 export async function waitForTask(page: Page, type: string): Promise<string> {
   const subject = page.locator(`[data-testid="subject"][data-task-type="${type}"]`);
-  await subject.waitFor({ timeout: 10_000 });
+  await waitToSee(subject, { timeout: 10_000 });
   return (await subject.getAttribute('data-subject-id')) ?? '';
 }
 
@@ -432,7 +432,7 @@ export async function signInByKeyboard(
   await page.keyboard.press('Tab');
   await waitForFocus(page, '[data-testid="sign-in"] button[type="submit"]');
   await page.keyboard.press('Enter');
-  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+  await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
 }
 
 /**
