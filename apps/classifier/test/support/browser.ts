@@ -110,6 +110,15 @@ export async function launchBrowsers(count: number): Promise<Awaited<ReturnType<
   throw failed.reason;
 }
 
+/** Shows or hides the page, as a switch of tab does (headless, every page shows). */
+export async function setShown(page: Page, shown: boolean): Promise<void> {
+  await page.evaluate((shown) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => !shown });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, shown);
+}
+
 /**
  * How far ahead of the page's time its clock is stopped: more than the round trips between reading the page's time and
  * stopping it (its clock must not be set back), less than any wait of the page a test counts.
