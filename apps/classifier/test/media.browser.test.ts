@@ -544,6 +544,16 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       return since.length > 0 && since.every(([, count]) => count === times);
     };
     const tilesSay = async (page: Page, state: string) => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === state;
+    /** The opening view of `image` drawn, then its tile server down: zoomed in, the closer view's tiles run out of tries. Answers the opening view's tiles. */
+    const closerViewOutOfTries = async (page: Page, image: string) => {
+      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+      const opening = new Set(tilesAsked(image).keys());
+      iiif.down.add(image);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+      return opening;
+    };
 
     it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
       await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
@@ -556,6 +566,31 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100');
         await page.clock.runFor(TILE_RETRY_MS); // the closer view's tiles asked for again: none is in view
         await runUntil(page, 'the view said drawn', () => tilesSay(page, 'drawn'), 5_000);
+      });
+    });
+
+    it('says the view drawn once back out of a closer one whose tiles ran out of tries, missing again back in it, and asks for them again once the connection is back, though out of view then', async () => {
+      const image = `closer-out-of-tries-${Date.now()}`;
+      await withClockStill('Out of tries, zoomed out', image, async ({ page, medium, context }) => {
+        const opening = await closerViewOutOfTries(page, image);
+        const zoomOut = async () => {
+          await page.keyboard.press('Alt+Minus');
+          await page.keyboard.press('Alt+Minus');
+          await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100', 1_000);
+          await runUntil(page, 'the opening view said drawn', () => tilesSay(page, 'drawn'), 1_000);
+        };
+        await zoomOut();
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view said missing again', () => tilesSay(page, 'missing'), 1_000);
+        // Zoomed out, the connection lost and back, the tile server with it: back in, the closer view's tiles come.
+        await zoomOut();
+        await context.setOffline(true);
+        iiif.down.delete(image);
+        await context.setOffline(false);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 2 + TILE_TRIES) && (await tilesSay(page, 'drawn')), 5_000);
       });
     });
 
@@ -598,13 +633,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     it('asks again a moment later for tiles a busy server fails as the connection comes back, though they ran out of tries before, the view as it was', async () => {
       const image = `tiles-busy-once-${Date.now()}`;
       await withClockStill('Busy after offline', image, async ({ page, medium, context }) => {
-        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
-        const opening = new Set(tilesAsked(image).keys());
-        // The tile server down: the closer view's tiles run out of tries.
-        iiif.down.add(image);
-        await page.keyboard.press('Alt+Equal');
-        await page.keyboard.press('Alt+Equal');
-        await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+        const opening = await closerViewOutOfTries(page, image);
         const zoom = await medium.getAttribute('data-zoom');
         // Back, but busy: as the connection comes back, it refuses each tile once more, then serves it.
         await context.setOffline(true);
