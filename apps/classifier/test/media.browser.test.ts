@@ -459,7 +459,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   /** Once the viewer has asked again for every tile of `image` that was refused, and drawn them all. */
   const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
     await until(async () => refusedTiles(image).length > 0, `${what}: tiles refused`);
-    await until(async () => refusedTiles(image).length === 0 && (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === 'drawn', `${what}: drawn`, 20_000);
+    await until(async () => refusedTiles(image).length === 0, `${what}: every refused tile asked for again`, 20_000).catch((error: Error) => {
+      throw new Error(`${error.message}; not yet: ${refusedTiles(image).join(', ')}`);
+    });
+    await until(async () => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === 'drawn', `${what}: drawn`, 20_000);
   };
 
   /** A `tiles-busy-once-` image on screen, its opening view drawn once the viewer asked again for the tiles refused. */
