@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
 import { answerByKey, inWindowOf, launchBrowser, openWorkflow, pauseClock, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 import { wav } from './support/media-files';
@@ -73,6 +73,11 @@ interface IiifServer {
   down: Set<string>;
   /** Has each tile of `image` already asked for answer 503 once more (a `tiles-busy-once-` image's server busy again). */
   busyAgain(image: string): void;
+  /** Images whose tiles are answered only once `answerHeld` is called (a slow server), as they would be then. */
+  holding: Set<string>;
+  /** How many tile requests wait for an answer. */
+  held(): number;
+  answerHeld(): void;
   close(): Promise<void>;
 }
 
@@ -89,7 +94,9 @@ async function startIiifServer(): Promise<IiifServer> {
    */
   const busyOnce = new Set<string>();
   const down = new Set<string>();
-  const server: Server = createServer((request, response) => {
+  const holding = new Set<string>();
+  const held: (() => void)[] = [];
+  const answer = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
     asked.push(request.url ?? '/');
@@ -136,13 +143,21 @@ async function startIiifServer(): Promise<IiifServer> {
       response.statusCode = 404;
       response.end();
     }
+  };
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (holding.has(path.split('/')[2] ?? '') && !path.endsWith('/info.json')) held.push(() => answer(request, response));
+    else answer(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const busyAgain = (image: string) => {
     for (const path of busyOnce) if (path.startsWith(`/iiif/${image}/`)) busyOnce.delete(path);
   };
-  return { base, requests, asked, down, busyAgain, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const answerHeld = () => {
+    for (const next of held.splice(0)) next();
+  };
+  return { base, requests, asked, down, busyAgain, holding, held: () => held.length, answerHeld, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
@@ -594,6 +609,36 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         await page.keyboard.press('Alt+Equal');
         await page.keyboard.press('Alt+Equal');
         await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 2 + TILE_TRIES) && (await tilesSay(page, 'drawn')), 5_000);
+      });
+    });
+
+    it('asks again for tiles refused once out of view, the view loaded whole by then, as they come back in view: not left blank', async () => {
+      const image = `tiles-busy-once-${Date.now()}`;
+      await withClockStill('Busy, answered late', image, async ({ page, medium }) => {
+        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+        const opening = new Set(tilesAsked(image).keys());
+        // A slow server: the closer view's tiles are all asked for, then refused only once the opening view is back, whole.
+        const ofImage = (request: Request) => request.url().startsWith(`${iiif.base}/iiif/${image}/`);
+        let closer = 0;
+        let refused = 0;
+        page.on('request', (request) => ofImage(request) && (closer += 1));
+        page.on('requestfinished', async (request) => ofImage(request) && (await request.response())?.status() === 503 && (refused += 1));
+        iiif.holding.add(image);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        let asked = 0;
+        await runUntil(page, 'every tile of the closer view asked for', async () => asked === (asked = closer) && asked > 0, 30_000, 1_000);
+        await page.keyboard.press('Alt+Minus');
+        await page.keyboard.press('Alt+Minus');
+        await page.clock.runFor(1_000);
+        expect(await medium.getAttribute('data-zoom')).toBe('100');
+        iiif.holding.delete(image);
+        iiif.answerHeld();
+        await until(async () => refused === closer, 'the closer view’s tiles refused');
+        await page.clock.runFor(100);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 2) && (await tilesSay(page, 'drawn')), 10_000);
       });
     });
 

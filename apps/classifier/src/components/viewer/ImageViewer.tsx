@@ -160,6 +160,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         // blurry where tiles are missing, and those tiles are asked for again when the connection is back: zoom and
         // rotation stay. Tiles that failed online are asked for again a few times (`TILE_TRIES`), each later.
         let drawnOnce = false;
+        /** Drawn once, and every tile of the view tried: a change OpenSeadragon tells (`fully-loaded-change`) is not coming. */
+        const loadedWhole = () => drawnOnce && Boolean(current.world.getItemAt(0)?.getFullyLoaded());
         /** The view's tiles that failed and were not asked for again since. */
         const failedTiles = new Set<OpenSeadragon.Tile>();
         /** How often each tile failed since it last loaded, or the connection last came back: as loading, then each try. */
@@ -202,12 +204,15 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           // are asked for (and may fail again); the others when they are back in view.
           current.world.update(true);
           // None of them in view: a view loaded whole already says so by no change of its own.
-          if (current.world.getItemAt(0)?.getFullyLoaded()) viewTried();
+          if (loadedWhole()) viewTried();
         };
         current.addHandler('tile-load-failed', (event) => {
           failedTiles.add(event.tile);
           failures.set(event.tile, failuresOf(event.tile) + 1);
           if (!drawnOnce && !navigator.onLine) setStatus('failed');
+          // Refused after it left the view (a slow server), the view loaded whole by then: asked for again later all the
+          // same, when back in view, not left blank.
+          if (loadedWhole()) viewTried();
         });
         current.addHandler('tile-loaded', (event) => failures.delete(event.tile));
         // Fully loaded: OpenSeadragon has tried every tile of the view (those that failed are not drawn).
@@ -225,7 +230,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         });
         // A move to a view loaded whole already (back out of a closer one) changes nothing OpenSeadragon tells: said here.
         current.addHandler('animation-finish', () => {
-          if (drawnOnce && current.world.getItemAt(0)?.getFullyLoaded()) sayTiles();
+          if (loadedWhole()) sayTiles();
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
