@@ -469,44 +469,6 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
-  /** The tiles of `image` the server refused and nobody asked for again yet (a `tiles-busy-once-` image's asked once). */
-  const refusedTiles = (image: string) => iiif.requests.filter((path) => path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json') && iiif.requests.indexOf(path) === iiif.requests.lastIndexOf(path));
-  /** Once the viewer has asked again for every tile of `image` that was refused, and drawn them all. */
-  const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
-    await until(async () => refusedTiles(image).length > 0, `${what}: tiles refused`);
-    await until(async () => refusedTiles(image).length === 0, `${what}: every refused tile asked for again`, 20_000).catch((error: Error) => {
-      throw new Error(`${error.message}; not yet: ${refusedTiles(image).join(', ')}`);
-    });
-    await until(async () => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === 'drawn', `${what}: drawn`, 20_000);
-  };
-
-  /** A `tiles-busy-once-` image on screen, its opening view drawn once the viewer asked again for the tiles refused. */
-  const busyImageDrawn = async (title: string) => {
-    const image = `tiles-busy-once-${Date.now()}`;
-    const { page } = await openWorkflow(suite, title, [iiifSubject(image, image)], ANY_GOOD);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await drawnAfterRefusals(page, image, 'the opening view');
-    const medium = page.getByTestId('image-viewer');
-    /** Checks the image was never opened again (its info.json read once) and is still there, then closes the page. */
-    const stillTheOneOpened = async () => {
-      expect(await medium.getAttribute('data-status')).toBe('ready');
-      expect(iiif.requests.filter((path) => path === `/iiif/${image}/info.json`)).toHaveLength(1);
-      expect(errors).toEqual([]);
-      await page.close();
-    };
-    return { page, image, medium, stillTheOneOpened };
-  };
-
-  it('asks again a moment later for tiles a busy server failed online, as the image opens and in a closer view, without opening it again', async () => {
-    const { page, image, medium, stillTheOneOpened } = await busyImageDrawn('Busy tiles');
-    await page.keyboard.press('Alt+Equal');
-    await page.keyboard.press('Alt+Equal');
-    await drawnAfterRefusals(page, image, 'the closer view');
-    expect(Number(await medium.getAttribute('data-zoom'))).toBeGreaterThan(200);
-    await stillTheOneOpened();
-  });
-
   describe('on a still clock', () => {
     /**
      * A browser for these tests alone, without animation (a zoom is one step), whose clock stands still in each test: it moves
@@ -572,6 +534,29 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
       return opening;
     };
+
+    /** The tiles of `image` the server refused and nobody asked for again yet (a `tiles-busy-once-` image's asked once). */
+    const refusedTiles = (image: string) => [...tilesAsked(image)].filter(([, count]) => count === 1).map(([path]) => path);
+    /** Once the viewer has asked again for every tile of `image` that was refused (all of them in view: no animation), and drawn them all. */
+    const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
+      await runUntil(page, `${what}: tiles refused`, async () => refusedTiles(image).length > 0);
+      await runUntil(page, `${what}: every refused tile asked for again`, async () => refusedTiles(image).length === 0).catch((error: Error) => {
+        throw new Error(`${error.message}; not yet: ${refusedTiles(image).join(', ')}`);
+      });
+      await runUntil(page, `${what}: drawn`, () => tilesSay(page, 'drawn'));
+    };
+
+    it('asks again a moment later for tiles a busy server failed online, as the image opens and in a closer view, without opening it again', async () => {
+      const image = `tiles-busy-once-${Date.now()}`;
+      await withClockStill('Busy tiles', image, async ({ page, medium }) => {
+        await drawnAfterRefusals(page, image, 'the opening view');
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await drawnAfterRefusals(page, image, 'the closer view');
+        expect(Number(await medium.getAttribute('data-zoom'))).toBeGreaterThan(200);
+        expect(iiif.requests.filter((path) => path === `/iiif/${image}/info.json`)).toHaveLength(1);
+      });
+    });
 
     it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
       await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
