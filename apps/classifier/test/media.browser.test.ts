@@ -606,16 +606,25 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         const ofImage = (request: Request) => request.url().startsWith(`${iiif.base}/iiif/${image}/`);
         let closer = 0;
         let refused = 0;
-        page.on('request', (request) => ofImage(request) && (closer += 1));
-        page.on('requestfinished', async (request) => ofImage(request) && (await request.response())?.status() === 503 && (refused += 1));
+        page.on('request', (request) => {
+          if (ofImage(request)) closer += 1;
+        });
+        page.on('requestfinished', async (request) => {
+          if (ofImage(request) && (await request.response())?.status() === 503) refused += 1;
+        });
         iiif.holding.add(image);
         await page.keyboard.press('Alt+Equal');
         await page.keyboard.press('Alt+Equal');
+        // Every one asked for by the page: as many a second later (the browser sends a server a few at a time).
         let asked = 0;
-        await runUntil(page, 'every tile of the closer view asked for', async () => asked === (asked = closer) && asked > 0, 30_000, 1_000);
+        await runUntil(page, 'every tile of the closer view asked for', async () => {
+          const before = asked;
+          asked = closer;
+          return asked > 0 && asked === before;
+        }, 30_000, 1_000);
         await page.keyboard.press('Alt+Minus');
         await page.keyboard.press('Alt+Minus');
-        await page.clock.runFor(1_000);
+        await page.clock.runFor(1_000); // the opening view walked again: loaded whole
         expect(await medium.getAttribute('data-zoom')).toBe('100');
         iiif.holding.delete(image);
         iiif.answerHeld();
