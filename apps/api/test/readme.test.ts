@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
@@ -7,6 +8,7 @@ import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIS
 import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
+import { TRANSCRIPTIONS_IN_WORDS, textWriter } from '../src/exports/transcription-documents';
 import { reaggregationRecordSchema } from '@chorus/client';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -78,6 +80,27 @@ describe('the README', () => {
     const section = readme.match(/<!-- consensus-result-fields:start[^>]*-->\n([\s\S]*?)<!-- consensus-result-fields:end -->/);
     const rows = Object.entries(CONSENSUS_RESULT_FIELDS).flatMap(([type, fields]) => Object.entries(fields).map(([field, holds]) => `| ${type} | \`${field}\` | ${holds} |`));
     expect(section?.[1]).toBe(['| task type | field | what it holds |', '|---|---|---|', ...rows, ''].join('\n'));
+  });
+});
+
+/** The markers of the transcriptions download (`[…]` in code) that `words` name, in order. */
+const markersNamed = (words: string) => [...words.replace(/\s+/g, ' ').matchAll(/`(\[[^`\]]+\])`/g)].map((match) => match[1]);
+
+/** What the text download writes for a page without a text, for each reason, in the documentation's order. */
+async function markersWritten(): Promise<string[]> {
+  const page = { subjectId: 's', name: 'page', hasText: false, leftOut: null, text: null, takenDown: false, outcome: 'no_votes' as const };
+  const pages = [page, { ...page, outcome: 'not_reached' as const }, { ...page, text: '' }, { ...page, takenDown: true }];
+  const written = (await Readable.from(pages).pipe(textWriter()).toArray()).join('');
+  return written.split('\n').filter((line) => line.startsWith('['));
+}
+
+describe('the transcriptions download', () => {
+  it('writes the markers of a page without a text that the README and the API documentation name, and only those', async () => {
+    const paragraph = readme.match(/\*\*The transcriptions download\*\*[\s\S]*?\n\n/)?.[0] ?? '';
+    const written = await markersWritten();
+    expect(written).toHaveLength(4);
+    expect(markersNamed(paragraph)).toEqual(written);
+    expect(markersNamed(TRANSCRIPTIONS_IN_WORDS)).toEqual(written);
   });
 });
 

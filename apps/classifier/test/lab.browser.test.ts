@@ -4,7 +4,7 @@ import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, setShown, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee, withClockPaused } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -892,6 +892,27 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await page.getByText('Subjects held by volunteers now: 0.').count()).toBe(1); // not yet
     await page.clock.runFor(5_000);
     await waitToSee(page.getByText('Subjects held by volunteers now: 2.'));
+    expect(errors).toEqual([]);
+  });
+
+  it("reads an active workflow's progress never while its page is hidden, and at once as it shows again after more than 30 seconds", async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Elsewhere', 3);
+    const statsRead: string[] = [];
+    page.on('request', (request) => request.url().endsWith(`/workflows/${workflowId}/stats`) && statsRead.push(request.url()));
+    await page.clock.install();
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await waitToSee(page.getByText('Subjects held by volunteers now: 0.'));
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
+    await withClockPaused(page, async () => {
+      const readBefore = statsRead.length;
+      await setShown(page, false);
+      await page.clock.runFor(65_000);
+      await setShown(page, true);
+      await waitToSee(page.getByText('Subjects held by volunteers now: 2.'), { timeout: 10_000 });
+      // Read once, as it showed: a read while hidden (at 30 s, at 60 s) would make two or more by now, its figures shown.
+      expect(statsRead).toHaveLength(readBefore + 1);
+    });
     expect(errors).toEqual([]);
   });
 

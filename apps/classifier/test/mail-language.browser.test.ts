@@ -272,7 +272,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(await languageOf(email)).toBe('en');
   };
 
-  it('shows an earlier change saved after the latest was refused: the account’s language', async () => {
+  it('shows an earlier change saved after the latest was refused, and says it saved: the account’s language', async () => {
     const french = held();
     // The French held; the English, sent after it waited its longest, refused.
     await onAccountPage('Oona', async (route, before) => (before === 0 ? french.promise.then(() => route.continue()) : refuse(route)), async (page, email) => {
@@ -283,6 +283,8 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       expect(await page.locator('#settings-language').inputValue()).toBe('');
       french.letGo();
       await until(async () => (await page.locator('#settings-language').inputValue()) === 'fr', 'the French saved shown');
+      // Said saved (in the French it speaks again): the save answered last, not the refusal before it.
+      await waitToSee(page.getByRole('status').filter({ hasText: 'Langue enregistrée' }), { timeout: 5_000 });
       expect(await languageOf(email)).toBe('fr');
       // The interface and the device as the French left them, before the English was chosen.
       expect(await deviceLanguage(page)).toEqual({ spoken: 'fr', chosen: 'fr' });

@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
 import { answerByKey, inWindowOf, launchBrowser, openWorkflow, pauseClock, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 import { wav } from './support/media-files';
@@ -73,6 +73,11 @@ interface IiifServer {
   down: Set<string>;
   /** Has each tile of `image` already asked for answer 503 once more (a `tiles-busy-once-` image's server busy again). */
   busyAgain(image: string): void;
+  /** Images whose tiles are answered only once `answerHeld` is called (a slow server), as they would be then. */
+  holding: Set<string>;
+  /** How many tile requests wait for an answer. */
+  held(): number;
+  answerHeld(): void;
   close(): Promise<void>;
 }
 
@@ -89,7 +94,9 @@ async function startIiifServer(): Promise<IiifServer> {
    */
   const busyOnce = new Set<string>();
   const down = new Set<string>();
-  const server: Server = createServer((request, response) => {
+  const holding = new Set<string>();
+  const held: (() => void)[] = [];
+  const answer = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
     asked.push(request.url ?? '/');
@@ -136,13 +143,21 @@ async function startIiifServer(): Promise<IiifServer> {
       response.statusCode = 404;
       response.end();
     }
+  };
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (holding.has(path.split('/')[2] ?? '') && !path.endsWith('/info.json')) held.push(() => answer(request, response));
+    else answer(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const busyAgain = (image: string) => {
     for (const path of busyOnce) if (path.startsWith(`/iiif/${image}/`)) busyOnce.delete(path);
   };
-  return { base, requests, asked, down, busyAgain, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const answerHeld = () => {
+    for (const next of held.splice(0)) next();
+  };
+  return { base, requests, asked, down, busyAgain, holding, held: () => held.length, answerHeld, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
@@ -454,41 +469,6 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
-  /** The tiles of `image` the server refused and nobody asked for again yet (a `tiles-busy-once-` image's asked once). */
-  const refusedTiles = (image: string) => iiif.requests.filter((path) => path.startsWith(`/iiif/${image}/`) && !path.endsWith('/info.json') && iiif.requests.indexOf(path) === iiif.requests.lastIndexOf(path));
-  /** Once the viewer has asked again for every tile of `image` that was refused, and drawn them all. */
-  const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
-    await until(async () => refusedTiles(image).length > 0, `${what}: tiles refused`);
-    await until(async () => refusedTiles(image).length === 0 && (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === 'drawn', `${what}: drawn`, 20_000);
-  };
-
-  /** A `tiles-busy-once-` image on screen, its opening view drawn once the viewer asked again for the tiles refused. */
-  const busyImageDrawn = async (title: string) => {
-    const image = `tiles-busy-once-${Date.now()}`;
-    const { page } = await openWorkflow(suite, title, [iiifSubject(image, image)], ANY_GOOD);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await drawnAfterRefusals(page, image, 'the opening view');
-    const medium = page.getByTestId('image-viewer');
-    /** Checks the image was never opened again (its info.json read once) and is still there, then closes the page. */
-    const stillTheOneOpened = async () => {
-      expect(await medium.getAttribute('data-status')).toBe('ready');
-      expect(iiif.requests.filter((path) => path === `/iiif/${image}/info.json`)).toHaveLength(1);
-      expect(errors).toEqual([]);
-      await page.close();
-    };
-    return { page, image, medium, stillTheOneOpened };
-  };
-
-  it('asks again a moment later for tiles a busy server failed online, as the image opens and in a closer view, without opening it again', async () => {
-    const { page, image, medium, stillTheOneOpened } = await busyImageDrawn('Busy tiles');
-    await page.keyboard.press('Alt+Equal');
-    await page.keyboard.press('Alt+Equal');
-    await drawnAfterRefusals(page, image, 'the closer view');
-    expect(Number(await medium.getAttribute('data-zoom'))).toBeGreaterThan(200);
-    await stillTheOneOpened();
-  });
-
   describe('on a still clock', () => {
     /**
      * A browser for these tests alone, without animation (a zoom is one step), whose clock stands still in each test: it moves
@@ -544,6 +524,39 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       return since.length > 0 && since.every(([, count]) => count === times);
     };
     const tilesSay = async (page: Page, state: string) => (await page.getByTestId('image-viewer').getAttribute('data-tiles')) === state;
+    /** The opening view of `image` drawn, then its tile server down: zoomed in, the closer view's tiles run out of tries. Answers the opening view's tiles. */
+    const closerViewOutOfTries = async (page: Page, image: string) => {
+      await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+      const opening = new Set(tilesAsked(image).keys());
+      iiif.down.add(image);
+      await page.keyboard.press('Alt+Equal');
+      await page.keyboard.press('Alt+Equal');
+      await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+      return opening;
+    };
+
+    /** The tiles of `image` the server refused and nobody asked for again yet (a `tiles-busy-once-` image's asked once). */
+    const refusedTiles = (image: string) => [...tilesAsked(image)].filter(([, count]) => count === 1).map(([path]) => path);
+    /** Once the viewer has asked again for every tile of `image` that was refused (all of them in view: no animation), and drawn them all. */
+    const drawnAfterRefusals = async (page: Page, image: string, what: string) => {
+      await runUntil(page, `${what}: tiles refused`, async () => refusedTiles(image).length > 0);
+      await runUntil(page, `${what}: every refused tile asked for again`, async () => refusedTiles(image).length === 0).catch((error: Error) => {
+        throw new Error(`${error.message}; not yet: ${refusedTiles(image).join(', ')}`);
+      });
+      await runUntil(page, `${what}: drawn`, () => tilesSay(page, 'drawn'));
+    };
+
+    it('asks again a moment later for tiles a busy server failed online, as the image opens and in a closer view, without opening it again', async () => {
+      const image = `tiles-busy-once-${Date.now()}`;
+      await withClockStill('Busy tiles', image, async ({ page, medium }) => {
+        await drawnAfterRefusals(page, image, 'the opening view');
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await drawnAfterRefusals(page, image, 'the closer view');
+        expect(Number(await medium.getAttribute('data-zoom'))).toBeGreaterThan(200);
+        expect(iiif.requests.filter((path) => path === `/iiif/${image}/info.json`)).toHaveLength(1);
+      });
+    });
 
     it('says the view drawn when tiles it asks for again are no longer in view: zoomed out before the retry', async () => {
       await withClockStill('Busy zoomed out', `tiles-busy-once-${Date.now()}`, async ({ page, medium }) => {
@@ -556,6 +569,70 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100');
         await page.clock.runFor(TILE_RETRY_MS); // the closer view's tiles asked for again: none is in view
         await runUntil(page, 'the view said drawn', () => tilesSay(page, 'drawn'), 5_000);
+      });
+    });
+
+    it('says the view drawn once back out of a closer one whose tiles ran out of tries, missing again back in it, and asks for them again once the connection is back, though out of view then', async () => {
+      const image = `closer-out-of-tries-${Date.now()}`;
+      await withClockStill('Out of tries, zoomed out', image, async ({ page, medium, context }) => {
+        const opening = await closerViewOutOfTries(page, image);
+        const zoomOut = async () => {
+          await page.keyboard.press('Alt+Minus');
+          await page.keyboard.press('Alt+Minus');
+          await runUntil(page, 'zoomed out', async () => (await medium.getAttribute('data-zoom')) === '100', 1_000);
+          await runUntil(page, 'the opening view said drawn', () => tilesSay(page, 'drawn'), 1_000);
+        };
+        await zoomOut();
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view said missing again', () => tilesSay(page, 'missing'), 1_000);
+        // Zoomed out, the connection lost and back, the tile server with it: back in, the closer view's tiles come.
+        await zoomOut();
+        await context.setOffline(true);
+        iiif.down.delete(image);
+        await context.setOffline(false);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 2 + TILE_TRIES) && (await tilesSay(page, 'drawn')), 5_000);
+      });
+    });
+
+    it('asks again for tiles refused once out of view, the view loaded whole by then, as they come back in view: not left blank', async () => {
+      const image = `tiles-busy-once-${Date.now()}`;
+      await withClockStill('Busy, answered late', image, async ({ page, medium }) => {
+        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
+        const opening = new Set(tilesAsked(image).keys());
+        // A slow server: the closer view's tiles are all asked for, then refused only once the opening view is back, whole.
+        const ofImage = (request: Request) => request.url().startsWith(`${iiif.base}/iiif/${image}/`);
+        let closer = 0;
+        let refused = 0;
+        page.on('request', (request) => {
+          if (ofImage(request)) closer += 1;
+        });
+        page.on('requestfinished', async (request) => {
+          if (ofImage(request) && (await request.response())?.status() === 503) refused += 1;
+        });
+        iiif.holding.add(image);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        // Every one asked for by the page: as many a second later (the browser sends a server a few at a time).
+        let asked = 0;
+        await runUntil(page, 'every tile of the closer view asked for', async () => {
+          const before = asked;
+          asked = closer;
+          return asked > 0 && asked === before;
+        }, 30_000, 1_000);
+        await page.keyboard.press('Alt+Minus');
+        await page.keyboard.press('Alt+Minus');
+        await page.clock.runFor(1_000); // the opening view walked again: loaded whole
+        expect(await medium.getAttribute('data-zoom')).toBe('100');
+        iiif.holding.delete(image);
+        iiif.answerHeld();
+        await until(async () => refused === closer, 'the closer view’s tiles refused');
+        await page.clock.runFor(100);
+        await page.keyboard.press('Alt+Equal');
+        await page.keyboard.press('Alt+Equal');
+        await runUntil(page, 'the closer view drawn', async () => newTilesAsked(image, opening, 2) && (await tilesSay(page, 'drawn')), 10_000);
       });
     });
 
@@ -598,13 +675,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     it('asks again a moment later for tiles a busy server fails as the connection comes back, though they ran out of tries before, the view as it was', async () => {
       const image = `tiles-busy-once-${Date.now()}`;
       await withClockStill('Busy after offline', image, async ({ page, medium, context }) => {
-        await runUntil(page, 'the opening view drawn', () => tilesSay(page, 'drawn'));
-        const opening = new Set(tilesAsked(image).keys());
-        // The tile server down: the closer view's tiles run out of tries.
-        iiif.down.add(image);
-        await page.keyboard.press('Alt+Equal');
-        await page.keyboard.press('Alt+Equal');
-        await runUntil(page, 'the closer view’s tiles out of tries', async () => newTilesAsked(image, opening, 1 + TILE_TRIES) && (await tilesSay(page, 'missing')));
+        const opening = await closerViewOutOfTries(page, image);
         const zoom = await medium.getAttribute('data-zoom');
         // Back, but busy: as the connection comes back, it refuses each tile once more, then serves it.
         await context.setOffline(true);

@@ -3,7 +3,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
-import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
+import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, setShown, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A project's status badge, on the home page's cards, the project's page and the lab, at 1280 and 375 px: its words
@@ -281,13 +281,6 @@ describe('classifier in a browser: project cards and pages', () => {
         const stats = await response.json();
         await route.fulfill({ response, json: { ...stats, classifications: stats.classifications + more, volunteers: stats.volunteers + more } });
       });
-      /** Shows or hides the page, as a switch of tab does (headless, every page shows). */
-      const setShown = (shown: boolean) =>
-        page.evaluate((shown) => {
-          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
-          Object.defineProperty(document, 'hidden', { configurable: true, get: () => !shown });
-          document.dispatchEvent(new Event('visibilitychange'));
-        }, shown);
       const lettersFigures = page.locator('.workflow-list > li').filter({ has: page.getByRole('link', { name: 'Letters', exact: true }) }).getByTestId('workflow-figures');
       /** Once Letters' figures say `count` classifications: the requests for stats so far (one for each workflow each time). */
       const refreshedTo = async (count: number) => {
@@ -313,17 +306,17 @@ describe('classifier in a browser: project cards and pages', () => {
 
       // Hidden for three minutes: nothing asked; shown again, the figures are fetched at once.
       more = 2;
-      await setShown(false);
+      await setShown(page, false);
       await page.clock.runFor(3 * FIGURES_REFRESH_MS);
-      await setShown(true);
+      await setShown(page, true);
       expect(await refreshedTo(4)).toEqual(each(3));
 
       // Hidden a few seconds: shown again, the figures wait for their minute, to the millisecond.
       more = 3;
       const hiddenMs = 10_000;
-      await setShown(false);
+      await setShown(page, false);
       await page.clock.runFor(hiddenMs);
-      await setShown(true);
+      await setShown(page, true);
       await page.clock.runFor(FIGURES_REFRESH_MS - hiddenMs - 1);
       expect(await refreshedTo(4)).toEqual(each(3));
       await page.clock.runFor(1);

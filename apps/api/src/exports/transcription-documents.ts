@@ -4,7 +4,10 @@ import type { Task } from '@chorus/tasks';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 
-/** What the text download writes in place of a page's text when it has none, an empty one, or one withheld. */
+/**
+ * What the text download writes in place of a page's text when it has none, an empty one, or one withheld; README and
+ * the API documentation (`TRANSCRIPTIONS_IN_WORDS`) name these, in this order (apps/api/test/readme.test.ts checks).
+ */
 const TEXT_MARKERS = {
   notYet: '[not transcribed yet]',
   notReached: '[not transcribed: the consensus path does not lead to this task]',

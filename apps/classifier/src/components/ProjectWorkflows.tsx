@@ -18,7 +18,8 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
   const open = project.status !== 'paused' && project.status !== 'finished';
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
   // A paused or finished project, or one with no active workflow, shows no figures: no clock for them.
-  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, progress && open && active.length > 0);
+  const showsFigures = progress && open && active.length > 0;
+  const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, showsFigures);
   const projectWords = researchersWords(project.language);
   // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
   if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
@@ -45,8 +46,8 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
-            {progress && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} />}
-            {progress && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
+            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} />}
+            {showsFigures && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
       })}

@@ -348,7 +348,11 @@ function LanguageSetting() {
         if (latest()) {
           setChosen(kept);
           say((t) => t('account.settings.language.saved'));
-        } else if (refused.current === choices.current) showSettled(devices.current[before.change + 1]);
+        } else if (refused.current === choices.current) {
+          // Saved after the latest was refused: the account's language is this one now, shown and said saved.
+          showSettled(devices.current[before.change + 1]);
+          say((t) => t('account.settings.language.saved'));
+        }
       },
       (error: unknown) => {
         if (!latest()) return;

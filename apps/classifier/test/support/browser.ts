@@ -110,6 +110,15 @@ export async function launchBrowsers(count: number): Promise<Awaited<ReturnType<
   throw failed.reason;
 }
 
+/** Shows or hides the page, as a switch of tab does (headless, every page shows). */
+export async function setShown(page: Page, shown: boolean): Promise<void> {
+  await page.evaluate((shown) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => !shown });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, shown);
+}
+
 /**
  * How far ahead of the page's time its clock is stopped: more than the round trips between reading the page's time and
  * stopping it (its clock must not be set back), less than any wait of the page a test counts.
@@ -326,9 +335,9 @@ export async function waitToSee(locator: Locator, { state = 'visible', timeout =
 /** Closes the tutorial that a first visit opens, by keyboard. */
 export async function closeTutorial(page: Page): Promise<void> {
   const tutorial = page.getByTestId('tutorial');
-  await tutorial.waitFor({ state: 'visible', timeout: 10_000 });
+  await waitToSee(tutorial, { timeout: 10_000 });
   await page.keyboard.press('Escape');
-  await tutorial.waitFor({ state: 'hidden' });
+  await waitToSee(tutorial, { state: 'hidden' });
 }
 
 /** Presses Tab (or Shift+Tab, `backwards`) until the focused element matches `selector` (keyboard only, as a volunteer would). */
@@ -347,7 +356,7 @@ export async function waitForFocus(page: Page, selector: string): Promise<void> 
 /** Waits until the subject on screen shows a task of `type`, and returns the subject's id. */
 export async function waitForTask(page: Page, type: string): Promise<string> {
   const subject = page.locator(`[data-testid="subject"][data-task-type="${type}"]`);
-  await subject.waitFor({ timeout: 10_000 });
+  await waitToSee(subject, { timeout: 10_000 });
   return (await subject.getAttribute('data-subject-id')) ?? '';
 }
 
@@ -432,7 +441,7 @@ export async function signInByKeyboard(
   await page.keyboard.press('Tab');
   await waitForFocus(page, '[data-testid="sign-in"] button[type="submit"]');
   await page.keyboard.press('Enter');
-  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+  await waitToSee(page.getByTestId('account-name'), { timeout: 10_000 });
 }
 
 /**

@@ -95,6 +95,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [tiles, setTiles] = useState<Tiles>('loading');
+  /** A tile failed, in view or not (one out of view is asked for again with the rest as the connection comes back). */
+  const [tileFailed, setTileFailed] = useState(false);
   const [zoom, setZoom] = useState(100);
   const zoomShown = useRef(zoom);
   zoomShown.current = zoom;
@@ -105,7 +107,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const [retries, setRetries] = useState(0);
   /** Once the opening view was drawn whole: asks again for the tiles that failed, leaving the view as it is. */
   const reloadMissing = useRef<(() => void) | null>(null);
-  useRetryWhenOnline(status === 'failed' || tiles === 'missing', () => {
+  useRetryWhenOnline(status === 'failed' || tileFailed, () => {
     if (status !== 'failed' && reloadMissing.current) reloadMissing.current();
     else setRetries((count) => count + 1);
   });
@@ -119,6 +121,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     let nextTry: ReturnType<typeof setTimeout> | undefined;
     setStatus('loading');
     setTiles('loading');
+    setTileFailed(false);
     void (async () => {
       try {
         const [{ default: OSD }, tileSource] = await Promise.all([import('openseadragon'), tileSourceFor(url, iiifService, abort.signal)]);
@@ -157,14 +160,33 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         // blurry where tiles are missing, and those tiles are asked for again when the connection is back: zoom and
         // rotation stay. Tiles that failed online are asked for again a few times (`TILE_TRIES`), each later.
         let drawnOnce = false;
+        /** Drawn once, and every tile of the view tried: a change OpenSeadragon tells (`fully-loaded-change`) is not coming. */
+        const loadedWhole = () => drawnOnce && Boolean(current.world.getItemAt(0)?.getFullyLoaded());
         /** The view's tiles that failed and were not asked for again since. */
         const failedTiles = new Set<OpenSeadragon.Tile>();
         /** How often each tile failed since it last loaded, or the connection last came back: as loading, then each try. */
         const failures = new Map<OpenSeadragon.Tile, number>();
         const failuresOf = (tile: OpenSeadragon.Tile) => failures.get(tile) ?? 0;
+        /**
+         * The tiles of the view as last walked: OpenSeadragon walks them level by level at each update, every level of one
+         * update given the same draw area (a new one each update), failed tiles included.
+         */
+        const inView = new Set<OpenSeadragon.Tile>();
+        let walked: unknown;
+        current.addHandler('update-level', (event) => {
+          if (event.drawArea === walked) return;
+          walked = event.drawArea;
+          inView.clear();
+        });
+        current.addHandler('update-tile', (event) => inView.add(event.tile));
+        /** Says whether a tile of the view is missing: one that failed elsewhere (out of tries, say) is not this view's. */
+        const sayTiles = () => {
+          setTiles([...failedTiles].some((tile) => inView.has(tile)) ? 'missing' : 'drawn');
+          setTileFailed(failedTiles.size > 0);
+        };
         /** Every tile of the view tried: says whether one is missing, and asks again later for those that failed least often, if they have tries left. */
         const viewTried = () => {
-          setTiles(failedTiles.size > 0 ? 'missing' : 'drawn');
+          sayTiles();
           clearTimeout(nextTry);
           const left = [...failedTiles].filter((tile) => failuresOf(tile) <= TILE_TRIES);
           const fewest = Math.min(...left.map(failuresOf));
@@ -182,12 +204,15 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           // are asked for (and may fail again); the others when they are back in view.
           current.world.update(true);
           // None of them in view: a view loaded whole already says so by no change of its own.
-          if (current.world.getItemAt(0)?.getFullyLoaded()) viewTried();
+          if (loadedWhole()) viewTried();
         };
         current.addHandler('tile-load-failed', (event) => {
           failedTiles.add(event.tile);
           failures.set(event.tile, failuresOf(event.tile) + 1);
           if (!drawnOnce && !navigator.onLine) setStatus('failed');
+          // Refused after it left the view (a slow server), the view loaded whole by then: asked for again later all the
+          // same, when back in view, not left blank.
+          if (loadedWhole()) viewTried();
         });
         current.addHandler('tile-loaded', (event) => failures.delete(event.tile));
         // Fully loaded: OpenSeadragon has tried every tile of the view (those that failed are not drawn).
@@ -202,6 +227,10 @@ export function ImageViewer({ url, iiifService, label }: Props) {
             };
           }
           viewTried();
+        });
+        // A move to a view loaded whole already (back out of a closer one) changes nothing OpenSeadragon tells: said here.
+        current.addHandler('animation-finish', () => {
+          if (loadedWhole()) sayTiles();
         });
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);

@@ -16,6 +16,7 @@ import { PROJECT_TEAM_HEADING } from './TeamSection';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import { useRefreshesWhileShown } from '../../lib/useRefreshesWhileShown';
 import { CopyWorkflowSection } from './CopyWorkflow';
 import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
@@ -244,7 +245,8 @@ const PROGRESS_REFRESH_MS = 30_000;
 
 /**
  * Subjects retired, classifications and volunteers so far, the team's tries in draft apart (read again after each of `changes`, and every
- * `PROGRESS_REFRESH_MS` while the workflow is active and the page shown), and a re-aggregation on request; the runs
+ * `PROGRESS_REFRESH_MS` while the workflow is active and the page shown, and as it shows again after longer hidden:
+ * `useRefreshesWhileShown`), and a re-aggregation on request; the runs
  * listed read again after those and after each run a save started (`runsStarted`).
  */
 function ProgressSection({ workflow, changes, runsStarted }: { workflow: WorkflowView; changes: number; runsStarted: number }) {
@@ -256,13 +258,10 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
     reloadStats();
     setRefreshed((n) => n + 1);
   }, [reloadStats]);
+  const refreshes = useRefreshesWhileShown(PROGRESS_REFRESH_MS, workflow.status === 'active');
   useEffect(() => {
-    if (workflow.status !== 'active') return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') reload();
-    }, PROGRESS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [workflow.status, reload]);
+    if (refreshes > 0) reload();
+  }, [refreshes, reload]);
   const form = useForm<never>({}, []);
   const reaggregate = form.onSubmit({
     check: () => ({}),
