@@ -123,14 +123,21 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('keeps an edit not saved a draft of the version it was begun on over a save of the subject sets, and saves it after', async () => {
-    const { researcher, workflowId, sets, page, errors } = await editedWorkflow('Curie');
+  it.each([
+    ['as typed', 'Curie', false],
+    ['read back after a reload', 'Meitner', true],
+  ])('keeps an edit not saved (%s) a draft of the version it was begun on over a save of the subject sets, and saves it after', async (_, name, reload) => {
+    const { researcher, workflowId, sets, page, errors } = await editedWorkflow(name);
     await page.click('#lab-definition-as-json');
     await page.getByLabel('Workflow definition (JSON)').fill(JSON.stringify({ ...EDITED, retirement: { rule: 'count', count: 7 } }, null, 2));
+    if (reload) {
+      await page.reload();
+      await waitToSee(page.getByTestId('lab-definition-restored').getByText('Your unsaved edit of this definition is back', { exact: false }));
+    }
     await page.getByRole('checkbox', { name: /^More pages/ }).check();
     await page.click('form[aria-labelledby="lab-links-heading"] button[type="submit"]');
     await waitToSee(page.getByTestId('account-status').getByText('The workflow now serves 2 subject sets.'));
-    await page.click('form:has(#lab-definition) button[type="submit"]');
+    await page.click('form[aria-labelledby="lab-definition-heading"] button[type="submit"]');
     await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
     expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 3, subjectSetIds: expect.arrayContaining([sets.pages, sets.more]), definition: { retirement: { rule: 'count', count: 7 } } });
     expect(errors).toEqual([]);

@@ -9,8 +9,8 @@ import type { DataSource } from 'typeorm';
 interface VersionRow {
   version: number;
   definition: WorkflowDefinition;
-  /** The definition as jsonb's text, which is canonical (keys sorted, no duplicate): equal texts, equal definitions. */
-  definition_text: string;
+  /** The md5 of the definition as jsonb's text, which is canonical (keys sorted, no duplicate): equal hashes, equal definitions. */
+  definition_md5: string;
   created_at: Date;
   created_by: string | null;
   author: string | null;
@@ -23,7 +23,7 @@ interface VersionRow {
  * `classifications_versions_idx`, whose predicate (`NOT made_in_draft`) the count's WHERE repeats word for word.
  */
 export const VERSION_HISTORY = `
-  SELECT v.version, v.definition, v.definition::text AS definition_text, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
+  SELECT v.version, v.definition, md5(v.definition::text) AS definition_md5, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
   FROM workflow_versions v
   LEFT JOIN users u ON u.id = v.created_by
   LEFT JOIN (SELECT workflow_version, count(*) AS n FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft GROUP BY workflow_version) c
@@ -73,16 +73,16 @@ export class WorkflowVersions {
 
 /**
  * For each version of `rows` (the newest first) with the definition of an earlier one, the newest such earlier version:
- * one walk from the oldest, by the definitions' jsonb text, equal exactly when the definitions are equal as a save
+ * one walk from the oldest, by the md5 of the definitions' jsonb text, equal exactly when the definitions are equal as a save
  * compares them (jsonb sorts an object's keys; their order matters to neither).
  */
 function sameAsEarlier(rows: readonly VersionRow[]): Map<number, number> {
   const newestWith = new Map<string, number>();
   const sameAs = new Map<number, number>();
   for (const row of [...rows].reverse()) {
-    const earlier = newestWith.get(row.definition_text);
+    const earlier = newestWith.get(row.definition_md5);
     if (earlier !== undefined) sameAs.set(row.version, earlier);
-    newestWith.set(row.definition_text, row.version);
+    newestWith.set(row.definition_md5, row.version);
   }
   return sameAs;
 }

@@ -62,15 +62,18 @@ export function DefinitionEditor({
   const [kept] = useState(() => definitionDrafts.read(workflow.id));
   const restored = kept?.text ?? null;
   // The version the draft was begun on (its ETag): a save sends it, so that a draft begun before a colleague's save is
-  // refused rather than saved over their version. Absent: the version this page read.
-  const begunOn = useRef<{ etag: string | undefined; definition?: string } | undefined>(kept?.etag === undefined ? undefined : { etag: kept.etag });
+  // refused rather than saved over their version. Absent: the version this page read. A kept draft begun on the version
+  // the page read names its definition too, so that a later save of the subject sets here moves it on (see below).
+  const named = useMemo(() => prettyJson(last.definition), [last.definition]);
+  const begunOn = useRef<{ etag: string | undefined; definition?: string } | undefined>(
+    kept?.etag === undefined ? undefined : { etag: kept.etag, definition: kept.etag === etag ? named : undefined },
+  );
   const form = useForm({ definition: restored ?? current }, ['definition'] as const);
   // Kept on the device while it differs from the version saved: a reload, Back or a link away loses no edit.
   const text = form.values.definition;
   // Pinned when the text first differs, with the definition that ETag names: a later ETag names the draft only when it
   // names that definition still (subject sets saved), not another one (a version made current again under "Versions"),
   // which a save of the draft would otherwise put over unwarned.
-  const named = useMemo(() => prettyJson(last.definition), [last.definition]);
   useEffect(() => {
     if (text === current) begunOn.current = undefined;
     else if (!begunOn.current || begunOn.current.definition === named) begunOn.current = { etag, definition: named };
