@@ -3,7 +3,9 @@ import { normalize } from '@iiif/parser';
 import { randomUUID } from 'node:crypto';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { type PlanNode, planOf, sortsAbove } from '../../../test/support/plans';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { TRANSCRIPTION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
 let workflowId: string;
@@ -319,6 +321,73 @@ describe('the order of the pages', () => {
     expect(await order()).toEqual(['a2', 'a1', 'a3', 'b2', 'b1']);
     await stack.client.updateWorkflow(id, { ...(await stack.client.getWorkflow(id)).definition, subjectSetIds: [sets.unlinked!, sets.routed!, sets.first!, sets.second!] });
     expect(await order()).toEqual(['a3', 'a2', 'a1', 'b2', 'b1']);
+  });
+});
+
+describe('the order of the pages, past the sets linked to the workflow', () => {
+  it('gives the subjects with no membership a researcher made in a linked set by their first other membership (set age, position), then those in no set by subject id', async () => {
+    const { projectId, sets } = await projectWithSets('Other memberships', ['older', 'linked', 'newer']);
+    const ids = await textSubjects(sets.linked!, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'y1', 'y2', 'y3']);
+    const id = await transcribing(projectId, [sets.linked!]);
+    const order = async () => pagesOf(await stack.client.transcriptions(id, 'T0')).map((page) => page.heading.slice(4, -4));
+    const move = async (name: string, to: string | undefined, position: number) => {
+      await stack.db.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [sets.linked, ids[name]]);
+      if (to) await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, $3)', [sets[to], ids[name], position]);
+    };
+    // x1 and x2 moved to the newer set the workflow is not fed by (x2 placed first there), x3 to the older one; x4's
+    // membership made this workflow's routing effect's; the ys taken out of every set.
+    await move('x1', 'newer', 2);
+    await move('x2', 'newer', 1);
+    await move('x3', 'older', 9);
+    await stack.db.query('INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at) VALUES ($1, $2, $3, now())', [ids.x4, id, sets.linked]);
+    for (const name of ['y1', 'y2', 'y3']) await move(name, undefined, 0);
+    const noSet = ['y1', 'y2', 'y3'].sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
+    expect(await order()).toEqual(['x5', 'x6', 'x3', 'x4', 'x2', 'x1', ...noSet]);
+  });
+
+  it('has a plan check that sees a sort before the first row, and not one in an Append’s later input', () => {
+    const rows: PlanNode = { 'Node Type': 'Index Scan', Alias: 'st' };
+    const sorted = (input: PlanNode): PlanNode => ({ 'Node Type': 'Sort', 'Sort Key': ['st.subject_id'], Plans: [input] });
+    expect(sortsAbove({ Plan: { 'Node Type': 'Append', Plans: [rows, sorted(rows)] } }, 'st', { beforeFirstRow: true })).toEqual([]);
+    expect(sortsAbove({ Plan: { 'Node Type': 'Append', Plans: [sorted(rows), rows] } }, 'st', { beforeFirstRow: true })).toEqual([['st.subject_id']]);
+    // A CTE's plan comes first among an Append's inputs, an InitPlan: its first input is the first that passes rows on.
+    const cte: PlanNode = { 'Node Type': 'CTE Scan', 'Parent Relationship': 'InitPlan' };
+    expect(sortsAbove({ Plan: { 'Node Type': 'Append', Plans: [cte, sorted(rows), rows] } }, 'st', { beforeFirstRow: true })).toEqual([['st.subject_id']]);
+    expect(sortsAbove({ Plan: { 'Node Type': 'Nested Loop', Plans: [sorted(rows), rows] } }, 'st', { beforeFirstRow: true })).toEqual([['st.subject_id']]);
+  });
+
+  it('comes from its first page on without a sort of the workflow’s subjects: each linked set walked along its members’ index', async () => {
+    const { projectId, sets } = await projectWithSets('Walked', ['first', 'second']);
+    const id = await transcribing(projectId, [sets.first!, sets.second!]);
+    await stack.db.query('BEGIN');
+    try {
+      // What the planner weighs at scale, rolled back after: 20,000 subjects, half in each set, each set in its upload
+      // order (not the subjects' ids'), one in a hundred in no set.
+      await stack.db.query(
+        `WITH page AS (INSERT INTO subjects (project_id, locations, external_id) SELECT $1, '[{"type": "text", "text": "A page"}]', 'page-' || i FROM generate_series(1, 20000) i RETURNING id, external_id),
+         member AS (INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+           SELECT CASE WHEN n <= 10000 THEN $2::uuid ELSE $3::uuid END, id, n FROM (SELECT id, substr(external_id, 6)::int AS n FROM page) p WHERE n % 100 <> 0)
+         INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $4, id FROM page`,
+        [projectId, sets.first, sets.second, id],
+      );
+      // And another project's 2,000 sets of ten subjects each: the planner takes a set to hold about as many members as
+      // the average, so a sort of one set's seems cheap to it.
+      const { id: other } = await stack.client.createProject({ title: `Small sets ${randomUUID().slice(0, 8)}`, status: 'live' });
+      await stack.db.query(
+        `WITH small AS (INSERT INTO subject_sets (project_id, name) SELECT $1, 'small ' || i FROM generate_series(1, 2000) i RETURNING id),
+         page AS (INSERT INTO subjects (project_id, locations) SELECT $1, '[{"type": "text", "text": "A page"}]' FROM generate_series(1, 20000) i RETURNING id)
+         INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+         SELECT small.id, page.id, page.n FROM (SELECT id, row_number() OVER () AS n FROM page) page JOIN (SELECT id, row_number() OVER () AS n FROM small) small ON small.n = 1 + page.n % 2000`,
+        [other],
+      );
+      await stack.db.query('ANALYZE subjects; ANALYZE subject_sets; ANALYZE subject_set_members; ANALYZE subject_workflow_status; ANALYZE effect_memberships');
+      const plan = await planOf(stack, TRANSCRIPTION_ROWS, [id, 'T0']);
+      // Sorted whole, every subject of the workflow was read and ordered before the first page went out.
+      expect([sortsAbove(plan, 'st', { beforeFirstRow: true }), sortsAbove(plan, 'm', { beforeFirstRow: true })]).toEqual([[], []]);
+      expect(JSON.stringify(plan)).toContain('"Index Name":"subject_set_members_order_idx"');
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
   });
 });
 
