@@ -3,12 +3,15 @@
 // not transcribed yet), in reading order: half uploaded to one linked set, half to a later one, each in its upload
 // order (not the subjects' ids'); one in a hundred uploaded to an older set the workflow is not fed by as well, one in
 // five hundred routed into an older linked set as well (neither moves its page); one in a thousand only in the set the
-// workflow is not fed by, one in a thousand in no set. Times the first byte of the answer and the whole, RUNS times.
+// workflow is not fed by, one in a thousand in no set. With --routed, a later stage's workflow (README, multi-stage
+// projects): fed only by the set routing fills, every subject but those in no set routed into it, the two sets of pages
+// not linked to it. Times the first byte of the answer and the whole, RUNS times.
 // With --baseline=path/to/apps/api/dist, another build of the API (an earlier commit's, built in a worktree) answers
 // the same download on the same database, the two taking turns, and the bench checks both answer the same bytes.
 // Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/transcriptions.mjs [size] [--runs=3]
-//   [--baseline=dist] [--reuse] [--explain]
+//   [--routed] [--baseline=dist] [--reuse] [--explain]
 // (after `pnpm build`). `--reuse` measures the database an earlier run kept (`chorus_bench_transcriptions_<size>`,
+// `_routed` after it with --routed,
 // kept by `--reuse` or BENCH_KEEP=1; drop it afterwards) instead of seeding anew; `--explain` prints the statement's
 // plan with EXPLAIN (ANALYZE, BUFFERS).
 import { createHash } from 'node:crypto';
@@ -27,6 +30,7 @@ const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 
 const BASELINE = args.find((a) => a.startsWith('--baseline='))?.split('=')[1];
 const REUSE = args.includes('--reuse');
 const EXPLAIN = args.includes('--explain');
+const ROUTED = args.includes('--routed');
 
 async function seed(q) {
   const [owner] = await q("INSERT INTO users (kind, display_name) VALUES ('registered', 'Bench researcher') RETURNING id");
@@ -48,7 +52,7 @@ async function seed(q) {
   await q('INSERT INTO workflow_versions (workflow_id, version, definition) VALUES ($1, 1, $2)', [workflow.id, definition]);
   await q(
     'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id, position) SELECT $1, id, n FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)',
-    [workflow.id, [set.Routed, set['Pages A'], set['Pages B']]],
+    [workflow.id, ROUTED ? [set.Routed] : [set.Routed, set['Pages A'], set['Pages B']]],
   );
   await q(
     `INSERT INTO subjects (project_id, locations, metadata, external_id)
@@ -56,14 +60,15 @@ async function seed(q) {
     [project.id, SIZE],
   );
   const numbered = "(SELECT id, substr(external_id, 6)::int AS g FROM subjects WHERE project_id = $1) s";
+  const routed = ROUTED ? 'g % 1000 <> 2' : 'g % 500 = 3';
   await q(
     `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
      SELECT CASE WHEN g <= $2 / 2 THEN $3::uuid ELSE $4::uuid END, id, CASE WHEN g <= $2 / 2 THEN g ELSE g - $2 / 2 END FROM ${numbered} WHERE g % 1000 NOT IN (1, 2)`,
     [project.id, SIZE, set['Pages A'], set['Pages B']],
   );
   await q(`INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $2, id, g FROM ${numbered} WHERE g % 100 = 0 OR g % 1000 = 1`, [project.id, set.Unlinked]);
-  await q(`INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $2, id, g FROM ${numbered} WHERE g % 500 = 3`, [project.id, set.Routed]);
-  await q(`INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at) SELECT id, $2, $3, now() FROM ${numbered} WHERE g % 500 = 3`, [project.id, workflow.id, set.Routed]);
+  await q(`INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $2, id, g FROM ${numbered} WHERE ${routed}`, [project.id, set.Routed]);
+  await q(`INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at) SELECT id, $2, $3, now() FROM ${numbered} WHERE ${routed}`, [project.id, workflow.id, set.Routed]);
   await q('INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $1, id FROM subjects', [workflow.id]);
   await q(
     `INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at)
@@ -98,7 +103,7 @@ async function download(api, workflowId) {
   return { firstByte, whole: performance.now() - started, bytes, digest: digest.digest('hex') };
 }
 
-const { url, reused, drop } = await scratchDatabase(`chorus_bench_transcriptions_${SIZE}`, { reuse: REUSE });
+const { url, reused, drop } = await scratchDatabase(`chorus_bench_transcriptions_${SIZE}${ROUTED ? '_routed' : ''}`, { reuse: REUSE });
 const db = new pg.Client({ connectionString: url, options: '-c jit=off' });
 await db.connect();
 const q = async (sql, params) => (await db.query(sql, params)).rows;
