@@ -3,17 +3,20 @@
 // - GET /api/v1/bench/constant, a Nest route like the queue's: the same guard (the token is verified), filters and
 //   serialisation, no database. What the queue costs beyond it is the queue's own work.
 // - GET /bench/raw, a bare Fastify route: what the HTTP server alone can do, with no Nest in the way.
-// Prints one JSON line: { port, tokens, bodyBytes }.
+// `researcherIds` are signed as registered accounts' tokens (`researcherTokens`), for a download. BENCH_API_DIST runs
+// another build of apps/api (an earlier commit's dist, built in a worktree) in its place.
+// Prints one JSON line: { port, tokens, researcherTokens, bodyBytes }.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 
-const require = createRequire(new URL('../apps/api/dist/main.js', import.meta.url));
+const require = createRequire(process.env.BENCH_API_DIST ? resolve(process.env.BENCH_API_DIST, 'main.js') : new URL('../apps/api/dist/main.js', import.meta.url));
 const { createApp } = require('./bootstrap.js');
 const { loadConfig } = require('./config/config.js');
 const { JwtService } = require('@nestjs/jwt');
 const { Controller, Get, Module } = require('@nestjs/common');
 
-const { workflowId, userIds, probeQueue, floors } = JSON.parse(readFileSync(process.env.BENCH_INPUT, 'utf8'));
+const { workflowId, userIds, researcherIds = [], probeQueue, floors } = JSON.parse(readFileSync(process.env.BENCH_INPUT, 'utf8'));
 let constant = '{}';
 let constantBody = {};
 
@@ -78,6 +81,7 @@ if (floors) await startFloors(floors.subjects);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const jwt = app.get(JwtService, { strict: false });
 const tokens = userIds.map((id) => jwt.sign({ sub: id, kind: 'guest' }));
+const researcherTokens = researcherIds.map((id) => jwt.sign({ sub: id, kind: 'registered' }));
 
 // One real answer, made by a volunteer outside the measured pool, fixes the baseline body and its size.
 if (probeQueue) {
@@ -106,7 +110,7 @@ async function startFloors(subjects) {
   }
 }
 
-console.log(JSON.stringify({ port: app.getHttpServer().address().port, tokens, bodyBytes: Buffer.byteLength(constant) }));
+console.log(JSON.stringify({ port: app.getHttpServer().address().port, tokens, researcherTokens, bodyBytes: Buffer.byteLength(constant) }));
 process.on('SIGTERM', async () => {
   if (floors) {
     const keys = await floor.redis.keys('bench:*');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { type PlanNode, planOf, sortsAbove } from '../../../test/support/plans';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { COMMENT_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE } from '../src/exports/comment-rows';
 
@@ -45,44 +46,6 @@ async function seedReports(projectId: string, userId: string) {
      WHERE c.project_id = $1 AND c.body ~ '^comment [0-9]+0$'`,
     [projectId, userId],
   );
-}
-
-/** The plan of `sql` run with `parameters`, as EXPLAIN gives it in JSON. */
-const planOf = async (sql: string, parameters: unknown[]) => (await stack.db.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters)).rows[0]['QUERY PLAN'][0];
-
-interface PlanNode {
-  'Node Type': string;
-  'Parent Relationship'?: string;
-  Alias?: string;
-  'Sort Key'?: string[];
-  Plans?: PlanNode[];
-}
-
-/**
- * The Sort nodes a plan has above its scans named `alias` (the download's comments, `c`), each with its key: the
- * path their rows take to the answer, whichever input of each join they come in by (a merge join may read them as its
- * inner input: a Merge Right Join). None: they stream in the order they are read. Not the sorts of a join's other
- * input (the reports), nor across an InitPlan or SubPlan, whose rows are not passed on; nor an Incremental Sort, which
- * sorts rows already in order by a leading key a group at a time, and so streams. Refused when no node of the plan is
- * named `alias` (counting every one, under an InitPlan or SubPlan too), so that a statement renamed cannot pass the
- * check by sorting nothing it looks at.
- */
-function sortsAbove({ Plan }: { Plan: PlanNode }, alias: string) {
-  const sorts = new Set<PlanNode>();
-  let scans = 0;
-  const walk = (node: PlanNode, path: PlanNode[]) => {
-    if (node.Alias === alias) {
-      scans += 1;
-      for (const above of path) if (above['Node Type'] === 'Sort') sorts.add(above);
-    }
-    for (const input of node.Plans ?? []) {
-      const passedOn = input['Parent Relationship'] !== 'InitPlan' && input['Parent Relationship'] !== 'SubPlan';
-      walk(input, passedOn ? [...path, node] : []);
-    }
-  };
-  walk(Plan, []);
-  if (!scans) throw new Error(`The plan scans nothing as "${alias}"`);
-  return [...sorts].map((sort) => sort['Sort Key']);
 }
 
 describe('the comments download', () => {
@@ -373,7 +336,7 @@ describe('the comments download', () => {
     await reporter.client.reportComment(reported, { reason: 'spam' });
     await stack.db.query('ANALYZE subject_comments; ANALYZE comment_reports');
     const since = new Date(Date.now() - 3_600_000);
-    const plan = JSON.stringify(await planOf(COMMENT_ROWS_SINCE, [projectId, since]));
+    const plan = JSON.stringify(await planOf(stack, COMMENT_ROWS_SINCE, [projectId, since]));
     expect(plan).toContain('"Index Name":"subject_comments_project_changed_idx"');
     expect(plan).toContain('"Index Name":"comment_reports_project_changed_idx"');
     expect(plan).not.toContain('"Index Name":"subject_comments_project_recent_idx"');
@@ -400,8 +363,8 @@ describe('the comments download', () => {
     await seedReports(projectId, reporter.id);
     await stack.db.query('ANALYZE subject_comments; ANALYZE comment_reports');
     const since = new Date(Date.now() - 3_600_000);
-    const wide = await planOf(COMMENT_ROWS_SINCE, [projectId, since]);
-    const whole = await planOf(COMMENT_ROWS, [projectId]);
+    const wide = await planOf(stack, COMMENT_ROWS_SINCE, [projectId, since]);
+    const whole = await planOf(stack, COMMENT_ROWS, [projectId]);
     // Of a wide since=, the changed comments' keys alone are sorted (the CTE's rows, not the comments read by them).
     expect(sortsAbove(wide, 'changed')).toEqual([['changed.created_at', 'changed.id']]);
     for (const plan of [wide, whole]) {
@@ -411,7 +374,7 @@ describe('the comments download', () => {
     await stack.db.query('BEGIN');
     try {
       await stack.db.query('SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off');
-      expect(sortsAbove(await planOf(COMMENT_ROWS, [projectId]), 'c')).toEqual([['c.created_at', 'c.id']]);
+      expect(sortsAbove(await planOf(stack, COMMENT_ROWS, [projectId]), 'c')).toEqual([['c.created_at', 'c.id']]);
     } finally {
       await stack.db.query('ROLLBACK');
     }

@@ -200,37 +200,84 @@ const leftOutSql = (takenDown: string, canvas: string, hasText: string) =>
   `CASE WHEN ${takenDown} THEN '${'takenDown' satisfies LeftOut}' WHEN ${canvas} IS NOT TRUE THEN '${'notCanvas' satisfies LeftOut}' WHEN NOT ${hasText} THEN '${'withoutText' satisfies LeftOut}' END`;
 
 /**
- * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
- * document order: by the subject's first membership, memberships a researcher made (an upload, not a routing effect's:
- * `effect_memberships`) in a set linked to the workflow first, then any other (routed, or in a set the workflow is not
- * fed by), each by its set's age (`set_order`) then the subject's position there; then by subject id; those in no set
- * last. So a routing, or an upload to a set the workflow is not fed by, moves no page; an upload to an older set linked
- * to the workflow does (to that set's place), and so does linking or unlinking a set (its members' memberships change
- * kind). Only the narrow list of ids and places is sorted; each subject's row is then read on its own.
+ * Membership `m` (of `subject_set_members`) is one a researcher made (an upload), not one a routing effect made and
+ * keeps (`effect_memberships`). A probe of the membership's effect (`OFFSET 0`: a subplan per membership, never a hash
+ * of every effect built first, nor the walk's order lost to a hash join).
  */
-const TRANSCRIPTION_ROWS = `
-  WITH ${SET_ORDER}
-  SELECT page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
-         ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out
-  FROM (
-    SELECT st.subject_id, first_set.other, first_set.ord, first_set.position FROM subject_workflow_status st
-    LEFT JOIN LATERAL (
-      SELECT (l.subject_set_id IS NULL OR EXISTS (
-                SELECT 1 FROM effect_memberships e WHERE e.subject_id = m.subject_id AND e.subject_set_id = m.subject_set_id AND e.left_at IS NULL)) AS other,
-             o.ord, m.position
-      FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id
-      LEFT JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = m.subject_set_id
-      WHERE m.subject_id = st.subject_id ORDER BY 1, o.ord, m.position LIMIT 1) first_set ON true
-    WHERE st.workflow_id = $1
-    ORDER BY first_set.other NULLS LAST, first_set.ord, first_set.position, st.subject_id OFFSET 0) placed
-  CROSS JOIN LATERAL (
+const madeByResearcherSql = (m: string) =>
+  `NOT EXISTS (SELECT 1 FROM effect_memberships e WHERE e.subject_id = ${m}.subject_id AND e.subject_set_id = ${m}.subject_set_id AND e.left_at IS NULL OFFSET 0)`;
+
+/**
+ * The page of the workflow's ($1) subject `subject` (SQL of its id), joined as `page`: task $2's consensus and review
+ * as the consensus download reads them; none for a subject without a hot row in the workflow. Read on its own (OFFSET
+ * 0), by primary keys. `PAGE_COLUMNS` are what a row gives of it.
+ */
+const pageOf = (subject: string) => `CROSS JOIN LATERAL (
     SELECT task.*, ${hasTextSql("task.review->'value'", "task.consensus->>'answer'")} AS has_text FROM (
       SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,
              stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
       FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
       ${storedConsensusOf('st', { result: false, task: '$2::text' })}
-      WHERE st.workflow_id = $1 AND st.subject_id = placed.subject_id OFFSET 0) task) page
-  ORDER BY placed.other NULLS LAST, placed.ord, placed.position, placed.subject_id`;
+      WHERE st.workflow_id = $1 AND st.subject_id = ${subject} OFFSET 0) task) page`;
+const PAGE_COLUMNS = `page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
+         ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out`;
+
+/** A LIMIT of a null (every row) the planner cannot evaluate, so it plans for a tenth of the rows: an index's order, not a sort. */
+const EVERY_ROW = 'LIMIT (SELECT NULL::bigint)';
+
+/**
+ * The sets of `sets` (a CTE of `id` and `ord`, the set's age) walked oldest first, as `walked`, and the members of each
+ * that `condition` keeps, as `member`, in the set's order along its members' index (`subject_set_members_order_idx`),
+ * each tested on its own: a lateral join is a nested loop, which keeps its outer side's order, so the members come in
+ * document order, nothing sorted.
+ */
+const walkedMembers = (sets: string, condition: string) => `(SELECT id, ord FROM ${sets} ORDER BY ord) walked
+   CROSS JOIN LATERAL (
+     SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = walked.id AND ${condition}
+     ORDER BY m.position, m.subject_id ${EVERY_ROW}) member`;
+
+/**
+ * No membership of member `m` of set `walked` comes before it: none in the sets of `sets` (a CTE of `id` and `ord`)
+ * that `kept` (SQL of membership `earlier`) keeps, by set age then position. A probe of the subject's few memberships
+ * (`OFFSET 0`: a subplan per member, never a hash of them all built first).
+ */
+const noEarlierSql = (sets: string, kept = 'true') =>
+  `NOT EXISTS (SELECT 1 FROM subject_set_members earlier JOIN ${sets} es ON es.id = earlier.subject_set_id
+               WHERE earlier.subject_id = m.subject_id AND (es.ord, earlier.position) < (walked.ord, m.position) AND ${kept} OFFSET 0)`;
+
+/**
+ * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
+ * document order: by the subject's first membership, memberships a researcher made (`madeByResearcherSql`) in a set
+ * linked to the workflow first, then any other (routed, or in a set the workflow is not fed by), each by its set's age
+ * (`set_order`) then the subject's position there; then by subject id; those in no set last. So a routing, or an upload
+ * to a set the workflow is not fed by, moves no page; an upload to an older set linked to the workflow does (to that
+ * set's place), and so does linking or unlinking a set (its members' memberships change kind).
+ *
+ * So that the first page comes at once, whatever the workflow's size and however its sets are filled, nothing is
+ * sorted or hashed: three walks, each read once the one before has given every row (UNION ALL). The linked sets, oldest
+ * first (`walkedMembers`): a member is a page there if a researcher made that membership and none earlier in a linked
+ * set. Then every set of the project, oldest first: a member is a page there if its subject has no membership a
+ * researcher made in a linked set and none earlier in any set: a routed one, or one in a set the workflow is not fed
+ * by; every subject of a workflow that only routing feeds (README, multi-stage workflows). A member without a hot row
+ * in the workflow has none (`pageOf`). Last the subjects in no set, along the hot rows' key (workflow, subject). Sorted
+ * whole, the statement read and ordered every subject of the workflow before the first page: 15 s and more at a million
+ * subjects (bench/README.md, "Transcriptions as documents at scale").
+ */
+export const TRANSCRIPTION_ROWS = `
+  WITH ${SET_ORDER},
+  linked AS MATERIALIZED (SELECT o.id, o.ord FROM set_order o JOIN workflow_subject_sets l ON l.subject_set_id = o.id WHERE l.workflow_id = $1)
+  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('linked', `${madeByResearcherSql('m')} AND ${noEarlierSql('linked', madeByResearcherSql('earlier'))}`)}
+   ${pageOf('member.subject_id')})
+  UNION ALL
+  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('set_order', `NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN linked l ON l.id = r.subject_set_id WHERE r.subject_id = m.subject_id AND ${madeByResearcherSql('r')} OFFSET 0)
+       AND ${noEarlierSql('set_order')}`)}
+   ${pageOf('member.subject_id')})
+  UNION ALL
+  (SELECT ${PAGE_COLUMNS} FROM (
+     SELECT st.subject_id FROM subject_workflow_status st
+     WHERE st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN set_order o ON o.id = r.subject_set_id WHERE r.subject_id = st.subject_id OFFSET 0)
+     ORDER BY st.subject_id ${EVERY_ROW}) alone
+   ${pageOf('alone.subject_id')})`;
 
 /**
  * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
