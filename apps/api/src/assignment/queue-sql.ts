@@ -88,16 +88,30 @@ const IN_TAKE_SET = inSet('r.set_id', 'st.subject_id');
  * members (`fromMembers`, `chosenRows`) rather than along the workflow's index. A walk of the index reads about
  * `count` ÷ (the set's share of the workflow's unretired subjects) rows, probing each, and all of them when the set has
  * nothing left for the volunteer (every poll at the end of a document): 36,000–160,000 buffers a take at 10,000
- * subjects for a set of 20. From the members, a pick reads every unretired member's hot row (about 3 buffers each)
- * whatever the workflow's size, which a set that is a large share of its workflow should not pay at every take: at
- * 2,000 members in 10,000 subjects, 6,400 buffers against the walk's 550. Below this many, reading the set costs
- * at most about what the walk does while the set has plenty left, and far less once it has little. Counted in the
- * statement, along the members' primary key and no further than one past this (a few buffers), so the choice is never
- * stale and needs nothing remembered (bench/README.md, "Chosen subject sets").
+ * subjects for a set of 20. From the members, a pick reads every member's hot row (about 3 buffers each) whatever the
+ * workflow's size, which a set that is a large share of its workflow should not pay at every take: at 2,000 members in
+ * 10,000 subjects, 6,400 buffers against the walk's 550; at 800 in 1,200, about 2,500 against 80. So the set is read
+ * from its members only when it has at most this many and the workflow's linked sets more than `SET_SHARE` times as
+ * many members: then reading the set costs at most about what the walk does while the set has plenty left, and far
+ * less once it has little. Both counted in the statement, along the members' primary key and no further than one past
+ * the bound, so the choice is never stale and needs nothing remembered (bench/README.md, "Chosen subject sets"). The
+ * workflow is measured by its sets' members, which are only ever added or removed, rather than its hot rows: a count
+ * of those (unretired) read each row's page as well, the visibility map of rows that every classification updates
+ * being seldom set, about a buffer a row (1,160 for 1,200). Members retired, or in two sets, count as well: a set that
+ * is most of what its workflow has left is then read from its members, at most about 3,000 buffers.
  */
 const FEW_MEMBERS = 1000;
-/** Subject set `set` (an SQL expression) has at most `FEW_MEMBERS` members. */
-const fewMembers = (set: string) => `(SELECT count(*) <= ${FEW_MEMBERS} FROM (SELECT 1 FROM subject_set_members f WHERE f.subject_set_id = ${set} LIMIT ${FEW_MEMBERS + 1}) up_to)`;
+/** How many times its members a workflow's linked sets must have for a set to be read from its members. */
+const SET_SHARE = 4;
+/**
+ * Subject set `set` of workflow `workflow` (SQL expressions) is read from its members: it has at most `FEW_MEMBERS`,
+ * and the workflow's linked sets more than `SET_SHARE` times as many members.
+ */
+const fewMembers = (set: string, workflow: string) => `(SELECT CASE WHEN set_size.members > ${FEW_MEMBERS} THEN false ELSE (
+      SELECT count(*) FROM (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members o ON o.subject_set_id = l.subject_set_id
+                            WHERE l.workflow_id = ${workflow} LIMIT ${SET_SHARE} * set_size.members + 1) linked
+    ) > ${SET_SHARE} * set_size.members END
+    FROM (SELECT count(*) AS members FROM (SELECT 1 FROM subject_set_members f WHERE f.subject_set_id = ${set} LIMIT ${FEW_MEMBERS + 1}) up_to) set_size)`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
@@ -261,24 +275,28 @@ const sequentialArms = (pickable: string, setAlone: boolean) => `SELECT walked.s
 const priorityArm = (pickable: string) => `SELECT p.subject_id, row_number() OVER (ORDER BY p.priority, p.random, p.subject_id) AS ord FROM (
       SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}) p`;
 
-/** The serving orders of random and priority picks, by the keys of rows `k`: from the take's random point round the circle of keys; by priority, ties by key. */
-const FROM_RANDOM_POINT = (k: string) => `${k}.random < r.start, ${k}.random, ${k}.subject_id`;
+/** The serving order of priority picks from a set's members (`fromMembers`), of rows `k`: by priority, ties by key. */
 const BY_PRIORITY = (k: string) => `${k}.priority, ${k}.random, ${k}.subject_id`;
+
+/** The serving order of a random pick from a set's members (`fromMembers`), of rows `k`: by `draw`, a fresh random number for each member at each take. */
+const BY_DRAW = (k: string) => `${k}.draw`;
 
 /**
  * A pick from the members of the take's subject set (`r.set_id`), in `order` (of keys `k`): the hot rows of its
  * unretired members (gold standard left out where the take leaves it out), each probed by its key in a subquery of
- * its own (`LIMIT 1`: joined, the planner could drive the read from the workflow's rows), read unlocked and sorted;
- * then each, in that order, locked if it is still pickable (another statement's skipped), up to the take's `count`.
- * So the take reads the set, not the workflow, and serves what the walk of the workflow's index would (a random
- * pick serves the first from its random point, as the walk's fill does): only `pickable` checks, only for the
- * members that come up. Numbered by the keys: the order of a locking subquery's rows is not one SQL promises to keep.
+ * its own (`LIMIT 1`: joined, the planner could drive the read from the workflow's rows) and given a `draw`, read
+ * unlocked and sorted; then each, in that order, locked if it is still pickable (another statement's skipped), up to
+ * the take's `count`. So the take reads the set, not the workflow: only `pickable` checks, only for the members that
+ * come up. A random pick is in the order of the draws, a random order of its own at each take: from a random point
+ * round the members' keys, every volunteer would meet the same runs of neighbours, and the member after the widest
+ * gap would come first most often. Numbered by the order: the order of a locking subquery's rows is not one SQL
+ * promises to keep.
  */
 const fromMembers = (pickable: string, order: (k: string) => string) => `SELECT picked.subject_id, row_number() OVER (ORDER BY ${order('picked')}) AS ord FROM (
       SELECT candidate.* FROM (
-        SELECT hot.subject_id, hot.priority, hot.random FROM ${membersOf('r.set_id')}
+        SELECT hot.subject_id, hot.priority, hot.random, hot.draw FROM ${membersOf('r.set_id')}
         CROSS JOIN LATERAL (
-          SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st
+          SELECT st.subject_id, st.priority, st.random, random() AS draw FROM subject_workflow_status st
           WHERE st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard) LIMIT 1) hot
         ORDER BY ${order('hot')}) candidate
       CROSS JOIN LATERAL (
@@ -286,11 +304,12 @@ const fromMembers = (pickable: string, order: (k: string) => string) => `SELECT 
       LIMIT r.count) picked`;
 
 /**
- * A pick from the take's subject set: from its members when it has few (`FEW_MEMBERS`), else `fromIndex`, the walk of
- * the workflow's index. Counted once a take; the arm not chosen is not run (a one-time filter).
+ * A pick from the take's subject set: from its members when it has few (`fewMembers`), else `fromIndex`, the walk of
+ * the workflow's index. Counted once a take (`OFFSET 0` keeps `size` a subquery of its own: pulled up, its count was
+ * repeated in each arm); the arm not chosen is not run (a one-time filter).
  */
 const bySetSize = (fromIndex: string, order: (k: string) => string, pickable: string) => `SELECT chosen.subject_id, chosen.ord
-    FROM (SELECT ${fewMembers('r.set_id')} AS few) size
+    FROM (SELECT ${fewMembers('r.set_id', 'r.workflow_id')} AS few OFFSET 0) size
     CROSS JOIN LATERAL (
       SELECT members.subject_id, members.ord FROM (${fromMembers(pickable, order)}) members WHERE size.few
       UNION ALL
@@ -310,7 +329,7 @@ const armsOf = (pickable: string): Record<PickKind, string> => ({
   random: inArrivalOrder(randomArms(pickable, '')),
   priority: priorityArm(pickable),
   sequential: sequentialArms(pickable, false),
-  set: bySetSize(inArrivalOrder(randomArms(pickable, `AND ${IN_TAKE_SET}`)), FROM_RANDOM_POINT, pickable),
+  set: bySetSize(inArrivalOrder(randomArms(pickable, `AND ${IN_TAKE_SET}`)), BY_DRAW, pickable),
   gold: inArrivalOrder(oneArm(leastServedGold(pickable))),
   // A chosen set: its members only, and a sequential walk of that set alone, in its own order from its front (a
   // subject it shares with a set the workflow serves before it comes in its place in this one).
@@ -382,7 +401,7 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 
 /**
  * The hot rows `st` of workflow $1 that meet `where` (on `st` and `r`) and are of members of subject set $6, for an
- * EXISTS (which reads no further than the first): probed member by member when the set has few (`FEW_MEMBERS`, as
+ * EXISTS (which reads no further than the first): probed member by member when the set has few (`fewMembers`, as
  * counted in `remainingSql`'s `size`), else the workflow's rows, each probed for membership; the arm not chosen is not
  * run. As one membership test, the planner's generic plan read every workflow's hot rows, hashed against the set.
  */
@@ -413,7 +432,7 @@ export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
   const unreported = (subject: string) => (withoutReported ? ` AND ${notReported('$1', subject, '$2')}` : '');
   const theirs = (subject: string) => `${unreported(subject)}${chosen(subject)}`;
   const regular = inChosenSet
-    ? `size AS (SELECT ${fewMembers('$6::uuid')} AS few),
+    ? `size AS (SELECT ${fewMembers('$6::uuid', '$1')} AS few),
   regular AS (${chosenRows(LEFT_TO_CLASSIFY)}),`
     : `regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}),`;
   const eligible = inChosenSet ? chosenRows(`${ELIGIBLE}${unreported('st.subject_id')}`) : `SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${theirs('st.subject_id')}`;
