@@ -147,6 +147,9 @@ describe('the list of sets to choose', () => {
     // A chosen set is checked against the same list: no statement of its own.
     await volunteer.queue(workflowId, 1, { subjectSetId: setIds[0] });
     expect(statements).toBe(2);
+    // The team's chosen set is checked now, by a probe of that set alone.
+    await stack.client.queue(workflowId, 1, { subjectSetId: setIds[0] });
+    expect(statements).toBe(2);
 
     jest.spyOn(Date, 'now').mockReturnValue(Date.now() + TRUSTED_MS + 1);
     expect((await stack.anonymous.choosableSets(workflowId)).sets[0]?.left).toBe(1);
@@ -210,7 +213,19 @@ describe('a chosen subject set the queue refuses', () => {
     for (const subjectSetId of [setIds.training, setIds.known]) {
       const refused = (await refusal(volunteer, workflowId, subjectSetId)) as ChorusApiError;
       expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: CHOOSE_ANOTHER }]]);
+      const refusedToTeam = (await refusal(stack.client, workflowId, subjectSetId)) as ChorusApiError;
+      expect([refusedToTeam.status, refusedToTeam.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: CHOOSE_ANOTHER }]]);
     }
+    expect(await holdsIn(workflowId)).toBe(0);
+  });
+
+  it('refuses, in the process that saved the links, a set unlinked a moment after the public list was read', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { order: 'random', goldStandardRate: 0, volunteersChooseSubjectSet: true }, 2);
+    const volunteer = await guest();
+    expect((await volunteer.choosableSets(workflowId)).sets.map((set) => set.id)).toEqual(setIds);
+    await stack.client.updateWorkflow(workflowId, { ...(await stack.client.getWorkflow(workflowId)).definition, subjectSetIds: [setIds[0]!] });
+    const refused = (await refusal(volunteer, workflowId, setIds[1]!)) as ChorusApiError;
+    expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: CHOOSE_ANOTHER }]]);
     expect(await holdsIn(workflowId)).toBe(0);
   });
 });

@@ -106,6 +106,31 @@ describe('classifier in a browser: a subject set the volunteer chose', () => {
     await Promise.all([setTab.close(), wholeTab.close()]);
   });
 
+  it('never shows one subject in a set’s new tab and in the whole workflow’s page a guest moved to from that set in the same tab', async () => {
+    const { project, workflow, setIds } = await choosingProject('Moved on', [['Letter 31', 2], ['Letter 32', 2]]);
+    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    const page = await suite.context.newPage();
+    await page.goto(`${url}?set=${setIds[0]}`);
+    await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
+    // Back to the project's page and on to the whole workflow, in the app: the set's page is gone, its record stays.
+    await page.getByTestId('chosen-set').getByRole('link', { name: 'Choose another part' }).click();
+    await page.getByRole('link', { name: 'Ad or not?', exact: true }).click();
+    await page.waitForURL((next) => next.pathname === `/projects/${project.slug}/workflows/${workflow.id}` && !next.searchParams.has('set'));
+    await waitToSee(page.getByTestId('subject'), { timeout: 15_000 });
+    const wholeBatch = await page.evaluate(
+      (key) => (JSON.parse(window.localStorage.getItem(`${key}.${window.sessionStorage.getItem('chorus.tab')}`) ?? '{}').subjects ?? []).map((subject: { id: string }) => subject.id) as string[],
+      `chorus.queue.${workflow.id}`,
+    );
+
+    const setTab = await suite.context.newPage();
+    await setTab.goto(`${url}?set=${setIds[0]}`);
+    const subject = setTab.getByTestId('subject');
+    await waitToSee(subject.or(setTab.getByText('Another tab of yours in this browser shows them', { exact: false })), { timeout: 15_000 });
+    if (await subject.isVisible()) expect(wholeBatch).not.toContain(await subject.getAttribute('data-subject-id'));
+    expect(await setTab.getByText('Another tab of yours in this browser shows them', { exact: false }).isVisible()).toBe(true);
+    await Promise.all([page.close(), setTab.close()]);
+  });
+
   it('fetches what is left of each set again with the figures, every minute while the project page shows', async () => {
     const { project } = await choosingProject('Letters left', [['Letter 31', 3]], 'random');
     // In a browser of its own: the test runs its clock on.

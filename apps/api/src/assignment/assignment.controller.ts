@@ -60,7 +60,7 @@ export class AssignmentController {
   @ApiOperation({
     summary: 'The subject sets a volunteer may choose to work on in a workflow (a letter, a diary), each with how many of its subjects are left to classify.',
     description:
-      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them (not its training set, nor one with only gold-standard subjects), each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller. As the public stats: the project’s team reads it as it is now, anyone else as this API process read it in the last 30 seconds.',
+      'For a workflow whose selection lets volunteers choose (`volunteersChooseSubjectSet`): its linked subject sets in the order it serves them (not its training set, nor one with only gold-standard subjects), each with its subjects (gold-standard ones aside) and those not yet retired; `GET /workflows/:id/queue?subjectSetId=` serves one. Empty for a workflow that does not let them choose. No token needed for a public workflow; 404 for a workflow not open to the caller. As the public stats: the project’s team reads it as it is now, anyone else as this API process read it in the last 30 seconds; a save of the workflow’s subject sets shows at once in the process that saved it, and within 30 seconds in the others (a set just unlinked may be accepted by `subjectSetId` there meanwhile).',
   })
   @ApiZodResponse(choosableSetsSchema, { description: 'The sets, in the workflow’s order' })
   @Public()

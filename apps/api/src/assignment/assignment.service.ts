@@ -14,7 +14,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
 import { RememberedReads } from '../auth/remembered-reads';
-import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
+import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, IS_CHOOSABLE_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -198,7 +198,10 @@ export class AssignmentService {
     private readonly assigner: SubjectAssigner,
     private readonly workflows: WorkflowsService,
     private readonly access: ProjectAccess,
-  ) {}
+  ) {
+    // A set just unlinked here is refused at once here; other processes take up to 30 s (as the public figures do).
+    workflows.onLinksSaved((workflowId) => this.publicSetsToChoose.forgetMatching((key) => key.startsWith(`${workflowId}:`)));
+  }
 
   /**
    * The workflow as the queue reads it (with the room left to the caller, who may hold `mostHeld`), and whether the
@@ -343,7 +346,7 @@ export class AssignmentService {
     if (!selection.volunteersChooseSubjectSet) {
       throw validationFailed([{ pointer: '/query/subjectSetId', message: 'names a subject set, but this workflow does not let volunteers choose one (its selection has no volunteersChooseSubjectSet): leave subjectSetId out' }]);
     }
-    if (!(await this.setsToChoose(workflowId, selection, member)).some((set) => set.id === subjectSetId)) {
+    if (!(await this.isChoosable(workflowId, selection, subjectSetId, member))) {
       throw validationFailed([
         { pointer: '/query/subjectSetId', message: 'must be the id of a subject set volunteers may choose in this workflow (GET /workflows/:id/queue/sets lists them): one it serves, not its training set, with subjects that are not all gold standard' },
       ]);
@@ -357,6 +360,14 @@ export class AssignmentService {
   private async setsToChoose(workflowId: string, selection: SelectionRule, member: boolean): Promise<ChoosableSets['sets']> {
     const training = selection.training?.subjectSetId ?? '';
     return member ? this.readSetsToChoose(workflowId, training) : (await this.publicSetsToChoose.current(`${workflowId}:${training}`))!;
+  }
+
+  /** Whether the sets to choose (`setsToChoose`) list this one: for members, read now without counting its subjects. */
+  private async isChoosable(workflowId: string, selection: SelectionRule, subjectSetId: string, member: boolean): Promise<boolean> {
+    const training = selection.training?.subjectSetId || null;
+    if (!member) return (await this.setsToChoose(workflowId, selection, false)).some((set) => set.id === subjectSetId);
+    const [row] = await preparedQuery<{ choosable: boolean }>(this.db, IS_CHOOSABLE_SET, [workflowId, training, subjectSetId]);
+    return row!.choosable;
   }
 
   /** `CHOOSABLE_SETS` of the workflow, its training set (or '') left out. */

@@ -570,7 +570,14 @@ export const RETIRED_BY = `SELECT count(*) FILTER (WHERE st.retirement_reason = 
       WHERE l.workflow_id = $1 AND l.retired_at IS NOT NULL AND NOT l.gold_standard ORDER BY l.retired_at DESC LIMIT 1) AS "lastByConsensus"
   FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard`;
 
-/** Whether workflow $1 serves subject set $2 (a probe of the links' primary key). */
+/** A link of workflow $1 to a set volunteers may choose: not its training set ($2, or null). */
+const CHOOSABLE_LINK = 'l.workflow_id = $1 AND l.subject_set_id IS DISTINCT FROM $2::uuid';
+/** A subject of a linked set (`st`) that the set serves as its own: gold-standard ones, which never retire, aside. */
+const OWN_SUBJECT = 'NOT st.gold_standard';
+/** The members of linked set `l` and their state in the workflow (`st`), joined as `join` says. */
+const membersOfLink = (join: 'JOIN' | 'LEFT JOIN') => `${join} subject_set_members m ON m.subject_set_id = l.subject_set_id
+  ${join} subject_workflow_status st ON st.workflow_id = l.workflow_id AND st.subject_id = m.subject_id`;
+
 /**
  * The subject sets of workflow $1 a volunteer chooses from, in the order it serves them, each with its subjects in the
  * workflow and those left to classify (`LEFT_TO_CLASSIFY`; gold-standard ones, which never retire, counted in neither):
@@ -578,10 +585,14 @@ export const RETIRED_BY = `SELECT count(*) FILTER (WHERE st.retirement_reason = 
  * serve. One statement, reading each linked set's members along their primary key and each one's hot row.
  */
 export const CHOOSABLE_SETS = `SELECT l.subject_set_id AS id, s.name,
-    count(st.subject_id) FILTER (WHERE NOT st.gold_standard)::int AS subjects, count(st.subject_id) FILTER (WHERE ${LEFT_TO_CLASSIFY})::int AS "left"
+    count(st.subject_id) FILTER (WHERE ${OWN_SUBJECT})::int AS subjects, count(st.subject_id) FILTER (WHERE ${LEFT_TO_CLASSIFY})::int AS "left"
   FROM workflow_subject_sets l JOIN subject_sets s ON s.id = l.subject_set_id
-  LEFT JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
-  LEFT JOIN subject_workflow_status st ON st.workflow_id = l.workflow_id AND st.subject_id = m.subject_id
-  WHERE l.workflow_id = $1 AND l.subject_set_id IS DISTINCT FROM $2::uuid
-  GROUP BY l.position, l.subject_set_id, s.name HAVING count(st.subject_id) FILTER (WHERE NOT st.gold_standard) > 0
+  ${membersOfLink('LEFT JOIN')}
+  WHERE ${CHOOSABLE_LINK}
+  GROUP BY l.position, l.subject_set_id, s.name HAVING count(st.subject_id) FILTER (WHERE ${OWN_SUBJECT}) > 0
   ORDER BY l.position, l.subject_set_id`;
+
+/** Whether `CHOOSABLE_SETS` of workflow $1 ($2 its training set) lists set $3, found without counting its subjects. */
+export const IS_CHOOSABLE_SET = `SELECT EXISTS (SELECT 1 FROM workflow_subject_sets l
+  ${membersOfLink('JOIN')}
+  WHERE ${CHOOSABLE_LINK} AND l.subject_set_id = $3::uuid AND ${OWN_SUBJECT}) AS choosable`;

@@ -76,6 +76,11 @@ export class RememberedReads<V> {
     if (this.forgets.size > GENERATIONS_REMEMBERED_AT_MOST) this.forgets.delete(this.forgets.keys().next().value!);
   }
 
+  /** `forget` of every key known or being read that `matches`. */
+  forgetMatching(matches: (key: string) => boolean): void {
+    for (const key of new Set([...this.known.keys(), ...this.reading.keys()])) if (matches(key)) this.forget(key);
+  }
+
   remember(key: string, value: V): void {
     const known = this.known.get(key);
     this.known.delete(key);

@@ -68,6 +68,9 @@ export class WorkflowsService {
     { batching: { maxBatch: 1, maxBatchesAtOnce: 4 } },
   );
 
+  /** Told the id of a workflow whose links to subject sets this process saved, once they are committed. */
+  private readonly linksSavedListeners: ((workflowId: string) => void)[] = [];
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
@@ -76,6 +79,11 @@ export class WorkflowsService {
     private readonly jobs: JobProducer,
     private readonly idempotentRequests: IdempotentRequests,
   ) {}
+
+  /** Calls `listener` with the id of each workflow whose links this process saves, after they are committed. */
+  onLinksSaved(listener: (workflowId: string) => void): void {
+    this.linksSavedListeners.push(listener);
+  }
 
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved & { etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
@@ -133,6 +141,7 @@ export class WorkflowsService {
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...textWarnings];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
+    if (input.subjectSetIds) for (const listener of this.linksSavedListeners) listener(id);
     // The worker moves the retired fronts of sequential workflows only (`advanceSequenceFronts`): switched to that
     // order, a workflow's fronts move past what it retired meanwhile at the drain this asks for, not at its next answer.
     if (input.definition.selection.order === 'sequential' && before.selection.order !== 'sequential') await this.jobs.aggregate(id);

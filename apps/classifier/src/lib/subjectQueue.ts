@@ -470,13 +470,18 @@ export class TabQueueStore {
   private async openTabBatches(): Promise<{ key: string; batch: StoredBatch }[]> {
     const live = await livePages();
     try {
-      return this.workflowBatchKeys().flatMap((key) => {
-        const batch = readBatch(key);
-        return key !== this.key && batch && !batch.adopted && idsOf(batch).length && this.owns(batch) && isAlive(batch, live) ? [{ key, batch }] : [];
-      });
+      return this.liveBatches(live);
     } catch {
       return [];
     }
+  }
+
+  /** `openTabBatches`, as far as `live` tells which pages live. */
+  private liveBatches(live: ReadonlySet<string> | null): { key: string; batch: StoredBatch }[] {
+    return this.workflowBatchKeys().flatMap((key) => {
+      const batch = readBatch(key);
+      return key !== this.key && batch && !batch.adopted && idsOf(batch).length && this.owns(batch) && isAlive(batch, live) ? [{ key, batch }] : [];
+    });
   }
 
   /**
@@ -498,17 +503,37 @@ export class TabQueueStore {
    */
   forget(subjectId: string): void {
     try {
-      for (const key of this.workflowBatchKeys()) {
-        const batch = readBatch(key);
-        if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch) || (key !== this.key && isAlive(batch, null))) continue;
-        writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
-      }
+      this.dropFromRecords(new Set([subjectId]), true);
       const lately = readAnswered(this.answeredKey).filter((entry) => Date.now() - entry.at < ADOPTION_NOTE_KEPT_MS);
       window.localStorage.setItem(this.answeredKey, JSON.stringify([...lately, { id: subjectId, owner: this.owner, at: Date.now() }].slice(-ANSWERED_KEPT)));
     } catch {
       // storage disabled or full: nothing kept
     }
     this.queue = withoutSubjects(this.queue, new Set([subjectId]));
+  }
+
+  /**
+   * Subjects the server served this page that records left behind by pages of the workflow that are gone may still list
+   * (a set's page the volunteer left for the whole workflow's, say, then served them here on resuming): taken out of
+   * them, so that no page that adopts such a record later shows them too.
+   */
+  takeFromLeftBehind(subjectIds: readonly string[]): void {
+    if (!subjectIds.length) return;
+    try {
+      this.dropFromRecords(new Set(subjectIds), false);
+    } catch {
+      // storage disabled or full: nothing kept to adopt either
+    }
+  }
+
+  /** Takes `ids` out of this volunteer's records of the workflow here but those of live tabs, and this tab's unless `withOwn`. */
+  private dropFromRecords(ids: ReadonlySet<string>, withOwn: boolean): void {
+    for (const key of this.workflowBatchKeys()) {
+      const batch = readBatch(key);
+      if (!batch?.subjects?.some((subject) => ids.has(String(subject?.id))) || !this.owns(batch)) continue;
+      if (key === this.key ? !withOwn : isAlive(batch, null)) continue;
+      writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => !ids.has(String(subject?.id))) });
+    }
   }
 
   /** Subjects served to this page anew (by the server, or moved here): its own again, though another tab took them once. */
@@ -579,8 +604,8 @@ export class TabQueueStore {
 
   /**
    * Takes over the volunteer's batches of tabs that are gone (or the one batch that all tabs shared before), all of them
-   * in one, leaving a note in the place of each; drops the records of empty abandoned batches, old notes and batches of
-   * other volunteers left for over a day, on the way.
+   * in one but the subjects a live tab keeps, leaving a note in the place of each; drops the records of empty abandoned
+   * batches, old notes and batches of other volunteers left for over a day, on the way.
    */
   private adoptAbandoned(live: ReadonlySet<string> | null): StoredBatch | undefined {
     const adopted: StoredBatch[] = [];
@@ -598,6 +623,10 @@ export class TabQueueStore {
         leaveAdoptionNote(key, batch);
         adopted.push(batch);
       }
+      // A live page of another kind shows them (the whole workflow's page served what a set's page left behind, say).
+      const shown = new Set(this.liveBatches(live).flatMap(({ batch }) => idsOf(batch)));
+      const batch = merged(adopted);
+      return batch && { ...batch, subjects: batch.subjects?.filter((subject) => !shown.has(subject.id)) };
     } catch {
       // storage disabled: nothing (more) to adopt
     }

@@ -243,6 +243,8 @@ export function useSubjectQueue(
   );
 
   const inFlight = useRef<Promise<FetchResult> | null>(null);
+  /** The volunteer's holds were given back to be served here again (`takeBackHolds`): the next ask takes them over. */
+  const tookBack = useRef(false);
   const fetchBatch = useCallback((): Promise<FetchResult> => {
     if (inFlight.current) return inFlight.current;
     const startedEmpty = queueRef.current.subjects.length === 0;
@@ -255,7 +257,13 @@ export function useSubjectQueue(
       // workflow (a guest lives in this browser only), which is what a page of theirs that died showed: it goes on
       // here, in its order. An account may have a page open on another device: it is offered them only once nothing
       // else is left (`takeBackHolds`).
-      const ask = (resume: boolean) => client.queue(workflowId, wanted.size, { ...wanted, resume: resume && session.current().kind === 'guest', subjectSetId });
+      let resumed = tookBack.current;
+      tookBack.current = false;
+      const ask = (resume: boolean) => {
+        const resuming = resume && session.current().kind === 'guest';
+        resumed ||= resuming;
+        return client.queue(workflowId, wanted.size, { ...wanted, resume: resuming, subjectSetId });
+      };
       const [served, pending] = await Promise.all([queueRef.current.seen.size === 0 ? store.askFirst(ask) : ask(false), outbox.pendingSubjectIds(workflowId)]);
       // Sent again as a new guest on the way (the server stopped accepting the old one): given back, for the same reason.
       if (session.current().userId !== volunteer) {
@@ -271,6 +279,8 @@ export function useSubjectQueue(
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
       if (batch.workflowVersion !== workflowRef.current?.version) on.current.newVersion(await client.getWorkflow(workflowId));
       store.servedAgain(batch.subjects.map((subject) => subject.id));
+      // Holds taken over (resumed, or given back and served again) may be listed by a record a page of another kind left.
+      if (resumed) store.takeFromLeftBehind(served.subjects.map((subject) => subject.id));
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
@@ -392,6 +402,7 @@ export function useSubjectQueue(
     } catch (error) {
       return on.current.failed(error);
     }
+    tookBack.current = true;
     setPollTick((n) => n + 1);
   }, [client, workflowId, store]);
 
