@@ -10,8 +10,9 @@ import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
 
 /**
  * The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete); with
- * `progress` (its own page), each with the subject sets volunteers may choose in it (`ChoosableSetLinks`) and its figures, fetched after the page shows (the project cards leave them out:
- * a request for each workflow of every project), and again, all together, every `FIGURES_REFRESH_MS` while it shows.
+ * `progress` (its own page), each with the subject sets volunteers may choose in it (`ChoosableSetLinks`) and its
+ * figures, fetched after the page shows (the project cards leave them out: a request for each workflow of every
+ * project), and again, all together, every `FIGURES_REFRESH_MS` while it shows.
  */
 export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean }) {
   const { t } = useTranslation();

@@ -244,10 +244,10 @@ function ProjectNotLive({ project }: { project: ProjectView }) {
 const PROGRESS_REFRESH_MS = 30_000;
 
 /**
- * Subjects retired, classifications and volunteers so far, the team's tries in draft apart (read again after each of `changes`, and every
- * `PROGRESS_REFRESH_MS` while the workflow is active and the page shown, and as it shows again after longer hidden:
- * `useRefreshesWhileShown`), and a re-aggregation on request; the runs
- * listed read again after those and after each run a save started (`runsStarted`).
+ * Subjects retired, classifications and volunteers so far, the team's tries in draft apart (read again after each of
+ * `changes`, and every `PROGRESS_REFRESH_MS` while the workflow is active and the page shown, and as it shows again
+ * after longer hidden: `useRefreshesWhileShown`), and a re-aggregation on request; the runs listed read again after
+ * those and after each run a save started (`runsStarted`).
  */
 function ProgressSection({ workflow, changes, runsStarted }: { workflow: WorkflowView; changes: number; runsStarted: number }) {
   const { t } = useTranslation();
