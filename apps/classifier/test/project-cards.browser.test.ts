@@ -274,6 +274,12 @@ describe('classifier in a browser: project cards and pages', () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       const requested = statsRequested(page);
+      // The sets to choose, asked once for each workflow not complete: none lets volunteers choose, so none is asked again.
+      const setsAsked: string[] = [];
+      page.on('request', (request) => {
+        const sets = /\/workflows\/([^/]+)\/queue\/sets$/.exec(new URL(request.url()).pathname);
+        if (sets) setsAsked.push(sets[1]!);
+      });
       // The stats as the server has them, with `more` classifications by as many more volunteers.
       let more = 0;
       await page.route('**/workflows/*/stats', async (route) => {
@@ -321,6 +327,8 @@ describe('classifier in a browser: project cards and pages', () => {
       expect(await refreshedTo(4)).toEqual(each(3));
       await page.clock.runFor(1);
       expect(await refreshedTo(5)).toEqual(each(4));
+      expect(setsAsked.length).toBeGreaterThan(0);
+      expect(setsAsked).toHaveLength(new Set(setsAsked).size);
       expect(errors).toEqual([]);
     } finally {
       await device.close();

@@ -66,7 +66,8 @@ function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords, refr
   const { t } = useTranslation();
   const client = useClient();
   const { data, reload } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
-  useReloadedAt(refreshes, data !== null, reload);
+  // A workflow with no sets to choose (most do not let volunteers choose) is not asked again every minute.
+  useReloadedAt(refreshes, !!data?.sets.length, reload);
   if (!data?.sets.length) return null;
   const labelId = `workflow-sets-${workflowId}`;
   return (
