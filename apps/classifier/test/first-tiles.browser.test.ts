@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { transformSync } from '@swc/core';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './support/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser';
 
 /**
  * `firstTileUrls` (the tiles fetched ahead of a IIIF subject) in a browser, beside OpenSeadragon itself opening the same
@@ -30,7 +30,7 @@ interface Case {
 describe('the tiles fetched ahead of a IIIF subject, beside OpenSeadragon', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();

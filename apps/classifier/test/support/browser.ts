@@ -5,7 +5,15 @@ import { type BrowserContext, chromium, errors, type Locator, type Page } from '
 import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
-/** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
+/**
+ * Debian's Chromium headless shell (package `chromium-headless-shell`): the same Chromium (Blink, V8) in its headless
+ * mode without the desktop browser's interface, which Playwright's own headless runs use too.
+ * It launches on a third of the CPU the full `chromium` spends, and opens a page on two thirds (bench/README "Browser
+ * tests' Chromium"): two suites share two cores in CI.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
+
+/** Flags from TOOLCHAIN.md: quiet on a closed network. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -81,7 +89,7 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
 export async function launchBrowser({ locale, reducedMotion }: { locale?: string; reducedMotion?: 'reduce' } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chorus-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: DESKTOP_WINDOW,
