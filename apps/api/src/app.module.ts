@@ -1,3 +1,4 @@
+import { ActivityModule } from './activity/activity.module';
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountModule } from './account/account.module';
@@ -57,6 +58,7 @@ export class AppModule {
         MembersModule,
         SubjectSetsModule,
         WorkflowsModule,
+        ActivityModule,
         AssignmentModule,
         RetirementModule,
         SubjectReportsModule,

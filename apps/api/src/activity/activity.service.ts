@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ProjectActivity } from '@chorus/client';
+import { Workflow } from '@chorus/db';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { notFound } from '../common/problem';
+import { ProjectAccess } from '../projects/project-access';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { ACTIVITY_PER_DAY } from './activity-sql';
+import type { ActivityQuery } from './dto/activity.dto';
+
+interface ActivityRow {
+  date: string;
+  classifications: string;
+  volunteers: string;
+  new_volunteers: string;
+  retired: string;
+  all_volunteers: string;
+}
+
+/** A project's figures per day: what its researchers report to funders, and how a newsletter or an article moved them. */
+@Injectable()
+export class ActivityService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly workflows: WorkflowsService,
+  ) {}
+
+  /** Readable by whoever may read the workflows' stats: anyone for a public project, its members for a draft (or a draft workflow). */
+  async activity(projectId: string, query: ActivityQuery, user: AuthUser | undefined): Promise<ProjectActivity> {
+    const workflowIds = await this.readableWorkflows(projectId, query.workflowId, user);
+    const rows: ActivityRow[] = await this.db.query(ACTIVITY_PER_DAY, [workflowIds, query.from, query.to, query.timeZone]);
+    const days = rows.map((row) => ({
+      date: row.date,
+      classifications: Number(row.classifications),
+      volunteers: Number(row.volunteers),
+      newVolunteers: Number(row.new_volunteers),
+      retired: Number(row.retired),
+    }));
+    const sum = (field: 'classifications' | 'newVolunteers' | 'retired') => days.reduce((total, day) => total + day[field], 0);
+    return {
+      from: query.from,
+      to: query.to,
+      timeZone: query.timeZone,
+      workflowId: query.workflowId ?? null,
+      days,
+      totals: { classifications: sum('classifications'), volunteers: Number(rows[0]?.all_volunteers ?? 0), newVolunteers: sum('newVolunteers'), retired: sum('retired') },
+    };
+  }
+
+  /** The workflow asked for (404 at `/query/workflowId` if not of the project, or not readable), else the project's that the caller may read. */
+  private async readableWorkflows(projectId: string, workflowId: string | undefined, user: AuthUser | undefined): Promise<string[]> {
+    await this.access.readable(projectId, user, '/params/id');
+    if (workflowId) {
+      const workflow = await this.workflows.readable(workflowId, user, '/query/workflowId');
+      if (workflow.projectId !== projectId) throw notFound(`Workflow ${workflowId}`, '/query/workflowId');
+      return [workflow.id];
+    }
+    const member = Boolean(await this.access.roleOf(projectId, user));
+    const workflows = await this.db.getRepository(Workflow).find({ select: { id: true, status: true }, where: { projectId } });
+    return workflows.filter((workflow) => member || workflow.status !== 'draft').map((workflow) => workflow.id);
+  }
+}
