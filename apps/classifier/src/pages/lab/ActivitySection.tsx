@@ -60,7 +60,8 @@ export function ActivitySection({ project }: { project: ProjectView }) {
           {t('app.tryAgain')}
         </button>
       </ErrorAlert>
-      {activity ? <ActivityFigures activity={activity} /> : !problem && <p role="status">{t('lab.activity.loading')}</p>}
+      {activity && <ActivityFigures activity={activity} />}
+      {!activity && !problem && <p role="status">{t('lab.activity.loading')}</p>}
     </section>
   );
 }
