@@ -117,6 +117,7 @@ describe('GET /projects/:id/activity', () => {
     ['from after to', { from: '2026-03-06', to: '2026-03-05' }, '/query/from'],
     ['more than 400 days', { from: '2025-01-01', to: '2026-03-05' }, '/query/from'],
     ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, '/query/timeZone'],
+    ['an offset for a time zone', { timeZone: '+01:00' }, '/query/timeZone'],
     ['a workflow id not an id', { workflowId: 'nope' }, '/query/workflowId'],
   ])('refuses %s with 422 naming the field', async (_name, query, pointer) => {
     expect(await refusal(stack.anonymous.activity(projectId, query))).toEqual({ status: 422, pointers: [pointer] });

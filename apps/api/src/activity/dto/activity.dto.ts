@@ -4,8 +4,12 @@ import { z } from 'zod';
 export const MOST_DAYS = 400;
 const DAY_MS = 86_400_000;
 
-/** Whether Node knows the IANA zone (as Postgres does: both read the IANA database). */
+/** A zone's name, not an offset: Postgres reads `+01:00` as POSIX does, an hour west of UTC, where Node reads it east. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/** Whether Node knows the IANA zone by its name (as Postgres does: both read the IANA database). */
 function knownTimeZone(zone: string): boolean {
+  if (!ZONE_NAME.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
