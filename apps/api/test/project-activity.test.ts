@@ -12,6 +12,7 @@ let projectId: string;
 let workflowId: string;
 let otherWorkflowId: string;
 let subjectIds: string[];
+let setId: string;
 
 const workflow = (set: string) => ({
   name: 'Ad?',
@@ -29,6 +30,7 @@ async function classifyAt(who: ChorusClient, workflow: string, subject: number, 
 }
 
 const figures = (activity: ProjectActivity) => activity.days.map(({ date, classifications, volunteers, newVolunteers, retired }) => [date, classifications, volunteers, newVolunteers, retired]);
+const TRUSTED_MS = 30_000;
 const MARCH = { from: '2026-03-01', to: '2026-03-05' };
 
 const refusal = (promise: Promise<unknown>) =>
@@ -42,7 +44,7 @@ const refusal = (promise: Promise<unknown>) =>
 beforeAll(async () => {
   stack = await startStack();
   projectId = (await stack.client.createProject({ title: `Activity ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
-  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+  setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
   subjectIds = (await stack.client.addSubjects(setId, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })))).subjectIds;
   workflowId = (await stack.client.createWorkflow(projectId, workflow(setId))).id;
   otherWorkflowId = (await stack.client.createWorkflow(projectId, workflow(setId))).id;
@@ -109,6 +111,32 @@ describe('GET /projects/:id/activity', () => {
     expect(await refusal(stack.anonymous.activity(draft, MARCH))).toEqual({ status: 404, pointers: ['/params/id'] });
     expect(await refusal(stack.anonymous.activity(draft, { ...MARCH, workflowId }))).toEqual({ status: 404, pointers: ['/params/id'] });
     expect(await refusal(stack.client.activity(draft, { ...MARCH, workflowId }))).toEqual({ status: 404, pointers: ['/query/workflowId'] });
+  });
+
+  it('answers anyone not of the team what this process read in the last 30 s, as the stats do; the team as it is now', async () => {
+    const APRIL = { from: '2026-04-01', to: '2026-04-03' };
+    expect((await stack.anonymous.activity(projectId, APRIL)).totals.classifications).toBe(0);
+    await classifyAt(await newVolunteer(), workflowId, 1, '2026-04-02T10:00:00Z');
+    expect((await stack.client.activity(projectId, APRIL)).totals.classifications).toBe(1);
+    expect((await stack.anonymous.activity(projectId, APRIL)).totals.classifications).toBe(0);
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + TRUSTED_MS + 1);
+    try {
+      expect((await stack.anonymous.activity(projectId, APRIL)).totals.classifications).toBe(1);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('leaves a draft workflow of a live project out for anyone not of the team, and answers 404 for it', async () => {
+    const MAY = { from: '2026-05-01', to: '2026-05-03' };
+    const draftId = (await stack.client.createWorkflow(projectId, workflow(setId))).id;
+    await classifyAt(stack.client, draftId, 0, '2026-05-02T10:00:00Z');
+    // Counted as if made while the workflow was published (a workflow put back in draft keeps its classifications).
+    await stack.db.query('UPDATE classifications SET made_in_draft = false WHERE workflow_id = $1', [draftId]);
+    expect((await stack.client.activity(projectId, MAY)).totals.classifications).toBe(1);
+    expect((await stack.client.activity(projectId, { ...MAY, workflowId: draftId })).totals.classifications).toBe(1);
+    expect((await stack.anonymous.activity(projectId, MAY)).totals.classifications).toBe(0);
+    expect(await refusal(stack.anonymous.activity(projectId, { ...MAY, workflowId: draftId }))).toEqual({ status: 404, pointers: ['/query/workflowId'] });
   });
 
   it.each([
