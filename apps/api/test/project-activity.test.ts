@@ -146,6 +146,9 @@ describe('GET /projects/:id/activity', () => {
     ['more than 400 days', { from: '2025-01-01', to: '2026-03-05' }, '/query/from'],
     ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, '/query/timeZone'],
     ['an offset for a time zone', { timeZone: '+01:00' }, '/query/timeZone'],
+    ['a zone Node knows but Postgres does not', { timeZone: 'US/Pacific-New' }, '/query/timeZone'],
+    ['a to in year 0000', { to: '0000-01-05' }, '/query/to'],
+    ['a from before 2000', { from: '1999-12-31', to: '2000-01-02' }, '/query/from'],
     ['a workflow id not an id', { workflowId: 'nope' }, '/query/workflowId'],
   ])('refuses %s with 422 naming the field', async (_name, query, pointer) => {
     expect(await refusal(stack.anonymous.activity(projectId, query))).toEqual({ status: 422, pointers: [pointer] });

@@ -5,11 +5,14 @@ import { Workflow } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { RememberedReads } from '../auth/remembered-reads';
-import { notFound } from '../common/problem';
+import { notFound, validationFailed } from '../common/problem';
 import { isPublicWorkflow, ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ACTIVITY_PER_DAY } from './activity-sql';
 import type { ActivityQuery } from './dto/activity.dto';
+
+/** Postgres's `invalid_parameter_value`: what `AT TIME ZONE` answers for a zone it does not know. */
+const INVALID_PARAMETER_VALUE = '22023';
 
 interface ActivityRow {
   date: string;
@@ -60,7 +63,11 @@ export class ActivityService {
 
   private async read(query: PublicRead): Promise<ProjectActivity> {
     const { workflowIds } = query;
-    const rows: ActivityRow[] = await this.db.query(ACTIVITY_PER_DAY, [workflowIds, query.from, query.to, query.timeZone]);
+    const rows: ActivityRow[] = await this.db.query(ACTIVITY_PER_DAY, [workflowIds, query.from, query.to, query.timeZone]).catch((error: { code?: string }) => {
+      // A zone Node's ICU knows but this Postgres does not (one ICU still keeps, such as US/Pacific-New).
+      if (error.code === INVALID_PARAMETER_VALUE) throw validationFailed([{ pointer: '/query/timeZone', message: 'is not a time zone the database knows; give an IANA zone such as Europe/Paris or UTC' }]);
+      throw error;
+    });
     const days = rows.map((row) => ({
       date: row.date,
       classifications: Number(row.classifications),

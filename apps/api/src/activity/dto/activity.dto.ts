@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** The most days one request reads: a year and a little more, so that a "last 365 days" in any time zone fits. */
 export const MOST_DAYS = 400;
 const DAY_MS = 86_400_000;
+/** The first day asked for at most: before Chorus (and year 0000, which Postgres refuses as a date). */
+export const FIRST_DAY = '2000-01-01';
+
+/** A day as `YYYY-MM-DD`, not before `FIRST_DAY`. */
+const day = () => z.iso.date('is not a date as YYYY-MM-DD').refine((date) => date >= FIRST_DAY, `is before ${FIRST_DAY}; give a later day`).optional();
 
 /** A zone's name, not an offset: Postgres reads `+01:00` as POSIX does, an hour west of UTC, where Node reads it east. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
@@ -26,8 +31,8 @@ const addDays = (date: string, days: number): string => new Date(Date.parse(date
 /** The query of `GET /projects/:id/activity`: the days default to the last 30 up to today, in the zone given (UTC by default). */
 export const activityQuerySchema = z
   .object({
-    from: z.iso.date('is not a date as YYYY-MM-DD').optional(),
-    to: z.iso.date('is not a date as YYYY-MM-DD').optional(),
+    from: day(),
+    to: day(),
     workflowId: z.uuid('is not a workflow id').optional(),
     timeZone: z.string().refine(knownTimeZone, 'is not an IANA time zone (such as Europe/Paris or UTC)').default('UTC'),
   })
