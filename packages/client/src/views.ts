@@ -341,7 +341,7 @@ export const workflowVersionSummarySchema = z.strictObject({
     .meta({ description: 'What it changed from the version before; null for the first version' }),
 });
 export const workflowVersionListSchema = z.strictObject({ versions: z.array(workflowVersionSummarySchema).meta({ description: 'Every version, the newest first' }) });
-/** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
+/** A day's figures of `GET /projects/:id/activity`. */
 const activityDaySchema = z.strictObject({
   date: z.iso.date().meta({ description: 'The day, in the time zone asked for (`timeZone`)' }),
   classifications: z.int().meta({ description: 'Classifications made that day, the team’s tries while a workflow was a draft left out (as `classifications` of the workflow stats)' }),
@@ -365,6 +365,7 @@ export const projectActivitySchema = z.strictObject({
   }),
 });
 
+/** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
 export const workflowStatsSchema = z.strictObject({
   subjects: z.int(),
   retired: z.int(),

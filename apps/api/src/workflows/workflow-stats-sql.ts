@@ -2,13 +2,6 @@ import { isUnlinked } from '@chorus/db';
 import { cursorTimeSql } from '../common/sql';
 
 /**
- * The workflow's ($1) subjects, as its progress counts them: not those of unlinked sets (kept for their consensus, not
- * the workflow's any more), and a gold-standard subject taken down on a report is not a retirement. Each an index-only
- * count of `subject_workflow_status_figures_idx`, whose condition (`isUnlinked`, negated) the counts repeat: the planner
- * takes a partial index only where it finds the index's condition among the query's, for such an expression by
- * comparing expression trees.
- */
-/**
  * A classification counted in a workflow's figures (`alias` its row): not its team's tries while it was a draft
  * (`made_in_draft`), which count toward nothing. The indexes of the figures repeat it as their condition.
  */
@@ -17,6 +10,13 @@ export const countedClassificationSql = (alias?: string): string => `NOT ${alias
 /** A retired subject counted as a retirement (`alias` its subject_workflow_status row): a gold-standard one taken down is not, nor one of an unlinked set. */
 export const countedRetirementSql = (alias: string): string => `${alias}.retired_at IS NOT NULL AND NOT ${alias}.gold_standard AND NOT ${isUnlinked(alias)}`;
 
+/**
+ * The workflow's ($1) subjects, as its progress counts them: not those of unlinked sets (kept for their consensus, not
+ * the workflow's any more), and a gold-standard subject taken down on a report is not a retirement. Each an index-only
+ * count of `subject_workflow_status_figures_idx`, whose condition (`isUnlinked`, negated) the counts repeat: the planner
+ * takes a partial index only where it finds the index's condition among the query's, for such an expression by
+ * comparing expression trees.
+ */
 const COUNTED_SUBJECTS = `
   SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
          (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${countedRetirementSql('st')}) AS retired,
