@@ -22,6 +22,9 @@ function activityCsv(activity: ProjectActivity): string {
   return `${[header, ...rows].join('\n')}\n`;
 }
 
+/** Whether the answer shown is that of the range and workflow chosen, not one still being replaced after a change. */
+const shown = (activity: ProjectActivity | null, range: number, workflowId: string) => Boolean(activity && activity.days.length === range && activity.workflowId === (workflowId || null));
+
 /**
  * The project's classifications, volunteers and retirements per day, in the browser's time zone: a table (what screen
  * readers read) with bars beside it, a range and a workflow to choose, and the rows to download.
@@ -61,7 +64,7 @@ export function ActivitySection({ project }: { project: ProjectView }) {
         </button>
       </ErrorAlert>
       {activity && <ActivityFigures activity={activity} />}
-      {!activity && !problem && <p role="status">{t('lab.activity.loading')}</p>}
+      {!problem && !shown(activity, range, workflowId) && <p role="status">{t('lab.activity.loading')}</p>}
     </section>
   );
 }
@@ -73,8 +76,11 @@ function ActivityFigures({ activity }: { activity: ProjectActivity }) {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([activityCsv(activity)], { type: 'text/csv' }));
     link.download = `activity-${activity.from}-${activity.to}.csv`;
+    // Firefox follows only a link in the document, and may not have begun the download when click() returns.
+    document.body.append(link);
     link.click();
-    URL.revokeObjectURL(link.href);
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
   };
   return (
     <>
