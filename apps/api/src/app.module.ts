@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountModule } from './account/account.module';
+import { ActivityModule } from './activity/activity.module';
 import { AdminModule } from './admin/admin.module';
 import { AssignmentModule } from './assignment/assignment.module';
 import { AuthModule } from './auth/auth.module';
@@ -57,6 +58,7 @@ export class AppModule {
         MembersModule,
         SubjectSetsModule,
         WorkflowsModule,
+        ActivityModule,
         AssignmentModule,
         RetirementModule,
         SubjectReportsModule,

@@ -44,6 +44,32 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  it('shows the project’s activity per day: its totals, and a table of the days with today’s classification in it', async () => {
+    const account = await signUp(suite.stack, { email: `lab-activity-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Caroline Herschel' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Comet sweeps', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Sweeps' });
+    const { subjectIds } = await researcher.addSubjects(set.id, [{ externalId: 'sweep-1', locations: [{ type: 'text' as const, text: 'A faint nebula' }] }]);
+    const tasks = { T0: { type: 'single' as const, question: 'A comet?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { name: 'Comet?', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const guest = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await guest.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, `activity-${Date.now()}`);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const section = page.getByTestId('lab-activity');
+    await waitToSee(section.getByTestId('lab-activity-totals'));
+    expect(await section.getByTestId('lab-activity-totals').textContent()).toBe('Over these days — classifications: 1; volunteers: 1 (1 new); subjects retired: 0.');
+    const rows = section.locator('[data-testid="lab-activity-table"] tbody tr');
+    expect(await rows.count()).toBe(30);
+    // The most recent day first: today's, in the browser's time zone.
+    const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
+    expect((await rows.first().locator('th, td').allTextContents()).map((text) => text.trim())).toEqual([today, '1', '1', '1', '0']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('makes an empty subject set, for a routing effect to fill, and says that a refused file still made its new set, empty (round 16a F1)', async () => {
     const account = await signUp(suite.stack, { email: `lab-empty-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Margaret Hale' });
     const researcher = suite.stack.anonymous.withToken(account.token);

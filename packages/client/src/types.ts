@@ -72,6 +72,7 @@ import type {
   verifiedEmailSchema,
   workflowSkillsSchema,
   workflowStatsSchema,
+  projectActivitySchema,
   workflowSavedSchema,
   workflowStatusSchema,
   workflowSummarySchema,
@@ -202,6 +203,14 @@ export interface HiddenTagInput {
   reason?: string;
 }
 export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
+export type ProjectActivity = z.infer<typeof projectActivitySchema>;
+/** The days and scope of `GET /projects/:id/activity` (the last 30 days in UTC, the whole project, when left out). */
+export interface ActivityQuery {
+  from?: string;
+  to?: string;
+  workflowId?: string;
+  timeZone?: string;
+}
 export type ReaggregationRun = z.infer<typeof reaggregationRunSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 

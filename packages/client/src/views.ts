@@ -341,6 +341,30 @@ export const workflowVersionSummarySchema = z.strictObject({
     .meta({ description: 'What it changed from the version before; null for the first version' }),
 });
 export const workflowVersionListSchema = z.strictObject({ versions: z.array(workflowVersionSummarySchema).meta({ description: 'Every version, the newest first' }) });
+/** A day's figures of `GET /projects/:id/activity`. */
+const activityDaySchema = z.strictObject({
+  date: z.iso.date().meta({ description: 'The day, in the time zone asked for (`timeZone`)' }),
+  classifications: z.int().meta({ description: 'Classifications made that day, the team’s tries while a workflow was a draft left out (as `classifications` of the workflow stats)' }),
+  volunteers: z.int().meta({ description: 'Volunteers (guests among them) who made them, each counted once' }),
+  newVolunteers: z.int().meta({ description: 'Of the volunteers, those whose first classification in the project (or the workflow asked for) was that day' }),
+  retired: z.int().meta({ description: 'Subjects retired that day and retired still (as `retired` of the workflow stats counts them)' }),
+});
+
+/** `GET /projects/:id/activity`: a project's (or one of its workflows') figures per day. */
+export const projectActivitySchema = z.strictObject({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  timeZone: z.string().meta({ description: 'The IANA time zone whose days the rows are' }),
+  workflowId: z.uuid().nullable().meta({ description: 'The workflow asked for; null for the whole project' }),
+  days: z.array(activityDaySchema).meta({ description: 'One row per day from `from` to `to`, the oldest first; days with nothing are zeros' }),
+  totals: z.strictObject({
+    classifications: z.int(),
+    volunteers: z.int().meta({ description: 'Volunteers over the whole range, each counted once (not the sum of the days)' }),
+    newVolunteers: z.int(),
+    retired: z.int(),
+  }),
+});
+
 /** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
 export const workflowStatsSchema = z.strictObject({
   subjects: z.int(),

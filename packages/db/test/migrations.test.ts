@@ -33,6 +33,7 @@ import { CommentsUpdatedAt1797500000000 } from '../src/migrations/1797500000000-
 import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000000-CommentReportsChanged';
 import { TakenDownSubjects1797656000000 } from '../src/migrations/1797656000000-TakenDownSubjects';
 import { WorkflowFiguresIndexes1797658000000 } from '../src/migrations/1797658000000-WorkflowFiguresIndexes';
+import { ActivityIndex1797659000000 } from '../src/migrations/1797659000000-ActivityIndex';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -119,6 +120,12 @@ describe('migrations', () => {
     expect(await indexBuilt('subject_workflow_status_figures_idx')).toEqual([
       [`btree (workflow_id, gold_standard, retired_at) WHERE (NOT (((retirement_detail ->> 'unlinked'::text))::boolean IS TRUE))`, true],
     ]);
+  });
+
+  it('build the index of a project’s activity per day concurrently, outside a transaction, holding counted classifications only', async () => {
+    expect(migrations.find((migration) => migration.name === 'ActivityIndex1797659000000')).toBeDefined();
+    expect(new ActivityIndex1797659000000().transaction).toBe(false);
+    expect(await indexBuilt('classifications_activity_idx')).toEqual([['btree (workflow_id, created_at, user_id) WHERE (NOT made_in_draft)', true]]);
   });
 
   it('find a workflow’s effect memberships by their own index, not by scanning every workflow’s', async () => {

@@ -2,6 +2,15 @@ import { isUnlinked } from '@chorus/db';
 import { cursorTimeSql } from '../common/sql';
 
 /**
+ * A classification counted in a workflow's figures (`alias` its row): not its team's tries while it was a draft
+ * (`made_in_draft`), which count toward nothing. The indexes of the figures repeat it as their condition.
+ */
+export const countedClassificationSql = (alias?: string): string => `NOT ${alias ? `${alias}.` : ''}made_in_draft`;
+
+/** A retired subject counted as a retirement (`alias` its subject_workflow_status row): a gold-standard one taken down is not, nor one of an unlinked set. */
+export const countedRetirementSql = (alias: string): string => `${alias}.retired_at IS NOT NULL AND NOT ${alias}.gold_standard AND NOT ${isUnlinked(alias)}`;
+
+/**
  * The workflow's ($1) subjects, as its progress counts them: not those of unlinked sets (kept for their consensus, not
  * the workflow's any more), and a gold-standard subject taken down on a report is not a retirement. Each an index-only
  * count of `subject_workflow_status_figures_idx`, whose condition (`isUnlinked`, negated) the counts repeat: the planner
@@ -10,7 +19,7 @@ import { cursorTimeSql } from '../common/sql';
  */
 const COUNTED_SUBJECTS = `
   SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
-         (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT st.gold_standard AND NOT ${isUnlinked('st')}) AS retired,
+         (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${countedRetirementSql('st')}) AS retired,
          (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold_standard`;
 
 /**
@@ -25,8 +34,8 @@ const COUNTED_SUBJECTS = `
  * a few classifications, and 300,000 probes cost more than reading a million entries (bench/README.md, "Workflow figures").
  */
 const COUNTED_CLASSIFICATIONS = `
-  SELECT (SELECT count(*) FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft) AS classifications,
-         (SELECT count(*) FROM (SELECT DISTINCT user_id FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft) v) AS volunteers,
+  SELECT (SELECT count(*) FROM classifications WHERE workflow_id = $1 AND ${countedClassificationSql()}) AS classifications,
+         (SELECT count(*) FROM (SELECT DISTINCT user_id FROM classifications WHERE workflow_id = $1 AND ${countedClassificationSql()}) v) AS volunteers,
          (SELECT count(*) FROM classifications WHERE workflow_id = $1 AND made_in_draft) AS draft_tries`;
 
 /**

@@ -41,6 +41,8 @@ export const ANNOTATIONS_LIST_CHECK = `jsonb_typeof(annotations) = 'array' AND N
 @Index('classifications_versions_idx', ['workflowId', 'workflowVersion'], { where: 'NOT made_in_draft' })
 /** A workflow's volunteers (its tries in draft left out): the stats read them in order, to count each once without a sort. */
 @Index('classifications_volunteers_idx', ['workflowId', 'userId'], { where: 'NOT made_in_draft' })
+/** A workflow's classifications by when they were made, with their volunteers (its tries in draft left out): a project's activity per day. */
+@Index('classifications_activity_idx', ['workflowId', 'createdAt', 'userId'], { where: 'NOT made_in_draft' })
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

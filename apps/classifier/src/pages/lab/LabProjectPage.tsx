@@ -19,6 +19,7 @@ import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
+import { ActivitySection } from './ActivitySection';
 import { DiscussionsSection } from './DiscussionsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -85,6 +86,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
               <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
               <ProjectWorkflowsSection project={project} />
+              <ActivitySection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />

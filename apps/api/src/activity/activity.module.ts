@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
+import { WorkflowsModule } from '../workflows/workflows.module';
+import { ActivityController } from './activity.controller';
+import { ActivityService } from './activity.service';
+
+@Module({
+  imports: [ProjectsModule, WorkflowsModule],
+  controllers: [ActivityController],
+  providers: [ActivityService],
+})
+export class ActivityModule {}

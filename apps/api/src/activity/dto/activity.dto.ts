@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** The most days one request reads: a year and a little more, so that a "last 365 days" in any time zone fits. */
+export const MOST_DAYS = 400;
+const DAY_MS = 86_400_000;
+/** The first day asked for at most: before Chorus (and year 0000, which Postgres refuses as a date). */
+export const FIRST_DAY = '2000-01-01';
+
+/** A day as `YYYY-MM-DD`, not before `FIRST_DAY`. */
+const day = () => z.iso.date('is not a date as YYYY-MM-DD').refine((date) => date >= FIRST_DAY, `is before ${FIRST_DAY}; give a later day`).optional();
+
+/** A zone's name, not an offset: Postgres reads `+01:00` as POSIX does, an hour west of UTC, where Node reads it east. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/** Whether Node knows the IANA zone by its name (as Postgres does: both read the IANA database). */
+function knownTimeZone(zone: string): boolean {
+  if (!ZONE_NAME.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The day it is now in the zone, as `YYYY-MM-DD`. */
+export const todayIn = (timeZone: string, now = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+const addDays = (date: string, days: number): string => new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** The query of `GET /projects/:id/activity`: the days default to the last 30 up to today, in the zone given (UTC by default). */
+export const activityQuerySchema = z
+  .object({
+    from: day(),
+    to: day(),
+    workflowId: z.uuid('is not a workflow id').optional(),
+    timeZone: z.string().refine(knownTimeZone, 'is not an IANA time zone (such as Europe/Paris or UTC)').default('UTC'),
+  })
+  .transform(({ timeZone, workflowId, ...days }) => {
+    const to = days.to ?? todayIn(timeZone);
+    return { timeZone, workflowId, to, from: days.from ?? addDays(to, -29) };
+  })
+  .superRefine(({ from, to }, context) => {
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+    if (days < 1) context.addIssue({ code: 'custom', path: ['from'], message: 'is after `to`; give a day on or before it' });
+    if (days > MOST_DAYS) context.addIssue({ code: 'custom', path: ['from'], message: `is more than ${MOST_DAYS} days before \`to\`; ask for ${MOST_DAYS} days at most` });
+  });
+export type ActivityQuery = z.output<typeof activityQuerySchema>;
