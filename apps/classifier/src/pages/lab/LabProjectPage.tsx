@@ -19,6 +19,7 @@ import { usePreviewsAskFirst } from './PreviewsAskFirst';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
+import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { DiscussionsSection } from './DiscussionsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -86,6 +87,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
               <ProjectWorkflowsSection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+              <ExcludedVolunteersSection project={project} />
               <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
             </>
