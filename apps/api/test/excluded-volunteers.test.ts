@@ -1,6 +1,6 @@
 import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newAccount } from '../../../test/support/accounts';
+import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { carefulMinorityWorkflow } from '../../../test/support/workflows';
@@ -15,6 +15,7 @@ let projectId: string;
 let workflowId: string;
 let subjectIds: Record<string, string>;
 let vandalId: string;
+let vandal: ChorusClient;
 
 const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
   who.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations: [{ task: 'T0', value }] }, randomUUID());
@@ -41,7 +42,8 @@ beforeAll(async () => {
     subjectSetIds: [setId],
   }));
   await stack.client.activateWorkflow(workflowId);
-  const [first, second, vandal] = [await newVolunteer(), await newVolunteer(), await newVolunteer()];
+  const [first, second] = [await newVolunteer(), await newVolunteer()];
+  vandal = await newVolunteer();
   await classify(first, 'open', 'no');
   await classify(first, 'retired', 'no');
   await classify(second, 'retired', 'no');
@@ -63,7 +65,7 @@ describe('excluding a volunteer from a project’s consensus', () => {
     await stack.stopWorker();
     const excluded = await stack.client.excludeVolunteer(projectId, vandalId, '  Answers yes to everything  ');
     expect(excluded).toMatchObject({ volunteerId: vandalId, volunteer: { kind: 'guest', name: null }, reason: 'Answers yes to everything', classifications: 2 });
-    expect(excluded.excludedBy?.id).toBeDefined();
+    expect(excluded.excludedBy?.id).toBe((await stack.client.account()).id);
     expect(await outbox()).toEqual([subjectIds.open, subjectIds.retired].sort());
     await stack.startWorker();
     await aggregated();
@@ -129,9 +131,10 @@ describe('excluding a volunteer from a project’s consensus', () => {
   });
 
   it('is the project’s researchers’ only', async () => {
-    const stranger = await newAccount(stack, 'Outsider');
-    for (const request of [stranger.client.excludedVolunteers(projectId), stranger.client.excludeVolunteer(projectId, vandalId, 'Mine'), stranger.client.liftExclusion(projectId, vandalId)]) {
-      expect((await refusal(request))?.status).toBe(403);
+    for (const outsider of [await newAccount(stack, 'Outsider'), await newMember(stack, projectId, 'moderator', 'Moderator')]) {
+      for (const request of [outsider.client.excludedVolunteers(projectId), outsider.client.excludeVolunteer(projectId, vandalId, 'Mine'), outsider.client.liftExclusion(projectId, vandalId)]) {
+        expect((await refusal(request))?.status).toBe(403);
+      }
     }
     expect((await refusal(stack.anonymous.excludedVolunteers(projectId)))?.status).toBe(401);
     expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers).toHaveLength(1);
@@ -146,6 +149,33 @@ describe('excluding a volunteer from a project’s consensus', () => {
     const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
     expect(rows.every((row) => row.excluded_volunteer === false)).toBe(true);
     expect((await refusal(stack.client.liftExclusion(projectId, vandalId)))?.status).toBe(404);
+  });
+
+  it('takes their answers out of the count that stops the queue: an open subject is served until it retires by its count, and one retired with their answers can be unretired and classified again', async () => {
+    const counted = async (externalId: string) =>
+      (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectIds[externalId]])).rows[0].counted_count;
+    await stack.client.excludeVolunteer(projectId, vandalId, 'Answers yes to everything');
+    await aggregated();
+    expect([await counted('open'), await counted('retired')]).toEqual([1, 2]);
+    // What they answer while excluded is stored and not counted either.
+    await classify(vandal, 'untouched', 'yes');
+    expect(await counted('untouched')).toBe(1);
+    const served = async (who: ChorusClient, externalId: string) => (await who.queue(workflowId)).subjects.some((subject) => subject.id === subjectIds[externalId]);
+    for (const newcomer of [await newVolunteer(), await newVolunteer()]) {
+      expect(await served(newcomer, 'open')).toBe(true);
+      await classify(newcomer, 'open', 'no');
+    }
+    await aggregated();
+    expect(await consensusOf('open')).toMatchObject({ retired: true, retirement_reason: 'count', T0_votes: 3 });
+
+    expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [subjectIds.retired!], reason: 'retired with a vandal’s answer' })).toMatchObject({ unretired: 1 });
+    await aggregated();
+    expect(await consensusOf('retired')).toMatchObject({ retired: false, T0_votes: 2 });
+    const newcomer = await newVolunteer();
+    expect(await served(newcomer, 'retired')).toBe(true);
+    await classify(newcomer, 'retired', 'no');
+    await aggregated();
+    expect(await consensusOf('retired')).toMatchObject({ retired: true, retirement_reason: 'count', T0_votes: 3 });
   });
 
   it('leaves their answers out of the volunteers’ skills the worker learns (Dawid–Skene), as out of the bayesian consensus', async () => {

@@ -10,7 +10,7 @@ import { ExcludedVolunteersService } from './excluded-volunteers.service';
 
 const WHO = 'Anyone but the project’s researchers gets 403 (404 when the project is not public to them, as a draft is).';
 
-@ApiTags('subject-results')
+@ApiTags('excluded-volunteers')
 @ApiBearerAuth()
 @Controller('projects/:id/excluded-volunteers')
 export class ExcludedVolunteersController {

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ExcludedVolunteer, ExcludedVolunteerList } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
+import { COUNTS_TOWARD_RETIREMENT } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
+import { retryOnDeadlock } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { ExclusionInput } from './dto/exclusion.dto';
@@ -27,6 +29,28 @@ const EXCLUDED_ROWS = `
   FROM excluded_volunteers e JOIN users u ON u.id = e.user_id LEFT JOIN users b ON b.id = e.excluded_by
   WHERE e.project_id = $1 AND ($2::uuid IS NULL OR e.user_id = $2)
   ORDER BY e.excluded_at DESC, e.user_id`;
+
+/**
+ * Locks the hot rows of every subject the volunteer ($2) classified in the project ($1), in key order, as submits and
+ * aggregation lock them, before any of their classifications or the outbox is touched: so an exclusion never deadlocks
+ * with either.
+ */
+const LOCK_THEIR_SUBJECTS = `
+  SELECT 1 FROM subject_workflow_status st
+  WHERE (st.workflow_id, st.subject_id) IN (
+    SELECT c.workflow_id, c.subject_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id WHERE w.project_id = $1 AND c.user_id = $2)
+  ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`;
+
+/**
+ * Takes the volunteer's ($2) classifications that count toward retirement out of their subjects' `counted_count`
+ * ($3 = -1), or puts them back ($3 = 1), so that the queue, which stops serving a subject at its rule's count, counts
+ * what aggregation counts.
+ */
+const RECOUNT = `
+  UPDATE subject_workflow_status st SET counted_count = st.counted_count + $3 * t.n
+  FROM (SELECT c.workflow_id, c.subject_id, count(*)::int AS n FROM classifications c JOIN workflows w ON w.id = c.workflow_id
+        WHERE w.project_id = $1 AND c.user_id = $2 AND ${COUNTS_TOWARD_RETIREMENT} GROUP BY c.workflow_id, c.subject_id) t
+  WHERE st.workflow_id = t.workflow_id AND st.subject_id = t.subject_id AND NOT st.gold_standard`;
 
 /**
  * Puts every subject the volunteer ($2) classified in the project ($1) in its workflow's aggregation outbox, and marks
@@ -74,14 +98,17 @@ export class ExcludedVolunteersService {
   /** Excludes the volunteer; excluding them again changes nothing (the first reason stays). */
   async exclude(projectId: string, volunteerId: string, input: ExclusionInput, user: AuthUser): Promise<ExcludedVolunteer> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const workflows = await this.db.transaction(async (manager) => {
-      await this.requireVolunteerOf(manager, projectId, volunteerId);
-      const inserted: unknown[] = await manager.query(
-        'INSERT INTO excluded_volunteers (project_id, user_id, reason, excluded_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1',
-        [projectId, volunteerId, input.reason, user.id],
-      );
-      return inserted.length ? this.oweAggregation(manager, projectId, volunteerId) : [];
-    });
+    const workflows = await retryOnDeadlock(() =>
+      this.db.transaction(async (manager) => {
+        await this.requireVolunteerOf(manager, projectId, volunteerId);
+        await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
+        const inserted: unknown[] = await manager.query(
+          'INSERT INTO excluded_volunteers (project_id, user_id, reason, excluded_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1',
+          [projectId, volunteerId, input.reason, user.id],
+        );
+        return inserted.length ? this.recount(manager, projectId, volunteerId, -1) : [];
+      }),
+    );
     await this.aggregate(workflows);
     const [row]: ExcludedRow[] = await this.db.query(EXCLUDED_ROWS, [projectId, volunteerId]);
     return toView(row!);
@@ -90,11 +117,14 @@ export class ExcludedVolunteersService {
   /** Counts the volunteer's classifications in the project's consensus again. */
   async lift(projectId: string, volunteerId: string, user: AuthUser): Promise<{ lifted: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const workflows = await this.db.transaction(async (manager) => {
-      const [deleted]: unknown[][] = await manager.query('DELETE FROM excluded_volunteers WHERE project_id = $1 AND user_id = $2 RETURNING 1', [projectId, volunteerId]);
-      if (!deleted?.length) throw notFound(`An exclusion of volunteer ${volunteerId} from this project`, '/params/userId');
-      return this.oweAggregation(manager, projectId, volunteerId);
-    });
+    const workflows = await retryOnDeadlock(() =>
+      this.db.transaction(async (manager) => {
+        await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
+        const [deleted]: unknown[][] = await manager.query('DELETE FROM excluded_volunteers WHERE project_id = $1 AND user_id = $2 RETURNING 1', [projectId, volunteerId]);
+        if (!deleted?.length) throw notFound(`An exclusion of volunteer ${volunteerId} from this project`, '/params/userId');
+        return this.recount(manager, projectId, volunteerId, 1);
+      }),
+    );
     await this.aggregate(workflows);
     return { lifted: volunteerId };
   }
@@ -110,7 +140,9 @@ export class ExcludedVolunteersService {
     if (!row!.classified) throw validationFailed([{ pointer: '/params/userId', message: 'names a volunteer with no classification in this project: there is nothing of theirs to keep out of its consensus' }]);
   }
 
-  private async oweAggregation(manager: EntityManager, projectId: string, volunteerId: string): Promise<string[]> {
+  /** Counts their classifications out of (`-1`) or back into (`1`) retirement, and owes their subjects an aggregation. */
+  private async recount(manager: EntityManager, projectId: string, volunteerId: string, sign: -1 | 1): Promise<string[]> {
+    await manager.query(RECOUNT, [projectId, volunteerId, sign]);
     const rows: { workflow_id: string }[] = await manager.query(OWE_AGGREGATION, [projectId, volunteerId]);
     return rows.map((row) => row.workflow_id);
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
-import { isUnlinked, routeSubject } from '@chorus/db';
+import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -443,7 +443,7 @@ export class AggregationService {
       by_excluded_volunteer: boolean;
     }[] = await manager.query(
         `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft,
-                EXISTS (SELECT 1 FROM excluded_volunteers e WHERE e.project_id = w.project_id AND e.user_id = c.user_id) AS by_excluded_volunteer
+                ${byExcludedVolunteerSql('c', 'w.project_id')} AS by_excluded_volunteer
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN workflows w ON w.id = k.workflow_id
          JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
