@@ -28,6 +28,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
+import { ExcludedVolunteersModule } from './excluded-volunteers/excluded-volunteers.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -72,6 +73,7 @@ export class AppModule {
         SubjectResultsModule,
         ConsensusReviewsModule,
         SkillsModule,
+        ExcludedVolunteersModule,
         TagsModule,
         DemoModule,
         AdminModule,

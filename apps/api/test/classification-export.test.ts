@@ -64,6 +64,7 @@ describe('raw classifications export', () => {
       gold_standard: false,
       after_retirement: false,
       made_in_draft: false,
+      excluded_volunteer: false,
       classification_metadata: { tool: 'test' },
       annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }],
       hidden_tags: null,
@@ -129,7 +130,7 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
     // NDJSON parsed line by line once: the whole answer is a list, its choices a list in it.
@@ -454,7 +455,7 @@ describe('raw classifications export', () => {
     const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
     // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
     expect(header).toBe(
-      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
     );
     expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
     const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));

@@ -457,3 +457,15 @@ describe("a workflow's tag proposals", () => {
     }
   });
 });
+
+describe('an excluded volunteer’s proposed tags', () => {
+  it('are left out of the tags proposed to volunteers, as consensus leaves them out', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['food'] });
+    const vandal = await tagged(team, 'a', { add: ['idiot'] });
+    const volunteer = await tagged(team, 'a', { up: ['food'] });
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag).sort()).toEqual(['food', 'idiot']);
+    await stack.client.excludeVolunteer(team.projectId, (await vandal.account()).id, 'Insults');
+    expect(await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).toEqual({ tags: [{ tag: 'food', up: 2, down: 0 }] });
+  });
+});

@@ -292,10 +292,30 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
         `Yes, an advert: ${percent(skill.confusion.yes!.yes!)}; No: ${percent(skill.confusion.no!.no!)}`,
         '7',
         `agreed with ${skill.volunteerId === careful.id ? 6 : 0} of 6 known answers`,
+        'Exclude from consensus',
       ]),
     );
     expect(skills.map((skill) => skill.volunteerId).at(-1)).toBe(careful.id);
     await checkScreen(page, 'lab-results-skills');
+
+    // A contrary volunteer excluded from the consensus, asked first with a reason; then counted again from the project's page.
+    const cid = contrary[0]!;
+    await table.locator(`tr[data-volunteer-id="${cid.id}"]`).getByRole('button', { name: 'Exclude from consensus' }).click();
+    const question = page.getByTestId('lab-exclude-question');
+    await waitToSee(question.getByText('Leave Contrary Cid’s classifications out of this project’s consensus?'));
+    await question.getByRole('button', { name: 'Exclude them' }).click();
+    await waitToSee(question.getByText('Say why they are excluded, for the rest of the team.'));
+    await question.getByLabel('Reason').fill('Answers every known subject wrong');
+    await question.getByRole('button', { name: 'Exclude them' }).click();
+    await waitToSee(table.getByText('Excluded: the consensus of the subjects they classified is being recomputed.'));
+    const { projectId } = await researcher.getWorkflow(workflowId);
+    expect((await researcher.excludedVolunteers(projectId)).excludedVolunteers.map((each) => [each.volunteerId, each.reason])).toEqual([[cid.id, 'Answers every known subject wrong']]);
+    const project = await researcher.getProject(projectId);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const excluded = page.getByTestId('lab-excluded');
+    await waitToSee(excluded.locator(`tr[data-volunteer-id="${cid.id}"]`).getByText('Answers every known subject wrong'));
+    await excluded.getByRole('button', { name: 'Count them again' }).click();
+    await waitToSee(excluded.getByText('No volunteer is excluded: every classification counts.'));
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -453,6 +453,18 @@ export class ChorusClient {
   /** A `bayes` workflow's volunteers' learned skills, the least accurate first (researchers only). */
   skills(workflowId: string) {
     return this.call<WorkflowSkills>('GET', `/workflows/${workflowId}/skills`);
+  }
+  /** The volunteers the project's researchers keep out of its consensus, the most recently excluded first. */
+  excludedVolunteers(projectId: string) {
+    return this.call<ExcludedVolunteerList>('GET', `/projects/${projectId}/excluded-volunteers`);
+  }
+  /** Keeps a volunteer's classifications out of the project's consensus (kept, flagged in the raw download); again: nothing changes. */
+  excludeVolunteer(projectId: string, volunteerId: string, reason: string) {
+    return this.call<ExcludedVolunteer>('PUT', `/projects/${projectId}/excluded-volunteers/${volunteerId}`, { reason });
+  }
+  /** Counts a volunteer's classifications in the project's consensus again. */
+  liftExclusion(projectId: string, volunteerId: string) {
+    return this.call<{ lifted: string }>('DELETE', `/projects/${projectId}/excluded-volunteers/${volunteerId}`);
   }
   /**
    * Retires subjects by hand, with the reason (researchers; moderators, subjects volunteers reported only); those

@@ -71,6 +71,8 @@ import type {
   userViewSchema,
   verifiedEmailSchema,
   workflowSkillsSchema,
+  excludedVolunteerSchema,
+  excludedVolunteerListSchema,
   workflowStatsSchema,
   projectActivitySchema,
   workflowSavedSchema,
@@ -262,5 +264,7 @@ export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];
+export type ExcludedVolunteer = z.infer<typeof excludedVolunteerSchema>;
+export type ExcludedVolunteerList = z.infer<typeof excludedVolunteerListSchema>;
 export type EffectMembership = NonNullable<SubjectResultDetail['routing']>[number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;

@@ -1138,3 +1138,22 @@ export const notificationPageSchema = z.strictObject({
   unread: z.int().meta({ description: 'How many of all their notifications (not only this page’s) are unread' }),
   next: z.string().nullable(),
 });
+
+/** How long a researcher's reason for excluding a volunteer may be, in characters. */
+export const EXCLUSION_REASON_LENGTH = 500;
+/** A volunteer a project's researchers keep out of its consensus, with why, when and by whom. */
+export const excludedVolunteerSchema = z.strictObject({
+  volunteerId,
+  volunteer: volunteerNamed,
+  reason: z.string().meta({ description: 'Why the researcher excluded them' }),
+  excludedAt: time,
+  excludedBy: z
+    .strictObject({ id, name: z.string() })
+    .nullable()
+    .meta({ description: 'The researcher who excluded them (their display name); null once that account is deleted' }),
+  classifications: z.int().meta({ description: 'Their classifications in the project’s workflows, all kept (the raw download flags them excluded_volunteer), none counted' }),
+});
+export const excludedVolunteerListSchema = z.strictObject({
+  excludedVolunteers: z.array(excludedVolunteerSchema).meta({ description: 'The most recently excluded first' }),
+});
+export const exclusionLiftedSchema = z.strictObject({ lifted: id });

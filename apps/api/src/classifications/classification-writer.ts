@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LEFT_TO_CLASSIFY, preparedQuery } from '@chorus/db';
+import { LEFT_TO_CLASSIFY, byExcludedVolunteerSql, preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
 import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
 import type { DataSource } from 'typeorm';
@@ -47,7 +47,7 @@ const STORE = `WITH input AS (
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
     SELECT i.*, w.version AS current_version, w.status = 'draft' AS made_in_draft,
-      ${PAUSED_FOR_CALLER} AS paused
+      ${PAUSED_FOR_CALLER} AS paused, ${byExcludedVolunteerSql('i', 'p.id')} AS excluded
     FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE ${PUBLIC_WORKFLOW_SQL} OR (i.as_account AND EXISTS (${MEMBER}))
   ), allowed AS (
@@ -57,9 +57,10 @@ const STORE = `WITH input AS (
       AND NOT EXISTS (SELECT 1 FROM permitted e WHERE e.ord < i.ord AND e.user_id = i.user_id
                       AND (e.idempotency_key = i.idempotency_key OR (e.workflow_id = i.workflow_id AND e.subject_id = i.subject_id)))
   ), arriving AS (
-    SELECT workflow_id, subject_id, count(*)::int AS n, count(*) FILTER (WHERE NOT made_in_draft)::int AS counts FROM allowed GROUP BY workflow_id, subject_id
+    SELECT workflow_id, subject_id, count(*)::int AS n, count(*) FILTER (WHERE made_in_draft)::int AS drafts,
+      count(*) FILTER (WHERE NOT (made_in_draft OR excluded))::int AS counts FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
-    UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, draft_tries = st.draft_tries + a.n - a.counts, updated_at = now(),
+    UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, draft_tries = st.draft_tries + a.drafts, updated_at = now(),
       counted_count = st.counted_count + CASE WHEN ${LEFT_TO_CLASSIFY} THEN a.counts ELSE 0 END
     FROM arriving a
     WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id

@@ -17,6 +17,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'discussions', description: 'Subjects’ discussions (Talk): volunteers’ comments, replies, #hashtags and @mentions, those moderators hid, and volunteers’ notifications' },
   { name: 'subject-reports', description: 'Volunteers’ reports of a subject that needs a look' },
   { name: 'subject-results', description: 'A workflow’s results subject by subject, and volunteers’ skills' },
+  { name: 'excluded-volunteers', description: 'Volunteers whose classifications a project’s researchers keep out of its consensus' },
   { name: 'reaggregation', description: 'Computing a workflow’s consensus again, and its runs' },
   { name: 'exports', description: 'Downloads: consensus, raw classifications, subject reports, and links to them' },
   { name: 'health', description: 'Whether the API can serve' },

@@ -25,6 +25,8 @@ export interface ClassificationRow {
   gold_standard: boolean;
   after_retirement: boolean;
   made_in_draft: boolean;
+  /** Its volunteer is excluded from the project's consensus (`excluded_volunteers`). */
+  excluded_volunteer: boolean;
   /** What the classifier sent about the classifying (device, tool), as submitted. */
   classification_metadata: Record<string, unknown>;
   annotations: Annotation[];
@@ -45,13 +47,15 @@ export const CLASSIFICATION_COLUMNS = {
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
   workflow_version: 'the workflow version answered (GET /workflows/:id/versions/:n reads it, to a downloads key too)',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
-  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its subject was taken down where it was nowhere in the project, or its last take-down lifted (subject_metadata, earlier_locations); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed), or when its volunteer was excluded from the project's consensus or the exclusion lifted (excluded_volunteer), or when its subject was taken down where it was nowhere in the project, or its last take-down lifted (subject_metadata, earlier_locations); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
   after_retirement: 'not counted: it came after the classification that retired the subject (by the rule of the version that retired it), or once the subject was retired; kept, but not in the consensus',
   made_in_draft:
     "not counted: it was made while the workflow was a draft, by a member of the project's team trying it before volunteers could; kept, but never in the consensus nor toward retirement",
+  excluded_volunteer:
+    "not counted: the project's researchers excluded its volunteer from the consensus (a vandal, a bot, a careless account; GET /projects/:id/excluded-volunteers says why); kept, but in neither the consensus nor retirement while the exclusion lasts",
   classification_metadata: 'what the classifier sent about the classifying (device, tool) (JSON: an object)',
   annotations: 'the whole answer (JSON: a list of {task, value})',
   hidden_tags:
@@ -109,6 +113,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     gold_standard: row.gold_standard,
     after_retirement: row.after_retirement,
     made_in_draft: row.made_in_draft,
+    excluded_volunteer: row.excluded_volunteer,
     classification_metadata: row.classification_metadata,
     annotations: row.annotations,
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),

@@ -226,7 +226,7 @@ export class ExportsController {
   @KeyScope(downloadScope('classifications'))
   @DownloaderFirst('classifications')
   @ApiDownloadResponse()
-  @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, carried from a guest into an account, its subject\'s locations corrected, or its subject taken down where it was nowhere in the project, or its last take-down lifted)')
+  @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, carried from a guest into an account, its volunteer excluded from the project’s consensus or the exclusion lifted, its subject\'s locations corrected, or its subject taken down where it was nowhere in the project, or its last take-down lifted)')
   @ApiMetadata()
   @ApiSort('subject id then volunteer (user_id) order', ", each subject's classifications oldest first (`created_at`, then `classification_id`: the same order on every download)")
   @ApiOperation({

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
-import { isUnlinked, routeSubject } from '@chorus/db';
+import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -53,6 +53,8 @@ interface StoredClassification extends ClassificationRecord {
   givenWhileRetired: boolean;
   /** Made while the workflow was a draft (its team trying it): counted as stored, never in consensus or retirement. */
   madeInDraft: boolean;
+  /** Its volunteer is excluded from the project's consensus (`excluded_volunteers`): counted as stored, never in consensus or retirement. */
+  byExcludedVolunteer: boolean;
   /** Tasks of the current version whose answer in it the current version cannot read whole (it was given under another). */
   unreadable: string[];
 }
@@ -354,12 +356,12 @@ export class AggregationService {
     const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
     const definition = definitions.get(key.workflowId)!;
     const stored = classifications.get(keyOf(key)) ?? [];
-    const records = stored.filter((record) => !record.madeInDraft);
+    const records = stored.filter((record) => !record.madeInDraft && !record.byExcludedVolunteer);
     // One work budget for the subject's replay and its consensus: what volunteers typed bounds neither (see WorkBudget).
     const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>(), work: new WorkBudget(records.length), locations: locations.get(key.subjectId) };
     // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
     // one that met the rule before this retirement committed, stay in the raw download only (flagged so), as do the
-    // tries made while the workflow was a draft; and a task a new version cannot read all the answers of keeps the
+    // tries made while the workflow was a draft and the answers of volunteers excluded from the project; and a task a new version cannot read all the answers of keeps the
     // consensus it had.
     const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, status.judged_count);
     const late = afterTheTrigger(records, retirement);
@@ -438,9 +440,12 @@ export class AggregationService {
       gold_standard: boolean;
       after_retirement: boolean;
       made_in_draft: boolean;
+      by_excluded_volunteer: boolean;
     }[] = await manager.query(
-        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft
+        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft,
+                ${byExcludedVolunteerSql('c', 'w.project_id')} AS by_excluded_volunteer
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+         JOIN workflows w ON w.id = k.workflow_id
          JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
          ORDER BY c.created_at, c.id`,
         [statuses.map((row) => row.workflow_id), statuses.map((row) => row.subject_id)],
@@ -459,6 +464,7 @@ export class AggregationService {
         countsTowardRetirement: !(row.gold_standard || row.after_retirement),
         givenWhileRetired: row.after_retirement,
         madeInDraft: row.made_in_draft,
+        byExcludedVolunteer: row.by_excluded_volunteer,
         unreadable: row.annotations.filter((given) => definition.tasks[given.task] && !annotations.includes(given)).map((given) => given.task),
       });
     }

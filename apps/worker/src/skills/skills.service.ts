@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
-import { oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
+import { byExcludedVolunteerSql, oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
 import { RUN_WAITING_STATES, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import { skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
@@ -129,16 +129,17 @@ export class SkillsService {
   }
 
   /**
-   * Every answer to a task but the tries made while the workflow was a draft, as consensus reads it under the current
-   * version (`WorkflowDefinitions.readable`: an answer no longer offered, or given to the key when it was a task of
-   * another type, teaches no skill). In a fixed order: EM over the same answers in another order could end a hair
-   * apart, and look like new skills.
+   * Every answer to a task but the tries made while the workflow was a draft and those of volunteers excluded from the
+   * project's consensus, as consensus reads it under the current version (`WorkflowDefinitions.readable`: an answer no
+   * longer offered, or given to the key when it was a task of another type, teaches no skill). In a fixed order: EM
+   * over the same answers in another order could end a hair apart, and look like new skills.
    */
   private async answersTo(workflowId: string, current: ReadingVersion, task: string): Promise<{ volunteer: string; subject: string; answer: string }[]> {
     const rows: { volunteer: string; subject: string; version: number; value: unknown }[] = await this.db.query(
       `SELECT c.user_id AS volunteer, c.subject_id AS subject, c.workflow_version AS version, a->'value' AS value
        FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
        WHERE c.workflow_id = $1 AND a->>'task' = $2 AND NOT c.made_in_draft
+         AND NOT ${byExcludedVolunteerSql('c', '(SELECT w.project_id FROM workflows w WHERE w.id = $1)')}
        ORDER BY c.subject_id, c.user_id`,
       [workflowId, task],
     );

@@ -20,6 +20,7 @@ import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
 import { ActivitySection } from './ActivitySection';
+import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { DiscussionsSection } from './DiscussionsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -88,6 +89,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <ProjectWorkflowsSection project={project} />
               <ActivitySection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+              <ExcludedVolunteersSection project={project} />
               <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
             </>

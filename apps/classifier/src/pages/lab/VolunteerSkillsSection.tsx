@@ -6,6 +6,7 @@ import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { useLoaded } from '../../lib/useLoaded';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
+import { ExcludeVolunteer } from './ExcludedVolunteers';
 import { VolunteerInWords, agreementInWords } from './SubjectResultParts';
 
 /**
@@ -66,6 +67,7 @@ function TaskSkills({ workflow, task, skills }: { workflow: WorkflowView; task: 
           <th scope="col">{t('lab.skills.byAnswer')}</th>
           <th scope="col">{t('lab.skills.answers')}</th>
           <th scope="col">{t('lab.skills.gold')}</th>
+          <th scope="col">{t('lab.excluded.actions')}</th>
         </tr>
       </thead>
       <tbody>
@@ -78,6 +80,9 @@ function TaskSkills({ workflow, task, skills }: { workflow: WorkflowView; task: 
             <td>{rightWhen(skill)}</td>
             <td>{skill.answers}</td>
             <td>{skill.gold ? t('lab.skills.goldAgreed', { agreed: skill.gold.agreed, count: skill.gold.answers }) : t('lab.skills.noGold')}</td>
+            <td>
+              <ExcludeVolunteer projectId={workflow.projectId} volunteer={skill} />
+            </td>
           </tr>
         ))}
       </tbody>

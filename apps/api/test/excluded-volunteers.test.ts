@@ -1,0 +1,197 @@
+import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { carefulMinorityWorkflow } from '../../../test/support/workflows';
+
+/**
+ * Researchers keep a vandal's classifications out of their project's consensus: every subject the vandal classified
+ * is aggregated again without them (a retired one stays retired, as after any re-aggregation), the raw download flags
+ * them, and lifting the exclusion counts them again.
+ */
+let stack: Stack;
+let projectId: string;
+let workflowId: string;
+let subjectIds: Record<string, string>;
+let vandalId: string;
+let vandal: ChorusClient;
+
+const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
+  who.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+const newVolunteer = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
+const consensusOf = async (externalId: string) =>
+  ((await stack.client.consensus(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
+const outbox = async () =>
+  (await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows.map((row: { subject_id: string }) => row.subject_id);
+const aggregated = () => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0 && (await outbox()).length === 0, 'the worker to aggregate');
+const refusal = (request: Promise<unknown>) => request.then(() => undefined, (error: ChorusApiError) => error);
+
+beforeAll(async () => {
+  stack = await startStack();
+  projectId = (await stack.client.createProject({ title: `Vandals ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+  const names = ['open', 'retired', 'untouched'];
+  const { subjectIds: ids } = await stack.client.addSubjects(setId, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  subjectIds = Object.fromEntries(names.map((name, index) => [name, ids[index]!]));
+  ({ id: workflowId } = await stack.client.createWorkflow(projectId, {
+    name: 'Ad?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 3 },
+    subjectSetIds: [setId],
+  }));
+  await stack.client.activateWorkflow(workflowId);
+  const [first, second] = [await newVolunteer(), await newVolunteer()];
+  vandal = await newVolunteer();
+  await classify(first, 'open', 'no');
+  await classify(first, 'retired', 'no');
+  await classify(second, 'retired', 'no');
+  await classify(first, 'untouched', 'no');
+  const vandalism = await classify(vandal, 'open', 'yes');
+  await classify(vandal, 'retired', 'yes');
+  await aggregated();
+  const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+  vandalId = rows.find((row) => row.classification_id === vandalism.id)!.user_id as string;
+});
+afterAll(() => stack.stop());
+
+describe('excluding a volunteer from a project’s consensus', () => {
+  it('aggregates again exactly the subjects they classified, without their answers; a subject retired by count stays retired', async () => {
+    expect(await consensusOf('open')).toMatchObject({ retired: false, T0_votes: 2, T0_agreement: 0.5 });
+    expect(await consensusOf('retired')).toMatchObject({ retired: true, retirement_reason: 'count', T0_votes: 3 });
+
+    // Without a worker, what the exclusion owes stays in the outbox to be seen: the vandal's two subjects, not the third.
+    await stack.stopWorker();
+    const excluded = await stack.client.excludeVolunteer(projectId, vandalId, '  Answers yes to everything  ');
+    expect(excluded).toMatchObject({ volunteerId: vandalId, volunteer: { kind: 'guest', name: null }, reason: 'Answers yes to everything', classifications: 2 });
+    expect(excluded.excludedBy?.id).toBe((await stack.client.account()).id);
+    expect(await outbox()).toEqual([subjectIds.open, subjectIds.retired].sort());
+    await stack.startWorker();
+    await aggregated();
+
+    expect(await consensusOf('open')).toMatchObject({ retired: false, T0_answer: 'no', T0_votes: 1, T0_agreement: 1 });
+    expect(await consensusOf('retired')).toMatchObject({ retired: true, retirement_reason: 'count', T0_answer: 'no', T0_votes: 2, T0_agreement: 1 });
+    expect(await consensusOf('untouched')).toMatchObject({ T0_answer: 'no', T0_votes: 1 });
+    // Kept: never deleted, only left out.
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1', [vandalId])).rows[0].n).toBe(2);
+  });
+
+  it('lists the excluded volunteer with why, when, by whom and how many classifications they made', async () => {
+    const { excludedVolunteers } = await stack.client.excludedVolunteers(projectId);
+    expect(excludedVolunteers).toEqual([expect.objectContaining({ volunteerId: vandalId, reason: 'Answers yes to everything', classifications: 2 })]);
+  });
+
+  it('flags their rows in the raw download, and gives them again to since= downloads', async () => {
+    const since = (await stack.client.excludedVolunteers(projectId)).excludedVolunteers[0]!.excludedAt;
+    const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+    expect(rows.map((row) => [row.user_id === vandalId, row.excluded_volunteer]).sort()).toEqual([
+      [false, false],
+      [false, false],
+      [false, false],
+      [false, false],
+      [true, true],
+      [true, true],
+    ]);
+    const changed = (await stack.client.classifications(workflowId, 'json', since).then(JSON.parse)) as Record<string, unknown>[];
+    expect(changed.map((row) => row.user_id)).toEqual([vandalId, vandalId]);
+    const csv = await stack.client.classifications(workflowId, 'csv');
+    expect(csv.split('\n')[0]).toContain(',made_in_draft,excluded_volunteer,');
+  });
+
+  it('changes nothing when asked again', async () => {
+    const before = await stack.client.excludedVolunteers(projectId);
+    const stamps = async () => (await stack.db.query('SELECT updated_at FROM classifications WHERE user_id = $1 ORDER BY id', [vandalId])).rows;
+    const stamped = await stamps();
+    const again = await stack.client.excludeVolunteer(projectId, vandalId, 'Another reason');
+    expect(again).toEqual(before.excludedVolunteers[0]);
+    expect(await stack.client.excludedVolunteers(projectId)).toEqual(before);
+    expect(await stamps()).toEqual(stamped);
+  });
+
+  it('refuses bad input with a problem naming the field, changing nothing', async () => {
+    const stranger = await newAccount(stack, 'Stranger');
+    const cases: [Promise<unknown>, string][] = [
+      [stack.client.excludeVolunteer(projectId, randomUUID(), 'A bot'), '/params/userId'],
+      [stack.client.excludeVolunteer(projectId, stranger.id, 'Never classified here'), '/params/userId'],
+      [stack.client.excludeVolunteer(projectId, vandalId, 'x'.repeat(501)), '/reason'],
+      [stack.client.excludeVolunteer(projectId, vandalId, '   '), '/reason'],
+    ];
+    for (const [request, pointer] of cases) {
+      const refused = await refusal(request);
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
+    }
+    const response = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/excluded-volunteers/${stranger.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${(stack.client as unknown as { token: string }).token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'Never classified here' }),
+    });
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers.map((each) => each.volunteerId)).toEqual([vandalId]);
+  });
+
+  it('is the project’s researchers’ only', async () => {
+    for (const outsider of [await newAccount(stack, 'Outsider'), await newMember(stack, projectId, 'moderator', 'Moderator')]) {
+      for (const request of [outsider.client.excludedVolunteers(projectId), outsider.client.excludeVolunteer(projectId, vandalId, 'Mine'), outsider.client.liftExclusion(projectId, vandalId)]) {
+        expect((await refusal(request))?.status).toBe(403);
+      }
+    }
+    expect((await refusal(stack.anonymous.excludedVolunteers(projectId)))?.status).toBe(401);
+    expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers).toHaveLength(1);
+  });
+
+  it('once lifted, counts their answers again; lifting it again is a 404', async () => {
+    expect(await stack.client.liftExclusion(projectId, vandalId)).toEqual({ lifted: vandalId });
+    await aggregated();
+    expect(await consensusOf('open')).toMatchObject({ retired: false, T0_votes: 2, T0_agreement: 0.5 });
+    expect(await consensusOf('retired')).toMatchObject({ retired: true, T0_votes: 3 });
+    expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers).toEqual([]);
+    const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+    expect(rows.every((row) => row.excluded_volunteer === false)).toBe(true);
+    expect((await refusal(stack.client.liftExclusion(projectId, vandalId)))?.status).toBe(404);
+  });
+
+  it('takes their answers out of the count that stops the queue: an open subject is served until it retires by its count, and one retired with their answers can be unretired and classified again', async () => {
+    const counted = async (externalId: string) =>
+      (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectIds[externalId]])).rows[0].counted_count;
+    await stack.client.excludeVolunteer(projectId, vandalId, 'Answers yes to everything');
+    await aggregated();
+    expect([await counted('open'), await counted('retired')]).toEqual([1, 2]);
+    // What they answer while excluded is stored and not counted either.
+    await classify(vandal, 'untouched', 'yes');
+    expect(await counted('untouched')).toBe(1);
+    // Served: at once, unless the worker holds the subject's row for a moment (the queue then says to ask again).
+    const served = (who: ChorusClient, externalId: string) =>
+      until(async () => (await who.queue(workflowId)).subjects.some((subject) => subject.id === subjectIds[externalId]), `${externalId} to be served`);
+    for (const newcomer of [await newVolunteer(), await newVolunteer()]) {
+      await served(newcomer, 'open');
+      await classify(newcomer, 'open', 'no');
+    }
+    await aggregated();
+    expect(await consensusOf('open')).toMatchObject({ retired: true, retirement_reason: 'count', T0_votes: 3 });
+
+    expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [subjectIds.retired!], reason: 'retired with a vandal’s answer' })).toMatchObject({ unretired: 1 });
+    await aggregated();
+    expect(await consensusOf('retired')).toMatchObject({ retired: false, T0_votes: 2 });
+    const newcomer = await newVolunteer();
+    await served(newcomer, 'retired');
+    await classify(newcomer, 'retired', 'no');
+    await aggregated();
+    expect(await consensusOf('retired')).toMatchObject({ retired: true, retirement_reason: 'count', T0_votes: 3 });
+  });
+
+  it('leaves their answers out of the volunteers’ skills the worker learns (Dawid–Skene), as out of the bayesian consensus', async () => {
+    const volunteers = [await newAccount(stack, 'Careful'), await newAccount(stack, 'Contrary Cid'), await newAccount(stack, 'Contrary Dee')];
+    const { workflowId: bayes, idOf } = await carefulMinorityWorkflow(stack, stack.client, 1, async () => volunteers.map((volunteer) => volunteer.client));
+    const learned = async () => [...new Set((await stack.client.skills(bayes)).skills.map((skill) => skill.volunteerId))].sort();
+    expect(await learned()).toEqual(volunteers.map((volunteer) => volunteer.id).sort());
+    const { projectId: bayesProject } = await stack.client.getWorkflow(bayes);
+    await stack.client.excludeVolunteer(bayesProject, volunteers[1]!.id, 'Answers every known subject wrong');
+    // A whole run learns the skills again first.
+    const run = await stack.client.reaggregate(bayes);
+    await until(async () => (await stack.client.reaggregation(bayes, run.id)).state === 'completed', 'the re-aggregation');
+    expect(await learned()).toEqual([volunteers[0]!.id, volunteers[2]!.id].sort());
+    const [open] = ((await stack.client.consensus(bayes, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((row) => row.subject_id === idOf['open-0']);
+    expect(open).toMatchObject({ T0_votes: 2 });
+  });
+});
