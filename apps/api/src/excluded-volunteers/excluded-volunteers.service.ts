@@ -32,8 +32,9 @@ const EXCLUDED_ROWS = `
 
 /**
  * Locks the hot rows of every subject the volunteer ($2) classified in the project ($1), in key order, as submits and
- * aggregation lock them, before any of their classifications or the outbox is touched: so an exclusion never deadlocks
- * with either.
+ * aggregation lock them, before any of their classifications or the outbox is touched: so an exclusion waits for
+ * either rather than deadlocking with it (a subject the volunteer classifies meanwhile is not locked here:
+ * `retryOnDeadlock` covers that one).
  */
 const LOCK_THEIR_SUBJECTS = `
   SELECT 1 FROM subject_workflow_status st
