@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { byExcludedVolunteerSql, inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -314,7 +314,7 @@ const CLASSIFICATION_ROW = `
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft,
          -- The project read once for the download (an InitPlan); each row, one primary-key probe.
-         ${byExcludedVolunteerSql('c', '(SELECT w.project_id FROM workflows w WHERE w.id = $1)')} AS excluded_volunteer,
+         ${byExcludedVolunteerOfWorkflowSql('c', '$1')} AS excluded_volunteer,
          c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
   FROM classifications c

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerSql, inNaturalOrder, isTakenDownSql, isUnlinked } from '@chorus/db';
+import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -106,7 +106,7 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
     UPDATE classifications c SET after_retirement = false, updated_at = now()
     WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
-    RETURNING c.subject_id, c.gold_standard, c.made_in_draft, ${byExcludedVolunteerSql('c', '(SELECT w.project_id FROM workflows w WHERE w.id = $1)')} AS excluded
+    RETURNING c.subject_id, c.gold_standard, c.made_in_draft, ${byExcludedVolunteerOfWorkflowSql('c', '$1')} AS excluded
   ), counted AS (
     UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n, judged_count = st.counted_count + r.n
     FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT (gold_standard OR made_in_draft OR excluded) GROUP BY subject_id) r

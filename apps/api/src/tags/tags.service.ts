@@ -2,7 +2,7 @@ import type { HiddenTag, ProposedTag, TagProposal, TagProposalPage } from '@chor
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type TaggingVote, reduceTagging } from '@chorus/consensus';
-import { PROPOSES_TAGS, byExcludedVolunteerSql } from '@chorus/db';
+import { PROPOSES_TAGS, byExcludedVolunteerOfWorkflowSql } from '@chorus/db';
 import { type WorkflowDefinition, normaliseTag, stringsOf } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -179,7 +179,7 @@ export class TagsService {
     const rows: { value: unknown }[] = await this.db.query(
       `SELECT a->'value' AS value FROM classifications c CROSS JOIN LATERAL jsonb_array_elements(c.annotations) a
        WHERE c.workflow_id = $1 AND c.subject_id = $2 AND a->>'task' = $3
-         AND NOT ${byExcludedVolunteerSql('c', '(SELECT w.project_id FROM workflows w WHERE w.id = $1)')}`,
+         AND NOT ${byExcludedVolunteerOfWorkflowSql('c', '$1')}`,
       [workflowId, subjectId, taskKey],
     );
     const votes = rows.map((row) => row.value).filter(isTaggingVote);

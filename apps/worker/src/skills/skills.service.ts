@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
-import { byExcludedVolunteerSql, oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
 import { RUN_WAITING_STATES, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import { skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
@@ -139,7 +139,7 @@ export class SkillsService {
       `SELECT c.user_id AS volunteer, c.subject_id AS subject, c.workflow_version AS version, a->'value' AS value
        FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
        WHERE c.workflow_id = $1 AND a->>'task' = $2 AND NOT c.made_in_draft
-         AND NOT ${byExcludedVolunteerSql('c', '(SELECT w.project_id FROM workflows w WHERE w.id = $1)')}
+         AND NOT ${byExcludedVolunteerOfWorkflowSql('c', '$1')}
        ORDER BY c.subject_id, c.user_id`,
       [workflowId, task],
     );
