@@ -234,7 +234,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Enter');
     const question = page.getByTestId('lab-exclude-question');
     await waitForFocus(page, '[data-testid="lab-exclude-question"]');
-    expect(await question.getByRole('paragraph').first().textContent()).toMatch(/^Leave .+ classifications out of this project’s consensus\?$/);
+    // A guest has no name: the question says what they are, in a sentence of its own.
+    expect(await question.getByRole('paragraph').allTextContents()).toEqual([
+      'Leave this guest’s classifications out of this project’s consensus?',
+      'Their classifications are kept and flagged in the raw download; the consensus of every subject they classified is recomputed without them. You can count them again from the project’s page, or from the results page of a subject they classified.',
+    ]);
     await page.keyboard.press('Escape');
     await waitForFocus(page, excludeButton);
     await page.keyboard.press('Enter');
@@ -248,10 +252,12 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await exclusionStatus.textContent()).toBe('Excluded: the consensus of the subjects they classified is being recomputed.');
     expect(await page.locator(`${excludedRow} td:nth-child(5)`).textContent()).toBe('Not counted: its volunteer is excluded from this project’s consensus');
     expect((await researcher.excludedVolunteers(project.id)).excludedVolunteers.map((each) => [each.volunteerId, each.reason])).toEqual([[guests[0]!.id, 'Answers every snippet no']]);
-    // Read again, the page shows the exclusion as the API has it.
+    // Read again, the page shows the exclusion as the API has it. Another researcher lifts it meanwhile: counting
+    // them again here finds it lifted, and says so as if it had lifted it.
     await page.reload();
     await waitToSee(page.locator(excludedRow).getByRole('button', { name: 'Count them again' }));
     expect(await page.locator(`${excludedRow} td:nth-child(5)`).textContent()).toBe('Not counted: its volunteer is excluded from this project’s consensus');
+    await researcher.liftExclusion(project.id, guests[0]!.id);
     await tabTo(page, liftButton, 80);
     await page.keyboard.press('Enter');
     await waitToSee(exclusionStatus.getByText('Their classifications count again: the consensus of the subjects they classified is being recomputed.'));
@@ -737,6 +743,9 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await checkScreen(page, 'lab-result-reviewer');
     // Their own review they may undo; the researcher sees it as a reviewer's.
     expect(await page.getByRole('button', { name: 'Undo review' }).count()).toBe(1);
+    // Excluding a volunteer is the researchers' alone: no button, no column for it.
+    expect(await page.getByRole('button', { name: 'Exclude from consensus' }).count()).toBe(0);
+    expect(await page.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
     // Volunteers by kind, not by id: a reviewer is a volunteer too.
     expect(await page.locator('.lab-volunteer-name').count()).toBeGreaterThan(0);
     expect(await page.locator('.lab-volunteer-id').count()).toBe(0);

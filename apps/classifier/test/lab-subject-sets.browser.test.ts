@@ -79,7 +79,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // The CSV: its header, then the table's rows, a day a line, the oldest first.
     const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Download CSV' }).click()]);
     const tableRows = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim()).join(',')));
-    expect(download.suggestedFilename()).toMatch(/^activity-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    // Named by its days, the oldest (the table's last row) to today.
+    expect(download.suggestedFilename()).toBe(`activity-${(await rows.last().locator('th').textContent())!.trim()}-${today}.csv`);
     expect(readFileSync((await download.path())!, 'utf8').split('\n')).toEqual(['date,classifications,volunteers,new_volunteers,retired', ...tableRows.reverse(), '']);
     expect(errors).toEqual([]);
     await page.close();

@@ -8,6 +8,7 @@ import { LabTable } from '../../components/LabTable';
 import { LoadedList } from '../../components/LoadedList';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
+import { goneAt } from '../../lib/errors';
 import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
 import { useForm } from '../../lib/useForm';
@@ -44,13 +45,15 @@ export function ExcludeVolunteer({ projectId, volunteer, onExcluded }: { project
     opener.current?.focus();
   };
   if (excluded) return <p role="status">{t('lab.excluded.done')}</p>;
+  const { name, kind } = volunteer.volunteer;
+  const question = name ? t('lab.excluded.question', { name }) : t(`lab.excluded.questionUnnamed.${kind}`);
   return (
     <>
       <button type="button" ref={opener} className="button button-secondary" onClick={() => setAsking(true)}>
         {t('lab.excluded.exclude')}
       </button>
       {asking && (
-        <InlineQuestion question={t('lab.excluded.question', { name: volunteer.volunteer.name ?? t(`lab.result.volunteers.${volunteer.volunteer.kind}`) })} hint={t('lab.excluded.hint')} className="notice lab-confirm" testId="lab-exclude-question" onCancel={goBack}>
+        <InlineQuestion question={question} hint={t('lab.excluded.hint')} className="notice lab-confirm" testId="lab-exclude-question" onCancel={goBack}>
           {(questionId) => (
             <form noValidate aria-labelledby={questionId} onSubmit={(event) => void exclude(event)}>
               <ErrorAlert problem={form.problem} />
@@ -73,7 +76,8 @@ export function ExcludeVolunteer({ projectId, volunteer, onExcluded }: { project
 
 /**
  * "Count them again" for the project's excluded volunteers: `lift(volunteerId, lifted)` submits, then calls `lifted`
- * (what the page shows of it); a refusal is `problem`, for the page to show once.
+ * (what the page shows of it), also when another researcher lifted it first; a refusal is `problem`, for the page to
+ * show once.
  */
 export function useLiftExclusion(projectId: string) {
   const client = useClient();
@@ -82,7 +86,9 @@ export function useLiftExclusion(projectId: string) {
     form.onSubmit({
       check: () => ({}),
       send: async () => {
-        await client.liftExclusion(projectId, volunteerId);
+        await client.liftExclusion(projectId, volunteerId).catch((error: unknown) => {
+          if (!goneAt(error, '/params/userId')) throw error;
+        });
         lifted();
       },
       refused: (error) => problemAtFields(error, [] as const),
