@@ -44,7 +44,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     );
     const answer = (client: ChorusClient, name: string, value: string) => client.classify({ workflowId, workflowVersion: 1, subjectId: idOf[name]!, annotations: [{ task: 'T0', value }] }, randomUUID());
     const retiring = [await answer(guests[0]!.client, 'ad-01', 'yes'), await answer(guests[1]!.client, 'ad-01', 'yes')];
-    await answer(guests[0]!.client, 'ad-02', 'no');
+    const ad02 = await answer(guests[0]!.client, 'ad-02', 'no');
     // Two volunteers found ad-02 interesting; one marked ad-03 and changed their mind.
     await guests[0]!.client.markFavourite(idOf['ad-02']!, workflowId);
     await guests[1]!.client.markFavourite(idOf['ad-02']!, workflowId);
@@ -159,8 +159,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       each.map((tr) => [tr.getAttribute('data-classification-id'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())]),
     );
     expect(rows).toEqual([
-      [retiring[0]!.id, `A guest ${guests[0]!.id}`, '1', 'Is this an advertisement?Yes, an advert', ''],
-      [retiring[1]!.id, `A guest ${guests[1]!.id}`, '1', 'Is this an advertisement?Yes, an advert', 'Retired the subject'],
+      [retiring[0]!.id, `A guest ${guests[0]!.id}`, '1', 'Is this an advertisement?Yes, an advert', '', 'Exclude from consensus'],
+      [retiring[1]!.id, `A guest ${guests[1]!.id}`, '1', 'Is this an advertisement?Yes, an advert', 'Retired the subject', 'Exclude from consensus'],
     ]);
     expect(await page.content()).not.toContain(account.user.email!);
     await checkScreen(page, 'lab-result');
@@ -224,6 +224,47 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
     await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toBe(notServed);
+
+    // A volunteer spotted on the subject's page excluded from the consensus there, by keyboard, asked first with a
+    // reason; their row then says so, focus on "Count them again", which counts them again, focus back on "Exclude".
+    const excludedRow = `[data-testid="lab-result-classifications"] tr[data-classification-id="${ad02.id}"]`;
+    const [excludeButton, liftButton] = [`${excludedRow} .lab-exclusion > button`, `${excludedRow} .lab-exclusion > form > button`];
+    const exclusionStatus = page.getByTestId('lab-result-exclusion-status');
+    await tabTo(page, excludeButton, 80);
+    await page.keyboard.press('Enter');
+    const question = page.getByTestId('lab-exclude-question');
+    await waitForFocus(page, '[data-testid="lab-exclude-question"]');
+    // A guest has no name: the question says what they are, in a sentence of its own.
+    expect(await question.getByRole('paragraph').allTextContents()).toEqual([
+      'Leave this guest’s classifications out of this project’s consensus?',
+      'Their classifications are kept and flagged in the raw download; the consensus of every subject they classified is recomputed without them. You can count them again from the project’s page, or from the results page of a subject they classified.',
+    ]);
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, excludeButton);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-exclude-question"]');
+    await tabTo(page, '[data-testid="lab-exclude-question"] textarea');
+    await page.keyboard.type('Answers every snippet no');
+    await tabTo(page, '[data-testid="lab-exclude-question"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, liftButton);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Count them again');
+    expect(await exclusionStatus.textContent()).toBe('Excluded: the consensus of the subjects they classified is being recomputed.');
+    expect(await page.locator(`${excludedRow} td:nth-child(5)`).textContent()).toBe('Not counted: its volunteer is excluded from this project’s consensus');
+    expect((await researcher.excludedVolunteers(project.id)).excludedVolunteers.map((each) => [each.volunteerId, each.reason])).toEqual([[guests[0]!.id, 'Answers every snippet no']]);
+    // Read again, the page shows the exclusion as the API has it. Another researcher lifts it meanwhile: counting
+    // them again here finds it lifted, and says so as if it had lifted it.
+    await page.reload();
+    await waitToSee(page.locator(excludedRow).getByRole('button', { name: 'Count them again' }));
+    expect(await page.locator(`${excludedRow} td:nth-child(5)`).textContent()).toBe('Not counted: its volunteer is excluded from this project’s consensus');
+    await researcher.liftExclusion(project.id, guests[0]!.id);
+    await tabTo(page, liftButton, 80);
+    await page.keyboard.press('Enter');
+    await waitToSee(exclusionStatus.getByText('Their classifications count again: the consensus of the subjects they classified is being recomputed.'));
+    await waitForFocus(page, excludeButton);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Exclude from consensus');
+    expect(await page.locator(`${excludedRow} td:nth-child(5)`).textContent()).toBe('');
+    expect((await researcher.excludedVolunteers(project.id)).excludedVolunteers).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -568,7 +609,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
     await waitToSee(page.getByTestId('lab-result-facts'));
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
-    const notes = async () => (await page.getByTestId('lab-result-classifications').locator('tbody tr td:last-child').allTextContents()).filter(Boolean);
+    const notes = async () => (await page.getByTestId('lab-result-classifications').locator('tbody tr td:nth-child(5)').allTextContents()).filter(Boolean);
     expect(await notes()).toEqual(['Retired the subject']);
 
     // Taken down since, retired by hand: the classification that met the rule retired it before, as the retirement says.
@@ -702,6 +743,9 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await checkScreen(page, 'lab-result-reviewer');
     // Their own review they may undo; the researcher sees it as a reviewer's.
     expect(await page.getByRole('button', { name: 'Undo review' }).count()).toBe(1);
+    // Excluding a volunteer is the researchers' alone: no button, no column for it.
+    expect(await page.getByRole('button', { name: 'Exclude from consensus' }).count()).toBe(0);
+    expect(await page.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
     // Volunteers by kind, not by id: a reviewer is a volunteer too.
     expect(await page.locator('.lab-volunteer-name').count()).toBeGreaterThan(0);
     expect(await page.locator('.lab-volunteer-id').count()).toBe(0);

@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page, Route } from 'playwright-core';
 import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
@@ -44,7 +45,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
-  it('shows the project’s activity per day: its totals, and a table of the days with today’s classification in it', async () => {
+  it('shows the project’s activity per day: loading, then its totals, a table of the days with today’s classification in it, and the same rows as CSV', async () => {
     const account = await signUp(suite.stack, { email: `lab-activity-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Caroline Herschel' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Comet sweeps', status: 'live' });
@@ -57,15 +58,30 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await guest.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, `activity-${Date.now()}`);
 
     const { page, errors } = await signedInPage(suite, account);
+    // The activity held until the loading line is seen, then let through.
+    const activity = (url: URL) => url.pathname.endsWith(`/projects/${project.id}/activity`);
+    const held = new Promise<Route>((resolve) => void page.route(activity, resolve));
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const section = page.getByTestId('lab-activity');
+    const request = await held;
+    await waitToSee(section.getByRole('status').getByText('Loading the activity…'));
+    expect(await section.getByTestId('lab-activity-totals').count()).toBe(0);
+    await request.continue();
+    await page.unroute(activity);
     await waitToSee(section.getByTestId('lab-activity-totals'));
+    expect(await section.getByText('Loading the activity…').count()).toBe(0);
     expect(await section.getByTestId('lab-activity-totals').textContent()).toBe('Over these days — classifications: 1; volunteers: 1 (1 new); subjects retired: 0.');
     const rows = section.locator('[data-testid="lab-activity-table"] tbody tr');
     expect(await rows.count()).toBe(30);
     // The most recent day first: today's, in the browser's time zone.
     const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
     expect((await rows.first().locator('th, td').allTextContents()).map((text) => text.trim())).toEqual([today, '1', '1', '1', '0']);
+    // The CSV: its header, then the table's rows, a day a line, the oldest first.
+    const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Download CSV' }).click()]);
+    const tableRows = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim()).join(',')));
+    // Named by its days, the oldest (the table's last row) to today.
+    expect(download.suggestedFilename()).toBe(`activity-${(await rows.last().locator('th').textContent())!.trim()}-${today}.csv`);
+    expect(readFileSync((await download.path())!, 'utf8').split('\n')).toEqual(['date,classifications,volunteers,new_volunteers,retired', ...tableRows.reverse(), '']);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -76,6 +76,11 @@ export function describeRefusedAnswer(error: unknown): Problem {
   return { detail: i18n.t('errors.answerRefused', { why: whyAnswerRefused(error) }), fields: [] };
 }
 
+/** A 404 that names `pointer`: what the address names is not there (any more: another researcher removed it). */
+export function goneAt(error: unknown, pointer: string): boolean {
+  return error instanceof ChorusApiError && error.status === 404 && !!error.problem.errors?.some((field) => field.pointer === pointer);
+}
+
 /** A 404 or 422 that names `pointer` (the address's workflow id, or version): nothing is there, and never will be. */
 export function namesNothing(error: unknown, pointer = '/params/id'): boolean {
   return error instanceof ChorusApiError && (error.status === 404 || error.status === 422) && !!error.problem.errors?.some((field) => field.pointer === pointer);

@@ -3,7 +3,7 @@ import { SUBJECT_LOCATION_COLUMNS, columnKey } from '@chorus/tasks';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
-import { describeError } from './errors';
+import { describeError, goneAt } from './errors';
 import { listOf } from './formats';
 import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -216,8 +216,7 @@ export function roleChangeRefused(error: unknown): FormProblem<'email' | 'role'>
  * withdrawn: the API names its address's `pointer` as naming nothing), said in the researcher's words (`meanwhile`).
  */
 export function teamChangeRefused(error: unknown, pointer: string, meanwhile: string): FormProblem<never> {
-  const gone = error instanceof ChorusApiError && error.status === 404 && !!error.problem.errors?.some((field) => field.pointer === pointer);
-  return gone ? { fields: {}, form: { detail: meanwhile, fields: [] } } : problemAtFields(error, [] as const);
+  return goneAt(error, pointer) ? { fields: {}, form: { detail: meanwhile, fields: [] } } : problemAtFields(error, [] as const);
 }
 
 /**

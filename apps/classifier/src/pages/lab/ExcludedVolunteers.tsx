@@ -1,4 +1,4 @@
-import { EXCLUSION_REASON_LENGTH, type ExcludedVolunteer, type ProjectView, type VolunteerSkill } from '@chorus/client';
+import { EXCLUSION_REASON_LENGTH, type ProjectView, type VolunteerSkill } from '@chorus/client';
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -8,6 +8,7 @@ import { LabTable } from '../../components/LabTable';
 import { LoadedList } from '../../components/LoadedList';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
+import { goneAt } from '../../lib/errors';
 import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
 import { useForm } from '../../lib/useForm';
@@ -17,9 +18,10 @@ import { VolunteerInWords } from './SubjectResultParts';
 
 /**
  * Keeps a volunteer's classifications out of the project's consensus, asked first with the reason (kept with the
- * exclusion, for the team); where researchers see a volunteer (their learned skills).
+ * exclusion, for the team); where researchers see a volunteer (their learned skills, a subject's classifications).
+ * Once they are excluded it says so in place of its button, unless the page shows the exclusion itself (`onExcluded`).
  */
-export function ExcludeVolunteer({ projectId, volunteer }: { projectId: string; volunteer: Pick<VolunteerSkill, 'volunteerId' | 'volunteer'> }) {
+export function ExcludeVolunteer({ projectId, volunteer, onExcluded }: { projectId: string; volunteer: Pick<VolunteerSkill, 'volunteerId' | 'volunteer'>; onExcluded?: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const id = useId();
@@ -32,7 +34,8 @@ export function ExcludeVolunteer({ projectId, volunteer }: { projectId: string; 
     send: async () => {
       await client.excludeVolunteer(projectId, volunteer.volunteerId, form.values.reason);
       setAsking(false);
-      setExcluded(true);
+      if (onExcluded) onExcluded();
+      else setExcluded(true);
     },
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
@@ -42,13 +45,15 @@ export function ExcludeVolunteer({ projectId, volunteer }: { projectId: string; 
     opener.current?.focus();
   };
   if (excluded) return <p role="status">{t('lab.excluded.done')}</p>;
+  const { name, kind } = volunteer.volunteer;
+  const question = name ? t('lab.excluded.question', { name }) : t(`lab.excluded.questionUnnamed.${kind}`);
   return (
     <>
       <button type="button" ref={opener} className="button button-secondary" onClick={() => setAsking(true)}>
         {t('lab.excluded.exclude')}
       </button>
       {asking && (
-        <InlineQuestion question={t('lab.excluded.question', { name: volunteer.volunteer.name ?? t(`lab.result.volunteers.${volunteer.volunteer.kind}`) })} hint={t('lab.excluded.hint')} className="notice lab-confirm" testId="lab-exclude-question" onCancel={goBack}>
+        <InlineQuestion question={question} hint={t('lab.excluded.hint')} className="notice lab-confirm" testId="lab-exclude-question" onCancel={goBack}>
           {(questionId) => (
             <form noValidate aria-labelledby={questionId} onSubmit={(event) => void exclude(event)}>
               <ErrorAlert problem={form.problem} />
@@ -69,29 +74,57 @@ export function ExcludeVolunteer({ projectId, volunteer }: { projectId: string; 
   );
 }
 
+/**
+ * "Count them again" for the project's excluded volunteers: `lift(volunteerId, lifted)` submits, then calls `lifted`
+ * (what the page shows of it), also when another researcher lifted it first; a refusal is `problem`, for the page to
+ * show once.
+ */
+export function useLiftExclusion(projectId: string) {
+  const client = useClient();
+  const form = useForm<never>({}, []);
+  const lift = (volunteerId: string, lifted: () => void) =>
+    form.onSubmit({
+      check: () => ({}),
+      send: async () => {
+        await client.liftExclusion(projectId, volunteerId).catch((error: unknown) => {
+          if (!goneAt(error, '/params/userId')) throw error;
+        });
+        lifted();
+      },
+      refused: (error) => problemAtFields(error, [] as const),
+    });
+  return { lift, problem: form.problem, busy: form.busy };
+}
+
+/** The "Count them again" button of one excluded volunteer. */
+export function LiftExclusion({ lifting, volunteerId, onLifted }: { lifting: ReturnType<typeof useLiftExclusion>; volunteerId: string; onLifted: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <form noValidate onSubmit={(event) => void lifting.lift(volunteerId, onLifted)(event)}>
+      <button type="submit" className="button button-secondary" aria-disabled={lifting.busy || undefined}>
+        {t('lab.excluded.lift')}
+      </button>
+    </form>
+  );
+}
+
 /** The volunteers the project's consensus leaves out, with why, when and by whom; each exclusion can be lifted. */
 export function ExcludedVolunteersSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.excludedVolunteers(project.id), [client, project.id]);
-  const form = useForm<never>({}, []);
+  const lifting = useLiftExclusion(project.id);
   const [result, say] = useResult();
-  const lift = (excluded: ExcludedVolunteer) =>
-    form.onSubmit({
-      check: () => ({}),
-      send: async () => {
-        await client.liftExclusion(project.id, excluded.volunteerId);
-        say((t) => t('lab.excluded.lifted'));
-        reload();
-      },
-      refused: (error) => problemAtFields(error, [] as const),
-    });
+  const lifted = () => {
+    say((t) => t('lab.excluded.lifted'));
+    reload();
+  };
   return (
     <section className="lab-section" aria-labelledby="lab-excluded-heading" data-testid="lab-excluded">
       <h2 id="lab-excluded-heading">{t('lab.excluded.title')}</h2>
       <p>{t('lab.excluded.lead')}</p>
       <ResultNotice result={result} testId="lab-excluded-result" />
-      <ErrorAlert problem={form.problem} focus />
+      <ErrorAlert problem={lifting.problem} focus />
       <LoadedList items={data?.excludedVolunteers ?? null} problem={problem} reload={reload} loading={t('lab.excluded.loading')} empty={t('lab.excluded.none')}>
         {(shown) => (
           <LabTable>
@@ -119,11 +152,7 @@ export function ExcludedVolunteersSection({ project }: { project: ProjectView })
                   </td>
                   <td>{excluded.classifications}</td>
                   <td>
-                    <form noValidate onSubmit={(event) => void lift(excluded)(event)}>
-                      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-                        {t('lab.excluded.lift')}
-                      </button>
-                    </form>
+                    <LiftExclusion lifting={lifting} volunteerId={excluded.volunteerId} onLifted={lifted} />
                   </td>
                 </tr>
               ))}

@@ -20,11 +20,13 @@ import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { ConsensusReviews } from './ConsensusReviews';
+import { ExcludeVolunteer, LiftExclusion, useLiftExclusion } from './ExcludedVolunteers';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
 import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, OffPath, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
 import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
 import { useSaid } from '../../lib/said';
+import { useResult } from '../../lib/useResult';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -139,7 +141,7 @@ function SubjectResultView({ workflow, subject, name, mayUndo, researcher }: { w
         )}
       </section>
       {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
-      <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} />
+      <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} />
     </>
   );
 }
@@ -181,7 +183,7 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
 }
 
 /** The subject's consensus, task by task, then its classifications a page at a time, each in the words of its version. */
-function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo }) {
+function Results({ workflow, subject, name, mayUndo, researcher }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
   const { t } = useTranslation();
   const client = useClient();
   const [classifications, setClassifications] = useState(subject.classifications);
@@ -192,6 +194,7 @@ function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView;
   const table = useRef<HTMLTableElement>(null);
   const shown = useMemo(() => [...Object.values(subject.consensus), ...classifications], [subject, classifications]);
   const definitionOf = useVersionDefinitions(workflow.id, workflow.version, workflow.definition, shown);
+  const exclusions = useExclusions(workflow.projectId, researcher, table);
 
   const showMore = async (after: string) => {
     setProblem(null);
@@ -216,7 +219,7 @@ function Results({ workflow, subject, name, mayUndo }: { workflow: WorkflowView;
       <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
       <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} mayUndo={mayUndo} />
       <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
-      <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} />
+      <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} exclusions={researcher ? exclusions : null} />
       <ErrorAlert problem={problem} />
       {next && (
         <button type="button" id="lab-result-more" className="button button-secondary" onClick={() => void showMore(next)}>
@@ -279,21 +282,92 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
   );
 }
 
-/** Every classification shown so far, oldest first: when, by which volunteer (by name, as the downloads name them), under which version, and the answers. */
+type Exclusions = ReturnType<typeof useExclusions>;
+
+/**
+ * The researchers' part in the classifications: which volunteers the project's consensus leaves out (read once, then
+ * kept as this page excludes and lifts), what the last change did, and focus, after one, on the control that took the
+ * place of the one used in its row. Nothing is read for a reviewer, who may not see them.
+ */
+function useExclusions(projectId: string, researcher: boolean, table: RefObject<HTMLTableElement | null>) {
+  const client = useClient();
+  const loaded = useLoaded(() => (researcher ? client.excludedVolunteers(projectId) : Promise.resolve(null)), [client, projectId, researcher]);
+  const [excluded, setExcluded] = useState<ReadonlySet<string> | null>(null);
+  useEffect(() => {
+    if (loaded.data) setExcluded(new Set(loaded.data.excludedVolunteers.map((each) => each.volunteerId)));
+  }, [loaded.data]);
+  const [result, say] = useResult();
+  const lifting = useLiftExclusion(projectId);
+  const actedIn = useRef<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `excluded` is the trigger: the row acted in shows its other control
+  useEffect(() => {
+    if (actedIn.current === null) return;
+    table.current?.querySelector<HTMLElement>(`tr[data-classification-id="${actedIn.current}"] .lab-exclusion button`)?.focus();
+    actedIn.current = null;
+  }, [excluded]);
+  /** The volunteer of the classification acted on is excluded now, or counted again. */
+  const mark = (classificationId: string, volunteerId: string, now: boolean) => {
+    actedIn.current = classificationId;
+    setExcluded((before) => {
+      const next = new Set(before);
+      if (now) next.add(volunteerId);
+      else next.delete(volunteerId);
+      return next;
+    });
+    say((t) => (now ? t('lab.excluded.done') : t('lab.excluded.lifted')));
+  };
+  return { projectId, excluded, problem: loaded.problem, reload: loaded.reload, result, lifting, mark };
+}
+
+/** The exclusion's messages: the list unread, a lift refused, and what the last change did (a live region, there from the start). */
+function ExclusionMessages({ exclusions }: { exclusions: Exclusions }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorAlert problem={exclusions.problem}>
+        <button type="button" className="button button-secondary" onClick={exclusions.reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      <ErrorAlert problem={exclusions.lifting.problem} focus />
+      <div role="status" data-testid="lab-result-exclusion-status">
+        {exclusions.result && <p key={exclusions.result.n}>{exclusions.result.text(t)}</p>}
+      </div>
+    </>
+  );
+}
+
+/** A classification's volunteer counted again when excluded, else excluded (asked first); nothing before the exclusions are read. */
+function ExclusionAction({ classification, exclusions }: { classification: SubjectClassification; exclusions: Exclusions }) {
+  const { volunteerId, volunteer } = classification;
+  if (!volunteerId || !exclusions.excluded) return null;
+  if (exclusions.excluded.has(volunteerId)) {
+    return <LiftExclusion lifting={exclusions.lifting} volunteerId={volunteerId} onLifted={() => exclusions.mark(classification.id, volunteerId, false)} />;
+  }
+  return <ExcludeVolunteer projectId={exclusions.projectId} volunteer={{ volunteerId, volunteer }} onExcluded={() => exclusions.mark(classification.id, volunteerId, true)} />;
+}
+
+/**
+ * Every classification shown so far, oldest first: when, by which volunteer (by name, as the downloads name them), under
+ * which version, and the answers; to researchers (`exclusions`), whether its volunteer is excluded from the consensus.
+ */
 function ClassificationsTable({
   subject,
   name,
   classifications,
   definitionOf,
   table,
-}: { subject: SubjectResultDetail; name: string; classifications: SubjectClassification[]; definitionOf: DefinitionOf; table: RefObject<HTMLTableElement | null> }) {
+  exclusions,
+}: { subject: SubjectResultDetail; name: string; classifications: SubjectClassification[]; definitionOf: DefinitionOf; table: RefObject<HTMLTableElement | null>; exclusions: Exclusions | null }) {
   const { t } = useTranslation();
+  const isExcluded = (classification: SubjectClassification) => Boolean(classification.volunteerId && exclusions?.excluded?.has(classification.volunteerId));
   return (
     <section className="lab-section" aria-labelledby="lab-result-classifications-heading">
       <h2 id="lab-result-classifications-heading">{t('lab.result.classificationsTitle')}</h2>
       <div role="status" data-testid="lab-result-status">
         <p>{subject.classificationCount + subject.draftTries ? t('lab.result.shown', { shown: classifications.length, count: subject.classificationCount + subject.draftTries }) : t('lab.result.noClassifications')}</p>
       </div>
+      {exclusions && <ExclusionMessages exclusions={exclusions} />}
       {classifications.length > 0 && (
         <LabTable data-testid="lab-result-classifications" ref={table}>
           <caption>{t('lab.result.classificationsCaption', { name })}</caption>
@@ -304,6 +378,7 @@ function ClassificationsTable({
               <th scope="col">{t('lab.result.version')}</th>
               <th scope="col">{t('lab.result.answers')}</th>
               <th scope="col">{t('lab.result.notes')}</th>
+              {exclusions && <th scope="col">{t('lab.excluded.actions')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -320,8 +395,13 @@ function ClassificationsTable({
                   <AnswersInWords annotations={classification.annotations} definition={definitionOf(classification.workflowVersion)} />
                 </td>
                 <td>
-                  <ClassificationNotes classification={classification} retirement={subject.retirement} />
+                  <ClassificationNotes classification={classification} retirement={subject.retirement} excluded={isExcluded(classification)} />
                 </td>
+                {exclusions && (
+                  <td className="lab-exclusion">
+                    <ExclusionAction classification={classification} exclusions={exclusions} />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -332,10 +412,11 @@ function ClassificationsTable({
 }
 
 /**
- * What sets a classification apart: not counted (gold standard, after retirement, a try in draft), or the one that met
- * the rule, which retired the subject unless the team has taken it down since (a retirement by hand that keeps it).
+ * What sets a classification apart: not counted (gold standard, after retirement, a try in draft, its volunteer
+ * excluded), or the one that met the rule, which retired the subject unless the team has taken it down since (a
+ * retirement by hand that keeps it).
  */
-function ClassificationNotes({ classification, retirement }: { classification: SubjectClassification; retirement: SubjectResultDetail['retirement'] }) {
+function ClassificationNotes({ classification, retirement, excluded }: { classification: SubjectClassification; retirement: SubjectResultDetail['retirement']; excluded: boolean }) {
   const { t } = useTranslation();
   const metRule = classification.id === retirement?.byClassificationId;
   const notes = [
@@ -343,6 +424,7 @@ function ClassificationNotes({ classification, retirement }: { classification: S
     ...(classification.goldStandard ? [t('lab.result.goldStandard')] : []),
     ...(classification.afterRetirement ? [t('lab.result.afterRetirement')] : []),
     ...(classification.madeInDraft ? [t('lab.result.madeInDraft')] : []),
+    ...(excluded ? [t('lab.result.excludedVolunteer')] : []),
   ];
   return notes.length ? (
     <ul className="lab-consensus">
