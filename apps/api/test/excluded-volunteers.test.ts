@@ -5,6 +5,7 @@ import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { ClassificationWriter } from '../src/classifications/classification-writer';
 
 /**
  * Researchers keep a vandal's classifications out of their project's consensus: every subject the vandal classified
@@ -206,6 +207,9 @@ describe('excluding a volunteer from a project’s consensus', () => {
  * A submit and an exclusion (or its lift) of the same volunteer at once: the subject's `counted_count`, the queue's
  * count toward retirement, ends as what counts, whichever commits first. Each case holds one of the two mid-way with a
  * row lock another connection takes on a hot row it needs, and lets it go once the other has run as far as it can.
+ * The `read-before-*` cases fail without the exclusion's lock. The `during-*` and batch cases passed before it too
+ * (the submit committed first, and the recount saw it); they guard the fresh read of the exclusion that comes with the
+ * lock: they fail if the submit reads it with its statement's own snapshot, taken before it waited.
  */
 describe('a volunteer’s submit while their exclusion is made or lifted', () => {
   type Change = 'exclude' | 'lift';
@@ -214,7 +218,7 @@ describe('a volunteer’s submit while their exclusion is made or lifted', () =>
   let subjects: Record<string, string>;
 
   beforeAll(async () => {
-    ({ project, workflow, subjects } = await adWorkflow('Races', ['known', 'read-before-exclude', 'read-before-lift', 'during-exclude', 'during-lift'], 10));
+    ({ project, workflow, subjects } = await adWorkflow('Races', ['known', 'read-before-exclude', 'read-before-lift', 'during-exclude', 'during-lift', 'batch-excluded', 'batch-other', 'batch-another'], 10));
   });
 
   const classifyHere = (who: ChorusClient, name: string) =>
@@ -279,5 +283,35 @@ describe('a volunteer’s submit while their exclusion is made or lifted', () =>
     const { volunteer, userId } = await volunteerFor(what);
     await interleave('known', () => change(what, userId), () => classifyHere(volunteer, subject));
     expect(await counted(subject)).toBe(expected);
+  });
+
+  /**
+   * Runs the submits at once, their rows held back on their way to the group commit until all have come, so that they
+   * reach it in one moment and share one batch (the requests' checks before it would spread them over several).
+   */
+  const inOneBatch = async <T>(submits: (() => Promise<T>)[]): Promise<T[]> => {
+    const writer = stack.app.get(ClassificationWriter);
+    const store = writer.store.bind(writer);
+    const arrived: (() => void)[] = [];
+    const held = jest.spyOn(writer, 'store').mockImplementation((row) => new Promise((resolve, reject) => {
+      arrived.push(() => store(row).then(resolve, reject));
+      if (arrived.length === submits.length) for (const release of arrived) release();
+    }));
+    try {
+      return await Promise.all(submits.map((submit) => submit()));
+    } finally {
+      held.mockRestore();
+    }
+  };
+
+  it('counts the submits of one batch that arrives while one of its volunteers is being excluded, each as it ends', async () => {
+    const { volunteer, userId } = await volunteerFor('exclude');
+    const [other, another] = [await newVolunteer(), await newVolunteer()];
+    let answers: Awaited<ReturnType<typeof classifyHere>>[] = [];
+    await interleave('known', () => change('exclude', userId), async () => {
+      answers = await inOneBatch([() => classifyHere(volunteer, 'batch-excluded'), () => classifyHere(other, 'batch-other'), () => classifyHere(another, 'batch-another')]);
+    });
+    expect(answers.map((answer) => answer.replayed)).toEqual([false, false, false]);
+    expect([await counted('batch-excluded'), await counted('batch-other'), await counted('batch-another')]).toEqual([0, 1, 1]);
   });
 });

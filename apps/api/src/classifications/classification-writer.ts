@@ -31,7 +31,9 @@ export interface ClassificationRow {
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
  * locks them, so concurrent batches and aggregation never deadlock. Before them, the volunteers' exclusions are read
  * under their locks (`EXCLUDED_NOW`), which an exclusion or its lift waits for, so that its recount of the subjects'
- * counts sees this batch's classifications or this batch sees it.
+ * counts sees this batch's classifications or this batch sees it. The cost: a batch that includes a volunteer being
+ * excluded (or whose exclusion is lifted) waits, every submit in it, until that exclusion's transaction commits, and
+ * the exclusion's work grows with the number of classifications that volunteer made in the project.
  * Parameters: parallel arrays of the rows' fields, $1 … $10. Returns each stored row's id with `ord`, its 1-based
  * place in the arrays, the workflow's current version, and whether the workflow serves the caller no subjects now (it
  * or its project is paused, and they are no member).
