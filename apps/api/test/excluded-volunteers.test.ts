@@ -1,9 +1,11 @@
 import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { ClassificationWriter } from '../src/classifications/classification-writer';
 
 /**
  * Researchers keep a vandal's classifications out of their project's consensus: every subject the vandal classified
@@ -22,26 +24,31 @@ const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
 const newVolunteer = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
 const consensusOf = async (externalId: string) =>
   ((await stack.client.consensus(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
-const outbox = async () =>
-  (await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows.map((row: { subject_id: string }) => row.subject_id);
-const aggregated = () => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0 && (await outbox()).length === 0, 'the worker to aggregate');
+const outbox = async (workflow = workflowId) =>
+  (await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflow])).rows.map((row: { subject_id: string }) => row.subject_id);
+const aggregated = (workflow = workflowId) =>
+  until(async () => (await laggingSubjects(stack.db, workflow)) === 0 && (await outbox(workflow)).length === 0, 'the worker to aggregate');
 const refusal = (request: Promise<unknown>) => request.then(() => undefined, (error: ChorusApiError) => error);
 
-beforeAll(async () => {
-  stack = await startStack();
-  projectId = (await stack.client.createProject({ title: `Vandals ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
-  const setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
-  const names = ['open', 'retired', 'untouched'];
+/** A live project whose one active workflow asks whether each of the subjects named is an advertisement, retiring at `count`. */
+async function adWorkflow(title: string, names: string[], count: number) {
+  const project = (await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  const setId = (await stack.client.createSubjectSet(project, { name: 'Set' })).id;
   const { subjectIds: ids } = await stack.client.addSubjects(setId, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
-  subjectIds = Object.fromEntries(names.map((name, index) => [name, ids[index]!]));
-  ({ id: workflowId } = await stack.client.createWorkflow(projectId, {
+  const { id: workflow } = await stack.client.createWorkflow(project, {
     name: 'Ad?',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 3 },
+    retirement: { rule: 'count', count },
     subjectSetIds: [setId],
-  }));
-  await stack.client.activateWorkflow(workflowId);
+  });
+  await stack.client.activateWorkflow(workflow);
+  return { project, workflow, subjects: Object.fromEntries(names.map((name, index) => [name, ids[index]!])) };
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ project: projectId, workflow: workflowId, subjects: subjectIds } = await adWorkflow('Vandals', ['open', 'retired', 'untouched'], 3));
   const [first, second] = [await newVolunteer(), await newVolunteer()];
   vandal = await newVolunteer();
   await classify(first, 'open', 'no');
@@ -193,5 +200,118 @@ describe('excluding a volunteer from a project’s consensus', () => {
     expect(await learned()).toEqual([volunteers[0]!.id, volunteers[2]!.id].sort());
     const [open] = ((await stack.client.consensus(bayes, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((row) => row.subject_id === idOf['open-0']);
     expect(open).toMatchObject({ T0_votes: 2 });
+  });
+});
+
+/**
+ * A submit and an exclusion (or its lift) of the same volunteer at once: the subject's `counted_count`, the queue's
+ * count toward retirement, ends as what counts, whichever commits first. Each case holds one of the two mid-way with a
+ * row lock another connection takes on a hot row it needs, and lets it go once the other has run as far as it can.
+ * The `read-before-*` cases fail without the exclusion's lock. The `during-*` and batch cases passed before it too
+ * (the submit committed first, and the recount saw it); they guard the fresh read of the exclusion that comes with the
+ * lock: they fail if the submit reads it with its statement's own snapshot, taken before it waited.
+ */
+describe('a volunteer’s submit while their exclusion is made or lifted', () => {
+  type Change = 'exclude' | 'lift';
+  let project: string;
+  let workflow: string;
+  let subjects: Record<string, string>;
+
+  beforeAll(async () => {
+    ({ project, workflow, subjects } = await adWorkflow('Races', ['known', 'read-before-exclude', 'read-before-lift', 'during-exclude', 'during-lift', 'batch-excluded', 'batch-other', 'batch-another'], 10));
+  });
+
+  const classifyHere = (who: ChorusClient, name: string) =>
+    who.classify({ workflowId: workflow, workflowVersion: 1, subjectId: subjects[name]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  const change = (what: Change, volunteerId: string) =>
+    what === 'exclude' ? stack.client.excludeVolunteer(project, volunteerId, 'Answers yes to everything') : stack.client.liftExclusion(project, volunteerId);
+  const counted = async (name: string) =>
+    (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflow, subjects[name]])).rows[0].counted_count as number;
+  /** The pids of the backends `pid` blocks. */
+  const blockedBy = async (pid: number) =>
+    (await stack.db.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows.map((row: { pid: number }) => row.pid);
+
+  /** A volunteer who classified 'known' (and so may be excluded), excluded already before a lift. */
+  const volunteerFor = async (what: Change) => {
+    const volunteer = await newVolunteer();
+    const { id } = await classifyHere(volunteer, 'known');
+    const { rows: [{ user_id: userId }] } = await stack.db.query('SELECT user_id FROM classifications WHERE id = $1', [id]);
+    if (what === 'lift') await stack.client.excludeVolunteer(project, userId, 'Answers yes to everything');
+    await aggregated(workflow); // so that the worker holds no hot row below
+    return { volunteer, userId: userId as string };
+  };
+
+  /** Runs `first` until another connection's lock on `held`'s hot row stops it, then `second` as far as it goes, then lets go. */
+  const interleave = async (held: string, first: () => Promise<unknown>, second: () => Promise<unknown>) => {
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    try {
+      const { rows: [{ pid: holderPid }] } = await holder.query('SELECT pg_backend_pid() AS pid');
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflow, subjects[held]]);
+      const running = first();
+      running.catch(() => undefined); // awaited below
+      await until(async () => (await blockedBy(holderPid)).length > 0, 'the first to wait for the held row', 10_000);
+      const [firstPid] = await blockedBy(holderPid);
+      const following = second();
+      let followed = false;
+      following.then(() => (followed = true), () => (followed = true));
+      // The second runs through, or waits for the first.
+      await until(async () => followed || (await blockedBy(firstPid!)).length > 0, 'the second to run or wait', 10_000);
+      await holder.query('ROLLBACK');
+      await Promise.all([running, following]);
+    } finally {
+      await holder.end();
+    }
+  };
+
+  it.each<[string, Change, number]>([
+    ['an exclusion', 'exclude', 0],
+    ['a lift', 'lift', 1],
+  ])('counts a submit that read the exclusion before %s committed as it ends', async (_, what, expected) => {
+    const subject = `read-before-${what}`;
+    const { volunteer, userId } = await volunteerFor(what);
+    await interleave(subject, () => classifyHere(volunteer, subject), () => change(what, userId));
+    expect(await counted(subject)).toBe(expected);
+  });
+
+  it.each<[string, Change, number]>([
+    ['an exclusion', 'exclude', 0],
+    ['a lift', 'lift', 1],
+  ])('counts a submit that arrives while %s is being made as it ends (it reads it once committed)', async (_, what, expected) => {
+    const subject = `during-${what}`;
+    const { volunteer, userId } = await volunteerFor(what);
+    await interleave('known', () => change(what, userId), () => classifyHere(volunteer, subject));
+    expect(await counted(subject)).toBe(expected);
+  });
+
+  /**
+   * Runs the submits at once, their rows held back on their way to the group commit until all have come, so that they
+   * reach it in one moment and share one batch (the requests' checks before it would spread them over several).
+   */
+  const inOneBatch = async <T>(submits: (() => Promise<T>)[]): Promise<T[]> => {
+    const writer = stack.app.get(ClassificationWriter);
+    const store = writer.store.bind(writer);
+    const arrived: (() => void)[] = [];
+    const held = jest.spyOn(writer, 'store').mockImplementation((row) => new Promise((resolve, reject) => {
+      arrived.push(() => store(row).then(resolve, reject));
+      if (arrived.length === submits.length) for (const release of arrived) release();
+    }));
+    try {
+      return await Promise.all(submits.map((submit) => submit()));
+    } finally {
+      held.mockRestore();
+    }
+  };
+
+  it('counts the submits of one batch that arrives while one of its volunteers is being excluded, each as it ends', async () => {
+    const { volunteer, userId } = await volunteerFor('exclude');
+    const [other, another] = [await newVolunteer(), await newVolunteer()];
+    let answers: Awaited<ReturnType<typeof classifyHere>>[] = [];
+    await interleave('known', () => change('exclude', userId), async () => {
+      answers = await inOneBatch([() => classifyHere(volunteer, 'batch-excluded'), () => classifyHere(other, 'batch-other'), () => classifyHere(another, 'batch-another')]);
+    });
+    expect(answers.map((answer) => answer.replayed)).toEqual([false, false, false]);
+    expect([await counted('batch-excluded'), await counted('batch-other'), await counted('batch-another')]).toEqual([0, 1, 1]);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LEFT_TO_CLASSIFY, byExcludedVolunteerSql, preparedQuery } from '@chorus/db';
+import { EXCLUDED_NOW, LEFT_TO_CLASSIFY, byExcludedNowSql, preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
 import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
 import type { DataSource } from 'typeorm';
@@ -29,7 +29,11 @@ export interface ClassificationRow {
  * first of a volunteer's rows in the batch with one key or for one subject. Only a conflict with a concurrent
  * statement's rows fails the whole statement (and GroupCommit then stores the batch one row at a time).
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
- * locks them, so concurrent batches and aggregation never deadlock.
+ * locks them, so concurrent batches and aggregation never deadlock. Before them, the volunteers' exclusions are read
+ * under their locks (`EXCLUDED_NOW`), which an exclusion or its lift waits for, so that its recount of the subjects'
+ * counts sees this batch's classifications or this batch sees it. The cost: a batch that includes a volunteer being
+ * excluded (or whose exclusion is lifted) waits, every submit in it, until that exclusion's transaction commits, and
+ * the exclusion's work grows with the number of classifications that volunteer made in the project.
  * Parameters: parallel arrays of the rows' fields, $1 … $10. Returns each stored row's id with `ord`, its 1-based
  * place in the arrays, the workflow's current version, and whether the workflow serves the caller no subjects now (it
  * or its project is paused, and they are no member).
@@ -45,9 +49,9 @@ export const PAUSED_FOR_CALLER = `CASE WHEN w.status = 'paused' OR p.status = 'p
 const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
-  ), permitted AS (
+  ), ${EXCLUDED_NOW('SELECT w.project_id, i.user_id FROM input i JOIN workflows w ON w.id = i.workflow_id')}, permitted AS (
     SELECT i.*, w.version AS current_version, w.status = 'draft' AS made_in_draft,
-      ${PAUSED_FOR_CALLER} AS paused, ${byExcludedVolunteerSql('i', 'p.id')} AS excluded
+      ${PAUSED_FOR_CALLER} AS paused, ${byExcludedNowSql('i', 'p.id')} AS excluded
     FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE ${PUBLIC_WORKFLOW_SQL} OR (i.as_account AND EXISTS (${MEMBER}))
   ), allowed AS (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ExcludedVolunteer, ExcludedVolunteerList } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { COUNTS_TOWARD_RETIREMENT } from '@chorus/db';
+import { COUNTS_TOWARD_RETIREMENT, lockExclusion } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { retryOnDeadlock } from '../common/sql';
@@ -33,8 +33,9 @@ const EXCLUDED_ROWS = `
 /**
  * Locks the hot rows of every subject the volunteer ($2) classified in the project ($1), in key order, as submits and
  * aggregation lock them, before any of their classifications or the outbox is touched: so an exclusion waits for
- * either rather than deadlocking with it (a subject the volunteer classifies meanwhile is not locked here:
- * `retryOnDeadlock` covers that one).
+ * either rather than deadlocking with it. Taken after the exclusion's own lock (`lockExclusion`), for which the
+ * volunteer's submits in flight are waited for and new ones wait, holding no hot row yet: so all the volunteer's
+ * subjects are here.
  */
 const LOCK_THEIR_SUBJECTS = `
   SELECT 1 FROM subject_workflow_status st
@@ -101,6 +102,7 @@ export class ExcludedVolunteersService {
     await this.access.requireResearcher(projectId, user, '/params/id');
     const workflows = await retryOnDeadlock(() =>
       this.db.transaction(async (manager) => {
+        await lockExclusion(manager, projectId, volunteerId);
         await this.requireVolunteerOf(manager, projectId, volunteerId);
         await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
         const inserted: unknown[] = await manager.query(
@@ -120,6 +122,7 @@ export class ExcludedVolunteersService {
     await this.access.requireResearcher(projectId, user, '/params/id');
     const workflows = await retryOnDeadlock(() =>
       this.db.transaction(async (manager) => {
+        await lockExclusion(manager, projectId, volunteerId);
         await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
         const [deleted]: unknown[][] = await manager.query('DELETE FROM excluded_volunteers WHERE project_id = $1 AND user_id = $2 RETURNING 1', [projectId, volunteerId]);
         if (!deleted?.length) throw notFound(`An exclusion of volunteer ${volunteerId} from this project`, '/params/userId');
