@@ -164,7 +164,11 @@ export const LISTED_DESCRIPTION_LENGTH = 300;
 export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
   description: z.string().meta({ description: `At most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut` }),
 });
-export const projectListSchema = z.strictObject({ projects: z.array(projectSummarySchema) });
+/** A page of the project list, newest first; `next`: the `before` of the page after, null on the last. */
+export const projectListSchema = z.strictObject({
+  projects: z.array(projectSummarySchema),
+  next: z.string().nullable().meta({ description: 'Send as `before` for the page after this one; null on the last page' }),
+});
 
 /** A project member: an account, and its role in the project. */
 export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });
