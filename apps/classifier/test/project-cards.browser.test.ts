@@ -346,6 +346,7 @@ describe('classifier in a browser: project cards and pages', () => {
     await field.fill(`  ${word.toLowerCase()} SHEETS `);
     await field.press('Enter');
     await until(async () => new URL(page.url()).searchParams.get('search') === `${word.toLowerCase()} SHEETS`, 'the search in the address');
+    expect(await field.evaluate((input) => input === document.activeElement)).toBe(true);
     const cards = page.locator('.project-list article');
     await until(async () => (await cards.count()) === 24 && (await cards.first().textContent())!.includes(`${word} sheets 26`), 'the first page of the search');
     expect(await page.locator('[role="status"]', { hasText: 'more project' }).count()).toBe(0);

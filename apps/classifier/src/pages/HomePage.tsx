@@ -1,5 +1,5 @@
 import type { ProjectSummary } from '@chorus/client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadedList } from '../components/LoadedList';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
@@ -21,7 +21,7 @@ const SEARCH_LENGTH = 200;
  */
 export function HomePage() {
   const client = useClient();
-  const search = useSearch().get('search')?.trim() || undefined;
+  const search = useSearch().get('search')?.trim().slice(0, SEARCH_LENGTH) || undefined;
   const { data, problem, reload: retry } = useLoaded(() => client.listProjects({ limit: PAGE_SIZE, search }), [client, search]);
   const { items: projects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
     data,
@@ -30,6 +30,9 @@ export function HomePage() {
   );
   const { t } = useTranslation();
   useDocumentTitle(t('home.title'));
+  // The field follows the address (back, forward), and keeps its focus as a search is shown.
+  const [typed, setTyped] = useState(search ?? '');
+  useEffect(() => setTyped(search ?? ''), [search]);
   // How many projects showed before the last page read after the first: the cards it added are announced.
   const [moreFrom, setMoreFrom] = useState<{ base: typeof data; from: number } | null>(null);
   const added = data && moreFrom?.base === data ? projects.length - moreFrom.from : 0;
@@ -43,13 +46,15 @@ export function HomePage() {
     <div className="page page-home">
       <h1 tabIndex={-1}>{t('home.title')}</h1>
       <p className="lead">{t('home.lead')}</p>
-      <form className="project-search" role="search" onSubmit={(event) => searchFor(event)}>
-        <label htmlFor="project-search">{t('home.search')}</label>
-        <input id="project-search" key={search} name="search" type="search" dir="auto" defaultValue={search} maxLength={SEARCH_LENGTH} />
-        <button type="submit" className="button button-secondary">
-          {t('home.searchButton')}
-        </button>
-      </form>
+      <search>
+        <form className="project-search" onSubmit={(event) => searchFor(event)}>
+          <label htmlFor="project-search">{t('home.search')}</label>
+          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={SEARCH_LENGTH} />
+          <button type="submit" className="button button-secondary">
+            {t('home.searchButton')}
+          </button>
+        </form>
+      </search>
       <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMoreProjects())} loading={t('home.loading')} empty={search ? t('home.noMatch', { search }) : t('home.empty')}>
         {(listed) => (
           <ul className="project-list">
