@@ -107,7 +107,7 @@ export class ProjectsService {
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
     if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
-    for (const [index, word] of (search ?? []).entries()) query.andWhere(`(project.title ILIKE :word${index} OR project.slug ILIKE :word${index})`, { [`word${index}`]: `%${likeLiteral(word)}%` });
+    for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) query.andWhere(`(project.title ILIKE :word${index} OR project.slug ILIKE :word${index})`, { [`word${index}`]: `%${likeLiteral(word)}%` });
     const { entities, raw } = await query
       .orderBy('project.createdAt', 'DESC')
       .addOrderBy('project.id', 'DESC')

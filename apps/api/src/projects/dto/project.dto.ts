@@ -70,20 +70,15 @@ export const projectCursor = (createdAt: string, projectId: string) => `${create
  * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page
  * before); `search`: those with each of its words in their title or slug.
  */
-export const projectListQuerySchema = z
-  .strictObject({
-    member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
-    limit: pageLimitSchema(500, 500),
-    before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
-    search: z
-      .string()
-      .trim()
-      .min(1, 'write a word of the title to look for, or leave search out')
-      .max(200, 'must be at most 200 characters: a few words of the title are enough')
-      .transform((text) => text.split(/\s+/))
-      .optional(),
-  })
-  .transform(({ member, ...page }) => ({ memberOnly: member === 'true', ...page }));
+const projectListFields = z.strictObject({
+  member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
+  limit: pageLimitSchema(500, 500),
+  before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
+  search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(200, 'must be at most 200 characters: a few words of the title are enough').optional(),
+});
+/** Each parameter of `GET /projects`, for its documentation. */
+export const projectListParameters = projectListFields.shape;
+export const projectListQuerySchema = projectListFields.transform(({ member, ...page }) => ({ memberOnly: member === 'true', ...page }));
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 
 /** A letter or digit of another script than the Latin (whose accents a slug drops) and ASCII digits. */
