@@ -98,12 +98,12 @@ it("lets the operators take a project down from the public with a reason its mem
   expect((await guest.queue(workflowId, 2)).subjects.length).toBeGreaterThan(0);
 });
 
-/** Every page of the list `client` is given, `limit` projects a page, walked through each page's `next`; `between` runs after the first. */
-async function walkPages(client: ChorusClient, limit: number, between: () => Promise<unknown> = async () => undefined): Promise<{ ids: string[]; pages: number }> {
+/** Every page of the list `client` is given (`member`: of its projects only), `limit` projects a page, walked through each page's `next`; `between` runs after the first. */
+async function walkPages(client: ChorusClient, { limit, member }: { limit: number; member?: boolean }, between: () => Promise<unknown> = async () => undefined): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let before: string | undefined;
   for (let pages = 1; ; pages++) {
-    const page = await client.listProjects({ limit, before });
+    const page = await client.listProjects({ limit, before, member });
     expect(page.projects.length).toBeLessThanOrEqual(limit);
     ids.push(...page.projects.map((project) => project.id));
     if (!page.next) return { ids, pages };
@@ -123,12 +123,21 @@ it('lists the projects a page at a time, newest first, each once, and projects m
   expect(whole.projects.map((project) => project.id).filter((id) => tied.includes(id))).toEqual([...tied].sort().reverse());
 
   let meanwhile = '';
-  const walked = await walkPages(stack.anonymous, 2, async () => (meanwhile = (await stack.client.createProject({ title: 'Paged meanwhile', status: 'live' })).id));
+  const walked = await walkPages(stack.anonymous, { limit: 2 }, async () => (meanwhile = (await stack.client.createProject({ title: 'Paged meanwhile', status: 'live' })).id));
   expect(walked.ids).toEqual(whole.projects.map((project) => project.id));
   expect(new Set(walked.ids).size).toBe(walked.ids.length);
   expect(walked.pages).toBe(Math.ceil(whole.projects.length / 2));
   // The new one heads the list from its first page on.
   expect((await stack.anonymous.listProjects({ limit: 1 })).projects.map((project) => project.id)).toEqual([meanwhile]);
+
+  // A researcher's pages hold their draft too, each project once; so do the pages of their projects only.
+  const draft = await stack.client.createProject({ title: 'Paged draft' });
+  for (const query of [{ limit: 2 }, { limit: 1, member: true }]) {
+    const own = await walkPages(stack.client, query);
+    expect(own.ids).toContain(draft.id);
+    expect(new Set(own.ids).size).toBe(own.ids.length);
+    expect(own.ids).toEqual((await stack.client.listProjects({ member: query.member })).projects.map((project) => project.id));
+  }
 });
 
 it('finds projects by the words of their title or slug, whatever their case, and % and _ as the letters they are', async () => {
@@ -144,6 +153,15 @@ it('finds projects by the words of their title or slug, whatever their case, and
   expect(await found('  whalers   SHIPX ')).toEqual([ids.get('Shipxlogs of Whalers')]);
   expect(await found('KEW-gardens')).toEqual([bySlug.id]);
   expect(await found('herbarium whalers')).toEqual([]);
+  // A backslash is a letter too (LIKE's escape character otherwise).
+  const folio = await stack.client.createProject({ title: 'Folio a\\b', status: 'live' });
+  await stack.client.createProject({ title: 'Folio ab', status: 'live' });
+  expect(await found('a\\b')).toEqual([folio.id]);
+  // The owner's draft is searched as their other projects are: left out where its title lacks the words.
+  const draft = await stack.client.createProject({ title: 'Herbarium draft' });
+  const ownFound = async (search: string) => (await stack.client.listProjects({ search })).projects.map((project) => project.id);
+  expect(await ownFound('whalers')).not.toContain(draft.id);
+  expect(await ownFound('herbarium DRAFT')).toEqual([draft.id]);
   // Pages of a search walk its projects only.
   const first = await stack.anonymous.listProjects({ search: 'whalers', limit: 1 });
   const second = await stack.anonymous.listProjects({ search: 'whalers', limit: 1, before: first.next! });
