@@ -158,6 +158,8 @@ export const accountViewSchema = userViewSchema.extend({
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
 
+/** The most a search of the project list (`GET /projects?search=`) may be: a few words of a title. */
+export const PROJECT_SEARCH_LENGTH = 200;
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
 /** A project as the list gives it: without its field guide, and its description's opening only. */

@@ -1,4 +1,4 @@
-import type { ProjectSummary } from '@chorus/client';
+import { PROJECT_SEARCH_LENGTH, type ProjectSummary } from '@chorus/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadedList } from '../components/LoadedList';
@@ -12,8 +12,6 @@ import { researchersWords } from '../lib/textLanguage';
 
 /** Projects a page of the list shows; "Show more projects" reads the next. */
 const PAGE_SIZE = 24;
-/** The most a search may be (the API's limit). */
-const SEARCH_LENGTH = 200;
 
 /**
  * The project list, newest first, a page at a time: each project with the workflows a volunteer can join now. A
@@ -21,7 +19,7 @@ const SEARCH_LENGTH = 200;
  */
 export function HomePage() {
   const client = useClient();
-  const search = useSearch().get('search')?.trim().slice(0, SEARCH_LENGTH) || undefined;
+  const search = useSearch().get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined;
   const { data, problem, reload: retry } = useLoaded(() => client.listProjects({ limit: PAGE_SIZE, search }), [client, search]);
   const { items: projects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
     data,
@@ -49,7 +47,7 @@ export function HomePage() {
       <search>
         <form className="project-search" onSubmit={(event) => searchFor(event)}>
           <label htmlFor="project-search">{t('home.search')}</label>
-          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={SEARCH_LENGTH} />
+          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={PROJECT_SEARCH_LENGTH} />
           <button type="submit" className="button button-secondary">
             {t('home.searchButton')}
           </button>

@@ -1,4 +1,4 @@
-import { projectStatusSchema } from '@chorus/client';
+import { PROJECT_SEARCH_LENGTH, projectStatusSchema } from '@chorus/client';
 import { languageTagSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
@@ -74,7 +74,7 @@ const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
   limit: pageLimitSchema(500, 500),
   before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
-  search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(200, 'must be at most 200 characters: a few words of the title are enough').optional(),
+  search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(PROJECT_SEARCH_LENGTH, `must be at most ${PROJECT_SEARCH_LENGTH} characters: a few words of the title are enough`).optional(),
 });
 /** Each parameter of `GET /projects`, for its documentation. */
 export const projectListParameters = projectListFields.shape;
