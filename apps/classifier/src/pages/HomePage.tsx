@@ -20,25 +20,19 @@ const PAGE_SIZE = 24;
 export function HomePage() {
   const client = useClient();
   const search = useSearch().get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined;
-  const { data, problem, reload: retry } = useLoaded(() => client.listProjects({ limit: PAGE_SIZE, search }), [client, search]);
-  const { items: projects, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
+  // A page keeps the search it was read with: the next pages and the words said come from the first page's, not from a newer search still loading.
+  const readPage = async (words: string | undefined, before?: string) => ({ ...(await client.listProjects({ limit: PAGE_SIZE, search: words, before })), search: words });
+  const { data, problem, reload: retry } = useLoaded(() => readPage(search), [client, search]);
+  const { items: projects, next, showMore, problem: moreProblem, loading, newRow, added } = useMorePages(
     data,
     (page) => page.projects,
-    (before) => client.listProjects({ limit: PAGE_SIZE, search, before }),
+    (before) => readPage(data?.search, before),
   );
   const { t } = useTranslation();
   useDocumentTitle(t('home.title'));
   // The field follows the address (back, forward), and keeps its focus as a search is shown.
   const [typed, setTyped] = useState(search ?? '');
   useEffect(() => setTyped(search ?? ''), [search]);
-  // How many projects showed before the last page read after the first: the cards it added are announced.
-  const [moreFrom, setMoreFrom] = useState<{ base: typeof data; from: number } | null>(null);
-  const added = data && moreFrom?.base === data ? projects.length - moreFrom.from : 0;
-  const showMoreProjects = async () => {
-    const from = projects.length;
-    await showMore();
-    setMoreFrom({ base: data, from });
-  };
 
   return (
     <div className="page page-home">
@@ -53,7 +47,7 @@ export function HomePage() {
           </button>
         </form>
       </search>
-      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMoreProjects())} loading={t('home.loading')} empty={search ? t('home.noMatch', { search }) : t('home.empty')}>
+      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={data?.search ? t('home.noMatch', { search: data.search }) : t('home.empty')}>
         {(listed) => (
           <ul className="project-list">
             {listed.map((project, index) => (
@@ -65,7 +59,7 @@ export function HomePage() {
         )}
       </LoadedList>
       {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMoreProjects()} aria-disabled={loading || undefined}>
+        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
           {t('home.showMore')}
         </button>
       )}
