@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** The problem a call was refused with, and its status. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number; type: string; errors?: { pointer: string }[]; detail: string }> {
+async function refusal(call: Promise<unknown>): Promise<{ status: number; type: string; errors?: { pointer: string; message?: string }[]; detail: string }> {
   const error = await call.then(() => undefined, (thrown: unknown) => thrown);
   if (!(error instanceof ChorusApiError)) throw new Error(`expected a refusal, got ${String(error)}`);
   return { status: error.status, type: error.problem.type, errors: error.problem.errors, detail: error.problem.detail };
@@ -96,4 +96,97 @@ it("lets the operators take a project down from the public with a reason its mem
   expect(await listedIds()).toContain(projectId);
   expect(await stack.client.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: null, takenDownReason: null });
   expect((await guest.queue(workflowId, 2)).subjects.length).toBeGreaterThan(0);
+});
+
+/** Every page of the list `client` is given (`member`: of its projects only), `limit` projects a page, walked through each page's `next`; `between` runs after the first. */
+async function walkPages(client: ChorusClient, { limit, member }: { limit: number; member?: boolean }, between: () => Promise<unknown> = async () => undefined): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let before: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const page = await client.listProjects({ limit, before, member });
+    expect(page.projects.length).toBeLessThanOrEqual(limit);
+    ids.push(...page.projects.map((project) => project.id));
+    if (!page.next) return { ids, pages };
+    if (pages === 1) await between();
+    before = page.next;
+  }
+}
+
+it('lists the projects a page at a time, newest first, each once, and projects made meanwhile do not move the pages', async () => {
+  const made = [];
+  for (let n = 1; n <= 5; n++) made.push(await stack.client.createProject({ title: `Paged ${n}`, status: 'live' }));
+  // Three made at the same moment, across a page's end: their ids order them.
+  const tied = made.slice(1, 4).map((project) => project.id);
+  await stack.db.query('UPDATE projects SET created_at = (SELECT created_at FROM projects WHERE id = $1) WHERE id = ANY($2::uuid[])', [tied[0], tied]);
+  const whole = await stack.anonymous.listProjects();
+  expect(whole.next).toBeNull();
+  expect(whole.projects.map((project) => project.id).filter((id) => tied.includes(id))).toEqual([...tied].sort().reverse());
+
+  let meanwhile = '';
+  const walked = await walkPages(stack.anonymous, { limit: 2 }, async () => (meanwhile = (await stack.client.createProject({ title: 'Paged meanwhile', status: 'live' })).id));
+  expect(walked.ids).toEqual(whole.projects.map((project) => project.id));
+  expect(new Set(walked.ids).size).toBe(walked.ids.length);
+  expect(walked.pages).toBe(Math.ceil(whole.projects.length / 2));
+  // The new one heads the list from its first page on.
+  expect((await stack.anonymous.listProjects({ limit: 1 })).projects.map((project) => project.id)).toEqual([meanwhile]);
+
+  // A researcher's pages hold their draft too, each project once; so do the pages of their projects only.
+  const draft = await stack.client.createProject({ title: 'Paged draft' });
+  for (const query of [{ limit: 2 }, { limit: 1, member: true }]) {
+    const own = await walkPages(stack.client, query);
+    expect(own.ids).toContain(draft.id);
+    expect(new Set(own.ids).size).toBe(own.ids.length);
+    expect(own.ids).toEqual((await stack.client.listProjects({ member: query.member })).projects.map((project) => project.id));
+  }
+});
+
+it('finds projects by the words of their title or slug, whatever their case, and % and _ as the letters they are', async () => {
+  const titles = ['Herbarium Sheets 100%', 'Herbarium sheets 1000', 'Ship_logs of Whalers', 'Shipxlogs of Whalers'];
+  const ids = new Map<string, string>();
+  for (const title of titles) ids.set(title, (await stack.client.createProject({ title, status: 'live' })).id);
+  const bySlug = await stack.client.createProject({ title: 'Pressed plants', slug: 'kew-gardens-press', status: 'live' });
+  const found = async (search: string) => (await stack.anonymous.listProjects({ search })).projects.map((project) => project.id).sort();
+
+  expect(await found('SHEETS herbarium')).toEqual([ids.get('Herbarium Sheets 100%'), ids.get('Herbarium sheets 1000')].sort());
+  expect(await found('100%')).toEqual([ids.get('Herbarium Sheets 100%')]);
+  expect(await found('ship_logs')).toEqual([ids.get('Ship_logs of Whalers')]);
+  expect(await found('  whalers   SHIPX ')).toEqual([ids.get('Shipxlogs of Whalers')]);
+  expect(await found('KEW-gardens')).toEqual([bySlug.id]);
+  expect(await found('herbarium whalers')).toEqual([]);
+  // A backslash is a letter too (LIKE's escape character otherwise).
+  const folio = await stack.client.createProject({ title: 'Folio a\\b', status: 'live' });
+  await stack.client.createProject({ title: 'Folio ab', status: 'live' });
+  expect(await found('a\\b')).toEqual([folio.id]);
+  // The owner's draft is searched as their other projects are: left out where its title lacks the words.
+  const draft = await stack.client.createProject({ title: 'Herbarium draft' });
+  const ownFound = async (search: string) => (await stack.client.listProjects({ search })).projects.map((project) => project.id);
+  expect(await ownFound('whalers')).not.toContain(draft.id);
+  expect(await ownFound('herbarium DRAFT')).toEqual([draft.id]);
+  // Pages of a search walk its projects only.
+  const first = await stack.anonymous.listProjects({ search: 'whalers', limit: 1 });
+  const second = await stack.anonymous.listProjects({ search: 'whalers', limit: 1, before: first.next! });
+  expect([...first.projects, ...second.projects].map((project) => project.id)).toEqual([ids.get('Shipxlogs of Whalers'), ids.get('Ship_logs of Whalers')]);
+  expect(second.next).toBeNull();
+});
+
+it('refuses a bad limit, cursor or search with a problem naming the parameter and the fix', async () => {
+  const refused = async (query: Parameters<ChorusClient['listProjects']>[0], pointer: string, fix: RegExp) => {
+    const problem = await refusal(stack.anonymous.listProjects(query));
+    expect(problem).toMatchObject({ status: 422, type: 'urn:chorus:problem:validation-failed', errors: [{ pointer }] });
+    expect(problem.errors?.map((error) => error.message).join(' ')).toMatch(fix);
+  };
+  await refused({ limit: 0 }, '/query/limit', />=\s*1|at least|too small/i);
+  await refused({ limit: 501 }, '/query/limit', /<=\s*500|at most|too big/i);
+  await refused({ before: 'not-a-cursor' }, '/query/before', /"next" of the page before/);
+  await refused({ before: '2026-02-31T10:00:00.000000Z_7f3c5d9e-1111-4222-8333-944455556666' }, '/query/before', /no real moment/);
+  await refused({ search: '   ' }, '/query/search', /leave search out/);
+  await refused({ search: 'x'.repeat(201) }, '/query/search', /200 characters/);
+  // Postgres refuses a NUL in text (22021), and a year before 0001 (22008): each a 422 here, not a 500 there (a NUL by
+  // the address's guard, before routing, hence its pointer /query).
+  await refused({ search: 'a\u0000b' }, '/query', /NUL character/);
+  await refused({ before: '0000-01-01T00:00:00.000000Z_7f3c5d9e-1111-4222-8333-944455556666' }, '/query/before', /no real moment/);
+  const fetched = await fetch(`${stack.baseUrl}/api/v1/projects?limit=many`);
+  expect(fetched.status).toBe(422);
+  expect(fetched.headers.get('content-type')).toContain('application/problem+json');
+  expect(await fetched.json()).toMatchObject({ errors: [{ pointer: '/query/limit' }] });
 });

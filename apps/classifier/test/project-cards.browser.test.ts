@@ -334,4 +334,53 @@ describe('classifier in a browser: project cards and pages', () => {
       await device.close();
     }
   });
+
+  it('finds projects by words of their title, kept in the address, and shows more a page at a time, focus on the first card added and said politely', async () => {
+    const word = `Herbarium${Date.now()}`;
+    for (let n = 1; n <= 50; n++) await suite.stack.client.createProject({ title: `${word} sheets ${n}`, status: 'live' });
+    const [older] = (await suite.stack.anonymous.listProjects({ search: word, limit: 1, before: (await suite.stack.anonymous.listProjects({ search: word, limit: 24 })).next! })).projects;
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/`);
+    const field = page.getByRole('searchbox', { name: 'Search projects by title' });
+    await waitToSee(field);
+    await field.fill(`  ${word.toLowerCase()} SHEETS `);
+    await field.press('Enter');
+    await until(async () => new URL(page.url()).searchParams.get('search') === `${word.toLowerCase()} SHEETS`, 'the search in the address');
+    expect(await field.evaluate((input) => input === document.activeElement)).toBe(true);
+    const cards = page.locator('.project-list article');
+    await until(async () => (await cards.count()) === 24 && (await cards.first().textContent())!.includes(`${word} sheets 50`), 'the first page of the search');
+    expect(await page.locator('[role="status"]', { hasText: 'more project' }).count()).toBe(0);
+
+    // Reloaded (or shared), the address shows the same search.
+    await page.reload();
+    await waitToSee(cards.nth(23));
+    expect(await field.inputValue()).toBe(`${word.toLowerCase()} SHEETS`);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Show more projects' }).click();
+    await until(async () => (await cards.count()) === 48, 'the page after');
+    await until(async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-project-slug'))) === older!.slug, 'focus on the first card added');
+    expect(await page.getByTestId('home-more-status').textContent()).toBe('24 more projects shown.');
+
+    // The status empties while the next page is read, so that each read is said, a full page after a full page too.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route(/\/api\/v1\/projects\?.*before=/, async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Show more projects' }).click();
+    await until(async () => (await page.getByTestId('home-more-status').textContent()) === '', 'the status emptied while the page is read');
+    answer();
+    await until(async () => (await cards.count()) === 50, 'the third page');
+    expect(await page.getByTestId('home-more-status').textContent()).toBe('2 more projects shown.');
+    expect(await page.getByRole('button', { name: 'Show more projects' }).count()).toBe(0);
+
+    await field.fill(`${word} 100%`);
+    await field.press('Enter');
+    await waitToSee(page.getByText(`No project’s title has the words “${word} 100%”.`, { exact: false }));
+    expect(await page.getByTestId('home-more-status').textContent()).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -26,6 +26,7 @@ import type {
   problemSchema,
   projectRoleSchema,
   projectStatusSchema,
+  projectListSchema,
   projectSummarySchema,
   projectTakeDownSchema,
   projectViewSchema,
@@ -105,6 +106,7 @@ export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;
 export type ProjectTakeDown = z.infer<typeof projectTakeDownSchema>;
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
+export type ProjectPage = z.infer<typeof projectListSchema>;
 export interface ProjectInput {
   title: string;
   slug?: string;

@@ -158,13 +158,19 @@ export const accountViewSchema = userViewSchema.extend({
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
 
+/** The most a search of the project list (`GET /projects?search=`) may be: a few words of a title. */
+export const PROJECT_SEARCH_LENGTH = 200;
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
 /** A project as the list gives it: without its field guide, and its description's opening only. */
 export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
   description: z.string().meta({ description: `At most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut` }),
 });
-export const projectListSchema = z.strictObject({ projects: z.array(projectSummarySchema) });
+/** A page of the project list, newest first; `next`: the `before` of the page after, null on the last. */
+export const projectListSchema = z.strictObject({
+  projects: z.array(projectSummarySchema),
+  next: z.string().nullable().meta({ description: 'Send as `before` for the page after this one; null on the last page' }),
+});
 
 /** A project member: an account, and its role in the project. */
 export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });

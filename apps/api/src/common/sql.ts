@@ -3,6 +3,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
 
+/** Text to look for inside a LIKE or ILIKE pattern as it is: its `%`, `_` and backslashes escaped (a backslash is Postgres's default escape). */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
 /** A time column as a cursor's time (`timeCursorPattern`): UTC, to the microsecond, as Postgres keeps it. */
 export const cursorTimeSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

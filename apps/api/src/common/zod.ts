@@ -145,10 +145,12 @@ export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => 
 const CURSOR_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 /**
  * A cursor's part that is no time, or a time that is a real moment: the pattern lets "2026-02-31T…" through, which
- * JavaScript rolls over to March and Postgres refuses (a 500, not the 422 that names the parameter).
+ * JavaScript rolls over to March, and the year 0000, which JavaScript takes; Postgres refuses both (a 500, not the 422
+ * that names the parameter).
  */
 function isRealTime(part: string): boolean {
   if (!CURSOR_TIME.test(part)) return true;
+  if (part.startsWith('0000')) return false;
   const ms = Date.parse(part);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === part.slice(0, 19);
 }

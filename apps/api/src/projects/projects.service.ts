@@ -9,9 +9,9 @@ import { lockAccount } from '../account/account-lock';
 import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { UNIQUE_VIOLATION, cursorTimeSql, likeLiteral, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
-import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 import { handOverDemoProject } from '../demo/demo-handover';
@@ -22,6 +22,11 @@ const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) 
 
 export type ProjectView = Project & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
+/** A page of the project list, and the cursor of the next (null on the last). */
+export interface ProjectPage {
+  projects: ProjectSummary[];
+  next: string | null;
+}
 
 @Injectable()
 export class ProjectsService {
@@ -89,22 +94,29 @@ export class ProjectsService {
   /**
    * Listed projects for everyone, plus every project the caller is a member of: each without its field guide and with
    * its description's opening only (a list of 500 projects with 200 KB guides would be 100 MB for every visitor).
+   * `memberOnly`: only those the caller is a member of (their projects, in any status), with their role. Newest first,
+   * a page at a time: those made before the cursor, so that projects made meanwhile do not move the pages after.
    */
-  /** `memberOnly`: only those the caller is a member of (their projects, in any status), with their role. */
-  async list(user: AuthUser | undefined, { memberOnly }: ProjectListQuery): Promise<ProjectSummary[]> {
+  async list(user: AuthUser | undefined, { memberOnly, limit, before, search }: ProjectListQuery): Promise<ProjectPage> {
     const query = this.db
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt']);
+      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
+      .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
-    if (memberOnly) query.where(membership, { userId: accountIdOf(user) });
-    else query.where('(project.status IN (:...listed) AND project.takenDownAt IS NULL)', { listed: LISTED_PROJECT_STATUSES }).orWhere(membership, { userId: accountIdOf(user) });
-    const projects = await query
+    query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
+    if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
+    for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) query.andWhere(`(project.title ILIKE :word${index} OR project.slug ILIKE :word${index})`, { [`word${index}`]: `%${likeLiteral(word)}%` });
+    const { entities, raw } = await query
       .orderBy('project.createdAt', 'DESC')
-      .limit(500)
-      .getMany();
-    return (await this.withWorkflows(projects, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
+      .addOrderBy('project.id', 'DESC')
+      .limit(limit + 1)
+      .getRawAndEntities<{ cursor_time: string }>();
+    const page = entities.slice(0, limit);
+    const last = page.at(-1);
+    const projects = (await this.withWorkflows(page, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
+    return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
   /**

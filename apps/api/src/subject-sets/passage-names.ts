@@ -1,5 +1,6 @@
 import { tidyExternalId } from '@chorus/tasks';
 import type { EntityManager } from 'typeorm';
+import { likeLiteral } from '../common/sql';
 
 /**
  * What names a corpus's passages: its file's name, without folders or extension (`letters-1890.txt`: `letters-1890`),
@@ -24,8 +25,6 @@ export function freeName(name: string, taken: ReadonlySet<string>): string {
   return free;
 }
 
-const LIKE_SPECIAL = /[\\%_]/g;
-
 /**
  * The externalIds to give a corpus's passages (`passageName`, made free by `freeName`): for each passage that the
  * project has under no externalId (new, or stored before passages were named), else undefined, its stored one kept.
@@ -38,7 +37,7 @@ export async function passageNames(manager: EntityManager, projectId: string, co
     [projectId, contentKeys],
   );
   const prefix = passageName(corpus, 0).slice(0, -1);
-  const rows: { external_id: string }[] = await manager.query('SELECT external_id FROM subjects WHERE project_id = $1 AND external_id LIKE $2', [projectId, `${prefix.replace(LIKE_SPECIAL, '\\$&')}%`]);
+  const rows: { external_id: string }[] = await manager.query('SELECT external_id FROM subjects WHERE project_id = $1 AND external_id LIKE $2', [projectId, `${likeLiteral(prefix)}%`]);
   const taken = new Set(rows.map((row) => row.external_id));
   const alreadyNamed = new Set(named.map((row) => row.content_key));
   return subjects.map((subject, index) => {

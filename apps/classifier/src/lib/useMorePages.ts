@@ -52,5 +52,7 @@ export function useMorePages<Page extends { next: string | null }, Item>(first: 
     }
   };
   const newRow = (index: number) => (index === more?.firstNew ? { tabIndex: -1, ref: focus } : {});
-  return { items, next, showMore, problem, loading, newRow };
+  /** How many items the last page read added: none while the next is read, so that each read is announced anew. */
+  const added = more && !loading ? items.length - more.firstNew : 0;
+  return { items, next, showMore, problem, loading, newRow, added };
 }

@@ -1,7 +1,8 @@
-import { projectStatusSchema } from '@chorus/client';
+import { PROJECT_SEARCH_LENGTH, projectStatusSchema } from '@chorus/client';
 import { languageTagSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
 export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,10 +62,23 @@ export const takeDownSchema = z.strictObject({
 });
 export type TakeDownInput = z.infer<typeof takeDownSchema>;
 
-/** The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role). */
-export const projectListQuerySchema = z
-  .strictObject({ member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional() })
-  .transform(({ member }) => ({ memberOnly: member === 'true' }));
+/** A cursor of the project list: when a project was made, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const projectCursor = (createdAt: string, projectId: string) => `${createdAt}_${projectId}`;
+
+/**
+ * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);
+ * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page
+ * before); `search`: those with each of its words in their title or slug.
+ */
+const projectListFields = z.strictObject({
+  member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
+  limit: pageLimitSchema(500, 500),
+  before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
+  search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(PROJECT_SEARCH_LENGTH, `must be at most ${PROJECT_SEARCH_LENGTH} characters: a few words of the title are enough`).optional(),
+});
+/** Each parameter of `GET /projects`, for its documentation. */
+export const projectListParameters = projectListFields.shape;
+export const projectListQuerySchema = projectListFields.transform(({ member, ...page }) => ({ memberOnly: member === 'true', ...page }));
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 
 /** A letter or digit of another script than the Latin (whose accents a slug drops) and ASCII digits. */
