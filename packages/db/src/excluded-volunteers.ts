@@ -32,15 +32,34 @@ export async function lockExclusion(manager: EntityManager, projectId: string, v
   await manager.query(`SELECT pg_advisory_xact_lock(${exclusionLockSql('$1::uuid', '$2::uuid')})`, [projectId, volunteerId]);
 }
 
+/**
+ * Takes the exclusion locks (`exclusionLockSql`) of the pairs `pairs` selects (a query with columns `project_id`,
+ * `user_id`) shared, each once, in the order of their keys: every statement that takes several takes them so, so that
+ * two of them queued behind exclusions never wait for each other in a cycle, even where two pairs' keys collide. Its
+ * one row's `taken` is never null.
+ */
+const lockPairsSharedSql = (pairs: string) => `SELECT count(pg_advisory_xact_lock_shared(k.namespace, k.pair_key)) AS taken
+    FROM (SELECT DISTINCT ${exclusionLockSql('p.project_id', 'p.user_id')} FROM (${pairs}) p ORDER BY 1, 2 OFFSET 0) k(namespace, pair_key)`;
+
+/** The pairs given as parallel arrays ($1 projects, $2 volunteers). */
+const PAIRS = 'SELECT k.project_id, k.user_id FROM unnest($1::uuid[], $2::uuid[]) AS k(project_id, user_id)';
+
+/**
+ * Takes the exclusion locks of the pairs given as parallel arrays shared (`lockPairsSharedSql`), for a transaction that
+ * moves classifications between volunteers: an exclusion or a lift of any of them then waits for it to commit, and
+ * its later statements read the exclusions as they are until then.
+ */
+export async function lockExclusionsShared(manager: EntityManager, projects: string[], volunteers: string[]): Promise<void> {
+  await manager.query(lockPairsSharedSql(PAIRS), [projects, volunteers]);
+}
+
 /** `byExcludedVolunteerSql` of the pairs given as parallel arrays ($1 projects, $2 volunteers): those excluded. */
-const EXCLUDED_OF_PAIRS = `SELECT k.project_id, k.user_id FROM unnest($1::uuid[], $2::uuid[]) AS k(project_id, user_id)
-  WHERE ${byExcludedVolunteerSql('k', 'k.project_id')}`;
+const EXCLUDED_OF_PAIRS = `${PAIRS} WHERE ${byExcludedVolunteerSql('k', 'k.project_id')}`;
 
 /**
  * The common table expressions through which a submit's statement reads the exclusions of the pairs `pairs` selects
- * (a query with columns `project_id`, `user_id`): `exclusions_locked` takes the distinct locks of the pairs shared, in
- * the order of their keys (a batch's volunteers; so that two batches queued behind exclusions never wait for each
- * other in a cycle, even where two pairs' keys collide), and `excluded_now` holds the pairs excluded, read only then
+ * (a query with columns `project_id`, `user_id`): `exclusions_locked` takes their locks (`lockPairsSharedSql`: a
+ * batch's volunteers), and `excluded_now` holds the pairs excluded, read only then
  * (it reads `exclusions_locked` first) with a fresh snapshot (`read_fresh_pairs`): the statement's own, taken before
  * it waited, would miss an exclusion or a lift that committed meanwhile. Read it with `byExcludedNowSql`, before any
  * row is locked.
@@ -48,8 +67,7 @@ const EXCLUDED_OF_PAIRS = `SELECT k.project_id, k.user_id FROM unnest($1::uuid[]
 export const EXCLUDED_NOW = (pairs: string) => `exclusion_pairs AS (
     SELECT DISTINCT project_id, user_id FROM (${pairs}) pair
   ), exclusions_locked AS MATERIALIZED (
-    SELECT count(pg_advisory_xact_lock_shared(k.namespace, k.pair_key)) AS taken
-    FROM (SELECT DISTINCT ${exclusionLockSql('p.project_id', 'p.user_id')} FROM exclusion_pairs p ORDER BY 1, 2 OFFSET 0) k(namespace, pair_key)
+    ${lockPairsSharedSql('SELECT * FROM exclusion_pairs')}
   ), excluded_now AS MATERIALIZED (
     SELECT x.project_id, x.user_id FROM exclusions_locked l
       CROSS JOIN LATERAL (SELECT array_agg(p.project_id) AS projects, array_agg(p.user_id) AS users FROM exclusion_pairs p WHERE l.taken IS NOT NULL) a

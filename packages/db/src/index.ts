@@ -23,7 +23,7 @@ export { type Routed, holdRoutingOf, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export { inNaturalOrder } from './natural-order';
-export { COUNTS_TOWARD_RETIREMENT, EXCLUDED_NOW, byExcludedNowSql, byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, lockExclusion } from './excluded-volunteers';
+export { COUNTS_TOWARD_RETIREMENT, EXCLUDED_NOW, byExcludedNowSql, byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, lockExclusion, lockExclusionsShared } from './excluded-volunteers';
 export { LEFT_TO_CLASSIFY, completeWorkflows, feedersOf, workflowCompleting } from './workflow-progress';
 export { OWE_CLASSIFICATION_STAMPS, owedClassificationStamps, stampDeletedClassifications } from './deleted-accounts';
 export {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
+import { CountedSet } from './counted-set';
 import { ExcludedVolunteersController } from './excluded-volunteers.controller';
 import { ExcludedVolunteersService } from './excluded-volunteers.service';
 
@@ -7,6 +8,7 @@ import { ExcludedVolunteersService } from './excluded-volunteers.service';
 @Module({
   imports: [ProjectsModule],
   controllers: [ExcludedVolunteersController],
-  providers: [ExcludedVolunteersService],
+  providers: [ExcludedVolunteersService, CountedSet],
+  exports: [CountedSet],
 })
 export class ExcludedVolunteersModule {}

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ExcludedVolunteer, ExcludedVolunteerList } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { COUNTS_TOWARD_RETIREMENT, lockExclusion } from '@chorus/db';
+import { lockExclusion } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { retryOnDeadlock } from '../common/sql';
-import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
+import { type ChangingSides, CountedSet } from './counted-set';
 import type { ExclusionInput } from './dto/exclusion.dto';
 
 interface ExcludedRow {
@@ -30,44 +30,8 @@ const EXCLUDED_ROWS = `
   WHERE e.project_id = $1 AND ($2::uuid IS NULL OR e.user_id = $2)
   ORDER BY e.excluded_at DESC, e.user_id`;
 
-/**
- * Locks the hot rows of every subject the volunteer ($2) classified in the project ($1), in key order, as submits and
- * aggregation lock them, before any of their classifications or the outbox is touched: so an exclusion waits for
- * either rather than deadlocking with it. Taken after the exclusion's own lock (`lockExclusion`), for which the
- * volunteer's submits in flight are waited for and new ones wait, holding no hot row yet: so all the volunteer's
- * subjects are here.
- */
-const LOCK_THEIR_SUBJECTS = `
-  SELECT 1 FROM subject_workflow_status st
-  WHERE (st.workflow_id, st.subject_id) IN (
-    SELECT c.workflow_id, c.subject_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id WHERE w.project_id = $1 AND c.user_id = $2)
-  ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`;
-
-/**
- * Takes the volunteer's ($2) classifications that count toward retirement out of their subjects' `counted_count`
- * ($3 = -1), or puts them back ($3 = 1), so that the queue, which stops serving a subject at its rule's count, counts
- * what aggregation counts.
- */
-const RECOUNT = `
-  UPDATE subject_workflow_status st SET counted_count = st.counted_count + $3 * t.n
-  FROM (SELECT c.workflow_id, c.subject_id, count(*)::int AS n FROM classifications c JOIN workflows w ON w.id = c.workflow_id
-        WHERE w.project_id = $1 AND c.user_id = $2 AND ${COUNTS_TOWARD_RETIREMENT} GROUP BY c.workflow_id, c.subject_id) t
-  WHERE st.workflow_id = t.workflow_id AND st.subject_id = t.subject_id AND NOT st.gold_standard`;
-
-/**
- * Puts every subject the volunteer ($2) classified in the project ($1) in its workflow's aggregation outbox, and marks
- * their classifications changed (`updated_at`), so that `since=` raw downloads give them again with their new
- * `excluded_volunteer` flag. The workflows whose outbox it filled.
- */
-const OWE_AGGREGATION = `
-  WITH theirs AS (
-    UPDATE classifications c SET updated_at = now() FROM workflows w
-    WHERE w.id = c.workflow_id AND w.project_id = $1 AND c.user_id = $2
-    RETURNING c.workflow_id, c.subject_id
-  ), owed AS (
-    INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM theirs ON CONFLICT DO NOTHING
-  )
-  SELECT DISTINCT workflow_id FROM theirs`;
+/** The volunteer's classifications in the project, which their exclusion or its lift moves out of or into what counts. */
+const theirs = (projectId: string, volunteerId: string): ChangingSides => ({ volunteerId, projectIds: [projectId] });
 
 const toView = (row: ExcludedRow): ExcludedVolunteer => ({
   volunteerId: row.user_id,
@@ -88,7 +52,7 @@ export class ExcludedVolunteersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
-    private readonly jobs: JobProducer,
+    private readonly counted: CountedSet,
   ) {}
 
   async list(projectId: string, user: AuthUser): Promise<ExcludedVolunteerList> {
@@ -104,15 +68,15 @@ export class ExcludedVolunteersService {
       this.db.transaction(async (manager) => {
         await lockExclusion(manager, projectId, volunteerId);
         await this.requireVolunteerOf(manager, projectId, volunteerId);
-        await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
+        await this.counted.lockSubjects(manager, theirs(projectId, volunteerId));
         const inserted: unknown[] = await manager.query(
           'INSERT INTO excluded_volunteers (project_id, user_id, reason, excluded_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1',
           [projectId, volunteerId, input.reason, user.id],
         );
-        return inserted.length ? this.recount(manager, projectId, volunteerId, -1) : [];
+        return inserted.length ? this.counted.recount(manager, theirs(projectId, volunteerId), -1) : [];
       }),
     );
-    await this.aggregate(workflows);
+    await this.counted.aggregate(workflows);
     const [row]: ExcludedRow[] = await this.db.query(EXCLUDED_ROWS, [projectId, volunteerId]);
     return toView(row!);
   }
@@ -123,13 +87,13 @@ export class ExcludedVolunteersService {
     const workflows = await retryOnDeadlock(() =>
       this.db.transaction(async (manager) => {
         await lockExclusion(manager, projectId, volunteerId);
-        await manager.query(LOCK_THEIR_SUBJECTS, [projectId, volunteerId]);
+        await this.counted.lockSubjects(manager, theirs(projectId, volunteerId));
         const [deleted]: unknown[][] = await manager.query('DELETE FROM excluded_volunteers WHERE project_id = $1 AND user_id = $2 RETURNING 1', [projectId, volunteerId]);
         if (!deleted?.length) throw notFound(`An exclusion of volunteer ${volunteerId} from this project`, '/params/userId');
-        return this.recount(manager, projectId, volunteerId, 1);
+        return this.counted.recount(manager, theirs(projectId, volunteerId), 1);
       }),
     );
-    await this.aggregate(workflows);
+    await this.counted.aggregate(workflows);
     return { lifted: volunteerId };
   }
 
@@ -142,17 +106,5 @@ export class ExcludedVolunteersService {
     );
     if (!row!.known) throw validationFailed([{ pointer: '/params/userId', message: 'names no volunteer: give the user_id of the raw download or of the volunteers’ skills' }]);
     if (!row!.classified) throw validationFailed([{ pointer: '/params/userId', message: 'names a volunteer with no classification in this project: there is nothing of theirs to keep out of its consensus' }]);
-  }
-
-  /** Counts their classifications out of (`-1`) or back into (`1`) retirement, and owes their subjects an aggregation. */
-  private async recount(manager: EntityManager, projectId: string, volunteerId: string, sign: -1 | 1): Promise<string[]> {
-    await manager.query(RECOUNT, [projectId, volunteerId, sign]);
-    const rows: { workflow_id: string }[] = await manager.query(OWE_AGGREGATION, [projectId, volunteerId]);
-    return rows.map((row) => row.workflow_id);
-  }
-
-  /** After the commit; a workflow Redis could not be told of is found again by the worker's reconciler. */
-  private async aggregate(workflows: string[]): Promise<void> {
-    await Promise.all(workflows.map((workflowId) => this.jobs.aggregate(workflowId)));
   }
 }
