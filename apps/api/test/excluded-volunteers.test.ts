@@ -1,7 +1,7 @@
 import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { carefulMinorityWorkflow } from '../../../test/support/workflows';
@@ -218,7 +218,7 @@ describe('a volunteer’s submit while their exclusion is made or lifted', () =>
   let subjects: Record<string, string>;
 
   beforeAll(async () => {
-    ({ project, workflow, subjects } = await adWorkflow('Races', ['known', 'read-before-exclude', 'read-before-lift', 'during-exclude', 'during-lift', 'batch-excluded', 'batch-other', 'batch-another'], 10));
+    ({ project, workflow, subjects } = await adWorkflow('Races', ['known', 'read-before-exclude', 'read-before-lift', 'during-exclude', 'during-lift', 'batch-excluded', 'batch-other', 'batch-another', 'carried', 'carried-own'], 10));
   });
 
   const classifyHere = (who: ChorusClient, name: string) =>
@@ -313,5 +313,107 @@ describe('a volunteer’s submit while their exclusion is made or lifted', () =>
     });
     expect(answers.map((answer) => answer.replayed)).toEqual([false, false, false]);
     expect([await counted('batch-excluded'), await counted('batch-other'), await counted('batch-another')]).toEqual([0, 1, 1]);
+  });
+
+  it('counts a guest’s classification carried into an account while the account is being excluded as the exclusion ends (the carry locks both exclusions)', async () => {
+    const { volunteer: guest, userId: guestId } = await volunteerFor('lift'); // excluded: its classification changes sides when carried
+    await classifyHere(guest, 'carried');
+    const account = await newAccount(stack, 'Carried');
+    await classifyHere(account.client, 'carried-own');
+    await aggregated(workflow);
+    expect(await counted('carried')).toBe(0);
+    // The carry, counting the classification in (the account is not excluded yet), waits for the subject's row; the
+    // exclusion of the account waits for the carry, and then counts it out again.
+    await interleave('carried', () => guest.login({ email: account.email, password: ACCOUNT_PASSWORD }), () => change('exclude', account.id));
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1', [guestId])).rows[0].n).toBe(0);
+    expect([await counted('carried'), await counted('carried-own')]).toEqual([0, 0]);
+  });
+});
+
+/**
+ * A guest's sign-in carries its classifications into the account: where one of the two is excluded from the project and
+ * the other not, the carried classifications change sides, counted from then as the account's are (the subjects'
+ * `counted_count`, the queue's count toward retirement, and their consensus, aggregated again).
+ */
+describe('a guest’s work carried into an account', () => {
+  const names = ['first', 'second', 'third', 'own'];
+  const counts = async (workflow: string, subjects: Record<string, string>) => {
+    const { rows } = await stack.db.query('SELECT subject_id, counted_count FROM subject_workflow_status WHERE workflow_id = $1', [workflow]);
+    const byId = new Map(rows.map((row: { subject_id: string; counted_count: number }) => [row.subject_id, row.counted_count]));
+    return names.map((name) => byId.get(subjects[name]!));
+  };
+  const consensusIn = async (workflow: string, subject: string) =>
+    ((await stack.client.consensus(workflow, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.subject_id === subject)!;
+  const userOf = async (classificationId: string) =>
+    (await stack.db.query('SELECT user_id FROM classifications WHERE id = $1', [classificationId])).rows[0].user_id as string;
+
+  /** A project (retiring at 2) where a guest answered 'yes' to the first three subjects and an account 'no' to `own`. */
+  async function guestAndAccount(title: string) {
+    const { project, workflow, subjects } = await adWorkflow(title, names, 2);
+    const answer = (who: ChorusClient, name: string, value: 'yes' | 'no') =>
+      who.classify({ workflowId: workflow, workflowVersion: 1, subjectId: subjects[name]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    const guest = await newVolunteer();
+    const guestId = await userOf((await answer(guest, 'first', 'yes')).id);
+    await answer(guest, 'second', 'yes');
+    await answer(guest, 'third', 'yes');
+    const account = await newAccount(stack, 'Carried');
+    await answer(account.client, 'own', 'no');
+    const signIn = async () => expect((await guest.login({ email: account.email, password: ACCOUNT_PASSWORD })).guestWork).toEqual({ classifications: 3, alreadyClassified: 0 });
+    return { project, workflow, subjects, guestId, account, answer, signIn };
+  }
+
+  it('counts an excluded guest’s classifications once they are an account’s that is not: their subjects aggregated again, one retiring', async () => {
+    const { project, workflow, subjects, guestId, answer, signIn } = await guestAndAccount('Excluded guest');
+    await stack.client.excludeVolunteer(project, guestId, 'Answers yes to everything');
+    await answer(await newVolunteer(), 'first', 'yes');
+    await aggregated(workflow);
+    expect(await counts(workflow, subjects)).toEqual([1, 0, 0, 1]);
+    expect(await consensusIn(workflow, subjects.first!)).toMatchObject({ retired: false, T0_votes: 1 });
+
+    await signIn();
+    expect(await counts(workflow, subjects)).toEqual([2, 1, 1, 1]);
+    await aggregated(workflow);
+    expect(await consensusIn(workflow, subjects.first!)).toMatchObject({ retired: true, retirement_reason: 'count', T0_answer: 'yes', T0_votes: 2 });
+    expect(await consensusIn(workflow, subjects.second!)).toMatchObject({ retired: false, T0_answer: 'yes', T0_votes: 1 });
+  });
+
+  it('stops counting a guest’s classifications once they are an excluded account’s: their subjects aggregated again without them', async () => {
+    const { project, workflow, subjects, account, answer, signIn } = await guestAndAccount('Excluded account');
+    await stack.client.excludeVolunteer(project, account.id, 'Answers no to everything');
+    await answer(await newVolunteer(), 'second', 'no');
+    await aggregated(workflow);
+    expect(await counts(workflow, subjects)).toEqual([1, 2, 1, 0]);
+    expect(await consensusIn(workflow, subjects.second!)).toMatchObject({ retired: true, T0_votes: 2 });
+
+    await stack.stopWorker();
+    try {
+      await signIn();
+      expect(await counts(workflow, subjects)).toEqual([0, 1, 0, 0]);
+      expect(await outbox(workflow)).toEqual([subjects.first, subjects.second, subjects.third].sort());
+    } finally {
+      await stack.startWorker();
+    }
+    await aggregated(workflow);
+    expect(await consensusIn(workflow, subjects.first!)).toMatchObject({ retired: false, T0_votes: 0 });
+    // Retired with the answer, it stays retired, its consensus recomputed without it (as after an exclusion).
+    expect(await consensusIn(workflow, subjects.second!)).toMatchObject({ retired: true, T0_answer: 'no', T0_votes: 1 });
+  });
+
+  it.each<[string, ('guest' | 'account')[]]>([
+    ['neither is excluded', []],
+    ['both are excluded', ['guest', 'account']],
+  ])('changes no count and owes no aggregation when %s', async (_, excluded) => {
+    const { project, workflow, subjects, guestId, account, signIn } = await guestAndAccount(`Carried ${excluded.length}`);
+    for (const who of excluded) await stack.client.excludeVolunteer(project, who === 'guest' ? guestId : account.id, 'Careless');
+    await aggregated(workflow);
+    const before = await counts(workflow, subjects);
+    await stack.stopWorker();
+    try {
+      await signIn();
+      expect(await counts(workflow, subjects)).toEqual(before);
+      expect(await outbox(workflow)).toEqual([]);
+    } finally {
+      await stack.startWorker();
+    }
   });
 });

@@ -72,7 +72,7 @@ export class AuthController {
   @ApiZodBody(loginSchema)
   @ApiZodResponse(signInSchema, {
     description:
-      "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications, reports of subjects and favourites become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end.",
+      "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications, reports of subjects and favourites become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end. The classifications carried count as the account's do: where a project excludes the guest from its consensus and not the account, or the reverse, their subjects are counted again and aggregated again, as after a lift or an exclusion.",
   })
   login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @SignInOrigin() from: SignInFrom, @OptionalUser() caller?: AuthUser) {
     return this.auth.login(input, from, caller);

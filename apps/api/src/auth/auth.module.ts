@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ExcludedVolunteersModule } from '../excluded-volunteers/excluded-volunteers.module';
 import { ApiKeys } from './api-keys';
 import { AddressLimitGuard, SignInLimits, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
@@ -31,6 +32,7 @@ import { Tokens } from './tokens';
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.authSecret)), signOptions: { expiresIn: config.tokenTtlSeconds } }),
     }),
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => addressLimits(config) }),
+    ExcludedVolunteersModule,
   ],
   controllers: [AuthController, SignOutController],
   providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, SignInLimits, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, ApiKeys, { provide: APP_GUARD, useClass: AuthGuard }],

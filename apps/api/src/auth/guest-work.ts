@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { GuestWorkCarried } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { byExcludedVolunteerSql, lockExclusionsShared } from '@chorus/db';
 import { DEADLOCK_DETECTED, UNIQUE_VIOLATION } from '../common/sql';
+import { CountedSet } from '../excluded-volunteers/counted-set';
 import { replacesFailure } from '../subject-reports/media-failure-sql';
 import { TokenGenerations } from './token-generations';
 
@@ -28,16 +30,19 @@ const GUESTS_KEPT = `(theirs.created_at > mine.created_at AND ${replacesFailure(
  * (but those the account marked itself). And the media it failed to load, each counted once: where the account told the
  * same failure itself, one is kept, the account's, taking the guest's address and time where the guest's is the one that
  * counts (`GUESTS_KEPT`). Only a guest is
- * carried: a token of a guest who has since become an account of its own carries nothing.
+ * carried: a token of a guest who has since become an account of its own carries nothing. Only its classifications in
+ * the projects $3, whose exclusions of the two are locked (`lockExclusionsShared`): one it stores in another meanwhile
+ * stays the guest's, as one stored after the carry does. Answers the ids of the classifications carried into what
+ * counts (of the projects $4, which exclude the guest and not the account), and out of it ($5, the reverse).
  */
 const CARRY = `WITH guest AS (
     UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
   ), moved AS (
-    UPDATE classifications c SET user_id = $2, updated_at = now() FROM guest
-    WHERE c.user_id = guest.id
+    UPDATE classifications c SET user_id = $2, updated_at = now() FROM guest, workflows w
+    WHERE c.user_id = guest.id AND w.id = c.workflow_id AND w.project_id = ANY($3::uuid[])
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id)
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.idempotency_key = c.idempotency_key)
-    RETURNING c.workflow_id, c.subject_id
+    RETURNING c.id, c.workflow_id, c.subject_id, w.project_id
   ), reports AS (
     UPDATE subject_reports r SET user_id = $2 FROM guest
     WHERE r.user_id = guest.id
@@ -60,9 +65,25 @@ const CARRY = `WITH guest AS (
     DELETE FROM assignments a USING moved m WHERE a.user_id = $2 AND a.workflow_id = m.workflow_id AND a.subject_id = m.subject_id
   )
   SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications,
+    (SELECT coalesce(array_agg(id), '{}') FROM moved WHERE project_id = ANY($4::uuid[])) AS counted,
+    (SELECT coalesce(array_agg(id), '{}') FROM moved WHERE project_id = ANY($5::uuid[])) AS uncounted,
     (SELECT count(*) FROM classifications c WHERE c.user_id = guest.id
        AND EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id))::int AS "alreadyClassified"
   FROM guest`;
+
+/** The projects the guest ($1; only a guest) classified in. */
+const GUEST_PROJECTS = `SELECT DISTINCT w.project_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id JOIN users u ON u.id = c.user_id
+  WHERE c.user_id = $1 AND u.kind = 'guest'`;
+
+/**
+ * Of the projects $1, those that exclude one of the guest ($2) and the account ($3) and not the other, each with the
+ * way its classifications carried change sides: 1 into what counts (the guest is the one excluded), -1 out of it.
+ */
+const CHANGING_SIDES = `SELECT p.project_id, CASE WHEN ${byExcludedVolunteerSql('g', 'p.project_id')} THEN 1 ELSE -1 END AS sign
+  FROM unnest($1::uuid[]) AS p(project_id), (SELECT $2::uuid AS user_id) g, (SELECT $3::uuid AS user_id) a
+  WHERE ${byExcludedVolunteerSql('g', 'p.project_id')} <> ${byExcludedVolunteerSql('a', 'p.project_id')}`;
+
+type Carried = GuestWorkCarried & { generation: number; counted: string[]; uncounted: string[] };
 
 /**
  * Statements tried at most: one loses to a classification the account stores at the same moment (a unique index, or a
@@ -72,11 +93,17 @@ const ATTEMPTS = 3;
 
 /**
  * A guest's work carried into an account it signs in to on the same device: what a volunteer who classified before
- * signing in expects. The guest's outstanding holds are released (the device asks anew, as the account).
+ * signing in expects. The guest's outstanding holds are released (the device asks anew, as the account). Where a
+ * project excludes one of the two from its consensus and not the other, the classifications carried there change
+ * sides: their subjects are counted again and re-aggregated, as after an exclusion or its lift.
  */
 @Injectable()
 export class GuestWork {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly generations: TokenGenerations) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly generations: TokenGenerations,
+    private readonly counted: CountedSet,
+  ) {}
 
   /**
    * How many of the guest's classifications are now the account's, and how many stay the guest's because the account
@@ -85,14 +112,34 @@ export class GuestWork {
   async carryInto(guestId: string, accountId: string): Promise<GuestWorkCarried> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [carried] = await this.db.query<(GuestWorkCarried & { generation: number })[]>(CARRY, [guestId, accountId]);
+        const { carried, workflows } = await this.db.transaction((manager) => this.carry(manager, guestId, accountId));
         if (!carried) return { classifications: 0, alreadyClassified: 0 };
         this.generations.raised(guestId, carried.generation);
+        await this.counted.aggregate(workflows);
         return { classifications: carried.classifications, alreadyClassified: carried.alreadyClassified };
       } catch (error) {
         const { code } = error as { code?: string };
         if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) || attempt === ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * `CARRY`, after the exclusions of the guest and the account from each project it classified in are locked and
+   * read, and the hot rows of the subjects whose classifications change sides locked, as an exclusion takes them; then
+   * those subjects' counts. Answers what `CARRY` answers, and the workflows owed an aggregation once committed.
+   */
+  private async carry(manager: EntityManager, guestId: string, accountId: string): Promise<{ carried?: Carried; workflows: string[] }> {
+    const projects = (await manager.query<{ project_id: string }[]>(GUEST_PROJECTS, [guestId])).map((row) => row.project_id);
+    await lockExclusionsShared(manager, [...projects, ...projects], [...projects.map(() => guestId), ...projects.map(() => accountId)]);
+    const sides: { project_id: string; sign: 1 | -1 }[] = await manager.query(CHANGING_SIDES, [projects, guestId, accountId]);
+    const changing = (sign: 1 | -1) => sides.filter((side) => side.sign === sign).map((side) => side.project_id);
+    if (sides.length) await this.counted.lockSubjects(manager, { volunteerId: guestId, projectIds: sides.map((side) => side.project_id) });
+    const [carried] = await manager.query<Carried[]>(CARRY, [guestId, accountId, projects, changing(1), changing(-1)]);
+    if (!carried) return { workflows: [] };
+    const workflows: string[] = [];
+    if (carried.counted.length) workflows.push(...(await this.counted.recount(manager, { classificationIds: carried.counted }, 1)));
+    if (carried.uncounted.length) workflows.push(...(await this.counted.recount(manager, { classificationIds: carried.uncounted }, -1)));
+    return { carried, workflows };
   }
 }
