@@ -28,6 +28,9 @@ const outbox = async (workflow = workflowId) =>
   (await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflow])).rows.map((row: { subject_id: string }) => row.subject_id);
 const aggregated = (workflow = workflowId) =>
   until(async () => (await laggingSubjects(stack.db, workflow)) === 0 && (await outbox(workflow)).length === 0, 'the worker to aggregate');
+/** The pids of the backends `pid` blocks. */
+const blockedBy = async (pid: number) =>
+  (await stack.db.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows.map((row: { pid: number }) => row.pid);
 const refusal = (request: Promise<unknown>) => request.then(() => undefined, (error: ChorusApiError) => error);
 
 /** A live project whose one active workflow asks whether each of the subjects named is an advertisement, retiring at `count`. */
@@ -227,9 +230,6 @@ describe('a volunteer’s submit while their exclusion is made or lifted', () =>
     what === 'exclude' ? stack.client.excludeVolunteer(project, volunteerId, 'Answers yes to everything') : stack.client.liftExclusion(project, volunteerId);
   const counted = async (name: string) =>
     (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflow, subjects[name]])).rows[0].counted_count as number;
-  /** The pids of the backends `pid` blocks. */
-  const blockedBy = async (pid: number) =>
-    (await stack.db.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows.map((row: { pid: number }) => row.pid);
 
   /** A volunteer who classified 'known' (and so may be excluded), excluded already before a lift. */
   const volunteerFor = async (what: Change) => {
@@ -416,4 +416,33 @@ describe('a guest’s work carried into an account', () => {
       await stack.startWorker();
     }
   });
+
+  /** `who`'s answer 'yes' to the subject `name` of a project made by `adWorkflow`. */
+  const answerIn = (who: ChorusClient, { workflow, subjects }: Awaited<ReturnType<typeof adWorkflow>>, name: string) =>
+    who.classify({ workflowId: workflow, workflowVersion: 1, subjectId: subjects[name]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  const countedOf = async ({ workflow, subjects }: Awaited<ReturnType<typeof adWorkflow>>, name: string) =>
+    (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflow, subjects[name]])).rows[0].counted_count as number;
+  const leftWith = async (guestId: string) =>
+    (await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1', [guestId])).rows[0].n as number;
+
+  it('carries a guest’s classifications from several projects, each counted by its own project’s exclusions', async () => {
+    const [guestExcluded, accountExcluded, neither] = [await adWorkflow('Guest excluded', ['guest', 'own'], 2), await adWorkflow('Account excluded', ['guest', 'own'], 2), await adWorkflow('Neither excluded', ['guest', 'own'], 2)];
+    const guest = await newVolunteer();
+    const guestId = await userOf((await answerIn(guest, guestExcluded, 'guest')).id);
+    await answerIn(guest, accountExcluded, 'guest');
+    await answerIn(guest, neither, 'guest');
+    const account = await newAccount(stack, 'Several');
+    const projects = [guestExcluded, accountExcluded, neither];
+    for (const project of projects) await answerIn(account.client, project, 'own');
+    await stack.client.excludeVolunteer(guestExcluded.project, guestId, 'Answers yes to everything');
+    await stack.client.excludeVolunteer(accountExcluded.project, account.id, 'Answers yes to everything');
+    for (const { workflow } of projects) await aggregated(workflow);
+    const before = await Promise.all(projects.map((project) => countedOf(project, 'guest')));
+    expect(before).toEqual([0, 1, 1]);
+
+    expect((await guest.login({ email: account.email, password: ACCOUNT_PASSWORD })).guestWork).toEqual({ classifications: 3, alreadyClassified: 0 });
+    expect(await Promise.all(projects.map((project) => countedOf(project, 'guest')))).toEqual([before[0]! + 1, before[1]! - 1, before[2]]);
+    expect(await leftWith(guestId)).toBe(0);
+  });
+
 });
