@@ -5,6 +5,8 @@ import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/a
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { lockExclusion } from '@chorus/db';
+import { DataSource } from 'typeorm';
 import { ClassificationWriter } from '../src/classifications/classification-writer';
 
 /**
@@ -445,4 +447,28 @@ describe('a guest’s work carried into an account', () => {
     expect(await leftWith(guestId)).toBe(0);
   });
 
+  it('carries a classification the guest stores in another project while the sign-in waits for an exclusion’s lock', async () => {
+    const [first, second] = [await adWorkflow('First project', ['guest'], 2), await adWorkflow('Second project', ['guest'], 2)];
+    const guest = await newVolunteer();
+    const guestId = await userOf((await answerIn(guest, first, 'guest')).id);
+    const account = await newAccount(stack, 'Waited');
+    // Another transaction holds the guest's exclusion lock in the first project, as an exclusion being made does.
+    const holder = stack.app.get(DataSource).createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await lockExclusion(holder.manager, first.project, guestId);
+      const holderPid = (await holder.query('SELECT pg_backend_pid() AS pid'))[0].pid as number;
+      const signIn = guest.login({ email: account.email, password: ACCOUNT_PASSWORD });
+      signIn.catch(() => undefined); // awaited below
+      await until(async () => (await blockedBy(holderPid)).length > 0, 'the sign-in to wait for the exclusion lock', 10_000);
+      await answerIn(guest, second, 'guest');
+      await holder.rollbackTransaction();
+      expect((await signIn).guestWork).toEqual({ classifications: 2, alreadyClassified: 0 });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await leftWith(guestId)).toBe(0);
+  });
 });

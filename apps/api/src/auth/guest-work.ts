@@ -31,9 +31,10 @@ const GUESTS_KEPT = `(theirs.created_at > mine.created_at AND ${replacesFailure(
  * same failure itself, one is kept, the account's, taking the guest's address and time where the guest's is the one that
  * counts (`GUESTS_KEPT`). Only a guest is
  * carried: a token of a guest who has since become an account of its own carries nothing. Only its classifications in
- * the projects $3, whose exclusions of the two are locked (`lockExclusionsShared`): one it stores in another meanwhile
- * stays the guest's, as one stored after the carry does. Answers the ids of the classifications carried into what
- * counts (of the projects $4, which exclude the guest and not the account), and out of it ($5, the reverse).
+ * the projects $3, whose exclusions of the two are locked (`lockExclusionsShared`); the other projects it has
+ * classified in, read in the same snapshot (`elsewhere`: stored after $3 was read, as while the carry waited for a
+ * lock), send the carry back to lock them too. Answers the ids of the classifications carried into what counts (of the
+ * projects $4, which exclude the guest and not the account), and out of it ($5, the reverse).
  */
 const CARRY = `WITH guest AS (
     UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
@@ -67,6 +68,8 @@ const CARRY = `WITH guest AS (
   SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications,
     (SELECT coalesce(array_agg(id), '{}') FROM moved WHERE project_id = ANY($4::uuid[])) AS counted,
     (SELECT coalesce(array_agg(id), '{}') FROM moved WHERE project_id = ANY($5::uuid[])) AS uncounted,
+    (SELECT coalesce(array_agg(DISTINCT w.project_id), '{}') FROM classifications c JOIN workflows w ON w.id = c.workflow_id
+       WHERE c.user_id = guest.id AND w.project_id <> ALL($3::uuid[])) AS elsewhere,
     (SELECT count(*) FROM classifications c WHERE c.user_id = guest.id
        AND EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id))::int AS "alreadyClassified"
   FROM guest`;
@@ -83,13 +86,20 @@ const CHANGING_SIDES = `SELECT p.project_id, CASE WHEN ${byExcludedVolunteerSql(
   FROM unnest($1::uuid[]) AS p(project_id), (SELECT $2::uuid AS user_id) g, (SELECT $3::uuid AS user_id) a
   WHERE ${byExcludedVolunteerSql('g', 'p.project_id')} <> ${byExcludedVolunteerSql('a', 'p.project_id')}`;
 
-type Carried = GuestWorkCarried & { generation: number; counted: string[]; uncounted: string[] };
+type Carried = GuestWorkCarried & { generation: number; counted: string[]; uncounted: string[]; elsewhere: string[] };
 
 /**
  * Statements tried at most: one loses to a classification the account stores at the same moment (a unique index, or a
- * deadlock with a batch of submits that takes the same index entries in another order).
+ * deadlock with a batch of submits that takes the same index entries in another order), or to one the guest stores in
+ * a project whose exclusions it had not locked (`ClassifiedElsewhere`).
  */
 const ATTEMPTS = 3;
+
+/**
+ * The guest classified in projects the carry had not locked the exclusions of: it is rolled back, and tried again with
+ * them locked too, in key order with the others (taking them after the others could wait in a cycle).
+ */
+class ClassifiedElsewhere extends Error {}
 
 /**
  * A guest's work carried into an account it signs in to on the same device: what a volunteer who classified before
@@ -119,7 +129,8 @@ export class GuestWork {
         return { classifications: carried.classifications, alreadyClassified: carried.alreadyClassified };
       } catch (error) {
         const { code } = error as { code?: string };
-        if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) || attempt === ATTEMPTS) throw error;
+        const again = error instanceof ClassifiedElsewhere || code === UNIQUE_VIOLATION || code === DEADLOCK_DETECTED;
+        if (!again || attempt === ATTEMPTS) throw error;
       }
     }
   }
@@ -127,7 +138,8 @@ export class GuestWork {
   /**
    * `CARRY`, after the exclusions of the guest and the account from each project it classified in are locked and
    * read, and the hot rows of the subjects whose classifications change sides locked, as an exclusion takes them; then
-   * those subjects' counts. Answers what `CARRY` answers, and the workflows owed an aggregation once committed.
+   * those subjects' counts. Answers what `CARRY` answers, and the workflows owed an aggregation once committed; throws
+   * `ClassifiedElsewhere` (rolled back) where the guest classified in another project since its projects were read.
    */
   private async carry(manager: EntityManager, guestId: string, accountId: string): Promise<{ carried?: Carried; workflows: string[] }> {
     const projects = (await manager.query<{ project_id: string }[]>(GUEST_PROJECTS, [guestId])).map((row) => row.project_id);
@@ -137,6 +149,7 @@ export class GuestWork {
     if (sides.length) await this.counted.lockSubjects(manager, { volunteerId: guestId, projectIds: sides.map((side) => side.project_id) });
     const [carried] = await manager.query<Carried[]>(CARRY, [guestId, accountId, projects, changing(1), changing(-1)]);
     if (!carried) return { workflows: [] };
+    if (carried.elsewhere.length) throw new ClassifiedElsewhere(`the guest classified in ${carried.elsewhere.length} more projects during the carry`);
     const workflows: string[] = [];
     if (carried.counted.length) workflows.push(...(await this.counted.recount(manager, { classificationIds: carried.counted }, 1)));
     if (carried.uncounted.length) workflows.push(...(await this.counted.recount(manager, { classificationIds: carried.uncounted }, -1)));
