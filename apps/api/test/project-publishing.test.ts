@@ -140,6 +140,14 @@ it('lists the projects a page at a time, newest first, each once, and projects m
   }
 });
 
+it("reads every page of a researcher's projects for the lab, not the first alone", async () => {
+  const researcher = (await newAccount(stack, 'many-projects')).client;
+  const made: string[] = [];
+  for (let n = 1; n <= 5; n++) made.unshift((await researcher.createProject({ title: `Lab project ${n}` })).id);
+  expect((await researcher.listProjects({ member: true, limit: 2 })).projects).toHaveLength(2);
+  expect((await researcher.everyProject({ member: true, limit: 2 })).map((project) => project.id)).toEqual(made);
+});
+
 it('finds projects by the words of their title or slug, whatever their case, and % and _ as the letters they are', async () => {
   const titles = ['Herbarium Sheets 100%', 'Herbarium sheets 1000', 'Ship_logs of Whalers', 'Shipxlogs of Whalers'];
   const ids = new Map<string, string>();
