@@ -177,6 +177,24 @@ it('finds projects by the words of their title or slug, whatever their case, and
   expect(second.next).toBeNull();
 });
 
+it('finds projects whatever the accents and case of their words or of the search, and a full-width ％ or ＿ as the letter it stands for', async () => {
+  const found = async (search: string) => (await stack.anonymous.listProjects({ search })).projects.map((project) => project.id).sort();
+  const accented = await stack.client.createProject({ title: 'Écrits de guerre', status: 'live' });
+  const plain = await stack.client.createProject({ title: 'Ecrits du front', status: 'live' });
+  const both = [accented.id, plain.id].sort();
+  for (const search of ['ecrits', 'ECRITS', 'écrits', 'ÉCRITS', 'e\u0301crits']) expect(await found(search)).toEqual(both);
+  expect(await found('écrits GUERRE')).toEqual([accented.id]);
+  // Its slug ("ecrits-du-front") is searched the same way.
+  expect(await found('écrits-du')).toEqual([plain.id]);
+  // unaccent reads ％ as % and ＿ as _: letters still, never a wildcard.
+  const tally = await stack.client.createProject({ title: 'Tally 100% folded', status: 'live' });
+  await stack.client.createProject({ title: 'Tally 1000 folded', status: 'live' });
+  const snake = await stack.client.createProject({ title: 'Folded a_b', status: 'live' });
+  await stack.client.createProject({ title: 'Folded axb', status: 'live' });
+  expect(await found('100％ folded')).toEqual([tally.id]);
+  expect(await found('a＿b')).toEqual([snake.id]);
+});
+
 it('refuses a bad limit, cursor or search with a problem naming the parameter and the fix', async () => {
   const refused = async (query: Parameters<ChorusClient['listProjects']>[0], pointer: string, fix: RegExp) => {
     const problem = await refusal(stack.anonymous.listProjects(query));

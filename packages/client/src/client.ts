@@ -219,7 +219,7 @@ export class ChorusClient {
   }
   /**
    * Live and finished projects and the caller's, newest first; `member`: only the caller's, in any status. A page of
-   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug.
+   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug, whatever their case and accents.
    */
   listProjects({ member = false, ...page }: { member?: boolean; limit?: number; before?: string; search?: string } = {}) {
     const query = queryString({ member: member ? 'true' : undefined, ...page }).toString();
