@@ -341,7 +341,7 @@ describe('classifier in a browser: project cards and pages', () => {
     const [older] = (await suite.stack.anonymous.listProjects({ search: word, limit: 1, before: (await suite.stack.anonymous.listProjects({ search: word, limit: 24 })).next! })).projects;
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/`);
-    const field = page.getByRole('searchbox', { name: 'Search projects by title' });
+    const field = page.getByRole('searchbox', { name: 'Search projects by title or address' });
     await waitToSee(field);
     await field.fill(`  ${word.toLowerCase()} SHEETS `);
     await field.press('Enter');
@@ -378,7 +378,7 @@ describe('classifier in a browser: project cards and pages', () => {
 
     await field.fill(`${word} 100%`);
     await field.press('Enter');
-    await waitToSee(page.getByText(`No project’s title has the words “${word} 100%”.`, { exact: false }));
+    await waitToSee(page.getByText(`No project’s title or address has the words “${word} 100%”.`, { exact: false }));
     expect(await page.getByTestId('home-more-status').textContent()).toBe('');
     expect(errors).toEqual([]);
     await page.close();
