@@ -424,9 +424,10 @@ describe('classifier in a browser: project cards and pages', () => {
       await page.unrouteAll();
     };
 
-    // Answered after the new search showed: not appended to it, and the focus stays in the field.
+    // Answered after the new search showed: not appended to it, and none of its rows takes the focus from the button.
     await showMoreWhileSearching(`${word} letters`, (route) => route.continue());
     expect(await cards.count()).toBe(24);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Show more projects');
     expect(await shownOnly('letters')).toBe(true);
     expect(await page.getByTestId('home-more-status').textContent()).toBe('');
     expect(await page.locator('.alert:not(.alert-empty)').count()).toBe(0);
