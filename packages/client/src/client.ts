@@ -225,12 +225,17 @@ export class ChorusClient {
     const query = queryString({ member: member ? 'true' : undefined, ...page }).toString();
     return this.call<ProjectPage>('GET', query ? `/projects?${query}` : '/projects');
   }
-  /** Every project `listProjects` lists, page after page (of `limit` each) until the last, newest first. */
+  /**
+   * Every project `listProjects` lists, page after page (of `limit` each) until the last, newest first; an error, not
+   * an endless loop, where a page (a broken proxy's, say) gives back the cursor it was asked with, or none of its projects.
+   */
   async everyProject(query: { member?: boolean; limit?: number; search?: string } = {}): Promise<ProjectSummary[]> {
     const projects: ProjectSummary[] = [];
     let before: string | undefined;
     do {
       const page = await this.listProjects({ ...query, before });
+      if (page.next !== null && page.next === before) throw new Error(`GET /projects gave back the cursor it was asked with ("${before}"), so its pages would never end`);
+      if (page.next !== null && !page.projects.length) throw new Error(`GET /projects answered an empty page with a next one ("${page.next}"), so its pages would never end`);
       projects.push(...page.projects);
       before = page.next ?? undefined;
     } while (before);
