@@ -140,6 +140,14 @@ it('lists the projects a page at a time, newest first, each once, and projects m
   }
 });
 
+it("reads every page of a researcher's projects for the lab, not the first alone", async () => {
+  const researcher = (await newAccount(stack, 'many-projects')).client;
+  const made: string[] = [];
+  for (let n = 1; n <= 5; n++) made.unshift((await researcher.createProject({ title: `Lab project ${n}` })).id);
+  expect((await researcher.listProjects({ member: true, limit: 2 })).projects).toHaveLength(2);
+  expect((await researcher.everyProject({ member: true, limit: 2 })).map((project) => project.id)).toEqual(made);
+});
+
 it('finds projects by the words of their title or slug, whatever their case, and % and _ as the letters they are', async () => {
   const titles = ['Herbarium Sheets 100%', 'Herbarium sheets 1000', 'Ship_logs of Whalers', 'Shipxlogs of Whalers'];
   const ids = new Map<string, string>();
@@ -167,6 +175,24 @@ it('finds projects by the words of their title or slug, whatever their case, and
   const second = await stack.anonymous.listProjects({ search: 'whalers', limit: 1, before: first.next! });
   expect([...first.projects, ...second.projects].map((project) => project.id)).toEqual([ids.get('Shipxlogs of Whalers'), ids.get('Ship_logs of Whalers')]);
   expect(second.next).toBeNull();
+});
+
+it('finds projects whatever the accents and case of their words or of the search, and a full-width ％ or ＿ as the letter it stands for', async () => {
+  const found = async (search: string) => (await stack.anonymous.listProjects({ search })).projects.map((project) => project.id).sort();
+  const accented = await stack.client.createProject({ title: 'Écrits de guerre', status: 'live' });
+  const plain = await stack.client.createProject({ title: 'Ecrits du front', status: 'live' });
+  const both = [accented.id, plain.id].sort();
+  for (const search of ['ecrits', 'ECRITS', 'écrits', 'ÉCRITS', 'e\u0301crits']) expect(await found(search)).toEqual(both);
+  expect(await found('écrits GUERRE')).toEqual([accented.id]);
+  // Its slug ("ecrits-du-front") is searched the same way.
+  expect(await found('écrits-du')).toEqual([plain.id]);
+  // unaccent reads ％ as % and ＿ as _: letters still, never a wildcard.
+  const tally = await stack.client.createProject({ title: 'Tally 100% folded', status: 'live' });
+  await stack.client.createProject({ title: 'Tally 1000 folded', status: 'live' });
+  const snake = await stack.client.createProject({ title: 'Folded a_b', status: 'live' });
+  await stack.client.createProject({ title: 'Folded axb', status: 'live' });
+  expect(await found('100％ folded')).toEqual([tally.id]);
+  expect(await found('a＿b')).toEqual([snake.id]);
 });
 
 it('refuses a bad limit, cursor or search with a problem naming the parameter and the fix', async () => {

@@ -341,7 +341,7 @@ describe('classifier in a browser: project cards and pages', () => {
     const [older] = (await suite.stack.anonymous.listProjects({ search: word, limit: 1, before: (await suite.stack.anonymous.listProjects({ search: word, limit: 24 })).next! })).projects;
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/`);
-    const field = page.getByRole('searchbox', { name: 'Search projects by title' });
+    const field = page.getByRole('searchbox', { name: 'Search projects by title or address' });
     await waitToSee(field);
     await field.fill(`  ${word.toLowerCase()} SHEETS `);
     await field.press('Enter');
@@ -378,8 +378,66 @@ describe('classifier in a browser: project cards and pages', () => {
 
     await field.fill(`${word} 100%`);
     await field.press('Enter');
-    await waitToSee(page.getByText(`No project’s title has the words “${word} 100%”.`, { exact: false }));
+    await waitToSee(page.getByText(`No project’s title or address has the words “${word} 100%”.`, { exact: false }));
     expect(await page.getByTestId('home-more-status').textContent()).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('drops a next page asked for while a new search was read, answered or failed after it: the new search shows alone, without a problem', async () => {
+    const word = `Vestry${Date.now()}`;
+    for (const kind of ['letters', 'minutes']) for (let n = 1; n <= 30; n++) await suite.stack.client.createProject({ title: `${word} ${kind} ${n}`, status: 'live' });
+    const { page, errors } = await newcomerPage(suite);
+    const cards = page.locator('.project-list article');
+    const more = page.getByRole('button', { name: 'Show more projects' });
+    const field = page.getByRole('searchbox', { name: 'Search projects by title or address' });
+    const shownOnly = async (kind: string) => (await cards.allTextContents()).every((text) => text.includes(`${word} ${kind} `));
+    await page.goto(`${suite.stack.baseUrl}/?${new URLSearchParams({ search: word })}`);
+    await until(async () => (await cards.count()) === 24, 'the first page of every project of the word');
+
+    /**
+     * Searches `words`, holding its first page back while "Show more projects" asks for the next page of the search
+     * shown; answers the first page, and only then the next one, as `settle` does; waits until that next page is done with.
+     */
+    const showMoreWhileSearching = async (words: string, settle: (route: Route) => Promise<void>) => {
+      const held: { first?: () => void; next?: Route } = {};
+      await page.route(
+        (url) => url.pathname === '/api/v1/projects' && url.searchParams.get('search') === words,
+        (route) => new Promise<void>((resolve) => (held.first = resolve)).then(() => route.continue()),
+      );
+      await page.route(
+        (url) => url.pathname === '/api/v1/projects' && url.searchParams.has('before') && url.searchParams.get('search') !== words,
+        (route) => {
+          held.next = route;
+        },
+      );
+      await field.fill(words);
+      await field.press('Enter');
+      await until(async () => held.first !== undefined, 'the new search asked for');
+      await more.click();
+      await until(async () => held.next !== undefined, 'the next page of the search shown asked for');
+      held.first!();
+      await until(async () => (await cards.count()) === 24 && shownOnly(words.replace(`${word} `, '')), 'the new search shown');
+      await settle(held.next!);
+      // The new search has a next page too: its button, busy while the old next page was read, is free again once that is done with.
+      await until(async () => (await more.getAttribute('aria-disabled')) === null, 'the old next page done with');
+      await page.unrouteAll();
+    };
+
+    // Answered after the new search showed: not appended to it, and none of its rows takes the focus from the button.
+    await showMoreWhileSearching(`${word} letters`, (route) => route.continue());
+    expect(await cards.count()).toBe(24);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Show more projects');
+    expect(await shownOnly('letters')).toBe(true);
+    expect(await page.getByTestId('home-more-status').textContent()).toBe('');
+    expect(await page.locator('.alert:not(.alert-empty)').count()).toBe(0);
+
+    // Failed after the new search showed: no problem said about a page nobody sees any more.
+    await showMoreWhileSearching(`${word} minutes`, (route) => route.abort('connectionfailed'));
+    expect(await shownOnly('minutes')).toBe(true);
+    expect(await page.locator('.alert:not(.alert-empty)').count()).toBe(0);
+    await more.click();
+    await until(async () => (await cards.count()) === 30, 'the new search’s own next page');
     expect(errors).toEqual([]);
     await page.close();
   });

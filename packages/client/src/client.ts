@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -219,11 +219,27 @@ export class ChorusClient {
   }
   /**
    * Live and finished projects and the caller's, newest first; `member`: only the caller's, in any status. A page of
-   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug.
+   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug, whatever their case and accents.
    */
   listProjects({ member = false, ...page }: { member?: boolean; limit?: number; before?: string; search?: string } = {}) {
     const query = queryString({ member: member ? 'true' : undefined, ...page }).toString();
     return this.call<ProjectPage>('GET', query ? `/projects?${query}` : '/projects');
+  }
+  /**
+   * Every project `listProjects` lists, page after page (of `limit` each) until the last, newest first; an error, not
+   * an endless loop, where a page (a broken proxy's, say) gives back the cursor it was asked with, or none of its projects.
+   */
+  async everyProject(query: { member?: boolean; limit?: number; search?: string } = {}): Promise<ProjectSummary[]> {
+    const projects: ProjectSummary[] = [];
+    let before: string | undefined;
+    do {
+      const page = await this.listProjects({ ...query, before });
+      if (page.next !== null && page.next === before) throw new Error(`GET /projects gave back the cursor it was asked with ("${before}"), so its pages would never end`);
+      if (page.next !== null && !page.projects.length) throw new Error(`GET /projects answered an empty page with a next one ("${page.next}"), so its pages would never end`);
+      projects.push(...page.projects);
+      before = page.next ?? undefined;
+    } while (before);
+    return projects;
   }
   /** Deletes a project nobody has classified in, not while it is live (its owner only). */
   async deleteProject(id: string): Promise<void> {

@@ -44,3 +44,43 @@ describe('ChorusClient errors', () => {
     expect(new Headers(sent[0]!.headers).get('content-type')).toBe('text/csv');
   });
 });
+
+describe('ChorusClient.everyProject', () => {
+  /** A fetch answering `pages` in turn (the last again and again), and the `before` of each request; a loop stops at 10. */
+  const paging = (pages: { projects: { id: string }[]; next: string | null }[]) => {
+    const sent: (string | null)[] = [];
+    const fetchImpl = (async (url: string) => {
+      sent.push(new URL(url, 'http://chorus.test').searchParams.get('before'));
+      if (sent.length > 10) throw new Error('asked for a page again and again');
+      return new Response(JSON.stringify(pages[Math.min(sent.length, pages.length) - 1]), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return { client: new ChorusClient({ fetch: fetchImpl }), sent };
+  };
+
+  it('follows each page’s next until the last', async () => {
+    const { client, sent } = paging([
+      { projects: [{ id: 'p3' }, { id: 'p2' }], next: 'c2' },
+      { projects: [{ id: 'p1' }], next: null },
+    ]);
+    expect((await client.everyProject({ limit: 2 })).map((project) => project.id)).toEqual(['p3', 'p2', 'p1']);
+    expect(sent).toEqual([null, 'c2']);
+  });
+
+  it('stops with an error naming the cursor when a page gives back the cursor it was asked with, as a broken proxy may', async () => {
+    const { client, sent } = paging([
+      { projects: [{ id: 'p3' }], next: 'c2' },
+      { projects: [{ id: 'p2' }], next: 'c2' },
+    ]);
+    await expect(client.everyProject()).rejects.toThrow('GET /projects gave back the cursor it was asked with ("c2"), so its pages would never end');
+    expect(sent).toEqual([null, 'c2']);
+  });
+
+  it('stops with an error when a page is empty but names a next one', async () => {
+    const { client, sent } = paging([
+      { projects: [{ id: 'p3' }], next: 'c2' },
+      { projects: [], next: 'c3' },
+    ]);
+    await expect(client.everyProject()).rejects.toThrow('GET /projects answered an empty page with a next one ("c3"), so its pages would never end');
+    expect(sent).toEqual([null, 'c2']);
+  });
+});

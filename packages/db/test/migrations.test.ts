@@ -34,6 +34,7 @@ import { CommentReportsChanged1797653000000 } from '../src/migrations/1797653000
 import { TakenDownSubjects1797656000000 } from '../src/migrations/1797656000000-TakenDownSubjects';
 import { WorkflowFiguresIndexes1797658000000 } from '../src/migrations/1797658000000-WorkflowFiguresIndexes';
 import { ActivityIndex1797659000000 } from '../src/migrations/1797659000000-ActivityIndex';
+import { ProjectSearchAndOrder1797659400000 } from '../src/migrations/1797659400000-ProjectSearchAndOrder';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -126,6 +127,20 @@ describe('migrations', () => {
     expect(migrations.find((migration) => migration.name === 'ActivityIndex1797659000000')).toBeDefined();
     expect(new ActivityIndex1797659000000().transaction).toBe(false);
     expect(await indexBuilt('classifications_activity_idx')).toEqual([['btree (workflow_id, created_at, user_id) WHERE (NOT made_in_draft)', true]]);
+  });
+
+  it('create unaccent, which the project search reads through, and build the index of the project list’s order concurrently, outside a transaction', async () => {
+    expect(migrations.find((migration) => migration.name === 'ProjectSearchAndOrder1797659400000')).toBeDefined();
+    expect(new ProjectSearchAndOrder1797659400000().transaction).toBe(false);
+    expect(await indexBuilt('projects_created_idx')).toEqual([['btree (created_at, id)', true]]);
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      expect(await dataSource.query("SELECT extname FROM pg_extension WHERE extname = 'unaccent'")).toEqual([{ extname: 'unaccent' }]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
   });
 
   it('find a workflow’s effect memberships by their own index, not by scanning every workflow’s', async () => {

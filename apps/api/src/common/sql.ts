@@ -6,6 +6,14 @@ export const UNIQUE_VIOLATION = '23505';
 /** Text to look for inside a LIKE or ILIKE pattern as it is: its `%`, `_` and backslashes escaped (a backslash is Postgres's default escape). */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
+/**
+ * SQL: whether `column` holds the text of `parameter` (a `:name` of the query), whatever their case and accents ("ecrits"
+ * finds "Écrits", "écrits" finds "Ecrits"), read through Postgres's `unaccent` (migration `ProjectSearchAndOrder`). A
+ * position, not a LIKE pattern: unaccent makes `%`, `_` and `\` of some letters (the full-width `％`), which a pattern
+ * escaped before it would take as wildcards, so nothing here is a wildcard at all.
+ */
+export const containsFoldedSql = (column: string, parameter: string) => `strpos(lower(unaccent(${column})), lower(unaccent(${parameter}))) > 0`;
+
 /** A time column as a cursor's time (`timeCursorPattern`): UTC, to the microsecond, as Postgres keeps it. */
 export const cursorTimeSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

@@ -30,13 +30,13 @@ export class ProjectsController {
   @Get()
   @ApiOperation({
     summary: 'Lists the projects open to volunteers and the caller’s own, newest first (no token needed).',
-    description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. A page at a time: `limit` projects (1 to 500; 500 when left out), and `next`, the cursor to send as `before` for the page after (null on the last page); projects made meanwhile do not move the pages after. `search` (1 to 200 characters): only the projects with each of its words in their title or slug, whatever their case (`%` and `_` are letters like any other). Each project comes without its field guide and with the first 300 characters of its description: GET /projects/:id has both whole. Each carries the caller’s `role` (null where none). 422 `urn:chorus:problem:validation-failed` at `/query/limit`, `/query/before` (not a `next` as it was given) or `/query/search`.',
+    description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. A page at a time: `limit` projects (1 to 500; 500 when left out), and `next`, the cursor to send as `before` for the page after (null on the last page); projects made meanwhile do not move the pages after. `search` (1 to 200 characters): only the projects with each of its words in their title or slug, whatever their case and accents (“ecrits” finds “Écrits”, “écrits” finds “Ecrits”; `%` and `_` are letters like any other). Each project comes without its field guide and with the first 300 characters of its description: GET /projects/:id has both whole. Each carries the caller’s `role` (null where none). 422 `urn:chorus:problem:validation-failed` at `/query/limit`, `/query/before` (not a `next` as it was given) or `/query/search`.',
   })
   @Public()
   @ApiZodQuery('member', projectListParameters.member, { required: false, description: 'true: only the projects the caller is a member of' })
   @ApiZodQuery('limit', projectListParameters.limit, { required: false, description: 'How many projects a page holds' })
   @ApiQuery({ name: 'before', required: false, description: 'For the next page: the `next` of the page before, as it was given', schema: { type: 'string' } })
-  @ApiZodQuery('search', projectListParameters.search, { required: false, description: 'Words each of which a project’s title or slug contains, whatever their case' })
+  @ApiZodQuery('search', projectListParameters.search, { required: false, description: 'Words each of which a project’s title or slug contains, whatever their case and accents' })
   @ApiZodResponse(projectListSchema, { description: 'A page of the live and finished projects not taken down by the operators, and those the caller is a member of (each with the caller’s `role`, null where none), newest first' })
   async listProjects(@Query(new ZodPipe(projectListQuerySchema, '/query')) query: ProjectListQuery, @OptionalUser() user?: AuthUser) {
     return this.projects.list(user, query);

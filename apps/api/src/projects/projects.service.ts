@@ -9,7 +9,7 @@ import { lockAccount } from '../account/account-lock';
 import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { UNIQUE_VIOLATION, cursorTimeSql, likeLiteral, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { UNIQUE_VIOLATION, containsFoldedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
@@ -107,7 +107,9 @@ export class ProjectsService {
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
     if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
-    for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) query.andWhere(`(project.title ILIKE :word${index} OR project.slug ILIKE :word${index})`, { [`word${index}`]: `%${likeLiteral(word)}%` });
+    for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
+      query.andWhere(`(${containsFoldedSql('project.title', `:word${index}`)} OR ${containsFoldedSql('project.slug', `:word${index}`)})`, { [`word${index}`]: word });
+    }
     const { entities, raw } = await query
       .orderBy('project.createdAt', 'DESC')
       .addOrderBy('project.id', 'DESC')

@@ -20,9 +20,12 @@ export const reviews = (role: ProjectRole | null): boolean => role !== null && R
 /** Whether the role has a part in the lab: it moderates, or reviews. */
 export const inLab = (role: ProjectRole | null): boolean => moderates(role) || reviews(role);
 
-/** The projects the account works on in the lab: as a researcher, a moderator or a reviewer. */
-export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
-  const { projects } = await client.listProjects({ member: true });
+/**
+ * The projects the account works on in the lab: as a researcher, a moderator or a reviewer; all of them, however many
+ * pages (of `limit` projects each: the API's 500 when left out).
+ */
+export async function labProjects(client: ChorusClient, limit?: number): Promise<LabProject[]> {
+  const projects = await client.everyProject({ member: true, limit });
   return projects.filter((project): project is LabProject => inLab(project.role));
 }
 

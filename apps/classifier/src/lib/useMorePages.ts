@@ -38,7 +38,6 @@ export function useMorePages<Page extends { next: string | null }, Item>(first: 
     setLoading(true);
     try {
       const page = await readAfter(next);
-      if (current.current !== first) return;
       setProblem(null);
       setMore((before) => {
         const items = before?.base === first ? before.items : [];

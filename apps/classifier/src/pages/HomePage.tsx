@@ -15,7 +15,7 @@ const PAGE_SIZE = 24;
 
 /**
  * The project list, newest first, a page at a time: each project with the workflows a volunteer can join now. A
- * search (by words of a project's title) is in the address (`?search=`), to share or reload.
+ * search (by words of a project's title or address, whatever their accents) is in the address (`?search=`), to share or reload.
  */
 export function HomePage() {
   const client = useClient();

@@ -5,6 +5,8 @@ export type ProjectStatus = 'draft' | 'live' | 'paused' | 'finished';
 export type ProjectRole = 'owner' | 'collaborator' | 'scientist' | 'moderator' | 'reviewer';
 
 @Entity('projects')
+/** The project list's keyset order, newest first (read backwards), so that a page never sorts every project. */
+@Index('projects_created_idx', ['createdAt', 'id'])
 export class Project {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'varchar', length: 100, unique: true }) slug!: string;

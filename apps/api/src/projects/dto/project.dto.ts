@@ -68,7 +68,7 @@ export const projectCursor = (createdAt: string, projectId: string) => `${create
 /**
  * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);
  * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page
- * before); `search`: those with each of its words in their title or slug.
+ * before); `search`: those with each of its words in their title or slug, whatever their case and accents.
  */
 const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
