@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { answerByKey, launchBrowser, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
+import { answerByKey, launchBrowser, launchBrowsers, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The interface in the volunteer's language: a browser that prefers French gets the classify page in French, and the
@@ -76,6 +76,62 @@ describe('classifier in a browser: the interface language', () => {
       await french.close();
     }
   });
+  it('reads the French catalogue only when French is wanted, shows a French browser nothing in English before it, and English when it cannot be read', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Catalogues', [{ externalId: 'c-1', locations: [{ type: 'text', text: 'Avis au public' }] }]);
+    const frenchCatalogue = /\/assets\/fr-[^/]+\.js$/;
+    const [english, offline] = await launchBrowsers(2);
+    const french = await launchBrowser({ locale: 'fr-FR' });
+    try {
+      // An English browser never downloads it; choosing French reads it, once.
+      await skipTutorial(english.context, workflow.id);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: english.context });
+      const read: string[] = [];
+      page.on('request', (request) => frenchCatalogue.test(request.url()) && read.push(request.url()));
+      await page.goto(`${suite.stack.baseUrl}${path}`);
+      await waitForTask(page, 'single');
+      expect(await htmlLang(page)).toBe('en');
+      expect(read).toEqual([]);
+      await chooseByKeyboard(page, 'fr');
+      await waitToSee(page.getByRole('button', { name: 'Terminé' }));
+      await chooseByKeyboard(page, 'en');
+      await chooseByKeyboard(page, 'fr');
+      expect(read).toHaveLength(1);
+      expect(errors).toEqual([]);
+
+      // A French browser: while its catalogue is on its way, the page shows only its loading line, in French.
+      await skipTutorial(french.context, workflow.id);
+      const { page: frenchPage } = await newcomerPage({ stack: suite.stack, context: french.context });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await frenchPage.route(frenchCatalogue, async (route) => {
+        await held;
+        await route.continue();
+      });
+      const asked = frenchPage.waitForRequest(frenchCatalogue);
+      const loaded = frenchPage.goto(`${suite.stack.baseUrl}${path}`);
+      await asked;
+      await frenchPage.waitForTimeout(500); // what the page would render meanwhile, rendered
+      expect(await frenchPage.locator('#root > :visible').allTextContents()).toEqual(['Chargement de Chorus…']);
+      release();
+      await loaded;
+      await waitForTask(frenchPage, 'single');
+      expect(await htmlLang(frenchPage)).toBe('fr');
+      await waitToSee(frenchPage.getByRole('button', { name: 'Terminé' }));
+
+      // Its catalogue out of reach (the connection dropped as it came): the page in English rather than none at all.
+      await skipTutorial(offline.context, workflow.id);
+      const { page: cutOff } = await newcomerPage({ stack: suite.stack, context: offline.context });
+      await cutOff.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+      await cutOff.route(frenchCatalogue, (route) => route.abort('connectionreset'));
+      await cutOff.goto(`${suite.stack.baseUrl}${path}`);
+      await waitForTask(cutOff, 'single');
+      await waitToSee(cutOff.getByRole('button', { name: 'Done', exact: true }));
+      expect(await htmlLang(cutOff)).toBe('en');
+    } finally {
+      await Promise.all([english, french, offline].map((browser) => browser.close()));
+    }
+  });
+
   it('says the classify page’s last announcement again in the language the volunteer switches to, while it is recent', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Annonces', [
       { externalId: 'said-1', locations: [{ type: 'text', text: 'Grande vente de chapeaux' }] },

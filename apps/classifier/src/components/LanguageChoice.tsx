@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { chooseLanguage, i18n, languages } from '../i18n';
+import { chooseLanguage, languageName, languages } from '../i18n';
 import { keepAccountLanguage } from '../lib/account';
 
 function choose(language: string): void {
@@ -8,7 +8,7 @@ function choose(language: string): void {
 }
 
 /**
- * The interface's languages, on every page: each named in its own words (from its own catalogue), so that a volunteer
+ * The interface's languages, on every page: each named in its own words (`languageName`), so that a volunteer
  * who cannot read the page's language still finds theirs. The choice is kept on this device, and as a signed-in
  * account's language, which its mails are worded in.
  */
@@ -21,7 +21,7 @@ export function LanguageChoice() {
         {languages.map((language) => (
           <li key={language}>
             <button type="button" lang={language} aria-pressed={current.resolvedLanguage === language} onClick={() => choose(language)}>
-              {i18n.t('app.languageName', { lng: language })}
+              {languageName(language)}
             </button>
           </li>
         ))}

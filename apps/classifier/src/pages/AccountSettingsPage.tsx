@@ -16,7 +16,7 @@ import {
   signOutEverywhere,
   useSession,
 } from '../lib/account';
-import { chooseLanguage, i18n, languageNow, restoreLanguage } from '../i18n';
+import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i18n';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
@@ -368,10 +368,10 @@ function LanguageSetting() {
       {language !== undefined && (
         <SelectField id="settings-language" label={t('account.settings.language.label')} hint={t('account.settings.language.hint')} value={language ?? ''} onChange={(event) => choose(event.target.value)}>
           {language === null && <option value="">{t('account.settings.language.none')}</option>}
-          {/* Each named in its own words (from its own catalogue), as the footer's choice names them. */}
+          {/* Each named in its own words (`languageName`), as the footer's choice names them. */}
           {LANGUAGES.map((code) => (
             <option key={code} value={code} lang={code}>
-              {i18n.t('app.languageName', { lng: code })}
+              {languageName(code)}
             </option>
           ))}
         </SelectField>
