@@ -76,7 +76,7 @@ describe('classifier in a browser: the interface language', () => {
       await french.close();
     }
   });
-  it('reads the French catalogue only when French is wanted, shows a French browser nothing in English before it, and English when it cannot be read', async () => {
+  it('reads the French catalogue only when French is wanted, shows a French browser nothing in English before it, English when it cannot be read, and reads it again when chosen', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Catalogues', [{ externalId: 'c-1', locations: [{ type: 'text', text: 'Avis au public' }] }]);
     const frenchCatalogue = /\/assets\/fr-[^/]+\.js$/;
     const [english, offline] = await launchBrowsers(2);
@@ -127,6 +127,10 @@ describe('classifier in a browser: the interface language', () => {
       await waitForTask(cutOff, 'single');
       await waitToSee(cutOff.getByRole('button', { name: 'Done', exact: true }));
       expect(await htmlLang(cutOff)).toBe('en');
+      // Back in reach: French, when it is chosen again.
+      await cutOff.unroute(frenchCatalogue);
+      await chooseByKeyboard(cutOff, 'fr');
+      await waitToSee(cutOff.getByRole('button', { name: 'Terminé' }));
     } finally {
       await Promise.all([english, french, offline].map((browser) => browser.close()));
     }

@@ -184,6 +184,32 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors).toEqual([]);
   });
 
+  it('puts the device back as it was when a change to a language whose catalogue is still on its way, or never comes, is refused', async () => {
+    const frenchCatalogue = /\/assets\/fr-[^/]+\.js$/;
+    for (const catalogue of ['on its way', 'out of reach'] as const) {
+      const account = await newAccount(suite.stack, 'Noor');
+      const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+      const arrives = held();
+      await page.route(frenchCatalogue, async (route) => {
+        if (catalogue === 'out of reach') return route.abort('internetdisconnected');
+        await arrives.promise;
+        await route.continue();
+      });
+      await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
+      await page.goto(`${suite.stack.baseUrl}/account`);
+      await page.locator('#settings-language').selectOption('fr');
+      await waitToSee(page.getByRole('status').filter({ hasText: 'Not saved:' }));
+      arrives.letGo();
+      await page.waitForTimeout(300); // the catalogue, had it been waited for, read meanwhile
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(await page.evaluate(() => window.localStorage.getItem('chorus.language'))).toBeNull();
+      expect(await page.locator('#settings-language').inputValue()).toBe('');
+      expect(await languageOf(account.email)).toBeNull();
+      expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('puts back the language settled before two quick changes that are both refused', async () => {
     const account = await newAccount(suite.stack, 'Mira');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));

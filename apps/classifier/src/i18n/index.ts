@@ -20,23 +20,35 @@ export const languages = ['en', ...Object.keys(otherCatalogues).map(languageOf)]
  * choice shows every language's before its catalogue is read.
  */
 export function languageName(language: string): string {
-  const name = new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language;
-  return name.charAt(0).toLocaleUpperCase(language) + name.slice(1);
+  const name = typeof Intl.DisplayNames === 'function' ? (new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language) : language;
+  const [first = '', ...rest] = name; // by code point: a letter of a script beyond the first plane is two code units
+  return first.toLocaleUpperCase(language) + rest.join('');
 }
 
-/** Reads the catalogues of languages other than English when i18next first needs them (its backend plugin). */
-const catalogueReader = {
-  type: 'backend' as const,
-  init() {},
-  read(language: string, _namespace: string, done: (error: unknown, catalogue: typeof en | null) => void) {
-    const read = otherCatalogues[`./${language}.json`];
-    if (!read) return done(null, null);
-    read().then(
-      (catalogue) => done(null, catalogue),
-      (error: unknown) => done(error, null), // offline, say: the page stays in English (the fallback), and says so in English
-    );
-  },
-};
+/** How long a catalogue may take to arrive before the page goes on in English (a request that never answers). */
+const CATALOGUE_WAIT_MS = 8_000;
+
+/**
+ * Reads `language`'s catalogue into i18next unless it is there already; whether it is there now. A catalogue that could
+ * not be read (offline, say) is asked for again next time.
+ */
+async function readCatalogue(language: string): Promise<boolean> {
+  if (i18next.hasResourceBundle(language, 'translation')) return true;
+  const read = otherCatalogues[`./${language}.json`];
+  if (!read) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the catalogue took too long')), CATALOGUE_WAIT_MS);
+  });
+  try {
+    i18next.addResourceBundle(language, 'translation', await Promise.race([read(), late]));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Where the language a volunteer chose on this device is kept. */
 const CHOSEN = 'chorus.language';
@@ -77,20 +89,16 @@ export function restoreLanguage({ spoken, chosen }: ReturnType<typeof languageNo
 }
 
 /**
- * The interface in `language`, or in English when its catalogue cannot be read (offline, say): English throughout then,
- * its dates and the page's `lang` too, not English words under another language's name. The choice stays kept, and is
- * read again on the next page.
+ * The interface in `language` once its catalogue is read, or in English when it cannot be (offline, say): English
+ * throughout then, its dates and the page's `lang` too, not English words under another language's name; the language
+ * stays the one wanted (`speaking`, kept on the device if chosen), read again at the next switch or page. A switch made
+ * while the catalogue is on its way wins over it.
  */
 async function speak(language: string): Promise<void> {
   speaking = language;
-  await i18next.changeLanguage(language);
-  await englishIfUnread();
-}
-
-async function englishIfUnread(): Promise<void> {
-  if (i18next.hasResourceBundle(i18next.language, 'translation')) return;
-  speaking = 'en';
-  await i18next.changeLanguage('en');
+  const readable = await readCatalogue(language);
+  if (speaking !== language) return;
+  await i18next.changeLanguage(readable ? language : 'en');
 }
 
 /** The first of the browser's preferred languages that is in `LANGUAGES` (by its whole tag, else its base: `fr` for `fr-CA`). */
@@ -103,36 +111,34 @@ export const preferredLanguage = (): Language | undefined => spokenLanguage(navi
 export const wantedLanguage = () => spokenLanguage([chosenLanguage() ?? '']) ?? preferredLanguage();
 
 /**
- * The language the interface speaks, or is switching to while its catalogue is read: what a change just made is, for
- * `languageNow`, before the words follow.
+ * The language wanted for the interface: the one it speaks, or the one it is switching to while its catalogue is read,
+ * or the one whose catalogue could not be read (its words then English). `languageNow` answers it, so that a change
+ * just made is what a refusal puts back from, whether or not its words followed.
  */
-let speaking: string = chosenLanguage() ?? preferredLanguage() ?? 'en';
+let speaking = 'en';
+
+void i18next.use(initReactI18next).init({
+  resources: { en: { translation: en } },
+  lng: 'en',
+  fallbackLng: 'en',
+  supportedLngs: languages,
+  // React escapes what it renders; the catalogue's own markup only reaches the page through <Trans>.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
 
 /**
- * The interface in the volunteer's language: English at once, another language once its catalogue is read (the page
- * renders after it, `main.tsx`, so that it never shows in English first).
+ * The interface in the volunteer's language: this device's choice, else the browser's, else English. The page renders
+ * once it is ready (`main.tsx`), so that it never shows in English first.
  */
-export const i18nReady = i18next
-  .use(catalogueReader)
-  .use(initReactI18next)
-  .init({
-    resources: { en: { translation: en } },
-    partialBundledLanguages: true,
-    lng: speaking,
-    fallbackLng: 'en',
-    supportedLngs: languages,
-    // React escapes what it renders; the catalogue's own markup only reaches the page through <Trans>.
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  })
-  .then(englishIfUnread)
-  .then(() => {
-    // Screen readers, hyphenation and the browser's own words (a file input's) follow the page's language.
-    document.documentElement.lang = i18next.language;
-    i18next.on('languageChanged', (language) => {
-      document.documentElement.lang = language;
-    });
+export const i18nReady = speak(chosenLanguage() ?? preferredLanguage() ?? 'en').then(() => {
+  // Screen readers, hyphenation and the browser's own words (a file input's) follow the page's language.
+  document.documentElement.lang = i18next.language;
+  i18next.on('languageChanged', (language) => {
+    document.documentElement.lang = language;
   });
+});
 
 export const i18n = i18next;
 
