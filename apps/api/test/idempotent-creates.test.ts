@@ -239,3 +239,33 @@ describe('creations sent again with the same Idempotency-Key', () => {
     expect(await count('SELECT count(*)::int AS n FROM idempotent_requests WHERE key = $1', key)).toBe(1);
   });
 });
+
+describe('a part of a file uploaded again with the same Idempotency-Key', () => {
+  /** A file's part as the lab sends it: its text as the body, with its type, query and key. */
+  async function upload(setId: string, body: string, key: string, { type = 'text/csv', query = '' } = {}) {
+    const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects${query}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${researcher.token}`, 'idempotency-key': key },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+  const subjectsIn = (setId: string) => count('SELECT count(*)::int AS n FROM subject_set_members WHERE subject_set_id = $1', setId);
+
+  it('adds the rows of a file without external ids once: the retry after a lost answer is answered 200 with the first answer', async () => {
+    const projectId = await newProject();
+    const setId = (await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' })).body.id as string;
+    const part = 'text,title\nDear Sir,Letter 1\nDear Madam,Letter 2\n';
+    const key = randomUUID();
+    const first = await upload(setId, part, key);
+    expect(first).toMatchObject({ status: 201, body: { created: 2, addedToSet: 2 } });
+    expect(await upload(setId, part, key)).toEqual({ status: 200, body: first.body });
+    expect(await subjectsIn(setId)).toBe(2);
+    // The same text sent as another kind of file, or with another query, is another request.
+    expect((await upload(setId, part, key, { type: 'text/plain' })).status).toBe(422);
+    expect((await upload(setId, part, key, { query: '?replaceLocations=true&reason=moved' })).status).toBe(422);
+    // Without the key (or with a fresh one), the rows are added again, as the API's answer warned.
+    expect((await upload(setId, part, randomUUID())).status).toBe(201);
+    expect(await subjectsIn(setId)).toBe(4);
+  });
+});

@@ -170,6 +170,17 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
   }
 }
 
+/**
+ * What a request asks, by which a retry is known: its path's parameters and body, and, where it has them, its query
+ * (an upload's `replaceLocations`) and a body's type other than JSON (the same text as CSV or as a text corpus).
+ */
+function whatIsAsked(request: FastifyRequest): Record<string, unknown> {
+  const query = request.query && typeof request.query === 'object' && Object.keys(request.query).length ? request.query : undefined;
+  const type = request.headers['content-type'];
+  const file = type && !/^application\/json\b/i.test(type) ? type : undefined;
+  return { params: request.params, body: request.body, query, type: file };
+}
+
 /** Applies `IdempotentRequests` to the route it decorates, when the request sends an `Idempotency-Key`. */
 @Injectable()
 export class IdempotentCreateInterceptor implements NestInterceptor {
@@ -187,7 +198,7 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
       accountId: request.user.id,
       route: `${request.method} ${request.routeOptions.url}`,
       key,
-      requestHash: createHash('sha256').update(canonicalJson({ params: request.params, body: request.body })).digest('hex'),
+      requestHash: createHash('sha256').update(canonicalJson(whatIsAsked(request))).digest('hex'),
     };
     const reply = http.getResponse<FastifyReply>();
     const first = await this.requests.claim(keyed);
