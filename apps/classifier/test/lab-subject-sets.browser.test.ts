@@ -422,6 +422,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     release();
 
     // The second part refused: which lines were added, which not, and the API's problem at the file's own line.
+    // Uploading 10,000 rows takes a while on a loaded machine: the refusal is waited for, then its focus.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'));
     await waitForFocus(page, '[role="alert"].alert');
     const alert = page.locator('[role="alert"]:focus');
     const resumeLine = lineOf(10_001);
@@ -465,6 +467,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-lost', displayName: 'Mary Somerville', title: 'Tide tables', set: 'Tides' }, loseSecond);
     await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    // Uploading 10,000 rows takes a while on a loaded machine: the refusal is waited for, then its focus.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'));
     await waitForFocus(page, '[role="alert"].alert');
     expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toMatch(
       /^The 10,000 subjects of lines 2 to 10001 of the file were added\. The subject of line 10002 was not: .* Its rows have no external_id: uploading the whole file again would add the 10,000 subjects already added a second time\. .*“Try again from line 10002”, which sends only the rest\./,
