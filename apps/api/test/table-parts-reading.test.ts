@@ -1,5 +1,5 @@
 import { inFileWords, tableInParts } from '../../classifier/src/lib/tableParts';
-import { subjectsFromCsv } from '../src/subject-sets/subject-files';
+import { type UnreadableSubjectFile, subjectsFromCsv } from '../src/subject-sets/subject-files';
 
 /**
  * The lab sends a long table in parts, split by a scanner that finds where rows end (apps/classifier's tableParts);
@@ -40,5 +40,31 @@ describe('a table the lab sends in parts', () => {
       const origins = file.subjects.map((_, index) => inFileWords(part, file.origin(index)));
       expect(origins).toEqual(file.subjects.map((_, index) => whole.origin(part.firstRow + index)));
     }
+  });
+
+  it('refuses a file with a quote never closed before sending a part, in the words the API has for the whole file', () => {
+    const rows = Array.from({ length: 30 }, (_, row) => `id${row},https://example.org/${row}.jpg`);
+    const text = `\n${['external_id,image_url', ...rows].join('\r\n')}\r\n\r\n`.replace('id20,', '"id20,');
+    const whole = (() => {
+      try {
+        subjectsFromCsv(text);
+      } catch (error) {
+        return (error as UnreadableSubjectFile).error.message;
+      }
+    })();
+    expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(expect.objectContaining({ problem: expect.objectContaining({ errors: [{ pointer: '', message: whole }] }) }));
+  });
+
+  it.each([
+    ['external_id,subject_id,image_url', true],
+    ['Subject ID,image_url', true],
+    ['subject_id,Subject ID,image_url', false],
+    ['subjectId,image_url', true],
+    ['id,image_url', false],
+  ])('says a file has ids (%s: %s) when the API reads an external_id in it, and warns it has none otherwise', (header, ids) => {
+    const cells = header.split(',').map((_, index, all) => (index === all.length - 1 ? 'https://e.org/1.jpg' : `c${index}`));
+    const text = `${header}\n${cells.join(',')}\n`;
+    const noIds = subjectsFromCsv(text).warnings?.some((warning) => warning.message.startsWith('The file has no external_id column'));
+    expect([tableInParts(text, { rows: 7, bytes: 1024 }).withIds, !noIds]).toEqual([ids, ids]);
   });
 });

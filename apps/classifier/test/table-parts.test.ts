@@ -1,4 +1,6 @@
-import { inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
+import { ChorusApiError } from '@chorus/client';
+import { csvDelimiter } from '@chorus/tasks';
+import { SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
 import { uploadRefused } from './support/refusals';
 
 /** A table of subjects, as a spreadsheet saves it: a header and `n` rows, each line ended by `lineBreak`. */
@@ -88,5 +90,49 @@ describe('a table of subjects sent in parts', () => {
     expect(inFileWords(second, 'line 1 of the CSV, its header; line 2 repeats line 3')).toBe('line 1 of the CSV, its header; line 12 repeats line 13');
     const refusal = uploadRefused([{ pointer: '/subjects/8/locations/0/url', message: 'must be an http(s) URL (line 10 of the CSV, column "image_url")' }]);
     expect(refusalInFile(second, refusal).problem.errors).toEqual([{ pointer: '/subjects/18/locations/0/url', message: 'must be an http(s) URL (line 20 of the CSV, column "image_url")' }]);
+  });
+  it('guesses the separator of a file with lone \\r line breaks by its header alone, whatever its last row holds', () => {
+    const text = `${table(3, '\r').replace(/\r$/, '')};;;;;;;;;;;;\r`;
+    expect(csvDelimiter(text)).toBe(',');
+    const { parts, rows } = tableInParts(text, { rows: 1, bytes: API_LIMITS.bytes });
+    expect(rows).toBe(3);
+    expect(parts.map((part) => [csvDelimiter(part.text), part.firstLine])).toEqual([[',', 2], [',', 3], [',', 4]]);
+  });
+
+  it('refuses, before any part is sent, a file whose part the API would read with another separator than the file', () => {
+    // A quote opens a cell only at its start: the file's header ends at its first line break; read alone, a part's
+    // header would open a quote after the semicolon.
+    const text = `a;"x\ny",image_url\n${Array.from({ length: 4 }, (_, index) => `r${index},https://e.org/${index}.jpg`).join('\n')}\n`;
+    expect(() => tableInParts(text, { rows: 2, bytes: API_LIMITS.bytes })).toThrow(SeparatorDiffers);
+  });
+
+  it('says a table has no ids when it has two subject_id columns, as the API reads it', () => {
+    expect(tableInParts('subject_id,Subject ID,image_url\n1,2,https://e.org/1.jpg\n', API_LIMITS).withIds).toBe(false);
+    expect(tableInParts('Subject ID,image_url\n1,https://e.org/1.jpg\n', API_LIMITS).withIds).toBe(true);
+    expect(tableInParts('subject_id,Subject ID,External ID,image_url\n1,2,3,https://e.org/1.jpg\n', API_LIMITS).withIds).toBe(true);
+  });
+
+  it('refuses, before any part is sent, a file with a quote never closed, in the API’s words and the file’s lines', () => {
+    const text = table(25).replace('s15,', '"s15,');
+    let thrown: unknown;
+    try {
+      tableInParts(text, { rows: 10, bytes: API_LIMITS.bytes });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ChorusApiError);
+    expect((thrown as ChorusApiError).problem.errors?.[0]?.message).toBe(
+      'is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file from there on line 16 to its end (line 26) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")',
+    );
+  });
+
+  it('weighs blank rows against the bytes a part may have, as they are sent too', () => {
+    const header = 'external_id,image_url\n';
+    const row = 's1,https://example.org/1.jpg\n';
+    const text = `${header}${row}${'\n'.repeat(60)}${row.replace('s1', 's2')}`;
+    const limit = header.length + row.length + 20;
+    const { parts, rows } = tableInParts(text, { rows: 10_000, bytes: limit });
+    expect(rows).toBe(2);
+    expect(parts.map((part) => new TextEncoder().encode(part.text).length <= limit)).toEqual([true, true]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, columnKey, csvDelimiter } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -85,14 +85,12 @@ function knownColumn(written: string): string {
 
 /**
  * Zooniverse's manifests and subject exports name a subject's own id `subject_id`: in a file without an `external_id`
- * column, it is the external id, so that the file sent again finds its subjects rather than adding them again.
+ * column, it is the external id (`idColumnOf`), so that the file sent again finds its subjects rather than adding them again.
  */
-const EXTERNAL_ID_ALIAS = 'subject_id';
-
 function withExternalIdAlias(columns: string[]): string[] {
-  const aliases = columns.filter((column) => columnKey(column) === EXTERNAL_ID_ALIAS);
-  if (columns.includes('external_id') || aliases.length !== 1) return columns;
-  return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
+  const idColumn = idColumnOf(columns);
+  if (idColumn < 0 || columns[idColumn] === 'external_id') return columns;
+  return columns.map((column, index) => (index === idColumn ? 'external_id' : column));
 }
 
 /**
@@ -232,8 +230,9 @@ type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?
 function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof lineCounter>): string {
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
     // The unclosed cell's record runs to the end of the file: its raw text tells where it began.
-    const opened = error.raw === undefined ? '' : ` on line ${lines.lineStartingAt(lines.byteLength, error.raw)}`;
-    return `a cell's opening quote (") is never closed, so the file from there${opened} to its end (line ${error.lines}) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")`;
+    const opened = error.raw === undefined ? undefined : lines.lineStartingAt(lines.byteLength, error.raw);
+    // Its end by the file's own count of lines: csv-parse's (`error.lines`) counts a quoted \r\n as two.
+    return quoteNeverClosed(opened, lines.lineEndingAt(lines.byteLength));
   }
   if (error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
     const column = typeof error.column === 'string' ? ` in the column "${error.column}"` : '';
@@ -261,7 +260,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   const delimiter = csvDelimiter(csv);
   const counter = lineCounter(csv);
   const { lineStartingAt } = counter;
-  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, counter)}` });
+  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: NOT_VALID_CSV + csvProblem(error, delimiter, counter) });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
     throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
   }

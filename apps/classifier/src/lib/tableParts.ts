@@ -1,5 +1,5 @@
 import { ChorusApiError } from '@chorus/client';
-import { columnKey, csvDelimiter } from '@chorus/tasks';
+import { type CsvDelimiter, NOT_VALID_CSV, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
 
 /**
  * A table of subjects (CSV or TSV) too long for one upload is sent in parts, each the header and some of its rows as
@@ -8,7 +8,8 @@ import { columnKey, csvDelimiter } from '@chorus/tasks';
  * (`csvDelimiter`); a cell opened by a quote, leading spaces aside, runs to its closing quote, a doubled one ("") being
  * text, so separators and line breaks in it are text; a quote inside a cell that does not start with one is text; the
  * file's first line break (`\r\n`, `\n` or a lone `\r`) is its rows' one; a BOM is skipped. A row of empty cells, or a
- * blank line, is no subject (the API skips it), and counts for none.
+ * blank line, is no subject (the API skips it), and counts for none. The separator is chosen once, for the file; each
+ * part, read alone by the API, must be read by the same one (`tableInParts` refuses the file otherwise).
  */
 
 /** A part of the table: its header and some of its rows, as one upload sends them. */
@@ -40,6 +41,8 @@ export interface PartLimits {
 
 interface Row {
   start: number;
+  /** The file's line it starts on (from 1). */
+  line: number;
   /** Past its line break. */
   end: number;
   /** Whether a cell of it has text (else the API skips it). */
@@ -58,18 +61,25 @@ function breakAt(text: string, at: number, lineBreak: string | null): string | n
   return text[at] === '\n' ? '\n' : null;
 }
 
+/** The rows of a CSV text, and the line of the row a quote never closed opens in (it runs to the file's end), if one does. */
+interface Rows {
+  rows: Row[];
+  unclosedQuoteLine: number | null;
+}
+
 /**
  * The rows of a CSV text (its BOM skipped), each from where it starts to past its line break, read as the API's reader
- * does. Only the header's cells are kept as text (a file's cell can be as long as the file).
+ * does by `delimiter`. Only the header's cells are kept as text (a file's cell can be as long as the file).
  */
-function rowsOf(text: string): Row[] {
-  const delimiter = csvDelimiter(text);
+function rowsOf(text: string, delimiter: CsvDelimiter): Rows {
   const rows: Row[] = [];
+  let line = 1;
+  let unclosedQuoteLine: number | null = null;
   let lineBreak: string | null = null;
   let at = text.startsWith('\uFEFF') ? 1 : 0;
   let header = true;
   while (at < text.length) {
-    const row: Row = { start: at, end: at, filled: false, cells: [] };
+    const row: Row = { start: at, line, end: at, filled: false, cells: [] };
     let cell = '';
     /** Nothing but trimmed spaces read of the cell yet: a quote opens it. */
     let cellStart = true;
@@ -118,13 +128,27 @@ function rowsOf(text: string): Row[] {
     endCell();
     row.end = at;
     rows.push(row);
+    line += lineBreaksIn(text, row.start, row.end);
     if (row.filled) header = false;
+    // The API names a quote never closed by the line its row starts on.
+    if (quoting) unclosedQuoteLine = row.line;
   }
-  return rows;
+  return { rows, unclosedQuoteLine };
+}
+
+/** The line breaks of `text` from `start` to `end`: each `\r\n`, `\n` or lone `\r` one, as the API counts a file's lines. */
+function lineBreaksIn(text: string, start: number, end: number): number {
+  let breaks = 0;
+  for (let at = start; at < end; at += 1) {
+    const code = text.charCodeAt(at);
+    // A `\n` after a `\r` is the same line break as it.
+    if (code === 13 || (code === 10 && text.charCodeAt(at - 1) !== 13)) breaks += 1;
+  }
+  return breaks;
 }
 
 /** The lines a text has: each `\r\n`, `\n` or lone `\r` ends one, as the API counts a file's lines. */
-const lineBreaks = (text: string): number => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+const lineBreaks = (text: string): number => lineBreaksIn(text, 0, text.length);
 
 /** UTF-8 bytes of `text` from `start` to `end`, as its upload weighs. */
 function utf8Bytes(text: string, start = 0, end = text.length): number {
@@ -140,16 +164,42 @@ function utf8Bytes(text: string, start = 0, end = text.length): number {
   return bytes;
 }
 
-/** Column names that give a table's rows their ids, as the API reads them (`subject_id`, as Zooniverse names it, when there is no `external_id`). */
-const ID_COLUMNS = ['external_id', 'subject_id'];
+/** The API's refusal of a file it reads as one (`NOT_VALID_CSV`), said by the lab before sending any part of it. */
+const refused = (message: string): ChorusApiError =>
+  new ChorusApiError(422, { type: 'urn:chorus:problem:validation-failed', title: 'Validation failed', status: 422, detail: `One field is invalid: (body) ${message}`, errors: [{ pointer: '', message }] });
+
+/** The last line of a text, as the API names it: the one its last line break ends (or the one after, when text follows it). */
+const lastLineOf = (text: string): number => lineBreaks(text) + (/[\r\n]$/.test(text) ? 0 : 1);
+
+/** A table whose part the API would read with another separator than the file's (by its header alone, cut otherwise). */
+export class SeparatorDiffers extends Error {
+  constructor(readonly part: TablePart) {
+    super('a part would be read with another separator than its file');
+  }
+}
+
+/**
+ * Where a table of several parts cannot be sent as parts the API reads as the whole file, why, said before any part
+ * is sent: a quote never closed (the API's refusal of the file, which it would find only in the part it falls in,
+ * the parts before it added), or a part whose separator the API would guess otherwise than the file's.
+ */
+function unsendable(text: string, delimiter: CsvDelimiter, { unclosedQuoteLine }: Rows, parts: TablePart[]): Error | null {
+  if (parts.length < 2) return null;
+  if (unclosedQuoteLine !== null) return refused(NOT_VALID_CSV + quoteNeverClosed(unclosedQuoteLine, lastLineOf(text)));
+  const other = parts.find((part) => csvDelimiter(part.text) !== delimiter);
+  return other ? new SeparatorDiffers(other) : null;
+}
 
 /**
  * A CSV or TSV text in parts of at most `limits` rows and bytes each, the header first in each, from `from` (the
  * start of a row: where an upload stopped) to the end. A row alone over the bytes is a part alone (the API refuses it).
+ * Throws, for a file its parts would not read as (`unsendable`), the API's refusal (`ChorusApiError`) or `SeparatorDiffers`.
  */
 export function tableInParts(text: string, limits: PartLimits, from = 0): TableInParts {
+  const delimiter = csvDelimiter(text);
+  const scanned = rowsOf(text, delimiter);
   // The header is the first row with a cell of text (blank lines before it are the API's to skip).
-  const all = rowsOf(text);
+  const all = scanned.rows;
   const headerAt = all.findIndex((row) => row.filled);
   const header = all[headerAt];
   if (!header) return { parts: [], rows: 0, withIds: false };
@@ -158,12 +208,11 @@ export function tableInParts(text: string, limits: PartLimits, from = 0): TableI
   const headerBytes = utf8Bytes(headerText);
   const parts: TablePart[] = [];
   let rows = 0;
-  let open: { start: number; end: number; rows: number; firstRow: number; bytes: number; lastStart: number } | null = null;
+  let open: { start: number; end: number; rows: number; firstRow: number; bytes: number; firstLine: number; lastLine: number } | null = null;
   const close = () => {
     if (!open?.rows) return;
-    const firstLine = lineBreaks(text.slice(0, open.start)) + 1;
-    const lastLine = firstLine + lineBreaks(text.slice(open.start, open.lastStart));
-    parts.push({ text: headerText + text.slice(open.start, open.end), rows: open.rows, firstRow: open.firstRow, start: open.start, end: open.end, firstLine, lastLine });
+    const { start, end, rows, firstRow, firstLine, lastLine } = open;
+    parts.push({ text: headerText + text.slice(start, end), rows, firstRow, start, end, firstLine, lastLine });
   };
   for (const row of rest) {
     const counted = row.filled ? 1 : 0;
@@ -172,19 +221,23 @@ export function tableInParts(text: string, limits: PartLimits, from = 0): TableI
       continue;
     }
     const bytes = utf8Bytes(text, row.start, row.end);
-    if (open && counted && (open.rows >= limits.rows || headerBytes + open.bytes + bytes > limits.bytes)) {
+    // Blank rows are sent too, so weigh as much as any; those that would start a part over the bytes are left out
+    // (`close` sends no part of blank rows alone: the API skips them).
+    if (open && ((counted && open.rows >= limits.rows) || headerBytes + open.bytes + bytes > limits.bytes)) {
       close();
       open = null;
     }
-    open ??= { start: row.start, end: row.start, rows: 0, firstRow: rows, bytes: 0, lastStart: row.start };
+    open ??= { start: row.start, end: row.start, rows: 0, firstRow: rows, bytes: 0, firstLine: row.line, lastLine: row.line };
     open.end = row.end;
     open.bytes += bytes;
     open.rows += counted;
-    if (counted) open.lastStart = row.start;
+    if (counted) open.lastLine = row.line;
     rows += counted;
   }
   close();
-  return { parts, rows, withIds: header.cells.some((cell) => ID_COLUMNS.includes(columnKey(cell))) };
+  const refusal = unsendable(text, delimiter, scanned, parts);
+  if (refusal) throw refusal;
+  return { parts, rows, withIds: idColumnOf(header.cells) >= 0 };
 }
 
 /** A line of a part (`line 5 of the CSV`) as the file numbers it: the header's lines are the file's, the rows' follow them in the part. */

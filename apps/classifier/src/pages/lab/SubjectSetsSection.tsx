@@ -7,6 +7,7 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
+import { SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -148,6 +149,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
   /** The set chosen by "Upload into …": the file's set even while the list of sets (reloaded then) does not have it yet. */
   const chosenTaken = useRef<{ id: string; name: string } | null>(null);
+  /** Where an upload's progress is said: the focus goes there when "Try again" (which goes with its refusal) is pressed. */
+  const statusRef = useRef<HTMLDivElement | null>(null);
   const uploadIntoTaken = (set: { id: string; name: string }) => {
     chosenTaken.current = set;
     form.setValue('set', set.id);
@@ -174,6 +177,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (thrown: unknown, t: TFunction) => {
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
+    if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
     const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
     const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
     setTaken(setWithTakenName(error));
@@ -232,6 +236,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     check: (t) => (file() ? {} : { file: t('lab.upload.fileMissing') }),
     send: async () => {
       if (!stopped) return;
+      // The button goes with the refusal it is in: the focus goes where the progress is said, not to the page's start.
+      statusRef.current?.focus();
       setAdded(null);
       const text = await utf8Text(file()!);
       if (text === null) throw new FileChangedBeforeStop(stopped.upload);
@@ -252,7 +258,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
           </button>
         )}
       </ErrorAlert>
-      <div role="status" data-testid="lab-upload-result">
+      <div role="status" data-testid="lab-upload-result" ref={statusRef} tabIndex={-1}>
         {sending && <p data-testid="lab-upload-progress">{t('lab.upload.parts.progress', { count: sending.total, added: sending.rows })}</p>}
         {added && (
           <div className="notice lab-result">
