@@ -476,7 +476,10 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // Added after all: the retry, with the part's key, is answered with the first answer and adds nothing.
     expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ subjects: 10_001 })]);
     await press(page, '[data-testid="lab-upload-try-again"]');
+    // The button goes with the refusal: the focus goes to where the progress is said, not back to the page's start.
+    await waitForFocus(page, '[data-testid="lab-upload-result"]');
     await waitToSee(page.getByTestId('lab-upload-result').getByText('10,001 subjects added to “Tides” (10,001 new, 0 already in the project).'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('lab-upload-result');
     expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ subjects: 10_001 })]);
     expect(keys).toHaveLength(3);
     expect(keys[2]).toBe(keys[1]);

@@ -164,9 +164,11 @@ function utf8Bytes(text: string, start = 0, end = text.length): number {
   return bytes;
 }
 
-/** The API's refusal of a file it reads as one (`NOT_VALID_CSV`), said by the lab before sending any part of it. */
-const refused = (message: string): ChorusApiError =>
-  new ChorusApiError(422, { type: 'urn:chorus:problem:validation-failed', title: 'Validation failed', status: 422, detail: `One field is invalid: (body) ${message}`, errors: [{ pointer: '', message }] });
+/**
+ * A table of several parts with a quote never closed, which the API would find only in the part it falls in, the
+ * parts before it added: refused before any is sent, in the API's words of the whole file (`message`).
+ */
+export class QuoteNeverClosed extends Error {}
 
 /** The last line of a text, as the API names it: the one its last line break ends (or the one after, when text follows it). */
 const lastLineOf = (text: string): number => lineBreaks(text) + (/[\r\n]$/.test(text) ? 0 : 1);
@@ -180,12 +182,11 @@ export class SeparatorDiffers extends Error {
 
 /**
  * Where a table of several parts cannot be sent as parts the API reads as the whole file, why, said before any part
- * is sent: a quote never closed (the API's refusal of the file, which it would find only in the part it falls in,
- * the parts before it added), or a part whose separator the API would guess otherwise than the file's.
+ * is sent: a quote never closed, or a part whose separator the API would guess otherwise than the file's.
  */
 function unsendable(text: string, delimiter: CsvDelimiter, { unclosedQuoteLine }: Rows, parts: TablePart[]): Error | null {
   if (parts.length < 2) return null;
-  if (unclosedQuoteLine !== null) return refused(NOT_VALID_CSV + quoteNeverClosed(unclosedQuoteLine, lastLineOf(text)));
+  if (unclosedQuoteLine !== null) return new QuoteNeverClosed(NOT_VALID_CSV + quoteNeverClosed(unclosedQuoteLine, lastLineOf(text)));
   const other = parts.find((part) => csvDelimiter(part.text) !== delimiter);
   return other ? new SeparatorDiffers(other) : null;
 }
@@ -193,7 +194,7 @@ function unsendable(text: string, delimiter: CsvDelimiter, { unclosedQuoteLine }
 /**
  * A CSV or TSV text in parts of at most `limits` rows and bytes each, the header first in each, from `from` (the
  * start of a row: where an upload stopped) to the end. A row alone over the bytes is a part alone (the API refuses it).
- * Throws, for a file its parts would not read as (`unsendable`), the API's refusal (`ChorusApiError`) or `SeparatorDiffers`.
+ * Throws, for a file its parts would not read as (`unsendable`), `QuoteNeverClosed` or `SeparatorDiffers`.
  */
 export function tableInParts(text: string, limits: PartLimits, from = 0): TableInParts {
   const delimiter = csvDelimiter(text);

@@ -7,7 +7,7 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
-import { SeparatorDiffers } from '../../lib/tableParts';
+import { QuoteNeverClosed, SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -177,6 +177,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (thrown: unknown, t: TFunction) => {
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
+    // As the API's refusal of the file is said (`describeError`): its message listed under "what to correct".
+    if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
     if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
     const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
     const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
