@@ -300,7 +300,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(schemaOf('GET /workflows/{id}/subjects/{subjectId}/tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(schemaOf('DELETE /workflows/{id}/hidden-tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(schemaOf('DELETE /workflows/{id}/hidden-tags query tag')).toMatchObject({ type: 'string', minLength: 1, maxLength: expect.any(Number) });
-    // The creations a script may retry take an Idempotency-Key, as a submit does (which requires it).
+    // The creations a script may retry (and uploads, the lab's parts of a long table) take an Idempotency-Key, as a submit does (which requires it).
     const keys = parameters.filter(({ in: where, name }) => where === 'header' && name === 'Idempotency-Key').map(({ at, required, schema }) => [at, required, schema]);
     expect(keys.sort()).toEqual(
       [
@@ -309,6 +309,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /subject-sets/{id}/subjects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subjects/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
       ].sort(),
     );

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type TestAccount, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -237,5 +237,51 @@ describe('creations sent again with the same Idempotency-Key', () => {
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(corrected.body.id);
     expect(await count('SELECT count(*)::int AS n FROM idempotent_requests WHERE key = $1', key)).toBe(1);
+  });
+});
+
+describe('a part of a file uploaded again with the same Idempotency-Key', () => {
+  /** A file's part as the lab sends it: its text as the body, with its type, query and key. */
+  async function upload(setId: string, body: string, key: string, { type = 'text/csv', query = '' } = {}) {
+    const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects${query}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${researcher.token}`, 'idempotency-key': key },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+  const subjectsIn = (setId: string) => count('SELECT count(*)::int AS n FROM subject_set_members WHERE subject_set_id = $1', setId);
+
+   /** A new project's set named Letters. */
+  const newSet = async () => (await post(`/projects/${await newProject()}/subject-sets`, researcher.token, { name: 'Letters' })).body.id as string;
+ it('adds the rows of a file without external ids once: the retry after a lost answer is answered 200 with the first answer', async () => {
+    const setId = await newSet();
+    const part = 'text,title\nDear Sir,Letter 1\nDear Madam,Letter 2\n';
+    const key = randomUUID();
+    const first = await upload(setId, part, key);
+    expect(first).toMatchObject({ status: 201, body: { created: 2, addedToSet: 2 } });
+    expect(await upload(setId, part, key)).toEqual({ status: 200, body: first.body });
+    expect(await subjectsIn(setId)).toBe(2);
+    // The same text sent as another kind of file, or with another query, is another request.
+    expect((await upload(setId, part, key, { type: 'text/plain' })).status).toBe(422);
+    expect((await upload(setId, part, key, { query: '?replaceLocations=true&reason=moved' })).status).toBe(422);
+    expect((await upload(setId, `${part}Dear Friend,Letter 3\n`, key)).status).toBe(422);
+    // Without the key (or with a fresh one), the rows are added again, as the API's answer warned.
+    expect((await upload(setId, part, randomUUID())).status).toBe(201);
+    expect(await subjectsIn(setId)).toBe(4);
+  });
+
+  it('answers a retry of an upload whose key was kept with the digest the API made before it hashed the text apart', async () => {
+    const setId = await newSet();
+    const part = 'text,title\nDear Sir,"Letter, ""1"""\n';
+    const key = randomUUID();
+    const first = await upload(setId, part, key);
+    expect(first.status).toBe(201);
+    // As the API hashed it before: what was asked, the text escaped in it, as JSON with sorted keys.
+    const former = createHash('sha256').update(`{"body":${JSON.stringify(part)},"params":{"id":${JSON.stringify(setId)}},"type":"text/csv"}`).digest('hex');
+    await stack.db.query('UPDATE idempotent_requests SET request_hash = $1 WHERE key = $2', [former, key]);
+    expect(await upload(setId, part, key)).toEqual({ status: 200, body: first.body });
+    expect((await upload(setId, `${part}Dear Madam,Letter 2\n`, key)).status).toBe(422);
+    expect(await subjectsIn(setId)).toBe(1);
   });
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
@@ -18,6 +20,35 @@ describe('classifier in a browser: a subject set in the lab', () => {
   async function press(page: Page, selector: string): Promise<void> {
     await tabTo(page, selector, 120);
     await page.keyboard.press('Enter');
+  }
+
+  /**
+   * A new researcher's project with a set, its lab page open with the set chosen for an upload: each upload's
+   * Idempotency-Key kept in `keys`, and each request handled by `handle` (given how many were sent), else let through.
+   */
+  async function uploadPage(who: { email: string; displayName: string; title: string; set: string }, handle?: (route: Route, sent: number) => Promise<void>) {
+    const account = await signUp(suite.stack, { email: `${who.email}-${Date.now()}@example.org`, password: 'correct horse battery', displayName: who.displayName });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: who.title });
+    const set = await researcher.createSubjectSet(project.id, { name: who.set });
+    const { page, errors } = await signedInPage(suite, account);
+    const keys: string[] = [];
+    await page.route(`**/api/v1/subject-sets/${set.id}/subjects`, async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      await (handle ? handle(route, keys.length) : route.continue());
+    });
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: who.set }), { state: 'attached' });
+    await page.locator('#lab-upload-set').selectOption({ label: who.set });
+    return { researcher, project, page, errors, keys };
+  }
+
+  /** Files in a folder of their own, given to the page by their paths, which Chromium reads itself (as bytes, Playwright hands them over as slow base64). */
+  function filesOf(texts: Record<string, string>): { paths: Record<string, string>; remove: () => void } {
+    const folder = mkdtempSync(join(tmpdir(), 'chorus-lab-files-'));
+    const paths = Object.fromEntries(Object.keys(texts).map((name) => [name, join(folder, name)]));
+    for (const [name, text] of Object.entries(texts)) writeFileSync(paths[name]!, text);
+    return { paths, remove: () => rmSync(folder, { recursive: true, force: true }) };
   }
 
   it('fits a set of IIIF pages with long ids on a narrow or zoomed screen, naming each image by its page and identifier', async () => {
@@ -362,6 +393,97 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitToSee(page.getByTestId('image-viewer'), { state: 'attached' });
     // Its address (example.invalid) does not load: once the viewer knows, the name says so after the description.
     expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toMatch(/^Subject, page 1 of 3: The Piece Hall, Halifax, in snow(\. The image could not be loaded\.)?$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends a table of more than 10,000 rows in parts, saying how far it is; stops at a refused part naming the file’s line, and goes on from there once corrected', async () => {
+    // 10,050 rows, each tenth with a note in quotes holding a comma and a line break; row 10,020 with a bad address or not.
+    const rows = Array.from({ length: 10_050 }, (_, index) => ({ id: `crew-${index + 1}`, note: index % 10 === 0 ? '"Able seaman, Hull\nsigned off"' : 'cook' }));
+    const table = (badRow: number | null) =>
+      `${['external_id,image_url,note', ...rows.map((row, index) => `${row.id},${index + 1 === badRow ? 'ftp://example.org/bad.jpg' : `https://example.org/${row.id}.jpg`},${row.note}`)].join('\n')}\n`;
+    /** The line of the file row `n` (from 1) starts on: after the header's, one a row, two for a note on two lines. */
+    const lineOf = (n: number) => 2 + rows.slice(0, n - 1).reduce((lines, row) => lines + (row.note.includes('\n') ? 2 : 1), 0);
+    const files = filesOf({ 'crews.csv': table(10_020), 'crews-corrected.csv': table(null) });
+    // The second part held until its progress is seen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: Route, sent: number) => {
+      if (sent === 2) await held;
+      await route.continue();
+    };
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-parts', displayName: 'Florence Nightingale', title: 'Crew lists', set: 'Crews 1860' }, hold);
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews.csv']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    // The first part added, the status says how far the upload is (politely: a status region).
+    const status = page.getByTestId('lab-upload-result');
+    expect(await status.getAttribute('role')).toBe('status');
+    await waitToSee(status.getByText('Added 10,000 of 10,050 subjects…'));
+    release();
+
+    // The second part refused: which lines were added, which not, and the API's problem at the file's own line.
+    // Uploading 10,000 rows takes a while on a loaded machine: the refusal is waited for, then its focus.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'));
+    await waitForFocus(page, '[role="alert"].alert');
+    const alert = page.locator('[role="alert"]:focus');
+    const resumeLine = lineOf(10_001);
+    expect(await alert.locator('.alert-detail').textContent()).toBe(
+      `The 10,000 subjects of lines 2 to ${lineOf(10_000)} of the file were added. ` +
+        `The 50 subjects from line ${resumeLine} on were not: Chorus refused the part of the file that starts there, and the upload stopped. ` +
+        `Correct the file from line ${resumeLine} on (or, if Chorus could not be reached, wait a moment), choose it again if you changed it, and press “Try again from line ${resumeLine}”. ` +
+        'What to correct:',
+    );
+    expect(await alert.locator('.alert-fields li').allTextContents()).toEqual([expect.stringMatching(new RegExp(`^Line ${lineOf(10_020)} of the CSV, column "image_url": `))]);
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews 1860', subjects: 10_000 })]);
+
+    // Corrected, chosen again: "Try again" sends the rest only.
+    expect(await page.getByTestId('lab-upload-try-again').textContent()).toBe(`Try again from line ${resumeLine}`);
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews-corrected.csv']!);
+    await press(page, '[data-testid="lab-upload-try-again"]');
+    await waitToSee(status.getByText('10,050 subjects added to “Crews 1860” (10,050 new, 0 already in the project).'));
+    // A warning each part gave in its own words is said with the part's lines.
+    expect(await status.getByTestId('lab-upload-warning').allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^Lines 2 to ${lineOf(10_000)} of the file: 10000 of the 10000 images have no description \\(alt\\)`)),
+      expect.stringMatching(new RegExp(`^Lines ${resumeLine} to ${lineOf(10_050)} of the file: 50 of the 50 images have no description \\(alt\\)`)),
+    ]);
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews 1860', subjects: 10_050 })]);
+    // A key per part, fresh for the corrected part (a retry of the same part would have had its own again).
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
+    expect(keys.every((key) => /^[0-9a-f-]{36}$/.test(key))).toBe(true);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends again, with its key, a part whose answer was lost: rows without an external_id are added once, and the page says the whole file again would add them twice', async () => {
+    const files = filesOf({ 'tides.csv': `text,port\n${Array.from({ length: 10_001 }, (_, index) => `High water ${index + 1},Bristol\n`).join('')}` });
+    // The second part reaches the API, which adds it; its answer is lost on the way back.
+    const loseSecond = async (route: Route, sent: number) => {
+      if (sent !== 2) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    };
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-lost', displayName: 'Mary Somerville', title: 'Tide tables', set: 'Tides' }, loseSecond);
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    // Uploading 10,000 rows takes a while on a loaded machine: the refusal is waited for, then its focus.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'));
+    await waitForFocus(page, '[role="alert"].alert');
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toMatch(
+      /^The 10,000 subjects of lines 2 to 10001 of the file were added\. The subject of line 10002 was not: .* Its rows have no external_id: uploading the whole file again would add the 10,000 subjects already added a second time\. .*“Try again from line 10002”, which sends only the rest\./,
+    );
+    // Added after all: the retry, with the part's key, is answered with the first answer and adds nothing.
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ subjects: 10_001 })]);
+    await press(page, '[data-testid="lab-upload-try-again"]');
+    // The button goes with the refusal: the focus goes to where the progress is said, not back to the page's start.
+    await waitForFocus(page, '[data-testid="lab-upload-result"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('10,001 subjects added to “Tides” (10,001 new, 0 already in the project).'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('lab-upload-result');
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ subjects: 10_001 })]);
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).toBe(keys[1]);
+    files.remove();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,6 @@
-import { ChorusApiError } from '@chorus/client';
 import { apiWordsOf, messageAt } from '../src/lib/definitionPlaces';
 import { classifiedBefore, setNameRefused, uploadContentType, uploadErrorInWords } from '../src/lib/lab';
+import { uploadRefused } from './support/refusals';
 
 /**
  * What the lab says in the researcher's words where the API speaks its own: a version's warnings without the API's
@@ -55,13 +55,7 @@ describe('a refused file of subjects, in the lab', () => {
   });
 
   it('lists them so in the upload’s refusal', () => {
-    const refused = new ChorusApiError(422, {
-      type: 'urn:chorus:problem:validation',
-      title: 'Invalid',
-      status: 422,
-      detail: '1 field is invalid',
-      errors: [{ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL (line 2 of the CSV, column "image_url")' }],
-    });
+    const refused = uploadRefused([{ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL (line 2 of the CSV, column "image_url")' }]);
     expect(setNameRefused(refused, { upload: true }).form?.fields).toEqual(['Line 2 of the CSV, column "image_url": must be an http(s) URL']);
   });
 });

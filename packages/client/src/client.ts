@@ -313,11 +313,13 @@ export class ChorusClient {
   /**
    * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest (or a list
    * of them, or a collection embedding them) or `{ subjects: [...] }` (`application/json`). A refusal names each bad
-   * subject by pointer and, for a file, its row. A text corpus's `fileName` names its passages (`letters#3`).
+   * subject by pointer and, for a file, its row. A text corpus's `fileName` names its passages (`letters#3`). With an
+   * `idempotencyKey`, a retry of the same upload (after a lost answer) is answered with the first answer, adding nothing.
    */
-  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement, fileName?: string) {
+  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement, fileName?: string, idempotencyKey?: string) {
     const query = queryString({ ...(replacing ? { replaceLocations: 'true', reason: replacing.reason } : {}), fileName }).toString();
-    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects${query ? `?${query}` : ''}`, file, { 'content-type': contentType }, { raw: true })).body;
+    const headers = { 'content-type': contentType, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
+    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects${query ? `?${query}` : ''}`, file, headers, { raw: true })).body;
   }
   /**
    * Gives a subject's locations new addresses: the same content moved (as many locations, of the same types, the texts

@@ -201,6 +201,13 @@ export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSu
 const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));
 
 
+/**
+ * What one upload of subjects (`POST /subject-sets/:id/subjects`) may hold: `subjects` (all or nothing), and, unless
+ * the installation sets another `BODY_LIMIT_BYTES` (a 413's `limitBytes` says it), `bytes`. The lab sends a longer
+ * table in parts within both.
+ */
+export const SUBJECT_UPLOAD_LIMITS = { subjects: 10_000, bytes: 16 * 1024 * 1024 } as const;
+
 /** What a correction of a subject's locations may say of itself, as the API checks it and the lab's form limits it. */
 export const SUBJECT_CORRECTION_LIMITS = { reasonLength: 500 } as const;
 /**

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
 import { invalidConfiguration, mayCreateDatabase, parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
@@ -15,7 +16,7 @@ export const apiEnvSchema = z
     HOST: z.string().default('0.0.0.0'),
     AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
-    BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(SUBJECT_UPLOAD_LIMITS.bytes),
     JSON_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
     CLASSIFIER_DIR: z.string().min(1).optional(),
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),

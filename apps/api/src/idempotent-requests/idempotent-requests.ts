@@ -40,6 +40,8 @@ interface KeyedRequest {
   route: string;
   key: string;
   requestHash: string;
+  /** The digest the API kept of an uploaded file's request before `requestHash` hashed its text apart (`formerTextHash`). */
+  formerHash?: () => string;
 }
 
 /**
@@ -132,7 +134,7 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
     const [first]: { request_hash: string; response: FirstAnswer | null }[] = await this.db.query(FIRST, [request.accountId, request.route, request.key]);
     // released meanwhile, the first request having been refused: this one is the key's first now
     if (!first) return this.claim(request);
-    if (first.request_hash !== request.requestHash) throw usedForAnotherRequest();
+    if (first.request_hash !== request.requestHash && first.request_hash !== request.formerHash?.()) throw usedForAnotherRequest();
     if (!first.response) throw stillBeingHandled();
     return { answer: first.response };
   }
@@ -170,6 +172,38 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
   }
 }
 
+/**
+ * What a request asks, by which a retry is known: its path's parameters and body, and, where it has them, its query
+ * (an upload's `replaceLocations`) and a body's type other than JSON (the same text as CSV or as a text corpus).
+ */
+function whatIsAsked(request: FastifyRequest): Record<string, unknown> {
+  const query = request.query && typeof request.query === 'object' && Object.keys(request.query).length ? request.query : undefined;
+  const type = request.headers['content-type'];
+  const file = type && !/^application\/json\b/i.test(type) ? type : undefined;
+  return { params: request.params, body: request.body, query, type: file };
+}
+
+const sha256 = (...texts: string[]): string => texts.reduce((hash, text) => hash.update(text), createHash('sha256')).digest('hex');
+
+/**
+ * A digest of what a request asks (`whatIsAsked`). An uploaded file's text (up to BODY_LIMIT_BYTES) is hashed as it
+ * is, after the rest, rather than escaped into JSON first: its own start (`TEXT_BODY`, never a JSON object's `{`)
+ * keeps its digest apart from any of a JSON body's.
+ */
+function requestHashOf(request: FastifyRequest): string {
+  const { body, ...rest } = whatIsAsked(request);
+  return typeof body === 'string' ? sha256(TEXT_BODY, canonicalJson(rest), '\n', body) : sha256(canonicalJson({ ...rest, body }));
+}
+const TEXT_BODY = 'text body\n';
+
+/**
+ * The digest of an uploaded file's request as kept before its text was hashed apart, for a retry of a request made
+ * before the API changed (keys are kept a day): only on a retry whose digest differs. Can go a day after that change.
+ */
+function formerTextHash(request: FastifyRequest): (() => string) | undefined {
+  return typeof request.body === 'string' ? () => sha256(canonicalJson(whatIsAsked(request))) : undefined;
+}
+
 /** Applies `IdempotentRequests` to the route it decorates, when the request sends an `Idempotency-Key`. */
 @Injectable()
 export class IdempotentCreateInterceptor implements NestInterceptor {
@@ -187,7 +221,8 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
       accountId: request.user.id,
       route: `${request.method} ${request.routeOptions.url}`,
       key,
-      requestHash: createHash('sha256').update(canonicalJson({ params: request.params, body: request.body })).digest('hex'),
+      requestHash: requestHashOf(request),
+      formerHash: formerTextHash(request),
     };
     const reply = http.getResponse<FastifyReply>();
     const first = await this.requests.claim(keyed);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMNS, columnKey } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -66,7 +66,6 @@ const DATA_URL = /^data:/i;
 const DATA_URL_MESSAGE =
   'is a data: URL (the file itself written into the cell): Chorus shows volunteers media by their address, so put the file online (a web folder, a IIIF server) and give its http(s) address';
 
-const LOCATION_COLUMN = new RegExp(`^(?:${SUBJECT_LOCATION_COLUMNS.join('|')})(?:_\\d+)?$`);
 const KNOWN_COLUMN = new RegExp(`^(?:external_id|(?:${[...SUBJECT_LOCATION_COLUMNS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$`);
 /** A gold standard's column, `gold_standard_` and its task's key, the prefix written as `columnKey` reads headers. */
 const GOLD_STANDARD_PREFIX = /^gold[\s_-]?standard[\s_-](?=.)/i;
@@ -86,14 +85,12 @@ function knownColumn(written: string): string {
 
 /**
  * Zooniverse's manifests and subject exports name a subject's own id `subject_id`: in a file without an `external_id`
- * column, it is the external id, so that the file sent again finds its subjects rather than adding them again.
+ * column, it is the external id (`idColumnOf`), so that the file sent again finds its subjects rather than adding them again.
  */
-const EXTERNAL_ID_ALIAS = 'subject_id';
-
 function withExternalIdAlias(columns: string[]): string[] {
-  const aliases = columns.filter((column) => columnKey(column) === EXTERNAL_ID_ALIAS);
-  if (columns.includes('external_id') || aliases.length !== 1) return columns;
-  return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
+  const idColumn = idColumnOf(columns);
+  if (idColumn < 0 || columns[idColumn] === 'external_id') return columns;
+  return columns.map((column, index) => (index === idColumn ? 'external_id' : column));
 }
 
 /**
@@ -146,7 +143,7 @@ function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
   const columns = withPriority(header, withExternalIdAlias(namedColumns(header)));
-  if (!columns.some((column) => LOCATION_COLUMN.test(column))) throw new UnreadableSubjectFile({ pointer: '', message: withoutLocation(header) });
+  if (!columns.some((column) => SUBJECT_LOCATION_COLUMN.test(column))) throw new UnreadableSubjectFile({ pointer: '', message: withoutLocation(header) });
   return columns;
 }
 
@@ -224,23 +221,6 @@ function goldAnswer(cell: string): unknown {
   }
 }
 
-/**
- * The separator of a CSV file: a comma, or the semicolon or tab its header uses instead (spreadsheets in many
- * languages save "CSV" with semicolons): the one that splits off a column volunteers see (`image_url;Title, sub`),
- * else whichever the header line has most of.
- */
-function delimiterOf(csv: string): string {
-  // Separators inside a quoted column name ("Date, place") do not count.
-  const text = csv.replace(/^\uFEFF/, '');
-  const header = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
-  const read = (separator: string) => {
-    const columns = header.split(separator);
-    return { separator, seen: columns.some((column) => LOCATION_COLUMN.test(knownColumn(column.trim()))), count: columns.length };
-  };
-  const better = (a: ReturnType<typeof read>, b: ReturnType<typeof read>) => (a.seen === b.seen ? a.count > b.count : a.seen);
-  return [';', '\t'].map(read).reduce((best, other) => (better(other, best) ? other : best), read(',')).separator;
-}
-
 type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?: string[]; columns?: unknown[]; column?: unknown; raw?: string };
 
 /**
@@ -250,8 +230,9 @@ type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?
 function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof lineCounter>): string {
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
     // The unclosed cell's record runs to the end of the file: its raw text tells where it began.
-    const opened = error.raw === undefined ? '' : ` on line ${lines.lineStartingAt(lines.byteLength, error.raw)}`;
-    return `a cell's opening quote (") is never closed, so the file from there${opened} to its end (line ${error.lines}) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")`;
+    const opened = error.raw === undefined ? undefined : lines.lineStartingAt(lines.byteLength, error.raw);
+    // Its end by the file's own count of lines: csv-parse's (`error.lines`) counts a quoted \r\n as two.
+    return quoteNeverClosed(opened, lines.lineEndingAt(lines.byteLength));
   }
   if (error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
     const column = typeof error.column === 'string' ? ` in the column "${error.column}"` : '';
@@ -276,10 +257,10 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError }; raw: string }[];
   let header: string[] = [];
   let columns: string[] = [];
-  const delimiter = delimiterOf(csv);
+  const delimiter = csvDelimiter(csv);
   const counter = lineCounter(csv);
   const { lineStartingAt } = counter;
-  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, counter)}` });
+  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: NOT_VALID_CSV + csvProblem(error, delimiter, counter) });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
     throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
   }
@@ -327,7 +308,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       const image = numbered(column, 'image_url');
       if (IMAGE_PARTS.some((part) => numbered(column, part))) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
-      } else if (LOCATION_COLUMN.test(column)) {
+      } else if (SUBJECT_LOCATION_COLUMN.test(column)) {
         if (!numbered(column, 'text') && DATA_URL.test(value)) errors.push({ pointer: `/subjects/${index}/locations/${subject.locations.length}/url`, message: DATA_URL_MESSAGE });
         if (image) subject.locations.push(imageLocation(value, record[partColumn('iiif_service', image[1])], record[partColumn('image_alt', image[1])]));
         else if (numbered(column, 'audio_url')) subject.locations.push({ type: 'audio', url: value });

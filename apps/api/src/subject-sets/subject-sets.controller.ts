@@ -149,7 +149,8 @@ export class SubjectSetsController {
       '(`letters-1890.txt`: `letters-1890#3`). Without it, by the set’s name (`Letters#3`).',
     schema: { type: 'string', maxLength: FILE_NAME_LENGTH },
   })
-  @ApiZodResponse(subjectsAddedSchema, { status: 201 })
+  @IdempotentCreate('upload (a file, or a part of one)', 'is answered 200 with the first answer, and adds nothing')
+  @ApiZodResponse(subjectsAddedSchema, { status: 201, also: REPLAYED_CREATION })
   addSubjects(
     @Param('id', uuidParam('id')) subjectSetId: string,
     @Query(new ZodPipe(uploadQuerySchema, '/query')) query: UploadQuery,

@@ -312,7 +312,7 @@ export class SubjectSetsService {
       // As stored: an image sent again without its description keeps the one it had.
       const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
       const warnings = [...upload.warnings, ...formerly, ...upload.undescribed(undescribed, images)];
-      return {
+      const answer = {
         created,
         existing: rows.length - created,
         addedToSet,
@@ -323,6 +323,8 @@ export class SubjectSetsService {
         ...(upload.manifests ? { manifests: upload.manifests } : {}),
         ...(warnings.length ? { warnings } : {}),
       };
+      await this.idempotentRequests.keepAnswerIn(manager, { body: answer });
+      return answer;
     }));
   }
 

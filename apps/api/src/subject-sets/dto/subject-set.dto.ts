@@ -1,8 +1,9 @@
+import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
 import { singleLine, subjectInputSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
-export const MAX_SUBJECTS_PER_CALL = 10_000;
+export const MAX_SUBJECTS_PER_CALL = SUBJECT_UPLOAD_LIMITS.subjects;
 
 export const createSubjectSetSchema = z.strictObject({ name: singleLine(z.string().trim().min(1).max(200)) });
 export type CreateSubjectSetInput = z.infer<typeof createSubjectSetSchema>;

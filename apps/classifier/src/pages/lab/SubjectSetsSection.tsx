@@ -7,6 +7,8 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
+import { QuoteNeverClosed, SeparatorDiffers } from '../../lib/tableParts';
+import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -106,6 +108,17 @@ function tooLarge({ problem }: ChorusApiError, file: File | undefined) {
   return { size: bytesInWords(problem.limitBytes), parts: Math.max(2, Math.ceil((file?.size ?? 0) / problem.limitBytes)) };
 }
 
+/**
+ * Where an upload in parts stopped, in words: the lines of the file whose subjects were added (if any), those not,
+ * and what "Try again" does (for rows without ids, that the file sent whole again would add the added ones twice).
+ */
+function stoppedInWords({ sent, part, withIds }: StoppedUpload, t: TFunction): string {
+  const added = sent.lines ? t('lab.upload.parts.added', { count: sent.rows, first: sent.lines.first, last: sent.lines.last }) : t('lab.upload.parts.noneAdded');
+  const notAdded = t('lab.upload.parts.notAdded', { count: sent.total - sent.rows, first: part.firstLine });
+  const again = withIds || !sent.rows ? t('lab.upload.parts.again', { line: part.firstLine }) : t('lab.upload.parts.againWithoutIds', { count: sent.rows, line: part.firstLine });
+  return `${added} ${notAdded} ${again}`;
+}
+
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
 const NEW_SET = 'new';
 const UPLOAD_FIELDS = ['set', 'name', 'file', 'reason'] as const;
@@ -121,6 +134,10 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const client = useClient();
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
+  /** A table sent in parts: how far it is, while it is sent. */
+  const [sending, setSending] = useState<PartsSent | null>(null);
+  /** A table whose upload in parts stopped at a part, into which set: "Try again" goes on from that part. */
+  const [stopped, setStopped] = useState<{ upload: StoppedUpload; set: string } | null>(null);
   const form = useForm({ set: NEW_SET, name: '', file: '', reason: '' }, UPLOAD_FIELDS);
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
@@ -132,6 +149,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
   /** The set chosen by "Upload into …": the file's set even while the list of sets (reloaded then) does not have it yet. */
   const chosenTaken = useRef<{ id: string; name: string } | null>(null);
+  /** Where an upload's progress is said: the focus goes there when "Try again" (which goes with its refusal) is pressed. */
+  const statusRef = useRef<HTMLDivElement | null>(null);
   const uploadIntoTaken = (set: { id: string; name: string }) => {
     chosenTaken.current = set;
     form.setValue('set', set.id);
@@ -156,12 +175,36 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     return created;
   };
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
-  const refusal = (error: unknown, t: TFunction) => {
+  const refusal = (thrown: unknown, t: TFunction) => {
+    if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
+    // As the API's refusal of the file is said (`describeError`): its message listed under "what to correct".
+    if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
+    if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
+    const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
+    const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
     setTaken(setWithTakenName(error));
     const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true });
+    // Said true: parts before it were added, so the API's "changed nothing" (of the part) would not be.
+    if (partStopped && refused.form) {
+      return { ...refused, form: { ...refused.form, detail: `${stoppedInWords(partStopped, t)} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
+    }
     const made = madeNow.current;
     if (!made || !refused.form) return refused;
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
+  };
+  /** Sends a table in parts, saying how far it is; where it stops, remembers from where to go on. */
+  const inParts = async (upload: TableUpload, set: string): Promise<SubjectsAdded | null> => {
+    try {
+      const sent = await sendTableInParts(client, upload, (far) => setSending(far.partsInAll > 1 ? far : null));
+      setStopped(null);
+      return sent.added;
+    } catch (error) {
+      if (error instanceof UploadStopped) setStopped({ upload: error.stopped, set });
+      throw error;
+    } finally {
+      setSending(null);
+      onUploaded();
+    }
   };
   const submit = form.onSubmit({
     check: (t) => ({
@@ -173,6 +216,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     send: async () => {
       setAdded(null);
       setTaken(null);
+      setStopped(null);
       madeNow.current = null;
       const chosen = files();
       const set = await targetSet();
@@ -180,9 +224,27 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       // refused by the API, saying so, rather than stored with its accents replaced.
       const { body, contentType, fileName } = await uploadBody(chosen);
       const replacing = correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined;
-      const result = await client.uploadSubjects(set.id, body, contentType, replacing, fileName);
+      // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
+      const text = chosen.length === 1 && TABLE_TYPES.includes(contentType) ? await utf8Text(chosen[0]!) : null;
+      const sentInParts = text === null ? null : await inParts({ setId: set.id, contentType, replacing, text }, set.name);
+      const result = sentInParts ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
       setAdded({ result, set: set.name });
       onUploaded();
+    },
+    refused: refusal,
+  });
+  /** "Try again" after an upload in parts stopped: the file chosen (corrected, or the same) from the part it stopped at. */
+  const tryAgain = form.onSubmit({
+    check: (t) => (file() ? {} : { file: t('lab.upload.fileMissing') }),
+    send: async () => {
+      if (!stopped) return;
+      // The button goes with the refusal it is in: the focus goes where the progress is said, not to the page's start.
+      statusRef.current?.focus();
+      setAdded(null);
+      const text = await utf8Text(file()!);
+      if (text === null) throw new FileChangedBeforeStop(stopped.upload);
+      const result = await inParts({ ...stopped.upload.upload, text, stopped: stopped.upload }, stopped.set);
+      if (result) setAdded({ result, set: stopped.set });
     },
     refused: refusal,
   });
@@ -191,8 +253,15 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     <>
       <h3 id="lab-upload-heading">{t('lab.upload.title')}</h3>
       <p>{t('lab.upload.lead')}</p>
-      <ErrorAlert problem={form.problem} focus />
-      <div role="status" data-testid="lab-upload-result">
+      <ErrorAlert problem={form.problem} focus>
+        {stopped && (
+          <button type="button" className="button button-secondary" data-testid="lab-upload-try-again" onClick={(event) => void tryAgain(event)}>
+            {t('lab.upload.parts.tryAgain', { line: stopped.upload.part.firstLine })}
+          </button>
+        )}
+      </ErrorAlert>
+      <div role="status" data-testid="lab-upload-result" ref={statusRef} tabIndex={-1}>
+        {sending && <p data-testid="lab-upload-progress">{t('lab.upload.parts.progress', { count: sending.total, added: sending.rows })}</p>}
         {added && (
           <div className="notice lab-result">
             <p>
@@ -250,6 +319,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.upload.submitting') : t('lab.upload.submit')}
         </button>
+        {/* Seen, not said: the status above says how far it is. */}
+        {sending && <progress className="lab-upload-progress" max={sending.total} value={sending.rows} aria-hidden="true" />}
       </form>
     </>
   );
