@@ -405,6 +405,19 @@ export const queuedSubjectSchema = z.strictObject({
     }),
 });
 /** The subject sets volunteers may choose to work on in a workflow (`volunteersChooseSubjectSet`), in its order. */
+/** A page next to the one a volunteer works on, as the queue would show it (never taken down: such a page is skipped). */
+export const neighbourPageSchema = queuedSubjectSchema.omit({ takenDown: true }).extend({
+  page: z.int().meta({ description: 'Its place in the subject set (1 for the first), counting the pages shown (not those taken down)' }),
+});
+
+export const neighbourPagesSchema = z.strictObject({
+  subjectSetId: id.meta({ description: 'The subject set the workflow serves the subject from (the first of its linked sets that has it)' }),
+  page: z.int().meta({ description: 'The subject’s own place in that set (1 for the first): "page 4 of 20"' }),
+  pages: z.int().meta({ description: 'How many pages the set shows: its members, those taken down left out' }),
+  previous: neighbourPageSchema.nullable().meta({ description: 'The page before it in the set’s order; null at the first' }),
+  next: neighbourPageSchema.nullable().meta({ description: 'The page after it in the set’s order; null at the last' }),
+});
+
 export const choosableSetsSchema = z.strictObject({
   sets: z
     .array(

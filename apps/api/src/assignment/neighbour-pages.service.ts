@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { NeighbourPages } from '@chorus/client';
+import { preparedQuery } from '@chorus/db';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { notFound } from '../common/problem';
+import { type SubjectRow, subjectView } from '../common/subject-view';
+import { inTakenDownSql, takenDownSql } from '../retirement/retired-by-sql';
+import { AssignmentService } from './assignment.service';
+
+/** `subjectRows`' order: a member before another by its position in the set, then by id (as the sequential walk). */
+const BEFORE = '(shown.position, shown.subject_id) < (here.position, here.subject_id)';
+const AFTER = '(shown.position, shown.subject_id) > (here.position, here.subject_id)';
+
+/**
+ * Subject $3 of workflow $1 in the first of the workflow's linked sets that has it (the one the queue serves it from),
+ * when volunteer $2 holds it (a hold, lapsed or not, not yet cleared away) or classified it there, and it is not taken
+ * down: its place among the set's members that are not taken down, their number, and the ids of the members just
+ * before and after it. No row: not a subject the volunteer may look around.
+ */
+const NEIGHBOURS = `WITH here AS (
+    SELECT l.subject_set_id, m.position, m.subject_id FROM subject_set_members m
+    JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = m.subject_set_id
+    WHERE m.subject_id = $3 AND NOT ${takenDownSql('m.subject_id')}
+      AND (EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = $3)
+        OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = $3 AND c.user_id = $2))
+    ORDER BY l.position, l.subject_set_id LIMIT 1
+  ), shown AS (
+    SELECT m.position, m.subject_id FROM here JOIN subject_set_members m ON m.subject_set_id = here.subject_set_id
+    WHERE NOT ${inTakenDownSql('m.subject_id')}
+  )
+  SELECT here.subject_set_id,
+    (SELECT count(*)::int FROM shown WHERE ${BEFORE}) + 1 AS page,
+    (SELECT count(*)::int FROM shown) AS pages,
+    (SELECT shown.subject_id FROM shown WHERE ${BEFORE} ORDER BY shown.position DESC, shown.subject_id DESC LIMIT 1) AS previous_id,
+    (SELECT shown.subject_id FROM shown WHERE ${AFTER} ORDER BY shown.position, shown.subject_id LIMIT 1) AS next_id
+  FROM here`;
+
+const SUBJECTS = 'SELECT s.id, s.external_id, s.locations, s.metadata FROM subjects s WHERE s.id = ANY($1::uuid[])';
+
+interface Place {
+  subject_set_id: string;
+  page: number;
+  pages: number;
+  previous_id: string | null;
+  next_id: string | null;
+}
+
+/**
+ * The pages before and after the one a volunteer works on (a sentence or a table running over the page break, a
+ * catchword): read-only, for a subject they were served or classified only, so that nobody browses a collection
+ * through it.
+ */
+@Injectable()
+export class NeighbourPagesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly assignment: AssignmentService,
+  ) {}
+
+  async neighbours(workflowId: string, subjectId: string, user: AuthUser): Promise<NeighbourPages> {
+    await this.assignment.requireClassifiable(workflowId, user);
+    const [place] = await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId]);
+    if (!place) throw notFound(`Subject ${subjectId} served to you in workflow ${workflowId}`, '/params/subjectId');
+    const ids = [place.previous_id, place.next_id].filter((neighbourId) => neighbourId !== null);
+    const rows = ids.length ? await preparedQuery<SubjectRow>(this.db, SUBJECTS, [ids]) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const pageOf = (neighbourId: string | null, page: number) => {
+      const row = neighbourId ? byId.get(neighbourId) : undefined;
+      return row ? { ...subjectView(row), page } : null;
+    };
+    return {
+      subjectSetId: place.subject_set_id,
+      page: place.page,
+      pages: place.pages,
+      previous: pageOf(place.previous_id, place.page - 1),
+      next: pageOf(place.next_id, place.page + 1),
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { type ChorusApiError, type ChorusClient, neighbourPagesSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/** The pages before and after the one a volunteer works on (`GET /workflows/:id/subjects/:subjectId/neighbours`). */
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const PAGES = ['p1', 'p2', 'p3', 'p4', 'p5'];
+
+/** A live, sequential transcription workflow over one set of five pages, each with a title and a researcher-only note. */
+async function diary() {
+  const project = await stack.client.createProject({ title: `Diary ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Diary' });
+  const { subjectIds } = await stack.client.addSubjects(
+    set.id,
+    PAGES.map((page) => ({ externalId: page, locations: [{ type: 'text' as const, text: `Text of ${page}` }], metadata: { title: `Page ${page}`, '#shelfmark': `MS ${page}` } })),
+  );
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'Transcribe',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'transcription', instruction: 'Type the page' } },
+    retirement: { rule: 'count', count: 3 },
+    selection: { order: 'sequential', goldStandardRate: 0 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  const idOf = Object.fromEntries(PAGES.map((page, index) => [page, subjectIds[index]!]));
+  return { workflowId, setId: set.id, idOf };
+}
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: ChorusApiError) => ({ status: error.status, pointers: (error.problem.errors ?? []).map((e) => e.pointer) }),
+  );
+
+const around = async (client: ChorusClient, workflowId: string, subjectId: string) => {
+  const pages = await client.neighbourPages(workflowId, subjectId);
+  expect(neighbourPagesSchema.parse(pages)).toEqual(pages);
+  return { page: pages.page, pages: pages.pages, previous: pages.previous && [pages.previous.externalId, pages.previous.page], next: pages.next && [pages.next.externalId, pages.next.page] };
+};
+
+const holds = async (workflowId: string) => (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n as number;
+
+describe('the pages next to the one a volunteer works on', () => {
+  it('are the set’s members before and after it, in order, null at the ends, as the queue shows them, for a guest, assigning nothing', async () => {
+    const { workflowId, setId, idOf } = await diary();
+    const volunteer = await guest();
+    expect((await volunteer.queue(workflowId, 5)).subjects.map((subject) => subject.externalId)).toEqual(PAGES);
+    const held = await holds(workflowId);
+
+    expect(await around(volunteer, workflowId, idOf.p1!)).toEqual({ page: 1, pages: 5, previous: null, next: ['p2', 2] });
+    expect(await around(volunteer, workflowId, idOf.p3!)).toEqual({ page: 3, pages: 5, previous: ['p2', 2], next: ['p4', 4] });
+    expect(await around(volunteer, workflowId, idOf.p5!)).toEqual({ page: 5, pages: 5, previous: ['p4', 4], next: null });
+
+    const { subjectSetId, previous } = await volunteer.neighbourPages(workflowId, idOf.p3!);
+    expect(subjectSetId).toBe(setId);
+    // The researchers' own metadata (`#shelfmark`) is never shown, as in the queue.
+    expect(previous).toEqual({ id: idOf.p2, externalId: 'p2', locations: [{ type: 'text', text: 'Text of p2' }], metadata: { title: 'Page p2' }, page: 2 });
+    expect(await holds(workflowId)).toBe(held);
+  });
+
+  it('are refused for a subject the caller neither holds nor classified, and still given once they classified it', async () => {
+    const { workflowId, idOf } = await diary();
+    const other = await diary();
+    const volunteer = await guest();
+    const notServed = { status: 404, pointers: ['/params/subjectId'] };
+    // Never served: no browsing the collection through it.
+    expect(await refusal(volunteer.neighbourPages(workflowId, idOf.p2!))).toEqual(notServed);
+    const batch = await volunteer.queue(workflowId, 1);
+    expect(batch.subjects.map((subject) => subject.externalId)).toEqual(['p1']);
+    expect(await refusal(volunteer.neighbourPages(workflowId, idOf.p2!))).toEqual(notServed);
+    // Not a subject of this workflow, or no subject at all.
+    expect(await refusal(volunteer.neighbourPages(workflowId, other.idOf.p1!))).toEqual(notServed);
+    expect(await refusal(volunteer.neighbourPages(workflowId, randomUUID()))).toEqual(notServed);
+    expect(await refusal(volunteer.neighbourPages(workflowId, 'page-2'))).toEqual({ status: 422, pointers: ['/params/subjectId'] });
+    expect(await refusal(volunteer.neighbourPages('wf', idOf.p1!))).toEqual({ status: 422, pointers: ['/params/id'] });
+    expect(await refusal(volunteer.neighbourPages(randomUUID(), idOf.p1!))).toEqual({ status: 404, pointers: ['/params/id'] });
+
+    await volunteer.classify({ workflowId, workflowVersion: batch.workflowVersion, subjectId: idOf.p1!, annotations: [{ task: 'T0', value: 'Dear diary' }] }, randomUUID());
+    expect(await holds(workflowId)).toBe(0);
+    expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
+  });
+
+  it('skip a page taken down or taken out of the set, and show a retired one', async () => {
+    const { workflowId, setId, idOf } = await diary();
+    const volunteer = await guest();
+    await volunteer.queue(workflowId, 5);
+    await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p2!], reason: 'A home address', takeDown: true });
+    await stack.client.removeSubject(setId, idOf.p4!);
+    await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p5!], reason: 'Transcribed elsewhere' });
+    expect(await around(volunteer, workflowId, idOf.p3!)).toEqual({ page: 2, pages: 3, previous: ['p1', 1], next: ['p5', 3] });
+    // The page taken down has no neighbours to show either.
+    expect(await refusal(volunteer.neighbourPages(workflowId, idOf.p2!))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
+  });
+});

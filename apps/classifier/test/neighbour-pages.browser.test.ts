@@ -1,0 +1,78 @@
+import { seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+
+/**
+ * A transcriber looks at the page before and the page after the one they type (a sentence running over the page
+ * break), each in a dialog to look at only: the subject and what they typed stay, and focus comes back where it was.
+ */
+
+jest.setTimeout(90_000);
+
+describe('classifier in a browser: the pages next to the one transcribed', () => {
+  const suite = useStackAndBrowser();
+
+  /** A live, sequential transcription workflow over a diary of four text pages; the first page is held by another volunteer. */
+  async function diary() {
+    const { client, anonymous } = suite.stack;
+    const project = await client.createProject({ title: `Diary ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Diary' });
+    await client.addSubjects(
+      set.id,
+      [1, 2, 3, 4].map((page) => ({ externalId: `diary-p${page}`, locations: [{ type: 'text' as const, text: `Diary page ${page}: the weather was fine and` }], metadata: { title: `Folio ${page}` } })),
+    );
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Transcribe the diary',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the page as it is written.', mode: 'free' } },
+      retirement: { rule: 'count', count: 1 },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    // Another volunteer holds the first page: this one is served the second, which has a page on either side.
+    await anonymous.withToken((await anonymous.guest()).token).queue(workflow.id, 1);
+    await skipTutorial(suite.context, workflow.id);
+    return `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+  }
+
+  it('opens the page before while a transcription is typed, by keyboard; Escape closes it, the text and the subject stay, focus returns', async () => {
+    const page = await suite.context.newPage();
+    await page.goto(await diary());
+    const subjectId = await waitForTask(page, 'transcription');
+    const field = page.locator('.transcription-free');
+    await waitForFocus(page, '.transcription-free');
+    await page.keyboard.type('Monday. Rain all day, and the');
+    const pages = page.getByRole('navigation', { name: 'Pages next to this one' });
+    await waitToSee(pages, { timeout: 15_000 });
+    expect(await pages.textContent()).toBe('Page 2 of 4Previous pageNext page');
+
+    const previous = pages.getByRole('button', { name: 'Previous page' });
+    await previous.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Page 1 of 4, the page before' });
+    await waitToSee(dialog);
+    expect(await dialog.textContent()).toContain('Diary page 1: the weather was fine and');
+    await waitForFocus(page, 'dialog[data-testid="neighbour-page"] button');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.keyboard.press('Escape');
+    await waitToSee(dialog, { state: 'hidden' });
+    await waitForFocus(page, '[data-testid="previous-page"]');
+    expect(await field.inputValue()).toBe('Monday. Rain all day, and the');
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(subjectId);
+
+    // The page after, by Tab from the button before it; closed by its button, focus back on the one that opened it.
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '[data-testid="next-page"]');
+    await page.keyboard.press('Enter');
+    const after = page.getByRole('dialog', { name: 'Page 3 of 4, the page after' });
+    await waitToSee(after);
+    expect(await after.textContent()).toContain('Diary page 3');
+    await page.keyboard.press('Enter');
+    await waitToSee(after, { state: 'hidden' });
+    await waitForFocus(page, '[data-testid="next-page"]');
+    await field.focus();
+    await page.keyboard.type(' wind.');
+    expect(await field.inputValue()).toBe('Monday. Rain all day, and the wind.');
+    await page.close();
+  });
+});
