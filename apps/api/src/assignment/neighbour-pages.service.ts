@@ -6,18 +6,27 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound } from '../common/problem';
 import { type SubjectRow, subjectView } from '../common/subject-view';
-import { inTakenDownSql, takenDownSql } from '../retirement/retired-by-sql';
+import { isTakenDownSql, takenDownSql } from '../retirement/retired-by-sql';
 import { AssignmentService } from './assignment.service';
 
-/** `subjectRows`' order: a member before another by its position in the set, then by id (as the sequential walk). */
-const BEFORE = '(shown.position, shown.subject_id) < (here.position, here.subject_id)';
-const AFTER = '(shown.position, shown.subject_id) > (here.position, here.subject_id)';
+/** Members of `here`'s set (alias `m`), before or after it in the set's order: by position, then by id (as the sequential walk). */
+const BEFORE = 'm.subject_set_id = here.subject_set_id AND (m.position, m.subject_id) < (here.position, here.subject_id)';
+const AFTER = 'm.subject_set_id = here.subject_set_id AND (m.position, m.subject_id) > (here.position, here.subject_id)';
+const IN_SET = 'm.subject_set_id = here.subject_set_id';
+
+/** How many members `members` (a condition on `m`) has, less those taken down: those few read first, each probed in the set. */
+const shownAmong = (members: string) =>
+  `(SELECT count(*)::int FROM subject_set_members m WHERE ${members})
+      - (SELECT count(*)::int FROM (SELECT DISTINCT td.subject_id FROM subject_workflow_status td WHERE ${isTakenDownSql('td')}) gone
+         JOIN subject_set_members m ON m.subject_id = gone.subject_id AND ${members})`;
 
 /**
  * Subject $3 of workflow $1 in the first of the workflow's linked sets that has it (the one the queue serves it from),
  * when volunteer $2 holds it (a hold, lapsed or not, not yet cleared away) or classified it there, and it is not taken
  * down: its place among the set's members that are not taken down, their number, and the ids of the members just
- * before and after it. No row: not a subject the volunteer may look around.
+ * before and after it that are not. No row: not a subject the volunteer may look around. The counts read the members'
+ * order index alone, less the few taken down; the neighbours walk it from the subject, each stopping at the first
+ * member shown: a set of 100,000 costs a few counts, not a copy of the set.
  */
 const NEIGHBOURS = `WITH here AS (
     SELECT l.subject_set_id, m.position, m.subject_id FROM subject_set_members m
@@ -26,15 +35,12 @@ const NEIGHBOURS = `WITH here AS (
       AND (EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = $3)
         OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = $3 AND c.user_id = $2))
     ORDER BY l.position, l.subject_set_id LIMIT 1
-  ), shown AS (
-    SELECT m.position, m.subject_id FROM here JOIN subject_set_members m ON m.subject_set_id = here.subject_set_id
-    WHERE NOT ${inTakenDownSql('m.subject_id')}
   )
   SELECT here.subject_set_id,
-    (SELECT count(*)::int FROM shown WHERE ${BEFORE}) + 1 AS page,
-    (SELECT count(*)::int FROM shown) AS pages,
-    (SELECT shown.subject_id FROM shown WHERE ${BEFORE} ORDER BY shown.position DESC, shown.subject_id DESC LIMIT 1) AS previous_id,
-    (SELECT shown.subject_id FROM shown WHERE ${AFTER} ORDER BY shown.position, shown.subject_id LIMIT 1) AS next_id
+    ${shownAmong(BEFORE)} + 1 AS page,
+    ${shownAmong(IN_SET)} AS pages,
+    (SELECT m.subject_id FROM subject_set_members m WHERE ${BEFORE} AND NOT ${takenDownSql('m.subject_id')} ORDER BY m.position DESC, m.subject_id DESC LIMIT 1) AS previous_id,
+    (SELECT m.subject_id FROM subject_set_members m WHERE ${AFTER} AND NOT ${takenDownSql('m.subject_id')} ORDER BY m.position, m.subject_id LIMIT 1) AS next_id
   FROM here`;
 
 const SUBJECTS = 'SELECT s.id, s.external_id, s.locations, s.metadata FROM subjects s WHERE s.id = ANY($1::uuid[])';
