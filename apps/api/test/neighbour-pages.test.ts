@@ -93,6 +93,40 @@ describe('the pages next to the one a volunteer works on', () => {
     expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
   });
 
+  it('are those of the first of the workflow’s linked sets that has the subject, the one it is served from', async () => {
+    const project = await stack.client.createProject({ title: `Two sets ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const letters = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    const diaryPages = await stack.client.createSubjectSet(project.id, { name: 'Diary' });
+    const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
+    await stack.client.addSubjects(letters.id, ['q1', 'q2'].map(text));
+    const { subjectIds } = await stack.client.addSubjects(diaryPages.id, ['d1', 'd2', 'd3'].map(text));
+    // d2 is in the letters too, between q1 and q2.
+    await stack.db.query('UPDATE subject_set_members SET position = position * 10 WHERE subject_set_id = $1', [letters.id]);
+    await stack.db.query(
+      `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+       SELECT $1, $2, min(position) + 5 FROM subject_set_members WHERE subject_set_id = $1`,
+      [letters.id, subjectIds[1]],
+    );
+    const workflowOf = async (subjectSetIds: string[]) => {
+      const { id } = await stack.client.createWorkflow(project.id, {
+        name: `Transcribe ${subjectSetIds.length}`,
+        firstTask: 'T0',
+        tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+        selection: { order: 'sequential', goldStandardRate: 0 },
+        subjectSetIds,
+      });
+      await stack.client.activateWorkflow(id);
+      return id;
+    };
+    const lettersFirst = await workflowOf([letters.id, diaryPages.id]);
+    const diaryFirst = await workflowOf([diaryPages.id, letters.id]);
+    const volunteer = await guest();
+    await volunteer.queue(lettersFirst, 10);
+    await volunteer.queue(diaryFirst, 10);
+    expect(await around(volunteer, lettersFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['q1', 1], next: ['q2', 3] });
+    expect(await around(volunteer, diaryFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['d1', 1], next: ['d3', 3] });
+  });
+
   it('skip a page taken down or taken out of the set, and show a retired one', async () => {
     const { workflowId, setId, idOf } = await diary();
     const volunteer = await guest();
