@@ -1,4 +1,4 @@
-import { seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+import { openWorkflow, PHONE_WINDOW, seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * A transcriber looks at the page before and the page after the one they type (a sentence running over the page
@@ -73,6 +73,35 @@ describe('classifier in a browser: the pages next to the one transcribed', () =>
     await field.focus();
     await page.keyboard.type(' wind.');
     expect(await field.inputValue()).toBe('Monday. Rain all day, and the wind.');
+    await page.close();
+  });
+
+  it('answers nothing by a finger swiping across the page shown in the dialog, in a yes/no workflow answered by swipes', async () => {
+    const { page, workflow } = await openWorkflow(
+      suite,
+      'Swipe over a neighbour',
+      [1, 2, 3].map((number) => ({ externalId: `ad-${number}`, locations: [{ type: 'text' as const, text: `Column ${number}: WANTED, a steady lad for the stables.` }] })),
+      {
+        name: 'Ad or not?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+        selection: { order: 'sequential', goldStandardRate: 0 },
+      },
+      PHONE_WINDOW,
+    );
+    await waitForTask(page, 'single');
+    await page.getByTestId('next-page').click();
+    const dialog = page.getByRole('dialog', { name: 'Page 2 of 3, the page after' });
+    await waitToSee(dialog);
+    // One finger moved 150 px to the left over the page shown, as the browser reports it.
+    const text = dialog.locator('.subject-text');
+    const box = (await text.boundingBox())!;
+    const at = { pointerType: 'touch', pointerId: 7, isPrimary: true, bubbles: true, clientY: box.y + box.height / 2 };
+    await text.dispatchEvent('pointerdown', { ...at, clientX: box.x + box.width - 10 });
+    await text.dispatchEvent('pointerup', { ...at, clientX: box.x + box.width - 160 });
+    await page.waitForTimeout(500);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n).toBe(0);
+    expect(await dialog.isVisible()).toBe(true);
     await page.close();
   });
 });
