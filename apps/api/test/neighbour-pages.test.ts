@@ -32,7 +32,7 @@ async function diary() {
   });
   await stack.client.activateWorkflow(workflowId);
   const idOf = Object.fromEntries(PAGES.map((page, index) => [page, subjectIds[index]!]));
-  return { workflowId, setId: set.id, idOf };
+  return { projectId: project.id, workflowId, setId: set.id, idOf };
 }
 
 async function guest(): Promise<ChorusClient> {
@@ -64,10 +64,13 @@ describe('the pages next to the one a volunteer works on', () => {
     expect(await around(volunteer, workflowId, idOf.p3!)).toEqual({ page: 3, pages: 5, previous: ['p2', 2], next: ['p4', 4] });
     expect(await around(volunteer, workflowId, idOf.p5!)).toEqual({ page: 5, pages: 5, previous: ['p4', 4], next: null });
 
-    const { subjectSetId, previous } = await volunteer.neighbourPages(workflowId, idOf.p3!);
+    const { subjectSetId, previous, next } = await volunteer.neighbourPages(workflowId, idOf.p3!);
     expect(subjectSetId).toBe(setId);
-    // The researchers' own metadata (`#shelfmark`) is never shown, as in the queue.
-    expect(previous).toEqual({ id: idOf.p2, externalId: 'p2', locations: [{ type: 'text', text: 'Text of p2' }], metadata: { title: 'Page p2' }, page: 2 });
+    // The researchers' own metadata (`#shelfmark`) is never shown, as in the queue; nor the neighbours' ids, which
+    // would let a volunteer walk the whole set (classify a page, ask its neighbours, and so on).
+    expect(previous).toStrictEqual({ externalId: 'p2', locations: [{ type: 'text', text: 'Text of p2' }], metadata: { title: 'Page p2' }, page: 2 });
+    expect(previous).not.toHaveProperty('id');
+    expect(next).not.toHaveProperty('id');
     expect(await holds(workflowId)).toBe(held);
   });
 
@@ -90,6 +93,14 @@ describe('the pages next to the one a volunteer works on', () => {
 
     await volunteer.classify({ workflowId, workflowVersion: batch.workflowVersion, subjectId: idOf.p1!, annotations: [{ task: 'T0', value: 'Dear diary' }] }, randomUUID());
     expect(await holds(workflowId)).toBe(0);
+    expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
+  });
+
+  it('are given for a hold that lapsed until the reconciler clears it away', async () => {
+    const { workflowId, idOf } = await diary();
+    const volunteer = await guest();
+    await volunteer.queue(workflowId, 1, { hold: 60 });
+    await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 hour' WHERE workflow_id = $1", [workflowId]);
     expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
   });
 
@@ -128,13 +139,24 @@ describe('the pages next to the one a volunteer works on', () => {
   });
 
   it('skip a page taken down or taken out of the set, and show a retired one', async () => {
-    const { workflowId, setId, idOf } = await diary();
+    const { projectId, workflowId, setId, idOf } = await diary();
     const volunteer = await guest();
     await volunteer.queue(workflowId, 5);
     await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p2!], reason: 'A home address', takeDown: true });
     await stack.client.removeSubject(setId, idOf.p4!);
     await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p5!], reason: 'Transcribed elsewhere' });
     expect(await around(volunteer, workflowId, idOf.p3!)).toEqual({ page: 2, pages: 3, previous: ['p1', 1], next: ['p5', 3] });
+    // Taken down in another workflow of the project: skipped here too (the take-down is carried to every workflow).
+    const { id: other } = await stack.client.createWorkflow(projectId, {
+      name: 'Describe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Describe it' } },
+      selection: { order: 'random', goldStandardRate: 0 },
+      subjectSetIds: [setId],
+    });
+    await stack.client.activateWorkflow(other);
+    await stack.client.retireSubjects(other, { subjectIds: [idOf.p1!], reason: 'A signature', takeDown: true });
+    expect(await around(volunteer, workflowId, idOf.p3!)).toEqual({ page: 1, pages: 2, previous: null, next: ['p5', 2] });
     // The page taken down has no neighbours to show either.
     expect(await refusal(volunteer.neighbourPages(workflowId, idOf.p2!))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
   });
