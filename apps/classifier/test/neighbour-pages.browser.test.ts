@@ -41,11 +41,11 @@ describe('classifier in a browser: the pages next to the one transcribed', () =>
     const field = page.locator('.transcription-free');
     await waitForFocus(page, '.transcription-free');
     await page.keyboard.type('Monday. Rain all day, and the');
-    const pages = page.getByRole('navigation', { name: 'Pages next to this one' });
+    const pages = page.getByRole('group', { name: 'Pages next to this one' });
     await waitToSee(pages, { timeout: 15_000 });
-    expect(await pages.textContent()).toBe('Page 2 of 4Previous pageNext page');
+    expect(await pages.textContent()).toBe('Page 2 of 4 in this setSee the page beforeSee the page after');
 
-    const previous = pages.getByRole('button', { name: 'Previous page' });
+    const previous = pages.getByRole('button', { name: 'See the page before' });
     await previous.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Page 1 of 4, the page before' });
@@ -102,6 +102,30 @@ describe('classifier in a browser: the pages next to the one transcribed', () =>
     await page.waitForTimeout(500);
     expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n).toBe(0);
     expect(await dialog.isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('offers no neighbouring pages in a random-order yes/no workflow of photographs, and does not ask for them', async () => {
+    const asked: string[] = [];
+    const listen = (request: { url(): string }) => request.url().includes('/neighbours') && asked.push(request.url());
+    suite.context.on('request', listen);
+    const { page } = await openWorkflow(
+      suite,
+      'Photographs',
+      [1, 2, 3].map((number) => ({ externalId: `photo-${number}`, locations: [{ type: 'image' as const, url: `https://example.invalid/photo-${number}.jpg`, alt: `Photograph ${number} of a hedge` }] })),
+      {
+        name: 'A bird?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Is there a bird?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+        selection: { order: 'random', goldStandardRate: 0 },
+      },
+    );
+    await waitForTask(page, 'single');
+    await page.waitForLoadState('networkidle');
+    expect(asked).toEqual([]);
+    expect(await page.getByRole('group', { name: 'Pages next to this one' }).count()).toBe(0);
+    expect(await page.getByTestId('neighbour-pages').count()).toBe(0);
+    suite.context.off('request', listen);
     await page.close();
   });
 });

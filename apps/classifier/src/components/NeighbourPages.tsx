@@ -39,7 +39,7 @@ function useNeighbours(workflowId: string, subjectId: string): Neighbours | null
 }
 
 /**
- * "Previous page" and "Next page": the pages before and after the subject in its set, each in a dialog to look at only.
+ * "See the page before" and "See the page after": the pages before and after the subject in its set, each in a dialog to look at only.
  * The subject and the answers being typed stay as they are; Escape closes, and focus returns to the button.
  */
 export function NeighbourPages({ workflowId, subjectId }: { workflowId: string; subjectId: string }) {
@@ -63,16 +63,17 @@ export function NeighbourPages({ workflowId, subjectId }: { workflowId: string; 
   const title = shown && (side === 'previous' ? t('neighbourPages.previousTitle', { page: shown.page, pages: neighbours.pages }) : t('neighbourPages.nextTitle', { page: shown.page, pages: neighbours.pages }));
   return (
     <>
-      <nav className="neighbour-pages" aria-label={t('neighbourPages.label')} data-testid="neighbour-pages">
+      {/* biome-ignore lint/a11y/useSemanticElements: buttons that open dialogs beside the task, not fields of its form: a fieldset would read as one of the task's questions */}
+      <div role="group" className="neighbour-pages" aria-label={t('neighbourPages.label')} data-testid="neighbour-pages">
         <span className="muted">{t('neighbourPages.position', { page: neighbours.page, pages: neighbours.pages })}</span>
         {button('previous')}
         {button('next')}
-      </nav>
+      </div>
       <Dialog open={open} onClose={() => setOpen(false)} title={title} testId="neighbour-page" className="neighbour-dialog">
         {open && shown && (
           <>
             <p className="muted">{t('neighbourPages.readOnly')}</p>
-            <SubjectMedia key={shown.id} locations={shown.locations} subject={shown} />
+            <SubjectMedia key={side} locations={shown.locations} subject={shown} />
             <SubjectAbout metadata={shown.metadata} />
           </>
         )}
