@@ -1354,7 +1354,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(await page.locator('.subject-text').count()).toBe(0); // still the page, not answered
 
     await page.getByRole('radio', { name: 'Yes' }).check();
-    await page.getByRole('button', { name: /^Done|^Submit|^Next/ }).first().click();
+    await page.getByRole('button', { name: /^(Done|Submit|Next)$/ }).first().click();
     await waitToSee(page.locator('.subject-text'));
     // The subject's public metadata is there for the curious, folded away; the researchers' own (#) is not.
     const about = page.getByTestId('subject-about');

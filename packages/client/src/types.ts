@@ -2,6 +2,7 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   choosableSetsSchema,
+  neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
   notificationPageSchema,
@@ -154,6 +155,7 @@ export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[]
 export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
 export type ChoosableSets = z.infer<typeof choosableSetsSchema>;
+export type NeighbourPages = z.infer<typeof neighbourPagesSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 export type WorkflowHoldsEnded = z.infer<typeof workflowHoldsEndedSchema>;

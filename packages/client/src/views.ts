@@ -411,6 +411,22 @@ export const queuedSubjectSchema = z.strictObject({
         "The project's team took it down (a take-down in one of the project's workflows, by a moderator or a researcher who asked for one: personal data, sensitive content): to anyone not on the team (moderators and researchers) it comes without locations, metadata or externalId, and its discussion takes no new comments nor edits of those made; the team sees it all. Absent otherwise (the queue never serves such a subject)",
     }),
 });
+/**
+ * A page next to the one a volunteer works on, as the queue would show it (never taken down: such a page is skipped),
+ * without its id: a volunteer may classify any subject of the workflow, so ids would let them walk the whole collection.
+ */
+export const neighbourPageSchema = queuedSubjectSchema.omit({ id: true, takenDown: true }).extend({
+  page: z.int().meta({ description: 'Its place in the subject set (1 for the first), counting the pages shown (not those taken down)' }),
+});
+
+export const neighbourPagesSchema = z.strictObject({
+  subjectSetId: id.meta({ description: 'The subject set the workflow serves the subject from (the first of its linked sets that has it)' }),
+  page: z.int().meta({ description: 'The subject’s own place in that set (1 for the first): "page 4 of 20"' }),
+  pages: z.int().meta({ description: 'How many pages the set shows: its members, those taken down left out' }),
+  previous: neighbourPageSchema.nullable().meta({ description: 'The page before it in the set’s order; null at the first' }),
+  next: neighbourPageSchema.nullable().meta({ description: 'The page after it in the set’s order; null at the last' }),
+});
+
 /** The subject sets volunteers may choose to work on in a workflow (`volunteersChooseSubjectSet`), in its order. */
 export const choosableSetsSchema = z.strictObject({
   sets: z

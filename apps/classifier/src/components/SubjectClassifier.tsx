@@ -12,12 +12,14 @@ import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
-import { languageOf, useResearchersWords } from '../lib/textLanguage';
+import { languageOf } from '../lib/textLanguage';
 import type { MediaFailureReport } from '../lib/mediaFailureReports';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
 import { MediaFailureSink } from './MediaFailed';
+import { NeighbourPages, offersNeighbourPages } from './NeighbourPages';
+import { SubjectAbout } from './SubjectAbout';
 import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
@@ -298,7 +300,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   // Not on an image (a finger drag pans it) nor on a recording's player (a drag seeks): there it must never answer.
   const swipeStart = useRef<{ x: number; y: number; pointer: number } | null>(null);
   const onPointerDown = (event: PointerEvent) => {
-    if (!swipeAnswers || event.pointerType === 'mouse' || (event.target as Element).closest('.image-viewer, .audio-player')) return;
+    if (!swipeAnswers || event.pointerType === 'mouse' || (event.target as Element).closest('.image-viewer, .audio-player, dialog')) return;
     swipeStart.current = { x: event.clientX, y: event.clientY, pointer: event.pointerId };
   };
   const onPointerUp = (event: PointerEvent) => {
@@ -351,6 +353,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
             </MediaFailureSink.Provider>
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
+          {offersNeighbourPages(definition, subject) && <NeighbourPages workflowId={workflow.id} subjectId={subject.id} />}
         </div>
       )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>
@@ -435,32 +438,4 @@ function useBriefNote(): [number, () => void] {
   }, [shown]);
   const show = useCallback(() => setShown((n) => n + 1), []);
   return [shown, show];
-}
-
-/** A metadata value as text: a list of strings (a manifest's two authors) one after the other, anything else as JSON. */
-function metadataText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('; ');
-  return JSON.stringify(value);
-}
-
-/** The subject's public metadata (a newspaper's title, a manifest's shelfmark), folded away under "About this subject". */
-function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
-  const { t } = useTranslation();
-  const researchersWords = useResearchersWords();
-  const entries = Object.entries(metadata).filter(([, value]) => value !== null && value !== '');
-  if (!entries.length) return null;
-  return (
-    <details className="subject-about" data-testid="subject-about">
-      <summary>{t('subject.about')}</summary>
-      <dl>
-        {entries.map(([name, value]) => (
-          <div key={name}>
-            <dt {...researchersWords}>{name}</dt>
-            <dd {...researchersWords}>{metadataText(value)}</dd>
-          </div>
-        ))}
-      </dl>
-    </details>
-  );
 }

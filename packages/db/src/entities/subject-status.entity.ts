@@ -23,6 +23,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_workflow_status_active_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NULL' })
 /** The subjects taken down (`isTakenDownSql`), which `takenDownSql` probes for each consensus row: its condition must read exactly as the queries write it, which TypeORM would rewrite, so built by its migration alone. */
 @Index('subject_workflow_status_taken_down_idx', { synchronize: false })
+/** A workflow's subjects taken down, which the pages next to a subject leave out of its set's count: a few rows, where the retired ones above may be most of the workflow. Built by its migration alone, as the one above. */
+@Index('subject_workflow_status_workflow_taken_down_idx', { synchronize: false })
 /** A workflow's subjects, retired and gold-standard ones, those of unlinked sets left out (`isUnlinked`): the stats count them from it alone. Built by its migration alone, as the one above. */
 @Index('subject_workflow_status_figures_idx', { synchronize: false })
 export class SubjectWorkflowStatus {
