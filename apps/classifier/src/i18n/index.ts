@@ -73,7 +73,7 @@ function keepChoice(language: string | null): void {
   }
 }
 
-/** The language this device's volunteer chose, kept for their next visits; the page switches to it at once. */
+/** The language this device's volunteer chose, kept for their next visits; the page switches to it once its catalogue is read (`speak`). */
 export function chooseLanguage(language: string): void {
   keepChoice(language);
   void speak(language);
