@@ -40,8 +40,6 @@ interface KeyedRequest {
   route: string;
   key: string;
   requestHash: string;
-  /** The digest the API kept of an uploaded file's request before `requestHash` hashed its text apart (`formerTextHash`). */
-  formerHash?: () => string;
 }
 
 /**
@@ -134,7 +132,7 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
     const [first]: { request_hash: string; response: FirstAnswer | null }[] = await this.db.query(FIRST, [request.accountId, request.route, request.key]);
     // released meanwhile, the first request having been refused: this one is the key's first now
     if (!first) return this.claim(request);
-    if (first.request_hash !== request.requestHash && first.request_hash !== request.formerHash?.()) throw usedForAnotherRequest();
+    if (first.request_hash !== request.requestHash) throw usedForAnotherRequest();
     if (!first.response) throw stillBeingHandled();
     return { answer: first.response };
   }
@@ -196,14 +194,6 @@ function requestHashOf(request: FastifyRequest): string {
 }
 const TEXT_BODY = 'text body\n';
 
-/**
- * The digest of an uploaded file's request as kept before its text was hashed apart, for a retry of a request made
- * before the API changed (keys are kept a day): only on a retry whose digest differs. Can go a day after that change.
- */
-function formerTextHash(request: FastifyRequest): (() => string) | undefined {
-  return typeof request.body === 'string' ? () => sha256(canonicalJson(whatIsAsked(request))) : undefined;
-}
-
 /** Applies `IdempotentRequests` to the route it decorates, when the request sends an `Idempotency-Key`. */
 @Injectable()
 export class IdempotentCreateInterceptor implements NestInterceptor {
@@ -222,7 +212,6 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
       route: `${request.method} ${request.routeOptions.url}`,
       key,
       requestHash: requestHashOf(request),
-      formerHash: formerTextHash(request),
     };
     const reply = http.getResponse<FastifyReply>();
     const first = await this.requests.claim(keyed);
