@@ -104,7 +104,7 @@ describe('the pages next to the one a volunteer works on', () => {
     expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
   });
 
-  it('are those of the first of the workflow’s linked sets that has the subject, the one it is served from', async () => {
+  it('are those of the set named (the one the volunteer chose), else of the first of the workflow’s linked sets that has the subject, the one it is served from', async () => {
     const project = await stack.client.createProject({ title: `Two sets ${randomUUID().slice(0, 8)}`, status: 'live' });
     const letters = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
     const diaryPages = await stack.client.createSubjectSet(project.id, { name: 'Diary' });
@@ -136,6 +136,27 @@ describe('the pages next to the one a volunteer works on', () => {
     await volunteer.queue(diaryFirst, 10);
     expect(await around(volunteer, lettersFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['q1', 1], next: ['q2', 3] });
     expect(await around(volunteer, diaryFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['d1', 1], next: ['d3', 3] });
+
+    // The set the volunteer chose (`subjectSetId`), whichever comes first in the workflow.
+    const inSet = async (workflowId: string, subjectSetId: string) => {
+      const pages = await volunteer.neighbourPages(workflowId, subjectIds[1]!, subjectSetId);
+      return [pages.subjectSetId, pages.previous?.externalId, pages.next?.externalId];
+    };
+    expect(await inSet(lettersFirst, diaryPages.id)).toEqual([diaryPages.id, 'd1', 'd3']);
+    expect(await inSet(lettersFirst, letters.id)).toEqual([letters.id, 'q1', 'q2']);
+    expect(await inSet(diaryFirst, letters.id)).toEqual([letters.id, 'q1', 'q2']);
+    // A set that does not have the subject (d1 is no letter), one the workflow does not serve, no set, not an id.
+    const notInSet = { status: 404, pointers: ['/query/subjectSetId'] };
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[0]!, letters.id))).toEqual(notInSet);
+    const unlinked = await stack.client.createSubjectSet(project.id, { name: 'Unlinked' });
+    await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [unlinked.id, subjectIds[1]]);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, unlinked.id))).toEqual(notInSet);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, randomUUID()))).toEqual(notInSet);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, 'Diary'))).toEqual({ status: 422, pointers: ['/query/subjectSetId'] });
+    // A subject the caller may not look around is refused as such, whatever set is named: no telling which sets hold it.
+    const stranger = await guest();
+    expect(await refusal(stranger.neighbourPages(lettersFirst, subjectIds[1]!, letters.id))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
+    expect(await refusal(stranger.neighbourPages(lettersFirst, subjectIds[1]!, unlinked.id))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
   });
 
   it('skip a page taken down or taken out of the set, and show a retired one', async () => {

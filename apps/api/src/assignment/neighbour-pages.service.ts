@@ -4,7 +4,7 @@ import type { NeighbourPages } from '@chorus/client';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound } from '../common/problem';
+import { notFound, ProblemException } from '../common/problem';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { isTakenDownSql, takenDownSql } from '../retirement/retired-by-sql';
 import { AssignmentService } from './assignment.service';
@@ -16,7 +16,7 @@ const AFTER = 'm.subject_set_id = here.subject_set_id AND (m.position, m.subject
 
 /**
  * Subject $3 of workflow $1 in the first of the workflow's linked sets that has it (the one the queue serves it from),
- * when volunteer $2 holds it (a hold, lapsed or not, not yet cleared away) or classified it there, and it is not taken
+ * or in linked set $4 when given (the one a volunteer chose, `volunteersChooseSubjectSet`), when volunteer $2 holds it (a hold, lapsed or not, not yet cleared away) or classified it there, and it is not taken
  * down: its place among the set's members that are not taken down, their number, and the ids of the members just
  * before and after it that are not. No row: not a subject the volunteer may look around.
  *
@@ -30,7 +30,7 @@ const AFTER = 'm.subject_set_id = here.subject_set_id AND (m.position, m.subject
 export const NEIGHBOURS = `WITH here AS (
     SELECT l.subject_set_id, m.position, m.subject_id FROM subject_set_members m
     JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = m.subject_set_id
-    WHERE m.subject_id = $3 AND NOT ${takenDownSql('m.subject_id')}
+    WHERE m.subject_id = $3 AND ($4::uuid IS NULL OR l.subject_set_id = $4::uuid) AND NOT ${takenDownSql('m.subject_id')}
       AND (EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = $3)
         OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = $3 AND c.user_id = $2))
     ORDER BY l.position, l.subject_set_id LIMIT 1
@@ -73,10 +73,10 @@ export class NeighbourPagesService {
     private readonly assignment: AssignmentService,
   ) {}
 
-  async neighbours(workflowId: string, subjectId: string, user: AuthUser): Promise<NeighbourPages> {
+  /** `subjectSetId`: the linked set to look around in (the one the volunteer chose), else the one the queue serves the subject from. */
+  async neighbours(workflowId: string, subjectId: string, user: AuthUser, subjectSetId: string | null = null): Promise<NeighbourPages> {
     await this.assignment.requireClassifiable(workflowId, user);
-    const [place] = await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId]);
-    if (!place) throw notFound(`Subject ${subjectId} served to you in workflow ${workflowId}`, '/params/subjectId');
+    const place = await this.place(workflowId, subjectId, user, subjectSetId);
     const ids = [place.previous_id, place.next_id].filter((neighbourId) => neighbourId !== null);
     const rows = ids.length ? await preparedQuery<SubjectRow>(this.db, SUBJECTS, [ids]) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -93,5 +93,19 @@ export class NeighbourPagesService {
       previous: pageOf(place.previous_id, place.page - 1),
       next: pageOf(place.next_id, place.page + 1),
     };
+  }
+
+  /**
+   * The subject's place in the set asked (or its first): not found for a subject the caller may not look around
+   * (`/params/subjectId`, first, so that nobody learns which sets hold it), then for a set that does not have it.
+   */
+  private async place(workflowId: string, subjectId: string, user: AuthUser, subjectSetId: string | null): Promise<Place> {
+    const [place] = await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId, subjectSetId]);
+    if (place) return place;
+    const mayLookAround = subjectSetId !== null && (await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId, null])).length > 0;
+    if (!mayLookAround) throw notFound(`Subject ${subjectId} served to you in workflow ${workflowId}`, '/params/subjectId');
+    throw new ProblemException(404, `Subject ${subjectId} was not found in subject set ${subjectSetId} of workflow ${workflowId}`, [
+      { pointer: '/query/subjectSetId', message: 'is not a subject set of this workflow that has the subject: name the one the volunteer chose, or leave subjectSetId out (the first of the workflow’s sets that has it)' },
+    ]);
   }
 }
