@@ -1,4 +1,4 @@
-import { QuoteNeverClosed, inFileWords, tableInParts } from '../../classifier/src/lib/tableParts';
+import { ExternalIdRepeated, QuoteNeverClosed, inFileWords, tableInParts } from '../../classifier/src/lib/tableParts';
 import { type UnreadableSubjectFile, subjectsFromCsv } from '../src/subject-sets/subject-files';
 
 /**
@@ -53,6 +53,17 @@ describe('a table the lab sends in parts', () => {
       }
     })();
     expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(new QuoteNeverClosed(whole));
+  });
+
+  it.each([
+    { lineBreak: '\r\n', delimiter: ',', bom: true },
+    { lineBreak: '\n', delimiter: ';', bom: false },
+  ])('refuses a file giving an external id twice before sending a part, in the words the API has for the whole file (%o)', (style) => {
+    const text = tricky(60, style).replace(`id40${style.delimiter}`, `id3${style.delimiter}`).replace(`id55${style.delimiter}`, ` "id12" ${style.delimiter}`);
+    const whole = subjectsFromCsv(text);
+    const said = whole.errors.map(({ pointer, message }) => `${message} (${whole.origin(Number(/^\/subjects\/(\d+)/.exec(pointer)![1]), pointer)})`);
+    expect(said).toHaveLength(2);
+    expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(new ExternalIdRepeated(said));
   });
 
   it.each([

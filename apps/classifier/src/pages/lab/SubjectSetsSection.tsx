@@ -7,7 +7,7 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
-import { QuoteNeverClosed, SeparatorDiffers } from '../../lib/tableParts';
+import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -179,6 +179,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
     // As the API's refusal of the file is said (`describeError`): its message listed under "what to correct".
     if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
+    if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.said } };
+    if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, size: bytesInWords(thrown.bytes), limit: bytesInWords(thrown.limit) }), fields: [] } };
     if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
     const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
     const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
