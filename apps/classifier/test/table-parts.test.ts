@@ -136,11 +136,16 @@ describe('a table of subjects sent in parts', () => {
     const text = table(25).replace('s20,', ' s3 ,');
     const refused = () => tableInParts(text, { rows: 10, bytes: API_LIMITS.bytes });
     expect(refused).toThrow(ExternalIdRepeated);
-    expect(refused).toThrow(new ExternalIdRepeated(['repeats line 4\'s externalId "s3" (line 21 of the CSV, column "external_id")']));
+    expect(refused).toThrow(expect.objectContaining({ errors: [{ pointer: '/subjects/19/externalId', message: 'repeats line 4\'s externalId "s3" (line 21 of the CSV, column "external_id")' }] }));
     // By the id column the API reads (`Subject ID`), named as the header writes it; quoted ids, blank ones and blank lines as the API reads them.
     const aliased = 'Subject ID,image_url\n"a,1",https://e.org/1.jpg\n,https://e.org/2.jpg\n\n,https://e.org/3.jpg\nb,https://e.org/4.jpg\na,https://e.org/5.jpg\n"a,1",https://e.org/6.jpg\nb,https://e.org/7.jpg\n';
     expect(() => tableInParts(aliased, { rows: 2, bytes: API_LIMITS.bytes })).toThrow(
-      new ExternalIdRepeated(['repeats line 2\'s externalId "a,1" (line 8 of the CSV, column "Subject ID")', 'repeats line 6\'s externalId "b" (line 9 of the CSV, column "Subject ID")']),
+      expect.objectContaining({
+        errors: [
+          { pointer: '/subjects/5/externalId', message: 'repeats line 2\'s externalId "a,1" (line 8 of the CSV, column "Subject ID")' },
+          { pointer: '/subjects/6/externalId', message: 'repeats line 6\'s externalId "b" (line 9 of the CSV, column "Subject ID")' },
+        ],
+      }),
     );
     // In the rest of a file an upload stopped in, a repeat of a row already added too.
     const { parts } = tableInParts(table(25), { rows: 10, bytes: API_LIMITS.bytes });

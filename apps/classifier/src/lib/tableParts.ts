@@ -194,11 +194,12 @@ export class SeparatorDiffers extends Error {
 /**
  * A table of several parts, or the rest of one an upload stopped in, that gives an external id twice: each part read
  * alone, the API would take a repeat in another part for the subject sent again, where one upload refuses it. Said
- * before any part is sent, in the API's words of the whole file (`said`: each repeat, with both its lines).
+ * before any part is sent, as the API's refusal of the whole file names them (`errors`: each repeat, at its subject,
+ * with both its lines).
  */
 export class ExternalIdRepeated extends Error {
-  constructor(readonly said: string[]) {
-    super(said.join('\n'));
+  constructor(readonly errors: { pointer: string; message: string }[]) {
+    super(errors.map((error) => error.message).join('\n'));
   }
 }
 
@@ -213,13 +214,13 @@ export class RowTooLarge extends Error {
   }
 }
 
-/** Each row repeating an earlier one's id, in the API's words of the file (`line 6 of the CSV, column "external_id"`). */
-function repeatedIds(rows: readonly Row[], idHeader: string | undefined): string[] {
+/** Each subject repeating an earlier one's id, as the API's refusal of the file names it (`line 6 of the CSV, column "external_id"`). */
+function repeatedIds(rows: readonly Row[], idHeader: string | undefined): { pointer: string; message: string }[] {
   const subjects = rows.filter((row) => row.filled);
   return repeatedExternalIds(
     subjects.map((row) => ({ externalId: row.id })),
     (first) => `line ${subjects[first]!.line}`,
-  ).map(({ index, message }) => `${message} (${csvPlace(subjects[index]!.line, idHeader)})`);
+  ).map(({ index, message }) => ({ pointer: `/subjects/${index}/externalId`, message: `${message} (${csvPlace(subjects[index]!.line, idHeader)})` }));
 }
 
 /**
