@@ -72,6 +72,8 @@ describe('a table of subjects sent in parts', () => {
     // Letters beyond ASCII weigh their bytes: "é" two, "𝔄" four (the two rows, 8 bytes, are over 7).
     const accented = 'text\né\n𝔄\n';
     expect(tableInParts(accented, { rows: 10, bytes: 'text\n'.length + 7 }).parts.map((part) => part.text)).toEqual(['text\né\n', 'text\n𝔄\n']);
+    // Eight bytes take both in one part: a surrogate pair counted as its two halves' 3 bytes each would not.
+    expect(tableInParts(accented, { rows: 10, bytes: 'text\n'.length + 8 }).parts.map((part) => part.text)).toEqual([accented]);
   });
 
   it('goes on from the row where an upload stopped, numbering the rows as the whole file does', () => {
@@ -119,6 +121,16 @@ describe('a table of subjects sent in parts', () => {
         'is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file from there on line 16 to its end (line 26) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")',
       ),
     );
+  });
+
+  it('says a quote never closed, not a row too large, when the quote makes the rest of the file one row over the bytes', () => {
+    const text = table(25).replace('s15,', '"s15,');
+    const header = 'external_id,image_url\n';
+    const refused = () => tableInParts(text, { rows: 10, bytes: header.length + 100 });
+    expect(refused).toThrow(QuoteNeverClosed);
+    expect(refused).toThrow(expect.objectContaining({ message: expect.stringContaining('on line 16 to its end (line 26)') }));
+    // A row too large by itself is still said so, though a quote opens in it and never closes: the quote is the cause.
+    expect(() => tableInParts(`${header}"s1,${'x'.repeat(200)}\n`, { rows: 10, bytes: header.length + 100 })).toThrow(QuoteNeverClosed);
   });
 
   it('weighs blank rows against the bytes a part may have, as they are sent too', () => {

@@ -22,7 +22,7 @@ export function offersNeighbourPages(definition: WorkflowDefinition, subject: Qu
 }
 
 /**
- * The subject's neighbours in its set (`subjectSetId`, the one the volunteer chose, else the one it is served from),
+ * The subject's neighbours in its set (`subjectSetId`, the one the volunteer chose if it has it, else the one it is served from),
  * once asked (one request a subject); null when they cannot be had. Asked again each time the browser comes back
  * online after a request that got no answer (offline), never for a refusal, which another try would not change.
  */

@@ -96,7 +96,9 @@ function rowsOf(text: string, delimiter: CsvDelimiter): Rows {
       if (!row.filled && /\S/.test(char)) row.filled = true;
     };
     const endCell = () => {
-      const said = quotedCell ? cell : cell.trim();
+      // As the API's reader: the spaces before an unquoted cell are `trimmed`'s (skipped as read), those after it
+      // JavaScript's (csv-parse's right trim), a no-break space too.
+      const said = quotedCell ? cell : cell.trimEnd();
       if (header) row.cells.push(said);
       else if (column === idColumn && said) row.id = said;
       column += 1;
@@ -181,6 +183,9 @@ function utf8Bytes(text: string, start = 0, end = text.length): number {
  */
 export class QuoteNeverClosed extends Error {}
 
+/** The quote never closed on `line`, as the API's refusal of the whole file says it. */
+const quoteNeverClosedIn = (text: string, line: number): QuoteNeverClosed => new QuoteNeverClosed(NOT_VALID_CSV + quoteNeverClosed(line, lastLineOf(text)));
+
 /** The last line of a text, as the API names it: the one its last line break ends (or the one after, when text follows it). */
 const lastLineOf = (text: string): number => lineBreaks(text) + (/[\r\n]$/.test(text) ? 0 : 1);
 
@@ -224,13 +229,22 @@ function repeatedIds(rows: readonly Row[], idHeader: string | undefined): { poin
 }
 
 /**
+ * A row over the bytes with the header, said so, unless a quote never closes: the file from it on then reads as one
+ * row, the likely cause of one over the bytes, and a file with another row (in another part) is refused for it anyway.
+ */
+function rowTooLarge(text: string, scanned: Rows, row: Row, bytes: number, limit: number): Error {
+  if (scanned.unclosedQuoteLine !== null) return quoteNeverClosedIn(text, scanned.unclosedQuoteLine);
+  return new RowTooLarge(row.line, bytes, limit);
+}
+
+/**
  * Where a table of several parts cannot be sent as parts the API reads as the whole file, why, said before any part
  * is sent: a quote never closed, an external id given twice (in the rest of a file an upload stopped in, too), or a
  * part whose separator the API would guess otherwise than the file's.
  */
 function unsendable(text: string, delimiter: CsvDelimiter, scanned: Rows, header: Row, parts: TablePart[], resumed: boolean): Error | null {
   if (parts.length < 2 && !resumed) return null;
-  if (parts.length >= 2 && scanned.unclosedQuoteLine !== null) return new QuoteNeverClosed(NOT_VALID_CSV + quoteNeverClosed(scanned.unclosedQuoteLine, lastLineOf(text)));
+  if (parts.length >= 2 && scanned.unclosedQuoteLine !== null) return quoteNeverClosedIn(text, scanned.unclosedQuoteLine);
   const repeats = repeatedIds(scanned.rows.slice(scanned.rows.indexOf(header) + 1), header.cells[idColumnOf(header.cells)]);
   if (repeats.length) return new ExternalIdRepeated(repeats);
   if (parts.length < 2) return null;
@@ -241,7 +255,7 @@ function unsendable(text: string, delimiter: CsvDelimiter, scanned: Rows, header
 /**
  * A CSV or TSV text in parts of at most `limits` rows and bytes each, the header first in each, from `from` (the
  * start of a row: where an upload stopped) to the end. Throws `RowTooLarge` for a row over the bytes with the header
- * (a 413's "split the file" would not help), and, for a file its parts would not read as (`unsendable`),
+ * (a 413's "split the file" would not help; `QuoteNeverClosed` when a quote never closed makes it so), and, for a file its parts would not read as (`unsendable`),
  * `QuoteNeverClosed`, `ExternalIdRepeated` or `SeparatorDiffers`.
  */
 export function tableInParts(text: string, limits: PartLimits, from = 0): TableInParts {
@@ -270,7 +284,7 @@ export function tableInParts(text: string, limits: PartLimits, from = 0): TableI
       continue;
     }
     const bytes = utf8Bytes(text, row.start, row.end);
-    if (counted && headerBytes + bytes > limits.bytes) throw new RowTooLarge(row.line, headerBytes + bytes, limits.bytes);
+    if (counted && headerBytes + bytes > limits.bytes) throw rowTooLarge(text, scanned, row, headerBytes + bytes, limits.bytes);
     // Blank rows are sent too, so weigh as much as any; those that would start a part over the bytes are left out
     // (`close` sends no part of blank rows alone: the API skips them).
     if (open && ((counted && open.rows >= limits.rows) || headerBytes + open.bytes + bytes > limits.bytes)) {
