@@ -104,7 +104,7 @@ describe('the pages next to the one a volunteer works on', () => {
     expect(await around(volunteer, workflowId, idOf.p1!)).toMatchObject({ page: 1, next: ['p2', 2] });
   });
 
-  it('are those of the first of the workflow’s linked sets that has the subject, the one it is served from', async () => {
+  it('are those of the set named (the one the volunteer chose), else of the first of the workflow’s linked sets that has the subject, the one it is served from', async () => {
     const project = await stack.client.createProject({ title: `Two sets ${randomUUID().slice(0, 8)}`, status: 'live' });
     const letters = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
     const diaryPages = await stack.client.createSubjectSet(project.id, { name: 'Diary' });
@@ -136,6 +136,56 @@ describe('the pages next to the one a volunteer works on', () => {
     await volunteer.queue(diaryFirst, 10);
     expect(await around(volunteer, lettersFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['q1', 1], next: ['q2', 3] });
     expect(await around(volunteer, diaryFirst, subjectIds[1]!)).toEqual({ page: 2, pages: 3, previous: ['d1', 1], next: ['d3', 3] });
+
+    // The set the volunteer chose (`subjectSetId`), whichever comes first in the workflow.
+    const inSet = async (workflowId: string, subjectSetId: string) => {
+      const pages = await volunteer.neighbourPages(workflowId, subjectIds[1]!, subjectSetId);
+      return [pages.subjectSetId, pages.previous?.externalId, pages.next?.externalId];
+    };
+    expect(await inSet(lettersFirst, diaryPages.id)).toEqual([diaryPages.id, 'd1', 'd3']);
+    expect(await inSet(lettersFirst, letters.id)).toEqual([letters.id, 'q1', 'q2']);
+    expect(await inSet(diaryFirst, letters.id)).toEqual([letters.id, 'q1', 'q2']);
+    // A linked set that does not have the subject (d1 is no letter): the first linked set that has it.
+    expect(await volunteer.neighbourPages(lettersFirst, subjectIds[0]!, letters.id)).toMatchObject({ subjectSetId: diaryPages.id, page: 1 });
+    // A set the workflow does not serve, no set, not an id.
+    const notInSet = { status: 404, pointers: ['/query/subjectSetId'] };
+    const unlinked = await stack.client.createSubjectSet(project.id, { name: 'Unlinked' });
+    await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, 1)', [unlinked.id, subjectIds[1]]);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, unlinked.id))).toEqual(notInSet);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, randomUUID()))).toEqual(notInSet);
+    expect(await refusal(volunteer.neighbourPages(lettersFirst, subjectIds[1]!, 'Diary'))).toEqual({ status: 422, pointers: ['/query/subjectSetId'] });
+    // An unknown query parameter, as the OpenAPI says.
+    const path = `/workflows/${lettersFirst}/subjects/${subjectIds[1]}/neighbours`;
+    await expect(volunteer.request('GET', `${path}?other=1`)).rejects.toMatchObject({ status: 422 });
+    // A subject the caller may not look around is refused as such, whatever set is named: no telling which sets hold it.
+    const stranger = await guest();
+    expect(await refusal(stranger.neighbourPages(lettersFirst, subjectIds[1]!, letters.id))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
+    expect(await refusal(stranger.neighbourPages(lettersFirst, subjectIds[1]!, unlinked.id))).toEqual({ status: 404, pointers: ['/params/subjectId'] });
+  });
+
+  it('are those of the training set for a training subject served to a volunteer who chose a set, whose id the classifier names', async () => {
+    const project = await stack.client.createProject({ title: `Training ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const pages = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
+    const training = await stack.client.createSubjectSet(project.id, { name: 'Training' });
+    await stack.client.addSubjects(pages.id, ['p1', 'p2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const taught = await stack.client.addSubjects(
+      training.id,
+      ['t1', 't2', 't3'].map((externalId) => ({ externalId, goldStandard: { T0: externalId }, locations: [{ type: 'text' as const, text: externalId }] })),
+    );
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true, training: { subjectSetId: training.id, classifications: 2 } },
+      subjectSetIds: [pages.id, training.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    const volunteer = await guest();
+    const batch = await volunteer.queue(workflowId, 3, { subjectSetId: pages.id });
+    expect(batch.subjects.map((subject) => subject.externalId)).toEqual(['t1', 't2', 'p1']);
+    // The classifier names the chosen set for every subject; a training one is not in it.
+    const pagesOf = await volunteer.neighbourPages(workflowId, taught.subjectIds[1]!, pages.id);
+    expect([pagesOf.subjectSetId, pagesOf.previous?.externalId, pagesOf.next?.externalId]).toEqual([training.id, 't1', 't3']);
   });
 
   it('skip a page taken down or taken out of the set, and show a retired one', async () => {

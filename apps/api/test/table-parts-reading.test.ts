@@ -21,6 +21,12 @@ function tricky(n: number, { lineBreak, delimiter, bom }: { lineBreak: string; d
   return `${bom ? '\uFEFF' : ''}${lines.join(lineBreak)}${lineBreak}`;
 }
 
+/** The API's refusal of a file's repeated external ids, as the upload names them: each at its subject, its place in the file after its message. */
+function repeatsSaid(text: string) {
+  const whole = subjectsFromCsv(text);
+  return whole.errors.map(({ pointer, message }) => ({ pointer, message: `${message} (${whole.origin(Number(/^\/subjects\/(\d+)/.exec(pointer)![1]), pointer)})` }));
+}
+
 describe('a table the lab sends in parts', () => {
   it.each([
     { lineBreak: '\n', delimiter: ',', bom: false },
@@ -53,6 +59,23 @@ describe('a table the lab sends in parts', () => {
       }
     })();
     expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(new QuoteNeverClosed(whole));
+  });
+
+  it.each([
+    { lineBreak: '\r\n', delimiter: ',', bom: true },
+    { lineBreak: '\n', delimiter: ';', bom: false },
+  ])('refuses a file giving an external id twice before sending a part, in the words the API has for the whole file (%o)', (style) => {
+    const text = tricky(60, style).replace(`id40${style.delimiter}`, `id3${style.delimiter}`).replace(`id55${style.delimiter}`, ` "id12" ${style.delimiter}`);
+    const said = repeatsSaid(text);
+    expect(said).toHaveLength(2);
+    expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(expect.objectContaining({ errors: said }));
+  });
+
+  it('reads an id as the API does: spaces before it as its reader trims them (an ideographic space kept), after it as JavaScript does', () => {
+    const text = 'external_id,image_url\na,https://e.org/1.jpg\n\u3000a,https://e.org/2.jpg\nb,https://e.org/3.jpg\nb\u00a0,https://e.org/4.jpg\n';
+    const said = repeatsSaid(text);
+    expect(said).toEqual([expect.objectContaining({ pointer: '/subjects/3/externalId' })]);
+    expect(() => tableInParts(text, { rows: 1, bytes: 1024 })).toThrow(expect.objectContaining({ errors: said }));
   });
 
   it.each([

@@ -404,7 +404,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
       `${['external_id,image_url,note', ...rows.map((row, index) => `${row.id},${index + 1 === badRow ? 'ftp://example.org/bad.jpg' : `https://example.org/${row.id}.jpg`},${row.note}`)].join('\n')}\n`;
     /** The line of the file row `n` (from 1) starts on: after the header's, one a row, two for a note on two lines. */
     const lineOf = (n: number) => 2 + rows.slice(0, n - 1).reduce((lines, row) => lines + (row.note.includes('\n') ? 2 : 1), 0);
-    const files = filesOf({ 'crews.csv': table(10_020), 'crews-corrected.csv': table(null) });
+    const files = filesOf({ 'crews.csv': table(10_020), 'crews-corrected.csv': table(null), 'crews-twice.csv': table(null).replace('crew-10040,', 'crew-3,') });
     // The second part held until its progress is seen.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -413,6 +413,15 @@ describe('classifier in a browser: a subject set in the lab', () => {
       await route.continue();
     };
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-parts', displayName: 'Florence Nightingale', title: 'Crew lists', set: 'Crews 1860' }, hold);
+    // An external_id given twice, in rows that would go in different parts: refused before any part is sent, as one upload of the file is.
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews-twice.csv']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    const twice = page.locator('[role="alert"]:focus');
+    expect(await twice.locator('.alert-detail').textContent()).toBe('Chorus could not accept this, and changed nothing. What to correct:');
+    expect(await twice.locator('.alert-fields li').allTextContents()).toEqual([`Line ${lineOf(10_040)} of the CSV, column "external_id": repeats line ${lineOf(3)}'s externalId "crew-3"`]);
+    expect(keys).toEqual([]);
+
     await page.locator('#lab-upload-file').setInputFiles(files.paths['crews.csv']!);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
     // The first part added, the status says how far the upload is (politely: a status region).

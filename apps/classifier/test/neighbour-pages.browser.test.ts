@@ -1,3 +1,4 @@
+import { until } from '../../../test/support/waiting';
 import { openWorkflow, PHONE_WINDOW, seriousViolations, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
@@ -73,6 +74,70 @@ describe('classifier in a browser: the pages next to the one transcribed', () =>
     await field.focus();
     await page.keyboard.type(' wind.');
     expect(await field.inputValue()).toBe('Monday. Rain all day, and the wind.');
+    await page.close();
+  });
+
+  it('shows the pages of the set the volunteer chose, for a page that is in two of the workflow’s sets', async () => {
+    const { client, db } = suite.stack;
+    const project = await client.createProject({ title: `Diary and letters ${Date.now()}`, status: 'live' });
+    const diaryPages = await client.createSubjectSet(project.id, { name: 'Diary' });
+    const letters = await client.createSubjectSet(project.id, { name: 'Letters' });
+    const text = (externalId: string, words: string) => ({ externalId, locations: [{ type: 'text' as const, text: words }] });
+    const { subjectIds } = await client.addSubjects(diaryPages.id, [1, 2, 3, 4].map((n) => text(`diary-p${n}`, `Diary page ${n}`)));
+    await client.addSubjects(letters.id, [1, 2].map((n) => text(`letter-${n}`, `Letter ${n}: Dear Sir`)));
+    // The diary's first page was sent as a letter too: the first of the letters.
+    await db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $1, $2, min(position) - 1 FROM subject_set_members WHERE subject_set_id = $1', [letters.id, subjectIds[0]]);
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the page as it is written.', mode: 'free' } },
+      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true },
+      subjectSetIds: [diaryPages.id, letters.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}?set=${letters.id}`);
+    expect(await waitForTask(page, 'transcription')).toBe(subjectIds[0]);
+    const pages = page.getByRole('group', { name: 'Pages next to this one' });
+    await waitToSee(pages, { timeout: 15_000 });
+    // Its place among the letters, not in the diary (page 1 of 4, the diary's page 2 after it).
+    expect(await pages.textContent()).toBe('Page 1 of 3 in this setSee the page after');
+    await pages.getByRole('button', { name: 'See the page after' }).click();
+    const after = page.getByRole('dialog', { name: 'Page 2 of 3, the page after' });
+    await waitToSee(after);
+    expect(await after.textContent()).toContain('Letter 1: Dear Sir');
+    await page.close();
+  });
+
+  it('asks for the pages again when the browser comes back online after the request failed offline, once', async () => {
+    const url = await diary();
+    const page = await suite.context.newPage();
+    const asked: string[] = [];
+    page.on('request', (request) => request.url().includes('/neighbours') && asked.push(request.url()));
+    await page.route('**/neighbours*', (route) => route.abort('internetdisconnected'));
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await until(async () => asked.length === 1, 'the pages next to the subject asked');
+    await page.waitForTimeout(500);
+    expect(asked).toHaveLength(1);
+    const pages = page.getByRole('group', { name: 'Pages next to this one' });
+    expect(await pages.count()).toBe(0);
+
+    // Offline still: coming back online asks once more; failing again, it waits for the next coming back.
+    await suite.context.setOffline(true);
+    await suite.context.setOffline(false);
+    await until(async () => asked.length === 2, 'the pages asked again');
+    await page.waitForTimeout(1_000);
+    expect(asked).toHaveLength(2);
+
+    await page.unroute('**/neighbours*');
+    await suite.context.setOffline(true);
+    await suite.context.setOffline(false);
+    await waitToSee(pages, { timeout: 15_000 });
+    expect(await pages.textContent()).toBe('Page 2 of 4 in this setSee the page beforeSee the page after');
+    await page.waitForTimeout(500);
+    expect(asked).toHaveLength(3);
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { csvDelimiter } from '@chorus/tasks';
-import { QuoteNeverClosed, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
+import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
 import { uploadRefused } from './support/refusals';
 
 /** A table of subjects, as a spreadsheet saves it: a header and `n` rows, each line ended by `lineBreak`. */
@@ -69,9 +69,11 @@ describe('a table of subjects sent in parts', () => {
     const { parts } = tableInParts(text, { rows: 10_000, bytes: limit });
     expect(parts.map((part) => part.rows)).toEqual([3, 3, 3, 1]);
     expect(parts.every((part) => new TextEncoder().encode(part.text).length <= limit)).toBe(true);
-    // Letters beyond ASCII weigh their bytes: "é" two, "𝔄" four.
+    // Letters beyond ASCII weigh their bytes: "é" two, "𝔄" four (the two rows, 8 bytes, are over 7).
     const accented = 'text\né\n𝔄\n';
-    expect(tableInParts(accented, { rows: 10, bytes: 'text\n'.length + 3 }).parts.map((part) => part.text)).toEqual(['text\né\n', 'text\n𝔄\n']);
+    expect(tableInParts(accented, { rows: 10, bytes: 'text\n'.length + 7 }).parts.map((part) => part.text)).toEqual(['text\né\n', 'text\n𝔄\n']);
+    // Eight bytes take both in one part: a surrogate pair counted as its two halves' 3 bytes each would not.
+    expect(tableInParts(accented, { rows: 10, bytes: 'text\n'.length + 8 }).parts.map((part) => part.text)).toEqual([accented]);
   });
 
   it('goes on from the row where an upload stopped, numbering the rows as the whole file does', () => {
@@ -121,6 +123,16 @@ describe('a table of subjects sent in parts', () => {
     );
   });
 
+  it('says a quote never closed, not a row too large, when the quote makes the rest of the file one row over the bytes', () => {
+    const text = table(25).replace('s15,', '"s15,');
+    const header = 'external_id,image_url\n';
+    const refused = () => tableInParts(text, { rows: 10, bytes: header.length + 100 });
+    expect(refused).toThrow(QuoteNeverClosed);
+    expect(refused).toThrow(expect.objectContaining({ message: expect.stringContaining('on line 16 to its end (line 26)') }));
+    // A row too large by itself is still said so, though a quote opens in it and never closes: the quote is the cause.
+    expect(() => tableInParts(`${header}"s1,${'x'.repeat(200)}\n`, { rows: 10, bytes: header.length + 100 })).toThrow(QuoteNeverClosed);
+  });
+
   it('weighs blank rows against the bytes a part may have, as they are sent too', () => {
     const header = 'external_id,image_url\n';
     const row = 's1,https://example.org/1.jpg\n';
@@ -129,5 +141,42 @@ describe('a table of subjects sent in parts', () => {
     const { parts, rows } = tableInParts(text, { rows: 10_000, bytes: limit });
     expect(rows).toBe(2);
     expect(parts.map((part) => new TextEncoder().encode(part.text).length <= limit)).toEqual([true, true]);
+  });
+
+  it('refuses, before any part is sent, an external id given twice in parts apart, in the API’s words and both lines of the file', () => {
+    // s20's row (line 21) gives s3's id (line 4) again, with spaces around it that the API's reader trims.
+    const text = table(25).replace('s20,', ' s3 ,');
+    const refused = () => tableInParts(text, { rows: 10, bytes: API_LIMITS.bytes });
+    expect(refused).toThrow(ExternalIdRepeated);
+    expect(refused).toThrow(expect.objectContaining({ errors: [{ pointer: '/subjects/19/externalId', message: 'repeats line 4\'s externalId "s3" (line 21 of the CSV, column "external_id")' }] }));
+    // By the id column the API reads (`Subject ID`), named as the header writes it; quoted ids, blank ones and blank lines as the API reads them.
+    const aliased = 'Subject ID,image_url\n"a,1",https://e.org/1.jpg\n,https://e.org/2.jpg\n\n,https://e.org/3.jpg\nb,https://e.org/4.jpg\na,https://e.org/5.jpg\n"a,1",https://e.org/6.jpg\nb,https://e.org/7.jpg\n';
+    expect(() => tableInParts(aliased, { rows: 2, bytes: API_LIMITS.bytes })).toThrow(
+      expect.objectContaining({
+        errors: [
+          { pointer: '/subjects/5/externalId', message: 'repeats line 2\'s externalId "a,1" (line 8 of the CSV, column "Subject ID")' },
+          { pointer: '/subjects/6/externalId', message: 'repeats line 6\'s externalId "b" (line 9 of the CSV, column "Subject ID")' },
+        ],
+      }),
+    );
+    // In the rest of a file an upload stopped in, a repeat of a row already added too.
+    const { parts } = tableInParts(table(25), { rows: 10, bytes: API_LIMITS.bytes });
+    expect(() => tableInParts(table(25).replace('s25,', 's3,'), { rows: 20, bytes: API_LIMITS.bytes }, parts[1]!.start)).toThrow(ExternalIdRepeated);
+    // One part is one upload: the API refuses it itself, in these words.
+    expect(tableInParts(text, { rows: 30, bytes: API_LIMITS.bytes }).parts).toHaveLength(1);
+    // Without an id column, rows are not told apart by any.
+    expect(tableInParts('image_url,title\nhttps://e.org/1.jpg,a\nhttps://e.org/1.jpg,a\n', { rows: 1, bytes: API_LIMITS.bytes }).parts).toHaveLength(2);
+  });
+
+  it('refuses, before any part is sent, a row over the bytes one upload takes with the header, naming its line and the limit', () => {
+    const header = 'external_id,text\n';
+    const long = `s2,${'é'.repeat(50)}\n`;
+    const text = `${header}s1,short\n${long}s3,short\n`;
+    const limit = header.length + 100;
+    const refused = () => tableInParts(text, { rows: 10, bytes: limit });
+    expect(refused).toThrow(RowTooLarge);
+    expect(refused).toThrow(expect.objectContaining({ line: 3, bytes: header.length + 104, limit }));
+    // Just within the limit, it is a part.
+    expect(tableInParts(text, { rows: 10, bytes: header.length + 104 }).parts.map((part) => part.firstLine)).toEqual([2, 3, 4]);
   });
 });

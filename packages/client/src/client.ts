@@ -435,10 +435,12 @@ export class ChorusClient {
   }
   /**
    * The pages before and after a subject the caller holds or classified in a workflow, in its subject set's order (a
-   * transcriber's glance at the page break): read-only, it assigns nothing.
+   * transcriber's glance at the page break): read-only, it assigns nothing. `subjectSetId`: the set to look around in
+   * (the one the volunteer chose); without it, the first of the workflow's sets that has the subject.
    */
-  neighbourPages(workflowId: string, subjectId: string) {
-    return this.call<NeighbourPages>('GET', `/workflows/${workflowId}/subjects/${subjectId}/neighbours`);
+  neighbourPages(workflowId: string, subjectId: string, subjectSetId?: string) {
+    const query = queryString({ subjectSetId }).toString();
+    return this.call<NeighbourPages>('GET', `/workflows/${workflowId}/subjects/${subjectId}/neighbours${query ? `?${query}` : ''}`);
   }
   /** Holds the named subjects the caller still holds for the assignment lifetime again: a page whose volunteer is at work. */
   renewHolds(workflowId: string, subjectIds: string[], onScreen?: string) {

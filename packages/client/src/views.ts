@@ -420,7 +420,7 @@ export const neighbourPageSchema = queuedSubjectSchema.omit({ id: true, takenDow
 });
 
 export const neighbourPagesSchema = z.strictObject({
-  subjectSetId: id.meta({ description: 'The subject set the workflow serves the subject from (the first of its linked sets that has it)' }),
+  subjectSetId: id.meta({ description: 'The subject set of the pages: the one `?subjectSetId=` names if it has the subject, else the one the workflow serves the subject from (the first of its linked sets that has it)' }),
   page: z.int().meta({ description: 'The subject’s own place in that set (1 for the first): "page 4 of 20"' }),
   pages: z.int().meta({ description: 'How many pages the set shows: its members, those taken down left out' }),
   previous: neighbourPageSchema.nullable().meta({ description: 'The page before it in the set’s order; null at the first' }),

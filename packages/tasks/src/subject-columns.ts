@@ -83,6 +83,9 @@ export function idColumnOf(header: readonly string[]): number {
   return aliases.length === 1 ? aliases[0]! : -1;
 }
 
+/** How the API names a row of a CSV file (by the line it starts on), and a column of it as its header writes it: `line 6 of the CSV, column "external_id"`. */
+export const csvPlace = (line: number, column?: string): string => `line ${line} of the CSV${column ? `, column "${column}"` : ''}`;
+
 /** How the API begins its refusal of a CSV file it cannot read as one (`is not valid CSV with a header row: …`). */
 export const NOT_VALID_CSV = 'is not valid CSV with a header row: ';
 

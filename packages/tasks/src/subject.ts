@@ -70,6 +70,21 @@ export const tidyExternalId = (id: string): string => id.normalize('NFC').replac
 /** The institution's own id of a subject (a catalogue or page number), unique in its project, read by `tidyExternalId`. */
 export const externalIdSchema = z.string().overwrite(tidyExternalId).min(1).max(500);
 
+/**
+ * Each subject whose externalId an earlier one has, at its index, saying which it repeats as `nameOf` names the first
+ * (a file names it by its own count: line 102 of a CSV, not subject 100). One upload refuses each; the lab says it
+ * too, of a file it would send in parts (which, each read alone, would take a repeat for a file sent again).
+ */
+export function repeatedExternalIds(subjects: readonly { externalId?: string }[], nameOf: (first: number) => string): { index: number; message: string }[] {
+  const seen = new Map<string, number>();
+  return subjects.flatMap(({ externalId }, index) => {
+    if (externalId === undefined) return [];
+    const first = seen.get(externalId);
+    if (first === undefined) seen.set(externalId, index);
+    return first === undefined ? [] : [{ index, message: `repeats ${nameOf(first)}'s externalId "${externalId}"` }];
+  });
+}
+
 let zeros: number[] | undefined;
 /**
  * Each script's zero: Unicode assigns a script's decimal digits (`Nd`) in a run of ten, zero first, all in its first

@@ -4,7 +4,7 @@ import type { NeighbourPages } from '@chorus/client';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound } from '../common/problem';
+import { notFound, ProblemException } from '../common/problem';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { isTakenDownSql, takenDownSql } from '../retirement/retired-by-sql';
 import { AssignmentService } from './assignment.service';
@@ -15,10 +15,12 @@ const BEFORE = `m.subject_set_id = here.subject_set_id AND ${EARLIER('m')}`;
 const AFTER = 'm.subject_set_id = here.subject_set_id AND (m.position, m.subject_id) > (here.position, here.subject_id)';
 
 /**
- * Subject $3 of workflow $1 in the first of the workflow's linked sets that has it (the one the queue serves it from),
- * when volunteer $2 holds it (a hold, lapsed or not, not yet cleared away) or classified it there, and it is not taken
- * down: its place among the set's members that are not taken down, their number, and the ids of the members just
- * before and after it that are not. No row: not a subject the volunteer may look around.
+ * Subject $3 of workflow $1 in linked set $4 when given and it has the subject (the set a volunteer chose,
+ * `volunteersChooseSubjectSet`), else in the first of the workflow's linked sets that has it (the one the queue serves
+ * it from: a training subject is served to one who chose a set too), when volunteer $2 holds it (a hold, lapsed or
+ * not, not yet cleared away) or classified it there, and it is not taken down: its place among the set's members that
+ * are not taken down, their number, and the ids of the members just before and after it that are not; and whether $4,
+ * when given, is a set linked to the workflow. No row: not a subject the volunteer may look around.
  *
  * A set of 100,000 costs one read of its order index (both counts at once), less its members taken down (`gone`, read
  * once for both): this workflow's take-downs, each probed in the set. A take-down in any workflow of the project is
@@ -33,7 +35,7 @@ export const NEIGHBOURS = `WITH here AS (
     WHERE m.subject_id = $3 AND NOT ${takenDownSql('m.subject_id')}
       AND (EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = $3)
         OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = $3 AND c.user_id = $2))
-    ORDER BY l.position, l.subject_set_id LIMIT 1
+    ORDER BY l.subject_set_id IS NOT DISTINCT FROM $4::uuid DESC, l.position, l.subject_set_id LIMIT 1
   ), gone AS MATERIALIZED (
     SELECT probed.subject_id, probed.position FROM (
       SELECT td.subject_id,
@@ -42,6 +44,7 @@ export const NEIGHBOURS = `WITH here AS (
     ) probed WHERE probed.position IS NOT NULL
   )
   SELECT here.subject_set_id,
+    $4::uuid IS NULL OR EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = $1 AND l.subject_set_id = $4::uuid) AS set_linked,
     members.before - (SELECT count(*)::int FROM gone WHERE ${EARLIER('gone')}) + 1 AS page,
     members.total - (SELECT count(*)::int FROM gone) AS pages,
     (SELECT m.subject_id FROM subject_set_members m WHERE ${BEFORE} AND NOT ${takenDownSql('m.subject_id')} ORDER BY m.position DESC, m.subject_id DESC LIMIT 1) AS previous_id,
@@ -55,6 +58,7 @@ const SUBJECTS = 'SELECT s.id, s.external_id, s.locations, s.metadata FROM subje
 
 interface Place {
   subject_set_id: string;
+  set_linked: boolean;
   page: number;
   pages: number;
   previous_id: string | null;
@@ -73,10 +77,10 @@ export class NeighbourPagesService {
     private readonly assignment: AssignmentService,
   ) {}
 
-  async neighbours(workflowId: string, subjectId: string, user: AuthUser): Promise<NeighbourPages> {
+  /** `subjectSetId`: the linked set to look around in (the one the volunteer chose) if it has the subject, else the one the queue serves it from. */
+  async neighbours(workflowId: string, subjectId: string, user: AuthUser, subjectSetId: string | null = null): Promise<NeighbourPages> {
     await this.assignment.requireClassifiable(workflowId, user);
-    const [place] = await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId]);
-    if (!place) throw notFound(`Subject ${subjectId} served to you in workflow ${workflowId}`, '/params/subjectId');
+    const place = await this.place(workflowId, subjectId, user, subjectSetId);
     const ids = [place.previous_id, place.next_id].filter((neighbourId) => neighbourId !== null);
     const rows = ids.length ? await preparedQuery<SubjectRow>(this.db, SUBJECTS, [ids]) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -93,5 +97,18 @@ export class NeighbourPagesService {
       previous: pageOf(place.previous_id, place.page - 1),
       next: pageOf(place.next_id, place.page + 1),
     };
+  }
+
+  /**
+   * The subject's place in the set asked (or its first): not found for a subject the caller may not look around
+   * (`/params/subjectId`, first, so that nobody learns which sets hold it), then for a set the workflow does not serve.
+   */
+  private async place(workflowId: string, subjectId: string, user: AuthUser, subjectSetId: string | null): Promise<Place> {
+    const [place] = await preparedQuery<Place>(this.db, NEIGHBOURS, [workflowId, user.id, subjectId, subjectSetId]);
+    if (!place) throw notFound(`Subject ${subjectId} served to you in workflow ${workflowId}`, '/params/subjectId');
+    if (place.set_linked) return place;
+    throw new ProblemException(404, `Subject set ${subjectSetId} is not one of workflow ${workflowId}`, [
+      { pointer: '/query/subjectSetId', message: 'is not a subject set of this workflow: name the one the volunteer chose (GET /workflows/:id/queue/sets), or leave subjectSetId out' },
+    ]);
   }
 }

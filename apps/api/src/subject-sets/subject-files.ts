@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, csvPlace, idColumnOf, quoteNeverClosed, repeatedExternalIds } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
 import { type NearMiss, withNearMiss } from '../common/zod';
-import { MAX_SUBJECTS_PER_CALL, repeatedExternalIds } from './dto/subject-set.dto';
+import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
 
 /** Columns a CSV file may have: metadata enough for any collection. */
 const MOST_COLUMNS = 500;
@@ -333,7 +333,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     origin: (index, pointer) => {
       const column = pointer === undefined ? undefined : columnAt(pointer, locationColumns[index] ?? []);
       const written = column === undefined ? undefined : header[columns.indexOf(column)]?.trim();
-      return `line ${lines[index]} of the CSV${written ? `, column "${written}"` : ''}`;
+      return csvPlace(lines[index]!, written);
     },
     errors,
     describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',

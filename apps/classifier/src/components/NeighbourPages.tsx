@@ -1,8 +1,9 @@
-import type { NeighbourPages as Neighbours, QueuedSubject } from '@chorus/client';
+import { ChorusApiError, type NeighbourPages as Neighbours, type QueuedSubject } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
+import { useRetryWhenOnline } from '../lib/useOnline';
 import { Dialog } from './Dialog';
 import { SubjectAbout } from './SubjectAbout';
 import { SubjectMedia } from './SubjectMedia';
@@ -20,31 +21,41 @@ export function offersNeighbourPages(definition: WorkflowDefinition, subject: Qu
   return typeof subject.metadata.manifest === 'string';
 }
 
-/** The subject's neighbours in its set, once asked (one request a subject); null when they cannot be had (offline, refused). */
-function useNeighbours(workflowId: string, subjectId: string): Neighbours | null {
+/**
+ * The subject's neighbours in its set (`subjectSetId`, the one the volunteer chose if it has it, else the one it is served from),
+ * once asked (one request a subject); null when they cannot be had. Asked again each time the browser comes back
+ * online after a request that got no answer (offline), never for a refusal, which another try would not change.
+ */
+function useNeighbours(workflowId: string, subjectId: string, subjectSetId: string | undefined): Neighbours | null {
   const client = useClient();
   const [neighbours, setNeighbours] = useState<Neighbours | null>(null);
+  const [unanswered, setUnanswered] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  useRetryWhenOnline(unanswered, () => setAttempt((n) => n + 1));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; the browser's coming back online bumps it
   useEffect(() => {
     let cancelled = false;
     setNeighbours(null);
-    client.neighbourPages(workflowId, subjectId).then(
+    setUnanswered(false);
+    client.neighbourPages(workflowId, subjectId, subjectSetId).then(
       (found) => !cancelled && setNeighbours(found),
-      () => !cancelled && setNeighbours(null),
+      (error: unknown) => !cancelled && setUnanswered(!(error instanceof ChorusApiError && error.status < 500)),
     );
     return () => {
       cancelled = true;
     };
-  }, [client, workflowId, subjectId]);
+  }, [client, workflowId, subjectId, subjectSetId, attempt]);
   return neighbours;
 }
 
 /**
  * "See the page before" and "See the page after": the pages before and after the subject in its set, each in a dialog to look at only.
  * The subject and the answers being typed stay as they are; Escape closes, and focus returns to the button.
+ * `subjectSetId`: the subject set the volunteer chose, whose pages these are (a subject may be in more than one).
  */
-export function NeighbourPages({ workflowId, subjectId }: { workflowId: string; subjectId: string }) {
+export function NeighbourPages({ workflowId, subjectId, subjectSetId }: { workflowId: string; subjectId: string; subjectSetId?: string }) {
   const { t } = useTranslation();
-  const neighbours = useNeighbours(workflowId, subjectId);
+  const neighbours = useNeighbours(workflowId, subjectId, subjectSetId);
   const [open, setOpen] = useState(false);
   // Kept once the dialog closes, so that its title stays while it goes.
   const [side, setSide] = useState<Side>('previous');

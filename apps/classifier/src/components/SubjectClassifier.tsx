@@ -50,6 +50,8 @@ interface Props {
    * called once the classification is stored (or kept on the device), to open the subject's discussion.
    */
   onTalk?(subject: QueuedSubject): void;
+  /** The subject set the volunteer chose (`volunteersChooseSubjectSet`): the pages next to the subject are that set's. */
+  subjectSetId?: string;
 }
 
 /** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
@@ -97,7 +99,7 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
  * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
  * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
-export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position, onTalk }: Props) {
+export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position, onTalk, subjectSetId }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
@@ -353,7 +355,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
             </MediaFailureSink.Provider>
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
-          {offersNeighbourPages(definition, subject) && <NeighbourPages workflowId={workflow.id} subjectId={subject.id} />}
+          {offersNeighbourPages(definition, subject) && <NeighbourPages workflowId={workflow.id} subjectId={subject.id} subjectSetId={subjectSetId} />}
         </div>
       )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>

@@ -1,5 +1,5 @@
 import { ChorusApiError } from '@chorus/client';
-import { type CsvDelimiter, NOT_VALID_CSV, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
+import { type CsvDelimiter, NOT_VALID_CSV, csvDelimiter, csvPlace, idColumnOf, quoteNeverClosed, repeatedExternalIds } from '@chorus/tasks';
 
 /**
  * A table of subjects (CSV or TSV) too long for one upload is sent in parts, each the header and some of its rows as
@@ -49,6 +49,8 @@ interface Row {
   filled: boolean;
   /** The header's cells as written (read for an id column); none for the other rows. */
   cells: string[];
+  /** The other rows' cell in the header's id column (`idColumnOf`), as the API reads it, if it has one. */
+  id?: string;
 }
 
 /** What the API's reader trims around a cell: spaces, tabs (where they do not separate cells), form feeds, and line breaks that end no row. */
@@ -69,7 +71,8 @@ interface Rows {
 
 /**
  * The rows of a CSV text (its BOM skipped), each from where it starts to past its line break, read as the API's reader
- * does by `delimiter`. Only the header's cells are kept as text (a file's cell can be as long as the file).
+ * does by `delimiter`. Only the header's cells, and the others' id (`idColumnOf` the header's), are kept as text (a
+ * file's cell can be as long as the file).
  */
 function rowsOf(text: string, delimiter: CsvDelimiter): Rows {
   const rows: Row[] = [];
@@ -78,20 +81,27 @@ function rowsOf(text: string, delimiter: CsvDelimiter): Rows {
   let lineBreak: string | null = null;
   let at = text.startsWith('\uFEFF') ? 1 : 0;
   let header = true;
+  let idColumn = -1;
   while (at < text.length) {
     const row: Row = { start: at, line, end: at, filled: false, cells: [] };
     let cell = '';
+    let column = 0;
     /** Nothing but trimmed spaces read of the cell yet: a quote opens it. */
     let cellStart = true;
     let quotedCell = false;
     let quoting = false;
     const read = (char: string) => {
-      if (header) cell += char;
+      if (header || column === idColumn) cell += char;
       // As the API's reader tells a row of empty cells: by JavaScript's trim.
       if (!row.filled && /\S/.test(char)) row.filled = true;
     };
     const endCell = () => {
-      if (header) row.cells.push(quotedCell ? cell : cell.trim());
+      // As the API's reader: the spaces before an unquoted cell are `trimmed`'s (skipped as read), those after it
+      // JavaScript's (csv-parse's right trim), a no-break space too.
+      const said = quotedCell ? cell : cell.trimEnd();
+      if (header) row.cells.push(said);
+      else if (column === idColumn && said) row.id = said;
+      column += 1;
       cell = '';
       cellStart = true;
       quotedCell = false;
@@ -129,7 +139,10 @@ function rowsOf(text: string, delimiter: CsvDelimiter): Rows {
     row.end = at;
     rows.push(row);
     line += lineBreaksIn(text, row.start, row.end);
-    if (row.filled) header = false;
+    if (row.filled && header) {
+      header = false;
+      idColumn = idColumnOf(row.cells);
+    }
     // The API names a quote never closed by the line its row starts on.
     if (quoting) unclosedQuoteLine = row.line;
   }
@@ -170,6 +183,9 @@ function utf8Bytes(text: string, start = 0, end = text.length): number {
  */
 export class QuoteNeverClosed extends Error {}
 
+/** The quote never closed on `line`, as the API's refusal of the whole file says it. */
+const quoteNeverClosedIn = (text: string, line: number): QuoteNeverClosed => new QuoteNeverClosed(NOT_VALID_CSV + quoteNeverClosed(line, lastLineOf(text)));
+
 /** The last line of a text, as the API names it: the one its last line break ends (or the one after, when text follows it). */
 const lastLineOf = (text: string): number => lineBreaks(text) + (/[\r\n]$/.test(text) ? 0 : 1);
 
@@ -181,20 +197,66 @@ export class SeparatorDiffers extends Error {
 }
 
 /**
- * Where a table of several parts cannot be sent as parts the API reads as the whole file, why, said before any part
- * is sent: a quote never closed, or a part whose separator the API would guess otherwise than the file's.
+ * A table of several parts, or the rest of one an upload stopped in, that gives an external id twice: each part read
+ * alone, the API would take a repeat in another part for the subject sent again, where one upload refuses it. Said
+ * before any part is sent, as the API's refusal of the whole file names them (`errors`: each repeat, at its subject,
+ * with both its lines).
  */
-function unsendable(text: string, delimiter: CsvDelimiter, { unclosedQuoteLine }: Rows, parts: TablePart[]): Error | null {
+export class ExternalIdRepeated extends Error {
+  constructor(readonly errors: { pointer: string; message: string }[]) {
+    super(errors.map((error) => error.message).join('\n'));
+  }
+}
+
+/** A row that, with the header, is over the bytes one upload takes: no cut of the file can send it. */
+export class RowTooLarge extends Error {
+  constructor(
+    readonly line: number,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`line ${line} is ${bytes} bytes with the header, over the ${limit} one upload takes`);
+  }
+}
+
+/** Each subject repeating an earlier one's id, as the API's refusal of the file names it (`line 6 of the CSV, column "external_id"`). */
+function repeatedIds(rows: readonly Row[], idHeader: string | undefined): { pointer: string; message: string }[] {
+  const subjects = rows.filter((row) => row.filled);
+  return repeatedExternalIds(
+    subjects.map((row) => ({ externalId: row.id })),
+    (first) => `line ${subjects[first]!.line}`,
+  ).map(({ index, message }) => ({ pointer: `/subjects/${index}/externalId`, message: `${message} (${csvPlace(subjects[index]!.line, idHeader)})` }));
+}
+
+/**
+ * A row over the bytes with the header, said so, unless a quote never closes: the file from it on then reads as one
+ * row, the likely cause of one over the bytes, and a file with another row (in another part) is refused for it anyway.
+ */
+function rowTooLarge(text: string, scanned: Rows, row: Row, bytes: number, limit: number): Error {
+  if (scanned.unclosedQuoteLine !== null) return quoteNeverClosedIn(text, scanned.unclosedQuoteLine);
+  return new RowTooLarge(row.line, bytes, limit);
+}
+
+/**
+ * Where a table of several parts cannot be sent as parts the API reads as the whole file, why, said before any part
+ * is sent: a quote never closed, an external id given twice (in the rest of a file an upload stopped in, too), or a
+ * part whose separator the API would guess otherwise than the file's.
+ */
+function unsendable(text: string, delimiter: CsvDelimiter, scanned: Rows, header: Row, parts: TablePart[], resumed: boolean): Error | null {
+  if (parts.length < 2 && !resumed) return null;
+  if (parts.length >= 2 && scanned.unclosedQuoteLine !== null) return quoteNeverClosedIn(text, scanned.unclosedQuoteLine);
+  const repeats = repeatedIds(scanned.rows.slice(scanned.rows.indexOf(header) + 1), header.cells[idColumnOf(header.cells)]);
+  if (repeats.length) return new ExternalIdRepeated(repeats);
   if (parts.length < 2) return null;
-  if (unclosedQuoteLine !== null) return new QuoteNeverClosed(NOT_VALID_CSV + quoteNeverClosed(unclosedQuoteLine, lastLineOf(text)));
   const other = parts.find((part) => csvDelimiter(part.text) !== delimiter);
   return other ? new SeparatorDiffers(other) : null;
 }
 
 /**
  * A CSV or TSV text in parts of at most `limits` rows and bytes each, the header first in each, from `from` (the
- * start of a row: where an upload stopped) to the end. A row alone over the bytes is a part alone (the API refuses it).
- * Throws, for a file its parts would not read as (`unsendable`), `QuoteNeverClosed` or `SeparatorDiffers`.
+ * start of a row: where an upload stopped) to the end. Throws `RowTooLarge` for a row over the bytes with the header
+ * (a 413's "split the file" would not help; `QuoteNeverClosed` when a quote never closed makes it so), and, for a file its parts would not read as (`unsendable`),
+ * `QuoteNeverClosed`, `ExternalIdRepeated` or `SeparatorDiffers`.
  */
 export function tableInParts(text: string, limits: PartLimits, from = 0): TableInParts {
   const delimiter = csvDelimiter(text);
@@ -222,6 +284,7 @@ export function tableInParts(text: string, limits: PartLimits, from = 0): TableI
       continue;
     }
     const bytes = utf8Bytes(text, row.start, row.end);
+    if (counted && headerBytes + bytes > limits.bytes) throw rowTooLarge(text, scanned, row, headerBytes + bytes, limits.bytes);
     // Blank rows are sent too, so weigh as much as any; those that would start a part over the bytes are left out
     // (`close` sends no part of blank rows alone: the API skips them).
     if (open && ((counted && open.rows >= limits.rows) || headerBytes + open.bytes + bytes > limits.bytes)) {
@@ -236,7 +299,7 @@ export function tableInParts(text: string, limits: PartLimits, from = 0): TableI
     rows += counted;
   }
   close();
-  const refusal = unsendable(text, delimiter, scanned, parts);
+  const refusal = unsendable(text, delimiter, scanned, header, parts, from > 0);
   if (refusal) throw refusal;
   return { parts, rows, withIds: idColumnOf(header.cells) >= 0 };
 }

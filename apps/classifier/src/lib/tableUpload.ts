@@ -101,7 +101,8 @@ const lowerLimit = (error: unknown, bytes: number): number | null => {
  * Sends a table in parts of at most `SUBJECT_UPLOAD_LIMITS` (the subjects one upload takes, and its bytes, or those a
  * 413 names, after which the rest is cut again to them), each with its own `Idempotency-Key`, so that a part sent again
  * after a lost answer adds nothing twice. Says how far it went after each part (`progress`); stops at a part refused
- * (`UploadStopped`; a file of one part is refused as it is), whose rows and those after it are not added. Goes on
+ * (`UploadStopped`; a file of one part is refused as it is; and at the part a 413 stopped, a row over its lower
+ * limit, once parts were added), whose rows and those after it are not added. Goes on
  * from where an earlier upload stopped (`stopped`), when the file's rows before are those it added
  * (`FileChangedBeforeStop` otherwise).
  */
@@ -130,17 +131,23 @@ export async function sendTableInParts(client: ChorusClient, upload: TableUpload
       };
       index += 1;
     } catch (error) {
+      const stoppedHere = (refusal: unknown) => new UploadStopped({ upload: { ...options, bytes }, before: text.slice(0, part.start), part, key, sent, withIds: table.withIds }, refusal);
       const limit = lowerLimit(error, bytes);
       if (limit !== null) {
         bytes = limit;
-        table = tableInParts(text, { rows: SUBJECT_UPLOAD_LIMITS.subjects, bytes }, part.start);
+        try {
+          table = tableInParts(text, { rows: SUBJECT_UPLOAD_LIMITS.subjects, bytes }, part.start);
+        } catch (thrown) {
+          // A row over the lower limit (`RowTooLarge`), once parts were added: said with them.
+          if (!stopped && !sent.parts) throw thrown;
+          throw stoppedHere(thrown);
+        }
         index = 0;
         continue;
       }
       // A file of one part is refused as the file it is.
       if (!stopped && !sent.parts && table.parts.length === 1) throw error;
-      const refusal = error instanceof ChorusApiError ? refusalInFile(part, error) : error;
-      throw new UploadStopped({ upload: { ...options, bytes }, before: text.slice(0, part.start), part, key, sent, withIds: table.withIds }, refusal);
+      throw stoppedHere(error instanceof ChorusApiError ? refusalInFile(part, error) : error);
     }
   }
   progress(sent);

@@ -602,7 +602,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
         ) : finished ? (
           <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} retired={queue.retired} checkForNew={checkForNew} />
         ) : subjectWorkflow && current ? (
-          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} onTalk={registered && openToVolunteers ? talk : undefined} />
+          <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} onMediaFailed={mediaFailed} position={position} onTalk={registered && openToVolunteers ? talk : undefined} subjectSetId={subjectSetId} />
         ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
           <HeldByYou until={poll.heldUntil} inOpenTab={heldInOpenTab} onTakeBack={takeBackHolds} onAskAgain={askAgain} />
         ) : (

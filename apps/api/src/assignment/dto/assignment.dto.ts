@@ -30,6 +30,12 @@ export const queueQuerySchema = z.strictObject({
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
+/** The neighbours' query: the subject set to look around in, for a subject in more than one the workflow serves (the one a volunteer chose). */
+export const neighbourPagesQuerySchema = z.strictObject({
+  subjectSetId: z.uuid('must be the id of a subject set of this workflow that has the subject (the one the volunteer chose), or leave subjectSetId out').optional(),
+});
+export type NeighbourPagesQuery = z.infer<typeof neighbourPagesQuerySchema>;
+
 /**
  * The subjects of the caller's to renew, and of those the one the page shows now (`onScreen`): its hold is kept even
  * when the workflow no longer asks for it, while the others of those it no longer asks for are released.

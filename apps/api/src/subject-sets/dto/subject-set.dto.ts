@@ -1,5 +1,5 @@
 import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
-import { singleLine, subjectInputSchema } from '@chorus/tasks';
+import { repeatedExternalIds, singleLine, subjectInputSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
@@ -18,20 +18,6 @@ export const subjectPageQuerySchema = z.strictObject({
   after: pageCursorSchema(SUBJECT_CURSOR, ([position, subjectId]) => ({ position: position!, subjectId: subjectId! })),
 });
 export type SubjectPageQuery = z.infer<typeof subjectPageQuerySchema>;
-
-/**
- * Each subject whose externalId an earlier one has, at its index, saying which it repeats as `nameOf` names the first
- * (a file names it by its own count: line 102 of a CSV, not subject 100).
- */
-export function repeatedExternalIds(subjects: readonly { externalId?: string }[], nameOf: (first: number) => string): { index: number; message: string }[] {
-  const seen = new Map<string, number>();
-  return subjects.flatMap(({ externalId }, index) => {
-    if (externalId === undefined) return [];
-    const first = seen.get(externalId);
-    if (first === undefined) seen.set(externalId, index);
-    return first === undefined ? [] : [{ index, message: `repeats ${nameOf(first)}'s externalId "${externalId}"` }];
-  });
-}
 
 export const addSubjectsSchema = z.strictObject({
   subjects: z

@@ -6,8 +6,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
-import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
-import { QuoteNeverClosed, SeparatorDiffers } from '../../lib/tableParts';
+import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
+import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -108,6 +108,15 @@ function tooLarge({ problem }: ChorusApiError, file: File | undefined) {
   return { size: bytesInWords(problem.limitBytes), parts: Math.max(2, Math.ceil((file?.size ?? 0) / problem.limitBytes)) };
 }
 
+/** A table the lab refuses before sending a part of it, said as the API's refusal of the whole file would be (its errors under "what to correct"), or null. */
+function refusedBeforeSending(thrown: unknown, t: TFunction) {
+  if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
+  if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.errors.map(uploadErrorInWords) } };
+  if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, size: bytesInWords(thrown.bytes), limit: bytesInWords(thrown.limit) }), fields: [] } };
+  if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
+  return null;
+}
+
 /**
  * Where an upload in parts stopped, in words: the lines of the file whose subjects were added (if any), those not,
  * and what "Try again" does (for rows without ids, that the file sent whole again would add the added ones twice).
@@ -177,13 +186,12 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (thrown: unknown, t: TFunction) => {
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
-    // As the API's refusal of the file is said (`describeError`): its message listed under "what to correct".
-    if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
-    if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
     const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
     const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
     setTaken(setWithTakenName(error));
-    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true });
+    const refused =
+      refusedBeforeSending(error, t) ??
+      (error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true }));
     // Said true: parts before it were added, so the API's "changed nothing" (of the part) would not be.
     if (partStopped && refused.form) {
       return { ...refused, form: { ...refused.form, detail: `${stoppedInWords(partStopped, t)} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
