@@ -1,6 +1,28 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, idColumnOf, quoteNeverClosed } from '@chorus/tasks';
+import {
+  DEEPEST_COLLECTION,
+  type FieldError,
+  type IiifResource,
+  LONGEST_ALT,
+  NOT_VALID_CSV,
+  SUBJECT_LOCATION_COLUMN,
+  SUBJECT_LOCATION_COLUMNS,
+  type SubjectInput,
+  type SubjectLocation,
+  asIiifResource as asResource,
+  columnKey,
+  csvDelimiter,
+  idColumnOf,
+  iiifIdOf as idOf,
+  iiifResources as resources,
+  iiifTypeOf as typeOf,
+  isIiifCollection as isCollection,
+  isIiifManifest as isManifest,
+  membersOf,
+  quoteNeverClosed,
+  referenceOnly,
+} from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -520,19 +542,6 @@ export function isIiif(body: unknown): boolean {
   return [context].flat().some((entry) => typeof entry === 'string' && entry.includes('iiif.io/api/presentation'));
 }
 
-/** A IIIF resource as manifests in the wild have them: any field may be missing or of another shape than the spec's. */
-type IiifResource = Record<string, unknown>;
-
-const asResource = (value: unknown): IiifResource | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as IiifResource) : undefined);
-/** A field that should be a list: a lone resource counts as a list of one, anything else as none. */
-const resources = (value: unknown): IiifResource[] =>
-  [value].flat().flatMap((item): IiifResource[] => {
-    const resource = asResource(item);
-    return resource ? [resource] : [];
-  });
-const idOf = (resource: IiifResource | undefined) => [resource?.id, resource?.['@id']].find((id): id is string => typeof id === 'string');
-const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
-
 /**
  * A body that reads as a IIIF manifest but lacks the `@context` that says so (copied without it, or written by hand):
  * what to do about it, rather than the field errors of a `{ subjects: [...] }` body it is not. In a list of
@@ -551,17 +560,8 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
   };
 }
 
-/** How deep collections may nest in an upload: a collection, its collections, and theirs. */
-const DEEPEST_COLLECTION = 3;
 /** How many of the manifests an upload names by id alone its refusal lists. */
 const REFERENCES_NAMED = 5;
-
-const isManifest = (resource: IiifResource) => /^(sc:)?Manifest$/.test(typeOf(resource));
-const isCollection = (resource: IiifResource) => /^(sc:)?Collection$/.test(typeOf(resource));
-/** A collection's members: version 3's `items`, version 2's `members`, or its `collections` and `manifests`. */
-const membersOf = (collection: IiifResource) => ['items', 'members', 'collections', 'manifests'].flatMap((field) => resources(collection[field]));
-/** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
-const referenceOnly = (resource: IiifResource) => (isManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !membersOf(resource).length);
 
 /**
  * The manifests of a IIIF upload: a manifest, a list of manifests (or collections), or a collection (version 2's
