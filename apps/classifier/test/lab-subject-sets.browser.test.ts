@@ -398,6 +398,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
       '/letters-a': () => v2('letters-a', [1, 2]),
       '/letters-b': () => v2('letters-b', [1]),
       '/letters-gap': () => collection('letters-gap', ['letters-a', 'missing']),
+      '/letters-slow': () => collection('letters-slow', ['letters-b', 'slow']),
       '/catalogue': () => ({ name: 'a catalogue', records: 3 }),
     };
     const server: Server = createServer((request, response) => {
@@ -420,7 +421,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
   it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
     const iiif = await iiifServer();
     // The first add's answer is lost on its way back (the API added the subjects): the retry goes with the same key.
+    // The fourth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
+      if (sent === 4) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
       if (sent !== 1) return route.continue();
       await route.fetch();
       await route.abort('connectionreset');
@@ -444,15 +447,18 @@ describe('classifier in a browser: a subject set in the lab', () => {
       `Nothing was added: a manifest or collection that ${iiif.base}/letters-gap names could not be read. ${iiif.base}/missing answered 404 instead of the document: check the address (or download the manifest and upload the file instead).`,
     );
     expect(await withClockPaused(page, async () => {
-      await address.fill(`${iiif.base}/slow`);
+      await address.fill(`${iiif.base}/letters-slow`);
       await tabTo(page, '#lab-upload-address-submit');
       await page.keyboard.press('Enter');
-      await waitToSee(result.getByText(`Reading ${iiif.base}/slow…`));
+      // Each member said as it is read; each button says its own state: the file's is not uploading.
+      await waitToSee(result.getByText(`Reading 2 of at most 100: ${iiif.base}/slow…`));
+      expect(await page.locator('#lab-upload-address-submit').textContent()).toBe('Adding…');
+      expect(await page.locator('form:has(#lab-upload-address) button[type="submit"]').textContent()).toBe('Upload');
       await page.clock.runFor(30_000);
       await waitForFocus(page, '#lab-upload-address[aria-invalid="true"]');
       return fieldError.textContent();
-    })).toBe(`${iiif.base}/slow did not answer within 30 seconds. Try again later, or download the manifest and upload the file instead.`);
-    expect(iiif.asked).toEqual(['/no-cors', '/catalogue', '/letters-gap', '/letters-a', '/missing', '/slow']);
+    })).toBe(`Nothing was added: a manifest or collection that ${iiif.base}/letters-slow names could not be read. ${iiif.base}/slow did not answer within 30 seconds. Try again later, or download the manifest and upload the file instead.`);
+    expect(iiif.asked).toEqual(['/no-cors', '/catalogue', '/letters-gap', '/letters-a', '/missing', '/letters-slow', '/letters-b', '/slow']);
     expect(keys).toEqual([]);
     expect(await subjectsInSet()).toEqual([['Registers', 0]]);
 
@@ -476,6 +482,10 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(await result.locator('[data-testid="lab-upload-manifests"] li').allTextContents()).toEqual(['Letters letters-a: 2 subjects', 'Letters letters-b: 1 subject']);
     expect(iiif.asked).toEqual(['/letters', '/letters-a', '/letters-b']);
     expect(keys).toHaveLength(3);
+    expect(await subjectsInSet()).toEqual([['Registers', 5]]);
+    // Refused by the API as too large: said as the manifest's, with the API's limit, not as a file's.
+    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 1000 bytes, the most one upload takes: split the manifest into smaller ones (each under 1000 bytes) and upload them as files.`);
+    expect(keys).toHaveLength(4);
     expect(await subjectsInSet()).toEqual([['Registers', 5]]);
     const { subjects } = await researcher.subjectsOf((await researcher.subjectSets(project.id)).subjectSets[0]!.id, { limit: 10 });
     expect(subjects.map((subject) => subject.externalId)).toEqual([

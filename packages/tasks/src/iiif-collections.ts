@@ -18,13 +18,13 @@ export const iiifIdOf = (resource: IiifResource | undefined) => [resource?.id, r
 export const iiifTypeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
 
 /** How deep collections may nest in an upload: a collection, its collections, and theirs. */
-export const DEEPEST_COLLECTION = 3;
+export const DEEPEST_IIIF_COLLECTION = 3;
 
 export const isIiifManifest = (resource: IiifResource) => /^(sc:)?Manifest$/.test(iiifTypeOf(resource));
 export const isIiifCollection = (resource: IiifResource) => /^(sc:)?Collection$/.test(iiifTypeOf(resource));
 /** The fields of a collection that hold its members: version 3's `items`, version 2's `members`, or its `collections` and `manifests`. */
-export const COLLECTION_MEMBER_FIELDS = ['items', 'members', 'collections', 'manifests'] as const;
-/** A collection's members, in the order of `COLLECTION_MEMBER_FIELDS`. */
-export const membersOf = (collection: IiifResource) => COLLECTION_MEMBER_FIELDS.flatMap((field) => iiifResources(collection[field]));
+export const IIIF_COLLECTION_MEMBER_FIELDS = ['items', 'members', 'collections', 'manifests'] as const;
+/** A collection's members, in the order of `IIIF_COLLECTION_MEMBER_FIELDS`. */
+export const iiifMembersOf = (collection: IiifResource) => IIIF_COLLECTION_MEMBER_FIELDS.flatMap((field) => iiifResources(collection[field]));
 /** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
-export const referenceOnly = (resource: IiifResource) => (isIiifManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !membersOf(resource).length);
+export const iiifReferenceOnly = (resource: IiifResource) => (isIiifManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !iiifMembersOf(resource).length);

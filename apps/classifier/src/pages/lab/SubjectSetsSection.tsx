@@ -1,4 +1,5 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
+import { isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
-import { IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
+import { type AddressAdd, IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
 import { QuoteNeverClosed, SeparatorDiffers } from '../../lib/tableParts';
@@ -125,19 +126,26 @@ function stoppedInWords({ sent, part, withIds }: StoppedUpload, t: TFunction): s
 const NEW_SET = 'new';
 const UPLOAD_FIELDS = ['set', 'name', 'file', 'address', 'reason'] as const;
 
-/** Why a IIIF document read from its address failed, in the researcher's words (a collection's member: which, and that nothing was added). */
+/**
+ * Why a IIIF document read from its address failed, in the researcher's words: a collection's member that could not
+ * be read says which, and that nothing was added; a cap (of members, of bytes) is said as a cap, not as a failure.
+ */
 function fetchFailedInWords(error: IiifFetchFailed, t: TFunction): string {
   const { address, failure, detail } = error;
+  const { collection } = detail;
+  const size = bytesInWords(detail.limitBytes ?? IIIF_ADDRESS_LIMITS.bytes);
+  if (failure === 'tooManyMembers') return t('lab.upload.address.tooManyMembers', { collection, count: IIIF_ADDRESS_LIMITS.members });
+  if (failure === 'tooLarge') return collection ? t('lab.upload.address.collectionTooLarge', { collection, size }) : t('lab.upload.address.tooLarge', { address, size });
   const words = {
     unreachable: () => t('lab.upload.address.unreachable', { address }),
     status: () => t('lab.upload.address.status', { address, status: detail.status }),
+    notUtf8: () => t('lab.upload.address.notUtf8', { address }),
     notJson: () => t('lab.upload.address.notJson', { address }),
     notIiif: () => t('lab.upload.address.notIiif', { address }),
-    tooLarge: () => t('lab.upload.address.tooLarge', { address, size: bytesInWords(IIIF_ADDRESS_LIMITS.bytes) }),
     timedOut: () => t('lab.upload.address.timedOut', { address, seconds: IIIF_ADDRESS_LIMITS.timeoutMs / 1000 }),
-    tooManyMembers: () => t('lab.upload.address.tooManyMembers', { count: IIIF_ADDRESS_LIMITS.members }),
+    memberNotWeb: () => t('lab.upload.address.memberNotWeb', { address }),
   }[failure]();
-  return detail.collection ? `${t('lab.upload.address.memberFailed', { collection: detail.collection })} ${words}` : words;
+  return collection ? `${t('lab.upload.address.memberFailed', { collection })} ${words}` : words;
 }
 
 /**
@@ -156,13 +164,13 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** A table whose upload in parts stopped at a part, into which set: "Try again" goes on from that part. */
   const [stopped, setStopped] = useState<{ upload: StoppedUpload; set: string } | null>(null);
   const form = useForm({ set: NEW_SET, name: '', file: '', address: '', reason: '' }, UPLOAD_FIELDS);
-  /** How far an add from an address is: reading its document, its collection's members, or sending what was read. */
-  const [reading, setReading] = useState<{ stage: 'document' | 'members' | 'sending'; address: string } | null>(null);
+  /** How far an add from an address is: reading its document, one of its collection's members (the n-th), or sending what was read. */
+  const [reading, setReading] = useState<{ stage: 'document' | 'sending'; address: string } | { stage: 'member'; n: number; address: string } | null>(null);
   /**
-   * The `Idempotency-Key` of the last add from an address that got no answer, with what it sent: the same body into
-   * the same set sent again (a retry after a lost answer) goes with it, so it adds nothing twice.
+   * The `Idempotency-Key` of the last add from an address that got no answer, with what it sent: the same sent again
+   * (a retry after a lost answer) goes with it, so it adds nothing twice (`addressRetryKey`).
    */
-  const addressKey = useRef<{ setId: string; body: string; key: string } | null>(null);
+  const addressKey = useRef<(AddressAdd & { key: string }) | null>(null);
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
   const files = () => [...(fileInput.current?.files ?? [])];
@@ -286,15 +294,19 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       try {
         setReading({ stage: 'document', address });
         const top = await fetchIiifDocument(address, IIIF_ADDRESS_LIMITS.bytes);
-        setReading({ stage: 'members', address });
-        const { body } = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes));
+        const body = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes), IIIF_ADDRESS_LIMITS, (n, member) => setReading({ stage: 'member', n, address: member }));
         setReading({ stage: 'sending', address });
         const set = await targetSet();
-        const replacing = replacingChosen();
-        const retried = addressKey.current;
-        const key = retried?.setId === set.id && retried.body === body ? retried.key : randomUuid();
-        addressKey.current = { setId: set.id, body, key };
-        const result = await client.uploadSubjects(set.id, body, 'application/json', replacing, undefined, key);
+        const sent: AddressAdd = { setId: set.id, body, replacing: replacingChosen() };
+        const key = addressRetryKey(addressKey.current, sent, randomUuid);
+        addressKey.current = { ...sent, key };
+        const result = await client.uploadSubjects(set.id, body, 'application/json', sent.replacing, undefined, key).catch((error: unknown) => {
+          // Too large for the API (as the browser counted it, it was not): said as the address's, not a file's.
+          if (error instanceof ChorusApiError && error.status === 413) {
+            throw new IiifFetchFailed('tooLarge', address, { limitBytes: error.problem.limitBytes, ...(isIiifCollection(top.document) ? { collection: address } : {}) });
+          }
+          throw error;
+        });
         addressKey.current = null;
         setAdded({ result, set: set.name });
         onUploaded();
@@ -333,7 +345,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       </ErrorAlert>
       <div role="status" data-testid="lab-upload-result" ref={statusRef} tabIndex={-1}>
         {reading?.stage === 'document' && <p>{t('lab.upload.address.reading', { address: reading.address })}</p>}
-        {reading?.stage === 'members' && <p>{t('lab.upload.address.readingMembers')}</p>}
+        {reading?.stage === 'member' && <p>{t('lab.upload.address.readingMember', { n: reading.n, max: IIIF_ADDRESS_LIMITS.members, address: reading.address })}</p>}
         {reading?.stage === 'sending' && <p>{t('lab.upload.address.sending')}</p>}
         {sending && <p data-testid="lab-upload-progress">{t('lab.upload.parts.progress', { count: sending.total, added: sending.rows })}</p>}
         {added && (
@@ -407,7 +419,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         <CheckboxField id="lab-upload-correcting" label={t('lab.upload.correcting')} hint={t('lab.upload.correctingHint')} checked={correcting} onChange={(event) => setCorrecting(event.target.checked)} />
         {correcting && <FormField id="lab-upload-reason" label={t('lab.upload.reason')} maxLength={SUBJECT_CORRECTION_LIMITS.reasonLength} {...form.field('reason')} />}
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-          {form.busy ? t('lab.upload.submitting') : t('lab.upload.submit')}
+          {form.busy && !reading ? t('lab.upload.submitting') : t('lab.upload.submit')}
         </button>
         {/* Seen, not said: the status above says how far it is. */}
         {sending && <progress className="lab-upload-progress" max={sending.total} value={sending.rows} aria-hidden="true" />}
