@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
-import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee, withClockPaused } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -346,6 +348,156 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Albums', 3]]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  /**
+   * A IIIF server of the test's own, on another origin than the lab's: a version 3 manifest, a version 2 collection
+   * naming two version 2 manifests by address, one naming a missing manifest, a manifest served without CORS headers,
+   * JSON that is not IIIF, and a manifest that never comes. Each path asked for is kept in `asked`, in order.
+   */
+  async function iiifServer() {
+    const V2 = 'http://iiif.io/api/presentation/2/context.json';
+    const asked: string[] = [];
+    let base = '';
+    const v3 = (name: string, canvases: number[]) => ({
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: `${base}/${name}`,
+      type: 'Manifest',
+      label: { en: [`Register ${name}`] },
+      items: canvases.map((n) => ({
+        id: `${base}/${name}/canvas/${n}`,
+        type: 'Canvas',
+        width: 10,
+        height: 10,
+        items: [{ id: `${base}/${name}/page/${n}`, type: 'AnnotationPage', items: [{ id: `${base}/${name}/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `${base}/${name}/canvas/${n}`, body: { id: `https://example.invalid/${name}/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+      })),
+    });
+    const v2 = (name: string, canvases: number[]) => ({
+      '@context': V2,
+      '@id': `${base}/${name}`,
+      '@type': 'sc:Manifest',
+      label: `Letters ${name}`,
+      sequences: [
+        {
+          '@type': 'sc:Sequence',
+          canvases: canvases.map((n) => ({
+            '@id': `${base}/${name}/canvas/${n}`,
+            '@type': 'sc:Canvas',
+            label: `f. ${n}`,
+            width: 10,
+            height: 10,
+            images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', on: `${base}/${name}/canvas/${n}`, resource: { '@id': `https://example.invalid/${name}/${n}.jpg`, '@type': 'dctypes:Image', format: 'image/jpeg' } }],
+          })),
+        },
+      ],
+    });
+    const collection = (name: string, members: string[]) => ({ '@context': V2, '@id': `${base}/${name}`, '@type': 'sc:Collection', label: name, manifests: members.map((member) => ({ '@id': `${base}/${member}`, '@type': 'sc:Manifest', label: member })) });
+    const documents: Partial<Record<string, () => unknown>> = {
+      '/register-1821': () => v3('register-1821', [1, 2]),
+      '/letters': () => collection('letters', ['letters-a', 'letters-b']),
+      '/letters-a': () => v2('letters-a', [1, 2]),
+      '/letters-b': () => v2('letters-b', [1]),
+      '/letters-gap': () => collection('letters-gap', ['letters-a', 'missing']),
+      '/letters-slow': () => collection('letters-slow', ['letters-b', 'slow']),
+      '/catalogue': () => ({ name: 'a catalogue', records: 3 }),
+    };
+    const server: Server = createServer((request, response) => {
+      const path = request.url ?? '';
+      asked.push(path);
+      if (path === '/slow') return; // never answers
+      if (path === '/no-cors') return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v3('no-cors', [1])));
+      const document = documents[path];
+      response.writeHead(document ? 200 : 404, { 'content-type': 'application/ld+json', 'access-control-allow-origin': '*' }).end(document ? JSON.stringify(document()) : 'not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return { base, asked, close };
+  }
+
+  it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
+    const iiif = await iiifServer();
+    // The first add's answer is lost on its way back (the API added the subjects): the retry goes with the same key.
+    // The fourth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
+      if (sent === 4) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent !== 1) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const address = page.locator('#lab-upload-address');
+    const fieldError = page.getByTestId('lab-upload-address-error');
+    const result = page.getByTestId('lab-upload-result');
+    const subjectsInSet = async () => (await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects]);
+    /** Adds from the address typed, by keyboard (Enter in the field), and waits for the field's refusal, focused. */
+    const refused = async (typed: string) => {
+      await address.fill(typed);
+      await address.press('Enter');
+      await waitForFocus(page, '#lab-upload-address[aria-invalid="true"]');
+      return fieldError.textContent();
+    };
+
+    expect(await refused('ftp://example.org/manifest.json')).toBe('Give an address that starts with https:// or http://: the lab reads manifests from the web only.');
+    expect(await refused(`${iiif.base}/no-cors`)).toBe(`${iiif.base}/no-cors could not be read: its server did not answer, or it does not let other sites read it (its CORS policy). Download the manifest and upload the file instead.`);
+    expect(await refused(`${iiif.base}/catalogue`)).toContain(`${iiif.base}/catalogue is JSON, but not a IIIF manifest or collection`);
+    expect(await refused(`${iiif.base}/letters-gap`)).toBe(
+      `Nothing was added: a manifest or collection that ${iiif.base}/letters-gap names could not be read. ${iiif.base}/missing answered 404 instead of the document: check the address (or download the manifest and upload the file instead).`,
+    );
+    expect(await withClockPaused(page, async () => {
+      await address.fill(`${iiif.base}/letters-slow`);
+      await tabTo(page, '#lab-upload-address-submit');
+      await page.keyboard.press('Enter');
+      // Each member said as it is read; each button says its own state: the file's is not uploading.
+      await waitToSee(result.getByText(`Reading 2 of at most 100: ${iiif.base}/slow…`));
+      expect(await page.locator('#lab-upload-address-submit').textContent()).toBe('Adding…');
+      expect(await page.locator('form:has(#lab-upload-address) button[type="submit"]').textContent()).toBe('Upload');
+      await page.clock.runFor(30_000);
+      await waitForFocus(page, '#lab-upload-address[aria-invalid="true"]');
+      return fieldError.textContent();
+    })).toBe(`Nothing was added: a manifest or collection that ${iiif.base}/letters-slow names could not be read. ${iiif.base}/slow did not answer within 30 seconds. Try again later, or download the manifest and upload the file instead.`);
+    expect(iiif.asked).toEqual(['/no-cors', '/catalogue', '/letters-gap', '/letters-a', '/missing', '/letters-slow', '/letters-b', '/slow']);
+    expect(keys).toEqual([]);
+    expect(await subjectsInSet()).toEqual([['Registers', 0]]);
+
+    // A version 3 manifest; its first answer lost, the add pressed again sends it with the same key, adding nothing twice.
+    await address.fill(`${iiif.base}/register-1821`);
+    await press(page, '#lab-upload-address-submit');
+    // Said as any upload whose answer did not come, the summary focused.
+    await waitForFocus(page, '[role="alert"].alert');
+    await waitToSee(page.locator('[role="alert"]:focus .alert-detail'));
+    await press(page, '#lab-upload-address-submit');
+    await waitToSee(result.getByText('2 subjects added to “Registers” (2 new, 0 already in the project).'));
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await subjectsInSet()).toEqual([['Registers', 2]]);
+
+    // A version 2 collection naming its manifests by address: each read, in order, and the subjects added in one upload.
+    iiif.asked.length = 0;
+    await address.fill(`${iiif.base}/letters`);
+    await press(page, '#lab-upload-address-submit');
+    await waitToSee(result.getByText('3 subjects added to “Registers” (3 new, 0 already in the project).'));
+    expect(await result.locator('[data-testid="lab-upload-manifests"] li').allTextContents()).toEqual(['Letters letters-a: 2 subjects', 'Letters letters-b: 1 subject']);
+    expect(iiif.asked).toEqual(['/letters', '/letters-a', '/letters-b']);
+    expect(keys).toHaveLength(3);
+    expect(await subjectsInSet()).toEqual([['Registers', 5]]);
+    // Refused by the API as too large: said as the manifest's, with the API's limit, not as a file's.
+    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 1000 bytes, the most one upload takes: split the manifest into smaller ones (each under 1000 bytes) and upload them as files.`);
+    expect(keys).toHaveLength(4);
+    expect(await subjectsInSet()).toEqual([['Registers', 5]]);
+    const { subjects } = await researcher.subjectsOf((await researcher.subjectSets(project.id)).subjectSets[0]!.id, { limit: 10 });
+    expect(subjects.map((subject) => subject.externalId)).toEqual([
+      `${iiif.base}/register-1821/canvas/1`,
+      `${iiif.base}/register-1821/canvas/2`,
+      `${iiif.base}/letters-a/canvas/1`,
+      `${iiif.base}/letters-a/canvas/2`,
+      `${iiif.base}/letters-b/canvas/1`,
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+    await iiif.close();
   });
 
   it('describes a subject’s images from its row, a field per image, and the classifier names each image by its description', async () => {

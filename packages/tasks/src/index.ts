@@ -2,6 +2,7 @@ export * from './common';
 export * from './comparable-text';
 export * from './pointer';
 export * from './subject-columns';
+export * from './iiif-collections';
 export * from './registry';
 export * from './rules';
 export * from './workflow';

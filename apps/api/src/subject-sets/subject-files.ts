@@ -1,6 +1,30 @@
 import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
-import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation, SUBJECT_LOCATION_COLUMN, SUBJECT_LOCATION_COLUMNS, NOT_VALID_CSV, columnKey, csvDelimiter, csvPlace, idColumnOf, quoteNeverClosed, repeatedExternalIds } from '@chorus/tasks';
+import {
+  DEEPEST_IIIF_COLLECTION,
+  type FieldError,
+  type IiifResource,
+  LONGEST_ALT,
+  NOT_VALID_CSV,
+  SUBJECT_LOCATION_COLUMN,
+  SUBJECT_LOCATION_COLUMNS,
+  type SubjectInput,
+  type SubjectLocation,
+  asIiifResource,
+  columnKey,
+  csvDelimiter,
+  csvPlace,
+  idColumnOf,
+  iiifIdOf,
+  iiifMembersOf,
+  iiifReferenceOnly,
+  iiifResources,
+  iiifTypeOf,
+  isIiifCollection,
+  isIiifManifest,
+  quoteNeverClosed,
+  repeatedExternalIds,
+} from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
@@ -520,19 +544,6 @@ export function isIiif(body: unknown): boolean {
   return [context].flat().some((entry) => typeof entry === 'string' && entry.includes('iiif.io/api/presentation'));
 }
 
-/** A IIIF resource as manifests in the wild have them: any field may be missing or of another shape than the spec's. */
-type IiifResource = Record<string, unknown>;
-
-const asResource = (value: unknown): IiifResource | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as IiifResource) : undefined);
-/** A field that should be a list: a lone resource counts as a list of one, anything else as none. */
-const resources = (value: unknown): IiifResource[] =>
-  [value].flat().flatMap((item): IiifResource[] => {
-    const resource = asResource(item);
-    return resource ? [resource] : [];
-  });
-const idOf = (resource: IiifResource | undefined) => [resource?.id, resource?.['@id']].find((id): id is string => typeof id === 'string');
-const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
-
 /**
  * A body that reads as a IIIF manifest but lacks the `@context` that says so (copied without it, or written by hand):
  * what to do about it, rather than the field errors of a `{ subjects: [...] }` body it is not. In a list of
@@ -543,54 +554,45 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
     const [error, index] = body.map((item, n) => [isIiif(item) ? undefined : manifestWithoutContext(item), n] as const).find(([found]) => found) ?? [];
     return error && { ...error, pointer: `/${index}${error.pointer}` };
   }
-  const resource = asResource(body);
-  if (!resource || 'subjects' in resource || !/^(sc:)?Manifest$/.test(typeOf(resource))) return undefined;
+  const resource = asIiifResource(body);
+  if (!resource || 'subjects' in resource || !isIiifManifest(resource)) return undefined;
   return {
     pointer: '/@context',
     message: 'is missing: this reads as a IIIF manifest, which needs its "@context" (http://iiif.io/api/presentation/3/context.json, or /2/ for version 2) to be read as one',
   };
 }
 
-/** How deep collections may nest in an upload: a collection, its collections, and theirs. */
-const DEEPEST_COLLECTION = 3;
 /** How many of the manifests an upload names by id alone its refusal lists. */
 const REFERENCES_NAMED = 5;
 
-const isManifest = (resource: IiifResource) => /^(sc:)?Manifest$/.test(typeOf(resource));
-const isCollection = (resource: IiifResource) => /^(sc:)?Collection$/.test(typeOf(resource));
-/** A collection's members: version 3's `items`, version 2's `members`, or its `collections` and `manifests`. */
-const membersOf = (collection: IiifResource) => ['items', 'members', 'collections', 'manifests'].flatMap((field) => resources(collection[field]));
-/** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
-const referenceOnly = (resource: IiifResource) => (isManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !membersOf(resource).length);
-
 /**
  * The manifests of a IIIF upload: a manifest, a list of manifests (or collections), or a collection (version 2's
- * `sc:Collection`, 3's `Collection`) whose manifests are embedded, its collections nested up to `DEEPEST_COLLECTION`
+ * `sc:Collection`, 3's `Collection`) whose manifests are embedded, its collections nested up to `DEEPEST_IIIF_COLLECTION`
  * deep. Chorus never fetches one: manifests named by id alone are refused, up to `REFERENCES_NAMED` of them named.
  */
 function manifestsOf(body: unknown): IiifResource[] {
-  const lone = asResource(body);
-  if (lone && !isCollection(lone)) return [lone];
+  const lone = asIiifResource(body);
+  if (lone && !isIiifCollection(lone)) return [lone];
   const found: IiifResource[] = [];
   const references: IiifResource[] = [];
   const visit = (resource: IiifResource, depth: number, context: unknown, where: string): void => {
     const inContext = context === undefined || '@context' in resource ? resource : { '@context': context, ...resource };
-    if (!isManifest(resource) && !isCollection(resource)) {
-      throw new UnreadableSubjectFile({ pointer: '', message: `holds ${where}, a IIIF ${typeOf(resource) || 'resource'}, not a Manifest or Collection: send manifests, in a list or a collection` });
+    if (!isIiifManifest(resource) && !isIiifCollection(resource)) {
+      throw new UnreadableSubjectFile({ pointer: '', message: `holds ${where}, a IIIF ${iiifTypeOf(resource) || 'resource'}, not a Manifest or Collection: send manifests, in a list or a collection` });
     }
-    if (resource !== lone && referenceOnly(resource)) references.push(resource);
-    else if (isManifest(resource)) found.push(inContext);
-    else if (depth > DEEPEST_COLLECTION) {
-      throw new UnreadableSubjectFile({ pointer: '', message: `holds collections nested more than ${DEEPEST_COLLECTION} deep (${where}): upload the collections inside it separately` });
+    if (resource !== lone && iiifReferenceOnly(resource)) references.push(resource);
+    else if (isIiifManifest(resource)) found.push(inContext);
+    else if (depth > DEEPEST_IIIF_COLLECTION) {
+      throw new UnreadableSubjectFile({ pointer: '', message: `holds collections nested more than ${DEEPEST_IIIF_COLLECTION} deep (${where}): upload the collections inside it separately` });
     } else {
-      for (const [index, member] of membersOf(resource).entries()) visit(member, depth + 1, inContext['@context'], `${typeOf(member) || 'member'} ${index + 1} of ${nameOf(resource, where)}`);
+      for (const [index, member] of iiifMembersOf(resource).entries()) visit(member, depth + 1, inContext['@context'], `${iiifTypeOf(member) || 'member'} ${index + 1} of ${nameOf(resource, where)}`);
     }
   };
   if (lone) visit(lone, 1, lone['@context'], 'the collection');
   else {
     const uncontexted = manifestWithoutContext(body);
     if (uncontexted) throw new UnreadableSubjectFile(uncontexted);
-    for (const [index, item] of (body as unknown[]).entries()) visit(asResource(item) ?? {}, 1, undefined, `item ${index + 1} of the list`);
+    for (const [index, item] of (body as unknown[]).entries()) visit(asIiifResource(item) ?? {}, 1, undefined, `item ${index + 1} of the list`);
   }
   if (references.length) throw new UnreadableSubjectFile({ pointer: '', message: referencesRefused(references) });
   if (!found.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF collection without manifests: there is nothing in it to classify' });
@@ -598,13 +600,13 @@ function manifestsOf(body: unknown): IiifResource[] {
 }
 
 /** A manifest or collection by its id, else by where it is (`where`). */
-const nameOf = (resource: IiifResource, where: string) => (idOf(resource) ? `${isCollection(resource) ? 'collection' : 'manifest'} ${idOf(resource)}` : where);
+const nameOf = (resource: IiifResource, where: string) => (iiifIdOf(resource) ? `${isIiifCollection(resource) ? 'collection' : 'manifest'} ${iiifIdOf(resource)}` : where);
 
 /** Why manifests named by id alone cannot be read, which (up to `REFERENCES_NAMED`), and what to send instead. */
 function referencesRefused(references: IiifResource[]): string {
-  const ids = references.map((resource) => idOf(resource) ?? 'one without an id');
+  const ids = references.map((resource) => iiifIdOf(resource) ?? 'one without an id');
   const more = ids.length > REFERENCES_NAMED ? ` and ${ids.length - REFERENCES_NAMED} more` : '';
-  const kinds = references.every(isManifest) ? 'manifests' : 'manifests or collections';
+  const kinds = references.every(isIiifManifest) ? 'manifests' : 'manifests or collections';
   return (
     `names ${ids.length} ${kinds} by id alone, without their canvases (${ids.slice(0, REFERENCES_NAMED).join(', ')}${more}), and Chorus never fetches one on upload: ` +
     'download each manifest and upload it, or upload them together in one request as a JSON list of manifests ([{ manifest }, { manifest }])'
@@ -678,40 +680,40 @@ function readManifest(body: IiifResource): ManifestRead {
   let manifest: IiifResource;
   const version2 = Array.isArray(body.sequences);
   try {
-    manifest = asResource(upgrade((version2 ? withImagesOnTheirCanvas(body) : body) as never)) ?? {};
+    manifest = asIiifResource(upgrade((version2 ? withImagesOnTheirCanvas(body) : body) as never)) ?? {};
   } catch (error) {
     // The parser's own words name no field (`Cannot read properties of null` for a version 2 image without its image).
     throw new UnreadableSubjectFile({
       pointer: '',
-      message: `could not be read as a IIIF Presentation manifest${idOf(body) ? `, ${idOf(body)}` : ''} (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
+      message: `could not be read as a IIIF Presentation manifest${iiifIdOf(body) ? `, ${iiifIdOf(body)}` : ''} (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
     });
   }
-  if (typeOf(manifest) !== 'Manifest') {
-    throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
+  if (iiifTypeOf(manifest) !== 'Manifest') {
+    throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${iiifTypeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
   }
   const valuesOf = (value: unknown) => textsOf(value).map((text) => plainText(text, version2));
   const manifestLabel = textOf(manifest.label);
   const errors: FieldError[] = [];
   const manifestPairs = descriptivePairs(manifest, valuesOf);
   if (Object.hasOwn(manifestPairs, PROTOTYPE_KEY)) errors.push({ pointer: '', message: `has a metadata pair labelled "${PROTOTYPE_KEY}", ${PROTOTYPE_KEY_REASON}; rename the label` });
-  const subjects = resources(manifest.items).map((canvas, index): SubjectInput => {
+  const subjects = iiifResources(manifest.items).map((canvas, index): SubjectInput => {
     const pairs = descriptivePairs(canvas, valuesOf);
     if (Object.hasOwn(pairs, PROTOTYPE_KEY)) errors.push({ pointer: `/subjects/${index}/metadata/${PROTOTYPE_KEY}`, message: `is a metadata pair labelled "${PROTOTYPE_KEY}", ${PROTOTYPE_KEY_REASON}; rename the label` });
     const painted = paintedBodies(canvas);
     const media = painted.filter(isMedia);
     if (!media.length) errors.push({ pointer: `/subjects/${index}/locations`, message: unshowable(painted) });
     return {
-      ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
+      ...(iiifIdOf(canvas) ? { externalId: iiifIdOf(canvas) } : {}),
       locations: locationsOf(media, (resource) => summaryOf(resource, valuesOf) ?? summaryOf(canvas, valuesOf)),
-      metadata: { ...manifestPairs, ...pairs, [CANVAS_KEYS.manifest]: idOf(manifest) ?? null, manifest_label: manifestLabel, [CANVAS_KEYS.label]: textOf(canvas.label) },
+      metadata: { ...manifestPairs, ...pairs, [CANVAS_KEYS.manifest]: iiifIdOf(manifest) ?? null, manifest_label: manifestLabel, [CANVAS_KEYS.label]: textOf(canvas.label) },
     };
   });
   if (!subjects.length) {
-    const which = idOf(manifest) ? ` (${idOf(manifest)})` : '';
+    const which = iiifIdOf(manifest) ? ` (${iiifIdOf(manifest)})` : '';
     throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF manifest without canvases${which} (items, or in version 2 a sequence's canvases): there is nothing in it to classify` });
   }
   errors.push(...repeatsIn(subjects, (first) => `canvas ${first + 1}`));
-  return { id: idOf(manifest) ?? null, label: manifestLabel, subjects, errors };
+  return { id: iiifIdOf(manifest) ?? null, label: manifestLabel, subjects, errors };
 }
 
 /** A resource's `summary` (version 2's `description`) as text, cut to the length of an image's `alt`; none if empty. */
@@ -728,7 +730,7 @@ function summaryOf(resource: IiifResource, valuesOf: (value: unknown) => string[
  */
 function withImagesOnTheirCanvas(manifest: IiifResource): IiifResource {
   const mapped = (list: unknown, map: (resource: IiifResource) => IiifResource) =>
-    Array.isArray(list) ? list.map((item) => (asResource(item) ? map(item as IiifResource) : item)) : list;
+    Array.isArray(list) ? list.map((item) => (asIiifResource(item) ? map(item as IiifResource) : item)) : list;
   return {
     ...manifest,
     sequences: mapped(manifest.sequences, (sequence) => ({
@@ -736,16 +738,16 @@ function withImagesOnTheirCanvas(manifest: IiifResource): IiifResource {
       canvases: mapped(sequence.canvases, (canvas) => ({
         ...canvas,
         images: mapped(canvas.images, (image) => {
-          const part = asResource(image.resource);
-          const whole = part && /SpecificResource$/.test(typeOf(part)) ? asResource(part.full) : undefined;
-          return { ...image, ...(whole ? { resource: whole } : {}), ...(image.on === undefined && idOf(canvas) ? { on: idOf(canvas) } : {}) };
+          const part = asIiifResource(image.resource);
+          const whole = part && /SpecificResource$/.test(iiifTypeOf(part)) ? asIiifResource(part.full) : undefined;
+          return { ...image, ...(whole ? { resource: whole } : {}), ...(image.on === undefined && iiifIdOf(canvas) ? { on: iiifIdOf(canvas) } : {}) };
         }),
       })),
     })),
   };
 }
 
-const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(typeOf(body));
+const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(iiifTypeOf(body));
 
 /**
  * What is painted on a canvas: in its first annotation page, every body (a page may be painted in several images, a
@@ -753,14 +755,14 @@ const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(typeOf(body)
  * (a `SpecificResource`: a crop, a rotation) the whole resource, which is what volunteers are shown.
  */
 function paintedBodies(canvas: IiifResource): IiifResource[] {
-  const bodies = resources(resources(canvas.items)[0]?.items).flatMap((annotation) => resources(annotation.body));
-  const whole = (body: IiifResource) => (typeOf(body) === 'SpecificResource' ? asResource(body.source) ?? body : body);
-  return bodies.map(whole).flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items).map(whole).filter(isMedia).slice(0, 1) : [body]));
+  const bodies = iiifResources(iiifResources(canvas.items)[0]?.items).flatMap((annotation) => iiifResources(annotation.body));
+  const whole = (body: IiifResource) => (iiifTypeOf(body) === 'SpecificResource' ? asIiifResource(body.source) ?? body : body);
+  return bodies.map(whole).flatMap((body) => (iiifTypeOf(body) === 'Choice' ? iiifResources(body.items).map(whole).filter(isMedia).slice(0, 1) : [body]));
 }
 
 /** Why a canvas that paints no Image or Sound cannot be a subject. */
 function unshowable(painted: IiifResource[]): string {
-  const kinds = [...new Set(painted.map((body) => typeOf(body) || 'resource without a type'))];
+  const kinds = [...new Set(painted.map((body) => iiifTypeOf(body) || 'resource without a type'))];
   if (!kinds.length) return 'is a canvas with nothing painted on it (a missing scan?): give it its image, or leave the canvas out of the manifest';
   return `is a canvas painted with ${kinds.map((kind) => `a ${kind}`).join(' and ')}, which volunteers cannot be shown: Chorus reads the Image or Sound painted on a canvas`;
 }
@@ -771,15 +773,15 @@ function unshowable(painted: IiifResource[]): string {
  */
 function locationsOf(media: IiifResource[], altOf: (image: IiifResource) => string | undefined): SubjectLocation[] {
   return media.flatMap((medium): SubjectLocation[] => {
-    const url = idOf(medium);
+    const url = iiifIdOf(medium);
     if (!url) return [];
-    return typeOf(medium) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(medium.service).find(isImageService)), altOf(medium))];
+    return iiifTypeOf(medium) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, iiifIdOf(iiifResources(medium.service).find(isImageService)), altOf(medium))];
   });
 }
 
 /** An IIIF Image API service (not an authentication or other service). */
 function isImageService(service: IiifResource): boolean {
-  return /ImageService/.test(typeOf(service)) || /iiif\.io\/api\/image/.test(String(service.profile ?? service['@context'] ?? ''));
+  return /ImageService/.test(iiifTypeOf(service)) || /iiif\.io\/api\/image/.test(String(service.profile ?? service['@context'] ?? ''));
 }
 
 /**
@@ -788,7 +790,7 @@ function isImageService(service: IiifResource): boolean {
  */
 function descriptivePairs(resource: IiifResource, valuesOf: (value: unknown) => string[]): Record<string, string | string[]> {
   return Object.fromEntries(
-    resources(resource.metadata).flatMap((pair) => {
+    iiifResources(resource.metadata).flatMap((pair) => {
       const [label, values] = [textOf(pair.label), valuesOf(pair.value)];
       if (!label || !values.length) return [];
       return [[label.slice(0, 200), values.length === 1 ? values[0]! : values]];
@@ -809,7 +811,7 @@ function textOf(label: unknown): string | null {
 function textsOf(label: unknown): string[] {
   if (typeof label === 'string') return [label];
   if (Array.isArray(label)) return label.flatMap(textsOf);
-  const map = asResource(label);
+  const map = asIiifResource(label);
   if (!map) return [];
   const languages = Object.keys(map);
   const language = languages.find((key) => key === 'none') ?? languages.find((key) => /^en(-|$)/i.test(key)) ?? languages[0];

@@ -1,4 +1,5 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
+import { isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +7,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
+import { type AddressAdd, IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
+import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
@@ -130,7 +133,29 @@ function stoppedInWords({ sent, part, withIds }: StoppedUpload, t: TFunction): s
 
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
 const NEW_SET = 'new';
-const UPLOAD_FIELDS = ['set', 'name', 'file', 'reason'] as const;
+const UPLOAD_FIELDS = ['set', 'name', 'file', 'address', 'reason'] as const;
+
+/**
+ * Why a IIIF document read from its address failed, in the researcher's words: a collection's member that could not
+ * be read says which, and that nothing was added; a cap (of members, of bytes) is said as a cap, not as a failure.
+ */
+function fetchFailedInWords(error: IiifFetchFailed, t: TFunction): string {
+  const { address, failure, detail } = error;
+  const { collection } = detail;
+  const size = bytesInWords(detail.limitBytes ?? IIIF_ADDRESS_LIMITS.bytes);
+  if (failure === 'tooManyMembers') return t('lab.upload.address.tooManyMembers', { collection, count: IIIF_ADDRESS_LIMITS.members });
+  if (failure === 'tooLarge') return collection ? t('lab.upload.address.collectionTooLarge', { collection, size }) : t('lab.upload.address.tooLarge', { address, size });
+  const words = {
+    unreachable: () => t('lab.upload.address.unreachable', { address }),
+    status: () => t('lab.upload.address.status', { address, status: detail.status }),
+    notUtf8: () => t('lab.upload.address.notUtf8', { address }),
+    notJson: () => t('lab.upload.address.notJson', { address }),
+    notIiif: () => t('lab.upload.address.notIiif', { address }),
+    timedOut: () => t('lab.upload.address.timedOut', { address, seconds: IIIF_ADDRESS_LIMITS.timeoutMs / 1000 }),
+    memberNotWeb: () => t('lab.upload.address.memberNotWeb', { address }),
+  }[failure]();
+  return collection ? `${t('lab.upload.address.memberFailed', { collection })} ${words}` : words;
+}
 
 /**
  * A file of subjects (CSV, text corpus, IIIF manifest or JSON), or several IIIF manifests in one request (`uploadBody`),
@@ -147,7 +172,14 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [sending, setSending] = useState<PartsSent | null>(null);
   /** A table whose upload in parts stopped at a part, into which set: "Try again" goes on from that part. */
   const [stopped, setStopped] = useState<{ upload: StoppedUpload; set: string } | null>(null);
-  const form = useForm({ set: NEW_SET, name: '', file: '', reason: '' }, UPLOAD_FIELDS);
+  const form = useForm({ set: NEW_SET, name: '', file: '', address: '', reason: '' }, UPLOAD_FIELDS);
+  /** How far an add from an address is: reading its document, one of its collection's members (the n-th), or sending what was read. */
+  const [reading, setReading] = useState<{ stage: 'document' | 'sending'; address: string } | { stage: 'member'; n: number; address: string } | null>(null);
+  /**
+   * The `Idempotency-Key` of the last add from an address that got no answer, with what it sent: the same sent again
+   * (a retry after a lost answer) goes with it, so it adds nothing twice (`addressRetryKey`).
+   */
+  const addressKey = useRef<(AddressAdd & { key: string }) | null>(null);
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
   const files = () => [...(fileInput.current?.files ?? [])];
@@ -185,6 +217,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   };
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (thrown: unknown, t: TFunction) => {
+    if (thrown instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(thrown, t) }, form: null };
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
     const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
     const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
@@ -214,30 +247,80 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       onUploaded();
     }
   };
+  /** What any upload, of a file or from an address, needs besides what it sends: a new set's name, a correction's reason. */
+  const uploadChecked = (t: TFunction) => ({
+    ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
+    ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
+  });
+  /** A new upload: what the last one said is said no more. */
+  const uploadStarts = () => {
+    setAdded(null);
+    setTaken(null);
+    setStopped(null);
+    madeNow.current = null;
+  };
+  const replacingChosen = () => (correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined);
   const submit = form.onSubmit({
     check: (t) => ({
-      ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
+      ...uploadChecked(t),
       ...(file() ? {} : { file: t('lab.upload.fileMissing') }),
       ...(files().length > 1 && !files().every(isJsonFile) ? { file: t('lab.upload.severalNotManifests') } : {}),
-      ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
     }),
     send: async () => {
-      setAdded(null);
-      setTaken(null);
-      setStopped(null);
-      madeNow.current = null;
+      uploadStarts();
       const chosen = files();
       const set = await targetSet();
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
       const { body, contentType, fileName } = await uploadBody(chosen);
-      const replacing = correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined;
+      const replacing = replacingChosen();
       // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
       const text = chosen.length === 1 && TABLE_TYPES.includes(contentType) ? await utf8Text(chosen[0]!) : null;
       const sentInParts = text === null ? null : await inParts({ setId: set.id, contentType, replacing, text }, set.name);
       const result = sentInParts ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
       setAdded({ result, set: set.name });
       onUploaded();
+    },
+    refused: refusal,
+  });
+  /**
+   * Subjects from a IIIF manifest or collection at an address: read by the browser (with the members a collection
+   * names by address), then sent as a manifest file is, into the set chosen; nothing is sent if anything failed.
+   */
+  const addFromAddress = form.onSubmit({
+    check: (t) => {
+      const problem = addressProblem(form.values.address);
+      return {
+        ...uploadChecked(t),
+        ...(problem === 'missing' ? { address: t('lab.upload.address.missing') } : {}),
+        ...(problem === 'notWeb' ? { address: t('lab.upload.address.notWeb') } : {}),
+      };
+    },
+    send: async () => {
+      uploadStarts();
+      const address = form.values.address.trim();
+      try {
+        setReading({ stage: 'document', address });
+        const top = await fetchIiifDocument(address, IIIF_ADDRESS_LIMITS.bytes);
+        const body = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes), IIIF_ADDRESS_LIMITS, (n, member) => setReading({ stage: 'member', n, address: member }));
+        setReading({ stage: 'sending', address });
+        const set = await targetSet();
+        const sent: AddressAdd = { setId: set.id, body, replacing: replacingChosen() };
+        const key = addressRetryKey(addressKey.current, sent, randomUuid);
+        addressKey.current = { ...sent, key };
+        const result = await client.uploadSubjects(set.id, body, 'application/json', sent.replacing, undefined, key).catch((error: unknown) => {
+          // Too large for the API (as the browser counted it, it was not): said as the address's, not a file's.
+          if (error instanceof ChorusApiError && error.status === 413) {
+            throw new IiifFetchFailed('tooLarge', address, { limitBytes: error.problem.limitBytes, ...(isIiifCollection(top.document) ? { collection: address } : {}) });
+          }
+          throw error;
+        });
+        addressKey.current = null;
+        setAdded({ result, set: set.name });
+        onUploaded();
+      } finally {
+        setReading(null);
+      }
     },
     refused: refusal,
   });
@@ -269,6 +352,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         )}
       </ErrorAlert>
       <div role="status" data-testid="lab-upload-result" ref={statusRef} tabIndex={-1}>
+        {reading?.stage === 'document' && <p>{t('lab.upload.address.reading', { address: reading.address })}</p>}
+        {reading?.stage === 'member' && <p>{t('lab.upload.address.readingMember', { n: reading.n, max: IIIF_ADDRESS_LIMITS.members, address: reading.address })}</p>}
+        {reading?.stage === 'sending' && <p>{t('lab.upload.address.sending')}</p>}
         {sending && <p data-testid="lab-upload-progress">{t('lab.upload.parts.progress', { count: sending.total, added: sending.rows })}</p>}
         {added && (
           <div className="notice lab-result">
@@ -322,10 +408,26 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
             fileRef(input);
           }}
         />
+        <FormField
+          id="lab-upload-address"
+          type="url"
+          label={t('lab.upload.address.label')}
+          hint={t('lab.upload.address.hint', { members: IIIF_ADDRESS_LIMITS.members, size: bytesInWords(IIIF_ADDRESS_LIMITS.bytes) })}
+          {...form.field('address')}
+          onKeyDown={(event) => {
+            // Enter in the address adds from it, not the file chosen (the form's own submit).
+            if (event.key !== 'Enter') return;
+            event.preventDefault();
+            void addFromAddress(event);
+          }}
+        />
+        <button type="button" id="lab-upload-address-submit" className="button button-secondary" aria-disabled={form.busy || undefined} onClick={(event) => void addFromAddress(event)}>
+          {reading ? t('lab.upload.address.submitting') : t('lab.upload.address.submit')}
+        </button>
         <CheckboxField id="lab-upload-correcting" label={t('lab.upload.correcting')} hint={t('lab.upload.correctingHint')} checked={correcting} onChange={(event) => setCorrecting(event.target.checked)} />
         {correcting && <FormField id="lab-upload-reason" label={t('lab.upload.reason')} maxLength={SUBJECT_CORRECTION_LIMITS.reasonLength} {...form.field('reason')} />}
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-          {form.busy ? t('lab.upload.submitting') : t('lab.upload.submit')}
+          {form.busy && !reading ? t('lab.upload.submitting') : t('lab.upload.submit')}
         </button>
         {/* Seen, not said: the status above says how far it is. */}
         {sending && <progress className="lab-upload-progress" max={sending.total} value={sending.rows} aria-hidden="true" />}

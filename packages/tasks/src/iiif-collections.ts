@@ -1,0 +1,30 @@
+/**
+ * What a IIIF Presentation collection holds, as the API reads an upload of one and as the lab fetches the members a
+ * collection names by address: its members, which of them are only references, and how deep collections may nest.
+ */
+
+/** A IIIF resource as manifests in the wild have them: any field may be missing or of another shape than the spec's. */
+export type IiifResource = Record<string, unknown>;
+
+export const asIiifResource = (value: unknown): IiifResource | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as IiifResource) : undefined);
+/** A field that should be a list: a lone resource counts as a list of one, anything else as none. */
+export const iiifResources = (value: unknown): IiifResource[] =>
+  [value].flat().flatMap((item): IiifResource[] => {
+    const resource = asIiifResource(item);
+    return resource ? [resource] : [];
+  });
+/** A resource's id: version 3's `id`, version 2's `@id`. */
+export const iiifIdOf = (resource: IiifResource | undefined) => [resource?.id, resource?.['@id']].find((id): id is string => typeof id === 'string');
+export const iiifTypeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
+
+/** How deep collections may nest in an upload: a collection, its collections, and theirs. */
+export const DEEPEST_IIIF_COLLECTION = 3;
+
+export const isIiifManifest = (resource: IiifResource) => /^(sc:)?Manifest$/.test(iiifTypeOf(resource));
+export const isIiifCollection = (resource: IiifResource) => /^(sc:)?Collection$/.test(iiifTypeOf(resource));
+/** The fields of a collection that hold its members: version 3's `items`, version 2's `members`, or its `collections` and `manifests`. */
+export const IIIF_COLLECTION_MEMBER_FIELDS = ['items', 'members', 'collections', 'manifests'] as const;
+/** A collection's members, in the order of `IIIF_COLLECTION_MEMBER_FIELDS`. */
+export const iiifMembersOf = (collection: IiifResource) => IIIF_COLLECTION_MEMBER_FIELDS.flatMap((field) => iiifResources(collection[field]));
+/** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
+export const iiifReferenceOnly = (resource: IiifResource) => (isIiifManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !iiifMembersOf(resource).length);
