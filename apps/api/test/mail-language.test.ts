@@ -71,7 +71,7 @@ describe("an account's mails", () => {
     await ada.client.createApiKey({ name: 'nightly', scope: 'read' });
     const notice = await stack.inbox.take(ada.email);
     expect(notice.subject).toBe('Für Ihr Chorus-Konto wurde ein neuer API-Schlüssel erstellt');
-    expect(notice.text).toMatch(/^Guten Tag Ada,\n\njemand, der bei Ihrem Chorus-Konto angemeldet ist, hat am \d{1,2}\. [A-Z][a-zä]+ \d{4} um \d{2}:\d{2} UTC einen API-Schlüssel erstellt:\n„nightly“ \(sein Geheimnis beginnt mit chorus_\w+…\), mit dem Geltungsbereich „read“ \(nur lesen\): nur GET- und HEAD-Anfragen/);
+    expect(notice.text).toMatch(/^Guten Tag Ada,\n\njemand, der bei Ihrem Chorus-Konto angemeldet ist, hat am \d{1,2}\. [A-Z][a-zä]+ \d{4} um \d{2}:\d{2} UTC einen API-Schlüssel erstellt:\n„nightly“ \(der Schlüssel beginnt mit chorus_\w+…\), mit dem Geltungsbereich „read“ \(nur lesen\): nur GET- und HEAD-Anfragen/);
   });
 
   it('follow a change of the account’s language, from its next mail on', async () => {

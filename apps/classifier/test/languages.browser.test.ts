@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { answerByKey, launchBrowser, launchBrowsers, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
@@ -114,6 +115,8 @@ describe('classifier in a browser: the interface language', () => {
       expect(await page.locator(choice('de')).textContent()).toBe('Deutsch');
       expect(await page.locator(choice('de')).getAttribute('aria-pressed')).toBe('true');
       expect(await page.locator(choice('fr')).textContent()).toBe('Français');
+      // in the order the account page's select lists them (`LANGUAGES`), not the catalogues' file order (de before fr)
+      expect(await page.locator('.language-choice button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('lang')))).toEqual([...LANGUAGES]);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshots(page, 'classify-in-german');
       expect(errors).toEqual([]);

@@ -1,4 +1,4 @@
-import { type Language, spokenLanguage } from '@chorus/client';
+import { type Language, LANGUAGES, spokenLanguage } from '@chorus/client';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
@@ -12,9 +12,11 @@ import en from './en.json';
  */
 const otherCatalogues = import.meta.glob<typeof en>(['./*.json', '!./en.json'], { import: 'default' });
 
-const languageOf = (path: string) => path.replace(/^\.\/(.+)\.json$/, '$1');
-/** The languages the interface is written in, by their code (`en`, `fr`, `de`): one per catalogue, one per `LANGUAGES` (which the API mails in). */
-export const languages = ['en', ...Object.keys(otherCatalogues).map(languageOf)];
+/**
+ * The languages the interface is written in, by their code (`en`, `fr`, `de`): one per catalogue, in `LANGUAGES`' order
+ * (which the API mails in and the account page lists), not the catalogues' file order.
+ */
+export const languages: string[] = LANGUAGES.filter((language) => language === 'en' || `./${language}.json` in otherCatalogues);
 /**
  * A language's name in its own words (`Français`), by its code, as the browser's own data (CLDR) has it: the language
  * choice shows every language's before its catalogue is read.

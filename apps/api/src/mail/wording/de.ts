@@ -20,14 +20,14 @@ const SCOPES: Record<ApiKeyScope, { listed: string; may: string }> = {
 const ROLES: Record<ProjectRole, string> = {
   owner: 'Projektleitung',
   collaborator: 'Mitarbeit',
-  scientist: 'Wissenschaft',
+  scientist: 'Forschung',
   moderator: 'Moderation',
-  reviewer: 'Prüfung',
+  reviewer: 'Korrekturlesen',
 };
 
 /** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
 const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
-  `„${key.name}“${key.prefix ? ` (sein Geheimnis beginnt mit ${key.prefix}…)` : ''}, mit dem Geltungsbereich „${key.scope}“ (${SCOPES[key.scope].listed}): ${SCOPES[key.scope].may}`;
+  `„${key.name}“${key.prefix ? ` (der Schlüssel beginnt mit ${key.prefix}…)` : ''}, mit dem Geltungsbereich „${key.scope}“ (${SCOPES[key.scope].listed}): ${SCOPES[key.scope].may}`;
 
 /** The polite form (Sie) throughout; German quotation marks „…“. */
 export const german: Wording = {
@@ -75,8 +75,8 @@ Falls Sie nichts angefordert haben, ignorieren Sie diese Nachricht: Das Konto be
     subject: 'Die Adresse Ihres Chorus-Kontos könnte sich ändern',
     text: `Guten Tag ${to.displayName},
 
-jemand, der bei Ihrem Chorus-Konto angemeldet ist, hat beantragt, seine Adresse durch ${newEmail} zu ersetzen. Die Änderung
-erfolgt erst, wenn der an diese Adresse gesendete Link geöffnet wird.
+jemand, der bei Ihrem Chorus-Konto angemeldet ist, hat beantragt, die Adresse des Kontos durch ${newEmail} zu ersetzen.
+Die Änderung erfolgt erst, wenn der an diese Adresse gesendete Link geöffnet wird.
 
 Falls Sie es nicht waren, ändern Sie jetzt Ihr Passwort: Dadurch werden alle Geräte abgemeldet.`,
   }),
