@@ -7,7 +7,7 @@ import { acceptedLanguage } from '../src/common/accept-language';
 
 /**
  * Mails in the reader's language: an account keeps the language it signed up in (named, else its browser's
- * Accept-Language, else none: English), shows it, and changes it; every mail to it is worded in it; an invitation is
+ * Accept-Language, else none: English), shows it, and changes it; every mail to it is worded in it (French, German); an invitation is
  * in the language of the account at its address, else the project's.
  */
 let stack: Stack;
@@ -42,14 +42,36 @@ describe("an account's mails", () => {
     expect(await stack.anonymous.withToken(signedIn.token).account()).toMatchObject({ email: named, language: 'fr' });
 
     const byBrowser = newEmail('dominique');
-    expect((await register({ email: byBrowser }, 'de-CH, fr-CA;q=0.8, en;q=0.5')).status).toBe(202);
+    expect((await register({ email: byBrowser }, 'it-CH, fr-CA;q=0.8, en;q=0.5')).status).toBe(202);
     expect((await stack.inbox.take(byBrowser)).subject).toBe('Vérifiez votre adresse électronique pour Chorus');
     expect(await languageOf(byBrowser)).toBe('fr');
 
-    const neither = newEmail('hans');
-    await register({ email: neither }, 'de');
+    const neither = newEmail('giulia');
+    await register({ email: neither }, 'it');
     expect((await stack.inbox.take(neither)).subject).toBe('Verify your email for Chorus');
     expect(await languageOf(neither)).toBeNull();
+  });
+
+  it('are in German for a sign-up in German, named in the body or by an Austrian browser, and after a change to German', async () => {
+    const named = newEmail('hanna');
+    expect((await register({ email: named, language: 'de' }, 'en')).status).toBe(202);
+    const verification = await stack.inbox.take(named);
+    expect(verification.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Chorus');
+    expect(verification.text).toMatch(/^Guten Tag Camille,\n\num zu bestätigen, dass .* Ihre Adresse ist, öffnen Sie bitte diesen Link \(er ist 7 Tage gültig\):/);
+    expect(await languageOf(named)).toBe('de');
+
+    const byBrowser = newEmail('lukas');
+    expect((await register({ email: byBrowser }, 'de-AT, en;q=0.5')).status).toBe(202);
+    expect((await stack.inbox.take(byBrowser)).subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Chorus');
+    expect(await languageOf(byBrowser)).toBe('de');
+
+    const ada = await newAccount(stack, 'Ada');
+    expect(await ada.client.changeAccount({ language: 'de' })).toMatchObject({ displayName: 'Ada', language: 'de' });
+    expect(await ada.client.account()).toMatchObject({ language: 'de' });
+    await ada.client.createApiKey({ name: 'nightly', scope: 'read' });
+    const notice = await stack.inbox.take(ada.email);
+    expect(notice.subject).toBe('Für Ihr Chorus-Konto wurde ein neuer API-Schlüssel erstellt');
+    expect(notice.text).toMatch(/^Guten Tag Ada,\n\njemand, der bei Ihrem Chorus-Konto angemeldet ist, hat am \d{1,2}\. [A-Z][a-zä]+ \d{4} um \d{2}:\d{2} UTC einen API-Schlüssel erstellt:\n„nightly“ \(der Schlüssel beginnt mit chorus_\w+…\), mit dem Geltungsbereich „read“ \(nur lesen\): nur GET- und HEAD-Anfragen/);
   });
 
   it('follow a change of the account’s language, from its next mail on', async () => {
@@ -69,17 +91,17 @@ describe("an account's mails", () => {
   });
 
   it('refuses a language Chorus does not mail in, naming /language, and changes nothing', async () => {
-    const email = newEmail('hans');
-    const refused = await register({ email, language: 'de' });
+    const email = newEmail('giulia');
+    const refused = await register({ email, language: 'it' });
     const problem = (await refused.json()) as { errors: unknown };
     expect([refused.status, refused.headers.get('content-type'), problem.errors]).toEqual([
       422,
       expect.stringMatching(/^application\/problem\+json/),
-      [{ pointer: '/language', message: 'must be one of the languages Chorus mails in: en, fr' }],
+      [{ pointer: '/language', message: 'must be one of the languages Chorus mails in: en, fr, de' }],
     ]);
 
     const ada = await newAccount(stack, 'Ada');
-    const change = await ada.client.changeAccount({ language: 'de' as 'fr' }).then(() => undefined, (error: ChorusApiError) => error);
+    const change = await ada.client.changeAccount({ language: 'it' as 'fr' }).then(() => undefined, (error: ChorusApiError) => error);
     expect([change?.status, change?.problem.errors?.[0]?.pointer]).toEqual([422, '/language']);
     expect((await ada.client.account()).language).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300)); // a sign-up refused makes no account, after the answer either
@@ -113,7 +135,8 @@ describe('the language of an Accept-Language header', () => {
   it('is the one wanted most that Chorus speaks, by its base, in the order of q', () => {
     expect(acceptedLanguage('en;q=0.5, fr-BE')).toBe('fr');
     expect(acceptedLanguage('FR;q=0.9,EN')).toBe('en');
-    expect(acceptedLanguage('fr;q=0, de, *')).toBeUndefined();
+    expect(acceptedLanguage('fr;q=0, it, *')).toBeUndefined();
+    expect(acceptedLanguage('de-AT, en;q=0.5')).toBe('de');
     expect(acceptedLanguage('fr;Q=0, en;q=0.1')).toBe('en');
     expect(acceptedLanguage(undefined)).toBeUndefined();
   });

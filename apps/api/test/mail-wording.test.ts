@@ -1,5 +1,7 @@
 import { API_KEY_SCOPES, type ApiKeyScope, projectRoleSchema } from '@chorus/client';
+import de from '../../classifier/src/i18n/de.json';
 import fr from '../../classifier/src/i18n/fr.json';
+import { german } from '../src/mail/wording/de';
 import { english } from '../src/mail/wording/en';
 import { french } from '../src/mail/wording/fr';
 import type { Addressee, ApiKeyMade, Wording, Words } from '../src/mail/wording/wording';
@@ -7,7 +9,7 @@ import type { Addressee, ApiKeyMade, Wording, Words } from '../src/mail/wording/
 /**
  * Every mail of every language's wording, rendered without a server: each fills in what it is given (no `undefined`
  * left, every link and page it is given in its text), French reads as French (no English word left, no-break spaces
- * where French typography puts them), and French names roles and scopes as the classifier does.
+ * where French typography puts them), German reads as German, and each names roles and scopes as the classifier does.
  */
 
 const ROLES = projectRoleSchema.options;
@@ -49,6 +51,7 @@ const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entr
 describe.each([
   ['English', english],
   ['French', french],
+  ['German', german],
 ])('every mail in %s', (_, wording) => {
   it('fills in all it is given: no undefined, null, NaN or object left, and every link and page it names', () => {
     const wrong = rendered(wording).flatMap(({ entry, words, addresses }) => [
@@ -59,14 +62,17 @@ describe.each([
   });
 });
 
-describe('every mail in French', () => {
-  /** A mail's words without what it was given to quote (links, pages, emails) nor times (14:03). */
-  const prose = ({ words, addresses }: { words: Words; addresses: string[] }) =>
-    [to.email, ...addresses].reduce((text, address) => text.replaceAll(address, ''), `${words.subject}\n${words.text}`).replace(/\d:\d/g, '');
+/** A mail's words without what it was given to quote (links, pages, emails) nor times (14:03). */
+const prose = ({ words, addresses }: { words: Words; addresses: string[] }) =>
+  [to.email, ...addresses].reduce((text, address) => text.replaceAll(address, ''), `${words.subject}\n${words.text}`).replace(/\d:\d/g, '');
+/** The mails of `wording` whose prose `wrong` finds a word in. */
+const mailsSaying = (wording: Wording, wrong: RegExp) => rendered(wording).filter((mail) => wrong.test(prose(mail))).map(({ entry, words }) => `${entry}: ${words.text}`);
+/** When a password was changed, as `wording`'s mail says it. */
+const changedOn = (wording: Wording, at: string) => wording.passwordChanged(to, 'changed', new Date(at), FORGOT, API_KEYS).text;
 
+describe('every mail in French', () => {
   it('has no English word left', () => {
-    const english = /\b(the|your|you|and|with|was|which|link|password|email|sign|signed|mail|made|revoked|ignore|if)\b/i;
-    expect(rendered(french).filter((mail) => english.test(prose(mail))).map(({ entry, words }) => `${entry}: ${words.text}`)).toEqual([]);
+    expect(mailsSaying(french, /\b(the|your|you|and|with|was|which|link|password|email|sign|signed|mail|made|revoked|ignore|if)\b/i)).toEqual([]);
   });
 
   it('sets a no-break space before : ; ? ! and », and after «', () => {
@@ -75,17 +81,33 @@ describe('every mail in French', () => {
   });
 
   it('says dates in French, the first of a month as 1er (a Node without full ICU would say them in English)', () => {
-    const changedOn = (at: string) => french.passwordChanged(to, 'changed', new Date(at), FORGOT, API_KEYS).text;
-    expect(changedOn('2025-06-01T14:03:00Z')).toContain(' le 1er juin 2025 à 14:03 UTC.');
-    expect(changedOn('2025-12-11T09:30:00Z')).toContain(' le 11 décembre 2025 à 09:30 UTC.');
+    expect(changedOn(french, '2025-06-01T14:03:00Z')).toContain(' le 1er juin 2025 à 14:03 UTC.');
+    expect(changedOn(french, '2025-12-11T09:30:00Z')).toContain(' le 11 décembre 2025 à 09:30 UTC.');
+  });
+});
+
+describe('every mail in German', () => {
+  it('has no English word left (Link, E-Mail and was are German too), and says Sie, never du', () => {
+    expect(mailsSaying(german, /\b(the|your|you|and|with|were|which|password|email|sign|signed|made|revoked|ignore|if)\b/i)).toEqual([]);
+    expect(mailsSaying(german, /\b(du|dich|dir|dein\w*)\b/i)).toEqual([]);
   });
 
+  it('says dates in German', () => {
+    expect(changedOn(german, '2025-06-01T14:03:00Z')).toContain(' am 1. Juni 2025 um 14:03 UTC ');
+    expect(changedOn(german, '2025-12-11T09:30:00Z')).toContain(' am 11. Dezember 2025 um 09:30 UTC ');
+  });
+});
+
+describe.each([
+  ['French', french, fr, (role: string) => `en tant que ${role}.`],
+  ['German', german, de, (role: string) => `in der Rolle „${role}“.`],
+])('every mail in %s', (_, wording, catalogue, asRole) => {
   it('names the roles and the API keys’ scopes as the classifier does', () => {
-    const { roles } = fr.account.settings.invitations;
-    const { scopes } = fr.account.settings.apiKeys;
-    const invitations = RENDERINGS.invitation(french).map(([words]) => words.text);
-    expect(ROLES.filter((role, i) => !invitations[i]!.includes(`en tant que ${roles[role]}.`))).toEqual([]);
-    const notices = API_KEY_SCOPES.map((scope) => french.apiKeyNotice(to, keyOf(scope, null), API_KEYS).text);
+    const { roles } = catalogue.account.settings.invitations;
+    const { scopes } = catalogue.account.settings.apiKeys;
+    const invitations = RENDERINGS.invitation(wording).map(([words]) => words.text);
+    expect(ROLES.filter((role, i) => !invitations[i]!.includes(asRole(roles[role])))).toEqual([]);
+    const notices = API_KEY_SCOPES.map((scope) => wording.apiKeyNotice(to, keyOf(scope, null), API_KEYS).text);
     expect(API_KEY_SCOPES.filter((scope, i) => !notices[i]!.includes(`(${scopes[scope].listed})`))).toEqual([]);
   });
 });

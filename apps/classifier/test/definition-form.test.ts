@@ -189,6 +189,8 @@ describe('a draft of the definition form', () => {
   it('reads what is typed in a control as the schema takes it', () => {
     const number: Field = { kind: { kind: 'number' }, optional: false };
     expect([typedValue(number, '0.80'), typedValue(number, ' 5 '), typedValue(number, '0.'), typedValue(number, ''), typedValue(number, 'five')]).toEqual([0.8, 5, 0, undefined, 'five']);
+    // a decimal comma, as the German and French hints write thresholds ("Über 0,5"); one beside a point is no number
+    expect([typedValue(number, '0,6'), typedValue(number, ' 0,5 '), typedValue(number, '1,000.5'), typedValue(number, '0,6,1')]).toEqual([0.6, 0.5, '1,000.5', '0,6,1']);
     const tags: Field = { kind: { kind: 'lines' }, optional: true, fallback: ['unclear'] };
     expect([typedValue(tags, 'unclear\ndeletion'), typedValue(tags, 'unclear\n'), typedValue(tags, '')]).toEqual([['unclear', 'deletion'], ['unclear', ''], []]);
     const help: Field = { kind: { kind: 'text', long: true }, optional: true };

@@ -1,11 +1,12 @@
+import { LANGUAGES } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { answerByKey, launchBrowser, launchBrowsers, liveYesNoWorkflow, newcomerPage, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
- * The interface in the volunteer's language: a browser that prefers French gets the classify page in French, and the
- * footer's language choice, by keyboard, switches it to English and back, dates included; the choice is kept on this
- * device, over the browser's preference, across a reload. What the page last said in its live region is said again in
- * the language switched to.
+ * The interface in the volunteer's language: a browser that prefers French gets the classify page in French (one that
+ * prefers Austrian German, in German), and the footer's language choice, by keyboard, switches it to English and back,
+ * dates included; the choice is kept on this device, over the browser's preference, across a reload. What the page last
+ * said in its live region is said again in the language switched to.
  */
 
 jest.setTimeout(120_000);
@@ -20,6 +21,27 @@ async function chooseByKeyboard(page: Page, language: string): Promise<void> {
   await page.keyboard.press('Enter');
   await page.waitForFunction((wanted) => document.documentElement.lang === wanted, language);
   expect(await page.locator(choice(language)).getAttribute('aria-pressed')).toBe('true');
+}
+
+/**
+ * Opens `url` in `page` holding its catalogue (`catalogue`, the chunk's address) on its way; what the page shows
+ * meanwhile (only its loading line, in the language wanted). The page goes on once the catalogue is let through.
+ */
+async function shownWhileCatalogueHeld(page: Page, catalogue: RegExp, url: string): Promise<string[]> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(catalogue, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const asked = page.waitForRequest(catalogue);
+  const loaded = page.goto(url);
+  await asked;
+  await page.waitForTimeout(500); // what the page would render meanwhile, rendered
+  const shown = await page.locator('#root > :visible').allTextContents();
+  release();
+  await loaded;
+  return shown;
 }
 
 describe('classifier in a browser: the interface language', () => {
@@ -76,6 +98,33 @@ describe('classifier in a browser: the interface language', () => {
       await french.close();
     }
   });
+  it('shows a browser that prefers Austrian German the classify page in German, from its loading line on, and lists Deutsch in the footer', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Sprachen', [{ externalId: 'de-1', locations: [{ type: 'text', text: 'Großer Hutverkauf' }] }]);
+    const germanCatalogue = /\/assets\/de-[^/]+\.js$/;
+    const german = await launchBrowser({ locale: 'de-AT' });
+    try {
+      await skipTutorial(german.context, workflow.id);
+      const { page, errors } = await newcomerPage({ stack: suite.stack, context: german.context });
+      // `de-AT` has no catalogue of its own: its base, `de`, has.
+      expect(await shownWhileCatalogueHeld(page, germanCatalogue, `${suite.stack.baseUrl}${path}`)).toEqual(['Chorus wird geladen…']);
+      await waitForTask(page, 'single');
+
+      expect(await htmlLang(page)).toBe('de');
+      await waitToSee(page.getByRole('button', { name: 'Fertig', exact: true }));
+      expect(await page.locator('.site-footer nav').getAttribute('aria-label')).toBe('Sprache');
+      expect(await page.locator(choice('de')).textContent()).toBe('Deutsch');
+      expect(await page.locator(choice('de')).getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator(choice('fr')).textContent()).toBe('Français');
+      // in the order the account page's select lists them (`LANGUAGES`), not the catalogues' file order (de before fr)
+      expect(await page.locator('.language-choice button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('lang')))).toEqual([...LANGUAGES]);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshots(page, 'classify-in-german');
+      expect(errors).toEqual([]);
+    } finally {
+      await german.close();
+    }
+  });
+
   it('reads the French catalogue only when French is wanted, shows a French browser nothing in English before it, English when it cannot be read, and reads it again when chosen', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Catalogues', [{ externalId: 'c-1', locations: [{ type: 'text', text: 'Avis au public' }] }]);
     const frenchCatalogue = /\/assets\/fr-[^/]+\.js$/;
@@ -101,19 +150,7 @@ describe('classifier in a browser: the interface language', () => {
       // A French browser: while its catalogue is on its way, the page shows only its loading line, in French.
       await skipTutorial(french.context, workflow.id);
       const { page: frenchPage } = await newcomerPage({ stack: suite.stack, context: french.context });
-      let release = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await frenchPage.route(frenchCatalogue, async (route) => {
-        await held;
-        await route.continue();
-      });
-      const asked = frenchPage.waitForRequest(frenchCatalogue);
-      const loaded = frenchPage.goto(`${suite.stack.baseUrl}${path}`);
-      await asked;
-      await frenchPage.waitForTimeout(500); // what the page would render meanwhile, rendered
-      expect(await frenchPage.locator('#root > :visible').allTextContents()).toEqual(['Chargement de Chorus…']);
-      release();
-      await loaded;
+      expect(await shownWhileCatalogueHeld(frenchPage, frenchCatalogue, `${suite.stack.baseUrl}${path}`)).toEqual(['Chargement de Chorus…']);
       await waitForTask(frenchPage, 'single');
       expect(await htmlLang(frenchPage)).toBe('fr');
       await waitToSee(frenchPage.getByRole('button', { name: 'Terminé' }));

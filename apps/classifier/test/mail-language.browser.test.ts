@@ -9,7 +9,7 @@ import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, 
  * browser's classifier to French and signs up is mailed in French; signed in, switching back to English keeps English,
  * however quickly they switched; an account takes at sign-in the language chosen before it in that tab, but neither
  * an earlier volunteer's choice over its own (nor, for an account with none, a choice only kept on the device), nor the
- * English a German browser falls back to; the account's page sets it, saying whether it was saved; a change that is
+ * English an Italian browser falls back to; the account's page sets it, saying whether it was saved; a change that is
  * never answered holds the next one back a few seconds only, one refused leaves the device's choice as it was (none, if
  * it had none), and a change goes only to the account it was chosen for.
  */
@@ -95,7 +95,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(errors).toEqual([]);
   });
 
-  it('is not an earlier volunteer’s choice on the device, nor the English a German browser falls back to', async () => {
+  it('is not an earlier volunteer’s choice on the device, nor the English an Italian browser falls back to', async () => {
     const account = await newAccount(suite.stack, 'Emil');
     await account.client.changeAccount({ language: 'en' });
     const earlier = await newcomerPage(suite);
@@ -108,13 +108,13 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     expect(await languageOf(account.email)).toBe('en');
 
     const none = await newAccount(suite.stack, 'Jonas');
-    const german = await launchBrowser({ locale: 'de-DE' });
+    const italian = await launchBrowser({ locale: 'it-IT' });
     try {
-      const germanPage = await german.context.newPage();
-      await germanPage.goto(`${suite.stack.baseUrl}/sign-in`);
-      expect(await (await signInThroughForm(germanPage, none.email))()).toBe(0);
+      const italianPage = await italian.context.newPage();
+      await italianPage.goto(`${suite.stack.baseUrl}/sign-in`);
+      expect(await (await signInThroughForm(italianPage, none.email))()).toBe(0);
     } finally {
-      await german.close();
+      await italian.close();
     }
     expect(await languageOf(none.email)).toBeNull();
     expect(errors).toEqual([]);

@@ -2,7 +2,7 @@
  * The languages Chorus speaks to volunteers: the classifier's interface (a catalogue each, `apps/classifier/src/i18n`)
  * and the API's mails (a wording each, `apps/api/src/mail/wording/`). A new language is added here, and in both.
  */
-export const LANGUAGES = ['en', 'fr'] as const;
+export const LANGUAGES = ['en', 'fr', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**

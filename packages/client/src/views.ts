@@ -152,7 +152,7 @@ export const newApiKeySchema = apiKeyViewSchema.extend({ secret: z.string().star
  */
 export const accountViewSchema = userViewSchema.extend({
   language: z.enum(LANGUAGES).nullable().meta({
-    description: 'The language Chorus mails the account in (`en`, `fr`): named at sign-up, or by the browser it signed up from, and changed with PATCH /account; null when none was (its mails are in English, an invitation to it in the inviting project’s language), and always for a guest',
+    description: 'The language Chorus mails the account in (`en`, `fr`, `de`): named at sign-up, or by the browser it signed up from, and changed with PATCH /account; null when none was (its mails are in English, an invitation to it in the inviting project’s language), and always for a guest',
   }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),

@@ -86,7 +86,7 @@ export class AccountController {
   @Patch()
   @ApiOperation({
     summary: 'Changes the account’s display name (the name its team and downloads show), or the language Chorus mails it in, or both.',
-    description: 'Body: `{ "displayName", "language" }`, either or both: `displayName` one line (a line break or other control character is refused, named); `language` `en` or `fr`, which every mail to the account is worded in from then on (the classifier sends it when its volunteer chooses a language). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field, or `/displayName` (give displayName, language, or both) for a body with neither.',
+    description: 'Body: `{ "displayName", "language" }`, either or both: `displayName` one line (a line break or other control character is refused, named); `language` `en`, `fr` or `de`, which every mail to the account is worded in from then on (the classifier sends it when its volunteer chooses a language). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field, or `/displayName` (give displayName, language, or both) for a body with neither.',
   })
   @ApiZodBody(accountChangeSchema)
   @ApiZodResponse(accountViewSchema, { description: 'The account, changed (accounts only: a guest gets 403 account-required)' })

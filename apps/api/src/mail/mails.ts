@@ -1,5 +1,6 @@
 import { type Language, spokenLanguage } from '@chorus/client';
 import type { Mail } from './mailer';
+import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
 import type { Addressee, ApiKeyMade, InvitationMail, Wording } from './wording/wording';
@@ -9,7 +10,7 @@ import type { Addressee, ApiKeyMade, InvitationMail, Wording } from './wording/w
  * language Chorus speaks (`LANGUAGES`); an account's mails are in its language (English when it has none).
  */
 
-const WORDINGS: Record<Language, Wording> = { en: english, fr: french };
+const WORDINGS: Record<Language, Wording> = { en: english, fr: french, de: german };
 
 /** The words of a mail in `language` (an account's, a project's), or in English when Chorus does not speak it. */
 const wordingIn = (language: string | null): Wording => WORDINGS[spokenLanguage(language ? [language] : []) ?? 'en'];

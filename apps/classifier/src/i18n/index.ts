@@ -1,10 +1,10 @@
-import { type Language, spokenLanguage } from '@chorus/client';
+import { type Language, LANGUAGES, spokenLanguage } from '@chorus/client';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 
 /**
- * Every interface string lives in one catalogue per language beside this file (`en.json`, `fr.json`, …):
+ * Every interface string lives in one catalogue per language beside this file (`en.json`, `fr.json`, `de.json`, …):
  * a translation is one new file, picked up here, and its language in `LANGUAGES` (@chorus/client) with its mails'
  * words (the API's `mail/wording`): `translations.test.ts` checks the catalogues are those languages. English is
  * complete and is the fallback for any key a translation lacks, so it comes with the page's script; every other
@@ -12,9 +12,11 @@ import en from './en.json';
  */
 const otherCatalogues = import.meta.glob<typeof en>(['./*.json', '!./en.json'], { import: 'default' });
 
-const languageOf = (path: string) => path.replace(/^\.\/(.+)\.json$/, '$1');
-/** The languages the interface is written in, by their code (`en`, `fr`): one per catalogue, one per `LANGUAGES` (which the API mails in). */
-export const languages = ['en', ...Object.keys(otherCatalogues).map(languageOf)];
+/**
+ * The languages the interface is written in, by their code (`en`, `fr`, `de`): one per catalogue, in `LANGUAGES`' order
+ * (which the API mails in and the account page lists), not the catalogues' file order.
+ */
+export const languages: string[] = LANGUAGES.filter((language) => language === 'en' || `./${language}.json` in otherCatalogues);
 /**
  * A language's name in its own words (`Français`), by its code, as the browser's own data (CLDR) has it: the language
  * choice shows every language's before its catalogue is read.
@@ -106,7 +108,7 @@ export const preferredLanguage = (): Language | undefined => spokenLanguage(navi
 
 /**
  * The interface's language when the volunteer wants it: chosen on this device, or one their browser prefers; undefined
- * when the interface is in English only because it speaks none of the browser's (German, say).
+ * when the interface is in English only because it speaks none of the browser's (Italian, say).
  */
 export const wantedLanguage = () => spokenLanguage([chosenLanguage() ?? '']) ?? preferredLanguage();
 

@@ -132,7 +132,7 @@ export function typedValue(field: Field, text: string): unknown {
     case 'number': {
       const trimmed = text.trim();
       if (trimmed === '') return undefined;
-      const number = Number(trimmed);
+      const number = Number(decimalPoint(trimmed));
       return Number.isFinite(number) ? number : text;
     }
     case 'lines':
@@ -142,6 +142,12 @@ export function typedValue(field: Field, text: string): unknown {
       return text === '' && field.optional ? undefined : text;
   }
 }
+
+/**
+ * A number typed with a decimal comma (`0,6`, as German and French write it and their hints show) with a decimal point
+ * instead; a comma beside a point, or more than one, is left for the API to refuse rather than guessed at.
+ */
+const decimalPoint = (text: string) => (/^[^,.]*,[^,.]*$/.test(text) ? text.replace(',', '.') : text);
 
 /** A value as its control's text: the inverse of `typedValue`. */
 export function textOf(value: unknown): string {
