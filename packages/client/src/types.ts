@@ -87,6 +87,7 @@ import type {
   apiKeyViewSchema,
   apiKeyListSchema,
   newApiKeySchema,
+  contributorListSchema,
 } from './views';
 
 export type { SubjectInput, SubjectLocation };
@@ -102,6 +103,7 @@ export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type NewApiKey = z.infer<typeof newApiKeySchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
+export type ContributorList = z.infer<typeof contributorListSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;

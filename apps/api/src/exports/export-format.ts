@@ -143,7 +143,7 @@ const asSpreadsheetText = (value: string) => value.split(LOCALE_SEPARATOR).map(g
  * that takes a record's values in order gets the CSV's columns. A value the record lacks is null, as CSV leaves it
  * empty. The keys are written once, not per record.
  */
-function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => string {
+export function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => string {
   const keys = columns.map((column, index) => `${index ? ',' : ''}${JSON.stringify(column)}:`);
   return (record) => {
     let json = '{';

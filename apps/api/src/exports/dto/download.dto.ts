@@ -29,6 +29,20 @@ const sortShape = {
   sort: enumOf(DOWNLOAD_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
 };
 
+/** The contributors download's query: CSV or JSON (one object, not a list of rows: no NDJSON), and a link's token. */
+export const contributorsQuery = new ZodPipe(
+  z.strictObject({
+    format: z.preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), z.enum(['csv', 'json'], { error: 'must be csv or json' })).optional(),
+    bom: downloadShape.bom,
+    token: downloadTokenSchema,
+  }),
+  '/query',
+);
+export type ContributorsQuery = Omit<DownloadQuery, 'since' | 'format'> & { format?: 'csv' | 'json' };
+
+/** How to write the contributors download: the format the query names, else the one the Accept header prefers (JSON for NDJSON). */
+export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
+
 /** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
 export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape }), '/query');
 export interface ClassificationsQuery extends DownloadQuery {
