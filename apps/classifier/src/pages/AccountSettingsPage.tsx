@@ -2,7 +2,7 @@ import { ACCOUNT_LIMITS, type Language, LANGUAGES, type OwnInvitation, spokenLan
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField, NewPasswordField, SelectField } from '../components/FormField';
+import { CheckboxField, FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
   changePassword,
   checkEmail,
@@ -46,6 +46,7 @@ export function AccountSettingsPage() {
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
           <LanguageSetting />
+          <CreditsSection />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -295,6 +296,65 @@ function RenameForm({ name }: { name: string }) {
         </button>
       </form>
     </Section>
+  );
+}
+
+/**
+ * Whether the projects the volunteer classified in may name them in their publications' acknowledgements, and under
+ * which name (empty: their display name). Off until they say yes: they are then only counted among the other volunteers.
+ */
+function CreditsSection() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: account, problem } = useLoaded(() => client.account(), [client]);
+  return (
+    <Section id="account-credits-heading" title={t('account.settings.credits.title')}>
+      <p>{t('account.settings.credits.lead')}</p>
+      <ErrorAlert problem={problem} quiet />
+      {account && <CreditsForm creditedName={account.creditedName ?? ''} named={account.namedInAcknowledgements} />}
+    </Section>
+  );
+}
+
+function CreditsForm({ creditedName, named }: { creditedName: string; named: boolean }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { displayName } = useSession();
+  const form = useForm({ creditedName, namedInAcknowledgements: String(named) }, ['creditedName', 'namedInAcknowledgements'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const saved = await client.changeAccount({ creditedName: form.values.creditedName.trim() || null, namedInAcknowledgements: form.values.namedInAcknowledgements === 'true' });
+      form.setValue('creditedName', saved.creditedName ?? '');
+      const name = saved.creditedName ?? saved.displayName;
+      showAccountNotice((t) => (saved.namedInAcknowledgements ? t('account.settings.credits.named', { name }) : t('account.settings.credits.notNamed')));
+    },
+    refused: (error) => problemAtFields(error, ['creditedName', 'namedInAcknowledgements'] as const),
+  });
+  const consent = form.field('namedInAcknowledgements');
+  return (
+    <form className="account-form" noValidate aria-labelledby="account-credits-heading" onSubmit={(event) => void submit(event)}>
+      <ErrorAlert problem={form.problem} />
+      <FormField
+        id="settings-credited-name"
+        label={t('account.settings.credits.nameLabel')}
+        hint={t('account.settings.credits.nameHint', { name: displayName ?? '' })}
+        autoComplete="name"
+        maxLength={ACCOUNT_LIMITS.displayNameLength}
+        {...form.field('creditedName')}
+      />
+      <CheckboxField
+        id="settings-named-in-acknowledgements"
+        label={t('account.settings.credits.namedLabel')}
+        hint={t('account.settings.credits.namedHint')}
+        error={consent.error}
+        checked={consent.value === 'true'}
+        onChange={(event) => form.setValue('namedInAcknowledgements', String(event.currentTarget.checked))}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+        {t('account.settings.credits.submit')}
+      </button>
+    </form>
   );
 }
 
