@@ -1,7 +1,7 @@
-import { Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { byExcludedVolunteerSql } from '@chorus/db';
 import { countedClassificationSql } from '../workflows/workflow-stats-sql';
-import { type DownloadForm, type FlatRecord, downloadTime, jsonInColumnOrder, serializer } from './export-format';
+import { type DownloadForm, type FlatRecord, downloadTime, jsonList, serializer } from './export-format';
 
 /**
  * Each volunteer's counted classifications in the project ($1), as its consensus counts them: not its team's tries
@@ -59,16 +59,5 @@ export const flattenContributor = (row: ContributorRow): FlatRecord => ({
  */
 export function contributorsWriter(form: DownloadForm, otherVolunteers: number): Transform {
   if (form.format === 'csv') return serializer(form, COLUMNS);
-  const toJson = jsonInColumnOrder(COLUMNS);
-  let first = true;
-  return new Transform({
-    writableObjectMode: true,
-    transform(record: FlatRecord, _encoding, done) {
-      done(null, `${first ? '{"contributors":[\n' : ',\n'}${toJson(record)}`);
-      first = false;
-    },
-    flush(done) {
-      done(null, `${first ? '{"contributors":[' : '\n'}],"otherVolunteers":${otherVolunteers}}\n`);
-    },
-  });
+  return jsonList(COLUMNS, { before: '{"contributors":', after: `,"otherVolunteers":${otherVolunteers}}\n` });
 }

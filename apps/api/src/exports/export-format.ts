@@ -143,7 +143,7 @@ const asSpreadsheetText = (value: string) => value.split(LOCALE_SEPARATOR).map(g
  * that takes a record's values in order gets the CSV's columns. A value the record lacks is null, as CSV leaves it
  * empty. The keys are written once, not per record.
  */
-export function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => string {
+function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => string {
   const keys = columns.map((column, index) => `${index ? ',' : ''}${JSON.stringify(column)}:`);
   return (record) => {
     let json = '{';
@@ -167,18 +167,31 @@ export function serializer({ format, bom }: DownloadForm, columns: string[], lis
       asSpreadsheetText(lists.has(String(column)) && Array.isArray(value) ? value.join(LIST_SEPARATOR) : JSON.stringify(value));
     return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object } });
   }
+  if (format === 'json') return jsonList(columns);
+  const toJson = jsonInColumnOrder(columns);
+  return new Transform({
+    writableObjectMode: true,
+    transform(record: FlatRecord, _encoding, done) {
+      done(null, `${toJson(record)}\n`);
+    },
+  });
+}
+
+/**
+ * Records as one JSON list, a record a line, written as they stream: `before` the list and `after` it, so that a
+ * download may wrap it in an object of its own (`{ "contributors": [...], "otherVolunteers": N }`).
+ */
+export function jsonList(columns: readonly string[], { before = '', after = '\n' }: { before?: string; after?: string } = {}): Transform {
   const toJson = jsonInColumnOrder(columns);
   let first = true;
   return new Transform({
     writableObjectMode: true,
     transform(record: FlatRecord, _encoding, done) {
-      const json = toJson(record);
-      if (format === 'ndjson') return done(null, `${json}\n`);
-      done(null, (first ? '[\n' : ',\n') + json);
+      done(null, `${first ? `${before}[\n` : ',\n'}${toJson(record)}`);
       first = false;
     },
     flush(done) {
-      done(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : '');
+      done(null, `${first ? `${before}[]` : '\n]'}${after}`);
     },
   });
 }
