@@ -56,7 +56,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
-  // name, what the IIIF transcriptions leave out), and those of the rate limits and of a wrong method, which a page on
+  // name, what the IIIF transcriptions leave out, how many volunteers the contributors download counts without
+  // naming them), and those of the rate limits and of a wrong method, which a page on
   // another site could not read otherwise.
   app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow', NEXT_SINCE_HEADER, OTHER_VOLUNTEERS_HEADER, ...Object.values(IIIF_COUNT_HEADERS), ...RATE_LIMIT_HEADERS] });
   setUpOpenApi(app);

@@ -142,14 +142,17 @@ describe('the contributors download', () => {
     expect([ndjson.status, JSON.parse(ndjson.text).errors]).toEqual([422, [{ pointer: '/query/format', message: 'must be csv or json' }]]);
   });
 
-  it('is the project’s researchers’ only: 401 without a token, 403 for a volunteer or a moderator, 404 for a project that is not there', async () => {
-    expect((await download(contributorsPath(), undefined)).status).toBe(401);
-    expect((await download(contributorsPath(), named.ada.token)).status).toBe(403);
+  it('is the project’s researchers’ only, and so is its summary: 401 without a token, 403 for a volunteer or a moderator, 404 for a project that is not there', async () => {
     const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
-    expect((await download(contributorsPath(), moderator.token)).status).toBe(403);
-    expect((await download(contributorsPath(randomUUID()), stack.client.token)).status).toBe(404);
+    for (const path of [contributorsPath, (project?: string) => `${contributorsPath(project)}/summary`]) {
+      expect((await download(path(), undefined)).status).toBe(401);
+      expect((await download(path(), named.ada.token)).status).toBe(403);
+      expect((await download(path(), moderator.token)).status).toBe(403);
+      expect((await download(path(randomUUID()), stack.client.token)).status).toBe(404);
+    }
     const scientist = await newMember(stack, projectId, 'scientist', 'Sci');
     expect((await download(`${contributorsPath()}?format=json`, scientist.token)).status).toBe(200);
+    expect(await scientist.client.contributorSummary(projectId)).toEqual({ named: 4, otherVolunteers: 4 });
     // A link opens it without an Authorization header, for the lab's browser to save.
     const link = await scientist.client.contributorsDownloadLink(projectId);
     const linked = await download(`${link.url}&format=json`, undefined);
@@ -157,10 +160,50 @@ describe('the contributors download', () => {
     expect((await refusal(named.ada.client.contributorsDownloadLink(projectId)))?.status).toBe(403);
   });
 
+  it('opens with a downloads-scoped API key of a researcher, and is 404 for a project that is not public to the one asking', async () => {
+    const key = await stack.client.createApiKey({ name: 'Acknowledgements', scope: 'downloads' });
+    const keyed = await download(`${contributorsPath()}?format=json`, key.secret);
+    expect([keyed.status, (JSON.parse(keyed.text) as ContributorList).otherVolunteers]).toEqual([200, 4]);
+    const draft = await stack.client.createProject({ title: `Private ${randomUUID().slice(0, 8)}` });
+    expect((await download(contributorsPath(draft.id), named.ada.token)).status).toBe(404);
+    expect((await download(`${contributorsPath(draft.id)}/summary`, named.ada.token)).status).toBe(404);
+  });
+
   it('gives an empty list (a CSV of its column names only) and no others for a project nobody classified in', async () => {
     const empty = await yesNoWorkflow(stack, [{ externalId: 'z' }]);
     expect(await stack.client.contributors(empty.projectId)).toEqual({ contributors: [], otherVolunteers: 0 });
     const csv = await download(`${contributorsPath(empty.projectId)}?format=csv`, stack.client.token);
     expect([csv.text, csv.headers.get('chorus-other-volunteers')]).toEqual(['credited_name,classifications,first_classified_at,last_classified_at\n', '0']);
+  });
+});
+
+describe('the contributors summary (the lab page’s two numbers)', () => {
+  it('counts those named and the others as the download does, without the rows (its 401, 403 and 404 are above)', async () => {
+    expect(await stack.client.contributorSummary(projectId)).toEqual({ named: 4, otherVolunteers: 4 });
+    const empty = await yesNoWorkflow(stack, [{ externalId: 'z' }]);
+    expect(await stack.client.contributorSummary(empty.projectId)).toEqual({ named: 0, otherVolunteers: 0 });
+  });
+});
+
+describe('what counts', () => {
+  it('counts a classification made after its subject retired (unlike consensus), and an excluded volunteer’s again once let back in', async () => {
+    const project = await yesNoWorkflow(stack, [{ externalId: 'a' }, { externalId: 'b' }], 20);
+    const [late, back] = [await newAccount(stack, 'Lea'), await newAccount(stack, 'Ben')];
+    await optIn(late);
+    await optIn(back);
+    const classifyIn = (who: ChorusClient, externalId: string) =>
+      who.classify({ workflowId: project.workflowId, workflowVersion: 1, subjectId: project.idOf[externalId]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await classifyIn(late.client, 'b');
+    await stack.client.retireSubjects(project.workflowId, { subjectIds: [project.idOf.a!], reason: 'enough of these' });
+    await classifyIn(late.client, 'a');
+    const { rows } = await stack.db.query<{ after_retirement: boolean }>('SELECT after_retirement FROM classifications WHERE user_id = $1 ORDER BY created_at', [late.id]);
+    expect(rows.map((row) => row.after_retirement)).toEqual([false, true]);
+    await classifyIn(back.client, 'b');
+    await stack.client.excludeVolunteer(project.projectId, back.id, 'Testing');
+    const counts = async () => (await stack.client.contributors(project.projectId)).contributors.map(({ credited_name, classifications }) => [credited_name, classifications]);
+    expect(await counts()).toEqual([['Lea', 2]]);
+    await stack.client.liftExclusion(project.projectId, back.id);
+    expect(await counts()).toEqual([['Lea', 2], ['Ben', 1]]);
+    expect(await stack.client.contributorSummary(project.projectId)).toEqual({ named: 2, otherVolunteers: 0 });
   });
 });

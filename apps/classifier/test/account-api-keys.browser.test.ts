@@ -87,12 +87,17 @@ describe('classifier in a browser: API keys on the account page', () => {
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
     const client = suite.stack.anonymous.withToken(account.token);
     const { page, errors } = await signedInPage(suite, account);
+    const accountReads: string[] = [];
+    page.on('request', (request) => request.method() === 'GET' && new URL(request.url()).pathname === '/api/v1/account' && accountReads.push(request.url()));
     await page.goto(`${suite.stack.baseUrl}/account`);
     const section = page.locator('section[aria-labelledby="account-credits-heading"]');
     await waitToSee(section.getByRole('heading', { name: 'Credit in publications' }), { timeout: 10_000 });
     // Off until the volunteer says yes; empty, their display name.
     const consent = section.getByLabel('Name me in projects’ acknowledgements');
     await waitToSee(consent);
+    await waitToSee(page.getByLabel('Language Chorus speaks to you'));
+    // The language and credit settings share one read of the account.
+    expect(accountReads).toHaveLength(1);
     expect([await consent.isChecked(), await section.getByLabel('Credited name').inputValue()]).toEqual([false, '']);
     expect(await page.locator('#settings-credited-name-hint').textContent()).toBe('The name researchers print, such as your full name. Leave it empty to be credited as Lin.');
     expect(await consent.getAttribute('aria-describedby')).toBe('settings-named-in-acknowledgements-hint');

@@ -46,11 +46,15 @@ describe('classifier in a browser: moderating in the lab', () => {
 
     const scientist = await newMember(suite.stack, project.id, 'scientist', 'Sam');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD }));
+    // The page shows the two numbers from the summary: only a button starts the download (it takes a download's place).
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     const section = page.getByTestId('lab-contributors');
     await waitToSee(section.getByRole('heading', { name: 'Contributors to credit' }), { timeout: 10_000 });
     await waitToSee(section.getByTestId('lab-contributors-count'));
     expect(await section.getByTestId('lab-contributors-count').textContent()).toBe('1 volunteer agreed to be named, and 1 other volunteer helped.');
+    expect(asked.filter((path) => path.includes(`/projects/${project.id}/contributors`))).toEqual([`/api/v1/projects/${project.id}/contributors/summary`]);
 
     const [csv] = await Promise.all([page.waitForEvent('download'), press(page, '[data-testid="lab-contributors"] .button-row button:first-child')]);
     expect(csv.suggestedFilename()).toMatch(new RegExp(`^contributors-credits-.*-${project.id}-\\d{8}T\\d{6}Z\\.csv$`, 'i'));

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -712,6 +712,11 @@ export class ChorusClient {
   /** The project's volunteers to credit (researchers only): those who agreed to be named, and how many others. */
   async contributors(projectId: string): Promise<ContributorList> {
     return JSON.parse(await this.download(`/projects/${projectId}/contributors`, 'json')) as ContributorList;
+  }
+
+  /** How many volunteers the contributors download names, and how many others (researchers only): two numbers, not a download. */
+  contributorSummary(projectId: string) {
+    return this.call<ContributorSummary>('GET', `/projects/${projectId}/contributors/summary`);
   }
 
   /** A link to the project's contributors download, as `downloadLink`'s (researchers only); add `format` to its query. */

@@ -88,6 +88,7 @@ import type {
   apiKeyListSchema,
   newApiKeySchema,
   contributorListSchema,
+  contributorSummarySchema,
 } from './views';
 
 export type { SubjectInput, SubjectLocation };
@@ -104,6 +105,7 @@ export type NewApiKey = z.infer<typeof newApiKeySchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type ContributorList = z.infer<typeof contributorListSchema>;
+export type ContributorSummary = z.infer<typeof contributorSummarySchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;

@@ -972,7 +972,7 @@ export const downloadLinkSchema = z.strictObject({
 /** A volunteer who agreed to be named in acknowledgements, as a project's contributors download gives them. */
 export const contributorSchema = z.strictObject({
   credited_name: z.string().meta({ description: 'Their credited name, else their display name' }),
-  classifications: z.number().int().meta({ description: 'Their classifications in the project that count (not the team’s tries in draft, none while they are kept out of its consensus)' }),
+  classifications: z.number().int().meta({ description: 'Their classifications in the project that count (not the team’s tries in draft, none while they are kept out of its consensus; those made after their subject retired count, unlike in consensus)' }),
   first_classified_at: time,
   last_classified_at: time,
 });
@@ -980,6 +980,12 @@ export const contributorSchema = z.strictObject({
 export const contributorListSchema = z.strictObject({
   contributors: z.array(contributorSchema).meta({ description: 'The volunteers who agreed to be named, most classifications first, then by name' }),
   otherVolunteers: z.number().int().meta({ description: 'Every other volunteer with a counted classification in the project (guests, accounts that did not agree, deleted accounts): a number only, for "and N other volunteers"' }),
+});
+
+/** How many of a project's volunteers the contributors download names, and how many others (`GET /projects/:id/contributors/summary`). */
+export const contributorSummarySchema = z.strictObject({
+  named: z.number().int().meta({ description: 'The volunteers with a counted classification in the project who agreed to be named: the download’s rows' }),
+  otherVolunteers: contributorListSchema.shape.otherVolunteers,
 });
 
 /** Why a volunteer reports a subject they cannot classify as it is: the API's, the classifier's and the lab's one list. */

@@ -4,8 +4,9 @@ import { countedClassificationSql } from '../workflows/workflow-stats-sql';
 import { type DownloadForm, type FlatRecord, downloadTime, jsonList, serializer } from './export-format';
 
 /**
- * Each volunteer's counted classifications in the project ($1), as its consensus counts them: not its team's tries
- * while a workflow was a draft, and none of a volunteer while the project keeps them out of its consensus.
+ * Each volunteer's counted classifications in the project ($1): not its team's tries while a workflow was a draft, and
+ * none of a volunteer while the project keeps them out of its consensus (the rules of consensus). Unlike consensus,
+ * those made after their subject retired count too: they are the volunteer's work all the same.
  */
 const COUNTED = `SELECT c.user_id, count(*)::int AS classifications, min(c.created_at) AS first_classified_at, max(c.created_at) AS last_classified_at
   FROM workflows w JOIN classifications c ON c.workflow_id = w.id
@@ -22,10 +23,19 @@ export const CONTRIBUTOR_ROWS = `SELECT ${CREDITED_NAME} AS credited_name, k.cla
   WHERE ${NAMED}
   ORDER BY k.classifications DESC, ${CREDITED_NAME}, k.first_classified_at, u.id`;
 
-/** Every other volunteer with a counted classification: guests, accounts that did not say yes, deleted accounts. A number only. */
-export const OTHER_VOLUNTEERS = `SELECT count(*)::int AS others FROM (${COUNTED}) k JOIN users u ON u.id = k.user_id WHERE NOT (${NAMED})`;
+/**
+ * How many volunteers with a counted classification are named (`named`), and how many others there are
+ * (`otherVolunteers`: guests, accounts that did not say yes, deleted accounts; a number only), in one statement.
+ */
+export const CONTRIBUTOR_SUMMARY = `SELECT count(*) FILTER (WHERE ${NAMED})::int AS named, count(*) FILTER (WHERE NOT (${NAMED}))::int AS "otherVolunteers"
+  FROM (${COUNTED}) k JOIN users u ON u.id = k.user_id`;
 
-/** The header that carries `OTHER_VOLUNTEERS`, in every format (the CSV holds the rows only). */
+export interface ContributorSummary {
+  named: number;
+  otherVolunteers: number;
+}
+
+/** The header that carries `otherVolunteers` (`CONTRIBUTOR_SUMMARY`), in every format (the CSV holds the rows only). */
 export const OTHER_VOLUNTEERS_HEADER = 'Chorus-Other-Volunteers';
 
 export interface ContributorRow {
@@ -38,7 +48,7 @@ export interface ContributorRow {
 /** The columns, each with what it holds (the API's documentation and README list them). No user id, no email. */
 export const CONTRIBUTOR_COLUMNS = {
   credited_name: 'the name the volunteer asked to be credited under, else their display name',
-  classifications: 'how many of their classifications in the project count (not the team’s tries in draft workflows, none while the project keeps them out of its consensus)',
+  classifications: 'how many of their classifications in the project count (not the team’s tries in draft workflows, none while the project keeps them out of its consensus; those made after their subject retired count, unlike in consensus)',
   first_classified_at: 'when they made the first of those',
   last_classified_at: 'when they made the last of those',
 } as const satisfies Record<keyof ContributorRow, string>;

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { downloadLinkSchema } from '@chorus/client';
+import { contributorSummarySchema, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentSession, CurrentUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { KeyScope } from '../auth/key-scopes';
@@ -15,26 +15,31 @@ import { type ContributorsQuery, contributorsForm, contributorsQuery } from './d
 import { Download, DownloaderFirst } from './downloader-first';
 import { ApiDownloadQueries, ApiDownloadResponse, columnsInWords, send } from './exports.controller';
 import { type AllowedProjectDownload, ExportsService } from './exports.service';
+import { ContributorsService } from './contributors.service';
 
 /**
  * The project's volunteers to credit in its publications (Zooniverse's credited names): those who said yes to being
  * named (`PATCH /account`, namedInAcknowledgements), and how many others classified, a number only.
  */
 @ApiTags('exports')
-@ApiDownloadQueries('POST /projects/:id/contributors/download-links')
+@ApiBearerAuth()
 @Controller('projects/:id/contributors')
 export class ContributorsDownloadController {
-  constructor(private readonly exports: ExportsService) {}
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly contributors: ContributorsService,
+  ) {}
 
   @Get()
   @Public()
   @KeyScope('downloads')
   @DownloaderFirst('contributors')
+  @ApiDownloadQueries('POST /projects/:id/contributors/download-links')
   @ApiDownloadResponse()
   @ApiOperation({
     summary: 'Download the project’s volunteers to credit: those who agreed to be named, with their counted classifications, and how many others (researchers only).',
     description: columnsInWords(
-      `One row per registered volunteer who agreed to be named in projects’ acknowledgements and has a counted classification in the project (not a try in a draft workflow, none while the project keeps them out of its consensus), most classifications first, then by name. Never a user id or an email; a deleted account is never named. \`format\`: csv or json (no ndjson). JSON is one object, \`{ "contributors": [...], "otherVolunteers": N }\`; CSV holds the rows only. In both, the \`${OTHER_VOLUNTEERS_HEADER}\` header is N: every other volunteer with a counted classification (guests, accounts that did not agree, deleted accounts), for "and N other volunteers". A \`downloads\` API key of a researcher of the project may make it.`,
+      `One row per registered volunteer who agreed to be named in projects’ acknowledgements and has a counted classification in the project (not a try in a draft workflow, none while the project keeps them out of its consensus; one made after its subject retired counts, unlike in consensus), most classifications first, then by name. Never a user id or an email; a deleted account is never named. \`format\`: csv or json (no ndjson). JSON is one object, \`{ "contributors": [...], "otherVolunteers": N }\`; CSV holds the rows only. In both, the \`${OTHER_VOLUNTEERS_HEADER}\` header is N: every other volunteer with a counted classification (guests, accounts that did not agree, deleted accounts), for "and N other volunteers". A \`downloads\` API key of a researcher of the project may make it.`,
       CONTRIBUTOR_COLUMNS,
     ),
   })
@@ -47,6 +52,17 @@ export class ContributorsDownloadController {
     @Download() download: AllowedProjectDownload,
   ) {
     return send(reply, await this.exports.contributors(download, contributorsForm(query, accept)), acceptEncoding);
+  }
+
+  @Get('summary')
+  @AccessFirst(PROJECT_RESEARCHERS)
+  @ApiOperation({
+    summary: 'How many volunteers agreed to be named and how many others classified, the two numbers of the contributors download (researchers only).',
+    description: `\`{ named, otherVolunteers }\`, counted as the download counts them, without its rows: not a download, so it takes none of the downloads' \`EXPORTS_AT_ONCE\` places (the lab's project page shows it). Anyone else gets 403 (404 when the project is not public to them).`,
+  })
+  @ApiZodResponse(contributorSummarySchema, { description: 'The project’s named volunteers and other volunteers, two numbers' })
+  getSummary(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
+    return this.contributors.summary(projectId, user);
   }
 
   @Post('download-links')

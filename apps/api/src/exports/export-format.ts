@@ -3,15 +3,14 @@ import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
 import { LIST_SEPARATOR, type Task, type TaskType } from '@chorus/tasks';
 import { z } from 'zod';
-import { timeQuerySchema } from '../common/zod';
+import { enumOf, timeQuerySchema } from '../common/zod';
 
-/**
- * The `format` query parameter of every download, in any case (`CSV`, as a file's extension may be written); without
- * it, the Accept header decides (`formatAccepted`).
- */
-export const exportFormatSchema = z
-  .preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }))
-  .optional();
+/** A download's `format` query parameter: one of `formats`, in any case (`CSV`, as a file's extension may be written); else `message`. */
+export const formatSchemaOf = <const Formats extends readonly [string, ...string[]]>(formats: Formats, message: string) =>
+  z.preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), enumOf(formats, message));
+
+/** The `format` query parameter of every download of rows; without it, the Accept header decides (`formatAccepted`). */
+export const exportFormatSchema = formatSchemaOf(EXPORT_FORMATS, 'must be csv, json or ndjson').optional();
 
 const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 

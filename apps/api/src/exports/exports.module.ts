@@ -5,6 +5,7 @@ import { SubjectReportsModule } from '../subject-reports/subject-reports.module'
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { CommentsDownloadController } from './comments-download.controller';
 import { ContributorsDownloadController } from './contributors-download.controller';
+import { ContributorsService } from './contributors.service';
 import { DownloadLinks } from './download-links';
 import { ExportStreams } from './export-streams';
 import { ExportsController } from './exports.controller';
@@ -15,6 +16,6 @@ import { TranscriptionsDownloadController } from './transcriptions-download.cont
 @Module({
   imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule],
   controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController],
-  providers: [ExportsService, ExportStreams, DownloadLinks],
+  providers: [ExportsService, ExportStreams, DownloadLinks, ContributorsService],
 })
 export class ExportsModule {}

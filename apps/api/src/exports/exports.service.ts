@@ -20,7 +20,7 @@ import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './c
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import { type DownloadForm, contentTypes } from './export-format';
-import { CONTRIBUTOR_ROWS, type ContributorRow, OTHER_VOLUNTEERS, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
+import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
 import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
@@ -579,11 +579,11 @@ export class ExportsService {
 
   /**
    * The project's volunteers to credit (`CONTRIBUTOR_ROWS`), most classifications first, and how many other volunteers
-   * it has (`OTHER_VOLUNTEERS`), read in the same snapshot: in a header, and at the end of the JSON object.
+   * it has (`CONTRIBUTOR_SUMMARY`), read in the same snapshot: in a header, and at the end of the JSON object.
    */
   async contributors({ project, downloader }: AllowedProjectDownload, form: DownloadForm): Promise<ExportDownload> {
     return this.streams.write<ContributorRow>(async (read) => {
-      const [{ others }] = (await read<{ others: number }>(OTHER_VOLUNTEERS, [project.id])) as [{ others: number }];
+      const [{ otherVolunteers: others }] = (await read<ContributorSummary>(CONTRIBUTOR_SUMMARY, [project.id])) as [ContributorSummary];
       return {
         sql: CONTRIBUTOR_ROWS,
         parameters: [project.id],

@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -31,7 +31,8 @@ import { useSaid } from '../lib/said';
 export function AccountSettingsPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const verified = useEmailVerified(volunteer.kind === 'registered' ? volunteer.email : null);
+  const loaded = useAccount(volunteer.kind === 'registered' ? volunteer.email : null);
+  const verified = loaded.account?.emailVerified ?? null;
   useDocumentTitle(t('account.settings.title'));
   return (
     <div className="page page-account" data-testid="account-settings">
@@ -45,8 +46,8 @@ export function AccountSettingsPage() {
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
-          <LanguageSetting />
-          <CreditsSection />
+          <LanguageSetting {...loaded} />
+          <CreditsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -107,24 +108,31 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** The account as `GET /account` gives it (null until it answers), or why it could not be read. */
+interface LoadedAccount {
+  account: AccountView | null;
+  problem: Problem | null;
+}
+
 /**
- * Whether the account's email is verified, as the server says (null until it has); asked again when the email
- * changes. The session takes the account's email and name from the answer: they may have changed on another device.
+ * The account as the server has it (null until it answers), read once for the page: whether its email is verified,
+ * its language and its credit settings; read again when the email changes. The session takes the account's email and
+ * name from the answer: they may have changed on another device.
  */
-function useEmailVerified(email: string | null): boolean | null {
-  const [verified, setVerified] = useState<boolean | null>(null);
+function useAccount(email: string | null): LoadedAccount {
+  const [loaded, setLoaded] = useState<LoadedAccount>({ account: null, problem: null });
   useEffect(() => {
     if (email === null) return;
     let cancelled = false;
     refreshAccount().then(
-      (account) => !cancelled && account && setVerified(account.emailVerified),
-      () => undefined, // the sections below say what failed
+      (account) => !cancelled && setLoaded({ account: account ?? null, problem: null }),
+      (error: unknown) => !cancelled && setLoaded((was) => ({ ...was, problem: describeError(error) })),
     );
     return () => {
       cancelled = true;
     };
   }, [email]);
-  return verified;
+  return loaded;
 }
 
 /**
@@ -303,10 +311,8 @@ function RenameForm({ name }: { name: string }) {
  * Whether the projects the volunteer classified in may name them in their publications' acknowledgements, and under
  * which name (empty: their display name). Off until they say yes: they are then only counted among the other volunteers.
  */
-function CreditsSection() {
+function CreditsSection({ account, problem }: LoadedAccount) {
   const { t } = useTranslation();
-  const client = useClient();
-  const { data: account, problem } = useLoaded(() => client.account(), [client]);
   return (
     <Section id="account-credits-heading" title={t('account.settings.credits.title')}>
       <p>{t('account.settings.credits.lead')}</p>
@@ -362,10 +368,8 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
  * The language Chorus speaks to the account: its mails, and this interface, which switches to it at once (and keeps it
  * on this device). Shows the account's language as the server has it; saved or not, the status below says so.
  */
-function LanguageSetting() {
+function LanguageSetting({ account, problem }: LoadedAccount) {
   const { t } = useTranslation();
-  const client = useClient();
-  const { data: account, problem } = useLoaded(() => client.account(), [client]);
   const [chosen, setChosen] = useState<Language | null | undefined>(undefined);
   const [status, say] = useSaid<string>();
   /** How many languages were chosen here: only the latest change's answer is shown, or puts the language back. */

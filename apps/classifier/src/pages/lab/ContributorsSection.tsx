@@ -10,12 +10,13 @@ const FORMATS = ['csv', 'json'] as const;
 
 /**
  * The volunteers to credit in the project's publications (researchers): how many agreed to be named and how many others
- * helped, and the list to download. Each save asks for a new link and follows it, so no link goes stale here.
+ * helped (two numbers, not a download), and the list to download. Each save asks for a new link and follows it, so no
+ * link goes stale here.
  */
 export function ContributorsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem } = useLoaded(() => client.contributors(project.id), [client, project.id]);
+  const { data, problem } = useLoaded(() => client.contributorSummary(project.id), [client, project.id]);
   const [started, setStarted] = useSaid<string>();
   const [saveProblem, setSaveProblem] = useSaid<Problem>();
   const save = async (format: (typeof FORMATS)[number]) => {
@@ -35,7 +36,7 @@ export function ContributorsSection({ project }: { project: ProjectView }) {
       <ErrorAlert problem={problem ?? saveProblem} />
       {data && (
         <p data-testid="lab-contributors-count">
-          {t('lab.contributors.named', { count: data.contributors.length })} {t('lab.contributors.others', { count: data.otherVolunteers })}
+          {t('lab.contributors.named', { count: data.named })} {t('lab.contributors.others', { count: data.otherVolunteers })}
         </p>
       )}
       <p className="button-row">
