@@ -24,6 +24,7 @@ import { SubjectSetsService } from './subject-sets/subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
 import { NEXT_SINCE_HEADER } from './exports/export-streams';
 import { IIIF_COUNT_HEADERS } from './exports/transcription-documents';
+import { OTHER_VOLUNTEERS_HEADER } from './exports/contributor-rows';
 import { type AppConfig, classifierWarnings } from './config/config';
 import { API_PREFIX } from './common/routes';
 import { API_TAGS } from './common/api-tags';
@@ -55,9 +56,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
-  // name, what the IIIF transcriptions leave out), and those of the rate limits and of a wrong method, which a page on
+  // name, what the IIIF transcriptions leave out, how many volunteers the contributors download counts without
+  // naming them), and those of the rate limits and of a wrong method, which a page on
   // another site could not read otherwise.
-  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow', NEXT_SINCE_HEADER, ...Object.values(IIIF_COUNT_HEADERS), ...RATE_LIMIT_HEADERS] });
+  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow', NEXT_SINCE_HEADER, OTHER_VOLUNTEERS_HEADER, ...Object.values(IIIF_COUNT_HEADERS), ...RATE_LIMIT_HEADERS] });
   setUpOpenApi(app);
   uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());

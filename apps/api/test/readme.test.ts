@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
+import { CONTRIBUTOR_COLUMNS } from '../src/exports/contributor-rows';
 import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
@@ -45,6 +46,10 @@ describe('the README', () => {
 
   it('lists the columns of the comments download, in order, in the words of the API documentation', () => {
     expect(markedSection('comment-columns')).toBe(columnTable(COMMENT_COLUMNS));
+  });
+
+  it('lists the columns of the contributors download, in order, in the words of the API documentation', () => {
+    expect(markedSection('contributor-columns')).toBe(columnTable(CONTRIBUTOR_COLUMNS));
   });
 
   it("lists each task's columns, then the trailing ones, then the metadata's, in order, in the words of the API documentation", () => {

@@ -82,6 +82,55 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.close();
   });
 
+  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name; a refused name is said at its field, nothing saved', async () => {
+    const email = `credits-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
+    const client = suite.stack.anonymous.withToken(account.token);
+    const { page, errors } = await signedInPage(suite, account);
+    const accountReads: string[] = [];
+    page.on('request', (request) => request.method() === 'GET' && new URL(request.url()).pathname === '/api/v1/account' && accountReads.push(request.url()));
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const section = page.locator('section[aria-labelledby="account-credits-heading"]');
+    await waitToSee(section.getByRole('heading', { name: 'Credit in publications' }), { timeout: 10_000 });
+    // Off until the volunteer says yes; empty, their display name.
+    const consent = section.getByLabel('Name me in projects’ acknowledgements');
+    await waitToSee(consent);
+    await waitToSee(page.getByLabel('Language Chorus speaks to you'));
+    // The language and credit settings share one read of the account.
+    expect(accountReads).toHaveLength(1);
+    expect([await consent.isChecked(), await section.getByLabel('Credited name').inputValue()]).toEqual([false, '']);
+    expect(await page.locator('#settings-credited-name-hint').textContent()).toBe('The name researchers print, such as your full name. Leave it empty to be credited as Lin.');
+    expect(await consent.getAttribute('aria-describedby')).toBe('settings-named-in-acknowledgements-hint');
+
+    await tabTo(page, '#settings-credited-name', 80);
+    await page.keyboard.type('Lin Okafor');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#settings-named-in-acknowledgements');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: projects may credit you as Lin Okafor.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ displayName: 'Lin', creditedName: 'Lin Okafor', namedInAcknowledgements: true });
+    await checkScreen(page, 'account-credits');
+
+    // A name the server refuses (longer than a display name may be) is said at its field, which takes focus; nothing changes.
+    await page.locator('#settings-credited-name').evaluate((input) => input.removeAttribute('maxlength'));
+    await page.locator('#settings-credited-name').fill('L'.repeat(101));
+    await consent.uncheck();
+    await section.getByRole('button', { name: 'Save credit settings' }).click();
+    await waitToSee(page.getByTestId('settings-credited-name-error'), { timeout: 10_000 });
+    await waitForFocus(page, '#settings-credited-name');
+    expect(await client.account()).toMatchObject({ creditedName: 'Lin Okafor', namedInAcknowledgements: true });
+
+    // Emptied and unticked: credited by their display name, and named nowhere.
+    await page.locator('#settings-credited-name').fill('');
+    await section.getByRole('button', { name: 'Save credit settings' }).click();
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: projects will not name you; they count you among their other volunteers.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ creditedName: null, namedInAcknowledgements: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("opens at the API keys, focused, from the link in a new key's notice", async () => {
     const email = `notice-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Grace' });

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -25,6 +26,46 @@ describe('classifier in a browser: moderating in the lab', () => {
   async function guest(): Promise<ChorusClient> {
     return suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
   }
+
+  it('gives researchers on the project’s page the count of contributors to credit and their download, CSV or JSON, by keyboard', async () => {
+    const project = await suite.stack.client.createProject({ title: `Credits ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds: [subjectId] } = await suite.stack.client.addSubjects(set.id, [{ externalId: 'one', locations: [{ type: 'text', text: 'One' }] }]);
+    const { id: workflowId } = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflowId);
+    const classify = (who: ChorusClient) => who.classify({ workflowId, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const named = await newAccount(suite.stack, 'Noor');
+    await named.client.changeAccount({ creditedName: '=Noor Haddad', namedInAcknowledgements: true });
+    await classify(named.client);
+    await classify(await guest());
+
+    const scientist = await newMember(suite.stack, project.id, 'scientist', 'Sam');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD }));
+    // The page shows the two numbers from the summary: only a button starts the download (it takes a download's place).
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const section = page.getByTestId('lab-contributors');
+    await waitToSee(section.getByRole('heading', { name: 'Contributors to credit' }), { timeout: 10_000 });
+    await waitToSee(section.getByTestId('lab-contributors-count'));
+    expect(await section.getByTestId('lab-contributors-count').textContent()).toBe('1 volunteer agreed to be named, and 1 other volunteer helped.');
+    expect(asked.filter((path) => path.includes(`/projects/${project.id}/contributors`))).toEqual([`/api/v1/projects/${project.id}/contributors/summary`]);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), press(page, '[data-testid="lab-contributors"] .button-row button:first-child')]);
+    expect(csv.suggestedFilename()).toMatch(new RegExp(`^contributors-credits-.*-${project.id}-\\d{8}T\\d{6}Z\\.csv$`, 'i'));
+    expect(readFileSync((await csv.path())!, 'utf8').split('\n').slice(0, 2)).toEqual(['credited_name,classifications,first_classified_at,last_classified_at', expect.stringMatching(/^'=Noor Haddad,1,/)]);
+    await waitToSee(section.getByText('Saving the contributors as CSV: your browser shows the file as it arrives.'));
+    const [json] = await Promise.all([page.waitForEvent('download'), press(page, '[data-testid="lab-contributors"] .button-row button:last-child')]);
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8'))).toMatchObject({ contributors: [{ credited_name: '=Noor Haddad', classifications: 1 }], otherVolunteers: 1 });
+    await checkScreen(page, 'lab-contributors');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('says on a workflow’s page who does what: researchers (owner, collaborators, scientists) edit it, moderators cannot; a researcher follows a link to the team', async () => {
     const project = await suite.stack.client.createProject({ title: `Roles ${randomUUID().slice(0, 8)}` });

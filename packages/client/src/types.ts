@@ -87,6 +87,8 @@ import type {
   apiKeyViewSchema,
   apiKeyListSchema,
   newApiKeySchema,
+  contributorListSchema,
+  contributorSummarySchema,
 } from './views';
 
 export type { SubjectInput, SubjectLocation };
@@ -102,6 +104,8 @@ export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type NewApiKey = z.infer<typeof newApiKeySchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
+export type ContributorList = z.infer<typeof contributorListSchema>;
+export type ContributorSummary = z.infer<typeof contributorSummarySchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;

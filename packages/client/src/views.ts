@@ -154,6 +154,12 @@ export const accountViewSchema = userViewSchema.extend({
   language: z.enum(LANGUAGES).nullable().meta({
     description: 'The language Chorus mails the account in (`en`, `fr`, `de`): named at sign-up, or by the browser it signed up from, and changed with PATCH /account; null when none was (its mails are in English, an invitation to it in the inviting project’s language), and always for a guest',
   }),
+  creditedName: z.string().nullable().meta({
+    description: 'The name projects’ acknowledgements credit the account under (GET /projects/:id/contributors); null: its display name. Always null for a guest',
+  }),
+  namedInAcknowledgements: z.boolean().meta({
+    description: 'The account agreed to be named in the acknowledgements of the projects it classified in (its credited name, its classifications there); false until it says yes, and always for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
@@ -961,6 +967,25 @@ export const downloadLinkSchema = z.strictObject({
     description: 'The same link whole, under the server’s PUBLIC_URL (https://chorus.example.org/api/v1/workflows/:id/<kind>?token=…), for a pipeline or curl to open as it is',
   }),
   expiresAt: time,
+});
+
+/** A volunteer who agreed to be named in acknowledgements, as a project's contributors download gives them. */
+export const contributorSchema = z.strictObject({
+  credited_name: z.string().meta({ description: 'Their credited name, else their display name' }),
+  classifications: z.number().int().meta({ description: 'Their classifications in the project that count (not the team’s tries in draft, none while they are kept out of its consensus; those made after their subject retired count, unlike in consensus)' }),
+  first_classified_at: time,
+  last_classified_at: time,
+});
+/** A project's volunteers to credit (`GET /projects/:id/contributors?format=json`): those named, and how many others. */
+export const contributorListSchema = z.strictObject({
+  contributors: z.array(contributorSchema).meta({ description: 'The volunteers who agreed to be named, most classifications first, then by name' }),
+  otherVolunteers: z.number().int().meta({ description: 'Every other volunteer with a counted classification in the project (guests, accounts that did not agree, deleted accounts): a number only, for "and N other volunteers"' }),
+});
+
+/** How many of a project's volunteers the contributors download names, and how many others (`GET /projects/:id/contributors/summary`). */
+export const contributorSummarySchema = z.strictObject({
+  named: z.number().int().meta({ description: 'The volunteers with a counted classification in the project who agreed to be named: the download’s rows' }),
+  otherVolunteers: contributorListSchema.shape.otherVolunteers,
 });
 
 /** Why a volunteer reports a subject they cannot classify as it is: the API's, the classifier's and the lab's one list. */

@@ -85,8 +85,9 @@ export class AccountController {
 
   @Patch()
   @ApiOperation({
-    summary: 'Changes the account’s display name (the name its team and downloads show), or the language Chorus mails it in, or both.',
-    description: 'Body: `{ "displayName", "language" }`, either or both: `displayName` one line (a line break or other control character is refused, named); `language` `en`, `fr` or `de`, which every mail to the account is worded in from then on (the classifier sends it when its volunteer chooses a language). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field, or `/displayName` (give displayName, language, or both) for a body with neither.',
+    summary: 'Changes the account’s display name (the name its team and downloads show), the language Chorus mails it in, its credited name, or whether it is named in projects’ acknowledgements.',
+    description:
+      'Body: `{ "displayName", "language", "creditedName", "namedInAcknowledgements" }`, any of them: `displayName` one line (a line break or other control character is refused, named); `language` `en`, `fr` or `de`, which every mail to the account is worded in from then on (the classifier sends it when its volunteer chooses a language); `creditedName`, the name projects’ acknowledgements credit the account under, by a display name’s rules (`""` or null: the display name); `namedInAcknowledgements`, true to be named in the contributors download of every project the account classified in (GET /projects/:id/contributors), false (as every account starts) to be only counted there. Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field, or `/displayName` for a body with none of them; a refused body changes nothing.',
   })
   @ApiZodBody(accountChangeSchema)
   @ApiZodResponse(accountViewSchema, { description: 'The account, changed (accounts only: a guest gets 403 account-required)' })

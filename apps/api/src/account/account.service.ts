@@ -15,7 +15,8 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
 import type { AccountChange, EmailChange, PasswordChange } from './dto/account.dto';
 
-const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language, created_at AS "createdAt"
+const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language,
+    credited_name AS "creditedName", named_in_acknowledgements AS "namedInAcknowledgements", created_at AS "createdAt"
   FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
@@ -31,6 +32,10 @@ const WORKFLOW_RECORD = `SELECT (SELECT count(*)::int FROM classifications WHERE
 /** Projects listed at most in a contribution (its total counts them all). */
 const CONTRIBUTION_PROJECTS = 100;
 
+/** A change of the account (`PATCH /account`): $2 to $6 each null, or false for $4, where it leaves the field as it is. */
+const ACCOUNT_CHANGED = `display_name = coalesce($2, display_name), language = coalesce($3, language),
+  credited_name = CASE WHEN $4 THEN $5 ELSE credited_name END, named_in_acknowledgements = coalesce($6, named_in_acknowledgements)`;
+
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 /**
@@ -38,7 +43,7 @@ const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
  * stamp its classifications are owed (`stampDeletedClassifications`).
  */
 const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_verified_at = NULL, link_mailed_at = NULL, password_hash = NULL,
-  display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}, ${OWE_CLASSIFICATION_STAMPS}`;
+  display_name = 'Deleted account', credited_name = NULL, named_in_acknowledgements = false, ${NEXT_TOKEN_GENERATION}, ${OWE_CLASSIFICATION_STAMPS}`;
 
 /**
  * The free-text notes of the account's reports go with it (a volunteer may have typed anything there); each report's
@@ -86,7 +91,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -112,10 +117,19 @@ export class AccountService {
     await this.db.query('INSERT INTO tutorials_seen (user_id, workflow_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.id, workflowId]);
   }
 
-  /** Its display name, or the language its mails are worded in, or both; what is left out stays. */
+  /**
+   * Its display name, the language its mails are worded in, its credited name (null: its display name), whether it is
+   * named in projects' acknowledgements: what is left out stays.
+   */
   async change(user: AuthUser, change: AccountChange): Promise<AccountView> {
     this.assertAccount(user);
-    await this.changeAccount(this.db.manager, user, 'display_name = coalesce($2, display_name), language = coalesce($3, language)', [change.displayName ?? null, change.language ?? null]);
+    await this.changeAccount(this.db.manager, user, ACCOUNT_CHANGED, [
+      change.displayName ?? null,
+      change.language ?? null,
+      change.creditedName !== undefined,
+      change.creditedName ?? null,
+      change.namedInAcknowledgements ?? null,
+    ]);
     return this.view(user);
   }
 
@@ -136,7 +150,8 @@ export class AccountService {
     if (generation === undefined) throw wrongPassword('/currentPassword');
     this.mailer.sendKept();
     this.generations.raised(user.id, generation);
-    const { createdAt: _, language: __, ...account } = await this.ownRow(user);
+    const { id, kind, displayName, email, emailVerified } = await this.ownRow(user);
+    const account = { id, kind, displayName, email, emailVerified };
     return this.tokens.session(account);
   }
 

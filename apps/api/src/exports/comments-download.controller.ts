@@ -60,6 +60,6 @@ export class CommentsDownloadController {
   @HttpCode(201)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the comments download that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
   createCommentsLink(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser, @CurrentSession() session: TokenSession, @RequestOrigin() origin: string | undefined) {
-    return this.exports.commentsLink(projectId, user, session, origin);
+    return this.exports.projectLink(projectId, 'comments', user, session, origin);
   }
 }

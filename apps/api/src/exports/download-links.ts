@@ -10,8 +10,12 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 /** Why a download link opens nothing: `LinkClaims` says which of the two. */
 export type LinkRefusal = 'invalid' | 'key-revoked';
 
-/** What a link downloads: one of a workflow's downloads, or its project's comments. */
-export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: 'comments' };
+/** A project's downloads: its comments, and its volunteers to credit. */
+export type ProjectDownloadKind = 'comments' | 'contributors';
+export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
+
+/** What a link downloads: one of a workflow's downloads, or one of its project's. */
+export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind };
 
 const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
   claims.kind === target.kind && claims.workflowId === ('workflowId' in target ? target.workflowId : undefined) && claims.projectId === ('projectId' in target ? target.projectId : undefined);

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { uuidParam } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { DownloadTarget } from './download-links';
+import { type DownloadTarget, isProjectDownload } from './download-links';
 import { type AllowedDownload, type AllowedProjectDownload, ExportsService } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
@@ -19,7 +19,7 @@ interface DownloadRequest {
 
 /**
  * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
- * are one of the workflow's researchers (the project's, for its comments), before the query is read: Nest runs guards before pipes, so a download's
+ * are one of the workflow's researchers (the project's, for its comments and contributors), before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
  * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
@@ -45,7 +45,7 @@ export class DownloaderFirstGuard implements CanActivate {
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
     const linkToken = token === undefined ? undefined : String(token);
-    if (kind === 'comments') {
+    if (isProjectDownload(kind)) {
       const downloader = await this.exports.downloader({ projectId: id, kind }, request.user, linkToken);
       request.download = { downloader, project: await this.access.requireResearcher(id, downloader, '/params/id') };
       return true;

@@ -3,15 +3,14 @@ import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
 import { LIST_SEPARATOR, type Task, type TaskType } from '@chorus/tasks';
 import { z } from 'zod';
-import { timeQuerySchema } from '../common/zod';
+import { enumOf, timeQuerySchema } from '../common/zod';
 
-/**
- * The `format` query parameter of every download, in any case (`CSV`, as a file's extension may be written); without
- * it, the Accept header decides (`formatAccepted`).
- */
-export const exportFormatSchema = z
-  .preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }))
-  .optional();
+/** A download's `format` query parameter: one of `formats`, in any case (`CSV`, as a file's extension may be written); else `message`. */
+export const formatSchemaOf = <const Formats extends readonly [string, ...string[]]>(formats: Formats, message: string) =>
+  z.preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), enumOf(formats, message));
+
+/** The `format` query parameter of every download of rows; without it, the Accept header decides (`formatAccepted`). */
+export const exportFormatSchema = formatSchemaOf(EXPORT_FORMATS, 'must be csv, json or ndjson').optional();
 
 const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 
@@ -167,18 +166,31 @@ export function serializer({ format, bom }: DownloadForm, columns: string[], lis
       asSpreadsheetText(lists.has(String(column)) && Array.isArray(value) ? value.join(LIST_SEPARATOR) : JSON.stringify(value));
     return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object } });
   }
+  if (format === 'json') return jsonList(columns);
+  const toJson = jsonInColumnOrder(columns);
+  return new Transform({
+    writableObjectMode: true,
+    transform(record: FlatRecord, _encoding, done) {
+      done(null, `${toJson(record)}\n`);
+    },
+  });
+}
+
+/**
+ * Records as one JSON list, a record a line, written as they stream: `before` the list and `after` it, so that a
+ * download may wrap it in an object of its own (`{ "contributors": [...], "otherVolunteers": N }`).
+ */
+export function jsonList(columns: readonly string[], { before = '', after = '\n' }: { before?: string; after?: string } = {}): Transform {
   const toJson = jsonInColumnOrder(columns);
   let first = true;
   return new Transform({
     writableObjectMode: true,
     transform(record: FlatRecord, _encoding, done) {
-      const json = toJson(record);
-      if (format === 'ndjson') return done(null, `${json}\n`);
-      done(null, (first ? '[\n' : ',\n') + json);
+      done(null, `${first ? `${before}[\n` : ',\n'}${toJson(record)}`);
       first = false;
     },
     flush(done) {
-      done(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : '');
+      done(null, `${first ? `${before}[]` : '\n]'}${after}`);
     },
   });
 }

@@ -4,16 +4,18 @@ import { ProjectsModule } from '../projects/projects.module';
 import { SubjectReportsModule } from '../subject-reports/subject-reports.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { CommentsDownloadController } from './comments-download.controller';
+import { ContributorsDownloadController } from './contributors-download.controller';
+import { ContributorsService } from './contributors.service';
 import { DownloadLinks } from './download-links';
 import { ExportStreams } from './export-streams';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 import { TranscriptionsDownloadController } from './transcriptions-download.controller';
 
-/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments, bounded together by EXPORTS_AT_ONCE. */
+/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments and contributors, bounded together by EXPORTS_AT_ONCE. */
 @Module({
   imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule],
-  controllers: [ExportsController, CommentsDownloadController, TranscriptionsDownloadController],
-  providers: [ExportsService, ExportStreams, DownloadLinks],
+  controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController],
+  providers: [ExportsService, ExportStreams, DownloadLinks, ContributorsService],
 })
 export class ExportsModule {}

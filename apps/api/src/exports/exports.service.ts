@@ -19,8 +19,9 @@ import { type ClassificationRow, classificationColumns, classificationListColumn
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
-import type { DownloadForm } from './export-format';
-import { DownloadLinks, type DownloadTarget } from './download-links';
+import { type DownloadForm, contentTypes } from './export-format';
+import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
+import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
@@ -390,16 +391,19 @@ export interface AllowedDownload {
   workflow: Workflow;
 }
 
-/** A download of a project's data (its comments) that `DownloaderFirst` allowed: who asks, and the project. */
+/** A download of a project's data (its comments, its contributors) that `DownloaderFirst` allowed: who asks, and the project. */
 export interface AllowedProjectDownload {
   downloader: AuthUser;
   project: Project;
 }
 
+/** Where each of a project's downloads is, under the project's path. */
+const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
+
 /** Where a target's download is, and where its links are asked for (from the API's root). */
 const pathsOf = (target: DownloadTarget) =>
   'projectId' in target
-    ? { download: `/${API_PREFIX}/projects/${target.projectId}/comments/download`, links: `/${API_PREFIX}/projects/${target.projectId}/comments/download-links` }
+    ? { download: `/${API_PREFIX}/projects/${target.projectId}/${PROJECT_DOWNLOAD_PATHS[target.kind]}`, links: `/${API_PREFIX}/projects/${target.projectId}/${target.kind}/download-links` }
     : { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
@@ -424,9 +428,9 @@ export class ExportsService {
     return this.linkTo({ workflowId, kind }, format, user, session, origin);
   }
 
-  /** A link that opens the project's comments download without an Authorization header (researchers, checked by the route). */
-  commentsLink(projectId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
-    return this.linkTo({ projectId, kind: 'comments' }, undefined, user, session, origin);
+  /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
+  projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    return this.linkTo({ projectId, kind }, undefined, user, session, origin);
   }
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
@@ -571,6 +575,25 @@ export class ExportsService {
       form,
       downloader.id,
     );
+  }
+
+  /**
+   * The project's volunteers to credit (`CONTRIBUTOR_ROWS`), most classifications first, and how many other volunteers
+   * it has (`CONTRIBUTOR_SUMMARY`), read in the same snapshot: in a header, and at the end of the JSON object.
+   */
+  async contributors({ project, downloader }: AllowedProjectDownload, form: DownloadForm): Promise<ExportDownload> {
+    return this.streams.write<ContributorRow>(async (read) => {
+      const [{ otherVolunteers: others }] = (await read<ContributorSummary>(CONTRIBUTOR_SUMMARY, [project.id])) as [ContributorSummary];
+      return {
+        sql: CONTRIBUTOR_ROWS,
+        parameters: [project.id],
+        toRecord: flattenContributor,
+        writer: () => contributorsWriter(form, others),
+        contentType: contentTypes[form.format],
+        name: (began) => downloadName('contributors', { id: project.id, name: project.title }, began, form.format),
+        headers: { [OTHER_VOLUNTEERS_HEADER]: String(others) },
+      };
+    }, downloader.id, false);
   }
 
   /** The definitions of versions 1 to `version`, in order. */

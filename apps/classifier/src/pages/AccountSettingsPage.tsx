@@ -1,8 +1,8 @@
-import { ACCOUNT_LIMITS, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField, NewPasswordField, SelectField } from '../components/FormField';
+import { CheckboxField, FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
   changePassword,
   checkEmail,
@@ -31,7 +31,8 @@ import { useSaid } from '../lib/said';
 export function AccountSettingsPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const verified = useEmailVerified(volunteer.kind === 'registered' ? volunteer.email : null);
+  const loaded = useAccount(volunteer.kind === 'registered' ? volunteer.email : null);
+  const verified = loaded.account?.emailVerified ?? null;
   useDocumentTitle(t('account.settings.title'));
   return (
     <div className="page page-account" data-testid="account-settings">
@@ -45,7 +46,8 @@ export function AccountSettingsPage() {
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
-          <LanguageSetting />
+          <LanguageSetting {...loaded} />
+          <CreditsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -106,24 +108,31 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** The account as `GET /account` gives it (null until it answers), or why it could not be read. */
+interface LoadedAccount {
+  account: AccountView | null;
+  problem: Problem | null;
+}
+
 /**
- * Whether the account's email is verified, as the server says (null until it has); asked again when the email
- * changes. The session takes the account's email and name from the answer: they may have changed on another device.
+ * The account as the server has it (null until it answers), read once for the page: whether its email is verified,
+ * its language and its credit settings; read again when the email changes. The session takes the account's email and
+ * name from the answer: they may have changed on another device.
  */
-function useEmailVerified(email: string | null): boolean | null {
-  const [verified, setVerified] = useState<boolean | null>(null);
+function useAccount(email: string | null): LoadedAccount {
+  const [loaded, setLoaded] = useState<LoadedAccount>({ account: null, problem: null });
   useEffect(() => {
     if (email === null) return;
     let cancelled = false;
     refreshAccount().then(
-      (account) => !cancelled && account && setVerified(account.emailVerified),
-      () => undefined, // the sections below say what failed
+      (account) => !cancelled && setLoaded({ account: account ?? null, problem: null }),
+      (error: unknown) => !cancelled && setLoaded((was) => ({ ...was, problem: describeError(error) })),
     );
     return () => {
       cancelled = true;
     };
   }, [email]);
-  return verified;
+  return loaded;
 }
 
 /**
@@ -299,13 +308,68 @@ function RenameForm({ name }: { name: string }) {
 }
 
 /**
+ * Whether the projects the volunteer classified in may name them in their publications' acknowledgements, and under
+ * which name (empty: their display name). Off until they say yes: they are then only counted among the other volunteers.
+ */
+function CreditsSection({ account, problem }: LoadedAccount) {
+  const { t } = useTranslation();
+  return (
+    <Section id="account-credits-heading" title={t('account.settings.credits.title')}>
+      <p>{t('account.settings.credits.lead')}</p>
+      <ErrorAlert problem={problem} quiet />
+      {account && <CreditsForm creditedName={account.creditedName ?? ''} named={account.namedInAcknowledgements} />}
+    </Section>
+  );
+}
+
+function CreditsForm({ creditedName, named }: { creditedName: string; named: boolean }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { displayName } = useSession();
+  const form = useForm({ creditedName, namedInAcknowledgements: String(named) }, ['creditedName', 'namedInAcknowledgements'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const saved = await client.changeAccount({ creditedName: form.values.creditedName.trim() || null, namedInAcknowledgements: form.values.namedInAcknowledgements === 'true' });
+      form.setValue('creditedName', saved.creditedName ?? '');
+      const name = saved.creditedName ?? saved.displayName;
+      showAccountNotice((t) => (saved.namedInAcknowledgements ? t('account.settings.credits.named', { name }) : t('account.settings.credits.notNamed')));
+    },
+    refused: (error) => problemAtFields(error, ['creditedName', 'namedInAcknowledgements'] as const),
+  });
+  const consent = form.field('namedInAcknowledgements');
+  return (
+    <form className="account-form" noValidate aria-labelledby="account-credits-heading" onSubmit={(event) => void submit(event)}>
+      <ErrorAlert problem={form.problem} />
+      <FormField
+        id="settings-credited-name"
+        label={t('account.settings.credits.nameLabel')}
+        hint={t('account.settings.credits.nameHint', { name: displayName ?? '' })}
+        autoComplete="name"
+        maxLength={ACCOUNT_LIMITS.displayNameLength}
+        {...form.field('creditedName')}
+      />
+      <CheckboxField
+        id="settings-named-in-acknowledgements"
+        label={t('account.settings.credits.namedLabel')}
+        hint={t('account.settings.credits.namedHint')}
+        error={consent.error}
+        checked={consent.value === 'true'}
+        onChange={(event) => form.setValue('namedInAcknowledgements', String(event.currentTarget.checked))}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+        {t('account.settings.credits.submit')}
+      </button>
+    </form>
+  );
+}
+
+/**
  * The language Chorus speaks to the account: its mails, and this interface, which switches to it at once (and keeps it
  * on this device). Shows the account's language as the server has it; saved or not, the status below says so.
  */
-function LanguageSetting() {
+function LanguageSetting({ account, problem }: LoadedAccount) {
   const { t } = useTranslation();
-  const client = useClient();
-  const { data: account, problem } = useLoaded(() => client.account(), [client]);
   const [chosen, setChosen] = useState<Language | null | undefined>(undefined);
   const [status, say] = useSaid<string>();
   /** How many languages were chosen here: only the latest change's answer is shown, or puts the language back. */

@@ -46,5 +46,9 @@ export class User {
    * in English, but an invitation to its address in the inviting project's language (a better guess than English).
    */
   @Column({ type: 'varchar', length: 8, nullable: true }) language!: string | null;
+  /** The name projects' acknowledgements credit it under (`GET /projects/:id/contributors`); null: its display name. */
+  @Column({ type: 'varchar', length: 100, nullable: true }) creditedName!: string | null;
+  /** It agreed to be named in projects' acknowledgements: nobody is named there without saying yes. */
+  @Column({ type: 'boolean', default: false }) namedInAcknowledgements!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
+/** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
+const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
+
+const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements'] as const;
+
 export const accountChangeSchema = z
-  .strictObject({ displayName: displayNameSchema.optional(), language: accountLanguageSchema.optional() })
-  .refine((change) => change.displayName !== undefined || change.language !== undefined, { message: 'give displayName, language, or both', path: ['displayName'] });
+  .strictObject({
+    displayName: displayNameSchema.optional(),
+    language: accountLanguageSchema.optional(),
+    creditedName: creditedNameSchema.optional(),
+    namedInAcknowledgements: z.boolean('must be true (name me in projects’ acknowledgements) or false').optional(),
+  })
+  .refine((change) => ACCOUNT_CHANGES.some((field) => change[field] !== undefined), { message: `give at least one of ${ACCOUNT_CHANGES.join(', ')}`, path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: givenPasswordSchema, newPassword: newPasswordSchema });

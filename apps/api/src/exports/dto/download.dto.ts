@@ -1,7 +1,7 @@
 import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe, enumOf } from '../../common/zod';
-import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
+import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, formatSchemaOf, sinceSchema } from '../export-format';
 
 /**
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
@@ -28,6 +28,14 @@ const metadataShape = {
 const sortShape = {
   sort: enumOf(DOWNLOAD_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
 };
+
+/** The contributors download's query: CSV or JSON (one object, not a list of rows: no NDJSON), and a link's token. */
+const contributorsQuerySchema = z.strictObject({ format: formatSchemaOf(['csv', 'json'], 'must be csv or json').optional(), bom: downloadShape.bom, token: downloadTokenSchema });
+export const contributorsQuery = new ZodPipe(contributorsQuerySchema, '/query');
+export type ContributorsQuery = z.infer<typeof contributorsQuerySchema>;
+
+/** How to write the contributors download: the format the query names, else the one the Accept header prefers (JSON for NDJSON). */
+export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
 
 /** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
 export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape }), '/query');
@@ -57,9 +65,7 @@ export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | un
 export const transcriptionsQuery = new ZodPipe(
   z.strictObject({
     task: z.string({ error: 'is missing: name the transcription task whose consensus to download, by its key (task=T0)' }).min(1, 'is empty: name the transcription task by its key (task=T0)').max(100),
-    format: z
-      .preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), enumOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default) or iiif (a IIIF Presentation 3 AnnotationPage)'))
-      .default('text'),
+    format: formatSchemaOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default) or iiif (a IIIF Presentation 3 AnnotationPage)').default('text'),
     token: downloadTokenSchema,
   }),
   '/query',

@@ -21,6 +21,7 @@ import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
 import { ActivitySection } from './ActivitySection';
 import { ExcludedVolunteersSection } from './ExcludedVolunteers';
+import { ContributorsSection } from './ContributorsSection';
 import { DiscussionsSection } from './DiscussionsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -90,6 +91,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <ActivitySection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <ExcludedVolunteersSection project={project} />
+              <ContributorsSection project={project} />
               <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
             </>
