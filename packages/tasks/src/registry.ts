@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIST_SEPARATOR, type NextField, choicesGone } from './common';
 import type { FieldError } from './pointer';
+import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsKnownAnswer, fieldsTaskSchema, givesKnownFields } from './fields/fields';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -15,6 +16,7 @@ export const taskSchema = z.discriminatedUnion('type', [
   transcriptionTaskSchema,
   closeReadingTaskSchema,
   taggingTaskSchema,
+  fieldsTaskSchema,
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskType = Task['type'];
@@ -32,9 +34,10 @@ interface TaskTypeEntry<T extends TaskType> {
    * A value given to a task of this type under another version of the workflow (valid under it), as consensus reads it
    * under this version's task of the same key and type: the value itself when all of it counts, what still counts of
    * it as a new value, or undefined when nothing does. It needs what consensus needs (the value's shape, the answers
-   * it chose still offered), not the limits a new answer is held to (a length, how many choices or tags).
+   * it chose still offered), not the limits a new answer is held to (a length, how many choices or tags). `givenTo` is
+   * the task the value was given to, when known.
    */
-  earlierAnswer(task: TaskOf<T>, value: unknown): unknown;
+  earlierAnswer(task: TaskOf<T>, value: unknown, givenTo?: TaskOf<T>): unknown;
   /**
    * What `after`, a new version of the task, does to the answers given under `before` as `earlierAnswer` reads them:
    * each change that makes them count otherwise or not at all, at its field's pointer in the task ("" the task).
@@ -73,7 +76,7 @@ interface TaskTypeEntry<T extends TaskType> {
    */
   knownAnswer?(known: unknown): unknown;
   /** Whether a volunteer's value gives the known answer (as `knownAnswer` reads it); the same value when omitted. */
-  givesKnownAnswer?(given: unknown, known: unknown): boolean;
+  givesKnownAnswer?(given: unknown, known: unknown, task: TaskOf<T>): boolean;
   /** A valid known answer as one cell of the consensus download, as the consensus column beside it writes answers. */
   flatKnownAnswer?(task: TaskOf<T>, known: never): string;
 }
@@ -161,6 +164,18 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // suggestions added, taken out or reworded change no answer; a closed one's tags are what answers count for.
     newAnswerLimits: (task) => (task.allowFreeTags ? ['maxTags', 'vocabulary'] : ['maxTags']),
   },
+  // A form of named fields; its consensus is decided field by field, and written as the object of their answers.
+  fields: {
+    annotation: fieldsAnnotationSchema,
+    ...taskLevelNext,
+    ...freeText,
+    flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
+    consensusValue: fieldsConsensusValue,
+    knownAnswer: fieldsKnownAnswer,
+    givesKnownAnswer: (given, known, task: FieldsTask) => givesKnownFields(task, given, known),
+    earlierAnswer: fieldsEarlierAnswer,
+    earlierAnswerChanges: fieldsEarlierAnswerChanges,
+  },
 };
 
 function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
@@ -211,8 +226,8 @@ export function parseNewAnswer(task: Task, value: unknown, locations?: readonly 
 }
 
 /** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */
-export function earlierAnswerUnder(task: Task, value: unknown): unknown {
-  return entryFor(task).earlierAnswer(task as never, value);
+export function earlierAnswerUnder(task: Task, value: unknown, givenTo?: Task): unknown {
+  return entryFor(task).earlierAnswer(task as never, value, givenTo as never);
 }
 
 /** What `after` does to the answers given under `before`, a task of the same type: see `earlierAnswerChanges`. */
@@ -281,7 +296,7 @@ export function knownAnswerOf(task: Task, known: unknown): unknown {
 /** Whether a volunteer's value for `task` gives the known answer, as `knownAnswerOf` reads it. */
 export function givesKnownAnswer(task: Task, given: unknown, known: unknown): boolean {
   const rule = entryFor(task).givesKnownAnswer;
-  return rule ? rule(given, known) : given === known;
+  return rule ? rule(given, known, task as never) : given === known;
 }
 
 /** The consensus answer of `task` (as stored) in the task's annotation format: see `consensusValue`. */
