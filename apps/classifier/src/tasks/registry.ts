@@ -8,6 +8,7 @@ import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging, taggingIsEmpty } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
+import { describeFields, explainFields, FieldsTask, fieldsInitialValue } from './fields/FieldsTask';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
 /**
@@ -67,6 +68,7 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   },
   'close-reading': { component: CloseReadingTask, ownedLocation: closeReadingPassageShown, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging, isEmpty: taggingIsEmpty },
+  fields: { component: FieldsTask, initialValue: fieldsInitialValue, describe: describeFields, explain: explainFields },
 };
 
 function entryFor(task: Task): TaskEntry<TaskType> | undefined {

@@ -73,28 +73,54 @@ export function isPartialDate(text: string): boolean {
 
 const ONE_LINE_PROBLEM = singleLine(z.string());
 
+/**
+ * What is wrong with a field's value (trimmed), by kind of fault, for the classifier to say in the volunteer's language
+ * (`fieldProblem` says it in English): blank where required, over its length, on several lines, not a number, not a
+ * date as archives write them, no real date, or a choice not offered.
+ */
+export type FieldFault = 'required' | 'tooLong' | 'oneLine' | 'notNumber' | 'notDate' | 'notRealDate' | 'notOffered';
+
+export function fieldFault(field: FormField, value: string): FieldFault | undefined {
+  if (value === '') return field.required ? 'required' : undefined;
+  switch (field.kind) {
+    case 'text':
+      if ([...value].length > (field.maxLength ?? DEFAULT_FIELD_LENGTH)) return 'tooLong';
+      return ONE_LINE_PROBLEM.safeParse(value).success ? undefined : 'oneLine';
+    case 'number':
+      return NUMBER.test(value) ? undefined : 'notNumber';
+    case 'date':
+      if (!DATE.test(value)) return 'notDate';
+      return isPartialDate(value) ? undefined : 'notRealDate';
+    case 'choice':
+      return field.choices!.includes(value) ? undefined : 'notOffered';
+  }
+}
+
 /** What is wrong with a field's value (trimmed), as the volunteer can fix it; undefined when nothing. */
 function fieldProblem(field: FormField, value: string): string | undefined {
-  if (value === '') return field.required ? `is required ("${field.label}"): fill it in` : undefined;
-  switch (field.kind) {
-    case 'text': {
-      const most = field.maxLength ?? DEFAULT_FIELD_LENGTH;
-      if ([...value].length > most) return `is longer than ${most} characters; shorten it`;
-      const line = ONE_LINE_PROBLEM.safeParse(value);
-      return line.success ? undefined : line.error.issues[0]!.message;
-    }
-    case 'number':
-      return NUMBER.test(value) ? undefined : `is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators`;
-    case 'date':
-      if (!DATE.test(value)) return 'is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (1881, 1881-04, 1881-04-03)';
-      return isPartialDate(value) ? undefined : `is not a real date (${value}): check the month and the day`;
-    case 'choice':
-      return field.choices!.includes(value) ? undefined : `"${value}" is not offered: choose one of ${quoted(field.choices!)}, or leave it blank`;
+  const fault = fieldFault(field, value);
+  switch (fault) {
+    case undefined:
+      return undefined;
+    case 'required':
+      return `is required ("${field.label}"): fill it in`;
+    case 'tooLong':
+      return `is longer than ${field.maxLength ?? DEFAULT_FIELD_LENGTH} characters; shorten it`;
+    case 'oneLine':
+      return ONE_LINE_PROBLEM.safeParse(value).error!.issues[0]!.message;
+    case 'notNumber':
+      return 'is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+    case 'notDate':
+      return 'is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (1881, 1881-04, 1881-04-03)';
+    case 'notRealDate':
+      return `is not a real date (${value}): check the month and the day`;
+    case 'notOffered':
+      return `"${value}" is not offered: choose one of ${quoted(field.choices!)}, or leave it blank`;
   }
 }
 
 /** A field's value as it is stored: trimmed, composed (NFC). */
-const tidyValue = (value: string) => value.trim().normalize('NFC');
+export const tidyFieldValue = (value: string) => value.trim().normalize('NFC');
 
 /**
  * The volunteer submits an object with a string for every field (its key); "" leaves it blank. Each value is checked
@@ -104,7 +130,7 @@ export function fieldsAnnotationSchema(task: FieldsTask) {
   const shape = Object.fromEntries(task.fields.map((field) => [field.key, z.string({ error: `must be a string (${field.label}): "" leaves it blank` })]));
   return z
     .strictObject(shape)
-    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, tidyValue(value[field.key] as string)])) as FieldsAnnotation)
+    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, tidyFieldValue(value[field.key] as string)])) as FieldsAnnotation)
     .superRefine((value, ctx) => {
       for (const field of task.fields) {
         const problem = fieldProblem(field, value[field.key]!);
@@ -186,7 +212,7 @@ export function givesKnownFields(task: FieldsTask, given: unknown, known: unknow
     const expected = known[field.key];
     if (typeof expected !== 'string') return true;
     const value = given[field.key];
-    return typeof value === 'string' && fieldComparable(field, tidyValue(value)) === fieldComparable(field, tidyValue(expected));
+    return typeof value === 'string' && fieldComparable(field, tidyFieldValue(value)) === fieldComparable(field, tidyFieldValue(expected));
   });
 }
 
