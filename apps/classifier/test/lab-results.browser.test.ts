@@ -416,6 +416,50 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a fields task\'s consensus field by field on the subject\'s page, each with its agreement and votes', async () => {
+    const account = await signUp(suite.stack, { email: `lab-fields-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Index cards', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Cards' });
+    const { subjectIds: [card] } = await researcher.addSubjects(set.id, [{ externalId: 'card-1', locations: [{ type: 'text', text: 'SMITH, John. St Mary' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Cards',
+      firstTask: 'T0',
+      tasks: {
+        T0: {
+          type: 'fields',
+          instruction: 'Copy the card',
+          fields: [
+            { key: 'surname', label: 'Surname', kind: 'text' },
+            { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'] },
+            { key: 'age', label: 'Age', kind: 'number' },
+          ],
+        },
+      },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    for (const value of [{ surname: 'Smith', parish: 'St Mary', age: '' }, { surname: 'smith ', parish: 'St John', age: '' }]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: card!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${card}`);
+    const consensus = page.getByTestId('lab-result-consensus');
+    await waitToSee(consensus.getByTestId('field-consensus'));
+    expect((await consensus.getByTestId('field-consensus').locator('li').allTextContents()).map((text) => text.trim())).toEqual([
+      'Surname: Smith (100% of 2 votes)',
+      'Parish: no leader (a tie) (50% of 2 votes)',
+      'Age: left blank (100% of 2 votes)',
+    ]);
+    expect((await consensus.locator('tbody tr:first-child td').nth(1).textContent())?.trim()).toBe('50%'); // the least of its fields'
+    await checkScreen(page, 'lab-result-fields');
+    expect(errors).toEqual([]);
+  });
+
   it('marks a transcription that needs checking in the list, lists only those when asked, and marks its low-agreement words beside each volunteer’s transcription (round 17b F5)', async () => {
     const account = await signUp(suite.stack, { email: `lab-transcription-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);

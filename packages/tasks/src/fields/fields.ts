@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseTaskFields, helpSchema, labelSchema, noRepeats, quoted, singleLine, taskKeySchema } from '../common';
+import { baseTaskFields, fieldKeySchema, helpSchema, labelSchema, noRepeats, quoted, singleLine, taskKeySchema } from '../common';
 import type { FieldError } from '../pointer';
 import { normaliseTag } from '../tagging/tagging';
 
@@ -17,10 +17,11 @@ const choiceTextSchema = singleLine(z.string().trim().min(1).max(200));
 export const formFieldSchema = z
   .strictObject({
     /** Names the field in answers and downloads (`<task>.<key>`): stable, like a task's key. */
-    key: taskKeySchema,
+    key: fieldKeySchema,
     label: labelSchema,
     help: helpSchema,
-    kind: z.enum(FIELD_KINDS, { error: `must be one of ${quoted(FIELD_KINDS)}` }),
+    /** How the field is entered, checked and compared; a line of text when left out. */
+    kind: z.enum(FIELD_KINDS, { error: `must be one of ${quoted(FIELD_KINDS)}` }).default('text'),
     /** The values a choice field offers (choice only, and required there). */
     choices: z
       .array(choiceTextSchema)
