@@ -915,6 +915,29 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('asks before a form goes with every field blank, and sends it blank once confirmed', async () => {
+    const { url, workflowId } = await setUp('Blank cards', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Copy the card',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'fields', instruction: 'Copy the card.', fields: [{ key: 'notes', label: 'Notes', kind: 'text' }, { key: 'year', label: 'Year', kind: 'date' }] } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'fields');
+    await waitForFocus(page, '[data-field="notes"]');
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    expect(await page.getByRole('alertdialog', { name: 'Every field is blank. Is there nothing to copy here?' }).count()).toBe(1);
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('finished'));
+    expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { notes: '', year: '' } }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('says how much of a transcription’s most characters is used, and when it is full or too long', async () => {
     const { url, workflowId } = await setUp('Long transcriptions', SNIPPETS.slice(0, 2).map(textSubject), {
       name: 'Transcribe briefly',

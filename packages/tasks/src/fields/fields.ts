@@ -204,8 +204,8 @@ export function fieldsKnownAnswer(known: unknown): unknown {
 }
 
 /**
- * Whether a volunteer's values give the known ones: every field the known answer gives a value for (blank included),
- * compared as consensus compares them (`fieldComparable`). A field the known answer leaves out is not judged.
+ * Whether a volunteer's values give the known ones (a whole answer, as gold standards are checked): every field, blank
+ * included, compared as consensus compares them (`fieldComparable`).
  */
 export function givesKnownFields(task: FieldsTask, given: unknown, known: unknown): boolean {
   if (!isRecord(given) || !isRecord(known)) return false;

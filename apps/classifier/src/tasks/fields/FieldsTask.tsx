@@ -16,6 +16,9 @@ const valuesOf = (task: Task, value: unknown): Record<string, string> => {
 
 export const fieldsInitialValue = (task: Task) => valuesOf(task, undefined);
 
+/** Every field left blank (none required): right for a card that gives none of them, so it is confirmed, not refused. */
+export const fieldsIsEmpty = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.values(value).every((each) => typeof each !== 'string' || each.trim() === '');
+
 /** What is wrong with a field, in the volunteer's language: the rule `fieldFault` keeps, said so they can fix it. */
 function faultInWords(t: TFunction, fault: FieldFault, field: FormField): string {
   switch (fault) {
