@@ -70,7 +70,7 @@ describe('a fields task', () => {
 
     const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
     expect(JSON.parse(row!.T_answer as string)).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: '' });
-    expect(row).toMatchObject({ T_agreement: 2 / 3, T_votes: 3, T_algorithm: 'field-plurality-vote', 'T.surname': 'Smith', 'T.born': '1881-04', 'T.age': '34', 'T.parish': '' });
+    expect(row).toMatchObject({ T_agreement: 2 / 3, T_votes: 3, T_needs_checking: false, T_algorithm: 'field-plurality-vote', 'T.surname': 'Smith', 'T.born': '1881-04', 'T.age': '34', 'T.parish': '' });
     expect((row!.T_result as { fields: { key: string; agreement: number }[] }).fields.map((field) => [field.key, field.agreement])).toEqual([['surname', 1], ['born', 2 / 3], ['age', 2 / 3], ['parish', 2 / 3]]);
 
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');

@@ -146,7 +146,7 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
 function reduceFieldsTask(key: string, task: FieldsTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
   const values = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value)).map((v) => v.value as Record<string, unknown>);
   const consensus = reduceFields(task, values);
-  return { task: key, answer: values.length ? JSON.stringify(consensus.answer) : null, agreement: values.length ? consensus.agreement : null, votes: values.length, algorithm: 'field-plurality-vote', parameters: {}, result: { fields: consensus.fields } };
+  return { task: key, answer: values.length ? JSON.stringify(consensus.answer) : null, agreement: values.length ? consensus.agreement : null, votes: values.length, algorithm: 'field-plurality-vote', parameters: {}, result: { fields: consensus.fields, lowConsensus: consensus.lowConsensus } };
 }
 
 function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {

@@ -1,5 +1,5 @@
 import { type FieldsTask, byCodePoints, fieldComparable } from '@chorus/tasks';
-import { pluralityVote } from './vote';
+import { NO_MAJORITY_AT_MOST, pluralityVote } from './vote';
 
 /** One field's consensus: the value most volunteers gave, compared as the field's kind means it. */
 export interface FieldConsensus {
@@ -21,6 +21,8 @@ export interface FieldsConsensus {
   agreement: number | null;
   /** Each field's consensus, in the task's order. */
   fields: FieldConsensus[];
+  /** A field volunteers answered has no majority behind its answer (a tie, 1 of 2, 2 of 5): worth a researcher's check. */
+  lowConsensus: boolean;
 }
 
 /** The spelling most of `written` use, the first by code points in a tie: `Smith` over `SMITH` if more wrote it so. */
@@ -47,5 +49,6 @@ export function reduceFields(task: FieldsTask, values: readonly Record<string, u
     answer: Object.fromEntries(fields.map((field) => [field.key, field.answer ?? ''])),
     agreement: agreements.length ? Math.min(...agreements) : null,
     fields,
+    lowConsensus: agreements.some((agreement) => agreement <= NO_MAJORITY_AT_MOST),
   };
 }

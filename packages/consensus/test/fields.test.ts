@@ -1,5 +1,5 @@
 import { type FieldsTask, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, reduceFields, reduceSubject } from '../src';
+import { type ClassificationRecord, findRetirement, needsChecking, reduceFields, reduceSubject } from '../src';
 
 const definition = workflowDefinitionSchema.parse({
   name: 'Cards',
@@ -37,6 +37,7 @@ describe('fields consensus', () => {
     expect(field(consensus, 'age')).toMatchObject({ agreement: 2 / 3, counts: { '34': 2, '43': 1 } });
     expect(field(consensus, 'born')).toMatchObject({ agreement: 2 / 3, counts: { '1881-04': 2, '1881': 1 } });
     expect(consensus.agreement).toBe(2 / 3);
+    expect(consensus.lowConsensus).toBe(false);
   });
 
   it('gives a tied field no answer ("" in the task\'s answer) and the leaders\' share, which the task\'s agreement takes as its least', () => {
@@ -47,6 +48,7 @@ describe('fields consensus', () => {
     expect(field(consensus, 'surname')).toMatchObject({ answer: null, agreement: 0.5, leaders: ['smith', 'smyth'] });
     expect(consensus.answer).toEqual({ surname: '', age: '34', born: '', parish: '' });
     expect(consensus.agreement).toBe(0.5);
+    expect(consensus.lowConsensus).toBe(true); // worth a researcher's check: needs_checking
   });
 
   it('counts a blank as a value, and a field an earlier answer lacks as no vote', () => {
@@ -61,6 +63,7 @@ describe('fields consensus', () => {
     const [consensus] = reduceSubject(definition, classified({ surname: 'Smith', age: '34', born: '', parish: '' }, { surname: 'smith', age: '34', born: '', parish: 'St Mary' }));
     expect(JSON.parse(consensus!.answer!)).toEqual({ surname: 'Smith', age: '34', born: '', parish: '' });
     expect(consensus).toMatchObject({ agreement: 0.5, votes: 2, algorithm: 'field-plurality-vote' });
+    expect(needsChecking(consensus!, [consensus!])).toBe(true); // the parish is tied
     expect(consensus!.result.fields).toMatchObject([{ key: 'surname', answer: 'Smith', agreement: 1, votes: 2 }, { key: 'age' }, { key: 'born' }, { key: 'parish', answer: null, agreement: 0.5 }]);
   });
 

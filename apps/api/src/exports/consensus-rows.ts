@@ -1,4 +1,4 @@
-import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
+import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
 import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
@@ -212,6 +212,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'fields[].votes': 'the volunteers who gave the field a value, blank included (an answer given under a version without the field gives it none)',
     'fields[].counts': 'the volunteers behind each value, by the value as compared: text in lower case, spaces collapsed, compatibility characters as their letters (as tags are compared); numbers by their value (12.50 is 12.5); dates and choices as written; "" for blank',
     'fields[].leaders': 'the values (as compared) in the lead, more than one in a tie',
+    lowConsensus: `worth a review: a field volunteers answered has no majority behind its answer (agreement ${NO_MAJORITY_AT_MOST} or less: a tie, 1 of 2, 2 of 5); the task's _needs_checking`,
   },
 } as const satisfies Record<TaskType, Record<string, string>>;
 
@@ -269,7 +270,7 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
   reviewed_answer:
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
   needs_checking:
-    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription on the consensus path whose _result has lowConsensus (and at least one transcription), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
+    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription or a fields task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
