@@ -456,6 +456,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       'Age: left blank (100% of 2 votes)',
     ]);
     expect((await consensus.locator('tbody tr:first-child td').nth(1).textContent())?.trim()).toBe('50%'); // the least of its fields'
+    expect(await consensus.getByTestId('needs-checking').count()).toBe(1); // the parish has no majority
     await checkScreen(page, 'lab-result-fields');
     expect(errors).toEqual([]);
   });
