@@ -882,6 +882,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const born = page.getByLabel('Date of birth', { exact: true });
     await waitForFocus(page, '[data-field="surname"]');
     expect(await page.getByLabel('Age', { exact: true }).getAttribute('inputmode')).toBe('decimal');
+    expect(await born.getAttribute('inputmode')).toBeNull(); // a digits-only keypad would have no '-'
     const dateHint = (await born.getAttribute('aria-describedby'))!; // the format, read with the field
     expect(await page.locator(`[id="${dateHint}"]`).textContent()).toMatch(/^Write the date as YYYY, YYYY-MM or YYYY-MM-DD/);
 
@@ -892,6 +893,9 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('34');
     await page.keyboard.press('Tab');
     await waitForFocus(page, 'select[data-field="parish"]');
+    // Tabbing past a required field says nothing until going on is refused; a value typed wrong, once left, is said.
+    expect(await page.locator('.field-error').allTextContents()).toEqual(['This date does not exist: check the month and the day.']);
+    expect(await surname.getAttribute('aria-invalid')).toBeNull();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-field="surname"]');

@@ -17,7 +17,10 @@ export interface FieldConsensus {
 export interface FieldsConsensus {
   /** Each field's answer, "" where it has none (no votes, a tie). */
   answer: Record<string, string>;
-  /** The least agreement of the fields that have votes: a form is as settled as its least settled field. */
+  /**
+   * The least agreement of the fields that have votes, a tied field's 0 (a tie is no agreement, as retirement reads
+   * it): a form is as settled as its least settled field. Null without votes.
+   */
   agreement: number | null;
   /** Each field's consensus, in the task's order. */
   fields: FieldConsensus[];
@@ -44,11 +47,12 @@ export function reduceFields(task: FieldsTask, values: readonly Record<string, u
     const answer = vote.answer === null ? null : mostWritten(given.filter((value) => fieldComparable(field, value) === vote.answer));
     return { key: field.key, answer, agreement: vote.agreement, votes: vote.votes, counts: vote.counts, leaders: vote.leaders };
   });
-  const agreements = fields.flatMap((field) => (field.agreement === null ? [] : [field.agreement]));
+  const voted = fields.filter((field) => field.agreement !== null);
+  const agreements = voted.map((field) => (field.answer === null ? 0 : field.agreement!));
   return {
     answer: Object.fromEntries(fields.map((field) => [field.key, field.answer ?? ''])),
     agreement: agreements.length ? Math.min(...agreements) : null,
     fields,
-    lowConsensus: agreements.some((agreement) => agreement <= NO_MAJORITY_AT_MOST),
+    lowConsensus: voted.some((field) => field.agreement! <= NO_MAJORITY_AT_MOST),
   };
 }

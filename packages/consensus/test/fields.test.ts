@@ -40,14 +40,14 @@ describe('fields consensus', () => {
     expect(consensus.lowConsensus).toBe(false);
   });
 
-  it('gives a tied field no answer ("" in the task\'s answer) and the leaders\' share, which the task\'s agreement takes as its least', () => {
+  it('gives a tied field no answer ("" in the task\'s answer) and the leaders\' share, but the task no agreement (0): a tie is no agreement', () => {
     const consensus = reduceFields(task, [
       { surname: 'Smith', age: '34', born: '', parish: '' },
       { surname: 'Smyth', age: '34', born: '', parish: '' },
     ]);
     expect(field(consensus, 'surname')).toMatchObject({ answer: null, agreement: 0.5, leaders: ['smith', 'smyth'] });
     expect(consensus.answer).toEqual({ surname: '', age: '34', born: '', parish: '' });
-    expect(consensus.agreement).toBe(0.5);
+    expect(consensus.agreement).toBe(0);
     expect(consensus.lowConsensus).toBe(true); // worth a researcher's check: needs_checking
   });
 
@@ -62,7 +62,7 @@ describe('fields consensus', () => {
   it('is the task\'s consensus: the answer the object as JSON text, each field\'s { answer, agreement, votes } in result.fields', () => {
     const [consensus] = reduceSubject(definition, classified({ surname: 'Smith', age: '34', born: '', parish: '' }, { surname: 'smith', age: '34', born: '', parish: 'St Mary' }));
     expect(JSON.parse(consensus!.answer!)).toEqual({ surname: 'Smith', age: '34', born: '', parish: '' });
-    expect(consensus).toMatchObject({ agreement: 0.5, votes: 2, algorithm: 'field-plurality-vote' });
+    expect(consensus).toMatchObject({ agreement: 0, votes: 2, algorithm: 'field-plurality-vote' });
     expect(needsChecking(consensus!, [consensus!])).toBe(true); // the parish is tied
     expect(consensus!.result.fields).toMatchObject([{ key: 'surname', answer: 'Smith', agreement: 1, votes: 2 }, { key: 'age' }, { key: 'born' }, { key: 'parish', answer: null, agreement: 0.5 }]);
   });
@@ -71,5 +71,12 @@ describe('fields consensus', () => {
     const same = { surname: 'Smith', age: '34', born: '1881', parish: 'St Mary' };
     expect(findRetirement(definition, classified(same, same, { ...same, age: '35' })).decision.retire).toBe(true); // every field 2/3 or more
     expect(findRetirement(definition, classified(same, { ...same, age: '35' }, { ...same, age: '36' })).decision.retire).toBe(false); // age 1/3
+  });
+
+  it('does not retire on an agreement rule while a field is tied, however low the threshold', () => {
+    const lenient = workflowDefinitionSchema.parse({ ...definition, retirement: { rule: 'agreement', task: 'T', minimum: 2, threshold: 0.5, maximum: 10 } });
+    const card = { surname: 'Smith', age: '34', born: '1881', parish: 'St Mary' };
+    expect(findRetirement(lenient, classified(card, { ...card, surname: 'Jones' })).decision.retire).toBe(false);
+    expect(findRetirement(lenient, classified(card, card)).decision.retire).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import {
   annotationsReadableUnder,
   consensusValueOf,
   earlierAnswerChanges,
+  fieldComparable,
   flatAnswerOf,
   givesKnownAnswer,
   knownAnswerOf,
@@ -59,6 +60,16 @@ describe('fields task: definition', () => {
     expect(definitionErrors({ ...card, fields: [...card.fields, { key: 'age', label: 'Age again', kind: 'text' }] })).toEqual(['/tasks/T/fields/5/key']);
   });
 
+  it('refuses keys that differ only in case, as task keys (their download columns would clash)', () => {
+    expect(definitionErrors({ ...card, fields: [...card.fields, { key: 'Age', label: 'Age again', kind: 'text' }] })).toEqual(['/tasks/T/fields/5/key']);
+  });
+
+  it('takes a field\'s help as one short line, not a page of markdown', () => {
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'As on the card' }] })).toEqual([]);
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'First line\nsecond line' }] })).toEqual(['/tasks/T/fields/0/help']);
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'x'.repeat(1001) }] })).toEqual(['/tasks/T/fields/0/help']);
+  });
+
   it('may not be keyed "metadata", whose download columns metadata.<field> are the subjects\' metadata columns', () => {
     const result = validateWorkflowDefinition({ name: 'Cards', firstTask: 'Metadata', tasks: { Metadata: card } });
     expect(result.ok ? [] : result.errors.map((error) => error.pointer)).toEqual(['/tasks/Metadata']);
@@ -94,6 +105,14 @@ describe('fields task: a volunteer’s answer', () => {
     expect(errorsOf({ ...filled, surname: '' })[0]!.message).toMatch(/required.*Surname/);
   });
 
+  it('takes a choice however the researcher\'s text composed its accents (choices are composed, NFC, as values are)', () => {
+    const decomposed = workflow({ ...card, fields: [{ key: 'parish', label: 'Parish', kind: 'choice', choices: ['Saint-Andre\u0301'] }] });
+    for (const parish of ['Saint-Andr\u00e9', 'Saint-Andre\u0301']) {
+      const result = validateAnnotations(decomposed, [{ task: 'T', value: { parish } }]);
+      expect(result.ok && result.value[0]!.value).toEqual({ parish: 'Saint-Andr\u00e9' });
+    }
+  });
+
   it('takes partial dates, leap days of leap years, and numbers as volunteers type them', () => {
     for (const born of ['1881', '1881-04', '1880-02-29', '2000-02-29']) expect(errorsOf({ ...filled, born })).toEqual([]);
     expect(errorsOf({ ...filled, born: '1900-02-29' }).length).toBe(1);
@@ -110,11 +129,29 @@ describe('fields task: a volunteer’s answer', () => {
     expect(consensusValueOf(task, flat)).toEqual(filled);
   });
 
-  it('gives a known answer when every field it names matches as consensus compares (case and spaces of text, numbers by value)', () => {
-    const known = knownAnswerOf(task, JSON.stringify({ surname: 'SMITH', age: '34.0' }));
+  it('gives a known answer, a whole answer, when every field matches as consensus compares (case and spaces of text, numbers by value)', () => {
+    const known = knownAnswerOf(task, JSON.stringify({ ...filled, surname: 'SMITH', age: '34.0' }));
     expect(givesKnownAnswer(task, { ...filled, surname: ' smith ' }, known)).toBe(true);
+    expect(givesKnownAnswer(task, filled, { surname: 'Smith', age: '34' })).toBe(false); // not a whole answer: none gives it
+    expect(givesKnownAnswer(task, { ...filled, given: '' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, age: '35' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, surname: 'Smyth' }, known)).toBe(false);
+  });
+});
+
+describe('fields task: numbers compared by value', () => {
+  it('compares numbers as exact decimals: leading and trailing zeros and "-0" aside, integers beyond 2^53 kept apart', () => {
+    const number = { kind: 'number' } as const;
+    expect(fieldComparable(number, '0034.50')).toBe('34.5');
+    expect(fieldComparable(number, '+.5')).toBe('0.5');
+    expect(fieldComparable(number, '-0.0')).toBe('0');
+    expect(fieldComparable(number, '12.')).toBe('12');
+    expect(fieldComparable(number, '-007')).toBe('-7');
+    expect(fieldComparable(number, '9007199254740993')).not.toBe(fieldComparable(number, '9007199254740992'));
+  });
+
+  it('reads a stored consensus answer that is not JSON as no values', () => {
+    expect(consensusValueOf(task, '{not json')).toEqual({});
   });
 });
 

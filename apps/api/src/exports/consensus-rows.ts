@@ -208,7 +208,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     fields: "one entry per field of the task, in its order (the answer column is the object of their answers, JSON text; each is in its <task>.<field> column too)",
     'fields[].key': "the field's key",
     'fields[].answer': 'the value most volunteers gave, as most of them wrote it ("" when most left it blank); null in a tie or without votes',
-    'fields[].agreement': "the share of the field's votes behind its answer (in a tie, each leader's share); the task's agreement column is the least of its fields'",
+    'fields[].agreement': "the share of the field's votes behind its answer (in a tie, each leader's share); the task's agreement column is the least of its fields', 0 while a field is tied",
     'fields[].votes': 'the volunteers who gave the field a value, blank included (an answer given under a version without the field gives it none)',
     'fields[].counts': 'the volunteers behind each value, by the value as compared: text in lower case, spaces collapsed, compatibility characters as their letters (as tags are compared); numbers by their value (12.50 is 12.5); dates and choices as written; "" for blank',
     'fields[].leaders': 'the values (as compared) in the lead, more than one in a tie',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseTaskFields, fieldKeySchema, helpSchema, labelSchema, noRepeats, quoted, singleLine, taskKeySchema } from '../common';
+import { baseTaskFields, fieldKeySchema, labelSchema, noRepeats, quoted, singleLine, taskKeySchema } from '../common';
 import type { FieldError } from '../pointer';
 import { normaliseTag } from '../tagging/tagging';
 
@@ -12,14 +12,16 @@ export const DEFAULT_FIELD_LENGTH = 500;
 /** The most fields one task may have: a card or a register's row, not a whole form. */
 export const MOST_FIELDS = 30;
 
-const choiceTextSchema = singleLine(z.string().trim().min(1).max(200));
+/** A choice as offered and compared: composed (NFC), as volunteers' values are stored, so an accent typed either way matches. */
+const choiceTextSchema = singleLine(z.string().trim().min(1).max(200)).transform((choice) => choice.normalize('NFC'));
 
 export const formFieldSchema = z
   .strictObject({
     /** Names the field in answers and downloads (`<task>.<key>`): stable, like a task's key. */
     key: fieldKeySchema,
     label: labelSchema,
-    help: helpSchema,
+    /** A line under the field's label (shown as plain text, as the label is). */
+    help: singleLine(labelSchema).optional(),
     /** How the field is entered, checked and compared; a line of text when left out. */
     kind: z.enum(FIELD_KINDS, { error: `must be one of ${quoted(FIELD_KINDS)}` }).default('text'),
     /** The values a choice field offers (choice only, and required there). */
@@ -27,7 +29,7 @@ export const formFieldSchema = z
       .array(choiceTextSchema)
       .min(1)
       .max(200)
-      .superRefine((choices, ctx) => noRepeats(choices, ctx, (choice) => choice.normalize('NFC'), (earlier) => `repeats choices/${earlier}; offer each once`))
+      .superRefine((choices, ctx) => noRepeats(choices, ctx, (choice) => choice, (earlier) => `repeats choices/${earlier}; offer each once`))
       .optional(),
     required: z.boolean().default(false),
     /** The longest value of a text field, in characters (text only; `DEFAULT_FIELD_LENGTH` when left out). */
@@ -48,7 +50,7 @@ export const fieldsTaskSchema = z.strictObject({
     .array(formFieldSchema)
     .min(1, 'give at least one field')
     .max(MOST_FIELDS, `at most ${MOST_FIELDS} fields; split the form into several tasks`)
-    .superRefine((fields, ctx) => noRepeats(fields, ctx, (field) => field.key, (earlier) => `repeats the key of fields/${earlier}; give each field its own key`, 'key')),
+    .superRefine((fields, ctx) => noRepeats(fields, ctx, (field) => field.key.toLowerCase(), (earlier) => `repeats the key of fields/${earlier} (keys differing only in case are the same, as task keys are); give each field its own key`, 'key')),
   next: taskKeySchema.optional(),
 });
 export type FieldsTask = z.infer<typeof fieldsTaskSchema>;
@@ -148,8 +150,15 @@ export function fieldsAnnotationSchema(task: FieldsTask) {
 export function fieldComparable(field: Pick<FormField, 'kind'>, value: string): string {
   if (value === '') return '';
   if (field.kind === 'text') return normaliseTag(value);
-  if (field.kind === 'number' && NUMBER.test(value)) return String(Number(value));
+  if (field.kind === 'number' && NUMBER.test(value)) return exactNumber(value);
   return value;
+}
+
+/** A number as an exact decimal, however written (`0034.50` is `34.5`, `-0` is `0`): no float, so no two long integers meet. */
+function exactNumber(text: string): string {
+  const [whole = '', fraction = ''] = text.replace(/^[+-]/, '').split('.');
+  const digits = `${whole.replace(/^0+/, '') || '0'}${fraction.replace(/0+$/, '') ? `.${fraction.replace(/0+$/, '')}` : ''}`;
+  return text.startsWith('-') && digits !== '0' ? `-${digits}` : digits;
 }
 
 /** Whether a stored value still reads as a value of `field` (a number for a number field, a choice still offered). */
@@ -163,14 +172,14 @@ function readsAs(field: FormField, value: unknown): value is string {
 
 /**
  * An answer given under an earlier version, as this one reads it: the values of the fields it still has with the same
- * key and kind (`givenTo`, the task it was given to, when known), each still a value of that kind (a choice still
+ * key and kind in `givenTo` (the task it was given to), each still a value of that kind (a choice still
  * offered), whatever the limits for new answers (required, a length). A field it has no value for has no vote from it.
  */
-export function fieldsEarlierAnswer(task: FieldsTask, value: unknown, givenTo?: FieldsTask): FieldsAnnotation | undefined {
+export function fieldsEarlierAnswer(task: FieldsTask, value: unknown, givenTo: FieldsTask): FieldsAnnotation | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const given = value as Record<string, unknown>;
-  const kindBefore = givenTo && new Map(givenTo.fields.map((field) => [field.key, field.kind]));
-  const kept = task.fields.filter((field) => Object.hasOwn(given, field.key) && (!kindBefore || kindBefore.get(field.key) === field.kind) && readsAs(field, given[field.key]));
+  const kindBefore = new Map(givenTo.fields.map((field) => [field.key, field.kind]));
+  const kept = task.fields.filter((field) => Object.hasOwn(given, field.key) && kindBefore.get(field.key) === field.kind && readsAs(field, given[field.key]));
   if (!kept.length) return undefined;
   const whole = kept.length === Object.keys(given).length;
   return whole ? (value as FieldsAnnotation) : Object.fromEntries(kept.map((field) => [field.key, given[field.key] as string]));
@@ -204,24 +213,27 @@ export function fieldsKnownAnswer(known: unknown): unknown {
 }
 
 /**
- * Whether a volunteer's values give the known ones (a whole answer, as gold standards are checked): every field, blank
- * included, compared as consensus compares them (`fieldComparable`).
+ * Whether a volunteer's values give the known ones: a known answer is a whole answer (uploads refuse one that lacks a
+ * field), so every field, blank included, must match as consensus compares them (`fieldComparable`); a known answer
+ * that lacks a field (one added by a later version) is given by no answer.
  */
 export function givesKnownFields(task: FieldsTask, given: unknown, known: unknown): boolean {
   if (!isRecord(given) || !isRecord(known)) return false;
   return task.fields.every((field) => {
     const expected = known[field.key];
-    if (typeof expected !== 'string') return true;
     const value = given[field.key];
-    return typeof value === 'string' && fieldComparable(field, tidyFieldValue(value)) === fieldComparable(field, tidyFieldValue(expected));
+    return typeof expected === 'string' && typeof value === 'string' && fieldComparable(field, tidyFieldValue(value)) === fieldComparable(field, tidyFieldValue(expected));
   });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** A consensus answer as stored (the object as JSON text) as a value; {} for none. */
+/** A consensus answer as stored (the object as JSON text) as a value; {} for none, or for text that is not one (read per row of a download: never throws). */
 export function fieldsConsensusValue(answer: string): FieldsAnnotation {
-  if (answer === '') return {};
-  const parsed = JSON.parse(answer) as unknown;
-  return isRecord(parsed) ? (parsed as FieldsAnnotation) : {};
+  try {
+    const parsed = JSON.parse(answer) as unknown;
+    return isRecord(parsed) ? (parsed as FieldsAnnotation) : {};
+  } catch {
+    return {};
+  }
 }

@@ -261,7 +261,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                 <tr key={task}>
                   <th scope="row">{definition ? t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) : task}</th>
                   <td className="lab-transcription-text">
-                    {consensus && definition?.type === 'fields' && !consensus.notReached ? <FieldsConsensus consensus={consensus} definition={definition} /> : consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
+                    {consensus ? <FieldsConsensus consensus={consensus} definition={definition} otherwise={inWords(task, consensus)} /> : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
                     {consensus && <NeedsChecking consensus={consensus} />}
                     {consensus && <OffPath consensus={consensus} definition={definition} question={consensus.notReached ? subject.consensus[consensus.notReached.task] : undefined} />}

@@ -1,4 +1,4 @@
-import { type FieldFault, type FormField, fieldFault, tidyFieldValue } from '@chorus/tasks';
+import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, fieldFault, tidyFieldValue } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ function faultInWords(t: TFunction, fault: FieldFault, field: FormField): string
     case 'required':
       return t('tasks.fields.fault.required');
     case 'tooLong':
-      return t('tasks.fields.fault.tooLong', { count: field.maxLength ?? 500 });
+      return t('tasks.fields.fault.tooLong', { count: field.maxLength ?? DEFAULT_FIELD_LENGTH });
     case 'oneLine':
       return t('tasks.fields.fault.oneLine');
     case 'notNumber':
@@ -54,8 +54,9 @@ export const describeFields: Describe<Task> = (task, value, t) => {
 
 /**
  * A form of named fields (an index card, a register's row): one labelled control per field, a text input (a number's
- * with a numeric keyboard, a date's with its format said), a select for a choice. A field's problem shows under it once
- * the volunteer leaves it, and under every field at fault when going on is refused, the first of them focused. Tab
+ * with a decimal keyboard, a date's with its format said and the full keyboard, whose "-" a digits-only keypad lacks),
+ * a select for a choice. A field's problem shows under it once the volunteer leaves it having typed in it (tabbing past
+ * a blank required field says nothing), and under every field at fault when going on is refused, the first focused. Tab
  * moves between fields; Ctrl+Enter goes on, as from any task.
  */
 export function FieldsTask({ task, id, subject, value, onChange, disabled, refusals = 0 }: TaskProps<Task>) {
@@ -64,6 +65,7 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
   const typed = languageAttributes(languageOf(task, subject));
   const values = valuesOf(task, value);
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const faults = new Map(task.fields.flatMap((field) => {
     const fault = fieldFault(field, tidyFieldValue(values[field.key]!));
     return fault ? [[field.key, fault] as const] : [];
@@ -80,8 +82,13 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
     if (first) document.getElementById(inputId(first))?.focus();
   });
 
-  const change = (field: FormField, text: string) => onChange({ ...values, [field.key]: text });
-  const leave = (field: FormField) => setShown((keys) => (keys.has(field.key) ? keys : new Set([...keys, field.key])));
+  const change = (field: FormField, text: string) => {
+    setEdited((keys) => (keys.has(field.key) ? keys : new Set([...keys, field.key])));
+    onChange({ ...values, [field.key]: text });
+  };
+  const leave = (field: FormField) => {
+    if (edited.has(field.key)) setShown((keys) => (keys.has(field.key) ? keys : new Set([...keys, field.key])));
+  };
 
   return (
     <fieldset className="task task-fields" aria-describedby={`${id}-keys`}>
@@ -137,7 +144,7 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
                 {...common}
                 {...(field.kind === 'text' ? typed : { dir: 'ltr' })}
                 type="text"
-                inputMode={field.kind === 'number' ? 'decimal' : field.kind === 'date' ? 'numeric' : undefined}
+                inputMode={field.kind === 'number' ? 'decimal' : undefined}
                 autoComplete="off"
                 spellCheck={field.kind === 'text' ? undefined : false}
                 onChange={(event) => change(field, event.target.value)}
