@@ -22,7 +22,8 @@ describe("the consensus download's documentation of <task>_result", () => {
       M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'X' },
       X: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'], startFrom: 'subject-text', next: 'C' },
       C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'V' }, { value: 'p', label: 'P' }], allowUnsure: true, evidence: 'optional', next: 'G' },
-      G: { type: 'tagging', instruction: 'Tag it' },
+      G: { type: 'tagging', instruction: 'Tag it', next: 'F' },
+      F: { type: 'fields', instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }] },
     },
   });
   const answers = (id: string, transcription: string, evidence: [number, number][], tags: object): ClassificationRecord => ({
@@ -34,6 +35,7 @@ describe("the consensus download's documentation of <task>_result", () => {
       { task: 'X', value: transcription },
       { task: 'C', value: { sense: 'v', evidence } },
       { task: 'G', value: tags },
+      { task: 'F', value: { surname: 'Brown' } },
     ],
   });
   // Answers that fill every field there is: a tagged word, a line break in dispute, evidence, a tag voted down.

@@ -124,6 +124,10 @@ describe('the definition form reads the schemas', () => {
     expect(hint('/retirement/threshold', { ...onTranscription, retirement: { rule: 'agreement', task: 'gone' } })).toBe(texts.hints.agreement.anyTask);
     expect(Object.keys(taskTypes).filter((type) => !(type in texts.hints.agreement))).toEqual([]);
 
+    // A fields task's field has its own words: its help is a line under the field, not the task's markdown.
+    const cards = { ...BRANCHING, tasks: { F: { type: 'fields', instruction: 'Copy', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }] } } };
+    expect([hint('/tasks/F/fields/0/help', cards), hint('/tasks/F/help', cards)]).toEqual([texts.hints.formField.help, texts.hints.task.help]);
+
     expect([hint('/name'), hint('/tasks'), hint('/tasks/T1/textTags'), hint('/retirement/rules'), hint('/selection/training'), hint('/effects/0/when'), hint('/tasks/T0/question')]).toEqual([
       texts.hints.definition.name,
       texts.hints.definition.tasks,

@@ -86,6 +86,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       'transcription',
       'close-reading',
       'tagging',
+      'fields',
     ]);
     await press(page, '#lab-def-tasks-add');
     await waitForFocus(page, '#lab-def-tasks-t1-key');
@@ -166,6 +167,50 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await page.reload();
     await waitToSee(page.getByTestId('lab-workflow-version').getByText('Version 3'));
     expect([await page.getByTestId('lab-definition-restored').count(), await value(page, '#lab-def-retirement-task')]).toEqual([0, 'T0']);
+    expect(errors).toEqual([]);
+  });
+
+  it('adds a fields task and edits its fields: add, label, kind, required, choices, move and remove; a choice field without choices is refused at them', async () => {
+    const { researcher, id, page, errors } = await researcherWith(YES_NO, 'fields');
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
+    await choose(page, '#lab-def-tasks-new-type', 'Fields (a form)');
+    await press(page, '#lab-def-tasks-add');
+    await waitForFocus(page, '#lab-def-tasks-t1-key');
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1');
+    await typeInto(page, '#lab-def-tasks-t1-instruction', 'Copy the index card');
+    const field = (n: number, name: string) => `#lab-def-tasks-t1-fields-${n}-${name}`;
+    for (const [n, key, label] of [[0, 'parish', 'Parish'], [1, 'surname', 'Surname'], [2, 'notes', 'Notes']] as const) {
+      await press(page, '#lab-def-tasks-t1-fields-add');
+      await typeInto(page, field(n, 'key'), key);
+      await typeInto(page, field(n, 'label'), label);
+    }
+    expect(await page.locator(`label[for="lab-def-tasks-t1-fields-0-kind"]`).textContent()).toBe('Kind');
+    await choose(page, field(0, 'kind'), 'Choice');
+    await focus(page, field(1, 'required'));
+    await page.keyboard.press('Space');
+    // Surname first: moved up by its named button, which keeps focus.
+    await press(page, '[aria-label="Move field 2 of T1 up"]');
+    await press(page, '[aria-label="Remove field 3 of T1"]');
+    await checkScreen(page, 'lab-definition-form-fields');
+
+    // Parish is a choice field with no choices yet: refused, said at its choices, which take focus.
+    await press(page, save);
+    await waitForFocus(page, field(1, 'choices'));
+    expect(await page.getByTestId('lab-def-tasks-t1-fields-1-choices-error').textContent()).toMatch(/^Is required for a choice field/);
+    expect((await researcher.getWorkflow(id)).version).toBe(1);
+    await page.keyboard.type('St Mary');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('St John');
+    await press(page, save);
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
+    expect((await researcher.getWorkflow(id)).definition.tasks.T1).toEqual({
+      type: 'fields',
+      instruction: 'Copy the index card',
+      fields: [
+        { key: 'surname', label: 'Surname', kind: 'text', required: true },
+        { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'], required: false },
+      ],
+    });
     expect(errors).toEqual([]);
   });
 

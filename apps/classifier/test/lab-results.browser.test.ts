@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChorusClient } from '@chorus/client';
+import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
@@ -413,6 +413,61 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect((await consensus.locator('tbody tr:nth-child(2) td').first().textContent())?.trim()).toBe(
       'Not reached yet: the crowd has no answer to T0, which decides whether it is Needs checking 1 volunteer answered this, but the consensus for T0 — a tie — did not lead here: Soap',
     );
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a fields task\'s consensus field by field on the subject\'s page, each with its agreement and votes', async () => {
+    const account = await signUp(suite.stack, { email: `lab-fields-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Index cards', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Cards' });
+    const { subjectIds: [card] } = await researcher.addSubjects(set.id, [{ externalId: 'card-1', locations: [{ type: 'text', text: 'SMITH, John. St Mary' }] }]);
+    const fields: { key: string; label: string; kind: 'text' | 'number' | 'choice'; choices?: string[] }[] = [
+      { key: 'surname', label: 'Surname', kind: 'text' },
+      { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'] },
+      { key: 'age', label: 'Age', kind: 'number' },
+    ];
+    const cards = (formFields: typeof fields): WorkflowInput => ({
+      name: 'Cards',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'fields', instruction: 'Copy the card', fields: formFields } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    const { id: workflowId } = await researcher.createWorkflow(project.id, cards(fields));
+    await researcher.activateWorkflow(workflowId);
+    for (const value of [{ surname: 'Smith', parish: 'St Mary', age: '' }, { surname: 'smith ', parish: 'St John', age: '' }]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: card!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${card}`);
+    const consensus = page.getByTestId('lab-result-consensus');
+    await waitToSee(consensus.getByTestId('field-consensus'));
+    expect((await consensus.getByTestId('field-consensus').locator('li').allTextContents()).map((text) => text.trim())).toEqual([
+      'Surname: Smith (100% of 2 votes)',
+      'Parish: no leader (a tie) (50% of 2 votes)',
+      'Age: left blank (100% of 2 votes)',
+    ]);
+    expect((await consensus.locator('tbody tr:first-child td').nth(1).textContent())?.trim()).toBe('0%'); // a tied field: no agreement
+    expect(await consensus.getByTestId('needs-checking').count()).toBe(1); // the parish has no majority
+    await checkScreen(page, 'lab-result-fields');
+
+    // A field added by a later version has no votes from the answers given so far: said so, not as a tie.
+    await researcher.updateWorkflow(workflowId, cards([...fields, { key: 'occupation', label: 'Occupation', kind: 'text' }]));
+    const computedUnder = async () => (await suite.stack.db.query('SELECT workflow_version FROM consensus WHERE workflow_id = $1', [workflowId])).rows[0]?.workflow_version;
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0 && (await computedUnder()) === 2, 're-aggregation');
+    await page.reload();
+    await waitToSee(consensus.getByTestId('field-consensus'));
+    expect((await consensus.getByTestId('field-consensus').locator('li').last().textContent())?.trim()).toBe('Occupation: no votes');
+
+    // A result without its fields (as no aggregation writes it, but a row may hold) still shows the answer.
+    await suite.stack.db.query(`UPDATE consensus SET result = '{}' WHERE workflow_id = $1`, [workflowId]);
+    await page.reload();
+    await waitToSee(consensus.locator('tbody tr:first-child'));
+    expect(await consensus.locator('tbody tr:first-child td').first().textContent()).toContain('Smith');
     expect(errors).toEqual([]);
   });
 

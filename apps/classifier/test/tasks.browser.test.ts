@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { checkScreen, closeTutorial, inWindowOf, phone, PHONE_WINDOW, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
- * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
+ * The task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
  * Each task screen is checked with axe-core (no serious or critical violation) and photographed at 1280 and
  * 375 px wide; what the classifier stored is read back from Postgres.
  */
@@ -853,6 +853,91 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitToSee(page.getByTestId('finished'));
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nthe [unclear]vestry met[/unclear]' }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fills a form of fields by keyboard: labelled controls, required said in words, each problem under its field and the first focused, a draft kept over a reload', async () => {
+    const { url, workflowId } = await setUp('Index cards', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Copy the card',
+      firstTask: 'T0',
+      tasks: {
+        T0: {
+          type: 'fields',
+          instruction: 'Copy the index card.',
+          fields: [
+            { key: 'surname', label: 'Surname', kind: 'text', required: true, help: 'As written, in capitals or not.' },
+            { key: 'born', label: 'Date of birth', kind: 'date' },
+            { key: 'age', label: 'Age', kind: 'number' },
+            { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'] },
+          ],
+        },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'fields');
+    const surname = page.getByLabel('Surname (required)', { exact: true });
+    const born = page.getByLabel('Date of birth', { exact: true });
+    await waitForFocus(page, '[data-field="surname"]');
+    expect(await page.getByLabel('Age', { exact: true }).getAttribute('inputmode')).toBe('decimal');
+    expect(await born.getAttribute('inputmode')).toBeNull(); // a digits-only keypad would have no '-'
+    const dateHint = (await born.getAttribute('aria-describedby'))!; // the format, read with the field
+    expect(await page.locator(`[id="${dateHint}"]`).textContent()).toMatch(/^Write the date as YYYY, YYYY-MM or YYYY-MM-DD/);
+
+    // Tab from field to field: the required one left blank, an unreal date, a number, a choice by the arrow keys.
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('1881-02-30');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('34');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, 'select[data-field="parish"]');
+    // Tabbing past a required field says nothing until going on is refused; a value typed wrong, once left, is said.
+    expect(await page.locator('.field-error').allTextContents()).toEqual(['This date does not exist: check the month and the day.']);
+    expect(await surname.getAttribute('aria-invalid')).toBeNull();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-field="surname"]');
+    expect(await page.getByTestId('answer-problem').textContent()).toBe('Check “Surname”: the problem is shown under it.');
+    expect(await surname.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field-error').allTextContents()).toEqual(['Fill in this field: it is required.', 'This date does not exist: check the month and the day.']);
+    await checkScreen(page, 'fields');
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+
+    // A reload keeps what was typed.
+    await page.keyboard.type('  Smith ');
+    await page.reload();
+    await waitForTask(page, 'fields');
+    await waitToSee(surname);
+    expect([await surname.inputValue(), await born.inputValue(), await page.getByLabel('Parish', { exact: true }).inputValue()]).toEqual(['  Smith ', '1881-02-30', 'St Mary']);
+    await born.fill('1881-04');
+    await page.keyboard.press('Control+Enter');
+    await waitToSee(page.getByTestId('finished'));
+    expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' } }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('asks before a form goes with every field blank, and sends it blank once confirmed', async () => {
+    const { url, workflowId } = await setUp('Blank cards', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Copy the card',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'fields', instruction: 'Copy the card.', fields: [{ key: 'notes', label: 'Notes', kind: 'text' }, { key: 'year', label: 'Year', kind: 'date' }] } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'fields');
+    await waitForFocus(page, '[data-field="notes"]');
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    expect(await page.getByRole('alertdialog', { name: 'Every field is blank. Is there nothing to copy here?' }).count()).toBe(1);
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('finished'));
+    expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { notes: '', year: '' } }]]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -754,7 +754,7 @@ export const taskConsensusSchema = z.strictObject({
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
   needsChecking: z.boolean().meta({
     description:
-      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
+      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), a fields task on the path whose result has lowConsensus (a field no more than half agree on), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
   }),
   plurality: z
     .strictObject({

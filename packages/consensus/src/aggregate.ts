@@ -1,6 +1,7 @@
-import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
+import { type CloseReadingTask, type FieldsTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
+import { reduceFields } from './fields';
 import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
@@ -141,6 +142,13 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
   return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'tag-majority', parameters: { minShare: 0.5 }, result: { accepted, tags } };
 }
 
+/** Field by field (`reduceFields`); the task's answer is the object of the fields' answers as JSON text, as downloads give answers. */
+function reduceFieldsTask(key: string, task: FieldsTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const values = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value)).map((v) => v.value as Record<string, unknown>);
+  const consensus = reduceFields(task, values);
+  return { task: key, answer: values.length ? JSON.stringify(consensus.answer) : null, agreement: values.length ? consensus.agreement : null, votes: values.length, algorithm: 'field-plurality-vote', parameters: {}, result: { fields: consensus.fields, lowConsensus: consensus.lowConsensus } };
+}
+
 function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {
   const { reduced } = options;
   if (!reduced) return reduceTaskAnew(definition, key, task, classifications, options);
@@ -167,6 +175,8 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
       return reduceCloseReadingTask(key, task, classifications);
     case 'tagging':
       return reduceTaggingTask(key, task, classifications);
+    case 'fields':
+      return reduceFieldsTask(key, task, classifications);
   }
 }
 

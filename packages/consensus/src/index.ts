@@ -12,6 +12,7 @@ export * from './bayes';
 export * from './multiple';
 export * from './close-reading';
 export * from './tagging';
+export * from './fields';
 export * from './random';
 export * from './simulate';
 export * from './effects';

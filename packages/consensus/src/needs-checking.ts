@@ -1,14 +1,13 @@
 import { notReachedOf, type TaskConsensus } from './aggregate';
-
-/** The agreement at or below which a question's answer has no majority of its volunteers behind it (1 of 2, 2 of 5). */
-export const NO_MAJORITY_AT_MOST = 0.5;
+import { NO_MAJORITY_AT_MOST } from './vote';
 
 type Judged = Pick<TaskConsensus, 'task' | 'answer' | 'agreement' | 'votes' | 'result'>;
 
 /**
  * Whether a task's consensus is worth a researcher's check (the results' `needsChecking`, the download's
  * `<task>_needs_checking`), the one rule the worker stores with each consensus:
- * - a transcription on the consensus path that volunteers wrote, whose consensus is low (`lowConsensus`);
+ * - a transcription or a fields task on the consensus path that volunteers answered, whose consensus is low
+ *   (`lowConsensus`: a word, or a field, without a majority);
  * - a task the consensus path does not reach that volunteers answered anyway (its `offPath`), cut off by a question
  *   with no majority: no answer (a tie, no votes) or one no more than half its volunteers gave. One "no" and one
  *   "yes" with a transcription otherwise leave the transcription in no consensus and flagged nowhere.

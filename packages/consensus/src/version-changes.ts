@@ -1,4 +1,4 @@
-import { type Effect, type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm, toPointer } from '@chorus/tasks';
+import { type Effect, type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, singleAlgorithm, toPointer, withoutNewAnswerLimits } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
@@ -13,7 +13,7 @@ const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'propo
  * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
  * answer's label, how others' tags are shown, the location a task opens on, its language), how they are served (selection but its
  * training set, which the download names; feedback) or the limits new answers are held to (`newAnswerLimits`: answers
- * given so far are read without them; an open vocabulary's suggested tags too). Such a version needs no re-aggregation of every subject. The one place that
+ * given so far are read without them, a form's fields' too; an open vocabulary's suggested tags too). Such a version needs no re-aggregation of every subject. The one place that
  * decides it.
  */
 export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {
@@ -23,11 +23,6 @@ export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefi
 function forConsensus({ name, tutorial, selection, feedback, tasks, ...rest }: WorkflowDefinition): unknown {
   return { ...rest, training: selection.training, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(withoutNewAnswerLimits(task))])) };
 }
-
-const withoutNewAnswerLimits = (task: Task): object => {
-  const limits = new Set(newAnswerLimitsOf(task));
-  return Object.fromEntries(Object.entries(task).filter(([field]) => !limits.has(field)));
-};
 
 const withoutWording = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(withoutWording);

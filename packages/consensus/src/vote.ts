@@ -1,3 +1,6 @@
+/** The agreement at or below which an answer has no majority of its volunteers behind it (1 of 2, 2 of 5). */
+export const NO_MAJORITY_AT_MOST = 0.5;
+
 /** The result of a plurality vote over answer values. */
 export interface VoteResult {
   /** The leading answer; null when there are no votes or the lead is tied. */

@@ -161,6 +161,14 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(tagging('without-votes'), tagging('with-votes'))).toBe(false);
   });
 
+  it('is not computed again when only a form field\'s limits for new answers (required, a length) change, but is when its kind does', () => {
+    const form = (field: object) => workflow({ tasks: { T0: { type: 'fields', instruction: 'Copy it', fields: [{ key: 'name', label: 'Name', kind: 'text', ...field }] } } });
+    expect(changesConsensus(form({}), form({ required: true, maxLength: 20 }))).toBe(false);
+    expect(versionChanges(form({ maxLength: 20 }), form({ maxLength: 40 }))).toEqual({ fields: ['/tasks/T0'], consensus: false, warnings: [] });
+    expect(changesConsensus(form({}), form({ kind: 'number' }))).toBe(true);
+    expect(changesConsensus(form({}), form({ key: 'surname' }))).toBe(true);
+  });
+
   it('is not computed again when only the suggested tags of an open vocabulary change, which consensus never reads', () => {
     const tagging = (vocabulary: string[], allowFreeTags = true) => workflow({ tasks: { T0: { type: 'tagging', instruction: 'Tag it', vocabulary, allowFreeTags } } });
     expect(changesConsensus(tagging(['Brother']), tagging(['Brother', 'Sister']))).toBe(false);

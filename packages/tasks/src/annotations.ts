@@ -55,8 +55,9 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
 export function annotationsReadableUnder(definition: WorkflowDefinition, annotations: readonly Annotation[], givenUnder: WorkflowDefinition): Annotation[] {
   return annotations.flatMap((annotation) => {
     const task = definition.tasks[annotation.task];
-    if (!task || givenUnder.tasks[annotation.task]?.type !== task.type) return [];
-    const value = earlierAnswerUnder(task, annotation.value);
+    const givenTo = givenUnder.tasks[annotation.task];
+    if (!task || givenTo?.type !== task.type) return [];
+    const value = earlierAnswerUnder(task, annotation.value, givenTo);
     if (value === undefined) return [];
     return [value === annotation.value ? annotation : { task: annotation.task, value }];
   });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { FieldError } from './pointer';
 
+/** A key that names something in answers and downloads' columns: short, stable, URL-safe. */
+const keySchema = () => z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'use a letter followed by up to 63 letters, digits, "_" or "-"');
+
 /** A task key as used in `firstTask`, `tasks` and `next`: short, stable, URL-safe. */
-export const taskKeySchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'use a letter followed by up to 63 letters, digits, "_" or "-"');
+export const taskKeySchema = keySchema();
+/** A fields task's field key, written as a task key is (a schema of its own: it names no task). */
+export const fieldKeySchema = keySchema();
 
 /** A field of a task that names the task it leads to: where it is in the task (a JSON pointer), and what it names, if set. */
 export interface NextField {

@@ -12,4 +12,5 @@ export * from './multiple/multiple';
 export * from './transcription/transcription';
 export * from './close-reading/close-reading';
 export * from './tagging/tagging';
+export * from './fields/fields';
 export * from './subject';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIST_SEPARATOR, type NextField, choicesGone } from './common';
 import type { FieldError } from './pointer';
+import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsKnownAnswer, fieldsTaskSchema, givesKnownFields } from './fields/fields';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -15,6 +16,7 @@ export const taskSchema = z.discriminatedUnion('type', [
   transcriptionTaskSchema,
   closeReadingTaskSchema,
   taggingTaskSchema,
+  fieldsTaskSchema,
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskType = Task['type'];
@@ -32,9 +34,10 @@ interface TaskTypeEntry<T extends TaskType> {
    * A value given to a task of this type under another version of the workflow (valid under it), as consensus reads it
    * under this version's task of the same key and type: the value itself when all of it counts, what still counts of
    * it as a new value, or undefined when nothing does. It needs what consensus needs (the value's shape, the answers
-   * it chose still offered), not the limits a new answer is held to (a length, how many choices or tags).
+   * it chose still offered), not the limits a new answer is held to (a length, how many choices or tags). `givenTo` is
+   * the task the value was given to.
    */
-  earlierAnswer(task: TaskOf<T>, value: unknown): unknown;
+  earlierAnswer(task: TaskOf<T>, value: unknown, givenTo: TaskOf<T>): unknown;
   /**
    * What `after`, a new version of the task, does to the answers given under `before` as `earlierAnswer` reads them:
    * each change that makes them count otherwise or not at all, at its field's pointer in the task ("" the task).
@@ -47,6 +50,8 @@ interface TaskTypeEntry<T extends TaskType> {
    * function names them for the task as it is (a tagging task's vocabulary only suggests tags while free tags are allowed).
    */
   newAnswerLimits?: readonly (keyof TaskOf<T>)[] | ((task: TaskOf<T>) => readonly (keyof TaskOf<T>)[]);
+  /** The same within each item of a list the task holds: a form's fields each set whether they are required and a length. */
+  newAnswerLimitsWithin?: { [List in keyof TaskOf<T>]?: readonly string[] };
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -73,7 +78,7 @@ interface TaskTypeEntry<T extends TaskType> {
    */
   knownAnswer?(known: unknown): unknown;
   /** Whether a volunteer's value gives the known answer (as `knownAnswer` reads it); the same value when omitted. */
-  givesKnownAnswer?(given: unknown, known: unknown): boolean;
+  givesKnownAnswer?(given: unknown, known: unknown, task: TaskOf<T>): boolean;
   /** A valid known answer as one cell of the consensus download, as the consensus column beside it writes answers. */
   flatKnownAnswer?(task: TaskOf<T>, known: never): string;
 }
@@ -161,6 +166,20 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // suggestions added, taken out or reworded change no answer; a closed one's tags are what answers count for.
     newAnswerLimits: (task) => (task.allowFreeTags ? ['maxTags', 'vocabulary'] : ['maxTags']),
   },
+  // A form of named fields; its consensus is decided field by field, and written as the object of their answers.
+  fields: {
+    annotation: fieldsAnnotationSchema,
+    ...taskLevelNext,
+    ...freeText,
+    flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
+    consensusValue: fieldsConsensusValue,
+    knownAnswer: fieldsKnownAnswer,
+    givesKnownAnswer: (given, known, task: FieldsTask) => givesKnownFields(task, given, known),
+    earlierAnswer: fieldsEarlierAnswer,
+    earlierAnswerChanges: fieldsEarlierAnswerChanges,
+    // `fieldsEarlierAnswer` and consensus read a value whatever the field now asks of new ones.
+    newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
+  },
 };
 
 function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
@@ -211,8 +230,8 @@ export function parseNewAnswer(task: Task, value: unknown, locations?: readonly 
 }
 
 /** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */
-export function earlierAnswerUnder(task: Task, value: unknown): unknown {
-  return entryFor(task).earlierAnswer(task as never, value);
+export function earlierAnswerUnder(task: Task, value: unknown, givenTo: Task): unknown {
+  return entryFor(task).earlierAnswer(task as never, value, givenTo as never);
 }
 
 /** What `after` does to the answers given under `before`, a task of the same type: see `earlierAnswerChanges`. */
@@ -220,10 +239,19 @@ export function earlierAnswerChanges<T extends Task>(before: T, after: T): Field
   return entryFor(after).earlierAnswerChanges(before as never, after as never);
 }
 
-/** The fields of `task` that only limit new answers: see `newAnswerLimits`. */
-export function newAnswerLimitsOf(task: Task): readonly string[] {
-  const limits = entryFor(task).newAnswerLimits ?? [];
-  return (typeof limits === 'function' ? limits(task as never) : limits) as readonly string[];
+/** `task` without what only limits new answers, at its top and within its lists: see `newAnswerLimits`, `newAnswerLimitsWithin`. */
+export function withoutNewAnswerLimits(task: Task): object {
+  const entry = entryFor(task);
+  const limits = new Set((typeof entry.newAnswerLimits === 'function' ? entry.newAnswerLimits(task as never) : (entry.newAnswerLimits ?? [])) as readonly string[]);
+  const within = (entry.newAnswerLimitsWithin ?? {}) as Record<string, readonly string[]>;
+  const without = (item: object, names: ReadonlySet<string>) => Object.fromEntries(Object.entries(item).filter(([name]) => !names.has(name)));
+  return Object.fromEntries(
+    Object.entries(task).flatMap(([name, value]) => {
+      if (limits.has(name)) return [];
+      const inner = within[name];
+      return [[name, inner && Array.isArray(value) ? value.map((item: object) => without(item, new Set(inner))) : value]];
+    }),
+  );
 }
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {
@@ -281,7 +309,7 @@ export function knownAnswerOf(task: Task, known: unknown): unknown {
 /** Whether a volunteer's value for `task` gives the known answer, as `knownAnswerOf` reads it. */
 export function givesKnownAnswer(task: Task, given: unknown, known: unknown): boolean {
   const rule = entryFor(task).givesKnownAnswer;
-  return rule ? rule(given, known) : given === known;
+  return rule ? rule(given, known, task as never) : given === known;
 }
 
 /** The consensus answer of `task` (as stored) in the task's annotation format: see `consensusValue`. */

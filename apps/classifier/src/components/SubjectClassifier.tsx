@@ -160,6 +160,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
    * task says is still unfinished in it (a tag typed but not added).
    */
   const [answerProblem, setAnswerProblem] = useState<Saying<string> | null>(null);
+  /** Refusals for a problem with the value, which a task that shows problems where they are (a form) is told of. */
+  const [refusals, setRefusals] = useState(0);
   const unfinished = useRef<Saying<string> | null>(null);
   // Shown where the eye is not, below a long passage say: brought into view.
   const answerProblemRef = useRef<HTMLParagraphElement>(null);
@@ -203,6 +205,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!result.success) {
       const issue = result.error.issues[0];
       setAnswerProblem(() => (t: TFunction) => invalidMessage(task, current, issue, t));
+      setRefusals((count) => count + 1);
       return;
     }
     // What only the subject decides: evidence required where it has text to mark.
@@ -380,6 +383,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
               onChange={setValue}
               setUnfinished={setUnfinished}
               disabled={submitting}
+              refusals={refusals}
             />
           ) : (
             <p className="task-unsupported">{t('subject.noTask', { task: taskKey })}</p>

@@ -59,6 +59,8 @@ export function describe(schema: z.ZodType): Field {
 function describeAnew(schema: z.ZodType): Field {
   if (schema instanceof z.ZodOptional) return { ...describe(schema.unwrap() as z.ZodType), optional: true };
   if (schema instanceof z.ZodDefault) return { ...describe(schema.unwrap() as z.ZodType), optional: true, fallback: schema.def.defaultValue };
+  // A value tidied once read (a choice composed, NFC) is written as its input is.
+  if (schema instanceof z.ZodPipe) return describe(schema.def.in as z.ZodType);
   return { kind: kindOf(schema), optional: false };
 }
 

@@ -8,6 +8,7 @@ import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging, taggingIsEmpty } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
+import { describeFields, explainFields, FieldsTask, fieldsInitialValue, fieldsIsEmpty } from './fields/FieldsTask';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
 /**
@@ -29,7 +30,7 @@ function preloadable<P extends object>(load: () => Promise<{ default: ComponentT
 const transcription = preloadable(() => import('./transcription/TranscriptionTask'));
 
 /** The task types whose answer can be empty and still right: the volunteer is asked, in the words of `subject.empty.<type>`. */
-export type EmptiableType = 'multiple' | 'transcription' | 'tagging';
+export type EmptiableType = 'multiple' | 'transcription' | 'tagging' | 'fields';
 
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
@@ -67,6 +68,7 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   },
   'close-reading': { component: CloseReadingTask, ownedLocation: closeReadingPassageShown, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging, isEmpty: taggingIsEmpty },
+  fields: { component: FieldsTask, initialValue: fieldsInitialValue, describe: describeFields, explain: explainFields, isEmpty: fieldsIsEmpty },
 };
 
 function entryFor(task: Task): TaskEntry<TaskType> | undefined {

@@ -25,6 +25,11 @@ export interface TaskProps<T extends Task = Task> {
   setUnfinished(note: Saying<string> | null): void;
   /** True while the classification is being submitted. */
   disabled: boolean;
+  /**
+   * How many times going on was refused for a problem with a value: a task that shows problems where they are (a
+   * form's fields) shows them all and focuses the first each time it grows.
+   */
+  refusals?: number;
 }
 
 /** The first problem zod found with a task's value: where in the value, and what. */

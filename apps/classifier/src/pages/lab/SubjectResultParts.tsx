@@ -2,6 +2,7 @@ import type { SubjectClassification, SubjectResult } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
+import type { ReactNode } from 'react';
 import { textPreview } from '../../lib/subjectName';
 import { describeWrittenAnswer } from '../../tasks/registry';
 import { whenInWords } from '../../lib/formats';
@@ -16,6 +17,44 @@ export const agreementInWords = (agreement: number | null, language: string) =>
 
 /** A subject's tasks, each with its consensus, in the order of their keys (T0, T1, … T10). */
 export const tasksInOrder = <T,>(byTask: Record<string, T>): [string, T][] => Object.entries(byTask).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+
+/** One field's consensus as a fields task's result has it (`result.fields`). */
+interface FieldConsensus {
+  key: string;
+  answer: string | null;
+  agreement: number | null;
+  votes: number;
+}
+
+/**
+ * A fields task's consensus field by field, each with its agreement and votes (the task's agreement is the least of
+ * them): which field volunteers disagree on is what a researcher checks. `otherwise` (the answer in words) for another
+ * task, off the path, or a result without its fields.
+ */
+export function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick<TaskConsensus, 'notReached'> & { result?: Record<string, unknown> }; definition: Task | undefined; otherwise: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const fields = consensus.result?.fields;
+  if (definition?.type !== 'fields' || consensus.notReached || !Array.isArray(fields)) return otherwise;
+  const labels = new Map(definition.fields.map((field) => [field.key, field.label]));
+  return (
+    <ul className="lab-field-consensus" data-testid="field-consensus">
+      {(fields as FieldConsensus[]).map((field) => (
+        <li key={field.key}>
+          <bdi>{labels.get(field.key) ?? field.key}</bdi>
+          {': '}
+          {field.votes === 0 ? (
+            t('lab.result.fieldNoVotes')
+          ) : (
+            <>
+              <bdi>{field.answer === null ? t('lab.result.fieldNoLeader') : field.answer === '' ? t('lab.result.fieldBlank') : field.answer}</bdi>{' '}
+              {t('lab.result.fieldAgreement', { agreement: agreementInWords(field.agreement, i18n.language), count: field.votes })}
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** A task's consensus answer in the words of the version it was computed with (a choice's label); its text as it is else. */
 export function useConsensusInWords(definitionOf: DefinitionOf) {

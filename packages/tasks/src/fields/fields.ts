@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { baseTaskFields, fieldKeySchema, labelSchema, noRepeats, quoted, singleLine, taskKeySchema } from '../common';
+import type { FieldError } from '../pointer';
+import { normaliseTag } from '../tagging/tagging';
+
+/** What a field holds, which says how it is entered, checked and compared. */
+export const FIELD_KINDS = ['text', 'number', 'date', 'choice'] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];
+
+/** The longest value of a text field when the field sets no `maxLength`. */
+export const DEFAULT_FIELD_LENGTH = 500;
+/** The most fields one task may have: a card or a register's row, not a whole form. */
+export const MOST_FIELDS = 30;
+
+/** A choice as offered and compared: composed (NFC), as volunteers' values are stored, so an accent typed either way matches. */
+const choiceTextSchema = singleLine(z.string().trim().min(1).max(200)).transform((choice) => choice.normalize('NFC'));
+
+export const formFieldSchema = z
+  .strictObject({
+    /** Names the field in answers and downloads (`<task>.<key>`): stable, like a task's key. */
+    key: fieldKeySchema,
+    label: labelSchema,
+    /** A line under the field's label (shown as plain text, as the label is). */
+    help: singleLine(labelSchema).optional(),
+    /** How the field is entered, checked and compared; a line of text when left out. */
+    kind: z.enum(FIELD_KINDS, { error: `must be one of ${quoted(FIELD_KINDS)}` }).default('text'),
+    /** The values a choice field offers (choice only, and required there). */
+    choices: z
+      .array(choiceTextSchema)
+      .min(1)
+      .max(200)
+      .superRefine((choices, ctx) => noRepeats(choices, ctx, (choice) => choice, (earlier) => `repeats choices/${earlier}; offer each once`))
+      .optional(),
+    required: z.boolean().default(false),
+    /** The longest value of a text field, in characters (text only; `DEFAULT_FIELD_LENGTH` when left out). */
+    maxLength: z.int().min(1).max(10_000).optional(),
+  })
+  .superRefine((field, ctx) => {
+    if (field.kind === 'choice' && !field.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'is required for a choice field: list the values it offers' });
+    if (field.kind !== 'choice' && field.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: `is only for a choice field; remove it, or make the field's kind "choice"` });
+    if (field.kind !== 'text' && field.maxLength !== undefined) ctx.addIssue({ code: 'custom', path: ['maxLength'], message: `is only for a text field; remove it` });
+  });
+export type FormField = z.infer<typeof formFieldSchema>;
+
+export const fieldsTaskSchema = z.strictObject({
+  type: z.literal('fields'),
+  instruction: labelSchema,
+  ...baseTaskFields,
+  fields: z
+    .array(formFieldSchema)
+    .min(1, 'give at least one field')
+    .max(MOST_FIELDS, `at most ${MOST_FIELDS} fields; split the form into several tasks`)
+    .superRefine((fields, ctx) => noRepeats(fields, ctx, (field) => field.key.toLowerCase(), (earlier) => `repeats the key of fields/${earlier} (keys differing only in case are the same, as task keys are); give each field its own key`, 'key')),
+  next: taskKeySchema.optional(),
+});
+export type FieldsTask = z.infer<typeof fieldsTaskSchema>;
+
+/** A fields answer: every field's value by its key, "" for a field left blank. */
+export type FieldsAnnotation = Record<string, string>;
+
+/** Whole or decimal numbers as volunteers type them: `12`, `-3`, `12.5`, `.5`. */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+const daysIn = (year: number, month: number) => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+
+/** Whether `text` is a date as archives give them: a year, a month of a year, or a day, each real (no 31 April). */
+export function isPartialDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), match[2] && Number(match[2]), match[3] && Number(match[3])];
+  if (month === undefined || month === '') return true;
+  if (month < 1 || month > 12) return false;
+  return day === undefined || day === '' || (day >= 1 && day <= daysIn(year, month));
+}
+
+const ONE_LINE_PROBLEM = singleLine(z.string());
+
+/**
+ * What is wrong with a field's value (trimmed), by kind of fault, for the classifier to say in the volunteer's language
+ * (`fieldProblem` says it in English): blank where required, over its length, on several lines, not a number, not a
+ * date as archives write them, no real date, or a choice not offered.
+ */
+export type FieldFault = 'required' | 'tooLong' | 'oneLine' | 'notNumber' | 'notDate' | 'notRealDate' | 'notOffered';
+
+export function fieldFault(field: FormField, value: string): FieldFault | undefined {
+  if (value === '') return field.required ? 'required' : undefined;
+  switch (field.kind) {
+    case 'text':
+      if ([...value].length > (field.maxLength ?? DEFAULT_FIELD_LENGTH)) return 'tooLong';
+      return ONE_LINE_PROBLEM.safeParse(value).success ? undefined : 'oneLine';
+    case 'number':
+      return NUMBER.test(value) ? undefined : 'notNumber';
+    case 'date':
+      if (!DATE.test(value)) return 'notDate';
+      return isPartialDate(value) ? undefined : 'notRealDate';
+    case 'choice':
+      return field.choices!.includes(value) ? undefined : 'notOffered';
+  }
+}
+
+/** What is wrong with a field's value (trimmed), as the volunteer can fix it; undefined when nothing. */
+function fieldProblem(field: FormField, value: string): string | undefined {
+  const fault = fieldFault(field, value);
+  switch (fault) {
+    case undefined:
+      return undefined;
+    case 'required':
+      return `is required ("${field.label}"): fill it in`;
+    case 'tooLong':
+      return `is longer than ${field.maxLength ?? DEFAULT_FIELD_LENGTH} characters; shorten it`;
+    case 'oneLine':
+      return ONE_LINE_PROBLEM.safeParse(value).error!.issues[0]!.message;
+    case 'notNumber':
+      return 'is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+    case 'notDate':
+      return 'is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (1881, 1881-04, 1881-04-03)';
+    case 'notRealDate':
+      return `is not a real date (${value}): check the month and the day`;
+    case 'notOffered':
+      return `"${value}" is not offered: choose one of ${quoted(field.choices!)}, or leave it blank`;
+  }
+}
+
+/** A field's value as it is stored: trimmed, composed (NFC). */
+export const tidyFieldValue = (value: string) => value.trim().normalize('NFC');
+
+/**
+ * The volunteer submits an object with a string for every field (its key); "" leaves it blank. Each value is checked
+ * by its field's kind, and stored trimmed and composed (NFC).
+ */
+export function fieldsAnnotationSchema(task: FieldsTask) {
+  const shape = Object.fromEntries(task.fields.map((field) => [field.key, z.string({ error: `must be a string (${field.label}): "" leaves it blank` })]));
+  return z
+    .strictObject(shape)
+    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, tidyFieldValue(value[field.key] as string)])) as FieldsAnnotation)
+    .superRefine((value, ctx) => {
+      for (const field of task.fields) {
+        const problem = fieldProblem(field, value[field.key]!);
+        if (problem) ctx.addIssue({ code: 'custom', path: [field.key], message: problem });
+      }
+    });
+}
+
+/**
+ * A field's value as consensus and known answers compare it: text as tags are compared (case, spaces, invisible
+ * characters and how letters are typed aside: `normaliseTag`), a number by its value (`12.50` is `12.5`), a date or a
+ * choice as written.
+ */
+export function fieldComparable(field: Pick<FormField, 'kind'>, value: string): string {
+  if (value === '') return '';
+  if (field.kind === 'text') return normaliseTag(value);
+  if (field.kind === 'number' && NUMBER.test(value)) return exactNumber(value);
+  return value;
+}
+
+/** A number as an exact decimal, however written (`0034.50` is `34.5`, `-0` is `0`): no float, so no two long integers meet. */
+function exactNumber(text: string): string {
+  const [whole = '', fraction = ''] = text.replace(/^[+-]/, '').split('.');
+  const digits = `${whole.replace(/^0+/, '') || '0'}${fraction.replace(/0+$/, '') ? `.${fraction.replace(/0+$/, '')}` : ''}`;
+  return text.startsWith('-') && digits !== '0' ? `-${digits}` : digits;
+}
+
+/** Whether a stored value still reads as a value of `field` (a number for a number field, a choice still offered). */
+function readsAs(field: FormField, value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (value === '' || field.kind === 'text') return true;
+  if (field.kind === 'number') return NUMBER.test(value);
+  if (field.kind === 'date') return isPartialDate(value);
+  return field.choices!.includes(value);
+}
+
+/**
+ * An answer given under an earlier version, as this one reads it: the values of the fields it still has with the same
+ * key and kind in `givenTo` (the task it was given to), each still a value of that kind (a choice still
+ * offered), whatever the limits for new answers (required, a length). A field it has no value for has no vote from it.
+ */
+export function fieldsEarlierAnswer(task: FieldsTask, value: unknown, givenTo: FieldsTask): FieldsAnnotation | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const given = value as Record<string, unknown>;
+  const kindBefore = new Map(givenTo.fields.map((field) => [field.key, field.kind]));
+  const kept = task.fields.filter((field) => Object.hasOwn(given, field.key) && kindBefore.get(field.key) === field.kind && readsAs(field, given[field.key]));
+  if (!kept.length) return undefined;
+  const whole = kept.length === Object.keys(given).length;
+  return whole ? (value as FieldsAnnotation) : Object.fromEntries(kept.map((field) => [field.key, given[field.key] as string]));
+}
+
+/** Fields gone, of another kind, or offering fewer choices: the answers given so far count for them otherwise. */
+export function fieldsEarlierAnswerChanges(before: FieldsTask, after: FieldsTask): FieldError[] {
+  const earlier = new Map(before.fields.map((field) => [field.key, field]));
+  const kept = new Set(after.fields.map((field) => field.key));
+  const gone = before.fields.filter((field) => !kept.has(field.key)).map((field) => field.key);
+  return [
+    ...(gone.length ? [{ pointer: '/fields', message: `no longer has ${quoted(gone)}: the values given to ${gone.length === 1 ? 'it' : 'them'} so far stop counting in the consensus` }] : []),
+    ...after.fields.flatMap((field, index): FieldError[] => {
+      const was = earlier.get(field.key);
+      if (!was) return [{ pointer: `/fields/${index}`, message: `is new ("${field.key}"): answers given so far have no value for it, and its consensus counts only new answers` }];
+      if (was.kind !== field.kind) return [{ pointer: `/fields/${index}/kind`, message: `is "${field.kind}" where it was "${was.kind}": the values given to "${field.key}" so far stop counting in the consensus` }];
+      const choicesGone = (was.choices ?? []).filter((choice) => !field.choices?.includes(choice));
+      return choicesGone.length ? [{ pointer: `/fields/${index}/choices`, message: `no longer offers ${quoted(choicesGone)}: values that gave ${choicesGone.length === 1 ? 'it' : 'them'} stop counting in the consensus of "${field.key}"` }] : [];
+    }),
+  ];
+}
+
+/** A known answer as researchers may write it: the object, or the object as a download cell (JSON text). */
+export function fieldsKnownAnswer(known: unknown): unknown {
+  if (typeof known !== 'string') return known;
+  try {
+    return JSON.parse(known);
+  } catch {
+    return known;
+  }
+}
+
+/**
+ * Whether a volunteer's values give the known ones: a known answer is a whole answer (uploads refuse one that lacks a
+ * field), so every field, blank included, must match as consensus compares them (`fieldComparable`); a known answer
+ * that lacks a field (one added by a later version) is given by no answer.
+ */
+export function givesKnownFields(task: FieldsTask, given: unknown, known: unknown): boolean {
+  if (!isRecord(given) || !isRecord(known)) return false;
+  return task.fields.every((field) => {
+    const expected = known[field.key];
+    const value = given[field.key];
+    return typeof expected === 'string' && typeof value === 'string' && fieldComparable(field, tidyFieldValue(value)) === fieldComparable(field, tidyFieldValue(expected));
+  });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A consensus answer as stored (the object as JSON text) as a value; {} for none, or for text that is not one (read per row of a download: never throws). */
+export function fieldsConsensusValue(answer: string): FieldsAnnotation {
+  try {
+    const parsed = JSON.parse(answer) as unknown;
+    return isRecord(parsed) ? (parsed as FieldsAnnotation) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,183 @@
+import {
+  type Annotation,
+  type FieldsTask,
+  type WorkflowDefinition,
+  annotationsReadableUnder,
+  consensusValueOf,
+  earlierAnswerChanges,
+  fieldComparable,
+  flatAnswerOf,
+  givesKnownAnswer,
+  knownAnswerOf,
+  validateAnnotations,
+  validateWorkflowDefinition,
+  workflowDefinitionSchema,
+} from '../src';
+
+const card = {
+  type: 'fields',
+  instruction: 'Copy the index card',
+  fields: [
+    { key: 'surname', label: 'Surname', kind: 'text', required: true },
+    { key: 'given', label: 'Given names', kind: 'text', maxLength: 10 },
+    { key: 'born', label: 'Date of birth', kind: 'date' },
+    { key: 'age', label: 'Age', kind: 'number' },
+    { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'] },
+  ],
+};
+const workflow = (task: object = card): WorkflowDefinition => workflowDefinitionSchema.parse({ name: 'Cards', firstTask: 'T', tasks: { T: task } });
+const definition = workflow();
+const task = definition.tasks.T as FieldsTask;
+const filled = { surname: 'Smith', given: 'John', born: '1881-04', age: '34', parish: 'St Mary' };
+
+function errorsOf(value: unknown) {
+  const result = validateAnnotations(definition, [{ task: 'T', value }]);
+  return result.ok ? [] : result.errors;
+}
+
+function definitionErrors(task: object) {
+  const result = validateWorkflowDefinition({ name: 'Cards', firstTask: 'T', tasks: { T: task } });
+  return result.ok ? [] : result.errors.map((error) => error.pointer);
+}
+
+describe('fields task: definition', () => {
+  it('takes a form of named fields, required false and no limits set by default', () => {
+    expect(definitionErrors(card)).toEqual([]);
+    expect(task.fields[1]).toEqual({ key: 'given', label: 'Given names', kind: 'text', required: false, maxLength: 10 });
+  });
+
+  it('names by pointer a choice field without choices, choices or a length on the wrong kind, a kind it does not know and a key not like a task key; a repeated key', () => {
+    const fields = [
+      { key: 'a', label: 'A', kind: 'text' },
+      { key: 'c', label: 'C', kind: 'choice' },
+      { key: 'd', label: 'D', kind: 'number', choices: ['1'], maxLength: 3 },
+      { key: 'e', label: 'E', kind: 'colour' },
+      { key: '1bad', label: 'F', kind: 'text' },
+    ];
+    expect(definitionErrors({ ...card, fields }).sort()).toEqual(
+      ['/tasks/T/fields/1/choices', '/tasks/T/fields/2/choices', '/tasks/T/fields/2/maxLength', '/tasks/T/fields/3/kind', '/tasks/T/fields/4/key'].sort(),
+    );
+    expect(definitionErrors({ ...card, fields: [...card.fields, { key: 'age', label: 'Age again', kind: 'text' }] })).toEqual(['/tasks/T/fields/5/key']);
+  });
+
+  it('refuses keys that differ only in case, as task keys (their download columns would clash)', () => {
+    expect(definitionErrors({ ...card, fields: [...card.fields, { key: 'Age', label: 'Age again', kind: 'text' }] })).toEqual(['/tasks/T/fields/5/key']);
+  });
+
+  it('takes a field\'s help as one short line, not a page of markdown', () => {
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'As on the card' }] })).toEqual([]);
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'First line\nsecond line' }] })).toEqual(['/tasks/T/fields/0/help']);
+    expect(definitionErrors({ ...card, fields: [{ ...card.fields[0], help: 'x'.repeat(1001) }] })).toEqual(['/tasks/T/fields/0/help']);
+  });
+
+  it('may not be keyed "metadata", whose download columns metadata.<field> are the subjects\' metadata columns', () => {
+    const result = validateWorkflowDefinition({ name: 'Cards', firstTask: 'Metadata', tasks: { Metadata: card } });
+    expect(result.ok ? [] : result.errors.map((error) => error.pointer)).toEqual(['/tasks/Metadata']);
+  });
+
+  it('asks for 1 to 30 fields', () => {
+    expect(definitionErrors({ ...card, fields: [] })).toEqual(['/tasks/T/fields']);
+    const many = Array.from({ length: 31 }, (_, index) => ({ key: `f${index}`, label: `F${index}`, kind: 'text' }));
+    expect(definitionErrors({ ...card, fields: many })).toEqual(['/tasks/T/fields']);
+  });
+});
+
+describe('fields task: a volunteer’s answer', () => {
+  it('takes a value for every field, stored trimmed and composed (NFC), blanks as ""', () => {
+    const result = validateAnnotations(definition, [{ task: 'T', value: { ...filled, surname: '  Le\u0301vesque ', given: '', age: '', born: '' } }]);
+    expect(result.ok && result.value[0]!.value).toEqual({ surname: 'L\u00e9vesque', given: '', born: '', age: '', parish: 'St Mary' });
+  });
+
+  it('names each field at fault by its pointer: a blank required field, a non-number, a malformed or unreal date, a choice not offered, text too long or on two lines', () => {
+    const pointers = (value: object) => errorsOf(value).map((error) => error.pointer);
+    expect(pointers({ ...filled, surname: '   ' })).toEqual(['/annotations/0/value/surname']);
+    expect(pointers({ ...filled, age: '3,4' })).toEqual(['/annotations/0/value/age']);
+    expect(pointers({ ...filled, age: 'thirty' })).toEqual(['/annotations/0/value/age']);
+    expect(pointers({ ...filled, born: '04/1881' })).toEqual(['/annotations/0/value/born']);
+    expect(pointers({ ...filled, born: '1881-02-30' })).toEqual(['/annotations/0/value/born']);
+    expect(pointers({ ...filled, born: '1881-13' })).toEqual(['/annotations/0/value/born']);
+    expect(pointers({ ...filled, parish: 'St Paul' })).toEqual(['/annotations/0/value/parish']);
+    expect(pointers({ ...filled, given: 'Bartholomew John' })).toEqual(['/annotations/0/value/given']);
+    expect(pointers({ ...filled, surname: 'Smith\nJones' })).toEqual(['/annotations/0/value/surname']);
+    expect(pointers({ ...filled, born: undefined })).toEqual(['/annotations/0/value/born']);
+    expect(pointers({ ...filled, age: 34 })).toEqual(['/annotations/0/value/age']);
+    expect(errorsOf({ ...filled, born: '1881-02-30' })[0]!.message).toMatch(/not a real date/);
+    expect(errorsOf({ ...filled, surname: '' })[0]!.message).toMatch(/required.*Surname/);
+  });
+
+  it('takes a choice however the researcher\'s text composed its accents (choices are composed, NFC, as values are)', () => {
+    const decomposed = workflow({ ...card, fields: [{ key: 'parish', label: 'Parish', kind: 'choice', choices: ['Saint-Andre\u0301'] }] });
+    for (const parish of ['Saint-Andr\u00e9', 'Saint-Andre\u0301']) {
+      const result = validateAnnotations(decomposed, [{ task: 'T', value: { parish } }]);
+      expect(result.ok && result.value[0]!.value).toEqual({ parish: 'Saint-Andr\u00e9' });
+    }
+  });
+
+  it('takes partial dates, leap days of leap years, and numbers as volunteers type them', () => {
+    for (const born of ['1881', '1881-04', '1880-02-29', '2000-02-29']) expect(errorsOf({ ...filled, born })).toEqual([]);
+    expect(errorsOf({ ...filled, born: '1900-02-29' }).length).toBe(1);
+    for (const age of ['-3', '12.5', '.5', '0034']) expect(errorsOf({ ...filled, age })).toEqual([]);
+  });
+
+  it('refuses a key the task does not have', () => {
+    expect(errorsOf({ ...filled, occupation: 'Clerk' }).map((error) => error.pointer)).toEqual(['/annotations/0/value/occupation']);
+  });
+
+  it('is the object as JSON text in a flat export, and a consensus answer reads back as the same object', () => {
+    const flat = flatAnswerOf(task, filled);
+    expect(JSON.parse(flat)).toEqual(filled);
+    expect(consensusValueOf(task, flat)).toEqual(filled);
+  });
+
+  it('gives a known answer, a whole answer, when every field matches as consensus compares (case and spaces of text, numbers by value)', () => {
+    const known = knownAnswerOf(task, JSON.stringify({ ...filled, surname: 'SMITH', age: '34.0' }));
+    expect(givesKnownAnswer(task, { ...filled, surname: ' smith ' }, known)).toBe(true);
+    expect(givesKnownAnswer(task, filled, { surname: 'Smith', age: '34' })).toBe(false); // not a whole answer: none gives it
+    expect(givesKnownAnswer(task, { ...filled, given: '' }, known)).toBe(false);
+    expect(givesKnownAnswer(task, { ...filled, age: '35' }, known)).toBe(false);
+    expect(givesKnownAnswer(task, { ...filled, surname: 'Smyth' }, known)).toBe(false);
+  });
+});
+
+describe('fields task: numbers compared by value', () => {
+  it('compares numbers as exact decimals: leading and trailing zeros and "-0" aside, integers beyond 2^53 kept apart', () => {
+    const number = { kind: 'number' } as const;
+    expect(fieldComparable(number, '0034.50')).toBe('34.5');
+    expect(fieldComparable(number, '+.5')).toBe('0.5');
+    expect(fieldComparable(number, '-0.0')).toBe('0');
+    expect(fieldComparable(number, '12.')).toBe('12');
+    expect(fieldComparable(number, '-007')).toBe('-7');
+    expect(fieldComparable(number, '9007199254740993')).not.toBe(fieldComparable(number, '9007199254740992'));
+  });
+
+  it('reads a stored consensus answer that is not JSON as no values', () => {
+    expect(consensusValueOf(task, '{not json')).toEqual({});
+  });
+});
+
+describe('fields task: answers given under an earlier version', () => {
+  function readUnder(later: WorkflowDefinition, value: object): unknown {
+    const given: Annotation[] = [{ task: 'T', value }];
+    const read = annotationsReadableUnder(later, given, definition);
+    return read[0] === given[0] ? 'whole' : read[0]?.value;
+  }
+  const withFields = (change: (fields: typeof card.fields) => object[]) => workflow({ ...card, fields: change(card.fields) });
+
+  it('reads an answer whole when its fields are unchanged but their limits (required, length)', () => {
+    expect(readUnder(withFields((fields) => fields.map((field) => ({ ...field, required: true, ...(field.kind === 'text' ? { maxLength: 2 } : {}) }))), filled)).toBe('whole');
+  });
+
+  it('keeps the fields of the same key and kind, a choice only while offered, and says what the version changes', () => {
+    const later = withFields((fields) => [
+      { ...fields[0], label: 'Family name' },
+      { ...fields[2], kind: 'text' },
+      fields[3],
+      { ...fields[4], choices: ['St John'] },
+      { key: 'occupation', label: 'Occupation', kind: 'text' },
+    ]);
+    expect(readUnder(later, filled)).toEqual({ surname: 'Smith', age: '34' });
+    expect(readUnder(later, { ...filled, parish: 'St John' })).toEqual({ surname: 'Smith', age: '34', parish: 'St John' });
+    expect(earlierAnswerChanges(task, later.tasks.T!).map((change) => change.pointer)).toEqual(['/fields', '/fields/1/kind', '/fields/3/choices', '/fields/4']);
+    expect(earlierAnswerChanges(task, later.tasks.T!)[0]!.message).toMatch(/"given"/);
+  });
+});
