@@ -224,18 +224,26 @@ describe('classifier in a browser: the researcher lab', () => {
     expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
     // A file over the server's limit: said in the lab's words, with the size and what to do (not the operator's setting).
     // Given by its path, which Chromium reads itself: as bytes, Playwright hands them to the page as base64 to decode,
-    // which took over 30 s on a loaded machine.
-    const huge = join(mkdtempSync(join(tmpdir(), 'chorus-lab-')), 'huge.csv');
-    writeFileSync(huge, `external_id,text\n${'h1,'.padEnd(17 * 1024 * 1024, 'x')}\n`);
+    // which took over 30 s on a loaded machine. A text passage is sent whole, so the server's 413 is what the lab says.
+    const huge = join(mkdtempSync(join(tmpdir(), 'chorus-lab-')), 'huge.txt');
+    writeFileSync(huge, `${'A long passage. '.repeat((17 * 1024 * 1024) / 16)}\n`);
     await page.locator('#lab-upload-file').setInputFiles(huge);
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await focusedErrors(page);
     const said = await page.evaluate(() => document.activeElement?.textContent ?? '');
-    rmSync(dirname(huge), { recursive: true, force: true });
-    // The limit that bit is the size's (this file has one subject): the advice names it, not the 10,000 subjects per upload.
+    // The limit that bit is the size's (this file is one subject): the advice names it, not the 10,000 subjects per upload.
     expect(said).toContain('The file is larger than the 16 MiB this Chorus takes at once (a limit on the file\'s size, whatever its number of subjects): split it into 2 files or more, each under 16 MiB');
     expect(said).not.toContain('10,000');
     expect(said).not.toContain('BODY_LIMIT_BYTES');
+    // A table whose one row is over the limit: no split can send it, so the lab says so before sending anything.
+    writeFileSync(huge.replace(/txt$/, 'csv'), `external_id,text\n${'h1,'.padEnd(17 * 1024 * 1024, 'x')}\n`);
+    await page.locator('#lab-upload-file').setInputFiles(huge.replace(/txt$/, 'csv'));
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await focusedErrors(page);
+    const saidOfRow = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    rmSync(dirname(huge), { recursive: true, force: true });
+    expect(saidOfRow).toContain('Line 2 of the file is 17 MiB by itself (with the header row), more than the 16 MiB this Chorus takes at once: no way of splitting the file can send it.');
+    expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
     // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');

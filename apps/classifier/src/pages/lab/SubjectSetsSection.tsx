@@ -3,6 +3,7 @@ import { isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
@@ -111,11 +112,20 @@ function tooLarge({ problem }: ChorusApiError, file: File | undefined) {
   return { size: bytesInWords(problem.limitBytes), parts: Math.max(2, Math.ceil((file?.size ?? 0) / problem.limitBytes)) };
 }
 
+/**
+ * A size measured (a row's, not a limit, which `bytesInWords` gives exactly): in MiB or KiB to a tenth, in the page's
+ * number format, so that a row of 17,825,810 bytes reads "17 MiB".
+ */
+function measuredSize(bytes: number, language: string): string {
+  const unit = ([['MiB', 1024 ** 2], ['KiB', 1024]] as const).find(([, size]) => bytes >= size);
+  return unit ? `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(bytes / unit[1])} ${unit[0]}` : bytesInWords(bytes);
+}
+
 /** A table the lab refuses before sending a part of it, said as the API's refusal of the whole file would be (its errors under "what to correct"), or null. */
 function refusedBeforeSending(thrown: unknown, t: TFunction) {
   if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
   if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.errors.map(uploadErrorInWords) } };
-  if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, size: bytesInWords(thrown.bytes), limit: bytesInWords(thrown.limit) }), fields: [] } };
+  if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, size: measuredSize(thrown.bytes, i18n.language), limit: bytesInWords(thrown.limit) }), fields: [] } };
   if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
   return null;
 }
