@@ -61,6 +61,11 @@ interface TaskTypeEntry<T extends TaskType> {
    * is a list: an effect names one answer or tag it holds.
    */
   consensusAnswers(task: TaskOf<T>): string[] | undefined;
+  /**
+   * Why no rule or effect may name an answer of this task (a form of several values has no one answer to name), in the
+   * researcher's words; undefined when one may (the default).
+   */
+  answerNamedProblem?: string;
   /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
   consensusHolds?(consensus: string, answer: string): boolean;
   /** An answer a rule or effect names, as consensus writes it (a tag lower-cased, spaces collapsed); as given when omitted. */
@@ -179,6 +184,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     earlierAnswerChanges: fieldsEarlierAnswerChanges,
     // `fieldsEarlierAnswer` and consensus read a value whatever the field now asks of new ones.
     newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
+    answerNamedProblem:
+      'names no answer of a fields task, whose consensus is a form of several values: leave answer out (an agreement rule then retires on the least agreement of its fields), or name a choice or single-choice task',
   },
 };
 
@@ -283,6 +290,11 @@ export function nextCandidatesOf(task: Task): string[] {
 
 export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
+}
+
+/** Why a rule or effect may not name an answer of `task`; undefined when it may. */
+export function answerNamedProblemOf(task: Task): string | undefined {
+  return entryFor(task).answerNamedProblem;
 }
 
 /** Whether the consensus answer of `task` holds `answer`, the answer an effect names: the same, or one of its list. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, asConsensusWrites, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
+import { type Task, answerNamedProblemOf, asConsensusWrites, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
 import { type RetirementRule, effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -313,9 +313,15 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
     return task;
   };
   const checkAnswer = (key: string, answer: string | undefined, pointer: string) => {
+    if (answer === undefined) return;
     const task = definition.tasks[key]!;
+    const unnamed = answerNamedProblemOf(task);
+    if (unnamed) {
+      errors.push({ pointer, message: unnamed });
+      return;
+    }
     const answers = consensusAnswersOf(task);
-    if (answer !== undefined && answers && !answers.some((offered) => asConsensusWrites(task, offered) === asConsensusWrites(task, answer))) {
+    if (answers && !answers.some((offered) => asConsensusWrites(task, offered) === asConsensusWrites(task, answer))) {
       errors.push({ pointer, message: `must be one of the answers of task ${key}: ${answers.map((a) => `"${a}"`).join(', ')}` });
     }
   };

@@ -75,6 +75,23 @@ describe('fields task: definition', () => {
     expect(result.ok ? [] : result.errors.map((error) => error.pointer)).toEqual(['/tasks/Metadata']);
   });
 
+  it('lets no retirement rule or effect name an answer of it (a form of values has none), and an agreement rule without one retire on it', () => {
+    const named = (answer?: string) =>
+      validateWorkflowDefinition({
+        name: 'Cards',
+        firstTask: 'T',
+        tasks: { T: card },
+        retirement: { rule: 'any', rules: [{ rule: 'count', count: 5 }, { rule: 'agreement', task: 'T', threshold: 0.8, minimum: 3, maximum: 9, ...(answer === undefined ? {} : { answer }) }] },
+        effects: answer === undefined ? [] : [{ when: { task: 'T', answer }, addToSubjectSet: '6f1c2a4e-0000-4000-8000-000000000001' }],
+      });
+    const refused = named('Smith');
+    expect(refused.ok ? [] : refused.errors.map((error) => [error.pointer, error.message])).toEqual([
+      ['/retirement/rules/1/answer', expect.stringContaining('names no answer of a fields task')],
+      ['/effects/0/when/answer', expect.stringContaining('names no answer of a fields task')],
+    ]);
+    expect(named().ok).toBe(true);
+  });
+
   it('asks for 1 to 30 fields', () => {
     expect(definitionErrors({ ...card, fields: [] })).toEqual(['/tasks/T/fields']);
     const many = Array.from({ length: 31 }, (_, index) => ({ key: `f${index}`, label: `F${index}`, kind: 'text' }));
