@@ -455,6 +455,22 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await consensus.getByTestId('needs-checking').count()).toBe(1); // the parish has no majority
     await checkScreen(page, 'lab-result-fields');
 
+    // The consensus corrected field by field, each control starting as the consensus gave it (the tied parish blank);
+    // a value the task refuses is said, and changes nothing.
+    const review = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
+    expect(await review.getByLabel('Corrected value of “Surname”').inputValue()).toBe('Smith');
+    expect(await review.getByLabel('Corrected value of “Parish”').inputValue()).toBe('');
+    await review.getByLabel('Corrected value of “Age”').fill('thirty');
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await waitToSee(review.getByRole('alert').getByText(/age/));
+    expect(await page.getByTestId('lab-review-T0-state').textContent()).toBe('Not reviewed yet.');
+    await review.getByLabel('Corrected value of “Age”').fill('34');
+    await review.getByLabel('Corrected value of “Parish”').selectOption('St Mary');
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await waitToSee(page.getByTestId('lab-review-T0-state').getByText('Corrected to “Surname: Smith; Parish: St Mary; Age: 34” by Maria Mitchell (owner),'));
+    const { rows: [corrected] } = await suite.stack.db.query('SELECT value FROM consensus_reviews WHERE subject_id = $1', [card]);
+    expect(corrected.value).toEqual({ surname: 'Smith', parish: 'St Mary', age: '34' });
+
     // A field added by a later version has no votes from the answers given so far: said so, not as a tie.
     await researcher.updateWorkflow(workflowId, cards([...fields, { key: 'occupation', label: 'Occupation', kind: 'text' }]));
     const computedUnder = async () => (await suite.stack.db.query('SELECT workflow_version FROM consensus WHERE workflow_id = $1', [workflowId])).rows[0]?.workflow_version;

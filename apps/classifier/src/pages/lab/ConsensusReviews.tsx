@@ -1,20 +1,20 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type Task, type WorkflowDefinition, flatAnswerOf } from '@chorus/tasks';
+import { type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { SelectField, TextAreaField } from '../../components/FormField';
+import { FormField, SelectField, TextAreaField } from '../../components/FormField';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { whenInWords } from '../../lib/formats';
-import { promptOf } from '../../tasks/registry';
+import { describeValue, promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
 import { useSaid } from '../../lib/said';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
  * transcriptions, and Concordia's reviewers): its state, and approving it as it is, correcting it (a transcription's
- * text, a single choice's answer) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
+ * text, a single choice's answer, a fields task's values) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
  * version with a consensus only: a review is checked against the current version.
  */
 export function ConsensusReviews({
@@ -55,8 +55,15 @@ const undone = async (undoing: Promise<void>): Promise<null> => {
   return null;
 };
 
-/** What a corrected value starts as: the correction, else the consensus answer (a single choice's value, a text). */
-const startingValue = (review: ConsensusReview | undefined, consensusAnswer: string | null) => (review?.state === 'corrected' ? String(review.value) : (consensusAnswer ?? ''));
+/**
+ * What a corrected value starts as: the correction, else the consensus answer as a volunteer's value gives it (a single
+ * choice's value, a text, a fields task's object of values), else nothing (every field blank).
+ */
+function startingValue(definition: Task, review: ConsensusReview | undefined, consensusAnswer: string | null): unknown {
+  if (review?.state === 'corrected') return review.value;
+  if (consensusAnswer !== null) return consensusValueOf(definition, consensusAnswer);
+  return definition.type === 'fields' ? Object.fromEntries(definition.fields.map((field) => [field.key, ''])) : '';
+}
 
 function TaskReview({
   workflowId,
@@ -79,10 +86,10 @@ function TaskReview({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [value, setValue] = useState(() => startingValue(review, consensusAnswer));
+  const [value, setValue] = useState(() => startingValue(definition, review, consensusAnswer));
   const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
-  const correctable = definition.type === 'transcription' || definition.type === 'single';
+  const correctable = definition.type === 'transcription' || definition.type === 'single' || definition.type === 'fields';
   const id = `lab-review-${task}`;
   /**
    * Where focus goes once a review is given or undone (the button pressed was disabled while it worked, or is gone):
@@ -114,10 +121,10 @@ function TaskReview({
         <ReviewState review={review} definition={definition} />
       </p>
       {definition.type === 'transcription' && (
-        <TextAreaField id={`${id}-text`} label={t('lab.review.correctedText', { task })} hint={t('lab.review.correctedTextHint')} rows={4} value={value} onChange={(event) => setValue(event.target.value)} />
+        <TextAreaField id={`${id}-text`} label={t('lab.review.correctedText', { task })} hint={t('lab.review.correctedTextHint')} rows={4} value={String(value)} onChange={(event) => setValue(event.target.value)} />
       )}
       {definition.type === 'single' && (
-        <SelectField id={`${id}-answer`} label={t('lab.review.correctedAnswer', { task })} value={value} onChange={(event) => setValue(event.target.value)}>
+        <SelectField id={`${id}-answer`} label={t('lab.review.correctedAnswer', { task })} value={String(value)} onChange={(event) => setValue(event.target.value)}>
           <option value="" disabled>
             {t('lab.review.chooseAnswer')}
           </option>
@@ -128,6 +135,7 @@ function TaskReview({
           ))}
         </SelectField>
       )}
+      {definition.type === 'fields' && <FieldsCorrection id={id} task={definition} values={value as Record<string, string>} onChange={setValue} />}
       <div className="button-row">
         <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
           {t('lab.review.approve')}
@@ -156,8 +164,13 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
   // Another reviewer's review, to a reviewer: by role only (no id, no name).
   const who = name ?? memberId;
   const by = who === null ? t('lab.review.byAnotherReviewer') : role ? t('lab.review.byInRole', { name: who, role: t(`account.settings.invitations.roles.${role}`) }) : who;
-  // A single choice's answer by its label; other answers as the consensus download writes them.
-  const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : flatAnswerOf(definition, review.value);
+  // A single choice's answer by its label, a fields task's as "label: value"; others as the consensus download writes them.
+  const answer =
+    definition.type === 'single'
+      ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value))
+      : definition.type === 'fields'
+        ? describeValue(definition, review.value, t)
+        : flatAnswerOf(definition, review.value);
   const words =
     review.state === 'corrected'
       ? t('lab.review.correctedBy', { by, answer })
@@ -168,6 +181,38 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
     <>
       {words}{' '}
       <time dateTime={review.reviewedAt}>{whenInWords(review.reviewedAt)}</time>
+    </>
+  );
+}
+
+/**
+ * A fields task's corrected values, one control per field (a choice's a select, blank allowed), each starting as the
+ * consensus gave it: the API checks them as a volunteer's answer, naming a field at fault.
+ */
+function FieldsCorrection({ id, task, values, onChange }: { id: string; task: FieldsTask; values: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {task.fields.map((field) => {
+        const control = {
+          id: `${id}-field-${field.key}`,
+          label: t('lab.review.correctedField', { field: field.label }),
+          value: values[field.key] ?? '',
+          onChange: (event: { target: { value: string } }) => onChange({ ...values, [field.key]: event.target.value }),
+        };
+        return field.kind === 'choice' ? (
+          <SelectField key={field.key} {...control}>
+            <option value="">{t('tasks.fields.noChoice')}</option>
+            {field.choices?.map((choice) => (
+              <option key={choice} value={choice}>
+                {choice}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <FormField key={field.key} {...control} />
+        );
+      })}
     </>
   );
 }
