@@ -462,7 +462,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await review.getByLabel('Corrected value of “Parish”').inputValue()).toBe('');
     await review.getByLabel('Corrected value of “Age”').fill('thirty');
     await review.getByRole('button', { name: 'Save correction' }).click();
-    await waitToSee(review.getByRole('alert').getByText(/age/));
+    await waitForFocus(page, '#lab-review-T0-field-age');
+    await waitToSee(review.getByText('Write a number in digits, with “.” for decimals (12.5), without spaces.'));
     expect(await page.getByTestId('lab-review-T0-state').textContent()).toBe('Not reviewed yet.');
     await review.getByLabel('Corrected value of “Age”').fill('34');
     await review.getByLabel('Corrected value of “Parish”').selectOption('St Mary');
@@ -478,6 +479,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.reload();
     await waitToSee(consensus.getByTestId('field-consensus'));
     expect((await consensus.getByTestId('field-consensus').locator('li').last().textContent())?.trim()).toBe('Occupation: no votes');
+    // The correction's form follows the version: the field added since starts blank, and is sent with the others.
+    const correction = async () => (await suite.stack.db.query('SELECT value FROM consensus_reviews WHERE subject_id = $1', [card])).rows[0]?.value;
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await until(async () => 'occupation' in ((await correction()) ?? {}), 'the correction under version 2');
+    expect(await correction()).toEqual({ surname: 'Smith', parish: 'St Mary', age: '34', occupation: '' });
 
     // A result without its fields (as no aggregation writes it, but a row may hold) still shows the answer.
     await suite.stack.db.query(`UPDATE consensus SET result = '{}' WHERE workflow_id = $1`, [workflowId]);

@@ -242,7 +242,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await focusedErrors(page);
     const saidOfRow = await page.evaluate(() => document.activeElement?.textContent ?? '');
     rmSync(dirname(huge), { recursive: true, force: true });
-    expect(saidOfRow).toContain('Line 2 of the file is 17 MiB by itself (with the header row), more than the 16 MiB this Chorus takes at once: no way of splitting the file can send it.');
+    expect(saidOfRow).toContain('Line 2 of the file is 17.1 MiB by itself (with the header row), more than the 16 MiB this Chorus takes at once: no way of splitting the file can send it.');
     expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
     // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });

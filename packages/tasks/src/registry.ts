@@ -62,10 +62,10 @@ interface TaskTypeEntry<T extends TaskType> {
    */
   consensusAnswers(task: TaskOf<T>): string[] | undefined;
   /**
-   * Why no rule or effect may name an answer of this task (a form of several values has no one answer to name), in the
-   * researcher's words; undefined when one may (the default).
+   * Why no rule or effect may name an answer of this task, keyed `key` (a form of several values has no one answer to
+   * name), in the researcher's words; absent when one may.
    */
-  answerNamedProblem?: string;
+  answerNamedProblem?(key: string): string;
   /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
   consensusHolds?(consensus: string, answer: string): boolean;
   /** An answer a rule or effect names, as consensus writes it (a tag lower-cased, spaces collapsed); as given when omitted. */
@@ -184,8 +184,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     earlierAnswerChanges: fieldsEarlierAnswerChanges,
     // `fieldsEarlierAnswer` and consensus read a value whatever the field now asks of new ones.
     newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
-    answerNamedProblem:
-      'names no answer of a fields task, whose consensus is a form of several values: leave answer out (an agreement rule then retires on the least agreement of its fields), or name a choice or single-choice task',
+    answerNamedProblem: (key) =>
+      `must be left out for task ${key}, a fields task: its consensus is a form of several values, which no answer names (without one, an agreement rule retires on the least agreement of its fields, and an effect acts on any consensus)`,
   },
 };
 
@@ -292,9 +292,9 @@ export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
 }
 
-/** Why a rule or effect may not name an answer of `task`; undefined when it may. */
-export function answerNamedProblemOf(task: Task): string | undefined {
-  return entryFor(task).answerNamedProblem;
+/** Why a rule or effect may not name an answer of `task`, keyed `key`; undefined when it may. */
+export function answerNamedProblemOf(task: Task, key: string): string | undefined {
+  return entryFor(task).answerNamedProblem?.(key);
 }
 
 /** Whether the consensus answer of `task` holds `answer`, the answer an effect names: the same, or one of its list. */

@@ -315,7 +315,7 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
   const checkAnswer = (key: string, answer: string | undefined, pointer: string) => {
     if (answer === undefined) return;
     const task = definition.tasks[key]!;
-    const unnamed = answerNamedProblemOf(task);
+    const unnamed = answerNamedProblemOf(task, key);
     if (unnamed) {
       errors.push({ pointer, message: unnamed });
       return;

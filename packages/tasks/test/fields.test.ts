@@ -82,12 +82,12 @@ describe('fields task: definition', () => {
         firstTask: 'T',
         tasks: { T: card },
         retirement: { rule: 'any', rules: [{ rule: 'count', count: 5 }, { rule: 'agreement', task: 'T', threshold: 0.8, minimum: 3, maximum: 9, ...(answer === undefined ? {} : { answer }) }] },
-        effects: answer === undefined ? [] : [{ when: { task: 'T', answer }, addToSubjectSet: '6f1c2a4e-0000-4000-8000-000000000001' }],
+        effects: [{ when: { task: 'T', ...(answer === undefined ? {} : { answer }) }, addToSubjectSet: '6f1c2a4e-0000-4000-8000-000000000001' }],
       });
     const refused = named('Smith');
     expect(refused.ok ? [] : refused.errors.map((error) => [error.pointer, error.message])).toEqual([
-      ['/retirement/rules/1/answer', expect.stringContaining('names no answer of a fields task')],
-      ['/effects/0/when/answer', expect.stringContaining('names no answer of a fields task')],
+      ['/retirement/rules/1/answer', expect.stringContaining('must be left out for task T, a fields task')],
+      ['/effects/0/when/answer', expect.stringContaining('must be left out for task T, a fields task')],
     ]);
     expect(named().ok).toBe(true);
   });

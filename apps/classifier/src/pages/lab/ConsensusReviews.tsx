@@ -1,5 +1,6 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
+import { type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, fieldFault, flatAnswerOf, tidyFieldValue } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -7,6 +8,7 @@ import { FormField, SelectField, TextAreaField } from '../../components/FormFiel
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { whenInWords } from '../../lib/formats';
+import { faultInWords, valuesOf } from '../../tasks/fields/FieldsTask';
 import { describeValue, promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
 import { useSaid } from '../../lib/said';
@@ -57,13 +59,24 @@ const undone = async (undoing: Promise<void>): Promise<null> => {
 
 /**
  * What a corrected value starts as: the correction, else the consensus answer as a volunteer's value gives it (a single
- * choice's value, a text, a fields task's object of values), else nothing (every field blank).
+ * choice's value, a text), as the task now asks it: a fields task's a string for each of its fields, blank for one
+ * added since or a choice no longer offered (the API takes only such an object); else nothing.
  */
 function startingValue(definition: Task, review: ConsensusReview | undefined, consensusAnswer: string | null): unknown {
-  if (review?.state === 'corrected') return review.value;
-  if (consensusAnswer !== null) return consensusValueOf(definition, consensusAnswer);
-  return definition.type === 'fields' ? Object.fromEntries(definition.fields.map((field) => [field.key, ''])) : '';
+  const given = review?.state === 'corrected' ? review.value : consensusAnswer === null ? undefined : consensusValueOf(definition, consensusAnswer);
+  if (definition.type !== 'fields') return typeof given === 'string' ? given : '';
+  const values = valuesOf(definition, typeof given === 'object' ? given : undefined);
+  return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : values[key]]));
 }
+
+/** A fields task's values at fault, each said as the volunteer's form says it; empty when none is. */
+const fieldFaults = (task: FieldsTask, values: Record<string, string>, t: TFunction): Record<string, string> =>
+  Object.fromEntries(
+    task.fields.flatMap((field) => {
+      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''));
+      return fault ? [[field.key, faultInWords(t, fault, field)]] : [];
+    }),
+  );
 
 function TaskReview({
   workflowId,
@@ -89,6 +102,8 @@ function TaskReview({
   const [value, setValue] = useState(() => startingValue(definition, review, consensusAnswer));
   const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
+  /** A fields task's values at fault when a correction was saved: said under each, the first focused, nothing sent. */
+  const [faults, setFaults] = useState<Record<string, string>>({});
   const correctable = definition.type === 'transcription' || definition.type === 'single' || definition.type === 'fields';
   const id = `lab-review-${task}`;
   /**
@@ -111,7 +126,18 @@ function TaskReview({
     }
   };
   const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
-  const correct = () => act(client.reviewConsensus(workflowId, subjectId, task, value));
+  const correct = async () => {
+    if (definition.type === 'fields') {
+      const found = fieldFaults(definition, value as Record<string, string>, t);
+      setFaults(found);
+      const first = definition.fields.find((field) => field.key in found);
+      if (first) {
+        document.getElementById(`${id}-field-${first.key}`)?.focus();
+        return;
+      }
+    }
+    await act(client.reviewConsensus(workflowId, subjectId, task, value));
+  };
   const undo = () => act(undone(client.undoReview(workflowId, subjectId, task)));
 
   return (
@@ -135,7 +161,7 @@ function TaskReview({
           ))}
         </SelectField>
       )}
-      {definition.type === 'fields' && <FieldsCorrection id={id} task={definition} values={value as Record<string, string>} onChange={setValue} />}
+      {definition.type === 'fields' && <FieldsCorrection id={id} task={definition} values={value as Record<string, string>} faults={faults} onChange={setValue} />}
       <div className="button-row">
         <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
           {t('lab.review.approve')}
@@ -187,9 +213,15 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
 
 /**
  * A fields task's corrected values, one control per field (a choice's a select, blank allowed), each starting as the
- * consensus gave it: the API checks them as a volunteer's answer, naming a field at fault.
+ * consensus gave it, a value at fault said under its field in the volunteer's form's words (the API checks them too).
  */
-function FieldsCorrection({ id, task, values, onChange }: { id: string; task: FieldsTask; values: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
+function FieldsCorrection({
+  id,
+  task,
+  values,
+  faults,
+  onChange,
+}: { id: string; task: FieldsTask; values: Record<string, string>; faults: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
   const { t } = useTranslation();
   return (
     <>
@@ -198,6 +230,7 @@ function FieldsCorrection({ id, task, values, onChange }: { id: string; task: Fi
           id: `${id}-field-${field.key}`,
           label: t('lab.review.correctedField', { field: field.label }),
           value: values[field.key] ?? '',
+          error: faults[field.key],
           onChange: (event: { target: { value: string } }) => onChange({ ...values, [field.key]: event.target.value }),
         };
         return field.kind === 'choice' ? (

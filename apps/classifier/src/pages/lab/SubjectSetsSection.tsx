@@ -113,19 +113,26 @@ function tooLarge({ problem }: ChorusApiError, file: File | undefined) {
 }
 
 /**
- * A size measured (a row's, not a limit, which `bytesInWords` gives exactly): in MiB or KiB to a tenth, in the page's
- * number format, so that a row of 17,825,810 bytes reads "17 MiB".
+ * A size in MiB or KiB to a tenth, in the page's number format, for one that `bytesInWords` cannot give exactly:
+ * rounded up (a row's, so that one over the limit never reads as the limit) or down (a limit's).
  */
-function measuredSize(bytes: number, language: string): string {
+function roundedSize(bytes: number, language: string, round: (tenths: number) => number): string {
   const unit = ([['MiB', 1024 ** 2], ['KiB', 1024]] as const).find(([, size]) => bytes >= size);
-  return unit ? `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(bytes / unit[1])} ${unit[0]}` : bytesInWords(bytes);
+  if (!unit) return bytesInWords(bytes);
+  return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(round((bytes / unit[1]) * 10) / 10)} ${unit[0]}`;
+}
+
+/** A row over the limit and the limit, each in words: the limit exactly where it is a whole number of MiB or KiB. */
+function rowAndLimit({ bytes, limit }: RowTooLarge, language: string) {
+  const exact = bytesInWords(limit);
+  return { size: roundedSize(bytes, language, Math.ceil), limit: exact.endsWith(' bytes') ? roundedSize(limit, language, Math.floor) : exact };
 }
 
 /** A table the lab refuses before sending a part of it, said as the API's refusal of the whole file would be (its errors under "what to correct"), or null. */
 function refusedBeforeSending(thrown: unknown, t: TFunction) {
   if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
   if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.errors.map(uploadErrorInWords) } };
-  if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, size: measuredSize(thrown.bytes, i18n.language), limit: bytesInWords(thrown.limit) }), fields: [] } };
+  if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, ...rowAndLimit(thrown, i18n.language) }), fields: [] } };
   if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
   return null;
 }

@@ -8,8 +8,8 @@ import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 
 type Task = TaskOf<'fields'>;
 
-/** A form's value as the volunteer fills it: a string per field, "" for each until typed. */
-const valuesOf = (task: Task, value: unknown): Record<string, string> => {
+/** A form's value as the volunteer fills it: a string per field, "" for each until typed (and for a key it lacks). */
+export const valuesOf = (task: Task, value: unknown): Record<string, string> => {
   const given = (value ?? {}) as Record<string, unknown>;
   return Object.fromEntries(task.fields.map((field) => [field.key, typeof given[field.key] === 'string' ? (given[field.key] as string) : '']));
 };
@@ -20,7 +20,7 @@ export const fieldsInitialValue = (task: Task) => valuesOf(task, undefined);
 export const fieldsIsEmpty = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.values(value).every((each) => typeof each !== 'string' || each.trim() === '');
 
 /** What is wrong with a field, in the volunteer's language: the rule `fieldFault` keeps, said so they can fix it. */
-function faultInWords(t: TFunction, fault: FieldFault, field: FormField): string {
+export function faultInWords(t: TFunction, fault: FieldFault, field: FormField): string {
   switch (fault) {
     case 'required':
       return t('tasks.fields.fault.required');
