@@ -1,4 +1,5 @@
 import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
+import { utf8Bytes } from './tableParts';
 import { IIIF_COLLECTION_MEMBER_FIELDS, DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifResources, isIiifCollection, isIiifManifest, iiifReferenceOnly } from '@chorus/tasks';
 
 /**
@@ -45,8 +46,6 @@ export interface FetchedDocument {
 
 /** Reads one document from its address, taking at most `bytes` of it. */
 export type FetchDocument = (address: string, bytes: number) => Promise<FetchedDocument>;
-
-const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 
 /** The body of an answer, refused past `bytes` (as the server says its length, else as it comes). */
 async function bodyWithin(response: Response, address: string, bytes: number): Promise<string> {

@@ -163,8 +163,8 @@ function lineBreaksIn(text: string, start: number, end: number): number {
 /** The lines a text has: each `\r\n`, `\n` or lone `\r` ends one, as the API counts a file's lines. */
 const lineBreaks = (text: string): number => lineBreaksIn(text, 0, text.length);
 
-/** UTF-8 bytes of `text` from `start` to `end`, as its upload weighs. */
-function utf8Bytes(text: string, start = 0, end = text.length): number {
+/** UTF-8 bytes of `text` from `start` to `end`, as its upload weighs (counted, not encoded: no copy of a large text). */
+export function utf8Bytes(text: string, start = 0, end = text.length): number {
   let bytes = 0;
   for (let at = start; at < end; at += 1) {
     const code = text.charCodeAt(at);

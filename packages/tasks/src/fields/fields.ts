@@ -99,6 +99,16 @@ export function fieldFault(field: FormField, value: string): FieldFault | undefi
   }
 }
 
+/** Each field of a form whose value (as typed: tidied first) is at fault, by its key, in the task's order. */
+export function fieldFaults(task: FieldsTask, values: Readonly<Record<string, string | undefined>>): Map<string, FieldFault> {
+  return new Map(
+    task.fields.flatMap((field) => {
+      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''));
+      return fault ? [[field.key, fault] as const] : [];
+    }),
+  );
+}
+
 /** What is wrong with a field's value (trimmed), as the volunteer can fix it; undefined when nothing. */
 function fieldProblem(field: FormField, value: string): string | undefined {
   const fault = fieldFault(field, value);
@@ -157,17 +167,18 @@ export function fieldComparable(field: Pick<FormField, 'kind'>, value: string): 
 /** A number as an exact decimal, however written (`0034.50` is `34.5`, `-0` is `0`): no float, so no two long integers meet. */
 function exactNumber(text: string): string {
   const [whole = '', fraction = ''] = text.replace(/^[+-]/, '').split('.');
-  const digits = `${whole.replace(/^0+/, '') || '0'}${fraction.replace(/0+$/, '') ? `.${fraction.replace(/0+$/, '')}` : ''}`;
+  const decimals = fraction.replace(/0+$/, '');
+  const digits = `${whole.replace(/^0+/, '') || '0'}${decimals ? `.${decimals}` : ''}`;
   return text.startsWith('-') && digits !== '0' ? `-${digits}` : digits;
 }
 
-/** Whether a stored value still reads as a value of `field` (a number for a number field, a choice still offered). */
+/**
+ * Whether a stored value still reads as a value of `field` (a number for a number field, a choice still offered): the
+ * rule for new values (`fieldFault`) without their limits (required, a text's length and line).
+ */
 function readsAs(field: FormField, value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  if (value === '' || field.kind === 'text') return true;
-  if (field.kind === 'number') return NUMBER.test(value);
-  if (field.kind === 'date') return isPartialDate(value);
-  return field.choices!.includes(value);
+  return field.kind === 'text' || fieldFault({ ...field, required: false }, value) === undefined;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, fieldFault, flatAnswerOf, tidyFieldValue } from '@chorus/tasks';
-import type { TFunction } from 'i18next';
+import { type FieldFault, type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -69,15 +68,6 @@ function startingValue(definition: Task, review: ConsensusReview | undefined, co
   return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : values[key]]));
 }
 
-/** A fields task's values at fault, each said as the volunteer's form says it; empty when none is. */
-const fieldFaults = (task: FieldsTask, values: Record<string, string>, t: TFunction): Record<string, string> =>
-  Object.fromEntries(
-    task.fields.flatMap((field) => {
-      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''));
-      return fault ? [[field.key, faultInWords(t, fault, field)]] : [];
-    }),
-  );
-
 function TaskReview({
   workflowId,
   subjectId,
@@ -103,7 +93,7 @@ function TaskReview({
   const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
   /** A fields task's values at fault when a correction was saved: said under each, the first focused, nothing sent. */
-  const [faults, setFaults] = useState<Record<string, string>>({});
+  const [faults, setFaults] = useState<ReadonlyMap<string, FieldFault>>(new Map());
   const correctable = definition.type === 'transcription' || definition.type === 'single' || definition.type === 'fields';
   const id = `lab-review-${task}`;
   /**
@@ -128,9 +118,9 @@ function TaskReview({
   const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
   const correct = async () => {
     if (definition.type === 'fields') {
-      const found = fieldFaults(definition, value as Record<string, string>, t);
+      const found = fieldFaults(definition, value as Record<string, string>);
       setFaults(found);
-      const first = definition.fields.find((field) => field.key in found);
+      const first = definition.fields.find((field) => found.has(field.key));
       if (first) {
         document.getElementById(`${id}-field-${first.key}`)?.focus();
         return;
@@ -221,7 +211,7 @@ function FieldsCorrection({
   values,
   faults,
   onChange,
-}: { id: string; task: FieldsTask; values: Record<string, string>; faults: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
+}: { id: string; task: FieldsTask; values: Record<string, string>; faults: ReadonlyMap<string, FieldFault>; onChange: (values: Record<string, string>) => void }) {
   const { t } = useTranslation();
   return (
     <>
@@ -230,7 +220,7 @@ function FieldsCorrection({
           id: `${id}-field-${field.key}`,
           label: t('lab.review.correctedField', { field: field.label }),
           value: values[field.key] ?? '',
-          error: faults[field.key],
+          error: faults.has(field.key) ? faultInWords(t, faults.get(field.key)!, field) : undefined,
           onChange: (event: { target: { value: string } }) => onChange({ ...values, [field.key]: event.target.value }),
         };
         return field.kind === 'choice' ? (

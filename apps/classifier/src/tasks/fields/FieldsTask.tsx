@@ -1,4 +1,4 @@
-import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, fieldFault, tidyFieldValue } from '@chorus/tasks';
+import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, fieldFaults } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -66,10 +66,7 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
   const values = valuesOf(task, value);
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
-  const faults = new Map(task.fields.flatMap((field) => {
-    const fault = fieldFault(field, tidyFieldValue(values[field.key]!));
-    return fault ? [[field.key, fault] as const] : [];
-  }));
+  const faults = fieldFaults(task, values);
   const inputId = (field: FormField) => `${id}-field-${field.key}`;
 
   // Each refusal (not the ones before this task was on screen) shows every problem and focuses the first.
