@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
+import { liveYesNoWorkflow, newcomerPage, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 import { wav } from './support/media-files';
 
 /**
@@ -40,6 +40,35 @@ describe('classifier in a browser: on a phone', () => {
     await finger.lift();
     await page.close();
     expect(errors).toEqual([]);
+  });
+  it('keeps a guest’s header to one line on a phone, in the longest of its languages too, its links named in words', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Phone guest', [
+      { externalId: 'ad-1', locations: [{ type: 'text', text: 'FOUND: a brass key, near the station.' }], metadata: {} },
+    ]);
+    // A browser of its own: the language chosen here would be the other tests' too.
+    const context = await suite.context.browser()!.newContext();
+    try {
+      await skipTutorial(context, workflow.id);
+      for (const language of ['en', 'de']) {
+        const { page, errors } = await newcomerPage({ stack: suite.stack, context });
+        await page.evaluate((chosen) => localStorage.setItem('chorus.language', chosen), language);
+        const finger = await phone(page);
+        await page.goto(`${suite.stack.baseUrl}${path}`);
+        await waitToSee(page.getByTestId('subject'));
+        const nav = page.getByTestId('account-nav');
+        // One line: the brand's height with the header's padding, not a second row under it.
+        expect((await page.locator('.site-header').boundingBox())!.height).toBeLessThanOrEqual(60);
+        const names = await nav.getByRole('link').evaluateAll((links) => links.map((link) => link.getAttribute('aria-label') ?? link.textContent));
+        expect(names).toEqual(language === 'en' ? ['Your favourites', 'Your classifications', 'Sign in'] : ['Ihre Favoriten', 'Ihre Klassifizierungen', 'Anmelden']);
+        // "Create an account" is one tap further, on the sign-in page.
+        await nav.getByRole('link', { name: language === 'en' ? 'Sign in' : 'Anmelden' }).click();
+        await waitToSee(page.locator('main').getByRole('link', { name: language === 'en' ? 'Create an account' : 'Konto erstellen' }));
+        await finger.lift();
+        expect(errors).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
   });
   it('shows a tutorial that names no keys on a phone without a keyboard, and the keys on a desktop (tester 23 F9)', async () => {
     const { path } = await liveYesNoWorkflow(suite.stack, 'Phone tutorial', [

@@ -117,9 +117,7 @@ export function AccountNav({ path }: { path: string }) {
           <p className="account-name" data-testid="account-name">
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
-          <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
-            {t('favourites.title')}
-          </Link>
+          <FavouritesLink current={route.name === 'favourites'} />
           <ClassificationsLink current={route.name === 'classifications'} />
           <Link
             to={NOTIFICATIONS}
@@ -167,9 +165,7 @@ export function AccountNav({ path }: { path: string }) {
       ) : (
         <ul>
           <li>
-            <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
-              {t('favourites.title')}
-            </Link>
+            <FavouritesLink current={route.name === 'favourites'} />
           </li>
           <li>
             <ClassificationsLink current={route.name === 'classifications'} />
@@ -179,7 +175,8 @@ export function AccountNav({ path }: { path: string }) {
               {t('account.signIn')}
             </Link>
           </li>
-          <li>
+          {/* On a phone the sign-in page offers it, so that the header stays one line above the subject. */}
+          <li className="nav-wide">
             <Link
               to={accountPath('create-account', here)}
               className="button button-header"
@@ -192,6 +189,19 @@ export function AccountNav({ path }: { path: string }) {
         </ul>
       )}
     </nav>
+  );
+}
+
+/** "Your favourites"; on a phone a star alone, so that the header stays short above the subject. */
+function FavouritesLink({ current }: { current: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Link to={FAVOURITES} data-account-link="favourites" aria-current={current ? 'page' : undefined} aria-label={t('favourites.title')}>
+      <span className="nav-icon" aria-hidden="true">
+        ☆
+      </span>
+      <span className="nav-wide">{t('favourites.title')}</span>
+    </Link>
   );
 }
 
