@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, type NextField, choicesGone } from './common';
+import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
 import type { FieldError } from './pointer';
-import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsKnownAnswer, fieldsTaskSchema, givesKnownFields } from './fields/fields';
+import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields } from './fields/fields';
+import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -17,6 +18,7 @@ export const taskSchema = z.discriminatedUnion('type', [
   closeReadingTaskSchema,
   taggingTaskSchema,
   fieldsTaskSchema,
+  markingTaskSchema,
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskType = Task['type'];
@@ -178,7 +180,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
     consensusValue: fieldsConsensusValue,
-    knownAnswer: fieldsKnownAnswer,
+    knownAnswer: readJsonCell,
     givesKnownAnswer: (given, known, task: FieldsTask) => givesKnownFields(task, given, known),
     earlierAnswer: fieldsEarlierAnswer,
     earlierAnswerChanges: fieldsEarlierAnswerChanges,
@@ -186,6 +188,22 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
     answerNamedProblem: (key) =>
       `must be left out for task ${key}, a fields task: its consensus is a form of several values, which no answer names (without one, an agreement rule retires on the least agreement of its fields, and an effect acts on any consensus)`,
+  },
+  // Points and rectangles on the subject's first image; consensus groups the volunteers' marks of each tool into things.
+  marking: {
+    annotation: markingAnnotationSchema,
+    ...taskLevelNext,
+    ...freeText,
+    flatAnswer: (value: MarkingAnnotation) => JSON.stringify(value),
+    consensusValue: markingConsensusValue,
+    knownAnswer: readJsonCell,
+    givesKnownAnswer: (given, known, task: MarkingTask) => givesKnownMarks(task, given, known),
+    earlierAnswer: markingEarlierAnswer,
+    earlierAnswerChanges: markingEarlierAnswerChanges,
+    // Consensus reads every mark of a tool whatever its min and max now are.
+    newAnswerLimitsWithin: { tools: ['min', 'max'] },
+    answerNamedProblem: (key) =>
+      `must be left out for task ${key}, a marking task: its consensus is a list of marks, which no answer names (without one, an agreement rule retires on how far the volunteers agree on each thing marked, and an effect acts on any consensus)`,
   },
 };
 

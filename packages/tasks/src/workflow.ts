@@ -67,9 +67,11 @@ function keysWhoseColumnsClash(tasks: Record<string, unknown>, ctx: z.Refinement
     }
     const clash = columns.clashWith(key);
     if (clash) ctx.addIssue({ code: 'custom', path: [key], message: columnClash(clash) });
-    // A fields task's columns are `<key>.<field>`, as the subjects' metadata columns are `metadata.<name>`.
-    if (key.toLowerCase() === 'metadata' && (tasks[key] as { type?: unknown }).type === 'fields') {
-      ctx.addIssue({ code: 'custom', path: [key], message: `would make the consensus download's columns "${key}.<field>", as the subjects' metadata columns are named; give the fields task another key` });
+    // A fields task's columns are `<key>.<field>`, a marking task's `<key>.<tool>`, as the subjects' metadata columns are `metadata.<name>`.
+    const type = (tasks[key] as { type?: unknown }).type;
+    if (key.toLowerCase() === 'metadata' && (type === 'fields' || type === 'marking')) {
+      const part = type === 'fields' ? 'field' : 'tool';
+      ctx.addIssue({ code: 'custom', path: [key], message: `would make the consensus download's columns "${key}.<${part}>", as the subjects' metadata columns are named; give the ${type} task another key` });
     }
     seen.set(key.toLowerCase(), key);
     columns.add(key);
