@@ -1,7 +1,8 @@
-import { type CloseReadingTask, type FieldsTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
+import { type CloseReadingTask, type FieldsTask, type Mark, type MarkingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceFields } from './fields';
+import { markingParameters, reduceMarking } from './marking';
 import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
@@ -177,7 +178,24 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
       return reduceTaggingTask(key, task, classifications);
     case 'fields':
       return reduceFieldsTask(key, task, classifications);
+    case 'marking':
+      return reduceMarkingTask(key, task, classifications);
   }
+}
+
+/** Things marked, tool by tool (`reduceMarking`); the task's answer is the kept marks as JSON text, as downloads give answers. */
+function reduceMarkingTask(key: string, task: MarkingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const values = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => v.value as Mark[]);
+  const consensus = reduceMarking(task, values);
+  return {
+    task: key,
+    answer: values.length ? JSON.stringify(consensus.answer) : null,
+    agreement: consensus.agreement,
+    votes: values.length,
+    algorithm: 'mark-clustering',
+    parameters: markingParameters(task),
+    result: { marks: consensus.clusters, counts: consensus.counts, lowConsensus: consensus.lowConsensus },
+  };
 }
 
 /** The posterior rule of a task, if the workflow's retirement uses one, for its prior. */
