@@ -67,7 +67,7 @@ function gather(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): Mark[
       things[t]!.marks.push(marks[m]!);
     }
     for (const t of thingJoined) things[t]!.at = medianMark(tool, things[t]!.marks);
-    marks.forEach((mark, m) => markJoined.has(m) || things.push({ marks: [mark], at: mark }));
+    for (const [m, mark] of marks.entries()) if (!markJoined.has(m)) things.push({ marks: [mark], at: mark });
   }
   return things.map((thing) => thing.marks);
 }
