@@ -179,14 +179,14 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
     case 'fields':
       return reduceFieldsTask(key, task, classifications);
     case 'marking':
-      return reduceMarkingTask(key, task, classifications);
+      return reduceMarkingTask(key, task, classifications, options);
   }
 }
 
 /** Things marked, tool by tool (`reduceMarking`); the task's answer is the kept marks as JSON text, as downloads give answers. */
-function reduceMarkingTask(key: string, task: MarkingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+function reduceMarkingTask(key: string, task: MarkingTask, classifications: readonly ClassificationRecord[], { work }: ReduceOptions): TaskConsensus {
   const values = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => v.value as Mark[]);
-  const consensus = reduceMarking(task, values);
+  const consensus = reduceMarking(task, values, { budget: work });
   return {
     task: key,
     answer: values.length ? JSON.stringify(consensus.answer) : null,
@@ -194,7 +194,7 @@ function reduceMarkingTask(key: string, task: MarkingTask, classifications: read
     votes: values.length,
     algorithm: 'mark-clustering',
     parameters: markingParameters(task),
-    result: { marks: consensus.clusters, counts: consensus.counts, lowConsensus: consensus.lowConsensus },
+    result: { marks: consensus.clusters, counts: consensus.counts, lowConsensus: consensus.lowConsensus, ...(consensus.overBudget ? { overBudget: true } : {}) },
   };
 }
 

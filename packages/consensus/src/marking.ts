@@ -1,4 +1,5 @@
 import { type Mark, type MarkingTask, type MarkingTool, type RectangleMark, SAME_RECTANGLE_OVERLAP, distanceBetween, overlapOf, sameThing, toleranceOf } from '@chorus/tasks';
+import { OverBudget, WorkBudget } from './transcription';
 import { NO_MAJORITY_AT_MOST } from './vote';
 
 /** One thing the volunteers marked with one tool: their marks of it, one at most from each. */
@@ -23,8 +24,13 @@ export interface MarkingConsensus {
   clusters: MarkCluster[];
   /** The kept marks of each tool, by its key (the consensus download's `<task>.<tool>` columns). */
   counts: Record<string, number>;
-  /** A thing exactly half the volunteers marked (no majority either way, as 1 of 2): worth a researcher's check. */
+  /**
+   * Worth a researcher's check: a thing marked by a third to two thirds of the volunteers (`thingNeedsChecking`: a
+   * thing one of three saw, dropped, or two of three, kept), or the gathering passed its work budget (`overBudget`).
+   */
   lowConsensus: boolean;
+  /** The full gathering would have passed the subject's work budget: things are the cheap `gatherByCell`'s. */
+  overBudget: boolean;
 }
 
 const median = (numbers: readonly number[]): number => {
@@ -32,6 +38,11 @@ const median = (numbers: readonly number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
+/**
+ * The work one subject's marking consensus may do per answer (pairs of marks compared) when no budget is given; the
+ * worker's budget (`WorkBudget`, shared with transcriptions) is `TRANSCRIPTION_WORK_CELLS_EACH` per answer.
+ */
+export const MARKING_WORK_EACH = 600_000;
 const tenth = (value: number) => Math.round(value * 10) / 10;
 
 /** A mark at the median of `marks` (all of `tool`), rounded to 0.1 px. */
@@ -40,62 +51,162 @@ function medianMark(tool: MarkingTool, marks: readonly Mark[]): Mark {
   return tool.shape === 'rectangle' ? { tool: tool.key, x: at('x'), y: at('y'), width: at('width'), height: at('height') } : { tool: tool.key, x: at('x'), y: at('y') };
 }
 
-/** How far a mark is from a thing: pixels for points, 1 − overlap for rectangles (the nearer joins first). */
+/** How far apart two marks are: pixels for points, 1 − overlap for rectangles (the nearer pair joins first). */
 const gapBetween = (tool: MarkingTool, a: Mark, b: Mark) => (tool.shape === 'rectangle' ? 1 - overlapOf(a as RectangleMark, b as RectangleMark) : distanceBetween(a, b));
 
-interface Gathering {
-  marks: Mark[];
-  at: Mark;
-}
-
-/**
- * The things the volunteers marked with `tool`, each volunteer's marks (`marksBy`, one list per volunteer) taken in
- * turn: each mark joins the nearest thing gathered so far that is the same thing as its median (`sameThing`: within the
- * tool's tolerance, or overlapping by half) and that none of the volunteer's other marks joined, nearest pairs first;
- * a mark that joins none starts a thing of its own. So one volunteer's two close marks are two things.
- */
-function gather(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): Mark[][] {
-  const things: Gathering[] = [];
-  const cell = cellSizeFor(tool, marksBy);
-  for (const marks of marksBy) {
-    const near = nearby(things, cell);
-    const pairs = marks.flatMap((mark, m) => near(mark).flatMap((t) => (sameThing(tool, things[t]!.at, mark) ? [{ m, t, gap: gapBetween(tool, things[t]!.at, mark) }] : [])));
-    pairs.sort((a, b) => a.gap - b.gap || a.m - b.m || a.t - b.t);
-    const [markJoined, thingJoined] = [new Set<number>(), new Set<number>()];
-    for (const { m, t } of pairs) {
-      if (markJoined.has(m) || thingJoined.has(t)) continue;
-      markJoined.add(m);
-      thingJoined.add(t);
-      things[t]!.marks.push(marks[m]!);
-    }
-    for (const t of thingJoined) things[t]!.at = medianMark(tool, things[t]!.marks);
-    for (const [m, mark] of marks.entries()) if (!markJoined.has(m)) things.push({ marks: [mark], at: mark });
+const sizeOf = (mark: Mark, side: 'width' | 'height') => (mark as Partial<RectangleMark>)[side] ?? 0;
+/** A total order of marks by where they are (x, y, then width, height): what makes the gathering order-independent. */
+const byPlace = (a: Mark, b: Mark) => a.x - b.x || a.y - b.y || sizeOf(a, 'width') - sizeOf(b, 'width') || sizeOf(a, 'height') - sizeOf(b, 'height');
+function byMarks(a: readonly Mark[], b: readonly Mark[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const order = byPlace(a[i]!, b[i]!);
+    if (order) return order;
   }
-  return things.map((thing) => thing.marks);
+  return a.length - b.length;
+}
+
+/** One volunteer's mark, the volunteer numbered by their answer's place among the answers sorted by their marks. */
+interface Placed {
+  mark: Mark;
+  by: number;
 }
 
 /**
- * A grid's cell size within which any two marks that are the same thing are at most one cell apart (x and y): a
- * point tool's tolerance; for rectangles the longest side of any, as two that overlap by half have corners no further
- * apart than half the wider's width (and height).
+ * The marks of all volunteers in one order whatever order the answers came in: each answer's marks sorted by place,
+ * the answers by their sorted marks, then every mark by place (and, for two at one place, by its answer's rank, which
+ * two equal answers share harmlessly).
  */
-function cellSizeFor(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): number {
-  if (tool.shape === 'point') return toleranceOf(tool);
-  return Math.max(1, ...marksBy.flat().map((mark) => Math.max((mark as RectangleMark).width, (mark as RectangleMark).height)));
+function placedMarks(marksBy: readonly (readonly Mark[])[]): Placed[] {
+  const answers = marksBy.map((marks) => [...marks].sort(byPlace)).sort(byMarks);
+  const placed: Placed[] = [];
+  answers.forEach((marks, by) => {
+    for (const mark of marks) placed.push({ mark, by });
+  });
+  return placed.sort((a, b) => byPlace(a.mark, b.mark) || a.by - b.by);
 }
 
-/** The things whose position is in the 3 × 3 cells around a mark's, as a grid built once per volunteer (so that many marks are not each compared with every thing). */
-function nearby(things: readonly Gathering[], cell: number): (mark: Mark) => number[] {
-  const key = (column: number, row: number) => `${column},${row}`;
-  const grid = new Map<string, number[]>();
-  things.forEach((thing, t) => {
-    const at = key(Math.floor(thing.at.x / cell), Math.floor(thing.at.y / cell));
-    grid.set(at, [...(grid.get(at) ?? []), t]);
+/** The most pairs each mark is a candidate in (its nearest marks of other volunteers that are the same thing). */
+export const CANDIDATES_PER_MARK = 24;
+/** The most marks looked at around each mark: a crowd of marks on a few pixels is not compared all with all. */
+export const MARKS_LOOKED_AT = 256;
+
+/**
+ * A grid of marks for finding those near each: points in cells of the tool's tolerance; rectangles by size class
+ * (their longer side's power of 2: two rectangles overlapping by half have widths and heights within 2× of each other,
+ * so of neighbouring classes), each class in cells of twice its largest side, so that one huge rectangle does not make
+ * every cell huge. Any two marks that are the same thing are in neighbouring cells of neighbouring classes.
+ */
+function gridOf(tool: MarkingTool, marks: readonly Placed[]) {
+  const classOf = (mark: Mark) => (tool.shape === 'point' ? 0 : Math.floor(Math.log2(Math.max(sizeOf(mark, 'width'), sizeOf(mark, 'height')))));
+  const cellOf = (sizeClass: number) => (tool.shape === 'point' ? toleranceOf(tool) : 2 ** (sizeClass + 2));
+  const key = (sizeClass: number, column: number, row: number) => `${sizeClass}:${column},${row}`;
+  const cells = new Map<string, number[]>();
+  marks.forEach(({ mark }, index) => {
+    const sizeClass = classOf(mark);
+    const cell = cellOf(sizeClass);
+    const at = key(sizeClass, Math.floor(mark.x / cell), Math.floor(mark.y / cell));
+    const list = cells.get(at);
+    if (list) list.push(index);
+    else cells.set(at, [index]);
   });
-  return (mark) => {
-    const [column, row] = [Math.floor(mark.x / cell), Math.floor(mark.y / cell)];
-    return [-1, 0, 1].flatMap((dx) => [-1, 0, 1].flatMap((dy) => grid.get(key(column + dx, row + dy)) ?? []));
+  const classes = tool.shape === 'point' ? [0] : [-1, 0, 1];
+  /** The marks in the cells around `mark` (at most `MARKS_LOOKED_AT`, in the marks' order), itself included. */
+  return (mark: Mark): number[] => {
+    const found: number[] = [];
+    for (const step of classes) {
+      const sizeClass = classOf(mark) + step;
+      const cell = cellOf(sizeClass);
+      const [column, row] = [Math.floor(mark.x / cell), Math.floor(mark.y / cell)];
+      for (let dx = -1; dx <= 1; dx++)
+        for (let dy = -1; dy <= 1; dy++)
+          for (const index of cells.get(key(sizeClass, column + dx, row + dy)) ?? []) {
+            if (found.length === MARKS_LOOKED_AT) return found;
+            found.push(index);
+          }
+    }
+    return found;
   };
+}
+
+interface Pair {
+  a: number;
+  b: number;
+  gap: number;
+}
+
+/** Each mark's nearest marks of other volunteers that are the same thing (at most `CANDIDATES_PER_MARK`), as pairs a < b, nearest first. */
+function candidatePairs(tool: MarkingTool, marks: readonly Placed[], spend: (work: number) => void): Pair[] {
+  const near = gridOf(tool, marks);
+  const pairs: Pair[] = [];
+  marks.forEach(({ mark, by }, index) => {
+    const around = near(mark);
+    spend(around.length);
+    const mine: Pair[] = [];
+    for (const other of around) {
+      if (marks[other]!.by === by || !sameThing(tool, mark, marks[other]!.mark)) continue;
+      mine.push({ a: Math.min(index, other), b: Math.max(index, other), gap: gapBetween(tool, mark, marks[other]!.mark) });
+    }
+    mine.sort(nearestFirst);
+    for (let i = 0; i < mine.length && i < CANDIDATES_PER_MARK; i++) pairs.push(mine[i]!);
+  });
+  pairs.sort(nearestFirst);
+  return pairs.filter((pair, i) => i === 0 || pair.a !== pairs[i - 1]!.a || pair.b !== pairs[i - 1]!.b);
+}
+const nearestFirst = (p: Pair, q: Pair) => p.gap - q.gap || p.a - q.a || p.b - q.b;
+
+/**
+ * The things the volunteers marked with `tool`, whatever order they answered in: every pair of marks of two volunteers
+ * that are the same thing (`sameThing`: within the tool's tolerance, or overlapping by half), nearest first, joins
+ * their two groups when no volunteer is in both and every two marks of the joined group are still the same thing
+ * (complete linkage). So one volunteer's two close marks are two things, and a thing is no chain of marks drifting
+ * apart. Returns each thing's marks.
+ */
+function gather(tool: MarkingTool, marks: readonly Placed[], spend: (work: number) => void): Mark[][] {
+  const groupOf = marks.map((_, index) => index);
+  const members = marks.map((_, index) => [index]);
+  const volunteers = marks.map(({ by }) => new Set([by]));
+  const allSame = (a: readonly number[], b: readonly number[]) => {
+    spend(a.length * b.length);
+    return a.every((i) => b.every((j) => sameThing(tool, marks[i]!.mark, marks[j]!.mark)));
+  };
+  for (const { a, b } of candidatePairs(tool, marks, spend)) {
+    let [big, small] = [groupOf[a]!, groupOf[b]!];
+    if (big === small) continue;
+    if (members[big]!.length < members[small]!.length) [big, small] = [small, big];
+    if ([...volunteers[small]!].some((by) => volunteers[big]!.has(by)) || !allSame(members[big]!, members[small]!)) continue;
+    for (const index of members[small]!) {
+      groupOf[index] = big;
+      members[big]!.push(index);
+      volunteers[big]!.add(marks[index]!.by);
+    }
+    members[small] = [];
+  }
+  return members.filter((group) => group.length).map((group) => group.map((index) => marks[index]!.mark));
+}
+
+/**
+ * The cheap gathering, when the full one would pass the subject's work budget: marks in one cell of the grid (as
+ * `gridOf` has them) are one thing, each volunteer's first mark there (by place) in the first, their second in a
+ * second; linear in the marks, but two marks either side of a cell's edge are two things.
+ */
+function gatherByCell(tool: MarkingTool, marks: readonly Placed[]): Mark[][] {
+  const cellKey = (mark: Mark) => {
+    if (tool.shape === 'point') return `${Math.floor(mark.x / toleranceOf(tool))},${Math.floor(mark.y / toleranceOf(tool))}`;
+    const sizeClass = Math.floor(Math.log2(Math.max(sizeOf(mark, 'width'), sizeOf(mark, 'height'))));
+    return `${sizeClass}:${Math.floor(mark.x / 2 ** sizeClass)},${Math.floor(mark.y / 2 ** sizeClass)}`;
+  };
+  const things = new Map<string, Mark[][]>();
+  const seen = new Map<string, number>();
+  for (const { mark, by } of marks) {
+    const cell = cellKey(mark);
+    const nth = seen.get(`${cell}/${by}`) ?? 0;
+    seen.set(`${cell}/${by}`, nth + 1);
+    const inCell = things.get(cell) ?? [];
+    things.set(cell, inCell);
+    if (inCell[nth]) inCell[nth].push(mark);
+    else inCell[nth] = [mark];
+  }
+  return [...things.values()].flat();
 }
 
 const inAnswerOrder = (tools: readonly MarkingTool[]) => {
@@ -103,30 +214,48 @@ const inAnswerOrder = (tools: readonly MarkingTool[]) => {
   return (a: Mark, b: Mark) => order.get(a.tool)! - order.get(b.tool)! || a.y - b.y || a.x - b.x;
 };
 
+/** Whether a thing marked by `votes` of `answered` volunteers is worth a check: a share from 1/3 to 2/3 (1 of 3, 2 of 3, 2 of 4, 2 or 3 of 5). */
+export const thingNeedsChecking = (votes: number, answered: number) => answered <= 3 * votes && 3 * votes <= 2 * answered;
+
 /**
- * Per tool, the volunteers' marks gathered into things (`gather`); a thing is kept when more than half of the volunteers
- * who answered (`values`, one answer each, empty ones included) marked it, at the median of their marks.
+ * Per tool, the volunteers' marks gathered into things (`gather`, or `gatherByCell` past the work budget); a thing is
+ * kept when more than half of the volunteers who answered (`values`, one answer each, empty ones included) marked it,
+ * at the median of their marks.
  */
-export function reduceMarking(task: MarkingTask, values: readonly (readonly Mark[])[]): MarkingConsensus {
+export function reduceMarking(task: MarkingTask, values: readonly (readonly Mark[])[], options: { budget?: WorkBudget } = {}): MarkingConsensus {
   const answered = values.length;
   const order = inAnswerOrder(task.tools);
-  const clusters = task.tools
-    .flatMap((tool) =>
-      gather(tool, values.map((marks) => marks.filter((mark) => mark.tool === tool.key))).map((marks): MarkCluster => {
+  const budget = options.budget ?? new WorkBudget(answered, MARKING_WORK_EACH * Math.max(2, answered));
+  const byTool = task.tools.map((tool) => ({ tool, marks: placedMarks(values.map((marks) => marks.filter((mark) => mark.tool === tool.key))) }));
+  let overBudget = budget.exhausted;
+  let gathered: { tool: MarkingTool; things: Mark[][] }[] = [];
+  if (!overBudget) {
+    try {
+      gathered = byTool.map(({ tool, marks }) => ({ tool, things: gather(tool, marks, (work) => budget.spend(work)) }));
+    } catch (error) {
+      if (!(error instanceof OverBudget)) throw error;
+      overBudget = true;
+    }
+  }
+  if (overBudget) gathered = byTool.map(({ tool, marks }) => ({ tool, things: gatherByCell(tool, marks) }));
+  const clusters = gathered
+    .flatMap(({ tool, things }) =>
+      things.map((marks): MarkCluster => {
         const share = marks.length / answered;
         return { tool: tool.key, mark: medianMark(tool, marks), votes: marks.length, share, kept: share > 0.5 };
       }),
     )
-    .sort((a, b) => order(a.mark, b.mark));
-  const agreements = clusters.map((cluster) => Math.max(cluster.share, 1 - cluster.share));
-  const agreement = !answered ? null : agreements.length ? Math.min(...agreements) : 1;
+    .sort((a, b) => order(a.mark, b.mark) || b.votes - a.votes);
+  let agreement = answered ? 1 : null;
+  for (const cluster of clusters) agreement = Math.min(agreement ?? 1, Math.max(cluster.share, 1 - cluster.share));
   const answer = clusters.filter((cluster) => cluster.kept).map((cluster) => cluster.mark);
   return {
     answer,
     agreement,
     clusters,
     counts: Object.fromEntries(task.tools.map((tool) => [tool.key, answer.filter((mark) => mark.tool === tool.key).length])),
-    lowConsensus: agreement !== null && agreement <= NO_MAJORITY_AT_MOST,
+    lowConsensus: overBudget || (agreement !== null && agreement <= NO_MAJORITY_AT_MOST),
+    overBudget,
   };
 }
 

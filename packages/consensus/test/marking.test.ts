@@ -69,8 +69,24 @@ describe('marking consensus', () => {
     expect(consensus.answer).toEqual([penguin(100.5, 0), penguin(107.5, 0)]);
   });
 
+  it('is the same consensus whatever order the answers came in (and the marks within them)', () => {
+    // Four volunteers around two penguins 8 px apart (tolerance 10): taking them in turn, the first answer's marks
+    // seeded the things, and the medians moved as marks joined.
+    const answers = [[penguin(100, 0)], [penguin(108, 0), penguin(95, 0)], [penguin(104, 0)], [penguin(112, 0), penguin(99, 0)]];
+    const orders = [[0, 1, 2, 3], [1, 3, 0, 2], [3, 2, 1, 0], [2, 0, 3, 1], [1, 0, 2, 3]];
+    const results = orders.map((order) => reduceMarking(task, order.map((a) => [...answers[a]!].reverse())));
+    for (const result of results) expect(result).toEqual(results[0]);
+    const shuffled = (seed: number) => {
+      const rows = Array.from({ length: 7 }, (_, v) => Array.from({ length: 12 }, (_, m) => penguin(((m * 37 + v * 13) % 60) + (seed % 3), ((m * 11 + v * 7) % 25) * 2)));
+      return rows.sort(() => 0).map((row, i) => (i % 2 ? [...row].reverse() : row));
+    };
+    const many = shuffled(0);
+    const once = reduceMarking(task, many);
+    for (const order of [[6, 5, 4, 3, 2, 1, 0], [3, 0, 6, 1, 5, 2, 4]]) expect(reduceMarking(task, order.map((v) => [...many[v]!].reverse()))).toEqual(once);
+  });
+
   it('agrees fully on nothing when every answer is empty, and has no agreement without answers', () => {
-    expect(reduceMarking(task, [[], [], []])).toEqual({ answer: [], agreement: 1, clusters: [], counts: { penguin: 0, nest: 0 }, lowConsensus: false });
+    expect(reduceMarking(task, [[], [], []])).toEqual({ answer: [], agreement: 1, clusters: [], counts: { penguin: 0, nest: 0 }, lowConsensus: false, overBudget: false });
     expect(reduceMarking(task, []).agreement).toBeNull();
     // An empty answer counts against what others marked.
     expect(reduceMarking(task, [[penguin(1, 1)], [], []]).answer).toEqual([]);

@@ -215,13 +215,14 @@ export const CONSENSUS_RESULT_FIELDS = {
     lowConsensus: `worth a review: a field volunteers answered has no majority behind its answer (agreement ${NO_MAJORITY_AT_MOST} or less: a tie, 1 of 2, 2 of 5); the task's _needs_checking`,
   },
   marking: {
-    marks: "every thing volunteers marked, tool by tool: their marks gathered (points within the tool's tolerance, rectangles overlapping by at least half, intersection over union; one mark of each volunteer per thing), by tool in the task's order, then y, then x",
+    marks: "every thing volunteers marked, tool by tool: their marks gathered, whatever order the answers came in (pairs of marks nearest first; points within the tool's tolerance, rectangles overlapping by at least half, intersection over union, every two marks of a thing so; one mark of each volunteer per thing), by tool in the task's order, then y, then x",
     'marks[].tool': "the tool's key",
     'marks[].mark': 'where the thing is: the median of its marks\' x and y (and width and height), rounded to 0.1 px, as an answer\'s mark is written',
     'marks[].votes': 'the volunteers who marked it',
     'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
     'marks[].kept': 'in the consensus answer: marked by more than half of the volunteers who answered; the task\'s agreement column is the least, over every thing, of max(share, 1 − share), 1 when nothing was marked',
     counts: 'the kept marks of each tool, by its key (each in its <task>.<tool> column too)',
+    overBudget: "true when gathering the marks would have passed the work a subject may take (600,000 pairs compared per answer): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true; absent otherwise",
     lowConsensus: `worth a review: a thing exactly half the volunteers marked (agreement ${NO_MAJORITY_AT_MOST}: 1 of 2, 2 of 4), so no majority says whether it is there; the task's _needs_checking`,
   },
 } as const satisfies Record<TaskType, Record<string, string>>;
