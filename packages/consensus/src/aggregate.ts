@@ -274,7 +274,9 @@ function retirementState(definition: WorkflowDefinition, counted: readonly Class
  * so a rule they meet now (volunteers' skills learned again, a rule made easier) retires the subject at the last of
  * them, and no answer given while it was open is taken for one given after its retirement. Only up to the most
  * classifications the rule can ever need: beyond that, answers come after its retirement whatever the skills.
- * It also keeps a long history from being replayed from its start on every aggregation.
+ * It also keeps a long history from being replayed from its start on every aggregation. A rule reading a marking
+ * task, whose every step gathers all the marks again, replays no more steps once the subject's work budget
+ * (`options.work`) is spent: the rule is then asked of all the answers at once.
  */
 export function findRetirement(
   definition: WorkflowDefinition,
@@ -284,7 +286,10 @@ export function findRetirement(
 ): { decision: RetirementDecision; triggeredBy?: string } {
   const counted = classifications.filter((c) => c.countsTowardRetirement);
   const from = Math.max(1, Math.min(judged, counted.length, classificationsNeededAtMost(definition.retirement)));
+  const markingRule = ruleTasks(definition.retirement).some((key) => definition.tasks[key]?.type === 'marking');
   for (let n = from; n <= counted.length; n++) {
+    // Each answer replayed gathers every mark again: once the subject's budget is spent, the rule is asked of all.
+    if (markingRule && options.work?.exhausted && n < counted.length) n = counted.length;
     const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n), options));
     if (decision.retire) return { decision, triggeredBy: counted[n - 1]!.id };
   }

@@ -43,6 +43,8 @@ const median = (numbers: readonly number[]): number => {
  * worker's budget (`WorkBudget`, shared with transcriptions) is `TRANSCRIPTION_WORK_CELLS_EACH` per answer.
  */
 export const MARKING_WORK_EACH = 600_000;
+/** The work counted for each pair of marks compared: about as long as this many cells of a transcription's alignment. */
+export const MARK_PAIR_WORK = 8;
 const tenth = (value: number) => Math.round(value * 10) / 10;
 
 /** A mark at the median of `marks` (all of `tool`), rounded to 0.1 px. */
@@ -86,9 +88,9 @@ function placedMarks(marksBy: readonly (readonly Mark[])[]): Placed[] {
 }
 
 /** The most pairs each mark is a candidate in (its nearest marks of other volunteers that are the same thing). */
-export const CANDIDATES_PER_MARK = 24;
+export const CANDIDATES_PER_MARK = 8;
 /** The most marks looked at around each mark: a crowd of marks on a few pixels is not compared all with all. */
-export const MARKS_LOOKED_AT = 256;
+export const MARKS_LOOKED_AT = 128;
 
 /**
  * A grid of marks for finding those near each: points in cells of the tool's tolerance; rectangles by size class
@@ -128,31 +130,43 @@ function gridOf(tool: MarkingTool, marks: readonly Placed[]) {
   };
 }
 
-interface Pair {
-  a: number;
-  b: number;
-  gap: number;
-}
-
-/** Each mark's nearest marks of other volunteers that are the same thing (at most `CANDIDATES_PER_MARK`), as pairs a < b, nearest first. */
-function candidatePairs(tool: MarkingTool, marks: readonly Placed[], spend: (work: number) => void): Pair[] {
+/**
+ * Each mark's nearest marks of other volunteers that are the same thing (at most `CANDIDATES_PER_MARK`), as pairs
+ * (a < b, each once) nearest first, ties by the marks' order: a flat list a0, b0, a1, b1, ….
+ */
+function candidatePairs(tool: MarkingTool, marks: readonly Placed[], spend: (work: number) => void): Int32Array {
   const near = gridOf(tool, marks);
-  const pairs: Pair[] = [];
+  const [as, bs, gaps] = [[] as number[], [] as number[], [] as number[]];
+  const [others, apart] = [[] as number[], [] as number[]];
+  const byGap = (i: number, j: number) => apart[i]! - apart[j]! || others[i]! - others[j]!;
   marks.forEach(({ mark, by }, index) => {
     const around = near(mark);
     spend(around.length);
-    const mine: Pair[] = [];
+    others.length = 0;
+    apart.length = 0;
     for (const other of around) {
       if (marks[other]!.by === by || !sameThing(tool, mark, marks[other]!.mark)) continue;
-      mine.push({ a: Math.min(index, other), b: Math.max(index, other), gap: gapBetween(tool, mark, marks[other]!.mark) });
+      others.push(other);
+      apart.push(gapBetween(tool, mark, marks[other]!.mark));
     }
-    mine.sort(nearestFirst);
-    for (let i = 0; i < mine.length && i < CANDIDATES_PER_MARK; i++) pairs.push(mine[i]!);
+    const nearest = others.map((_, i) => i);
+    if (nearest.length > CANDIDATES_PER_MARK) nearest.sort(byGap).length = CANDIDATES_PER_MARK;
+    for (const i of nearest) {
+      as.push(Math.min(index, others[i]!));
+      bs.push(Math.max(index, others[i]!));
+      gaps.push(apart[i]!);
+    }
   });
-  pairs.sort(nearestFirst);
-  return pairs.filter((pair, i) => i === 0 || pair.a !== pairs[i - 1]!.a || pair.b !== pairs[i - 1]!.b);
+  const order = gaps.map((_, i) => i).sort((i, j) => gaps[i]! - gaps[j]! || as[i]! - as[j]! || bs[i]! - bs[j]!);
+  const pairs = new Int32Array(2 * order.length);
+  let length = 0;
+  for (const i of order) {
+    if (length && as[i] === pairs[length - 2] && bs[i] === pairs[length - 1]) continue;
+    pairs[length++] = as[i]!;
+    pairs[length++] = bs[i]!;
+  }
+  return pairs.subarray(0, length);
 }
-const nearestFirst = (p: Pair, q: Pair) => p.gap - q.gap || p.a - q.a || p.b - q.b;
 
 /**
  * The things the volunteers marked with `tool`, whatever order they answered in: every pair of marks of two volunteers
@@ -169,11 +183,17 @@ function gather(tool: MarkingTool, marks: readonly Placed[], spend: (work: numbe
     spend(a.length * b.length);
     return a.every((i) => b.every((j) => sameThing(tool, marks[i]!.mark, marks[j]!.mark)));
   };
-  for (const { a, b } of candidatePairs(tool, marks, spend)) {
-    let [big, small] = [groupOf[a]!, groupOf[b]!];
-    if (big === small) continue;
-    if (members[big]!.length < members[small]!.length) [big, small] = [small, big];
-    if ([...volunteers[small]!].some((by) => volunteers[big]!.has(by)) || !allSame(members[big]!, members[small]!)) continue;
+  const sharesVolunteer = (small: ReadonlySet<number>, big: ReadonlySet<number>) => {
+    for (const by of small) if (big.has(by)) return true;
+    return false;
+  };
+  const pairs = candidatePairs(tool, marks, spend);
+  for (let p = 0; p < pairs.length; p += 2) {
+    const [a, b] = [groupOf[pairs[p]!]!, groupOf[pairs[p + 1]!]!];
+    if (a === b) continue;
+    const big = members[a]!.length < members[b]!.length ? b : a;
+    const small = big === a ? b : a;
+    if (sharesVolunteer(volunteers[small]!, volunteers[big]!) || !allSame(members[big]!, members[small]!)) continue;
     for (const index of members[small]!) {
       groupOf[index] = big;
       members[big]!.push(index);
@@ -231,7 +251,7 @@ export function reduceMarking(task: MarkingTask, values: readonly (readonly Mark
   let gathered: { tool: MarkingTool; things: Mark[][] }[] = [];
   if (!overBudget) {
     try {
-      gathered = byTool.map(({ tool, marks }) => ({ tool, things: gather(tool, marks, (work) => budget.spend(work)) }));
+      gathered = byTool.map(({ tool, marks }) => ({ tool, things: gather(tool, marks, (work) => budget.spend(work * MARK_PAIR_WORK)) }));
     } catch (error) {
       if (!(error instanceof OverBudget)) throw error;
       overBudget = true;

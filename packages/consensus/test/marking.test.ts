@@ -1,5 +1,5 @@
 import { type Mark, type MarkingTask, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, changesConsensus, consensusOutcome, findRetirement, needsChecking, reduceMarking, reduceSubject } from '../src';
+import { type ClassificationRecord, WorkBudget, changesConsensus, consensusOutcome, findRetirement, needsChecking, reduceMarking, reduceSubject } from '../src';
 
 const definition = workflowDefinitionSchema.parse({
   name: 'Colony',
@@ -115,6 +115,22 @@ describe('marking consensus', () => {
     const split = classified([penguin(50, 10)], [penguin(51, 10)], [penguin(49, 11), penguin(300, 300)], []);
     expect(findRetirement(definition, split)).toMatchObject({ decision: { retire: true }, triggeredBy: 'c3' });
     expect(findRetirement(definition, split.slice(0, 3)).decision.retire).toBe(false);
+  });
+
+  it('replays no more answers one by one once the subject\'s work budget is spent: the rule is asked of them all at once', () => {
+    const agreed = classified([penguin(50, 10)], [penguin(51, 10)], [penguin(49, 11)], [penguin(50, 11)], [penguin(50, 12)]);
+    expect(findRetirement(definition, agreed, { work: new WorkBudget(5) })).toMatchObject({ decision: { retire: true }, triggeredBy: 'c2' });
+    const spent = new WorkBudget(5, 0);
+    expect(() => spent.spend(1)).toThrow();
+    expect(findRetirement(definition, agreed, { work: spent })).toMatchObject({ decision: { retire: true }, triggeredBy: 'c4' });
+  });
+
+  it('takes 300 answers of 500 rectangles each (no spread of a huge list into Math.max or Math.min)', () => {
+    const values = Array.from({ length: 300 }, (_, v) => Array.from({ length: 500 }, (_, m) => nest(((v * 500 + m) % 400) * 50, Math.floor((v * 500 + m) / 400) * 50, 10, 10)));
+    const consensus = reduceMarking(task, values, { budget: new WorkBudget(300, 0) });
+    expect(consensus.overBudget).toBe(true);
+    expect(consensus.clusters).toHaveLength(150_000);
+    expect(consensus.agreement).toBeCloseTo(299 / 300);
   });
 
   it('is computed again when a tool\'s shape or tolerance changes, not for its label, min or max', () => {
