@@ -1,4 +1,4 @@
-import { type Mark, type MarkingTask, type MarkingTool, type RectangleMark, SAME_RECTANGLE_OVERLAP, distanceBetween, overlapOf, sameThing, toleranceOf } from '@chorus/tasks';
+import { type Mark, type MarkingTask, type MarkingTool, type RectangleMark, SAME_RECTANGLE_OVERLAP, gapBetween, inAnswerOrder, roundedMark, sameThing, toleranceOf } from '@chorus/tasks';
 import { OverBudget, WorkBudget } from './transcription';
 import { NO_MAJORITY_AT_MOST } from './vote';
 
@@ -45,16 +45,13 @@ const median = (numbers: readonly number[]): number => {
 export const MARKING_WORK_EACH = 600_000;
 /** The work counted for each pair of marks compared: about as long as this many cells of a transcription's alignment. */
 export const MARK_PAIR_WORK = 8;
-const tenth = (value: number) => Math.round(value * 10) / 10;
 
 /** A mark at the median of `marks` (all of `tool`), rounded to 0.1 px. */
 function medianMark(tool: MarkingTool, marks: readonly Mark[]): Mark {
-  const at = (name: 'x' | 'y' | 'width' | 'height') => tenth(median(marks.map((mark) => (mark as RectangleMark)[name])));
-  return tool.shape === 'rectangle' ? { tool: tool.key, x: at('x'), y: at('y'), width: at('width'), height: at('height') } : { tool: tool.key, x: at('x'), y: at('y') };
+  const at = (name: 'x' | 'y' | 'width' | 'height') => median(marks.map((mark) => (mark as RectangleMark)[name]));
+  return roundedMark(tool.shape === 'rectangle' ? { tool: tool.key, x: at('x'), y: at('y'), width: at('width'), height: at('height') } : { tool: tool.key, x: at('x'), y: at('y') });
 }
 
-/** How far apart two marks are: pixels for points, 1 − overlap for rectangles (the nearer pair joins first). */
-const gapBetween = (tool: MarkingTool, a: Mark, b: Mark) => (tool.shape === 'rectangle' ? 1 - overlapOf(a as RectangleMark, b as RectangleMark) : distanceBetween(a, b));
 
 const sizeOf = (mark: Mark, side: 'width' | 'height') => (mark as Partial<RectangleMark>)[side] ?? 0;
 /** A total order of marks by where they are (x, y, then width, height): what makes the gathering order-independent. */
@@ -229,10 +226,6 @@ function gatherByCell(tool: MarkingTool, marks: readonly Placed[]): Mark[][] {
   return [...things.values()].flat();
 }
 
-const inAnswerOrder = (tools: readonly MarkingTool[]) => {
-  const order = new Map(tools.map((tool, index) => [tool.key, index]));
-  return (a: Mark, b: Mark) => order.get(a.tool)! - order.get(b.tool)! || a.y - b.y || a.x - b.x;
-};
 
 /** Whether a thing marked by `votes` of `answered` volunteers is worth a check: a share from 1/3 to 2/3 (1 of 3, 2 of 3, 2 of 4, 2 or 3 of 5). */
 export const thingNeedsChecking = (votes: number, answered: number) => answered <= 3 * votes && 3 * votes <= 2 * answered;

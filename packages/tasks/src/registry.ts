@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
 import type { FieldError } from './pointer';
 import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields } from './fields/fields';
-import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
+import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -197,6 +197,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: MarkingAnnotation) => JSON.stringify(value),
     consensusValue: markingConsensusValue,
     knownAnswer: readJsonCell,
+    flatKnownAnswer: markingFlatKnownAnswer,
     givesKnownAnswer: (given, known, task: MarkingTask) => givesKnownMarks(task, given, known),
     earlierAnswer: markingEarlierAnswer,
     earlierAnswerChanges: markingEarlierAnswerChanges,

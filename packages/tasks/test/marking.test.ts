@@ -7,8 +7,10 @@ import {
   consensusValueOf,
   earlierAnswerChanges,
   flatAnswerOf,
+  flatKnownAnswerOf,
   givesKnownAnswer,
   knownAnswerOf,
+  matchMarks,
   overlapOf,
   validateAnnotations,
   validateWorkflowDefinition,
@@ -152,6 +154,22 @@ describe('marking task: known answers', () => {
 
   it('reads a known answer written as a download cell (JSON text)', () => {
     expect(knownAnswerOf(task, JSON.stringify(known))).toEqual(known);
+  });
+
+  it('pairs marks nearest first, as many as can be (one matching for known answers and whoever needs it)', () => {
+    const [point] = task.tools;
+    const at = (x: number) => ({ tool: 'penguin', x, y: 0 });
+    // 0 is near both 8 and 2 (tolerance 30) and takes the nearer, 2; 100 is near neither.
+    expect(matchMarks(point!, [at(0), at(100)], [at(8), at(2)])).toEqual([[0, 1]]);
+    // 125 is near both, 75 only near 100: 125 goes to 140 so that both pair.
+    expect(matchMarks(point!, [at(100), at(140)], [at(125), at(75)])).toEqual([[0, 1], [1, 0]]);
+    // Nearest first where both can pair either way: 100 with 104, 140 with 136 (not 100 with 136 and 140 with 104).
+    expect(matchMarks(point!, [at(140), at(100)], [at(104), at(136)])).toEqual([[0, 1], [1, 0]]);
+  });
+
+  it('writes a known answer as the consensus column writes answers: by tool, then y, then x, rounded to 0.1 px', () => {
+    const written = [nest, { tool: 'penguin', x: 140.04, y: 100 }, { tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 1, y: 5.26 }];
+    expect(JSON.parse(flatKnownAnswerOf(task, written))).toEqual([{ tool: 'penguin', x: 1, y: 5.3 }, { tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 140, y: 100 }, nest]);
   });
 
   it('measures overlap as intersection over union', () => {

@@ -174,23 +174,36 @@ export function markingEarlierAnswerChanges(before: MarkingTask, after: MarkingT
   ];
 }
 
+/** How far apart two marks of `tool` are: pixels for points, 1 − overlap for rectangles. */
+export const gapBetween = (tool: Pick<MarkingTool, 'shape'>, a: Mark, b: Mark) => (tool.shape === 'rectangle' ? 1 - overlapOf(a as RectangleMark, b as RectangleMark) : distanceBetween(a, b));
+
 /**
- * Pairs each of `known` with one of `given` (each used once) that is the same thing (`sameThing`), as far as it can
- * (Kuhn's augmenting paths: a first choice that blocks a later mark is moved); how many it paired.
+ * Pairs marks of `a` with marks of `b` (each used once) that are the same thing (`sameThing`), as many as can be
+ * (Kuhn's augmenting paths: a first choice that blocks a later mark is moved), each mark trying the nearest first and
+ * the marks with the nearest choice going first; the pairs [index in a, index in b], by index in a.
  */
-function pairedCount(tool: MarkingTool, known: readonly Mark[], given: readonly Mark[]): number {
-  const pairedWith = new Array<number | undefined>(given.length).fill(undefined);
-  const pair = (k: number, seen: boolean[]): boolean =>
-    given.some((mark, g) => {
-      if (seen[g] || !sameThing(tool, known[k]!, mark)) return false;
-      seen[g] = true;
-      if (pairedWith[g] === undefined || pair(pairedWith[g], seen)) {
-        pairedWith[g] = k;
+export function matchMarks(tool: MarkingTool, a: readonly Mark[], b: readonly Mark[]): [number, number][] {
+  const choices = a.map((mark) =>
+    b
+      .map((other, j) => ({ j, gap: gapBetween(tool, mark, other) }))
+      .filter(({ j }) => sameThing(tool, mark, b[j]!))
+      .sort((p, q) => p.gap - q.gap || p.j - q.j),
+  );
+  const pairedWith = new Array<number | undefined>(b.length).fill(undefined);
+  const pair = (i: number, seen: boolean[]): boolean =>
+    choices[i]!.some(({ j }) => {
+      if (seen[j]) return false;
+      seen[j] = true;
+      if (pairedWith[j] === undefined || pair(pairedWith[j], seen)) {
+        pairedWith[j] = i;
         return true;
       }
       return false;
     });
-  return known.filter((_, k) => pair(k, new Array<boolean>(given.length).fill(false))).length;
+  const nearestGap = (i: number) => choices[i]![0]?.gap ?? Infinity;
+  const order = a.map((_, i) => i).sort((i, j) => nearestGap(i) - nearestGap(j) || i - j);
+  for (const i of order) pair(i, new Array<boolean>(b.length).fill(false));
+  return pairedWith.flatMap((i, j): [number, number][] => (i === undefined ? [] : [[i, j]])).sort((p, q) => p[0] - q[0]);
 }
 
 /**
@@ -202,9 +215,25 @@ export function givesKnownMarks(task: MarkingTask, given: unknown, known: unknow
   if (!Array.isArray(given) || !Array.isArray(known)) return false;
   return task.tools.every((tool) => {
     const [givenMarks, knownMarks] = [given, known].map((marks) => (marks as unknown[]).filter((mark): mark is Mark => (mark as Mark | null)?.tool === tool.key && readsAsShape(tool.shape, mark)));
-    return givenMarks!.length === knownMarks!.length && pairedCount(tool, knownMarks!, givenMarks!) === knownMarks!.length;
+    return givenMarks!.length === knownMarks!.length && matchMarks(tool, knownMarks!, givenMarks!).length === knownMarks!.length;
   });
 }
+
+/** A mark's coordinates (and size) rounded to 0.1 px, as the consensus writes marks. */
+export function roundedMark(mark: Mark): Mark {
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+  const { tool, x, y } = mark;
+  return isRectangle(mark) ? { tool, x: tenth(x), y: tenth(y), width: tenth(mark.width), height: tenth(mark.height) } : { tool, x: tenth(x), y: tenth(y) };
+}
+
+/** The order the consensus writes marks in: by tool (the task's order), then y, then x. */
+export function inAnswerOrder(tools: readonly Pick<MarkingTool, 'key'>[]): (a: Mark, b: Mark) => number {
+  const order = new Map(tools.map((tool, index) => [tool.key, index]));
+  return (a, b) => (order.get(a.tool) ?? tools.length) - (order.get(b.tool) ?? tools.length) || a.y - b.y || a.x - b.x;
+}
+
+/** A known answer as the consensus download's answer column writes answers: rounded, in answer order, as JSON text. */
+export const markingFlatKnownAnswer = (task: MarkingTask, known: MarkingAnnotation) => JSON.stringify(known.map(roundedMark).sort(inAnswerOrder(task.tools)));
 
 /** A consensus answer as stored (the marks as JSON text) as a value; [] for none, or for text that is not a list (read per row of a download: never throws). */
 export function markingConsensusValue(answer: string): MarkingAnnotation {
