@@ -1,6 +1,5 @@
 import { type Mark, type MarkingTask, type MarkingTool, type RectangleMark, SAME_RECTANGLE_OVERLAP, gapBetween, inAnswerOrder, roundedMark, sameThing, toleranceOf } from '@chorus/tasks';
 import { OverBudget, WorkBudget } from './transcription';
-import { NO_MAJORITY_AT_MOST } from './vote';
 
 /** One thing the volunteers marked with one tool: their marks of it, one at most from each. */
 export interface MarkCluster {
@@ -267,7 +266,7 @@ export function reduceMarking(task: MarkingTask, values: readonly (readonly Mark
     agreement,
     clusters,
     counts: Object.fromEntries(task.tools.map((tool) => [tool.key, answer.filter((mark) => mark.tool === tool.key).length])),
-    lowConsensus: overBudget || (agreement !== null && agreement <= NO_MAJORITY_AT_MOST),
+    lowConsensus: overBudget || clusters.some((cluster) => thingNeedsChecking(cluster.votes, answered)),
     overBudget,
   };
 }

@@ -41,7 +41,8 @@ describe('marking consensus', () => {
     expect(consensus.answer).toEqual([penguin(100, 100)]);
     expect(consensus.clusters.map((cluster) => cluster.votes)).toEqual([2, 1]);
     expect(consensus.agreement).toBeCloseTo(2 / 3);
-    expect(consensus.lowConsensus).toBe(false);
+    // A thing 1 of 3 marked (and one 2 of 3 did) is worth a check.
+    expect(consensus.lowConsensus).toBe(true);
   });
 
   it('gathers rectangles that overlap by at least half (intersection over union), at the median corner and size', () => {
@@ -97,8 +98,16 @@ describe('marking consensus', () => {
     expect(consensus).toMatchObject({ task: 'T', votes: 3, algorithm: 'mark-clustering', parameters: { tolerance: { penguin: 10 }, overlap: 0.5 } });
     expect(JSON.parse(consensus!.answer!)).toEqual([penguin(51, 10.5), nest(2, 1)]);
     expect(consensus!.agreement).toBeCloseTo(2 / 3);
-    expect(consensus!.result).toMatchObject({ counts: { penguin: 1, nest: 1 }, lowConsensus: false });
-    expect(needsChecking(consensus!, [consensus!])).toBe(false);
+    expect(consensus!.result).toMatchObject({ counts: { penguin: 1, nest: 1 }, lowConsensus: true });
+    expect(needsChecking(consensus!, [consensus!])).toBe(true);
+    const [unanimous] = reduceSubject(definition, classified([penguin(50, 10)], [penguin(52, 11)], [penguin(51, 10)]));
+    expect(needsChecking(unanimous!, [unanimous!])).toBe(false);
+  });
+
+  it('needs checking when a third to two thirds of the volunteers marked a thing (1 or 2 of 3, 2 or 3 of 5), not 1 of 4 or 4 of 5', () => {
+    const marked = (by: number, of: number) => reduceMarking(task, Array.from({ length: of }, (_, v) => (v < by ? [penguin(50, 10)] : [])));
+    expect([marked(1, 3), marked(2, 3), marked(2, 5), marked(3, 5), marked(2, 4)].map((c) => c.lowConsensus)).toEqual([true, true, true, true, true]);
+    expect([marked(1, 4), marked(1, 5), marked(4, 5), marked(3, 3)].map((c) => c.lowConsensus)).toEqual([false, false, false, false]);
   });
 
   it('needs checking when half the volunteers marked a thing', () => {
