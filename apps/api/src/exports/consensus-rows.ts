@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
+import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -222,7 +222,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
     'marks[].kept': 'in the consensus answer: marked by more than half of the volunteers who answered; the task\'s agreement column is the least, over every thing, of max(share, 1 − share), 1 when nothing was marked',
     counts: 'the kept marks of each tool, by its key (each in its <task>.<tool> column too)',
-    overBudget: "true when gathering the marks would have passed the work a subject may take (600,000 pairs compared per answer): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true; absent otherwise",
+    overBudget: "true when gathering the marks would have passed the work a subject may take (75,000 pairs of marks compared per answer, as long as the 600,000 cells of a transcription): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true; absent otherwise",
     lowConsensus: "worth a review: a thing marked by a third to two thirds of the volunteers who answered (1 or 2 of 3, 2 of 4, 2 or 3 of 5), so no clear majority says whether it is there (one in three saw it: dropped), or the gathering passed its work budget (overBudget); the task's _needs_checking",
   },
 } as const satisfies Record<TaskType, Record<string, string>>;
@@ -299,7 +299,7 @@ export const CONSENSUS_FIELD_COLUMNS_IN_WORDS =
  * `<task>.<tool>`: how many marks of the tool the consensus keeps.
  */
 export const CONSENSUS_TOOL_COLUMNS_IN_WORDS =
-  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is";
+  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with";
 
 /** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>`; none for the other task types. */
 const dottedNamesOf = (task: Task): string[] => (task.type === 'fields' ? task.fields.map((field) => field.key) : task.type === 'marking' ? task.tools.map((tool) => tool.key) : []);
@@ -309,10 +309,12 @@ const dottedColumnsOf = (key: string, task: Task): string[] => dottedNamesOf(tas
  * A fields task's `<task>.<field>` cells, a marking task's `<task>.<tool>`, from its consensus answer (JSON text): each
  * field's value, each tool's count of marks; empty without one.
  */
-function dottedCells(key: string, task: Task, answer: string | null | undefined): FlatRecord {
+function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | undefined): FlatRecord {
+  const answer = consensus?.answer;
   if (task.type === 'marking') {
-    const marks = answer ? (consensusValueOf(task, answer) as Mark[]) : undefined;
-    return Object.fromEntries(task.tools.map((tool) => [`${key}.${tool.key}`, marks ? marksOf(marks, tool).length : null]));
+    // A tool the version the consensus was computed with had not (added since) has no count: empty, not 0.
+    const counts = (answer ? consensus?.result.counts : undefined) as Record<string, number> | undefined;
+    return Object.fromEntries(task.tools.map((tool) => [`${key}.${tool.key}`, counts?.[tool.key] ?? null]));
   }
   if (task.type !== 'fields') return {};
   const values = answer ? (consensusValueOf(task, answer) as Record<string, string>) : {};
@@ -397,7 +399,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
-  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]?.answer));
+  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]));
   return record;
 }
 
