@@ -1,4 +1,4 @@
-import { type Mark, type MarkingTask, workflowDefinitionSchema } from '@chorus/tasks';
+import { DEFAULT_POINT_TOLERANCE, type Mark, type MarkingTask, workflowDefinitionSchema } from '@chorus/tasks';
 import { type ClassificationRecord, WorkBudget, changesConsensus, consensusOutcome, findRetirement, needsChecking, reduceMarking, reduceSubject } from '../src';
 
 const definition = workflowDefinitionSchema.parse({
@@ -148,5 +148,9 @@ describe('marking consensus', () => {
     expect(changesConsensus(definition, withTools([{ ...point, label: 'Adult penguin', min: 1, max: 9 }, box]))).toBe(false);
     expect(changesConsensus(definition, withTools([{ ...point, tolerance: 20 }, box]))).toBe(true);
     expect(changesConsensus(definition, withTools([point, { ...box, shape: 'point' }]))).toBe(true);
+    // A tolerance left out is the default written out: the same grouping.
+    const { tolerance: _, ...unset } = point!;
+    expect(changesConsensus(withTools([unset, box]), withTools([{ ...unset, tolerance: DEFAULT_POINT_TOLERANCE }, box]))).toBe(false);
+    expect(changesConsensus(withTools([unset, box]), withTools([{ ...unset, tolerance: 31 }, box]))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
 import type { FieldError } from './pointer';
 import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields } from './fields/fields';
-import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
+import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingWithDefaults, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -54,6 +54,8 @@ interface TaskTypeEntry<T extends TaskType> {
   newAnswerLimits?: readonly (keyof TaskOf<T>)[] | ((task: TaskOf<T>) => readonly (keyof TaskOf<T>)[]);
   /** The same within each item of a list the task holds: a form's fields each set whether they are required and a length. */
   newAnswerLimitsWithin?: { [List in keyof TaskOf<T>]?: readonly string[] };
+  /** The task with the defaults its consensus reads written out (a point tool's tolerance), so that leaving one out and writing it are the same to `changesConsensus`. */
+  withDefaults?(task: TaskOf<T>): TaskOf<T>;
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -203,6 +205,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     earlierAnswerChanges: markingEarlierAnswerChanges,
     // Consensus reads every mark of a tool whatever its min and max now are.
     newAnswerLimitsWithin: { tools: ['min', 'max'] },
+    withDefaults: markingWithDefaults,
     answerNamedProblem: (key) =>
       `must be left out for task ${key}, a marking task: its consensus is a list of marks, which no answer names (without one, an agreement rule retires on how far the volunteers agree on each thing marked, and an effect acts on any consensus)`,
   },
@@ -265,9 +268,10 @@ export function earlierAnswerChanges<T extends Task>(before: T, after: T): Field
   return entryFor(after).earlierAnswerChanges(before as never, after as never);
 }
 
-/** `task` without what only limits new answers, at its top and within its lists: see `newAnswerLimits`, `newAnswerLimitsWithin`. */
-export function withoutNewAnswerLimits(task: Task): object {
-  const entry = entryFor(task);
+/** `task`, its defaults written out (`withDefaults`), without what only limits new answers, at its top and within its lists: see `newAnswerLimits`, `newAnswerLimitsWithin`. */
+export function withoutNewAnswerLimits(written: Task): object {
+  const entry = entryFor(written);
+  const task = entry.withDefaults ? entry.withDefaults(written as never) : written;
   const limits = new Set((typeof entry.newAnswerLimits === 'function' ? entry.newAnswerLimits(task as never) : (entry.newAnswerLimits ?? [])) as readonly string[]);
   const within = (entry.newAnswerLimitsWithin ?? {}) as Record<string, readonly string[]>;
   const without = (item: object, names: ReadonlySet<string>) => Object.fromEntries(Object.entries(item).filter(([name]) => !names.has(name)));

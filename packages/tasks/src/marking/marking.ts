@@ -157,6 +157,9 @@ export function markingEarlierAnswer(task: MarkingTask, value: unknown, givenTo:
   return kept.length === value.length ? (value as MarkingAnnotation) : kept;
 }
 
+/** The task with each point tool's tolerance written out (`toleranceOf`): left out, it is the default. */
+export const markingWithDefaults = (task: MarkingTask): MarkingTask => ({ ...task, tools: task.tools.map((tool) => (tool.shape === 'point' ? { ...tool, tolerance: toleranceOf(tool) } : tool)) });
+
 /** Tools gone, new, of another shape, or grouping points otherwise: the answers given so far count otherwise. */
 export function markingEarlierAnswerChanges(before: MarkingTask, after: MarkingTask): FieldError[] {
   const earlier = new Map(before.tools.map((tool) => [tool.key, tool]));
