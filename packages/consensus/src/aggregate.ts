@@ -194,7 +194,8 @@ function reduceMarkingTask(key: string, task: MarkingTask, classifications: read
     votes: values.length,
     algorithm: 'mark-clustering',
     parameters: markingParameters(task),
-    result: { marks: consensus.clusters, counts: consensus.counts, lowConsensus: consensus.lowConsensus, ...(consensus.overBudget ? { overBudget: true } : {}) },
+    // Only things 2 volunteers or more marked: 300 answers of 500 strays each would make every row huge.
+    result: { marks: consensus.clusters.filter((cluster) => cluster.votes >= 2), strays: consensus.clusters.filter((cluster) => cluster.votes < 2).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, ...(consensus.overBudget ? { overBudget: true } : {}) },
   };
 }
 

@@ -110,6 +110,13 @@ describe('marking consensus', () => {
     expect([marked(1, 4), marked(1, 5), marked(4, 5), marked(3, 3)].map((c) => c.lowConsensus)).toEqual([false, false, false, false]);
   });
 
+  it('keeps in its result the things 2 volunteers or more marked, and how many others there were (not every stray)', () => {
+    const [consensus] = reduceSubject(definition, classified([penguin(50, 10), penguin(300, 300)], [penguin(51, 10), penguin(600, 10)], [penguin(900, 900)]));
+    expect(consensus!.result.marks).toEqual([expect.objectContaining({ votes: 2, mark: penguin(50.5, 10) })]);
+    expect(consensus!.result.strays).toBe(3);
+    expect(consensus!.agreement).toBeCloseTo(2 / 3);
+  });
+
   it('needs checking when half the volunteers marked a thing', () => {
     const [consensus] = reduceSubject(definition, classified([penguin(50, 10)], []));
     expect(consensus!.answer).toBe('[]');

@@ -69,6 +69,8 @@ describe('marking task: definition', () => {
     expect(definitionErrors({ ...colony, tools: many })).toEqual(['/tasks/T/tools']);
     const greedy = [0, 1].map((index) => ({ key: `t${index}`, label: 'T', shape: 'point', min: MOST_MARKS }));
     expect(definitionErrors({ ...colony, tools: greedy })).toEqual(['/tasks/T/tools']);
+    // One min over the most an answer holds is said once, at the tool's min (not again at the list).
+    expect(definitionErrors({ ...colony, tools: [{ ...colony.tools[0], min: MOST_MARKS + 1, max: undefined }] })).toEqual(['/tasks/T/tools/0/min']);
   });
 
   it('may not be keyed "metadata", whose download columns metadata.<tool> are the subjects\' metadata columns', () => {
@@ -109,6 +111,11 @@ describe('marking task: answers', () => {
     expect(pointersOf([nest, { tool: 'penguin', x: 2e6, y: '2' }]).sort()).toEqual(['/annotations/0/value/1/x', '/annotations/0/value/1/y']);
     expect(pointersOf([nest, 'penguin'])).toEqual(['/annotations/0/value/1']);
     expect(pointersOf({ marks: [] })).toEqual(['/annotations/0/value']);
+  });
+
+  it('says a tool key in the wrong case is case-sensitive, and names the tool meant', () => {
+    const [error] = errorsOf([nest, { tool: 'Penguin', x: 1, y: 2 }]);
+    expect(error).toEqual({ pointer: '/annotations/0/value/1/tool', message: expect.stringMatching(/case-sensitive.*did you mean "penguin"/) });
   });
 
   it('refuses too few or too many marks of a tool at the answer, naming the tool', () => {

@@ -48,7 +48,8 @@ export const markingTaskSchema = z.strictObject({
     .superRefine((tools, ctx) => {
       noRepeats(tools, ctx, (tool) => tool.key.toLowerCase(), (earlier) => `repeats the key of tools/${earlier} (keys differing only in case are the same, as task keys are); give each tool its own key`, 'key');
       const fewest = tools.reduce((sum, tool) => sum + (tool.min ?? 0), 0);
-      if (fewest > MOST_MARKS) ctx.addIssue({ code: 'custom', message: `ask for at least ${fewest} marks in all (their min), more than the ${MOST_MARKS} an answer may hold; lower their min` });
+      // A min over MOST_MARKS is said at the tool's min already.
+      if (fewest > MOST_MARKS && tools.every((tool) => (tool.min ?? 0) <= MOST_MARKS)) ctx.addIssue({ code: 'custom', message: `ask for at least ${fewest} marks in all (their min), more than the ${MOST_MARKS} an answer may hold; lower their min` });
     }),
   next: taskKeySchema.optional(),
 });
@@ -77,7 +78,7 @@ const markSchemaOf = (tool: MarkingTool) =>
     ? z.strictObject({ tool: z.literal(tool.key), x: coordinate, y: coordinate })
     : z.strictObject({ tool: z.literal(tool.key), x: coordinate, y: coordinate, width: extent, height: extent });
 
-/** How many marks of `tool` an answer holds. */
+/** The marks of `tool` an answer holds (its count: `.length`). */
 export const marksOf = (marks: readonly Mark[], tool: Pick<MarkingTool, 'key'>) => marks.filter((mark) => mark.tool === tool.key);
 
 /** Why an answer's marks of `tool` are too few or too many for it, as the volunteer can fix it; undefined when they fit. */
@@ -87,13 +88,21 @@ export function markCountProblem(tool: MarkingTool, count: number): string | und
   return undefined;
 }
 
+/** Why a mark's tool is none of the task's: the keys it could be, or, for a key in another case, the one meant. */
+function unknownToolProblem(task: MarkingTask, mark: unknown): string {
+  const key = (mark as { tool?: unknown } | null)?.tool;
+  const meant = typeof key === 'string' ? task.tools.find((tool) => tool.key.toLowerCase() === key.toLowerCase()) : undefined;
+  if (meant) return `is "${key as string}", but tool keys are case-sensitive: did you mean "${meant.key}"?`;
+  return `must be a mark of one of the task's tools, ${quoted(task.tools.map((tool) => tool.key))}`;
+}
+
 /**
  * The volunteer submits the marks in the order drawn: each of a tool of the task, with its shape's fields (a point's
  * x, y; a rectangle's x, y, width, height) and no others; each tool's marks within its min and max.
  */
 export function markingAnnotationSchema(task: MarkingTask) {
   const [first, ...others] = task.tools.map(markSchemaOf);
-  const mark = z.discriminatedUnion('tool', [first!, ...others], { error: (issue) => (issue.code === 'invalid_union' ? `must be a mark of one of the task's tools, ${quoted(task.tools.map((tool) => tool.key))}` : undefined) });
+  const mark = z.discriminatedUnion('tool', [first!, ...others], { error: (issue) => (issue.code === 'invalid_union' ? unknownToolProblem(task, issue.input) : undefined) });
   return z
     .array(mark, { error: 'must be a list of marks: [{ "tool": "<key>", "x": 10, "y": 20 }, …], [] for none' })
     .max(MOST_MARKS, `holds more than ${MOST_MARKS} marks; an answer may hold at most ${MOST_MARKS}`)
