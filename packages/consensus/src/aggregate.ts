@@ -195,7 +195,7 @@ function reduceMarkingTask(key: string, task: MarkingTask, classifications: read
     algorithm: 'mark-clustering',
     parameters: markingParameters(task),
     // Only things 2 volunteers or more marked: 300 answers of 500 strays each would make every row huge.
-    result: { marks: consensus.clusters.filter((cluster) => cluster.votes >= 2), strays: consensus.clusters.filter((cluster) => cluster.votes < 2).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, ...(consensus.overBudget ? { overBudget: true } : {}) },
+    result: { marks: consensus.clusters.filter((cluster) => cluster.votes >= 2), strays: consensus.clusters.filter((cluster) => cluster.votes < 2).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, overBudget: consensus.overBudget },
   };
 }
 

@@ -223,7 +223,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
     'marks[].kept': 'in the consensus answer: marked by more than half of the volunteers who answered; the task\'s agreement column is the least, over every thing, of max(share, 1 − share), 1 when nothing was marked',
     counts: 'the kept marks of each tool, by its key (each in its <task>.<tool> column too)',
-    overBudget: "true when gathering the marks would have passed the work a subject may take (75,000 pairs of marks compared per answer, as long as the 600,000 cells of a transcription): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true; absent otherwise",
+    overBudget: "true when gathering the marks would have passed the work a subject may take (75,000 pairs of marks compared per answer, as long as the 600,000 cells of a transcription): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true",
     lowConsensus: "worth a review: a thing marked by a third to two thirds of the volunteers who answered (1 or 2 of 3, 2 of 4, 2 or 3 of 5), so no clear majority says whether it is there (one in three saw it: dropped), or the gathering passed its work budget (overBudget); the task's _needs_checking",
   },
 } as const satisfies Record<TaskType, Record<string, string>>;
