@@ -247,14 +247,20 @@ export class ClassificationsService {
     return { definition, annotations: unwrap(validated) };
   }
 
-  /** The locations of the subject submitted, if it is one of the workflow's. */
-  private async locationsOf(input: ClassificationInput): Promise<SubjectLocation[] | undefined> {
-    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
-      'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
-      [input.subjectId, input.workflowId],
-    );
-    return subject?.locations;
+  /** The locations of the subject submitted, if it is one of the workflow's: read once per submit (a correction, marks and evidence may each need them). */
+  private locationsOf(input: ClassificationInput): Promise<SubjectLocation[] | undefined> {
+    let read = this.locationsRead.get(input);
+    if (!read) {
+      read = this.db
+        .query('SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1', [input.subjectId, input.workflowId])
+        .then(([subject]: { locations: SubjectLocation[] }[]) => subject?.locations);
+      this.locationsRead.set(input, read);
+    }
+    return read;
   }
+
+  /** Each submit's subject locations as read (`locationsOf`), gone with the submit's input. */
+  private readonly locationsRead = new WeakMap<ClassificationInput, Promise<SubjectLocation[] | undefined>>();
 
   /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<Stored | undefined> {
