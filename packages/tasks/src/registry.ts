@@ -70,6 +70,11 @@ interface TaskTypeEntry<T extends TaskType> {
    * name), in the researcher's words; absent when one may.
    */
   answerNamedProblem?(key: string): string;
+  /**
+   * The task's own columns of the consensus download, `<task>.<name>` after every task's columns (a form's fields, a
+   * marking task's tools): what each is (`field`, `tool`) and their names; absent when it has none.
+   */
+  columnsWithin?: { part: string; namesOf(task: TaskOf<T>): string[] };
   /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
   consensusHolds?(consensus: string, answer: string): boolean;
   /** An answer a rule or effect names, as consensus writes it (a tag lower-cased, spaces collapsed); as given when omitted. */
@@ -188,6 +193,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     earlierAnswerChanges: fieldsEarlierAnswerChanges,
     // `fieldsEarlierAnswer` and consensus read a value whatever the field now asks of new ones.
     newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
+    columnsWithin: { part: 'field', namesOf: (task) => task.fields.map((field) => field.key) },
     answerNamedProblem: (key) =>
       `must be left out for task ${key}, a fields task: its consensus is a form of several values, which no answer names (without one, an agreement rule retires on the least agreement of its fields, and an effect acts on any consensus)`,
   },
@@ -206,6 +212,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // Consensus reads every mark of a tool whatever its min and max now are.
     newAnswerLimitsWithin: { tools: ['min', 'max'] },
     withDefaults: markingWithDefaults,
+    columnsWithin: { part: 'tool', namesOf: (task) => task.tools.map((tool) => tool.key) },
     answerNamedProblem: (key) =>
       `must be left out for task ${key}, a marking task: its consensus is a list of marks, which no answer names (without one, an agreement rule retires on how far the volunteers agree on each thing marked, and an effect acts on any consensus)`,
   },
@@ -314,6 +321,12 @@ export function nextCandidatesOf(task: Task): string[] {
 export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
 }
+
+/** What the `<task>.<name>` columns of a task of `type` are (`field`, `tool`); undefined for a type without them, or no type. */
+export const columnPartOf = (type: unknown): string | undefined => (typeof type === 'string' && Object.hasOwn(taskTypes, type) ? taskTypes[type as TaskType].columnsWithin?.part : undefined);
+
+/** The names of `task`'s `<task>.<name>` columns of the consensus download (its fields, its tools); none for most types. */
+export const columnNamesWithin = (task: Task): string[] => entryFor(task).columnsWithin?.namesOf(task as never) ?? [];
 
 /** Why a rule or effect may not name an answer of `task`, keyed `key`; undefined when it may. */
 export function answerNamedProblemOf(task: Task, key: string): string | undefined {

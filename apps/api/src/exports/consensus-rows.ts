@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
+import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -302,9 +302,8 @@ export const CONSENSUS_FIELD_COLUMNS_IN_WORDS =
 export const CONSENSUS_TOOL_COLUMNS_IN_WORDS =
   "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with";
 
-/** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>`; none for the other task types. */
-const dottedNamesOf = (task: Task): string[] => (task.type === 'fields' ? task.fields.map((field) => field.key) : task.type === 'marking' ? task.tools.map((tool) => tool.key) : []);
-const dottedColumnsOf = (key: string, task: Task): string[] => dottedNamesOf(task).map((name) => `${key}.${name}`);
+/** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>` (`columnNamesWithin`); none for the other task types. */
+const dottedColumnsOf = (key: string, task: Task): string[] => columnNamesWithin(task).map((name) => `${key}.${name}`);
 
 /**
  * A fields task's `<task>.<field>` cells, a marking task's `<task>.<tool>`, from its consensus answer (JSON text): each
