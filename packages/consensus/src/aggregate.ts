@@ -1,7 +1,8 @@
-import { type CloseReadingTask, type FieldsTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
+import { type CloseReadingTask, type FieldsTask, type Mark, type MarkingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type SubjectLocation, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, sameText, singleAlgorithm, startingText, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceFields } from './fields';
+import { markingParameters, reduceMarking } from './marking';
 import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
@@ -177,7 +178,25 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
       return reduceTaggingTask(key, task, classifications);
     case 'fields':
       return reduceFieldsTask(key, task, classifications);
+    case 'marking':
+      return reduceMarkingTask(key, task, classifications, options);
   }
+}
+
+/** Things marked, tool by tool (`reduceMarking`); the task's answer is the kept marks as JSON text, as downloads give answers. */
+function reduceMarkingTask(key: string, task: MarkingTask, classifications: readonly ClassificationRecord[], { work }: ReduceOptions): TaskConsensus {
+  const values = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => v.value as Mark[]);
+  const consensus = reduceMarking(task, values, { budget: work });
+  return {
+    task: key,
+    answer: values.length ? JSON.stringify(consensus.answer) : null,
+    agreement: consensus.agreement,
+    votes: values.length,
+    algorithm: 'mark-clustering',
+    parameters: markingParameters(task),
+    // Only things 2 volunteers or more marked: 300 answers of 500 strays each would make every row huge.
+    result: { marks: consensus.clusters.filter((cluster) => cluster.votes >= 2), strays: consensus.clusters.filter((cluster) => cluster.votes < 2).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, overBudget: consensus.overBudget },
+  };
 }
 
 /** The posterior rule of a task, if the workflow's retirement uses one, for its prior. */
@@ -256,7 +275,9 @@ function retirementState(definition: WorkflowDefinition, counted: readonly Class
  * so a rule they meet now (volunteers' skills learned again, a rule made easier) retires the subject at the last of
  * them, and no answer given while it was open is taken for one given after its retirement. Only up to the most
  * classifications the rule can ever need: beyond that, answers come after its retirement whatever the skills.
- * It also keeps a long history from being replayed from its start on every aggregation.
+ * It also keeps a long history from being replayed from its start on every aggregation. A rule reading a marking
+ * task, whose every step gathers all the marks again, replays no more steps once the subject's work budget
+ * (`options.work`) is spent: the rule is then asked of all the answers at once.
  */
 export function findRetirement(
   definition: WorkflowDefinition,
@@ -266,7 +287,10 @@ export function findRetirement(
 ): { decision: RetirementDecision; triggeredBy?: string } {
   const counted = classifications.filter((c) => c.countsTowardRetirement);
   const from = Math.max(1, Math.min(judged, counted.length, classificationsNeededAtMost(definition.retirement)));
+  const markingRule = ruleTasks(definition.retirement).some((key) => definition.tasks[key]?.type === 'marking');
   for (let n = from; n <= counted.length; n++) {
+    // Each answer replayed gathers every mark again: once the subject's budget is spent, the rule is asked of all.
+    if (markingRule && options.work?.exhausted && n < counted.length) n = counted.length;
     const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n), options));
     if (decision.retire) return { decision, triggeredBy: counted[n - 1]!.id };
   }

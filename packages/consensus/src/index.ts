@@ -13,6 +13,7 @@ export * from './multiple';
 export * from './close-reading';
 export * from './tagging';
 export * from './fields';
+export * from './marking';
 export * from './random';
 export * from './simulate';
 export * from './effects';

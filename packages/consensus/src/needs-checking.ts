@@ -6,8 +6,8 @@ type Judged = Pick<TaskConsensus, 'task' | 'answer' | 'agreement' | 'votes' | 'r
 /**
  * Whether a task's consensus is worth a researcher's check (the results' `needsChecking`, the download's
  * `<task>_needs_checking`), the one rule the worker stores with each consensus:
- * - a transcription or a fields task on the consensus path that volunteers answered, whose consensus is low
- *   (`lowConsensus`: a word, or a field, without a majority);
+ * - a transcription, a fields or a marking task on the consensus path that volunteers answered, whose consensus is
+ *   low (`lowConsensus`: a word or a field without a majority, a thing marked by a third to two thirds);
  * - a task the consensus path does not reach that volunteers answered anyway (its `offPath`), cut off by a question
  *   with no majority: no answer (a tie, no votes) or one no more than half its volunteers gave. One "no" and one
  *   "yes" with a transcription otherwise leave the transcription in no consensus and flagged nowhere.

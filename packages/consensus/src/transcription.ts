@@ -46,7 +46,7 @@ export class WorkBudget {
 }
 
 /** Thrown by `WorkBudget.spend` and caught by `transcriptionConsensus`, which falls back to a cheaper consensus. */
-class OverBudget extends Error {}
+export class OverBudget extends Error {}
 
 /**
  * Words longer than this are compared whole, not by their characters: no word of a page is, and two 20,000-character

@@ -199,3 +199,13 @@ export function choicesGone(before: readonly { value: string }[], after: readonl
   const gone = valuesGone(before, after);
   return gone.length ? [{ pointer: '', message: `no longer offers ${quoted(gone)}: answers that gave ${gone.length === 1 ? 'it' : 'them'} stop counting in the consensus` }] : [];
 }
+
+/** A known answer as researchers may write it: as the annotation is, or as a download cell writes it (JSON text). */
+export function readJsonCell(known: unknown): unknown {
+  if (typeof known !== 'string') return known;
+  try {
+    return JSON.parse(known);
+  } catch {
+    return known;
+  }
+}

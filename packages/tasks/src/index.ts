@@ -13,4 +13,5 @@ export * from './transcription/transcription';
 export * from './close-reading/close-reading';
 export * from './tagging/tagging';
 export * from './fields/fields';
+export * from './marking/marking';
 export * from './subject';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, type NextField, choicesGone } from './common';
+import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
 import type { FieldError } from './pointer';
-import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsKnownAnswer, fieldsTaskSchema, givesKnownFields } from './fields/fields';
+import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields } from './fields/fields';
+import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingWithDefaults, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
@@ -17,6 +18,7 @@ export const taskSchema = z.discriminatedUnion('type', [
   closeReadingTaskSchema,
   taggingTaskSchema,
   fieldsTaskSchema,
+  markingTaskSchema,
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskType = Task['type'];
@@ -52,6 +54,8 @@ interface TaskTypeEntry<T extends TaskType> {
   newAnswerLimits?: readonly (keyof TaskOf<T>)[] | ((task: TaskOf<T>) => readonly (keyof TaskOf<T>)[]);
   /** The same within each item of a list the task holds: a form's fields each set whether they are required and a length. */
   newAnswerLimitsWithin?: { [List in keyof TaskOf<T>]?: readonly string[] };
+  /** The task with the defaults its consensus reads written out (a point tool's tolerance), so that leaving one out and writing it are the same to `changesConsensus`. */
+  withDefaults?(task: TaskOf<T>): TaskOf<T>;
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -66,6 +70,11 @@ interface TaskTypeEntry<T extends TaskType> {
    * name), in the researcher's words; absent when one may.
    */
   answerNamedProblem?(key: string): string;
+  /**
+   * The task's own columns of the consensus download, `<task>.<name>` after every task's columns (a form's fields, a
+   * marking task's tools): what each is (`field`, `tool`) and their names; absent when it has none.
+   */
+  columnsWithin?: { part: string; namesOf(task: TaskOf<T>): string[] };
   /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
   consensusHolds?(consensus: string, answer: string): boolean;
   /** An answer a rule or effect names, as consensus writes it (a tag lower-cased, spaces collapsed); as given when omitted. */
@@ -178,14 +187,34 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
     consensusValue: fieldsConsensusValue,
-    knownAnswer: fieldsKnownAnswer,
+    knownAnswer: readJsonCell,
     givesKnownAnswer: (given, known, task: FieldsTask) => givesKnownFields(task, given, known),
     earlierAnswer: fieldsEarlierAnswer,
     earlierAnswerChanges: fieldsEarlierAnswerChanges,
     // `fieldsEarlierAnswer` and consensus read a value whatever the field now asks of new ones.
     newAnswerLimitsWithin: { fields: ['required', 'maxLength'] },
+    columnsWithin: { part: 'field', namesOf: (task) => task.fields.map((field) => field.key) },
     answerNamedProblem: (key) =>
       `must be left out for task ${key}, a fields task: its consensus is a form of several values, which no answer names (without one, an agreement rule retires on the least agreement of its fields, and an effect acts on any consensus)`,
+  },
+  // Points and rectangles on the subject's first image; consensus groups the volunteers' marks of each tool into things.
+  marking: {
+    annotation: markingAnnotationSchema,
+    ...taskLevelNext,
+    ...freeText,
+    flatAnswer: (value: MarkingAnnotation) => JSON.stringify(value),
+    consensusValue: markingConsensusValue,
+    knownAnswer: readJsonCell,
+    flatKnownAnswer: markingFlatKnownAnswer,
+    givesKnownAnswer: (given, known, task: MarkingTask) => givesKnownMarks(task, given, known),
+    earlierAnswer: markingEarlierAnswer,
+    earlierAnswerChanges: markingEarlierAnswerChanges,
+    // Consensus reads every mark of a tool whatever its min and max now are.
+    newAnswerLimitsWithin: { tools: ['min', 'max'] },
+    withDefaults: markingWithDefaults,
+    columnsWithin: { part: 'tool', namesOf: (task) => task.tools.map((tool) => tool.key) },
+    answerNamedProblem: (key) =>
+      `must be left out for task ${key}, a marking task: its consensus is a list of marks, which no answer names (without one, an agreement rule retires on how far the volunteers agree on each thing marked, and an effect acts on any consensus)`,
   },
 };
 
@@ -246,9 +275,10 @@ export function earlierAnswerChanges<T extends Task>(before: T, after: T): Field
   return entryFor(after).earlierAnswerChanges(before as never, after as never);
 }
 
-/** `task` without what only limits new answers, at its top and within its lists: see `newAnswerLimits`, `newAnswerLimitsWithin`. */
-export function withoutNewAnswerLimits(task: Task): object {
-  const entry = entryFor(task);
+/** `task`, its defaults written out (`withDefaults`), without what only limits new answers, at its top and within its lists: see `newAnswerLimits`, `newAnswerLimitsWithin`. */
+export function withoutNewAnswerLimits(written: Task): object {
+  const entry = entryFor(written);
+  const task = entry.withDefaults ? entry.withDefaults(written as never) : written;
   const limits = new Set((typeof entry.newAnswerLimits === 'function' ? entry.newAnswerLimits(task as never) : (entry.newAnswerLimits ?? [])) as readonly string[]);
   const within = (entry.newAnswerLimitsWithin ?? {}) as Record<string, readonly string[]>;
   const without = (item: object, names: ReadonlySet<string>) => Object.fromEntries(Object.entries(item).filter(([name]) => !names.has(name)));
@@ -291,6 +321,12 @@ export function nextCandidatesOf(task: Task): string[] {
 export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
 }
+
+/** What the `<task>.<name>` columns of a task of `type` are (`field`, `tool`); undefined for a type without them, or no type. */
+export const columnPartOf = (type: unknown): string | undefined => (typeof type === 'string' && Object.hasOwn(taskTypes, type) ? taskTypes[type as TaskType].columnsWithin?.part : undefined);
+
+/** The names of `task`'s `<task>.<name>` columns of the consensus download (its fields, its tools); none for most types. */
+export const columnNamesWithin = (task: Task): string[] => entryFor(task).columnsWithin?.namesOf(task as never) ?? [];
 
 /** Why a rule or effect may not name an answer of `task`, keyed `key`; undefined when it may. */
 export function answerNamedProblemOf(task: Task, key: string): string | undefined {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, answerNamedProblemOf, asConsensusWrites, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
+import { type Task, answerNamedProblemOf, asConsensusWrites, columnPartOf, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
 import { type RetirementRule, effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -67,9 +67,11 @@ function keysWhoseColumnsClash(tasks: Record<string, unknown>, ctx: z.Refinement
     }
     const clash = columns.clashWith(key);
     if (clash) ctx.addIssue({ code: 'custom', path: [key], message: columnClash(clash) });
-    // A fields task's columns are `<key>.<field>`, as the subjects' metadata columns are `metadata.<name>`.
-    if (key.toLowerCase() === 'metadata' && (tasks[key] as { type?: unknown }).type === 'fields') {
-      ctx.addIssue({ code: 'custom', path: [key], message: `would make the consensus download's columns "${key}.<field>", as the subjects' metadata columns are named; give the fields task another key` });
+    // A fields task's columns are `<key>.<field>`, a marking task's `<key>.<tool>`, as the subjects' metadata columns are `metadata.<name>`.
+    const type = (tasks[key] as { type?: unknown }).type;
+    const part = columnPartOf(type);
+    if (key.toLowerCase() === 'metadata' && part) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `would make the consensus download's columns "${key}.<${part}>", as the subjects' metadata columns are named; give the ${type} task another key` });
     }
     seen.set(key.toLowerCase(), key);
     columns.add(key);

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type OwnClassificationList, type SubmitResult, type TaskFeedback, notInWorkflow } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, holdsMarks, marksWithoutImage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
@@ -239,18 +239,28 @@ export class ClassificationsService {
     let validated = validateAnnotations(definition, input.annotations, '/annotations');
     // Only then is the subject read: a correction left as its text is valid whatever the task's limits.
     if (!validated.ok && correctingTasks(definition).length) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.locationsOf(input));
+    // Marks need an image to be on; a subject not of the workflow is refused later, as for any task.
+    const locations = validated.ok && holdsMarks(definition.tasks, validated.value) ? await this.locationsOf(input) : undefined;
+    const markedOnNothing = validated.ok && locations ? marksWithoutImage(definition.tasks, validated.value, locations) : [];
+    if (markedOnNothing.length) validated = { ok: false, errors: markedOnNothing };
     if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
     return { definition, annotations: unwrap(validated) };
   }
 
-  /** The locations of the subject submitted, if it is one of the workflow's. */
-  private async locationsOf(input: ClassificationInput): Promise<SubjectLocation[] | undefined> {
-    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
-      'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
-      [input.subjectId, input.workflowId],
-    );
-    return subject?.locations;
+  /** The locations of the subject submitted, if it is one of the workflow's: read once per submit (a correction, marks and evidence may each need them). */
+  private locationsOf(input: ClassificationInput): Promise<SubjectLocation[] | undefined> {
+    let read = this.locationsRead.get(input);
+    if (!read) {
+      read = this.db
+        .query('SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1', [input.subjectId, input.workflowId])
+        .then(([subject]: { locations: SubjectLocation[] }[]) => subject?.locations);
+      this.locationsRead.set(input, read);
+    }
+    return read;
   }
+
+  /** Each submit's subject locations as read (`locationsOf`), gone with the submit's input. */
+  private readonly locationsRead = new WeakMap<ClassificationInput, Promise<SubjectLocation[] | undefined>>();
 
   /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<Stored | undefined> {

@@ -213,16 +213,6 @@ export function fieldsEarlierAnswerChanges(before: FieldsTask, after: FieldsTask
   ];
 }
 
-/** A known answer as researchers may write it: the object, or the object as a download cell (JSON text). */
-export function fieldsKnownAnswer(known: unknown): unknown {
-  if (typeof known !== 'string') return known;
-  try {
-    return JSON.parse(known);
-  } catch {
-    return known;
-  }
-}
-
 /**
  * Whether a volunteer's values give the known ones: a known answer is a whole answer (uploads refuse one that lacks a
  * field), so every field, blank included, must match as consensus compares them (`fieldComparable`); a known answer
