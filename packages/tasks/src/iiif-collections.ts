@@ -28,3 +28,27 @@ export const IIIF_COLLECTION_MEMBER_FIELDS = ['items', 'members', 'collections',
 export const iiifMembersOf = (collection: IiifResource) => IIIF_COLLECTION_MEMBER_FIELDS.flatMap((field) => iiifResources(collection[field]));
 /** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
 export const iiifReferenceOnly = (resource: IiifResource) => (isIiifManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !iiifMembersOf(resource).length);
+
+/** A manifest's content, its `@context` aside (an embedded manifest has its collection's): two alike are one manifest. */
+const contentOf = (manifest: IiifResource) => JSON.stringify({ ...manifest, '@context': undefined });
+
+/**
+ * The manifests of an upload (a collection's, in the order it names them, or a list's) with each manifest taken once,
+ * where it first appears, and how many repeats were left out: a collection may name one manifest twice (directly, or
+ * through nested collections), and its canvases would be subjects twice. A repeat is a manifest with the id of an
+ * earlier one and the same content; one that differs under the same id is kept, for the canvas ids it shares to be
+ * refused. The API's reading of an upload and the lab's split of one in parts both take manifests by this rule.
+ */
+export function manifestsOnce<T extends IiifResource>(manifests: readonly T[]): { manifests: T[]; repeats: number } {
+  const seen = new Map<string, string[]>();
+  const once = manifests.filter((manifest) => {
+    const id = iiifIdOf(manifest);
+    if (id === undefined) return true;
+    const content = contentOf(manifest);
+    const known = seen.get(id) ?? [];
+    if (known.includes(content)) return false;
+    seen.set(id, [...known, content]);
+    return true;
+  });
+  return { manifests: once, repeats: manifests.length - once.length };
+}

@@ -388,6 +388,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
                 ))}
               </ul>
             )}
+            {(added.result.repeatedManifests ?? 0) > 0 && <p data-testid="lab-upload-repeated-manifests">{t('lab.upload.manifestsRepeated', { count: added.result.repeatedManifests })}</p>}
             {/* The API's own words: how many images have no description, and how this kind of file gives one. */}
             {added.result.warnings?.map((warning) => (
               <p key={warning.message} data-testid="lab-upload-warning">
