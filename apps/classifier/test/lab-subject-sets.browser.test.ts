@@ -524,7 +524,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.locator('#lab-upload-address').fill(`${iiif.base}/register-long`);
     await press(page, '#lab-upload-address-submit');
     await waitToSee(result.getByText('Added 0 of 10,001 subjects…'));
-    await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 120_000 });
+    // Reading 10,000 canvases is the API's longest upload: waited for long, on a loaded machine.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 240_000 });
     await waitForFocus(page, '[role="alert"].alert');
     expect(await page.locator('[role="alert"] .alert-detail').textContent()).toMatch(
       /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: Chorus refused a part of them, and the upload stopped\. Correct the document .* and add it again: the parts already added go with their keys again, and nothing is added twice\. /,
@@ -532,7 +533,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_000]);
     // Added again: the first part with its key (the API answers it as before), the second with its own, now added.
     await press(page, '#lab-upload-address-submit');
-    await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 120_000 });
+    await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
     expect(keys).toHaveLength(4);
     expect([keys[2], keys[3]]).toEqual([keys[0], keys[1]]);
     expect(new Set(keys).size).toBe(2);
@@ -540,7 +541,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(errors).toEqual([]);
     await page.close();
     await iiif.close();
-  }, 300_000);
+  }, 600_000);
 
   it('describes a subject’s images from its row, a field per image, and the classifier names each image by its description', async () => {
     const account = await signUp(suite.stack, { email: `lab-describe-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });

@@ -1,6 +1,6 @@
 import { ChorusApiError, type ChorusClient, type LocationReplacement, SUBJECT_UPLOAD_LIMITS, type SubjectsAdded } from '@chorus/client';
 import { DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifMembersOf, iiifReferenceOnly, iiifResources, isIiifCollection, isIiifManifest, manifestsOnce, repeatedExternalIds } from '@chorus/tasks';
-import { ExternalIdRepeated, type PartLimits, utf8Bytes } from './tableParts';
+import { ExternalIdRepeated, type PartLimits, utf8Bytes } from './tableParts.js';
 
 /**
  * A IIIF upload (a manifest, a collection embedding its manifests, or a list of manifests) of more subjects or bytes
