@@ -63,6 +63,19 @@ describe('a IIIF upload the lab sends in parts', () => {
     expect(bySize.parts.flatMap((part) => subjectsFromIiif(JSON.parse(part.text)).subjects)).toEqual(whole.subjects);
   });
 
+  it('reads a version 2 manifest of several sequences as the API does: every sequence\'s canvases, each part one sequence', () => {
+    const [first, second] = [v2('a', 5), v2('b', 5)].map(({ sequences }) => sequences[0]!);
+    const manifest = { ...v2('m', 0), sequences: [first, second] };
+    const text = JSON.stringify(manifest);
+    const whole = subjectsFromIiif(manifest);
+    const { parts, rows } = iiifInParts(text, { rows: 3, bytes: BYTES });
+    expect([rows, whole.subjects.length]).toEqual([10, 10]);
+    expect(parts.map((part) => part.rows)).toEqual([3, 3, 3, 1]);
+    expect(parts.every((part) => JSON.parse(part.text)[0].sequences.length === 1)).toBe(true);
+    expect(parts.flatMap((part) => subjectsFromIiif(JSON.parse(part.text)).subjects)).toEqual(whole.subjects);
+    expect(iiifInParts(text, { rows: 10, bytes: BYTES }).parts).toEqual([{ text, rows: 10, firstRow: 0, manifests: [] }]);
+  });
+
   it('says a part’s canvas as the whole manifest numbers it', () => {
     const { parts } = iiifInParts(JSON.stringify({ '@context': V3, ...v3('a', 7) }), { rows: 3, bytes: BYTES });
     expect(iiifInUploadWords(parts[1]!, 'is a canvas with nothing painted on it (canvas 2 of the manifest, https://example.org/a/canvas/5)')).toBe('is a canvas with nothing painted on it (canvas 5 of manifest https://example.org/a, https://example.org/a/canvas/5)');

@@ -29,6 +29,15 @@ export const iiifMembersOf = (collection: IiifResource) => IIIF_COLLECTION_MEMBE
 /** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
 export const iiifReferenceOnly = (resource: IiifResource) => (isIiifManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !iiifMembersOf(resource).length);
 
+/** A version 2 manifest: its canvases are in `sequences`. */
+export const isIiifVersion2 = (manifest: IiifResource) => Array.isArray(manifest.sequences);
+/**
+ * A manifest's canvases, as the API reads them (the IIIF parser's upgrade of version 2 to 3): version 3's `items`,
+ * version 2's canvases of every sequence, in order.
+ */
+export const iiifCanvasesOf = (manifest: IiifResource): IiifResource[] =>
+  isIiifVersion2(manifest) ? (manifest.sequences as unknown[]).flatMap((sequence) => iiifResources(asIiifResource(sequence)?.canvases)) : iiifResources(manifest.items);
+
 /** A manifest's content, its `@context` aside (an embedded manifest has its collection's): two alike are one manifest. */
 const contentOf = (manifest: IiifResource) => JSON.stringify({ ...manifest, '@context': undefined });
 

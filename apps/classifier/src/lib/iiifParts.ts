@@ -1,5 +1,5 @@
 import { ChorusApiError, type ChorusClient, type LocationReplacement, SUBJECT_UPLOAD_LIMITS, type SubjectsAdded } from '@chorus/client';
-import { DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifMembersOf, iiifReferenceOnly, iiifResources, isIiifCollection, isIiifManifest, manifestsOnce, repeatedExternalIds } from '@chorus/tasks';
+import { DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifMembersOf, iiifCanvasesOf, iiifReferenceOnly, isIiifVersion2, isIiifCollection, isIiifManifest, manifestsOnce, repeatedExternalIds } from '@chorus/tasks';
 import { ExternalIdRepeated, type PartLimits, utf8Bytes } from './tableParts.js';
 
 /**
@@ -50,16 +50,14 @@ function manifestsIn(document: unknown): IiifResource[] | null {
   return read && found.length ? found : null;
 }
 
-/** A manifest's canvases, where the API reads them: version 3's `items`, version 2's first sequence's `canvases`. */
-const isVersion2 = (manifest: IiifResource) => Array.isArray(manifest.sequences);
-const canvasesOf = (manifest: IiifResource) => iiifResources(isVersion2(manifest) ? asIiifResource((manifest.sequences as unknown[])[0])?.canvases : manifest.items);
-
-/** The manifest with only `canvases` (its ranges, `structures`, left out: they name canvases of other parts). */
+/**
+ * The manifest with only `canvases` (its ranges, `structures`, left out: they name canvases of other parts); of a
+ * version 2 manifest, its first sequence with them (the API reads every sequence's canvases).
+ */
 function withCanvases(manifest: IiifResource, canvases: IiifResource[]): IiifResource {
   const { structures: _, ...rest } = manifest;
-  if (!isVersion2(manifest)) return { ...rest, items: canvases };
-  const [first, ...others] = manifest.sequences as unknown[];
-  return { ...rest, sequences: [{ ...asIiifResource(first), canvases }, ...others] };
+  if (!isIiifVersion2(manifest)) return { ...rest, items: canvases };
+  return { ...rest, sequences: [{ ...asIiifResource((manifest.sequences as unknown[])[0]), canvases }] };
 }
 
 /**
@@ -79,10 +77,10 @@ export function iiifInParts(text: string, limits: PartLimits): IiifInParts {
   const whole = (rows: number) => ({ parts: [{ text, rows, firstRow: 0, manifests: [] }], rows, repeatedManifests: 0 });
   if (!read) return whole(0);
   const { manifests, repeats } = manifestsOnce(read);
-  const rows = manifests.reduce((sum, manifest) => sum + canvasesOf(manifest).length, 0);
+  const rows = manifests.reduce((sum, manifest) => sum + iiifCanvasesOf(manifest).length, 0);
   if (rows <= limits.rows && utf8Bytes(text) <= limits.bytes) return whole(rows);
   const nameOf = (manifest: IiifResource) => iiifIdOf(manifest) ?? `${manifests.indexOf(manifest) + 1}`;
-  const canvases = manifests.flatMap((manifest) => canvasesOf(manifest).map((canvas, index) => ({ manifest, canvas, index })));
+  const canvases = manifests.flatMap((manifest) => iiifCanvasesOf(manifest).map((canvas, index) => ({ manifest, canvas, index })));
   const repeated = repeatedExternalIds(
     canvases.map(({ canvas }) => ({ externalId: iiifIdOf(canvas) })),
     (first) => `canvas ${canvases[first]!.index + 1} of manifest ${nameOf(canvases[first]!.manifest)}`,
