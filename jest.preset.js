@@ -24,7 +24,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@nestjs|@sindresorhus|content-disposition)/)'],
   moduleNameMapper: {
     '^@chorus/(tasks|consensus|db|client|jobs|runtime)$': path.join(root, 'packages/$1/src'),
-    // A classifier module that the API's tests import too names its neighbours as ESM under nodenext must (`./x.js`, for `./x.ts`).
-    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -1,5 +1,4 @@
-import { ExternalIdRepeated } from '../../classifier/src/lib/tableParts';
-import { iiifInParts, iiifInUploadWords } from '../../classifier/src/lib/iiifParts';
+import { ExternalIdRepeated, iiifInParts, iiifInUploadWords } from '@chorus/tasks';
 import { subjectsFromIiif } from '../src/subject-sets/subject-files';
 
 /**

@@ -1,5 +1,5 @@
-import { csvDelimiter } from '@chorus/tasks';
-import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
+import { ExternalIdRepeated, csvDelimiter } from '@chorus/tasks';
+import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
 import { uploadRefused } from './support/refusals';
 
 /** A table of subjects, as a spreadsheet saves it: a header and `n` rows, each line ended by `lineBreak`. */

@@ -1,6 +1,5 @@
 import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
-import { utf8Bytes } from './tableParts';
-import { IIIF_COLLECTION_MEMBER_FIELDS, DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifResources, isIiifCollection, isIiifManifest, iiifReferenceOnly } from '@chorus/tasks';
+import { IIIF_COLLECTION_MEMBER_FIELDS, DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifResources, isIiifCollection, isIiifManifest, iiifReferenceOnly, utf8Bytes } from '@chorus/tasks';
 
 /**
  * How the lab reads a IIIF manifest or collection from its address: the browser fetches it (the API fetches nothing),
