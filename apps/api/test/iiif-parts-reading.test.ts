@@ -89,9 +89,12 @@ describe('a IIIF upload the lab sends in parts', () => {
     expect(refused).toThrow(expect.objectContaining({ errors: [{ pointer: '/subjects/4/externalId', message: 'repeats canvas 1 of manifest https://example.org/a\'s externalId "https://example.org/a/canvas/1" (canvas 5 of manifest https://example.org/a)' }] }));
   });
 
-  it('sends whole what only the API can say is wrong: a manifest named by id alone, or without its @context', () => {
+  it('sends whole what only the API can say is wrong: a manifest named by id alone, or without its @context, or two different manifests under one id', () => {
     const referenced = JSON.stringify({ '@context': V3, id: 'https://example.org/c', type: 'Collection', items: [v3('a', 5), { id: 'https://example.org/x', type: 'Manifest' }] });
     expect(iiifInParts(referenced, { rows: 2, bytes: BYTES }).parts).toHaveLength(1);
     expect(iiifInParts(JSON.stringify([v3('a', 5)]), { rows: 2, bytes: BYTES }).parts).toHaveLength(1);
+    // Two different manifests under one id: the API refuses the whole upload naming both.
+    const shared = JSON.stringify([{ '@context': V3, ...v3('a', 5) }, { '@context': V3, ...v3('a', 6) }]);
+    expect(iiifInParts(shared, { rows: 2, bytes: BYTES }).parts).toHaveLength(1);
   });
 });

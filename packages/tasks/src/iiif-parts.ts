@@ -8,8 +8,8 @@ import { ExternalIdRepeated, type PartLimits, utf8Bytes } from './upload-parts';
  * only reader of IIIF): a JSON list of manifests, each with its `@context`, a manifest of more canvases than a part
  * takes cut into copies of it, each with some of its canvases (its label and metadata, which every subject of it
  * gets, in each). Each manifest is taken once (`manifestsOnce`, as the API reads one upload). What the lab cannot
- * tell as the API would (a manifest named by id alone, a member that is no manifest or collection, collections nested
- * too deep) is sent whole, for the API to refuse as it does.
+ * tell as the API would (two different manifests under one id, a manifest named by id alone, a member that is no
+ * manifest or collection, collections nested too deep) is sent whole, for the API to refuse as it does.
  */
 
 /** A part: what is sent, how many subjects (canvases) it gives, the place of its first among the upload's, and of which manifests. */
@@ -76,7 +76,8 @@ export function iiifInParts(text: string, limits: PartLimits): IiifInParts {
   const read = manifestsIn(document);
   const whole = (rows: number) => ({ parts: [{ text, rows, firstRow: 0, manifests: [] }], rows, repeatedManifests: 0 });
   if (!read) return whole(0);
-  const { manifests, repeats } = manifestsOnce(read);
+  const { manifests, repeats, shared } = manifestsOnce(read);
+  if (shared.length) return whole(0);
   const rows = manifests.reduce((sum, manifest) => sum + iiifCanvasesOf(manifest).length, 0);
   if (rows <= limits.rows && utf8Bytes(text) <= limits.bytes) return whole(rows);
   const nameOf = (manifest: IiifResource) => iiifIdOf(manifest) ?? `${manifests.indexOf(manifest) + 1}`;

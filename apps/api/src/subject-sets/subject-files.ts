@@ -578,6 +578,7 @@ function manifestsOf(body: unknown): { manifests: IiifResource[]; repeats: numbe
   const lone = asIiifResource(body);
   if (lone && !isIiifCollection(lone)) return { manifests: [lone], repeats: 0 };
   const found: IiifResource[] = [];
+  const wheres: string[] = [];
   const references: IiifResource[] = [];
   const visit = (resource: IiifResource, depth: number, context: unknown, where: string): void => {
     const inContext = context === undefined || '@context' in resource ? resource : { '@context': context, ...resource };
@@ -585,8 +586,10 @@ function manifestsOf(body: unknown): { manifests: IiifResource[]; repeats: numbe
       throw new UnreadableSubjectFile({ pointer: '', message: `holds ${where}, a IIIF ${iiifTypeOf(resource) || 'resource'}, not a Manifest or Collection: send manifests, in a list or a collection` });
     }
     if (resource !== lone && iiifReferenceOnly(resource)) references.push(resource);
-    else if (isIiifManifest(resource)) found.push(inContext);
-    else if (depth > DEEPEST_IIIF_COLLECTION) {
+    else if (isIiifManifest(resource)) {
+      found.push(inContext);
+      wheres.push(where);
+    } else if (depth > DEEPEST_IIIF_COLLECTION) {
       throw new UnreadableSubjectFile({ pointer: '', message: `holds collections nested more than ${DEEPEST_IIIF_COLLECTION} deep (${where}): upload the collections inside it separately` });
     } else {
       for (const [index, member] of iiifMembersOf(resource).entries()) visit(member, depth + 1, inContext['@context'], `${iiifTypeOf(member) || 'member'} ${index + 1} of ${nameOf(resource, where)}`);
@@ -600,7 +603,15 @@ function manifestsOf(body: unknown): { manifests: IiifResource[]; repeats: numbe
   }
   if (references.length) throw new UnreadableSubjectFile({ pointer: '', message: referencesRefused(references) });
   if (!found.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF collection without manifests: there is nothing in it to classify' });
-  return manifestsOnce(found);
+  const { manifests, repeats, shared } = manifestsOnce(found);
+  const [two] = shared;
+  if (two) {
+    throw new UnreadableSubjectFile({
+      pointer: '',
+      message: `holds two different manifests with the id ${two.id} (${wheres[two.first]} and ${wheres[two.other]}): an id names one manifest; give one of them another id, or leave one out, and upload again`,
+    });
+  }
+  return { manifests, repeats };
 }
 
 /** A manifest or collection by its id, else by where it is (`where`). */
