@@ -4,6 +4,9 @@ import { iiifInParts } from '@chorus/tasks';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { IIIF_PART_LIMITS, type IiifPartsSent, IiifUploadStopped, sendIiifInParts } from '../src/lib/iiifParts';
 
+// The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
+jest.mock('../src/i18n', () => ({ i18n: { t: (_key: string, { first, last, warning }: Record<string, unknown>) => `${first}-${last}: ${warning}` } }));
+
 /**
  * A IIIF manifest of more canvases than one upload takes, sent by the lab in parts to a real API, which reads each:
  * the same logic with parts of 3 canvases (the API's own limits only make the test slower).
@@ -58,6 +61,12 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
   expect(made).toBe(4);
   expect(added).toMatchObject({ created: 7, addedToSet: 7, manifests: [{ id: 'https://example.org/big', label: 'A long register', subjects: 7 }] });
   expect(await members()).toBe(7);
+  // Each part's warning in its own words, with its subjects (a warning every part gave alike would be said once).
+  expect(added.warnings?.map((warning) => warning.message)).toEqual([
+    expect.stringMatching(/^1-3: 3 of the 3 images have no description/),
+    expect.stringMatching(/^4-6: 3 of the 3 images have no description/),
+    expect.stringMatching(/^7-7: The image has no description/),
+  ]);
   const { rows: [last] } = await stack.db.query("SELECT external_id, metadata->>'manifest_label' AS label FROM subjects WHERE project_id = $1 AND external_id = 'https://example.org/big/canvas/7'", [project.id]);
   expect(last).toEqual({ external_id: 'https://example.org/big/canvas/7', label: 'A long register' });
 });

@@ -1,5 +1,7 @@
 import { ChorusApiError, type ChorusClient, type LocationReplacement, SUBJECT_UPLOAD_LIMITS, type SubjectsAdded } from '@chorus/client';
-import { type IiifInParts, type PartLimits, type IiifPart, iiifInUploadWords } from '@chorus/tasks';
+import { type IiifInParts, type IiifPart, type PartLimits, iiifInUploadWords } from '@chorus/tasks';
+import { i18n } from '../i18n';
+import { type PartWarnings, together, warningsOfParts } from './tableUpload';
 
 /** How far an upload of a IIIF document in parts went: the subjects of the parts added, of how many, and the API's answers together. */
 export interface IiifPartsSent {
@@ -32,29 +34,6 @@ export interface IiifUpload {
   newKey: () => string;
 }
 
-/** What the parts added together, as one upload's answer: counts summed, each manifest once (a cut one's counts summed). */
-function together(before: SubjectsAdded | null, part: SubjectsAdded): SubjectsAdded {
-  if (!before) return part;
-  const manifests = [...(before.manifests ?? [])];
-  for (const manifest of part.manifests ?? []) {
-    const last = manifests.at(-1);
-    if (last && manifest.id !== null && last.id === manifest.id) manifests[manifests.length - 1] = { ...last, subjects: last.subjects + manifest.subjects };
-    else manifests.push(manifest);
-  }
-  const warnings = [...(before.warnings ?? []), ...(part.warnings ?? []).filter((warning) => !before.warnings?.some((said) => said.message === warning.message))];
-  return {
-    created: before.created + part.created,
-    existing: before.existing + part.existing,
-    addedToSet: before.addedToSet + part.addedToSet,
-    updated: before.updated + part.updated,
-    imagesWithoutAlt: before.imagesWithoutAlt + part.imagesWithoutAlt,
-    corrected: before.corrected + part.corrected,
-    subjectIds: [...before.subjectIds, ...part.subjectIds],
-    ...(manifests.length ? { manifests } : {}),
-    ...(warnings.length ? { warnings } : {}),
-  };
-}
-
 /**
  * Sends a IIIF upload's parts in order, each with its own `Idempotency-Key` (kept in `upload.keys` by the part's
  * text, so that the document added again after a stop sends the parts already added with their keys: the API answers
@@ -64,6 +43,7 @@ function together(before: SubjectsAdded | null, part: SubjectsAdded): SubjectsAd
  */
 export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, inParts: IiifInParts, progress: (sent: IiifPartsSent) => void): Promise<SubjectsAdded> {
   let sent: IiifPartsSent = { rows: 0, total: inParts.rows, parts: 0, partsInAll: inParts.parts.length, added: null };
+  const warnings: PartWarnings[] = [];
   for (const part of inParts.parts) {
     progress(sent);
     const sends = JSON.stringify([upload.setId, upload.replacing ?? null, part.text]);
@@ -72,6 +52,7 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
     try {
       const added = await client.uploadSubjects(upload.setId, part.text, 'application/json', upload.replacing, undefined, key);
       sent = { ...sent, rows: sent.rows + part.rows, parts: sent.parts + 1, added: together(sent.added, added) };
+      warnings.push({ first: part.firstRow + 1, last: part.firstRow + part.rows, warnings: added.warnings ?? [] });
     } catch (error) {
       if (inParts.parts.length === 1) throw error;
       throw new IiifUploadStopped(sent, part, error instanceof ChorusApiError ? refusalInUpload(part, error) : error);
@@ -79,7 +60,8 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
   }
   progress(sent);
   upload.keys.clear();
-  const added = sent.added!;
+  const said = warningsOfParts(warnings, ({ first, last }, warning) => i18n.t('lab.upload.parts.warningOfSubjects', { first, last, warning }));
+  const added = { ...sent.added!, ...(said.length ? { warnings: said } : {}) };
   return inParts.repeatedManifests ? { ...added, repeatedManifests: inParts.repeatedManifests + (added.repeatedManifests ?? 0) } : added;
 }
 
