@@ -42,11 +42,11 @@ describe('a IIIF upload the lab sends in parts', () => {
     const { parts, rows, repeatedManifests } = iiifInParts(text, { rows: 3, bytes: BYTES });
     expect([rows, repeatedManifests, whole.subjects.length, whole.repeatedManifests]).toEqual([13, 1, 13, 1]);
     expect(parts.map((part) => [part.rows, part.firstRow, part.manifests])).toEqual([
-      [3, 0, [{ name: 'https://example.org/a', firstCanvas: 1 }]],
-      [3, 3, [{ name: 'https://example.org/a', firstCanvas: 4 }]],
-      [3, 6, [{ name: 'https://example.org/a', firstCanvas: 7 }, { name: 'https://example.org/b', firstCanvas: 1 }]],
-      [3, 9, [{ name: 'https://example.org/b', firstCanvas: 3 }, { name: 'https://example.org/c', firstCanvas: 1 }]],
-      [1, 12, [{ name: 'https://example.org/c', firstCanvas: 2 }]],
+      [3, 0, [{ name: 'https://example.org/a', said: 'https://example.org/a', firstCanvas: 1 }]],
+      [3, 3, [{ name: 'https://example.org/a', said: 'https://example.org/a', firstCanvas: 4 }]],
+      [3, 6, [{ name: 'https://example.org/a', said: 'https://example.org/a', firstCanvas: 7 }, { name: 'https://example.org/b', said: 'https://example.org/b', firstCanvas: 1 }]],
+      [3, 9, [{ name: 'https://example.org/b', said: 'https://example.org/b', firstCanvas: 3 }, { name: 'https://example.org/c', said: 'https://example.org/c', firstCanvas: 1 }]],
+      [1, 12, [{ name: 'https://example.org/c', said: 'https://example.org/c', firstCanvas: 2 }]],
     ]);
     const read = parts.map((part) => subjectsFromIiif(JSON.parse(part.text)));
     expect(read.flatMap((file) => file.subjects)).toEqual(whole.subjects);
@@ -79,6 +79,17 @@ describe('a IIIF upload the lab sends in parts', () => {
     const { parts } = iiifInParts(JSON.stringify({ '@context': V3, ...v3('a', 7) }), { rows: 3, bytes: BYTES });
     expect(iiifInUploadWords(parts[1]!, 'is a canvas with nothing painted on it (canvas 2 of the manifest, https://example.org/a/canvas/5)')).toBe('is a canvas with nothing painted on it (canvas 5 of manifest https://example.org/a, https://example.org/a/canvas/5)');
     expect(iiifInUploadWords(parts[2]!, 'x (canvas 1 of manifest https://example.org/a, y)')).toBe('x (canvas 7 of manifest https://example.org/a, y)');
+  });
+
+  it('says the canvases of a manifest whose id has a comma, and of one without an id (named by its place in the part), as the whole upload', () => {
+    const comma = { '@context': V3, ...v3('a,b', 4) };
+    const { id: _, ...unnamed } = { '@context': V3, ...v3('c', 4) };
+    const { parts } = iiifInParts(JSON.stringify([v3('x', 1), comma, unnamed].map((manifest) => ({ '@context': V3, ...manifest }))), { rows: 3, bytes: BYTES });
+    expect(parts.map((part) => part.manifests.map((manifest) => manifest.name))).toEqual([['https://example.org/x', 'https://example.org/a,b'], ['https://example.org/a,b', '3'], ['3']]);
+    expect(iiifInUploadWords(parts[1]!, 'x (canvas 2 of manifest https://example.org/a,b, y)')).toBe('x (canvas 4 of manifest https://example.org/a,b, y)');
+    // The API names a manifest without an id by its place in what it read: the part.
+    expect(iiifInUploadWords(parts[1]!, 'x (canvas 1 of manifest 2)')).toBe('x (canvas 1 of manifest 3)');
+    expect(iiifInUploadWords(parts[2]!, 'x (canvas 1 of the manifest)')).toBe('x (canvas 2 of manifest 3)');
   });
 
   it('refuses, before any part is sent, a canvas id given twice (as the API compares ids), which parts read apart would take for one sent again', () => {

@@ -17,8 +17,12 @@ export interface IiifPart {
   text: string;
   rows: number;
   firstRow: number;
-  /** Each manifest of the part (its id, else its place in the upload), and the number of its first canvas there in the whole manifest (from 1). */
-  manifests: { name: string; firstCanvas: number }[];
+  /**
+   * Each manifest of the part: its name in the upload (its id, else its place there), as the API's words about the
+   * part name it (`said`: its id, else its place in the part), and the number of its first canvas there in the whole
+   * manifest (from 1).
+   */
+  manifests: { name: string; said: string; firstCanvas: number }[];
 }
 
 export interface IiifInParts {
@@ -104,7 +108,8 @@ function packed(canvases: { manifest: IiifResource; canvas: IiifResource; index:
   const close = () => {
     if (!open.length) return;
     const text = JSON.stringify(open.map(({ manifest, canvases: some }) => withCanvases(manifest, some)));
-    parts.push({ text, rows, firstRow, manifests: open.map(({ manifest, firstCanvas }) => ({ name: nameOf(manifest), firstCanvas })) });
+    const manifests = open.map(({ manifest, firstCanvas }, place) => ({ name: nameOf(manifest), said: iiifIdOf(manifest) ?? `${place + 1}`, firstCanvas }));
+    parts.push({ text, rows, firstRow, manifests });
     firstRow += rows;
     [open, rows, bytes] = [[], 0, 2];
   };
@@ -129,9 +134,13 @@ function packed(canvases: { manifest: IiifResource; canvas: IiifResource; index:
 /** The API's words about a part (`canvas 3 of manifest M`) as of the whole upload: each canvas by its number in its whole manifest. */
 export function iiifInUploadWords(part: IiifPart, message: string): string {
   const only = part.manifests.length === 1 ? part.manifests[0] : undefined;
-  return message.replace(/\bcanvas (\d+) of (the manifest|manifest (\S+?))(?=[,)\s]|$)/g, (said, canvas: string, _which: string, name: string | undefined) => {
-    const manifest = name === undefined ? only : part.manifests.find((one) => one.name === name);
-    if (!manifest) return said;
-    return `canvas ${Number(canvas) + manifest.firstCanvas - 1} of manifest ${manifest.name}`;
+  // The part's manifests as the API names them (an id may hold a comma or a bracket), the longest first.
+  const names = part.manifests.map(({ said }) => said).sort((a, b) => b.length - a.length);
+  const manifest = names.length ? `|manifest (${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})` : '';
+  const said = new RegExp(`\\bcanvas (\\d+) of (the manifest${manifest})(?=[,)\\s]|$)`, 'g');
+  return message.replace(said, (words, canvas: string, _which: string, name: string | undefined) => {
+    const which = name === undefined ? only : part.manifests.find((one) => one.said === name);
+    if (!which) return words;
+    return `canvas ${Number(canvas) + which.firstCanvas - 1} of manifest ${which.name}`;
   });
 }
