@@ -1,4 +1,4 @@
-import { ExternalIdRepeated, iiifInParts, iiifInUploadWords } from '@chorus/tasks';
+import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, iiifInUploadWords } from '@chorus/tasks';
 import { subjectsFromIiif } from '../src/subject-sets/subject-files';
 
 /**
@@ -90,6 +90,14 @@ describe('a IIIF upload the lab sends in parts', () => {
     // The API names a manifest without an id by its place in what it read: the part.
     expect(iiifInUploadWords(parts[1]!, 'x (canvas 1 of manifest 2)')).toBe('x (canvas 1 of manifest 3)');
     expect(iiifInUploadWords(parts[2]!, 'x (canvas 1 of the manifest)')).toBe('x (canvas 2 of manifest 3)');
+  });
+
+  it('refuses, before any part is sent, a canvas over the bytes one upload takes with its manifest, naming it', () => {
+    const a = v3('a', 5);
+    a.items[3]!.label = { none: ['x'.repeat(5000)] };
+    const refused = () => iiifInParts(JSON.stringify({ '@context': V3, ...a }), { rows: 3, bytes: 3000 });
+    expect(refused).toThrow(CanvasTooLarge);
+    expect(refused).toThrow(expect.objectContaining({ canvas: 4, manifest: 'https://example.org/a', limit: 3000, bytes: expect.any(Number) }));
   });
 
   it('refuses, before any part is sent, a canvas id given twice (as the API compares ids), which parts read apart would take for one sent again', () => {

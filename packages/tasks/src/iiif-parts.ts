@@ -68,7 +68,7 @@ function withCanvases(manifest: IiifResource, canvases: IiifResource[]): IiifRes
  * A IIIF upload's text in parts of at most `limits` subjects and bytes, or one part, its text as it is, when it fits
  * (or when only the API can say what is wrong with it). Throws `ExternalIdRepeated` for a canvas id given twice
  * (compared as the API stores ids): parts read apart would take the repeat for a canvas sent again, where one upload
- * refuses it.
+ * refuses it; and `CanvasTooLarge` for a canvas no part can send.
  */
 export function iiifInParts(text: string, limits: PartLimits): IiifInParts {
   let document: unknown;
@@ -96,6 +96,18 @@ export function iiifInParts(text: string, limits: PartLimits): IiifInParts {
   return { parts: packed(canvases, limits, nameOf), rows, repeatedManifests: repeats };
 }
 
+/** A canvas that, with its manifest (label, metadata), is over the bytes one upload takes: no part can send it. */
+export class CanvasTooLarge extends Error {
+  constructor(
+    readonly canvas: number,
+    readonly manifest: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`canvas ${canvas} of manifest ${manifest} is ${bytes} bytes with its manifest, over the ${limit} one upload takes`);
+  }
+}
+
 /** The canvases, in order, packed into parts of at most `limits` subjects and bytes (a list of manifests: `[`, `]` and a comma between). */
 function packed(canvases: { manifest: IiifResource; canvas: IiifResource; index: number }[], limits: PartLimits, nameOf: (manifest: IiifResource) => string): IiifPart[] {
   const parts: IiifPart[] = [];
@@ -117,6 +129,8 @@ function packed(canvases: { manifest: IiifResource; canvas: IiifResource; index:
     const canvasBytes = utf8Bytes(JSON.stringify(canvas)) + 1;
     const last = open.at(-1);
     const added = canvasBytes + (last?.manifest === manifest ? 0 : shellBytes(manifest) + 1);
+    const alone = 2 + shellBytes(manifest) + 1 + canvasBytes;
+    if (alone > limits.bytes) throw new CanvasTooLarge(index + 1, nameOf(manifest), alone, limits.bytes);
     if (rows >= limits.rows || (rows > 0 && bytes + added > limits.bytes)) close();
     const current = open.at(-1);
     if (current?.manifest === manifest) current.canvases.push(canvas);

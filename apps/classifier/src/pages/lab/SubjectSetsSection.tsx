@@ -1,5 +1,5 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
-import { ExternalIdRepeated, iiifInParts, isIiifCollection } from '@chorus/tasks';
+import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -123,8 +123,8 @@ function roundedSize(bytes: number, language: string, round: (tenths: number) =>
   return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(round((bytes / unit[1]) * 10) / 10)} ${unit[0]}`;
 }
 
-/** A row over the limit and the limit, each in words: the limit exactly where it is a whole number of MiB or KiB. */
-function rowAndLimit({ bytes, limit }: RowTooLarge, language: string) {
+/** A row (or canvas) over the limit and the limit, each in words: the limit exactly where it is a whole number of MiB or KiB. */
+function rowAndLimit({ bytes, limit }: { bytes: number; limit: number }, language: string) {
   const exact = bytesInWords(limit);
   return { size: roundedSize(bytes, language, Math.ceil), limit: exact.endsWith(' bytes') ? roundedSize(limit, language, Math.floor) : exact };
 }
@@ -134,6 +134,7 @@ function refusedBeforeSending(thrown: unknown, t: TFunction) {
   if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
   if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.errors.map(uploadErrorInWords) } };
   if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, ...rowAndLimit(thrown, i18n.language) }), fields: [] } };
+  if (thrown instanceof CanvasTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.canvasTooLarge', { canvas: thrown.canvas, manifest: thrown.manifest, ...rowAndLimit(thrown, i18n.language) }), fields: [] } };
   if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
   return null;
 }
