@@ -55,6 +55,8 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
   ]);
   expect(await members()).toBe(6);
   expect(made).toBe(3);
+  // Each part's key is kept by a digest of what it sent, not by a copy of its text (up to 16 MiB a part).
+  expect([...keys.keys()]).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(new RegExp(`^${set.id} null [0-9a-f]{64}$`))));
 
   // Corrected and added again: the first parts, unchanged, goes with its key (answered as before), the second is added.
   const added = await sendIiifInParts(stack.client, upload, iiifInParts(manifest(7), LIMITS), () => undefined);

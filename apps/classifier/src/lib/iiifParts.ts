@@ -35,9 +35,19 @@ export interface IiifUpload {
 }
 
 /**
- * Sends a IIIF upload's parts in order, each with its own `Idempotency-Key` (kept in `upload.keys` by the part's
- * text, so that the document added again after a stop sends the parts already added with their keys: the API answers
- * them as before and adds nothing twice), saying how far it is after each (`progress`). A refused part stops it
+ * What a part sends, as a key of `IiifUpload.keys`: its SHA-256 (hex), not a copy of its text (up to 16 MiB a part);
+ * the text itself where the browser has no `crypto.subtle` (a lab served over plain http, not localhost).
+ */
+async function digestOf(text: string): Promise<string> {
+  if (!globalThis.crypto?.subtle) return text;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Sends a IIIF upload's parts in order, each with its own `Idempotency-Key` (kept in `upload.keys` by the digest of
+ * the part's text, so that the document added again after a stop sends the parts already added with their keys: the
+ * API answers them as before and adds nothing twice), saying how far it is after each (`progress`). A refused part stops it
  * (`IiifUploadStopped`, with the API's refusal in the upload's words: `iiifInUploadWords`); an upload of one part is
  * refused as it is.
  */
@@ -46,7 +56,7 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
   const warnings: PartWarnings[] = [];
   for (const part of inParts.parts) {
     progress(sent);
-    const sends = JSON.stringify([upload.setId, upload.replacing ?? null, part.text]);
+    const sends = `${upload.setId} ${JSON.stringify(upload.replacing ?? null)} ${await digestOf(part.text)}`;
     const key = upload.keys.get(sends) ?? upload.newKey();
     upload.keys.set(sends, key);
     try {
