@@ -72,3 +72,11 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
   const { rows: [last] } = await stack.db.query("SELECT external_id, metadata->>'manifest_label' AS label FROM subjects WHERE project_id = $1 AND external_id = 'https://example.org/big/canvas/7'", [project.id]);
   expect(last).toEqual({ external_id: 'https://example.org/big/canvas/7', label: 'A long register' });
 });
+
+it('refuses an upload whose first part is refused as any upload refused: nothing was added, so it did not stop part-way', async () => {
+  const project = await stack.client.createProject({ title: 'A register refused' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Refused' });
+  const refused = await sendIiifInParts(stack.client, { setId: set.id, keys: new Map(), newKey: randomUUID }, iiifInParts(manifest(7, 2), LIMITS), () => undefined).catch((thrown: unknown) => thrown);
+  expect(refused).toBeInstanceOf(ChorusApiError);
+  expect((refused as ChorusApiError).problem.errors).toEqual([{ pointer: '/subjects/1/locations', message: expect.stringMatching(/\(canvas 2 of manifest https:\/\/example.org\/big, /) }]);
+});

@@ -491,7 +491,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await address.fill(`${iiif.base}/letters-twice`);
     await press(page, '#lab-upload-address-submit');
     await waitToSee(result.getByText('1 subject added to “Registers” (1 new, 1 already in the project).'));
-    expect(await result.getByTestId('lab-upload-repeated-manifests').textContent()).toBe('The collection named a manifest more than once: each was added once, where it first appears (1 repeat left out).');
+    expect(await result.getByTestId('lab-upload-repeated-manifests').textContent()).toBe('1 repeated manifest left out: a manifest named more than once is added once, where it first appears.');
     expect(iiif.asked).toEqual(['/letters-twice', '/letters-b', '/letters-c']);
     expect(keys).toHaveLength(4);
     expect(await subjectsInSet()).toEqual([['Registers', 6]]);
@@ -665,10 +665,12 @@ describe('classifier in a browser: a subject set in the lab', () => {
   // Last: the API is busy a while after reading 10,000 canvases, which would slow the tests after it.
   it('adds a manifest of more canvases than one upload takes, read from its address, in parts; a part whose answer was lost is sent again with its key', async () => {
     const iiif = await iiifServer();
-    // The second part never reaches the API (the connection drops): the upload stops there, saying what was added.
+    // The second part's answer is lost (it reaches the API, which adds it, then the connection drops): the upload stops
+    // there, saying what was added.
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-long', displayName: 'Anne Lister', title: 'A long register', set: 'Long' }, async (route, sent) => {
-      if (sent === 2) return route.abort('connectionreset');
-      return route.continue();
+      if (sent !== 2) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
     });
     const result = page.getByTestId('lab-upload-result');
     await page.locator('#lab-upload-address').fill(`${iiif.base}/register-long`);
@@ -678,10 +680,11 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 240_000 });
     await waitForFocus(page, '[role="alert"].alert');
     expect(await page.locator('[role="alert"] .alert-detail').textContent()).toMatch(
-      /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: Chorus refused a part of them, and the upload stopped\. Correct the document .* and add it again: the parts already added go with their keys again, and nothing is added twice\. /,
+      /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: the upload stopped at a part Chorus refused or did not answer\. Correct the document .* and add it again: the whole document is sent again, the parts already added with their keys, and nothing is added twice\. /,
     );
-    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_000]);
-    // Added again: the first part with its key (the API answers it as before), the second with its own, now added.
+    // The part whose answer was lost was added all the same.
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
+    // Added again: each part with its key (the API answers them as before, adding nothing twice).
     await press(page, '#lab-upload-address-submit');
     await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
     expect(keys).toHaveLength(4);

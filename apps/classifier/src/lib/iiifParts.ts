@@ -48,8 +48,8 @@ async function digestOf(text: string): Promise<string> {
  * Sends a IIIF upload's parts in order, each with its own `Idempotency-Key` (kept in `upload.keys` by the digest of
  * the part's text, so that the document added again after a stop sends the parts already added with their keys: the
  * API answers them as before and adds nothing twice), saying how far it is after each (`progress`). A refused part stops it
- * (`IiifUploadStopped`, with the API's refusal in the upload's words: `iiifInUploadWords`); an upload of one part is
- * refused as it is.
+ * (`IiifUploadStopped`, with the API's refusal in the upload's words: `iiifInUploadWords`); a refusal of its first
+ * part is the upload's, as one upload's would be.
  */
 export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, inParts: IiifInParts, progress: (sent: IiifPartsSent) => void): Promise<SubjectsAdded> {
   let sent: IiifPartsSent = { rows: 0, total: inParts.rows, parts: 0, partsInAll: inParts.parts.length, added: null };
@@ -64,8 +64,10 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
       sent = { ...sent, rows: sent.rows + part.rows, parts: sent.parts + 1, added: together(sent.added, added) };
       warnings.push({ first: part.firstRow + 1, last: part.firstRow + part.rows, warnings: added.warnings ?? [] });
     } catch (error) {
-      if (inParts.parts.length === 1) throw error;
-      throw new IiifUploadStopped(sent, part, error instanceof ChorusApiError ? refusalInUpload(part, error) : error);
+      const refusal = error instanceof ChorusApiError && inParts.parts.length > 1 ? refusalInUpload(part, error) : error;
+      // Nothing added yet: refused as any upload is (a new set made for it stays empty), not stopped part-way.
+      if (!sent.parts) throw refusal;
+      throw new IiifUploadStopped(sent, part, refusal);
     }
   }
   progress(sent);
