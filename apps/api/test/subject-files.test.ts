@@ -989,6 +989,41 @@ describe('IIIF collections and lists of manifests', () => {
     expect(bad.body.errors).toEqual([{ pointer: '/subjects/3/locations', message: expect.stringMatching(/\(canvas 2 of manifest https:\/\/example.org\/d, https:\/\/example.org\/d\/canvas\/2\)$/) }]);
   });
 
+  it('takes a manifest a collection names twice (directly or through a nested collection) once, where it first appears, saying how many repeats were left out', async () => {
+    const { projectId, setId } = await newSet();
+    const nested = { id: 'https://example.org/shelf', type: 'Collection', label: { en: ['Shelf'] }, items: [v3('b', [1]), v3('c', [1])] };
+    const collection = { '@context': V3, id: 'https://example.org/all', type: 'Collection', items: [v3('a', [1, 2]), v3('b', [1]), v3('a', [1, 2]), nested] };
+    const answer = await upload(setId, JSON.stringify(collection), 'application/ld+json');
+    expect([answer.status, answer.body.created, answer.body.repeatedManifests]).toEqual([201, 4, 2]);
+    expect(answer.body.manifests).toEqual([
+      { id: 'https://example.org/a', label: 'Book a', subjects: 2 },
+      { id: 'https://example.org/b', label: 'Book b', subjects: 1 },
+      { id: 'https://example.org/c', label: 'Book c', subjects: 1 },
+    ]);
+    expect(await stored(projectId)).toEqual([
+      ['https://example.org/a/canvas/1', 'https://example.org/a', 'https://example.org/a/1.jpg'],
+      ['https://example.org/a/canvas/2', 'https://example.org/a', 'https://example.org/a/2.jpg'],
+      ['https://example.org/b/canvas/1', 'https://example.org/b', 'https://example.org/b/1.jpg'],
+      ['https://example.org/c/canvas/1', 'https://example.org/c', 'https://example.org/c/1.jpg'],
+    ]);
+    // A version 2 collection, and a list, the same; an upload without repeats says none.
+    const v2Collection = { '@context': V2, '@id': 'https://example.org/v2all', '@type': 'sc:Collection', manifests: [v2('d', [1]), v2('d', [1])] };
+    expect((await upload(setId, JSON.stringify(v2Collection), 'application/ld+json')).body).toMatchObject({ created: 1, repeatedManifests: 1, manifests: [{ id: 'https://example.org/d', subjects: 1 }] });
+    expect((await upload(setId, JSON.stringify([{ '@context': V3, ...v3('e', [1]) }, { '@context': V3, ...v3('e', [1]) }]), 'application/json')).body).toMatchObject({ created: 1, repeatedManifests: 1 });
+    expect((await upload(setId, JSON.stringify(collection.items[0]), 'application/json')).body.repeatedManifests).toBeUndefined();
+    // The same manifest with its keys in another order, or a trailing space in a value, is the same manifest.
+    const { items, ...rest } = v3('g', [1]);
+    const reordered = [{ '@context': V3, ...v3('g', [1]) }, { items, '@context': V3, ...rest, label: { en: ['Book g '] } }];
+    expect((await upload(setId, JSON.stringify(reordered), 'application/json')).body).toMatchObject({ created: 1, repeatedManifests: 1 });
+    // Two manifests under one id that differ are not one manifest named twice: refused, naming both.
+    const differing = { '@context': V3, id: 'https://example.org/two', type: 'Collection', items: [v3('f', [1]), v3('h', [1]), { ...v3('f', [1, 2]), label: { en: ['Another'] } }] };
+    const refused = await upload(setId, JSON.stringify(differing), 'application/ld+json');
+    expect([refused.status, refused.body.errors]).toEqual([
+      422,
+      [{ pointer: '', message: 'holds two different manifests with the id https://example.org/f (Manifest 1 of collection https://example.org/two and Manifest 3 of collection https://example.org/two): an id names one manifest; give one of them another id, or leave one out, and upload again' }],
+    ]);
+  });
+
   it('refuses a canvas id in two manifests of a list, naming it and both manifests; nothing is stored', async () => {
     const { projectId, setId } = await newSet();
     const copy = { '@context': V3, ...v3('b', [1]), id: 'https://example.org/b-copy' };

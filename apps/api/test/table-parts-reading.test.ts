@@ -71,10 +71,11 @@ describe('a table the lab sends in parts', () => {
     expect(() => tableInParts(text, { rows: 7, bytes: 16 * 1024 * 1024 })).toThrow(expect.objectContaining({ errors: said }));
   });
 
-  it('reads an id as the API does: spaces before it as its reader trims them (an ideographic space kept), after it as JavaScript does', () => {
-    const text = 'external_id,image_url\na,https://e.org/1.jpg\n\u3000a,https://e.org/2.jpg\nb,https://e.org/3.jpg\nb\u00a0,https://e.org/4.jpg\n';
+  it('reads an id as the API stores it (`tidyExternalId`): spaces and direction marks at either end dropped, letters composed', () => {
+    const text = 'external_id,image_url\na,https://e.org/1.jpg\n\u3000a,https://e.org/2.jpg\nb,https://e.org/3.jpg\nb\u00a0,https://e.org/4.jpg\nb\u200f,https://e.org/5.jpg\n\u200ee\u0301,https://e.org/6.jpg\n\u00e9,https://e.org/7.jpg\n';
     const said = repeatsSaid(text);
-    expect(said).toEqual([expect.objectContaining({ pointer: '/subjects/3/externalId' })]);
+    expect(said.map((error) => error.pointer)).toEqual(['/subjects/1/externalId', '/subjects/3/externalId', '/subjects/4/externalId', '/subjects/6/externalId']);
+    expect(said[3]!.message).toBe('repeats line 7\'s externalId "\u00e9" (line 8 of the CSV, column "external_id")');
     expect(() => tableInParts(text, { rows: 1, bytes: 1024 })).toThrow(expect.objectContaining({ errors: said }));
   });
 

@@ -398,6 +398,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
       '/letters-a': () => v2('letters-a', [1, 2]),
       '/letters-b': () => v2('letters-b', [1]),
       '/letters-gap': () => collection('letters-gap', ['letters-a', 'missing']),
+      '/letters-c': () => v2('letters-c', [1]),
+      '/register-long': () => v3('register-long', Array.from({ length: 10_001 }, (_, at) => at + 1)),
+      '/letters-twice': () => collection('letters-twice', ['letters-b', 'letters-c', 'letters-b']),
       '/letters-slow': () => collection('letters-slow', ['letters-b', 'slow']),
       '/catalogue': () => ({ name: 'a catalogue', records: 3 }),
     };
@@ -421,9 +424,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
   it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
     const iiif = await iiifServer();
     // The first add's answer is lost on its way back (the API added the subjects): the retry goes with the same key.
-    // The fourth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
+    // The fifth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
-      if (sent === 4) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent === 5) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
       if (sent !== 1) return route.continue();
       await route.fetch();
       await route.abort('connectionreset');
@@ -483,10 +486,19 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(iiif.asked).toEqual(['/letters', '/letters-a', '/letters-b']);
     expect(keys).toHaveLength(3);
     expect(await subjectsInSet()).toEqual([['Registers', 5]]);
+    // A collection naming a manifest twice: each taken once (a document read once), the repeat said.
+    iiif.asked.length = 0;
+    await address.fill(`${iiif.base}/letters-twice`);
+    await press(page, '#lab-upload-address-submit');
+    await waitToSee(result.getByText('1 subject added to “Registers” (1 new, 1 already in the project).'));
+    expect(await result.getByTestId('lab-upload-repeated-manifests').textContent()).toBe('1 repeated manifest left out: a manifest named more than once is added once, where it first appears.');
+    expect(iiif.asked).toEqual(['/letters-twice', '/letters-b', '/letters-c']);
+    expect(keys).toHaveLength(4);
+    expect(await subjectsInSet()).toEqual([['Registers', 6]]);
     // Refused by the API as too large: said as the manifest's, with the API's limit, not as a file's.
     expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 1000 bytes, the most one upload takes: split the manifest into smaller ones (each under 1000 bytes) and upload them as files.`);
-    expect(keys).toHaveLength(4);
-    expect(await subjectsInSet()).toEqual([['Registers', 5]]);
+    expect(keys).toHaveLength(5);
+    expect(await subjectsInSet()).toEqual([['Registers', 6]]);
     const { subjects } = await researcher.subjectsOf((await researcher.subjectSets(project.id)).subjectSets[0]!.id, { limit: 10 });
     expect(subjects.map((subject) => subject.externalId)).toEqual([
       `${iiif.base}/register-1821/canvas/1`,
@@ -494,6 +506,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
       `${iiif.base}/letters-a/canvas/1`,
       `${iiif.base}/letters-a/canvas/2`,
       `${iiif.base}/letters-b/canvas/1`,
+      `${iiif.base}/letters-c/canvas/1`,
     ]);
     expect(errors).toEqual([]);
     await page.close();
@@ -648,4 +661,38 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  // Last: the API is busy a while after reading 10,000 canvases, which would slow the tests after it.
+  it('adds a manifest of more canvases than one upload takes, read from its address, in parts; a part whose answer was lost is sent again with its key', async () => {
+    const iiif = await iiifServer();
+    // The second part's answer is lost (it reaches the API, which adds it, then the connection drops): the upload stops
+    // there, saying what was added.
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-long', displayName: 'Anne Lister', title: 'A long register', set: 'Long' }, async (route, sent) => {
+      if (sent !== 2) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    const result = page.getByTestId('lab-upload-result');
+    await page.locator('#lab-upload-address').fill(`${iiif.base}/register-long`);
+    await press(page, '#lab-upload-address-submit');
+    await waitToSee(result.getByText('Added 0 of 10,001 subjects…'));
+    // Reading 10,000 canvases is the API's longest upload: waited for long, on a loaded machine.
+    await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 240_000 });
+    await waitForFocus(page, '[role="alert"].alert');
+    expect(await page.locator('[role="alert"] .alert-detail').textContent()).toMatch(
+      /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: the upload stopped at a part Chorus refused or did not answer\. Correct the document .* and add it again: the whole document is sent again, the parts already added with their keys, and nothing is added twice\. /,
+    );
+    // The part whose answer was lost was added all the same.
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
+    // Added again: each part with its key (the API answers them as before, adding nothing twice).
+    await press(page, '#lab-upload-address-submit');
+    await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
+    expect(keys).toHaveLength(4);
+    expect([keys[2], keys[3]]).toEqual([keys[0], keys[1]]);
+    expect(new Set(keys).size).toBe(2);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
+    expect(errors).toEqual([]);
+    await page.close();
+    await iiif.close();
+  }, 600_000);
 });

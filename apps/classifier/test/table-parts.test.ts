@@ -1,5 +1,5 @@
-import { csvDelimiter } from '@chorus/tasks';
-import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
+import { ExternalIdRepeated, csvDelimiter } from '@chorus/tasks';
+import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers, inFileWords, refusalInFile, tableInParts } from '../src/lib/tableParts';
 import { uploadRefused } from './support/refusals';
 
 /** A table of subjects, as a spreadsheet saves it: a header and `n` rows, each line ended by `lineBreak`. */
@@ -166,6 +166,20 @@ describe('a table of subjects sent in parts', () => {
     expect(tableInParts(text, { rows: 30, bytes: API_LIMITS.bytes }).parts).toHaveLength(1);
     // Without an id column, rows are not told apart by any.
     expect(tableInParts('image_url,title\nhttps://e.org/1.jpg,a\nhttps://e.org/1.jpg,a\n', { rows: 1, bytes: API_LIMITS.bytes }).parts).toHaveLength(2);
+  });
+
+  it('takes two ids the API folds into one (a direction mark after one, its letters composed otherwise) for one id across parts', () => {
+    // s20's row gives s3's id with a right-to-left mark after it, s21's with a left-to-right one, and s22's "é" decomposed (e and U+0301).
+    const text = table(25).replace('s1,', 'sé,').replace('s20,', 's3\u200f,').replace('s21,', 's3\u200e,').replace('s22,', 'se\u0301,');
+    expect(() => tableInParts(text, { rows: 10, bytes: API_LIMITS.bytes })).toThrow(
+      expect.objectContaining({
+        errors: [
+          { pointer: '/subjects/19/externalId', message: 'repeats line 4\'s externalId "s3" (line 21 of the CSV, column "external_id")' },
+          { pointer: '/subjects/20/externalId', message: 'repeats line 4\'s externalId "s3" (line 22 of the CSV, column "external_id")' },
+          { pointer: '/subjects/21/externalId', message: 'repeats line 2\'s externalId "sé" (line 23 of the CSV, column "external_id")' },
+        ],
+      }),
+    );
   });
 
   it('refuses, before any part is sent, a row over the bytes one upload takes with the header, naming its line and the limit', () => {

@@ -266,6 +266,10 @@ export const subjectsAddedSchema = z.strictObject({
     .array(z.strictObject({ id: z.string().nullable(), label: z.string().nullable(), subjects: z.int() }))
     .optional()
     .meta({ description: 'A IIIF upload’s manifests (one, those of a list, or those a collection embeds), in order: each by its id and label, and how many subjects its canvases gave' }),
+  repeatedManifests: z
+    .int()
+    .optional()
+    .meta({ description: 'A IIIF upload that named a manifest more than once (a collection listing it twice, directly or through nested collections): how many repeats were left out, each manifest taken where it first appears' }),
   warnings: warningsSchema.optional().meta({
     description: 'When images have no description (`alt`): how many, and how to give them one; for a CSV file, the column read as external_id (`subject_id`), or that it has none (sent again, its rows are added again)',
   }),

@@ -3,6 +3,8 @@ export * from './comparable-text';
 export * from './pointer';
 export * from './subject-columns';
 export * from './iiif-collections';
+export * from './iiif-parts';
+export * from './upload-parts';
 export * from './registry';
 export * from './rules';
 export * from './workflow';

@@ -71,17 +71,21 @@ export const tidyExternalId = (id: string): string => id.normalize('NFC').replac
 export const externalIdSchema = z.string().overwrite(tidyExternalId).min(1).max(500);
 
 /**
- * Each subject whose externalId an earlier one has, at its index, saying which it repeats as `nameOf` names the first
- * (a file names it by its own count: line 102 of a CSV, not subject 100). One upload refuses each; the lab says it
- * too, of a file it would send in parts (which, each read alone, would take a repeat for a file sent again).
+ * Each subject whose externalId an earlier one has, as stored (`tidyExternalId`: `s3` and `s3` with a direction mark
+ * after it are one id), at its index, saying which it repeats as `nameOf` names the first (a file names it by its own
+ * count: line 102 of a CSV, not subject 100). One upload refuses each; the lab says it too, of a file it would send
+ * in parts (which, each read alone, would take a repeat for a file sent again), by this same comparison.
  */
 export function repeatedExternalIds(subjects: readonly { externalId?: string }[], nameOf: (first: number) => string): { index: number; message: string }[] {
   const seen = new Map<string, number>();
   return subjects.flatMap(({ externalId }, index) => {
     if (externalId === undefined) return [];
-    const first = seen.get(externalId);
-    if (first === undefined) seen.set(externalId, index);
-    return first === undefined ? [] : [{ index, message: `repeats ${nameOf(first)}'s externalId "${externalId}"` }];
+    const id = tidyExternalId(externalId);
+    // An id that is nothing once tidied is refused as empty by the schema, not as a repeat.
+    if (!id) return [];
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, index);
+    return first === undefined ? [] : [{ index, message: `repeats ${nameOf(first)}'s externalId "${id}"` }];
   });
 }
 

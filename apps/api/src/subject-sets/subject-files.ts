@@ -22,6 +22,7 @@ import {
   iiifTypeOf,
   isIiifCollection,
   isIiifManifest,
+  manifestsOnce,
   quoteNeverClosed,
   repeatedExternalIds,
 } from '@chorus/tasks';
@@ -58,6 +59,8 @@ export interface SubjectFile {
   warnings?: FieldError[];
   /** A IIIF upload's: each manifest read, by its id and label, and how many subjects its canvases gave. */
   manifests?: { id: string | null; label: string | null; subjects: number }[];
+  /** A IIIF upload's: how many repeats of a manifest it named (`manifestsOnce`) were left out, when any were. */
+  repeatedManifests?: number;
 }
 
 /**
@@ -568,12 +571,14 @@ const REFERENCES_NAMED = 5;
 /**
  * The manifests of a IIIF upload: a manifest, a list of manifests (or collections), or a collection (version 2's
  * `sc:Collection`, 3's `Collection`) whose manifests are embedded, its collections nested up to `DEEPEST_IIIF_COLLECTION`
- * deep. Chorus never fetches one: manifests named by id alone are refused, up to `REFERENCES_NAMED` of them named.
+ * deep, each manifest once (`manifestsOnce`: `repeats` left out). Chorus never fetches one: manifests named by id alone
+ * are refused, up to `REFERENCES_NAMED` of them named.
  */
-function manifestsOf(body: unknown): IiifResource[] {
+function manifestsOf(body: unknown): { manifests: IiifResource[]; repeats: number } {
   const lone = asIiifResource(body);
-  if (lone && !isIiifCollection(lone)) return [lone];
+  if (lone && !isIiifCollection(lone)) return { manifests: [lone], repeats: 0 };
   const found: IiifResource[] = [];
+  const wheres: string[] = [];
   const references: IiifResource[] = [];
   const visit = (resource: IiifResource, depth: number, context: unknown, where: string): void => {
     const inContext = context === undefined || '@context' in resource ? resource : { '@context': context, ...resource };
@@ -581,8 +586,10 @@ function manifestsOf(body: unknown): IiifResource[] {
       throw new UnreadableSubjectFile({ pointer: '', message: `holds ${where}, a IIIF ${iiifTypeOf(resource) || 'resource'}, not a Manifest or Collection: send manifests, in a list or a collection` });
     }
     if (resource !== lone && iiifReferenceOnly(resource)) references.push(resource);
-    else if (isIiifManifest(resource)) found.push(inContext);
-    else if (depth > DEEPEST_IIIF_COLLECTION) {
+    else if (isIiifManifest(resource)) {
+      found.push(inContext);
+      wheres.push(where);
+    } else if (depth > DEEPEST_IIIF_COLLECTION) {
       throw new UnreadableSubjectFile({ pointer: '', message: `holds collections nested more than ${DEEPEST_IIIF_COLLECTION} deep (${where}): upload the collections inside it separately` });
     } else {
       for (const [index, member] of iiifMembersOf(resource).entries()) visit(member, depth + 1, inContext['@context'], `${iiifTypeOf(member) || 'member'} ${index + 1} of ${nameOf(resource, where)}`);
@@ -596,7 +603,15 @@ function manifestsOf(body: unknown): IiifResource[] {
   }
   if (references.length) throw new UnreadableSubjectFile({ pointer: '', message: referencesRefused(references) });
   if (!found.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF collection without manifests: there is nothing in it to classify' });
-  return found;
+  const { manifests, repeats, shared } = manifestsOnce(found);
+  const [two] = shared;
+  if (two) {
+    throw new UnreadableSubjectFile({
+      pointer: '',
+      message: `holds two different manifests with the id ${two.id} (${wheres[two.first]} and ${wheres[two.other]}): an id names one manifest; give one of them another id, or leave one out, and upload again`,
+    });
+  }
+  return { manifests, repeats };
 }
 
 /** A manifest or collection by its id, else by where it is (`where`). */
@@ -626,7 +641,8 @@ interface ManifestRead {
  * nothing. Each manifest is read as `readManifest` says; a canvas id in two manifests is refused, naming both.
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
-  const manifests = manifestsOf(body).map(readManifest);
+  const { manifests: read, repeats } = manifestsOf(body);
+  const manifests = read.map(readManifest);
   const subjects = manifests.flatMap((manifest) => manifest.subjects);
   // Which manifest each subject came from, and where each manifest's subjects start.
   const owners = manifests.flatMap((manifest, n) => manifest.subjects.map(() => n));
@@ -647,7 +663,7 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     return `canvas ${index - starts[n]! + 1} of ${manifestName(n)}${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
   };
   const counts = manifests.map(({ id, label, subjects: read }) => ({ id, label, subjects: read.length }));
-  return { subjects, origin, errors, manifests: counts, describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
+  return { subjects, origin, errors, manifests: counts, ...(repeats ? { repeatedManifests: repeats } : {}), describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
 }
 
 /** A canvas id of one manifest (`whose`) that another of the upload has too: it names one subject, so one must go. */

@@ -321,6 +321,7 @@ export class SubjectSetsService {
         imagesWithoutAlt: undescribed,
         subjectIds: ids,
         ...(upload.manifests ? { manifests: upload.manifests } : {}),
+        ...(upload.repeatedManifests ? { repeatedManifests: upload.repeatedManifests } : {}),
         ...(warnings.length ? { warnings } : {}),
       };
       await this.idempotentRequests.keepAnswerIn(manager, { body: answer });

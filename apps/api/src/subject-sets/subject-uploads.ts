@@ -31,6 +31,7 @@ export interface SubjectUpload {
   warnings: FieldError[];
   /** A IIIF upload's manifests, each with how many subjects it gave (see `SubjectFile`). */
   manifests?: SubjectFile['manifests'];
+  repeatedManifests?: number;
 }
 
 /** How `{ subjects: [...] }` gives an image its description. */
@@ -104,7 +105,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));
   if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors.filter((error) => !explained.has(error.pointer)))]);
-  return { input: validated.value, contentKeys: file.contentKeys, formerReadings: file.formerReadings, refuse, undescribed: undescribedImages(file.describing), warnings: file.warnings ?? [], manifests: file.manifests };
+  return { input: validated.value, contentKeys: file.contentKeys, formerReadings: file.formerReadings, refuse, undescribed: undescribedImages(file.describing), warnings: file.warnings ?? [], manifests: file.manifests, repeatedManifests: file.repeatedManifests };
 }
 
 /** The content keys by which to tell whether a corpus's indented passages are stored as formerly read (`asStored`). */

@@ -1,6 +1,5 @@
 import { SUBJECT_UPLOAD_LIMITS } from '@chorus/client';
-import { utf8Bytes } from './tableParts';
-import { IIIF_COLLECTION_MEMBER_FIELDS, DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifResources, isIiifCollection, isIiifManifest, iiifReferenceOnly } from '@chorus/tasks';
+import { IIIF_COLLECTION_MEMBER_FIELDS, DEEPEST_IIIF_COLLECTION, type IiifResource, asIiifResource, iiifIdOf, iiifResources, isIiifCollection, isIiifManifest, iiifReferenceOnly, utf8Bytes } from '@chorus/tasks';
 
 /**
  * How the lab reads a IIIF manifest or collection from its address: the browser fetches it (the API fetches nothing),
@@ -111,9 +110,9 @@ export type OnMember = (n: number, address: string) => void;
  * as it came; a collection that names manifests (or collections) by address alone with each of them fetched, in
  * order, and put in its place, so that the API reads the collection as if it had embedded them. A member's address
  * must be an absolute http(s) one (a relative one would be read from Chorus's own site). A collection that holds one
- * it is inside is left out there (no loops); one listed twice is read twice, for the API's rules to judge; none is
- * followed deeper than the API reads them (`DEEPEST_IIIF_COLLECTION`, beyond which the API's refusal names it). Any
- * member failing fails the whole: nothing is sent.
+ * it is inside is left out there (no loops); one listed twice is fetched once and put in both places, for the API to
+ * take each manifest once (`manifestsOnce`); none is followed deeper than the API reads them (`DEEPEST_IIIF_COLLECTION`,
+ * beyond which the API's refusal names it). Any member failing fails the whole: nothing is sent.
  */
 export async function iiifUploadBody(top: FetchedDocument, fetchDocument: FetchDocument, limits: { bytes: number; members: number } = IIIF_ADDRESS_LIMITS, onMember: OnMember = () => undefined): Promise<string> {
   const fetched = new Map<string, IiifResource>();

@@ -1,5 +1,5 @@
 import { ChorusApiError } from '@chorus/client';
-import { type CsvDelimiter, NOT_VALID_CSV, csvDelimiter, csvPlace, idColumnOf, quoteNeverClosed, repeatedExternalIds } from '@chorus/tasks';
+import { type CsvDelimiter, ExternalIdRepeated, NOT_VALID_CSV, type PartLimits, csvDelimiter, csvPlace, idColumnOf, quoteNeverClosed, repeatedExternalIds, utf8Bytes } from '@chorus/tasks';
 
 /**
  * A table of subjects (CSV or TSV) too long for one upload is sent in parts, each the header and some of its rows as
@@ -31,12 +31,6 @@ export interface TableInParts {
   parts: TablePart[];
   rows: number;
   withIds: boolean;
-}
-
-/** The most rows and bytes (UTF-8) of a part: the API's limits on one upload. */
-export interface PartLimits {
-  rows: number;
-  bytes: number;
 }
 
 interface Row {
@@ -163,20 +157,6 @@ function lineBreaksIn(text: string, start: number, end: number): number {
 /** The lines a text has: each `\r\n`, `\n` or lone `\r` ends one, as the API counts a file's lines. */
 const lineBreaks = (text: string): number => lineBreaksIn(text, 0, text.length);
 
-/** UTF-8 bytes of `text` from `start` to `end`, as its upload weighs (counted, not encoded: no copy of a large text). */
-export function utf8Bytes(text: string, start = 0, end = text.length): number {
-  let bytes = 0;
-  for (let at = start; at < end; at += 1) {
-    const code = text.charCodeAt(at);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    // A surrogate pair is one character of 4 bytes: its first half counts them, its second none.
-    else if (code >= 0xd800 && code < 0xdc00) bytes += 4;
-    else if (code < 0xdc00 || code >= 0xe000) bytes += 3;
-  }
-  return bytes;
-}
-
 /**
  * A table of several parts with a quote never closed, which the API would find only in the part it falls in, the
  * parts before it added: refused before any is sent, in the API's words of the whole file (`message`).
@@ -193,18 +173,6 @@ const lastLineOf = (text: string): number => lineBreaks(text) + (/[\r\n]$/.test(
 export class SeparatorDiffers extends Error {
   constructor(readonly part: TablePart) {
     super('a part would be read with another separator than its file');
-  }
-}
-
-/**
- * A table of several parts, or the rest of one an upload stopped in, that gives an external id twice: each part read
- * alone, the API would take a repeat in another part for the subject sent again, where one upload refuses it. Said
- * before any part is sent, as the API's refusal of the whole file names them (`errors`: each repeat, at its subject,
- * with both its lines).
- */
-export class ExternalIdRepeated extends Error {
-  constructor(readonly errors: { pointer: string; message: string }[]) {
-    super(errors.map((error) => error.message).join('\n'));
   }
 }
 

@@ -16,7 +16,7 @@ export interface PartsSent {
   added: SubjectsAdded | null;
   lines: { first: number; last: number } | null;
   /** Each part's warnings, with its lines. */
-  warnings: { first: number; last: number; warnings: Warning[] }[];
+  warnings: PartWarnings[];
 }
 
 type Warning = NonNullable<SubjectsAdded['warnings']>[number];
@@ -61,9 +61,18 @@ export class FileChangedBeforeStop extends Error {
   }
 }
 
-/** What two parts added, as the API would say of them sent as one (their warnings: `warningsOfParts`). */
-function together(before: SubjectsAdded | null, { warnings: _, ...part }: SubjectsAdded): SubjectsAdded {
+/**
+ * What two parts added, as the API would say of them sent as one (their warnings: `warningsOfParts`): counts summed,
+ * each IIIF manifest once (one cut across parts, its counts summed).
+ */
+export function together(before: SubjectsAdded | null, { warnings: _, ...part }: SubjectsAdded): SubjectsAdded {
   if (!before) return part;
+  const manifests = [...(before.manifests ?? [])];
+  for (const manifest of part.manifests ?? []) {
+    const last = manifests.at(-1);
+    if (last && manifest.id !== null && last.id === manifest.id) manifests[manifests.length - 1] = { ...last, subjects: last.subjects + manifest.subjects };
+    else manifests.push(manifest);
+  }
   return {
     created: before.created + part.created,
     existing: before.existing + part.existing,
@@ -72,19 +81,27 @@ function together(before: SubjectsAdded | null, { warnings: _, ...part }: Subjec
     imagesWithoutAlt: before.imagesWithoutAlt + part.imagesWithoutAlt,
     corrected: before.corrected + part.corrected,
     subjectIds: [...before.subjectIds, ...part.subjectIds],
+    ...(manifests.length ? { manifests } : {}),
   };
 }
 
+/** A part's warnings, with where its subjects are in the upload (a table's lines, a IIIF upload's subjects). */
+export interface PartWarnings {
+  first: number;
+  last: number;
+  warnings: Warning[];
+}
+
 /**
- * The parts' warnings as the file's: one every part gave (no external_id column), said once; one only some gave, or
- * each in its words (how many of its images have no description), said for each with its lines in the file.
+ * The parts' warnings as the upload's: one every part gave (no external_id column), said once; one only some gave, or
+ * each in its words (how many of its images have no description), said for each with its place (`inPart`).
  */
-function warningsOfParts(parts: PartsSent['warnings']): Warning[] {
+export function warningsOfParts(parts: readonly PartWarnings[], inPart: (part: PartWarnings, warning: string) => string): Warning[] {
   const everywhere = (message: string) => parts.every((part) => part.warnings.some((warning) => warning.message === message));
   const said: Warning[] = [];
-  for (const { first, last, warnings } of parts) {
-    for (const warning of warnings) {
-      if (!everywhere(warning.message)) said.push({ ...warning, message: i18n.t('lab.upload.parts.warningOfLines', { first, last, warning: warning.message }) });
+  for (const part of parts) {
+    for (const warning of part.warnings) {
+      if (!everywhere(warning.message)) said.push({ ...warning, message: inPart(part, warning.message) });
       else if (!said.some((other) => other.message === warning.message)) said.push(warning);
     }
   }
@@ -151,7 +168,7 @@ export async function sendTableInParts(client: ChorusClient, upload: TableUpload
     }
   }
   progress(sent);
-  const warnings = warningsOfParts(sent.warnings);
+  const warnings = warningsOfParts(sent.warnings, ({ first, last }, warning) => i18n.t('lab.upload.parts.warningOfLines', { first, last, warning }));
   return sent.added && warnings.length ? { ...sent, added: { ...sent.added, warnings } } : sent;
 }
 

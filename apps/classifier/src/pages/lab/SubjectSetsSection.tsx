@@ -1,5 +1,5 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
-import { isIiifCollection } from '@chorus/tasks';
+import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +9,10 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { type AddressAdd, IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
+import { IIIF_PART_LIMITS, IiifUploadStopped, sendIiifInParts } from '../../lib/iiifParts';
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
-import { ExternalIdRepeated, QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
+import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -122,8 +123,8 @@ function roundedSize(bytes: number, language: string, round: (tenths: number) =>
   return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(round((bytes / unit[1]) * 10) / 10)} ${unit[0]}`;
 }
 
-/** A row over the limit and the limit, each in words: the limit exactly where it is a whole number of MiB or KiB. */
-function rowAndLimit({ bytes, limit }: RowTooLarge, language: string) {
+/** A row (or canvas) over the limit and the limit, each in words: the limit exactly where it is a whole number of MiB or KiB. */
+function rowAndLimit({ bytes, limit }: { bytes: number; limit: number }, language: string) {
   const exact = bytesInWords(limit);
   return { size: roundedSize(bytes, language, Math.ceil), limit: exact.endsWith(' bytes') ? roundedSize(limit, language, Math.floor) : exact };
 }
@@ -133,6 +134,7 @@ function refusedBeforeSending(thrown: unknown, t: TFunction) {
   if (thrown instanceof QuoteNeverClosed) return { fields: {}, form: { detail: t('errors.invalid'), fields: [thrown.message] } };
   if (thrown instanceof ExternalIdRepeated) return { fields: {}, form: { detail: t('errors.invalid'), fields: thrown.errors.map(uploadErrorInWords) } };
   if (thrown instanceof RowTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.rowTooLarge', { line: thrown.line, ...rowAndLimit(thrown, i18n.language) }), fields: [] } };
+  if (thrown instanceof CanvasTooLarge) return { fields: {}, form: { detail: t('lab.upload.parts.canvasTooLarge', { canvas: thrown.canvas, manifest: thrown.manifest, ...rowAndLimit(thrown, i18n.language) }), fields: [] } };
   if (thrown instanceof SeparatorDiffers) return { fields: {}, form: { detail: t('lab.upload.parts.separatorDiffers', { first: thrown.part.firstLine, last: thrown.part.lastLine }), fields: [] } };
   return null;
 }
@@ -185,8 +187,10 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const client = useClient();
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
-  /** A table sent in parts: how far it is, while it is sent. */
-  const [sending, setSending] = useState<PartsSent | null>(null);
+  /** A table or IIIF document sent in parts: how far it is, while it is sent. */
+  const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
+  /** The `Idempotency-Key` of each part of a IIIF document sent in parts, by what it sent: added again, a part already added adds nothing twice. */
+  const iiifPartKeys = useRef(new Map<string, string>());
   /** A table whose upload in parts stopped at a part, into which set: "Try again" goes on from that part. */
   const [stopped, setStopped] = useState<{ upload: StoppedUpload; set: string } | null>(null);
   const form = useForm({ set: NEW_SET, name: '', file: '', address: '', reason: '' }, UPLOAD_FIELDS);
@@ -236,15 +240,15 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const refusal = (thrown: unknown, t: TFunction) => {
     if (thrown instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(thrown, t) }, form: null };
     if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
-    const partStopped = thrown instanceof UploadStopped ? thrown.stopped : null;
-    const error = thrown instanceof UploadStopped ? thrown.refusal : thrown;
+    const partStopped = thrown instanceof UploadStopped ? stoppedInWords(thrown.stopped, t) : thrown instanceof IiifUploadStopped ? t('lab.upload.parts.iiifStopped', { added: thrown.sent.rows, count: thrown.sent.total }) : null;
+    const error = thrown instanceof UploadStopped || thrown instanceof IiifUploadStopped ? thrown.refusal : thrown;
     setTaken(setWithTakenName(error));
     const refused =
       refusedBeforeSending(error, t) ??
       (error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true }));
     // Said true: parts before it were added, so the API's "changed nothing" (of the part) would not be.
     if (partStopped && refused.form) {
-      return { ...refused, form: { ...refused.form, detail: `${stoppedInWords(partStopped, t)} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
+      return { ...refused, form: { ...refused.form, detail: `${partStopped} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
     }
     const made = madeNow.current;
     if (!made || !refused.form) return refused;
@@ -259,6 +263,20 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     } catch (error) {
       if (error instanceof UploadStopped) setStopped({ upload: error.stopped, set });
       throw error;
+    } finally {
+      setSending(null);
+      onUploaded();
+    }
+  };
+  /**
+   * Sends a IIIF document (a manifest, a collection, a list of manifests) in parts when it has more subjects or bytes
+   * than one upload takes (`iiifInParts`), saying how far it is; null when it goes whole, as any upload.
+   */
+  const iiifPartsSent = async (text: string, set: { id: string }, replacing: ReturnType<typeof replacingChosen>): Promise<SubjectsAdded | null> => {
+    const inParts = iiifInParts(text, IIIF_PART_LIMITS);
+    if (inParts.parts.length < 2) return null;
+    try {
+      return await sendIiifInParts(client, { setId: set.id, replacing, keys: iiifPartKeys.current, newKey: randomUuid }, inParts, (far) => setSending(far));
     } finally {
       setSending(null);
       onUploaded();
@@ -294,7 +312,10 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
       const text = chosen.length === 1 && TABLE_TYPES.includes(contentType) ? await utf8Text(chosen[0]!) : null;
       const sentInParts = text === null ? null : await inParts({ setId: set.id, contentType, replacing, text }, set.name);
-      const result = sentInParts ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
+      // IIIF manifests longer than one upload takes go in parts too (a JSON file of { subjects } is never longer).
+      const json = contentType === 'application/json' || contentType === 'application/ld+json' ? (typeof body === 'string' ? body : await utf8Text(body)) : null;
+      const iiifInPartsSent = json === null ? null : await iiifPartsSent(json, set, replacing);
+      const result = sentInParts ?? iiifInPartsSent ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
       setAdded({ result, set: set.name });
       onUploaded();
     },
@@ -322,6 +343,11 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         const body = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes), IIIF_ADDRESS_LIMITS, (n, member) => setReading({ stage: 'member', n, address: member }));
         setReading({ stage: 'sending', address });
         const set = await targetSet();
+        const inParts = await iiifPartsSent(body, set, replacingChosen());
+        if (inParts) {
+          setAdded({ result: inParts, set: set.name });
+          return;
+        }
         const sent: AddressAdd = { setId: set.id, body, replacing: replacingChosen() };
         const key = addressRetryKey(addressKey.current, sent, randomUuid);
         addressKey.current = { ...sent, key };
@@ -388,6 +414,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
                 ))}
               </ul>
             )}
+            {(added.result.repeatedManifests ?? 0) > 0 && <p data-testid="lab-upload-repeated-manifests">{t('lab.upload.manifestsRepeated', { count: added.result.repeatedManifests })}</p>}
             {/* The API's own words: how many images have no description, and how this kind of file gives one. */}
             {added.result.warnings?.map((warning) => (
               <p key={warning.message} data-testid="lab-upload-warning">
