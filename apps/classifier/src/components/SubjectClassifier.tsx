@@ -9,7 +9,7 @@ import type { Saying } from '../lib/said';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
-import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
+import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation, workedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
 import { languageOf } from '../lib/textLanguage';
@@ -60,12 +60,14 @@ const SWIPE_DISTANCE = 80;
 const SWIPE_STEEPNESS = 3;
 
 /**
- * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location its `showLocation` numbers
- * from 1 among the subject's; the first when the subject has fewer, or the task shows that one itself.
+ * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location it works on (a marking
+ * task's image), else the one its `showLocation` numbers from 1 among the subject's; the first when the subject has
+ * fewer, or the task shows that one itself.
  */
 function openingPage(task: Task | undefined, subject: QueuedSubject, shown: QueuedSubject['locations']): number | undefined {
-  if (!task?.showLocation) return undefined;
-  const location = subject.locations[task.showLocation - 1];
+  // null: a location named that the subject lacks.
+  const location = (task && workedLocation(task, subject)) ?? (task?.showLocation ? (subject.locations[task.showLocation - 1] ?? null) : undefined);
+  if (location === undefined) return undefined;
   return Math.max(location ? shown.indexOf(location) : 0, 0);
 }
 

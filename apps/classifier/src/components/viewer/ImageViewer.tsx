@@ -3,6 +3,7 @@ import type OpenSeadragon from 'openseadragon';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchInfo, knownInfo } from './iiifInfo';
+import { type OpenImage, showOpenImage } from './openImage';
 import { showStage } from './stage';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
@@ -79,6 +80,35 @@ async function tileSourceFor(url: string, iiifService: string | undefined, signa
   return { type: 'image', url };
 }
 
+/** What a task that draws over the image sees of it (`openImage.ts`). */
+function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, item: OpenSeadragon.TiledImage, url: string, overlay: HTMLElement): OpenImage {
+  const size = item.getContentSize();
+  return {
+    url,
+    overlay,
+    width: size.x,
+    height: size.y,
+    toElement: ({ x, y }) => item.imageToViewerElementCoordinates(new OSD.Point(x, y)),
+    toImage: ({ x, y }) => item.viewerElementToImageCoordinates(new OSD.Point(x, y)),
+    watchView(onChange) {
+      viewer.addHandler('update-viewport', onChange);
+      viewer.addHandler('resize', onChange);
+      return () => {
+        viewer.removeHandler('update-viewport', onChange);
+        viewer.removeHandler('resize', onChange);
+      };
+    },
+    zoomBy(factor, { x, y }) {
+      viewer.viewport.zoomBy(factor, viewer.viewport.pointFromPixel(new OSD.Point(x, y)));
+      viewer.viewport.applyConstraints();
+    },
+    show({ x, y }) {
+      const point = item.imageToViewportCoordinates(new OSD.Point(x, y));
+      if (!viewer.viewport.getBounds(true).containsPoint(point)) viewer.viewport.panTo(point);
+    },
+  };
+}
+
 const prefersReducedMotion = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /**
@@ -92,6 +122,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const singleKeys = useSingleKeysOn();
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [tiles, setTiles] = useState<Tiles>('loading');
@@ -119,6 +150,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     const abort = new AbortController();
     let instance: OpenSeadragon.Viewer | null = null;
     let nextTry: ReturnType<typeof setTimeout> | undefined;
+    let forgetOpen = () => {};
     setStatus('loading');
     setTiles('loading');
     setTileFailed(false);
@@ -152,6 +184,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         current.addHandler('open', () => {
           setStatus('ready');
           update();
+          const item = current.world.getItemAt(0);
+          if (item && overlay.current) forgetOpen = showOpenImage(openImageOf(OSD, current, item, url, overlay.current));
         });
         current.addHandler('open-failed', () => setStatus('failed'));
         // OpenSeadragon does not ask for a tile again (it marks it as not existing). Offline, an image whose opening
@@ -247,6 +281,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     return () => {
       abort.abort();
       clearTimeout(nextTry);
+      forgetOpen();
       reloadMissing.current = null;
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
@@ -373,6 +408,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       </div>
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
+        {/* Where a task draws over the image (marking), unfiltered. */}
+        <div ref={overlay} className="viewer-overlay" />
         {status === 'loading' && <p className="viewer-message muted">{t('viewer.loading')}</p>}
         {/* There before the failure, so that screen readers say it once, politely, as it comes (an alert would interrupt at each subject). */}
         <div role="status">{failed && <MediaFailed message={t('viewer.failed')} link={t('viewer.open')} report={t('report.imageFailed')} url={url} />}</div>

@@ -1,0 +1,173 @@
+import type { SubjectInput } from '@chorus/client';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Locator, Page } from 'playwright-core';
+import { until } from '../../../test/support/waiting';
+import { checkScreen, openWorkflow, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+
+/**
+ * The marking task in a real browser: points and rectangles placed by mouse and by keyboard alone over an image of a
+ * known size, one removed each way, the refusal of too few marks, the draft kept over a reload, and the answer stored in
+ * the image's own pixels.
+ */
+
+jest.setTimeout(90_000);
+
+/** The image marked: 800 × 600 pixels at its natural size. */
+const WIDTH = 800;
+const HEIGHT = 600;
+const COLONY = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}"><rect width="${WIDTH}" height="${HEIGHT}" fill="#dde6ee"/><circle cx="200" cy="150" r="20" fill="#222"/></svg>`;
+
+describe('classifier in a browser: the marking task', () => {
+  const suite = useStackAndBrowser();
+  let images: Server;
+  let imageBase = '';
+
+  beforeAll(async () => {
+    images = createServer((_request, response) => {
+      response.setHeader('Content-Type', 'image/svg+xml');
+      response.setHeader('Access-Control-Allow-Origin', '*');
+      response.end(COLONY);
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => images.close(() => resolve())));
+
+  const colony = (): SubjectInput => ({ externalId: 'colony-1', locations: [{ type: 'image', url: `${imageBase}/colony.svg`, alt: 'Penguins on the ice' }], metadata: {} });
+
+  /** Where a pixel of the image is on the page, the image shown whole (as it opens), centred in the layer. */
+  async function onPage(layer: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
+    const box = (await layer.boundingBox())!;
+    const scale = Math.min(box.width / WIDTH, box.height / HEIGHT);
+    return { x: box.x + (box.width - WIDTH * scale) / 2 + x * scale, y: box.y + (box.height - HEIGHT * scale) / 2 + y * scale };
+  }
+  /** How many pixels of the image one pixel of the screen is, the image shown whole. */
+  async function imagePerScreen(layer: Locator): Promise<number> {
+    const box = (await layer.boundingBox())!;
+    return 1 / Math.min(box.width / WIDTH, box.height / HEIGHT);
+  }
+  const entries = (page: Page) => page.getByTestId('marking-entry').allTextContents();
+  const said = (page: Page) => page.getByTestId('marking-said').textContent();
+  const crosshair = async (layer: Locator) => (await layer.getAttribute('data-crosshair'))!.split(',').map(Number) as [number, number];
+
+  it('places points and rectangles by mouse and by keyboard, removes them both ways, refuses too few, and stores image pixels', async () => {
+    const { page, workflow } = await openWorkflow(suite, 'Penguins', [colony()], {
+      name: 'Mark the penguins',
+      firstTask: 'T0',
+      tasks: {
+        T0: {
+          type: 'marking',
+          instruction: 'Mark each penguin, and draw a box around each sign.',
+          tools: [
+            { key: 'penguin', label: 'Penguin', shape: 'point', min: 2, max: 5 },
+            { key: 'sign', label: 'Sign', shape: 'rectangle', max: 3 },
+          ],
+        },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await waitForTask(page, 'marking');
+    const layer = page.getByTestId('marking-layer');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('0, from 2 to 5');
+    expect(await page.getByTestId('marking-count-sign').textContent()).toBe('0 of at most 3');
+
+    // A click with the first tool (chosen as the task opens) places a penguin where the pointer is, in image pixels.
+    const penguin = await onPage(layer, 200, 150);
+    await page.mouse.click(penguin.x, penguin.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    expect(await said(page)).toMatch(/^Placed Penguin 1 at/);
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('1, from 2 to 5');
+
+    // One penguin is too few: going on is refused, saying how many, the tool focused.
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === 'Mark at least 2 Penguin.');
+    await waitForFocus(page, 'input[type="radio"][value="penguin"]');
+
+    // The draft keeps the marks over a reload.
+    await page.reload();
+    await waitForTask(page, 'marking');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+
+    // A drag with the rectangle tool draws a sign from corner to corner.
+    await page.getByText('Sign', { exact: true }).click();
+    const from = await onPage(layer, 400, 300);
+    const to = await onPage(layer, 600, 450);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+    await page.mouse.move(to.x, to.y);
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
+    expect((await entries(page))[1]).toMatch(/^Sign 1 at (399|400|401), (299|300|301), (199|200|201) × (149|150|151)Remove$/);
+
+    // The keyboard alone: the penguin tool by its radio, then the image, where the arrows move the crosshair from the
+    // middle and Enter places.
+    await tabTo(page, 'input[type="radio"][value="sign"]');
+    await page.keyboard.press('ArrowUp');
+    await waitForFocus(page, 'input[type="radio"][value="penguin"]');
+    await tabTo(page, '[data-testid="marking-layer"]', 30, true);
+    expect(await crosshair(layer)).toEqual([WIDTH / 2, HEIGHT / 2]);
+    const step = await imagePerScreen(layer);
+    await page.keyboard.press('Shift+ArrowRight'); // 50 px of the screen
+    await page.keyboard.press('ArrowUp'); // 10 px
+    const [kx, ky] = [WIDTH / 2 + 50 * step, HEIGHT / 2 - 10 * step];
+    expect((await crosshair(layer)).map((n, i) => Math.abs(n - [kx, ky][i]!) <= 1)).toEqual([true, true]);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect((await entries(page))[2]).toBe(`Penguin 2 at ${Math.round(kx)}, ${Math.round(ky)}Remove`);
+    expect(await said(page)).toBe(`Placed Penguin 2 at ${Math.round(kx)}, ${Math.round(ky)}.`);
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).not.toBeNull(); // Enter placed, did not go on
+
+    // A rectangle by keyboard: Enter starts it, Escape cancels it; started again, a second Enter ends it at the crosshair.
+    await tabTo(page, 'input[type="radio"][value="penguin"]');
+    await page.keyboard.press('ArrowDown');
+    await tabTo(page, '[data-testid="marking-layer"]', 30, true);
+    await page.keyboard.press('Enter');
+    expect(await said(page)).toMatch(/^Sign rectangle started/);
+    await page.keyboard.press('Escape');
+    expect(await said(page)).toBe('Rectangle cancelled.');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
+    expect((await entries(page))[3]).toMatch(/^Sign 2 at /);
+    await checkScreen(page, 'marking');
+
+    // Delete removes the chosen mark (the one just drawn); a Remove button removes another.
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect(await said(page)).toMatch(/^Removed Sign 2 at/);
+    await page.getByRole('button', { name: /^Remove Sign 1 at/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
+    expect(await said(page)).toMatch(/^Removed Sign 1 at/);
+
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    type Stored = { task: string; value: { tool: string; x: number; y: number }[] }[];
+    let stored: Stored = [];
+    await until(async () => {
+      const { rows } = await suite.stack.db.query<{ annotations: Stored }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
+      stored = rows[0]?.annotations ?? [];
+      return rows.length > 0;
+    }, 'the classification stored');
+    expect(stored).toHaveLength(1);
+    const [first, second] = stored[0]!.value;
+    expect(stored[0]!.task).toBe('T0');
+    expect(stored[0]!.value).toHaveLength(2);
+    // In pixels of the 800 × 600 image, whatever the size it is shown at.
+    expect(first!.tool).toBe('penguin');
+    expect(Math.abs(first!.x - 200)).toBeLessThanOrEqual(1);
+    expect(Math.abs(first!.y - 150)).toBeLessThanOrEqual(1);
+    expect(second).toEqual({ tool: 'penguin', x: expect.any(Number), y: expect.any(Number) });
+    expect(Math.abs(second!.x - kx)).toBeLessThanOrEqual(1);
+    expect(Math.abs(second!.y - ky)).toBeLessThanOrEqual(1);
+    expect(errors).toEqual([]);
+  });
+});
+
