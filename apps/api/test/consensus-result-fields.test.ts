@@ -23,7 +23,8 @@ describe("the consensus download's documentation of <task>_result", () => {
       X: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'], startFrom: 'subject-text', next: 'C' },
       C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'V' }, { value: 'p', label: 'P' }], allowUnsure: true, evidence: 'optional', next: 'G' },
       G: { type: 'tagging', instruction: 'Tag it', next: 'F' },
-      F: { type: 'fields', instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }] },
+      F: { type: 'fields', instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }], next: 'P' },
+      P: { type: 'marking', instruction: 'Mark the seal', tools: [{ key: 'seal', label: 'Seal', shape: 'point' }] },
     },
   });
   const answers = (id: string, transcription: string, evidence: [number, number][], tags: object): ClassificationRecord => ({
@@ -36,6 +37,7 @@ describe("the consensus download's documentation of <task>_result", () => {
       { task: 'C', value: { sense: 'v', evidence } },
       { task: 'G', value: tags },
       { task: 'F', value: { surname: 'Brown' } },
+      { task: 'P', value: [{ tool: 'seal', x: 10, y: 20 }] },
     ],
   });
   // Answers that fill every field there is: a tagged word, a line break in dispute, evidence, a tag voted down.

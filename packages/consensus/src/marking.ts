@@ -56,8 +56,10 @@ interface Gathering {
  */
 function gather(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): Mark[][] {
   const things: Gathering[] = [];
+  const cell = cellSizeFor(tool, marksBy);
   for (const marks of marksBy) {
-    const pairs = marks.flatMap((mark, m) => things.flatMap((thing, t) => (sameThing(tool, thing.at, mark) ? [{ m, t, gap: gapBetween(tool, thing.at, mark) }] : [])));
+    const near = nearby(things, cell);
+    const pairs = marks.flatMap((mark, m) => near(mark).flatMap((t) => (sameThing(tool, things[t]!.at, mark) ? [{ m, t, gap: gapBetween(tool, things[t]!.at, mark) }] : [])));
     pairs.sort((a, b) => a.gap - b.gap || a.m - b.m || a.t - b.t);
     const [markJoined, thingJoined] = [new Set<number>(), new Set<number>()];
     for (const { m, t } of pairs) {
@@ -67,9 +69,33 @@ function gather(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): Mark[
       things[t]!.marks.push(marks[m]!);
     }
     for (const t of thingJoined) things[t]!.at = medianMark(tool, things[t]!.marks);
-    marks.forEach((mark, m) => markJoined.has(m) || things.push({ marks: [mark], at: mark }));
+    for (const [m, mark] of marks.entries()) if (!markJoined.has(m)) things.push({ marks: [mark], at: mark });
   }
   return things.map((thing) => thing.marks);
+}
+
+/**
+ * A grid's cell size within which any two marks that are the same thing are at most one cell apart (x and y): a
+ * point tool's tolerance; for rectangles the longest side of any, as two that overlap by half have corners no further
+ * apart than half the wider's width (and height).
+ */
+function cellSizeFor(tool: MarkingTool, marksBy: readonly (readonly Mark[])[]): number {
+  if (tool.shape === 'point') return toleranceOf(tool);
+  return Math.max(1, ...marksBy.flat().map((mark) => Math.max((mark as RectangleMark).width, (mark as RectangleMark).height)));
+}
+
+/** The things whose position is in the 3 × 3 cells around a mark's, as a grid built once per volunteer (so that many marks are not each compared with every thing). */
+function nearby(things: readonly Gathering[], cell: number): (mark: Mark) => number[] {
+  const key = (column: number, row: number) => `${column},${row}`;
+  const grid = new Map<string, number[]>();
+  things.forEach((thing, t) => {
+    const at = key(Math.floor(thing.at.x / cell), Math.floor(thing.at.y / cell));
+    grid.set(at, [...(grid.get(at) ?? []), t]);
+  });
+  return (mark) => {
+    const [column, row] = [Math.floor(mark.x / cell), Math.floor(mark.y / cell)];
+    return [-1, 0, 1].flatMap((dx) => [-1, 0, 1].flatMap((dy) => grid.get(key(column + dx, row + dy)) ?? []));
+  };
 }
 
 const inAnswerOrder = (tools: readonly MarkingTool[]) => {

@@ -5,7 +5,8 @@ import { notReachedOf } from './aggregate';
  * Why a task's consensus answer is what it is, or empty: the download's `<task>_outcome`, one of
  * - `answer`: a consensus answer, not empty;
  * - `empty_answer`: the consensus is that nothing applies (a multiple choice whose answers none has more than half the
- *   votes, a tagging task with no tag accepted, a transcription of no words): an answer, empty;
+ *   votes, a tagging task with no tag accepted, a transcription of no words, a marking task with no mark kept): an
+ *   answer, empty;
  * - `tie`: volunteers answered, and two answers or more lead equally (a single choice, a close reading): no answer;
  * - `all_unsure`: a close reading whose every answer was unsure or chose no sense: no answer;
  * - `no_votes`: no counted classification answered the task yet (or the subject has not been aggregated yet);
@@ -26,7 +27,7 @@ export function consensusOutcome(consensus: OutcomeOf | undefined): ConsensusOut
   if (!consensus) return 'no_votes';
   if (notReachedOf(consensus)) return 'not_reached';
   if (consensus.votes === 0) return 'no_votes';
-  if (consensus.answer === '') return 'empty_answer';
+  if (consensus.answer === '' || (consensus.answer === '[]' && Array.isArray(consensus.result.marks))) return 'empty_answer';
   if (consensus.answer !== null) return 'answer';
   // A close reading counts its sure answers apart (`decided`): none of them, no sense to lead.
   return consensus.result.decided === 0 ? 'all_unsure' : 'tie';

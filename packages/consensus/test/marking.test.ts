@@ -1,5 +1,5 @@
 import { type Mark, type MarkingTask, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, needsChecking, reduceMarking, reduceSubject } from '../src';
+import { type ClassificationRecord, changesConsensus, consensusOutcome, findRetirement, needsChecking, reduceMarking, reduceSubject } from '../src';
 
 const definition = workflowDefinitionSchema.parse({
   name: 'Colony',
@@ -88,6 +88,7 @@ describe('marking consensus', () => {
   it('needs checking when half the volunteers marked a thing', () => {
     const [consensus] = reduceSubject(definition, classified([penguin(50, 10)], []));
     expect(consensus!.answer).toBe('[]');
+    expect(consensusOutcome(consensus)).toBe('empty_answer');
     expect(needsChecking(consensus!, [consensus!])).toBe(true);
   });
 
@@ -98,5 +99,13 @@ describe('marking consensus', () => {
     const split = classified([penguin(50, 10)], [penguin(51, 10)], [penguin(49, 11), penguin(300, 300)], []);
     expect(findRetirement(definition, split)).toMatchObject({ decision: { retire: true }, triggeredBy: 'c3' });
     expect(findRetirement(definition, split.slice(0, 3)).decision.retire).toBe(false);
+  });
+
+  it('is computed again when a tool\'s shape or tolerance changes, not for its label, min or max', () => {
+    const withTools = (tools: object[]) => workflowDefinitionSchema.parse({ ...definition, tasks: { T: { ...task, tools } } });
+    const [point, box] = task.tools;
+    expect(changesConsensus(definition, withTools([{ ...point, label: 'Adult penguin', min: 1, max: 9 }, box]))).toBe(false);
+    expect(changesConsensus(definition, withTools([{ ...point, tolerance: 20 }, box]))).toBe(true);
+    expect(changesConsensus(definition, withTools([point, { ...box, shape: 'point' }]))).toBe(true);
   });
 });

@@ -137,8 +137,8 @@ describe('marking task: known answers', () => {
   it('is given by the same marks within tolerance (points) or overlapping by half (rectangles), each matched once', () => {
     const given = [{ tool: 'penguin', x: 135, y: 104 }, { tool: 'penguin', x: 99, y: 90 }, { ...nest, x: 15, width: 100 }];
     expect(givesKnownAnswer(task, given, known)).toBe(true);
-    // The first given point is near both known ones: the matching moves it so that both are matched.
-    expect(givesKnownAnswer(task, [{ tool: 'penguin', x: 115, y: 100 }, { tool: 'penguin', x: 140, y: 100 }, nest], known)).toBe(true);
+    // 125 is near both known points (100 and 140), 75 only near 100: the matching moves 125 to 140 so that both are matched.
+    expect(givesKnownAnswer(task, [{ tool: 'penguin', x: 125, y: 100 }, { tool: 'penguin', x: 75, y: 100 }, nest], known)).toBe(true);
   });
 
   it('is not given with a mark missed, an extra one, one too far, or a rectangle overlapping by less than half', () => {

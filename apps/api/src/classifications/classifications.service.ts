@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type OwnClassificationList, type SubmitResult, type TaskFeedback, notInWorkflow } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, holdsMarks, marksWithoutImage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
@@ -239,6 +239,10 @@ export class ClassificationsService {
     let validated = validateAnnotations(definition, input.annotations, '/annotations');
     // Only then is the subject read: a correction left as its text is valid whatever the task's limits.
     if (!validated.ok && correctingTasks(definition).length) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.locationsOf(input));
+    // Marks need an image to be on; a subject not of the workflow is refused later, as for any task.
+    const locations = validated.ok && holdsMarks(definition.tasks, validated.value) ? await this.locationsOf(input) : undefined;
+    const markedOnNothing = validated.ok && locations ? marksWithoutImage(definition.tasks, validated.value, locations) : [];
+    if (markedOnNothing.length) validated = { ok: false, errors: markedOnNothing };
     if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
     return { definition, annotations: unwrap(validated) };
   }

@@ -67,7 +67,7 @@ export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locatio
 
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN =
-  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags a list, a transcription's text, a fields task's values the JSON text of an object by field key ({\"surname\":\"Smith\",\"born\":\"\"}, \"\" a field left blank); empty where the task was not reached";
+  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags a list, a transcription's text, a fields task's values the JSON text of an object by field key ({\"surname\":\"Smith\",\"born\":\"\"}, \"\" a field left blank), a marking task's marks the JSON text of their list in the order drawn ([{\"tool\":\"penguin\",\"x\":120,\"y\":340}], [] for none); empty where the task was not reached";
 
 /** Each task's columns above that hold a list, for a multiple choice or tagging task (`answersWithList`). */
 export const CLASSIFICATION_LIST_TASK_COLUMNS = ['answer'] as const;

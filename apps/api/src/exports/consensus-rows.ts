@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
+import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -214,6 +214,16 @@ export const CONSENSUS_RESULT_FIELDS = {
     'fields[].leaders': 'the values (as compared) in the lead, more than one in a tie',
     lowConsensus: `worth a review: a field volunteers answered has no majority behind its answer (agreement ${NO_MAJORITY_AT_MOST} or less: a tie, 1 of 2, 2 of 5); the task's _needs_checking`,
   },
+  marking: {
+    marks: "every thing volunteers marked, tool by tool: their marks gathered (points within the tool's tolerance, rectangles overlapping by at least half, intersection over union; one mark of each volunteer per thing), by tool in the task's order, then y, then x",
+    'marks[].tool': "the tool's key",
+    'marks[].mark': 'where the thing is: the median of its marks\' x and y (and width and height), rounded to 0.1 px, as an answer\'s mark is written',
+    'marks[].votes': 'the volunteers who marked it',
+    'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
+    'marks[].kept': 'in the consensus answer: marked by more than half of the volunteers who answered; the task\'s agreement column is the least, over every thing, of max(share, 1 − share), 1 when nothing was marked',
+    counts: 'the kept marks of each tool, by its key (each in its <task>.<tool> column too)',
+    lowConsensus: `worth a review: a thing exactly half the volunteers marked (agreement ${NO_MAJORITY_AT_MOST}: 1 of 2, 2 of 4), so no majority says whether it is there; the task's _needs_checking`,
+  },
 } as const satisfies Record<TaskType, Record<string, string>>;
 
 /** The result fields as the API's documentation lists them: a list per task type. */
@@ -226,7 +236,7 @@ function resultFieldsInWords(): string {
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
-  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the JSON text of the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column); empty without one (a tie, no votes, or a task the consensus path does not reach)",
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the JSON text of the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column; a marking task's the JSON text of the list of the marks kept, [] for none, and how many of each tool in its <task>.<tool> column); empty without one (a tie, no votes, or a task the consensus path does not reach)",
   reached:
     "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet), and, when volunteers answered it, offPath: {answer, agreement, votes}, the consensus of their answers alone (what the two who said yes transcribed), which _answer leaves out so that no reader takes it for the subject's. Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
   agreement:
@@ -234,7 +244,7 @@ export const CONSENSUS_TASK_COLUMNS = {
   votes: 'how many counted classifications answered the task',
   against_plurality:
     "for a single choice or a close reading with an answer: true when the answer is not among those most volunteers gave (under bayesian-confusion, the volunteers' learned skills, or the answers' prior, outweighed more votes: 4 of 11 can beat 7; _result's counts say how the votes split), false when it is; empty for the other task types (whose consensus is no one answer among counted ones) and without an answer (no votes, a tie)",
-  algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote, tag-majority or field-plurality-vote',
+  algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote, tag-majority, field-plurality-vote or mark-clustering',
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   known_answer:
     "a gold-standard subject's known answer, flattened as the answer column is, to compare with it (and with the raw download's answers); empty when the subject has none for the task, or one the task cannot take",
@@ -270,7 +280,7 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
   reviewed_answer:
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
   needs_checking:
-    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription or a fields task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
+    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription, a fields or a marking task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
@@ -283,10 +293,26 @@ const SUPPORTED_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 export const CONSENSUS_FIELD_COLUMNS_IN_WORDS =
   'only for a fields task, one column per field, after every task\'s columns: the field\'s consensus answer as the object in `<task>_answer` holds it ("" when most volunteers left it blank, and in a tie: `_result`\'s fields[].answer, null, tells them apart); empty where `_answer` is';
 
-const fieldColumnsOf = (key: string, task: Task): string[] => (task.type === 'fields' ? task.fields.map((field) => `${key}.${field.key}`) : []);
+/**
+ * After the fields tasks' columns, in the same place (the tasks' order), one per tool of each marking task,
+ * `<task>.<tool>`: how many marks of the tool the consensus keeps.
+ */
+export const CONSENSUS_TOOL_COLUMNS_IN_WORDS =
+  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is";
 
-/** A fields task's `<task>.<field>` cells, from its consensus answer (the object as JSON text); empty without one. */
-function fieldCells(key: string, task: Task, answer: string | null | undefined): FlatRecord {
+/** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>`; none for the other task types. */
+const dottedNamesOf = (task: Task): string[] => (task.type === 'fields' ? task.fields.map((field) => field.key) : task.type === 'marking' ? task.tools.map((tool) => tool.key) : []);
+const dottedColumnsOf = (key: string, task: Task): string[] => dottedNamesOf(task).map((name) => `${key}.${name}`);
+
+/**
+ * A fields task's `<task>.<field>` cells, a marking task's `<task>.<tool>`, from its consensus answer (JSON text): each
+ * field's value, each tool's count of marks; empty without one.
+ */
+function dottedCells(key: string, task: Task, answer: string | null | undefined): FlatRecord {
+  if (task.type === 'marking') {
+    const marks = answer ? (consensusValueOf(task, answer) as Mark[]) : undefined;
+    return Object.fromEntries(task.tools.map((tool) => [`${key}.${tool.key}`, marks ? marksOf(marks, tool).length : null]));
+  }
   if (task.type !== 'fields') return {};
   const values = answer ? (consensusValueOf(task, answer) as Record<string, string>) : {};
   return Object.fromEntries(task.fields.map((field) => [`${key}.${field.key}`, values[field.key] ?? null]));
@@ -370,7 +396,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
-  for (const [task, definition] of tasks) Object.assign(record, fieldCells(task, definition, row.tasks[task]?.answer));
+  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]?.answer));
   return record;
 }
 
@@ -391,6 +417,6 @@ function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata
 export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): string[] {
   const perTask = [...tasks.keys()].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`));
   const trailing = [...tasks].flatMap(([task, definition]) => trailingFieldsOf(definition).map((field) => `${task}_${field}`));
-  const fields = [...tasks].flatMap(([task, definition]) => fieldColumnsOf(task, definition));
-  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...fields], metadata);
+  const dotted = [...tasks].flatMap(([task, definition]) => dottedColumnsOf(task, definition));
+  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...dotted], metadata);
 }

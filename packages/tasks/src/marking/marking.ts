@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseTaskFields, fieldKeySchema, labelSchema, noRepeats, quoted, taskKeySchema } from '../common';
 import type { FieldError } from '../pointer';
+import type { SubjectLocation } from '../subject';
 
 /** What a tool draws: a point on a thing (a penguin), or a rectangle around it (an advertisement, a word). */
 export const MARK_SHAPES = ['point', 'rectangle'] as const;
@@ -213,4 +214,22 @@ export function markingConsensusValue(answer: string): MarkingAnnotation {
   } catch {
     return [];
   }
+}
+
+/** The image volunteers mark on: the subject's first image location; undefined when it has none. */
+export const markedImageOf = (locations: readonly SubjectLocation[]) => locations.find((location) => location.type === 'image');
+
+/** Whether any of `annotations` holds marks (of a marking task of `tasks`): only then need the subject have an image. */
+export const holdsMarks = (tasks: Readonly<Record<string, { type: string }>>, annotations: readonly { task: string; value: unknown }[]) =>
+  annotations.some((annotation) => tasks[annotation.task]?.type === 'marking' && Array.isArray(annotation.value) && annotation.value.length > 0);
+
+/**
+ * Each marking answer that holds marks for a subject without an image (`locations`), at its value: there is nothing
+ * the marks could be on. An empty answer is taken (the classifier lets a volunteer go on with nothing to mark).
+ */
+export function marksWithoutImage(tasks: Readonly<Record<string, { type: string }>>, annotations: readonly { task: string; value: unknown }[], locations: readonly SubjectLocation[], base = '/annotations'): FieldError[] {
+  if (markedImageOf(locations)) return [];
+  return annotations.flatMap((annotation, index) =>
+    holdsMarks(tasks, [annotation]) ? [{ pointer: `${base}/${index}/value`, message: `holds marks, but the subject has no image to mark them on (task "${annotation.task}" marks the subject's first image); send [] for nothing to mark` }] : [],
+  );
 }

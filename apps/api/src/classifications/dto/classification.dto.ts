@@ -35,7 +35,9 @@ export const classificationSchema = z.strictObject({
       'single, the chosen answer\'s value (a string); multiple, the chosen answers\' values (an array of strings); ' +
       'transcription, the text (lines separated by \\n; each of the task\'s textTags, [tag]…[/tag], closed after it opens, a tag opened inside another closed first, never opened inside itself, in lower case); close-reading, { "sense": <a sense\'s value>, "evidence": [[start, end], …] } ' +
       '(evidence: character spans of the subject\'s text, when the task takes it), or { "sense": null, "unsure": true } for "not sure"; ' +
-      'tagging, { "add": [tags proposed], "up": [others\' tags agreed with], "down": [others\' tags disagreed with] }. ' +
+      'tagging, { "add": [tags proposed], "up": [others\' tags agreed with], "down": [others\' tags disagreed with] }; ' +
+      'fields, { <field key>: <its value, "" for blank>, … }; ' +
+      'marking, the marks in the order drawn, [] for none: [{ "tool": <a tool\'s key>, "x": 120, "y": 340 }] for a point, with "width" and "height" for a rectangle (x, y its top-left corner, in pixels of the subject\'s first image). ' +
       'Checked against the tasks of workflowVersion: each error names the pointer of the value at fault.',
   }),
   startedAt: classifyingTime.optional().meta({ description: `When the volunteer started: at most ${CLOCK_SKEW_ALLOWANCE_MINUTES} minutes ahead of the server's clock, and not after finishedAt` }),

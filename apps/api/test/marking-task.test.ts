@@ -1,0 +1,115 @@
+import { type ChorusApiError } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+
+/** Points and rectangles on a subject's image: a workflow of one marking task, its definition refused or taken, marks checked, aggregated, retired, downloaded. */
+let stack: Stack;
+let projectId: string;
+let setId: string;
+let textSetId: string;
+afterAll(() => stack.stop());
+
+const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => ({ status: error.status, errors: error.problem.errors }));
+
+const colony = {
+  type: 'marking' as const,
+  instruction: 'Mark each penguin, and draw a box around each nest',
+  tools: [
+    { key: 'penguin', label: 'Penguin', shape: 'point' as const, max: 5 },
+    { key: 'nest', label: 'Nest', shape: 'rectangle' as const },
+  ],
+};
+const penguin = (x: number, y: number) => ({ tool: 'penguin', x, y });
+const nest = (x: number, y: number) => ({ tool: 'nest', x, y, width: 100, height: 80 });
+
+beforeAll(async () => {
+  stack = await startStack();
+  projectId = (await stack.client.createProject({ title: 'Penguin watch', status: 'live' })).id;
+  setId = (await stack.client.createSubjectSet(projectId, { name: 'Colony' })).id;
+  textSetId = (await stack.client.createSubjectSet(projectId, { name: 'Field notes' })).id;
+  await stack.client.addSubjects(setId, [{ externalId: 'cam-1', locations: [{ type: 'image', url: 'https://example.org/cam-1.jpg' }] }]);
+  await stack.client.addSubjects(textSetId, [{ externalId: 'note-1', locations: [{ type: 'text', text: 'Three penguins by the rock' }] }]);
+});
+
+const workflowOf = (task: object, retirement: object = { rule: 'count', count: 3 }, subjectSetIds = [setId]) => ({ name: 'Colony', firstTask: 'T', tasks: { T: task }, retirement, subjectSetIds }) as never;
+
+async function started(task: object, retirement?: object, subjectSetIds?: string[]) {
+  const { id } = await stack.client.createWorkflow(projectId, workflowOf(task, retirement, subjectSetIds));
+  await stack.client.activateWorkflow(id);
+  const guests = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
+  const subjectId = (await guests[0]!.queue(id)).subjects[0]!.id;
+  const classify = (volunteer: number, value: unknown) => guests[volunteer]!.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T', value }] }, randomUUID());
+  return { id, classify };
+}
+
+describe('a marking task', () => {
+  it('is refused with problem+json naming the tool at fault by its pointer, and nothing is stored', async () => {
+    const workflows = async () => (await stack.db.query('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', [projectId])).rows[0].n;
+    const before = await workflows();
+    const tools = [colony.tools[0], { ...colony.tools[1], tolerance: 10 }];
+    expect(await problemOf(stack.client.createWorkflow(projectId, workflowOf({ ...colony, tools })))).toEqual({ status: 422, errors: [{ pointer: '/tasks/T/tools/1/tolerance', message: expect.stringMatching(/only for a point tool/) }] });
+    const retirement = { rule: 'agreement', task: 'T', answer: 'penguin', threshold: 0.6, minimum: 2, maximum: 5 };
+    expect(await problemOf(stack.client.createWorkflow(projectId, workflowOf(colony, retirement)))).toEqual({ status: 422, errors: [{ pointer: '/retirement/answer', message: expect.stringMatching(/a marking task/) }] });
+    expect(await workflows()).toBe(before);
+  });
+
+  it('refuses marks at /annotations/0/value/<mark>/<field>, counts at /annotations/0/value; aggregates, retires by count and downloads the marks as JSON text, each tool counted in a column', async () => {
+    const { id, classify } = await started(colony);
+    const refusals = [
+      [[penguin(1, 2), { tool: 'seal', x: 1, y: 2 }], '/annotations/0/value/1/tool', /"penguin", "nest"/],
+      [[{ tool: 'nest', x: 1, y: 2, height: 5 }], '/annotations/0/value/0/width', /./],
+      [[penguin(-1, 2)], '/annotations/0/value/0/x', /at least 0/],
+      [[1, 2, 3, 4, 5, 6].map((x) => penguin(x * 10, 0)), '/annotations/0/value', /"penguin".*at most 5/],
+    ] as const;
+    for (const [value, pointer, message] of refusals) {
+      expect(await problemOf(classify(0, value))).toEqual({ status: 422, errors: [{ pointer, message: expect.stringMatching(message) }] });
+    }
+    expect((await stack.client.stats(id)).classifications).toBe(0);
+
+    await classify(0, [penguin(100, 100), penguin(200, 50), nest(10, 300)]);
+    await classify(1, [penguin(104, 102), penguin(197, 51), nest(14, 302), penguin(500, 500)]);
+    await classify(2, [penguin(102, 99)]);
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
+
+    const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
+    expect(raw.map((row) => JSON.parse(row.T_answer as string))).toContainEqual([penguin(102, 99)]);
+
+    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    // Penguins at (102, 100) by 3 of 3 and (198.5, 50.5) by 2 of 3, the nest by 2 of 3; the stray by 1 of 3.
+    expect(JSON.parse(row!.T_answer as string)).toEqual([penguin(198.5, 50.5), penguin(102, 100), { tool: 'nest', x: 12, y: 301, width: 100, height: 80 }]);
+    expect(row).toMatchObject({ retired: true, retirement_reason: 'count', T_votes: 3, T_outcome: 'answer', T_needs_checking: false, T_algorithm: 'mark-clustering', 'T.penguin': 2, 'T.nest': 1 });
+    expect(row!.T_agreement).toBeCloseTo(2 / 3);
+    expect(row!.T_result).toMatchObject({ counts: { penguin: 2, nest: 1 }, lowConsensus: false });
+
+    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    expect(header!.trim().split(',').slice(-2)).toEqual(['T.penguin', 'T.nest']);
+  });
+
+  it('retires by the agreement rule once the volunteers agree on every thing marked', async () => {
+    const { id, classify } = await started(colony, { rule: 'agreement', task: 'T', threshold: 0.9, minimum: 2, maximum: 5 });
+    await classify(0, [penguin(100, 100), nest(10, 300)]);
+    await classify(1, [penguin(110, 95), nest(12, 310)]);
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
+    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    expect(row).toMatchObject({ retired: true, retirement_reason: 'agreement', T_agreement: 1, 'T.penguin': 1, 'T.nest': 1 });
+  });
+
+  it('refuses marks on a subject without an image, and takes an answer of none', async () => {
+    const { id, classify } = await started(colony, undefined, [textSetId]);
+    expect(await problemOf(classify(0, [penguin(1, 2)]))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value', message: expect.stringMatching(/no image to mark/) }] });
+    await classify(0, []);
+    expect((await stack.client.stats(id)).classifications).toBe(1);
+  });
+
+  it('takes a known answer of marks (as a list or its JSON text) and refuses one of a tool not in the task', async () => {
+    await started(colony);
+    const gold = (known: unknown) => stack.client.addSubjects(setId, [{ externalId: `gold-${randomUUID()}`, locations: [{ type: 'image', url: 'https://example.org/gold.jpg' }], goldStandard: { T: known } } as never]);
+    await gold([penguin(10, 10), nest(0, 0)]);
+    await gold(JSON.stringify([penguin(10, 10)]));
+    // Said once per workflow of the set (the earlier tests' too).
+    const refused = await problemOf(gold([{ tool: 'seal', x: 1, y: 1 }]));
+    expect(refused?.status).toBe(422);
+    expect(new Set(refused?.errors?.map((error) => [error.pointer, /not an answer task "T" can take: must be a mark of one of the task's tools/.test(error.message)].join()))).toEqual(new Set(['/subjects/0/goldStandard/T,true']));
+  });
+});
