@@ -1,4 +1,5 @@
 import type { SubjectInput } from '@chorus/client';
+import type { MarkingTask } from '@chorus/tasks';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
@@ -51,27 +52,26 @@ describe('classifier in a browser: the marking task', () => {
   const said = (page: Page) => page.getByTestId('marking-said').textContent();
   const crosshair = async (layer: Locator) => (await layer.getAttribute('data-crosshair'))!.split(',').map(Number) as [number, number];
 
-  it('places points and rectangles by mouse and by keyboard, removes them both ways, refuses too few, and stores image pixels', async () => {
-    const { page, workflow } = await openWorkflow(suite, 'Penguins', [colony()], {
-      name: 'Mark the penguins',
-      firstTask: 'T0',
-      tasks: {
-        T0: {
-          type: 'marking',
-          instruction: 'Mark each penguin, and draw a box around each sign.',
-          tools: [
-            { key: 'penguin', label: 'Penguin', shape: 'point', min: 2, max: 5 },
-            { key: 'sign', label: 'Sign', shape: 'rectangle', max: 3 },
-          ],
-        },
-      },
-      retirement: { rule: 'count', count: 3 },
-    });
+  /** A live workflow of this one marking task on `subjects`, opened at its first subject once the layer is over its image. */
+  async function openMarking(subjects: SubjectInput[], task: MarkingTask) {
+    const { page, workflow } = await openWorkflow(suite, 'Penguins', subjects, { name: 'Mark the penguins', firstTask: 'T0', tasks: { T0: task }, retirement: { rule: 'count', count: 3 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await waitForTask(page, 'marking');
     const layer = page.getByTestId('marking-layer');
     await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    return { page, workflow, errors, layer };
+  }
+
+  it('places points and rectangles by mouse and by keyboard, removes them both ways, refuses too few, and stores image pixels', async () => {
+    const { page, workflow, errors, layer } = await openMarking([colony()], {
+      type: 'marking',
+      instruction: 'Mark each penguin, and draw a box around each sign.',
+      tools: [
+        { key: 'penguin', label: 'Penguin', shape: 'point', min: 2, max: 5 },
+        { key: 'sign', label: 'Sign', shape: 'rectangle', max: 3 },
+      ],
+    });
     expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('0, from 2 to 5');
     expect(await page.getByTestId('marking-count-sign').textContent()).toBe('0 of at most 3');
 
@@ -167,6 +167,32 @@ describe('classifier in a browser: the marking task', () => {
     expect(second).toEqual({ tool: 'penguin', x: expect.any(Number), y: expect.any(Number) });
     expect(Math.abs(second!.x - kx)).toBeLessThanOrEqual(1);
     expect(Math.abs(second!.y - ky)).toBeLessThanOrEqual(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('opens on the subject’s first image, wherever it is among its pages, and says where the marks go when another is shown', async () => {
+    const letter: SubjectInput = {
+      externalId: 'letter-1',
+      locations: [
+        { type: 'text', text: 'A letter about the colony.' },
+        { type: 'image', url: `${imageBase}/letter.svg`, alt: 'The colony drawn in the letter' },
+      ],
+      metadata: {},
+    };
+    const { page, errors, layer } = await openMarking([letter], { type: 'marking', instruction: 'Mark each penguin in the drawing.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    expect(await page.locator('.page-button[aria-current="page"]').textContent()).toBe('2');
+    const note = page.locator('.task-marking .notice');
+    expect(await note.count()).toBe(0);
+
+    await page.locator('.page-button').first().click();
+    await waitToSee(note);
+    expect(await note.textContent()).toBe('Marks go on the subject’s first image: turn to it to mark.');
+    expect(await layer.count()).toBe(0);
+    await page.locator('.page-button').nth(1).click();
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    const point = await onPage(layer, 400, 300);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
     expect(errors).toEqual([]);
   });
 });

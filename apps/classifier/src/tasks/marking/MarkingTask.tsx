@@ -55,11 +55,12 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const place = (shape: 'point' | 'rectangle', from: Point, to?: Point) => {
     if (!tool || tool.shape !== shape) return;
     const mark = shape === 'point' ? pointMark(tool.key, from) : rectangleMark(tool.key, from, to ?? from);
+    // A rectangle ended where it began has no area: it stays begun, to be ended elsewhere.
+    if (!mark) return;
     if (shape === 'rectangle') {
       setAnchorState(null);
       setUnfinished(null);
     }
-    if (!mark) return;
     const count = countOf(marks, tool);
     if (tool.max !== undefined && count >= tool.max) {
       say(t('tasks.marking.full', { count: tool.max, label: tool.label }));
@@ -116,7 +117,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       <p className="keyboard-hint" id={`${id}-keys`}>
         {t('tasks.marking.keys')}
       </p>
-      {!shownImage && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
+      {/* The image on another page of the subject (or none): said; one loading, or failed, the viewer says so itself. */}
+      {!shownImage && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
       <h3 className="marking-list-heading" id={`${id}-list`} tabIndex={-1}>
         {t('tasks.marking.list', { count: marks.length })}
       </h3>
