@@ -170,7 +170,7 @@ describe('classifier in a browser: the marking task', () => {
     expect(errors).toEqual([]);
   });
 
-  it('opens on the subject’s first image, wherever it is among its pages, and says where the marks go when another is shown', async () => {
+  it('opens on the subject’s first image, wherever it is among its pages, says where the marks go when another is shown, and places no more than a tool’s most', async () => {
     const letter: SubjectInput = {
       externalId: 'letter-1',
       locations: [
@@ -179,7 +179,7 @@ describe('classifier in a browser: the marking task', () => {
       ],
       metadata: {},
     };
-    const { page, errors, layer } = await openMarking([letter], { type: 'marking', instruction: 'Mark each penguin in the drawing.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const { page, errors, layer } = await openMarking([letter], { type: 'marking', instruction: 'Mark each penguin in the drawing.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point', max: 1 }] });
     expect(await page.locator('.page-button[aria-current="page"]').textContent()).toBe('2');
     const note = page.locator('.task-marking .notice');
     expect(await note.count()).toBe(0);
@@ -193,6 +193,12 @@ describe('classifier in a browser: the marking task', () => {
     const point = await onPage(layer, 400, 300);
     await page.mouse.click(point.x, point.y);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    // One more than its most is not placed, and said so.
+    const another = await onPage(layer, 100, 100);
+    await page.mouse.click(another.x, another.y);
+    await page.waitForFunction(() => document.querySelector('[data-testid="marking-said"]')?.textContent === 'Penguin: at most 1 mark; remove one first.');
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('1 of at most 1');
     expect(errors).toEqual([]);
   });
 });
