@@ -87,6 +87,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       'close-reading',
       'tagging',
       'fields',
+      'marking',
     ]);
     await press(page, '#lab-def-tasks-add');
     await waitForFocus(page, '#lab-def-tasks-t1-key');
