@@ -25,9 +25,16 @@ describe('classifier in a browser: the marking task', () => {
   let imageBase = '';
 
   beforeAll(async () => {
-    images = createServer((_request, response) => {
-      response.setHeader('Content-Type', 'image/svg+xml');
+    images = createServer((request, response) => {
       response.setHeader('Access-Control-Allow-Origin', '*');
+      // A IIIF service whose full size is twice the plain image's (its tiles, whatever asked, the same drawing).
+      if (request.url?.endsWith('/info.json')) {
+        response.setHeader('Content-Type', 'application/ld+json');
+        const id = `${imageBase}${request.url.slice(0, -'/info.json'.length)}`;
+        response.end(JSON.stringify({ id, type: 'ImageService3', protocol: 'http://iiif.io/api/image', profile: 'level0', width: 2 * WIDTH, height: 2 * HEIGHT, tiles: [{ width: 2 * WIDTH, scaleFactors: [1] }] }));
+        return;
+      }
+      response.setHeader('Content-Type', 'image/svg+xml');
       response.end(COLONY);
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
@@ -201,5 +208,14 @@ describe('classifier in a browser: the marking task', () => {
     expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('1 of at most 1');
     expect(errors).toEqual([]);
   });
-});
 
+  it('marks in the plain image’s pixels when a IIIF service of a larger full size is shown', async () => {
+    const subject: SubjectInput = { externalId: 'colony-iiif', locations: [{ type: 'image', url: `${imageBase}/iiif/colony/full/max/0/default.svg`, iiifService: `${imageBase}/iiif/colony`, alt: 'Penguins on the ice' }], metadata: {} };
+    const { page, errors, layer } = await openMarking([subject], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const penguin = await onPage(layer, 200, 150);
+    await page.mouse.click(penguin.x, penguin.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    expect(errors).toEqual([]);
+  });
+});

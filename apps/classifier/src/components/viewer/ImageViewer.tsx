@@ -3,7 +3,7 @@ import type OpenSeadragon from 'openseadragon';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchInfo, knownInfo } from './iiifInfo';
-import { type OpenImage, showOpenImage } from './openImage';
+import { type OpenImage, type Point, showOpenImage } from './openImage';
 import { showStage } from './stage';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
@@ -80,16 +80,39 @@ async function tileSourceFor(url: string, iiifService: string | undefined, signa
   return { type: 'image', url };
 }
 
-/** What a task that draws over the image sees of it (`openImage.ts`). */
-function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, item: OpenSeadragon.TiledImage, url: string, overlay: HTMLElement): OpenImage {
-  const size = item.getContentSize();
+/** The plain image's size at its natural size, loaded for it; null when it does not load. */
+function naturalSize(url: string): Promise<{ width: number; height: number } | null> {
+  return new Promise((resolve) => {
+    const image = new Image();
+    image.onload = () => resolve(image.naturalWidth > 0 && image.naturalHeight > 0 ? { width: image.naturalWidth, height: image.naturalHeight } : null);
+    image.onerror = () => resolve(null);
+    image.src = url;
+  });
+}
+
+/**
+ * What a task that draws over the image sees of it (`openImage.ts`), in pixels of the plain image (`url`) at its
+ * natural size, whichever the viewer shows: a IIIF service's full size (often larger) is scaled to it, so that a
+ * volunteer shown the service and one shown the plain image (the service down) mark in one system. `size` null: the
+ * plain image's size is not known, and nothing can be marked.
+ */
+function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, item: OpenSeadragon.TiledImage, url: string, overlay: HTMLElement, size: { width: number; height: number } | null): OpenImage {
+  const content = item.getContentSize();
+  const { width, height } = size ?? { width: content.x, height: content.y };
+  // Plain pixels per pixel of the tile source.
+  const [sx, sy] = [width / content.x, height / content.y];
+  const toSource = ({ x, y }: Point) => new OSD.Point(x / sx, y / sy);
   return {
     url,
     overlay,
-    width: size.x,
-    height: size.y,
-    toElement: ({ x, y }) => item.imageToViewerElementCoordinates(new OSD.Point(x, y)),
-    toImage: ({ x, y }) => item.viewerElementToImageCoordinates(new OSD.Point(x, y)),
+    width,
+    height,
+    markable: size !== null,
+    toElement: (point) => item.imageToViewerElementCoordinates(toSource(point)),
+    toImage: (point) => {
+      const { x, y } = item.viewerElementToImageCoordinates(new OSD.Point(point.x, point.y));
+      return { x: x * sx, y: y * sy };
+    },
     watchView(onChange) {
       viewer.addHandler('update-viewport', onChange);
       viewer.addHandler('resize', onChange);
@@ -102,8 +125,8 @@ function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, it
       viewer.viewport.zoomBy(factor, viewer.viewport.pointFromPixel(new OSD.Point(x, y)));
       viewer.viewport.applyConstraints();
     },
-    show({ x, y }) {
-      const point = item.imageToViewportCoordinates(new OSD.Point(x, y));
+    show(at) {
+      const point = item.imageToViewportCoordinates(toSource(at));
       if (!viewer.viewport.getBounds(true).containsPoint(point)) viewer.viewport.panTo(point);
     },
   };
@@ -185,7 +208,13 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           setStatus('ready');
           update();
           const item = current.world.getItemAt(0);
-          if (item && overlay.current) forgetOpen = showOpenImage(openImageOf(OSD, current, item, url, overlay.current));
+          const over = overlay.current;
+          if (!item || !over) return;
+          const content = item.getContentSize();
+          const plain = (tileSource as { type?: string }).type === 'image';
+          void (plain ? Promise.resolve({ width: content.x, height: content.y }) : naturalSize(url)).then((size) => {
+            if (!abort.signal.aborted) forgetOpen = showOpenImage(openImageOf(OSD, current, item, url, over, size));
+          });
         });
         current.addHandler('open-failed', () => setStatus('failed'));
         // OpenSeadragon does not ask for a tile again (it marks it as not existing). Offline, an image whose opening

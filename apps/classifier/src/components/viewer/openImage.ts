@@ -14,9 +14,11 @@ export interface OpenImage {
   url: string;
   /** The element over the image, as large as it, for a task's layer. */
   overlay: HTMLElement;
-  /** The image's size in its own pixels. */
+  /** The image's size in its own pixels: the plain image's (`url`) at its natural size, whatever the viewer shows. */
   width: number;
   height: number;
+  /** False when the plain image's size could not be read (a IIIF service shown, the plain image not loading): no marks. */
+  markable: boolean;
   toElement(point: Point): Point;
   toImage(point: Point): Point;
   /** Calls `onChange` at each frame the view changes (zoom, pan, rotation, size); returns what stops it. */

@@ -31,7 +31,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const say = (text: string) => setSaid((last) => ({ text, n: (last?.n ?? 0) + 1 }));
   const image = useSyncExternalStore(watchOpenImage, openImage);
   const location = markedLocation(task, subject);
-  const shownImage = image && location?.type === 'image' && image.url === location.url ? image : null;
+  const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
+  const shownImage = opened?.markable ? opened : null;
   const toolId = (each: MarkingTool) => `${id}-tool-${each.key}`;
 
   const setAnchor = (next: Point | null) => {
@@ -118,7 +119,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
         {t('tasks.marking.keys')}
       </p>
       {/* The image on another page of the subject (or none): said; one loading, or failed, the viewer says so itself. */}
-      {!shownImage && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
+      {!opened && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
+      {opened && !opened.markable && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
       <h3 className="marking-list-heading" id={`${id}-list`} tabIndex={-1}>
         {t('tasks.marking.list', { count: marks.length })}
       </h3>
