@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, openWorkflow, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+import { checkScreen, openWorkflow, phone, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The marking task in a real browser: points and rectangles placed by mouse and by keyboard alone over an image of a
@@ -92,7 +92,7 @@ describe('classifier in a browser: the marking task', () => {
 
     // One penguin is too few: going on is refused, saying how many, the tool focused.
     await page.getByRole('button', { name: 'Done', exact: true }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === 'Mark at least 2 Penguin.');
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === 'Penguin: at least 2 marks (you have 1).');
     await waitForFocus(page, 'input[type="radio"][value="penguin"]');
 
     // The draft keeps the marks over a reload.
@@ -119,11 +119,13 @@ describe('classifier in a browser: the marking task', () => {
     await page.keyboard.press('ArrowUp');
     await waitForFocus(page, 'input[type="radio"][value="penguin"]');
     await tabTo(page, '[data-testid="marking-layer"]', 30, true);
-    expect(await crosshair(layer)).toEqual([WIDTH / 2, HEIGHT / 2]);
+    // The crosshair starts on the chosen mark (the sign just drawn).
+    const [cx, cy] = await crosshair(layer);
+    expect([cx, cy]).toEqual([500, 375]);
     const step = await imagePerScreen(layer);
     await page.keyboard.press('Shift+ArrowRight'); // 50 px of the screen
     await page.keyboard.press('ArrowUp'); // 10 px
-    const [kx, ky] = [WIDTH / 2 + 50 * step, HEIGHT / 2 - 10 * step];
+    const [kx, ky] = [cx + 50 * step, cy - 10 * step];
     expect((await crosshair(layer)).map((n, i) => Math.abs(n - [kx, ky][i]!) <= 1)).toEqual([true, true]);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
@@ -216,6 +218,103 @@ describe('classifier in a browser: the marking task', () => {
     await page.mouse.click(penguin.x, penguin.y);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
     expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    expect(errors).toEqual([]);
+  });
+
+  it('places a point beside another, selects only with no tool, keeps the page still under the wheel, and takes the keyboard to the image by a button', async () => {
+    const { page, errors, layer } = await openMarking([colony()], {
+      type: 'marking',
+      instruction: 'Mark each penguin, and draw a box around each sign.',
+      tools: [
+        { key: 'penguin', label: 'Penguin', shape: 'point' },
+        { key: 'sign', label: 'Sign', shape: 'rectangle' },
+      ],
+    });
+    const count = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="marking-entry"]').length === n, n);
+    const first = await onPage(layer, 200, 150);
+    await page.mouse.click(first.x, first.y);
+    await count(1);
+    // A click moves the crosshair there, and does not draw it (it is the keyboard's).
+    expect((await crosshair(layer)).map((n, i) => Math.abs(n - [200, 150][i]!) <= 1)).toEqual([true, true]);
+    expect(await page.getByTestId('marking-crosshair').count()).toBe(0);
+    // A point on the first's glyph is a second point, not a selection of the first.
+    await page.mouse.click(first.x + 8, first.y);
+    await count(2);
+    // With no tool, a click on a mark selects it.
+    await page.getByText('None: move and zoom the image').click();
+    await page.mouse.click(first.x - 5, first.y);
+    await page.waitForFunction(() => /^Penguin 1 /.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
+
+    // The wheel zooms the image with a tool chosen, and does not scroll the page.
+    await page.getByText('Penguin', { exact: true }).click();
+    await page.evaluate(() => {
+      document.body.style.minHeight = '5000px';
+      window.scrollTo(0, 0);
+    });
+    await page.mouse.move(first.x, first.y);
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+
+    // The keyboard: from the tools, Tab reaches "Mark on the image", which takes it to the image; the crosshair is
+    // drawn, its place said.
+    await page.locator('input[type="radio"][value="penguin"]').focus();
+    await tabTo(page, 'button.marking-to-image', 5);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="marking-layer"]');
+    await page.keyboard.press('ArrowRight');
+    await waitToSee(page.getByTestId('marking-crosshair'), { state: 'attached' });
+    await page.waitForFunction(() => /^Crosshair at \d+, \d+/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+
+    // A rectangle begun, then another tool chosen: the rectangle is gone.
+    await page.locator('input[type="radio"][value="sign"]').check();
+    await page.locator('button.marking-to-image').click();
+    await page.keyboard.press('Enter');
+    await waitToSee(page.locator('.marking-drawn'), { state: 'attached' });
+    await page.locator('input[type="radio"][value="penguin"]').check();
+    await waitToSee(page.locator('.marking-drawn'), { state: 'detached' });
+
+    // Under rotation the arrows go the screen's way: turned right a quarter, right on screen is up the image.
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.waitForTimeout(1_000);
+    await page.locator('button.marking-to-image').click();
+    const [x0, y0] = await crosshair(layer);
+    await page.keyboard.press('ArrowRight');
+    const [x1, y1] = await crosshair(layer);
+    expect(Math.abs(x1 - x0)).toBeLessThanOrEqual(1);
+    expect(y1).toBeLessThan(y0 - 5);
+
+    // Removing a mark by its button gives focus to the next one's; the last, to the list's heading.
+    await page.getByRole('button', { name: /^Remove Penguin 1 at/ }).focus();
+    await page.keyboard.press('Enter');
+    await count(1);
+    await waitForFocus(page, 'button[aria-label^="Remove Penguin 1 at"]');
+    await page.keyboard.press('Enter');
+    await count(0);
+    await waitForFocus(page, '.marking-list-heading');
+    expect(errors).toEqual([]);
+  });
+
+  it('by touch: a tap that moves a little is a point, two fingers place nothing', async () => {
+    const { page, errors, layer } = await openMarking([colony()], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const finger = await phone(page);
+    await page.waitForTimeout(500);
+    const session = await page.context().newCDPSession(page);
+    const touch = (type: string, touchPoints: { x: number; y: number }[]) => session.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const at = await onPage(layer, 200, 150);
+    await touch('touchStart', [at]);
+    await touch('touchMove', [{ x: at.x + 6, y: at.y }]);
+    await touch('touchEnd', []);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    const other = await onPage(layer, 500, 400);
+    await touch('touchStart', [other]);
+    await touch('touchStart', [other, { x: other.x + 60, y: other.y + 60 }]);
+    await touch('touchMove', [{ x: other.x - 10, y: other.y - 10 }, { x: other.x + 70, y: other.y + 70 }]);
+    await touch('touchEnd', []);
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    await session.detach();
+    await finger.lift();
     expect(errors).toEqual([]);
   });
 });

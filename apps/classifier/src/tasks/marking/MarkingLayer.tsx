@@ -1,15 +1,21 @@
 import type { Mark, MarkingTool } from '@chorus/tasks';
-import { type KeyboardEvent, type PointerEvent, useEffect, useReducer, useRef, useState, type WheelEvent } from 'react';
+import { type KeyboardEvent, type MutableRefObject, type PointerEvent, useEffect, useReducer, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
 import { colourOf, type Glyph, glyphOf, isRectangle, numbered, onImage, type Task } from './marks';
 
 /** The crosshair's step with the arrow keys, in pixels of the screen (Shift: the bigger one), whatever the zoom. */
 const STEP = 10;
 const BIG_STEP = 50;
-/** A press that moves less than this (pixels of the screen) is a click, not a drag. */
-const DRAG_SLOP = 4;
+/** A press that moves less than this (pixels of the screen) is a click, not a drag: a finger or a pen wobbles more. */
+const MOUSE_SLOP = 4;
+const TOUCH_SLOP = 10;
 const ZOOM_PER_WHEEL_STEP = 1.2;
+/** The crosshair's place is said once it has rested this long (not at each step of a key held down). */
+const SAY_CROSSHAIR_MS = 600;
+/** A mark this near the crosshair (pixels of the screen) is the one under it. */
+const UNDER_CROSSHAIR = 12;
 
 interface Props {
   task: Task;
@@ -24,6 +30,10 @@ interface Props {
   onPlace(mark: 'point' | 'rectangle', from: Point, to?: Point): void;
   onSelect(index: number | null): void;
   onRemoveSelected(): void;
+  /** Says a thing politely (what was not placed, where the crosshair rests). */
+  say(text: string): void;
+  /** Set to what brings the keyboard to the layer, crosshair shown (the task's "Mark on the image"). */
+  focusRef: MutableRefObject<(() => void) | null>;
   label: string;
   describedBy: string;
   disabled: boolean;
@@ -32,16 +42,22 @@ interface Props {
 /**
  * The marks over the image, in an SVG layer redrawn at each frame the view changes (zoom, pan, rotation): points
  * as a glyph of their tool's shape and colour, rectangles as their four corners wherever the rotation puts them. The
- * layer takes the pointer while a tool is chosen (a click places a point, a drag draws a rectangle, the wheel still
- * zooms), and is focusable: the arrow keys move a crosshair, Enter or Space place.
+ * layer takes the pointer while a tool is chosen (a click or tap places a point, a drag draws a rectangle, the wheel
+ * and two fingers zoom), and is focusable: the arrow keys move a crosshair across the screen, Enter or Space place.
+ * With no tool chosen the marks alone take the pointer, a click selecting one.
  */
-export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onRemoveSelected, label, describedBy, disabled }: Props) {
+export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onRemoveSelected, say, focusRef, label, describedBy, disabled }: Props) {
+  const { t } = useTranslation();
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   useEffect(() => image.watchView(redraw), [image]);
   const [crosshair, setCrosshair] = useState<Point>(() => ({ x: image.width / 2, y: image.height / 2 }));
   const [focused, setFocused] = useState(false);
+  /** The keyboard used in the layer since the pointer last was: the crosshair is the keyboard's, drawn only then. */
+  const [keyed, setKeyed] = useState(false);
   /** A press under way: where it began on the element, and where the pointer is. */
-  const [press, setPress] = useState<{ id: number; from: Point; to: Point } | null>(null);
+  const [press, setPress] = useState<{ id: number; from: Point; to: Point; slop: number } | null>(null);
+  /** The pointers down on the layer, where each is: two make a pinch, which zooms and places nothing. */
+  const pointers = useRef(new Map<number, Point>());
   const layer = useRef<HTMLDivElement>(null);
 
   const at = (event: { clientX: number; clientY: number }): Point => {
@@ -50,41 +66,117 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   };
   const inside = ({ x, y }: Point) => x >= 0 && y >= 0 && x <= image.width && y <= image.height;
 
+  focusRef.current = () => {
+    layer.current?.focus({ preventScroll: true });
+    setKeyed(true);
+    image.show(crosshair);
+  };
+  useEffect(
+    () => () => {
+      focusRef.current = null;
+    },
+    [focusRef],
+  );
+
+  // The wheel zooms with a tool chosen, not the page: a listener of its own, as React's are passive.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `at` reads the layer's box at each event
+  useEffect(() => {
+    const element = layer.current;
+    if (!element || !tool) return;
+    const onWheel = (event: globalThis.WheelEvent) => {
+      event.preventDefault();
+      if (event.deltaY !== 0) image.zoomBy(event.deltaY < 0 ? ZOOM_PER_WHEEL_STEP : 1 / ZOOM_PER_WHEEL_STEP, at(event));
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, [image, tool]);
+
+  // The crosshair's place, said once it rests, with the mark under it.
+  const [rested, setRested] = useState<Point | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: said once for each place the crosshair rests at, in the words and marks of then
+  useEffect(() => {
+    if (!rested) return;
+    const timer = setTimeout(() => {
+      const x = Math.round(rested.x);
+      const y = Math.round(rested.y);
+      const under = markUnder(rested);
+      say(under ? t('tasks.marking.crosshairOn', { x, y, mark: under }) : t('tasks.marking.crosshairAt', { x, y }));
+    }, SAY_CROSSHAIR_MS);
+    return () => clearTimeout(timer);
+  }, [rested]);
+
+  // A mark selected (in the list, say) is brought into view, the crosshair on it.
+  const shown = numbered(task, marks);
+  const selectedMark = selected === null ? undefined : marks[selected];
+  useEffect(() => {
+    if (!selectedMark) return;
+    const centre = isRectangle(selectedMark) ? { x: selectedMark.x + selectedMark.width / 2, y: selectedMark.y + selectedMark.height / 2 } : selectedMark;
+    setCrosshair(centre);
+    image.show(centre);
+  }, [selectedMark, image]);
+
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (!tool || disabled || event.button !== 0) return;
     event.preventDefault();
-    layer.current?.focus({ preventScroll: true });
+    pointers.current.set(event.pointerId, at(event));
     layer.current?.setPointerCapture?.(event.pointerId);
+    if (pointers.current.size > 1) {
+      // A second finger: a pinch, not a mark.
+      setPress(null);
+      return;
+    }
+    layer.current?.focus({ preventScroll: true });
+    setKeyed(false);
     const point = at(event);
-    setPress({ id: event.pointerId, from: point, to: point });
+    setPress({ id: event.pointerId, from: point, to: point, slop: event.pointerType === 'mouse' ? MOUSE_SLOP : TOUCH_SLOP });
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const before = pointers.current.get(event.pointerId);
+    if (before && pointers.current.size === 2) {
+      const [a, b] = [...pointers.current.values()];
+      const then = Math.hypot(a!.x - b!.x, a!.y - b!.y);
+      pointers.current.set(event.pointerId, at(event));
+      const [c, d] = [...pointers.current.values()];
+      const now = Math.hypot(c!.x - d!.x, c!.y - d!.y);
+      if (then > 0 && now > 0) image.zoomBy(now / then, { x: (c!.x + d!.x) / 2, y: (c!.y + d!.y) / 2 });
+      return;
+    }
+    if (before) pointers.current.set(event.pointerId, at(event));
     if (press?.id === event.pointerId) setPress({ ...press, to: at(event) });
   };
   const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
+    pointers.current.delete(event.pointerId);
     if (!press || press.id !== event.pointerId || !tool) return;
     setPress(null);
     const to = at(event);
-    const dragged = Math.hypot(to.x - press.from.x, to.y - press.from.y) >= DRAG_SLOP;
+    const dragged = Math.hypot(to.x - press.from.x, to.y - press.from.y) >= press.slop;
     const from = image.toImage(press.from);
-    if (tool.shape === 'point' && !dragged && inside(from)) onPlace('point', from);
-    else if (tool.shape === 'rectangle' && dragged) onPlace('rectangle', onImage(from, image), onImage(image.toImage(to), image));
+    if (inside(from)) setCrosshair(from);
+    if (tool.shape === 'point' && !dragged) {
+      if (inside(from)) onPlace('point', from);
+      else say(t('tasks.marking.nothingPlaced'));
+    } else if (tool.shape === 'rectangle') {
+      if (dragged) onPlace('rectangle', onImage(from, image), onImage(image.toImage(to), image));
+      else say(t('tasks.marking.noArea'));
+    }
   };
-  const onWheel = (event: WheelEvent<HTMLDivElement>) => {
-    if (event.deltaY !== 0) image.zoomBy(event.deltaY < 0 ? ZOOM_PER_WHEEL_STEP : 1 / ZOOM_PER_WHEEL_STEP, at(event));
+  const onPointerCancel = (event: PointerEvent<HTMLDivElement>) => {
+    pointers.current.delete(event.pointerId);
+    setPress(null);
   };
 
+  /** Steps the crosshair across the screen (whatever the rotation), in pixels of the screen. */
   const move = (dx: number, dy: number, big: boolean) => {
-    // A step of the screen, in pixels of the image at this zoom.
-    const origin = image.toImage({ x: 0, y: 0 });
-    const across = image.toImage({ x: 1, y: 0 });
-    const scale = Math.hypot(across.x - origin.x, across.y - origin.y) * (big ? BIG_STEP : STEP);
-    const next = onImage({ x: crosshair.x + dx * scale, y: crosshair.y + dy * scale }, image);
+    const step = big ? BIG_STEP : STEP;
+    const here = image.toElement(crosshair);
+    const next = onImage(image.toImage({ x: here.x + dx * step, y: here.y + dy * step }), image);
     setCrosshair(next);
+    setRested(next);
     image.show(next);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.altKey || event.ctrlKey || event.metaKey || disabled) return;
+    setKeyed(true);
     const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const arrow = arrows[event.key];
     if (arrow) move(arrow[0], arrow[1], event.shiftKey);
@@ -101,8 +193,26 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     event.preventDefault();
     event.stopPropagation();
   };
+  const onFocus = () => {
+    setFocused(true);
+    // Reached by Tab: the crosshair is the keyboard's, brought into view.
+    if (layer.current?.matches(':focus-visible')) {
+      setKeyed(true);
+      image.show(crosshair);
+    }
+  };
 
-  const shown = numbered(task, marks);
+  /** The mark under a point of the image, in words, if any. */
+  const markUnder = (point: Point): string | undefined => {
+    const here = image.toElement(point);
+    const found = shown.findLast(({ mark }) => {
+      if (isRectangle(mark)) return point.x >= mark.x && point.y >= mark.y && point.x <= mark.x + mark.width && point.y <= mark.y + mark.height;
+      const there = image.toElement(mark);
+      return Math.hypot(there.x - here.x, there.y - here.y) <= UNDER_CROSSHAIR;
+    });
+    return found && `${found.tool?.label ?? found.mark.tool} ${found.n}`;
+  };
+
   const corners = (a: Point, b: Point) => {
     const points = [a, { x: b.x, y: a.y }, b, { x: a.x, y: b.y }].map(image.toElement);
     return points.map(({ x, y }) => `${x},${y}`).join(' ');
@@ -125,18 +235,18 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
-      onPointerCancel={() => setPress(null)}
-      onWheel={tool ? onWheel : undefined}
+      onPointerCancel={onPointerCancel}
       onKeyDown={onKeyDown}
-      onFocus={() => setFocused(true)}
+      onFocus={onFocus}
       onBlur={() => setFocused(false)}
     >
       <svg className="marking-marks" width="100%" height="100%" aria-hidden="true">
         {shown.map(({ mark, toolIndex, n }, index) => {
           const colour = colourOf(toolIndex);
           const chosen = index === selected;
+          // Only with no tool chosen (a tool's click near a mark places another).
           const select = (event: PointerEvent<SVGElement>) => {
-            if (disabled) return;
+            if (disabled || tool) return;
             event.stopPropagation();
             layer.current?.focus({ preventScroll: true });
             onSelect(index);
@@ -163,7 +273,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
           );
         })}
         {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
-        {focused && (
+        {focused && keyed && (
           <g className="marking-crosshair" data-testid="marking-crosshair">
             <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#fff" strokeWidth={4} />
             <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#c2410c" strokeWidth={2} />

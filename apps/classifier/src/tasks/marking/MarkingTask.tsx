@@ -1,12 +1,12 @@
 import type { QueuedSubject } from '@chorus/client';
-import type { MarkingTool, SubjectLocation } from '@chorus/tasks';
-import { type KeyboardEvent, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type Mark, type MarkingTool, MOST_MARKS, type SubjectLocation } from '@chorus/tasks';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { openImage, type Point, watchOpenImage } from '../../components/viewer/openImage';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
-import { colourOf, countInWords, countOf, glyphOf, isRectangle, marksIn, markInWords, numbered, pointMark, rectangleMark, shapeInWords, type Task, toolAtFault } from './marks';
+import { allFull, colourOf, countInWords, countOf, glyphOf, isRectangle, marksIn, markInWords, numbered, pointMark, rectangleMark, shapeInWords, type Task, toolAtFault } from './marks';
 import { GlyphShape, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
@@ -34,6 +34,31 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
   const shownImage = opened?.markable ? opened : null;
   const toolId = (each: MarkingTool) => `${id}-tool-${each.key}`;
+  const focusLayer = useRef<(() => void) | null>(null);
+  /** A key of each mark for as long as it is in the list (its index changes as others are removed). */
+  const keys = useRef({ of: new WeakMap<Mark, number>(), next: 0 });
+  const keyOf = (mark: Mark) => {
+    const known = keys.current.of.get(mark);
+    if (known !== undefined) return known;
+    keys.current.next += 1;
+    keys.current.of.set(mark, keys.current.next);
+    return keys.current.next;
+  };
+  /** After a mark is removed by its button: the row that took its place, whose Remove takes focus (none: the heading). */
+  const focusAfterRemoval = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const row = focusAfterRemoval.current;
+    if (row === null) return;
+    focusAfterRemoval.current = null;
+    const removes = document.getElementById(`${id}-marks`)?.querySelectorAll<HTMLElement>('.marking-remove');
+    (removes?.[Math.min(row, removes.length - 1)] ?? document.getElementById(`${id}-list`))?.focus();
+  });
+  const chooseTool = (key: string | null) => {
+    if (disabled) return;
+    // A rectangle begun with one tool is not ended with another.
+    if (anchor) setAnchor(null);
+    setToolKey(key);
+  };
 
   const setAnchor = (next: Point | null) => {
     setAnchorState(next);
@@ -63,6 +88,10 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       setUnfinished(null);
     }
     const count = countOf(marks, tool);
+    if (allFull(marks)) {
+      say(t('tasks.marking.allFull', { max: MOST_MARKS }));
+      return;
+    }
     if (tool.max !== undefined && count >= tool.max) {
       say(t('tasks.marking.full', { count: tool.max, label: tool.label }));
       return;
@@ -77,6 +106,10 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
     onChange(marks.filter((_, at) => at !== index));
     setSelected(null);
     say(t('tasks.marking.removed', { mark: markInWords(t, entry.tool, entry.n, entry.mark) }));
+  };
+  const removeByButton = (index: number) => {
+    focusAfterRemoval.current = index;
+    remove(index);
   };
   const onListKey = (event: KeyboardEvent, index: number) => {
     if ((event.key !== 'Delete' && event.key !== 'Backspace') || disabled) return;
@@ -95,7 +128,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
         <div className="answers">
           {task.tools.map((each, index) => (
             <div className="answer marking-tool" key={each.key}>
-              <input type="radio" id={toolId(each)} name={`${id}-tool`} value={each.key} checked={toolKey === each.key} onChange={() => disabled || setToolKey(each.key)} aria-disabled={disabled || undefined} />
+              <input type="radio" id={toolId(each)} name={`${id}-tool`} value={each.key} checked={toolKey === each.key} onChange={() => chooseTool(each.key)} aria-disabled={disabled || undefined} />
               <label htmlFor={toolId(each)}>
                 <Swatch shape={each.shape} index={index} />
                 <span className="answer-label">
@@ -108,7 +141,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
             </div>
           ))}
           <div className="answer marking-tool">
-            <input type="radio" id={`${id}-tool-none`} name={`${id}-tool`} value="" checked={toolKey === null} onChange={() => disabled || setToolKey(null)} aria-disabled={disabled || undefined} />
+            <input type="radio" id={`${id}-tool-none`} name={`${id}-tool`} value="" checked={toolKey === null} onChange={() => chooseTool(null)} aria-disabled={disabled || undefined} />
             <label htmlFor={`${id}-tool-none`}>
               <span className="answer-label">{t('tasks.marking.move')}</span>
             </label>
@@ -118,6 +151,11 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       <p className="keyboard-hint" id={`${id}-keys`}>
         {t('tasks.marking.keys')}
       </p>
+      {shownImage && (
+        <button type="button" className="button button-secondary button-small marking-to-image" onClick={() => focusLayer.current?.()}>
+          {t('tasks.marking.toImage')}
+        </button>
+      )}
       {/* The image on another page of the subject (or none): said; one loading, or failed, the viewer says so itself. */}
       {!opened && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
       {opened && !opened.markable && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
@@ -125,17 +163,16 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
         {t('tasks.marking.list', { count: marks.length })}
       </h3>
       {marks.length > 0 && (
-        <ol className="marking-list" aria-labelledby={`${id}-list`}>
+        <ol className="marking-list" id={`${id}-marks`} aria-labelledby={`${id}-list`}>
           {numbered(task, marks).map(({ mark, tool: of, toolIndex, n }, index) => {
             const words = markInWords(t, of, n, mark);
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: marks are a list in the order drawn, renumbered as one is removed
-              <li key={index} className="marking-entry" data-testid="marking-entry">
+              <li key={keyOf(mark)} className="marking-entry" data-testid="marking-entry">
                 <Swatch shape={isRectangle(mark) ? 'rectangle' : 'point'} index={toolIndex} />
                 <button type="button" className="marking-select" aria-pressed={index === selected} onClick={() => setSelected(index === selected ? null : index)} onKeyDown={(event) => onListKey(event, index)} aria-disabled={disabled || undefined}>
                   {words}
                 </button>
-                <button type="button" className="button button-secondary button-small" aria-label={t('tasks.marking.removeMark', { mark: words })} onClick={() => disabled || remove(index)} aria-disabled={disabled || undefined}>
+                <button type="button" className="button button-secondary button-small marking-remove" aria-label={t('tasks.marking.removeMark', { mark: words })} onClick={() => disabled || removeByButton(index)} aria-disabled={disabled || undefined}>
                   {t('tasks.marking.remove')}
                 </button>
               </li>
@@ -162,6 +199,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
           onPlace={place}
           onSelect={setSelected}
           onRemoveSelected={() => selected !== null && remove(selected)}
+          say={say}
+          focusRef={focusLayer}
           label={layerLabel}
           describedBy={`${id}-layer-hint`}
           disabled={disabled}

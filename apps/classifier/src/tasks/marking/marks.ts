@@ -1,4 +1,4 @@
-import { type Mark, type MarkingTool, marksOf } from '@chorus/tasks';
+import { type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import type { Point } from '../../components/viewer/openImage';
 import type { Describe, Explain, TaskOf } from '../types';
@@ -43,11 +43,10 @@ export function rectangleMark(tool: string, a: Point, b: Point): Mark | null {
 }
 
 /** The tool whose count is outside its limits, the first in the task's order, and which way. */
-export function toolAtFault(task: Task, marks: readonly Mark[]): { tool: MarkingTool; fault: 'tooFew' | 'tooMany' } | undefined {
+export function toolAtFault(task: Task, marks: readonly Mark[]): { tool: MarkingTool; fault: 'tooFew' | 'tooMany'; count: number } | undefined {
   for (const tool of task.tools) {
     const count = countOf(marks, tool);
-    if (count < (tool.min ?? 0)) return { tool, fault: 'tooFew' };
-    if (tool.max !== undefined && count > tool.max) return { tool, fault: 'tooMany' };
+    if (markCountProblem(tool, count)) return { tool, fault: count < (tool.min ?? 0) ? 'tooFew' : 'tooMany', count };
   }
   return undefined;
 }
@@ -85,11 +84,16 @@ export const shapeInWords = (t: TFunction, tool: MarkingTool): string => (tool.s
 
 /** Going on was refused for a tool's count: which tool, and how many it needs. */
 export const explainMarking: Explain<Task> = (task, _issue, t, value) => {
-  const fault = toolAtFault(task, marksIn(value));
+  const marks = marksIn(value);
+  if (marks.length > MOST_MARKS) return t('tasks.marking.allFull', { max: MOST_MARKS });
+  const fault = toolAtFault(task, marks);
   if (!fault) return undefined;
-  const { tool } = fault;
-  return fault.fault === 'tooFew' ? t('tasks.marking.tooFew', { count: tool.min ?? 0, label: tool.label }) : t('tasks.marking.tooMany', { count: tool.max ?? 0, label: tool.label });
+  const { tool, count: have } = fault;
+  return fault.fault === 'tooFew' ? t('tasks.marking.tooFew', { count: tool.min ?? 0, have, label: tool.label }) : t('tasks.marking.tooMany', { count: tool.max ?? 0, have, label: tool.label });
 };
+
+/** Whether the answer holds as many marks as any answer may (`MOST_MARKS`), whatever their tools. */
+export const allFull = (marks: readonly Mark[]): boolean => marks.length >= MOST_MARKS;
 
 export const describeMarking: Describe<Task> = (task, value, t) => {
   const marks = numbered(task, marksIn(value));
