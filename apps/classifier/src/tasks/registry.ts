@@ -43,7 +43,7 @@ interface TaskEntry<T extends TaskType> {
    * panel then leaves out; with nothing else to show, the task has the whole width.
    */
   ownedLocation?(task: TaskOf<T>, subject: QueuedSubject): SubjectLocation | undefined;
-  /** The location the task works on, which the subject's panel opens on unless the task names one (`showLocation`). */
+  /** The location the task works on, which the subject's panel opens on, whatever page the task's `showLocation` names (its marks go there). */
   workedLocation?(task: TaskOf<T>, subject: QueuedSubject): SubjectLocation | undefined;
   /** A value of this task in words (the volunteer's answer, or the experts' in gold-standard feedback). */
   describe: Describe<TaskOf<T>>;
