@@ -19,6 +19,7 @@ import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
 import { MediaFailureSink } from './MediaFailed';
 import { NeighbourPages, offersNeighbourPages } from './NeighbourPages';
+import { OpenImageContext, useOpenImageState } from './viewer/openImage';
 import { SubjectAbout } from './SubjectAbout';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -332,7 +333,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     void proceed();
   };
 
+  const openImage = useOpenImageState();
   return (
+    <OpenImageContext.Provider value={openImage}>
     <section
       ref={sectionRef}
       className={`classify${fullWidth ? ' classify-full' : ''}`}
@@ -419,6 +422,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={favourite} />
       <ReportProblem reasons={reportReasonsFor(definition)} reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
+    </OpenImageContext.Provider>
   );
 }
 

@@ -1,9 +1,9 @@
 import type { TFunction } from 'i18next';
 import type OpenSeadragon from 'openseadragon';
-import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchInfo, knownInfo } from './iiifInfo';
-import { type OpenImage, type Point, showOpenImage } from './openImage';
+import { type OpenImage, OpenImageContext, type Point } from './openImage';
 import { showStage } from './stage';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
@@ -142,6 +142,7 @@ const prefersReducedMotion = () => typeof window.matchMedia === 'function' && wi
  */
 export function ImageViewer({ url, iiifService, label }: Props) {
   const id = useId();
+  const { setImage } = useContext(OpenImageContext);
   const singleKeys = useSingleKeysOn();
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
@@ -213,7 +214,10 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           const content = item.getContentSize();
           const plain = (tileSource as { type?: string }).type === 'image';
           void (plain ? Promise.resolve({ width: content.x, height: content.y }) : naturalSize(url)).then((size) => {
-            if (!abort.signal.aborted) forgetOpen = showOpenImage(openImageOf(OSD, current, item, url, over, size));
+            if (abort.signal.aborted) return;
+            const open = openImageOf(OSD, current, item, url, over, size);
+            setImage(open);
+            forgetOpen = () => setImage((shown) => (shown === open ? null : shown));
           });
         });
         current.addHandler('open-failed', () => setStatus('failed'));
@@ -315,7 +319,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
     };
-  }, [url, iiifService, label, id, t, retries]);
+  }, [url, iiifService, label, id, t, retries, setImage]);
 
   function act(action: ViewerAction) {
     if (status === 'failed') return;

@@ -1,3 +1,5 @@
+import { createContext, type Dispatch, type SetStateAction, useMemo, useState } from 'react';
+
 /**
  * The image open in the viewer on screen, for a task that draws over it (marking): where to draw, and how a point of
  * the image (in the pixels of the image at its natural size) and a point of the viewer's element convert, whatever the
@@ -29,26 +31,18 @@ export interface OpenImage {
   show(point: Point): void;
 }
 
-let open: OpenImage | null = null;
-const watchers = new Set<() => void>();
-
-function setOpen(image: OpenImage | null): void {
-  open = image;
-  for (const watcher of watchers) watcher();
+/** The open image and what sets it, given by the subject's classifier to its viewer (which sets it) and its task. */
+export interface OpenImageState {
+  image: OpenImage | null;
+  setImage: Dispatch<SetStateAction<OpenImage | null>>;
 }
 
-/** Notes `image` as open on screen; returns what forgets it. */
-export function showOpenImage(image: OpenImage): () => void {
-  setOpen(image);
-  return () => {
-    if (open === image) setOpen(null);
-  };
-}
+/** None outside a subject's classifier (the lab's pages, a neighbour page): a viewer there opens no image to mark. */
+export const NO_OPEN_IMAGE: OpenImageState = { image: null, setImage: () => {} };
+export const OpenImageContext = createContext<OpenImageState>(NO_OPEN_IMAGE);
 
-/** The image open on screen, as `useSyncExternalStore` reads it with `watchOpenImage`. */
-export const openImage = (): OpenImage | null => open;
-
-export function watchOpenImage(onChange: () => void): () => void {
-  watchers.add(onChange);
-  return () => watchers.delete(onChange);
+/** The state a subject's classifier provides: its viewer's image, for its task. */
+export function useOpenImageState(): OpenImageState {
+  const [image, setImage] = useState<OpenImage | null>(null);
+  return useMemo(() => ({ image, setImage }), [image]);
 }

@@ -1,8 +1,8 @@
 import type { QueuedSubject } from '@chorus/client';
 import { type Mark, type MarkingTool, MOST_MARKS, type SubjectLocation } from '@chorus/tasks';
-import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { openImage, type Point, watchOpenImage } from '../../components/viewer/openImage';
+import { OpenImageContext, type Point } from '../../components/viewer/openImage';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
@@ -29,7 +29,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   /** What was last done, said by screen readers (politely), anew each time. */
   const [said, setSaid] = useState<{ text: string; n: number } | null>(null);
   const say = (text: string) => setSaid((last) => ({ text, n: (last?.n ?? 0) + 1 }));
-  const image = useSyncExternalStore(watchOpenImage, openImage);
+  const { image } = useContext(OpenImageContext);
   const location = markedLocation(task, subject);
   const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
   const shownImage = opened?.markable ? opened : null;
