@@ -300,7 +300,7 @@ describe('classifier in a browser: the marking task', () => {
     const finger = await phone(page);
     await page.waitForTimeout(500);
     const session = await page.context().newCDPSession(page);
-    const touch = (type: string, touchPoints: { x: number; y: number }[]) => session.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', touchPoints: { x: number; y: number }[]) => session.send('Input.dispatchTouchEvent', { type, touchPoints });
     const at = await onPage(layer, 200, 150);
     await touch('touchStart', [at]);
     await touch('touchMove', [{ x: at.x + 6, y: at.y }]);
