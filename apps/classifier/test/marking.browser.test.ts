@@ -274,6 +274,12 @@ describe('classifier in a browser: the marking task', () => {
     await page.locator('input[type="radio"][value="penguin"]').check();
     await waitToSee(page.locator('.marking-drawn'), { state: 'detached' });
 
+    // A click with the rectangle tool draws nothing, and says so.
+    await page.locator('input[type="radio"][value="sign"]').check();
+    await page.mouse.click(first.x + 40, first.y + 40);
+    await page.waitForFunction(() => document.querySelector('[data-testid="marking-said"]')?.textContent === 'Nothing drawn: a rectangle needs a width and a height.');
+    await page.locator('input[type="radio"][value="penguin"]').check();
+
     // Under rotation the arrows go the screen's way: turned right a quarter, right on screen is up the image.
     await page.getByRole('button', { name: 'Rotate right' }).click();
     await page.waitForTimeout(1_000);
