@@ -213,12 +213,17 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           if (!item || !over) return;
           const content = item.getContentSize();
           const plain = (tileSource as { type?: string }).type === 'image';
-          void (plain ? Promise.resolve({ width: content.x, height: content.y }) : naturalSize(url)).then((size) => {
-            if (abort.signal.aborted) return;
-            const open = openImageOf(OSD, current, item, url, over, size);
-            setImage(open);
-            forgetOpen = () => setImage((shown) => (shown === open ? null : shown));
-          });
+          // The plain image is loaded for its size only when a task asks (`measure`), not for every IIIF subject.
+          const published = new Set<OpenImage>();
+          const publish = (open: OpenImage) => {
+            published.add(open);
+            return open;
+          };
+          const open = plain
+            ? openImageOf(OSD, current, item, url, over, { width: content.x, height: content.y })
+            : { ...openImageOf(OSD, current, item, url, over, null), measure: async () => publish(openImageOf(OSD, current, item, url, over, await naturalSize(url))) };
+          setImage(publish(open));
+          forgetOpen = () => setImage((shown) => (shown && published.has(shown) ? null : shown));
         });
         current.addHandler('open-failed', () => setStatus('failed'));
         // OpenSeadragon does not ask for a tile again (it marks it as not existing). Offline, an image whose opening

@@ -21,6 +21,8 @@ export interface OpenImage {
   height: number;
   /** False when the plain image's size could not be read (a IIIF service shown, the plain image not loading): no marks. */
   markable: boolean;
+  /** Present until the plain image's size is read (a IIIF service shown): reads it, giving the image to mark. */
+  measure?(): Promise<OpenImage>;
   toElement(point: Point): Point;
   toImage(point: Point): Point;
   /** Calls `onChange` at each frame the view changes (zoom, pan, rotation, size); returns what stops it. */

@@ -29,7 +29,16 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   /** What was last done, said by screen readers (politely), anew each time. */
   const [said, setSaid] = useState<{ text: string; n: number } | null>(null);
   const say = (text: string) => setSaid((last) => ({ text, n: (last?.n ?? 0) + 1 }));
-  const { image } = useContext(OpenImageContext);
+  const { image, setImage } = useContext(OpenImageContext);
+  // A IIIF service shown: the plain image's size is read (marks are in its pixels) before marking.
+  useEffect(() => {
+    if (!image?.measure) return;
+    let live = true;
+    void image.measure().then((read) => live && setImage((shown) => (shown === image ? read : shown)));
+    return () => {
+      live = false;
+    };
+  }, [image, setImage]);
   const location = markedLocation(task, subject);
   const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
   const shownImage = opened?.markable ? opened : null;
@@ -158,7 +167,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       )}
       {/* The image on another page of the subject (or none): said; one loading, or failed, the viewer says so itself. */}
       {!opened && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
-      {opened && !opened.markable && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
+      {opened && !opened.markable && !opened.measure && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
       <h3 className="marking-list-heading" id={`${id}-list`} tabIndex={-1}>
         {t('tasks.marking.list', { count: marks.length })}
       </h3>
