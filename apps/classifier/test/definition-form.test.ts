@@ -127,6 +127,15 @@ describe('the definition form reads the schemas', () => {
     // A fields task's field has its own words: its help is a line under the field, not the task's markdown.
     const cards = { ...BRANCHING, tasks: { F: { type: 'fields', instruction: 'Copy', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }] } } };
     expect([hint('/tasks/F/fields/0/help', cards), hint('/tasks/F/help', cards)]).toEqual([texts.hints.formField.help, texts.hints.task.help]);
+    // A marking task's tool has its own: its min and max count its own marks, its key names a download's column.
+    const penguins = { ...BRANCHING, tasks: { M: { type: 'marking', instruction: 'Mark', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] } } };
+    expect(['min', 'max', 'key', 'shape', 'tolerance'].map((name) => hint(`/tasks/M/tools/0/${name}`, penguins))).toEqual([
+      texts.hints.markingTool.min,
+      texts.hints.markingTool.max,
+      texts.hints.markingTool.key,
+      texts.hints.markingTool.shape,
+      texts.hints.markingTool.tolerance,
+    ]);
 
     expect([hint('/name'), hint('/tasks'), hint('/tasks/T1/textTags'), hint('/retirement/rules'), hint('/selection/training'), hint('/effects/0/when'), hint('/tasks/T0/question')]).toEqual([
       texts.hints.definition.name,

@@ -87,6 +87,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       'close-reading',
       'tagging',
       'fields',
+      'marking',
     ]);
     await press(page, '#lab-def-tasks-add');
     await waitForFocus(page, '#lab-def-tasks-t1-key');
@@ -209,6 +210,48 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       fields: [
         { key: 'surname', label: 'Surname', kind: 'text', required: true },
         { key: 'parish', label: 'Parish', kind: 'choice', choices: ['St Mary', 'St John'], required: false },
+      ],
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('adds a marking task and its tools: key, label, shape, min, max, tolerance; a tolerance on a rectangle is refused at it', async () => {
+    const { researcher, id, page, errors } = await researcherWith(YES_NO, 'marking');
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
+    await choose(page, '#lab-def-tasks-new-type', 'Marking (points and rectangles on the image)');
+    await press(page, '#lab-def-tasks-add');
+    await waitForFocus(page, '#lab-def-tasks-t1-key');
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1');
+    await typeInto(page, '#lab-def-tasks-t1-instruction', 'Mark each penguin and each sign');
+    const tool = (n: number, name: string) => `#lab-def-tasks-t1-tools-${n}-${name}`;
+    for (const [n, key, label, shape] of [[0, 'penguin', 'Penguin', 'Point'], [1, 'sign', 'Sign', 'Rectangle']] as const) {
+      await press(page, '#lab-def-tasks-t1-tools-add');
+      await typeInto(page, tool(n, 'key'), key);
+      await typeInto(page, tool(n, 'label'), label);
+      await choose(page, tool(n, 'shape'), shape);
+    }
+    expect(await page.locator(`label[for="lab-def-tasks-t1-tools-0-tolerance"]`).textContent()).toBe('Tolerance (pixels)');
+    await typeInto(page, tool(0, 'min'), '1');
+    await typeInto(page, tool(0, 'tolerance'), '25');
+    await typeInto(page, tool(1, 'max'), '3');
+    await typeInto(page, tool(1, 'tolerance'), '10');
+    await checkScreen(page, 'lab-definition-form-marking');
+
+    // A rectangle has no tolerance (rectangles are one thing by their overlap): refused, said at it, which takes focus.
+    await press(page, save);
+    await waitForFocus(page, tool(1, 'tolerance'));
+    expect(await page.getByTestId('lab-def-tasks-t1-tools-1-tolerance-error').textContent()).toMatch(/^Is only for a point tool/);
+    expect((await researcher.getWorkflow(id)).version).toBe(1);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await press(page, save);
+    await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.'));
+    expect((await researcher.getWorkflow(id)).definition.tasks.T1).toEqual({
+      type: 'marking',
+      instruction: 'Mark each penguin and each sign',
+      tools: [
+        { key: 'penguin', label: 'Penguin', shape: 'point', min: 1, tolerance: 25 },
+        { key: 'sign', label: 'Sign', shape: 'rectangle', max: 3 },
       ],
     });
     expect(errors).toEqual([]);

@@ -7,6 +7,7 @@ import { useRetryWhenOnline } from '../lib/useOnline';
 import { Dialog } from './Dialog';
 import { SubjectAbout } from './SubjectAbout';
 import { SubjectMedia } from './SubjectMedia';
+import { NO_OPEN_IMAGE, OpenImageContext } from './viewer/openImage';
 
 type Side = 'previous' | 'next';
 
@@ -84,7 +85,10 @@ export function NeighbourPages({ workflowId, subjectId, subjectSetId }: { workfl
         {open && shown && (
           <>
             <p className="muted">{t('neighbourPages.readOnly')}</p>
-            <SubjectMedia key={side} locations={shown.locations} subject={shown} />
+            {/* A neighbour's image is not the one marked. */}
+            <OpenImageContext.Provider value={NO_OPEN_IMAGE}>
+              <SubjectMedia key={side} locations={shown.locations} subject={shown} />
+            </OpenImageContext.Provider>
             <SubjectAbout metadata={shown.metadata} />
           </>
         )}

@@ -9,7 +9,7 @@ import type { Saying } from '../lib/said';
 import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
-import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
+import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation, workedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
 import { languageOf } from '../lib/textLanguage';
@@ -19,6 +19,7 @@ import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
 import { MediaFailureSink } from './MediaFailed';
 import { NeighbourPages, offersNeighbourPages } from './NeighbourPages';
+import { OpenImageContext, useOpenImageState } from './viewer/openImage';
 import { SubjectAbout } from './SubjectAbout';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -60,12 +61,14 @@ const SWIPE_DISTANCE = 80;
 const SWIPE_STEEPNESS = 3;
 
 /**
- * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location its `showLocation` numbers
- * from 1 among the subject's; the first when the subject has fewer, or the task shows that one itself.
+ * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location it works on (a marking
+ * task's image), else the one its `showLocation` numbers from 1 among the subject's; the first when the subject has
+ * fewer, or the task shows that one itself.
  */
 function openingPage(task: Task | undefined, subject: QueuedSubject, shown: QueuedSubject['locations']): number | undefined {
-  if (!task?.showLocation) return undefined;
-  const location = subject.locations[task.showLocation - 1];
+  // null: a location named that the subject lacks.
+  const location = (task && workedLocation(task, subject)) ?? (task?.showLocation ? (subject.locations[task.showLocation - 1] ?? null) : undefined);
+  if (location === undefined) return undefined;
   return Math.max(location ? shown.indexOf(location) : 0, 0);
 }
 
@@ -330,7 +333,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     void proceed();
   };
 
+  const openImage = useOpenImageState();
   return (
+    <OpenImageContext.Provider value={openImage}>
     <section
       ref={sectionRef}
       className={`classify${fullWidth ? ' classify-full' : ''}`}
@@ -417,6 +422,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={favourite} />
       <ReportProblem reasons={reportReasonsFor(definition)} reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
+    </OpenImageContext.Provider>
   );
 }
 

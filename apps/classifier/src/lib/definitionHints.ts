@@ -4,7 +4,7 @@ import { isObject, segmentsOf, TASK, valueAt } from './definitionSchema';
  * Which hint a field of the definition's form has (`lab.definitionForm.hints.<context>.<name>`), by its place, since a
  * name means different things in different places: an effect's `answer` is the consensus answer that moves a subject,
  * a posterior rule's the answer whose probability is followed. The context is what holds the field: the definition
- * itself, a task, a fields task's field (`formField`), the selection, an effect, or a retirement rule of a kind (`posteriorRule`). A threshold of agreement
+ * itself, a task, a fields task's field (`formField`), a marking task's tool (`markingTool`), the selection, an effect, or a retirement rule of a kind (`posteriorRule`). A threshold of agreement
  * (an agreement rule's, an effect's) is told by what agreement measures for the type of the task it names.
  */
 export interface HintKey {
@@ -24,6 +24,8 @@ export function hintKeyAt(pointer: string, definition: unknown): HintKey {
   const [first = ''] = segments;
   // A fields task's field (`/tasks/T/fields/0/help`): its help is a line shown under the field, not the task's markdown.
   if (first === 'tasks' && segments[2] === 'fields' && segments.length === 5) return { context: 'formField', name };
+  // A marking task's tool (`/tasks/T/tools/0/min`): its limits are of its own marks, not the task's.
+  if (first === 'tasks' && segments[2] === 'tools' && segments.length === 5) return { context: 'markingTool', name };
   const context = first === 'retirement' ? `${isObject(holder) ? String(holder.rule) : ''}Rule` : (CONTEXTS[first] ?? first);
   if (!AGREEMENT_FIELDS.has(`${context}.${name}`)) return { context, name };
   return { context: 'agreement', name: agreementOf(definition, isObject(holder) ? holder.task : undefined) };

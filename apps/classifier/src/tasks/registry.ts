@@ -9,6 +9,8 @@ import { describeTagging, taggingIsEmpty } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
 import { describeFields, explainFields, FieldsTask, fieldsInitialValue, fieldsIsEmpty } from './fields/FieldsTask';
+import { describeMarking, explainMarking, markingIsEmpty } from './marking/marks';
+import { MarkingTask, markedLocation } from './marking/MarkingTask';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
 /**
@@ -30,7 +32,7 @@ function preloadable<P extends object>(load: () => Promise<{ default: ComponentT
 const transcription = preloadable(() => import('./transcription/TranscriptionTask'));
 
 /** The task types whose answer can be empty and still right: the volunteer is asked, in the words of `subject.empty.<type>`. */
-export type EmptiableType = 'multiple' | 'transcription' | 'tagging' | 'fields';
+export type EmptiableType = 'multiple' | 'transcription' | 'tagging' | 'fields' | 'marking';
 
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
@@ -41,6 +43,8 @@ interface TaskEntry<T extends TaskType> {
    * panel then leaves out; with nothing else to show, the task has the whole width.
    */
   ownedLocation?(task: TaskOf<T>, subject: QueuedSubject): SubjectLocation | undefined;
+  /** The location the task works on, which the subject's panel opens on, whatever page the task's `showLocation` names (its marks go there). */
+  workedLocation?(task: TaskOf<T>, subject: QueuedSubject): SubjectLocation | undefined;
   /** A value of this task in words (the volunteer's answer, or the experts' in gold-standard feedback). */
   describe: Describe<TaskOf<T>>;
   /** A message for a problem with the task's value that says what to do, where the generic one would not. */
@@ -69,6 +73,7 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   'close-reading': { component: CloseReadingTask, ownedLocation: closeReadingPassageShown, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging, isEmpty: taggingIsEmpty },
   fields: { component: FieldsTask, initialValue: fieldsInitialValue, describe: describeFields, explain: explainFields, isEmpty: fieldsIsEmpty },
+  marking: { component: MarkingTask, initialValue: () => [], workedLocation: markedLocation, describe: describeMarking, explain: explainMarking, isEmpty: markingIsEmpty },
 };
 
 function entryFor(task: Task): TaskEntry<TaskType> | undefined {
@@ -88,6 +93,10 @@ export function ownedLocation(task: Task, subject: QueuedSubject): SubjectLocati
   return entryFor(task)?.ownedLocation?.(task as never, subject);
 }
 
+export function workedLocation(task: Task, subject: QueuedSubject): SubjectLocation | undefined {
+  return entryFor(task)?.workedLocation?.(task as never, subject);
+}
+
 /** A task's value in words; a type this classifier cannot render is shown as its JSON. */
 export function describeValue(task: Task, value: unknown, t: TFunction): string {
   const entry = entryFor(task);
@@ -105,7 +114,7 @@ export function describeWrittenAnswer(task: Task, answer: unknown, t: TFunction)
 /** A message a volunteer can act on, from the first problem with a task's value. */
 export function invalidMessage(task: Task, value: unknown, issue: ValueIssue | undefined, t: TFunction): string {
   if (value === undefined) return t('subject.chooseFirst');
-  return entryFor(task)?.explain?.(task as never, issue, t) ?? t('subject.invalid', { detail: issue?.message ?? '' });
+  return entryFor(task)?.explain?.(task as never, issue, t, value) ?? t('subject.invalid', { detail: issue?.message ?? '' });
 }
 
 /**

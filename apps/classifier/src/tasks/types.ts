@@ -38,8 +38,8 @@ export interface ValueIssue {
   message: string;
 }
 
-/** What a volunteer can do about a problem with this task's value, or undefined for the generic message. */
-export type Explain<T extends Task = Task> = (task: T, issue: ValueIssue | undefined, t: TFunction) => string | undefined;
+/** What a volunteer can do about a problem with this task's value (`value`, as refused), or undefined for the generic message. */
+export type Explain<T extends Task = Task> = (task: T, issue: ValueIssue | undefined, t: TFunction, value: unknown) => string | undefined;
 
 /** An annotation value of a task in words, e.g. the label of the chosen answer, for gold-standard feedback. */
 export type Describe<T extends Task = Task> = (task: T, value: unknown, t: TFunction) => string;

@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import type OpenSeadragon from 'openseadragon';
-import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchInfo, knownInfo } from './iiifInfo';
+import { type OpenImage, OpenImageContext, type Point } from './openImage';
 import { showStage } from './stage';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
@@ -79,6 +80,58 @@ async function tileSourceFor(url: string, iiifService: string | undefined, signa
   return { type: 'image', url };
 }
 
+/** The plain image's size at its natural size, loaded for it; null when it does not load. */
+function naturalSize(url: string): Promise<{ width: number; height: number } | null> {
+  return new Promise((resolve) => {
+    const image = new Image();
+    image.onload = () => resolve(image.naturalWidth > 0 && image.naturalHeight > 0 ? { width: image.naturalWidth, height: image.naturalHeight } : null);
+    image.onerror = () => resolve(null);
+    image.src = url;
+  });
+}
+
+/**
+ * What a task that draws over the image sees of it (`openImage.ts`), in pixels of the plain image (`url`) at its
+ * natural size, whichever the viewer shows: a IIIF service's full size (often larger) is scaled to it, so that a
+ * volunteer shown the service and one shown the plain image (the service down) mark in one system. `size` null: the
+ * plain image's size is not known, and nothing can be marked.
+ */
+function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, item: OpenSeadragon.TiledImage, url: string, overlay: HTMLElement, size: { width: number; height: number } | null): OpenImage {
+  const content = item.getContentSize();
+  const { width, height } = size ?? { width: content.x, height: content.y };
+  // Plain pixels per pixel of the tile source.
+  const [sx, sy] = [width / content.x, height / content.y];
+  const toSource = ({ x, y }: Point) => new OSD.Point(x / sx, y / sy);
+  return {
+    url,
+    overlay,
+    width,
+    height,
+    markable: size !== null,
+    toElement: (point) => item.imageToViewerElementCoordinates(toSource(point)),
+    toImage: (point) => {
+      const { x, y } = item.viewerElementToImageCoordinates(new OSD.Point(point.x, point.y));
+      return { x: x * sx, y: y * sy };
+    },
+    watchView(onChange) {
+      viewer.addHandler('update-viewport', onChange);
+      viewer.addHandler('resize', onChange);
+      return () => {
+        viewer.removeHandler('update-viewport', onChange);
+        viewer.removeHandler('resize', onChange);
+      };
+    },
+    zoomBy(factor, { x, y }) {
+      viewer.viewport.zoomBy(factor, viewer.viewport.pointFromPixel(new OSD.Point(x, y)));
+      viewer.viewport.applyConstraints();
+    },
+    show(at) {
+      const point = item.imageToViewportCoordinates(toSource(at));
+      if (!viewer.viewport.getBounds(true).containsPoint(point)) viewer.viewport.panTo(point);
+    },
+  };
+}
+
 const prefersReducedMotion = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /**
@@ -89,9 +142,11 @@ const prefersReducedMotion = () => typeof window.matchMedia === 'function' && wi
  */
 export function ImageViewer({ url, iiifService, label }: Props) {
   const id = useId();
+  const { setImage } = useContext(OpenImageContext);
   const singleKeys = useSingleKeysOn();
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [tiles, setTiles] = useState<Tiles>('loading');
@@ -119,6 +174,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     const abort = new AbortController();
     let instance: OpenSeadragon.Viewer | null = null;
     let nextTry: ReturnType<typeof setTimeout> | undefined;
+    let forgetOpen = () => {};
     setStatus('loading');
     setTiles('loading');
     setTileFailed(false);
@@ -152,6 +208,22 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         current.addHandler('open', () => {
           setStatus('ready');
           update();
+          const item = current.world.getItemAt(0);
+          const over = overlay.current;
+          if (!item || !over) return;
+          const content = item.getContentSize();
+          const plain = (tileSource as { type?: string }).type === 'image';
+          // The plain image is loaded for its size only when a task asks (`measure`), not for every IIIF subject.
+          const published = new Set<OpenImage>();
+          const publish = (open: OpenImage) => {
+            published.add(open);
+            return open;
+          };
+          const open = plain
+            ? openImageOf(OSD, current, item, url, over, { width: content.x, height: content.y })
+            : { ...openImageOf(OSD, current, item, url, over, null), measure: async () => publish(openImageOf(OSD, current, item, url, over, await naturalSize(url))) };
+          setImage(publish(open));
+          forgetOpen = () => setImage((shown) => (shown && published.has(shown) ? null : shown));
         });
         current.addHandler('open-failed', () => setStatus('failed'));
         // OpenSeadragon does not ask for a tile again (it marks it as not existing). Offline, an image whose opening
@@ -247,11 +319,12 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     return () => {
       abort.abort();
       clearTimeout(nextTry);
+      forgetOpen();
       reloadMissing.current = null;
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
     };
-  }, [url, iiifService, label, id, t, retries]);
+  }, [url, iiifService, label, id, t, retries, setImage]);
 
   function act(action: ViewerAction) {
     if (status === 'failed') return;
@@ -373,6 +446,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       </div>
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
+        {/* Where a task draws over the image (marking), unfiltered. */}
+        <div ref={overlay} className="viewer-overlay" />
         {status === 'loading' && <p className="viewer-message muted">{t('viewer.loading')}</p>}
         {/* There before the failure, so that screen readers say it once, politely, as it comes (an alert would interrupt at each subject). */}
         <div role="status">{failed && <MediaFailed message={t('viewer.failed')} link={t('viewer.open')} report={t('report.imageFailed')} url={url} />}</div>

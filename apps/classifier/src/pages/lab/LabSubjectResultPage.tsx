@@ -22,7 +22,7 @@ import { AddressCorrections } from './CorrectSubjectAddress';
 import { ConsensusReviews } from './ConsensusReviews';
 import { ExcludeVolunteer, LiftExclusion, useLiftExclusion } from './ExcludedVolunteers';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
-import { AgainstMostVotes, agreementInWords, type DefinitionOf, FieldsConsensus, NeedsChecking, OffPath, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
+import { AgainstMostVotes, agreementInWords, ConsensusParts, type DefinitionOf, NeedsChecking, OffPath, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
 import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
 import { useSaid } from '../../lib/said';
@@ -261,7 +261,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                 <tr key={task}>
                   <th scope="row">{definition ? t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) : task}</th>
                   <td className="lab-transcription-text">
-                    {consensus ? <FieldsConsensus consensus={consensus} definition={definition} otherwise={inWords(task, consensus)} /> : t('lab.results.noConsensus')}
+                    {consensus ? <ConsensusParts consensus={consensus} definition={definition} otherwise={inWords(task, consensus)} /> : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
                     {consensus && <NeedsChecking consensus={consensus} />}
                     {consensus && <OffPath consensus={consensus} definition={definition} question={consensus.notReached ? subject.consensus[consensus.notReached.task] : undefined} />}

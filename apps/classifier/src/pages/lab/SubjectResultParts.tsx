@@ -1,10 +1,11 @@
 import type { SubjectClassification, SubjectResult } from '@chorus/client';
-import type { Task, WorkflowDefinition } from '@chorus/tasks';
+import type { Mark, Task, WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { textPreview } from '../../lib/subjectName';
 import { describeWrittenAnswer } from '../../tasks/registry';
+import { markInWords, numbered } from '../../tasks/marking/marks';
 import { whenInWords } from '../../lib/formats';
 
 /** The definition of each version of the workflow, once read (`useVersionDefinitions`). */
@@ -31,7 +32,7 @@ interface FieldConsensus {
  * them): which field volunteers disagree on is what a researcher checks. `otherwise` (the answer in words) for another
  * task, off the path, or a result without its fields.
  */
-export function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick<TaskConsensus, 'notReached'> & { result?: Record<string, unknown> }; definition: Task | undefined; otherwise: ReactNode }) {
+function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick<TaskConsensus, 'notReached'> & { result?: Record<string, unknown> }; definition: Task | undefined; otherwise: ReactNode }) {
   const { t, i18n } = useTranslation();
   const fields = consensus.result?.fields;
   if (definition?.type !== 'fields' || consensus.notReached || !Array.isArray(fields)) return otherwise;
@@ -52,6 +53,46 @@ export function FieldsConsensus({ consensus, definition, otherwise }: { consensu
           )}
         </li>
       ))}
+    </ul>
+  );
+}
+
+/** One thing the volunteers marked, as a marking task's result has it (`result.marks`). */
+interface MarkCluster {
+  tool: string;
+  mark: Mark;
+  votes: number;
+  kept: boolean;
+}
+
+type ConsensusPartsProps = { consensus: Pick<TaskConsensus, 'notReached' | 'votes'> & { result?: Record<string, unknown> }; definition: Task | undefined; otherwise: ReactNode };
+
+/** A task's consensus part by part where its type has parts (a form's fields, the things marked); `otherwise` else. */
+export function ConsensusParts(props: ConsensusPartsProps) {
+  return props.definition?.type === 'marking' ? <MarkingConsensus {...props} /> : <FieldsConsensus {...props} />;
+}
+
+/**
+ * A marking task's consensus thing by thing, each with how many of the volunteers marked it, those left out (no
+ * majority) said so: where volunteers saw different things is what a researcher checks.
+ */
+function MarkingConsensus({ consensus, definition, otherwise }: ConsensusPartsProps) {
+  const { t } = useTranslation();
+  const clusters = consensus.result?.marks;
+  if (definition?.type !== 'marking' || consensus.notReached || !Array.isArray(clusters)) return otherwise;
+  if (!clusters.length) return t('lab.result.noMarks');
+  return (
+    <ul className="lab-field-consensus" data-testid="marking-consensus">
+      {numbered(definition, (clusters as MarkCluster[]).map((cluster) => cluster.mark)).map(({ mark, tool, n }, index) => {
+        const cluster = (clusters as MarkCluster[])[index]!;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the things marked are a fixed list, in the result's order
+          <li key={index}>
+            <bdi>{markInWords(t, tool, n, mark)}</bdi>: {t('lab.result.markVotes', { votes: cluster.votes, count: consensus.votes })}
+            {!cluster.kept && <> {t('lab.result.markLeftOut')}</>}
+          </li>
+        );
+      })}
     </ul>
   );
 }

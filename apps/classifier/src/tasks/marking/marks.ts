@@ -1,0 +1,103 @@
+import { type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
+import type { Point } from '../../components/viewer/openImage';
+import type { Describe, Explain, TaskOf } from '../types';
+
+export type Task = TaskOf<'marking'>;
+
+/**
+ * A colour for each tool, the Okabe–Ito palette (told apart with the common kinds of colour blindness), and a shape of
+ * its own for each tool's points: two tools never look alike on the image, and the list names each mark in words.
+ */
+export const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'] as const;
+export const GLYPHS = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
+export type Glyph = (typeof GLYPHS)[number];
+
+export const colourOf = (index: number): string => COLOURS[index % COLOURS.length]!;
+export const glyphOf = (index: number): Glyph => GLYPHS[index % GLYPHS.length]!;
+
+/** The marks of a value as drawn so far: none for a value that is not a list. */
+export const marksIn = (value: unknown): Mark[] => (Array.isArray(value) ? (value as Mark[]) : []);
+
+export const countOf = (marks: readonly Mark[], tool: MarkingTool): number => marksOf(marks, tool).length;
+
+export const isRectangle = (mark: Mark): mark is Extract<Mark, { width: number }> => 'width' in mark;
+
+/** A coordinate as stored: to a tenth of a pixel, which is finer than any volunteer's hand. */
+const tenth = (n: number) => Math.round(n * 10) / 10;
+
+/** A point of the image, kept on it. */
+export function onImage({ x, y }: Point, size: { width: number; height: number }): Point {
+  return { x: Math.min(Math.max(x, 0), size.width), y: Math.min(Math.max(y, 0), size.height) };
+}
+
+export const pointMark = (tool: string, { x, y }: Point): Mark => ({ tool, x: tenth(x), y: tenth(y) });
+
+/** The rectangle between two corners, or null when it has no area (a click, not a drag). */
+export function rectangleMark(tool: string, a: Point, b: Point): Mark | null {
+  const x = tenth(Math.min(a.x, b.x));
+  const y = tenth(Math.min(a.y, b.y));
+  const width = tenth(Math.abs(a.x - b.x));
+  const height = tenth(Math.abs(a.y - b.y));
+  return width > 0 && height > 0 ? { tool, x, y, width, height } : null;
+}
+
+/** The tool whose count is outside its limits, the first in the task's order, and which way. */
+export function toolAtFault(task: Task, marks: readonly Mark[]): { tool: MarkingTool; fault: 'tooFew' | 'tooMany'; count: number } | undefined {
+  for (const tool of task.tools) {
+    const count = countOf(marks, tool);
+    if (markCountProblem(tool, count)) return { tool, fault: count < (tool.min ?? 0) ? 'tooFew' : 'tooMany', count };
+  }
+  return undefined;
+}
+
+/** "Penguin 2 at 120, 340", "Sign 1 at 10, 20, 300 × 40": the nth mark of its tool, in whole pixels. */
+export function markInWords(t: TFunction, tool: MarkingTool | undefined, n: number, mark: Mark): string {
+  const label = tool?.label ?? mark.tool;
+  const [x, y] = [Math.round(mark.x), Math.round(mark.y)];
+  return isRectangle(mark)
+    ? t('tasks.marking.rectangleAt', { label, n, x, y, width: Math.round(mark.width), height: Math.round(mark.height) })
+    : t('tasks.marking.pointAt', { label, n, x, y });
+}
+
+/** Each mark with its tool and its number among that tool's marks, in the order drawn. */
+export function numbered(task: Task, marks: readonly Mark[]): { mark: Mark; tool: MarkingTool | undefined; toolIndex: number; n: number }[] {
+  const seen = new Map<string, number>();
+  return marks.map((mark) => {
+    const n = (seen.get(mark.tool) ?? 0) + 1;
+    seen.set(mark.tool, n);
+    const toolIndex = task.tools.findIndex((tool) => tool.key === mark.tool);
+    return { mark, tool: task.tools[toolIndex], toolIndex, n };
+  });
+}
+
+/** "3 of at most 10": a tool's count against its limits. */
+export function countInWords(t: TFunction, tool: MarkingTool, count: number): string {
+  const min = tool.min ?? 0;
+  if (min > 0 && tool.max !== undefined) return t('tasks.marking.countBetween', { count, min, max: tool.max });
+  if (tool.max !== undefined) return t('tasks.marking.countMax', { count, max: tool.max });
+  if (min > 0) return t('tasks.marking.countMin', { count, min });
+  return t('tasks.marking.count', { count });
+}
+
+export const shapeInWords = (t: TFunction, tool: MarkingTool): string => (tool.shape === 'point' ? t('tasks.marking.shape.point') : t('tasks.marking.shape.rectangle'));
+
+/** Going on was refused for a tool's count: which tool, and how many it needs. */
+export const explainMarking: Explain<Task> = (task, _issue, t, value) => {
+  const marks = marksIn(value);
+  if (marks.length > MOST_MARKS) return t('tasks.marking.allFull', { max: MOST_MARKS });
+  const fault = toolAtFault(task, marks);
+  if (!fault) return undefined;
+  const { tool, count: have } = fault;
+  return fault.fault === 'tooFew' ? t('tasks.marking.tooFew', { count: tool.min ?? 0, have, label: tool.label }) : t('tasks.marking.tooMany', { count: tool.max ?? 0, have, label: tool.label });
+};
+
+/** Whether the answer holds as many marks as any answer may (`MOST_MARKS`), whatever their tools. */
+export const allFull = (marks: readonly Mark[]): boolean => marks.length >= MOST_MARKS;
+
+export const describeMarking: Describe<Task> = (task, value, t) => {
+  const marks = numbered(task, marksIn(value));
+  return marks.length ? marks.map(({ mark, tool, n }) => markInWords(t, tool, n, mark)).join('; ') : t('feedback.nothing');
+};
+
+export const markingIsEmpty = (value: unknown): boolean => Array.isArray(value) && value.length === 0;

@@ -1,0 +1,327 @@
+import type { SubjectInput } from '@chorus/client';
+import type { MarkingTask } from '@chorus/tasks';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Locator, Page } from 'playwright-core';
+import { until } from '../../../test/support/waiting';
+import { checkScreen, openWorkflow, phone, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+
+/**
+ * The marking task in a real browser: points and rectangles placed by mouse and by keyboard alone over an image of a
+ * known size, one removed each way, the refusal of too few marks, the draft kept over a reload, and the answer stored in
+ * the image's own pixels.
+ */
+
+jest.setTimeout(90_000);
+
+/** The image marked: 800 × 600 pixels at its natural size. */
+const WIDTH = 800;
+const HEIGHT = 600;
+const COLONY = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}"><rect width="${WIDTH}" height="${HEIGHT}" fill="#dde6ee"/><circle cx="200" cy="150" r="20" fill="#222"/></svg>`;
+
+describe('classifier in a browser: the marking task', () => {
+  const suite = useStackAndBrowser();
+  let images: Server;
+  let imageBase = '';
+
+  beforeAll(async () => {
+    images = createServer((request, response) => {
+      response.setHeader('Access-Control-Allow-Origin', '*');
+      // A IIIF service whose full size is twice the plain image's (its tiles, whatever asked, the same drawing).
+      if (request.url?.endsWith('/info.json')) {
+        response.setHeader('Content-Type', 'application/ld+json');
+        const id = `${imageBase}${request.url.slice(0, -'/info.json'.length)}`;
+        response.end(JSON.stringify({ id, type: 'ImageService3', protocol: 'http://iiif.io/api/image', profile: 'level0', width: 2 * WIDTH, height: 2 * HEIGHT, tiles: [{ width: 2 * WIDTH, scaleFactors: [1] }] }));
+        return;
+      }
+      response.setHeader('Content-Type', 'image/svg+xml');
+      response.end(COLONY);
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => images.close(() => resolve())));
+
+  const colony = (): SubjectInput => ({ externalId: 'colony-1', locations: [{ type: 'image', url: `${imageBase}/colony.svg`, alt: 'Penguins on the ice' }], metadata: {} });
+
+  /** Where a pixel of the image is on the page, the image shown whole (as it opens), centred in the layer. */
+  async function onPage(layer: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
+    const box = (await layer.boundingBox())!;
+    const scale = Math.min(box.width / WIDTH, box.height / HEIGHT);
+    return { x: box.x + (box.width - WIDTH * scale) / 2 + x * scale, y: box.y + (box.height - HEIGHT * scale) / 2 + y * scale };
+  }
+  /** How many pixels of the image one pixel of the screen is, the image shown whole. */
+  async function imagePerScreen(layer: Locator): Promise<number> {
+    const box = (await layer.boundingBox())!;
+    return 1 / Math.min(box.width / WIDTH, box.height / HEIGHT);
+  }
+  const entries = (page: Page) => page.getByTestId('marking-entry').allTextContents();
+  const said = (page: Page) => page.getByTestId('marking-said').textContent();
+  const crosshair = async (layer: Locator) => (await layer.getAttribute('data-crosshair'))!.split(',').map(Number) as [number, number];
+
+  /** A live workflow of this one marking task on `subjects`, opened at its first subject once the layer is over its image. */
+  async function openMarking(subjects: SubjectInput[], task: MarkingTask) {
+    const { page, workflow } = await openWorkflow(suite, 'Penguins', subjects, { name: 'Mark the penguins', firstTask: 'T0', tasks: { T0: task }, retirement: { rule: 'count', count: 3 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await waitForTask(page, 'marking');
+    const layer = page.getByTestId('marking-layer');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    return { page, workflow, errors, layer };
+  }
+
+  it('places points and rectangles by mouse and by keyboard, removes them both ways, refuses too few, and stores image pixels', async () => {
+    const { page, workflow, errors, layer } = await openMarking([colony()], {
+      type: 'marking',
+      instruction: 'Mark each penguin, and draw a box around each sign.',
+      tools: [
+        { key: 'penguin', label: 'Penguin', shape: 'point', min: 2, max: 5 },
+        { key: 'sign', label: 'Sign', shape: 'rectangle', max: 3 },
+      ],
+    });
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('0, from 2 to 5');
+    expect(await page.getByTestId('marking-count-sign').textContent()).toBe('0 of at most 3');
+
+    // A click with the first tool (chosen as the task opens) places a penguin where the pointer is, in image pixels.
+    const penguin = await onPage(layer, 200, 150);
+    await page.mouse.click(penguin.x, penguin.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    expect(await said(page)).toMatch(/^Placed Penguin 1 at/);
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('1, from 2 to 5');
+
+    // One penguin is too few: going on is refused, saying how many, the tool focused.
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent === 'Penguin: at least 2 marks (you have 1).');
+    await waitForFocus(page, 'input[type="radio"][value="penguin"]');
+
+    // The draft keeps the marks over a reload.
+    await page.reload();
+    await waitForTask(page, 'marking');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+
+    // A drag with the rectangle tool draws a sign from corner to corner.
+    await page.getByText('Sign', { exact: true }).click();
+    const from = await onPage(layer, 400, 300);
+    const to = await onPage(layer, 600, 450);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+    await page.mouse.move(to.x, to.y);
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
+    expect((await entries(page))[1]).toMatch(/^Sign 1 at (399|400|401), (299|300|301), (199|200|201) × (149|150|151)Remove$/);
+
+    // The keyboard alone: the penguin tool by its radio, then the image, where the arrows move the crosshair from the
+    // middle and Enter places.
+    await tabTo(page, 'input[type="radio"][value="sign"]');
+    await page.keyboard.press('ArrowUp');
+    await waitForFocus(page, 'input[type="radio"][value="penguin"]');
+    await tabTo(page, '[data-testid="marking-layer"]', 30, true);
+    // The crosshair starts on the chosen mark (the sign just drawn).
+    const [cx, cy] = await crosshair(layer);
+    expect([cx, cy]).toEqual([500, 375]);
+    const step = await imagePerScreen(layer);
+    await page.keyboard.press('Shift+ArrowRight'); // 50 px of the screen
+    await page.keyboard.press('ArrowUp'); // 10 px
+    const [kx, ky] = [cx + 50 * step, cy - 10 * step];
+    expect((await crosshair(layer)).map((n, i) => Math.abs(n - [kx, ky][i]!) <= 1)).toEqual([true, true]);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect((await entries(page))[2]).toBe(`Penguin 2 at ${Math.round(kx)}, ${Math.round(ky)}Remove`);
+    expect(await said(page)).toBe(`Placed Penguin 2 at ${Math.round(kx)}, ${Math.round(ky)}.`);
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).not.toBeNull(); // Enter placed, did not go on
+
+    // A rectangle by keyboard: Enter starts it, Escape cancels it; started again, a second Enter ends it at the crosshair.
+    await tabTo(page, 'input[type="radio"][value="penguin"]');
+    await page.keyboard.press('ArrowDown');
+    await tabTo(page, '[data-testid="marking-layer"]', 30, true);
+    await page.keyboard.press('Enter');
+    expect(await said(page)).toMatch(/^Sign rectangle started/);
+    await page.keyboard.press('Escape');
+    expect(await said(page)).toBe('Rectangle cancelled.');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
+    expect((await entries(page))[3]).toMatch(/^Sign 2 at /);
+    await checkScreen(page, 'marking');
+
+    // Delete removes the chosen mark (the one just drawn); a Remove button removes another.
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect(await said(page)).toMatch(/^Removed Sign 2 at/);
+    await page.getByRole('button', { name: /^Remove Sign 1 at/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
+    expect(await said(page)).toMatch(/^Removed Sign 1 at/);
+
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    type Stored = { task: string; value: { tool: string; x: number; y: number }[] }[];
+    let stored: Stored = [];
+    await until(async () => {
+      const { rows } = await suite.stack.db.query<{ annotations: Stored }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
+      stored = rows[0]?.annotations ?? [];
+      return rows.length > 0;
+    }, 'the classification stored');
+    expect(stored).toHaveLength(1);
+    const [first, second] = stored[0]!.value;
+    expect(stored[0]!.task).toBe('T0');
+    expect(stored[0]!.value).toHaveLength(2);
+    // In pixels of the 800 × 600 image, whatever the size it is shown at.
+    expect(first!.tool).toBe('penguin');
+    expect(Math.abs(first!.x - 200)).toBeLessThanOrEqual(1);
+    expect(Math.abs(first!.y - 150)).toBeLessThanOrEqual(1);
+    expect(second).toEqual({ tool: 'penguin', x: expect.any(Number), y: expect.any(Number) });
+    expect(Math.abs(second!.x - kx)).toBeLessThanOrEqual(1);
+    expect(Math.abs(second!.y - ky)).toBeLessThanOrEqual(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('opens on the subject’s first image, wherever it is among its pages, says where the marks go when another is shown, and places no more than a tool’s most', async () => {
+    const letter: SubjectInput = {
+      externalId: 'letter-1',
+      locations: [
+        { type: 'text', text: 'A letter about the colony.' },
+        { type: 'image', url: `${imageBase}/letter.svg`, alt: 'The colony drawn in the letter' },
+      ],
+      metadata: {},
+    };
+    const { page, errors, layer } = await openMarking([letter], { type: 'marking', instruction: 'Mark each penguin in the drawing.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point', max: 1 }] });
+    expect(await page.locator('.page-button[aria-current="page"]').textContent()).toBe('2');
+    const note = page.locator('.task-marking .notice');
+    expect(await note.count()).toBe(0);
+
+    await page.locator('.page-button').first().click();
+    await waitToSee(note);
+    expect(await note.textContent()).toBe('Marks go on the subject’s first image: turn to it to mark.');
+    expect(await layer.count()).toBe(0);
+    await page.locator('.page-button').nth(1).click();
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    const point = await onPage(layer, 400, 300);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    // One more than its most is not placed, and said so.
+    const another = await onPage(layer, 100, 100);
+    await page.mouse.click(another.x, another.y);
+    await page.waitForFunction(() => document.querySelector('[data-testid="marking-said"]')?.textContent === 'Penguin: at most 1 mark; remove one first.');
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    expect(await page.getByTestId('marking-count-penguin').textContent()).toBe('1 of at most 1');
+    expect(errors).toEqual([]);
+  });
+
+  it('marks in the plain image’s pixels when a IIIF service of a larger full size is shown', async () => {
+    const subject: SubjectInput = { externalId: 'colony-iiif', locations: [{ type: 'image', url: `${imageBase}/iiif/colony/full/max/0/default.svg`, iiifService: `${imageBase}/iiif/colony`, alt: 'Penguins on the ice' }], metadata: {} };
+    const { page, errors, layer } = await openMarking([subject], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const penguin = await onPage(layer, 200, 150);
+    await page.mouse.click(penguin.x, penguin.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    expect(errors).toEqual([]);
+  });
+
+  it('places a point beside another, selects only with no tool, keeps the page still under the wheel, and takes the keyboard to the image by a button', async () => {
+    const { page, errors, layer } = await openMarking([colony()], {
+      type: 'marking',
+      instruction: 'Mark each penguin, and draw a box around each sign.',
+      tools: [
+        { key: 'penguin', label: 'Penguin', shape: 'point' },
+        { key: 'sign', label: 'Sign', shape: 'rectangle' },
+      ],
+    });
+    const count = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="marking-entry"]').length === n, n);
+    const first = await onPage(layer, 200, 150);
+    await page.mouse.click(first.x, first.y);
+    await count(1);
+    // A click moves the crosshair there, and does not draw it (it is the keyboard's).
+    expect((await crosshair(layer)).map((n, i) => Math.abs(n - [200, 150][i]!) <= 1)).toEqual([true, true]);
+    expect(await page.getByTestId('marking-crosshair').count()).toBe(0);
+    // A point on the first's glyph is a second point, not a selection of the first.
+    await page.mouse.click(first.x + 8, first.y);
+    await count(2);
+    // With no tool, a click on a mark selects it.
+    await page.getByText('None: move and zoom the image').click();
+    await page.mouse.click(first.x - 5, first.y);
+    await page.waitForFunction(() => /^Penguin 1 /.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
+
+    // The wheel zooms the image with a tool chosen, and does not scroll the page.
+    await page.getByText('Penguin', { exact: true }).click();
+    await page.evaluate(() => {
+      document.body.style.minHeight = '5000px';
+      window.scrollTo(0, 0);
+    });
+    await page.mouse.move(first.x, first.y);
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+
+    // The keyboard: from the tools, Tab reaches "Mark on the image", which takes it to the image; the crosshair is
+    // drawn, its place said.
+    await page.locator('input[type="radio"][value="penguin"]').focus();
+    await tabTo(page, 'button.marking-to-image', 5);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="marking-layer"]');
+    await page.keyboard.press('ArrowRight');
+    await waitToSee(page.getByTestId('marking-crosshair'), { state: 'attached' });
+    await page.waitForFunction(() => /^Crosshair at \d+, \d+/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+
+    // A rectangle begun, then another tool chosen: the rectangle is gone.
+    await page.locator('input[type="radio"][value="sign"]').check();
+    await page.locator('button.marking-to-image').click();
+    await page.keyboard.press('Enter');
+    await waitToSee(page.locator('.marking-drawn'), { state: 'attached' });
+    await page.locator('input[type="radio"][value="penguin"]').check();
+    await waitToSee(page.locator('.marking-drawn'), { state: 'detached' });
+
+    // A click with the rectangle tool draws nothing, and says so.
+    await page.locator('input[type="radio"][value="sign"]').check();
+    await page.mouse.click(first.x + 40, first.y + 40);
+    await page.waitForFunction(() => document.querySelector('[data-testid="marking-said"]')?.textContent === 'Nothing drawn: a rectangle needs a width and a height.');
+    await page.locator('input[type="radio"][value="penguin"]').check();
+
+    // Under rotation the arrows go the screen's way: turned right a quarter, right on screen is up the image.
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.waitForTimeout(1_000);
+    await page.locator('button.marking-to-image').click();
+    const [x0, y0] = await crosshair(layer);
+    await page.keyboard.press('ArrowRight');
+    const [x1, y1] = await crosshair(layer);
+    expect(Math.abs(x1 - x0)).toBeLessThanOrEqual(1);
+    expect(y1).toBeLessThan(y0 - 5);
+
+    // Removing a mark by its button gives focus to the next one's; the last, to the list's heading.
+    await page.getByRole('button', { name: /^Remove Penguin 1 at/ }).focus();
+    await page.keyboard.press('Enter');
+    await count(1);
+    await waitForFocus(page, 'button[aria-label^="Remove Penguin 1 at"]');
+    await page.keyboard.press('Enter');
+    await count(0);
+    await waitForFocus(page, '.marking-list-heading');
+    expect(errors).toEqual([]);
+  });
+
+  it('by touch: a tap that moves a little is a point, two fingers place nothing', async () => {
+    const { page, errors, layer } = await openMarking([colony()], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const finger = await phone(page);
+    await page.waitForTimeout(500);
+    const session = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', touchPoints: { x: number; y: number }[]) => session.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const at = await onPage(layer, 200, 150);
+    await touch('touchStart', [at]);
+    await touch('touchMove', [{ x: at.x + 6, y: at.y }]);
+    await touch('touchEnd', []);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    const other = await onPage(layer, 500, 400);
+    // Two fingers down, lifted one by one without moving: neither is a tap.
+    await touch('touchStart', [other]);
+    await touch('touchStart', [other, { x: other.x + 60, y: other.y + 60 }]);
+    await touch('touchEnd', [other]);
+    await touch('touchEnd', []);
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    await session.detach();
+    await finger.lift();
+    expect(errors).toEqual([]);
+  });
+});
