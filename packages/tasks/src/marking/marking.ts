@@ -114,7 +114,8 @@ export function markingAnnotationSchema(task: MarkingTask) {
     }) as unknown as z.ZodType<MarkingAnnotation>;
 }
 
-const isRectangle = (mark: Mark): mark is RectangleMark => 'width' in mark;
+/** Whether a mark is a rectangle (it has a size), not a point. */
+export const isRectangle = (mark: Mark): mark is RectangleMark => 'width' in mark;
 
 /** The distance between two points, in pixels. */
 export const distanceBetween = (a: PointMark, b: PointMark) => Math.hypot(a.x - b.x, a.y - b.y);

@@ -1,9 +1,9 @@
-import type { Mark, MarkingTool } from '@chorus/tasks';
+import { isRectangle, type Mark, type MarkingTool } from '@chorus/tasks';
 import { type KeyboardEvent, type MutableRefObject, type PointerEvent, useEffect, useReducer, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
-import { colourOf, type Glyph, glyphOf, isRectangle, numbered, onImage, type Task } from './marks';
+import { colourOf, type Glyph, glyphOf, numbered, onImage, type Task } from './marks';
 
 /** The crosshair's step with the arrow keys, in pixels of the screen (Shift: the bigger one), whatever the zoom. */
 const STEP = 10;

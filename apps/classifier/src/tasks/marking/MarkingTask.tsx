@@ -1,12 +1,12 @@
 import type { QueuedSubject } from '@chorus/client';
-import { type Mark, type MarkingTool, MOST_MARKS, type SubjectLocation } from '@chorus/tasks';
+import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, type SubjectLocation } from '@chorus/tasks';
 import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OpenImageContext, type Point } from '../../components/viewer/openImage';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
-import { allFull, colourOf, countInWords, countOf, glyphOf, isRectangle, marksIn, markInWords, numbered, pointMark, rectangleMark, shapeInWords, type Task, toolAtFault } from './marks';
+import { allFull, colourOf, countInWords, countOf, glyphOf, marksIn, markInWords, numbered, pointMark, rectangleMark, shapeInWords, type Task, toolAtFault } from './marks';
 import { GlyphShape, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */

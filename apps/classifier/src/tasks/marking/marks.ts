@@ -1,4 +1,4 @@
-import { type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf } from '@chorus/tasks';
+import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf, roundedMark } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import type { Point } from '../../components/viewer/openImage';
 import type { Describe, Explain, TaskOf } from '../types';
@@ -21,25 +21,18 @@ export const marksIn = (value: unknown): Mark[] => (Array.isArray(value) ? (valu
 
 export const countOf = (marks: readonly Mark[], tool: MarkingTool): number => marksOf(marks, tool).length;
 
-export const isRectangle = (mark: Mark): mark is Extract<Mark, { width: number }> => 'width' in mark;
-
-/** A coordinate as stored: to a tenth of a pixel, which is finer than any volunteer's hand. */
-const tenth = (n: number) => Math.round(n * 10) / 10;
-
 /** A point of the image, kept on it. */
 export function onImage({ x, y }: Point, size: { width: number; height: number }): Point {
   return { x: Math.min(Math.max(x, 0), size.width), y: Math.min(Math.max(y, 0), size.height) };
 }
 
-export const pointMark = (tool: string, { x, y }: Point): Mark => ({ tool, x: tenth(x), y: tenth(y) });
+/** A point as stored: to a tenth of a pixel (as the consensus writes marks), finer than any volunteer's hand. */
+export const pointMark = (tool: string, { x, y }: Point): Mark => roundedMark({ tool, x, y });
 
-/** The rectangle between two corners, or null when it has no area (a click, not a drag). */
+/** The rectangle between two corners, as stored, or null when it has no area (a click, not a drag). */
 export function rectangleMark(tool: string, a: Point, b: Point): Mark | null {
-  const x = tenth(Math.min(a.x, b.x));
-  const y = tenth(Math.min(a.y, b.y));
-  const width = tenth(Math.abs(a.x - b.x));
-  const height = tenth(Math.abs(a.y - b.y));
-  return width > 0 && height > 0 ? { tool, x, y, width, height } : null;
+  const mark = roundedMark({ tool, x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) });
+  return isRectangle(mark) && mark.width > 0 && mark.height > 0 ? mark : null;
 }
 
 /** The tool whose count is outside its limits, the first in the task's order, and which way. */
