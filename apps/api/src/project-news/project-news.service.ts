@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { NewsSubscribers, NewsSubscription, NewsUnsubscribed, ProjectNews, ProjectNewsPage } from '@chorus/client';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
+import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
+import { cursorTimeSql } from '../common/sql';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { newsMail } from '../mail/mails';
+import { Mailer } from '../mail/mailer';
+import { ProjectAccess, projectReadableBySql } from '../projects/project-access';
+import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
+import { NewsLinks } from './news-links';
+
+/** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
+export const NEWS_MAIL_EVERY_HOURS = 24;
+
+interface NewsRow {
+  id: string;
+  project_id: string;
+  title: string;
+  body: string;
+  author_name: string | null;
+  created_at: Date;
+  edited_at: Date | null;
+  mailed_at: Date | null;
+  mailed_to: number | null;
+  /** `created_at` to the microsecond, for the cursor. */
+  cursor_time: string;
+}
+
+/** The project's ($1) news, or the item named ($2), newest first, after the cursor ($3, $4), $5 at most. A deleted account is named by no one. */
+const NEWS = `
+  SELECT n.id, n.project_id, n.title, n.body, u.display_name AS author_name, n.created_at, n.edited_at, n.mailed_at, n.mailed_to,
+         ${cursorTimeSql('n.created_at')} AS cursor_time
+  FROM project_news n LEFT JOIN users u ON u.id = n.author_id AND u.kind = 'registered'
+  WHERE n.project_id = $1 AND ($2::uuid IS NULL OR n.id = $2) AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
+  ORDER BY n.created_at DESC, n.id DESC
+  LIMIT $5`;
+
+/**
+ * Who gets the project's ($1) news by mail now: accounts subscribed to it, with a verified email, that may still see
+ * the project (a draft's subscribers are its members only).
+ */
+const SUBSCRIBERS = `
+  FROM news_subscriptions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
+  WHERE s.project_id = $1 AND u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
+
+/** Seconds until the project ($1) may mail news again (none: it may now), by the database's clock. */
+const MAIL_WAIT = `SELECT ceil(extract(epoch FROM max(mailed_at) + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int AS wait
+  FROM project_news WHERE project_id = $1 AND mailed_at IS NOT NULL`;
+
+const toView = (row: NewsRow): ProjectNews => ({
+  id: row.id,
+  projectId: row.project_id,
+  title: row.title,
+  body: row.body,
+  author: { displayName: row.author_name },
+  createdAt: row.created_at.toISOString(),
+  editedAt: row.edited_at?.toISOString() ?? null,
+  mailedAt: row.mailed_at?.toISOString() ?? null,
+  mailedTo: row.mailed_to,
+});
+
+const signInToSubscribe = () =>
+  new ProblemException(403, 'Only a signed-in volunteer with an account gets a project’s news by mail: create one (POST /api/v1/auth/register), verify its email and sign in.', undefined, 'account-required');
+
+/**
+ * A project's news (Zooniverse's project announcements): its researchers post, edit and delete items; anyone who may
+ * see the project reads them. An item posted with `mail` is also mailed, in the post's own transaction, to each
+ * account that asked for the project's news by mail (`news_subscriptions`, off until asked for) and has a verified
+ * email, in that account's language, with a one-click unsubscription; a project mails at most once every
+ * `NEWS_MAIL_EVERY_HOURS` hours.
+ */
+@Injectable()
+export class ProjectNewsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly idempotentRequests: IdempotentRequests,
+    private readonly mailer: Mailer,
+    private readonly links: NewsLinks,
+  ) {}
+
+  async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
+    await this.access.readable(projectId, user, '/params/id');
+    const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.createdAt ?? null, after?.newsId ?? null, limit + 1]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { news: page.map(toView), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };
+  }
+
+  async one(projectId: string, newsId: string, user: AuthUser | undefined): Promise<ProjectNews> {
+    await this.access.readable(projectId, user, '/params/id');
+    return toView(await this.rowOf(this.db.manager, projectId, newsId));
+  }
+
+  /** Posts the item, and with `mail` keeps one mail per subscriber in the same transaction (sent once it commits). */
+  async post(projectId: string, { title, body, mail }: NewsInput, user: AuthUser, note: RateLimitNote): Promise<ProjectNews> {
+    const project = await this.access.requireResearcher(projectId, user, '/params/id');
+    const news = await this.db.transaction(async (manager) => {
+      if (mail) await this.assertMayMail(manager, projectId, note);
+      const [{ id }] = await manager.query<{ id: string }[]>('INSERT INTO project_news (project_id, author_id, title, body) VALUES ($1, $2, $3, $4) RETURNING id', [
+        projectId,
+        user.id,
+        title,
+        body,
+      ]);
+      if (mail) await this.mailSubscribers(manager, { id: id!, title, body }, project);
+      const view = toView(await this.rowOf(manager, projectId, id!));
+      await this.idempotentRequests.keepAnswerIn(manager, { body: view });
+      return view;
+    });
+    if (mail) this.mailer.sendKept();
+    return news;
+  }
+
+  /** Rewrites the item, noting when; an item mailed is not mailed again. */
+  async edit(projectId: string, newsId: string, { title, body }: NewsEdit, user: AuthUser): Promise<ProjectNews> {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const [, changed] = await this.db.query<[unknown, number]>(
+      'UPDATE project_news SET title = coalesce($3, title), body = coalesce($4, body), edited_at = now() WHERE project_id = $1 AND id = $2',
+      [projectId, newsId, title ?? null, body ?? null],
+    );
+    if (!changed) throw notFound(`News item ${newsId} of this project`, '/params/newsId');
+    return toView(await this.rowOf(this.db.manager, projectId, newsId));
+  }
+
+  /** Deletes the item (its mails, if any were sent, are out of Chorus's reach). */
+  async delete(projectId: string, newsId: string, user: AuthUser): Promise<void> {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const [, deleted] = await this.db.query<[unknown, number]>('DELETE FROM project_news WHERE project_id = $1 AND id = $2', [projectId, newsId]);
+    if (!deleted) throw notFound(`News item ${newsId} of this project`, '/params/newsId');
+  }
+
+  async subscription(projectId: string, user: AuthUser): Promise<NewsSubscription> {
+    const account = this.assertAccount(user);
+    await this.access.readable(projectId, user, '/params/id');
+    return this.subscriptionOf(projectId, account);
+  }
+
+  /** Subscribes (`true`) or unsubscribes the caller; the same again changes nothing. */
+  async subscribe(projectId: string, user: AuthUser, subscribed: boolean): Promise<NewsSubscription> {
+    const account = this.assertAccount(user);
+    await this.access.readable(projectId, user, '/params/id');
+    await this.db.query(
+      subscribed
+        ? 'INSERT INTO news_subscriptions (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
+        : 'DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2',
+      [account, projectId],
+    );
+    return this.subscriptionOf(projectId, account);
+  }
+
+  async subscribers(projectId: string, user: AuthUser): Promise<NewsSubscribers> {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const [{ subscribers }] = await this.db.query<{ subscribers: number }[]>(`SELECT count(*)::int AS subscribers ${SUBSCRIBERS}`, [projectId]);
+    return { projectId, subscribers: subscribers! };
+  }
+
+  /** Ends the subscription the link's token names, whoever opens it (the token is the proof); again, the same answer. */
+  async unsubscribe(token: string): Promise<NewsUnsubscribed> {
+    const claims = await this.links.read(token);
+    if (!claims) throw validationFailed([{ pointer: '/query/token', message: 'is not the token of a news mail’s link: copy the whole link from the mail, or sign in and turn the project’s news off on its page' }]);
+    await this.db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [claims.userId, claims.projectId]);
+    const [project] = await this.db.query<{ id: string; slug: string; title: string }[]>('SELECT id, slug, title FROM projects WHERE id = $1', [claims.projectId]);
+    return { unsubscribed: true, project: project ?? null };
+  }
+
+  /** Refused (429) when the project mailed news less than `NEWS_MAIL_EVERY_HOURS` ago; one post with `mail` at a time per project. */
+  private async assertMayMail(manager: EntityManager, projectId: string, note: RateLimitNote): Promise<void> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext('project news mail'), hashtext($1))", [projectId]);
+    const [{ wait }] = await manager.query<{ wait: number | null }[]>(MAIL_WAIT, [projectId]);
+    const window = { limit: 1, resetSeconds: NEWS_MAIL_EVERY_HOURS * 3600 };
+    if (wait !== null && wait! > 0) {
+      throw tooManyRequests(
+        (when) => `This project mailed news less than ${NEWS_MAIL_EVERY_HOURS} hours ago: mail again in ${when}, or post this news without mail (it is shown on the project’s page either way).`,
+        { ...window, resetSeconds: wait! },
+      );
+    }
+    note({ ...window, remaining: 0 });
+  }
+
+  private async mailSubscribers(manager: EntityManager, news: { id: string; title: string; body: string }, project: { id: string; slug: string; title: string }): Promise<void> {
+    const readers = await manager.query<{ id: string; email: string; display_name: string; language: string | null }[]>(
+      `SELECT u.id, u.email, u.display_name, u.language ${SUBSCRIBERS} ORDER BY u.id`,
+      [project.id],
+    );
+    const newsPage = this.links.newsPage(project.slug);
+    const mails = await Promise.all(
+      readers.map(async (reader) => {
+        const unsubscribe = await this.links.unsubscribe(reader.id, project.id);
+        const to = { email: reader.email, displayName: reader.display_name, language: reader.language };
+        return newsMail(to, { projectTitle: project.title, title: news.title, body: news.body, newsPage, unsubscribeLink: unsubscribe.page }, unsubscribe.post);
+      }),
+    );
+    await this.mailer.keepAllInTransaction(manager, mails);
+    await manager.query('UPDATE project_news SET mailed_at = now(), mailed_to = $2 WHERE id = $1', [news.id, mails.length]);
+  }
+
+  private async rowOf(manager: EntityManager, projectId: string, newsId: string): Promise<NewsRow> {
+    const [row] = await manager.query<NewsRow[]>(NEWS, [projectId, newsId, null, null, 1]);
+    if (!row) throw notFound(`News item ${newsId} of this project`, '/params/newsId');
+    return row;
+  }
+
+  private async subscriptionOf(projectId: string, account: string): Promise<NewsSubscription> {
+    const [row] = await this.db.query<{ subscribed: boolean; verified: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM news_subscriptions WHERE user_id = $1 AND project_id = $2) AS subscribed, email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1`,
+      [account, projectId],
+    );
+    return { projectId, subscribed: row?.subscribed ?? false, emailVerified: row?.verified ?? false };
+  }
+
+  private assertAccount(user: AuthUser): string {
+    if (user.kind !== 'registered') throw signInToSubscribe();
+    return user.id;
+  }
+}
