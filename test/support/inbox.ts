@@ -103,6 +103,6 @@ export async function startInbox(): Promise<Inbox> {
 }
 
 /** A mail's headers as sent, by lower-case name (the value after the name's colon). */
-function headersOf(lines: { key: string; line: string }[]): Record<string, string> {
+function headersOf(lines: readonly { key: string; line: string }[]): Record<string, string> {
   return Object.fromEntries(lines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).trim()]));
 }
