@@ -87,6 +87,7 @@ const routes: Record<string, Route> = {
   'POST /workflows/:id/reaggregate': { method: 'POST', path: (ids) => `/workflows/${ids.workflowId}/reaggregate`, good: () => ({ scope: 'unretired' }), bad: { scope: 'some' }, pointer: '/scope' },
   'POST /workflows/:id/download-links': { method: 'POST', path: (ids) => `/workflows/${ids.workflowId}/download-links`, good: () => ({ kind: 'consensus' }), bad: { kind: 'everything' }, pointer: '/kind' },
   'PUT /projects/:id/members': { method: 'PUT', path: (ids) => `/projects/${ids.projectId}/members`, good: () => ({ email: memberEmail, role: 'scientist' }), bad: { email: 'someone@example.org', role: 'king' }, pointer: '/role' },
+  'POST /projects/:id/news': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/news`, good: () => ({ title: 'News', body: 'Text' }), bad: { title: 'News', body: 'Text', mail: 'yes' }, pointer: '/mail' },
   'POST /projects/:id/invitations': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/invitations`, good: () => ({ email: 'new@example.org', role: 'scientist' }), bad: { email: 'nobody', role: 'scientist' }, pointer: '/email' },
   // The downloads, public for their links' sake, ask who is downloading before the query too (21a F7).
   'GET /workflows/:id/consensus': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/consensus`, good: () => undefined, bad: '?sort=newest', pointer: '/query/sort' },
