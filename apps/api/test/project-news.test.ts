@@ -86,6 +86,7 @@ describe('a project’s news', () => {
     expect(await refused('POST', `/projects/${projectId}/news`, { title: 'T', body: 'B', mail: 'yes' })).toEqual(['/mail']);
     const posted = await stack.client.postNews(projectId, { title: 'T', body: 'B' });
     expect(await refused('PATCH', `/projects/${projectId}/news/${posted.id}`, { title: 'T2', mail: true })).toEqual(['/mail']);
+    expect(await refused('PATCH', `/projects/${projectId}/news/${posted.id}`, {})).toEqual(['']);
     expect((await stack.client.projectNews(projectId)).news).toEqual([expect.objectContaining({ id: posted.id, title: 'T', editedAt: null })]);
   });
 

@@ -57,7 +57,7 @@ export class ProjectNewsController {
 
   @Patch('projects/:id/news/:newsId')
   @AccessFirst(PROJECT_RESEARCHERS)
-  @ApiOperation({ summary: 'Rewrites an item of the project’s news (researchers only); never mailed again.', description: `Body: \`{ title?, body? }\`, as a post’s; \`editedAt\` says when. ${RESEARCHERS}` })
+  @ApiOperation({ summary: 'Rewrites an item of the project’s news (researchers only); never mailed again.', description: `Body: \`{ title?, body? }\`, as a post’s (at least one: an empty body is refused, 422); \`editedAt\` says when. ${RESEARCHERS}` })
   @ApiZodBody(newsEditSchema, 'What changes')
   @ApiZodResponse(projectNewsSchema, { description: 'The item as it is now' })
   editNews(

@@ -119,6 +119,7 @@ export class ProjectNewsService {
   /** Rewrites the item, noting when; an item mailed is not mailed again. */
   async edit(projectId: string, newsId: string, { title, body }: NewsEdit, user: AuthUser): Promise<ProjectNews> {
     await this.access.requireResearcher(projectId, user, '/params/id');
+    if (title === undefined && body === undefined) throw validationFailed([{ pointer: '', message: 'changes nothing: give the new title, the new body, or both' }]);
     const [, changed] = await this.db.query<[unknown, number]>(
       'UPDATE project_news SET title = coalesce($3, title), body = coalesce($4, body), edited_at = now() WHERE project_id = $1 AND id = $2',
       [projectId, newsId, title ?? null, body ?? null],
