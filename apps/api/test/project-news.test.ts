@@ -6,8 +6,8 @@ import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
  * A project's news: its researchers post, edit and delete items, which anyone who may see the project reads; volunteers
- * ask for the news by mail (off by default), and an item posted with `mail` is kept as one mail per subscriber with a
- * verified email, in their language, in the post's own transaction, with a one-click unsubscription; a project mails
+ * ask for the news by mail (off by default), and an item posted with `mail` records its recipients in the post's own
+ * transaction, each mailed later, in their language, with a one-click unsubscription, if they still want it; a project mails
  * at most once a day, and a replay of the post neither posts nor mails again.
  */
 let stack: Stack;
@@ -208,5 +208,129 @@ describe('getting a project’s news by mail', () => {
     await leaving.client.setNewsSubscription(projectId, true);
     await leaving.client.deleteAccount('a long enough password');
     expect(Number((await stack.db.query('SELECT count(*) FROM news_subscriptions WHERE user_id = $1', [leaving.id])).rows[0].count)).toBe(0);
+  });
+});
+
+describe('a news mailing', () => {
+  /** Holds the news mails' writer back (as a busy outbox would) while the test changes who should get them. */
+  const holdingMailsBack = async (during: () => Promise<void>) => {
+    await stack.db.query("SELECT pg_advisory_lock(hashtext('news deliveries'))");
+    try {
+      await during();
+    } finally {
+      await stack.db.query("SELECT pg_advisory_unlock(hashtext('news deliveries'))");
+    }
+  };
+  const joins = async (projectId: string, account: TestAccount) => {
+    await stack.client.invite(projectId, { email: account.email, role: 'collaborator' });
+    await account.client.acceptInvitation(projectId);
+  };
+  const recipientsLeft = async (newsId: string) => Number((await stack.db.query('SELECT count(*) FROM news_deliveries WHERE news_id = $1', [newsId])).rows[0].count);
+  const allWritten = async (newsId: string) => {
+    for (let tries = 0; (await recipientsLeft(newsId)) > 0; tries += 1) {
+      if (tries > 100) throw new Error('news mails never written');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  };
+
+  it('records only its recipients as it is posted; who unsubscribes, leaves, loses access or whose item is deleted meanwhile gets nothing', async () => {
+    const projectId = await live('Held back');
+    const [stays, quits, leaves, takenOff, member, removed] = [
+      await newAccount(stack, 'Stan'),
+      await newAccount(stack, 'Quinn'),
+      await newAccount(stack, 'Lea'),
+      await newAccount(stack, 'Tom'),
+      await newAccount(stack, 'Meg'),
+      await newAccount(stack, 'Rémi'),
+    ];
+    for (const account of [stays, quits, leaves, takenOff]) await account.client.setNewsSubscription(projectId, true);
+    const draft = (await stack.client.createProject({ title: `Private ${randomUUID().slice(0, 8)}` })).id;
+    for (const account of [member, removed, takenOff]) {
+      await joins(draft, account);
+      await account.client.setNewsSubscription(draft, true);
+    }
+    let posted = { id: '' };
+    let deleted = { id: '' };
+    let inDraft = { id: '' };
+    await holdingMailsBack(async () => {
+      posted = await stack.client.postNews(projectId, { title: 'Held news', body: 'B', mail: true });
+      expect(posted).toMatchObject({ mailedTo: 4 });
+      expect(await recipientsLeft(posted.id)).toBe(4);
+      expect(Number((await stack.db.query("SELECT count(*) FROM mail_outbox WHERE kind = 'news'")).rows[0].count)).toBe(0);
+      await quits.client.setNewsSubscription(projectId, false);
+      await leaves.client.deleteAccount('a long enough password');
+      await stack.db.query('UPDATE projects SET taken_down_at = now() WHERE id = $1', [projectId]);
+
+      inDraft = await stack.client.postNews(draft, { title: 'Draft news', body: 'B', mail: true });
+      expect(inDraft).toMatchObject({ mailedTo: 3 });
+      await stack.client.removeMember(draft, removed.id);
+
+      const other = await live('Deleted news');
+      await stays.client.setNewsSubscription(other, true);
+      deleted = await stack.client.postNews(other, { title: 'Gone news', body: 'B', mail: true });
+      await stack.client.deleteNews(other, deleted.id);
+    });
+    await allWritten(inDraft.id);
+    await allWritten(posted.id);
+    expect(newsMailsTo(member.email).map((mail) => mail.subject)).toEqual([expect.stringContaining('Draft news')]);
+    expect(newsMailsTo(takenOff.email).map((mail) => mail.subject)).toEqual([expect.stringContaining('Draft news')]);
+    for (const account of [stays, quits, leaves, removed]) expect([account.email, newsMailsTo(account.email)]).toEqual([account.email, []]);
+  });
+
+  it('leaves out who may no longer see the project as it is posted', async () => {
+    const draft = (await stack.client.createProject({ title: `Private ${randomUUID().slice(0, 8)}` })).id;
+    const [member, removed] = [await newAccount(stack, 'Mia'), await newAccount(stack, 'Rob')];
+    for (const account of [member, removed]) {
+      await joins(draft, account);
+      await account.client.setNewsSubscription(draft, true);
+    }
+    await stack.client.removeMember(draft, removed.id);
+    expect((await stack.client.newsSubscribers(draft)).subscribers).toBe(1);
+    const posted = await stack.client.postNews(draft, { title: 'Members only', body: 'B', mail: true });
+    expect(posted.mailedTo).toBe(1);
+    await allWritten(posted.id);
+    expect(newsMailsTo(member.email)).toHaveLength(1);
+    expect(newsMailsTo(removed.email)).toHaveLength(0);
+  });
+
+  it('starts the day without news mail only when someone is mailed, and deleting the item does not end it', async () => {
+    const projectId = await live('Once a day');
+    expect((await stack.client.postNews(projectId, { title: 'To no one', body: 'B', mail: true })).mailedTo).toBe(0);
+    const reader = await newAccount(stack, 'Ruth');
+    await reader.client.setNewsSubscription(projectId, true);
+    const mailed = await stack.client.postNews(projectId, { title: 'To Ruth', body: 'B', mail: true });
+    expect(mailed.mailedTo).toBe(1);
+    await stack.client.deleteNews(projectId, mailed.id);
+    expect((await raw('POST', `/projects/${projectId}/news`, stack.client.token, { title: 'Again', body: 'B', mail: true })).status).toBe(429);
+  });
+
+  it('never holds up an account’s own mails: a password reset asked after the news goes before the news not yet sent', async () => {
+    const projectId = await live('Busy outbox');
+    const readers = [];
+    for (let i = 0; i < 12; i += 1) readers.push(await newAccount(stack, `Reader ${i}`));
+    for (const reader of readers) await reader.client.setNewsSubscription(projectId, true);
+    const resetting = await newAccount(stack, 'Forgetful');
+    await stack.inbox.takeVerification(resetting.email).catch(() => undefined);
+    // Its sign-up's link was mailed just now: a reset may be asked for a minute later.
+    await stack.db.query("UPDATE users SET link_mailed_at = now() - interval '61 seconds' WHERE id = $1", [resetting.id]);
+    stack.inbox.answerAfter(300);
+    try {
+      const sentBefore = stack.inbox.mails.length;
+      await holdingMailsBack(async () => {
+        await stack.client.postNews(projectId, { title: 'Busy news', body: 'B', mail: true });
+      });
+      for (let tries = 0; Number((await stack.db.query("SELECT count(*) FROM mail_outbox WHERE kind = 'news'")).rows[0].count) === 0; tries += 1) {
+        if (tries > 100) throw new Error('news mails never written');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await stack.anonymous.requestPasswordReset(resetting.email);
+      await stack.inbox.take(resetting.email);
+      await Promise.all(readers.map((reader) => stack.inbox.take(reader.email, /Busy news/)));
+      const order = stack.inbox.mails.slice(sentBefore).map((mail) => mail.to);
+      expect(order.indexOf(resetting.email)).toBeLessThan(order.length - 1 - 5);
+    } finally {
+      stack.inbox.answerAfter(0);
+    }
   });
 });

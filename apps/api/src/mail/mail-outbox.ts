@@ -40,13 +40,16 @@ export class MailOutbox {
     );
   }
 
-  /** Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it. */
+  /**
+   * Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it: an
+   * account's or an unsolicited mail before any news (`mail_outbox_news_last_idx`), so news never delays a password reset.
+   */
   async claimDue(): Promise<KeptMail | undefined> {
     // TypeORM answers an UPDATE with [rows, count].
     const [[claimed]] = await this.db.query<[KeptMail[], number]>(
       `UPDATE mail_outbox SET attempts = attempts + 1, claimed_until = ${CLAIMED_UNTIL}, claim = gen_random_uuid()
        WHERE id = (SELECT id FROM mail_outbox WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (kind = 'news'), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${KEPT}`,
     );
     return claimed;

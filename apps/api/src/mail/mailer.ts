@@ -11,7 +11,8 @@ import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
  * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
  * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
  * kind is counted apart, so that invitations cannot use up what a password reset needs. `news`: a project's news to
- * an account that asked for it (kept in the post's transaction, `keepAllInTransaction`, and not counted against
+ * an account that asked for it (written a batch at a time by the project news' `NewsDeliveries`, sent after every other
+kind, and not counted against
  * MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
@@ -109,7 +110,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.outbox.keep(mail, manager);
   }
 
-  /** Keeps many mails in the caller's transaction (a news item's, one per subscriber), as `keepInTransaction` keeps one. */
+  /** Keeps many mails in the caller's transaction (a batch of a news item's), as `keepInTransaction` keeps one. */
   async keepAllInTransaction(manager: EntityManager, mails: Mail[]): Promise<void> {
     await this.outbox.keepAll(mails, manager);
   }

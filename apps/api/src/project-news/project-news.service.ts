@@ -7,10 +7,9 @@ import { ProblemException, notFound, validationFailed } from '../common/problem'
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
-import { newsMail } from '../mail/mails';
-import { Mailer } from '../mail/mailer';
-import { ProjectAccess, projectReadableBySql } from '../projects/project-access';
+import { ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
+import { NEWS_READER_SQL, NewsDeliveries } from './news-deliveries';
 import { NewsLinks } from './news-links';
 
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
@@ -39,17 +38,14 @@ const NEWS = `
   ORDER BY n.created_at DESC, n.id DESC
   LIMIT $5`;
 
-/**
- * Who gets the project's ($1) news by mail now: accounts subscribed to it, with a verified email, that may still see
- * the project (a draft's subscribers are its members only).
- */
+/** Who gets the project's ($1) news by mail now (`NEWS_READER_SQL`). */
 const SUBSCRIBERS = `
   FROM news_subscriptions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
-  WHERE s.project_id = $1 AND u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
+  WHERE s.project_id = $1 AND ${NEWS_READER_SQL}`;
 
 /** Seconds until the project ($1) may mail news again (none: it may now), by the database's clock. */
-const MAIL_WAIT = `SELECT ceil(extract(epoch FROM max(mailed_at) + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int AS wait
-  FROM project_news WHERE project_id = $1 AND mailed_at IS NOT NULL`;
+const MAIL_WAIT = `SELECT ceil(extract(epoch FROM news_mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int AS wait
+  FROM projects WHERE id = $1`;
 
 const toView = (row: NewsRow): ProjectNews => ({
   id: row.id,
@@ -68,9 +64,9 @@ const signInToSubscribe = () =>
 
 /**
  * A project's news (Zooniverse's project announcements): its researchers post, edit and delete items; anyone who may
- * see the project reads them. An item posted with `mail` is also mailed, in the post's own transaction, to each
+ * see the project reads them. An item posted with `mail` records, in the post's own transaction, as its recipients each
  * account that asked for the project's news by mail (`news_subscriptions`, off until asked for) and has a verified
- * email, in that account's language, with a one-click unsubscription; a project mails at most once every
+ * email; `NewsDeliveries` mails them later, in each account's language, with a one-click unsubscription; a project mails at most once every
  * `NEWS_MAIL_EVERY_HOURS` hours.
  */
 @Injectable()
@@ -79,7 +75,7 @@ export class ProjectNewsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
     private readonly idempotentRequests: IdempotentRequests,
-    private readonly mailer: Mailer,
+    private readonly deliveries: NewsDeliveries,
     private readonly links: NewsLinks,
   ) {}
 
@@ -96,9 +92,9 @@ export class ProjectNewsService {
     return toView(await this.rowOf(this.db.manager, projectId, newsId));
   }
 
-  /** Posts the item, and with `mail` keeps one mail per subscriber in the same transaction (sent once it commits). */
+  /** Posts the item, and with `mail` records its recipients in the same transaction (their mails are written as they are sent). */
   async post(projectId: string, { title, body, mail }: NewsInput, user: AuthUser, note: RateLimitNote): Promise<ProjectNews> {
-    const project = await this.access.requireResearcher(projectId, user, '/params/id');
+    await this.access.requireResearcher(projectId, user, '/params/id');
     const news = await this.db.transaction(async (manager) => {
       if (mail) await this.assertMayMail(manager, projectId, note);
       const [{ id }] = await manager.query<{ id: string }[]>('INSERT INTO project_news (project_id, author_id, title, body) VALUES ($1, $2, $3, $4) RETURNING id', [
@@ -107,12 +103,12 @@ export class ProjectNewsService {
         title,
         body,
       ]);
-      if (mail) await this.mailSubscribers(manager, { id: id!, title, body }, project);
+      if (mail) await this.recordRecipients(manager, projectId, id!);
       const view = toView(await this.rowOf(manager, projectId, id!));
       await this.idempotentRequests.keepAnswerIn(manager, { body: view });
       return view;
     });
-    if (mail) this.mailer.sendKept();
+    if (mail) this.deliveries.writeSoon();
     return news;
   }
 
@@ -183,21 +179,17 @@ export class ProjectNewsService {
     note({ ...window, remaining: 0 });
   }
 
-  private async mailSubscribers(manager: EntityManager, news: { id: string; title: string; body: string }, project: { id: string; slug: string; title: string }): Promise<void> {
-    const readers = await manager.query<{ id: string; email: string; display_name: string; language: string | null }[]>(
-      `SELECT u.id, u.email, u.display_name, u.language ${SUBSCRIBERS} ORDER BY u.id`,
-      [project.id],
+  /**
+   * Records who gets the item by mail, in one statement; when anyone does, the project's day without news mail starts
+   * (kept on the project, so that deleting the item does not end it).
+   */
+  private async recordRecipients(manager: EntityManager, projectId: string, newsId: string): Promise<void> {
+    const [{ recipients }] = await manager.query<{ recipients: number }[]>(
+      `WITH recorded AS (INSERT INTO news_deliveries (news_id, user_id) SELECT $2::uuid, u.id ${SUBSCRIBERS} RETURNING 1) SELECT count(*)::int AS recipients FROM recorded`,
+      [projectId, newsId],
     );
-    const newsPage = this.links.newsPage(project.slug);
-    const mails = await Promise.all(
-      readers.map(async (reader) => {
-        const unsubscribe = await this.links.unsubscribe(reader.id, project.id);
-        const to = { email: reader.email, displayName: reader.display_name, language: reader.language };
-        return newsMail(to, { projectTitle: project.title, title: news.title, body: news.body, newsPage, unsubscribeLink: unsubscribe.page }, unsubscribe.post);
-      }),
-    );
-    await this.mailer.keepAllInTransaction(manager, mails);
-    await manager.query('UPDATE project_news SET mailed_at = now(), mailed_to = $2 WHERE id = $1', [news.id, mails.length]);
+    await manager.query('UPDATE project_news SET mailed_at = now(), mailed_to = $2 WHERE id = $1', [newsId, recipients]);
+    if (recipients) await manager.query('UPDATE projects SET news_mailed_at = now() WHERE id = $1', [projectId]);
   }
 
   private async rowOf(manager: EntityManager, projectId: string, newsId: string): Promise<NewsRow> {

@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity('mail_outbox')
 @Index('mail_outbox_due_idx', ['nextAttemptAt'])
+@Index('mail_outbox_news_last_idx', { synchronize: false })
 export class MailOutbox {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
   /** `account`, `unsolicited` or `news`: which of an address's limits it counted toward (see the API's Mailer). */
