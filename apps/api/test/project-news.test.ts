@@ -194,6 +194,19 @@ describe('getting a project’s news by mail', () => {
     });
     expect(answer.status).toBe(200);
     expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+    // Some mail clients post the one-click form as multipart: any body is accepted there, and not read.
+    await german.client.setNewsSubscription(projectId, true);
+    const multipart = new FormData();
+    multipart.set('List-Unsubscribe', 'One-Click');
+    const asMultipart = await fetch(`${stack.baseUrl}${oneClick.pathname}${oneClick.search}`, { method: 'POST', body: multipart });
+    expect(asMultipart.status).toBe(200);
+    expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+    // The unsubscription page sends the token in a JSON body (kept out of proxies' logs of addresses).
+    await german.client.setNewsSubscription(projectId, true);
+    const inBody = await raw('POST', '/news-unsubscriptions', undefined, { token: oneClick.searchParams.get('token') });
+    expect(inBody.status).toBe(200);
+    expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+    expect(((await (await raw('POST', '/news-unsubscriptions', undefined, {})).json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual(['/token']);
     expect(await english.client.newsSubscription(projectId)).toMatchObject({ subscribed: true });
 
     const bad = await raw('POST', `/news-unsubscriptions?token=${token.slice(0, -2)}xx`);

@@ -518,7 +518,7 @@ export class ChorusClient {
   }
   /** The one-click unsubscription of a news mail's link (no sign-in: the token is the link's). */
   unsubscribeFromNews(token: string) {
-    return this.call<NewsUnsubscribed>('POST', `/news-unsubscriptions?${queryString({ token })}`);
+    return this.call<NewsUnsubscribed>('POST', '/news-unsubscriptions', { token });
   }
   /** The volunteers the project's researchers keep out of its consensus, the most recently excluded first. */
   excludedVolunteers(projectId: string) {

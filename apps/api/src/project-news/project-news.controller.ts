@@ -7,7 +7,7 @@ import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } fr
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
-import { type NewsEdit, type NewsInput, type NewsQuery, type UnsubscribeQuery, newsEditSchema, newsInputSchema, newsQuerySchema, unsubscribeQuerySchema } from './dto/project-news.dto';
+import { type NewsEdit, type NewsInput, type NewsQuery, type UnsubscribeBody, type UnsubscribeQuery, newsEditSchema, newsInputSchema, newsQuerySchema, unsubscribeBodySchema, unsubscribeQuerySchema } from './dto/project-news.dto';
 import { NEWS_MAIL_EVERY_HOURS, ProjectNewsService } from './project-news.service';
 
 const RESEARCHERS = 'Anyone but the project’s researchers (owner, collaborators, scientists) gets 403 (404 when the project is not public to them, as a draft is).';
@@ -114,11 +114,12 @@ export class ProjectNewsController {
   @ApiOperation({
     summary: 'Ends a subscription to a project’s news from the link in one of its mails: one click, no sign-in (the token is the link’s).',
     description:
-      'The token goes in the query (`?token=`), as the `List-Unsubscribe` header of the mail has it, so that a mail client’s one-click POST (RFC 8058, a form body `List-Unsubscribe=One-Click`, which is not read) works as the unsubscription page’s does. Again: the same answer. 422 at `/query/token` for a token that is not a news mail’s.',
+      'The token goes in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the `List-Unsubscribe` header of the mail has it, so that a mail client’s one-click POST (RFC 8058: a form `List-Unsubscribe=One-Click` of any encoding, which is not read) works too. Again: the same answer. 422 at `/token` (or `/query/token`) for a token that is not a news mail’s, or none.',
   })
-  @ApiQuery({ name: 'token', required: true, description: 'The token of the news mail’s unsubscription link', schema: { type: 'string' } })
+  @ApiQuery({ name: 'token', required: false, description: 'The token of the news mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
+  @ApiZodBody(unsubscribeBodySchema, 'The token of the news mail’s unsubscription link (or none, with the token in the query)')
   @ApiZodResponse(newsUnsubscribedSchema, { description: 'Unsubscribed (or it was already)' })
-  unsubscribeByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) { token }: UnsubscribeQuery) {
-    return this.news.unsubscribe(token);
+  unsubscribeByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
+    return this.news.unsubscribe(body?.token ? { token: body.token, pointer: '/token' } : query.token ? { token: query.token, pointer: '/query/token' } : undefined);
   }
 }

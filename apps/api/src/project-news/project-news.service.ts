@@ -157,9 +157,9 @@ export class ProjectNewsService {
   }
 
   /** Ends the subscription the link's token names, whoever opens it (the token is the proof); again, the same answer. */
-  async unsubscribe(token: string): Promise<NewsUnsubscribed> {
-    const claims = await this.links.read(token);
-    if (!claims) throw validationFailed([{ pointer: '/query/token', message: 'is not the token of a news mail’s link: copy the whole link from the mail, or sign in and turn the project’s news off on its page' }]);
+  async unsubscribe(given: { token: string; pointer: string } | undefined): Promise<NewsUnsubscribed> {
+    const claims = given && (await this.links.read(given.token));
+    if (!claims) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a news mail’s link: copy the whole link from the mail, or sign in and turn the project’s news off on its page' }]);
     await this.db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [claims.userId, claims.projectId]);
     const [project] = await this.db.query<{ id: string; slug: string; title: string }[]>('SELECT id, slug, title FROM projects WHERE id = $1', [claims.projectId]);
     return { unsubscribed: true, project: project ?? null };

@@ -27,8 +27,6 @@ export class Project {
    * is then its members' only, as a draft is, and its reason says why to them.
    */
   @Column({ type: 'timestamptz', nullable: true }) takenDownAt!: Date | null;
-  /** When the project last mailed its news (to at least one reader): at most once a day. */
-  @Column({ type: 'timestamptz', nullable: true }) newsMailedAt!: Date | null;
   @Column({ type: 'varchar', length: 1000, nullable: true }) takenDownReason!: string | null;
   /** The demo project Chorus makes on its first start (`DemoService`), whoever has been given it since. */
   @Column({ type: 'boolean', default: false }) cameWithChorus!: boolean;
