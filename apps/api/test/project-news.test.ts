@@ -45,6 +45,13 @@ describe('a project’s news', () => {
     const rest = await stack.anonymous.projectNews(projectId, { limit: 2, after: page.next! });
     expect([rest.news.map((item) => item.id), rest.next]).toEqual([[first.id], null]);
     expect(await stack.anonymous.newsItem(projectId, first.id)).toMatchObject({ id: first.id, title: '200 new letters' });
+    // How many it was mailed to is the researchers' to know: others' answers leave mailedAt and mailedTo out.
+    const volunteer = await newAccount(stack, 'Reader');
+    for (const answer of [await stack.anonymous.newsItem(projectId, first.id), (await volunteer.client.projectNews(projectId)).news[0]!]) {
+      expect(Object.keys(answer)).not.toContain('mailedTo');
+      expect(Object.keys(answer)).not.toContain('mailedAt');
+    }
+    expect((await stack.client.newsItem(projectId, first.id)).mailedTo).toBeNull();
   });
 
   it('is written by researchers only: 401 without a token, 403 for a volunteer or a moderator, 404 to others in a draft', async () => {
@@ -132,7 +139,7 @@ describe('getting a project’s news by mail', () => {
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect(await refusal(guest.setNewsSubscription(projectId, true))).toMatchObject({ status: 403 });
     expect((await raw('GET', `/projects/${projectId}/news-subscription`)).status).toBe(401);
-    expect((await stack.client.newsSubscribers(projectId)).subscribers).toBe(3);
+    expect(await stack.client.newsSubscribers(projectId)).toEqual({ projectId, subscribers: 3, mayMailAt: null });
     expect((await refusal(english.client.newsSubscribers(projectId)))?.status).toBe(403);
   });
 
@@ -169,6 +176,9 @@ describe('getting a project’s news by mail', () => {
     const answer = await raw('POST', `/projects/${projectId}/news`, stack.client.token, { title: 'Again', body: 'B', mail: true });
     expect(answer.status).toBe(429);
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+    // The lab is told when it may mail again.
+    const { mayMailAt } = await stack.client.newsSubscribers(projectId);
+    expect(new Date(mayMailAt!).getTime() - Date.now()).toBeGreaterThan(23 * 3600_000);
     expect(((await answer.json()) as { detail: string }).detail).toMatch(/without mail/);
     expect((await stack.client.projectNews(projectId)).news).toHaveLength(before);
     expect(await outboxTo(english.email)).toBe(0);

@@ -1223,8 +1223,8 @@ export const projectNewsSchema = z.strictObject({
   author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account' }) }),
   createdAt: time,
   editedAt: time.nullable(),
-  mailedAt: time.nullable().meta({ description: 'When it was mailed to the project’s subscribers (null: not mailed)' }),
-  mailedTo: z.int().nullable().meta({ description: 'How many mails were sent: one per subscribed account with a verified email (null: not mailed)' }),
+  mailedAt: time.nullable().optional().meta({ description: 'When it was mailed to the project’s subscribers (null: not mailed); to its researchers only' }),
+  mailedTo: z.int().nullable().optional().meta({ description: 'How many subscribers it was mailed to: each subscribed account with a verified email that could see the project (null: not mailed); to its researchers only' }),
 });
 /** A page of a project's news, newest first; `next`, when there are more, goes in `after`. */
 export const projectNewsPageSchema = z.strictObject({ news: z.array(projectNewsSchema), next: z.string().nullable() });
@@ -1235,7 +1235,11 @@ export const newsSubscriptionSchema = z.strictObject({
   emailVerified: z.boolean().meta({ description: 'The caller’s email is verified: without it, a subscription gets no mail until it is' }),
 });
 /** How many accounts would get a news item mailed now: subscribed, with a verified email (for the project's researchers). */
-export const newsSubscribersSchema = z.strictObject({ projectId: id, subscribers: z.int() });
+export const newsSubscribersSchema = z.strictObject({
+  projectId: id,
+  subscribers: z.int(),
+  mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
+});
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({
   unsubscribed: z.literal(true),

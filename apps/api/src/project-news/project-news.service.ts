@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RESEARCHER_ROLES } from '@chorus/client';
 import type { NewsSubscribers, NewsSubscription, NewsUnsubscribed, ProjectNews, ProjectNewsPage } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -47,7 +48,12 @@ const SUBSCRIBERS = `
 const MAIL_WAIT = `SELECT ceil(extract(epoch FROM news_mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int AS wait
   FROM projects WHERE id = $1`;
 
-const toView = (row: NewsRow): ProjectNews => ({
+/** When the project ($1) may mail news again, if not now. */
+const MAY_MAIL_AT = `SELECT CASE WHEN news_mailed_at > now() - interval '${NEWS_MAIL_EVERY_HOURS} hours' THEN news_mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' END AS at
+  FROM projects WHERE id = $1`;
+
+/** The item as answered; how many it was mailed to, and when, only to the project's researchers (`forResearchers`). */
+const toView = (row: NewsRow, forResearchers = true): ProjectNews => ({
   id: row.id,
   projectId: row.project_id,
   title: row.title,
@@ -55,8 +61,7 @@ const toView = (row: NewsRow): ProjectNews => ({
   author: { displayName: row.author_name },
   createdAt: row.created_at.toISOString(),
   editedAt: row.edited_at?.toISOString() ?? null,
-  mailedAt: row.mailed_at?.toISOString() ?? null,
-  mailedTo: row.mailed_to,
+  ...(forResearchers ? { mailedAt: row.mailed_at?.toISOString() ?? null, mailedTo: row.mailed_to } : {}),
 });
 
 const signInToSubscribe = () =>
@@ -80,16 +85,23 @@ export class ProjectNewsService {
   ) {}
 
   async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
-    await this.access.readable(projectId, user, '/params/id');
+    const forResearchers = await this.readableBy(projectId, user);
     const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.createdAt ?? null, after?.newsId ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { news: page.map(toView), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };
+    return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };
   }
 
   async one(projectId: string, newsId: string, user: AuthUser | undefined): Promise<ProjectNews> {
+    const forResearchers = await this.readableBy(projectId, user);
+    return toView(await this.rowOf(this.db.manager, projectId, newsId), forResearchers);
+  }
+
+  /** Asserts the caller may see the project; answers whether they are one of its researchers. */
+  private async readableBy(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     await this.access.readable(projectId, user, '/params/id');
-    return toView(await this.rowOf(this.db.manager, projectId, newsId));
+    const role = await this.access.roleOf(projectId, user);
+    return role !== undefined && RESEARCHER_ROLES.includes(role);
   }
 
   /** Posts the item, and with `mail` records its recipients in the same transaction (their mails are written as they are sent). */
@@ -153,7 +165,8 @@ export class ProjectNewsService {
   async subscribers(projectId: string, user: AuthUser): Promise<NewsSubscribers> {
     await this.access.requireResearcher(projectId, user, '/params/id');
     const [{ subscribers }] = await this.db.query<{ subscribers: number }[]>(`SELECT count(*)::int AS subscribers ${SUBSCRIBERS}`, [projectId]);
-    return { projectId, subscribers: subscribers! };
+    const [{ at }] = await this.db.query<{ at: Date | null }[]>(MAY_MAIL_AT, [projectId]);
+    return { projectId, subscribers: subscribers!, mayMailAt: at?.toISOString() ?? null };
   }
 
   /** Ends the subscription the link's token names, whoever opens it (the token is the proof); again, the same answer. */
