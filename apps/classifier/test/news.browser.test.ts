@@ -14,7 +14,7 @@ jest.setTimeout(90_000);
 
 describe('classifier in a browser: project news', () => {
   const suite = useStackAndBrowser({ worker: false });
-  const pressed = (page: Page) => page.getByTestId('news-by-email').getAttribute('aria-pressed');
+  const toggleSays = (page: Page) => page.getByTestId('news-by-email').textContent();
   const subscribed = async (userId: string, projectId: string) =>
     (await suite.stack.db.query('SELECT 1 FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [userId, projectId])).rows.length === 1;
 
@@ -42,6 +42,9 @@ describe('classifier in a browser: project news', () => {
     const sent = await suite.stack.inbox.take(volunteer.email, /Volume 2 is here/);
     expect(sent.text).toContain('We added **300 letters** from 1872.');
     await waitToSee(section.getByRole('heading', { name: 'Volume 2 is here' }));
+    // Mailed today: the mail box is off, saying until when.
+    await waitToSee(section.getByText(/This project mailed news less than a day ago: it may mail again/));
+    expect(await mail.isDisabled()).toBe(true);
     await checkScreen(page, 'lab-news');
 
     await section.getByRole('button', { name: 'Edit' }).click();
@@ -49,6 +52,9 @@ describe('classifier in a browser: project news', () => {
     await waitToSee(section.getByText('It was mailed already: the change is shown on the project\'s page, and not mailed again.'));
     await section.getByRole('button', { name: 'Save' }).click();
     await waitToSee(page.getByTestId('lab-news-result').getByText('Saved: the project\'s page shows it as it is now.'));
+    // The edit closes, back on its Edit button.
+    expect(await section.locator('article form').count()).toBe(0);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Edit');
     expect((await client.projectNews(project.id)).news.map((item) => item.title)).toEqual(['Volume 2 is out']);
 
     await section.getByLabel('Title').first().fill('A typo');
@@ -88,11 +94,11 @@ describe('classifier in a browser: project news', () => {
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await waitToSee(page.getByTestId('project-news').getByRole('heading', { name: 'New plates to classify' }));
     await page.waitForFunction(() => document.querySelector('[data-testid="news-by-email"]')?.getAttribute('aria-disabled') === null);
-    expect(await pressed(page)).toBe('false');
+    expect(await toggleSays(page)).toBe('Get this project\'s news by email');
     await page.getByTestId('news-by-email').focus();
     await page.keyboard.press('Enter');
     await waitToSee(page.getByTestId('news-by-email-message').getByText('You will get this project\'s news by email.'));
-    expect([await pressed(page), await subscribed(volunteer.id, project.id)]).toEqual(['true', true]);
+    expect([await toggleSays(page), await subscribed(volunteer.id, project.id)]).toEqual(['Stop getting this project\'s news by email', true]);
     expect(await page.getByTestId('news-email-unverified').count()).toBe(0);
     await checkScreen(page, 'project-news');
     await page.getByRole('link', { name: 'All news of this project' }).click();

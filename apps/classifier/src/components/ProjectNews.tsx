@@ -92,12 +92,11 @@ function NewsSubscriptionToggle({ projectId }: { projectId: string }) {
       <button
         type="button"
         className="button button-secondary button-small"
-        aria-pressed={subscription?.subscribed ?? false}
         aria-disabled={sending || !subscription || undefined}
         onClick={() => void toggle()}
         data-testid="news-by-email"
       >
-        {t('news.byEmail')}
+        {subscription?.subscribed ? t('news.stopByEmail') : t('news.byEmail')}
       </button>
       <span className="muted" role="status" data-testid="news-by-email-message">
         {message}

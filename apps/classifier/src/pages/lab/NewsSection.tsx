@@ -1,5 +1,5 @@
 import { NEWS_LIMITS, type ProjectNews, type ProjectView } from '@chorus/client';
-import { type ReactNode, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, TextAreaField } from '../../components/FormField';
@@ -34,6 +34,7 @@ export function NewsSection({ project }: { project: ProjectView }) {
     reload();
   };
   const subscribers = data?.[1].subscribers ?? null;
+  const mayMailAt = data?.[1].mayMailAt ?? null;
   return (
     <section className="lab-section" aria-labelledby="lab-news-heading" data-testid="lab-news">
       <h2 id="lab-news-heading">{t('lab.news.title')}</h2>
@@ -41,7 +42,7 @@ export function NewsSection({ project }: { project: ProjectView }) {
         {t('lab.news.lead')} <Link to={newsPath(project.slug)}>{t('lab.news.shown')}</Link>
       </p>
       <ResultNotice result={result} testId="lab-news-result" />
-      <WriteNews projectId={project.id} subscribers={subscribers} onPosted={(news) => changed((t) => (news.mailedTo === null ? t('lab.news.posted') : t('lab.news.postedAndMailed', { count: news.mailedTo })))} />
+      <WriteNews projectId={project.id} subscribers={subscribers} mayMailAt={mayMailAt} onPosted={(news) => changed((t) => (news.mailedTo === null ? t('lab.news.posted') : t('lab.news.postedAndMailed', { count: news.mailedTo })))} />
       <LoadedList items={data?.[0].news ?? null} problem={problem} reload={reload} loading={t('lab.news.loading')} empty={t('lab.news.none')}>
         {(items) => (
           <ol className="lab-news-list">
@@ -58,7 +59,7 @@ export function NewsSection({ project }: { project: ProjectView }) {
 }
 
 /** The form of a new item; its Idempotency-Key lasts until it is posted, so that sending it again after a lost answer posts (and mails) once. */
-function WriteNews({ projectId, subscribers, onPosted }: { projectId: string; subscribers: number | null; onPosted: (news: ProjectNews) => void }) {
+function WriteNews({ projectId, subscribers, mayMailAt, onPosted }: { projectId: string; subscribers: number | null; mayMailAt: string | null; onPosted: (news: ProjectNews) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ title: '', body: '' }, NEWS_FIELDS);
@@ -70,7 +71,7 @@ function WriteNews({ projectId, subscribers, onPosted }: { projectId: string; su
       ...(form.values.body.trim() ? {} : { body: t('lab.news.bodyNeeded') }),
     }),
     send: async () => {
-      const news = await client.postNews(projectId, { title: form.values.title, body: form.values.body, mail }, key.current);
+      const news = await client.postNews(projectId, { title: form.values.title, body: form.values.body, mail: mail && mayMailAt === null }, key.current);
       key.current = randomUuid();
       form.reset();
       setMail(false);
@@ -86,12 +87,13 @@ function WriteNews({ projectId, subscribers, onPosted }: { projectId: string; su
       <CheckboxField
         id="lab-news-mail"
         label={subscribers === null ? t('lab.news.mailUnknown') : t('lab.news.mail', { count: subscribers })}
-        hint={t('lab.news.mailHint')}
-        checked={mail}
+        hint={mayMailAt ? t('lab.news.mailWait', { when: whenInWords(mayMailAt) }) : t('lab.news.mailHint')}
+        disabled={mayMailAt !== null}
+        checked={mail && mayMailAt === null}
         onChange={(event) => setMail(event.target.checked)}
       />
       <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-        {form.busy ? t('lab.saving') : mail ? t('lab.news.postAndMail') : t('lab.news.post')}
+        {form.busy ? t('lab.saving') : mail && mayMailAt === null ? t('lab.news.postAndMail') : t('lab.news.post')}
       </button>
     </form>
   );
@@ -118,11 +120,18 @@ function NewsEntry({ projectId, item, onChanged }: { projectId: string; item: Pr
   const [deleting, setDeleting] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
   const form = useForm({ title: item.title, body: item.body }, NEWS_FIELDS);
+  const [focusOpener, setFocusOpener] = useState(false);
+  // Once the form has closed, the Edit button is there again to take the focus.
+  useEffect(() => {
+    if (!focusOpener || editing) return;
+    opener.current?.focus();
+    setFocusOpener(false);
+  }, [focusOpener, editing]);
   const back = () => {
     setEditing(false);
     setDeleting(false);
     form.reset();
-    opener.current?.focus();
+    setFocusOpener(true);
   };
   const gone = (error: unknown) => {
     if (!goneAt(error, '/params/newsId')) throw error;
@@ -131,6 +140,8 @@ function NewsEntry({ projectId, item, onChanged }: { projectId: string; item: Pr
     check: (t) => ({ ...(form.values.title.trim() ? {} : { title: t('lab.news.titleNeeded') }), ...(form.values.body.trim() ? {} : { body: t('lab.news.bodyNeeded') }) }),
     send: async () => {
       await client.editNews(projectId, item.id, { title: form.values.title, body: form.values.body }).catch(gone);
+      setEditing(false);
+      setFocusOpener(true);
       onChanged((t) => t('lab.news.saved'));
     },
     refused: (error) => problemAtFields(error, NEWS_FIELDS),
