@@ -71,6 +71,23 @@ describe('classifier in a browser: project news', () => {
     await page.close();
   });
 
+  it('shows the lab a page of news at a time, with the older ones a click away', async () => {
+    const researcher = await signUp(suite.stack, { email: `news-pages-${randomUUID()}@example.org`, displayName: 'Ada' });
+    const client = suite.stack.anonymous.withToken(researcher.token);
+    const project = await client.createProject({ title: `Pages ${randomUUID().slice(0, 6)}`, status: 'live' });
+    for (let n = 1; n <= 21; n += 1) await client.postNews(project.id, { title: `Item ${n}`, body: 'B' });
+    const { page, errors } = await signedInPage(suite, researcher);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const section = page.getByTestId('lab-news');
+    await waitToSee(section.getByRole('heading', { name: 'Item 21' }));
+    expect(await section.getByRole('heading', { name: 'Item 1', exact: true }).count()).toBe(0);
+    await section.getByRole('button', { name: 'Show older news' }).click();
+    await waitToSee(section.getByRole('heading', { name: 'Item 1', exact: true }));
+    expect(await section.getByRole('button', { name: 'Show older news' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a volunteer the latest news on the project’s page and lets them get it by email, and end it from the mail signed out', async () => {
     const researcher = await signUp(suite.stack, { email: `news-page-${randomUUID()}@example.org`, displayName: 'Marie' });
     const client = suite.stack.anonymous.withToken(researcher.token);

@@ -19,6 +19,8 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 
 const NEWS_FIELDS = ['title', 'body'] as const;
+/** Items the lab shows at first, and added by each "Show older news". */
+const NEWS_PAGE = 20;
 
 /**
  * The project's news, for its researchers: a form to write an item (and mail it to the volunteers who asked for the
@@ -27,10 +29,19 @@ const NEWS_FIELDS = ['title', 'body'] as const;
 export function NewsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem, reload } = useLoaded(() => Promise.all([client.projectNews(project.id, { limit: 50 }), client.newsSubscribers(project.id)]), [client, project.id]);
+  const { data, problem, reload } = useLoaded(() => Promise.all([client.projectNews(project.id, { limit: NEWS_PAGE }), client.newsSubscribers(project.id)]), [client, project.id]);
   const [result, say] = useResult();
+  const [older, setOlder] = useState<{ news: ProjectNews[]; next: string | null } | null>(null);
+  const next = older ? older.next : (data?.[0].next ?? null);
+  const showOlder = async () => {
+    if (!next) return;
+    const page = await client.projectNews(project.id, { limit: NEWS_PAGE, after: next });
+    setOlder({ news: [...(older?.news ?? []), ...page.news], next: page.next });
+  };
   const changed = (text: Saying<ReactNode>) => {
     say(text);
+    // A change reloads the first page; the older ones are asked for again.
+    setOlder(null);
     reload();
   };
   const subscribers = data?.[1].subscribers ?? null;
@@ -43,7 +54,7 @@ export function NewsSection({ project }: { project: ProjectView }) {
       </p>
       <ResultNotice result={result} testId="lab-news-result" />
       <WriteNews projectId={project.id} subscribers={subscribers} mayMailAt={mayMailAt} onPosted={(news) => changed((t) => (news.mailedTo === null ? t('lab.news.posted') : t('lab.news.postedAndMailed', { count: news.mailedTo })))} />
-      <LoadedList items={data?.[0].news ?? null} problem={problem} reload={reload} loading={t('lab.news.loading')} empty={t('lab.news.none')}>
+      <LoadedList items={data ? [...data[0].news, ...(older?.news ?? [])] : null} problem={problem} reload={reload} loading={t('lab.news.loading')} empty={t('lab.news.none')}>
         {(items) => (
           <ol className="lab-news-list">
             {items.map((item) => (
@@ -54,6 +65,11 @@ export function NewsSection({ project }: { project: ProjectView }) {
           </ol>
         )}
       </LoadedList>
+      {next && (
+        <button type="button" className="button button-secondary" onClick={() => void showOlder()}>
+          {t('lab.news.older')}
+        </button>
+      )}
     </section>
   );
 }
