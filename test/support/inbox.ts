@@ -8,6 +8,8 @@ export interface ReceivedMail {
   to: string;
   subject: string;
   text: string;
+  /** Its headers, by lower-case name, as text. */
+  headers: Record<string, string>;
 }
 
 /** A real SMTP server on a free port that keeps every mail it receives, for tests to read the links Chorus mails. */
@@ -61,7 +63,7 @@ export async function startInbox(): Promise<Inbox> {
           inbox.putOff += 1;
           return answer(Object.assign(new Error('Busy: try again later'), { responseCode: 451 }));
         }
-        for (const recipient of session.envelope.rcptTo) mails.push({ to: recipient.address, subject: parsed.subject ?? '', text: parsed.text ?? '' });
+        for (const recipient of session.envelope.rcptTo) mails.push({ to: recipient.address, subject: parsed.subject ?? '', text: parsed.text ?? '', headers: headersOf(parsed.headerLines) });
         answer();
       }, answer);
     },
@@ -98,4 +100,9 @@ export async function startInbox(): Promise<Inbox> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return inbox;
+}
+
+/** A mail's headers as sent, by lower-case name (the value after the name's colon). */
+function headersOf(lines: readonly { key: string; line: string }[]): Record<string, string> {
+  return Object.fromEntries(lines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).trim()]));
 }

@@ -19,6 +19,7 @@ import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
+import { ProjectNewsModule } from './project-news/project-news.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
@@ -64,6 +65,7 @@ export class AppModule {
         RetirementModule,
         SubjectReportsModule,
         DiscussionsModule,
+        ProjectNewsModule,
         CommentReportsModule,
         NotificationsModule,
         FavouritesModule,

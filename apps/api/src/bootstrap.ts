@@ -92,10 +92,13 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8(withoutNul)));
   fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer' }, onlyForUploads(json));
-  // Any other type: the upload says which four it reads (and a form, how to send its file instead); other routes read JSON only.
-  fastify.addContentTypeParser('*', (request, _body, done) =>
-    done(isSubjectUpload(request.routeOptions.url, request.method) ? uploadTypeRefused(request.headers['content-type']) : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'])),
-  );
+  // Any other type: the upload says which four it reads (and a form, how to send its file instead); other routes read JSON
+  // only, but for a mail client's one-click unsubscription (RFC 8058), which posts `List-Unsubscribe=One-Click` as a form
+  // of any encoding: the route reads its token from the query, and the body is not read.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
+    if (request.routeOptions.url?.endsWith('/news-unsubscriptions')) return done(null, undefined);
+    done(isSubjectUpload(request.routeOptions.url, request.method) ? uploadTypeRefused(request.headers['content-type']) : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
+  });
 }
 
 /** A multipart form's file (`curl -F file=@subjects.csv`), which uploads would read as its form, not the file. */

@@ -11,8 +11,8 @@ import { ProjectAccess } from '../src/projects/project-access';
  */
 
 let stack: Stack;
-const live = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '' };
-const draft = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '' };
+const live = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '', newsId: '' };
+const draft = { projectId: '', workflowId: '', subjectSetId: '', subjectId: '', commentId: '', newsId: '' };
 let definition: Record<string, unknown>;
 let volunteer: ChorusClient;
 let guest: ChorusClient;
@@ -32,7 +32,8 @@ async function projectWith(status: 'live' | 'draft', into: typeof live) {
   await stack.client.activateWorkflow(workflow.id);
   const { rows } = await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id]);
   const comment = await stack.client.postComment(rows[0].id, { projectId: project.id, body: 'A comment' });
-  Object.assign(into, { projectId: project.id, workflowId: workflow.id, subjectSetId: set.id, subjectId: rows[0].id, commentId: comment.id });
+  const news = await stack.client.postNews(project.id, { title: 'News', body: 'Text' });
+  Object.assign(into, { projectId: project.id, workflowId: workflow.id, subjectSetId: set.id, subjectId: rows[0].id, commentId: comment.id, newsId: news.id });
 }
 
 beforeAll(async () => {
@@ -87,6 +88,10 @@ const routes: Record<string, Route> = {
   'POST /workflows/:id/reaggregate': { method: 'POST', path: (ids) => `/workflows/${ids.workflowId}/reaggregate`, good: () => ({ scope: 'unretired' }), bad: { scope: 'some' }, pointer: '/scope' },
   'POST /workflows/:id/download-links': { method: 'POST', path: (ids) => `/workflows/${ids.workflowId}/download-links`, good: () => ({ kind: 'consensus' }), bad: { kind: 'everything' }, pointer: '/kind' },
   'PUT /projects/:id/members': { method: 'PUT', path: (ids) => `/projects/${ids.projectId}/members`, good: () => ({ email: memberEmail, role: 'scientist' }), bad: { email: 'someone@example.org', role: 'king' }, pointer: '/role' },
+  'POST /projects/:id/news': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/news`, good: () => ({ title: 'News', body: 'Text' }), bad: { title: 'News', body: 'Text', mail: 'yes' }, pointer: '/mail' },
+  'PATCH /projects/:id/news/:newsId': { method: 'PATCH', path: (ids) => `/projects/${ids.projectId}/news/${ids.newsId}`, good: () => ({ title: 'Edited' }), bad: { title: 'Edited', mail: true }, pointer: '/mail' },
+  // A malformed item id (the bad part goes after the address).
+  'DELETE /projects/:id/news/:newsId': { method: 'DELETE', path: (ids) => `/projects/${ids.projectId}/news/${ids.newsId}`, good: () => undefined, bad: 'x', pointer: '/params/newsId' },
   'POST /projects/:id/invitations': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/invitations`, good: () => ({ email: 'new@example.org', role: 'scientist' }), bad: { email: 'nobody', role: 'scientist' }, pointer: '/email' },
   // The downloads, public for their links' sake, ask who is downloading before the query too (21a F7).
   'GET /workflows/:id/consensus': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/consensus`, good: () => undefined, bad: '?sort=newest', pointer: '/query/sort' },

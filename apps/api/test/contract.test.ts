@@ -5,6 +5,11 @@ import {
   classificationStoredSchema,
   favouritePageSchema,
   favouriteSchema,
+  newsSubscribersSchema,
+  newsSubscriptionSchema,
+  newsUnsubscribedSchema,
+  projectNewsPageSchema,
+  projectNewsSchema,
   ownClassificationListSchema,
   healthSchema,
   accountViewSchema,
@@ -101,6 +106,17 @@ describe('the API answers as its OpenAPI document says', () => {
     const readKey = documented(newApiKeySchema, await call('POST', '/account/api-keys', colleague.token, { name: 'Dashboard', scope: 'read' }), 201);
     expect(documented(problemSchema, await call('PATCH', '/account', readKey.secret, { displayName: 'Renamed by a script' }), 403)).toMatchObject({ keyScope: 'read', neededScope: 'full' });
     documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
+    expect(documented(newsSubscriptionSchema, await call('PUT', `/projects/${project.id}/news-subscription`, colleague.token), 200).subscribed).toBe(true);
+    documented(newsSubscriptionSchema, await call('GET', `/projects/${project.id}/news-subscription`, colleague.token), 200);
+    expect(documented(newsSubscribersSchema, await call('GET', `/projects/${project.id}/news-subscribers`, token), 200).subscribers).toBe(1);
+    const news = documented(projectNewsSchema, await call('POST', `/projects/${project.id}/news`, token, { title: 'Welcome', body: 'Read *this*.', mail: true }), 201);
+    documented(projectNewsSchema, await call('PATCH', `/projects/${project.id}/news/${news.id}`, token, { title: 'Welcome!' }), 200);
+    documented(projectNewsSchema, await call('GET', `/projects/${project.id}/news/${news.id}`, undefined), 200);
+    documented(projectNewsPageSchema, await call('GET', `/projects/${project.id}/news`, undefined), 200);
+    documented(problemSchema, await call('POST', `/projects/${project.id}/news`, token, { title: 'Again', body: 'B', mail: true }), 429);
+    const newsMail = await stack.inbox.take(colleague.user.email!, /Welcome/);
+    documented(newsUnsubscribedSchema, await call('POST', `/news-unsubscriptions?token=${stack.inbox.linkToken(newsMail)}`, undefined), 200);
+    documented(newsSubscriptionSchema, await call('DELETE', `/projects/${project.id}/news-subscription`, colleague.token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);
     const subjects = [{ externalId: 'a', locations: [{ type: 'text', text: 'For sale: a horse' }], metadata: { page: 1, '#box': 'B1' } }, { externalId: 'b', locations: [{ type: 'text', text: 'Council news' }] }];
@@ -197,6 +213,7 @@ describe('the API answers as its OpenAPI document says', () => {
         'DELETE /account',
         'POST /projects/{id}/invitations',
         'POST /subjects/{id}/comments',
+        'POST /projects/{id}/news',
         'PATCH /comments/{id}',
       ].sort(),
     );
@@ -307,6 +324,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /account/api-keys header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /classifications header Idempotency-Key', true, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects/{id}/news header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subject-sets/{id}/subjects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],

@@ -29,6 +29,14 @@ const keyOf = (scope: ApiKeyScope, prefix: string | null): ApiKeyMade => ({
 });
 const keys = API_KEY_SCOPES.flatMap((scope) => [keyOf(scope, 'chorus_ab12'), keyOf(scope, null)]);
 
+const NEWS = {
+  projectTitle: 'Letters',
+  title: 'New letters to transcribe',
+  body: 'We added **200 letters** from 1871.\n\n- thank you!',
+  newsPage: `${ORIGIN}/projects/letters/news`,
+  unsubscribeLink: `${ORIGIN}/unsubscribe#token=a.b.c`,
+};
+
 /** A mail rendered, with the links and pages it was given. */
 type Rendered = [Words, string[]];
 
@@ -45,6 +53,8 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   apiKeyNotice: (w) => keys.map((key) => [w.apiKeyNotice(to, key, API_KEYS), [API_KEYS]]),
   apiKeyRevokedNotice: (w) => keys.map((key) => [w.apiKeyRevokedNotice(to, { ...key, revokedAt: new Date('2025-06-02T09:30:00Z') }, API_KEYS), [API_KEYS]]),
   passwordChanged: (w) => (['changed', 'reset'] as const).map((how) => [w.passwordChanged(to, how, new Date('2025-06-01T14:03:00Z'), FORGOT, API_KEYS), [FORGOT, API_KEYS]]),
+  // The item as its researchers wrote it is quoted, not the mail's prose.
+  news: (w) => [[w.news(to, NEWS), [NEWS.newsPage, NEWS.unsubscribeLink, NEWS.title, NEWS.body, NEWS.projectTitle]]],
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 

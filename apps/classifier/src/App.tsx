@@ -19,6 +19,8 @@ import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
+import { ProjectNewsPage } from './pages/ProjectNewsPage';
+import { UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -146,6 +148,7 @@ export function App() {
             {route.name === 'project' && <ProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'news' && <ProjectNewsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'classify' && <ClassifyPage key={`${route.workflowId}?${chosenSet ?? ''}`} projectSlug={route.projectSlug} workflowId={route.workflowId} subjectSetId={chosenSet} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}
@@ -157,6 +160,7 @@ export function App() {
             {route.name === 'verify-email' && <VerifyEmailPage />}
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
+            {route.name === 'unsubscribe' && <UnsubscribePage />}
             {isLabRoute(route) && (
               <LoadedPart fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
                 <LabRoutes route={route} />

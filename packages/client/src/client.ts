@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -484,6 +484,41 @@ export class ChorusClient {
   /** A `bayes` workflow's volunteers' learned skills, the least accurate first (researchers only). */
   skills(workflowId: string) {
     return this.call<WorkflowSkills>('GET', `/workflows/${workflowId}/skills`);
+  }
+  /** A project's news, newest first (pass a page's `next` as `after` for the one after). */
+  projectNews(projectId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<ProjectNewsPage>('GET', `/projects/${projectId}/news?${queryString(query)}`);
+  }
+  newsItem(projectId: string, newsId: string) {
+    return this.call<ProjectNews>('GET', `/projects/${projectId}/news/${newsId}`);
+  }
+  /** Posts news (researchers); `mail`: also mailed to the project's subscribers, at most once a day. A retry with the same key posts (and mails) nothing more. */
+  async postNews(projectId: string, input: { title: string; body: string; mail?: boolean }, idempotencyKey?: string): Promise<ProjectNews & { replayed: boolean }> {
+    const { status, body } = await this.request<ProjectNews>('POST', `/projects/${projectId}/news`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+    return { ...body, replayed: status === 200 };
+  }
+  /** Rewrites a news item (never mailed again). */
+  editNews(projectId: string, newsId: string, input: { title?: string; body?: string }) {
+    return this.call<ProjectNews>('PATCH', `/projects/${projectId}/news/${newsId}`, input);
+  }
+  async deleteNews(projectId: string, newsId: string): Promise<void> {
+    await this.request('DELETE', `/projects/${projectId}/news/${newsId}`);
+  }
+  /** Whether the caller gets the project's news by mail. */
+  newsSubscription(projectId: string) {
+    return this.call<NewsSubscription>('GET', `/projects/${projectId}/news-subscription`);
+  }
+  /** Gets (`true`) or stops getting the project's news by mail. */
+  setNewsSubscription(projectId: string, subscribed: boolean) {
+    return this.call<NewsSubscription>(subscribed ? 'PUT' : 'DELETE', `/projects/${projectId}/news-subscription`);
+  }
+  /** How many accounts a news item mailed now would reach (researchers). */
+  newsSubscribers(projectId: string) {
+    return this.call<NewsSubscribers>('GET', `/projects/${projectId}/news-subscribers`);
+  }
+  /** The one-click unsubscription of a news mail's link (no sign-in: the token is the link's). */
+  unsubscribeFromNews(token: string) {
+    return this.call<NewsUnsubscribed>('POST', '/news-unsubscriptions', { token });
   }
   /** The volunteers the project's researchers keep out of its consensus, the most recently excluded first. */
   excludedVolunteers(projectId: string) {

@@ -21,6 +21,11 @@ import type {
   ownInvitationSchema,
   ownClassificationListSchema,
   favouritePageSchema,
+  newsSubscribersSchema,
+  newsSubscriptionSchema,
+  newsUnsubscribedSchema,
+  projectNewsPageSchema,
+  projectNewsSchema,
   favouriteSchema,
   ownClassificationSchema,
   prioritiesSetSchema,
@@ -276,3 +281,8 @@ export type ExcludedVolunteer = z.infer<typeof excludedVolunteerSchema>;
 export type ExcludedVolunteerList = z.infer<typeof excludedVolunteerListSchema>;
 export type EffectMembership = NonNullable<SubjectResultDetail['routing']>[number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;
+export type ProjectNews = z.infer<typeof projectNewsSchema>;
+export type ProjectNewsPage = z.infer<typeof projectNewsPageSchema>;
+export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;
+export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
+export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;

@@ -1215,3 +1215,37 @@ export const excludedVolunteerListSchema = z.strictObject({
   excludedVolunteers: z.array(excludedVolunteerSchema).meta({ description: 'The most recently excluded first' }),
 });
 export const exclusionLiftedSchema = z.strictObject({ lifted: id });
+
+/** What a news item may hold, as the API checks it and the lab's form limits it: a title on one line, a body in Markdown. */
+export const NEWS_LIMITS = { titleLength: 200, bodyLength: 20_000 } as const;
+/** An item of a project's news (what its researchers tell its volunteers), as anyone who may see the project reads it. */
+export const projectNewsSchema = z.strictObject({
+  id,
+  projectId: id,
+  title: z.string(),
+  body: z.string().meta({ description: 'Markdown, as the project’s other texts' }),
+  author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account' }) }),
+  createdAt: time,
+  editedAt: time.nullable(),
+  mailedAt: time.nullable().optional().meta({ description: 'When it was mailed to the project’s subscribers (null: not mailed); to its researchers only' }),
+  mailedTo: z.int().nullable().optional().meta({ description: 'How many subscribers it was mailed to: each subscribed account with a verified email that could see the project (null: not mailed); to its researchers only' }),
+});
+/** A page of a project's news, newest first; `next`, when there are more, goes in `after`. */
+export const projectNewsPageSchema = z.strictObject({ news: z.array(projectNewsSchema), next: z.string().nullable() });
+/** Whether the caller gets the project's news by mail, and whether they can (mails go to a verified email only). */
+export const newsSubscriptionSchema = z.strictObject({
+  projectId: id,
+  subscribed: z.boolean(),
+  emailVerified: z.boolean().meta({ description: 'The caller’s email is verified: without it, a subscription gets no mail until it is' }),
+});
+/** How many accounts would get a news item mailed now: subscribed, with a verified email (for the project's researchers). */
+export const newsSubscribersSchema = z.strictObject({
+  projectId: id,
+  subscribers: z.int(),
+  mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
+});
+/** A one-click unsubscription, done (or done already: the same answer). */
+export const newsUnsubscribedSchema = z.strictObject({
+  unsubscribed: z.literal(true),
+  project: z.strictObject({ id, slug: z.string(), title: z.string() }).nullable().meta({ description: 'Null when the project is gone' }),
+});

@@ -4,8 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Mail } from './mailer';
 
 /** A mail kept in `mail_outbox`, with the attempts made at it (the one under way included) and that attempt's claim. */
-export interface KeptMail extends Mail {
+export interface KeptMail extends Omit<Mail, 'headers'> {
   id: string;
+  headers: Record<string, string> | null;
   attempts: number;
   claim: string;
 }
@@ -13,7 +14,7 @@ export interface KeptMail extends Mail {
 /** How long an attempt keeps a mail from other processes: twice the longest the Mailer lets an attempt run. */
 export const MAIL_CLAIM_MS = 120_000;
 const CLAIMED_UNTIL = `now() + make_interval(secs => ${MAIL_CLAIM_MS / 1000})`;
-const KEPT = 'id, kind, "to", subject, text, attempts, claim';
+const KEPT = 'id, kind, "to", subject, text, headers, attempts, claim';
 
 /**
  * The statements of `mail_outbox`: each mail is kept from the moment it is made until the mail server takes it or
@@ -27,16 +28,28 @@ export class MailOutbox {
 
   /** Keeps the mail, due at once, for whichever process claims it first (in `manager`'s transaction, if given). */
   async keep(mail: Mail, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query('INSERT INTO mail_outbox (kind, "to", subject, text) VALUES ($1, $2, $3, $4)', [mail.kind, mail.to, mail.subject, mail.text]);
+    await this.keepAll([mail], manager);
   }
 
-  /** Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it. */
+  /** Keeps the mails, due at once, in one statement (in `manager`'s transaction, if given). */
+  async keepAll(mails: Mail[], manager: EntityManager = this.db.manager): Promise<void> {
+    if (!mails.length) return;
+    await manager.query(
+      'INSERT INTO mail_outbox (kind, "to", subject, text, headers) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[])',
+      [mails.map((mail) => mail.kind), mails.map((mail) => mail.to), mails.map((mail) => mail.subject), mails.map((mail) => mail.text), mails.map((mail) => (mail.headers ? JSON.stringify(mail.headers) : null))],
+    );
+  }
+
+  /**
+   * Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it: an
+   * account's or an unsolicited mail before any news (`mail_outbox_news_last_idx`), so news never delays a password reset.
+   */
   async claimDue(): Promise<KeptMail | undefined> {
     // TypeORM answers an UPDATE with [rows, count].
     const [[claimed]] = await this.db.query<[KeptMail[], number]>(
       `UPDATE mail_outbox SET attempts = attempts + 1, claimed_until = ${CLAIMED_UNTIL}, claim = gen_random_uuid()
        WHERE id = (SELECT id FROM mail_outbox WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (kind = 'news'), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${KEPT}`,
     );
     return claimed;

@@ -10,13 +10,18 @@ import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
 /**
  * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
  * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
- * kind is counted apart, so that invitations cannot use up what a password reset needs.
+ * kind is counted apart, so that invitations cannot use up what a password reset needs. `news`: a project's news to
+ * an account that asked for it (written a batch at a time by the project news' `NewsDeliveries`, sent after every other
+kind, and not counted against
+ * MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
+ * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited';
+  kind: 'account' | 'unsolicited' | 'news';
   to: string;
   subject: string;
   text: string;
+  headers?: Record<string, string>;
 }
 
 const HOUR_MS = 3600_000;
@@ -105,6 +110,11 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.outbox.keep(mail, manager);
   }
 
+  /** Keeps many mails in the caller's transaction (a batch of a news item's), as `keepInTransaction` keeps one. */
+  async keepAllInTransaction(manager: EntityManager, mails: Mail[]): Promise<void> {
+    await this.outbox.keepAll(mails, manager);
+  }
+
   /** Sends the mails kept in a transaction that has just committed. */
   sendKept(): void {
     this.sendDueMails();
@@ -171,9 +181,9 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
    * Logged by its id and a masked address (`maskedAddress`), but for the log that stands for the mail without SMTP_URL.
    */
   private async attempt(mail: KeptMail): Promise<void> {
-    const { to, subject, text } = mail;
+    const { to, subject, text, headers } = mail;
     const which = `mail ${mail.id} ("${subject}" to ${maskedAddress(to)})`;
-    const failure = await this.sendWithin({ to, subject, text }, MAIL_ATTEMPT_MS).then(
+    const failure = await this.sendWithin({ to, subject, text, ...(headers ? { headers } : {}) }, MAIL_ATTEMPT_MS).then(
       (info: { message?: unknown }) => {
         if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${to}, "${subject}"\n${text}`);
         return undefined;

@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, InvitationMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, InvitationMail, NewsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -68,4 +68,16 @@ export const apiKeyRevokedNotice = (to: Addressee, key: ApiKeyMade & { revokedAt
 export const passwordChangedNotice = (to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Mail => ({
   ...toAccount(to),
   ...wordingIn(to.language).passwordChanged(to, how, at, forgotPasswordPage, apiKeysPage),
+});
+
+/**
+ * A project's news to an account that asked for it, in the account's language (the item as its researchers wrote it),
+ * with the one-click unsubscription in the mail's headers too (RFC 8058: `unsubscribePost` is the URL a mail client
+ * POSTs to).
+ */
+export const newsMail = (to: Addressee, news: NewsMail, unsubscribePost: string): Mail => ({
+  kind: 'news',
+  to: to.email,
+  ...wordingIn(to.language).news(to, news),
+  headers: { 'List-Unsubscribe': `<${unsubscribePost}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
 });

@@ -49,10 +49,12 @@ export type Route =
   | { name: 'verify-email' }
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
+  | { name: 'unsubscribe' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
   | { name: 'discussions'; projectSlug: string }
+  | { name: 'news'; projectSlug: string }
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
@@ -81,6 +83,8 @@ export function matchRoute(path: string): Route {
     if (subject) return { name: 'subject', projectSlug: decodeURIComponent(subject[1]!), subjectId: decodeURIComponent(subject[2]!) };
     const discussions = /^\/projects\/([^/]+)\/discussions\/?$/.exec(path);
     if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
+    const news = /^\/projects\/([^/]+)\/news\/?$/.exec(path);
+    if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
     const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
@@ -127,6 +131,11 @@ export function commentPath(projectSlug: string, subjectId: string, commentId: s
 /** The comment the address names (`#comment-<id>`), if it names one. */
 export function commentInAddress(): string | null {
   return /^#comment-(.+)$/.exec(window.location.hash)?.[1] ?? null;
+}
+
+/** A project's news, newest first (where its news mails link). */
+export function newsPath(projectSlug: string): string {
+  return `${projectPath(projectSlug)}/news`;
 }
 
 /** A project's recent discussions, newest first; with `tag`, those with that #hashtag. */
@@ -184,7 +193,7 @@ const CREATE_ACCOUNT = '/create-account';
 export const ACCOUNT = '/account';
 
 /** The pages of the links Chorus mails, and the page that asks for one: their paths are their names. */
-const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password'] as const;
+const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe'] as const;
 export const FORGOT_PASSWORD = '/forgot-password';
 
 /** A page of the researchers' lab. */

@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
+import { LatestNews } from '../components/ProjectNews';
 import { useClient } from '../lib/clientContext';
 import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -13,7 +14,7 @@ import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
- * and the workflows a volunteer can join now; for one of its reviewers, the way to the transcriptions they check.
+ * the workflows a volunteer can join now, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const client = useClient();
@@ -66,6 +67,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
             )}
             <h2>{t('project.workflows')}</h2>
             <ProjectWorkflows project={project} progress />
+            <LatestNews project={project} />
             <p className="project-discussions">
               <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
             </p>

@@ -165,4 +165,24 @@ ${forgotPasswordPage}
 
 und widerrufen Sie anschließend jeden API-Schlüssel, den Sie nicht erstellt haben.`,
   }),
+
+  news: (to, { projectTitle, title, body, newsPage, unsubscribeLink }) => ({
+    subject: `„${projectTitle}“: ${title}`,
+    text: `Guten Tag ${to.displayName},
+
+Neuigkeiten vom Projekt „${projectTitle}“ auf Chorus:
+
+${title}
+
+${body}
+
+Diese und die weiteren Neuigkeiten des Projekts lesen Sie hier:
+
+${newsPage}
+
+Sie erhalten diese Nachricht, weil Sie die Neuigkeiten dieses Projekts per E-Mail bestellt haben. Um sie abzubestellen,
+öffnen Sie diesen Link (ein Klick, ohne Anmeldung):
+
+${unsubscribeLink}`,
+  }),
 };

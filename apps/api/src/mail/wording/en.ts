@@ -141,4 +141,24 @@ ${forgotPasswordPage}
 
 then revoke any API key you did not make.`,
   }),
+
+  news: (to, { projectTitle, title, body, newsPage, unsubscribeLink }) => ({
+    subject: `${projectTitle}: ${title}`,
+    text: `Hello ${to.displayName},
+
+News from the project "${projectTitle}" on Chorus:
+
+${title}
+
+${body}
+
+Read it, and the project's other news, here:
+
+${newsPage}
+
+You get this mail because you asked for this project's news by email. To stop getting it, open this link (one click,
+no need to sign in):
+
+${unsubscribeLink}`,
+  }),
 };

@@ -165,4 +165,24 @@ ${forgotPasswordPage}
 
 puis révoquez toute clé d’API que vous n’avez pas créée.`,
   }),
+
+  news: (to, { projectTitle, title, body, newsPage, unsubscribeLink }) => ({
+    subject: `« ${projectTitle} » : ${title}`,
+    text: `Bonjour ${to.displayName},
+
+Des nouvelles du projet « ${projectTitle} » sur Chorus :
+
+${title}
+
+${body}
+
+Retrouvez-les, avec les autres nouvelles du projet, ici :
+
+${newsPage}
+
+Vous recevez ce message parce que vous avez demandé les nouvelles de ce projet par courriel. Pour ne plus les recevoir,
+ouvrez ce lien (un clic, sans vous connecter) :
+
+${unsubscribeLink}`,
+  }),
 };

@@ -25,6 +25,17 @@ export interface ApiKeyMade {
   expiresAt: Date;
 }
 
+/** A project's news as a mail to a subscriber tells it: the item as written (Markdown, which reads as plain text), and where to stop. */
+export interface NewsMail {
+  projectTitle: string;
+  title: string;
+  body: string;
+  /** The project's news page. */
+  newsPage: string;
+  /** The one-click page that ends the subscription (signed: no sign-in needed). */
+  unsubscribeLink: string;
+}
+
 /** What a mail says. */
 export interface Words {
   subject: string;
@@ -43,6 +54,7 @@ export interface Wording {
   apiKeyNotice(to: Addressee, key: ApiKeyMade, apiKeysPage: string): Words;
   apiKeyRevokedNotice(to: Addressee, key: ApiKeyMade & { revokedAt: Date }, apiKeysPage: string): Words;
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
+  news(to: Addressee, news: NewsMail): Words;
 }
 
 /**

@@ -23,6 +23,7 @@ import { ActivitySection } from './ActivitySection';
 import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { ContributorsSection } from './ContributorsSection';
 import { DiscussionsSection } from './DiscussionsSection';
+import { NewsSection } from './NewsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
 
@@ -89,6 +90,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
               <ProjectWorkflowsSection project={project} />
               <ActivitySection project={project} />
+              <NewsSection project={project} />
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <ExcludedVolunteersSection project={project} />
               <ContributorsSection project={project} />
