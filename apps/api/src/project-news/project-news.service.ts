@@ -45,12 +45,12 @@ const SUBSCRIBERS = `
   WHERE s.project_id = $1 AND ${NEWS_READER_SQL}`;
 
 /** Seconds until the project ($1) may mail news again (none: it may now), by the database's clock. */
-const MAIL_WAIT = `SELECT ceil(extract(epoch FROM news_mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int AS wait
-  FROM projects WHERE id = $1`;
+const MAIL_WAIT = `SELECT (SELECT ceil(extract(epoch FROM mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int
+  FROM project_news_mailings WHERE project_id = $1) AS wait`;
 
 /** When the project ($1) may mail news again, if not now. */
-const MAY_MAIL_AT = `SELECT CASE WHEN news_mailed_at > now() - interval '${NEWS_MAIL_EVERY_HOURS} hours' THEN news_mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' END AS at
-  FROM projects WHERE id = $1`;
+const MAY_MAIL_AT = `SELECT (SELECT CASE WHEN mailed_at > now() - interval '${NEWS_MAIL_EVERY_HOURS} hours' THEN mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' END
+  FROM project_news_mailings WHERE project_id = $1) AS at`;
 
 /** The item as answered; how many it was mailed to, and when, only to the project's researchers (`forResearchers`). */
 const toView = (row: NewsRow, forResearchers = true): ProjectNews => ({
@@ -194,7 +194,7 @@ export class ProjectNewsService {
 
   /**
    * Records who gets the item by mail, in one statement; when anyone does, the project's day without news mail starts
-   * (kept on the project, so that deleting the item does not end it).
+   * (kept for the project in `project_news_mailings`, so that deleting the item does not end it).
    */
   private async recordRecipients(manager: EntityManager, projectId: string, newsId: string): Promise<void> {
     const [{ recipients }] = await manager.query<{ recipients: number }[]>(
@@ -202,7 +202,11 @@ export class ProjectNewsService {
       [projectId, newsId],
     );
     await manager.query('UPDATE project_news SET mailed_at = now(), mailed_to = $2 WHERE id = $1', [newsId, recipients]);
-    if (recipients) await manager.query('UPDATE projects SET news_mailed_at = now() WHERE id = $1', [projectId]);
+    if (!recipients) return;
+    await manager.query(
+      'INSERT INTO project_news_mailings (project_id, mailed_at) VALUES ($1, now()) ON CONFLICT (project_id) DO UPDATE SET mailed_at = excluded.mailed_at',
+      [projectId],
+    );
   }
 
   private async rowOf(manager: EntityManager, projectId: string, newsId: string): Promise<NewsRow> {

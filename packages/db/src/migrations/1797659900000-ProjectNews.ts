@@ -5,9 +5,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (`mailed_at`, with how many mails were kept), and volunteers' opt-in to get a project's news by mail (off until they
  * say yes: one row per account and project). A mailing records only its recipients (`news_deliveries`, one row per
  * account, in the post's transaction); the mails are written as they are sent, a batch at a time. When the project
- * last mailed news is kept on the project (`news_mailed_at`), which deleting an item does not touch. Mails kept in the
+ * last mailed news is kept apart (`project_news_mailings`, one row a project), which deleting an item does not touch. Mails kept in the
  * outbox may carry headers (a news mail's `List-Unsubscribe`), and are claimed account mails first (news last).
- * New small tables and columns without a default: no rewrite.
+ * New tables and a column without a default: no rewrite.
  */
 export class ProjectNews1797659900000 implements MigrationInterface {
   name = 'ProjectNews1797659900000';
@@ -38,7 +38,10 @@ export class ProjectNews1797659900000 implements MigrationInterface {
       "user_id" uuid NOT NULL REFERENCES "users"("id") ON DELETE CASCADE,
       CONSTRAINT "news_deliveries_pkey" PRIMARY KEY ("news_id", "user_id"))`);
     await queryRunner.query('CREATE INDEX "news_deliveries_user_idx" ON "news_deliveries" ("user_id")');
-    await queryRunner.query('ALTER TABLE "projects" ADD "news_mailed_at" TIMESTAMP WITH TIME ZONE');
+    await queryRunner.query(`CREATE TABLE "project_news_mailings" (
+      "project_id" uuid NOT NULL REFERENCES "projects"("id") ON DELETE CASCADE,
+      "mailed_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+      CONSTRAINT "project_news_mailings_pkey" PRIMARY KEY ("project_id"))`);
     await queryRunner.query('ALTER TABLE "mail_outbox" ADD "headers" jsonb');
     await queryRunner.query(`CREATE INDEX "mail_outbox_news_last_idx" ON "mail_outbox" ((kind = 'news'), "next_attempt_at")`);
   }
@@ -46,7 +49,7 @@ export class ProjectNews1797659900000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP INDEX "mail_outbox_news_last_idx"');
     await queryRunner.query('ALTER TABLE "mail_outbox" DROP COLUMN "headers"');
-    await queryRunner.query('ALTER TABLE "projects" DROP COLUMN "news_mailed_at"');
+    await queryRunner.query('DROP TABLE "project_news_mailings"');
     await queryRunner.query('DROP TABLE "news_deliveries"');
     await queryRunner.query('DROP TABLE "news_subscriptions"');
     await queryRunner.query('DROP TABLE "project_news"');

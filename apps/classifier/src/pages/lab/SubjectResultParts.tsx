@@ -74,13 +74,15 @@ export function ConsensusParts(props: ConsensusPartsProps) {
 
 /**
  * A marking task's consensus thing by thing, each with how many of the volunteers marked it, those left out (no
- * majority) said so: where volunteers saw different things is what a researcher checks.
+ * majority) said so, and how many things one volunteer alone marked: where volunteers saw different things is what a researcher checks.
  */
 function MarkingConsensus({ consensus, definition, otherwise }: ConsensusPartsProps) {
   const { t } = useTranslation();
   const clusters = consensus.result?.marks;
+  // Things one volunteer alone marked are counted, not listed (`strays`): never kept, and there may be thousands.
+  const strays = Number(consensus.result?.strays ?? 0);
   if (definition?.type !== 'marking' || consensus.notReached || !Array.isArray(clusters)) return otherwise;
-  if (!clusters.length) return t('lab.result.noMarks');
+  if (!clusters.length && !strays) return t('lab.result.noMarks');
   return (
     <ul className="lab-field-consensus" data-testid="marking-consensus">
       {numbered(definition, (clusters as MarkCluster[]).map((cluster) => cluster.mark)).map(({ mark, tool, n }, index) => {
@@ -93,6 +95,11 @@ function MarkingConsensus({ consensus, definition, otherwise }: ConsensusPartsPr
           </li>
         );
       })}
+      {strays > 0 && (
+        <li>
+          {t('lab.result.markStrays', { count: strays })} {t('lab.result.markLeftOut')}
+        </li>
+      )}
     </ul>
   );
 }
