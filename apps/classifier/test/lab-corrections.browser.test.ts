@@ -107,7 +107,8 @@ describe('classifier in a browser: correcting the address of a reported subject'
     await page.waitForFunction(() => document.activeElement?.matches('[role="alert"].alert') === true);
     expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain('replaceLocations=true');
 
-    await tabTo(page, '#lab-upload-correcting', 40, true);
+    // From the refusal, on down the form to the choice it names.
+    await tabTo(page, '#lab-upload-correcting', 40);
     await page.keyboard.press('Space');
     await upload();
     await waitForFocus(page, '#lab-upload-reason');
