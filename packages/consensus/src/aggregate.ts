@@ -183,6 +183,9 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
   }
 }
 
+/** A thing one volunteer alone marked and the consensus left out: counted in a marking result, not listed. */
+const isStray = (cluster: { votes: number; kept: boolean }) => cluster.votes < 2 && !cluster.kept;
+
 /** Things marked, tool by tool (`reduceMarking`); the task's answer is the kept marks as JSON text, as downloads give answers. */
 function reduceMarkingTask(key: string, task: MarkingTask, classifications: readonly ClassificationRecord[], { work }: ReduceOptions): TaskConsensus {
   const values = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => v.value as Mark[]);
@@ -194,8 +197,8 @@ function reduceMarkingTask(key: string, task: MarkingTask, classifications: read
     votes: values.length,
     algorithm: 'mark-clustering',
     parameters: markingParameters(task),
-    // Only things 2 volunteers or more marked: 300 answers of 500 strays each would make every row huge.
-    result: { marks: consensus.clusters.filter((cluster) => cluster.votes >= 2), strays: consensus.clusters.filter((cluster) => cluster.votes < 2).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, overBudget: consensus.overBudget },
+    // Only things kept or 2 volunteers or more marked: 300 answers of 500 strays each would make every row huge.
+    result: { marks: consensus.clusters.filter((cluster) => !isStray(cluster)), strays: consensus.clusters.filter(isStray).length, counts: consensus.counts, lowConsensus: consensus.lowConsensus, overBudget: consensus.overBudget },
   };
 }
 

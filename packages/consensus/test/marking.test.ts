@@ -117,6 +117,13 @@ describe('marking consensus', () => {
     expect(consensus!.agreement).toBeCloseTo(2 / 3);
   });
 
+  it('keeps in its result a thing kept by one volunteer\'s mark (one answer so far), not counted as a stray', () => {
+    const [consensus] = reduceSubject(definition, classified([penguin(50, 10)]));
+    expect(JSON.parse(consensus!.answer!)).toEqual([penguin(50, 10)]);
+    expect(consensus!.result.marks).toEqual([expect.objectContaining({ votes: 1, kept: true, mark: penguin(50, 10) })]);
+    expect(consensus!.result.strays).toBe(0);
+  });
+
   it('needs checking when half the volunteers marked a thing', () => {
     const [consensus] = reduceSubject(definition, classified([penguin(50, 10)], []));
     expect(consensus!.answer).toBe('[]');

@@ -215,9 +215,9 @@ export const CONSENSUS_RESULT_FIELDS = {
     lowConsensus: `worth a review: a field volunteers answered has no majority behind its answer (agreement ${NO_MAJORITY_AT_MOST} or less: a tie, 1 of 2, 2 of 5); the task's _needs_checking`,
   },
   marking: {
-    marks: "every thing 2 volunteers or more marked (one alone: counted in strays), tool by tool: their marks gathered, whatever order the answers came in (pairs of marks nearest first; points within the tool's tolerance, rectangles overlapping by at least half, intersection over union, every two marks of a thing so; one mark of each volunteer per thing), by tool in the task's order, then y, then x",
+    marks: "every thing kept or marked by 2 volunteers or more (one alone and left out: counted in strays), tool by tool: their marks gathered, whatever order the answers came in (pairs of marks nearest first; points within the tool's tolerance, rectangles overlapping by at least half, intersection over union, every two marks of a thing so; one mark of each volunteer per thing), by tool in the task's order, then y, then x",
     'marks[].tool': "the tool's key",
-    strays: 'how many things only one volunteer marked, left out of marks (they count in the agreement)',
+    strays: 'how many things only one volunteer marked and the consensus left out, not in marks (they count in the agreement)',
     'marks[].mark': 'where the thing is: the median of its marks\' x and y (and width and height), rounded to 0.1 px, as an answer\'s mark is written',
     'marks[].votes': 'the volunteers who marked it',
     'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
