@@ -2,6 +2,7 @@ import { ChorusApiError, type ChorusClient, type LocationReplacement, SUBJECT_UP
 import { type IiifInParts, type IiifPart, type PartLimits, iiifInUploadWords } from '@chorus/tasks';
 import { i18n } from '../i18n';
 import { type PartWarnings, together, warningsOfParts } from './tableUpload';
+import { refusalOfPart } from './tableParts';
 
 /** How far an upload of a IIIF document in parts went: the subjects of the parts added, of how many, and the API's answers together. */
 export interface IiifPartsSent {
@@ -64,7 +65,7 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
       sent = { ...sent, rows: sent.rows + part.rows, parts: sent.parts + 1, added: together(sent.added, added) };
       warnings.push({ first: part.firstRow + 1, last: part.firstRow + part.rows, warnings: added.warnings ?? [] });
     } catch (error) {
-      const refusal = error instanceof ChorusApiError && inParts.parts.length > 1 ? refusalInUpload(part, error) : error;
+      const refusal = error instanceof ChorusApiError && inParts.parts.length > 1 ? refusalOfPart(error, part.firstRow, (message) => iiifInUploadWords(part, message)) : error;
       // Nothing added yet: refused as any upload is (a new set made for it stays empty), not stopped part-way.
       if (!sent.parts) throw refusal;
       throw new IiifUploadStopped(sent, part, refusal);
@@ -75,17 +76,6 @@ export async function sendIiifInParts(client: ChorusClient, upload: IiifUpload, 
   const said = warningsOfParts(warnings, ({ first, last }, warning) => i18n.t('lab.upload.parts.warningOfSubjects', { first, last, warning }));
   const added = { ...sent.added!, ...(said.length ? { warnings: said } : {}) };
   return inParts.repeatedManifests ? { ...added, repeatedManifests: inParts.repeatedManifests + (added.repeatedManifests ?? 0) } : added;
-}
-
-/** The API's refusal of a part as of the whole upload: each canvas by its number in its manifest, each subject by its place in the upload. */
-function refusalInUpload(part: IiifPart, error: ChorusApiError): ChorusApiError {
-  const { problem } = error;
-  const errors = problem.errors?.map(({ pointer, message, ...rest }) => ({
-    ...rest,
-    pointer: pointer.replace(/^\/subjects\/(\d+)/, (_pointer, index: string) => `/subjects/${Number(index) + part.firstRow}`),
-    message: iiifInUploadWords(part, message),
-  }));
-  return new ChorusApiError(error.status, { ...problem, ...(errors ? { errors } : {}) }, error.retryAfterSeconds);
 }
 
 /** The most a IIIF part may have: the API's limits on one upload. */

@@ -287,15 +287,19 @@ export function inFileWords(part: TablePart, message: string): string {
 }
 
 /**
- * The API's refusal of a part as if of the whole file: each line it names as the file numbers it, and each subject
- * it points at (`/subjects/3`) by its place in the file.
+ * The API's refusal of a part as if of the whole upload: its words as `inWhole` says them of the whole (a line as the
+ * file numbers it, a canvas by its number in its manifest), and each subject it points at (`/subjects/3`) by its place
+ * in the upload, the part starting at `firstRow`.
  */
-export function refusalInFile(part: TablePart, error: ChorusApiError): ChorusApiError {
+export function refusalOfPart(error: ChorusApiError, firstRow: number, inWhole: (message: string) => string): ChorusApiError {
   const { problem } = error;
   const errors = problem.errors?.map(({ pointer, message, ...rest }) => ({
     ...rest,
-    pointer: pointer.replace(/^\/subjects\/(\d+)/, (_pointer, index: string) => `/subjects/${Number(index) + part.firstRow}`),
-    message: inFileWords(part, message),
+    pointer: pointer.replace(/^\/subjects\/(\d+)/, (_pointer, index: string) => `/subjects/${Number(index) + firstRow}`),
+    message: inWhole(message),
   }));
-  return new ChorusApiError(error.status, { ...problem, detail: inFileWords(part, problem.detail), ...(errors ? { errors } : {}) }, error.retryAfterSeconds);
+  return new ChorusApiError(error.status, { ...problem, detail: inWhole(problem.detail), ...(errors ? { errors } : {}) }, error.retryAfterSeconds);
 }
+
+/** The API's refusal of a table's part as if of the whole file. */
+export const refusalInFile = (part: TablePart, error: ChorusApiError): ChorusApiError => refusalOfPart(error, part.firstRow, (message) => inFileWords(part, message));
