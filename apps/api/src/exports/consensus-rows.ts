@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
+import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -300,17 +300,22 @@ export const CONSENSUS_FIELD_COLUMNS_IN_WORDS =
  * `<task>.<tool>`: how many marks of the tool the consensus keeps.
  */
 export const CONSENSUS_TOOL_COLUMNS_IN_WORDS =
-  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with";
+  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with. A task reviewed (`_reviewed`) counts the marks its review settles on instead (`_reviewed_answer`: the marks a researcher or reviewer corrected it to, or the consensus approved as it was then), 0 for a tool it has none of";
 
 /** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>` (`columnNamesWithin`); none for the other task types. */
 const dottedColumnsOf = (key: string, task: Task): string[] => columnNamesWithin(task).map((name) => `${key}.${name}`);
 
 /**
  * A fields task's `<task>.<field>` cells, a marking task's `<task>.<tool>`, from its consensus answer (JSON text): each
- * field's value, each tool's count of marks; empty without one.
+ * field's value, each tool's count of marks; empty without one. A reviewed marking task's counts are of the marks its
+ * review settles on (`settledAnswerCell`'s): the penguins a researcher corrected the count to.
  */
-function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | undefined): FlatRecord {
+function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | undefined, review: TaskReview | undefined): FlatRecord {
   const answer = consensus?.answer;
+  if (task.type === 'marking' && review) {
+    const marks = Array.isArray(review.value) ? (review.value as Mark[]) : [];
+    return Object.fromEntries(task.tools.map((tool) => [`${key}.${tool.key}`, marksOf(marks, tool).length]));
+  }
   if (task.type === 'marking') {
     // A tool the version the consensus was computed with had not (added since) has no count: empty, not 0.
     const counts = (answer ? consensus?.result.counts : undefined) as Record<string, number> | undefined;
@@ -399,7 +404,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
-  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]));
+  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task], row.reviews?.[task]));
   return record;
 }
 
