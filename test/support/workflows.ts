@@ -211,14 +211,14 @@ export async function queueWorkflow(stack: Stack, count: number, extra: Partial<
 
 /**
  * An active workflow of a new live project of the researcher's (`researcher`): one marking task, T0, a penguin point
- * tool (at most `penguinMax`, if given) and a sign rectangle tool, over one subject, `colony-1`, the image at
+ * tool (within `penguinLimits`' min and max, if given) and a sign rectangle tool, over one subject, `colony-1`, the image at
  * `imageUrl`; each of `answers` classified by a guest of its own, then aggregated. Returns the workflow's and the subject's ids.
  */
-export async function penguinMarkingWorkflow(stack: Stack, researcher: ChorusClient, imageUrl: string, answers: readonly unknown[][], penguinMax?: number): Promise<{ workflowId: string; colony: string }> {
+export async function penguinMarkingWorkflow(stack: Stack, researcher: ChorusClient, imageUrl: string, answers: readonly unknown[][], penguinLimits: { min?: number; max?: number } = {}): Promise<{ workflowId: string; colony: string }> {
   const project = await researcher.createProject({ title: 'Penguin counts', status: 'live' });
   const set = await researcher.createSubjectSet(project.id, { name: 'Colonies' });
   const { subjectIds: [colony] } = await researcher.addSubjects(set.id, [{ externalId: 'colony-1', locations: [{ type: 'image', url: imageUrl, alt: 'Penguins on the ice' }] }]);
-  const penguin = { key: 'penguin', label: 'Penguin', shape: 'point' as const, ...(penguinMax === undefined ? {} : { max: penguinMax }) };
+  const penguin = { key: 'penguin', label: 'Penguin', shape: 'point' as const, ...penguinLimits };
   const { id: workflowId } = await researcher.createWorkflow(project.id, {
     name: 'Penguins',
     firstTask: 'T0',

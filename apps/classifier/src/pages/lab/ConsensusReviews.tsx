@@ -12,8 +12,8 @@ import { faultInWords, valuesOf } from '../../tasks/fields/FieldsTask';
 import { describeValue, promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
 import { type Saying, useSaid } from '../../lib/said';
-import { explainMarking, toolAtFault } from '../../tasks/marking/marks';
-import { leftOutMarks, MarkingCorrection } from './MarkingCorrection';
+import { countsInWords, explainMarking, marksIn, toolAtFault } from '../../tasks/marking/marks';
+import { MarkingCorrection } from './MarkingCorrection';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
@@ -46,6 +46,7 @@ export function ConsensusReviews({
           subject={subject}
           consensusAnswer={consensus?.answer ?? null}
           consensusResult={consensus?.result}
+          consensusVotes={consensus?.votes ?? 0}
           review={reviews[task]}
           mayUndo={mayUndo}
           onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
@@ -82,6 +83,7 @@ function TaskReview({
   subject,
   consensusAnswer,
   consensusResult,
+  consensusVotes,
   review,
   mayUndo,
   onChange,
@@ -93,6 +95,7 @@ function TaskReview({
   subject: SubjectResultDetail;
   consensusAnswer: string | null;
   consensusResult: Record<string, unknown> | undefined;
+  consensusVotes: number;
   review: ConsensusReview | undefined;
   mayUndo: (review: ConsensusReview) => boolean;
   onChange: (review: ConsensusReview | null) => void;
@@ -117,20 +120,25 @@ function TaskReview({
    */
   const stateLine = useRef<HTMLParagraphElement>(null);
 
-  /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. */
-  const act = async (working: Promise<ConsensusReview | null>) => {
+  /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. Whether it worked. */
+  const act = async (working: Promise<ConsensusReview | null>): Promise<boolean> => {
     setProblem(null);
     setBusy(true);
     try {
       onChange(await working);
+      return true;
     } catch (error) {
       setProblem(() => describeError(error));
+      return false;
     } finally {
       setBusy(false);
       stateLine.current?.focus();
     }
   };
-  const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
+  // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
+  const approve = async () => {
+    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer));
+  };
   const correct = async () => {
     if (definition.type === 'marking' && refuseMarks(definition)) return;
     if (definition.type === 'fields') {
@@ -154,7 +162,7 @@ function TaskReview({
   };
 
   return (
-    <fieldset className="lab-review" data-task={task} aria-busy={busy}>
+    <fieldset className="lab-review" data-task={task} aria-busy={busy} aria-describedby={definition.type === 'marking' ? `${id}-marking-hint` : undefined}>
       <legend>{t('lab.result.taskNamed', { task, prompt: promptOf(definition) })}</legend>
       <p className="lab-transcription-text" role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
         <ReviewState review={review} definition={definition} />
@@ -183,7 +191,9 @@ function TaskReview({
           workflowId={workflowId}
           subject={subject}
           marks={value as Mark[]}
-          leftOut={leftOutMarks(consensusResult)}
+          from={review?.state === 'corrected' ? 'correction' : consensusAnswer === null ? 'nothing' : 'consensus'}
+          result={consensusResult}
+          votes={consensusVotes}
           onChange={setValue}
           setUnfinished={keepUnfinished}
           disabled={busy}
@@ -218,13 +228,16 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
   // Another reviewer's review, to a reviewer: by role only (no id, no name).
   const who = name ?? memberId;
   const by = who === null ? t('lab.review.byAnotherReviewer') : role ? t('lab.review.byInRole', { name: who, role: t(`account.settings.invitations.roles.${role}`) }) : who;
-  // A single choice's answer by its label, a fields task's as "label: value", marks in words; others as the consensus download writes them.
+  // A single choice's answer by its label, a fields task's as "label: value", marks counted by tool (there may be
+  // hundreds: this line is read out once saved); others as the consensus download writes them.
   const answer =
     definition.type === 'single'
       ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value))
-      : definition.type === 'fields' || definition.type === 'marking'
-        ? describeValue(definition, review.value, t)
-        : flatAnswerOf(definition, review.value);
+      : definition.type === 'marking'
+        ? countsInWords(t, definition, marksIn(review.value))
+        : definition.type === 'fields'
+          ? describeValue(definition, review.value, t)
+          : flatAnswerOf(definition, review.value);
   const words =
     review.state === 'corrected'
       ? t('lab.review.correctedBy', { by, answer })

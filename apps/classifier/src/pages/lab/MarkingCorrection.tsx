@@ -1,31 +1,32 @@
 import type { QueuedSubject, SubjectResultDetail } from '@chorus/client';
 import { type Mark, markedImageOf } from '@chorus/tasks';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SubjectMedia } from '../../components/SubjectMedia';
 import { OpenImageContext, useOpenImageState } from '../../components/viewer/openImage';
 import type { Saying } from '../../lib/said';
 import { MarkingTask } from '../../tasks/marking/MarkingTask';
-import { markInWords, numbered, type Task } from '../../tasks/marking/marks';
+import { placeInWords, type Task, whyNotPlaced } from '../../tasks/marking/marks';
+import { type MarkCluster, markClustersOf } from './SubjectResultParts';
 
-/** One thing the volunteers marked, as a marking task's result has it (`result.marks`). */
-interface MarkCluster {
-  mark: Mark;
-  kept: boolean;
-}
-
-/** The things two volunteers or more marked that the consensus left out (`result.marks`, not kept): what a correction may add back. */
-export function leftOutMarks(result: Record<string, unknown> | undefined): Mark[] {
-  const clusters = result?.marks;
-  return Array.isArray(clusters) ? (clusters as MarkCluster[]).filter((cluster) => !cluster.kept).map((cluster) => cluster.mark) : [];
-}
+/** What the marks to correct start as: the consensus's, the correction saved, or nothing (no consensus answer). */
+export type MarksFrom = 'consensus' | 'correction' | 'nothing';
 
 const sameMark = (a: Mark, b: Mark) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * The things two volunteers or more marked that the consensus left out (`result.marks`, not kept), of a tool the task
+ * still has and not among `marks` already: what a correction may add back.
+ */
+const leftOut = (task: Task, result: Record<string, unknown> | undefined, marks: readonly Mark[]): MarkCluster[] =>
+  (markClustersOf(result) ?? []).filter((cluster) => !cluster.kept && task.tools.some((tool) => tool.key === cluster.mark.tool) && !marks.some((mark) => sameMark(mark, cluster.mark)));
+
+/**
  * A marking task's correction: the subject's image with the marks drawn over it, in the classifier's own marking task
- * (tools, the image's layer, the list of marks with their Remove buttons, all usable by keyboard), starting as the
- * consensus (or the correction saved) gave them; and the things some volunteers marked that the consensus left out,
- * each offered to add back. Its own image and open image: the page's media section shows the subject as it is.
+ * (tools, the image's layer, the list of marks with their Remove buttons, all usable by keyboard), starting as `from`
+ * says; and the things some volunteers marked that the consensus left out, each offered to add back within the tool's
+ * limits. Its own image, open image and keys (`data-own-keys`): the page's media section shows the subject as it is,
+ * and a key pressed here turns or zooms this image only.
  */
 export function MarkingCorrection({
   id,
@@ -34,7 +35,9 @@ export function MarkingCorrection({
   workflowId,
   subject,
   marks,
-  leftOut,
+  from,
+  result,
+  votes,
   onChange,
   setUnfinished,
   disabled,
@@ -46,7 +49,10 @@ export function MarkingCorrection({
   workflowId: string;
   subject: SubjectResultDetail;
   marks: Mark[];
-  leftOut: readonly Mark[];
+  from: MarksFrom;
+  /** The consensus's result (its `marks`) and how many volunteers answered the task. */
+  result: Record<string, unknown> | undefined;
+  votes: number;
   onChange(marks: Mark[]): void;
   setUnfinished(note: Saying<string> | null): void;
   disabled: boolean;
@@ -57,27 +63,53 @@ export function MarkingCorrection({
   const image = markedImageOf(subject.locations);
   // The task reads the subject's image from its locations, as the queue serves them: only the image marked here.
   const shown: QueuedSubject = { id: subject.id, externalId: subject.externalId, locations: image ? [image] : [], metadata: {} };
-  const candidates = numbered(task, leftOut as Mark[]).filter(({ mark }) => !marks.some((each) => sameMark(each, mark)));
-  const addBack = (mark: Mark) => {
+  const candidates = leftOut(task, result, marks);
+  /** What adding back last did (added, or why not), said politely, anew each time. */
+  const [said, setSaid] = useState<{ saying: Saying<string>; n: number } | null>(null);
+  const say = (saying: Saying<string>) => setSaid((last) => ({ saying, n: (last?.n ?? 0) + 1 }));
+  /** After a thing is added back: the row that took its place, whose button takes focus (none: the list of marks). */
+  const focusAfterAdding = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const row = focusAfterAdding.current;
+    if (row === null) return;
+    focusAfterAdding.current = null;
+    const buttons = document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button');
+    (buttons?.[Math.min(row, buttons.length - 1)] ?? document.getElementById(`${id}-list`))?.focus();
+  });
+  const addBack = ({ mark }: MarkCluster, index: number) => {
+    const tool = task.tools.find((each) => each.key === mark.tool)!;
+    const refused = whyNotPlaced(t, tool, marks);
+    if (refused) {
+      say((t) => whyNotPlaced(t, tool, marks) ?? refused);
+      return;
+    }
     onChange([...marks, mark]);
-    document.getElementById(`${id}-list`)?.focus();
+    focusAfterAdding.current = index;
+    say((t) => t('lab.review.addedBack', { mark: placeInWords(t, tool, mark) }));
   };
+  const hint = !image ? 'correctedMarksNoImageHint' : from === 'consensus' ? 'correctedMarksHint' : from === 'correction' ? 'correctedMarksFromCorrectionHint' : 'correctedMarksNoConsensusHint';
+  // The tools' legend says what they are for: the review's legend above names the task already.
+  const tools: Task = { ...task, instruction: t('lab.review.markingTools') };
   return (
     <OpenImageContext.Provider value={openImage}>
-      <div className="lab-marking-correction" data-testid={`${id}-correction`}>
-        <p className="field-hint">{t('lab.review.correctedMarksHint')}</p>
-        {image && <SubjectMedia locations={[image]} subject={subject} />}
-        <MarkingTask task={task} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} />
+      <div className="lab-marking-correction" data-testid={`${id}-correction`} data-own-keys>
+        <p className="field-hint" id={`${id}-hint`}>
+          {t(`lab.review.${hint}`)}
+        </p>
+        {image && <SubjectMedia locations={[image]} subject={subject} name={t('lab.review.imageToCorrect', { task: taskKey })} ownKeys />}
+        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} />
         {candidates.length > 0 && (
           <section aria-labelledby={`${id}-left-out`} data-testid={`${id}-left-out`}>
             <h3 id={`${id}-left-out`}>{t('lab.review.leftOutTitle')}</h3>
-            <ul className="marking-list">
-              {candidates.map(({ mark, tool, n }) => {
-                const words = markInWords(t, tool, n, mark);
+            <ul className="marking-list" id={`${id}-left-out-list`}>
+              {candidates.map((cluster, index) => {
+                const place = placeInWords(t, task.tools.find((tool) => tool.key === cluster.mark.tool), cluster.mark);
                 return (
-                  <li key={words} className="marking-entry">
-                    <span>{words}</span>{' '}
-                    <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: words })} disabled={disabled} onClick={() => addBack(mark)}>
+                  <li key={JSON.stringify(cluster.mark)} className="marking-entry">
+                    <span>
+                      {place}: {t('lab.result.markVotes', { votes: cluster.votes, count: votes })}
+                    </span>{' '}
+                    <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(cluster, index)}>
                       {t('lab.review.addBack')}
                     </button>
                   </li>
@@ -86,6 +118,9 @@ export function MarkingCorrection({
             </ul>
           </section>
         )}
+        <p role="status" data-testid={`${id}-left-out-said`}>
+          {said && <span key={said.n}>{said.saying(t)}</span>}
+        </p>
       </div>
     </OpenImageContext.Provider>
   );
