@@ -208,3 +208,29 @@ export async function queueWorkflow(stack: Stack, count: number, extra: Partial<
   await stack.client.activateWorkflow(id);
   return { workflowId: id, setIds, projectId: project.id };
 }
+
+/**
+ * An active workflow of a new live project of the researcher's (`researcher`): one marking task, T0, a penguin point
+ * tool (within `penguinLimits`' min and max, if given) and a sign rectangle tool, over one subject, `colony-1`, the image at
+ * `imageUrl`; each of `answers` classified by a guest of its own, then aggregated. Returns the workflow's and the subject's ids.
+ */
+export async function penguinMarkingWorkflow(stack: Stack, researcher: ChorusClient, imageUrl: string, answers: readonly unknown[][], penguinLimits: { min?: number; max?: number } = {}): Promise<{ workflowId: string; colony: string }> {
+  const project = await researcher.createProject({ title: 'Penguin counts', status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Colonies' });
+  const { subjectIds: [colony] } = await researcher.addSubjects(set.id, [{ externalId: 'colony-1', locations: [{ type: 'image', url: imageUrl, alt: 'Penguins on the ice' }] }]);
+  const penguin = { key: 'penguin', label: 'Penguin', shape: 'point' as const, ...penguinLimits };
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Penguins',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'marking', instruction: 'Mark each penguin and each sign', tools: [penguin, { key: 'sign', label: 'Sign', shape: 'rectangle' }] } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  for (const value of answers) {
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: colony!, annotations: [{ task: 'T0', value }] }, randomUUID());
+  }
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+  return { workflowId, colony: colony! };
+}

@@ -40,7 +40,7 @@ async function started(task: object, retirement?: object, subjectSetIds?: string
   const guests = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
   const subjectId = (await guests[0]!.queue(id)).subjects[0]!.id;
   const classify = (volunteer: number, value: unknown) => guests[volunteer]!.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T', value }] }, randomUUID());
-  return { id, classify };
+  return { id, classify, subjectId };
 }
 
 describe('a marking task', () => {
@@ -84,7 +84,8 @@ describe('a marking task', () => {
     expect(row!.T_result).toMatchObject({ counts: { penguin: 2, nest: 1 }, lowConsensus: true });
 
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
-    expect(header!.trim().split(',').slice(-2)).toEqual(['T.penguin', 'T.nest']);
+    expect(header!.trim().split(',').slice(-4)).toEqual(['T.penguin', 'T.nest', 'T_reviewed.penguin', 'T_reviewed.nest']);
+    expect(row).toMatchObject({ 'T_reviewed.penguin': null, 'T_reviewed.nest': null });
   });
 
   it('retires by the agreement rule once the volunteers agree on every thing marked', async () => {
@@ -101,6 +102,46 @@ describe('a marking task', () => {
     expect(await problemOf(classify(0, [penguin(1, 2)]))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value', message: expect.stringMatching(/no image to mark/) }] });
     await classify(0, []);
     expect((await stack.client.stats(id)).classifications).toBe(1);
+  });
+
+  it('takes a researcher’s correction of the marks checked as a volunteer’s answer (a bad one refused at its field, changing nothing), in the results and beside the consensus in the download, counted tool by tool', async () => {
+    const { id, classify, subjectId } = await started(colony);
+    await classify(0, [penguin(100, 100), nest(10, 300)]);
+    await classify(1, [penguin(104, 102), nest(14, 302)]);
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
+    const review = (value: unknown) => stack.client.reviewConsensus(id, subjectId, 'T', value);
+    const refusals = [
+      [[penguin(1, 2), { tool: 'seal', x: 1, y: 2 }], '/value/1/tool', /"penguin", "nest"/],
+      [[{ tool: 'nest', x: 1, y: 2, height: 5 }], '/value/0/width', /./],
+      [[penguin(-1, 2)], '/value/0/x', /at least 0/],
+      [[1, 2, 3, 4, 5, 6].map((x) => penguin(x * 10, 0)), '/value', /"penguin".*at most 5/],
+    ] as const;
+    for (const [value, pointer, message] of refusals) {
+      expect(await problemOf(review(value))).toEqual({ status: 422, errors: [{ pointer, message: expect.stringMatching(message) }] });
+    }
+    const reviews = async () => (await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1', [id])).rows[0].n;
+    expect(await reviews()).toBe(0);
+    expect((await stack.client.subjectResult(id, subjectId)).reviews).toEqual({});
+
+    // Two penguins where the volunteers marked one, and the nest kept.
+    const marks = [penguin(102, 101), penguin(400, 120), { tool: 'nest', x: 12, y: 301, width: 100, height: 80 }];
+    expect(await review(marks)).toMatchObject({ task: 'T', state: 'corrected', value: marks });
+    expect((await stack.client.subjectResult(id, subjectId)).reviews.T).toMatchObject({ state: 'corrected', value: marks });
+    expect((await stack.client.subjectResults(id)).subjects.find((subject) => subject.id === subjectId)?.reviews.T).toMatchObject({ state: 'corrected', value: marks });
+    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    // The volunteers' consensus stays in _answer and every <task>.<tool> column; the review is beside it.
+    expect(JSON.parse(row!.T_answer as string)).toHaveLength(2);
+    expect(row).toMatchObject({ T_reviewed: 'corrected', 'T.penguin': 1, 'T.nest': 1, 'T_reviewed.penguin': 2, 'T_reviewed.nest': 1 });
+    expect(JSON.parse(row!.T_reviewed_answer as string)).toEqual(marks);
+  });
+
+  it('refuses a correction of marks on a subject without an image, changing nothing, and takes one of none', async () => {
+    const { id, classify, subjectId } = await started(colony, undefined, [textSetId]);
+    await classify(0, []);
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
+    expect(await problemOf(stack.client.reviewConsensus(id, subjectId, 'T', [penguin(1, 2)]))).toEqual({ status: 422, errors: [{ pointer: '/value', message: expect.stringMatching(/no image to mark/) }] });
+    expect((await stack.client.subjectResult(id, subjectId)).reviews).toEqual({});
+    expect(await stack.client.reviewConsensus(id, subjectId, 'T', [])).toMatchObject({ state: 'corrected', value: [] });
   });
 
   it('takes a known answer of marks (as a list or its JSON text) and refuses one of a tool not in the task', async () => {

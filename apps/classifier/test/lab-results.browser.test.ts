@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, penguinMarkingWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
@@ -496,36 +496,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
   it('shows a marking task\'s consensus thing by thing on the subject\'s page, each with how many volunteers marked it', async () => {
     const account = await signUp(suite.stack, { email: `lab-marking-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const project = await researcher.createProject({ title: 'Penguin counts', status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Colonies' });
-    const { subjectIds: [colony] } = await researcher.addSubjects(set.id, [{ externalId: 'colony-1', locations: [{ type: 'image', url: 'https://example.org/colony-1.png' }] }]);
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'Penguins',
-      firstTask: 'T0',
-      tasks: {
-        T0: {
-          type: 'marking',
-          instruction: 'Mark each penguin and each sign',
-          tools: [
-            { key: 'penguin', label: 'Penguin', shape: 'point' },
-            { key: 'sign', label: 'Sign', shape: 'rectangle' },
-          ],
-        },
-      },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
-    const answers = [
+    const { workflowId, colony } = await penguinMarkingWorkflow(suite.stack, researcher, 'https://example.org/colony-1.png', [
       [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }],
       [{ tool: 'penguin', x: 105, y: 98 }, { tool: 'sign', x: 10, y: 10, width: 50, height: 40 }],
       [{ tool: 'penguin', x: 102, y: 103 }],
-    ];
-    for (const value of answers) {
-      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
-      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: colony!, annotations: [{ task: 'T0', value }] }, randomUUID());
-    }
-    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    ]);
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${colony}`);

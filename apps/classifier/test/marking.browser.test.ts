@@ -1,9 +1,8 @@
 import type { SubjectInput } from '@chorus/client';
 import type { MarkingTask } from '@chorus/tasks';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { until } from '../../../test/support/waiting';
+import { HEIGHT, onPage, useColonyImages, WIDTH } from './support/colonyImage';
 import { checkScreen, openWorkflow, phone, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
@@ -14,42 +13,12 @@ import { checkScreen, openWorkflow, phone, tabTo, useStackAndBrowser, waitForFoc
 
 jest.setTimeout(90_000);
 
-/** The image marked: 800 × 600 pixels at its natural size. */
-const WIDTH = 800;
-const HEIGHT = 600;
-const COLONY = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}"><rect width="${WIDTH}" height="${HEIGHT}" fill="#dde6ee"/><circle cx="200" cy="150" r="20" fill="#222"/></svg>`;
-
 describe('classifier in a browser: the marking task', () => {
   const suite = useStackAndBrowser();
-  let images: Server;
-  let imageBase = '';
+  const images = useColonyImages();
 
-  beforeAll(async () => {
-    images = createServer((request, response) => {
-      response.setHeader('Access-Control-Allow-Origin', '*');
-      // A IIIF service whose full size is twice the plain image's (its tiles, whatever asked, the same drawing).
-      if (request.url?.endsWith('/info.json')) {
-        response.setHeader('Content-Type', 'application/ld+json');
-        const id = `${imageBase}${request.url.slice(0, -'/info.json'.length)}`;
-        response.end(JSON.stringify({ id, type: 'ImageService3', protocol: 'http://iiif.io/api/image', profile: 'level0', width: 2 * WIDTH, height: 2 * HEIGHT, tiles: [{ width: 2 * WIDTH, scaleFactors: [1] }] }));
-        return;
-      }
-      response.setHeader('Content-Type', 'image/svg+xml');
-      response.end(COLONY);
-    });
-    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
-    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => images.close(() => resolve())));
+  const colony = (): SubjectInput => ({ externalId: 'colony-1', locations: [{ type: 'image', url: `${images.base()}/colony.svg`, alt: 'Penguins on the ice' }], metadata: {} });
 
-  const colony = (): SubjectInput => ({ externalId: 'colony-1', locations: [{ type: 'image', url: `${imageBase}/colony.svg`, alt: 'Penguins on the ice' }], metadata: {} });
-
-  /** Where a pixel of the image is on the page, the image shown whole (as it opens), centred in the layer. */
-  async function onPage(layer: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
-    const box = (await layer.boundingBox())!;
-    const scale = Math.min(box.width / WIDTH, box.height / HEIGHT);
-    return { x: box.x + (box.width - WIDTH * scale) / 2 + x * scale, y: box.y + (box.height - HEIGHT * scale) / 2 + y * scale };
-  }
   /** How many pixels of the image one pixel of the screen is, the image shown whole. */
   async function imagePerScreen(layer: Locator): Promise<number> {
     const box = (await layer.boundingBox())!;
@@ -184,7 +153,7 @@ describe('classifier in a browser: the marking task', () => {
       externalId: 'letter-1',
       locations: [
         { type: 'text', text: 'A letter about the colony.' },
-        { type: 'image', url: `${imageBase}/letter.svg`, alt: 'The colony drawn in the letter' },
+        { type: 'image', url: `${images.base()}/letter.svg`, alt: 'The colony drawn in the letter' },
       ],
       metadata: {},
     };
@@ -212,7 +181,7 @@ describe('classifier in a browser: the marking task', () => {
   });
 
   it('marks in the plain image’s pixels when a IIIF service of a larger full size is shown', async () => {
-    const subject: SubjectInput = { externalId: 'colony-iiif', locations: [{ type: 'image', url: `${imageBase}/iiif/colony/full/max/0/default.svg`, iiifService: `${imageBase}/iiif/colony`, alt: 'Penguins on the ice' }], metadata: {} };
+    const subject: SubjectInput = { externalId: 'colony-iiif', locations: [{ type: 'image', url: `${images.base()}/iiif/colony/full/max/0/default.svg`, iiifService: `${images.base()}/iiif/colony`, alt: 'Penguins on the ice' }], metadata: {} };
     const { page, errors, layer } = await openMarking([subject], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
     const penguin = await onPage(layer, 200, 150);
     await page.mouse.click(penguin.x, penguin.y);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type Task, consensusValueOf, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
+import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, newAnswerSchemaFor, noImageToMark } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -93,6 +93,7 @@ export class ConsensusReviewsService {
         await this.requireReviewable(manager, workflowId, subjectId, user);
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
       }
+      if (corrected !== null) await this.requireImageForMarks(manager, subjectId, taskKey, task, corrected);
       const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
       const review =
         approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
@@ -142,6 +143,13 @@ export class ConsensusReviewsService {
     const parsed = newAnswerSchemaFor(task).safeParse(value);
     if (!parsed.success) throw validationFailed(fieldErrorsOf(parsed.error, '/value'));
     return parsed.data;
+  }
+
+  /** Marks need an image to be on, as a volunteer's do (`holdsMarks`, `markedImageOf`): else 422 naming `/value`. */
+  private async requireImageForMarks(manager: EntityManager, subjectId: string, taskKey: string, task: Task, value: unknown): Promise<void> {
+    if (!holdsMarks({ [taskKey]: task }, [{ task: taskKey, value }])) return;
+    const [subject] = await manager.query<{ locations: SubjectLocation[] }[]>('SELECT locations FROM subjects WHERE id = $1', [subjectId]);
+    if (subject && !markedImageOf(subject.locations)) throw validationFailed([{ pointer: '/value', message: noImageToMark(taskKey) }]);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf } from '@chorus/tasks';
+import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -222,7 +222,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'marks[].votes': 'the volunteers who marked it',
     'marks[].share': 'votes over the volunteers who answered the task (an empty answer counts against every thing)',
     'marks[].kept': 'in the consensus answer: marked by more than half of the volunteers who answered; the task\'s agreement column is the least, over every thing, of max(share, 1 − share), 1 when nothing was marked',
-    counts: 'the kept marks of each tool, by its key (each in its <task>.<tool> column too)',
+    counts: "the kept marks of each tool, by its key, as the volunteers' consensus has them (each in its <task>.<tool> column too; a review's marks are in _reviewed_answer, not here)",
     overBudget: "true when gathering the marks would have passed the work a subject may take (75,000 pairs of marks compared per answer, as long as the 600,000 cells of a transcription): marks in one cell of a grid (the tool's tolerance, or a rectangle's size class) are then one thing, and lowConsensus is true",
     lowConsensus: "worth a review: a thing marked by a third to two thirds of the volunteers who answered (1 or 2 of 3, 2 of 4, 2 or 3 of 5), so no clear majority says whether it is there (one in three saw it: dropped), or the gathering passed its work budget (overBudget); the task's _needs_checking",
   },
@@ -238,7 +238,7 @@ function resultFieldsInWords(): string {
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
-  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the JSON text of the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column; a marking task's the JSON text of the list of the marks kept, [] for none, and how many of each tool in its <task>.<tool> column); empty without one (a tie, no votes, or a task the consensus path does not reach)",
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the JSON text of the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column; a marking task's the JSON text of the list of the marks kept, [] for none, and how many of each tool in its <task>.<tool> column). The volunteers' consensus, whatever a review says (its answer is in _reviewed_answer), as every <task>.<field> and <task>.<tool> column is; empty without one (a tie, no votes, or a task the consensus path does not reach)",
   reached:
     "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet), and, when volunteers answered it, offPath: {answer, agreement, votes}, the consensus of their answers alone (what the two who said yes transcribed), which _answer leaves out so that no reader takes it for the subject's. Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
   agreement:
@@ -300,14 +300,35 @@ export const CONSENSUS_FIELD_COLUMNS_IN_WORDS =
  * `<task>.<tool>`: how many marks of the tool the consensus keeps.
  */
 export const CONSENSUS_TOOL_COLUMNS_IN_WORDS =
-  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with";
+  "only for a marking task, one column per tool, beside the fields tasks' columns in the tasks' order: how many marks of the tool the consensus answer keeps (the penguins counted on the image: `_result`'s counts); empty where `_answer` is, and for a tool added since the version the consensus was computed with. (a review does not change it: the marks a review settles on are in `_reviewed_answer`, counted in `<task>_reviewed.<tool>`)";
 
-/** A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>` (`columnNamesWithin`); none for the other task types. */
-const dottedColumnsOf = (key: string, task: Task): string[] => columnNamesWithin(task).map((name) => `${key}.${name}`);
+/**
+ * Beside a marking task's `<task>.<tool>` columns, one per tool, `<task>_reviewed.<tool>`: how many marks of the tool
+ * the review settles on (`<task>_reviewed_answer`), as `<task>.<tool>` counts `<task>_answer`'s.
+ */
+export const CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS =
+  "only for a marking task, one column per tool, after its `<task>.<tool>` columns: how many marks of the tool the review settles on (`_reviewed_answer`'s, as `<task>.<tool>` counts `_answer`'s: the penguins a researcher or reviewer corrected the count to, or the consensus's approved), 0 for a tool it has none of; empty when the task is not reviewed (`_reviewed` empty)";
+
+/**
+ * A fields task's `<task>.<field>` columns, a marking task's `<task>.<tool>` (`columnNamesWithin`) then its
+ * `<task>_reviewed.<tool>`; none for the other task types.
+ */
+const dottedColumnsOf = (key: string, task: Task): string[] => {
+  const names = columnNamesWithin(task);
+  return [...names.map((name) => `${key}.${name}`), ...(task.type === 'marking' ? names.map((name) => `${key}_reviewed.${name}`) : [])];
+};
+
+/** A marking task's `<task>_reviewed.<tool>` cells: each tool's count of the marks its review settles on; empty without one. */
+const reviewedCountCells = (key: string, task: Task, review: TaskReview | undefined): FlatRecord => {
+  if (task.type !== 'marking') return {};
+  const marks = Array.isArray(review?.value) ? (review.value as Mark[]) : [];
+  return Object.fromEntries(task.tools.map((tool) => [`${key}_reviewed.${tool.key}`, review ? marksOf(marks, tool).length : null]));
+};
 
 /**
  * A fields task's `<task>.<field>` cells, a marking task's `<task>.<tool>`, from its consensus answer (JSON text): each
- * field's value, each tool's count of marks; empty without one.
+ * field's value, each tool's count of marks; empty without one. A review does not change them: it is beside the
+ * consensus (`<task>_reviewed_answer`), as every `<task>.<x>` column derives from `<task>_answer`.
  */
 function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | undefined): FlatRecord {
   const answer = consensus?.answer;
@@ -399,7 +420,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
   }
-  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]));
+  for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]), reviewedCountCells(task, definition, row.reviews?.[task]));
   return record;
 }
 

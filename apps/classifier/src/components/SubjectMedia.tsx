@@ -59,9 +59,17 @@ interface Opening {
  * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
  * (and [ and ] for the previous and next page), from the page `opening` names (else the first), turned to again as each
  * task that names one opens. `subject` names its images that have no description; texts are in `language`, the task's, if it
- * gives one.
+ * gives one. `name` names a single image in place of "Image" (the lab's "Image to correct, T0"); `ownKeys`: its viewer's
+ * keys only in the region of its own keys around it (`ImageViewer`'s).
  */
-export function SubjectMedia({ locations, subject, opening, language }: { locations: SubjectLocation[]; subject: NamedSubject; opening?: Opening; language?: string }) {
+export function SubjectMedia({
+  locations,
+  subject,
+  opening,
+  language,
+  name,
+  ownKeys,
+}: { locations: SubjectLocation[]; subject: NamedSubject; opening?: Opening; language?: string; name?: string; ownKeys?: boolean }) {
   const [page, setPage] = useState(opening?.page ?? 0);
   const [openedFor, setOpenedFor] = useState(opening?.task);
   if (opening && opening.task !== openedFor) {
@@ -120,7 +128,8 @@ export function SubjectMedia({ locations, subject, opening, language }: { locati
             key={current}
             url={location.url}
             iiifService={location.iiifService}
-            label={described(count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image'), imageDescription(location.alt, subject))}
+            label={described(count > 1 ? t('media.imagePage', { page: current + 1, count }) : (name ?? t('media.image')), imageDescription(location.alt, subject))}
+            ownKeys={ownKeys}
           />
         ) : location.type === 'audio' ? (
           // A new address (researchers corrected it) is a new player: one that failed to load the old one tries again.

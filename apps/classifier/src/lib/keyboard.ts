@@ -35,8 +35,9 @@ function modalOpen(): boolean {
 
 /**
  * True while a modal dialog is open, or for a key pressed in a dialog or an in-page form with keys of its own
- * (`data-own-keys`): every page-wide shortcut stays quiet then.
+ * (`data-own-keys`): every page-wide shortcut stays quiet then. A shortcut of such a region (`region`) is quiet for a
+ * key pressed anywhere but in it.
  */
-export function pageKeysQuiet(target: EventTarget | null): boolean {
-  return modalOpen() || (target instanceof Element && target.closest('dialog, [data-own-keys]') !== null);
+export function pageKeysQuiet(target: EventTarget | null, region: Element | null = null): boolean {
+  return modalOpen() || (target instanceof Element ? target.closest('dialog, [data-own-keys]') : null) !== region;
 }

@@ -265,6 +265,9 @@ export const markedImageOf = (locations: readonly SubjectLocation[]) => location
 export const holdsMarks = (tasks: Readonly<Record<string, { type: string }>>, annotations: readonly { task: string; value: unknown }[]) =>
   annotations.some((annotation) => tasks[annotation.task]?.type === 'marking' && Array.isArray(annotation.value) && annotation.value.length > 0);
 
+/** Why marks for task `task` are refused on a subject without an image, as the one who gave them can fix it. */
+export const noImageToMark = (task: string) => `holds marks, but the subject has no image to mark them on (task "${task}" marks the subject's first image); send [] for nothing to mark`;
+
 /**
  * Each marking answer that holds marks for a subject without an image (`locations`), at its value: there is nothing
  * the marks could be on. An empty answer is taken (the classifier lets a volunteer go on with nothing to mark).
@@ -272,6 +275,6 @@ export const holdsMarks = (tasks: Readonly<Record<string, { type: string }>>, an
 export function marksWithoutImage(tasks: Readonly<Record<string, { type: string }>>, annotations: readonly { task: string; value: unknown }[], locations: readonly SubjectLocation[], base = '/annotations'): FieldError[] {
   if (markedImageOf(locations)) return [];
   return annotations.flatMap((annotation, index) =>
-    holdsMarks(tasks, [annotation]) ? [{ pointer: `${base}/${index}/value`, message: `holds marks, but the subject has no image to mark them on (task "${annotation.task}" marks the subject's first image); send [] for nothing to mark` }] : [],
+    holdsMarks(tasks, [annotation]) ? [{ pointer: `${base}/${index}/value`, message: noImageToMark(annotation.task) }] : [],
   );
 }

@@ -16,6 +16,11 @@ interface Props {
   iiifService?: string;
   /** The accessible name of the image, e.g. "Subject, page 2". */
   label: string;
+  /**
+   * Its keys (zoom, rotation, colours) only for a key pressed in the region of its own keys around it
+   * (`data-own-keys`: the lab's correction of marks), not page-wide, so that two viewers on a page never both act.
+   */
+  ownKeys?: boolean;
 }
 
 type Status = 'loading' | 'ready' | 'failed';
@@ -140,7 +145,7 @@ const prefersReducedMotion = () => typeof window.matchMedia === 'function' && wi
  * inversion, brightness and contrast are buttons and page-wide shortcuts (Alt + the key while typing), see
  * `viewerKeys.ts`; with the image focused, the arrow keys (and W A S D) pan.
  */
-export function ImageViewer({ url, iiifService, label }: Props) {
+export function ImageViewer({ url, iiifService, label, ownKeys = false }: Props) {
   const id = useId();
   const { setImage } = useContext(OpenImageContext);
   const singleKeys = useSingleKeysOn();
@@ -356,14 +361,14 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   actRef.current = act;
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const action = viewerActionFor(event);
+      const action = viewerActionFor(event, ownKeys ? (host.current?.closest('[data-own-keys]') ?? null) : null);
       if (!action) return;
       event.preventDefault();
       actRef.current(action);
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [ownKeys]);
 
   // OpenSeadragon's own keys: it keeps panning (arrows, W A S D) and zoom (+ −, Shift+↑ ↓); rotation, flip and
   // reset go through `act`, so that reset also clears the filters and the state shown stays right.

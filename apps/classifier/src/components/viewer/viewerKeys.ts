@@ -45,11 +45,12 @@ function byCode(code: string, shift: boolean): ViewerAction | undefined {
 }
 
 /**
- * The image viewer action for a key press anywhere on the page: a plain key unless the volunteer is typing
- * (a transcription, say), Alt + the same key from anywhere. Never inside a dialog, never with Ctrl or Cmd.
+ * The image viewer action for a key press anywhere on the page (or, for a viewer in a region of its own keys, in
+ * `region` only): a plain key unless the volunteer is typing (a transcription, say), Alt + the same key from anywhere.
+ * Never inside a dialog, never with Ctrl or Cmd.
  */
-export function viewerActionFor(event: KeyboardEvent): ViewerAction | undefined {
-  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || pageKeysQuiet(event.target)) return undefined;
+export function viewerActionFor(event: KeyboardEvent, region: Element | null = null): ViewerAction | undefined {
+  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || pageKeysQuiet(event.target, region)) return undefined;
   if (event.altKey) return byCode(event.code, event.shiftKey);
   if (isTypingTarget(event.target) || singleKeysOff(event)) return undefined;
   return Object.hasOwn(BY_KEY, event.key) ? BY_KEY[event.key] : undefined;

@@ -1,6 +1,7 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type FieldFault, type FieldsTask, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf } from '@chorus/tasks';
-import { useRef, useState } from 'react';
+import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf } from '@chorus/tasks';
+import { useCallback, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
@@ -10,12 +11,14 @@ import { whenInWords } from '../../lib/formats';
 import { faultInWords, valuesOf } from '../../tasks/fields/FieldsTask';
 import { describeValue, promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
-import { useSaid } from '../../lib/said';
+import { type Saying, useSaid } from '../../lib/said';
+import { countsInWords, explainMarking, marksIn, toolAtFault } from '../../tasks/marking/marks';
+import { MarkingCorrection } from './MarkingCorrection';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
  * transcriptions, and Concordia's reviewers): its state, and approving it as it is, correcting it (a transcription's
- * text, a single choice's answer, a fields task's values) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
+ * text, a single choice's answer, a fields task's values, a marking task's marks on the image) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
  * version with a consensus only: a review is checked against the current version.
  */
 export function ConsensusReviews({
@@ -40,7 +43,10 @@ export function ConsensusReviews({
           subjectId={subject.id}
           task={task}
           definition={current.tasks[task]!}
+          subject={subject}
           consensusAnswer={consensus?.answer ?? null}
+          consensusResult={consensus?.result}
+          consensusVotes={consensus?.votes ?? 0}
           review={reviews[task]}
           mayUndo={mayUndo}
           onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
@@ -58,11 +64,12 @@ const undone = async (undoing: Promise<void>): Promise<null> => {
 
 /**
  * What a corrected value starts as: the correction, else the consensus answer as a volunteer's value gives it (a single
- * choice's value, a text), as the task now asks it: a fields task's a string for each of its fields, blank for one
+ * choice's value, a text, a marking task's marks), as the task now asks it: a fields task's a string for each of its fields, blank for one
  * added since or a choice no longer offered (the API takes only such an object); else nothing.
  */
 function startingValue(definition: Task, review: ConsensusReview | undefined, consensusAnswer: string | null): unknown {
   const given = review?.state === 'corrected' ? review.value : consensusAnswer === null ? undefined : consensusValueOf(definition, consensusAnswer);
+  if (definition.type === 'marking') return Array.isArray(given) ? given : [];
   if (definition.type !== 'fields') return typeof given === 'string' ? given : '';
   const values = valuesOf(definition, typeof given === 'object' ? given : undefined);
   return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : values[key]]));
@@ -73,7 +80,10 @@ function TaskReview({
   subjectId,
   task,
   definition,
+  subject,
   consensusAnswer,
+  consensusResult,
+  consensusVotes,
   review,
   mayUndo,
   onChange,
@@ -82,7 +92,10 @@ function TaskReview({
   subjectId: string;
   task: string;
   definition: Task;
+  subject: SubjectResultDetail;
   consensusAnswer: string | null;
+  consensusResult: Record<string, unknown> | undefined;
+  consensusVotes: number;
   review: ConsensusReview | undefined;
   mayUndo: (review: ConsensusReview) => boolean;
   onChange: (review: ConsensusReview | null) => void;
@@ -94,7 +107,12 @@ function TaskReview({
   const [busy, setBusy] = useState(false);
   /** A fields task's values at fault when a correction was saved: said under each, the first focused, nothing sent. */
   const [faults, setFaults] = useState<ReadonlyMap<string, FieldFault>>(new Map());
-  const correctable = definition.type === 'transcription' || definition.type === 'single' || definition.type === 'fields';
+  /** A marking task's rectangle begun and not ended, and how often saving its marks was refused here (its tool then focused). */
+  const [unfinished, setUnfinished] = useState<Saying<string> | null>(null);
+  const [refusals, setRefusals] = useState(0);
+  // Stable: the task clears its note when this changes.
+  const keepUnfinished = useCallback((note: Saying<string> | null) => setUnfinished(() => note), []);
+  const correctable = definition.type === 'transcription' || definition.type === 'single' || definition.type === 'fields' || definition.type === 'marking';
   const id = `lab-review-${task}`;
   /**
    * Where focus goes once a review is given or undone (the button pressed was disabled while it worked, or is gone):
@@ -102,21 +120,27 @@ function TaskReview({
    */
   const stateLine = useRef<HTMLParagraphElement>(null);
 
-  /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. */
-  const act = async (working: Promise<ConsensusReview | null>) => {
+  /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. Whether it worked. */
+  const act = async (working: Promise<ConsensusReview | null>): Promise<boolean> => {
     setProblem(null);
     setBusy(true);
     try {
       onChange(await working);
+      return true;
     } catch (error) {
       setProblem(() => describeError(error));
+      return false;
     } finally {
       setBusy(false);
       stateLine.current?.focus();
     }
   };
-  const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
+  // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
+  const approve = async () => {
+    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer));
+  };
   const correct = async () => {
+    if (definition.type === 'marking' && refuseMarks(definition)) return;
     if (definition.type === 'fields') {
       const found = fieldFaults(definition, value as Record<string, string>);
       setFaults(found);
@@ -129,9 +153,16 @@ function TaskReview({
     await act(client.reviewConsensus(workflowId, subjectId, task, value));
   };
   const undo = () => act(undone(client.undoReview(workflowId, subjectId, task)));
+  /** Marks the task refuses (a tool's count out of its limits, a rectangle not ended): said, its tool focused, nothing sent. */
+  const refuseMarks = (marking: Extract<Task, { type: 'marking' }>): boolean => {
+    const said = unfinished ?? (toolAtFault(marking, value as Mark[]) ? (t: TFunction) => explainMarking(marking, undefined, t, value) ?? '' : null);
+    setProblem(said && ((t) => ({ detail: said(t), fields: [] })));
+    if (said) setRefusals((count) => count + 1);
+    return said !== null;
+  };
 
   return (
-    <fieldset className="lab-review" data-task={task} aria-busy={busy}>
+    <fieldset className="lab-review" data-task={task} aria-busy={busy} aria-describedby={definition.type === 'marking' ? `${id}-marking-hint` : undefined}>
       <legend>{t('lab.result.taskNamed', { task, prompt: promptOf(definition) })}</legend>
       <p className="lab-transcription-text" role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
         <ReviewState review={review} definition={definition} />
@@ -152,6 +183,23 @@ function TaskReview({
         </SelectField>
       )}
       {definition.type === 'fields' && <FieldsCorrection id={id} task={definition} values={value as Record<string, string>} faults={faults} onChange={setValue} />}
+      {definition.type === 'marking' && (
+        <MarkingCorrection
+          id={`${id}-marking`}
+          task={definition}
+          taskKey={task}
+          workflowId={workflowId}
+          subject={subject}
+          marks={value as Mark[]}
+          from={review?.state === 'corrected' ? 'correction' : consensusAnswer === null ? 'nothing' : 'consensus'}
+          result={consensusResult}
+          votes={consensusVotes}
+          onChange={setValue}
+          setUnfinished={keepUnfinished}
+          disabled={busy}
+          refusals={refusals}
+        />
+      )}
       <div className="button-row">
         <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
           {t('lab.review.approve')}
@@ -180,13 +228,16 @@ function ReviewState({ review, definition }: { review: ConsensusReview | undefin
   // Another reviewer's review, to a reviewer: by role only (no id, no name).
   const who = name ?? memberId;
   const by = who === null ? t('lab.review.byAnotherReviewer') : role ? t('lab.review.byInRole', { name: who, role: t(`account.settings.invitations.roles.${role}`) }) : who;
-  // A single choice's answer by its label, a fields task's as "label: value"; others as the consensus download writes them.
+  // A single choice's answer by its label, a fields task's as "label: value", marks counted by tool (there may be
+  // hundreds: this line is read out once saved); others as the consensus download writes them.
   const answer =
     definition.type === 'single'
       ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value))
-      : definition.type === 'fields'
-        ? describeValue(definition, review.value, t)
-        : flatAnswerOf(definition, review.value);
+      : definition.type === 'marking'
+        ? countsInWords(t, definition, marksIn(review.value))
+        : definition.type === 'fields'
+          ? describeValue(definition, review.value, t)
+          : flatAnswerOf(definition, review.value);
   const words =
     review.state === 'corrected'
       ? t('lab.review.correctedBy', { by, answer })

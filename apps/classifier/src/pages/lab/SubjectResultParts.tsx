@@ -58,12 +58,15 @@ function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick
 }
 
 /** One thing the volunteers marked, as a marking task's result has it (`result.marks`). */
-interface MarkCluster {
+export interface MarkCluster {
   tool: string;
   mark: Mark;
   votes: number;
   kept: boolean;
 }
+
+/** The things a marking task's result (`result`) lists as marked (`result.marks`), or null for a result without them. */
+export const markClustersOf = (result: Record<string, unknown> | undefined): MarkCluster[] | null => (Array.isArray(result?.marks) ? (result.marks as MarkCluster[]) : null);
 
 type ConsensusPartsProps = { consensus: Pick<TaskConsensus, 'notReached' | 'votes'> & { result?: Record<string, unknown> }; definition: Task | undefined; otherwise: ReactNode };
 
@@ -78,15 +81,15 @@ export function ConsensusParts(props: ConsensusPartsProps) {
  */
 function MarkingConsensus({ consensus, definition, otherwise }: ConsensusPartsProps) {
   const { t } = useTranslation();
-  const clusters = consensus.result?.marks;
+  const clusters = markClustersOf(consensus.result);
   // Things one volunteer alone marked are counted, not listed (`strays`): never kept, and there may be thousands.
   const strays = Number(consensus.result?.strays ?? 0);
-  if (definition?.type !== 'marking' || consensus.notReached || !Array.isArray(clusters)) return otherwise;
+  if (definition?.type !== 'marking' || consensus.notReached || !clusters) return otherwise;
   if (!clusters.length && !strays) return t('lab.result.noMarks');
   return (
     <ul className="lab-field-consensus" data-testid="marking-consensus">
-      {numbered(definition, (clusters as MarkCluster[]).map((cluster) => cluster.mark)).map(({ mark, tool, n }, index) => {
-        const cluster = (clusters as MarkCluster[])[index]!;
+      {numbered(definition, clusters.map((cluster) => cluster.mark)).map(({ mark, tool, n }, index) => {
+        const cluster = clusters[index]!;
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: the things marked are a fixed list, in the result's order
           <li key={index}>

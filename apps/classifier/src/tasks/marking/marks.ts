@@ -46,11 +46,36 @@ export function toolAtFault(task: Task, marks: readonly Mark[]): { tool: Marking
 
 /** "Penguin 2 at 120, 340", "Sign 1 at 10, 20, 300 × 40": the nth mark of its tool, in whole pixels. */
 export function markInWords(t: TFunction, tool: MarkingTool | undefined, n: number, mark: Mark): string {
-  const label = tool?.label ?? mark.tool;
-  const [x, y] = [Math.round(mark.x), Math.round(mark.y)];
-  return isRectangle(mark)
-    ? t('tasks.marking.rectangleAt', { label, n, x, y, width: Math.round(mark.width), height: Math.round(mark.height) })
-    : t('tasks.marking.pointAt', { label, n, x, y });
+  return isRectangle(mark) ? t('tasks.marking.rectangleAt', { n, ...wordsOf(tool, mark) }) : t('tasks.marking.pointAt', { n, ...wordsOf(tool, mark) });
+}
+
+/** "Penguin at 120, 340", "Sign at 10, 20, 300 × 40": a mark not in a list of marks (so not numbered), in whole pixels. */
+export function placeInWords(t: TFunction, tool: MarkingTool | undefined, mark: Mark): string {
+  return isRectangle(mark) ? t('tasks.marking.rectangleWhere', wordsOf(tool, mark)) : t('tasks.marking.pointWhere', wordsOf(tool, mark));
+}
+
+/** A mark's tool's label and its place in whole pixels, as the words of a mark take them. */
+function wordsOf(tool: MarkingTool | undefined, mark: Mark) {
+  const place = { label: tool?.label ?? mark.tool, x: Math.round(mark.x), y: Math.round(mark.y) };
+  return isRectangle(mark) ? { ...place, width: Math.round(mark.width), height: Math.round(mark.height) } : place;
+}
+
+/** "3 Penguin, 1 Sign": how many marks of each tool, in the task's order, those of a tool it no longer has after. */
+export function countsInWords(t: TFunction, task: Task, marks: readonly Mark[]): string {
+  const keys = new Set([...task.tools.map((tool) => tool.key), ...marks.map((mark) => mark.tool)]);
+  const counts = [...keys].map((key) => ({ label: task.tools.find((tool) => tool.key === key)?.label ?? key, count: marks.filter((mark) => mark.tool === key).length }));
+  const marked = counts.filter(({ count }) => count > 0);
+  return marked.length ? marked.map((each) => t('tasks.marking.toolCount', each)).join(', ') : t('tasks.marking.noMarks');
+}
+
+/**
+ * Why a mark of `tool` cannot be added to `marks`, in words, or undefined: the answer holds as many marks as any may
+ * (`MOST_MARKS`), or as many of the tool as it takes (its `max`).
+ */
+export function whyNotPlaced(t: TFunction, tool: MarkingTool, marks: readonly Mark[]): string | undefined {
+  if (allFull(marks)) return t('tasks.marking.allFull', { max: MOST_MARKS });
+  if (tool.max !== undefined && countOf(marks, tool) >= tool.max) return t('tasks.marking.full', { count: tool.max, label: tool.label });
+  return undefined;
 }
 
 /** Each mark with its tool and its number among that tool's marks, in the order drawn. */

@@ -1,0 +1,127 @@
+import type { QueuedSubject, SubjectResultDetail } from '@chorus/client';
+import { type Mark, markedImageOf } from '@chorus/tasks';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SubjectMedia } from '../../components/SubjectMedia';
+import { OpenImageContext, useOpenImageState } from '../../components/viewer/openImage';
+import type { Saying } from '../../lib/said';
+import { MarkingTask } from '../../tasks/marking/MarkingTask';
+import { placeInWords, type Task, whyNotPlaced } from '../../tasks/marking/marks';
+import { type MarkCluster, markClustersOf } from './SubjectResultParts';
+
+/** What the marks to correct start as: the consensus's, the correction saved, or nothing (no consensus answer). */
+export type MarksFrom = 'consensus' | 'correction' | 'nothing';
+
+const sameMark = (a: Mark, b: Mark) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The things two volunteers or more marked that the consensus left out (`result.marks`, not kept), of a tool the task
+ * still has and not among `marks` already: what a correction may add back.
+ */
+const leftOut = (task: Task, result: Record<string, unknown> | undefined, marks: readonly Mark[]): MarkCluster[] =>
+  (markClustersOf(result) ?? []).filter((cluster) => !cluster.kept && task.tools.some((tool) => tool.key === cluster.mark.tool) && !marks.some((mark) => sameMark(mark, cluster.mark)));
+
+/**
+ * A marking task's correction: the subject's image with the marks drawn over it, in the classifier's own marking task
+ * (tools, the image's layer, the list of marks with their Remove buttons, all usable by keyboard), starting as `from`
+ * says; and the things some volunteers marked that the consensus left out, each offered to add back within the tool's
+ * limits. Its own image, open image and keys (`data-own-keys`): the page's media section shows the subject as it is,
+ * and a key pressed here turns or zooms this image only.
+ */
+export function MarkingCorrection({
+  id,
+  task,
+  taskKey,
+  workflowId,
+  subject,
+  marks,
+  from,
+  result,
+  votes,
+  onChange,
+  setUnfinished,
+  disabled,
+  refusals,
+}: {
+  id: string;
+  task: Task;
+  taskKey: string;
+  workflowId: string;
+  subject: SubjectResultDetail;
+  marks: Mark[];
+  from: MarksFrom;
+  /** The consensus's result (its `marks`) and how many volunteers answered the task. */
+  result: Record<string, unknown> | undefined;
+  votes: number;
+  onChange(marks: Mark[]): void;
+  setUnfinished(note: Saying<string> | null): void;
+  disabled: boolean;
+  refusals: number;
+}) {
+  const { t } = useTranslation();
+  const openImage = useOpenImageState();
+  const image = markedImageOf(subject.locations);
+  // The task reads the subject's image from its locations, as the queue serves them: only the image marked here.
+  const shown: QueuedSubject = { id: subject.id, externalId: subject.externalId, locations: image ? [image] : [], metadata: {} };
+  const candidates = leftOut(task, result, marks);
+  /** What adding back last did (added, or why not), said politely, anew each time. */
+  const [said, setSaid] = useState<{ saying: Saying<string>; n: number } | null>(null);
+  const say = (saying: Saying<string>) => setSaid((last) => ({ saying, n: (last?.n ?? 0) + 1 }));
+  /** After a thing is added back: the row that took its place, whose button takes focus (none: the list of marks). */
+  const focusAfterAdding = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const row = focusAfterAdding.current;
+    if (row === null) return;
+    focusAfterAdding.current = null;
+    const buttons = document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button');
+    (buttons?.[Math.min(row, buttons.length - 1)] ?? document.getElementById(`${id}-list`))?.focus();
+  });
+  const addBack = ({ mark }: MarkCluster, index: number) => {
+    const tool = task.tools.find((each) => each.key === mark.tool)!;
+    const refused = whyNotPlaced(t, tool, marks);
+    if (refused) {
+      say((t) => whyNotPlaced(t, tool, marks) ?? refused);
+      return;
+    }
+    onChange([...marks, mark]);
+    focusAfterAdding.current = index;
+    say((t) => t('lab.review.addedBack', { mark: placeInWords(t, tool, mark) }));
+  };
+  const hint = !image ? 'correctedMarksNoImageHint' : from === 'consensus' ? 'correctedMarksHint' : from === 'correction' ? 'correctedMarksFromCorrectionHint' : 'correctedMarksNoConsensusHint';
+  // The tools' legend says what they are for: the review's legend above names the task already.
+  const tools: Task = { ...task, instruction: t('lab.review.markingTools') };
+  return (
+    <OpenImageContext.Provider value={openImage}>
+      <div className="lab-marking-correction" data-testid={`${id}-correction`} data-own-keys>
+        <p className="field-hint" id={`${id}-hint`}>
+          {t(`lab.review.${hint}`)}
+        </p>
+        {image && <SubjectMedia locations={[image]} subject={subject} name={t('lab.review.imageToCorrect', { task: taskKey })} ownKeys />}
+        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} />
+        {candidates.length > 0 && (
+          <section aria-labelledby={`${id}-left-out`} data-testid={`${id}-left-out`}>
+            <h3 id={`${id}-left-out`}>{t('lab.review.leftOutTitle')}</h3>
+            <ul className="marking-list" id={`${id}-left-out-list`}>
+              {candidates.map((cluster, index) => {
+                const place = placeInWords(t, task.tools.find((tool) => tool.key === cluster.mark.tool), cluster.mark);
+                return (
+                  <li key={JSON.stringify(cluster.mark)} className="marking-entry">
+                    <span>
+                      {place}: {t('lab.result.markVotes', { votes: cluster.votes, count: votes })}
+                    </span>{' '}
+                    <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(cluster, index)}>
+                      {t('lab.review.addBack')}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        )}
+        <p role="status" data-testid={`${id}-left-out-said`}>
+          {said && <span key={said.n}>{said.saying(t)}</span>}
+        </p>
+      </div>
+    </OpenImageContext.Provider>
+  );
+}
