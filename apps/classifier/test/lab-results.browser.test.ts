@@ -463,7 +463,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await review.getByLabel('Corrected value of “Age”').fill('thirty');
     await review.getByRole('button', { name: 'Save correction' }).click();
     await waitForFocus(page, '#lab-review-T0-field-age');
-    await waitToSee(review.getByText('Write a number in digits, with “.” for decimals (12.5), without spaces.'));
+    await waitToSee(review.getByText('Write a number in digits, with “.” for decimals (12.5), without spaces or thousands separators.'));
     expect(await page.getByTestId('lab-review-T0-state').textContent()).toBe('Not reviewed yet.');
     await review.getByLabel('Corrected value of “Age”').fill('34');
     await review.getByLabel('Corrected value of “Parish”').selectOption('St Mary');

@@ -40,8 +40,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     return bySubject;
   }
 
-  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof suite.stack.client.createWorkflow>[1]) {
-    const project = await suite.stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
+  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof suite.stack.client.createWorkflow>[1], language?: string) {
+    const project = await suite.stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live', language });
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Snippets' });
     const subjectSetIds = [set.id];
     await suite.stack.client.addSubjects(set.id, subjects);
@@ -915,6 +915,32 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Control+Enter');
     await waitToSee(page.getByTestId('finished'));
     expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' } }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('takes a number typed with a comma in a French project ("12,5", sent as 12.5), and says a thousands separator is not one, naming the comma', async () => {
+    const { url, workflowId } = await setUp(
+      'Registres',
+      SNIPPETS.slice(0, 1).map(textSubject),
+      { name: 'Copier la ligne', firstTask: 'T0', tasks: { T0: { type: 'fields', instruction: 'Copiez la ligne du registre.', fields: [{ key: 'age', label: 'Âge', kind: 'number' }] } } },
+      'fr',
+    );
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'fields');
+    await waitForFocus(page, '[data-field="age"]');
+    await page.keyboard.type('1 250');
+    await page.keyboard.press('Tab');
+    // The interface is in English, the project's documents in French: said in English, with the French separator.
+    expect(await page.locator('.field-error').allTextContents()).toEqual(['Write a number in digits, with “,” for decimals (12,5), without spaces or thousands separators.']);
+    await page.getByLabel('Âge', { exact: true }).fill('12,5');
+    await page.keyboard.press('Tab');
+    expect(await page.locator('.field-error').count()).toBe(0);
+    await page.keyboard.press('Control+Enter');
+    await waitToSee(page.getByTestId('finished'));
+    expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { age: '12.5' } }]]);
     expect(errors).toEqual([]);
     await page.close();
   });

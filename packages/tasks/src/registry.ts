@@ -25,8 +25,11 @@ export type TaskType = Task['type'];
 type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
 interface TaskTypeEntry<T extends TaskType> {
-  /** The schema of the `value` a volunteer submits for this task, and that known answers are read with. */
-  annotation(task: TaskOf<T>): z.ZodType;
+  /**
+   * The schema of the `value` a volunteer submits for this task, and that known answers are read with; `language`, the
+   * project's, says how a value may be typed (a form's numbers), never how it is stored.
+   */
+  annotation(task: TaskOf<T>, language?: string): z.ZodType;
   /**
    * What a new answer must fix beyond that schema (a rule that came later than answers already stored, which keep
    * counting), as a message for the volunteer; undefined when nothing.
@@ -222,47 +225,50 @@ function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
   return taskTypes[task.type as T];
 }
 
-/** Built once per task object: aggregation and uploads check many answers against the same task. */
-const annotationSchemas = new WeakMap<Task, z.ZodType>();
-
-export function annotationSchemaFor(task: Task): z.ZodType {
-  let schema = annotationSchemas.get(task);
-  if (!schema) {
-    schema = entryFor(task).annotation(task as never);
-    annotationSchemas.set(task, schema);
-  }
-  return schema;
+/** What a new answer is checked in the light of, besides its task: each optional, and the answer read without it. */
+export interface AnswerContext {
+  /** The subject's locations: a correction left as the subject's text is valid whatever the task's limits. */
+  locations?: readonly SubjectLocation[];
+  /** The project's language (BCP 47): a form's number may be typed with its decimal separator (`12,5` in French). */
+  language?: string;
 }
 
-const newAnswerSchemas = new WeakMap<Task, z.ZodType>();
+/** Built once per task object and language: aggregation and uploads check many answers against the same task. */
+function cachedPerTask(build: (task: Task, language: string | undefined) => z.ZodType) {
+  const built = new WeakMap<Task, Map<string | undefined, z.ZodType>>();
+  return (task: Task, language?: string): z.ZodType => {
+    const perLanguage = built.get(task) ?? new Map<string | undefined, z.ZodType>();
+    built.set(task, perLanguage);
+    const schema = perLanguage.get(language) ?? build(task, language);
+    perLanguage.set(language, schema);
+    return schema;
+  };
+}
+
+export const annotationSchemaFor: (task: Task, language?: string) => z.ZodType = cachedPerTask((task, language) => entryFor(task).annotation(task as never, language));
 
 /** The schema of a new answer to `task`, as a submit checks it: the stored answers' schema and the task's later rules. */
-export function newAnswerSchemaFor(task: Task): z.ZodType {
-  let schema = newAnswerSchemas.get(task);
-  if (!schema) {
-    const problem = entryFor(task).newAnswerProblem;
-    schema = problem
-      ? annotationSchemaFor(task).superRefine((value, ctx) => {
-          const message = problem(task as never, value as never);
-          if (message) ctx.addIssue({ code: 'custom', message });
-        })
-      : annotationSchemaFor(task);
-    newAnswerSchemas.set(task, schema);
-  }
-  return schema;
-}
+export const newAnswerSchemaFor: (task: Task, language?: string) => z.ZodType = cachedPerTask((task, language) => {
+  const problem = entryFor(task).newAnswerProblem;
+  return problem
+    ? annotationSchemaFor(task, language).superRefine((value, ctx) => {
+        const message = problem(task as never, value as never);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      })
+    : annotationSchemaFor(task, language);
+});
 
 /**
- * A new answer to `task` for the subject of `locations`, checked as `newAnswerSchemaFor` checks it, but for a
- * transcription left exactly as the text it started from (`leftAsStarted`, a correction's): valid whatever the task's
- * limits for new answers (`maxLength`, its text tags), as that text is the subject's, not the volunteer's, and an answer
- * left as it was is "no change needed".
+ * A new answer to `task`, checked as `newAnswerSchemaFor` checks it in the project's `language`, but for a
+ * transcription left exactly as the text it started from (`leftAsStarted`, a correction's, given the subject's
+ * `locations`): valid whatever the task's limits for new answers (`maxLength`, its text tags), as that text is the
+ * subject's, not the volunteer's, and an answer left as it was is "no change needed".
  */
-export function parseNewAnswer(task: Task, value: unknown, locations?: readonly SubjectLocation[]) {
+export function parseNewAnswer(task: Task, value: unknown, { locations, language }: AnswerContext = {}) {
   if (task.type === 'transcription' && locations && typeof value === 'string' && leftAsStarted(task, locations, value)) {
     return { success: true as const, data: value.normalize('NFC') as unknown };
   }
-  return newAnswerSchemaFor(task).safeParse(value);
+  return newAnswerSchemaFor(task, language).safeParse(value);
 }
 
 /** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */

@@ -4,8 +4,10 @@ import {
   type WorkflowDefinition,
   annotationsReadableUnder,
   consensusValueOf,
+  decimalSeparator,
   earlierAnswerChanges,
   fieldComparable,
+  fieldFaults,
   flatAnswerOf,
   givesKnownAnswer,
   knownAnswerOf,
@@ -153,6 +155,53 @@ describe('fields task: a volunteer’s answer', () => {
     expect(givesKnownAnswer(task, { ...filled, given: '' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, age: '35' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, surname: 'Smyth' }, known)).toBe(false);
+  });
+});
+
+describe('fields task: numbers typed as the project\'s language writes them', () => {
+  const ages = (language: string, ...typed: string[]) =>
+    typed.map((age) => {
+      const result = validateAnnotations(definition, [{ task: 'T', value: { ...filled, age } }], '/annotations', { language });
+      return result.ok ? (result.value[0]!.value as Record<string, string>).age : result.errors.map((error) => `${error.pointer}: ${error.message}`).join('; ');
+    });
+
+  it('knows each language\'s decimal separator from Intl: a comma in French and German, a point in English, Swiss German and Arabic, "٫" in Egyptian Arabic', () => {
+    expect(['fr', 'de', 'en', 'de-CH', 'ar', 'ar-EG'].map((language) => decimalSeparator(language))).toEqual([',', ',', '.', '.', '.', '\u066b']);
+    expect(decimalSeparator()).toBe('.'); // no language: the default project's, English
+    expect(decimalSeparator('qaa')).toBe('.'); // a language Intl does not know: not the runtime's own
+  });
+
+  it('takes the decimal comma where the language writes one, stored with "." as any number (and "." still a decimal point there)', () => {
+    for (const language of ['fr', 'de']) {
+      expect(ages(language, '12,5', '-0,5', ',5', '+3,25', '12,', ' 34,50 ', '12.5', '.5', '34')).toEqual(['12.5', '-0.5', '.5', '+3.25', '12.', '34.50', '12.5', '.5', '34']);
+    }
+  });
+
+  it('refuses a thousands separator in every language, and a comma where the language writes decimals with ".", naming the separator to use', () => {
+    const comma = '/annotations/0/value/age: is not a number: write digits, with "," for decimals (12,5), without spaces or thousands separators';
+    const point = '/annotations/0/value/age: is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+    expect(ages('fr', '1 250', '1\u202f250', '1.250,5', '1,250,5', '12,5.1', ',', 'douze')).toEqual(Array(7).fill(comma));
+    expect(ages('de', '1.250.000', '1.250,5')).toEqual([comma, comma]);
+    expect(ages('en', '12,5', '1,250', '1,250.5', '1 250')).toEqual(Array(4).fill(point));
+    expect(ages('de-CH', '12,5', "1'250")).toEqual([point, point]);
+    expect(ages('de-CH', '12.5')).toEqual(['12.5']);
+    expect(errorsOf({ ...filled, age: '12,5' })[0]!.message).toMatch(/"\." for decimals/); // no language given: as an English project
+  });
+
+  it('takes the separator Intl gives a language that writes neither "." nor ",", the Arabic "٫" in Egypt', () => {
+    expect(ages('ar-EG', '12\u066b5', '12.5', '12,5')).toEqual(['12.5', '12.5', '/annotations/0/value/age: is not a number: write digits, with "\u066b" for decimals (12\u066b5), without spaces or thousands separators']);
+  });
+
+  it('stores a number every language reads again as the same value, and compares it by value as before', () => {
+    const stored = ages('fr', '12,50')[0]!;
+    expect(ages('en', stored)).toEqual(['12.50']);
+    expect(fieldComparable({ kind: 'number' }, stored)).toBe(fieldComparable({ kind: 'number' }, '12.5'));
+  });
+
+  it('says a field typed so at fault only where its language does not write decimals so (the classifier\'s rule)', () => {
+    expect(fieldFaults(task, { ...filled, age: '12,5' }, 'fr')).toEqual(new Map());
+    expect(fieldFaults(task, { ...filled, age: '12,5' }, 'en')).toEqual(new Map([['age', 'notNumber']]));
+    expect(fieldFaults(task, { ...filled, age: '12,5' })).toEqual(new Map([['age', 'notNumber']]));
   });
 });
 

@@ -58,8 +58,41 @@ export type FieldsTask = z.infer<typeof fieldsTaskSchema>;
 /** A fields answer: every field's value by its key, "" for a field left blank. */
 export type FieldsAnnotation = Record<string, string>;
 
-/** Whole or decimal numbers as volunteers type them: `12`, `-3`, `12.5`, `.5`. */
+/** Whole or decimal numbers as they are stored, and as volunteers may type them in any project: `12`, `-3`, `12.5`, `.5`. */
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+const decimalSeparators = new Map<string, string>();
+
+/**
+ * The mark `language` (a project's, a BCP 47 tag; English when none) writes decimals with, as `Intl` formats them:
+ * "," in French and German, "." in English and Swiss German (`de-CH`). A language `Intl` does not know is given "."
+ * rather than the runtime's own (a browser's, which the API's would not match).
+ */
+export function decimalSeparator(language = 'en'): string {
+  let separator = decimalSeparators.get(language);
+  if (separator === undefined) {
+    const known = Intl.NumberFormat.supportedLocalesOf(language);
+    const parts = known.length ? new Intl.NumberFormat(known).formatToParts(1.5) : [];
+    separator = parts.find((part) => part.type === 'decimal')?.value ?? '.';
+    decimalSeparators.set(language, separator);
+  }
+  return separator;
+}
+
+/**
+ * A number as a volunteer types it in a project in `language`, as it is stored (the number with "." for decimals,
+ * otherwise as typed: `12,5` is `12.5`), or undefined when it is none. A "." is a decimal point in every language (the
+ * stored form, which must read the same wherever it is checked again); the language's own decimal separator is one
+ * too (`12,5`, `-0,5`, `,5` in French or German). Nothing is a thousands separator: `1,250` in English, `1.250,5` or
+ * `1 250` in German are refused, as is `12,5` where the language writes decimals with ".".
+ */
+export function numberAsStored(text: string, language?: string): string | undefined {
+  if (NUMBER.test(text)) return text;
+  const separator = decimalSeparator(language);
+  if (separator === '.' || text.includes('.')) return undefined;
+  const withPoint = text.replace(separator, '.');
+  return NUMBER.test(withPoint) ? withPoint : undefined;
+}
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 const daysIn = (year: number, month: number) => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
@@ -83,14 +116,15 @@ const ONE_LINE_PROBLEM = singleLine(z.string());
  */
 export type FieldFault = 'required' | 'tooLong' | 'oneLine' | 'notNumber' | 'notDate' | 'notRealDate' | 'notOffered';
 
-export function fieldFault(field: FormField, value: string): FieldFault | undefined {
+/** `language` is the project's: the decimal separator a number may be typed with besides "." (`numberAsStored`). */
+export function fieldFault(field: FormField, value: string, language?: string): FieldFault | undefined {
   if (value === '') return field.required ? 'required' : undefined;
   switch (field.kind) {
     case 'text':
       if ([...value].length > (field.maxLength ?? DEFAULT_FIELD_LENGTH)) return 'tooLong';
       return ONE_LINE_PROBLEM.safeParse(value).success ? undefined : 'oneLine';
     case 'number':
-      return NUMBER.test(value) ? undefined : 'notNumber';
+      return numberAsStored(value, language) === undefined ? 'notNumber' : undefined;
     case 'date':
       if (!DATE.test(value)) return 'notDate';
       return isPartialDate(value) ? undefined : 'notRealDate';
@@ -100,18 +134,18 @@ export function fieldFault(field: FormField, value: string): FieldFault | undefi
 }
 
 /** Each field of a form whose value (as typed: tidied first) is at fault, by its key, in the task's order. */
-export function fieldFaults(task: FieldsTask, values: Readonly<Record<string, string | undefined>>): Map<string, FieldFault> {
+export function fieldFaults(task: FieldsTask, values: Readonly<Record<string, string | undefined>>, language?: string): Map<string, FieldFault> {
   return new Map(
     task.fields.flatMap((field) => {
-      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''));
+      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''), language);
       return fault ? [[field.key, fault] as const] : [];
     }),
   );
 }
 
 /** What is wrong with a field's value (trimmed), as the volunteer can fix it; undefined when nothing. */
-function fieldProblem(field: FormField, value: string): string | undefined {
-  const fault = fieldFault(field, value);
+function fieldProblem(field: FormField, value: string, language?: string): string | undefined {
+  const fault = fieldFault(field, value, language);
   switch (fault) {
     case undefined:
       return undefined;
@@ -122,7 +156,7 @@ function fieldProblem(field: FormField, value: string): string | undefined {
     case 'oneLine':
       return ONE_LINE_PROBLEM.safeParse(value).error!.issues[0]!.message;
     case 'notNumber':
-      return 'is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+      return `is not a number: write digits, with "${decimalSeparator(language)}" for decimals (12${decimalSeparator(language)}5), without spaces or thousands separators`;
     case 'notDate':
       return 'is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (1881, 1881-04, 1881-04-03)';
     case 'notRealDate':
@@ -135,18 +169,25 @@ function fieldProblem(field: FormField, value: string): string | undefined {
 /** A field's value as it is stored: trimmed, composed (NFC). */
 export const tidyFieldValue = (value: string) => value.trim().normalize('NFC');
 
+/** A field's value as it is stored, tidied, and a number with "." for decimals however the project's language writes them. */
+function storedFieldValue(field: FormField, typed: string, language: string | undefined): string {
+  const value = tidyFieldValue(typed);
+  return (field.kind === 'number' && numberAsStored(value, language)) || value;
+}
+
 /**
  * The volunteer submits an object with a string for every field (its key); "" leaves it blank. Each value is checked
- * by its field's kind, and stored trimmed and composed (NFC).
+ * by its field's kind, and stored trimmed and composed (NFC), a number with "." for decimals (`12,5` typed in a
+ * project whose `language` writes decimals with a comma is stored `12.5`).
  */
-export function fieldsAnnotationSchema(task: FieldsTask) {
+export function fieldsAnnotationSchema(task: FieldsTask, language?: string) {
   const shape = Object.fromEntries(task.fields.map((field) => [field.key, z.string({ error: `must be a string (${field.label}): "" leaves it blank` })]));
   return z
     .strictObject(shape)
-    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, tidyFieldValue(value[field.key] as string)])) as FieldsAnnotation)
+    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, storedFieldValue(field, value[field.key] as string, language)])) as FieldsAnnotation)
     .superRefine((value, ctx) => {
       for (const field of task.fields) {
-        const problem = fieldProblem(field, value[field.key]!);
+        const problem = fieldProblem(field, value[field.key]!, language);
         if (problem) ctx.addIssue({ code: 'custom', path: [field.key], message: problem });
       }
     });
