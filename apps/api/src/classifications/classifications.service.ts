@@ -238,8 +238,9 @@ export class ClassificationsService {
     }
     let validated = validateAnnotations(definition, input.annotations, '/annotations');
     // Only then are the subject and the project's language read: a correction left as its text is valid whatever the
-    // task's limits, and a form's number may be typed with the language's decimal separator (the classifier sends
-    // numbers as stored, "12.5", which every language takes); the refusal names that separator.
+    // task's limits, and a form's numbers are read as typed in the language ("12,5" in French). The classifier sends
+    // answers as stored, taken above as they are ("1.250", typed "1,250" in German, which that language refuses typed
+    // as a thousand or a decimal: see `AnswerContext`); the refusal names the language's separator.
     if (!validated.ok) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.answerContextOf(input, definition));
     // Marks need an image to be on; a subject not of the workflow is refused later, as for any task.
     const locations = validated.ok && holdsMarks(definition.tasks, validated.value) ? await this.locationsOf(input) : undefined;

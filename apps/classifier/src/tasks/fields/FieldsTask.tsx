@@ -1,4 +1,4 @@
-import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, decimalSeparator, fieldFaults } from '@chorus/tasks';
+import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, decimalExample, fieldFaults, meaningsOf, numberWriting, tidyFieldValue } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,10 +20,10 @@ export const fieldsInitialValue = (task: Task) => valuesOf(task, undefined);
 export const fieldsIsEmpty = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.values(value).every((each) => typeof each !== 'string' || each.trim() === '');
 
 /**
- * What is wrong with a field, in the volunteer's language: the rule `fieldFault` keeps, said so they can fix it (a
- * number with the decimal separator of the project's `language`).
+ * What is wrong with a field's `value` (as typed), in the volunteer's language: the rule `fieldFault` keeps, said so
+ * they can fix it (a number as the project's `language` writes it).
  */
-export function faultInWords(t: TFunction, fault: FieldFault, field: FormField, language?: string): string {
+export function faultInWords(t: TFunction, fault: FieldFault, field: FormField, value: string, language?: string): string {
   switch (fault) {
     case 'required':
       return t('tasks.fields.fault.required');
@@ -32,7 +32,9 @@ export function faultInWords(t: TFunction, fault: FieldFault, field: FormField, 
     case 'oneLine':
       return t('tasks.fields.fault.oneLine');
     case 'notNumber':
-      return t('tasks.fields.fault.notNumber', { separator: decimalSeparator(language), example: `12${decimalSeparator(language)}5` });
+      return t('tasks.fields.fault.notNumber', { separator: numberWriting(language).decimal, example: decimalExample(numberWriting(language)) });
+    case 'thousandsOrDecimal':
+      return t('tasks.fields.fault.thousandsOrDecimal', meaningsOf(tidyFieldValue(value), numberWriting(language)));
     case 'notDate':
       return t('tasks.fields.fault.notDate');
     case 'notRealDate':
@@ -128,7 +130,7 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
             )}
             {fault && (
               <p id={`${control}-error`} className="field-error" data-testid={`${control}-error`}>
-                {faultInWords(t, fault, field, projectLanguage)}
+                {faultInWords(t, fault, field, values[field.key] ?? '', projectLanguage)}
               </p>
             )}
             {field.kind === 'choice' ? (
