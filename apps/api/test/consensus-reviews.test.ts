@@ -174,6 +174,26 @@ describe("researchers' reviews of a consensus", () => {
     expect(await ids(true)).toEqual([news, ad].sort());
     expect(await ids(false)).toEqual([]);
   });
+
+  it("take a form's number corrected as the project's language writes it, stored with \".\" (12,5 in French), and refuse it where the language writes decimals with \".\", naming the field", async () => {
+    const correctionIn = async (language: string) => {
+      const project = await stack.client.createProject({ title: `Registres ${randomUUID().slice(0, 8)}`, status: 'live', language });
+      const set = await stack.client.createSubjectSet(project.id, { name: 'Registres' });
+      const { subjectIds } = await stack.client.addSubjects(set.id, [{ externalId: 'row', locations: [{ type: 'text', text: 'DUPONT, 12,5 ans' }] }]);
+      const task = { type: 'fields' as const, instruction: 'Copiez la ligne', fields: [{ key: 'age', label: 'Âge', kind: 'number' as const }] };
+      const { id } = await stack.client.createWorkflow(project.id, { name: 'Registre', firstTask: 'T', tasks: { T: task }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+      await stack.client.activateWorkflow(id);
+      return (age: string) => stack.client.reviewConsensus(id, subjectIds[0]!, 'T', { age });
+    };
+    const french = await correctionIn('fr');
+    expect(await french('12,5')).toMatchObject({ task: 'T', state: 'corrected', value: { age: '12.5' } });
+    expect(await french('12.5')).toMatchObject({ value: { age: '12.5' } });
+    const german = await correctionIn('de');
+    expect(await german('1,250')).toMatchObject({ value: { age: '1.250' } }); // as the lab sends it, its number written as German writes it
+    const english = await correctionIn('en');
+    const refused = await refusal(english('12,5'));
+    expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/value/age', message: expect.stringContaining('with "." for decimals (12.5)') }]]);
+  });
 });
 
 describe("reviewers' checks of a consensus, as Concordia's trusted volunteers check transcriptions", () => {

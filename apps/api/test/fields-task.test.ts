@@ -29,7 +29,7 @@ beforeAll(async () => {
   await stack.client.addSubjects(setId, [{ externalId: 'card-1', locations: [{ type: 'text', text: 'SMITH, John. b. Apr 1881. St Mary' }] }]);
 });
 
-const workflowOf = (task: object) => ({ name: 'Cards', firstTask: 'T', tasks: { T: task }, retirement: { rule: 'count', count: 3 }, subjectSetIds: [setId] }) as never;
+const workflowOf = (task: object, set = setId) => ({ name: 'Cards', firstTask: 'T', tasks: { T: task }, retirement: { rule: 'count', count: 3 }, subjectSetIds: [set] }) as never;
 
 describe('a fields task', () => {
   it('is refused with problem+json naming the field at fault by its pointer, and nothing is stored', async () => {
@@ -75,5 +75,46 @@ describe('a fields task', () => {
 
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
     expect(header!.trim().split(',').slice(-4)).toEqual(['T.surname', 'T.born', 'T.age', 'T.parish']);
+  });
+
+  /** A project in `language` with a fields workflow (`card`) of one subject, and how a guest answers it. */
+  const projectIn = async (language: string) => {
+    const project = (await stack.client.createProject({ title: `Registres ${language}`, status: 'live', language })).id;
+    const set = (await stack.client.createSubjectSet(project, { name: 'Registres' })).id;
+    await stack.client.addSubjects(set, [{ externalId: `row-${language}`, locations: [{ type: 'text', text: 'DUPONT, Jean. 12,5 ans' }] }]);
+    const { id } = await stack.client.createWorkflow(project, workflowOf(card, set));
+    await stack.client.activateWorkflow(id);
+    // A guest for each answer: one subject, answered by several.
+    const classify = async (age: string, born = '') => {
+      const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      const subjectId = (await guest.queue(id)).subjects[0]!.id;
+      return guest.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T', value: { surname: 'Dupont', born, age, parish: '' } }] }, randomUUID());
+    };
+    return { id, classify };
+  };
+
+  it('takes a number with the decimal separator of the project\'s language, stored with "." (12,5 is 12.5 in a French project), and refuses it where the language writes "." naming the field and the separator', async () => {
+    const french = await projectIn('fr');
+    expect(await problemOf(french.classify('1 250'))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value/age', message: expect.stringContaining('with "," for decimals (12,5)') }] });
+    await french.classify('12,5');
+    const [row] = JSON.parse(await stack.client.classifications(french.id, 'json')) as Record<string, unknown>[];
+    expect(JSON.parse(row!.T_answer as string)).toEqual({ surname: 'Dupont', born: '', age: '12.5', parish: '' });
+
+    const english = await projectIn('en');
+    expect(await problemOf(english.classify('12,5'))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value/age', message: expect.stringContaining('with "." for decimals (12.5)') }] });
+    expect((await stack.client.stats(english.id)).classifications).toBe(0);
+  });
+
+  it('takes "1.250" in a German project as stored, the decimal the classifier sends for a typed "1,250", and refuses it as typed, a thousand or a decimal, in a submit read in the language', async () => {
+    const german = await projectIn('de');
+    const ages = async () => (JSON.parse(await stack.client.classifications(german.id, 'json')) as Record<string, string>[]).map((row) => (JSON.parse(row.T_answer!) as { age: string }).age).sort();
+    await german.classify('1.250'); // the classifier's "1,250", or a client's "1.250": the same, stored as it reads, 1.25
+    await german.classify('1,250');
+    expect(await ages()).toEqual(['1.250', '1.250']);
+    // A submit that is not in stored form (a date of 1881 typed as a German writes it) is read as typed: "1.250" is ambiguous there.
+    expect(await problemOf(german.classify('1.250', '3.4.1881'))).toEqual({
+      status: 422,
+      errors: expect.arrayContaining([{ pointer: '/annotations/0/value/age', message: 'could be a thousand or more, or a decimal (1.250): write 1250, or 1,25, without "." between thousands' }]),
+    });
   });
 });

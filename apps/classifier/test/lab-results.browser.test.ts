@@ -463,7 +463,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await review.getByLabel('Corrected value of “Age”').fill('thirty');
     await review.getByRole('button', { name: 'Save correction' }).click();
     await waitForFocus(page, '#lab-review-T0-field-age');
-    await waitToSee(review.getByText('Write a number in digits, with “.” for decimals (12.5), without spaces.'));
+    await waitToSee(review.getByText('Write a number in digits, with “.” for decimals (12.5), without spaces or thousands separators.'));
     expect(await page.getByTestId('lab-review-T0-state').textContent()).toBe('Not reviewed yet.');
     await review.getByLabel('Corrected value of “Age”').fill('34');
     await review.getByLabel('Corrected value of “Parish”').selectOption('St Mary');
@@ -490,6 +490,40 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.reload();
     await waitToSee(consensus.locator('tbody tr:first-child'));
     expect(await consensus.locator('tbody tr:first-child td').first().textContent()).toContain('Smith');
+    expect(errors).toEqual([]);
+  });
+
+  it("corrects a form's numbers as the project's language writes them: a German consensus 1.250 shown 1,250 and kept so, \"1.250\" typed refused, \"12,5\" stored 12.5", async () => {
+    const account = await signUp(suite.stack, { email: `lab-zahlen-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Karteikarten', status: 'live', language: 'de' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Karten' });
+    const { subjectIds: [card] } = await researcher.addSubjects(set.id, [{ externalId: 'karte-1', locations: [{ type: 'text', text: 'SCHMIDT, 1,25 kg' }] }]);
+    const task = { type: 'fields' as const, instruction: 'Karte abschreiben', fields: [{ key: 'weight', label: 'Gewicht', kind: 'number' as const }] };
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { name: 'Karten', firstTask: 'T0', tasks: { T0: task }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    for (let count = 0; count < 2; count++) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: card!, annotations: [{ task: 'T0', value: { weight: '1.250' } }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    const corrected = async () => (await suite.stack.db.query('SELECT value FROM consensus_reviews WHERE subject_id = $1', [card])).rows[0]?.value;
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${card}`);
+    const review = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
+    const weight = review.getByLabel('Corrected value of “Gewicht”');
+    await waitToSee(weight);
+    expect(await weight.inputValue()).toBe('1,250');
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await until(async () => (await corrected()) !== undefined, 'the correction');
+    expect(await corrected()).toEqual({ weight: '1.250' });
+    await weight.fill('1.250');
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await waitToSee(review.getByText('Is this a thousand or more, or a decimal? Write 1250, or 1,25: no “.” between thousands.'));
+    await weight.fill('12,5');
+    await review.getByRole('button', { name: 'Save correction' }).click();
+    await until(async () => (await corrected())?.weight === '12.5', 'the second correction');
     expect(errors).toEqual([]);
   });
 

@@ -40,8 +40,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     return bySubject;
   }
 
-  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof suite.stack.client.createWorkflow>[1]) {
-    const project = await suite.stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
+  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof suite.stack.client.createWorkflow>[1], language?: string) {
+    const project = await suite.stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live', language });
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Snippets' });
     const subjectSetIds = [set.id];
     await suite.stack.client.addSubjects(set.id, subjects);
@@ -916,6 +916,61 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitToSee(page.getByTestId('finished'));
     expect([...(await storedAnnotations(workflowId)).values()]).toEqual([[{ task: 'T0', value: { surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' } }]]);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  /**
+   * A form of one number field, "Âge", in a project in `language`, open on its first subject, the field focused;
+   * `beforeOpening` may set the page up first. `sent` says what was stored once the form is sent.
+   */
+  async function numberForm(language: string, beforeOpening?: (page: Page) => Promise<unknown>) {
+    const { url, workflowId } = await setUp(
+      `Registres ${language}`,
+      SNIPPETS.slice(0, 1).map(textSubject),
+      { name: 'Copier la ligne', firstTask: 'T0', tasks: { T0: { type: 'fields', instruction: 'Copiez la ligne du registre.', fields: [{ key: 'age', label: 'Âge', kind: 'number' }] } } },
+      language,
+    );
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await beforeOpening?.(page);
+    await page.goto(url);
+    await waitForTask(page, 'fields');
+    await waitForFocus(page, '[data-field="age"]');
+    const sent = async () => {
+      await page.keyboard.press('Control+Enter');
+      await waitToSee(page.getByTestId('finished'));
+      expect(errors).toEqual([]);
+      return [...(await storedAnnotations(workflowId)).values()];
+    };
+    return { page, sent };
+  }
+
+  // The interface is in English, the project's documents in French or German: said in English, as the project writes numbers.
+  it.each([
+    ['takes a number typed with a comma in a French project ("12,5", sent as 12.5), and says a thousands separator is not one, naming the comma', 'fr', '1 250', 'Write a number in digits, with “,” for decimals (12,5), without spaces or thousands separators.', '12,5', '12.5'],
+    ['refuses "1.250" typed in a German project (a thousand or a decimal?), saying both ways to write it, and sends a typed "1,250" as 1.250', 'de', '1.250', 'Is this a thousand or more, or a decimal? Write 1250, or 1,25: no “.” between thousands.', '1,250', '1.250'],
+  ])('%s', async (_name, language, refused, refusal, typed, stored) => {
+    const { page, sent } = await numberForm(language);
+    await page.keyboard.type(refused);
+    await page.keyboard.press('Tab');
+    expect(await page.locator('.field-error').allTextContents()).toEqual([refusal]);
+    await page.getByLabel('Âge', { exact: true }).fill(typed);
+    await page.keyboard.press('Tab');
+    expect(await page.locator('.field-error').count()).toBe(0);
+    expect(await sent()).toEqual([[{ task: 'T0', value: { age: stored } }]]);
+    await page.close();
+  });
+
+  it('shows a form once the project, whose language its numbers are typed in, is read: a French "12,5" sent at once is taken', async () => {
+    // The project comes after the workflow and the subjects.
+    const { page, sent } = await numberForm('fr', (page) =>
+      page.route('**/api/v1/projects/*', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      }),
+    );
+    await page.keyboard.type('12,5');
+    expect(await sent()).toEqual([[{ task: 'T0', value: { age: '12.5' } }]]);
     await page.close();
   });
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { taskKeySchema } from './common';
 import { type FieldError, type Validated, fieldErrorsOf } from './pointer';
-import { earlierAnswerUnder, nextTaskOf, parseNewAnswer } from './registry';
-import type { SubjectLocation } from './subject';
+import { type AnswerContext, earlierAnswerUnder, nextTaskOf, parseNewAnswer } from './registry';
 import type { WorkflowDefinition } from './workflow';
 
 export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown() });
@@ -13,9 +12,10 @@ export const annotationsSchema = z.array(annotationSchema).min(1, 'answer at lea
 /**
  * Checks a volunteer's annotations against a workflow version: each value fits its task, and the tasks
  * follow the workflow's path from `firstTask` through the branches the answers chose, to its end. Given the subject's
- * `locations`, a correction left as the subject's text is valid whatever the task's limits (`parseNewAnswer`).
+ * `locations`, a correction left as the subject's text is valid whatever the task's limits; given the project's
+ * `language`, a form's number may be typed with its decimal separator (`parseNewAnswer`).
  */
-export function validateAnnotations(definition: WorkflowDefinition, input: unknown, base = '/annotations', locations?: readonly SubjectLocation[]): Validated<Annotation[]> {
+export function validateAnnotations(definition: WorkflowDefinition, input: unknown, base = '/annotations', context: AnswerContext = {}): Validated<Annotation[]> {
   const shape = annotationsSchema.safeParse(input);
   if (!shape.success) return { ok: false, errors: fieldErrorsOf(shape.error, base) };
   const annotations = shape.data as Annotation[];
@@ -33,7 +33,7 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
       errors.push({ pointer: `${base}/${index}/task`, message });
       return { ok: false, errors };
     }
-    const value = parseNewAnswer(task, annotation.value, locations);
+    const value = parseNewAnswer(task, annotation.value, context);
     if (!value.success) return { ok: false, errors: fieldErrorsOf(value.error, `${base}/${index}/value`) };
     values.push({ task: annotation.task, value: value.data });
     expected = nextTaskOf(task, value.data);

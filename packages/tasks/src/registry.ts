@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
 import type { FieldError } from './pointer';
-import { type FieldsAnnotation, type FieldsTask, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields } from './fields/fields';
+import { type FieldsAnnotation, type FieldsTask, type NumberWriting, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields, numberWriting } from './fields/fields';
 import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingWithDefaults, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
@@ -25,8 +25,14 @@ export type TaskType = Task['type'];
 type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
 interface TaskTypeEntry<T extends TaskType> {
-  /** The schema of the `value` a volunteer submits for this task, and that known answers are read with. */
-  annotation(task: TaskOf<T>): z.ZodType;
+  /**
+   * The schema of the `value` a volunteer submits for this task, and that known answers are read with; `numbers`, how
+   * the project's language writes them (for a task that `typesNumbers`), says how a value may be typed, never how it
+   * is stored.
+   */
+  annotation(task: TaskOf<T>, numbers?: NumberWriting): z.ZodType;
+  /** Whether an answer holds numbers a volunteer types as their language writes them (a form's): read by `numberWriting`. */
+  typesNumbers?: true;
   /**
    * What a new answer must fix beyond that schema (a rule that came later than answers already stored, which keep
    * counting), as a message for the volunteer; undefined when nothing.
@@ -183,6 +189,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
   // A form of named fields; its consensus is decided field by field, and written as the object of their answers.
   fields: {
     annotation: fieldsAnnotationSchema,
+    typesNumbers: true,
     ...taskLevelNext,
     ...freeText,
     flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
@@ -222,47 +229,63 @@ function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
   return taskTypes[task.type as T];
 }
 
-/** Built once per task object: aggregation and uploads check many answers against the same task. */
-const annotationSchemas = new WeakMap<Task, z.ZodType>();
-
-export function annotationSchemaFor(task: Task): z.ZodType {
-  let schema = annotationSchemas.get(task);
-  if (!schema) {
-    schema = entryFor(task).annotation(task as never);
-    annotationSchemas.set(task, schema);
-  }
-  return schema;
-}
-
-const newAnswerSchemas = new WeakMap<Task, z.ZodType>();
-
-/** The schema of a new answer to `task`, as a submit checks it: the stored answers' schema and the task's later rules. */
-export function newAnswerSchemaFor(task: Task): z.ZodType {
-  let schema = newAnswerSchemas.get(task);
-  if (!schema) {
-    const problem = entryFor(task).newAnswerProblem;
-    schema = problem
-      ? annotationSchemaFor(task).superRefine((value, ctx) => {
-          const message = problem(task as never, value as never);
-          if (message) ctx.addIssue({ code: 'custom', message });
-        })
-      : annotationSchemaFor(task);
-    newAnswerSchemas.set(task, schema);
-  }
-  return schema;
+/**
+ * What a new answer is checked in the light of, besides its task: each optional, and the answer read without it. A
+ * `language` only ever accepts more than none does, the same value stored, but for one refusal: where it groups
+ * thousands with ".", a number typed `1.250` (a thousand or more, or a decimal?). Stored values (known answers, the
+ * values a worker or a review reads again, a classifier's answers once converted) are read without a language, in
+ * which `1.250` is the decimal it was stored as. The API reads a submit without one first, and only when that fails
+ * in the project's language: a submit wholly in stored form, as the classifier sends it, is taken as such, so a
+ * client typing `1.250` straight to the API in a German project has it stored as 1.25, which nothing can tell apart.
+ */
+export interface AnswerContext {
+  /** The subject's locations: a correction left as the subject's text is valid whatever the task's limits. */
+  locations?: readonly SubjectLocation[];
+  /** The project's language (BCP 47): a form's number is read as typed in it (`12,5` in French; `numberWriting`). */
+  language?: string;
 }
 
 /**
- * A new answer to `task` for the subject of `locations`, checked as `newAnswerSchemaFor` checks it, but for a
- * transcription left exactly as the text it started from (`leftAsStarted`, a correction's): valid whatever the task's
- * limits for new answers (`maxLength`, its text tags), as that text is the subject's, not the volunteer's, and an answer
- * left as it was is "no change needed".
+ * Built once per task object, and for a task that `typesNumbers` once per way of writing them (few, whatever the
+ * languages): aggregation and uploads check many answers against the same task.
  */
-export function parseNewAnswer(task: Task, value: unknown, locations?: readonly SubjectLocation[]) {
+function cachedPerTask(build: (task: Task, numbers: NumberWriting | undefined, language: string | undefined) => z.ZodType) {
+  const built = new WeakMap<Task, Map<NumberWriting | undefined, z.ZodType>>();
+  return (task: Task, language?: string): z.ZodType => {
+    const numbers = entryFor(task).typesNumbers ? numberWriting(language) : undefined;
+    const perWriting = built.get(task) ?? new Map<NumberWriting | undefined, z.ZodType>();
+    built.set(task, perWriting);
+    const schema = perWriting.get(numbers) ?? build(task, numbers, language);
+    perWriting.set(numbers, schema);
+    return schema;
+  };
+}
+
+export const annotationSchemaFor: (task: Task, language?: string) => z.ZodType = cachedPerTask((task, numbers) => entryFor(task).annotation(task as never, numbers));
+
+/** The schema of a new answer to `task`, as a submit checks it: the stored answers' schema and the task's later rules. */
+export const newAnswerSchemaFor: (task: Task, language?: string) => z.ZodType = cachedPerTask((task, _numbers, language) => {
+  const problem = entryFor(task).newAnswerProblem;
+  const stored = annotationSchemaFor(task, language);
+  return problem
+    ? stored.superRefine((value, ctx) => {
+        const message = problem(task as never, value as never);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      })
+    : stored;
+});
+
+/**
+ * A new answer to `task`, checked as `newAnswerSchemaFor` checks it in the project's `language`, but for a
+ * transcription left exactly as the text it started from (`leftAsStarted`, a correction's, given the subject's
+ * `locations`): valid whatever the task's limits for new answers (`maxLength`, its text tags), as that text is the
+ * subject's, not the volunteer's, and an answer left as it was is "no change needed".
+ */
+export function parseNewAnswer(task: Task, value: unknown, { locations, language }: AnswerContext = {}) {
   if (task.type === 'transcription' && locations && typeof value === 'string' && leftAsStarted(task, locations, value)) {
     return { success: true as const, data: value.normalize('NFC') as unknown };
   }
-  return newAnswerSchemaFor(task).safeParse(value);
+  return newAnswerSchemaFor(task, language).safeParse(value);
 }
 
 /** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */

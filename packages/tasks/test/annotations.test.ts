@@ -283,7 +283,7 @@ describe('text tags in a new transcription', () => {
     const ocr = 'A [deletion] mark the OCR read\r\nand a line past thirty characters';
     const locations = [{ type: 'text' as const, text: ocr }];
     const errorsOf = (text: string) => {
-      const result = validateAnnotations(correction, [{ task: 'T', value: text }], '/annotations', locations);
+      const result = validateAnnotations(correction, [{ task: 'T', value: text }], '/annotations', { locations });
       return result.ok ? [] : result.errors.map((error) => error.message);
     };
     expect(errorsOf(ocr.replace('\r\n', '\n'))).toEqual([]);

@@ -2,13 +2,18 @@ import {
   type Annotation,
   type FieldsTask,
   type WorkflowDefinition,
+  annotationSchemaFor,
   annotationsReadableUnder,
   consensusValueOf,
+  decimalExample,
+  decimalSeparator,
   earlierAnswerChanges,
   fieldComparable,
+  fieldFaults,
   flatAnswerOf,
   givesKnownAnswer,
   knownAnswerOf,
+  numberWriting,
   validateAnnotations,
   validateWorkflowDefinition,
   workflowDefinitionSchema,
@@ -153,6 +158,98 @@ describe('fields task: a volunteer’s answer', () => {
     expect(givesKnownAnswer(task, { ...filled, given: '' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, age: '35' }, known)).toBe(false);
     expect(givesKnownAnswer(task, { ...filled, surname: 'Smyth' }, known)).toBe(false);
+  });
+});
+
+describe('fields task: numbers typed as the project\'s language writes them', () => {
+  const ages = (language: string, ...typed: string[]) =>
+    typed.map((age) => {
+      const result = validateAnnotations(definition, [{ task: 'T', value: { ...filled, age } }], '/annotations', { language });
+      return result.ok ? (result.value[0]!.value as Record<string, string>).age : result.errors.map((error) => `${error.pointer}: ${error.message}`).join('; ');
+    });
+
+  // What Intl itself says: the separators of languages whose CLDR data has changed (Arabic's) depend on the runtime.
+  const intlDecimal = (language: string) => new Intl.NumberFormat(language).formatToParts(1.5).find((part) => part.type === 'decimal')!.value;
+
+  it('knows each language\'s decimal separator from Intl: a comma in French and German, a point in English and Swiss German, Intl\'s own in Arabic', () => {
+    expect(['fr', 'de', 'en', 'de-CH'].map((language) => decimalSeparator(language))).toEqual([',', ',', '.', '.']);
+    expect(['ar', 'ar-EG'].map((language) => decimalSeparator(language))).toEqual(['ar', 'ar-EG'].map(intlDecimal));
+    expect(decimalSeparator()).toBe('.'); // no language: the default project's, English
+    expect(decimalSeparator('qaa')).toBe('.'); // a language Intl does not know: not the runtime's own
+    expect(['fr', 'en'].map((language) => decimalExample(numberWriting(language)))).toEqual(['12,5', '12.5']);
+  });
+
+  it('takes the decimal comma where the language writes one, stored with "." as any number (and "." still a decimal point there)', () => {
+    for (const language of ['fr', 'de']) {
+      expect(ages(language, '12,5', '-0,5', ',5', '+3,25', '12,', ' 34,50 ', '12.5', '.5', '34')).toEqual(['12.5', '-0.5', '.5', '+3.25', '12.', '34.50', '12.5', '.5', '34']);
+    }
+  });
+
+  it('refuses a thousands separator in every language, and a comma where the language writes decimals with ".", naming the separator to use', () => {
+    const comma = '/annotations/0/value/age: is not a number: write digits, with "," for decimals (12,5), without spaces or thousands separators';
+    const point = '/annotations/0/value/age: is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+    expect(ages('fr', '1 250', '1\u202f250', '1.250,5', '1,250,5', '12,5.1', ',', 'douze')).toEqual(Array(7).fill(comma));
+    expect(ages('de', '1.250.000', '1.250,5')).toEqual([comma, comma]);
+    expect(ages('en', '12,5', '1,250', '1,250.5', '1 250')).toEqual(Array(4).fill(point));
+    expect(ages('de-CH', '12,5', "1'250")).toEqual([point, point]);
+    expect(ages('de-CH', '12.5')).toEqual(['12.5']);
+    expect(errorsOf({ ...filled, age: '12,5' })[0]!.message).toMatch(/"\." for decimals/); // no language given: as an English project
+  });
+
+  it('takes the separator Intl gives a language, whichever it is (the Arabic "٫" in Egypt where the runtime\'s data says so)', () => {
+    const separator = intlDecimal('ar-EG');
+    expect(ages('ar-EG', `12${separator}5`, '12.5')).toEqual(['12.5', '12.5']);
+  });
+
+  it('stores a number every language reads again as the same value, and compares it by value as before', () => {
+    const stored = ages('fr', '12,50')[0]!;
+    expect(ages('en', stored)).toEqual(['12.50']);
+    expect(fieldComparable({ kind: 'number' }, stored)).toBe(fieldComparable({ kind: 'number' }, '12.5'));
+  });
+
+  it('says a field typed so at fault only where its language does not write decimals so (the classifier\'s rule)', () => {
+    expect(fieldFaults(task, { ...filled, age: '12,5' }, 'fr')).toEqual(new Map());
+    expect(fieldFaults(task, { ...filled, age: '12,5' }, 'en')).toEqual(new Map([['age', 'notNumber']]));
+    expect(fieldFaults(task, { ...filled, age: '12,5' })).toEqual(new Map([['age', 'notNumber']]));
+  });
+
+  it('refuses "1.250" typed where the language groups thousands with "." (a thousand or more, or a decimal?), saying both ways to write it, but reads it stored as the decimal it is', () => {
+    const refused = (typed: string, whole: string, decimal: string) => `/annotations/0/value/age: could be a thousand or more, or a decimal (${typed}): write ${whole}, or ${decimal}, without "." between thousands`;
+    expect(ages('de', '1.250', '12.500', '-1.250', '+999.000')).toEqual([refused('1.250', '1250', '1,25'), refused('12.500', '12500', '12,5'), refused('-1.250', '-1250', '-1,25'), refused('+999.000', '+999000', '+999')]);
+    for (const language of ['es', 'it', 'pt', 'nl', 'id', 'tr', 'da']) expect(ages(language, '1.250')[0]).toMatch(/could be a thousand or more/);
+    // Not thousands as they are grouped, or "." groups no thousands there: a decimal point as ever.
+    expect(ages('de', '1.25', '0.250', '1234.567', '1,250')).toEqual(['1.25', '0.250', '1234.567', '1.250']);
+    expect(ages('fr', '1.250')).toEqual(['1.250']);
+    expect(ages('en', '1.250')).toEqual(['1.250']);
+    expect(validateAnnotations(definition, [{ task: 'T', value: { ...filled, age: '1.250' } }]).ok).toBe(true); // stored: no language
+    expect(fieldFaults(task, { ...filled, age: '1.250' }, 'de')).toEqual(new Map([['age', 'thousandsOrDecimal']]));
+    expect(fieldFaults(task, { ...filled, age: '1.250' })).toEqual(new Map());
+  });
+
+  it('builds a form\'s schema once for the languages that write numbers alike, and another task\'s once whatever the language', () => {
+    expect(annotationSchemaFor(task, 'de')).toBe(annotationSchemaFor(task, 'es'));
+    expect(annotationSchemaFor(task, 'fr')).toBe(annotationSchemaFor(task, 'fr-CA'));
+    expect(annotationSchemaFor(task, 'en')).toBe(annotationSchemaFor(task));
+    expect(annotationSchemaFor(task, 'fr')).not.toBe(annotationSchemaFor(task, 'de'));
+    const single = workflowDefinitionSchema.parse({ name: 'Q', firstTask: 'S', tasks: { S: { type: 'single', question: 'Is it?', answers: [{ label: 'Yes', value: 'yes' }, { label: 'No', value: 'no' }] } } }).tasks.S!;
+    expect(new Set(['fr', 'de', 'en', 'x-made-up', undefined].map((language) => annotationSchemaFor(single, language))).size).toBe(1);
+  });
+
+  it('only ever accepts more in a language than without one, storing the same value, but for "1.250" where "." groups thousands', () => {
+    const inputs = ['12', '-3', '+3', '12.5', '.5', '12.', '0.250', '1.25', '1.250', '-12.500', '999.999', '1234.567', '12,5', '1,250', '1 250', '1.250,5', 'douze', ''];
+    const grouped = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
+    for (const language of ['en', 'fr', 'de', 'de-CH', 'es', 'it', 'nl', 'tr', 'ar-EG', 'ja', 'qaa']) {
+      for (const age of inputs) {
+        const without = validateAnnotations(definition, [{ task: 'T', value: { ...filled, age } }]);
+        const within = validateAnnotations(definition, [{ task: 'T', value: { ...filled, age } }], '/annotations', { language });
+        if (!without.ok) continue;
+        if (numberWriting(language).groupsWithPoint && grouped.test(age)) {
+          expect(within.ok).toBe(false);
+          continue;
+        }
+        expect({ language, age, stored: within.ok && within.value }).toEqual({ language, age, stored: without.value });
+      }
+    }
   });
 });
 

@@ -79,7 +79,7 @@ describe('workflow definition', () => {
     const page = [{ type: 'text' as const, text }];
     const answers = [text, `${text} `, text.replace('\n', ' '), text.replace('out', 'out ')];
     // One rule: the classifier's Unchanged is what the answer's validity takes whatever the limits.
-    expect(answers.map((answer) => [leftAsStarted(task, page, answer), parseNewAnswer(task, answer, page).success])).toEqual([
+    expect(answers.map((answer) => [leftAsStarted(task, page, answer), parseNewAnswer(task, answer, { locations: page }).success])).toEqual([
       [true, true],
       [false, false],
       [false, false],

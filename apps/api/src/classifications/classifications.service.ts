@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type OwnClassificationList, type SubmitResult, type TaskFeedback, notInWorkflow } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, holdsMarks, marksWithoutImage, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type AnswerContext, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, correctingTasks, holdsMarks, marksWithoutImage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
@@ -237,14 +237,23 @@ export class ClassificationsService {
       throw validationFailed([{ pointer: '/workflowVersion', message: `is not a version of this workflow (the current version is ${workflow.version})` }]);
     }
     let validated = validateAnnotations(definition, input.annotations, '/annotations');
-    // Only then is the subject read: a correction left as its text is valid whatever the task's limits.
-    if (!validated.ok && correctingTasks(definition).length) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.locationsOf(input));
+    // Only then are the subject and the project's language read: a correction left as its text is valid whatever the
+    // task's limits, and a form's numbers are read as typed in the language ("12,5" in French). The classifier sends
+    // answers as stored, taken above as they are ("1.250", typed "1,250" in German, which that language refuses typed
+    // as a thousand or a decimal: see `AnswerContext`); the refusal names the language's separator.
+    if (!validated.ok) validated = validateAnnotations(definition, input.annotations, '/annotations', await this.answerContextOf(input, definition));
     // Marks need an image to be on; a subject not of the workflow is refused later, as for any task.
     const locations = validated.ok && holdsMarks(definition.tasks, validated.value) ? await this.locationsOf(input) : undefined;
     const markedOnNothing = validated.ok && locations ? marksWithoutImage(definition.tasks, validated.value, locations) : [];
     if (markedOnNothing.length) validated = { ok: false, errors: markedOnNothing };
     if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
     return { definition, annotations: unwrap(validated) };
+  }
+
+  /** What the answers are checked in the light of: the subject's text for a correction, and the project's language. */
+  private async answerContextOf(input: ClassificationInput, definition: WorkflowDefinition): Promise<AnswerContext> {
+    const [project]: { language: string }[] = await this.db.query('SELECT p.language FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1', [input.workflowId]);
+    return { locations: correctingTasks(definition).length ? await this.locationsOf(input) : undefined, language: project?.language };
   }
 
   /** The locations of the subject submitted, if it is one of the workflow's: read once per submit (a correction, marks and evidence may each need them). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, newAnswerSchemaFor, noImageToMark } from '@chorus/tasks';
+import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -82,8 +82,8 @@ export class ConsensusReviewsService {
    * consensus, not the answer approved.
    */
   async review(workflowId: string, subjectId: string, taskKey: string, { value }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
-    const { task, role } = await this.requireTask(workflowId, taskKey, user);
-    const corrected = value === undefined ? null : this.validAnswer(task, value);
+    const { task, role, projectId } = await this.requireTask(workflowId, taskKey, user);
+    const corrected = value === undefined ? null : await this.validAnswer(task, value, projectId);
     return researchersTransaction(this.db, async (manager) => {
       const reviewer = role === 'reviewer';
       if (reviewer) await this.requireReviewable(manager, workflowId, subjectId, user);
@@ -129,18 +129,25 @@ export class ConsensusReviewsService {
    * The task of the workflow's current version that `taskKey` names, and the role of the caller, one of its reviewers
    * or researchers; else 422 naming it.
    */
-  private async requireTask(workflowId: string, taskKey: string, user: AuthUser): Promise<{ task: Task; role: ProjectRole }> {
+  private async requireTask(workflowId: string, taskKey: string, user: AuthUser): Promise<{ task: Task; role: ProjectRole; projectId: string }> {
     const { workflow, role } = await this.workflows.requireReviewer(workflowId, user);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const task = Object.hasOwn(definition.tasks, taskKey) ? definition.tasks[taskKey] : undefined;
-    if (task) return { task, role };
+    if (task) return { task, role, projectId: workflow.projectId };
     const keys = Object.keys(definition.tasks).map((key) => `"${key}"`).join(', ');
     throw validationFailed([{ pointer: '/params/task', message: `"${taskKey}" is not a task of the workflow's current version (its tasks are ${keys}; task keys are case-sensitive)` }]);
   }
 
-  /** The corrected answer as a volunteer's is stored (a transcription composed, NFC); else 422 naming `/value`. */
-  private validAnswer(task: Task, value: unknown): unknown {
-    const parsed = newAnswerSchemaFor(task).safeParse(value);
+  /**
+   * The corrected answer as a volunteer's is stored (a transcription composed, NFC), read as a submit is: as stored,
+   * else as typed in the project's language (a form's `12,5` in French, stored `12.5`); else 422 naming `/value`.
+   */
+  private async validAnswer(task: Task, value: unknown, projectId: string): Promise<unknown> {
+    let parsed = parseNewAnswer(task, value);
+    if (!parsed.success) {
+      const [project]: { language: string }[] = await this.db.query('SELECT language FROM projects WHERE id = $1', [projectId]);
+      parsed = parseNewAnswer(task, value, { language: project?.language });
+    }
     if (!parsed.success) throw validationFailed(fieldErrorsOf(parsed.error, '/value'));
     return parsed.data;
   }

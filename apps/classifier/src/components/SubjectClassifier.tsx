@@ -12,7 +12,7 @@ import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation, workedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectHeading } from '../lib/subjectName';
-import { languageOf } from '../lib/textLanguage';
+import { languageOf, useResearchersLanguage } from '../lib/textLanguage';
 import type { MediaFailureReport } from '../lib/mediaFailureReports';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
@@ -105,6 +105,8 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
 export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, onMediaFailed, position, onTalk, subjectSetId }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
+  // A correction left as the subject's text is valid as it is; a form's numbers are typed as the project writes them.
+  const answerContext = { locations: subject.locations, language: useResearchersLanguage() };
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
   const [restored] = useState(() => {
     const draft = loadDraft(storageKey);
@@ -143,7 +145,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const task = definition.tasks[taskKey];
   const value = valueFor(task, values, taskKey, subject);
   const supported = task !== undefined && componentFor(task) !== undefined;
-  const parsed = task ? parseNewAnswer(task, value, subject.locations) : undefined;
+  const parsed = task ? parseNewAnswer(task, value, answerContext) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;
   // What the task shows itself (a passage to mark) leaves the subject's panel; with nothing left there, the task has the whole width.
   const owned = task && ownedLocation(task, subject);
@@ -204,7 +206,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       return;
     }
     const current = override ? override.value : value;
-    const result = parseNewAnswer(task, current, subject.locations);
+    const result = parseNewAnswer(task, current, answerContext);
     if (!result.success) {
       const issue = result.error.issues[0];
       setAnswerProblem(() => (t: TFunction) => invalidMessage(task, current, issue, t));
@@ -231,7 +233,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       setTaskKey(next);
       return;
     }
-    const checked = validateAnnotations(definition, [...answered, annotation], '/annotations', subject.locations);
+    // The answers as they are stored, numbers converted: read without the language, where "1.250" is the decimal it was stored as.
+    const checked = validateAnnotations(definition, [...answered, annotation], '/annotations', { locations: subject.locations });
     if (!checked.ok) {
       const fields = checked.errors.map((error) => `${error.pointer}: ${error.message}`);
       onProblem((t) => ({ detail: t('subject.notFitting'), fields }));

@@ -38,5 +38,8 @@ export const ResearchersLanguage = createContext<string | undefined>(undefined);
 export const researchersWords = (language: string | undefined): { lang?: string; dir: 'rtl' | 'auto' } =>
   language ? { lang: language, dir: textDirection(language) === 'rtl' ? 'rtl' : 'auto' } : { dir: 'auto' };
 
+/** The language of the page's project (`ResearchersLanguage`): its documents' too, so how numbers are typed in its forms. */
+export const useResearchersLanguage = () => useContext(ResearchersLanguage);
+
 /** `researchersWords` for the project of the page (`ResearchersLanguage`). */
-export const useResearchersWords = () => researchersWords(useContext(ResearchersLanguage));
+export const useResearchersWords = () => researchersWords(useResearchersLanguage());

@@ -132,7 +132,8 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
   const [tutorial, setTutorial] = useState<'closed' | 'first-visit' | 'asked'>('closed');
   /**
    * Whether a first visit opens the tutorial is decided (the workflow and the account's record read) before the first
-   * subject shows: opened later, it would take the focus from a subject the volunteer has started. Decided once.
+   * subject shows: opened later, it would take the focus from a subject the volunteer has started. Decided once, the
+   * project read too (or failed), whose language a form's numbers are typed in.
    */
   const [tutorialDecided, setTutorialDecided] = useState(false);
   const tutorialDecidedNow = useRef(false);
@@ -253,7 +254,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
   const notFound = missing || (!!project && !!workflow && workflow.projectId !== project.id);
   useDocumentTitle(notFound ? t('classify.notFoundTitle') : workflow ? t('classify.documentTitle', { workflow: workflow.name }) : t('classify.documentTitleLoading'));
 
-  // The workflow definition (and the project, for its title) first.
+  // The workflow definition and the project (its title, whether it is paused, and its language: how a form's numbers are typed) first.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the workflow again
   useEffect(() => {
     let cancelled = false;
@@ -262,7 +263,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
         if (!cancelled) setProject(found);
         return found;
       },
-      () => undefined, // only used for the breadcrumb and the pause; the workflow is what matters
+      () => undefined, // the subject is shown without it: a form's numbers then as stored ("12.5"), the rest unchanged
     );
     const workflowRead = client.getWorkflow(workflowId).then(
       (found) => {
@@ -290,7 +291,8 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
     // classified here, nor for the guest that follows an account signed out meanwhile (its first visit, not theirs).
     // Asked for meanwhile (T), it stays as asked.
     const midSession = classifiedNow.current > 0 || session.endedAccount() !== null;
-    void Promise.all([workflowRead, seenByAccount]).then(([read, seen]) => {
+    // The project is waited for too: a form's number is typed as its language writes it ("12,5" in French).
+    void Promise.all([workflowRead, seenByAccount, projectRead]).then(([read, seen]) => {
       if (cancelled || !read || tutorialDecidedNow.current) return;
       tutorialDecidedNow.current = true;
       setTutorialDecided(true);

@@ -58,8 +58,98 @@ export type FieldsTask = z.infer<typeof fieldsTaskSchema>;
 /** A fields answer: every field's value by its key, "" for a field left blank. */
 export type FieldsAnnotation = Record<string, string>;
 
-/** Whole or decimal numbers as volunteers type them: `12`, `-3`, `12.5`, `.5`. */
+/** Whole or decimal numbers as they are stored, and as volunteers may type them in any project: `12`, `-3`, `12.5`, `.5`. */
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+/** A number as a stored one reads, that a language grouping thousands with "." writes for a thousand or more: `1.250`. */
+const THOUSANDS_WITH_POINT = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
+
+/**
+ * How numbers are typed in a project's language, as far as a form reads them: the mark it writes decimals with, and
+ * whether it groups thousands with "." (German, Spanish, Italian, Dutch, Turkish…). One object per way of writing, so
+ * that schemas are built once for all the languages that write numbers alike.
+ */
+export interface NumberWriting {
+  readonly decimal: string;
+  readonly groupsWithPoint: boolean;
+}
+
+/** Numbers as they are stored, and as English writes them: "." for decimals, nothing read as a thousands separator. */
+export const STORED_NUMBERS: NumberWriting = { decimal: '.', groupsWithPoint: false };
+const writings = new Map<string, NumberWriting>([['.', STORED_NUMBERS]]);
+/** By language tag as given (any BCP 47 tag may be a project's): dropped when full, so it stays small. */
+const writingsByLanguage = new Map<string, NumberWriting>();
+const MOST_LANGUAGES_KEPT = 100;
+
+/** The parts `Intl` formats a number into in `language`, or none for a language it does not know (not the runtime's own). */
+function numberParts(language: string): Intl.NumberFormatPart[] {
+  const known = Intl.NumberFormat.supportedLocalesOf(language);
+  return known.length ? new Intl.NumberFormat(known, { useGrouping: true }).formatToParts(1234567.5) : [];
+}
+
+/**
+ * How `language` (a project's, a BCP 47 tag; numbers as stored when none) writes numbers, as `Intl` formats them: ","
+ * for decimals and "." between thousands in German, "." and "," in English, "." and "’" in Swiss German (`de-CH`). A
+ * language `Intl` does not know writes them as stored, not as the runtime's own (a browser's, which the API's would not
+ * match).
+ */
+export function numberWriting(language?: string): NumberWriting {
+  if (language === undefined) return STORED_NUMBERS;
+  let writing = writingsByLanguage.get(language);
+  if (!writing) {
+    const parts = numberParts(language);
+    const decimal = parts.find((part) => part.type === 'decimal')?.value ?? '.';
+    const groupsWithPoint = parts.some((part) => part.type === 'group' && part.value === '.');
+    const key = `${decimal}${groupsWithPoint ? ' grouped' : ''}`;
+    writing = writings.get(key) ?? { decimal, groupsWithPoint };
+    writings.set(key, writing);
+    if (writingsByLanguage.size >= MOST_LANGUAGES_KEPT) writingsByLanguage.clear();
+    writingsByLanguage.set(language, writing);
+  }
+  return writing;
+}
+
+/** The mark `language` writes decimals with (`numberWriting`): "," in French and German, "." in English. */
+export const decimalSeparator = (language?: string): string => numberWriting(language).decimal;
+
+/** Twelve and a half as numbers are written so (`12,5` in French), the example a refusal of a number gives. */
+export const decimalExample = (writing: NumberWriting = STORED_NUMBERS): string => `12${writing.decimal}5`;
+
+/**
+ * Whether a number typed so could be a thousand or more, written with "." between thousands, or a decimal (`1.250` in
+ * German): a volunteer's meaning no one can tell, so refused as typed, though the same text stored is a decimal.
+ */
+function thousandsOrDecimal(text: string, writing: NumberWriting): boolean {
+  return writing.groupsWithPoint && THOUSANDS_WITH_POINT.test(text);
+}
+
+/**
+ * What a volunteer typing `text` (`1.250`, as `thousandsOrDecimal` says) may have meant, to write instead: the whole
+ * number (`1250`), or the decimal with the language's separator (`1,25`).
+ */
+export function meaningsOf(text: string, writing: NumberWriting): { whole: string; decimal: string } {
+  const decimal = text.replace('.', writing.decimal).replace(/0+$/, '');
+  return { whole: text.replace('.', ''), decimal: decimal.endsWith(writing.decimal) ? decimal.slice(0, -1) : decimal };
+}
+
+/**
+ * A number as a volunteer types it, in a project whose language writes numbers so (`writing`), as it is stored (the
+ * number with "." for decimals, otherwise as typed: `12,5` is `12.5`), or undefined when it is none. A "." is a
+ * decimal point in every language (the stored form, which must read the same wherever it is checked again), but for
+ * `1.250` typed where the language groups thousands with "." (`thousandsOrDecimal`); the language's own decimal
+ * separator is one too (`12,5`, `-0,5`, `,5` in French or German). Nothing is a thousands separator: `1,250` in
+ * English, `1.250,5` or `1 250` in German are refused, as is `12,5` where the language writes decimals with ".".
+ */
+export function numberAsStored(text: string, writing: NumberWriting = STORED_NUMBERS): string | undefined {
+  if (thousandsOrDecimal(text, writing)) return undefined;
+  if (NUMBER.test(text)) return text;
+  if (writing.decimal === '.' || text.includes('.')) return undefined;
+  const withPoint = text.replace(writing.decimal, '.');
+  return NUMBER.test(withPoint) ? withPoint : undefined;
+}
+
+/** A stored number as `language` writes it, to be corrected there: `12.5` is `12,5` in French; `numberAsStored` reads it back. */
+export const numberAsTyped = (stored: string, language?: string): string => (NUMBER.test(stored) ? stored.replace('.', decimalSeparator(language)) : stored);
+
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 const daysIn = (year: number, month: number) => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
@@ -78,19 +168,22 @@ const ONE_LINE_PROBLEM = singleLine(z.string());
 
 /**
  * What is wrong with a field's value (trimmed), by kind of fault, for the classifier to say in the volunteer's language
- * (`fieldProblem` says it in English): blank where required, over its length, on several lines, not a number, not a
- * date as archives write them, no real date, or a choice not offered.
+ * (`fieldProblem` says it in English): blank where required, over its length, on several lines, not a number, a
+ * thousand or a decimal as typed (`1.250` in German), not a date as archives write them, no real date, or a choice not
+ * offered.
  */
-export type FieldFault = 'required' | 'tooLong' | 'oneLine' | 'notNumber' | 'notDate' | 'notRealDate' | 'notOffered';
+export type FieldFault = 'required' | 'tooLong' | 'oneLine' | 'notNumber' | 'thousandsOrDecimal' | 'notDate' | 'notRealDate' | 'notOffered';
 
-export function fieldFault(field: FormField, value: string): FieldFault | undefined {
+/** `writing` is how the project's language writes numbers, a number being typed so (`numberAsStored`); as stored when not given. */
+export function fieldFault(field: FormField, value: string, writing: NumberWriting = STORED_NUMBERS): FieldFault | undefined {
   if (value === '') return field.required ? 'required' : undefined;
   switch (field.kind) {
     case 'text':
       if ([...value].length > (field.maxLength ?? DEFAULT_FIELD_LENGTH)) return 'tooLong';
       return ONE_LINE_PROBLEM.safeParse(value).success ? undefined : 'oneLine';
     case 'number':
-      return NUMBER.test(value) ? undefined : 'notNumber';
+      if (thousandsOrDecimal(value, writing)) return 'thousandsOrDecimal';
+      return numberAsStored(value, writing) === undefined ? 'notNumber' : undefined;
     case 'date':
       if (!DATE.test(value)) return 'notDate';
       return isPartialDate(value) ? undefined : 'notRealDate';
@@ -99,19 +192,23 @@ export function fieldFault(field: FormField, value: string): FieldFault | undefi
   }
 }
 
-/** Each field of a form whose value (as typed: tidied first) is at fault, by its key, in the task's order. */
-export function fieldFaults(task: FieldsTask, values: Readonly<Record<string, string | undefined>>): Map<string, FieldFault> {
+/**
+ * Each field of a form whose value (as typed in a project in `language`: tidied first) is at fault, by its key, in the
+ * task's order.
+ */
+export function fieldFaults(task: FieldsTask, values: Readonly<Record<string, string | undefined>>, language?: string): Map<string, FieldFault> {
+  const writing = numberWriting(language);
   return new Map(
     task.fields.flatMap((field) => {
-      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''));
+      const fault = fieldFault(field, tidyFieldValue(values[field.key] ?? ''), writing);
       return fault ? [[field.key, fault] as const] : [];
     }),
   );
 }
 
 /** What is wrong with a field's value (trimmed), as the volunteer can fix it; undefined when nothing. */
-function fieldProblem(field: FormField, value: string): string | undefined {
-  const fault = fieldFault(field, value);
+function fieldProblem(field: FormField, value: string, writing: NumberWriting): string | undefined {
+  const fault = fieldFault(field, value, writing);
   switch (fault) {
     case undefined:
       return undefined;
@@ -122,7 +219,11 @@ function fieldProblem(field: FormField, value: string): string | undefined {
     case 'oneLine':
       return ONE_LINE_PROBLEM.safeParse(value).error!.issues[0]!.message;
     case 'notNumber':
-      return 'is not a number: write digits, with "." for decimals (12.5), without spaces or thousands separators';
+      return `is not a number: write digits, with "${writing.decimal}" for decimals (${decimalExample(writing)}), without spaces or thousands separators`;
+    case 'thousandsOrDecimal': {
+      const { whole, decimal } = meaningsOf(value, writing);
+      return `could be a thousand or more, or a decimal (${value}): write ${whole}, or ${decimal}, without "." between thousands`;
+    }
     case 'notDate':
       return 'is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (1881, 1881-04, 1881-04-03)';
     case 'notRealDate':
@@ -136,20 +237,23 @@ function fieldProblem(field: FormField, value: string): string | undefined {
 export const tidyFieldValue = (value: string) => value.trim().normalize('NFC');
 
 /**
- * The volunteer submits an object with a string for every field (its key); "" leaves it blank. Each value is checked
- * by its field's kind, and stored trimmed and composed (NFC).
+ * The volunteer submits an object with a string for every field (its key); "" leaves it blank. Each value, trimmed and
+ * composed (NFC), is checked by its field's kind as typed where numbers are written so (`writing`, the project's
+ * language's; as stored when not given), and stored so, a number with "." for decimals (`12,5` typed in a project
+ * whose language writes decimals with a comma is stored `12.5`).
  */
-export function fieldsAnnotationSchema(task: FieldsTask) {
+export function fieldsAnnotationSchema(task: FieldsTask, writing: NumberWriting = STORED_NUMBERS) {
   const shape = Object.fromEntries(task.fields.map((field) => [field.key, z.string({ error: `must be a string (${field.label}): "" leaves it blank` })]));
   return z
     .strictObject(shape)
     .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, tidyFieldValue(value[field.key] as string)])) as FieldsAnnotation)
     .superRefine((value, ctx) => {
       for (const field of task.fields) {
-        const problem = fieldProblem(field, value[field.key]!);
+        const problem = fieldProblem(field, value[field.key]!, writing);
         if (problem) ctx.addIssue({ code: 'custom', path: [field.key], message: problem });
       }
-    });
+    })
+    .transform((value) => Object.fromEntries(task.fields.map((field) => [field.key, (field.kind === 'number' && numberAsStored(value[field.key]!, writing)) || value[field.key]!])) as FieldsAnnotation);
 }
 
 /**

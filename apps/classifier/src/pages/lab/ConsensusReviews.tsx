@@ -1,5 +1,5 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf } from '@chorus/tasks';
+import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped } from '@chorus/tasks';
 import { useCallback, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { faultInWords, valuesOf } from '../../tasks/fields/FieldsTask';
 import { describeValue, promptOf } from '../../tasks/registry';
 import { tasksInOrder } from './SubjectResultParts';
 import { type Saying, useSaid } from '../../lib/said';
+import { useResearchersLanguage } from '../../lib/textLanguage';
 import { countsInWords, explainMarking, marksIn, toolAtFault } from '../../tasks/marking/marks';
 import { MarkingCorrection } from './MarkingCorrection';
 
@@ -67,12 +68,13 @@ const undone = async (undoing: Promise<void>): Promise<null> => {
  * choice's value, a text, a marking task's marks), as the task now asks it: a fields task's a string for each of its fields, blank for one
  * added since or a choice no longer offered (the API takes only such an object); else nothing.
  */
-function startingValue(definition: Task, review: ConsensusReview | undefined, consensusAnswer: string | null): unknown {
+function startingValue(definition: Task, review: ConsensusReview | undefined, consensusAnswer: string | null, language: string | undefined): unknown {
   const given = review?.state === 'corrected' ? review.value : consensusAnswer === null ? undefined : consensusValueOf(definition, consensusAnswer);
   if (definition.type === 'marking') return Array.isArray(given) ? given : [];
   if (definition.type !== 'fields') return typeof given === 'string' ? given : '';
   const values = valuesOf(definition, typeof given === 'object' ? given : undefined);
-  return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : values[key]]));
+  // A number as the project's language writes it ("12,5" in French), as it is corrected there, and read back so.
+  return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : kind === 'number' ? numberAsTyped(values[key]!, language) : values[key]]));
 }
 
 function TaskReview({
@@ -102,7 +104,8 @@ function TaskReview({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [value, setValue] = useState(() => startingValue(definition, review, consensusAnswer));
+  const language = useResearchersLanguage();
+  const [value, setValue] = useState(() => startingValue(definition, review, consensusAnswer, language));
   const [problem, setProblem] = useSaid<Problem>();
   const [busy, setBusy] = useState(false);
   /** A fields task's values at fault when a correction was saved: said under each, the first focused, nothing sent. */
@@ -137,12 +140,12 @@ function TaskReview({
   };
   // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
   const approve = async () => {
-    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer));
+    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer, language));
   };
   const correct = async () => {
     if (definition.type === 'marking' && refuseMarks(definition)) return;
     if (definition.type === 'fields') {
-      const found = fieldFaults(definition, value as Record<string, string>);
+      const found = fieldFaults(definition, value as Record<string, string>, language);
       setFaults(found);
       const first = definition.fields.find((field) => found.has(field.key));
       if (first) {
@@ -264,6 +267,7 @@ function FieldsCorrection({
   onChange,
 }: { id: string; task: FieldsTask; values: Record<string, string>; faults: ReadonlyMap<string, FieldFault>; onChange: (values: Record<string, string>) => void }) {
   const { t } = useTranslation();
+  const language = useResearchersLanguage();
   return (
     <>
       {task.fields.map((field) => {
@@ -271,7 +275,7 @@ function FieldsCorrection({
           id: `${id}-field-${field.key}`,
           label: t('lab.review.correctedField', { field: field.label }),
           value: values[field.key] ?? '',
-          error: faults.has(field.key) ? faultInWords(t, faults.get(field.key)!, field) : undefined,
+          error: faults.has(field.key) ? faultInWords(t, faults.get(field.key)!, field, values[field.key] ?? '', language) : undefined,
           onChange: (event: { target: { value: string } }) => onChange({ ...values, [field.key]: event.target.value }),
         };
         return field.kind === 'choice' ? (

@@ -14,6 +14,7 @@ import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { labResultsPath, labSubjectResultPath } from '../../lib/router';
 import { subjectName } from '../../lib/subjectName';
+import { ResearchersLanguage } from '../../lib/textLanguage';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useLoaded } from '../../lib/useLoaded';
 import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
@@ -68,7 +69,14 @@ function LabSubjectResult({ workflowId, subjectId, userId }: { workflowId: strin
         </button>
       </ErrorAlert>
       {workflow.data && subject.data && name ? (
-        <SubjectResultView workflow={workflow.data.workflow} subject={subject.data} name={name} mayUndo={(review) => workflow.researcher || review.reviewedBy.memberId === userId} researcher={workflow.researcher} />
+        <SubjectResultView
+          workflow={workflow.data.workflow}
+          language={workflow.data.project.language}
+          subject={subject.data}
+          name={name}
+          mayUndo={(review) => workflow.researcher || review.reviewedBy.memberId === userId}
+          researcher={workflow.researcher}
+        />
       ) : (
         !problem && (
           <p className="loading" role="status">
@@ -83,7 +91,15 @@ function LabSubjectResult({ workflowId, subjectId, userId }: { workflowId: strin
 /** Whether the caller may undo a review: a researcher any, a reviewer their own. */
 type MayUndo = (review: ConsensusReview) => boolean;
 
-function SubjectResultView({ workflow, subject, name, mayUndo, researcher }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
+/** `language` is the project's: its researchers correct a form's numbers as volunteers type them there. */
+function SubjectResultView({
+  workflow,
+  language,
+  subject,
+  name,
+  mayUndo,
+  researcher,
+}: { workflow: WorkflowView; language: string; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
   const { t } = useTranslation();
   const metadata = Object.entries(subject.metadata);
   return (
@@ -141,7 +157,9 @@ function SubjectResultView({ workflow, subject, name, mayUndo, researcher }: { w
         )}
       </section>
       {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
-      <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} />
+      <ResearchersLanguage.Provider value={language}>
+        <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} />
+      </ResearchersLanguage.Provider>
     </>
   );
 }

@@ -1,8 +1,8 @@
-import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, fieldFaults } from '@chorus/tasks';
+import { DEFAULT_FIELD_LENGTH, type FieldFault, type FormField, decimalExample, fieldFaults, meaningsOf, numberWriting, tidyFieldValue } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
+import { languageAttributes, languageOf, useResearchersLanguage, useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 
@@ -19,8 +19,11 @@ export const fieldsInitialValue = (task: Task) => valuesOf(task, undefined);
 /** Every field left blank (none required): right for a card that gives none of them, so it is confirmed, not refused. */
 export const fieldsIsEmpty = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.values(value).every((each) => typeof each !== 'string' || each.trim() === '');
 
-/** What is wrong with a field, in the volunteer's language: the rule `fieldFault` keeps, said so they can fix it. */
-export function faultInWords(t: TFunction, fault: FieldFault, field: FormField): string {
+/**
+ * What is wrong with a field's `value` (as typed), in the volunteer's language: the rule `fieldFault` keeps, said so
+ * they can fix it (a number as the project's `language` writes it).
+ */
+export function faultInWords(t: TFunction, fault: FieldFault, field: FormField, value: string, language?: string): string {
   switch (fault) {
     case 'required':
       return t('tasks.fields.fault.required');
@@ -29,7 +32,9 @@ export function faultInWords(t: TFunction, fault: FieldFault, field: FormField):
     case 'oneLine':
       return t('tasks.fields.fault.oneLine');
     case 'notNumber':
-      return t('tasks.fields.fault.notNumber');
+      return t('tasks.fields.fault.notNumber', { separator: numberWriting(language).decimal, example: decimalExample(numberWriting(language)) });
+    case 'thousandsOrDecimal':
+      return t('tasks.fields.fault.thousandsOrDecimal', meaningsOf(tidyFieldValue(value), numberWriting(language)));
     case 'notDate':
       return t('tasks.fields.fault.notDate');
     case 'notRealDate':
@@ -62,11 +67,12 @@ export const describeFields: Describe<Task> = (task, value, t) => {
 export function FieldsTask({ task, id, subject, value, onChange, disabled, refusals = 0 }: TaskProps<Task>) {
   const { t } = useTranslation();
   const researchersWords = useResearchersWords();
+  const projectLanguage = useResearchersLanguage();
   const typed = languageAttributes(languageOf(task, subject));
   const values = valuesOf(task, value);
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
-  const faults = fieldFaults(task, values);
+  const faults = fieldFaults(task, values, projectLanguage);
   const inputId = (field: FormField) => `${id}-field-${field.key}`;
 
   // Each refusal (not the ones before this task was on screen) shows every problem and focuses the first.
@@ -124,7 +130,7 @@ export function FieldsTask({ task, id, subject, value, onChange, disabled, refus
             )}
             {fault && (
               <p id={`${control}-error`} className="field-error" data-testid={`${control}-error`}>
-                {faultInWords(t, fault, field)}
+                {faultInWords(t, fault, field, values[field.key] ?? '', projectLanguage)}
               </p>
             )}
             {field.kind === 'choice' ? (
