@@ -350,6 +350,40 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  it('sends a IIIF manifest file again in parts under the lower limit a 413 names (another installation’s), and adds all of it', async () => {
+    const LIMIT = 100_000;
+    const canvas = (n: number) => ({
+      id: `https://example.invalid/register/canvas/${n}`,
+      type: 'Canvas',
+      width: 10,
+      height: 10,
+      items: [{ id: `https://example.invalid/register/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.invalid/register/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.invalid/register/canvas/${n}`, body: { id: `https://example.invalid/register/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+    });
+    const manifest = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.invalid/register', type: 'Manifest', label: { en: ['Register of burials'] }, items: Array.from({ length: 300 }, (_, at) => canvas(at + 1)) };
+    const files = filesOf({ 'register.json': JSON.stringify(manifest) });
+    expect(readFileSync(files.paths['register.json']!).length).toBeGreaterThan(LIMIT);
+    // The whole file is refused as another installation's API would, naming its limit; the parts after it go through.
+    const sizes: number[] = [];
+    const lowerLimit = async (route: Route, sent: number) => {
+      sizes.push(route.request().postDataBuffer()?.length ?? 0);
+      if (sent > 1) return route.continue();
+      return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: LIMIT }) });
+    };
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-limit', displayName: 'Anne Lister', title: 'Burials', set: 'Burials' }, lowerLimit);
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['register.json']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('300 subjects added to “Burials” (300 new, 0 already in the project).'));
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([300]);
+    // The whole document, then its parts, each under the limit learnt and with a key of its own.
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(sizes[0]).toBeGreaterThan(LIMIT);
+    expect(sizes.slice(1).every((size) => size <= LIMIT)).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /**
    * A IIIF server of the test's own, on another origin than the lab's: a version 3 manifest, a version 2 collection
    * naming two version 2 manifests by address, one naming a missing manifest, a manifest served without CORS headers,
@@ -680,15 +714,17 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 240_000 });
     await waitForFocus(page, '[role="alert"].alert');
     expect(await page.locator('[role="alert"] .alert-detail').textContent()).toMatch(
-      /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: the upload stopped at a part Chorus refused or did not answer\. Correct the document .* and add it again: the whole document is sent again, the parts already added with their keys, and nothing is added twice\. /,
+      /^10,000 of the 10,001 subjects of the document were added, in order; those from subject 10,001 on were not: Chorus refused the part of the document that starts there, or did not answer, and the upload stopped\. Correct the document from subject 10,001 on .* and press “Try again from subject 10,001”, which sends only the rest\. /,
     );
     // The part whose answer was lost was added all the same.
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
-    // Added again: each part with its key (the API answers them as before, adding nothing twice).
-    await press(page, '#lab-upload-address-submit');
+    // Tried again: the address read again, the part it stopped at sent again with its key (the API answers it as
+    // before, adding nothing twice), the parts added not sent at all.
+    expect(await page.getByTestId('lab-upload-try-again').textContent()).toBe('Try again from subject 10,001');
+    await press(page, '[data-testid="lab-upload-try-again"]');
     await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
-    expect(keys).toHaveLength(4);
-    expect([keys[2], keys[3]]).toEqual([keys[0], keys[1]]);
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).toBe(keys[1]);
     expect(new Set(keys).size).toBe(2);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
     expect(errors).toEqual([]);
