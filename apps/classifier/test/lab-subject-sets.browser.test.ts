@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -350,7 +350,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
-  it('sends a IIIF manifest file again in parts under the lower limit a 413 names (another installation’s), and adds all of it', async () => {
+  it('refuses a IIIF file over 256 MiB before reading it; sends one again in parts under the lower limit a 413 names (another installation’s), and adds all of it', async () => {
     const LIMIT = 100_000;
     const canvas = (n: number) => ({
       id: `https://example.invalid/register/canvas/${n}`,
@@ -360,8 +360,10 @@ describe('classifier in a browser: a subject set in the lab', () => {
       items: [{ id: `https://example.invalid/register/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.invalid/register/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.invalid/register/canvas/${n}`, body: { id: `https://example.invalid/register/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
     });
     const manifest = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.invalid/register', type: 'Manifest', label: { en: ['Register of burials'] }, items: Array.from({ length: 300 }, (_, at) => canvas(at + 1)) };
-    const files = filesOf({ 'register.json': JSON.stringify(manifest) });
+    const files = filesOf({ 'register.json': JSON.stringify(manifest), 'huge.json': '' });
     expect(readFileSync(files.paths['register.json']!).length).toBeGreaterThan(LIMIT);
+    // 257 MiB (a sparse file: no disk taken, and the lab reads none of it).
+    truncateSync(files.paths['huge.json']!, 257 * 1024 * 1024);
     // The whole file is refused as another installation's API would, naming its limit; the parts after it go through.
     const sizes: number[] = [];
     const lowerLimit = async (route: Route, sent: number) => {
@@ -370,6 +372,15 @@ describe('classifier in a browser: a subject set in the lab', () => {
       return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: LIMIT }) });
     };
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-limit', displayName: 'Anne Lister', title: 'Burials', set: 'Burials' }, lowerLimit);
+    // A JSON file larger than the lab reads to cut in parts is refused at the file, before it is read or anything sent.
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['huge.json']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-file-error'));
+    expect(await page.getByTestId('lab-upload-file-error').textContent()).toBe(
+      'The file is 257 MiB: more than the 256 MiB the lab reads to send a IIIF manifest or collection in parts (reading one takes several times its size in the browser’s memory). Split it into smaller manifests or collections, each under 256 MiB, and upload them one after another into the same set.',
+    );
+    expect(keys).toEqual([]);
+
     await page.locator('#lab-upload-file').setInputFiles(files.paths['register.json']!);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await waitToSee(page.getByTestId('lab-upload-result').getByText('300 subjects added to “Burials” (300 new, 0 already in the project).'));
