@@ -61,7 +61,7 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
 
   // Corrected and added again whole: the first parts, unchanged, go with their keys (answered as before), the last is added.
   const whole = cutting(manifest(7));
-  const added = iiifAdded(await sendInParts(stack.client, whole, upload, () => undefined), whole.repeatedManifests)!;
+  const added = iiifAdded(await sendInParts(stack.client, whole, upload, () => undefined), whole)!;
   expect(made).toBe(4);
   expect(added).toMatchObject({ created: 7, addedToSet: 7, manifests: [{ id: 'https://example.org/big', label: 'A long register', subjects: 7 }] });
   expect(await members()).toBe(7);
@@ -81,4 +81,20 @@ it('refuses an upload whose first part is refused as any upload refused: nothing
   const refused = await sendInParts(stack.client, cutting(manifest(7, 2)), { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined).catch((thrown: unknown) => thrown);
   expect(refused).toBeInstanceOf(ChorusApiError);
   expect((refused as ChorusApiError).problem.errors).toEqual([{ pointer: '/subjects/1/locations', message: expect.stringMatching(/\(canvas 2 of manifest https:\/\/example.org\/big, /) }]);
+});
+
+it('counts a manifest a collection names twice once when the document fits one upload: the API, sent it whole, says the repeat', async () => {
+  const project = await stack.client.createProject({ title: 'A collection naming a manifest twice' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Twice' });
+  const register = { '@context': V3, id: 'https://example.org/big', type: 'Manifest', label: { en: ['A register'] }, items: [canvas(1), canvas(2)] };
+  const text = JSON.stringify({ '@context': V3, id: 'https://example.org/registers', type: 'Collection', label: { en: ['Registers'] }, items: [register, register] });
+  const whole = iiifCutting(text);
+  const sent = await sendInParts(stack.client, whole, { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined);
+  expect(sent.parts).toBe(1);
+  expect(iiifAdded(sent, whole)).toMatchObject({ created: 2, repeatedManifests: 1 });
+  // Cut in parts (of 1 canvas), the lab leaves the repeat out and counts it.
+  const inOnes = iiifCutting(text.replaceAll('example.org/big', 'example.org/cut'), 1);
+  const inParts = await sendInParts(stack.client, inOnes, { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined);
+  expect(inParts.parts).toBe(2);
+  expect(iiifAdded(inParts, inOnes)).toMatchObject({ created: 2, repeatedManifests: 1 });
 });

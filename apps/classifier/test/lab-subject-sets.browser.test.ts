@@ -360,10 +360,12 @@ describe('classifier in a browser: a subject set in the lab', () => {
       items: [{ id: `https://example.invalid/register/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.invalid/register/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.invalid/register/canvas/${n}`, body: { id: `https://example.invalid/register/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
     });
     const manifest = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.invalid/register', type: 'Manifest', label: { en: ['Register of burials'] }, items: Array.from({ length: 300 }, (_, at) => canvas(at + 1)) };
-    const files = filesOf({ 'register.json': JSON.stringify(manifest), 'huge.json': '' });
+    const files = filesOf({ 'register.json': JSON.stringify(manifest), 'huge.json': '', 'half-a.json': '', 'half-b.json': '' });
     expect(readFileSync(files.paths['register.json']!).length).toBeGreaterThan(LIMIT);
     // 257 MiB (a sparse file: no disk taken, and the lab reads none of it).
     truncateSync(files.paths['huge.json']!, 257 * 1024 * 1024);
+    // Two of 280 MiB: read to make their list, they would come to more than the longest text the browser holds.
+    for (const half of ['half-a.json', 'half-b.json']) truncateSync(files.paths[half]!, 280 * 1024 * 1024);
     // The whole file is refused as another installation's API would, naming its limit; the parts after it go through.
     const sizes: number[] = [];
     const lowerLimit = async (route: Route, sent: number) => {
@@ -379,6 +381,13 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(await page.getByTestId('lab-upload-file-error').textContent()).toBe(
       'The file is 257 MiB: more than the 256 MiB the lab reads to send a IIIF manifest or collection in parts (reading one takes several times its size in the browser’s memory). Split it into smaller manifests or collections, each under 256 MiB, and upload them one after another into the same set.',
     );
+    // Several files chosen at once: their sizes together, compared before any is read.
+    await page.locator('#lab-upload-file').setInputFiles([files.paths['half-a.json']!, files.paths['half-b.json']!]);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-file-error').getByText(/^The files chosen/));
+    expect(await page.getByTestId('lab-upload-file-error').textContent()).toBe(
+      'The files chosen come to 560 MiB together: more than the 256 MiB the lab reads to send IIIF manifests or collections in parts (reading them takes several times their size in the browser’s memory). Choose fewer at once, under 256 MiB together, and upload them one after another into the same set.',
+    );
     expect(keys).toEqual([]);
 
     await page.locator('#lab-upload-file').setInputFiles(files.paths['register.json']!);
@@ -390,6 +399,38 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(sizes[0]).toBeGreaterThan(LIMIT);
     expect(sizes.slice(1).every((size) => size <= LIMIT)).toBe(true);
     expect(new Set(keys).size).toBe(keys.length);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says of a new set whose upload’s first part got no answer that the part may have been added, not that the set is empty; sent again, it goes with the same key', async () => {
+    const account = await signUp(suite.stack, { email: `lab-first-lost-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Crews' });
+    const { page, errors } = await signedInPage(suite, account);
+    // The first part's answer is lost on its way back: the API added its rows.
+    const keys: string[] = [];
+    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-upload-name').fill('Crews');
+    const files = filesOf({ 'crews.csv': 'external_id,image_url\ncrew-1,https://example.org/1.jpg\ncrew-2,https://example.org/2.jpg\n' });
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews.csv']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
+      'The subject set “Crews” was made, but the answer to the upload’s first part was lost on its way: Chorus may have added that part or not. Press “Upload” again (the set is chosen below): that part goes again under the same key, so its subjects are not added twice.',
+    );
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('2 subjects added to “Crews” (2 new, 0 already in the project).'));
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Crews', 2]]);
     files.remove();
     expect(errors).toEqual([]);
     await page.close();
@@ -469,9 +510,11 @@ describe('classifier in a browser: a subject set in the lab', () => {
   it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
     const iiif = await iiifServer();
     // The first add's answer is lost on its way back (the API added the subjects): the retry goes with the same key.
-    // The fifth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
+    // The fifth and the eighth are refused by the API as too large (a smaller limit than the browser's, as an
+    // installation may set): under the first, each canvas with its manifest fits; under the second, none does.
+    const tooLarge = (limitBytes: number) => JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes });
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
-      if (sent === 5) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent === 5 || sent === 8) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: tooLarge(sent === 5 ? 1_000 : 300) });
       if (sent !== 1) return route.continue();
       await route.fetch();
       await route.abort('connectionreset');
@@ -540,9 +583,16 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(iiif.asked).toEqual(['/letters-twice', '/letters-b', '/letters-c']);
     expect(keys).toHaveLength(4);
     expect(await subjectsInSet()).toEqual([['Registers', 6]]);
-    // Refused by the API as too large: said as the manifest's, with the API's limit, not as a file's.
-    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 1000 bytes, the most one upload takes: split the manifest into smaller ones (each under 1000 bytes) and upload them as files.`);
-    expect(keys).toHaveLength(5);
+    // Refused by the API as too large, naming a lower limit: cut again under it and sent in two parts, each with its key.
+    await address.fill(`${iiif.base}/register-1821`);
+    await press(page, '#lab-upload-address-submit');
+    // Both already in the set: none added again.
+    await waitToSee(result.getByText('0 subjects added to “Registers” (0 new, 2 already in the project).'));
+    expect(keys).toHaveLength(7);
+    expect(new Set(keys.slice(4)).size).toBe(3);
+    // Under a limit no canvas fits with its manifest: said as the manifest's, with the API's limit, not as a file's.
+    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 300 bytes, the most one upload takes: split the manifest into smaller ones (each under 300 bytes) and upload them as files.`);
+    expect(keys).toHaveLength(8);
     expect(await subjectsInSet()).toEqual([['Registers', 6]]);
     const { subjects } = await researcher.subjectsOf((await researcher.subjectSets(project.id)).subjectSets[0]!.id, { limit: 10 });
     expect(subjects.map((subject) => subject.externalId)).toEqual([

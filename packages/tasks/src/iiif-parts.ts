@@ -28,7 +28,7 @@ export interface IiifPart {
 export interface IiifInParts {
   parts: IiifPart[];
   rows: number;
-  /** Repeats of a manifest the upload named more than once, left out (`manifestsOnce`). */
+  /** Repeats of a manifest the upload named more than once, left out of its parts (`manifestsOnce`); 0 when it goes whole, the API counting them. */
   repeatedManifests: number;
 }
 
@@ -75,8 +75,6 @@ interface PlacedCanvas {
 export interface IiifUpload {
   inParts: (limits: PartLimits, from?: number) => IiifInParts;
   before: (from: number) => string;
-  /** Repeats of a manifest it names more than once, which its parts leave out (`manifestsOnce`). */
-  repeatedManifests: number;
 }
 
 /**
@@ -89,11 +87,11 @@ export interface IiifUpload {
 export function iiifUpload(text: string): IiifUpload {
   const read = canvasesOf(text);
   const whole = (rows: number): IiifInParts => ({ parts: [{ text, rows, firstRow: 0, manifests: [] }], rows, repeatedManifests: 0 });
-  if (!read) return { inParts: () => whole(0), before: () => '', repeatedManifests: 0 };
+  if (!read) return { inParts: () => whole(0), before: () => '' };
   const { canvases, repeats, nameOf } = read;
   const rows = canvases.length;
   return {
-    repeatedManifests: repeats,
+    // Sent whole, the API counts the repeats itself; cut, the parts leave them out and say how many.
     inParts: (limits, from = 0) => {
       if (from === 0 && rows <= limits.rows && utf8Bytes(text) <= limits.bytes) return whole(rows);
       const repeated = repeatedExternalIds(

@@ -6,6 +6,13 @@ import { ChorusApiError, type ChorusClient, type LocationReplacement, SUBJECT_UP
  * lower limit alike.
  */
 
+/** An upload cut in parts (`Cutting.cut`): the parts, its subjects in all, and whether they have ids. */
+export interface Cut<P extends UploadPart> {
+  parts: P[];
+  rows: number;
+  withIds?: boolean;
+}
+
 /** What the loop needs of a part: what it sends, and how many subjects it gives. */
 export interface UploadPart {
   text: string;
@@ -21,7 +28,7 @@ export interface Cutting<P extends UploadPart> {
    * send (a row, a canvas over `bytes`), or what parts would not read as the whole; and whether its subjects have ids
    * (by which the upload sent again finds them; a table's rows may not).
    */
-  cut: (bytes: number, from: number) => { parts: P[]; rows: number; withIds?: boolean };
+  cut: (bytes: number, from: number) => Cut<P>;
   /** Where a part starts, as `cut` takes it. */
   startOf: (part: P) => number;
   /** What the upload has before `from`: one going on from there must have the same. */
@@ -64,8 +71,6 @@ export interface PartsUpload {
   replacing?: LocationReplacement;
   keys: Map<string, string>;
   newKey: () => string;
-  /** The most bytes a part may have: the API's by default, or what a 413 said it is. */
-  bytes?: number;
   /** Where an earlier upload stopped: it goes on from the part it stopped at. */
   stopped?: StoppedUpload;
 }
@@ -78,7 +83,10 @@ export interface StoppedUpload {
   /** Where the part starts (`Cutting.startOf`), and its first subject's place as the researcher counts it. */
   from: number;
   at: number;
-  /** What the upload has before the part: one tried again must have the same (`FileChangedBeforeStop` otherwise). */
+  /**
+   * The SHA-256 of what the upload has before the part (`Cutting.before`; not a copy of it, up to the whole document):
+   * one tried again must have the same (`FileChangedBeforeStop` otherwise).
+   */
   before: string;
   sent: PartsSent;
   withIds: boolean;
@@ -142,8 +150,9 @@ export function warningsOfParts(parts: readonly PartWarnings[], inPart: (part: P
 }
 
 /**
- * What a part sends, as a key of `PartsUpload.keys`: its SHA-256 (hex), not a copy of its text (up to 16 MiB a part);
- * the text itself where the browser has no `crypto.subtle` (a lab served over plain http, not localhost).
+ * A text's SHA-256 (hex), kept instead of a copy of it (a part sent, as a key of `PartsUpload.keys`: up to 16 MiB; what
+ * an upload has before where it stopped: up to the whole document); the text itself where the browser has no
+ * `crypto.subtle` (a lab served over plain http, not localhost).
  */
 async function digestOf(text: string): Promise<string> {
   if (!globalThis.crypto?.subtle) return text;
@@ -173,13 +182,13 @@ async function keyOf(upload: PartsUpload, place: number, text: string): Promise<
  * whose subjects and those after it are not added; and at a part a 413 stopped, where a subject is over its lower
  * limit. Nothing added yet, the refusal is the upload's, as one upload's would be (thrown as it is). Goes on from where
  * an earlier upload stopped (`upload.stopped`), when the upload has the same before it (`FileChangedBeforeStop`
- * otherwise).
+ * otherwise); else from its start, with `upload.cut` when its caller already cut it at the API's bytes.
  */
-export async function sendInParts<P extends UploadPart>(client: ChorusClient, cutting: Cutting<P>, upload: PartsUpload, progress: (sent: PartsSent) => void): Promise<PartsSent> {
+export async function sendInParts<P extends UploadPart>(client: ChorusClient, cutting: Cutting<P>, upload: PartsUpload & { cut?: Cut<P> }, progress: (sent: PartsSent) => void): Promise<PartsSent> {
   const { stopped } = upload;
-  if (stopped && cutting.before(stopped.from) !== stopped.before) throw new FileChangedBeforeStop(stopped);
-  let bytes = upload.bytes ?? stopped?.bytes ?? SUBJECT_UPLOAD_LIMITS.bytes;
-  let cut = cutting.cut(bytes, stopped?.from ?? 0);
+  if (stopped && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
+  let bytes = stopped?.bytes ?? SUBJECT_UPLOAD_LIMITS.bytes;
+  let cut = (!stopped && upload.cut) || cutting.cut(bytes, stopped?.from ?? 0);
   let sent: PartsSent = { ...(stopped?.sent ?? { rows: 0, parts: 0, added: null, places: null, warnings: [] }), total: cut.rows, partsInAll: 0 };
   for (let index = 0; index < cut.parts.length; ) {
     const part = cut.parts[index]!;
@@ -200,19 +209,20 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
       index += 1;
     } catch (error) {
       const from = cutting.startOf(part);
-      const stoppedHere = (refusal: unknown) => {
-        // Nothing added yet: refused as any upload is (a new set made for it stays empty), not stopped part-way.
+      const stoppedHere = async (refusal: unknown) => {
+        // Nothing added yet: refused as any upload is, not stopped part-way.
         if (!sent.parts) return refusal;
-        return new UploadStopped({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before: cutting.before(from), sent, withIds: cut.withIds ?? true }, refusal);
+        const before = await digestOf(cutting.before(from));
+        return new UploadStopped({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true }, refusal);
       };
       const limit = lowerLimit(error, bytes);
-      if (limit === null) throw stoppedHere(error instanceof ChorusApiError && sent.partsInAll > 1 ? cutting.refusalOf(part, error) : error);
+      if (limit === null) throw await stoppedHere(error instanceof ChorusApiError && sent.partsInAll > 1 ? cutting.refusalOf(part, error) : error);
       bytes = limit;
       try {
         cut = cutting.cut(bytes, from);
       } catch (thrown) {
         // A subject over the lower limit (`RowTooLarge`, `CanvasTooLarge`), once parts were added: said with them.
-        throw stoppedHere(thrown);
+        throw await stoppedHere(thrown);
       }
       index = 0;
     }

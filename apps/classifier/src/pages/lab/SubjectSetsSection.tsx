@@ -13,7 +13,7 @@ import { IIIF_FILE_LIMIT_BYTES, IIIF_PART_LIMITS, iiifAdded, iiifCutting } from 
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
-import { type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts } from '../../lib/partsUpload';
+import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts } from '../../lib/partsUpload';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -178,14 +178,49 @@ class PartsStopped extends Error {
   }
 }
 
+/** The first part of an upload in parts got no answer: it may have been added (sent again, it goes with its key). */
+class FirstPartAnswerLost extends Error {
+  constructor(
+    readonly lost: TypeError,
+    readonly fromAddress: boolean,
+  ) {
+    super('the answer to the first part was lost');
+  }
+}
+
+/** An upload tried again that differs before where it stopped, in words: the file chosen, or the document at the address. */
+function changedBeforeInWords(at: number, stop: Stop | null, t: TFunction): string {
+  if (stop?.kind !== 'iiif') return t('lab.upload.parts.changedBefore', { line: at });
+  return stop.address ? t('lab.upload.parts.iiifAddressChangedBefore', { first: at, address: stop.address }) : t('lab.upload.parts.iiifChangedBefore', { first: at });
+}
+
+/**
+ * A document read from its address that the API takes as too large (a 413), or with a canvas over the lower limit a
+ * 413 named (`CanvasTooLarge`): said as the address's, with the limit, not as a file's; any other error as it is.
+ */
+function tooLargeAtAddress(error: unknown, address: string, collection: boolean): unknown {
+  const limitBytes = error instanceof CanvasTooLarge ? error.limit : error instanceof ChorusApiError && error.status === 413 ? error.problem.limitBytes : null;
+  if (limitBytes === null) return error;
+  return new IiifFetchFailed('tooLarge', address, { limitBytes, ...(collection ? { collection: address } : {}) });
+}
+
 /** Whether an upload's media type is JSON's (a IIIF document, or a JSON file of subjects). */
 const isJson = (contentType: string) => contentType === 'application/json' || contentType === 'application/ld+json';
 
-/** A IIIF document chosen as a file, larger than the lab reads to cut in parts (`IIIF_FILE_LIMIT_BYTES`): refused before it is read. */
+/** A IIIF document chosen as files (one or several), larger than the lab reads to cut in parts (`IIIF_FILE_LIMIT_BYTES`): refused before it is read. */
 class DocumentTooLarge extends Error {
-  constructor(readonly bytes: number) {
+  constructor(
+    readonly bytes: number,
+    readonly files: number,
+  ) {
     super('a IIIF document larger than the lab reads');
   }
+}
+
+/** Throws `DocumentTooLarge` for JSON files chosen whose sizes together are over what the lab reads: known without reading them. */
+function documentWithinLimit(chosen: readonly File[]): void {
+  const bytes = chosen.reduce((sum, one) => sum + one.size, 0);
+  if (bytes > IIIF_FILE_LIMIT_BYTES) throw new DocumentTooLarge(bytes, chosen.length);
 }
 
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
@@ -274,16 +309,23 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     onUploaded();
     return created;
   };
-  /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
+  /**
+   * The refusal, said true: a set made for the file stays (empty, or holding a first part whose answer was lost), so
+   * "changed nothing" would not be.
+   */
   const refusal = (thrown: unknown, t: TFunction) => {
-    if (thrown instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(thrown, t) }, form: null };
-    if (thrown instanceof DocumentTooLarge) return { fields: { file: t('lab.upload.documentTooLarge', { size: roundedSize(thrown.bytes, i18n.language, Math.ceil), limit: bytesInWords(IIIF_FILE_LIMIT_BYTES) }) }, form: null };
-    if (thrown instanceof FileChangedBeforeStop) {
-      const at = thrown.stopped.at;
-      return { fields: {}, form: { detail: stopped?.kind === 'iiif' ? t('lab.upload.parts.iiifChangedBefore', { first: at }) : t('lab.upload.parts.changedBefore', { line: at }), fields: [] } };
+    if (thrown instanceof DocumentTooLarge) {
+      const said = { size: roundedSize(thrown.bytes, i18n.language, Math.ceil), limit: bytesInWords(IIIF_FILE_LIMIT_BYTES) };
+      return { fields: { file: thrown.files > 1 ? t('lab.upload.documentsTooLarge', said) : t('lab.upload.documentTooLarge', said) }, form: null };
+    }
+    if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: changedBeforeInWords(thrown.stopped.at, stopped, t), fields: [] } };
+    if (thrown instanceof FirstPartAnswerLost && madeNow.current) {
+      const button = thrown.fromAddress ? t('lab.upload.address.submit') : t('lab.upload.submit');
+      return { fields: {}, form: { detail: t('lab.upload.parts.madeAnswerLost', { set: madeNow.current, button }), fields: [] } };
     }
     const partStopped = thrown instanceof PartsStopped ? stoppedInWords(thrown.stop, t) : null;
-    const error = thrown instanceof PartsStopped ? thrown.refusal : thrown;
+    const error = thrown instanceof PartsStopped ? thrown.refusal : thrown instanceof FirstPartAnswerLost ? thrown.lost : thrown;
+    if (error instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(error, t) }, form: partStopped ? { detail: partStopped, fields: [] } : null };
     setTaken(setWithTakenName(error));
     const refused =
       refusedBeforeSending(error, t) ??
@@ -300,12 +342,14 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
    * Sends an upload in parts (from where `stop` stopped, if given), saying how far it is while it has several; where it
    * stops, remembers from where to go on (`Stop`). The parts' answers together, or null if it added none.
    */
-  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, stop: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; stopped?: StoppedUpload }): Promise<PartsSent> => {
+  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, stop: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; stopped?: StoppedUpload; cut?: Cut<P> }): Promise<PartsSent> => {
     try {
       const sent = await sendInParts(client, cutting, { ...upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
       setStopped(null);
       return sent;
     } catch (error) {
+      // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
+      if (error instanceof TypeError) throw new FirstPartAnswerLost(error, stop.address !== undefined);
       if (!(error instanceof UploadStopped)) throw error;
       const stopHere = { ...stop, contentType: cutting.contentType, upload: error.stopped };
       setStopped(stopHere);
@@ -319,23 +363,32 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, stop?: StoppedUpload) =>
     tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing, stopped: stop }));
   /**
-   * Sends a IIIF document (a manifest, a collection, a list of manifests) in parts (`iiifCutting`: when it has more
-   * subjects or bytes than one upload takes, or than a 413 says), or goes on from where it stopped, saying how far it
-   * is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what only the API can judge), and
-   * a document read from an address that fits one upload (its 413 said as the address's).
+   * Sends a IIIF document (a manifest, a collection, a list of manifests) through the parts loop (`iiifCutting`: in one
+   * part when it fits one upload, else in parts, cut again under a lower limit a 413 names), or goes on from where it
+   * stopped, saying how far it is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what
+   * only the API can judge). A document read from an address too large even so is said as the address's.
    */
-  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; stopped?: StoppedUpload }): Promise<SubjectsAdded | null> => {
+  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; stopped?: StoppedUpload }): Promise<SubjectsAdded | null> => {
     const cutting = iiifCutting(text);
-    const cut = from.stopped ? null : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
-    if (cut && (!cut.rows || (from.address && cut.parts.length < 2))) return null;
-    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(from.address ? { address: from.address } : {}) }, { setId: set.id, replacing, stopped: from.stopped });
-    return iiifAdded(sent, cutting.repeatedManifests);
+    const cut = from.stopped ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
+    if (cut && !cut.rows) return null;
+    const { address } = from;
+    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, stopped: from.stopped, cut }).catch((error: unknown) => {
+      if (!address) throw error;
+      // Stopped part-way, some subjects were added: not "nothing was added" of a collection.
+      if (error instanceof PartsStopped) throw new PartsStopped(error.stop, tooLargeAtAddress(error.refusal, address, false));
+      throw tooLargeAtAddress(error, address, from.collection ?? false);
+    });
+    return iiifAdded(sent, cutting);
   };
-  /** The text of the IIIF document chosen as files (`body`: several manifests' list), unless larger than the lab reads (`DocumentTooLarge`); null if not UTF-8. */
-  const chosenDocument = async (chosen: readonly File[], body: Blob | string): Promise<string | null> => {
-    const bytes = chosen.reduce((sum, one) => sum + one.size, 0);
-    if (bytes > IIIF_FILE_LIMIT_BYTES) throw new DocumentTooLarge(bytes);
-    return typeof body === 'string' ? body : await utf8Text(body);
+  /**
+   * The text of the IIIF document chosen as files (several: a list of their manifests, `body` when already made),
+   * unless larger than the lab reads (`DocumentTooLarge`, before any file is read); null if not UTF-8.
+   */
+  const chosenDocument = async (chosen: readonly File[], body?: Blob | string): Promise<string | null> => {
+    documentWithinLimit(chosen);
+    const read = body ?? (await uploadBody(chosen)).body;
+    return typeof read === 'string' ? read : await utf8Text(read);
   };
   /** A IIIF manifest or collection read from its address, with the members it names by address, saying how far the reading is. */
   const readAddress = async (address: string) => {
@@ -367,6 +420,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     send: async () => {
       uploadStarts();
       const chosen = files();
+      // Several files are read to make their list: their sizes are compared first.
+      if (chosen.length > 1) documentWithinLimit(chosen);
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
       const { body, contentType, fileName } = await uploadBody(chosen);
@@ -403,7 +458,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       try {
         const { top, body } = await readAddress(address);
         const set = await targetSet();
-        const inParts = await iiifPartsSent(body, set, replacingChosen(), { address });
+        const inParts = await iiifPartsSent(body, set, replacingChosen(), { address, collection: isIiifCollection(top.document) });
         if (inParts) {
           setAdded({ result: inParts, set: set.name });
           return;
@@ -412,11 +467,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         const key = addressRetryKey(addressKey.current, sent, randomUuid);
         addressKey.current = { ...sent, key };
         const result = await client.uploadSubjects(set.id, body, 'application/json', sent.replacing, undefined, key).catch((error: unknown) => {
-          // Too large for the API (as the browser counted it, it was not): said as the address's, not a file's.
-          if (error instanceof ChorusApiError && error.status === 413) {
-            throw new IiifFetchFailed('tooLarge', address, { limitBytes: error.problem.limitBytes, ...(isIiifCollection(top.document) ? { collection: address } : {}) });
-          }
-          throw error;
+          throw tooLargeAtAddress(error, address, isIiifCollection(top.document));
         });
         addressKey.current = null;
         setAdded({ result, set: set.name });
@@ -438,7 +489,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const { upload, kind, address } = stopped;
       const set = { id: upload.setId, name: stopped.set };
       try {
-        const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files(), (await uploadBody(files())).body) : await utf8Text(file()!);
+        const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
         if (text === null) throw new FileChangedBeforeStop(upload);
         const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, stopped: upload }) : await tableSent(text, stopped.contentType, set, upload.replacing, upload);
         if (result) setAdded({ result, set: stopped.set });
