@@ -504,7 +504,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     };
-    return { base, asked, close };
+    return { base, asked, documents, close };
   }
 
   it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
@@ -782,6 +782,17 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // Tried again: the address read again, the part it stopped at sent again with its key (the API answers it as
     // before, adding nothing twice), the parts added not sent at all.
     expect(await page.getByTestId('lab-upload-try-again').textContent()).toBe('Try again from subject 10,001');
+    // The document at the address changed before the stop (its label, which each of its subjects has): said of the
+    // address, not of a file to choose, and nothing sent.
+    const served = iiif.documents['/register-long']!;
+    iiif.documents['/register-long'] = () => ({ ...(served() as object), label: { en: ['Another register'] } });
+    await press(page, '[data-testid="lab-upload-try-again"]');
+    await waitToSee(page.locator('[role="alert"] .alert-detail').getByText(/ changed before subject /));
+    expect(await page.locator('[role="alert"] .alert-detail').textContent()).toBe(
+      `The document at ${iiif.base}/register-long changed before subject 10,001: its manifests or canvases there differ from those added, so going on from that subject could skip or repeat subjects. Try again once the document there is the one you were adding (changed from subject 10,001 on only), or add the whole document anew.`,
+    );
+    expect(keys).toHaveLength(2);
+    iiif.documents['/register-long'] = served;
     await press(page, '[data-testid="lab-upload-try-again"]');
     await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
     expect(keys).toHaveLength(3);
