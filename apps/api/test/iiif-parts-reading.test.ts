@@ -1,4 +1,4 @@
-import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, iiifInUploadWords } from '@chorus/tasks';
+import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, iiifInUploadWords, iiifUpload } from '@chorus/tasks';
 import { subjectsFromIiif } from '../src/subject-sets/subject-files';
 
 /**
@@ -60,6 +60,37 @@ describe('a IIIF upload the lab sends in parts', () => {
     expect(bySize.parts.length).toBeGreaterThan(1);
     expect(bySize.parts.every((part) => Buffer.byteLength(part.text) <= bytes)).toBe(true);
     expect(bySize.parts.flatMap((part) => subjectsFromIiif(JSON.parse(part.text)).subjects)).toEqual(whole.subjects);
+  });
+
+  it('cuts the rest again from a part’s first canvas, under a lower limit (a 413’s), reading as the whole from there; what comes before is the same only for the same canvases and manifests', () => {
+    const collection = { '@context': V3, id: 'https://example.org/all', type: 'Collection', items: [v3('a', 7), v2('b', 4), v3('c', 5)] };
+    const text = JSON.stringify(collection);
+    const whole = subjectsFromIiif(collection).subjects;
+    const upload = iiifUpload(text);
+    const [, second] = upload.inParts({ rows: 6, bytes: BYTES }).parts;
+    // The part at canvas 6 refused with a 413 of 1500 bytes: the canvases from there cut again under it.
+    const again = upload.inParts({ rows: 6, bytes: 1500 }, second!.firstRow);
+    expect(again.rows).toBe(16);
+    expect(again.parts[0]!.firstRow).toBe(6);
+    expect(again.parts.length).toBeGreaterThan(2);
+    expect(again.parts.every((part) => Buffer.byteLength(part.text) <= 1500)).toBe(true);
+    expect(again.parts.map((part) => part.firstRow)).toEqual(again.parts.map((_, at) => 6 + again.parts.slice(0, at).reduce((sum, part) => sum + part.rows, 0)));
+    expect(again.parts.flatMap((part) => subjectsFromIiif(JSON.parse(part.text)).subjects)).toEqual(whole.slice(6));
+    // Canvas 7 of manifest a is the part's second: said by its number in its manifest.
+    expect(again.parts[0]!.manifests[0]).toEqual({ name: 'https://example.org/a', said: 'https://example.org/a', firstCanvas: 7 });
+    // A canvas over the lower limit is refused from where the cut starts on.
+    expect(() => upload.inParts({ rows: 6, bytes: 600 }, 6)).toThrow(expect.objectContaining({ canvas: 7, manifest: 'https://example.org/a', limit: 600 }));
+    // Before canvas 6: the same document, or one changed after it, has the same; one whose manifest's label changed has not.
+    const after = JSON.stringify({ ...collection, items: [v3('a', 7), v2('b', 4), v3('c', 6)] });
+    const relabelled = JSON.stringify({ ...collection, items: [{ ...v3('a', 7), label: { en: ['Another book'] } }, v2('b', 4), v3('c', 5)] });
+    expect(iiifUpload(text).before(6)).toBe(upload.before(6));
+    expect(iiifUpload(after).before(6)).toBe(upload.before(6));
+    expect(iiifUpload(relabelled).before(6)).not.toBe(upload.before(6));
+    // Canvas 12 (the first of manifest c) changed: the same before it, not before canvas 13.
+    const c = v3('c', 5);
+    c.items[0]!.label = { none: ['Title page'] };
+    const changed = iiifUpload(JSON.stringify({ ...collection, items: [v3('a', 7), v2('b', 4), c] }));
+    expect([changed.before(11) === upload.before(11), changed.before(12) === upload.before(12)]).toEqual([true, false]);
   });
 
   it('reads a version 2 manifest of several sequences as the API does: every sequence\'s canvases, each part one sequence', () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
-import { iiifInParts } from '@chorus/tasks';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { IIIF_PART_LIMITS, type IiifPartsSent, IiifUploadStopped, sendIiifInParts } from '../src/lib/iiifParts';
+import { iiifAdded, iiifCutting } from '../src/lib/iiifParts';
+import { type PartsSent, UploadStopped, sendInParts } from '../src/lib/partsUpload';
 
 // The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
 jest.mock('../src/i18n', () => ({ i18n: { t: (_key: string, { first, last, warning }: Record<string, unknown>) => `${first}-${last}: ${warning}` } }));
@@ -26,7 +26,8 @@ const canvas = (n: number, painted = true) => ({
   height: 10,
   items: painted ? [{ id: `https://example.org/big/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.org/big/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.org/big/canvas/${n}`, body: { id: `https://example.org/big/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }] : [],
 });
-const LIMITS = { ...IIIF_PART_LIMITS, rows: 3 };
+/** Parts of 3 canvases. */
+const cutting = (text: string) => iiifCutting(text, 3);
 const manifest = (canvases: number, unpainted?: number) => JSON.stringify({ '@context': V3, id: 'https://example.org/big', type: 'Manifest', label: { en: ['A long register'] }, items: Array.from({ length: canvases }, (_, at) => canvas(at + 1, at + 1 !== unpainted)) });
 
 it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused part stops it, and the same document added again adds nothing twice', async () => {
@@ -42,13 +43,13 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
   const upload = { setId: set.id, keys, newKey };
 
   // The last canvas paints nothing: its part is refused, the first added.
-  const broken = iiifInParts(manifest(7, 7), LIMITS);
-  expect(broken.parts.map((part) => part.rows)).toEqual([3, 3, 1]);
-  const told: IiifPartsSent[] = [];
-  const stopped = await sendIiifInParts(stack.client, upload, broken, (sent) => told.push(sent)).catch((thrown: unknown) => thrown);
-  expect(stopped).toBeInstanceOf(IiifUploadStopped);
-  const { sent, part, refusal } = stopped as IiifUploadStopped;
-  expect([sent.rows, sent.total, sent.parts, part.firstRow]).toEqual([6, 7, 2, 6]);
+  const broken = cutting(manifest(7, 7));
+  expect(broken.cut(16 * 1024 * 1024, 0).parts.map((part) => part.rows)).toEqual([3, 3, 1]);
+  const told: PartsSent[] = [];
+  const stopped = await sendInParts(stack.client, broken, upload, (sent) => told.push(sent)).catch((thrown: unknown) => thrown);
+  expect(stopped).toBeInstanceOf(UploadStopped);
+  const { stopped: { sent, from, at }, refusal } = stopped as UploadStopped;
+  expect([sent.rows, sent.total, sent.parts, from, at]).toEqual([6, 7, 2, 6, 7]);
   expect(told.map((far) => far.rows)).toEqual([0, 3, 6]);
   expect((refusal as ChorusApiError).problem.errors).toEqual([
     { pointer: '/subjects/6/locations', message: expect.stringMatching(/^is a canvas with nothing painted on it .*\(canvas 7 of manifest https:\/\/example.org\/big, https:\/\/example.org\/big\/canvas\/7\)$/) },
@@ -56,10 +57,11 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
   expect(await members()).toBe(6);
   expect(made).toBe(3);
   // Each part's key is kept by a digest of what it sent, not by a copy of its text (up to 16 MiB a part).
-  expect([...keys.keys()]).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(new RegExp(`^${set.id} null [0-9a-f]{64}$`))));
+  expect([...keys.keys()]).toEqual([0, 3, 6].map((place) => expect.stringMatching(new RegExp(`^${set.id} null ${place} [0-9a-f]{64}$`))));
 
-  // Corrected and added again: the first parts, unchanged, goes with its key (answered as before), the second is added.
-  const added = await sendIiifInParts(stack.client, upload, iiifInParts(manifest(7), LIMITS), () => undefined);
+  // Corrected and added again whole: the first parts, unchanged, go with their keys (answered as before), the last is added.
+  const whole = cutting(manifest(7));
+  const added = iiifAdded(await sendInParts(stack.client, whole, upload, () => undefined), whole)!;
   expect(made).toBe(4);
   expect(added).toMatchObject({ created: 7, addedToSet: 7, manifests: [{ id: 'https://example.org/big', label: 'A long register', subjects: 7 }] });
   expect(await members()).toBe(7);
@@ -76,7 +78,23 @@ it('adds a manifest of 7 canvases in parts of 3, each with its key; a refused pa
 it('refuses an upload whose first part is refused as any upload refused: nothing was added, so it did not stop part-way', async () => {
   const project = await stack.client.createProject({ title: 'A register refused' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Refused' });
-  const refused = await sendIiifInParts(stack.client, { setId: set.id, keys: new Map(), newKey: randomUUID }, iiifInParts(manifest(7, 2), LIMITS), () => undefined).catch((thrown: unknown) => thrown);
+  const refused = await sendInParts(stack.client, cutting(manifest(7, 2)), { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined).catch((thrown: unknown) => thrown);
   expect(refused).toBeInstanceOf(ChorusApiError);
   expect((refused as ChorusApiError).problem.errors).toEqual([{ pointer: '/subjects/1/locations', message: expect.stringMatching(/\(canvas 2 of manifest https:\/\/example.org\/big, /) }]);
+});
+
+it('counts a manifest a collection names twice once when the document fits one upload: the API, sent it whole, says the repeat', async () => {
+  const project = await stack.client.createProject({ title: 'A collection naming a manifest twice' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Twice' });
+  const register = { '@context': V3, id: 'https://example.org/big', type: 'Manifest', label: { en: ['A register'] }, items: [canvas(1), canvas(2)] };
+  const text = JSON.stringify({ '@context': V3, id: 'https://example.org/registers', type: 'Collection', label: { en: ['Registers'] }, items: [register, register] });
+  const whole = iiifCutting(text);
+  const sent = await sendInParts(stack.client, whole, { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined);
+  expect(sent.parts).toBe(1);
+  expect(iiifAdded(sent, whole)).toMatchObject({ created: 2, repeatedManifests: 1 });
+  // Cut in parts (of 1 canvas), the lab leaves the repeat out and counts it.
+  const inOnes = iiifCutting(text.replaceAll('example.org/big', 'example.org/cut'), 1);
+  const inParts = await sendInParts(stack.client, inOnes, { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined);
+  expect(inParts.parts).toBe(2);
+  expect(iiifAdded(inParts, inOnes)).toMatchObject({ created: 2, repeatedManifests: 1 });
 });

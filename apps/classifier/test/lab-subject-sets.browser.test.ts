@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -350,6 +350,92 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  it('refuses a IIIF file over 256 MiB before reading it; sends one again in parts under the lower limit a 413 names (another installation’s), and adds all of it', async () => {
+    const LIMIT = 100_000;
+    const canvas = (n: number) => ({
+      id: `https://example.invalid/register/canvas/${n}`,
+      type: 'Canvas',
+      width: 10,
+      height: 10,
+      items: [{ id: `https://example.invalid/register/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.invalid/register/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.invalid/register/canvas/${n}`, body: { id: `https://example.invalid/register/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+    });
+    const manifest = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.invalid/register', type: 'Manifest', label: { en: ['Register of burials'] }, items: Array.from({ length: 300 }, (_, at) => canvas(at + 1)) };
+    const files = filesOf({ 'register.json': JSON.stringify(manifest), 'huge.json': '', 'half-a.json': '', 'half-b.json': '' });
+    expect(readFileSync(files.paths['register.json']!).length).toBeGreaterThan(LIMIT);
+    // 257 MiB (a sparse file: no disk taken, and the lab reads none of it).
+    truncateSync(files.paths['huge.json']!, 257 * 1024 * 1024);
+    // Two of 280 MiB: read to make their list, they would come to more than the longest text the browser holds.
+    for (const half of ['half-a.json', 'half-b.json']) truncateSync(files.paths[half]!, 280 * 1024 * 1024);
+    // The whole file is refused as another installation's API would, naming its limit; the parts after it go through.
+    const sizes: number[] = [];
+    const lowerLimit = async (route: Route, sent: number) => {
+      sizes.push(route.request().postDataBuffer()?.length ?? 0);
+      if (sent > 1) return route.continue();
+      return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: LIMIT }) });
+    };
+    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-limit', displayName: 'Anne Lister', title: 'Burials', set: 'Burials' }, lowerLimit);
+    // A JSON file larger than the lab reads to cut in parts is refused at the file, before it is read or anything sent.
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['huge.json']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-file-error'));
+    expect(await page.getByTestId('lab-upload-file-error').textContent()).toBe(
+      'The file is 257 MiB: more than the 256 MiB the lab reads to send a IIIF manifest or collection in parts (reading one takes several times its size in the browser’s memory). Split it into smaller manifests or collections, each under 256 MiB, and upload them one after another into the same set.',
+    );
+    // Several files chosen at once: their sizes together, compared before any is read.
+    await page.locator('#lab-upload-file').setInputFiles([files.paths['half-a.json']!, files.paths['half-b.json']!]);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-file-error').getByText(/^The files chosen/));
+    expect(await page.getByTestId('lab-upload-file-error').textContent()).toBe(
+      'The files chosen come to 560 MiB together: more than the 256 MiB the lab reads to send IIIF manifests or collections in parts (reading them takes several times their size in the browser’s memory). Choose fewer at once, under 256 MiB together, and upload them one after another into the same set.',
+    );
+    expect(keys).toEqual([]);
+
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['register.json']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('300 subjects added to “Burials” (300 new, 0 already in the project).'));
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([300]);
+    // The whole document, then its parts, each under the limit learnt and with a key of its own.
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(sizes[0]).toBeGreaterThan(LIMIT);
+    expect(sizes.slice(1).every((size) => size <= LIMIT)).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says of a new set whose upload’s first part got no answer that the part may have been added, not that the set is empty; sent again, it goes with the same key', async () => {
+    const account = await signUp(suite.stack, { email: `lab-first-lost-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Crews' });
+    const { page, errors } = await signedInPage(suite, account);
+    // The first part's answer is lost on its way back: the API added its rows.
+    const keys: string[] = [];
+    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-upload-name').fill('Crews');
+    const files = filesOf({ 'crews.csv': 'external_id,image_url\ncrew-1,https://example.org/1.jpg\ncrew-2,https://example.org/2.jpg\n' });
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews.csv']!);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
+      'The subject set “Crews” was made, but the answer to the upload’s first part was lost on its way: Chorus may have added that part or not. Press “Upload” again (the set is chosen below): that part goes again under the same key, so its subjects are not added twice.',
+    );
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('2 subjects added to “Crews” (2 new, 0 already in the project).'));
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Crews', 2]]);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /**
    * A IIIF server of the test's own, on another origin than the lab's: a version 3 manifest, a version 2 collection
    * naming two version 2 manifests by address, one naming a missing manifest, a manifest served without CORS headers,
@@ -418,15 +504,17 @@ describe('classifier in a browser: a subject set in the lab', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     };
-    return { base, asked, close };
+    return { base, asked, documents, close };
   }
 
   it('adds the subjects of IIIF manifests and collections by their addresses, read by the browser, and refuses in words what it cannot read, adding nothing', async () => {
     const iiif = await iiifServer();
     // The first add's answer is lost on its way back (the API added the subjects): the retry goes with the same key.
-    // The fifth is refused by the API as too large (a smaller limit than the browser's, as an installation may set).
+    // The fifth and the eighth are refused by the API as too large (a smaller limit than the browser's, as an
+    // installation may set): under the first, each canvas with its manifest fits; under the second, none does.
+    const tooLarge = (limitBytes: number) => JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes });
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
-      if (sent === 5) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent === 5 || sent === 8) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: tooLarge(sent === 5 ? 1_000 : 300) });
       if (sent !== 1) return route.continue();
       await route.fetch();
       await route.abort('connectionreset');
@@ -495,9 +583,16 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(iiif.asked).toEqual(['/letters-twice', '/letters-b', '/letters-c']);
     expect(keys).toHaveLength(4);
     expect(await subjectsInSet()).toEqual([['Registers', 6]]);
-    // Refused by the API as too large: said as the manifest's, with the API's limit, not as a file's.
-    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 1000 bytes, the most one upload takes: split the manifest into smaller ones (each under 1000 bytes) and upload them as files.`);
-    expect(keys).toHaveLength(5);
+    // Refused by the API as too large, naming a lower limit: cut again under it and sent in two parts, each with its key.
+    await address.fill(`${iiif.base}/register-1821`);
+    await press(page, '#lab-upload-address-submit');
+    // Both already in the set: none added again.
+    await waitToSee(result.getByText('0 subjects added to “Registers” (0 new, 2 already in the project).'));
+    expect(keys).toHaveLength(7);
+    expect(new Set(keys.slice(4)).size).toBe(3);
+    // Under a limit no canvas fits with its manifest: said as the manifest's, with the API's limit, not as a file's.
+    expect(await refused(`${iiif.base}/register-1821`)).toBe(`${iiif.base}/register-1821 is larger than 300 bytes, the most one upload takes: split the manifest into smaller ones (each under 300 bytes) and upload them as files.`);
+    expect(keys).toHaveLength(8);
     expect(await subjectsInSet()).toEqual([['Registers', 6]]);
     const { subjects } = await researcher.subjectsOf((await researcher.subjectSets(project.id)).subjectSets[0]!.id, { limit: 10 });
     expect(subjects.map((subject) => subject.externalId)).toEqual([
@@ -680,15 +775,28 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitToSee(page.locator('[role="alert"] .alert-detail'), { timeout: 240_000 });
     await waitForFocus(page, '[role="alert"].alert');
     expect(await page.locator('[role="alert"] .alert-detail').textContent()).toMatch(
-      /^10,000 of the 10,001 subjects of the document were added, in order; the rest were not: the upload stopped at a part Chorus refused or did not answer\. Correct the document .* and add it again: the whole document is sent again, the parts already added with their keys, and nothing is added twice\. /,
+      /^10,000 of the 10,001 subjects of the document were added, in order; those from subject 10,001 on were not: Chorus refused the part of the document that starts there, or did not answer, and the upload stopped\. Correct the document from subject 10,001 on .* and press “Try again from subject 10,001”, which sends only the rest\. /,
     );
     // The part whose answer was lost was added all the same.
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
-    // Added again: each part with its key (the API answers them as before, adding nothing twice).
-    await press(page, '#lab-upload-address-submit');
+    // Tried again: the address read again, the part it stopped at sent again with its key (the API answers it as
+    // before, adding nothing twice), the parts added not sent at all.
+    expect(await page.getByTestId('lab-upload-try-again').textContent()).toBe('Try again from subject 10,001');
+    // The document at the address changed before the stop (its label, which each of its subjects has): said of the
+    // address, not of a file to choose, and nothing sent.
+    const served = iiif.documents['/register-long']!;
+    iiif.documents['/register-long'] = () => ({ ...(served() as object), label: { en: ['Another register'] } });
+    await press(page, '[data-testid="lab-upload-try-again"]');
+    await waitToSee(page.locator('[role="alert"] .alert-detail').getByText(/ changed before subject /));
+    expect(await page.locator('[role="alert"] .alert-detail').textContent()).toBe(
+      `The document at ${iiif.base}/register-long changed before subject 10,001: its manifests or canvases there differ from those added, so going on from that subject could skip or repeat subjects. Try again once the document there is the one you were adding (changed from subject 10,001 on only), or add the whole document anew.`,
+    );
+    expect(keys).toHaveLength(2);
+    iiif.documents['/register-long'] = served;
+    await press(page, '[data-testid="lab-upload-try-again"]');
     await waitToSee(result.getByText('10,001 subjects added to “Long” (10,001 new, 0 already in the project).'), { timeout: 240_000 });
-    expect(keys).toHaveLength(4);
-    expect([keys[2], keys[3]]).toEqual([keys[0], keys[1]]);
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).toBe(keys[1]);
     expect(new Set(keys).size).toBe(2);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => set.subjects)).toEqual([10_001]);
     expect(errors).toEqual([]);

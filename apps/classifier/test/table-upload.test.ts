@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { UploadStopped, sendInParts } from '../src/lib/partsUpload';
 import { RowTooLarge } from '../src/lib/tableParts';
-import { UploadStopped, sendTableInParts } from '../src/lib/tableUpload';
+import { tableCutting } from '../src/lib/tableUpload';
 
 // The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
 jest.mock('../src/i18n', () => ({ i18n: { t: (key: string) => key } }));
@@ -24,7 +26,7 @@ it('stops, saying what was added, at a row over the limit a 413 names once earli
   // Line 10,002 of the file (after the header and the first part's rows) is larger than any part the API takes.
   const text = ['external_id,image_url,note', ...rows, `big,https://example.org/big.jpg,${'x'.repeat(LIMIT + 1)}`, 'after,https://example.org/after.jpg,'].join('\n');
 
-  const upload = sendTableInParts(stack.client, { setId: set.id, contentType: 'text/csv', text }, () => undefined);
+  const upload = sendInParts(stack.client, tableCutting(text, 'text/csv'), { setId: set.id, keys: new Map(), newKey: randomUUID }, () => undefined);
 
   const stopped = await upload.catch((thrown: unknown) => thrown);
   expect(stopped).toBeInstanceOf(UploadStopped);
@@ -32,9 +34,9 @@ it('stops, saying what was added, at a row over the limit a 413 names once earli
   expect(refusal).toBeInstanceOf(RowTooLarge);
   expect((refusal as RowTooLarge).line).toBe(10_002);
   expect((refusal as RowTooLarge).limit).toBe(LIMIT);
-  expect(where.sent).toMatchObject({ rows: 10_000, parts: 1, lines: { first: 2, last: 10_001 } });
-  expect(where.part.firstLine).toBe(10_002);
-  expect(where.upload.bytes).toBe(LIMIT);
+  expect(where.sent).toMatchObject({ rows: 10_000, parts: 1, places: { first: 2, last: 10_001 } });
+  expect(where.at).toBe(10_002);
+  expect(where.bytes).toBe(LIMIT);
   const { rows: [members] } = await stack.db.query('SELECT count(*)::int AS n FROM subject_set_members WHERE subject_set_id = $1', [set.id]);
   expect(members.n).toBe(10_000);
 });

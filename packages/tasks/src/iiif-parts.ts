@@ -28,7 +28,7 @@ export interface IiifPart {
 export interface IiifInParts {
   parts: IiifPart[];
   rows: number;
-  /** Repeats of a manifest the upload named more than once, left out (`manifestsOnce`). */
+  /** Repeats of a manifest the upload named more than once, left out of its parts (`manifestsOnce`); 0 when it goes whole, the API counting them. */
   repeatedManifests: number;
 }
 
@@ -64,37 +64,78 @@ function withCanvases(manifest: IiifResource, canvases: IiifResource[]): IiifRes
   return { ...rest, sequences: [{ ...asIiifResource((manifest.sequences as unknown[])[0]), canvases }] };
 }
 
+/** A canvas of an upload, in the API's order: its manifest, and its place there (from 0). */
+interface PlacedCanvas {
+  manifest: IiifResource;
+  canvas: IiifResource;
+  index: number;
+}
+
+/** A IIIF upload read for cutting: its parts from a canvas on (`inParts`), and what it has before a canvas (`before`). */
+export interface IiifUpload {
+  inParts: (limits: PartLimits, from?: number) => IiifInParts;
+  before: (from: number) => string;
+}
+
 /**
- * A IIIF upload's text in parts of at most `limits` subjects and bytes, or one part, its text as it is, when it fits
- * (or when only the API can say what is wrong with it). Throws `ExternalIdRepeated` for a canvas id given twice
- * (compared as the API stores ids): parts read apart would take the repeat for a canvas sent again, where one upload
- * refuses it; and `CanvasTooLarge` for a canvas no part can send.
+ * A IIIF upload's text, read once, to cut in parts of at most `limits` subjects and bytes from its canvas `from` (the
+ * first of a part an upload stopped at; from 0) on, or one part, its text as it is, when it fits whole (or when only
+ * the API can say what is wrong with it). `inParts` throws `ExternalIdRepeated` for a canvas id given twice anywhere
+ * in it (compared as the API stores ids): parts read apart would take the repeat for a canvas sent again, where one
+ * upload refuses it; and `CanvasTooLarge` for a canvas from `from` on that no part can send.
  */
-export function iiifInParts(text: string, limits: PartLimits): IiifInParts {
+export function iiifUpload(text: string): IiifUpload {
+  const read = canvasesOf(text);
+  const whole = (rows: number): IiifInParts => ({ parts: [{ text, rows, firstRow: 0, manifests: [] }], rows, repeatedManifests: 0 });
+  if (!read) return { inParts: () => whole(0), before: () => '' };
+  const { canvases, repeats, nameOf } = read;
+  const rows = canvases.length;
+  return {
+    // Sent whole, the API counts the repeats itself; cut, the parts leave them out and say how many.
+    inParts: (limits, from = 0) => {
+      if (from === 0 && rows <= limits.rows && utf8Bytes(text) <= limits.bytes) return whole(rows);
+      const repeated = repeatedExternalIds(
+        canvases.map(({ canvas }) => ({ externalId: iiifIdOf(canvas) })),
+        (first) => `canvas ${canvases[first]!.index + 1} of manifest ${nameOf(canvases[first]!.manifest)}`,
+      );
+      if (repeated.length) {
+        throw new ExternalIdRepeated(repeated.map(({ index, message }) => ({ pointer: `/subjects/${index}/externalId`, message: `${message} (canvas ${canvases[index]!.index + 1} of manifest ${nameOf(canvases[index]!.manifest)})` })));
+      }
+      return { parts: packed(canvases.slice(from), from, limits, nameOf), rows, repeatedManifests: repeats };
+    },
+    // Each manifest's label and metadata (which its subjects get) once, then its canvases.
+    before: (from) => {
+      const shown = new Set<IiifResource>();
+      const said: IiifResource[] = [];
+      for (const { manifest, canvas } of canvases.slice(0, from)) {
+        if (!shown.has(manifest)) said.push(withCanvases(manifest, []));
+        shown.add(manifest);
+        said.push(canvas);
+      }
+      return JSON.stringify(said);
+    },
+  };
+}
+
+/** The canvases of an upload's text, each manifest once, and how the lab names a manifest; null where it goes whole (not JSON, or only the API can judge it). */
+function canvasesOf(text: string): { canvases: PlacedCanvas[]; repeats: number; nameOf: (manifest: IiifResource) => string } | null {
   let document: unknown;
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    return { parts: [{ text, rows: 0, firstRow: 0, manifests: [] }], rows: 0, repeatedManifests: 0 };
+    return null;
   }
   const read = manifestsIn(document);
-  const whole = (rows: number) => ({ parts: [{ text, rows, firstRow: 0, manifests: [] }], rows, repeatedManifests: 0 });
-  if (!read) return whole(0);
+  if (!read) return null;
   const { manifests, repeats, shared } = manifestsOnce(read);
-  if (shared.length) return whole(0);
-  const rows = manifests.reduce((sum, manifest) => sum + iiifCanvasesOf(manifest).length, 0);
-  if (rows <= limits.rows && utf8Bytes(text) <= limits.bytes) return whole(rows);
+  if (shared.length) return null;
   const nameOf = (manifest: IiifResource) => iiifIdOf(manifest) ?? `${manifests.indexOf(manifest) + 1}`;
   const canvases = manifests.flatMap((manifest) => iiifCanvasesOf(manifest).map((canvas, index) => ({ manifest, canvas, index })));
-  const repeated = repeatedExternalIds(
-    canvases.map(({ canvas }) => ({ externalId: iiifIdOf(canvas) })),
-    (first) => `canvas ${canvases[first]!.index + 1} of manifest ${nameOf(canvases[first]!.manifest)}`,
-  );
-  if (repeated.length) {
-    throw new ExternalIdRepeated(repeated.map(({ index, message }) => ({ pointer: `/subjects/${index}/externalId`, message: `${message} (canvas ${canvases[index]!.index + 1} of manifest ${nameOf(canvases[index]!.manifest)})` })));
-  }
-  return { parts: packed(canvases, limits, nameOf), rows, repeatedManifests: repeats };
+  return { canvases, repeats, nameOf };
 }
+
+/** A IIIF upload's text in parts (`iiifUpload`): from its canvas `from` on. */
+export const iiifInParts = (text: string, limits: PartLimits, from = 0): IiifInParts => iiifUpload(text).inParts(limits, from);
 
 /** A canvas that, with its manifest (label, metadata), is over the bytes one upload takes: no part can send it. */
 export class CanvasTooLarge extends Error {
@@ -108,12 +149,15 @@ export class CanvasTooLarge extends Error {
   }
 }
 
-/** The canvases, in order, packed into parts of at most `limits` subjects and bytes (a list of manifests: `[`, `]` and a comma between). */
-function packed(canvases: { manifest: IiifResource; canvas: IiifResource; index: number }[], limits: PartLimits, nameOf: (manifest: IiifResource) => string): IiifPart[] {
+/**
+ * The canvases, in order, packed into parts of at most `limits` subjects and bytes (a list of manifests: `[`, `]` and
+ * a comma between), the first being the upload's `from`-th.
+ */
+function packed(canvases: PlacedCanvas[], from: number, limits: PartLimits, nameOf: (manifest: IiifResource) => string): IiifPart[] {
   const parts: IiifPart[] = [];
   let open: { manifest: IiifResource; canvases: IiifResource[]; firstCanvas: number }[] = [];
   let rows = 0;
-  let firstRow = 0;
+  let firstRow = from;
   const shell = new Map<IiifResource, number>();
   const shellBytes = (manifest: IiifResource) => shell.get(manifest) ?? shell.set(manifest, utf8Bytes(JSON.stringify(withCanvases(manifest, [])))).get(manifest)!;
   let bytes = 2;

@@ -1,5 +1,5 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
-import { CanvasTooLarge, ExternalIdRepeated, iiifInParts, isIiifCollection } from '@chorus/tasks';
+import { CanvasTooLarge, ExternalIdRepeated, isIiifCollection } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -9,11 +9,12 @@ import { CheckboxField, FormField, SelectField } from '../../components/FormFiel
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { type AddressAdd, IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
-import { IIIF_PART_LIMITS, IiifUploadStopped, sendIiifInParts } from '../../lib/iiifParts';
+import { IIIF_FILE_LIMIT_BYTES, IIIF_PART_LIMITS, iiifAdded, iiifCutting } from '../../lib/iiifParts';
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
-import { FileChangedBeforeStop, type PartsSent, type StoppedUpload, TABLE_TYPES, type TableUpload, UploadStopped, sendTableInParts, utf8Text } from '../../lib/tableUpload';
+import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts } from '../../lib/partsUpload';
+import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -139,15 +140,87 @@ function refusedBeforeSending(thrown: unknown, t: TFunction) {
   return null;
 }
 
+/** What an upload in parts sends: a table's rows (its places lines of the file), or a IIIF document's canvases (its places subjects of the document). */
+type PartsKind = 'table' | 'iiif';
+
+/** An upload in parts that stopped, of which kind, into which set, and where its text is read again: "Try again" goes on from its part. */
+interface Stop {
+  upload: StoppedUpload;
+  kind: PartsKind;
+  contentType: string;
+  set: string;
+  /** A IIIF document read from its address is read from it again; a file from the file chosen then. */
+  address?: string;
+}
+
 /**
- * Where an upload in parts stopped, in words: the lines of the file whose subjects were added (if any), those not,
+ * Where an upload in parts stopped, in words: the lines of the file (the subjects of the document) added, those not,
  * and what "Try again" does (for rows without ids, that the file sent whole again would add the added ones twice).
  */
-function stoppedInWords({ sent, part, withIds }: StoppedUpload, t: TFunction): string {
-  const added = sent.lines ? t('lab.upload.parts.added', { count: sent.rows, first: sent.lines.first, last: sent.lines.last }) : t('lab.upload.parts.noneAdded');
-  const notAdded = t('lab.upload.parts.notAdded', { count: sent.total - sent.rows, first: part.firstLine });
-  const again = withIds || !sent.rows ? t('lab.upload.parts.again', { line: part.firstLine }) : t('lab.upload.parts.againWithoutIds', { count: sent.rows, line: part.firstLine });
+function stoppedInWords({ upload: { sent, at, withIds }, kind }: Stop, t: TFunction): string {
+  if (kind === 'iiif') return t('lab.upload.parts.iiifStopped', { added: sent.rows, count: sent.total, first: at });
+  const added = t('lab.upload.parts.added', { count: sent.rows, first: sent.places?.first, last: sent.places?.last });
+  const notAdded = t('lab.upload.parts.notAdded', { count: sent.total - sent.rows, first: at });
+  const again = withIds ? t('lab.upload.parts.again', { line: at }) : t('lab.upload.parts.againWithoutIds', { count: sent.rows, line: at });
   return `${added} ${notAdded} ${again}`;
+}
+
+/** What the form knows of an upload in parts before it stops: of which kind, into which set, read from where. */
+type StopWhere = Omit<Stop, 'upload' | 'contentType'>;
+
+/** An upload in parts that stopped at a part, as the form says it (`Stop`), and why. */
+class PartsStopped extends Error {
+  constructor(
+    readonly stop: Stop,
+    readonly refusal: unknown,
+  ) {
+    super('upload stopped at a part');
+  }
+}
+
+/** The first part of an upload in parts got no answer: it may have been added (sent again, it goes with its key). */
+class FirstPartAnswerLost extends Error {
+  constructor(
+    readonly lost: TypeError,
+    readonly fromAddress: boolean,
+  ) {
+    super('the answer to the first part was lost');
+  }
+}
+
+/** An upload tried again that differs before where it stopped, in words: the file chosen, or the document at the address. */
+function changedBeforeInWords(at: number, stop: Stop | null, t: TFunction): string {
+  if (stop?.kind !== 'iiif') return t('lab.upload.parts.changedBefore', { line: at });
+  return stop.address ? t('lab.upload.parts.iiifAddressChangedBefore', { first: at, address: stop.address }) : t('lab.upload.parts.iiifChangedBefore', { first: at });
+}
+
+/**
+ * A document read from its address that the API takes as too large (a 413), or with a canvas over the lower limit a
+ * 413 named (`CanvasTooLarge`): said as the address's, with the limit, not as a file's; any other error as it is.
+ */
+function tooLargeAtAddress(error: unknown, address: string, collection: boolean): unknown {
+  const limitBytes = error instanceof CanvasTooLarge ? error.limit : error instanceof ChorusApiError && error.status === 413 ? error.problem.limitBytes : null;
+  if (limitBytes === null) return error;
+  return new IiifFetchFailed('tooLarge', address, { limitBytes, ...(collection ? { collection: address } : {}) });
+}
+
+/** Whether an upload's media type is JSON's (a IIIF document, or a JSON file of subjects). */
+const isJson = (contentType: string) => contentType === 'application/json' || contentType === 'application/ld+json';
+
+/** A IIIF document chosen as files (one or several), larger than the lab reads to cut in parts (`IIIF_FILE_LIMIT_BYTES`): refused before it is read. */
+class DocumentTooLarge extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly files: number,
+  ) {
+    super('a IIIF document larger than the lab reads');
+  }
+}
+
+/** Throws `DocumentTooLarge` for JSON files chosen whose sizes together are over what the lab reads: known without reading them. */
+function documentWithinLimit(chosen: readonly File[]): void {
+  const bytes = chosen.reduce((sum, one) => sum + one.size, 0);
+  if (bytes > IIIF_FILE_LIMIT_BYTES) throw new DocumentTooLarge(bytes, chosen.length);
 }
 
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
@@ -189,10 +262,10 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
   const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
-  /** The `Idempotency-Key` of each part of a IIIF document sent in parts, by what it sent: added again, a part already added adds nothing twice. */
-  const iiifPartKeys = useRef(new Map<string, string>());
-  /** A table whose upload in parts stopped at a part, into which set: "Try again" goes on from that part. */
-  const [stopped, setStopped] = useState<{ upload: StoppedUpload; set: string } | null>(null);
+  /** The `Idempotency-Key` of each part of an upload in parts, by what it sent: sent again, a part already added adds nothing twice. */
+  const partKeys = useRef(new Map<string, string>());
+  /** An upload in parts that stopped at a part: "Try again" goes on from that part. */
+  const [stopped, setStopped] = useState<Stop | null>(null);
   const form = useForm({ set: NEW_SET, name: '', file: '', address: '', reason: '' }, UPLOAD_FIELDS);
   /** How far an add from an address is: reading its document, one of its collection's members (the n-th), or sending what was read. */
   const [reading, setReading] = useState<{ stage: 'document' | 'sending'; address: string } | { stage: 'member'; n: number; address: string } | null>(null);
@@ -236,12 +309,23 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     onUploaded();
     return created;
   };
-  /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
+  /**
+   * The refusal, said true: a set made for the file stays (empty, or holding a first part whose answer was lost), so
+   * "changed nothing" would not be.
+   */
   const refusal = (thrown: unknown, t: TFunction) => {
-    if (thrown instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(thrown, t) }, form: null };
-    if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: t('lab.upload.parts.changedBefore', { line: thrown.stopped.part.firstLine }), fields: [] } };
-    const partStopped = thrown instanceof UploadStopped ? stoppedInWords(thrown.stopped, t) : thrown instanceof IiifUploadStopped ? t('lab.upload.parts.iiifStopped', { added: thrown.sent.rows, count: thrown.sent.total }) : null;
-    const error = thrown instanceof UploadStopped || thrown instanceof IiifUploadStopped ? thrown.refusal : thrown;
+    if (thrown instanceof DocumentTooLarge) {
+      const said = { size: roundedSize(thrown.bytes, i18n.language, Math.ceil), limit: bytesInWords(IIIF_FILE_LIMIT_BYTES) };
+      return { fields: { file: thrown.files > 1 ? t('lab.upload.documentsTooLarge', said) : t('lab.upload.documentTooLarge', said) }, form: null };
+    }
+    if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: changedBeforeInWords(thrown.stopped.at, stopped, t), fields: [] } };
+    if (thrown instanceof FirstPartAnswerLost && madeNow.current) {
+      const button = thrown.fromAddress ? t('lab.upload.address.submit') : t('lab.upload.submit');
+      return { fields: {}, form: { detail: t('lab.upload.parts.madeAnswerLost', { set: madeNow.current, button }), fields: [] } };
+    }
+    const partStopped = thrown instanceof PartsStopped ? stoppedInWords(thrown.stop, t) : null;
+    const error = thrown instanceof PartsStopped ? thrown.refusal : thrown instanceof FirstPartAnswerLost ? thrown.lost : thrown;
+    if (error instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(error, t) }, form: partStopped ? { detail: partStopped, fields: [] } : null };
     setTaken(setWithTakenName(error));
     const refused =
       refusedBeforeSending(error, t) ??
@@ -254,33 +338,65 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     if (!made || !refused.form) return refused;
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
-  /** Sends a table in parts, saying how far it is; where it stops, remembers from where to go on. */
-  const inParts = async (upload: TableUpload, set: string): Promise<SubjectsAdded | null> => {
+  /**
+   * Sends an upload in parts (from where `stop` stopped, if given), saying how far it is while it has several; where it
+   * stops, remembers from where to go on (`Stop`). The parts' answers together, or null if it added none.
+   */
+  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, stop: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; stopped?: StoppedUpload; cut?: Cut<P> }): Promise<PartsSent> => {
     try {
-      const sent = await sendTableInParts(client, upload, (far) => setSending(far.partsInAll > 1 ? far : null));
+      const sent = await sendInParts(client, cutting, { ...upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
       setStopped(null);
-      return sent.added;
+      return sent;
     } catch (error) {
-      if (error instanceof UploadStopped) setStopped({ upload: error.stopped, set });
-      throw error;
+      // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
+      if (error instanceof TypeError) throw new FirstPartAnswerLost(error, stop.address !== undefined);
+      if (!(error instanceof UploadStopped)) throw error;
+      const stopHere = { ...stop, contentType: cutting.contentType, upload: error.stopped };
+      setStopped(stopHere);
+      throw new PartsStopped(stopHere, error.refusal);
     } finally {
       setSending(null);
       onUploaded();
     }
   };
+  /** Sends a table in parts (a file of one part in one). */
+  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, stop?: StoppedUpload) =>
+    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing, stopped: stop }));
   /**
-   * Sends a IIIF document (a manifest, a collection, a list of manifests) in parts when it has more subjects or bytes
-   * than one upload takes (`iiifInParts`), saying how far it is; null when it goes whole, as any upload.
+   * Sends a IIIF document (a manifest, a collection, a list of manifests) through the parts loop (`iiifCutting`: in one
+   * part when it fits one upload, else in parts, cut again under a lower limit a 413 names), or goes on from where it
+   * stopped, saying how far it is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what
+   * only the API can judge). A document read from an address too large even so is said as the address's.
    */
-  const iiifPartsSent = async (text: string, set: { id: string }, replacing: ReturnType<typeof replacingChosen>): Promise<SubjectsAdded | null> => {
-    const inParts = iiifInParts(text, IIIF_PART_LIMITS);
-    if (inParts.parts.length < 2) return null;
-    try {
-      return await sendIiifInParts(client, { setId: set.id, replacing, keys: iiifPartKeys.current, newKey: randomUuid }, inParts, (far) => setSending(far));
-    } finally {
-      setSending(null);
-      onUploaded();
-    }
+  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; stopped?: StoppedUpload }): Promise<SubjectsAdded | null> => {
+    const cutting = iiifCutting(text);
+    const cut = from.stopped ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
+    if (cut && !cut.rows) return null;
+    const { address } = from;
+    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, stopped: from.stopped, cut }).catch((error: unknown) => {
+      if (!address) throw error;
+      // Stopped part-way, some subjects were added: not "nothing was added" of a collection.
+      if (error instanceof PartsStopped) throw new PartsStopped(error.stop, tooLargeAtAddress(error.refusal, address, false));
+      throw tooLargeAtAddress(error, address, from.collection ?? false);
+    });
+    return iiifAdded(sent, cutting);
+  };
+  /**
+   * The text of the IIIF document chosen as files (several: a list of their manifests, `body` when already made),
+   * unless larger than the lab reads (`DocumentTooLarge`, before any file is read); null if not UTF-8.
+   */
+  const chosenDocument = async (chosen: readonly File[], body?: Blob | string): Promise<string | null> => {
+    documentWithinLimit(chosen);
+    const read = body ?? (await uploadBody(chosen)).body;
+    return typeof read === 'string' ? read : await utf8Text(read);
+  };
+  /** A IIIF manifest or collection read from its address, with the members it names by address, saying how far the reading is. */
+  const readAddress = async (address: string) => {
+    setReading({ stage: 'document', address });
+    const top = await fetchIiifDocument(address, IIIF_ADDRESS_LIMITS.bytes);
+    const body = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes), IIIF_ADDRESS_LIMITS, (n, member) => setReading({ stage: 'member', n, address: member }));
+    setReading({ stage: 'sending', address });
+    return { top, body };
   };
   /** What any upload, of a file or from an address, needs besides what it sends: a new set's name, a correction's reason. */
   const uploadChecked = (t: TFunction) => ({
@@ -304,17 +420,19 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     send: async () => {
       uploadStarts();
       const chosen = files();
-      const set = await targetSet();
+      // Several files are read to make their list: their sizes are compared first.
+      if (chosen.length > 1) documentWithinLimit(chosen);
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
       const { body, contentType, fileName } = await uploadBody(chosen);
+      // IIIF manifests longer than one upload takes go in parts too (a JSON file of { subjects } is never longer).
+      const json = isJson(contentType) ? await chosenDocument(chosen, body) : null;
+      const set = await targetSet();
       const replacing = replacingChosen();
       // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
       const text = chosen.length === 1 && TABLE_TYPES.includes(contentType) ? await utf8Text(chosen[0]!) : null;
-      const sentInParts = text === null ? null : await inParts({ setId: set.id, contentType, replacing, text }, set.name);
-      // IIIF manifests longer than one upload takes go in parts too (a JSON file of { subjects } is never longer).
-      const json = contentType === 'application/json' || contentType === 'application/ld+json' ? (typeof body === 'string' ? body : await utf8Text(body)) : null;
-      const iiifInPartsSent = json === null ? null : await iiifPartsSent(json, set, replacing);
+      const sentInParts = text === null ? null : await tableSent(text, contentType, set, replacing);
+      const iiifInPartsSent = json === null ? null : await iiifPartsSent(json, set, replacing, {});
       const result = sentInParts ?? iiifInPartsSent ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
       setAdded({ result, set: set.name });
       onUploaded();
@@ -338,12 +456,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       uploadStarts();
       const address = form.values.address.trim();
       try {
-        setReading({ stage: 'document', address });
-        const top = await fetchIiifDocument(address, IIIF_ADDRESS_LIMITS.bytes);
-        const body = await iiifUploadBody(top, (member, bytes) => fetchIiifDocument(member, bytes), IIIF_ADDRESS_LIMITS, (n, member) => setReading({ stage: 'member', n, address: member }));
-        setReading({ stage: 'sending', address });
+        const { top, body } = await readAddress(address);
         const set = await targetSet();
-        const inParts = await iiifPartsSent(body, set, replacingChosen());
+        const inParts = await iiifPartsSent(body, set, replacingChosen(), { address, collection: isIiifCollection(top.document) });
         if (inParts) {
           setAdded({ result: inParts, set: set.name });
           return;
@@ -352,11 +467,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
         const key = addressRetryKey(addressKey.current, sent, randomUuid);
         addressKey.current = { ...sent, key };
         const result = await client.uploadSubjects(set.id, body, 'application/json', sent.replacing, undefined, key).catch((error: unknown) => {
-          // Too large for the API (as the browser counted it, it was not): said as the address's, not a file's.
-          if (error instanceof ChorusApiError && error.status === 413) {
-            throw new IiifFetchFailed('tooLarge', address, { limitBytes: error.problem.limitBytes, ...(isIiifCollection(top.document) ? { collection: address } : {}) });
-          }
-          throw error;
+          throw tooLargeAtAddress(error, address, isIiifCollection(top.document));
         });
         addressKey.current = null;
         setAdded({ result, set: set.name });
@@ -367,18 +478,24 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     },
     refused: refusal,
   });
-  /** "Try again" after an upload in parts stopped: the file chosen (corrected, or the same) from the part it stopped at. */
+  /** "Try again" after an upload in parts stopped: the file chosen (corrected, or the same), or the address read again, from the part it stopped at. */
   const tryAgain = form.onSubmit({
-    check: (t) => (file() ? {} : { file: t('lab.upload.fileMissing') }),
+    check: (t) => (file() || stopped?.address ? {} : { file: t('lab.upload.fileMissing') }),
     send: async () => {
       if (!stopped) return;
       // The button goes with the refusal it is in: the focus goes where the progress is said, not to the page's start.
       statusRef.current?.focus();
       setAdded(null);
-      const text = await utf8Text(file()!);
-      if (text === null) throw new FileChangedBeforeStop(stopped.upload);
-      const result = await inParts({ ...stopped.upload.upload, text, stopped: stopped.upload }, stopped.set);
-      if (result) setAdded({ result, set: stopped.set });
+      const { upload, kind, address } = stopped;
+      const set = { id: upload.setId, name: stopped.set };
+      try {
+        const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
+        if (text === null) throw new FileChangedBeforeStop(upload);
+        const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, stopped: upload }) : await tableSent(text, stopped.contentType, set, upload.replacing, upload);
+        if (result) setAdded({ result, set: stopped.set });
+      } finally {
+        setReading(null);
+      }
     },
     refused: refusal,
   });
@@ -390,7 +507,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       <ErrorAlert problem={form.problem} focus>
         {stopped && (
           <button type="button" className="button button-secondary" data-testid="lab-upload-try-again" onClick={(event) => void tryAgain(event)}>
-            {t('lab.upload.parts.tryAgain', { line: stopped.upload.part.firstLine })}
+            {stopped.kind === 'iiif' ? t('lab.upload.parts.iiifTryAgain', { first: stopped.upload.at }) : t('lab.upload.parts.tryAgain', { line: stopped.upload.at })}
           </button>
         )}
       </ErrorAlert>

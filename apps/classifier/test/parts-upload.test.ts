@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { CanvasTooLarge } from '@chorus/tasks';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { iiifAdded, iiifCutting } from '../src/lib/iiifParts';
+import { FileChangedBeforeStop, type PartsUpload, UploadStopped, sendInParts } from '../src/lib/partsUpload';
+import { tableCutting } from '../src/lib/tableUpload';
+
+// The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
+jest.mock('../src/i18n', () => ({ i18n: { t: (key: string) => key } }));
+
+/**
+ * The one loop that sends a table and a IIIF document in parts (`sendInParts`), against a real API whose body limit
+ * is below the lab's default (`BODY_LIMIT_BYTES`): a part the API refuses with a 413 naming it is cut again under it,
+ * whatever the format, and an upload stopped at a part goes on from that part.
+ */
+
+const LIMIT = 200_000;
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false, env: { BODY_LIMIT_BYTES: String(LIMIT) } });
+});
+afterAll(() => stack.stop());
+
+/** A set of a new project, its members counted, and an upload into it whose new keys are counted. */
+async function setToFill(title: string) {
+  const project = await stack.client.createProject({ title });
+  const set = await stack.client.createSubjectSet(project.id, { name: title });
+  const members = async (): Promise<number> => (await stack.db.query('SELECT count(*)::int AS n FROM subject_set_members WHERE subject_set_id = $1', [set.id])).rows[0].n;
+  const upload: PartsUpload & { made: number } = {
+    setId: set.id,
+    keys: new Map(),
+    made: 0,
+    newKey: () => {
+      upload.made += 1;
+      return randomUUID();
+    },
+  };
+  return { members, upload };
+}
+
+const V3 = 'http://iiif.io/api/presentation/3/context.json';
+const canvas = (n: number, painted = true, label = `p. ${n}`) => ({
+  id: `https://example.org/register/canvas/${n}`,
+  type: 'Canvas',
+  label: { none: [label] },
+  width: 10,
+  height: 10,
+  items: painted ? [{ id: `https://example.org/register/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.org/register/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.org/register/canvas/${n}`, body: { id: `https://example.org/register/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }] : [],
+});
+/** A manifest of `count` canvases (about 560 bytes each), canvas `unpainted` painting nothing, `label` naming the manifest. */
+const manifest = (count: number, { unpainted, label = 'A parish register', big }: { unpainted?: number; label?: string; big?: number } = {}) =>
+  JSON.stringify({ '@context': V3, id: 'https://example.org/register', type: 'Manifest', label: { en: [label] }, items: Array.from({ length: count }, (_, at) => canvas(at + 1, at + 1 !== unpainted, at + 1 === big ? 'x'.repeat(LIMIT) : undefined)) });
+
+/** A table of `count` rows (about 65 bytes each), row `bad` with an address the API refuses. */
+const table = (count: number, { bad }: { bad?: number } = {}) =>
+  `external_id,image_url,note\n${Array.from({ length: count }, (_, at) => `r${at + 1},${at + 1 === bad ? 'ftp' : 'https'}://example.org/rows/${at + 1}.jpg,row ${at + 1} of a long table\n`).join('')}`;
+
+describe('a table and a IIIF document sent in parts by one loop', () => {
+  it('cuts a table again under the lower limit a 413 names, and adds every row once', async () => {
+    const { members, upload } = await setToFill('Table over a lower limit');
+    const text = table(7_000);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 * LIMIT);
+    const sent = await sendInParts(stack.client, tableCutting(text, 'text/csv'), upload, () => undefined);
+    expect(sent).toMatchObject({ rows: 7_000, total: 7_000, parts: 3, places: { first: 2, last: 7_001 } });
+    expect(await members()).toBe(7_000);
+    expect(upload.made).toBe(4);
+  });
+
+  it('cuts a IIIF document again under the lower limit a 413 names, each manifest once in the answer', async () => {
+    const { members, upload } = await setToFill('Document over a lower limit');
+    const text = manifest(1_000);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 * LIMIT);
+    const cutting = iiifCutting(text);
+    // Under the lab's default limit the document goes in one part: the API's 413 says its own, to which it is cut again.
+    expect(cutting.cut(16 * 1024 * 1024, 0).parts).toHaveLength(1);
+    const sent = await sendInParts(stack.client, cutting, upload, () => undefined);
+    expect(sent).toMatchObject({ rows: 1_000, total: 1_000, parts: 3, places: { first: 1, last: 1_000 } });
+    expect(iiifAdded(sent, cutting)).toMatchObject({ created: 1_000, manifests: [{ id: 'https://example.org/register', subjects: 1_000 }] });
+    expect(await members()).toBe(1_000);
+    // Each part sent under the limit learnt, with a key of its own; the one the 413 refused had its own too.
+    expect(upload.made).toBe(4);
+  });
+
+  it('refuses a IIIF document with a canvas over the lower limit a 413 names before adding any of it (CanvasTooLarge)', async () => {
+    const { members, upload } = await setToFill('A canvas over a lower limit');
+    const refused = await sendInParts(stack.client, iiifCutting(manifest(20, { big: 12 })), upload, () => undefined).catch((thrown: unknown) => thrown);
+    expect(refused).toBeInstanceOf(CanvasTooLarge);
+    expect(refused).toMatchObject({ canvas: 12, manifest: 'https://example.org/register', limit: LIMIT });
+    expect(await members()).toBe(0);
+  });
+
+  it('goes on with a IIIF document from the part it stopped at, sending only the rest; refuses one that differs before it', async () => {
+    const { members, upload } = await setToFill('A register stopped');
+    // Three parts under the limit learnt; canvas 500, in the second, paints nothing.
+    const [first, second] = iiifCutting(manifest(1_000)).cut(LIMIT, 0).parts.map((part) => part.rows);
+    expect([first! < 500, first! + second! >= 500]).toEqual([true, true]);
+    const stopped = await sendInParts(stack.client, iiifCutting(manifest(1_000, { unpainted: 500 })), upload, () => undefined).catch((thrown: unknown) => thrown);
+    expect(stopped).toBeInstanceOf(UploadStopped);
+    const { stopped: where } = stopped as UploadStopped;
+    expect(where).toMatchObject({ bytes: LIMIT, from: first, at: first! + 1, sent: { rows: first, parts: 1 } });
+    expect(await members()).toBe(first);
+    const made = upload.made;
+
+    // The label of every canvas's manifest is the subjects' metadata: a document changed before the stop is refused.
+    const changed = await sendInParts(stack.client, iiifCutting(manifest(1_000, { label: 'Another register' })), { ...upload, stopped: where }, () => undefined).catch((thrown: unknown) => thrown);
+    expect(changed).toBeInstanceOf(FileChangedBeforeStop);
+
+    const corrected = iiifCutting(manifest(1_000));
+    const told: number[] = [];
+    const sent = await sendInParts(stack.client, corrected, { ...upload, stopped: where }, (far) => told.push(far.rows));
+    expect(sent).toMatchObject({ rows: 1_000, total: 1_000, parts: 3, places: { first: 1, last: 1_000 } });
+    expect(told).toEqual([first, first! + second!, 1_000]);
+    expect(iiifAdded(sent, corrected)).toMatchObject({ created: 1_000, addedToSet: 1_000, manifests: [{ id: 'https://example.org/register', subjects: 1_000 }] });
+    // Only the two parts from the stop on were sent, cut under the limit learnt (no 413 again).
+    expect(upload.made - made).toBe(2);
+    expect(await members()).toBe(1_000);
+  });
+
+  it('goes on with a table from the part it stopped at, sending only the rest', async () => {
+    const { members, upload } = await setToFill('A table stopped');
+    const stopped = await sendInParts(stack.client, tableCutting(table(7_000, { bad: 4_000 }), 'text/csv'), upload, () => undefined).catch((thrown: unknown) => thrown);
+    expect(stopped).toBeInstanceOf(UploadStopped);
+    const { stopped: where } = stopped as UploadStopped;
+    expect(where).toMatchObject({ bytes: LIMIT, at: where.sent.rows + 2, withIds: true });
+    const added = await members();
+    expect(added).toBe(where.sent.rows);
+    const made = upload.made;
+    const sent = await sendInParts(stack.client, tableCutting(table(7_000), 'text/csv'), { ...upload, stopped: where }, () => undefined);
+    expect(sent).toMatchObject({ rows: 7_000, places: { first: 2, last: 7_001 } });
+    expect(upload.made - made).toBe(sent.parts - where.sent.parts);
+    expect(await members()).toBe(7_000);
+  });
+});
