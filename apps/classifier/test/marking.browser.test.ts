@@ -113,15 +113,21 @@ describe('classifier in a browser: the marking task', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
     expect((await entries(page))[1]).toMatch(/^Sign 1 at (399|400|401), (299|300|301), (199|200|201) × (149|150|151)Remove$/);
 
+    // The sign chosen in the list: the crosshair goes to its middle.
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    await page.locator('input[type="radio"][value="sign"]').focus();
+
     // The keyboard alone: the penguin tool by its radio, then the image, where the arrows move the crosshair from the
     // middle and Enter places.
-    await tabTo(page, 'input[type="radio"][value="sign"]');
     await page.keyboard.press('ArrowUp');
     await waitForFocus(page, 'input[type="radio"][value="penguin"]');
     await tabTo(page, '[data-testid="marking-layer"]', 30, true);
-    // The crosshair starts on the chosen mark (the sign just drawn).
+    // The crosshair starts on the chosen mark (the sign); Escape lets it go, so the arrows move the crosshair, not it.
     const [cx, cy] = await crosshair(layer);
     expect([cx, cy]).toEqual([500, 375]);
+    await page.keyboard.press('Escape');
+    expect(await said(page)).toBe('No mark chosen.');
+    expect(await page.locator('.marking-select[aria-pressed="true"]').count()).toBe(0);
     const step = await imagePerScreen(layer);
     await page.keyboard.press('Shift+ArrowRight'); // 50 px of the screen
     await page.keyboard.press('ArrowUp'); // 10 px
@@ -147,9 +153,41 @@ describe('classifier in a browser: the marking task', () => {
     await page.keyboard.press(' ');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
     expect((await entries(page))[3]).toMatch(/^Sign 2 at /);
-    await checkScreen(page, 'marking');
+    const sign2 = (await entries(page))[3]!;
 
-    // Delete removes the chosen mark (the one just drawn); a Remove button removes another.
+    // Ctrl+Z undoes the sign drawn, Ctrl+Y draws it again.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect(await said(page)).toMatch(/^Undone: Placed Sign 2 at/);
+    await page.keyboard.press('Control+y');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
+    expect(await said(page)).toMatch(/^Redone: Placed Sign 2 at/);
+    expect((await entries(page))[3]).toBe(sign2);
+
+    // With no tool, Enter chooses the mark under the crosshair (the sign's far corner); the arrows move it, Alt and the
+    // arrows resize it, each said once the keys rest, and Ctrl+Z takes each back.
+    await page.locator('input[type="radio"][value=""]').check();
+    await page.locator('button.marking-to-image').click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^Sign 2 at/.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
+    expect(await said(page)).toMatch(/^Chosen: Sign 2 at/);
+    const numbers = (text: string) => text.match(/\d+/g)!.slice(1).map(Number);
+    const [sx, sy, sw, sh] = numbers(sign2);
+    await page.keyboard.press('ArrowRight'); // 10 px of the screen
+    await page.keyboard.press('Shift+ArrowDown'); // 50 px
+    await page.keyboard.press('Alt+ArrowRight'); // 10 px wider
+    await page.keyboard.press('Alt+ArrowUp'); // 10 px shorter
+    await page.waitForFunction(() => /^Resized Sign 2 at/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+    const [mx, my, mw, mh] = numbers((await entries(page))[3]!);
+    const near = (a: number, b: number) => Math.abs(a - b) <= 1;
+    expect([near(mx!, sx! + 10 * step), near(my!, sy! + 50 * step), near(mw!, sw! + 10 * step), near(mh!, sh! - 10 * step)]).toEqual([true, true, true, true]);
+    await checkScreen(page, 'marking');
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Control+z');
+    await page.waitForFunction((sign) => document.querySelectorAll('[data-testid="marking-entry"]')[3]?.textContent === sign, sign2);
+    expect(await said(page)).toMatch(/^Undone: Moved Sign 2 at/);
+
+    // Moves undone, the sign is still chosen: Delete removes it; a Remove button removes another.
+    expect(await page.locator('.marking-select[aria-pressed="true"]').textContent()).toMatch(/^Sign 2 at/);
     await page.keyboard.press('Delete');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
     expect(await said(page)).toMatch(/^Removed Sign 2 at/);
@@ -221,15 +259,17 @@ describe('classifier in a browser: the marking task', () => {
     expect(errors).toEqual([]);
   });
 
+  const PENGUINS_AND_SIGNS: MarkingTask = {
+    type: 'marking',
+    instruction: 'Mark each penguin, and draw a box around each sign.',
+    tools: [
+      { key: 'penguin', label: 'Penguin', shape: 'point' },
+      { key: 'sign', label: 'Sign', shape: 'rectangle' },
+    ],
+  };
+
   it('places a point beside another, selects only with no tool, keeps the page still under the wheel, and takes the keyboard to the image by a button', async () => {
-    const { page, errors, layer } = await openMarking([colony()], {
-      type: 'marking',
-      instruction: 'Mark each penguin, and draw a box around each sign.',
-      tools: [
-        { key: 'penguin', label: 'Penguin', shape: 'point' },
-        { key: 'sign', label: 'Sign', shape: 'rectangle' },
-      ],
-    });
+    const { page, errors, layer } = await openMarking([colony()], PENGUINS_AND_SIGNS);
     const count = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="marking-entry"]').length === n, n);
     const first = await onPage(layer, 200, 150);
     await page.mouse.click(first.x, first.y);
@@ -241,7 +281,7 @@ describe('classifier in a browser: the marking task', () => {
     await page.mouse.click(first.x + 8, first.y);
     await count(2);
     // With no tool, a click on a mark selects it.
-    await page.getByText('None: move and zoom the image').click();
+    await page.getByText('None: choose, move and zoom').click();
     await page.mouse.click(first.x - 5, first.y);
     await page.waitForFunction(() => /^Penguin 1 /.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
 
@@ -262,6 +302,8 @@ describe('classifier in a browser: the marking task', () => {
     await tabTo(page, 'button.marking-to-image', 5);
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="marking-layer"]');
+    // Penguin 1 is still chosen (the arrows would move it): Escape lets it go.
+    await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowRight');
     await waitToSee(page.getByTestId('marking-crosshair'), { state: 'attached' });
     await page.waitForFunction(() => /^Crosshair at \d+, \d+/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
@@ -301,6 +343,68 @@ describe('classifier in a browser: the marking task', () => {
     expect(errors).toEqual([]);
   });
 
+  it('moves a chosen mark and resizes a chosen rectangle by mouse, under rotation too, with Undo and Redo', async () => {
+    const { page, errors, layer } = await openMarking([colony()], PENGUINS_AND_SIGNS);
+    const ips = await imagePerScreen(layer);
+    const drag = async (from: { x: number; y: number }, by: { x: number; y: number }) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      for (const part of [0.25, 0.5, 0.75, 1]) await page.mouse.move(from.x + by.x * part, from.y + by.y * part);
+      await page.mouse.up();
+    };
+    /** Does `act`, then gives the numbers of mark `n` in the list once it has changed: x, y (and width, height). */
+    const afterChange = async (n: number, act: () => Promise<void>) => {
+      const before = (await entries(page))[n];
+      await act();
+      await page.waitForFunction(([n, before]) => document.querySelectorAll('[data-testid="marking-entry"]')[n as number]?.textContent !== before, [n, before] as const);
+      return (await entries(page))[n]!.match(/\d+(\.\d+)?/g)!.slice(1).map(Number);
+    };
+    const near = (got: number[], want: number[]) => expect(got.map((n, i) => Math.abs(n - want[i]!) <= 1.5)).toEqual(want.map(() => true));
+
+    const penguin = await onPage(layer, 200, 150);
+    await afterChange(0, () => page.mouse.click(penguin.x, penguin.y));
+    // With the tool still chosen, a drag from the mark placed (not chosen) moves nothing: a point is placed only by a click.
+    await drag(penguin, { x: 60, y: 40 });
+    await page.waitForTimeout(300);
+    expect((await entries(page))[0]).toMatch(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/);
+    // With no tool, a press chooses a mark and a drag moves it, in the image's pixels.
+    await page.getByText('None: choose, move and zoom').click();
+    near(await afterChange(0, () => drag(penguin, { x: 60, y: 40 })), [200 + 60 * ips, 150 + 40 * ips]);
+    expect(await said(page)).toMatch(/^Moved Penguin 1 at/);
+    expect(await page.locator('.marking-select[aria-pressed="true"]').textContent()).toMatch(/^Penguin 1 at/);
+
+    // A rectangle drawn, chosen in the list: its corner handle resizes it, a drag inside moves it, within the image.
+    await page.getByText('Sign', { exact: true }).click();
+    near(await afterChange(1, async () => drag(await onPage(layer, 450, 300), { x: 100 / ips, y: 100 / ips })), [450, 300, 100, 100]);
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    near(await afterChange(1, async () => drag(await onPage(layer, 550, 400), { x: 50 / ips, y: 50 / ips })), [450, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Resized Sign 1 at/);
+    // A corner dragged past its opposite stops short of it: the rectangle keeps an area.
+    near(await afterChange(1, async () => drag(await onPage(layer, 450, 300), { x: 400 / ips, y: 10 / ips })), [599, 310, 1, 140]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Undo', exact: true }).click()), [450, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Undone: Resized Sign 1 at 599, 310/);
+    // Dragged past the image's edge, it stops at the edge, whole.
+    near(await afterChange(1, async () => drag(await onPage(layer, 500, 350), { x: 300 / ips, y: 0 })), [650, 300, 150, 150]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Undo', exact: true }).click()), [450, 300, 150, 150]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Redo', exact: true }).click()), [650, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Redone: Moved Sign 1 at/);
+
+    // Under rotation a drag goes the screen's way: turned right a quarter, right on screen is up the image.
+    await page.getByRole('button', { name: /^Penguin 1 at/ }).click();
+    const [px, py] = (await entries(page))[0]!.match(/\d+(\.\d+)?/g)!.slice(1).map(Number);
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.waitForTimeout(1_000);
+    const { at, scale } = await page.evaluate(() => {
+      const glyph = document.querySelector('.marking-selected path')!.getBoundingClientRect();
+      const [a, b] = document.querySelector('[data-testid="marking-view"]')!.getAttribute('transform')!.match(/-?[\d.e-]+/g)!.map(Number);
+      return { at: { x: glyph.x + glyph.width / 2, y: glyph.y + glyph.height / 2 }, scale: Math.hypot(a!, b!) };
+    });
+    const [rx, ry] = await afterChange(0, () => drag(at, { x: 40, y: 0 }));
+    expect(Math.abs(rx! - px!)).toBeLessThanOrEqual(2);
+    expect(Math.abs(ry! - (py! - 40 / scale))).toBeLessThanOrEqual(2);
+    expect(errors).toEqual([]);
+  });
+
   it('by touch: a tap that moves a little is a point, two fingers place nothing', async () => {
     const { page, errors, layer } = await openMarking([colony()], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
     const finger = await phone(page);
@@ -319,6 +423,20 @@ describe('classifier in a browser: the marking task', () => {
     await touch('touchEnd', [other]);
     await touch('touchEnd', []);
     await page.waitForTimeout(500);
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    // The point chosen in the list (below the image on a phone), a finger drags it.
+    await page.getByRole('button', { name: /^Penguin 1 at/ }).click();
+    await layer.scrollIntoViewIfNeeded();
+    const glyph = await page.evaluate(() => {
+      const box = document.querySelector('.marking-selected path')!.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    await touch('touchStart', [glyph]);
+    for (const dx of [10, 20, 30, 40]) await touch('touchMove', [{ x: glyph.x + dx, y: glyph.y }]);
+    await touch('touchEnd', []);
+    await page.waitForFunction(() => /^Moved Penguin 1 at/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+    const [tx] = (await entries(page))[0]!.match(/\d+/g)!.slice(1).map(Number);
+    expect(Math.abs(tx! - (200 + 40 * (await imagePerScreen(layer))))).toBeLessThanOrEqual(2);
     expect(await page.getByTestId('marking-entry').count()).toBe(1);
     await session.detach();
     await finger.lift();
