@@ -3,7 +3,8 @@ import { type Mark, MOST_MARKS } from '@chorus/tasks';
 import de from '../src/i18n/de.json';
 import en from '../src/i18n/en.json';
 import fr from '../src/i18n/fr.json';
-import { centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizedMark, stepHistory, type Task, uprightMatrix, viewMatrix, withChange } from '../src/tasks/marking/marks';
+import { isRedo, isUndo } from '../src/lib/keyboard';
+import { centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizedMark, stepHistory, type Task, uprightMatrix, viewMatrix, withChange, withMarkEdited } from '../src/tasks/marking/marks';
 
 /** A marking task's refusals in the volunteer's words, in each language: none of the server's English. */
 
@@ -79,17 +80,50 @@ describe('editing marks', () => {
     const moved: Mark[] = [{ tool: 'penguin', x: 5, y: 2 }];
     let history = withChange(NO_MARK_HISTORY, { before: none, after: one, words: 'Placed.' });
     history = withChange(history, { before: one, after: moved, words: 'Moved.' });
-    const undone = stepHistory(history, moved, false)!;
+    const undone = stepHistory(history, moved, false).step!;
     expect(undone.marks).toBe(one);
     expect(undone.change.words).toBe('Moved.');
-    const twice = stepHistory(undone.history, one, false)!;
-    expect(twice.marks).toBe(none);
-    expect(stepHistory(twice.history, none, false)).toBeUndefined();
-    const redone = stepHistory(twice.history, none, true)!;
-    expect(redone.marks).toBe(one);
+    const afterUndo = stepHistory(history, moved, false).history;
+    const twice = stepHistory(afterUndo, one, false);
+    expect(twice.step!.marks).toBe(none);
+    expect(stepHistory(twice.history, none, false)).toEqual({ history: twice.history });
+    const redone = stepHistory(twice.history, none, true);
+    expect(redone.step!.marks).toBe(one);
     // A new change: nothing left to redo.
     expect(withChange(redone.history, { before: one, after: none, words: 'Removed.' }).undone).toEqual([]);
-    // The marks are not what the last change left (another tab's draft, say): nothing is undone.
-    expect(stepHistory(history, [...moved], false)).toBeUndefined();
+    // The marks are not what the last change left (another tab's draft, say): nothing is undone, the history forgotten.
+    expect(stepHistory(history, [...moved], false)).toEqual({ history: NO_MARK_HISTORY });
+  });
+
+  it('keeps the history when there is nothing to redo (or undo)', () => {
+    const one: Mark[] = [{ tool: 'penguin', x: 1, y: 2 }];
+    const history = withChange(NO_MARK_HISTORY, { before: [], after: one, words: 'Placed.' });
+    const redo = stepHistory(history, one, true);
+    expect(redo.step).toBeUndefined();
+    expect(redo.history).toBe(history);
+    expect(stepHistory(redo.history, one, false).step!.marks).toEqual([]);
+  });
+
+  it('makes one change of a run of key edits of one mark, and none of an edit that changes nothing', () => {
+    const at = (x: number): Mark[] => [{ tool: 'penguin', x, y: 2 }];
+    const [a, b, c, d] = [at(1), at(2), at(3), at(4)];
+    let history = withChange(NO_MARK_HISTORY, { before: a, after: b, words: 'Moved to 2.', series: 'keys 0 1' });
+    history = withChange(history, { before: b, after: c, words: 'Moved to 3.', series: 'keys 0 1' });
+    expect(history.done).toEqual([{ before: a, after: c, words: 'Moved to 3.', series: 'keys 0 1' }]);
+    // Once the keys rested (another series), or after another change, a change of its own.
+    history = withChange(history, { before: c, after: d, words: 'Moved to 4.', series: 'keys 0 2' });
+    expect(history.done.map((change) => change.words)).toEqual(['Moved to 3.', 'Moved to 4.']);
+    expect(stepHistory(history, d, false).step!.marks).toBe(c);
+    // At the image's edge, or at its least side: nothing to record.
+    expect(withMarkEdited(a, 0, { tool: 'penguin', x: 1, y: 2 })).toBeUndefined();
+    expect(withMarkEdited(a, 0, { tool: 'penguin', x: 1, y: 3 })).toEqual([{ tool: 'penguin', x: 1, y: 3 }]);
+  });
+
+  it('takes Ctrl+Y to redo, but not Cmd+Y (a Mac’s History)', () => {
+    const key = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }>) => ({ ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, key, ...mods });
+    expect(isRedo(key('y', { ctrlKey: true }))).toBe(true);
+    expect(isRedo(key('y', { metaKey: true }))).toBe(false);
+    expect(isRedo(key('z', { metaKey: true, shiftKey: true }))).toBe(true);
+    expect(isUndo(key('z', { metaKey: true }))).toBe(true);
   });
 });

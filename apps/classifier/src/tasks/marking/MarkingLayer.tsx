@@ -1,9 +1,9 @@
-import { isRectangle, type Mark, type MarkingTool } from '@chorus/tasks';
-import { type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { isRectangle, type Mark, type MarkingTool, type RectangleMark } from '@chorus/tasks';
+import { type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
-import { CORNERS, type Corner, centreOf, colourOf, cornerOf, type Glyph, glyphOf, markInWords, movedMark, numbered, onImage, resizedMark, type Task, uprightMatrix, viewMatrix } from './marks';
+import { CORNERS, type Corner, centreOf, colourOf, cornerOf, type Glyph, glyphOf, markInWords, movedMark, numbered, onImage, resizedMark, screenBottomRight, type Task, uprightMatrix, viewMatrix } from './marks';
 
 /** The crosshair's step with the arrow keys, in pixels of the screen (Shift: the bigger one), whatever the zoom. */
 const STEP = 10;
@@ -29,8 +29,8 @@ interface Props {
   setAnchor(anchor: Point | null): void;
   onPlace(mark: 'point' | 'rectangle', from: Point, to?: Point): void;
   onSelect(index: number | null): void;
-  /** A mark moved or resized: what to say of it (undefined when it was not). */
-  onEdit(index: number, mark: Mark, how: 'moved' | 'resized'): string | undefined;
+  /** A mark moved or resized (`series`: by the keys, until they rest): what to say of it (undefined when it was not). */
+  onEdit(index: number, mark: Mark, how: 'moved' | 'resized', series?: string): string | undefined;
   onRemoveSelected(): void;
   /** Says a thing politely (what was not placed, where the crosshair rests). */
   say(text: string): void;
@@ -60,7 +60,8 @@ const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to
  * while a tool is chosen (a click or tap places a point, a drag draws a rectangle, the wheel and two fingers zoom), and
  * is focusable: the arrow keys move a crosshair across the screen, Enter or Space place. The chosen mark is dragged to
  * move it, a rectangle's corner handles to resize it, or moved by the arrow keys (Alt and the arrows resize a
- * rectangle). With no tool chosen the marks alone take the pointer, a press choosing one.
+ * rectangle). With no tool chosen the marks alone take the pointer, a first press choosing one, a press on the chosen
+ * one dragging it (a second finger, a pinch, ends the drag).
  */
 export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled }: Props) {
   const { t } = useTranslation();
@@ -75,6 +76,8 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const pointers = useRef(new Map<number, Point>());
   const layer = useRef<HTMLDivElement>(null);
   const uprightStyle = useRef<HTMLStyleElement>(null);
+  /** This layer's own, so that its upright rule turns only its marks (another layer may be on the page). */
+  const scope = useId();
 
   const at = (event: { clientX: number; clientY: number }): Point => {
     const box = layer.current!.getBoundingClientRect();
@@ -109,10 +112,15 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
 
   // What to say once the keys rest (the crosshair's place, a mark moved by them), not at each step of a key held down.
   const [rested, setRested] = useState<{ words(): string } | null>(null);
+  /** Counts the rests of the keys: a mark's edits by them between two rests are one change to undo. */
+  const rests = useRef(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: said once for each rest, in the words and marks of then
   useEffect(() => {
     if (!rested) return;
-    const timer = setTimeout(() => say(rested.words()), SAY_CROSSHAIR_MS);
+    const timer = setTimeout(() => {
+      rests.current += 1;
+      say(rested.words());
+    }, SAY_CROSSHAIR_MS);
     return () => clearTimeout(timer);
   }, [rested]);
   const crosshairWords = (point: Point) => {
@@ -122,15 +130,17 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     return under ? t('tasks.marking.crosshairOn', { x, y, mark: under.words }) : t('tasks.marking.crosshairAt', { x, y });
   };
 
-  // A mark selected (in the list, say) is brought into view, the crosshair on it.
+  // The crosshair is on the chosen mark, wherever it goes; a mark chosen (in the list, say) is brought into view, once:
+  // not at each move or resize, which would take the view away from a corner being dragged.
   const shown = useMemo(() => numbered(task, marks), [task, marks]);
   const selectedMark = selected === null ? undefined : marks[selected];
   useEffect(() => {
-    if (!selectedMark) return;
-    const centre = centreOf(selectedMark);
-    setCrosshair(centre);
-    image.show(centre);
-  }, [selectedMark, image]);
+    if (selectedMark) setCrosshair(centreOf(selectedMark));
+  }, [selectedMark]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the choice changes, the mark as it is then
+  useEffect(() => {
+    if (selectedMark) image.show(centreOf(selectedMark));
+  }, [selected, image]);
 
   /** The grabbed mark where the press has taken it: moved, or resized by a corner (which keeps its offset from the pointer). */
   const grabbed = (now: Press): Mark | undefined => {
@@ -163,16 +173,23 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     return false;
   };
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    if (!tool || disabled || event.button !== 0) return;
-    if (follow(event)) begin(event);
+    if (disabled || event.button !== 0) return;
+    // With no tool the layer takes a pointer only while a mark is dragged: a second finger, a pinch, which ends the drag.
+    if (!tool && pointers.current.size === 0) return;
+    if (follow(event) && tool) begin(event);
   };
-  /** A press on a mark: with no tool, any mark, chosen then; with one, the chosen mark alone (on another, a click places beside it). */
+  /**
+   * A press on a mark: the chosen mark's drags it; another's, with no tool, chooses it and moves nothing (with a tool only
+   * the chosen mark takes the pointer). A second finger, on any mark, is a pinch.
+   */
   const onGrab: Grab = (event, index, corner) => {
-    if (disabled || event.button !== 0 || (tool && index !== selected)) return;
+    if (disabled || event.button !== 0) return;
+    if (index !== selected && pointers.current.size === 0) {
+      if (!tool) choose(index);
+      return;
+    }
     event.stopPropagation();
-    if (!follow(event)) return;
-    if (index !== selected) choose(index);
-    begin(event, { index, corner });
+    if (follow(event)) begin(event, { index, corner });
   };
   const latestGrab = useRef(onGrab);
   latestGrab.current = onGrab;
@@ -246,30 +263,42 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const moveChosen = (index: number, mark: Mark, arrow: readonly [number, number], big: boolean) => {
     const centre = centreOf(mark);
     const to = stepped(centre, arrow, big);
-    edited(index, movedMark(mark, { x: to.x - centre.x, y: to.y - centre.y }, image), 'moved');
+    const moved = movedMark(mark, { x: to.x - centre.x, y: to.y - centre.y }, image);
+    edited(index, moved, 'moved', centreOf(moved));
   };
-  /** Alt and the arrows: the chosen rectangle's right side (→ ←) or bottom (↓ ↑) out or in, by a step of the screen. */
-  const resizeChosen = (index: number, mark: Mark, [dx, dy]: readonly [number, number], big: boolean) => {
-    if (!isRectangle(mark)) return;
-    const [a, b] = viewMatrix(image.toElement, Math.max(image.width, image.height));
-    const step = (big ? BIG_STEP : STEP) / (Math.hypot(a, b) || 1);
-    edited(index, resizedMark(mark, 'bottomRight', { x: mark.x + mark.width + dx * step, y: mark.y + mark.height + dy * step }, image), 'resized');
+  /**
+   * Alt and the arrows: the chosen rectangle's side at the screen's right (→ ←) or bottom (↓ ↑) out or in, by a step of
+   * the screen, whatever the rotation: → makes it wider on screen, ↓ taller.
+   */
+  const resizeChosen = (index: number, mark: RectangleMark, arrow: readonly [number, number], big: boolean) => {
+    const corner = screenBottomRight(mark, image.toElement);
+    const to = onImage(stepped(cornerOf(mark, corner), arrow, big), image);
+    edited(index, resizedMark(mark, corner, to, image), 'resized', to);
   };
-  /** A mark changed by the keys: said once they rest (the crosshair goes with it, as with any chosen mark). */
-  const edited = (index: number, mark: Mark, how: 'moved' | 'resized') => {
-    const words = onEdit(index, mark, how);
-    if (words) setRested({ words: () => words });
+  /** A mark changed by the keys (brought into view at `show`): one change to undo until the keys rest, said then. */
+  const edited = (index: number, mark: Mark, how: 'moved' | 'resized', show: Point) => {
+    const words = onEdit(index, mark, how, `${index} ${rests.current}`);
+    if (!words) return;
+    setRested({ words: () => words });
+    image.show(show);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.ctrlKey || event.metaKey || disabled) return;
-    setKeyed(true);
     const arrows: Record<string, readonly [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const arrow = arrows[event.key];
+    // Another key than an arrow (Enter, Ctrl+Z…) ends the arrows' run: what they did is not said after what it does.
+    if (!arrow && !['Shift', 'Alt', 'Control', 'Meta'].includes(event.key) && rested) {
+      rests.current += 1;
+      setRested(null);
+    }
+    if (event.ctrlKey || event.metaKey || disabled) return;
+    setKeyed(true);
     const chosen = selected === null ? undefined : marks[selected];
     if (event.altKey) {
-      if (!arrow || !chosen || !isRectangle(chosen)) return;
-      resizeChosen(selected!, chosen, arrow, event.shiftKey);
-    } else if (arrow && chosen) moveChosen(selected!, chosen, arrow, event.shiftKey);
+      // Taken whatever is chosen: not the browser's Back and Forward.
+      if (!arrow) return;
+      if (chosen && isRectangle(chosen) && !anchor) resizeChosen(selected!, chosen, arrow, event.shiftKey);
+      else say(t('tasks.marking.resizeOnlyRectangle'));
+    } else if (arrow && chosen && !anchor) moveChosen(selected!, chosen, arrow, event.shiftKey);
     else if (arrow) move(arrow, event.shiftKey);
     else if ((event.key === 'Enter' || event.key === ' ') && tool) {
       if (tool.shape === 'point') onPlace('point', crosshair);
@@ -329,7 +358,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   useLayoutEffect(() => {
     const sheet = uprightStyle.current?.sheet;
     if (!sheet) return;
-    if (sheet.cssRules.length === 0) sheet.insertRule('.marking-upright {}');
+    if (sheet.cssRules.length === 0) sheet.insertRule(`[data-marking-layer="${scope}"] .marking-upright {}`);
     (sheet.cssRules[0] as CSSStyleRule).style.transform = upright;
   });
 
@@ -344,6 +373,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       // biome-ignore lint/a11y/noNoninteractiveTabindex: an application area takes its own keys (arrows, Enter, Space), so it must be reachable by Tab
       tabIndex={0}
       data-testid="marking-layer"
+      data-marking-layer={scope}
       data-crosshair={`${Math.round(crosshair.x)},${Math.round(crosshair.y)}`}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
@@ -356,7 +386,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       <style ref={uprightStyle} />
       <svg className="marking-marks" width="100%" height="100%" aria-hidden="true">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
-          <MarkShapes shown={drawn} selected={selected} grab={grab} />
+          <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
         </g>
         {chosenRectangle && isRectangle(chosenRectangle) && selected !== null && (
           <g className="marking-handles">
@@ -386,24 +416,28 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
 
 type Shown = ReturnType<typeof numbered>;
 
-/** Every mark, in the image's pixels: drawn anew only when the marks or the choice change, never for the view. */
-const MarkShapes = memo(function MarkShapes({ shown, selected, grab }: { shown: Shown; selected: number | null; grab: Grab }) {
+/**
+ * Every mark, in the image's pixels: drawn anew only when the marks or the choice change, never for the view.
+ * `grabInside`: a chosen rectangle is dragged from anywhere inside (no tool); with a tool, by its outline and handles
+ * alone, a drag inside drawing another.
+ */
+const MarkShapes = memo(function MarkShapes({ shown, selected, grab, grabInside }: { shown: Shown; selected: number | null; grab: Grab; grabInside: boolean }) {
   // biome-ignore lint/suspicious/noArrayIndexKey: marks are a list in the order drawn; removing one renumbers the rest, as their names do
-  return shown.map(({ mark, toolIndex, n }, index) => <MarkShape key={index} mark={mark} toolIndex={toolIndex} n={n} index={index} chosen={index === selected} grab={grab} />);
+  return shown.map(({ mark, toolIndex, n }, index) => <MarkShape key={index} mark={mark} toolIndex={toolIndex} n={n} index={index} chosen={index === selected} grab={grab} grabInside={grabInside} />);
 });
 
 const ORIGIN: Point = { x: 0, y: 0 };
 
 /** One mark: a rectangle's outline of one width on screen whatever the zoom, a point's glyph and a number kept upright. */
-const MarkShape = memo(function MarkShape({ mark, toolIndex, n, index, chosen, grab }: { mark: Mark; toolIndex: number; n: number; index: number; chosen: boolean; grab: Grab }) {
+const MarkShape = memo(function MarkShape({ mark, toolIndex, n, index, chosen, grab, grabInside }: { mark: Mark; toolIndex: number; n: number; index: number; chosen: boolean; grab: Grab; grabInside: boolean }) {
   const colour = colourOf(toolIndex);
   const common = { className: chosen ? 'marking-mark marking-selected' : 'marking-mark', onPointerDown: (event: PointerEvent<SVGElement>) => grab(event, index), 'data-mark': index } as const;
   if (isRectangle(mark)) {
     const box = { x: mark.x, y: mark.y, width: mark.width, height: mark.height, vectorEffect: 'non-scaling-stroke' } as const;
     return (
       <g {...common}>
-        {/* Chosen, its inside takes the pointer too: it is dragged from anywhere. */}
-        <rect {...box} fill={chosen ? 'transparent' : 'none'} stroke="#fff" strokeWidth={chosen ? 6 : 4} />
+        {/* Chosen with no tool, its inside takes the pointer too: it is dragged from anywhere (and the image panned from outside it). */}
+        <rect {...box} fill={chosen && grabInside ? 'transparent' : 'none'} stroke="#fff" strokeWidth={chosen ? 6 : 4} />
         <rect {...box} fill="none" stroke={colour} strokeWidth={2} strokeDasharray={chosen ? '6 3' : undefined} />
         <g transform={`translate(${mark.x} ${mark.y})`}>
           <g className="marking-upright">

@@ -7,7 +7,7 @@ import { isRedo, isUndo } from '../../lib/keyboard';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
-import { allFull, colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, withChange } from './marks';
+import { allFull, colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, withChange, withMarkEdited } from './marks';
 import { GlyphShape, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
@@ -34,24 +34,21 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const say = (text: string) => setSaid((last) => ({ text, n: (last?.n ?? 0) + 1 }));
   /** This subject's changes to undo and redo (the task is shown anew for each subject). */
   const [history, setHistory] = useState<MarkHistory>(NO_MARK_HISTORY);
-  /** Changes the marks, to be undone, said in `words` (unless the caller says them itself). */
-  const change = (after: Mark[], words: string, saying = true) => {
+  /** Changes the marks, to be undone, said in `words` (unless the caller says them itself); one of a `series` joins the last. */
+  const change = (after: Mark[], words: string, saying = true, series?: string) => {
     onChange(after);
-    setHistory((before) => withChange(before, { before: marks, after, words }));
+    setHistory((before) => withChange(before, { before: marks, after, words, series }));
     if (saying) say(words);
   };
   const undoOrRedo = (redo: boolean) => {
     if (disabled) return;
-    const stepped = stepHistory(history, marks, redo);
-    if (!stepped) {
-      setHistory(NO_MARK_HISTORY);
-      return;
-    }
-    onChange(stepped.marks as Mark[]);
-    setHistory(stepped.history);
+    const { history: after, step } = stepHistory(history, marks, redo);
+    setHistory(after);
+    if (!step) return;
+    onChange(step.marks as Mark[]);
     // A move or resize undone keeps its mark chosen; a mark placed or removed changes which is which.
-    if (stepped.marks.length !== marks.length) setSelected(null);
-    say(redo ? t('tasks.marking.redone', { change: stepped.change.words }) : t('tasks.marking.undone', { change: stepped.change.words }));
+    if (step.marks.length !== marks.length) setSelected(null);
+    say(redo ? t('tasks.marking.redone', { change: step.change.words }) : t('tasks.marking.undone', { change: step.change.words }));
   };
   const onTaskKey = (event: KeyboardEvent) => {
     if (!isUndo(event) && !isRedo(event)) return;
@@ -93,13 +90,16 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   });
   const chooseTool = (key: string | null) => {
     if (disabled) return;
-    // A rectangle begun with one tool is not ended with another.
+    // A rectangle begun with one tool is not ended with another; the arrows then move the crosshair, not a mark chosen.
     if (anchor) setAnchor(null);
+    setSelected(null);
     setToolKey(key);
   };
 
   const setAnchor = (next: Point | null) => {
     setAnchorState(next);
+    // A rectangle begun: the arrows take its far corner, not a mark chosen.
+    if (next) setSelected(null);
     setUnfinished(next ? (t) => t('tasks.marking.unfinished') : null);
     if (next && tool) say(t('tasks.marking.started', { label: tool.label }));
     else if (!next && anchor) say(t('tasks.marking.cancelled'));
@@ -138,17 +138,19 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
     setSelected(null);
     change([...marks, mark], t('tasks.marking.placed', { mark: markInWords(t, tool, count + 1, mark) }));
   };
-  /** A mark moved or resized (`how`), by the pointer or the keys: what to say of it (the layer says it, when it rests). */
-  const edit = (index: number, mark: Mark, how: 'moved' | 'resized'): string | undefined => {
+  /**
+   * A mark moved or resized (`how`), by the pointer or the keys (`series`: the keys' edits until they rest, one change to
+   * undo): what to say of it (the layer says it, when it rests); undefined when it was not, or did not change.
+   */
+  const edit = (index: number, mark: Mark, how: 'moved' | 'resized', series?: string): string | undefined => {
     const entry = numbered(task, marks)[index];
-    if (!entry || disabled) return undefined;
+    const after = withMarkEdited(marks, index, mark);
+    if (!entry || !after || disabled) return undefined;
     const inWords = markInWords(t, entry.tool, entry.n, mark);
     const words = how === 'moved' ? t('tasks.marking.moved', { mark: inWords }) : t('tasks.marking.resized', { mark: inWords });
-    change(
-      marks.map((each, at) => (at === index ? mark : each)),
-      words,
-      false,
-    );
+    // The mark edited keeps its row (and the focus there), through undo and redo too.
+    keys.current.of.set(mark, keyOf(entry.mark));
+    change(after, words, false, series);
     return words;
   };
   const remove = (index: number) => {

@@ -105,12 +105,29 @@ export type Corner = (typeof CORNERS)[number];
  */
 export const LEAST_SIDE = 1;
 
-const between = (value: number, least: number, most: number) => Math.min(Math.max(value, least), most);
-
 /** A mark moved by `by` (pixels of the image), kept whole on the image. */
 export function movedMark(mark: Mark, by: Point, size: { width: number; height: number }): Mark {
   const [width, height] = isRectangle(mark) ? [mark.width, mark.height] : [0, 0];
-  return roundedMark({ ...mark, x: between(mark.x + by.x, 0, Math.max(size.width - width, 0)), y: between(mark.y + by.y, 0, Math.max(size.height - height, 0)) });
+  const room = { width: Math.max(size.width - width, 0), height: Math.max(size.height - height, 0) };
+  return roundedMark({ ...mark, ...onImage({ x: mark.x + by.x, y: mark.y + by.y }, room) });
+}
+
+/** The marks with the one at `index` edited to `mark`; undefined when that changes nothing (a move at the image's edge, say). */
+export function withMarkEdited(marks: readonly Mark[], index: number, mark: Mark): Mark[] | undefined {
+  const was = marks[index];
+  const sides = (each: Mark) => (isRectangle(each) ? `${each.width}×${each.height}` : '');
+  const same = (a: Mark, b: Mark) => a.tool === b.tool && a.x === b.x && a.y === b.y && sides(a) === sides(b);
+  if (!was || same(was, mark)) return undefined;
+  return marks.map((each, at) => (at === index ? mark : each));
+}
+
+/** The rectangle's corner at the screen's bottom right, whatever the view's rotation: the one Alt and the arrows take. */
+export function screenBottomRight(mark: RectangleMark, toElement: (point: Point) => Point): Corner {
+  const across = (corner: Corner) => {
+    const { x, y } = toElement(cornerOf(mark, corner));
+    return x + y;
+  };
+  return CORNERS.reduce((best, corner) => (across(corner) > across(best) ? corner : best));
 }
 
 /** Where a rectangle's corner is, in pixels of the image. */
@@ -160,6 +177,8 @@ export interface MarkChange {
   before: readonly Mark[];
   after: readonly Mark[];
   words: string;
+  /** Edits by the keys of one mark until the keys rest: one change to undo, from the first's `before`. */
+  series?: string;
 }
 export interface MarkHistory {
   done: readonly MarkChange[];
@@ -169,17 +188,23 @@ export const NO_MARK_HISTORY: MarkHistory = { done: [], undone: [] };
 /** Changes kept to undo: more than a volunteer presses Ctrl+Z for. */
 const KEPT_CHANGES = 200;
 
-/** The history with a change done (what was undone is no longer to redo). */
-export const withChange = (history: MarkHistory, change: MarkChange): MarkHistory => ({ done: [...history.done, change].slice(-KEPT_CHANGES), undone: [] });
+/** The history with a change done (what was undone is no longer to redo); one of the last change's series joins it. */
+export function withChange(history: MarkHistory, change: MarkChange): MarkHistory {
+  const last = history.done.at(-1);
+  if (change.series && last?.series === change.series && last.after === change.before) return { done: [...history.done.slice(0, -1), { ...change, before: last.before }], undone: [] };
+  return { done: [...history.done, change].slice(-KEPT_CHANGES), undone: [] };
+}
 
 /**
- * Undoes (`redo`: redoes) the last change, when `now` is what it left: the marks to show, the change and the history
- * after; undefined when there is none, or the marks changed otherwise since (the history then means nothing).
+ * Undoes (`redo`: redoes) the last change, when `now` is what it left: the history after, and the `step` taken (the
+ * marks to show, the change). No step when there is nothing to undo (the history as it was), or when the marks changed
+ * otherwise since (the history then means nothing, and is forgotten).
  */
-export function stepHistory(history: MarkHistory, now: readonly Mark[], redo: boolean): { marks: readonly Mark[]; change: MarkChange; history: MarkHistory } | undefined {
+export function stepHistory(history: MarkHistory, now: readonly Mark[], redo: boolean): { history: MarkHistory; step?: { marks: readonly Mark[]; change: MarkChange } } {
   const from = redo ? history.undone : history.done;
   const change = from.at(-1);
-  if (!change || (redo ? change.before : change.after) !== now) return undefined;
+  if (!change) return { history };
+  if ((redo ? change.before : change.after) !== now) return { history: NO_MARK_HISTORY };
   const left = from.slice(0, -1);
-  return redo ? { marks: change.after, change, history: { done: [...history.done, change], undone: left } } : { marks: change.before, change, history: { done: left, undone: [...history.undone, change] } };
+  return redo ? { step: { marks: change.after, change }, history: { done: [...history.done, change], undone: left } } : { step: { marks: change.before, change }, history: { done: left, undone: [...history.undone, change] } };
 }
