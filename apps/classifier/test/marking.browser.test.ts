@@ -466,6 +466,10 @@ describe('classifier in a browser: the marking task', () => {
     await page.getByRole('button', { name: /^Penguin 1 at/ }).focus();
     await page.keyboard.press('Control+z');
     await page.waitForFunction(() => document.activeElement?.classList.contains('marking-select') && /^Penguin 1 at (199|200|201), /.test(document.activeElement.textContent ?? ''));
+    // Ctrl+Y and Ctrl+Z with focus in the image's viewer (on a button of its own) redo and undo too, once each.
+    await page.getByRole('button', { name: 'Rotate right' }).focus();
+    nearly(await changed(page)(0, () => page.keyboard.press('Control+y')), [200 + 60 * ips, 150 + 40 * ips]);
+    nearly(await changed(page)(0, () => page.keyboard.press('Control+z')), [200, 150]);
 
     // Alt and an arrow with a point chosen: taken (not the browser's Back), and said what they do.
     await page.locator('button.marking-to-image').click();

@@ -3,7 +3,7 @@ import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, type SubjectLocat
 import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OpenImageContext, type Point } from '../../components/viewer/openImage';
-import { isRedo, isUndo } from '../../lib/keyboard';
+import { isRedo, isTypingTarget, isUndo } from '../../lib/keyboard';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
@@ -18,7 +18,7 @@ export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLoca
  * from the task's (or none, to move the image), then clicks, drags or the keyboard in the layer over the image
  * (`MarkingLayer`), where a mark chosen is moved and a rectangle resized. The marks are listed in words, each with a
  * Remove button; each placed, moved, resized or removed is said politely. Undo (Ctrl+Z) and Redo (Ctrl+Shift+Z, Ctrl+Y)
- * step through this subject's changes.
+ * step through this subject's changes, from the task or the image's viewer.
  * Each tool's count is shown against its limits; going on with one outside them is refused, that tool focused.
  */
 export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0 }: TaskProps<Task>) {
@@ -68,6 +68,22 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const location = markedLocation(task, subject);
   const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
   const shownImage = opened?.markable ? opened : null;
+  const latestUndoOrRedo = useRef(undoOrRedo);
+  latestUndoOrRedo.current = undoOrRedo;
+  // Ctrl+Z and Ctrl+Y with focus in the viewer of the image marked (on a button of its own) too; its marking layer's
+  // keys already reach the task's own handler, through React's portal.
+  useEffect(() => {
+    const viewer = shownImage?.overlay.closest('.image-viewer');
+    if (!viewer) return;
+    const onKey = (event: Event) => {
+      const key = event as globalThis.KeyboardEvent;
+      if ((!isUndo(key) && !isRedo(key)) || isTypingTarget(key.target) || (key.target instanceof Element && key.target.closest('.marking-layer'))) return;
+      key.preventDefault();
+      latestUndoOrRedo.current(isRedo(key));
+    };
+    viewer.addEventListener('keydown', onKey);
+    return () => viewer.removeEventListener('keydown', onKey);
+  }, [shownImage]);
   const toolId = (each: MarkingTool) => `${id}-tool-${each.key}`;
   const focusLayer = useRef<(() => void) | null>(null);
   /** A key of each mark for as long as it is in the list (its index changes as others are removed). */
