@@ -20,9 +20,9 @@ describe('classifier in a browser: the marking task', () => {
   const colony = (): SubjectInput => ({ externalId: 'colony-1', locations: [{ type: 'image', url: `${images.base()}/colony.svg`, alt: 'Penguins on the ice' }], metadata: {} });
 
   /** How many pixels of the image one pixel of the screen is, the image shown whole. */
-  async function imagePerScreen(layer: Locator): Promise<number> {
+  async function imagePerScreen(layer: Locator, times = 1): Promise<number> {
     const box = (await layer.boundingBox())!;
-    return 1 / Math.min(box.width / WIDTH, box.height / HEIGHT);
+    return 1 / Math.min(box.width / (WIDTH * times), box.height / (HEIGHT * times));
   }
   const entries = (page: Page) => page.getByTestId('marking-entry').allTextContents();
   const said = (page: Page) => page.getByTestId('marking-said').textContent();
@@ -82,15 +82,19 @@ describe('classifier in a browser: the marking task', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 2);
     expect((await entries(page))[1]).toMatch(/^Sign 1 at (399|400|401), (299|300|301), (199|200|201) × (149|150|151)Remove$/);
 
+    // The sign chosen in the list: the crosshair goes to its middle.
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    await page.locator('input[type="radio"][value="sign"]').focus();
+
     // The keyboard alone: the penguin tool by its radio, then the image, where the arrows move the crosshair from the
     // middle and Enter places.
-    await tabTo(page, 'input[type="radio"][value="sign"]');
     await page.keyboard.press('ArrowUp');
     await waitForFocus(page, 'input[type="radio"][value="penguin"]');
     await tabTo(page, '[data-testid="marking-layer"]', 30, true);
-    // The crosshair starts on the chosen mark (the sign just drawn).
+    // The crosshair starts where the sign chosen was; another tool chosen let it go, so the arrows move the crosshair, not it.
     const [cx, cy] = await crosshair(layer);
     expect([cx, cy]).toEqual([500, 375]);
+    expect(await page.locator('.marking-select[aria-pressed="true"]').count()).toBe(0);
     const step = await imagePerScreen(layer);
     await page.keyboard.press('Shift+ArrowRight'); // 50 px of the screen
     await page.keyboard.press('ArrowUp'); // 10 px
@@ -116,9 +120,41 @@ describe('classifier in a browser: the marking task', () => {
     await page.keyboard.press(' ');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
     expect((await entries(page))[3]).toMatch(/^Sign 2 at /);
-    await checkScreen(page, 'marking');
+    const sign2 = (await entries(page))[3]!;
 
-    // Delete removes the chosen mark (the one just drawn); a Remove button removes another.
+    // Ctrl+Z undoes the sign drawn, Ctrl+Y draws it again.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
+    expect(await said(page)).toMatch(/^Undone: Placed Sign 2 at/);
+    await page.keyboard.press('Control+y');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 4);
+    expect(await said(page)).toMatch(/^Redone: Placed Sign 2 at/);
+    expect((await entries(page))[3]).toBe(sign2);
+
+    // With no tool, Enter chooses the mark under the crosshair (the sign's far corner); the arrows move it, Alt and the
+    // arrows resize it, said once the keys rest, and one Ctrl+Z takes back the whole run of keys.
+    await page.locator('input[type="radio"][value=""]').check();
+    await page.locator('button.marking-to-image').click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^Sign 2 at/.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
+    expect(await said(page)).toMatch(/^Chosen: Sign 2 at/);
+    const numbers = (text: string) => text.match(/\d+/g)!.slice(1).map(Number);
+    const [sx, sy, sw, sh] = numbers(sign2);
+    await page.keyboard.press('ArrowRight'); // 10 px of the screen
+    await page.keyboard.press('Shift+ArrowDown'); // 50 px
+    await page.keyboard.press('Alt+ArrowRight'); // 10 px wider
+    await page.keyboard.press('Alt+ArrowUp'); // 10 px shorter
+    await page.waitForFunction(() => /^Resized Sign 2 at/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+    const [mx, my, mw, mh] = numbers((await entries(page))[3]!);
+    const near = (a: number, b: number) => Math.abs(a - b) <= 1;
+    expect([near(mx!, sx! + 10 * step), near(my!, sy! + 50 * step), near(mw!, sw! + 10 * step), near(mh!, sh! - 10 * step)]).toEqual([true, true, true, true]);
+    await checkScreen(page, 'marking');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((sign) => document.querySelectorAll('[data-testid="marking-entry"]')[3]?.textContent === sign, sign2);
+    expect(await said(page)).toMatch(/^Undone: Resized Sign 2 at/);
+
+    // Moves undone, the sign is still chosen: Delete removes it; a Remove button removes another.
+    expect(await page.locator('.marking-select[aria-pressed="true"]').textContent()).toMatch(/^Sign 2 at/);
     await page.keyboard.press('Delete');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 3);
     expect(await said(page)).toMatch(/^Removed Sign 2 at/);
@@ -190,15 +226,17 @@ describe('classifier in a browser: the marking task', () => {
     expect(errors).toEqual([]);
   });
 
+  const PENGUINS_AND_SIGNS: MarkingTask = {
+    type: 'marking',
+    instruction: 'Mark each penguin, and draw a box around each sign.',
+    tools: [
+      { key: 'penguin', label: 'Penguin', shape: 'point' },
+      { key: 'sign', label: 'Sign', shape: 'rectangle' },
+    ],
+  };
+
   it('places a point beside another, selects only with no tool, keeps the page still under the wheel, and takes the keyboard to the image by a button', async () => {
-    const { page, errors, layer } = await openMarking([colony()], {
-      type: 'marking',
-      instruction: 'Mark each penguin, and draw a box around each sign.',
-      tools: [
-        { key: 'penguin', label: 'Penguin', shape: 'point' },
-        { key: 'sign', label: 'Sign', shape: 'rectangle' },
-      ],
-    });
+    const { page, errors, layer } = await openMarking([colony()], PENGUINS_AND_SIGNS);
     const count = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="marking-entry"]').length === n, n);
     const first = await onPage(layer, 200, 150);
     await page.mouse.click(first.x, first.y);
@@ -210,7 +248,7 @@ describe('classifier in a browser: the marking task', () => {
     await page.mouse.click(first.x + 8, first.y);
     await count(2);
     // With no tool, a click on a mark selects it.
-    await page.getByText('None: move and zoom the image').click();
+    await page.getByText('None: choose, move and zoom').click();
     await page.mouse.click(first.x - 5, first.y);
     await page.waitForFunction(() => /^Penguin 1 /.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
 
@@ -231,6 +269,7 @@ describe('classifier in a browser: the marking task', () => {
     await tabTo(page, 'button.marking-to-image', 5);
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="marking-layer"]');
+    // Penguin 1 was let go as the tool was chosen: the arrows move the crosshair.
     await page.keyboard.press('ArrowRight');
     await waitToSee(page.getByTestId('marking-crosshair'), { state: 'attached' });
     await page.waitForFunction(() => /^Crosshair at \d+, \d+/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
@@ -270,12 +309,239 @@ describe('classifier in a browser: the marking task', () => {
     expect(errors).toEqual([]);
   });
 
-  it('by touch: a tap that moves a little is a point, two fingers place nothing', async () => {
-    const { page, errors, layer } = await openMarking([colony()], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
-    const finger = await phone(page);
-    await page.waitForTimeout(500);
-    const session = await page.context().newCDPSession(page);
+  it('moves a chosen mark and resizes a chosen rectangle by mouse, under rotation too, with Undo and Redo', async () => {
+    const { page, errors, layer } = await openMarking([colony()], PENGUINS_AND_SIGNS);
+    const ips = await imagePerScreen(layer);
+    const drag = async (from: { x: number; y: number }, by: { x: number; y: number }) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      for (const part of [0.25, 0.5, 0.75, 1]) await page.mouse.move(from.x + by.x * part, from.y + by.y * part);
+      await page.mouse.up();
+    };
+    /** Does `act`, then gives the numbers of mark `n` in the list once it has changed: x, y (and width, height). */
+    const afterChange = async (n: number, act: () => Promise<void>) => {
+      const before = (await entries(page))[n];
+      await act();
+      await page.waitForFunction(([n, before]) => document.querySelectorAll('[data-testid="marking-entry"]')[n as number]?.textContent !== before, [n, before] as const);
+      return (await entries(page))[n]!.match(/\d+(\.\d+)?/g)!.slice(1).map(Number);
+    };
+    const near = (got: number[], want: number[]) => expect(got.map((n, i) => Math.abs(n - want[i]!) <= 1.5)).toEqual(want.map(() => true));
+
+    const penguin = await onPage(layer, 200, 150);
+    await afterChange(0, () => page.mouse.click(penguin.x, penguin.y));
+    // With the tool still chosen, a drag from the mark placed (not chosen) moves nothing: a point is placed only by a click.
+    await drag(penguin, { x: 60, y: 40 });
+    await page.waitForTimeout(300);
+    expect((await entries(page))[0]).toMatch(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/);
+    // With no tool, a press chooses a mark, and a drag of the chosen mark moves it, in the image's pixels.
+    await page.getByText('None: choose, move and zoom').click();
+    await page.mouse.click(penguin.x, penguin.y);
+    await page.waitForFunction(() => /^Penguin 1 at/.test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''));
+    near(await afterChange(0, () => drag(penguin, { x: 60, y: 40 })), [200 + 60 * ips, 150 + 40 * ips]);
+    expect(await said(page)).toMatch(/^Moved Penguin 1 at/);
+    expect(await page.locator('.marking-select[aria-pressed="true"]').textContent()).toMatch(/^Penguin 1 at/);
+
+    // A rectangle drawn, chosen in the list: its corner handle resizes it; with no tool, a drag inside moves it, within the image.
+    await page.getByText('Sign', { exact: true }).click();
+    near(await afterChange(1, async () => drag(await onPage(layer, 450, 300), { x: 100 / ips, y: 100 / ips })), [450, 300, 100, 100]);
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    near(await afterChange(1, async () => drag(await onPage(layer, 550, 400), { x: 50 / ips, y: 50 / ips })), [450, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Resized Sign 1 at/);
+    // A corner dragged past its opposite stops short of it: the rectangle keeps an area.
+    near(await afterChange(1, async () => drag(await onPage(layer, 450, 300), { x: 400 / ips, y: 10 / ips })), [599, 310, 1, 140]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Undo', exact: true }).click()), [450, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Undone: Resized Sign 1 at 599, 310/);
+    // Dragged past the image's edge, it stops at the edge, whole.
+    await page.getByText('None: choose, move and zoom').click();
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    near(await afterChange(1, async () => drag(await onPage(layer, 500, 350), { x: 300 / ips, y: 0 })), [650, 300, 150, 150]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Undo', exact: true }).click()), [450, 300, 150, 150]);
+    near(await afterChange(1, () => page.getByRole('button', { name: 'Redo', exact: true }).click()), [650, 300, 150, 150]);
+    expect(await said(page)).toMatch(/^Redone: Moved Sign 1 at/);
+
+    // Under rotation a drag goes the screen's way: turned right a quarter, right on screen is up the image.
+    await page.getByRole('button', { name: /^Penguin 1 at/ }).click();
+    const [px, py] = (await entries(page))[0]!.match(/\d+(\.\d+)?/g)!.slice(1).map(Number);
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.waitForTimeout(1_000);
+    const { at, scale } = await page.evaluate(() => {
+      const glyph = document.querySelector('.marking-selected path')!.getBoundingClientRect();
+      const [a, b] = document.querySelector('[data-testid="marking-view"]')!.getAttribute('transform')!.match(/-?[\d.e-]+/g)!.map(Number);
+      return { at: { x: glyph.x + glyph.width / 2, y: glyph.y + glyph.height / 2 }, scale: Math.hypot(a!, b!) };
+    });
+    const [rx, ry] = await afterChange(0, () => drag(at, { x: 40, y: 0 }));
+    expect(Math.abs(rx! - px!)).toBeLessThanOrEqual(2);
+    expect(Math.abs(ry! - (py! - 40 / scale))).toBeLessThanOrEqual(2);
+    expect(errors).toEqual([]);
+  });
+
+  /** A mouse drag from `from` by `by` (pixels of the screen), in steps. */
+  const dragOn = (page: Page) => async (from: { x: number; y: number }, by: { x: number; y: number }) => {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (const part of [0.25, 0.5, 0.75, 1]) await page.mouse.move(from.x + by.x * part, from.y + by.y * part);
+    await page.mouse.up();
+  };
+  /** Does `act`, then gives the numbers of mark `n` in the list once it has changed: x, y (and width, height). */
+  const changed = (page: Page) => async (n: number, act: () => Promise<void>) => {
+    const before = (await entries(page))[n];
+    await act();
+    await page.waitForFunction(([n, before]) => document.querySelectorAll('[data-testid="marking-entry"]')[n as number]?.textContent !== before, [n, before] as const);
+    return (await entries(page))[n]!.match(/\d+(\.\d+)?/g)!.slice(1).map(Number);
+  };
+  const nearly = (got: number[], want: number[], within = 1.5) => expect(got.map((n, i) => Math.abs(n - want[i]!) <= within)).toEqual(want.map(() => true));
+  const chosenIs = (page: Page, name: RegExp) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('.marking-select[aria-pressed="true"]')?.textContent ?? ''), name.source);
+
+  it('with no tool a drag from a mark not chosen only chooses it; Redo with nothing to redo keeps Undo; a row keeps focus as its move is undone; Alt and an arrow are taken; the upright rule is the layer’s own', async () => {
+    const { page, errors, layer } = await openMarking([colony()], PENGUINS_AND_SIGNS);
+    const drag = dragOn(page);
+    const count = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="marking-entry"]').length === n, n);
+    const penguin = await onPage(layer, 200, 150);
+    await page.mouse.click(penguin.x, penguin.y);
+    await count(1);
+    // Redo with nothing to redo does nothing: Undo still takes the penguin back, and Redo places it again.
+    // (Forced: the button says it is disabled, and a click on it still comes.)
+    await page.getByRole('button', { name: 'Redo', exact: true }).click({ force: true });
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await count(0);
+    await page.getByRole('button', { name: 'Redo', exact: true }).click();
+    await count(1);
+
+    // The glyphs' upright rule is this layer's own: another layer's marks (a copy under another id) are not turned by it.
+    const upright = await page.evaluate(() => {
+      const shown = document.querySelector('[data-testid="marking-layer"]')!;
+      const copy = shown.cloneNode(true) as HTMLElement;
+      copy.setAttribute('data-marking-layer', 'another');
+      document.body.append(copy);
+      const other = getComputedStyle(copy.querySelector('.marking-upright')!).transform;
+      copy.remove();
+      return { own: getComputedStyle(shown.querySelector('.marking-upright')!).transform, other };
+    });
+    expect(upright.own).toMatch(/^matrix\(/);
+    expect(upright.other).toBe('none');
+
+    // No tool: a drag from the penguin, not chosen, chooses it and leaves it where it is; chosen, a drag moves it.
+    await page.getByText('None: choose, move and zoom').click();
+    await drag(penguin, { x: 60, y: 40 });
+    await chosenIs(page, /^Penguin 1 at/);
+    await page.waitForTimeout(300);
+    expect((await entries(page))[0]).toMatch(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/);
+    const ips = await imagePerScreen(layer);
+    nearly(await changed(page)(0, () => drag(penguin, { x: 60, y: 40 })), [200 + 60 * ips, 150 + 40 * ips]);
+
+    // Focus on its row, Ctrl+Z undoes the move: the row is the same, and keeps focus.
+    await page.getByRole('button', { name: /^Penguin 1 at/ }).focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('marking-select') && /^Penguin 1 at (199|200|201), /.test(document.activeElement.textContent ?? ''));
+    // Ctrl+Y and Ctrl+Z with focus in the image's viewer (on a button of its own) redo and undo too, once each.
+    await page.getByRole('button', { name: 'Rotate right' }).focus();
+    nearly(await changed(page)(0, () => page.keyboard.press('Control+y')), [200 + 60 * ips, 150 + 40 * ips]);
+    nearly(await changed(page)(0, () => page.keyboard.press('Control+z')), [200, 150]);
+
+    // Alt and an arrow with a point chosen: taken (not the browser's Back), and said what they do.
+    await page.locator('button.marking-to-image').click();
+    await page.evaluate(() => window.addEventListener('keydown', (event) => Object.assign(window, { lastKey: event }), { capture: true }));
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.waitForFunction(() => document.querySelector('[data-testid="marking-said"]')?.textContent === 'Only a chosen rectangle is resized.');
+    expect(await page.evaluate(() => (window as unknown as { lastKey: KeyboardEvent }).lastKey.defaultPrevented)).toBe(true);
+    nearly((await entries(page))[0]!.match(/\d+/g)!.slice(1).map(Number), [200, 150]);
+    expect(errors).toEqual([]);
+  });
+
+  it('draws inside a chosen rectangle with the rectangle tool, keeps the view still as its corner is dragged, and resizes it with Alt and the arrows the screen’s way', async () => {
+    const large: SubjectInput = { externalId: 'colony-large', locations: [{ type: 'image', url: `${images.base()}/large.svg`, alt: 'Penguins on the ice' }], metadata: {} };
+    const { page, errors, layer } = await openMarking([large], PENGUINS_AND_SIGNS);
+    const drag = dragOn(page);
+    const ips = await imagePerScreen(layer, 4);
+    await page.getByText('Sign', { exact: true }).click();
+    nearly(await changed(page)(0, async () => drag(await onPage(layer, 400, 400, 4), { x: 2400 / ips, y: 1600 / ips })), [400, 400, 2400, 1600], 2 * ips);
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    // A drag inside the chosen sign, with the tool, draws another.
+    nearly(await changed(page)(1, async () => drag(await onPage(layer, 1200, 1000, 4), { x: 400 / ips, y: 400 / ips })), [1200, 1000, 400, 400], 2 * ips);
+
+    // Zoomed in about the first sign's corner (its middle out of view), the view stays still as the corner is dragged.
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    const corner = await onPage(layer, 400, 400, 4);
+    await page.mouse.move(corner.x, corner.y);
+    for (let i = 0; i < 12; i += 1) {
+      await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForTimeout(1_000);
+    const handle = await page.locator('.marking-handle-topLeft rect').boundingBox();
+    const view = await page.getByTestId('marking-view').getAttribute('transform');
+    // The sign's middle (1600, 1200) is out of view.
+    const middle = await page.evaluate(() => {
+      const [a, b, c, d, e, f] = document.querySelector('[data-testid="marking-view"]')!.getAttribute('transform')!.match(/-?[\d.e-]+/g)!.map(Number);
+      const box = document.querySelector('[data-testid="marking-layer"]')!.getBoundingClientRect();
+      const [x, y] = [a! * 1600 + c! * 1200 + e!, b! * 1600 + d! * 1200 + f!];
+      return { x, y, width: box.width, height: box.height };
+    });
+    expect(middle.x > middle.width || middle.y > middle.height).toBe(true);
+    await changed(page)(0, () => drag({ x: handle!.x + handle!.width / 2, y: handle!.y + handle!.height / 2 }, { x: -20, y: -20 }));
+    await page.waitForTimeout(1_000);
+    expect(await page.getByTestId('marking-view').getAttribute('transform')).toBe(view);
+
+    // Turned right a quarter, Alt and ← make the second sign narrower on screen: its top (now the screen's right side) comes down.
+    await page.getByRole('button', { name: /^Sign 2 at/ }).click();
+    await page.getByRole('button', { name: 'Rotate right' }).click();
+    await page.waitForTimeout(1_000);
+    const scale = await page.evaluate(() => {
+      const [a, b] = document.querySelector('[data-testid="marking-view"]')!.getAttribute('transform')!.match(/-?[\d.e-]+/g)!.map(Number);
+      return Math.hypot(a!, b!);
+    });
+    await page.locator('button.marking-to-image').click();
+    nearly(await changed(page)(1, () => page.keyboard.press('Alt+ArrowLeft')), [1200, 1000 + 10 / scale, 400, 400 - 10 / scale]);
+    expect(errors).toEqual([]);
+  });
+
+  /** The penguins' task on a phone: its page, its layer, a finger, and touches sent to it (points of the page). */
+  async function openByTouch() {
+    const opened = await openMarking([colony()], { type: 'marking', instruction: 'Mark each penguin.', tools: [{ key: 'penguin', label: 'Penguin', shape: 'point' }] });
+    const finger = await phone(opened.page);
+    await opened.page.waitForTimeout(500);
+    const session = await opened.page.context().newCDPSession(opened.page);
     const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', touchPoints: { x: number; y: number }[]) => session.send('Input.dispatchTouchEvent', { type, touchPoints });
+    return { ...opened, finger, session, touch };
+  }
+
+  it('by touch with no tool: a pan from a mark not chosen, or a pinch from the chosen one, moves nothing', async () => {
+    const { page, errors, layer, finger, session, touch } = await openByTouch();
+    const at = await onPage(layer, 200, 150);
+    await touch('touchStart', [at]);
+    await touch('touchEnd', []);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marking-entry"]').length === 1);
+    await page.getByText('None: choose, move and zoom').click();
+    await layer.scrollIntoViewIfNeeded();
+    const glyph = await page.evaluate(() => {
+      const box = document.querySelector('.marking-mark path')!.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    const inPlace = async () => {
+      await page.waitForTimeout(500);
+      expect(await entries(page)).toEqual([expect.stringMatching(/^Penguin 1 at (199|200|201), (149|150|151)Remove$/)]);
+    };
+    // A pan from the penguin, not chosen: chosen, not moved.
+    await touch('touchStart', [glyph]);
+    for (const dx of [10, 20, 30, 40]) await touch('touchMove', [{ x: glyph.x + dx, y: glyph.y }]);
+    await touch('touchEnd', []);
+    await chosenIs(page, /^Penguin 1 at/);
+    await inPlace();
+    // A pinch from the chosen penguin: the second finger ends the drag.
+    const other = { x: glyph.x + 60, y: glyph.y + 60 };
+    await touch('touchStart', [glyph]);
+    await touch('touchStart', [glyph, other]);
+    for (const d of [10, 20, 30, 40]) await touch('touchMove', [{ x: glyph.x - d, y: glyph.y - d }, { x: other.x + d, y: other.y + d }]);
+    await touch('touchEnd', [other]);
+    await touch('touchEnd', []);
+    await inPlace();
+    await session.detach();
+    await finger.lift();
+    expect(errors).toEqual([]);
+  });
+
+  it('by touch: a tap that moves a little is a point, two fingers place nothing', async () => {
+    const { page, errors, layer, finger, session, touch } = await openByTouch();
     const at = await onPage(layer, 200, 150);
     await touch('touchStart', [at]);
     await touch('touchMove', [{ x: at.x + 6, y: at.y }]);
@@ -288,6 +554,20 @@ describe('classifier in a browser: the marking task', () => {
     await touch('touchEnd', [other]);
     await touch('touchEnd', []);
     await page.waitForTimeout(500);
+    expect(await page.getByTestId('marking-entry').count()).toBe(1);
+    // The point chosen in the list (below the image on a phone), a finger drags it.
+    await page.getByRole('button', { name: /^Penguin 1 at/ }).click();
+    await layer.scrollIntoViewIfNeeded();
+    const glyph = await page.evaluate(() => {
+      const box = document.querySelector('.marking-selected path')!.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    await touch('touchStart', [glyph]);
+    for (const dx of [10, 20, 30, 40]) await touch('touchMove', [{ x: glyph.x + dx, y: glyph.y }]);
+    await touch('touchEnd', []);
+    await page.waitForFunction(() => /^Moved Penguin 1 at/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+    const [tx] = (await entries(page))[0]!.match(/\d+/g)!.slice(1).map(Number);
+    expect(Math.abs(tx! - (200 + 40 * (await imagePerScreen(layer))))).toBeLessThanOrEqual(2);
     expect(await page.getByTestId('marking-entry').count()).toBe(1);
     await session.detach();
     await finger.lift();

@@ -24,6 +24,12 @@ export function hasOwnEnterAction(target: EventTarget | null): boolean {
   return target.closest('button, a[href], summary, [role="button"], input[type="submit"], input[type="button"]') !== null;
 }
 
+/** Ctrl+Z (Cmd+Z on a Mac): undo, in an editor keeping its own history. */
+export const isUndo = (event: { ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean; key: string }) => (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'z';
+/** Ctrl+Shift+Z (Cmd+Shift+Z on a Mac) or Ctrl+Y: redo. Not Cmd+Y, a Mac browser's History. */
+export const isRedo = (event: { ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean; key: string }) =>
+  !event.altKey && (((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'z') || (event.ctrlKey && !event.metaKey && !event.shiftKey && event.key.toLowerCase() === 'y'));
+
 export function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.metaKey || event.altKey;
 }

@@ -8,8 +8,9 @@ export const HEIGHT = 600;
 const COLONY = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}"><rect width="${WIDTH}" height="${HEIGHT}" fill="#dde6ee"/><circle cx="200" cy="150" r="20" fill="#222"/></svg>`;
 
 /**
- * Serves the colony image on this machine for the suite (every address the same drawing), and a IIIF service whose
- * full size is twice the plain image's at any address ending in /info.json; `base()` is its address once started.
+ * Serves the colony image on this machine for the suite (every address the same drawing; one four times as wide and
+ * tall at an address with `large` in it), and a IIIF service whose full size is twice the plain image's at any address
+ * ending in /info.json; `base()` is its address once started.
  */
 export function useColonyImages(): { base(): string } {
   let images: Server;
@@ -24,7 +25,7 @@ export function useColonyImages(): { base(): string } {
         return;
       }
       response.setHeader('Content-Type', 'image/svg+xml');
-      response.end(COLONY);
+      response.end(request.url?.includes('large') ? COLONY.replace(/width="800" height="600"/, `width="${4 * WIDTH}" height="${4 * HEIGHT}"`) : COLONY);
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
@@ -33,9 +34,13 @@ export function useColonyImages(): { base(): string } {
   return { base: () => imageBase };
 }
 
-/** Where a pixel of the image is on the page, the image shown whole (as it opens), centred in the marking layer. */
-export async function onPage(layer: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
+/**
+ * Where a pixel of the image is on the page, the image shown whole (as it opens), centred in the marking layer; `times`
+ * for the large image (4).
+ */
+export async function onPage(layer: Locator, x: number, y: number, times = 1): Promise<{ x: number; y: number }> {
+  const [width, height] = [WIDTH * times, HEIGHT * times];
   const box = (await layer.boundingBox())!;
-  const scale = Math.min(box.width / WIDTH, box.height / HEIGHT);
-  return { x: box.x + (box.width - WIDTH * scale) / 2 + x * scale, y: box.y + (box.height - HEIGHT * scale) / 2 + y * scale };
+  const scale = Math.min(box.width / width, box.height / height);
+  return { x: box.x + (box.width - width * scale) / 2 + x * scale, y: box.y + (box.height - height * scale) / 2 + y * scale };
 }

@@ -1,9 +1,9 @@
-import { isRectangle, type Mark, type MarkingTool } from '@chorus/tasks';
-import { type KeyboardEvent, type MutableRefObject, type PointerEvent, useEffect, useReducer, useRef, useState } from 'react';
+import { isRectangle, type Mark, type MarkingTool, type RectangleMark } from '@chorus/tasks';
+import { type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
-import { colourOf, type Glyph, glyphOf, numbered, onImage, type Task } from './marks';
+import { CORNERS, type Corner, centreOf, colourOf, cornerOf, type Glyph, glyphOf, markInWords, movedMark, numbered, onImage, resizedMark, screenBottomRight, type Task, uprightMatrix, viewMatrix } from './marks';
 
 /** The crosshair's step with the arrow keys, in pixels of the screen (Shift: the bigger one), whatever the zoom. */
 const STEP = 10;
@@ -29,6 +29,8 @@ interface Props {
   setAnchor(anchor: Point | null): void;
   onPlace(mark: 'point' | 'rectangle', from: Point, to?: Point): void;
   onSelect(index: number | null): void;
+  /** A mark moved or resized (`series`: by the keys, until they rest): what to say of it (undefined when it was not). */
+  onEdit(index: number, mark: Mark, how: 'moved' | 'resized', series?: string): string | undefined;
   onRemoveSelected(): void;
   /** Says a thing politely (what was not placed, where the crosshair rests). */
   say(text: string): void;
@@ -39,14 +41,29 @@ interface Props {
   disabled: boolean;
 }
 
+/** A press under way: where it began on the element, and where the pointer is; `grab`, the chosen mark (or a rectangle's corner) it drags. */
+interface Press {
+  id: number;
+  from: Point;
+  to: Point;
+  slop: number;
+  grab?: { index: number; corner?: Corner };
+}
+type Grab = (event: PointerEvent<SVGElement>, index: number, corner?: Corner) => void;
+
+const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to.y - press.from.y) >= press.slop;
+
 /**
- * The marks over the image, in an SVG layer redrawn at each frame the view changes (zoom, pan, rotation): points
- * as a glyph of their tool's shape and colour, rectangles as their four corners wherever the rotation puts them. The
- * layer takes the pointer while a tool is chosen (a click or tap places a point, a drag draws a rectangle, the wheel
- * and two fingers zoom), and is focusable: the arrow keys move a crosshair across the screen, Enter or Space place.
- * With no tool chosen the marks alone take the pointer, a click selecting one.
+ * The marks over the image, in an SVG layer: the marks themselves drawn once in the image's pixels, under one transform
+ * that follows the view (zoom, pan, rotation) at each frame, so a frame redraws no mark however many there are; their
+ * glyphs and numbers kept upright and of one size by the inverse transform (one style rule). The layer takes the pointer
+ * while a tool is chosen (a click or tap places a point, a drag draws a rectangle, the wheel and two fingers zoom), and
+ * is focusable: the arrow keys move a crosshair across the screen, Enter or Space place. The chosen mark is dragged to
+ * move it, a rectangle's corner handles to resize it, or moved by the arrow keys (Alt and the arrows resize a
+ * rectangle). With no tool chosen the marks alone take the pointer, a first press choosing one, a press on the chosen
+ * one dragging it (a second finger, a pinch, ends the drag).
  */
-export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onRemoveSelected, say, focusRef, label, describedBy, disabled }: Props) {
+export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled }: Props) {
   const { t } = useTranslation();
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   useEffect(() => image.watchView(redraw), [image]);
@@ -54,11 +71,13 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const [focused, setFocused] = useState(false);
   /** The keyboard used in the layer since the pointer last was: the crosshair is the keyboard's, drawn only then. */
   const [keyed, setKeyed] = useState(false);
-  /** A press under way: where it began on the element, and where the pointer is. */
-  const [press, setPress] = useState<{ id: number; from: Point; to: Point; slop: number } | null>(null);
+  const [press, setPress] = useState<Press | null>(null);
   /** The pointers down on the layer, where each is: two make a pinch, which zooms and places nothing. */
   const pointers = useRef(new Map<number, Point>());
   const layer = useRef<HTMLDivElement>(null);
+  const uprightStyle = useRef<HTMLStyleElement>(null);
+  /** This layer's own, so that its upright rule turns only its marks (another layer may be on the page). */
+  const scope = useId();
 
   const at = (event: { clientX: number; clientY: number }): Point => {
     const box = layer.current!.getBoundingClientRect();
@@ -91,45 +110,92 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     return () => element.removeEventListener('wheel', onWheel);
   }, [image, tool]);
 
-  // The crosshair's place, said once it rests, with the mark under it.
-  const [rested, setRested] = useState<Point | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: said once for each place the crosshair rests at, in the words and marks of then
+  // What to say once the keys rest (the crosshair's place, a mark moved by them), not at each step of a key held down.
+  const [rested, setRested] = useState<{ words(): string } | null>(null);
+  /** Counts the rests of the keys: a mark's edits by them between two rests are one change to undo. */
+  const rests = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: said once for each rest, in the words and marks of then
   useEffect(() => {
     if (!rested) return;
     const timer = setTimeout(() => {
-      const x = Math.round(rested.x);
-      const y = Math.round(rested.y);
-      const under = markUnder(rested);
-      say(under ? t('tasks.marking.crosshairOn', { x, y, mark: under }) : t('tasks.marking.crosshairAt', { x, y }));
+      rests.current += 1;
+      say(rested.words());
     }, SAY_CROSSHAIR_MS);
     return () => clearTimeout(timer);
   }, [rested]);
+  const crosshairWords = (point: Point) => {
+    const x = Math.round(point.x);
+    const y = Math.round(point.y);
+    const under = markUnder(point);
+    return under ? t('tasks.marking.crosshairOn', { x, y, mark: under.words }) : t('tasks.marking.crosshairAt', { x, y });
+  };
 
-  // A mark selected (in the list, say) is brought into view, the crosshair on it.
-  const shown = numbered(task, marks);
+  // The crosshair is on the chosen mark, wherever it goes; a mark chosen (in the list, say) is brought into view, once:
+  // not at each move or resize, which would take the view away from a corner being dragged.
+  const shown = useMemo(() => numbered(task, marks), [task, marks]);
   const selectedMark = selected === null ? undefined : marks[selected];
   useEffect(() => {
-    if (!selectedMark) return;
-    const centre = isRectangle(selectedMark) ? { x: selectedMark.x + selectedMark.width / 2, y: selectedMark.y + selectedMark.height / 2 } : selectedMark;
-    setCrosshair(centre);
-    image.show(centre);
-  }, [selectedMark, image]);
+    if (selectedMark) setCrosshair(centreOf(selectedMark));
+  }, [selectedMark]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the choice changes, the mark as it is then
+  useEffect(() => {
+    if (selectedMark) image.show(centreOf(selectedMark));
+  }, [selected, image]);
 
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    if (!tool || disabled || event.button !== 0) return;
-    event.preventDefault();
-    pointers.current.set(event.pointerId, at(event));
-    layer.current?.setPointerCapture?.(event.pointerId);
-    if (pointers.current.size > 1) {
-      // A second finger: a pinch, not a mark.
-      setPress(null);
-      return;
-    }
+  /** The grabbed mark where the press has taken it: moved, or resized by a corner (which keeps its offset from the pointer). */
+  const grabbed = (now: Press): Mark | undefined => {
+    const mark = now.grab && marks[now.grab.index];
+    if (!mark || !now.grab) return undefined;
+    const from = image.toImage(now.from);
+    const to = image.toImage(now.to);
+    const by = { x: to.x - from.x, y: to.y - from.y };
+    const { corner } = now.grab;
+    if (!corner || !isRectangle(mark)) return movedMark(mark, by, image);
+    const was = cornerOf(mark, corner);
+    return resizedMark(mark, corner, { x: was.x + by.x, y: was.y + by.y }, image);
+  };
+  const preview = press?.grab && dragged(press) ? grabbed(press) : undefined;
+  const drawn = useMemo(() => (preview && press?.grab ? shown.map((entry, index) => (index === press.grab!.index ? { ...entry, mark: preview } : entry)) : shown), [shown, preview, press]);
+
+  const begin = (event: PointerEvent<Element>, grab?: Press['grab']) => {
     layer.current?.focus({ preventScroll: true });
     setKeyed(false);
     const point = at(event);
-    setPress({ id: event.pointerId, from: point, to: point, slop: event.pointerType === 'mouse' ? MOUSE_SLOP : TOUCH_SLOP });
+    setPress({ id: event.pointerId, from: point, to: point, slop: event.pointerType === 'mouse' ? MOUSE_SLOP : TOUCH_SLOP, grab });
   };
+  /** A pointer down, followed by the layer wherever it goes: false for a second finger, a pinch (not a mark). */
+  const follow = (event: PointerEvent<Element>): boolean => {
+    event.preventDefault();
+    pointers.current.set(event.pointerId, at(event));
+    layer.current?.setPointerCapture?.(event.pointerId);
+    if (pointers.current.size === 1) return true;
+    setPress(null);
+    return false;
+  };
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    if (disabled || event.button !== 0) return;
+    // With no tool the layer takes a pointer only while a mark is dragged: a second finger, a pinch, which ends the drag.
+    if (!tool && pointers.current.size === 0) return;
+    if (follow(event) && tool) begin(event);
+  };
+  /**
+   * A press on a mark: the chosen mark's drags it; another's, with no tool, chooses it and moves nothing (with a tool only
+   * the chosen mark takes the pointer). A second finger, on any mark, is a pinch.
+   */
+  const onGrab: Grab = (event, index, corner) => {
+    if (disabled || event.button !== 0) return;
+    if (index !== selected && pointers.current.size === 0) {
+      if (!tool) choose(index);
+      return;
+    }
+    event.stopPropagation();
+    if (follow(event)) begin(event, { index, corner });
+  };
+  const latestGrab = useRef(onGrab);
+  latestGrab.current = onGrab;
+  // One function for every mark, so that a frame, or a change to one mark, draws no other anew.
+  const grab = useCallback<Grab>((event, index, corner) => latestGrab.current(event, index, corner), []);
+
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const before = pointers.current.get(event.pointerId);
     if (before && pointers.current.size === 2) {
@@ -146,17 +212,26 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   };
   const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
     pointers.current.delete(event.pointerId);
-    if (!press || press.id !== event.pointerId || !tool) return;
+    if (!press || press.id !== event.pointerId) return;
     setPress(null);
-    const to = at(event);
-    const dragged = Math.hypot(to.x - press.from.x, to.y - press.from.y) >= press.slop;
-    const from = image.toImage(press.from);
+    const ended = { ...press, to: at(event) };
+    if (ended.grab && dragged(ended)) {
+      const mark = grabbed(ended);
+      const words = mark && onEdit(ended.grab.index, mark, ended.grab.corner ? 'resized' : 'moved');
+      if (words) say(words);
+      return;
+    }
+    if (tool) toolPressed(tool, ended);
+  };
+  /** A press of the tool ended: a point placed at a click, a rectangle drawn by a drag. */
+  const toolPressed = ({ shape }: MarkingTool, ended: Press) => {
+    const from = image.toImage(ended.from);
     if (inside(from)) setCrosshair(from);
-    if (tool.shape === 'point' && !dragged) {
+    if (shape === 'point' && !dragged(ended)) {
       if (inside(from)) onPlace('point', from);
       else say(t('tasks.marking.nothingPlaced'));
-    } else if (tool.shape === 'rectangle') {
-      if (dragged) onPlace('rectangle', onImage(from, image), onImage(image.toImage(to), image));
+    } else if (shape === 'rectangle') {
+      if (dragged(ended)) onPlace('rectangle', onImage(from, image), onImage(image.toImage(ended.to), image));
       else say(t('tasks.marking.noArea'));
     }
   };
@@ -165,28 +240,81 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     setPress(null);
   };
 
-  /** Steps the crosshair across the screen (whatever the rotation), in pixels of the screen. */
-  const move = (dx: number, dy: number, big: boolean) => {
+  const choose = (index: number) => {
+    const entry = shown[index];
+    if (!entry) return;
+    onSelect(index);
+    say(t('tasks.marking.chosen', { mark: markInWords(t, entry.tool, entry.n, entry.mark) }));
+  };
+  /** Where a step of the keys (pixels of the screen, whatever the rotation) takes a point of the image. */
+  const stepped = (from: Point, [dx, dy]: readonly [number, number], big: boolean): Point => {
     const step = big ? BIG_STEP : STEP;
-    const here = image.toElement(crosshair);
-    const next = onImage(image.toImage({ x: here.x + dx * step, y: here.y + dy * step }), image);
+    const here = image.toElement(from);
+    return image.toImage({ x: here.x + dx * step, y: here.y + dy * step });
+  };
+  /** Steps the crosshair across the screen. */
+  const move = (arrow: readonly [number, number], big: boolean) => {
+    const next = onImage(stepped(crosshair, arrow, big), image);
     setCrosshair(next);
-    setRested(next);
+    setRested({ words: () => crosshairWords(next) });
     image.show(next);
   };
+  /** Steps the chosen mark across the screen, as the crosshair (which goes with it). */
+  const moveChosen = (index: number, mark: Mark, arrow: readonly [number, number], big: boolean) => {
+    const centre = centreOf(mark);
+    const to = stepped(centre, arrow, big);
+    const moved = movedMark(mark, { x: to.x - centre.x, y: to.y - centre.y }, image);
+    edited(index, moved, 'moved', centreOf(moved));
+  };
+  /**
+   * Alt and the arrows: the chosen rectangle's side at the screen's right (→ ←) or bottom (↓ ↑) out or in, by a step of
+   * the screen, whatever the rotation: → makes it wider on screen, ↓ taller.
+   */
+  const resizeChosen = (index: number, mark: RectangleMark, arrow: readonly [number, number], big: boolean) => {
+    const corner = screenBottomRight(mark, image.toElement);
+    const to = onImage(stepped(cornerOf(mark, corner), arrow, big), image);
+    edited(index, resizedMark(mark, corner, to, image), 'resized', to);
+  };
+  /** A mark changed by the keys (brought into view at `show`): one change to undo until the keys rest, said then. */
+  const edited = (index: number, mark: Mark, how: 'moved' | 'resized', show: Point) => {
+    const words = onEdit(index, mark, how, `${index} ${rests.current}`);
+    if (!words) return;
+    setRested({ words: () => words });
+    image.show(show);
+  };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.altKey || event.ctrlKey || event.metaKey || disabled) return;
-    setKeyed(true);
-    const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const arrows: Record<string, readonly [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const arrow = arrows[event.key];
-    if (arrow) move(arrow[0], arrow[1], event.shiftKey);
+    // Another key than an arrow (Enter, Ctrl+Z…) ends the arrows' run: what they did is not said after what it does.
+    if (!arrow && !['Shift', 'Alt', 'Control', 'Meta'].includes(event.key) && rested) {
+      rests.current += 1;
+      setRested(null);
+    }
+    if (event.ctrlKey || event.metaKey || disabled) return;
+    setKeyed(true);
+    const chosen = selected === null ? undefined : marks[selected];
+    if (event.altKey) {
+      // Taken whatever is chosen: not the browser's Back and Forward.
+      if (!arrow) return;
+      if (chosen && isRectangle(chosen) && !anchor) resizeChosen(selected!, chosen, arrow, event.shiftKey);
+      else say(t('tasks.marking.resizeOnlyRectangle'));
+    } else if (arrow && chosen && !anchor) moveChosen(selected!, chosen, arrow, event.shiftKey);
+    else if (arrow) move(arrow, event.shiftKey);
     else if ((event.key === 'Enter' || event.key === ' ') && tool) {
       if (tool.shape === 'point') onPlace('point', crosshair);
       else if (anchor) onPlace('rectangle', anchor, crosshair);
       else setAnchor(crosshair);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      // No tool: the mark under the crosshair is chosen.
+      const under = markUnder(crosshair);
+      if (under) choose(under.index);
+      else say(crosshairWords(crosshair));
     } else if (event.key === 'Escape' && (anchor || press)) {
       setAnchor(null);
       setPress(null);
+    } else if (event.key === 'Escape' && selected !== null) {
+      onSelect(null);
+      say(t('tasks.marking.letGo'));
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && selected !== null) onRemoveSelected();
     else return;
     // Taken here: not the page's Enter (go on), nor the image's own arrow keys.
@@ -202,28 +330,42 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     }
   };
 
-  /** The mark under a point of the image, in words, if any. */
-  const markUnder = (point: Point): string | undefined => {
+  /** The mark under a point of the image (a rectangle's edge a little outside it too), if any: its index and its words. */
+  const markUnder = (point: Point): { index: number; words: string } | undefined => {
     const here = image.toElement(point);
-    const found = shown.findLast(({ mark }) => {
-      if (isRectangle(mark)) return point.x >= mark.x && point.y >= mark.y && point.x <= mark.x + mark.width && point.y <= mark.y + mark.height;
+    const [a, b] = viewMatrix(image.toElement, Math.max(image.width, image.height));
+    const slack = UNDER_CROSSHAIR / (Math.hypot(a, b) || 1);
+    const index = shown.findLastIndex(({ mark }) => {
+      if (isRectangle(mark)) return point.x >= mark.x - slack && point.y >= mark.y - slack && point.x <= mark.x + mark.width + slack && point.y <= mark.y + mark.height + slack;
       const there = image.toElement(mark);
       return Math.hypot(there.x - here.x, there.y - here.y) <= UNDER_CROSSHAIR;
     });
-    return found && `${found.tool?.label ?? found.mark.tool} ${found.n}`;
+    const found = shown[index];
+    return found && { index, words: `${found.tool?.label ?? found.mark.tool} ${found.n}` };
   };
 
   const corners = (a: Point, b: Point) => {
     const points = [a, { x: b.x, y: a.y }, b, { x: a.x, y: b.y }].map(image.toElement);
     return points.map(({ x, y }) => `${x},${y}`).join(' ');
   };
-  const drawing = press && tool?.shape === 'rectangle' ? corners(image.toImage(press.from), image.toImage(press.to)) : anchor ? corners(anchor, crosshair) : null;
+  const drawing = press && !press.grab && tool?.shape === 'rectangle' ? corners(image.toImage(press.from), image.toImage(press.to)) : anchor ? corners(anchor, crosshair) : null;
   const cross = image.toElement(crosshair);
+  const view = viewMatrix(image.toElement, Math.max(image.width, image.height));
+  const upright = `matrix(${uprightMatrix(view).join(',')})`;
+  const chosenRectangle = selected === null ? undefined : drawn[selected]?.mark;
+  const grabbing = press?.grab ? ' marking-grabbing' : '';
+  // Set in a rule of its own at each frame (not a property the marks inherit), so only the glyphs' style is computed anew.
+  useLayoutEffect(() => {
+    const sheet = uprightStyle.current?.sheet;
+    if (!sheet) return;
+    if (sheet.cssRules.length === 0) sheet.insertRule(`[data-marking-layer="${scope}"] .marking-upright {}`);
+    (sheet.cssRules[0] as CSSStyleRule).style.transform = upright;
+  });
 
   return createPortal(
     <div
       ref={layer}
-      className={`marking-layer${tool ? ' marking-drawing' : ''}`}
+      className={`marking-layer${tool ? ' marking-drawing' : ''}${grabbing}`}
       // An area of its own keys (arrows, Enter, Space, Escape, Delete), as an image editor's: screen readers pass them on.
       role="application"
       aria-label={label}
@@ -231,6 +373,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       // biome-ignore lint/a11y/noNoninteractiveTabindex: an application area takes its own keys (arrows, Enter, Space), so it must be reachable by Tab
       tabIndex={0}
       data-testid="marking-layer"
+      data-marking-layer={scope}
       data-crosshair={`${Math.round(crosshair.x)},${Math.round(crosshair.y)}`}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
@@ -240,38 +383,24 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       onFocus={onFocus}
       onBlur={() => setFocused(false)}
     >
+      <style ref={uprightStyle} />
       <svg className="marking-marks" width="100%" height="100%" aria-hidden="true">
-        {shown.map(({ mark, toolIndex, n }, index) => {
-          const colour = colourOf(toolIndex);
-          const chosen = index === selected;
-          // Only with no tool chosen (a tool's click near a mark places another).
-          const select = (event: PointerEvent<SVGElement>) => {
-            if (disabled || tool) return;
-            event.stopPropagation();
-            layer.current?.focus({ preventScroll: true });
-            onSelect(index);
-          };
-          const common = { className: chosen ? 'marking-mark marking-selected' : 'marking-mark', onPointerDown: select, 'data-mark': index } as const;
-          if (isRectangle(mark)) {
-            const outline = corners({ x: mark.x, y: mark.y }, { x: mark.x + mark.width, y: mark.y + mark.height });
-            return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: marks are a list in the order drawn; removing one renumbers the rest, as their names do
-              <g key={index} {...common}>
-                <polygon points={outline} fill="none" stroke="#fff" strokeWidth={chosen ? 6 : 4} />
-                <polygon points={outline} fill="none" stroke={colour} strokeWidth={2} strokeDasharray={chosen ? '6 3' : undefined} />
-                <Label at={image.toElement({ x: mark.x, y: mark.y })} text={String(n)} />
-              </g>
-            );
-          }
-          const centre = image.toElement(mark);
-          return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: as above
-            <g key={index} {...common}>
-              <GlyphShape glyph={glyphOf(toolIndex)} at={centre} colour={colour} chosen={chosen} />
-              <Label at={{ x: centre.x + 9, y: centre.y - 9 }} text={String(n)} />
-            </g>
-          );
-        })}
+        <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
+          <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
+        </g>
+        {chosenRectangle && isRectangle(chosenRectangle) && selected !== null && (
+          <g className="marking-handles">
+            {CORNERS.map((corner) => {
+              const { x, y } = image.toElement(cornerOf(chosenRectangle, corner));
+              return (
+                <g key={corner} className={`marking-handle marking-handle-${corner}`} data-handle={corner} onPointerDown={(event) => grab(event, selected, corner)}>
+                  <circle cx={x} cy={y} r={16} fill="transparent" />
+                  <rect x={x - 6} y={y - 6} width={12} height={12} fill="#fff" stroke="#1d1f24" strokeWidth={2} />
+                </g>
+              );
+            })}
+          </g>
+        )}
         {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
         {focused && keyed && (
           <g className="marking-crosshair" data-testid="marking-crosshair">
@@ -284,6 +413,49 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     image.overlay,
   );
 }
+
+type Shown = ReturnType<typeof numbered>;
+
+/**
+ * Every mark, in the image's pixels: drawn anew only when the marks or the choice change, never for the view.
+ * `grabInside`: a chosen rectangle is dragged from anywhere inside (no tool); with a tool, by its outline and handles
+ * alone, a drag inside drawing another.
+ */
+const MarkShapes = memo(function MarkShapes({ shown, selected, grab, grabInside }: { shown: Shown; selected: number | null; grab: Grab; grabInside: boolean }) {
+  // biome-ignore lint/suspicious/noArrayIndexKey: marks are a list in the order drawn; removing one renumbers the rest, as their names do
+  return shown.map(({ mark, toolIndex, n }, index) => <MarkShape key={index} mark={mark} toolIndex={toolIndex} n={n} index={index} chosen={index === selected} grab={grab} grabInside={grabInside} />);
+});
+
+const ORIGIN: Point = { x: 0, y: 0 };
+
+/** One mark: a rectangle's outline of one width on screen whatever the zoom, a point's glyph and a number kept upright. */
+const MarkShape = memo(function MarkShape({ mark, toolIndex, n, index, chosen, grab, grabInside }: { mark: Mark; toolIndex: number; n: number; index: number; chosen: boolean; grab: Grab; grabInside: boolean }) {
+  const colour = colourOf(toolIndex);
+  const common = { className: chosen ? 'marking-mark marking-selected' : 'marking-mark', onPointerDown: (event: PointerEvent<SVGElement>) => grab(event, index), 'data-mark': index } as const;
+  if (isRectangle(mark)) {
+    const box = { x: mark.x, y: mark.y, width: mark.width, height: mark.height, vectorEffect: 'non-scaling-stroke' } as const;
+    return (
+      <g {...common}>
+        {/* Chosen with no tool, its inside takes the pointer too: it is dragged from anywhere (and the image panned from outside it). */}
+        <rect {...box} fill={chosen && grabInside ? 'transparent' : 'none'} stroke="#fff" strokeWidth={chosen ? 6 : 4} />
+        <rect {...box} fill="none" stroke={colour} strokeWidth={2} strokeDasharray={chosen ? '6 3' : undefined} />
+        <g transform={`translate(${mark.x} ${mark.y})`}>
+          <g className="marking-upright">
+            <Label at={ORIGIN} text={String(n)} />
+          </g>
+        </g>
+      </g>
+    );
+  }
+  return (
+    <g {...common} transform={`translate(${mark.x} ${mark.y})`}>
+      <g className="marking-upright">
+        <GlyphShape glyph={glyphOf(toolIndex)} at={ORIGIN} colour={colour} chosen={chosen} />
+        <Label at={{ x: 9, y: -9 }} text={String(n)} />
+      </g>
+    </g>
+  );
+});
 
 function Label({ at, text }: { at: Point; text: string }) {
   return (

@@ -3,10 +3,11 @@ import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, type SubjectLocat
 import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OpenImageContext, type Point } from '../../components/viewer/openImage';
+import { isRedo, isTypingTarget, isUndo } from '../../lib/keyboard';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
-import { allFull, colourOf, countInWords, countOf, glyphOf, marksIn, markInWords, numbered, pointMark, rectangleMark, shapeInWords, type Task, toolAtFault } from './marks';
+import { allFull, colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, withChange, withMarkEdited } from './marks';
 import { GlyphShape, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
@@ -15,7 +16,9 @@ export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLoca
 /**
  * Marks on the subject's first image (a point on each penguin, a rectangle around each advertisement): a tool chosen
  * from the task's (or none, to move the image), then clicks, drags or the keyboard in the layer over the image
- * (`MarkingLayer`). The marks are listed in words, each with a Remove button; each placed or removed is said politely.
+ * (`MarkingLayer`), where a mark chosen is moved and a rectangle resized. The marks are listed in words, each with a
+ * Remove button; each placed, moved, resized or removed is said politely. Undo (Ctrl+Z) and Redo (Ctrl+Shift+Z, Ctrl+Y)
+ * step through this subject's changes, from the task or the image's viewer.
  * Each tool's count is shown against its limits; going on with one outside them is refused, that tool focused.
  */
 export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0 }: TaskProps<Task>) {
@@ -29,6 +32,29 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   /** What was last done, said by screen readers (politely), anew each time. */
   const [said, setSaid] = useState<{ text: string; n: number } | null>(null);
   const say = (text: string) => setSaid((last) => ({ text, n: (last?.n ?? 0) + 1 }));
+  /** This subject's changes to undo and redo (the task is shown anew for each subject). */
+  const [history, setHistory] = useState<MarkHistory>(NO_MARK_HISTORY);
+  /** Changes the marks, to be undone, said in `words` (unless the caller says them itself); one of a `series` joins the last. */
+  const change = (after: Mark[], words: string, saying = true, series?: string) => {
+    onChange(after);
+    setHistory((before) => withChange(before, { before: marks, after, words, series }));
+    if (saying) say(words);
+  };
+  const undoOrRedo = (redo: boolean) => {
+    if (disabled) return;
+    const { history: after, step } = stepHistory(history, marks, redo);
+    setHistory(after);
+    if (!step) return;
+    onChange(step.marks as Mark[]);
+    // A move or resize undone keeps its mark chosen; a mark placed or removed changes which is which.
+    if (step.marks.length !== marks.length) setSelected(null);
+    say(redo ? t('tasks.marking.redone', { change: step.change.words }) : t('tasks.marking.undone', { change: step.change.words }));
+  };
+  const onTaskKey = (event: KeyboardEvent) => {
+    if (!isUndo(event) && !isRedo(event)) return;
+    event.preventDefault();
+    undoOrRedo(isRedo(event));
+  };
   const { image, setImage } = useContext(OpenImageContext);
   // A IIIF service shown: the plain image's size is read (marks are in its pixels) before marking.
   useEffect(() => {
@@ -42,6 +68,22 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   const location = markedLocation(task, subject);
   const opened = image && location?.type === 'image' && image.url === location.url ? image : null;
   const shownImage = opened?.markable ? opened : null;
+  const latestUndoOrRedo = useRef(undoOrRedo);
+  latestUndoOrRedo.current = undoOrRedo;
+  // Ctrl+Z and Ctrl+Y with focus in the viewer of the image marked (on a button of its own) too; its marking layer's
+  // keys already reach the task's own handler, through React's portal.
+  useEffect(() => {
+    const viewer = shownImage?.overlay.closest('.image-viewer');
+    if (!viewer) return;
+    const onKey = (event: Event) => {
+      const key = event as globalThis.KeyboardEvent;
+      if ((!isUndo(key) && !isRedo(key)) || isTypingTarget(key.target) || (key.target instanceof Element && key.target.closest('.marking-layer'))) return;
+      key.preventDefault();
+      latestUndoOrRedo.current(isRedo(key));
+    };
+    viewer.addEventListener('keydown', onKey);
+    return () => viewer.removeEventListener('keydown', onKey);
+  }, [shownImage]);
   const toolId = (each: MarkingTool) => `${id}-tool-${each.key}`;
   const focusLayer = useRef<(() => void) | null>(null);
   /** A key of each mark for as long as it is in the list (its index changes as others are removed). */
@@ -64,13 +106,16 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
   });
   const chooseTool = (key: string | null) => {
     if (disabled) return;
-    // A rectangle begun with one tool is not ended with another.
+    // A rectangle begun with one tool is not ended with another; the arrows then move the crosshair, not a mark chosen.
     if (anchor) setAnchor(null);
+    setSelected(null);
     setToolKey(key);
   };
 
   const setAnchor = (next: Point | null) => {
     setAnchorState(next);
+    // A rectangle begun: the arrows take its far corner, not a mark chosen.
+    if (next) setSelected(null);
     setUnfinished(next ? (t) => t('tasks.marking.unfinished') : null);
     if (next && tool) say(t('tasks.marking.started', { label: tool.label }));
     else if (!next && anchor) say(t('tasks.marking.cancelled'));
@@ -105,16 +150,33 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       say(t('tasks.marking.full', { count: tool.max, label: tool.label }));
       return;
     }
-    onChange([...marks, mark]);
-    setSelected(marks.length);
-    say(t('tasks.marking.placed', { mark: markInWords(t, tool, count + 1, mark) }));
+    // A mark placed is not chosen: the arrows go on moving the crosshair, to place the next.
+    setSelected(null);
+    change([...marks, mark], t('tasks.marking.placed', { mark: markInWords(t, tool, count + 1, mark) }));
+  };
+  /**
+   * A mark moved or resized (`how`), by the pointer or the keys (`series`: the keys' edits until they rest, one change to
+   * undo): what to say of it (the layer says it, when it rests); undefined when it was not, or did not change.
+   */
+  const edit = (index: number, mark: Mark, how: 'moved' | 'resized', series?: string): string | undefined => {
+    const entry = numbered(task, marks)[index];
+    const after = withMarkEdited(marks, index, mark);
+    if (!entry || !after || disabled) return undefined;
+    const inWords = markInWords(t, entry.tool, entry.n, mark);
+    const words = how === 'moved' ? t('tasks.marking.moved', { mark: inWords }) : t('tasks.marking.resized', { mark: inWords });
+    // The mark edited keeps its row (and the focus there), through undo and redo too.
+    keys.current.of.set(mark, keyOf(entry.mark));
+    change(after, words, false, series);
+    return words;
   };
   const remove = (index: number) => {
     const entry = numbered(task, marks)[index];
     if (!entry) return;
-    onChange(marks.filter((_, at) => at !== index));
     setSelected(null);
-    say(t('tasks.marking.removed', { mark: markInWords(t, entry.tool, entry.n, entry.mark) }));
+    change(
+      marks.filter((_, at) => at !== index),
+      t('tasks.marking.removed', { mark: markInWords(t, entry.tool, entry.n, entry.mark) }),
+    );
   };
   const removeByButton = (index: number) => {
     focusAfterRemoval.current = index;
@@ -129,7 +191,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
 
   const layerLabel = tool ? t('tasks.marking.layer', { label: tool.label, shape: shapeInWords(t, tool) }) : t('tasks.marking.layerMoving');
   return (
-    <div className="task task-marking">
+    // biome-ignore lint/a11y/noStaticElementInteractions: Ctrl+Z and Ctrl+Y from anywhere in the task (its layer too), as in an editor
+    <div className="task task-marking" onKeyDown={onTaskKey}>
       <fieldset className="marking-tools" aria-describedby={`${id}-keys`}>
         <legend className="task-question" {...researchersWords}>
           {task.instruction}
@@ -160,11 +223,19 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       <p className="keyboard-hint" id={`${id}-keys`}>
         {t('tasks.marking.keys')}
       </p>
-      {shownImage && (
-        <button type="button" className="button button-secondary button-small marking-to-image" onClick={() => focusLayer.current?.()}>
-          {t('tasks.marking.toImage')}
+      <div className="marking-actions">
+        {shownImage && (
+          <button type="button" className="button button-secondary button-small marking-to-image" onClick={() => focusLayer.current?.()}>
+            {t('tasks.marking.toImage')}
+          </button>
+        )}
+        <button type="button" className="button button-secondary button-small marking-undo" onClick={() => undoOrRedo(false)} aria-disabled={disabled || history.done.length === 0 || undefined} aria-keyshortcuts="Control+Z Meta+Z">
+          {t('tasks.marking.undo')}
         </button>
-      )}
+        <button type="button" className="button button-secondary button-small marking-redo" onClick={() => undoOrRedo(true)} aria-disabled={disabled || history.undone.length === 0 || undefined} aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z">
+          {t('tasks.marking.redo')}
+        </button>
+      </div>
       {/* The image on another page of the subject (or none): said; one loading, or failed, the viewer says so itself. */}
       {!opened && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
       {opened && !opened.markable && !opened.measure && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
@@ -207,6 +278,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
           setAnchor={setAnchor}
           onPlace={place}
           onSelect={setSelected}
+          onEdit={edit}
           onRemoveSelected={() => selected !== null && remove(selected)}
           say={say}
           focusRef={focusLayer}

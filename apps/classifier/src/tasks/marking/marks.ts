@@ -1,4 +1,4 @@
-import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf, roundedMark } from '@chorus/tasks';
+import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, markCountProblem, marksOf, type RectangleMark, roundedMark } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import type { Point } from '../../components/viewer/openImage';
 import type { Describe, Explain, TaskOf } from '../types';
@@ -119,3 +119,117 @@ export const describeMarking: Describe<Task> = (task, value, t) => {
 };
 
 export const markingIsEmpty = (value: unknown): boolean => Array.isArray(value) && value.length === 0;
+
+/** A rectangle's corner, which a handle drags (the opposite one stays put). */
+export const CORNERS = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'] as const;
+export type Corner = (typeof CORNERS)[number];
+
+/**
+ * The least width or height a rectangle is resized to, in pixels of the image: the schema asks for more than 0, and a
+ * rectangle thinner than a pixel could not be seen nor grabbed again.
+ */
+export const LEAST_SIDE = 1;
+
+/** A mark moved by `by` (pixels of the image), kept whole on the image. */
+export function movedMark(mark: Mark, by: Point, size: { width: number; height: number }): Mark {
+  const [width, height] = isRectangle(mark) ? [mark.width, mark.height] : [0, 0];
+  const room = { width: Math.max(size.width - width, 0), height: Math.max(size.height - height, 0) };
+  return roundedMark({ ...mark, ...onImage({ x: mark.x + by.x, y: mark.y + by.y }, room) });
+}
+
+/** The marks with the one at `index` edited to `mark`; undefined when that changes nothing (a move at the image's edge, say). */
+export function withMarkEdited(marks: readonly Mark[], index: number, mark: Mark): Mark[] | undefined {
+  const was = marks[index];
+  const sides = (each: Mark) => (isRectangle(each) ? `${each.width}×${each.height}` : '');
+  const same = (a: Mark, b: Mark) => a.tool === b.tool && a.x === b.x && a.y === b.y && sides(a) === sides(b);
+  if (!was || same(was, mark)) return undefined;
+  return marks.map((each, at) => (at === index ? mark : each));
+}
+
+/** The rectangle's corner at the screen's bottom right, whatever the view's rotation: the one Alt and the arrows take. */
+export function screenBottomRight(mark: RectangleMark, toElement: (point: Point) => Point): Corner {
+  const across = (corner: Corner) => {
+    const { x, y } = toElement(cornerOf(mark, corner));
+    return x + y;
+  };
+  return CORNERS.reduce((best, corner) => (across(corner) > across(best) ? corner : best));
+}
+
+/** Where a rectangle's corner is, in pixels of the image. */
+export function cornerOf(mark: RectangleMark, corner: Corner): Point {
+  const right = corner === 'topRight' || corner === 'bottomRight';
+  const bottom = corner === 'bottomLeft' || corner === 'bottomRight';
+  return { x: mark.x + (right ? mark.width : 0), y: mark.y + (bottom ? mark.height : 0) };
+}
+
+/**
+ * A rectangle with `corner` taken to `to` (kept on the image), the opposite corner where it was: the corner stops
+ * `LEAST_SIDE` short of its opposite, so the rectangle never turns over nor loses its area.
+ */
+export function resizedMark(mark: RectangleMark, corner: Corner, to: Point, size: { width: number; height: number }): RectangleMark {
+  const right = corner === 'topRight' || corner === 'bottomRight';
+  const bottom = corner === 'bottomLeft' || corner === 'bottomRight';
+  const { x, y } = onImage(to, size);
+  const [left, top] = [mark.x, mark.y];
+  const [farRight, farBottom] = [mark.x + mark.width, mark.y + mark.height];
+  const [x0, x1] = right ? [left, Math.max(x, left + LEAST_SIDE)] : [Math.min(x, farRight - LEAST_SIDE), farRight];
+  const [y0, y1] = bottom ? [top, Math.max(y, top + LEAST_SIDE)] : [Math.min(y, farBottom - LEAST_SIDE), farBottom];
+  return roundedMark({ tool: mark.tool, x: x0, y: y0, width: x1 - x0, height: y1 - y0 }) as RectangleMark;
+}
+
+/** Where a mark is looked at: a point itself, a rectangle's middle. */
+export const centreOf = (mark: Mark): Point => (isRectangle(mark) ? { x: mark.x + mark.width / 2, y: mark.y + mark.height / 2 } : { x: mark.x, y: mark.y });
+
+/**
+ * The view as one SVG matrix (a, b, c, d, e, f) from pixels of the image to pixels of the layer, read from where the
+ * view puts three points (zoom, pan and rotation together are such a map): one transform for all the marks.
+ */
+export function viewMatrix(toElement: (point: Point) => Point, span: number): [number, number, number, number, number, number] {
+  const origin = toElement({ x: 0, y: 0 });
+  const across = toElement({ x: span, y: 0 });
+  const down = toElement({ x: 0, y: span });
+  return [(across.x - origin.x) / span, (across.y - origin.y) / span, (down.x - origin.x) / span, (down.y - origin.y) / span, origin.x, origin.y];
+}
+
+/** The matrix undoing a view's zoom and rotation (not its pan): what keeps a glyph or a number upright and of one size on screen. */
+export function uprightMatrix([a, b, c, d]: readonly number[]): [number, number, number, number, number, number] {
+  const det = a! * d! - b! * c! || 1;
+  return [d! / det, -b! / det, -c! / det, a! / det, 0, 0];
+}
+
+/** One change of the marks, to undo: the marks before and after, and what was said of it. */
+export interface MarkChange {
+  before: readonly Mark[];
+  after: readonly Mark[];
+  words: string;
+  /** Edits by the keys of one mark until the keys rest: one change to undo, from the first's `before`. */
+  series?: string;
+}
+export interface MarkHistory {
+  done: readonly MarkChange[];
+  undone: readonly MarkChange[];
+}
+export const NO_MARK_HISTORY: MarkHistory = { done: [], undone: [] };
+/** Changes kept to undo: more than a volunteer presses Ctrl+Z for. */
+const KEPT_CHANGES = 200;
+
+/** The history with a change done (what was undone is no longer to redo); one of the last change's series joins it. */
+export function withChange(history: MarkHistory, change: MarkChange): MarkHistory {
+  const last = history.done.at(-1);
+  if (change.series && last?.series === change.series && last.after === change.before) return { done: [...history.done.slice(0, -1), { ...change, before: last.before }], undone: [] };
+  return { done: [...history.done, change].slice(-KEPT_CHANGES), undone: [] };
+}
+
+/**
+ * Undoes (`redo`: redoes) the last change, when `now` is what it left: the history after, and the `step` taken (the
+ * marks to show, the change). No step when there is nothing to undo (the history as it was), or when the marks changed
+ * otherwise since (the history then means nothing, and is forgotten).
+ */
+export function stepHistory(history: MarkHistory, now: readonly Mark[], redo: boolean): { history: MarkHistory; step?: { marks: readonly Mark[]; change: MarkChange } } {
+  const from = redo ? history.undone : history.done;
+  const change = from.at(-1);
+  if (!change) return { history };
+  if ((redo ? change.before : change.after) !== now) return { history: NO_MARK_HISTORY };
+  const left = from.slice(0, -1);
+  return redo ? { step: { marks: change.after, change }, history: { done: [...history.done, change], undone: left } } : { step: { marks: change.before, change }, history: { done: left, undone: [...history.undone, change] } };
+}

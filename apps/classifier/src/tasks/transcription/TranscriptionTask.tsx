@@ -2,6 +2,7 @@ import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, use
 import { useTranslation } from 'react-i18next';
 import { leftAsStarted, startingText } from '@chorus/tasks';
 import { bringIntoView } from '../../lib/focus';
+import { isRedo, isUndo } from '../../lib/keyboard';
 import { languageAttributes, languageOf, useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
@@ -9,10 +10,6 @@ import { type Caret, type History, NO_HISTORY, record, step } from './history';
 import { type SelectionChange, replaceSelection, tagShortcutIndex, wrapWithTag } from './textTags';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
-
-const isUndo = (event: KeyboardEvent) => (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'z';
-const isRedo = (event: KeyboardEvent) =>
-  (event.ctrlKey || event.metaKey) && !event.altKey && ((event.shiftKey && event.key.toLowerCase() === 'z') || (!event.shiftKey && event.key.toLowerCase() === 'y'));
 
 /**
  * A transcription: the subject stays beside an editor, one row per line (Enter starts a new line, Backspace
