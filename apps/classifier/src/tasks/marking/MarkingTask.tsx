@@ -1,5 +1,5 @@
 import type { QueuedSubject } from '@chorus/client';
-import { isRectangle, type Mark, type MarkingTool, MOST_MARKS, type SubjectLocation } from '@chorus/tasks';
+import { isRectangle, type Mark, type MarkingTool, type SubjectLocation } from '@chorus/tasks';
 import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OpenImageContext, type Point } from '../../components/viewer/openImage';
@@ -7,7 +7,7 @@ import { isRedo, isTypingTarget, isUndo } from '../../lib/keyboard';
 import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
-import { allFull, colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, withChange, withMarkEdited } from './marks';
+import { colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, whyNotPlaced, withChange, withMarkEdited } from './marks';
 import { GlyphShape, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
@@ -141,15 +141,12 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       setAnchorState(null);
       setUnfinished(null);
     }
+    const refused = whyNotPlaced(t, tool, marks);
+    if (refused) {
+      say(refused);
+      return;
+    }
     const count = countOf(marks, tool);
-    if (allFull(marks)) {
-      say(t('tasks.marking.allFull', { max: MOST_MARKS }));
-      return;
-    }
-    if (tool.max !== undefined && count >= tool.max) {
-      say(t('tasks.marking.full', { count: tool.max, label: tool.label }));
-      return;
-    }
     // A mark placed is not chosen: the arrows go on moving the crosshair, to place the next.
     setSelected(null);
     change([...marks, mark], t('tasks.marking.placed', { mark: markInWords(t, tool, count + 1, mark) }));
