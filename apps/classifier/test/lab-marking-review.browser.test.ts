@@ -56,6 +56,8 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     // The tools' legend does not say the task again: the review's legend names it.
     expect(await review.locator('fieldset legend').allTextContents()).toEqual(['Tool to mark with']);
     expect(await review.locator(':scope > legend').textContent()).toContain('Mark each penguin and each sign');
+    // The list is of the marks the correction keeps, not the researcher's own "Your marks".
+    expect(await review.locator('.marking-list-heading').textContent()).toBe('Marks to keep: 1');
     // The thing two of four marked, named by its place and votes, offered to add back; the strays are not.
     const leftOut = review.getByTestId('lab-review-T0-marking-left-out');
     expect(await leftOut.locator('li').allTextContents()).toEqual(['Penguin at 301, 301: marked by 2 of 4 volunteers Add back']);

@@ -97,7 +97,7 @@ export function MarkingCorrection({
           {t(`lab.review.${hint}`)}
         </p>
         {image && <SubjectMedia locations={[image]} subject={subject} name={t('lab.review.imageToCorrect', { task: taskKey })} ownKeys />}
-        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} />
+        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} listHeading={(count) => t('lab.review.marksToKeep', { count })} />
         {candidates.length > 0 && (
           <section aria-labelledby={`${id}-left-out`} data-testid={`${id}-left-out`}>
             <h3 id={`${id}-left-out`}>{t('lab.review.leftOutTitle')}</h3>

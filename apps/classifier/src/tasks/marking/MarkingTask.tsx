@@ -21,7 +21,8 @@ export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLoca
  * step through this subject's changes, from the task or the image's viewer.
  * Each tool's count is shown against its limits; going on with one outside them is refused, that tool focused.
  */
-export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0 }: TaskProps<Task>) {
+/** `listHeading`: the marks list's heading, given their count, where they are not the volunteer's (the lab's correction: the marks to keep). */
+export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0, listHeading }: TaskProps<Task> & { listHeading?: (count: number) => string }) {
   const { t } = useTranslation();
   const researchersWords = useResearchersWords();
   const marks = marksIn(value);
@@ -237,7 +238,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
       {!opened && (!location || subject.locations.length > 1) && <p className="notice">{location ? t('tasks.marking.turnToImage') : t('tasks.marking.noImage')}</p>}
       {opened && !opened.markable && !opened.measure && <p className="notice">{t('tasks.marking.unmeasured')}</p>}
       <h3 className="marking-list-heading" id={`${id}-list`} tabIndex={-1}>
-        {t('tasks.marking.list', { count: marks.length })}
+        {listHeading ? listHeading(marks.length) : t('tasks.marking.list', { count: marks.length })}
       </h3>
       {marks.length > 0 && (
         <ol className="marking-list" id={`${id}-marks`} aria-labelledby={`${id}-list`}>
