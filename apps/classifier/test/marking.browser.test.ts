@@ -26,6 +26,9 @@ describe('classifier in a browser: the marking task', () => {
   }
   const entries = (page: Page) => page.getByTestId('marking-entry').allTextContents();
   const said = (page: Page) => page.getByTestId('marking-said').textContent();
+  /** The cursor over each corner handle of the chosen rectangle, by corner. */
+  const handleCursors = (page: Page) =>
+    page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.marking-handle')].map((handle) => [handle.getAttribute('data-handle'), getComputedStyle(handle).cursor])));
   const crosshair = async (layer: Locator) => (await layer.getAttribute('data-crosshair'))!.split(',').map(Number) as [number, number];
 
   /** A live workflow of this one marking task on `subjects`, opened at its first subject once the layer is over its image. */
@@ -345,6 +348,8 @@ describe('classifier in a browser: the marking task', () => {
     await page.getByText('Sign', { exact: true }).click();
     near(await afterChange(1, async () => drag(await onPage(layer, 450, 300), { x: 100 / ips, y: 100 / ips })), [450, 300, 100, 100]);
     await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    // Upright, each handle's cursor is its corner's diagonal.
+    expect(await handleCursors(page)).toEqual({ topLeft: 'nwse-resize', topRight: 'nesw-resize', bottomRight: 'nwse-resize', bottomLeft: 'nesw-resize' });
     near(await afterChange(1, async () => drag(await onPage(layer, 550, 400), { x: 50 / ips, y: 50 / ips })), [450, 300, 150, 150]);
     expect(await said(page)).toMatch(/^Resized Sign 1 at/);
     // A corner dragged past its opposite stops short of it: the rectangle keeps an area.
@@ -372,6 +377,23 @@ describe('classifier in a browser: the marking task', () => {
     const [rx, ry] = await afterChange(0, () => drag(at, { x: 40, y: 0 }));
     expect(Math.abs(rx! - px!)).toBeLessThanOrEqual(2);
     expect(Math.abs(ry! - (py! - 40 / scale))).toBeLessThanOrEqual(2);
+
+    // Turned, the handles' cursors turn too: the image's top left corner is at the screen's top right, dragged up and
+    // right or down and left, and the cursor stays so while it is dragged.
+    await page.getByRole('button', { name: /^Sign 1 at/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.marking-handle').length === 4);
+    await page.waitForTimeout(1_000); // brought into view as it is chosen
+    expect(await handleCursors(page)).toEqual({ topLeft: 'nesw-resize', topRight: 'nwse-resize', bottomRight: 'nesw-resize', bottomLeft: 'nwse-resize' });
+    const corner = await page.evaluate(() => {
+      const box = document.querySelector('.marking-handle-topLeft rect')!.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    await page.mouse.move(corner.x, corner.y);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 10, corner.y - 10);
+    await page.mouse.move(corner.x + 20, corner.y - 20);
+    expect(await layer.evaluate((element) => getComputedStyle(element).cursor)).toBe('nesw-resize');
+    await page.mouse.up();
     expect(errors).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import de from '../src/i18n/de.json';
 import en from '../src/i18n/en.json';
 import fr from '../src/i18n/fr.json';
 import { isRedo, isUndo } from '../src/lib/keyboard';
-import { centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizedMark, stepHistory, type Task, uprightMatrix, viewMatrix, withChange, withMarkEdited } from '../src/tasks/marking/marks';
+import { CORNERS, centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizeCursor, resizedMark, stepHistory, type Task, uprightMatrix, viewMatrix, withChange, withMarkEdited } from '../src/tasks/marking/marks';
 
 /** A marking task's refusals in the volunteer's words, in each language: none of the server's English. */
 
@@ -72,6 +72,28 @@ describe('editing marks', () => {
     const [p, q, r, s] = uprightMatrix(view);
     // The view's turn and zoom times the upright matrix: none left.
     expect([a * p + c * q, b * p + d * q, a * r + c * s, b * r + d * s].map((n) => n + 0)).toEqual([1, 0, 0, 1]);
+  });
+
+  it('gives each corner handle the cursor of the way a drag of it resizes on screen, as the view turns it', () => {
+    /** The view zoomed 2× and turned `quarters` quarter turns right (as the viewer turns), panned, and flipped across if asked. */
+    const turned = (quarters: number, flipped = false) => {
+      const angle = (quarters * Math.PI) / 2;
+      const [cos, sin] = [Math.round(Math.cos(angle)), Math.round(Math.sin(angle))];
+      const across = flipped ? -1 : 1;
+      return viewMatrix(({ x, y }) => ({ x: 300 + across * 2 * (cos * x - sin * y), y: 10 + 2 * (sin * x + cos * y) }), 800);
+    };
+    const cursors = (view: readonly number[]) => CORNERS.map((corner) => resizeCursor(corner, view));
+    // In the order of CORNERS: top left, top right, bottom right, bottom left.
+    expect(cursors(turned(0))).toEqual(['nwse-resize', 'nesw-resize', 'nwse-resize', 'nesw-resize']);
+    // A quarter right: the image's top left is at the screen's top right.
+    expect(cursors(turned(1))).toEqual(['nesw-resize', 'nwse-resize', 'nesw-resize', 'nwse-resize']);
+    expect(cursors(turned(2))).toEqual(['nwse-resize', 'nesw-resize', 'nwse-resize', 'nesw-resize']);
+    expect(cursors(turned(3))).toEqual(['nesw-resize', 'nwse-resize', 'nesw-resize', 'nwse-resize']);
+    expect(cursors(turned(-1))).toEqual(cursors(turned(3)));
+    expect(cursors(turned(0, true))).toEqual(['nesw-resize', 'nwse-resize', 'nesw-resize', 'nwse-resize']);
+    // An eighth of a turn: the top left corner is dragged straight up and down, the top right across.
+    const eighth = viewMatrix(({ x, y }) => ({ x: Math.SQRT1_2 * (x - y), y: Math.SQRT1_2 * (x + y) }), 800);
+    expect(cursors(eighth)).toEqual(['ns-resize', 'ew-resize', 'ns-resize', 'ew-resize']);
   });
 
   it('undoes and redoes changes in turn, and forgets them when the marks changed otherwise', () => {

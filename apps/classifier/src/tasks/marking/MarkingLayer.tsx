@@ -3,7 +3,7 @@ import { type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, use
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
-import { CORNERS, type Corner, centreOf, colourOf, cornerOf, type Glyph, glyphOf, markInWords, movedMark, numbered, onImage, resizedMark, screenBottomRight, type Task, uprightMatrix, viewMatrix } from './marks';
+import { CORNERS, type Corner, centreOf, colourOf, cornerOf, type Glyph, glyphOf, markInWords, movedMark, numbered, onImage, resizeCursor, resizedMark, screenBottomRight, type Task, uprightMatrix, viewMatrix } from './marks';
 
 /** The crosshair's step with the arrow keys, in pixels of the screen (Shift: the bigger one), whatever the zoom. */
 const STEP = 10;
@@ -354,6 +354,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const upright = `matrix(${uprightMatrix(view).join(',')})`;
   const chosenRectangle = selected === null ? undefined : drawn[selected]?.mark;
   const grabbing = press?.grab ? ' marking-grabbing' : '';
+  const resizing = press?.grab?.corner;
   // Set in a rule of its own at each frame (not a property the marks inherit), so only the glyphs' style is computed anew.
   useLayoutEffect(() => {
     const sheet = uprightStyle.current?.sheet;
@@ -375,6 +376,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       data-testid="marking-layer"
       data-marking-layer={scope}
       data-crosshair={`${Math.round(crosshair.x)},${Math.round(crosshair.y)}`}
+      style={resizing ? { cursor: resizeCursor(resizing, view) } : undefined}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
@@ -393,7 +395,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
             {CORNERS.map((corner) => {
               const { x, y } = image.toElement(cornerOf(chosenRectangle, corner));
               return (
-                <g key={corner} className={`marking-handle marking-handle-${corner}`} data-handle={corner} onPointerDown={(event) => grab(event, selected, corner)}>
+                <g key={corner} className={`marking-handle marking-handle-${corner}`} data-handle={corner} style={{ cursor: resizeCursor(corner, view) }} onPointerDown={(event) => grab(event, selected, corner)}>
                   <circle cx={x} cy={y} r={16} fill="transparent" />
                   <rect x={x - 6} y={y - 6} width={12} height={12} fill="#fff" stroke="#1d1f24" strokeWidth={2} />
                 </g>

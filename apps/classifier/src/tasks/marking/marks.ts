@@ -177,6 +177,22 @@ export function resizedMark(mark: RectangleMark, corner: Corner, to: Point, size
   return roundedMark({ tool: mark.tool, x: x0, y: y0, width: x1 - x0, height: y1 - y0 }) as RectangleMark;
 }
 
+/** The resize cursors, by the way a drag resizes on screen: across, down the \ diagonal, up and down, down the / one. */
+const RESIZE_CURSORS = ['ew-resize', 'nwse-resize', 'ns-resize', 'nesw-resize'] as const;
+export type ResizeCursor = (typeof RESIZE_CURSORS)[number];
+
+/**
+ * The cursor over a rectangle's corner handle, and while it is dragged: the way a drag of it resizes on screen, its
+ * corner's diagonal as the view (`view`, from `viewMatrix`) turns it. Turned a quarter, the image's top-left corner
+ * is at the screen's top right, and is dragged up and right or down and left (nesw-resize).
+ */
+export function resizeCursor(corner: Corner, [a, b, c, d]: readonly number[]): ResizeCursor {
+  // The corner of a square about the image's origin: which way the corner points, in the image's pixels.
+  const { x, y } = cornerOf({ tool: '', x: -1, y: -1, width: 2, height: 2 }, corner);
+  const eighths = Math.round(Math.atan2(b! * x + d! * y, a! * x + c! * y) / (Math.PI / 4));
+  return RESIZE_CURSORS[((eighths % 4) + 4) % 4]!;
+}
+
 /** Where a mark is looked at: a point itself, a rectangle's middle. */
 export const centreOf = (mark: Mark): Point => (isRectangle(mark) ? { x: mark.x + mark.width / 2, y: mark.y + mark.height / 2 } : { x: mark.x, y: mark.y });
 
