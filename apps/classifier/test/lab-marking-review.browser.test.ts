@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { penguinMarkingWorkflow } from '../../../test/support/workflows';
 import { onPage, useColonyImages } from './support/colonyImage';
-import { checkScreen, signedInPage, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { checkScreen, seriousViolations, signedInPage, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A researcher corrects a marking task's consensus on the subject's page, in a real browser against the real API and
  * worker: the consensus marks drawn on an image of its own (named apart from the media section's, its keys its own),
  * too few refused (the tool focused, nothing stored), marks placed by pointer and by keyboard, a thing the consensus
- * left out named with its votes and added back within the tool's max, the correction saved and said by counts, shown
+ * left out named with its votes, listed and drawn on the image (turning with it), and added back within the tool's max
+ * from either by pointer or keyboard, the correction saved and said by counts, shown
  * again and in the results list; then an approval, which sets the marks being edited aside.
  */
 
@@ -61,6 +62,24 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     // The thing two of four marked, named by its place and votes, offered to add back; the strays are not.
     const leftOut = review.getByTestId('lab-review-T0-marking-left-out');
     expect(await leftOut.locator('li').allTextContents()).toEqual(['Penguin at 301, 301: marked by 2 of 4 volunteers Add back']);
+    // Drawn on the image too, where it is, under the marks' one transform: a button named as left out (the marks kept
+    // are not met there by screen readers: their list names them), hollow and dashed, where a mark kept is filled and whole.
+    const drawnName = 'Left out: Penguin at 301, 301, marked by 2 of 4 volunteers';
+    const drawn = layer.getByRole('button', { name: drawnName });
+    await waitToSee(drawn);
+    expect(await layer.getByRole('button').count()).toBe(1);
+    expect(await drawn.evaluate((thing) => document.getElementById(thing.getAttribute('aria-describedby') ?? '')?.textContent)).toMatch(/^Each is drawn dashed and hollow on the image/);
+    expect(await drawn.evaluate((thing) => thing.closest('[data-testid="marking-view"]') !== null && thing.closest('[aria-hidden="true"]') === null)).toBe(true);
+    const looks = (shapes: Locator) => shapes.evaluateAll((paths) => paths.map((path) => `${path.getAttribute('fill')} ${path.getAttribute('stroke-dasharray')}`));
+    expect(await looks(drawn.locator('path'))).toEqual(['none 3 3', 'none 3 3']);
+    expect(await looks(layer.locator('.marking-mark path'))).toEqual(['none null', '#0072B2 null']);
+    const centre = async (thing: Locator) => {
+      const box = (await thing.boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const near = (a: { x: number; y: number }, b: { x: number; y: number }) => expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeLessThan(2);
+    near(await centre(drawn), await onPage(layer, 301, 301));
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Two images, each named for what it is, each turned and zoomed by the keys pressed where it is.
     const media = page.getByRole('figure', { name: 'Subject image: Penguins on the ice' });
@@ -70,6 +89,12 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await page.keyboard.press('r');
     await page.waitForFunction((figure) => figure?.getAttribute('data-rotation') === '90', await correction.elementHandle());
     expect(await media.getAttribute('data-rotation')).toBe('0');
+    // The thing left out turns with the image: where the view puts 301, 301 (turned a quarter right), as the marks.
+    await page.waitForTimeout(1_000);
+    const [a, b, c, d, e, f] = (await layer.getByTestId('marking-view').getAttribute('transform'))!.match(/-?[\d.e-]+/g)!.map(Number);
+    expect([Math.abs(a!) < 1e-6, b! > 0]).toEqual([true, true]);
+    const box = (await layer.boundingBox())!;
+    near(await centre(drawn), { x: box.x + a! * 301 + c! * 301 + e!, y: box.y + b! * 301 + d! * 301 + f! });
     await page.keyboard.press('r'); // one turn more, then the layer's keys: the rest of the test marks the image upright
     await page.keyboard.press('r');
     await page.keyboard.press('r');
@@ -97,12 +122,23 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await listed(page, 3);
     expect((await entries())[2]).toMatch(/^Penguin 3 at \d+, \d+Remove$/);
 
-    // The one left out, refused at the tool's max (said, the button keeps focus); added once a penguin is removed.
+    // The one left out, refused at the tool's max, pressed on the image (the penguin tool chosen: no point placed there)
+    // or in the list, by pointer or keyboard: said each time, the thing pressed keeping focus.
     const addBack = leftOut.getByRole('button', { name: 'Add back Penguin at 301, 301' });
     const said = review.getByTestId('lab-review-T0-marking-left-out-said');
+    /** What the correction says of `act`: its words anew, not those said before. */
+    const saidOf = async (act: () => Promise<void>) => {
+      await said.evaluate((status) => status.querySelector('span')?.setAttribute('data-said-before', ''));
+      await act();
+      return said.locator('span:not([data-said-before])').textContent();
+    };
+    const atMost = 'Penguin: at most 3 marks; remove one first.';
+    expect(await saidOf(() => drawn.click())).toBe(atMost);
+    await waitForFocus(page, `[aria-label="${drawnName}"]`);
+    expect(await saidOf(() => page.keyboard.press('Space'))).toBe(atMost);
+    await waitForFocus(page, `[aria-label="${drawnName}"]`);
     await addBack.focus();
-    await page.keyboard.press('Enter');
-    await waitToSee(said.getByText('Penguin: at most 3 marks; remove one first.'));
+    expect(await saidOf(() => page.keyboard.press('Enter'))).toBe(atMost);
     await waitForFocus(page, 'button[aria-label="Add back Penguin at 301, 301"]');
     expect(await entries()).toHaveLength(3);
     const pointed = (await entries())[1]!;
@@ -110,10 +146,30 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await review.getByRole('button', { name: `Remove ${pointed.replace(/Remove$/, '')}` }).focus();
     await page.keyboard.press('Enter');
     await listed(page, 2);
-    await addBack.focus();
-    await page.keyboard.press('Enter');
+
+    // Added back from the image by keyboard: listed, drawn as a mark kept where it was, no longer as left out; focus on
+    // the image, none other being left out.
+    await drawn.focus();
+    expect(await saidOf(() => page.keyboard.press('Enter'))).toBe('Added back Penguin at 301, 301.');
     await listed(page, 3);
-    await waitToSee(said.getByText('Added back Penguin at 301, 301.'));
+    await waitToSee(drawn, { state: 'detached' });
+    await waitToSee(leftOut, { state: 'detached' });
+    await waitForFocus(page, 'fieldset[data-task="T0"] [data-testid="marking-layer"]');
+    expect(await layer.locator('.marking-mark').count()).toBe(3);
+    near(await centre(layer.locator('.marking-mark').nth(2).locator('path').first()), await onPage(layer, 301, 301));
+    const removeAddedBack = () => review.getByRole('button', { name: /^Remove Penguin 3 at 301, 301$/ }).click();
+    // Removed, it is left out again, and added back by a click on the image (the tool still chosen).
+    await removeAddedBack();
+    await listed(page, 2);
+    expect(await saidOf(() => drawn.click())).toBe('Added back Penguin at 301, 301.');
+    await listed(page, 3);
+    await waitToSee(drawn, { state: 'detached' });
+    // And by the list's Add back, whose focus then goes to the list of marks.
+    await removeAddedBack();
+    await listed(page, 2);
+    await addBack.focus();
+    expect(await saidOf(() => page.keyboard.press('Enter'))).toBe('Added back Penguin at 301, 301.');
+    await listed(page, 3);
     await waitToSee(leftOut, { state: 'detached' });
     await waitForFocus(page, '#lab-review-T0-marking-list');
 

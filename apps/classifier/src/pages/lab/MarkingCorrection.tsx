@@ -6,6 +6,7 @@ import { SubjectMedia } from '../../components/SubjectMedia';
 import { OpenImageContext, useOpenImageState } from '../../components/viewer/openImage';
 import type { Saying } from '../../lib/said';
 import { MarkingTask } from '../../tasks/marking/MarkingTask';
+import type { LeftOut } from '../../tasks/marking/MarkingLayer';
 import { placeInWords, type Task, whyNotPlaced } from '../../tasks/marking/marks';
 import { type MarkCluster, markClustersOf } from './SubjectResultParts';
 
@@ -25,7 +26,7 @@ const leftOut = (task: Task, result: Record<string, unknown> | undefined, marks:
  * A marking task's correction: the subject's image with the marks drawn over it, in the classifier's own marking task
  * (tools, the image's layer, the list of marks with their Remove buttons, all usable by keyboard), starting as `from`
  * says; and the things some volunteers marked that the consensus left out, each offered to add back within the tool's
- * limits. Its own image, open image and keys (`data-own-keys`): the page's media section shows the subject as it is,
+ * limits, in a list and drawn on the image (dashed and hollow, each a button named "Left out: …"). Its own image, open image and keys (`data-own-keys`): the page's media section shows the subject as it is,
  * and a key pressed here turns or zooms this image only.
  */
 export function MarkingCorrection({
@@ -67,16 +68,25 @@ export function MarkingCorrection({
   /** What adding back last did (added, or why not), said politely, anew each time. */
   const [said, setSaid] = useState<{ saying: Saying<string>; n: number } | null>(null);
   const say = (saying: Saying<string>) => setSaid((last) => ({ saying, n: (last?.n ?? 0) + 1 }));
-  /** After a thing is added back: the row that took its place, whose button takes focus (none: the list of marks). */
-  const focusAfterAdding = useRef<number | null>(null);
+  /**
+   * After a thing is added back, from the list or the image: the one that took its place there, which takes focus (none:
+   * the list of marks, or the image, where the press was, the page kept still).
+   */
+  const focusAfterAdding = useRef<{ row: number; from: 'list' | 'image' } | null>(null);
+  const correction = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
-    const row = focusAfterAdding.current;
-    if (row === null) return;
+    if (!focusAfterAdding.current) return;
+    const { row, from } = focusAfterAdding.current;
     focusAfterAdding.current = null;
-    const buttons = document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button');
-    (buttons?.[Math.min(row, buttons.length - 1)] ?? document.getElementById(`${id}-list`))?.focus();
+    const inList = from === 'list';
+    const things = inList ? document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button') : correction.current?.querySelectorAll<SVGElement>('.marking-left-out');
+    const otherwise = inList ? document.getElementById(`${id}-list`) : correction.current?.querySelector<HTMLElement>('.marking-layer');
+    (things?.[Math.min(row, things.length - 1)] ?? otherwise)?.focus({ preventScroll: !inList });
   });
-  const addBack = ({ mark }: MarkCluster, index: number) => {
+  /** Adds back the thing left out at `index`, pressed in the list or on the image, within the tool's limits as placing one is. */
+  const addBack = (index: number, from: 'list' | 'image') => {
+    const mark = candidates[index]?.mark;
+    if (!mark) return;
     const tool = task.tools.find((each) => each.key === mark.tool)!;
     const refused = whyNotPlaced(t, tool, marks);
     if (refused) {
@@ -84,32 +94,42 @@ export function MarkingCorrection({
       return;
     }
     onChange([...marks, mark]);
-    focusAfterAdding.current = index;
+    focusAfterAdding.current = { row: index, from };
     say((t) => t('lab.review.addedBack', { mark: placeInWords(t, tool, mark) }));
   };
   const hint = !image ? 'correctedMarksNoImageHint' : from === 'consensus' ? 'correctedMarksHint' : from === 'correction' ? 'correctedMarksFromCorrectionHint' : 'correctedMarksNoConsensusHint';
   // The tools' legend says what they are for: the review's legend above names the task already.
   const tools: Task = { ...task, instruction: t('lab.review.markingTools') };
+  const placeOf = (cluster: MarkCluster) => placeInWords(t, task.tools.find((tool) => tool.key === cluster.mark.tool), cluster.mark);
+  const votesOf = (cluster: MarkCluster) => t('lab.result.markVotes', { votes: cluster.votes, count: votes });
+  const leftOutOnImage: LeftOut = {
+    things: candidates.map((cluster) => ({ mark: cluster.mark, name: t('lab.review.leftOutOnImage', { mark: placeOf(cluster), votes: votesOf(cluster) }) })),
+    describedBy: `${id}-left-out-hint`,
+    addBack: (index) => addBack(index, 'image'),
+  };
   return (
     <OpenImageContext.Provider value={openImage}>
-      <div className="lab-marking-correction" data-testid={`${id}-correction`} data-own-keys>
+      <div className="lab-marking-correction" data-testid={`${id}-correction`} data-own-keys ref={correction}>
         <p className="field-hint" id={`${id}-hint`}>
           {t(`lab.review.${hint}`)}
         </p>
         {image && <SubjectMedia locations={[image]} subject={subject} name={t('lab.review.imageToCorrect', { task: taskKey })} ownKeys />}
-        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} listHeading={(count) => t('lab.review.marksToKeep', { count })} />
+        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} listHeading={(count) => t('lab.review.marksToKeep', { count })} leftOut={leftOutOnImage} />
         {candidates.length > 0 && (
           <section aria-labelledby={`${id}-left-out`} data-testid={`${id}-left-out`}>
             <h3 id={`${id}-left-out`}>{t('lab.review.leftOutTitle')}</h3>
+            <p className="field-hint" id={`${id}-left-out-hint`}>
+              {t('lab.review.leftOutHint')}
+            </p>
             <ul className="marking-list" id={`${id}-left-out-list`}>
               {candidates.map((cluster, index) => {
-                const place = placeInWords(t, task.tools.find((tool) => tool.key === cluster.mark.tool), cluster.mark);
+                const place = placeOf(cluster);
                 return (
                   <li key={JSON.stringify(cluster.mark)} className="marking-entry">
                     <span>
-                      {place}: {t('lab.result.markVotes', { votes: cluster.votes, count: votes })}
+                      {place}: {votesOf(cluster)}
                     </span>{' '}
-                    <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(cluster, index)}>
+                    <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(index, 'list')}>
                       {t('lab.review.addBack')}
                     </button>
                   </li>

@@ -1,5 +1,5 @@
 import { isRectangle, type Mark, type MarkingTool, type RectangleMark } from '@chorus/tasks';
-import { type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { type FocusEvent, type KeyboardEvent, memo, type MutableRefObject, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { OpenImage, Point } from '../../components/viewer/openImage';
@@ -16,6 +16,16 @@ const ZOOM_PER_WHEEL_STEP = 1.2;
 const SAY_CROSSHAIR_MS = 600;
 /** A mark this near the crosshair (pixels of the screen) is the one under it. */
 const UNDER_CROSSHAIR = 12;
+
+/**
+ * Things drawn on the image apart from the marks, to take in by pressing them (the lab's things a consensus left out):
+ * each where it is, with its name; `describedBy`, what says how they are taken; `addBack`, one pressed (its index).
+ */
+export interface LeftOut {
+  things: readonly { mark: Mark; name: string }[];
+  describedBy: string;
+  addBack(index: number): void;
+}
 
 interface Props {
   task: Task;
@@ -39,6 +49,8 @@ interface Props {
   label: string;
   describedBy: string;
   disabled: boolean;
+  /** Things left out, drawn apart from the marks (none by default). */
+  leftOut?: LeftOut;
 }
 
 /** A press under way: where it began on the element, and where the pointer is; `grab`, the chosen mark (or a rectangle's corner) it drags. */
@@ -50,6 +62,7 @@ interface Press {
   grab?: { index: number; corner?: Corner };
 }
 type Grab = (event: PointerEvent<SVGElement>, index: number, corner?: Corner) => void;
+const NOTHING_LEFT_OUT: LeftOut['things'] = [];
 
 const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to.y - press.from.y) >= press.slop;
 
@@ -61,9 +74,11 @@ const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to
  * is focusable: the arrow keys move a crosshair across the screen, Enter or Space place. The chosen mark is dragged to
  * move it, a rectangle's corner handles to resize it, or moved by the arrow keys (Alt and the arrows resize a
  * rectangle). With no tool chosen the marks alone take the pointer, a first press choosing one, a press on the chosen
- * one dragging it (a second finger, a pinch, ends the drag).
+ * one dragging it (a second finger, a pinch, ends the drag). Things left out (`leftOut`) are drawn dashed and hollow
+ * under the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
+ * do not meet: the list names them), pressed or Enter or Space to add it back.
  */
-export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled }: Props) {
+export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled, leftOut }: Props) {
   const { t } = useTranslation();
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   useEffect(() => image.watchView(redraw), [image]);
@@ -195,6 +210,10 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   latestGrab.current = onGrab;
   // One function for every mark, so that a frame, or a change to one mark, draws no other anew.
   const grab = useCallback<Grab>((event, index, corner) => latestGrab.current(event, index, corner), []);
+  const latestAddBack = useRef(leftOut?.addBack);
+  latestAddBack.current = disabled ? undefined : leftOut?.addBack;
+  // As `grab`: one function, so that a frame draws no thing left out anew.
+  const addBack = useCallback((index: number) => latestAddBack.current?.(index), []);
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const before = pointers.current.get(event.pointerId);
@@ -283,6 +302,8 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     image.show(show);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // A thing left out, focused, takes its own keys; the others are the page's.
+    if (event.target !== event.currentTarget) return;
     const arrows: Record<string, readonly [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const arrow = arrows[event.key];
     // Another key than an arrow (Enter, Ctrl+Z…) ends the arrows' run: what they did is not said after what it does.
@@ -321,7 +342,9 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     event.preventDefault();
     event.stopPropagation();
   };
-  const onFocus = () => {
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    // The crosshair is the layer's own focus's, not a thing left out's.
+    if (event.target !== event.currentTarget) return;
     setFocused(true);
     // Reached by Tab: the crosshair is the keyboard's, brought into view.
     if (layer.current?.matches(':focus-visible')) {
@@ -383,33 +406,41 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       onPointerCancel={onPointerCancel}
       onKeyDown={onKeyDown}
       onFocus={onFocus}
-      onBlur={() => setFocused(false)}
+      onBlur={(event) => event.target === event.currentTarget && setFocused(false)}
     >
       <style ref={uprightStyle} />
-      <svg className="marking-marks" width="100%" height="100%" aria-hidden="true">
+      {/* Only the things left out are met by screen readers here, each a button: the marks are their list's. */}
+      <svg className="marking-marks" width="100%" height="100%" role="none">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
-          <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
+          <LeftOutShapes task={task} things={leftOut?.things ?? NOTHING_LEFT_OUT} describedBy={leftOut?.describedBy} addBack={addBack} disabled={disabled} />
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
+          <g aria-hidden="true">
+            <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
+          </g>
         </g>
-        {chosenRectangle && isRectangle(chosenRectangle) && selected !== null && (
-          <g className="marking-handles">
-            {CORNERS.map((corner) => {
-              const { x, y } = image.toElement(cornerOf(chosenRectangle, corner));
-              return (
-                <g key={corner} className={`marking-handle marking-handle-${corner}`} data-handle={corner} style={{ cursor: resizeCursor(corner, view) }} onPointerDown={(event) => grab(event, selected, corner)}>
-                  <circle cx={x} cy={y} r={16} fill="transparent" />
-                  <rect x={x - 6} y={y - 6} width={12} height={12} fill="#fff" stroke="#1d1f24" strokeWidth={2} />
-                </g>
-              );
-            })}
-          </g>
-        )}
-        {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
-        {focused && keyed && (
-          <g className="marking-crosshair" data-testid="marking-crosshair">
-            <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#fff" strokeWidth={4} />
-            <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#c2410c" strokeWidth={2} />
-          </g>
-        )}
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
+        <g aria-hidden="true">
+          {chosenRectangle && isRectangle(chosenRectangle) && selected !== null && (
+            <g className="marking-handles">
+              {CORNERS.map((corner) => {
+                const { x, y } = image.toElement(cornerOf(chosenRectangle, corner));
+                return (
+                  <g key={corner} className={`marking-handle marking-handle-${corner}`} data-handle={corner} style={{ cursor: resizeCursor(corner, view) }} onPointerDown={(event) => grab(event, selected, corner)}>
+                    <circle cx={x} cy={y} r={16} fill="transparent" />
+                    <rect x={x - 6} y={y - 6} width={12} height={12} fill="#fff" stroke="#1d1f24" strokeWidth={2} />
+                  </g>
+                );
+              })}
+            </g>
+          )}
+          {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
+          {focused && keyed && (
+            <g className="marking-crosshair" data-testid="marking-crosshair">
+              <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#fff" strokeWidth={4} />
+              <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#c2410c" strokeWidth={2} />
+            </g>
+          )}
+        </g>
       </svg>
     </div>,
     image.overlay,
@@ -467,20 +498,22 @@ function Label({ at, text }: { at: Point; text: string }) {
   );
 }
 
+/** A glyph's outline (its tool's shape), `size` from its middle at `at`. */
+function glyphPath(glyph: Glyph, { x, y }: Point, s: number): string {
+  return glyph === 'circle'
+    ? `M${x - s},${y}a${s},${s} 0 1,0 ${2 * s},0a${s},${s} 0 1,0 ${-2 * s},0`
+    : glyph === 'square'
+      ? `M${x - s},${y - s}h${2 * s}v${2 * s}h${-2 * s}z`
+      : glyph === 'triangle'
+        ? `M${x},${y - s}L${x + s},${y + s}H${x - s}z`
+        : glyph === 'diamond'
+          ? `M${x},${y - s}L${x + s},${y}L${x},${y + s}L${x - s},${y}z`
+          : `M${x - s},${y - s}L${x + s},${y + s}M${x + s},${y - s}L${x - s},${y + s}`;
+}
+
 /** A point's mark: its tool's shape and colour, on a white halo that shows on dark and light images alike. */
 export function GlyphShape({ glyph, at, colour, chosen = false, size = 7 }: { glyph: Glyph; at: Point; colour: string; chosen?: boolean; size?: number }) {
-  const { x, y } = at;
-  const s = size;
-  const d =
-    glyph === 'circle'
-      ? `M${x - s},${y}a${s},${s} 0 1,0 ${2 * s},0a${s},${s} 0 1,0 ${-2 * s},0`
-      : glyph === 'square'
-        ? `M${x - s},${y - s}h${2 * s}v${2 * s}h${-2 * s}z`
-        : glyph === 'triangle'
-          ? `M${x},${y - s}L${x + s},${y + s}H${x - s}z`
-          : glyph === 'diamond'
-            ? `M${x},${y - s}L${x + s},${y}L${x},${y + s}L${x - s},${y}z`
-            : `M${x - s},${y - s}L${x + s},${y + s}M${x + s},${y - s}L${x - s},${y + s}`;
+  const d = glyphPath(glyph, at, size);
   return (
     <>
       <path d={d} fill="none" stroke="#fff" strokeWidth={chosen ? 7 : 5} />
@@ -488,3 +521,69 @@ export function GlyphShape({ glyph, at, colour, chosen = false, size = 7 }: { gl
     </>
   );
 }
+
+/** The dashes of a thing left out's outline, in pixels of the screen, gaps and all: never a mark's unbroken line (a chosen one's dashes lie on a solid halo). */
+const LEFT_OUT_DASHES = '3 3';
+
+/** The things left out, in the image's pixels under the marks: drawn anew only when they change, never for the view. */
+const LeftOutShapes = memo(function LeftOutShapes({ task, things, describedBy, addBack, disabled }: { task: Task; things: LeftOut['things']; describedBy: string | undefined; addBack(index: number): void; disabled: boolean }) {
+  return things.map(({ mark, name }, index) => (
+    <LeftOutShape key={JSON.stringify(mark)} mark={mark} name={name} toolIndex={task.tools.findIndex((tool) => tool.key === mark.tool)} index={index} describedBy={describedBy} addBack={addBack} disabled={disabled} />
+  ));
+});
+
+/**
+ * A thing left out, a button: its tool's shape and colour, hollow and dashed (the halo broken as the colour is), a
+ * pointer's target of 24 pixels at least; a press, Enter or Space adds it back (not a mark placed, nor the layer's keys).
+ */
+const LeftOutShape = memo(function LeftOutShape({
+  mark,
+  name,
+  toolIndex,
+  index,
+  describedBy,
+  addBack,
+  disabled,
+}: { mark: Mark; name: string; toolIndex: number; index: number; describedBy: string | undefined; addBack(index: number): void; disabled: boolean }) {
+  const colour = colourOf(toolIndex);
+  const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    event.stopPropagation();
+    addBack(index);
+  };
+  const button = {
+    role: 'button',
+    tabIndex: 0,
+    'aria-label': name,
+    'aria-describedby': describedBy,
+    'aria-disabled': disabled || undefined,
+    className: 'marking-left-out',
+    'data-left-out': index,
+    // Not the layer's press: no point placed, no rectangle begun.
+    onPointerDown: (event: PointerEvent<SVGGElement>) => event.stopPropagation(),
+    onClick: () => addBack(index),
+    onKeyDown,
+  } as const;
+  const line = { fill: 'none', strokeDasharray: LEFT_OUT_DASHES, vectorEffect: 'non-scaling-stroke' } as const;
+  if (isRectangle(mark)) {
+    const box = { x: mark.x, y: mark.y, width: mark.width, height: mark.height } as const;
+    return (
+      <g {...button}>
+        <rect {...box} fill="none" stroke="transparent" strokeWidth={12} vectorEffect="non-scaling-stroke" />
+        <rect {...box} {...line} stroke="#fff" strokeWidth={5} />
+        <rect {...box} {...line} stroke={colour} strokeWidth={2.5} />
+      </g>
+    );
+  }
+  const d = glyphPath(glyphOf(toolIndex), ORIGIN, 9);
+  return (
+    <g {...button} transform={`translate(${mark.x} ${mark.y})`}>
+      <g className="marking-upright">
+        <circle r={12} fill="transparent" />
+        <path d={d} {...line} stroke="#fff" strokeWidth={5} />
+        <path d={d} {...line} stroke={colour} strokeWidth={2.5} />
+      </g>
+    </g>
+  );
+});

@@ -8,7 +8,7 @@ import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
 import { colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, whyNotPlaced, withChange, withMarkEdited } from './marks';
-import { GlyphShape, MarkingLayer } from './MarkingLayer';
+import { GlyphShape, type LeftOut, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
 export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLocation | undefined => subject.locations.find((location) => location.type === 'image');
@@ -21,8 +21,11 @@ export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLoca
  * step through this subject's changes, from the task or the image's viewer.
  * Each tool's count is shown against its limits; going on with one outside them is refused, that tool focused.
  */
-/** `listHeading`: the marks list's heading, given their count, where they are not the volunteer's (the lab's correction: the marks to keep). */
-export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0, listHeading }: TaskProps<Task> & { listHeading?: (count: number) => string }) {
+/**
+ * `listHeading`: the marks list's heading, given their count, where they are not the volunteer's (the lab's correction:
+ * the marks to keep); `leftOut`: things drawn on the image apart from the marks, to add back (the lab's correction's).
+ */
+export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0, listHeading, leftOut }: TaskProps<Task> & { listHeading?: (count: number) => string; leftOut?: LeftOut }) {
   const { t } = useTranslation();
   const researchersWords = useResearchersWords();
   const marks = marksIn(value);
@@ -283,6 +286,7 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
           label={layerLabel}
           describedBy={`${id}-layer-hint`}
           disabled={disabled}
+          leftOut={leftOut}
         />
       )}
     </div>
