@@ -27,14 +27,15 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
   it('corrects the marks from the consensus by pointer and keyboard, adds back one left out within the max, refuses too few, and approves setting edits aside', async () => {
     const account = await signUp(suite.stack, { email: `lab-marking-review-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    // A penguin all four marked (kept), one two of four marked (left out), and two a volunteer alone marked (strays).
+    // A penguin all four marked (kept), one two of four marked (left out) inside a sign two of four drew (left out too),
+    // and two a volunteer alone marked (strays).
     const { workflowId, colony } = await penguinMarkingWorkflow(
       suite.stack,
       researcher,
       `${images.base()}/colony.svg`,
       [
-        [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }],
-        [{ tool: 'penguin', x: 104, y: 100 }, { tool: 'penguin', x: 302, y: 302 }],
+        [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }, { tool: 'sign', x: 250, y: 250, width: 120, height: 100 }],
+        [{ tool: 'penguin', x: 104, y: 100 }, { tool: 'penguin', x: 302, y: 302 }, { tool: 'sign', x: 250, y: 250, width: 120, height: 100 }],
         [{ tool: 'penguin', x: 100, y: 104 }, { tool: 'penguin', x: 700, y: 500 }],
         [{ tool: 'penguin', x: 104, y: 104 }, { tool: 'penguin', x: 600, y: 100 }],
       ],
@@ -61,17 +62,32 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     expect(await review.locator('.marking-list-heading').textContent()).toBe('Marks to keep: 1');
     // The thing two of four marked, named by its place and votes, offered to add back; the strays are not.
     const leftOut = review.getByTestId('lab-review-T0-marking-left-out');
-    expect(await leftOut.locator('li').allTextContents()).toEqual(['Penguin at 301, 301: marked by 2 of 4 volunteers Add back']);
+    expect(await leftOut.locator('li').allTextContents()).toEqual(['Penguin at 301, 301: marked by 2 of 4 volunteers Add back', 'Sign at 250, 250, 120 × 100: marked by 2 of 4 volunteers Add back']);
     // Drawn on the image too, where it is, under the marks' one transform: a button named as left out (the marks kept
     // are not met there by screen readers: their list names them), hollow and dashed, where a mark kept is filled and whole.
     const drawnName = 'Left out: Penguin at 301, 301, marked by 2 of 4 volunteers';
     const drawn = layer.getByRole('button', { name: drawnName });
     await waitToSee(drawn);
-    expect(await layer.getByRole('button').count()).toBe(1);
+    const signName = 'Left out: Sign at 250, 250, 120 × 100, marked by 2 of 4 volunteers';
+    const sign = layer.getByRole('button', { name: signName });
+    expect(await layer.getByRole('button').evaluateAll((things) => things.map((thing) => thing.getAttribute('aria-label')))).toEqual([drawnName, signName]);
     expect(await drawn.evaluate((thing) => document.getElementById(thing.getAttribute('aria-describedby') ?? '')?.textContent)).toMatch(/^Each is drawn dashed and hollow on the image/);
     expect(await drawn.evaluate((thing) => thing.closest('[data-testid="marking-view"]') !== null && thing.closest('[aria-hidden="true"]') === null)).toBe(true);
     const looks = (shapes: Locator) => shapes.evaluateAll((paths) => paths.map((path) => `${path.getAttribute('fill')} ${path.getAttribute('stroke-dasharray')}`));
     expect(await looks(drawn.locator('path'))).toEqual(['none 3 3', 'none 3 3']);
+    // The sign's outline likewise, pressed 12 px either side of it (a target of 24).
+    expect(await looks(sign.locator('rect'))).toEqual(['none null', 'none 3 3', 'none 3 3']);
+    expect(await sign.locator('rect').first().getAttribute('stroke-width')).toBe('24');
+    // Not to be pressed while the correction is disabled (being saved): no hand over it then.
+    expect(await drawn.evaluate((thing) => getComputedStyle(thing).cursor)).toBe('pointer');
+    expect(
+      await drawn.evaluate((thing) => {
+        thing.setAttribute('aria-disabled', 'true');
+        const cursor = getComputedStyle(thing).cursor;
+        thing.removeAttribute('aria-disabled');
+        return cursor;
+      }),
+    ).toBe('default');
     expect(await looks(layer.locator('.marking-mark path'))).toEqual(['none null', '#0072B2 null']);
     const centre = async (thing: Locator) => {
       const box = (await thing.boundingBox())!;
@@ -104,6 +120,69 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await page.waitForFunction((figure) => Number(figure?.getAttribute('data-zoom')) > 100, await media.elementHandle());
     expect([await correction.getAttribute('data-zoom'), await correction.getAttribute('data-rotation'), await media.getAttribute('data-rotation')]).toEqual(['100', '0', '0']);
 
+    // Zoomed in and panned away from it, the thing left out is off screen; focused (as Tab reaches it from the image),
+    // it is brought into view, as a chosen mark is, its halo then solid, thicker, in the focus colour.
+    const canvas = correction.getByRole('img');
+    await canvas.focus();
+    for (let step = 0; step < 4; step += 1) await page.keyboard.press('+');
+    await page.waitForFunction((figure) => Number(figure?.getAttribute('data-zoom')) > 100, await correction.elementHandle());
+    const inView = async (thing: Locator) => {
+      const at = await centre(thing);
+      const box = (await layer.boundingBox())!;
+      return at.x >= box.x && at.x <= box.x + box.width && at.y >= box.y && at.y <= box.y + box.height;
+    };
+    // Panned right until it is out of view (each press panning on from where the last one ended).
+    for (let step = 0; step < 40 && (await inView(drawn)); step += 1) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(200);
+    }
+    await page.waitForTimeout(1_000);
+    expect(await inView(drawn)).toBe(false);
+    await drawn.focus();
+    await page.waitForFunction((thing) => {
+      const box = thing!.getBoundingClientRect();
+      const layerBox = thing!.closest('[data-testid="marking-layer"]')!.getBoundingClientRect();
+      return box.left >= layerBox.left && box.right <= layerBox.right && box.top >= layerBox.top && box.bottom <= layerBox.bottom;
+    }, await drawn.elementHandle());
+    const halo = (thing: Locator) => thing.locator('.marking-left-out-halo').evaluate((line) => [getComputedStyle(line).strokeDasharray, getComputedStyle(line).strokeWidth, getComputedStyle(line).stroke]);
+    expect(await halo(drawn)).toEqual(['none', '8px', 'rgb(194, 65, 12)']);
+    expect(await halo(sign)).toEqual(['3px, 3px', '5px', 'rgb(255, 255, 255)']);
+    await canvas.focus();
+    await page.keyboard.press('0');
+    await page.waitForFunction((figure) => figure?.getAttribute('data-zoom') === '100', await correction.elementHandle());
+    await page.waitForTimeout(1_000);
+
+    // The sign added back by a click just outside its outline (the penguin tool chosen: no point placed there); it is a
+    // mark kept then, and removed, left out again; by keyboard, focus then goes to the one left out next (the penguin).
+    const said = review.getByTestId('lab-review-T0-marking-left-out-said');
+    /** What the correction says of `act`: its words anew, not those said before. */
+    const saidOf = async (act: () => Promise<void>) => {
+      await said.evaluate((status) => status.querySelector('span')?.setAttribute('data-said-before', ''));
+      await act();
+      return said.locator('span:not([data-said-before])').textContent();
+    };
+    await layer.scrollIntoViewIfNeeded();
+    const signEdge = await onPage(layer, 250, 300);
+    expect(await saidOf(() => page.mouse.click(signEdge.x - 10, signEdge.y))).toBe('Added back Sign at 250, 250, 120 × 100.');
+    await listed(page, 2);
+    expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove', 'Sign 1 at 250, 250, 120 × 100Remove']);
+    await waitToSee(sign, { state: 'detached' });
+    // Chosen with no tool, the sign's inside takes the pointer (to drag it), but not over the penguin left out in it.
+    await review.getByText('None: choose, move and zoom').click();
+    await review.getByRole('button', { name: /^Sign 1 at/ }).click();
+    await page.waitForFunction(() => document.querySelector('.marking-selected') !== null);
+    expect(await saidOf(() => drawn.click())).toBe('Added back Penguin at 301, 301.');
+    await listed(page, 3);
+    await review.getByRole('button', { name: /^Remove Penguin 2 at 301, 301$/ }).click();
+    await listed(page, 2);
+    await review.locator('#lab-review-T0-marking-tool-penguin').check();
+    await review.getByRole('button', { name: /^Remove Sign 1 at/ }).click();
+    await listed(page, 1);
+    await sign.focus();
+    expect(await saidOf(() => page.keyboard.press('Enter'))).toBe('Added back Sign at 250, 250, 120 × 100.');
+    await listed(page, 2);
+    await waitForFocus(page, `[aria-label="${drawnName}"]`);
+
     // Too few penguins: said, the tool focused, nothing stored.
     await review.getByRole('button', { name: 'Save correction' }).click();
     await waitToSee(review.getByText('Penguin: at least 2 marks (you have 1).'));
@@ -115,84 +194,84 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await layer.scrollIntoViewIfNeeded();
     const placed = await onPage(layer, 500, 400);
     await page.mouse.click(placed.x, placed.y);
-    await listed(page, 2);
+    await listed(page, 3);
     await layer.focus();
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Enter');
-    await listed(page, 3);
-    expect((await entries())[2]).toMatch(/^Penguin 3 at \d+, \d+Remove$/);
+    await listed(page, 4);
+    expect((await entries())[3]).toMatch(/^Penguin 3 at \d+, \d+Remove$/);
+    const crosshairBefore = await layer.getAttribute('data-crosshair');
 
     // The one left out, refused at the tool's max, pressed on the image (the penguin tool chosen: no point placed there)
     // or in the list, by pointer or keyboard: said each time, the thing pressed keeping focus.
     const addBack = leftOut.getByRole('button', { name: 'Add back Penguin at 301, 301' });
-    const said = review.getByTestId('lab-review-T0-marking-left-out-said');
-    /** What the correction says of `act`: its words anew, not those said before. */
-    const saidOf = async (act: () => Promise<void>) => {
-      await said.evaluate((status) => status.querySelector('span')?.setAttribute('data-said-before', ''));
-      await act();
-      return said.locator('span:not([data-said-before])').textContent();
-    };
     const atMost = 'Penguin: at most 3 marks; remove one first.';
+    const markingSaid = review.getByTestId('marking-said');
+    const markingSaidBefore = await markingSaid.textContent();
     expect(await saidOf(() => drawn.click())).toBe(atMost);
+    // The task said nothing: no point was placed, nor refused, where the press was.
+    expect(await markingSaid.textContent()).toBe(markingSaidBefore);
     await waitForFocus(page, `[aria-label="${drawnName}"]`);
     expect(await saidOf(() => page.keyboard.press('Space'))).toBe(atMost);
     await waitForFocus(page, `[aria-label="${drawnName}"]`);
     await addBack.focus();
     expect(await saidOf(() => page.keyboard.press('Enter'))).toBe(atMost);
     await waitForFocus(page, 'button[aria-label="Add back Penguin at 301, 301"]');
-    expect(await entries()).toHaveLength(3);
-    const pointed = (await entries())[1]!;
+    expect(await entries()).toHaveLength(4);
+    const pointed = (await entries())[2]!;
     expect(pointed).toMatch(/^Penguin 2 at (499|500|501), (399|400|401)Remove$/);
     await review.getByRole('button', { name: `Remove ${pointed.replace(/Remove$/, '')}` }).focus();
     await page.keyboard.press('Enter');
-    await listed(page, 2);
+    await listed(page, 3);
 
     // Added back from the image by keyboard: listed, drawn as a mark kept where it was, no longer as left out; focus on
-    // the image, none other being left out.
+    // the image, none other being left out, its crosshair on the penguin added (not where it was: the view kept still).
     await drawn.focus();
     expect(await saidOf(() => page.keyboard.press('Enter'))).toBe('Added back Penguin at 301, 301.');
-    await listed(page, 3);
+    await listed(page, 4);
     await waitToSee(drawn, { state: 'detached' });
     await waitToSee(leftOut, { state: 'detached' });
     await waitForFocus(page, 'fieldset[data-task="T0"] [data-testid="marking-layer"]');
-    expect(await layer.locator('.marking-mark').count()).toBe(3);
-    near(await centre(layer.locator('.marking-mark').nth(2).locator('path').first()), await onPage(layer, 301, 301));
+    expect(crosshairBefore).not.toBe('301,301');
+    expect(await layer.getAttribute('data-crosshair')).toBe('301,301');
+    expect(await layer.locator('.marking-mark').count()).toBe(4);
+    near(await centre(layer.locator('.marking-mark').nth(3).locator('path').first()), await onPage(layer, 301, 301));
     const removeAddedBack = () => review.getByRole('button', { name: /^Remove Penguin 3 at 301, 301$/ }).click();
     // Removed, it is left out again, and added back by a click on the image (the tool still chosen).
     await removeAddedBack();
-    await listed(page, 2);
-    expect(await saidOf(() => drawn.click())).toBe('Added back Penguin at 301, 301.');
     await listed(page, 3);
+    expect(await saidOf(() => drawn.click())).toBe('Added back Penguin at 301, 301.');
+    await listed(page, 4);
     await waitToSee(drawn, { state: 'detached' });
     // And by the list's Add back, whose focus then goes to the list of marks.
     await removeAddedBack();
-    await listed(page, 2);
+    await listed(page, 3);
     await addBack.focus();
     expect(await saidOf(() => page.keyboard.press('Enter'))).toBe('Added back Penguin at 301, 301.');
-    await listed(page, 3);
+    await listed(page, 4);
     await waitToSee(leftOut, { state: 'detached' });
     await waitForFocus(page, '#lab-review-T0-marking-list');
 
     // Saved by keyboard: the state counts the marks by tool, not each of them.
     await review.getByRole('button', { name: 'Save correction' }).focus();
     await page.keyboard.press('Enter');
-    await waitToSee(state.getByText('Corrected to “3 Penguin” by Maria Mitchell (owner),'));
+    await waitToSee(state.getByText('Corrected to “3 Penguin, 1 Sign” by Maria Mitchell (owner),'));
     await waitForFocus(page, '[data-testid="lab-review-T0-state"]');
     const { rows: [stored] } = await suite.stack.db.query('SELECT state, value FROM consensus_reviews WHERE subject_id = $1', [colony]);
     expect(stored.state).toBe('corrected');
-    expect(stored.value).toEqual([{ tool: 'penguin', x: 102, y: 102 }, expect.objectContaining({ tool: 'penguin' }), { tool: 'penguin', x: 301, y: 301 }]);
+    expect(stored.value).toEqual([{ tool: 'penguin', x: 102, y: 102 }, { tool: 'sign', x: 250, y: 250, width: 120, height: 100 }, expect.objectContaining({ tool: 'penguin' }), { tool: 'penguin', x: 301, y: 301 }]);
     await checkScreen(page, 'lab-result-marking-review');
 
     // Read again: the correction's marks, not the consensus's, and the hint says whose they are.
     await page.reload();
-    await waitToSee(state.getByText('Corrected to “3 Penguin”', { exact: false }));
+    await waitToSee(state.getByText('Corrected to “3 Penguin, 1 Sign”', { exact: false }));
     await waitToSee(layer, { state: 'attached', timeout: 15_000 });
-    expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove', expect.stringMatching(/^Penguin 2 at /), 'Penguin 3 at 301, 301Remove']);
+    expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove', 'Sign 1 at 250, 250, 120 × 100Remove', expect.stringMatching(/^Penguin 2 at /), 'Penguin 3 at 301, 301Remove']);
     await waitToSee(review.getByText('The marks of the correction saved are drawn on the image', { exact: false }));
 
     // Approved while its marks are being edited: the consensus is approved, and its marks shown again.
     await review.getByRole('button', { name: /^Remove Penguin 3 at 301, 301$/ }).click();
-    await listed(page, 2);
+    await listed(page, 3);
     await review.getByRole('button', { name: 'Approve' }).click();
     await waitToSee(state.getByText('Approved by Maria Mitchell (owner),'));
     await listed(page, 1);

@@ -4,7 +4,7 @@ import de from '../src/i18n/de.json';
 import en from '../src/i18n/en.json';
 import fr from '../src/i18n/fr.json';
 import { isRedo, isUndo } from '../src/lib/keyboard';
-import { CORNERS, centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizeCursor, resizedMark, stepHistory, type Task, uprightMatrix, viewMatrix, withChange, withMarkEdited } from '../src/tasks/marking/marks';
+import { CORNERS, centreOf, cornerOf, explainMarking, LEAST_SIDE, movedMark, NO_MARK_HISTORY, resizeCursor, resizedMark, screenBottomRight, stepHistory, type Task, uprightMatrix, viewMatrix, withChange, withMarkEdited } from '../src/tasks/marking/marks';
 
 /** A marking task's refusals in the volunteer's words, in each language: none of the server's English. */
 
@@ -94,6 +94,8 @@ describe('editing marks', () => {
     // An eighth of a turn: the top left corner is dragged straight up and down, the top right across.
     const eighth = viewMatrix(({ x, y }) => ({ x: Math.SQRT1_2 * (x - y), y: Math.SQRT1_2 * (x + y) }), 800);
     expect(cursors(eighth)).toEqual(['ns-resize', 'ew-resize', 'ns-resize', 'ew-resize']);
+    // The corner Alt and the arrows take: the one at the screen's bottom right, by the same reading of the view.
+    expect([0, 1, 2, 3].map((quarters) => screenBottomRight(turned(quarters)))).toEqual(['bottomRight', 'topRight', 'topLeft', 'bottomLeft']);
   });
 
   it('undoes and redoes changes in turn, and forgets them when the marks changed otherwise', () => {

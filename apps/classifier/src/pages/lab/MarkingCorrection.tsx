@@ -1,13 +1,13 @@
 import type { QueuedSubject, SubjectResultDetail } from '@chorus/client';
 import { type Mark, markedImageOf } from '@chorus/tasks';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SubjectMedia } from '../../components/SubjectMedia';
 import { OpenImageContext, useOpenImageState } from '../../components/viewer/openImage';
 import type { Saying } from '../../lib/said';
 import { MarkingTask } from '../../tasks/marking/MarkingTask';
-import type { LeftOut } from '../../tasks/marking/MarkingLayer';
-import { placeInWords, type Task, whyNotPlaced } from '../../tasks/marking/marks';
+import type { FocusLayer, LeftOut } from '../../tasks/marking/MarkingLayer';
+import { centreOf, placeInWords, type Task, whyNotPlaced } from '../../tasks/marking/marks';
 import { type MarkCluster, markClustersOf } from './SubjectResultParts';
 
 /** What the marks to correct start as: the consensus's, the correction saved, or nothing (no consensus answer). */
@@ -64,24 +64,31 @@ export function MarkingCorrection({
   const image = markedImageOf(subject.locations);
   // The task reads the subject's image from its locations, as the queue serves them: only the image marked here.
   const shown: QueuedSubject = { id: subject.id, externalId: subject.externalId, locations: image ? [image] : [], metadata: {} };
-  const candidates = leftOut(task, result, marks);
+  // Kept from one render to the next while they are the same: the image draws its things left out anew only then.
+  const candidates = useMemo(() => leftOut(task, result, marks), [task, result, marks]);
   /** What adding back last did (added, or why not), said politely, anew each time. */
   const [said, setSaid] = useState<{ saying: Saying<string>; n: number } | null>(null);
   const say = (saying: Saying<string>) => setSaid((last) => ({ saying, n: (last?.n ?? 0) + 1 }));
   /**
    * After a thing is added back, from the list or the image: the one that took its place there, which takes focus (none:
-   * the list of marks, or the image, where the press was, the page kept still).
+   * the list of marks, or the image, where the press was, the page kept still, its crosshair on the thing added).
    */
-  const focusAfterAdding = useRef<{ row: number; from: 'list' | 'image' } | null>(null);
+  const focusAfterAdding = useRef<{ row: number; from: 'list' | 'image'; mark: Mark } | null>(null);
   const correction = useRef<HTMLDivElement>(null);
+  const focusImage = useRef<FocusLayer | null>(null);
   useLayoutEffect(() => {
     if (!focusAfterAdding.current) return;
-    const { row, from } = focusAfterAdding.current;
+    const { row, from, mark } = focusAfterAdding.current;
     focusAfterAdding.current = null;
-    const inList = from === 'list';
-    const things = inList ? document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button') : correction.current?.querySelectorAll<SVGElement>('.marking-left-out');
-    const otherwise = inList ? document.getElementById(`${id}-list`) : correction.current?.querySelector<HTMLElement>('.marking-layer');
-    (things?.[Math.min(row, things.length - 1)] ?? otherwise)?.focus({ preventScroll: !inList });
+    if (from === 'list') {
+      const buttons = document.getElementById(`${id}-left-out-list`)?.querySelectorAll<HTMLElement>('button');
+      (buttons?.[Math.min(row, buttons.length - 1)] ?? document.getElementById(`${id}-list`))?.focus();
+      return;
+    }
+    const things = correction.current?.querySelectorAll<SVGElement>('.marking-left-out');
+    const next = things?.[Math.min(row, things.length - 1)];
+    if (next) next.focus({ preventScroll: true });
+    else focusImage.current?.(centreOf(mark));
   });
   /** Adds back the thing left out at `index`, pressed in the list or on the image, within the tool's limits as placing one is. */
   const addBack = (index: number, from: 'list' | 'image') => {
@@ -94,7 +101,7 @@ export function MarkingCorrection({
       return;
     }
     onChange([...marks, mark]);
-    focusAfterAdding.current = { row: index, from };
+    focusAfterAdding.current = { row: index, from, mark };
     say((t) => t('lab.review.addedBack', { mark: placeInWords(t, tool, mark) }));
   };
   const hint = !image ? 'correctedMarksNoImageHint' : from === 'consensus' ? 'correctedMarksHint' : from === 'correction' ? 'correctedMarksFromCorrectionHint' : 'correctedMarksNoConsensusHint';
@@ -102,8 +109,10 @@ export function MarkingCorrection({
   const tools: Task = { ...task, instruction: t('lab.review.markingTools') };
   const placeOf = (cluster: MarkCluster) => placeInWords(t, task.tools.find((tool) => tool.key === cluster.mark.tool), cluster.mark);
   const votesOf = (cluster: MarkCluster) => t('lab.result.markVotes', { votes: cluster.votes, count: votes });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: placeOf and votesOf read task, t and votes, listed
+  const things = useMemo(() => candidates.map((cluster) => ({ mark: cluster.mark, name: t('lab.review.leftOutOnImage', { mark: placeOf(cluster), votes: votesOf(cluster) }) })), [candidates, task, t, votes]);
   const leftOutOnImage: LeftOut = {
-    things: candidates.map((cluster) => ({ mark: cluster.mark, name: t('lab.review.leftOutOnImage', { mark: placeOf(cluster), votes: votesOf(cluster) }) })),
+    things,
     describedBy: `${id}-left-out-hint`,
     addBack: (index) => addBack(index, 'image'),
   };
@@ -114,7 +123,7 @@ export function MarkingCorrection({
           {t(`lab.review.${hint}`)}
         </p>
         {image && <SubjectMedia locations={[image]} subject={subject} name={t('lab.review.imageToCorrect', { task: taskKey })} ownKeys />}
-        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} listHeading={(count) => t('lab.review.marksToKeep', { count })} leftOut={leftOutOnImage} />
+        <MarkingTask task={tools} taskKey={taskKey} workflowId={workflowId} id={id} subject={shown} value={marks} onChange={(value) => onChange(value as Mark[])} setUnfinished={setUnfinished} disabled={disabled} refusals={refusals} listHeading={(count) => t('lab.review.marksToKeep', { count })} leftOut={leftOutOnImage} layerFocus={focusImage} />
         {candidates.length > 0 && (
           <section aria-labelledby={`${id}-left-out`} data-testid={`${id}-left-out`}>
             <h3 id={`${id}-left-out`}>{t('lab.review.leftOutTitle')}</h3>

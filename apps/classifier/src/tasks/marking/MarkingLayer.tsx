@@ -27,6 +27,9 @@ export interface LeftOut {
   addBack(index: number): void;
 }
 
+/** Brings the keyboard to the layer, the crosshair shown where it was or taken to `at` first (a mark just added there). */
+export type FocusLayer = (at?: Point) => void;
+
 interface Props {
   task: Task;
   image: OpenImage;
@@ -45,7 +48,7 @@ interface Props {
   /** Says a thing politely (what was not placed, where the crosshair rests). */
   say(text: string): void;
   /** Set to what brings the keyboard to the layer, crosshair shown (the task's "Mark on the image"). */
-  focusRef: MutableRefObject<(() => void) | null>;
+  focusRef: MutableRefObject<FocusLayer | null>;
   label: string;
   describedBy: string;
   disabled: boolean;
@@ -75,7 +78,7 @@ const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to
  * move it, a rectangle's corner handles to resize it, or moved by the arrow keys (Alt and the arrows resize a
  * rectangle). With no tool chosen the marks alone take the pointer, a first press choosing one, a press on the chosen
  * one dragging it (a second finger, a pinch, ends the drag). Things left out (`leftOut`) are drawn dashed and hollow
- * under the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
+ * over the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
  * do not meet: the list names them), pressed or Enter or Space to add it back.
  */
 export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled, leftOut }: Props) {
@@ -100,10 +103,15 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   };
   const inside = ({ x, y }: Point) => x >= 0 && y >= 0 && x <= image.width && y <= image.height;
 
-  focusRef.current = () => {
+  /** Where `focusRef` takes the crosshair while it focuses the layer: shown there, not where the crosshair was. */
+  const focusingAt = useRef<Point | null>(null);
+  focusRef.current = (to = crosshair) => {
+    setCrosshair(to);
+    focusingAt.current = to;
     layer.current?.focus({ preventScroll: true });
+    focusingAt.current = null;
     setKeyed(true);
-    image.show(crosshair);
+    image.show(to);
   };
   useEffect(
     () => () => {
@@ -214,6 +222,10 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   latestAddBack.current = disabled ? undefined : leftOut?.addBack;
   // As `grab`: one function, so that a frame draws no thing left out anew.
   const addBack = useCallback((index: number) => latestAddBack.current?.(index), []);
+  const latestImage = useRef(image);
+  latestImage.current = image;
+  // A thing left out focused (by Tab, when zoomed) is brought into view, as a chosen mark is.
+  const showThing = useCallback((mark: Mark) => latestImage.current.show(centreOf(mark)), []);
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const before = pointers.current.get(event.pointerId);
@@ -290,7 +302,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
    * the screen, whatever the rotation: → makes it wider on screen, ↓ taller.
    */
   const resizeChosen = (index: number, mark: RectangleMark, arrow: readonly [number, number], big: boolean) => {
-    const corner = screenBottomRight(mark, image.toElement);
+    const corner = screenBottomRight(viewMatrix(image.toElement, Math.max(image.width, image.height)));
     const to = onImage(stepped(cornerOf(mark, corner), arrow, big), image);
     edited(index, resizedMark(mark, corner, to, image), 'resized', to);
   };
@@ -346,6 +358,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     // The crosshair is the layer's own focus's, not a thing left out's.
     if (event.target !== event.currentTarget) return;
     setFocused(true);
+    if (focusingAt.current) return;
     // Reached by Tab: the crosshair is the keyboard's, brought into view.
     if (layer.current?.matches(':focus-visible')) {
       setKeyed(true);
@@ -412,11 +425,12 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       {/* Only the things left out are met by screen readers here, each a button: the marks are their list's. */}
       <svg className="marking-marks" width="100%" height="100%" role="none">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
-          <LeftOutShapes task={task} things={leftOut?.things ?? NOTHING_LEFT_OUT} describedBy={leftOut?.describedBy} addBack={addBack} disabled={disabled} />
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
           <g aria-hidden="true">
             <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
           </g>
+          {/* Over the marks: a chosen rectangle's inside, which takes the pointer, does not hide a thing left out in it. */}
+          <LeftOutShapes task={task} things={leftOut?.things ?? NOTHING_LEFT_OUT} describedBy={leftOut?.describedBy} addBack={addBack} show={showThing} disabled={disabled} />
         </g>
         {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
         <g aria-hidden="true">
@@ -525,26 +539,24 @@ export function GlyphShape({ glyph, at, colour, chosen = false, size = 7 }: { gl
 /** The dashes of a thing left out's outline, in pixels of the screen, gaps and all: never a mark's unbroken line (a chosen one's dashes lie on a solid halo). */
 const LEFT_OUT_DASHES = '3 3';
 
-/** The things left out, in the image's pixels under the marks: drawn anew only when they change, never for the view. */
-const LeftOutShapes = memo(function LeftOutShapes({ task, things, describedBy, addBack, disabled }: { task: Task; things: LeftOut['things']; describedBy: string | undefined; addBack(index: number): void; disabled: boolean }) {
-  return things.map(({ mark, name }, index) => (
-    <LeftOutShape key={JSON.stringify(mark)} mark={mark} name={name} toolIndex={task.tools.findIndex((tool) => tool.key === mark.tool)} index={index} describedBy={describedBy} addBack={addBack} disabled={disabled} />
-  ));
+interface LeftOutProps {
+  describedBy: string | undefined;
+  addBack(index: number): void;
+  /** Brings a thing focused into view. */
+  show(mark: Mark): void;
+  disabled: boolean;
+}
+
+/** The things left out, in the image's pixels over the marks: drawn anew only when they change, never for the view. */
+const LeftOutShapes = memo(function LeftOutShapes({ task, things, ...props }: LeftOutProps & { task: Task; things: LeftOut['things'] }) {
+  return things.map(({ mark, name }, index) => <LeftOutShape key={JSON.stringify(mark)} mark={mark} name={name} toolIndex={task.tools.findIndex((tool) => tool.key === mark.tool)} index={index} {...props} />);
 });
 
 /**
  * A thing left out, a button: its tool's shape and colour, hollow and dashed (the halo broken as the colour is), a
  * pointer's target of 24 pixels at least; a press, Enter or Space adds it back (not a mark placed, nor the layer's keys).
  */
-const LeftOutShape = memo(function LeftOutShape({
-  mark,
-  name,
-  toolIndex,
-  index,
-  describedBy,
-  addBack,
-  disabled,
-}: { mark: Mark; name: string; toolIndex: number; index: number; describedBy: string | undefined; addBack(index: number): void; disabled: boolean }) {
+const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, describedBy, addBack, show, disabled }: LeftOutProps & { mark: Mark; name: string; toolIndex: number; index: number }) {
   const colour = colourOf(toolIndex);
   const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -563,6 +575,7 @@ const LeftOutShape = memo(function LeftOutShape({
     // Not the layer's press: no point placed, no rectangle begun.
     onPointerDown: (event: PointerEvent<SVGGElement>) => event.stopPropagation(),
     onClick: () => addBack(index),
+    onFocus: () => show(mark),
     onKeyDown,
   } as const;
   const line = { fill: 'none', strokeDasharray: LEFT_OUT_DASHES, vectorEffect: 'non-scaling-stroke' } as const;
@@ -570,8 +583,8 @@ const LeftOutShape = memo(function LeftOutShape({
     const box = { x: mark.x, y: mark.y, width: mark.width, height: mark.height } as const;
     return (
       <g {...button}>
-        <rect {...box} fill="none" stroke="transparent" strokeWidth={12} vectorEffect="non-scaling-stroke" />
-        <rect {...box} {...line} stroke="#fff" strokeWidth={5} />
+        <rect {...box} fill="none" stroke="transparent" strokeWidth={24} vectorEffect="non-scaling-stroke" />
+        <rect {...box} {...line} className="marking-left-out-halo" stroke="#fff" strokeWidth={5} />
         <rect {...box} {...line} stroke={colour} strokeWidth={2.5} />
       </g>
     );
@@ -581,7 +594,7 @@ const LeftOutShape = memo(function LeftOutShape({
     <g {...button} transform={`translate(${mark.x} ${mark.y})`}>
       <g className="marking-upright">
         <circle r={12} fill="transparent" />
-        <path d={d} {...line} stroke="#fff" strokeWidth={5} />
+        <path d={d} {...line} className="marking-left-out-halo" stroke="#fff" strokeWidth={5} />
         <path d={d} {...line} stroke={colour} strokeWidth={2.5} />
       </g>
     </g>

@@ -1,6 +1,6 @@
 import type { QueuedSubject } from '@chorus/client';
 import { isRectangle, type Mark, type MarkingTool, type SubjectLocation } from '@chorus/tasks';
-import { type KeyboardEvent, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type MutableRefObject, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OpenImageContext, type Point } from '../../components/viewer/openImage';
 import { isRedo, isTypingTarget, isUndo } from '../../lib/keyboard';
@@ -8,7 +8,7 @@ import { useResearchersWords } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskProps } from '../types';
 import { colourOf, countInWords, countOf, glyphOf, type MarkHistory, marksIn, markInWords, NO_MARK_HISTORY, numbered, pointMark, rectangleMark, shapeInWords, stepHistory, type Task, toolAtFault, whyNotPlaced, withChange, withMarkEdited } from './marks';
-import { GlyphShape, type LeftOut, MarkingLayer } from './MarkingLayer';
+import { type FocusLayer, GlyphShape, type LeftOut, MarkingLayer } from './MarkingLayer';
 
 /** The location marks are drawn on: the subject's first image. */
 export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLocation | undefined => subject.locations.find((location) => location.type === 'image');
@@ -23,9 +23,22 @@ export const markedLocation = (_task: Task, subject: QueuedSubject): SubjectLoca
  */
 /**
  * `listHeading`: the marks list's heading, given their count, where they are not the volunteer's (the lab's correction:
- * the marks to keep); `leftOut`: things drawn on the image apart from the marks, to add back (the lab's correction's).
+ * the marks to keep); `leftOut`: things drawn on the image apart from the marks, to add back (the lab's correction's);
+ * `layerFocus`: set to what brings the keyboard to the image (its crosshair at a point), for the page to call.
  */
-export function MarkingTask({ task, id, subject, value, onChange, setUnfinished, disabled, refusals = 0, listHeading, leftOut }: TaskProps<Task> & { listHeading?: (count: number) => string; leftOut?: LeftOut }) {
+export function MarkingTask({
+  task,
+  id,
+  subject,
+  value,
+  onChange,
+  setUnfinished,
+  disabled,
+  refusals = 0,
+  listHeading,
+  leftOut,
+  layerFocus,
+}: TaskProps<Task> & { listHeading?: (count: number) => string; leftOut?: LeftOut; layerFocus?: MutableRefObject<FocusLayer | null> }) {
   const { t } = useTranslation();
   const researchersWords = useResearchersWords();
   const marks = marksIn(value);
@@ -89,7 +102,8 @@ export function MarkingTask({ task, id, subject, value, onChange, setUnfinished,
     return () => viewer.removeEventListener('keydown', onKey);
   }, [shownImage]);
   const toolId = (each: MarkingTool) => `${id}-tool-${each.key}`;
-  const focusLayer = useRef<(() => void) | null>(null);
+  const ownLayerFocus = useRef<FocusLayer | null>(null);
+  const focusLayer = layerFocus ?? ownLayerFocus;
   /** A key of each mark for as long as it is in the list (its index changes as others are removed). */
   const keys = useRef({ of: new WeakMap<Mark, number>(), next: 0 });
   const keyOf = (mark: Mark) => {

@@ -146,10 +146,19 @@ export function withMarkEdited(marks: readonly Mark[], index: number, mark: Mark
   return marks.map((each, at) => (at === index ? mark : each));
 }
 
-/** The rectangle's corner at the screen's bottom right, whatever the view's rotation: the one Alt and the arrows take. */
-export function screenBottomRight(mark: RectangleMark, toElement: (point: Point) => Point): Corner {
+/**
+ * Which way a rectangle's corner points from its middle on screen, as the view (`view`, from `viewMatrix`) turns it:
+ * the corner of a square about the image's origin, as whatever the rectangle's size, the same way for each corner.
+ */
+export function cornerOnScreen(corner: Corner, [a, b, c, d]: readonly number[]): Point {
+  const { x, y } = cornerOf({ tool: '', x: -1, y: -1, width: 2, height: 2 }, corner);
+  return { x: a! * x + c! * y, y: b! * x + d! * y };
+}
+
+/** A rectangle's corner at the screen's bottom right, whatever the view's rotation (`view`): the one Alt and the arrows take. */
+export function screenBottomRight(view: readonly number[]): Corner {
   const across = (corner: Corner) => {
-    const { x, y } = toElement(cornerOf(mark, corner));
+    const { x, y } = cornerOnScreen(corner, view);
     return x + y;
   };
   return CORNERS.reduce((best, corner) => (across(corner) > across(best) ? corner : best));
@@ -186,10 +195,9 @@ export type ResizeCursor = (typeof RESIZE_CURSORS)[number];
  * corner's diagonal as the view (`view`, from `viewMatrix`) turns it. Turned a quarter, the image's top-left corner
  * is at the screen's top right, and is dragged up and right or down and left (nesw-resize).
  */
-export function resizeCursor(corner: Corner, [a, b, c, d]: readonly number[]): ResizeCursor {
-  // The corner of a square about the image's origin: which way the corner points, in the image's pixels.
-  const { x, y } = cornerOf({ tool: '', x: -1, y: -1, width: 2, height: 2 }, corner);
-  const eighths = Math.round(Math.atan2(b! * x + d! * y, a! * x + c! * y) / (Math.PI / 4));
+export function resizeCursor(corner: Corner, view: readonly number[]): ResizeCursor {
+  const { x, y } = cornerOnScreen(corner, view);
+  const eighths = Math.round(Math.atan2(y, x) / (Math.PI / 4));
   return RESIZE_CURSORS[((eighths % 4) + 4) % 4]!;
 }
 
