@@ -42,7 +42,7 @@ function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick
       {(fields as FieldConsensus[]).map((field) => (
         <li key={field.key}>
           <bdi>{labels.get(field.key) ?? field.key}</bdi>
-          {': '}
+          {t('app.colon')}
           {field.votes === 0 ? (
             t('lab.result.fieldNoVotes')
           ) : (
