@@ -107,7 +107,9 @@ export function MarkingCorrection({
                 return (
                   <li key={JSON.stringify(cluster.mark)} className="marking-entry">
                     <span>
-                      {place}: {t('lab.result.markVotes', { votes: cluster.votes, count: votes })}
+                      {place}
+                      {t('app.colon')}
+                      {t('lab.result.markVotes', { votes: cluster.votes, count: votes })}
                     </span>{' '}
                     <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(cluster, index)}>
                       {t('lab.review.addBack')}

@@ -1,6 +1,7 @@
 import type { SubjectSetSummary } from '@chorus/client';
 import { toPointer } from '@chorus/tasks';
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { sentence } from '../../../lib/account';
 import { apiWordsOf, messageAt } from '../../../lib/definitionPlaces';
@@ -37,7 +38,8 @@ export function DefinitionForm({
   sets: readonly SubjectSetSummary[];
   onChange: (draft: FormDraft) => void;
 }) {
-  useTranslation(); // said again in another language: the messages below are put in words through `i18n`
+  // Said again in another language: the messages below are put in words through `i18n`, task names through `t`.
+  const { t } = useTranslation();
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   useEffect(() => {
     if (!focus) return;
@@ -52,7 +54,7 @@ export function DefinitionForm({
   const context: DefinitionFormContext = {
     keys,
     nextKeysAt: (pointer) => nextKeysAt(keys, definition, pointer),
-    taskNames: taskNamesOf(draft.tasks),
+    taskNames: taskNamesOf(t, draft.tasks),
     sets,
     errorAt: (pointer) => say(messages.errors.get(pointer), pointer),
     warningAt: (pointer) => say(messages.warnings.get(pointer), pointer),
@@ -80,11 +82,11 @@ function nextKeysAt(keys: readonly string[], definition: Record<string, unknown>
 }
 
 /** Each task's key with its question or instruction (`T3: How many people?`), as a choice of task names it; the first task of a key typed twice. */
-function taskNamesOf(tasks: readonly TaskRow[]): ReadonlyMap<string, string> {
+function taskNamesOf(t: TFunction, tasks: readonly TaskRow[]): ReadonlyMap<string, string> {
   const names = new Map<string, string>();
   for (const { key, task } of tasks) {
     const words = [task.question, task.instruction].find((text): text is string => typeof text === 'string' && text.trim() !== '')?.trim();
-    if (key && !names.has(key)) names.set(key, words ? `${key}: ${words}` : key);
+    if (key && !names.has(key)) names.set(key, words ? `${key}${t('app.colon')}${words}` : key);
   }
   return names;
 }
