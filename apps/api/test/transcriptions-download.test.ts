@@ -1,4 +1,4 @@
-import type { ChorusApiError } from '@chorus/client';
+import type { ChorusApiError, WorkflowInput } from '@chorus/client';
 import { normalize } from '@iiif/parser';
 import { randomUUID } from 'node:crypto';
 import { newAccount } from '../../../test/support/accounts';
@@ -230,6 +230,24 @@ describe('the transcriptions download', () => {
     expect(await problemOf('T0', 'text', { since: '2026-12-01' })).toMatchObject({ status: 422, errors: [{ pointer: '/query/since' }] });
     const missing = await refusal(stack.client.transcriptions(workflowId, ''));
     expect(missing?.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty/) }] });
+  });
+});
+
+describe('the transcriptions download without a task', () => {
+  it('asks for one by the key of a transcription task of the workflow, not of its first task, and says when it has none', async () => {
+    const { projectId } = await projectWithSets('Which task', []);
+    const workflowOf = async (tasks: WorkflowInput['tasks']) => (await stack.client.createWorkflow(projectId, { name: 'Signed?', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 } })).id;
+    const signed = { type: 'single' as const, question: 'Is it signed?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] };
+    const signedFirst = await workflowOf({ T0: { ...signed, answers: signed.answers.map((answer) => ({ ...answer, next: 'T1' })) }, T1: { type: 'transcription', instruction: 'Type it' } });
+    const untranscribed = await workflowOf({ T0: signed });
+    const withoutTask = async (id: string) => {
+      const link = await stack.client.downloadLink(id, 'consensus');
+      const response = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}`);
+      return { ...((await response.json()) as Record<string, unknown>), status: response.status };
+    };
+    expect(await withoutTask(signedFirst)).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: "is missing: name the transcription task whose consensus to download by its key, one of this workflow's: T1 (task=T1)" }] });
+    expect((await refusal(stack.client.transcriptions(signedFirst, '')))?.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty: .*: T1 \(task=T1\)$/) }] });
+    expect(await withoutTask(untranscribed)).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is missing: this workflow has no transcription task, so it has no transcriptions to download/) }] });
   });
 });
 

@@ -355,6 +355,12 @@ describe('classifier in a browser: accounts', () => {
     await waitToSee(page.getByTestId('contribution-total').getByText('You have classified 2 subjects. Thank you!'));
     expect(await page.locator('.contribution li').allTextContents()).toEqual([expect.stringMatching(/^Guest work carried \d+: 2 classifications, the last on /)]);
     await checkScreen(page, 'account-contribution');
+    // In French, with the no-break space French puts before a colon.
+    await page.locator('.language-choice button[lang="fr"]').click();
+    await waitToSee(page.getByTestId('contribution-total').getByText(/^Vous avez classifié 2 sujets\./));
+    expect(await page.locator('.contribution li').allTextContents()).toEqual([expect.stringMatching(/^Guest work carried \d+\u00a0: 2 classifications, la dernière le /)]);
+    await page.locator('.language-choice button[lang="en"]').click();
+    await waitToSee(page.getByTestId('contribution-total').getByText('You have classified 2 subjects. Thank you!'));
     const { subjects } = await suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token).queue(workflowId, 10);
     expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[0]]));
     expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[1]]));

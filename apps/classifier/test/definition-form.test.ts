@@ -1,6 +1,6 @@
 import { taskTypes } from '@chorus/tasks';
 import en from '../src/i18n/en.json';
-import { definitionOf, draftOf, freeKey, keyProblems, renamed, tasksInFlowOrder, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
+import { definitionOf, draftOf, freeKey, keyProblems, leadsTo, renamed, tasksInFlowOrder, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
 import { hintKeyAt } from '../src/lib/definitionHints';
 import { DEFINITION, type Field, fieldPointerFor, fieldsOf, notShown, placeMessages, switchKind, TASK } from '../src/lib/definitionSchema';
 
@@ -170,6 +170,16 @@ describe('a draft of the definition form', () => {
     const tasks = { why: { type: 'transcription', instruction: 'Why?' }, kind: single('price', 'why'), lost: { type: 'transcription', instruction: 'Unreached' }, price: { type: 'transcription', instruction: 'Price', next: 'why' }, question: single('kind') };
     expect(draftOf({ firstTask: 'question', tasks }).tasks.map((row) => row.key)).toEqual(['question', 'kind', 'price', 'why', 'lost']);
     expect(tasksInFlowOrder(tasks, 'gone')).toEqual(['why', 'kind', 'price', 'lost', 'question']);
+  });
+
+  it('tells which tasks lead to a task, which its next may not name (a loop)', () => {
+    const single = (...next: string[]) => ({ type: 'single', question: 'q', answers: next.map((to, i) => ({ value: `a${i}`, label: 'A', next: to })) });
+    const tasks = { question: single('kind'), kind: single('price', 'why'), price: { type: 'transcription', instruction: 'Price', next: 'why' }, why: { type: 'transcription', instruction: 'Why?' }, lost: { type: 'transcription', instruction: 'Unreached' } };
+    const leadingTo = (to: string) => Object.keys(tasks).filter((from) => leadsTo(tasks, from, to));
+    expect(leadingTo('price')).toEqual(['question', 'kind', 'price']);
+    expect(leadingTo('why')).toEqual(['question', 'kind', 'price', 'why']);
+    expect(leadingTo('question')).toEqual(['question']);
+    expect(leadsTo(tasks, 'gone', 'why')).toBe(false);
   });
 
   it('says which keys no JSON object could hold, and renames a task with every reference to it', () => {

@@ -141,6 +141,11 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       effects: [],
     });
 
+    // A next offers no task that would loop: T0's answers not T0, T1's neither T1 nor T0, which leads to it.
+    const offered = (select: string) => page.locator(select).evaluate((element: HTMLSelectElement) => [...element.options].map((option) => option.text));
+    expect(await offered('#lab-def-tasks-t0-answers-1-next')).toEqual(['None: the workflow ends', 'T1: Is something for sale?']);
+    expect(await offered('#lab-def-tasks-t1-answers-0-next')).toEqual(['None: the workflow ends']);
+
     // T1 removed by its named button; T0's "Yes" still names it, which the API refuses: said at that answer's next,
     // which takes focus; nothing is saved.
     expect(await page.getByRole('button', { name: 'Remove answer 2 of T1' }).count()).toBe(1);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
-import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee, withClockPaused } from './support/browser';
+import { PHONE_WINDOW, checkScreen, inWindowOf, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee, withClockPaused } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -115,6 +115,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // Named by its days, the oldest (the table's last row) to today.
     expect(download.suggestedFilename()).toBe(`activity-${(await rows.last().locator('th').textContent())!.trim()}-${today}.csv`);
     expect(readFileSync((await download.path())!, 'utf8').split('\n')).toEqual(['date,classifications,volunteers,new_volunteers,retired', ...tableRows.reverse(), '']);
+    // On a phone the table scrolls sideways in a region of its own, as the lab's other tables do, and the page does not.
+    expect(await inWindowOf(page, PHONE_WINDOW, () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

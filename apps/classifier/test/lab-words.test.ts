@@ -1,5 +1,6 @@
 import { apiWordsOf, messageAt } from '../src/lib/definitionPlaces';
 import { classifiedBefore, setNameRefused, uploadContentType, uploadErrorInWords } from '../src/lib/lab';
+import { i18n } from '../src/i18n';
 import { uploadRefused } from './support/refusals';
 
 /**
@@ -11,7 +12,7 @@ import { uploadRefused } from './support/refusals';
 jest.mock('../src/i18n', () => {
   const i18next = jest.requireActual<typeof import('i18next')>('i18next');
   const i18n = i18next.createInstance();
-  void i18n.init({ resources: { en: { translation: jest.requireActual('../src/i18n/en.json') } }, lng: 'en', initAsync: false, interpolation: { escapeValue: false } });
+  void i18n.init({ resources: { en: { translation: jest.requireActual('../src/i18n/en.json') }, fr: { translation: jest.requireActual('../src/i18n/fr.json') } }, lng: 'en', initAsync: false, interpolation: { escapeValue: false } });
   return { i18n };
 });
 
@@ -52,6 +53,16 @@ describe('a refused file of subjects, in the lab', () => {
     expect(uploadErrorInWords({ pointer: '/subjects/1/metadata/Date (approx.)', message: 'is too long (line 3 of the CSV, column "Date (approx.)")' })).toBe('Line 3 of the CSV, column "Date (approx.)": is too long');
     // JSON names its subjects by their place in `subjects`: the pointer is all there is.
     expect(uploadErrorInWords({ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL' })).toBe('/subjects/1/locations/0/url: must be an http(s) URL');
+  });
+
+  it('puts the no-break space French puts before a colon, at a place in the file as at a pointer', async () => {
+    await i18n.changeLanguage('fr');
+    try {
+      expect(uploadErrorInWords({ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL (line 2 of the CSV)' })).toBe('Line 2 of the CSV\u00a0: must be an http(s) URL');
+      expect(uploadErrorInWords({ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL' })).toBe('/subjects/1/locations/0/url\u00a0: must be an http(s) URL');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
   });
 
   it('lists them so in the upload’s refusal', () => {

@@ -1317,6 +1317,12 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.getByRole('button', { name: 'Reset the image' }).click();
     await waitToSee(page.getByText('Zoom 100%', { exact: true }));
     expect(await page.getByRole('status').filter({ hasText: 'could not be' }).count()).toBe(0);
+    // In French, its description after the no-break space French puts before a colon.
+    await page.locator('.language-choice button[lang="fr"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('aria-label')?.startsWith('Image du sujet'));
+    expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toBe('Image du sujet\u00a0: A ledger page');
+    await page.locator('.language-choice button[lang="en"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('aria-label')?.startsWith('Subject image'));
     await page.close();
   });
 

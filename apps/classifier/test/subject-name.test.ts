@@ -1,5 +1,15 @@
 import type { ResearcherSubject } from '@chorus/client';
-import { distinctSubjectNames, imageDescription, mediaName, subjectHeading, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
+import { i18n } from '../src/i18n';
+import { distinctSubjectNames, imageDescription, mediaName, quotedOpening, subjectHeading, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
+
+// The catalogues themselves, read by a plain i18next (the app's module finds its catalogues through Vite).
+jest.mock('../src/i18n', () => {
+  const i18next = jest.requireActual<typeof import('i18next')>('i18next');
+  const i18n = i18next.createInstance();
+  const translation = (language: string) => ({ translation: jest.requireActual(`../src/i18n/${language}.json`) });
+  void i18n.init({ resources: { en: translation('en'), fr: translation('fr'), de: translation('de') }, lng: 'en', initAsync: false, interpolation: { escapeValue: false } });
+  return { i18n };
+});
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
@@ -16,6 +26,21 @@ describe('what researchers call a subject', () => {
     expect(subjectName({ externalId: null, metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
   });
 
+});
+
+describe('a subject named by the opening words of its text', () => {
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it('quotes them as the interface’s language does: “…” in English, « … » in French, „…“ in German', async () => {
+    const subject = { externalId: null, metadata: {}, locations: text('Lost dog.') };
+    expect(volunteerSubjectName(subject)).toBe('“Lost dog.”');
+    await i18n.changeLanguage('fr');
+    expect(volunteerSubjectName(subject)).toBe('«\u00a0Lost dog.\u00a0»');
+    expect(distinctSubjectNames([subject, subject], 'Sujet')).toEqual(['«\u00a0Lost dog.\u00a0»', '«\u00a0Lost dog.\u00a0» (2)']);
+    await i18n.changeLanguage('de');
+    expect(subjectName(subject)).toBe('„Lost dog.“');
+    expect(quotedOpening('Ein Kommentar zu diesem Brief, der lang ist')).toBe('„Ein Kommentar zu diesem Brief, der…“');
+  });
 });
 
 describe('what volunteers call a subject', () => {

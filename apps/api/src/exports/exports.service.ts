@@ -366,13 +366,18 @@ function tasksOf(byVersion: readonly WorkflowDefinition[]): Map<string, Task> {
   return new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
 }
 
-/** The transcription task `key` of `tasks`, else a 422 naming `task` and the workflow's transcription tasks. */
-function transcriptionTask(tasks: ReadonlyMap<string, Task>, key: string): Task {
-  const task = tasks.get(key);
-  if (task?.type === 'transcription') return task;
+/**
+ * The transcription task `key` of `tasks`, else a 422 naming `task` and the workflow's transcription tasks (a missing
+ * key's example one of them: here, not in the query's schema, which cannot know the workflow's tasks).
+ */
+function transcriptionTask(tasks: ReadonlyMap<string, Task>, key: string | undefined): { key: string; task: Task } {
+  const task = key ? tasks.get(key) : undefined;
+  if (key && task?.type === 'transcription') return { key, task };
   const transcriptions = [...tasks].filter(([, definition]) => definition.type === 'transcription').map(([name]) => name);
-  const fix = transcriptions.length ? `name one of its transcription tasks: ${transcriptions.join(', ')}` : 'this workflow has no transcription task, so it has no transcriptions to download (the consensus download gives every task\'s answers)';
-  const message = task ? `is "${key}", a ${task.type} task, not a transcription; ${fix}` : `is "${key}", which names no task of this workflow (in any version); ${fix}`;
+  const none = "this workflow has no transcription task, so it has no transcriptions to download (the consensus download gives every task's answers)";
+  const message = !key
+    ? `is ${key === undefined ? 'missing' : 'empty'}: ${transcriptions.length ? `name the transcription task whose consensus to download by its key, one of this workflow's: ${transcriptions.join(', ')} (task=${transcriptions[0]})` : none}`
+    : `${task ? `is "${key}", a ${task.type} task, not a transcription` : `is "${key}", which names no task of this workflow (in any version)`}; ${transcriptions.length ? `name one of its transcription tasks: ${transcriptions.join(', ')}` : none}`;
   throw new ProblemException(422, `The query's task ${message}.`, [{ pointer: '/query/task', message }]);
 }
 
@@ -507,8 +512,8 @@ export class ExportsService {
    * text each settles on as the consensus download gives it (`settledAnswerCell`): plain text (`textWriter`), or a IIIF
    * AnnotationPage of the canvases' texts (`iiifWriter`), whose id is its own address under the server's root (`origin`).
    */
-  async transcriptions({ workflow, downloader }: AllowedDownload, taskKey: string, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
-    const task = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), taskKey);
+  async transcriptions({ workflow, downloader }: AllowedDownload, asked: string | undefined, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
+    const { key: taskKey, task } = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), asked);
     return this.streams.write<TranscriptionRow>(async (read) => {
       const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
       const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;

@@ -41,7 +41,7 @@ export class TranscriptionsDownloadController {
   @ApiTooManyRequestsResponse({ description: 'Problem `too-many-downloads`, with `Retry-After`, as the consensus download' })
   @ApiServiceUnavailableResponse({ description: 'Problem `exports-busy`, with `Retry-After`, as the consensus download' })
   @ApiProblemResponse()
-  @ApiQuery({ name: 'task', required: true, schema: { type: 'string', minLength: 1, maxLength: 100 }, description: 'The key of a transcription task of the workflow (of any version), such as T0: another task, or a key no task has, is refused (422 naming `task` and the workflow\'s transcription tasks)' })
+  @ApiQuery({ name: 'task', required: true, schema: { type: 'string', minLength: 1, maxLength: 100 }, description: 'The key of a transcription task of the workflow (of any version), such as T0: another task, a key no task has, or none, is refused (422 naming `task` and the workflow\'s transcription tasks)' })
   @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'text' } })
   @ApiZodQuery('token', downloadTokenSchema, {
     required: false,

@@ -236,8 +236,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     // The answers as they are stored, numbers converted: read without the language, where "1.250" is the decimal it was stored as.
     const checked = validateAnnotations(definition, [...answered, annotation], '/annotations', { locations: subject.locations });
     if (!checked.ok) {
-      const fields = checked.errors.map((error) => `${error.pointer}: ${error.message}`);
-      onProblem((t) => ({ detail: t('subject.notFitting'), fields }));
+      onProblem((t) => ({ detail: t('subject.notFitting'), fields: checked.errors.map((error) => `${error.pointer}${t('app.colon')}${error.message}`) }));
       return;
     }
     busy.current = true;

@@ -18,7 +18,7 @@ function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, co
 }
 
 /** An image's name, with its description (`imageDescription`), for volunteers who cannot see it. */
-const described = (name: string, description: string | null) => (description ? `${name}: ${description}` : name);
+const described = (t: TFunction, name: string, description: string | null) => (description ? `${name}${t('app.colon')}${description}` : name);
 
 /**
  * A subject shown outside the classify page (its discussion, a favourite): one its project's team took down is, to
@@ -128,7 +128,7 @@ export function SubjectMedia({
             key={current}
             url={location.url}
             iiifService={location.iiifService}
-            label={described(count > 1 ? t('media.imagePage', { page: current + 1, count }) : (name ?? t('media.image')), imageDescription(location.alt, subject))}
+            label={described(t, count > 1 ? t('media.imagePage', { page: current + 1, count }) : (name ?? t('media.image')), imageDescription(location.alt, subject))}
             ownKeys={ownKeys}
           />
         ) : location.type === 'audio' ? (

@@ -61,7 +61,7 @@ export function checkEmail(typed: string): string | undefined {
 }
 
 /** An error of the server's that names no field of the form, as the form lists it: by its pointer. */
-const byPointer = ({ pointer, message }: { pointer: string; message: string }) => (pointer ? `${pointer}: ${message}` : message);
+const byPointer = ({ pointer, message }: { pointer: string; message: string }) => (pointer ? `${pointer}${i18n.t('app.colon')}${message}` : message);
 
 /**
  * The server's refusal by field: each of its `errors` whose pointer names one of `fields` (`/<field>`) goes next to

@@ -42,6 +42,21 @@ export function tasksInFlowOrder(tasks: Record<string, unknown>, firstTask: unkn
   return order;
 }
 
+/**
+ * Whether task `from` is task `to` or leads to it, following each task's `next`s: a `next` of `to` naming such a task
+ * would make the workflow loop, which the API refuses.
+ */
+export function leadsTo(tasks: Record<string, unknown>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const visit = (key: string): boolean => {
+    if (key === to) return true;
+    if (seen.has(key) || !Object.hasOwn(tasks, key)) return false;
+    seen.add(key);
+    return taskKeysIn(tasks[key], TASK).some(visit);
+  };
+  return visit(from);
+}
+
 /** The draft of a definition (one the form can show: `notShown` found nothing), its tasks in flow order. */
 export function draftOf(definition: Record<string, unknown>): FormDraft {
   const tasks = isObject(definition.tasks) ? definition.tasks : {};

@@ -42,7 +42,7 @@ export function describeError(error: unknown): Problem {
     // A moment's trouble is told in the volunteer's words, not the operator's ("The database took too long").
     if (PASSING.has(error.status)) return { detail: i18n.t('errors.busy', { status: error.status }), fields: [] };
     if (!fromChorus(error)) return { detail: i18n.t('errors.status', { status: error.status }), fields: [] };
-    const fields = (error.problem?.errors ?? []).map((field) => (field.pointer ? `${field.pointer}: ${field.message}` : field.message));
+    const fields = (error.problem?.errors ?? []).map((field) => (field.pointer ? `${field.pointer}${i18n.t('app.colon')}${field.message}` : field.message));
     // A 422's detail restates its errors for whoever reads the API's answers alone: here they are listed below it.
     if (error.status === 422 && fields.length) return { detail: i18n.t('errors.invalid'), fields };
     const detail = error.problem?.detail || error.problem?.title || i18n.t('errors.status', { status: error.status });

@@ -144,7 +144,7 @@ const PLACE_IN_FILE = /^(.*) \(((?:line \d+ of the CSV|passage \d+ of the text)(
  */
 export function uploadErrorInWords({ pointer, message }: { pointer: string; message: string }): string {
   const place = pointer.startsWith('/subjects/') ? PLACE_IN_FILE.exec(message) : null;
-  if (!place) return pointer ? `${pointer}: ${message}` : message;
+  if (!place) return pointer ? `${pointer}${i18n.t('app.colon')}${message}` : message;
   const [, said = '', where = ''] = place;
   return i18n.t('lab.definitionForm.where', { where: `${where[0]!.toUpperCase()}${where.slice(1)}`, message: said });
 }
@@ -194,9 +194,9 @@ export function subjectsRefused<F extends string>(error: unknown, sent: SentList
     const field = otherFields[pointer];
     const notIn = notInWorkflowOf(message);
     if (entry && notIn) outside.push(notIn.nearMiss === null ? whereListed(entry) : i18n.t('lab.subjects.nearMiss', { line: entry.line, text: entry.text, id: notIn.nearMiss }));
-    else if (entry) other.push(`${whereListed(entry)}: ${message}`);
+    else if (entry) other.push(`${whereListed(entry)}${i18n.t('app.colon')}${message}`);
     else if (field) fields[field] ??= sentence(message);
-    else unnamed.push(pointer ? `${pointer}: ${message}` : message);
+    else unnamed.push(pointer ? `${pointer}${i18n.t('app.colon')}${message}` : message);
   }
   const atList = [...(outside.length ? [notFound(outside)] : []), ...other];
   if (atList.length) fields[listField] = atList.join(' ');

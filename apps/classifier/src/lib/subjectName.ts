@@ -1,4 +1,5 @@
 import type { QueuedSubject } from '@chorus/client';
+import { i18n } from '../i18n';
 
 /** How many words of a text a subject without a name is called by. */
 const OPENING_WORDS = 6;
@@ -40,11 +41,14 @@ function firstImageDescription({ locations }: Pick<NamedSubject, 'locations'>): 
  */
 export const subjectHeading = (subject: NamedSubject): string | null => subjectTitle(subject) ?? passageName(subject) ?? firstImageDescription(subject);
 
+/** Words of a subject's or a comment's in the quotation marks of the interface's language (“…”, « … », „…“). */
+const quoted = (text: string): string => i18n.t('subject.quoted', { text });
+
 /** The opening words of a text (a subject's, a comment's), in quotes, or null when it has none. */
 export function quotedOpening(text: string | undefined): string | null {
   const words = text?.trim().split(/\s+/u).filter(Boolean) ?? [];
   if (!words.length) return null;
-  return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
+  return quoted(`${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}`);
 }
 
 /** The opening words of a subject's text, in quotes, or null when it has none. */
@@ -89,7 +93,7 @@ export function distinctSubjectNames(subjects: readonly Pick<NamedSubject, 'meta
 /** An untitled text subject's opening, in quotes, as long as a list shows it; null for any other. */
 function longerName(subject: Pick<NamedSubject, 'metadata' | 'locations'>): string | null {
   const preview = subjectTitle(subject) ? null : subjectTextPreview(subject);
-  return preview ? `“${preview}”` : null;
+  return preview ? quoted(preview) : null;
 }
 
 /** The text a text subject shows, on one line and cut as a list cuts it (to be read out as it comes), else null. */

@@ -77,7 +77,7 @@ function ContributionSection() {
           {data.projects.map((project) => (
             <li key={project.id}>
               {project.open ? <Link to={projectPath(project.slug)}>{project.title}</Link> : project.title}
-              {': '}
+              {t('app.colon')}
               {t('account.settings.contribution.project', {
                 count: project.classifications,
                 date: whenInWords(project.lastClassifiedAt, 'date'),

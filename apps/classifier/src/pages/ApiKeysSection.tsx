@@ -90,7 +90,7 @@ export function ApiKeysSection() {
                 )}
                 {', '}
                 <span data-testid="api-key-scope">{t(`account.settings.apiKeys.scopes.${key.scope}.listed`)}</span>
-                {': '}
+                {t('app.colon')}
                 {Date.parse(key.expiresAt) <= Date.now()
                   ? t('account.settings.apiKeys.expired', { date: whenInWords(key.expiresAt, 'date') })
                   : t('account.settings.apiKeys.expires', { date: whenInWords(key.expiresAt, 'date') })}{' '}

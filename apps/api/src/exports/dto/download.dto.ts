@@ -60,18 +60,18 @@ export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | un
 
 /**
  * The transcriptions download's query: the transcription task (its key, checked against the workflow's tasks by the
- * service), the form (`text`, the default, or `iiif`, in any case), and a download link's token.
+ * service, which refuses it missing or empty too, naming one of them in its example), the form (`text`, the default, or `iiif`, in any case), and a download link's token.
  */
 export const transcriptionsQuery = new ZodPipe(
   z.strictObject({
-    task: z.string({ error: 'is missing: name the transcription task whose consensus to download, by its key (task=T0)' }).min(1, 'is empty: name the transcription task by its key (task=T0)').max(100),
+    task: z.string().max(100).optional(),
     format: formatSchemaOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default) or iiif (a IIIF Presentation 3 AnnotationPage)').default('text'),
     token: downloadTokenSchema,
   }),
   '/query',
 );
 export interface TranscriptionsQuery {
-  task: string;
+  task?: string;
   format: TranscriptionFormat;
   token?: string;
 }

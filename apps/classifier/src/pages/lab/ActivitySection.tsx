@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SelectField } from '../../components/FormField';
+import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { useLoaded } from '../../lib/useLoaded';
 
@@ -97,31 +98,29 @@ function ActivityFigures({ activity }: { activity: ProjectActivity }) {
       <button type="button" className="button button-secondary" onClick={download}>
         {t('lab.activity.download')}
       </button>
-      <div className="table-scroll">
-        <table data-testid="lab-activity-table">
-          <caption>{t('lab.activity.caption', { from: activity.from, to: activity.to })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('lab.activity.date')}</th>
-              <th scope="col">{t('lab.activity.classifications')}</th>
-              <th scope="col">{t('lab.activity.volunteers')}</th>
-              <th scope="col">{t('lab.activity.newVolunteers')}</th>
-              <th scope="col">{t('lab.activity.retired')}</th>
+      <LabTable data-testid="lab-activity-table">
+        <caption>{t('lab.activity.caption', { from: activity.from, to: activity.to })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('lab.activity.date')}</th>
+            <th scope="col">{t('lab.activity.classifications')}</th>
+            <th scope="col">{t('lab.activity.volunteers')}</th>
+            <th scope="col">{t('lab.activity.newVolunteers')}</th>
+            <th scope="col">{t('lab.activity.retired')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...activity.days].reverse().map((day) => (
+            <tr key={day.date}>
+              <th scope="row">{day.date}</th>
+              <td>{day.classifications}</td>
+              <td>{day.volunteers}</td>
+              <td>{day.newVolunteers}</td>
+              <td>{day.retired}</td>
             </tr>
-          </thead>
-          <tbody>
-            {[...activity.days].reverse().map((day) => (
-              <tr key={day.date}>
-                <th scope="row">{day.date}</th>
-                <td>{day.classifications}</td>
-                <td>{day.volunteers}</td>
-                <td>{day.newVolunteers}</td>
-                <td>{day.retired}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </LabTable>
     </>
   );
 }

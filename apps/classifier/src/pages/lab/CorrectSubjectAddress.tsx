@@ -44,11 +44,15 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: SubjectWi
       <ul className="lab-report-media">
         {media.map(({ location, place }) => (
           <li key={place}>
-            {mediumName(place)}: <a href={location.url}>{location.url}</a>
+            {mediumName(place)}
+            {t('app.colon')}
+            <a href={location.url}>{location.url}</a>
             {location.type === 'image' && location.iiifService && (
               <>
                 {' '}
-                ({t('lab.correction.service')}: <a href={location.iiifService}>{location.iiifService}</a>)
+                ({t('lab.correction.service')}
+                {t('app.colon')}
+                <a href={location.iiifService}>{location.iiifService}</a>)
               </>
             )}
           </li>

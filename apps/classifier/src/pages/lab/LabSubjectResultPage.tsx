@@ -178,7 +178,9 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
       <ul>
         {routing.map((route) => (
           <li key={route.subjectSetId}>
-            <strong>{route.name}</strong>: {t('lab.result.routedAt')} {when(route.addedAt)}
+            <strong>{route.name}</strong>
+            {t('app.colon')}
+            {t('lab.result.routedAt')} {when(route.addedAt)}
             {route.leftAt ? (
               <>
                 {'; '}

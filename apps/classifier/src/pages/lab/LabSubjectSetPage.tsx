@@ -184,7 +184,7 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
                 <td>
                   <SubjectPreview subject={subject} state={states.get(subject.id)} onState={(state) => preview(subject.id, state)} />
                 </td>
-                <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
+                <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}${t('app.colon')}${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
                   {asking === subject.id ? (
                     <AskFirst

@@ -136,7 +136,9 @@ export function MarkingCorrection({
                 return (
                   <li key={JSON.stringify(cluster.mark)} className="marking-entry">
                     <span>
-                      {place}: {votesOf(cluster)}
+                      {place}
+                      {t('app.colon')}
+                      {votesOf(cluster)}
                     </span>{' '}
                     <button type="button" className="button button-secondary button-small" aria-label={t('lab.review.addBackMark', { mark: place })} disabled={disabled} onClick={() => addBack(index, 'list')}>
                       {t('lab.review.addBack')}

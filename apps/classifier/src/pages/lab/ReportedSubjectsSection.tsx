@@ -1,4 +1,5 @@
 import { REPORTED_SUBJECT_STATUSES, RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -197,7 +198,7 @@ function HandledState({ subject }: { subject: ReportedSubject }) {
 }
 
 /** A refusal's field errors in the lab's words: about the subject, without the request's JSON pointer. */
-const aboutSubject = (name: string) => ({ message }: { message: string }) => `${name}: ${sentence(message)}`;
+const aboutSubject = (t: TFunction, name: string) => ({ message }: { message: string }) => `${name}${t('app.colon')}${sentence(message)}`;
 
 /** Dismisses a reported subject's open reports, with an optional note: handled, it stays served. */
 function DismissReports({ workflowId, subject, name, onDismissed, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onDismissed(): void; onCancel(): void }) {
@@ -210,7 +211,7 @@ function DismissReports({ workflowId, subject, name, onDismissed, onCancel }: { 
       await client.dismissReports(workflowId, subject.subjectId, form.values.note.trim());
       onDismissed();
     },
-    refused: (error) => problemAtFields(error, ['note'] as const, aboutSubject(name)),
+    refused: (error) => problemAtFields(error, ['note'] as const, aboutSubject(t, name)),
   });
   return (
     <InlineQuestion question={t('lab.reports.dismissQuestion', { subject: name })} className="confirm-empty" testId="lab-report-dismiss" onCancel={onCancel}>
@@ -235,7 +236,7 @@ function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { wo
     send: async () => {
       onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim(), takeDown: true }));
     },
-    refused: (error) => problemAtFields(error, ['reason'] as const, aboutSubject(name)),
+    refused: (error) => problemAtFields(error, ['reason'] as const, aboutSubject(t, name)),
   });
   return (
     <InlineQuestion question={t('lab.reports.retireQuestion', { subject: name })} className="confirm-empty" testId="lab-report-retire" onCancel={onCancel}>

@@ -42,7 +42,7 @@ function FieldsConsensus({ consensus, definition, otherwise }: { consensus: Pick
       {(fields as FieldConsensus[]).map((field) => (
         <li key={field.key}>
           <bdi>{labels.get(field.key) ?? field.key}</bdi>
-          {': '}
+          {t('app.colon')}
           {field.votes === 0 ? (
             t('lab.result.fieldNoVotes')
           ) : (
@@ -93,7 +93,9 @@ function MarkingConsensus({ consensus, definition, otherwise }: ConsensusPartsPr
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: the things marked are a fixed list, in the result's order
           <li key={index}>
-            <bdi>{markInWords(t, tool, n, mark)}</bdi>: {t('lab.result.markVotes', { votes: cluster.votes, count: consensus.votes })}
+            <bdi>{markInWords(t, tool, n, mark)}</bdi>
+            {t('app.colon')}
+            {t('lab.result.markVotes', { votes: cluster.votes, count: consensus.votes })}
             {!cluster.kept && <> {t('lab.result.markLeftOut')}</>}
           </li>
         );

@@ -53,7 +53,7 @@ export const explainFields: Explain<Task> = (task, issue, t) => {
 /** The fields given a value, each as "label: value"; nothing when all were left blank. */
 export const describeFields: Describe<Task> = (task, value, t) => {
   const values = valuesOf(task, value);
-  const given = task.fields.filter((field) => values[field.key]!.trim() !== '').map((field) => `${field.label}: ${values[field.key]!.trim()}`);
+  const given = task.fields.filter((field) => values[field.key]!.trim() !== '').map((field) => `${field.label}${t('app.colon')}${values[field.key]!.trim()}`);
   return given.length ? given.join('; ') : t('feedback.nothing');
 };
 

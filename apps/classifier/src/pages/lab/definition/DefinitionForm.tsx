@@ -1,11 +1,13 @@
 import type { SubjectSetSummary } from '@chorus/client';
+import { toPointer } from '@chorus/tasks';
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { sentence } from '../../../lib/account';
 import { apiWordsOf, messageAt } from '../../../lib/definitionPlaces';
-import { definitionOf, type FormDraft, type KeyProblem, type TaskRow, withField } from '../../../lib/definitionDraft';
+import { definitionOf, type FormDraft, type KeyProblem, leadsTo, type TaskRow, withField } from '../../../lib/definitionDraft';
 import { hintKeyAt } from '../../../lib/definitionHints';
-import { DEFINITION, fieldsOf, type PlacedMessage } from '../../../lib/definitionSchema';
+import { DEFINITION, fieldsOf, isObject, type PlacedMessage } from '../../../lib/definitionSchema';
 import { firstControlIn } from '../../../lib/focus';
 import { FieldControl } from './Field';
 import { childPlace, type DefinitionFormContext, FormContext, ROOT } from './formContext';
@@ -36,7 +38,8 @@ export function DefinitionForm({
   sets: readonly SubjectSetSummary[];
   onChange: (draft: FormDraft) => void;
 }) {
-  useTranslation(); // said again in another language: the messages below are put in words through `i18n`
+  // Said again in another language: the messages below are put in words through `i18n`, task names through `t`.
+  const { t } = useTranslation();
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   useEffect(() => {
     if (!focus) return;
@@ -47,9 +50,11 @@ export function DefinitionForm({
   const say = (placed: PlacedMessage[] | undefined, at: string) =>
     placed?.map(({ within, message }) => sentence(within ? messageAt({ pointer: `${at}/${within}`, message }, at) : apiWordsOf(message))).join(' ') || undefined;
   const definition = definitionOf(draft);
+  const keys = [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))];
   const context: DefinitionFormContext = {
-    keys: [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))],
-    taskNames: taskNamesOf(draft.tasks),
+    keys,
+    nextKeysAt: (pointer) => nextKeysAt(keys, definition, pointer),
+    taskNames: taskNamesOf(t, draft.tasks),
     sets,
     errorAt: (pointer) => say(messages.errors.get(pointer), pointer),
     warningAt: (pointer) => say(messages.warnings.get(pointer), pointer),
@@ -69,12 +74,19 @@ export function DefinitionForm({
   );
 }
 
+/** The keys a `next` at `pointer` may name: all but its own task and those that lead to it; all for another field. */
+function nextKeysAt(keys: readonly string[], definition: Record<string, unknown>, pointer: string): readonly string[] {
+  const owner = pointer.endsWith('/next') ? keys.find((key) => pointer.startsWith(`${toPointer(['tasks', key])}/`)) : undefined;
+  const tasks = isObject(definition.tasks) ? definition.tasks : {};
+  return owner === undefined ? keys : keys.filter((key) => !leadsTo(tasks, key, owner));
+}
+
 /** Each task's key with its question or instruction (`T3: How many people?`), as a choice of task names it; the first task of a key typed twice. */
-function taskNamesOf(tasks: readonly TaskRow[]): ReadonlyMap<string, string> {
+function taskNamesOf(t: TFunction, tasks: readonly TaskRow[]): ReadonlyMap<string, string> {
   const names = new Map<string, string>();
   for (const { key, task } of tasks) {
     const words = [task.question, task.instruction].find((text): text is string => typeof text === 'string' && text.trim() !== '')?.trim();
-    if (key && !names.has(key)) names.set(key, words ? `${key}: ${words}` : key);
+    if (key && !names.has(key)) names.set(key, words ? `${key}${t('app.colon')}${words}` : key);
   }
   return names;
 }

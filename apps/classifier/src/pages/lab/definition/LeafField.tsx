@@ -21,7 +21,7 @@ export interface FieldProps {
 export function LeafField({ name, field, value, onChange, place }: FieldProps) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const { keys, taskNames, sets, errorAt, warningAt } = useDefinitionForm();
+  const { keys, nextKeysAt, taskNames, sets, errorAt, warningAt } = useDefinitionForm();
   const frame = { id: place.id, label: labels.label(name), hint: labels.hint(place, field), error: errorAt(place.pointer), warning: warningAt(place.pointer) };
   const shown = shownValue(field, value);
   const typed = (text: string) => onChange(typedValue(field, text));
@@ -44,11 +44,14 @@ export function LeafField({ name, field, value, onChange, place }: FieldProps) {
       return (
         <Choice {...frame} value={shown} choices={kind.options.map((option) => [option, labels.option(name, option)])} empty={field.optional && field.fallback === undefined ? t('lab.definitionForm.unset') : undefined} unknown={(other) => t('lab.definitionForm.notAChoice', { value: other })} onChange={onChange} />
       );
-    // A task key that may be left out is a `next`: none ends the workflow.
-    case 'taskKey':
+    // A task key that may be left out is a `next`: none ends the workflow. One that would loop is not offered, unless
+    // the definition names it already (written as JSON), to be shown and refused at its place.
+    case 'taskKey': {
+      const offered = nextKeysAt(place.pointer);
       return (
-        <Choice {...frame} value={value} choices={keys.map((key) => [key, taskNames.get(key) ?? key])} empty={field.optional ? t('lab.definitionForm.endOfWorkflow') : t('lab.definitionForm.chooseTask')} unknown={(key) => t('lab.definitionForm.missingTask', { key })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
+        <Choice {...frame} value={value} choices={keys.filter((key) => offered.includes(key) || key === value).map((key) => [key, taskNames.get(key) ?? key])} empty={field.optional ? t('lab.definitionForm.endOfWorkflow') : t('lab.definitionForm.chooseTask')} unknown={(key) => t('lab.definitionForm.missingTask', { key })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
       );
+    }
     case 'subjectSet':
       return (
         <Choice {...frame} value={value} choices={sets.map((set) => [set.id, set.name])} empty={field.optional ? t('lab.definitionForm.none') : t('lab.definitionForm.chooseSet')} unknown={(id) => t('lab.definitionForm.missingSet', { id })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />

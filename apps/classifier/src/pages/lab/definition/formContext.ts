@@ -23,6 +23,8 @@ export const childPlace = (place: Place, segment: string, idSegment = segment): 
 export interface DefinitionFormContext {
   /** The tasks' keys, in order, each once. */
   keys: readonly string[];
+  /** The keys a task's `next` at `pointer` may name: every task but that task and those that lead back to it (a loop). */
+  nextKeysAt(pointer: string): readonly string[];
   /** What a choice of task shows for each key: the key and the task's question (`T3: How many people?`). */
   taskNames: ReadonlyMap<string, string>;
   sets: readonly SubjectSetSummary[];
