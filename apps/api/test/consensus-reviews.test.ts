@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, subjectResultDetailSchema } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, problemSchema, subjectResultDetailSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type TestAccount, newMember } from '../../../test/support/accounts';
@@ -145,6 +145,77 @@ describe("researchers' reviews of a consensus", () => {
     const { reviews } = await stack.client.subjectResult(workflowId, idOf.b!);
     expect(reviews.T1).toMatchObject({ state: 'approved', value: 'yes', consensusChanged: true });
     expect(reviews.T0).toMatchObject({ state: 'approved', value: 'Dear Mary', consensusChanged: false });
+  });
+
+  it('approves only the consensus answer shown: one a classification aggregated since changed is refused 409 with the answer now, nothing stored; a replay answers as the first approval did', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Posters' });
+    const {
+      subjectIds: [poster],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'poster', locations: [{ type: 'text', text: 'A poster' }] }]);
+    const { id } = await stack.client.createWorkflow(projectId, {
+      name: 'Posters',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T1' }] },
+        T1: { type: 'multiple', question: 'Which colours?', answers: ['red', 'blue', 'green'].map((value) => ({ value, label: value })) },
+      },
+      retirement: { rule: 'count', count: 20 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    /** `volunteers` more guests answer whether the poster is dated (all see red and blue), aggregated. */
+    const classified = async (dated: string, volunteers: number) => {
+      for (let each = 0; each < volunteers; each += 1) {
+        const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+        await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: poster!, annotations: [{ task: 'T0', value: dated }, { task: 'T1', value: ['red', 'blue'] }] }, randomUUID());
+      }
+      await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    };
+    const reviewsStored = async () => (await stack.db.query('SELECT task, approved_consensus FROM consensus_reviews WHERE workflow_id = $1 ORDER BY task', [id])).rows;
+    const rowChanged = async () => (await stack.db.query('SELECT updated_at FROM subject_workflow_status WHERE workflow_id = $1', [id])).rows[0].updated_at.toISOString();
+    await classified('yes', 2);
+    const shown = (await stack.client.subjectResult(id, poster!)).consensus;
+    expect(shown.T0?.answer).toBe('yes');
+    // Three volunteers say no after the page was read, and the worker aggregates them: the consensus is no.
+    await classified('no', 3);
+    const before = await rowChanged();
+    const refused = await refusal(stack.client.approveConsensus(id, poster!, 'T0', shown.T0!.answer!));
+    expect([refused?.status, refused?.problem.type, refused?.problem.errors, refused?.problem.consensus]).toEqual([409, 'urn:chorus:problem:consensus-changed', [{ pointer: '/consensus', message: 'is not the consensus answer any more' }], 'no']);
+    expect(refused?.problem.detail).toBe('The consensus of task "T0" changed since it was shown to you (later classifications, or a re-aggregation): it is now "no": look again, and approve that (send it as consensus) or correct it (value). Nothing was stored.');
+    expect(problemSchema.parse(refused?.problem)).toEqual(refused?.problem);
+    expect([await reviewsStored(), await rowChanged()]).toEqual([[], before]);
+
+    // The answer now, approved once shown; a multiple choice's answers are the same answer in any order.
+    const approved = await stack.client.approveConsensus(id, poster!, 'T0', 'no');
+    expect(approved).toMatchObject({ task: 'T0', state: 'approved', value: 'no', consensusChanged: false });
+    const colours = (await stack.client.subjectResult(id, poster!)).consensus.T1!.answer!;
+    expect(colours.split(';').sort()).toEqual(['blue', 'red']);
+    expect(await stack.client.approveConsensus(id, poster!, 'T1', colours.split(';').reverse().join(';'))).toMatchObject({ task: 'T1', state: 'approved', value: colours.split(';') });
+    expect(await reviewsStored()).toEqual([{ task: 'T0', approved_consensus: 'no' }, { task: 'T1', approved_consensus: colours }]);
+
+    // A replay answers the review it made, also once later votes changed the consensus again (yes, 4 to 3).
+    expect(await stack.client.approveConsensus(id, poster!, 'T0', 'no')).toEqual(approved);
+    await classified('yes', 2);
+    const replayedAt = await rowChanged();
+    expect(await stack.client.approveConsensus(id, poster!, 'T0', 'no')).toEqual({ ...approved, consensusChanged: true });
+    expect([(await reviewsStored())[0], await rowChanged()]).toEqual([{ task: 'T0', approved_consensus: 'no' }, replayedAt]);
+    expect((await refusal(stack.client.approveConsensus(id, poster!, 'T0', 'maybe')))?.problem.consensus).toBe('yes');
+    // A tie: no answer to approve any more.
+    await classified('no', 1);
+    const tie = await refusal(stack.client.approveConsensus(id, poster!, 'T0', 'yes'));
+    expect([tie?.status, tie?.problem.consensus, tie?.problem.detail]).toEqual([409, null, expect.stringContaining('it has no answer now')]);
+    // Without the answer shown, the consensus is approved as it is, as before: none to approve in a tie.
+    expect((await refusal(stack.client.reviewConsensus(id, poster!, 'T0')))?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    expect(await reviewsStored()).toEqual([{ task: 'T0', approved_consensus: 'no' }, { task: 'T1', approved_consensus: colours }]);
+  });
+
+  it('refuses a consensus approved that is not text, or sent with a correction, naming it, and stores nothing', async () => {
+    const before = await stack.client.subjectResult(workflowId, idOf.c!);
+    for (const body of [{ consensus: 3 }, { consensus: null }, { consensus: ['yes'] }, { consensus: 'yes', value: 'no' }]) {
+      const refused = await refusal(stack.client.request('PUT', `/workflows/${workflowId}/subjects/${idOf.c}/reviews/T1`, body));
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/consensus']]);
+    }
+    expect((await stack.client.subjectResult(workflowId, idOf.c!)).reviews).toEqual(before.reviews);
   });
 
   it('counts only the tasks a researcher can approve as waiting for a review: not one the consensus path does not reach, nor one the current version dropped', async () => {

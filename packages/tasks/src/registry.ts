@@ -93,6 +93,12 @@ interface TaskTypeEntry<T extends TaskType> {
    */
   consensusValue(answer: string): unknown;
   /**
+   * The parts of a consensus answer (as stored) that is a set, in any order, for `sameConsensusAnswer`: a multiple
+   * choice's choices, a tagging task's tags, a marking task's marks; undefined for one that cannot be read as such.
+   * Absent: the answer is one whole, compared as it is.
+   */
+  consensusParts?(answer: string): string[] | undefined;
+  /**
    * A subject's known answer (`goldStandard[task]`) in the annotation format, from the short forms researchers may
    * write too (a sense, a list of tags, one value, a list as a download cell); as given when omitted.
    */
@@ -131,6 +137,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
     flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
     consensusValue: listOf,
+    consensusParts: listOf,
     knownAnswer: multipleKnownAnswer,
     givesKnownAnswer: sameChoices,
     flatKnownAnswer: flatKnownChoices,
@@ -176,6 +183,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
     consensusValue: (accepted): TaggingAnnotation => ({ add: listOf(accepted), up: [], down: [] }),
+    consensusParts: listOf,
     knownAnswer: taggingKnownAnswer,
     givesKnownAnswer: givesKnownTags,
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
@@ -211,6 +219,10 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: MarkingAnnotation) => JSON.stringify(value),
     consensusValue: markingConsensusValue,
+    consensusParts: (answer) => {
+      const marks = readJsonCell(answer);
+      return Array.isArray(marks) ? marks.map((mark) => JSON.stringify(mark)) : undefined;
+    },
     knownAnswer: readJsonCell,
     flatKnownAnswer: markingFlatKnownAnswer,
     givesKnownAnswer: (given, known, task: MarkingTask) => givesKnownMarks(task, given, known),
@@ -386,6 +398,17 @@ export function givesKnownAnswer(task: Task, given: unknown, known: unknown): bo
 /** The consensus answer of `task` (as stored) in the task's annotation format: see `consensusValue`. */
 export function consensusValueOf(task: Task, answer: string): unknown {
   return entryFor(task).consensusValue(answer);
+}
+
+/**
+ * Whether two consensus answers of `task`, as stored, are the same answer: the same text, or the same parts in another
+ * order where the answer is a set (`consensusParts`: `red;blue` is `blue;red`).
+ */
+export function sameConsensusAnswer(task: Task, a: string, b: string): boolean {
+  if (a === b) return true;
+  const partsOf = entryFor(task).consensusParts;
+  const [inA, inB] = [partsOf?.(a)?.sort(), partsOf?.(b)?.sort()];
+  return inA !== undefined && inB !== undefined && inA.length === inB.length && inA.every((part, index) => part === inB[index]);
 }
 
 /** A valid known answer to `task` as one cell of the consensus download. */
