@@ -1,4 +1,4 @@
-import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
+import { type ConsensusReview, isProblem, type SubjectResultDetail } from '@chorus/client';
 import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped } from '@chorus/tasks';
 import { useCallback, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -18,9 +18,10 @@ import { MarkingCorrection } from './MarkingCorrection';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
- * transcriptions, and Concordia's reviewers): its state, and approving it as it is, correcting it (a transcription's
+ * transcriptions, and Concordia's reviewers): its state, and approving the consensus answer shown, correcting it (a transcription's
  * text, a single choice's answer, a fields task's values, a marking task's marks on the image) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
- * version with a consensus only: a review is checked against the current version.
+ * version with a consensus only: a review is checked against the current version. An approval of an answer the
+ * consensus no longer has is refused: `readAgain` reads the subject's results again, to show the consensus now.
  */
 export function ConsensusReviews({
   workflowId,
@@ -28,7 +29,8 @@ export function ConsensusReviews({
   current,
   name,
   mayUndo,
-}: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean }) {
+  readAgain,
+}: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean; readAgain: () => void }) {
   const { t } = useTranslation();
   const [reviews, setReviews] = useState(subject.reviews);
   const tasks = tasksInOrder(subject.consensus).filter(([task]) => Object.hasOwn(current.tasks, task));
@@ -50,6 +52,7 @@ export function ConsensusReviews({
           consensusVotes={consensus?.votes ?? 0}
           review={reviews[task]}
           mayUndo={mayUndo}
+          readAgain={readAgain}
           onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
         />
       ))}
@@ -77,6 +80,9 @@ function startingValue(definition: Task, review: ConsensusReview | undefined, co
   return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : kind === 'number' ? numberAsTyped(values[key]!, language) : values[key]]));
 }
 
+/** Whether a corrected value is still what it started as: nothing the researcher changed would be lost in replacing it. */
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 function TaskReview({
   workflowId,
   subjectId,
@@ -88,6 +94,7 @@ function TaskReview({
   consensusVotes,
   review,
   mayUndo,
+  readAgain,
   onChange,
 }: {
   workflowId: string;
@@ -100,6 +107,7 @@ function TaskReview({
   consensusVotes: number;
   review: ConsensusReview | undefined;
   mayUndo: (review: ConsensusReview) => boolean;
+  readAgain: () => void;
   onChange: (review: ConsensusReview | null) => void;
 }) {
   const { t } = useTranslation();
@@ -122,6 +130,22 @@ function TaskReview({
    * the review's state, which says what it is now.
    */
   const stateLine = useRef<HTMLParagraphElement>(null);
+  /** Whether the correction is still what the consensus `answer` starts it as: nothing of the researcher's to keep. */
+  const untouched = (answer: string | null) => sameValue(value, startingValue(definition, review, answer, language));
+  /** The consensus changed since the page read it: said until the next review, with whether a correction begun is kept. */
+  const sayChanged = (kept: boolean) =>
+    setProblem((t) => ({ detail: kept ? t('lab.review.consensusChangedCorrectionKept', { task }) : t('lab.review.consensusChanged', { task }), fields: [] }));
+  /**
+   * The consensus answer shown, which approving approves. The page's results read again with another (after an
+   * approval refused as the consensus changed) take its place, and the correction's too unless the researcher changed it.
+   */
+  const [shown, setShown] = useState(consensusAnswer);
+  if (shown !== consensusAnswer) {
+    const kept = !untouched(shown);
+    setShown(consensusAnswer);
+    sayChanged(kept);
+    if (!kept) setValue(startingValue(definition, review, consensusAnswer, language));
+  }
 
   /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. Whether it worked. */
   const act = async (working: Promise<ConsensusReview | null>): Promise<boolean> => {
@@ -131,7 +155,10 @@ function TaskReview({
       onChange(await working);
       return true;
     } catch (error) {
-      setProblem(() => describeError(error));
+      if (isProblem(error, 'consensus-changed', 409)) {
+        sayChanged(!untouched(shown));
+        readAgain();
+      } else setProblem(() => describeError(error));
       return false;
     } finally {
       setBusy(false);
@@ -140,7 +167,8 @@ function TaskReview({
   };
   // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
   const approve = async () => {
-    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer, language));
+    if (shown === null) return;
+    if ((await act(client.approveConsensus(workflowId, subjectId, task, shown))) && definition.type === 'marking') setValue(startingValue(definition, undefined, shown, language));
   };
   const correct = async () => {
     if (definition.type === 'marking' && refuseMarks(definition)) return;
@@ -204,7 +232,7 @@ function TaskReview({
         />
       )}
       <div className="button-row">
-        <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
+        <button type="button" className="button button-primary" disabled={busy || shown === null} onClick={() => void approve()}>
           {t('lab.review.approve')}
         </button>
         {correctable && (
