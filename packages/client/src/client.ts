@@ -651,8 +651,9 @@ export class ChorusClient {
     return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);
   }
   /**
-   * Approves a task's consensus for a subject as it is when the approval arrives (no `value`; `approveConsensus`
-   * approves only the answer shown), or corrects it to `value` (researchers, and reviewers for a subject they did not classify).
+   * Corrects a task's consensus for a subject to `value` (researchers, and reviewers for a subject they did not
+   * classify); without `value`, approves the consensus as it is when the approval arrives, whatever later votes made it.
+   * @deprecated Without `value` (an approval): use `approveConsensus`, which approves only the answer shown.
    */
   reviewConsensus(workflowId: string, subjectId: string, task: string, value?: unknown) {
     return this.call<ConsensusReview>('PUT', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`, value === undefined ? {} : { value });

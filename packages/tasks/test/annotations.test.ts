@@ -233,8 +233,9 @@ describe('the same consensus answer, as stored', () => {
     expect([same('T2', 'a;b', 'b;a'), same('T2', 'a;b', 'a'), same('T2', 'a;b', 'a;b;c'), same('T2', '', ''), same('T2', 'a;a', 'a')]).toEqual([true, false, false, true, false]);
     expect([same('T3', 'horse;cart', 'cart;horse'), same('T3', 'horse', 'Horse')]).toEqual([true, false]);
     expect([same('T0', 'yes', 'yes'), same('T0', 'yes', 'no')]).toEqual([true, false]);
-    // A text is one whole: its words in another order are another text.
+    // A text is one whole: its words in another order are another text; decomposed (NFD), it is the same text.
     expect([same('T4', 'The text', 'The text'), same('T4', 'The text', 'text The'), same('T4', 'a;b', 'b;a')]).toEqual([true, false, false]);
+    expect([same('T4', 'caf\u00e9', 'cafe\u0301'), same('T4', 'caf\u00e9', 'cafe')]).toEqual([true, false]);
   });
 });
 

@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -56,15 +56,16 @@ const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND s
 /** The consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
 const OWN_APPROVAL = "SELECT approved_consensus FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
 
-/** An approval of an answer shown that is not the task's consensus answer any more (`now`, null: none). */
+/**
+ * An approval of an answer shown that is not the task's consensus answer any more: `now`, given as the problem's
+ * `consensus` (not repeated in its detail), or null, a tie since.
+ */
 function consensusChanged(taskKey: string, now: string | null): ProblemException {
-  const isNow = now === null ? 'has no answer now (a tie, or a task its consensus path does not reach): correct it (value) or wait for more answers' : `is now ${JSON.stringify(now)}: look again, and approve that (send it as consensus) or correct it (value)`;
-  const changed = new ProblemException(
-    409,
-    `The consensus of task "${taskKey}" changed since it was shown to you (later classifications, or a re-aggregation): it ${isNow}. Nothing was stored.`,
-    [{ pointer: '/consensus', message: 'is not the consensus answer any more' }],
-    'consensus-changed',
-  );
+  const detail =
+    now === null
+      ? `The consensus of task "${taskKey}" has no answer now (the answers are tied since it was shown to you): correct it (value) or wait for more answers. Nothing was stored.`
+      : `The consensus of task "${taskKey}" changed since it was shown to you (later classifications, or a re-aggregation): it is now another answer, given as \`consensus\`: look at it again, and approve it (send it as consensus) or correct it (value). Nothing was stored.`;
+  const changed = new ProblemException(409, detail, [{ pointer: '/consensus', message: 'is not the consensus answer any more' }], 'consensus-changed');
   changed.body.consensus = now;
   return changed;
 }
@@ -225,16 +226,20 @@ export class ConsensusReviewsService {
 
   /**
    * The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach
-   * has none. Read under the subject's row lock, which aggregation takes too: `seen`, the answer the caller was shown,
-   * must still be it (`consensus-changed`).
+   * has none (422 naming `/value`). Read under the subject's row lock, which aggregation takes too: `seen`, the answer
+   * the caller was shown, must still be it (`consensus-changed`), a tie since included; a task that has no consensus
+   * answer to approve otherwise is answered as without `seen`, as it cannot be one that changed.
    */
   private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, task: Task, seen: string | undefined): Promise<string> {
-    const [consensus] = await manager.query<{ answer: string }[]>(
-      `SELECT c.answer FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3 AND ${APPROVABLE}`,
+    const [consensus] = await manager.query<{ answer: string | null; approvable: boolean; tie: boolean }[]>(
+      `SELECT c.answer, ${APPROVABLE} AS approvable, ${TIE} AS tie FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
       [workflowId, subjectId, taskKey],
     );
-    if (seen !== undefined && !(consensus && sameConsensusAnswer(task, consensus.answer, seen))) throw consensusChanged(taskKey, consensus?.answer ?? null);
-    if (consensus) return consensus.answer;
+    if (consensus?.approvable) {
+      if (seen === undefined || sameConsensusAnswer(task, consensus.answer!, seen)) return consensus.answer!;
+      throw consensusChanged(taskKey, consensus.answer);
+    }
+    if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
     throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
   }
 }
