@@ -1,5 +1,5 @@
 import { type ConsensusReview, isProblem, type SubjectResultDetail } from '@chorus/client';
-import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped } from '@chorus/tasks';
+import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped, sameConsensusAnswer } from '@chorus/tasks';
 import { useCallback, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -33,6 +33,12 @@ export function ConsensusReviews({
 }: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean; readAgain: () => void }) {
   const { t } = useTranslation();
   const [reviews, setReviews] = useState(subject.reviews);
+  // Read again (after an approval refused as the consensus changed): the reviews too, others' made meanwhile included.
+  const [read, setRead] = useState(subject);
+  if (read !== subject) {
+    setRead(subject);
+    setReviews(subject.reviews);
+  }
   const tasks = tasksInOrder(subject.consensus).filter(([task]) => Object.hasOwn(current.tasks, task));
   if (!tasks.length) return null;
   return (
@@ -83,6 +89,9 @@ function startingValue(definition: Task, review: ConsensusReview | undefined, co
 /** Whether a corrected value is still what it started as: nothing the researcher changed would be lost in replacing it. */
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Whether two consensus answers of the task (null: none) are the same answer, a set's parts in any order. */
+const sameAnswer = (definition: Task, a: string | null, b: string | null) => a === b || (a !== null && b !== null && sameConsensusAnswer(definition, a, b));
+
 function TaskReview({
   workflowId,
   subjectId,
@@ -130,21 +139,26 @@ function TaskReview({
    * the review's state, which says what it is now.
    */
   const stateLine = useRef<HTMLParagraphElement>(null);
-  /** Whether the correction is still what the consensus `answer` starts it as: nothing of the researcher's to keep. */
-  const untouched = (answer: string | null) => sameValue(value, startingValue(definition, review, answer, language));
   /** The consensus changed since the page read it: said until the next review, with whether a correction begun is kept. */
   const sayChanged = (kept: boolean) =>
     setProblem((t) => ({ detail: kept ? t('lab.review.consensusChangedCorrectionKept', { task }) : t('lab.review.consensusChanged', { task }), fields: [] }));
   /**
-   * The consensus answer shown, which approving approves. The page's results read again with another (after an
-   * approval refused as the consensus changed) take its place, and the correction's too unless the researcher changed it.
+   * What the correction started as: the subject's results, the consensus answer and the review it was read from. Read
+   * again (after an approval refused as the consensus changed), the correction starts again from them unless the
+   * researcher changed it, and a consensus answer that is another (not the same set in another order) is said so.
    */
-  const [shown, setShown] = useState(consensusAnswer);
-  if (shown !== consensusAnswer) {
-    const kept = !untouched(shown);
-    setShown(consensusAnswer);
-    sayChanged(kept);
-    if (!kept) setValue(startingValue(definition, review, consensusAnswer, language));
+  const [started, setStarted] = useState({ subject, answer: consensusAnswer, review });
+  /** An approval was refused as the consensus changed: the results being read again say whether it is another now. */
+  const [refused, setRefused] = useState(false);
+  if (started.subject !== subject || started.review !== review) {
+    setStarted({ subject, answer: consensusAnswer, review });
+    if (started.subject !== subject) {
+      const kept = !sameValue(value, startingValue(definition, started.review, started.answer, language));
+      if (!kept) setValue(startingValue(definition, review, consensusAnswer, language));
+      if (!sameAnswer(definition, started.answer, consensusAnswer)) sayChanged(kept);
+      else if (refused) setProblem((t) => ({ detail: t('lab.review.consensusChangedBack', { task }), fields: [] }));
+      setRefused(false);
+    }
   }
 
   /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. Whether it worked. */
@@ -156,7 +170,7 @@ function TaskReview({
       return true;
     } catch (error) {
       if (isProblem(error, 'consensus-changed', 409)) {
-        sayChanged(!untouched(shown));
+        setRefused(true);
         readAgain();
       } else setProblem(() => describeError(error));
       return false;
@@ -167,8 +181,8 @@ function TaskReview({
   };
   // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
   const approve = async () => {
-    if (shown === null) return;
-    if ((await act(client.approveConsensus(workflowId, subjectId, task, shown))) && definition.type === 'marking') setValue(startingValue(definition, undefined, shown, language));
+    if (consensusAnswer === null) return;
+    if ((await act(client.approveConsensus(workflowId, subjectId, task, consensusAnswer))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer, language));
   };
   const correct = async () => {
     if (definition.type === 'marking' && refuseMarks(definition)) return;
@@ -232,7 +246,7 @@ function TaskReview({
         />
       )}
       <div className="button-row">
-        <button type="button" className="button button-primary" disabled={busy || shown === null} onClick={() => void approve()}>
+        <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
           {t('lab.review.approve')}
         </button>
         {correctable && (
