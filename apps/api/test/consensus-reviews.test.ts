@@ -240,8 +240,8 @@ describe("researchers' reviews of a consensus", () => {
     expect(shown.T0?.answer).toBe('Zoé Müller'.normalize('NFC'));
     const markedAgain = JSON.stringify((JSON.parse(shown.T2!.answer!) as object[]).reverse().map((mark) => Object.fromEntries(Object.entries(mark).reverse())));
     expect(markedAgain).not.toBe(shown.T2?.answer);
-    // Text nested 200,000 levels deep is no list of marks, read without overflowing the stack: not the answer shown.
-    const deep = await refusal(stack.client.approveConsensus(id, card!, 'T2', '['.repeat(200_000)));
+    // Lists nested 200,000 levels deep are no list of marks, read without overflowing the stack (once a 500): not the answer shown.
+    const deep = await refusal(stack.client.approveConsensus(id, card!, 'T2', '['.repeat(200_000) + ']'.repeat(200_000)));
     expect([deep?.status, deep?.problem.consensus]).toEqual([409, shown.T2?.answer]);
     expect(await stack.client.approveConsensus(id, card!, 'T2', markedAgain)).toMatchObject({ state: 'approved', value: JSON.parse(shown.T2!.answer!) });
     const writtenAgain = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(shown.T1!.answer!) as object).reverse()), null, 2);

@@ -142,7 +142,7 @@ describe('marking task: answers', () => {
     expect(sameConsensusAnswer(task, '{not json', '{not json')).toBe(true);
     // A mark's keys in another order are the same mark; text nested too deep to walk is no list of marks.
     expect(sameConsensusAnswer(task, JSON.stringify([one]), '[{"y":2,"x":1,"tool":"penguin"}]')).toBe(true);
-    expect(sameConsensusAnswer(task, JSON.stringify([one]), '['.repeat(200_000))).toBe(false);
+    expect(sameConsensusAnswer(task, JSON.stringify([one]), '['.repeat(200_000) + ']'.repeat(200_000))).toBe(false);
   });
 
   it('writes an answer as JSON text, and reads a consensus answer back as marks ([] for none)', () => {
