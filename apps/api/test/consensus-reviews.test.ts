@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, subjectResultDetailSchema } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, problemSchema, subjectResultDetailSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type TestAccount, newMember } from '../../../test/support/accounts';
@@ -147,6 +147,119 @@ describe("researchers' reviews of a consensus", () => {
     expect(reviews.T0).toMatchObject({ state: 'approved', value: 'Dear Mary', consensusChanged: false });
   });
 
+  it('approves only the consensus answer shown: one a classification aggregated since changed is refused 409 with the answer now, nothing stored; a replay answers as the first approval did', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Posters' });
+    const {
+      subjectIds: [poster, unseen],
+    } = await stack.client.addSubjects(set.id, ['poster', 'unseen'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `A ${externalId}` }] })));
+    const { id } = await stack.client.createWorkflow(projectId, {
+      name: 'Posters',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T1' }] },
+        T1: { type: 'multiple', question: 'Which colours?', answers: ['red', 'blue', 'green'].map((value) => ({ value, label: value })) },
+      },
+      retirement: { rule: 'count', count: 20 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    /** `volunteers` more guests answer whether the poster is dated (all see red and blue), aggregated. */
+    const classified = async (dated: string, volunteers: number) => {
+      for (let each = 0; each < volunteers; each += 1) {
+        const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+        await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: poster!, annotations: [{ task: 'T0', value: dated }, { task: 'T1', value: ['red', 'blue'] }] }, randomUUID());
+      }
+      await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    };
+    const reviewsStored = async () => (await stack.db.query('SELECT task, approved_consensus FROM consensus_reviews WHERE workflow_id = $1 ORDER BY task', [id])).rows;
+    const rowChanged = async () => (await stack.db.query('SELECT updated_at FROM subject_workflow_status WHERE workflow_id = $1', [id])).rows[0].updated_at.toISOString();
+    await classified('yes', 2);
+    const shown = (await stack.client.subjectResult(id, poster!)).consensus;
+    expect(shown.T0?.answer).toBe('yes');
+    // Three volunteers say no after the page was read, and the worker aggregates them: the consensus is no.
+    await classified('no', 3);
+    const before = await rowChanged();
+    const refused = await refusal(stack.client.approveConsensus(id, poster!, 'T0', shown.T0!.answer!));
+    expect([refused?.status, refused?.problem.type, refused?.problem.errors, refused?.problem.consensus]).toEqual([409, 'urn:chorus:problem:consensus-changed', [{ pointer: '/consensus', message: 'is not the consensus answer any more' }], 'no']);
+    expect(refused?.problem.detail).toBe('The consensus of task "T0" changed since it was shown to you (later classifications, or a re-aggregation): it is now another answer, given as `consensus`: look at it again, and approve it (send it as consensus) or correct it (value). Nothing was stored.');
+    expect(problemSchema.parse(refused?.problem)).toEqual(refused?.problem);
+    expect([await reviewsStored(), await rowChanged()]).toEqual([[], before]);
+
+    // The answer now, approved once shown; a multiple choice's answers are the same answer in any order.
+    const approved = await stack.client.approveConsensus(id, poster!, 'T0', 'no');
+    expect(approved).toMatchObject({ task: 'T0', state: 'approved', value: 'no', consensusChanged: false });
+    const colours = (await stack.client.subjectResult(id, poster!)).consensus.T1!.answer!;
+    expect(colours.split(';').sort()).toEqual(['blue', 'red']);
+    expect(await stack.client.approveConsensus(id, poster!, 'T1', colours.split(';').reverse().join(';'))).toMatchObject({ task: 'T1', state: 'approved', value: colours.split(';') });
+    expect(await reviewsStored()).toEqual([{ task: 'T0', approved_consensus: 'no' }, { task: 'T1', approved_consensus: colours }]);
+
+    // A replay answers the review it made, also once later votes changed the consensus again (yes, 4 to 3).
+    expect(await stack.client.approveConsensus(id, poster!, 'T0', 'no')).toEqual(approved);
+    await classified('yes', 2);
+    const replayedAt = await rowChanged();
+    expect(await stack.client.approveConsensus(id, poster!, 'T0', 'no')).toEqual({ ...approved, consensusChanged: true });
+    expect([(await reviewsStored())[0], await rowChanged()]).toEqual([{ task: 'T0', approved_consensus: 'no' }, replayedAt]);
+    expect((await refusal(stack.client.approveConsensus(id, poster!, 'T0', 'maybe')))?.problem.consensus).toBe('yes');
+    // A tie: no answer to approve any more.
+    await classified('no', 1);
+    const tie = await refusal(stack.client.approveConsensus(id, poster!, 'T0', 'yes'));
+    expect([tie?.status, tie?.problem.consensus, tie?.problem.detail]).toEqual([409, null, expect.stringContaining('has no answer now (the answers are tied since it was shown to you)')]);
+    // Without the answer shown, the consensus is approved as it is, as before: none to approve in a tie.
+    expect((await refusal(stack.client.reviewConsensus(id, poster!, 'T0')))?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    expect(await reviewsStored()).toEqual([{ task: 'T0', approved_consensus: 'no' }, { task: 'T1', approved_consensus: colours }]);
+    // A subject nobody answered never had a consensus answer: none to approve, as without `consensus`, not one that changed.
+    const never = await refusal(stack.client.approveConsensus(id, unseen!, 'T0', 'yes'));
+    expect([never?.status, never?.problem.errors?.map((error) => error.pointer), never?.problem.consensus]).toEqual([422, ['/value'], undefined]);
+  });
+
+  it('approves the consensus answer shown of a marking, a fields and a transcription task however a client wrote it back: marks and fields in any order, a text decomposed (NFD); text nested too deep to read is not it', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Cards' });
+    const {
+      subjectIds: [card],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'card', locations: [{ type: 'image', url: 'https://example.org/card.jpg' }] }]);
+    const { id } = await stack.client.createWorkflow(projectId, {
+      name: 'Cards',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'transcription', instruction: 'Type the name', next: 'T1' },
+        T1: { type: 'fields', instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' }, { key: 'given', label: 'Given name', kind: 'text' }], next: 'T2' },
+        T2: { type: 'marking', instruction: 'Mark the stamps', tools: [{ key: 'stamp', label: 'Stamp', shape: 'point' }] },
+      },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    const marks = [{ tool: 'stamp', x: 10, y: 20 }, { tool: 'stamp', x: 300, y: 40 }];
+    for (let each = 0; each < 2; each += 1) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      const annotations = [{ task: 'T0', value: 'Zoé Müller' }, { task: 'T1', value: { surname: 'Müller', given: 'Zoé' } }, { task: 'T2', value: marks }];
+      await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: card!, annotations }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    const shown = (await stack.client.subjectResult(id, card!)).consensus;
+    expect(shown.T0?.answer).toBe('Zoé Müller'.normalize('NFC'));
+    const markedAgain = JSON.stringify((JSON.parse(shown.T2!.answer!) as object[]).reverse().map((mark) => Object.fromEntries(Object.entries(mark).reverse())));
+    expect(markedAgain).not.toBe(shown.T2?.answer);
+    // Lists nested 200,000 levels deep are no list of marks, read without overflowing the stack (once a 500): not the answer shown.
+    const deep = await refusal(stack.client.approveConsensus(id, card!, 'T2', '['.repeat(200_000) + ']'.repeat(200_000)));
+    expect([deep?.status, deep?.problem.consensus]).toEqual([409, shown.T2?.answer]);
+    expect(await stack.client.approveConsensus(id, card!, 'T2', markedAgain)).toMatchObject({ state: 'approved', value: JSON.parse(shown.T2!.answer!) });
+    const writtenAgain = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(shown.T1!.answer!) as object).reverse()), null, 2);
+    expect(await stack.client.approveConsensus(id, card!, 'T1', writtenAgain)).toMatchObject({ state: 'approved', value: { surname: 'Müller', given: 'Zoé' } });
+    expect(await stack.client.approveConsensus(id, card!, 'T0', shown.T0!.answer!.normalize('NFD'))).toMatchObject({ state: 'approved', value: 'Zoé Müller' });
+    const stored = await stack.db.query('SELECT task, approved_consensus FROM consensus_reviews WHERE workflow_id = $1 ORDER BY task', [id]);
+    expect(stored.rows).toEqual(['T0', 'T1', 'T2'].map((task) => ({ task, approved_consensus: shown[task]!.answer })));
+  });
+
+  it('refuses a consensus approved that is not text, or sent with a correction, naming it, and stores nothing', async () => {
+    const before = await stack.client.subjectResult(workflowId, idOf.c!);
+    for (const body of [{ consensus: 3 }, { consensus: null }, { consensus: ['yes'] }, { consensus: 'yes', value: 'no' }]) {
+      const refused = await refusal(stack.client.request('PUT', `/workflows/${workflowId}/subjects/${idOf.c}/reviews/T1`, body));
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/consensus']]);
+    }
+    expect((await stack.client.subjectResult(workflowId, idOf.c!)).reviews).toEqual(before.reviews);
+  });
+
   it('counts only the tasks a researcher can approve as waiting for a review: not one the consensus path does not reach, nor one the current version dropped', async () => {
     const set = await stack.client.createSubjectSet(projectId, { name: 'Snippets' });
     const { subjectIds: [news, ad] } = await stack.client.addSubjects(set.id, ['news', 'ad'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
@@ -162,6 +275,9 @@ describe("researchers' reviews of a consensus", () => {
     }
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
     expect((await refusal(stack.client.reviewConsensus(id, news!, 'T1')))?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    // Naming an answer shown changes nothing: a task the path does not reach has none to approve, not one that changed.
+    const offPath = await refusal(stack.client.approveConsensus(id, news!, 'T1', 'soap'));
+    expect([offPath?.status, offPath?.problem.errors?.map((error) => error.pointer), offPath?.problem.consensus]).toEqual([422, ['/value'], undefined]);
     const ids = async (reviewed: boolean) => (await stack.client.subjectResults(id, { reviewed })).subjects.map((subject) => subject.id);
     expect(await ids(false)).toEqual([news, ad].sort());
     await stack.client.reviewConsensus(id, news!, 'T0');
@@ -305,6 +421,9 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     for (const call of [reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0'), reviewer.client.reviewConsensus(checkId, idOf.d!, 'T0', 'Dear Joan')]) {
       expect(await refused(call)).toEqual(NOT_TO_CHECK);
     }
+    // Naming an answer that is not its consensus tells nothing of it either: no `consensus` in the refusal.
+    const named = await refusal(reviewer.client.approveConsensus(checkId, idOf.d!, 'T0', 'Not the letter'));
+    expect([named?.status, named?.problem.type, named && 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:not-to-check', false]);
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 
@@ -487,6 +606,8 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect(await refused(reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T1', 'PPS'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
     expect((await reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T0', 'Dear Joan')).reviewedBy.memberId).toBe(reviewer.id);
     expect(await refused(reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T1'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
+    const named = await refusal(reviewer.client.approveConsensus(twoTasks, idOf.a!, 'T1', 'Not the postscript'));
+    expect([named?.status, named?.problem.type, named && 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:review-by-another', false]);
     // Her undo of T1 has nothing of hers to undo: Rex's stays.
     await reviewer.client.undoReview(twoTasks, idOf.a!, 'T1');
     expect((await stack.client.subjectResult(twoTasks, idOf.a!)).reviews.T1).toEqual(before);

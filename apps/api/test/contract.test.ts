@@ -194,6 +194,14 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
   });
 
+  it('documents a 409 a route answers as a problem (application/problem+json), as any other status', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const review = document.paths['/workflows/{id}/subjects/{subjectId}/reviews/{task}']!.put!;
+    expect(Object.keys(review.responses['409']?.content ?? {})).toEqual(['application/problem+json']);
+    expect(review.responses['409']?.content?.['application/problem+json']?.schema).toEqual(review.responses.default?.content?.['application/problem+json']?.schema);
+  });
+
   it('documents 429 on the routes a limit applies to, 429 too-many-downloads and 503 exports-busy on the downloads, and 403 email-unverified on those that wait for a verified email', async () => {
     type Operation = { operationId: string; responses: Record<string, { description?: string }> };
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };

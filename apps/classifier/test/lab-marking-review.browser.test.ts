@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
+import { laggingSubjects, until } from '../../../test/support/waiting';
 import { penguinMarkingWorkflow } from '../../../test/support/workflows';
 import { onPage, useColonyImages } from './support/colonyImage';
 import { checkScreen, seriousViolations, signedInPage, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
@@ -10,8 +11,9 @@ import { checkScreen, seriousViolations, signedInPage, useStackAndBrowser, waitF
  * worker: the consensus marks drawn on an image of its own (named apart from the media section's, its keys its own),
  * too few refused (the tool focused, nothing stored), marks placed by pointer and by keyboard, a thing the consensus
  * left out named with its votes, listed and drawn on the image (turning with it), and added back within the tool's max
- * from either by pointer or keyboard, the correction saved and said by counts, shown
- * again and in the results list; then an approval, which sets the marks being edited aside.
+ * from either by pointer or keyboard, the correction saved and said by counts, shown again and in the results list;
+ * then an approval of a consensus a later volunteer changed since the page was read, refused and said so, the new
+ * consensus shown and the marks being edited kept; then its approval, which sets them aside.
  */
 
 jest.setTimeout(150_000);
@@ -269,13 +271,23 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove', 'Sign 1 at 250, 250, 120 × 100Remove', expect.stringMatching(/^Penguin 2 at /), 'Penguin 3 at 301, 301Remove']);
     await waitToSee(review.getByText('The marks of the correction saved are drawn on the image', { exact: false }));
 
-    // Approved while its marks are being edited: the consensus is approved, and its marks shown again.
+    // Approved while its marks are being edited, once a fifth volunteer has marked the penguin at 301, 301 too since
+    // the page was read: refused, said so, the consensus shown now (that penguin kept), the marks being edited kept.
     await review.getByRole('button', { name: /^Remove Penguin 3 at 301, 301$/ }).click();
     await listed(page, 3);
+    const fifth = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await fifth.classify({ workflowId, workflowVersion: 1, subjectId: colony, annotations: [{ task: 'T0', value: [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }] }] }, randomUUID());
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    await review.getByRole('button', { name: 'Approve' }).click();
+    await waitToSee(review.getByText('The consensus of T0 changed since this page was read: classifications came in since. It is shown now in place of the one you saw, and nothing was approved: look at it again before you approve it. Your correction, not saved yet, is kept as you left it.'));
+    await waitToSee(page.getByTestId('marking-consensus').getByText('marked by 3 of 5 volunteers'));
+    expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove', 'Sign 1 at 250, 250, 120 × 100Remove', expect.stringMatching(/^Penguin 2 at /)]);
+    expect((await suite.stack.db.query('SELECT state FROM consensus_reviews WHERE subject_id = $1', [colony])).rows).toEqual([{ state: 'corrected' }]);
+    // Looked at again and approved: the consensus's marks shown again, the edits set aside.
     await review.getByRole('button', { name: 'Approve' }).click();
     await waitToSee(state.getByText('Approved by Maria Mitchell (owner),'));
-    await listed(page, 1);
-    expect(await entries()).toEqual(['Penguin 1 at 102, 102Remove']);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="lab-result-reviews"] [data-testid="marking-entry"]')].some((entry) => /^Penguin 2 at 30\d, 30\d/.test(entry.textContent ?? '')));
+    expect(await entries()).toEqual([expect.stringMatching(/^Penguin 1 at 10\d, 10\dRemove$/), expect.stringMatching(/^Penguin 2 at 30\d, 30\dRemove$/)]);
     expect((await suite.stack.db.query('SELECT state FROM consensus_reviews WHERE subject_id = $1', [colony])).rows).toEqual([{ state: 'approved' }]);
 
     // The results list marks it reviewed; the download keeps the consensus's count beside the review.
@@ -284,7 +296,7 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await waitToSee(table);
     expect(await table.locator(`tr[data-subject-id="${colony}"]`).getByTestId('reviewed').allTextContents()).toEqual(['Approved']);
     const [row] = JSON.parse(await researcher.consensus(workflowId, 'json')) as Record<string, unknown>[];
-    expect(row).toMatchObject({ T0_reviewed: 'approved', 'T0.penguin': 1, 'T0.sign': 0, 'T0_reviewed.penguin': 1, 'T0_reviewed.sign': 0 });
+    expect(row).toMatchObject({ T0_reviewed: 'approved', 'T0.penguin': 2, 'T0.sign': 0, 'T0_reviewed.penguin': 2, 'T0_reviewed.sign': 0 });
     expect(errors).toEqual([]);
   });
 });

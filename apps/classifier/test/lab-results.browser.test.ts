@@ -14,8 +14,35 @@ import { newAccount, signUp } from '../../../test/support/accounts';
 
 jest.setTimeout(120_000);
 
+/** A live project's workflow that transcribes each letter (T0) and asks whether it is dated (T1), retiring a letter after `count` classifications. */
+async function transcribeAndDate(researcher: ChorusClient, externalIds: string[], count: number) {
+  const project = await researcher.createProject({ title: 'Letters', status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+  const { subjectIds } = await researcher.addSubjects(set.id, externalIds.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Transcribe and date',
+    firstTask: 'T0',
+    tasks: {
+      T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' },
+      T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes, dated' }, { value: 'no', label: 'No date' }] },
+    },
+    retirement: { rule: 'count', count },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  return { workflowId, subjectIds, projectId: project.id };
+}
+
 describe('classifier in a browser: a workflow’s results in the lab', () => {
   const suite = useStackAndBrowser();
+  /** `volunteers` more guests classify the letter of a `transcribeAndDate` workflow (T0 `text`, T1 `dated`), aggregated. */
+  const classifyLetter = async (workflowId: string, letter: string, text: string, dated: string, volunteers: number) => {
+    for (let each = 0; each < volunteers; each += 1) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: letter, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: dated }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+  };
 
   it('lists the subjects with their status and consensus, filters them, reads more, and opens one with its classifications', async () => {
     const account = await signUp(suite.stack, { email: `lab-results-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
@@ -637,20 +664,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
   it('corrects a transcription and approves a choice on the subject’s page, by keyboard, shows who reviewed them, and lists the subjects not reviewed yet', async () => {
     const account = await signUp(suite.stack, { email: `lab-reviews-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const project = await researcher.createProject({ title: 'Letters', status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
-    const { subjectIds } = await researcher.addSubjects(set.id, ['letter-1', 'letter-2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'Transcribe and date',
-      firstTask: 'T0',
-      tasks: {
-        T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' },
-        T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes, dated' }, { value: 'no', label: 'No date' }] },
-      },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
+    const { workflowId, subjectIds } = await transcribeAndDate(researcher, ['letter-1', 'letter-2'], 5);
     for (const text of ['Dear Mary,\nI write in haste.', 'Dear Mary,\nI write in haste.']) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
       for (const subjectId of subjectIds) {
@@ -724,6 +738,103 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[1]]);
     expect(new URL(page.url()).search).toBe('?reviewed=false');
+    expect(errors).toEqual([]);
+  });
+
+  it('approves only the consensus shown: one changed since the page was read is said so and shown in its place, nothing approved, a correction begun kept', async () => {
+    const account = await signUp(suite.stack, { email: `lab-changed-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const {
+      workflowId,
+      projectId,
+      subjectIds: [letter],
+    } = await transcribeAndDate(researcher, ['letter'], 10);
+    const scientist = await newAccount(suite.stack, 'Sam');
+    await researcher.invite(projectId, { email: scientist.email, role: 'scientist' });
+    await scientist.client.acceptInvitation(projectId);
+    const classified = (text: string, dated: string, volunteers: number) => classifyLetter(workflowId, letter!, text, dated, volunteers);
+    await classified('Dear Mary', 'yes', 2);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${letter}`);
+    const state = (task: string) => page.getByTestId(`lab-review-${task}-state`);
+    await waitToSee(state('T1').getByText('Not reviewed yet.'));
+    const consensusOf = (task: string) => page.getByTestId('lab-result-consensus').locator('tbody tr').filter({ hasText: task }).locator('td').first();
+    expect(await consensusOf('T1').textContent()).toBe('Yes, dated');
+    expect(await page.getByTestId('lab-result-status').textContent()).toBe('2 of 2 classifications shown.');
+    const text = page.getByLabel('Corrected text for T0');
+    await text.fill('Dear Marie');
+    // Three volunteers come meanwhile, and the worker aggregates them: the consensus is another; and Sam, another
+    // researcher, corrects T0 of it.
+    await classified('Dear Maria', 'no', 3);
+    await scientist.client.reviewConsensus(workflowId, letter!, 'T0', 'Dear Mara');
+
+    const dated = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T1"]');
+    await dated.getByRole('button', { name: 'Approve' }).click();
+    await waitToSee(dated.getByRole('alert').getByText('The consensus of T1 changed since this page was read: classifications came in since. It is shown now in place of the one you saw, and nothing was approved: look at it again before you approve it.'));
+    await waitToSee(consensusOf('T1').getByText('No date'));
+    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('No date');
+    expect(await state('T1').textContent()).toBe('Not reviewed yet.');
+    expect((await suite.stack.db.query("SELECT 1 FROM consensus_reviews WHERE subject_id = $1 AND task = 'T1'", [letter])).rowCount).toBe(0);
+    // The transcription changed too: said so, the correction begun kept as typed.
+    await waitToSee(consensusOf('T0').getByText('Dear Maria'));
+    expect(await page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]').getByRole('alert').textContent()).toBe(
+      'The consensus of T0 changed since this page was read: classifications came in since. It is shown now in place of the one you saw, and nothing was approved: look at it again before you approve it. Your correction, not saved yet, is kept as you left it.',
+    );
+    expect(await text.inputValue()).toBe('Dear Marie');
+    // Sam's correction, made since the page was read, is shown with the consensus read again.
+    await waitToSee(state('T0').getByText('Corrected to “Dear Mara” by Sam (scientist),'));
+    // The classifications read again with it: the three that changed it are listed.
+    await waitToSee(page.getByTestId('lab-result-status').getByText('5 of 5 classifications shown.'));
+    expect(await page.getByTestId('lab-result-classifications').locator('tbody tr').count()).toBe(5);
+    // Looked at again, the answer shown now is approved.
+    await dated.getByRole('button', { name: 'Approve' }).click();
+    await waitToSee(state('T1').getByText('Approved by Maria Mitchell (owner),'));
+    expect(await dated.getByText('The consensus of T1 changed', { exact: false }).count()).toBe(0);
+    expect((await suite.stack.db.query('SELECT task, value FROM consensus_reviews WHERE subject_id = $1 ORDER BY task', [letter])).rows).toEqual([{ task: 'T0', value: 'Dear Mara' }, { task: 'T1', value: 'no' }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says a consensus changed only once the subject read again shows another: one changed back meanwhile is said so, the other tasks nothing', async () => {
+    const account = await signUp(suite.stack, { email: `lab-back-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const {
+      workflowId,
+      subjectIds: [letter],
+    } = await transcribeAndDate(researcher, ['letter'], 10);
+    const classified = (dated: string, volunteers: number) => classifyLetter(workflowId, letter!, 'Dear Mary', dated, volunteers);
+    await classified('yes', 2);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${letter}`);
+    const reviews = page.getByTestId('lab-result-reviews');
+    const dated = reviews.locator('fieldset[data-task="T1"]');
+    await waitToSee(dated.getByTestId('lab-review-T1-state').getByText('Not reviewed yet.'));
+    // No, 3 to 2, once the page was read: the approval of yes is refused, and the subject read again is held.
+    await classified('no', 3);
+    let release = () => {};
+    let readAgain = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const requested = new Promise<void>((resolve) => (readAgain = resolve));
+    await page.route(`**/api/v1/workflows/${workflowId}/subject-results/${letter}*`, async (route) => {
+      readAgain();
+      await held;
+      await route.continue();
+    });
+    await dated.getByRole('button', { name: 'Approve' }).click();
+    await requested;
+    // Refused, and the results asked again: while they are on their way, nothing is said to have changed.
+    await page.waitForTimeout(300);
+    expect(await dated.getByText('changed since this page was read', { exact: false }).count()).toBe(0);
+    // Yes again, 4 to 3, before the subject's results come: the answer shown is the consensus's again.
+    await classified('yes', 2);
+    release();
+    await waitToSee(dated.getByRole('alert').getByText('The consensus of T1 changed while you approved it, and is the answer shown again: nothing was approved; approve it again if it is right.'));
+    await waitToSee(page.getByTestId('lab-result-status').getByText('7 of 7 classifications shown.'));
+    expect(await reviews.locator('fieldset[data-task="T0"]').getByRole('alert').count()).toBe(0);
+    expect(await dated.getByText('changed since this page was read', { exact: false }).count()).toBe(0);
+    await dated.getByRole('button', { name: 'Approve' }).click();
+    await waitToSee(dated.getByTestId('lab-review-T1-state').getByText('Approved by Maria Mitchell (owner),'));
+    expect((await suite.stack.db.query('SELECT value FROM consensus_reviews WHERE subject_id = $1', [letter])).rows).toEqual([{ value: 'yes' }]);
     expect(errors).toEqual([]);
   });
 

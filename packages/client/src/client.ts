@@ -651,11 +651,19 @@ export class ChorusClient {
     return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);
   }
   /**
-   * Approves a task's consensus for a subject as it is (no `value`), or corrects it to `value` (researchers, and
-   * reviewers for a subject they did not classify).
+   * Corrects a task's consensus for a subject to `value` (researchers, and reviewers for a subject they did not
+   * classify); without `value`, approves the consensus as it is when the approval arrives, whatever later votes made it.
+   * @deprecated Without `value` (an approval): use `approveConsensus`, which approves only the answer shown.
    */
   reviewConsensus(workflowId: string, subjectId: string, task: string, value?: unknown) {
     return this.call<ConsensusReview>('PUT', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`, value === undefined ? {} : { value });
+  }
+  /**
+   * Approves a task's consensus for a subject if its answer is still `consensus`, the one shown (`consensus.<task>.answer`
+   * of its results); else nothing is stored and it throws 409 `consensus-changed`, whose problem's `consensus` is the answer now.
+   */
+  approveConsensus(workflowId: string, subjectId: string, task: string, consensus: string) {
+    return this.call<ConsensusReview>('PUT', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`, { consensus });
   }
   /** Undoes the review of a task's consensus for a subject (nothing to undo is fine; a reviewer, their own only). */
   async undoReview(workflowId: string, subjectId: string, task: string): Promise<void> {

@@ -935,6 +935,11 @@ export const problemSchema = z.strictObject({
     .strictObject({ id: z.uuid(), name: z.string(), scope: z.enum(API_KEY_SCOPES), prefix: z.string().nullable() })
     .optional()
     .meta({ description: 'With a 409 `api-key-already-made`: the key made by the first request with that Idempotency-Key (never its secret)' }),
+  consensus: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: 'With a 409 `consensus-changed`: the task’s consensus answer now, as the results give it (null: it has none), to show in place of the one approved; look at it again, and approve it if it is right' }),
   keyScope: z.enum(API_KEY_SCOPES).optional().meta({ description: 'With a 403 `api-key-scope`: the scope of the API key the request was sent with' }),
   neededScope: z.enum(API_KEY_SCOPES).optional().meta({ description: 'With a 403 `api-key-scope`: the narrowest scope of a key that may make the request' }),
 });

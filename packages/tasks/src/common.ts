@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldError } from './pointer';
+import { type FieldError, MOST_NESTING, jsonNestsDeeperThan } from './pointer';
 
 /** A key that names something in answers and downloads' columns: short, stable, URL-safe. */
 const keySchema = () => z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'use a letter followed by up to 63 letters, digits, "_" or "-"');
@@ -208,4 +208,22 @@ export function readJsonCell(known: unknown): unknown {
   } catch {
     return known;
   }
+}
+
+/** JSON with every object's keys sorted, so that the same value is the same text however its writer ordered them. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * A JSON cell read as `readJsonCell` does, only if it nests no deeper than `MOST_NESTING` (as a body may): text from a
+ * client nested deeper would overflow the stack of whatever walks it; it is kept as text.
+ */
+export function readShallowJsonCell(text: string): unknown {
+  return jsonNestsDeeperThan(text, MOST_NESTING) ? text : readJsonCell(text);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, type NextField, choicesGone, readJsonCell } from './common';
+import { LIST_SEPARATOR, type NextField, canonicalJson, choicesGone, readJsonCell, readShallowJsonCell } from './common';
 import type { FieldError } from './pointer';
 import { type FieldsAnnotation, type FieldsTask, type NumberWriting, fieldsAnnotationSchema, fieldsConsensusValue, fieldsEarlierAnswer, fieldsEarlierAnswerChanges, fieldsTaskSchema, givesKnownFields, numberWriting } from './fields/fields';
 import { type MarkingAnnotation, type MarkingTask, givesKnownMarks, markingAnnotationSchema, markingFlatKnownAnswer, markingWithDefaults, markingConsensusValue, markingEarlierAnswer, markingEarlierAnswerChanges, markingTaskSchema } from './marking/marking';
@@ -93,6 +93,12 @@ interface TaskTypeEntry<T extends TaskType> {
    */
   consensusValue(answer: string): unknown;
   /**
+   * A consensus answer (as stored, or as a client sent it back) written so that the same answer is the same text, for
+   * `sameConsensusAnswer`: a set's parts sorted (a multiple choice's choices, a tagging task's tags, a marking task's
+   * marks), JSON's keys sorted, a text composed (NFC); text that cannot be read so, as it is. Absent: compared as it is.
+   */
+  comparableConsensus?(answer: string): string;
+  /**
    * A subject's known answer (`goldStandard[task]`) in the annotation format, from the short forms researchers may
    * write too (a sense, a list of tags, one value, a list as a download cell); as given when omitted.
    */
@@ -110,6 +116,8 @@ const taskLevelNext = {
 const freeText = { consensusAnswers: () => undefined };
 /** A consensus list as stored (joined with ";", "" for none) as a list. */
 const listOf = (joined: string): string[] => (joined === '' ? [] : joined.split(LIST_SEPARATOR));
+/** A list's parts in one order, so that the same set is the same text. */
+const sortedList = (joined: string): string => JSON.stringify(listOf(joined).sort());
 
 /** The task-type registry: adding a task type means adding one entry here and one folder beside this file. */
 export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
@@ -131,6 +139,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
     flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
     consensusValue: listOf,
+    comparableConsensus: sortedList,
     knownAnswer: multipleKnownAnswer,
     givesKnownAnswer: sameChoices,
     flatKnownAnswer: flatKnownChoices,
@@ -145,6 +154,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: TranscriptionAnnotation) => value,
     consensusValue: (answer) => answer,
+    // Stored composed, as a correction is: a client's decomposed copy is the same text.
+    comparableConsensus: (answer) => answer.normalize('NFC'),
     givesKnownAnswer: sameText,
     earlierAnswer: transcriptionEarlierAnswer,
     earlierAnswerChanges: transcriptionEarlierAnswerChanges,
@@ -176,6 +187,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
     consensusValue: (accepted): TaggingAnnotation => ({ add: listOf(accepted), up: [], down: [] }),
+    comparableConsensus: sortedList,
     knownAnswer: taggingKnownAnswer,
     givesKnownAnswer: givesKnownTags,
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
@@ -194,6 +206,10 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: FieldsAnnotation) => JSON.stringify(value),
     consensusValue: fieldsConsensusValue,
+    comparableConsensus: (answer) => {
+      const form = readShallowJsonCell(answer);
+      return form !== null && typeof form === 'object' ? canonicalJson(form) : answer;
+    },
     knownAnswer: readJsonCell,
     givesKnownAnswer: (given, known, task: FieldsTask) => givesKnownFields(task, given, known),
     earlierAnswer: fieldsEarlierAnswer,
@@ -211,6 +227,10 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: MarkingAnnotation) => JSON.stringify(value),
     consensusValue: markingConsensusValue,
+    comparableConsensus: (answer) => {
+      const marks = readShallowJsonCell(answer);
+      return Array.isArray(marks) ? JSON.stringify(marks.map(canonicalJson).sort()) : answer;
+    },
     knownAnswer: readJsonCell,
     flatKnownAnswer: markingFlatKnownAnswer,
     givesKnownAnswer: (given, known, task: MarkingTask) => givesKnownMarks(task, given, known),
@@ -386,6 +406,16 @@ export function givesKnownAnswer(task: Task, given: unknown, known: unknown): bo
 /** The consensus answer of `task` (as stored) in the task's annotation format: see `consensusValue`. */
 export function consensusValueOf(task: Task, answer: string): unknown {
   return entryFor(task).consensusValue(answer);
+}
+
+/**
+ * Whether two consensus answers of `task`, as stored or as a client sent one back, are the same answer: the same text,
+ * or the same once written alike (`comparableConsensus`: `red;blue` is `blue;red`, a form's fields in any order).
+ */
+export function sameConsensusAnswer(task: Task, a: string, b: string): boolean {
+  if (a === b) return true;
+  const comparable = entryFor(task).comparableConsensus;
+  return comparable !== undefined && comparable(a) === comparable(b);
 }
 
 /** A valid known answer to `task` as one cell of the consensus download. */

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, comparableText, consensusValueOf, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, parseNewAnswer, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, comparableText, consensusValueOf, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, parseNewAnswer, sameConsensusAnswer, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -224,6 +224,18 @@ describe('flat answers, as the raw download gives them', () => {
     for (const [task, answer] of [['T0', 'yes'], ['T1', 'vehicle'], ['T2', 'a;b'], ['T2', ''], ['T3', 'horse'], ['T3', ''], ['T4', 'The text']] as const) {
       expect(flatAnswerOf(definition.tasks[task]!, consensusValueOf(definition.tasks[task]!, answer))).toBe(answer);
     }
+  });
+});
+
+describe('the same consensus answer, as stored', () => {
+  it('compares a set’s parts in any order (choices, tags), any other answer as it is', () => {
+    const same = (task: string, a: string, b: string) => sameConsensusAnswer(definition.tasks[task]!, a, b);
+    expect([same('T2', 'a;b', 'b;a'), same('T2', 'a;b', 'a'), same('T2', 'a;b', 'a;b;c'), same('T2', '', ''), same('T2', 'a;a', 'a')]).toEqual([true, false, false, true, false]);
+    expect([same('T3', 'horse;cart', 'cart;horse'), same('T3', 'horse', 'Horse')]).toEqual([true, false]);
+    expect([same('T0', 'yes', 'yes'), same('T0', 'yes', 'no')]).toEqual([true, false]);
+    // A text is one whole: its words in another order are another text; decomposed (NFD), it is the same text.
+    expect([same('T4', 'The text', 'The text'), same('T4', 'The text', 'text The'), same('T4', 'a;b', 'b;a')]).toEqual([true, false, false]);
+    expect([same('T4', 'caf\u00e9', 'cafe\u0301'), same('T4', 'caf\u00e9', 'cafe')]).toEqual([true, false]);
   });
 });
 

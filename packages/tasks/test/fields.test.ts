@@ -14,6 +14,7 @@ import {
   givesKnownAnswer,
   knownAnswerOf,
   numberWriting,
+  sameConsensusAnswer,
   validateAnnotations,
   validateWorkflowDefinition,
   workflowDefinitionSchema,
@@ -266,6 +267,17 @@ describe('fields task: numbers compared by value', () => {
 
   it('reads a stored consensus answer that is not JSON as no values', () => {
     expect(consensusValueOf(task, '{not json')).toEqual({});
+  });
+});
+
+describe('fields task: the same consensus answer', () => {
+  it('takes a form written again (fields in another order, other spacing) for the same answer, and other values for another', () => {
+    const stored = JSON.stringify({ surname: 'Smith', given: 'John' });
+    expect(sameConsensusAnswer(task, stored, '{ "given": "John",\n "surname": "Smith" }')).toBe(true);
+    expect(sameConsensusAnswer(task, stored, JSON.stringify({ surname: 'Smith', given: 'Jon' }))).toBe(false);
+    expect(sameConsensusAnswer(task, stored, JSON.stringify({ surname: 'Smith' }))).toBe(false);
+    expect(sameConsensusAnswer(task, stored, '{not json')).toBe(false);
+    expect(sameConsensusAnswer(task, stored, '['.repeat(200_000) + ']'.repeat(200_000))).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   knownAnswerOf,
   matchMarks,
   overlapOf,
+  sameConsensusAnswer,
   validateAnnotations,
   validateWorkflowDefinition,
   withoutNewAnswerLimits,
@@ -130,6 +131,18 @@ describe('marking task: answers', () => {
     const marks = Array.from({ length: MOST_MARKS + 1 }, (_, index) => ({ tool: 'penguin', x: index, y: 0 }));
     expect(errorsOf(marks, open).map((error) => error.pointer)).toEqual(['/annotations/0/value']);
     expect(errorsOf(marks.slice(1), open)).toEqual([]);
+  });
+
+  it('takes a consensus of the same marks in another order for the same answer, and text that is no list of marks for itself only', () => {
+    const [one, two] = [{ tool: 'penguin', x: 1, y: 2 }, nest];
+    expect(sameConsensusAnswer(task, JSON.stringify([one, two]), JSON.stringify([two, one]))).toBe(true);
+    expect(sameConsensusAnswer(task, JSON.stringify([one, two]), JSON.stringify([one]))).toBe(false);
+    expect(sameConsensusAnswer(task, JSON.stringify([one, one]), JSON.stringify([one, two]))).toBe(false);
+    expect(sameConsensusAnswer(task, '[]', '{not json')).toBe(false);
+    expect(sameConsensusAnswer(task, '{not json', '{not json')).toBe(true);
+    // A mark's keys in another order are the same mark; text nested too deep to walk is no list of marks.
+    expect(sameConsensusAnswer(task, JSON.stringify([one]), '[{"y":2,"x":1,"tool":"penguin"}]')).toBe(true);
+    expect(sameConsensusAnswer(task, JSON.stringify([one]), '['.repeat(200_000) + ']'.repeat(200_000))).toBe(false);
   });
 
   it('writes an answer as JSON text, and reads a consensus answer back as marks ([] for none)', () => {

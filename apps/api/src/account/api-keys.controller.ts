@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SCOPES, API_KEY_SCOPES_IN_WORDS, API_KEY_SHOWN_CHARACTERS, apiKeyListSchema, newApiKeySchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, SessionRequired } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -27,7 +27,8 @@ export class ApiKeysController {
   @ApiZodResponse(newApiKeySchema, { status: 201, description: 'The new key and its secret, shown this once: keep it where the script reads it' })
   @KeyRefused()
   @IdempotentCreate('API key', "is refused with 409 `urn:chorus:problem:api-key-already-made`, naming the key the first request made (`apiKey`: its id, name, scope and prefix), never its secret again, and makes no second key")
-  @ApiConflictResponse({
+  @ApiProblemResponse({
+    status: 409,
     description: `too-many-api-keys: the account has ${API_KEY_LIMITS.perAccount} keys in force, revoke one first; api-key-already-made: a retry under the Idempotency-Key of a key made already (\`apiKey\` names it; its secret is not shown again); request-in-progress: a retry while the first is still being handled`,
   })
   @ApiProblemResponse()

@@ -111,9 +111,14 @@ export function ApiZodQuery(name: string, schema: z.ZodType, options: { required
   return ApiQuery({ name, ...options, schema: jsonSchemaOf(schema, 'output') });
 }
 
-/** Documents that any status but the route's success is a problem (RFC 9457). */
-export function ApiProblemResponse(): MethodDecorator & ClassDecorator {
-  return ApiDefaultResponse({ description: 'A problem: what is wrong, and the JSON pointer of each bad field', content: { 'application/problem+json': { schema: jsonSchemaOf(problemSchema, 'output') } } });
+/**
+ * Documents that any status but the route's success is a problem (RFC 9457); with `status`, one such status and what
+ * it answers (`description`), its body a problem too.
+ */
+export function ApiProblemResponse(answer?: { status: number; description: string }): MethodDecorator & ClassDecorator {
+  const content = { 'application/problem+json': { schema: jsonSchemaOf(problemSchema, 'output') } };
+  if (answer) return ApiResponse({ ...answer, content });
+  return ApiDefaultResponse({ description: 'A problem: what is wrong, and the JSON pointer of each bad field', content });
 }
 
 /** Validates a uuid path parameter, naming it in the error. */

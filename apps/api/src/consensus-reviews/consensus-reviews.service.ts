@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer } from '@chorus/tasks';
+import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer, sameConsensusAnswer } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -53,6 +53,23 @@ const REVIEWABLE = `
 /** The review of the task ($3) of the subject ($2) in the workflow ($1) by the reviewer ($4): a row when there is one. */
 const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4';
 
+/** The consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
+const OWN_APPROVAL = "SELECT approved_consensus FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
+
+/**
+ * An approval of an answer shown that is not the task's consensus answer any more: `now`, given as the problem's
+ * `consensus` (not repeated in its detail), or null, a tie since.
+ */
+function consensusChanged(taskKey: string, now: string | null): ProblemException {
+  const detail =
+    now === null
+      ? `The consensus of task "${taskKey}" has no answer now (the answers are tied since it was shown to you): correct it (value) or wait for more answers. Nothing was stored.`
+      : `The consensus of task "${taskKey}" changed since it was shown to you (later classifications, or a re-aggregation): it is now another answer, given as \`consensus\`: look at it again, and approve it (send it as consensus) or correct it (value). Nothing was stored.`;
+  const changed = new ProblemException(409, detail, [{ pointer: '/consensus', message: 'is not the consensus answer any more' }], 'consensus-changed');
+  changed.body.consensus = now;
+  return changed;
+}
+
 const ownClassification = () =>
   new ProblemException(
     403,
@@ -79,9 +96,10 @@ export class ConsensusReviewsService {
   /**
    * Approves (no `value`) or corrects the task's consensus for the subject; the same review again changes nothing. An
    * approval keeps the consensus answer as it is now, in the task's annotation format: later votes may change the
-   * consensus, not the answer approved.
+   * consensus, not the answer approved. One that names the answer approved (`consensus`, as shown) approves only that
+   * answer: the consensus changed since it was shown is refused, and a replay of an approval of it answers that approval.
    */
-  async review(workflowId: string, subjectId: string, taskKey: string, { value }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
+  async review(workflowId: string, subjectId: string, taskKey: string, { value, consensus: seen }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
     const { task, role, projectId } = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : await this.validAnswer(task, value, projectId);
     return researchersTransaction(this.db, async (manager) => {
@@ -94,14 +112,28 @@ export class ConsensusReviewsService {
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
       }
       if (corrected !== null) await this.requireImageForMarks(manager, subjectId, taskKey, task, corrected);
-      const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
+      if (seen !== undefined && (await this.approvedAlready(manager, workflowId, subjectId, taskKey, task, user, seen))) return this.reviewOf(manager, workflowId, subjectId, taskKey);
+      const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey, task, seen) : null;
       const review =
         approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
       const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id, role]));
       if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
-      const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
-      return toReview(row!);
+      return this.reviewOf(manager, workflowId, subjectId, taskKey);
     });
+  }
+
+  private async reviewOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<ConsensusReview> {
+    const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
+    return toReview(row!);
+  }
+
+  /**
+   * Whether the caller's approval of the task is there already, of `seen`: a replay, answered as the first approval
+   * was (its answer kept), though later votes changed the consensus since.
+   */
+  private async approvedAlready(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, task: Task, user: AuthUser, seen: string): Promise<boolean> {
+    const [own] = await manager.query<{ approved_consensus: string }[]>(OWN_APPROVAL, [workflowId, subjectId, taskKey, user.id]);
+    return own !== undefined && sameConsensusAnswer(task, own.approved_consensus, seen);
   }
 
   /**
@@ -192,13 +224,22 @@ export class ConsensusReviewsService {
     return locked.length > 0;
   }
 
-  /** The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach has none. */
-  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<string> {
-    const [consensus] = await manager.query<{ answer: string }[]>(
-      `SELECT c.answer FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3 AND ${APPROVABLE}`,
+  /**
+   * The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach
+   * has none (422 naming `/value`). Read under the subject's row lock, which aggregation takes too: `seen`, the answer
+   * the caller was shown, must still be it (`consensus-changed`), a tie since included; a task that has no consensus
+   * answer to approve otherwise is answered as without `seen`, as it cannot be one that changed.
+   */
+  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, task: Task, seen: string | undefined): Promise<string> {
+    const [consensus] = await manager.query<{ answer: string | null; approvable: boolean; tie: boolean }[]>(
+      `SELECT c.answer, ${APPROVABLE} AS approvable, ${TIE} AS tie FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
       [workflowId, subjectId, taskKey],
     );
-    if (consensus) return consensus.answer;
+    if (consensus?.approvable) {
+      if (seen === undefined || sameConsensusAnswer(task, consensus.answer!, seen)) return consensus.answer!;
+      throw consensusChanged(taskKey, consensus.answer);
+    }
+    if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
     throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
   }
 }

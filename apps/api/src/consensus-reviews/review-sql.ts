@@ -50,6 +50,9 @@ export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (
 /** A task's stored consensus (`c`) a reviewer or researcher may approve: an answer (no tie, some votes), on the consensus path. */
 export const APPROVABLE = "c.answer IS NOT NULL AND c.result->'notReached' IS NULL";
 
+/** A task's stored consensus (`c`) on the consensus path whose answers are tied: no answer to approve now, though it may have had one. */
+export const TIE = "c.answer IS NULL AND c.votes > 0 AND c.result->'notReached' IS NULL";
+
 /** The task keys of the current version of the workflow ($1): the tasks a reviewer or researcher may review. */
 const CURRENT_TASKS = `SELECT jsonb_object_keys(v.definition->'tasks') FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1`;
 

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { validateWith } from '@chorus/tasks';
+import { canonicalJson, validateWith } from '@chorus/tasks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, catchError, concatMap, of } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -78,16 +78,6 @@ const creations = new AsyncLocalStorage<Creation>();
 /** Both only while the key is still the request's own claim ($4): a request whose key was taken over touches the new claimant's row no more. */
 const ANSWERED = 'UPDATE idempotent_requests SET response = $5 WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4';
 const RELEASE = 'DELETE FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4 AND response IS NULL';
-
-/** JSON with every object's keys sorted, so that a retry hashes alike however its client orders them. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const usedForAnotherRequest = () =>
   validationFailed([

@@ -1,5 +1,5 @@
-import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped } from '@chorus/tasks';
+import { type ConsensusReview, isProblem, type SubjectResultDetail } from '@chorus/client';
+import { type FieldFault, type FieldsTask, type Mark, type Task, type WorkflowDefinition, consensusValueOf, fieldFaults, flatAnswerOf, numberAsTyped, sameConsensusAnswer } from '@chorus/tasks';
 import { useCallback, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -18,9 +18,10 @@ import { MarkingCorrection } from './MarkingCorrection';
 
 /**
  * A researcher's or a reviewer's review of each task's consensus for the subject (as ALICE does for Zooniverse
- * transcriptions, and Concordia's reviewers): its state, and approving it as it is, correcting it (a transcription's
+ * transcriptions, and Concordia's reviewers): its state, and approving the consensus answer shown, correcting it (a transcription's
  * text, a single choice's answer, a fields task's values, a marking task's marks on the image) or undoing the review (`mayUndo`: a reviewer, their own only). Tasks of the current
- * version with a consensus only: a review is checked against the current version.
+ * version with a consensus only: a review is checked against the current version. An approval of an answer the
+ * consensus no longer has is refused: `readAgain` reads the subject's results again, to show the consensus now.
  */
 export function ConsensusReviews({
   workflowId,
@@ -28,9 +29,16 @@ export function ConsensusReviews({
   current,
   name,
   mayUndo,
-}: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean }) {
+  readAgain,
+}: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string; mayUndo: (review: ConsensusReview) => boolean; readAgain: () => void }) {
   const { t } = useTranslation();
   const [reviews, setReviews] = useState(subject.reviews);
+  // Read again (after an approval refused as the consensus changed): the reviews too, others' made meanwhile included.
+  const [read, setRead] = useState(subject);
+  if (read !== subject) {
+    setRead(subject);
+    setReviews(subject.reviews);
+  }
   const tasks = tasksInOrder(subject.consensus).filter(([task]) => Object.hasOwn(current.tasks, task));
   if (!tasks.length) return null;
   return (
@@ -50,6 +58,7 @@ export function ConsensusReviews({
           consensusVotes={consensus?.votes ?? 0}
           review={reviews[task]}
           mayUndo={mayUndo}
+          readAgain={readAgain}
           onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
         />
       ))}
@@ -77,6 +86,12 @@ function startingValue(definition: Task, review: ConsensusReview | undefined, co
   return Object.fromEntries(definition.fields.map(({ key, kind, choices }) => [key, kind === 'choice' && !choices?.includes(values[key]!) ? '' : kind === 'number' ? numberAsTyped(values[key]!, language) : values[key]]));
 }
 
+/** Whether a corrected value is still what it started as: nothing the researcher changed would be lost in replacing it. */
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Whether two consensus answers of the task (null: none) are the same answer, a set's parts in any order. */
+const sameAnswer = (definition: Task, a: string | null, b: string | null) => a === b || (a !== null && b !== null && sameConsensusAnswer(definition, a, b));
+
 function TaskReview({
   workflowId,
   subjectId,
@@ -88,6 +103,7 @@ function TaskReview({
   consensusVotes,
   review,
   mayUndo,
+  readAgain,
   onChange,
 }: {
   workflowId: string;
@@ -100,6 +116,7 @@ function TaskReview({
   consensusVotes: number;
   review: ConsensusReview | undefined;
   mayUndo: (review: ConsensusReview) => boolean;
+  readAgain: () => void;
   onChange: (review: ConsensusReview | null) => void;
 }) {
   const { t } = useTranslation();
@@ -122,6 +139,27 @@ function TaskReview({
    * the review's state, which says what it is now.
    */
   const stateLine = useRef<HTMLParagraphElement>(null);
+  /** The consensus changed since the page read it: said until the next review, with whether a correction begun is kept. */
+  const sayChanged = (kept: boolean) =>
+    setProblem((t) => ({ detail: kept ? t('lab.review.consensusChangedCorrectionKept', { task }) : t('lab.review.consensusChanged', { task }), fields: [] }));
+  /**
+   * What the correction started as: the subject's results, the consensus answer and the review it was read from. Read
+   * again (after an approval refused as the consensus changed), the correction starts again from them unless the
+   * researcher changed it, and a consensus answer that is another (not the same set in another order) is said so.
+   */
+  const [started, setStarted] = useState({ subject, answer: consensusAnswer, review });
+  /** An approval was refused as the consensus changed: the results being read again say whether it is another now. */
+  const [refused, setRefused] = useState(false);
+  if (started.subject !== subject || started.review !== review) {
+    setStarted({ subject, answer: consensusAnswer, review });
+    if (started.subject !== subject) {
+      const kept = !sameValue(value, startingValue(definition, started.review, started.answer, language));
+      if (!kept) setValue(startingValue(definition, review, consensusAnswer, language));
+      if (!sameAnswer(definition, started.answer, consensusAnswer)) sayChanged(kept);
+      else if (refused) setProblem((t) => ({ detail: t('lab.review.consensusChangedBack', { task }), fields: [] }));
+      setRefused(false);
+    }
+  }
 
   /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. Whether it worked. */
   const act = async (working: Promise<ConsensusReview | null>): Promise<boolean> => {
@@ -131,7 +169,10 @@ function TaskReview({
       onChange(await working);
       return true;
     } catch (error) {
-      setProblem(() => describeError(error));
+      if (isProblem(error, 'consensus-changed', 409)) {
+        setRefused(true);
+        readAgain();
+      } else setProblem(() => describeError(error));
       return false;
     } finally {
       setBusy(false);
@@ -140,7 +181,8 @@ function TaskReview({
   };
   // Marks being edited are set aside by an approval: those shown are then the consensus's, which it approved.
   const approve = async () => {
-    if ((await act(client.reviewConsensus(workflowId, subjectId, task))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer, language));
+    if (consensusAnswer === null) return;
+    if ((await act(client.approveConsensus(workflowId, subjectId, task, consensusAnswer))) && definition.type === 'marking') setValue(startingValue(definition, undefined, consensusAnswer, language));
   };
   const correct = async () => {
     if (definition.type === 'marking' && refuseMarks(definition)) return;

@@ -76,6 +76,7 @@ function LabSubjectResult({ workflowId, subjectId, userId }: { workflowId: strin
           name={name}
           mayUndo={(review) => workflow.researcher || review.reviewedBy.memberId === userId}
           researcher={workflow.researcher}
+          readAgain={subject.reload}
         />
       ) : (
         !problem && (
@@ -91,7 +92,10 @@ function LabSubjectResult({ workflowId, subjectId, userId }: { workflowId: strin
 /** Whether the caller may undo a review: a researcher any, a reviewer their own. */
 type MayUndo = (review: ConsensusReview) => boolean;
 
-/** `language` is the project's: its researchers correct a form's numbers as volunteers type them there. */
+/**
+ * `language` is the project's: its researchers correct a form's numbers as volunteers type them there. `readAgain`
+ * reads the subject's results again, in place of these (an approval found its consensus changed since).
+ */
 function SubjectResultView({
   workflow,
   language,
@@ -99,7 +103,8 @@ function SubjectResultView({
   name,
   mayUndo,
   researcher,
-}: { workflow: WorkflowView; language: string; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
+  readAgain,
+}: { workflow: WorkflowView; language: string; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean; readAgain: () => void }) {
   const { t } = useTranslation();
   const metadata = Object.entries(subject.metadata);
   return (
@@ -158,7 +163,7 @@ function SubjectResultView({
       </section>
       {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
       <ResearchersLanguage.Provider value={language}>
-        <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} />
+        <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} readAgain={readAgain} />
       </ResearchersLanguage.Provider>
     </>
   );
@@ -202,12 +207,21 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
   );
 }
 
-/** The subject's consensus, task by task, then its classifications a page at a time, each in the words of its version. */
-function Results({ workflow, subject, name, mayUndo, researcher }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean }) {
+/**
+ * The subject's consensus, task by task, then its classifications a page at a time, each in the words of its version;
+ * from their first page again when the subject's results are read again.
+ */
+function Results({ workflow, subject, name, mayUndo, researcher, readAgain }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string; mayUndo: MayUndo; researcher: boolean; readAgain: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [classifications, setClassifications] = useState(subject.classifications);
   const [next, setNext] = useState(subject.nextClassifications);
+  const [read, setRead] = useState(subject);
+  if (read !== subject) {
+    setRead(subject);
+    setClassifications(subject.classifications);
+    setNext(subject.nextClassifications);
+  }
   const [problem, setProblem] = useSaid<Problem>();
   /** After "Show more classifications", the first one it brought takes focus (the button may be gone). */
   const focusRow = useRef<number | null>(null);
@@ -237,7 +251,7 @@ function Results({ workflow, subject, name, mayUndo, researcher }: { workflow: W
   return (
     <>
       <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
-      <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} mayUndo={mayUndo} />
+      <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} mayUndo={mayUndo} readAgain={readAgain} />
       <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
       <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} exclusions={researcher ? exclusions : null} />
       <ErrorAlert problem={problem} />
