@@ -787,22 +787,38 @@ describe('classifier in a browser: a subject set in the lab', () => {
     return texts;
   }
 
+  /**
+   * An upload of the file at `path` into a new researcher's set that stops at its second part: the whole file refused
+   * as another installation's API would, naming a lower limit (1,000 bytes); of its parts, the second dropped on its
+   * way there, or (`answerToo`) on its way back, after the API added it. The line "Try again" goes on from.
+   */
+  async function stoppedAtSecondPart(who: { email: string; title: string; set: string }, path: string, { answerToo }: { answerToo: boolean }) {
+    const upload = await uploadPage({ ...who, displayName: 'Mary Somerville' }, async (route, sent) => {
+      if (sent === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent !== 3) return route.continue();
+      await (answerToo ? answerLost(route) : route.abort('connectionreset'));
+    });
+    await upload.page.locator('#lab-upload-file').setInputFiles(path);
+    await press(upload.page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(upload.page, '[role="alert"].alert');
+    const line = Number((await upload.page.getByTestId('lab-upload-try-again').textContent())!.replace('Try again from line ', ''));
+    return { ...upload, line };
+  }
+
+  /** The page reloaded (its "Try again" gone with it), the file at `path` chosen again: the stop kept offered, in its words. */
+  async function reloadedAndChosen(page: Page, set: string, path: string): Promise<string | null> {
+    await page.reload();
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: set }), { state: 'attached' });
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await waitToSee(page.getByTestId('lab-upload-kept').getByTestId('lab-upload-continue'));
+    return page.getByTestId('lab-upload-kept').locator('p').textContent();
+  }
+
   it('keeps where an upload stopped across a reload: the same file chosen again continues from there, its part whose answer was lost under the same key, adding every row once', async () => {
-    const LIMIT = 1_000;
     const texts = Array.from({ length: 120 }, (_, index) => `High water ${index + 1}`);
     const files = filesOf({ 'tides.csv': `text,port\n${texts.map((text) => `${text},Bristol\n`).join('')}` });
-    // The whole file is refused as another installation's API would, naming a lower limit; of its parts, the second
-    // reaches the API, which adds it, and its answer is lost on the way back.
-    const lowerLimitThenLost = async (route: Route, sent: number) => {
-      if (sent === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: LIMIT }) });
-      if (sent !== 3) return route.continue();
-      await answerLost(route);
-    };
-    const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-kept-stop', displayName: 'Mary Somerville', title: 'Tide tables', set: 'Tides' }, lowerLimitThenLost);
-    await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
-    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await waitForFocus(page, '[role="alert"].alert');
-    const line = Number((await page.getByTestId('lab-upload-try-again').textContent())!.replace('Try again from line ', ''));
+    const who = { email: 'lab-kept-stop', title: 'Tide tables', set: 'Tides' };
+    const { researcher, project, page, errors, keys, line } = await stoppedAtSecondPart(who, files.paths['tides.csv']!, { answerToo: true });
     expect(line).toBeGreaterThan(2);
     expect(keys).toHaveLength(3);
     // Kept on this device: where it stopped and the lost part's key, never the file's text.
@@ -810,13 +826,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(stored).toContain(keys[2]);
     expect(stored).not.toContain('High water');
 
-    // The page reloaded (its "Try again" gone with it), the same file chosen again: the stop is offered, whatever set is chosen.
-    await page.reload();
-    await waitToSee(page.locator('#lab-upload-set option', { hasText: 'Tides' }), { state: 'attached' });
-    await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
-    const offer = page.getByTestId('lab-upload-kept');
-    await waitToSee(offer.getByTestId('lab-upload-continue'));
-    expect(await offer.locator('p').textContent()).toMatch(
+    // Reloaded, the same file chosen again: the stop is offered, whatever set is chosen.
+    expect(await reloadedAndChosen(page, 'Tides', files.paths['tides.csv']!)).toMatch(
       new RegExp(
         `^This file was stopped at subject ${line - 1} of 120 \\(line ${line}\\) on [A-Z][a-z]{2} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2}\\s[AP]M, uploaded into “Tides”: continue from there \\(the subjects before it were added\\), or start again\\. ` +
           'Its rows have no external_id: started again, it would add the subjects before that line a second time\\.$',
@@ -831,6 +842,25 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect((await textsOf(researcher, set!.id)).sort()).toEqual([...texts].sort());
     // Gone to its end: forgotten.
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads'))).toBeNull();
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('forgets a stop kept when the researcher starts the file again, which is sent from its start into the set chosen', async () => {
+    const ids = Array.from({ length: 60 }, (_, index) => `crew-${index + 1}`);
+    const files = filesOf({ 'crews.csv': `external_id,image_url\n${ids.map((id) => `${id},https://example.org/${id}.jpg\n`).join('')}` });
+    const { researcher, project, page, errors, keys, line } = await stoppedAtSecondPart({ email: 'lab-start-again', title: 'Crew lists', set: 'Crews' }, files.paths['crews.csv']!, { answerToo: false });
+    const before = line - 2; // the rows of the first part, added
+    expect(await reloadedAndChosen(page, 'Crews', files.paths['crews.csv']!)).toMatch(new RegExp(`^This file was stopped at subject ${before + 1} of 60 \\(line ${line}\\) on .*, uploaded into “Crews”: continue from there \\(the subjects before it were added\\), or start again\\.$`));
+    await page.locator('#lab-upload-set').selectOption({ label: 'Crews' });
+    await press(page, '[data-testid="lab-upload-start-again"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText(`${60 - before} subjects added to “Crews” (${60 - before} new, ${before} already in the project).`));
+    // Sent anew from its start: its first part under a new key, and found again by its ids.
+    expect(keys.length).toBeGreaterThan(3);
+    expect(keys.slice(3)).not.toContain(keys[1]);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads'))).toBeNull();
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews', subjects: 60 })]);
     files.remove();
     expect(errors).toEqual([]);
     await page.close();
