@@ -411,18 +411,19 @@ describe('classifier in a browser: a subject set in the lab', () => {
   });
 
   /**
-   * A new researcher's project, its lab page open with a new set named for an upload, whose first request's answer is
-   * lost on its way back (the API stored it); each upload's Idempotency-Key kept in `keys`.
+   * A new researcher's project, its lab page open with a new set named for an upload, whose first request's answer (and
+   * each of `lost`'s) is lost on its way back (the API stored it); each upload's Idempotency-Key kept in `keys`.
    */
-  async function firstAnswerLost(who: { email: string; title: string; set: string }) {
+  async function firstAnswerLost(who: { email: string; title: string; set: string }, lost = [1]) {
     const account = await signUp(suite.stack, { email: `${who.email}-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: who.title });
     const { page, errors } = await signedInPage(suite, account);
     const keys: string[] = [];
-    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+    // By its path: a text corpus's upload has a query (its file's name).
+    await page.route((url) => /^\/api\/v1\/subject-sets\/[^/]+\/subjects$/.test(url.pathname), async (route) => {
       keys.push(route.request().headers()['idempotency-key'] ?? '');
-      if (keys.length > 1) return route.continue();
+      if (!lost.includes(keys.length)) return route.continue();
       await answerLost(route);
     });
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
@@ -866,20 +867,26 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
-  it('says of a file sent whole whose answer was lost that it may have been added, not that its new set is empty; sent again, it goes with the same key', async () => {
+  it('says of a file sent whole whose answer was lost (into a new set, then into that one) that it may have been added, not that its set is empty; sent again, it goes with the same key', async () => {
     // The upload reaches the API, which adds its subjects; its answer is lost on the way back.
-    const { researcher, project, page, errors, keys, uploadedTwice } = await firstAnswerLost({ email: 'lab-whole-lost', title: 'Diaries', set: 'Diaries' });
+    // So is the third's, a text corpus's into the set then made.
+    const { researcher, project, page, errors, keys, uploadedTwice } = await firstAnswerLost({ email: 'lab-whole-lost', title: 'Diaries', set: 'Diaries' }, [1, 3]);
     // Subjects without external ids: a second upload of them would add them again.
     const subjects = ['Walked to Halifax', 'Rain all day'].map((text) => ({ locations: [{ type: 'text', text }] }));
-    const files = filesOf({ 'diaries.json': JSON.stringify({ subjects }) });
+    const files = filesOf({ 'diaries.json': JSON.stringify({ subjects }), 'letters.txt': 'Dear Mariana\n\nShibden, Tuesday\n\nYours ever' });
     expect(await uploadedTwice(files.paths['diaries.json']!, '2 subjects added to “Diaries” (2 new, 0 already in the project).')).toBe(
       'The subject set “Diaries” was made, but the answer to the upload was lost on its way: Chorus may have added its subjects or not. Press “Upload” again (the set is chosen below): the upload goes again under the same key, so its subjects are not added twice.',
     );
-    expect(keys).toHaveLength(2);
+    expect(await uploadedTwice(files.paths['letters.txt']!, '3 subjects added to “Diaries” (3 new, 0 already in the project).')).toBe(
+      'The answer to the upload was lost on its way: Chorus may have added its subjects or not. Press “Upload” again: the upload goes again under the same key, so its subjects are not added twice.',
+    );
+    expect(keys).toHaveLength(4);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
+    expect(keys[3]).toBe(keys[2]);
+    expect(keys[2]).not.toBe(keys[0]);
     const [set] = (await researcher.subjectSets(project.id)).subjectSets;
-    expect((await textsOf(researcher, set!.id)).sort()).toEqual(['Rain all day', 'Walked to Halifax']);
+    expect((await textsOf(researcher, set!.id)).sort()).toEqual(['Dear Mariana', 'Rain all day', 'Shibden, Tuesday', 'Walked to Halifax', 'Yours ever']);
     files.remove();
     expect(errors).toEqual([]);
     await page.close();
