@@ -823,16 +823,34 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(line).toBeGreaterThan(2);
     expect(keys).toHaveLength(3);
     // Kept on this device: where it stopped and the lost part's key, never the file's text.
-    const stored = (await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads')))!;
+    const stored = (await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1')))!;
     expect(stored).toContain(keys[2]);
     expect(stored).not.toContain('High water');
 
     // Reloaded, the same file chosen again: the stop is offered, whatever set is chosen.
+    const offer = `^This file was stopped at subject ${line - 1} of 120 \\(line ${line}\\) on [A-Z][a-z]{2} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2}\\s[AP]M, uploaded into “Tides”: continue from there \\(the subjects before it were added\\), or start again\\. `;
+    const withoutIds = 'Its rows have no external_id: started again, it would add the subjects before that line a second time\\.';
+    expect(await reloadedAndChosen(page, 'Tides', files.paths['tides.csv']!)).toMatch(new RegExp(`${offer}${withoutIds}$`));
+
+    // Gone from this device since it was offered (another page went on from it): Continue sends nothing, and says so.
+    await page.evaluate(() => window.localStorage.removeItem('chorus.stoppedUploads.v1'));
+    await press(page, '[data-testid="lab-upload-continue"]');
+    await waitToSee(page.locator('[role="alert"]').getByText('This upload is no longer stopped here'));
+    expect(keys).toHaveLength(3);
+    expect(await page.getByTestId('lab-upload-continue').count()).toBe(0);
+
+    // Kept into a set the project no longer has: forgotten once a file is chosen, not offered.
+    await page.evaluate((kept) => window.localStorage.setItem('chorus.stoppedUploads.v1', kept.replaceAll(/"setId":"[^"]+"/g, '"setId":"00000000-0000-4000-8000-000000000000"')), stored);
+    await page.reload();
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: 'Tides' }), { state: 'attached' });
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
+    await page.waitForFunction(() => window.localStorage.getItem('chorus.stoppedUploads.v1') === null);
+    expect(await page.getByTestId('lab-upload-continue').count()).toBe(0);
+
+    // Stopped more than a day ago (when the API forgets a key): the lost part may be added twice, and the offer says so.
+    await page.evaluate((kept) => window.localStorage.setItem('chorus.stoppedUploads.v1', kept.replace(/"stoppedAt":\d+/, `"stoppedAt":${Date.now() - 25 * 3_600_000}`)), stored);
     expect(await reloadedAndChosen(page, 'Tides', files.paths['tides.csv']!)).toMatch(
-      new RegExp(
-        `^This file was stopped at subject ${line - 1} of 120 \\(line ${line}\\) on [A-Z][a-z]{2} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2}\\s[AP]M, uploaded into “Tides”: continue from there \\(the subjects before it were added\\), or start again\\. ` +
-          'Its rows have no external_id: started again, it would add the subjects before that line a second time\\.$',
-      ),
+      new RegExp(`${offer}${withoutIds} It stopped more than a day ago, and Chorus no longer knows the part from line ${line} it was sending: if that part was added before its answer was lost, continuing adds it a second time\\.$`),
     );
     await press(page, '[data-testid="lab-upload-continue"]');
     await waitToSee(page.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
@@ -842,26 +860,28 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const [set] = (await researcher.subjectSets(project.id)).subjectSets;
     expect((await textsOf(researcher, set!.id)).sort()).toEqual([...texts].sort());
     // Gone to its end: forgotten.
-    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads'))).toBeNull();
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
     files.remove();
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('forgets a stop kept when the researcher starts the file again, which is sent from its start into the set chosen', async () => {
+  it('forgets a stop kept when the researcher starts the file again, which is sent from its start into the stop’s set', async () => {
     const ids = Array.from({ length: 60 }, (_, index) => `crew-${index + 1}`);
-    const files = filesOf({ 'crews.csv': `external_id,image_url\n${ids.map((id) => `${id},https://example.org/${id}.jpg\n`).join('')}` });
+    const files = filesOf({ 'crews.csv': `image_url\n${ids.map((id) => `https://example.org/${id}.jpg\n`).join('')}` });
     const { researcher, project, page, errors, keys, line } = await stoppedAtSecondPart({ email: 'lab-start-again', title: 'Crew lists', set: 'Crews' }, files.paths['crews.csv']!, { answerToo: false });
     const before = line - 2; // the rows of the first part, added
-    expect(await reloadedAndChosen(page, 'Crews', files.paths['crews.csv']!)).toMatch(new RegExp(`^This file was stopped at subject ${before + 1} of 60 \\(line ${line}\\) on .*, uploaded into “Crews”: continue from there \\(the subjects before it were added\\), or start again\\.$`));
-    await page.locator('#lab-upload-set').selectOption({ label: 'Crews' });
+    expect(await reloadedAndChosen(page, 'Crews', files.paths['crews.csv']!)).toMatch(new RegExp(`^This file was stopped at subject ${before + 1} of 60 \\(line ${line}\\) on .*, uploaded into “Crews”: continue from there \\(the subjects before it were added\\), or start again\\. Its rows have no external_id: started again, it would add the subjects before that line a second time\\.$`));
+    // The set chosen after the reload is a new one: started again, the file goes into the stop's set all the same.
+    expect(await page.locator('#lab-upload-set').inputValue()).toBe('new');
     await press(page, '[data-testid="lab-upload-start-again"]');
-    await waitToSee(page.getByTestId('lab-upload-result').getByText(`${60 - before} subjects added to “Crews” (${60 - before} new, ${before} already in the project).`));
-    // Sent anew from its start: its first part under a new key, and found again by its ids.
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('60 subjects added to “Crews” (60 new, 0 already in the project).'));
+    expect(await page.locator('#lab-upload-set option:checked').textContent()).toBe('Crews');
+    // Sent anew from its start: its first part under a new key (rows without ids: those of the first part added again, as the offer said).
     expect(keys.length).toBeGreaterThan(3);
     expect(keys.slice(3)).not.toContain(keys[1]);
-    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads'))).toBeNull();
-    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews', subjects: 60 })]);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews', subjects: 60 + before })]);
     files.remove();
     expect(errors).toEqual([]);
     await page.close();

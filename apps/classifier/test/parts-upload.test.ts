@@ -4,7 +4,7 @@ import { CanvasTooLarge } from '@chorus/tasks';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { iiifAdded, iiifCutting } from '../src/lib/iiifParts';
 import { FileChangedBeforeStop, type PartsUpload, UploadStopped, sendInParts, sendWhole } from '../src/lib/partsUpload';
-import { withStop } from '../src/lib/stoppedUploads';
+import { isKeptStop, withStop } from '../src/lib/stoppedUploads';
 import { tableCutting } from '../src/lib/tableUpload';
 
 // The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
@@ -163,7 +163,9 @@ describe('a table and a IIIF document sent in parts by one loop', () => {
     expect(where).toMatchObject({ withIds: false, sent: { parts: 1 }, partKey: { key: losing.keys[2] } });
     expect(await members()).toBeGreaterThan(where.sent.rows);
     // As the device keeps it (JSON, without the subject ids), read by a page with no keys of its own.
-    const [kept] = JSON.parse(JSON.stringify(withStop([], { project: 'p', stoppedAt: Date.now(), stop: { upload: where, kind: 'table', contentType: 'text/csv', set: 'Tides', file: 'f' } })));
+    const [kept] = JSON.parse(JSON.stringify(withStop([], { project: 'p', userId: 'u', stoppedAt: Date.now(), stop: { upload: where, kind: 'table', contentType: 'text/csv', set: 'Tides', file: 'f' } })));
+    // Every field the page reads of it is there, as a stop read back from storage is checked (`isKeptStop`).
+    expect(isKeptStop(kept)).toBe(true);
     const reloaded = { ...upload, keys: new Map<string, string>(), stopped: kept.stop.upload };
     const again = losingAnswer(0);
     const sent = await sendInParts(again.client, tableCutting(text, 'text/csv'), reloaded, () => undefined);

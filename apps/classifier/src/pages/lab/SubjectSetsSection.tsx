@@ -1,6 +1,6 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { CanvasTooLarge, ExternalIdRepeated, isIiifCollection } from '@chorus/tasks';
-import { useRef, useState } from 'react';
+import { type MouseEvent, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../../i18n';
@@ -14,7 +14,8 @@ import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
-import { type KeptStop, type Stop, forgetStop, keepStop, keptStops, stopOfFile } from '../../lib/stoppedUploads';
+import { useSession } from '../../lib/account';
+import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf } from '../../lib/stoppedUploads';
 import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
@@ -37,7 +38,7 @@ export function SubjectSetsSection({ projectId, projectSlug }: { projectId: stri
       </ErrorAlert>
       {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} projectSlug={projectSlug} />)}
       <EmptySetForm projectId={projectId} onMade={reload} />
-      <UploadForm projectId={projectId} sets={sets ?? []} onUploaded={reload} />
+      <UploadForm projectId={projectId} sets={sets ?? []} setsLoaded={sets !== null} onUploaded={reload} />
     </section>
   );
 }
@@ -163,7 +164,10 @@ function keptInWords({ stoppedAt, stop }: KeptStop, set: string, t: TFunction): 
   const where = { set, first: sent.rows + 1, total: sent.total, date: whenInWords(stoppedAt) };
   if (stop.kind === 'iiif') return t('lab.upload.kept.stoppedAt', where);
   const said = t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
-  return withIds ? said : `${said} ${t('lab.upload.kept.withoutIds')}`;
+  if (withIds) return said;
+  // The API forgets a key after a day: the part whose answer may have been lost, sent again, is then added anew.
+  const keyForgotten = Date.now() - stoppedAt > KEY_KEPT_MS;
+  return `${said} ${t('lab.upload.kept.withoutIds')}${keyForgotten ? ` ${t('lab.upload.kept.keyForgotten', { line: at })}` : ''}`;
 }
 
 /** What the form knows of an upload in parts before it stops: of which kind, into which set, read from where. */
@@ -190,6 +194,13 @@ class AnswerLost extends Error {
     readonly whole: boolean,
   ) {
     super('the answer to an upload was lost');
+  }
+}
+
+/** A stop kept that was offered, gone from this device since (another page sent it to its end, started it again, or stopped it again). */
+class StopGone extends Error {
+  constructor() {
+    super('the stop offered is no longer kept');
   }
 }
 
@@ -260,9 +271,11 @@ function fetchFailedInWords(error: IiifFetchFailed, t: TFunction): string {
  * refusal lists every subject and row it names, the summary focused. A new set made for an upload that is then refused
  * stays chosen, so that the corrected file goes into it.
  */
-function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; onUploaded: () => void }) {
+function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; setsLoaded: boolean; onUploaded: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
+  /** The stops kept on this device that this page offers: its project's, sent by the account signed in. */
+  const stopsHere = { project: projectId, userId: useSession().userId };
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
@@ -289,6 +302,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
   /** The set chosen by "Upload into …": the file's set even while the list of sets (reloaded then) does not have it yet. */
   const chosenTaken = useRef<{ id: string; name: string } | null>(null);
+  /** Uploads started on this page (sent, or gone on from a stop): a stop found for a file chosen before one started is offered no more. */
+  const uploadsStarted = useRef(0);
   /** Where an upload's progress is said: the focus goes there when "Try again" (which goes with its refusal) is pressed. */
   const statusRef = useRef<HTMLDivElement | null>(null);
   const uploadIntoTaken = (set: { id: string; name: string }) => {
@@ -305,8 +320,11 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     nameField.onChange(event);
   };
 
+  /** "Start again" of a stop kept: its set, chosen in the form too, before the form has re-rendered with it. */
+  const startAgainInto = useRef<string | null>(null);
+  const chosenSet = () => startAgainInto.current ?? form.values.set;
   const targetSet = async (): Promise<{ id: string; name: string }> => {
-    const existing = sets.find((set) => set.id === form.values.set) ?? (chosenTaken.current?.id === form.values.set ? chosenTaken.current : undefined);
+    const existing = sets.find((set) => set.id === chosenSet()) ?? (chosenTaken.current?.id === chosenSet() ? chosenTaken.current : undefined);
     if (existing) return existing;
     const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
     madeNow.current = created.name;
@@ -323,6 +341,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const said = { size: roundedSize(thrown.bytes, i18n.language, Math.ceil), limit: bytesInWords(IIIF_FILE_LIMIT_BYTES) };
       return { fields: { file: thrown.files > 1 ? t('lab.upload.documentsTooLarge', said) : t('lab.upload.documentTooLarge', said) }, form: null };
     }
+    if (thrown instanceof StopGone) return { fields: {}, form: { detail: t('lab.upload.kept.gone'), fields: [] } };
     if (thrown instanceof FileChangedBeforeStop) {
       const stop = [stopped, kept?.stop].find((one) => one?.upload === thrown.stopped) ?? null;
       return { fields: {}, form: { detail: changedBeforeInWords(thrown.stopped.at, stop, t), fields: [] } };
@@ -360,7 +379,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       setStopped(null);
       if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
       // Sent from its start (with a stop kept, as "Start again" does, or in another page): done with it too.
-      if (text !== undefined && keptStops().some((one) => one.project === projectId)) forgetStop({ file: await sha256Of(text), setId: upload.setId });
+      if (text !== undefined && stopsOf(keptStops(), stopsHere).length) forgetStop({ file: await sha256Of(text), setId: upload.setId });
       return sent;
     } catch (error) {
       // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
@@ -370,7 +389,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const stopHere: Stop = { ...where, contentType: cutting.contentType, upload: error.stopped, ...(file ? { file } : {}) };
       setStopped(stopHere);
       if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
-      if (file) keepStop({ project: projectId, stoppedAt: Date.now(), stop: { ...stopHere, file } });
+      if (file && stopsHere.userId) keepStop({ project: projectId, userId: stopsHere.userId, stoppedAt: Date.now(), stop: { ...stopHere, file } });
       throw new PartsStopped(stopHere, error.refusal);
     } finally {
       setSending(null);
@@ -443,11 +462,12 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   };
   /** What any upload, of a file or from an address, needs besides what it sends: a new set's name, a correction's reason. */
   const uploadChecked = (t: TFunction) => ({
-    ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
+    ...(chosenSet() === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
     ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
   });
   /** A new upload: what the last one said is said no more. */
   const uploadStarts = () => {
+    uploadsStarted.current += 1;
     setAdded(null);
     setTaken(null);
     setStopped(null);
@@ -515,11 +535,17 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
    * Goes on from where an upload in parts stopped, from the part it stopped at: "Try again" after this page's stop, or
    * "Continue from there" of one kept on this device; the file chosen (corrected, or the same), or the address read again.
    */
-  const goOnFrom = (stop: Stop | null) =>
+  const goOnFrom = (stop: Stop | null, offered?: KeptStop) =>
     form.onSubmit({
       check: (t) => (file() || stop?.address ? {} : { file: t('lab.upload.fileMissing') }),
       send: async () => {
         if (!stop) return;
+        uploadsStarted.current += 1;
+        // Offered before another page went on from it (or stopped it again): going on would send its rows twice.
+        if (offered && !stillKept(keptStops(), offered)) {
+          setKept(null);
+          throw new StopGone();
+        }
         // The button goes with the refusal (or the offer) it is in: the focus goes where the progress is said, not to the page's start.
         statusRef.current?.focus();
         setAdded(null);
@@ -538,7 +564,26 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       refused: refusal,
     });
   const tryAgain = goOnFrom(stopped);
-  const continueKept = goOnFrom(kept?.stop ?? null);
+  const continueKept = goOnFrom(kept?.stop ?? null, kept ?? undefined);
+  /** "Start again" of a stop kept: the file sent from its start into the stop's set (chosen in the form too), not the one chosen before. */
+  const startAgain = (event: MouseEvent) => {
+    if (!kept) return;
+    const { setId } = kept.stop.upload;
+    startAgainInto.current = setId;
+    form.setValue('set', setId);
+    void submit(event).finally(() => {
+      startAgainInto.current = null;
+    });
+  };
+  // Another page went on from the stop offered, started it again or stopped it again: offered no more.
+  useEffect(() => {
+    if (!kept) return;
+    const stale = (event: StorageEvent) => {
+      if ((event.key === null || event.key === STOPS_STORED) && !stillKept(keptStops(), kept)) setKept(null);
+    };
+    window.addEventListener('storage', stale);
+    return () => window.removeEventListener('storage', stale);
+  }, [kept]);
   /**
    * A file chosen: a stop kept on this device of its upload in this project (`keptStops`, by its text's SHA-256), into
    * the set chosen first, is offered to continue from, unless it is this page's own (its "Try again" says it).
@@ -546,13 +591,16 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const fileChosen = async () => {
     setKept(null);
     const chosen = files();
-    if (!chosen.length || !keptStops().some((one) => one.project === projectId)) return;
+    const started = uploadsStarted.current;
+    // A stop into a set deleted since has nothing to go on into: forgotten.
+    if (setsLoaded) for (const gone of stopsIntoGoneSets(keptStops(), stopsHere, sets.map((set) => set.id))) forgetStop({ file: gone.stop.file, setId: gone.stop.upload.setId });
+    if (!chosen.length || !stopsOf(keptStops(), stopsHere).length) return;
     const { json, table } = await chosenUpload(chosen).catch(() => ({ json: null, table: null }));
     const text = table ?? json;
     const digest = text === null ? null : await sha256Of(text);
-    const found = digest === null ? null : stopOfFile(keptStops(), projectId, digest, form.values.set);
-    // Another file chosen meanwhile, or the stop this page says already.
-    if (!found || files()[0] !== chosen[0] || (stopped?.file === found.stop.file && stopped.upload.setId === found.stop.upload.setId)) return;
+    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set);
+    // Another file chosen meanwhile, an upload started since (it sends the file), or the stop this page says already.
+    if (!found || files()[0] !== chosen[0] || uploadsStarted.current !== started || (stopped?.file === found.stop.file && stopped.upload.setId === found.stop.upload.setId)) return;
     setKept(found);
   };
   const { inputRef: fileRef, error: fileError } = form.field('file');
@@ -627,13 +675,13 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
           onChange={() => void fileChosen()}
         />
         <div role="status" data-testid="lab-upload-kept">
-          {kept && (
+          {kept && !form.busy && (
             <div className="notice">
               <p>{keptInWords(kept, sets.find((one) => one.id === kept.stop.upload.setId)?.name ?? kept.stop.set, t)}</p>
               <button type="button" className="button button-secondary" data-testid="lab-upload-continue" onClick={(event) => void continueKept(event)}>
                 {t('lab.upload.kept.continue')}
               </button>{' '}
-              <button type="button" className="button button-secondary" data-testid="lab-upload-start-again" onClick={(event) => void submit(event)}>
+              <button type="button" className="button button-secondary" data-testid="lab-upload-start-again" onClick={startAgain}>
                 {t('lab.upload.kept.startAgain')}
               </button>
             </div>
