@@ -874,7 +874,24 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(await reloadedAndChosen(page, 'Crews', files.paths['crews.csv']!)).toMatch(new RegExp(`^This file was stopped at subject ${before + 1} of 60 \\(line ${line}\\) on .*, uploaded into “Crews”: continue from there \\(the subjects before it were added\\), or start again\\. Its rows have no external_id: started again, it would add the subjects before that line a second time\\.$`));
     // The set chosen after the reload is a new one: started again, the file goes into the stop's set all the same.
     expect(await page.locator('#lab-upload-set').inputValue()).toBe('new');
+    // Cut in parts again (the lower limit named), its first part held on its way: while parts go out, closing the page asks first.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let restarted = 0;
+    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+      restarted += 1;
+      if (restarted === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (restarted === 2) await held;
+      await route.fallback();
+    });
     await press(page, '[data-testid="lab-upload-start-again"]');
+    await waitToSee(page.getByTestId('lab-upload-progress'));
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+    const closed = page.waitForEvent('close').then(() => 'closed without asking');
+    await page.close({ runBeforeUnload: true });
+    expect(await Promise.race([asked, closed])).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false);
+    release();
     await waitToSee(page.getByTestId('lab-upload-result').getByText('60 subjects added to “Crews” (60 new, 0 already in the project).'));
     expect(await page.locator('#lab-upload-set option:checked').textContent()).toBe('Crews');
     // Sent anew from its start: its first part under a new key (rows without ids: those of the first part added again, as the offer said).

@@ -19,6 +19,7 @@ import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepSt
 import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
+import { useAskBeforeLeaving } from '../../lib/reloadPage';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 
@@ -280,6 +281,8 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
   const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
+  // A page closed while parts go out leaves no stop to go on from (the file sent again starts from its beginning): asked first.
+  useAskBeforeLeaving(sending !== null);
   /**
    * The `Idempotency-Key` of each part of an upload in parts, and of an upload sent whole, by what it sent: sent again,
    * what was already added adds nothing twice.
