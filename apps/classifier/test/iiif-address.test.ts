@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type FetchedDocument, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../src/lib/iiifAddress';
+import { type FetchedDocument, IiifFetchFailed, addressProblem, fetchIiifDocument, iiifUploadBody } from '../src/lib/iiifAddress';
 
 /** A IIIF manifest or collection at an address, and the documents a collection names there, read from `web` in order. */
 const V2 = 'http://iiif.io/api/presentation/2/context.json';
@@ -97,17 +97,6 @@ describe('a IIIF address in the lab', () => {
     const c2 = { ...collection('https://a.example/c2', { collections: [], manifests: [manifest('https://a.example/m1')] }) };
     expect(read.collections).toEqual([c2, c2]);
     expect(web.asked).toEqual(['https://a.example/c2', 'https://a.example/m1']);
-  });
-
-  it('sends a retried add with the key of the one that got no answer only when set, body and correction are the same', () => {
-    const sent = { setId: 's1', body: '{}', replacing: { replaceLocations: true as const, reason: 'moved' } };
-    const last = { ...sent, key: 'k1' };
-    expect(addressRetryKey(last, sent, () => 'new')).toBe('k1');
-    expect(addressRetryKey(null, sent, () => 'new')).toBe('new');
-    expect(addressRetryKey(last, { ...sent, setId: 's2' }, () => 'new')).toBe('new');
-    expect(addressRetryKey(last, { ...sent, body: '[]' }, () => 'new')).toBe('new');
-    expect(addressRetryKey(last, { ...sent, replacing: undefined }, () => 'new')).toBe('new');
-    expect(addressRetryKey(last, { ...sent, replacing: { replaceLocations: true, reason: 'rescanned' } }, () => 'new')).toBe('new');
   });
 
   it('follows collections named by address, leaving out one that holds a collection it is in (no loops), and none deeper than the API reads', async () => {

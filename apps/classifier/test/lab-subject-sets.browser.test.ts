@@ -18,6 +18,12 @@ jest.setTimeout(120_000);
 describe('classifier in a browser: a subject set in the lab', () => {
   const suite = useStackAndBrowser();
 
+  /** A request that reaches the API, which handles it, and whose answer is lost on the way back (the connection dropped). */
+  async function answerLost(route: Route): Promise<void> {
+    await route.fetch();
+    await route.abort('connectionreset');
+  }
+
   /** Follows a link or presses a button by keyboard: Tab to it, then Enter. */
   async function press(page: Page, selector: string): Promise<void> {
     await tabTo(page, selector, 120);
@@ -406,30 +412,45 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
-  it('says of a new set whose upload’s first part got no answer that the part may have been added, not that the set is empty; sent again, it goes with the same key', async () => {
-    const account = await signUp(suite.stack, { email: `lab-first-lost-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+  /**
+   * A new researcher's project, its lab page open with a new set named for an upload, whose first request's answer (and
+   * each of `lost`'s) is lost on its way back (the API stored it); each upload's Idempotency-Key kept in `keys`.
+   */
+  async function firstAnswerLost(who: { email: string; title: string; set: string }, lost = [1]) {
+    const account = await signUp(suite.stack, { email: `${who.email}-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const project = await researcher.createProject({ title: 'Crews' });
+    const project = await researcher.createProject({ title: who.title });
     const { page, errors } = await signedInPage(suite, account);
-    // The first part's answer is lost on its way back: the API added its rows.
     const keys: string[] = [];
-    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+    // By its path: a text corpus's upload has a query (its file's name).
+    await page.route((url) => /^\/api\/v1\/subject-sets\/[^/]+\/subjects$/.test(url.pathname), async (route) => {
       keys.push(route.request().headers()['idempotency-key'] ?? '');
-      if (keys.length > 1) return route.continue();
-      await route.fetch();
-      await route.abort('connectionreset');
+      if (!lost.includes(keys.length)) return route.continue();
+      await answerLost(route);
     });
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.locator('#lab-upload-name').fill('Crews');
+    await page.locator('#lab-upload-name').fill(who.set);
+    /** Uploads the file at `path`: what its refusal says (focused), then, pressed again, once the page says `done`. */
+    const uploadedTwice = async (path: string, done: string): Promise<string | null> => {
+      await page.locator('#lab-upload-file').setInputFiles(path);
+      await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+      await waitForFocus(page, '[role="alert"].alert');
+      const refused = await page.locator('[role="alert"]:focus .alert-detail').textContent();
+      await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+      await waitToSee(page.getByTestId('lab-upload-result').getByText(done));
+      return refused;
+    };
+    return { researcher, project, page, errors, keys, uploadedTwice };
+  }
+
+  it('says of a new set whose upload’s first part got no answer that the part may have been added, not that the set is empty; sent again, it goes with the same key', async () => {
+    // The first part's answer is lost on its way back: the API added its rows.
+    const { researcher, project, page, errors, keys, uploadedTwice } = await firstAnswerLost({ email: 'lab-first-lost', title: 'Crews', set: 'Crews' });
     const files = filesOf({ 'crews.csv': 'external_id,image_url\ncrew-1,https://example.org/1.jpg\ncrew-2,https://example.org/2.jpg\n' });
-    await page.locator('#lab-upload-file').setInputFiles(files.paths['crews.csv']!);
-    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await waitForFocus(page, '[role="alert"].alert');
-    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
+    // Then sent again, its first part going with the same key.
+    expect(await uploadedTwice(files.paths['crews.csv']!, '2 subjects added to “Crews” (2 new, 0 already in the project).')).toBe(
       'The subject set “Crews” was made, but the answer to the upload’s first part was lost on its way: Chorus may have added that part or not. Press “Upload” again (the set is chosen below): that part goes again under the same key, so its subjects are not added twice.',
     );
-    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
-    await waitToSee(page.getByTestId('lab-upload-result').getByText('2 subjects added to “Crews” (2 new, 0 already in the project).'));
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Crews', 2]]);
@@ -518,8 +539,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-address', displayName: 'Anne Lister', title: 'Registers by address', set: 'Registers' }, async (route, sent) => {
       if (sent === 5 || sent === 8) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: tooLarge(sent === 5 ? 1_000 : 300) });
       if (sent !== 1) return route.continue();
-      await route.fetch();
-      await route.abort('connectionreset');
+      await answerLost(route);
     });
     const address = page.locator('#lab-upload-address');
     const fieldError = page.getByTestId('lab-upload-address-error');
@@ -732,8 +752,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // The second part reaches the API, which adds it; its answer is lost on the way back.
     const loseSecond = async (route: Route, sent: number) => {
       if (sent !== 2) return route.continue();
-      await route.fetch();
-      await route.abort('connectionreset');
+      await answerLost(route);
     };
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-lost', displayName: 'Mary Somerville', title: 'Tide tables', set: 'Tides' }, loseSecond);
     await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
@@ -759,6 +778,159 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  /** The texts of a set's subjects, every page of them, read through the API. */
+  async function textsOf(researcher: Awaited<ReturnType<typeof uploadPage>>['researcher'], setId: string): Promise<string[]> {
+    const texts: string[] = [];
+    for (let after: string | undefined, more = true; more; ) {
+      const page = await researcher.subjectsOf(setId, { limit: 100, ...(after ? { after } : {}) });
+      texts.push(...page.subjects.flatMap((subject) => subject.locations.map((location) => ('text' in location ? String(location.text) : ''))));
+      after = page.next ?? undefined;
+      more = page.next !== null;
+    }
+    return texts;
+  }
+
+  /**
+   * An upload of the file at `path` into a new researcher's set that stops at its second part: the whole file refused
+   * as another installation's API would, naming a lower limit (1,000 bytes); of its parts, the second dropped on its
+   * way there, or (`answerToo`) on its way back, after the API added it. The line "Try again" goes on from.
+   */
+  async function stoppedAtSecondPart(who: { email: string; title: string; set: string }, path: string, { answerToo }: { answerToo: boolean }) {
+    const upload = await uploadPage({ ...who, displayName: 'Mary Somerville' }, async (route, sent) => {
+      if (sent === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent !== 3) return route.continue();
+      await (answerToo ? answerLost(route) : route.abort('connectionreset'));
+    });
+    await upload.page.locator('#lab-upload-file').setInputFiles(path);
+    await press(upload.page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(upload.page, '[role="alert"].alert');
+    const line = Number((await upload.page.getByTestId('lab-upload-try-again').textContent())!.replace('Try again from line ', ''));
+    return { ...upload, line };
+  }
+
+  /** The page reloaded (its "Try again" gone with it), the file at `path` chosen again: the stop kept offered, in its words. */
+  async function reloadedAndChosen(page: Page, set: string, path: string): Promise<string | null> {
+    await page.reload();
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: set }), { state: 'attached' });
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await waitToSee(page.getByTestId('lab-upload-kept').getByTestId('lab-upload-continue'));
+    return page.getByTestId('lab-upload-kept').locator('p').textContent();
+  }
+
+  it('keeps where an upload stopped across a reload: the same file chosen again continues from there, its part whose answer was lost under the same key, adding every row once', async () => {
+    const texts = Array.from({ length: 120 }, (_, index) => `High water ${index + 1}`);
+    const files = filesOf({ 'tides.csv': `text,port\n${texts.map((text) => `${text},Bristol\n`).join('')}` });
+    const who = { email: 'lab-kept-stop', title: 'Tide tables', set: 'Tides' };
+    const { researcher, project, page, errors, keys, line } = await stoppedAtSecondPart(who, files.paths['tides.csv']!, { answerToo: true });
+    expect(line).toBeGreaterThan(2);
+    expect(keys).toHaveLength(3);
+    // Kept on this device: where it stopped and the lost part's key, never the file's text.
+    const stored = (await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1')))!;
+    expect(stored).toContain(keys[2]);
+    expect(stored).not.toContain('High water');
+
+    // Reloaded, the same file chosen again: the stop is offered, whatever set is chosen.
+    const offer = `^This file was stopped at subject ${line - 1} of 120 \\(line ${line}\\) on [A-Z][a-z]{2} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2}\\s[AP]M, uploaded into “Tides”: continue from there \\(the subjects before it were added\\), or start again\\. `;
+    const withoutIds = 'Its rows have no external_id: started again, it would add the subjects before that line a second time\\.';
+    expect(await reloadedAndChosen(page, 'Tides', files.paths['tides.csv']!)).toMatch(new RegExp(`${offer}${withoutIds}$`));
+
+    // Gone from this device since it was offered (another page went on from it): Continue sends nothing, and says so.
+    await page.evaluate(() => window.localStorage.removeItem('chorus.stoppedUploads.v1'));
+    await press(page, '[data-testid="lab-upload-continue"]');
+    await waitToSee(page.locator('[role="alert"]').getByText('This upload is no longer stopped here'));
+    expect(keys).toHaveLength(3);
+    expect(await page.getByTestId('lab-upload-continue').count()).toBe(0);
+
+    // Kept into a set the project no longer has: forgotten once a file is chosen, not offered.
+    await page.evaluate((kept) => window.localStorage.setItem('chorus.stoppedUploads.v1', kept.replaceAll(/"setId":"[^"]+"/g, '"setId":"00000000-0000-4000-8000-000000000000"')), stored);
+    await page.reload();
+    await waitToSee(page.locator('#lab-upload-set option', { hasText: 'Tides' }), { state: 'attached' });
+    await page.locator('#lab-upload-file').setInputFiles(files.paths['tides.csv']!);
+    await page.waitForFunction(() => window.localStorage.getItem('chorus.stoppedUploads.v1') === null);
+    expect(await page.getByTestId('lab-upload-continue').count()).toBe(0);
+
+    // Stopped more than a day ago (when the API forgets a key): the lost part may be added twice, and the offer says so.
+    await page.evaluate((kept) => window.localStorage.setItem('chorus.stoppedUploads.v1', kept.replace(/"stoppedAt":\d+/, `"stoppedAt":${Date.now() - 25 * 3_600_000}`)), stored);
+    expect(await reloadedAndChosen(page, 'Tides', files.paths['tides.csv']!)).toMatch(
+      new RegExp(`${offer}${withoutIds} It stopped more than a day ago, and Chorus no longer knows the part from line ${line} it was sending: if that part was added before its answer was lost, continuing adds it a second time\\.$`),
+    );
+    await press(page, '[data-testid="lab-upload-continue"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
+    // The part whose answer was lost went again under its key (answered from the API's store), the parts before it not at all.
+    expect(keys[3]).toBe(keys[2]);
+    expect(new Set(keys).size).toBe(keys.length - 1);
+    const [set] = (await researcher.subjectSets(project.id)).subjectSets;
+    expect((await textsOf(researcher, set!.id)).sort()).toEqual([...texts].sort());
+    // Gone to its end: forgotten.
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('forgets a stop kept when the researcher starts the file again, which is sent from its start into the stop’s set', async () => {
+    const ids = Array.from({ length: 60 }, (_, index) => `crew-${index + 1}`);
+    const files = filesOf({ 'crews.csv': `image_url\n${ids.map((id) => `https://example.org/${id}.jpg\n`).join('')}` });
+    const { researcher, project, page, errors, keys, line } = await stoppedAtSecondPart({ email: 'lab-start-again', title: 'Crew lists', set: 'Crews' }, files.paths['crews.csv']!, { answerToo: false });
+    const before = line - 2; // the rows of the first part, added
+    expect(await reloadedAndChosen(page, 'Crews', files.paths['crews.csv']!)).toMatch(new RegExp(`^This file was stopped at subject ${before + 1} of 60 \\(line ${line}\\) on .*, uploaded into “Crews”: continue from there \\(the subjects before it were added\\), or start again\\. Its rows have no external_id: started again, it would add the subjects before that line a second time\\.$`));
+    // The set chosen after the reload is a new one: started again, the file goes into the stop's set all the same.
+    expect(await page.locator('#lab-upload-set').inputValue()).toBe('new');
+    // Cut in parts again (the lower limit named), its first part held on its way: while parts go out, closing the page asks first.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let restarted = 0;
+    await page.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+      restarted += 1;
+      if (restarted === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (restarted === 2) await held;
+      await route.fallback();
+    });
+    await press(page, '[data-testid="lab-upload-start-again"]');
+    await waitToSee(page.getByTestId('lab-upload-progress'));
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+    const closed = page.waitForEvent('close').then(() => 'closed without asking');
+    await page.close({ runBeforeUnload: true });
+    expect(await Promise.race([asked, closed])).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false);
+    release();
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('60 subjects added to “Crews” (60 new, 0 already in the project).'));
+    expect(await page.locator('#lab-upload-set option:checked').textContent()).toBe('Crews');
+    // Sent anew from its start: its first part under a new key (rows without ids: those of the first part added again, as the offer said).
+    expect(keys.length).toBeGreaterThan(3);
+    expect(keys.slice(3)).not.toContain(keys[1]);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews', subjects: 60 + before })]);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says of a file sent whole whose answer was lost (into a new set, then into that one) that it may have been added, not that its set is empty; sent again, it goes with the same key', async () => {
+    // The upload reaches the API, which adds its subjects; its answer is lost on the way back.
+    // So is the third's, a text corpus's into the set then made.
+    const { researcher, project, page, errors, keys, uploadedTwice } = await firstAnswerLost({ email: 'lab-whole-lost', title: 'Diaries', set: 'Diaries' }, [1, 3]);
+    // Subjects without external ids: a second upload of them would add them again.
+    const subjects = ['Walked to Halifax', 'Rain all day'].map((text) => ({ locations: [{ type: 'text', text }] }));
+    const files = filesOf({ 'diaries.json': JSON.stringify({ subjects }), 'letters.txt': 'Dear Mariana\n\nShibden, Tuesday\n\nYours ever' });
+    expect(await uploadedTwice(files.paths['diaries.json']!, '2 subjects added to “Diaries” (2 new, 0 already in the project).')).toBe(
+      'The subject set “Diaries” was made, but the answer to the upload was lost on its way: Chorus may have added its subjects or not. Press “Upload” again (the set is chosen below): the upload goes again under the same key, so its subjects are not added twice.',
+    );
+    expect(await uploadedTwice(files.paths['letters.txt']!, '3 subjects added to “Diaries” (3 new, 0 already in the project).')).toBe(
+      'The answer to the upload was lost on its way: Chorus may have added its subjects or not. Press “Upload” again: the upload goes again under the same key, so its subjects are not added twice.',
+    );
+    expect(keys).toHaveLength(4);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[3]).toBe(keys[2]);
+    expect(keys[2]).not.toBe(keys[0]);
+    const [set] = (await researcher.subjectSets(project.id)).subjectSets;
+    expect((await textsOf(researcher, set!.id)).sort()).toEqual(['Dear Mariana', 'Rain all day', 'Shibden, Tuesday', 'Walked to Halifax', 'Yours ever']);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   // Last: the API is busy a while after reading 10,000 canvases, which would slow the tests after it.
   it('adds a manifest of more canvases than one upload takes, read from its address, in parts; a part whose answer was lost is sent again with its key', async () => {
     const iiif = await iiifServer();
@@ -766,8 +938,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // there, saying what was added.
     const { researcher, project, page, errors, keys } = await uploadPage({ email: 'lab-iiif-long', displayName: 'Anne Lister', title: 'A long register', set: 'Long' }, async (route, sent) => {
       if (sent !== 2) return route.continue();
-      await route.fetch();
-      return route.abort('connectionreset');
+      return answerLost(route);
     });
     const result = page.getByTestId('lab-upload-result');
     await page.locator('#lab-upload-address').fill(`${iiif.base}/register-long`);

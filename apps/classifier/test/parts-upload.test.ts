@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { ChorusClient } from '@chorus/client';
 import { CanvasTooLarge } from '@chorus/tasks';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { iiifAdded, iiifCutting } from '../src/lib/iiifParts';
-import { FileChangedBeforeStop, type PartsUpload, UploadStopped, sendInParts } from '../src/lib/partsUpload';
+import { FileChangedBeforeStop, type PartsUpload, UploadStopped, sendInParts, sendWhole } from '../src/lib/partsUpload';
+import { isKeptStop, withStop } from '../src/lib/stoppedUploads';
 import { tableCutting } from '../src/lib/tableUpload';
 
 // The warnings' wording only; the app's catalogues are found through Vite, which Jest is not.
@@ -50,6 +52,25 @@ const canvas = (n: number, painted = true, label = `p. ${n}`) => ({
 /** A manifest of `count` canvases (about 560 bytes each), canvas `unpainted` painting nothing, `label` naming the manifest. */
 const manifest = (count: number, { unpainted, label = 'A parish register', big }: { unpainted?: number; label?: string; big?: number } = {}) =>
   JSON.stringify({ '@context': V3, id: 'https://example.org/register', type: 'Manifest', label: { en: [label] }, items: Array.from({ length: count }, (_, at) => canvas(at + 1, at + 1 !== unpainted, at + 1 === big ? 'x'.repeat(LIMIT) : undefined)) });
+
+/**
+ * The API's client whose `lose`-th upload reaches the API, which stores it, and whose answer is lost on the way back
+ * (fetch's `TypeError`); the `Idempotency-Key` of each upload kept in `keys`.
+ */
+function losingAnswer(lose: number) {
+  const keys: string[] = [];
+  const client: ChorusClient = Object.create(stack.client);
+  client.uploadSubjects = async (...upload: Parameters<ChorusClient['uploadSubjects']>) => {
+    keys.push(upload[5] ?? '');
+    const added = await stack.client.uploadSubjects(...upload);
+    if (keys.length === lose) throw new TypeError('Failed to fetch');
+    return added;
+  };
+  return { client, keys };
+}
+
+/** A table of `count` rows without ids (about 27 bytes each): sent twice, a row is added twice. */
+const tides = (count: number) => `text,port\n${Array.from({ length: count }, (_, at) => `High water ${at + 1},Bristol\n`).join('')}`;
 
 /** A table of `count` rows (about 65 bytes each), row `bad` with an address the API refuses. */
 const table = (count: number, { bad }: { bad?: number } = {}) =>
@@ -129,5 +150,42 @@ describe('a table and a IIIF document sent in parts by one loop', () => {
     expect(sent).toMatchObject({ rows: 7_000, places: { first: 2, last: 7_001 } });
     expect(upload.made - made).toBe(sent.parts - where.sent.parts);
     expect(await members()).toBe(7_000);
+  });
+
+  it('goes on from a stop kept on the device (another page, its keys gone) with the key of the part whose answer was lost: rows without ids added once', async () => {
+    const { members, upload } = await setToFill('Tides stopped, page reloaded');
+    const text = tides(12_000);
+    // The whole table (413), its first part, then its second, whose answer is lost.
+    const losing = losingAnswer(3);
+    const stopped = await sendInParts(losing.client, tableCutting(text, 'text/csv'), upload, () => undefined).catch((thrown: unknown) => thrown);
+    expect(stopped).toBeInstanceOf(UploadStopped);
+    const { stopped: where } = stopped as UploadStopped;
+    expect(where).toMatchObject({ withIds: false, sent: { parts: 1 }, partKey: { key: losing.keys[2] } });
+    expect(await members()).toBeGreaterThan(where.sent.rows);
+    // As the device keeps it (JSON, without the subject ids), read by a page with no keys of its own.
+    const [kept] = JSON.parse(JSON.stringify(withStop([], { project: 'p', userId: 'u', stoppedAt: Date.now(), stop: { upload: where, kind: 'table', contentType: 'text/csv', set: 'Tides', file: 'f' } })));
+    // Every field the page reads of it is there, as a stop read back from storage is checked (`isKeptStop`).
+    expect(isKeptStop(kept)).toBe(true);
+    const reloaded = { ...upload, keys: new Map<string, string>(), stopped: kept.stop.upload };
+    const again = losingAnswer(0);
+    const sent = await sendInParts(again.client, tableCutting(text, 'text/csv'), reloaded, () => undefined);
+    expect(sent).toMatchObject({ rows: 12_000, places: { first: 2, last: 12_001 } });
+    expect(again.keys[0]).toBe(losing.keys[2]);
+    expect(await members()).toBe(12_000);
+  });
+
+  it('sends an upload whole with a key kept until answered: sent again after a lost answer, it adds nothing twice', async () => {
+    const { members, upload } = await setToFill('Diaries sent whole');
+    const diaries = JSON.stringify({ subjects: ['Walked to Halifax', 'Rain all day'].map((text) => ({ locations: [{ type: 'text', text }] })) });
+    const losing = losingAnswer(1);
+    await expect(sendWhole(losing.client, upload, diaries, 'application/json')).rejects.toBeInstanceOf(TypeError);
+    expect(await members()).toBe(2);
+    expect(await sendWhole(losing.client, upload, diaries, 'application/json')).toMatchObject({ created: 2, addedToSet: 2 });
+    expect(losing.keys[1]).toBe(losing.keys[0]);
+    expect(await members()).toBe(2);
+    // Answered, the key is forgotten: the same file uploaded anew is a new upload (its subjects without ids added again).
+    await sendWhole(losing.client, upload, diaries, 'application/json');
+    expect(losing.keys[2]).not.toBe(losing.keys[1]);
+    expect(await members()).toBe(4);
   });
 });

@@ -7,6 +7,7 @@ import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
 import { LANGUAGE_SEND_MS, SEND_FIRST_MS } from './sendTimes';
+import { forgetAllStops } from './stoppedUploads';
 import { forgetClassifiedThisSession, type Owner, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -318,6 +319,8 @@ function leaveThisDevice(): void {
   keepChosenBeforeSignIn(undefined);
   session.signOut();
   forgetClassifiedThisSession();
+  // Its stopped uploads' Idempotency-Keys are its own: another account's upload of the file starts anew.
+  forgetAllStops();
 }
 
 /** Renames the account; the header says the new name at once. Answers the name as the server keeps it. */

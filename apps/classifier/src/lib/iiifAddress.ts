@@ -164,20 +164,3 @@ export async function iiifUploadBody(top: FetchedDocument, fetchDocument: FetchD
   if (utf8Bytes(body) > limits.bytes) throw new IiifFetchFailed('tooLarge', top.address, { collection: top.address });
   return body;
 }
-
-/** What an add from an address sends: into which set, the body, and the correction chosen (`replaceLocations`). */
-export interface AddressAdd {
-  setId: string;
-  body: string;
-  replacing?: { replaceLocations: true; reason: string };
-}
-
-/**
- * The `Idempotency-Key` of an add from an address: that of the last add, which got no answer, when this one sends
- * the same (a retry after a lost answer, so nothing is added twice); a new one otherwise — the API refuses a key
- * sent again with anything else changed, the correction's reason included.
- */
-export function addressRetryKey(last: (AddressAdd & { key: string }) | null, now: AddressAdd, newKey: () => string): string {
-  const same = last !== null && last.setId === now.setId && last.body === now.body && JSON.stringify(last.replacing ?? null) === JSON.stringify(now.replacing ?? null);
-  return same ? last.key : newKey();
-}

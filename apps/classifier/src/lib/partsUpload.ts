@@ -90,6 +90,11 @@ export interface StoppedUpload {
   before: string;
   sent: PartsSent;
   withIds: boolean;
+  /**
+   * The `Idempotency-Key` of the part it stopped at, by what that part sent (`PartsUpload.keys`): kept with the stop,
+   * so that the part, whose answer may have been lost, goes with it again even from another page (after a reload).
+   */
+  partKey: { sends: string; key: string };
 }
 
 /** An upload that stopped at a part, and why (the API's refusal said of the whole upload). */
@@ -150,14 +155,22 @@ export function warningsOfParts(parts: readonly PartWarnings[], inPart: (part: P
 }
 
 /**
- * A text's SHA-256 (hex), kept instead of a copy of it (a part sent, as a key of `PartsUpload.keys`: up to 16 MiB; what
- * an upload has before where it stopped: up to the whole document); the text itself where the browser has no
- * `crypto.subtle` (a lab served over plain http, not localhost).
+ * A text's (or a file's bytes') SHA-256, in hex; null where the browser has no `crypto.subtle` (a lab served over
+ * plain http, not localhost).
  */
-async function digestOf(text: string): Promise<string> {
-  if (!globalThis.crypto?.subtle) return text;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+export async function sha256Of(body: string | Blob): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = await crypto.subtle.digest('SHA-256', typeof body === 'string' ? new TextEncoder().encode(body) : await body.arrayBuffer());
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A text's SHA-256 (`sha256Of`), kept instead of a copy of it (a part sent, as a key of `PartsUpload.keys`: up to 16
+ * MiB; what an upload has before where it stopped: up to the whole document); the text itself where the browser has
+ * no `crypto.subtle`.
+ */
+async function digestOf(body: string | Blob): Promise<string> {
+  return (await sha256Of(body)) ?? (typeof body === 'string' ? body : await body.text());
 }
 
 /** The byte limit a 413 names, when it is below the one a part was cut to (another installation's `BODY_LIMIT_BYTES`). */
@@ -166,9 +179,13 @@ const lowerLimit = (error: unknown, bytes: number): number | null => {
   return limit !== undefined && limit < bytes ? limit : null;
 };
 
-/** The `Idempotency-Key` of a part: the one it was sent with before, if it was, else a new one (kept for its retry). */
-async function keyOf(upload: PartsUpload, place: number, text: string): Promise<string> {
-  const sends = `${upload.setId} ${JSON.stringify(upload.replacing ?? null)} ${place} ${await digestOf(text)}`;
+/** What a part (at its place) or a whole upload sends, by which its `Idempotency-Key` is kept: its set, correction, place and the SHA-256 of its body. */
+async function sendsOf(upload: PartsUpload, place: number | string, body: string | Blob): Promise<string> {
+  return `${upload.setId} ${JSON.stringify(upload.replacing ?? null)} ${place} ${await digestOf(body)}`;
+}
+
+/** The `Idempotency-Key` of what `sends` says: the one it was sent with before, if it was, else a new one (kept for its retry). */
+function keyOf(upload: PartsUpload, sends: string): string {
   const key = upload.keys.get(sends) ?? upload.newKey();
   upload.keys.set(sends, key);
   return key;
@@ -187,6 +204,8 @@ async function keyOf(upload: PartsUpload, place: number, text: string): Promise<
 export async function sendInParts<P extends UploadPart>(client: ChorusClient, cutting: Cutting<P>, upload: PartsUpload & { cut?: Cut<P> }, progress: (sent: PartsSent) => void): Promise<PartsSent> {
   const { stopped } = upload;
   if (stopped && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
+  // A stop kept on this device (another page's): its part goes with the key it was sent with.
+  if (stopped && !upload.keys.has(stopped.partKey.sends)) upload.keys.set(stopped.partKey.sends, stopped.partKey.key);
   let bytes = stopped?.bytes ?? SUBJECT_UPLOAD_LIMITS.bytes;
   let cut = (!stopped && upload.cut) || cutting.cut(bytes, stopped?.from ?? 0);
   let sent: PartsSent = { ...(stopped?.sent ?? { rows: 0, parts: 0, added: null, places: null, warnings: [] }), total: cut.rows, partsInAll: 0 };
@@ -194,7 +213,8 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
     const part = cut.parts[index]!;
     sent = { ...sent, partsInAll: sent.parts + cut.parts.length - index };
     progress(sent);
-    const key = await keyOf(upload, cutting.startOf(part), part.text);
+    const sends = await sendsOf(upload, cutting.startOf(part), part.text);
+    const key = keyOf(upload, sends);
     try {
       const added = await client.uploadSubjects(upload.setId, part.text, cutting.contentType, upload.replacing, undefined, key);
       const place = cutting.placeOf(part);
@@ -213,7 +233,7 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
         // Nothing added yet: refused as any upload is, not stopped part-way.
         if (!sent.parts) return refusal;
         const before = await digestOf(cutting.before(from));
-        return new UploadStopped({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true }, refusal);
+        return new UploadStopped({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true, partKey: { sends, key } }, refusal);
       };
       const limit = lowerLimit(error, bytes);
       if (limit === null) throw await stoppedHere(error instanceof ChorusApiError && sent.partsInAll > 1 ? cutting.refusalOf(part, error) : error);
@@ -236,4 +256,16 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
 export function addedInParts(sent: PartsSent, inPart: (part: PartWarnings, warning: string) => string): SubjectsAdded | null {
   const warnings = warningsOfParts(sent.warnings, inPart);
   return sent.added && warnings.length ? { ...sent.added, warnings } : sent.added;
+}
+
+/**
+ * Sends an upload whole (what the lab does not cut: a JSON file of subjects, a text corpus, a JSON document that is
+ * not IIIF), with an `Idempotency-Key` kept by what it sends, as a part's (`keyOf`: its media type and file name too):
+ * sent again unchanged after a lost answer, it goes with the same key and adds nothing twice. Forgotten once answered.
+ */
+export async function sendWhole(client: ChorusClient, upload: PartsUpload, body: string | Blob, contentType: string, fileName?: string): Promise<SubjectsAdded> {
+  const sends = await sendsOf(upload, `whole ${contentType} ${fileName ?? ''}`, body);
+  const added = await client.uploadSubjects(upload.setId, body, contentType, upload.replacing, fileName, keyOf(upload, sends));
+  upload.keys.delete(sends);
+  return added;
 }

@@ -5,7 +5,7 @@ import { type Problem, whyAnswerRefused } from './errors';
 import type { Saying } from './said';
 import { awaitsSignIn, isMine, type OutboxItem, outbox } from './outbox';
 import { awaitsReopen, REOPEN_WAIT_DAYS } from './reopenTries';
-import { reloadingOnPurpose } from './reloadPage';
+import { useAskBeforeLeaving } from './reloadPage';
 import { OUTBOX_RETRY_MS } from './sendTimes';
 import { pruneDrafts } from './drafts';
 
@@ -99,18 +99,8 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
   }, [sending, flush]);
 
   // Kept answers are safe on this device only while it keeps them: a shared computer that wipes itself at sign-out, or
-  // a browser never opened again, loses them. Closing or leaving the page while they wait asks first (the browser's
-  // words); `returnValue` for browsers older than Chrome 119 and Safari 17.
-  useEffect(() => {
-    if (!toSend) return;
-    const askFirst = (event: BeforeUnloadEvent) => {
-      if (reloadingOnPurpose()) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    window.addEventListener('beforeunload', askFirst);
-    return () => window.removeEventListener('beforeunload', askFirst);
-  }, [toSend]);
+  // a browser never opened again, loses them. Closing or leaving the page while they wait asks first.
+  useAskBeforeLeaving(toSend > 0);
 
   return {
     toSend,

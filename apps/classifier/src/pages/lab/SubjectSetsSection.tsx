@@ -1,6 +1,6 @@
 import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { CanvasTooLarge, ExternalIdRepeated, isIiifCollection } from '@chorus/tasks';
-import { useRef, useState } from 'react';
+import { type MouseEvent, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../../i18n';
@@ -8,14 +8,18 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
-import { type AddressAdd, IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, addressRetryKey, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
+import { IIIF_ADDRESS_LIMITS, IiifFetchFailed, addressProblem, fetchIiifDocument, iiifUploadBody } from '../../lib/iiifAddress';
 import { IIIF_FILE_LIMIT_BYTES, IIIF_PART_LIMITS, iiifAdded, iiifCutting } from '../../lib/iiifParts';
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
-import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts } from '../../lib/partsUpload';
+import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
+import { useSession } from '../../lib/account';
+import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf } from '../../lib/stoppedUploads';
+import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
+import { useAskBeforeLeaving } from '../../lib/reloadPage';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 
@@ -35,7 +39,7 @@ export function SubjectSetsSection({ projectId, projectSlug }: { projectId: stri
       </ErrorAlert>
       {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} projectSlug={projectSlug} />)}
       <EmptySetForm projectId={projectId} onMade={reload} />
-      <UploadForm projectId={projectId} sets={sets ?? []} onUploaded={reload} />
+      <UploadForm projectId={projectId} sets={sets ?? []} setsLoaded={sets !== null} onUploaded={reload} />
     </section>
   );
 }
@@ -140,19 +144,6 @@ function refusedBeforeSending(thrown: unknown, t: TFunction) {
   return null;
 }
 
-/** What an upload in parts sends: a table's rows (its places lines of the file), or a IIIF document's canvases (its places subjects of the document). */
-type PartsKind = 'table' | 'iiif';
-
-/** An upload in parts that stopped, of which kind, into which set, and where its text is read again: "Try again" goes on from its part. */
-interface Stop {
-  upload: StoppedUpload;
-  kind: PartsKind;
-  contentType: string;
-  set: string;
-  /** A IIIF document read from its address is read from it again; a file from the file chosen then. */
-  address?: string;
-}
-
 /**
  * Where an upload in parts stopped, in words: the lines of the file (the subjects of the document) added, those not,
  * and what "Try again" does (for rows without ids, that the file sent whole again would add the added ones twice).
@@ -165,8 +156,23 @@ function stoppedInWords({ upload: { sent, at, withIds }, kind }: Stop, t: TFunct
   return `${added} ${notAdded} ${again}`;
 }
 
+/**
+ * A stop kept on this device of the file chosen, in words: at which subject of how many (a table's line too) it
+ * stopped, when, into which set; for rows without ids, that the file started again would add those before it twice.
+ */
+function keptInWords({ stoppedAt, stop }: KeptStop, set: string, t: TFunction): string {
+  const { sent, at, withIds } = stop.upload;
+  const where = { set, first: sent.rows + 1, total: sent.total, date: whenInWords(stoppedAt) };
+  if (stop.kind === 'iiif') return t('lab.upload.kept.stoppedAt', where);
+  const said = t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
+  if (withIds) return said;
+  // The API forgets a key after a day: the part whose answer may have been lost, sent again, is then added anew.
+  const keyForgotten = Date.now() - stoppedAt > KEY_KEPT_MS;
+  return `${said} ${t('lab.upload.kept.withoutIds')}${keyForgotten ? ` ${t('lab.upload.kept.keyForgotten', { line: at })}` : ''}`;
+}
+
 /** What the form knows of an upload in parts before it stops: of which kind, into which set, read from where. */
-type StopWhere = Omit<Stop, 'upload' | 'contentType'>;
+type StopWhere = Omit<Stop, 'upload' | 'contentType' | 'file'>;
 
 /** An upload in parts that stopped at a part, as the form says it (`Stop`), and why. */
 class PartsStopped extends Error {
@@ -178,13 +184,24 @@ class PartsStopped extends Error {
   }
 }
 
-/** The first part of an upload in parts got no answer: it may have been added (sent again, it goes with its key). */
-class FirstPartAnswerLost extends Error {
+/**
+ * An upload sent whole, or the first part of one in parts, got no answer: it may have been added (sent again, it goes
+ * with its key).
+ */
+class AnswerLost extends Error {
   constructor(
     readonly lost: TypeError,
     readonly fromAddress: boolean,
+    readonly whole: boolean,
   ) {
-    super('the answer to the first part was lost');
+    super('the answer to an upload was lost');
+  }
+}
+
+/** A stop kept that was offered, gone from this device since (another page sent it to its end, started it again, or stopped it again). */
+class StopGone extends Error {
+  constructor() {
+    super('the stop offered is no longer kept');
   }
 }
 
@@ -255,25 +272,29 @@ function fetchFailedInWords(error: IiifFetchFailed, t: TFunction): string {
  * refusal lists every subject and row it names, the summary focused. A new set made for an upload that is then refused
  * stays chosen, so that the corrected file goes into it.
  */
-function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; onUploaded: () => void }) {
+function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; setsLoaded: boolean; onUploaded: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
+  /** The stops kept on this device that this page offers: its project's, sent by the account signed in. */
+  const stopsHere = { project: projectId, userId: useSession().userId };
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
   const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
-  /** The `Idempotency-Key` of each part of an upload in parts, by what it sent: sent again, a part already added adds nothing twice. */
+  // A page closed while parts go out leaves no stop to go on from (the file sent again starts from its beginning): asked first.
+  useAskBeforeLeaving(sending !== null);
+  /**
+   * The `Idempotency-Key` of each part of an upload in parts, and of an upload sent whole, by what it sent: sent again,
+   * what was already added adds nothing twice.
+   */
   const partKeys = useRef(new Map<string, string>());
   /** An upload in parts that stopped at a part: "Try again" goes on from that part. */
   const [stopped, setStopped] = useState<Stop | null>(null);
+  /** The stop of an upload of the file chosen kept on this device (`keepStop`): offered to continue from, or to start again. */
+  const [kept, setKept] = useState<KeptStop | null>(null);
   const form = useForm({ set: NEW_SET, name: '', file: '', address: '', reason: '' }, UPLOAD_FIELDS);
   /** How far an add from an address is: reading its document, one of its collection's members (the n-th), or sending what was read. */
   const [reading, setReading] = useState<{ stage: 'document' | 'sending'; address: string } | { stage: 'member'; n: number; address: string } | null>(null);
-  /**
-   * The `Idempotency-Key` of the last add from an address that got no answer, with what it sent: the same sent again
-   * (a retry after a lost answer) goes with it, so it adds nothing twice (`addressRetryKey`).
-   */
-  const addressKey = useRef<(AddressAdd & { key: string }) | null>(null);
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
   const files = () => [...(fileInput.current?.files ?? [])];
@@ -284,6 +305,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
   /** The set chosen by "Upload into …": the file's set even while the list of sets (reloaded then) does not have it yet. */
   const chosenTaken = useRef<{ id: string; name: string } | null>(null);
+  /** Uploads started on this page (sent, or gone on from a stop): a stop found for a file chosen before one started is offered no more. */
+  const uploadsStarted = useRef(0);
   /** Where an upload's progress is said: the focus goes there when "Try again" (which goes with its refusal) is pressed. */
   const statusRef = useRef<HTMLDivElement | null>(null);
   const uploadIntoTaken = (set: { id: string; name: string }) => {
@@ -300,8 +323,11 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     nameField.onChange(event);
   };
 
+  /** "Start again" of a stop kept: its set, chosen in the form too, before the form has re-rendered with it. */
+  const startAgainInto = useRef<string | null>(null);
+  const chosenSet = () => startAgainInto.current ?? form.values.set;
   const targetSet = async (): Promise<{ id: string; name: string }> => {
-    const existing = sets.find((set) => set.id === form.values.set) ?? (chosenTaken.current?.id === form.values.set ? chosenTaken.current : undefined);
+    const existing = sets.find((set) => set.id === chosenSet()) ?? (chosenTaken.current?.id === chosenSet() ? chosenTaken.current : undefined);
     if (existing) return existing;
     const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
     madeNow.current = created.name;
@@ -318,13 +344,19 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const said = { size: roundedSize(thrown.bytes, i18n.language, Math.ceil), limit: bytesInWords(IIIF_FILE_LIMIT_BYTES) };
       return { fields: { file: thrown.files > 1 ? t('lab.upload.documentsTooLarge', said) : t('lab.upload.documentTooLarge', said) }, form: null };
     }
-    if (thrown instanceof FileChangedBeforeStop) return { fields: {}, form: { detail: changedBeforeInWords(thrown.stopped.at, stopped, t), fields: [] } };
-    if (thrown instanceof FirstPartAnswerLost && madeNow.current) {
+    if (thrown instanceof StopGone) return { fields: {}, form: { detail: t('lab.upload.kept.gone'), fields: [] } };
+    if (thrown instanceof FileChangedBeforeStop) {
+      const stop = [stopped, kept?.stop].find((one) => one?.upload === thrown.stopped) ?? null;
+      return { fields: {}, form: { detail: changedBeforeInWords(thrown.stopped.at, stop, t), fields: [] } };
+    }
+    const set = madeNow.current;
+    if (thrown instanceof AnswerLost && (set || thrown.whole)) {
       const button = thrown.fromAddress ? t('lab.upload.address.submit') : t('lab.upload.submit');
-      return { fields: {}, form: { detail: t('lab.upload.parts.madeAnswerLost', { set: madeNow.current, button }), fields: [] } };
+      const detail = !thrown.whole ? t('lab.upload.parts.madeAnswerLost', { set, button }) : set ? t('lab.upload.madeAnswerLost', { set, button }) : t('lab.upload.answerLost', { button });
+      return { fields: {}, form: { detail, fields: [] } };
     }
     const partStopped = thrown instanceof PartsStopped ? stoppedInWords(thrown.stop, t) : null;
-    const error = thrown instanceof PartsStopped ? thrown.refusal : thrown instanceof FirstPartAnswerLost ? thrown.lost : thrown;
+    const error = thrown instanceof PartsStopped ? thrown.refusal : thrown instanceof AnswerLost ? thrown.lost : thrown;
     if (error instanceof IiifFetchFailed) return { fields: { address: fetchFailedInWords(error, t) }, form: partStopped ? { detail: partStopped, fields: [] } : null };
     setTaken(setWithTakenName(error));
     const refused =
@@ -339,41 +371,58 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
   /**
-   * Sends an upload in parts (from where `stop` stopped, if given), saying how far it is while it has several; where it
-   * stops, remembers from where to go on (`Stop`). The parts' answers together, or null if it added none.
+   * Sends an upload in parts (from where `from.previous` stopped, if given), saying how far it is while it has several;
+   * where it stops, remembers from where to go on (`Stop`), on this device too for a file's (`from.text`, by its
+   * SHA-256: `keepStop`), and forgets it there once the file is sent to its end. The parts' answers together.
    */
-  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, stop: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; stopped?: StoppedUpload; cut?: Cut<P> }): Promise<PartsSent> => {
+  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop }): Promise<PartsSent> => {
+    const { text, previous } = from;
     try {
-      const sent = await sendInParts(client, cutting, { ...upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
+      const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
       setStopped(null);
+      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+      // Sent from its start (with a stop kept, as "Start again" does, or in another page): done with it too.
+      if (text !== undefined && stopsOf(keptStops(), stopsHere).length) forgetStop({ file: await sha256Of(text), setId: upload.setId });
       return sent;
     } catch (error) {
       // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
-      if (error instanceof TypeError) throw new FirstPartAnswerLost(error, stop.address !== undefined);
+      if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
       if (!(error instanceof UploadStopped)) throw error;
-      const stopHere = { ...stop, contentType: cutting.contentType, upload: error.stopped };
+      const file = text === undefined ? null : await sha256Of(text);
+      const stopHere: Stop = { ...where, contentType: cutting.contentType, upload: error.stopped, ...(file ? { file } : {}) };
       setStopped(stopHere);
+      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+      if (file && stopsHere.userId) keepStop({ project: projectId, userId: stopsHere.userId, stoppedAt: Date.now(), stop: { ...stopHere, file } });
       throw new PartsStopped(stopHere, error.refusal);
     } finally {
       setSending(null);
       onUploaded();
     }
   };
-  /** Sends a table in parts (a file of one part in one). */
-  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, stop?: StoppedUpload) =>
-    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing, stopped: stop }));
+  /** Sends a table in parts (a file of one part in one), from where `previous` stopped if given. */
+  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop) =>
+    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing }, { text, previous }));
+  /**
+   * Sends an upload whole with its key (`sendWhole`): no answer is `AnswerLost` (it may have been added; sent again,
+   * it goes with the same key).
+   */
+  const wholeSent = (set: { id: string }, body: Blob | string, contentType: string, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; fileName?: string }) =>
+    sendWhole(client, { setId: set.id, replacing, keys: partKeys.current, newKey: randomUuid }, body, contentType, from.fileName).catch((error: unknown) => {
+      throw error instanceof TypeError ? new AnswerLost(error, from.address !== undefined, true) : error;
+    });
   /**
    * Sends a IIIF document (a manifest, a collection, a list of manifests) through the parts loop (`iiifCutting`: in one
    * part when it fits one upload, else in parts, cut again under a lower limit a 413 names), or goes on from where it
    * stopped, saying how far it is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what
    * only the API can judge). A document read from an address too large even so is said as the address's.
    */
-  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; stopped?: StoppedUpload }): Promise<SubjectsAdded | null> => {
+  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; previous?: Stop }): Promise<SubjectsAdded | null> => {
     const cutting = iiifCutting(text);
-    const cut = from.stopped ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
+    const { address, previous } = from;
+    const cut = previous ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
     if (cut && !cut.rows) return null;
-    const { address } = from;
-    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, stopped: from.stopped, cut }).catch((error: unknown) => {
+    // A document read from its address is not kept on this device: the file chosen again is what a kept stop knows.
+    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, cut }, { previous, ...(address ? {} : { text }) }).catch((error: unknown) => {
       if (!address) throw error;
       // Stopped part-way, some subjects were added: not "nothing was added" of a collection.
       if (error instanceof PartsStopped) throw new PartsStopped(error.stop, tooLargeAtAddress(error.refusal, address, false));
@@ -390,6 +439,22 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     const read = body ?? (await uploadBody(chosen)).body;
     return typeof read === 'string' ? read : await utf8Text(read);
   };
+  /**
+   * The files chosen as an upload sends them: their body, and the text of a table or of a JSON document (which may be
+   * IIIF), which may go in parts.
+   */
+  const chosenUpload = async (chosen: readonly File[]) => {
+    // Several files are read to make their list: their sizes are compared first.
+    if (chosen.length > 1) documentWithinLimit(chosen);
+    // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
+    // refused by the API, saying so, rather than stored with its accents replaced.
+    const upload = await uploadBody(chosen);
+    // IIIF manifests longer than one upload takes go in parts too (a JSON file of { subjects } is never longer).
+    const json = isJson(upload.contentType) ? await chosenDocument(chosen, upload.body) : null;
+    // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
+    const table = chosen.length === 1 && TABLE_TYPES.includes(upload.contentType) ? await utf8Text(chosen[0]!) : null;
+    return { ...upload, json, table };
+  };
   /** A IIIF manifest or collection read from its address, with the members it names by address, saying how far the reading is. */
   const readAddress = async (address: string) => {
     setReading({ stage: 'document', address });
@@ -400,11 +465,12 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   };
   /** What any upload, of a file or from an address, needs besides what it sends: a new set's name, a correction's reason. */
   const uploadChecked = (t: TFunction) => ({
-    ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
+    ...(chosenSet() === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
     ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
   });
   /** A new upload: what the last one said is said no more. */
   const uploadStarts = () => {
+    uploadsStarted.current += 1;
     setAdded(null);
     setTaken(null);
     setStopped(null);
@@ -419,21 +485,15 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     }),
     send: async () => {
       uploadStarts();
-      const chosen = files();
-      // Several files are read to make their list: their sizes are compared first.
-      if (chosen.length > 1) documentWithinLimit(chosen);
-      // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
-      // refused by the API, saying so, rather than stored with its accents replaced.
-      const { body, contentType, fileName } = await uploadBody(chosen);
-      // IIIF manifests longer than one upload takes go in parts too (a JSON file of { subjects } is never longer).
-      const json = isJson(contentType) ? await chosenDocument(chosen, body) : null;
+      // Sent from its start: the stop kept of the file is offered no more ("Start again").
+      if (kept) forgetStop({ file: kept.stop.file, setId: kept.stop.upload.setId });
+      setKept(null);
+      const { body, contentType, fileName, json, table } = await chosenUpload(files());
       const set = await targetSet();
       const replacing = replacingChosen();
-      // A table longer than one upload takes goes in parts; one that is not UTF-8 goes as it is, for the API to refuse.
-      const text = chosen.length === 1 && TABLE_TYPES.includes(contentType) ? await utf8Text(chosen[0]!) : null;
-      const sentInParts = text === null ? null : await tableSent(text, contentType, set, replacing);
+      const sentInParts = table === null ? null : await tableSent(table, contentType, set, replacing);
       const iiifInPartsSent = json === null ? null : await iiifPartsSent(json, set, replacing, {});
-      const result = sentInParts ?? iiifInPartsSent ?? (await client.uploadSubjects(set.id, body, contentType, replacing, fileName));
+      const result = sentInParts ?? iiifInPartsSent ?? (await wholeSent(set, body, contentType, replacing, { fileName }));
       setAdded({ result, set: set.name });
       onUploaded();
     },
@@ -463,13 +523,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
           setAdded({ result: inParts, set: set.name });
           return;
         }
-        const sent: AddressAdd = { setId: set.id, body, replacing: replacingChosen() };
-        const key = addressRetryKey(addressKey.current, sent, randomUuid);
-        addressKey.current = { ...sent, key };
-        const result = await client.uploadSubjects(set.id, body, 'application/json', sent.replacing, undefined, key).catch((error: unknown) => {
+        const result = await wholeSent(set, body, 'application/json', replacingChosen(), { address }).catch((error: unknown) => {
           throw tooLargeAtAddress(error, address, isIiifCollection(top.document));
         });
-        addressKey.current = null;
         setAdded({ result, set: set.name });
         onUploaded();
       } finally {
@@ -478,27 +534,78 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     },
     refused: refusal,
   });
-  /** "Try again" after an upload in parts stopped: the file chosen (corrected, or the same), or the address read again, from the part it stopped at. */
-  const tryAgain = form.onSubmit({
-    check: (t) => (file() || stopped?.address ? {} : { file: t('lab.upload.fileMissing') }),
-    send: async () => {
-      if (!stopped) return;
-      // The button goes with the refusal it is in: the focus goes where the progress is said, not to the page's start.
-      statusRef.current?.focus();
-      setAdded(null);
-      const { upload, kind, address } = stopped;
-      const set = { id: upload.setId, name: stopped.set };
-      try {
-        const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
-        if (text === null) throw new FileChangedBeforeStop(upload);
-        const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, stopped: upload }) : await tableSent(text, stopped.contentType, set, upload.replacing, upload);
-        if (result) setAdded({ result, set: stopped.set });
-      } finally {
-        setReading(null);
-      }
-    },
-    refused: refusal,
-  });
+  /**
+   * Goes on from where an upload in parts stopped, from the part it stopped at: "Try again" after this page's stop, or
+   * "Continue from there" of one kept on this device; the file chosen (corrected, or the same), or the address read again.
+   */
+  const goOnFrom = (stop: Stop | null, offered?: KeptStop) =>
+    form.onSubmit({
+      check: (t) => (file() || stop?.address ? {} : { file: t('lab.upload.fileMissing') }),
+      send: async () => {
+        if (!stop) return;
+        uploadsStarted.current += 1;
+        // Offered before another page went on from it (or stopped it again): going on would send its rows twice.
+        if (offered && !stillKept(keptStops(), offered)) {
+          setKept(null);
+          throw new StopGone();
+        }
+        // The button goes with the refusal (or the offer) it is in: the focus goes where the progress is said, not to the page's start.
+        statusRef.current?.focus();
+        setAdded(null);
+        setKept(null);
+        const { upload, kind, address } = stop;
+        const set = { id: upload.setId, name: stop.set };
+        try {
+          const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
+          if (text === null) throw new FileChangedBeforeStop(upload);
+          const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, previous: stop }) : await tableSent(text, stop.contentType, set, upload.replacing, stop);
+          if (result) setAdded({ result, set: stop.set });
+        } finally {
+          setReading(null);
+        }
+      },
+      refused: refusal,
+    });
+  const tryAgain = goOnFrom(stopped);
+  const continueKept = goOnFrom(kept?.stop ?? null, kept ?? undefined);
+  /** "Start again" of a stop kept: the file sent from its start into the stop's set (chosen in the form too), not the one chosen before. */
+  const startAgain = (event: MouseEvent) => {
+    if (!kept) return;
+    const { setId } = kept.stop.upload;
+    startAgainInto.current = setId;
+    form.setValue('set', setId);
+    void submit(event).finally(() => {
+      startAgainInto.current = null;
+    });
+  };
+  // Another page went on from the stop offered, started it again or stopped it again: offered no more.
+  useEffect(() => {
+    if (!kept) return;
+    const stale = (event: StorageEvent) => {
+      if ((event.key === null || event.key === STOPS_STORED) && !stillKept(keptStops(), kept)) setKept(null);
+    };
+    window.addEventListener('storage', stale);
+    return () => window.removeEventListener('storage', stale);
+  }, [kept]);
+  /**
+   * A file chosen: a stop kept on this device of its upload in this project (`keptStops`, by its text's SHA-256), into
+   * the set chosen first, is offered to continue from, unless it is this page's own (its "Try again" says it).
+   */
+  const fileChosen = async () => {
+    setKept(null);
+    const chosen = files();
+    const started = uploadsStarted.current;
+    // A stop into a set deleted since has nothing to go on into: forgotten.
+    if (setsLoaded) for (const gone of stopsIntoGoneSets(keptStops(), stopsHere, sets.map((set) => set.id))) forgetStop({ file: gone.stop.file, setId: gone.stop.upload.setId });
+    if (!chosen.length || !stopsOf(keptStops(), stopsHere).length) return;
+    const { json, table } = await chosenUpload(chosen).catch(() => ({ json: null, table: null }));
+    const text = table ?? json;
+    const digest = text === null ? null : await sha256Of(text);
+    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set);
+    // Another file chosen meanwhile, an upload started since (it sends the file), or the stop this page says already.
+    if (!found || files()[0] !== chosen[0] || uploadsStarted.current !== started || (stopped?.file === found.stop.file && stopped.upload.setId === found.stop.upload.setId)) return;
+    setKept(found);
+  };
   const { inputRef: fileRef, error: fileError } = form.field('file');
   return (
     <>
@@ -568,7 +675,21 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
             fileInput.current = input;
             fileRef(input);
           }}
+          onChange={() => void fileChosen()}
         />
+        <div role="status" data-testid="lab-upload-kept">
+          {kept && !form.busy && (
+            <div className="notice">
+              <p>{keptInWords(kept, sets.find((one) => one.id === kept.stop.upload.setId)?.name ?? kept.stop.set, t)}</p>
+              <button type="button" className="button button-secondary" data-testid="lab-upload-continue" onClick={(event) => void continueKept(event)}>
+                {t('lab.upload.kept.continue')}
+              </button>{' '}
+              <button type="button" className="button button-secondary" data-testid="lab-upload-start-again" onClick={startAgain}>
+                {t('lab.upload.kept.startAgain')}
+              </button>
+            </div>
+          )}
+        </div>
         <FormField
           id="lab-upload-address"
           type="url"
