@@ -80,6 +80,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
       table: [...document.querySelectorAll('[data-testid="lab-set-subjects"], [data-testid="lab-set-subjects"] button')].every((element) => element.getBoundingClientRect().right <= window.innerWidth),
     }));
     expect(fits).toEqual({ page: true, table: true });
+    // On a phone the table scrolls sideways in its box, and the page itself does not (the words only screen readers read too).
+    expect(await inWindowOf(page, PHONE_WINDOW, () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

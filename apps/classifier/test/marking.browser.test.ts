@@ -3,7 +3,7 @@ import type { MarkingTask } from '@chorus/tasks';
 import type { Locator, Page } from 'playwright-core';
 import { until } from '../../../test/support/waiting';
 import { HEIGHT, onPage, useColonyImages, WIDTH } from './support/colonyImage';
-import { checkScreen, openWorkflow, phone, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+import { checkScreen, openWorkflow, PHONE, phone, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The marking task in a real browser: points and rectangles placed by mouse and by keyboard alone over an image of a
@@ -515,6 +515,22 @@ describe('classifier in a browser: the marking task', () => {
     await page.locator('button.marking-to-image').click();
     nearly(await changed(page)(1, () => page.keyboard.press('Alt+ArrowLeft')), [1200, 1000 + 10 / scale, 400, 400 - 10 / scale]);
     expect(errors).toEqual([]);
+  });
+
+  it('brings the image on screen as "Mark on the image" takes the keyboard to it on a phone, the page scrolled below it', async () => {
+    const { page } = await openWorkflow(suite, 'Penguins on a phone', [colony()], { name: 'Mark the penguins', firstTask: 'T0', tasks: { T0: PENGUINS_AND_SIGNS } }, PHONE);
+    await waitForTask(page, 'marking');
+    const layer = page.getByTestId('marking-layer');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    // The page scrolled down to the button, the image mostly above the screen.
+    await page.locator('button.marking-to-image').evaluate((button) => button.scrollIntoView({ block: 'end' }));
+    expect((await layer.boundingBox())!.y).toBeLessThan(0);
+    await page.locator('button.marking-to-image').focus();
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="marking-layer"]');
+    const box = (await layer.boundingBox())!;
+    expect([Math.round(box.y) >= 0, Math.round(box.y + box.height) <= PHONE.height]).toEqual([true, true]);
+    await page.close();
   });
 
   /** The penguins' task on a phone: its page, its layer, a finger, and touches sent to it (points of the page). */

@@ -90,4 +90,32 @@ describe('classifier in a browser: a long transcription on a phone', () => {
       await page.close();
     });
   }
+
+  it('shows the next subject\'s instruction below the page kept at the top, not under it, with its first line focused', async () => {
+    const note = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: LETTER }], metadata: {} });
+    const { page } = await openWorkflow(
+      suite,
+      'Two letters',
+      [note('letter-a'), note('letter-b')],
+      { name: 'Transcribe the letters', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe every line of the letter, as it is written, keeping its spelling and its line breaks.' } } },
+      PHONE,
+    );
+    await waitForTask(page, 'transcription');
+    const first = '.transcription-lines li:last-child input';
+    await waitForFocus(page, first);
+    // Line after line, the page scrolls down under the letter.
+    for (let line = 1; line <= 8; line += 1) {
+      await page.keyboard.type(`Line ${line}`);
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Control+Enter');
+    // The next letter is on screen, its one empty line focused.
+    await page.waitForFunction(() => document.body.textContent?.includes('Classified this session: 1') && (document.activeElement as HTMLInputElement | null)?.value === '');
+    const instruction = await page.evaluate(() => ({
+      top: Math.round(document.querySelector('.task-question')!.getBoundingClientRect().top),
+      pageBottom: Math.round(document.querySelector('.subject-panel')!.getBoundingClientRect().bottom),
+    }));
+    expect(instruction.top).toBeGreaterThanOrEqual(instruction.pageBottom);
+    await page.close();
+  });
 });

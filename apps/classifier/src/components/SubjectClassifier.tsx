@@ -6,7 +6,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import type { Saying } from '../lib/said';
-import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
+import { bringIntoView, firstControlIn, focusControlAtEnd, uncoverQuestion } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, pageKeysQuiet } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation, workedLocation } from '../tasks/registry';
@@ -300,6 +300,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       if (control) focusControlAtEnd(control, { preventScroll: true });
       const section = sectionRef.current;
       if (section && section.getBoundingClientRect().top < 0) section.scrollIntoView({ block: 'start' });
+      if (control) uncoverQuestion(control, element);
     } else if (control) {
       focusControlAtEnd(control, { preventScroll: true });
       bringIntoView(control, element?.querySelector('.task-question'));

@@ -36,11 +36,28 @@ export function bringIntoView(control: Element, heading?: Element | null): void 
 }
 
 /**
+ * Brings the question of the task `control` is in out from under the page kept at the top of a phone's screen (within
+ * its scroll margin), with `control` in view below it: a new subject or a closed dialog can leave the page scrolled
+ * where the last one had it. Elsewhere the question has no scroll margin and nothing moves while it is on screen.
+ */
+export function uncoverQuestion(control: Element, task: ParentNode | null | undefined): void {
+  const question = task?.querySelector('.task-question');
+  if (question && question.getBoundingClientRect().top < Number.parseFloat(getComputedStyle(question).scrollMarginTop)) bringIntoView(control, question);
+}
+
+/**
  * Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it;
  * with no task on screen (the volunteer has finished), the page's main region, so focus is never lost to the page.
  */
 export function focusCurrentTask(): void {
-  (firstControlIn(document.querySelector('[data-task]')) ?? document.querySelector<HTMLElement>('main'))?.focus();
+  const task = document.querySelector('[data-task]');
+  const control = firstControlIn(task);
+  if (!control) {
+    document.querySelector<HTMLElement>('main')?.focus();
+    return;
+  }
+  control.focus();
+  uncoverQuestion(control, task);
 }
 
 /**

@@ -109,6 +109,8 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
     setCrosshair(to);
     focusingAt.current = to;
     layer.current?.focus({ preventScroll: true });
+    // On screen, the whole image where it fits: the page may be scrolled to the list or the button below it (a phone).
+    layer.current?.scrollIntoView({ block: 'nearest' });
     focusingAt.current = null;
     setKeyed(true);
     image.show(to);
