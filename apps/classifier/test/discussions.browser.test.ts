@@ -329,7 +329,8 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await page.keyboard.press('Enter');
     await waitForFocus(page, '#comment-body');
     await page.keyboard.type('A postmark: see the date in the ring.');
-    await press(page, '.comment-form button[type="submit"]');
+    // Ctrl+Enter posts it, as Post does (and as it sends a transcription).
+    await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="comment"]:nth-child(2)');
     const reply = page.getByTestId('comment').nth(1);
     expect(await reply.getByTestId('comment-reply-to').textContent()).toBe('In reply to Grace');

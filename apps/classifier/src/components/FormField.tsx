@@ -1,6 +1,7 @@
 import { ACCOUNT_LIMITS } from '@chorus/client';
-import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, KeyboardEvent, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isSendKey } from '../lib/keyboard';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-describedby' | 'aria-invalid'> & FrameProps & { inputRef?: Ref<HTMLInputElement> };
 
@@ -69,8 +70,16 @@ export function FormField({ id, label, hint, error, warning, inputRef, ...input 
 }
 
 /** `FormField` for text of several lines. */
-export function TextAreaField({ id, label, hint, error, warning, inputRef, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <textarea id={id} ref={inputRef} dir="auto" {...described} {...textarea} />} />;
+/** `FormField` for text of several lines, where Enter starts a new line and Ctrl+Enter (Cmd+Enter) sends its form. */
+export function TextAreaField({ id, label, hint, error, warning, inputRef, onKeyDown, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
+  const sendOnCtrlEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    onKeyDown?.(event);
+    const form = event.currentTarget.form;
+    if (event.defaultPrevented || !form || !isSendKey(event)) return;
+    event.preventDefault();
+    form.requestSubmit();
+  };
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <textarea id={id} ref={inputRef} dir="auto" {...described} {...textarea} onKeyDown={sendOnCtrlEnter} />} />;
 }
 
 /** `FormField` for a choice among a few options, its `<option>`s as children. */

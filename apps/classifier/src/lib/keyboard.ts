@@ -1,3 +1,4 @@
+import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { singleKeysOn } from './singleKeys';
 
 /** True for a key press that a page-wide single-key shortcut would take, while the volunteer has turned those off. */
@@ -29,6 +30,9 @@ export const isUndo = (event: { ctrlKey: boolean; metaKey: boolean; altKey: bool
 /** Ctrl+Shift+Z (Cmd+Shift+Z on a Mac) or Ctrl+Y: redo. Not Cmd+Y, a Mac browser's History. */
 export const isRedo = (event: { ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean; key: string }) =>
   !event.altKey && (((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'z') || (event.ctrlKey && !event.metaKey && !event.shiftKey && event.key.toLowerCase() === 'y'));
+
+/** Ctrl+Enter (Cmd+Enter on a Mac), not while an input method composes: sends what a text area holds, as its form's button does. */
+export const isSendKey = (event: ReactKeyboardEvent) => event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && !event.nativeEvent.isComposing;
 
 export function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.metaKey || event.altKey;
