@@ -299,4 +299,57 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     expect(row).toMatchObject({ T0_reviewed: 'approved', 'T0.penguin': 2, 'T0.sign': 0, 'T0_reviewed.penguin': 2, 'T0_reviewed.sign': 0 });
     expect(errors).toEqual([]);
   });
+
+  it('gives a press on a kept mark to it, not to a thing left out under it, and a press inside a rectangle left out, where no mark kept is, to that rectangle', async () => {
+    const account = await signUp(suite.stack, { email: `lab-marking-overlap-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    // Two penguins all four marked (kept), one on the left edge of a sign two of four drew (left out), one inside it.
+    const kept = [{ tool: 'penguin', x: 250, y: 300 }, { tool: 'penguin', x: 310, y: 300 }];
+    const sign = { tool: 'sign', x: 250, y: 250, width: 120, height: 100 };
+    const { workflowId, colony } = await penguinMarkingWorkflow(suite.stack, researcher, `${images.base()}/colony.svg`, [[...kept, sign], [...kept, sign], kept, kept], { min: 1, max: 3 });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${colony}`);
+    const review = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
+    const layer = review.getByTestId('marking-layer');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    const correction = review.getByRole('figure', { name: 'Image to correct, T0: Penguins on the ice' });
+    await page.waitForFunction((figure) => figure?.getAttribute('data-status') === 'ready', await correction.elementHandle(), { timeout: 15_000 });
+    const leftOut = layer.getByRole('button', { name: 'Left out: Sign at 250, 250, 120 × 100, marked by 2 of 4 volunteers' });
+    await waitToSee(leftOut);
+    const entries = () => review.getByTestId('marking-entry').allTextContents();
+    expect(await entries()).toEqual(['Penguin 1 at 250, 300Remove', 'Penguin 2 at 310, 300Remove']);
+    const chosen = () => layer.locator('.marking-selected').getAttribute('data-mark');
+
+    // No tool: the penguin on the sign's outline is chosen, and dragged, the sign still left out; the one inside it, chosen.
+    await review.getByText('None: choose, move and zoom').click();
+    await layer.scrollIntoViewIfNeeded();
+    const onEdge = await onPage(layer, 250, 300);
+    await page.mouse.click(onEdge.x, onEdge.y);
+    await page.waitForFunction(() => document.querySelector('.marking-selected')?.getAttribute('data-mark') === '0');
+    await page.mouse.move(onEdge.x, onEdge.y);
+    await page.mouse.down();
+    await page.mouse.move(onEdge.x - 20, onEdge.y - 20, { steps: 5 });
+    await page.mouse.move(onEdge.x - 50, onEdge.y - 50, { steps: 5 });
+    await page.mouse.up();
+    // Up and left by 50 pixels of the screen (about 54 of the image, shown smaller than it is).
+    await page.waitForFunction(() => {
+      const [x, y] = (document.querySelector('[data-testid="lab-result-reviews"] [data-testid="marking-entry"]')?.textContent?.match(/\d+/g) ?? []).slice(1).map(Number);
+      return x! < 210 && y! < 260;
+    });
+    expect(await leftOut.count()).toBe(1);
+    const inside = await onPage(layer, 310, 300);
+    await page.mouse.click(inside.x, inside.y);
+    await page.waitForFunction(() => document.querySelector('.marking-selected')?.getAttribute('data-mark') === '1');
+    expect([await chosen(), await leftOut.count(), (await entries()).length]).toEqual(['1', 1, 2]);
+
+    // The penguin tool chosen, a press inside the sign where no penguin is adds the sign back, and places no penguin.
+    await review.locator('#lab-review-T0-marking-tool-penguin').check();
+    await layer.scrollIntoViewIfNeeded();
+    const empty = await onPage(layer, 340, 330);
+    await page.mouse.click(empty.x, empty.y);
+    await waitToSee(review.getByTestId('lab-review-T0-marking-left-out-said').getByText('Added back Sign at 250, 250, 120 × 100.'));
+    expect(await entries()).toEqual([expect.stringMatching(/^Penguin 1 at /), 'Penguin 2 at 310, 300Remove', 'Sign 1 at 250, 250, 120 × 100Remove']);
+    await waitToSee(leftOut, { state: 'detached' });
+    expect(errors).toEqual([]);
+  });
 });
