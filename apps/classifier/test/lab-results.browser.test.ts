@@ -838,6 +838,46 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('approves a set of choices the API stores in another order since the page was read as the answer shown: not refused, nothing said to have changed', async () => {
+    const account = await signUp(suite.stack, { email: `lab-order-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Posters', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Posters' });
+    const {
+      subjectIds: [poster],
+    } = await researcher.addSubjects(set.id, [{ externalId: 'poster', locations: [{ type: 'text' as const, text: 'A poster' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Colours',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple', question: 'Which colours?', answers: ['red', 'blue', 'green'].map((value) => ({ value, label: `In ${value}` })) } },
+      retirement: { rule: 'count', count: 10 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    for (let each = 0; each < 2; each += 1) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: poster!, annotations: [{ task: 'T0', value: ['red', 'blue'] }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    const { rows: [{ answer }] } = await suite.stack.db.query('SELECT answer FROM consensus WHERE workflow_id = $1', [workflowId]);
+    expect(answer.split(';').sort()).toEqual(['blue', 'red']);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${poster}`);
+    const colours = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
+    const state = page.getByTestId('lab-review-T0-state');
+    await waitToSee(state.getByText('Not reviewed yet.'));
+    // Stored again in the other order once the page was read (as a re-aggregation may): the same answer.
+    const reordered = answer.split(';').reverse().join(';');
+    await suite.stack.db.query('UPDATE consensus SET answer = $2 WHERE workflow_id = $1', [workflowId, reordered]);
+    await colours.getByRole('button', { name: 'Approve' }).click();
+    await waitToSee(state.getByText('Approved by Maria Mitchell (owner),'));
+    expect(await colours.getByRole('alert').count()).toBe(0);
+    expect(await colours.getByText('changed', { exact: false }).count()).toBe(0);
+    expect((await suite.stack.db.query('SELECT state, approved_consensus FROM consensus_reviews WHERE subject_id = $1', [poster])).rows).toEqual([{ state: 'approved', approved_consensus: reordered }]);
+    expect(errors).toEqual([]);
+  });
+
   it('says which rule of an any rule retired a subject: agreement on T1, or the most classifications of the rule on T0', async () => {
     const account = await signUp(suite.stack, { email: `lab-rules-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
