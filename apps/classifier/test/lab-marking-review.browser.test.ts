@@ -342,11 +342,20 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await page.waitForFunction(() => document.querySelector('.marking-selected')?.getAttribute('data-mark') === '1');
     expect([await chosen(), await leftOut.count(), (await entries()).length]).toEqual(['1', 1, 2]);
 
+    // A drag inside the sign, as one panning the image would, does not add it back.
+    const empty = await onPage(layer, 340, 330);
+    await page.mouse.move(empty.x, empty.y);
+    await page.mouse.down();
+    await page.mouse.move(empty.x + 12, empty.y + 8, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForTimeout(500);
+    expect([await leftOut.count(), (await entries()).length]).toEqual([1, 2]);
+
     // The penguin tool chosen, a press inside the sign where no penguin is adds the sign back, and places no penguin.
     await review.locator('#lab-review-T0-marking-tool-penguin').check();
     await layer.scrollIntoViewIfNeeded();
-    const empty = await onPage(layer, 340, 330);
-    await page.mouse.click(empty.x, empty.y);
+    const pressed = await onPage(layer, 340, 330);
+    await page.mouse.click(pressed.x, pressed.y);
     await waitToSee(review.getByTestId('lab-review-T0-marking-left-out-said').getByText('Added back Sign at 250, 250, 120 × 100.'));
     expect(await entries()).toEqual([expect.stringMatching(/^Penguin 1 at /), 'Penguin 2 at 310, 300Remove', 'Sign 1 at 250, 250, 120 × 100Remove']);
     await waitToSee(leftOut, { state: 'detached' });

@@ -429,6 +429,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       <svg className="marking-marks" width="100%" height="100%" role="none">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
           {/* Lowest, the insides that take a press: a rectangle's left out, then the chosen one's, then the outlines left out (over a chosen rectangle's inside, not hidden by it), the marks on top. */}
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
           <g aria-hidden="true">
             <LeftOutInsides things={things} addBack={addBack} disabled={disabled} />
             {!tool && chosenRectangle && isRectangle(chosenRectangle) && selected !== null && <ChosenInside mark={chosenRectangle} index={selected} grab={grab} />}
@@ -620,6 +621,7 @@ const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, 
 const LeftOutInsides = memo(function LeftOutInsides({ things, addBack, disabled }: { things: LeftOut['things']; addBack(index: number): void; disabled: boolean }) {
   return things.map(({ mark }, index) =>
     isRectangle(mark) ? (
+      // biome-ignore lint/a11y/noStaticElementInteractions: a pointer's larger target only; the outline is the button the keyboard and screen readers meet
       <rect
         key={JSON.stringify(mark)}
         className="marking-left-out-inside"
