@@ -5,6 +5,7 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 import { penguinMarkingWorkflow } from '../../../test/support/workflows';
 import { onPage, useColonyImages } from './support/colonyImage';
 import { checkScreen, seriousViolations, signedInPage, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { approveStoredInAnotherOrder } from './support/reviews';
 
 /**
  * A researcher corrects a marking task's consensus on the subject's page, in a real browser against the real API and
@@ -359,6 +360,21 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     await waitToSee(review.getByTestId('lab-review-T0-marking-left-out-said').getByText('Added back Sign at 250, 250, 120 × 100.'));
     expect(await entries()).toEqual([expect.stringMatching(/^Penguin 1 at /), 'Penguin 2 at 310, 300Remove', 'Sign 1 at 250, 250, 120 × 100Remove']);
     await waitToSee(leftOut, { state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+
+  it('approves marks the API stores in another order since the page was read as the marks shown: not refused, nothing said to have changed', async () => {
+    const account = await signUp(suite.stack, { email: `lab-marking-order-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const kept = [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }];
+    const { workflowId, colony } = await penguinMarkingWorkflow(suite.stack, researcher, `${images.base()}/colony.svg`, [kept, kept, kept]);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${colony}`);
+    await waitToSee(page.getByTestId('lab-review-T0-state').getByText('Not reviewed yet.'));
+    const { rows: [{ answer }] } = await suite.stack.db.query("SELECT answer FROM consensus WHERE workflow_id = $1 AND task = 'T0'", [workflowId]);
+    const reordered = JSON.stringify(JSON.parse(answer).reverse());
+    expect(reordered).not.toBe(answer);
+    await approveStoredInAnotherOrder(suite.stack, page, workflowId, colony, reordered);
     expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, penguinMarkingWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { approveStoredInAnotherOrder } from './support/reviews';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
 /**
@@ -864,17 +865,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${poster}`);
-    const colours = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
-    const state = page.getByTestId('lab-review-T0-state');
-    await waitToSee(state.getByText('Not reviewed yet.'));
-    // Stored again in the other order once the page was read (as a re-aggregation may): the same answer.
-    const reordered = answer.split(';').reverse().join(';');
-    await suite.stack.db.query('UPDATE consensus SET answer = $2 WHERE workflow_id = $1', [workflowId, reordered]);
-    await colours.getByRole('button', { name: 'Approve' }).click();
-    await waitToSee(state.getByText('Approved by Maria Mitchell (owner),'));
-    expect(await colours.getByRole('alert').count()).toBe(0);
-    expect(await colours.getByText('changed', { exact: false }).count()).toBe(0);
-    expect((await suite.stack.db.query('SELECT state, approved_consensus FROM consensus_reviews WHERE subject_id = $1', [poster])).rows).toEqual([{ state: 'approved', approved_consensus: reordered }]);
+    await waitToSee(page.getByTestId('lab-review-T0-state').getByText('Not reviewed yet.'));
+    await approveStoredInAnotherOrder(suite.stack, page, workflowId, poster!, answer.split(';').reverse().join(';'));
     expect(errors).toEqual([]);
   });
 
