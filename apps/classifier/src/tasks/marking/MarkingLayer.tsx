@@ -81,7 +81,8 @@ const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to
  * under the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
  * do not meet: the list names them), pressed or Enter or Space to add it back. Where a mark taking the pointer is on a
  * thing left out, a press is the mark's: marks are chosen and dragged far more often than things are added back, which
- * Tab and the list reach too. A rectangle left out is pressed inside as well as on its outline, where no mark is.
+ * Tab and the list reach too. With no tool, a rectangle left out is pressed inside as well as on its outline, where no
+ * mark is (the innermost, of one inside another): the image's own press, which a drag or the wheel still pans or zooms.
  */
 export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled, leftOut }: Props) {
   const { t } = useTranslation();
@@ -226,8 +227,22 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const addBack = useCallback((index: number) => latestAddBack.current?.(index), []);
   const latestImage = useRef(image);
   latestImage.current = image;
+  /** The thing left out focused by keyboard: its halo drawn again over the marks, which would hide it. */
+  const [focusedThing, setFocusedThing] = useState<Mark | null>(null);
   // A thing left out focused (by Tab, when zoomed) is brought into view, as a chosen mark is.
-  const showThing = useCallback((mark: Mark) => latestImage.current.show(centreOf(mark)), []);
+  const focusThing = useCallback((mark: Mark | null, byKeyboard = false) => {
+    setFocusedThing(byKeyboard ? mark : null);
+    if (mark) latestImage.current.show(centreOf(mark));
+  }, []);
+  const things = leftOut?.things ?? NOTHING_LEFT_OUT;
+  // With no tool the image takes the pointer where no mark does: a press of it that did not move, inside a rectangle left out, adds it back.
+  useEffect(() => {
+    if (tool) return;
+    return image.watchClicks((point) => {
+      const index = innermostAround(things, image.toImage(point));
+      if (index !== undefined) addBack(index);
+    });
+  }, [image, tool, things, addBack]);
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const before = pointers.current.get(event.pointerId);
@@ -391,7 +406,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const view = viewMatrix(image.toElement, Math.max(image.width, image.height));
   const upright = `matrix(${uprightMatrix(view).join(',')})`;
   const chosenRectangle = selected === null ? undefined : drawn[selected]?.mark;
-  const things = leftOut?.things ?? NOTHING_LEFT_OUT;
+  const focusedHalo = focusedThing && things.some(({ mark }) => mark === focusedThing) ? focusedThing : null;
   const grabbing = press?.grab ? ' marking-grabbing' : '';
   const resizing = press?.grab?.corner;
   // Set in a rule of its own at each frame (not a property the marks inherit), so only the glyphs' style is computed anew.
@@ -428,13 +443,10 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       {/* Only the things left out are met by screen readers here, each a button: the marks are their list's. */}
       <svg className="marking-marks" width="100%" height="100%" role="none">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
-          {/* Lowest, the insides that take a press: a rectangle's left out, then the chosen one's, then the outlines left out (over a chosen rectangle's inside, not hidden by it), the marks on top. */}
+          {/* Lowest, the chosen rectangle's inside, then the things left out (over it, not hidden by it), the marks on top. */}
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
-          <g aria-hidden="true">
-            <LeftOutInsides things={things} addBack={addBack} disabled={disabled} />
-            {!tool && chosenRectangle && isRectangle(chosenRectangle) && selected !== null && <ChosenInside mark={chosenRectangle} index={selected} grab={grab} />}
-          </g>
-          <LeftOutShapes task={task} things={things} describedBy={leftOut?.describedBy} addBack={addBack} show={showThing} disabled={disabled} />
+          <g aria-hidden="true">{!tool && chosenRectangle && isRectangle(chosenRectangle) && selected !== null && <ChosenInside mark={chosenRectangle} index={selected} grab={grab} />}</g>
+          <LeftOutShapes task={task} things={things} describedBy={leftOut?.describedBy} addBack={addBack} focus={focusThing} disabled={disabled} />
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
           <g aria-hidden="true">
             <MarkShapes shown={drawn} selected={selected} grab={grab} />
@@ -453,6 +465,15 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
                   </g>
                 );
               })}
+            </g>
+          )}
+          {focusedHalo && (
+            <g className="marking-left-out-focus" data-testid="marking-left-out-focus">
+              {isRectangle(focusedHalo) ? (
+                <polygon points={corners(focusedHalo, { x: focusedHalo.x + focusedHalo.width, y: focusedHalo.y + focusedHalo.height })} />
+              ) : (
+                <path d={glyphPath(glyphOf(task.tools.findIndex((tool) => tool.key === focusedHalo.tool)), image.toElement(focusedHalo), 9)} />
+              )}
             </g>
           )}
           {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
@@ -553,8 +574,8 @@ const LEFT_OUT_DASHES = '3 3';
 interface LeftOutProps {
   describedBy: string | undefined;
   addBack(index: number): void;
-  /** Brings a thing focused into view. */
-  show(mark: Mark): void;
+  /** A thing focused (brought into view; `byKeyboard`, its halo drawn over the marks), or none. */
+  focus(mark: Mark | null, byKeyboard?: boolean): void;
   disabled: boolean;
 }
 
@@ -570,7 +591,7 @@ const LeftOutShapes = memo(function LeftOutShapes({ task, things, ...props }: Le
  * A thing left out, a button: its tool's shape and colour, hollow and dashed (the halo broken as the colour is), a
  * pointer's target of 24 pixels at least; a press, Enter or Space adds it back (not a mark placed, nor the layer's keys).
  */
-const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, describedBy, addBack, show, disabled }: LeftOutProps & { mark: Mark; name: string; toolIndex: number; index: number }) {
+const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, describedBy, addBack, focus, disabled }: LeftOutProps & { mark: Mark; name: string; toolIndex: number; index: number }) {
   const colour = colourOf(toolIndex);
   const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -588,7 +609,8 @@ const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, 
     'data-left-out': index,
     onPointerDown: notTheLayers,
     onClick: () => addBack(index),
-    onFocus: () => show(mark),
+    onFocus: (event: FocusEvent<SVGGElement>) => focus(mark, event.currentTarget.matches(':focus-visible')),
+    onBlur: () => focus(null),
     onKeyDown,
   } as const;
   const line = { fill: 'none', strokeDasharray: LEFT_OUT_DASHES, vectorEffect: 'non-scaling-stroke' } as const;
@@ -614,26 +636,14 @@ const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, 
   );
 });
 
-/**
- * The insides of the rectangles left out, under the marks and every outline: a press in one, where nothing else takes
- * it, adds it back as a press on its outline does (the outline is its button, for the keyboard and screen readers).
- */
-const LeftOutInsides = memo(function LeftOutInsides({ things, addBack, disabled }: { things: LeftOut['things']; addBack(index: number): void; disabled: boolean }) {
-  return things.map(({ mark }, index) =>
-    isRectangle(mark) ? (
-      // biome-ignore lint/a11y/noStaticElementInteractions: a pointer's larger target only; the outline is the button the keyboard and screen readers meet
-      <rect
-        key={JSON.stringify(mark)}
-        className="marking-left-out-inside"
-        data-disabled={disabled || undefined}
-        x={mark.x}
-        y={mark.y}
-        width={mark.width}
-        height={mark.height}
-        fill="transparent"
-        onPointerDown={notTheLayers}
-        onClick={() => addBack(index)}
-      />
-    ) : null,
-  );
-});
+/** The rectangle left out that a point of the image is inside (the smallest, of one inside another): its index. */
+function innermostAround(things: LeftOut['things'], { x, y }: Point): number | undefined {
+  let found: number | undefined;
+  let area = Number.POSITIVE_INFINITY;
+  things.forEach(({ mark }, index) => {
+    if (!isRectangle(mark) || x < mark.x || y < mark.y || x > mark.x + mark.width || y > mark.y + mark.height || mark.width * mark.height >= area) return;
+    found = index;
+    area = mark.width * mark.height;
+  });
+  return found;
+}
