@@ -212,6 +212,50 @@ describe("researchers' reviews of a consensus", () => {
     expect([never?.status, never?.problem.errors?.map((error) => error.pointer), never?.problem.consensus]).toEqual([422, ['/value'], undefined]);
   });
 
+  it("answers a replayed review as the first, with or without the answer shown, keeping the reviewer's role then; a real change stores the role now", async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Stamps' });
+    const {
+      subjectIds: [stamp],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'stamp', locations: [{ type: 'text' as const, text: 'A stamp' }] }]);
+    const { id } = await stack.client.createWorkflow(projectId, {
+      name: 'Stamps',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it franked?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    for (let each = 0; each < 2; each += 1) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: stamp!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    const stored = async () => (await stack.db.query('SELECT state, value, reviewed_by_role, reviewed_at FROM consensus_reviews WHERE workflow_id = $1', [id])).rows;
+    const rowChanged = async () => (await stack.db.query('SELECT updated_at FROM subject_workflow_status WHERE workflow_id = $1', [id])).rows[0].updated_at.toISOString();
+
+    const sam = await newMember(stack, projectId, 'scientist', 'Sam');
+    const approved = await sam.client.reviewConsensus(id, stamp!, 'T0');
+    expect(approved.reviewedBy.role).toBe('scientist');
+    const first = await stored();
+    const before = await rowChanged();
+    // Sam is a collaborator now: the same approval again, with the answer shown or as first sent (no body), is the
+    // first one, their role then kept, nothing stored.
+    await stack.client.setMember(projectId, { email: sam.email, role: 'collaborator' });
+    expect(await sam.client.approveConsensus(id, stamp!, 'T0', 'yes')).toEqual(approved);
+    expect(await sam.client.reviewConsensus(id, stamp!, 'T0')).toEqual(approved);
+    expect([await stored(), await rowChanged()]).toEqual([first, before]);
+    // A correction is a real change, stored with the role now; a correction replayed changes nothing either.
+    const corrected = await sam.client.reviewConsensus(id, stamp!, 'T0', 'no');
+    expect([corrected.state, corrected.value, corrected.reviewedBy.role]).toEqual(['corrected', 'no', 'collaborator']);
+    const correctedAt = await rowChanged();
+    expect(correctedAt).not.toBe(before);
+    await stack.client.setMember(projectId, { email: sam.email, role: 'scientist' });
+    expect(await sam.client.reviewConsensus(id, stamp!, 'T0', 'no')).toEqual(corrected);
+    expect(await rowChanged()).toBe(correctedAt);
+    // And back to the approval: a change again, stored with the role now.
+    expect((await sam.client.reviewConsensus(id, stamp!, 'T0')).reviewedBy.role).toBe('scientist');
+  });
+
   it('approves the consensus answer shown of a marking, a fields and a transcription task however a client wrote it back: marks and fields in any order, a text decomposed (NFD); text nested too deep to read is not it', async () => {
     const set = await stack.client.createSubjectSet(projectId, { name: 'Cards' });
     const {

@@ -3,8 +3,9 @@ import type { Locator, Page } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { penguinMarkingWorkflow } from '../../../test/support/workflows';
-import { onPage, useColonyImages } from './support/colonyImage';
+import { onPage, onPageNow, useColonyImages } from './support/colonyImage';
 import { checkScreen, seriousViolations, signedInPage, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { approveStoredInAnotherOrder } from './support/reviews';
 
 /**
  * A researcher corrects a marking task's consensus on the subject's page, in a real browser against the real API and
@@ -25,6 +26,21 @@ const listed = (page: Page, count: number) =>
 describe('classifier in a browser: a marking consensus reviewed in the lab', () => {
   const suite = useStackAndBrowser();
   const images = useColonyImages();
+
+  /** A researcher's page of a subject the volunteers marked as `answers` (1 to 3 penguins a classification), its correction's image ready. */
+  const correcting = async (name: string, answers: Parameters<typeof penguinMarkingWorkflow>[3]) => {
+    const account = await signUp(suite.stack, { email: `lab-marking-${name}-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { workflowId, colony } = await penguinMarkingWorkflow(suite.stack, researcher, `${images.base()}/colony.svg`, answers, { min: 1, max: 3 });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${colony}`);
+    const review = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T0"]');
+    const layer = review.getByTestId('marking-layer');
+    await waitToSee(layer, { state: 'attached', timeout: 15_000 });
+    const correction = review.getByRole('figure', { name: 'Image to correct, T0: Penguins on the ice' });
+    await page.waitForFunction((figure) => figure?.getAttribute('data-status') === 'ready', await correction.elementHandle(), { timeout: 15_000 });
+    return { page, errors, review, layer };
+  };
 
   it('corrects the marks from the consensus by pointer and keyboard, adds back one left out within the max, refuses too few, and approves setting edits aside', async () => {
     const account = await signUp(suite.stack, { email: `lab-marking-review-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
@@ -297,6 +313,129 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     expect(await table.locator(`tr[data-subject-id="${colony}"]`).getByTestId('reviewed').allTextContents()).toEqual(['Approved']);
     const [row] = JSON.parse(await researcher.consensus(workflowId, 'json')) as Record<string, unknown>[];
     expect(row).toMatchObject({ T0_reviewed: 'approved', 'T0.penguin': 2, 'T0.sign': 0, 'T0_reviewed.penguin': 2, 'T0_reviewed.sign': 0 });
+    expect(errors).toEqual([]);
+  });
+
+  it('gives a press on a kept mark to it, not to a thing left out under it, a press inside a rectangle left out, where no mark kept is, to that rectangle with no tool (a drag and the wheel moving the image), to the tool with one', async () => {
+    // Two penguins all four marked (kept), one on the left edge of a sign two of four drew (left out), one inside it.
+    const kept = [{ tool: 'penguin', x: 250, y: 300 }, { tool: 'penguin', x: 310, y: 300 }];
+    const sign = { tool: 'sign', x: 250, y: 250, width: 120, height: 100 };
+    const { page, errors, review, layer } = await correcting('overlap', [[...kept, sign], [...kept, sign], kept, kept]);
+    const leftOut = layer.getByRole('button', { name: 'Left out: Sign at 250, 250, 120 × 100, marked by 2 of 4 volunteers' });
+    await waitToSee(leftOut);
+    const entries = () => review.getByTestId('marking-entry').allTextContents();
+    expect(await entries()).toEqual(['Penguin 1 at 250, 300Remove', 'Penguin 2 at 310, 300Remove']);
+    const chosen = () => layer.locator('.marking-selected').getAttribute('data-mark');
+
+    // No tool: the penguin on the sign's outline is chosen, and dragged, the sign still left out; the one inside it, chosen.
+    await review.getByText('None: choose, move and zoom').click();
+    await layer.scrollIntoViewIfNeeded();
+    const onEdge = await onPage(layer, 250, 300);
+    await page.mouse.click(onEdge.x, onEdge.y);
+    await page.waitForFunction(() => document.querySelector('.marking-selected')?.getAttribute('data-mark') === '0');
+    await page.mouse.move(onEdge.x, onEdge.y);
+    await page.mouse.down();
+    await page.mouse.move(onEdge.x - 20, onEdge.y - 20, { steps: 5 });
+    await page.mouse.move(onEdge.x - 50, onEdge.y - 50, { steps: 5 });
+    await page.mouse.up();
+    // Up and left by 50 pixels of the screen (about 54 of the image, shown smaller than it is).
+    await page.waitForFunction(() => {
+      const [x, y] = (document.querySelector('[data-testid="lab-result-reviews"] [data-testid="marking-entry"]')?.textContent?.match(/\d+/g) ?? []).slice(1).map(Number);
+      return x! < 210 && y! < 260;
+    });
+    expect(await leftOut.count()).toBe(1);
+    const inside = await onPage(layer, 310, 300);
+    await page.mouse.click(inside.x, inside.y);
+    await page.waitForFunction(() => document.querySelector('.marking-selected')?.getAttribute('data-mark') === '1');
+    expect([await chosen(), await leftOut.count(), (await entries()).length]).toEqual(['1', 1, 2]);
+
+    // A drag inside the sign pans the image, and the wheel there zooms it, as anywhere else: the sign not added back.
+    const view = () => layer.getByTestId('marking-view').getAttribute('transform');
+    /** Until the view rests (the image's pan and zoom ease in). */
+    const settled = async () => {
+      for (let was = await view(), step = 0; step < 20; step += 1) {
+        await page.waitForTimeout(300);
+        const now = await view();
+        if (now === was) return;
+        was = now;
+      }
+    };
+    const before = await view();
+    const empty = await onPage(layer, 340, 330);
+    await page.mouse.move(empty.x, empty.y);
+    await page.mouse.down();
+    await page.mouse.move(empty.x + 20, empty.y + 12, { steps: 5 });
+    await page.mouse.move(empty.x + 40, empty.y + 24, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(([element, was]) => element?.getAttribute('transform') !== was, [await layer.getByTestId('marking-view').elementHandle(), before] as const);
+    await settled();
+    const panned = await view();
+    const stillInside = await onPageNow(layer, 340, 330);
+    await page.mouse.move(stillInside.x, stillInside.y);
+    await page.mouse.wheel(0, -200);
+    await page.waitForFunction(([element, was]) => element?.getAttribute('transform') !== was, [await layer.getByTestId('marking-view').elementHandle(), panned] as const);
+    await settled();
+    expect([await leftOut.count(), (await entries()).length]).toEqual([1, 2]);
+
+    // Focused by keyboard, the sign's halo is drawn again over the marks (the penguin inside it would hide it there).
+    await layer.focus();
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '.marking-left-out');
+    await waitToSee(layer.locator('[data-testid="marking-view"] ~ g [data-testid="marking-left-out-focus"] polygon'));
+    await page.keyboard.press('Shift+Tab');
+    await waitToSee(layer.getByTestId('marking-left-out-focus'), { state: 'detached' });
+
+    // The penguin tool chosen, a press inside the sign places a penguin there: the sign stays left out.
+    await review.locator('#lab-review-T0-marking-tool-penguin').check();
+    await layer.scrollIntoViewIfNeeded();
+    await settled();
+    const pressed = await onPageNow(layer, 340, 330);
+    await page.mouse.click(pressed.x, pressed.y);
+    await listed(page, 3);
+    expect(await entries()).toEqual([expect.stringMatching(/^Penguin 1 at /), 'Penguin 2 at 310, 300Remove', expect.stringMatching(/^Penguin 3 at 3[34]\d, 3[23]\dRemove$/)]);
+    expect(await leftOut.count()).toBe(1);
+
+    // No tool again, a press inside the sign that does not move adds it back.
+    await review.getByText('None: choose, move and zoom').click();
+    await layer.scrollIntoViewIfNeeded();
+    await settled();
+    const added = await onPageNow(layer, 335, 270);
+    await page.mouse.click(added.x, added.y);
+    await waitToSee(review.getByTestId('lab-review-T0-marking-left-out-said').getByText('Added back Sign at 250, 250, 120 × 100.'));
+    expect((await entries()).at(-1)).toBe('Sign 1 at 250, 250, 120 × 100Remove');
+    await waitToSee(leftOut, { state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+
+  it('adds back the innermost of two rectangles left out, one inside the other, at a press inside both', async () => {
+    const kept = [{ tool: 'penguin', x: 100, y: 100 }];
+    const large = { tool: 'sign', x: 200, y: 200, width: 200, height: 160 };
+    // One corner shared: the smaller listed first (drawn first), as the consensus lists things by place, then by size.
+    const small = { tool: 'sign', x: 200, y: 200, width: 50, height: 40 };
+    const { page, errors, review, layer } = await correcting('nested', [[...kept, large, small], [...kept, large, small], kept, kept]);
+    await waitToSee(layer.getByRole('button', { name: 'Left out: Sign at 200, 200, 50 × 40, marked by 2 of 4 volunteers' }));
+    await waitToSee(layer.getByRole('button', { name: 'Left out: Sign at 200, 200, 200 × 160, marked by 2 of 4 volunteers' }));
+    await review.getByText('None: choose, move and zoom').click();
+    await layer.scrollIntoViewIfNeeded();
+    const inBoth = await onPage(layer, 225, 220);
+    await page.mouse.click(inBoth.x, inBoth.y);
+    await waitToSee(review.getByTestId('lab-review-T0-marking-left-out-said').getByText('Added back Sign at 200, 200, 50 × 40.'));
+    expect(await layer.getByRole('button', { name: /^Left out: / }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('approves marks the API stores in another order since the page was read as the marks shown: not refused, nothing said to have changed', async () => {
+    const account = await signUp(suite.stack, { email: `lab-marking-order-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const kept = [{ tool: 'penguin', x: 100, y: 100 }, { tool: 'penguin', x: 300, y: 300 }];
+    const { workflowId, colony } = await penguinMarkingWorkflow(suite.stack, researcher, `${images.base()}/colony.svg`, [kept, kept, kept]);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${colony}`);
+    await waitToSee(page.getByTestId('lab-review-T0-state').getByText('Not reviewed yet.'));
+    const { rows: [{ answer }] } = await suite.stack.db.query("SELECT answer FROM consensus WHERE workflow_id = $1 AND task = 'T0'", [workflowId]);
+    const reordered = JSON.stringify(JSON.parse(answer).reverse());
+    expect(reordered).not.toBe(answer);
+    await approveStoredInAnotherOrder(suite.stack, page, workflowId, colony, reordered);
     expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, penguinMarkingWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { approveStoredInAnotherOrder } from './support/reviews';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
 /**
@@ -835,6 +836,37 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await dated.getByRole('button', { name: 'Approve' }).click();
     await waitToSee(dated.getByTestId('lab-review-T1-state').getByText('Approved by Maria Mitchell (owner),'));
     expect((await suite.stack.db.query('SELECT value FROM consensus_reviews WHERE subject_id = $1', [letter])).rows).toEqual([{ value: 'yes' }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('approves a set of choices the API stores in another order since the page was read as the answer shown: not refused, nothing said to have changed', async () => {
+    const account = await signUp(suite.stack, { email: `lab-order-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Posters', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Posters' });
+    const {
+      subjectIds: [poster],
+    } = await researcher.addSubjects(set.id, [{ externalId: 'poster', locations: [{ type: 'text' as const, text: 'A poster' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Colours',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple', question: 'Which colours?', answers: ['red', 'blue', 'green'].map((value) => ({ value, label: `In ${value}` })) } },
+      retirement: { rule: 'count', count: 10 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    for (let each = 0; each < 2; each += 1) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: poster!, annotations: [{ task: 'T0', value: ['red', 'blue'] }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    const { rows: [{ answer }] } = await suite.stack.db.query('SELECT answer FROM consensus WHERE workflow_id = $1', [workflowId]);
+    expect(answer.split(';').sort()).toEqual(['blue', 'red']);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${poster}`);
+    await waitToSee(page.getByTestId('lab-review-T0-state').getByText('Not reviewed yet.'));
+    await approveStoredInAnotherOrder(suite.stack, page, workflowId, poster!, answer.split(';').reverse().join(';'));
     expect(errors).toEqual([]);
   });
 

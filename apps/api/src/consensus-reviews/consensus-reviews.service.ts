@@ -21,15 +21,16 @@ const REVIEW = `
 /**
  * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6: for an approval, the consensus answer
  * approved as stored, else null; $7: the reviewer; $8: their role), unless the same reviewer's same review is there
- * already (a replay keeps its time): returns a row when it changed.
+ * already: a replay keeps its time and the role they reviewed in, as an approval naming its answer does (`approvedAlready`),
+ * though their role changed since. Returns a row when it changed.
  */
 const STORE_REVIEW = `
   INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_by_role, reviewed_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now())
   ON CONFLICT (workflow_id, subject_id, task) DO UPDATE
   SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, reviewed_by = EXCLUDED.reviewed_by,
     reviewed_by_role = EXCLUDED.reviewed_by_role, reviewed_at = EXCLUDED.reviewed_at
-  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus, consensus_reviews.reviewed_by_role)
-      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus, EXCLUDED.reviewed_by_role)
+  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus)
+      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus)
     OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
   RETURNING 1`;
 

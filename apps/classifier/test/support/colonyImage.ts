@@ -44,3 +44,10 @@ export async function onPage(layer: Locator, x: number, y: number, times = 1): P
   const scale = Math.min(box.width / width, box.height / height);
   return { x: box.x + (box.width - width * scale) / 2 + x * scale, y: box.y + (box.height - height * scale) / 2 + y * scale };
 }
+
+/** Where a pixel of the image is on the page in the view as it is now (zoomed, panned, turned): the marks' transform. */
+export async function onPageNow(layer: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
+  const [a, b, c, d, e, f] = (await layer.getByTestId('marking-view').getAttribute('transform'))!.match(/-?[\d.e-]+/g)!.map(Number);
+  const box = (await layer.boundingBox())!;
+  return { x: box.x + a! * x + c! * y + e!, y: box.y + b! * x + d! * y + f! };
+}

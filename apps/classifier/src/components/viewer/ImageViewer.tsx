@@ -126,6 +126,13 @@ function openImageOf(OSD: typeof OpenSeadragon, viewer: OpenSeadragon.Viewer, it
         viewer.removeHandler('resize', onChange);
       };
     },
+    watchClicks(onClick) {
+      const onCanvasClick = ({ quick, position }: OpenSeadragon.CanvasClickEvent) => {
+        if (quick) onClick({ x: position.x, y: position.y });
+      };
+      viewer.addHandler('canvas-click', onCanvasClick);
+      return () => viewer.removeHandler('canvas-click', onCanvasClick);
+    },
     zoomBy(factor, { x, y }) {
       viewer.viewport.zoomBy(factor, viewer.viewport.pointFromPixel(new OSD.Point(x, y)));
       viewer.viewport.applyConstraints();

@@ -27,6 +27,11 @@ export interface OpenImage {
   toImage(point: Point): Point;
   /** Calls `onChange` at each frame the view changes (zoom, pan, rotation, size); returns what stops it. */
   watchView(onChange: () => void): () => void;
+  /**
+   * Calls `onClick` at a press of the image itself (no task's layer taking it) that did not move, a drag panning it: its
+   * point of the element. Returns what stops it.
+   */
+  watchClicks(onClick: (at: Point) => void): () => void;
   /** Zooms by `factor` about a point of the element (the mouse wheel over a task's layer). */
   zoomBy(factor: number, at: Point): void;
   /** Brings a point of the image into view, if it is not. */

@@ -78,8 +78,11 @@ const dragged = (press: Press) => Math.hypot(press.to.x - press.from.x, press.to
  * move it, a rectangle's corner handles to resize it, or moved by the arrow keys (Alt and the arrows resize a
  * rectangle). With no tool chosen the marks alone take the pointer, a first press choosing one, a press on the chosen
  * one dragging it (a second finger, a pinch, ends the drag). Things left out (`leftOut`) are drawn dashed and hollow
- * over the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
- * do not meet: the list names them), pressed or Enter or Space to add it back.
+ * under the marks, under the same transform, each a button of its own (named apart from the marks, which screen readers
+ * do not meet: the list names them), pressed or Enter or Space to add it back. Where a mark taking the pointer is on a
+ * thing left out, a press is the mark's: marks are chosen and dragged far more often than things are added back, which
+ * Tab and the list reach too. With no tool, a rectangle left out is pressed inside as well as on its outline, where no
+ * mark is (the innermost, of one inside another): the image's own press, which a drag or the wheel still pans or zooms.
  */
 export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAnchor, onPlace, onSelect, onEdit, onRemoveSelected, say, focusRef, label, describedBy, disabled, leftOut }: Props) {
   const { t } = useTranslation();
@@ -226,8 +229,22 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const addBack = useCallback((index: number) => latestAddBack.current?.(index), []);
   const latestImage = useRef(image);
   latestImage.current = image;
+  /** The thing left out focused by keyboard: its halo drawn again over the marks, which would hide it. */
+  const [focusedThing, setFocusedThing] = useState<Mark | null>(null);
   // A thing left out focused (by Tab, when zoomed) is brought into view, as a chosen mark is.
-  const showThing = useCallback((mark: Mark) => latestImage.current.show(centreOf(mark)), []);
+  const focusThing = useCallback((mark: Mark | null, byKeyboard = false) => {
+    setFocusedThing(byKeyboard ? mark : null);
+    if (mark) latestImage.current.show(centreOf(mark));
+  }, []);
+  const things = leftOut?.things ?? NOTHING_LEFT_OUT;
+  // With no tool the image takes the pointer where no mark does: a press of it that did not move, inside a rectangle left out, adds it back.
+  useEffect(() => {
+    if (tool) return;
+    return image.watchClicks((point) => {
+      const index = innermostAround(things, image.toImage(point));
+      if (index !== undefined) addBack(index);
+    });
+  }, [image, tool, things, addBack]);
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const before = pointers.current.get(event.pointerId);
@@ -391,6 +408,7 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
   const view = viewMatrix(image.toElement, Math.max(image.width, image.height));
   const upright = `matrix(${uprightMatrix(view).join(',')})`;
   const chosenRectangle = selected === null ? undefined : drawn[selected]?.mark;
+  const focusedHalo = focusedThing && things.some(({ mark }) => mark === focusedThing) ? focusedThing : null;
   const grabbing = press?.grab ? ' marking-grabbing' : '';
   const resizing = press?.grab?.corner;
   // Set in a rule of its own at each frame (not a property the marks inherit), so only the glyphs' style is computed anew.
@@ -427,12 +445,14 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
       {/* Only the things left out are met by screen readers here, each a button: the marks are their list's. */}
       <svg className="marking-marks" width="100%" height="100%" role="none">
         <g transform={`matrix(${view.join(' ')})`} data-testid="marking-view">
+          {/* Lowest, the chosen rectangle's inside, then the things left out (over it, not hidden by it), the marks on top. */}
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
+          <g aria-hidden="true">{!tool && chosenRectangle && isRectangle(chosenRectangle) && selected !== null && <ChosenInside mark={chosenRectangle} index={selected} grab={grab} />}</g>
+          <LeftOutShapes task={task} things={things} describedBy={leftOut?.describedBy} addBack={addBack} focus={focusThing} disabled={disabled} />
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
           <g aria-hidden="true">
-            <MarkShapes shown={drawn} selected={selected} grab={grab} grabInside={!tool} />
+            <MarkShapes shown={drawn} selected={selected} grab={grab} />
           </g>
-          {/* Over the marks: a chosen rectangle's inside, which takes the pointer, does not hide a thing left out in it. */}
-          <LeftOutShapes task={task} things={leftOut?.things ?? NOTHING_LEFT_OUT} describedBy={leftOut?.describedBy} addBack={addBack} show={showThing} disabled={disabled} />
         </g>
         {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: shapes, none of them focusable (the layer is) */}
         <g aria-hidden="true">
@@ -447,6 +467,15 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
                   </g>
                 );
               })}
+            </g>
+          )}
+          {focusedHalo && (
+            <g className="marking-left-out-focus" data-testid="marking-left-out-focus">
+              {isRectangle(focusedHalo) ? (
+                <polygon points={corners(focusedHalo, { x: focusedHalo.x + focusedHalo.width, y: focusedHalo.y + focusedHalo.height })} />
+              ) : (
+                <path d={glyphPath(glyphOf(task.tools.findIndex((tool) => tool.key === focusedHalo.tool)), image.toElement(focusedHalo), 9)} />
+              )}
             </g>
           )}
           {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
@@ -465,28 +494,31 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
 
 type Shown = ReturnType<typeof numbered>;
 
-/**
- * Every mark, in the image's pixels: drawn anew only when the marks or the choice change, never for the view.
- * `grabInside`: a chosen rectangle is dragged from anywhere inside (no tool); with a tool, by its outline and handles
- * alone, a drag inside drawing another.
- */
-const MarkShapes = memo(function MarkShapes({ shown, selected, grab, grabInside }: { shown: Shown; selected: number | null; grab: Grab; grabInside: boolean }) {
+/** Every mark, in the image's pixels: drawn anew only when the marks or the choice change, never for the view. */
+const MarkShapes = memo(function MarkShapes({ shown, selected, grab }: { shown: Shown; selected: number | null; grab: Grab }) {
   // biome-ignore lint/suspicious/noArrayIndexKey: marks are a list in the order drawn; removing one renumbers the rest, as their names do
-  return shown.map(({ mark, toolIndex, n }, index) => <MarkShape key={index} mark={mark} toolIndex={toolIndex} n={n} index={index} chosen={index === selected} grab={grab} grabInside={grabInside} />);
+  return shown.map(({ mark, toolIndex, n }, index) => <MarkShape key={index} mark={mark} toolIndex={toolIndex} n={n} index={index} chosen={index === selected} grab={grab} />);
 });
+
+/**
+ * The chosen rectangle's inside, with no tool: it is dragged from anywhere in it (the image panned from outside it);
+ * with a tool, by its outline and handles alone, a drag inside drawing another.
+ */
+function ChosenInside({ mark, index, grab }: { mark: RectangleMark; index: number; grab: Grab }) {
+  return <rect className="marking-chosen-inside" x={mark.x} y={mark.y} width={mark.width} height={mark.height} fill="transparent" onPointerDown={(event) => grab(event, index)} />;
+}
 
 const ORIGIN: Point = { x: 0, y: 0 };
 
 /** One mark: a rectangle's outline of one width on screen whatever the zoom, a point's glyph and a number kept upright. */
-const MarkShape = memo(function MarkShape({ mark, toolIndex, n, index, chosen, grab, grabInside }: { mark: Mark; toolIndex: number; n: number; index: number; chosen: boolean; grab: Grab; grabInside: boolean }) {
+const MarkShape = memo(function MarkShape({ mark, toolIndex, n, index, chosen, grab }: { mark: Mark; toolIndex: number; n: number; index: number; chosen: boolean; grab: Grab }) {
   const colour = colourOf(toolIndex);
   const common = { className: chosen ? 'marking-mark marking-selected' : 'marking-mark', onPointerDown: (event: PointerEvent<SVGElement>) => grab(event, index), 'data-mark': index } as const;
   if (isRectangle(mark)) {
     const box = { x: mark.x, y: mark.y, width: mark.width, height: mark.height, vectorEffect: 'non-scaling-stroke' } as const;
     return (
       <g {...common}>
-        {/* Chosen with no tool, its inside takes the pointer too: it is dragged from anywhere (and the image panned from outside it). */}
-        <rect {...box} fill={chosen && grabInside ? 'transparent' : 'none'} stroke="#fff" strokeWidth={chosen ? 6 : 4} />
+        <rect {...box} fill="none" stroke="#fff" strokeWidth={chosen ? 6 : 4} />
         <rect {...box} fill="none" stroke={colour} strokeWidth={2} strokeDasharray={chosen ? '6 3' : undefined} />
         <g transform={`translate(${mark.x} ${mark.y})`}>
           <g className="marking-upright">
@@ -544,12 +576,15 @@ const LEFT_OUT_DASHES = '3 3';
 interface LeftOutProps {
   describedBy: string | undefined;
   addBack(index: number): void;
-  /** Brings a thing focused into view. */
-  show(mark: Mark): void;
+  /** A thing focused (brought into view; `byKeyboard`, its halo drawn over the marks), or none. */
+  focus(mark: Mark | null, byKeyboard?: boolean): void;
   disabled: boolean;
 }
 
-/** The things left out, in the image's pixels over the marks: drawn anew only when they change, never for the view. */
+/** Not the layer's press: no point placed, no rectangle begun. */
+const notTheLayers = (event: PointerEvent<SVGElement>) => event.stopPropagation();
+
+/** The things left out, in the image's pixels under the marks: drawn anew only when they change, never for the view. */
 const LeftOutShapes = memo(function LeftOutShapes({ task, things, ...props }: LeftOutProps & { task: Task; things: LeftOut['things'] }) {
   return things.map(({ mark, name }, index) => <LeftOutShape key={JSON.stringify(mark)} mark={mark} name={name} toolIndex={task.tools.findIndex((tool) => tool.key === mark.tool)} index={index} {...props} />);
 });
@@ -558,7 +593,7 @@ const LeftOutShapes = memo(function LeftOutShapes({ task, things, ...props }: Le
  * A thing left out, a button: its tool's shape and colour, hollow and dashed (the halo broken as the colour is), a
  * pointer's target of 24 pixels at least; a press, Enter or Space adds it back (not a mark placed, nor the layer's keys).
  */
-const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, describedBy, addBack, show, disabled }: LeftOutProps & { mark: Mark; name: string; toolIndex: number; index: number }) {
+const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, describedBy, addBack, focus, disabled }: LeftOutProps & { mark: Mark; name: string; toolIndex: number; index: number }) {
   const colour = colourOf(toolIndex);
   const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -574,10 +609,10 @@ const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, 
     'aria-disabled': disabled || undefined,
     className: 'marking-left-out',
     'data-left-out': index,
-    // Not the layer's press: no point placed, no rectangle begun.
-    onPointerDown: (event: PointerEvent<SVGGElement>) => event.stopPropagation(),
+    onPointerDown: notTheLayers,
     onClick: () => addBack(index),
-    onFocus: () => show(mark),
+    onFocus: (event: FocusEvent<SVGGElement>) => focus(mark, event.currentTarget.matches(':focus-visible')),
+    onBlur: () => focus(null),
     onKeyDown,
   } as const;
   const line = { fill: 'none', strokeDasharray: LEFT_OUT_DASHES, vectorEffect: 'non-scaling-stroke' } as const;
@@ -602,3 +637,15 @@ const LeftOutShape = memo(function LeftOutShape({ mark, name, toolIndex, index, 
     </g>
   );
 });
+
+/** The rectangle left out that a point of the image is inside (the smallest, of one inside another): its index. */
+function innermostAround(things: LeftOut['things'], { x, y }: Point): number | undefined {
+  let found: number | undefined;
+  let area = Number.POSITIVE_INFINITY;
+  things.forEach(({ mark }, index) => {
+    if (!isRectangle(mark) || x < mark.x || y < mark.y || x > mark.x + mark.width || y > mark.y + mark.height || mark.width * mark.height >= area) return;
+    found = index;
+    area = mark.width * mark.height;
+  });
+  return found;
+}
