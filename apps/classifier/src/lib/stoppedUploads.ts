@@ -23,8 +23,13 @@ export interface KeptStop {
    * offered the stop; all are forgotten on signing out (`forgetAllStops`).
    */
   userId: string;
-  /** When it stopped (ms since 1970). */
+  /** When it stopped (ms since 1970); of one `sending`, when its part went out. */
   stoppedAt: number;
+  /**
+   * Kept before its part went out (`PartsUpload.sending`), not at a refusal: its page went away while sending it
+   * (closed, crashed) unless that page still holds its lock (`whileSending`).
+   */
+  sending?: true;
   stop: Stop & { file: string };
 }
 
@@ -75,9 +80,28 @@ export interface StopsOf {
 /** The stops kept of the account signed in, in a project. */
 export const stopsOf = (kept: readonly KeptStop[], { project, userId }: StopsOf): KeptStop[] => kept.filter((one) => one.project === project && userId !== null && one.userId === userId);
 
-/** The stop kept of a file (by its SHA-256) in a project, of the account signed in: the one into the set chosen, if there is one, else the newest. */
-export function stopOfFile(kept: readonly KeptStop[], of: StopsOf, file: string, setId: string): KeptStop | null {
-  const ofFile = stopsOf(kept, of).filter((one) => one.stop.file === file);
+/** The Web Lock a page holds while it sends an upload of a file (`whileSending`): gone with the page, closed or crashed. */
+export const lockOf = ({ file, setId }: FileUpload): string => `chorus.upload ${file} ${setId}`;
+
+/**
+ * Sends an upload of a file holding its lock, where the browser has Web Locks (a secure context, as `crypto.subtle`
+ * needs), so that another page does not take it for interrupted; one whose lock another page holds is sent all the same.
+ */
+export const whileSending = <T>(upload: FileUpload, send: () => Promise<T>): Promise<T> => (globalThis.navigator?.locks ? navigator.locks.request(lockOf(upload), { ifAvailable: true }, send) : send());
+
+/** The locks held by the pages of this browser sending an upload now (`whileSending`). */
+export async function sendingNow(): Promise<string[]> {
+  const { held = [] } = (await globalThis.navigator?.locks?.query()) ?? {};
+  return held.flatMap(({ name }) => (name ? [name] : []));
+}
+
+/**
+ * The stop kept of a file (by its SHA-256) in a project, of the account signed in: the one into the set chosen, if
+ * there is one, else the newest; not one another page is still sending (its lock among `sending`: `sendingNow`).
+ */
+export function stopOfFile(kept: readonly KeptStop[], of: StopsOf, file: string, setId: string, sending: readonly string[]): KeptStop | null {
+  const goingOn = (one: KeptStop) => one.sending && sending.includes(lockOf({ file: one.stop.file, setId: one.stop.upload.setId }));
+  const ofFile = stopsOf(kept, of).filter((one) => one.stop.file === file && !goingOn(one));
   return ofFile.find((one) => one.stop.upload.setId === setId) ?? ofFile[0] ?? null;
 }
 
@@ -107,13 +131,13 @@ function isSent(value: unknown): boolean {
 /** What storage holds that reads as a kept stop, every field the page says or goes on from (one kept by an older lab, or edited by hand, is left out). */
 export function isKeptStop(value: unknown): value is KeptStop {
   if (!isObject(value) || !isObject(value.stop) || !isObject(value.stop.upload)) return false;
-  const { project, userId, stoppedAt } = value;
+  const { project, userId, stoppedAt, sending } = value;
   const { kind, contentType, set, file } = value.stop;
   const { setId, replacing, bytes, from, at, before, sent, withIds, partKey } = value.stop.upload;
   const stopRead = (kind === 'table' || kind === 'iiif') && typeof contentType === 'string' && typeof set === 'string' && typeof file === 'string';
   const uploadRead = typeof setId === 'string' && (replacing === undefined || isObject(replacing)) && isCount(bytes) && bytes > 0 && isCount(from) && isCount(at) && typeof before === 'string' && typeof withIds === 'boolean' && isSent(sent);
   const keyRead = isObject(partKey) && typeof partKey.sends === 'string' && typeof partKey.key === 'string';
-  return typeof project === 'string' && typeof userId === 'string' && isCount(stoppedAt) && stopRead && uploadRead && keyRead;
+  return typeof project === 'string' && typeof userId === 'string' && isCount(stoppedAt) && (sending === undefined || sending === true) && stopRead && uploadRead && keyRead;
 }
 
 /** The browser's storage, or none (disabled). */

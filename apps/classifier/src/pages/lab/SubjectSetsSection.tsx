@@ -13,9 +13,9 @@ import { IIIF_FILE_LIMIT_BYTES, IIIF_PART_LIMITS, iiifAdded, iiifCutting } from 
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
-import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
+import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
 import { useSession } from '../../lib/account';
-import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf } from '../../lib/stoppedUploads';
+import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, sendingNow, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf, whileSending } from '../../lib/stoppedUploads';
 import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
@@ -158,17 +158,19 @@ function stoppedInWords({ upload: { sent, at, withIds }, kind }: Stop, t: TFunct
 
 /**
  * A stop kept on this device of the file chosen, in words: at which subject of how many (a table's line too) it
- * stopped, when, into which set; for rows without ids, that the file started again would add those before it twice.
+ * stopped, or was interrupted (its page gone while sending), when, into which set; for rows without ids, that the
+ * file started again would add those before it twice.
  */
-function keptInWords({ stoppedAt, stop }: KeptStop, set: string, t: TFunction): string {
+function keptInWords({ stoppedAt, sending, stop }: KeptStop, set: string, t: TFunction): string {
   const { sent, at, withIds } = stop.upload;
   const where = { set, first: sent.rows + 1, total: sent.total, date: whenInWords(stoppedAt) };
-  if (stop.kind === 'iiif') return t('lab.upload.kept.stoppedAt', where);
-  const said = t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
+  if (stop.kind === 'iiif') return sending ? t('lab.upload.kept.interruptedAt', where) : t('lab.upload.kept.stoppedAt', where);
+  const said = sending ? t('lab.upload.kept.interruptedAtLine', { ...where, line: at }) : t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
   if (withIds) return said;
   // The API forgets a key after a day: the part whose answer may have been lost, sent again, is then added anew.
-  const keyForgotten = Date.now() - stoppedAt > KEY_KEPT_MS;
-  return `${said} ${t('lab.upload.kept.withoutIds')}${keyForgotten ? ` ${t('lab.upload.kept.keyForgotten', { line: at })}` : ''}`;
+  if (Date.now() - stoppedAt <= KEY_KEPT_MS) return `${said} ${t('lab.upload.kept.withoutIds')}`;
+  const keyForgotten = sending ? t('lab.upload.kept.interruptedKeyForgotten', { line: at }) : t('lab.upload.kept.keyForgotten', { line: at });
+  return `${said} ${t('lab.upload.kept.withoutIds')} ${keyForgotten}`;
 }
 
 /** What the form knows of an upload in parts before it stops: of which kind, into which set, read from where. */
@@ -281,7 +283,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
   const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
-  // A page closed while parts go out leaves no stop to go on from (the file sent again starts from its beginning): asked first.
+  // A page closed while parts go out interrupts the upload (kept, to go on from with the file chosen again): asked first.
   useAskBeforeLeaving(sending !== null);
   /**
    * The `Idempotency-Key` of each part of an upload in parts, and of an upload sent whole, by what it sent: sent again,
@@ -373,31 +375,47 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
   /**
    * Sends an upload in parts (from where `from.previous` stopped, if given), saying how far it is while it has several;
    * where it stops, remembers from where to go on (`Stop`), on this device too for a file's (`from.text`, by its
-   * SHA-256: `keepStop`), and forgets it there once the file is sent to its end. The parts' answers together.
+   * SHA-256: `keepStop`; there before each part goes out too, should the page go away, its lock held meanwhile:
+   * `whileSending`), and forgets it there once the file is sent to its end. The parts' answers together.
    */
   const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop }): Promise<PartsSent> => {
     const { text, previous } = from;
-    try {
-      const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
-      setStopped(null);
-      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
-      // Sent from its start (with a stop kept, as "Start again" does, or in another page): done with it too.
-      if (text !== undefined && stopsOf(keptStops(), stopsHere).length) forgetStop({ file: await sha256Of(text), setId: upload.setId });
-      return sent;
-    } catch (error) {
-      // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
-      if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
-      if (!(error instanceof UploadStopped)) throw error;
-      const file = text === undefined ? null : await sha256Of(text);
-      const stopHere: Stop = { ...where, contentType: cutting.contentType, upload: error.stopped, ...(file ? { file } : {}) };
-      setStopped(stopHere);
-      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
-      if (file && stopsHere.userId) keepStop({ project: projectId, userId: stopsHere.userId, stoppedAt: Date.now(), stop: { ...stopHere, file } });
-      throw new PartsStopped(stopHere, error.refusal);
-    } finally {
-      setSending(null);
-      onUploaded();
-    }
+    const file = text === undefined ? null : await sha256Of(text);
+    const { userId } = stopsHere;
+    const stopAt = (stopped: StoppedUpload): Stop => ({ ...where, contentType: cutting.contentType, upload: stopped, ...(file ? { file } : {}) });
+    /** Where a file's upload is, kept on this device: before each part goes out (`sending`, should the page go away), and where it stopped. */
+    let keptSending = false;
+    const keep = (stop: Stop, sending: boolean) => {
+      if (!file || !userId) return;
+      keptSending = sending;
+      keepStop({ project: projectId, userId, stoppedAt: Date.now(), ...(sending ? { sending } : {}), stop: { ...stop, file } });
+    };
+    const send = async () => {
+      try {
+        const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid, sending: (at) => keep(stopAt(at), true) }, (far) => setSending(far.partsInAll > 1 ? far : null));
+        setStopped(null);
+        if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+        // Sent to its end (gone on from a stop, started again, or sent in another page too): done with it.
+        if (file) forgetStop({ file, setId: upload.setId });
+        return sent;
+      } catch (error) {
+        // Refused with nothing added, or no answer to the first part: not interrupted, nor stopped part-way.
+        if (!(error instanceof UploadStopped) && keptSending && file) forgetStop({ file, setId: upload.setId });
+        // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
+        if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
+        if (!(error instanceof UploadStopped)) throw error;
+        const stopHere = stopAt(error.stopped);
+        setStopped(stopHere);
+        if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+        keep(stopHere, false);
+        throw new PartsStopped(stopHere, error.refusal);
+      } finally {
+        setSending(null);
+        onUploaded();
+      }
+    };
+    // Held while it is sent: another page does not offer it as interrupted.
+    return file ? whileSending({ file, setId: upload.setId }, send) : send();
   };
   /** Sends a table in parts (a file of one part in one), from where `previous` stopped if given. */
   const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop) =>
@@ -601,7 +619,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
     const { json, table } = await chosenUpload(chosen).catch(() => ({ json: null, table: null }));
     const text = table ?? json;
     const digest = text === null ? null : await sha256Of(text);
-    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set);
+    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set, await sendingNow());
     // Another file chosen meanwhile, an upload started since (it sends the file), or the stop this page says already.
     if (!found || files()[0] !== chosen[0] || uploadsStarted.current !== started || (stopped?.file === found.stop.file && stopped.upload.setId === found.stop.upload.setId)) return;
     setKept(found);
