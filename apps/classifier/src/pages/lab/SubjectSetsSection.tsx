@@ -390,9 +390,11 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
       keptSending = sending;
       keepStop({ project: projectId, userId, stoppedAt: Date.now(), ...(sending ? { sending } : {}), stop: { ...stop, file } });
     };
+    // Where it is (the SHA-256 of the file before each part) is worked out only for what this device keeps.
+    const keeping = file && userId ? { sending: (at: StoppedUpload) => keep(stopAt(at), true) } : {};
     const send = async () => {
       try {
-        const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid, sending: (at) => keep(stopAt(at), true) }, (far) => setSending(far.partsInAll > 1 ? far : null));
+        const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid, ...keeping }, (far) => setSending(far.partsInAll > 1 ? far : null));
         setStopped(null);
         if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
         // Sent to its end (gone on from a stop, started again, or sent in another page too): done with it.
