@@ -966,6 +966,72 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await other.close();
   });
 
+  /** A table of 120 rows cut in three parts under a lower limit (another installation's 413 of the whole, naming 1,000 bytes), each request after the 413 handled by `part` (given which part). */
+  async function tideTable(who: { email: string; displayName: string }, part: (route: Route, at: number) => Promise<void>) {
+    const texts = Array.from({ length: 120 }, (_, index) => `Neap tide ${index + 1}`);
+    const files = filesOf({ 'tides.csv': `text,port\n${texts.map((text) => `${text},Swansea\n`).join('')}` });
+    const sent = await uploadPage({ ...who, title: 'Tide tables', set: 'Tides' }, async (route, at) => {
+      if (at === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      return part(route, at - 1);
+    });
+    return { ...sent, texts, files, path: files.paths['tides.csv']! };
+  }
+
+  const storedStops = (page: Page) => page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'));
+
+  it('keeps an upload whose first part’s answer was lost (that part may have been added): reloaded, it continues from that part under its key, adding every row once', async () => {
+    const { researcher, project, page, errors, keys, texts, files, path } = await tideTable({ email: 'lab-first-lost', displayName: 'Inge Lehmann' }, (route, part) => (part === 1 ? answerLost(route) : route.continue()));
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    const [kept] = JSON.parse((await storedStops(page))!) as { sending?: boolean; stop: { upload: { sent: { parts: number }; partKey: { key: string } } } }[];
+    expect(kept).toMatchObject({ sending: true, stop: { upload: { sent: { parts: 0 }, partKey: { key: keys[1] } } } });
+    await reloadedAndChosen(page, 'Tides', path);
+    await press(page, '[data-testid="lab-upload-continue"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
+    // The first part went again under its key (answered from the API's store).
+    expect(keys[2]).toBe(keys[1]);
+    await expectEachRowOnceAndForgotten(researcher, project.id, page, texts);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps nothing of an upload once its account signed out in another page while its parts went out', async () => {
+    let out = () => {};
+    const partOut = new Promise<void>((resolve) => (out = resolve));
+    let signedOut = () => {};
+    const goOn = new Promise<void>((resolve) => (signedOut = resolve));
+    let secondAnswered = () => {};
+    const second = new Promise<void>((resolve) => (secondAnswered = resolve));
+    const { page, errors, files, path, project } = await tideTable({ email: 'lab-signed-out', displayName: 'Marie Tharp' }, async (route, part) => {
+      if (part !== 2) return route.continue();
+      out();
+      await goOn;
+      await route.fulfill({ response: await route.fetch() });
+      secondAnswered();
+    });
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await partOut;
+    expect(await storedStops(page)).toContain('"sending":true');
+    const other = await suite.context.newPage();
+    await other.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await other.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
+    await waitToSee(other.getByTestId('account-status').filter({ hasText: 'signed out' }), { timeout: 10_000 });
+    expect(await storedStops(other)).toBeNull();
+    // Its second part goes on, refused (its account's sign-in ended): the upload stops there, and is not kept.
+    signedOut();
+    await second;
+    // Nothing to wait for when nothing is kept (the lab asks to sign in): its refusal is read, and its stop worked out, well within this.
+    await page.waitForTimeout(2_000);
+    expect(await storedStops(page)).toBeNull();
+    files.remove();
+    expect(errors).toEqual([]);
+    await other.close();
+    await page.close();
+  });
+
   it('says of a file sent whole whose answer was lost (into a new set, then into that one) that it may have been added, not that its set is empty; sent again, it goes with the same key', async () => {
     // The upload reaches the API, which adds its subjects; its answer is lost on the way back.
     // So is the third's, a text corpus's into the set then made.

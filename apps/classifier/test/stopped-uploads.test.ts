@@ -1,6 +1,6 @@
 import type { SubjectsAdded } from '@chorus/client';
 import type { StoppedUpload } from '../src/lib/partsUpload';
-import { type KeptStop, STOPS_KEPT, STOPS_STORED, STOP_KEPT_CHARS, forgetAllStops, forgetStop, keepStop, keptStops, lockOf, stillKept, stopOfFile, stopsIntoGoneSets, withStop, withoutStop } from '../src/lib/stoppedUploads';
+import { type KeptStop, STOPS_KEPT, STOPS_STORED, STOP_KEPT_CHARS, forgetAllStops, forgetStop, keepStop, keptStops, lockOf, mayGoOnFrom, stillKept, whileSending, stopOfFile, stopsIntoGoneSets, withStop, withoutStop } from '../src/lib/stoppedUploads';
 
 /** The stops of uploads in parts a device keeps (`stoppedUploads.ts`): a few, light, each known by its file and set. */
 
@@ -134,6 +134,8 @@ describe('the stops kept in a browser’s storage', () => {
       (one) => ((one.stop as { kind: unknown }).kind = 'pdf'),
       (one) => delete (one.stop.upload as Partial<StoppedUpload>).sent,
       (one) => ((one as { sending: unknown }).sending = 'yes'),
+      // Only a part going out is kept without what the file has before it.
+      (one) => (one.stop.upload.before = null),
     ];
     const bad = broken.map((breaks, at) => {
       const one = structuredClone(stopOf(`bad${at}`, 's1'));
@@ -182,6 +184,57 @@ describe('the stops kept in a browser’s storage', () => {
     keepStop(stopOf('f1', 's1', { stoppedAt: 3 }), storage);
     expect(keptStops(storage)).toEqual([expect.not.objectContaining({ sending: true })]);
     expect(stopOfFile(keptStops(storage), p1, 'f1', 's1', [lockOf({ file: 'f1', setId: 's1' })])?.stoppedAt).toBe(3);
+  });
+
+  it('never lets an upload going on push out a stop: the few kept are stops, one going on left out first', () => {
+    const stops = Array.from({ length: STOPS_KEPT }, (_, at) => stopOf(`f${at}`, 's1', { stoppedAt: at }));
+    let kept = stops.reduce(withStop, [] as KeptStop[]);
+    const going = { ...stopOf('going', 's1', { stoppedAt: 10 }), sending: true as const };
+    expect(filesAndSets(withStop(kept, going))).toEqual(filesAndSets(kept));
+    // One stop fewer: the upload going on is kept, and the next stop pushes it out, not the oldest stop.
+    kept = withStop(kept.slice(0, STOPS_KEPT - 1), going);
+    expect(kept[0]).toMatchObject({ sending: true });
+    kept = withStop(kept, stopOf('new', 's1', { stoppedAt: 11 }));
+    expect(filesAndSets(kept)).toEqual(['new s1', ...filesAndSets(stops.slice(1).reverse())]);
+  });
+
+  it('sends an upload holding its lock where it is free; says so when another page holds it, or the browser has no Web Locks', async () => {
+    /** Web Locks as a browser grants them `ifAvailable`: a lock held is not granted again until released. */
+    const held = new Set<string>();
+    const locks = {
+      request: async (name: string, _options: { ifAvailable: true }, got: (lock: { name: string } | null) => Promise<unknown>) => {
+        if (held.has(name)) return got(null);
+        held.add(name);
+        try {
+          return await got({ name });
+        } finally {
+          held.delete(name);
+        }
+      },
+    };
+    const upload = { file: 'f1', setId: 's1' };
+    const withLocks = async <T>(run: () => Promise<T>): Promise<T> => {
+      const navigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+      Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+      try {
+        return await run();
+      } finally {
+        if (navigator) Object.defineProperty(globalThis, 'navigator', navigator);
+        else delete (globalThis as { navigator?: unknown }).navigator;
+      }
+    };
+    const seen = await withLocks(() => whileSending(upload, async (first) => [first, await whileSending(upload, async (second) => second), await whileSending({ ...upload, setId: 's2' }, async (other) => other)]));
+    expect(seen).toEqual(['held', 'taken', 'held']);
+    expect(await whileSending(upload, async (lock) => lock)).toBe('none');
+  });
+
+  it('goes on from a stop offered only while no other page sends it (holds its lock) and it is still kept as offered', () => {
+    const offered = stopOf('f1', 's1', { stoppedAt: 5 });
+    expect(mayGoOnFrom(offered, 'held', [offered])).toBe(true);
+    expect(mayGoOnFrom(offered, 'none', [offered])).toBe(true);
+    // Another page pressed "Continue from there" first: it holds the lock before it keeps its first part going out.
+    expect(mayGoOnFrom(offered, 'taken', [offered])).toBe(false);
+    expect(mayGoOnFrom(offered, 'held', [stopOf('f1', 's1', { stoppedAt: 6 })])).toBe(false);
   });
 
   it('finds the account’s stops into sets the project no longer has', () => {

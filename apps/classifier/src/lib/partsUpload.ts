@@ -74,8 +74,9 @@ export interface PartsUpload {
   /** Where an earlier upload stopped: it goes on from the part it stopped at. */
   stopped?: StoppedUpload;
   /**
-   * Told where the upload is before each part goes out (as a stop at that part would say it): should the page go away
-   * while the part is sent, the upload goes on from there, the part under its key.
+   * Told where the upload is before each part goes out (as a stop at that part would say it, without what it has
+   * before the part: `before` null): should the page go away while the part is sent, the upload goes on from there,
+   * the part under its key.
    */
   sending?: (at: StoppedUpload) => void;
 }
@@ -90,9 +91,11 @@ export interface StoppedUpload {
   at: number;
   /**
    * The SHA-256 of what the upload has before the part (`Cutting.before`; not a copy of it, up to the whole document):
-   * one tried again must have the same (`FileChangedBeforeStop` otherwise).
+   * one tried again must have the same (`FileChangedBeforeStop` otherwise). Null where the part was only going out
+   * (`PartsUpload.sending`: worked out before every part, it would hash the upload over and over): one going on from
+   * there is checked whole by its caller instead (a kept stop's `file`).
    */
-  before: string;
+  before: string | null;
   sent: PartsSent;
   withIds: boolean;
   /**
@@ -205,11 +208,11 @@ function keyOf(upload: PartsUpload, sends: string): string {
  * whose subjects and those after it are not added; and at a part a 413 stopped, where a subject is over its lower
  * limit. Nothing added yet, the refusal is the upload's, as one upload's would be (thrown as it is). Goes on from where
  * an earlier upload stopped (`upload.stopped`), when the upload has the same before it (`FileChangedBeforeStop`
- * otherwise); else from its start, with `upload.cut` when its caller already cut it at the API's bytes.
+ * otherwise; one kept while its part went out, `before` null, its caller checks whole); else from its start, with `upload.cut` when its caller already cut it at the API's bytes.
  */
 export async function sendInParts<P extends UploadPart>(client: ChorusClient, cutting: Cutting<P>, upload: PartsUpload & { cut?: Cut<P> }, progress: (sent: PartsSent) => void): Promise<PartsSent> {
   const { stopped } = upload;
-  if (stopped && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
+  if (stopped && stopped.before !== null && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
   // A stop kept on this device (another page's): its part goes with the key it was sent with.
   if (stopped && !upload.keys.has(stopped.partKey.sends)) upload.keys.set(stopped.partKey.sends, stopped.partKey.key);
   let bytes = stopped?.bytes ?? SUBJECT_UPLOAD_LIMITS.bytes;
@@ -222,12 +225,9 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
     const from = cutting.startOf(part);
     const sends = await sendsOf(upload, from, part.text);
     const key = keyOf(upload, sends);
-    /** Where the upload is at this part: where it goes on from. */
-    const here = async (): Promise<StoppedUpload> => {
-      const before = await digestOf(cutting.before(from));
-      return { setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true, partKey: { sends, key } };
-    };
-    if (upload.sending) upload.sending(await here());
+    /** Where the upload is at this part: where it goes on from (what it has before the part, once it stopped there). */
+    const here = (before: string | null): StoppedUpload => ({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true, partKey: { sends, key } });
+    upload.sending?.(here(null));
     try {
       const added = await client.uploadSubjects(upload.setId, part.text, cutting.contentType, upload.replacing, undefined, key);
       const place = cutting.placeOf(part);
@@ -242,7 +242,7 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
       index += 1;
     } catch (error) {
       // Nothing added yet: refused as any upload is, not stopped part-way.
-      const stoppedHere = async (refusal: unknown) => (sent.parts ? new UploadStopped(await here(), refusal) : refusal);
+      const stoppedHere = async (refusal: unknown) => (sent.parts ? new UploadStopped(here(await digestOf(cutting.before(from))), refusal) : refusal);
       const limit = lowerLimit(error, bytes);
       if (limit === null) throw await stoppedHere(error instanceof ChorusApiError && sent.partsInAll > 1 ? cutting.refusalOf(part, error) : error);
       bytes = limit;

@@ -15,7 +15,8 @@ import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorIn
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
 import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
 import { useSession } from '../../lib/account';
-import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, sendingNow, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf, whileSending } from '../../lib/stoppedUploads';
+import { session } from '../../lib/session';
+import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, mayGoOnFrom, type SendingLock, sendingNow, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf, whileSending } from '../../lib/stoppedUploads';
 import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
@@ -373,26 +374,33 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
   /**
-   * Sends an upload in parts (from where `from.previous` stopped, if given), saying how far it is while it has several;
+   * Sends an upload in parts (from where `from.previous` stopped, if given: `from.offered`, the stop kept on this device
+   * it was offered as, unless another page went on from it meanwhile), saying how far it is while it has several;
    * where it stops, remembers from where to go on (`Stop`), on this device too for a file's (`from.text`, by its
-   * SHA-256: `keepStop`; there before each part goes out too, should the page go away, its lock held meanwhile:
+   * SHA-256: `keepStop`; there before each part goes out too, should the page go away, while it holds its lock:
    * `whileSending`), and forgets it there once the file is sent to its end. The parts' answers together.
    */
-  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop }): Promise<PartsSent> => {
-    const { text, previous } = from;
+  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop; offered?: KeptStop }): Promise<PartsSent> => {
+    const { text, previous, offered } = from;
     const file = text === undefined ? null : await sha256Of(text);
+    // Kept while its part went out, a stop knows not what the file has before it, only the whole file's SHA-256.
+    if (previous?.upload.before === null && previous.file !== file) throw new FileChangedBeforeStop(previous.upload);
     const { userId } = stopsHere;
     const stopAt = (stopped: StoppedUpload): Stop => ({ ...where, contentType: cutting.contentType, upload: stopped, ...(file ? { file } : {}) });
-    /** Where a file's upload is, kept on this device: before each part goes out (`sending`, should the page go away), and where it stopped. */
+    /**
+     * Where a file's upload is, kept on this device: before each part goes out (`sending`, should the page go away), and
+     * where it stopped; by the account that sent it while it is signed in (signed out in any page, it keeps none).
+     */
     let keptSending = false;
     const keep = (stop: Stop, sending: boolean) => {
-      if (!file || !userId) return;
+      if (!file || !userId || session.current().userId !== userId) return;
       keptSending = sending;
       keepStop({ project: projectId, userId, stoppedAt: Date.now(), ...(sending ? { sending } : {}), stop: { ...stop, file } });
     };
-    // Where it is (the SHA-256 of the file before each part) is worked out only for what this device keeps.
-    const keeping = file && userId ? { sending: (at: StoppedUpload) => keep(stopAt(at), true) } : {};
-    const send = async () => {
+    const send = async (lock: SendingLock) => {
+      if (offered && !mayGoOnFrom(offered, lock, keptStops())) throw new StopGone();
+      // Kept as going on only by the page holding its lock: another page would offer it as interrupted while it is sent.
+      const keeping = lock === 'held' ? { sending: (at: StoppedUpload) => keep(stopAt(at), true) } : {};
       try {
         const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid, ...keeping }, (far) => setSending(far.partsInAll > 1 ? far : null));
         setStopped(null);
@@ -401,8 +409,8 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
         if (file) forgetStop({ file, setId: upload.setId });
         return sent;
       } catch (error) {
-        // Refused with nothing added, or no answer to the first part: not interrupted, nor stopped part-way.
-        if (!(error instanceof UploadStopped) && keptSending && file) forgetStop({ file, setId: upload.setId });
+        // Refused with nothing added: not interrupted, nor stopped part-way (no answer to its first part, it may have been added: kept).
+        if (!(error instanceof UploadStopped) && !(error instanceof TypeError) && keptSending && file) forgetStop({ file, setId: upload.setId });
         // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
         if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
         if (!(error instanceof UploadStopped)) throw error;
@@ -416,12 +424,11 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
         onUploaded();
       }
     };
-    // Held while it is sent: another page does not offer it as interrupted.
-    return file ? whileSending({ file, setId: upload.setId }, send) : send();
+    return file ? whileSending({ file, setId: upload.setId }, send) : send('none');
   };
   /** Sends a table in parts (a file of one part in one), from where `previous` stopped if given. */
-  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop) =>
-    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing }, { text, previous }));
+  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop, offered?: KeptStop) =>
+    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing }, { text, previous, offered }));
   /**
    * Sends an upload whole with its key (`sendWhole`): no answer is `AnswerLost` (it may have been added; sent again,
    * it goes with the same key).
@@ -436,13 +443,13 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
    * stopped, saying how far it is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what
    * only the API can judge). A document read from an address too large even so is said as the address's.
    */
-  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; previous?: Stop }): Promise<SubjectsAdded | null> => {
+  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; previous?: Stop; offered?: KeptStop }): Promise<SubjectsAdded | null> => {
     const cutting = iiifCutting(text);
-    const { address, previous } = from;
+    const { address, previous, offered } = from;
     const cut = previous ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
     if (cut && !cut.rows) return null;
     // A document read from its address is not kept on this device: the file chosen again is what a kept stop knows.
-    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, cut }, { previous, ...(address ? {} : { text }) }).catch((error: unknown) => {
+    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, cut }, { previous, offered, ...(address ? {} : { text }) }).catch((error: unknown) => {
       if (!address) throw error;
       // Stopped part-way, some subjects were added: not "nothing was added" of a collection.
       if (error instanceof PartsStopped) throw new PartsStopped(error.stop, tooLargeAtAddress(error.refusal, address, false));
@@ -564,7 +571,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
       send: async () => {
         if (!stop) return;
         uploadsStarted.current += 1;
-        // Offered before another page went on from it (or stopped it again): going on would send its rows twice.
+        // Offered before another page went on from it (or stopped it again): going on would send its rows twice (checked again holding its lock: `inParts`).
         if (offered && !stillKept(keptStops(), offered)) {
           setKept(null);
           throw new StopGone();
@@ -578,7 +585,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
         try {
           const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
           if (text === null) throw new FileChangedBeforeStop(upload);
-          const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, previous: stop }) : await tableSent(text, stop.contentType, set, upload.replacing, stop);
+          const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, previous: stop, offered }) : await tableSent(text, stop.contentType, set, upload.replacing, stop, offered);
           if (result) setAdded({ result, set: stop.set });
         } finally {
           setReading(null);
