@@ -953,7 +953,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // The sending page closed, its part's answer never read: reloaded, the other page offers to continue it, in its words.
     await page.close();
     expect(await reloadedAndChosen(other, 'Tides', path)).toMatch(
-      new RegExp(`^The upload of this file into “Tides” was interrupted at subject ${line - 1} of 120 \\(line ${line}\\) on .*, its page closed while it was sending: continue from there .*, or start again\\. Its rows have no external_id: `),
+      new RegExp(`^The upload of this file into “Tides” was interrupted at subject ${line - 1} of 120 \\(line ${line}\\) on .*, while a part was going out \\(its page closed, or the part’s answer was lost\\): continue from there .*, or start again\\. Its rows have no external_id: `),
     );
     await press(other, '[data-testid="lab-upload-continue"]');
     await waitToSee(other.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
@@ -986,7 +986,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await waitForFocus(page, '[role="alert"].alert');
     const [kept] = JSON.parse((await storedStops(page))!) as { sending?: boolean; stop: { upload: { sent: { parts: number }; partKey: { key: string } } } }[];
     expect(kept).toMatchObject({ sending: true, stop: { upload: { sent: { parts: 0 }, partKey: { key: keys[1] } } } });
-    await reloadedAndChosen(page, 'Tides', path);
+    expect(await reloadedAndChosen(page, 'Tides', path)).toMatch(/^The upload of this file into “Tides” was interrupted at subject 1 of 120 \(line 2\) on .*, while a part was going out \(its page closed, or the part’s answer was lost\): /);
     await press(page, '[data-testid="lab-upload-continue"]');
     await waitToSee(page.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
     // The first part went again under its key (answered from the API's store).
