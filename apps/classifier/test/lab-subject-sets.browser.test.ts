@@ -792,6 +792,13 @@ describe('classifier in a browser: a subject set in the lab', () => {
     return texts;
   }
 
+  /** The project's one set holds each of the file's rows (`texts`) once, and the upload, gone to its end, is forgotten on the device. */
+  async function expectEachRowOnceAndForgotten(researcher: Awaited<ReturnType<typeof uploadPage>>['researcher'], projectId: string, page: Page, texts: string[]): Promise<void> {
+    const [set] = (await researcher.subjectSets(projectId)).subjectSets;
+    expect((await textsOf(researcher, set!.id)).sort()).toEqual([...texts].sort());
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
+  }
+
   /**
    * An upload of the file at `path` into a new researcher's set that stops at its second part: the whole file refused
    * as another installation's API would, naming a lower limit (1,000 bytes); of its parts, the second dropped on its
@@ -861,10 +868,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // The part whose answer was lost went again under its key (answered from the API's store), the parts before it not at all.
     expect(keys[3]).toBe(keys[2]);
     expect(new Set(keys).size).toBe(keys.length - 1);
-    const [set] = (await researcher.subjectSets(project.id)).subjectSets;
-    expect((await textsOf(researcher, set!.id)).sort()).toEqual([...texts].sort());
-    // Gone to its end: forgotten.
-    expect(await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'))).toBeNull();
+    await expectEachRowOnceAndForgotten(researcher, project.id, page, texts);
     files.remove();
     expect(errors).toEqual([]);
     await page.close();
@@ -905,6 +909,128 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Crews', subjects: 60 + before })]);
     files.remove();
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps an upload whose page closed while a part was out: the file chosen in another page continues from that part under its key, adding every row once; not while a page still sends it', async () => {
+    const texts = Array.from({ length: 120 }, (_, index) => `Low water ${index + 1}`);
+    const files = filesOf({ 'tides.csv': `text,port\n${texts.map((text) => `${text},Avonmouth\n`).join('')}` });
+    const path = files.paths['tides.csv']!;
+    // Cut in parts under a lower limit (another installation's); its second part reaches the API, which adds it, and its answer never comes back.
+    let out = () => {};
+    const partOut = new Promise<void>((resolve) => (out = resolve));
+    const { researcher, project, page, keys } = await uploadPage({ email: 'lab-interrupted', displayName: 'Mary Somerville', title: 'Tide tables', set: 'Tides' }, async (route, sent) => {
+      if (sent === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      if (sent !== 3) return route.continue();
+      await route.fetch();
+      out();
+    });
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await partOut;
+    // Kept before the part went out: where the upload is and the part's key, never the file's text.
+    const stored = (await page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1')))!;
+    expect(stored).not.toContain('Low water');
+    const [going] = JSON.parse(stored) as { sending?: boolean; stop: { upload: { at: number; partKey: { key: string } } } }[];
+    expect(going).toMatchObject({ sending: true, stop: { upload: { partKey: { key: keys[2] } } } });
+    const line = going!.stop.upload.at;
+    expect(line).toBeGreaterThan(2);
+
+    // Another page of this browser, while the first one still sends it: the file chosen there is not offered as interrupted.
+    const other = await suite.context.newPage();
+    const errors: string[] = [];
+    other.on('pageerror', (error) => errors.push(error.message));
+    const otherKeys: string[] = [];
+    await other.route('**/api/v1/subject-sets/*/subjects', async (route) => {
+      otherKeys.push(route.request().headers()['idempotency-key'] ?? '');
+      await route.continue();
+    });
+    await other.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await waitToSee(other.locator('#lab-upload-set option', { hasText: 'Tides' }), { state: 'attached' });
+    await other.locator('#lab-upload-file').setInputFiles(path);
+    // Nothing to wait for when nothing is offered: the file's SHA-256 and the locks are read well within this.
+    await other.waitForTimeout(2_000);
+    expect(await other.getByTestId('lab-upload-continue').count()).toBe(0);
+
+    // The sending page closed, its part's answer never read: reloaded, the other page offers to continue it, in its words.
+    await page.close();
+    expect(await reloadedAndChosen(other, 'Tides', path)).toMatch(
+      new RegExp(`^The upload of this file into “Tides” was interrupted at subject ${line - 1} of 120 \\(line ${line}\\) on .*, while a part was going out \\(its page closed, or the part’s answer was lost\\): continue from there .*, or start again\\. Its rows have no external_id: `),
+    );
+    await press(other, '[data-testid="lab-upload-continue"]');
+    await waitToSee(other.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
+    // The part that was out went again under its key (answered from the API's store), the parts before it not at all.
+    expect(otherKeys[0]).toBe(keys[2]);
+    expect(otherKeys).not.toContain(keys[1]);
+    await expectEachRowOnceAndForgotten(researcher, project.id, other, texts);
+    files.remove();
+    expect(errors).toEqual([]);
+    await other.close();
+  });
+
+  /** A table of 120 rows cut in three parts under a lower limit (another installation's 413 of the whole, naming 1,000 bytes), each request after the 413 handled by `part` (given which part). */
+  async function tideTable(who: { email: string; displayName: string }, part: (route: Route, at: number) => Promise<void>) {
+    const texts = Array.from({ length: 120 }, (_, index) => `Neap tide ${index + 1}`);
+    const files = filesOf({ 'tides.csv': `text,port\n${texts.map((text) => `${text},Swansea\n`).join('')}` });
+    const sent = await uploadPage({ ...who, title: 'Tide tables', set: 'Tides' }, async (route, at) => {
+      if (at === 1) return route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The body is too large.', limitBytes: 1_000 }) });
+      return part(route, at - 1);
+    });
+    return { ...sent, texts, files, path: files.paths['tides.csv']! };
+  }
+
+  const storedStops = (page: Page) => page.evaluate(() => window.localStorage.getItem('chorus.stoppedUploads.v1'));
+
+  it('keeps an upload whose first part’s answer was lost (that part may have been added): reloaded, it continues from that part under its key, adding every row once', async () => {
+    const { researcher, project, page, errors, keys, texts, files, path } = await tideTable({ email: 'lab-first-lost', displayName: 'Inge Lehmann' }, (route, part) => (part === 1 ? answerLost(route) : route.continue()));
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    const [kept] = JSON.parse((await storedStops(page))!) as { sending?: boolean; stop: { upload: { sent: { parts: number }; partKey: { key: string } } } }[];
+    expect(kept).toMatchObject({ sending: true, stop: { upload: { sent: { parts: 0 }, partKey: { key: keys[1] } } } });
+    expect(await reloadedAndChosen(page, 'Tides', path)).toMatch(/^The upload of this file into “Tides” was interrupted at subject 1 of 120 \(line 2\) on .*, while a part was going out \(its page closed, or the part’s answer was lost\): /);
+    await press(page, '[data-testid="lab-upload-continue"]');
+    await waitToSee(page.getByTestId('lab-upload-result').getByText('120 subjects added to “Tides” (120 new, 0 already in the project).'));
+    // The first part went again under its key (answered from the API's store).
+    expect(keys[2]).toBe(keys[1]);
+    await expectEachRowOnceAndForgotten(researcher, project.id, page, texts);
+    files.remove();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps nothing of an upload once its account signed out in another page while its parts went out', async () => {
+    let out = () => {};
+    const partOut = new Promise<void>((resolve) => (out = resolve));
+    let signedOut = () => {};
+    const goOn = new Promise<void>((resolve) => (signedOut = resolve));
+    let secondAnswered = () => {};
+    const second = new Promise<void>((resolve) => (secondAnswered = resolve));
+    const { page, errors, files, path, project } = await tideTable({ email: 'lab-signed-out', displayName: 'Marie Tharp' }, async (route, part) => {
+      if (part !== 2) return route.continue();
+      out();
+      await goOn;
+      await route.fulfill({ response: await route.fetch() });
+      secondAnswered();
+    });
+    await page.locator('#lab-upload-file').setInputFiles(path);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await partOut;
+    expect(await storedStops(page)).toContain('"sending":true');
+    const other = await suite.context.newPage();
+    await other.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await other.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
+    await waitToSee(other.getByTestId('account-status').filter({ hasText: 'signed out' }), { timeout: 10_000 });
+    expect(await storedStops(other)).toBeNull();
+    // Its second part goes on, refused (its account's sign-in ended): the upload stops there, and is not kept.
+    signedOut();
+    await second;
+    // Nothing to wait for when nothing is kept (the lab asks to sign in): its refusal is read, and its stop worked out, well within this.
+    await page.waitForTimeout(2_000);
+    expect(await storedStops(page)).toBeNull();
+    files.remove();
+    expect(errors).toEqual([]);
+    await other.close();
     await page.close();
   });
 

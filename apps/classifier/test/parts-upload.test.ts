@@ -3,7 +3,7 @@ import type { ChorusClient } from '@chorus/client';
 import { CanvasTooLarge } from '@chorus/tasks';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { iiifAdded, iiifCutting } from '../src/lib/iiifParts';
-import { FileChangedBeforeStop, type PartsUpload, UploadStopped, sendInParts, sendWhole } from '../src/lib/partsUpload';
+import { FileChangedBeforeStop, type PartsUpload, type StoppedUpload, UploadStopped, sendInParts, sendWhole } from '../src/lib/partsUpload';
 import { isKeptStop, withStop } from '../src/lib/stoppedUploads';
 import { tableCutting } from '../src/lib/tableUpload';
 
@@ -171,6 +171,42 @@ describe('a table and a IIIF document sent in parts by one loop', () => {
     const sent = await sendInParts(again.client, tableCutting(text, 'text/csv'), reloaded, () => undefined);
     expect(sent).toMatchObject({ rows: 12_000, places: { first: 2, last: 12_001 } });
     expect(again.keys[0]).toBe(losing.keys[2]);
+    expect(await members()).toBe(12_000);
+  });
+
+  it('says where it is before each part goes out: a page gone while a part was out goes on from there under the part’s key, rows without ids added once', async () => {
+    const { members, upload } = await setToFill('Tides interrupted, page closed');
+    const text = tides(12_000);
+    const going: StoppedUpload[] = [];
+    // The whole table (413), its first part, then its second, which the API adds while the page goes away (never answered).
+    const keys: string[] = [];
+    const keptBefore: (string | undefined)[] = [];
+    let pageGone = () => {};
+    const gone = new Promise<void>((resolve) => (pageGone = resolve));
+    const client: ChorusClient = Object.create(stack.client);
+    client.uploadSubjects = async (...sent: Parameters<ChorusClient['uploadSubjects']>) => {
+      keys.push(sent[5] ?? '');
+      keptBefore.push(going.at(-1)?.partKey.key);
+      const added = await stack.client.uploadSubjects(...sent);
+      if (keys.length < 3) return added;
+      pageGone();
+      return new Promise<never>(() => undefined);
+    };
+    void sendInParts(client, tableCutting(text, 'text/csv'), { ...upload, sending: (at) => going.push(at) }, () => undefined);
+    await gone;
+    // Each part's place and key known before it went out, not what the table has before it (hashed once it stops there only).
+    expect(keptBefore).toEqual(keys);
+    expect(going.map((one) => one.before)).toEqual([null, null, null]);
+    const at = going.at(-1)!;
+    expect(at).toMatchObject({ withIds: false, sent: { parts: 1 }, partKey: { key: keys[2] } });
+    expect(await members()).toBe(12_000);
+    // As the device keeps it, read by a new page with no keys of its own: the part that was out goes under its key, answered from the API's store.
+    const [kept] = JSON.parse(JSON.stringify(withStop([], { project: 'p', userId: 'u', stoppedAt: Date.now(), sending: true, stop: { upload: at, kind: 'table', contentType: 'text/csv', set: 'Tides', file: 'f' } })));
+    expect(isKeptStop(kept)).toBe(true);
+    const again = losingAnswer(0);
+    const sent = await sendInParts(again.client, tableCutting(text, 'text/csv'), { ...upload, keys: new Map<string, string>(), stopped: kept.stop.upload }, () => undefined);
+    expect(sent).toMatchObject({ rows: 12_000, places: { first: 2, last: 12_001 } });
+    expect(again.keys).toEqual([keys[2]]);
     expect(await members()).toBe(12_000);
   });
 

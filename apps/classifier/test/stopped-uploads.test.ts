@@ -1,6 +1,6 @@
 import type { SubjectsAdded } from '@chorus/client';
 import type { StoppedUpload } from '../src/lib/partsUpload';
-import { type KeptStop, STOPS_KEPT, STOPS_STORED, STOP_KEPT_CHARS, forgetAllStops, forgetStop, keepStop, keptStops, stillKept, stopOfFile, stopsIntoGoneSets, withStop, withoutStop } from '../src/lib/stoppedUploads';
+import { type KeptStop, STOPS_KEPT, STOPS_STORED, STOP_KEPT_CHARS, forgetAllStops, forgetStop, keepStop, keptStops, lockOf, mayGoOnFrom, stillKept, whileSending, stopOfFile, stopsIntoGoneSets, withStop, withoutStop } from '../src/lib/stoppedUploads';
 
 /** The stops of uploads in parts a device keeps (`stoppedUploads.ts`): a few, light, each known by its file and set. */
 
@@ -59,10 +59,10 @@ describe('the stops of uploads kept on a device', () => {
   it('finds the stop of a file chosen in its project, into the set chosen first, else the newest; forgets one upload’s only', () => {
     const kept = [stopOf('f1', 's2', { stoppedAt: 3 }), stopOf('f1', 's1', { stoppedAt: 2 }), stopOf('f1', 's3', { project: 'p2', stoppedAt: 1 })];
     const p1 = { project: 'p1', userId: 'u1' };
-    expect(stopOfFile(kept, p1, 'f1', 's1')?.stop.upload.setId).toBe('s1');
-    expect(stopOfFile(kept, p1, 'f1', 'new')?.stop.upload.setId).toBe('s2');
-    expect(stopOfFile(kept, { project: 'p2', userId: 'u1' }, 'f1', 's1')?.stop.upload.setId).toBe('s3');
-    expect(stopOfFile(kept, p1, 'f9', 's1')).toBeNull();
+    expect(stopOfFile(kept, p1, 'f1', 's1', [])?.stop.upload.setId).toBe('s1');
+    expect(stopOfFile(kept, p1, 'f1', 'new', [])?.stop.upload.setId).toBe('s2');
+    expect(stopOfFile(kept, { project: 'p2', userId: 'u1' }, 'f1', 's1', [])?.stop.upload.setId).toBe('s3');
+    expect(stopOfFile(kept, p1, 'f9', 's1', [])).toBeNull();
     expect(filesAndSets(withoutStop(kept, { file: 'f1', setId: 's2' }))).toEqual(['f1 s1', 'f1 s3']);
     expect(filesAndSets(withoutStop(kept, { file: null, setId: 's2' }))).toEqual(['f1 s2', 'f1 s1', 'f1 s3']);
   });
@@ -97,9 +97,9 @@ describe('the stops kept in a browser’s storage', () => {
   it('offers a stop only to the account that sent it (its Idempotency-Keys are that account’s), and forgets them all on signing out', () => {
     const storage = new FakeStorage();
     keepStop(stopOf('f1', 's1', { userId: 'mary' }), storage);
-    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: 'mary' }, 'f1', 's1')?.userId).toBe('mary');
-    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: 'ada' }, 'f1', 's1')).toBeNull();
-    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: null }, 'f1', 's1')).toBeNull();
+    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: 'mary' }, 'f1', 's1', [])?.userId).toBe('mary');
+    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: 'ada' }, 'f1', 's1', [])).toBeNull();
+    expect(stopOfFile(keptStops(storage), { project: 'p1', userId: null }, 'f1', 's1', [])).toBeNull();
     forgetAllStops(storage);
     expect(storage.items.size).toBe(0);
   });
@@ -133,6 +133,9 @@ describe('the stops kept in a browser’s storage', () => {
       (one) => delete (one.stop.upload.partKey as Partial<StoppedUpload['partKey']>).sends,
       (one) => ((one.stop as { kind: unknown }).kind = 'pdf'),
       (one) => delete (one.stop.upload as Partial<StoppedUpload>).sent,
+      (one) => ((one as { sending: unknown }).sending = 'yes'),
+      // Only a part going out is kept without what the file has before it.
+      (one) => (one.stop.upload.before = null),
     ];
     const bad = broken.map((breaks, at) => {
       const one = structuredClone(stopOf(`bad${at}`, 's1'));
@@ -163,6 +166,75 @@ describe('the stops kept in a browser’s storage', () => {
     expect(stillKept([stopOf('f1', 's1', { stoppedAt: 9 })], offered)).toBe(false);
     expect(stillKept([], offered)).toBe(false);
     expect(stillKept([stopOf('f1', 's1', { stoppedAt: 5, userId: 'u2' })], offered)).toBe(false);
+  });
+
+  it('keeps an upload going on as the stop of its part going out, and offers it as interrupted unless a page still sends it (holds its lock)', () => {
+    const storage = new FakeStorage();
+    const going = { ...stopOf('f1', 's1', { stoppedAt: 1 }), sending: true as const };
+    keepStop(going, storage);
+    const [kept] = keptStops(storage);
+    expect(kept).toMatchObject({ sending: true, stoppedAt: 1, stop: { upload: { partKey: going.stop.upload.partKey } } });
+    const p1 = { project: 'p1', userId: 'u1' };
+    expect(stopOfFile(keptStops(storage), p1, 'f1', 's1', [lockOf({ file: 'f1', setId: 's1' })])).toBeNull();
+    expect(stopOfFile(keptStops(storage), p1, 'f1', 's1', [lockOf({ file: 'f1', setId: 's2' }), lockOf({ file: 'f2', setId: 's1' })])).toEqual(kept);
+    expect(stopOfFile(keptStops(storage), p1, 'f1', 's1', [])).toEqual(kept);
+    // Its next part going out, or a refusal stopping it there, in its place: one upload, one kept.
+    keepStop({ ...going, stoppedAt: 2 }, storage);
+    expect(keptStops(storage).map((one) => one.stoppedAt)).toEqual([2]);
+    keepStop(stopOf('f1', 's1', { stoppedAt: 3 }), storage);
+    expect(keptStops(storage)).toEqual([expect.not.objectContaining({ sending: true })]);
+    expect(stopOfFile(keptStops(storage), p1, 'f1', 's1', [lockOf({ file: 'f1', setId: 's1' })])?.stoppedAt).toBe(3);
+  });
+
+  it('never lets an upload going on push out a stop: the few kept are stops, one going on left out first', () => {
+    const stops = Array.from({ length: STOPS_KEPT }, (_, at) => stopOf(`f${at}`, 's1', { stoppedAt: at }));
+    let kept = stops.reduce(withStop, [] as KeptStop[]);
+    const going = { ...stopOf('going', 's1', { stoppedAt: 10 }), sending: true as const };
+    expect(filesAndSets(withStop(kept, going))).toEqual(filesAndSets(kept));
+    // One stop fewer: the upload going on is kept, and the next stop pushes it out, not the oldest stop.
+    kept = withStop(kept.slice(0, STOPS_KEPT - 1), going);
+    expect(kept[0]).toMatchObject({ sending: true });
+    kept = withStop(kept, stopOf('new', 's1', { stoppedAt: 11 }));
+    expect(filesAndSets(kept)).toEqual(['new s1', ...filesAndSets(stops.slice(1).reverse())]);
+  });
+
+  it('sends an upload holding its lock where it is free; says so when another page holds it, or the browser has no Web Locks', async () => {
+    /** Web Locks as a browser grants them `ifAvailable`: a lock held is not granted again until released. */
+    const held = new Set<string>();
+    const locks = {
+      request: async (name: string, _options: { ifAvailable: true }, got: (lock: { name: string } | null) => Promise<unknown>) => {
+        if (held.has(name)) return got(null);
+        held.add(name);
+        try {
+          return await got({ name });
+        } finally {
+          held.delete(name);
+        }
+      },
+    };
+    const upload = { file: 'f1', setId: 's1' };
+    const withLocks = async <T>(run: () => Promise<T>): Promise<T> => {
+      const navigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+      Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+      try {
+        return await run();
+      } finally {
+        if (navigator) Object.defineProperty(globalThis, 'navigator', navigator);
+        else delete (globalThis as { navigator?: unknown }).navigator;
+      }
+    };
+    const seen = await withLocks(() => whileSending(upload, async (first) => [first, await whileSending(upload, async (second) => second), await whileSending({ ...upload, setId: 's2' }, async (other) => other)]));
+    expect(seen).toEqual(['held', 'taken', 'held']);
+    expect(await whileSending(upload, async (lock) => lock)).toBe('none');
+  });
+
+  it('goes on from a stop offered only while no other page sends it (holds its lock) and it is still kept as offered', () => {
+    const offered = stopOf('f1', 's1', { stoppedAt: 5 });
+    expect(mayGoOnFrom(offered, 'held', [offered])).toBe(true);
+    expect(mayGoOnFrom(offered, 'none', [offered])).toBe(true);
+    // Another page pressed "Continue from there" first: it holds the lock before it keeps its first part going out.
+    expect(mayGoOnFrom(offered, 'taken', [offered])).toBe(false);
+    expect(mayGoOnFrom(offered, 'held', [stopOf('f1', 's1', { stoppedAt: 6 })])).toBe(false);
   });
 
   it('finds the account’s stops into sets the project no longer has', () => {

@@ -73,6 +73,12 @@ export interface PartsUpload {
   newKey: () => string;
   /** Where an earlier upload stopped: it goes on from the part it stopped at. */
   stopped?: StoppedUpload;
+  /**
+   * Told where the upload is before each part goes out (as a stop at that part would say it, without what it has
+   * before the part: `before` null): should the page go away while the part is sent, the upload goes on from there,
+   * the part under its key.
+   */
+  sending?: (at: StoppedUpload) => void;
 }
 
 /** An upload in parts that stopped at a part: what the parts before it added, and what "Try again" goes on from. */
@@ -85,9 +91,11 @@ export interface StoppedUpload {
   at: number;
   /**
    * The SHA-256 of what the upload has before the part (`Cutting.before`; not a copy of it, up to the whole document):
-   * one tried again must have the same (`FileChangedBeforeStop` otherwise).
+   * one tried again must have the same (`FileChangedBeforeStop` otherwise). Null where the part was only going out
+   * (`PartsUpload.sending`: worked out before every part, it would hash the upload over and over): one going on from
+   * there is checked whole by its caller instead (a kept stop's `file`).
    */
-  before: string;
+  before: string | null;
   sent: PartsSent;
   withIds: boolean;
   /**
@@ -194,16 +202,17 @@ function keyOf(upload: PartsUpload, sends: string): string {
 /**
  * Sends an upload in parts of at most `SUBJECT_UPLOAD_LIMITS` (the subjects one upload takes, and its bytes, or those
  * a 413 names, after which the rest is cut again to them), each with its own `Idempotency-Key` (`keyOf`), so that a
- * part sent again adds nothing twice. Says how far it went before and after each part (`progress`). Stops at a part
+ * part sent again adds nothing twice. Says how far it went before and after each part (`progress`), and where it is
+ * before each goes out (`upload.sending`: from there a page gone away goes on). Stops at a part
  * refused, or not answered (`UploadStopped`, with the API's refusal said of the whole upload: `Cutting.refusalOf`),
  * whose subjects and those after it are not added; and at a part a 413 stopped, where a subject is over its lower
  * limit. Nothing added yet, the refusal is the upload's, as one upload's would be (thrown as it is). Goes on from where
  * an earlier upload stopped (`upload.stopped`), when the upload has the same before it (`FileChangedBeforeStop`
- * otherwise); else from its start, with `upload.cut` when its caller already cut it at the API's bytes.
+ * otherwise; one kept while its part went out, `before` null, its caller checks whole); else from its start, with `upload.cut` when its caller already cut it at the API's bytes.
  */
 export async function sendInParts<P extends UploadPart>(client: ChorusClient, cutting: Cutting<P>, upload: PartsUpload & { cut?: Cut<P> }, progress: (sent: PartsSent) => void): Promise<PartsSent> {
   const { stopped } = upload;
-  if (stopped && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
+  if (stopped && stopped.before !== null && (await digestOf(cutting.before(stopped.from))) !== stopped.before) throw new FileChangedBeforeStop(stopped);
   // A stop kept on this device (another page's): its part goes with the key it was sent with.
   if (stopped && !upload.keys.has(stopped.partKey.sends)) upload.keys.set(stopped.partKey.sends, stopped.partKey.key);
   let bytes = stopped?.bytes ?? SUBJECT_UPLOAD_LIMITS.bytes;
@@ -213,8 +222,12 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
     const part = cut.parts[index]!;
     sent = { ...sent, partsInAll: sent.parts + cut.parts.length - index };
     progress(sent);
-    const sends = await sendsOf(upload, cutting.startOf(part), part.text);
+    const from = cutting.startOf(part);
+    const sends = await sendsOf(upload, from, part.text);
     const key = keyOf(upload, sends);
+    /** Where the upload is at this part: where it goes on from (what it has before the part, once it stopped there). */
+    const here = (before: string | null): StoppedUpload => ({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true, partKey: { sends, key } });
+    upload.sending?.(here(null));
     try {
       const added = await client.uploadSubjects(upload.setId, part.text, cutting.contentType, upload.replacing, undefined, key);
       const place = cutting.placeOf(part);
@@ -228,13 +241,8 @@ export async function sendInParts<P extends UploadPart>(client: ChorusClient, cu
       };
       index += 1;
     } catch (error) {
-      const from = cutting.startOf(part);
-      const stoppedHere = async (refusal: unknown) => {
-        // Nothing added yet: refused as any upload is, not stopped part-way.
-        if (!sent.parts) return refusal;
-        const before = await digestOf(cutting.before(from));
-        return new UploadStopped({ setId: upload.setId, replacing: upload.replacing, bytes, from, at: cutting.placeOf(part).first, before, sent, withIds: cut.withIds ?? true, partKey: { sends, key } }, refusal);
-      };
+      // Nothing added yet: refused as any upload is, not stopped part-way.
+      const stoppedHere = async (refusal: unknown) => (sent.parts ? new UploadStopped(here(await digestOf(cutting.before(from))), refusal) : refusal);
       const limit = lowerLimit(error, bytes);
       if (limit === null) throw await stoppedHere(error instanceof ChorusApiError && sent.partsInAll > 1 ? cutting.refusalOf(part, error) : error);
       bytes = limit;

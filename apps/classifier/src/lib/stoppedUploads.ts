@@ -23,8 +23,13 @@ export interface KeptStop {
    * offered the stop; all are forgotten on signing out (`forgetAllStops`).
    */
   userId: string;
-  /** When it stopped (ms since 1970). */
+  /** When it stopped (ms since 1970); of one `sending`, when its part went out. */
   stoppedAt: number;
+  /**
+   * Kept before its part went out (`PartsUpload.sending`), not at a refusal: its page went away while sending it
+   * (closed, crashed) unless that page still holds its lock (`whileSending`).
+   */
+  sending?: true;
   stop: Stop & { file: string };
 }
 
@@ -51,14 +56,18 @@ const ofUpload = (one: KeptStop, { file, setId }: FileUpload) => one.stop.file =
 
 /**
  * The stops kept with `stop` in place of an earlier one of its upload (its file into its set), the newest first, at
- * most `STOPS_KEPT`; without the subject ids of its parts added (the API's, up to 10,000 a part: the page says counts),
- * and left out when heavier than `STOP_KEPT_CHARS` even so.
+ * most `STOPS_KEPT`, an upload going on (`sending`) left out before any stop, the oldest first; without the subject
+ * ids of its parts added (the API's, up to 10,000 a part: the page says counts), and left out when heavier than
+ * `STOP_KEPT_CHARS` even so.
  */
 export function withStop(kept: readonly KeptStop[], stop: KeptStop): KeptStop[] {
   const { sent } = stop.stop.upload;
   const light: KeptStop = { ...stop, stop: { ...stop.stop, upload: { ...stop.stop.upload, sent: { ...sent, added: sent.added && { ...sent.added, subjectIds: [] } } } } };
   const others = withoutStop(kept, { file: stop.stop.file, setId: stop.stop.upload.setId });
-  return (JSON.stringify(light).length > STOP_KEPT_CHARS ? others : [light, ...others]).slice(0, STOPS_KEPT);
+  const all = JSON.stringify(light).length > STOP_KEPT_CHARS ? others : [light, ...others];
+  const stops = all.filter((one) => !one.sending).length;
+  const goingOn = all.filter((one) => one.sending).slice(0, Math.max(0, STOPS_KEPT - stops));
+  return all.filter((one) => !one.sending || goingOn.includes(one)).slice(0, STOPS_KEPT);
 }
 
 /** The stops kept without that of an upload (sent to its end, or started again). */
@@ -75,9 +84,33 @@ export interface StopsOf {
 /** The stops kept of the account signed in, in a project. */
 export const stopsOf = (kept: readonly KeptStop[], { project, userId }: StopsOf): KeptStop[] => kept.filter((one) => one.project === project && userId !== null && one.userId === userId);
 
-/** The stop kept of a file (by its SHA-256) in a project, of the account signed in: the one into the set chosen, if there is one, else the newest. */
-export function stopOfFile(kept: readonly KeptStop[], of: StopsOf, file: string, setId: string): KeptStop | null {
-  const ofFile = stopsOf(kept, of).filter((one) => one.stop.file === file);
+/** The Web Lock a page holds while it sends an upload of a file (`whileSending`): gone with the page, closed or crashed. */
+export const lockOf = ({ file, setId }: FileUpload): string => `chorus.upload ${file} ${setId}`;
+
+/** An upload's lock as its page sends it: `held` by it; `taken`, another page holding it (sending it now); or `none` where the browser has no Web Locks. */
+export type SendingLock = 'held' | 'taken' | 'none';
+
+/**
+ * Sends an upload of a file holding its lock, where the browser has Web Locks (a secure context, as `crypto.subtle`
+ * needs) and no other page holds it, so that another page does not take it for interrupted; `send` is told which
+ * (only a page holding it may keep it as going on: another page would offer it as interrupted while it is sent).
+ */
+export const whileSending = <T>(upload: FileUpload, send: (lock: SendingLock) => Promise<T>): Promise<T> =>
+  globalThis.navigator?.locks ? navigator.locks.request(lockOf(upload), { ifAvailable: true }, (lock) => send(lock ? 'held' : 'taken')) : send('none');
+
+/** The locks held by the pages of this browser sending an upload now (`whileSending`). */
+export async function sendingNow(): Promise<string[]> {
+  const { held = [] } = (await globalThis.navigator?.locks?.query()) ?? {};
+  return held.flatMap(({ name }) => (name ? [name] : []));
+}
+
+/**
+ * The stop kept of a file (by its SHA-256) in a project, of the account signed in: the one into the set chosen, if
+ * there is one, else the newest; not one another page is still sending (its lock among `sending`: `sendingNow`).
+ */
+export function stopOfFile(kept: readonly KeptStop[], of: StopsOf, file: string, setId: string, sending: readonly string[]): KeptStop | null {
+  const goingOn = (one: KeptStop) => one.sending && sending.includes(lockOf({ file: one.stop.file, setId: one.stop.upload.setId }));
+  const ofFile = stopsOf(kept, of).filter((one) => one.stop.file === file && !goingOn(one));
   return ofFile.find((one) => one.stop.upload.setId === setId) ?? ofFile[0] ?? null;
 }
 
@@ -87,6 +120,13 @@ export const sameStop = (one: KeptStop, other: KeptStop): boolean =>
 
 /** Whether `stop` is still kept as it was offered: not gone to its end or started again, nor stopped again, in another page. */
 export const stillKept = (kept: readonly KeptStop[], stop: KeptStop): boolean => kept.some((one) => sameStop(one, stop));
+
+/**
+ * Whether a page may go on from the stop it offered ("Continue from there"), its lock taken (`whileSending`): not while
+ * another page sends it (pressed first, it holds the lock before it keeps its part going out), and only while it is
+ * still kept as offered: else its rows would be sent twice.
+ */
+export const mayGoOnFrom = (offered: KeptStop, lock: SendingLock, kept: readonly KeptStop[]): boolean => lock !== 'taken' && stillKept(kept, offered);
 
 /** The stops kept of a project's account into sets the project no longer has (deleted since): forgotten, never offered. */
 export const stopsIntoGoneSets = (kept: readonly KeptStop[], of: StopsOf, setIds: readonly string[]): KeptStop[] => stopsOf(kept, of).filter((one) => !setIds.includes(one.stop.upload.setId));
@@ -107,13 +147,13 @@ function isSent(value: unknown): boolean {
 /** What storage holds that reads as a kept stop, every field the page says or goes on from (one kept by an older lab, or edited by hand, is left out). */
 export function isKeptStop(value: unknown): value is KeptStop {
   if (!isObject(value) || !isObject(value.stop) || !isObject(value.stop.upload)) return false;
-  const { project, userId, stoppedAt } = value;
+  const { project, userId, stoppedAt, sending } = value;
   const { kind, contentType, set, file } = value.stop;
   const { setId, replacing, bytes, from, at, before, sent, withIds, partKey } = value.stop.upload;
   const stopRead = (kind === 'table' || kind === 'iiif') && typeof contentType === 'string' && typeof set === 'string' && typeof file === 'string';
-  const uploadRead = typeof setId === 'string' && (replacing === undefined || isObject(replacing)) && isCount(bytes) && bytes > 0 && isCount(from) && isCount(at) && typeof before === 'string' && typeof withIds === 'boolean' && isSent(sent);
+  const uploadRead = typeof setId === 'string' && (replacing === undefined || isObject(replacing)) && isCount(bytes) && bytes > 0 && isCount(from) && isCount(at) && (typeof before === 'string' || (before === null && sending === true)) && typeof withIds === 'boolean' && isSent(sent);
   const keyRead = isObject(partKey) && typeof partKey.sends === 'string' && typeof partKey.key === 'string';
-  return typeof project === 'string' && typeof userId === 'string' && isCount(stoppedAt) && stopRead && uploadRead && keyRead;
+  return typeof project === 'string' && typeof userId === 'string' && isCount(stoppedAt) && (sending === undefined || sending === true) && stopRead && uploadRead && keyRead;
 }
 
 /** The browser's storage, or none (disabled). */

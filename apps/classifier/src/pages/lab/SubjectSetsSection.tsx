@@ -13,9 +13,10 @@ import { IIIF_FILE_LIMIT_BYTES, IIIF_PART_LIMITS, iiifAdded, iiifCutting } from 
 import { randomUuid } from '../../lib/ids';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody, uploadErrorInWords } from '../../lib/lab';
 import { QuoteNeverClosed, RowTooLarge, SeparatorDiffers } from '../../lib/tableParts';
-import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
+import { type Cut, type Cutting, FileChangedBeforeStop, type PartsSent, type StoppedUpload, type UploadPart, UploadStopped, sendInParts, sendWhole, sha256Of } from '../../lib/partsUpload';
 import { useSession } from '../../lib/account';
-import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf } from '../../lib/stoppedUploads';
+import { session } from '../../lib/session';
+import { KEY_KEPT_MS, type KeptStop, STOPS_STORED, type Stop, forgetStop, keepStop, keptStops, mayGoOnFrom, type SendingLock, sendingNow, stillKept, stopOfFile, stopsIntoGoneSets, stopsOf, whileSending } from '../../lib/stoppedUploads';
 import { whenInWords } from '../../lib/formats';
 import { TABLE_TYPES, tableAdded, tableCutting, utf8Text } from '../../lib/tableUpload';
 import { Link, labSubjectSetPath } from '../../lib/router';
@@ -158,17 +159,19 @@ function stoppedInWords({ upload: { sent, at, withIds }, kind }: Stop, t: TFunct
 
 /**
  * A stop kept on this device of the file chosen, in words: at which subject of how many (a table's line too) it
- * stopped, when, into which set; for rows without ids, that the file started again would add those before it twice.
+ * stopped, or was interrupted (its page gone while sending), when, into which set; for rows without ids, that the
+ * file started again would add those before it twice.
  */
-function keptInWords({ stoppedAt, stop }: KeptStop, set: string, t: TFunction): string {
+function keptInWords({ stoppedAt, sending, stop }: KeptStop, set: string, t: TFunction): string {
   const { sent, at, withIds } = stop.upload;
   const where = { set, first: sent.rows + 1, total: sent.total, date: whenInWords(stoppedAt) };
-  if (stop.kind === 'iiif') return t('lab.upload.kept.stoppedAt', where);
-  const said = t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
+  if (stop.kind === 'iiif') return sending ? t('lab.upload.kept.interruptedAt', where) : t('lab.upload.kept.stoppedAt', where);
+  const said = sending ? t('lab.upload.kept.interruptedAtLine', { ...where, line: at }) : t('lab.upload.kept.stoppedAtLine', { ...where, line: at });
   if (withIds) return said;
   // The API forgets a key after a day: the part whose answer may have been lost, sent again, is then added anew.
-  const keyForgotten = Date.now() - stoppedAt > KEY_KEPT_MS;
-  return `${said} ${t('lab.upload.kept.withoutIds')}${keyForgotten ? ` ${t('lab.upload.kept.keyForgotten', { line: at })}` : ''}`;
+  if (Date.now() - stoppedAt <= KEY_KEPT_MS) return `${said} ${t('lab.upload.kept.withoutIds')}`;
+  const keyForgotten = sending ? t('lab.upload.kept.interruptedKeyForgotten', { line: at }) : t('lab.upload.kept.keyForgotten', { line: at });
+  return `${said} ${t('lab.upload.kept.withoutIds')} ${keyForgotten}`;
 }
 
 /** What the form knows of an upload in parts before it stops: of which kind, into which set, read from where. */
@@ -281,7 +284,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
   /** A table or IIIF document sent in parts: how far it is, while it is sent. */
   const [sending, setSending] = useState<Pick<PartsSent, 'rows' | 'total'> | null>(null);
-  // A page closed while parts go out leaves no stop to go on from (the file sent again starts from its beginning): asked first.
+  // A page closed while parts go out interrupts the upload (kept, to go on from with the file chosen again): asked first.
   useAskBeforeLeaving(sending !== null);
   /**
    * The `Idempotency-Key` of each part of an upload in parts, and of an upload sent whole, by what it sent: sent again,
@@ -371,37 +374,61 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
   /**
-   * Sends an upload in parts (from where `from.previous` stopped, if given), saying how far it is while it has several;
+   * Sends an upload in parts (from where `from.previous` stopped, if given: `from.offered`, the stop kept on this device
+   * it was offered as, unless another page went on from it meanwhile), saying how far it is while it has several;
    * where it stops, remembers from where to go on (`Stop`), on this device too for a file's (`from.text`, by its
-   * SHA-256: `keepStop`), and forgets it there once the file is sent to its end. The parts' answers together.
+   * SHA-256: `keepStop`; there before each part goes out too, should the page go away, while it holds its lock:
+   * `whileSending`), and forgets it there once the file is sent to its end. The parts' answers together.
    */
-  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop }): Promise<PartsSent> => {
-    const { text, previous } = from;
-    try {
-      const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid }, (far) => setSending(far.partsInAll > 1 ? far : null));
-      setStopped(null);
-      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
-      // Sent from its start (with a stop kept, as "Start again" does, or in another page): done with it too.
-      if (text !== undefined && stopsOf(keptStops(), stopsHere).length) forgetStop({ file: await sha256Of(text), setId: upload.setId });
-      return sent;
-    } catch (error) {
-      // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
-      if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
-      if (!(error instanceof UploadStopped)) throw error;
-      const file = text === undefined ? null : await sha256Of(text);
-      const stopHere: Stop = { ...where, contentType: cutting.contentType, upload: error.stopped, ...(file ? { file } : {}) };
-      setStopped(stopHere);
-      if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
-      if (file && stopsHere.userId) keepStop({ project: projectId, userId: stopsHere.userId, stoppedAt: Date.now(), stop: { ...stopHere, file } });
-      throw new PartsStopped(stopHere, error.refusal);
-    } finally {
-      setSending(null);
-      onUploaded();
-    }
+  const inParts = async <P extends UploadPart>(cutting: Cutting<P>, where: StopWhere, upload: { setId: string; replacing?: ReturnType<typeof replacingChosen>; cut?: Cut<P> }, from: { text?: string; previous?: Stop; offered?: KeptStop }): Promise<PartsSent> => {
+    const { text, previous, offered } = from;
+    const file = text === undefined ? null : await sha256Of(text);
+    // Kept while its part went out, a stop knows not what the file has before it, only the whole file's SHA-256.
+    if (previous?.upload.before === null && previous.file !== file) throw new FileChangedBeforeStop(previous.upload);
+    const { userId } = stopsHere;
+    const stopAt = (stopped: StoppedUpload): Stop => ({ ...where, contentType: cutting.contentType, upload: stopped, ...(file ? { file } : {}) });
+    /**
+     * Where a file's upload is, kept on this device: before each part goes out (`sending`, should the page go away), and
+     * where it stopped; by the account that sent it while it is signed in (signed out in any page, it keeps none).
+     */
+    let keptSending = false;
+    const keep = (stop: Stop, sending: boolean) => {
+      if (!file || !userId || session.current().userId !== userId) return;
+      keptSending = sending;
+      keepStop({ project: projectId, userId, stoppedAt: Date.now(), ...(sending ? { sending } : {}), stop: { ...stop, file } });
+    };
+    const send = async (lock: SendingLock) => {
+      if (offered && !mayGoOnFrom(offered, lock, keptStops())) throw new StopGone();
+      // Kept as going on only by the page holding its lock: another page would offer it as interrupted while it is sent.
+      const keeping = lock === 'held' ? { sending: (at: StoppedUpload) => keep(stopAt(at), true) } : {};
+      try {
+        const sent = await sendInParts(client, cutting, { ...upload, stopped: previous?.upload, keys: partKeys.current, newKey: randomUuid, ...keeping }, (far) => setSending(far.partsInAll > 1 ? far : null));
+        setStopped(null);
+        if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+        // Sent to its end (gone on from a stop, started again, or sent in another page too): done with it.
+        if (file) forgetStop({ file, setId: upload.setId });
+        return sent;
+      } catch (error) {
+        // Refused with nothing added: not interrupted, nor stopped part-way (no answer to its first part, it may have been added: kept).
+        if (!(error instanceof UploadStopped) && !(error instanceof TypeError) && keptSending && file) forgetStop({ file, setId: upload.setId });
+        // No answer to the first part: it may have been added, and goes again with its key (`partKeys`) if sent again.
+        if (error instanceof TypeError) throw new AnswerLost(error, where.address !== undefined, false);
+        if (!(error instanceof UploadStopped)) throw error;
+        const stopHere = stopAt(error.stopped);
+        setStopped(stopHere);
+        if (previous?.file) forgetStop({ file: previous.file, setId: upload.setId });
+        keep(stopHere, false);
+        throw new PartsStopped(stopHere, error.refusal);
+      } finally {
+        setSending(null);
+        onUploaded();
+      }
+    };
+    return file ? whileSending({ file, setId: upload.setId }, send) : send('none');
   };
   /** Sends a table in parts (a file of one part in one), from where `previous` stopped if given. */
-  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop) =>
-    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing }, { text, previous }));
+  const tableSent = async (text: string, contentType: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, previous?: Stop, offered?: KeptStop) =>
+    tableAdded(await inParts(tableCutting(text, contentType), { kind: 'table', set: set.name }, { setId: set.id, replacing }, { text, previous, offered }));
   /**
    * Sends an upload whole with its key (`sendWhole`): no answer is `AnswerLost` (it may have been added; sent again,
    * it goes with the same key).
@@ -416,13 +443,13 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
    * stopped, saying how far it is; null when it goes whole, as any upload: what the lab cannot cut (not IIIF, or what
    * only the API can judge). A document read from an address too large even so is said as the address's.
    */
-  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; previous?: Stop }): Promise<SubjectsAdded | null> => {
+  const iiifPartsSent = async (text: string, set: { id: string; name: string }, replacing: ReturnType<typeof replacingChosen>, from: { address?: string; collection?: boolean; previous?: Stop; offered?: KeptStop }): Promise<SubjectsAdded | null> => {
     const cutting = iiifCutting(text);
-    const { address, previous } = from;
+    const { address, previous, offered } = from;
     const cut = previous ? undefined : cutting.cut(IIIF_PART_LIMITS.bytes, 0);
     if (cut && !cut.rows) return null;
     // A document read from its address is not kept on this device: the file chosen again is what a kept stop knows.
-    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, cut }, { previous, ...(address ? {} : { text }) }).catch((error: unknown) => {
+    const sent = await inParts(cutting, { kind: 'iiif', set: set.name, ...(address ? { address } : {}) }, { setId: set.id, replacing, cut }, { previous, offered, ...(address ? {} : { text }) }).catch((error: unknown) => {
       if (!address) throw error;
       // Stopped part-way, some subjects were added: not "nothing was added" of a collection.
       if (error instanceof PartsStopped) throw new PartsStopped(error.stop, tooLargeAtAddress(error.refusal, address, false));
@@ -544,7 +571,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
       send: async () => {
         if (!stop) return;
         uploadsStarted.current += 1;
-        // Offered before another page went on from it (or stopped it again): going on would send its rows twice.
+        // Offered before another page went on from it (or stopped it again): going on would send its rows twice (checked again holding its lock: `inParts`).
         if (offered && !stillKept(keptStops(), offered)) {
           setKept(null);
           throw new StopGone();
@@ -558,7 +585,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
         try {
           const text = address ? (await readAddress(address)).body : kind === 'iiif' ? await chosenDocument(files()) : await utf8Text(file()!);
           if (text === null) throw new FileChangedBeforeStop(upload);
-          const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, previous: stop }) : await tableSent(text, stop.contentType, set, upload.replacing, stop);
+          const result = kind === 'iiif' ? await iiifPartsSent(text, set, upload.replacing, { address, previous: stop, offered }) : await tableSent(text, stop.contentType, set, upload.replacing, stop, offered);
           if (result) setAdded({ result, set: stop.set });
         } finally {
           setReading(null);
@@ -601,7 +628,7 @@ function UploadForm({ projectId, sets, setsLoaded, onUploaded }: { projectId: st
     const { json, table } = await chosenUpload(chosen).catch(() => ({ json: null, table: null }));
     const text = table ?? json;
     const digest = text === null ? null : await sha256Of(text);
-    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set);
+    const found = digest === null ? null : stopOfFile(keptStops(), stopsHere, digest, form.values.set, await sendingNow());
     // Another file chosen meanwhile, an upload started since (it sends the file), or the stop this page says already.
     if (!found || files()[0] !== chosen[0] || uploadsStarted.current !== started || (stopped?.file === found.stop.file && stopped.upload.setId === found.stop.upload.setId)) return;
     setKept(found);
