@@ -8,6 +8,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
 import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
+import { plainTextOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, containsFoldedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
@@ -117,7 +118,7 @@ export class ProjectsService {
       .getRawAndEntities<{ cursor_time: string }>();
     const page = entities.slice(0, limit);
     const last = page.at(-1);
-    const projects = (await this.withWorkflows(page, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
+    const projects = (await this.withWorkflows(page, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(plainTextOf(project.description)) }));
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
@@ -257,7 +258,7 @@ export class ProjectsService {
 }
 
 /**
- * The first `LISTED_DESCRIPTION_LENGTH` characters of a description, cut after a word with "…" when longer; counted
+ * The first `LISTED_DESCRIPTION_LENGTH` characters of a description's plain text, cut after a word with "…" when longer; counted
  * in code points, so that an emoji or a character beyond the basic plane is never cut in half.
  */
 function opening(description: string): string {
