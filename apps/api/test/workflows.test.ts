@@ -585,6 +585,19 @@ describe('project access', () => {
     expect(listedLong.description).not.toContain('*');
   });
 
+  it('lists projects whose descriptions nest lists or quotes thousands deep, or parse slowly, with the others', async () => {
+    // Only the opening of each is read (the first 1,000 characters, whose parse takes at most some 90 ms, on writing).
+    const word = `Deep${randomUUID().slice(0, 8)}`;
+    const descriptions = ['- '.repeat(3000) + 'x', '>'.repeat(20_000), 'a\n=\n'.repeat(5000)];
+    for (const description of descriptions) await stack.client.createProject({ title: `${word} ${descriptions.indexOf(description)}`, status: 'live', description });
+    const listed = (await (await guest()).listProjects({ search: word })).projects.map(({ title, description }) => [title, description]);
+    expect(listed).toEqual([
+      [`${word} 2`, `${Array(150).fill('a').join('\n')}…`],
+      [`${word} 1`, '…'], // none of their words in their openings, and "…" says there is more
+      [`${word} 0`, '…'],
+    ]);
+  });
+
   it('refuses to pause or finish a project that has never been live, which would publish it, changing nothing', async () => {
     const project = await stack.client.createProject({ title: `Never launched ${randomUUID().slice(0, 8)}` });
     for (const status of ['paused', 'finished'] as const) {
