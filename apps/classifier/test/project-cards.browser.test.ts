@@ -368,6 +368,30 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.close();
   });
 
+  it('shows a project’s Markdown description at once, its renderer fetched as the page opens, with no "Loading…" before it', async () => {
+    const project = await suite.stack.client.createProject({ title: `Swift ${Date.now()}`, status: 'live', description: 'Help us read **old letters**.' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('.project-description .loading')) (window as { flashed?: boolean }).flashed = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    // The renderer's chunk takes a while, but less than the project does: fetched from the start, it is there in time.
+    await page.route('**/assets/Markdown-*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await waitToSee(page.locator('.project-page .project-description strong'));
+    expect(await page.evaluate(() => (window as { flashed?: boolean }).flashed)).toBeUndefined();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('finds projects by words of their title, kept in the address, and shows more a page at a time, focus on the first card added and said politely', async () => {
     const word = `Herbarium${Date.now()}`;
     for (let n = 1; n <= 50; n++) await suite.stack.client.createProject({ title: `${word} sheets ${n}`, status: 'live' });

@@ -6,7 +6,7 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { LatestNews } from '../components/ProjectNews';
-import { MarkdownView } from '../components/MarkdownView';
+import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
 import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -23,6 +23,11 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const [guideOpen, setGuideOpen] = useState(false);
   const { t } = useTranslation();
   useDocumentTitle(missing ? t('project.notFoundTitle') : (project?.title ?? t('project.documentTitleLoading')));
+  // Its description is Markdown: its renderer is fetched alongside the project, not once the project is here (a
+  // failure to fetch it is said where the description goes, by the part that renders it).
+  useEffect(() => {
+    loadMarkdown().catch(() => undefined);
+  }, []);
   // An address from before the researchers changed the project's slug: show the one it has now.
   useEffect(() => {
     if (project && project.slug !== projectSlug) replacePath(projectPath(project.slug));
