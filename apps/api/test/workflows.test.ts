@@ -588,7 +588,7 @@ describe('project access', () => {
   it('lists projects whose descriptions nest lists or quotes thousands deep, or parse slowly, with the others', async () => {
     // Only the opening of each is read (the first 1,000 characters, whose parse takes at most some 90 ms, on writing).
     const word = `Deep${randomUUID().slice(0, 8)}`;
-    const descriptions = ['- '.repeat(3000) + 'x', '>'.repeat(20_000), 'a\n=\n'.repeat(5000)];
+    const descriptions = [`${'- '.repeat(3000)}x`, '>'.repeat(20_000), 'a\n=\n'.repeat(5000)];
     for (const description of descriptions) await stack.client.createProject({ title: `${word} ${descriptions.indexOf(description)}`, status: 'live', description });
     const listed = (await (await guest()).listProjects({ search: word })).projects.map(({ title, description }) => [title, description]);
     expect(listed).toEqual([

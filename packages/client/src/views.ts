@@ -168,7 +168,7 @@ export const accountViewSchema = userViewSchema.extend({
 export const PROJECT_SEARCH_LENGTH = 200;
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
-/** A project as the list gives it: without its field guide, and its description's opening only. */
+/** A project as the list gives it: without its field guide, and only the opening of its description's plain text. */
 export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
   description: z.string().meta({
     description: `Its description's plain text (the words its Markdown shows, each block on a line), at most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut`,

@@ -52,7 +52,7 @@ function wordsOf(root: MarkdownNode): string {
  * as the classifier renders it (CommonMark, by the same parser, micromark), its syntax gone (`**`, `#`, a link's
  * address), raw HTML left out as the classifier leaves it out, an image as its alt text, each block on a line.
  */
-export function plainTextOf(markdown: string): string {
+function plainTextOf(markdown: string): string {
   return wordsOf(fromMarkdown(markdown) as MarkdownNode).trim();
 }
 
