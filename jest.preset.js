@@ -20,8 +20,10 @@ module.exports = {
       },
     ],
   },
-  // Packages that ship only ESM, compiled to CommonJS for Jest on Node 20.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@nestjs|@sindresorhus|content-disposition)/)'],
+  // Packages that ship only ESM, compiled to CommonJS for Jest on Node 20 (the Markdown parser: mdast, micromark...).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(\\.pnpm|@nestjs|@sindresorhus|content-disposition|mdast-util-[^/]+|micromark[^/]*|unist-util-[^/]+|decode-named-character-reference|character-entities|devlop)/)',
+  ],
   moduleNameMapper: {
     '^@chorus/(tasks|consensus|db|client|jobs|runtime)$': path.join(root, 'packages/$1/src'),
   },

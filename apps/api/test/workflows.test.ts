@@ -566,6 +566,38 @@ describe('project access', () => {
     expect(listedEmoji.description).toBe(`${'🦉'.repeat(299)}…`);
   });
 
+  it('lists a project’s Markdown description as the words a reader sees: no syntax, no raw HTML, each block on a line', async () => {
+    const description = [
+      '# About us',
+      'Help us read **old letters** from [the archive](https://example.org/archive).\nOne <b>line</b> more.',
+      '- *Transcribe* them\n- Tag `names`',
+      '<script>alert(1)</script>',
+      '![A letter from 1871](https://example.org/letter.jpg)',
+    ].join('\n\n');
+    const project = await stack.client.createProject({ title: `Markdown ${randomUUID().slice(0, 8)}`, status: 'live', description });
+    const listed = (await (await guest()).listProjects()).projects.find((each) => each.id === project.id)!;
+    expect(listed.description).toBe('About us\nHelp us read old letters from the archive.\nOne line more.\nTranscribe them\nTag names\nA letter from 1871');
+    expect((await stack.client.getProject(project.slug)).description).toBe(description);
+    // Cut after the Markdown is gone, so a cut never leaves half of its syntax (an opening ** without its closing).
+    const long = await stack.client.createProject({ title: `Long ${randomUUID().slice(0, 8)}`, status: 'live', description: 'Read **bold words** here. '.repeat(40) });
+    const listedLong = (await (await guest()).listProjects()).projects.find((each) => each.id === long.id)!;
+    expect(listedLong.description).toMatch(/^Read bold words here\. Read bold words .*…$/);
+    expect(listedLong.description).not.toContain('*');
+  });
+
+  it('lists projects whose descriptions nest lists or quotes thousands deep, or parse slowly, with the others', async () => {
+    // Only the opening of each is read (the first 1,000 characters, whose parse takes at most some 90 ms, on writing).
+    const word = `Deep${randomUUID().slice(0, 8)}`;
+    const descriptions = [`${'- '.repeat(3000)}x`, '>'.repeat(20_000), 'a\n=\n'.repeat(5000)];
+    for (const description of descriptions) await stack.client.createProject({ title: `${word} ${descriptions.indexOf(description)}`, status: 'live', description });
+    const listed = (await (await guest()).listProjects({ search: word })).projects.map(({ title, description }) => [title, description]);
+    expect(listed).toEqual([
+      [`${word} 2`, `${Array(150).fill('a').join('\n')}…`],
+      [`${word} 1`, '…'], // none of their words in their openings, and "…" says there is more
+      [`${word} 0`, '…'],
+    ]);
+  });
+
   it('refuses to pause or finish a project that has never been live, which would publish it, changing nothing', async () => {
     const project = await stack.client.createProject({ title: `Never launched ${randomUUID().slice(0, 8)}` });
     for (const status of ['paused', 'finished'] as const) {

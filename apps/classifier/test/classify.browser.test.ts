@@ -1720,7 +1720,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const title = page.getByRole('heading', { level: 1 });
     await waitToSee(title);
     expect(await title.textContent()).toBe(project.title);
-    expect(await page.locator('.project-page .project-description').textContent()).toBe('Adverts from 1890.\nHelp us find them.');
+    // Markdown, whose renderer loads when first shown; a line break written in a paragraph stays one.
+    const description = page.locator('.project-page .project-description');
+    await waitToSee(description.locator('.markdown p'));
+    expect(await description.textContent()).toBe('Adverts from 1890.\nHelp us find them.');
+    expect(await description.locator('.markdown p').evaluate((shown) => getComputedStyle(shown).whiteSpace)).toBe('pre-line');
     await checkScreen(page, 'project');
     await page.getByRole('button', { name: 'Read the field guide' }).click();
     await waitToSee(page.getByTestId('field-guide').getByRole('heading', { name: 'Adverts' }));

@@ -344,6 +344,9 @@ describe('classifier in a browser: the researcher lab', () => {
     const fields = { '#lab-project-title': 'Ring theory letters', '#lab-project-slug': slug, '#lab-project-description': 'Letters on ideals.' };
     for (const [field, text] of Object.entries(fields)) await page.locator(field).fill(text);
     const typed = () => Promise.all(Object.keys(fields).map((field) => page.locator(field).inputValue()));
+    // The description is Markdown, as its field says.
+    expect(await page.locator('#lab-project-description').getAttribute('aria-describedby')).toBe('lab-project-description-hint');
+    expect(await page.locator('#lab-project-description-hint').textContent()).toMatch(/^Markdown: \*\*bold\*\*/);
 
     await page.reload();
     await waitToSee(page.getByTestId('lab-create-restored'));

@@ -163,7 +163,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     // Refused: said so, and the account's language shown is still the one it has, which the interface speaks again.
     await page.route('**/api/v1/account', (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 503 }) : route.continue()));
     await page.getByLabel('Langue dans laquelle Chorus vous parle').selectOption('en');
-    await waitToSee(page.getByRole('status').filter({ hasText: 'Non enregistré :' }));
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Non enregistré\u00a0:' }));
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(await page.getByLabel('Langue dans laquelle Chorus vous parle').inputValue()).toBe('fr');
     expect(await languageOf(account.email)).toBe('fr');
@@ -344,7 +344,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       await until(async () => frenchAnswered, 'the French answered');
       await page.evaluate(() => undefined); // the page has read that answer
       third.letGo();
-      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré :/ }));
+      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré\u00a0:/ }));
       expect(await page.locator('#settings-language').inputValue()).toBe('en');
       expect(await deviceLanguage(page)).toEqual({ spoken: 'en', chosen: 'en' });
     });
@@ -356,7 +356,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
       await englishSavedAfterFrench(page, email);
       await choose(page, 'fr');
       await select(page, 'fr');
-      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré :/ }));
+      await waitToSee(page.getByRole('status').filter({ hasText: /Not saved:|Non enregistré\u00a0:/ }));
       expect(await page.locator('#settings-language').inputValue()).toBe('en');
       expect(await deviceLanguage(page)).toEqual({ spoken: 'fr', chosen: 'fr' });
     });

@@ -28,7 +28,7 @@ describe('marking task refusals', () => {
 
   it.each([
     ['en', 'Penguin: at least 2 marks (you have 1).'],
-    ['fr', 'Penguin : au moins 2 marques (vous en avez 1).'],
+    ['fr', 'Penguin\u00a0: au moins 2 marques (vous en avez 1).'],
     ['de', 'Penguin: mindestens 2 Markierungen (Sie haben 1).'],
   ])('names the tool, its least and the count (%s)', async (lng, said) => {
     expect(explainMarking(TASK, undefined, await translator(lng), penguins(1))).toBe(said);
@@ -36,7 +36,7 @@ describe('marking task refusals', () => {
 
   it.each([
     ['en', `At most ${MOST_MARKS} marks in all; remove one first.`],
-    ['fr', `${MOST_MARKS} marques au plus en tout ; retirez-en une d’abord.`],
+    ['fr', `${MOST_MARKS} marques au plus en tout\u202f; retirez-en une d’abord.`],
     ['de', `Höchstens ${MOST_MARKS} Markierungen insgesamt; entfernen Sie zuerst eine.`],
   ])('says more marks than any answer may hold in the volunteer’s language (%s)', async (lng, said) => {
     expect(explainMarking(TASK, undefined, await translator(lng), penguins(MOST_MARKS + 1))).toBe(said);

@@ -335,6 +335,63 @@ describe('classifier in a browser: project cards and pages', () => {
     }
   });
 
+  it('shows a project’s Markdown description rendered on its page, safely, and as plain words on its card in a search', async () => {
+    const word = `Vestry${Date.now()}`;
+    const description = [
+      '# About the letters',
+      'Help us read **old letters** from [the archive](https://example.org/archive).',
+      '- Transcribe them\n- Tag names',
+      '<img src="x" onerror="window.injected = true">',
+      '[Not a link](javascript:window.injected=true)',
+    ].join('\n\n');
+    const project = await suite.stack.client.createProject({ title: `${word} letters`, status: 'live', description, language: 'fr' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/?${new URLSearchParams({ search: word })}`);
+    const card = page.locator(`.project-list article[data-project-slug="${project.slug}"] .project-description`);
+    await waitToSee(card);
+    expect(await card.textContent()).toBe('About the letters\nHelp us read old letters from the archive.\nTranscribe them\nTag names\nNot a link');
+
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const shown = page.locator('.project-page .project-description');
+    await waitToSee(shown.getByRole('heading', { level: 2, name: 'About the letters' }));
+    expect(await shown.getAttribute('lang')).toBe('fr');
+    expect(await shown.locator('strong').textContent()).toBe('old letters');
+    const link = shown.getByRole('link', { name: 'the archive' });
+    expect([await link.getAttribute('href'), await link.getAttribute('target')]).toEqual(['https://example.org/archive', '_blank']);
+    expect(await shown.getByRole('listitem').allTextContents()).toEqual(['Transcribe them', 'Tag names']);
+    // Raw HTML is left out, and an unsafe address leaves its words without a link to follow.
+    expect(await shown.locator('img, [href^="javascript"]').count()).toBe(0);
+    expect(await shown.textContent()).not.toContain('**');
+    expect(await page.evaluate(() => (window as { injected?: boolean }).injected)).toBeUndefined();
+    await checkScreen(page, 'project-markdown-description');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a project’s Markdown description at once, its renderer fetched as the page opens, with no "Loading…" before it', async () => {
+    const project = await suite.stack.client.createProject({ title: `Swift ${Date.now()}`, status: 'live', description: 'Help us read **old letters**.' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('.project-description .loading')) (window as { flashed?: boolean }).flashed = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    // The renderer's chunk takes a while, but less than the project does: fetched from the start, it is there in time.
+    await page.route('**/assets/Markdown-*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await waitToSee(page.locator('.project-page .project-description strong'));
+    expect(await page.evaluate(() => (window as { flashed?: boolean }).flashed)).toBeUndefined();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('finds projects by words of their title, kept in the address, and shows more a page at a time, focus on the first card added and said politely', async () => {
     const word = `Herbarium${Date.now()}`;
     for (let n = 1; n <= 50; n++) await suite.stack.client.createProject({ title: `${word} sheets ${n}`, status: 'live' });

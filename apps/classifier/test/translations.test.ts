@@ -102,3 +102,17 @@ it('says in French what is left of a set a volunteer may choose with the plural 
   await i18n.init({ lng: 'fr', resources: { fr: { translation: JSON.parse(readFileSync(join(DIR, 'fr.json'), 'utf8')) } } });
   expect([1, 2].map((count) => i18n.t('home.setLeft', { count, total: 3 }))).toEqual(['1 sur 3 restant', '2 sur 3 restants']);
 });
+
+/**
+ * French sets a space that never breaks a line before its two-part punctuation and inside guillemets, as this
+ * catalogue always has: a no-break space (U+00A0) before : and », and after «; a narrow one (U+202F) before ; ? and !.
+ * What the code fills in ({{time}}), tags, code and addresses are left out, and so is a : between digits (09:30), a
+ * key's name between commas (", ?,": the key ?, not a question) and Markdown's image syntax (![Lion](…)).
+ */
+it('sets in every French string the no-break space French typography puts before : ; ? ! and inside « »', () => {
+  const french = strings(translations.find(({ language }) => language === 'fr')!.catalogue);
+  const WRONG = /[^\u00a0][:»]|[^\u202f][;?!]|«[^\u00a0]/gu;
+  const quoted = /\{\{[^}]*\}\}|\b[a-z]+:\/\/\S*|\/:\w+|`[^`]*`|<[^>]*>|\d:\d|\(\?\)|(?<=, )[?!;:](?=,)|!\[|"\w+":/g;
+  const wrong = [...french].flatMap(([key, text]) => [...text.replace(quoted, ' ').matchAll(WRONG)].map((match) => `${key}: “${match[0]}”`));
+  expect(wrong).toEqual([]);
+});

@@ -82,7 +82,7 @@ export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),
   title: z.string(),
-  description: z.string(),
+  description: z.string().meta({ description: 'Markdown (CommonMark; raw HTML is not shown), as its researchers wrote it' }),
   fieldGuide: z.string(),
   language: z.string().meta({ description: 'The language its researchers write its text in (BCP 47, `en` unless set): of its title, description, field guide, tutorial and workflows’ words, which the classifier marks with it (`lang`)' }),
   status: projectStatusSchema,
@@ -168,9 +168,11 @@ export const accountViewSchema = userViewSchema.extend({
 export const PROJECT_SEARCH_LENGTH = 200;
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
-/** A project as the list gives it: without its field guide, and its description's opening only. */
+/** A project as the list gives it: without its field guide, and only the opening of its description's plain text. */
 export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
-  description: z.string().meta({ description: `At most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut` }),
+  description: z.string().meta({
+    description: `Its description's plain text (the words its Markdown shows, each block on a line), at most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut`,
+  }),
 });
 /** A page of the project list, newest first; `next`: the `before` of the page after, null on the last. */
 export const projectListSchema = z.strictObject({

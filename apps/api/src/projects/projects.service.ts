@@ -1,4 +1,3 @@
-import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import type { ProjectTakeDown } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,6 +7,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
 import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
+import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, containsFoldedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
@@ -20,7 +20,7 @@ import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
-export type ProjectView = Project & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
+export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 /** A page of the project list, and the cursor of the next (null on the last). */
 export interface ProjectPage {
@@ -63,7 +63,7 @@ export class ProjectsService {
       if (input.status === 'live' && !account.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug) await this.refuseFormerSlug(manager, input.slug);
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
-      const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
+      const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
       const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
@@ -102,7 +102,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
+      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
       .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
@@ -117,7 +117,8 @@ export class ProjectsService {
       .getRawAndEntities<{ cursor_time: string }>();
     const page = entities.slice(0, limit);
     const last = page.at(-1);
-    const projects = (await this.withWorkflows(page, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
+    const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
+    const projects = await this.withWorkflows(listed, user);
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
@@ -156,7 +157,7 @@ export class ProjectsService {
       }
       if (current.status === 'draft' && input.status === 'live' && !(await lockAccount(manager, user))?.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug && input.slug !== current.slug) await this.moveSlug(manager, id, current.slug, input.slug);
-      await manager.getRepository(Project).update({ id }, input);
+      await manager.getRepository(Project).update({ id }, input.description === undefined ? input : { ...input, listedDescription: listedDescriptionOf(input.description) });
     }).catch((error: { code?: string }) => {
       if (error.code === UNIQUE_VIOLATION) throw conflict(`The slug "${input.slug}" is another project's; choose another.`, 'slug-taken');
       throw error;
@@ -237,7 +238,7 @@ export class ProjectsService {
   }
 
   /** Volunteers see a project's active workflows; its members see them all. */
-  private async withWorkflows(projects: Project[], user: AuthUser | undefined): Promise<ProjectView[]> {
+  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
     if (!projects.length) return [];
     const workflows = await this.db.getRepository(Workflow).find({
       where: { projectId: In(projects.map((project) => project.id)) },
@@ -254,17 +255,4 @@ export class ProjectsService {
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));
   }
-}
-
-/**
- * The first `LISTED_DESCRIPTION_LENGTH` characters of a description, cut after a word with "…" when longer; counted
- * in code points, so that an emoji or a character beyond the basic plane is never cut in half.
- */
-function opening(description: string): string {
-  if (description.length <= LISTED_DESCRIPTION_LENGTH) return description;
-  const characters = Array.from(description);
-  if (characters.length <= LISTED_DESCRIPTION_LENGTH) return description;
-  const cut = characters.slice(0, LISTED_DESCRIPTION_LENGTH - 1).join('');
-  const word = cut.lastIndexOf(' ');
-  return `${(word > cut.length / 2 ? cut.slice(0, word) : cut).trimEnd()}…`;
 }

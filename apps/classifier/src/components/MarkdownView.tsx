@@ -2,7 +2,20 @@ import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadedPart } from './LoadedPart';
 
-const Markdown = lazy(() => import('./Markdown'));
+type MarkdownModule = typeof import('./Markdown');
+let loaded: MarkdownModule | undefined;
+let loading: Promise<MarkdownModule> | undefined;
+
+/**
+ * Fetches the renderer's chunk (once): a page sure to show Markdown calls it as it opens, so that the renderer is there
+ * by the time the text is, which then shows at once instead of after a "Loading…".
+ */
+export function loadMarkdown(): Promise<MarkdownModule> {
+  loading ??= import('./Markdown').then((module) => (loaded = module));
+  return loading;
+}
+
+const Markdown = lazy(loadMarkdown);
 
 /**
  * Researchers' markdown (field guide, tutorial), with the renderer loaded only when something is shown; its highest
@@ -10,6 +23,8 @@ const Markdown = lazy(() => import('./Markdown'));
  */
 export function MarkdownView({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
   const { t } = useTranslation();
+  // Loaded already: shown in this very render (a lazy component would still wait a turn, showing "Loading…").
+  if (loaded) return <loaded.default text={text} firstLevel={firstLevel} hashtagPath={hashtagPath} />;
   return (
     <LoadedPart fallback={<p className="loading">{t('markdown.loading')}</p>}>
       <Markdown text={text} firstLevel={firstLevel} hashtagPath={hashtagPath} />

@@ -6,6 +6,7 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { LatestNews } from '../components/ProjectNews';
+import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
 import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -13,7 +14,7 @@ import { useLoaded } from '../lib/useLoaded';
 import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
- * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
+ * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), its field guide,
  * the workflows a volunteer can join now, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
@@ -22,6 +23,11 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const [guideOpen, setGuideOpen] = useState(false);
   const { t } = useTranslation();
   useDocumentTitle(missing ? t('project.notFoundTitle') : (project?.title ?? t('project.documentTitleLoading')));
+  // Its description is Markdown: its renderer is fetched alongside the project, not once the project is here (a
+  // failure to fetch it is said where the description goes, by the part that renders it).
+  useEffect(() => {
+    loadMarkdown().catch(() => undefined);
+  }, []);
   // An address from before the researchers changed the project's slug: show the one it has now.
   useEffect(() => {
     if (project && project.slug !== projectSlug) replacePath(projectPath(project.slug));
@@ -51,9 +57,9 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
               )}
             </h1>
             {project.description && (
-              <p className="project-description" {...researchersWords(project.language)}>
-                {project.description}
-              </p>
+              <div className="project-description" {...researchersWords(project.language)}>
+                <MarkdownView text={project.description} firstLevel={2} />
+              </div>
             )}
             {fieldGuide && (
               <>

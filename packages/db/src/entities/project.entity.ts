@@ -12,6 +12,8 @@ export class Project {
   @Column({ type: 'varchar', length: 100, unique: true }) slug!: string;
   @Column({ type: 'varchar', length: 200 }) title!: string;
   @Column({ type: 'text', default: '' }) description!: string;
+  /** What the project list shows of its description (`listedDescriptionOf`), kept as it is written: read by the list only. */
+  @Column({ type: 'text', default: '', select: false }) listedDescription!: string;
   /** Markdown shown to volunteers as the project's field guide. */
   @Column({ type: 'text', default: '' }) fieldGuide!: string;
   /**

@@ -136,7 +136,7 @@ function CreateProjectForm({ userId }: { userId: string }) {
       <form className="account-form" noValidate aria-labelledby="lab-create-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="lab-project-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <FormField id="lab-project-slug" label={t('lab.fields.slug')} hint={t('lab.fields.slugHint')} autoCapitalize="none" spellCheck={false} maxLength={100} {...form.field('slug')} />
-        <TextAreaField id="lab-project-description" label={t('lab.fields.description')} rows={3} {...form.field('description')} />
+        <TextAreaField id="lab-project-description" label={t('lab.fields.description')} hint={t('lab.fields.descriptionHint')} rows={3} {...form.field('description')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.create.submitting') : t('lab.create.submit')}
         </button>

@@ -181,7 +181,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <ErrorAlert problem={form.problem} focus />
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
-        <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
+        <TextAreaField id="lab-details-description" label={t('lab.fields.description')} hint={t('lab.fields.descriptionHint')} rows={4} {...form.field('description')} />
         <SelectField id="lab-details-language" label={t('lab.fields.language')} hint={t('lab.fields.languageHint')} {...form.field('language')}>
           {COMMON_LANGUAGES.map((language) => ({ language, name: names.of(language) ?? language }))
             .sort((a, b) => a.name.localeCompare(b.name, i18n.language))
