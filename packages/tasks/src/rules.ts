@@ -3,6 +3,12 @@ import { answerValueSchema, taskKeySchema } from './common';
 
 const countRule = z.strictObject({ rule: z.literal('count'), count: z.int().min(1).max(10_000) });
 
+/** The classifications at which a rule that waits for agreement or certainty retires a subject in any case. */
+const retireAtMost = z
+  .int({ error: (issue) => (issue.input === undefined ? 'is required: send a whole number, the most classifications a subject takes before it retires whether or not its answers settle (such as 15)' : undefined) })
+  .min(1)
+  .max(10_000);
+
 const agreementRule = z
   .strictObject({
     rule: z.literal('agreement'),
@@ -24,7 +30,7 @@ const agreementRule = z
      */
     answer: answerValueSchema.optional(),
     /** Retire at this many classifications in any case. */
-    maximum: z.int().min(1).max(10_000),
+    maximum: retireAtMost,
   })
   .refine((rule) => rule.maximum >= rule.minimum, { path: ['maximum'], message: 'must be at least minimum' });
 
@@ -43,7 +49,7 @@ const posteriorRule = z
     low: z.number().min(0).max(1).default(0.05),
     high: z.number().min(0).max(1).default(0.95),
     prior: z.number().gt(0).lt(1).default(0.5),
-    maximum: z.int().min(1).max(10_000),
+    maximum: retireAtMost,
   })
   .refine((rule) => rule.low < rule.high, { path: ['high'], message: 'must be above low' })
   // A prior beyond a threshold would retire a subject on its first classification, whatever it says.

@@ -259,6 +259,17 @@ describe('workflow definition', () => {
     }
   });
 
+  it('says what a retirement rule\'s missing maximum is for', () => {
+    const missing = (retirement: unknown) => {
+      const result = validateWorkflowDefinition({ name: 'Ad or not?', firstTask: 'T0', tasks: { T0: yesNo() }, retirement });
+      return result.ok ? [] : result.errors;
+    };
+    const maximumMeans = 'is required: send a whole number, the most classifications a subject takes before it retires whether or not its answers settle (such as 15)';
+    expect(missing({ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8 })).toEqual([{ pointer: '/retirement/maximum', message: maximumMeans }]);
+    expect(missing({ rule: 'posterior', task: 'T0', answer: 'yes' })).toEqual([{ pointer: '/retirement/maximum', message: maximumMeans }]);
+    expect(missing({ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 'ten' })).toEqual([{ pointer: '/retirement/maximum', message: 'must be a number, not a string' }]);
+  });
+
   it('warns of a retirement rule on a task that a branch leads past, which never retires the subjects answered that way', () => {
     const branching = (retirement: unknown) =>
       workflowDefinitionSchema.parse({
