@@ -60,6 +60,10 @@ describe('classifier in a browser: on a phone', () => {
         expect((await page.locator('.site-header').boundingBox())!.height).toBeLessThanOrEqual(60);
         const names = await nav.getByRole('link').evaluateAll((links) => links.map((link) => link.getAttribute('aria-label') ?? link.textContent));
         expect(names).toEqual(language === 'en' ? ['Your favourites', 'Your classifications', 'Sign in'] : ['Ihre Favoriten', 'Ihre Klassifizierungen', 'Anmelden']);
+        // Each a finger's target: the icons alone as wide as they are tall.
+        for (const box of await nav.getByRole('link').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().toJSON()))) {
+          expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+        }
         // "Create an account" is one tap further, on the sign-in page.
         await nav.getByRole('link', { name: language === 'en' ? 'Sign in' : 'Anmelden' }).click();
         await waitToSee(page.locator('main').getByRole('link', { name: language === 'en' ? 'Create an account' : 'Konto erstellen' }));
