@@ -13,6 +13,8 @@ it('reads no more of a description than its first 1,000 characters, cut at the e
 it('lists a description as the plain words of its opening, with "…" when it had more, and nests of any depth', () => {
   expect(listedDescriptionOf('a\n=\n'.repeat(5000))).toBe(`${Array(150).fill('a').join('\n')}…`);
   expect(listedDescriptionOf(`[Our archive](${'https://example.org/'.padEnd(900, 'x')})\n\n${'More. '.repeat(200)}`)).toBe('Our archive…');
+  // A heading's line end early on is not where the opening is cut: the paragraph after it is listed too.
+  expect(listedDescriptionOf(`# Penguin Watch\n\n${'Penguins nest here. '.repeat(100)}`)).toBe(`Penguin Watch\n${'Penguins nest here. '.repeat(14).trim()}…`);
   expect(listedDescriptionOf(`${'- '.repeat(3000)}x`)).toBe('…');
   expect(listedDescriptionOf(`${'- '.repeat(400)}x`)).toBe('x');
   expect(listedDescriptionOf('>'.repeat(20_000))).toBe('…');

@@ -56,11 +56,14 @@ function plainTextOf(markdown: string): string {
   return wordsOf(fromMarkdown(markdown) as MarkdownNode).trim();
 }
 
-/** At most `LISTED_MARKDOWN_LENGTH` characters of Markdown, cut at the end of a line where there is one, never in half of a character. */
+/**
+ * At most `LISTED_MARKDOWN_LENGTH` characters of Markdown, cut at the end of a line in its second half where there is
+ * one (a heading's line end before a long paragraph would leave the heading alone), never in half of a character.
+ */
 export function markdownOpening(markdown: string): string {
   if (markdown.length <= LISTED_MARKDOWN_LENGTH) return markdown;
   const lineEnd = markdown.lastIndexOf('\n', LISTED_MARKDOWN_LENGTH);
-  if (lineEnd > 0) return markdown.slice(0, lineEnd);
+  if (lineEnd > LISTED_MARKDOWN_LENGTH / 2) return markdown.slice(0, lineEnd);
   const inHalf = /[\ud800-\udbff]/.test(markdown[LISTED_MARKDOWN_LENGTH - 1]!);
   return markdown.slice(0, inHalf ? LISTED_MARKDOWN_LENGTH - 1 : LISTED_MARKDOWN_LENGTH);
 }

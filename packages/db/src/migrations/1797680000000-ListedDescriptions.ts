@@ -16,7 +16,7 @@ const HOLDING_BLOCKS = new Set(['root', 'blockquote', 'list', 'listItem']);
  */
 function listedDescriptionOf(markdown: string): string {
   const lineEnd = markdown.lastIndexOf('\n', 1000);
-  const read = markdown.length <= 1000 ? markdown : markdown.slice(0, lineEnd > 0 ? lineEnd : /[\ud800-\udbff]/.test(markdown[999]!) ? 999 : 1000);
+  const read = markdown.length <= 1000 ? markdown : markdown.slice(0, lineEnd > 500 ? lineEnd : /[\ud800-\udbff]/.test(markdown[999]!) ? 999 : 1000);
   const open: { node: MarkdownNode; words: string[] }[] = [{ node: fromMarkdown(read) as MarkdownNode, words: [] }];
   let words = '';
   while (open.length > 0) {
