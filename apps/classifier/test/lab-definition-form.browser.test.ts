@@ -382,6 +382,10 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     const text = await json.inputValue();
     expect(JSON.parse(text)).toMatchObject({ name: 'Ads and sales', tasks: { T0: { answers: [{ label: 'Yes' }, { label: 'Not an ad' }] } } });
     await json.fill(text.replace('Is this an advertisement?', 'Is this an advertisement, paid for?'));
+    // Ctrl+Enter in the text saves nothing either (a comment box's would post): a save makes a version, and waits for Save.
+    await json.press('Control+Enter');
+    await page.waitForTimeout(500);
+    expect((await researcher.getWorkflow(id)).version).toBe(1);
 
     // Back to the form: both edits are there.
     await press(page, '#lab-definition-as-form');

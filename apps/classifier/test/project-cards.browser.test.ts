@@ -368,6 +368,20 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.close();
   });
 
+  it('keeps a project’s page when its renderer fails on a description quoted thousands deep: the page stays, the description says it could not be shown', async () => {
+    const project = await suite.stack.client.createProject({ title: `Deep ${Date.now()}`, status: 'live', description: `${'>'.repeat(19_990)} deep` });
+    const { page } = await newcomerPage(suite);
+    // The project comes after the renderer's chunk, as it usually does: the description is rendered by the loaded renderer.
+    await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await waitToSee(page.locator('.project-page .project-description [role="alert"]'));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(project.title);
+    await page.close();
+  });
+
   it('shows a project’s Markdown description at once, its renderer fetched as the page opens, with no "Loading…" before it', async () => {
     const project = await suite.stack.client.createProject({ title: `Swift ${Date.now()}`, status: 'live', description: 'Help us read **old letters**.' });
     const { page, errors } = await newcomerPage(suite);

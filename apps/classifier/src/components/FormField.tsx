@@ -70,12 +70,26 @@ export function FormField({ id, label, hint, error, warning, inputRef, ...input 
 }
 
 /** `FormField` for text of several lines. */
-/** `FormField` for text of several lines, where Enter starts a new line and Ctrl+Enter (Cmd+Enter) sends its form. */
-export function TextAreaField({ id, label, hint, error, warning, inputRef, onKeyDown, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
+/**
+ * `FormField` for text of several lines, where Enter starts a new line; with `sendKey`, Ctrl+Enter (Cmd+Enter) sends its
+ * form, as a comment box's does. Not in the lab's forms: one has a save that makes a new version, which waits for its
+ * button, another two buttons that send it two ways.
+ */
+export function TextAreaField({
+  id,
+  label,
+  hint,
+  error,
+  warning,
+  inputRef,
+  onKeyDown,
+  sendKey,
+  ...textarea
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement>; sendKey?: boolean }) {
   const sendOnCtrlEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     onKeyDown?.(event);
     const form = event.currentTarget.form;
-    if (event.defaultPrevented || !form || !isSendKey(event)) return;
+    if (!sendKey || event.defaultPrevented || !form || !isSendKey(event)) return;
     event.preventDefault();
     form.requestSubmit();
   };

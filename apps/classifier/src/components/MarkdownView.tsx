@@ -23,11 +23,12 @@ const Markdown = lazy(loadMarkdown);
  */
 export function MarkdownView({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
   const { t } = useTranslation();
-  // Loaded already: shown in this very render (a lazy component would still wait a turn, showing "Loading…").
-  if (loaded) return <loaded.default text={text} firstLevel={firstLevel} hashtagPath={hashtagPath} />;
+  // Loaded already: shown in this very render (a lazy component would still wait a turn, showing "Loading…"), and
+  // inside the part's error boundary all the same, so that a text the renderer fails on does not blank the page.
+  const Renderer = loaded ? loaded.default : Markdown;
   return (
     <LoadedPart fallback={<p className="loading">{t('markdown.loading')}</p>}>
-      <Markdown text={text} firstLevel={firstLevel} hashtagPath={hashtagPath} />
+      <Renderer text={text} firstLevel={firstLevel} hashtagPath={hashtagPath} />
     </LoadedPart>
   );
 }

@@ -311,6 +311,7 @@ function NewComment({
         hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })}
         rows={4}
         maxLength={COMMENT_LIMITS.bodyLength}
+        sendKey
         onKeyDown={(event) => {
           if (replyingTo && event.key === 'Escape') onCancelReply();
         }}
@@ -362,7 +363,7 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
       {(questionId) => (
         <form noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} />
-          <TextAreaField id={field} label={t('talk.yourComment')} hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })} rows={4} maxLength={COMMENT_LIMITS.bodyLength} {...form.field('body')} />
+          <TextAreaField id={field} label={t('talk.yourComment')} hint={t('talk.hint', { limit: COMMENT_LIMITS.bodyLength })} rows={4} maxLength={COMMENT_LIMITS.bodyLength} sendKey {...form.field('body')} />
           <SubmitOrCancel submit={t('talk.save')} cancel={t('talk.cancelEdit')} busy={form.busy} onCancel={cancel} />
         </form>
       )}
