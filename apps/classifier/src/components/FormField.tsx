@@ -69,7 +69,6 @@ export function FormField({ id, label, hint, error, warning, inputRef, ...input 
   return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <input id={id} ref={inputRef} dir="auto" {...described} {...input} />} />;
 }
 
-/** `FormField` for text of several lines. */
 /**
  * `FormField` for text of several lines, where Enter starts a new line; with `sendKey`, Ctrl+Enter (Cmd+Enter) sends its
  * form, as a comment box's does. Not in the lab's forms: one has a save that makes a new version, which waits for its
