@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, scryptSync } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
 import { Redis } from 'ioredis';
 import { signUp } from '../../../test/support/accounts';
@@ -7,7 +7,8 @@ import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // At the default cost of password hashes (other suites sign in with a cheaper one).
+  stack = await startStack({ worker: false, env: { PASSWORD_SCRYPT_N: '16384' } });
 });
 afterAll(() => stack.stop());
 
@@ -18,6 +19,28 @@ describe('auth', () => {
     const loggedIn = await stack.anonymous.login({ email: email.toUpperCase(), password: 'a long password' });
     expect(loggedIn.user).toEqual(signedUp.user);
     expect(signedUp.user).toMatchObject({ kind: 'registered', displayName: 'Ada', email, emailVerified: true });
+  });
+
+  it('signs in with a password hash of another cost, or of none named (made before it could be set), and makes it again at the cost set', async () => {
+    const account = async (hash: string) => {
+      const email = `hashed-${randomUUID()}@example.org`;
+      await stack.db.query("INSERT INTO users (kind, email, display_name, password_hash, email_verified_at) VALUES ('registered', $1, 'H', $2, now())", [email, hash]);
+      return email;
+    };
+    const stored = async (email: string) => (await stack.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [email])).rows[0]!.password_hash;
+    const salt = randomBytes(16);
+    const unnamed = await account(`scrypt$${salt.toString('base64url')}$${scryptSync('a long password', salt, 32).toString('base64url')}`);
+    const cheap = await account(`scrypt$N=1024$${salt.toString('base64url')}$${scryptSync('a long password', salt, 32, { N: 1024 }).toString('base64url')}`);
+    const before = await stored(cheap);
+
+    await expect(stack.anonymous.login({ email: cheap, password: 'another password' })).rejects.toMatchObject({ status: 401 });
+    expect(await stored(cheap)).toBe(before);
+    expect((await stack.anonymous.login({ email: unnamed, password: 'a long password' })).user.email).toBe(unnamed);
+    expect((await stack.anonymous.login({ email: cheap, password: 'a long password' })).user.email).toBe(cheap);
+    expect(await stored(cheap)).toMatch(/^scrypt\$N=16384\$[\w-]{22}\$[\w-]{43}$/);
+    expect((await stack.anonymous.login({ email: cheap, password: 'a long password' })).user.email).toBe(cheap);
+    // Node's default cost, the one a hash naming none was made at: already the cost set.
+    expect(await stored(unnamed)).toMatch(/^scrypt\$[\w-]{22}\$[\w-]{43}$/);
   });
 
   it('refuses a wrong password with a problem naming the field', async () => {

@@ -24,6 +24,18 @@ describe('the security settings as the API starts', () => {
   });
 });
 
+describe("password hashes' cost", () => {
+  const env = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/none' };
+
+  it("is scrypt's default unless PASSWORD_SCRYPT_N names a power of two from 1024 to 131072", () => {
+    expect(loadConfig(env).passwordScryptN).toBe(16_384);
+    expect(loadConfig({ ...env, PASSWORD_SCRYPT_N: '65536' }).passwordScryptN).toBe(65_536);
+    for (const wrong of ['1000', '512', '262144', 'many']) {
+      expect(() => loadConfig({ ...env, PASSWORD_SCRYPT_N: wrong })).toThrow(/PASSWORD_SCRYPT_N: must be a power of two from 1024 to 131072/);
+    }
+  });
+});
+
 describe('the classifier the API serves at /', () => {
   const env = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/none' };
 

@@ -65,9 +65,19 @@ export class AuthService {
       }
       return found;
     });
+    await this.remakeHashIfCostChanged(user.id, input.password, user.passwordHash!);
     const session = await this.session(user);
     if (caller?.kind !== 'guest' || caller.id === user.id) return session;
     return { ...session, guestWork: await this.guestWork.carryInto(caller.id, user.id) };
+  }
+
+  /**
+   * A password hash made at another cost than `PASSWORD_SCRYPT_N` is made again once its password is known (a sign-in),
+   * unless the password was changed meanwhile: raising the setting raises every active account's protection.
+   */
+  private async remakeHashIfCostChanged(userId: string, password: string, stored: string): Promise<void> {
+    if (!this.passwords.mustRemake(stored)) return;
+    await this.users.query('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [await this.passwords.hash(password), userId, stored]);
   }
 
   /**

@@ -1,19 +1,33 @@
-import { Injectable } from '@nestjs/common';
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, type AppConfig, isPasswordCost } from '../config/config';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scryptAsync = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) => scrypt(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))));
 
-/** A well-formed hash of random bytes, which no password is known to match. */
-const NO_ACCOUNT = `scrypt$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+/** scrypt's block size; the cost is set by N alone (`PASSWORD_SCRYPT_N`). */
+const BLOCK_SIZE = 8;
+/** What a hash without its cost (`scrypt$<salt>$<hash>`, written before the cost could be set) was made with: Node's default. */
+const UNNAMED_COST = 16_384;
 
-/** scrypt password hashes: `scrypt$<salt>$<hash>`, both base64url. */
+/**
+ * scrypt password hashes, `scrypt$N=<cost>$<salt>$<hash>` (salt and hash in base64url), made at `PASSWORD_SCRYPT_N`.
+ * A hash names its cost so that the setting can change: older hashes still match, and `mustRemake` says which to make
+ * again at a sign-in.
+ */
 @Injectable()
 export class Passwords {
+  /** A well-formed hash of random bytes, which no password is known to match. */
+  private readonly noAccount: string;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'passwordScryptN'>) {
+    this.noAccount = this.format(this.config.passwordScryptN, randomBytes(16), randomBytes(32));
+  }
+
   async hash(password: string): Promise<string> {
+    const cost = this.config.passwordScryptN;
     const salt = randomBytes(16);
-    const hash = await scryptAsync(password, salt, 32);
-    return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+    return this.format(cost, salt, await derive(password, salt, 32, cost));
   }
 
   /**
@@ -22,13 +36,36 @@ export class Passwords {
    */
   async verify(password: string, stored: string | null | undefined): Promise<boolean> {
     if (!stored) {
-      await this.verify(password, NO_ACCOUNT);
+      await this.verify(password, this.noAccount);
       return false;
     }
-    const [scheme, salt, hash] = stored.split('$');
-    if (scheme !== 'scrypt' || !salt || !hash) return false;
-    const expected = Buffer.from(hash, 'base64url');
-    const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
-    return timingSafeEqual(actual, expected);
+    const parsed = parse(stored);
+    if (!parsed) return false;
+    const actual = await derive(password, parsed.salt, parsed.hash.length, parsed.cost);
+    return timingSafeEqual(actual, parsed.hash);
   }
+
+  /** Whether a hash that matched was made at another cost than the one set now: to be made again from the password. */
+  mustRemake(stored: string): boolean {
+    return parse(stored)?.cost !== this.config.passwordScryptN;
+  }
+
+  private format(cost: number, salt: Buffer, hash: Buffer): string {
+    return `scrypt$N=${cost}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  }
+}
+
+function derive(password: string, salt: Buffer, length: number, cost: number): Promise<Buffer> {
+  // Node refuses above 32 MiB by default; scrypt needs about 128 × N × r bytes.
+  return scryptAsync(password, salt, length, { N: cost, r: BLOCK_SIZE, p: 1, maxmem: 256 * cost * BLOCK_SIZE });
+}
+
+function parse(stored: string): { cost: number; salt: Buffer; hash: Buffer } | undefined {
+  const parts = stored.split('$');
+  if (parts[0] !== 'scrypt' || (parts.length !== 3 && parts.length !== 4)) return undefined;
+  const [salt, hash] = parts.slice(-2);
+  const cost = parts.length === 3 ? UNNAMED_COST : Number(/^N=(\d+)$/.exec(parts[1]!)?.[1]);
+  // A cost Chorus would not write: not its hash, and it matches no password.
+  if (!salt || !hash || !isPasswordCost(cost)) return undefined;
+  return { cost, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
 }

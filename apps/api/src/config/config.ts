@@ -7,6 +7,7 @@ import { z } from 'zod';
 const DEV_SECRET = 'chorus-development-secret-change-me';
 /** Where the classifier's build is in a checkout. */
 const BUILT_CLASSIFIER = resolve(__dirname, '../../../classifier/dist');
+const PASSWORD_COST_RULE = "must be a power of two from 1024 to 131072 (scrypt's cost: a sign-in takes about N × 1 KiB of memory, and time in proportion)";
 const HOW_TO_BUILD_THE_CLASSIFIER = 'build it (pnpm build, or pnpm --filter @chorus/classifier build) and point CLASSIFIER_DIR at its dist directory';
 
 export const apiEnvSchema = z
@@ -30,6 +31,7 @@ export const apiEnvSchema = z
     EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16_384),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    PASSWORD_SCRYPT_N: z.coerce.number({ error: PASSWORD_COST_RULE }).refine(isPasswordCost, PASSWORD_COST_RULE).default(16_384),
     FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES: z.coerce.number().int().min(0).default(50),
     PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(20),
     INVITATIONS_PER_ACCOUNT_PER_DAY: z.coerce.number().int().min(0).default(100),
@@ -111,6 +113,8 @@ export interface AppConfig {
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
   signInsPerAccountPerQuarterHour: number;
+  /** scrypt's cost (N) for new password hashes; a hash made at another cost is made again at its account's next sign-in. */
+  passwordScryptN: number;
   /** Sign-ins refused for a wrong email or password from one address in 15 minutes, whatever the account (0: no limit). */
   failedSignInsPerAddressPerQuarterHour: number;
   /** Password-reset links one address may ask for in an hour, whatever the email (0: no limit). */
@@ -173,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportMinBytesPerSecond: e.EXPORT_MIN_BYTES_PER_SECOND,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    passwordScryptN: e.PASSWORD_SCRYPT_N,
     failedSignInsPerAddressPerQuarterHour: e.FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES,
     passwordResetsPerAddressPerHour: e.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
     invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
@@ -198,6 +203,11 @@ function proxiesTrusted(value: string): AppConfig['trustProxy'] {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** A cost `PASSWORD_SCRYPT_N` may be, and a stored password hash may name: a power of two from 1024 to 131072. */
+export function isPasswordCost(n: number): boolean {
+  return Number.isInteger(n) && n >= 1_024 && n <= 131_072 && (n & (n - 1)) === 0;
+}
 
 /**
  * Why the API could not listen, as the bad variable that says where (`PORT` or `HOST`), which only listening can
