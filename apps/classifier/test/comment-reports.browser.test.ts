@@ -5,7 +5,7 @@ import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndB
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
- * was sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
+ * was sent, or, reported again while the first report is open, that the first stands), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
  * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
  * a field of their own.
@@ -50,6 +50,22 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(page.getByTestId('report-comment-status').getByText('Thank you: the moderators will look at the comment by Spammer.'));
     await waitForFocus(page, report);
     expect(await page.getByTestId('report-comment-form').count()).toBe(0);
+    expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
+    // Reported again while the first report is open: told that the first stands, this one's reason and note not added.
+    await press(page, report);
+    await waitForFocus(page, '[data-testid="report-comment-form"]');
+    await tabTo(page, '[data-testid="report-comment-form"] input[value="spam"]');
+    await page.keyboard.press('ArrowDown');
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="abuse"]:checked');
+    await tabTo(page, '[data-testid="report-comment-form"] textarea');
+    await page.keyboard.type('And rude to me');
+    await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
+    await waitToSee(
+      page
+        .getByTestId('report-comment-status')
+        .getByText('You had reported the comment by Spammer already: the moderators have your first report, which is still to handle, so this one was not added to it.'),
+    );
+    await waitForFocus(page, report);
     expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
     expect(errors).toEqual([]);
     await page.close();
