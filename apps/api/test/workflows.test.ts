@@ -213,6 +213,19 @@ describe('workflow versions', () => {
     expect((await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id] })).warnings).toBeUndefined();
   });
 
+  it('warn, when saved, of an effect into a set no workflow serves, until the set is linked to one', async () => {
+    const project = await stack.client.createProject({ title: `Routing warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later] = [await stack.client.createSubjectSet(project.id, { name: 'First stage' }), await stack.client.createSubjectSet(project.id, { name: 'Later stage' })];
+    const routing = { ...definition(), effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }], subjectSetIds: [first.id] };
+    const created = await stack.client.createWorkflow(project.id, routing);
+    const unserved = { pointer: '/effects/0/addToSubjectSet', message: expect.stringMatching(new RegExp(`^names subject set "Later stage" \\(${later.id}\\), which no workflow serves: the subjects this effect moves there are classified no further`)) };
+    expect(created.warnings).toEqual([unserved]);
+    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toEqual([unserved]);
+    // The later stage's workflow made, serving the set: nothing to say.
+    await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [later.id] });
+    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toBeUndefined();
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };
@@ -297,6 +310,7 @@ describe('workflow versions', () => {
 
   it('keep the retirement, selection and effects a PUT leaves out, computing nothing again for a reworded question; sent, they change', async () => {
     const adverts = await stack.client.createSubjectSet(projectId, { name: `Adverts ${randomUUID().slice(0, 8)}` });
+    await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [adverts.id] }); // the later stage, so that the effect's set is served
     const rules: Pick<WorkflowInput, 'retirement' | 'selection' | 'effects'> = {
       retirement: { rule: 'count', count: 3 },
       selection: { order: 'priority', goldStandardRate: 0 },

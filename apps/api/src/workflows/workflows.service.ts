@@ -94,7 +94,11 @@ export class WorkflowsService {
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      const warnings = [...(await this.selectionWarnings(manager, workflow.id, input.definition)), ...(await subjectTextWarnings(manager, workflow.id, input.definition))];
+      const warnings = [
+        ...(await this.selectionWarnings(manager, workflow.id, input.definition)),
+        ...(await unservedEffectWarnings(manager, input.definition)),
+        ...(await subjectTextWarnings(manager, workflow.id, input.definition)),
+      ];
       const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
       const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
       await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
@@ -138,7 +142,7 @@ export class WorkflowsService {
       const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       const textWarnings = needsTextCheck(current, input.definition, linkedBefore, linked) ? await subjectTextWarnings(manager, id, input.definition) : [];
-      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...textWarnings];
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...(await unservedEffectWarnings(manager, input.definition)), ...textWarnings];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
     if (input.subjectSetIds) for (const listener of this.linksSavedListeners) listener(id);
@@ -445,6 +449,29 @@ export class WorkflowsService {
     }
     return warnings;
   }
+}
+
+/**
+ * The effects that move subjects into a set no workflow serves: nobody classifies them there, which the researcher may
+ * not know (they forgot to link the next stage's set, or unlinked it), unless the set is only meant to gather them.
+ */
+async function unservedEffectWarnings(manager: EntityManager, { effects }: WorkflowDefinition): Promise<FieldError[]> {
+  if (!effects.length) return [];
+  const unserved: { id: string; name: string }[] = await manager.query(
+    'SELECT ss.id, ss.name FROM subject_sets ss WHERE ss.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets ws WHERE ws.subject_set_id = ss.id)',
+    [effects.map((effect) => effect.addToSubjectSet)],
+  );
+  const names = new Map(unserved.map((set) => [set.id, set.name]));
+  return effects.flatMap(({ addToSubjectSet: setId }, index) => {
+    const name = names.get(setId);
+    if (name === undefined) return [];
+    return [
+      {
+        pointer: `/effects/${index}/addToSubjectSet`,
+        message: `names subject set "${name}" (${setId}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (its subjectSetIds; in the lab, its "Subject sets served"), unless the set is only meant to gather them`,
+      },
+    ];
+  });
 }
 
 /** A saved workflow's answer, with what the researcher should know of what they saved, if anything. */
