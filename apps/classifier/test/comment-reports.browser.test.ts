@@ -8,7 +8,7 @@ import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndB
  * was sent, or, reported again while the first report is open, that the first stands), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
  * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
- * a field of their own.
+ * a field of their own, and a comment hidden there is shown again there.
  */
 
 jest.setTimeout(180_000);
@@ -113,7 +113,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(lab.errors).toEqual([]);
   });
 
-  it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own', async () => {
+  it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own, and shows a comment hidden there again there', async () => {
     const { project } = await liveYesNoWorkflow(suite.stack, 'Two hidings', [{ externalId: 'page-9', locations: [{ type: 'text', text: 'A letter from Nantes.' }] }]);
     const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
     const ada = await newAccount(suite.stack, 'Ada');
@@ -158,6 +158,14 @@ describe('classifier in a browser: reporting a comment', () => {
       { display_name: 'Ada', hidden_reason: null },
       { display_name: 'Ben', hidden_reason: 'Advertising rings' },
     ]);
+
+    // Hidden by mistake: shown again where it was hidden, by keyboard, focus on the comment, which has Hide again.
+    await press(page, '[aria-label="Show the comment by Ben to volunteers again"]');
+    const bensHere = `[data-comment-id="${bens.id}"]`;
+    await waitToSee(page.locator(bensHere).getByRole('button', { name: 'Hide the comment by Ben' }));
+    await waitForFocus(page, bensHere);
+    expect(await page.locator(bensHere).getByTestId('comment-hidden').count()).toBe(0);
+    expect((await suite.stack.db.query('SELECT hidden_at FROM subject_comments WHERE id = $1', [bens.id])).rows).toEqual([{ hidden_at: null }]);
     expect(errors).toEqual([]);
   });
 });
