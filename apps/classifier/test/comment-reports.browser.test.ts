@@ -96,6 +96,13 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(reported.getByText('Cheap watches at example.org'));
     expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
     await waitToSee(reported.getByText('“An advert for watches”'));
+    // In French, the note is quoted as French quotes it.
+    await lab.page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    await lab.page.reload();
+    await waitToSee(reported.getByText('«\u00a0An advert for watches\u00a0»'));
+    await lab.page.evaluate(() => window.localStorage.removeItem('chorus.language'));
+    await lab.page.reload();
+    await waitToSee(reported.getByText('“An advert for watches”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
