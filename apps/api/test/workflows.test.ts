@@ -222,8 +222,11 @@ describe('workflow versions', () => {
     expect(created.warnings).toEqual([unserved]);
     expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toEqual([unserved]);
     // The later stage's workflow made, serving the set: nothing to say.
-    await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [later.id] });
+    const serving = await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [later.id] });
     expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toBeUndefined();
+    // Finished, it serves nothing: the set is served by no workflow again.
+    await stack.client.finishWorkflow(serving.id);
+    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toEqual([unserved]);
   });
 
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {

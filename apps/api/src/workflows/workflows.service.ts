@@ -452,13 +452,20 @@ export class WorkflowsService {
 }
 
 /**
+ * Whether subject set `set` is served: linked to a workflow that is not finished (the queue serves nothing of a
+ * finished one; a draft or paused one serves it once opened again).
+ */
+const isServedSql = (set: string) =>
+  `EXISTS (SELECT 1 FROM workflow_subject_sets ws JOIN workflows w ON w.id = ws.workflow_id WHERE ws.subject_set_id = ${set}.id AND w.status <> 'finished')`;
+
+/**
  * The effects that move subjects into a set no workflow serves: nobody classifies them there, which the researcher may
  * not know (they forgot to link the next stage's set, or unlinked it), unless the set is only meant to gather them.
  */
 async function unservedEffectWarnings(manager: EntityManager, { effects }: WorkflowDefinition): Promise<FieldError[]> {
   if (!effects.length) return [];
   const unserved: { id: string; name: string }[] = await manager.query(
-    'SELECT ss.id, ss.name FROM subject_sets ss WHERE ss.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets ws WHERE ws.subject_set_id = ss.id)',
+    `SELECT ss.id, ss.name FROM subject_sets ss WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')}`,
     [effects.map((effect) => effect.addToSubjectSet)],
   );
   const names = new Map(unserved.map((set) => [set.id, set.name]));
