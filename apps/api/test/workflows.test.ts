@@ -220,13 +220,17 @@ describe('workflow versions', () => {
     const created = await stack.client.createWorkflow(project.id, routing);
     const unserved = { pointer: '/effects/0/addToSubjectSet', message: expect.stringMatching(new RegExp(`^names subject set "Later stage" \\(${later.id}\\), which no workflow serves: the subjects this effect moves there are classified no further`)) };
     expect(created.warnings).toEqual([unserved]);
-    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toEqual([unserved]);
+    // Said once: a save that changes neither the effects nor the links (a reworded question) says it no more.
+    expect((await stack.client.updateWorkflow(created.id, { ...routing, ...definition('Is it an advert?') })).warnings).toBeUndefined();
+    const routedOn = { ...routing, effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: later.id }] };
+    expect((await stack.client.updateWorkflow(created.id, routedOn)).warnings).toEqual([unserved]);
+    expect((await stack.client.updateWorkflow(created.id, { ...routedOn, subjectSetIds: [] })).warnings).toEqual([unserved]);
     // The later stage's workflow made, serving the set: nothing to say.
     const serving = await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [later.id] });
     expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toBeUndefined();
     // Finished, it serves nothing: the set is served by no workflow again.
     await stack.client.finishWorkflow(serving.id);
-    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toEqual([unserved]);
+    expect((await stack.client.updateWorkflow(created.id, routedOn)).warnings).toEqual([unserved]);
   });
 
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {

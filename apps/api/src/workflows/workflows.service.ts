@@ -23,7 +23,7 @@ import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
 import { WORKFLOW_STATS } from './workflow-stats-sql';
-import { needsTextCheck, subjectTextWarnings } from './subject-text';
+import { needsTextCheck, sameSetIds, subjectTextWarnings } from './subject-text';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
 interface NamedSet {
@@ -142,7 +142,10 @@ export class WorkflowsService {
       const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       const textWarnings = needsTextCheck(current, input.definition, linkedBefore, linked) ? await subjectTextWarnings(manager, id, input.definition) : [];
-      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...(await unservedEffectWarnings(manager, input.definition)), ...textWarnings];
+      // Said on creation, and again when what it says may have changed: not at each save of a reworded question.
+      const routingChanged = !isDeepStrictEqual(current.effects, input.definition.effects) || !sameSetIds(linkedBefore, linked);
+      const routingWarnings = routingChanged ? await unservedEffectWarnings(manager, input.definition) : [];
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...routingWarnings, ...textWarnings];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
     if (input.subjectSetIds) for (const listener of this.linksSavedListeners) listener(id);
