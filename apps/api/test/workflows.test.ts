@@ -218,7 +218,10 @@ describe('workflow versions', () => {
     const [first, later] = [await stack.client.createSubjectSet(project.id, { name: 'First stage' }), await stack.client.createSubjectSet(project.id, { name: 'Later stage' })];
     const routing = { ...definition(), effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }], subjectSetIds: [first.id] };
     const created = await stack.client.createWorkflow(project.id, routing);
-    const unserved = { pointer: '/effects/0/addToSubjectSet', message: expect.stringMatching(new RegExp(`^names subject set "Later stage" \\(${later.id}\\), which no workflow serves: the subjects this effect moves there are classified no further`)) };
+    const unserved = {
+      pointer: '/effects/0/addToSubjectSet',
+      message: `names subject set "Later stage" (${later.id}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (in its subjectSetIds), unless the set is only meant to gather them`,
+    };
     expect(created.warnings).toEqual([unserved]);
     // Said once: a save that changes neither the effects nor the links (a reworded question) says it no more.
     expect((await stack.client.updateWorkflow(created.id, { ...routing, ...definition('Is it an advert?') })).warnings).toBeUndefined();

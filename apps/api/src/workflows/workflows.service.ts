@@ -478,7 +478,7 @@ async function unservedEffectWarnings(manager: EntityManager, { effects }: Workf
     return [
       {
         pointer: `/effects/${index}/addToSubjectSet`,
-        message: `names subject set "${name}" (${setId}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (its subjectSetIds; in the lab, its "Subject sets served"), unless the set is only meant to gather them`,
+        message: `names subject set "${name}" (${setId}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (in its subjectSetIds), unless the set is only meant to gather them`,
       },
     ];
   });
