@@ -236,6 +236,28 @@ describe('workflow versions', () => {
     expect((await stack.client.updateWorkflow(created.id, routedOn)).warnings).toEqual([unserved]);
   });
 
+  it('warn, when a save leaves a set no workflow serves, of the workflows whose effects move subjects into it', async () => {
+    const project = await stack.client.createProject({ title: `Routing warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later, other] = await Promise.all(['First stage', 'Later stage', 'Other'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const routing = await stack.client.createWorkflow(project.id, {
+      ...definition(),
+      name: 'Sort',
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later!.id }],
+      subjectSetIds: [first!.id],
+    });
+    const serving = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Transcribe', subjectSetIds: [later!.id] });
+    const unrouted = {
+      pointer: '/subjectSetIds',
+      message: `leaves subject set "Later stage" (${later!.id}) served by no workflow, while workflow "Sort" (${routing.id}) moves subjects into it by its effects: they are classified no further there until a workflow serves the set again`,
+    };
+    expect((await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [other!.id] })).warnings).toEqual([unrouted]);
+    // Served by another workflow, the set is not left unserved.
+    await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [later!.id] });
+    const also = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Transcribe too', subjectSetIds: [later!.id] });
+    expect((await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [other!.id] })).warnings).toBeUndefined();
+    expect((await stack.client.updateWorkflow(also.id, { ...definition(), name: 'Transcribe too', subjectSetIds: [other!.id] })).warnings).toEqual([unrouted]);
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };

@@ -144,7 +144,9 @@ export class WorkflowsService {
       const textWarnings = needsTextCheck(current, input.definition, linkedBefore, linked) ? await subjectTextWarnings(manager, id, input.definition) : [];
       // Said on creation, and again when what it says may have changed: not at each save of a reworded question.
       const routingChanged = !isDeepStrictEqual(current.effects, input.definition.effects) || !sameSetIds(linkedBefore, linked);
-      const routingWarnings = routingChanged ? await unservedEffectWarnings(manager, input.definition) : [];
+      const routingWarnings = routingChanged
+        ? [...(await unservedEffectWarnings(manager, input.definition)), ...(await unservedRoutingWarnings(manager, id, linkedBefore.filter((setId) => !linked.includes(setId))))]
+        : [];
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...routingWarnings, ...textWarnings];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
@@ -482,6 +484,29 @@ async function unservedEffectWarnings(manager: EntityManager, { effects }: Workf
       },
     ];
   });
+}
+
+/**
+ * The sets the workflow saved no longer serves (`unlinkedSetIds`) that no other workflow does, into which another workflow's
+ * effects move subjects: those are classified no further there, which its researchers may not know. Finishing or
+ * deleting the workflow leaves them so too, but those answers carry no warnings.
+ */
+async function unservedRoutingWarnings(manager: EntityManager, workflowId: string, unlinkedSetIds: string[]): Promise<FieldError[]> {
+  if (!unlinkedSetIds.length) return [];
+  const routing: { set_id: string; set_name: string; workflow_id: string; workflow_name: string }[] = await manager.query(
+    `SELECT DISTINCT ss.id AS set_id, ss.name AS set_name, w.id AS workflow_id, w.name AS workflow_name
+     FROM subject_sets ss
+     JOIN workflows w ON w.project_id = ss.project_id AND w.id <> $2 AND w.status <> 'finished'
+     JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+     WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')}
+       AND v.definition->'effects' @> jsonb_build_array(jsonb_build_object('addToSubjectSet', ss.id::text))
+     ORDER BY ss.name, w.name`,
+    [unlinkedSetIds, workflowId],
+  );
+  return routing.map((row) => ({
+    pointer: '/subjectSetIds',
+    message: `leaves subject set "${row.set_name}" (${row.set_id}) served by no workflow, while workflow "${row.workflow_name}" (${row.workflow_id}) moves subjects into it by its effects: they are classified no further there until a workflow serves the set again`,
+  }));
 }
 
 /** A saved workflow's answer, with what the researcher should know of what they saved, if anything. */
