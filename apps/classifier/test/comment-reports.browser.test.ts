@@ -5,7 +5,7 @@ import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndB
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
- * was sent, or, reported again while the first report is open, that the first stands), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
+ * was sent, or, reported again while the first report is open, that the report now says what was just sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
  * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
  * a field of their own, and a comment hidden there is shown again there.
@@ -51,7 +51,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitForFocus(page, report);
     expect(await page.getByTestId('report-comment-form').count()).toBe(0);
     expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
-    // Reported again while the first report is open: told that the first stands, this one's reason and note not added.
+    // Reported again while the first report is open: the report now has this reason and note, and the volunteer is told so.
     await press(page, report);
     await waitForFocus(page, '[data-testid="report-comment-form"]');
     await tabTo(page, '[data-testid="report-comment-form"] input[value="spam"]');
@@ -63,10 +63,10 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(
       page
         .getByTestId('report-comment-status')
-        .getByText('You had reported the comment by Spammer already: the moderators have your first report, which is still to handle, so this one was not added to it.'),
+        .getByText('You had reported the comment by Spammer already: the moderators have your report, which they have yet to handle, now updated with what you just sent.'),
     );
     await waitForFocus(page, report);
-    expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
+    expect(await storedReports(comment.id)).toEqual([{ reason: 'abuse', note: 'And rude to me' }]);
     expect(errors).toEqual([]);
     await page.close();
 
@@ -95,14 +95,14 @@ describe('classifier in a browser: reporting a comment', () => {
     const reported = lab.page.getByTestId('lab-reported-comments');
     await waitToSee(reported.getByText('Cheap watches at example.org'));
     expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
-    await waitToSee(reported.getByText('“An advert for watches”'));
+    await waitToSee(reported.getByText('“And rude to me”'));
     // In French, the note is quoted as French quotes it.
     await lab.page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
     await lab.page.reload();
-    await waitToSee(reported.getByText('«\u00a0An advert for watches\u00a0»'));
+    await waitToSee(reported.getByText('«\u00a0And rude to me\u00a0»'));
     await lab.page.evaluate(() => window.localStorage.removeItem('chorus.language'));
     await lab.page.reload();
-    await waitToSee(reported.getByText('“An advert for watches”'));
+    await waitToSee(reported.getByText('“And rude to me”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');

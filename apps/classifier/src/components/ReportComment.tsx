@@ -10,7 +10,7 @@ import { ReasonReportForm, type ReportFormWords } from './ReasonReportForm';
  * "Report" on a comment another volunteer wrote: a small form in the page (why, from a fixed list, and an optional note)
  * that tells the project's moderators. Escape or Cancel closes it, sending closes it too, and focus goes back to the
  * button either way; a polite status beside the button says the report was sent (or, the volunteer's earlier report of
- * it still open, that this one was not added to it).
+ * it still open, that it now has this reason and note).
  */
 export function ReportComment({ comment }: { comment: SubjectComment }) {
   const { t } = useTranslation();
@@ -45,7 +45,7 @@ export function ReportComment({ comment }: { comment: SubjectComment }) {
           onSent={(replayed) => {
             setSent((t) => {
               const name = comment.author.displayName ?? t('talk.formerVolunteer');
-              return replayed ? t('talk.report.sentBefore', { name }) : t('talk.report.sent', { name });
+              return replayed ? t('talk.report.updated', { name }) : t('talk.report.sent', { name });
             });
             close();
           }}
@@ -58,7 +58,7 @@ export function ReportComment({ comment }: { comment: SubjectComment }) {
   );
 }
 
-/** `onSent(replayed)`: `replayed` when the volunteer's earlier report of the comment is still open, kept as it was (this one's reason and note not stored). */
+/** `onSent(replayed)`: `replayed` when the volunteer's earlier report of the comment is still open, now with this one's reason and note. */
 function ReportCommentForm({ comment, onCancel, onSent }: { comment: SubjectComment; onCancel(): void; onSent(replayed: boolean): void }) {
   const { t } = useTranslation();
   const client = useClient();
