@@ -128,9 +128,14 @@ describe('classifier in a browser: reporting a comment', () => {
     await ada.client.postComment(subjectId, { projectId: project.id, body: 'Buy watches' });
     const bens = await ben.client.postComment(subjectId, { projectId: project.id, body: 'Buy rings' });
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
+    // The moderator's own comment, hidden by the project's researcher: as any author, she reads it marked and changes nothing.
+    const monas = await moderator.client.postComment(subjectId, { projectId: project.id, body: 'Mine, off topic' });
+    await suite.stack.client.hideComment(monas.id, 'Off topic');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await waitToSee(page.getByTestId('comment').nth(1));
+    await waitToSee(page.getByTestId('comment').nth(2));
+    await waitToSee(page.locator(`[data-comment-id="${monas.id}"]`).getByTestId('comment-hidden'));
+    expect(await page.getByRole('button', { name: /^Show the comment/ }).count()).toBe(0);
     // Both opened, one after the other: the first stays open.
     await press(page, '[aria-label="Hide the comment by Ada"]');
     await waitForFocus(page, '[data-testid="lab-comment-hide"]');
@@ -164,15 +169,30 @@ describe('classifier in a browser: reporting a comment', () => {
     expect((await suite.stack.db.query('SELECT u.display_name, c.hidden_reason FROM subject_comments c JOIN users u ON u.id = c.user_id WHERE c.subject_id = $1 ORDER BY c.created_at', [subjectId])).rows).toEqual([
       { display_name: 'Ada', hidden_reason: null },
       { display_name: 'Ben', hidden_reason: 'Advertising rings' },
+      { display_name: 'Mona', hidden_reason: 'Off topic' },
     ]);
 
-    // Hidden by mistake: shown again where it was hidden, by keyboard, focus on the comment, which has Hide again.
-    await press(page, '[aria-label="Show the comment by Ben to volunteers again"]');
+    // Hidden by mistake: shown again where it was hidden, by keyboard, the button busy until the answer comes, then focus
+    // on the comment, which has Hide again.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(new RegExp(`/comments/${bens.id}/hidden$`), async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    const showAgain = '[aria-label="Show the comment by Ben to volunteers again"]';
+    await press(page, showAgain);
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('aria-disabled') === 'true', showAgain);
+    release();
     const bensHere = `[data-comment-id="${bens.id}"]`;
     await waitToSee(page.locator(bensHere).getByRole('button', { name: 'Hide the comment by Ben' }));
     await waitForFocus(page, bensHere);
     expect(await page.locator(bensHere).getByTestId('comment-hidden').count()).toBe(0);
     expect((await suite.stack.db.query('SELECT hidden_at FROM subject_comments WHERE id = $1', [bens.id])).rows).toEqual([{ hidden_at: null }]);
+    expect(await page.getByRole('button', { name: /^Show the comment/ }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

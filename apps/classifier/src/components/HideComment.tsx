@@ -74,19 +74,24 @@ export function HideOnDiscussion({ comment, onHidden }: { comment: SubjectCommen
 /**
  * "Show again" on a subject's discussion page, for the project's moderators and researchers, on a comment hidden from
  * volunteers, so that one hidden there by mistake is shown again where it was hidden (the lab's lists have it too): no
- * question asked, hiding it again is as easy. Once shown, `onShown` puts the comment in place, with Hide.
+ * question asked, hiding it again is as easy; busy (pressed again, nothing more is sent) until the answer comes. Once
+ * shown, `onShown` puts the comment in place, with Hide.
  */
 export function ShowAgainOnDiscussion({ comment, onShown }: { comment: SubjectComment; onShown(shown: SubjectComment): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [problem, setProblem] = useSaid<Problem>();
+  const [sending, setSending] = useState(false);
   const showAgain = async () => {
+    if (sending) return;
+    setSending(true);
     try {
       await client.unhideComment(comment.id);
       setProblem(null);
       onShown({ ...comment, hidden: null });
     } catch (error) {
       setProblem(() => describeError(error));
+      setSending(false);
     }
   };
   return (
@@ -95,6 +100,7 @@ export function ShowAgainOnDiscussion({ comment, onShown }: { comment: SubjectCo
         type="button"
         className="button button-secondary button-small"
         aria-label={t('talk.showAgainLabel', { name: comment.author.displayName ?? t('talk.formerVolunteer') })}
+        aria-disabled={sending || undefined}
         onClick={() => void showAgain()}
       >
         {t('lab.discussions.showAgain')}

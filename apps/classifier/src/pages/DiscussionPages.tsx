@@ -221,7 +221,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                     !comment.mine &&
                     !comment.hidden &&
                     (project.role !== null && MODERATION_ROLES.includes(project.role) ? <HideOnDiscussion comment={comment} onHidden={replace} /> : <ReportComment comment={comment} />)}
-                  {comment.hidden && project.role !== null && MODERATION_ROLES.includes(project.role) && <ShowAgainOnDiscussion comment={comment} onShown={replace} />}
+                  {!comment.mine && comment.hidden && project.role !== null && MODERATION_ROLES.includes(project.role) && <ShowAgainOnDiscussion comment={comment} onShown={replace} />}
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>
