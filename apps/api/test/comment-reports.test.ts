@@ -31,19 +31,23 @@ async function commented(body = 'Buy cheap watches at example.com') {
 }
 
 describe('reporting a comment', () => {
-  it('stores the report of a signed-in volunteer, answers a report made again with the first, storing nothing more, and erases its note with the account', async () => {
+  it('stores the report of a signed-in volunteer, gives it the reason and note of a report made again while it is open, and erases its note with the account', async () => {
     const { commentId } = await commented();
     const reporter = await newAccount(stack, 'Reporter');
     const report = await reporter.client.reportComment(commentId, { reason: 'spam', note: '  An advert  ' });
     expect(report).toMatchObject({ commentId, reason: 'spam', note: 'An advert', replayed: false });
     const { replayed: _, ...answered } = report;
     expect(commentReportSchema.parse(answered)).toEqual(answered);
-    const again = await reporter.client.reportComment(commentId, { reason: 'abuse' });
-    expect(again).toEqual({ ...answered, replayed: true });
-    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'spam', note: 'An advert', dismissed_at: null }]);
+    // Reported again while open: the same report, with the volunteer's latest words, its time moved for the downloads.
+    const again = await reporter.client.reportComment(commentId, { reason: 'abuse', note: 'Insults too' });
+    expect(again).toEqual({ ...answered, reason: 'abuse', note: 'Insults too', reportedAt: expect.any(String), replayed: true });
+    expect(Date.parse(again.reportedAt)).toBeGreaterThan(Date.parse(report.reportedAt));
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'abuse', note: 'Insults too', dismissed_at: null }]);
+    // Sent again as it is, it changes nothing.
+    expect(await reporter.client.reportComment(commentId, { reason: 'abuse', note: 'Insults too' })).toEqual(again);
     // Its note, free text, goes with the reporter's account; the reason stays for the moderators.
     await reporter.client.deleteAccount(ACCOUNT_PASSWORD);
-    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'spam', note: null, dismissed_at: null }]);
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'abuse', note: null, dismissed_at: null }]);
   });
 
   it('opens a volunteer’s dismissed report again when they report the comment again, with the new reason and note, where the first report listed it', async () => {
@@ -70,8 +74,9 @@ describe('reporting a comment', () => {
     expect(open[1]!.notes).toEqual([{ reporter: expect.stringMatching(/^reporter-/), reason: 'personal-data', note: 'A phone number now', reportedAt: (again.body as { reportedAt: string }).reportedAt }]);
     expect(open[1]!.lastReportedAt).toBe((again.body as { reportedAt: string }).reportedAt);
 
-    // Open again, a replay answers it as it is.
-    expect(await reporter.client.reportComment(commentId, { reason: 'spam' })).toEqual({ id: first.id, commentId, reason: 'personal-data', note: 'A phone number now', reportedAt: (again.body as { reportedAt: string }).reportedAt, replayed: true });
+    // Open again, reported again: the same report, with the latest words.
+    expect(await reporter.client.reportComment(commentId, { reason: 'spam' })).toEqual({ id: first.id, commentId, reason: 'spam', note: null, reportedAt: expect.any(String), replayed: true });
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'spam', note: null, dismissed_at: null }]);
   });
 
   it('lists when the comment was edited, so that the moderators know when its words changed after its first report', async () => {

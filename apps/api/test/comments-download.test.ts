@@ -219,11 +219,12 @@ describe('the comments download', () => {
     let report: Awaited<ReturnType<typeof reporter.client.reportComment>> | undefined;
     const [reported] = await comesAgain(async () => (report = await reporter.client.reportComment(edited.id, { reason: 'spam', note: 'an advert' })));
     expect([reportsOf(reported!), reported!.updated_at]).toEqual([[edited.id, 1, 0, ['spam']], report!.reportedAt]);
-    // A report made again while it is open changes nothing.
+    // A report made again as it is while it is open changes nothing; with other words, it comes again with them.
     const before = await moment();
-    expect((await reporter.client.reportComment(edited.id, { reason: 'abuse' })).replayed).toBe(true);
+    expect((await reporter.client.reportComment(edited.id, { reason: 'spam', note: 'an advert' })).replayed).toBe(true);
     expect(await since(before)).toEqual([]);
-    expect((await comesAgain(() => moderator.client.dismissCommentReports(edited.id))).map(reportsOf)).toEqual([[edited.id, 0, 1, ['spam']]]);
+    expect((await comesAgain(() => reporter.client.reportComment(edited.id, { reason: 'other', note: 'an advert' }))).map(reportsOf)).toEqual([[edited.id, 1, 0, ['other']]]);
+    expect((await comesAgain(() => moderator.client.dismissCommentReports(edited.id))).map(reportsOf)).toEqual([[edited.id, 0, 1, ['other']]]);
     expect((await comesAgain(() => reporter.client.reportComment(edited.id, { reason: 'abuse' }))).map(reportsOf)).toEqual([[edited.id, 1, 0, ['abuse']]]);
 
     // Edited and reported after the moment: once, with both changes.

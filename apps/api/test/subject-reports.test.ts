@@ -47,14 +47,25 @@ describe('reporting a subject', () => {
     expect((await next.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
   });
 
-  it('answers a report made again with the first one, storing nothing more', async () => {
+  it('gives an open report the reason and note of a report made again, the volunteer’s latest words; sent again as it is, it changes nothing; dismissed, it opens again', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await guest();
     await volunteer.queue(workflowId);
     const first = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'blank-or-unreadable' });
-    const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
-    expect(again).toEqual({ ...first, replayed: true });
     expect(first.note).toBeNull();
+    const updatedAt = async () => (await stack.db.query('SELECT updated_at FROM subject_reports WHERE workflow_id = $1', [workflowId])).rows[0].updated_at as Date | null;
+    const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
+    expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', replayed: true });
+    expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'other', note: 'second thoughts' })]);
+    const changed = await updatedAt();
+    expect(changed).not.toBeNull(); // a since= download gives it again
+    expect(await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' })).toEqual(again);
+    expect(await updatedAt()).toEqual(changed);
+
+    await stack.client.dismissReports(workflowId, subjectIds[0]!);
+    const reopened = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'sensitive-content' });
+    expect(reopened).toEqual({ ...first, reason: 'sensitive-content', replayed: false });
+    expect((await stack.client.reportedSubjects(workflowId)).subjects).toEqual([expect.objectContaining({ subjectId: subjectIds[0], openReports: 1, reasons: { 'sensitive-content': 1 } })]);
     expect(await reportsOf(workflowId)).toHaveLength(1);
   });
 

@@ -213,6 +213,51 @@ describe('workflow versions', () => {
     expect((await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id] })).warnings).toBeUndefined();
   });
 
+  it('warn, when saved, of an effect into a set no workflow serves, until the set is linked to one', async () => {
+    const project = await stack.client.createProject({ title: `Routing warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later] = [await stack.client.createSubjectSet(project.id, { name: 'First stage' }), await stack.client.createSubjectSet(project.id, { name: 'Later stage' })];
+    const routing = { ...definition(), effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }], subjectSetIds: [first.id] };
+    const created = await stack.client.createWorkflow(project.id, routing);
+    const unserved = {
+      pointer: '/effects/0/addToSubjectSet',
+      message: `names subject set "Later stage" (${later.id}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (in its subjectSetIds), unless the set is only meant to gather them`,
+    };
+    expect(created.warnings).toEqual([unserved]);
+    // Said once: a save that changes neither the effects nor the links (a reworded question) says it no more.
+    expect((await stack.client.updateWorkflow(created.id, { ...routing, ...definition('Is it an advert?') })).warnings).toBeUndefined();
+    const routedOn = { ...routing, effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: later.id }] };
+    expect((await stack.client.updateWorkflow(created.id, routedOn)).warnings).toEqual([unserved]);
+    expect((await stack.client.updateWorkflow(created.id, { ...routedOn, subjectSetIds: [] })).warnings).toEqual([unserved]);
+    // The later stage's workflow made, serving the set: nothing to say.
+    const serving = await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [later.id] });
+    expect((await stack.client.updateWorkflow(created.id, routing)).warnings).toBeUndefined();
+    // Finished, it serves nothing: the set is served by no workflow again.
+    await stack.client.finishWorkflow(serving.id);
+    expect((await stack.client.updateWorkflow(created.id, routedOn)).warnings).toEqual([unserved]);
+  });
+
+  it('warn, when a save leaves a set no workflow serves, of the workflows whose effects move subjects into it', async () => {
+    const project = await stack.client.createProject({ title: `Routing warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later, other] = await Promise.all(['First stage', 'Later stage', 'Other'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const routing = await stack.client.createWorkflow(project.id, {
+      ...definition(),
+      name: 'Sort',
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later!.id }],
+      subjectSetIds: [first!.id],
+    });
+    const serving = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Transcribe', subjectSetIds: [later!.id] });
+    const unrouted = {
+      pointer: '/subjectSetIds',
+      message: `leaves subject set "Later stage" (${later!.id}) served by no workflow, while workflow "Sort" (${routing.id}) moves subjects into it by its effects: they are classified no further there until a workflow serves the set again`,
+    };
+    expect((await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [other!.id] })).warnings).toEqual([unrouted]);
+    // Served by another workflow, the set is not left unserved.
+    await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [later!.id] });
+    const also = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Transcribe too', subjectSetIds: [later!.id] });
+    expect((await stack.client.updateWorkflow(serving.id, { ...definition(), name: 'Transcribe', subjectSetIds: [other!.id] })).warnings).toBeUndefined();
+    expect((await stack.client.updateWorkflow(also.id, { ...definition(), name: 'Transcribe too', subjectSetIds: [other!.id] })).warnings).toEqual([unrouted]);
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };
@@ -297,6 +342,7 @@ describe('workflow versions', () => {
 
   it('keep the retirement, selection and effects a PUT leaves out, computing nothing again for a reworded question; sent, they change', async () => {
     const adverts = await stack.client.createSubjectSet(projectId, { name: `Adverts ${randomUUID().slice(0, 8)}` });
+    await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [adverts.id] }); // the later stage, so that the effect's set is served
     const rules: Pick<WorkflowInput, 'retirement' | 'selection' | 'effects'> = {
       retirement: { rule: 'count', count: 3 },
       selection: { order: 'priority', goldStandardRate: 0 },

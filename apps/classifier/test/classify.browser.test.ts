@@ -1665,6 +1665,15 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await page.getByTestId('finished').count()).toBe(0);
     await page.waitForTimeout(1500);
     expect(queueRequests).toHaveLength(1);
+    // In French, the earlier stage's name is quoted as French quotes it.
+    await page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    try {
+      await page.reload();
+      await waitToSee(page.getByText('Les sujets arrivent dans ce flux de travail', { exact: false }), { timeout: 10_000 });
+      expect(await page.locator('p.loading').textContent()).toContain('terminés dans «\u00a0Ad or not?\u00a0».');
+    } finally {
+      await page.evaluate(() => window.localStorage.removeItem('chorus.language'));
+    }
     await page.close();
   });
 

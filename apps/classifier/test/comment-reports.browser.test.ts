@@ -5,10 +5,10 @@ import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndB
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
- * was sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
+ * was sent, or, reported again while the first report is open, that the report now says what was just sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
  * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
- * a field of their own.
+ * a field of their own, and a comment hidden there is shown again there.
  */
 
 jest.setTimeout(180_000);
@@ -51,6 +51,22 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitForFocus(page, report);
     expect(await page.getByTestId('report-comment-form').count()).toBe(0);
     expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
+    // Reported again while the first report is open: the report now has this reason and note, and the volunteer is told so.
+    await press(page, report);
+    await waitForFocus(page, '[data-testid="report-comment-form"]');
+    await tabTo(page, '[data-testid="report-comment-form"] input[value="spam"]');
+    await page.keyboard.press('ArrowDown');
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="abuse"]:checked');
+    await tabTo(page, '[data-testid="report-comment-form"] textarea');
+    await page.keyboard.type('And rude to me');
+    await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
+    await waitToSee(
+      page
+        .getByTestId('report-comment-status')
+        .getByText('You had reported the comment by Spammer already: the moderators have your report, which they have yet to handle, now updated with what you just sent.'),
+    );
+    await waitForFocus(page, report);
+    expect(await storedReports(comment.id)).toEqual([{ reason: 'abuse', note: 'And rude to me' }]);
     expect(errors).toEqual([]);
     await page.close();
 
@@ -79,7 +95,14 @@ describe('classifier in a browser: reporting a comment', () => {
     const reported = lab.page.getByTestId('lab-reported-comments');
     await waitToSee(reported.getByText('Cheap watches at example.org'));
     expect(await reported.getByTestId('lab-reported-comments-total').textContent()).toBe('1 comment to handle.');
-    await waitToSee(reported.getByText('“An advert for watches”'));
+    await waitToSee(reported.getByText('“And rude to me”'));
+    // In French, the note is quoted as French quotes it.
+    await lab.page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    await lab.page.reload();
+    await waitToSee(reported.getByText('«\u00a0And rude to me\u00a0»'));
+    await lab.page.evaluate(() => window.localStorage.removeItem('chorus.language'));
+    await lab.page.reload();
+    await waitToSee(reported.getByText('“And rude to me”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
@@ -97,7 +120,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(lab.errors).toEqual([]);
   });
 
-  it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own', async () => {
+  it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own, and shows a comment hidden there again there', async () => {
     const { project } = await liveYesNoWorkflow(suite.stack, 'Two hidings', [{ externalId: 'page-9', locations: [{ type: 'text', text: 'A letter from Nantes.' }] }]);
     const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
     const ada = await newAccount(suite.stack, 'Ada');
@@ -105,9 +128,14 @@ describe('classifier in a browser: reporting a comment', () => {
     await ada.client.postComment(subjectId, { projectId: project.id, body: 'Buy watches' });
     const bens = await ben.client.postComment(subjectId, { projectId: project.id, body: 'Buy rings' });
     const moderator = await newMember(suite.stack, project.id, 'moderator', 'Mona');
+    // The moderator's own comment, hidden by the project's researcher: as any author, she reads it marked and changes nothing.
+    const monas = await moderator.client.postComment(subjectId, { projectId: project.id, body: 'Mine, off topic' });
+    await suite.stack.client.hideComment(monas.id, 'Off topic');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    await waitToSee(page.getByTestId('comment').nth(1));
+    await waitToSee(page.getByTestId('comment').nth(2));
+    await waitToSee(page.locator(`[data-comment-id="${monas.id}"]`).getByTestId('comment-hidden'));
+    expect(await page.getByRole('button', { name: /^Show the comment/ }).count()).toBe(0);
     // Both opened, one after the other: the first stays open.
     await press(page, '[aria-label="Hide the comment by Ada"]');
     await waitForFocus(page, '[data-testid="lab-comment-hide"]');
@@ -141,7 +169,30 @@ describe('classifier in a browser: reporting a comment', () => {
     expect((await suite.stack.db.query('SELECT u.display_name, c.hidden_reason FROM subject_comments c JOIN users u ON u.id = c.user_id WHERE c.subject_id = $1 ORDER BY c.created_at', [subjectId])).rows).toEqual([
       { display_name: 'Ada', hidden_reason: null },
       { display_name: 'Ben', hidden_reason: 'Advertising rings' },
+      { display_name: 'Mona', hidden_reason: 'Off topic' },
     ]);
+
+    // Hidden by mistake: shown again where it was hidden, by keyboard, the button busy until the answer comes, then focus
+    // on the comment, which has Hide again.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(new RegExp(`/comments/${bens.id}/hidden$`), async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    const showAgain = '[aria-label="Show the comment by Ben to volunteers again"]';
+    await press(page, showAgain);
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('aria-disabled') === 'true', showAgain);
+    release();
+    const bensHere = `[data-comment-id="${bens.id}"]`;
+    await waitToSee(page.locator(bensHere).getByRole('button', { name: 'Hide the comment by Ben' }));
+    await waitForFocus(page, bensHere);
+    expect(await page.locator(bensHere).getByTestId('comment-hidden').count()).toBe(0);
+    expect((await suite.stack.db.query('SELECT hidden_at FROM subject_comments WHERE id = $1', [bens.id])).rows).toEqual([{ hidden_at: null }]);
+    expect(await page.getByRole('button', { name: /^Show the comment/ }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -31,6 +31,17 @@ describe('a new version’s warnings, in the lab’s words', () => {
     expect(apiWordsOf('is new')).toBe('is new');
   });
 
+  it('name the sets a workflow serves as the lab’s section does, not by the API’s field', async () => {
+    const unserved = 'names subject set "Later" (9c1d), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (in its subjectSetIds), unless the set is only meant to gather them';
+    expect(messageAt({ pointer: '/effects/0/addToSubjectSet', message: unserved })).toContain('go on to (under its “Subject sets served”), unless');
+    await i18n.changeLanguage('fr');
+    try {
+      expect(apiWordsOf(unserved)).toContain('go on to (sous ses «\u00a0Lots de sujets servis\u00a0»), unless');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+
   it('are for versions saved once there were classifications to compute again', () => {
     const versions = [
       { version: 3, classifications: 4 },

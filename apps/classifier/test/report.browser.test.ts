@@ -87,6 +87,33 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // The next subject's task has focus, ready for the keyboard, and the report form is gone with the subject.
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     expect(await page.getByTestId('report-form').count()).toBe(0);
+
+    // The next one's report is stored, but its answer is lost on the way: said so. Sent again with more words, the
+    // report (open still) says them, and the volunteer is told that it was reported already and is updated.
+    const second = (await shownId(page))!;
+    await tabTo(page, '[data-testid="report-problem"]');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="report-form"]');
+    await tabTo(page, '[data-testid="report-form"] input[type="radio"]');
+    await page.keyboard.press('Space');
+    await page.route(
+      /\/subject-reports$/,
+      async (route) => {
+        await route.fetch();
+        await route.abort('failed');
+      },
+      { times: 1 },
+    );
+    await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('report-message').getByText(/The report could not be sent, so you are still on this subject/));
+    expect((await reportsOf(workflow.id)).filter((row) => row.subject_id === second)).toEqual([{ subject_id: second, reason: expect.any(String), note: null }]);
+    await tabTo(page, '[data-testid="report-form"] textarea');
+    await page.keyboard.type('An advert, not a page.');
+    await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('announcer').getByText('You had reported this subject already: your report is updated with what you just sent, thank you'));
+    expect((await reportsOf(workflow.id)).filter((row) => row.subject_id === second)).toEqual([{ subject_id: second, reason: expect.any(String), note: 'An advert, not a page.' }]);
     expect(errors).toEqual([]);
   });
 

@@ -545,7 +545,7 @@ export class ChorusClient {
   }
   /**
    * Reports a subject the caller was served as one they cannot classify as it is, which ends their hold on it; a
-   * report made again answers with the first (`replayed`).
+   * report made again while the first is open gives that one this reason and note (`replayed`).
    */
   async reportSubject(workflowId: string, input: SubjectReportInput): Promise<SubjectReport & { replayed: boolean }> {
     const { status, body } = await this.request<SubjectReport>('POST', `/workflows/${workflowId}/subject-reports`, input);
@@ -599,7 +599,7 @@ export class ChorusClient {
   async unhideComment(id: string): Promise<void> {
     await this.request('DELETE', `/comments/${id}/hidden`);
   }
-  /** Reports a comment to its project's moderators (accounts, not its author); a report made again answers with the first (`replayed`). */
+  /** Reports a comment to its project's moderators (accounts, not its author); a report made again while the first is open gives that one this reason and note (`replayed`). */
   async reportComment(id: string, input: CommentReportInput): Promise<CommentReport & { replayed: boolean }> {
     const { status, body } = await this.request<CommentReport>('POST', `/comments/${id}/reports`, input);
     return { ...body, replayed: status === 200 };

@@ -21,13 +21,13 @@ export class CommentReportsController {
   @ApiOperation({
     summary: 'Reports a comment to its project’s moderators (spam, abuse, personal data…), with a reason and an optional note (volunteers with an account).',
     description:
-      'Body: `{ reason, note? }` (note up to 1,000 characters). Reporting it again answers the first report (200) while that is open; once a moderator dismissed it, reporting it again opens it again with the new reason and note (201), and the comment is in the open list again. The project’s moderators and researchers see it at GET /projects/:id/reported-comments, its reporter named by a pseudonym. Its author gets 409 `urn:chorus:problem:own-comment` (edit or delete it instead); a guest 403 `urn:chorus:problem:account-required`; a comment hidden from volunteers (handled already: 404 to its team too), deleted, or in a project not public to the caller, 404. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+      'Body: `{ reason, note? }` (note up to 1,000 characters). Reporting it again while the first report is open gives that report the new reason and note, the volunteer’s latest words (200; sent again as it was, it changes nothing); once a moderator dismissed it, reporting it again opens it again with the new reason and note (201), and the comment is in the open list again. The project’s moderators and researchers see it at GET /projects/:id/reported-comments, its reporter named by a pseudonym. Its author gets 409 `urn:chorus:problem:own-comment` (edit or delete it instead); a guest 403 `urn:chorus:problem:account-required`; a comment hidden from volunteers (handled already: 404 to its team too), deleted, or in a project not public to the caller, 404. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
   })
   @ApiZodBody(commentReportInputSchema, 'Why the comment should be looked at, and an optional note for the moderators.')
   @ApiZodResponse(commentReportSchema, {
     status: 201,
     description: 'Stored, for the project’s moderators and researchers (or the caller’s dismissed report, opened again)',
-    also: { status: 200, description: 'The caller had reported the comment already, and it is still open: the first report, unchanged' },
+    also: { status: 200, description: 'The caller had reported the comment already, and it is still open: that report, with this reason and note' },
   })
   async reportComment(
     @Param('id', uuidParam('id')) commentId: string,

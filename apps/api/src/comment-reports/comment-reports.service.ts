@@ -23,14 +23,21 @@ interface StoredReportRow {
  * Stores $2's report of comment $1 (reason $3, note $4) while the comment is there and shown, in one statement, so that
  * a comment deleted or hidden since it was checked stores nothing (no row comes back). A report the volunteer made
  * before and a moderator dismissed is opened again with the new reason and note (its first report time, the list's
- * order, stays); one still open is left as it is, and no row comes back either (`STORED` reads it, open).
+ * order, stays); one still open is left to `UPDATE_OPEN`, and no row comes back either.
  */
 const STORE = `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, note)
   SELECT c.id, c.project_id, $2, $3, $4 FROM subject_comments c WHERE c.id = $1 AND c.hidden_at IS NULL
   ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, reported_at = now(), dismissed_at = NULL, dismissed_by = NULL, dismissal_note = NULL
   WHERE comment_reports.dismissed_at IS NOT NULL
   RETURNING id, comment_id, reason, note, reported_at`;
-const STORED = 'SELECT id, comment_id, reason, note, reported_at FROM comment_reports WHERE comment_id = $1 AND user_id = $2 AND dismissed_at IS NULL';
+/**
+ * $2's open report of comment $1 given reason $3 and note $4, the volunteer's latest words: its `reported_at` moves
+ * (a since= download gives it again) when they differ; sent again as it was, it changes nothing.
+ */
+const UPDATE_OPEN = `UPDATE comment_reports SET reason = $3::text, note = $4::text,
+    reported_at = CASE WHEN (reason, note) IS DISTINCT FROM ($3::text, $4::text) THEN now() ELSE reported_at END
+  WHERE comment_id = $1 AND user_id = $2 AND dismissed_at IS NULL
+  RETURNING id, comment_id, reason, note, reported_at`;
 
 interface ReportedCommentRow {
   comment_id: string;
@@ -111,8 +118,9 @@ export class CommentReportsService {
   ) {}
 
   /**
-   * Stores the caller's report of a comment shown to volunteers that they did not write. A second report of it answers
-   * with the first while that is open; once a moderator dismissed it, it opens it again with the new reason and note.
+   * Stores the caller's report of a comment shown to volunteers that they did not write. A second report of it gives
+   * the first its reason and note while that is open (`replayed`); once a moderator dismissed it, it opens it again
+   * with them.
    */
   async report(commentId: string, input: CommentReportInput, user: AuthUser): Promise<CommentReport & { replayed: boolean }> {
     if (user.kind !== 'registered') throw signInTo('report a comment');
@@ -121,9 +129,10 @@ export class CommentReportsService {
     // Hidden, it is handled already; the team, who still see it, are answered as volunteers are (who do not).
     const missing = () => notFound(`Comment ${commentId} among those shown to volunteers`, '/params/id');
     if (comment.hidden_at) throw missing();
-    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, user.id, input.reason, input.note ?? null]);
-    // None stored: the caller's open report (a replay), else the comment was deleted or hidden since it was checked.
-    const [report] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, [commentId, user.id]);
+    const parameters = [commentId, user.id, input.reason, input.note ?? null];
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, parameters);
+    // None stored: the caller's open report (reported again), else the comment was deleted or hidden since it was checked.
+    const [report] = stored ? [stored] : returnedRows<StoredReportRow>(await this.db.query(UPDATE_OPEN, parameters));
     if (!report) throw missing();
     return { ...toView(report), replayed: !stored };
   }

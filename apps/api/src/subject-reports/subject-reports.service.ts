@@ -21,10 +21,23 @@ interface StoredReportRow {
   created_at: Date;
 }
 
-/** Its `reporter_id` is the volunteer's, set by the database (as for a report an earlier release stores). */
+/**
+ * Stores $3's report of subject $2 in workflow $1 (reason $4, note $5). Its `reporter_id` is the volunteer's, set by
+ * the database (as for a report an earlier release stores). A report the volunteer made before and a moderator
+ * dismissed is opened again with the new reason and note; one still open is left to `UPDATE_OPEN`, and no row comes back.
+ */
 const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (workflow_id, subject_id, user_id) DO NOTHING RETURNING id, subject_id, reason, note, created_at`;
-const STORED = 'SELECT id, subject_id, reason, note, created_at FROM subject_reports WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
+  ON CONFLICT (workflow_id, subject_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, updated_at = now(), dismissed_at = NULL, dismissed_by = NULL, dismissal_note = NULL
+  WHERE subject_reports.dismissed_at IS NOT NULL
+  RETURNING id, subject_id, reason, note, created_at`;
+/**
+ * $3's open report of subject $2 in workflow $1 given reason $4 and note $5, the volunteer's latest words: its
+ * `updated_at` moves (a since= download gives it again) when they differ; sent again as it was, it changes nothing.
+ */
+const UPDATE_OPEN = `UPDATE subject_reports SET reason = $4::text, note = $5::text,
+    updated_at = CASE WHEN (reason, note) IS DISTINCT FROM ($4::text, $5::text) THEN now() ELSE updated_at END
+  WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3 AND dismissed_at IS NULL
+  RETURNING id, subject_id, reason, note, created_at`;
 
 interface ReportedSubjectRow {
   subject_id: string;
@@ -121,16 +134,17 @@ export class SubjectReportsService {
 
   /**
    * Stores the caller's report of a subject of the workflow and ends their hold on it, so that others may be served it
-   * at once. A second report of the same subject by the same volunteer stores nothing, and answers with the first.
+   * at once. A second report of the same subject by the same volunteer gives the first its reason and note while that
+   * is open (`replayed`); once a moderator dismissed it, it opens it again with them.
    */
   async report(workflowId: string, input: SubjectReportInput, user: AuthUser): Promise<SubjectReport & { replayed: boolean }> {
     await this.workflows.readable(workflowId, user);
     await subjectLocationsIn(this.db, workflowId, input.subjectId);
-    const parameters = [workflowId, input.subjectId, user.id];
-    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [...parameters, input.reason, input.note ?? null]);
-    const [first] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, parameters);
+    const parameters = [workflowId, input.subjectId, user.id, input.reason, input.note ?? null];
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, parameters);
+    const [report] = stored ? [stored] : returnedRows<StoredReportRow>(await this.db.query(UPDATE_OPEN, parameters));
     await this.assignment.releaseHolds(workflowId, user, [input.subjectId]);
-    return { ...toView(first!), replayed: !stored };
+    return { ...toView(report!), replayed: !stored };
   }
 
   /** A page of the workflow's reported subjects, the most recently first reported first (moderators and researchers). */

@@ -18,6 +18,9 @@ const ONE_WITHOUT_TEXT = `SELECT coalesce(s.external_id, s.id::text) AS example 
 /** The workflow's subjects, and those without text: counted only when some lack it, for the refusal or warning. */
 const SUBJECTS_WITHOUT_TEXT = `SELECT count(*)::int AS subjects, count(*) FILTER (WHERE NOT ${HAS_TEXT})::int AS without ${LINKED_SUBJECTS}`;
 
+/** Whether two lists of subject set ids name the same sets, in any order. */
+export const sameSetIds = (before: string[], after: string[]): boolean => before.length === after.length && before.every((id) => after.includes(id));
+
 /**
  * Whether a save changes what the text check found: it makes a task start from the subject's text that did not, or
  * changes the linked sets. Another save (a rename) is not checked again, as the check reads every subject under the
@@ -25,8 +28,7 @@ const SUBJECTS_WITHOUT_TEXT = `SELECT count(*)::int AS subjects, count(*) FILTER
  */
 export function needsTextCheck(before: WorkflowDefinition, after: WorkflowDefinition, linkedBefore: string[], linkedAfter: string[]): boolean {
   const startedBefore = new Set(correctingTasks(before));
-  const sameSets = linkedBefore.length === linkedAfter.length && linkedBefore.every((id) => linkedAfter.includes(id));
-  return !sameSets || correctingTasks(after).some((key) => !startedBefore.has(key));
+  return !sameSetIds(linkedBefore, linkedAfter) || correctingTasks(after).some((key) => !startedBefore.has(key));
 }
 
 /**

@@ -23,7 +23,7 @@ import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
 import { WORKFLOW_STATS } from './workflow-stats-sql';
-import { needsTextCheck, subjectTextWarnings } from './subject-text';
+import { needsTextCheck, sameSetIds, subjectTextWarnings } from './subject-text';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
 interface NamedSet {
@@ -94,7 +94,11 @@ export class WorkflowsService {
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      const warnings = [...(await this.selectionWarnings(manager, workflow.id, input.definition)), ...(await subjectTextWarnings(manager, workflow.id, input.definition))];
+      const warnings = [
+        ...(await this.selectionWarnings(manager, workflow.id, input.definition)),
+        ...(await unservedEffectWarnings(manager, input.definition)),
+        ...(await subjectTextWarnings(manager, workflow.id, input.definition)),
+      ];
       const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
       const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
       await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
@@ -138,7 +142,12 @@ export class WorkflowsService {
       const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       const textWarnings = needsTextCheck(current, input.definition, linkedBefore, linked) ? await subjectTextWarnings(manager, id, input.definition) : [];
-      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...textWarnings];
+      // Said on creation, and again when what it says may have changed: not at each save of a reworded question.
+      const routingChanged = !isDeepStrictEqual(current.effects, input.definition.effects) || !sameSetIds(linkedBefore, linked);
+      const routingWarnings = routingChanged
+        ? [...(await unservedEffectWarnings(manager, input.definition)), ...(await unservedRoutingWarnings(manager, id, linkedBefore.filter((setId) => !linked.includes(setId))))]
+        : [];
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...routingWarnings, ...textWarnings];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
     });
     if (input.subjectSetIds) for (const listener of this.linksSavedListeners) listener(id);
@@ -445,6 +454,59 @@ export class WorkflowsService {
     }
     return warnings;
   }
+}
+
+/**
+ * Whether subject set `set` is served: linked to a workflow that is not finished (the queue serves nothing of a
+ * finished one; a draft or paused one serves it once opened again).
+ */
+const isServedSql = (set: string) =>
+  `EXISTS (SELECT 1 FROM workflow_subject_sets ws JOIN workflows w ON w.id = ws.workflow_id WHERE ws.subject_set_id = ${set}.id AND w.status <> 'finished')`;
+
+/**
+ * The effects that move subjects into a set no workflow serves: nobody classifies them there, which the researcher may
+ * not know (they forgot to link the next stage's set, or unlinked it), unless the set is only meant to gather them.
+ */
+async function unservedEffectWarnings(manager: EntityManager, { effects }: WorkflowDefinition): Promise<FieldError[]> {
+  if (!effects.length) return [];
+  const unserved: { id: string; name: string }[] = await manager.query(
+    `SELECT ss.id, ss.name FROM subject_sets ss WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')}`,
+    [effects.map((effect) => effect.addToSubjectSet)],
+  );
+  const names = new Map(unserved.map((set) => [set.id, set.name]));
+  return effects.flatMap(({ addToSubjectSet: setId }, index) => {
+    const name = names.get(setId);
+    if (name === undefined) return [];
+    return [
+      {
+        pointer: `/effects/${index}/addToSubjectSet`,
+        message: `names subject set "${name}" (${setId}), which no workflow serves: the subjects this effect moves there are classified no further until the set is linked to the workflow they should go on to (in its subjectSetIds), unless the set is only meant to gather them`,
+      },
+    ];
+  });
+}
+
+/**
+ * The sets the workflow saved no longer serves (`unlinkedSetIds`) that no other workflow does, into which another workflow's
+ * effects move subjects: those are classified no further there, which its researchers may not know. Finishing or
+ * deleting the workflow leaves them so too, but those answers carry no warnings.
+ */
+async function unservedRoutingWarnings(manager: EntityManager, workflowId: string, unlinkedSetIds: string[]): Promise<FieldError[]> {
+  if (!unlinkedSetIds.length) return [];
+  const routing: { set_id: string; set_name: string; workflow_id: string; workflow_name: string }[] = await manager.query(
+    `SELECT DISTINCT ss.id AS set_id, ss.name AS set_name, w.id AS workflow_id, w.name AS workflow_name
+     FROM subject_sets ss
+     JOIN workflows w ON w.project_id = ss.project_id AND w.id <> $2 AND w.status <> 'finished'
+     JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+     WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')}
+       AND v.definition->'effects' @> jsonb_build_array(jsonb_build_object('addToSubjectSet', ss.id::text))
+     ORDER BY ss.name, w.name`,
+    [unlinkedSetIds, workflowId],
+  );
+  return routing.map((row) => ({
+    pointer: '/subjectSetIds',
+    message: `leaves subject set "${row.set_name}" (${row.set_id}) served by no workflow, while workflow "${row.workflow_name}" (${row.workflow_id}) moves subjects into it by its effects: they are classified no further there until a workflow serves the set again`,
+  }));
 }
 
 /** A saved workflow's answer, with what the researcher should know of what they saved, if anything. */

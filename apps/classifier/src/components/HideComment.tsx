@@ -3,6 +3,8 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemAtFields } from '../lib/account';
 import { useClient } from '../lib/clientContext';
+import { type Problem, describeError } from '../lib/errors';
+import { useSaid } from '../lib/said';
 import { useForm } from '../lib/useForm';
 import { ErrorAlert } from './ErrorAlert';
 import { FormField } from './FormField';
@@ -65,6 +67,45 @@ export function HideOnDiscussion({ comment, onHidden }: { comment: SubjectCommen
         {t('lab.discussions.hide')}
       </button>
       {open && <HideComment comment={comment} onHidden={onHidden} onCancel={close} />}
+    </div>
+  );
+}
+
+/**
+ * "Show again" on a subject's discussion page, for the project's moderators and researchers, on a comment hidden from
+ * volunteers, so that one hidden there by mistake is shown again where it was hidden (the lab's lists have it too): no
+ * question asked, hiding it again is as easy; busy (pressed again, nothing more is sent) until the answer comes. Once
+ * shown, `onShown` puts the comment in place, with Hide.
+ */
+export function ShowAgainOnDiscussion({ comment, onShown }: { comment: SubjectComment; onShown(shown: SubjectComment): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [problem, setProblem] = useSaid<Problem>();
+  const [sending, setSending] = useState(false);
+  const showAgain = async () => {
+    if (sending) return;
+    setSending(true);
+    try {
+      await client.unhideComment(comment.id);
+      setProblem(null);
+      onShown({ ...comment, hidden: null });
+    } catch (error) {
+      setProblem(() => describeError(error));
+      setSending(false);
+    }
+  };
+  return (
+    <div className="comment-actions" data-testid="show-comment-again">
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        aria-label={t('talk.showAgainLabel', { name: comment.author.displayName ?? t('talk.formerVolunteer') })}
+        aria-disabled={sending || undefined}
+        onClick={() => void showAgain()}
+      >
+        {t('lab.discussions.showAgain')}
+      </button>
+      <ErrorAlert problem={problem} />
     </div>
   );
 }

@@ -9,7 +9,8 @@ import { ReasonReportForm, type ReportFormWords } from './ReasonReportForm';
 /**
  * "Report" on a comment another volunteer wrote: a small form in the page (why, from a fixed list, and an optional note)
  * that tells the project's moderators. Escape or Cancel closes it, sending closes it too, and focus goes back to the
- * button either way; a polite status beside the button says the report was sent.
+ * button either way; a polite status beside the button says the report was sent (or, the volunteer's earlier report of
+ * it still open, that it now has this reason and note).
  */
 export function ReportComment({ comment }: { comment: SubjectComment }) {
   const { t } = useTranslation();
@@ -41,8 +42,11 @@ export function ReportComment({ comment }: { comment: SubjectComment }) {
         <ReportCommentForm
           comment={comment}
           onCancel={close}
-          onSent={() => {
-            setSent((t) => t('talk.report.sent', { name: comment.author.displayName ?? t('talk.formerVolunteer') }));
+          onSent={(replayed) => {
+            setSent((t) => {
+              const name = comment.author.displayName ?? t('talk.formerVolunteer');
+              return replayed ? t('talk.report.updated', { name }) : t('talk.report.sent', { name });
+            });
             close();
           }}
         />
@@ -54,7 +58,8 @@ export function ReportComment({ comment }: { comment: SubjectComment }) {
   );
 }
 
-function ReportCommentForm({ comment, onCancel, onSent }: { comment: SubjectComment; onCancel(): void; onSent(): void }) {
+/** `onSent(replayed)`: `replayed` when the volunteer's earlier report of the comment is still open, now with this one's reason and note. */
+function ReportCommentForm({ comment, onCancel, onSent }: { comment: SubjectComment; onCancel(): void; onSent(replayed: boolean): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const words: ReportFormWords<CommentReportReason> = {
@@ -70,8 +75,8 @@ function ReportCommentForm({ comment, onCancel, onSent }: { comment: SubjectComm
   };
   const send = async (report: { reason: CommentReportReason; note?: string }): Promise<Saying<string> | null> => {
     try {
-      await client.reportComment(comment.id, report);
-      onSent();
+      const { replayed } = await client.reportComment(comment.id, report);
+      onSent(replayed);
       return null;
     } catch (error) {
       const { detail } = describeError(error);

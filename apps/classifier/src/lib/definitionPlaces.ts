@@ -47,6 +47,7 @@ export function pointerInWords(pointer: string, from = ''): string {
 const API_TERMS: [string, () => string][] = [
   ['(unretire them, POST /workflows/:id/unretire, for more)', () => i18n.t('lab.definitionForm.place.unretire', { section: i18n.t('lab.subjects.retireTitle') })],
   ['flagged after_retirement', () => i18n.t('lab.definitionForm.place.afterRetirement')],
+  ['(in its subjectSetIds)', () => i18n.t('lab.definitionForm.place.servedSets', { section: i18n.t('lab.links.title') })],
 ];
 
 /**

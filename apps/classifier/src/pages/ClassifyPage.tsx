@@ -442,13 +442,15 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
     async (subject: QueuedSubject, { reason, note }: ReportInput): Promise<Saying<Problem> | null> => {
       setProblem(null);
       setNotice(null);
+      let replayed: boolean;
       try {
-        await withTimeout(client.reportSubject(workflowId, { subjectId: subject.id, reason, note }), ON_SCREEN_SUBMIT_MS);
+        ({ replayed } = await withTimeout(client.reportSubject(workflowId, { subjectId: subject.id, reason, note }), ON_SCREEN_SUBMIT_MS));
       } catch (error) {
         return () => describeError(error);
       }
       rememberReported(workflowId, subject.id);
-      saidOnNext.current = { said: (t) => t('classify.reported') };
+      // Reported already (an answer lost on the way, another tab): that report, still open, now says this.
+      saidOnNext.current = { said: (t) => t(replayed ? 'classify.reportUpdated' : 'classify.reported') };
       answered(subject.id);
       return null;
     },
@@ -615,7 +617,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
                 : poll.sending
                   ? t('classify.lastBeingSent', { count: poll.seconds })
                   : poll.comingFrom
-                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => t('subject.quoted', { text: name }))) })
                   : poll.heldBy
                     ? t('classify.othersHoldLast', { count: poll.seconds })
                     : t('classify.lastBeingDecided', { count: poll.seconds })

@@ -9,7 +9,7 @@ import { InlineQuestion } from '../components/InlineQuestion';
 import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
-import { HideOnDiscussion } from '../components/HideComment';
+import { HideOnDiscussion, ShowAgainOnDiscussion } from '../components/HideComment';
 import { ReportComment } from '../components/ReportComment';
 import { ShownSubject } from '../components/SubjectMedia';
 import { problemAtFields, useSession } from '../lib/account';
@@ -221,6 +221,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                     !comment.mine &&
                     !comment.hidden &&
                     (project.role !== null && MODERATION_ROLES.includes(project.role) ? <HideOnDiscussion comment={comment} onHidden={replace} /> : <ReportComment comment={comment} />)}
+                  {!comment.mine && comment.hidden && project.role !== null && MODERATION_ROLES.includes(project.role) && <ShowAgainOnDiscussion comment={comment} onShown={replace} />}
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>

@@ -31,7 +31,7 @@ export function ReportCells<Reason extends string>({ reported, reasons, reasonWo
         {reported.notes.length ? (
           <ul className="lab-report-notes">
             {reported.notes.map((note) => (
-              <li key={`${note.reporter}-${note.reportedAt}`}>“{note.note}”</li>
+              <li key={`${note.reporter}-${note.reportedAt}`}>{t('subject.quoted', { text: note.note })}</li>
             ))}
           </ul>
         ) : (
