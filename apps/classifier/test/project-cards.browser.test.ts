@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { markdownOpening, RENDERED_MARKDOWN_LENGTH } from '@chorus/client';
 import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
@@ -368,8 +369,10 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.close();
   });
 
-  it('keeps a project’s page when its renderer fails on a description quoted thousands deep: the page stays, the description says it could not be shown', async () => {
-    const project = await suite.stack.client.createProject({ title: `Deep ${Date.now()}`, status: 'live', description: `${'>'.repeat(19_990)} deep` });
+  it('shows a description its renderer fails on (quoted thousands deep) as the plain text it is, with no advice to reload', async () => {
+    const description = `${'>'.repeat(RENDERED_MARKDOWN_LENGTH - 20)} deep\n  and on`;
+    expect(description.length).toBeLessThanOrEqual(RENDERED_MARKDOWN_LENGTH); // all of it rendered as Markdown
+    const project = await suite.stack.client.createProject({ title: `Deep ${Date.now()}`, status: 'live', description });
     const { page } = await newcomerPage(suite);
     // The project comes after the renderer's chunk, as it usually does: the description is rendered by the loaded renderer.
     await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
@@ -377,8 +380,26 @@ describe('classifier in a browser: project cards and pages', () => {
       await route.continue();
     });
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await waitToSee(page.locator('.project-page .project-description [role="alert"]'));
+    const shown = page.locator('.project-page .project-description');
+    await waitToSee(shown.locator('.markdown-plain'));
+    expect(await shown.locator('.markdown-plain').evaluate((plain) => [plain.textContent, getComputedStyle(plain).whiteSpace])).toEqual([description, 'pre-wrap']);
+    expect(await shown.locator('[role="alert"], button, blockquote').count()).toBe(0);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(project.title);
+    await page.close();
+  });
+
+  it('renders a long description’s first 5,000 characters as Markdown and the rest as plain text (the parser slows with the square of some texts)', async () => {
+    const description = 'a\n=\n'.repeat(5000); // 20 KB of setext headings: seconds to parse whole
+    const project = await suite.stack.client.createProject({ title: `Setext ${Date.now()}`, status: 'live', description });
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const shown = page.locator('.project-page .project-description');
+    await waitToSee(shown.locator('.markdown-plain'));
+    const rendered = markdownOpening(description, RENDERED_MARKDOWN_LENGTH);
+    expect(rendered.length).toBeLessThanOrEqual(RENDERED_MARKDOWN_LENGTH);
+    expect(await shown.getByRole('heading').count()).toBe(rendered.split('\n=').length - 1);
+    expect(await shown.locator('.markdown-plain').textContent()).toBe(description.slice(rendered.length + 1));
+    expect(errors).toEqual([]);
     await page.close();
   });
 

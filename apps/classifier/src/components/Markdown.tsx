@@ -1,4 +1,5 @@
-import { hashtagParts } from '@chorus/client';
+import { hashtagParts, markdownOpening, RENDERED_MARKDOWN_LENGTH } from '@chorus/client';
+import { Component, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import { Link } from '../lib/router';
 
@@ -51,17 +52,50 @@ function linkHashtags({ pathOf }: { pathOf: (tag: string) => string }) {
   };
 }
 
+/** Text shown as it was written, not as Markdown: its line breaks and spaces kept. */
+function PlainText({ text }: { text: string }) {
+  return <div className="markdown-plain">{text}</div>;
+}
+
+/**
+ * Shows `text` plain if rendering it as Markdown fails (a quote or list nested thousands deep overflows the parser's
+ * call stack): reloading would not help, so the text is shown as it was written rather than an error.
+ */
+class PlainIfFailed extends Component<{ text: string; children: ReactNode }, { failed: boolean; text: string }> {
+  override state = { failed: false, text: this.props.text };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  /** Another text (one being edited) is tried as Markdown again. */
+  static getDerivedStateFromProps(props: { text: string }, state: { text: string }) {
+    return props.text === state.text ? null : { failed: false, text: props.text };
+  }
+
+  override render() {
+    return this.state.failed ? <PlainText text={this.props.text} /> : this.props.children;
+  }
+}
+
 /**
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
  * parsed into the page) and unsafe link targets such as `javascript:` are removed. With `hashtagPath` (a comment's),
- * its #hashtags link to that page of the tag. Its own chunk, loaded on use.
+ * its #hashtags link to that page of the tag. Only its first `RENDERED_MARKDOWN_LENGTH` characters (cut at a line's
+ * end) are rendered, the rest shown plain, as the parser's time grows with the square of some inputs' length. Its own
+ * chunk, loaded on use.
  */
 export default function Markdown({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
+  const rendered = markdownOpening(text, RENDERED_MARKDOWN_LENGTH);
+  const rest = text.slice(rendered.length).replace(/^\n/, '');
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={components} remarkPlugins={hashtagPath ? [[nestHeadings, { firstLevel }], [linkHashtags, { pathOf: hashtagPath }]] : [[nestHeadings, { firstLevel }]]}>
-        {text}
-      </ReactMarkdown>
+      <PlainIfFailed text={rendered}>
+        <ReactMarkdown skipHtml components={components} remarkPlugins={hashtagPath ? [[nestHeadings, { firstLevel }], [linkHashtags, { pathOf: hashtagPath }]] : [[nestHeadings, { firstLevel }]]}>
+          {rendered}
+        </ReactMarkdown>
+      </PlainIfFailed>
+      {rest && <PlainText text={rest} />}
     </div>
   );
 }
