@@ -295,6 +295,48 @@ describe("researchers' reviews of a consensus", () => {
     expect(stored.rows).toEqual(['T0', 'T1', 'T2'].map((task) => ({ task, approved_consensus: shown[task]!.answer })));
   });
 
+  it('says an approval’s consensus changed only when its answer did: a re-aggregation storing the same choices in another order changed nothing', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Flags' });
+    const {
+      subjectIds: [flag],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'flag', locations: [{ type: 'text' as const, text: 'A flag' }] }]);
+    const listing = (colours: string[]) => ({
+      name: 'Flags',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple' as const, question: 'Which colours?', answers: colours.map((value) => ({ value, label: value })) } },
+      retirement: { rule: 'count' as const, count: 20 },
+      subjectSetIds: [set.id],
+    });
+    const { id } = await stack.client.createWorkflow(projectId, listing(['red', 'blue', 'green']));
+    await stack.client.activateWorkflow(id);
+    /** `volunteers` more guests tick `colours`, aggregated. */
+    const ticked = async (colours: string[], volunteers: number, workflowVersion: number) => {
+      for (let each = 0; each < volunteers; each += 1) {
+        const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+        await volunteer.classify({ workflowId: id, workflowVersion, subjectId: flag!, annotations: [{ task: 'T0', value: colours }] }, randomUUID());
+      }
+      await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    };
+    /** The subject's review of T0 on its page and in the list, and its consensus answer now. */
+    const reviewed = async () => {
+      const { consensus, reviews } = await stack.client.subjectResult(id, flag!);
+      const listed = (await stack.client.subjectResults(id)).subjects.find((subject) => subject.id === flag)?.reviews.T0;
+      expect(listed).toEqual(reviews.T0);
+      return { answer: consensus.T0?.answer, value: reviews.T0?.value, consensusChanged: reviews.T0?.consensusChanged };
+    };
+    await ticked(['red', 'blue'], 2, 1);
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'red;blue')).toMatchObject({ value: ['red', 'blue'], consensusChanged: false });
+    // A version listing the colours in another order, and the workflow computed again: its consensus stores them so.
+    const { version } = await stack.client.updateWorkflow(id, listing(['blue', 'red', 'green']));
+    const run = await stack.client.reaggregate(id);
+    await until(async () => (await stack.client.reaggregation(id, run.id)).state === 'completed', 'the re-aggregation');
+    expect(await reviewed()).toEqual({ answer: 'blue;red', value: ['red', 'blue'], consensusChanged: false });
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'red;blue')).toMatchObject({ value: ['red', 'blue'], consensusChanged: false }); // a replay
+    // Three more volunteers see blue alone: red is no longer in the answer.
+    await ticked(['blue'], 3, version);
+    expect(await reviewed()).toEqual({ answer: 'blue', value: ['red', 'blue'], consensusChanged: true });
+  });
+
   it('refuses a consensus approved that is not text, or sent with a correction, naming it, and stores nothing', async () => {
     const before = await stack.client.subjectResult(workflowId, idOf.c!);
     for (const body of [{ consensus: 3 }, { consensus: null }, { consensus: ['yes'] }, { consensus: 'yes', value: 'no' }]) {

@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, consensusDefinitions, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -125,7 +125,7 @@ export class ConsensusReviewsService {
 
   private async reviewOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<ConsensusReview> {
     const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
-    return toReview(row!);
+    return toReview(row!, await consensusDefinitions(this.versions, workflowId, [row!]));
   }
 
   /**
