@@ -1,14 +1,13 @@
-import { markdownOpening } from '@chorus/client';
-import { LISTED_MARKDOWN_LENGTH, listedDescriptionOf } from '../src/common/plain-text';
+import { LISTED_MARKDOWN_LENGTH, listedDescriptionOf, markdownOpening } from '../src/common/plain-text';
 
 it('reads no more of a description than its first 1,000 characters, cut at the end of a line, whatever follows', () => {
   const setext = 'a\n=\n'.repeat(5000); // 20 KB that the parser takes 27 s over whole
-  const opening = markdownOpening(setext, LISTED_MARKDOWN_LENGTH);
+  const opening = markdownOpening(setext);
   expect(opening.length).toBeLessThanOrEqual(LISTED_MARKDOWN_LENGTH);
   expect(setext.startsWith(`${opening}\n`)).toBe(true);
-  expect(markdownOpening('word '.repeat(4000), LISTED_MARKDOWN_LENGTH)).toHaveLength(LISTED_MARKDOWN_LENGTH);
-  expect(markdownOpening(`${'x'.repeat(999)}🦉 more`, LISTED_MARKDOWN_LENGTH)).toBe('x'.repeat(999)); // not half of the owl
-  expect(markdownOpening('A short one.\n\nTwo lines.', LISTED_MARKDOWN_LENGTH)).toBe('A short one.\n\nTwo lines.');
+  expect(markdownOpening('word '.repeat(4000))).toHaveLength(LISTED_MARKDOWN_LENGTH);
+  expect(markdownOpening(`${'x'.repeat(999)}🦉 more`)).toBe('x'.repeat(999)); // not half of the owl
+  expect(markdownOpening('A short one.\n\nTwo lines.')).toBe('A short one.\n\nTwo lines.');
 });
 
 it('lists a description as the plain words of its opening, with "…" when it had more, and nests of any depth', () => {

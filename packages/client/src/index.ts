@@ -6,4 +6,3 @@ export * from './page-policy';
 export * from './hashtags';
 export * from './mentions';
 export * from './languages';
-export * from './markdown';

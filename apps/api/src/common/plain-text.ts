@@ -1,4 +1,4 @@
-import { LISTED_DESCRIPTION_LENGTH, markdownOpening } from '@chorus/client';
+import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 
 /** The part of a Markdown syntax tree's node its words are in. */
@@ -57,13 +57,25 @@ function plainTextOf(markdown: string): string {
 }
 
 /**
+ * At most `LISTED_MARKDOWN_LENGTH` characters of Markdown, cut at the end of a line in its second half where there is
+ * one (a heading's line end before a long paragraph would leave the heading alone), never in half of a character.
+ */
+export function markdownOpening(markdown: string): string {
+  if (markdown.length <= LISTED_MARKDOWN_LENGTH) return markdown;
+  const lineEnd = markdown.lastIndexOf('\n', LISTED_MARKDOWN_LENGTH);
+  if (lineEnd > LISTED_MARKDOWN_LENGTH / 2) return markdown.slice(0, lineEnd);
+  const inHalf = /[\ud800-\udbff]/.test(markdown[LISTED_MARKDOWN_LENGTH - 1]!);
+  return markdown.slice(0, inHalf ? LISTED_MARKDOWN_LENGTH - 1 : LISTED_MARKDOWN_LENGTH);
+}
+
+/**
  * What the project list shows of a description: the first `LISTED_DESCRIPTION_LENGTH` characters of its opening's
  * plain text, cut after a word with "…" when there is more; counted in code points, so that an emoji or a character
  * beyond the basic plane is never cut in half. Kept with the project when its description is written (a page of 500
  * projects would otherwise parse 500 descriptions on every request).
  */
 export function listedDescriptionOf(markdown: string): string {
-  const read = markdownOpening(markdown, LISTED_MARKDOWN_LENGTH);
+  const read = markdownOpening(markdown);
   const words = plainTextOf(read);
   const characters = Array.from(words);
   if (characters.length <= LISTED_DESCRIPTION_LENGTH) return read.length < markdown.length ? `${words}…` : words;
