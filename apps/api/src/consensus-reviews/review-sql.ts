@@ -2,6 +2,7 @@ import type { ConsensusReview, ProjectRole } from '@chorus/client';
 import { type WorkflowDefinition, sameConsensusAnswer } from '@chorus/tasks';
 import { ProblemException } from '../common/problem';
 import { takenDownSql } from '../retirement/retired-by-sql';
+import type { EntityManager } from 'typeorm';
 import type { WorkflowVersions } from '../workflows/workflow-versions';
 
 /**
@@ -31,25 +32,33 @@ export type ConsensusDefinitions = ReadonlyMap<number, WorkflowDefinition | unde
 
 /**
  * The definitions `toReview` reads the approvals in `rows` by: those of the versions whose consensus answers are not
- * stored as the text approved (each version read once per process).
+ * stored as the text approved (each version read once per process; through `manager` in a transaction).
  */
-export async function consensusDefinitions(versions: WorkflowVersions, workflowId: string, rows: readonly ReviewRow[]): Promise<ConsensusDefinitions> {
+export async function consensusDefinitions(versions: WorkflowVersions, workflowId: string, rows: readonly ReviewRow[], manager?: EntityManager): Promise<ConsensusDefinitions> {
   const numbers = new Set(rows.flatMap((row) => (row.consensus_differs?.version != null ? [row.consensus_differs.version] : [])));
-  return new Map(await Promise.all([...numbers].map(async (version) => [version, await versions.definition(workflowId, version)] as const)));
+  return new Map(await Promise.all([...numbers].map(async (version) => [version, await versions.definition(workflowId, version, manager)] as const)));
+}
+
+/**
+ * Whether two consensus answers of the task `key` (as stored) are the same answer, by their content, as the workflow
+ * version the consensus was computed with defines the task (`definition`), not the current version: a set of choices,
+ * tags or marks in another order, or a form's fields, is the same answer (`sameConsensusAnswer`). A task that version
+ * has not is compared as text. Both an approval's check against the answer shown and a review's `consensusChanged`.
+ */
+export function sameAnswerOf(definition: WorkflowDefinition | undefined, key: string, one: string, other: string): boolean {
+  const task = definition && Object.hasOwn(definition.tasks, key) ? definition.tasks[key] : undefined;
+  return task ? sameConsensusAnswer(task, one, other) : one === other;
 }
 
 /**
  * Whether an approval's consensus answer is no longer the consensus's: its text differs, and it is not the same answer
- * written otherwise, as the task of the version that computed it compares them (`sameConsensusAnswer`, as an approval
- * is checked against the answer shown): a re-aggregation that stores a set of choices or marks in another order
- * changed nothing. A task that version has not is compared as text.
+ * written otherwise (`sameAnswerOf`): a re-aggregation that stores a set of choices or marks in another order changed
+ * nothing; a tie or no consensus since did.
  */
-function consensusChanged({ task: key, consensus_differs: differs }: ReviewRow, definitions: ConsensusDefinitions): boolean {
+export function consensusChanged({ task: key, consensus_differs: differs }: ReviewRow, definitions: ConsensusDefinitions): boolean {
   if (!differs) return false;
   if (differs.approved === null || differs.now === null || differs.version === null) return true;
-  const tasks = definitions.get(differs.version)?.tasks;
-  const task = tasks && Object.hasOwn(tasks, key) ? tasks[key] : undefined;
-  return !task || !sameConsensusAnswer(task, differs.approved, differs.now);
+  return !sameAnswerOf(definitions.get(differs.version), key, differs.approved, differs.now);
 }
 
 /**
