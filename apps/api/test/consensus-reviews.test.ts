@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, problemSchema, subjectResultDetailSchema } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, type WorkflowInput, problemSchema, subjectResultDetailSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type TestAccount, newMember } from '../../../test/support/accounts';
@@ -293,6 +293,76 @@ describe("researchers' reviews of a consensus", () => {
     expect(await stack.client.approveConsensus(id, card!, 'T0', shown.T0!.answer!.normalize('NFD'))).toMatchObject({ state: 'approved', value: 'Zoé Müller' });
     const stored = await stack.db.query('SELECT task, approved_consensus FROM consensus_reviews WHERE workflow_id = $1 ORDER BY task', [id]);
     expect(stored.rows).toEqual(['T0', 'T1', 'T2'].map((task) => ({ task, approved_consensus: shown[task]!.answer })));
+  });
+
+  it('says an approval’s consensus changed only when its answer did: a re-aggregation storing the same choices in another order changed nothing', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Flags' });
+    const {
+      subjectIds: [flag],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'flag', locations: [{ type: 'text' as const, text: 'A flag' }] }]);
+    const listing = (colours: string[]) => ({
+      name: 'Flags',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple' as const, question: 'Which colours?', answers: colours.map((value) => ({ value, label: value })) } },
+      retirement: { rule: 'count' as const, count: 20 },
+      subjectSetIds: [set.id],
+    });
+    const { id } = await stack.client.createWorkflow(projectId, listing(['red', 'blue', 'green']));
+    await stack.client.activateWorkflow(id);
+    /** `volunteers` more guests tick `colours`, aggregated. */
+    const ticked = async (colours: string[], volunteers: number, workflowVersion: number) => {
+      for (let each = 0; each < volunteers; each += 1) {
+        const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+        await volunteer.classify({ workflowId: id, workflowVersion, subjectId: flag!, annotations: [{ task: 'T0', value: colours }] }, randomUUID());
+      }
+      await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    };
+    /** The subject's review of T0 on its page and in the list, and its consensus answer now. */
+    const reviewed = async () => {
+      const { consensus, reviews } = await stack.client.subjectResult(id, flag!);
+      const listed = (await stack.client.subjectResults(id)).subjects.find((subject) => subject.id === flag)?.reviews.T0;
+      expect(listed).toEqual(reviews.T0);
+      return { answer: consensus.T0?.answer, value: reviews.T0?.value, consensusChanged: reviews.T0?.consensusChanged };
+    };
+    await ticked(['red', 'blue'], 2, 1);
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'red;blue')).toMatchObject({ value: ['red', 'blue'], consensusChanged: false });
+    // A version listing the colours in another order, and the workflow computed again: its consensus stores them so.
+    const { version } = await stack.client.updateWorkflow(id, listing(['blue', 'red', 'green']));
+    const run = await stack.client.reaggregate(id);
+    await until(async () => (await stack.client.reaggregation(id, run.id)).state === 'completed', 'the re-aggregation');
+    expect(await reviewed()).toEqual({ answer: 'blue;red', value: ['red', 'blue'], consensusChanged: false });
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'red;blue')).toMatchObject({ value: ['red', 'blue'], consensusChanged: false }); // a replay
+    // Three more volunteers see blue alone: red is no longer in the answer.
+    await ticked(['blue'], 3, version);
+    expect(await reviewed()).toEqual({ answer: 'blue', value: ['red', 'blue'], consensusChanged: true });
+  });
+
+  it('checks an approval’s answer shown as the consensus’s own workflow version defines the task, not the current version', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Flags again' });
+    const {
+      subjectIds: [flag],
+    } = await stack.client.addSubjects(set.id, [{ externalId: 'flag', locations: [{ type: 'text' as const, text: 'A flag' }] }]);
+    const answers = ['red', 'blue'].map((value) => ({ value, label: value }));
+    const withT0 = (T0: WorkflowInput['tasks'][string]) => ({ name: 'Flags again', firstTask: 'T0', tasks: { T0 }, retirement: { rule: 'count' as const, count: 20 }, subjectSetIds: [set.id] });
+    const { id } = await stack.client.createWorkflow(projectId, withT0({ type: 'multiple' as const, question: 'Which colours?', answers }));
+    await stack.client.activateWorkflow(id);
+    for (let each = 0; each < 2; each += 1) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: flag!, annotations: [{ task: 'T0', value: ['red', 'blue'] }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    // Version 2 asks for one colour, and the workflow is computed again. The approval comes while the run has not
+    // reached the subject yet: its consensus as version 1 computed it (a set of choices, in any order), put back here.
+    const columns = 'answer, result, votes, algorithm, workflow_version';
+    const { rows: computedWithVersion1 } = await stack.db.query(`SELECT ${columns} FROM consensus WHERE workflow_id = $1 AND task = 'T0'`, [id]);
+    const run = (await stack.client.updateWorkflow(id, withT0({ type: 'single' as const, question: 'Which colour?', answers }))).reaggregation;
+    await until(async () => (await stack.client.reaggregation(id, run!.id)).state === 'completed', 'the re-aggregation');
+    await stack.db.query(`UPDATE consensus c SET (${columns}) = (v.answer, v.result, v.votes, v.algorithm, v.workflow_version) FROM jsonb_populate_record(NULL::consensus, $2) v WHERE c.workflow_id = $1 AND c.task = 'T0'`, [id, computedWithVersion1[0]]);
+    expect((await stack.client.subjectResult(id, flag!)).consensus.T0?.answer).toBe('red;blue');
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false });
+    expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false }); // a replay
+    const refused = await refusal(stack.client.approveConsensus(id, flag!, 'T0', 'red'));
+    expect([refused?.status, refused?.problem.consensus]).toEqual([409, 'red;blue']);
   });
 
   it('refuses a consensus approved that is not text, or sent with a correction, naming it, and stores nothing', async () => {

@@ -368,17 +368,43 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.close();
   });
 
-  it('keeps a project’s page when its renderer fails on a description quoted thousands deep: the page stays, the description says it could not be shown', async () => {
-    const project = await suite.stack.client.createProject({ title: `Deep ${Date.now()}`, status: 'live', description: `${'>'.repeat(19_990)} deep` });
-    const { page } = await newcomerPage(suite);
-    // The project comes after the renderer's chunk, as it usually does: the description is rendered by the loaded renderer.
-    await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await route.continue();
-    });
+  it('keeps a project’s page whatever the depth of a quote or list in its description, showing its text rendered or plain, never an error', async () => {
+    for (const description of [`${'>'.repeat(1_500)} deep`, `${'>'.repeat(3_000)} deep`, `${'>'.repeat(4_980)} deep\n  and on`, `${'- '.repeat(3_000)}deep`]) {
+      const project = await suite.stack.client.createProject({ title: `Deep ${Date.now()}`, status: 'live', description });
+      const { page, errors } = await newcomerPage(suite);
+      // The project comes after the renderer's chunk, as it usually does: the description is rendered by the loaded renderer.
+      await page.route(`**/api/v1/projects/${project.slug}`, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+      const shown = page.locator('.project-page .project-description');
+      await waitToSee(shown.getByText('deep'));
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(project.title);
+      expect(await shown.locator('[role="alert"], button').count()).toBe(0);
+      const plain = shown.locator('.markdown-plain');
+      if ((await plain.count()) > 0) expect(await plain.evaluate((element) => [element.textContent, getComputedStyle(element).whiteSpace])).toEqual([description, 'pre-wrap']);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('renders a long description whole as Markdown, chunk by chunk, its reference links resolved anywhere, and only a block too long to render plain', async () => {
+    const parts = Array.from({ length: 40 }, (_, n) => `## Part ${n}\n\nSome **words** of part ${n}, from [the archive][Archive], a part among many of the guide:\n\n- one\n\n  more of one\n- two\n`);
+    const setext = 'a\n=\n'.repeat(1_500); // one block of 6,000 characters the parser takes seconds over
+    const description = ['# Guide', '[archive]: https://example.org/archive', ...parts, setext].join('\n\n');
+    expect(description.length).toBeGreaterThan(2 * 5_000); // three chunks and more
+    const project = await suite.stack.client.createProject({ title: `Long ${Date.now()}`, status: 'live', description });
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
-    await waitToSee(page.locator('.project-page .project-description [role="alert"]'));
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(project.title);
+    const shown = page.locator('.project-page .project-description');
+    await waitToSee(shown.getByRole('heading', { level: 3, name: 'Part 39' }));
+    expect(await shown.getByRole('heading', { level: 3 }).count()).toBe(40);
+    expect(await shown.locator('strong').count()).toBe(40);
+    expect(new Set(await shown.getByRole('link', { name: 'the archive' }).evaluateAll((links) => links.map((link) => link.getAttribute('href'))))).toEqual(new Set(['https://example.org/archive']));
+    expect(await shown.getByRole('link', { name: 'the archive' }).count()).toBe(40);
+    expect(await shown.locator('.markdown-plain').allTextContents()).toEqual([setext]);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

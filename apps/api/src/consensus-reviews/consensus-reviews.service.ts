@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type SubjectLocation, type Task, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer, sameConsensusAnswer } from '@chorus/tasks';
+import { type SubjectLocation, type Task, type WorkflowDefinition, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, consensusDefinitions, noSubjectFor, sameAnswerOf, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -56,6 +56,20 @@ const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND s
 
 /** The consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
 const OWN_APPROVAL = "SELECT approved_consensus FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
+
+/** A task's consensus row: its answer, the workflow version that computed it, whether it has an answer to approve or is a tie. */
+interface ConsensusRow {
+  answer: string | null;
+  workflow_version: number | null;
+  approvable: boolean;
+  tie: boolean;
+}
+
+/** A task's consensus (`row`, undefined: none) and the definition of the version that computed it (`consensusOf`). */
+interface TaskConsensus {
+  row: ConsensusRow | undefined;
+  definition: WorkflowDefinition | undefined;
+}
 
 /**
  * An approval of an answer shown that is not the task's consensus answer any more: `now`, given as the problem's
@@ -113,8 +127,9 @@ export class ConsensusReviewsService {
         await this.refuseOthersReview(manager, workflowId, subjectId, taskKey, user);
       }
       if (corrected !== null) await this.requireImageForMarks(manager, subjectId, taskKey, task, corrected);
-      if (seen !== undefined && (await this.approvedAlready(manager, workflowId, subjectId, taskKey, task, user, seen))) return this.reviewOf(manager, workflowId, subjectId, taskKey);
-      const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey, task, seen) : null;
+      const consensus = await this.consensusOf(manager, workflowId, subjectId, taskKey);
+      if (seen !== undefined && (await this.approvedAlready(manager, workflowId, subjectId, taskKey, consensus, user, seen))) return this.reviewOf(manager, workflowId, subjectId, taskKey);
+      const approved = corrected === null ? requireConsensusAnswer(taskKey, consensus, seen) : null;
       const review =
         approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
       const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id, role]));
@@ -125,16 +140,30 @@ export class ConsensusReviewsService {
 
   private async reviewOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<ConsensusReview> {
     const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
-    return toReview(row!);
+    return toReview(row!, await consensusDefinitions(this.versions, workflowId, [row!], manager));
   }
 
   /**
    * Whether the caller's approval of the task is there already, of `seen`: a replay, answered as the first approval
    * was (its answer kept), though later votes changed the consensus since.
    */
-  private async approvedAlready(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, task: Task, user: AuthUser, seen: string): Promise<boolean> {
+  private async approvedAlready(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, consensus: TaskConsensus, user: AuthUser, seen: string): Promise<boolean> {
     const [own] = await manager.query<{ approved_consensus: string }[]>(OWN_APPROVAL, [workflowId, subjectId, taskKey, user.id]);
-    return own !== undefined && sameConsensusAnswer(task, own.approved_consensus, seen);
+    return own !== undefined && sameAnswerOf(consensus.definition, taskKey, own.approved_consensus, seen);
+  }
+
+  /**
+   * The task's consensus for the subject (undefined: none), read under the subject's row lock, which aggregation takes
+   * too, with the definition of the workflow version it was computed with: an answer approved or shown is compared with
+   * it as that version defines the task (`sameAnswerOf`), as the reviews listed are, not as the current version does.
+   * The definition is read through the transaction's manager, on its connection.
+   */
+  private async consensusOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<TaskConsensus> {
+    const [row] = await manager.query<ConsensusRow[]>(
+      `SELECT c.answer, c.workflow_version, ${APPROVABLE} AS approvable, ${TIE} AS tie FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
+      [workflowId, subjectId, taskKey],
+    );
+    return { row, definition: row?.workflow_version == null ? undefined : await this.versions.definition(workflowId, row.workflow_version, manager) };
   }
 
   /**
@@ -224,23 +253,19 @@ export class ConsensusReviewsService {
     const locked = await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, subjectId]);
     return locked.length > 0;
   }
+}
 
-  /**
-   * The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach
-   * has none (422 naming `/value`). Read under the subject's row lock, which aggregation takes too: `seen`, the answer
-   * the caller was shown, must still be it (`consensus-changed`), a tie since included; a task that has no consensus
-   * answer to approve otherwise is answered as without `seen`, as it cannot be one that changed.
-   */
-  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, task: Task, seen: string | undefined): Promise<string> {
-    const [consensus] = await manager.query<{ answer: string | null; approvable: boolean; tie: boolean }[]>(
-      `SELECT c.answer, ${APPROVABLE} AS approvable, ${TIE} AS tie FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
-      [workflowId, subjectId, taskKey],
-    );
-    if (consensus?.approvable) {
-      if (seen === undefined || sameConsensusAnswer(task, consensus.answer!, seen)) return consensus.answer!;
-      throw consensusChanged(taskKey, consensus.answer);
-    }
-    if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
-    throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
+/**
+ * The consensus answer to approve, as stored (`consensusOf`): a tie, a task nobody answered or one the consensus path
+ * does not reach has none (422 naming `/value`). `seen`, the answer the caller was shown, must still be it
+ * (`consensus-changed`), a tie since included; a task that has no consensus answer to approve otherwise is answered as
+ * without `seen`, as it cannot be one that changed.
+ */
+function requireConsensusAnswer(taskKey: string, { row: consensus, definition }: TaskConsensus, seen: string | undefined): string {
+  if (consensus?.approvable) {
+    if (seen === undefined || sameAnswerOf(definition, taskKey, consensus.answer!, seen)) return consensus.answer!;
+    throw consensusChanged(taskKey, consensus.answer);
   }
+  if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
+  throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
 }

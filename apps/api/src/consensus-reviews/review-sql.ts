@@ -1,43 +1,92 @@
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
+import { type WorkflowDefinition, sameConsensusAnswer } from '@chorus/tasks';
 import { ProblemException } from '../common/problem';
 import { takenDownSql } from '../retirement/retired-by-sql';
+import type { EntityManager } from 'typeorm';
+import type { WorkflowVersions } from '../workflows/workflow-versions';
 
-/** A stored review with its reviewer's display name and role then, and whether the consensus answer approved is no longer the consensus's. */
+/**
+ * An approval whose consensus answer is not stored as the same text now: the answer approved, as stored then, and the
+ * task's consensus answer now (null: a tie, or none), with the workflow version it was computed with.
+ */
+interface DifferentText {
+  approved: string | null;
+  now: string | null;
+  version: number | null;
+}
+
+/** A stored review with its reviewer's display name and role then, and, for an approval, the consensus answer's text now if not the one approved. */
 export interface ReviewRow {
   task: string;
   state: ConsensusReview['state'];
   value: unknown;
-  consensus_changed: boolean;
+  consensus_differs: DifferentText | null;
   reviewed_by: string;
   reviewer_name: string | null;
   reviewed_by_role: ProjectRole | null;
   reviewed_at: Date | string;
 }
 
+/** The definitions of the workflow's versions, by version, that its consensus answers were computed with. */
+export type ConsensusDefinitions = ReadonlyMap<number, WorkflowDefinition | undefined>;
+
+/**
+ * The definitions `toReview` reads the approvals in `rows` by: those of the versions whose consensus answers are not
+ * stored as the text approved (each version read once per process; through `manager` in a transaction).
+ */
+export async function consensusDefinitions(versions: WorkflowVersions, workflowId: string, rows: readonly ReviewRow[], manager?: EntityManager): Promise<ConsensusDefinitions> {
+  const numbers = new Set(rows.flatMap((row) => (row.consensus_differs?.version != null ? [row.consensus_differs.version] : [])));
+  return new Map(await Promise.all([...numbers].map(async (version) => [version, await versions.definition(workflowId, version, manager)] as const)));
+}
+
+/**
+ * Whether two consensus answers of the task `key` (as stored) are the same answer, by their content, as the workflow
+ * version the consensus was computed with defines the task (`definition`), not the current version: a set of choices,
+ * tags or marks in another order, or a form's fields, is the same answer (`sameConsensusAnswer`). A task that version
+ * has not is compared as text. Both an approval's check against the answer shown and a review's `consensusChanged`.
+ */
+export function sameAnswerOf(definition: WorkflowDefinition | undefined, key: string, one: string, other: string): boolean {
+  const task = definition && Object.hasOwn(definition.tasks, key) ? definition.tasks[key] : undefined;
+  return task ? sameConsensusAnswer(task, one, other) : one === other;
+}
+
+/**
+ * Whether an approval's consensus answer is no longer the consensus's: its text differs, and it is not the same answer
+ * written otherwise (`sameAnswerOf`): a re-aggregation that stores a set of choices or marks in another order changed
+ * nothing; a tie or no consensus since did.
+ */
+export function consensusChanged({ task: key, consensus_differs: differs }: ReviewRow, definitions: ConsensusDefinitions): boolean {
+  if (!differs) return false;
+  if (differs.approved === null || differs.now === null || differs.version === null) return true;
+  return !sameAnswerOf(definitions.get(differs.version), key, differs.approved, differs.now);
+}
+
 /**
  * A review as the caller sees it: to a reviewer (`reviewerId`, their id), another reviewer's review names its role
  * only, as reviewers are volunteers, whom a reviewer sees by no name nor id; a researcher's names them, a team member.
+ * `definitions`: those of `consensusDefinitions`.
  */
-export const toReview = (row: ReviewRow, reviewerId?: string): ConsensusReview => {
+export const toReview = (row: ReviewRow, definitions: ConsensusDefinitions, reviewerId?: string): ConsensusReview => {
   const anotherReviewers = reviewerId !== undefined && row.reviewed_by_role === 'reviewer' && row.reviewed_by !== reviewerId;
   return {
     task: row.task,
     state: row.state,
     value: row.value,
-    consensusChanged: row.consensus_changed,
+    consensusChanged: consensusChanged(row, definitions),
     reviewedBy: anotherReviewers ? { memberId: null, name: null, role: row.reviewed_by_role } : { memberId: row.reviewed_by, name: row.reviewer_name, role: row.reviewed_by_role },
     reviewedAt: new Date(row.reviewed_at).toISOString(),
   };
 };
 
 /**
- * An approval (`r`) whose consensus answer has changed since (later votes, a re-aggregation): the task's consensus
- * (`c`, joined on the review) no longer stores the answer approved.
+ * An approval (`r`) whose task's consensus (`c`, joined on the review) does not store the text approved (later votes,
+ * a re-aggregation), as a `DifferentText`; else null. Whether it is another answer is the task type's to say (`consensusChanged`).
  */
-const CONSENSUS_CHANGED = "r.state = 'approved' AND c.answer IS DISTINCT FROM r.approved_consensus";
+const CONSENSUS_DIFFERS = `CASE WHEN r.state = 'approved' AND c.answer IS DISTINCT FROM r.approved_consensus
+    THEN jsonb_build_object('approved', r.approved_consensus, 'now', c.answer, 'version', c.workflow_version) END`;
 
 /** A `ReviewRow`'s columns, of the review `r`, its reviewer `u` and the task's consensus `c`. */
-export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_CHANGED} AS consensus_changed, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_by_role, r.reviewed_at`;
+export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_DIFFERS} AS consensus_differs, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_by_role, r.reviewed_at`;
 
 /** The reviews of the hot row `alias`'s subject, as `reviews_of.reviews`: a list of `ReviewRow`s in task order (null: none). */
 export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (

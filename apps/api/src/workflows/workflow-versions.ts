@@ -4,7 +4,7 @@ import type { WorkflowVersionSummary } from '@chorus/client';
 import { versionChanges } from '@chorus/consensus';
 import { WorkflowDefinitionCache } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 interface VersionRow {
   version: number;
@@ -38,8 +38,9 @@ export class WorkflowVersions {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  definition(workflowId: string, version: number): Promise<WorkflowDefinition | undefined> {
-    return this.cache.of(this.db, workflowId, version);
+  /** The version's definition, read (once) through `db`: a transaction's manager, so as not to take a second connection. */
+  definition(workflowId: string, version: number, db: DataSource | EntityManager = this.db): Promise<WorkflowDefinition | undefined> {
+    return this.cache.of(db, workflowId, version);
   }
 
   /**

@@ -1,5 +1,7 @@
 import { hashtagParts } from '@chorus/client';
-import ReactMarkdown, { type Components } from 'react-markdown';
+import { Component, type ReactNode, useMemo } from 'react';
+import ReactMarkdown, { type Components, type Options } from 'react-markdown';
+import { markdownChunks, type MarkdownChunk } from '../lib/markdownChunks';
 import { Link } from '../lib/router';
 
 /** The class of a #hashtag's link (`linkHashtags`). */
@@ -24,11 +26,14 @@ function headingsOf(node: MarkdownNode): MarkdownNode[] {
   return [...(node.type === 'heading' ? [node] : []), ...(node.children ?? []).flatMap(headingsOf)];
 }
 
-/** A remark plugin: shifts every heading so that the text's highest one is `firstLevel` (at most h6). */
-function nestHeadings({ firstLevel }: { firstLevel: number }) {
+/**
+ * A remark plugin: shifts every heading so that the text's highest one (`top`, of the whole text a chunk is of) is
+ * `firstLevel` (at most h6).
+ */
+function nestHeadings({ firstLevel, top: textTop }: { firstLevel: number; top: number | null }) {
   return (tree: MarkdownNode) => {
     const headings = headingsOf(tree);
-    const top = Math.min(...headings.map((heading) => heading.depth!));
+    const top = Math.min(textTop ?? Infinity, ...headings.map((heading) => heading.depth!));
     for (const heading of headings) heading.depth = Math.min(6, firstLevel + heading.depth! - top);
   };
 }
@@ -51,17 +56,75 @@ function linkHashtags({ pathOf }: { pathOf: (tag: string) => string }) {
   };
 }
 
+/** Text shown as it was written, not as Markdown: its line breaks and spaces kept. */
+function PlainText({ text }: { text: string }) {
+  return <div className="markdown-plain">{text}</div>;
+}
+
+/** Whether rendering failed as the call stack overflowed (Firefox names it InternalError): the text is too deep to render. */
+const overflowed = (error: unknown) => error instanceof RangeError || (error instanceof Error && error.name === 'InternalError');
+
+/**
+ * Shows `text` plain if rendering it as Markdown overflows the call stack (a quote or list nested thousands deep that
+ * `markdownChunks` let through): reloading would not help, so the text is shown as it was written rather than an
+ * error. Another error goes on to the boundary around it.
+ */
+class PlainIfFailed extends Component<{ text: string; children: ReactNode }, { error: unknown; text: string }> {
+  override state: { error: unknown; text: string } = { error: null, text: this.props.text };
+
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
+  }
+
+  /** Another text (one being edited) is tried as Markdown again. */
+  static getDerivedStateFromProps(props: { text: string }, state: { text: string }) {
+    return props.text === state.text ? null : { error: null, text: props.text };
+  }
+
+  override render() {
+    if (this.state.error === null) return this.props.children;
+    if (!overflowed(this.state.error)) throw this.state.error;
+    return <PlainText text={this.props.text} />;
+  }
+}
+
+/** The remark plugins a text's chunks are rendered with. */
+type Plugins = NonNullable<Options['remarkPlugins']>;
+
+/** One chunk of a text (`markdownChunks`) as it is shown. */
+function Chunk({ chunk, remarkPlugins }: { chunk: MarkdownChunk; remarkPlugins: Plugins }) {
+  if (chunk.kind === 'plain') return <PlainText text={chunk.text} />;
+  if (chunk.kind === 'code')
+    return (
+      <pre>
+        <code>{chunk.text}</code>
+      </pre>
+    );
+  return (
+    <PlainIfFailed text={chunk.text}>
+      <ReactMarkdown skipHtml components={components} remarkPlugins={remarkPlugins}>
+        {chunk.source}
+      </ReactMarkdown>
+    </PlainIfFailed>
+  );
+}
+
 /**
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
  * parsed into the page) and unsafe link targets such as `javascript:` are removed. With `hashtagPath` (a comment's),
- * its #hashtags link to that page of the tag. Its own chunk, loaded on use.
+ * its #hashtags link to that page of the tag. Rendered in chunks of a few thousand characters (`markdownChunks`), as
+ * the parser's time grows with the square of some inputs' length. Its own chunk, loaded on use.
  */
 export default function Markdown({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
+  const { chunks, topHeading } = useMemo(() => markdownChunks(text), [text]);
+  const nesting: Plugins[number] = [nestHeadings, { firstLevel, top: topHeading }];
+  const remarkPlugins: Plugins = hashtagPath ? [nesting, [linkHashtags, { pathOf: hashtagPath }]] : [nesting];
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={components} remarkPlugins={hashtagPath ? [[nestHeadings, { firstLevel }], [linkHashtags, { pathOf: hashtagPath }]] : [[nestHeadings, { firstLevel }]]}>
-        {text}
-      </ReactMarkdown>
+      {chunks.map((chunk, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a chunk is a position in the text (chunks may repeat), and one whose text changes is tried again (PlainIfFailed)
+        <Chunk key={index} chunk={chunk} remarkPlugins={remarkPlugins} />
+      ))}
     </div>
   );
 }

@@ -23,8 +23,8 @@ const Markdown = lazy(loadMarkdown);
  */
 export function MarkdownView({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
   const { t } = useTranslation();
-  // Loaded already: shown in this very render (a lazy component would still wait a turn, showing "Loading…"), and
-  // inside the part's error boundary all the same, so that a text the renderer fails on does not blank the page.
+  // Loaded already: shown in this very render (a lazy component would still wait a turn, showing "Loading…"). A text
+  // the renderer fails on it shows plain itself; the part's boundary is for its chunk failing to load.
   const Renderer = loaded ? loaded.default : Markdown;
   return (
     <LoadedPart fallback={<p className="loading">{t('markdown.loading')}</p>}>
