@@ -1665,6 +1665,15 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await page.getByTestId('finished').count()).toBe(0);
     await page.waitForTimeout(1500);
     expect(queueRequests).toHaveLength(1);
+
+    // The earlier stage paused: none is on its way, and more comes once its team goes on with it.
+    await client.pauseWorkflow(first.id);
+    await page.reload();
+    await waitToSee(page.getByText('paused that work for now', { exact: false }), { timeout: 10_000 });
+    expect(await page.locator('p.loading').textContent()).toBe(
+      'Subjects come to this workflow once volunteers have finished them in “Ad or not?”, and the research team has paused that work for now: none is on its way. More will come once they go on with it; Chorus will look again in 60 seconds.',
+    );
+    expect(await page.getByTestId('finished').count()).toBe(0);
     await page.close();
   });
 

@@ -120,11 +120,11 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
 
   /**
    * Workflow "Sort" (two subjects, retired at 2) and "Read" (one subject of its own, retired at 2), in one project. Sort
-   * is `sort` ('active', 'draft' or 'finished') and, with `effectInto`, adds its "no" subjects to that set ('read':
+   * is `sort` ('active', 'paused', 'draft' or 'finished') and, with `effectInto`, adds its "no" subjects to that set ('read':
    * Read's, 'elsewhere': a set Read is not linked to). A volunteer classifies Read's one subject; Read's queue answer
    * to them after that, and whether Read is listed as complete.
    */
-  async function afterReadingAll(sort: 'active' | 'draft' | 'finished', effectInto?: 'read' | 'elsewhere') {
+  async function afterReadingAll(sort: 'active' | 'paused' | 'draft' | 'finished', effectInto?: 'read' | 'elsewhere') {
     const project = await stack.client.createProject({ title: `Feeders ${randomUUID()}`, status: 'live' });
     const [toSort, toRead, elsewhere] = await Promise.all(['To sort', 'To read', 'Elsewhere'].map((name) => stack.client.createSubjectSet(project.id, { name })));
     await stack.client.addSubjects(toSort!.id, [text('a1'), text('a2')]);
@@ -141,6 +141,7 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
     const read = await stack.client.createWorkflow(project.id, { name: 'Read', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [toRead!.id] });
     if (sort !== 'draft') await stack.client.activateWorkflow(sortWorkflow.id);
     if (sort === 'finished') await stack.client.request('POST', `/workflows/${sortWorkflow.id}/finish`);
+    if (sort === 'paused') await stack.client.pauseWorkflow(sortWorkflow.id);
     await stack.client.activateWorkflow(read.id);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const served = await volunteer.queue(read.id);
@@ -151,6 +152,13 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
   it('is told more may come while an active workflow with subjects left adds to its sets, though its own subject is not retired', async () => {
     const { answer } = await afterReadingAll('active', 'read');
     expect(answer).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Sort'] });
+    expect(answer.feedersPaused).toBeUndefined();
+  });
+
+  it('is told more may come from a paused workflow with subjects left, and that it is paused: none comes until it goes on again', async () => {
+    const { answer, complete } = await afterReadingAll('paused', 'read');
+    expect(answer).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Sort'], feedersPaused: true });
+    expect(complete).toBe(false);
   });
 
   it.each([

@@ -501,7 +501,14 @@ export const queueViewSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        "With `retryAfterSeconds`, when nothing is left to the caller now: the names of the project's workflows that may still send this one subjects (their effects add the subjects they retire to its sets)",
+        "With `retryAfterSeconds`, when nothing is left to the caller now: the names of the project's workflows that may still send this one subjects (their effects add the subjects they retire to its sets): active or paused ones with subjects left to classify",
+    }),
+  feedersPaused: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        'With `comingFrom`, when every one of those workflows is paused: none of their subjects is on its way, and more come only once their researchers go on with one (`POST /workflows/:id/activate`); the queue still asks to be asked again after `retryAfterSeconds`',
     }),
 });
 

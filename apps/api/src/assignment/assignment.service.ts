@@ -95,14 +95,16 @@ interface WhatIsLeft {
   waitingForWorker: boolean;
   /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
   comingFrom: string[];
+  /** Every one of `comingFrom` is paused: nothing comes until its researchers go on with one. */
+  feedersPaused?: boolean;
   /** Nothing is left to the volunteer in the subject set they chose, but the workflow has subjects left to them in others. */
   setFinished?: boolean;
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom' | 'feedersPaused'> {
   if (left.setFinished) return { subjects: [], finished: true, reason: 'set-finished' };
-  if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
+  if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom, ...(left.feedersPaused ? { feedersPaused: true as const } : {}) };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
   if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
@@ -507,8 +509,8 @@ export class AssignmentService {
       const inWorkflow = await this.whatIsLeft(workflowId, user, { ...limits, subjectSetId: null }, false);
       return inWorkflow.unretired && inWorkflow.unseen ? { ...left, comingFrom: [], setFinished: true } : inWorkflow;
     }
-    const feeding = await preparedQuery<{ name: string }>(this.db, FED_BY, [workflowId]);
-    return { ...left, comingFrom: feeding.map((row) => row.name) };
+    const feeding = await preparedQuery<{ name: string; paused: boolean }>(this.db, FED_BY, [workflowId]);
+    return { ...left, comingFrom: feeding.map((row) => row.name), feedersPaused: feeding.every((row) => row.paused) };
   }
 
   /**

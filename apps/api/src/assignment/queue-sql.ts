@@ -459,8 +459,8 @@ export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
   FROM held`;
 };
 
-/** Names of the workflows that may still send workflow $1 subjects (`feedersOf`). */
-export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDER BY w.name`;
+/** Names of the workflows that may still send workflow $1 subjects (`feedersOf`), each with whether it is paused (all of that name are). */
+export const FED_BY = `SELECT w.name, bool_and(w.status = 'paused') AS paused FROM ${feedersOf('$1::uuid')} GROUP BY w.name ORDER BY w.name`;
 
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those

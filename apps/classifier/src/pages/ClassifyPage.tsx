@@ -615,7 +615,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
                 : poll.sending
                   ? t('classify.lastBeingSent', { count: poll.seconds })
                   : poll.comingFrom
-                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                  ? t(poll.feedersPaused ? 'classify.comingFromPaused' : 'classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
                   : poll.heldBy
                     ? t('classify.othersHoldLast', { count: poll.seconds })
                     : t('classify.lastBeingDecided', { count: poll.seconds })
