@@ -40,6 +40,15 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   const reader = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   expect(await reader.queue(second.id)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Ad or not?'] });
   expect((await stack.client.getWorkflow(second.id)).complete).toBe(false);
+  // Its figures on the project page say the same: all it has is retired, and more may come from the first.
+  expect(await stack.anonymous.stats(second.id)).toMatchObject({ subjects: 1, retired: 1, comingFrom: ['Ad or not?'] });
+  // The first paused, none of its subjects is on its way until it goes on again: the queue and the figures say so.
+  await stack.client.pauseWorkflow(first.id);
+  expect(await reader.queue(second.id)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Ad or not?'], feedersPaused: true });
+  expect(await stack.client.stats(second.id)).toMatchObject({ comingFrom: ['Ad or not?'], feedersPaused: true });
+  expect((await stack.client.getWorkflow(second.id)).complete).toBe(false);
+  await stack.client.activateWorkflow(first.id);
+  expect((await reader.queue(second.id)).feedersPaused).toBeUndefined();
 
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
@@ -55,6 +64,7 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   const done = await reader.queue(second.id);
   expect(done).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
   expect(done.comingFrom).toBeUndefined();
+  expect((await stack.client.stats(second.id)).comingFrom).toBeUndefined();
   await stack.client.request('POST', `/workflows/${second.id}/retire`, { subjectIds: [served.subjects[0]!.id], reason: 'read' });
   expect((await stack.client.getWorkflow(second.id)).complete).toBe(true);
 });
