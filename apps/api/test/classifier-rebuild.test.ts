@@ -1,4 +1,5 @@
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +33,8 @@ describe('the classifier served while it is rebuilt', () => {
 
     build(dir, 'second22');
     // The API looks at the page's file about once a second, never on a request.
-    let script: string | undefined;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
-      script = await scriptOf(stack, '/projects/x');
-      if (script !== '/assets/index-first111.js') break;
-    }
-    expect(script).toBe('/assets/index-second22.js');
+    await until(async () => (await scriptOf(stack, '/projects/x')) !== '/assets/index-first111.js', 'the page of the new build', 10_000);
+    expect(await scriptOf(stack, '/projects/x')).toBe('/assets/index-second22.js');
     expect(await scriptOf(stack, '/')).toBe('/assets/index-second22.js');
     const served = await fetch(`${stack.baseUrl}/assets/index-second22.js`);
     expect([served.status, served.headers.get('cache-control'), await served.text()]).toEqual([200, 'public, max-age=31536000, immutable', "console.log('second22');"]);
