@@ -429,8 +429,8 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
 /**
  * The build's assets, whichever build is on the disk when asked for. The build names them by their content (a new
  * build's are new files), so a browser may keep them for good; the page that names them it asks for again each time.
- * One that is not there is a script of another build (a page opened before an
- * update): a 404 the page can tell from its code, not the page.
+ * One that is not there is a script of another build (a page opened before an update): a 404 the page can tell from
+ * its code, not the page.
  */
 async function servedAssets(assets: FastifyInstance, { root, staticFiles }: { root: string; staticFiles: object }): Promise<void> {
   assets.setNotFoundHandler((_request, reply) =>
