@@ -51,19 +51,16 @@ export function WorkflowProgress({ stats }: { stats: WorkflowStats }) {
 export function WorkflowFigures({ stats, nameId }: { stats: WorkflowStats; nameId: string }) {
   const { t, i18n } = useTranslation();
   const doneId = useId();
+  const workflows = stats.comingFrom && workflowNamesIn(i18n.language, stats.comingFrom);
   return (
     <p className="workflow-figures" data-testid="workflow-figures">
       {/* The words describe the bar, read with it (some screen readers leave out a progress bar's aria-valuetext). */}
       <WorkflowProgressBar stats={stats} labelledBy={nameId} describedBy={doneId} />
       <span id={doneId}>{workflowDone(t, stats)}</span>
-      {stats.comingFrom && (
+      {workflows && (
         <>
           <span aria-hidden="true"> · </span>
-          <span data-testid="workflow-coming">
-            {stats.feedersPaused
-              ? t('workflowProgress.comingFromPaused', { workflows: workflowNamesIn(i18n.language, stats.comingFrom) })
-              : t('workflowProgress.comingFrom', { workflows: workflowNamesIn(i18n.language, stats.comingFrom) })}
-          </span>
+          <span data-testid="workflow-coming">{stats.feedersPaused ? t('workflowProgress.comingFromPaused', { workflows }) : t('workflowProgress.comingFrom', { workflows })}</span>
         </>
       )}
       <span aria-hidden="true"> · </span>
