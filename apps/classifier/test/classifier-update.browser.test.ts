@@ -14,7 +14,6 @@ jest.setTimeout(60_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'chorus-deploy-'));
 cpSync(join(__dirname, '../dist'), dir, { recursive: true });
-const suite = useStackAndBrowser({ env: { CLASSIFIER_DIR: dir } });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
@@ -35,6 +34,8 @@ async function deployNewBuild(baseUrl: string): Promise<void> {
 }
 
 describe('classifier in a browser: a deploy while its page is open', () => {
+  const suite = useStackAndBrowser({ env: { CLASSIFIER_DIR: dir } });
+
   it('tells a volunteer whose page is older than the deploy to reload when a part of it is gone, and the reload brings the new build', async () => {
     const account = await signUp(suite.stack, { email: `deploy-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Deployed' });
     const { page } = await signedInPage(suite, account);
