@@ -271,7 +271,6 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitForFocus(page, excludeButton);
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="lab-exclude-question"] textarea');
-    await tabTo(page, '[data-testid="lab-exclude-question"] textarea');
     await page.keyboard.type('Answers every snippet no');
     await tabTo(page, '[data-testid="lab-exclude-question"] button[type="submit"]');
     await page.keyboard.press('Enter');
