@@ -386,11 +386,17 @@ const PAGE_CHECK_MS = 1000;
  */
 function watchedText(file: string): { text(): string; stop(): void } {
   let text = readFileSync(file, 'utf8');
+  // Reads are numbered, so that one started earlier but finishing later cannot bring back an older page.
+  let reads = 0;
+  let kept = 0;
   const reread = (now: Stats, before: Stats) => {
-    if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+    if (sameFile(now, before)) return;
+    const order = ++reads;
     readFile(file, 'utf8').then(
       (read) => {
-        if (read) text = read;
+        if (!read || order < kept) return;
+        text = read;
+        kept = order;
       },
       () => {}, // gone again mid-build: the next change brings it
     );
@@ -398,6 +404,14 @@ function watchedText(file: string): { text(): string; stop(): void } {
   watchFile(file, { interval: PAGE_CHECK_MS, persistent: false }, reread);
   return { text: () => text, stop: () => unwatchFile(file, reread) };
 }
+
+/**
+ * The same file, unchanged: `watchFile` calls on any change of its stat, a read's access time too. A file swapped in
+ * (a rename, a symlink moved) is another inode, and one written in place changes its ctime, even where a reproducible
+ * build gives it the same size and modification time.
+ */
+const sameFile = (now: Stats, before: Stats) =>
+  now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs;
 
 /**
  * The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes); its

@@ -1,6 +1,6 @@
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,8 +9,18 @@ function build(dir: string, hash: string): void {
   rmSync(join(dir, 'assets'), { recursive: true, force: true }); // Vite empties the directory first
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', `index-${hash}.js`), `console.log('${hash}');`);
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><div id="root"></div><script type="module" crossorigin src="/assets/index-${hash}.js"></script>`);
+  writeFileSync(join(dir, 'index.html'), pageNaming(hash));
 }
+
+/** A page swapped in whole (written beside, then renamed over), as a reproducible build gives it: the same size and a fixed modification time. */
+function swapPage(dir: string, hash: string): void {
+  const next = join(dir, 'index.html.next');
+  writeFileSync(next, pageNaming(hash));
+  utimesSync(next, new Date('2000-01-01T00:00:00Z'), new Date('2000-01-01T00:00:00Z'));
+  renameSync(next, join(dir, 'index.html'));
+}
+
+const pageNaming = (hash: string) => `<!doctype html><div id="root"></div><script type="module" crossorigin src="/assets/index-${hash}.js"></script>`;
 
 const scriptOf = async (stack: Stack, path: string) => /src="(\/assets\/[^"]+)"/.exec(await (await fetch(`${stack.baseUrl}${path}`)).text())?.[1];
 
@@ -43,5 +53,12 @@ describe('the classifier served while it is rebuilt', () => {
     const gone = await fetch(`${stack.baseUrl}/assets/index-first111.js`);
     expect([gone.status, gone.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
     expect(((await gone.json()) as { detail: string }).detail).toContain('another build of Chorus');
+  });
+
+  it('serves a page swapped in with the size and modification time of the one before (another file, not another time)', async () => {
+    swapPage(dir, 'third333');
+    await until(async () => (await scriptOf(stack, '/')) === '/assets/index-third333.js', 'the first page swapped in', 10_000);
+    swapPage(dir, 'fourth44');
+    await until(async () => (await scriptOf(stack, '/')) === '/assets/index-fourth44.js', 'the second page, as long as the first, dated the same', 10_000);
   });
 });
