@@ -427,10 +427,9 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   const html = watchedText(join(dir, 'index.html'));
   fastify.addHook('onClose', async () => html.stop());
   const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html.text());
-  const staticFiles = { wildcard: false, index: false, decorateReply: false, preCompressed: true };
   // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file; the files beside it as built.
-  await app.register(fastifyStatic as never, { ...staticFiles, root: dir, prefix: '/', globIgnore: ['index.html*', 'assets/**'] });
-  await app.register(servedAssets as never, { prefix: '/assets', root: join(dir, 'assets'), staticFiles });
+  await app.register(fastifyStatic as never, { wildcard: false, index: false, decorateReply: false, preCompressed: true, root: dir, prefix: '/', globIgnore: ['index.html*', 'assets/**'] });
+  await app.register(servedAssets as never, { prefix: '/assets', root: join(dir, 'assets') });
   fastify.get('/*', (request, reply) => {
     if (!request.url.startsWith('/api/')) return page(reply);
     const wrongMethod = methodNotAllowed(request);
@@ -440,15 +439,26 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   fastify.get('/', (_request, reply) => page(reply));
 }
 
+/** An asset's name as the build gives it: one file of `assets/` (no slash, no dotfile). */
+const ASSET_NAME = /^[\w-][\w.-]*$/;
+
 /**
  * The build's assets, whichever build is on the disk when asked for. The build names them by their content (a new
  * build's are new files), so a browser may keep them for good; the page that names them it asks for again each time.
- * One that is not there is a script of another build (a page opened before an update): a 404 the page can tell from
- * its code, not the page.
+ * Only a name of one file is looked for (`ASSET_NAME`); anything else under /assets, and a file that is not there (a
+ * script of another build, from a page opened before an update), is a 404 the page can tell from its code, not the
+ * page, and that no cache keeps (the file may come with the next build).
  */
-async function servedAssets(assets: FastifyInstance, { root, staticFiles }: { root: string; staticFiles: object }): Promise<void> {
-  assets.setNotFoundHandler((_request, reply) =>
-    reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.')),
-  );
-  await assets.register(fastifyStatic, { ...staticFiles, root, prefix: '/', wildcard: true, setHeaders: (reply: FastifyReply) => reply.header('cache-control', 'public, max-age=31536000, immutable') } as never);
+async function servedAssets(assets: FastifyInstance, { root }: { root: string }): Promise<void> {
+  const missing = (reply: FastifyReply) =>
+    reply
+      .status(404)
+      .header('content-type', 'application/problem+json')
+      .header('cache-control', 'no-store')
+      .send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.'));
+  assets.setNotFoundHandler((_request, reply) => missing(reply));
+  await assets.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true, setHeaders: (reply: FastifyReply) => reply.header('cache-control', 'public, max-age=31536000, immutable') } as never);
+  assets.get<{ Params: { name: string } }>('/:name', (request, reply) => (ASSET_NAME.test(request.params.name) ? reply.sendFile(request.params.name, root) : missing(reply)));
+  assets.get('/*', (_request, reply) => missing(reply));
+  assets.get('/', (_request, reply) => missing(reply));
 }
