@@ -1,6 +1,6 @@
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
@@ -144,5 +144,35 @@ describe("the build's assets", () => {
       expect([url, answer.statusCode, answer.headers['content-type'], answer.headers['cache-control']]).toEqual([url, 404, expect.stringMatching(/^application\/problem\+json/), 'no-store']);
       expect((JSON.parse(answer.body) as { detail: string }).detail).toContain('another build of Chorus');
     }
+  });
+});
+
+describe('the classifier deployed by moving a symlink to a build made elsewhere (as the README says)', () => {
+  let deployed: Stack;
+  let builds: string;
+  const moveTo = (build: string) => {
+    symlinkSync(join(builds, build), join(builds, 'next'));
+    renameSync(join(builds, 'next'), join(builds, 'current'));
+  };
+  beforeAll(async () => {
+    builds = mkdtempSync(join(tmpdir(), 'chorus-builds-'));
+    for (const hash of ['builda11', 'buildb22']) {
+      mkdirSync(join(builds, hash));
+      build(join(builds, hash), hash);
+    }
+    moveTo('builda11');
+    deployed = await startStack({ worker: false, env: { CLASSIFIER_DIR: join(builds, 'current') } });
+  });
+  afterAll(async () => {
+    await deployed.stop();
+    rmSync(builds, { recursive: true, force: true });
+  });
+
+  it('serves the new build once the symlink is moved, its page and its scripts, and the old scripts no more', async () => {
+    expect(await scriptOf(deployed, '/')).toBe('/assets/index-builda11.js');
+    moveTo('buildb22');
+    await until(async () => (await scriptOf(deployed, '/')) === '/assets/index-buildb22.js', 'the page of the build the symlink was moved to', 10_000);
+    const [now, before] = [await fetch(`${deployed.baseUrl}/assets/index-buildb22.js`), await fetch(`${deployed.baseUrl}/assets/index-builda11.js`)];
+    expect([now.status, await now.text(), before.status]).toEqual([200, "console.log('buildb22');", 404]);
   });
 });
