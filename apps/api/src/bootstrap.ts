@@ -6,8 +6,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, errorCodes } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
-import { readFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { type Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
@@ -376,50 +377,88 @@ function isPrivateAnswer(request: FastifyRequest): boolean {
   return request.headers.authorization !== undefined || request.headers.cookie !== undefined || PRIVATE_ROUTES.test(request.url);
 }
 
+/** How often the API looks at the classifier's page file for a new build (a stat, not a read). */
+const PAGE_CHECK_MS = 1000;
+
 /**
- * The build names its assets by their content (a new build's are new files), so a browser may keep them for good;
- * the page that names them it asks for again each time.
+ * The text of `file`, read again once it changes (a build of the classifier made while the API runs): looked at
+ * every `PAGE_CHECK_MS`, never on a request. While a build has it missing or empty, the last one read stays.
  */
-function cachedForGood(assets: string) {
-  return (reply: FastifyReply, path: string) => {
-    if (path.startsWith(assets)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+function watchedText(file: string): { text(): string; stop(): void } {
+  let text = readFileSync(file, 'utf8');
+  // Reads are numbered, so that one started earlier but finishing later cannot bring back an older page.
+  let reads = 0;
+  let kept = 0;
+  const reread = (now: Stats, before: Stats) => {
+    if (sameFile(now, before)) return;
+    const order = ++reads;
+    readFile(file, 'utf8').then(
+      (read) => {
+        if (!read || order < kept) return;
+        text = read;
+        kept = order;
+      },
+      () => {}, // gone again mid-build: the next change brings it
+    );
   };
+  watchFile(file, { interval: PAGE_CHECK_MS, persistent: false }, reread);
+  return { text: () => text, stop: () => unwatchFile(file, reread) };
 }
 
 /**
+ * The same file, unchanged: `watchFile` calls on any change of its stat, a read's access time too. A file swapped in
+ * (a rename, a symlink moved) is another inode, and one written in place changes its ctime, even where a reproducible
+ * build gives it the same size and modification time.
+ */
+const sameFile = (now: Stats, before: Stats) =>
+  now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs;
+
+/**
  * The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes); its
- * files compressed at build (gzip, Brotli) go to browsers that take them. Without a build, a warning and no classifier.
+ * files compressed at build (gzip, Brotli) go to browsers that take them. A new build made while the API runs is
+ * served as soon as its page is written: the page is read again, and its assets are looked for on the disk when asked
+ * for. Without a build, a warning and no classifier.
  */
 async function serveClassifier(app: NestFastifyApplication, dir: string): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const warnings = classifierWarnings({ classifierDir: dir });
   for (const warning of warnings) fastify.log.warn({ context: 'Classifier' }, warning);
   if (warnings.length) return;
-  const index = join(dir, 'index.html');
-  const html = readFileSync(index, 'utf8');
-  const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html);
-  // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file.
-  await app.register(fastifyStatic as never, {
-    root: dir,
-    prefix: '/',
-    wildcard: false,
-    index: false,
-    decorateReply: false,
-    globIgnore: ['index.html*'],
-    preCompressed: true,
-    setHeaders: cachedForGood(join(dir, 'assets', sep)),
-  });
+  const html = watchedText(join(dir, 'index.html'));
+  fastify.addHook('onClose', async () => html.stop());
+  const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html.text());
+  // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file; the files beside it as built.
+  await app.register(fastifyStatic as never, { wildcard: false, index: false, decorateReply: false, preCompressed: true, root: dir, prefix: '/', globIgnore: ['index.html*', 'assets/**'] });
+  await app.register(servedAssets as never, { prefix: '/assets', root: join(dir, 'assets') });
   fastify.get('/*', (request, reply) => {
-    if (request.url.startsWith('/api/')) {
-      const wrongMethod = methodNotAllowed(request);
-      if (wrongMethod) return reply.status(405).header('allow', wrongMethod.headers.allow).header('content-type', 'application/problem+json').send(wrongMethod.body);
-      return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
-    }
-    // A script of another build (a page opened before an update): a 404 the page can tell from its code, not the page.
-    if (request.url.startsWith('/assets/')) {
-      return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.'));
-    }
-    return page(reply);
+    if (!request.url.startsWith('/api/')) return page(reply);
+    const wrongMethod = methodNotAllowed(request);
+    if (wrongMethod) return reply.status(405).header('allow', wrongMethod.headers.allow).header('content-type', 'application/problem+json').send(wrongMethod.body);
+    return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
   });
   fastify.get('/', (_request, reply) => page(reply));
+}
+
+/** An asset's name as the build gives it: one file of `assets/` (no slash, no dotfile). */
+const ASSET_NAME = /^[\w-][\w.-]*$/;
+
+/**
+ * The build's assets, whichever build is on the disk when asked for. The build names them by their content (a new
+ * build's are new files), so a browser may keep them for good; the page that names them it asks for again each time.
+ * Only a name of one file is looked for (`ASSET_NAME`); anything else under /assets, and a file that is not there (a
+ * script of another build, from a page opened before an update), is a 404 the page can tell from its code, not the
+ * page, and that no cache keeps (the file may come with the next build).
+ */
+async function servedAssets(assets: FastifyInstance, { root }: { root: string }): Promise<void> {
+  const missing = (reply: FastifyReply) =>
+    reply
+      .status(404)
+      .header('content-type', 'application/problem+json')
+      .header('cache-control', 'no-store')
+      .send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.'));
+  assets.setNotFoundHandler((_request, reply) => missing(reply));
+  await assets.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true, setHeaders: (reply: FastifyReply) => reply.header('cache-control', 'public, max-age=31536000, immutable') } as never);
+  assets.get<{ Params: { name: string } }>('/:name', (request, reply) => (ASSET_NAME.test(request.params.name) ? reply.sendFile(request.params.name, root) : missing(reply)));
+  assets.get('/*', (_request, reply) => missing(reply));
+  assets.get('/', (_request, reply) => missing(reply));
 }

@@ -37,8 +37,14 @@ describe('classifier in a browser: reporting a comment', () => {
     // Only the other volunteer's comment offers Report.
     expect(await page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(1);
     const report = '[aria-label="Report the comment by Spammer"]';
+    // Opened, focus is on its first field, the first reason; Escape closes it, focus back on Report.
     await press(page, report);
-    await waitForFocus(page, '[data-testid="report-comment-form"]');
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="spam"]');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, report);
+    expect(await page.getByTestId('report-comment-form').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="spam"]');
     // Sent without a reason: asked for one, at the first.
     await press(page, '[data-testid="report-comment-form"] button[type="submit"]');
     await waitToSee(page.getByTestId('report-comment-message').getByText('Choose why before sending the report.'));
@@ -80,9 +86,15 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(lab.page.getByTestId('comment').nth(1));
     expect(await lab.page.getByRole('button', { name: /^Report the comment/ }).count()).toBe(0);
     expect(await lab.page.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(2);
-    await press(lab.page, '[aria-label="Hide the comment by Rita"]');
-    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
+    // Opened, focus is on its one field, the reason, typed at once; Escape closes it, focus back on Hide.
+    const hideRita = '[aria-label="Hide the comment by Rita"]';
+    await press(lab.page, hideRita);
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
+    await lab.page.keyboard.press('Escape');
+    await waitForFocus(lab.page, hideRita);
+    expect(await lab.page.getByTestId('lab-comment-hide').count()).toBe(0);
+    await lab.page.keyboard.press('Enter');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
     const hiddenHere = `[data-comment-id="${question.id}"]`;
@@ -105,8 +117,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(reported.getByText('“And rude to me”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
-    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Advertising');
     await lab.page.keyboard.press('Enter');
     await waitToSee(reported.getByTestId('lab-reported-comments-result').getByText('The comment by Spammer is hidden from volunteers.'));
@@ -138,7 +149,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(await page.getByRole('button', { name: /^Show the comment/ }).count()).toBe(0);
     // Both opened, one after the other: the first stays open.
     await press(page, '[aria-label="Hide the comment by Ada"]');
-    await waitForFocus(page, '[data-testid="lab-comment-hide"]');
+    await waitForFocus(page, '[data-testid="lab-comment-hide"] input');
     await press(page, '[aria-label="Hide the comment by Ben"]');
     await waitToSee(page.getByTestId('lab-comment-hide').nth(1));
 

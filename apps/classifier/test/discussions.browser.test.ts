@@ -63,14 +63,13 @@ describe('classifier in a browser: subjects’ discussions', () => {
 
     // Its author opens the edit form and leaves it by Escape: focus is back on Edit, not lost to the page.
     await press(page, '[data-testid="edit-comment-button"]');
-    await waitForFocus(page, '[data-testid="edit-comment"]');
+    await waitForFocus(page, '[data-testid="edit-comment"] textarea');
     await page.keyboard.press('Escape');
     await waitForFocus(page, '[data-testid="edit-comment-button"]');
 
     // Its author edits it in the page, by keyboard: saved, it takes focus again, marked edited.
     await press(page, '[data-testid="edit-comment-button"]');
-    await waitForFocus(page, '[data-testid="edit-comment"]');
-    await tabTo(page, '[data-testid="edit-comment"] textarea');
+    await waitForFocus(page, '[data-testid="edit-comment"] textarea');
     expect(await page.locator('[data-testid="edit-comment"] textarea').inputValue()).toBe('Is this a **stamp** or a postmark? #Stamp');
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Is this a **stamp** or a postmark? #Stamp #crown');
@@ -121,8 +120,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const hideName = `Hide the comment “Is this a stamp or a…” by Vera, ${posted}`;
     expect(await lab.page.getByRole('button', { name: hideName, exact: true }).count()).toBe(1);
     await press(lab.page, `[data-testid="lab-discussions"] button[aria-label="${hideName}"]`);
-    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Not about the subject');
     await lab.page.keyboard.press('Enter');
     await waitToSee(lab.page.getByTestId('lab-discussions-result').getByText('The comment by Vera is hidden from volunteers.'));
@@ -284,8 +282,7 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(new Set(names).size).toBe(23);
     const lastPosted = await comments.last().locator('time').textContent();
     await press(lab.page, `[data-testid="lab-discussions"] [data-testid="comment"]:last-child button[aria-label="Hide the comment “comment 1” by Wren, ${lastPosted}"]`, true);
-    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"]');
-    await tabTo(lab.page, '[data-testid="lab-comment-hide"] input');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Off topic');
     await lab.page.keyboard.press('Enter');
     await waitToSee(lab.page.getByTestId('lab-discussions-result').getByText('The comment by Wren is hidden from volunteers.'));

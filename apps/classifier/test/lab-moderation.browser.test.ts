@@ -155,12 +155,11 @@ describe('classifier in a browser: moderating in the lab', () => {
 
     // Asked first: Escape keeps it, focus back on its button; then hidden with a reason.
     await press(page, 'button[aria-label="Hide “Idiot” of a"]');
-    await waitForFocus(page, '[data-testid="lab-tag-hide"]');
+    await waitForFocus(page, '#lab-tag-hide-reason');
     await page.keyboard.press('Escape');
     await waitForFocus(page, 'button[aria-label="Hide “Idiot” of a"]');
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-tag-hide"]');
-    await tabTo(page, '#lab-tag-hide-reason');
+    await waitForFocus(page, '#lab-tag-hide-reason');
     await page.keyboard.type('An insult');
     await checkScreen(page, 'lab-moderation-hide');
     await press(page, '[data-testid="lab-tag-hide"] button[type="submit"]');

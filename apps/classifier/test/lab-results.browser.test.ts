@@ -261,7 +261,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await tabTo(page, excludeButton, 80);
     await page.keyboard.press('Enter');
     const question = page.getByTestId('lab-exclude-question');
-    await waitForFocus(page, '[data-testid="lab-exclude-question"]');
+    await waitForFocus(page, '[data-testid="lab-exclude-question"] textarea');
     // A guest has no name: the question says what they are, in a sentence of its own.
     expect(await question.getByRole('paragraph').allTextContents()).toEqual([
       'Leave this guest’s classifications out of this project’s consensus?',
@@ -270,8 +270,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Escape');
     await waitForFocus(page, excludeButton);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-exclude-question"]');
-    await tabTo(page, '[data-testid="lab-exclude-question"] textarea');
+    await waitForFocus(page, '[data-testid="lab-exclude-question"] textarea');
     await page.keyboard.type('Answers every snippet no');
     await tabTo(page, '[data-testid="lab-exclude-question"] button[type="submit"]');
     await page.keyboard.press('Enter');

@@ -183,8 +183,7 @@ describe('classifier in a browser: media that do not load are told to researcher
 
     await tabTo(page, `tr[data-subject-id="${broken}"] button[aria-label="Correct the address of folio-1"]`, 200);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-correct"]');
-    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-correct-url-0');
     await page.keyboard.press('Control+A');
     await page.keyboard.type(nowhere('new-server/folio-1.jpg'));
     await page.locator('#lab-correct-reason').fill('The library moved its image server');

@@ -47,13 +47,13 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // Opened from its button, then closed with Escape: focus goes back to the button.
     await tabTo(page, '[data-testid="report-problem"]');
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="report-form"]');
+    await waitForFocus(page, '[data-testid="report-form"] input[type="radio"]');
     await page.keyboard.press('Escape');
     await waitForFocus(page, '[data-testid="report-problem"]');
     expect(await page.getByTestId('report-form').count()).toBe(0);
 
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="report-form"]');
+    await waitForFocus(page, '[data-testid="report-form"] input[type="radio"]');
     // Sent without a reason: asked for one, nothing sent.
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
     await page.keyboard.press('Enter');
@@ -127,7 +127,8 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
 
     await tabTo(page, '[data-testid="report-media-failed"]', 60, true);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="report-form"]');
+    // Focus on the reason chosen.
+    await waitForFocus(page, '[data-testid="report-form"] input[value="media-does-not-load"]');
     expect(await page.getByRole('radio', { name: 'The image or recording does not load' }).isChecked()).toBe(true);
     await checkScreen(page, 'report-media-failed');
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
@@ -171,8 +172,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // The gold-standard subject with a phone number is taken down like any other (round 26 F2).
     await tabTo(page, `tr[data-subject-id="${idOf('snip-002')}"] button[aria-label="Take down snip-002"]`, 400);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-retire"]');
-    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-report-retire-reason');
     await page.keyboard.type('A phone number');
     await page.keyboard.press('Enter');
     await waitToSee(page.getByTestId('lab-reports-result').getByText('snip-002 is taken down: volunteers are no longer served it.'), { timeout: 10_000 });
@@ -185,15 +185,15 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const dismiss2 = 'button[aria-label="Dismiss the reports of plate-2"]';
     await tabTo(page, takeDown2, 400);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await waitForFocus(page, '#lab-report-retire-reason');
     await page.keyboard.press('Escape');
     await waitForFocus(page, takeDown2);
     expect(await page.getByRole('alertdialog').count()).toBe(0);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await waitForFocus(page, '#lab-report-retire-reason');
     await tabTo(page, dismiss2, 400, true);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-dismiss"]');
+    await waitForFocus(page, '#lab-report-dismiss-note');
     expect(await page.getByRole('alertdialog').count()).toBe(1);
     await tabTo(page, '[data-testid="lab-report-dismiss"] button[type="button"]');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
@@ -204,8 +204,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     // plate-2's reports are dismissed with a note (round 26 F4): it stays served, and leaves the list to handle.
     await tabTo(page, 'button[aria-label="Dismiss the reports of plate-2"]', 400);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-dismiss"]');
-    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-report-dismiss-note');
     await page.keyboard.type('Faint, but readable');
     await checkScreen(page, 'lab-report-dismiss');
     await page.keyboard.press('Enter');
@@ -231,8 +230,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await waitToSee(row('plate-1').locator('.lab-actions').getByText('Retired, not taken down'), { timeout: 10_000 });
     await tabTo(page, 'button[aria-label="Take down plate-1"]', 400);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="lab-report-retire"]');
-    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-report-retire-reason');
     await page.keyboard.type('A private letter');
     await page.keyboard.press('Enter');
     await waitToSee(page.getByTestId('lab-reports-result').getByText('plate-1 is taken down: volunteers are no longer served it.'), { timeout: 10_000 });

@@ -40,6 +40,15 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   const reader = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   expect(await reader.queue(second.id)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Ad or not?'] });
   expect((await stack.client.getWorkflow(second.id)).complete).toBe(false);
+  // Its figures on the project page say the same: all it has is retired, and more may come from the first.
+  expect(await stack.anonymous.stats(second.id)).toMatchObject({ subjects: 1, retired: 1, comingFrom: ['Ad or not?'] });
+  // The first paused, none of its subjects is on its way until it goes on again: the queue and the figures say so.
+  await stack.client.pauseWorkflow(first.id);
+  expect(await reader.queue(second.id)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Ad or not?'], feedersPaused: true });
+  expect(await stack.client.stats(second.id)).toMatchObject({ comingFrom: ['Ad or not?'], feedersPaused: true });
+  expect((await stack.client.getWorkflow(second.id)).complete).toBe(false);
+  await stack.client.activateWorkflow(first.id);
+  expect((await reader.queue(second.id)).feedersPaused).toBeUndefined();
 
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
@@ -55,6 +64,7 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   const done = await reader.queue(second.id);
   expect(done).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
   expect(done.comingFrom).toBeUndefined();
+  expect((await stack.client.stats(second.id)).comingFrom).toBeUndefined();
   await stack.client.request('POST', `/workflows/${second.id}/retire`, { subjectIds: [served.subjects[0]!.id], reason: 'read' });
   expect((await stack.client.getWorkflow(second.id)).complete).toBe(true);
 });
@@ -120,11 +130,11 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
 
   /**
    * Workflow "Sort" (two subjects, retired at 2) and "Read" (one subject of its own, retired at 2), in one project. Sort
-   * is `sort` ('active', 'draft' or 'finished') and, with `effectInto`, adds its "no" subjects to that set ('read':
+   * is `sort` ('active', 'paused', 'draft' or 'finished') and, with `effectInto`, adds its "no" subjects to that set ('read':
    * Read's, 'elsewhere': a set Read is not linked to). A volunteer classifies Read's one subject; Read's queue answer
    * to them after that, and whether Read is listed as complete.
    */
-  async function afterReadingAll(sort: 'active' | 'draft' | 'finished', effectInto?: 'read' | 'elsewhere') {
+  async function afterReadingAll(sort: 'active' | 'paused' | 'draft' | 'finished', effectInto?: 'read' | 'elsewhere') {
     const project = await stack.client.createProject({ title: `Feeders ${randomUUID()}`, status: 'live' });
     const [toSort, toRead, elsewhere] = await Promise.all(['To sort', 'To read', 'Elsewhere'].map((name) => stack.client.createSubjectSet(project.id, { name })));
     await stack.client.addSubjects(toSort!.id, [text('a1'), text('a2')]);
@@ -141,6 +151,7 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
     const read = await stack.client.createWorkflow(project.id, { name: 'Read', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [toRead!.id] });
     if (sort !== 'draft') await stack.client.activateWorkflow(sortWorkflow.id);
     if (sort === 'finished') await stack.client.request('POST', `/workflows/${sortWorkflow.id}/finish`);
+    if (sort === 'paused') await stack.client.pauseWorkflow(sortWorkflow.id);
     await stack.client.activateWorkflow(read.id);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const served = await volunteer.queue(read.id);
@@ -151,6 +162,13 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
   it('is told more may come while an active workflow with subjects left adds to its sets, though its own subject is not retired', async () => {
     const { answer } = await afterReadingAll('active', 'read');
     expect(answer).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Sort'] });
+    expect(answer.feedersPaused).toBeUndefined();
+  });
+
+  it('is told more may come from a paused workflow with subjects left, and that it is paused: none comes until it goes on again', async () => {
+    const { answer, complete } = await afterReadingAll('paused', 'read');
+    expect(answer).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Sort'], feedersPaused: true });
+    expect(complete).toBe(false);
   });
 
   it.each([

@@ -407,6 +407,11 @@ export const workflowStatsSchema = z.strictObject({
   asOf: time.meta({
     description: 'When the figures were read (the database’s clock, to the microsecond): `DELETE /workflows/:id/holds?asOf=` with it ends only the holds taken by then, those `held` counts',
   }),
+  comingFrom: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'When every subject it has is retired (gold standard aside), or it has none: the names of the workflows that may still send it subjects, as the queue says them' }),
+  feedersPaused: z.literal(true).optional().meta({ description: 'With `comingFrom`, when every one of those workflows is paused, as the queue says it' }),
 });
 
 export const queuedSubjectSchema = z.strictObject({
@@ -501,7 +506,14 @@ export const queueViewSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        "With `retryAfterSeconds`, when nothing is left to the caller now: the names of the project's workflows that may still send this one subjects (their effects add the subjects they retire to its sets)",
+        "With `retryAfterSeconds`, when nothing is left to the caller now: the names of the project's workflows that may still send this one subjects (their effects add the subjects they retire to its sets): active or paused ones with subjects left to classify",
+    }),
+  feedersPaused: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        'With `comingFrom`, when every one of those workflows is paused: none of their subjects is on its way, and more come only once their researchers go on with one (`POST /workflows/:id/activate`); the queue still asks to be asked again after `retryAfterSeconds`',
     }),
 });
 

@@ -24,7 +24,7 @@ export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export { inNaturalOrder } from './natural-order';
 export { COUNTS_TOWARD_RETIREMENT, EXCLUDED_NOW, byExcludedNowSql, byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, lockExclusion, lockExclusionsShared } from './excluded-volunteers';
-export { LEFT_TO_CLASSIFY, completeWorkflows, feedersOf, workflowCompleting } from './workflow-progress';
+export { type Feeding, LEFT_TO_CLASSIFY, completeWorkflows, feedersOf, feedingOf, workflowCompleting } from './workflow-progress';
 export { OWE_CLASSIFICATION_STAMPS, owedClassificationStamps, stampDeletedClassifications } from './deleted-accounts';
 export {
   answerReaggregations,

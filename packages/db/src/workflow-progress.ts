@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from './prepared';
 import { isUnlinked } from './subject-sets';
 
 /**
@@ -18,6 +19,21 @@ export const feedersOf = (workflowId: string) => `workflows w
     AND EXISTS (SELECT 1 FROM workflow_subject_sets ws, jsonb_array_elements(v.definition -> 'effects') effect
       WHERE ws.workflow_id = ${workflowId} AND (effect ->> 'addToSubjectSet')::uuid = ws.subject_set_id)
     AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND ${LEFT_TO_CLASSIFY})`;
+
+/** Names of the workflows that may still send workflow $1 subjects (`feedersOf`), each with whether it is paused (all of that name are). */
+const FED_BY = `SELECT w.name, bool_and(w.status = 'paused') AS paused FROM ${feedersOf('$1::uuid')} GROUP BY w.name ORDER BY w.name`;
+
+/** What may still come to a workflow: the names of the workflows that may send it subjects, and whether every one of them is paused (none is on its way). */
+export interface Feeding {
+  comingFrom: string[];
+  feedersPaused?: true;
+}
+
+export async function feedingOf(db: DataSource | EntityManager, workflowId: string): Promise<Feeding> {
+  const rows = await preparedQuery<{ name: string; paused: boolean }>(db, FED_BY, [workflowId]);
+  const comingFrom = rows.map((row) => row.name);
+  return rows.length && rows.every((row) => row.paused) ? { comingFrom, feedersPaused: true } : { comingFrom };
+}
 
 /** The workflow whose id is the SQL expression `workflowId` has subjects, none left to classify, and none to come from workflows that feed it. */
 const isComplete = (workflowId: string) => `(EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = ${workflowId})

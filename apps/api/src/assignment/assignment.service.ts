@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type ChoosableSets, type HoldsReleased, type HoldsRenewed, type QueueView, RULE_RETIREMENT_REASONS, type WorkflowHoldsEnded } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
-import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
+import { type Feeding, type Project, type ProjectRole, type Workflow, feedingOf, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -14,7 +14,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
 import { RememberedReads } from '../auth/remembered-reads';
-import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, HOLD_FOR, IN_CHOSEN_SET, IS_CHOOSABLE_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
+import { CHOOSABLE_SETS, CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, HOLD_FOR, IN_CHOSEN_SET, IS_CHOOSABLE_SET, RELEASE, RENEW_HOLDS, RETIRED_BY, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -82,8 +82,8 @@ function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
   return result;
 }
 
-/** What `remainingSql` finds: `eligible` only when asked for. */
-interface WhatIsLeft {
+/** What `remainingSql` finds: `eligible` only when asked for; when nothing is left to the volunteer, what may still come (`feedingOf`). */
+interface WhatIsLeft extends Partial<Feeding> {
   unretired: boolean;
   unseen: boolean;
   eligible: boolean;
@@ -93,16 +93,14 @@ interface WhatIsLeft {
   othersHold: boolean;
   /** Nobody holds the subjects left: the worker has owed one its aggregation for a short while (`AGGREGATION_AWAITED`). */
   waitingForWorker: boolean;
-  /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
-  comingFrom: string[];
   /** Nothing is left to the volunteer in the subject set they chose, but the workflow has subjects left to them in others. */
   setFinished?: boolean;
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retired' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom' | 'feedersPaused'> {
   if (left.setFinished) return { subjects: [], finished: true, reason: 'set-finished' };
-  if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
+  if (left.comingFrom?.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom, feedersPaused: left.feedersPaused };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
   if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
@@ -501,14 +499,13 @@ export class AssignmentService {
   private async whatIsLeft(workflowId: string, user: AuthUser, limits: PickLimits, mayTakeMore: boolean): Promise<WhatIsLeft> {
     const { holders, withoutReported, subjectSetId } = limits;
     const parameters = [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest, ...(subjectSetId ? [subjectSetId] : [])];
-    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, remainingSql(withoutReported, !!subjectSetId), parameters))[0]!;
-    if (left.unretired && left.unseen) return { ...left, comingFrom: [] };
+    const left = (await preparedQuery<WhatIsLeft>(this.db, remainingSql(withoutReported, !!subjectSetId), parameters))[0]!;
+    if (left.unretired && left.unseen) return left;
     if (subjectSetId) {
       const inWorkflow = await this.whatIsLeft(workflowId, user, { ...limits, subjectSetId: null }, false);
-      return inWorkflow.unretired && inWorkflow.unseen ? { ...left, comingFrom: [], setFinished: true } : inWorkflow;
+      return inWorkflow.unretired && inWorkflow.unseen ? { ...left, setFinished: true } : inWorkflow;
     }
-    const feeding = await preparedQuery<{ name: string }>(this.db, FED_BY, [workflowId]);
-    return { ...left, comingFrom: feeding.map((row) => row.name) };
+    return { ...left, ...(await feedingOf(this.db, workflowId)) };
   }
 
   /**

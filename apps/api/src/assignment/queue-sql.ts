@@ -1,5 +1,5 @@
 import type { SelectionRule } from '@chorus/tasks';
-import { LEFT_TO_CLASSIFY, feedersOf } from '@chorus/db';
+import { LEFT_TO_CLASSIFY } from '@chorus/db';
 
 /**
  * How a take picks its subjects: the selection order of the workflow, or one of the queue's own sources (a subject
@@ -459,8 +459,6 @@ export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
   FROM held`;
 };
 
-/** Names of the workflows that may still send workflow $1 subjects (`feedersOf`). */
-export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDER BY w.name`;
 
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those

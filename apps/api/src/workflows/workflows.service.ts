@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
+import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, feedingOf, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -318,8 +318,11 @@ export class WorkflowsService {
     return (await this.publicStats.current(id))!;
   }
 
+  /** The figures, and what may still come once nothing is left to classify (read only then). */
   private async readStats(id: string): Promise<WorkflowStats> {
     const [row] = await this.db.query(WORKFLOW_STATS, [id]);
+    const nothingLeft = Number(row.retired) >= Number(row.subjects) - Number(row.gold_standard);
+    const feeding = nothingLeft ? await feedingOf(this.db, id) : undefined;
     return {
       subjects: Number(row.subjects),
       retired: Number(row.retired),
@@ -331,6 +334,7 @@ export class WorkflowsService {
       reaggregating: row.reaggregating,
       // To the microsecond, so that the holds ended as of it are exactly those counted in `held`.
       asOf: row.as_of,
+      ...(feeding?.comingFrom.length ? feeding : {}),
     };
   }
 

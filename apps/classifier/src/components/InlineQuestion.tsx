@@ -12,14 +12,26 @@ interface Props {
   children: (questionId: string) => ReactNode;
 }
 
+const FIELDS = 'input:not([type="hidden"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
+
+/** The first field of the answers, if they have one: of a radio group, its chosen radio (where Tab would land). */
+function firstField(box: HTMLElement): HTMLElement | null {
+  const field = box.querySelector<HTMLInputElement>(FIELDS);
+  if (field?.type !== 'radio' || !field.name) return field;
+  return box.querySelector<HTMLElement>(`input[type="radio"][name="${CSS.escape(field.name)}"]:checked`) ?? field;
+}
+
 /**
  * A question asked in the page, below what it is about (an empty answer meant? hand the project over? delete the
- * set?): focus moves to it as it appears, so that a screen reader reads it and the keyboard can answer it.
+ * set?): focus moves to it as it appears, so that a screen reader reads it and the keyboard can answer it: to its
+ * first field when the answers have one (a reason to give: the question is read as focus enters it), else to the box.
  */
 export function InlineQuestion({ question, hint, className, testId, onCancel, children }: Props) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => box.current?.focus(), []);
+  useLayoutEffect(() => {
+    if (box.current) (firstField(box.current) ?? box.current).focus();
+  }, []);
   return (
     <div
       ref={box}

@@ -2,6 +2,7 @@ import type { WorkflowStats } from '@chorus/client';
 import type { TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { quotedListIn } from '../lib/lists';
 
 /** How often a project's page left open fetches its workflows' figures again while it shows (the API keeps them 30 s). */
 export const FIGURES_REFRESH_MS = 60_000;
@@ -44,16 +45,24 @@ export function WorkflowProgress({ stats }: { stats: WorkflowStats }) {
 
 /**
  * A workflow's progress for volunteers, on its project's page: the bar, named by the workflow's name (the element
- * `nameId`), how much is done, and the classifications and volunteers so far.
+ * `nameId`), how much is done (and, when that is all it has, from where more may come, as its queue says), and the
+ * classifications and volunteers so far.
  */
 export function WorkflowFigures({ stats, nameId }: { stats: WorkflowStats; nameId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const doneId = useId();
+  const workflows = stats.comingFrom && quotedListIn(i18n.language, t, stats.comingFrom);
   return (
     <p className="workflow-figures" data-testid="workflow-figures">
       {/* The words describe the bar, read with it (some screen readers leave out a progress bar's aria-valuetext). */}
       <WorkflowProgressBar stats={stats} labelledBy={nameId} describedBy={doneId} />
       <span id={doneId}>{workflowDone(t, stats)}</span>
+      {workflows && (
+        <>
+          <span aria-hidden="true"> · </span>
+          <span data-testid="workflow-coming">{stats.feedersPaused ? t('workflowProgress.comingFromPaused', { workflows }) : t('workflowProgress.comingFrom', { workflows })}</span>
+        </>
+      )}
       <span aria-hidden="true"> · </span>
       <span>
         {stats.classifications === 0

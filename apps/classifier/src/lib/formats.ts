@@ -1,4 +1,5 @@
 import { i18n } from '../i18n';
+import { listIn } from './lists';
 
 /**
  * Lists and moments in the interface's language, never the browser's: its sentences are in that language, and a time
@@ -7,7 +8,7 @@ import { i18n } from '../i18n';
 
 /** "a, b and c" in the interface language. */
 export function listOf(items: readonly string[]): string {
-  return new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(items);
+  return listIn(i18n.language, items);
 }
 
 const MOMENT_STYLES = {

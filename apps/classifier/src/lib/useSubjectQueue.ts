@@ -19,6 +19,8 @@ interface FetchResult {
   heldUntil?: string;
   /** The workflows that may still send this one subjects, when nothing else is left. */
   comingFrom?: QueueView['comingFrom'];
+  /** Every one of them is paused: none of their subjects is on its way. */
+  feedersPaused?: QueueView['feedersPaused'];
   /** What is left may be only subjects whose answers wait on this device to be sent (`lastBeingSent`). */
   sending: boolean;
 }
@@ -32,6 +34,8 @@ interface Poll {
   heldUntil?: string;
   /** The workflows that may still send subjects. */
   comingFrom?: string[];
+  /** Every one of them is paused: subjects come only once one goes on again. */
+  feedersPaused?: boolean;
   /**
    * The subjects left may be only those whose answers wait on this device to be sent: they are not offered back as
    * held for the volunteer, and more may come once the answers arrive.
@@ -284,8 +288,8 @@ export function useSubjectQueue(
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
-      const { retryAfterSeconds, heldBy, heldUntil, comingFrom } = served;
-      return { added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending: onlyBeingSent(served, pending) };
+      const { retryAfterSeconds, heldBy, heldUntil, comingFrom, feedersPaused } = served;
+      return { added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, feedersPaused, sending: onlyBeingSent(served, pending) };
     })().finally(() => {
       inFlight.current = null;
     });
@@ -306,7 +310,7 @@ export function useSubjectQueue(
     // answers for then: once it is in, the queue is asked again.
     const begunBefore = inFlight.current !== null;
     fetchBatch().then(
-      ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending }) => {
+      ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, feedersPaused, sending }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (now.finished || now.subjects.length > 0) {
@@ -321,7 +325,7 @@ export function useSubjectQueue(
         // Held for you no longer (others hold them, or nothing is left): subjects coming later were not freed from you.
         if (!heldElsewhere) heldTries.current = 0;
         const seconds = heldElsewhere ? heldRetrySeconds(heldTries.current++) : (retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS);
-        setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });
+        setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, feedersPaused, sending });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), seconds * 1000);
       },
       (error: unknown) => !cancelled && stopOn(error),

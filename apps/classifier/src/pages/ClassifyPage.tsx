@@ -24,7 +24,8 @@ import { type Saying, useSaid } from '../lib/said';
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, mayHaveBeenStored, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
 import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
-import { listOf, whenInWords } from '../lib/formats';
+import { whenInWords } from '../lib/formats';
+import { quotedListIn } from '../lib/lists';
 import { milestoneReached } from '../lib/milestones';
 import { accountPath, Link, navigate, projectPath, subjectPath } from '../lib/router';
 import { classifiedThisSession, type EndedSignIn, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
@@ -150,7 +151,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
   }, [announcement]);
   /** What became of the answer just given, said with the name of the subject that follows it (see `useSaidWithNextSubject`). */
   const saidOnNext = useRef<SaidOnNext | null>(null);
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   /** Called as an answer is stored (or kept on the device): the thanks, once, when it reaches a milestone of the count in all. */
   const thankAtMilestone = useCallback((): Saying<string> | undefined => {
@@ -450,7 +451,7 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
       }
       rememberReported(workflowId, subject.id);
       // Reported already (an answer lost on the way, another tab): that report, still open, now says this.
-      saidOnNext.current = { said: (t) => t(replayed ? 'classify.reportUpdated' : 'classify.reported') };
+      saidOnNext.current = { said: (t) => (replayed ? t('classify.reportUpdated') : t('classify.reported')) };
       answered(subject.id);
       return null;
     },
@@ -617,7 +618,9 @@ export function ClassifyPage({ projectSlug, workflowId, subjectSetId }: { projec
                 : poll.sending
                   ? t('classify.lastBeingSent', { count: poll.seconds })
                   : poll.comingFrom
-                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => t('subject.quoted', { text: name }))) })
+                  ? poll.feedersPaused
+                    ? t('classify.comingFromPaused', { count: poll.seconds, workflows: quotedListIn(i18n.language, t, poll.comingFrom) })
+                    : t('classify.comingFrom', { count: poll.seconds, workflows: quotedListIn(i18n.language, t, poll.comingFrom) })
                   : poll.heldBy
                     ? t('classify.othersHoldLast', { count: poll.seconds })
                     : t('classify.lastBeingDecided', { count: poll.seconds })
