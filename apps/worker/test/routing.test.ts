@@ -263,6 +263,35 @@ it('gives again in a since= consensus download the row of a subject whose routed
   expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: [], updated_at: expect.not.stringMatching(routed.updated_at) });
 });
 
+it('gives again in a later stage’s since= consensus download the row of a subject a second workflow’s effect routes into a set it is in already', async () => {
+  const { screen, transcribe, ads, idOf, definition } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  const second = await stack.client.createWorkflow((await stack.client.getWorkflow(screen)).projectId, { ...definition, name: 'Second look' });
+  await stack.client.activateWorkflow(second.id);
+  await answer(screen, 1, idOf.routed!, 'yes');
+  await until(async () => (await members(ads)).length === 1, 'the effect');
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // The second workflow's effect puts it in Ads too: Transcribe's row says so, and a since= download gives it again.
+  await answer(second.id, 1, idOf.routed!, 'yes');
+  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = $1', [idOf.routed])).rowCount === 2, 'the second effect');
+  const { body } = await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json&since=${encodeURIComponent(since)}`);
+  expect(body.map(({ external_id, routed_from_workflow_ids }) => ({ external_id, routed_from_workflow_ids }))).toEqual([{ external_id: 'routed', routed_from_workflow_ids: [screen, second.id] }]);
+});
+
+it('gives again in a later stage’s since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {
+  const { screen, transcribe, ads, idOf } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  await answer(screen, 1, idOf.routed!, 'yes');
+  await until(async () => (await members(ads)).length === 1, 'the effect');
+  const downloaded = async (since?: string) =>
+    (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`)).body;
+  expect((await downloaded()).map((row) => row.routed_from_workflow_ids)).toEqual([[screen]]);
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // Uploaded into Ads: the membership is the researcher's, and the screening no longer listed as where it came from.
+  await stack.client.addSubjects(ads, [text('routed')]);
+  expect((await downloaded(since)).map(({ external_id, routed_from_workflow_ids }) => ({ external_id, routed_from_workflow_ids }))).toEqual([{ external_id: 'routed', routed_from_workflow_ids: [] }]);
+});
+
 it('gives a later stage’s since= consensus download a tombstone for a subject routing took out of it unclassified, and its row instead once it is back', async () => {
   const { screen, transcribe, ads, idOf, definition, downloaded } = await weakAndStrongInAds();
   const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
