@@ -940,7 +940,7 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
   }),
   routedFrom: z.array(routedInSchema).nullable().meta({
     description:
-      'Where the subject came from: the other workflows whose effects put it in a subject set that feeds this workflow (one linked to it), each membership as that workflow’s `routing` lists it, the earliest first; a subject uploaded to the set is not listed. Null to a reviewer, as `routing`',
+      'Where the subject came from: the other workflows whose effects put it in a subject set that feeds this workflow, read through the sets linked to it now (a set unlinked since is no longer listed here; the sending workflow’s `routing` still has it), each membership as that workflow’s `routing` lists it, the earliest first; the subject may have been served here through another set already; a subject uploaded to the set is not listed. Null to a reviewer, as `routing`',
   }),
 });
 
