@@ -319,8 +319,8 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await page.getByLabel('Volunteers may choose a subject set to work on').count()).toBe(1);
     expect(await hint('lab-def-selection-volunteersChooseSubjectSet')).toMatch(/^Each linked set \(a letter, a diary\) is listed on the project’s page under the workflow/);
     expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
-    // Where the set an effect fills is made (round 16a F1).
-    expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
+    // Where the set an effect fills is made (round 16a F1), and why the sets this workflow serves are not offered.
+    expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/The sets this workflow serves are not offered: untick one under “Subject sets served” to route into it\. To make one that starts empty, use “Make an empty subject set” on the project's page/);
     expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
     expect(await hint('lab-def-tasks-t2-language')).toMatch(/^A language tag such as he \(Hebrew\), ar \(Arabic\) or th \(Thai\)/);
     // A posterior rule weighs votes by the learned skills, an agreement rule counts them alike (round 18b F3).
