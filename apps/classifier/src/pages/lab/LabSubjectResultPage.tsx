@@ -208,7 +208,7 @@ function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
           <li key={`${route.workflowId} ${route.subjectSetId}`}>
             <Link to={labWorkflowPath(route.workflowId)}>{route.workflowName}</Link>
             {t('app.colon')}
-            {t('lab.result.routedFromInto', { set: route.name })} <MembershipInWords route={route} />
+            {t('lab.result.routedFromInto', { set: t('subject.quoted', { text: route.name }) })} <MembershipInWords route={route} />
           </li>
         ))}
       </ul>
