@@ -4,6 +4,7 @@ import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { planOf, sortsAbove } from '../../../test/support/plans';
 import { consensusRows } from '../src/exports/exports.service';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
@@ -125,13 +126,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
+      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
@@ -201,10 +202,12 @@ describe('consensus export', () => {
       g1: [[regular.id], 2.5],
       t1: [[training.id], 0],
     });
-    expect(JSON.parse(await stack.client.consensus(id, 'json')).map((row: { routed_into: unknown; routed_out_of: unknown }) => [row.routed_into, row.routed_out_of])).toEqual([
-      [[], []],
-      [[], []],
-      [[], []],
+    expect(
+      JSON.parse(await stack.client.consensus(id, 'json')).map((row: { routed_into: unknown; routed_out_of: unknown; routed_from_workflow_ids: unknown }) => [row.routed_into, row.routed_out_of, row.routed_from_workflow_ids]),
+    ).toEqual([
+      [[], [], []],
+      [[], [], []],
+      [[], [], []],
     ]);
     // Read as CSV: subject_locations, before it, is JSON with commas in a quoted cell.
     const { header, rows: csvRows } = csvTable(await stack.client.consensus(id, 'csv'));
@@ -484,7 +487,7 @@ describe('consensus export', () => {
     expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, and with metadata=columns');
     expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
     // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
-    expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
+    expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `routed_from_workflow_ids`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
     expect(raw.description).toContain('Columns that hold a list (`<task>_answer`; a `<task>_…` one only for a multiple choice or tagging task');
     for (const path of ['consensus', 'classifications', 'subject-reports']) {
       expect((document.paths[`/workflows/{id}/${path}`]!.get as { description: string }).description).toContain('Times: ISO 8601 in UTC to the millisecond');
@@ -751,7 +754,9 @@ describe('consensus export', () => {
       // Joined whole, every project's subjects were scanned, hashed with the workflow's rows, and those sorted, wide, before the first went out.
       expect(plan).toMatch(/Index Scan using "?PK_\w+"? on subject_workflow_status st\b/);
       expect(plan).toMatch(/Index Scan using "?PK_\w+"? on subjects s\b/);
-      expect(plan).not.toMatch(/Seq Scan on subjects s\b|Sort Key: st\.subject_id/);
+      expect(plan).not.toMatch(/Seq Scan on subjects s\b/);
+      // Nor by whatever else is joined to them (routing, routed_from, reviews...): no Sort, whatever its key, above the rows.
+      expect(sortsAbove(await planOf(stack, consensusRows('id'), [workflowId, null, null]), 'st')).toEqual([]);
     } finally {
       await stack.db.query('ROLLBACK');
     }

@@ -706,6 +706,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect(reviewers.retirement).toEqual({ retiredAt: researchers.retirement!.retiredAt, reason: null, note: null, task: null, byClassificationId: null, by: null });
     expect(reviewers.reviews.T1?.reviewedBy).toEqual({ memberId: null, name: null, role: 'reviewer' });
     expect(reviewers.routing).toBeNull();
+    expect([researchers.routedFrom, reviewers.routedFrom]).toEqual([[], null]);
     // Read by the list alike; the consensus and the answers' texts as the researchers read them.
     const [[listed], [researchersListed]] = await Promise.all([reviewer.client, stack.client].map(async (client) => (await client.subjectResults(twoTasks, { needsChecking: true, reviewed: false })).subjects));
     expect([listed?.retirement?.reason, listed?.reviews.T1?.reviewedBy, listed?.consensus]).toEqual([null, { memberId: null, name: null, role: 'reviewer' }, researchersListed?.consensus]);

@@ -277,10 +277,11 @@ describe("a workflow's subject results", () => {
     const detail = await stack.client.subjectResult(workflow.workflowId, idOf.v0!);
     expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
     const listed = (await stack.client.subjectResults(workflow.workflowId, { q: 'v0' })).subjects[0]!;
-    const { consensus, classifications, nextClassifications, routing, leftWorkflow, ...subject } = detail;
+    const { consensus, classifications, nextClassifications, routing, routedFrom, leftWorkflow, ...subject } = detail;
     expect(subject).toEqual({ ...listed, consensus: undefined, classifications: undefined, nextClassifications: undefined } as never);
     expect(leftWorkflow).toBe(false);
     expect(routing).toEqual([]); // the workflow has no effects
+    expect(routedFrom).toEqual([]); // nor does another feed it
     expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] }, words: null });
     expect(classifications).toEqual(
       retiring.map((id, index) => ({
@@ -349,6 +350,26 @@ describe("a workflow's subject results", () => {
       const refused = await refusal(`/workflows/${workflowId}/subject-results/${subjectId}`);
       expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
     }
+  });
+
+  it('says where a subject routed into the workflow came from (routedFrom): the workflow whose effect put it in a set this one serves, which set, and when', async () => {
+    const { projectId, workflowId: first, idOf: firstIds } = await yesNoWorkflow(stack, [{ externalId: 'routed' }, { externalId: 'stays' }], 1);
+    const later = await stack.client.createSubjectSet(projectId, { name: 'Later' });
+    const { definition } = await stack.client.getWorkflow(first);
+    await stack.client.updateWorkflow(first, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }] });
+    const { id: second } = await stack.client.createWorkflow(projectId, { ...definition, name: 'Second', subjectSetIds: [later.id] });
+    await stack.client.activateWorkflow(second);
+    for (const [name, value] of [['routed', 'yes'], ['stays', 'no']] as const) await answer(guests[0]!.client, first, firstIds[name]!, value);
+    await until(async () => (await stack.client.subjectResults(second, {})).subjects.length === 1, 'the routing');
+
+    const routed = await stack.client.subjectResult(second, firstIds.routed!);
+    expect(subjectResultDetailSchema.parse(routed)).toEqual(routed);
+    expect(routed.routedFrom).toEqual([{ workflowId: first, workflowName: 'W', subjectSetId: later.id, name: 'Later', addedAt: expect.any(String), leftAt: null, removedByResearcher: null }]);
+    expect(routed.routing).toEqual([]);
+    // The workflow that routed it lists the same membership as its own routing, and nothing routed into it.
+    const { workflowId, workflowName, ...membership } = routed.routedFrom![0]!;
+    const sent = await stack.client.subjectResult(first, firstIds.routed!);
+    expect([sent.routing, sent.routedFrom]).toEqual([[membership], []]);
   });
 
   it('says which task’s rule of an any rule retired a subject: the one met, or the one whose most classifications it reached', async () => {

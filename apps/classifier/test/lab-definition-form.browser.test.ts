@@ -1,5 +1,7 @@
 import type { WorkflowInput } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { until } from '../../../test/support/waiting';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
@@ -317,8 +319,8 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await page.getByLabel('Volunteers may choose a subject set to work on').count()).toBe(1);
     expect(await hint('lab-def-selection-volunteersChooseSubjectSet')).toMatch(/^Each linked set \(a letter, a diary\) is listed on the project’s page under the workflow/);
     expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
-    // Where the set an effect fills is made (round 16a F1).
-    expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
+    // Where the set an effect fills is made (round 16a F1), and why the sets this workflow serves are not offered.
+    expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/The sets this workflow serves are not offered: untick one under “Subject sets served” to route into it\. To make one that starts empty, use “Make an empty subject set” on the project's page/);
     expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
     expect(await hint('lab-def-tasks-t2-language')).toMatch(/^A language tag such as he \(Hebrew\), ar \(Arabic\) or th \(Thai\)/);
     // A posterior rule weighs votes by the learned skills, an agreement rule counts them alike (round 18b F3).
@@ -367,6 +369,56 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await press(page, save);
     await waitToSee(page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.'));
     expect((await researcher.getWorkflow(id)).definition.effects).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('offers an effect no set the workflow serves; a later stage’s page says which workflows feed it, and a subject routed there where it came from', async () => {
+    const account = await signUp(suite.stack, { email: `lab-form-stages-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Annie Maunder' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Two stages', status: 'live' });
+    const pages = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    const later = await researcher.createSubjectSet(project.id, { name: 'Second look' });
+    await researcher.createSubjectSet(project.id, { name: 'Elsewhere' });
+    const { subjectIds: [routed] } = await researcher.addSubjects(pages.id, [{ externalId: 'p1', locations: [{ type: 'text', text: 'Page one' }] }]);
+    const effects = [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }];
+    const first = await researcher.createWorkflow(project.id, { ...YES_NO, retirement: { rule: 'count', count: 1 }, subjectSetIds: [pages.id], effects });
+    const second = await researcher.createWorkflow(project.id, { ...YES_NO, name: 'Transcribe', subjectSetIds: [later.id] });
+    await researcher.activateWorkflow(first.id);
+    await researcher.activateWorkflow(second.id);
+    const { page, errors } = await signedInPage(suite, account);
+
+    // The screening's effect may add to any set but the one it serves (which the API refuses), and no more to a set ticked to serve.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${first.id}`);
+    await waitToSee(page.locator('#lab-definition-as-form[aria-pressed="true"]'));
+    const targets = () => page.locator('#lab-def-effects-0-addToSubjectSet option').allTextContents();
+    await waitToSee(page.locator('#lab-def-effects-0-addToSubjectSet option', { hasText: 'Elsewhere' }), { state: 'attached' });
+    expect(await targets()).toEqual(['Choose a subject set', 'Second look', 'Elsewhere']);
+    await page.getByLabel('Elsewhere (0 subjects)').focus();
+    await page.keyboard.press('Space');
+    await waitToSee(page.locator('#lab-def-effects-0-addToSubjectSet option', { hasText: 'Elsewhere' }), { state: 'detached' });
+    expect(await targets()).toEqual(['Choose a subject set', 'Second look']);
+    // Nothing feeds the screening.
+    expect(await page.getByTestId('lab-links-fed-by').count()).toBe(0);
+
+    // The later stage's page says the screening feeds it, into which set, with a link to its page.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${second.id}`);
+    const fedBy = page.getByTestId('lab-links-fed-by');
+    await waitToSee(fedBy);
+    expect(await fedBy.locator('p').textContent()).toBe('Other workflows feed this one: their effects add subjects, by their consensus, to a set it serves.');
+    expect(await fedBy.locator('li').allTextContents()).toEqual(['Ad or not? into “Second look”']);
+    expect(await fedBy.locator('li a').getAttribute('href')).toBe(`/lab/workflows/${first.id}`);
+
+    // A page the screening says yes to is routed there: its results in the later stage say where it came from.
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await volunteer.classify({ workflowId: first.id, workflowVersion: 1, subjectId: routed!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await until(async () => (await researcher.subjectResults(second.id, {})).subjects.length === 1, 'the routing');
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${second.id}/results/${routed}`);
+    const routedFrom = page.getByTestId('lab-result-routed-from');
+    await waitToSee(routedFrom);
+    expect(await routedFrom.locator('h2').textContent()).toBe('Routed here by other workflows');
+    expect(await routedFrom.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Ad or not\?: into “Second look”, moved in .+; still there$/)]);
+    expect(await routedFrom.locator('li a').getAttribute('href')).toBe(`/lab/workflows/${first.id}`);
+    expect(await page.getByTestId('lab-result-routing').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -204,6 +204,46 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
 });
 
+it('tells the workflow a subject was routed into where it came from: its results (routedFrom), its consensus download (routed_from_workflow_ids) in either order, and the project’s sets (routedBy)', async () => {
+  // A "yes" goes into Ads and into Not ads (say, a set to check again), both of which Transcribe serves.
+  const { screen, transcribe, ads, notAds, idOf } = await chained(['routed'], ['uploaded'], 1, (sets) => [
+    { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads },
+    { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.notAds },
+  ]);
+  const { definition: transcribing } = await stack.client.getWorkflow(transcribe);
+  await stack.client.updateWorkflow(transcribe, { ...transcribing, subjectSetIds: [ads, notAds] });
+  for (const name of ['routed', 'uploaded']) await answer(screen, 1, idOf[name]!, 'yes');
+  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = $1', [idOf.routed])).rowCount === 2, 'the effects');
+
+  // Transcribe's results: routed in by the screening's effects, into both sets, still there; the uploaded one only into Not ads.
+  const routed = await stack.client.subjectResult(transcribe, idOf.routed!);
+  expect(routed.routing).toEqual([]);
+  const into = (subjectSetId: string, name: string) => ({ workflowId: screen, workflowName: 'Ad or not?', subjectSetId, name, addedAt: expect.any(String), leftAt: null, removedByResearcher: null });
+  expect(routed.routedFrom).toEqual([into(ads, 'Ads'), into(notAds, 'Not ads')].sort((a, b) => a.subjectSetId.localeCompare(b.subjectSetId)));
+  expect((await stack.client.subjectResult(transcribe, idOf.uploaded!)).routedFrom).toEqual([into(notAds, 'Not ads')]);
+  // The same memberships as the screening's results list them; nothing came into the screening from elsewhere.
+  const screening = await stack.client.subjectResult(screen, idOf.routed!);
+  expect([screening.routing, screening.routedFrom]).toEqual([routed.routedFrom!.map(({ workflowId, workflowName, ...membership }) => membership), []]);
+
+  // Its consensus download, in each order (the externalId order reads each row on its own) and in CSV.
+  for (const sort of ['id', 'externalId']) {
+    const { body } = await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json&sort=${sort}`);
+    // The screening once each, however many of its memberships brought the subject in.
+    expect(body.map(({ external_id, routed_from_workflow_ids }) => [external_id, routed_from_workflow_ids]).sort()).toEqual([['routed', [screen]], ['uploaded', [screen]]]);
+  }
+  const { header, rows } = csvTable(await stack.client.consensus(transcribe, 'csv'));
+  const column = header.indexOf('routed_from_workflow_ids');
+  expect(header[column - 1]).toBe('routed_out_of');
+  expect(rows.map((row) => [row[header.indexOf('external_id')], row[column]]).sort()).toEqual([['routed', screen], ['uploaded', screen]]);
+  // The screening's download: its subjects came from no workflow.
+  const screened = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  expect(screened.map((row) => row.routed_from_workflow_ids)).toEqual([[], []]);
+
+  // The project's sets say which workflows' effects fill them: Transcribe's page says which workflows feed it from these.
+  const { subjectSets } = await stack.client.subjectSets((await stack.client.getWorkflow(screen)).projectId);
+  expect(Object.fromEntries(subjectSets.map(({ name, routedBy }) => [name, routedBy]))).toEqual({ Snippets: [], Ads: [{ id: screen, name: 'Ad or not?' }], 'Not ads': [{ id: screen, name: 'Ad or not?' }] });
+});
+
 it('gives again in a since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {
   const { screen, ads, idOf } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
   await answer(screen, 1, idOf.routed!, 'yes');
@@ -221,6 +261,35 @@ it('gives again in a since= consensus download the row of a subject whose routed
   // Uploaded into the set its effect put it in: the membership is the researcher's now, and no longer routing's.
   await stack.client.addSubjects(ads, [text('routed')]);
   expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: [], updated_at: expect.not.stringMatching(routed.updated_at) });
+});
+
+it('gives again in a later stage’s since= consensus download the row of a subject a second workflow’s effect routes into a set it is in already', async () => {
+  const { screen, transcribe, ads, idOf, definition } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  const second = await stack.client.createWorkflow((await stack.client.getWorkflow(screen)).projectId, { ...definition, name: 'Second look' });
+  await stack.client.activateWorkflow(second.id);
+  await answer(screen, 1, idOf.routed!, 'yes');
+  await until(async () => (await members(ads)).length === 1, 'the effect');
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // The second workflow's effect puts it in Ads too: Transcribe's row says so, and a since= download gives it again.
+  await answer(second.id, 1, idOf.routed!, 'yes');
+  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = $1', [idOf.routed])).rowCount === 2, 'the second effect');
+  const { body } = await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json&since=${encodeURIComponent(since)}`);
+  expect(body.map(({ external_id, routed_from_workflow_ids }) => ({ external_id, routed_from_workflow_ids }))).toEqual([{ external_id: 'routed', routed_from_workflow_ids: [screen, second.id] }]);
+});
+
+it('gives again in a later stage’s since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {
+  const { screen, transcribe, ads, idOf } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  await answer(screen, 1, idOf.routed!, 'yes');
+  await until(async () => (await members(ads)).length === 1, 'the effect');
+  const downloaded = async (since?: string) =>
+    (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`)).body;
+  expect((await downloaded()).map((row) => row.routed_from_workflow_ids)).toEqual([[screen]]);
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // Uploaded into Ads: the membership is the researcher's, and the screening no longer listed as where it came from.
+  await stack.client.addSubjects(ads, [text('routed')]);
+  expect((await downloaded(since)).map(({ external_id, routed_from_workflow_ids }) => ({ external_id, routed_from_workflow_ids }))).toEqual([{ external_id: 'routed', routed_from_workflow_ids: [] }]);
 });
 
 it('gives a later stage’s since= consensus download a tombstone for a subject routing took out of it unclassified, and its row instead once it is back', async () => {

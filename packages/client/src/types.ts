@@ -280,6 +280,7 @@ export type VolunteerSkill = WorkflowSkills['skills'][number];
 export type ExcludedVolunteer = z.infer<typeof excludedVolunteerSchema>;
 export type ExcludedVolunteerList = z.infer<typeof excludedVolunteerListSchema>;
 export type EffectMembership = NonNullable<SubjectResultDetail['routing']>[number];
+export type RoutedIn = NonNullable<SubjectResultDetail['routedFrom']>[number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;
 export type ProjectNews = z.infer<typeof projectNewsSchema>;
 export type ProjectNewsPage = z.infer<typeof projectNewsPageSchema>;

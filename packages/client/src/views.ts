@@ -194,7 +194,18 @@ export const ownInvitationListSchema = z.strictObject({ invitations: z.array(own
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
 /** What deleting a subject set did to its subjects: those kept are in another set too, or were classified. */
 export const subjectSetDeletedSchema = z.strictObject({ deletedSubjects: z.int(), keptSubjects: z.int() });
-export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
+export const subjectSetListSchema = z.strictObject({
+  subjectSets: z.array(
+    z.strictObject({
+      id,
+      name: z.string(),
+      subjects: z.int(),
+      routedBy: z.array(z.strictObject({ id, name: z.string() })).meta({
+        description: 'The workflows whose current version has an effect that adds subjects to the set (routing), the oldest first: a workflow the set is linked to is fed by them',
+      }),
+    }),
+  ),
+});
 /** A subject as its researchers see it: every metadata key (private ones too) and its known answers. */
 export const researcherSubjectSchema = z.strictObject({
   id,
@@ -899,6 +910,14 @@ export const effectMembershipSchema = z.strictObject({
     .nullable()
     .meta({ description: 'A researcher took the subject out of the set, ending this membership (kept if they upload it there again): no workflow’s effect puts it back until they do' }),
 });
+/**
+ * A subject another workflow's effect put in a subject set that feeds this one (linked to it): which workflow, into
+ * which set, when, and when it left it again, as that workflow's results' `routing` lists the membership.
+ */
+export const routedInSchema = effectMembershipSchema.extend({
+  workflowId: id.meta({ description: 'The workflow whose effect put the subject in the set (its consensus there met the effect)' }),
+  workflowName: z.string(),
+});
 /** A word of a transcription's consensus, as the subject's page marks it. */
 export const transcriptionWordSchema = z.strictObject({
   word: z.string(),
@@ -930,6 +949,10 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
   nextClassifications: z.string().nullable(),
   routing: z.array(effectMembershipSchema).nullable().meta({
     description: 'The subject sets this workflow’s effects put the subject in (by its consensus), and when it left one (its consensus no longer meeting the effect, or a researcher took it out); sets it was in already are not listed. Null to a reviewer: the sets are the researchers’',
+  }),
+  routedFrom: z.array(routedInSchema).nullable().meta({
+    description:
+      'Where the subject came from: the other workflows whose effects put it in a subject set that feeds this workflow, read through the sets linked to it now (a set unlinked since is no longer listed here; the sending workflow’s `routing` still has it), each membership as that workflow’s `routing` lists it, the earliest first; the subject may have been served here through another set already; a subject uploaded to the set is not listed. Null to a reviewer, as `routing`',
   }),
 });
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet } from './subject-sets';
+import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet, touchRoutedRows } from './subject-sets';
 
 /** Where routing moved a subject: the sets it joined, and those it left. */
 export interface Routed {
@@ -48,11 +48,16 @@ async function routeInto(manager: EntityManager, workflowId: string, subjectSetI
   const removed: unknown[] = await manager.query('SELECT 1 FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
   if (removed.length) return false;
   const added = await addToSubjectSet(manager, subjectSetId, [subjectId], 'effect');
+  // A membership made changes the rows of the workflows the set feeds (routed_from_workflow_ids), the subject new to
+  // the set or not (another workflow's effect put it there).
   await manager.query(
-    `INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at)
-     SELECT $1, $2, $3, now()
-     WHERE $4 OR EXISTS (SELECT 1 FROM effect_memberships e WHERE e.subject_set_id = $3 AND e.subject_id = $1 AND e.left_at IS NULL)
-     ON CONFLICT (subject_id, workflow_id, subject_set_id) DO UPDATE SET added_at = EXCLUDED.added_at, left_at = NULL, removed_by = NULL WHERE effect_memberships.left_at IS NOT NULL`,
+    `WITH made AS (
+       INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at)
+       SELECT $1, $2, $3, now()
+       WHERE $4 OR EXISTS (SELECT 1 FROM effect_memberships e WHERE e.subject_set_id = $3 AND e.subject_id = $1 AND e.left_at IS NULL)
+       ON CONFLICT (subject_id, workflow_id, subject_set_id) DO UPDATE SET added_at = EXCLUDED.added_at, left_at = NULL, removed_by = NULL WHERE effect_memberships.left_at IS NOT NULL
+       RETURNING subject_id, subject_set_id)
+     ${touchRoutedRows('made')}`,
     [subjectId, workflowId, subjectSetId, added.length > 0],
   );
   return added.length > 0;

@@ -151,15 +151,27 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
 }
 
 /**
+ * The statement that marks changed, for a since= consensus download, the rows of the subjects in `changed` (a CTE's
+ * name, of effect memberships: subject_id, subject_set_id) in the workflows their sets feed, whose
+ * `routed_from_workflow_ids` the change alters, and of the other workflows in `also` (a query of workflow_id, subject_id).
+ */
+export function touchRoutedRows(changed: string, also?: string): string {
+  const rows = `SELECT l.workflow_id, c.subject_id FROM ${changed} c JOIN workflow_subject_sets l ON l.subject_set_id = c.subject_set_id`;
+  return `UPDATE subject_workflow_status st SET updated_at = now() FROM (${also ? `${rows} UNION ${also}` : rows}) r
+     WHERE st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id`;
+}
+
+/**
  * The subjects' memberships of the set are the researcher's, who uploaded them there: routing never takes them out of
  * it, and may put back those a researcher took out before (`subject_set_removals`). The rows of the workflows whose
- * effects had made them change in the consensus download (`routed_into`), so `since` finds them.
+ * effects had made them (`routed_into`), and of those the set feeds (`routed_from_workflow_ids`), change in the consensus
+ * download, so `since` finds them.
  */
 async function madeTheResearchers(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
   await manager.query(
     `WITH theirs AS (
-       DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL RETURNING workflow_id, subject_id)
-     UPDATE subject_workflow_status st SET updated_at = now() FROM theirs t WHERE st.workflow_id = t.workflow_id AND st.subject_id = t.subject_id`,
+       DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL RETURNING workflow_id, subject_id, subject_set_id)
+     ${touchRoutedRows('theirs', 'SELECT workflow_id, subject_id FROM theirs')}`,
     [subjectSetId, subjectIds],
   );
   await manager.query('DELETE FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])', [subjectSetId, subjectIds]);

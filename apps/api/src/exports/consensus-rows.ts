@@ -66,6 +66,8 @@ export interface ConsensusRow {
   routed_into: string | null;
   /** The sets this workflow's effects had put the subject in, and it left, the last left last, joined with ";". */
   routed_out_of: string | null;
+  /** The other workflows whose effects put the subject in a set that feeds this one, the earliest first, joined with ";". */
+  routed_from_workflow_ids: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
   /** Researchers' reviews by task: approved or corrected, and the answer it settles on (an approval's as it was then); null when no task is reviewed. */
@@ -121,6 +123,8 @@ export const CONSENSUS_COLUMNS = {
     "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed; GET /projects/:id/subject-sets names them)",
   routed_out_of:
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, a list",
+  routed_from_workflow_ids:
+    "the other workflows whose effects put the subject in a subject set that feeds this workflow, read through the sets linked to it now (a set unlinked since no longer brings its workflows here; their routed_into and routed_out_of still list it), by their consensus for it, the earliest first, a list, kept once it left the set (that workflow's routed_into and routed_out_of, and this subject's results' routedFrom, say which set and when; the subject may have been served here through another set already, before or besides; a subject uploaded to the set is not listed; GET /workflows/:id names each, to a downloads key too)",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation; GET /workflows/:id/versions/:n reads it, to a downloads key too)",
   left_workflow:
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; true on a tombstone too (left_workflow_at: the subject left with its row); false on every other row",
@@ -133,7 +137,7 @@ export const CONSENSUS_COLUMNS = {
 export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'subject_locations', 'unretired_retirement', 'retired_before_take_down', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /** The subject's columns above that hold a list of ids: a JSON list in JSON and NDJSON, joined with `;` in one CSV cell. */
-export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
+export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of', 'routed_from_workflow_ids'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /**
  * What the `<task>_result` cell holds for each task type, field by field (`a[]`: each element of the list `a`). The
@@ -395,6 +399,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     hidden_tags: row.hidden_tags,
     routed_into: listOf(row.routed_into),
     routed_out_of: listOf(row.routed_out_of),
+    routed_from_workflow_ids: listOf(row.routed_from_workflow_ids),
     workflow_version: row.workflow_version,
     left_workflow: row.left_workflow,
     left_workflow_at: null,

@@ -31,16 +31,43 @@ import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionRow, iiifCountHeade
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
- * results' `routing` lists them: aggregated once for the workflow and joined, not looked up subject by subject (at
- * 100,000 subjects, a third of them routed, a lookup each read a third more buffers than the download without routing;
- * the aggregate, a thousandth more). `ROUTED` alone: one subject's, for the rows in externalId order, each read on
- * its own (joined to the aggregate, the planner sorted whole rows again).
+ * results' `routing` lists them, from effect memberships `e` (only the workflow's own count, where others are read
+ * too): aggregated once for the workflow and joined (`ROUTING`), not looked up subject by subject (at 100,000 subjects, a third
+ * of them routed, a lookup each read a third more buffers than the download without routing; the aggregate, a
+ * thousandth more); one subject's (`routingOf`) for the rows in externalId order, each read on its own (joined to the
+ * aggregate, the planner sorted whole rows again).
  */
 const ROUTED = `
-         string_agg(e.subject_set_id::text, ';' ORDER BY e.added_at, e.subject_set_id) FILTER (WHERE e.left_at IS NULL) AS routed_into,
-         string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.left_at IS NOT NULL) AS routed_out_of
-  FROM effect_memberships e WHERE e.workflow_id = $1`;
-const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
+         string_agg(e.subject_set_id::text, ';' ORDER BY e.added_at, e.subject_set_id) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NULL) AS routed_into,
+         string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NOT NULL) AS routed_out_of`;
+const ROUTING = `SELECT e.subject_id, ${ROUTED} FROM effect_memberships e WHERE e.workflow_id = $1 GROUP BY e.subject_id`;
+
+/**
+ * Each other workflow whose effect put a subject in a set that feeds the workflow ($1), the earliest first, as the
+ * results' `routedFrom` lists them (`routed_from_workflow_ids`): aggregated once for the workflow and joined, as
+ * `ROUTING` is, from the linked sets' memberships, read through their index by set (`effect_memberships_set_subject_idx`).
+ */
+const ROUTED_FROM = `
+  SELECT f.subject_id, string_agg(f.workflow_id::text, ';' ORDER BY f.added_at, f.workflow_id) AS routed_from_workflow_ids
+  FROM (SELECT e.subject_id, e.workflow_id, min(e.added_at) AS added_at
+        FROM workflow_subject_sets l JOIN effect_memberships e ON e.subject_set_id = l.subject_set_id
+        WHERE l.workflow_id = $1 AND e.workflow_id <> $1 GROUP BY e.subject_id, e.workflow_id) f
+  GROUP BY f.subject_id`;
+
+/** Effect membership `m` was routed in: another workflow's, in a set linked to the workflow ($1). */
+const routedInSql = (m: string) =>
+  `${m}.workflow_id <> $1 AND EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = $1 AND l.subject_set_id = ${m}.subject_set_id)`;
+
+/**
+ * One subject's `ROUTED` and `ROUTED_FROM` (`subject`: SQL of its id) from one read of its memberships, by the primary
+ * key (a second lookup for `ROUTED_FROM` read a tenth more buffers in externalId order; this, about 1 % more at 20,000
+ * subjects, a third routed in): each workflow by its first membership routed in.
+ */
+const routingOf = (subject: string) => `
+  SELECT ${ROUTED},
+         string_agg(e.workflow_id::text, ';' ORDER BY e.added_at, e.workflow_id) FILTER (WHERE e.first_routed_in) AS routed_from_workflow_ids
+  FROM (SELECT e.*, e.routed_in AND row_number() OVER (PARTITION BY e.workflow_id, e.routed_in ORDER BY e.added_at, e.subject_set_id) = 1 AS first_routed_in
+        FROM (SELECT e.*, ${routedInSql('e')} AS routed_in FROM effect_memberships e WHERE e.subject_id = ${subject}) e) e`;
 
 /** The sets of the workflow's ($1) project numbered oldest first (`ord`), as `subject_set_ids` lists a subject's. */
 const SET_ORDER = `set_order AS MATERIALIZED (
@@ -83,6 +110,7 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
   ['tasks', "coalesce(stored_consensus.tasks, '{}'::jsonb)"],
   ['routed_into', 'routing.routed_into'],
   ['routed_out_of', 'routing.routed_out_of'],
+  ['routed_from_workflow_ids', 'routed_from.routed_from_workflow_ids'],
   ['left_workflow', isUnlinked('st')],
   ['hidden_tags', hiddenTagsSql('$1', 'st.subject_id')],
   ['left_workflow_at', 'NULL::timestamptz'],
@@ -105,7 +133,7 @@ export const tombstoneValues = (select = CONSENSUS_ROW_SELECT) => select.map(([n
 
 /**
  * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its
- * subject_set_ids do), its consensus, and its `routing` (`routing`: the join of it).
+ * subject_set_ids do), its consensus, and its `routing` and `routed_from` (`routing`: the joins of them).
  */
 const consensusRowJoins = (routing: string) => `
   LEFT JOIN LATERAL (
@@ -135,7 +163,7 @@ const ROWS_BY_ID = (subjects: string) => `
   (SELECT ${CONSENSUS_ROW_COLUMNS}
    FROM subject_workflow_status st
    CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata, s.locations, s.gold_standard FROM subjects s WHERE s.id = st.subject_id OFFSET 0) s
-   ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id')}
+   ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id LEFT JOIN routed_from ON routed_from.subject_id = st.subject_id')}
    WHERE st.workflow_id = $1 AND ${CHANGED_SINCE} ${subjects}
    ORDER BY st.subject_id)`;
 
@@ -154,7 +182,7 @@ const ROWS_IN_ORDER: Record<DownloadSort, string> = {
    CROSS JOIN LATERAL (
      SELECT ${CONSENSUS_ROW_COLUMNS}
      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-     ${consensusRowJoins(`LEFT JOIN LATERAL (SELECT ${ROUTED} AND e.subject_id = st.subject_id) routing ON true`)}
+     ${consensusRowJoins(`LEFT JOIN LATERAL (${routingOf('st.subject_id')}) routing ON true CROSS JOIN LATERAL (SELECT routing.routed_from_workflow_ids) routed_from`)}
      WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
    ORDER BY ${inNaturalOrder('named.external_id')})
   UNION ALL
@@ -168,6 +196,7 @@ const ROWS_IN_ORDER: Record<DownloadSort, string> = {
  */
 export const consensusRows = (sort: DownloadSort) => `
   WITH routing AS (${ROUTING}),
+  routed_from AS (${ROUTED_FROM}),
   ${SET_ORDER}
   ${ROWS_IN_ORDER[sort]}
   UNION ALL

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
+import type { EffectMembership, ProjectRole, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
@@ -196,6 +196,18 @@ const ROUTING = `
   WHERE e.subject_id = $2 AND e.workflow_id = $1
   ORDER BY e.added_at, e.subject_set_id`;
 
+/**
+ * The memberships other workflows' effects made of the subject ($2) in sets that feed the workflow ($1), oldest first:
+ * where it came from. Read by the primary key (the subject's memberships) and the link's.
+ */
+const ROUTED_FROM = `
+  SELECT e.workflow_id, w.name AS workflow_name, e.subject_set_id, ss.name, e.added_at, e.left_at, e.removed_by, CASE WHEN e.removed_by IS NOT NULL THEN e.left_at END AS removed_at
+  FROM effect_memberships e
+  JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = e.subject_set_id
+  JOIN subject_sets ss ON ss.id = e.subject_set_id JOIN workflows w ON w.id = e.workflow_id
+  WHERE e.subject_id = $2 AND e.workflow_id <> $1
+  ORDER BY e.added_at, e.subject_set_id, e.workflow_id`;
+
 interface RoutingRow {
   subject_set_id: string;
   name: string;
@@ -212,6 +224,8 @@ const toRoute = (route: RoutingRow): EffectMembership => ({
   leftAt: route.left_at?.toISOString() ?? null,
   removedByResearcher: route.removed_by && route.removed_at ? { researcherId: route.removed_by, removedAt: route.removed_at.toISOString() } : null,
 });
+
+const toRoutedIn = (route: RoutingRow & { workflow_id: string; workflow_name: string }): RoutedIn => ({ workflowId: route.workflow_id, workflowName: route.workflow_name, ...toRoute(route) });
 
 const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -443,16 +457,17 @@ export class SubjectResultsService {
 
   /**
    * One subject of the workflow, with each task's whole consensus, a page of its classifications, oldest first, and the
-   * sets the workflow's effects put it in: any subject the consensus download has a row for, one that left the
+   * sets the workflow's effects put it in, and those other workflows' effects put it in that feed this one: any subject the consensus download has a row for, one that left the
    * workflow (out of the list, as of the stats) too.
    */
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
     const { role } = await this.workflows.requireReviewer(workflowId, user);
     const reviewer = role === 'reviewer';
-    const [[row], classifications, routing, inReach] = await Promise.all([
+    const [[row], classifications, routing, routedFrom, inReach] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
-      this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
+      reviewer ? [] : this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
+      reviewer ? [] : this.db.query<Parameters<typeof toRoutedIn>[0][]>(ROUTED_FROM, [workflowId, subjectId]),
       reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],
     ]);
     // A reviewer's reach first: an id out of it, one the workflow has no row for too, is refused them alike.
@@ -467,6 +482,7 @@ export class SubjectResultsService {
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
       // Not to a reviewer: the sets' names and who took it out are the researchers' (a set of known answers, a researcher's id).
       routing: reviewer ? null : routing.map(toRoute),
+      routedFrom: reviewer ? null : routedFrom.map(toRoutedIn),
     };
   }
 }

@@ -46,7 +46,7 @@ export class SubjectSetsController {
   @DownloadColumnsLookUp()
   @ApiOperation({
     summary: 'Lists a project’s subject sets (its researchers).',
-    description: 'Every set of the project, with its name and how many subjects it holds. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+    description: 'Every set of the project, oldest first, with its name, how many subjects it holds, and the workflows whose current version has an effect that adds subjects to it (`routedBy`: the workflows that feed those it is linked to). Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
   })
   @ApiZodResponse(subjectSetListSchema)
   listSubjectSets(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {

@@ -59,6 +59,10 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
   );
 }
 
+/** A workflow definition (SQL of a jsonb) has an effect that adds subjects to the set (SQL of its id as text). */
+const effectAddsTo = (definition: string, setId: string) =>
+  `jsonb_path_exists(${definition}, '$.effects[*] ? (@.addToSubjectSet == $set)', jsonb_build_object('set', ${setId}))`;
+
 /** The unique index refused a set's name another set of its project has. */
 const isSubjectSetNameTaken = (error: unknown): boolean => {
   const { code, constraint } = error as { code?: string; constraint?: string };
@@ -181,7 +185,7 @@ export class SubjectSetsService {
        FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
        WHERE w.project_id = $1
          AND (EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2)
-              OR jsonb_path_exists(v.definition, '$.effects[*] ? (@.addToSubjectSet == $set)', jsonb_build_object('set', $2::text)))
+              OR ${effectAddsTo('v.definition', '$2::text')})
        ORDER BY w.created_at, w.id`,
       [projectId, subjectSetId],
     );
@@ -225,10 +229,15 @@ export class SubjectSetsService {
     return set;
   }
 
+  /** The project's sets, oldest first, each with its subjects counted and the workflows whose effects add to it. */
   async list(projectId: string, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const sets: { id: string; name: string; subjects: string }[] = await this.db.query(
-      `SELECT s.id, s.name, count(m.subject_id) AS subjects FROM subject_sets s LEFT JOIN subject_set_members m ON m.subject_set_id = s.id
+    const sets: { id: string; name: string; subjects: string; routedBy: { id: string; name: string }[] }[] = await this.db.query(
+      `SELECT s.id, s.name, count(m.subject_id) AS subjects,
+              (SELECT coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) ORDER BY w.created_at, w.id), '[]')
+               FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+               WHERE w.project_id = s.project_id AND ${effectAddsTo('v.definition', 's.id::text')}) AS "routedBy"
+       FROM subject_sets s LEFT JOIN subject_set_members m ON m.subject_set_id = s.id
        WHERE s.project_id = $1 GROUP BY s.id ORDER BY s.created_at`,
       [projectId],
     );

@@ -229,7 +229,7 @@ export function DefinitionEditor({
       {view.mode === 'form' ? (
         <form ref={formElement} className="account-form def-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={onFormSubmit} onKeyDown={noImplicitSubmit}>
           <p className="field-hint">{t('lab.workflow.definition.formHint')}</p>
-          <DefinitionForm draft={view.draft} problems={problems} messages={messages} sets={sets} onChange={edit} />
+          <DefinitionForm draft={view.draft} problems={problems} messages={messages} sets={sets} served={setsTicked ?? workflow.subjectSetIds} onChange={edit} />
           <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
             {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
           </button>

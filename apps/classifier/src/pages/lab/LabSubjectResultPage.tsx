@@ -1,4 +1,4 @@
-import type { ConsensusReview, EffectMembership, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
+import type { ConsensusReview, EffectMembership, RoutedIn, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { SubjectMedia } from '../../components/SubjectMedia';
 import { useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
-import { labResultsPath, labSubjectResultPath } from '../../lib/router';
+import { Link, labResultsPath, labSubjectResultPath, labWorkflowPath } from '../../lib/router';
 import { subjectName } from '../../lib/subjectName';
 import { ResearchersLanguage } from '../../lib/textLanguage';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -161,6 +161,7 @@ function SubjectResultView({
           <p>{t('lab.result.noMetadata')}</p>
         )}
       </section>
+      {subject.routedFrom && subject.routedFrom.length > 0 && <RoutedFrom routedFrom={subject.routedFrom} />}
       {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
       <ResearchersLanguage.Provider value={language}>
         <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} readAgain={readAgain} />
@@ -175,7 +176,6 @@ function SubjectResultView({
  */
 function Routing({ routing }: { routing: EffectMembership[] }) {
   const { t } = useTranslation();
-  const when = (time: string) => <time dateTime={time}>{whenInWords(time)}</time>;
   return (
     <section className="lab-section" aria-labelledby="lab-result-routing-heading" data-testid="lab-result-routing">
       <h2 id="lab-result-routing-heading">{t('lab.result.routingTitle')}</h2>
@@ -185,25 +185,59 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
           <li key={route.subjectSetId}>
             <strong>{route.name}</strong>
             {t('app.colon')}
-            {t('lab.result.routedAt')} {when(route.addedAt)}
-            {route.leftAt ? (
-              <>
-                {'; '}
-                {t('lab.result.leftAt')} {when(route.leftAt)}
-              </>
-            ) : (
-              `; ${t('lab.result.stillThere')}`
-            )}
-            {route.removedByResearcher ? (
-              <>
-                {'; '}
-                {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
-              </>
-            ) : null}
+            <MembershipInWords route={route} />
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * Where the subject came from: the other workflows whose effects put it in a set that feeds this one, each a link to
+ * its page, with the set and when, as that workflow's own `Routing` says it.
+ */
+function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
+  const { t } = useTranslation();
+  return (
+    <section className="lab-section" aria-labelledby="lab-result-routed-from-heading" data-testid="lab-result-routed-from">
+      <h2 id="lab-result-routed-from-heading">{t('lab.result.routedFromTitle')}</h2>
+      <p>{t('lab.result.routedFromLead')}</p>
+      <ul>
+        {routedFrom.map((route) => (
+          <li key={`${route.workflowId} ${route.subjectSetId}`}>
+            <Link to={labWorkflowPath(route.workflowId)}>{route.workflowName}</Link>
+            {t('app.colon')}
+            {t('lab.result.routedFromInto', { set: t('subject.quoted', { text: route.name }) })} <MembershipInWords route={route} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** When an effect put the subject in a set, and when it left it (and whether a researcher took it out), or that it is still there. */
+function MembershipInWords({ route }: { route: EffectMembership }) {
+  const { t } = useTranslation();
+  const when = (time: string) => <time dateTime={time}>{whenInWords(time)}</time>;
+  return (
+    <>
+      {t('lab.result.routedAt')} {when(route.addedAt)}
+      {route.leftAt ? (
+        <>
+          {'; '}
+          {t('lab.result.leftAt')} {when(route.leftAt)}
+        </>
+      ) : (
+        `; ${t('lab.result.stillThere')}`
+      )}
+      {route.removedByResearcher ? (
+        <>
+          {'; '}
+          {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
+        </>
+      ) : null}
+    </>
   );
 }
 

@@ -1,10 +1,11 @@
-import type { ProjectView, WorkflowSaved, WorkflowView } from '@chorus/client';
+import type { ProjectView, SubjectSetSummary, WorkflowSaved, WorkflowView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { showAccountNotice } from '../../lib/account';
 import { workflowSaveRefused } from '../../lib/lab';
 import { useClient } from '../../lib/clientContext';
-import { labWorkflowPath } from '../../lib/router';
+import { listOf } from '../../lib/formats';
+import { Link, labWorkflowPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import type { SavedDefinition } from './DefinitionEditor';
@@ -12,8 +13,39 @@ import type { SavedDefinition } from './DefinitionEditor';
 /** The ids of the subject sets ticked. */
 type Ticked = ReadonlySet<string>;
 
+/** The other workflows whose effects add subjects to a set the workflow serves, oldest first, each with the names of those sets. */
+function feedersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): { id: string; name: string; sets: string[] }[] {
+  const feeders = new Map<string, { id: string; name: string; sets: string[] }>();
+  for (const set of sets.filter((each) => workflow.subjectSetIds.includes(each.id))) {
+    for (const { id, name } of set.routedBy.filter((feeder) => feeder.id !== workflow.id)) {
+      const feeder = feeders.get(id) ?? feeders.set(id, { id, name, sets: [] }).get(id)!;
+      feeder.sets.push(set.name);
+    }
+  }
+  return [...feeders.values()];
+}
+
+/** Which workflows feed this one (`feedersOf`), each a link to its page: where the subjects of a later stage come from. */
+function FedBy({ workflow, sets }: { workflow: WorkflowView; sets: readonly SubjectSetSummary[] }) {
+  const { t } = useTranslation();
+  const feeders = feedersOf(workflow, sets);
+  if (!feeders.length) return null;
+  return (
+    <div data-testid="lab-links-fed-by">
+      <p>{t('lab.links.fedByLead')}</p>
+      <ul>
+        {feeders.map((feeder) => (
+          <li key={feeder.id}>
+            <Link to={labWorkflowPath(feeder.id)}>{feeder.name}</Link> {t('lab.links.fedByInto', { sets: listOf(feeder.sets.map((name) => t('subject.quoted', { text: name }))) })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /**
- * Which of the project's subject sets the workflow serves: a box each (`ticked`, kept by the page: `onTick`), saved
+ * Which of the project's subject sets the workflow serves (and which workflows feed it through them): a box each (`ticked`, kept by the page: `onTick`), saved
  * together here or with a new version of the definition. The API takes the sets with a whole definition, so the version
  * last saved (`saved`, with its ETag) is sent again with them (the editor's unsaved text is not).
  */
@@ -60,6 +92,7 @@ export function WorkflowSubjectSets({
     <section className="lab-section" aria-labelledby="lab-links-heading">
       <h2 id="lab-links-heading">{t('lab.links.title')}</h2>
       <ErrorAlert problem={problem ?? form.problem} focus={!problem} />
+      <FedBy workflow={workflow} sets={sets} />
       {data && sets.length === 0 ? (
         <p>{t('lab.links.noSets')}</p>
       ) : (

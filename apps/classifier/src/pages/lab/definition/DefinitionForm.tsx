@@ -30,12 +30,14 @@ export function DefinitionForm({
   problems,
   messages,
   sets,
+  served,
   onChange,
 }: {
   draft: FormDraft;
   problems: ReadonlyMap<string, KeyProblem>;
   messages: FieldMessages;
   sets: readonly SubjectSetSummary[];
+  served: readonly string[];
   onChange: (draft: FormDraft) => void;
 }) {
   // Said again in another language: the messages below are put in words through `i18n`, task names through `t`.
@@ -56,6 +58,7 @@ export function DefinitionForm({
     nextKeysAt: (pointer) => nextKeysAt(keys, definition, pointer),
     taskNames: taskNamesOf(t, draft.tasks),
     sets,
+    served: new Set(served),
     errorAt: (pointer) => say(messages.errors.get(pointer), pointer),
     warningAt: (pointer) => say(messages.warnings.get(pointer), pointer),
     focusLater: (id) => setFocus({ id }),

@@ -17,11 +17,14 @@ export interface FieldProps {
   owner: string;
 }
 
+/** Where an effect names the set it adds subjects to. */
+const EFFECT_SET = /^\/effects\/\d+\/addToSubjectSet$/;
+
 /** One control: a line or area of text, a number, a box to tick, or a choice (of the schema's, a task, a subject set). */
 export function LeafField({ name, field, value, onChange, place }: FieldProps) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const { keys, nextKeysAt, taskNames, sets, errorAt, warningAt } = useDefinitionForm();
+  const { keys, nextKeysAt, taskNames, sets, served, errorAt, warningAt } = useDefinitionForm();
   const frame = { id: place.id, label: labels.label(name), hint: labels.hint(place, field), error: errorAt(place.pointer), warning: warningAt(place.pointer) };
   const shown = shownValue(field, value);
   const typed = (text: string) => onChange(typedValue(field, text));
@@ -52,10 +55,14 @@ export function LeafField({ name, field, value, onChange, place }: FieldProps) {
         <Choice {...frame} value={value} choices={keys.filter((key) => offered.includes(key) || key === value).map((key) => [key, taskNames.get(key) ?? key])} empty={field.optional ? t('lab.definitionForm.endOfWorkflow') : t('lab.definitionForm.chooseTask')} unknown={(key) => t('lab.definitionForm.missingTask', { key })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
       );
     }
-    case 'subjectSet':
+    // An effect routes subjects on to another workflow's set: one this workflow serves is refused, so not offered,
+    // unless the definition names it already (written as JSON), to be shown and refused at its place.
+    case 'subjectSet': {
+      const offered = EFFECT_SET.test(place.pointer) ? sets.filter((set) => !served.has(set.id) || set.id === value) : sets;
       return (
-        <Choice {...frame} value={value} choices={sets.map((set) => [set.id, set.name])} empty={field.optional ? t('lab.definitionForm.none') : t('lab.definitionForm.chooseSet')} unknown={(id) => t('lab.definitionForm.missingSet', { id })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
+        <Choice {...frame} value={value} choices={offered.map((set) => [set.id, set.name])} empty={field.optional ? t('lab.definitionForm.none') : t('lab.definitionForm.chooseSet')} unknown={(id) => t('lab.definitionForm.missingSet', { id })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
       );
+    }
     default:
       return null;
   }

@@ -28,6 +28,8 @@ export interface DefinitionFormContext {
   /** What a choice of task shows for each key: the key and the task's question (`T3: How many people?`). */
   taskNames: ReadonlyMap<string, string>;
   sets: readonly SubjectSetSummary[];
+  /** The sets the workflow serves (or will, once saved with the sets ticked): no effect may route into them. */
+  served: ReadonlySet<string>;
   /** The API's errors about the field at `pointer`, as one text. */
   errorAt(pointer: string): string | undefined;
   warningAt(pointer: string): string | undefined;
