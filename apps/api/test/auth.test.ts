@@ -41,6 +41,11 @@ describe('auth', () => {
     expect((await stack.anonymous.login({ email: cheap, password: 'a long password' })).user.email).toBe(cheap);
     // Node's default cost, the one a hash naming none was made at: already the cost set.
     expect(await stored(unnamed)).toMatch(/^scrypt\$[\w-]{22}\$[\w-]{43}$/);
+
+    // Hashes Chorus would not write match no password, the right one included: a cost out of bounds, a hash of no bytes.
+    const outOfBounds = await account(`scrypt$N=262144$${salt.toString('base64url')}$${scryptSync('a long password', salt, 32, { N: 262_144, maxmem: 512 * 1024 * 1024 }).toString('base64url')}`);
+    const empty = await account(`scrypt$N=16384$${salt.toString('base64url')}$A`);
+    for (const email of [outOfBounds, empty]) await expect(stack.anonymous.login({ email, password: 'a long password' })).rejects.toMatchObject({ status: 401 });
   });
 
   it('refuses a wrong password with a problem naming the field', async () => {

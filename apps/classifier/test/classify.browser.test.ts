@@ -1675,12 +1675,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       await page.evaluate(() => window.localStorage.removeItem('chorus.language'));
     }
 
-    // The earlier stage paused: none is on its way, and more comes once its team goes on with it.
+    // The earlier stage paused: no more are finished there, and more comes once its team goes on with it.
     await client.pauseWorkflow(first.id);
     await page.reload();
     await waitToSee(page.getByText('paused that work for now', { exact: false }), { timeout: 10_000 });
     expect(await page.locator('p.loading').textContent()).toBe(
-      'Subjects come to this workflow once volunteers have finished them in “Ad or not?”, and the research team has paused that work for now: none is on its way. More will come once they go on with it; Chorus will look again in 60 seconds.',
+      'Subjects come to this workflow once volunteers have finished them in “Ad or not?”, and the research team has paused that work for now, so no more are being finished there. More will come once they go on with it; Chorus will look again in 60 seconds.',
     );
     expect(await page.getByTestId('finished').count()).toBe(0);
     // The project's page says so beside the stage's figures.

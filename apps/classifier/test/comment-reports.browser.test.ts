@@ -59,8 +59,7 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(await storedReports(comment.id)).toEqual([{ reason: 'spam', note: 'An advert for watches' }]);
     // Reported again while the first report is open: the report now has this reason and note, and the volunteer is told so.
     await press(page, report);
-    await waitForFocus(page, '[data-testid="report-comment-form"]');
-    await tabTo(page, '[data-testid="report-comment-form"] input[value="spam"]');
+    await waitForFocus(page, '[data-testid="report-comment-form"] input[value="spam"]');
     await page.keyboard.press('ArrowDown');
     await waitForFocus(page, '[data-testid="report-comment-form"] input[value="abuse"]:checked');
     await tabTo(page, '[data-testid="report-comment-form"] textarea');
@@ -69,7 +68,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(
       page
         .getByTestId('report-comment-status')
-        .getByText('You had reported the comment by Spammer already: the moderators have your report, which they have yet to handle, now updated with what you just sent.'),
+        .getByText('You had reported the comment by Spammer already: your report stands, with what you just sent, for the moderators to handle.'),
     );
     await waitForFocus(page, report);
     expect(await storedReports(comment.id)).toEqual([{ reason: 'abuse', note: 'And rude to me' }]);

@@ -93,8 +93,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const second = (await shownId(page))!;
     await tabTo(page, '[data-testid="report-problem"]');
     await page.keyboard.press('Enter');
-    await waitForFocus(page, '[data-testid="report-form"]');
-    await tabTo(page, '[data-testid="report-form"] input[type="radio"]');
+    await waitForFocus(page, '[data-testid="report-form"] input[type="radio"]');
     await page.keyboard.press('Space');
     await page.route(
       /\/subject-reports$/,
@@ -112,7 +111,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await page.keyboard.type('An advert, not a page.');
     await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
     await page.keyboard.press('Enter');
-    await waitToSee(page.getByTestId('announcer').getByText('You had reported this subject already: your report is updated with what you just sent, thank you'));
+    await waitToSee(page.getByTestId('announcer').getByText('You had reported this subject already: your report stands, with what you just sent, thank you'));
     expect((await reportsOf(workflow.id)).filter((row) => row.subject_id === second)).toEqual([{ subject_id: second, reason: expect.any(String), note: 'An advert, not a page.' }]);
     expect(errors).toEqual([]);
   });

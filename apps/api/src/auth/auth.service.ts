@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Session, SignIn } from '@chorus/client';
 import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
@@ -22,6 +22,8 @@ const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly tokens: Tokens,
@@ -77,7 +79,12 @@ export class AuthService {
    */
   private async remakeHashIfCostChanged(userId: string, password: string, stored: string): Promise<void> {
     if (!this.passwords.mustRemake(stored)) return;
-    await this.users.query('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [await this.passwords.hash(password), userId, stored]);
+    try {
+      await this.users.query('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [await this.passwords.hash(password), userId, stored]);
+    } catch (error) {
+      // The hash kept still signs in: the sign-in goes on, and the next one tries again.
+      this.logger.warn(`a password hash was not made again at the cost set: ${(error as Error).message}`);
+    }
   }
 
   /**

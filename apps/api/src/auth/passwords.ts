@@ -7,6 +7,8 @@ const scryptAsync = (password: string, salt: Buffer, keylen: number, options: Sc
 
 /** scrypt's block size; the cost is set by N alone (`PASSWORD_SCRYPT_N`). */
 const BLOCK_SIZE = 8;
+/** The fewest bytes of salt and of hash a stored hash may have (Chorus writes 16 and 32). */
+const MINIMUM_BYTES = 16;
 /** What a hash without its cost (`scrypt$<salt>$<hash>`, written before the cost could be set) was made with: Node's default. */
 const UNNAMED_COST = 16_384;
 
@@ -31,8 +33,9 @@ export class Passwords {
   }
 
   /**
-   * Whether `password` is the one `stored` was made from. With nothing stored (no such account), the same work is done
-   * against a hash no password matches, so that how long a sign-in takes does not say whether an email has an account.
+   * Whether `password` is the one `stored` was made from. With nothing stored (no such account), or a hash Chorus would
+   * not write, the same work is done against a hash no password matches, so that how long a sign-in takes does not say
+   * whether an email has an account. A hash made at another cost takes that cost's time until it is made again.
    */
   async verify(password: string, stored: string | null | undefined): Promise<boolean> {
     if (!stored) {
@@ -40,7 +43,10 @@ export class Passwords {
       return false;
     }
     const parsed = parse(stored);
-    if (!parsed) return false;
+    if (!parsed) {
+      await this.verify(password, this.noAccount);
+      return false;
+    }
     const actual = await derive(password, parsed.salt, parsed.hash.length, parsed.cost);
     return timingSafeEqual(actual, parsed.hash);
   }
@@ -65,7 +71,8 @@ function parse(stored: string): { cost: number; salt: Buffer; hash: Buffer } | u
   if (parts[0] !== 'scrypt' || (parts.length !== 3 && parts.length !== 4)) return undefined;
   const [salt, hash] = parts.slice(-2);
   const cost = parts.length === 3 ? UNNAMED_COST : Number(/^N=(\d+)$/.exec(parts[1]!)?.[1]);
-  // A cost Chorus would not write: not its hash, and it matches no password.
-  if (!salt || !hash || !isPasswordCost(cost)) return undefined;
-  return { cost, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
+  const [saltBytes, hashBytes] = [Buffer.from(salt ?? '', 'base64url'), Buffer.from(hash ?? '', 'base64url')];
+  // A cost or lengths Chorus would not write: not its hash, and it matches no password (a hash of no bytes would match any).
+  if (!isPasswordCost(cost) || saltBytes.length < MINIMUM_BYTES || hashBytes.length < MINIMUM_BYTES) return undefined;
+  return { cost, salt: saltBytes, hash: hashBytes };
 }

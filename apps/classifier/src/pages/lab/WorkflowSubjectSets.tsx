@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { showAccountNotice } from '../../lib/account';
 import { workflowSaveRefused } from '../../lib/lab';
 import { useClient } from '../../lib/clientContext';
-import { listOf } from '../../lib/formats';
+import { quotedListIn } from '../../lib/lists';
 import { Link, labWorkflowPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -27,7 +27,7 @@ function feedersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): 
 
 /** Which workflows feed this one (`feedersOf`), each a link to its page: where the subjects of a later stage come from. */
 function FedBy({ workflow, sets }: { workflow: WorkflowView; sets: readonly SubjectSetSummary[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const feeders = feedersOf(workflow, sets);
   if (!feeders.length) return null;
   return (
@@ -36,7 +36,7 @@ function FedBy({ workflow, sets }: { workflow: WorkflowView; sets: readonly Subj
       <ul>
         {feeders.map((feeder) => (
           <li key={feeder.id}>
-            <Link to={labWorkflowPath(feeder.id)}>{feeder.name}</Link> {t('lab.links.fedByInto', { sets: listOf(feeder.sets.map((name) => t('subject.quoted', { text: name }))) })}
+            <Link to={labWorkflowPath(feeder.id)}>{feeder.name}</Link> {t('lab.links.fedByInto', { sets: quotedListIn(i18n.language, t, feeder.sets) })}
           </li>
         ))}
       </ul>
