@@ -52,7 +52,7 @@ export const COMMENT_COLUMNS = {
   deleted_at:
     'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the comment you hold; empty on every other row',
   updated_at:
-    "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone), or its reports did (a volunteer reported it, or again after a dismissal; its reports dismissed): what since= compares. Not a change of it: its author's role in the project",
+    "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone), or its reports did (a volunteer reported it, or again after a dismissal or with other words while open; its reports dismissed): what since= compares. Not a change of it: its author's role in the project",
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */

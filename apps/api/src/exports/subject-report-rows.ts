@@ -29,7 +29,7 @@ export const SUBJECT_REPORT_COLUMNS = {
   reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
-  updated_at: "when the row last changed: when it was stored, or later when the project's team dismissed it, or its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
+  updated_at: "when the row last changed: when it was stored, or later when its volunteer reported the subject again with other words while it was open, the project's team dismissed it, or its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
   retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
   dismissed_at: 'when a moderator or researcher dismissed the report (handled: the subject left served), if one did; the row comes again with since= then',
