@@ -524,7 +524,7 @@ export const queueViewSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'With `comingFrom`, when every one of those workflows is paused: none of their subjects is on its way, and more come only once their researchers go on with one (`POST /workflows/:id/activate`); the queue still asks to be asked again after `retryAfterSeconds`',
+        'With `comingFrom`, when every one of those workflows is paused: volunteers finish none of their subjects there (a retirement the worker still owes may yet route one), and more come only once their researchers go on with one (`POST /workflows/:id/activate`); the queue still asks to be asked again after `retryAfterSeconds`',
     }),
 });
 

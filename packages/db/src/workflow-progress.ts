@@ -23,7 +23,7 @@ export const feedersOf = (workflowId: string) => `workflows w
 /** Names of the workflows that may still send workflow $1 subjects (`feedersOf`), each with whether it is paused (all of that name are). */
 const FED_BY = `SELECT w.name, bool_and(w.status = 'paused') AS paused FROM ${feedersOf('$1::uuid')} GROUP BY w.name ORDER BY w.name`;
 
-/** What may still come to a workflow: the names of the workflows that may send it subjects, and whether every one of them is paused (none is on its way). */
+/** What may still come to a workflow: the names of the workflows that may send it subjects, and whether every one of them is paused (volunteers finish none of their subjects there). */
 export interface Feeding {
   comingFrom: string[];
   feedersPaused?: true;

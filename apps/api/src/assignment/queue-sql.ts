@@ -459,7 +459,6 @@ export const remainingSql = (withoutReported: boolean, inChosenSet = false) => {
   FROM held`;
 };
 
-
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those
  * still live and of subjects the workflow has not retired. One about to lapse is left to

@@ -19,7 +19,7 @@ interface FetchResult {
   heldUntil?: string;
   /** The workflows that may still send this one subjects, when nothing else is left. */
   comingFrom?: QueueView['comingFrom'];
-  /** Every one of them is paused: none of their subjects is on its way. */
+  /** Every one of them is paused: volunteers finish none of their subjects there. */
   feedersPaused?: QueueView['feedersPaused'];
   /** What is left may be only subjects whose answers wait on this device to be sent (`lastBeingSent`). */
   sending: boolean;
