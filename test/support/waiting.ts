@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import { Client } from 'pg';
 
 /**
  * Polls `condition` until it holds; fails, naming `what`, once `timeoutMs` has passed. The deadline is kept by
@@ -16,4 +16,26 @@ export async function until(condition: () => Promise<boolean>, what: string, tim
 export async function laggingSubjects(db: Client, workflowId: string): Promise<number> {
   const { rows: [row] } = await db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
   return row.n;
+}
+
+/**
+ * Runs `statement` (with `parameters`) in a transaction of its own on another connection to `databaseUrl`, as a request
+ * of someone else's would, then `request`, and commits the transaction once `request` waits for a lock it holds (or answered without): what
+ * `request` answers when that change commits while it runs.
+ */
+export async function committedMeanwhile<T>(databaseUrl: string, statement: string, parameters: unknown[], request: () => Promise<T>): Promise<T> {
+  const other = new Client({ connectionString: databaseUrl });
+  await other.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query(statement, parameters);
+    let answered = false;
+    const answer = request().finally(() => (answered = true));
+    const waiting = async () => answered || (await other.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0;
+    await until(waiting, 'the request to wait for the transaction');
+    await other.query('COMMIT');
+    return await answer;
+  } finally {
+    await other.end();
+  }
 }

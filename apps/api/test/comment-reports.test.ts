@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { DiscussionsService } from '../src/discussions/discussions.service';
 
@@ -125,23 +126,34 @@ describe('reporting a comment', () => {
     }
   });
 
-  it('answers 404 to a report made again of a comment deleted between storing nothing and reading the first report', async () => {
-    const { commentId, author } = await commented();
+  it('answers a report made again as a moderator dismisses it: given the volunteer’s words, or opened again by them, never a 404', async () => {
+    const { projectId, commentId } = await commented();
     const reporter = await newAccount(stack, 'Reporter');
     await reporter.client.reportComment(commentId, { reason: 'spam' });
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+
+    // Dismissed as soon as the report is stored: it was open, so it has the volunteer's words, and is dismissed after.
     const db = stack.app.get(DataSource);
     const query = db.query.bind(db);
     const stored = jest.spyOn(db, 'query').mockImplementation(async (...args: Parameters<DataSource['query']>) => {
       const rows: unknown = await query(...args);
-      if (args[0].startsWith('INSERT INTO comment_reports')) await author.client.deleteComment(commentId);
+      if (args[0].includes('INSERT INTO comment_reports')) await moderator.client.dismissCommentReports(commentId);
       return rows;
     });
     try {
-      const refused = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'spam' });
-      expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/id']]);
+      const again = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'abuse' });
+      expect([again.status, again.body]).toEqual([200, expect.objectContaining({ reason: 'abuse' })]);
     } finally {
       stored.mockRestore();
     }
+    expect(await reportsOf(commentId)).toEqual([expect.objectContaining({ reason: 'abuse', dismissed_at: expect.any(Date) })]);
+
+    // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
+    await reporter.client.reportComment(commentId, { reason: 'spam', note: 'Open again' });
+    const dismissal = 'UPDATE comment_reports SET dismissed_at = now() WHERE comment_id = $1';
+    const reopened = await committedMeanwhile(stack.config.databaseUrl, dismissal, [commentId], () => send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'personal-data', note: 'Reopened' }));
+    expect([reopened.status, reopened.body]).toEqual([201, expect.objectContaining({ reason: 'personal-data', note: 'Reopened' })]);
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'personal-data', note: 'Reopened', dismissed_at: null }]);
   });
 
   it('refuses its author, a guest, a comment the caller may not see, and bad input naming the field, storing nothing', async () => {

@@ -1,8 +1,10 @@
 import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS, reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
@@ -25,7 +27,7 @@ async function guest(): Promise<ChorusClient> {
 }
 
 const reportsOf = async (workflowId: string) =>
-  (await stack.db.query('SELECT subject_id, user_id, reason, note FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
+  (await stack.db.query('SELECT subject_id, user_id, reason, note, dismissed_at FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
 
 /** A report sent as it is (`sendRaw`), for what the client's types would not let through. */
 const postReport = (workflowId: string, token: string, body: unknown) => sendRaw(stack, 'POST', `/workflows/${workflowId}/subject-reports`, token, body);
@@ -42,31 +44,76 @@ describe('reporting a subject', () => {
     expect(report).toMatchObject({ subjectId: subjectIds[0], reason: 'media-does-not-load', note: 'The scan is black.', replayed: false });
     const { replayed: _, ...answered } = report;
     expect(subjectReportSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
-    expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.' }]);
+    expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.', dismissed_at: null }]);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await next.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
   });
 
-  it('gives an open report the reason and note of a report made again, the volunteer’s latest words; sent again as it is, it changes nothing; dismissed, it opens again', async () => {
+  it('gives an open report the reason and note of a report made again, the volunteer’s latest words, and its time, which the list and the download tell; sent again as it is, it changes nothing; dismissed, it opens again', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await guest();
     await volunteer.queue(workflowId);
     const first = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'blank-or-unreadable' });
     expect(first.note).toBeNull();
     const updatedAt = async () => (await stack.db.query('SELECT updated_at FROM subject_reports WHERE workflow_id = $1', [workflowId])).rows[0].updated_at as Date | null;
+    /** What the list and the download tell of the subject's report: when first and last made. */
+    const told = async () => {
+      const [listed] = (await stack.client.reportedSubjects(workflowId)).subjects;
+      const [row] = await reportDownload(workflowId);
+      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: row?.reported_at };
+    };
     const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
-    expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', replayed: true });
+    expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', reportedAt: expect.any(String), replayed: true });
+    expect(Date.parse(again.reportedAt)).toBeGreaterThan(Date.parse(first.reportedAt));
+    expect(await told()).toEqual({ first: first.reportedAt, last: again.reportedAt, noted: again.reportedAt, downloaded: again.reportedAt });
     expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'other', note: 'second thoughts' })]);
     const changed = await updatedAt();
     expect(changed).not.toBeNull(); // a since= download gives it again
     expect(await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' })).toEqual(again);
     expect(await updatedAt()).toEqual(changed);
+    expect((await told()).last).toBe(again.reportedAt);
 
+    // A dismissal moves no report time; reported again, the report is open again, its time moved.
     await stack.client.dismissReports(workflowId, subjectIds[0]!);
+    expect((await stack.client.reportedSubjects(workflowId, { status: 'handled' })).subjects[0]?.lastReportedAt).toBe(again.reportedAt);
     const reopened = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'sensitive-content' });
-    expect(reopened).toEqual({ ...first, reason: 'sensitive-content', replayed: false });
+    expect(reopened).toEqual({ ...first, reason: 'sensitive-content', reportedAt: expect.any(String), replayed: false });
+    expect(Date.parse(reopened.reportedAt)).toBeGreaterThan(Date.parse(again.reportedAt));
     expect((await stack.client.reportedSubjects(workflowId)).subjects).toEqual([expect.objectContaining({ subjectId: subjectIds[0], openReports: 1, reasons: { 'sensitive-content': 1 } })]);
+    expect(await told()).toEqual({ first: first.reportedAt, last: reopened.reportedAt, noted: undefined, downloaded: reopened.reportedAt });
     expect(await reportsOf(workflowId)).toHaveLength(1);
+  });
+
+  it('answers a report made again as a moderator dismisses it: given the volunteer’s words, or opened again by them, never an error', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const subjectId = subjectIds[0]!;
+    const volunteer = await guest();
+    await volunteer.reportSubject(workflowId, { subjectId, reason: 'other' });
+
+    // Dismissed as soon as the report is stored: it was open, so it has the volunteer's words, and is dismissed after.
+    const db = stack.app.get(DataSource);
+    const query = db.query.bind(db);
+    const stored = jest.spyOn(db, 'query').mockImplementation(async (...args: Parameters<DataSource['query']>) => {
+      const rows: unknown = await query(...args);
+      if (args[0].includes('INSERT INTO subject_reports')) await stack.client.dismissReports(workflowId, subjectId);
+      return rows;
+    });
+    try {
+      const again = await postReport(workflowId, volunteer.token!, { subjectId, reason: 'blank-or-unreadable' });
+      expect([again.status, again.body]).toEqual([200, expect.objectContaining({ reason: 'blank-or-unreadable' })]);
+    } finally {
+      stored.mockRestore();
+    }
+    expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'blank-or-unreadable', dismissed_at: expect.any(Date) })]);
+
+    // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
+    await volunteer.reportSubject(workflowId, { subjectId, reason: 'other', note: 'Open again' });
+    const dismissal = 'UPDATE subject_reports SET dismissed_at = now(), updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
+    const reopened = await committedMeanwhile(stack.config.databaseUrl, dismissal, [workflowId, subjectId], () =>
+      postReport(workflowId, volunteer.token!, { subjectId, reason: 'sensitive-content', note: 'Reopened' }),
+    );
+    expect([reopened.status, reopened.body]).toEqual([201, expect.objectContaining({ reason: 'sensitive-content', note: 'Reopened' })]);
+    expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'sensitive-content', note: 'Reopened', dismissed_at: null })]);
   });
 
   it.each([
