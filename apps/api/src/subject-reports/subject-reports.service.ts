@@ -78,10 +78,11 @@ const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTE
 const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT coalesce(${isTakenDownSql('st')}, false) AND g.open_reports > 0))`;
 
 /**
- * The reported subjects, newest first by their first report, which later reports never move (reports are only ever
- * added), so pages read one after another list each subject once: by the latest report, a subject reported again
- * while a researcher pages would jump to the top, past the pages still to read. $2: the status listed; $3, $4: the
- * cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the rows to read.
+ * The reported subjects, newest first by their first report, which later reports never move (a report made again
+ * keeps its first time), so pages read one after another list each subject once: by the latest report, a subject
+ * reported again while a researcher pages would jump to the top, past the pages still to read. $2: the status listed;
+ * $3, $4: the cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the
+ * rows to read.
  */
 const REPORTED_SUBJECTS = `
   SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired, coalesce(${isTakenDownSql('st')}, false) AS taken_down,
