@@ -20,8 +20,9 @@ export async function laggingSubjects(db: Client, workflowId: string): Promise<n
 
 /**
  * Runs `statement` (with `parameters`) in a transaction of its own on another connection to `databaseUrl`, as a request
- * of someone else's would, then `request`, and commits the transaction once `request` waits for a lock it holds (or answered without): what
- * `request` answers when that change commits while it runs.
+ * of someone else's would, then `request`, and commits the transaction once `request` waits for a lock it holds (or
+ * answered without): what `request` answers when that change commits while it runs. A request that fails while the
+ * transaction is open fails the call once it is committed.
  */
 export async function committedMeanwhile<T>(databaseUrl: string, statement: string, parameters: unknown[], request: () => Promise<T>): Promise<T> {
   const other = new Client({ connectionString: databaseUrl });
@@ -29,10 +30,12 @@ export async function committedMeanwhile<T>(databaseUrl: string, statement: stri
   try {
     await other.query('BEGIN');
     await other.query(statement, parameters);
+    const { rows: [{ pid: holder }] } = await other.query('SELECT pg_backend_pid() AS pid');
     let answered = false;
     const answer = request().finally(() => (answered = true));
-    const waiting = async () => answered || (await other.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0;
-    await until(waiting, 'the request to wait for the transaction');
+    answer.catch(() => undefined); // kept for the `await` below, which rethrows it
+    const blocked = async () => (await other.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holder])).rows.length > 0;
+    await until(async () => answered || (await blocked()), 'the request to wait for the transaction');
     await other.query('COMMIT');
     return await answer;
   } finally {
