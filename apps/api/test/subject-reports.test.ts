@@ -59,12 +59,12 @@ describe('reporting a subject', () => {
     const told = async () => {
       const [listed] = (await stack.client.reportedSubjects(workflowId)).subjects;
       const [row] = await reportDownload(workflowId);
-      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: row?.reported_at };
+      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: [row?.first_reported_at, row?.reported_at] };
     };
     const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
     expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', reportedAt: expect.any(String), replayed: true });
     expect(Date.parse(again.reportedAt)).toBeGreaterThan(Date.parse(first.reportedAt));
-    expect(await told()).toEqual({ first: first.reportedAt, last: again.reportedAt, noted: again.reportedAt, downloaded: again.reportedAt });
+    expect(await told()).toEqual({ first: first.reportedAt, last: again.reportedAt, noted: again.reportedAt, downloaded: [first.reportedAt, again.reportedAt] });
     expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'other', note: 'second thoughts' })]);
     const changed = await updatedAt();
     expect(changed).not.toBeNull(); // a since= download gives it again
@@ -75,11 +75,13 @@ describe('reporting a subject', () => {
     // A dismissal moves no report time; reported again, the report is open again, its time moved.
     await stack.client.dismissReports(workflowId, subjectIds[0]!);
     expect((await stack.client.reportedSubjects(workflowId, { status: 'handled' })).subjects[0]?.lastReportedAt).toBe(again.reportedAt);
+    const dismissed = (await updatedAt())!;
     const reopened = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'sensitive-content' });
     expect(reopened).toEqual({ ...first, reason: 'sensitive-content', reportedAt: expect.any(String), replayed: false });
     expect(Date.parse(reopened.reportedAt)).toBeGreaterThan(Date.parse(again.reportedAt));
+    expect((await updatedAt())!.getTime()).toBeGreaterThan(dismissed.getTime()); // a since= download gives it again
     expect((await stack.client.reportedSubjects(workflowId)).subjects).toEqual([expect.objectContaining({ subjectId: subjectIds[0], openReports: 1, reasons: { 'sensitive-content': 1 } })]);
-    expect(await told()).toEqual({ first: first.reportedAt, last: reopened.reportedAt, noted: undefined, downloaded: reopened.reportedAt });
+    expect(await told()).toEqual({ first: first.reportedAt, last: reopened.reportedAt, noted: undefined, downloaded: [first.reportedAt, reopened.reportedAt] });
     expect(await reportsOf(workflowId)).toHaveLength(1);
   });
 
@@ -363,7 +365,7 @@ describe("a workflow's reported subjects", () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
+    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,first_reported_at,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
     expect(row).toMatch(new RegExp(`${subjectIds[0]},v0,reporter-[0-9a-f]{20},other,"Says ""hello"", twice",`));
     expect(row).not.toContain(volunteer.email);
     expect(row).not.toContain(volunteer.id);
