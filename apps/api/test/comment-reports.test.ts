@@ -129,13 +129,16 @@ describe('reporting a comment', () => {
     const { projectId, commentId } = await commented();
     const reporter = await newAccount(stack, 'Reporter');
 
-    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words.
-    const first = 'INSERT INTO comment_reports (comment_id, project_id, user_id, reason) VALUES ($1, $2, $3, $4)';
+    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
+    // transaction began after the other's statement (its created_at later than the other's now()): reported later still.
+    const first = "INSERT INTO comment_reports (comment_id, project_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4, now() + interval '1 second')";
     const twice = await committedMeanwhile(stack.config.databaseUrl, first, [commentId, projectId, reporter.id, 'spam'], () =>
       send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'abuse', note: 'Sent twice' }),
     );
     expect([twice.status, twice.body]).toEqual([200, expect.objectContaining({ reason: 'abuse', note: 'Sent twice' })]);
     expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'abuse', note: 'Sent twice', dismissed_at: null }]);
+    const { rows: [times] } = await stack.db.query('SELECT created_at, reported_at FROM comment_reports WHERE comment_id = $1', [commentId]);
+    expect([times.reported_at, twice.body]).toEqual([times.created_at, expect.objectContaining({ reportedAt: times.created_at.toISOString() })]);
 
     // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
     await reporter.client.reportComment(commentId, { reason: 'spam', note: 'Open again' });

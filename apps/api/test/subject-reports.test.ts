@@ -91,13 +91,16 @@ describe('reporting a subject', () => {
     const session = await stack.anonymous.guest();
     const volunteer = stack.anonymous.withToken(session.token);
 
-    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words.
-    const first = 'INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, NULL)';
+    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
+    // transaction began after the other's statement (its created_at later than the other's now()): reported later still.
+    const first = "INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, NULL, now() + interval '1 second')";
     const twice = await committedMeanwhile(stack.config.databaseUrl, first, [workflowId, subjectId, session.user.id, 'other'], () =>
       postReport(workflowId, volunteer.token!, { subjectId, reason: 'blank-or-unreadable', note: 'Sent twice' }),
     );
     expect([twice.status, twice.body]).toEqual([200, expect.objectContaining({ reason: 'blank-or-unreadable', note: 'Sent twice' })]);
     expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'blank-or-unreadable', note: 'Sent twice', dismissed_at: null })]);
+    const { rows: [times] } = await stack.db.query('SELECT created_at, reported_at FROM subject_reports WHERE workflow_id = $1', [workflowId]);
+    expect([times.reported_at, twice.body]).toEqual([times.created_at, expect.objectContaining({ reportedAt: times.created_at.toISOString() })]);
 
     // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
     await volunteer.reportSubject(workflowId, { subjectId, reason: 'other', note: 'Open again' });
