@@ -4,7 +4,7 @@ import type { CommentReport, CommentReportReason, ReportedCommentPage, ReportsDi
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/problem';
-import { cursorTimeSql, returnedRows } from '../common/sql';
+import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { DiscussionsService, signInTo } from '../discussions/discussions.service';
 import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
@@ -58,7 +58,6 @@ interface ReportedCommentRow {
 
 /** How many of a comment's latest notes the list shows. */
 const NOTES_SHOWN = 5;
-const ISO_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first
@@ -81,10 +80,10 @@ const REPORTED_COMMENTS = `
          coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
-         (SELECT jsonb_build_object('dismissedAt', ${ISO_TIME('d.dismissed_at')}, 'note', d.dismissal_note)
+         (SELECT jsonb_build_object('dismissedAt', ${isoTimeSql('d.dismissed_at')}, 'note', d.dismissal_note)
           FROM comment_reports d WHERE d.comment_id = g.comment_id AND d.dismissed_at IS NOT NULL ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT jsonb_object_agg(n.reason, n.n) FROM (SELECT r.reason, count(*)::int AS n FROM comment_reports r WHERE r.comment_id = g.comment_id GROUP BY r.reason) n) AS reasons,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${ISO_TIME('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${isoTimeSql('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
             SELECT r.user_id, r.reason, r.note, r.reported_at FROM comment_reports r
             WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}

@@ -10,7 +10,7 @@ import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { storeReportSql } from './stored-report-sql';
 import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
 import { notFound } from '../common/problem';
-import { cursorTimeSql, returnedRows } from '../common/sql';
+import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 import { isTakenDownSql } from '../retirement/retired-by-sql';
 
@@ -86,7 +86,7 @@ const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT coalesce(${isTakenDownSql
  */
 const REPORTED_SUBJECTS = `
   SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired, coalesce(${isTakenDownSql('st')}, false) AS taken_down,
-         (SELECT jsonb_build_object('dismissedAt', to_char(d.dismissed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'note', d.dismissal_note)
+         (SELECT jsonb_build_object('dismissedAt', ${isoTimeSql('d.dismissed_at')}, 'note', d.dismissal_note)
           FROM subject_reports d WHERE d.workflow_id = $1 AND d.subject_id = g.subject_id AND d.dismissed_at IS NOT NULL
           ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT max(ch.changed_at) FROM subject_location_changes ch WHERE ch.subject_id = g.subject_id) AS locations_corrected_at,
@@ -94,7 +94,7 @@ const REPORTED_SUBJECTS = `
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.reporter_id, 'reason', n.reason, 'note', n.note,
-                    'reportedAt', to_char(n.reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
+                    'reportedAt', ${isoTimeSql('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
             SELECT r.reporter_id, r.reason, r.note, r.reported_at FROM subject_reports r
             WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}

@@ -5,8 +5,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * dismissal, as a comment report's; `created_at` stays the first report, the list's order. Filled for the reports
  * before with the latest time they keep of it: an open report whose volunteer still has their account last moved
  * `updated_at` by being made again (a dismissal is followed by the reopening that moved it after; an erasure deletes the
- * account), any other its creation (a report made again before a dismissal kept no time of it). A small table, so the
- * fill's rewrite is done in the migration's transaction.
+ * account), any other its creation (a report made again before a dismissal kept no time of it). An open report a
+ * guest's sign-in carried into an account under the releases from 13a8708c to before b309284c (which stamped
+ * `updated_at` on a carried report) takes the carry's time instead, later than its volunteer's: accepted, as no row
+ * tells the carry's stamp from a report made again. During a rolling deploy, the instances of the release before move
+ * `updated_at` of a report made again but not `reported_at`, which keeps its time before until it is made again here.
+ * A small table, so the fill's rewrite is done in the migration's transaction.
  */
 export class SubjectReportsReportedAt1797690000000 implements MigrationInterface {
   name = 'SubjectReportsReportedAt1797690000000';
