@@ -130,7 +130,8 @@ describe('reporting a comment', () => {
     const reporter = await newAccount(stack, 'Reporter');
 
     // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
-    // transaction began after the other's statement (its created_at later than the other's now()): reported later still.
+    // created_at, a second after the other's now(), stands for a transaction begun after the other's statement: the
+    // report made again takes that time, never an earlier one.
     const first = "INSERT INTO comment_reports (comment_id, project_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4, now() + interval '1 second')";
     const twice = await committedMeanwhile(stack.config.databaseUrl, first, [commentId, projectId, reporter.id, 'spam'], () =>
       send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'abuse', note: 'Sent twice' }),

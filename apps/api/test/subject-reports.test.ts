@@ -92,7 +92,8 @@ describe('reporting a subject', () => {
     const volunteer = stack.anonymous.withToken(session.token);
 
     // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
-    // transaction began after the other's statement (its created_at later than the other's now()): reported later still.
+    // created_at, a second after the other's now(), stands for a transaction begun after the other's statement: the
+    // report made again takes that time, never an earlier one.
     const first = "INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, NULL, now() + interval '1 second')";
     const twice = await committedMeanwhile(stack.config.databaseUrl, first, [workflowId, subjectId, session.user.id, 'other'], () =>
       postReport(workflowId, volunteer.token!, { subjectId, reason: 'blank-or-unreadable', note: 'Sent twice' }),
