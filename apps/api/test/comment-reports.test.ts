@@ -1,9 +1,9 @@
 import { SUBJECT_REPORT_LIMITS, commentReportSchema, reportedCommentPageSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { DiscussionsService } from '../src/discussions/discussions.service';
 
@@ -125,23 +125,28 @@ describe('reporting a comment', () => {
     }
   });
 
-  it('answers 404 to a report made again of a comment deleted between storing nothing and reading the first report', async () => {
-    const { commentId, author } = await commented();
+  it('answers a report stored meanwhile by another request of the reporter’s, or dismissed meanwhile by a moderator, never a 404', async () => {
+    const { projectId, commentId } = await commented();
     const reporter = await newAccount(stack, 'Reporter');
-    await reporter.client.reportComment(commentId, { reason: 'spam' });
-    const db = stack.app.get(DataSource);
-    const query = db.query.bind(db);
-    const stored = jest.spyOn(db, 'query').mockImplementation(async (...args: Parameters<DataSource['query']>) => {
-      const rows: unknown = await query(...args);
-      if (args[0].startsWith('INSERT INTO comment_reports')) await author.client.deleteComment(commentId);
-      return rows;
-    });
-    try {
-      const refused = await send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'spam' });
-      expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/id']]);
-    } finally {
-      stored.mockRestore();
-    }
+
+    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
+    // created_at, a second after the other's now(), stands for a transaction begun after the other's statement: the
+    // report made again takes that time, never an earlier one.
+    const first = "INSERT INTO comment_reports (comment_id, project_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4, now() + interval '1 second')";
+    const twice = await committedMeanwhile(stack.config.databaseUrl, first, [commentId, projectId, reporter.id, 'spam'], () =>
+      send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'abuse', note: 'Sent twice' }),
+    );
+    expect([twice.status, twice.body]).toEqual([200, expect.objectContaining({ reason: 'abuse', note: 'Sent twice' })]);
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'abuse', note: 'Sent twice', dismissed_at: null }]);
+    const { rows: [times] } = await stack.db.query('SELECT created_at, reported_at FROM comment_reports WHERE comment_id = $1', [commentId]);
+    expect([times.reported_at, twice.body]).toEqual([times.created_at, expect.objectContaining({ reportedAt: times.created_at.toISOString() })]);
+
+    // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
+    await reporter.client.reportComment(commentId, { reason: 'spam', note: 'Open again' });
+    const dismissal = 'UPDATE comment_reports SET dismissed_at = now() WHERE comment_id = $1';
+    const reopened = await committedMeanwhile(stack.config.databaseUrl, dismissal, [commentId], () => send('POST', `/comments/${commentId}/reports`, reporter.token, { reason: 'personal-data', note: 'Reopened' }));
+    expect([reopened.status, reopened.body]).toEqual([201, expect.objectContaining({ reason: 'personal-data', note: 'Reopened' })]);
+    expect(await reportsOf(commentId)).toEqual([{ user_id: reporter.id, reason: 'personal-data', note: 'Reopened', dismissed_at: null }]);
   });
 
   it('refuses its author, a guest, a comment the caller may not see, and bad input naming the field, storing nothing', async () => {

@@ -9,6 +9,7 @@ import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIS
 import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
+import { SUBJECT_REPORT_COLUMNS } from '../src/exports/subject-report-rows';
 import { TRANSCRIPTIONS_IN_WORDS, textWriter } from '../src/exports/transcription-documents';
 import { reaggregationRecordSchema } from '@chorus/client';
 
@@ -63,6 +64,11 @@ describe('the README', () => {
   it('lists the columns of the raw classifications download before the answers, in order', () => {
     const listed = readme.match(/streams one flat row per classification the same way: `([^`]*)`/)?.[1];
     expect(listed?.split(/,\s*/)).toEqual(Object.keys(CLASSIFICATION_COLUMNS));
+  });
+
+  it('lists the columns of the subject reports download, in order', () => {
+    const listed = readme.match(/`GET \/workflows\/:id\/subject-reports\?format=csv\|json\|ndjson`, below\): `([^`]*)`/)?.[1];
+    expect(listed?.split(/,\s*/)).toEqual(Object.keys(SUBJECT_REPORT_COLUMNS));
   });
 
   it('names every column that holds JSON (a value in JSON and NDJSON) where it says how to read them', () => {

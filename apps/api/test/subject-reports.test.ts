@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
@@ -25,7 +26,7 @@ async function guest(): Promise<ChorusClient> {
 }
 
 const reportsOf = async (workflowId: string) =>
-  (await stack.db.query('SELECT subject_id, user_id, reason, note FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
+  (await stack.db.query('SELECT subject_id, user_id, reason, note, dismissed_at FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
 
 /** A report sent as it is (`sendRaw`), for what the client's types would not let through. */
 const postReport = (workflowId: string, token: string, body: unknown) => sendRaw(stack, 'POST', `/workflows/${workflowId}/subject-reports`, token, body);
@@ -42,31 +43,74 @@ describe('reporting a subject', () => {
     expect(report).toMatchObject({ subjectId: subjectIds[0], reason: 'media-does-not-load', note: 'The scan is black.', replayed: false });
     const { replayed: _, ...answered } = report;
     expect(subjectReportSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
-    expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.' }]);
+    expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.', dismissed_at: null }]);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await next.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
   });
 
-  it('gives an open report the reason and note of a report made again, the volunteer’s latest words; sent again as it is, it changes nothing; dismissed, it opens again', async () => {
+  it('gives an open report the reason and note of a report made again, the volunteer’s latest words, and its time, which the list and the download tell; sent again as it is, it changes nothing; dismissed, it opens again', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await guest();
     await volunteer.queue(workflowId);
     const first = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'blank-or-unreadable' });
     expect(first.note).toBeNull();
     const updatedAt = async () => (await stack.db.query('SELECT updated_at FROM subject_reports WHERE workflow_id = $1', [workflowId])).rows[0].updated_at as Date | null;
+    /** What the list and the download tell of the subject's report: when first and last made. */
+    const told = async () => {
+      const [listed] = (await stack.client.reportedSubjects(workflowId)).subjects;
+      const [row] = await reportDownload(workflowId);
+      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: [row?.first_reported_at, row?.reported_at] };
+    };
     const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
-    expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', replayed: true });
+    expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', reportedAt: expect.any(String), replayed: true });
+    expect(Date.parse(again.reportedAt)).toBeGreaterThan(Date.parse(first.reportedAt));
+    expect(await told()).toEqual({ first: first.reportedAt, last: again.reportedAt, noted: again.reportedAt, downloaded: [first.reportedAt, again.reportedAt] });
     expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'other', note: 'second thoughts' })]);
     const changed = await updatedAt();
     expect(changed).not.toBeNull(); // a since= download gives it again
     expect(await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' })).toEqual(again);
     expect(await updatedAt()).toEqual(changed);
+    expect((await told()).last).toBe(again.reportedAt);
 
+    // A dismissal moves no report time; reported again, the report is open again, its time moved.
     await stack.client.dismissReports(workflowId, subjectIds[0]!);
+    expect((await stack.client.reportedSubjects(workflowId, { status: 'handled' })).subjects[0]?.lastReportedAt).toBe(again.reportedAt);
+    const dismissed = (await updatedAt())!;
     const reopened = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'sensitive-content' });
-    expect(reopened).toEqual({ ...first, reason: 'sensitive-content', replayed: false });
+    expect(reopened).toEqual({ ...first, reason: 'sensitive-content', reportedAt: expect.any(String), replayed: false });
+    expect(Date.parse(reopened.reportedAt)).toBeGreaterThan(Date.parse(again.reportedAt));
+    expect((await updatedAt())!.getTime()).toBeGreaterThan(dismissed.getTime()); // a since= download gives it again
     expect((await stack.client.reportedSubjects(workflowId)).subjects).toEqual([expect.objectContaining({ subjectId: subjectIds[0], openReports: 1, reasons: { 'sensitive-content': 1 } })]);
+    expect(await told()).toEqual({ first: first.reportedAt, last: reopened.reportedAt, noted: undefined, downloaded: [first.reportedAt, reopened.reportedAt] });
     expect(await reportsOf(workflowId)).toHaveLength(1);
+  });
+
+  it('answers a report stored meanwhile by another request of the volunteer’s, or dismissed meanwhile by a moderator, never an error', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const subjectId = subjectIds[0]!;
+    const session = await stack.anonymous.guest();
+    const volunteer = stack.anonymous.withToken(session.token);
+
+    // Sent twice at once: the first stored commits while the other waits for it, which gives it its words. The first's
+    // created_at, a second after the other's now(), stands for a transaction begun after the other's statement: the
+    // report made again takes that time, never an earlier one.
+    const first = "INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, NULL, now() + interval '1 second')";
+    const twice = await committedMeanwhile(stack.config.databaseUrl, first, [workflowId, subjectId, session.user.id, 'other'], () =>
+      postReport(workflowId, volunteer.token!, { subjectId, reason: 'blank-or-unreadable', note: 'Sent twice' }),
+    );
+    expect([twice.status, twice.body]).toEqual([200, expect.objectContaining({ reason: 'blank-or-unreadable', note: 'Sent twice' })]);
+    expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'blank-or-unreadable', note: 'Sent twice', dismissed_at: null })]);
+    const { rows: [times] } = await stack.db.query('SELECT created_at, reported_at FROM subject_reports WHERE workflow_id = $1', [workflowId]);
+    expect([times.reported_at, twice.body]).toEqual([times.created_at, expect.objectContaining({ reportedAt: times.created_at.toISOString() })]);
+
+    // Dismissed while the report waits for it: the report opens it again with the volunteer's words.
+    await volunteer.reportSubject(workflowId, { subjectId, reason: 'other', note: 'Open again' });
+    const dismissal = 'UPDATE subject_reports SET dismissed_at = now(), updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
+    const reopened = await committedMeanwhile(stack.config.databaseUrl, dismissal, [workflowId, subjectId], () =>
+      postReport(workflowId, volunteer.token!, { subjectId, reason: 'sensitive-content', note: 'Reopened' }),
+    );
+    expect([reopened.status, reopened.body]).toEqual([201, expect.objectContaining({ reason: 'sensitive-content', note: 'Reopened' })]);
+    expect(await reportsOf(workflowId)).toEqual([expect.objectContaining({ reason: 'sensitive-content', note: 'Reopened', dismissed_at: null })]);
   });
 
   it.each([
@@ -325,7 +369,7 @@ describe("a workflow's reported subjects", () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
+    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,first_reported_at,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
     expect(row).toMatch(new RegExp(`${subjectIds[0]},v0,reporter-[0-9a-f]{20},other,"Says ""hello"", twice",`));
     expect(row).not.toContain(volunteer.email);
     expect(row).not.toContain(volunteer.id);

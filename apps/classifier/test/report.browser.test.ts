@@ -151,7 +151,11 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const volunteer = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content', note: 'A private letter' });
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content' });
-    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable' });
+    // plate-2's one report was first made yesterday, and made again by its volunteer now.
+    const plate2Reporter = await volunteer();
+    await plate2Reporter.reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable' });
+    await suite.stack.db.query("UPDATE subject_reports SET created_at = created_at - interval '1 day', reported_at = reported_at - interval '1 day' WHERE subject_id = $1", [idOf('plate-2')]);
+    await plate2Reporter.reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable', note: 'Still blank' });
     await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('snip-002'), reason: 'sensitive-content', note: 'A phone number' });
 
     const { page, errors } = await signedInPage(suite, account);
@@ -166,6 +170,12 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     expect(await plate1.locator('.lab-report-excerpt').textContent()).toBe('Plate one.');
     expect(await plate1.locator('.lab-report-reasons').textContent()).toBe('It shows sensitive or upsetting content: 2');
     expect(await plate1.locator('.lab-report-notes').textContent()).toBe('“A private letter”');
+    // Each row says when it was first and last reported, as the list tells it, in the page's words for moments.
+    const told = (await suite.stack.anonymous.withToken(account.token).reportedSubjects(workflowId)).subjects.find((subject) => subject.subjectId === idOf('plate-2'))!;
+    const inWords = (times: string[]) => page.evaluate((each) => each.map((time) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(time))), times);
+    const [first, last] = await inWords([told.firstReportedAt, told.lastReportedAt]);
+    expect(first).not.toBe(last);
+    expect(await row('plate-2').locator('td').nth(3).textContent()).toBe(`${first} to ${last}`);
     await checkScreen(page, 'lab-reports');
 
     // The gold-standard subject with a phone number is taken down like any other (round 26 F2).

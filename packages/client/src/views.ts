@@ -1050,8 +1050,15 @@ export const reportsDismissedSchema = z.strictObject({ dismissed: z.int() });
 export type ReportsDismissed = z.infer<typeof reportsDismissedSchema>;
 const subjectReportReasonSchema = z.enum(SUBJECT_REPORT_REASONS);
 
+const reportedAt = time.meta({ description: 'When the volunteer last made it: at first, or again with other words while it was open, or again after a dismissal' });
+/** When a subject's or comment's reports were made, as its moderators and researchers see them listed. */
+const reportTimes = {
+  firstReportedAt: time.meta({ description: 'When it was first reported: the list’s order, which nothing moves' }),
+  lastReportedAt: time.meta({ description: 'When a report of it was last made: a new report, or one made again with other words or after a dismissal (a dismissal moves neither)' }),
+};
+
 /** A volunteer's report of a subject, as stored: the first one, also when the same volunteer reports it again. */
-export const subjectReportSchema = z.strictObject({ id, subjectId: id, reason: subjectReportReasonSchema, note: z.string().nullable(), reportedAt: time });
+export const subjectReportSchema = z.strictObject({ id, subjectId: id, reason: subjectReportReasonSchema, note: z.string().nullable(), reportedAt });
 
 /** A subject volunteers reported in a workflow, as its researchers see it: how many reports, and why. */
 export const reportedSubjectSchema = z.strictObject({
@@ -1061,9 +1068,8 @@ export const reportedSubjectSchema = z.strictObject({
   /** How many reports gave each reason (the reasons nobody gave are left out). */
   reasons: z.partialRecord(subjectReportReasonSchema, z.int()),
   /** The latest notes, newest first (at most 5); who wrote each by the reports download's pseudonym, never their user id or name. */
-  notes: z.array(z.strictObject({ reporter: z.string(), reason: subjectReportReasonSchema, note: z.string(), reportedAt: time })),
-  firstReportedAt: time,
-  lastReportedAt: time,
+  notes: z.array(z.strictObject({ reporter: z.string(), reason: subjectReportReasonSchema, note: z.string(), reportedAt })),
+  ...reportTimes,
   /** Whether it is retired in the workflow, by any retirement (its rule's too). */
   retired: z.boolean(),
   /** Whether it is taken down in the workflow (by a moderator, or a researcher who asked for it): handled, shown to volunteers nowhere. */
@@ -1190,7 +1196,7 @@ export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
 export const COMMENT_REPORT_REASONS = ['spam', 'abuse', 'personal-data', 'other'] as const;
 const commentReportReasonSchema = z.enum(COMMENT_REPORT_REASONS);
 /** A volunteer's report of a comment, as stored: the first one, also when the same volunteer reports it again while it is open (after a dismissal, the one opened again). */
-export const commentReportSchema = z.strictObject({ id, commentId: id, reason: commentReportReasonSchema, note: z.string().nullable(), reportedAt: time });
+export const commentReportSchema = z.strictObject({ id, commentId: id, reason: commentReportReasonSchema, note: z.string().nullable(), reportedAt });
 /** A comment volunteers reported, as its project's moderators and researchers see it: what it says, who wrote it, and why it was reported. */
 export const reportedCommentSchema = z.strictObject({
   commentId: id,
@@ -1204,9 +1210,8 @@ export const reportedCommentSchema = z.strictObject({
   /** How many reports gave each reason (the reasons nobody gave are left out). */
   reasons: z.partialRecord(commentReportReasonSchema, z.int()),
   /** The latest notes, newest first (at most 5); who wrote each by a pseudonym, the same for one volunteer in the project, never their user id or name. */
-  notes: z.array(z.strictObject({ reporter: z.string(), reason: commentReportReasonSchema, note: z.string(), reportedAt: time })),
-  firstReportedAt: time,
-  lastReportedAt: time,
+  notes: z.array(z.strictObject({ reporter: z.string(), reason: commentReportReasonSchema, note: z.string(), reportedAt })),
+  ...reportTimes,
   /** How many of its reports no moderator or researcher dismissed; with `hidden`, whether it is still to handle. */
   openReports: z.int(),
   /** The latest dismissal of its reports (handled, the comment left shown), with its note; null when none was dismissed. */

@@ -36,6 +36,7 @@ import { WorkflowFiguresIndexes1797658000000 } from '../src/migrations/179765800
 import { ActivityIndex1797659000000 } from '../src/migrations/1797659000000-ActivityIndex';
 import { ProjectSearchAndOrder1797659400000 } from '../src/migrations/1797659400000-ProjectSearchAndOrder';
 import { ListedDescriptions1797680000000 } from '../src/migrations/1797680000000-ListedDescriptions';
+import { SubjectReportsReportedAt1797690000000 } from '../src/migrations/1797690000000-SubjectReportsReportedAt';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -727,6 +728,40 @@ describe('migrations', () => {
         { slug: 'bold', listed: 'About\nRead old letters.' },
         { slug: 'none', listed: '' },
         { slug: 'setext', listed: `${Array(150).fill('a').join('\n')}…` },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each subject report stored before when it was last made, as far as it keeps it: an open one made again its change, any other its creation', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(SubjectReportsReportedAt1797690000000)) });
+    await before.initialize();
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'again'), ('registered', 'once'), ('registered', 'dismissed'), ('deleted', 'erased') RETURNING id, display_name),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'reported-at', 'Reported at', id FROM u WHERE display_name = 'once' RETURNING id),
+            w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+            s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id)
+          INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note, created_at, updated_at, dismissed_at)
+          SELECT w.id, s.id, u.id, 'other', x.note, '2026-01-01T00:00:00Z', x.updated::timestamptz, x.dismissed::timestamptz FROM w, s, u
+          JOIN (VALUES ('again', 'Other words', '2026-01-03T00:00:00Z', NULL), ('once', 'First words', NULL, NULL),
+                       ('dismissed', 'Words', '2026-01-04T00:00:00Z', '2026-01-04T00:00:00Z'), ('erased', NULL, '2026-01-05T00:00:00Z', NULL)) x(name, note, updated, dismissed)
+            ON x.name = u.display_name`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { name: string; reported_at: Date }[] = await after.query('SELECT u.display_name AS name, r.reported_at FROM subject_reports r JOIN users u ON u.id = r.user_id ORDER BY 1');
+      expect(rows.map(({ name, reported_at }) => [name, reported_at.toISOString()])).toEqual([
+        ['again', '2026-01-03T00:00:00.000Z'],
+        ['dismissed', '2026-01-01T00:00:00.000Z'],
+        ['erased', '2026-01-01T00:00:00.000Z'],
+        ['once', '2026-01-01T00:00:00.000Z'],
       ]);
     } finally {
       await after.destroy();

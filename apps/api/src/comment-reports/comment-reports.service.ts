@@ -4,10 +4,11 @@ import type { CommentReport, CommentReportReason, ReportedCommentPage, ReportsDi
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/problem';
-import { cursorTimeSql, returnedRows } from '../common/sql';
+import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { DiscussionsService, signInTo } from '../discussions/discussions.service';
 import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
+import { storeReportSql } from '../subject-reports/stored-report-sql';
 import { type ReportsDismissal, reportedCursor } from '../subject-reports/dto/subject-report.dto';
 import type { CommentReportInput, ReportedCommentsQuery } from './dto/comment-report.dto';
 
@@ -17,27 +18,22 @@ interface StoredReportRow {
   reason: CommentReportReason;
   note: string | null;
   reported_at: Date;
+  replayed: boolean;
 }
 
 /**
- * Stores $2's report of comment $1 (reason $3, note $4) while the comment is there and shown, in one statement, so that
- * a comment deleted or hidden since it was checked stores nothing (no row comes back). A report the volunteer made
- * before and a moderator dismissed is opened again with the new reason and note (its first report time, the list's
- * order, stays); one still open is left to `UPDATE_OPEN`, and no row comes back either.
+ * Stores $2's report of comment $1 (reason $3, note $4), or gives their report made before its latest words
+ * (`storeReportSql`; a report opened again keeps its first report time, the list's order), while the comment is there
+ * and shown, in one statement, so that a comment deleted or hidden since it was checked stores nothing (no row comes back).
  */
-const STORE = `INSERT INTO comment_reports (comment_id, project_id, user_id, reason, note)
-  SELECT c.id, c.project_id, $2, $3, $4 FROM subject_comments c WHERE c.id = $1 AND c.hidden_at IS NULL
-  ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, reported_at = now(), dismissed_at = NULL, dismissed_by = NULL, dismissal_note = NULL
-  WHERE comment_reports.dismissed_at IS NOT NULL
-  RETURNING id, comment_id, reason, note, reported_at`;
-/**
- * $2's open report of comment $1 given reason $3 and note $4, the volunteer's latest words: its `reported_at` moves
- * (a since= download gives it again) when they differ; sent again as it was, it changes nothing.
- */
-const UPDATE_OPEN = `UPDATE comment_reports SET reason = $3::text, note = $4::text,
-    reported_at = CASE WHEN (reason, note) IS DISTINCT FROM ($3::text, $4::text) THEN now() ELSE reported_at END
-  WHERE comment_id = $1 AND user_id = $2 AND dismissed_at IS NULL
-  RETURNING id, comment_id, reason, note, reported_at`;
+const STORE = storeReportSql({
+  table: 'comment_reports',
+  key: { comment_id: '$1', user_id: '$2' },
+  columns: ['comment_id', 'project_id', 'user_id', 'reason', 'note'],
+  made: 'SELECT c.id, c.project_id, $2::uuid, $3::text, $4::text FROM subject_comments c WHERE c.id = $1 AND c.hidden_at IS NULL',
+  moving: [],
+  returning: 'id, comment_id, reason, note, reported_at',
+});
 
 interface ReportedCommentRow {
   comment_id: string;
@@ -62,7 +58,6 @@ interface ReportedCommentRow {
 
 /** How many of a comment's latest notes the list shows. */
 const NOTES_SHOWN = 5;
-const ISO_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first
@@ -85,10 +80,10 @@ const REPORTED_COMMENTS = `
          coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
-         (SELECT jsonb_build_object('dismissedAt', ${ISO_TIME('d.dismissed_at')}, 'note', d.dismissal_note)
+         (SELECT jsonb_build_object('dismissedAt', ${isoTimeSql('d.dismissed_at')}, 'note', d.dismissal_note)
           FROM comment_reports d WHERE d.comment_id = g.comment_id AND d.dismissed_at IS NOT NULL ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT jsonb_object_agg(n.reason, n.n) FROM (SELECT r.reason, count(*)::int AS n FROM comment_reports r WHERE r.comment_id = g.comment_id GROUP BY r.reason) n) AS reasons,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${ISO_TIME('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.user_id, 'reason', n.reason, 'note', n.note, 'reportedAt', ${isoTimeSql('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
             SELECT r.user_id, r.reason, r.note, r.reported_at FROM comment_reports r
             WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}
@@ -129,12 +124,9 @@ export class CommentReportsService {
     // Hidden, it is handled already; the team, who still see it, are answered as volunteers are (who do not).
     const missing = () => notFound(`Comment ${commentId} among those shown to volunteers`, '/params/id');
     if (comment.hidden_at) throw missing();
-    const parameters = [commentId, user.id, input.reason, input.note ?? null];
-    const [stored] = await this.db.query<StoredReportRow[]>(STORE, parameters);
-    // None stored: the caller's open report (reported again), else the comment was deleted or hidden since it was checked.
-    const [report] = stored ? [stored] : returnedRows<StoredReportRow>(await this.db.query(UPDATE_OPEN, parameters));
-    if (!report) throw missing();
-    return { ...toView(report), replayed: !stored };
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, user.id, input.reason, input.note ?? null]);
+    if (!stored) throw missing();
+    return { ...toView(stored), replayed: stored.replayed };
   }
 
   /** A page of the project's reported comments, the most recently first reported first (moderators and researchers). */

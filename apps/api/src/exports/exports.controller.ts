@@ -254,10 +254,10 @@ export class ExportsController {
   @KeyScope(downloadScope('subject-reports'))
   @DownloaderFirst('subject-reports')
   @ApiDownloadResponse()
-  @ApiSince('the reports stored or changed (`updated_at`: stored, or carried from a guest into an account)')
+  @ApiSince('the reports stored or changed (`updated_at`: stored, made again with other words or after a dismissal, dismissed, or their note erased)')
   @ApiOperation({
     summary: 'Download every volunteer’s report of a subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords('One row per report, in subject_id then reported_at order.', SUBJECT_REPORT_COLUMNS),
+    description: columnsInWords('One row per report, in subject_id order, each subject’s reports in the order they were first made.', SUBJECT_REPORT_COLUMNS),
   })
   async getSubjectReports(
     @Param('id', uuidParam('id')) _workflowId: string, // the path's id in OpenAPI: `DownloaderFirst` read it

@@ -379,11 +379,11 @@ const CLASSIFIED_SUBJECTS = `
   SELECT DISTINCT c.subject_id FROM classifications c WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
 
 /**
- * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (their note
- * erased with their volunteer's account) at or after it.
+ * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
+ * (made again, dismissed, their note erased with their volunteer's account) at or after it.
  */
 const SUBJECT_REPORT_ROWS = `
-  SELECT r.id, r.subject_id, s.external_id, r.reporter_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason, r.dismissed_at, r.dismissed_by, r.dismissal_note
+  SELECT r.id, r.subject_id, s.external_id, r.reporter_id, r.reason, r.note, r.reported_at, r.created_at, r.updated_at, st.retired_at, st.retirement_reason, r.dismissed_at, r.dismissed_by, r.dismissal_note
   FROM subject_reports r JOIN subjects s ON s.id = r.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id
   WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)

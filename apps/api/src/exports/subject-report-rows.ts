@@ -10,6 +10,8 @@ export interface SubjectReportRow {
   reporter_id: string;
   reason: string;
   note: string | null;
+  /** When last made (at first, or again); `created_at`, first made. */
+  reported_at: Date;
   created_at: Date;
   updated_at: Date | null;
   retired_at: Date | null;
@@ -28,8 +30,10 @@ export const SUBJECT_REPORT_COLUMNS = {
     "who reported, as a pseudonym: the same for all of one volunteer's reports in this workflow (those a guest made before signing in to an account keep the guest's), and found nowhere else (not their user id, which the classifications download names with their display name: volunteers are told researchers do not see who reported)",
   reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
-  reported_at: 'when it was stored (ISO 8601)',
-  updated_at: "when the row last changed: when it was stored, or later when its volunteer reported the subject again with other words while it was open, the project's team dismissed it, or its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
+  first_reported_at: "when its volunteer first made it (ISO 8601): a report made again keeps it (the earliest of a subject's is the reported subjects list's firstReportedAt)",
+  reported_at:
+    "when its volunteer last made it (ISO 8601): when it was stored, or later when they reported the subject again with other words while it was open, or again after a dismissal (the latest of a subject's is the reported subjects list's lastReportedAt)",
+  updated_at: "when the row last changed: when it was stored, or later when its volunteer reported the subject again with other words while it was open or again after a dismissal, the project's team dismissed it, or its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
   retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
   dismissed_at: 'when a moderator or researcher dismissed the report (handled: the subject left served), if one did; the row comes again with since= then',
@@ -46,7 +50,8 @@ export function flattenSubjectReport(row: SubjectReportRow, reporter: string): F
     reporter,
     reason: row.reason,
     note: row.note,
-    reported_at: downloadTime(row.created_at),
+    first_reported_at: downloadTime(row.created_at),
+    reported_at: downloadTime(row.reported_at),
     updated_at: downloadTime(row.updated_at ?? row.created_at),
     retired_at: downloadTime(row.retired_at),
     retirement_reason: row.retirement_reason,

@@ -18,7 +18,7 @@ export class SubjectReportsController {
   @Post('subject-reports')
   @ApiOperation({
     summary: 'Reports a subject the caller was served and cannot classify as it is (an image that does not load, sensitive content), with a reason and an optional note.',
-    description: 'The caller (an account or a guest); their hold on the subject ends, so it goes to others at once; reporting it again while the first report is open gives that report the new reason and note, the volunteer’s latest words (200; sent again as it was, it changes nothing), and once a moderator dismissed it opens it again with them (201). The workflow’s moderators and researchers see reports at GET /workflows/:id/reported-subjects and in the subject-reports download. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+    description: 'The caller (an account or a guest); their hold on the subject ends, so it goes to others at once; reporting it again while the first report is open gives that report the new reason and note, the volunteer’s latest words (200; its `reportedAt` moves; sent again as it was, it changes nothing), and once a moderator dismissed it opens it again with them (201); made again as a moderator dismisses it, one or the other, never an error. The workflow’s moderators and researchers see reports at GET /workflows/:id/reported-subjects and in the subject-reports download. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
   })
   @ApiZodBody(subjectReportInputSchema, 'A subject the caller was served and cannot classify as it is, why, and an optional note; their hold on it ends.')
   @ApiZodResponse(subjectReportSchema, {

@@ -7,9 +7,10 @@ import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
+import { storeReportSql } from './stored-report-sql';
 import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
 import { notFound } from '../common/problem';
-import { cursorTimeSql, returnedRows } from '../common/sql';
+import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 import { isTakenDownSql } from '../retirement/retired-by-sql';
 
@@ -18,26 +19,23 @@ interface StoredReportRow {
   subject_id: string;
   reason: SubjectReportReason;
   note: string | null;
-  created_at: Date;
+  reported_at: Date;
+  replayed: boolean;
 }
 
 /**
- * Stores $3's report of subject $2 in workflow $1 (reason $4, note $5). Its `reporter_id` is the volunteer's, set by
- * the database (as for a report an earlier release stores). A report the volunteer made before and a moderator
- * dismissed is opened again with the new reason and note; one still open is left to `UPDATE_OPEN`, and no row comes back.
+ * Stores $3's report of subject $2 in workflow $1 (reason $4, note $5), or gives their report made before its latest
+ * words (`storeReportSql`): its `updated_at` moves with `reported_at`, for since= downloads. Its `reporter_id` is the
+ * volunteer's, set by the database (as for a report an earlier release stores).
  */
-const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (workflow_id, subject_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, updated_at = now(), dismissed_at = NULL, dismissed_by = NULL, dismissal_note = NULL
-  WHERE subject_reports.dismissed_at IS NOT NULL
-  RETURNING id, subject_id, reason, note, created_at`;
-/**
- * $3's open report of subject $2 in workflow $1 given reason $4 and note $5, the volunteer's latest words: its
- * `updated_at` moves (a since= download gives it again) when they differ; sent again as it was, it changes nothing.
- */
-const UPDATE_OPEN = `UPDATE subject_reports SET reason = $4::text, note = $5::text,
-    updated_at = CASE WHEN (reason, note) IS DISTINCT FROM ($4::text, $5::text) THEN now() ELSE updated_at END
-  WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3 AND dismissed_at IS NULL
-  RETURNING id, subject_id, reason, note, created_at`;
+const STORE = storeReportSql({
+  table: 'subject_reports',
+  key: { workflow_id: '$1', subject_id: '$2', user_id: '$3' },
+  columns: ['workflow_id', 'subject_id', 'user_id', 'reason', 'note'],
+  made: 'SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text',
+  moving: ['updated_at'],
+  returning: 'id, subject_id, reason, note, reported_at',
+});
 
 interface ReportedSubjectRow {
   subject_id: string;
@@ -62,9 +60,12 @@ interface ReportedSubjectRow {
 /** How many of a subject's latest notes the list shows; the download has them all. */
 const NOTES_SHOWN = 5;
 
-/** Each subject reported in workflow $1 (`g`): how many reports, how many nobody dismissed, the first and last. */
+/**
+ * Each subject reported in workflow $1 (`g`): how many reports, how many nobody dismissed, the first (which a report
+ * made again does not move) and the last (which it does: made again with other words, or after a dismissal).
+ */
 const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS open_reports,
-    min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
+    min(r.created_at) AS first_reported_at, max(r.reported_at) AS last_reported_at
   FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
   LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = g.subject_id`;
 
@@ -77,14 +78,15 @@ const REPORTED = `(SELECT r.subject_id, count(*)::int AS reports, count(*) FILTE
 const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (NOT coalesce(${isTakenDownSql('st')}, false) AND g.open_reports > 0))`;
 
 /**
- * The reported subjects, newest first by their first report, which later reports never move (reports are only ever
- * added), so pages read one after another list each subject once: by the latest report, a subject reported again
- * while a researcher pages would jump to the top, past the pages still to read. $2: the status listed; $3, $4: the
- * cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the rows to read.
+ * The reported subjects, newest first by their first report, which later reports never move (a report made again
+ * keeps its first time), so pages read one after another list each subject once: by the latest report, a subject
+ * reported again while a researcher pages would jump to the top, past the pages still to read. $2: the status listed;
+ * $3, $4: the cursor (the first report time and subject id of the last subject of the page before), or nulls; $5: the
+ * rows to read.
  */
 const REPORTED_SUBJECTS = `
   SELECT g.subject_id, s.external_id, s.locations, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired, coalesce(${isTakenDownSql('st')}, false) AS taken_down,
-         (SELECT jsonb_build_object('dismissedAt', to_char(d.dismissed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'note', d.dismissal_note)
+         (SELECT jsonb_build_object('dismissedAt', ${isoTimeSql('d.dismissed_at')}, 'note', d.dismissal_note)
           FROM subject_reports d WHERE d.workflow_id = $1 AND d.subject_id = g.subject_id AND d.dismissed_at IS NOT NULL
           ORDER BY d.dismissed_at DESC LIMIT 1) AS dismissal,
          (SELECT max(ch.changed_at) FROM subject_location_changes ch WHERE ch.subject_id = g.subject_id) AS locations_corrected_at,
@@ -92,9 +94,9 @@ const REPORTED_SUBJECTS = `
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.reporter_id, 'reason', n.reason, 'note', n.note,
-                    'reportedAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
-            SELECT r.reporter_id, r.reason, r.note, r.created_at FROM subject_reports r
-            WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
+                    'reportedAt', ${isoTimeSql('n.reported_at')}) ORDER BY n.reported_at DESC), '[]'::jsonb) FROM (
+            SELECT r.reporter_id, r.reason, r.note, r.reported_at FROM subject_reports r
+            WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}
   JOIN subjects s ON s.id = g.subject_id
   WHERE ${IN_STATUS} AND ($3::timestamptz IS NULL OR (g.first_reported_at, g.subject_id) < ($3::timestamptz, $4::uuid))
@@ -113,7 +115,7 @@ const toView = (row: StoredReportRow): SubjectReport => ({
   subjectId: row.subject_id,
   reason: row.reason,
   note: row.note,
-  reportedAt: row.created_at.toISOString(),
+  reportedAt: row.reported_at.toISOString(),
 });
 
 /**
@@ -140,11 +142,9 @@ export class SubjectReportsService {
   async report(workflowId: string, input: SubjectReportInput, user: AuthUser): Promise<SubjectReport & { replayed: boolean }> {
     await this.workflows.readable(workflowId, user);
     await subjectLocationsIn(this.db, workflowId, input.subjectId);
-    const parameters = [workflowId, input.subjectId, user.id, input.reason, input.note ?? null];
-    const [stored] = await this.db.query<StoredReportRow[]>(STORE, parameters);
-    const [report] = stored ? [stored] : returnedRows<StoredReportRow>(await this.db.query(UPDATE_OPEN, parameters));
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [workflowId, input.subjectId, user.id, input.reason, input.note ?? null]);
     await this.assignment.releaseHolds(workflowId, user, [input.subjectId]);
-    return { ...toView(report!), replayed: !stored };
+    return { ...toView(stored!), replayed: stored!.replayed };
   }
 
   /** A page of the workflow's reported subjects, the most recently first reported first (moderators and researchers). */

@@ -31,8 +31,11 @@ export class SubjectReport {
   /** One of `SUBJECT_REPORT_REASONS` (`@chorus/client`). */
   @Column({ type: 'varchar', length: 32 }) reason!: string;
   @Column({ type: 'text', nullable: true }) note!: string | null;
+  /** When the volunteer first reported the subject: the list's order, which a report made again does not move. */
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  /** When its note was erased with its volunteer's account: an incremental download gives it again. */
+  /** When they last gave its reason and note: at first, again with other words while open, or again after a dismissal. */
+  @Column({ type: 'timestamptz', default: () => 'now()' }) reportedAt!: Date;
+  /** When it last changed (made again, dismissed, its note erased with its volunteer's account): an incremental download gives it again. */
   @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;
   /** When a moderator or researcher dismissed it (handled, the subject left served), who (their user id) and their note. */
   @Column({ type: 'timestamptz', nullable: true }) dismissedAt!: Date | null;

@@ -38,7 +38,17 @@ export function ReportCells<Reason extends string>({ reported, reasons, reasonWo
           t('lab.reports.noNotes')
         )}
       </td>
-      <td>{reported.reports > 1 ? t('lab.reports.between', { first: whenInWords(reported.firstReportedAt), last: whenInWords(reported.lastReportedAt) }) : whenInWords(reported.lastReportedAt)}</td>
+      <td><ReportedWhen firstReportedAt={reported.firstReportedAt} lastReportedAt={reported.lastReportedAt} /></td>
     </>
   );
+}
+
+/**
+ * When it was first and last reported (a new report, or one made again with other words or after a dismissal: one
+ * report may span days), or the one moment when both read alike.
+ */
+function ReportedWhen({ firstReportedAt, lastReportedAt }: Pick<Reported, 'firstReportedAt' | 'lastReportedAt'>) {
+  const { t } = useTranslation();
+  const [first, last] = [whenInWords(firstReportedAt), whenInWords(lastReportedAt)];
+  return <>{first === last ? last : t('lab.reports.between', { first, last })}</>;
 }
