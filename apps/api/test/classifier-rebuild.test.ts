@@ -147,6 +147,44 @@ describe("the build's assets", () => {
   });
 });
 
+describe('the files beside the page', () => {
+  const isPage = (answer: { statusCode: number; headers: IncomingHttpHeaders; body: string }) =>
+    answer.statusCode === 200 && String(answer.headers['content-type']).startsWith('text/html') && answer.headers['content-security-policy'] !== undefined && answer.body.includes('<div id="root">');
+
+  it('serves a file a rebuild adds or renames beside the page at once, without a restart; a name no longer there is a route of the classifier', async () => {
+    expect(isPage(await ask('/robots.txt'))).toBe(true); // not built yet: a route, answered with the page
+    const robots = `User-agent: *\nDisallow: /api/\n${'# a comment long enough to be worth compressing\n'.repeat(20)}`;
+    writeFileSync(join(dir, 'robots.txt'), robots);
+    writeFileSync(join(dir, 'robots.txt.br'), brotliCompressSync(robots));
+    const plain = await ask('/robots.txt');
+    expect([plain.statusCode, plain.headers['content-type'], plain.body]).toEqual([200, expect.stringMatching(/^text\/plain/), robots]);
+    const brotli = await ask('/robots.txt', { 'accept-encoding': 'gzip, br' });
+    expect([brotli.statusCode, brotli.headers['content-encoding'], brotliDecompressSync(brotli.rawPayload).toString()]).toEqual([200, 'br', robots]);
+    expect((await ask('/robots.txt', {}, 'HEAD')).headers['content-length']).toBe(String(Buffer.byteLength(robots)));
+
+    renameSync(join(dir, 'robots.txt'), join(dir, 'crawlers.txt'));
+    rmSync(join(dir, 'robots.txt.br'));
+    expect((await ask('/crawlers.txt')).body).toBe(robots);
+    expect(isPage(await ask('/robots.txt', { 'accept-encoding': 'gzip, br' }))).toBe(true);
+  });
+
+  it('sends the page only as the page, with its policy, and answers a dotfile or a way out of the folder with the 404 problem, which no cache keeps', async () => {
+    writeFileSync(join(dir, 'index.html.br'), brotliCompressSync(pageNaming('brotli11')));
+    writeFileSync(join(dir, '.env'), 'SECRET=1');
+    for (const url of ['/index.html', '/index.html.br', '/index.html.gz']) expect([url, isPage(await ask(url, { 'accept-encoding': 'gzip, br' }))]).toEqual([url, true]);
+    for (const url of ['/.env', '/%2eenv', '/%2e%2e', '/..%2fetc%2fpasswd', '/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', '/.']) {
+      const answer = await ask(url, { 'accept-encoding': 'gzip, br' });
+      expect([url, answer.statusCode, answer.headers['content-type'], answer.headers['cache-control'], answer.body]).toEqual([
+        url,
+        404,
+        expect.stringMatching(/^application\/problem\+json/),
+        'no-store',
+        expect.not.stringContaining('SECRET'),
+      ]);
+    }
+  });
+});
+
 describe('the classifier deployed by moving a symlink to a build made elsewhere (as the README says)', () => {
   let deployed: Stack;
   let builds: string;
