@@ -1,4 +1,4 @@
-import { MARKDOWN_CHUNK_LENGTH, MOST_NESTED_CONTAINERS, markdownChunks } from '../src/lib/markdownChunks';
+import { MARKDOWN_CHUNK_LENGTH, MOST_NESTED_CONTAINERS, markdownChunks, plainFrom } from '../src/lib/markdownChunks';
 
 /** A paragraph of about `length` characters. */
 const paragraph = (length: number) => `${'word '.repeat(Math.ceil(length / 5)).trim()}\n`;
@@ -53,4 +53,17 @@ it('gives each chunk the definitions of the reference links it uses, from anywhe
   const { chunks } = markdownChunks(text);
   expect(chunks).toHaveLength(2);
   expect(chunks[1]).toMatchObject({ kind: 'markdown', source: `[Site]: https://example.org/first\n[help]: https://example.org/help "Help"\n\n${chunks[1]!.text}` });
+});
+
+it('shows the rest of a text plain from a chunk on, its code as code and the text kept whole', () => {
+  const code = `\`\`\`\n${'x = 1\n\n'.repeat(1000)}\`\`\`\n`;
+  const text = [paragraph(4000), paragraph(4000), code, paragraph(4000), '# Last\n'].join('\n');
+  const { chunks } = markdownChunks(text);
+  expect(chunks.map((chunk) => chunk.kind)).toEqual(['markdown', 'markdown', 'code', 'markdown']);
+  const rest = plainFrom(chunks, 1);
+  expect(rest.map((chunk) => chunk.kind)).toEqual(['markdown', 'plain', 'code', 'plain']);
+  expect(rest[0]).toBe(chunks[0]);
+  expect(rest[2]).toBe(chunks[2]);
+  expect(rest.map((chunk) => chunk.text)).toEqual(chunks.map((chunk) => chunk.text));
+  expect(plainFrom(chunks, chunks.length)).toEqual(chunks);
 });

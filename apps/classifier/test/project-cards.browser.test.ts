@@ -3,6 +3,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
+import { markdownChunks } from '../src/lib/markdownChunks';
 import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, setShown, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
@@ -406,6 +407,42 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(await shown.locator('.markdown-plain').allTextContents()).toEqual([setext]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('renders a hostile description a chunk at a time, the page answering between chunks, and the rest plain after a chunk slower than a second', async () => {
+    // Quotes and lists 32 deep on every line, a blank line between lines: every chunk is Markdown the parser is slow on.
+    const description = `${`${'> - '.repeat(16)}x\n\n`.repeat(280)}The end.\n`;
+    const { chunks } = markdownChunks(description);
+    expect(chunks.map((chunk) => chunk.kind)).toEqual(['markdown', 'markdown', 'markdown', 'markdown']);
+    const open = async (slowerBy: number) => {
+      const project = await suite.stack.client.createProject({ title: `Hostile ${Date.now()}`, status: 'live', description });
+      const { page, errors } = await newcomerPage(suite);
+      await page.addInitScript(() => {
+        // The blocks shown each time the page is free to run a timer: between chunks, if they are rendered one by one.
+        const shown = () => document.querySelector('.project-description .markdown')?.children.length ?? 0;
+        const seen: number[] = [];
+        (window as { seen?: number[] }).seen = seen;
+        setInterval(() => seen.push(shown()), 10);
+      });
+      if (slowerBy > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: slowerBy });
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+      const shown = page.locator('.project-page .project-description');
+      await waitToSee(shown.getByText('The end.'), { timeout: 60_000 });
+      expect(errors).toEqual([]);
+      return { page, shown };
+    };
+
+    const { page, shown } = await open(1);
+    const blocks = await shown.locator('.markdown > *').count();
+    const seen = await page.evaluate(() => (window as { seen?: number[] }).seen!);
+    expect(seen.filter((count) => count > 0 && count < blocks).length).toBeGreaterThan(0);
+    await page.close();
+
+    // A machine six times slower takes more than a second over the second chunk: the two after it are plain.
+    const slow = await open(6);
+    expect(await slow.shown.locator('.markdown-plain').allTextContents()).toEqual([chunks[2]!.text, chunks[3]!.text]);
+    expect(await slow.shown.locator('.markdown > blockquote').count()).toBe(`${chunks[0]!.text}${chunks[1]!.text}`.split('x\n').length - 1);
+    await slow.page.close();
   });
 
   it('shows a project’s Markdown description at once, its renderer fetched as the page opens, with no "Loading…" before it', async () => {

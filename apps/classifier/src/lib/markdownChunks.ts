@@ -6,6 +6,13 @@
  */
 export const MARKDOWN_CHUNK_LENGTH = 5_000;
 
+/**
+ * A chunk that takes longer than this to render (in milliseconds) makes the rest of its text plain: the page is
+ * given back between chunks, but a text whose every chunk is that slow would keep it sluggish for as long as it is
+ * long. A chunk of a field guide takes a few tens of milliseconds, of hostile Markdown up to about two seconds.
+ */
+export const SLOW_CHUNK_MS = 1_000;
+
 /** A line opening more containers (`>`, list markers) than this makes its chunk plain: nested thousands deep, they overflow the renderer's stack. */
 export const MOST_NESTED_CONTAINERS = 32;
 
@@ -200,4 +207,9 @@ export function markdownChunks(text: string): ChunkedMarkdown {
   }
   flush();
   return { chunks, topHeading };
+}
+
+/** `chunks` with every Markdown one from `index` on shown plain (a code one stays code): the rest of a text after a chunk rendered too slowly (`SLOW_CHUNK_MS`). */
+export function plainFrom(chunks: readonly MarkdownChunk[], index: number): MarkdownChunk[] {
+  return chunks.map((chunk, at) => (at < index || chunk.kind !== 'markdown' ? chunk : { kind: 'plain', text: chunk.text }));
 }
