@@ -447,18 +447,36 @@ const noSuchFile = (reply: FastifyReply, detail: string) =>
 
 const isFile = (path: string) => stat(path).then((found) => found.isFile(), () => false);
 
+/** What a name of a file beside the page cannot hold (decoded): it would name another folder's file. */
+const OTHER_FOLDER = /[/\\]/;
+
+/** The page's own file and its compressed copies, in any case (a disk that ignores case would send it raw). */
+const PAGE_FILE = /^index\.html/i;
+
 /**
- * The files beside the page, whichever build is on the disk when asked for. A one-segment path that names none is a
- * route of the classifier, answered with the page (`page`), as is the page's own file (only `page` sends it, with its
- * policy); a dotfile or a way out of the folder, a 404 problem.
+ * The files beside the page (the top level of the build only), whichever build is on the disk when asked for. A name
+ * without a dot is a route of the classifier (/sign-in, /lab), answered with the page (`page`) without looking at the
+ * disk (a look shares libuv's threadpool with password hashing); so is the page's own file (only `page` sends it, with
+ * its policy). Any other name is looked for: one not there, a dotfile, or one naming another folder (`/` or `\` decoded;
+ * NUL is refused before routing, `refuseNulInAddress`), is the 404 problem, as is a file gone between the look and the
+ * send (a rebuild emptying the folder).
  */
 async function servedRootFiles(scope: FastifyInstance, { root, page }: { root: string; page: (reply: FastifyReply) => FastifyReply }): Promise<void> {
+  const missing = (reply: FastifyReply) => noSuchFile(reply, 'No such file.');
+  // A file gone between the look and the send is answered by the app's own 404 handler (the only one Fastify allows at
+  // `/`, Nest's: "No such route"): in this scope, every 404 is a file not there.
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode !== 404) return payload;
+    reply.type('application/problem+json').header('cache-control', 'no-store');
+    return JSON.stringify(problemBody(404, 'No such file.'));
+  });
   await scope.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true } as never);
   scope.get<{ Params: { name: string } }>('/:name', async (request, reply) => {
     const { name } = request.params;
-    if (name.startsWith('.')) return noSuchFile(reply, 'No such file.');
-    if (FILE_NAME.test(name) && !name.startsWith('index.html') && (await isFile(join(root, name)))) return reply.sendFile(name, root);
-    return page(reply);
+    if (OTHER_FOLDER.test(name)) return missing(reply);
+    if (!name.includes('.') || PAGE_FILE.test(name)) return page(reply);
+    if (FILE_NAME.test(name) && (await isFile(join(root, name)))) return reply.sendFile(name, root);
+    return missing(reply);
   });
 }
 
