@@ -7,7 +7,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, errorCodes } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { type Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { Tokens } from './auth/tokens';
@@ -416,8 +416,8 @@ const sameFile = (now: Stats, before: Stats) =>
 /**
  * The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes); its
  * files compressed at build (gzip, Brotli) go to browsers that take them. A new build made while the API runs is
- * served as soon as its page is written: the page is read again, and its assets are looked for on the disk when asked
- * for. Without a build, a warning and no classifier.
+ * served as soon as its page is written: the page is read again, and its assets and the files beside the page
+ * (favicon, robots.txt...) are looked for on the disk when asked for. Without a build, a warning and no classifier.
  */
 async function serveClassifier(app: NestFastifyApplication, dir: string): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -427,8 +427,7 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   const html = watchedText(join(dir, 'index.html'));
   fastify.addHook('onClose', async () => html.stop());
   const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html.text());
-  // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file; the files beside it as built.
-  await app.register(fastifyStatic as never, { wildcard: false, index: false, decorateReply: false, preCompressed: true, root: dir, prefix: '/', globIgnore: ['index.html*', 'assets/**'] });
+  await app.register(servedRootFiles as never, { root: dir, page });
   await app.register(servedAssets as never, { prefix: '/assets', root: join(dir, 'assets') });
   fastify.get('/*', (request, reply) => {
     if (!request.url.startsWith('/api/')) return page(reply);
@@ -439,26 +438,60 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   fastify.get('/', (_request, reply) => page(reply));
 }
 
-/** An asset's name as the build gives it: one file of `assets/` (no slash, no dotfile). */
-const ASSET_NAME = /^[\w-][\w.-]*$/;
+/** A file's name as the build gives it: one file of its folder (no slash, no dotfile). */
+const FILE_NAME = /^[\w-][\w.-]*$/;
+
+/** The 404 problem for a file the build does not have, which no cache keeps (the next build may have it). */
+const noSuchFile = (reply: FastifyReply, detail: string) =>
+  reply.status(404).header('content-type', 'application/problem+json').header('cache-control', 'no-store').send(problemBody(404, detail));
+
+const isFile = (path: string) => stat(path).then((found) => found.isFile(), () => false);
+
+/** What a name of a file beside the page cannot hold (decoded): it would name another folder's file. */
+const OTHER_FOLDER = /[/\\]/;
+
+/** The page's own file and its compressed copies, in any case (a disk that ignores case would send it raw). */
+const PAGE_FILE = /^index\.html/i;
+
+/**
+ * The files beside the page (the top level of the build only), whichever build is on the disk when asked for. A name
+ * without a dot is a route of the classifier (/sign-in, /lab), answered with the page (`page`) without looking at the
+ * disk (a look shares libuv's threadpool with password hashing); so is the page's own file (only `page` sends it, with
+ * its policy). Any other name is looked for: one not there, a dotfile, or one naming another folder (`/` or `\` decoded;
+ * NUL is refused before routing, `refuseNulInAddress`), is the 404 problem, as is a file gone between the look and the
+ * send (a rebuild emptying the folder).
+ */
+async function servedRootFiles(scope: FastifyInstance, { root, page }: { root: string; page: (reply: FastifyReply) => FastifyReply }): Promise<void> {
+  const missing = (reply: FastifyReply) => noSuchFile(reply, 'No such file.');
+  // A file gone between the look and the send is answered by the app's own 404 handler (the only one Fastify allows at
+  // `/`, Nest's: "No such route"): in this scope, every 404 is a file not there.
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode !== 404) return payload;
+    reply.type('application/problem+json').header('cache-control', 'no-store');
+    return JSON.stringify(problemBody(404, 'No such file.'));
+  });
+  await scope.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true } as never);
+  scope.get<{ Params: { name: string } }>('/:name', async (request, reply) => {
+    const { name } = request.params;
+    if (OTHER_FOLDER.test(name)) return missing(reply);
+    if (!name.includes('.') || PAGE_FILE.test(name)) return page(reply);
+    if (FILE_NAME.test(name) && (await isFile(join(root, name)))) return reply.sendFile(name, root);
+    return missing(reply);
+  });
+}
 
 /**
  * The build's assets, whichever build is on the disk when asked for. The build names them by their content (a new
  * build's are new files), so a browser may keep them for good; the page that names them it asks for again each time.
- * Only a name of one file is looked for (`ASSET_NAME`); anything else under /assets, and a file that is not there (a
+ * Only a name of one file is looked for (`FILE_NAME`); anything else under /assets, and a file that is not there (a
  * script of another build, from a page opened before an update), is a 404 the page can tell from its code, not the
- * page, and that no cache keeps (the file may come with the next build).
+ * page (`noSuchFile`).
  */
 async function servedAssets(assets: FastifyInstance, { root }: { root: string }): Promise<void> {
-  const missing = (reply: FastifyReply) =>
-    reply
-      .status(404)
-      .header('content-type', 'application/problem+json')
-      .header('cache-control', 'no-store')
-      .send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.'));
+  const missing = (reply: FastifyReply) => noSuchFile(reply, 'No such file: the page was made by another build of Chorus; reload it.');
   assets.setNotFoundHandler((_request, reply) => missing(reply));
   await assets.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true, setHeaders: (reply: FastifyReply) => reply.header('cache-control', 'public, max-age=31536000, immutable') } as never);
-  assets.get<{ Params: { name: string } }>('/:name', (request, reply) => (ASSET_NAME.test(request.params.name) ? reply.sendFile(request.params.name, root) : missing(reply)));
+  assets.get<{ Params: { name: string } }>('/:name', (request, reply) => (FILE_NAME.test(request.params.name) ? reply.sendFile(request.params.name, root) : missing(reply)));
   assets.get('/*', (_request, reply) => missing(reply));
   assets.get('/', (_request, reply) => missing(reply));
 }

@@ -147,6 +147,71 @@ describe("the build's assets", () => {
   });
 });
 
+describe('the files beside the page', () => {
+  const isPage = (answer: { statusCode: number; headers: IncomingHttpHeaders; body: string }) =>
+    answer.statusCode === 200 && String(answer.headers['content-type']).startsWith('text/html') && answer.headers['content-security-policy'] !== undefined && answer.body.includes('<div id="root">');
+
+  const isMissing = (answer: { statusCode: number; headers: IncomingHttpHeaders; body: string }) =>
+    answer.statusCode === 404 && String(answer.headers['content-type']).startsWith('application/problem+json') && answer.headers['cache-control'] === 'no-store' && !answer.body.includes('SECRET');
+
+  it('serves a file a rebuild adds or renames beside the page at once, without a restart; a name no longer there is the 404 problem', async () => {
+    expect(isMissing(await ask('/robots.txt'))).toBe(true); // not built yet
+    const robots = `User-agent: *\nDisallow: /api/\n${'# a comment long enough to be worth compressing\n'.repeat(20)}`;
+    writeFileSync(join(dir, 'robots.txt'), robots);
+    writeFileSync(join(dir, 'robots.txt.br'), brotliCompressSync(robots));
+    const plain = await ask('/robots.txt');
+    expect([plain.statusCode, plain.headers['content-type'], plain.headers['cache-control'], plain.body]).toEqual([200, expect.stringMatching(/^text\/plain/), 'public, max-age=0', robots]);
+    const brotli = await ask('/robots.txt', { 'accept-encoding': 'gzip, br' });
+    expect([brotli.statusCode, brotli.headers['content-encoding'], brotliDecompressSync(brotli.rawPayload).toString()]).toEqual([200, 'br', robots]);
+    expect((await ask('/robots.txt', {}, 'HEAD')).headers['content-length']).toBe(String(Buffer.byteLength(robots)));
+    expect((await ask('/robots.txt', { 'if-none-match': String(plain.headers.etag) })).statusCode).toBe(304);
+
+    renameSync(join(dir, 'robots.txt'), join(dir, 'crawlers.txt'));
+    rmSync(join(dir, 'robots.txt.br'));
+    expect((await ask('/crawlers.txt')).body).toBe(robots);
+    expect(isMissing(await ask('/robots.txt', { 'accept-encoding': 'gzip, br' }))).toBe(true);
+  });
+
+  it('answers a name without a dot with the page, never a file of that name: a route of the classifier, not looked for on the disk', async () => {
+    writeFileSync(join(dir, 'lab'), 'SECRET=1');
+    for (const url of ['/lab', '/sign-in']) expect([url, isPage(await ask(url))]).toEqual([url, true]);
+  });
+
+  it('sends the page only as the page, with its policy, and answers a dotfile or a way out of the folder with the 404 problem, which no cache keeps', async () => {
+    writeFileSync(join(dir, 'index.html.br'), brotliCompressSync(pageNaming('brotli11')));
+    writeFileSync(join(dir, '.env'), 'SECRET=1');
+    mkdirSync(join(dir, 'nested'));
+    writeFileSync(join(dir, 'nested', 'secret.txt'), 'SECRET=1');
+    for (const url of ['/index.html', '/index.html.br', '/index.html.gz', '/INDEX.HTML', '/Index.Html.br']) expect([url, isPage(await ask(url, { 'accept-encoding': 'gzip, br' }))]).toEqual([url, true]);
+    for (const url of [
+      '/.env',
+      '/%2eenv',
+      '/%2e%2e',
+      '/..%2fetc%2fpasswd',
+      '/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      '/.',
+      '/a%2f..%2f..%2fetc%2fpasswd',
+      '/a%2f..%2f.env',
+      '/nested%2fsecret.txt',
+      '/nested%5csecret.txt',
+      '/%5c..',
+      '/%5c',
+    ]) {
+      expect([url, isMissing(await ask(url, { 'accept-encoding': 'gzip, br' }))]).toEqual([url, true]);
+    }
+    // NUL is refused before routing, in any address (`refuseNulInAddress`).
+    const nul = await ask('/robots.txt%00');
+    expect([nul.statusCode, nul.headers['content-type']]).toEqual([422, expect.stringMatching(/^application\/problem\+json/)]);
+  });
+
+  it('answers a file the send does not find after the look found it (a rebuild emptying the folder between them) with the 404 problem', async () => {
+    // The send, not the look, finds its Brotli copy to be no file, as it would find a file a rebuild removed meanwhile.
+    writeFileSync(join(dir, 'manifest.json'), '{}');
+    mkdirSync(join(dir, 'manifest.json.br'));
+    expect(isMissing(await ask('/manifest.json', { 'accept-encoding': 'br' }))).toBe(true);
+  });
+});
+
 describe('the classifier deployed by moving a symlink to a build made elsewhere (as the README says)', () => {
   let deployed: Stack;
   let builds: string;

@@ -1,4 +1,4 @@
-import { MARKDOWN_CHUNK_LENGTH, MOST_NESTED_CONTAINERS, markdownChunks } from '../src/lib/markdownChunks';
+import { MARKDOWN_CHUNK_LENGTH, MOST_NESTED_CONTAINERS, MOST_SETEXT_HEADINGS, SLOW_CHUNK_MS, markdownChunks, plainFrom, restPlainAfter } from '../src/lib/markdownChunks';
 
 /** A paragraph of about `length` characters. */
 const paragraph = (length: number) => `${'word '.repeat(Math.ceil(length / 5)).trim()}\n`;
@@ -53,4 +53,40 @@ it('gives each chunk the definitions of the reference links it uses, from anywhe
   const { chunks } = markdownChunks(text);
   expect(chunks).toHaveLength(2);
   expect(chunks[1]).toMatchObject({ kind: 'markdown', source: `[Site]: https://example.org/first\n[help]: https://example.org/help "Help"\n\n${chunks[1]!.text}` });
+});
+
+it('shows the rest of a text plain from a chunk on, its code as code and the text kept whole', () => {
+  const code = `\`\`\`\n${'x = 1\n\n'.repeat(1000)}\`\`\`\n`;
+  const text = [paragraph(4000), paragraph(4000), code, paragraph(4000), '# Last\n'].join('\n');
+  const { chunks } = markdownChunks(text);
+  expect(chunks.map((chunk) => chunk.kind)).toEqual(['markdown', 'markdown', 'code', 'markdown']);
+  const rest = plainFrom(chunks, 1);
+  expect(rest.map((chunk) => chunk.kind)).toEqual(['markdown', 'plain', 'code', 'plain']);
+  expect(rest[0]).toBe(chunks[0]);
+  expect(rest[2]).toBe(chunks[2]);
+  expect(rest.map((chunk) => chunk.text)).toEqual(chunks.map((chunk) => chunk.text));
+  expect(plainFrom(chunks, chunks.length)).toEqual(chunks);
+});
+
+it('shows plain, whatever the device, a chunk of the shapes the parser is slow on: lines nested ten deep, setext headings by the hundred', () => {
+  const kinds = (text: string) => markdownChunks(text).chunks.map((chunk) => chunk.kind);
+  // As bench/markdown.mjs's hostile texts, each chunk of them taking about a second on a laptop.
+  expect(kinds(`${'> - '.repeat(5)}x\n\n`.repeat(400))).toEqual(['plain', 'plain']);
+  expect(kinds(`${'> - '.repeat(16)}x\n\n`.repeat(200))).toEqual(['plain', 'plain', 'plain']);
+  expect(kinds('a\n=\n\n'.repeat(2000))).toEqual(['plain', 'plain']);
+  expect(kinds(`${'a\n=\n'.repeat(250)}\n`.repeat(8))).toEqual(['plain', 'plain']);
+  // Then a guide goes on as Markdown: the decision is a chunk's.
+  expect(kinds(`${'> - '.repeat(5)}x\n\n${paragraph(4990)}\n- guide\n`)).toEqual(['plain', 'markdown']);
+  // What guides have: a few containers deep, some setext headings, horizontal rules after a blank line.
+  expect(kinds(`${'> - '.repeat(4)}x\n\n`.repeat(100))).toEqual(['markdown']);
+  expect(kinds(`${'Title\n=====\n\nSome words.\n\n---\n\n'.repeat(MOST_SETEXT_HEADINGS)}`)).toEqual(['markdown']);
+  expect(kinds(`${'Title\n=====\n\nSome words.\n\n---\n\n'.repeat(MOST_SETEXT_HEADINGS + 1)}`)).toEqual(['plain']);
+});
+
+it(`shows the rest of a text plain only after ${SLOW_CHUNK_MS} ms was passed by two chunks in a row, a single slow one aside`, () => {
+  const slow = SLOW_CHUNK_MS + 1;
+  expect(restPlainAfter([])).toBe(false);
+  expect(restPlainAfter([slow])).toBe(false);
+  expect(restPlainAfter([slow, 20, slow, SLOW_CHUNK_MS])).toBe(false);
+  expect(restPlainAfter([20, slow, slow])).toBe(true);
 });

@@ -3,6 +3,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
+import { markdownChunks } from '../src/lib/markdownChunks';
 import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, setShown, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
@@ -398,12 +399,45 @@ describe('classifier in a browser: project cards and pages', () => {
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     const shown = page.locator('.project-page .project-description');
+    // The plain block is the last chunk: once it is shown, every chunk is.
+    await waitToSee(shown.locator('.markdown-plain'));
     await waitToSee(shown.getByRole('heading', { level: 3, name: 'Part 39' }));
     expect(await shown.getByRole('heading', { level: 3 }).count()).toBe(40);
     expect(await shown.locator('strong').count()).toBe(40);
     expect(new Set(await shown.getByRole('link', { name: 'the archive' }).evaluateAll((links) => links.map((link) => link.getAttribute('href'))))).toEqual(new Set(['https://example.org/archive']));
     expect(await shown.getByRole('link', { name: 'the archive' }).count()).toBe(40);
     expect(await shown.locator('.markdown-plain').allTextContents()).toEqual([setext]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a description a chunk at a time, busy until the last, and shows plain on any device the chunks of a shape the parser is slow on', async () => {
+    // A guide, quotes and lists ten deep on every line, setext headings by the hundred, the guide again: a chunk or so each.
+    const guide = (from: number, parts: number) => Array.from({ length: parts }, (_, n) => `## Part ${from + n}\n\nSome **words** of part ${from + n}.\n`).join('\n');
+    const description = [guide(0, 30), `${'> - '.repeat(5)}x\n`.repeat(200).trim(), 'a\n=\n'.repeat(1200).trim(), guide(30, 60), 'The end.\n'].join('\n\n');
+    const { chunks } = markdownChunks(description);
+    expect(chunks.map((chunk) => chunk.kind)).toEqual(['markdown', 'plain', 'plain', 'markdown']);
+    const project = await suite.stack.client.createProject({ title: `Hostile ${Date.now()}`, status: 'live', description });
+    const { page, errors } = await newcomerPage(suite);
+    await page.addInitScript(() => {
+      // The blocks shown and whether the text is busy, after each task that changed them: one a chunk, if rendered one by one.
+      const seen: [number, string | null][] = [];
+      (window as { seen?: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        const markdown = document.querySelector('.project-description .markdown');
+        if (markdown) seen.push([markdown.children.length, markdown.getAttribute('aria-busy')]);
+      }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-busy'] });
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const shown = page.locator('.project-page .project-description');
+    await waitToSee(shown.locator('.markdown[aria-busy="false"]'), { timeout: 60_000 });
+    expect(await shown.getByText('The end.').count()).toBe(1);
+    expect(await shown.locator('.markdown-plain').allTextContents()).toEqual([chunks[1]!.text, chunks[2]!.text]);
+    const rendered = chunks.filter((chunk) => chunk.kind === 'markdown').map((chunk) => chunk.text);
+    expect(await shown.getByRole('heading', { name: /^Part \d+$/ }).count()).toBe(rendered.join('').split('## Part').length - 1);
+    const blocks = await shown.locator('.markdown > *').count();
+    const seen = await page.evaluate(() => (window as { seen?: [number, string | null][] }).seen!);
+    expect(seen.some(([count, busy]) => count > 0 && count < blocks && busy === 'true')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,7 +1,8 @@
 import { hashtagParts } from '@chorus/client';
-import { Component, type ReactNode, useMemo } from 'react';
+import { Component, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import ReactMarkdown, { type Components, type Options } from 'react-markdown';
-import { markdownChunks, type MarkdownChunk } from '../lib/markdownChunks';
+import { markdownChunks, type MarkdownChunk, plainFrom, restPlainAfter } from '../lib/markdownChunks';
 import { Link } from '../lib/router';
 
 /** The class of a #hashtag's link (`linkHashtags`). */
@@ -92,7 +93,7 @@ class PlainIfFailed extends Component<{ text: string; children: ReactNode }, { e
 type Plugins = NonNullable<Options['remarkPlugins']>;
 
 /** One chunk of a text (`markdownChunks`) as it is shown. */
-function Chunk({ chunk, remarkPlugins }: { chunk: MarkdownChunk; remarkPlugins: Plugins }) {
+function ChunkShown({ chunk, remarkPlugins }: { chunk: MarkdownChunk; remarkPlugins: Plugins }) {
   if (chunk.kind === 'plain') return <PlainText text={chunk.text} />;
   if (chunk.kind === 'code')
     return (
@@ -109,19 +110,59 @@ function Chunk({ chunk, remarkPlugins }: { chunk: MarkdownChunk; remarkPlugins: 
   );
 }
 
+/** What a chunk is rendered from. */
+const sourceOf = (chunk: MarkdownChunk) => (chunk.kind === 'markdown' ? chunk.source : chunk.text);
+
+/** A chunk rendered again only when what it shows or the plugins change: not as the next one is added. */
+const Chunk = memo(ChunkShown, (before, after) => before.remarkPlugins === after.remarkPlugins && before.chunk.kind === after.chunk.kind && sourceOf(before.chunk) === sourceOf(after.chunk));
+
+/** How far a text is shown: its first `shown` chunks; from `plainFrom` on (once chunks took too long, `restPlainAfter`), the rest plain. */
+interface Progress {
+  text: string;
+  shown: number;
+  plainFrom: number | null;
+}
+
 /**
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
  * parsed into the page) and unsafe link targets such as `javascript:` are removed. With `hashtagPath` (a comment's),
  * its #hashtags link to that page of the tag. Rendered in chunks of a few thousand characters (`markdownChunks`), as
- * the parser's time grows with the square of some inputs' length. Its own chunk, loaded on use.
+ * the parser's time grows with the square of some inputs' length: the first at once, each next one in a task of its
+ * own, so that the page answers and paints between chunks (`aria-busy` until the last); a chunk of a shape the parser is
+ * slow on is plain (`markdownChunks`), and after chunks in a row slower than a second (`restPlainAfter`), the rest.
+ * Its own chunk, loaded on use.
  */
 export default function Markdown({ text, firstLevel, hashtagPath }: { text: string; firstLevel: number; hashtagPath?: (tag: string) => string }) {
   const { chunks, topHeading } = useMemo(() => markdownChunks(text), [text]);
-  const nesting: Plugins[number] = [nestHeadings, { firstLevel, top: topHeading }];
-  const remarkPlugins: Plugins = hashtagPath ? [nesting, [linkHashtags, { pathOf: hashtagPath }]] : [nesting];
+  const remarkPlugins = useMemo<Plugins>(() => {
+    const nesting: Plugins[number] = [nestHeadings, { firstLevel, top: topHeading }];
+    return hashtagPath ? [nesting, [linkHashtags, { pathOf: hashtagPath }]] : [nesting];
+  }, [firstLevel, topHeading, hashtagPath]);
+  const [progress, setProgress] = useState<Progress>({ text, shown: 1, plainFrom: null });
+  // How long each chunk after the first took, of this text; read by a chunk's task before React commits its decision.
+  const times = useRef<{ text: string; each: number[] }>({ text, each: [] });
+  // Another text starts again from its first chunk.
+  if (progress.text !== text) setProgress({ text, shown: 1, plainFrom: null });
+  const { shown, plainFrom: restPlainFrom } = progress;
+  useEffect(() => {
+    if (restPlainFrom !== null || shown >= chunks.length) return;
+    const next = setTimeout(() => {
+      if (times.current.text !== text) times.current = { text, each: [] };
+      const { each } = times.current;
+      // Decided after the chunk before, and not yet committed: this chunk is not rendered as Markdown.
+      if (restPlainAfter(each)) return;
+      const start = performance.now();
+      // Rendered and committed here, so that its time is the next chunk's.
+      flushSync(() => setProgress((current) => ({ ...current, shown: current.shown + 1 })));
+      each.push(performance.now() - start);
+      if (restPlainAfter(each)) setProgress((current) => ({ ...current, plainFrom: current.shown }));
+    });
+    return () => clearTimeout(next);
+  }, [text, shown, restPlainFrom, chunks.length]);
+  const showing = restPlainFrom === null ? chunks.slice(0, shown) : plainFrom(chunks, restPlainFrom);
   return (
-    <div className="markdown">
-      {chunks.map((chunk, index) => (
+    <div className="markdown" aria-busy={restPlainFrom === null && shown < chunks.length}>
+      {showing.map((chunk, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a chunk is a position in the text (chunks may repeat), and one whose text changes is tried again (PlainIfFailed)
         <Chunk key={index} chunk={chunk} remarkPlugins={remarkPlugins} />
       ))}

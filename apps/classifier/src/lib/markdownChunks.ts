@@ -6,8 +6,25 @@
  */
 export const MARKDOWN_CHUNK_LENGTH = 5_000;
 
-/** A line opening more containers (`>`, list markers) than this makes its chunk plain: nested thousands deep, they overflow the renderer's stack. */
-export const MOST_NESTED_CONTAINERS = 32;
+/**
+ * A chunk that takes longer than this to render (in milliseconds), `SLOW_CHUNKS_IN_A_ROW` times in a row, makes the rest
+ * of its text plain (`restPlainAfter`): a safety net for a slow shape `markdownChunks` does not know. A chunk of a field
+ * guide takes a few tens of milliseconds on a laptop, some hundreds on a slow phone.
+ */
+export const SLOW_CHUNK_MS = 1_000;
+
+/** How many chunks in a row slower than `SLOW_CHUNK_MS` make the rest of a text plain: one may be a pause of the device. */
+export const SLOW_CHUNKS_IN_A_ROW = 2;
+
+/**
+ * A line opening more containers (`>`, list markers) than this makes its chunk plain: the parser's time grows with the
+ * square of a chunk's lines nested this deep (a second for 5,000 characters of `> - ` ten times over), and nested
+ * thousands deep they overflow the renderer's stack. Guides nest a few deep.
+ */
+export const MOST_NESTED_CONTAINERS = 9;
+
+/** A chunk underlining more headings than this (`a\n=\n`, setext) is plain: the parser's time grows with the square of their number. */
+export const MOST_SETEXT_HEADINGS = 50;
 
 /**
  * A piece of a text, rendered on its own: `markdown` (`source` is what is rendered: its text with the definitions of
@@ -142,11 +159,21 @@ function definitionsFor(text: string, definitions: ReadonlyMap<string, string>):
   return used;
 }
 
-const tooDeep = (text: string) => text.split('\n').some((line) => containersOf(line).count > MOST_NESTED_CONTAINERS);
+/** How many lines of `lines` underline the line before them (setext headings). */
+const setextHeadings = (lines: readonly string[]) => lines.filter((line, index) => index > 0 && SETEXT_UNDERLINE.test(line) && !BLANK.test(lines[index - 1]!)).length;
 
-/** A chunk of consecutive blocks, rendered as Markdown unless a line of it opens too many containers. */
+/**
+ * Whether `text` has a shape the parser takes a time growing with its square over (`MOST_NESTED_CONTAINERS`,
+ * `MOST_SETEXT_HEADINGS`), to be shown plain: decided from the text alone, the same on every device.
+ */
+function slowToRender(text: string): boolean {
+  const lines = text.split('\n');
+  return lines.some((line) => containersOf(line).count > MOST_NESTED_CONTAINERS) || setextHeadings(lines) > MOST_SETEXT_HEADINGS;
+}
+
+/** A chunk of consecutive blocks, rendered as Markdown unless it is slow to render (`slowToRender`). */
 function chunkOf(text: string, definitions: ReadonlyMap<string, string>): MarkdownChunk {
-  if (tooDeep(text)) return { kind: 'plain', text };
+  if (slowToRender(text)) return { kind: 'plain', text };
   const used = definitionsFor(text, definitions);
   // Before the chunk, so that the first definition of a label wins, as in the whole text.
   return { kind: 'markdown', text, source: used.length ? `${used.join('\n')}\n\n${text}` : text };
@@ -171,8 +198,8 @@ function unitsOf(blocks: readonly Block[]): Block[][] {
 /**
  * A text cut into chunks rendered one by one, so that the renderer's time grows with the text's length only: its
  * blocks (`blocksOf`) grouped up to `MARKDOWN_CHUNK_LENGTH` characters, a list's kept together where it fits. A block
- * longer than that on its own is shown plain, or as code if it is a fenced code block; a chunk with a line nested more
- * than `MOST_NESTED_CONTAINERS` deep, plain.
+ * longer than that on its own is shown plain, or as code if it is a fenced code block; a chunk slow to render
+ * (`slowToRender`), plain.
  */
 export function markdownChunks(text: string): ChunkedMarkdown {
   const { blocks, definitions, topHeading } = blocksOf(text);
@@ -200,4 +227,17 @@ export function markdownChunks(text: string): ChunkedMarkdown {
   }
   flush();
   return { chunks, topHeading };
+}
+
+/** `chunks` with every Markdown one from `index` on shown plain (a code one stays code): the rest of a text after chunks rendered too slowly (`restPlainAfter`). */
+export function plainFrom(chunks: readonly MarkdownChunk[], index: number): MarkdownChunk[] {
+  return chunks.map((chunk, at) => (at < index || chunk.kind !== 'markdown' ? chunk : { kind: 'plain', text: chunk.text }));
+}
+
+/**
+ * Whether the rest of a text is shown plain, given how long each chunk rendered so far took, in order (milliseconds):
+ * after `SLOW_CHUNKS_IN_A_ROW` chunks in a row each slower than `SLOW_CHUNK_MS`.
+ */
+export function restPlainAfter(times: readonly number[]): boolean {
+  return times.length >= SLOW_CHUNKS_IN_A_ROW && times.slice(-SLOW_CHUNKS_IN_A_ROW).every((time) => time > SLOW_CHUNK_MS);
 }
