@@ -213,7 +213,8 @@ it('tells the workflow a subject was routed into where it came from: its results
   const { definition: transcribing } = await stack.client.getWorkflow(transcribe);
   await stack.client.updateWorkflow(transcribe, { ...transcribing, subjectSetIds: [ads, notAds] });
   for (const name of ['routed', 'uploaded']) await answer(screen, 1, idOf[name]!, 'yes');
-  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = $1', [idOf.routed])).rowCount === 2, 'the effects');
+  // Both subjects' memberships: the routed one's two, the uploaded one's one (its answer may be drained after the other's).
+  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = ANY($1::uuid[])', [[idOf.routed, idOf.uploaded]])).rowCount === 3, 'the effects');
 
   // Transcribe's results: routed in by the screening's effects, into both sets, still there; the uploaded one only into Not ads.
   const routed = await stack.client.subjectResult(transcribe, idOf.routed!);

@@ -201,7 +201,7 @@ export const subjectSetListSchema = z.strictObject({
       name: z.string(),
       subjects: z.int(),
       routedBy: z.array(z.strictObject({ id, name: z.string() })).meta({
-        description: 'The workflows whose current version has an effect that adds subjects to the set (routing), the oldest first: a workflow the set is linked to is fed by them',
+        description: 'The workflows whose current version has an effect that adds subjects to the set (routing), the oldest first, whatever their status (a finished one\'s routed subjects are still in the set; a draft\'s definition already names it): a workflow the set is linked to is fed by them',
       }),
     }),
   ),

@@ -1,6 +1,25 @@
 import type { EntityManager } from 'typeorm';
 import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet, touchRoutedRows } from './subject-sets';
 
+/**
+ * Whether the workflow definition (SQL of a jsonb) has an effect that adds subjects to the set (SQL of its uuid): the
+ * one test of "this workflow's effect adds to that set". Who feeds whom then depends on the workflow's status, by the
+ * question asked:
+ * - what the definition routes (`effectAddsTo` alone: a set's `routedBy`, the lab's list of the workflows that feed
+ *   one, a set's deletion refused): any status, since a finished workflow's routed subjects are still in the set and
+ *   a draft's definition already names it;
+ * - what may still come (`feedersOf`: completion and the queue's `comingFrom`): active or paused, with subjects left;
+ * - what may route later (`mayRoute`: the warnings of a set no workflow serves): not finished.
+ */
+export const effectAddsTo = (definition: string, setId: string) =>
+  `EXISTS (SELECT 1 FROM jsonb_array_elements(${definition} -> 'effects') effect WHERE (effect ->> 'addToSubjectSet')::uuid = ${setId})`;
+
+/**
+ * The workflow `w` (SQL of its alias) is not finished: it serves its sets and routes by its effects, now or once opened
+ * (a draft, a paused one). Unlike `feedersOf`, a draft counts and subjects left do not: a warning is about what it may do.
+ */
+export const mayRoute = (w: string) => `${w}.status <> 'finished'`;
+
 /** Where routing moved a subject: the sets it joined, and those it left. */
 export interface Routed {
   joined: string[];

@@ -13,7 +13,7 @@ import type { SavedDefinition } from './DefinitionEditor';
 /** The ids of the subject sets ticked. */
 type Ticked = ReadonlySet<string>;
 
-/** The other workflows whose effects add subjects to a set the workflow serves, oldest first, each with the names of those sets. */
+/** The other workflows whose effects add subjects to a set the workflow serves (`routedBy`: whatever their status), oldest first, each with the names of those sets. */
 function feedersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): { id: string; name: string; sets: string[] }[] {
   const feeders = new Map<string, { id: string; name: string; sets: string[] }>();
   for (const set of sets.filter((each) => workflow.subjectSetIds.includes(each.id))) {
