@@ -176,10 +176,10 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       '2',
       'plurality-vote, version 1',
     ]);
-    // Its effect moved it into Adverts, where it still is.
+    // Its effect moved it into Adverts, where it still is, and says what decided it.
     const routing = page.getByTestId('lab-result-routing');
     expect(await routing.locator('h2').textContent()).toBe("Moved by this workflow's effects");
-    expect(await routing.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Adverts: moved in .+; still there$/)]);
+    expect(await routing.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Adverts: moved in .+; still there; decided by the consensus on T0, answer “yes”, agreement 100%$/)]);
     await waitToSee(page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.'));
     const classifications = page.getByTestId('lab-result-classifications');
     expect(await classifications.locator('caption').textContent()).toBe('Classifications of ad-01, oldest first');
@@ -203,7 +203,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-01']}`);
     await waitToSee(page.getByTestId('lab-result-routing'));
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
-      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
+      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\); decided by the consensus on T0, answer “yes”, agreement 100%$/),
     ]);
 
     // Taken out of Snippets too, the set the workflow serves: it left the workflow, as the download says, and its page

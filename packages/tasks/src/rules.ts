@@ -185,3 +185,20 @@ export const effectSchema = z.strictObject({
   addToSubjectSet: z.string({ error: whenMissing('choose the subject set the subject is added to') }).uuid('must be the id of a subject set'),
 });
 export type Effect = z.infer<typeof effectSchema>;
+
+/**
+ * What decided a routing: the condition of the effect that fired (`when`: its task, and the answer or agreement it asks
+ * for) and the subject's consensus on that task that met it (its answer and agreement), as the worker read them then.
+ */
+export const routingDecisionSchema = z.strictObject({
+  when: effectSchema.shape.when,
+  answer: z.string().nullable().meta({ description: 'The consensus answer on the task (several answers joined by ";"), null for a task whose consensus is no single answer' }),
+  agreement: z.number().nullable().meta({ description: 'The consensus agreement on the task, 0 to 1, null when its algorithm gives none' }),
+});
+export type RoutingDecision = z.infer<typeof routingDecisionSchema>;
+
+/** A subject set an effect moves a subject into, and what decided it (the first effect into the set that fired). */
+export interface EffectMet {
+  subjectSetId: string;
+  decidedBy: RoutingDecision;
+}

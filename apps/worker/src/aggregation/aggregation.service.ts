@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, effectsMet, findRetirement, needsChecking, pluralityStanding, reduceSubject } from '@chorus/consensus';
 import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -512,7 +512,7 @@ export class AggregationService {
     for (const { key, consensus, routing } of recomputed) {
       if (!routing?.definition.effects.length || !(routing.owed || changed.has(keyOf(key)))) continue;
       const kept = routing.kept.length ? await this.storedConsensus(manager, key, routing.kept) : [];
-      const into = subjectSetsFromEffects(routing.definition, [...consensus, ...kept]);
+      const into = effectsMet(routing.definition, [...consensus, ...kept]);
       const named = [...new Set(routing.definition.effects.map((effect) => effect.addToSubjectSet))];
       const { left } = await routeSubject(manager, key.workflowId, key.subjectId, into, named);
       if (left.length) routedOut += 1;

@@ -216,7 +216,10 @@ function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
   );
 }
 
-/** When an effect put the subject in a set, and when it left it (and whether a researcher took it out), or that it is still there. */
+/**
+ * When an effect put the subject in a set, and when it left it (and whether a researcher took it out), or that it is
+ * still there; then what decided it (`DecisionInWords`).
+ */
 function MembershipInWords({ route }: { route: EffectMembership }) {
   const { t } = useTranslation();
   const when = (time: string) => <time dateTime={time}>{whenInWords(time)}</time>;
@@ -237,7 +240,23 @@ function MembershipInWords({ route }: { route: EffectMembership }) {
           {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
         </>
       ) : null}
+      {'; '}
+      <DecisionInWords decidedBy={route.decidedBy} />
     </>
+  );
+}
+
+/** What decided a routing: the task whose consensus met the effect, that consensus's answer and agreement; or that a membership made before Chorus kept it says nothing. */
+function DecisionInWords({ decidedBy }: { decidedBy: EffectMembership['decidedBy'] }) {
+  const { t, i18n } = useTranslation();
+  if (!decidedBy) return <span data-testid="lab-result-decided-by">{t('lab.result.decidedByNotRecorded')}</span>;
+  const { when, answer, agreement } = decidedBy;
+  return (
+    <span data-testid="lab-result-decided-by">
+      {t('lab.result.decidedBy', { task: when.task })}
+      {answer === null ? null : `, ${t('lab.result.decidedByAnswer', { answer: t('subject.quoted', { text: answer }) })}`}
+      {agreement === null ? null : `, ${t('lab.result.decidedByAgreement', { agreement: agreementInWords(agreement, i18n.language) })}`}
+    </span>
   );
 }
 
