@@ -205,6 +205,10 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\); decided by the consensus on T0, answer “yes”, agreement 100%$/),
     ]);
+    // A membership made before Chorus recorded what decided it says so.
+    await suite.stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE subject_id = $1', [idOf['ad-01']]);
+    await page.reload();
+    await waitToSee(page.getByTestId('lab-result-decided-by').getByText('what decided it was not recorded (moved in before Chorus kept it)'));
 
     // Taken out of Snippets too, the set the workflow serves: it left the workflow, as the download says, and its page
     // still opens, saying so, with its retirement, consensus and classifications.
