@@ -472,6 +472,21 @@ describe('workflow versions', () => {
     expect((await stack.client.getWorkflow(id)).version).toBe(2);
   });
 
+  it('take subject set ids written in capitals as the same sets, storing them lowercase', async () => {
+    const later = await stack.client.createSubjectSet(projectId, { name: 'Capitals' });
+    const [linked, routed] = [subjectSetId.toUpperCase(), later.id.toUpperCase()];
+    const { id } = await stack.client.createWorkflow(projectId, {
+      ...definition(),
+      selection: { order: 'random', goldStandardRate: 0, setWeights: { [linked]: 2 }, training: { subjectSetId: linked, classifications: 1 } },
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: routed }],
+      subjectSetIds: [linked],
+    });
+    const workflow = await stack.client.getWorkflow(id);
+    expect(workflow.subjectSetIds).toEqual([subjectSetId]);
+    expect(workflow.definition.selection).toMatchObject({ setWeights: { [subjectSetId]: 2 }, training: { subjectSetId } });
+    expect(workflow.definition.effects).toEqual([{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }]);
+  });
+
   it('refuse subject sets of another project by pointer', async () => {
     const other = await stack.client.createProject({ title: 'Other' });
     const otherSet = await stack.client.createSubjectSet(other.id, { name: 'Theirs' });
