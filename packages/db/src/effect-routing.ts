@@ -13,11 +13,15 @@ import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet, touchRoutedRo
  * - what may route later (`mayRoute`: the warnings of a set no workflow serves): not finished.
  */
 export const effectAddsTo = (definition: string, setId: string) =>
-  `EXISTS (SELECT 1 FROM jsonb_array_elements(${definition} -> 'effects') effect WHERE (effect ->> 'addToSubjectSet')::uuid = ${setId})`;
+  // Compared as text, not cast to uuid: a malformed id stored in one definition names no set, failing no query over
+  // the whole project. The schema keeps ids lowercase, as a uuid is written as text.
+  `EXISTS (SELECT 1 FROM jsonb_array_elements(${definition} -> 'effects') effect
+    WHERE (effect ->> 'addToSubjectSet') = (${setId})::text)`;
 
 /**
  * The workflow `w` (SQL of its alias) is not finished: it serves its sets and routes by its effects, now or once opened
- * (a draft, a paused one). Unlike `feedersOf`, a draft counts and subjects left do not: a warning is about what it may do.
+ * (a draft, a paused one). Unlike `feedersOf`, a draft counts and subjects left do not: a warning is about what it may
+ * do.
  */
 export const mayRoute = (w: string) => `${w}.status <> 'finished'`;
 
@@ -29,11 +33,12 @@ export interface Routed {
 
 /**
  * Routes a subject by its consensus in a workflow (`effect_memberships`): into the sets of the effects it meets
- * (`into`, each membership it makes recording what decided it), and out of those of the sets the workflow's effects name (`named`) that it no longer meets but that an
- * effect of this workflow put it in. It leaves a set as a researcher takes a subject out of one (`removeFromSubjectSet`:
- * the workflows the set feeds stop serving it, keeping its answers there), unless another workflow's effect holds it
- * there still. A membership a researcher made is never undone, nor one in a set no effect of the workflow names any more
- * (the researcher changed the routing, not the answer), nor a researcher's removal (`subject_set_removals`). Safe to run again: a second run finds everything in place.
+ * (`into`, each membership it makes recording what decided it), and out of those of the sets the workflow's effects
+ * name (`named`) that it no longer meets but that an effect of this workflow put it in. It leaves a set as a researcher
+ * takes a subject out of one (`removeFromSubjectSet`: the workflows the set feeds stop serving it, keeping its answers
+ * there), unless another workflow's effect holds it there still. A membership a researcher made is never undone, nor
+ * one in a set no effect of the workflow names any more (the researcher changed the routing, not the answer), nor a
+ * researcher's removal (`subject_set_removals`). Safe to run again: a second run finds everything in place.
  *
  * It locks the subject's rows in other workflows (those the sets feed) after its own workflow's, and sets' locks after
  * rows, unlike a take-down, an upload or a set's deletion: a deadlock with one of them can happen, and Postgres breaks it
@@ -61,8 +66,9 @@ export async function holdRoutingOf(manager: EntityManager, subjectId: string): 
 }
 
 /**
- * Adds the subject to the set, unless a researcher took it out of it (and has not uploaded it there again), and records the membership as the workflow's effect's if the effect made it: the subject
- * was not in the set, or was only through other workflows' effects. The membership keeps what decided it when it was
+ * Adds the subject to the set, unless a researcher took it out of it (and has not uploaded it there again), and
+ * records the membership as the workflow's effect's if the effect made it: the subject was not in the set, or was only
+ * through other workflows' effects. The membership keeps what decided it when it was
  * made (`decided_by`): routed again while it is in, by the same consensus or another that meets an effect into the set,
  * it is left as it is. Whether it joined the set.
  */
