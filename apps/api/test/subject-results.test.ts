@@ -373,7 +373,7 @@ describe("a workflow's subject results", () => {
         addedAt: expect.any(String),
         leftAt: null,
         removedByResearcher: null,
-        decidedBy: { when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+        decidedBy: { version: 2, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
       },
     ]);
     expect(routed.routing).toEqual([]);

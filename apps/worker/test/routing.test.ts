@@ -131,11 +131,11 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   // The subject's results say where the effects put it, and when it left.
   const routed = await stack.client.subjectResult(screen, idOf.routed!, { limit: 10 });
   expect(routed.routing).toEqual([
-    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null, decidedBy: { when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 } },
-    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
+    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null, decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 } },
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { version: 2, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
   ]);
   expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([
-    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { version: 2, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
   ]);
 
   // So does the consensus download, in every format, each subject's row read with the rest.
@@ -186,7 +186,7 @@ it('takes out of a set, when a new version’s effect no longer holds, the subje
       addedAt: expect.any(String),
       leftAt: expect.any(String),
       removedByResearcher: { researcherId: expect.any(String), removedAt: expect.any(String) },
-      decidedBy: { when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, answer: 'yes', agreement: 1 },
+      decidedBy: { version: 1, when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, answer: 'yes', agreement: 1 },
     },
   ]);
 });
@@ -208,7 +208,7 @@ it('never puts back a subject a researcher took out of a set an effect put it in
     addedAt: expect.any(String),
     leftAt: expect.any(String),
     removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt },
-    decidedBy: { when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+    decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
   });
   expect((await stack.client.subjectResult(screen, idOf.other!)).routing![0]!.removedByResearcher).toBeNull();
 
@@ -227,7 +227,7 @@ it('keeps what decided a routing while the subject stays in the set, however oft
   const { screen, ads, idOf, definition } = await chained(['decided', 'earlier'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
   for (const name of ['decided', 'earlier']) await answer(screen, 1, idOf[name]!, 'yes');
   await until(async () => (await members(ads)).length === 2, 'the effect');
-  const decided = { when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 };
+  const decided = { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 };
   expect((await stack.client.subjectResult(screen, idOf.decided!)).routing![0]!.decidedBy).toEqual(decided);
   // As a membership made before the migration: what decided it was not recorded.
   await stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE subject_id = $1', [idOf.earlier]);
@@ -263,7 +263,7 @@ it('tells the workflow a subject was routed into where it came from: its results
     addedAt: expect.any(String),
     leftAt: null,
     removedByResearcher: null,
-    decidedBy: { when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+    decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
   });
   expect(routed.routedFrom).toEqual([into(ads, 'Ads'), into(notAds, 'Not ads')].sort((a, b) => a.subjectSetId.localeCompare(b.subjectSetId)));
   expect((await stack.client.subjectResult(transcribe, idOf.uploaded!)).routedFrom).toEqual([into(notAds, 'Not ads')]);

@@ -911,7 +911,7 @@ export const effectMembershipSchema = z.strictObject({
     .meta({ description: 'A researcher took the subject out of the set, ending this membership (kept if they upload it there again): no workflow’s effect puts it back until they do' }),
   decidedBy: routingDecisionSchema.nullable().meta({
     description:
-      'What decided the routing when the effect last put the subject in the set: the effect’s condition that fired (`when`: its task, and the answer or agreement it asks for; the first effect into the set that fired) and the subject’s consensus on that task then (`answer`, `agreement`). Kept while the subject stays in the set, however often a re-aggregation routes it again; taken anew when an effect puts it back. Null for a membership made before Chorus recorded it (not recorded)',
+      'What decided the routing when the effect last put the subject in the set: the effect’s condition that fired in the workflow’s version then (`version`, `when`: its task, and the answer or agreement it asks for; the first effect into the set that fired) and the subject’s consensus on that task then (`answer`, `agreement`). Kept while the subject stays in the set, however often a re-aggregation routes it again; taken anew when an effect puts it back. Null for a membership made before Chorus recorded it (not recorded)',
   }),
 });
 /**

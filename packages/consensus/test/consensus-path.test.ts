@@ -158,8 +158,8 @@ describe('the consensus path', () => {
   });
 
   it('fires no effect on an unreached task, even one that names only the task', () => {
-    expect(effectsMet(definition, reduceSubject(definition, oneYes)).map((met) => met.subjectSetId)).toEqual([]);
+    expect(effectsMet(definition, 1, reduceSubject(definition, oneYes)).map((met) => met.subjectSetId)).toEqual([]);
     const reached = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap'), classification('c', 'no')]);
-    expect(effectsMet(definition, reached).map((met) => met.subjectSetId)).toEqual([toDetails, '00000000-0000-4000-8000-00000000000b']);
+    expect(effectsMet(definition, 1, reached).map((met) => met.subjectSetId)).toEqual([toDetails, '00000000-0000-4000-8000-00000000000b']);
   });
 });

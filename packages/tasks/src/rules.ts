@@ -198,10 +198,12 @@ export type Effect = z.infer<typeof effectSchema>;
 
 /**
  * What decided a routing: the condition of the effect that fired (`when`: its task, and the answer or agreement it asks
- * for) and the subject's consensus on that task that met it (its answer and agreement), as the worker read them then.
+ * for) in the workflow's version then (`version`) and the subject's consensus on that task that met it (its answer and
+ * agreement), as the worker read them then.
  */
 export const routingDecisionSchema = z.strictObject({
-  when: effectSchema.shape.when,
+  version: z.int().min(1).meta({ description: 'The workflow version whose effect fired: its definition names the task and answers of `when` and `answer`' }),
+  when: effectSchema.shape.when.meta({ description: 'The condition of the effect that fired: its task, and the answer or agreement it asks for (neither: any consensus on the task)' }),
   answer: z.string().nullable().meta({ description: 'The consensus answer on the task (several answers joined by ";"), null for a task whose consensus is no single answer' }),
   agreement: z.number().nullable().meta({ description: 'The consensus agreement on the task, 0 to 1, null when its algorithm gives none' }),
 });

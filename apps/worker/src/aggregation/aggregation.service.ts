@@ -509,10 +509,10 @@ export class AggregationService {
    */
   private async routeByEffects(manager: EntityManager, recomputed: Recomputed[], changed: ReadonlySet<string>): Promise<number> {
     let routedOut = 0;
-    for (const { key, consensus, routing } of recomputed) {
+    for (const { key, version, consensus, routing } of recomputed) {
       if (!routing?.definition.effects.length || !(routing.owed || changed.has(keyOf(key)))) continue;
       const kept = routing.kept.length ? await this.storedConsensus(manager, key, routing.kept) : [];
-      const into = effectsMet(routing.definition, [...consensus, ...kept]);
+      const into = effectsMet(routing.definition, version, [...consensus, ...kept]);
       const named = [...new Set(routing.definition.effects.map((effect) => effect.addToSubjectSet))];
       const { left } = await routeSubject(manager, key.workflowId, key.subjectId, into, named);
       if (left.length) routedOut += 1;
