@@ -364,7 +364,18 @@ describe("a workflow's subject results", () => {
 
     const routed = await stack.client.subjectResult(second, firstIds.routed!);
     expect(subjectResultDetailSchema.parse(routed)).toEqual(routed);
-    expect(routed.routedFrom).toEqual([{ workflowId: first, workflowName: 'W', subjectSetId: later.id, name: 'Later', addedAt: expect.any(String), leftAt: null, removedByResearcher: null }]);
+    expect(routed.routedFrom).toEqual([
+      {
+        workflowId: first,
+        workflowName: 'W',
+        subjectSetId: later.id,
+        name: 'Later',
+        addedAt: expect.any(String),
+        leftAt: null,
+        removedByResearcher: null,
+        decidedBy: { version: 2, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+      },
+    ]);
     expect(routed.routing).toEqual([]);
     // The workflow that routed it lists the same membership as its own routing, and nothing routed into it.
     const { workflowId, workflowName, ...membership } = routed.routedFrom![0]!;

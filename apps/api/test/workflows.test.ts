@@ -258,6 +258,18 @@ describe('workflow versions', () => {
     expect((await stack.client.updateWorkflow(also.id, { ...definition(), name: 'Transcribe too', subjectSetIds: [other!.id] })).warnings).toEqual([unrouted]);
   });
 
+  it('read a set id stored malformed (saved before ids were checked) as naming no set, failing no other workflow’s or set’s read', async () => {
+    const project = await stack.client.createProject({ title: `Malformed routing ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later] = await Promise.all(['First stage', 'Later stage'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const routing = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Sort', effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later!.id }], subjectSetIds: [first!.id] });
+    const broken = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Old', subjectSetIds: [first!.id] });
+    await stack.db.query(`UPDATE workflow_versions SET definition = jsonb_set(definition, '{effects}', '[{"when": {"task": "T0"}, "addToSubjectSet": "set-2"}]') WHERE workflow_id = $1`, [broken.id]);
+    const { subjectSets } = await stack.client.subjectSets(project.id);
+    expect(subjectSets.map((set) => [set.name, set.routedBy.map((workflow) => workflow.name)])).toEqual([['First stage', []], ['Later stage', ['Sort']]]);
+    const routedOn = { ...definition(), name: 'Sort', effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: later!.id }], subjectSetIds: [first!.id] };
+    expect((await stack.client.updateWorkflow(routing.id, routedOn)).warnings?.map((warning) => warning.pointer)).toEqual(['/effects/0/addToSubjectSet']);
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };
@@ -470,6 +482,21 @@ describe('workflow versions', () => {
       expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/tasks/T0/showLocation', message: expect.stringMatching(message) }]]);
     }
     expect((await stack.client.getWorkflow(id)).version).toBe(2);
+  });
+
+  it('take subject set ids written in capitals as the same sets, storing them lowercase', async () => {
+    const later = await stack.client.createSubjectSet(projectId, { name: 'Capitals' });
+    const [linked, routed] = [subjectSetId.toUpperCase(), later.id.toUpperCase()];
+    const { id } = await stack.client.createWorkflow(projectId, {
+      ...definition(),
+      selection: { order: 'random', goldStandardRate: 0, setWeights: { [linked]: 2 }, training: { subjectSetId: linked, classifications: 1 } },
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: routed }],
+      subjectSetIds: [linked],
+    });
+    const workflow = await stack.client.getWorkflow(id);
+    expect(workflow.subjectSetIds).toEqual([subjectSetId]);
+    expect(workflow.definition.selection).toMatchObject({ setWeights: { [subjectSetId]: 2 }, training: { subjectSetId } });
+    expect(workflow.definition.effects).toEqual([{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }]);
   });
 
   it('refuse subject sets of another project by pointer', async () => {

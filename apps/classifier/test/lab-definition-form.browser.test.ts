@@ -416,7 +416,12 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     const routedFrom = page.getByTestId('lab-result-routed-from');
     await waitToSee(routedFrom);
     expect(await routedFrom.locator('h2').textContent()).toBe('Routed here by other workflows');
-    expect(await routedFrom.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Ad or not\?: into “Second look”, moved in .+; still there$/)]);
+    // In the screening's words (its question, its answer's label), as the lead says: the question is that workflow's.
+    expect(await routedFrom.locator('p').textContent()).toContain('What decided each names that workflow’s question and answers.');
+    await waitToSee(routedFrom.getByText('on “Is this an advertisement?”'));
+    expect(await routedFrom.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Ad or not\?: into “Second look”, moved in .+; still there; decided by the consensus “Yes” on “Is this an advertisement\?”, agreement 100% \(the effect asked for “Yes”\)$/),
+    ]);
     expect(await routedFrom.locator('li a').getAttribute('href')).toBe(`/lab/workflows/${first.id}`);
     expect(await page.getByTestId('lab-result-routing').count()).toBe(0);
     expect(errors).toEqual([]);

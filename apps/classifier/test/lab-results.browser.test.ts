@@ -176,10 +176,15 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       '2',
       'plurality-vote, version 1',
     ]);
-    // Its effect moved it into Adverts, where it still is.
+    // Its effect moved it into Adverts, where it still is, and says what decided it.
     const routing = page.getByTestId('lab-result-routing');
     expect(await routing.locator('h2').textContent()).toBe("Moved by this workflow's effects");
-    expect(await routing.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Adverts: moved in .+; still there$/)]);
+    // In the words of the version that decided it: its question and its answer's label, each isolated (<bdi>).
+    await waitToSee(routing.getByText('on “Is this an advertisement?”'));
+    expect(await routing.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Adverts: moved in .+; still there; decided by the consensus “Yes, an advert” on “Is this an advertisement\?”, agreement 100% \(the effect asked for “Yes, an advert”\)$/),
+    ]);
+    expect(await routing.locator('bdi').allTextContents()).toEqual(['Yes, an advert', 'Is this an advertisement?', 'Yes, an advert']);
     await waitToSee(page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.'));
     const classifications = page.getByTestId('lab-result-classifications');
     expect(await classifications.locator('caption').textContent()).toBe('Classifications of ad-01, oldest first');
@@ -201,10 +206,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // The researcher takes ad-01 out of Adverts: its page says so, and that no effect puts it back.
     await researcher.removeSubject(adverts.id, idOf['ad-01']!);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-01']}`);
-    await waitToSee(page.getByTestId('lab-result-routing'));
+    await waitToSee(page.getByTestId('lab-result-routing').getByText('on “Is this an advertisement?”'));
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
-      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
+      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\); decided by the consensus “Yes, an advert” on “Is this an advertisement\?”, agreement 100% \(the effect asked for “Yes, an advert”\)$/),
     ]);
+    // A membership made before Chorus recorded what decided it says so.
+    await suite.stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE subject_id = $1', [idOf['ad-01']]);
+    await page.reload();
+    await waitToSee(page.getByTestId('lab-result-decided-by').getByText('what decided it was not recorded (moved in before Chorus recorded it)'));
 
     // Taken out of Snippets too, the set the workflow serves: it left the workflow, as the download says, and its page
     // still opens, saying so, with its retirement, consensus and classifications.

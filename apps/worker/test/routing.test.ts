@@ -131,10 +131,12 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   // The subject's results say where the effects put it, and when it left.
   const routed = await stack.client.subjectResult(screen, idOf.routed!, { limit: 10 });
   expect(routed.routing).toEqual([
-    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null },
-    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null },
+    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null, decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 } },
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { version: 2, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
   ]);
-  expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([{ subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null }]);
+  expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { version: 2, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.6 } },
+  ]);
 
   // So does the consensus download, in every format, each subject's row read with the rest.
   const rows = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
@@ -176,7 +178,17 @@ it('takes out of a set, when a new version’s effect no longer holds, the subje
   expect(rows).toEqual([]);
   // A researcher takes one the effect put there out by hand: its results say it left.
   await stack.client.removeSubject(ads, idOf.strong!);
-  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([{ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: expect.any(String) } }]);
+  // What decided it is the first version's effect (agreement 0.5 at least), which put it there: the run left it in place.
+  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([
+    {
+      subjectSetId: ads,
+      name: 'Ads',
+      addedAt: expect.any(String),
+      leftAt: expect.any(String),
+      removedByResearcher: { researcherId: expect.any(String), removedAt: expect.any(String) },
+      decidedBy: { version: 1, when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, answer: 'yes', agreement: 1 },
+    },
+  ]);
 });
 
 it('never puts back a subject a researcher took out of a set an effect put it in, however its consensus is routed again, until they upload it there again', async () => {
@@ -190,7 +202,14 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
   expect(await members(ads)).toEqual(['other']);
   const [route] = (await stack.client.subjectResult(screen, idOf.out!)).routing!;
-  expect(route).toEqual({ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt } });
+  expect(route).toEqual({
+    subjectSetId: ads,
+    name: 'Ads',
+    addedAt: expect.any(String),
+    leftAt: expect.any(String),
+    removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt },
+    decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+  });
   expect((await stack.client.subjectResult(screen, idOf.other!)).routing![0]!.removedByResearcher).toBeNull();
 
   // The researcher uploads it into Ads again: it is theirs there, and no longer kept out; the record of their removal stays.
@@ -204,6 +223,23 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
 });
 
+it('keeps what decided a routing while the subject stays in the set, however often it is routed again, and says nothing of a membership made before it was recorded', async () => {
+  const { screen, ads, idOf, definition } = await chained(['decided', 'earlier'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  for (const name of ['decided', 'earlier']) await answer(screen, 1, idOf[name]!, 'yes');
+  await until(async () => (await members(ads)).length === 2, 'the effect');
+  const decided = { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 };
+  expect((await stack.client.subjectResult(screen, idOf.decided!)).routing![0]!.decidedBy).toEqual(decided);
+  // As a membership made before the migration: what decided it was not recorded.
+  await stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE subject_id = $1', [idOf.earlier]);
+
+  // A new version whose effect asks for agreement too: its run routes both again, and both stay in Ads as they were.
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: ads }] });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await members(ads)).toEqual(['decided', 'earlier']);
+  expect((await stack.client.subjectResult(screen, idOf.decided!)).routing![0]!.decidedBy).toEqual(decided);
+  expect((await stack.client.subjectResult(screen, idOf.earlier!)).routing![0]!.decidedBy).toBeNull();
+});
+
 it('tells the workflow a subject was routed into where it came from: its results (routedFrom), its consensus download (routed_from_workflow_ids) in either order, and the project’s sets (routedBy)', async () => {
   // A "yes" goes into Ads and into Not ads (say, a set to check again), both of which Transcribe serves.
   const { screen, transcribe, ads, notAds, idOf } = await chained(['routed'], ['uploaded'], 1, (sets) => [
@@ -213,12 +249,22 @@ it('tells the workflow a subject was routed into where it came from: its results
   const { definition: transcribing } = await stack.client.getWorkflow(transcribe);
   await stack.client.updateWorkflow(transcribe, { ...transcribing, subjectSetIds: [ads, notAds] });
   for (const name of ['routed', 'uploaded']) await answer(screen, 1, idOf[name]!, 'yes');
-  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = $1', [idOf.routed])).rowCount === 2, 'the effects');
+  // Both subjects' memberships: the routed one's two, the uploaded one's one (its answer may be drained after the other's).
+  await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE subject_id = ANY($1::uuid[])', [[idOf.routed, idOf.uploaded]])).rowCount === 3, 'the effects');
 
   // Transcribe's results: routed in by the screening's effects, into both sets, still there; the uploaded one only into Not ads.
   const routed = await stack.client.subjectResult(transcribe, idOf.routed!);
   expect(routed.routing).toEqual([]);
-  const into = (subjectSetId: string, name: string) => ({ workflowId: screen, workflowName: 'Ad or not?', subjectSetId, name, addedAt: expect.any(String), leftAt: null, removedByResearcher: null });
+  const into = (subjectSetId: string, name: string) => ({
+    workflowId: screen,
+    workflowName: 'Ad or not?',
+    subjectSetId,
+    name,
+    addedAt: expect.any(String),
+    leftAt: null,
+    removedByResearcher: null,
+    decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+  });
   expect(routed.routedFrom).toEqual([into(ads, 'Ads'), into(notAds, 'Not ads')].sort((a, b) => a.subjectSetId.localeCompare(b.subjectSetId)));
   expect((await stack.client.subjectResult(transcribe, idOf.uploaded!)).routedFrom).toEqual([into(notAds, 'Not ads')]);
   // The same memberships as the screening's results list them; nothing came into the screening from elsewhere.

@@ -137,8 +137,9 @@ it('routes a retired subject again when the first skills learned flip its consen
     expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
     expect(await setsOf()).toEqual(['Ads', 'Set']);
     expect((await stack.client.subjectResult(workflowId, open)).routing).toEqual([
-      { subjectSetId: routedTo!.no.id, name: 'Not ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null },
-      { subjectSetId: routedTo!.yes.id, name: 'Ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null },
+      // Each decided by the consensus of its time: the plurality's "no", then the weighted "yes".
+      { subjectSetId: routedTo!.no.id, name: 'Not ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null, decidedBy: { version: 1, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: expect.any(Number) } },
+      { subjectSetId: routedTo!.yes.id, name: 'Ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null, decidedBy: { version: 1, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: expect.any(Number) } },
     ]);
   } finally {
     await stack.stopWorker();

@@ -1,4 +1,4 @@
-import { subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
+import { routingDecisionSchema, subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { LANGUAGES } from './languages';
 
@@ -201,7 +201,7 @@ export const subjectSetListSchema = z.strictObject({
       name: z.string(),
       subjects: z.int(),
       routedBy: z.array(z.strictObject({ id, name: z.string() })).meta({
-        description: 'The workflows whose current version has an effect that adds subjects to the set (routing), the oldest first: a workflow the set is linked to is fed by them',
+        description: 'The workflows whose current version has an effect that adds subjects to the set (routing), the oldest first, whatever their status (a finished one\'s routed subjects are still in the set; a draft\'s definition already names it): a workflow the set is linked to is fed by them',
       }),
     }),
   ),
@@ -909,6 +909,10 @@ export const effectMembershipSchema = z.strictObject({
     .strictObject({ researcherId: id, removedAt: time })
     .nullable()
     .meta({ description: 'A researcher took the subject out of the set, ending this membership (kept if they upload it there again): no workflow’s effect puts it back until they do' }),
+  decidedBy: routingDecisionSchema.nullable().meta({
+    description:
+      'What decided the routing when the effect last put the subject in the set: the effect’s condition that fired in the workflow’s version then (`version`, `when`: its task, and the answer or agreement it asks for; the first effect into the set that fired) and the subject’s consensus on that task then (`answer`, `agreement`). Kept while the subject stays in the set, however often a re-aggregation routes it again; taken anew when an effect puts it back. Null for a membership made before Chorus recorded it (not recorded)',
+  }),
 });
 /**
  * A subject another workflow's effect put in a subject set that feeds this one (linked to it): which workflow, into

@@ -1,5 +1,5 @@
 import { tasksNotReached, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, needsChecking, notReachedOf, offPathOf, reduceSubject, subjectSetsFromEffects } from '../src';
+import { type ClassificationRecord, findRetirement, needsChecking, notReachedOf, offPathOf, reduceSubject, effectsMet } from '../src';
 
 const toDetails = '00000000-0000-4000-8000-00000000000a';
 
@@ -158,8 +158,8 @@ describe('the consensus path', () => {
   });
 
   it('fires no effect on an unreached task, even one that names only the task', () => {
-    expect(subjectSetsFromEffects(definition, reduceSubject(definition, oneYes))).toEqual([]);
+    expect(effectsMet(definition, 1, reduceSubject(definition, oneYes)).map((met) => met.subjectSetId)).toEqual([]);
     const reached = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap'), classification('c', 'no')]);
-    expect(subjectSetsFromEffects(definition, reached)).toEqual([toDetails, '00000000-0000-4000-8000-00000000000b']);
+    expect(effectsMet(definition, 1, reached).map((met) => met.subjectSetId)).toEqual([toDetails, '00000000-0000-4000-8000-00000000000b']);
   });
 });

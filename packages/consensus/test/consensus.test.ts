@@ -1,5 +1,5 @@
 import { type RetirementRule, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, classificationsNeededAtLeast, classificationsNeededAtMost, decideRetirement, findRetirement, pluralityVote, reduceSubject, subjectSetsFromEffects, symmetricPosterior } from '../src';
+import { type ClassificationRecord, classificationsNeededAtLeast, classificationsNeededAtMost, decideRetirement, findRetirement, pluralityVote, reduceSubject, effectsMet, symmetricPosterior } from '../src';
 
 describe('plurality vote', () => {
   it('finds the leader and its share of the votes', () => {
@@ -234,9 +234,9 @@ describe('effects', () => {
   const result = (task: string, answer: string | null) => ({ task, answer, agreement: 1, votes: 3, algorithm: 'x', parameters: {}, result: {} });
 
   it('fire when a multiple-choice or tagging consensus holds the answer they name, tags compared as consensus writes them', () => {
-    expect(subjectSetsFromEffects(definition, [result('M', 'a;b'), result('G', 'cart;horse')])).toEqual(['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b']);
-    expect(subjectSetsFromEffects(definition, [result('M', 'b'), result('G', 'horses')])).toEqual([]);
-    expect(subjectSetsFromEffects(definition, [result('M', null), result('G', '')])).toEqual([]);
+    expect(effectsMet(definition, 1, [result('M', 'a;b'), result('G', 'cart;horse')]).map((met) => met.subjectSetId)).toEqual(['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b']);
+    expect(effectsMet(definition, 1, [result('M', 'b'), result('G', 'horses')]).map((met) => met.subjectSetId)).toEqual([]);
+    expect(effectsMet(definition, 1, [result('M', null), result('G', '')]).map((met) => met.subjectSetId)).toEqual([]);
   });
 
   it('fire at their agreementAtLeast exactly, not below it', () => {
@@ -247,8 +247,30 @@ describe('effects', () => {
       effects: [{ when: { task: 'T0', answer: 'no', agreementAtLeast: 0.5 }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' }],
     });
     const agreeing = (agreement: number) => [{ ...result('T0', 'no'), agreement }];
-    expect(subjectSetsFromEffects(atLeastHalf, agreeing(0.5))).toEqual(['00000000-0000-4000-8000-00000000000a']);
-    expect(subjectSetsFromEffects(atLeastHalf, agreeing(0.49))).toEqual([]);
+    expect(effectsMet(atLeastHalf, 1, agreeing(0.5)).map((met) => met.subjectSetId)).toEqual(['00000000-0000-4000-8000-00000000000a']);
+    expect(effectsMet(atLeastHalf, 1, agreeing(0.49)).map((met) => met.subjectSetId)).toEqual([]);
+  });
+
+  it('say what decided each set: the first effect into it that fired, and the consensus that met it', () => {
+    const twoIntoOne = workflowDefinitionSchema.parse({
+      name: 'Two into one',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      effects: [
+        { when: { task: 'T0', answer: 'no' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' },
+        { when: { task: 'T0', agreementAtLeast: 0.6 }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' },
+        { when: { task: 'T0' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000b' },
+      ],
+    });
+    expect(effectsMet(twoIntoOne, 1, [{ ...result('T0', 'yes'), agreement: 0.75 }])).toEqual([
+      { subjectSetId: '00000000-0000-4000-8000-00000000000a', decidedBy: { version: 1, when: { task: 'T0', agreementAtLeast: 0.6 }, answer: 'yes', agreement: 0.75 } },
+      { subjectSetId: '00000000-0000-4000-8000-00000000000b', decidedBy: { version: 1, when: { task: 'T0' }, answer: 'yes', agreement: 0.75 } },
+    ]);
+    // Both effects into the set fire: the first one decided it.
+    expect(effectsMet(twoIntoOne, 2, [{ ...result('T0', 'no'), agreement: 0.75 }])[0]).toEqual({
+      subjectSetId: '00000000-0000-4000-8000-00000000000a',
+      decidedBy: { version: 2, when: { task: 'T0', answer: 'no' }, answer: 'no', agreement: 0.75 },
+    });
   });
 
   it('may name only an answer a multiple-choice task offers, or a word of a closed vocabulary', () => {

@@ -19,7 +19,7 @@ export {
 } from './subject-sets';
 export { recordCommentDeletions } from './comment-deletions';
 export { TAKE_DOWN_LOCK, isTakenDownSql, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from './take-downs';
-export { type Routed, holdRoutingOf, routeSubject } from './effect-routing';
+export { type Routed, effectAddsTo, holdRoutingOf, mayRoute, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export { inNaturalOrder } from './natural-order';

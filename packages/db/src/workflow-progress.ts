@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { effectAddsTo } from './effect-routing';
 import { preparedQuery } from './prepared';
 import { isUnlinked } from './subject-sets';
 
@@ -11,13 +12,14 @@ export const LEFT_TO_CLASSIFY = 'st.retired_at IS NULL AND NOT st.gold_standard'
 /**
  * The workflows `w` (current version `v`) that may still send the workflow whose id is the SQL expression `workflowId`
  * subjects: others of its project, active or paused, with subjects left to classify, whose current version has an
- * effect that adds retired subjects to a set it is linked to. Until they have none left, it is not complete.
+ * effect that adds retired subjects to a set it is linked to (`effectAddsTo`). Until they have none left, it is not
+ * complete. A draft is left out (nobody classifies it, and it may never open: the next stage would wait for ever), and a
+ * finished one, or one with no subject left to retire, routes nothing more.
  */
 export const feedersOf = (workflowId: string) => `workflows w
   JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
   WHERE w.project_id = (SELECT project_id FROM workflows WHERE id = ${workflowId}) AND w.id <> ${workflowId} AND w.status IN ('active', 'paused')
-    AND EXISTS (SELECT 1 FROM workflow_subject_sets ws, jsonb_array_elements(v.definition -> 'effects') effect
-      WHERE ws.workflow_id = ${workflowId} AND (effect ->> 'addToSubjectSet')::uuid = ws.subject_set_id)
+    AND EXISTS (SELECT 1 FROM workflow_subject_sets ws WHERE ws.workflow_id = ${workflowId} AND ${effectAddsTo('v.definition', 'ws.subject_set_id')})
     AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND ${LEFT_TO_CLASSIFY})`;
 
 /** Names of the workflows that may still send workflow $1 subjects (`feedersOf`), each with whether it is paused (all of that name are). */

@@ -109,6 +109,19 @@ export function classificationsNeededAtMost(rule: RetirementRule): number {
   }
 }
 
+/** A field's message when it is left out, in a researcher's words (a lab form's effect left empty); else zod's, said plainly. */
+const whenMissing = (message: string) => (issue: { input: unknown }) => (issue.input === undefined ? `is required: ${message}` : undefined);
+
+/**
+ * A subject set's id as a definition or a workflow names it, kept lowercase as Postgres writes a uuid: one written in
+ * capitals is the same set, and read back as text (effects, set weights) it is spelled as the set's own id. Left out,
+ * it is `whenLeftOut` (what to choose), if given.
+ */
+export const subjectSetIdSchema = (whenLeftOut?: string) =>
+  z
+    .uuid({ error: (issue) => (issue.code === 'invalid_format' ? 'must be the id of a subject set of this project' : whenLeftOut && whenMissing(whenLeftOut)(issue)) })
+    .toLowerCase();
+
 export const selectionRuleSchema = z.strictObject({
   order: z.enum(['random', 'priority', 'sequential']).default('random'),
   /** Share of queue slots given to gold-standard subjects, 0..1, for a volunteer with no classifications yet. */
@@ -116,7 +129,7 @@ export const selectionRuleSchema = z.strictObject({
   /** For `random` order: how often each linked subject set is drawn from, by id (unlisted sets weigh 0 when any is listed). */
   setWeights: z
     .record(
-      z.uuid('must be the id of a subject set of this project'),
+      subjectSetIdSchema(),
       z
         .number()
         .positive('must be more than 0; to weigh a set 0, leave it out (a linked set left out is drawn from only to fill what the weighted sets cannot)')
@@ -128,7 +141,7 @@ export const selectionRuleSchema = z.strictObject({
   /** A volunteer's first `classifications` subjects come from this subject set (linked to the workflow), in set order. */
   training: z
     .strictObject({
-      subjectSetId: z.uuid('must be the id of a subject set of this project'),
+      subjectSetId: subjectSetIdSchema(),
       classifications: z.int().min(1).max(1_000),
     })
     .optional(),
@@ -169,9 +182,6 @@ export function experienceThatMatters(selection: SelectionRule): number {
   return Math.max(training, gold);
 }
 
-/** A field's message when it is left out, in a researcher's words (a lab form's effect left empty); else zod's, said plainly. */
-const whenMissing = (message: string) => (issue: { input: unknown }) => (issue.input === undefined ? `is required: ${message}` : undefined);
-
 /** When a subject's consensus on a task meets the condition, add it to a subject set. */
 export const effectSchema = z.strictObject({
   when: z.strictObject(
@@ -182,6 +192,25 @@ export const effectSchema = z.strictObject({
     },
     { error: whenMissing('choose the task whose consensus moves the subject (and, if you like, its answer or agreement)') },
   ),
-  addToSubjectSet: z.string({ error: whenMissing('choose the subject set the subject is added to') }).uuid('must be the id of a subject set'),
+  addToSubjectSet: subjectSetIdSchema('choose the subject set the subject is added to'),
 });
 export type Effect = z.infer<typeof effectSchema>;
+
+/**
+ * What decided a routing: the condition of the effect that fired (`when`: its task, and the answer or agreement it asks
+ * for) in the workflow's version then (`version`) and the subject's consensus on that task that met it (its answer and
+ * agreement), as the worker read them then.
+ */
+export const routingDecisionSchema = z.strictObject({
+  version: z.int().min(1).meta({ description: 'The workflow version whose effect fired: its definition names the task and answers of `when` and `answer`' }),
+  when: effectSchema.shape.when.meta({ description: 'The condition of the effect that fired: its task, and the answer or agreement it asks for (neither: any consensus on the task)' }),
+  answer: z.string().nullable().meta({ description: 'The consensus answer on the task (several answers joined by ";"), null for a task whose consensus is no single answer' }),
+  agreement: z.number().nullable().meta({ description: 'The consensus agreement on the task, 0 to 1, null when its algorithm gives none' }),
+});
+export type RoutingDecision = z.infer<typeof routingDecisionSchema>;
+
+/** A subject set an effect moves a subject into, and what decided it (the first effect into the set that fired). */
+export interface EffectMet {
+  subjectSetId: string;
+  decidedBy: RoutingDecision;
+}

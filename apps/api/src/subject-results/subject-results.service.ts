@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
-import { type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
+import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { classificationCursor } from '../classifications/dto/own-classifications.dto';
@@ -186,12 +186,15 @@ const CLASSIFICATIONS = `
   ORDER BY c.created_at, c.id
   LIMIT $5`;
 
+/** An effect membership `e` as the results list it: its set, when, who took the subject out, and what decided it. */
+const MEMBERSHIP = `e.subject_set_id, ss.name, e.added_at, e.left_at, e.removed_by, CASE WHEN e.removed_by IS NOT NULL THEN e.left_at END AS removed_at, e.decided_by`;
+
 /**
  * The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them, and the researcher
  * who took it out, if one did (a record kept if they upload it there again).
  */
 const ROUTING = `
-  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at, e.removed_by, CASE WHEN e.removed_by IS NOT NULL THEN e.left_at END AS removed_at
+  SELECT ${MEMBERSHIP}
   FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
   WHERE e.subject_id = $2 AND e.workflow_id = $1
   ORDER BY e.added_at, e.subject_set_id`;
@@ -201,7 +204,7 @@ const ROUTING = `
  * where it came from. Read by the primary key (the subject's memberships) and the link's.
  */
 const ROUTED_FROM = `
-  SELECT e.workflow_id, w.name AS workflow_name, e.subject_set_id, ss.name, e.added_at, e.left_at, e.removed_by, CASE WHEN e.removed_by IS NOT NULL THEN e.left_at END AS removed_at
+  SELECT e.workflow_id, w.name AS workflow_name, ${MEMBERSHIP}
   FROM effect_memberships e
   JOIN workflow_subject_sets l ON l.workflow_id = $1 AND l.subject_set_id = e.subject_set_id
   JOIN subject_sets ss ON ss.id = e.subject_set_id JOIN workflows w ON w.id = e.workflow_id
@@ -215,6 +218,7 @@ interface RoutingRow {
   left_at: Date | null;
   removed_by: string | null;
   removed_at: Date | null;
+  decided_by: RoutingDecision | null;
 }
 
 const toRoute = (route: RoutingRow): EffectMembership => ({
@@ -223,6 +227,7 @@ const toRoute = (route: RoutingRow): EffectMembership => ({
   addedAt: route.added_at.toISOString(),
   leftAt: route.left_at?.toISOString() ?? null,
   removedByResearcher: route.removed_by && route.removed_at ? { researcherId: route.removed_by, removedAt: route.removed_at.toISOString() } : null,
+  decidedBy: route.decided_by,
 });
 
 const toRoutedIn = (route: RoutingRow & { workflow_id: string; workflow_name: string }): RoutedIn => ({ workflowId: route.workflow_id, workflowName: route.workflow_name, ...toRoute(route) });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { SubjectPage, SubjectSetDeleted } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SubjectSet, addToSubjectSet, holdRoutingOf, leaveSet, lockSetForLeaving, removeFromSubjectSet } from '@chorus/db';
+import { SubjectSet, addToSubjectSet, effectAddsTo, holdRoutingOf, leaveSet, lockSetForLeaving, removeFromSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
@@ -58,10 +58,6 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
     ),
   );
 }
-
-/** A workflow definition (SQL of a jsonb) has an effect that adds subjects to the set (SQL of its id as text). */
-const effectAddsTo = (definition: string, setId: string) =>
-  `jsonb_path_exists(${definition}, '$.effects[*] ? (@.addToSubjectSet == $set)', jsonb_build_object('set', ${setId}))`;
 
 /** The unique index refused a set's name another set of its project has. */
 const isSubjectSetNameTaken = (error: unknown): boolean => {
@@ -185,7 +181,7 @@ export class SubjectSetsService {
        FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
        WHERE w.project_id = $1
          AND (EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2)
-              OR ${effectAddsTo('v.definition', '$2::text')})
+              OR ${effectAddsTo('v.definition', '$2::uuid')})
        ORDER BY w.created_at, w.id`,
       [projectId, subjectSetId],
     );
@@ -236,7 +232,7 @@ export class SubjectSetsService {
       `SELECT s.id, s.name, count(m.subject_id) AS subjects,
               (SELECT coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) ORDER BY w.created_at, w.id), '[]')
                FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-               WHERE w.project_id = s.project_id AND ${effectAddsTo('v.definition', 's.id::text')}) AS "routedBy"
+               WHERE w.project_id = s.project_id AND ${effectAddsTo('v.definition', 's.id')}) AS "routedBy"
        FROM subject_sets s LEFT JOIN subject_set_members m ON m.subject_set_id = s.id
        WHERE s.project_id = $1 GROUP BY s.id ORDER BY s.created_at`,
       [projectId],

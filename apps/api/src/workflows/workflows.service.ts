@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, feedingOf, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
+import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, effectAddsTo, feedingOf, isUnlinked, mayRoute, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -461,11 +461,11 @@ export class WorkflowsService {
 }
 
 /**
- * Whether subject set `set` is served: linked to a workflow that is not finished (the queue serves nothing of a
- * finished one; a draft or paused one serves it once opened again).
+ * Whether subject set `set` is served: linked to a workflow that is not finished (`mayRoute`: the queue serves nothing
+ * of a finished one; a draft or paused one serves it once opened again).
  */
 const isServedSql = (set: string) =>
-  `EXISTS (SELECT 1 FROM workflow_subject_sets ws JOIN workflows w ON w.id = ws.workflow_id WHERE ws.subject_set_id = ${set}.id AND w.status <> 'finished')`;
+  `EXISTS (SELECT 1 FROM workflow_subject_sets ws JOIN workflows w ON w.id = ws.workflow_id WHERE ws.subject_set_id = ${set}.id AND ${mayRoute('w')})`;
 
 /**
  * The effects that move subjects into a set no workflow serves: nobody classifies them there, which the researcher may
@@ -500,10 +500,9 @@ async function unservedRoutingWarnings(manager: EntityManager, workflowId: strin
   const routing: { set_id: string; set_name: string; workflow_id: string; workflow_name: string }[] = await manager.query(
     `SELECT DISTINCT ss.id AS set_id, ss.name AS set_name, w.id AS workflow_id, w.name AS workflow_name
      FROM subject_sets ss
-     JOIN workflows w ON w.project_id = ss.project_id AND w.id <> $2 AND w.status <> 'finished'
+     JOIN workflows w ON w.project_id = ss.project_id AND w.id <> $2 AND ${mayRoute('w')}
      JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-     WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')}
-       AND v.definition->'effects' @> jsonb_build_array(jsonb_build_object('addToSubjectSet', ss.id::text))
+     WHERE ss.id = ANY($1::uuid[]) AND NOT ${isServedSql('ss')} AND ${effectAddsTo('v.definition', 'ss.id')}
      ORDER BY ss.name, w.name`,
     [unlinkedSetIds, workflowId],
   );

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, needsChecking, pluralityStanding, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, effectsMet, findRetirement, needsChecking, pluralityStanding, reduceSubject } from '@chorus/consensus';
 import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -509,10 +509,10 @@ export class AggregationService {
    */
   private async routeByEffects(manager: EntityManager, recomputed: Recomputed[], changed: ReadonlySet<string>): Promise<number> {
     let routedOut = 0;
-    for (const { key, consensus, routing } of recomputed) {
+    for (const { key, version, consensus, routing } of recomputed) {
       if (!routing?.definition.effects.length || !(routing.owed || changed.has(keyOf(key)))) continue;
       const kept = routing.kept.length ? await this.storedConsensus(manager, key, routing.kept) : [];
-      const into = subjectSetsFromEffects(routing.definition, [...consensus, ...kept]);
+      const into = effectsMet(routing.definition, version, [...consensus, ...kept]);
       const named = [...new Set(routing.definition.effects.map((effect) => effect.addToSubjectSet))];
       const { left } = await routeSubject(manager, key.workflowId, key.subjectId, into, named);
       if (left.length) routedOut += 1;

@@ -1,3 +1,4 @@
+import type { RoutingDecision } from '@chorus/tasks';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Subject, SubjectSet } from './subject.entity';
 import { Workflow } from './workflow.entity';
@@ -32,6 +33,11 @@ export class EffectMembership {
    * routing ended it, or while it is in.
    */
   @Column({ type: 'uuid', nullable: true }) removedBy!: string | null;
+  /**
+   * What decided the routing when the effect last put the subject in the set: the effect's condition and the consensus
+   * that met it (`routeSubject`); null for a membership made before Chorus recorded it.
+   */
+  @Column({ type: 'jsonb', nullable: true }) decidedBy!: RoutingDecision | null;
 }
 
 /**

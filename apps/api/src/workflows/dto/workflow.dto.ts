@@ -1,4 +1,4 @@
-import { KEPT_WHEN_LEFT_OUT, type WorkflowDefinition, explainKept, keptFields, noRepeats, validateWorkflowDefinition, withCurrentValues, workflowDefinitionSchema } from '@chorus/tasks';
+import { KEPT_WHEN_LEFT_OUT, type WorkflowDefinition, explainKept, keptFields, noRepeats, subjectSetIdSchema, validateWorkflowDefinition, withCurrentValues, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
@@ -6,7 +6,7 @@ import { unwrap } from '../../common/zod';
 export const versionNumberSchema = z.int('must be a whole number').min(1, 'versions start at 1').max(2_147_483_647, 'is beyond any version');
 
 export const subjectSetIdsSchema = z
-  .array(z.uuid('must be the id of a subject set'))
+  .array(subjectSetIdSchema())
   .max(100)
   .superRefine((ids, ctx) => noRepeats(ids, ctx, (id) => id, (earlier) => `repeats subjectSetIds/${earlier}; name each set once`));
 

@@ -1,7 +1,7 @@
 import type { ConsensusReview, EffectMembership, RoutedIn, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import type { RoutingDecision, Task, WorkflowDefinition } from '@chorus/tasks';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { AnswersInWords } from '../../components/AnswersInWords';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -13,11 +13,11 @@ import { useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { Link, labResultsPath, labSubjectResultPath, labWorkflowPath } from '../../lib/router';
-import { subjectName } from '../../lib/subjectName';
+import { subjectName, textPreview } from '../../lib/subjectName';
 import { ResearchersLanguage } from '../../lib/textLanguage';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useLoaded } from '../../lib/useLoaded';
-import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
+import { useVersionDefinitions, useWorkflowDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { ConsensusReviews } from './ConsensusReviews';
@@ -162,7 +162,7 @@ function SubjectResultView({
         )}
       </section>
       {subject.routedFrom && subject.routedFrom.length > 0 && <RoutedFrom routedFrom={subject.routedFrom} />}
-      {subject.routing && subject.routing.length > 0 && <Routing routing={subject.routing} />}
+      {subject.routing && subject.routing.length > 0 && <Routing workflowId={workflow.id} routing={subject.routing} />}
       <ResearchersLanguage.Provider value={language}>
         <Results workflow={workflow} subject={subject} name={name} mayUndo={mayUndo} researcher={researcher} readAgain={readAgain} />
       </ResearchersLanguage.Provider>
@@ -174,8 +174,9 @@ function SubjectResultView({
  * The subject sets this workflow's effects put the subject in by its consensus, and when it left one (a later
  * consensus no longer met the effect, or a researcher took it out, which no effect undoes).
  */
-function Routing({ routing }: { routing: EffectMembership[] }) {
+function Routing({ workflowId, routing }: { workflowId: string; routing: EffectMembership[] }) {
   const { t } = useTranslation();
+  const taskOf = useDecidingTasks(useMemo(() => routing.map((route) => ({ ...route, workflowId })), [routing, workflowId]));
   return (
     <section className="lab-section" aria-labelledby="lab-result-routing-heading" data-testid="lab-result-routing">
       <h2 id="lab-result-routing-heading">{t('lab.result.routingTitle')}</h2>
@@ -185,7 +186,7 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
           <li key={route.subjectSetId}>
             <strong>{route.name}</strong>
             {t('app.colon')}
-            <MembershipInWords route={route} />
+            <MembershipInWords route={route} task={taskOf(workflowId, route.decidedBy)} />
           </li>
         ))}
       </ul>
@@ -199,6 +200,7 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
  */
 function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
   const { t } = useTranslation();
+  const taskOf = useDecidingTasks(routedFrom);
   return (
     <section className="lab-section" aria-labelledby="lab-result-routed-from-heading" data-testid="lab-result-routed-from">
       <h2 id="lab-result-routed-from-heading">{t('lab.result.routedFromTitle')}</h2>
@@ -208,7 +210,7 @@ function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
           <li key={`${route.workflowId} ${route.subjectSetId}`}>
             <Link to={labWorkflowPath(route.workflowId)}>{route.workflowName}</Link>
             {t('app.colon')}
-            {t('lab.result.routedFromInto', { set: t('subject.quoted', { text: route.name }) })} <MembershipInWords route={route} />
+            {t('lab.result.routedFromInto', { set: t('subject.quoted', { text: route.name }) })} <MembershipInWords route={route} task={taskOf(route.workflowId, route.decidedBy)} />
           </li>
         ))}
       </ul>
@@ -216,29 +218,95 @@ function RoutedFrom({ routedFrom }: { routedFrom: RoutedIn[] }) {
   );
 }
 
-/** When an effect put the subject in a set, and when it left it (and whether a researcher took it out), or that it is still there. */
-function MembershipInWords({ route }: { route: EffectMembership }) {
+/**
+ * The task whose consensus decided each routing, in the definition of the version that decided it (of the workflow
+ * whose effect it is: another one's for `RoutedFrom`): undefined until it is read, or when it cannot be.
+ */
+function useDecidingTasks(routes: readonly (EffectMembership & { workflowId: string })[]) {
+  const decided = useMemo(() => routes.flatMap(({ workflowId, decidedBy }) => (decidedBy ? [{ workflowId, workflowVersion: decidedBy.version }] : [])), [routes]);
+  const definitionOf = useWorkflowDefinitions(decided);
+  return (workflowId: string, decidedBy: RoutingDecision | null): Task | undefined => {
+    const definition = decidedBy && definitionOf(workflowId, decidedBy.version);
+    return definition && definition !== 'unreadable' ? definition.tasks[decidedBy.when.task] : undefined;
+  };
+}
+
+/**
+ * When an effect put the subject in a set, and when it left it (and whether a researcher took it out), or that it is
+ * still there; then what decided it (`DecisionInWords`).
+ */
+function MembershipInWords({ route, task }: { route: EffectMembership; task: Task | undefined }) {
   const { t } = useTranslation();
   const when = (time: string) => <time dateTime={time}>{whenInWords(time)}</time>;
   return (
     <>
       {t('lab.result.routedAt')} {when(route.addedAt)}
+      {t('app.semicolon')}
       {route.leftAt ? (
         <>
-          {'; '}
           {t('lab.result.leftAt')} {when(route.leftAt)}
         </>
       ) : (
-        `; ${t('lab.result.stillThere')}`
+        t('lab.result.stillThere')
       )}
       {route.removedByResearcher ? (
         <>
-          {'; '}
+          {t('app.semicolon')}
           {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
         </>
       ) : null}
+      {t('app.semicolon')}
+      <DecisionInWords decidedBy={route.decidedBy} task={task} />
     </>
   );
+}
+
+/**
+ * What decided a routing: the consensus (its answer and agreement) on the task that met the effect, then the effect's
+ * condition, in the words of the deciding version's task (its question, its answers' labels), each isolated (<bdi>)
+ * and a long one previewed; the task's key and the answers as stored until that version is read. Or that a membership
+ * made before Chorus recorded it says nothing.
+ */
+function DecisionInWords({ decidedBy, task }: { decidedBy: EffectMembership['decidedBy']; task: Task | undefined }) {
+  const { t, i18n } = useTranslation();
+  if (!decidedBy) return <span data-testid="lab-result-decided-by">{t('lab.result.decidedByNotRecorded')}</span>;
+  const { when, answer, agreement } = decidedBy;
+  const answerInWords = (written: string) => textPreview(task ? describeWrittenAnswer(task, written, t) : written);
+  const decision = {
+    task: textPreview(task ? promptOf(task) : when.task),
+    answer: answer === null ? '' : answerInWords(answer),
+    agreement: agreement === null ? '' : agreementInWords(agreement, i18n.language),
+  };
+  const condition = {
+    answer: when.answer === undefined ? '' : answerInWords(when.answer),
+    agreement: when.agreementAtLeast === undefined ? '' : agreementInWords(when.agreementAtLeast, i18n.language),
+  };
+  return (
+    <span data-testid="lab-result-decided-by">
+      <Decision values={decision} />{' '}
+      <Condition values={condition} />
+    </span>
+  );
+}
+
+/** The task and the answers, isolated (<bdi>), so that one in Arabic or Hebrew does not carry the words after it into its own direction. */
+const isolated = <bdi />;
+const ISOLATED = { task: isolated, answer: isolated };
+
+/** A decision in words, by which of its consensus's answer and agreement there are (each empty when there is none). */
+function Decision({ values }: { values: { task: string; answer: string; agreement: string } }) {
+  if (values.answer && values.agreement) return <Trans i18nKey="lab.result.decidedByAnswerAgreement" values={values} components={ISOLATED} />;
+  if (values.answer) return <Trans i18nKey="lab.result.decidedByAnswer" values={values} components={ISOLATED} />;
+  if (values.agreement) return <Trans i18nKey="lab.result.decidedByAgreement" values={values} components={ISOLATED} />;
+  return <Trans i18nKey="lab.result.decidedBy" values={values} components={ISOLATED} />;
+}
+
+/** An effect's condition in words, by which of an answer and an agreement it asks for (each empty when it does not). */
+function Condition({ values }: { values: { answer: string; agreement: string } }) {
+  if (values.answer && values.agreement) return <Trans i18nKey="lab.result.effectAskedAnswerAgreement" values={values} components={ISOLATED} />;
+  if (values.answer) return <Trans i18nKey="lab.result.effectAskedAnswer" values={values} components={ISOLATED} />;
+  if (values.agreement) return <Trans i18nKey="lab.result.effectAskedAgreement" values={values} components={ISOLATED} />;
+  return <Trans i18nKey="lab.result.effectAskedAny" />;
 }
 
 /**

@@ -13,8 +13,12 @@ import type { SavedDefinition } from './DefinitionEditor';
 /** The ids of the subject sets ticked. */
 type Ticked = ReadonlySet<string>;
 
-/** The other workflows whose effects add subjects to a set the workflow serves, oldest first, each with the names of those sets. */
-function feedersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): { id: string; name: string; sets: string[] }[] {
+/**
+ * The other workflows whose effects add subjects to a set the workflow serves (`routedBy`: whatever their status),
+ * oldest first, each with the names of those sets. Not the db's `feedersOf` (what may still come: active or paused,
+ * with subjects left).
+ */
+function routersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): { id: string; name: string; sets: string[] }[] {
   const feeders = new Map<string, { id: string; name: string; sets: string[] }>();
   for (const set of sets.filter((each) => workflow.subjectSetIds.includes(each.id))) {
     for (const { id, name } of set.routedBy.filter((feeder) => feeder.id !== workflow.id)) {
@@ -25,10 +29,10 @@ function feedersOf(workflow: WorkflowView, sets: readonly SubjectSetSummary[]): 
   return [...feeders.values()];
 }
 
-/** Which workflows feed this one (`feedersOf`), each a link to its page: where the subjects of a later stage come from. */
+/** Which workflows feed this one (`routersOf`), each a link to its page: where the subjects of a later stage come from. */
 function FedBy({ workflow, sets }: { workflow: WorkflowView; sets: readonly SubjectSetSummary[] }) {
   const { t, i18n } = useTranslation();
-  const feeders = feedersOf(workflow, sets);
+  const feeders = routersOf(workflow, sets);
   if (!feeders.length) return null;
   return (
     <div data-testid="lab-links-fed-by">
