@@ -36,6 +36,7 @@ import { WorkflowFiguresIndexes1797658000000 } from '../src/migrations/179765800
 import { ActivityIndex1797659000000 } from '../src/migrations/1797659000000-ActivityIndex';
 import { ProjectSearchAndOrder1797659400000 } from '../src/migrations/1797659400000-ProjectSearchAndOrder';
 import { ListedDescriptions1797680000000 } from '../src/migrations/1797680000000-ListedDescriptions';
+import { ComparableConsensus1797710000000 } from '../src/migrations/1797710000000-ComparableConsensus';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -626,6 +627,54 @@ describe('migrations', () => {
         { external_id: 'Moderator', reviewed_by_role: null },
         { external_id: 'Owner', reviewed_by_role: 'owner' },
         { external_id: 'Scientist', reviewed_by_role: 'scientist' },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each consensus and approval stored before the comparable form of its answer, as its version defines the task, so that reordered answers compare alike in SQL', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ComparableConsensus1797710000000)) });
+    await before.initialize();
+    // Version 1 asks colours (a multiple choice), a form and a transcription; version 2 makes the colours a single choice.
+    const tasks = (colours: string) => ({ colours: { type: colours }, form: { type: 'fields' }, text: { type: 'transcription' } });
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'comparable', 'Comparable', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 2 FROM p RETURNING id),
+        v AS (INSERT INTO workflow_versions (workflow_id, version, definition, created_at)
+          SELECT w.id, x.version, jsonb_build_object('tasks', x.tasks), now() FROM w, (VALUES (1, $1::jsonb), (2, $2::jsonb)) x(version, tasks)),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', 's' FROM p RETURNING id),
+        c AS (INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at, workflow_version)
+          SELECT w.id, s.id, x.task, x.answer, '{}', 1, 3, 'a', now(), x.version FROM w, s,
+            (VALUES ('colours', 'red;blue', 1), ('form', '{"b":"2","a":"1"}', 1), ('text', 'Marié', 1), ('single', 'blue;red', 2), ('tied', NULL, 1)) x(task, answer, version))
+      INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_at)
+        SELECT w.id, s.id, x.task, 'approved', 'null', x.approved, u.id, now() FROM w, s, u,
+          (VALUES ('colours', 'blue;red'), ('form', '{"a":"1","b":"2"}'), ('text', 'Marié'), ('tied', 'red')) x(task, approved)
+      RETURNING (SELECT id FROM w) AS workflow`,
+      [JSON.stringify(tasks('multiple')), JSON.stringify(tasks('single'))],
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const consensus = await after.query('SELECT task, comparable_answer FROM consensus WHERE workflow_id = $1 ORDER BY task', [workflow]);
+      expect(consensus).toEqual([
+        { task: 'colours', comparable_answer: '["blue","red"]' },
+        { task: 'form', comparable_answer: '{"a":"1","b":"2"}' },
+        // Version 2's single choice, and a tie: their answer as it is.
+        { task: 'single', comparable_answer: null },
+        { task: 'text', comparable_answer: 'Marié' },
+        { task: 'tied', comparable_answer: null },
+      ]);
+      // Each approval's as its consensus's version defines the task: the same form as the consensus's where it is the same answer.
+      const approvals = await after.query('SELECT task, approved_comparable FROM consensus_reviews WHERE workflow_id = $1 ORDER BY task', [workflow]);
+      expect(approvals).toEqual([
+        { task: 'colours', approved_comparable: '["blue","red"]' },
+        // Written so already: the answer stands for itself, as the consensus's form is it.
+        { task: 'form', approved_comparable: null },
+        { task: 'text', approved_comparable: null },
+        { task: 'tied', approved_comparable: null },
       ]);
     } finally {
       await after.destroy();
