@@ -19,16 +19,23 @@ afterAll(() => db.end());
 /**
  * `CONSENSUS_CHANGED` in Postgres for an approval of `task` whose consensus was stored `approved` then and `now` since
  * (undefined: no consensus row now), each with the comparable form the API and the worker store, as `definition` (the
- * version that computed it; null, one unknown) defines the task.
+ * version that computed it; null, one unknown) defines the task; the approved one as `approvedUnder` does, when another.
  */
-async function changed(task: string, approved: string | null, now: string | null | undefined, version: WorkflowDefinition | null = definition, state = 'approved'): Promise<boolean> {
-  const comparable = (answer: string | null) => storedComparableConsensus(version ?? undefined, task, answer);
+async function changed(
+  task: string,
+  approved: string | null,
+  now: string | null | undefined,
+  version: WorkflowDefinition | null = definition,
+  state = 'approved',
+  approvedUnder: WorkflowDefinition | null = version,
+): Promise<boolean> {
+  const comparable = (answer: string | null, under = version) => storedComparableConsensus(under ?? undefined, task, answer);
   const [row] = (
     await db.query(
       `SELECT ${CONSENSUS_CHANGED} AS changed
        FROM (VALUES ($1::text, $2::text, $3::text)) AS r(state, approved_consensus, approved_comparable)
        LEFT JOIN (VALUES ($4::text, $5::text)) AS c(answer, comparable_answer) ON $6::boolean`,
-      [state, approved, approved === null ? null : comparable(approved), now ?? null, now == null ? null : comparable(now), now !== undefined],
+      [state, approved, approved === null ? null : comparable(approved, approvedUnder), now ?? null, now == null ? null : comparable(now), now !== undefined],
     )
   ).rows as { changed: boolean }[];
   return row!.changed;
@@ -55,6 +62,15 @@ it('says changed for a tie or no consensus since, and compares a task its versio
   expect(await changed('toString', 'red;blue', 'blue;red')).toBe(true); // inherited, not a task
   expect(await changed('colours', 'red;blue', 'blue;red', null)).toBe(true);
   expect(await changed('colours', 'red', 'blue', definition, 'corrected')).toBe(false); // a correction never
+});
+
+it('says unchanged for the same text whose comparable forms were computed under versions defining the task otherwise', async () => {
+  // `red` approved while version 1 made the task a multiple choice (stored `["red"]`); version 2 makes it a single
+  // choice, and the re-aggregation stores `red` again, with no comparable form of its own.
+  const single = { tasks: { colours: { type: 'single', question: 'Which colour?', answers: [] } } } as unknown as WorkflowDefinition;
+  expect(storedComparableConsensus(definition, 'colours', 'red')).toBe('["red"]');
+  expect(await changed('colours', 'red', 'red', single, 'approved', definition)).toBe(false);
+  expect(await changed('colours', 'red', 'blue', single, 'approved', definition)).toBe(true);
 });
 
 /** A review as its statement reads it. */

@@ -18,16 +18,18 @@ export interface ReviewRow {
  * The comparable form of the consensus `c`'s answer, or of the answer the approval `r` approved, as stored
  * (`storedComparableConsensus` of @chorus/tasks; null there stands for the answer as it is).
  */
-export const COMPARABLE_CONSENSUS = 'coalesce(c.comparable_answer, c.answer)';
+const COMPARABLE_CONSENSUS = 'coalesce(c.comparable_answer, c.answer)';
 const APPROVED_COMPARABLE = 'coalesce(r.approved_comparable, r.approved_consensus)';
 
 /**
  * Whether the review `r` is an approval whose task's consensus (`c`, joined on the review; null: none now) is no longer
- * the answer approved: their comparable forms differ, as the version that computed each defines the task (a set of
- * choices, tags or marks in another order, a form's fields in any order, a text composed otherwise is the same answer);
- * a tie or no consensus since is a change. A correction never has one.
+ * the answer approved: neither the same text nor the same comparable form, as the version that computed each defines
+ * the task (a set of choices, tags or marks in another order, a form's fields in any order, a text composed otherwise is
+ * the same answer); a tie or no consensus since is a change. The same text is never one, though the two forms were
+ * computed under versions defining the task otherwise (`red` approved as a multiple choice's, stored `["red"]`, and
+ * `red` since as a single choice's). A correction never has one.
  */
-export const CONSENSUS_CHANGED = `(r.state = 'approved' AND (${COMPARABLE_CONSENSUS} = ${APPROVED_COMPARABLE}) IS NOT TRUE)`;
+export const CONSENSUS_CHANGED = `(r.state = 'approved' AND ((c.answer = r.approved_consensus) OR ${COMPARABLE_CONSENSUS} = ${APPROVED_COMPARABLE}) IS NOT TRUE)`;
 
 /**
  * A review as the caller sees it: to a reviewer (`reviewerId`, their id), another reviewer's review names its role
