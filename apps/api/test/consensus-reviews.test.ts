@@ -413,14 +413,18 @@ describe("researchers' reviews of a consensus", () => {
     }
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
     // Version 2 asks for one colour, and the workflow is computed again. The approval comes while the run has not
-    // reached the subject yet: its consensus as version 1 computed it (a set of choices, in any order), put back here.
+    // reached the subject yet: its consensus as version 1 computed it (a set of choices, in any order), put back here,
+    // without its comparable form, as a worker of an earlier release, still running during a rollout, leaves it.
     const columns = 'answer, comparable_answer, result, votes, algorithm, workflow_version';
     const { rows: computedWithVersion1 } = await stack.db.query(`SELECT ${columns} FROM consensus WHERE workflow_id = $1 AND task = 'T0'`, [id]);
     const run = (await stack.client.updateWorkflow(id, withT0({ type: 'single' as const, question: 'Which colour?', answers }))).reaggregation;
     await until(async () => (await stack.client.reaggregation(id, run!.id)).state === 'completed', 'the re-aggregation');
-    await stack.db.query(`UPDATE consensus c SET (${columns}) = (v.answer, v.comparable_answer, v.result, v.votes, v.algorithm, v.workflow_version) FROM jsonb_populate_record(NULL::consensus, $2) v WHERE c.workflow_id = $1 AND c.task = 'T0'`, [id, computedWithVersion1[0]]);
+    await stack.db.query(`UPDATE consensus c SET (${columns}) = (v.answer, NULL, v.result, v.votes, v.algorithm, v.workflow_version) FROM jsonb_populate_record(NULL::consensus, $2) v WHERE c.workflow_id = $1 AND c.task = 'T0'`, [id, computedWithVersion1[0]]);
     expect((await stack.client.subjectResult(id, flag!)).consensus.T0?.answer).toBe('red;blue');
     expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false });
+    // The approval's comparable form is the API's own, as version 1 defines the task, not the worker's stored one.
+    const { rows: approvals } = await stack.db.query("SELECT approved_consensus, approved_comparable FROM consensus_reviews WHERE workflow_id = $1 AND task = 'T0'", [id]);
+    expect(approvals).toEqual([{ approved_consensus: 'red;blue', approved_comparable: '["blue","red"]' }]);
     expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false }); // a replay
     const refused = await refusal(stack.client.approveConsensus(id, flag!, 'T0', 'red'));
     expect([refused?.status, refused?.problem.consensus]).toEqual([409, 'red;blue']);
@@ -874,5 +878,28 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
       await holder.end();
     }
     expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2', [checkId, e])).rows[0].n).toBe(0);
+  });
+
+  it("give a reviewer using consensusChanged only the approvals in their reach whose consensus changed, as their list is narrowed: not a researcher's approval of a subject they have nothing to check in", async () => {
+    const letters = (await stack.client.getWorkflow(checkId)).subjectSetIds;
+    // f: transcribed differently (to check), approved by Rita; h: transcribed alike (nothing to check), approved by a researcher.
+    const [f, h] = (await stack.client.addSubjects(letters[0]!, ['f', 'h'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The letter ${externalId}` }] })))).subjectIds;
+    for (const [subject, text] of [[f, 'Dear Fred'], [f, 'Dear Frad'], [h, 'Dear Hal'], [h, 'Dear Hal']] as const) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: subject!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
+    await reviewer.client.reviewConsensus(checkId, f!, 'T0');
+    await stack.client.reviewConsensus(checkId, h!, 'T0');
+    /** The subjects of f and h the caller's list gives with consensusChanged. */
+    const listed = async (caller: ChorusClient, consensusChanged: boolean) =>
+      idsOf(await caller.subjectResults(checkId, { consensusChanged, limit: 100 })).filter((id) => id === f || id === h);
+    expect([await listed(reviewer.client, true), await listed(reviewer.client, false)]).toEqual([[], [f]]);
+    // Both consensus answers change since, as later votes would change them.
+    await stack.db.query("UPDATE consensus SET answer = 'Dear Nobody', comparable_answer = NULL WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) AND task = 'T0'", [checkId, [f, h]]);
+    expect(await listed(stack.client, true)).toEqual([f, h].sort());
+    expect([await listed(reviewer.client, true), await listed(reviewer.client, false)]).toEqual([[f], []]);
+    expect((await reviewer.client.subjectResult(checkId, f!)).reviews.T0).toMatchObject({ state: 'approved', consensusChanged: true });
+    expect(await refused(reviewer.client.subjectResult(checkId, h!))).toEqual(NOT_TO_CHECK);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type SubjectLocation, type Task, type WorkflowDefinition, comparableConsensusIn, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer } from '@chorus/tasks';
+import { type SubjectLocation, type Task, type WorkflowDefinition, comparableConsensusIn, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer, storedComparableConsensus } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -9,7 +9,7 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, COMPARABLE_CONSENSUS, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, REVIEWS_WITH_CONSENSUS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, REVIEWS_WITH_CONSENSUS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
@@ -19,9 +19,10 @@ const REVIEW = `
 
 /**
  * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6 and $7: for an approval, the consensus
- * answer approved and its comparable form as stored, else null; $8: the reviewer; $9: their role), unless the same reviewer's same review is there
- * already: a replay keeps its time and the role they reviewed in, as an approval naming its answer does (`approvedAlready`),
- * though their role changed since. Returns a row when it changed.
+ * answer approved as stored and its comparable form, the API's own (`storedComparableConsensus`), else null; $8: the
+ * reviewer; $9: their role), unless the same reviewer's same review is there already: a replay keeps its time and the
+ * role they reviewed in, as an approval naming its answer does (`approvedAlready`), though their role changed since.
+ * Returns a row when it changed.
  */
 const STORE_REVIEW = `
   INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, approved_comparable, reviewed_by, reviewed_by_role, reviewed_at)
@@ -54,17 +55,15 @@ const REVIEWABLE = `
 /** The review of the task ($3) of the subject ($2) in the workflow ($1) by the reviewer ($4): a row when there is one. */
 const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4';
 
-/** The comparable form of the consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
-const OWN_APPROVAL = "SELECT coalesce(approved_comparable, approved_consensus) AS comparable FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
+/** The consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
+const OWN_APPROVAL = "SELECT approved_consensus FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
 
 /**
- * A task's consensus row: its answer, and its comparable form as stored (`comparable_answer`, null for the answer as it
- * is) and as compared (`comparable`), the workflow version that computed it, whether it has an answer to approve or is a tie.
+ * A task's consensus row: its answer, the workflow version that computed it, whether it has an answer to approve or is
+ * a tie. Not its stored comparable form: a worker of an earlier release, during a rollout, leaves it null or as it was.
  */
 interface ConsensusRow {
   answer: string | null;
-  comparable_answer: string | null;
-  comparable: string | null;
   workflow_version: number | null;
   approvable: boolean;
   tie: boolean;
@@ -136,7 +135,9 @@ export class ConsensusReviewsService {
       if (seen !== undefined && (await this.approvedAlready(manager, workflowId, subjectId, taskKey, consensus, user, seen))) return this.reviewOf(manager, workflowId, subjectId, taskKey);
       const approved = corrected === null ? requireConsensusAnswer(taskKey, consensus, seen) : null;
       const review =
-        approved === null ? ['corrected', JSON.stringify(corrected), null, null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved, consensus.row!.comparable_answer];
+        approved === null
+          ? ['corrected', JSON.stringify(corrected), null, null]
+          : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved, storedComparableConsensus(consensus.definition, taskKey, approved)];
       const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id, role]));
       if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
       return this.reviewOf(manager, workflowId, subjectId, taskKey);
@@ -153,20 +154,20 @@ export class ConsensusReviewsService {
    * was (its answer kept), though later votes changed the consensus since.
    */
   private async approvedAlready(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, consensus: TaskConsensus, user: AuthUser, seen: string): Promise<boolean> {
-    const [own] = await manager.query<{ comparable: string }[]>(OWN_APPROVAL, [workflowId, subjectId, taskKey, user.id]);
-    return own !== undefined && own.comparable === comparableSeen(taskKey, consensus, seen);
+    const [own] = await manager.query<{ approved_consensus: string }[]>(OWN_APPROVAL, [workflowId, subjectId, taskKey, user.id]);
+    return own !== undefined && sameAnswer(taskKey, consensus, own.approved_consensus, seen);
   }
 
   /**
    * The task's consensus for the subject (undefined: none), read under the subject's row lock, which aggregation takes
-   * too, with the definition of the workflow version it was computed with: an answer shown is compared with it as that
-   * version defines the task (`comparableSeen`), as the reviews listed are, not as the current version does.
+   * too, with the definition of the workflow version it was computed with: an answer approved or shown is compared with
+   * it as that version defines the task (`sameAnswer`), as the reviews listed are, not as the current version does, and
+   * an approval's comparable form is computed so (`storedComparableConsensus`), whatever the worker stored.
    * The definition is read through the transaction's manager, on its connection.
    */
   private async consensusOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<TaskConsensus> {
     const [row] = await manager.query<ConsensusRow[]>(
-      `SELECT c.answer, c.comparable_answer, ${COMPARABLE_CONSENSUS} AS comparable, c.workflow_version, ${APPROVABLE} AS approvable, ${TIE} AS tie
-       FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
+      `SELECT c.answer, c.workflow_version, ${APPROVABLE} AS approvable, ${TIE} AS tie FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3`,
       [workflowId, subjectId, taskKey],
     );
     return { row, definition: row?.workflow_version == null ? undefined : await this.versions.definition(workflowId, row.workflow_version, manager) };
@@ -270,7 +271,7 @@ export class ConsensusReviewsService {
 function requireConsensusAnswer(taskKey: string, taskConsensus: TaskConsensus, seen: string | undefined): string {
   const consensus = taskConsensus.row;
   if (consensus?.approvable) {
-    if (seen === undefined || consensus.comparable === comparableSeen(taskKey, taskConsensus, seen)) return consensus.answer!;
+    if (seen === undefined || sameAnswer(taskKey, taskConsensus, consensus.answer!, seen)) return consensus.answer!;
     throw consensusChanged(taskKey, consensus.answer);
   }
   if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
@@ -278,7 +279,9 @@ function requireConsensusAnswer(taskKey: string, taskConsensus: TaskConsensus, s
 }
 
 /**
- * The comparable form of the consensus answer `seen` (as a client sent it back), as the version that computed the task's
- * consensus defines the task: what the consensus's and an approval's stored forms are compared with.
+ * Whether two consensus answers of the task (as stored, or as a client sent one back) are the same answer: the same
+ * text, or the same comparable form (`comparableConsensusIn`, the rule the worker stores and `CONSENSUS_CHANGED`
+ * compares), both as the version that computed the task's consensus defines the task.
  */
-const comparableSeen = (taskKey: string, { definition }: TaskConsensus, seen: string) => comparableConsensusIn(definition, taskKey, seen);
+const sameAnswer = (taskKey: string, { definition }: TaskConsensus, one: string, other: string) =>
+  one === other || comparableConsensusIn(definition, taskKey, one) === comparableConsensusIn(definition, taskKey, other);
