@@ -10,8 +10,32 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** A stored answer's JSON, or undefined for text that is none (stored answers are the worker's: shallow). */
+/** `jsonNestsDeeperThan` of @chorus/tasks as this migration was written: whether JSON text nests deeper than `most` levels, read without parsing it. */
+function jsonNestsDeeperThan(text: string, most: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === 0x5c) at++; // a backslash escapes what follows
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > most) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** `MOST_NESTING` of @chorus/tasks as this migration was written. */
+const MOST_NESTING = 64;
+
+/**
+ * A stored answer's JSON, or undefined for text that is none or nests deeper than `MOST_NESTING` (`readShallowJsonCell`
+ * of @chorus/tasks: such an answer is compared as it is; walking it would overflow the stack and stop the migration).
+ */
 function jsonOf(text: string): unknown {
+  if (jsonNestsDeeperThan(text, MOST_NESTING)) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -63,8 +87,9 @@ interface Keyed {
  * keys sorted, a text composed), and each approval's, of the answer it approved, so that whether an approval's consensus
  * changed since is one SQL comparison (the results' `consensusChanged` filter, the consensus download's
  * `<task>_consensus_changed`). Null where the form is the answer as it is. The rows stored before get it here, a batch
- * at a time in key order, each batch committed; rows already right are left alone, so running it again mends rows a
- * worker of an earlier release wrote after it. An approval's is read as the version that computed its task's consensus
+ * at a time in key order, each batch committed. The runner never runs it again: the consensus rows a worker of an
+ * earlier release writes during a rollout, without the form, get it from a re-aggregation of their workflow
+ * (POST /workflows/:id/reaggregate; README's "Upgrading Chorus"), and approvals the API makes store their own. An approval's is read as the version that computed its task's consensus
  * now defines the task, as the API compared them before; one without a consensus now, as the workflow's current version does.
  */
 export class ComparableConsensus1797710000000 implements MigrationInterface {
