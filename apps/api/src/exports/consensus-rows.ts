@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
+import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, TASK_TRAILING_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -353,8 +353,7 @@ function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | u
 }
 
 /** A task's trailing columns (`CONSENSUS_TRAILING_TASK_COLUMNS`): `support` for the task types that have one. */
-const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
-  SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking', 'consensus_changed'] : ['outcome', 'reviewed', 'reviewed_answer', 'needs_checking', 'consensus_changed'];
+const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] => TASK_TRAILING_COLUMN_FIELDS.filter((field) => field !== 'support' || SUPPORTED_TYPES.has(task.type));
 
 /** A task's `<task>_answer`: its consensus answer (`result`, none before the subject's first aggregation), flattened. */
 const consensusAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined) => answerCell(definition, result?.answer ?? null);
