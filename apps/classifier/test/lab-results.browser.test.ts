@@ -746,6 +746,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[0]]);
     expect(new URL(page.url()).search).toBe('?consensusChanged=true');
+    // Unchecked again: every subject, the caption and the address without the filter.
+    await page.getByLabel('Only approvals whose consensus changed since').uncheck();
+    await page.getByLabel('Only approvals whose consensus changed since').press('Enter');
+    await waitToSee(status.getByText('2 subjects shown.'));
+    expect(await table.locator('caption').textContent()).not.toContain('whose approved consensus changed since');
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(subjectIds);
+    expect(new URL(page.url()).search).toBe('');
     expect(errors).toEqual([]);
   });
 
