@@ -167,7 +167,7 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking$/);
+    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {

@@ -41,7 +41,7 @@ describe('a marking task’s tool columns in the consensus download', () => {
   it('stay the consensus’s counts when a review corrected its marks (the review is in _reviewed_answer)', () => {
     const consensus = { answer: JSON.stringify([{ tool: 'penguin', x: 1, y: 2 }]), agreement: 1, votes: 3, algorithm: 'mark-clustering', workflow_version: 2, result: { counts: { penguin: 1, seal: 0 } }, not_reached: null, needs_checking: false };
     const corrected = [{ tool: 'penguin', x: 1, y: 2 }, { tool: 'penguin', x: 5, y: 6 }, { tool: 'seal', x: 9, y: 9 }];
-    const row = { ...rowWith({ T: consensus }), reviews: { T: { state: 'corrected', value: corrected } } } as ConsensusRow;
+    const row = { ...rowWith({ T: consensus }), reviews: { T: { state: 'corrected', value: corrected, consensus_changed: false } } } as ConsensusRow;
     const record = flatten(row, TASKS, metadata);
     expect([record['T.penguin'], record['T.seal']]).toEqual([1, 0]);
     expect(JSON.parse(record.T_reviewed_answer as string)).toEqual(corrected);
@@ -50,7 +50,7 @@ describe('a marking task’s tool columns in the consensus download', () => {
   it('count the marks a review settles on in <task>_reviewed.<tool>, after the consensus’s, empty when not reviewed', () => {
     const consensus = { answer: JSON.stringify([{ tool: 'penguin', x: 1, y: 2 }]), agreement: 1, votes: 3, algorithm: 'mark-clustering', workflow_version: 2, result: { counts: { penguin: 1, seal: 0 } }, not_reached: null, needs_checking: false };
     const corrected = [{ tool: 'penguin', x: 1, y: 2 }, { tool: 'penguin', x: 5, y: 6 }];
-    const reviewed = flatten({ ...rowWith({ T: consensus }), reviews: { T: { state: 'corrected', value: corrected } } } as ConsensusRow, TASKS, metadata);
+    const reviewed = flatten({ ...rowWith({ T: consensus }), reviews: { T: { state: 'corrected', value: corrected, consensus_changed: false } } } as ConsensusRow, TASKS, metadata);
     expect(Object.keys(reviewed).filter((column) => column.includes('.'))).toEqual(['T.penguin', 'T.seal', 'T_reviewed.penguin', 'T_reviewed.seal']);
     expect([reviewed['T_reviewed.penguin'], reviewed['T_reviewed.seal']]).toEqual([2, 0]);
     const unreviewed = flatten(rowWith({ T: consensus }), TASKS, metadata);

@@ -120,7 +120,20 @@ describe("researchers' reviews of a consensus", () => {
     const changed = await downloaded(since);
     expect(Object.keys(changed)).toEqual([idOf.c]);
     // The review's columns trail every task's others, which keep their places, with each task's outcome.
-    expect(Object.keys(changed[idOf.c!]!).slice(-10)).toEqual(['T1_known_answer', 'T1_result', 'T0_outcome', 'T0_reviewed', 'T0_reviewed_answer', 'T0_needs_checking', 'T1_outcome', 'T1_reviewed', 'T1_reviewed_answer', 'T1_needs_checking']);
+    expect(Object.keys(changed[idOf.c!]!).slice(-12)).toEqual([
+      'T1_known_answer',
+      'T1_result',
+      'T0_outcome',
+      'T0_reviewed',
+      'T0_reviewed_answer',
+      'T0_needs_checking',
+      'T0_consensus_changed',
+      'T1_outcome',
+      'T1_reviewed',
+      'T1_reviewed_answer',
+      'T1_needs_checking',
+      'T1_consensus_changed',
+    ]);
     expect(changed[idOf.c!]).toMatchObject({ T0_answer: 'Dear Mary', T0_reviewed: 'corrected', T0_reviewed_answer: 'Dear Marge', T1_reviewed: null, T1_reviewed_answer: null });
     // Approved: the consensus answer.
     expect((await downloaded())[idOf.a!]).toMatchObject({ T0_reviewed: 'approved', T0_reviewed_answer: 'Dear Mary', T1_reviewed: 'approved', T1_reviewed_answer: 'yes' });
@@ -145,6 +158,46 @@ describe("researchers' reviews of a consensus", () => {
     const { reviews } = await stack.client.subjectResult(workflowId, idOf.b!);
     expect(reviews.T1).toMatchObject({ state: 'approved', value: 'yes', consensusChanged: true });
     expect(reviews.T0).toMatchObject({ state: 'approved', value: 'Dear Mary', consensusChanged: false });
+    // The download says so too, as the results do: false for a correction, empty where not reviewed.
+    await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
+    const rows = await downloaded();
+    await stack.client.undoReview(workflowId, idOf.c!, 'T0');
+    expect(rows[idOf.b!]).toMatchObject({ T0_consensus_changed: false, T1_consensus_changed: true });
+    expect(rows[idOf.a!]).toMatchObject({ T0_reviewed: 'approved', T0_consensus_changed: false, T1_reviewed: 'approved', T1_consensus_changed: false });
+    expect(rows[idOf.c!]).toMatchObject({ T0_reviewed: 'corrected', T0_consensus_changed: false, T1_reviewed: null, T1_consensus_changed: null });
+  });
+
+  it('lists only the subjects whose approval’s consensus changed since (consensusChanged=true), or those approved and unchanged (false), page by page', async () => {
+    /** Every subject of the list the query gives, `limit` a page, following `next`. */
+    const listed = async (query: Parameters<ChorusClient['subjectResults']>[1], limit: number) => {
+      const ids: string[] = [];
+      for (let after: string | undefined, pages = 0; pages < 10; pages += 1) {
+        const page = await stack.client.subjectResults(workflowId, { ...query, limit, after });
+        ids.push(...page.subjects.map((subject) => subject.id));
+        if (!page.next) return ids;
+        after = page.next;
+      }
+      throw new Error('more pages than subjects');
+    };
+    // a: approved, unchanged; b: approved, its T1 tied since; c: no approval. A second changed approval, of c's T1, later votes tie too.
+    await stack.client.reviewConsensus(workflowId, idOf.c!, 'T1');
+    for (let volunteers = 0; volunteers < 2; volunteers += 1) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: idOf.c!, annotations: [{ task: 'T0', value: 'Dear Mary' }, { task: 'T1', value: 'no' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+    const changed = [idOf.b!, idOf.c!].sort();
+    for (const limit of [1, 2, 25]) {
+      expect(await listed({ consensusChanged: true }, limit)).toEqual(changed);
+      expect(await listed({ consensusChanged: false }, limit)).toEqual([idOf.a!]);
+      expect(await listed({ consensusChanged: true, sort: 'externalId' }, limit)).toEqual([idOf.b!, idOf.c!]);
+    }
+    expect(await listed({ consensusChanged: true, q: 'b' }, 1)).toEqual([idOf.b!]);
+    expect((await listed({}, 25)).sort()).toEqual([idOf.a!, idOf.b!, idOf.c!].sort());
+    const refused = await refusal(stack.client.request('GET', `/workflows/${workflowId}/subject-results?consensusChanged=yes`));
+    expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/query/consensusChanged']);
+    await stack.client.undoReview(workflowId, idOf.c!, 'T1');
+    expect(await listed({ consensusChanged: true }, 25)).toEqual([idOf.b!]);
   });
 
   it('approves only the consensus answer shown: one a classification aggregated since changed is refused 409 with the answer now, nothing stored; a replay answers as the first approval did', async () => {
@@ -332,9 +385,17 @@ describe("researchers' reviews of a consensus", () => {
     await until(async () => (await stack.client.reaggregation(id, run.id)).state === 'completed', 'the re-aggregation');
     expect(await reviewed()).toEqual({ answer: 'blue;red', value: ['red', 'blue'], consensusChanged: false });
     expect(await stack.client.approveConsensus(id, flag!, 'T0', 'red;blue')).toMatchObject({ value: ['red', 'blue'], consensusChanged: false }); // a replay
+    /** The subjects the filter lists, and the download's column. */
+    const filtered = async () => ({
+      changed: (await stack.client.subjectResults(id, { consensusChanged: true })).subjects.map((subject) => subject.id),
+      unchanged: (await stack.client.subjectResults(id, { consensusChanged: false })).subjects.map((subject) => subject.id),
+      column: (JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[])[0]?.T0_consensus_changed,
+    });
+    expect(await filtered()).toEqual({ changed: [], unchanged: [flag], column: false });
     // Three more volunteers see blue alone: red is no longer in the answer.
     await ticked(['blue'], 3, version);
     expect(await reviewed()).toEqual({ answer: 'blue', value: ['red', 'blue'], consensusChanged: true });
+    expect(await filtered()).toEqual({ changed: [flag], unchanged: [], column: true });
   });
 
   it('checks an approval’s answer shown as the consensus’s own workflow version defines the task, not the current version', async () => {
@@ -352,14 +413,18 @@ describe("researchers' reviews of a consensus", () => {
     }
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
     // Version 2 asks for one colour, and the workflow is computed again. The approval comes while the run has not
-    // reached the subject yet: its consensus as version 1 computed it (a set of choices, in any order), put back here.
-    const columns = 'answer, result, votes, algorithm, workflow_version';
+    // reached the subject yet: its consensus as version 1 computed it (a set of choices, in any order), put back here,
+    // without its comparable form, as a worker of an earlier release, still running during a rollout, leaves it.
+    const columns = 'answer, comparable_answer, result, votes, algorithm, workflow_version';
     const { rows: computedWithVersion1 } = await stack.db.query(`SELECT ${columns} FROM consensus WHERE workflow_id = $1 AND task = 'T0'`, [id]);
     const run = (await stack.client.updateWorkflow(id, withT0({ type: 'single' as const, question: 'Which colour?', answers }))).reaggregation;
     await until(async () => (await stack.client.reaggregation(id, run!.id)).state === 'completed', 'the re-aggregation');
-    await stack.db.query(`UPDATE consensus c SET (${columns}) = (v.answer, v.result, v.votes, v.algorithm, v.workflow_version) FROM jsonb_populate_record(NULL::consensus, $2) v WHERE c.workflow_id = $1 AND c.task = 'T0'`, [id, computedWithVersion1[0]]);
+    await stack.db.query(`UPDATE consensus c SET (${columns}) = (v.answer, NULL, v.result, v.votes, v.algorithm, v.workflow_version) FROM jsonb_populate_record(NULL::consensus, $2) v WHERE c.workflow_id = $1 AND c.task = 'T0'`, [id, computedWithVersion1[0]]);
     expect((await stack.client.subjectResult(id, flag!)).consensus.T0?.answer).toBe('red;blue');
     expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false });
+    // The approval's comparable form is the API's own, as version 1 defines the task, not the worker's stored one.
+    const { rows: approvals } = await stack.db.query("SELECT approved_consensus, approved_comparable FROM consensus_reviews WHERE workflow_id = $1 AND task = 'T0'", [id]);
+    expect(approvals).toEqual([{ approved_consensus: 'red;blue', approved_comparable: '["blue","red"]' }]);
     expect(await stack.client.approveConsensus(id, flag!, 'T0', 'blue;red')).toMatchObject({ state: 'approved', consensusChanged: false }); // a replay
     const refused = await refusal(stack.client.approveConsensus(id, flag!, 'T0', 'red'));
     expect([refused?.status, refused?.problem.consensus]).toEqual([409, 'red;blue']);
@@ -813,5 +878,28 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
       await holder.end();
     }
     expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2', [checkId, e])).rows[0].n).toBe(0);
+  });
+
+  it("give a reviewer using consensusChanged only the approvals in their reach whose consensus changed, as their list is narrowed: not a researcher's approval of a subject they have nothing to check in", async () => {
+    const letters = (await stack.client.getWorkflow(checkId)).subjectSetIds;
+    // f: transcribed differently (to check), approved by Rita; h: transcribed alike (nothing to check), approved by a researcher.
+    const [f, h] = (await stack.client.addSubjects(letters[0]!, ['f', 'h'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The letter ${externalId}` }] })))).subjectIds;
+    for (const [subject, text] of [[f, 'Dear Fred'], [f, 'Dear Frad'], [h, 'Dear Hal'], [h, 'Dear Hal']] as const) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId: checkId, workflowVersion: 1, subjectId: subject!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, checkId)) === 0, 'aggregation');
+    await reviewer.client.reviewConsensus(checkId, f!, 'T0');
+    await stack.client.reviewConsensus(checkId, h!, 'T0');
+    /** The subjects of f and h the caller's list gives with consensusChanged. */
+    const listed = async (caller: ChorusClient, consensusChanged: boolean) =>
+      idsOf(await caller.subjectResults(checkId, { consensusChanged, limit: 100 })).filter((id) => id === f || id === h);
+    expect([await listed(reviewer.client, true), await listed(reviewer.client, false)]).toEqual([[], [f]]);
+    // Both consensus answers change since, as later votes would change them.
+    await stack.db.query("UPDATE consensus SET answer = 'Dear Nobody', comparable_answer = NULL WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) AND task = 'T0'", [checkId, [f, h]]);
+    expect(await listed(stack.client, true)).toEqual([f, h].sort());
+    expect([await listed(reviewer.client, true), await listed(reviewer.client, false)]).toEqual([[f], []]);
+    expect((await reviewer.client.subjectResult(checkId, f!)).reviews.T0).toMatchObject({ state: 'approved', consensusChanged: true });
+    expect(await refused(reviewer.client.subjectResult(checkId, h!))).toEqual(NOT_TO_CHECK);
   });
 });

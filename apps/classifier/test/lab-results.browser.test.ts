@@ -670,7 +670,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('corrects a transcription and approves a choice on the subject’s page, by keyboard, shows who reviewed them, and lists the subjects not reviewed yet', async () => {
+  it('corrects a transcription and approves a choice on the subject’s page, by keyboard, shows who reviewed them, and lists the subjects not reviewed yet and those whose approval’s consensus changed since', async () => {
     const account = await signUp(suite.stack, { email: `lab-reviews-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const { workflowId, subjectIds } = await transcribeAndDate(researcher, ['letter-1', 'letter-2'], 5);
@@ -747,6 +747,21 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[1]]);
     expect(new URL(page.url()).search).toBe('?reviewed=false');
+    // Only the approvals whose consensus changed since: the letter whose T1 is tied now, said in the caption too.
+    await page.getByLabel('Only those not reviewed yet').uncheck();
+    await page.getByLabel('Only approvals whose consensus changed since').check();
+    await page.getByLabel('Only approvals whose consensus changed since').press('Enter');
+    await waitToSee(table.locator('caption').getByText('whose approved consensus changed since', { exact: false }));
+    await waitToSee(status.getByText('1 subject shown.'));
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[0]]);
+    expect(new URL(page.url()).search).toBe('?consensusChanged=true');
+    // Unchecked again: every subject, the caption and the address without the filter.
+    await page.getByLabel('Only approvals whose consensus changed since').uncheck();
+    await page.getByLabel('Only approvals whose consensus changed since').press('Enter');
+    await waitToSee(status.getByText('2 subjects shown.'));
+    expect(await table.locator('caption').textContent()).not.toContain('whose approved consensus changed since');
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(subjectIds);
+    expect(new URL(page.url()).search).toBe('');
     expect(errors).toEqual([]);
   });
 

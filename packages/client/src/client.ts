@@ -629,7 +629,8 @@ export class ChorusClient {
    * (researchers and reviewers): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
    * `needsChecking` those with a transcription's consensus worth checking, `againstPlurality` those with a consensus
    * most volunteers did not give (a single choice's or close reading's), `reviewed` false those with a consensus
-   * not reviewed yet (true: those whose every consensus is reviewed), `metadata` those whose metadata fields have these
+   * not reviewed yet (true: those whose every consensus is reviewed), `consensusChanged` true those with an approval
+   * whose consensus changed since (false: those with an approval and none changed), `metadata` those whose metadata fields have these
    * values (as text); `sort` another order (`externalId`, `favourites`, or a metadata field's: `metadata.page`).
    */
   subjectResults(
@@ -638,14 +639,16 @@ export class ChorusClient {
       needsChecking,
       againstPlurality,
       reviewed,
+      consensusChanged,
       metadata = {},
       ...query
-    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
+    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; consensusChanged?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
     const filters = {
       needsChecking: needsChecking ? 'true' : undefined,
       againstPlurality: againstPlurality ? 'true' : undefined,
       reviewed: reviewed === undefined ? undefined : String(reviewed),
+      consensusChanged: consensusChanged === undefined ? undefined : String(consensusChanged),
       ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`${METADATA_PARAMETER}${key}`, value])),
     };
     return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);

@@ -808,7 +808,7 @@ export const consensusReviewSchema = z.strictObject({
       'The answer the review settles on, as a volunteer gives one to the task: the corrected answer (a transcription composed, NFC), or the consensus answer approved, as it was then (the download’s <task>_reviewed_answer)',
   }),
   consensusChanged: z.boolean().meta({
-    description: 'An approval whose consensus answer has changed since (later votes, a re-aggregation): value is still the answer approved; approve again to approve the new one. The same choices, tags or marks stored in another order are the same answer. False for a correction',
+    description: 'An approval whose consensus answer has changed since (later votes, a re-aggregation): value is still the answer approved; approve again to approve the new one. The same choices, tags or marks stored in another order are the same answer. False for a correction. The results’ consensusChanged=true lists the subjects with one, and the consensus download’s <task>_consensus_changed gives it',
   }),
   reviewedBy: z
     .strictObject({

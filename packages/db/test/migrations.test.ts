@@ -37,6 +37,7 @@ import { ActivityIndex1797659000000 } from '../src/migrations/1797659000000-Acti
 import { ProjectSearchAndOrder1797659400000 } from '../src/migrations/1797659400000-ProjectSearchAndOrder';
 import { ListedDescriptions1797680000000 } from '../src/migrations/1797680000000-ListedDescriptions';
 import { SubjectReportsReportedAt1797690000000 } from '../src/migrations/1797690000000-SubjectReportsReportedAt';
+import { ComparableConsensus1797710000000 } from '../src/migrations/1797710000000-ComparableConsensus';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -627,6 +628,76 @@ describe('migrations', () => {
         { external_id: 'Moderator', reviewed_by_role: null },
         { external_id: 'Owner', reviewed_by_role: 'owner' },
         { external_id: 'Scientist', reviewed_by_role: 'scientist' },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each consensus and approval stored before the comparable form of its answer, as its version defines the task, so that reordered answers compare alike in SQL', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ComparableConsensus1797710000000)) });
+    await before.initialize();
+    // Version 1 asks colours (a multiple choice), a form, a transcription, marks and tags; version 2 makes the colours a single choice.
+    const tasks = (colours: string) => ({ colours: { type: colours }, form: { type: 'fields' }, text: { type: 'transcription' }, marks: { type: 'marking' }, tags: { type: 'tagging' }, deep: { type: 'fields' } });
+    const marks = JSON.stringify([{ tool: 'penguin', y: 2, x: 1 }, { tool: 'penguin', x: 0, y: 0 }]);
+    // Nested far deeper than any answer: read, it would overflow the stack; it is compared as it is.
+    const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const [{ workflow }] = await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'comparable', 'Comparable', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 2 FROM p RETURNING id),
+        v AS (INSERT INTO workflow_versions (workflow_id, version, definition, created_at)
+          SELECT w.id, x.version, jsonb_build_object('tasks', x.tasks), now() FROM w, (VALUES (1, $1::jsonb), (2, $2::jsonb)) x(version, tasks)),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', x.external_id FROM p, (VALUES ('s'), ('s2')) x(external_id) RETURNING id, external_id),
+        c AS (INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at, workflow_version)
+          SELECT w.id, s.id, x.task, x.answer, '{}', 1, 3, 'a', now(), x.version FROM w, s,
+            (VALUES ('colours', 'red;blue', 1), ('form', '{"b":"2","a":"1"}', 1), ('text', 'Marié', 1), ('single', 'blue;red', 2), ('tied', NULL, 1),
+              ('marks', $3, 1), ('tags', 'owl;cat', 1), ('deep', $4, 1)) x(task, answer, version)
+          WHERE s.external_id = 's'),
+        -- s2 has no consensus row: its approval is read as the workflow's current version (2) defines the task.
+        bulk AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', 'bulk-' || g FROM p, generate_series(1, 5001) g RETURNING id),
+        bulk_consensus AS (INSERT INTO consensus (workflow_id, subject_id, task, answer, result, agreement, votes, algorithm, computed_at, workflow_version)
+          SELECT w.id, bulk.id, 'colours', 'red;blue', '{}', 1, 3, 'a', now(), 1 FROM w, bulk)
+      INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_at)
+        SELECT w.id, s.id, x.task, 'approved', 'null', x.approved, u.id, now() FROM w, s, u,
+          (VALUES ('s', 'colours', 'blue;red'), ('s', 'form', '{"a":"1","b":"2"}'), ('s', 'text', 'Marié'), ('s', 'tied', 'red'), ('s2', 'form', '{"b":"2","a":"1"}')) x(external_id, task, approved)
+        WHERE s.external_id = x.external_id
+      RETURNING (SELECT id FROM w) AS workflow`,
+          [JSON.stringify(tasks('multiple')), JSON.stringify(tasks('single')), marks, deep],
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const consensus = await after.query("SELECT task, comparable_answer FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND s.external_id = 's' ORDER BY task", [workflow]);
+      expect(consensus).toEqual([
+        { task: 'colours', comparable_answer: '["blue","red"]' },
+        { task: 'deep', comparable_answer: null },
+        { task: 'form', comparable_answer: '{"a":"1","b":"2"}' },
+        { task: 'marks', comparable_answer: JSON.stringify(['{"tool":"penguin","x":0,"y":0}', '{"tool":"penguin","x":1,"y":2}']) },
+        // Version 2's single choice, and a tie: their answer as it is.
+        { task: 'single', comparable_answer: null },
+        { task: 'tags', comparable_answer: '["cat","owl"]' },
+        { task: 'text', comparable_answer: 'Marié' },
+        { task: 'tied', comparable_answer: null },
+      ]);
+      // More rows than one batch of the migration: the rows after the first batch have it too.
+      const bulk = await after.query("SELECT count(*)::int AS rows, count(*) FILTER (WHERE comparable_answer = '[\"blue\",\"red\"]')::int AS filled FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 AND s.external_id LIKE 'bulk-%'", [workflow]);
+      expect(bulk).toEqual([{ rows: 5001, filled: 5001 }]);
+      // Each approval's as its consensus's version defines the task: the same form as the consensus's where it is the same answer.
+      const approvals = await after.query('SELECT s.external_id, task, approved_comparable FROM consensus_reviews r JOIN subjects s ON s.id = r.subject_id WHERE r.workflow_id = $1 ORDER BY s.external_id, task', [workflow]);
+      expect(approvals).toEqual([
+        { external_id: 's', task: 'colours', approved_comparable: '["blue","red"]' },
+        // Written so already: the answer stands for itself, as the consensus's form is it.
+        { external_id: 's', task: 'form', approved_comparable: null },
+        { external_id: 's', task: 'text', approved_comparable: null },
+        { external_id: 's', task: 'tied', approved_comparable: null },
+        // No consensus row: as the workflow's current version defines the task.
+        { external_id: 's2', task: 'form', approved_comparable: '{"a":"1","b":"2"}' },
       ]);
     } finally {
       await after.destroy();

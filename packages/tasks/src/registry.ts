@@ -409,13 +409,33 @@ export function consensusValueOf(task: Task, answer: string): unknown {
 }
 
 /**
- * Whether two consensus answers of `task`, as stored or as a client sent one back, are the same answer: the same text,
- * or the same once written alike (`comparableConsensus`: `red;blue` is `blue;red`, a form's fields in any order).
+ * A consensus answer of `task` (as stored, or as a client sent it back) written so that the same answer is the same
+ * text (`comparableConsensus`: `red;blue` as `blue;red`, a form's fields in any order); a task type without such a
+ * form, or no task (one the version that computed the consensus has not), as it is. The one rule by which answers
+ * compare: `sameConsensusAnswer`, and the form the API stores beside each consensus answer and approval to compare in SQL.
  */
+export function comparableConsensusOf(task: Task | undefined, answer: string): string {
+  const comparable = task && entryFor(task).comparableConsensus;
+  return comparable ? comparable(answer) : answer;
+}
+
+/** The comparable form (`comparableConsensusOf`) of a consensus answer of the task `key` as `definition` (the version that computed the consensus) defines the task. */
+export const comparableConsensusIn = (definition: { tasks: Record<string, Task> } | undefined, key: string, answer: string): string =>
+  comparableConsensusOf(definition && Object.hasOwn(definition.tasks, key) ? definition.tasks[key] : undefined, answer);
+
+/**
+ * The comparable form of a consensus answer (`comparableConsensusIn`) as stored beside it: null when it is the answer as
+ * it is, which then stands for itself (most single choices and transcriptions: no second copy of their text), and for no answer.
+ */
+export function storedComparableConsensus(definition: { tasks: Record<string, Task> } | undefined, key: string, answer: string | null): string | null {
+  if (answer === null) return null;
+  const comparable = comparableConsensusIn(definition, key, answer);
+  return comparable === answer ? null : comparable;
+}
+
+/** Whether two consensus answers of `task`, as stored or as a client sent one back, are the same answer: the same comparable form (`comparableConsensusOf`). */
 export function sameConsensusAnswer(task: Task, a: string, b: string): boolean {
-  if (a === b) return true;
-  const comparable = entryFor(task).comparableConsensus;
-  return comparable !== undefined && comparable(a) === comparable(b);
+  return a === b || comparableConsensusOf(task, a) === comparableConsensusOf(task, b);
 }
 
 /** A valid known answer to `task` as one cell of the consensus download. */

@@ -18,9 +18,9 @@ export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
 /**
  * The consensus download's columns of a task after every task's `TASK_COLUMN_FIELDS` (added later, so that the columns
  * before them keep their places): why the answer is what it is, (multiple choice and tagging only) each choice's
- * support, a researcher's review of it, and whether it needs checking.
+ * support, a researcher's review of it, whether it needs checking, and whether an approval's consensus changed since.
  */
-export const TASK_TRAILING_COLUMN_FIELDS = ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking'] as const;
+export const TASK_TRAILING_COLUMN_FIELDS = ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking', 'consensus_changed'] as const;
 export type TaskTrailingColumnField = (typeof TASK_TRAILING_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */

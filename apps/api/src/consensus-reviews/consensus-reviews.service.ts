@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type SubjectLocation, type Task, type WorkflowDefinition, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer } from '@chorus/tasks';
+import { type SubjectLocation, type Task, type WorkflowDefinition, comparableConsensusIn, consensusValueOf, fieldErrorsOf, holdsMarks, markedImageOf, noImageToMark, parseNewAnswer, storedComparableConsensus } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -9,28 +9,29 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, type ReviewRow, classifiedBy, consensusDefinitions, noSubjectFor, sameAnswerOf, toReview } from './review-sql';
+import { APPROVABLE, IN_REVIEWERS_REACH, TIE, REVIEW_COLUMNS, REVIEWS_WITH_CONSENSUS, type ReviewRow, classifiedBy, noSubjectFor, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
   SELECT ${REVIEW_COLUMNS}
-  FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by
-  LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task
+  FROM ${REVIEWS_WITH_CONSENSUS} LEFT JOIN users u ON u.id = r.reviewed_by
   WHERE r.workflow_id = $1 AND r.subject_id = $2 AND r.task = $3`;
 
 /**
- * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6: for an approval, the consensus answer
- * approved as stored, else null; $7: the reviewer; $8: their role), unless the same reviewer's same review is there
- * already: a replay keeps its time and the role they reviewed in, as an approval naming its answer does (`approvedAlready`),
- * though their role changed since. Returns a row when it changed.
+ * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6 and $7: for an approval, the consensus
+ * answer approved as stored and its comparable form, the API's own (`storedComparableConsensus`), else null; $8: the
+ * reviewer; $9: their role), unless the same reviewer's same review is there already: a replay keeps its time and the
+ * role they reviewed in, as an approval naming its answer does (`approvedAlready`), though their role changed since.
+ * Returns a row when it changed.
  */
 const STORE_REVIEW = `
-  INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_by_role, reviewed_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now())
+  INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, approved_comparable, reviewed_by, reviewed_by_role, reviewed_at)
+  VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, now())
   ON CONFLICT (workflow_id, subject_id, task) DO UPDATE
-  SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, reviewed_by = EXCLUDED.reviewed_by,
-    reviewed_by_role = EXCLUDED.reviewed_by_role, reviewed_at = EXCLUDED.reviewed_at
-  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus)
-      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus)
+  SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, approved_comparable = EXCLUDED.approved_comparable,
+    reviewed_by = EXCLUDED.reviewed_by, reviewed_by_role = EXCLUDED.reviewed_by_role, reviewed_at = EXCLUDED.reviewed_at
+  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus, consensus_reviews.approved_comparable)
+      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus, EXCLUDED.approved_comparable)
     OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
   RETURNING 1`;
 
@@ -57,7 +58,10 @@ const OWN_REVIEW = 'SELECT 1 FROM consensus_reviews WHERE workflow_id = $1 AND s
 /** The consensus answer the reviewer ($4) approved of the task ($3) of the subject ($2) in the workflow ($1), as stored: a row when they did. */
 const OWN_APPROVAL = "SELECT approved_consensus FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND reviewed_by = $4 AND state = 'approved'";
 
-/** A task's consensus row: its answer, the workflow version that computed it, whether it has an answer to approve or is a tie. */
+/**
+ * A task's consensus row: its answer, the workflow version that computed it, whether it has an answer to approve or is
+ * a tie. Not its stored comparable form: a worker of an earlier release, during a rollout, leaves it null or as it was.
+ */
 interface ConsensusRow {
   answer: string | null;
   workflow_version: number | null;
@@ -131,7 +135,9 @@ export class ConsensusReviewsService {
       if (seen !== undefined && (await this.approvedAlready(manager, workflowId, subjectId, taskKey, consensus, user, seen))) return this.reviewOf(manager, workflowId, subjectId, taskKey);
       const approved = corrected === null ? requireConsensusAnswer(taskKey, consensus, seen) : null;
       const review =
-        approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
+        approved === null
+          ? ['corrected', JSON.stringify(corrected), null, null]
+          : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved, storedComparableConsensus(consensus.definition, taskKey, approved)];
       const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id, role]));
       if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
       return this.reviewOf(manager, workflowId, subjectId, taskKey);
@@ -140,7 +146,7 @@ export class ConsensusReviewsService {
 
   private async reviewOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<ConsensusReview> {
     const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
-    return toReview(row!, await consensusDefinitions(this.versions, workflowId, [row!], manager));
+    return toReview(row!);
   }
 
   /**
@@ -149,13 +155,14 @@ export class ConsensusReviewsService {
    */
   private async approvedAlready(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string, consensus: TaskConsensus, user: AuthUser, seen: string): Promise<boolean> {
     const [own] = await manager.query<{ approved_consensus: string }[]>(OWN_APPROVAL, [workflowId, subjectId, taskKey, user.id]);
-    return own !== undefined && sameAnswerOf(consensus.definition, taskKey, own.approved_consensus, seen);
+    return own !== undefined && sameAnswer(taskKey, consensus, own.approved_consensus, seen);
   }
 
   /**
    * The task's consensus for the subject (undefined: none), read under the subject's row lock, which aggregation takes
    * too, with the definition of the workflow version it was computed with: an answer approved or shown is compared with
-   * it as that version defines the task (`sameAnswerOf`), as the reviews listed are, not as the current version does.
+   * it as that version defines the task (`sameAnswer`), as the reviews listed are, not as the current version does, and
+   * an approval's comparable form is computed so (`storedComparableConsensus`), whatever the worker stored.
    * The definition is read through the transaction's manager, on its connection.
    */
   private async consensusOf(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<TaskConsensus> {
@@ -261,11 +268,20 @@ export class ConsensusReviewsService {
  * (`consensus-changed`), a tie since included; a task that has no consensus answer to approve otherwise is answered as
  * without `seen`, as it cannot be one that changed.
  */
-function requireConsensusAnswer(taskKey: string, { row: consensus, definition }: TaskConsensus, seen: string | undefined): string {
+function requireConsensusAnswer(taskKey: string, taskConsensus: TaskConsensus, seen: string | undefined): string {
+  const consensus = taskConsensus.row;
   if (consensus?.approvable) {
-    if (seen === undefined || sameAnswerOf(definition, taskKey, consensus.answer!, seen)) return consensus.answer!;
+    if (seen === undefined || sameAnswer(taskKey, taskConsensus, consensus.answer!, seen)) return consensus.answer!;
     throw consensusChanged(taskKey, consensus.answer);
   }
   if (seen !== undefined && consensus?.tie) throw consensusChanged(taskKey, null);
   throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
 }
+
+/**
+ * Whether two consensus answers of the task (as stored, or as a client sent one back) are the same answer: the same
+ * text, or the same comparable form (`comparableConsensusIn`, the rule the worker stores and `CONSENSUS_CHANGED`
+ * compares), both as the version that computed the task's consensus defines the task.
+ */
+const sameAnswer = (taskKey: string, { definition }: TaskConsensus, one: string, other: string) =>
+  one === other || comparableConsensusIn(definition, taskKey, one) === comparableConsensusIn(definition, taskKey, other);

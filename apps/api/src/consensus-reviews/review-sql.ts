@@ -1,100 +1,77 @@
 import type { ConsensusReview, ProjectRole } from '@chorus/client';
-import { type WorkflowDefinition, sameConsensusAnswer } from '@chorus/tasks';
 import { ProblemException } from '../common/problem';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import type { EntityManager } from 'typeorm';
-import type { WorkflowVersions } from '../workflows/workflow-versions';
 
-/**
- * An approval whose consensus answer is not stored as the same text now: the answer approved, as stored then, and the
- * task's consensus answer now (null: a tie, or none), with the workflow version it was computed with.
- */
-interface DifferentText {
-  approved: string | null;
-  now: string | null;
-  version: number | null;
-}
-
-/** A stored review with its reviewer's display name and role then, and, for an approval, the consensus answer's text now if not the one approved. */
+/** A stored review with its reviewer's display name and role then, and whether it is an approval whose consensus changed since (`CONSENSUS_CHANGED`). */
 export interface ReviewRow {
   task: string;
   state: ConsensusReview['state'];
   value: unknown;
-  consensus_differs: DifferentText | null;
+  consensus_changed: boolean;
   reviewed_by: string;
   reviewer_name: string | null;
   reviewed_by_role: ProjectRole | null;
   reviewed_at: Date | string;
 }
 
-/** The definitions of the workflow's versions, by version, that its consensus answers were computed with. */
-export type ConsensusDefinitions = ReadonlyMap<number, WorkflowDefinition | undefined>;
+/**
+ * The comparable form of the consensus `c`'s answer, or of the answer the approval `r` approved, as stored
+ * (`storedComparableConsensus` of @chorus/tasks; null there stands for the answer as it is).
+ */
+const COMPARABLE_CONSENSUS = 'coalesce(c.comparable_answer, c.answer)';
+const APPROVED_COMPARABLE = 'coalesce(r.approved_comparable, r.approved_consensus)';
 
 /**
- * The definitions `toReview` reads the approvals in `rows` by: those of the versions whose consensus answers are not
- * stored as the text approved (each version read once per process; through `manager` in a transaction).
+ * Whether the review `r` is an approval whose task's consensus (`c`, joined on the review; null: none now) is no longer
+ * the answer approved: neither the same text nor the same comparable form, as the version that computed each defines
+ * the task (a set of choices, tags or marks in another order, a form's fields in any order, a text composed otherwise is
+ * the same answer); a tie or no consensus since is a change. The same text is never one, though the two forms were
+ * computed under versions defining the task otherwise (`red` approved as a multiple choice's, stored `["red"]`, and
+ * `red` since as a single choice's). A correction never has one.
  */
-export async function consensusDefinitions(versions: WorkflowVersions, workflowId: string, rows: readonly ReviewRow[], manager?: EntityManager): Promise<ConsensusDefinitions> {
-  const numbers = new Set(rows.flatMap((row) => (row.consensus_differs?.version != null ? [row.consensus_differs.version] : [])));
-  return new Map(await Promise.all([...numbers].map(async (version) => [version, await versions.definition(workflowId, version, manager)] as const)));
-}
-
-/**
- * Whether two consensus answers of the task `key` (as stored) are the same answer, by their content, as the workflow
- * version the consensus was computed with defines the task (`definition`), not the current version: a set of choices,
- * tags or marks in another order, or a form's fields, is the same answer (`sameConsensusAnswer`). A task that version
- * has not is compared as text. Both an approval's check against the answer shown and a review's `consensusChanged`.
- */
-export function sameAnswerOf(definition: WorkflowDefinition | undefined, key: string, one: string, other: string): boolean {
-  const task = definition && Object.hasOwn(definition.tasks, key) ? definition.tasks[key] : undefined;
-  return task ? sameConsensusAnswer(task, one, other) : one === other;
-}
-
-/**
- * Whether an approval's consensus answer is no longer the consensus's: its text differs, and it is not the same answer
- * written otherwise (`sameAnswerOf`): a re-aggregation that stores a set of choices or marks in another order changed
- * nothing; a tie or no consensus since did.
- */
-export function consensusChanged({ task: key, consensus_differs: differs }: ReviewRow, definitions: ConsensusDefinitions): boolean {
-  if (!differs) return false;
-  if (differs.approved === null || differs.now === null || differs.version === null) return true;
-  return !sameAnswerOf(definitions.get(differs.version), key, differs.approved, differs.now);
-}
+export const CONSENSUS_CHANGED = `(r.state = 'approved' AND ((c.answer = r.approved_consensus) OR ${COMPARABLE_CONSENSUS} = ${APPROVED_COMPARABLE}) IS NOT TRUE)`;
 
 /**
  * A review as the caller sees it: to a reviewer (`reviewerId`, their id), another reviewer's review names its role
  * only, as reviewers are volunteers, whom a reviewer sees by no name nor id; a researcher's names them, a team member.
- * `definitions`: those of `consensusDefinitions`.
  */
-export const toReview = (row: ReviewRow, definitions: ConsensusDefinitions, reviewerId?: string): ConsensusReview => {
+export const toReview = (row: ReviewRow, reviewerId?: string): ConsensusReview => {
   const anotherReviewers = reviewerId !== undefined && row.reviewed_by_role === 'reviewer' && row.reviewed_by !== reviewerId;
   return {
     task: row.task,
     state: row.state,
     value: row.value,
-    consensusChanged: consensusChanged(row, definitions),
+    consensusChanged: row.consensus_changed,
     reviewedBy: anotherReviewers ? { memberId: null, name: null, role: row.reviewed_by_role } : { memberId: row.reviewed_by, name: row.reviewer_name, role: row.reviewed_by_role },
     reviewedAt: new Date(row.reviewed_at).toISOString(),
   };
 };
 
-/**
- * An approval (`r`) whose task's consensus (`c`, joined on the review) does not store the text approved (later votes,
- * a re-aggregation), as a `DifferentText`; else null. Whether it is another answer is the task type's to say (`consensusChanged`).
- */
-const CONSENSUS_DIFFERS = `CASE WHEN r.state = 'approved' AND c.answer IS DISTINCT FROM r.approved_consensus
-    THEN jsonb_build_object('approved', r.approved_consensus, 'now', c.answer, 'version', c.workflow_version) END`;
+/** The reviews (`r`) with their task's consensus (`c`), whose `CONSENSUS_CHANGED` they are read with. */
+export const REVIEWS_WITH_CONSENSUS = `consensus_reviews r
+      LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task`;
 
 /** A `ReviewRow`'s columns, of the review `r`, its reviewer `u` and the task's consensus `c`. */
-export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_DIFFERS} AS consensus_differs, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_by_role, r.reviewed_at`;
+export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_CHANGED} AS consensus_changed, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_by_role, r.reviewed_at`;
 
 /** The reviews of the hot row `alias`'s subject, as `reviews_of.reviews`: a list of `ReviewRow`s in task order (null: none). */
 export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (
     SELECT jsonb_agg(to_jsonb(review) ORDER BY review.task) AS reviews FROM (
       SELECT ${REVIEW_COLUMNS}
-      FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by
-      LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task
+      FROM ${REVIEWS_WITH_CONSENSUS} LEFT JOIN users u ON u.id = r.reviewed_by
       WHERE r.workflow_id = ${alias}.workflow_id AND r.subject_id = ${alias}.subject_id) review) reviews_of ON true`;
+
+/** The subjects of the workflow ($1) with an approval whose consensus changed since (`CONSENSUS_CHANGED`), few of its reviews. */
+const CHANGED_APPROVALS = `SELECT r.subject_id FROM ${REVIEWS_WITH_CONSENSUS} WHERE r.workflow_id = $1 AND ${CONSENSUS_CHANGED}`;
+
+/**
+ * The results' `consensusChanged` filter, on the hot row `st` in the workflow ($1): `true`, the subjects with an approval
+ * whose consensus changed since; `false`, those with an approval and none whose consensus changed.
+ */
+export const approvalsChanged = (changed: boolean) =>
+  changed
+    ? `st.subject_id IN (${CHANGED_APPROVALS})`
+    : `st.subject_id IN (SELECT r.subject_id FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.state = 'approved') AND st.subject_id NOT IN (${CHANGED_APPROVALS})`;
 
 /** A task's stored consensus (`c`) a reviewer or researcher may approve: an answer (no tie, some votes), on the consensus path. */
 export const APPROVABLE = "c.answer IS NOT NULL AND c.result->'notReached' IS NULL";

@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
+import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, TASK_TRAILING_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -8,10 +8,14 @@ import { type MetadataForm, metadataCells, withMetadataColumns } from './metadat
 import { SUBJECT_LOCATIONS_IN_WORDS } from './subject-locations-column';
 import { WITHHELD_IN_WORDS } from './withheld-while-taken-down';
 
-/** A review of a task's consensus: approved or corrected, and the answer it settles on (an approval's as it was then). */
+/**
+ * A review of a task's consensus: approved or corrected, the answer it settles on (an approval's as it was then), and
+ * whether it is an approval whose consensus changed since (`CONSENSUS_CHANGED`).
+ */
 export interface TaskReview {
   state: 'approved' | 'corrected';
   value: unknown;
+  consensus_changed: boolean;
 }
 
 export interface ConsensusRow {
@@ -287,6 +291,8 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
   needs_checking:
     "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription, a fields or a marking task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
+  consensus_changed:
+    "for an approval (_reviewed approved): true when the task's consensus changed since it was approved (later votes or a re-aggregation gave another answer, a tie or none: _answer is no longer _reviewed_answer's answer), as the review's consensusChanged in the results says, compared by content, not text, as the version that computed each defines the task (the same choices, tags or marks in another order, a form's fields in another order, a text composed otherwise are the same answer); false when it is the same answer, and for a correction; empty when not reviewed. The results' consensusChanged=true lists the subjects to approve again or correct",
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
@@ -347,8 +353,7 @@ function dottedCells(key: string, task: Task, consensus: StoredTaskConsensus | u
 }
 
 /** A task's trailing columns (`CONSENSUS_TRAILING_TASK_COLUMNS`): `support` for the task types that have one. */
-const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
-  SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer', 'needs_checking'] : ['outcome', 'reviewed', 'reviewed_answer', 'needs_checking'];
+const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] => TASK_TRAILING_COLUMN_FIELDS.filter((field) => field !== 'support' || SUPPORTED_TYPES.has(task.type));
 
 /** A task's `<task>_answer`: its consensus answer (`result`, none before the subject's first aggregation), flattened. */
 const consensusAnswerCell = (definition: Task, result: Pick<StoredTaskConsensus, 'answer'> | undefined) => answerCell(definition, result?.answer ?? null);
@@ -424,6 +429,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_reviewed`] = review?.state ?? null;
     record[`${task}_reviewed_answer`] = reviewedAnswerCell(definition, review);
     record[`${task}_needs_checking`] = result ? result.needs_checking : null;
+    record[`${task}_consensus_changed`] = review?.consensus_changed ?? null;
   }
   for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]), reviewedCountCells(task, definition, row.reviews?.[task]));
   return record;

@@ -10,6 +10,7 @@ import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
 import { inTakenDownSql, isTakenDownSql, retiredByColumns, takenDownSql } from '../retirement/retired-by-sql';
+import { CONSENSUS_CHANGED, REVIEWS_WITH_CONSENSUS } from '../consensus-reviews/review-sql';
 import { API_PREFIX } from '../common/routes';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
@@ -114,7 +115,11 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
   ['left_workflow', isUnlinked('st')],
   ['hidden_tags', hiddenTagsSql('$1', 'st.subject_id')],
   ['left_workflow_at', 'NULL::timestamptz'],
-  ['reviews', "(SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)"],
+  [
+    'reviews',
+    `(SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value, 'consensus_changed', ${CONSENSUS_CHANGED}))
+      FROM ${REVIEWS_WITH_CONSENSUS} WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)`,
+  ],
 ];
 const CONSENSUS_ROW_COLUMNS = CONSENSUS_ROW_SELECT.map(([name, sql]) => `${sql} AS ${name}`).join(',\n  ');
 

@@ -71,6 +71,13 @@ export class SubjectResultsController {
     description: '`false`: only the subjects with a consensus (a task answered at least once) that nobody reviewed yet; `true`: only those with a review and every consensus reviewed; left out: all',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
+  @ApiQuery({
+    name: 'consensusChanged',
+    required: false,
+    description:
+      '`true`: only the subjects with an approval whose consensus changed since it was approved (a review’s `consensusChanged`: later votes or a re-aggregation gave another answer, a tie or none; the same choices, tags or marks in another order, a form’s fields in another order or a text composed otherwise are the same answer), to approve again or correct; `false`: only those with an approval and none whose consensus changed; left out: all. Combines with the other filters; a reviewer’s list is narrowed to their reach as ever. No index serves it: a page reads the workflow’s approvals with their consensus, so it costs more as the approvals grow',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before, with the same sort', schema: { type: 'string' } })
   @ApiZodResponse(subjectResultPageSchema, { description: 'The subjects, with their results' })

@@ -10,12 +10,11 @@ import { classificationCursor } from '../classifications/dto/own-classifications
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
-import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
-import { ANY_REVIEW, type ConsensusDefinitions, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, consensusDefinitions, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
+import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, approvalsChanged, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -255,7 +254,7 @@ const metadataHas = (key: string, value: string) => {
   return `(s.metadata ->> ${key}::text = ${value}::text OR EXISTS (SELECT 1 FROM ${items} AS item(value) WHERE item.value = ${value}::text))`;
 };
 
-function filtersOf(projectId: string, { status, q, externalId, needsChecking, againstPlurality, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, externalId, needsChecking, againstPlurality, reviewed, consensusChanged, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
@@ -266,6 +265,7 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
   if (againstPlurality) conditions.push('st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND c.against_plurality)');
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
+  if (consensusChanged !== undefined) conditions.push(approvalsChanged(consensusChanged));
   for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));
   // The one subject of the project with exactly this externalId (`subjects_project_external_id_key`), if any.
   if (externalId !== undefined) {
@@ -350,8 +350,6 @@ function wordsOf({ algorithm, votes, result }: StoredTaskConsensus): Transcripti
 interface Reader {
   role: ProjectRole;
   userId: string;
-  /** What the reviews' approvals are compared with their consensus by (`consensusDefinitions`). */
-  definitions: ConsensusDefinitions;
 }
 
 /**
@@ -378,7 +376,7 @@ function retirementOf(row: SubjectResultRow, researcher: boolean): SubjectResult
  * retired, and another reviewer's review by role only. One taken down is marked (`takenDown`): only researchers, on
  * the team, read it (a reviewer's reach leaves it out: `inReviewersReach`).
  */
-function toResult(row: SubjectResultRow, { role, userId, definitions }: Reader): SubjectResult {
+function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResult {
   const researcher = role !== 'reviewer';
   return {
     id: row.subject_id,
@@ -391,7 +389,7 @@ function toResult(row: SubjectResultRow, { role, userId, definitions }: Reader):
     favourites: row.favourites,
     retirement: retirementOf(row, researcher),
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
-    reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review, definitions, researcher ? undefined : userId)])),
+    reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review, researcher ? undefined : userId)])),
     ...(row.taken_down ? { takenDown: true as const } : {}),
   };
 }
@@ -440,13 +438,7 @@ export class SubjectResultsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly workflows: WorkflowsService,
-    private readonly versions: WorkflowVersions,
   ) {}
-
-  /** The reader of `rows`, with the definitions their reviews are read by. */
-  private async readerOf(workflowId: string, rows: readonly SubjectResultRow[], role: ProjectRole, user: AuthUser): Promise<Reader> {
-    return { role, userId: user.id, definitions: await consensusDefinitions(this.versions, workflowId, rows.flatMap((row) => row.reviews ?? [])) };
-  }
 
   /** A page of the workflow's subjects with their results, in subject id order, externalId order, a metadata field's order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
@@ -456,8 +448,7 @@ export class SubjectResultsService {
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    const reader = await this.readerOf(workflowId, page, role, user);
-    return { subjects: page.map((row) => toResult(row, reader)), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
+    return { subjects: page.map((row) => toResult(row, { role, userId: user.id })), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
   }
 
   /**
@@ -480,7 +471,7 @@ export class SubjectResultsService {
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {
-      ...toResult(row, await this.readerOf(workflowId, [row], role, user)),
+      ...toResult(row, { role, userId: user.id }),
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map((classification) => toClassification(classification, role)),

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, effectsMet, findRetirement, needsChecking, pluralityStanding, reduceSubject } from '@chorus/consensus';
 import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks, storedComparableConsensus } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
@@ -73,8 +73,12 @@ interface Recomputed {
   count: number;
   /** The counted classifications it stays open with, if it does. */
   judged?: number;
-  /** Each task's consensus, and whether it needs checking (`needsChecking`, which reads the subject's other tasks). */
-  consensus: (TaskConsensus & { needsChecking: boolean })[];
+  /**
+   * Each task's consensus, whether it needs checking (`needsChecking`, which reads the subject's other tasks), and its
+   * answer's comparable form as the version computing it defines the task (`storedComparableConsensus`), which the API
+   * compares approvals with.
+   */
+  consensus: (TaskConsensus & { needsChecking: boolean; comparableAnswer: string | null })[];
   retirement?: ReturnType<typeof findRetirement>;
   /** Classifications stored after the one that met the rule of a subject retiring now: given, in effect, while retired. */
   late: string[];
@@ -369,7 +373,9 @@ export class AggregationService {
     const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
     const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
     const subject = reduceSubject(definition, counted, options);
-    const consensus = subject.filter((result) => !kept.has(result.task)).map((result) => ({ ...result, needsChecking: needsChecking(result, subject) }));
+    const consensus = subject
+      .filter((result) => !kept.has(result.task))
+      .map((result) => ({ ...result, needsChecking: needsChecking(result, subject), comparableAnswer: storedComparableConsensus(definition, result.task, result.answer) }));
     const retiresNow = retirement?.decision.retire ?? false;
     const routing = retiresNow || retiredByItsRule(status) ? { definition, kept: [...kept], owed: retiresNow || owedNewEffects(status) } : undefined;
     const judged = status.retired_at || retiresNow ? undefined : records.filter((record) => record.countsTowardRetirement).length;
@@ -526,18 +532,26 @@ export class AggregationService {
    */
   private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<Set<string>> {
     const rows = recomputed.flatMap(({ key, version, consensus }) =>
-      consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, workflow_version: version, ...result, against_plurality: pluralityStanding(result)?.against ?? false, needs_checking: result.needsChecking })),
+      consensus.map((result) => ({
+        workflow_id: key.workflowId,
+        subject_id: key.subjectId,
+        workflow_version: version,
+        ...result,
+        comparable_answer: result.comparableAnswer,
+        against_plurality: pluralityStanding(result)?.against ?? false,
+        needs_checking: result.needsChecking,
+      })),
     );
     if (!rows.length) return new Set();
     const written: { workflow_id: string; subject_id: string }[] = await manager.query(
-      `INSERT INTO consensus AS c (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, against_plurality, needs_checking, computed_at)
-       SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, r.against_plurality, r.needs_checking, clock_timestamp()
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb, against_plurality boolean, needs_checking boolean)
-       ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, agreement = EXCLUDED.agreement,
+      `INSERT INTO consensus AS c (workflow_id, subject_id, task, workflow_version, answer, comparable_answer, agreement, votes, algorithm, parameters, result, against_plurality, needs_checking, computed_at)
+       SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.comparable_answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, r.against_plurality, r.needs_checking, clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, comparable_answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb, against_plurality boolean, needs_checking boolean)
+       ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, comparable_answer = EXCLUDED.comparable_answer, agreement = EXCLUDED.agreement,
          votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, against_plurality = EXCLUDED.against_plurality, needs_checking = EXCLUDED.needs_checking,
          computed_at = EXCLUDED.computed_at
-       WHERE (c.workflow_version, c.answer, c.agreement, c.votes, c.algorithm, c.parameters, c.result, c.against_plurality, c.needs_checking)
-         IS DISTINCT FROM (EXCLUDED.workflow_version, EXCLUDED.answer, EXCLUDED.agreement, EXCLUDED.votes, EXCLUDED.algorithm, EXCLUDED.parameters, EXCLUDED.result, EXCLUDED.against_plurality, EXCLUDED.needs_checking)
+       WHERE (c.workflow_version, c.answer, c.comparable_answer, c.agreement, c.votes, c.algorithm, c.parameters, c.result, c.against_plurality, c.needs_checking)
+         IS DISTINCT FROM (EXCLUDED.workflow_version, EXCLUDED.answer, EXCLUDED.comparable_answer, EXCLUDED.agreement, EXCLUDED.votes, EXCLUDED.algorithm, EXCLUDED.parameters, EXCLUDED.result, EXCLUDED.against_plurality, EXCLUDED.needs_checking)
        RETURNING c.workflow_id, c.subject_id`,
       [JSON.stringify(rows)],
     );

@@ -33,6 +33,8 @@ export class ConsensusReview {
   @Column({ type: 'jsonb' }) value!: unknown;
   /** For an approval, the consensus answer approved as the consensus stores it (`answer`): compared with it to tell that it changed since; null for a correction. */
   @Column({ type: 'text', nullable: true }) approvedConsensus!: string | null;
+  /** For an approval, the consensus's `comparableAnswer` then (null: `approvedConsensus` as it is): an approval's consensus changed when the consensus's is not this. */
+  @Column({ type: 'text', nullable: true }) approvedComparable!: string | null;
   /** The team member who reviewed it (a user's id, kept if their account goes). */
   @Column('uuid') reviewedBy!: string;
   /**

@@ -18,6 +18,11 @@ export class Consensus {
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   /** The leading answer as text, for flat exports; null on a tie or without votes. */
   @Column({ type: 'text', nullable: true }) answer!: string | null;
+  /**
+   * The answer written so that the same answer is the same text (`storedComparableConsensus` of @chorus/tasks, as the
+   * version that computed it defines the task): null when that is `answer` as it is, and for no answer.
+   */
+  @Column({ type: 'text', nullable: true }) comparableAnswer!: string | null;
   @Column({ type: 'jsonb' }) result!: Record<string, unknown>;
   @Column({ type: 'double precision', nullable: true }) agreement!: number | null;
   @Column({ type: 'int' }) votes!: number;

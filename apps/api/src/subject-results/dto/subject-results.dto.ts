@@ -114,6 +114,10 @@ const OWN_PARAMETERS = {
       .enum(['true', 'false'], 'must be false (only the subjects with a consensus not reviewed yet) or true (only those whose every consensus is reviewed)')
       .transform((value) => value === 'true')
       .optional(),
+    consensusChanged: z
+      .enum(['true', 'false'], 'must be true (only the subjects with an approval whose consensus changed since) or false (only those with an approval and none whose consensus changed)')
+      .transform((value) => value === 'true')
+      .optional(),
     limit: pageLimitSchema(100, 25),
     after: pageCursorSchema(SUBJECT_CURSOR, readCursor),
 };
@@ -146,7 +150,7 @@ const subjectResultsParameters = z
  * The query of `GET /workflows/:id/subject-results`: its own parameters, and a filter per `metadata.<key>` given a
  * value (`metadata`: the key and the value; one left empty filters nothing, as a form sends a field left blank).
  */
-export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, againstPlurality, reviewed, limit, after, ...filters }) => ({
+export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, againstPlurality, reviewed, consensusChanged, limit, after, ...filters }) => ({
   status,
   q,
   externalId,
@@ -154,6 +158,7 @@ export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ s
   needsChecking,
   againstPlurality,
   reviewed,
+  consensusChanged,
   limit,
   after,
   metadata: Object.fromEntries(Object.entries(filters).flatMap(([name, value]): [string, string][] => (value ? [[name.slice(METADATA_PARAMETER.length), String(value)]] : []))),

@@ -46,13 +46,15 @@ interface Filters {
   againstPlurality: boolean;
   /** Only the subjects with a consensus nobody reviewed yet. */
   notReviewed: boolean;
+  /** Only the subjects with an approval whose consensus changed since. */
+  consensusChanged: boolean;
 }
 
 /** The lab's order: the researchers' own ids (a museum's PC-0001 … PC-0300), which its list is searched by too. */
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&againstPlurality=true&reviewed=false`, as the API
+ * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&againstPlurality=true&reviewed=false&consensusChanged=true`, as the API
  * names them), so that Back from a subject comes back to the same list.
  */
 function filtersInAddress(): Filters {
@@ -70,6 +72,7 @@ function filtersInAddress(): Filters {
     needsChecking: query.get('needsChecking') === 'true',
     againstPlurality: query.get('againstPlurality') === 'true',
     notReviewed: query.get('reviewed') === 'false',
+    consensusChanged: query.get('consensusChanged') === 'true',
   };
 }
 
@@ -184,6 +187,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
         needsChecking: filters.needsChecking,
         againstPlurality: filters.againstPlurality,
         reviewed: filters.notReviewed ? false : undefined,
+        consensusChanged: filters.consensusChanged || undefined,
         limit: PAGE_SIZE,
         after,
       });
@@ -229,6 +233,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
       ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
       ...(applied.againstPlurality ? { againstPlurality: 'true' } : {}),
       ...(applied.notReviewed ? { reviewed: 'false' } : {}),
+      ...(applied.consensusChanged ? { consensusChanged: 'true' } : {}),
     };
     window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
     setFilters(applied);
@@ -294,6 +299,13 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           checked={draft.notReviewed}
           onChange={(event) => setDraft({ ...draft, notReviewed: event.target.checked })}
         />
+        <CheckboxField
+          id="lab-results-consensus-changed"
+          label={t('lab.results.onlyConsensusChanged')}
+          hint={t('lab.results.onlyConsensusChangedHint')}
+          checked={draft.consensusChanged}
+          onChange={(event) => setDraft({ ...draft, consensusChanged: event.target.checked })}
+        />
         <button type="submit" className="button button-primary">
           {t('lab.results.apply')}
         </button>
@@ -313,6 +325,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
             {filters.againstPlurality && t('lab.results.captionAgainstMostVotes')}
             {filters.notReviewed && t('lab.results.captionNotReviewed')}
+            {filters.consensusChanged && t('lab.results.captionConsensusChanged')}
             {metadataFilterOf(filters) && t('lab.results.captionMetadata', { key: filters.metadataKey, value: filters.metadataValue })}
             {t(`lab.results.captionOrder.${filters.sort}`, { key: filters.sortKey })}
           </caption>
