@@ -453,13 +453,16 @@ const OTHER_FOLDER = /[/\\]/;
 /** The page's own file and its compressed copies, in any case (a disk that ignores case would send it raw). */
 const PAGE_FILE = /^index\.html/i;
 
+/** The request is a browser's navigation, which takes a page (`Accept: text/html`), not a script's or a crawler's. */
+const asksForPage = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
+
 /**
  * The files beside the page (the top level of the build only), whichever build is on the disk when asked for. A name
  * without a dot is a route of the classifier (/sign-in, /lab), answered with the page (`page`) without looking at the
  * disk (a look shares libuv's threadpool with password hashing); so is the page's own file (only `page` sends it, with
- * its policy). Any other name is looked for: one not there, a dotfile, or one naming another folder (`/` or `\` decoded;
- * NUL is refused before routing, `refuseNulInAddress`), is the 404 problem, as is a file gone between the look and the
- * send (a rebuild emptying the folder).
+ * its policy). Any other name is looked for: a dotfile, or one naming another folder (`/` or `\` decoded; NUL is
+ * refused before routing, `refuseNulInAddress`), is the 404 problem, as is a file gone between the look and the send (a
+ * rebuild emptying the folder); one not there is the page to a browser's navigation (`asksForPage`), else the problem.
  */
 async function servedRootFiles(scope: FastifyInstance, { root, page }: { root: string; page: (reply: FastifyReply) => FastifyReply }): Promise<void> {
   const missing = (reply: FastifyReply) => noSuchFile(reply, 'No such file.');
@@ -475,8 +478,11 @@ async function servedRootFiles(scope: FastifyInstance, { root, page }: { root: s
     const { name } = request.params;
     if (OTHER_FOLDER.test(name)) return missing(reply);
     if (!name.includes('.') || PAGE_FILE.test(name)) return page(reply);
-    if (FILE_NAME.test(name) && (await isFile(join(root, name)))) return reply.sendFile(name, root);
-    return missing(reply);
+    if (!FILE_NAME.test(name)) return missing(reply);
+    if (await isFile(join(root, name))) return reply.sendFile(name, root);
+    // A name mistyped into a browser's address bar (`/projects.html`) gets the classifier, which says it has no such
+    // page, as any other unknown address does; a crawler or a script asking for a file gets the 404 problem.
+    return asksForPage(request) ? page(reply) : missing(reply);
   });
 }
 

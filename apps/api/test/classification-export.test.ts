@@ -531,7 +531,7 @@ describe('raw classifications export', () => {
     const every = [
       ...(await timesOf('classifications', ['created_at', 'updated_at', 'started_at', 'finished_at'])),
       ...(await timesOf('consensus', ['retired_at', 'updated_at'])),
-      ...(await timesOf('subject-reports', ['first_reported_at', 'reported_at', 'updated_at', 'retired_at'])),
+      ...(await timesOf('subject-reports', ['reported_at', 'updated_at', 'retired_at', 'last_reported_at'])),
     ];
     expect(every.length).toBeGreaterThanOrEqual(6);
     expect(every.filter(([, value]) => !MILLISECONDS_UTC.test(String(value)))).toEqual([]);

@@ -170,6 +170,10 @@ describe('the files beside the page', () => {
     rmSync(join(dir, 'robots.txt.br'));
     expect((await ask('/crawlers.txt')).body).toBe(robots);
     expect(isMissing(await ask('/robots.txt', { 'accept-encoding': 'gzip, br' }))).toBe(true);
+    // Typed into a browser's address bar, a name not there gets the classifier, which says it has no such page.
+    const navigation = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    expect(isPage(await ask('/robots.txt', navigation))).toBe(true);
+    expect(isMissing(await ask('/.env', navigation))).toBe(true);
   });
 
   it('answers a name without a dot with the page, never a file of that name: a route of the classifier, not looked for on the disk', async () => {

@@ -59,7 +59,7 @@ describe('reporting a subject', () => {
     const told = async () => {
       const [listed] = (await stack.client.reportedSubjects(workflowId)).subjects;
       const [row] = await reportDownload(workflowId);
-      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: [row?.first_reported_at, row?.reported_at] };
+      return { first: listed?.firstReportedAt, last: listed?.lastReportedAt, noted: listed?.notes[0]?.reportedAt, downloaded: [row?.reported_at, row?.last_reported_at] };
     };
     const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
     expect(again).toEqual({ ...first, reason: 'other', note: 'second thoughts', reportedAt: expect.any(String), replayed: true });
@@ -369,7 +369,7 @@ describe("a workflow's reported subjects", () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,first_reported_at,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note');
+    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason,dismissed_at,dismissed_by,dismissal_note,last_reported_at');
     expect(row).toMatch(new RegExp(`${subjectIds[0]},v0,reporter-[0-9a-f]{20},other,"Says ""hello"", twice",`));
     expect(row).not.toContain(volunteer.email);
     expect(row).not.toContain(volunteer.id);

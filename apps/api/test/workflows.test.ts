@@ -270,6 +270,16 @@ describe('workflow versions', () => {
     expect((await stack.client.updateWorkflow(routing.id, routedOn)).warnings?.map((warning) => warning.pointer)).toEqual(['/effects/0/addToSubjectSet']);
   });
 
+  it('read a set id stored in capitals (saved before the schema lowercased ids) as naming that set', async () => {
+    const project = await stack.client.createProject({ title: `Capital routing ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [first, later] = await Promise.all(['First stage', 'Later stage'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const old = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Old', subjectSetIds: [first!.id] });
+    const effects = JSON.stringify([{ when: { task: 'T0' }, addToSubjectSet: later!.id.toUpperCase() }]);
+    await stack.db.query(`UPDATE workflow_versions SET definition = jsonb_set(definition, '{effects}', $2::jsonb) WHERE workflow_id = $1`, [old.id, effects]);
+    const { subjectSets } = await stack.client.subjectSets(project.id);
+    expect(subjectSets.map((set) => [set.name, set.routedBy.map((workflow) => workflow.name)])).toEqual([['First stage', []], ['Later stage', ['Old']]]);
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };

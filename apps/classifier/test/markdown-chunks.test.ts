@@ -75,6 +75,9 @@ it('shows plain, whatever the device, a chunk of the shapes the parser is slow o
   expect(kinds(`${'> - '.repeat(16)}x\n\n`.repeat(200))).toEqual(['plain', 'plain', 'plain']);
   expect(kinds('a\n=\n\n'.repeat(2000))).toEqual(['plain', 'plain']);
   expect(kinds(`${'a\n=\n'.repeat(250)}\n`.repeat(8))).toEqual(['plain', 'plain']);
+  // Written on Windows, as a researcher's pasted guide may be: the same shapes, the same decision.
+  expect(new Set(kinds('a\r\n=\r\n\r\n'.repeat(2000)))).toEqual(new Set(['plain']));
+  expect(new Set(kinds(`${'> - '.repeat(16)}x\r\n\r\n`.repeat(200)))).toEqual(new Set(['plain']));
   // Then a guide goes on as Markdown: the decision is a chunk's.
   expect(kinds(`${'> - '.repeat(5)}x\n\n${paragraph(4990)}\n- guide\n`)).toEqual(['plain', 'markdown']);
   // What guides have: a few containers deep, some setext headings, horizontal rules after a blank line.

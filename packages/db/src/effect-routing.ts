@@ -14,9 +14,9 @@ import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet, touchRoutedRo
  */
 export const effectAddsTo = (definition: string, setId: string) =>
   // Compared as text, not cast to uuid: a malformed id stored in one definition names no set, failing no query over
-  // the whole project. The schema keeps ids lowercase, as a uuid is written as text.
+  // the whole project. The schema keeps ids lowercase; `lower` for definitions saved before it did (a cast ignored case).
   `EXISTS (SELECT 1 FROM jsonb_array_elements(${definition} -> 'effects') effect
-    WHERE (effect ->> 'addToSubjectSet') = (${setId})::text)`;
+    WHERE lower(effect ->> 'addToSubjectSet') = (${setId})::text)`;
 
 /**
  * The workflow `w` (SQL of its alias) is not finished: it serves its sets and routes by its effects, now or once opened

@@ -61,7 +61,7 @@ const NOTES_SHOWN = 5;
 
 /**
  * Each comment reported in project $1 (`g`, its comment `c`): how many reports, how many nobody dismissed, the first
- * (which a report opened again does not move) and the last (which it does).
+ * (which a report made again, open or opened again, does not move) and the last (which it does).
  */
 const REPORTED = `(SELECT r.comment_id, count(*)::int AS reports, count(*) FILTER (WHERE r.dismissed_at IS NULL)::int AS open_reports,
     min(r.created_at) AS first_reported_at, max(r.reported_at) AS last_reported_at

@@ -286,7 +286,7 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
   support:
     "only for a multiple choice or tagging task: each choice (a tag: as tags[].tag in _result has it) that volunteers picked (ticked; a tag: proposed or agreed with) and the share of the volunteers who answered the task that did, as choice=share joined with ';' (horse=1;cat=0.75; split each at its last =, as a tag may hold one), the largest share first, then in the choices' code-point order (uppercase before lowercase), shares rounded to 4 places; empty when nobody picked any (or nobody answered)",
   reviewed:
-    "a review of the task's consensus by a researcher or a reviewer (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it was then) or corrected (their own answer); empty when not reviewed. An approval stays approved when later votes or a re-aggregation change the consensus: an approved row whose _reviewed_answer is not the same answer as its _answer had its consensus change since (compared by content, not text: the same choices, tags or marks in another order, or a form's fields in another order, are the same answer)",
+    "a review of the task's consensus by a researcher or a reviewer (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it was then) or corrected (their own answer); empty when not reviewed. An approval stays approved when later votes or a re-aggregation change the consensus: _consensus_changed says whether it did",
   reviewed_answer:
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
   needs_checking:

@@ -167,7 +167,7 @@ const setextHeadings = (lines: readonly string[]) => lines.filter((line, index) 
  * `MOST_SETEXT_HEADINGS`), to be shown plain: decided from the text alone, the same on every device.
  */
 function slowToRender(text: string): boolean {
-  const lines = text.split('\n');
+  const lines = text.split(/\r?\n/);
   return lines.some((line) => containersOf(line).count > MOST_NESTED_CONTAINERS) || setextHeadings(lines) > MOST_SETEXT_HEADINGS;
 }
 

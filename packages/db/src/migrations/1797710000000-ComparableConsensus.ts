@@ -100,11 +100,12 @@ export class ComparableConsensus1797710000000 implements MigrationInterface {
     await queryRunner.query('ALTER TABLE "consensus" ADD COLUMN IF NOT EXISTS "comparable_answer" text');
     await queryRunner.query('ALTER TABLE "consensus_reviews" ADD COLUMN IF NOT EXISTS "approved_comparable" text');
     const definitions = new Map<string, Promise<Tasks | undefined>>();
-    await fill(queryRunner, definitions, 'consensus', 'comparable_answer', `SELECT c.workflow_id, c.subject_id, c.task, c.answer, c.workflow_version AS version FROM consensus c WHERE c.answer IS NOT NULL AND`);
+    await fill(queryRunner, definitions, 'consensus', 'answer', 'comparable_answer', `SELECT c.workflow_id, c.subject_id, c.task, c.answer, c.workflow_version AS version FROM consensus c WHERE c.answer IS NOT NULL AND`);
     await fill(
       queryRunner,
       definitions,
       'consensus_reviews',
+      'approved_consensus',
       'approved_comparable',
       `SELECT r.workflow_id, r.subject_id, r.task, r.approved_consensus AS answer, coalesce(c.workflow_version, w.version) AS version
        FROM consensus_reviews r JOIN workflows w ON w.id = r.workflow_id
@@ -121,9 +122,10 @@ export class ComparableConsensus1797710000000 implements MigrationInterface {
 
 /**
  * Sets `column` of `table` (`r`'s, or `c`'s for consensus) to the comparable form of the answers `select` reads (ending
- * in `AND`, before the page's key condition), a batch at a time in key order; rows already right are left alone.
+ * in `AND`, before the page's key condition), a batch at a time in key order; rows already right are left alone, and so
+ * are rows whose answer (`answerColumn`) changed since it was read (a worker or an approval meanwhile wrote its form).
  */
-async function fill(queryRunner: QueryRunner, definitions: Map<string, Promise<Tasks | undefined>>, table: string, column: string, select: string): Promise<void> {
+async function fill(queryRunner: QueryRunner, definitions: Map<string, Promise<Tasks | undefined>>, table: string, answerColumn: string, column: string, select: string): Promise<void> {
   /** The tasks of a workflow version, each read once. */
   const tasksOf = (workflowId: string, version: number) => {
     const key = `${workflowId}:${version}`;
@@ -144,9 +146,10 @@ async function fill(queryRunner: QueryRunner, definitions: Map<string, Promise<T
     const comparable: (string | null)[] = [];
     for (const row of rows) comparable.push(storedComparable(await tasksOf(row.workflow_id, row.version), row.task, row.answer));
     await queryRunner.query(
-      `UPDATE ${table} t SET ${column} = f.comparable FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS f(workflow_id, subject_id, task, comparable)
-       WHERE t.workflow_id = f.workflow_id AND t.subject_id = f.subject_id AND t.task = f.task AND t.${column} IS DISTINCT FROM f.comparable`,
-      [rows.map((row) => row.workflow_id), rows.map((row) => row.subject_id), rows.map((row) => row.task), comparable],
+      `UPDATE ${table} t SET ${column} = f.comparable FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS f(workflow_id, subject_id, task, comparable, answer)
+       WHERE t.workflow_id = f.workflow_id AND t.subject_id = f.subject_id AND t.task = f.task AND t.${column} IS DISTINCT FROM f.comparable
+         AND t.${answerColumn} = f.answer`,
+      [rows.map((row) => row.workflow_id), rows.map((row) => row.subject_id), rows.map((row) => row.task), comparable, rows.map((row) => row.answer)],
     );
     const last = rows.at(-1)!;
     after = [last.workflow_id, last.subject_id, last.task];
