@@ -7,6 +7,7 @@ import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ProblemException } from '../common/problem';
+import { isoTimeSql } from '../common/sql';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { DownloadName } from './download-names';
 import { type DownloadForm, type FlatRecord, contentTypes, serializer } from './export-format';
@@ -79,7 +80,7 @@ export const NEXT_SINCE_HEADER = 'Chorus-Next-Since';
  * starts after it), so its rows are stamped at or after this moment. Reading other sessions' `xact_start` needs the
  * same database role as the API and the worker, or `pg_read_all_stats` (README, Operations).
  */
-const NEXT_SINCE = `SELECT to_char(date_trunc('milliseconds', least(now(), min(a.xact_start))) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS next_since
+const NEXT_SINCE = `SELECT ${isoTimeSql("date_trunc('milliseconds', least(now(), min(a.xact_start)))")} AS next_since
   FROM pg_stat_activity a WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid()`;
 
 /** When a refused download may ask again: most end within seconds, and a refusal costs nothing. */

@@ -1,4 +1,5 @@
 import { UNLINKED, isTakenDownSql, isUnlinked, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from '@chorus/db';
+import { isoTimeSql } from '../common/sql';
 
 /**
  * Who retired the hot row `st`'s subject by hand, as columns `retired_by` (their user id) and `retired_by_role` (their
@@ -50,7 +51,7 @@ export const inTakenDownSql = (subject: string) => `${subject} IN (SELECT td.sub
  */
 export const retirementKeptSql = (st: string, workflow: string) =>
   `jsonb_strip_nulls(jsonb_build_object('reason', ${st}.retirement_reason,
-    'at', to_char(${st}.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'at', ${isoTimeSql(`${st}.retired_at`)},
     'note', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'reason' END,
     'takenDown', CASE WHEN ${st}.retirement_reason = 'manual' AND ${st}.retirement_detail->>'takenDown' = 'true' THEN true END,
     'takenDownIn', CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'takenDownIn' END,
