@@ -5,6 +5,8 @@ import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { heldAbove, indexesOf, type PlanNode, planOf } from '../../../test/support/plans';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { childrenNamed, parseXml, type XmlElement } from '../../../test/support/xml';
+import { xmlText } from '../src/common/xml-text';
 import { TRANSCRIPTION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
@@ -51,6 +53,22 @@ const pagesOf = (text: string) => {
     text: (index < pages.length - 1 ? lines.slice(0, -1) : lines).map((line) => (line.startsWith('\\') ? line.slice(1) : line)).join('\n'),
   }));
 };
+
+/**
+ * The TEI download's pages, read from its XML (which must be well-formed): each `<pb>`'s n and facs, and the `<ab>`
+ * after it as text, each `<lb/>` a line break and a `<gap>` as `[gap <reason>]`.
+ */
+const teiPagesOf = (tei: XmlElement) => {
+  const [body] = childrenNamed(childrenNamed(tei, 'text')[0]!, 'body');
+  const blocks = body!.children.filter((child): child is XmlElement => typeof child !== 'string');
+  expect(blocks.map((block) => block.name)).toEqual(blocks.map((_, index) => (index % 2 ? 'ab' : 'pb')));
+  const lineOf = (child: XmlElement | string) => (typeof child === 'string' ? child : child.name === 'lb' ? '\n' : `[${child.name} ${child.attributes.reason}]`);
+  return blocks.flatMap((pb, index) => (index % 2 ? [] : [{ ...pb.attributes, text: blocks[index + 1]!.children.map(lineOf).join('') }]));
+};
+
+/** The TEI header's text at `path` (element names, each the first of its name). */
+const headerText = (tei: XmlElement, ...path: string[]) =>
+  path.reduce((element, name) => childrenNamed(element, name)[0]!, childrenNamed(tei, 'teiHeader')[0]!).children.filter((child) => typeof child === 'string').join('');
 
 /** A download of this stack's, with the headers sent (`token`: a session's, an API key's, or none). */
 const fetched = (path: string, token?: string) => fetch(`${stack.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -177,6 +195,34 @@ describe('the transcriptions download', () => {
     expect(((await response.json()) as { items: { target: string }[] }).items.map((item) => item.target)).toEqual([canvas('p2')]);
   });
 
+  it('writes a TEI P5 document, well-formed: a header naming the workflow, project and sets, then the text download’s pages in its order, a taken-down page a gap without its canvas', async () => {
+    const response = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=tei`, stack.client.token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/tei+xml; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="transcriptions-t0-transcribe-the-letter-${workflowId}-\\d{8}T\\d{6}Z\\.tei\\.xml"`));
+    const document = await response.text();
+    expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">')).toBe(true);
+    const tei = parseXml(document);
+    expect(tei.children.filter((child) => typeof child !== 'string').map((child) => (child as XmlElement).name)).toEqual(['teiHeader', 'text']);
+    expect(headerText(tei, 'fileDesc', 'titleStmt', 'title')).toBe('Consensus transcriptions of task T0, workflow “Transcribe the letter”');
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'titleStmt')[0]!, 'title')[1]).toMatchObject({ attributes: { type: 'sub' }, children: [expect.stringMatching(/^Project “Letters [0-9a-f]{8}”$/)] });
+    expect(headerText(tei, 'fileDesc', 'publicationStmt', 'p')).toMatch(/^Produced by Chorus on , from the consensus/);
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'publicationStmt')[0]!, 'p')[0]!.children[1]).toMatchObject({ name: 'date', attributes: { when: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) } });
+    const sources = childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'sourceDesc')[0]!;
+    expect(childrenNamed(sources, 'bibl').map((bibl) => [childrenNamed(bibl, 'title')[0]!.children, childrenNamed(bibl, 'idno')[0]!.attributes.type])).toEqual([[['Letter'], 'subject-set'], [['Loose pages'], 'subject-set']]);
+    // p10 is taken down (the test before): its page kept in its place, its text a gap and its canvas withheld.
+    expect(teiPagesOf(tei)).toEqual([
+      { n: canvas('p10'), text: '[gap withheld]' },
+      { n: canvas('p2'), facs: canvas('p2'), text: 'Yours ever,\nJohn' },
+      { n: canvas('p1'), facs: canvas('p1'), text: '[gap not-transcribed-yet]' },
+      { n: 'loose', text: 'A loose page' },
+      { n: 'folio-3', text: 'Folio 3' },
+    ]);
+    expect(document).not.toContain('Lyon');
+    // The text download's pages, in the same order.
+    expect(teiPagesOf(tei).map((page) => `=== ${page.n} ===`)).toEqual(pagesOf(await stack.client.transcriptions(workflowId, 'T0')).map((page) => page.heading));
+  });
+
   it('is for the workflow’s researchers only, as the consensus download', async () => {
     expect((await refusal(stack.anonymous.transcriptions(workflowId, 'T0')))?.status).toBe(401);
     const stranger = await newAccount(stack, 'Stranger');
@@ -225,7 +271,7 @@ describe('the transcriptions download', () => {
     };
     expect(await problemOf('T1')).toMatchObject({ status: 422, contentType: expect.stringMatching(/^application\/problem\+json/), errors: [{ pointer: '/query/task', message: 'is "T1", a single task, not a transcription; name one of its transcription tasks: T0' }] });
     expect(await problemOf('T9')).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/names no task of this workflow.*T0$/) }] });
-    expect(await problemOf('T0', 'pdf')).toMatchObject({ status: 422, errors: [{ pointer: '/query/format', message: expect.stringMatching(/^must be text .* or iiif/) }] });
+    expect(await problemOf('T0', 'pdf')).toMatchObject({ status: 422, errors: [{ pointer: '/query/format', message: expect.stringMatching(/^must be text .*, iiif .* or tei/) }] });
     expect((await problemOf('T0', 'IIIF')).status).toBe(200);
     expect(await problemOf('T0', 'text', { since: '2026-12-01' })).toMatchObject({ status: 422, errors: [{ pointer: '/query/since' }] });
     const missing = await refusal(stack.client.transcriptions(workflowId, ''));
@@ -277,6 +323,49 @@ describe("the text download's markers", () => {
       { heading: '=== blank ===', text: '[blank: the consensus is that there is no text]' },
       { heading: '=== waiting ===', text: '[not transcribed yet]' },
     ]);
+    // The TEI download says the same with a gap each, a blank page an empty <ab/>.
+    expect(teiPagesOf(parseXml(await stack.client.transcriptions(id, 'T0', 'tei')))).toEqual([
+      { n: 'away', text: '[gap not-reached]' },
+      { n: 'blank', text: '' },
+      { n: 'waiting', text: '[gap not-transcribed-yet]' },
+    ]);
+  });
+});
+
+describe('the TEI download', () => {
+  it('is read by a check of well-formedness that refuses what XML 1.0 does', () => {
+    expect(parseXml('<?xml version="1.0" encoding="UTF-8"?>\n<a b="1 &amp; 2"><c/>x &lt; y<d>&#x1F600;</d></a>\n')).toEqual({ name: 'a', attributes: { b: '1 & 2' }, children: [{ name: 'c', attributes: {}, children: [] }, 'x < y', { name: 'd', attributes: {}, children: ['😀'] }] });
+    for (const bad of ['<a>Tom & Jerry</a>', '<a>1 < 2</a>', '<a b="<"/>', '<a b=1/>', '<a b="1" b="2"/>', '<a><b></a></b>', '<a>', '<a/><b/>', 'x<a/>', '<a>\u0007</a>', '<a>\ufffe</a>', '<a>]]></a>', '<a></b>']) {
+      expect(() => parseXml(bad)).toThrow();
+    }
+  });
+
+  it('escapes every text and name (< and & among them), writes each character XML 1.0 forbids as U+FFFD, and breaks lines where the text download does', async () => {
+    const setName = 'Set "A" & <B>';
+    const { projectId, sets } = await projectWithSets("Tom & <Jerry>'s", [setName]);
+    const ids = await textSubjects(sets[setName]!, ['a<b & "c"\nverso', 'bell']);
+    const image = 'https://images.example.org/scan.jpg?page=2&size=full';
+    const { subjectIds: [scan] } = await stack.client.addSubjects(sets[setName]!, [{ externalId: 'scan', locations: [{ type: 'text', text: 'Caption' }, { type: 'image', url: image }] }]);
+    const id = await transcribing(projectId, [sets[setName]!]);
+    await stack.client.reviewConsensus(id, scan!, 'T0', 'Scanned');
+    await stack.client.reviewConsensus(id, ids['a<b & "c"\nverso']!, 'T0', '<b>Tom & Jerry</b> &amp; ]]> \'\nline two\r\nthree\u2028four\vfive');
+    await stack.client.reviewConsensus(id, ids.bell!, 'T0', 'ring\u0007 the\u0001 bell\u001b[0m\ufffe\ttab');
+    const document = await stack.client.transcriptions(id, 'T0', 'tei');
+    expect(document).toContain('&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; &amp;amp; ]]&gt;');
+    expect(document).not.toMatch(/[\u0001\u0007\u001b\ufffe]/);
+    const tei = parseXml(document);
+    expect(headerText(tei, 'fileDesc', 'titleStmt', 'title')).toBe('Consensus transcriptions of task T0, workflow “Type”');
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'titleStmt')[0]!, 'title')[1]!.children.join('')).toMatch(/^Project “Tom & <Jerry>'s [0-9a-f]{8}”$/);
+    expect(headerText(tei, 'fileDesc', 'sourceDesc', 'bibl', 'title')).toBe(setName);
+    expect(teiPagesOf(tei)).toEqual([
+      { n: 'a<b & "c" verso', text: "<b>Tom & Jerry</b> &amp; ]]> '\nline two\nthree\nfour\nfive" },
+      { n: 'bell', text: 'ring\ufffd the\ufffd bell\ufffd[0m\ufffd\ttab' },
+      // Not a canvas: its first image's URL, & escaped in the attribute.
+      { n: 'scan', facs: image, text: 'Scanned' },
+    ]);
+    expect(document).toContain('facs="https://images.example.org/scan.jpg?page=2&amp;size=full"');
+    // What no stored text can hold (Postgres refuses U+0000 and half a surrogate pair), the escaper replaces too.
+    expect(xmlText('a\u0000b\ud800c\udc00d\ud83d\ude00 e\u0085')).toBe('a\ufffdb\ufffdc\ufffdd\ud83d\ude00 e\u0085');
   });
 });
 
