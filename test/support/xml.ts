@@ -1,4 +1,4 @@
-/** An XML element as `parseXml` reads it: its name, its attributes (references resolved) and its children, text resolved too. */
+/** An XML element as `parseXml` reads it: its name, its attributes (normalised, references resolved) and its children, text resolved too. */
 export interface XmlElement {
   name: string;
   attributes: Record<string, string>;
@@ -16,14 +16,23 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** A character XML 1.0 allows in no document (its `Char` production's complement). */
 const NOT_A_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 
-/** Text or an attribute's value with its references resolved; an `&` that begins none is not well-formed. */
+/**
+ * Text or an attribute's value with its references resolved; an `&` that begins none is not well-formed, nor a
+ * reference to a character XML does not allow (`&#1;` no more than the character itself).
+ */
 function resolved(raw: string, where: string): string {
   if (raw.replace(REFERENCE, '').includes('&')) throw new Error(`an & that begins no reference in ${where}: ${JSON.stringify(raw.slice(0, 80))}`);
   return raw.replace(REFERENCE, (reference) => {
     if (reference[1] !== '#') return ENTITIES[reference.slice(1, -1)]!;
-    return String.fromCodePoint(reference[2] === 'x' ? Number.parseInt(reference.slice(3, -1), 16) : Number.parseInt(reference.slice(2, -1), 10));
+    const codePoint = reference[2] === 'x' ? Number.parseInt(reference.slice(3, -1), 16) : Number.parseInt(reference.slice(2, -1), 10);
+    const character = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
+    if (!character || NOT_A_CHAR.test(character)) throw new Error(`${reference} in ${where} refers to a character XML does not allow`);
+    return character;
   });
 }
+
+/** An attribute's value as a reader gives it: each tab, line feed and carriage return written as it is a space (XML 1.0, 3.3.3), then its references resolved. */
+const attributeValue = (raw: string, where: string) => resolved(raw.replace(/[\t\n\r]/g, ' '), where);
 
 /**
  * The root element of an XML document, or an error saying where it is not well-formed: a small checker of XML 1.0's
@@ -36,7 +45,8 @@ export function parseXml(document: string): XmlElement {
   if (forbidden) throw new Error(`a character XML does not allow, U+${forbidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, at ${forbidden.index}`);
   const top: XmlElement = { name: '', attributes: {}, children: [] };
   const open = [top];
-  let rest = document.replace(/^<\?xml version="1\.0"(?: encoding="UTF-8")?\?>/, '');
+  // A reader's first step (XML 1.0, 2.11): each line break, \r\n or a lone \r, a line feed.
+  let rest = document.replace(/^<\?xml version="1\.0"(?: encoding="UTF-8")?\?>/, '').replace(/\r\n?/g, '\n');
   while (rest) {
     const lt = rest.indexOf('<');
     const text = lt === -1 ? rest : rest.slice(0, lt);
@@ -58,7 +68,7 @@ export function parseXml(document: string): XmlElement {
     const attributes: Record<string, string> = {};
     for (const [, attribute, double, single] of attributeText.matchAll(ATTRIBUTE)) {
       if (Object.hasOwn(attributes, attribute!)) throw new Error(`${attribute} twice in <${name}>`);
-      attributes[attribute!] = resolved(double ?? single ?? '', `${name}'s ${attribute}`);
+      attributes[attribute!] = attributeValue(double ?? single ?? '', `${name}'s ${attribute}`);
     }
     if (open.length === 1 && top.children.length) throw new Error(`a second root element, <${name}>`);
     const element: XmlElement = { name, attributes, children: [] };

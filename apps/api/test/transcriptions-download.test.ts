@@ -6,7 +6,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { heldAbove, indexesOf, type PlanNode, planOf } from '../../../test/support/plans';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { childrenNamed, parseXml, type XmlElement } from '../../../test/support/xml';
-import { xmlText } from '../src/common/xml-text';
+import { xmlAttribute, xmlText } from '../src/common/xml-text';
 import { TRANSCRIPTION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
@@ -335,9 +335,26 @@ describe("the text download's markers", () => {
 describe('the TEI download', () => {
   it('is read by a check of well-formedness that refuses what XML 1.0 does', () => {
     expect(parseXml('<?xml version="1.0" encoding="UTF-8"?>\n<a b="1 &amp; 2"><c/>x &lt; y<d>&#x1F600;</d></a>\n')).toEqual({ name: 'a', attributes: { b: '1 & 2' }, children: [{ name: 'c', attributes: {}, children: [] }, 'x < y', { name: 'd', attributes: {}, children: ['😀'] }] });
-    for (const bad of ['<a>Tom & Jerry</a>', '<a>1 < 2</a>', '<a b="<"/>', '<a b=1/>', '<a b="1" b="2"/>', '<a><b></a></b>', '<a>', '<a/><b/>', 'x<a/>', '<a>\u0007</a>', '<a>\ufffe</a>', '<a>]]></a>', '<a></b>']) {
+    for (const bad of ['<a>Tom & Jerry</a>', '<a>1 < 2</a>', '<a b="<"/>', '<a b=1/>', '<a b="1" b="2"/>', '<a><b></a></b>', '<a>', '<a/><b/>', 'x<a/>', '<a>\u0007</a>', '<a>\ufffe</a>', '<a>]]></a>', '<a></b>', '<a>&#1;</a>', '<a>&#0;</a>', '<a>&#xFFFE;</a>', '<a b="&#x1;"/>', '<a>&#xD800;</a>', '<a>&#x110000;</a>']) {
       expect(() => parseXml(bad)).toThrow();
     }
+    // As a reader: each tab and line break written as it is in an attribute's value a space; one written as a reference kept.
+    expect(parseXml('<a b="1\t2\n3\r\n4&#9;5&#10;6&#13;"/>').attributes.b).toBe('1 2 3 4\t5\n6\r');
+  });
+
+  it('writes tab, line feed and carriage return in an attribute as references, so that a reader keeps them', () => {
+    const value = 'a\tb\nc\rd "q" & <e>';
+    expect(xmlAttribute(value)).toBe('a&#9;b&#10;c&#13;d &quot;q&quot; &amp; &lt;e&gt;');
+    expect(parseXml(`<a b="${xmlAttribute(value)}"/>`).attributes.b).toBe(value);
+  });
+
+  it('is well-formed for a workflow without a page or a linked set: its header and its body each say so', async () => {
+    const { projectId } = await projectWithSets('Empty', []);
+    const { id } = await stack.client.createWorkflow(projectId, { name: 'Nothing yet', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [] });
+    const tei = parseXml(await stack.client.transcriptions(id, 'T0', 'tei'));
+    expect(headerText(tei, 'fileDesc', 'sourceDesc', 'p')).toBe('No subject set is linked to the workflow.');
+    const [body] = childrenNamed(childrenNamed(tei, 'text')[0]!, 'body');
+    expect(body!.children.filter((child) => typeof child !== 'string')).toEqual([{ name: 'p', attributes: {}, children: ['The workflow has no subject.'] }]);
   });
 
   it('escapes every text and name (< and & among them), writes each character XML 1.0 forbids as U+FFFD, and breaks lines where the text download does', async () => {
@@ -345,9 +362,13 @@ describe('the TEI download', () => {
     const { projectId, sets } = await projectWithSets("Tom & <Jerry>'s", [setName]);
     const ids = await textSubjects(sets[setName]!, ['a<b & "c"\nverso', 'bell']);
     const image = 'https://images.example.org/scan.jpg?page=2&size=full';
-    const { subjectIds: [scan] } = await stack.client.addSubjects(sets[setName]!, [{ externalId: 'scan', locations: [{ type: 'text', text: 'Caption' }, { type: 'image', url: image }] }]);
+    const { subjectIds: [scan, spaced] } = await stack.client.addSubjects(sets[setName]!, [
+      { externalId: 'scan', locations: [{ type: 'text', text: 'Caption' }, { type: 'image', url: image }] },
+      { externalId: 'spaced', locations: [{ type: 'image', url: 'https://images.example.org/two pages/scan 2.jpg' }] },
+    ]);
     const id = await transcribing(projectId, [sets[setName]!]);
     await stack.client.reviewConsensus(id, scan!, 'T0', 'Scanned');
+    await stack.client.reviewConsensus(id, spaced!, 'T0', 'Spaced');
     await stack.client.reviewConsensus(id, ids['a<b & "c"\nverso']!, 'T0', '<b>Tom & Jerry</b> &amp; ]]> \'\nline two\r\nthree\u2028four\vfive');
     await stack.client.reviewConsensus(id, ids.bell!, 'T0', 'ring\u0007 the\u0001 bell\u001b[0m\ufffe\ttab');
     const document = await stack.client.transcriptions(id, 'T0', 'tei');
@@ -362,6 +383,8 @@ describe('the TEI download', () => {
       { n: 'bell', text: 'ring\ufffd the\ufffd bell\ufffd[0m\ufffd\ttab' },
       // Not a canvas: its first image's URL, & escaped in the attribute.
       { n: 'scan', facs: image, text: 'Scanned' },
+      // facs is a list of pointers split at whitespace: a URL's spaces percent-encoded, one pointer still.
+      { n: 'spaced', facs: 'https://images.example.org/two%20pages/scan%202.jpg', text: 'Spaced' },
     ]);
     expect(document).toContain('facs="https://images.example.org/scan.jpg?page=2&amp;size=full"');
     // What no stored text can hold (Postgres refuses U+0000 and half a surrogate pair), the escaper replaces too.
@@ -500,14 +523,34 @@ describe('the order of the pages, past the sets linked to the workflow', () => {
         );
       }
       await stack.db.query('ANALYZE subjects; ANALYZE subject_sets; ANALYZE subject_set_members; ANALYZE subject_workflow_status; ANALYZE effect_memberships');
-      const plan = await planOf(stack, TRANSCRIPTION_ROWS, [id, 'T0']);
-      // Sorted whole, every subject of the workflow was read and ordered before the first page went out; hashed, every
-      // membership was read first. The walks (`m`) read their sets' members in order, by the index.
-      expect([heldAbove(plan, 'st'), heldAbove(plan, 'm')]).toEqual([[], []]);
-      expect(new Set(indexesOf(plan, 'm'))).toEqual(new Set(['subject_set_members_order_idx']));
+      // The text and IIIF downloads' statement, and the TEI download's (with each page's facs).
+      for (const rows of new Set(Object.values(TRANSCRIPTION_ROWS))) {
+        const plan = await planOf(stack, rows, [id, 'T0']);
+        // Sorted whole, every subject of the workflow was read and ordered before the first page went out; hashed, every
+        // membership was read first. The walks (`m`) read their sets' members in order, by the index.
+        expect([heldAbove(plan, 'st'), heldAbove(plan, 'm')]).toEqual([[], []]);
+        expect(new Set(indexesOf(plan, 'm'))).toEqual(new Set(['subject_set_members_order_idx']));
+      }
     } finally {
       await stack.db.query('ROLLBACK');
     }
+  });
+});
+
+describe("the downloads' statements", () => {
+  it("read a subject's locations for the TEI download's facs alone: the text and IIIF downloads never give them", async () => {
+    /** The functions a statement's plan scans (`jsonb_array_elements` of a subject's locations, for its first image). */
+    const functionsOf = async (rows: string) => {
+      const scanned: string[] = [];
+      const walk = (node: PlanNode & { 'Function Name'?: string }) => {
+        if (node['Node Type'] === 'Function Scan') scanned.push(node['Function Name']!);
+        for (const input of node.Plans ?? []) walk(input);
+      };
+      walk((await planOf(stack, rows, [workflowId, 'T0'])).Plan);
+      return scanned;
+    };
+    expect([await functionsOf(TRANSCRIPTION_ROWS.text), await functionsOf(TRANSCRIPTION_ROWS.iiif)]).toEqual([[], []]);
+    expect(await functionsOf(TRANSCRIPTION_ROWS.tei)).toContain('jsonb_array_elements');
   });
 });
 

@@ -141,7 +141,8 @@ export const CONSENSUS_COLUMNS = {
 
 /**
  * The columns after every other but the metadata's (metadata=columns: as many as the subjects' keys), added later so
- * that the others keep their places for a reader that takes columns by position, each with what it holds.
+ * that the others keep their places for a reader that takes columns by position (the metadata's each move on by one:
+ * README says so), each with what it holds.
  */
 export const CONSENSUS_LAST_COLUMNS = {
   routing_decisions:

@@ -254,17 +254,18 @@ const madeByResearcherSql = (m: string) =>
 
 /**
  * The page of the workflow's ($1) subject `subject` (SQL of its id), joined as `page`: task $2's consensus and review
- * as the consensus download reads them; none for a subject without a hot row in the workflow. Read on its own (OFFSET
- * 0), by primary keys. `PAGE_COLUMNS` are what a row gives of it.
+ * as the consensus download reads them, and with `facs` its `FACS` (only the TEI download reads it: the others never
+ * read a subject's locations); none for a subject without a hot row in the workflow. Read on its own (OFFSET 0), by
+ * primary keys. `pageColumns` are what a row gives of it.
  */
-const pageOf = (subject: string) => `CROSS JOIN LATERAL (
+const pageOf = (subject: string, facs: boolean) => `CROSS JOIN LATERAL (
     SELECT task.*, ${hasTextSql("task.review->'value'", "task.consensus->>'answer'")} AS has_text FROM (
-      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas, ${FACS} AS facs,
+      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,${facs ? ` ${FACS} AS facs,` : ''}
              stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
       FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
       ${storedConsensusOf('st', { result: false, task: '$2::text' })}
       WHERE st.workflow_id = $1 AND st.subject_id = ${subject} OFFSET 0) task) page`;
-const PAGE_COLUMNS = `page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text, page.facs,
+const pageColumns = (facs: boolean) => `page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,${facs ? ' page.facs,' : ''}
          ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out`;
 
 /** A LIMIT of a null (every row) the planner cannot evaluate, so it plans for a tenth of the rows: an index's order, not a sort. */
@@ -291,8 +292,8 @@ const noEarlierSql = (sets: string, kept = 'true') =>
                WHERE earlier.subject_id = m.subject_id AND (es.ord, earlier.position) < (walked.ord, m.position) AND ${kept} OFFSET 0)`;
 
 /**
- * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
- * document order: by the subject's first membership, memberships a researcher made (`madeByResearcherSql`) in a set
+ * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them (and with
+ * `facs`, what it is a page of: `pageOf`), in document order: by the subject's first membership, memberships a researcher made (`madeByResearcherSql`) in a set
  * linked to the workflow first, then any other (routed, or in a set the workflow is not fed by), each by its set's age
  * (`set_order`) then the subject's position there; then by subject id; those in no set last. So a routing, or an upload
  * to a set the workflow is not fed by, moves no page; an upload to an older set linked to the workflow does (to that
@@ -308,21 +309,24 @@ const noEarlierSql = (sets: string, kept = 'true') =>
  * whole, the statement read and ordered every subject of the workflow before the first page: 15 s and more at a million
  * subjects (bench/README.md, "Transcriptions as documents at scale").
  */
-export const TRANSCRIPTION_ROWS = `
+const transcriptionRows = (facs: boolean) => `
   WITH ${SET_ORDER},
   linked AS MATERIALIZED (SELECT o.id, o.ord FROM set_order o JOIN workflow_subject_sets l ON l.subject_set_id = o.id WHERE l.workflow_id = $1)
-  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('linked', `${madeByResearcherSql('m')} AND ${noEarlierSql('linked', madeByResearcherSql('earlier'))}`)}
-   ${pageOf('member.subject_id')})
+  (SELECT ${pageColumns(facs)} FROM ${walkedMembers('linked', `${madeByResearcherSql('m')} AND ${noEarlierSql('linked', madeByResearcherSql('earlier'))}`)}
+   ${pageOf('member.subject_id', facs)})
   UNION ALL
-  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('set_order', `NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN linked l ON l.id = r.subject_set_id WHERE r.subject_id = m.subject_id AND ${madeByResearcherSql('r')} OFFSET 0)
+  (SELECT ${pageColumns(facs)} FROM ${walkedMembers('set_order', `NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN linked l ON l.id = r.subject_set_id WHERE r.subject_id = m.subject_id AND ${madeByResearcherSql('r')} OFFSET 0)
        AND ${noEarlierSql('set_order')}`)}
-   ${pageOf('member.subject_id')})
+   ${pageOf('member.subject_id', facs)})
   UNION ALL
-  (SELECT ${PAGE_COLUMNS} FROM (
+  (SELECT ${pageColumns(facs)} FROM (
      SELECT st.subject_id FROM subject_workflow_status st
      WHERE st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN set_order o ON o.id = r.subject_set_id WHERE r.subject_id = st.subject_id OFFSET 0)
      ORDER BY st.subject_id ${EVERY_ROW}) alone
-   ${pageOf('alone.subject_id')})`;
+   ${pageOf('alone.subject_id', facs)})`;
+
+/** `transcriptionRows` for each format: the TEI download's with each page's `facs`, the text and IIIF downloads' without. */
+export const TRANSCRIPTION_ROWS: Record<TranscriptionFormat, string> = { text: transcriptionRows(false), iiif: transcriptionRows(false), tei: transcriptionRows(true) };
 
 /**
  * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
@@ -583,7 +587,7 @@ export class ExportsService {
       const writers: Record<TranscriptionFormat, () => Transform> = { text: textWriter, iiif: () => iiifWriter({ id: address, label }), tei: () => teiWriter(tei!) };
       const { contentType, extension } = TRANSCRIPTION_FILES[format];
       return {
-        sql: TRANSCRIPTION_ROWS,
+        sql: TRANSCRIPTION_ROWS[format],
         parameters: [workflow.id, taskKey],
         toRecord: (row) => transcriptionPage(row, task),
         writer: writers[format],

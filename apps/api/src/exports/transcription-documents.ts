@@ -2,7 +2,7 @@ import { Transform } from 'node:stream';
 import { consensusOutcome } from '@chorus/consensus';
 import type { Task } from '@chorus/tasks';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
-import { xmlText } from '../common/xml-text';
+import { xmlAttribute, xmlText } from '../common/xml-text';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 
 /**
@@ -54,7 +54,7 @@ export const TRANSCRIPTIONS_IN_WORDS = [
   '',
   `format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation), its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId an http(s) URI, the canvas id) whose text is not empty, \`motivation\` supplementing, \`body\` a TextualBody (\`value\` the text, \`format\` text/plain), \`target\` the canvas id. Headers count what it holds: \`${IIIF_COUNT_HEADERS.annotations}\` the annotations; left out, \`${IIIF_COUNT_HEADERS.withoutText}\` canvases without a text (or a blank one), \`${IIIF_COUNT_HEADERS.notCanvas}\` subjects not from a IIIF manifest (no canvas to target), \`${IIIF_COUNT_HEADERS.takenDown}\` subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas). No viewer shows it by itself: host the file where the viewer can fetch it, add it to each canvas's \`annotations\` in the manifest (or a copy of it), and in Mirador add \`supplementing\` to \`annotations.filteredMotivations\` in its configuration (its default list leaves it out).`,
   '',
-  `format=tei: one TEI P5 XML document (application/tei+xml, a .tei.xml file), \`<TEI xmlns="http://www.tei-c.org/ns/1.0">\`: its \`<teiHeader>\` names the workflow and task (\`titleStmt\`'s title, the IIIF download's label) and the project (a \`<title type="sub">\`), says Chorus produced it and when (\`publicationStmt\`, a \`<date when>\`), and names the subject sets linked to the workflow, oldest first (\`sourceDesc\`, a \`<bibl>\` each with its \`<idno type="subject-set">\`); then \`<text><body>\` holds, per page in the text download's order, \`<pb n="<externalId, else subject id>" facs="<canvas id, else the subject's first image's URL>"/>\` (no facs for a text, nor while it is taken down) and an \`<ab>\` of the text's lines, each line break the text download writes \`\\n\` an \`<lb/>\`. A page without a text has, in its \`<ab>\`, \`<gap reason="${TEI_GAPS.notYet}"/>\`, \`<gap reason="${TEI_GAPS.notReached}"/>\` or \`<gap reason="${TEI_GAPS.takenDown}"/>\` where the text download writes its marker; a blank one (the consensus is that there is no text) an empty \`<ab/>\`. Every text and name is escaped (\`&\`, \`<\`, \`>\`, quotes), and each character XML 1.0 forbids (a control character but tab and line breaks, U+FFFE, U+FFFF, half a surrogate pair) is written U+FFFD, the replacement character.`,
+  `format=tei: one TEI P5 XML document (application/tei+xml, a .tei.xml file), \`<TEI xmlns="http://www.tei-c.org/ns/1.0">\`: its \`<teiHeader>\` names the workflow and task (\`titleStmt\`'s title, the IIIF download's label) and the project (a \`<title type="sub">\`), says Chorus produced it and when (\`publicationStmt\`, a \`<date when>\`), and names the subject sets linked to the workflow, oldest first (\`sourceDesc\`, a \`<bibl>\` each with its \`<idno type="subject-set">\`); then \`<text><body>\` holds, per page in the text download's order, \`<pb n="<externalId, else subject id>" facs="<canvas id, else the subject's first image's URL>"/>\` (its spaces, tabs and line breaks percent-encoded, \`%20\`, since TEI reads facs as a list split at whitespace; no facs for a text, nor while it is taken down) and an \`<ab>\` of the text's lines, each line break the text download writes \`\\n\` an \`<lb/>\`. A page without a text has, in its \`<ab>\`, \`<gap reason="${TEI_GAPS.notYet}"/>\`, \`<gap reason="${TEI_GAPS.notReached}"/>\` or \`<gap reason="${TEI_GAPS.takenDown}"/>\` where the text download writes its marker; a blank one (the consensus is that there is no text) an empty \`<ab/>\`. Every text and name is escaped (\`&\`, \`<\`, \`>\`, quotes), and each character XML 1.0 forbids (a control character but tab and line breaks, U+FFFE, U+FFFF, half a surrogate pair) is written U+FFFD, the replacement character.`,
   '',
   "Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus, without a format) opens it too, /consensus in its address changed to /transcriptions and &task=… added; a link that carries a format (csv, json, ndjson) is refused (422 naming format): drop its format=, or make one without.",
 ].join('\n');
@@ -75,8 +75,8 @@ export interface TranscriptionRow {
   has_text: boolean;
   /** Why the IIIF download leaves it out, or null for a canvas it annotates (`leftOutSql`). */
   left_out: LeftOut | null;
-  /** What the page is of (`facsSql`): its canvas's id, else its first image's URL; null for neither. */
-  facs: string | null;
+  /** Only the TEI download's (`FACS`): what the page is of, its canvas's id, else its first image's URL; null for neither. */
+  facs?: string | null;
 }
 
 /** A subject as a page of the document: its name, the text the task settles on, and why there is none. */
@@ -115,7 +115,7 @@ export function transcriptionPage(row: TranscriptionRow, task: Task): Transcript
     hasText: row.has_text,
     leftOut: row.left_out,
     outcome,
-    facs: row.taken_down ? null : row.facs,
+    facs: row.taken_down ? null : (row.facs ?? null),
   };
 }
 
@@ -254,9 +254,15 @@ function teiBlock(page: TranscriptionPage): string {
   return `<ab>${unixLines(page.text ?? '').split('\n').map(xmlText).join('<lb/>')}</ab>`;
 }
 
+/**
+ * A URL as one pointer of TEI's `facs`, a list its readers split at whitespace: each whitespace character XML knows
+ * percent-encoded (a space `%20`), as a URL writes it.
+ */
+const facsPointer = (url: string) => url.replace(/[ \t\n\r]/g, (space) => `%${space.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+
 /** A page of the TEI download: a page break naming it (and what it is of, `facs`, unless withheld), then its `<ab>`. */
 const teiPage = (page: TranscriptionPage) =>
-  `<pb n="${teiName(page.name)}"${page.facs ? ` facs="${xmlText(page.facs)}"` : ''}/>\n${teiBlock(page)}\n`;
+  `<pb n="${xmlAttribute(headingName(page.name))}"${page.facs ? ` facs="${xmlAttribute(facsPointer(page.facs))}"` : ''}/>\n${teiBlock(page)}\n`;
 
 /**
  * The TEI download: one TEI P5 document, its header (`teiHeader`), then a page break and an `<ab>` per page in the
