@@ -1,4 +1,4 @@
-// Transcriptions download benchmark: GET /workflows/:id/transcriptions?task=T0 (apps/api's TRANSCRIPTION_ROWS) through
+// Transcriptions download benchmark: GET /workflows/:id/transcriptions?task=T0 (apps/api's TRANSCRIPTION_ROWS.text) through
 // the API, on one workflow of SIZE subjects, each with a consensus transcription of task T0 (nine in ten; the tenth
 // not transcribed yet), in reading order: half uploaded to one linked set, half to a later one, each in its upload
 // order (not the subjects' ids'); one in a hundred uploaded to an older set the workflow is not fed by as well, one in
@@ -22,7 +22,7 @@ import pg from 'pg';
 import { scratchDatabase, startApi, stop, vacuumAnalyze } from './support.mjs';
 
 const require = createRequire(new URL('../apps/api/dist/main.js', import.meta.url));
-const { TRANSCRIPTION_ROWS } = require('./exports/exports.service.js');
+const { TRANSCRIPTION_ROWS: { text: TRANSCRIPTION_ROWS } } = require('./exports/exports.service.js');
 
 const args = process.argv.slice(2);
 const SIZE = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);

@@ -7,7 +7,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { planOf, sortsAbove } from '../../../test/support/plans';
 import { consensusRows } from '../src/exports/exports.service';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 let workflowId: string;
@@ -126,13 +126,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed',
+      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false,$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false,,$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
@@ -215,6 +215,36 @@ describe('consensus export', () => {
     expect(csvRows.map((row) => row[setsColumn]).sort()).toEqual([`${regular.id};${training.id}`, regular.id, training.id].sort());
   });
 
+  it('says what decided each routing of routed_into (routing_decisions, the last column): the answer and version, null where not recorded, empty for a subject not routed', async () => {
+    const { projectId, workflowId: id, idOf } = await yesNoWorkflow(stack, [{ externalId: 'routed' }, { externalId: 'stays' }], 1);
+    const [later, older] = [await stack.client.createSubjectSet(projectId, { name: 'Later' }), await stack.client.createSubjectSet(projectId, { name: 'Older' })];
+    const { definition } = await stack.client.getWorkflow(id);
+    await stack.client.updateWorkflow(id, { ...(definition as Parameters<typeof stack.client.updateWorkflow>[1]), effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later.id }, { when: { task: 'T0' }, addToSubjectSet: older.id }] });
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    for (const [name, value] of [['routed', 'yes'], ['stays', 'no']] as const) {
+      await volunteer.classify({ workflowId: id, workflowVersion: 2, subjectId: idOf[name]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE workflow_id = $1', [id])).rowCount === 3, 'the routings');
+    // A routing made before Chorus kept what decided it.
+    await stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE workflow_id = $1 AND subject_id = $2 AND subject_set_id = $3', [id, idOf.stays, older.id]);
+    const rows = Object.fromEntries((await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+    expect(rows.routed.routing_decisions).toEqual({
+      [later.id]: { version: 2, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
+      [older.id]: { version: 2, when: { task: 'T0' }, answer: 'yes', agreement: 1 },
+    });
+    expect([rows.stays.routed_into, rows.stays.routing_decisions]).toEqual([[older.id], { [older.id]: null }]);
+    // As the subject's results say.
+    expect((await stack.client.subjectResult(id, idOf.routed!)).routing!.map((route) => [route.subjectSetId, route.decidedBy])).toEqual(Object.entries(rows.routed.routing_decisions));
+    // In CSV the last cell, its JSON text; empty for a subject with no set routed into (and in externalId order the same).
+    const { header, rows: csv } = csvTable(await stack.client.consensus(id, 'csv'));
+    expect(header.at(-1)).toBe('routing_decisions');
+    expect(JSON.parse(csv.find((cells) => cells[1] === 'routed')!.at(-1)!)).toEqual(rows.routed.routing_decisions);
+    await stack.db.query('DELETE FROM effect_memberships WHERE workflow_id = $1 AND subject_id = $2', [id, idOf.stays]);
+    expect(csvTable(await stack.client.consensus(id, 'csv')).rows.find((cells) => cells[1] === 'stays')!.at(-1)).toBe('');
+    const sorted = await stack.client.consensus(id, 'ndjson', undefined, 'externalId');
+    expect(sorted.trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row.routing_decisions])).toEqual([['routed', rows.routed.routing_decisions], ['stays', null]]);
+  });
+
   it('gives a task the consensus path does not reach no answer, says so in <task>_reached, and keeps its votes in its result', async () => {
     const project = await stack.client.createProject({ title: `Branching export ${Date.now()}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
@@ -285,7 +315,7 @@ describe('consensus export', () => {
     expect(byName['not a letter']).toMatchObject({ T0_answer: 'no', T1_votes: 0, T1_needs_checking: false });
     expect(byName['a letter']).toMatchObject({ T0_answer: 'yes', T1_answer: letter, T1_needs_checking: false });
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
-    expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed$/);
+    expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     // The results list it among those that need checking, and say so of its T1.
     const { subjects } = await stack.client.subjectResults(id, { needsChecking: true });
     expect(subjects.map((subject) => subject.externalId)).toEqual(['split']);
@@ -313,7 +343,7 @@ describe('consensus export', () => {
       subjectSetIds: [set.id],
     });
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
-    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed$/);
+    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     expect(lines).toHaveLength(4);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
@@ -329,8 +359,8 @@ describe('consensus export', () => {
     const { id } = await outcomesWorkflow();
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
     // The columns readers had keep their places: the new ones come after every task's.
-    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,Q_consensus_changed,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,C_consensus_changed,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,M_consensus_changed,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking,G_consensus_changed$/);
-    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,,answer,,,false,,answer,horse=1;cat=0\.75;dog=0\.5,,,false,,answer,horse=1;ant=0\.5;zebra=0\.25,,,false,$/);
+    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,Q_consensus_changed,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,C_consensus_changed,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,M_consensus_changed,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking,G_consensus_changed,routing_decisions$/);
+    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,,answer,,,false,,answer,horse=1;cat=0\.75;dog=0\.5,,,false,,answer,horse=1;ant=0\.5;zebra=0\.25,,,false,,$/);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
     expect(outcomes).toEqual({
@@ -484,7 +514,7 @@ describe('consensus export', () => {
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
     // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
-    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, and with metadata=columns');
+    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, `routing_decisions`, and with metadata=columns');
     expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
     // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
     expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `routed_from_workflow_ids`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
@@ -883,7 +913,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

@@ -113,14 +113,14 @@ describe("researchers' reviews of a consensus", () => {
     expect((await stack.client.subjectResult(workflowId, idOf.a!)).reviews.T1?.state).toBe('approved');
   });
 
-  it('gives the subject again in a since= consensus download when a review changes, not on a replay, with its review in the last columns', async () => {
+  it('gives the subject again in a since= consensus download when a review changes, not on a replay, with its review in the last columns but routing_decisions', async () => {
     const since = new Date().toISOString();
     expect(Object.keys(await downloaded(since))).toEqual([]);
     await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
     const changed = await downloaded(since);
     expect(Object.keys(changed)).toEqual([idOf.c]);
     // The review's columns trail every task's others, which keep their places, with each task's outcome.
-    expect(Object.keys(changed[idOf.c!]!).slice(-12)).toEqual([
+    expect(Object.keys(changed[idOf.c!]!).slice(-13)).toEqual([
       'T1_known_answer',
       'T1_result',
       'T0_outcome',
@@ -133,6 +133,7 @@ describe("researchers' reviews of a consensus", () => {
       'T1_reviewed_answer',
       'T1_needs_checking',
       'T1_consensus_changed',
+      'routing_decisions',
     ]);
     expect(changed[idOf.c!]).toMatchObject({ T0_answer: 'Dear Mary', T0_reviewed: 'corrected', T0_reviewed_answer: 'Dear Marge', T1_reviewed: null, T1_reviewed_answer: null });
     // Approved: the consensus answer.

@@ -44,6 +44,7 @@ const normalRow: ConsensusRow = {
   routed_into: null,
   routed_out_of: null,
   routed_from_workflow_ids: null,
+  routing_decisions: null,
   tasks: { T0: { answer: 'yes', agreement: 1, votes: 3, algorithm: 'plurality-vote', workflow_version: 1, result: { counts: { yes: 3 } }, not_reached: null, needs_checking: false } },
   reviews: null,
   hidden_tags: null,

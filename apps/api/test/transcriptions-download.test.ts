@@ -5,6 +5,8 @@ import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { heldAbove, indexesOf, type PlanNode, planOf } from '../../../test/support/plans';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { childrenNamed, parseXml, type XmlElement } from '../../../test/support/xml';
+import { xmlAttribute, xmlText } from '../src/common/xml-text';
 import { TRANSCRIPTION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
@@ -51,6 +53,22 @@ const pagesOf = (text: string) => {
     text: (index < pages.length - 1 ? lines.slice(0, -1) : lines).map((line) => (line.startsWith('\\') ? line.slice(1) : line)).join('\n'),
   }));
 };
+
+/**
+ * The TEI download's pages, read from its XML (which must be well-formed): each `<pb>`'s n and facs, and the `<ab>`
+ * after it as text, each `<lb/>` a line break and a `<gap>` as `[gap <reason>]`.
+ */
+const teiPagesOf = (tei: XmlElement) => {
+  const [body] = childrenNamed(childrenNamed(tei, 'text')[0]!, 'body');
+  const blocks = body!.children.filter((child): child is XmlElement => typeof child !== 'string');
+  expect(blocks.map((block) => block.name)).toEqual(blocks.map((_, index) => (index % 2 ? 'ab' : 'pb')));
+  const lineOf = (child: XmlElement | string) => (typeof child === 'string' ? child : child.name === 'lb' ? '\n' : `[${child.name} ${child.attributes.reason}]`);
+  return blocks.flatMap((pb, index): Record<string, string>[] => (index % 2 ? [] : [{ ...pb.attributes, text: blocks[index + 1]!.children.map(lineOf).join('') }]));
+};
+
+/** The TEI header's text at `path` (element names, each the first of its name). */
+const headerText = (tei: XmlElement, ...path: string[]) =>
+  path.reduce((element, name) => childrenNamed(element, name)[0]!, childrenNamed(tei, 'teiHeader')[0]!).children.filter((child) => typeof child === 'string').join('');
 
 /** A download of this stack's, with the headers sent (`token`: a session's, an API key's, or none). */
 const fetched = (path: string, token?: string) => fetch(`${stack.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -177,6 +195,34 @@ describe('the transcriptions download', () => {
     expect(((await response.json()) as { items: { target: string }[] }).items.map((item) => item.target)).toEqual([canvas('p2')]);
   });
 
+  it('writes a TEI P5 document, well-formed: a header naming the workflow, project and sets, then the text download’s pages in its order, a taken-down page a gap without its canvas', async () => {
+    const response = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=tei`, stack.client.token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/tei+xml; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="transcriptions-t0-transcribe-the-letter-${workflowId}-\\d{8}T\\d{6}Z\\.tei\\.xml"`));
+    const document = await response.text();
+    expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">')).toBe(true);
+    const tei = parseXml(document);
+    expect(tei.children.filter((child) => typeof child !== 'string').map((child) => (child as XmlElement).name)).toEqual(['teiHeader', 'text']);
+    expect(headerText(tei, 'fileDesc', 'titleStmt', 'title')).toBe('Consensus transcriptions of task T0, workflow “Transcribe the letter”');
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'titleStmt')[0]!, 'title')[1]).toMatchObject({ attributes: { type: 'sub' }, children: [expect.stringMatching(/^Project “Letters [0-9a-f]{8}”$/)] });
+    expect(headerText(tei, 'fileDesc', 'publicationStmt', 'p')).toMatch(/^Produced by Chorus on , from the consensus/);
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'publicationStmt')[0]!, 'p')[0]!.children[1]).toMatchObject({ name: 'date', attributes: { when: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) } });
+    const sources = childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'sourceDesc')[0]!;
+    expect(childrenNamed(sources, 'bibl').map((bibl) => [childrenNamed(bibl, 'title')[0]!.children, childrenNamed(bibl, 'idno')[0]!.attributes.type])).toEqual([[['Letter'], 'subject-set'], [['Loose pages'], 'subject-set']]);
+    // p10 is taken down (the test before): its page kept in its place, its text a gap and its canvas withheld.
+    expect(teiPagesOf(tei)).toEqual([
+      { n: canvas('p10'), text: '[gap withheld]' },
+      { n: canvas('p2'), facs: canvas('p2'), text: 'Yours ever,\nJohn' },
+      { n: canvas('p1'), facs: canvas('p1'), text: '[gap not-transcribed-yet]' },
+      { n: 'loose', text: 'A loose page' },
+      { n: 'folio-3', text: 'Folio 3' },
+    ]);
+    expect(document).not.toContain('Lyon');
+    // The text download's pages, in the same order.
+    expect(teiPagesOf(tei).map((page) => `=== ${page.n} ===`)).toEqual(pagesOf(await stack.client.transcriptions(workflowId, 'T0')).map((page) => page.heading));
+  });
+
   it('is for the workflow’s researchers only, as the consensus download', async () => {
     expect((await refusal(stack.anonymous.transcriptions(workflowId, 'T0')))?.status).toBe(401);
     const stranger = await newAccount(stack, 'Stranger');
@@ -225,7 +271,7 @@ describe('the transcriptions download', () => {
     };
     expect(await problemOf('T1')).toMatchObject({ status: 422, contentType: expect.stringMatching(/^application\/problem\+json/), errors: [{ pointer: '/query/task', message: 'is "T1", a single task, not a transcription; name one of its transcription tasks: T0' }] });
     expect(await problemOf('T9')).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/names no task of this workflow.*T0$/) }] });
-    expect(await problemOf('T0', 'pdf')).toMatchObject({ status: 422, errors: [{ pointer: '/query/format', message: expect.stringMatching(/^must be text .* or iiif/) }] });
+    expect(await problemOf('T0', 'pdf')).toMatchObject({ status: 422, errors: [{ pointer: '/query/format', message: expect.stringMatching(/^must be text .*, iiif .* or tei/) }] });
     expect((await problemOf('T0', 'IIIF')).status).toBe(200);
     expect(await problemOf('T0', 'text', { since: '2026-12-01' })).toMatchObject({ status: 422, errors: [{ pointer: '/query/since' }] });
     const missing = await refusal(stack.client.transcriptions(workflowId, ''));
@@ -277,6 +323,72 @@ describe("the text download's markers", () => {
       { heading: '=== blank ===', text: '[blank: the consensus is that there is no text]' },
       { heading: '=== waiting ===', text: '[not transcribed yet]' },
     ]);
+    // The TEI download says the same with a gap each, a blank page an empty <ab/>.
+    expect(teiPagesOf(parseXml(await stack.client.transcriptions(id, 'T0', 'tei')))).toEqual([
+      { n: 'away', text: '[gap not-reached]' },
+      { n: 'blank', text: '' },
+      { n: 'waiting', text: '[gap not-transcribed-yet]' },
+    ]);
+  });
+});
+
+describe('the TEI download', () => {
+  it('is read by a check of well-formedness that refuses what XML 1.0 does', () => {
+    expect(parseXml('<?xml version="1.0" encoding="UTF-8"?>\n<a b="1 &amp; 2"><c/>x &lt; y<d>&#x1F600;</d></a>\n')).toEqual({ name: 'a', attributes: { b: '1 & 2' }, children: [{ name: 'c', attributes: {}, children: [] }, 'x < y', { name: 'd', attributes: {}, children: ['😀'] }] });
+    for (const bad of ['<a>Tom & Jerry</a>', '<a>1 < 2</a>', '<a b="<"/>', '<a b=1/>', '<a b="1" b="2"/>', '<a><b></a></b>', '<a>', '<a/><b/>', 'x<a/>', '<a>\u0007</a>', '<a>\ufffe</a>', '<a>]]></a>', '<a></b>', '<a>&#1;</a>', '<a>&#0;</a>', '<a>&#xFFFE;</a>', '<a b="&#x1;"/>', '<a>&#xD800;</a>', '<a>&#x110000;</a>']) {
+      expect(() => parseXml(bad)).toThrow();
+    }
+    // As a reader: each tab and line break written as it is in an attribute's value a space; one written as a reference kept.
+    expect(parseXml('<a b="1\t2\n3\r\n4&#9;5&#10;6&#13;"/>').attributes.b).toBe('1 2 3 4\t5\n6\r');
+  });
+
+  it('writes tab, line feed and carriage return in an attribute as references, so that a reader keeps them', () => {
+    const value = 'a\tb\nc\rd "q" & <e>';
+    expect(xmlAttribute(value)).toBe('a&#9;b&#10;c&#13;d &quot;q&quot; &amp; &lt;e&gt;');
+    expect(parseXml(`<a b="${xmlAttribute(value)}"/>`).attributes.b).toBe(value);
+  });
+
+  it('is well-formed for a workflow without a page or a linked set: its header and its body each say so', async () => {
+    const { projectId } = await projectWithSets('Empty', []);
+    const { id } = await stack.client.createWorkflow(projectId, { name: 'Nothing yet', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [] });
+    const tei = parseXml(await stack.client.transcriptions(id, 'T0', 'tei'));
+    expect(headerText(tei, 'fileDesc', 'sourceDesc', 'p')).toBe('No subject set is linked to the workflow.');
+    const [body] = childrenNamed(childrenNamed(tei, 'text')[0]!, 'body');
+    expect(body!.children.filter((child) => typeof child !== 'string')).toEqual([{ name: 'p', attributes: {}, children: ['The workflow has no subject.'] }]);
+  });
+
+  it('escapes every text and name (< and & among them), writes each character XML 1.0 forbids as U+FFFD, and breaks lines where the text download does', async () => {
+    const setName = 'Set "A" & <B>';
+    const { projectId, sets } = await projectWithSets("Tom & <Jerry>'s", [setName]);
+    const ids = await textSubjects(sets[setName]!, ['a<b & "c"\nverso', 'bell']);
+    const image = 'https://images.example.org/scan.jpg?page=2&size=full';
+    const { subjectIds: [scan, spaced] } = await stack.client.addSubjects(sets[setName]!, [
+      { externalId: 'scan', locations: [{ type: 'text', text: 'Caption' }, { type: 'image', url: image }] },
+      { externalId: 'spaced', locations: [{ type: 'image', url: 'https://images.example.org/two pages/scan 2.jpg' }] },
+    ]);
+    const id = await transcribing(projectId, [sets[setName]!]);
+    await stack.client.reviewConsensus(id, scan!, 'T0', 'Scanned');
+    await stack.client.reviewConsensus(id, spaced!, 'T0', 'Spaced');
+    await stack.client.reviewConsensus(id, ids['a<b & "c"\nverso']!, 'T0', '<b>Tom & Jerry</b> &amp; ]]> \'\nline two\r\nthree\u2028four\vfive');
+    await stack.client.reviewConsensus(id, ids.bell!, 'T0', 'ring\u0007 the\u0001 bell\u001b[0m\ufffe\ttab');
+    const document = await stack.client.transcriptions(id, 'T0', 'tei');
+    expect(document).toContain('&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; &amp;amp; ]]&gt;');
+    expect([...'\u0001\u0007\u001b\ufffe'].filter((character) => document.includes(character))).toEqual([]);
+    const tei = parseXml(document);
+    expect(headerText(tei, 'fileDesc', 'titleStmt', 'title')).toBe('Consensus transcriptions of task T0, workflow “Type”');
+    expect(childrenNamed(childrenNamed(childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!, 'titleStmt')[0]!, 'title')[1]!.children.join('')).toMatch(/^Project “Tom & <Jerry>'s [0-9a-f]{8}”$/);
+    expect(headerText(tei, 'fileDesc', 'sourceDesc', 'bibl', 'title')).toBe(setName);
+    expect(teiPagesOf(tei)).toEqual([
+      { n: 'a<b & "c" verso', text: "<b>Tom & Jerry</b> &amp; ]]> '\nline two\nthree\nfour\nfive" },
+      { n: 'bell', text: 'ring\ufffd the\ufffd bell\ufffd[0m\ufffd\ttab' },
+      // Not a canvas: its first image's URL, & escaped in the attribute.
+      { n: 'scan', facs: image, text: 'Scanned' },
+      // facs is a list of pointers split at whitespace: a URL's spaces percent-encoded, one pointer still.
+      { n: 'spaced', facs: 'https://images.example.org/two%20pages/scan%202.jpg', text: 'Spaced' },
+    ]);
+    expect(document).toContain('facs="https://images.example.org/scan.jpg?page=2&amp;size=full"');
+    // What no stored text can hold (Postgres refuses U+0000 and half a surrogate pair), the escaper replaces too.
+    expect(xmlText('a\u0000b\ud800c\udc00d\ud83d\ude00 e\u0085')).toBe('a\ufffdb\ufffdc\ufffdd\ud83d\ude00 e\u0085');
   });
 });
 
@@ -411,14 +523,34 @@ describe('the order of the pages, past the sets linked to the workflow', () => {
         );
       }
       await stack.db.query('ANALYZE subjects; ANALYZE subject_sets; ANALYZE subject_set_members; ANALYZE subject_workflow_status; ANALYZE effect_memberships');
-      const plan = await planOf(stack, TRANSCRIPTION_ROWS, [id, 'T0']);
-      // Sorted whole, every subject of the workflow was read and ordered before the first page went out; hashed, every
-      // membership was read first. The walks (`m`) read their sets' members in order, by the index.
-      expect([heldAbove(plan, 'st'), heldAbove(plan, 'm')]).toEqual([[], []]);
-      expect(new Set(indexesOf(plan, 'm'))).toEqual(new Set(['subject_set_members_order_idx']));
+      // The text and IIIF downloads' statement, and the TEI download's (with each page's facs).
+      for (const rows of new Set(Object.values(TRANSCRIPTION_ROWS))) {
+        const plan = await planOf(stack, rows, [id, 'T0']);
+        // Sorted whole, every subject of the workflow was read and ordered before the first page went out; hashed, every
+        // membership was read first. The walks (`m`) read their sets' members in order, by the index.
+        expect([heldAbove(plan, 'st'), heldAbove(plan, 'm')]).toEqual([[], []]);
+        expect(new Set(indexesOf(plan, 'm'))).toEqual(new Set(['subject_set_members_order_idx']));
+      }
     } finally {
       await stack.db.query('ROLLBACK');
     }
+  });
+});
+
+describe("the downloads' statements", () => {
+  it("read a subject's locations for the TEI download's facs alone: the text and IIIF downloads never give them", async () => {
+    /** The functions a statement's plan scans (`jsonb_array_elements` of a subject's locations, for its first image). */
+    const functionsOf = async (rows: string) => {
+      const scanned: string[] = [];
+      const walk = (node: PlanNode & { 'Function Name'?: string }) => {
+        if (node['Node Type'] === 'Function Scan') scanned.push(node['Function Name']!);
+        for (const input of node.Plans ?? []) walk(input);
+      };
+      walk((await planOf(stack, rows, [workflowId, 'T0'])).Plan);
+      return scanned;
+    };
+    expect([await functionsOf(TRANSCRIPTION_ROWS.text), await functionsOf(TRANSCRIPTION_ROWS.iiif)]).toEqual([[], []]);
+    expect(await functionsOf(TRANSCRIPTION_ROWS.tei)).toContain('jsonb_array_elements');
   });
 });
 

@@ -1034,7 +1034,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it("downloads a transcription task's documents, as text or IIIF annotations, from a consensus link", async () => {
+  it("downloads a transcription task's documents, as text, IIIF annotations or TEI, from a consensus link", async () => {
     const transcribing: WorkflowInput = {
       name: 'Letters',
       firstTask: 'T0',
@@ -1048,8 +1048,10 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await choice.locator('option').allTextContents()).toEqual([
       'Type the postscript (T1): Text (a page per subject)',
       'Type the postscript (T1): IIIF annotations',
+      'Type the postscript (T1): TEI (XML for digital editions)',
       'Type the signature (T2): Text (a page per subject)',
       'Type the signature (T2): IIIF annotations',
+      'Type the signature (T2): TEI (XML for digital editions)',
     ]);
     const prepare = page.getByRole('button', { name: 'Prepare the documents' });
 
@@ -1075,6 +1077,12 @@ describe('classifier in a browser: the researcher lab', () => {
     await checkScreen(page, 'lab-downloads-transcriptions');
     const [download] = await Promise.all([page.waitForEvent('download'), text.link.click()]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^transcriptions-T2-Letters-${workflowId}-\\d{8}T\\d{6}Z\\.txt$`));
+
+    await choice.selectOption({ label: 'Type the postscript (T1): TEI (XML for digital editions)' });
+    await prepare.click();
+    const tei = await fetchNewest('Transcriptions of Type the postscript (T1), TEI (XML for digital editions)');
+    expect(Object.fromEntries(new URL(tei.href, suite.stack.baseUrl).searchParams)).toMatchObject({ task: 'T1', format: 'tei' });
+    expect([tei.type, tei.text.split('\n')[1]]).toEqual(['application/tei+xml; charset=utf-8', '<TEI xmlns="http://www.tei-c.org/ns/1.0">']);
 
     await choice.selectOption({ label: 'Type the postscript (T1): IIIF annotations' });
     await prepare.click();

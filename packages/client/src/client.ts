@@ -11,8 +11,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The downloads of a workflow: a row per subject (`consensus`), per classification, or per volunteer's report of a subject. */
 export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
-/** The forms of the transcriptions download: plain text, or a IIIF Presentation 3 AnnotationPage (the API's and the lab's one list). */
-export const TRANSCRIPTION_FORMATS = ['text', 'iiif'] as const;
+/** The forms of the transcriptions download: plain text, a IIIF Presentation 3 AnnotationPage, or a TEI P5 document (the API's and the lab's one list). */
+export const TRANSCRIPTION_FORMATS = ['text', 'iiif', 'tei'] as const;
 export type TranscriptionFormat = (typeof TRANSCRIPTION_FORMATS)[number];
 /**
  * How a query parameter names a subject's metadata field: `metadata.letter=2` passes the subjects whose `letter` is 2
@@ -737,7 +737,8 @@ export class ChorusClient {
 
   /**
    * One transcription task's consensus as documents (researchers only): `text`, a page per subject in its set's order,
-   * or `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse).
+   * `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse), or `tei`, a TEI P5 XML
+   * document of the pages.
    */
   transcriptions(workflowId: string, task: string, format: TranscriptionFormat = 'text'): Promise<string> {
     return this.download(`/workflows/${workflowId}/transcriptions`, format, { task });

@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { type Mark, type SubjectLocation, TASK_COLUMN_FIELDS, TASK_TRAILING_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
+import { type Mark, type RoutingDecision, type SubjectLocation, TASK_COLUMN_FIELDS, TASK_TRAILING_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -68,6 +68,8 @@ export interface ConsensusRow {
   workflow_version: number | null;
   /** The sets this workflow's effects put the subject in, and it is still in, oldest first, joined with ";". */
   routed_into: string | null;
+  /** What decided each set of `routed_into` (`effect_memberships.decided_by`), by the set's id; null where not recorded, and without a set. */
+  routing_decisions: Record<string, RoutingDecision | null> | null;
   /** The sets this workflow's effects had put the subject in, and it left, the last left last, joined with ";". */
   routed_out_of: string | null;
   /** The other workflows whose effects put the subject in a set that feeds this one, the earliest first, joined with ";". */
@@ -135,6 +137,16 @@ export const CONSENSUS_COLUMNS = {
   left_workflow_at:
     "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject), left_workflow (true) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority, a researcher's review or its undoing): what since= compares (ISO 8601)",
+} as const;
+
+/**
+ * The columns after every other but the metadata's (metadata=columns: as many as the subjects' keys), added later so
+ * that the others keep their places for a reader that takes columns by position (the metadata's each move on by one:
+ * README says so), each with what it holds.
+ */
+export const CONSENSUS_LAST_COLUMNS = {
+  routing_decisions:
+    "what decided each routing of routed_into (JSON: an object, by subject set id): the workflow version whose effect fired (version), its condition (when: its task, and the answer or agreement it asks for) and the subject's consensus on that task that met it (answer, agreement), as the subject's results' decidedBy gives them; null for a set whose routing was made before Chorus kept it; empty when routed_into is",
 } as const;
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
@@ -265,7 +277,7 @@ export const CONSENSUS_TASK_COLUMNS = {
 export const CONSENSUS_JSON_TASK_COLUMNS = ['result'] as const satisfies readonly TaskColumnField[];
 
 /** The consensus download's columns that hold JSON, as its documentation names them. */
-export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`)];
+export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`), ...Object.keys(CONSENSUS_LAST_COLUMNS)];
 
 /** Each multiple choice's or tagging task's columns that hold its answer, a list (`answersWithList`), as `CONSENSUS_LIST_COLUMNS` do. */
 export const CONSENSUS_LIST_TASK_COLUMNS = ['answer', 'known_answer', 'reviewed_answer'] as const satisfies readonly (TaskColumnField | TaskTrailingColumnField)[];
@@ -432,7 +444,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_consensus_changed`] = review?.consensus_changed ?? null;
   }
   for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]), reviewedCountCells(task, definition, row.reviews?.[task]));
-  return record;
+  const last: RecordOf<keyof typeof CONSENSUS_LAST_COLUMNS, 'routing_decisions'> = { routing_decisions: row.routing_decisions };
+  return Object.assign(record, last);
 }
 
 /**
@@ -447,11 +460,12 @@ function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata
 
 /**
  * The download's columns, in order: the subject's, each task's, each task's trailing ones (added later, after every
- * task's; readers take columns by name), then, with metadata=columns, the metadata's in place of `subject_metadata`.
+ * task's; readers take columns by name), then a fields task's and a marking task's, then the last ones
+ * (`CONSENSUS_LAST_COLUMNS`); with metadata=columns, the metadata's after them in place of `subject_metadata`.
  */
 export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): string[] {
   const perTask = [...tasks.keys()].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`));
   const trailing = [...tasks].flatMap(([task, definition]) => trailingFieldsOf(definition).map((field) => `${task}_${field}`));
   const dotted = [...tasks].flatMap(([task, definition]) => dottedColumnsOf(task, definition));
-  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...dotted], metadata);
+  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...dotted, ...Object.keys(CONSENSUS_LAST_COLUMNS)], metadata);
 }

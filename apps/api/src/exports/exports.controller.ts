@@ -15,7 +15,7 @@ import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords,
 import { type ExportDownload, NEXT_SINCE_HEADER, gzipped } from './export-streams';
 import { type AllowedDownload, ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
@@ -205,7 +205,7 @@ export class ExportsController {
     description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, {
       perTask: CONSENSUS_TASK_COLUMNS,
       trailing: CONSENSUS_TRAILING_TASK_COLUMNS,
-      last: [`\`<task>.<field>\`: ${CONSENSUS_FIELD_COLUMNS_IN_WORDS}`, `\`<task>.<tool>\`: ${CONSENSUS_TOOL_COLUMNS_IN_WORDS}`, `\`<task>_reviewed.<tool>\`: ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS}`, `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+      last: [`\`<task>.<field>\`: ${CONSENSUS_FIELD_COLUMNS_IN_WORDS}`, `\`<task>.<tool>\`: ${CONSENSUS_TOOL_COLUMNS_IN_WORDS}`, `\`<task>_reviewed.<tool>\`: ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS}`, ...Object.entries(CONSENSUS_LAST_COLUMNS).map(([column, holds]) => `\`${column}\`: ${holds}`), `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CONSENSUS_JSON_COLUMNS_NAMED,
       lists: CONSENSUS_LIST_COLUMNS_NAMED,
     }),

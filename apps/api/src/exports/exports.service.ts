@@ -1,3 +1,4 @@
+import type { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
@@ -24,15 +25,15 @@ import { type DownloadForm, contentTypes } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
 import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
 import { downloadName } from './download-names';
-import { type ExportDownload, ExportStreams } from './export-streams';
+import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS } from '../subject-sets/subject-files';
-import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
+import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
- * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
- * results' `routing` lists them, from effect memberships `e` (only the workflow's own count, where others are read
+ * The sets the workflow's ($1) effects put each of its subjects in and it is still in, with what decided each, and those
+ * it left since, as its results' `routing` lists them, from effect memberships `e` (only the workflow's own count, where others are read
  * too): aggregated once for the workflow and joined (`ROUTING`), not looked up subject by subject (at 100,000 subjects, a third
  * of them routed, a lookup each read a third more buffers than the download without routing; the aggregate, a
  * thousandth more); one subject's (`routingOf`) for the rows in externalId order, each read on its own (joined to the
@@ -40,7 +41,8 @@ import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionRow, iiifCountHeade
  */
 const ROUTED = `
          string_agg(e.subject_set_id::text, ';' ORDER BY e.added_at, e.subject_set_id) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NULL) AS routed_into,
-         string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NOT NULL) AS routed_out_of`;
+         string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NOT NULL) AS routed_out_of,
+         jsonb_object_agg(e.subject_set_id::text, e.decided_by) FILTER (WHERE e.workflow_id = $1 AND e.left_at IS NULL) AS routing_decisions`;
 const ROUTING = `SELECT e.subject_id, ${ROUTED} FROM effect_memberships e WHERE e.workflow_id = $1 GROUP BY e.subject_id`;
 
 /**
@@ -111,6 +113,7 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
   ['tasks', "coalesce(stored_consensus.tasks, '{}'::jsonb)"],
   ['routed_into', 'routing.routed_into'],
   ['routed_out_of', 'routing.routed_out_of'],
+  ['routing_decisions', 'routing.routing_decisions'],
   ['routed_from_workflow_ids', 'routed_from.routed_from_workflow_ids'],
   ['left_workflow', isUnlinked('st')],
   ['hidden_tags', hiddenTagsSql('$1', 'st.subject_id')],
@@ -220,6 +223,13 @@ const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(
 const IS_CANVAS = `(s.external_id ~* '^https?://' AND s.metadata ?& array['${CANVAS_KEYS.manifest}', '${CANVAS_KEYS.label}'])`;
 
 /**
+ * What subject `s` is a page of, the TEI download's `facs`: its canvas's id when it is one (`IS_CANVAS`, from the
+ * subject's metadata), else its first image's URL; null for neither (a text). `s.locations` as stored, as the TEI
+ * page withholds it while the subject is taken down (`transcriptionPage`).
+ */
+const FACS = `CASE WHEN ${IS_CANVAS} THEN s.external_id ELSE (SELECT l->>'url' FROM jsonb_array_elements(s.locations) l WHERE l->>'type' = 'image' LIMIT 1) END`;
+
+/**
  * Whether a page has a text: the review's value (`review`: jsonb, SQL null when the task is not reviewed) when it is
  * reviewed, else the consensus answer (`answer`), not empty. `settledAnswerCell`'s rule for a transcription (whose
  * answer is its text as stored), asked by each page and by the IIIF download's counts alike.
@@ -244,17 +254,18 @@ const madeByResearcherSql = (m: string) =>
 
 /**
  * The page of the workflow's ($1) subject `subject` (SQL of its id), joined as `page`: task $2's consensus and review
- * as the consensus download reads them; none for a subject without a hot row in the workflow. Read on its own (OFFSET
- * 0), by primary keys. `PAGE_COLUMNS` are what a row gives of it.
+ * as the consensus download reads them, and with `facs` its `FACS` (only the TEI download reads it: the others never
+ * read a subject's locations); none for a subject without a hot row in the workflow. Read on its own (OFFSET 0), by
+ * primary keys. `pageColumns` are what a row gives of it.
  */
-const pageOf = (subject: string) => `CROSS JOIN LATERAL (
+const pageOf = (subject: string, facs: boolean) => `CROSS JOIN LATERAL (
     SELECT task.*, ${hasTextSql("task.review->'value'", "task.consensus->>'answer'")} AS has_text FROM (
-      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,
+      SELECT st.subject_id, s.external_id, ${consensusColumn('taken_down')} AS taken_down, ${IS_CANVAS} AS canvas,${facs ? ` ${FACS} AS facs,` : ''}
              stored_consensus.tasks->$2::text AS consensus, ${consensusColumn('reviews')}->$2::text AS review
       FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
       ${storedConsensusOf('st', { result: false, task: '$2::text' })}
       WHERE st.workflow_id = $1 AND st.subject_id = ${subject} OFFSET 0) task) page`;
-const PAGE_COLUMNS = `page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,
+const pageColumns = (facs: boolean) => `page.subject_id, page.external_id, page.taken_down, page.consensus, page.review, page.has_text,${facs ? ' page.facs,' : ''}
          ${leftOutSql('page.taken_down', 'page.canvas', 'page.has_text')} AS left_out`;
 
 /** A LIMIT of a null (every row) the planner cannot evaluate, so it plans for a tenth of the rows: an index's order, not a sort. */
@@ -281,8 +292,8 @@ const noEarlierSql = (sets: string, kept = 'true') =>
                WHERE earlier.subject_id = m.subject_id AND (es.ord, earlier.position) < (walked.ord, m.position) AND ${kept} OFFSET 0)`;
 
 /**
- * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them, in
- * document order: by the subject's first membership, memberships a researcher made (`madeByResearcherSql`) in a set
+ * The workflow's ($1) subjects, each with task $2's consensus and review as the consensus download reads them (and with
+ * `facs`, what it is a page of: `pageOf`), in document order: by the subject's first membership, memberships a researcher made (`madeByResearcherSql`) in a set
  * linked to the workflow first, then any other (routed, or in a set the workflow is not fed by), each by its set's age
  * (`set_order`) then the subject's position there; then by subject id; those in no set last. So a routing, or an upload
  * to a set the workflow is not fed by, moves no page; an upload to an older set linked to the workflow does (to that
@@ -298,21 +309,24 @@ const noEarlierSql = (sets: string, kept = 'true') =>
  * whole, the statement read and ordered every subject of the workflow before the first page: 15 s and more at a million
  * subjects (bench/README.md, "Transcriptions as documents at scale").
  */
-export const TRANSCRIPTION_ROWS = `
+const transcriptionRows = (facs: boolean) => `
   WITH ${SET_ORDER},
   linked AS MATERIALIZED (SELECT o.id, o.ord FROM set_order o JOIN workflow_subject_sets l ON l.subject_set_id = o.id WHERE l.workflow_id = $1)
-  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('linked', `${madeByResearcherSql('m')} AND ${noEarlierSql('linked', madeByResearcherSql('earlier'))}`)}
-   ${pageOf('member.subject_id')})
+  (SELECT ${pageColumns(facs)} FROM ${walkedMembers('linked', `${madeByResearcherSql('m')} AND ${noEarlierSql('linked', madeByResearcherSql('earlier'))}`)}
+   ${pageOf('member.subject_id', facs)})
   UNION ALL
-  (SELECT ${PAGE_COLUMNS} FROM ${walkedMembers('set_order', `NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN linked l ON l.id = r.subject_set_id WHERE r.subject_id = m.subject_id AND ${madeByResearcherSql('r')} OFFSET 0)
+  (SELECT ${pageColumns(facs)} FROM ${walkedMembers('set_order', `NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN linked l ON l.id = r.subject_set_id WHERE r.subject_id = m.subject_id AND ${madeByResearcherSql('r')} OFFSET 0)
        AND ${noEarlierSql('set_order')}`)}
-   ${pageOf('member.subject_id')})
+   ${pageOf('member.subject_id', facs)})
   UNION ALL
-  (SELECT ${PAGE_COLUMNS} FROM (
+  (SELECT ${pageColumns(facs)} FROM (
      SELECT st.subject_id FROM subject_workflow_status st
      WHERE st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM subject_set_members r JOIN set_order o ON o.id = r.subject_set_id WHERE r.subject_id = st.subject_id OFFSET 0)
      ORDER BY st.subject_id ${EVERY_ROW}) alone
-   ${pageOf('alone.subject_id')})`;
+   ${pageOf('alone.subject_id', facs)})`;
+
+/** `transcriptionRows` for each format: the TEI download's with each page's `facs`, the text and IIIF downloads' without. */
+export const TRANSCRIPTION_ROWS: Record<TranscriptionFormat, string> = { text: transcriptionRows(false), iiif: transcriptionRows(false), tei: transcriptionRows(true) };
 
 /**
  * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
@@ -415,11 +429,28 @@ function transcriptionTask(tasks: ReadonlyMap<string, Task>, key: string | undef
   throw new ProblemException(422, `The query's task ${message}.`, [{ pointer: '/query/task', message }]);
 }
 
-/** The transcriptions download's content types: IIIF's own for JSON-LD of Presentation 3. */
-const TRANSCRIPTION_CONTENT_TYPES: Record<TranscriptionFormat, string> = {
-  text: 'text/plain; charset=utf-8',
-  iiif: 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8',
+/** The transcriptions download's content types (IIIF's own for JSON-LD of Presentation 3, TEI's registered one) and files' extensions. */
+const TRANSCRIPTION_FILES: Record<TranscriptionFormat, { contentType: string; extension: string }> = {
+  text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
+  iiif: { contentType: 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8', extension: 'json' },
+  tei: { contentType: 'application/tei+xml; charset=utf-8', extension: 'tei.xml' },
 };
+
+/**
+ * What the TEI download's header names (`TeiDocumentOf`), in the rows' snapshot: the workflow's ($1) project, the sets
+ * linked to it oldest first, and the moment of the snapshot.
+ */
+const TEI_HEADER = `
+  SELECT p.title AS project, now() AS produced_at,
+         coalesce((SELECT json_agg(json_build_object('id', ss.id, 'name', ss.name) ORDER BY ss.created_at, ss.id)
+                   FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = w.id), '[]') AS subject_sets
+  FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1`;
+
+/** What the TEI download of the workflow's transcriptions, titled `title`, is of (`TEI_HEADER`). */
+async function teiDocumentOf(read: SnapshotRead, workflowId: string, title: string): Promise<TeiDocumentOf> {
+  const [of] = await read<{ project: string; produced_at: Date; subject_sets: TeiDocumentOf['subjectSets'] }>(TEI_HEADER, [workflowId]);
+  return { project: of!.project, title, subjectSets: of!.subject_sets, producedAt: of!.produced_at };
+}
 
 /**
  * A download that `DownloaderFirst` allowed: who asks for it, and the workflow as the check that they are one of its
@@ -544,20 +575,24 @@ export class ExportsService {
   /**
    * One transcription task's consensus as documents, a page per subject in its set's order (`TRANSCRIPTION_ROWS`), the
    * text each settles on as the consensus download gives it (`settledAnswerCell`): plain text (`textWriter`), or a IIIF
-   * AnnotationPage of the canvases' texts (`iiifWriter`), whose id is its own address under the server's root (`origin`).
+   * AnnotationPage of the canvases' texts (`iiifWriter`), whose id is its own address under the server's root (`origin`),
+   * or a TEI P5 document (`teiWriter`), its header read in the rows' snapshot (`TEI_HEADER`).
    */
   async transcriptions({ workflow, downloader }: AllowedDownload, asked: string | undefined, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
     const { key: taskKey, task } = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), asked);
     return this.streams.write<TranscriptionRow>(async (read) => {
       const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
       const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;
+      const tei = format === 'tei' ? await teiDocumentOf(read, workflow.id, label) : undefined;
+      const writers: Record<TranscriptionFormat, () => Transform> = { text: textWriter, iiif: () => iiifWriter({ id: address, label }), tei: () => teiWriter(tei!) };
+      const { contentType, extension } = TRANSCRIPTION_FILES[format];
       return {
-        sql: TRANSCRIPTION_ROWS,
+        sql: TRANSCRIPTION_ROWS[format],
         parameters: [workflow.id, taskKey],
         toRecord: (row) => transcriptionPage(row, task),
-        writer: () => (format === 'text' ? textWriter() : iiifWriter({ id: address, label })),
-        contentType: TRANSCRIPTION_CONTENT_TYPES[format],
-        name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, format === 'text' ? 'txt' : 'json'),
+        writer: writers[format],
+        contentType,
+        name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, extension),
         ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]))[0]!) } : {}),
       };
     }, downloader.id, false);

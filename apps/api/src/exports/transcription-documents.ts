@@ -2,6 +2,7 @@ import { Transform } from 'node:stream';
 import { consensusOutcome } from '@chorus/consensus';
 import type { Task } from '@chorus/tasks';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
+import { xmlAttribute, xmlText } from '../common/xml-text';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 
 /**
@@ -14,6 +15,17 @@ const TEXT_MARKERS = {
   blank: '[blank: the consensus is that there is no text]',
   takenDown: '[withheld: taken down]',
 } as const;
+
+/**
+ * The `<gap>` reason of the TEI download for a page without a text, by why (`withoutText`), where the text download
+ * writes its marker; a blank one (the consensus
+ * is that there is no text) is an empty `<ab/>` instead, no gap: nothing is missing.
+ */
+const TEI_GAPS: Record<Exclude<keyof typeof TEXT_MARKERS, 'blank'>, string> = {
+  takenDown: 'withheld',
+  notYet: 'not-transcribed-yet',
+  notReached: 'not-reached',
+};
 
 /** The response headers of the IIIF download that count the annotations written and the subjects left out, by why. */
 export const IIIF_COUNT_HEADERS = {
@@ -42,6 +54,8 @@ export const TRANSCRIPTIONS_IN_WORDS = [
   '',
   `format=iiif: a IIIF Presentation 3 AnnotationPage (JSON-LD, W3C Web Annotation), its id this download's address (without token): an Annotation per subject read from a IIIF manifest (its externalId an http(s) URI, the canvas id) whose text is not empty, \`motivation\` supplementing, \`body\` a TextualBody (\`value\` the text, \`format\` text/plain), \`target\` the canvas id. Headers count what it holds: \`${IIIF_COUNT_HEADERS.annotations}\` the annotations; left out, \`${IIIF_COUNT_HEADERS.withoutText}\` canvases without a text (or a blank one), \`${IIIF_COUNT_HEADERS.notCanvas}\` subjects not from a IIIF manifest (no canvas to target), \`${IIIF_COUNT_HEADERS.takenDown}\` subjects the project's team took down (their media and metadata withheld, as the consensus download withholds them, and with them what makes them a canvas). No viewer shows it by itself: host the file where the viewer can fetch it, add it to each canvas's \`annotations\` in the manifest (or a copy of it), and in Mirador add \`supplementing\` to \`annotations.filteredMotivations\` in its configuration (its default list leaves it out).`,
   '',
+  `format=tei: one TEI P5 XML document (application/tei+xml, a .tei.xml file), \`<TEI xmlns="http://www.tei-c.org/ns/1.0">\`: its \`<teiHeader>\` names the workflow and task (\`titleStmt\`'s title, the IIIF download's label) and the project (a \`<title type="sub">\`), says Chorus produced it and when (\`publicationStmt\`, a \`<date when>\`), and names the subject sets linked to the workflow, oldest first (\`sourceDesc\`, a \`<bibl>\` each with its \`<idno type="subject-set">\`); then \`<text><body>\` holds, per page in the text download's order, \`<pb n="<externalId, else subject id>" facs="<canvas id, else the subject's first image's URL>"/>\` (its spaces, tabs and line breaks percent-encoded, \`%20\`, since TEI reads facs as a list split at whitespace; no facs for a text, nor while it is taken down) and an \`<ab>\` of the text's lines, each line break the text download writes \`\\n\` an \`<lb/>\`. A page without a text has, in its \`<ab>\`, \`<gap reason="${TEI_GAPS.notYet}"/>\`, \`<gap reason="${TEI_GAPS.notReached}"/>\` or \`<gap reason="${TEI_GAPS.takenDown}"/>\` where the text download writes its marker; a blank one (the consensus is that there is no text) an empty \`<ab/>\`. Every text and name is escaped (\`&\`, \`<\`, \`>\`, quotes), and each character XML 1.0 forbids (a control character but tab and line breaks, U+FFFE, U+FFFF, half a surrogate pair) is written U+FFFD, the replacement character.`,
+  '',
   "Who may download it, its limits and its links are the consensus download's: a link made for the consensus (POST /workflows/:id/download-links, kind consensus, without a format) opens it too, /consensus in its address changed to /transcriptions and &task=… added; a link that carries a format (csv, json, ndjson) is refused (422 naming format): drop its format=, or make one without.",
 ].join('\n');
 
@@ -61,6 +75,8 @@ export interface TranscriptionRow {
   has_text: boolean;
   /** Why the IIIF download leaves it out, or null for a canvas it annotates (`leftOutSql`). */
   left_out: LeftOut | null;
+  /** Only the TEI download's (`FACS`): what the page is of, its canvas's id, else its first image's URL; null for neither. */
+  facs?: string | null;
 }
 
 /** A subject as a page of the document: its name, the text the task settles on, and why there is none. */
@@ -76,6 +92,8 @@ interface TranscriptionPage {
   leftOut: LeftOut | null;
   /** Its `<task>_outcome` (`not_reached`: the consensus path does not lead to the task), or `reviewed`. */
   outcome: ReturnType<typeof consensusOutcome> | 'reviewed';
+  /** Its canvas's id, else its first image's URL; null for neither, and while it is taken down (its media withheld). */
+  facs: string | null;
 }
 
 /** The text a row's task settles on, as the consensus download gives it (`settledAnswerCell`); null when it has none. */
@@ -89,7 +107,16 @@ export function transcriptionPage(row: TranscriptionRow, task: Task): Transcript
   const consensus = row.consensus ?? undefined;
   // The cut `result` lacks `notReached`, which the stored row keeps beside it (`not_reached`).
   const outcome = row.review ? 'reviewed' : consensusOutcome(consensus && { ...consensus, result: { ...consensus.result, notReached: consensus.not_reached ?? undefined } });
-  return { subjectId: row.subject_id, name: row.external_id ?? row.subject_id, takenDown: row.taken_down, text: settledText(row, task), hasText: row.has_text, leftOut: row.left_out, outcome };
+  return {
+    subjectId: row.subject_id,
+    name: row.external_id ?? row.subject_id,
+    takenDown: row.taken_down,
+    text: settledText(row, task),
+    hasText: row.has_text,
+    leftOut: row.left_out,
+    outcome,
+    facs: row.taken_down ? null : (row.facs ?? null),
+  };
 }
 
 /** The IIIF download's headers (`IIIF_COUNT_HEADERS`), from its counts (`TRANSCRIPTION_COUNTS`: Postgres's bigints, as text). */
@@ -115,16 +142,35 @@ const escapedText = (text: string) =>
     .map((line) => (line.startsWith('===') || line.startsWith('\\') || MARKERS.has(line) ? `\\${line}` : line))
     .join('\n');
 
+/** Why a page gives no text (the text download's marker, `TEXT_MARKERS`, names each), or null for one that gives its text. */
+function withoutText(page: TranscriptionPage): keyof typeof TEXT_MARKERS | null {
+  if (page.takenDown) return 'takenDown';
+  if (page.hasText) return null;
+  if (page.text === '') return 'blank';
+  return page.outcome === 'not_reached' ? 'notReached' : 'notYet';
+}
+
 /** What a page of the text download holds under its heading: its text, escaped, or a marker saying why there is none. */
 function pageBody(page: TranscriptionPage): string {
-  if (page.takenDown) return TEXT_MARKERS.takenDown;
-  if (page.hasText) return escapedText(page.text ?? '');
-  if (page.text === '') return TEXT_MARKERS.blank;
-  return page.outcome === 'not_reached' ? TEXT_MARKERS.notReached : TEXT_MARKERS.notYet;
+  const why = withoutText(page);
+  return why ? TEXT_MARKERS[why] : escapedText(page.text ?? '');
 }
 
 /** A page of the text download: a heading line naming it, then what it holds (`pageBody`). */
 const textPage = (page: TranscriptionPage) => `=== ${headingName(page.name)} ===\n${pageBody(page)}\n`;
+
+/**
+ * What goes before the next thing a document's writer writes: `head` the first time, nothing after. A writer's first
+ * chunk is its head, written with its first page or, for a document without one, at its end.
+ */
+function once(head: string): () => string {
+  let left = head;
+  return () => {
+    const written = left;
+    left = '';
+    return written;
+  };
+}
 
 /** The text download: each page as `textPage` writes it, a blank line between two. */
 export function textWriter(): Transform {
@@ -151,13 +197,7 @@ interface AnnotationPageOf {
  */
 export function iiifWriter(of: AnnotationPageOf): Transform {
   let annotations = 0;
-  let head = `{"@context":"http://iiif.io/api/presentation/3/context.json","id":${JSON.stringify(of.id)},"type":"AnnotationPage","label":{"en":[${JSON.stringify(of.label)}]},"items":[`;
-  /** What goes before the next thing written: the head, until it is written. */
-  const opening = () => {
-    const written = head;
-    head = '';
-    return written;
-  };
+  const opening = once(`{"@context":"http://iiif.io/api/presentation/3/context.json","id":${JSON.stringify(of.id)},"type":"AnnotationPage","label":{"en":[${JSON.stringify(of.label)}]},"items":[`);
   return new Transform({
     writableObjectMode: true,
     transform(page: TranscriptionPage, _encoding, done) {
@@ -174,6 +214,72 @@ export function iiifWriter(of: AnnotationPageOf): Transform {
     },
     flush(done) {
       done(null, `${opening()}\n]}\n`);
+    },
+  });
+}
+
+/** What the TEI download is of, for its header: the project, the workflow and task, the sets it reads, and when. */
+export interface TeiDocumentOf {
+  project: string;
+  /** The document's title, the IIIF download's label. */
+  title: string;
+  /** The sets linked to the workflow, oldest first. */
+  subjectSets: { id: string; name: string }[];
+  producedAt: Date;
+}
+
+/** A name in the TEI download, on one line (as the text download's headings are) and escaped. */
+const teiName = (name: string) => xmlText(headingName(name));
+
+/** The TEI header: who and what the document is of, that Chorus produced it and when, and which subject sets it reads. */
+function teiHeader(of: TeiDocumentOf): string {
+  const when = of.producedAt.toISOString().replace(/\.\d+Z$/, 'Z');
+  const sets = of.subjectSets.map((set) => `<bibl><title>${teiName(set.name)}</title> <idno type="subject-set">${xmlText(set.id)}</idno></bibl>`);
+  return [
+    '<teiHeader>',
+    '<fileDesc>',
+    `<titleStmt><title>${teiName(of.title)}</title><title type="sub">Project “${teiName(of.project)}”</title></titleStmt>`,
+    `<publicationStmt><p>Produced by Chorus on <date when="${when}">${when}</date>, from the consensus of the volunteers’ transcriptions (or a researcher’s or reviewer’s review of it).</p></publicationStmt>`,
+    `<sourceDesc>${sets.length ? sets.join('') : '<p>No subject set is linked to the workflow.</p>'}</sourceDesc>`,
+    '</fileDesc>',
+    '</teiHeader>',
+  ].join('\n');
+}
+
+/** A page's `<ab>`: its text's lines (every reader's line breaks, `LINE_BREAKS`) separated by `<lb/>`, a gap saying why there is none, or empty for a blank one. */
+function teiBlock(page: TranscriptionPage): string {
+  const why = withoutText(page);
+  if (why === 'blank') return '<ab/>';
+  if (why) return `<ab><gap reason="${TEI_GAPS[why]}"/></ab>`;
+  return `<ab>${unixLines(page.text ?? '').split('\n').map(xmlText).join('<lb/>')}</ab>`;
+}
+
+/**
+ * A URL as one pointer of TEI's `facs`, a list its readers split at whitespace: each whitespace character XML knows
+ * percent-encoded (a space `%20`), as a URL writes it.
+ */
+const facsPointer = (url: string) => url.replace(/[ \t\n\r]/g, (space) => `%${space.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+
+/** A page of the TEI download: a page break naming it (and what it is of, `facs`, unless withheld), then its `<ab>`. */
+const teiPage = (page: TranscriptionPage) =>
+  `<pb n="${xmlAttribute(headingName(page.name))}"${page.facs ? ` facs="${xmlAttribute(facsPointer(page.facs))}"` : ''}/>\n${teiBlock(page)}\n`;
+
+/**
+ * The TEI download: one TEI P5 document, its header (`teiHeader`), then a page break and an `<ab>` per page in the
+ * text download's order, written as the pages come.
+ */
+export function teiWriter(of: TeiDocumentOf): Transform {
+  const opening = once(`<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n${teiHeader(of)}\n<text>\n<body>\n`);
+  let pages = 0;
+  return new Transform({
+    writableObjectMode: true,
+    transform(page: TranscriptionPage, _encoding, done) {
+      done(null, `${opening()}${teiPage(page)}`);
+      pages += 1;
+    },
+    flush(done) {
+      // TEI's body holds at least one block.
+      done(null, `${opening()}${pages ? '' : '<p>The workflow has no subject.</p>\n'}</body>\n</text>\n</TEI>\n`);
     },
   });
 }

@@ -13,7 +13,7 @@ import { downloadScope, send } from './exports.controller';
 import { type AllowedDownload, ExportsService } from './exports.service';
 import { IIIF_COUNT_HEADERS, TRANSCRIPTIONS_IN_WORDS } from './transcription-documents';
 
-/** One transcription task's consensus as documents (FromThePage's and Concordia's exports): plain text, or IIIF annotations. */
+/** One transcription task's consensus as documents (FromThePage's and Concordia's exports): plain text, IIIF annotations, or TEI. */
 @ApiTags('exports')
 @ApiBearerAuth()
 @Controller('workflows/:id')
@@ -29,8 +29,8 @@ export class TranscriptionsDownloadController {
   @DownloaderFirst('consensus')
   @ApiOkResponse({
     description:
-      'An attachment streamed: with format=text, plain UTF-8 text (`text/plain`), a page per subject; with format=iiif, a IIIF Presentation 3 AnnotationPage (`application/ld+json`, profile the Presentation 3 context)',
-    content: { 'text/plain; charset=utf-8': { schema: { type: 'string' } }, 'application/ld+json': { schema: { type: 'object' } } },
+      'An attachment streamed: with format=text, plain UTF-8 text (`text/plain`), a page per subject; with format=iiif, a IIIF Presentation 3 AnnotationPage (`application/ld+json`, profile the Presentation 3 context); with format=tei, a TEI P5 XML document (`application/tei+xml`), a page break and a block of text per subject',
+    content: { 'text/plain; charset=utf-8': { schema: { type: 'string' } }, 'application/ld+json': { schema: { type: 'object' } }, 'application/tei+xml; charset=utf-8': { schema: { type: 'string' } } },
     headers: {
       [IIIF_COUNT_HEADERS.annotations]: { description: 'format=iiif only: how many annotations the page holds', schema: { type: 'integer' } },
       [IIIF_COUNT_HEADERS.withoutText]: { description: 'format=iiif only: canvases left out, without a text (or a blank one)', schema: { type: 'integer' } },
@@ -48,7 +48,7 @@ export class TranscriptionsDownloadController {
     description: 'A consensus download link’s (POST /workflows/:id/download-links, kind consensus, made without a format), in place of the Authorization header; never a personal API key',
   })
   @ApiOperation({
-    summary: 'Download one transcription task’s consensus as documents: plain text, or a IIIF AnnotationPage (researchers only).',
+    summary: 'Download one transcription task’s consensus as documents: plain text, a IIIF AnnotationPage or a TEI document (researchers only).',
     description: TRANSCRIPTIONS_IN_WORDS,
   })
   async getTranscriptions(

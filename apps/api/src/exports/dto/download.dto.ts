@@ -60,12 +60,12 @@ export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | un
 
 /**
  * The transcriptions download's query: the transcription task (its key, checked against the workflow's tasks by the
- * service, which refuses it missing or empty too, naming one of them in its example), the form (`text`, the default, or `iiif`, in any case), and a download link's token.
+ * service, which refuses it missing or empty too, naming one of them in its example), the form (`text`, the default, `iiif` or `tei`, in any case), and a download link's token.
  */
 export const transcriptionsQuery = new ZodPipe(
   z.strictObject({
     task: z.string().max(100).optional(),
-    format: formatSchemaOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default) or iiif (a IIIF Presentation 3 AnnotationPage)').default('text'),
+    format: formatSchemaOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default), iiif (a IIIF Presentation 3 AnnotationPage) or tei (a TEI P5 XML document)').default('text'),
     token: downloadTokenSchema,
   }),
   '/query',

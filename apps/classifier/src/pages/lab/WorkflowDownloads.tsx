@@ -83,7 +83,8 @@ export function WorkflowDownloads({ workflowId, tasks }: { workflowId: string; t
 
 /**
  * Each transcription task's consensus as documents (the transcriptions download, which a consensus link opens): plain
- * text, a page per subject, or IIIF annotations for a viewer; nothing for a workflow without a transcription task.
+ * text, a page per subject, IIIF annotations for a viewer, or TEI for a digital edition; nothing for a workflow
+ * without a transcription task.
  */
 function TranscriptionsDownload({ tasks, request }: { tasks: WorkflowView['definition']['tasks']; request: ReturnType<typeof useDownloads>['request'] }) {
   const { t } = useTranslation();
