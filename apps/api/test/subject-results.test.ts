@@ -258,6 +258,42 @@ describe("a workflow's subject results", () => {
     ]);
   });
 
+  it('finds the subjects whose consensus or reviewed answer holds a text, whatever its case and accents, its % and _ as they are, with the other filters and a page at a time', async () => {
+    const { workflowId, idOf: letter } = await transcriptionWorkflow(stack.client, ['smith', 'accented', 'percent', 'other', 'corrected']);
+    const texts: Record<string, string> = {
+      smith: 'A letter from Mr SMITH of Leeds',
+      accented: 'Édith écrit à Paris',
+      percent: 'Rates rose 10% in 1850',
+      other: 'Mary Brown of York 10 in 1_0',
+      corrected: 'A letter from Mr Smyth',
+    };
+    await Promise.all(Object.entries(texts).map(([name, text]) => account.client.classify({ workflowId, workflowVersion: 1, subjectId: letter[name]!, annotations: [{ task: 'T0', value: text }] }, randomUUID())));
+    await aggregated(workflowId);
+    // The consensus stays "Smyth"; the reviewed answer says Smith.
+    await stack.client.reviewConsensus(workflowId, letter.corrected!, 'T0', 'A letter from Mr Smithson');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [letter.smith!], reason: 'done' });
+
+    const found = async (query: Parameters<ChorusClient['subjectResults']>[1], limit = 100) => (await everyPage(workflowId, { ...query, limit })).map((subject) => subject.externalId);
+    const inIdOrder = (names: string[]) => [...names].sort((a, b) => letter[a]!.localeCompare(letter[b]!));
+    expect(await found({ text: 'smith' })).toEqual(inIdOrder(['smith', 'corrected']));
+    expect(await found({ text: '  EDITH ECRIT A  ' })).toEqual(['accented']);
+    expect(await found({ text: 'édith' })).toEqual(['accented']);
+    expect(await found({ text: 'smyth' })).toEqual(['corrected']);
+    // A LIKE wildcard is a character like any other.
+    expect(await found({ text: '10%' })).toEqual(['percent']);
+    expect(await found({ text: '%' })).toEqual(['percent']);
+    expect(await found({ text: '1_0' })).toEqual(['other']);
+    expect(await found({ text: 'nowhere' })).toEqual([]);
+    // With the other filters, and a page at a time in every order.
+    expect(await found({ text: 'smith', status: 'active' })).toEqual(['corrected']);
+    expect(await found({ text: 'smith', status: 'retired' })).toEqual(['smith']);
+    expect(await found({ text: 'smith', q: 'corr' })).toEqual(['corrected']);
+    expect(await found({ text: 'smith', reviewed: true })).toEqual(['corrected']);
+    expect(await found({ text: 'of' }, 1)).toEqual(inIdOrder(['smith', 'other']));
+    expect(await found({ text: 'letter', sort: 'externalId' }, 1)).toEqual(['corrected', 'smith']);
+    expect(await found({ text: 'letter', sort: 'favourites' }, 1)).toEqual(inIdOrder(['smith', 'corrected']));
+  });
+
   it('pages stably: every subject once, in id order, however its subjects change between pages', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 7, 1);
     const walked = await everyPage(workflowId, { limit: 3 }, async (page) => {
@@ -540,6 +576,8 @@ describe("a workflow's subject results", () => {
     ['an externalId longer than any', `externalId=${'x'.repeat(501)}`, '/query/externalId'],
     ['an externalId given twice', 'externalId=p1&externalId=p2', '/query/externalId'],
     ['an unknown order', 'sort=newest', '/query/sort'],
+    ['a text of spaces only', 'text=%20%20', '/query/text'],
+    ['a text longer than any', `text=${'a'.repeat(201)}`, '/query/text'],
     ['an order in other capitals', 'sort=externalid', '/query/sort'],
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
     ['an against-plurality filter in words', 'againstPlurality=yes', '/query/againstPlurality'],

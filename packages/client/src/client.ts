@@ -627,6 +627,7 @@ export class ChorusClient {
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
    * (researchers and reviewers): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
+   * `text` those with a consensus or reviewed answer that holds it (whatever its case and accents),
    * `needsChecking` those with a transcription's consensus worth checking, `againstPlurality` those with a consensus
    * most volunteers did not give (a single choice's or close reading's), `reviewed` false those with a consensus
    * not reviewed yet (true: those whose every consensus is reviewed), `consensusChanged` true those with an approval
@@ -642,7 +643,7 @@ export class ChorusClient {
       consensusChanged,
       metadata = {},
       ...query
-    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; consensusChanged?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
+    }: { status?: SubjectResultStatus; q?: string; externalId?: string; text?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; consensusChanged?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
     const filters = {
       needsChecking: needsChecking ? 'true' : undefined,
