@@ -758,6 +758,11 @@ export class ChorusClient {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/comments/download-links`);
   }
 
+  /** A subject set's subjects as the CSV file an upload reads (researchers only), to correct and upload again into the set. */
+  subjectSetCsv(subjectSetId: string): Promise<string> {
+    return this.download(`/subject-sets/${subjectSetId}/subjects.csv`, 'csv');
+  }
+
   /** The project's volunteers to credit (researchers only): those who agreed to be named, and how many others. */
   async contributors(projectId: string): Promise<ContributorList> {
     return JSON.parse(await this.download(`/projects/${projectId}/contributors`, 'json')) as ContributorList;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -20,12 +20,13 @@ import { type ClassificationRow, classificationColumns, classificationListColumn
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
-import { type DownloadForm, contentTypes } from './export-format';
+import { type DownloadForm, contentTypes, serializer } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
 import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
+import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS } from '../subject-sets/subject-files';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TranscriptionRow, iiifCountHeaders, iiifWriter, textWriter, transcriptionPage } from './transcription-documents';
@@ -631,6 +632,25 @@ export class ExportsService {
         contentType: contentTypes[form.format],
         name: (began) => downloadName('contributors', { id: project.id, name: project.title }, began, form.format),
         headers: { [OTHER_VOLUNTEERS_HEADER]: String(others) },
+      };
+    }, downloader.id, false);
+  }
+
+  /**
+   * The set's subjects in its order as the CSV file an upload reads (`external_id`, the locations' columns, a column per
+   * metadata key), so that the file corrected and uploaded again into the set finds its subjects by externalId.
+   */
+  async subjectSetFile(set: SubjectSet, bom: boolean, downloader: AuthUser): Promise<ExportDownload> {
+    return this.streams.write<SubjectSetRow>(async (read) => {
+      const columns = await subjectSetColumnsOf(read, set.id);
+      const form: DownloadForm = { format: 'csv', bom };
+      return {
+        sql: SUBJECT_SET_ROWS,
+        parameters: [set.id],
+        toRecord: (row) => flattenSetSubject(row, columns),
+        writer: () => serializer(form, subjectSetColumns(columns)),
+        contentType: contentTypes.csv,
+        name: (began) => downloadName('subjects', { id: set.id, name: set.name }, began, 'csv'),
       };
     }, downloader.id, false);
   }

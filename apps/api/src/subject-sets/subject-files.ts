@@ -82,7 +82,7 @@ export class UnreadableSubjectFile extends Error {
 
 const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+))?$`).exec(column);
 /** The columns that belong to an image column (`iiif_service_2` and `image_alt_2` to `image_url_2`). */
-const IMAGE_PARTS = ['iiif_service', 'image_alt'];
+export const IMAGE_PARTS = ['iiif_service', 'image_alt'] as const;
 /** The image column an `iiif_service` or `image_alt` (or `…_N`) column belongs to. */
 const imageColumnOf = (partColumn: string) => partColumn.replace(new RegExp(`^(?:${IMAGE_PARTS.join('|')})`), 'image_url');
 /** The column of an image's part (`iiif_service`, `image_alt`) for image column number `n` (undefined for the first). */
@@ -454,6 +454,13 @@ function imageLocation(url: string, iiifService: string | undefined, alt?: strin
  * grows with the text, not with its square, when a `[[` is never closed.
  */
 const MARKED = /\[\[([^[\]]*)\]\]/g;
+
+/** A text location as a subject file writes it: its highlighted words marked `[[like this]]`, as `textLocation` reads them. */
+export function markedText({ text, highlights = [] }: { text: string; highlights?: readonly (readonly [number, number])[] }): string {
+  let marked = text;
+  for (const [start, end] of [...highlights].sort((a, b) => b[0] - a[0])) marked = `${marked.slice(0, start)}[[${marked.slice(start, end)}]]${marked.slice(end)}`;
+  return marked;
+}
 
 /** A text location, a word marked `[[like this]]` highlighted (the brackets are dropped). */
 function textLocation(marked: string): SubjectLocation {
