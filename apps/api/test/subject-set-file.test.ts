@@ -61,7 +61,8 @@ describe("a subject set's CSV file", () => {
     expect([uploaded.created, uploaded.existing, uploaded.addedToSet]).toEqual([0, 3, 0]);
     const { rows } = await stack.db.query('SELECT external_id, locations, metadata FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id]);
     expect(rows.map((row) => row.external_id)).toEqual(['letter-1', 'letter-2', 'letter-3']);
-    expect(rows[0].metadata.quote).toBe('She said "hi", then left\nfor Leeds');
+    // The file's metadata as text, a formula's guard kept, as README says.
+    expect(rows[0].metadata).toEqual({ page: '1', note: `'=HYPERLINK("https://example.org")`, '#box': 'B-12', tags: '["a","b"]', quote: 'She said "hi", then left\nfor Leeds' });
     expect(rows[1].locations).toEqual([{ type: 'text', text: 'Dear Sir, the keyword here', highlights: [[14, 21]] }]);
     expect((await stack.client.subjectSetCsv(set.id)).split('\n')[0]).toBe(csv.split('\n')[0]);
   });

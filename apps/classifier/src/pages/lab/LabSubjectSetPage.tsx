@@ -20,6 +20,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
+import { saveFile } from '../../lib/saveFile';
 
 /** Subjects shown at a time; "Show more" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -64,6 +65,7 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
         <>
           <h1 tabIndex={-1}>{set.name}</h1>
           <p>{t('lab.set.count', { count: set.subjects })}</p>
+          <DownloadSetFile set={set} />
           <RenameSetForm set={set} onRenamed={reload} />
           <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
           <DeleteSet set={set} projectPage={projectPage} />
@@ -76,6 +78,41 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
         )
       )}
     </div>
+  );
+}
+
+/**
+ * The set's subjects as the CSV file an upload reads (`GET /subject-sets/:id/subjects.csv`), to correct and upload
+ * again into the set: the API streams it, and the browser saves it once whole.
+ */
+function DownloadSetFile({ set }: { set: SubjectSetSummary }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useSaid<Problem>();
+  const download = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      saveFile(await client.subjectSetCsv(set.id), `${set.name.replace(/[\\/:*?"<>|]/g, '-')}.csv`);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <p>
+        <button type="button" className="button button-secondary" data-testid="lab-set-download" aria-describedby="lab-set-download-hint" disabled={busy} onClick={() => void download()}>
+          {busy ? t('lab.set.downloading') : t('lab.set.download')}
+        </button>
+      </p>
+      <p id="lab-set-download-hint" className="field-hint">
+        {t('lab.set.downloadHint')}
+      </p>
+      <ErrorAlert problem={problem} focus />
+    </>
   );
 }
 
