@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { HeaderValue } from '../common/header.decorator';
@@ -7,7 +7,8 @@ import { uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
 import { SUBJECT_SET_RESEARCHERS, SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { type SubjectSetFileQuery, subjectSetFileQuery } from './dto/download.dto';
-import { send } from './exports.controller';
+import { contentTypes } from './export-format';
+import { ApiDownloadLimits, send } from './exports.controller';
 import { ExportsService } from './exports.service';
 
 /** A subject set's subjects as the CSV file an upload reads (Zooniverse's subjects export), to correct and upload again. */
@@ -22,7 +23,10 @@ export class SubjectSetFileController {
 
   @Get('subjects.csv')
   @AccessFirst(SUBJECT_SET_RESEARCHERS)
-  @ApiProduces('text/csv')
+  @ApiQuery({ name: 'format', required: false, enum: ['csv'] })
+  @ApiQuery({ name: 'bom', required: false, description: '`true`: the file starts with a byte-order mark, so that Excel reads its accents as UTF-8', schema: { type: 'string', enum: ['true', 'false'], default: 'false' } })
+  @ApiOkResponse({ description: 'The set’s subjects as a CSV attachment, streamed, one row per subject in the set’s order', content: { [contentTypes.csv]: { schema: { type: 'string', format: 'binary' } } } })
+  @ApiDownloadLimits()
   @ApiOperation({
     summary: 'Downloads a subject set’s subjects as the CSV file an upload reads, streamed, in the set’s order (its project’s researchers).',
     description:
