@@ -29,6 +29,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
+import { withoutSpreadsheetGuard } from '../common/spreadsheet-text';
 import { type NearMiss, withNearMiss } from '../common/zod';
 import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
 
@@ -278,7 +279,8 @@ function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
  * `gold_standard_<task>` for a known answer (JSON for a list or an object); `#priority` or `priority`, a number, the
  * subject's priority (`withPriority`); every other column is metadata (those
- * starting with `#`, `//` or `!` are for researchers only).
+ * starting with `#`, `//` or `!` are for researchers only). A cell starting `'=`, `'+`, `'-`, `'@` (and the part of
+ * it after a `;` so starting) loses its apostrophe, which the downloads put there (`withoutSpreadsheetGuard`).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError }; raw: string }[];
@@ -322,7 +324,9 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   const errors: FieldError[] = [];
   /** Each subject's locations by the column that gave them (`image_url_2`), in order. */
   const locationColumns: string[][] = [];
-  const subjects = rows.map(({ record }, index) => {
+  const subjects = rows.map(({ record: written }, index) => {
+    // A cell of a downloaded file (a set's) as it was before the downloads guarded it against running as a formula.
+    const record = Object.fromEntries(Object.entries(written).map(([column, cell]) => [column, withoutSpreadsheetGuard(cell)]));
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
     locationColumns.push([]);
     const goldStandard: Record<string, unknown> = {};
