@@ -292,6 +292,31 @@ describe("a workflow's subject results", () => {
     expect(await found({ text: 'of' }, 1)).toEqual(inIdOrder(['smith', 'other']));
     expect(await found({ text: 'letter', sort: 'externalId' }, 1)).toEqual(['corrected', 'smith']);
     expect(await found({ text: 'letter', sort: 'favourites' }, 1)).toEqual(inIdOrder(['smith', 'corrected']));
+    // A reviewer finds only what is in their reach (the consensus to check): not "corrected", which a researcher reviewed.
+    const reviewer = await newMember(stack, (await stack.client.getWorkflow(workflowId)).projectId, 'reviewer', 'Rita');
+    const reach = (await reviewer.client.subjectResults(workflowId, { limit: 100 })).subjects.map((subject) => subject.externalId);
+    expect(reach).toContain('smith');
+    expect(reach).not.toContain('corrected');
+    expect((await reviewer.client.subjectResults(workflowId, { text: 'smith', limit: 100 })).subjects.map((subject) => subject.externalId)).toEqual(['smith']);
+  });
+
+  it('finds a form by its fields’ answers only: not by a field’s name, nor by the JSON’s quotes and braces', async () => {
+    const project = await stack.client.createProject({ title: `Cards ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Cards' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['card', 'reviewed'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+    const fields = [{ key: 'name', label: 'Name', kind: 'text' as const }, { key: 'born', label: 'Born', kind: 'text' as const }];
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'Copy the cards', firstTask: 'T0', tasks: { T0: { type: 'fields', instruction: 'Copy the card', fields } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    for (const [index, value] of [{ name: 'Ann Lee', born: '1850' }, { name: 'Bob Ray', born: '1851' }].entries()) {
+      await account.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[index]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await aggregated(workflowId);
+    await stack.client.reviewConsensus(workflowId, subjectIds[1]!, 'T0', { name: 'Zoé Ray', born: '1851' });
+    const found = async (text: string) => (await everyPage(workflowId, { text, limit: 100 })).map((subject) => subject.externalId);
+    expect(await found('ann lee')).toEqual(['card']);
+    expect(await found('1850')).toEqual(['card']);
+    expect(await found('zoe')).toEqual(['reviewed']);
+    for (const text of ['name', 'born', '"', '{', 'lee","born']) expect([text, await found(text)]).toEqual([text, []]);
   });
 
   it('pages stably: every subject once, in id order, however its subjects change between pages', async () => {

@@ -102,4 +102,32 @@ describe("a subject set's CSV file", () => {
     const wrongFormat = await refusal(stack.client, '?format=json');
     expect([wrongFormat?.status, wrongFormat?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/format']]);
   });
+
+  it('opens by a download link without an Authorization header, for a browser to save as it streams; the link is the set’s alone', async () => {
+    const { project, set } = await setOfSubjects();
+    const open = (url: string) => fetch(`${stack.baseUrl}${url}`).then(async (response) => ({ status: response.status, type: response.headers.get('content-disposition'), text: await response.text() }));
+    const link = await stack.client.subjectSetCsvLink(set.id);
+    expect(link.url).toMatch(new RegExp(`^/api/v1/subject-sets/${set.id}/subjects\\.csv\\?token=`));
+    const opened = await open(link.url);
+    expect([opened.status, opened.type]).toEqual([200, expect.stringMatching(/^attachment; filename="subjects-letters-1850-/)]);
+    expect(opened.text).toBe(await stack.client.subjectSetCsv(set.id));
+    // Another set's address with this link's token is refused, as is the set without any token.
+    const other = await stack.client.createSubjectSet(project.id, { name: 'Other' });
+    const elsewhere = await open(link.url.replace(set.id, other.id));
+    expect([elsewhere.status, JSON.parse(elsewhere.text).errors[0].pointer]).toEqual([401, '/query/token']);
+    expect((await open(`/api/v1/subject-sets/${set.id}/subjects.csv`)).status).toBe(401);
+    const moderator = await newMember(stack, project.id, 'moderator');
+    expect((await moderator.client.subjectSetCsvLink(set.id).then(() => undefined, (error: ChorusApiError) => error))?.status).toBe(403);
+  });
+
+  it('is refused, naming them, when metadata keys would be read by an upload as locations, a priority or known answers', async () => {
+    const project = await stack.client.createProject({ title: `Set file ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Colliding' });
+    const metadata = { Text: 'a caption', '#Priority': '3', 'Gold Standard T0': 'yes', 'Image URL': 'https://example.org/x.jpg', page: '1' };
+    await stack.client.addSubjects(set.id, [{ externalId: 'x', locations: [{ type: 'image', url: 'https://example.org/1.jpg' }], metadata }]);
+    const refused = await stack.client.subjectSetCsv(set.id).then(() => undefined, (error: ChorusApiError) => error);
+    expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:subject-set-file-misread']);
+    for (const named of ['"Text" (read as text)', `"#Priority" (read as the subjects' priority)`, '"Gold Standard T0" (read as gold_standard_T0)', '"Image URL" (read as image_url)']) expect(refused?.problem.detail).toContain(named);
+    expect(refused?.problem.detail).not.toContain('"page"');
+  });
 });

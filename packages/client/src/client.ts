@@ -774,6 +774,11 @@ export class ChorusClient {
   }
 
   /** A link to the project's contributors download, as `downloadLink`'s (researchers only); add `format` to its query. */
+  /** A link to a subject set's file (`subjectSetCsv`) that needs no Authorization header, for a browser to save as it streams (researchers only). */
+  subjectSetCsvLink(subjectSetId: string) {
+    return this.call<DownloadLink>('POST', `/subject-sets/${subjectSetId}/download-links`);
+  }
+
   contributorsDownloadLink(projectId: string) {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/contributors/download-links`);
   }

@@ -112,6 +112,18 @@ function knownColumn(written: string): string {
 }
 
 /**
+ * What the CSV upload would read a column named as metadata key `key` as, when not as that key: a known column (`text`,
+ * `Image URL`, `gold standard T0`), the subjects' priority (`#priority`), or, for a name with spaces around it or none,
+ * the trimmed name. Undefined when it reads back as the key. A set's file refuses to write such a key (`subjectSetFile`).
+ */
+export function metadataKeyMisread(key: string): string | undefined {
+  if (key.trim() !== key || !key) return `"${key.trim()}" (the upload trims a column's name)`;
+  const column = knownColumn(key);
+  if (isKnownColumn(column)) return column;
+  return columnKey(key).replace(/^#\s*/, '') === PRIORITY ? "the subjects' priority" : undefined;
+}
+
+/**
  * Zooniverse's manifests and subject exports name a subject's own id `subject_id`: in a file without an `external_id`
  * column, it is the external id (`idColumnOf`), so that the file sent again finds its subjects rather than adding them again.
  */

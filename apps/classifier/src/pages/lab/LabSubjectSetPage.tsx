@@ -1,4 +1,4 @@
-import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, type SubjectImagesDescribed, type SubjectSetSummary } from '@chorus/client';
+import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, SUBJECT_UPLOAD_LIMITS, type SubjectImagesDescribed, type SubjectSetSummary } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -20,7 +20,6 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
-import { saveFile } from '../../lib/saveFile';
 
 /** Subjects shown at a time; "Show more" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -83,33 +82,42 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
 
 /**
  * The set's subjects as the CSV file an upload reads (`GET /subject-sets/:id/subjects.csv`), to correct and upload
- * again into the set: the API streams it, and the browser saves it once whole.
+ * again into the set: each press asks for a new download link and follows it, so the browser saves the file to disk as
+ * the API streams it (a set of any size), and no link goes stale here.
  */
 function DownloadSetFile({ set }: { set: SubjectSetSummary }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [busy, setBusy] = useState(false);
+  const [started, setStarted] = useSaid<string>();
   const [problem, setProblem] = useSaid<Problem>();
   const download = async () => {
-    setBusy(true);
-    setProblem(null);
     try {
-      saveFile(await client.subjectSetCsv(set.id), `${set.name.replace(/[\\/:*?"<>|]/g, '-')}.csv`);
+      const { url } = await client.subjectSetCsvLink(set.id);
+      setProblem(null);
+      setStarted((t) => t('lab.set.downloadStarted'));
+      window.location.assign(url);
     } catch (error) {
       setProblem(() => describeError(error));
-    } finally {
-      setBusy(false);
     }
   };
+  const limits = { subjects: SUBJECT_UPLOAD_LIMITS.subjects, mebibytes: SUBJECT_UPLOAD_LIMITS.bytes / 2 ** 20 };
   return (
     <>
       <p>
-        <button type="button" className="button button-secondary" data-testid="lab-set-download" aria-describedby="lab-set-download-hint" disabled={busy} onClick={() => void download()}>
-          {busy ? t('lab.set.downloading') : t('lab.set.download')}
+        <button type="button" className="button button-secondary" data-testid="lab-set-download" aria-describedby="lab-set-download-hint" onClick={() => void download()}>
+          {t('lab.set.download')}
         </button>
       </p>
       <p id="lab-set-download-hint" className="field-hint">
-        {t('lab.set.downloadHint')}
+        {t('lab.set.downloadHint', limits)}
+      </p>
+      {set.subjects > SUBJECT_UPLOAD_LIMITS.subjects && (
+        <p className="field-hint" data-testid="lab-set-download-large">
+          {t('lab.set.downloadLarge', limits)}
+        </p>
+      )}
+      <p role="status" aria-live="polite">
+        {started}
       </p>
       <ErrorAlert problem={problem} focus />
     </>
