@@ -255,7 +255,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await checkScreen(page, 'lab-subject-set');
     // The set as the CSV file an upload reads, every subject in the set's order, not the page shown, saved as it streams (a download link).
     const [file] = await Promise.all([page.waitForEvent('download'), press(page, '[data-testid="lab-set-download"]')]);
-    expect(file.suggestedFilename()).toMatch(/^subjects-diaries-[\da-f-]{36}-\d{8}T\d{6}Z\.csv$/);
+    expect(file.suggestedFilename()).toMatch(/^subjects-Diaries-[\da-f-]{36}-\d{8}T\d{6}Z\.csv$/);
     expect(file.url()).toContain('/subjects.csv?token=');
     const lines = readFileSync((await file.path())!, 'utf8').trim().split('\n');
     expect(lines).toEqual(['external_id,text', ...subjects.map((subject) => `${subject.externalId},${subject.locations[0]!.text}`)]);
