@@ -67,6 +67,7 @@ const routes: Record<string, Route> = {
   'POST /projects/:id/workflows': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/workflows`, good: () => definition, bad: { ...definitionOf(), firstTask: 42 }, pointer: '/firstTask' },
   'PATCH /projects/:id': { method: 'PATCH', path: (ids) => `/projects/${ids.projectId}`, good: () => ({ title: 'Renamed' }), bad: { status: 'open' }, pointer: '/status' },
   'POST /projects/:id/subject-sets': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/subject-sets`, good: () => ({ name: 'More' }), bad: { name: '' }, pointer: '/name' },
+  'GET /subject-sets/:id/subjects.csv': { method: 'GET', path: (ids) => `/subject-sets/${ids.subjectSetId}/subjects.csv`, good: () => undefined, bad: '?format=json', pointer: '/query/format' },
   'PATCH /subject-sets/:id': { method: 'PATCH', path: (ids) => `/subject-sets/${ids.subjectSetId}`, good: () => ({ name: 'Renamed' }), bad: { name: 7 }, pointer: '/name' },
   'PATCH /subjects/:id': {
     method: 'PATCH',

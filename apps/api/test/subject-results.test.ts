@@ -258,6 +258,67 @@ describe("a workflow's subject results", () => {
     ]);
   });
 
+  it('finds the subjects whose consensus or reviewed answer holds a text, whatever its case and accents, its % and _ as they are, with the other filters and a page at a time', async () => {
+    const { workflowId, idOf: letter } = await transcriptionWorkflow(stack.client, ['smith', 'accented', 'percent', 'other', 'corrected']);
+    const texts: Record<string, string> = {
+      smith: 'A letter from Mr SMITH of Leeds',
+      accented: 'Édith écrit à Paris',
+      percent: 'Rates rose 10% in 1850',
+      other: 'Mary Brown of York 10 in 1_0',
+      corrected: 'A letter from Mr Smyth',
+    };
+    await Promise.all(Object.entries(texts).map(([name, text]) => account.client.classify({ workflowId, workflowVersion: 1, subjectId: letter[name]!, annotations: [{ task: 'T0', value: text }] }, randomUUID())));
+    await aggregated(workflowId);
+    // The consensus stays "Smyth"; the reviewed answer says Smith.
+    await stack.client.reviewConsensus(workflowId, letter.corrected!, 'T0', 'A letter from Mr Smithson');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [letter.smith!], reason: 'done' });
+
+    const found = async (query: Parameters<ChorusClient['subjectResults']>[1], limit = 100) => (await everyPage(workflowId, { ...query, limit })).map((subject) => subject.externalId);
+    const inIdOrder = (names: string[]) => [...names].sort((a, b) => letter[a]!.localeCompare(letter[b]!));
+    expect(await found({ text: 'smith' })).toEqual(inIdOrder(['smith', 'corrected']));
+    expect(await found({ text: '  EDITH ECRIT A  ' })).toEqual(['accented']);
+    expect(await found({ text: 'édith' })).toEqual(['accented']);
+    expect(await found({ text: 'smyth' })).toEqual(['corrected']);
+    // A LIKE wildcard is a character like any other.
+    expect(await found({ text: '10%' })).toEqual(['percent']);
+    expect(await found({ text: '%' })).toEqual(['percent']);
+    expect(await found({ text: '1_0' })).toEqual(['other']);
+    expect(await found({ text: 'nowhere' })).toEqual([]);
+    // With the other filters, and a page at a time in every order.
+    expect(await found({ text: 'smith', status: 'active' })).toEqual(['corrected']);
+    expect(await found({ text: 'smith', status: 'retired' })).toEqual(['smith']);
+    expect(await found({ text: 'smith', q: 'corr' })).toEqual(['corrected']);
+    expect(await found({ text: 'smith', reviewed: true })).toEqual(['corrected']);
+    expect(await found({ text: 'of' }, 1)).toEqual(inIdOrder(['smith', 'other']));
+    expect(await found({ text: 'letter', sort: 'externalId' }, 1)).toEqual(['corrected', 'smith']);
+    expect(await found({ text: 'letter', sort: 'favourites' }, 1)).toEqual(inIdOrder(['smith', 'corrected']));
+    // A reviewer finds only what is in their reach (the consensus to check): not "corrected", which a researcher reviewed.
+    const reviewer = await newMember(stack, (await stack.client.getWorkflow(workflowId)).projectId, 'reviewer', 'Rita');
+    const reach = (await reviewer.client.subjectResults(workflowId, { limit: 100 })).subjects.map((subject) => subject.externalId);
+    expect(reach).toContain('smith');
+    expect(reach).not.toContain('corrected');
+    expect((await reviewer.client.subjectResults(workflowId, { text: 'smith', limit: 100 })).subjects.map((subject) => subject.externalId)).toEqual(['smith']);
+  });
+
+  it('finds a form by its fields’ answers only: not by a field’s name, nor by the JSON’s quotes and braces', async () => {
+    const project = await stack.client.createProject({ title: `Cards ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Cards' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['card', 'reviewed'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+    const fields = [{ key: 'name', label: 'Name', kind: 'text' as const }, { key: 'born', label: 'Born', kind: 'text' as const }];
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'Copy the cards', firstTask: 'T0', tasks: { T0: { type: 'fields', instruction: 'Copy the card', fields } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    for (const [index, value] of [{ name: 'Ann Lee', born: '1850' }, { name: 'Bob Ray', born: '1851' }].entries()) {
+      await account.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[index]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await aggregated(workflowId);
+    await stack.client.reviewConsensus(workflowId, subjectIds[1]!, 'T0', { name: 'Zoé Ray', born: '1851' });
+    const found = async (text: string) => (await everyPage(workflowId, { text, limit: 100 })).map((subject) => subject.externalId);
+    expect(await found('ann lee')).toEqual(['card']);
+    expect(await found('1850')).toEqual(['card']);
+    expect(await found('zoe')).toEqual(['reviewed']);
+    for (const text of ['name', 'born', '"', '{', 'lee","born']) expect([text, await found(text)]).toEqual([text, []]);
+  });
+
   it('pages stably: every subject once, in id order, however its subjects change between pages', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 7, 1);
     const walked = await everyPage(workflowId, { limit: 3 }, async (page) => {
@@ -540,6 +601,8 @@ describe("a workflow's subject results", () => {
     ['an externalId longer than any', `externalId=${'x'.repeat(501)}`, '/query/externalId'],
     ['an externalId given twice', 'externalId=p1&externalId=p2', '/query/externalId'],
     ['an unknown order', 'sort=newest', '/query/sort'],
+    ['a text of spaces only', 'text=%20%20', '/query/text'],
+    ['a text longer than any', `text=${'a'.repeat(201)}`, '/query/text'],
     ['an order in other capitals', 'sort=externalid', '/query/sort'],
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
     ['an against-plurality filter in words', 'againstPlurality=yes', '/query/againstPlurality'],

@@ -619,6 +619,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” that need checking, in the order of their external ids, numbers as numbers (those without one last)');
     expect(new URL(page.url()).search).toBe('?needsChecking=true');
     await checkScreen(page, 'lab-results-needs-checking');
+    // Searched by the text of their answers, capitals aside, with the filter kept; in the address too.
+    await page.getByLabel('Text in the answers (optional)').fill(' LEEDS ');
+    await page.getByLabel('Text in the answers (optional)').press('Enter');
+    await waitToSee(status.getByText('1 subject shown.'));
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([idOf['letter-disputed']]);
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” whose answers contain “LEEDS” that need checking, in the order of their external ids, numbers as numbers (those without one last)');
+    expect(new URL(page.url()).search).toBe('?text=LEEDS&needsChecking=true');
 
     // The disputed letter's page: the one word a third agreed on marked, with how many agreed in words; the rest not.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['letter-disputed']}`);

@@ -253,6 +253,12 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(await rows.count()).toBe(50);
     expect(await page.getByTestId('lab-set').textContent()).toContain('55 subjects.');
     await checkScreen(page, 'lab-subject-set');
+    // The set as the CSV file an upload reads, every subject in the set's order, not the page shown, saved as it streams (a download link).
+    const [file] = await Promise.all([page.waitForEvent('download'), press(page, '[data-testid="lab-set-download"]')]);
+    expect(file.suggestedFilename()).toMatch(/^subjects-Diaries-[\da-f-]{36}-\d{8}T\d{6}Z\.csv$/);
+    expect(file.url()).toContain('/subjects.csv?token=');
+    const lines = readFileSync((await file.path())!, 'utf8').trim().split('\n');
+    expect(lines).toEqual(['external_id,text', ...subjects.map((subject) => `${subject.externalId},${subject.locations[0]!.text}`)]);
     await press(page, '#lab-set-more');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-set-subjects"] tbody tr').length === 55);
 

@@ -627,6 +627,7 @@ export class ChorusClient {
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
    * (researchers and reviewers): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
+   * `text` those with a consensus or reviewed answer that holds it (whatever its case and accents),
    * `needsChecking` those with a transcription's consensus worth checking, `againstPlurality` those with a consensus
    * most volunteers did not give (a single choice's or close reading's), `reviewed` false those with a consensus
    * not reviewed yet (true: those whose every consensus is reviewed), `consensusChanged` true those with an approval
@@ -642,7 +643,7 @@ export class ChorusClient {
       consensusChanged,
       metadata = {},
       ...query
-    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; consensusChanged?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
+    }: { status?: SubjectResultStatus; q?: string; externalId?: string; text?: string; sort?: SubjectResultOrder; needsChecking?: boolean; againstPlurality?: boolean; reviewed?: boolean; consensusChanged?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
     const filters = {
       needsChecking: needsChecking ? 'true' : undefined,
@@ -758,6 +759,11 @@ export class ChorusClient {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/comments/download-links`);
   }
 
+  /** A subject set's subjects as the CSV file an upload reads (researchers only), to correct and upload again into the set. */
+  subjectSetCsv(subjectSetId: string): Promise<string> {
+    return this.download(`/subject-sets/${subjectSetId}/subjects.csv`, 'csv');
+  }
+
   /** The project's volunteers to credit (researchers only): those who agreed to be named, and how many others. */
   async contributors(projectId: string): Promise<ContributorList> {
     return JSON.parse(await this.download(`/projects/${projectId}/contributors`, 'json')) as ContributorList;
@@ -769,6 +775,11 @@ export class ChorusClient {
   }
 
   /** A link to the project's contributors download, as `downloadLink`'s (researchers only); add `format` to its query. */
+  /** A link to a subject set's file (`subjectSetCsv`) that needs no Authorization header, for a browser to save as it streams (researchers only). */
+  subjectSetCsvLink(subjectSetId: string) {
+    return this.call<DownloadLink>('POST', `/subject-sets/${subjectSetId}/download-links`);
+  }
+
   contributorsDownloadLink(projectId: string) {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/contributors/download-links`);
   }

@@ -1,5 +1,9 @@
 /** The columns of a subject file that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
 export const SUBJECT_LOCATION_COLUMNS = ['image_url', 'audio_url', 'text'] as const;
+/** The column of each kind of location (a subject's image, audio or text), first of its numbered columns. */
+export const SUBJECT_LOCATION_COLUMN_OF = { image: 'image_url', audio: 'audio_url', text: 'text' } as const satisfies Record<string, (typeof SUBJECT_LOCATION_COLUMNS)[number]>;
+/** A subject file's `n`th column of a kind (from 1): `image_url`, then `image_url_2`, `image_url_3`… */
+export const numberedColumn = (column: string, n: number) => (n === 1 ? column : `${column}_${n}`);
 /** A column that gives a subject what volunteers see, as `columnKey` reads it (`image_url`, `text_2`). */
 export const SUBJECT_LOCATION_COLUMN = new RegExp(`^(?:${SUBJECT_LOCATION_COLUMNS.join('|')})(?:_\\d+)?$`);
 

@@ -14,11 +14,14 @@ export type LinkRefusal = 'invalid' | 'key-revoked';
 export type ProjectDownloadKind = 'comments' | 'contributors';
 export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
 
-/** What a link downloads: one of a workflow's downloads, or one of its project's. */
-export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind };
+/** What a link downloads: one of a workflow's downloads, one of its project's, or a subject set's file (`subjects`). */
+export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' };
 
 const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
-  claims.kind === target.kind && claims.workflowId === ('workflowId' in target ? target.workflowId : undefined) && claims.projectId === ('projectId' in target ? target.projectId : undefined);
+  claims.kind === target.kind &&
+  claims.workflowId === ('workflowId' in target ? target.workflowId : undefined) &&
+  claims.projectId === ('projectId' in target ? target.projectId : undefined) &&
+  claims.subjectSetId === ('subjectSetId' in target ? target.subjectSetId : undefined);
 
 /** How long a download link works: long enough to start the download, short enough that one leaked soon dies. */
 export const DOWNLOAD_LINK_SECONDS = 10 * 60;
@@ -32,11 +35,12 @@ interface LinkClaims {
   key?: true;
   workflowId?: string;
   projectId?: string;
+  subjectSetId?: string;
   kind: DownloadTarget['kind'];
 }
 
 /**
- * Links that open one of a workflow's downloads, or a project's comments (as often as wanted, in any format and `since`) without an
+ * Links that open one of a workflow's downloads, a project's comments or contributors, or a subject set's file (as often as wanted, in any format and `since`) without an
  * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
  * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS` or until the session that asked for
  * it expires, if sooner (an ended session is remembered only until then); ended by signing out of that session, and,

@@ -3,9 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { AuthUser } from '../auth/auth.decorators';
 import { uuidParam } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
+import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type DownloadTarget, isProjectDownload } from './download-links';
-import { type AllowedDownload, type AllowedProjectDownload, ExportsService } from './exports.service';
+import { type AllowedDownload, type AllowedProjectDownload, type AllowedSubjectSetDownload, ExportsService } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
@@ -14,12 +15,12 @@ interface DownloadRequest {
   params: { id?: unknown };
   query?: Record<string, unknown>;
   user?: AuthUser;
-  download?: AllowedDownload | AllowedProjectDownload;
+  download?: AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload;
 }
 
 /**
  * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
- * are one of the workflow's researchers (the project's, for its comments and contributors), before the query is read: Nest runs guards before pipes, so a download's
+ * are one of the workflow's researchers (the project's, for its comments and contributors, and a subject set's file), before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
  * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
@@ -35,6 +36,7 @@ export class DownloaderFirstGuard implements CanActivate {
     private readonly exports: ExportsService,
     private readonly workflows: WorkflowsService,
     private readonly access: ProjectAccess,
+    private readonly subjectSets: SubjectSetsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,6 +47,11 @@ export class DownloaderFirstGuard implements CanActivate {
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
     const linkToken = token === undefined ? undefined : String(token);
+    if (kind === 'subjects') {
+      const downloader = await this.exports.downloader({ subjectSetId: id, kind }, request.user, linkToken);
+      request.download = { downloader, set: await this.subjectSets.requireSetOfResearcher(id, downloader) };
+      return true;
+    }
     if (isProjectDownload(kind)) {
       const downloader = await this.exports.downloader({ projectId: id, kind }, request.user, linkToken);
       request.download = { downloader, project: await this.access.requireResearcher(id, downloader, '/params/id') };
@@ -57,4 +64,4 @@ export class DownloaderFirstGuard implements CanActivate {
 }
 
 /** Who asks for the download and the workflow (or project) they may download, as `DownloaderFirst` found them. */
-export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload | AllowedProjectDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);
+export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);

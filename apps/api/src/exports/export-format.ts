@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
 import { LIST_SEPARATOR, type Task, type TaskType } from '@chorus/tasks';
 import { z } from 'zod';
+import { asSpreadsheetText } from '../common/spreadsheet-text';
 import { enumOf, timeQuerySchema } from '../common/zod';
 
 /** A download's `format` query parameter: one of `formats`, in any case (`CSV`, as a file's extension may be written); else `message`. */
@@ -115,27 +116,6 @@ export const contentTypes: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
-
-/** Text a spreadsheet would run as a formula: `=`, `+`, `-`, `@`, a tab or a carriage return first. */
-const FORMULA = /^[=+\-@\t\r]/;
-
-/**
- * Where a spreadsheet set to a language whose list separator is `;` (German, French, Dutch… Excel on such a computer
- * opens a comma-separated file that way) splits an unquoted cell into several: at every `;`, which is also how the
- * downloads join several answers or tags in one cell (`LIST_SEPARATOR`).
- */
-const LOCALE_SEPARATOR = ';';
-
-/** A value a spreadsheet would run as a formula gets a leading apostrophe; a number such as `-5` stays as it is. */
-const guarded = (value: string) => (FORMULA.test(value) && !Number.isFinite(Number(value)) ? `'${value}` : value);
-
-/**
- * A CSV cell that a spreadsheet will show as text: a volunteer's transcription or tag such as `=HYPERLINK(…)` gets a
- * leading apostrophe (OWASP's advice against CSV injection), and so does every part of the cell after a `;`, which a
- * spreadsheet in a `;` locale opens as a cell of its own (`horse;=HYPERLINK(…)`, tags joined, is
- * `horse;'=HYPERLINK(…)`). Numbers such as `-5` stay as they are.
- */
-const asSpreadsheetText = (value: string) => value.split(LOCALE_SEPARATOR).map(guarded).join(LOCALE_SEPARATOR);
 
 /**
  * A record as a JSON object whose keys are `columns`, in their order, whatever order the record was built in: a reader

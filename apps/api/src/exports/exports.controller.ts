@@ -104,6 +104,12 @@ export const ApiDownloadResponse = () =>
         },
       },
     }),
+    ApiDownloadLimits(),
+  );
+
+/** What every download may answer besides its file: over the caller's own limit, the server's places all taken, or a problem. */
+export const ApiDownloadLimits = () =>
+  applyDecorators(
     ApiTooManyRequestsResponse({
       description:
         "Problem `too-many-downloads`, with `Retry-After`: a limit of the caller's own, so 429, not 503 (the server is up): one person may stream at most half of `EXPORTS_AT_ONCE` downloads at once (with the default, one at a time, whatever the workflow or kind, by token or download link), so let the one streaming finish (or cancel it), then ask again; and one whose last download was ended for reading too slowly waits `EXPORT_IDLE_SECONDS` before the next",

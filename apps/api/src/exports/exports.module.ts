@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SubjectReportsModule } from '../subject-reports/subject-reports.module';
+import { SubjectSetsModule } from '../subject-sets/subject-sets.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { CommentsDownloadController } from './comments-download.controller';
 import { ContributorsDownloadController } from './contributors-download.controller';
@@ -10,12 +11,13 @@ import { DownloadLinks } from './download-links';
 import { ExportStreams } from './export-streams';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
+import { SubjectSetFileController } from './subject-set-file.controller';
 import { TranscriptionsDownloadController } from './transcriptions-download.controller';
 
-/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments and contributors, bounded together by EXPORTS_AT_ONCE. */
+/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments and contributors, and a subject set's file, bounded together by EXPORTS_AT_ONCE. */
 @Module({
-  imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule],
-  controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController],
+  imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule, SubjectSetsModule],
+  controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController, SubjectSetFileController],
   providers: [ExportsService, ExportStreams, DownloadLinks, ContributorsService],
 })
 export class ExportsModule {}

@@ -2,7 +2,7 @@ import type { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type Workflow } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -21,14 +21,15 @@ import { type ClassificationRow, classificationColumns, classificationListColumn
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
-import { type DownloadForm, contentTypes } from './export-format';
+import { type DownloadForm, contentTypes, serializer } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
 import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
+import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
-import { CANVAS_KEYS } from '../subject-sets/subject-files';
+import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
@@ -467,14 +468,44 @@ export interface AllowedProjectDownload {
   project: Project;
 }
 
+/** A subject set's file that `DownloaderFirst` allowed: who asks, and the set. */
+export interface AllowedSubjectSetDownload {
+  downloader: AuthUser;
+  set: SubjectSet;
+}
+
+/**
+ * A set's file whose metadata keys an upload would read as something else (`text` as a location, `#priority` as the
+ * priority, `gold_standard_T0` as a known answer) is refused: uploaded again, it would change the subjects.
+ */
+function refuseMisreadKeys(keys: readonly string[]): void {
+  const misread = keys.flatMap((key) => {
+    const as = metadataKeyMisread(key);
+    return as === undefined ? [] : [`${JSON.stringify(key)} (read as ${as})`];
+  });
+  if (!misread.length) return;
+  throw new ProblemException(
+    409,
+    `The set's subjects have metadata keys that an upload of the file would not read back as metadata: ${misread.join(', ')}. Rename those keys (upload the subjects again by external id with the metadata under another name, in a JSON upload, which reads every metadata key as it is), then download the file.`,
+    undefined,
+    'subject-set-file-misread',
+  );
+}
+
 /** Where each of a project's downloads is, under the project's path. */
 const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
 
 /** Where a target's download is, and where its links are asked for (from the API's root). */
-const pathsOf = (target: DownloadTarget) =>
-  'projectId' in target
-    ? { download: `/${API_PREFIX}/projects/${target.projectId}/${PROJECT_DOWNLOAD_PATHS[target.kind]}`, links: `/${API_PREFIX}/projects/${target.projectId}/${target.kind}/download-links` }
-    : { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
+function pathsOf(target: DownloadTarget): { download: string; links: string } {
+  if ('subjectSetId' in target) {
+    const set = `/${API_PREFIX}/subject-sets/${target.subjectSetId}`;
+    return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
+  }
+  if ('projectId' in target) {
+    return { download: `/${API_PREFIX}/projects/${target.projectId}/${PROJECT_DOWNLOAD_PATHS[target.kind]}`, links: `/${API_PREFIX}/projects/${target.projectId}/${target.kind}/download-links` };
+  }
+  return { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
+}
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
 @Injectable()
@@ -501,6 +532,11 @@ export class ExportsService {
   /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
   projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     return this.linkTo({ projectId, kind }, undefined, user, session, origin);
+  }
+
+  /** A link that opens a subject set's file without an Authorization header (its project's researchers, checked by the route). */
+  subjectSetLink(subjectSetId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    return this.linkTo({ subjectSetId, kind: 'subjects' }, undefined, user, session, origin);
   }
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
@@ -666,6 +702,26 @@ export class ExportsService {
         contentType: contentTypes[form.format],
         name: (began) => downloadName('contributors', { id: project.id, name: project.title }, began, form.format),
         headers: { [OTHER_VOLUNTEERS_HEADER]: String(others) },
+      };
+    }, downloader.id, false);
+  }
+
+  /**
+   * The set's subjects in its order as the CSV file an upload reads (`external_id`, the locations' columns, a column per
+   * metadata key), so that the file corrected and uploaded again into the set finds its subjects by externalId.
+   */
+  async subjectSetFile({ set, downloader }: AllowedSubjectSetDownload, bom: boolean): Promise<ExportDownload> {
+    return this.streams.write<SubjectSetRow>(async (read) => {
+      const columns = await subjectSetColumnsOf(read, set.id);
+      refuseMisreadKeys(columns.metadataKeys);
+      const form: DownloadForm = { format: 'csv', bom };
+      return {
+        sql: SUBJECT_SET_ROWS,
+        parameters: [set.id],
+        toRecord: (row) => flattenSetSubject(row, columns),
+        writer: () => serializer(form, subjectSetColumns(columns)),
+        contentType: contentTypes.csv,
+        name: (began) => downloadName('subjects', { id: set.id, name: set.name }, began, 'csv'),
       };
     }, downloader.id, false);
   }

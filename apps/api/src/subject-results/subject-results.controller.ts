@@ -43,6 +43,13 @@ export class SubjectResultsController {
     schema: { type: 'string', minLength: 1, maxLength: 500 },
   })
   @ApiQuery({
+    name: 'text',
+    required: false,
+    description:
+      'Only the subjects with a task whose consensus answer or reviewed answer (a correction, or the answer an approval kept) holds this text, whatever its case and accents (`edith` finds `Édith`; `%` and `_` are characters like any other), spaces around it trimmed: the stored text of a transcription or free text, a choice’s value, several choices’ values joined by `;`, a form’s JSON; not marks. Combines with the other filters and every order. No index serves it: a page reads the consensus of the subjects it passes over, the whole workflow’s when few match (about 0.15 to 0.2 s a page on a workflow of 80,000 consensus rows). Empty (once trimmed) or over 200 characters: 422 naming `/query/text`',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  })
+  @ApiQuery({
     name: 'sort',
     required: false,
     schema: { type: 'string', default: 'id', anyOf: [{ type: 'string', enum: [...SUBJECT_RESULT_SORTS] }, { type: 'string', pattern: '^metadata\\..{1,200}$' }] },

@@ -12,7 +12,7 @@ import { favouriteCountSql } from '../favourites/favourite-sql';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
-import { cursorTimeSql } from '../common/sql';
+import { containsFoldedSql, cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
 import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, approvalsChanged, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
@@ -254,7 +254,28 @@ const metadataHas = (key: string, value: string) => {
   return `(s.metadata ->> ${key}::text = ${value}::text OR EXISTS (SELECT 1 FROM ${items} AS item(value) WHERE item.value = ${value}::text))`;
 };
 
-function filtersOf(projectId: string, { status, q, externalId, needsChecking, againstPlurality, reviewed, consensusChanged, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+/**
+ * Whether a JSON answer (`json`, jsonb) holds `text` in one of its values (a form's fields' answers, several choices'
+ * values), whatever its case and accents: never in a field's name, nor in the JSON's quotes, commas and braces.
+ */
+const valueHolds = (json: string, text: string) =>
+  `EXISTS (SELECT 1 FROM jsonb_path_query(${json}, 'strict $.**') v WHERE jsonb_typeof(v) IN ('string', 'number', 'boolean') AND ${containsFoldedSql("v #>> '{}'", text)})`;
+
+/**
+ * Whether the subject of the hot row `st` in the workflow ($1) has a task whose answer holds `text` (a parameter),
+ * whatever its case and accents (`containsFoldedSql`, as project search reads titles): the consensus answer as stored
+ * (a transcription's or free text's lines, a choice's value, several choices' values joined by `;`), a form's field
+ * answers (`valueHolds`: its consensus is stored as JSON), or a review's answer (a correction's, or the answer an
+ * approval kept: a text as it is, choices' or a form's values). Not marks, whose stored answer is coordinates. No index
+ * holds the answers: a page reads the consensus and reviews of the subjects it passes over until it has found enough,
+ * the whole workflow's when few match.
+ */
+const answerHolds = (text: string) => `(EXISTS (SELECT 1 FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.algorithm <> 'mark-clustering'
+      AND CASE WHEN c.algorithm = 'field-plurality-vote' THEN ${valueHolds('c.answer::jsonb', text)} ELSE ${containsFoldedSql('c.answer', text)} END)
+    OR EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id
+      AND NOT (jsonb_typeof(r.value) = 'array' AND jsonb_typeof(r.value -> 0) = 'object') AND ${valueHolds('r.value', text)}))`;
+
+function filtersOf(projectId: string, { status, q, externalId, text, needsChecking, againstPlurality, reviewed, consensusChanged, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
@@ -267,6 +288,7 @@ function filtersOf(projectId: string, { status, q, externalId, needsChecking, ag
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   if (consensusChanged !== undefined) conditions.push(approvalsChanged(consensusChanged));
   for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));
+  if (text !== undefined) conditions.push(answerHolds(`${parameter(text)}::text`));
   // The one subject of the project with exactly this externalId (`subjects_project_external_id_key`), if any.
   if (externalId !== undefined) {
     conditions.push(`st.subject_id IN (SELECT named.id FROM subjects named WHERE named.project_id = ${parameter(projectId)} AND named.external_id = ${parameter(externalId)})`);

@@ -29,6 +29,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
+import { withoutSpreadsheetGuard } from '../common/spreadsheet-text';
 import { type NearMiss, withNearMiss } from '../common/zod';
 import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
 
@@ -82,7 +83,7 @@ export class UnreadableSubjectFile extends Error {
 
 const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+))?$`).exec(column);
 /** The columns that belong to an image column (`iiif_service_2` and `image_alt_2` to `image_url_2`). */
-const IMAGE_PARTS = ['iiif_service', 'image_alt'];
+export const IMAGE_PARTS = ['iiif_service', 'image_alt'] as const;
 /** The image column an `iiif_service` or `image_alt` (or `…_N`) column belongs to. */
 const imageColumnOf = (partColumn: string) => partColumn.replace(new RegExp(`^(?:${IMAGE_PARTS.join('|')})`), 'image_url');
 /** The column of an image's part (`iiif_service`, `image_alt`) for image column number `n` (undefined for the first). */
@@ -108,6 +109,18 @@ function knownColumn(written: string): string {
   if (KNOWN_COLUMN.test(key)) return key;
   const gold = GOLD_STANDARD_PREFIX.exec(written);
   return gold ? GOLD_STANDARD + written.slice(gold[0].length) : written;
+}
+
+/**
+ * What the CSV upload would read a column named as metadata key `key` as, when not as that key: a known column (`text`,
+ * `Image URL`, `gold standard T0`), the subjects' priority (`#priority`), or, for a name with spaces around it or none,
+ * the trimmed name. Undefined when it reads back as the key. A set's file refuses to write such a key (`subjectSetFile`).
+ */
+export function metadataKeyMisread(key: string): string | undefined {
+  if (key.trim() !== key || !key) return `"${key.trim()}" (the upload trims a column's name)`;
+  const column = knownColumn(key);
+  if (isKnownColumn(column)) return column;
+  return columnKey(key).replace(/^#\s*/, '') === PRIORITY ? "the subjects' priority" : undefined;
 }
 
 /**
@@ -278,7 +291,8 @@ function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
  * `gold_standard_<task>` for a known answer (JSON for a list or an object); `#priority` or `priority`, a number, the
  * subject's priority (`withPriority`); every other column is metadata (those
- * starting with `#`, `//` or `!` are for researchers only).
+ * starting with `#`, `//` or `!` are for researchers only). A cell starting `'=`, `'+`, `'-`, `'@` (and the part of
+ * it after a `;` so starting) loses its apostrophe, which the downloads put there (`withoutSpreadsheetGuard`).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError }; raw: string }[];
@@ -322,7 +336,9 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   const errors: FieldError[] = [];
   /** Each subject's locations by the column that gave them (`image_url_2`), in order. */
   const locationColumns: string[][] = [];
-  const subjects = rows.map(({ record }, index) => {
+  const subjects = rows.map(({ record: written }, index) => {
+    // A cell of a downloaded file (a set's) as it was before the downloads guarded it against running as a formula.
+    const record = Object.fromEntries(Object.entries(written).map(([column, cell]) => [column, withoutSpreadsheetGuard(cell)]));
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
     locationColumns.push([]);
     const goldStandard: Record<string, unknown> = {};
@@ -454,6 +470,13 @@ function imageLocation(url: string, iiifService: string | undefined, alt?: strin
  * grows with the text, not with its square, when a `[[` is never closed.
  */
 const MARKED = /\[\[([^[\]]*)\]\]/g;
+
+/** A text location as a subject file writes it: its highlighted words marked `[[like this]]`, as `textLocation` reads them. */
+export function markedText({ text, highlights = [] }: { text: string; highlights?: readonly (readonly [number, number])[] }): string {
+  let marked = text;
+  for (const [start, end] of [...highlights].sort((a, b) => b[0] - a[0])) marked = `${marked.slice(0, start)}[[${marked.slice(start, end)}]]${marked.slice(end)}`;
+  return marked;
+}
 
 /** A text location, a word marked `[[like this]]` highlighted (the brackets are dropped). */
 function textLocation(marked: string): SubjectLocation {

@@ -34,6 +34,11 @@ const contributorsQuerySchema = z.strictObject({ format: formatSchemaOf(['csv', 
 export const contributorsQuery = new ZodPipe(contributorsQuerySchema, '/query');
 export type ContributorsQuery = z.infer<typeof contributorsQuerySchema>;
 
+/** A subject set's file: CSV alone (what an upload reads back), with a byte-order mark if asked, and a link's token. */
+const subjectSetFileQuerySchema = z.strictObject({ format: formatSchemaOf(['csv'], 'must be csv: a subject set downloads as the CSV file an upload reads').optional(), bom: downloadShape.bom, token: downloadTokenSchema });
+export const subjectSetFileQuery = new ZodPipe(subjectSetFileQuerySchema, '/query');
+export type SubjectSetFileQuery = z.infer<typeof subjectSetFileQuerySchema>;
+
 /** How to write the contributors download: the format the query names, else the one the Accept header prefers (JSON for NDJSON). */
 export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
 

@@ -85,6 +85,9 @@ const sortSchema = z
 /** The longest `q`: an externalId is at most this long. */
 const LONGEST_EXTERNAL_ID = 500;
 
+/** The longest `text`: a few words or a line of a transcription, not a passage. */
+export const LONGEST_RESULTS_TEXT = 200;
+
 /** The parameters of `GET /workflows/:id/subject-results` besides the metadata filters. */
 const OWN_PARAMETERS = {
     status: enumOf(SUBJECT_RESULT_STATUSES, 'must be all, active (subjects still served) or retired').default('all'),
@@ -100,6 +103,12 @@ const OWN_PARAMETERS = {
       .overwrite(tidyExternalId)
       .min(1, 'must be a whole externalId, matched exactly (capitals and digits as written); leave the parameter out for every subject')
       .max(LONGEST_EXTERNAL_ID, `must be at most ${LONGEST_EXTERNAL_ID} characters: a whole externalId`)
+      .optional(),
+    text: z
+      .string()
+      .trim()
+      .min(1, `must be the text to find in the consensus or reviewed answers, 1 to ${LONGEST_RESULTS_TEXT} characters; leave the parameter out for every subject`)
+      .max(LONGEST_RESULTS_TEXT, `must be at most ${LONGEST_RESULTS_TEXT} characters: a word or a few, found within the consensus or reviewed answers`)
       .optional(),
     sort: sortSchema,
     needsChecking: z
@@ -150,10 +159,11 @@ const subjectResultsParameters = z
  * The query of `GET /workflows/:id/subject-results`: its own parameters, and a filter per `metadata.<key>` given a
  * value (`metadata`: the key and the value; one left empty filters nothing, as a form sends a field left blank).
  */
-export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, againstPlurality, reviewed, consensusChanged, limit, after, ...filters }) => ({
+export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, text, sort, needsChecking, againstPlurality, reviewed, consensusChanged, limit, after, ...filters }) => ({
   status,
   q,
   externalId,
+  text,
   sort,
   needsChecking,
   againstPlurality,

@@ -6,6 +6,7 @@ import { SelectField } from '../../components/FormField';
 import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { useLoaded } from '../../lib/useLoaded';
+import { saveFile } from '../../lib/saveFile';
 
 /** The ranges offered, in days up to today. */
 const RANGES = [30, 90, 365] as const;
@@ -73,16 +74,7 @@ export function ActivitySection({ project }: { project: ProjectView }) {
 function ActivityFigures({ activity }: { activity: ProjectActivity }) {
   const { t } = useTranslation();
   const most = Math.max(1, ...activity.days.map((day) => day.classifications));
-  const download = () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([activityCsv(activity)], { type: 'text/csv' }));
-    link.download = `activity-${activity.from}-${activity.to}.csv`;
-    // Firefox follows only a link in the document, and may not have begun the download when click() returns.
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 0);
-  };
+  const download = () => saveFile(activityCsv(activity), `activity-${activity.from}-${activity.to}.csv`);
   return (
     <>
       <p data-testid="lab-activity-totals">

@@ -27,6 +27,9 @@ const PAGE_SIZE = 25;
 /** The longest search the API takes: an externalId's length. */
 const LONGEST_SEARCH = 500;
 
+/** The longest text the API searches the answers for (`text`). */
+const LONGEST_TEXT = 200;
+
 /** The orders the form offers: the API's, and a metadata field's (`sortKey`). */
 const ORDERS = [...SUBJECT_RESULT_SORTS, 'metadata'] as const;
 type Order = (typeof ORDERS)[number];
@@ -34,6 +37,8 @@ type Order = (typeof ORDERS)[number];
 interface Filters {
   status: SubjectResultStatus;
   q: string;
+  /** Only the subjects with a consensus or reviewed answer that contains it, whatever its case and accents. */
+  text: string;
   sort: Order;
   /** The metadata field `sort: 'metadata'` sorts by. */
   sortKey: string;
@@ -54,7 +59,7 @@ interface Filters {
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&againstPlurality=true&reviewed=false&consensusChanged=true`, as the API
+ * The filters and order the address names (`?status=retired&q=p1&text=smith&metadata.letter=2&sort=metadata.page&needsChecking=true&againstPlurality=true&reviewed=false&consensusChanged=true`, as the API
  * names them), so that Back from a subject comes back to the same list.
  */
 function filtersInAddress(): Filters {
@@ -65,6 +70,7 @@ function filtersInAddress(): Filters {
   return {
     status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all',
     q: query.get('q') ?? '',
+    text: query.get('text') ?? '',
     sort: sortKey ? 'metadata' : (SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT),
     sortKey,
     metadataKey: metadataKey.slice(METADATA_PARAMETER.length),
@@ -182,6 +188,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
       const page = await client.subjectResults(workflow.id, {
         status: filters.status,
         q: filters.q || undefined,
+        text: filters.text || undefined,
         metadata: metadataFilterOf(filters),
         sort: sortOf(filters),
         needsChecking: filters.needsChecking,
@@ -213,7 +220,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const applied = { ...draft, q: draft.q.trim(), sortKey: draft.sortKey.trim(), metadataKey: draft.metadataKey.trim(), metadataValue: draft.metadataValue.trim() };
+    const applied = { ...draft, q: draft.q.trim(), text: draft.text.trim(), sortKey: draft.sortKey.trim(), metadataKey: draft.metadataKey.trim(), metadataValue: draft.metadataValue.trim() };
     const errors: FormErrors = {
       ...(applied.sort === 'metadata' && !applied.sortKey ? { sortKey: t('lab.results.sortKeyMissing') } : {}),
       ...(applied.metadataValue && !applied.metadataKey ? { metadataKey: t('lab.results.metadataKeyMissing') } : {}),
@@ -228,6 +235,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
     const inAddress = {
       ...(applied.status === 'all' ? {} : { status: applied.status }),
       q: applied.q,
+      text: applied.text,
       ...(metadataFilter ? { [`${METADATA_PARAMETER}${applied.metadataKey}`]: applied.metadataValue } : {}),
       ...(applied.sort === DEFAULT_SORT ? {} : { sort: sortOf(applied) }),
       ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
@@ -264,6 +272,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           <MetadataKeyField id="lab-results-sort-key" label={t('lab.results.sortKey')} hint={t('lab.results.sortKeyHint')} error={formErrors.sortKey} value={draft.sortKey} onChange={(sortKey) => setDraft({ ...draft, sortKey })} />
         )}
         <FormField id="lab-results-q" label={t('lab.results.q')} hint={t('lab.results.qHint')} maxLength={LONGEST_SEARCH} value={draft.q} onChange={(event) => setDraft({ ...draft, q: event.target.value })} />
+        <FormField id="lab-results-text" type="search" label={t('lab.results.text')} hint={t('lab.results.textHint')} maxLength={LONGEST_TEXT} value={draft.text} onChange={(event) => setDraft({ ...draft, text: event.target.value })} />
         <MetadataKeyField
           id="lab-results-metadata-key"
           label={t('lab.results.metadataKey')}
@@ -322,6 +331,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
         <LabTable data-testid="lab-results-table" ref={table}>
           <caption>
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
+            {filters.text && t('lab.results.captionText', { text: filters.text })}
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
             {filters.againstPlurality && t('lab.results.captionAgainstMostVotes')}
             {filters.notReviewed && t('lab.results.captionNotReviewed')}

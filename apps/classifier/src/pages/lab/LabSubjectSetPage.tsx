@@ -1,4 +1,4 @@
-import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, type SubjectImagesDescribed, type SubjectSetSummary } from '@chorus/client';
+import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, SUBJECT_UPLOAD_LIMITS, type SubjectImagesDescribed, type SubjectSetSummary } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -64,6 +64,7 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
         <>
           <h1 tabIndex={-1}>{set.name}</h1>
           <p>{t('lab.set.count', { count: set.subjects })}</p>
+          <DownloadSetFile set={set} />
           <RenameSetForm set={set} onRenamed={reload} />
           <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
           <DeleteSet set={set} projectPage={projectPage} />
@@ -76,6 +77,50 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
         )
       )}
     </div>
+  );
+}
+
+/**
+ * The set's subjects as the CSV file an upload reads (`GET /subject-sets/:id/subjects.csv`), to correct and upload
+ * again into the set: each press asks for a new download link and follows it, so the browser saves the file to disk as
+ * the API streams it (a set of any size), and no link goes stale here.
+ */
+function DownloadSetFile({ set }: { set: SubjectSetSummary }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [started, setStarted] = useSaid<string>();
+  const [problem, setProblem] = useSaid<Problem>();
+  const download = async () => {
+    try {
+      const { url } = await client.subjectSetCsvLink(set.id);
+      setProblem(null);
+      setStarted((t) => t('lab.set.downloadStarted'));
+      window.location.assign(url);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    }
+  };
+  const limits = { subjects: SUBJECT_UPLOAD_LIMITS.subjects, mebibytes: SUBJECT_UPLOAD_LIMITS.bytes / 2 ** 20 };
+  return (
+    <>
+      <p>
+        <button type="button" className="button button-secondary" data-testid="lab-set-download" aria-describedby="lab-set-download-hint" onClick={() => void download()}>
+          {t('lab.set.download')}
+        </button>
+      </p>
+      <p id="lab-set-download-hint" className="field-hint">
+        {t('lab.set.downloadHint', limits)}
+      </p>
+      {set.subjects > SUBJECT_UPLOAD_LIMITS.subjects && (
+        <p className="field-hint" data-testid="lab-set-download-large">
+          {t('lab.set.downloadLarge', limits)}
+        </p>
+      )}
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+      <ErrorAlert problem={problem} focus />
+    </>
   );
 }
 
