@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { NOTIFICATIONS } from '../src/notifications/notifications.service';
 
@@ -243,5 +244,89 @@ describe('notifications', () => {
     expect(plan).not.toMatch(/Sort/);
     const page = await volunteer.client.notifications();
     expect([page.notifications.length, page.unread, page.notifications[0]!.comment.excerpt]).toEqual([20, 20000, 'comment 1']);
+  });
+});
+
+describe('mails of replies and mentions', () => {
+  /** The mails of discussions sent to `email` so far, once none waits in the outbox (a comment's mails are kept before its answer). */
+  const mailsTo = async (email: string) => {
+    await until(async () => (await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [email])).rowCount === 0, `the mails to ${email} sent`, 10_000);
+    return stack.inbox.mails.filter((mail) => mail.to === email && mail.text.includes('/account#discussion-mails'));
+  };
+  const optIn = (who: { client: typeof stack.anonymous }, language?: 'en' | 'fr' | 'de') => who.client.changeAccount({ discussionMails: true, ...(language ? { language } : {}) });
+
+  it('mails an account that asked for it, once, in its language, quoting the comment as plain text, with links to it and to stop', async () => {
+    const { projectId, slug, subjectId } = await liveSubject();
+    const graceName = uniqueName('Grace');
+    const grace = await newAccount(stack, graceName);
+    const ida = await newAccount(stack, uniqueName('Ida'));
+    expect(await grace.client.account()).toMatchObject({ discussionMails: false });
+    expect(await optIn(grace, 'fr')).toMatchObject({ discussionMails: true, language: 'fr' });
+    const question = await grace.client.postComment(subjectId, { projectId, body: 'Is this a stamp?' });
+    // Her own reply, mentioning herself: no mail.
+    await grace.client.postComment(subjectId, { projectId, body: `Or a postmark, @${graceName}?`, replyTo: question.id });
+
+    const key = randomUUID();
+    const body = `**Yes**, a <b>postmark</b>: see [the ring](https://example.org/ring), @${graceName}.`;
+    const reply = await ida.client.postComment(subjectId, { projectId, body, replyTo: question.id }, key);
+    // A retry with the same key, and an edit that mentions her again, mail nothing more.
+    expect((await ida.client.postComment(subjectId, { projectId, body, replyTo: question.id }, key)).replayed).toBe(true);
+    await ida.client.editComment(reply.id, `${body} Edited, @${graceName}.`);
+
+    const mails = await mailsTo(grace.email);
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    const { title } = await stack.anonymous.getProject(projectId);
+    expect(mail!.subject).toBe(`${reply.author.displayName} vous a répondu dans «\u00a0${title}\u00a0»`);
+    expect(mail!.text).toContain(`\n> Yes, a postmark: see the ring, @${graceName}.\n`);
+    expect(mail!.text).not.toMatch(/<b>|\*\*|example\.org\/ring/);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/projects/${slug}/subjects/${subjectId}#comment-${reply.id}`);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/account#discussion-mails`);
+    expect(mail!.text).toMatch(/^Bonjour /);
+  });
+
+  it('mails none who did not ask, nor an account whose email is not verified, nor the author; and stops when asked to', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [quietName, unverifiedName, authorName, stoppedName] = [uniqueName('Quiet'), uniqueName('Unver'), uniqueName('Author'), uniqueName('Stopped')];
+    const quiet = await newAccount(stack, quietName);
+    const unverified = await newAccount(stack, unverifiedName, { verified: false });
+    const author = await newAccount(stack, authorName);
+    const stopped = await newAccount(stack, stoppedName);
+    for (const who of [unverified, author, stopped]) await optIn(who);
+    expect(await stopped.client.changeAccount({ discussionMails: false })).toMatchObject({ discussionMails: false });
+    const comment = await author.client.postComment(subjectId, { projectId, body: `@${quietName} @${unverifiedName} @${authorName} @${stoppedName}: look` });
+    // All but the author are told in the app.
+    for (const who of [quiet, unverified, stopped]) expect(kindsOf(await who.client.notifications())).toEqual([['mention', comment.id]]);
+    for (const who of [quiet, unverified, author, stopped]) expect(await mailsTo(who.email)).toEqual([]);
+  });
+
+  it('mails the team of @team in their languages, and no one of a draft project they may not read', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    await optIn(moderator, 'de');
+    const volunteer = await newAccount(stack, uniqueName('Vi'));
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: '@team is this a stamp?' });
+    const [mail] = await mailsTo(moderator.email);
+    expect(mail!.subject).toMatch(/: .* hat das Team gerufen \(@team\)$/);
+    expect(mail!.text).toContain(`#comment-${comment.id}`);
+
+    const outsiderName = uniqueName('Out');
+    const outsider = await newAccount(stack, outsiderName);
+    await optIn(outsider);
+    const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(draft.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'd1', locations: [{ type: 'text', text: 'Draft subject' }] }]);
+    const [{ id: draftSubject }] = (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [draft.id])).rows;
+    await stack.client.postComment(draftSubject, { projectId: draft.id, body: `@${outsiderName}, a secret` });
+    expect(await mailsTo(outsider.email)).toEqual([]);
+  });
+
+  it('refuses a setting that is not true or false, naming it, changing nothing', async () => {
+    const volunteer = await newAccount(stack, 'Zed');
+    const refused = await send('PATCH', '/account', volunteer.token, { discussionMails: 'yes', displayName: 'Changed' });
+    expect([refused.status, refused.contentType, refused.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/discussionMails' })]]);
+    expect(await volunteer.client.account()).toMatchObject({ displayName: 'Zed', discussionMails: false });
+    const guest = await stack.anonymous.guest();
+    expect((await send('PATCH', '/account', guest.token, { discussionMails: true })).status).toBe(403);
   });
 });

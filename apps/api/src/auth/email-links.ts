@@ -47,8 +47,13 @@ export class EmailLinks {
   }
 
   /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys'): string {
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails'): string {
     return `${this.config.publicUrl}/${path}`;
+  }
+
+  /** A comment in its subject's discussion, which the classifier brings into view (`#comment-<id>`). */
+  comment(projectSlug: string, subjectId: string, commentId: string): string {
+    return `${this.config.publicUrl}/projects/${encodeURIComponent(projectSlug)}/subjects/${encodeURIComponent(subjectId)}#comment-${commentId}`;
   }
 
   /** The token's claims, if it is a link of this purpose, signed here and unexpired. */

@@ -129,7 +129,7 @@ export class DiscussionsService {
     const viewer = { user, team };
     return this.counting(user, note, async (count) => {
       if (!team) await count();
-      return this.db.transaction(async (manager) => {
+      const posted = await this.db.transaction(async (manager) => {
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
@@ -139,6 +139,8 @@ export class DiscussionsService {
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
       });
+      this.notifications.sendMails();
+      return posted;
     });
   }
 
@@ -164,6 +166,7 @@ export class DiscussionsService {
         if (told && !team) await count();
       }),
     );
+    this.notifications.sendMails();
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team });
   }
 

@@ -12,12 +12,13 @@ import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
  * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
  * kind is counted apart, so that invitations cannot use up what a password reset needs. `news`: a project's news to
  * an account that asked for it (written a batch at a time by the project news' `NewsDeliveries`, sent after every other
-kind, and not counted against
- * MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
+ * kind, and not counted against MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
+ * `discussion`: a reply to, or mention of, an account that asked to be mailed of them, kept in the comment's
+ * transaction (not counted either: the account chose it, and the hourly comment limit bounds how many others can write).
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited' | 'news';
+  kind: 'account' | 'unsolicited' | 'news' | 'discussion';
   to: string;
   subject: string;
   text: string;

@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, InvitationMail, NewsMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -81,3 +81,15 @@ export const newsMail = (to: Addressee, news: NewsMail, unsubscribePost: string)
   ...wordingIn(to.language).news(to, news),
   headers: { 'List-Unsubscribe': `<${unsubscribePost}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
 });
+
+/** A subject line as one line: a name or title with a line break or other control character in it cannot add a header. */
+const oneLine = (subject: string): string => subject.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+
+/**
+ * To an account's (verified) email that asked for them (`discussion_mails`), when someone replies to one of its
+ * comments or mentions it: in the account's language, with the comment's opening as plain text.
+ */
+export const discussionMail = (to: Addressee, comment: DiscussionMail): Mail => {
+  const { subject, text } = wordingIn(to.language).discussion(to, comment);
+  return { kind: 'discussion', to: to.email, subject: oneLine(subject), text };
+};

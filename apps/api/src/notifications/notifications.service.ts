@@ -4,9 +4,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import { EmailLinks } from '../auth/email-links';
+import { plainOpeningOf } from '../common/plain-text';
 import { ProblemException } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
-import { projectReadableBySql } from '../projects/project-access';
+import { discussionMail } from '../mail/mails';
+import { Mailer } from '../mail/mailer';
+import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
@@ -43,15 +47,26 @@ const NOTIFY = `
   WHERE told.user_id <> $6
   ORDER BY told.user_id, told.rank
   ON CONFLICT (comment_id, user_id) DO NOTHING
-  RETURNING 1`;
+  RETURNING user_id`;
 
-/**
- * What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects
- * they may read now.
- */
+/** A notification `n` of comment `c` in project `p` may be shown to its volunteer: the comment is not hidden, and they may read the project now. */
+const STILL_SHOWN = `c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
+/** What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects they may read now. */
 const SHOWN = `
   FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
-  WHERE n.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
+  WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
+/**
+ * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`)
+ * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`).
+ */
+const MAILED = `
+  SELECT u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id, c.body
+  FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
+  JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
+  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}`;
+
+/** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
+export const MAILED_EXCERPT_LENGTH = 300;
 /** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
 export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
@@ -61,6 +76,18 @@ export const NOTIFICATIONS = `
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
 export const UNREAD = `SELECT count(*)::int AS unread ${SHOWN} AND n.read_at IS NULL`;
+
+interface MailedRow {
+  email: string;
+  display_name: string;
+  language: string | null;
+  kind: CommentNotificationKind;
+  author_name: string;
+  project_title: string;
+  project_slug: string;
+  subject_id: string;
+  body: string;
+}
 
 interface NotificationRow {
   id: string;
@@ -91,15 +118,46 @@ const notificationsNeedAnAccount = () =>
  */
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly mailer: Mailer,
+    private readonly links: EmailLinks,
+  ) {}
 
-  /** Tells of a comment, in the transaction that stores it (so a retried post tells no one twice); how many were told now. */
+  /**
+   * Tells of a comment, in the transaction that stores it (so a retried post tells no one twice), and keeps there a mail
+   * to each of those told now who asked for one (`MAILED`); how many were told now. `sendMails` once it has committed.
+   */
   async tell(manager: EntityManager, comment: NotifiedComment): Promise<number> {
     const mentions = mentionsOf(comment.body);
     if (!comment.replyTo && !mentions.length) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
-    const told = await manager.query<unknown[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    if (told.length) await this.keepMails(manager, comment.id, told.map((row) => row.user_id));
     return told.length;
+  }
+
+  /** Sends the mails `tell` kept, once their transaction has committed (else the mailer's next look, within a second, does). */
+  sendMails(): void {
+    this.mailer.sendKept();
+  }
+
+  private async keepMails(manager: EntityManager, commentId: string, told: string[]): Promise<void> {
+    const rows = await manager.query<MailedRow[]>(MAILED, [commentId, told]);
+    const mails = rows.map((row) =>
+      discussionMail(
+        { email: row.email, displayName: row.display_name, language: row.language },
+        {
+          kind: row.kind,
+          authorName: row.author_name,
+          projectTitle: row.project_title,
+          excerpt: plainOpeningOf(row.body, MAILED_EXCERPT_LENGTH),
+          commentLink: this.links.comment(row.project_slug, row.subject_id, commentId),
+          settingsPage: this.links.page('account#discussion-mails'),
+        },
+      ),
+    );
+    await this.mailer.keepAllInTransaction(manager, mails);
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */
