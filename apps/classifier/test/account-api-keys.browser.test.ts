@@ -82,7 +82,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.close();
   });
 
-  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name; a refused name is said at its field, nothing saved', async () => {
+  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions are mailed to them', async () => {
     const email = `credits-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
     const client = suite.stack.anonymous.withToken(account.token);
@@ -127,6 +127,18 @@ describe('classifier in a browser: API keys on the account page', () => {
     await section.getByRole('button', { name: 'Save credit settings' }).click();
     await waitToSee(page.getByTestId('account-status').getByText('Saved: projects will not name you; they count you among their other volunteers.'), { timeout: 10_000 });
     expect(await client.account()).toMatchObject({ creditedName: null, namedInAcknowledgements: false });
+
+    // Mails of replies and mentions: off until ticked and saved; shown ticked when the page is opened again.
+    const mails = page.getByLabel('Mail me when someone replies to or mentions me');
+    expect(await mails.isChecked()).toBe(false);
+    expect(await mails.getAttribute('aria-describedby')).toBe('settings-discussion-mails-hint');
+    await mails.check();
+    await page.locator('#discussion-mails').getByRole('button', { name: 'Save mail settings' }).click();
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ discussionMails: true, namedInAcknowledgements: false });
+    await page.reload();
+    await waitToSee(mails, { timeout: 10_000 });
+    expect(await mails.isChecked()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
