@@ -1,5 +1,6 @@
 import { API_KEY_SCOPES, type ApiKeyScope, NOTIFICATION_KINDS, projectRoleSchema } from '@chorus/client';
 import de from '../../classifier/src/i18n/de.json';
+import en from '../../classifier/src/i18n/en.json';
 import fr from '../../classifier/src/i18n/fr.json';
 import { german } from '../src/mail/wording/de';
 import { english } from '../src/mail/wording/en';
@@ -135,10 +136,14 @@ describe.each([
 });
 
 describe.each([
-  ['English', english, 'en'],
-  ['French', french, 'fr'],
-  ['German', german, 'de'],
-])('a mail of a reply or mention in %s', (_, wording, language) => {
+  ['English', english, 'en', en],
+  ['French', french, 'fr', fr],
+  ['German', german, 'de', de],
+])('a mail of a reply or mention in %s', (_, wording, language, catalogue) => {
+  it('names the box that stops it as the account page does', () => {
+    expect(wording.discussion(to, { ...COMMENT, kind: 'reply' }).text).toContain(catalogue.account.settings.discussionMails.label);
+  });
+
   it('says which of the three it is, who wrote it and where, and quotes the comment line by line', () => {
     const subjects = NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
     expect(new Set(subjects).size).toBe(NOTIFICATION_KINDS.length);

@@ -388,7 +388,7 @@ function DiscussionMailsForm({ mailed }: { mailed: boolean }) {
     check: () => ({}),
     send: async () => {
       const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true' });
-      showAccountNotice((t) => t(saved.discussionMails ? 'account.settings.discussionMails.on' : 'account.settings.discussionMails.off'));
+      showAccountNotice((t) => (saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')));
     },
     refused: (error) => problemAtFields(error, ['discussionMails'] as const),
   });
