@@ -136,7 +136,10 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.locator('#discussion-mails').getByRole('button', { name: 'Save mail settings' }).click();
     await waitToSee(page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you.'), { timeout: 10_000 });
     expect(await client.account()).toMatchObject({ discussionMails: true, namedInAcknowledgements: false });
-    await page.reload();
+    // Opened from the link in such a mail: at the box, its heading focused, ticked.
+    await page.goto(`${suite.stack.baseUrl}/account#discussion-mails`);
+    await page.reload(); // the address was the page's own, but its hash
+    await waitForFocus(page, '#account-discussion-mails-heading');
     await waitToSee(mails, { timeout: 10_000 });
     expect(await mails.isChecked()).toBe(true);
     expect(errors).toEqual([]);

@@ -17,6 +17,7 @@ import {
   useSession,
 } from '../lib/account';
 import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i18n';
+import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
@@ -371,9 +372,12 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
  */
 function DiscussionMailsSection({ account, problem }: LoadedAccount) {
   const { t } = useTranslation();
+  const heading = useHeadingFocusedWhenAddressed('#discussion-mails');
   return (
     <section className="account-section" id="discussion-mails" aria-labelledby="account-discussion-mails-heading">
-      <h2 id="account-discussion-mails-heading">{t('account.settings.discussionMails.title')}</h2>
+      <h2 id="account-discussion-mails-heading" tabIndex={-1} ref={heading}>
+        {t('account.settings.discussionMails.title')}
+      </h2>
       <ErrorAlert problem={problem} quiet />
       {account && <DiscussionMailsForm mailed={account.discussionMails} />}
     </section>
