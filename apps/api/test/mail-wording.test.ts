@@ -45,7 +45,9 @@ const COMMENT: Omit<DiscussionMail, 'kind'> = {
   excerpt: 'Is this a postmark? It reads 1871.',
   commentLink: `${ORIGIN}/projects/letters/subjects/5b1f#comment-9c2e`,
   settingsPage: `${ORIGIN}/account#discussion-mails`,
+  unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
 };
+const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
 
 /** A mail rendered, with the links and pages it was given. */
 type Rendered = [Words, string[]];
@@ -67,7 +69,7 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   news: (w) => [[w.news(to, NEWS), [NEWS.newsPage, NEWS.unsubscribeLink, NEWS.title, NEWS.body, NEWS.projectTitle]]],
   // The comment quoted, its author and project named as they are.
   discussion: (w) =>
-    NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
+    NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 
@@ -152,10 +154,30 @@ describe.each([
     expect(text).toContain('\n\n> First line\n> Second line\n\n');
   });
 
-  it('is in the account’s language, its subject one line whatever the names hold (no header can be added)', () => {
-    const mail = discussionMail({ ...to, language }, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' });
-    expect(mail).toMatchObject({ kind: 'discussion', to: to.email, text: wording.discussion(to, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' }).text });
+  it('is in the account’s language, its subject one line whatever the names hold (no header can be added), with its one-click stop in its headers', () => {
+    const mail = discussionMail({ ...to, language }, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' }, UNSUBSCRIBE_POST);
+    expect(mail).toMatchObject({
+      kind: 'discussion',
+      to: to.email,
+      text: wording.discussion(to, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' }).text,
+      headers: { 'List-Unsubscribe': `<${UNSUBSCRIBE_POST}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
     expect(mail.subject).not.toMatch(/[\r\n\u2028]/);
     expect(mail.subject).toContain('Eve Bcc: eve@example.org');
+  });
+
+  it('keeps its subject shown as written: no bidirectional override or isolate in a name turns the line around', () => {
+    const controls = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    const mail = discussionMail({ ...to, language }, { ...COMMENT, kind: 'reply', authorName: `Eve${controls.join('')}gpj.exe`, projectTitle: 'Letters\u202e' }, UNSUBSCRIBE_POST);
+    expect(controls.filter((control) => mail.subject.includes(control))).toEqual([]);
+    expect(mail.subject).toContain('Eve gpj.exe');
+  });
+});
+
+describe('a mail of a reply or mention in French', () => {
+  it('words the reader without a masculine-only form (a mention cites their name; they asked to receive the mails)', () => {
+    const texts = NOTIFICATION_KINDS.map((kind) => french.discussion(to, { ...COMMENT, kind })).map(({ subject, text }) => `${subject}\n${text}`);
+    expect(texts.filter((text) => /\b(mentionné|prévenu|averti|informé)(?!\p{L})/u.test(text))).toEqual([]);
+    expect(french.discussion(to, { ...COMMENT, kind: 'mention' }).subject).toBe('Claire a cité votre nom dans «\u00a0Letters\u00a0»');
   });
 });

@@ -10,6 +10,7 @@ import { Tokens } from '../auth/tokens';
 import { AccountEmailService } from '../auth/account-email.service';
 import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
+import { MailOutbox } from '../mail/mail-outbox';
 import { Mailer } from '../mail/mailer';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
@@ -81,6 +82,7 @@ export class AccountService {
     private readonly signInLimits: SignInLimits,
     private readonly apiKeys: ApiKeysService,
     private readonly mailer: Mailer,
+    private readonly outbox: MailOutbox,
   ) {}
 
   /** The caller's account as `GET /account` gives it, with the API key the request was sent with, if any. */
@@ -125,14 +127,19 @@ export class AccountService {
    */
   async change(user: AuthUser, change: AccountChange): Promise<AccountView> {
     this.assertAccount(user);
-    await this.changeAccount(this.db.manager, user, ACCOUNT_CHANGED, [
-      change.displayName ?? null,
-      change.language ?? null,
-      change.creditedName !== undefined,
-      change.creditedName ?? null,
-      change.namedInAcknowledgements ?? null,
-      change.discussionMails ?? null,
-    ]);
+    await this.db.transaction(async (manager) => {
+      await this.changeAccount(manager, user, ACCOUNT_CHANGED, [
+        change.displayName ?? null,
+        change.language ?? null,
+        change.creditedName !== undefined,
+        change.creditedName ?? null,
+        change.namedInAcknowledgements ?? null,
+        change.discussionMails ?? null,
+      ]);
+      // Mails of discussions stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the
+      // account's row until it commits: see NotificationsService's MAILED).
+      if (change.discussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id }, manager);
+    });
     return this.view(user);
   }
 
@@ -206,6 +213,7 @@ export class AccountService {
       await manager.query('DELETE FROM news_subscriptions WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM comment_notifications WHERE user_id = $1', [user.id]);
+      await this.outbox.forgetDiscussionMails({ userId: user.id }, manager);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
       await manager.query(COMMENT_REPORT_NOTES_ERASED, [user.id]);
       await manager.query(COMMENTS_UNNAMED, [user.id]);

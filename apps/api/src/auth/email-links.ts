@@ -1,3 +1,4 @@
+import { commentPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -51,9 +52,9 @@ export class EmailLinks {
     return `${this.config.publicUrl}/${path}`;
   }
 
-  /** A comment in its subject's discussion, which the classifier brings into view (`#comment-<id>`). */
+  /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */
   comment(projectSlug: string, subjectId: string, commentId: string): string {
-    return `${this.config.publicUrl}/projects/${encodeURIComponent(projectSlug)}/subjects/${encodeURIComponent(subjectId)}#comment-${commentId}`;
+    return `${this.config.publicUrl}${commentPath(projectSlug, subjectId, commentId)}`;
   }
 
   /** The token's claims, if it is a link of this purpose, signed here and unexpired. */

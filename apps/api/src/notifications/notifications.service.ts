@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { COMMENT_LIMITS, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
 import type { CommentNotificationKind } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,10 +6,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { EmailLinks } from '../auth/email-links';
 import { plainOpeningOf } from '../common/plain-text';
-import { ProblemException } from '../common/problem';
+import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { discussionMail } from '../mail/mails';
+import { MailOutbox } from '../mail/mail-outbox';
 import { Mailer } from '../mail/mailer';
+import { NewsLinks } from '../project-news/news-links';
 import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
@@ -57,13 +59,15 @@ const SHOWN = `
   WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
 /**
  * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`)
- * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`).
+ * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
+ * comment commits, so that an account stopping the mails meanwhile waits, then drops the mail kept here.
  */
 const MAILED = `
-  SELECT u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id, c.body
+  SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id
   FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
   JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
-  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}`;
+  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
+  FOR SHARE OF u`;
 
 /** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
 export const MAILED_EXCERPT_LENGTH = 300;
@@ -78,6 +82,7 @@ export const NOTIFICATIONS = `
 export const UNREAD = `SELECT count(*)::int AS unread ${SHOWN} AND n.read_at IS NULL`;
 
 interface MailedRow {
+  user_id: string;
   email: string;
   display_name: string;
   language: string | null;
@@ -86,7 +91,6 @@ interface MailedRow {
   project_title: string;
   project_slug: string;
   subject_id: string;
-  body: string;
 }
 
 interface NotificationRow {
@@ -121,7 +125,9 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly mailer: Mailer,
+    private readonly outbox: MailOutbox,
     private readonly links: EmailLinks,
+    private readonly unsubscribeLinks: NewsLinks,
   ) {}
 
   /**
@@ -133,7 +139,7 @@ export class NotificationsService {
     if (!comment.replyTo && !mentions.length) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
     const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
-    if (told.length) await this.keepMails(manager, comment.id, told.map((row) => row.user_id));
+    if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id));
     return told.length;
   }
 
@@ -142,22 +148,43 @@ export class NotificationsService {
     this.mailer.sendKept();
   }
 
-  private async keepMails(manager: EntityManager, commentId: string, told: string[]): Promise<void> {
-    const rows = await manager.query<MailedRow[]>(MAILED, [commentId, told]);
-    const mails = rows.map((row) =>
-      discussionMail(
-        { email: row.email, displayName: row.display_name, language: row.language },
-        {
+  /** The mails of the comment to those of `told` who asked for them (`MAILED`), its Markdown read once for them all. */
+  private async keepMails(manager: EntityManager, comment: NotifiedComment, told: string[]): Promise<void> {
+    const rows = await manager.query<MailedRow[]>(MAILED, [comment.id, told]);
+    if (!rows.length) return;
+    const excerpt = plainOpeningOf(comment.body, MAILED_EXCERPT_LENGTH);
+    const settingsPage = this.links.page('account#discussion-mails');
+    const mails = await Promise.all(
+      rows.map(async (row) => {
+        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id);
+        const words = {
           kind: row.kind,
           authorName: row.author_name,
           projectTitle: row.project_title,
-          excerpt: plainOpeningOf(row.body, MAILED_EXCERPT_LENGTH),
-          commentLink: this.links.comment(row.project_slug, row.subject_id, commentId),
-          settingsPage: this.links.page('account#discussion-mails'),
-        },
-      ),
+          excerpt,
+          commentLink: this.links.comment(row.project_slug, row.subject_id, comment.id),
+          settingsPage,
+          unsubscribeLink: unsubscribe.page,
+        };
+        const mail = discussionMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post);
+        return { ...mail, commentId: comment.id, userId: row.user_id };
+      }),
     );
-    await this.mailer.keepAllInTransaction(manager, mails);
+    await this.mailer.keepDiscussionMailsInTransaction(manager, mails);
+  }
+
+  /**
+   * Stops the mails of discussions the link's token names, whoever opens it (the token is the proof), and drops those
+   * not yet sent; again, the same answer.
+   */
+  async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
+    const userId = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
+    if (!userId) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    await this.db.transaction(async (manager) => {
+      await manager.query('UPDATE users SET discussion_mails = false WHERE id = $1', [userId]);
+      await this.outbox.forgetDiscussionMails({ userId }, manager);
+    });
+    return { discussionMails: false };
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

@@ -185,7 +185,7 @@ Sie erhalten diese Nachricht, weil Sie die Neuigkeiten dieses Projekts per E-Mai
 
 ${unsubscribeLink}`,
   }),
-  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage }) => {
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
     const [whom, did] = { reply: ['Ihnen ', 'geantwortet'], mention: ['Sie ', 'erwähnt'], 'team-mention': ['', 'das Team gerufen (@team)'] }[kind];
     return {
       subject: `„${projectTitle}“: ${authorName} hat ${whom}${did}`,
@@ -200,8 +200,12 @@ Den ganzen Kommentar lesen und beantworten Sie hier:
 ${commentLink}
 
 Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten und Erwähnungen in Diskussionen erfahren möchten. Um
-sie abzubestellen, entfernen Sie das Häkchen bei „Mir schreiben, wenn mir jemand antwortet oder mich erwähnt“ in den
-Einstellungen Ihres Kontos:
+sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):
+
+${unsubscribeLink}
+
+oder entfernen Sie das Häkchen bei „Mir schreiben, wenn mir jemand antwortet oder mich erwähnt“ in den Einstellungen
+Ihres Kontos:
 
 ${settingsPage}`,
     };

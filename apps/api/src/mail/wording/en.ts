@@ -161,7 +161,7 @@ no need to sign in):
 
 ${unsubscribeLink}`,
   }),
-  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage }) => {
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
     const did = { reply: 'replied to you', mention: 'mentioned you', 'team-mention': 'called the team (@team)' }[kind];
     return {
       subject: `${authorName} ${did} in "${projectTitle}"`,
@@ -175,8 +175,12 @@ Read the whole comment, and answer it, here:
 
 ${commentLink}
 
-You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop,
-untick "Mail me when someone replies to or mentions me" in your account's settings:
+You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop
+them, open this link (one click, no need to sign in):
+
+${unsubscribeLink}
+
+or untick "Mail me when someone replies to or mentions me" in your account's settings:
 
 ${settingsPage}`,
     };

@@ -185,8 +185,8 @@ ouvrez ce lien (un clic, sans vous connecter) :
 
 ${unsubscribeLink}`,
   }),
-  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage }) => {
-    const did = { reply: 'vous a répondu', mention: 'vous a mentionné', 'team-mention': 'a appelé l’équipe (@team)' }[kind];
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
+    const did = { reply: 'vous a répondu', mention: 'a cité votre nom', 'team-mention': 'a appelé l’équipe (@team)' }[kind];
     return {
       subject: `${authorName} ${did} dans « ${projectTitle} »`,
       text: `Bonjour ${to.displayName},
@@ -199,9 +199,12 @@ Lisez le commentaire entier, et répondez-y, ici :
 
 ${commentLink}
 
-Vous recevez ce message parce que vous avez demandé à être prévenu par courriel des réponses et des mentions dans les
-discussions. Pour ne plus les recevoir, décochez « M’écrire quand on me répond ou me mentionne » dans les réglages de
-votre compte :
+Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
+dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :
+
+${unsubscribeLink}
+
+ou décochez « M’écrire quand on me répond ou me mentionne » dans les réglages de votre compte :
 
 ${settingsPage}`,
     };

@@ -48,6 +48,8 @@ export interface DiscussionMail {
   commentLink: string;
   /** The account's settings, where the mails are turned off. */
   settingsPage: string;
+  /** The one-click stop of these mails, without signing in. */
+  unsubscribeLink: string;
 }
 
 /** What a mail says. */
