@@ -1,5 +1,6 @@
 import { signUp } from '../../../test/support/accounts';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { NewsLinks } from '../../api/src/project-news/news-links';
+import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made, read only unless
@@ -144,6 +145,16 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(await mails.isChecked()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
+
+    // A mail's one-click link, opened signed out: one click stops them.
+    const { page: link } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id);
+    const signedOut = await newcomerPage(suite);
+    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    await signedOut.page.getByTestId('unsubscribe-button').click();
+    await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
+    expect(await client.account()).toMatchObject({ discussionMails: false });
+    expect(signedOut.errors).toEqual([]);
+    await signedOut.page.close();
   });
 
   it("opens at the API keys, focused, from the link in a new key's notice", async () => {
