@@ -4,7 +4,7 @@ import { discussionMailsStoppedSchema, notificationPageSchema } from '@chorus/cl
 import { type AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { type NotificationsQuery, type NotificationsRead, notificationsQuerySchema, notificationsReadSchema } from './dto/notifications.dto';
-import { type UnsubscribeBody, type UnsubscribeQuery, unsubscribeBodySchema, unsubscribeQuerySchema } from '../project-news/dto/project-news.dto';
+import { type UnsubscribeBody, type UnsubscribeQuery, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from '../project-news/dto/project-news.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('discussions')
@@ -57,6 +57,6 @@ export class DiscussionUnsubscriptionsController {
   @ApiZodBody(unsubscribeBodySchema, 'The token of the discussion mail’s unsubscription link (or none, with the token in the query)')
   @ApiZodResponse(discussionMailsStoppedSchema, { description: 'Stopped (or they were already)' })
   stopByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
-    return this.notifications.stopMailsByLink(body?.token ? { token: body.token, pointer: '/token' } : query.token ? { token: query.token, pointer: '/query/token' } : undefined);
+    return this.notifications.stopMailsByLink(unsubscribeTokenOf(query, body));
   }
 }

@@ -36,3 +36,6 @@ export const unsubscribeQuerySchema = z.strictObject({ token: unsubscribeTokenSc
 export const unsubscribeBodySchema = z.strictObject({ token: unsubscribeTokenSchema });
 export type UnsubscribeBody = z.infer<typeof unsubscribeBodySchema> | undefined;
 export type UnsubscribeQuery = z.infer<typeof unsubscribeQuerySchema>;
+/** The token a one-click unsubscription was given, and where (the body's first, as the page sends it): none if neither has one. */
+export const unsubscribeTokenOf = (query: UnsubscribeQuery, body: UnsubscribeBody): { token: string; pointer: string } | undefined =>
+  body?.token ? { token: body.token, pointer: '/token' } : query.token ? { token: query.token, pointer: '/query/token' } : undefined;
