@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { NOTIFICATIONS } from '../src/notifications/notifications.service';
+import { NewsLinks } from '../src/project-news/news-links';
 
 let stack: Stack;
 
@@ -243,5 +245,234 @@ describe('notifications', () => {
     expect(plan).not.toMatch(/Sort/);
     const page = await volunteer.client.notifications();
     expect([page.notifications.length, page.unread, page.notifications[0]!.comment.excerpt]).toEqual([20, 20000, 'comment 1']);
+  });
+});
+
+describe('mails of replies and mentions', () => {
+  /** The mails of discussions sent to `email` so far, once none waits in the outbox (a comment's mails are kept before its answer). */
+  const mailsTo = async (email: string) => {
+    await until(async () => (await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [email])).rowCount === 0, `the mails to ${email} sent`, 10_000);
+    return stack.inbox.mails.filter((mail) => mail.to === email && mail.text.includes('/account#discussion-mails'));
+  };
+  const outboxTo = async (email: string) => (await stack.db.query('SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = $1', [email])).rows[0].n as number;
+  /**
+   * Runs `post`, its mail to `email` put off by the mail server and then held back (due in an hour), as a busy outbox
+   * holds it; answers how many such mails wait.
+   */
+  const heldBack = async (email: string, post: () => Promise<unknown>) => {
+    // The mails before (an invitation's) sent first, so that the one put off is this one.
+    await until(async () => (await stack.db.query('SELECT 1 FROM mail_outbox WHERE next_attempt_at <= now() + interval \'1 minute\'')).rowCount === 0, 'the outbox empty', 10_000);
+    stack.inbox.putOffNext(1);
+    await post();
+    const attempted = () => stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1 AND attempts > 0 AND claim IS NULL', [email]);
+    await until(async () => (await attempted()).rowCount! > 0, `the mail to ${email} put off`, 10_000);
+    await stack.db.query("UPDATE mail_outbox SET next_attempt_at = now() + interval '1 hour' WHERE \"to\" = $1", [email]);
+    return outboxTo(email);
+  };
+  const optIn = (who: { client: typeof stack.anonymous }, language?: 'en' | 'fr' | 'de') => who.client.changeAccount({ discussionMails: true, ...(language ? { language } : {}) });
+
+  it('mails an account that asked for it, once, in its language, quoting the comment as plain text, with links to it and to stop', async () => {
+    const { projectId, slug, subjectId } = await liveSubject();
+    const graceName = uniqueName('Grace');
+    const grace = await newAccount(stack, graceName);
+    const ida = await newAccount(stack, uniqueName('Ida'));
+    expect(await grace.client.account()).toMatchObject({ discussionMails: false });
+    expect(await optIn(grace, 'fr')).toMatchObject({ discussionMails: true, language: 'fr' });
+    const question = await grace.client.postComment(subjectId, { projectId, body: 'Is this a stamp?' });
+    // Her own reply, mentioning herself: no mail.
+    await grace.client.postComment(subjectId, { projectId, body: `Or a postmark, @${graceName}?`, replyTo: question.id });
+
+    const key = randomUUID();
+    const body = `**Yes**, a <b>postmark</b>: see [the ring](https://example.org/ring), @${graceName}.`;
+    const reply = await ida.client.postComment(subjectId, { projectId, body, replyTo: question.id }, key);
+    // A retry with the same key, and an edit that mentions her again, mail nothing more.
+    expect((await ida.client.postComment(subjectId, { projectId, body, replyTo: question.id }, key)).replayed).toBe(true);
+    await ida.client.editComment(reply.id, `${body} Edited, @${graceName}.`);
+
+    const mails = await mailsTo(grace.email);
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    const { title } = await stack.anonymous.getProject(projectId);
+    expect(mail!.subject).toBe(`${reply.author.displayName} vous a répondu dans «\u00a0${title}\u00a0»`);
+    expect(mail!.text).toContain(`\n> Yes, a postmark: see the ring, @${graceName}.\n`);
+    expect(mail!.text).not.toMatch(/<b>|\*\*|example\.org\/ring/);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/projects/${slug}/subjects/${subjectId}#comment-${reply.id}`);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/account#discussion-mails`);
+    expect(mail!.text).toMatch(/^Bonjour /);
+  });
+
+  it('mails none who did not ask, nor an account whose email is not verified, nor the author; and stops when asked to', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [quietName, unverifiedName, authorName, stoppedName] = [uniqueName('Quiet'), uniqueName('Unver'), uniqueName('Author'), uniqueName('Stopped')];
+    const quiet = await newAccount(stack, quietName);
+    const unverified = await newAccount(stack, unverifiedName, { verified: false });
+    const author = await newAccount(stack, authorName);
+    const stopped = await newAccount(stack, stoppedName);
+    for (const who of [unverified, author, stopped]) await optIn(who);
+    expect(await stopped.client.changeAccount({ discussionMails: false })).toMatchObject({ discussionMails: false });
+    const comment = await author.client.postComment(subjectId, { projectId, body: `@${quietName} @${unverifiedName} @${authorName} @${stoppedName}: look` });
+    // All but the author are told in the app.
+    for (const who of [quiet, unverified, stopped]) expect(kindsOf(await who.client.notifications())).toEqual([['mention', comment.id]]);
+    for (const who of [quiet, unverified, author, stopped]) expect(await mailsTo(who.email)).toEqual([]);
+  });
+
+  it('mails the team of @team in their languages, and no one of a draft project they may not read', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    await optIn(moderator, 'de');
+    const volunteer = await newAccount(stack, uniqueName('Vi'));
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: '@team is this a stamp?' });
+    const [mail] = await mailsTo(moderator.email);
+    expect(mail!.subject).toMatch(/: .* hat das Team gerufen \(@team\)$/);
+    expect(mail!.text).toContain(`#comment-${comment.id}`);
+
+    const outsiderName = uniqueName('Out');
+    const outsider = await newAccount(stack, outsiderName);
+    await optIn(outsider);
+    const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(draft.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'd1', locations: [{ type: 'text', text: 'Draft subject' }] }]);
+    const [{ id: draftSubject }] = (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [draft.id])).rows;
+    await stack.client.postComment(draftSubject, { projectId: draft.id, body: `@${outsiderName}, a secret` });
+    expect(await mailsTo(outsider.email)).toEqual([]);
+  });
+
+  it('mails the team of @team who asked for it, and no moderator who did not', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const ticked = await newMember(stack, projectId, 'moderator', uniqueName('Ticked'));
+    const unticked = await newMember(stack, projectId, 'moderator', uniqueName('Unticked'));
+    await optIn(ticked);
+    const volunteer = await newAccount(stack, uniqueName('Vo'));
+    const comment = await volunteer.client.postComment(subjectId, { projectId, body: '@team a question' });
+    expect(await mailsTo(ticked.email)).toHaveLength(1);
+    expect(kindsOf(await unticked.client.notifications())).toEqual([['team-mention', comment.id]]);
+    expect(await mailsTo(unticked.email)).toEqual([]);
+  });
+
+  it('mails one address at most DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR (10) replies and mentions, however many a team member writes; each is still a notification', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const readerName = uniqueName('Busy');
+    const reader = await newAccount(stack, readerName);
+    await optIn(reader);
+    // A moderator's comments have no hourly limit.
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Chatty'));
+    for (let i = 0; i < 12; i += 1) await moderator.client.postComment(subjectId, { projectId, body: `@${readerName} number ${i}` });
+    expect((await reader.client.notifications({ limit: 100 })).unread).toBe(12);
+    expect(await mailsTo(reader.email)).toHaveLength(10);
+  });
+
+  it('sends discussion mails after account mails: a password reset asked after a burst of them goes before those not yet sent', async () => {
+    const resetting = await newAccount(stack, uniqueName('Forgetful'));
+    await stack.db.query("UPDATE users SET link_mailed_at = now() - interval '61 seconds' WHERE id = $1", [resetting.id]);
+    const readers = Array.from({ length: 12 }, (_, i) => `burst-${i}-${randomUUID().slice(0, 8)}@example.org`);
+    stack.inbox.answerAfter(300);
+    try {
+      const sentBefore = stack.inbox.mails.length;
+      // Due a minute before the reset is asked for.
+      await stack.db.query(
+        `INSERT INTO mail_outbox (kind, "to", subject, text, next_attempt_at) SELECT 'discussion', address, 'Burst', 'A reply', now() - interval '1 minute' FROM unnest($1::text[]) address`,
+        [readers],
+      );
+      await stack.anonymous.requestPasswordReset(resetting.email);
+      await stack.inbox.take(resetting.email);
+      await Promise.all(readers.map((reader) => stack.inbox.take(reader, /Burst/)));
+      const order = stack.inbox.mails.slice(sentBefore).map((mail) => mail.to);
+      expect(order.indexOf(resetting.email)).toBeLessThan(order.length - 1 - 5);
+    } finally {
+      stack.inbox.answerAfter(0);
+    }
+  });
+
+  it('stops with one click of the mail’s link or its List-Unsubscribe header, signed in or not, dropping those not yet sent', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const readerName = uniqueName('Clicks');
+    const reader = await newAccount(stack, readerName);
+    await optIn(reader);
+    const author = await newAccount(stack, uniqueName('Writes'));
+    await author.client.postComment(subjectId, { projectId, body: `@${readerName} first` });
+    const [mail] = await mailsTo(reader.email);
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    const post = /^<(.+)>$/.exec(mail!.headers['list-unsubscribe']!)![1]!;
+    expect(post.startsWith(`${stack.config.publicUrl}/api/v1/discussion-unsubscriptions?token=`)).toBe(true);
+    const token = stack.inbox.linkToken(mail!);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/stop-discussion-mails#token=${token}`);
+
+    // A mail kept meanwhile, not yet sent, goes with the click.
+    const held = await heldBack(reader.email, () => author.client.postComment(subjectId, { projectId, body: `@${readerName} second` }));
+    expect(held).toBe(1);
+    const clicked = await fetch(`${stack.baseUrl}${post.slice(stack.config.publicUrl.length)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect([clicked.status, await clicked.json()]).toEqual([200, { discussionMails: false }]);
+    expect(await outboxTo(reader.email)).toBe(0);
+    expect(await reader.client.account()).toMatchObject({ discussionMails: false });
+    // The page's way, the token in the body: again, the same answer.
+    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ discussionMails: false });
+    await author.client.postComment(subjectId, { projectId, body: `@${readerName} third` });
+    expect(await mailsTo(reader.email)).toHaveLength(1);
+
+    const refused = await send('POST', '/discussion-unsubscriptions?token=not-a-token', undefined);
+    expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/token' })]]);
+    // A news mail's token stops no discussion mails.
+    const newsToken = (await stack.app.get(NewsLinks).unsubscribe(reader.id, projectId)).page.split('#token=')[1];
+    expect((await send('POST', '/discussion-unsubscriptions', undefined, { token: newsToken })).status).toBe(422);
+  });
+
+  it('drops the mails not yet sent when their reader unticks the box or deletes the account, or the comment is hidden or deleted', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const names = [uniqueName('Unticks'), uniqueName('Leaves'), uniqueName('Reads')];
+    const [unticks, leaves, reads] = await Promise.all(names.map((name) => newAccount(stack, name)));
+    for (const who of [unticks!, leaves!, reads!]) await optIn(who);
+    const author = await newAccount(stack, uniqueName('Writer'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+
+    expect(await heldBack(unticks!.email, () => author.client.postComment(subjectId, { projectId, body: `@${names[0]} hello` }))).toBe(1);
+    await unticks!.client.changeAccount({ discussionMails: false });
+    expect(await outboxTo(unticks!.email)).toBe(0);
+
+    expect(await heldBack(leaves!.email, () => author.client.postComment(subjectId, { projectId, body: `@${names[1]} hello` }))).toBe(1);
+    await leaves!.client.deleteAccount(ACCOUNT_PASSWORD);
+    expect(await outboxTo(leaves!.email)).toBe(0);
+
+    let hidden = { id: '' };
+    expect(await heldBack(reads!.email, async () => (hidden = await author.client.postComment(subjectId, { projectId, body: `@${names[2]} rude` })))).toBe(1);
+    await moderator.client.hideComment(hidden.id, 'Rude');
+    expect(await outboxTo(reads!.email)).toBe(0);
+
+    let deleted = { id: '' };
+    expect(await heldBack(reads!.email, async () => (deleted = await author.client.postComment(subjectId, { projectId, body: `@${names[2]} oops` })))).toBe(1);
+    await author.client.deleteComment(deleted.id);
+    expect(await outboxTo(reads!.email)).toBe(0);
+  });
+
+  it('keeps no mail of a comment whose transaction rolls back after telling', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const readerName = uniqueName('Never');
+    const reader = await newAccount(stack, readerName);
+    await optIn(reader);
+    const author = await newAccount(stack, uniqueName('Fails'));
+    const key = randomUUID();
+    // The post's last step, keeping its answer for retries, fails: after its notifications and mails are written.
+    await stack.db.query(`CREATE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await stack.db.query(`CREATE TRIGGER fail_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW WHEN (NEW.key = '${key}') EXECUTE FUNCTION fail_answer()`);
+    try {
+      await expect(author.client.postComment(subjectId, { projectId, body: `@${readerName} lost` }, key)).rejects.toMatchObject({ status: 500 });
+    } finally {
+      await stack.db.query('DROP TRIGGER fail_answer ON idempotent_requests; DROP FUNCTION fail_answer()');
+    }
+    expect(await outboxTo(reader.email)).toBe(0);
+    expect((await reader.client.notifications()).notifications).toEqual([]);
+    expect(await mailsTo(reader.email)).toEqual([]);
+  });
+
+  it('refuses a setting that is not true or false, naming it, changing nothing', async () => {
+    const volunteer = await newAccount(stack, 'Zed');
+    const refused = await send('PATCH', '/account', volunteer.token, { discussionMails: 'yes', displayName: 'Changed' });
+    expect([refused.status, refused.contentType, refused.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/discussionMails' })]]);
+    expect(await volunteer.client.account()).toMatchObject({ displayName: 'Zed', discussionMails: false });
+    const guest = await stack.anonymous.guest();
+    expect((await send('PATCH', '/account', guest.token, { discussionMails: true })).status).toBe(403);
   });
 });

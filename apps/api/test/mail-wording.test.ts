@@ -1,10 +1,12 @@
-import { API_KEY_SCOPES, type ApiKeyScope, projectRoleSchema } from '@chorus/client';
+import { API_KEY_SCOPES, type ApiKeyScope, NOTIFICATION_KINDS, projectRoleSchema } from '@chorus/client';
 import de from '../../classifier/src/i18n/de.json';
+import en from '../../classifier/src/i18n/en.json';
 import fr from '../../classifier/src/i18n/fr.json';
 import { german } from '../src/mail/wording/de';
 import { english } from '../src/mail/wording/en';
+import { discussionMail } from '../src/mail/mails';
 import { french } from '../src/mail/wording/fr';
-import type { Addressee, ApiKeyMade, Wording, Words } from '../src/mail/wording/wording';
+import type { Addressee, ApiKeyMade, DiscussionMail, Wording, Words } from '../src/mail/wording/wording';
 
 /**
  * Every mail of every language's wording, rendered without a server: each fills in what it is given (no `undefined`
@@ -37,6 +39,16 @@ const NEWS = {
   unsubscribeLink: `${ORIGIN}/unsubscribe#token=a.b.c`,
 };
 
+const COMMENT: Omit<DiscussionMail, 'kind'> = {
+  authorName: 'Claire',
+  projectTitle: 'Letters',
+  excerpt: 'Is this a postmark? It reads 1871.',
+  commentLink: `${ORIGIN}/projects/letters/subjects/5b1f#comment-9c2e`,
+  settingsPage: `${ORIGIN}/account#discussion-mails`,
+  unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
+};
+const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
+
 /** A mail rendered, with the links and pages it was given. */
 type Rendered = [Words, string[]];
 
@@ -55,6 +67,9 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   passwordChanged: (w) => (['changed', 'reset'] as const).map((how) => [w.passwordChanged(to, how, new Date('2025-06-01T14:03:00Z'), FORGOT, API_KEYS), [FORGOT, API_KEYS]]),
   // The item as its researchers wrote it is quoted, not the mail's prose.
   news: (w) => [[w.news(to, NEWS), [NEWS.newsPage, NEWS.unsubscribeLink, NEWS.title, NEWS.body, NEWS.projectTitle]]],
+  // The comment quoted, its author and project named as they are.
+  discussion: (w) =>
+    NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 
@@ -119,5 +134,50 @@ describe.each([
     expect(ROLES.filter((role, i) => !invitations[i]!.includes(asRole(roles[role])))).toEqual([]);
     const notices = API_KEY_SCOPES.map((scope) => wording.apiKeyNotice(to, keyOf(scope, null), API_KEYS).text);
     expect(API_KEY_SCOPES.filter((scope, i) => !notices[i]!.includes(`(${scopes[scope].listed})`))).toEqual([]);
+  });
+});
+
+describe.each([
+  ['English', english, 'en', en],
+  ['French', french, 'fr', fr],
+  ['German', german, 'de', de],
+])('a mail of a reply or mention in %s', (_, wording, language, catalogue) => {
+  it('names the box that stops it as the account page does', () => {
+    expect(wording.discussion(to, { ...COMMENT, kind: 'reply' }).text).toContain(catalogue.account.settings.discussionMails.label);
+  });
+
+  it('says which of the three it is, who wrote it and where, and quotes the comment line by line', () => {
+    const subjects = NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
+    expect(new Set(subjects).size).toBe(NOTIFICATION_KINDS.length);
+    expect(subjects.filter((subject) => !subject.includes('Claire') || !subject.includes('Letters'))).toEqual([]);
+    const { text } = wording.discussion(to, { ...COMMENT, kind: 'reply', excerpt: 'First line\nSecond line' });
+    expect(text).toContain('\n\n> First line\n> Second line\n\n');
+  });
+
+  it('is in the account’s language, its subject one line whatever the names hold (no header can be added), with its one-click stop in its headers', () => {
+    const mail = discussionMail({ ...to, language }, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' }, UNSUBSCRIBE_POST);
+    expect(mail).toMatchObject({
+      kind: 'discussion',
+      to: to.email,
+      text: wording.discussion(to, { ...COMMENT, kind: 'mention', authorName: 'Eve\r\nBcc: eve@example.org', projectTitle: 'Letters\u2028X-Spam: no' }).text,
+      headers: { 'List-Unsubscribe': `<${UNSUBSCRIBE_POST}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    expect(mail.subject).not.toMatch(/[\r\n\u2028]/);
+    expect(mail.subject).toContain('Eve Bcc: eve@example.org');
+  });
+
+  it('keeps its subject shown as written: no bidirectional override or isolate in a name turns the line around', () => {
+    const controls = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    const mail = discussionMail({ ...to, language }, { ...COMMENT, kind: 'reply', authorName: `Eve${controls.join('')}gpj.exe`, projectTitle: 'Letters\u202e' }, UNSUBSCRIBE_POST);
+    expect(controls.filter((control) => mail.subject.includes(control))).toEqual([]);
+    expect(mail.subject).toContain('Eve gpj.exe');
+  });
+});
+
+describe('a mail of a reply or mention in French', () => {
+  it('words the reader without a masculine-only form (a mention cites their name; they asked to receive the mails)', () => {
+    const texts = NOTIFICATION_KINDS.map((kind) => french.discussion(to, { ...COMMENT, kind })).map(({ subject, text }) => `${subject}\n${text}`);
+    expect(texts.filter((text) => /\b(mentionné|prévenu|averti|informé)(?!\p{L})/u.test(text))).toEqual([]);
+    expect(french.discussion(to, { ...COMMENT, kind: 'mention' }).subject).toBe('Claire a cité votre nom dans «\u00a0Letters\u00a0»');
   });
 });

@@ -20,7 +20,7 @@ import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
-import { UnsubscribePage } from './pages/UnsubscribePage';
+import { StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -161,6 +161,7 @@ export function App() {
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
             {route.name === 'unsubscribe' && <UnsubscribePage />}
+            {route.name === 'stop-discussion-mails' && <StopDiscussionMailsPage />}
             {isLabRoute(route) && (
               <LoadedPart fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
                 <LabRoutes route={route} />

@@ -1,5 +1,6 @@
 import { signUp } from '../../../test/support/accounts';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { NewsLinks } from '../../api/src/project-news/news-links';
+import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made, read only unless
@@ -82,7 +83,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.close();
   });
 
-  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name; a refused name is said at its field, nothing saved', async () => {
+  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions are mailed to them', async () => {
     const email = `credits-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
     const client = suite.stack.anonymous.withToken(account.token);
@@ -127,8 +128,33 @@ describe('classifier in a browser: API keys on the account page', () => {
     await section.getByRole('button', { name: 'Save credit settings' }).click();
     await waitToSee(page.getByTestId('account-status').getByText('Saved: projects will not name you; they count you among their other volunteers.'), { timeout: 10_000 });
     expect(await client.account()).toMatchObject({ creditedName: null, namedInAcknowledgements: false });
+
+    // Mails of replies and mentions: off until ticked and saved; shown ticked when the page is opened again.
+    const mails = page.getByLabel('Mail me when someone replies to or mentions me');
+    expect(await mails.isChecked()).toBe(false);
+    expect(await mails.getAttribute('aria-describedby')).toBe('settings-discussion-mails-hint');
+    await mails.check();
+    await page.locator('#discussion-mails').getByRole('button', { name: 'Save mail settings' }).click();
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ discussionMails: true, namedInAcknowledgements: false });
+    // Opened from the link in such a mail: at the box, its heading focused, ticked.
+    await page.goto(`${suite.stack.baseUrl}/account#discussion-mails`);
+    await page.reload(); // the address was the page's own, but its hash
+    await waitForFocus(page, '#account-discussion-mails-heading');
+    await waitToSee(mails, { timeout: 10_000 });
+    expect(await mails.isChecked()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
+
+    // A mail's one-click link, opened signed out: one click stops them.
+    const { page: link } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id);
+    const signedOut = await newcomerPage(suite);
+    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    await signedOut.page.getByTestId('unsubscribe-button').click();
+    await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
+    expect(await client.account()).toMatchObject({ discussionMails: false });
+    expect(signedOut.errors).toEqual([]);
+    await signedOut.page.close();
   });
 
   it("opens at the API keys, focused, from the link in a new key's notice", async () => {

@@ -6,3 +6,4 @@ export * from './page-policy';
 export * from './hashtags';
 export * from './mentions';
 export * from './languages';
+export * from './pages';

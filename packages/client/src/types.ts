@@ -24,6 +24,7 @@ import type {
   newsSubscribersSchema,
   newsSubscriptionSchema,
   newsUnsubscribedSchema,
+  discussionMailsStoppedSchema,
   projectNewsPageSchema,
   projectNewsSchema,
   favouriteSchema,
@@ -287,3 +288,4 @@ export type ProjectNewsPage = z.infer<typeof projectNewsPageSchema>;
 export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;
 export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
 export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;
+export type DiscussionMailsStopped = z.infer<typeof discussionMailsStoppedSchema>;

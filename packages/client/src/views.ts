@@ -160,6 +160,9 @@ export const accountViewSchema = userViewSchema.extend({
   namedInAcknowledgements: z.boolean().meta({
     description: 'The account agreed to be named in the acknowledgements of the projects it classified in (its credited name, its classifications there); false until it says yes, and always for a guest',
   }),
+  discussionMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, when someone replies to one of its comments or mentions it (`@name`, or `@team` on a project’s team) in a discussion it may read; false until it asks for it, and always for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
@@ -1296,6 +1299,9 @@ export const newsSubscribersSchema = z.strictObject({
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
 /** A one-click unsubscription, done (or done already: the same answer). */
+/** A discussion mail's one-click stop: the account is mailed of discussions no more. */
+export const discussionMailsStoppedSchema = z.strictObject({ discussionMails: z.literal(false) });
+
 export const newsUnsubscribedSchema = z.strictObject({
   unsubscribed: z.literal(true),
   project: z.strictObject({ id, slug: z.string(), title: z.string() }).nullable().meta({ description: 'Null when the project is gone' }),

@@ -1,3 +1,4 @@
+import { commentPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -47,8 +48,13 @@ export class EmailLinks {
   }
 
   /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys'): string {
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails'): string {
     return `${this.config.publicUrl}/${path}`;
+  }
+
+  /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */
+  comment(projectSlug: string, subjectId: string, commentId: string): string {
+    return `${this.config.publicUrl}${commentPath(projectSlug, subjectId, commentId)}`;
   }
 
   /** The token's claims, if it is a link of this purpose, signed here and unexpired. */

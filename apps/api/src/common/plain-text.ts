@@ -48,7 +48,7 @@ function wordsOf(root: MarkdownNode): string {
 }
 
 /**
- * A researcher's Markdown as the words a reader sees, for where it is shown short (the project list's cards): parsed
+ * Markdown as the words a reader sees, for where it is shown short (the project list's cards, a comment in a mail): parsed
  * as the classifier renders it (CommonMark, by the same parser, micromark), its syntax gone (`**`, `#`, a link's
  * address), raw HTML left out as the classifier leaves it out, an image as its alt text, each block on a line.
  */
@@ -69,17 +69,23 @@ export function markdownOpening(markdown: string): string {
 }
 
 /**
- * What the project list shows of a description: the first `LISTED_DESCRIPTION_LENGTH` characters of its opening's
- * plain text, cut after a word with "…" when there is more; counted in code points, so that an emoji or a character
- * beyond the basic plane is never cut in half. Kept with the project when its description is written (a page of 500
- * projects would otherwise parse 500 descriptions on every request).
+ * The first `length` characters of Markdown's plain text (`plainTextOf`, of its opening), cut after a word with "…"
+ * when there is more; counted in code points, so that an emoji or a character beyond the basic plane is never cut in
+ * half.
  */
-export function listedDescriptionOf(markdown: string): string {
+export function plainOpeningOf(markdown: string, length: number): string {
   const read = markdownOpening(markdown);
   const words = plainTextOf(read);
   const characters = Array.from(words);
-  if (characters.length <= LISTED_DESCRIPTION_LENGTH) return read.length < markdown.length ? `${words}…` : words;
-  const cut = characters.slice(0, LISTED_DESCRIPTION_LENGTH - 1).join('');
+  if (characters.length <= length) return read.length < markdown.length ? `${words}…` : words;
+  const cut = characters.slice(0, length - 1).join('');
   const word = cut.lastIndexOf(' ');
   return `${(word > cut.length / 2 ? cut.slice(0, word) : cut).trimEnd()}…`;
 }
+
+/**
+ * What the project list shows of a description: its first `LISTED_DESCRIPTION_LENGTH` characters of plain text. Kept
+ * with the project when its description is written (a page of 500 projects would otherwise parse 500 descriptions on
+ * every request).
+ */
+export const listedDescriptionOf = (markdown: string): string => plainOpeningOf(markdown, LISTED_DESCRIPTION_LENGTH);

@@ -40,6 +40,7 @@ export const apiEnvSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
     MAIL_FROM: z.string().min(3).default('Chorus <no-reply@chorus.invalid>'),
     MAILS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(0).default(20),
+    DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(10),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
     OPERATOR_IDS: z
       .string()
@@ -132,6 +133,11 @@ export interface AppConfig {
    * account's own, whoever asks (0: no limit); those over it are logged, not sent.
    */
   mailsPerAddressPerDay: number;
+  /**
+   * Mails of replies and mentions one address gets in an hour (0: no limit); those over it are not kept (the in-app
+   * notification still is).
+   */
+  discussionMailsPerAddressPerHour: number;
   /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */
   invitationsPerAccountPerDay: number;
   /** Comments one account may post in subjects' discussions in an hour (0: no limit). */
@@ -187,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     mailsPerAddressPerDay: e.MAILS_PER_ADDRESS_PER_DAY,
+    discussionMailsPerAddressPerHour: e.DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR,
     metricsToken: e.METRICS_TOKEN,
     operatorIds: e.OPERATOR_IDS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),

@@ -12,6 +12,7 @@ import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { MailOutbox } from '../mail/mail-outbox';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
@@ -91,6 +92,7 @@ export class DiscussionsService {
     private readonly access: ProjectAccess,
     private readonly idempotentRequests: IdempotentRequests,
     private readonly notifications: NotificationsService,
+    private readonly outbox: MailOutbox,
   ) {}
 
   /** The subject as volunteers see it, and a page of its discussion in the project, oldest first. */
@@ -129,7 +131,7 @@ export class DiscussionsService {
     const viewer = { user, team };
     return this.counting(user, note, async (count) => {
       if (!team) await count();
-      return this.db.transaction(async (manager) => {
+      const posted = await this.db.transaction(async (manager) => {
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
@@ -139,6 +141,8 @@ export class DiscussionsService {
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
       });
+      this.notifications.sendMails();
+      return posted;
     });
   }
 
@@ -164,10 +168,14 @@ export class DiscussionsService {
         if (told && !team) await count();
       }),
     );
+    this.notifications.sendMails();
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team });
   }
 
-  /** Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads; refused if hidden meanwhile. */
+  /**
+   * Deletes the caller's own comment, noting it for the tombstone of `since=` comments downloads, and drops its mails not
+   * yet sent; refused if hidden meanwhile.
+   */
   async delete(commentId: string, user: AuthUser): Promise<void> {
     await this.ownComment(commentId, user, 'delete');
     const [{ deleted }] = await this.db.query<{ deleted: number }[]>(
@@ -175,12 +183,19 @@ export class DiscussionsService {
       [commentId],
     );
     if (!deleted) await this.refuseChange(commentId, user, 'delete');
+    await this.outbox.forgetDiscussionMails({ commentId });
   }
 
-  /** Hides a comment from volunteers, with the reason (the project's moderators and researchers); hiding it again gives the new reason. */
+  /**
+   * Hides a comment from volunteers, with the reason (the project's moderators and researchers), and drops its mails not
+   * yet sent; hiding it again gives the new reason.
+   */
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
     await this.requireModerator(commentId, user);
-    await this.db.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
+    await this.db.transaction(async (manager) => {
+      await manager.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
+      await this.outbox.forgetDiscussionMails({ commentId }, manager);
+    });
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });
   }
 

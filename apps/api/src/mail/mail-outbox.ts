@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Mail } from './mailer';
+import type { CommentMail, Mail } from './mailer';
 
 /** A mail kept in `mail_outbox`, with the attempts made at it (the one under way included) and that attempt's claim. */
 export interface KeptMail extends Omit<Mail, 'headers'> {
@@ -32,24 +32,43 @@ export class MailOutbox {
   }
 
   /** Keeps the mails, due at once, in one statement (in `manager`'s transaction, if given). */
-  async keepAll(mails: Mail[], manager: EntityManager = this.db.manager): Promise<void> {
+  async keepAll(mails: (Mail | CommentMail)[], manager: EntityManager = this.db.manager): Promise<void> {
     if (!mails.length) return;
     await manager.query(
-      'INSERT INTO mail_outbox (kind, "to", subject, text, headers) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[])',
-      [mails.map((mail) => mail.kind), mails.map((mail) => mail.to), mails.map((mail) => mail.subject), mails.map((mail) => mail.text), mails.map((mail) => (mail.headers ? JSON.stringify(mail.headers) : null))],
+      `INSERT INTO mail_outbox (kind, "to", subject, text, headers, comment_id, user_id)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::text[], $5::jsonb[], $6::uuid[], $7::uuid[])`,
+      [
+        mails.map((mail) => mail.kind),
+        mails.map((mail) => mail.to),
+        mails.map((mail) => mail.subject),
+        mails.map((mail) => mail.text),
+        mails.map((mail) => (mail.headers ? JSON.stringify(mail.headers) : null)),
+        mails.map((mail) => ('commentId' in mail ? mail.commentId : null)),
+        mails.map((mail) => ('userId' in mail ? mail.userId : null)),
+      ],
     );
   }
 
   /**
+   * Drops the discussion mails not yet sent of a comment (hidden or deleted) or to an account (which stopped them, or
+   * is deleted), in `manager`'s transaction if given; an attempt already under way may still send its mail.
+   */
+  async forgetDiscussionMails(of: { commentId: string } | { userId: string }, manager: EntityManager = this.db.manager): Promise<void> {
+    const [column, id] = 'commentId' in of ? ['comment_id', of.commentId] : ['user_id', of.userId];
+    await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND ${column} = $1`, [id]);
+  }
+
+  /**
    * Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it: an
-   * account's or an unsolicited mail before any news (`mail_outbox_news_last_idx`), so news never delays a password reset.
+   * account's or an unsolicited mail before any news or discussion mail (`mail_outbox_chosen_last_idx`), so that a
+   * burst of those never delays a password reset.
    */
   async claimDue(): Promise<KeptMail | undefined> {
     // TypeORM answers an UPDATE with [rows, count].
     const [[claimed]] = await this.db.query<[KeptMail[], number]>(
       `UPDATE mail_outbox SET attempts = attempts + 1, claimed_until = ${CLAIMED_UNTIL}, claim = gen_random_uuid()
        WHERE id = (SELECT id FROM mail_outbox WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                   ORDER BY (kind = 'news'), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (kind IN ('news', 'discussion')), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${KEPT}`,
     );
     return claimed;

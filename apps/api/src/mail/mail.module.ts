@@ -3,5 +3,5 @@ import { MailOutbox } from './mail-outbox';
 import { Mailer } from './mailer';
 
 @Global()
-@Module({ providers: [Mailer, MailOutbox], exports: [Mailer] })
+@Module({ providers: [Mailer, MailOutbox], exports: [Mailer, MailOutbox] })
 export class MailModule {}

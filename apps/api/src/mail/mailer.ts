@@ -12,16 +12,25 @@ import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
  * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
  * kind is counted apart, so that invitations cannot use up what a password reset needs. `news`: a project's news to
  * an account that asked for it (written a batch at a time by the project news' `NewsDeliveries`, sent after every other
-kind, and not counted against
- * MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
+ * kind, and not counted against MAILS_PER_ADDRESS_PER_DAY: the reader chose it, one click ends it, and a project mails news at most once a day).
+ * `discussion`: a reply to, or mention of, an account that asked to be mailed of them, kept in the comment's
+ * transaction and sent after account mails as news is; counted apart, at most DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR
+ * (a project's team may comment without limit, and anyone may make a project).
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited' | 'news';
+  kind: 'account' | 'unsolicited' | 'news' | 'discussion';
   to: string;
   subject: string;
   text: string;
   headers?: Record<string, string>;
+}
+
+/** A discussion mail, naming the comment it tells of and the account it is to: unsent, it is dropped when either changes. */
+export interface CommentMail extends Mail {
+  kind: 'discussion';
+  commentId: string;
+  userId: string;
 }
 
 const HOUR_MS = 3600_000;
@@ -113,6 +122,20 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   /** Keeps many mails in the caller's transaction (a batch of a news item's), as `keepInTransaction` keeps one. */
   async keepAllInTransaction(manager: EntityManager, mails: Mail[]): Promise<void> {
     await this.outbox.keepAll(mails, manager);
+  }
+
+  /**
+   * Keeps the mails of a comment in its transaction, those to an address that has had
+   * DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR already left out (counted in Redis as they are kept: a comment whose
+   * transaction then fails has used up its count, erring towards fewer mails).
+   */
+  async keepDiscussionMailsInTransaction(manager: EntityManager, mails: CommentMail[]): Promise<void> {
+    const within = await Promise.all(mails.map((mail) => this.withinLimit(mail)));
+    const kept = mails.filter((mail, index) => {
+      if (!within[index]) this.logger.warn(`not sent: "${mail.subject}" to ${maskedAddress(mail.to)}, which has had as many mails of discussions as it may this hour (DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR)`);
+      return within[index];
+    });
+    await this.outbox.keepAll(kept, manager);
   }
 
   /** Sends the mails kept in a transaction that has just committed. */
@@ -222,8 +245,9 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   private async withinLimit({ kind, to }: Mail): Promise<boolean> {
     const perDay = this.config.mailsPerAddressPerDay;
-    if (perDay === 0) return true;
-    const [windowMs, limit] = kind === 'account' ? [HOUR_MS, Math.ceil(perDay / 4)] : [DAY_MS, perDay];
+    const [windowMs, limit] =
+      kind === 'discussion' ? [HOUR_MS, this.config.discussionMailsPerAddressPerHour] : kind === 'account' ? [HOUR_MS, Math.ceil(perDay / 4)] : [DAY_MS, perDay];
+    if (limit === 0) return true;
     const key = `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`;
     return !(await this.sentToAddresses.increment(key, windowMs, limit, 0, 'mailsTo')).isBlocked;
   }

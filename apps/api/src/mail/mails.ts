@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, InvitationMail, NewsMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -79,5 +79,23 @@ export const newsMail = (to: Addressee, news: NewsMail, unsubscribePost: string)
   kind: 'news',
   to: to.email,
   ...wordingIn(to.language).news(to, news),
-  headers: { 'List-Unsubscribe': `<${unsubscribePost}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  headers: oneClickUnsubscribe(unsubscribePost),
 });
+
+/** The headers of a mail's one-click unsubscription (RFC 8058): the URL a mail client POSTs to. */
+const oneClickUnsubscribe = (post: string): Record<string, string> => ({ 'List-Unsubscribe': `<${post}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+
+/**
+ * A subject line as one line, shown as written: a name or title with a line break or other control character in it
+ * cannot add a header, nor one with a bidirectional override or isolate turn the rest of the line around.
+ */
+const oneLine = (subject: string): string => subject.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu, ' ');
+
+/**
+ * To an account's (verified) email that asked for them (`discussion_mails`), when someone replies to one of its
+ * comments or mentions it: in the account's language, with the comment's opening as plain text.
+ */
+export const discussionMail = (to: Addressee, comment: DiscussionMail, unsubscribePost: string): Mail & { kind: 'discussion' } => {
+  const { subject, text } = wordingIn(to.language).discussion(to, comment);
+  return { kind: 'discussion', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
+};

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { notificationPageSchema } from '@chorus/client';
-import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { discussionMailsStoppedSchema, notificationPageSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { type NotificationsQuery, type NotificationsRead, notificationsQuerySchema, notificationsReadSchema } from './dto/notifications.dto';
+import { type UnsubscribeBody, type UnsubscribeQuery, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from '../project-news/dto/project-news.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('discussions')
@@ -16,7 +17,7 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'The caller’s notifications from subjects’ discussions (Talk), newest first, a page at a time, with how many are unread.',
     description:
-      'A volunteer with an account is told when someone else replies to one of their comments (`reply`), mentions them by their display name, `@name` (`mention`: only a name exactly one account has), or writes `@team` in a project whose team (its researchers and moderators) they are on (`team-mention`); one notification a comment, never of their own. Each with an excerpt of the comment, its author, its subject and project. A comment hidden or deleted since, or in a project the caller may no longer see, is left out (and from `unread`). Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. A guest is refused with 403 `urn:chorus:problem:account-required`.',
+      'A volunteer with an account is told when someone else replies to one of their comments (`reply`), mentions them by their display name, `@name` (`mention`: only a name exactly one account has), or writes `@team` in a project whose team (its researchers and moderators) they are on (`team-mention`); one notification a comment, never of their own. Each with an excerpt of the comment, its author, its subject and project. A comment hidden or deleted since, or in a project the caller may no longer see, is left out (and from `unread`). An account that asked for it (`PATCH /account { "discussionMails": true }`) and has a verified email is also mailed of each as it is given, in its language. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. A guest is refused with 403 `urn:chorus:problem:account-required`.',
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
@@ -36,5 +37,26 @@ export class NotificationsController {
   @ApiProblemResponse()
   async markRead(@Body(new ZodPipe(notificationsReadSchema)) input: NotificationsRead, @CurrentUser() user: AuthUser): Promise<void> {
     await this.notifications.markRead(input, user);
+  }
+}
+
+@ApiTags('discussions')
+@Controller('discussion-unsubscriptions')
+export class DiscussionUnsubscriptionsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Stops the mails of replies and mentions from the link in one of them: one click, no sign-in (the token is the link’s).',
+    description:
+      'As `POST /news-unsubscriptions` ends a subscription to news: the token in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it, for a mail client’s one-click POST (RFC 8058). The account’s `discussionMails` turns false, and its discussion mails not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a discussion mail’s, or none.',
+  })
+  @ApiQuery({ name: 'token', required: false, description: 'The token of the discussion mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
+  @ApiZodBody(unsubscribeBodySchema, 'The token of the discussion mail’s unsubscription link (or none, with the token in the query)')
+  @ApiZodResponse(discussionMailsStoppedSchema, { description: 'Stopped (or they were already)' })
+  stopByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
+    return this.notifications.stopMailsByLink(unsubscribeTokenOf(query, body));
   }
 }

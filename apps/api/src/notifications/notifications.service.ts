@@ -1,12 +1,18 @@
-import { COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { COMMENT_LIMITS, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
 import type { CommentNotificationKind } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException } from '../common/problem';
+import { EmailLinks } from '../auth/email-links';
+import { plainOpeningOf } from '../common/plain-text';
+import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
-import { projectReadableBySql } from '../projects/project-access';
+import { discussionMail } from '../mail/mails';
+import { MailOutbox } from '../mail/mail-outbox';
+import { Mailer } from '../mail/mailer';
+import { NewsLinks } from '../project-news/news-links';
+import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
@@ -43,15 +49,28 @@ const NOTIFY = `
   WHERE told.user_id <> $6
   ORDER BY told.user_id, told.rank
   ON CONFLICT (comment_id, user_id) DO NOTHING
-  RETURNING 1`;
+  RETURNING user_id`;
 
-/**
- * What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects
- * they may read now.
- */
+/** A notification `n` of comment `c` in project `p` may be shown to its volunteer: the comment is not hidden, and they may read the project now. */
+const STILL_SHOWN = `c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
+/** What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects they may read now. */
 const SHOWN = `
   FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
-  WHERE n.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
+  WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
+/**
+ * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`)
+ * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
+ * comment commits, so that an account stopping the mails meanwhile waits, then drops the mail kept here.
+ */
+const MAILED = `
+  SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id
+  FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
+  JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
+  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
+  FOR SHARE OF u`;
+
+/** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
+export const MAILED_EXCERPT_LENGTH = 300;
 /** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
 export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
@@ -61,6 +80,18 @@ export const NOTIFICATIONS = `
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
 export const UNREAD = `SELECT count(*)::int AS unread ${SHOWN} AND n.read_at IS NULL`;
+
+interface MailedRow {
+  user_id: string;
+  email: string;
+  display_name: string;
+  language: string | null;
+  kind: CommentNotificationKind;
+  author_name: string;
+  project_title: string;
+  project_slug: string;
+  subject_id: string;
+}
 
 interface NotificationRow {
   id: string;
@@ -91,15 +122,69 @@ const notificationsNeedAnAccount = () =>
  */
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly mailer: Mailer,
+    private readonly outbox: MailOutbox,
+    private readonly links: EmailLinks,
+    private readonly unsubscribeLinks: NewsLinks,
+  ) {}
 
-  /** Tells of a comment, in the transaction that stores it (so a retried post tells no one twice); how many were told now. */
+  /**
+   * Tells of a comment, in the transaction that stores it (so a retried post tells no one twice), and keeps there a mail
+   * to each of those told now who asked for one (`MAILED`); how many were told now. `sendMails` once it has committed.
+   */
   async tell(manager: EntityManager, comment: NotifiedComment): Promise<number> {
     const mentions = mentionsOf(comment.body);
     if (!comment.replyTo && !mentions.length) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
-    const told = await manager.query<unknown[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id));
     return told.length;
+  }
+
+  /** Sends the mails `tell` kept, once their transaction has committed (else the mailer's next look, within a second, does). */
+  sendMails(): void {
+    this.mailer.sendKept();
+  }
+
+  /** The mails of the comment to those of `told` who asked for them (`MAILED`), its Markdown read once for them all. */
+  private async keepMails(manager: EntityManager, comment: NotifiedComment, told: string[]): Promise<void> {
+    const rows = await manager.query<MailedRow[]>(MAILED, [comment.id, told]);
+    if (!rows.length) return;
+    const excerpt = plainOpeningOf(comment.body, MAILED_EXCERPT_LENGTH);
+    const settingsPage = this.links.page('account#discussion-mails');
+    const mails = await Promise.all(
+      rows.map(async (row) => {
+        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id);
+        const words = {
+          kind: row.kind,
+          authorName: row.author_name,
+          projectTitle: row.project_title,
+          excerpt,
+          commentLink: this.links.comment(row.project_slug, row.subject_id, comment.id),
+          settingsPage,
+          unsubscribeLink: unsubscribe.page,
+        };
+        const mail = discussionMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post);
+        return { ...mail, commentId: comment.id, userId: row.user_id };
+      }),
+    );
+    await this.mailer.keepDiscussionMailsInTransaction(manager, mails);
+  }
+
+  /**
+   * Stops the mails of discussions the link's token names, whoever opens it (the token is the proof), and drops those
+   * not yet sent; again, the same answer.
+   */
+  async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
+    const userId = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
+    if (!userId) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    await this.db.transaction(async (manager) => {
+      await manager.query('UPDATE users SET discussion_mails = false WHERE id = $1', [userId]);
+      await this.outbox.forgetDiscussionMails({ userId }, manager);
+    });
+    return { discussionMails: false };
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

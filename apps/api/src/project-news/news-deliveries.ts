@@ -4,19 +4,12 @@ import type { DataSource } from 'typeorm';
 import { newsMail } from '../mail/mails';
 import { Mailer } from '../mail/mailer';
 import { throttledWarning } from '@chorus/runtime';
-import { projectReadableBySql } from '../projects/project-access';
+import { MAILED_READER_SQL } from '../projects/project-access';
 import { NewsLinks } from './news-links';
 
 /** Mails written into the outbox at a time; no more is written while news mails are still waiting there. */
 export const NEWS_MAILS_A_BATCH = 100;
 const LOOK_EVERY_MS = 1_000;
-
-/**
- * Whether account `u`, subscribed to project `p`'s news, gets it by mail now: it has a verified email and may still see
- * the project (a draft's, or a project taken down's, subscribers are its members only). Asked as the item is posted
- * and again as each mail is written.
- */
-export const NEWS_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
 
 interface Delivery {
   user_id: string;
@@ -88,7 +81,7 @@ export class NewsDeliveries implements OnApplicationBootstrap, OnApplicationShut
          FROM unnest($1::uuid[], $2::uuid[]) t(news_id, user_id)
          JOIN project_news n ON n.id = t.news_id JOIN projects p ON p.id = n.project_id
          JOIN news_subscriptions s ON s.user_id = t.user_id AND s.project_id = p.id JOIN users u ON u.id = s.user_id
-         WHERE ${NEWS_READER_SQL}`,
+         WHERE ${MAILED_READER_SQL}`,
         [taken.map((row) => row.news_id), taken.map((row) => row.user_id)],
       );
       const mails = await Promise.all(deliveries.map((delivery) => this.mailOf(delivery)));

@@ -3,17 +3,23 @@ import type { JwtService } from '@nestjs/jwt';
 import { signerFor } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
-/** What a news mail's unsubscription link says: whose subscription to which project it ends. */
-interface UnsubscribeClaims {
-  sub: string;
-  project: string;
-  purpose: 'news-unsubscribe';
+/**
+ * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails of
+ * discussions it stops.
+ */
+type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe' };
+
+/** Where a mail's one-click unsubscription leads: the page its text links to, and the API address mail clients POST to (RFC 8058). */
+export interface UnsubscribeLink {
+  page: string;
+  post: string;
 }
 
 /**
  * The links of a news mail: the project's news page, and the one-click unsubscription, a token signed with a key of
- * its own (derived from `AUTH_SECRET`: never a bearer token, nor an email link). It does not expire: it can only end
- * one subscription, which its reader may want to do years later, and ending it again changes nothing.
+ * its own (derived from `AUTH_SECRET`: never a bearer token, nor an email link); and a discussion mail's one-click
+ * stop, signed alike. They do not expire: each can only end one subscription, which its reader may want to do years
+ * later, and ending it again changes nothing.
  */
 @Injectable()
 export class NewsLinks {
@@ -28,14 +34,26 @@ export class NewsLinks {
   }
 
   /** The page the mail's text links to (the token after `#`, kept out of servers' logs), and the API address mail clients POST to (RFC 8058). */
-  async unsubscribe(userId: string, projectId: string): Promise<{ page: string; post: string }> {
+  async unsubscribe(userId: string, projectId: string): Promise<UnsubscribeLink> {
     const token = await this.jwt.signAsync({ sub: userId, project: projectId, purpose: 'news-unsubscribe' } satisfies UnsubscribeClaims);
     return { page: `${this.config.publicUrl}/unsubscribe#token=${token}`, post: `${this.config.publicUrl}/api/v1/news-unsubscriptions?token=${token}` };
   }
 
-  /** Whose subscription to which project the token ends, if it is one signed here. */
+  /** A discussion mail's one-click stop of the account's mails of discussions, as `unsubscribe`'s. */
+  async stopDiscussionMails(userId: string): Promise<UnsubscribeLink> {
+    const token = await this.jwt.signAsync({ sub: userId, purpose: 'discussion-unsubscribe' } satisfies UnsubscribeClaims);
+    return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
+  }
+
+  /** Whose subscription to which project the token ends, if it is a news mail's signed here. */
   async read(token: string): Promise<{ userId: string; projectId: string } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
     return claims?.purpose === 'news-unsubscribe' ? { userId: claims.sub, projectId: claims.project } : undefined;
+  }
+
+  /** Whose mails of discussions the token stops, if it is a discussion mail's signed here. */
+  async readDiscussionStop(token: string): Promise<string | undefined> {
+    const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
+    return claims?.purpose === 'discussion-unsubscribe' ? claims.sub : undefined;
   }
 }

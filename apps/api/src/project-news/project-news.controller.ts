@@ -7,7 +7,7 @@ import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } fr
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
-import { type NewsEdit, type NewsInput, type NewsQuery, type UnsubscribeBody, type UnsubscribeQuery, newsEditSchema, newsInputSchema, newsQuerySchema, unsubscribeBodySchema, unsubscribeQuerySchema } from './dto/project-news.dto';
+import { type NewsEdit, type NewsInput, type NewsQuery, type UnsubscribeBody, type UnsubscribeQuery, newsEditSchema, newsInputSchema, newsQuerySchema, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from './dto/project-news.dto';
 import { NEWS_MAIL_EVERY_HOURS, ProjectNewsService } from './project-news.service';
 
 const RESEARCHERS = 'Anyone but the project’s researchers (owner, collaborators, scientists) gets 403 (404 when the project is not public to them, as a draft is).';
@@ -120,6 +120,6 @@ export class ProjectNewsController {
   @ApiZodBody(unsubscribeBodySchema, 'The token of the news mail’s unsubscription link (or none, with the token in the query)')
   @ApiZodResponse(newsUnsubscribedSchema, { description: 'Unsubscribed (or it was already)' })
   unsubscribeByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
-    return this.news.unsubscribe(body?.token ? { token: body.token, pointer: '/token' } : query.token ? { token: query.token, pointer: '/query/token' } : undefined);
+    return this.news.unsubscribe(unsubscribeTokenOf(query, body));
   }
 }

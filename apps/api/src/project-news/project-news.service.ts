@@ -8,9 +8,9 @@ import { ProblemException, notFound, validationFailed } from '../common/problem'
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
-import { ProjectAccess } from '../projects/project-access';
+import { MAILED_READER_SQL, ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
-import { NEWS_READER_SQL, NewsDeliveries } from './news-deliveries';
+import { NewsDeliveries } from './news-deliveries';
 import { NewsLinks } from './news-links';
 
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
@@ -39,10 +39,13 @@ const NEWS = `
   ORDER BY n.created_at DESC, n.id DESC
   LIMIT $5`;
 
-/** Who gets the project's ($1) news by mail now (`NEWS_READER_SQL`). */
+/**
+ * Who gets the project's ($1) news by mail now (`MAILED_READER_SQL`): asked as the item is posted and again as each
+ * mail is written (a draft's, or a project taken down's, subscribers are its members only).
+ */
 const SUBSCRIBERS = `
   FROM news_subscriptions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
-  WHERE s.project_id = $1 AND ${NEWS_READER_SQL}`;
+  WHERE s.project_id = $1 AND ${MAILED_READER_SQL}`;
 
 /** Seconds until the project ($1) may mail news again (none: it may now), by the database's clock. */
 const MAIL_WAIT = `SELECT (SELECT ceil(extract(epoch FROM mailed_at + interval '${NEWS_MAIL_EVERY_HOURS} hours' - now()))::int

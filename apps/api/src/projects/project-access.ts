@@ -30,6 +30,11 @@ export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQ
 export const projectReadableBySql = (account: string): string =>
   `(${PUBLIC_PROJECT_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
 /**
+ * Whether account `u` may be mailed about project `p` now (its news, a reply in its discussions): it has a verified
+ * email and may read the project.
+ */
+export const MAILED_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
+/**
  * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
  * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and
  * favourites) is listed to them either way, marked `open` by this.

@@ -102,3 +102,15 @@ export function useFocusOnClose(open: boolean, button: RefObject<HTMLElement | n
     refocus.current = true;
   };
 }
+
+/**
+ * A section's heading (give it `tabIndex={-1}`), focused as the section comes on screen when the page's address names
+ * the section (`hash`, such as `#api-keys`): where a link in a mail leads, so that a keyboard or screen reader starts there.
+ */
+export function useHeadingFocusedWhenAddressed(hash: string): RefObject<HTMLHeadingElement | null> {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (window.location.hash === hash) heading.current?.focus();
+  }, [hash]);
+  return heading;
+}

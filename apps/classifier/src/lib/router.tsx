@@ -1,6 +1,10 @@
+import { commentAnchor, commentPath, projectPath, subjectPath } from '@chorus/client';
 import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
+
+/** The paths others link to as well (the API's mails), defined once in the client. */
+export { commentAnchor, commentPath, projectPath, subjectPath };
 
 const NAVIGATE = 'chorus:navigate';
 
@@ -50,6 +54,7 @@ export type Route =
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
   | { name: 'unsubscribe' }
+  | { name: 'stop-discussion-mails' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
@@ -103,10 +108,6 @@ export function matchRoute(path: string): Route {
   return { name: 'not-found', path };
 }
 
-export function projectPath(projectSlug: string): string {
-  return `/projects/${encodeURIComponent(projectSlug)}`;
-}
-
 /** A workflow's classify page; with `subjectSetId`, for the subject set the volunteer chose (`?set=`, `volunteersChooseSubjectSet`). */
 export function classifyPath(projectSlug: string, workflowId: string, subjectSetId?: string): string {
   return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}${subjectSetId ? `?${new URLSearchParams({ set: subjectSetId })}` : ''}`;
@@ -114,19 +115,6 @@ export function classifyPath(projectSlug: string, workflowId: string, subjectSet
 
 /** The subject set a classify page's address names (`classifyPath`'s `subjectSetId`), if any. */
 export const chosenSetIn = (search: URLSearchParams): string | undefined => search.get('set') || undefined;
-
-/** A subject's discussion in its project (Talk): the subject, what volunteers and the team said, and a form to add to it. */
-export function subjectPath(projectSlug: string, subjectId: string): string {
-  return `${projectPath(projectSlug)}/subjects/${encodeURIComponent(subjectId)}`;
-}
-
-/** A comment's anchor in its discussion's page. */
-export const commentAnchor = (commentId: string) => `comment-${commentId}`;
-
-/** A comment in its subject's discussion: the page, which brings the comment into view and focuses it. */
-export function commentPath(projectSlug: string, subjectId: string, commentId: string): string {
-  return `${subjectPath(projectSlug, subjectId)}#${commentAnchor(commentId)}`;
-}
 
 /** The comment the address names (`#comment-<id>`), if it names one. */
 export function commentInAddress(): string | null {
@@ -193,7 +181,7 @@ const CREATE_ACCOUNT = '/create-account';
 export const ACCOUNT = '/account';
 
 /** The pages of the links Chorus mails, and the page that asks for one: their paths are their names. */
-const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe'] as const;
+const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe', 'stop-discussion-mails'] as const;
 export const FORGOT_PASSWORD = '/forgot-password';
 
 /** A page of the researchers' lab. */

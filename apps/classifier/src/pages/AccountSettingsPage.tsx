@@ -17,6 +17,7 @@ import {
   useSession,
 } from '../lib/account';
 import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i18n';
+import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
@@ -48,6 +49,7 @@ export function AccountSettingsPage() {
           <RenameForm name={volunteer.displayName ?? ''} />
           <LanguageSetting {...loaded} />
           <CreditsSection {...loaded} />
+          <DiscussionMailsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -359,6 +361,55 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
       />
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
         {t('account.settings.credits.submit')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion (their
+ * notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
+ */
+function DiscussionMailsSection({ account, problem }: LoadedAccount) {
+  const { t } = useTranslation();
+  const heading = useHeadingFocusedWhenAddressed('#discussion-mails');
+  return (
+    <section className="account-section" id="discussion-mails" aria-labelledby="account-discussion-mails-heading">
+      <h2 id="account-discussion-mails-heading" tabIndex={-1} ref={heading}>
+        {t('account.settings.discussionMails.title')}
+      </h2>
+      <ErrorAlert problem={problem} quiet />
+      {account && <DiscussionMailsForm mailed={account.discussionMails} />}
+    </section>
+  );
+}
+
+function DiscussionMailsForm({ mailed }: { mailed: boolean }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ discussionMails: String(mailed) }, ['discussionMails'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true' });
+      showAccountNotice((t) => (saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')));
+    },
+    refused: (error) => problemAtFields(error, ['discussionMails'] as const),
+  });
+  const mails = form.field('discussionMails');
+  return (
+    <form className="account-form" noValidate aria-labelledby="account-discussion-mails-heading" onSubmit={(event) => void submit(event)}>
+      <ErrorAlert problem={form.problem} />
+      <CheckboxField
+        id="settings-discussion-mails"
+        label={t('account.settings.discussionMails.label')}
+        hint={t('account.settings.discussionMails.hint')}
+        error={mails.error}
+        checked={mails.value === 'true'}
+        onChange={(event) => form.setValue('discussionMails', String(event.currentTarget.checked))}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+        {t('account.settings.discussionMails.submit')}
       </button>
     </form>
   );

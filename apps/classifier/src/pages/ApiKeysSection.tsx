@@ -7,6 +7,7 @@ import { FieldNotes, FormField, SelectField } from '../components/FormField';
 import { problemAtFields } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
+import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { whenInWords } from '../lib/formats';
 import { useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -38,13 +39,9 @@ export function ApiKeysSection() {
   const [result, setResult] = useSaid<string>();
   const [asking, setAsking] = useState<ApiKeyView | null>(null);
   const [revoking, setRevoking] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
-
   // Opened from a new key's notice: straight to the keys, so that one the owner did not make is revoked at once.
-  useEffect(() => {
-    if (window.location.hash === SECTION_HASH) heading.current?.focus();
-  }, []);
+  const heading = useHeadingFocusedWhenAddressed(SECTION_HASH);
+  const opener = useRef<HTMLElement | null>(null);
 
   const revoke = async (key: ApiKeyView) => {
     if (revoking) return;

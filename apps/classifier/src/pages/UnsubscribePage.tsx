@@ -1,29 +1,39 @@
 import type { NewsUnsubscribed } from '@chorus/client';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { describeError, type Problem } from '../lib/errors';
-import { Link, linkOutcome, projectPath, rememberLinkOutcome, spendLinkToken, useLinkToken } from '../lib/router';
+import { ACCOUNT, Link, linkOutcome, projectPath, rememberLinkOutcome, spendLinkToken, useLinkToken } from '../lib/router';
 import { session } from '../lib/session';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
+/** What a one-click page says and does: its words, the stop its button asks for, and what it says once done. */
+interface OneClickStop<T> {
+  title: string;
+  lead: string;
+  confirm: string;
+  stop(token: string): Promise<T>;
+  done(answer: T): ReactNode;
+}
+
 /**
- * `/unsubscribe#token=…`, the link of every news mail: one click ends the subscription it names, signed in or not (the
- * token is the proof: sent without the session's, as a mailed link's page asks before any guest is made). A button, not the page's opening: a mail scanner that opens links ends nobody's subscription.
+ * A mailed link's one-click stop, signed in or not (the token is the proof: sent without the session's, as a mailed
+ * link's page asks before any guest is made). A button, not the page's opening: a mail scanner that opens links stops
+ * nothing.
  */
-export function UnsubscribePage() {
+function OneClickStopPage<T>({ title, lead, confirm, stop, done: said }: OneClickStop<T>) {
   const { t } = useTranslation();
   const token = useLinkToken();
-  const [done, setDone] = useState(linkOutcome<NewsUnsubscribed>);
+  const [done, setDone] = useState(linkOutcome<T>);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
-  useDocumentTitle(t('news.unsubscribe.title'));
+  useDocumentTitle(title);
   const unsubscribe = async () => {
     if (!token || busy) return;
     setBusy(true);
     setProblem(null);
     try {
-      const answer = await session.anonymous.unsubscribeFromNews(token);
+      const answer = await stop(token);
       rememberLinkOutcome(answer);
       spendLinkToken();
       setDone(answer);
@@ -35,9 +45,34 @@ export function UnsubscribePage() {
   };
   return (
     <div className="page page-account" data-testid="unsubscribe">
-      <h1 tabIndex={-1}>{t('news.unsubscribe.title')}</h1>
+      <h1 tabIndex={-1}>{title}</h1>
       <ErrorAlert problem={problem ?? (!token && !done ? { detail: t('emailLinks.incomplete'), fields: [] } : null)} />
       {done ? (
+        said(done)
+      ) : (
+        token && (
+          <>
+            <p>{lead}</p>
+            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void unsubscribe()} data-testid="unsubscribe-button">
+              {confirm}
+            </button>
+          </>
+        )
+      )}
+    </div>
+  );
+}
+
+/** `/unsubscribe#token=…`, the link of every news mail: one click ends the subscription it names. */
+export function UnsubscribePage() {
+  const { t } = useTranslation();
+  return (
+    <OneClickStopPage<NewsUnsubscribed>
+      title={t('news.unsubscribe.title')}
+      lead={t('news.unsubscribe.lead')}
+      confirm={t('news.unsubscribe.confirm')}
+      stop={(token) => session.anonymous.unsubscribeFromNews(token)}
+      done={(done) => (
         <>
           <p role="status" data-testid="unsubscribe-done">
             {done.project ? t('news.unsubscribe.done', { project: done.project.title }) : t('news.unsubscribe.doneGone')}
@@ -48,16 +83,30 @@ export function UnsubscribePage() {
             </p>
           )}
         </>
-      ) : (
-        token && (
-          <>
-            <p>{t('news.unsubscribe.lead')}</p>
-            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void unsubscribe()} data-testid="unsubscribe-button">
-              {t('news.unsubscribe.confirm')}
-            </button>
-          </>
-        )
       )}
-    </div>
+    />
+  );
+}
+
+/** `/stop-discussion-mails#token=…`, the link of every mail of a reply or mention: one click stops them all. */
+export function StopDiscussionMailsPage() {
+  const { t } = useTranslation();
+  return (
+    <OneClickStopPage
+      title={t('account.settings.discussionMails.stop.title')}
+      lead={t('account.settings.discussionMails.stop.lead')}
+      confirm={t('account.settings.discussionMails.stop.confirm')}
+      stop={(token) => session.anonymous.stopDiscussionMails(token)}
+      done={() => (
+        <>
+          <p role="status" data-testid="unsubscribe-done">
+            {t('account.settings.discussionMails.stop.done')}
+          </p>
+          <p>
+            <Link to={`${ACCOUNT}#discussion-mails`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
+          </p>
+        </>
+      )}
+    />
   );
 }

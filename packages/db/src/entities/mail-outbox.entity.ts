@@ -7,16 +7,21 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity('mail_outbox')
 @Index('mail_outbox_due_idx', ['nextAttemptAt'])
-@Index('mail_outbox_news_last_idx', { synchronize: false })
+@Index('mail_outbox_chosen_last_idx', { synchronize: false })
+@Index('mail_outbox_comment_idx', { synchronize: false })
+@Index('mail_outbox_user_idx', { synchronize: false })
 export class MailOutbox {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
-  /** `account`, `unsolicited` or `news`: which of an address's limits it counted toward (see the API's Mailer). */
+  /** `account`, `unsolicited`, `news` or `discussion`: which of an address's limits it counted toward (see the API's Mailer). */
   @Column({ type: 'varchar', length: 16 }) kind!: string;
   @Column({ type: 'varchar', length: 320 }) to!: string;
   @Column('text') subject!: string;
   @Column('text') text!: string;
   /** Headers of its own, by name (a news mail's `List-Unsubscribe`), or null. */
   @Column({ type: 'jsonb', nullable: true }) headers!: Record<string, string> | null;
+  /** A discussion mail's comment and account (null on other mails): it is dropped unsent when either changes. */
+  @Column({ type: 'uuid', nullable: true }) commentId!: string | null;
+  @Column({ type: 'uuid', nullable: true }) userId!: string | null;
   @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
   /** Attempts made (or under way). */
   @Column({ type: 'int', default: 0 }) attempts!: number;

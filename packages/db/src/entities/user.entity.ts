@@ -50,5 +50,7 @@ export class User {
   @Column({ type: 'varchar', length: 100, nullable: true }) creditedName!: string | null;
   /** It agreed to be named in projects' acknowledgements: nobody is named there without saying yes. */
   @Column({ type: 'boolean', default: false }) namedInAcknowledgements!: boolean;
+  /** It is mailed when someone replies to or mentions it in a discussion: off until its volunteer asks for it. */
+  @Column({ type: 'boolean', default: false }) discussionMails!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

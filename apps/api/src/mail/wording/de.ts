@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
 
 const utc = inUtc('de');
 
@@ -185,4 +185,29 @@ Sie erhalten diese Nachricht, weil Sie die Neuigkeiten dieses Projekts per E-Mai
 
 ${unsubscribeLink}`,
   }),
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
+    const [whom, did] = { reply: ['Ihnen ', 'geantwortet'], mention: ['Sie ', 'erwähnt'], 'team-mention': ['', 'das Team gerufen (@team)'] }[kind];
+    return {
+      subject: `„${projectTitle}“: ${authorName} hat ${whom}${did}`,
+      text: `Guten Tag ${to.displayName},
+
+${authorName} hat ${whom}in einer Diskussion des Projekts „${projectTitle}“ auf Chorus ${did}:
+
+${quoted(excerpt)}
+
+Den ganzen Kommentar lesen und beantworten Sie hier:
+
+${commentLink}
+
+Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten und Erwähnungen in Diskussionen erfahren möchten. Um
+sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):
+
+${unsubscribeLink}
+
+oder entfernen Sie das Häkchen bei „Mir schreiben, wenn mir jemand antwortet oder mich erwähnt“ in den Einstellungen
+Ihres Kontos:
+
+${settingsPage}`,
+    };
+  },
 };

@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
-import { type ApiKeyMade, inUtc, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
 
 const utc = inUtc('en');
 
@@ -161,4 +161,28 @@ no need to sign in):
 
 ${unsubscribeLink}`,
   }),
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
+    const did = { reply: 'replied to you', mention: 'mentioned you', 'team-mention': 'called the team (@team)' }[kind];
+    return {
+      subject: `${authorName} ${did} in "${projectTitle}"`,
+      text: `Hello ${to.displayName},
+
+${authorName} ${did} in a discussion of the project "${projectTitle}" on Chorus:
+
+${quoted(excerpt)}
+
+Read the whole comment, and answer it, here:
+
+${commentLink}
+
+You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop
+them, open this link (one click, no need to sign in):
+
+${unsubscribeLink}
+
+or untick "Mail me when someone replies to or mentions me" in your account's settings:
+
+${settingsPage}`,
+    };
+  },
 };

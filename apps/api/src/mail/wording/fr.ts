@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
 
 /** French writes the first day of a month as an ordinal: le 1er juin. */
 const utc = inUtc('fr', (day) => (day === '1' ? '1er' : day));
@@ -185,4 +185,28 @@ ouvrez ce lien (un clic, sans vous connecter) :
 
 ${unsubscribeLink}`,
   }),
+  discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
+    const did = { reply: 'vous a répondu', mention: 'a cité votre nom', 'team-mention': 'a appelé l’équipe (@team)' }[kind];
+    return {
+      subject: `${authorName} ${did} dans « ${projectTitle} »`,
+      text: `Bonjour ${to.displayName},
+
+${authorName} ${did} dans une discussion du projet « ${projectTitle} » sur Chorus :
+
+${quoted(excerpt)}
+
+Lisez le commentaire entier, et répondez-y, ici :
+
+${commentLink}
+
+Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
+dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :
+
+${unsubscribeLink}
+
+ou décochez « M’écrire quand on me répond ou me mentionne » dans les réglages de votre compte :
+
+${settingsPage}`,
+    };
+  },
 };

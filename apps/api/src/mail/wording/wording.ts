@@ -1,4 +1,4 @@
-import type { ApiKeyScope, Language, ProjectRole } from '@chorus/client';
+import type { ApiKeyScope, Language, Notification, ProjectRole } from '@chorus/client';
 
 /** Whom an account's mail is to: its email, its name, and the language it is worded in (null: English). */
 export interface Addressee {
@@ -36,6 +36,22 @@ export interface NewsMail {
   unsubscribeLink: string;
 }
 
+/** A comment as a mail to someone it replies to or mentions tells it (`discussion_mails`): who, where, what, and where to stop. */
+export interface DiscussionMail {
+  /** Why the reader is told: the comment replies to theirs, mentions them, or calls their project's team (`@team`). */
+  kind: Notification['kind'];
+  authorName: string;
+  projectTitle: string;
+  /** Its opening, as plain text. */
+  excerpt: string;
+  /** The comment in its discussion. */
+  commentLink: string;
+  /** The account's settings, where the mails are turned off. */
+  settingsPage: string;
+  /** The one-click stop of these mails, without signing in. */
+  unsubscribeLink: string;
+}
+
 /** What a mail says. */
 export interface Words {
   subject: string;
@@ -55,7 +71,15 @@ export interface Wording {
   apiKeyRevokedNotice(to: Addressee, key: ApiKeyMade & { revokedAt: Date }, apiKeysPage: string): Words;
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
   news(to: Addressee, news: NewsMail): Words;
+  discussion(to: Addressee, comment: DiscussionMail): Words;
 }
+
+/** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */
+export const quoted = (words: string): string =>
+  words
+    .split('\n')
+    .map((line) => `> ${line}`.trimEnd())
+    .join('\n');
 
 /**
  * A moment as a mail in `language` says it, in UTC (the reader's time zone is not known): « 1er juin 2025 à 14:03 UTC »;
