@@ -469,3 +469,80 @@ describe('an excluded volunteer’s proposed tags', () => {
     expect(await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).toEqual({ tags: [{ tag: 'food', up: 2, down: 0 }] });
   });
 });
+
+describe('stopping a volunteer from commenting in a project (a comment ban)', () => {
+  /** A request sent as it is: the status and the problem. */
+  async function send(method: string, path: string, token: string, body?: unknown) {
+    const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as { type?: string; detail?: string; errors?: { pointer: string }[] } };
+  }
+
+  it('refuses their comments and edits in that project only, with a problem of its own, until it is lifted', async () => {
+    const team = await taggingProject();
+    const other = await taggingProject();
+    const volunteer = await newAccount(stack, 'Vandal');
+    const subjectId = team.subjects.a!;
+    const comment = await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'First words' });
+
+    const ban = await team.moderator.client.banFromComments(team.projectId, volunteer.id, '  Spam, again and again ');
+    expect(ban).toEqual({ volunteerId: volunteer.id, volunteer: { displayName: 'Vandal' }, reason: 'Spam, again and again', bannedAt: expect.any(String), bannedBy: { id: team.moderator.id, name: 'Moderator' } });
+    // Stopped again: the same ban, with the new reason (idempotent).
+    const again = await team.scientist.client.banFromComments(team.projectId, volunteer.id, 'Spam');
+    expect([again.bannedAt, again.reason, again.bannedBy?.id]).toEqual([ban.bannedAt, 'Spam', team.scientist.id]);
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([again]);
+
+    for (const [method, path, body] of [
+      ['POST', `/subjects/${subjectId}/comments`, { projectId: team.projectId, body: 'More spam' }],
+      ['PATCH', `/comments/${comment.id}`, { body: 'Edited spam' }],
+    ] as const) {
+      const refused = await send(method, path, volunteer.token, body);
+      expect([refused.status, refused.contentType, refused.body.type]).toEqual([403, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:comment-banned']);
+      expect(refused.body.detail).toContain('You may not comment in this project');
+      expect(refused.body.detail).not.toContain('Spam');
+    }
+    const stored = await stack.db.query<{ body: string }>('SELECT body FROM subject_comments WHERE user_id = $1', [volunteer.id]);
+    expect(stored.rows).toEqual([{ body: 'First words' }]);
+    // Another project is not concerned.
+    expect((await volunteer.client.postComment(other.subjects.a!, { projectId: other.projectId, body: 'Elsewhere' })).body).toBe('Elsewhere');
+
+    await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
+    await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
+    expect((await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Sorry' })).body).toBe('Sorry');
+    expect((await volunteer.client.editComment(comment.id, 'First words, edited')).body).toBe('First words, edited');
+  });
+
+  it('is for the project’s moderators and researchers, with a reason, naming a bad field', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Volunteer');
+    const bystander = await newAccount(stack, 'Bystander');
+    for (const [method, body] of [['PUT', { reason: 'I say so' }], ['DELETE', undefined], ['GET', undefined]] as const) {
+      const path = `/projects/${team.projectId}/comment-bans${method === 'GET' ? '' : `/${bystander.id}`}`;
+      expect((await send(method, path, volunteer.token, body)).status).toBe(403);
+    }
+    for (const [reason, pointer] of [[' ', '/reason'], ['x'.repeat(501), '/reason']] as const) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${volunteer.id}`, team.moderator.token, { reason });
+      expect([refused.status, refused.contentType, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, 'application/problem+json; charset=utf-8', [pointer]]);
+    }
+    const missing = await send('PUT', `/projects/${team.projectId}/comment-bans/${volunteer.id}`, team.moderator.token, {});
+    expect([missing.status, missing.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/reason']]);
+    const guestId = (await stack.anonymous.guest()).user.id;
+    for (const userId of [team.collaborator.id, guestId, randomUUID()]) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${userId}`, team.moderator.token, { reason: 'Spam' });
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+    }
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
+    // A page at a time, the most recent first.
+    await team.moderator.client.banFromComments(team.projectId, volunteer.id, 'First');
+    await team.moderator.client.banFromComments(team.projectId, bystander.id, 'Second');
+    const first = await team.moderator.client.commentBans(team.projectId, { limit: 1 });
+    expect(first.commentBans.map((each) => each.reason)).toEqual(['Second']);
+    const second = await team.moderator.client.commentBans(team.projectId, { limit: 1, after: first.next! });
+    expect([second.commentBans.map((each) => each.reason), second.next]).toEqual([['First'], null]);
+  });
+});

@@ -17,6 +17,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
+import { COMMENT_BANNED, commentBanned } from './comment-bans.service';
 import type { StoredCommentRow } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow {
@@ -29,6 +30,8 @@ export interface CommentRow extends StoredCommentRow {
   /** The comment it answers, if it is still there: whether it is hidden, and its author's name (null: a deleted account). */
   reply_found: boolean;
   reply_hidden: boolean;
+  /** Its author, who still sees it hidden, and so the reply's link to it. */
+  reply_user_id: string | null;
   reply_name: string | null;
 }
 
@@ -38,7 +41,7 @@ const COMMENTS = `
          CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
-         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
+         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, r.user_id AS reply_user_id, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
   FROM subject_comments c JOIN users u ON u.id = c.user_id
   LEFT JOIN subject_comments r ON r.id = c.reply_to LEFT JOIN users ru ON ru.id = r.user_id`;
 /** A subject's comments, oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
@@ -126,6 +129,7 @@ export class DiscussionsService {
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
     const team = await this.isTeam(projectId, user);
     if (subject.taken_down && !team) throw takenDown();
+    if (!team) await this.assertNotBanned(projectId, user);
     const viewer = { user, team };
     return this.counting(user, note, async (count) => {
       if (!team) await count();
@@ -152,6 +156,7 @@ export class DiscussionsService {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
     if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
+    if (!team) await this.assertNotBanned(row.project_id, user);
     await this.counting(user, note, (count) =>
       this.db.transaction(async (manager) => {
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
@@ -235,6 +240,12 @@ export class DiscussionsService {
     return subject;
   }
 
+  /** Refuses a comment or an edit by a volunteer the project's team stopped from commenting there (`CommentBansService`). */
+  private async assertNotBanned(projectId: string, user: AuthUser): Promise<void> {
+    const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
+    if (banned) throw commentBanned();
+  }
+
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     const role = await this.access.roleOf(projectId, user);
     return role !== undefined && MODERATION_ROLES.includes(role);
@@ -300,7 +311,8 @@ interface Viewer {
 }
 
 function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
-  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden);
+  // A hidden comment is shown to the team and its author (`visible`), and so is a reply's link to it.
+  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden || row.reply_user_id === accountIdOf(user));
   return {
     id: row.id,
     projectId: row.project_id,
