@@ -1,5 +1,6 @@
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -20,7 +21,7 @@ import { useFocusOnClose } from '../lib/focus';
 import { Link, accountPath, classifyPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
-import { useForm } from '../lib/useForm';
+import { type FormProblem, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { useSaid } from '../lib/said';
 
@@ -291,7 +292,7 @@ function NewComment({
       form.reset();
       onPosted(comment);
     },
-    refused: (error) => problemAtFields(error, ['body'] as const),
+    refused: commentRefused,
   });
   const field = form.field('body');
   const replyingTo = replying && (replying.to.author.displayName ?? t('talk.formerVolunteer'));
@@ -329,6 +330,10 @@ function NewComment({
   );
 }
 
+/** A comment or an edit refused: a volunteer the project's moderators stopped from commenting is told so in their language. */
+const commentRefused = (error: unknown, t: TFunction): FormProblem<'body'> =>
+  isProblem(error, 'comment-banned') ? { fields: {}, form: { detail: t('talk.errors.banned'), fields: [] } } : problemAtFields(error, ['body'] as const);
+
 /** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
 function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
@@ -344,7 +349,7 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
       setEditing(false);
       onEdited(edited);
     },
-    refused: (error) => problemAtFields(error, ['body'] as const),
+    refused: commentRefused,
   });
   const focusButtonOnClose = useFocusOnClose(editing, button);
   const cancel = () => {
