@@ -1181,7 +1181,7 @@ export const subjectCommentSchema = z.strictObject({
       authorDisplayName: z.string().nullable().meta({ description: 'Its author’s display name (null once they deleted their account: a former volunteer)' }),
     })
     .nullable()
-    .meta({ description: 'The comment of the same discussion it answers (anchor `#comment-<id>` in the classifier); null when it answers none, or when that one was deleted, or is hidden and the caller is not on the team' }),
+    .meta({ description: 'The comment of the same discussion it answers (anchor `#comment-<id>` in the classifier); null when it answers none, or when that one was deleted, or is hidden and the caller is neither on the team nor its author' }),
 });
 /** A page of comments; `next`, when there are more, goes in `after` for the next page. */
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
