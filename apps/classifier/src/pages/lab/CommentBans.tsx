@@ -1,12 +1,9 @@
-import { COMMENT_LIMITS, type CommentBan, type ProjectView } from '@chorus/client';
-import { useId } from 'react';
+import type { CommentBan, ProjectView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField } from '../../components/FormField';
-import { InlineQuestion } from '../../components/InlineQuestion';
+import { ReasonQuestion, type ReasonWords } from '../../components/HideComment';
 import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
-import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { whenInWords } from '../../lib/formats';
@@ -15,34 +12,25 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 
+const STOPPING: ReasonWords = {
+  question: 'lab.commentBans.question',
+  hint: 'lab.commentBans.questionHint',
+  reason: 'lab.commentBans.reason',
+  reasonMissing: 'lab.commentBans.reasonMissing',
+  submit: 'lab.commentBans.stop',
+};
+
 /**
  * Stops a comment's author from commenting in the project, asked first with the reason (the team's): beside Hide on a
  * reported comment. `author` names them in the question.
  */
 export function StopCommenting({ projectId, volunteerId, author, onStopped, onCancel }: { projectId: string; volunteerId: string; author: string; onStopped(): void; onCancel(): void }) {
-  const { t } = useTranslation();
-  const id = useId();
   const client = useClient();
-  const form = useForm({ reason: '' }, ['reason'] as const);
-  const submit = form.onSubmit({
-    check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.commentBans.reasonMissing') }),
-    send: async () => {
-      await client.banFromComments(projectId, volunteerId, form.values.reason);
-      onStopped();
-    },
-    refused: (error) => problemAtFields(error, ['reason'] as const),
-  });
-  return (
-    <InlineQuestion question={t('lab.commentBans.question', { author })} hint={t('lab.commentBans.questionHint')} className="confirm-empty" testId="lab-comment-ban" onCancel={onCancel}>
-      {(questionId) => (
-        <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
-          <ErrorAlert problem={form.problem} focus />
-          <FormField id={`${id}-reason`} label={t('lab.commentBans.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
-          <SubmitOrCancel submit={t('lab.commentBans.stop')} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
-        </form>
-      )}
-    </InlineQuestion>
-  );
+  const send = async (reason: string) => {
+    await client.banFromComments(projectId, volunteerId, reason);
+    onStopped();
+  };
+  return <ReasonQuestion author={author} words={STOPPING} testId="lab-comment-ban" send={send} onCancel={onCancel} />;
 }
 
 /**
