@@ -1,7 +1,9 @@
 import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
+import { COMMENT_BAN_LOCKED } from '@chorus/db';
 import { randomUUID } from 'node:crypto';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 
 /**
  * Moderation: a project's moderators (and its researchers) read the subjects volunteers reported and retire those,
@@ -515,6 +517,25 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
     expect((await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Sorry' })).body).toBe('Sorry');
     expect((await volunteer.client.editComment(comment.id, 'First words, edited')).body).toBe('First words, edited');
+  });
+
+  it('refuses a comment or an edit sent while a ban of its author commits, never storing it after the ban', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Racer');
+    const subjectId = team.subjects.a!;
+    const comment = await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Before' });
+    // A ban made as PUT comment-bans makes it, under its lock, committed once the request waits for that lock.
+    const ban = `WITH locked AS MATERIALIZED (${COMMENT_BAN_LOCKED}) INSERT INTO comment_bans (project_id, user_id, reason) SELECT $1, $2, 'Spam' FROM locked`;
+    for (const [method, path, body] of [
+      ['POST', `/subjects/${subjectId}/comments`, { projectId: team.projectId, body: 'Sent meanwhile' }],
+      ['PATCH', `/comments/${comment.id}`, { body: 'Edited meanwhile' }],
+    ] as const) {
+      await stack.db.query('DELETE FROM comment_bans WHERE user_id = $1', [volunteer.id]);
+      const refused = await committedMeanwhile(stack.config.databaseUrl, ban, [team.projectId, volunteer.id], () => send(method, path, volunteer.token, body));
+      expect([method, refused.status, refused.body.type]).toEqual([method, 403, 'urn:chorus:problem:comment-banned']);
+    }
+    const stored = await stack.db.query<{ body: string }>('SELECT body FROM subject_comments WHERE user_id = $1', [volunteer.id]);
+    expect(stored.rows).toEqual([{ body: 'Before' }]);
   });
 
   it('is for the project’s moderators and researchers, with a reason, naming a bad field', async () => {

@@ -17,7 +17,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { COMMENT_BANNED, commentBanned } from './comment-bans.service';
+import { assertNotBanned } from './comment-bans.service';
 import type { StoredCommentRow } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow {
@@ -129,11 +129,11 @@ export class DiscussionsService {
     if (replyTo) await this.assertAnswerable(replyTo, subjectId);
     const team = await this.isTeam(projectId, user);
     if (subject.taken_down && !team) throw takenDown();
-    if (!team) await this.assertNotBanned(projectId, user);
     const viewer = { user, team };
     return this.counting(user, note, async (count) => {
       if (!team) await count();
       return this.db.transaction(async (manager) => {
+        if (!team) await assertNotBanned(manager, projectId, user);
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
@@ -156,9 +156,9 @@ export class DiscussionsService {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
     if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
-    if (!team) await this.assertNotBanned(row.project_id, user);
     await this.counting(user, note, (count) =>
       this.db.transaction(async (manager) => {
+        if (!team) await assertNotBanned(manager, row.project_id, user);
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
           commentId,
           body,
@@ -241,11 +241,6 @@ export class DiscussionsService {
   }
 
   /** Refuses a comment or an edit by a volunteer the project's team stopped from commenting there (`CommentBansService`). */
-  private async assertNotBanned(projectId: string, user: AuthUser): Promise<void> {
-    const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
-    if (banned) throw commentBanned();
-  }
-
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     const role = await this.access.roleOf(projectId, user);
     return role !== undefined && MODERATION_ROLES.includes(role);
