@@ -1,7 +1,7 @@
 import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
 import { COMMENT_BAN_LOCKED } from '@chorus/db';
 import { randomUUID } from 'node:crypto';
-import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { committedMeanwhile } from '../../../test/support/waiting';
 
@@ -536,6 +536,51 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     }
     const stored = await stack.db.query<{ body: string }>('SELECT body FROM subject_comments WHERE user_id = $1', [volunteer.id]);
     expect(stored.rows).toEqual([{ body: 'Before' }]);
+  });
+
+  it('lets a banned volunteer delete their comments', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Regretful');
+    const comment = await volunteer.client.postComment(team.subjects.a!, { projectId: team.projectId, body: 'Spam' });
+    await team.moderator.client.banFromComments(team.projectId, volunteer.id, 'Spam');
+    await volunteer.client.deleteComment(comment.id);
+    expect((await stack.db.query('SELECT 1 FROM subject_comments WHERE id = $1', [comment.id])).rows).toEqual([]);
+  });
+
+  it('forgets the bans of a deleted account, and names no one for those a deleted account made', async () => {
+    const team = await taggingProject();
+    const [leaving, staying] = [await newAccount(stack, 'Leaving'), await newAccount(stack, 'Staying')];
+    const formerModerator = await newMember(stack, team.projectId, 'moderator', 'Former');
+    await formerModerator.client.banFromComments(team.projectId, staying.id, 'Spam');
+    await team.moderator.client.banFromComments(team.projectId, leaving.id, 'Abuse');
+    await formerModerator.client.deleteAccount(ACCOUNT_PASSWORD);
+    await leaving.client.deleteAccount(ACCOUNT_PASSWORD);
+    const { commentBans } = await team.moderator.client.commentBans(team.projectId);
+    expect(commentBans.map(({ volunteerId, reason, bannedBy }) => ({ volunteerId, reason, bannedBy }))).toEqual([{ volunteerId: staying.id, reason: 'Spam', bannedBy: null }]);
+    expect((await stack.db.query('SELECT reason FROM comment_bans WHERE user_id = $1', [leaving.id])).rows).toEqual([]);
+    // Nor can a deleted account be stopped.
+    const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${leaving.id}`, team.moderator.token, { reason: 'Spam' });
+    expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+  });
+
+  it('refuses to stop one of the team, the owner or another moderator, and hides a project not public from outsiders', async () => {
+    const team = await taggingProject();
+    const other = await newMember(stack, team.projectId, 'moderator', 'Other moderator');
+    const { rows: [{ owner_id: ownerId }] } = await stack.db.query<{ owner_id: string }>('SELECT owner_id FROM projects WHERE id = $1', [team.projectId]);
+    for (const userId of [other.id, ownerId, team.scientist.id]) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${userId}`, team.moderator.token, { reason: 'Spam' });
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+    }
+    const draft = await taggingProject('draft');
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const [method, path, body] of [
+      ['GET', `/projects/${draft.projectId}/comment-bans`, undefined],
+      ['PUT', `/projects/${draft.projectId}/comment-bans/${outsider.id}`, { reason: 'Spam' }],
+      ['DELETE', `/projects/${draft.projectId}/comment-bans/${outsider.id}`, undefined],
+    ] as const) {
+      expect([method, (await send(method, path, outsider.token, body)).status]).toEqual([method, 404]);
+    }
+    expect((await draft.moderator.client.commentBans(draft.projectId)).commentBans).toEqual([]);
   });
 
   it('is for the project’s moderators and researchers, with a reason, naming a bad field', async () => {
