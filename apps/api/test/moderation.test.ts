@@ -563,6 +563,23 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
   });
 
+  it('lifts a volunteer’s ban once a role puts them on the team, by an invitation or a role changed, not as a reviewer', async () => {
+    const team = await taggingProject();
+    const [invited, reviewer, heir] = [await newAccount(stack, 'Invited'), await newAccount(stack, 'Reviewer'), await newAccount(stack, 'Heir')];
+    for (const account of [heir, reviewer, invited]) await team.moderator.client.banFromComments(team.projectId, account.id, 'Spam');
+    const bannedIds = async () => (await team.moderator.client.commentBans(team.projectId)).commentBans.map((each) => each.volunteerId);
+    for (const [account, role] of [[invited, 'moderator'], [reviewer, 'reviewer'], [heir, 'reviewer']] as const) {
+      await stack.client.invite(team.projectId, { email: account.email, role });
+      await account.client.acceptInvitation(team.projectId);
+    }
+    expect(await bannedIds()).toEqual([reviewer.id, heir.id]);
+    await stack.client.setMember(team.projectId, { email: reviewer.email, role: 'scientist' });
+    expect(await bannedIds()).toEqual([heir.id]);
+    // Handed the project: its owner now.
+    await stack.client.setMember(team.projectId, { email: heir.email, role: 'owner' });
+    expect(await bannedIds()).toEqual([]);
+  });
+
   it('refuses to stop one of the team, the owner or another moderator, and hides a project not public from outsiders', async () => {
     const team = await taggingProject();
     const other = await newMember(stack, team.projectId, 'moderator', 'Other moderator');

@@ -38,6 +38,13 @@ const BAN = `WITH banned AS (
   ) ${commentBanRowsSql('banned')}`;
 
 
+/**
+ * Lifts the comment ban of account $2 in project $1 once a role puts them on its team (an invitation accepted, a role
+ * changed, the project handed to them): its moderators and researchers are never stopped from commenting, so the ban
+ * would only linger in the list, and come back were the role taken away.
+ */
+export const BAN_LIFTED_ON_JOINING_TEAM = `DELETE FROM comment_bans b USING projects p WHERE p.id = $1 AND b.project_id = p.id AND b.user_id = $2 AND ${onTeamSql('b.user_id')}`;
+
 const toView = (row: CommentBanRow): CommentBan => ({
   volunteerId: row.user_id,
   volunteer: { displayName: row.display_name },
