@@ -8,7 +8,7 @@ import { leaveSignedIn, liveYesNoWorkflow, seriousViolations, signedInPage, tabT
  * was sent, or, reported again while the first report is open, that the report now says what was just sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
  * the lab says when the reported comment was changed after its report, and stops its author commenting (who is then
- * refused in words) and lets them again; two comments' Hide forms open at once each have
+ * refused in words) and lets them again, but offers no such thing for a former volunteer's comment; two comments' Hide forms open at once each have
  * a field of their own, and a comment hidden there is shown again there.
  */
 
@@ -125,6 +125,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.keyboard.press('Enter');
     await waitToSee(reported.getByTestId('lab-reported-comments-result').getByText('Spammer can no longer comment in this project.'));
     await waitToSee(bans.locator(`tr[data-volunteer-id="${author.id}"]`).getByText('Spam, again and again'));
+    expect(await bans.getByRole('columnheader').first().textContent()).toBe('Volunteer');
     expect((await suite.stack.db.query('SELECT reason, banned_by FROM comment_bans WHERE project_id = $1 AND user_id = $2', [project.id, author.id])).rows).toEqual([{ reason: 'Spam, again and again', banned_by: moderator.id }]);
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
@@ -143,6 +144,15 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(bans.getByTestId('lab-comment-bans-result').getByText('Spammer can comment in this project again.'));
     await waitToSee(bans.getByText('Nobody is stopped from commenting in this project.'));
     expect((await suite.stack.db.query('SELECT 1 FROM comment_bans WHERE project_id = $1', [project.id])).rows).toEqual([]);
+    // A former volunteer's reported comment (their account deleted) can be hidden, but there is no one left to stop.
+    const leaver = await newAccount(suite.stack, 'Leaver');
+    const left = await leaver.client.postComment(subjectId, { projectId: project.id, body: 'Words left behind' });
+    await reporter.client.reportComment(left.id, { reason: 'spam' });
+    await leaver.client.deleteAccount(ACCOUNT_PASSWORD);
+    await lab.page.reload();
+    await waitToSee(reported.getByText('Words left behind'));
+    expect(await reported.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(1);
+    expect(await reported.getByRole('button', { name: /^Stop .* commenting/ }).count()).toBe(0);
     expect(lab.errors).toEqual([]);
 
     // Stopped again, the volunteer is told so in words, in their language, on the discussion page when they post.

@@ -34,8 +34,8 @@ export class CommentBansController {
   @ApiOperation({
     summary: 'Stops a volunteer from commenting in the project’s discussions, with the reason (the project’s moderators and researchers).',
     description:
-      'Body: `{ reason }` (1 to 500 characters). `:userId` is a volunteer’s account id (a reported comment’s `author.id`); a guest, an unknown id or one of the project’s moderators and researchers is refused with 422 naming `/params/userId`. ' +
-      'While it lasts, their comments and edits in the project are refused with 403 `urn:chorus:problem:comment-banned` (not why: the reason is the team’s); what they wrote stays, and they may still read, delete their own comments, and comment in other projects. ' +
+      'Body: `{ reason }` (1 to 500 characters). `:userId` is a volunteer’s account id (a reported comment’s `author.id`); a guest, an unknown id, a deleted account or one of the project’s moderators and researchers (its owner too) is refused with 422 naming `/params/userId`. ' +
+      'While it lasts, their comments and edits in the project are refused with 403 `urn:chorus:problem:comment-banned` (not why: the reason is the team’s); what they wrote stays, and they may still read, delete their own comments, report comments and subjects, favourite subjects, propose tags, and comment in other projects. It ends when a role puts them on the team (a reviewer’s aside). ' +
       `Stopping them again keeps when, and takes the new reason. ${WHO}`,
   })
   @ApiZodBody(commentBanInputSchema, 'Why the volunteer may no longer comment in the project.')
@@ -53,7 +53,7 @@ export class CommentBansController {
   @AccessFirst(PROJECT_MODERATORS)
   @ApiOperation({
     summary: 'Lets a volunteer comment in the project again (the project’s moderators and researchers).',
-    description: `The same 204 when they were not stopped, so a retry is safe. ${WHO}`,
+    description: `Any of the project’s moderators and researchers lifts any ban, one its owner made too. The same 204 when they were not stopped, so a retry is safe. ${WHO}`,
   })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'They may comment again' })

@@ -1,5 +1,5 @@
 import { COMMENT_LIMITS, type SubjectComment } from '@chorus/client';
-import type { ParseKeys } from 'i18next';
+import type { TFunction } from 'i18next';
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemAtFields } from '../lib/account';
@@ -12,14 +12,8 @@ import { FormField } from './FormField';
 import { InlineQuestion } from './InlineQuestion';
 import { SubmitOrCancel } from './SubmitOrCancel';
 
-/** What a `ReasonQuestion` says: its i18n keys (the question's with `author`), for the words to follow a switch of language. */
-export interface ReasonWords {
-  question: ParseKeys;
-  hint: ParseKeys;
-  reason: ParseKeys;
-  reasonMissing: ParseKeys;
-  submit: ParseKeys;
-}
+/** What a `ReasonQuestion` says in the language of `t` (read at each render, for the words to follow a switch of language). */
+export type ReasonWords = (t: TFunction) => { question(author: string): string; hint: string; reason: string; reasonMissing: string; submit: string };
 
 /**
  * A moderator's action on a comment's author or the comment, asked first with the reason the team will see (hiding the
@@ -31,30 +25,31 @@ export function ReasonQuestion({ author, words, testId, send, onCancel }: { auth
   const id = useId();
   const form = useForm({ reason: '' }, ['reason'] as const);
   const submit = form.onSubmit({
-    check: (t) => (form.values.reason.trim() ? {} : { reason: t(words.reasonMissing) }),
+    check: (t) => (form.values.reason.trim() ? {} : { reason: words(t).reasonMissing }),
     send: () => send(form.values.reason),
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
+  const said = words(t);
   return (
-    <InlineQuestion question={t(words.question, { author })} hint={t(words.hint)} className="confirm-empty" testId={testId} onCancel={onCancel}>
+    <InlineQuestion question={said.question(author)} hint={said.hint} className="confirm-empty" testId={testId} onCancel={onCancel}>
       {(questionId) => (
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
-          <FormField id={`${id}-reason`} label={t(words.reason)} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
-          <SubmitOrCancel submit={t(words.submit)} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
+          <FormField id={`${id}-reason`} label={said.reason} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
+          <SubmitOrCancel submit={said.submit} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>
   );
 }
 
-const HIDING: ReasonWords = {
-  question: 'lab.discussions.question',
-  hint: 'lab.discussions.questionHint',
-  reason: 'lab.discussions.reason',
-  reasonMissing: 'lab.discussions.reasonMissing',
-  submit: 'lab.discussions.hideConfirm',
-};
+const HIDING: ReasonWords = (t) => ({
+  question: (author) => t('lab.discussions.question', { author }),
+  hint: t('lab.discussions.questionHint'),
+  reason: t('lab.discussions.reason'),
+  reasonMissing: t('lab.discussions.reasonMissing'),
+  submit: t('lab.discussions.hideConfirm'),
+});
 
 /**
  * Hides one comment from volunteers, with the reason the team will see beside it (in the lab's lists, and on the

@@ -12,13 +12,13 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 
-const STOPPING: ReasonWords = {
-  question: 'lab.commentBans.question',
-  hint: 'lab.commentBans.questionHint',
-  reason: 'lab.commentBans.reason',
-  reasonMissing: 'lab.commentBans.reasonMissing',
-  submit: 'lab.commentBans.stop',
-};
+const STOPPING: ReasonWords = (t) => ({
+  question: (author) => t('lab.commentBans.question', { author }),
+  hint: t('lab.commentBans.questionHint'),
+  reason: t('lab.commentBans.reason'),
+  reasonMissing: t('lab.commentBans.reasonMissing'),
+  submit: t('lab.commentBans.stop'),
+});
 
 /**
  * Stops a comment's author from commenting in the project, asked first with the reason (the team's): beside Hide on a
@@ -68,7 +68,7 @@ export function CommentBansSection({ project, changes }: { project: ProjectView;
         <LabTable aria-labelledby="lab-comment-bans-heading">
           <thead>
             <tr>
-              <th scope="col">{t('lab.result.volunteer')}</th>
+              <th scope="col">{t('lab.commentBans.volunteer')}</th>
               <th scope="col">{t('lab.commentBans.reason')}</th>
               <th scope="col">{t('lab.commentBans.when')}</th>
               <th scope="col">{t('lab.commentBans.actions')}</th>

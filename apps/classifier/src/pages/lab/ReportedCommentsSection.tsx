@@ -98,9 +98,11 @@ export function ReportedCommentsSection({ project, changes, onChanged, onBanned 
                           {t('lab.discussions.hide')}
                         </button>
                       )}
-                      <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'ban', comment, opener: event.currentTarget })} aria-label={t('lab.commentBans.stopLabel', which)}>
-                        {t('lab.commentBans.stop')}
-                      </button>
+                      {comment.author.displayName !== null && (
+                        <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'ban', comment, opener: event.currentTarget })} aria-label={t('lab.commentBans.stopLabel', which)}>
+                          {t('lab.commentBans.stop')}
+                        </button>
+                      )}
                       {!comment.hidden && comment.openReports > 0 && (
                         <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'dismiss', comment, opener: event.currentTarget })} aria-label={t('lab.reportedComments.dismissLabel', which)}>
                           {t('lab.reports.dismiss')}
