@@ -13,7 +13,8 @@ import { committedMeanwhile } from '../../../test/support/waiting';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Each project here invites its team from the stack's one researcher: more than the default 100 invitations a day.
+  stack = await startStack({ worker: false, env: { INVITATIONS_PER_ACCOUNT_PER_DAY: '1000' } });
 });
 afterAll(async () => {
   await stack.stop();
