@@ -498,6 +498,9 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     const again = await team.scientist.client.banFromComments(team.projectId, volunteer.id, 'Spam');
     expect([again.bannedAt, again.reason, again.bannedBy?.id]).toEqual([ban.bannedAt, 'Spam', team.scientist.id]);
     expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([again]);
+    // Their discussion pages say so up front; no one else's, nor another project's.
+    const bannedIn = async (client: ChorusClient, projectId = team.projectId, subject = subjectId) => (await client.subjectDiscussion(subject, projectId)).commentBanned;
+    expect([await bannedIn(volunteer.client), await bannedIn(team.moderator.client), await bannedIn(stack.anonymous), await bannedIn(volunteer.client, other.projectId, other.subjects.a!)]).toEqual([true, false, false, false]);
 
     for (const [method, path, body] of [
       ['POST', `/subjects/${subjectId}/comments`, { projectId: team.projectId, body: 'More spam' }],
@@ -516,6 +519,7 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
     await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
     expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
+    expect(await bannedIn(volunteer.client)).toBe(false);
     expect((await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Sorry' })).body).toBe('Sorry');
     expect((await volunteer.client.editComment(comment.id, 'First words, edited')).body).toBe('First words, edited');
   });

@@ -155,16 +155,21 @@ describe('classifier in a browser: reporting a comment', () => {
     expect(await reported.getByRole('button', { name: /^Stop .* commenting/ }).count()).toBe(0);
     expect(lab.errors).toEqual([]);
 
-    // Stopped again, the volunteer is told so in words, in their language, on the discussion page when they post.
-    await moderator.client.banFromComments(project.id, author.id, 'Spam');
+    // Stopped again while on the discussion page, the volunteer is told so in words, in their language, when they post.
     await leaveSignedIn(lab.page, await suite.stack.anonymous.login({ email: author.email, password: ACCOUNT_PASSWORD }));
     // In French: the words are the classifier's, not the API's English detail.
     await lab.page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
     await lab.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
     await waitToSee(lab.page.locator('#comment-body'));
+    await moderator.client.banFromComments(project.id, author.id, 'Spam');
     await lab.page.locator('#comment-body').fill('Cheaper watches');
     await press(lab.page, '.comment-form button[type="submit"]');
-    await waitToSee(lab.page.getByText('Vous ne pouvez pas commenter dans ce projet\u00a0: ses modérateurs vous en ont empêché. Vous pouvez toujours lire ses discussions et classifier\u202f; écrivez à l’équipe du projet si vous pensez que c’est une erreur.'));
+    const banned = 'Vous ne pouvez pas commenter dans ce projet\u00a0: ses modérateurs vous en ont empêché. Vous pouvez toujours lire ses discussions et classifier\u202f; écrivez à l’équipe du projet si vous pensez que c’est une erreur.';
+    await waitToSee(lab.page.getByText(banned));
+    // Come back, the page says so up front, in the place of the form.
+    await lab.page.reload();
+    await waitToSee(lab.page.getByTestId('comments-banned').getByText(banned));
+    expect(await lab.page.locator('#comment-body').count()).toBe(0);
   });
 
   it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own, and shows a comment hidden there again there', async () => {

@@ -1194,6 +1194,7 @@ export const projectCommentPageSchema = z.strictObject({ comments: z.array(proje
 /** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
+  commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of its comment form' }),
 });
 
 /** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */

@@ -16,9 +16,12 @@ export async function lockCommentBan(manager: EntityManager, projectId: string, 
   await manager.query(COMMENT_BAN_LOCKED, [projectId, volunteerId]);
 }
 
+/** Whether volunteer $2 is stopped from commenting in project $1 (`banned`). */
+export const COMMENT_BANNED = 'SELECT EXISTS (SELECT 1 FROM comment_bans WHERE project_id = $1 AND user_id = $2) AS banned';
+
 /** Takes the comment ban's lock shared, then reads (with a statement of its own, so fresh) whether the volunteer is banned. */
 export async function lockedCommentBan(manager: EntityManager, projectId: string, volunteerId: string): Promise<boolean> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared(${COMMENT_BAN_LOCK})`, [projectId, volunteerId]);
-  const [{ banned }] = await manager.query<{ banned: boolean }[]>('SELECT EXISTS (SELECT 1 FROM comment_bans WHERE project_id = $1 AND user_id = $2) AS banned', [projectId, volunteerId]);
+  const [{ banned }] = await manager.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, volunteerId]);
   return banned;
 }

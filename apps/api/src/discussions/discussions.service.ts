@@ -1,7 +1,7 @@
 import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { recordCommentDeletions } from '@chorus/db';
+import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
@@ -102,7 +102,7 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
-    return { subject, ...this.page(rows, limit, { user, team }) };
+    return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)) };
   }
 
   /** The project's comments, newest first (with `tag`, those with that hashtag), each with its subject: its recent discussions. */
@@ -241,6 +241,13 @@ export class DiscussionsService {
   }
 
   /** Refuses a comment or an edit by a volunteer the project's team stopped from commenting there (`CommentBansService`). */
+  /** Whether the caller, an account, is stopped from commenting in the project (read as it is now: a comment checks again as it is stored). */
+  private async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+    if (user?.kind !== 'registered') return false;
+    const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
+    return banned;
+  }
+
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     const role = await this.access.roleOf(projectId, user);
     return role !== undefined && MODERATION_ROLES.includes(role);

@@ -179,6 +179,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
   /** Taken down by the project's team, the discussion takes no new comment but the team's. */
   const closed = !!discussion?.subject.takenDown && !(project?.role && MODERATION_ROLES.includes(project.role));
+  /** Stopped from commenting in the project by its team: said up front, in the place of the form (a ban made since is said on sending). */
+  const banned = !!discussion?.commentBanned;
   const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
   return (
     <div className="page page-discussion" data-testid="subject-discussion">
@@ -207,7 +209,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
-                  {volunteer.kind === 'registered' && !comment.hidden && !closed && (
+                  {volunteer.kind === 'registered' && !comment.hidden && !closed && !banned && (
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -226,7 +228,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>
-                      <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
+                      {!banned && <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />}
                       <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
                     </>
                   )}
@@ -241,6 +243,10 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             {closed ? (
               <p className="comment-sign-in" data-testid="comments-closed">
                 {t('talk.closedTakenDown')}
+              </p>
+            ) : banned ? (
+              <p className="comment-sign-in" data-testid="comments-banned">
+                {t('talk.errors.banned')}
               </p>
             ) : (
               <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
