@@ -301,6 +301,24 @@ describe('subjects’ discussions', () => {
     expect(bodiesOf(await stack.anonymous.subjectDiscussion(subjectId, projectId))).toEqual(['Something rude', 'Something kind', 'Please be kind.']);
   });
 
+  it('shows the author of a hidden comment the replies’ link to it, which other volunteers do not see', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [ada, bea, cy] = [await newAccount(stack, 'Ada'), await newAccount(stack, 'Bea'), await newAccount(stack, 'Cy')];
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const asked = await ada.client.postComment(subjectId, { projectId, body: 'Is this a stamp?' });
+    const reply = await bea.client.postComment(subjectId, { projectId, body: 'A postmark', replyTo: asked.id });
+    await moderator.client.hideComment(asked.id, 'Off topic');
+    const replyToSeenBy = async (reader: typeof stack.client) => [
+      (await reader.subjectDiscussion(subjectId, projectId)).comments.find((each) => each.id === reply.id)?.replyTo,
+      (await reader.projectComments(projectId)).comments.find((each) => each.id === reply.id)?.replyTo,
+    ];
+    const link = { id: asked.id, authorDisplayName: 'Ada' };
+    expect(await replyToSeenBy(ada.client)).toEqual([link, link]);
+    expect(await replyToSeenBy(moderator.client)).toEqual([link, link]);
+    expect(await replyToSeenBy(cy.client)).toEqual([null, null]);
+    expect(await replyToSeenBy(bea.client)).toEqual([null, null]);
+  });
+
   it('keeps a draft project’s discussions from outsiders, and its team’s own', async () => {
     const project = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

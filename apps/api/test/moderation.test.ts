@@ -1,7 +1,9 @@
 import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
+import { COMMENT_BAN_LOCKED } from '@chorus/db';
 import { randomUUID } from 'node:crypto';
-import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 
 /**
  * Moderation: a project's moderators (and its researchers) read the subjects volunteers reported and retire those,
@@ -11,7 +13,8 @@ import { type Stack, startStack } from '../../../test/support/stack';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Each project here invites its team from the stack's one researcher: more than the default 100 invitations a day.
+  stack = await startStack({ worker: false, env: { INVITATIONS_PER_ACCOUNT_PER_DAY: '1000' } });
 });
 afterAll(async () => {
   await stack.stop();
@@ -467,5 +470,167 @@ describe('an excluded volunteer’s proposed tags', () => {
     expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag).sort()).toEqual(['food', 'idiot']);
     await stack.client.excludeVolunteer(team.projectId, (await vandal.account()).id, 'Insults');
     expect(await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).toEqual({ tags: [{ tag: 'food', up: 2, down: 0 }] });
+  });
+});
+
+describe('stopping a volunteer from commenting in a project (a comment ban)', () => {
+  /** A request sent as it is: the status and the problem. */
+  async function send(method: string, path: string, token: string, body?: unknown) {
+    const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as { type?: string; detail?: string; errors?: { pointer: string }[] } };
+  }
+
+  it('refuses their comments and edits in that project only, with a problem of its own, until it is lifted', async () => {
+    const team = await taggingProject();
+    const other = await taggingProject();
+    const volunteer = await newAccount(stack, 'Vandal');
+    const subjectId = team.subjects.a!;
+    const comment = await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'First words' });
+
+    const ban = await team.moderator.client.banFromComments(team.projectId, volunteer.id, '  Spam, again and again ');
+    expect(ban).toEqual({ volunteerId: volunteer.id, volunteer: { displayName: 'Vandal' }, reason: 'Spam, again and again', bannedAt: expect.any(String), bannedBy: { id: team.moderator.id, name: 'Moderator' } });
+    // Stopped again: the same ban, with the new reason (idempotent).
+    const again = await team.scientist.client.banFromComments(team.projectId, volunteer.id, 'Spam');
+    expect([again.bannedAt, again.reason, again.bannedBy?.id]).toEqual([ban.bannedAt, 'Spam', team.scientist.id]);
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([again]);
+    // Their discussion pages say so up front; no one else's, nor another project's.
+    const bannedIn = async (client: ChorusClient, projectId = team.projectId, subject = subjectId) => (await client.subjectDiscussion(subject, projectId)).commentBanned;
+    expect([await bannedIn(volunteer.client), await bannedIn(team.moderator.client), await bannedIn(stack.anonymous), await bannedIn(volunteer.client, other.projectId, other.subjects.a!)]).toEqual([true, false, false, false]);
+
+    for (const [method, path, body] of [
+      ['POST', `/subjects/${subjectId}/comments`, { projectId: team.projectId, body: 'More spam' }],
+      ['PATCH', `/comments/${comment.id}`, { body: 'Edited spam' }],
+    ] as const) {
+      const refused = await send(method, path, volunteer.token, body);
+      expect([refused.status, refused.contentType, refused.body.type]).toEqual([403, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:comment-banned']);
+      expect(refused.body.detail).toContain('You may not comment in this project');
+      expect(refused.body.detail).not.toContain('Spam');
+    }
+    const stored = await stack.db.query<{ body: string }>('SELECT body FROM subject_comments WHERE user_id = $1', [volunteer.id]);
+    expect(stored.rows).toEqual([{ body: 'First words' }]);
+    // Another project is not concerned.
+    expect((await volunteer.client.postComment(other.subjects.a!, { projectId: other.projectId, body: 'Elsewhere' })).body).toBe('Elsewhere');
+
+    await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
+    await team.moderator.client.liftCommentBan(team.projectId, volunteer.id);
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
+    expect(await bannedIn(volunteer.client)).toBe(false);
+    expect((await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Sorry' })).body).toBe('Sorry');
+    expect((await volunteer.client.editComment(comment.id, 'First words, edited')).body).toBe('First words, edited');
+  });
+
+  it('refuses a comment or an edit sent while a ban of its author commits, never storing it after the ban', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Racer');
+    const subjectId = team.subjects.a!;
+    const comment = await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Before' });
+    // A ban made as PUT comment-bans makes it, under its lock, committed once the request waits for that lock.
+    const ban = `WITH locked AS MATERIALIZED (${COMMENT_BAN_LOCKED}) INSERT INTO comment_bans (project_id, user_id, reason) SELECT $1, $2, 'Spam' FROM locked`;
+    for (const [method, path, body] of [
+      ['POST', `/subjects/${subjectId}/comments`, { projectId: team.projectId, body: 'Sent meanwhile' }],
+      ['PATCH', `/comments/${comment.id}`, { body: 'Edited meanwhile' }],
+    ] as const) {
+      await stack.db.query('DELETE FROM comment_bans WHERE user_id = $1', [volunteer.id]);
+      const refused = await committedMeanwhile(stack.config.databaseUrl, ban, [team.projectId, volunteer.id], () => send(method, path, volunteer.token, body));
+      expect([method, refused.status, refused.body.type]).toEqual([method, 403, 'urn:chorus:problem:comment-banned']);
+    }
+    const stored = await stack.db.query<{ body: string }>('SELECT body FROM subject_comments WHERE user_id = $1', [volunteer.id]);
+    expect(stored.rows).toEqual([{ body: 'Before' }]);
+  });
+
+  it('lets a banned volunteer delete their comments', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Regretful');
+    const comment = await volunteer.client.postComment(team.subjects.a!, { projectId: team.projectId, body: 'Spam' });
+    await team.moderator.client.banFromComments(team.projectId, volunteer.id, 'Spam');
+    await volunteer.client.deleteComment(comment.id);
+    expect((await stack.db.query('SELECT 1 FROM subject_comments WHERE id = $1', [comment.id])).rows).toEqual([]);
+  });
+
+  it('forgets the bans of a deleted account, and names no one for those a deleted account made', async () => {
+    const team = await taggingProject();
+    const [leaving, staying] = [await newAccount(stack, 'Leaving'), await newAccount(stack, 'Staying')];
+    const formerModerator = await newMember(stack, team.projectId, 'moderator', 'Former');
+    await formerModerator.client.banFromComments(team.projectId, staying.id, 'Spam');
+    await team.moderator.client.banFromComments(team.projectId, leaving.id, 'Abuse');
+    await formerModerator.client.deleteAccount(ACCOUNT_PASSWORD);
+    await leaving.client.deleteAccount(ACCOUNT_PASSWORD);
+    const { commentBans } = await team.moderator.client.commentBans(team.projectId);
+    expect(commentBans.map(({ volunteerId, reason, bannedBy }) => ({ volunteerId, reason, bannedBy }))).toEqual([{ volunteerId: staying.id, reason: 'Spam', bannedBy: null }]);
+    expect((await stack.db.query('SELECT reason FROM comment_bans WHERE user_id = $1', [leaving.id])).rows).toEqual([]);
+    // Nor can a deleted account be stopped.
+    const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${leaving.id}`, team.moderator.token, { reason: 'Spam' });
+    expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+  });
+
+  it('lifts a volunteer’s ban once a role puts them on the team, by an invitation or a role changed, not as a reviewer', async () => {
+    const team = await taggingProject();
+    const [invited, reviewer, heir] = [await newAccount(stack, 'Invited'), await newAccount(stack, 'Reviewer'), await newAccount(stack, 'Heir')];
+    for (const account of [heir, reviewer, invited]) await team.moderator.client.banFromComments(team.projectId, account.id, 'Spam');
+    const bannedIds = async () => (await team.moderator.client.commentBans(team.projectId)).commentBans.map((each) => each.volunteerId);
+    for (const [account, role] of [[invited, 'moderator'], [reviewer, 'reviewer'], [heir, 'reviewer']] as const) {
+      await stack.client.invite(team.projectId, { email: account.email, role });
+      await account.client.acceptInvitation(team.projectId);
+    }
+    expect(await bannedIds()).toEqual([reviewer.id, heir.id]);
+    await stack.client.setMember(team.projectId, { email: reviewer.email, role: 'scientist' });
+    expect(await bannedIds()).toEqual([heir.id]);
+    // Handed the project: its owner now.
+    await stack.client.setMember(team.projectId, { email: heir.email, role: 'owner' });
+    expect(await bannedIds()).toEqual([]);
+  });
+
+  it('refuses to stop one of the team, the owner or another moderator, and hides a project not public from outsiders', async () => {
+    const team = await taggingProject();
+    const other = await newMember(stack, team.projectId, 'moderator', 'Other moderator');
+    const { rows: [{ owner_id: ownerId }] } = await stack.db.query<{ owner_id: string }>('SELECT owner_id FROM projects WHERE id = $1', [team.projectId]);
+    for (const userId of [other.id, ownerId, team.scientist.id]) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${userId}`, team.moderator.token, { reason: 'Spam' });
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+    }
+    const draft = await taggingProject('draft');
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const [method, path, body] of [
+      ['GET', `/projects/${draft.projectId}/comment-bans`, undefined],
+      ['PUT', `/projects/${draft.projectId}/comment-bans/${outsider.id}`, { reason: 'Spam' }],
+      ['DELETE', `/projects/${draft.projectId}/comment-bans/${outsider.id}`, undefined],
+    ] as const) {
+      expect([method, (await send(method, path, outsider.token, body)).status]).toEqual([method, 404]);
+    }
+    expect((await draft.moderator.client.commentBans(draft.projectId)).commentBans).toEqual([]);
+  });
+
+  it('is for the project’s moderators and researchers, with a reason, naming a bad field', async () => {
+    const team = await taggingProject();
+    const volunteer = await newAccount(stack, 'Volunteer');
+    const bystander = await newAccount(stack, 'Bystander');
+    for (const [method, body] of [['PUT', { reason: 'I say so' }], ['DELETE', undefined], ['GET', undefined]] as const) {
+      const path = `/projects/${team.projectId}/comment-bans${method === 'GET' ? '' : `/${bystander.id}`}`;
+      expect((await send(method, path, volunteer.token, body)).status).toBe(403);
+    }
+    for (const [reason, pointer] of [[' ', '/reason'], ['x'.repeat(501), '/reason']] as const) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${volunteer.id}`, team.moderator.token, { reason });
+      expect([refused.status, refused.contentType, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, 'application/problem+json; charset=utf-8', [pointer]]);
+    }
+    const missing = await send('PUT', `/projects/${team.projectId}/comment-bans/${volunteer.id}`, team.moderator.token, {});
+    expect([missing.status, missing.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/reason']]);
+    const guestId = (await stack.anonymous.guest()).user.id;
+    for (const userId of [team.collaborator.id, guestId, randomUUID()]) {
+      const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${userId}`, team.moderator.token, { reason: 'Spam' });
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+    }
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([]);
+    // A page at a time, the most recent first.
+    await team.moderator.client.banFromComments(team.projectId, volunteer.id, 'First');
+    await team.moderator.client.banFromComments(team.projectId, bystander.id, 'Second');
+    const first = await team.moderator.client.commentBans(team.projectId, { limit: 1 });
+    expect(first.commentBans.map((each) => each.reason)).toEqual(['Second']);
+    const second = await team.moderator.client.commentBans(team.projectId, { limit: 1, after: first.next! });
+    expect([second.commentBans.map((each) => each.reason), second.next]).toEqual([['First'], null]);
   });
 });

@@ -1,13 +1,14 @@
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { leaveSignedIn, liveYesNoWorkflow, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * Reporting a comment in a real browser against the real API: a signed-in volunteer reports another's comment from
  * the subject's discussion by keyboard (a reason is asked for first; focus comes back to Report, and a status says it
  * was sent, or, reported again while the first report is open, that the report now says what was just sent), and the project's moderator hides it from the lab's reported comments, by keyboard, with a reason. What
  * the pages did is read back through Postgres. On the discussion page, the moderator has Hide in the place of Report, and
- * the lab says when the reported comment was changed after its report; two comments' Hide forms open at once each have
+ * the lab says when the reported comment was changed after its report, and stops its author commenting (who is then
+ * refused in words) and lets them again, but offers no such thing for a former volunteer's comment; two comments' Hide forms open at once each have
  * a field of their own, and a comment hidden there is shown again there.
  */
 
@@ -115,6 +116,17 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.reload();
     await waitToSee(reported.getByText('“And rude to me”'));
     expect(await reported.getByTestId('lab-reported-comment-edited').textContent()).toBe('Edited after it was reported: the words reported may differ.');
+    // Beside Hide: Stop them commenting, asked first with a reason; the volunteer is listed below.
+    const bans = lab.page.getByTestId('lab-comment-bans');
+    await waitToSee(bans.getByText('Nobody is stopped from commenting in this project.'));
+    await press(lab.page, '[aria-label="Stop Spammer commenting in this project"]');
+    await waitForFocus(lab.page, '[data-testid="lab-comment-ban"] input');
+    await lab.page.keyboard.type('Spam, again and again');
+    await lab.page.keyboard.press('Enter');
+    await waitToSee(reported.getByTestId('lab-reported-comments-result').getByText('Spammer can no longer comment in this project.'));
+    await waitToSee(bans.locator(`tr[data-volunteer-id="${author.id}"]`).getByText('Spam, again and again'));
+    expect(await bans.getByRole('columnheader').first().textContent()).toBe('Volunteer');
+    expect((await suite.stack.db.query('SELECT reason, banned_by FROM comment_bans WHERE project_id = $1 AND user_id = $2', [project.id, author.id])).rows).toEqual([{ reason: 'Spam, again and again', banned_by: moderator.id }]);
     await press(lab.page, '[aria-label="Hide the comment by Spammer on page-7"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-hide"] input');
     await lab.page.keyboard.type('Advertising');
@@ -127,7 +139,37 @@ describe('classifier in a browser: reporting a comment', () => {
     // The recent discussions below are read again: the comment is marked hidden there too.
     await waitToSee(lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising'));
     expect(await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [question.id]).then(({ rows }) => rows)).toEqual([{ hidden_reason: 'Off topic' }]);
+    // Let them comment again, from the list.
+    await press(lab.page, '[aria-label="Let Spammer comment again"]');
+    await waitToSee(bans.getByTestId('lab-comment-bans-result').getByText('Spammer can comment in this project again.'));
+    await waitToSee(bans.getByText('Nobody is stopped from commenting in this project.'));
+    expect((await suite.stack.db.query('SELECT 1 FROM comment_bans WHERE project_id = $1', [project.id])).rows).toEqual([]);
+    // A former volunteer's reported comment (their account deleted) can be hidden, but there is no one left to stop.
+    const leaver = await newAccount(suite.stack, 'Leaver');
+    const left = await leaver.client.postComment(subjectId, { projectId: project.id, body: 'Words left behind' });
+    await reporter.client.reportComment(left.id, { reason: 'spam' });
+    await leaver.client.deleteAccount(ACCOUNT_PASSWORD);
+    await lab.page.reload();
+    await waitToSee(reported.getByText('Words left behind'));
+    expect(await reported.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(1);
+    expect(await reported.getByRole('button', { name: /^Stop .* commenting/ }).count()).toBe(0);
     expect(lab.errors).toEqual([]);
+
+    // Stopped again while on the discussion page, the volunteer is told so in words, in their language, when they post.
+    await leaveSignedIn(lab.page, await suite.stack.anonymous.login({ email: author.email, password: ACCOUNT_PASSWORD }));
+    // In French: the words are the classifier's, not the API's English detail.
+    await lab.page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    await lab.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await waitToSee(lab.page.locator('#comment-body'));
+    await moderator.client.banFromComments(project.id, author.id, 'Spam');
+    await lab.page.locator('#comment-body').fill('Cheaper watches');
+    await press(lab.page, '.comment-form button[type="submit"]');
+    const banned = 'Vous ne pouvez pas commenter dans ce projet\u00a0: ses modérateurs vous en ont empêché. Vous pouvez toujours lire ses discussions et classifier\u202f; écrivez à l’équipe du projet si vous pensez que c’est une erreur.';
+    await waitToSee(lab.page.getByText(banned));
+    // Come back, the page says so up front, in the place of the form.
+    await lab.page.reload();
+    await waitToSee(lab.page.getByTestId('comments-banned').getByText(banned));
+    expect(await lab.page.locator('#comment-body').count()).toBe(0);
   });
 
   it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own, and shows a comment hidden there again there', async () => {

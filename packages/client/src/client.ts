@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBan, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -615,6 +615,18 @@ export class ChorusClient {
   /** Dismisses a comment's open reports (handled; it stays shown), with an optional note (moderators and researchers). */
   dismissCommentReports(id: string, note?: string) {
     return this.call<ReportsDismissed>('POST', `/comments/${id}/reports/dismissal`, note === undefined ? {} : { note });
+  }
+  /** Stops a volunteer (their account id) from commenting in the project, with the reason (moderators and researchers); again, it takes the new reason. */
+  banFromComments(projectId: string, volunteerId: string, reason: string) {
+    return this.call<CommentBan>('PUT', `/projects/${projectId}/comment-bans/${volunteerId}`, { reason });
+  }
+  /** Lets a volunteer comment in the project again (moderators and researchers); the same for one not stopped. */
+  async liftCommentBan(projectId: string, volunteerId: string): Promise<void> {
+    await this.request('DELETE', `/projects/${projectId}/comment-bans/${volunteerId}`);
+  }
+  /** The volunteers stopped from commenting in the project, the most recently first (moderators and researchers). */
+  commentBans(projectId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<CommentBanPage>('GET', `/projects/${projectId}/comment-bans?${queryString(query)}`);
   }
   /** The caller's notifications (replies to their comments, mentions of them), newest first, with how many are unread. */
   notifications(query: { limit?: number; after?: string } = {}) {

@@ -73,6 +73,8 @@ import type {
   COMMENT_REPORT_REASONS,
   commentReportSchema,
   reportedCommentPageSchema,
+  commentBanSchema,
+  commentBanPageSchema,
   mediaFailureSchema,
   workflowMediaFailuresSchema,
   taskFeedbackSchema,
@@ -254,6 +256,8 @@ export interface CommentReportInput {
 }
 export type ReportedCommentPage = z.infer<typeof reportedCommentPageSchema>;
 export type ReportedComment = ReportedCommentPage['comments'][number];
+export type CommentBan = z.infer<typeof commentBanSchema>;
+export type CommentBanPage = z.infer<typeof commentBanPageSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 export type MediaFailure = z.infer<typeof mediaFailureSchema>;

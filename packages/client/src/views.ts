@@ -1184,7 +1184,7 @@ export const subjectCommentSchema = z.strictObject({
       authorDisplayName: z.string().nullable().meta({ description: 'Its author’s display name (null once they deleted their account: a former volunteer)' }),
     })
     .nullable()
-    .meta({ description: 'The comment of the same discussion it answers (anchor `#comment-<id>` in the classifier); null when it answers none, or when that one was deleted, or is hidden and the caller is not on the team' }),
+    .meta({ description: 'The comment of the same discussion it answers (anchor `#comment-<id>` in the classifier); null when it answers none, or when that one was deleted, or is hidden and the caller is neither on the team nor its author' }),
 });
 /** A page of comments; `next`, when there are more, goes in `after` for the next page. */
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
@@ -1197,6 +1197,7 @@ export const projectCommentPageSchema = z.strictObject({ comments: z.array(proje
 /** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
+  commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of its comment form' }),
 });
 
 /** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */
@@ -1208,7 +1209,10 @@ export const commentReportSchema = z.strictObject({ id, commentId: id, reason: c
 export const reportedCommentSchema = z.strictObject({
   commentId: id,
   body: z.string().meta({ description: 'Markdown, as its author wrote it' }),
-  author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
+  author: z.strictObject({
+    id: id.meta({ description: 'Its author’s account id: whom PUT /projects/:id/comment-bans/:userId stops from commenting in the project' }),
+    displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }),
+  }),
   subject: z.strictObject({ id, name: z.string().meta({ description: 'Its title (metadata `title`), else its external id, else its id' }) }),
   createdAt: time,
   editedAt: time.nullable().meta({ description: 'When its author last changed it (null: never): after `firstReportedAt`, the words reported were not these' }),
@@ -1226,6 +1230,17 @@ export const reportedCommentSchema = z.strictObject({
 });
 /** A page of a project's reported comments, the most recently first reported first, and how many are in the list in all. */
 export const reportedCommentPageSchema = z.strictObject({ total: z.int(), comments: z.array(reportedCommentSchema), next: z.string().nullable() });
+
+/** A volunteer the project's moderators or researchers stopped from commenting in its discussions (a Talk ban), with why, when and by whom. */
+export const commentBanSchema = z.strictObject({
+  volunteerId: id.meta({ description: 'The volunteer’s account id' }),
+  volunteer: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once they deleted their account' }) }),
+  reason: z.string().meta({ description: 'Why, for the project’s team only' }),
+  bannedAt: time,
+  bannedBy: z.strictObject({ id, name: z.string() }).nullable().meta({ description: 'The moderator or researcher who stopped them (their display name); null once that account is deleted' }),
+});
+/** A page of a project's comment bans, the most recent first; `next`, when there are more, goes in `after`. */
+export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commentBanSchema), next: z.string().nullable() });
 
 /** Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), or it calls the project's team (`@team`), of which they are. */
 export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention'] as const;

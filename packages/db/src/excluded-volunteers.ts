@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { volunteerLockSql } from './volunteer-locks';
 
 /** The `row` (a table alias with a `user_id`) has a row in `exclusions` (a table of pairs) for the project `projectId`. */
 const byExclusionInSql = (exclusions: string) => (row: string, projectId: string): string =>
@@ -25,7 +26,7 @@ export const COUNTS_TOWARD_RETIREMENT = 'NOT (c.gold_standard OR c.after_retirem
  * submit commits first, and the recount counts its classification, or it reads the exclusion as the change committed
  * it: its subject's `counted_count` is never off by one.
  */
-const exclusionLockSql = (project: string, user: string) => `hashtext('excluded-volunteer'), hashtext(${project}::text || '/' || ${user}::text)`;
+const exclusionLockSql = (project: string, user: string) => volunteerLockSql('excluded-volunteer', project, user);
 
 /** Takes the exclusion's lock (`exclusionLockSql`) exclusively, first in the transaction that excludes or lifts. */
 export async function lockExclusion(manager: EntityManager, projectId: string, volunteerId: string): Promise<void> {

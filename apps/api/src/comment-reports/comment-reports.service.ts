@@ -38,6 +38,7 @@ const STORE = storeReportSql({
 interface ReportedCommentRow {
   comment_id: string;
   body: string;
+  author_id: string;
   display_name: string | null;
   subject_id: string;
   edited_at: Date | null;
@@ -76,7 +77,7 @@ const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (c.hidden_at IS NULL AND g.ope
  * another list each comment once (as the reported subjects). $3, $4: the cursor, or nulls; $5: the rows to read.
  */
 const REPORTED_COMMENTS = `
-  SELECT g.comment_id, c.body, CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, c.subject_id,
+  SELECT g.comment_id, c.body, c.user_id AS author_id, CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, c.subject_id,
          coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
@@ -143,7 +144,7 @@ export class CommentReportsService {
       comments: page.map((row) => ({
         commentId: row.comment_id,
         body: row.body,
-        author: { displayName: row.display_name },
+        author: { id: row.author_id, displayName: row.display_name },
         subject: { id: row.subject_id, name: row.subject_name },
         createdAt: row.created_at.toISOString(),
         editedAt: row.edited_at?.toISOString() ?? null,

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { CommentBansController } from './comment-bans.controller';
+import { CommentBansService } from './comment-bans.service';
 import { DiscussionsController } from './discussions.controller';
 import { DiscussionsService } from './discussions.service';
 
 @Module({
   imports: [ProjectsModule, NotificationsModule],
-  controllers: [DiscussionsController],
-  providers: [DiscussionsService],
+  controllers: [DiscussionsController, CommentBansController],
+  providers: [DiscussionsService, CommentBansService],
   exports: [DiscussionsService],
 })
 export class DiscussionsModule {}

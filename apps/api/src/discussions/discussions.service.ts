@@ -1,7 +1,7 @@
 import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { recordCommentDeletions } from '@chorus/db';
+import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
@@ -18,6 +18,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
+import { assertNotBanned } from './comment-bans.service';
 import type { StoredCommentRow } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow {
@@ -30,6 +31,8 @@ export interface CommentRow extends StoredCommentRow {
   /** The comment it answers, if it is still there: whether it is hidden, and its author's name (null: a deleted account). */
   reply_found: boolean;
   reply_hidden: boolean;
+  /** Its author, who still sees it hidden, and so the reply's link to it. */
+  reply_user_id: string | null;
   reply_name: string | null;
 }
 
@@ -39,7 +42,7 @@ const COMMENTS = `
          CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
-         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
+         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, r.user_id AS reply_user_id, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
   FROM subject_comments c JOIN users u ON u.id = c.user_id
   LEFT JOIN subject_comments r ON r.id = c.reply_to LEFT JOIN users ru ON ru.id = r.user_id`;
 /** A subject's comments, oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
@@ -101,7 +104,7 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
-    return { subject, ...this.page(rows, limit, { user, team }) };
+    return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)) };
   }
 
   /** The project's comments, newest first (with `tag`, those with that hashtag), each with its subject: its recent discussions. */
@@ -132,6 +135,7 @@ export class DiscussionsService {
     return this.counting(user, note, async (count) => {
       if (!team) await count();
       const posted = await this.db.transaction(async (manager) => {
+        if (!team) await assertNotBanned(manager, projectId, user);
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
@@ -158,6 +162,7 @@ export class DiscussionsService {
     if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
     await this.counting(user, note, (count) =>
       this.db.transaction(async (manager) => {
+        if (!team) await assertNotBanned(manager, row.project_id, user);
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
           commentId,
           body,
@@ -250,6 +255,14 @@ export class DiscussionsService {
     return subject;
   }
 
+  /** Refuses a comment or an edit by a volunteer the project's team stopped from commenting there (`CommentBansService`). */
+  /** Whether the caller, an account, is stopped from commenting in the project (read as it is now: a comment checks again as it is stored). */
+  private async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+    if (user?.kind !== 'registered') return false;
+    const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
+    return banned;
+  }
+
   private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     const role = await this.access.roleOf(projectId, user);
     return role !== undefined && MODERATION_ROLES.includes(role);
@@ -315,7 +328,8 @@ interface Viewer {
 }
 
 function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
-  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden);
+  // A hidden comment is shown to the team and its author (`visible`), and so is a reply's link to it.
+  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden || row.reply_user_id === accountIdOf(user));
   return {
     id: row.id,
     projectId: row.project_id,

@@ -1,4 +1,5 @@
 import { COMMENT_LIMITS, type SubjectComment } from '@chorus/client';
+import type { TFunction } from 'i18next';
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemAtFields } from '../lib/account';
@@ -11,33 +12,60 @@ import { FormField } from './FormField';
 import { InlineQuestion } from './InlineQuestion';
 import { SubmitOrCancel } from './SubmitOrCancel';
 
+/** What a `ReasonQuestion` says in the language of `t` (read at each render, for the words to follow a switch of language). */
+export type ReasonWords = (t: TFunction) => { question(author: string): string; hint: string; reason: string; reasonMissing: string; submit: string };
+
 /**
- * Hides one comment from volunteers, with the reason the team will see beside it (in the lab's lists, and on the
- * discussion page, where several comments' forms may be open at once: each field's id is its own).
+ * A moderator's action on a comment's author or the comment, asked first with the reason the team will see (hiding the
+ * comment, stopping its author commenting in the project): `send` makes it with the reason given. Each field's id is
+ * its own, as several such forms may be open at once.
  */
-export function HideComment({ comment, onHidden, onCancel }: { comment: { id: string; author: { displayName: string | null } }; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
+export function ReasonQuestion({ author, words, testId, send, onCancel }: { author: string; words: ReasonWords; testId: string; send(reason: string): Promise<void>; onCancel(): void }) {
   const { t } = useTranslation();
   const id = useId();
-  const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
-  const author = comment.author.displayName ?? t('talk.formerVolunteer');
   const submit = form.onSubmit({
-    check: (t) => (form.values.reason.trim() ? {} : { reason: t('lab.discussions.reasonMissing') }),
-    send: async () => {
-      onHidden(await client.hideComment(comment.id, form.values.reason));
-    },
+    check: (t) => (form.values.reason.trim() ? {} : { reason: words(t).reasonMissing }),
+    send: () => send(form.values.reason),
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
+  const said = words(t);
   return (
-    <InlineQuestion question={t('lab.discussions.question', { author })} hint={t('lab.discussions.questionHint')} className="confirm-empty" testId="lab-comment-hide" onCancel={onCancel}>
+    <InlineQuestion question={said.question(author)} hint={said.hint} className="confirm-empty" testId={testId} onCancel={onCancel}>
       {(questionId) => (
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
-          <FormField id={`${id}-reason`} label={t('lab.discussions.reason')} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
-          <SubmitOrCancel submit={t('lab.discussions.hideConfirm')} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
+          <FormField id={`${id}-reason`} label={said.reason} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
+          <SubmitOrCancel submit={said.submit} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>
+  );
+}
+
+const HIDING: ReasonWords = (t) => ({
+  question: (author) => t('lab.discussions.question', { author }),
+  hint: t('lab.discussions.questionHint'),
+  reason: t('lab.discussions.reason'),
+  reasonMissing: t('lab.discussions.reasonMissing'),
+  submit: t('lab.discussions.hideConfirm'),
+});
+
+/**
+ * Hides one comment from volunteers, with the reason the team will see beside it (in the lab's lists, and on the
+ * discussion page, where several comments' forms may be open at once).
+ */
+export function HideComment({ comment, onHidden, onCancel }: { comment: { id: string; author: { displayName: string | null } }; onHidden(hidden: SubjectComment): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  return (
+    <ReasonQuestion
+      author={comment.author.displayName ?? t('talk.formerVolunteer')}
+      words={HIDING}
+      testId="lab-comment-hide"
+      send={async (reason) => onHidden(await client.hideComment(comment.id, reason))}
+      onCancel={onCancel}
+    />
   );
 }
 

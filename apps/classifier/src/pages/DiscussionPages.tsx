@@ -1,5 +1,6 @@
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -20,7 +21,7 @@ import { useFocusOnClose } from '../lib/focus';
 import { Link, accountPath, classifyPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
-import { useForm } from '../lib/useForm';
+import { type FormProblem, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { useSaid } from '../lib/said';
 
@@ -178,6 +179,8 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
   if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
   /** Taken down by the project's team, the discussion takes no new comment but the team's. */
   const closed = !!discussion?.subject.takenDown && !(project?.role && MODERATION_ROLES.includes(project.role));
+  /** Stopped from commenting in the project by its team: said up front, in the place of the form (a ban made since is said on sending). */
+  const banned = !!discussion?.commentBanned;
   const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
   return (
     <div className="page page-discussion" data-testid="subject-discussion">
@@ -206,7 +209,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
                 <CommentItem key={comment.id} projectSlug={project.slug} comment={comment}>
-                  {volunteer.kind === 'registered' && !comment.hidden && !closed && (
+                  {volunteer.kind === 'registered' && !comment.hidden && !closed && !banned && (
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -225,7 +228,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                   {/* A hidden comment stays as the moderators hid it: its author reads it, marked, and changes nothing. */}
                   {comment.mine && !comment.hidden && (
                     <>
-                      <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />
+                      {!banned && <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />}
                       <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
                     </>
                   )}
@@ -240,6 +243,10 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             {closed ? (
               <p className="comment-sign-in" data-testid="comments-closed">
                 {t('talk.closedTakenDown')}
+              </p>
+            ) : banned ? (
+              <p className="comment-sign-in" data-testid="comments-banned">
+                {t('talk.errors.banned')}
               </p>
             ) : (
               <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
@@ -291,7 +298,7 @@ function NewComment({
       form.reset();
       onPosted(comment);
     },
-    refused: (error) => problemAtFields(error, ['body'] as const),
+    refused: commentRefused,
   });
   const field = form.field('body');
   const replyingTo = replying && (replying.to.author.displayName ?? t('talk.formerVolunteer'));
@@ -329,6 +336,10 @@ function NewComment({
   );
 }
 
+/** A comment or an edit refused: a volunteer the project's moderators stopped from commenting is told so in their language. */
+const commentRefused = (error: unknown, t: TFunction): FormProblem<'body'> =>
+  isProblem(error, 'comment-banned') ? { fields: {}, form: { detail: t('talk.errors.banned'), fields: [] } } : problemAtFields(error, ['body'] as const);
+
 /** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
 function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
@@ -344,7 +355,7 @@ function EditComment({ comment, onEdited }: { comment: SubjectComment; onEdited:
       setEditing(false);
       onEdited(edited);
     },
-    refused: (error) => problemAtFields(error, ['body'] as const),
+    refused: commentRefused,
   });
   const focusButtonOnClose = useFocusOnClose(editing, button);
   const cancel = () => {

@@ -21,15 +21,21 @@ export type CommentInput = z.infer<typeof commentInputSchema>;
 export const commentEditSchema = z.strictObject({ body: bodySchema });
 export type CommentEdit = z.infer<typeof commentEditSchema>;
 
-/** Why a moderator or researcher hides a comment from volunteers. */
-export const commentHidingSchema = z.strictObject({
-  reason: z
-    .string({ error: 'must say why the comment is hidden' })
+/** A moderator's or researcher's reason, for the team: required, `why` saying what it explains, and as long as a hiding's at most. */
+const moderationReasonSchema = (why: string) =>
+  z
+    .string({ error: `must say why ${why}` })
     .trim()
-    .min(1, 'must say why the comment is hidden')
-    .max(COMMENT_LIMITS.hiddenReasonLength, `must be at most ${COMMENT_LIMITS.hiddenReasonLength} characters`),
-});
+    .min(1, `must say why ${why}`)
+    .max(COMMENT_LIMITS.hiddenReasonLength, `must be at most ${COMMENT_LIMITS.hiddenReasonLength} characters`);
+
+/** Why a moderator or researcher hides a comment from volunteers. */
+export const commentHidingSchema = z.strictObject({ reason: moderationReasonSchema('the comment is hidden') });
 export type CommentHiding = z.infer<typeof commentHidingSchema>;
+
+/** Why a moderator or researcher stops a volunteer from commenting in the project. */
+export const commentBanInputSchema = z.strictObject({ reason: moderationReasonSchema('the volunteer may no longer comment in this project') });
+export type CommentBanInput = z.infer<typeof commentBanInputSchema>;
 
 /** Where a page of comments starts: after the comment made at this time (the `next` of the page before). */
 const CURSOR = timeCursorPattern();
@@ -59,3 +65,12 @@ export const projectCommentsQuerySchema = z.strictObject({
   ...pageSchema,
 });
 export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;
+
+/** Where a page of comment bans starts: after the ban made at this time of this volunteer (the `next` of the page before). */
+export const commentBanCursor = (bannedAt: string, volunteerId: string) => `${bannedAt}_${volunteerId}`;
+/** The query of `GET /projects/:id/comment-bans`. */
+export const commentBansQuerySchema = z.strictObject({
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([bannedAt, volunteerId]) => ({ bannedAt: bannedAt!, volunteerId: volunteerId! })),
+});
+export type CommentBansQuery = z.infer<typeof commentBansQuerySchema>;

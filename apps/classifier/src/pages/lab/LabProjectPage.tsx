@@ -22,6 +22,7 @@ import { TeamSection } from './TeamSection';
 import { ActivitySection } from './ActivitySection';
 import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { ContributorsSection } from './ContributorsSection';
+import { CommentBansSection } from './CommentBans';
 import { DiscussionsSection } from './DiscussionsSection';
 import { NewsSection } from './NewsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
@@ -47,6 +48,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   // A comment hidden in one of the two comment sections is read again in the other.
   const [discussionChanges, setDiscussionChanges] = useState(0);
   const [reportChanges, setReportChanges] = useState(0);
+  const [banChanges, setBanChanges] = useState(0);
   // A slug the project had before, or one just changed here: the address shows the one it has now.
   useEffect(() => {
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
@@ -94,8 +96,9 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <ExcludedVolunteersSection project={project} />
               <ContributorsSection project={project} />
-              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
+              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
+              <CommentBansSection project={project} changes={banChanges} />
             </>
           ) : project.role === 'reviewer' ? (
             <>
@@ -106,8 +109,9 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             <>
               <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
               <ProjectWorkflowsSection project={project} />
-              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} />
+              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} />
               <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
+              <CommentBansSection project={project} changes={banChanges} />
             </>
           )}
         </>

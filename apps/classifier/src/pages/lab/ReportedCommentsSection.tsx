@@ -17,11 +17,12 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
+import { StopCommenting } from './CommentBans';
 import { ReportCells } from './ReportCells';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
-  action: 'hide' | 'dismiss';
+  action: 'hide' | 'dismiss' | 'ban';
   comment: ReportedComment;
   opener: HTMLButtonElement;
 }
@@ -30,9 +31,10 @@ interface Handling {
  * The comments volunteers reported to the project's moderators, those still to handle by default, the most recently
  * first reported first: what each says, by whom and on which subject (a link to it in its discussion), how many reports
  * and why, their latest notes, and a way to hide it with a reason or to dismiss its reports. Read again after each of
- * `changes` (a comment hidden in the recent discussions); `onChanged` after a hiding, so those are read again too.
+ * `changes` (a comment hidden in the recent discussions); `onChanged` after a hiding, so those are read again too;
+ * `onBanned` once a comment's author is stopped from commenting in the project, so that the list of those is read again.
  */
-export function ReportedCommentsSection({ project, changes, onChanged }: { project: ProjectView; changes: number; onChanged(): void }) {
+export function ReportedCommentsSection({ project, changes, onChanged, onBanned }: { project: ProjectView; changes: number; onChanged(): void; onBanned(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [status, setStatus] = useState<ReportedSubjectStatus>('open');
@@ -96,6 +98,11 @@ export function ReportedCommentsSection({ project, changes, onChanged }: { proje
                           {t('lab.discussions.hide')}
                         </button>
                       )}
+                      {comment.author.displayName !== null && (
+                        <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'ban', comment, opener: event.currentTarget })} aria-label={t('lab.commentBans.stopLabel', which)}>
+                          {t('lab.commentBans.stop')}
+                        </button>
+                      )}
                       {!comment.hidden && comment.openReports > 0 && (
                         <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'dismiss', comment, opener: event.currentTarget })} aria-label={t('lab.reportedComments.dismissLabel', which)}>
                           {t('lab.reports.dismiss')}
@@ -124,6 +131,21 @@ export function ReportedCommentsSection({ project, changes, onChanged }: { proje
             setHandling(null);
             reload();
             onChanged();
+          }}
+          onCancel={cancel}
+        />
+      )}
+      {handling?.action === 'ban' && (
+        <StopCommenting
+          key={handling.comment.commentId}
+          projectId={project.id}
+          volunteerId={handling.comment.author.id}
+          author={authorOf(handling.comment)}
+          onStopped={() => {
+            const author = authorOf(handling.comment);
+            say((t) => t('lab.commentBans.stopped', { author }));
+            setHandling(null);
+            onBanned();
           }}
           onCancel={cancel}
         />
