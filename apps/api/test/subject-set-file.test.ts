@@ -70,7 +70,7 @@ describe("a subject set's CSV file", () => {
   it('gives back, uploaded again, the values the formula guard wrote with an apostrophe: nothing added, nothing changed', async () => {
     const project = await stack.client.createProject({ title: `Set file ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Guarded' });
-    const metadata = { condition: '- torn', tags: 'torn;-faded;@ink', sum: '=1+1', count: '-5', own: "'-5" };
+    const metadata = { condition: '- torn', tags: 'torn;-faded;@ink', sum: '=1+1', count: '-5', own: "'-5", quoted: "'=x", '-note': 'a key a spreadsheet would run' };
     await stack.client.addSubjects(set.id, [
       { externalId: '-A12', locations: [{ type: 'text', text: '- item one' }], metadata },
       { externalId: '+B7', locations: [{ type: 'text', text: '@ the start' }], metadata: {} },
@@ -78,7 +78,7 @@ describe("a subject set's CSV file", () => {
     const before = await stack.db.query('SELECT id, external_id, locations, metadata FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id]);
     const csv = await stack.client.subjectSetCsv(set.id);
     // The download keeps the guard: a spreadsheet shows these as text.
-    expect(rowsOf(csv)[0]).toMatchObject({ external_id: "'-A12", text: "'- item one", condition: "'- torn", tags: "torn;'-faded;'@ink", sum: "'=1+1", count: '-5', own: "'-5" });
+    expect(rowsOf(csv)[0]).toMatchObject({ external_id: "'-A12", text: "'- item one", condition: "'- torn", tags: "torn;'-faded;'@ink", sum: "'=1+1", count: '-5', own: "''-5", quoted: "''=x", "'-note": 'a key a spreadsheet would run' });
     const uploaded = await stack.client.uploadSubjects(set.id, csv, 'text/csv');
     expect([uploaded.created, uploaded.existing, uploaded.addedToSet]).toEqual([0, 2, 0]);
     const after = await stack.db.query('SELECT id, external_id, locations, metadata FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id]);

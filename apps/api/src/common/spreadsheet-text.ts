@@ -1,9 +1,9 @@
 /**
- * What a spreadsheet would run as a formula at a cell's start: `=`, `+`, `-`, `@`, a tab or a carriage return. The
- * downloads guard it with an apostrophe (`asSpreadsheetText`); the subject upload reads that apostrophe off again
- * (`withoutSpreadsheetGuard`).
+ * What a spreadsheet would run as a formula at a cell's start: `=`, `+`, `-`, `@`, a tab or a carriage return, here
+ * after any apostrophes (`'=x`). The downloads guard it with an apostrophe (`asSpreadsheetText`); the subject upload
+ * reads that apostrophe off again (`withoutSpreadsheetGuard`).
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /**
  * Where a spreadsheet set to a language whose list separator is `;` (German, French, Dutch… Excel on such a computer
@@ -12,7 +12,11 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 const LOCALE_SEPARATOR = ';';
 
-/** A value a spreadsheet would run as a formula gets a leading apostrophe; a number such as `-5` stays as it is. */
+/**
+ * A value a spreadsheet would run as a formula gets a leading apostrophe, and so does one that already starts with
+ * apostrophes before such a character (`'=x` is written `''=x`), so that reading the one apostrophe off again
+ * (`unguarded`) gives back every value as it was; a number such as `-5` stays as it is.
+ */
 const guarded = (value: string) => (FORMULA_START.test(value) && !Number.isFinite(Number(value)) ? `'${value}` : value);
 
 /**

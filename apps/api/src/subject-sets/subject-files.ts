@@ -312,8 +312,9 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     // One row more than a call may add is enough to refuse the file for its size (see `addSubjectsSchema`).
     rows = parse(csv, {
       columns: (written: string[]) => {
-        header = written;
-        columns = checkedHeader(written);
+        // A downloaded file's header is guarded as its cells are (a metadata key `-note` is written `'-note`).
+        header = written.map(withoutSpreadsheetGuard);
+        columns = checkedHeader(header);
         return columns;
       },
       delimiter,
