@@ -467,6 +467,29 @@ describe('mails of replies and mentions', () => {
     expect(await mailsTo(reader.email)).toEqual([]);
   });
 
+  it('gives back to a reader’s hour the mails of comments that then failed: ten refused mentions leave the next one mailed', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const readerName = uniqueName('Spared');
+    const reader = await newAccount(stack, readerName);
+    await optIn(reader);
+    // A moderator's comments have no hourly limit of their own, so only the reader's hour of mails is in play.
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Failing'));
+    const prefix = randomUUID();
+    await stack.db.query(`CREATE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await stack.db.query(`CREATE TRIGGER fail_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW WHEN (NEW.key LIKE '${prefix}%') EXECUTE FUNCTION fail_answer()`);
+    try {
+      for (let i = 0; i < 10; i += 1) {
+        await expect(moderator.client.postComment(subjectId, { projectId, body: `@${readerName} lost ${i}` }, `${prefix}-${i}`)).rejects.toMatchObject({ status: 500 });
+      }
+    } finally {
+      await stack.db.query('DROP TRIGGER fail_answer ON idempotent_requests; DROP FUNCTION fail_answer()');
+    }
+    await moderator.client.postComment(subjectId, { projectId, body: `@${readerName} kept` });
+    const mails = await mailsTo(reader.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('kept');
+  });
+
   it('refuses a setting that is not true or false, naming it, changing nothing', async () => {
     const volunteer = await newAccount(stack, 'Zed');
     const refused = await send('PATCH', '/account', volunteer.token, { discussionMails: 'yes', displayName: 'Changed' });

@@ -13,6 +13,7 @@ import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MailOutbox } from '../mail/mail-outbox';
+import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
@@ -132,7 +133,7 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     if (subject.taken_down && !team) throw takenDown();
     const viewer = { user, team };
-    return this.counting(user, note, async (count) => {
+    return this.counting(user, note, async (count, mailed) => {
       if (!team) await count();
       const posted = await this.db.transaction(async (manager) => {
         if (!team) await assertNotBanned(manager, projectId, user);
@@ -140,7 +141,7 @@ export class DiscussionsService {
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
         );
-        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null });
+        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null }, mailed);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
@@ -160,7 +161,7 @@ export class DiscussionsService {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
     if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
-    await this.counting(user, note, (count) =>
+    await this.counting(user, note, (count, mailed) =>
       this.db.transaction(async (manager) => {
         if (!team) await assertNotBanned(manager, row.project_id, user);
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
@@ -169,7 +170,7 @@ export class DiscussionsService {
           hashtagsOf(body),
         ]);
         if (!changed) await this.refuseChange(commentId, user, 'edit');
-        const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null });
+        const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null }, mailed);
         if (told && !team) await count();
       }),
     );
@@ -218,11 +219,14 @@ export class DiscussionsService {
 
   /**
    * Runs `work`, which calls `count` to take a slot of the caller's hourly comment limit (refused with a 429 once it is
-   * used up): a slot taken by work that then fails (its transaction rolled back: the comment hidden meanwhile, a
-   * conflict) is given back. Taken before the commit, so that two requests at once cannot both have the last slot.
+   * used up), and notes in `mailed` the mails its comment counted against their readers' hours (`tell`): a slot
+   * taken, and mails counted, by work that then fails (its transaction rolled back: the comment hidden meanwhile, the
+   * limit reached after an edit told anyone, a conflict) are given back. Taken before the commit, so that two requests
+   * at once cannot both have the last slot.
    */
-  private async counting<T>(user: AuthUser, note: RateLimitNote, work: (count: () => Promise<void>) => Promise<T>): Promise<T> {
+  private async counting<T>(user: AuthUser, note: RateLimitNote, work: (count: () => Promise<void>, mailed: CountedMail[]) => Promise<T>): Promise<T> {
     const key = `comments:${user.id}`;
+    const mailed: CountedMail[] = [];
     let taken: string | undefined;
     let state: RateLimitState | undefined;
     const count = async () => {
@@ -236,11 +240,12 @@ export class DiscussionsService {
       state = { limit, remaining: Math.max(0, limit - hit.counted), resetSeconds: hit.resetSeconds };
     };
     try {
-      const done = await work(count);
+      const done = await work(count, mailed);
       if (state) note(state);
       return done;
     } catch (error) {
       if (taken) await this.limits.giveBack(key, taken);
+      await this.notifications.giveBackMails(mailed);
       throw error;
     }
   }

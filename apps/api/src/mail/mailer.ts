@@ -7,6 +7,12 @@ import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
 
+/** A discussion mail counted against its address's hour (`keepDiscussionMailsInTransaction`): where, and the hit's id (none under no limit). */
+export interface CountedMail {
+  key: string;
+  id?: string;
+}
+
 /**
  * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
  * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
@@ -126,16 +132,24 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   /**
    * Keeps the mails of a comment in its transaction, those to an address that has had
-   * DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR already left out (counted in Redis as they are kept: a comment whose
-   * transaction then fails has used up its count, erring towards fewer mails).
+   * DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR already left out. Each kept mail's count (in Redis, as it is kept, so that two
+   * comments at once cannot both have an address's last one) is noted in `counted`, for `giveBackDiscussionMails` to take
+   * out again if the transaction then fails (a comment refused after it told anyone must not use up its readers' hour).
    */
-  async keepDiscussionMailsInTransaction(manager: EntityManager, mails: CommentMail[]): Promise<void> {
-    const within = await Promise.all(mails.map((mail) => this.withinLimit(mail)));
+  async keepDiscussionMailsInTransaction(manager: EntityManager, mails: CommentMail[], counted: CountedMail[]): Promise<void> {
+    const within = await Promise.all(mails.map((mail) => this.countedWithinLimit(mail)));
     const kept = mails.filter((mail, index) => {
-      if (!within[index]) this.logger.warn(`not sent: "${mail.subject}" to ${maskedAddress(mail.to)}, which has had as many mails of discussions as it may this hour (DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR)`);
-      return within[index];
+      const count = within[index];
+      if (count) counted.push(count);
+      else this.logger.warn(`not sent: "${mail.subject}" to ${maskedAddress(mail.to)}, which has had as many mails of discussions as it may this hour (DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR)`);
+      return count !== undefined;
     });
     await this.outbox.keepAll(kept, manager);
+  }
+
+  /** Takes out of their addresses' hours the mails `keepDiscussionMailsInTransaction` counted in a transaction that failed. */
+  async giveBackDiscussionMails(counted: readonly CountedMail[]): Promise<void> {
+    await Promise.all(counted.map(({ key, id }) => id && this.sentToAddresses.giveBack(key, id)));
   }
 
   /** Sends the mails kept in a transaction that has just committed. */
@@ -243,13 +257,26 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     return Promise.race([this.transport.sendMail(message), deadline]).finally(() => clearTimeout(timer));
   }
 
-  private async withinLimit({ kind, to }: Mail): Promise<boolean> {
+  private async withinLimit(mail: Mail): Promise<boolean> {
+    const { key, windowMs, limit } = this.limitOf(mail);
+    if (limit === 0) return true;
+    return !(await this.sentToAddresses.increment(key, windowMs, limit, 0, 'mailsTo')).isBlocked;
+  }
+
+  /** As `withinLimit`, the mail's count (its key, and its id for `giveBack`; none under no limit), or undefined over it. */
+  private async countedWithinLimit(mail: Mail): Promise<CountedMail | undefined> {
+    const { key, windowMs, limit } = this.limitOf(mail);
+    if (limit === 0) return { key };
+    const hit = await this.sentToAddresses.take(key, windowMs, limit);
+    return 'id' in hit ? { key, id: hit.id } : undefined;
+  }
+
+  /** Where a mail is counted (by its kind and address), over what window, and how many that window allows (0: any). */
+  private limitOf({ kind, to }: Mail): { key: string; windowMs: number; limit: number } {
     const perDay = this.config.mailsPerAddressPerDay;
     const [windowMs, limit] =
       kind === 'discussion' ? [HOUR_MS, this.config.discussionMailsPerAddressPerHour] : kind === 'account' ? [HOUR_MS, Math.ceil(perDay / 4)] : [DAY_MS, perDay];
-    if (limit === 0) return true;
-    const key = `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`;
-    return !(await this.sentToAddresses.increment(key, windowMs, limit, 0, 'mailsTo')).isBlocked;
+    return { key: `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`, windowMs, limit };
   }
 
   /**

@@ -10,7 +10,7 @@ import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
-import { Mailer } from '../mail/mailer';
+import { type CountedMail, Mailer } from '../mail/mailer';
 import { NewsLinks } from '../project-news/news-links';
 import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
@@ -132,14 +132,15 @@ export class NotificationsService {
 
   /**
    * Tells of a comment, in the transaction that stores it (so a retried post tells no one twice), and keeps there a mail
-   * to each of those told now who asked for one (`MAILED`); how many were told now. `sendMails` once it has committed.
+   * to each of those told now who asked for one (`MAILED`), each counted in `counted` against its address's hour;
+   * how many were told now. `sendMails` once it has committed, `giveBackMails(counted)` if it failed.
    */
-  async tell(manager: EntityManager, comment: NotifiedComment): Promise<number> {
+  async tell(manager: EntityManager, comment: NotifiedComment, counted: CountedMail[]): Promise<number> {
     const mentions = mentionsOf(comment.body);
     if (!comment.replyTo && !mentions.length) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
     const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
-    if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id));
+    if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id), counted);
     return told.length;
   }
 
@@ -148,8 +149,13 @@ export class NotificationsService {
     this.mailer.sendKept();
   }
 
+  /** Gives the mails `tell` counted back to their addresses' hours: their transaction failed, and none of them is kept. */
+  async giveBackMails(counted: readonly CountedMail[]): Promise<void> {
+    await this.mailer.giveBackDiscussionMails(counted);
+  }
+
   /** The mails of the comment to those of `told` who asked for them (`MAILED`), its Markdown read once for them all. */
-  private async keepMails(manager: EntityManager, comment: NotifiedComment, told: string[]): Promise<void> {
+  private async keepMails(manager: EntityManager, comment: NotifiedComment, told: string[], counted: CountedMail[]): Promise<void> {
     const rows = await manager.query<MailedRow[]>(MAILED, [comment.id, told]);
     if (!rows.length) return;
     const excerpt = plainOpeningOf(comment.body, MAILED_EXCERPT_LENGTH);
@@ -170,7 +176,7 @@ export class NotificationsService {
         return { ...mail, commentId: comment.id, userId: row.user_id };
       }),
     );
-    await this.mailer.keepDiscussionMailsInTransaction(manager, mails);
+    await this.mailer.keepDiscussionMailsInTransaction(manager, mails, counted);
   }
 
   /**
