@@ -420,7 +420,7 @@ describe('mails of replies and mentions', () => {
     expect((await send('POST', '/discussion-unsubscriptions', undefined, { token: newsToken })).status).toBe(422);
   });
 
-  it('drops the mails not yet sent when their reader unticks the box or deletes the account, or the comment is hidden or deleted', async () => {
+  it('drops the mails not yet sent when their reader unticks the box or deletes the account, the comment is hidden or deleted, or its author banned', async () => {
     const { projectId, subjectId } = await liveSubject();
     const names = [uniqueName('Unticks'), uniqueName('Leaves'), uniqueName('Reads')];
     const [unticks, leaves, reads] = await Promise.all(names.map((name) => newAccount(stack, name)));
@@ -444,6 +444,11 @@ describe('mails of replies and mentions', () => {
     let deleted = { id: '' };
     expect(await heldBack(reads!.email, async () => (deleted = await author.client.postComment(subjectId, { projectId, body: `@${names[2]} oops` })))).toBe(1);
     await author.client.deleteComment(deleted.id);
+    expect(await outboxTo(reads!.email)).toBe(0);
+
+    // A ban drops what its volunteer wrote in that project and was not yet mailed.
+    expect(await heldBack(reads!.email, () => author.client.postComment(subjectId, { projectId, body: `@${names[2]} spam` }))).toBe(1);
+    await moderator.client.banFromComments(projectId, author.id, 'Spam');
     expect(await outboxTo(reads!.email)).toBe(0);
   });
 

@@ -1313,10 +1313,10 @@ export const newsSubscribersSchema = z.strictObject({
   subscribers: z.int(),
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
-/** A one-click unsubscription, done (or done already: the same answer). */
 /** A discussion mail's one-click stop: the account is mailed of discussions no more. */
 export const discussionMailsStoppedSchema = z.strictObject({ discussionMails: z.literal(false) });
 
+/** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({
   unsubscribed: z.literal(true),
   project: z.strictObject({ id, slug: z.string(), title: z.string() }).nullable().meta({ description: 'Null when the project is gone' }),

@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { MailOutbox } from '../mail/mail-outbox';
 import { ProjectAccess, onTeamSql } from '../projects/project-access';
 import { type CommentBanInput, type CommentBansQuery, commentBanCursor } from './dto/discussions.dto';
 
@@ -43,7 +44,17 @@ const BAN = `WITH banned AS (
  * changed, the project handed to them): its moderators and researchers are never stopped from commenting, so the ban
  * would only linger in the list, and come back were the role taken away.
  */
-export const BAN_LIFTED_ON_JOINING_TEAM = `DELETE FROM comment_bans b USING projects p WHERE p.id = $1 AND b.project_id = p.id AND b.user_id = $2 AND ${onTeamSql('b.user_id')}`;
+const BAN_LIFTED_ON_JOINING_TEAM = `DELETE FROM comment_bans b USING projects p WHERE p.id = $1 AND b.project_id = p.id AND b.user_id = $2 AND ${onTeamSql('b.user_id')}`;
+
+/**
+ * Lifts account `userId`'s comment ban in the project when the transaction of `manager`, which has just given them a
+ * role, put them on its team (`BAN_LIFTED_ON_JOINING_TEAM`): under the ban's lock, so that a ban whose check saw them
+ * off the team either commits first, and is lifted here, or waits, and then sees them on it.
+ */
+export async function liftBanOnJoiningTeam(manager: EntityManager, projectId: string, userId: string): Promise<void> {
+  await lockCommentBan(manager, projectId, userId);
+  await manager.query(BAN_LIFTED_ON_JOINING_TEAM, [projectId, userId]);
+}
 
 const toView = (row: CommentBanRow): CommentBan => ({
   volunteerId: row.user_id,
@@ -81,6 +92,7 @@ export class CommentBansService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
+    private readonly outbox: MailOutbox,
   ) {}
 
   /** A page of the project's comment bans, the most recent first (moderators and researchers). */
@@ -92,13 +104,17 @@ export class CommentBansService {
     return { commentBans: page.map(toView), next: rows.length > limit && last ? commentBanCursor(last.cursor_time, last.user_id) : null };
   }
 
-  /** Stops the volunteer from commenting in the project; stopping them again keeps when, and takes the new reason. */
+  /**
+   * Stops the volunteer from commenting in the project; stopping them again keeps when, and takes the new reason. The
+   * mails of their comments there not yet sent are dropped.
+   */
   async ban(projectId: string, volunteerId: string, { reason }: CommentBanInput, user: AuthUser): Promise<CommentBan> {
     await this.access.requireModerator(projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
       await lockCommentBan(manager, projectId, volunteerId);
       await requireVolunteer(manager, projectId, volunteerId);
       const [row] = await manager.query<CommentBanRow[]>(BAN, [projectId, volunteerId, reason, user.id]);
+      await this.outbox.forgetDiscussionMails({ authorId: volunteerId, projectId }, manager);
       return toView(row!);
     });
   }
@@ -116,7 +132,8 @@ export class CommentBansService {
 /** Only a volunteer's account can be stopped from commenting: guests never comment, and the team answers volunteers. */
 async function requireVolunteer(manager: EntityManager, projectId: string, volunteerId: string): Promise<void> {
   const [row] = await manager.query<{ kind: string; team: boolean }[]>(
-    `SELECT u.kind, ${onTeamSql('u.id')} AS team FROM users u JOIN projects p ON p.id = $1 WHERE u.id = $2`,
+    // The account's row shared until the ban commits: its deletion, which drops its bans, waits, or is seen.
+    `SELECT u.kind, ${onTeamSql('u.id')} AS team FROM users u JOIN projects p ON p.id = $1 WHERE u.id = $2 FOR SHARE OF u`,
     [projectId, volunteerId],
   );
   const refuse = (message: string) => validationFailed([{ pointer: '/params/userId', message }]);

@@ -260,7 +260,6 @@ export class DiscussionsService {
     return subject;
   }
 
-  /** Refuses a comment or an edit by a volunteer the project's team stopped from commenting there (`CommentBansService`). */
   /** Whether the caller, an account, is stopped from commenting in the project (read as it is now: a comment checks again as it is stored). */
   private async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     if (user?.kind !== 'registered') return false;

@@ -50,10 +50,16 @@ export class MailOutbox {
   }
 
   /**
-   * Drops the discussion mails not yet sent of a comment (hidden or deleted) or to an account (which stopped them, or
-   * is deleted), in `manager`'s transaction if given; an attempt already under way may still send its mail.
+   * Drops the discussion mails not yet sent of a comment (hidden or deleted), to an account (which stopped them, or
+   * is deleted), or of the comments an author wrote in a project (stopped from commenting there), in `manager`'s
+   * transaction if given; an attempt already under way may still send its mail.
    */
-  async forgetDiscussionMails(of: { commentId: string } | { userId: string }, manager: EntityManager = this.db.manager): Promise<void> {
+  async forgetDiscussionMails(of: { commentId: string } | { userId: string } | { authorId: string; projectId: string }, manager: EntityManager = this.db.manager): Promise<void> {
+    if ('authorId' in of) {
+      const authored = 'SELECT id FROM subject_comments WHERE user_id = $1 AND project_id = $2';
+      await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND comment_id IN (${authored})`, [of.authorId, of.projectId]);
+      return;
+    }
     const [column, id] = 'commentId' in of ? ['comment_id', of.commentId] : ['user_id', of.userId];
     await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND ${column} = $1`, [id]);
   }

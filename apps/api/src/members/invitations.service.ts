@@ -8,7 +8,7 @@ import { ProblemException, emailUnverified, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { invitationMail } from '../mail/mails';
-import { BAN_LIFTED_ON_JOINING_TEAM } from '../discussions/comment-bans.service';
+import { liftBanOnJoiningTeam } from '../discussions/comment-bans.service';
 import { ProjectAccess } from '../projects/project-access';
 import type { MemberInput } from './dto/member.dto';
 import { MEMBERS } from './members.service';
@@ -118,7 +118,7 @@ export class InvitationsService {
       const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, this.verified(account)]);
       if (!invitation) throw this.noInvitation(projectId);
       await manager.query('INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [projectId, user.id, invitation.role]);
-      await manager.query(BAN_LIFTED_ON_JOINING_TEAM, [projectId, user.id]);
+      await liftBanOnJoiningTeam(manager, projectId, user.id);
       return (await manager.query(`${MEMBERS} AND m.user_id = $2`, [projectId, user.id]))[0];
     });
   }

@@ -5,7 +5,7 @@ import { ProjectMember } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound, validationFailed } from '../common/problem';
-import { BAN_LIFTED_ON_JOINING_TEAM } from '../discussions/comment-bans.service';
+import { liftBanOnJoiningTeam } from '../discussions/comment-bans.service';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import type { MemberRoleInput } from './dto/member.dto';
 
@@ -43,9 +43,11 @@ export class MembersService {
     if (member.role === 'owner') throw ownersRoleStays('/email');
     if (input.role === 'owner') return this.handOver(projectId, member, user);
     // Never the owner's row, even one handed over since it was read above.
-    const [, changed] = await this.db.query("UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2 AND role <> 'owner'", [projectId, member.userId, input.role]);
-    if (!changed) throw ownersRoleStays('/email');
-    await this.db.query(BAN_LIFTED_ON_JOINING_TEAM, [projectId, member.userId]);
+    await this.db.transaction(async (manager) => {
+      const [, changed] = await manager.query("UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2 AND role <> 'owner'", [projectId, member.userId, input.role]);
+      if (!changed) throw ownersRoleStays('/email');
+      await liftBanOnJoiningTeam(manager, projectId, member.userId);
+    });
     return { ...member, role: input.role };
   }
 
@@ -70,7 +72,7 @@ export class MembersService {
         project.owner_id,
       ]);
       await manager.query('UPDATE projects SET owner_id = $2 WHERE id = $1', [projectId, member.userId]);
-      await manager.query(BAN_LIFTED_ON_JOINING_TEAM, [projectId, member.userId]);
+      await liftBanOnJoiningTeam(manager, projectId, member.userId);
     });
     return { ...member, role: 'owner' };
   }
