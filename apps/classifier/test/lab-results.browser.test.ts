@@ -115,7 +115,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Filtered: the retired subjects only, then those whose external id starts with "ad-0".
     await page.getByLabel('Show', { exact: true }).selectOption('retired');
     await page.getByLabel('Show', { exact: true }).focus();
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 20);
     await page.keyboard.press('Enter');
     await waitToSee(status.getByText('1 subject shown.'));
     expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids, numbers as numbers (those without one last)');
@@ -147,7 +147,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Chorus's id order, chosen by keyboard.
     await page.getByLabel('Order').focus();
     await page.keyboard.press('Home');
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 20);
     await page.keyboard.press('Enter');
     await waitToSee(status.getByText('25 subjects shown; there are more.'));
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
