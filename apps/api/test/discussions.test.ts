@@ -89,6 +89,53 @@ describe('subjects’ discussions', () => {
     expect([bad.status, bad.contentType, bad.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/tag' })]]);
   });
 
+  it('finds a project’s comments by words of their body, whatever their case and accents, with a hashtag and a page at a time; hidden ones only for the team', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const other = await liveSubject();
+    const volunteer = await newAccount(stack, 'Vera');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    await volunteer.client.postComment(subjectId, { projectId, body: 'Un TIMBRE de Genève, #stamp' });
+    await volunteer.client.postComment(otherSubjectId, { projectId, body: 'Ecrits à la main: 100% sure' });
+    await volunteer.client.postComment(otherSubjectId, { projectId, body: 'A crown on a timbre? #stamp' });
+    await stack.client.postComment(subjectId, { projectId, body: 'Nothing here, 100 sure, a_b' });
+    await stack.client.postComment(other.subjectId, { projectId: other.projectId, body: 'Un timbre in another project' });
+    const found = async (query: { q: string; tag?: string; limit?: number; after?: string }, reader = stack.anonymous) => bodiesOf(await reader.projectComments(projectId, query));
+
+    expect(await found({ q: 'geneve' })).toEqual(['Un TIMBRE de Genève, #stamp']);
+    expect(await found({ q: '  ÉCRITS  ' })).toEqual(['Ecrits à la main: 100% sure']);
+    // Each word, anywhere in the body, in any order.
+    expect(await found({ q: 'timbre crown' })).toEqual(['A crown on a timbre? #stamp']);
+    expect(await found({ q: 'timbre' })).toEqual(['A crown on a timbre? #stamp', 'Un TIMBRE de Genève, #stamp']);
+    // `%` and `_` are what they are, not wildcards.
+    expect(await found({ q: '100%' })).toEqual(['Ecrits à la main: 100% sure']);
+    expect(await found({ q: 'a%b' })).toEqual([]);
+    expect(await found({ q: 'n_thing' })).toEqual([]);
+    expect(await found({ q: 'a_b' })).toEqual(['Nothing here, 100 sure, a_b']);
+    // With a hashtag, and a page at a time (the cursor as without q).
+    expect(await found({ q: 'sure', tag: 'stamp' })).toEqual([]);
+    expect(await found({ q: 'genève', tag: '#stamp' })).toEqual(['Un TIMBRE de Genève, #stamp']);
+    const first = await stack.anonymous.projectComments(projectId, { q: 'TIMBRE', limit: 1 });
+    expect(projectCommentPageSchema.parse(first)).toEqual(first);
+    expect([bodiesOf(first), first.next]).toEqual([['A crown on a timbre? #stamp'], expect.any(String)]);
+    const second = await stack.anonymous.projectComments(projectId, { q: 'TIMBRE', limit: 1, after: first.next! });
+    expect([bodiesOf(second), second.next]).toEqual([['Un TIMBRE de Genève, #stamp'], null]);
+
+    // Hidden: not found by other volunteers, found by the team (marked) and by its author.
+    const [hidden] = (await stack.anonymous.projectComments(projectId, { q: 'crown' })).comments;
+    await moderator.client.hideComment(hidden!.id, 'Off topic');
+    const stranger = await newAccount(stack, 'Wes');
+    expect(await found({ q: 'crown' }, stranger.client)).toEqual([]);
+    expect(await found({ q: 'crown' })).toEqual([]);
+    expect((await moderator.client.projectComments(projectId, { q: 'crown' })).comments.map((each) => [each.body, each.hidden?.reason])).toEqual([['A crown on a timbre? #stamp', 'Off topic']]);
+    expect(await found({ q: 'crown' }, volunteer.client)).toEqual(['A crown on a timbre? #stamp']);
+
+    for (const q of ['', '   ', 'x'.repeat(201)]) {
+      const bad = await send('GET', `/projects/${projectId}/comments?q=${encodeURIComponent(q)}`, undefined);
+      expect([q.length, bad.status, bad.contentType, bad.body.errors]).toEqual([q.length, 422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/q' })]]);
+    }
+    expect(await found({ q: ` ${'x'.repeat(200)} ` })).toEqual([]);
+  });
+
   it('reads a hashtag’s comments by its index, not by walking the project’s comments', async () => {
     const { projectId, subjectId } = await liveSubject();
     const volunteer = await newAccount(stack, 'Una');
@@ -100,7 +147,7 @@ describe('subjects’ discussions', () => {
       [projectId, subjectId, volunteer.id],
     );
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21, volunteer.id])).rows;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21, volunteer.id, null])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_hashtags_idx"');
     expect((await stack.anonymous.projectComments(projectId, { tag: 'rare' })).comments).toHaveLength(4);
   });

@@ -8,7 +8,7 @@ import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, seriousViola
  * their recent classifications, and comments on the subject's page by keyboard (an empty comment is refused at the
  * field first), edits it, and deletes a second one; a guest reads it and is asked to sign in; the project's moderator hides it in the lab by keyboard, with
  * a reason, and volunteers no longer see it. A #hashtag leads to the project's recent discussions with that tag, whose
- * filter takes another tag or none by keyboard; a researcher saves the comments download from the lab. What the pages
+ * filter takes another tag or none by keyboard, and whose search finds comments by their words or says none matched; a researcher saves the comments download from the lab. What the pages
  * did is read back through Postgres.
  */
 
@@ -222,6 +222,22 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment"]').length === 3);
     await waitForFocus(page, '#comment-tag');
     expect([await status.textContent(), await page.locator('#comment-tag').inputValue(), new URL(page.url()).search]).toEqual(['', '', '']);
+
+    // Searched by words, sent by Enter and kept in the address; nothing found is said; cleared, every comment again.
+    await tabTo(page, '#comment-search', 30);
+    await page.keyboard.type('CROWN another');
+    await page.keyboard.press('Enter');
+    await waitToSee(status.getByText('1 comment matches “CROWN another”.'));
+    expect([new URL(page.url()).searchParams.get('q'), await page.getByTestId('comment').locator('.comment-body').allTextContents()]).toEqual(['CROWN another', ['Another #stamp, with a #crown']]);
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('zeppelin');
+    await page.keyboard.press('Enter');
+    await waitToSee(status.getByText('No comment matches “zeppelin”.'));
+    expect(await page.getByTestId('comment').count()).toBe(0);
+    await press(page, '[data-testid="clear-search"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment"]').length === 3);
+    await waitForFocus(page, '#comment-search');
+    expect([await status.textContent(), await page.locator('#comment-search').inputValue(), new URL(page.url()).search]).toEqual(['', '', '']);
     expect(errors).toEqual([]);
     await page.close();
 

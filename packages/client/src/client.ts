@@ -636,8 +636,11 @@ export class ChorusClient {
   async markNotificationsRead(ids?: string[]): Promise<void> {
     await this.request('POST', '/account/notifications/read', ids ? { ids } : {});
   }
-  /** The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #). */
-  projectComments(projectId: string, query: { tag?: string; limit?: number; after?: string } = {}) {
+  /**
+   * The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #); `q`: those whose
+   * body holds each of its words, whatever their case and accents.
+   */
+  projectComments(projectId: string, query: { tag?: string; q?: string; limit?: number; after?: string } = {}) {
     return this.call<ProjectCommentPage>('GET', `/projects/${projectId}/comments?${queryString(query)}`);
   }
   /**

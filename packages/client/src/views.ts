@@ -1154,9 +1154,10 @@ export const workflowSkillsSchema = z.strictObject({
 /**
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
  * limit them (`mentions`: the different @names, `@team` with them, one comment may mention), and how long a hashtag
- * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one.
+ * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one, and how long a
+ * search of a project's comments (`q`) may be.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
+export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140, searchLength: 200 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,

@@ -8,7 +8,7 @@ import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
-import { cursorTimeSql } from '../common/sql';
+import { containsFoldedSql, cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
@@ -50,9 +50,15 @@ const COMMENTS = `
 const SUBJECT_COMMENTS = `${COMMENTS}
   WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $6) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id LIMIT $5`;
-/** A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $4, $5: the cursor; $6: the rows to read. */
+/**
+ * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
+ * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8: only those whose body holds each of
+ * these words, whatever their case and accents, or null (read comment by comment, newest first: see README); $4, $5:
+ * the cursor; $6: the rows to read.
+ */
 export const PROJECT_COMMENTS = `${COMMENTS}
   WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $7) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
+    AND ($8::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($8::text[]) AS w(word) WHERE NOT ${containsFoldedSql('c.body', 'w.word')}))
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
@@ -108,11 +114,14 @@ export class DiscussionsService {
     return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)) };
   }
 
-  /** The project's comments, newest first (with `tag`, those with that hashtag), each with its subject: its recent discussions. */
-  async projectComments(projectId: string, { tag, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
+  /**
+   * The project's comments, newest first (with `tag`, those with that hashtag; with `q`, those whose body holds each of
+   * its words), each with its subject: its recent discussions, and their search.
+   */
+  async projectComments(projectId: string, { tag, q, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
-    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
+    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, q?.split(/\s+/) ?? null]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
     const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);

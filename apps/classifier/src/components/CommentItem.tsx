@@ -46,7 +46,7 @@ export function CommentItem({
         </p>
       )}
       <div className="comment-body">
-        <MarkdownView text={comment.body} firstLevel={4} hashtagPath={(tag) => discussionsPath(projectSlug, tag)} />
+        <MarkdownView text={comment.body} firstLevel={4} hashtagPath={(tag) => discussionsPath(projectSlug, { tag })} />
       </div>
       {children}
     </li>

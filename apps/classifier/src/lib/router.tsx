@@ -126,9 +126,10 @@ export function newsPath(projectSlug: string): string {
   return `${projectPath(projectSlug)}/news`;
 }
 
-/** A project's recent discussions, newest first; with `tag`, those with that #hashtag. */
-export function discussionsPath(projectSlug: string, tag?: string): string {
-  return `${projectPath(projectSlug)}/discussions${tag ? `?${new URLSearchParams({ tag })}` : ''}`;
+/** A project's recent discussions, newest first; with `tag`, those with that #hashtag; with `q`, those with these words. */
+export function discussionsPath(projectSlug: string, { tag, q }: { tag?: string; q?: string } = {}): string {
+  const search = new URLSearchParams({ ...(tag ? { tag } : {}), ...(q ? { q } : {}) }).toString();
+  return `${projectPath(projectSlug)}/discussions${search ? `?${search}` : ''}`;
 }
 
 /** The volunteer's favourite subjects, across projects. */

@@ -429,16 +429,22 @@ function DeleteComment({ comment, onDeleted }: { comment: SubjectComment; onDele
 }
 
 /**
- * `/projects/:slug/discussions` (`?tag=stamp`: those with that #hashtag): the project's recent comments, newest first,
- * each with a link to its subject's discussion, and a filter by hashtag whose result a polite status says.
+ * `/projects/:slug/discussions` (`?tag=stamp`: those with that #hashtag; `?q=words`: those with each of these words): the
+ * project's recent comments, newest first, each with a link to its subject's discussion, a filter by hashtag and a
+ * search, whose result a polite status says.
  */
 export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data: project, problem: projectProblem, missing: projectMissing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   const projectId = project?.id;
-  const tag = normaliseHashtag(useSearch().get('tag') ?? '');
-  const read = useMemo(() => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after, tag: tag || undefined }) : null), [client, projectId, tag]);
+  const address = useSearch();
+  const tag = normaliseHashtag(address.get('tag') ?? '');
+  const q = (address.get('q') ?? '').trim();
+  const read = useMemo(
+    () => (projectId ? (after?: string) => client.projectComments(projectId, { limit: PAGE_SIZE, after, tag: tag || undefined, q: q || undefined }) : null),
+    [client, projectId, tag, q],
+  );
   const { pages, problem, missing, load, list } = useCommentPages(read);
   useDocumentTitle(project ? t('talk.recentOf', { project: project.title }) : t('talk.recentTitle'));
   // A hashtag followed from a comment goes with the list it was in: the heading takes focus, not the page's body.
@@ -463,13 +469,16 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
             {t('talk.recentTitle')}
           </h1>
           <p className="lead">{t('talk.recentLead')}</p>
-          <HashtagFilter projectSlug={project.slug} tag={tag} />
+          <div className="discussion-filters">
+            <HashtagFilter projectSlug={project.slug} tag={tag} q={q} />
+            <CommentSearch projectSlug={project.slug} tag={tag} q={q} />
+          </div>
           <p role="status" aria-live="polite" data-testid="tag-status">
-            {tag && pages && (pages.next ? t('talk.taggedAtLeast', { count: pages.comments.length, tag }) : t('talk.tagged', { count: pages.comments.length, tag }))}
+            {pages && listStatus(t, pages, tag, q)}
           </p>
           {pages ? (
             <>
-              {pages.comments.length === 0 && !tag && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
+              {pages.comments.length === 0 && !tag && !q && <p data-testid="no-comments">{t('talk.noneInProject')}</p>}
               <ol className="comment-list" ref={list}>
                 {pages.comments.map((comment) => (
                   <CommentItem
@@ -497,33 +506,54 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
   );
 }
 
-/** The hashtag the list is filtered by: typed (with or without its #) and shown, or cleared for every comment again. */
-function HashtagFilter({ projectSlug, tag }: { projectSlug: string; tag: string }) {
-  const { t } = useTranslation();
-  const form = useForm({ tag }, ['tag'] as const);
-  // A hashtag followed from a comment changes the address, not this form: it shows the tag the list is filtered by.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `tag` is the trigger; `setValue` is made anew each render
-  useEffect(() => form.setValue('tag', tag), [tag]);
+/** What the list shows, said once it is read: how many comments have the hashtag, or match the search (with the hashtag or not), or that none does. */
+function listStatus(t: TFunction, pages: SubjectCommentPage, tag: string, q: string): string {
+  const count = pages.comments.length;
+  if (q && count === 0) return tag ? t('talk.foundTaggedNone', { q, tag }) : t('talk.foundNone', { q });
+  if (q && pages.next) return tag ? t('talk.foundTaggedAtLeast', { count, q, tag }) : t('talk.foundAtLeast', { count, q });
+  if (q) return tag ? t('talk.foundTagged', { count, q, tag }) : t('talk.found', { count, q });
+  if (!tag) return '';
+  return pages.next ? t('talk.taggedAtLeast', { count, tag }) : t('talk.tagged', { count, tag });
+}
+
+/** One way to narrow the list (a hashtag, or words): a field sent by Enter, and a button that clears it, focus back in the field. */
+interface FilterProps {
+  id: string;
+  /** What the address says now. */
+  value: string;
+  labels: { form: string; field: string; hint: string; send: string; clear: string };
+  clearTestId: string;
+  /** The error to say at the field of what was typed, if any. */
+  check: (typed: string, t: TFunction) => string | undefined;
+  /** Opens the list with what was typed (empty: without this filter). */
+  go: (typed: string) => void;
+}
+
+function DiscussionFilter({ id, value, labels, clearTestId, check, go }: FilterProps) {
+  const form = useForm({ value }, ['value'] as const);
+  // A hashtag followed from a comment, or Back, changes the address, not this form: it shows what the list is filtered by.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `value` is the trigger; `setValue` is made anew each render
+  useEffect(() => form.setValue('value', value), [value]);
   const input = useRef<HTMLInputElement | null>(null);
-  const field = form.field('tag');
+  const field = form.field('value');
   const submit = form.onSubmit({
     check: (t) => {
-      const typed = normaliseHashtag(form.values.tag);
-      return typed && !STORED_HASHTAG.test(typed) ? { tag: t('talk.tagInvalid') } : {};
+      const error = check(form.values.value, t);
+      return error ? { value: error } : {};
     },
-    send: async () => navigate(discussionsPath(projectSlug, normaliseHashtag(form.values.tag) || undefined)),
+    send: async () => go(form.values.value),
     refused: () => ({ fields: {}, form: null }),
   });
   const clear = () => {
-    navigate(discussionsPath(projectSlug));
+    go('');
     input.current?.focus();
   };
   return (
-    <form className="hashtag-filter" aria-label={t('talk.tagFilter')} noValidate onSubmit={(event) => void submit(event)}>
+    <form className="discussion-filter" aria-label={labels.form} noValidate onSubmit={(event) => void submit(event)}>
       <FormField
-        id="comment-tag"
-        label={t('talk.tag')}
-        hint={t('talk.tagHint')}
+        id={id}
+        label={labels.field}
+        hint={labels.hint}
         autoComplete="off"
         spellCheck={false}
         {...field}
@@ -533,14 +563,47 @@ function HashtagFilter({ projectSlug, tag }: { projectSlug: string; tag: string 
         }}
       />
       <button type="submit" className="button button-secondary">
-        {t('talk.showTagged')}
+        {labels.send}
       </button>
-      {tag && (
-        <button type="button" className="button button-secondary" data-testid="clear-tag" onClick={clear}>
-          {t('talk.clearTag')}
+      {value && (
+        <button type="button" className="button button-secondary" data-testid={clearTestId} onClick={clear}>
+          {labels.clear}
         </button>
       )}
     </form>
+  );
+}
+
+/** The hashtag the list is filtered by: typed (with or without its #) and shown, or cleared for every comment again; the search stays. */
+function HashtagFilter({ projectSlug, tag, q }: { projectSlug: string; tag: string; q: string }) {
+  const { t } = useTranslation();
+  return (
+    <DiscussionFilter
+      id="comment-tag"
+      value={tag}
+      labels={{ form: t('talk.tagFilter'), field: t('talk.tag'), hint: t('talk.tagHint'), send: t('talk.showTagged'), clear: t('talk.clearTag') }}
+      clearTestId="clear-tag"
+      check={(typed, t) => {
+        const tagged = normaliseHashtag(typed);
+        return tagged && !STORED_HASHTAG.test(tagged) ? t('talk.tagInvalid') : undefined;
+      }}
+      go={(typed) => navigate(discussionsPath(projectSlug, { tag: normaliseHashtag(typed) || undefined, q: q || undefined }))}
+    />
+  );
+}
+
+/** The words the list is searched for (in the comments' bodies, whatever their case and accents), or none for the whole list again; the hashtag stays. */
+function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: string; q: string }) {
+  const { t } = useTranslation();
+  return (
+    <DiscussionFilter
+      id="comment-search"
+      value={q}
+      labels={{ form: t('talk.searchForm'), field: t('talk.search'), hint: t('talk.searchHint'), send: t('talk.searchSend'), clear: t('talk.clearSearch') }}
+      clearTestId="clear-search"
+      check={(typed, t) => (typed.trim().length > COMMENT_LIMITS.searchLength ? t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength }) : undefined)}
+      go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}
+    />
   );
 }
 
