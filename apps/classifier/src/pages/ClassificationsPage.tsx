@@ -7,12 +7,14 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
 import { whenInWords } from '../lib/formats';
 import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
+import { useSaid } from '../lib/said';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
 
 /** Classifications shown at a time; "Show older ones" asks for the next page. */
@@ -53,6 +55,7 @@ export function ClassificationsPage() {
           <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
         </p>
       )}
+      {volunteer.kind === 'registered' && <DownloadMine />}
       <ErrorAlert problem={problem ?? moreProblem}>
         <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
           {t('app.tryAgain')}
@@ -85,6 +88,40 @@ export function ClassificationsPage() {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * The account's classifications, every one, to save as CSV: each click asks for a new download link and follows it, so
+ * that the browser saves the file as the API streams it, and no link goes stale here. A guest has none to download.
+ */
+function DownloadMine() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [started, setStarted] = useSaid<string>();
+  const [problem, setProblem] = useSaid<Problem>();
+  const save = async () => {
+    try {
+      const { url } = await client.myClassificationsDownloadLink('csv');
+      setProblem(null);
+      setStarted((t) => t('classifications.downloadStarted'));
+      window.location.assign(url);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    }
+  };
+  return (
+    <>
+      <p className="button-row">
+        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save()}>
+          {t('classifications.download')}
+        </button>
+      </p>
+      <ErrorAlert problem={problem} />
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+    </>
   );
 }
 
