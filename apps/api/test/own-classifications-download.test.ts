@@ -96,7 +96,8 @@ describe("a volunteer's download of their own classifications", () => {
 
   it('writes CSV with its cells quoted and a formula kept from running', async () => {
     const csv = await download('/account/classifications.csv', volunteer.token);
-    expect([csv.status, csv.headers.get('content-type'), csv.headers.get('cache-control')]).toEqual([200, 'text/csv; charset=utf-8', 'private, no-store']);
+    // Kept by no cache; no Chorus-Next-Since: it takes no since=.
+    expect([csv.status, csv.headers.get('content-type'), csv.headers.get('cache-control'), csv.headers.get('chorus-next-since')]).toEqual([200, 'text/csv; charset=utf-8', 'private, no-store', null]);
     expect(csv.text.split('\n')[0]).toBe(Object.keys(OWN_CLASSIFICATION_COLUMNS).join(','));
     const records = parse(csv.text, { columns: true }) as Record<string, string>[];
     expect(records.map((record) => record.classification_id)).toEqual(ids);

@@ -760,6 +760,7 @@ export class ExportsService {
       },
       form,
       downloader.id,
+      false,
     );
   }
 
