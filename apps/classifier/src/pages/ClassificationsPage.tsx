@@ -7,14 +7,13 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { whenInWords } from '../lib/formats';
 import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
-import { useSaid } from '../lib/said';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
 
 /** Classifications shown at a time; "Show older ones" asks for the next page. */
@@ -98,22 +97,11 @@ export function ClassificationsPage() {
 function DownloadMine() {
   const { t } = useTranslation();
   const client = useClient();
-  const [started, setStarted] = useSaid<string>();
-  const [problem, setProblem] = useSaid<Problem>();
-  const save = async () => {
-    try {
-      const { url } = await client.myClassificationsDownloadLink('csv');
-      setProblem(null);
-      setStarted((t) => t('classifications.downloadStarted'));
-      window.location.assign(url);
-    } catch (error) {
-      setProblem(() => describeError(error));
-    }
-  };
+  const { started, problem, save } = useFollowedDownload();
   return (
     <>
       <p className="button-row">
-        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save()}>
+        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save(async () => (await client.myClassificationsDownloadLink('csv')).url, (t) => t('classifications.downloadStarted'))}>
           {t('classifications.download')}
         </button>
       </p>
