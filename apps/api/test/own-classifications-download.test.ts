@@ -89,8 +89,9 @@ describe("a volunteer's download of their own classifications", () => {
     ]);
     expect(json.text).not.toMatch(/gold_standard|known|secret|team only|hidden/);
 
-    // NDJSON: the same records, a line each.
-    const ndjson = await download('/account/classifications.ndjson', volunteer.token);
+    // NDJSON: the same records, a line each, to a script's `downloads` API key too.
+    const { secret } = await volunteer.client.createApiKey({ name: 'Nightly', scope: 'downloads' });
+    const ndjson = await download('/account/classifications.ndjson', secret);
     expect(ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(rows);
   });
 
