@@ -9,6 +9,7 @@ import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIS
 import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
+import { OWN_CLASSIFICATION_COLUMNS } from '../src/exports/own-classification-rows';
 import { SUBJECT_REPORT_COLUMNS } from '../src/exports/subject-report-rows';
 import { TRANSCRIPTIONS_IN_WORDS, textWriter } from '../src/exports/transcription-documents';
 import { reaggregationRecordSchema } from '@chorus/client';
@@ -51,6 +52,10 @@ describe('the README', () => {
 
   it('lists the columns of the contributors download, in order, in the words of the API documentation', () => {
     expect(markedSection('contributor-columns')).toBe(columnTable(CONTRIBUTOR_COLUMNS));
+  });
+
+  it("lists the columns of a volunteer's download of their own classifications, in order, in the words of the API documentation", () => {
+    expect(markedSection('own-classification-columns')).toBe(columnTable(OWN_CLASSIFICATION_COLUMNS));
   });
 
   it("lists each task's columns, then the trailing ones, then a fields task's and a marking task's, then the last ones, then the metadata's, in order, in the words of the API documentation", () => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A volunteer (a guest) classifies in two projects' workflows, then finds both on "Your classifications", from the
@@ -60,6 +62,33 @@ describe('classifier in a browser: your classifications', () => {
     await waitToSee(page.getByTestId('subject-discussion'));
     expect(new URL(page.url()).pathname).toBe(`/projects/${letters.project.slug}/subjects/${classified[1]}`);
     expect(errors).toEqual([]);
+  });
+
+  it("saves a signed-in volunteer's classifications, every one, as CSV streamed to disk from a button a guest is not offered", async () => {
+    const { workflow, project } = await liveYesNoWorkflow(suite.stack, 'Posters', [{ externalId: 'poster-1', locations: [{ type: 'text', text: 'Circus tonight!' }] }]);
+    const account = await signUp(suite.stack, { email: `mine-${randomUUID().slice(0, 8)}@example.org`, password: ACCOUNT_PASSWORD, displayName: 'Mina' });
+    const volunteer = suite.stack.anonymous.withToken(account.token);
+    const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
+    const { id } = await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    await waitToSee(page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`));
+
+    await tabTo(page, '[data-testid="classifications-download"]');
+    expect(await page.locator(':focus').textContent()).toBe('Download my classifications (CSV)');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^own-classifications-${account.user.id}-\\d{8}T\\d{6}Z\\.csv$`));
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('classification_id,project_slug,project_title,workflow_id,workflow_name,workflow_version,subject_id,external_id,subject_metadata,created_at,answers');
+    expect(csv).toContain(`${id},${project.slug},`);
+    expect(csv).toContain('"{""T0"":""yes""}"');
+    await waitToSee(page.getByRole('status').filter({ hasText: 'Saving your classifications as CSV: your browser shows the file as it arrives.' }));
+
+    // A guest has no account to download from: no button.
+    const guest = await newcomerPage(suite);
+    await openedEmpty(guest.page);
+    expect(await guest.page.getByTestId('classifications-download').count()).toBe(0);
+    expect([...errors, ...guest.errors]).toEqual([]);
   });
 
   it('keeps a classification of a project taken back to draft listed, said to be no longer open, with nothing to classify more in', async () => {

@@ -459,6 +459,13 @@ export class ChorusClient {
     return this.call<OwnClassificationList>('GET', `/classifications?${queryString(query)}`);
   }
   /**
+   * A link to the download of every classification the account made, in every project, in `format` (CSV without one),
+   * that needs no Authorization header, for a browser to save the file as it streams (accounts only, not guests).
+   */
+  myClassificationsDownloadLink(format?: ExportFormat) {
+    return this.call<DownloadLink>('POST', '/account/download-links', format ? { format } : {});
+  }
+  /**
    * Marks a subject a favourite of the caller's, naming the workflow they were shown it in (where to classify more);
    * marking it again answers with the first (`replayed`), unchanged.
    */

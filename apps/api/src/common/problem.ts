@@ -112,10 +112,12 @@ export const workflowNotOpen = () =>
 /** A token of an account deleted within the time an API process goes by the token generation it read. */
 export const accountDeleted = () =>
   new ProblemException(401, 'This account was deleted; its tokens no longer work.', [{ pointer: '/headers/authorization', message: 'is a token of a deleted account' }]);
-export const accountRequired = () =>
+export const accountRequired = (
+  detail = 'A guest has no account to change; create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
+) =>
   new ProblemException(
     403,
-    'A guest has no account to change; create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
+    detail,
     undefined,
     'account-required',
   );

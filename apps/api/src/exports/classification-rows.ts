@@ -119,12 +119,23 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
-  const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));
+  const answers = flatAnswers(row.annotations, definition, taskKeys);
+  for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
+  return record;
+}
+
+/**
+ * Each of `taskKeys`' answers in `annotations` as its task type in `definition` (the version answered) flattens it
+ * (`CLASSIFICATION_ANSWER_COLUMN`), by task key; a task not reached, or not in that version, has none.
+ */
+export function flatAnswers(annotations: Annotation[], definition: WorkflowDefinition, taskKeys: readonly string[]): Record<string, string | string[] | null> {
+  const answers = new Map(annotations.map((annotation) => [annotation.task, annotation.value]));
+  const flat: Record<string, string | string[] | null> = {};
   for (const key of taskKeys) {
     const task = definition.tasks[key];
-    record[`${key}_answer`] = task && answers.has(key) ? answerCell(task, flatAnswerOf(task, answers.get(key))) : null;
+    if (task && answers.has(key)) flat[key] = answerCell(task, flatAnswerOf(task, answers.get(key)));
   }
-  return record;
+  return flat;
 }
 
 /** The tags of the answer, as typed, that are hidden for its subject, by task; null when none is. */

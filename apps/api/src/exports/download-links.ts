@@ -14,8 +14,8 @@ export type LinkRefusal = 'invalid' | 'key-revoked';
 export type ProjectDownloadKind = 'comments' | 'contributors';
 export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
 
-/** What a link downloads: one of a workflow's downloads, one of its project's, or a subject set's file (`subjects`). */
-export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' };
+/** What a link downloads: one of a workflow's downloads, one of its project's, a subject set's file (`subjects`), or the account's own classifications (`own-classifications`, the link's account's). */
+export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' };
 
 const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
   claims.kind === target.kind &&
@@ -40,11 +40,12 @@ interface LinkClaims {
 }
 
 /**
- * Links that open one of a workflow's downloads, a project's comments or contributors, or a subject set's file (as often as wanted, in any format and `since`) without an
+ * Links that open one of a workflow's downloads, a project's comments or contributors, a subject set's file, or the account's own classifications (as often as wanted, in any format and `since`) without an
  * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
  * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS` or until the session that asked for
  * it expires, if sooner (an ended session is remembered only until then); ended by signing out of that session, and,
- * as every token of the account, by signing out everywhere. Whoever opens one must still be a researcher of the project.
+ * as every token of the account, by signing out everywhere. Whoever opens one must still be a researcher of the project
+ * (its account, for its own classifications).
  */
 @Injectable()
 export class DownloadLinks {

@@ -6,7 +6,8 @@ import { ProjectAccess } from '../projects/project-access';
 import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type DownloadTarget, isProjectDownload } from './download-links';
-import { type AllowedDownload, type AllowedProjectDownload, type AllowedSubjectSetDownload, ExportsService } from './exports.service';
+import { ownClassificationsNeedAnAccount } from './own-classification-rows';
+import { type AllowedDownload, type AllowedOwnDownload, type AllowedProjectDownload, type AllowedSubjectSetDownload, ExportsService } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
@@ -15,12 +16,12 @@ interface DownloadRequest {
   params: { id?: unknown };
   query?: Record<string, unknown>;
   user?: AuthUser;
-  download?: AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload;
+  download?: AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload | AllowedOwnDownload;
 }
 
 /**
  * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
- * are one of the workflow's researchers (the project's, for its comments and contributors, and a subject set's file), before the query is read: Nest runs guards before pipes, so a download's
+ * are one of the workflow's researchers (the project's, for its comments and contributors, and a subject set's file; an account, not a guest, for its own classifications), before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
  * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
@@ -42,11 +43,17 @@ export class DownloaderFirstGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const kind = this.reflector.get<DownloadTarget['kind']>(DOWNLOAD_KIND, context.getHandler());
     const request = context.switchToHttp().getRequest<DownloadRequest>();
-    // As the route reads its id: a bad one is refused as it would refuse it.
-    const id = uuidParam('id').transform(request.params.id);
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
     const linkToken = token === undefined ? undefined : String(token);
+    if (kind === 'own-classifications') {
+      const downloader = await this.exports.downloader({ kind }, request.user, linkToken);
+      if (downloader.kind !== 'registered') throw ownClassificationsNeedAnAccount();
+      request.download = { downloader };
+      return true;
+    }
+    // As the route reads its id: a bad one is refused as it would refuse it.
+    const id = uuidParam('id').transform(request.params.id);
     if (kind === 'subjects') {
       const downloader = await this.exports.downloader({ subjectSetId: id, kind }, request.user, linkToken);
       request.download = { downloader, set: await this.subjectSets.requireSetOfResearcher(id, downloader) };
@@ -64,4 +71,4 @@ export class DownloaderFirstGuard implements CanActivate {
 }
 
 /** Who asks for the download and the workflow (or project) they may download, as `DownloaderFirst` found them. */
-export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);
+export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload | AllowedProjectDownload | AllowedSubjectSetDownload | AllowedOwnDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);

@@ -228,8 +228,9 @@ export class ExportStreams {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
-    return this.write(async (read) => writtenAs(typeof plan === 'function' ? await plan(read) : plan, form), callerId);
+  /** A download of flat records; one that takes no `since` (`givesNextSince` false) gives none, as `write`'s. */
+  open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string, givesNextSince = true): Promise<ExportDownload> {
+    return this.write(async (read) => writtenAs(typeof plan === 'function' ? await plan(read) : plan, form), callerId, givesNextSince);
   }
 
   /**

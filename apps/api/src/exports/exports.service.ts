@@ -27,6 +27,7 @@ import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
+import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount, versionKey } from './own-classification-rows';
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
@@ -468,6 +469,11 @@ export interface AllowedProjectDownload {
   project: Project;
 }
 
+/** The account's own classifications, which `DownloaderFirst` allowed: the account, never a guest. */
+export interface AllowedOwnDownload {
+  downloader: AuthUser;
+}
+
 /** A subject set's file that `DownloaderFirst` allowed: who asks, and the set. */
 export interface AllowedSubjectSetDownload {
   downloader: AuthUser;
@@ -496,7 +502,8 @@ function refuseMisreadKeys(keys: readonly string[]): void {
 const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
 
 /** Where a target's download is, and where its links are asked for (from the API's root). */
-function pathsOf(target: DownloadTarget): { download: string; links: string } {
+function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { download: string; links: string } {
+  if (target.kind === 'own-classifications') return { download: `/${API_PREFIX}/account/classifications.${format}`, links: `/${API_PREFIX}/account/download-links` };
   if ('subjectSetId' in target) {
     const set = `/${API_PREFIX}/subject-sets/${target.subjectSetId}`;
     return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
@@ -534,6 +541,12 @@ export class ExportsService {
     return this.linkTo({ projectId, kind }, undefined, user, session, origin);
   }
 
+  /** A link that opens the account's own classifications in `format` without an Authorization header (an account's, not a guest's). */
+  ownClassificationsLink(format: ExportFormat, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    if (user.kind !== 'registered') throw ownClassificationsNeedAnAccount();
+    return this.linkTo({ kind: 'own-classifications' }, format, user, session, origin);
+  }
+
   /** A link that opens a subject set's file without an Authorization header (its project's researchers, checked by the route). */
   subjectSetLink(subjectSetId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     return this.linkTo({ subjectSetId, kind: 'subjects' }, undefined, user, session, origin);
@@ -541,8 +554,10 @@ export class ExportsService {
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
-    const query = new URLSearchParams({ token, ...(format ? { format } : {}) });
-    const url = `${pathsOf(target).download}?${query}`;
+    // The account's own classifications name their format in their path, the other downloads in their query.
+    const inPath = target.kind === 'own-classifications';
+    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}) });
+    const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
   }
 
@@ -724,6 +739,29 @@ export class ExportsService {
         name: (began) => downloadName('subjects', { id: set.id, name: set.name }, began, 'csv'),
       };
     }, downloader.id, false);
+  }
+
+  /**
+   * Every classification the account made, in every project, oldest first, one row each, with its answers flattened
+   * as the researchers' download flattens them: the volunteer's own, nothing of anyone else's nor the team's.
+   */
+  ownClassifications({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
+    return this.streams.open<OwnClassificationRow>(
+      async (read) => {
+        const versions = await read<{ workflow_id: string; version: number; definition: WorkflowDefinition }>(OWN_CLASSIFICATION_VERSIONS, [downloader.id]);
+        const definitions = new Map(versions.map(({ workflow_id, version, definition }) => [versionKey(workflow_id, version), definition]));
+        return {
+          sql: OWN_CLASSIFICATION_ROWS,
+          parameters: [downloader.id],
+          toRecord: (row) => ownClassificationRecord(row, definitions),
+          columns: Object.keys(OWN_CLASSIFICATION_COLUMNS),
+          name: (began, format) => downloadName('own-classifications', { id: downloader.id, name: '' }, began, format),
+        };
+      },
+      form,
+      downloader.id,
+      false,
+    );
   }
 
   /** The definitions of versions 1 to `version`, in order. */

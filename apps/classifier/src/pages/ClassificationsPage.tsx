@@ -11,6 +11,7 @@ import { whenInWords } from '../lib/formats';
 import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
@@ -53,6 +54,7 @@ export function ClassificationsPage() {
           <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
         </p>
       )}
+      {volunteer.kind === 'registered' && <DownloadMine />}
       <ErrorAlert problem={problem ?? moreProblem}>
         <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
           {t('app.tryAgain')}
@@ -85,6 +87,29 @@ export function ClassificationsPage() {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * The account's classifications, every one, to save as CSV: each click asks for a new download link and follows it, so
+ * that the browser saves the file as the API streams it, and no link goes stale here. A guest has none to download.
+ */
+function DownloadMine() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { started, problem, save } = useFollowedDownload();
+  return (
+    <>
+      <p className="button-row">
+        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save(async () => (await client.myClassificationsDownloadLink('csv')).url, (t) => t('classifications.downloadStarted'))}>
+          {t('classifications.download')}
+        </button>
+      </p>
+      <ErrorAlert problem={problem} />
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+    </>
   );
 }
 

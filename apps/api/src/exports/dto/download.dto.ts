@@ -1,4 +1,4 @@
-import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '@chorus/client';
+import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, formatSchemaOf, sinceSchema } from '../export-format';
@@ -59,6 +59,15 @@ export const downloadLinkRequestSchema = z.strictObject({
   format: exportFormatSchema.meta({ description: 'csv, json or ndjson: the link opens the download in that format (its &format=); without it, in the one the Accept header prefers, else CSV' }),
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
+
+/** The account's own classifications: their format, in their path (`classifications.csv`), and the query's byte-order mark and link token. */
+export const ownClassificationsFormat = new ZodPipe(formatSchemaOf(EXPORT_FORMATS, 'must be csv, json or ndjson: classifications.csv, classifications.json or classifications.ndjson'), '/params/format');
+const ownClassificationsQuerySchema = z.strictObject({ bom: downloadShape.bom, token: downloadTokenSchema });
+export const ownClassificationsQuery = new ZodPipe(ownClassificationsQuerySchema, '/query');
+export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;
+/** A link to the account's own classifications: the format it opens them in (CSV without one). */
+export const ownClassificationsLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
+export type OwnClassificationsLinkRequest = z.infer<typeof ownClassificationsLinkSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
 export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });

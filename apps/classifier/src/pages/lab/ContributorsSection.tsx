@@ -2,9 +2,8 @@ import type { ProjectView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
-import { describeError, type Problem } from '../../lib/errors';
 import { useLoaded } from '../../lib/useLoaded';
-import { useSaid } from '../../lib/said';
+import { useFollowedDownload } from '../../lib/useFollowedDownload';
 
 const FORMATS = ['csv', 'json'] as const;
 
@@ -17,18 +16,9 @@ export function ContributorsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.contributorSummary(project.id), [client, project.id]);
-  const [started, setStarted] = useSaid<string>();
-  const [saveProblem, setSaveProblem] = useSaid<Problem>();
-  const save = async (format: (typeof FORMATS)[number]) => {
-    try {
-      const { url } = await client.contributorsDownloadLink(project.id);
-      setSaveProblem(null);
-      setStarted((t) => t('lab.contributors.started', { format: t(`lab.downloads.formats.${format}`) }));
-      window.location.assign(`${url}&${new URLSearchParams({ format })}`);
-    } catch (error) {
-      setSaveProblem(() => describeError(error));
-    }
-  };
+  const { started, problem: saveProblem, save: follow } = useFollowedDownload();
+  const save = (format: (typeof FORMATS)[number]) =>
+    follow(async () => `${(await client.contributorsDownloadLink(project.id)).url}&${new URLSearchParams({ format })}`, (t) => t('lab.contributors.started', { format: t(`lab.downloads.formats.${format}`) }));
   return (
     <section className="lab-section" aria-labelledby="lab-contributors-heading" data-testid="lab-contributors">
       <h2 id="lab-contributors-heading">{t('lab.contributors.title')}</h2>

@@ -20,6 +20,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
+import { useFollowedDownload } from '../../lib/useFollowedDownload';
 
 /** Subjects shown at a time; "Show more" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -88,18 +89,8 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
 function DownloadSetFile({ set }: { set: SubjectSetSummary }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [started, setStarted] = useSaid<string>();
-  const [problem, setProblem] = useSaid<Problem>();
-  const download = async () => {
-    try {
-      const { url } = await client.subjectSetCsvLink(set.id);
-      setProblem(null);
-      setStarted((t) => t('lab.set.downloadStarted'));
-      window.location.assign(url);
-    } catch (error) {
-      setProblem(() => describeError(error));
-    }
-  };
+  const { started, problem, save } = useFollowedDownload();
+  const download = () => save(async () => (await client.subjectSetCsvLink(set.id)).url, (t) => t('lab.set.downloadStarted'));
   const limits = { subjects: SUBJECT_UPLOAD_LIMITS.subjects, mebibytes: SUBJECT_UPLOAD_LIMITS.bytes / 2 ** 20 };
   return (
     <>
