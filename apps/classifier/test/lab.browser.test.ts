@@ -6,7 +6,7 @@ import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, setShown, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee, withClockPaused } from './support/browser';
+import { PIXEL, checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, setShown, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee, withClockPaused } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -120,6 +120,46 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel('Status', { exact: true }).selectOption('live');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
     await waitToSee(page.getByTestId('account-status').getByText('Project “Nothing yet” saved; it is live. No workflow of it is active yet, so volunteers who open it are told nothing is open'));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sets a project’s image in its details, previewed as its card shows it, only with words that describe it, and takes it away', async () => {
+    const account = await signUp(suite.stack, { email: `lab-image-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Mary Anning' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Fossils of Lyme' });
+    const imageUrl = 'https://images.example.org/ichthyosaur.png';
+    const { page, errors } = await signedInPage(suite, account);
+    await page.route(imageUrl, (route) => route.fulfill({ contentType: 'image/png', body: PIXEL }));
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByLabel('Image address', { exact: true }).fill(imageUrl);
+    const preview = page.getByRole('figure', { name: 'Preview of the project’s image' });
+    await waitToSee(preview.locator('img'));
+
+    // Without its description: said at that field, nothing saved.
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-details-image-alt-error'));
+    expect(await page.getByTestId('lab-details-image-alt-error').textContent()).toBe('Say what the image shows, for volunteers who cannot see it.');
+    expect((await researcher.getProject(project.id)).imageUrl).toBeNull();
+
+    await page.getByLabel('What the image shows', { exact: true }).fill('An ichthyosaur skeleton in a cliff');
+    await waitToSee(preview.getByRole('img', { name: 'An ichthyosaur skeleton in a cliff', exact: true }));
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await waitToSee(page.getByTestId('account-status').getByText('Project “Fossils of Lyme” saved'));
+    expect(await researcher.getProject(project.id)).toMatchObject({ imageUrl, imageAlt: 'An ichthyosaur skeleton in a cliff' });
+
+    // An address the API refuses is said at its field.
+    await page.getByLabel('Image address', { exact: true }).fill('http://images.example.org/ichthyosaur.png');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await waitToSee(page.getByTestId('lab-details-image-url-error'));
+    expect(await page.getByTestId('lab-details-image-url-error').textContent()).toContain('https');
+
+    // Emptied, the image goes, with its words.
+    await page.getByLabel('Image address', { exact: true }).fill('');
+    expect(await preview.count()).toBe(0);
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await until(async () => (await researcher.getProject(project.id)).imageUrl === null, 'the image taken away');
+    expect((await researcher.getProject(project.id)).imageAlt).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,7 +4,7 @@ import { signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { FIGURES_REFRESH_MS } from '../src/components/WorkflowProgress';
 import { markdownChunks } from '../src/lib/markdownChunks';
-import { checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, setShown, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
+import { PIXEL, checkScreen, inWindowOf, launchBrowser, newcomerPage, pauseClock, PHONE_WINDOW, seriousViolations, setShown, signedInPage, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * A project's status badge, on the home page's cards, the project's page and the lab, at 1280 and 375 px: its words
@@ -87,6 +87,34 @@ describe('classifier in a browser: project cards and pages', () => {
     await waitToSee(page.getByTestId('lab-project'));
     await expectRoomy(['paused']);
     expect(errors).toEqual([]);
+  });
+
+  it('shows a project’s image on its card and its page, lazily, named by its description, in a box kept for it, and its description where it does not load', async () => {
+    const project = await suite.stack.client.createProject({ title: `Herbarium sheets ${Date.now()}`, status: 'live' });
+    const [imageUrl, imageAlt] = [`https://images.example.org/${project.slug}.png`, 'A pressed fern on a herbarium sheet'];
+    await suite.stack.client.updateProject(project.id, { imageUrl, imageAlt });
+    const { page, errors } = await newcomerPage(suite);
+    // From another site, over https: the page's policy lets it in (a 1×1 PNG).
+    await page.route(imageUrl, (route) => route.fulfill({ contentType: 'image/png', body: PIXEL }));
+    await page.goto(`${suite.stack.baseUrl}/`);
+    const image = page.locator(`[data-project-slug="${project.slug}"]`).getByRole('img', { name: imageAlt, exact: true });
+    await waitToSee(image);
+    await until(async () => image.evaluate((shown: HTMLImageElement) => shown.complete && shown.naturalWidth > 0), 'the card’s image loaded');
+    expect(await image.evaluate((shown: HTMLImageElement) => [shown.loading, shown.lang])).toEqual(['lazy', 'en']);
+    // Its box has the card's proportions before and after it comes.
+    expect(await image.evaluate((shown) => shown.parentElement!.clientWidth / shown.parentElement!.clientHeight)).toBeCloseTo(16 / 9, 1);
+
+    // Gone from its site: the box stays, its description in it, and nothing is said amiss.
+    await page.unroute(imageUrl);
+    await page.route(imageUrl, (route) => route.fulfill({ status: 404, body: '' }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const box = page.locator('.project-page .project-image');
+    await waitToSee(box.locator('.project-image-failed'));
+    expect(await box.textContent()).toBe(imageAlt);
+    expect(await box.evaluate((shown) => shown.clientWidth / shown.clientHeight)).toBeCloseTo(3, 1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('names a workflow’s link by the workflow alone: its arrow is not read out as "right arrow" (tester 26 F11)', async () => {

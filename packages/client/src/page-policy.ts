@@ -9,7 +9,7 @@ const LOADING_WORDS_SCRIPT = "'sha256-sgc161tJnPg2qttlVXbaoq4HgkAAkaEosYyYLjncj1
  * The Content-Security-Policy of the classifier's pages (the lab's too), wherever they are served: by the API in
  * production, and by `vite preview`. Scripts run only from Chorus's own files and the page's own inline script, by its
  * hash (a script injected into a page, inline or from elsewhere, is refused); no plugins; no `<base>` or form sending
- * elsewhere; no framing by other sites. Subject media may come from anywhere (projects link to their own images), so
- * images, media and styles are not restricted here.
+ * elsewhere; no framing by other sites. Subject media and project images may come from anywhere (projects link to their
+ * own images), so images, media and styles are not restricted here.
  */
 export const PAGE_CONTENT_SECURITY_POLICY = `script-src 'self' ${LOADING_WORDS_SCRIPT}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'`;

@@ -129,6 +129,11 @@ export interface ProjectInput {
   language?: string;
   status?: ProjectStatus;
 }
+/** What `PATCH /projects/:id` changes: any of a project's fields, and its image with its description (null: none). */
+export interface ProjectChanges extends Partial<ProjectInput> {
+  imageUrl?: string | null;
+  imageAlt?: string | null;
+}
 export type ProjectRole = z.infer<typeof projectRoleSchema>;
 export type MemberView = z.infer<typeof memberViewSchema>;
 export type InvitationView = z.infer<typeof invitationViewSchema>;

@@ -86,6 +86,8 @@ export const projectViewSchema = z.strictObject({
   fieldGuide: z.string(),
   language: z.string().meta({ description: 'The language its researchers write its text in (BCP 47, `en` unless set): of its title, description, field guide, tutorial and workflows’ words, which the classifier marks with it (`lang`)' }),
   status: projectStatusSchema,
+  imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
+  imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
   ownerId: id,
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
   takenDownAt: time.nullable().meta({ description: 'When the operators of this Chorus took the project down (null: it is not): it is then its members\' only, whatever its status' }),

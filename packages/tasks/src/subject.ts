@@ -8,7 +8,16 @@ export const LONGEST_ALT = 1000;
 /** What an image shows, for volunteers who cannot see it (a catalogue's caption, say): read out as its name. */
 export const imageDescriptionSchema = z.string().trim().min(1).max(LONGEST_ALT);
 
-const mediaUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
+/** The longest address of an image or a recording Chorus keeps. */
+export const LONGEST_MEDIA_URL = 2000;
+/** The address of an image or a recording on the web, of one of `protocols` (a `javascript:` or `data:` address is refused). */
+const webAddress = (protocols: RegExp, error: string) => z.url({ protocol: protocols, error }).max(LONGEST_MEDIA_URL);
+const mediaUrl = webAddress(/^https?$/, 'must be an http(s) URL');
+/**
+ * A project's image (its cards and its page show it), by the rules of a subject's image but https only: the page that
+ * shows it is Chorus's, and browsers block or flag an http image on an https page.
+ */
+export const projectImageUrlSchema = webAddress(/^https$/, 'must be an https URL (https://…): browsers block or flag an http image on an https page');
 
 /**
  * One medium of a subject, in order: an image (optionally with a IIIF Image API service), a sound recording (bird

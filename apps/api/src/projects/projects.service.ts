@@ -17,6 +17,24 @@ import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-a
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 
+/**
+ * A project's image goes with the words that describe it (read out in its place): an image set needs them in the same
+ * request (words for the image before would describe another); words without an image, or taken from one, are
+ * refused. Taking the image away (null) takes its words with it.
+ */
+function refuseImageWithoutWords({ imageUrl, imageAlt }: UpdateProjectInput, imageNow: string | null): void {
+  if (typeof imageUrl === 'string' && typeof imageAlt !== 'string') {
+    throw validationFailed([{ pointer: '/imageAlt', message: 'describe what the image shows, for volunteers who cannot see it: an image is set with its description' }]);
+  }
+  const image = imageUrl === undefined ? imageNow : imageUrl;
+  if (image !== null && imageAlt === null) {
+    throw validationFailed([{ pointer: '/imageAlt', message: 'an image keeps its description; to take both away, send imageUrl: null' }]);
+  }
+  if (image === null && typeof imageAlt === 'string') {
+    throw validationFailed([{ pointer: '/imageAlt', message: 'describes an image the project does not have: send imageUrl with it' }]);
+  }
+}
+
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
@@ -63,7 +81,7 @@ export class ProjectsService {
       if (input.status === 'live' && !account.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug) await this.refuseFormerSlug(manager, input.slug);
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
-      const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, ownerId: user.id }));
+      const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
       const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
@@ -102,7 +120,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
+      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
       .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
@@ -144,12 +162,13 @@ export class ProjectsService {
     return former ? this.db.getRepository(Project).findOneBy({ id: former.projectId }) : null;
   }
 
-  /** Its title, slug, description, field guide and status are the administrators' (owner and collaborators). */
+  /** Its title, slug, description, field guide, status and image are the administrators' (owner and collaborators). */
   async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
     await this.access.requireAdministrator(id, user, '/params/id');
     await this.db.transaction(async (manager) => {
-      const [current]: { status: Project['status']; slug: string }[] = await manager.query('SELECT status, slug FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      const [current]: { status: Project['status']; slug: string; image_url: string | null }[] = await manager.query('SELECT status, slug, image_url FROM projects WHERE id = $1 FOR UPDATE', [id]);
       if (!current) throw notFound(`Project ${id}`, '/params/id'); // deleted meanwhile
+      refuseImageWithoutWords(input, current.image_url);
       // Paused and finished projects are public (their data stays readable, their answers are accepted): a project
       // that has never been live would be published by either.
       if (current.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
@@ -157,7 +176,8 @@ export class ProjectsService {
       }
       if (current.status === 'draft' && input.status === 'live' && !(await lockAccount(manager, user))?.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug && input.slug !== current.slug) await this.moveSlug(manager, id, current.slug, input.slug);
-      await manager.getRepository(Project).update({ id }, input.description === undefined ? input : { ...input, listedDescription: listedDescriptionOf(input.description) });
+      const image = input.imageUrl === null ? { imageAlt: null } : {};
+      await manager.getRepository(Project).update({ id }, { ...input, ...image, ...(input.description === undefined ? {} : { listedDescription: listedDescriptionOf(input.description) }) });
     }).catch((error: { code?: string }) => {
       if (error.code === UNIQUE_VIOLATION) throw conflict(`The slug "${input.slug}" is another project's; choose another.`, 'slug-taken');
       throw error;

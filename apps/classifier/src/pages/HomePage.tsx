@@ -2,6 +2,7 @@ import { PROJECT_SEARCH_LENGTH, type ProjectSummary } from '@chorus/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadedList } from '../components/LoadedList';
+import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { Link, navigate, projectPath, useSearch } from '../lib/router';
@@ -83,6 +84,7 @@ function ProjectCard({ project, row }: { project: ProjectSummary; row: ReturnTyp
   const { t } = useTranslation();
   return (
     <article className="project" aria-labelledby={headingId} data-project-slug={project.slug} {...row}>
+      {project.imageUrl && <ProjectImage url={project.imageUrl} alt={project.imageAlt ?? ''} language={project.language} />}
       <h2 id={headingId}>
         <Link to={projectPath(project.slug)} {...researchersWords(project.language)}>
           {project.title}

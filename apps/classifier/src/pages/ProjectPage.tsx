@@ -4,6 +4,7 @@ import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
+import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
@@ -56,6 +57,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                 </>
               )}
             </h1>
+            {project.imageUrl && <ProjectImage url={project.imageUrl} alt={project.imageAlt ?? ''} language={project.language} wide />}
             {project.description && (
               <div className="project-description" {...researchersWords(project.language)}>
                 <MarkdownView text={project.description} firstLevel={2} />

@@ -399,6 +399,9 @@ export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: S
   return { project, workflow, path: `/projects/${project.slug}/workflows/${workflow.id}` };
 }
 
+/** A 1×1 PNG, as a routed image's body. */
+export const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 /** A page of a volunteer new to this browser (no session, nothing waiting), and the errors the page throws. */
 export async function newcomerPage(suite: { readonly stack: Stack; readonly context: BrowserContext }): Promise<{ page: Page; errors: string[] }> {
   const page = await suite.context.newPage();

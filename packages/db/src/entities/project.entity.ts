@@ -1,3 +1,4 @@
+import { LONGEST_ALT, LONGEST_MEDIA_URL } from '@chorus/tasks';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { User } from './user.entity';
 
@@ -22,6 +23,9 @@ export class Project {
    */
   @Column({ type: 'varchar', length: 100, default: 'en' }) language!: string;
   @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: ProjectStatus;
+  /** Its image, shown on its cards and its page (https; null: none), and what it shows, for those who cannot see it (set with it). */
+  @Column({ type: 'varchar', length: LONGEST_MEDIA_URL, nullable: true }) imageUrl!: string | null;
+  @Column({ type: 'varchar', length: LONGEST_ALT, nullable: true }) imageAlt!: string | null;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
   /**

@@ -1,5 +1,5 @@
 import { PROJECT_SEARCH_LENGTH, projectStatusSchema } from '@chorus/client';
-import { languageTagSchema, singleLine } from '@chorus/tasks';
+import { imageDescriptionSchema, languageTagSchema, projectImageUrlSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
@@ -53,6 +53,10 @@ export const updateProjectSchema = z.strictObject({
   fieldGuide: z.string().max(200_000).optional(),
   language: languageTagSchema.optional(),
   status: projectStatusSchema.optional(),
+  /** Its image (https), shown on its cards and its page; null takes it away, with its description. */
+  imageUrl: projectImageUrlSchema.nullable().optional(),
+  /** What its image shows, for those who cannot see it: needed while it has one. */
+  imageAlt: imageDescriptionSchema.nullable().optional(),
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 

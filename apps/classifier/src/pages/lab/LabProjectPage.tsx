@@ -1,11 +1,12 @@
 import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
-import { isLanguageTag } from '@chorus/tasks';
+import { LONGEST_ALT, LONGEST_MEDIA_URL, isLanguageTag } from '@chorus/tasks';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
+import { ProjectImage } from '../../components/ProjectImage';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
@@ -126,21 +127,23 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   );
 }
 
-const DETAIL_FIELDS = ['title', 'description', 'language', 'languageTag', 'status'] as const;
+const DETAIL_FIELDS = ['title', 'description', 'imageUrl', 'imageAlt', 'language', 'languageTag', 'status'] as const;
 /** The languages the project language field offers by name (any other is typed as its tag). */
 const COMMON_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'fi', 'cy', 'ru', 'uk', 'el', 'tr', 'ar', 'he', 'fa', 'ur', 'hi', 'bn', 'sw', 'zh', 'ja', 'ko', 'th', 'vi', 'id', 'la'];
 /** The language field's choice of a language named by its tag, below it. */
 const OTHER_LANGUAGE = 'other';
+/** An image address the preview tries: an https one (the API takes no other). */
+const PREVIEWED = /^https:\/\/[^/\s]+/i;
 /** The project's status field, which a workflow's page links to (`#…`) while the project is not live. */
 export const PROJECT_STATUS_FIELD = 'lab-details-status';
 
-/** What the API lets its administrators change of a project here: title, description and status. */
+/** What the API lets its administrators change of a project here: title, description, image, language and status. */
 function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const common = COMMON_LANGUAGES.includes(project.language);
   const form = useForm(
-    { title: project.title, description: project.description, language: common ? project.language : OTHER_LANGUAGE, languageTag: common ? '' : project.language, status: project.status },
+    { title: project.title, description: project.description, imageUrl: project.imageUrl ?? '', imageAlt: project.imageAlt ?? '', language: common ? project.language : OTHER_LANGUAGE, languageTag: common ? '' : project.language, status: project.status },
     DETAIL_FIELDS,
   );
   const other = form.values.language === OTHER_LANGUAGE;
@@ -152,12 +155,16 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
   const submit = form.onSubmit({
     check: (t) => ({
       ...(form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+      ...(form.values.imageUrl.trim() && !form.values.imageAlt.trim() ? { imageAlt: t('lab.fields.imageAltMissing') } : {}),
       ...(other && !isLanguageTag(form.values.languageTag.trim()) ? { languageTag: t('lab.fields.languageTagInvalid') } : {}),
     }),
     send: async () => {
       const { title, description, status } = form.values;
       const language = other ? form.values.languageTag.trim() : form.values.language;
-      const saved = await client.updateProject(project.id, { title, description, language, status: status as ProjectStatus });
+      const imageUrl = form.values.imageUrl.trim() || null;
+      // No image: none is sent, or its taking away (which takes its description with it).
+      const image = imageUrl ? { imageUrl, imageAlt: form.values.imageAlt } : project.imageUrl ? { imageUrl } : {};
+      const saved = await client.updateProject(project.id, { title, description, ...image, language, status: status as ProjectStatus });
       // Live with nothing to classify: every volunteer who opens it is told no workflow is open.
       const empty = saved.status === 'live' && !saved.workflows.some((workflow) => workflow.status === 'active');
       showAccountNotice((t) => {
@@ -186,6 +193,16 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} hint={t('lab.fields.descriptionHint')} rows={4} {...form.field('description')} />
+        <FormField id="lab-details-image-url" type="url" label={t('lab.fields.imageUrl')} hint={t('lab.fields.imageUrlHint')} maxLength={LONGEST_MEDIA_URL} spellCheck={false} autoCapitalize="none" {...form.field('imageUrl')} />
+        <FormField id="lab-details-image-alt" label={t('lab.fields.imageAlt')} hint={t('lab.fields.imageAltHint')} maxLength={LONGEST_ALT} {...form.field('imageAlt')} />
+        {PREVIEWED.test(form.values.imageUrl.trim()) && (
+          <figure className="lab-image-preview" aria-labelledby="lab-details-image-preview">
+            <figcaption id="lab-details-image-preview" className="field-label">
+              {t('lab.fields.imagePreview')}
+            </figcaption>
+            <ProjectImage url={form.values.imageUrl.trim()} alt={form.values.imageAlt.trim()} language={project.language} />
+          </figure>
+        )}
         <SelectField id="lab-details-language" label={t('lab.fields.language')} hint={t('lab.fields.languageHint')} {...form.field('language')}>
           {COMMON_LANGUAGES.map((language) => ({ language, name: names.of(language) ?? language }))
             .sort((a, b) => a.name.localeCompare(b.name, i18n.language))
