@@ -131,4 +131,27 @@ describe("a volunteer's download of their own classifications", () => {
     expect(xml.status).toBe(422);
     expect(JSON.parse(xml.text).errors).toEqual([{ pointer: '/params/format', message: expect.stringContaining('classifications.csv') }]);
   });
+  it('gives of a project Chorus’s operators took down only the ids and time, as the classifications page does', async () => {
+    const removed = await project('Removed', [{ externalId: 'removed-1', metadata: { year: 1900 } }]);
+    const someone = await newAccount(stack, 'Rosa');
+    const id = (await classify(someone.client, removed.workflowId, removed.subjectIds[0]!, [{ task: 'T0', value: 'no' }])).id;
+    await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE slug = $1", [removed.slug]);
+    const rows = JSON.parse((await download('/account/classifications.json', someone.token)).text) as Record<string, unknown>[];
+    expect(rows).toEqual([
+      {
+        classification_id: id,
+        project_slug: null,
+        project_title: null,
+        workflow_id: removed.workflowId,
+        workflow_name: null,
+        workflow_version: 1,
+        subject_id: removed.subjectIds[0],
+        external_id: null,
+        subject_metadata: {},
+        created_at: expect.any(String),
+        answers: null,
+      },
+    ]);
+    expect((await someone.client.myClassifications()).classifications.map((each) => each.subject)).toEqual([{ id: removed.subjectIds[0], externalId: null, locations: [], metadata: {} }]);
+  });
 });

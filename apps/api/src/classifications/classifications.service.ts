@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
-import { type SubjectRow, subjectView } from '../common/subject-view';
+import { type SubjectRow, subjectOfRemovedProject, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
@@ -185,7 +185,7 @@ export class ClassificationsService {
         workflowId: row.workflow_id,
         workflowVersion: row.workflow_version,
         createdAt: row.created_at.toISOString(),
-        subject: removed ? { id: row.id, externalId: null, locations: [], metadata: {} } : subjectView(row, row.team),
+        subject: removed ? subjectOfRemovedProject(row.id) : subjectView(row, row.team),
         annotations: removed ? [] : row.annotations,
         project: removed ? null : { id: row.project_id, slug: row.project_slug, title: row.project_title },
         workflow: removed ? null : { id: row.workflow_id, name: row.workflow_name },

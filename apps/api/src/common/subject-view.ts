@@ -25,3 +25,6 @@ export function subjectView(row: SubjectRow, team = false): QueuedSubject {
   if (row.taken_down && !team) return { id: row.id, externalId: null, locations: [], metadata: {}, takenDown: true };
   return { id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata), ...(row.taken_down ? { takenDown: true as const } : {}) };
 }
+
+/** A subject of a project Chorus's operators took down, to whoever is not its member: its id, and nothing of it. */
+export const subjectOfRemovedProject = (id: string): QueuedSubject => ({ id, externalId: null, locations: [], metadata: {} });

@@ -1,7 +1,7 @@
 import type { Annotation, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { reachableTasks } from '@chorus/tasks';
 import { accountRequired } from '../common/problem';
-import { subjectView } from '../common/subject-view';
+import { subjectOfRemovedProject, subjectView } from '../common/subject-view';
 import { onTeamSql, openToCallerSql } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { CLASSIFICATION_ANSWER_COLUMN, flatAnswers } from './classification-rows';
@@ -59,10 +59,10 @@ export const OWN_CLASSIFICATION_COLUMNS = {
   workflow_name: "the workflow's name; empty for a project Chorus's operators took down",
   workflow_version: 'the workflow version answered',
   subject_id: "the subject's id",
-  external_id: "the researchers' id of the subject, if it has one; empty while the subject is taken down",
-  subject_metadata: "the subject's metadata as volunteers see it (JSON: an object), without the keys its team keeps private (#, // or !); {} while the subject is taken down",
+  external_id: "the researchers' id of the subject, if it has one; empty while the subject is taken down, and for a project Chorus's operators took down",
+  subject_metadata: "the subject's metadata as volunteers see it (JSON: an object), without the keys its team keeps private (#, // or !); {} while the subject is taken down, and for a project Chorus's operators took down",
   created_at: 'when it was stored',
-  answers: `your answers, by task key (JSON: an object, {"T0": "yes"}), each ${CLASSIFICATION_ANSWER_COLUMN.replace(/^the answer /, '')}; a task not reached is left out; empty for a project Chorus's operators took down`,
+  answers: `your answers, by task key (JSON: an object, {"T0": "yes"}), each ${CLASSIFICATION_ANSWER_COLUMN.replace(/^the answer /, '').replace(/; empty where the task was not reached$/, '')}; a task not reached is left out; empty for a project Chorus's operators took down`,
 } as const;
 
 export const OWN_CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'answers'] as const satisfies readonly (keyof typeof OWN_CLASSIFICATION_COLUMNS)[];
@@ -73,12 +73,14 @@ export const versionKey = (workflowId: string, version: number) => `${workflowId
 
 /**
  * One classification of the caller's, as the page lists it: the subject as volunteers see it (`subjectView`), and,
- * for a project the operators took down (to whoever is not its member), neither the project, the workflow's name nor
- * the answers. Never anything of other volunteers' or the team's: no known answers, no private metadata.
+ * for a project the operators took down (to whoever is not its member), neither the project, the workflow's name, the
+ * subject's external id and metadata nor the answers. Never anything of other volunteers' or the team's: no known answers, no private metadata.
  */
 export function ownClassificationRecord(row: OwnClassificationRow, definitions: DefinitionsByVersion): FlatRecord {
   const removed = row.project_taken_down && !row.open;
-  const subject = subjectView({ id: row.subject_id, external_id: row.external_id, locations: row.locations, metadata: row.metadata, taken_down: row.taken_down }, row.team);
+  const subject = removed
+    ? subjectOfRemovedProject(row.subject_id)
+    : subjectView({ id: row.subject_id, external_id: row.external_id, locations: row.locations, metadata: row.metadata, taken_down: row.taken_down }, row.team);
   const definition = definitions.get(versionKey(row.workflow_id, row.workflow_version));
   const record: RecordOf<keyof typeof OWN_CLASSIFICATION_COLUMNS, (typeof OWN_CLASSIFICATION_JSON_COLUMNS)[number]> = {
     classification_id: row.id,
