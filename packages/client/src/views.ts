@@ -1159,7 +1159,7 @@ export const workflowSkillsSchema = z.strictObject({
  * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one, and how long a
  * search of a project's comments (`q`) may be.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140, searchLength: 200 } as const;
+export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140, searchLength: 200, searchWords: 8 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,

@@ -601,7 +601,11 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
       value={q}
       labels={{ form: t('talk.searchForm'), field: t('talk.search'), hint: t('talk.searchHint'), send: t('talk.searchSend'), clear: t('talk.clearSearch') }}
       clearTestId="clear-search"
-      check={(typed, t) => (typed.trim().length > COMMENT_LIMITS.searchLength ? t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength }) : undefined)}
+      check={(typed, t) => {
+        if (typed.trim().length > COMMENT_LIMITS.searchLength) return t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength });
+        if (new Set(typed.trim().split(/\s+/)).size > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
+        return undefined;
+      }}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}
     />
   );
