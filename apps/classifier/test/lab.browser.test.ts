@@ -130,11 +130,23 @@ describe('classifier in a browser: the researcher lab', () => {
     const project = await researcher.createProject({ title: 'Fossils of Lyme' });
     const imageUrl = 'https://images.example.org/ichthyosaur.png';
     const { page, errors } = await signedInPage(suite, account);
-    await page.route(imageUrl, (route) => route.fulfill({ contentType: 'image/png', body: PIXEL }));
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByLabel('Image address', { exact: true }).fill(imageUrl);
+    // Typed, the address is not loaded on the way (each address typed a request to its host); once left, it is previewed.
+    const asked: string[] = [];
+    await page.route(/^https:\/\//, (route) => {
+      asked.push(route.request().url());
+      return route.fulfill({ contentType: 'image/png', body: PIXEL });
+    });
+    await page.getByLabel('Image address', { exact: true }).pressSequentially(imageUrl);
     const preview = page.getByRole('figure', { name: 'Preview of the project’s image' });
+    expect(await preview.count()).toBe(0);
+    await page.keyboard.press('Tab');
     await waitToSee(preview.locator('img'));
+    await preview.locator('img').scrollIntoViewIfNeeded(); // loaded lazily, as it comes near the screen
+    await until(async () => asked.length > 0, 'the preview loaded');
+    expect(asked).toEqual([imageUrl]);
+    // Without a referrer: the image's host is not told which page showed it.
+    expect(await preview.locator('img').getAttribute('referrerpolicy')).toBe('no-referrer');
 
     // Without its description: said at that field, nothing saved.
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');

@@ -132,7 +132,7 @@ const DETAIL_FIELDS = ['title', 'description', 'imageUrl', 'imageAlt', 'language
 const COMMON_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'fi', 'cy', 'ru', 'uk', 'el', 'tr', 'ar', 'he', 'fa', 'ur', 'hi', 'bn', 'sw', 'zh', 'ja', 'ko', 'th', 'vi', 'id', 'la'];
 /** The language field's choice of a language named by its tag, below it. */
 const OTHER_LANGUAGE = 'other';
-/** An image address the preview tries: an https one (the API takes no other). */
+/** An image address the preview tries, once the researcher leaves its field: an https one (the API takes no other). */
 const PREVIEWED = /^https:\/\/[^/\s]+/i;
 /** The project's status field, which a workflow's page links to (`#…`) while the project is not live. */
 export const PROJECT_STATUS_FIELD = 'lab-details-status';
@@ -147,6 +147,9 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     DETAIL_FIELDS,
   );
   const other = form.values.language === OTHER_LANGUAGE;
+  // The address the preview loads: the one left in the field, not each one typed on the way (each a request to its host).
+  const [previewed, setPreviewed] = useState(project.imageUrl ?? '');
+  const shownPreview = PREVIEWED.test(previewed) && previewed === form.values.imageUrl.trim();
   const names = new Intl.DisplayNames([i18n.language], { type: 'language' });
   // Come from a workflow's page to make the project live: the keyboard (and the view) starts at the status.
   useEffect(() => {
@@ -193,14 +196,14 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={submitOrAsk}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} hint={t('lab.fields.descriptionHint')} rows={4} {...form.field('description')} />
-        <FormField id="lab-details-image-url" type="url" label={t('lab.fields.imageUrl')} hint={t('lab.fields.imageUrlHint')} maxLength={LONGEST_MEDIA_URL} spellCheck={false} autoCapitalize="none" {...form.field('imageUrl')} />
+        <FormField id="lab-details-image-url" type="url" label={t('lab.fields.imageUrl')} hint={t('lab.fields.imageUrlHint')} maxLength={LONGEST_MEDIA_URL} spellCheck={false} autoCapitalize="none" {...form.field('imageUrl')} onBlur={(event) => setPreviewed(event.target.value.trim())} />
         <FormField id="lab-details-image-alt" label={t('lab.fields.imageAlt')} hint={t('lab.fields.imageAltHint')} maxLength={LONGEST_ALT} {...form.field('imageAlt')} />
-        {PREVIEWED.test(form.values.imageUrl.trim()) && (
+        {shownPreview && (
           <figure className="lab-image-preview" aria-labelledby="lab-details-image-preview">
             <figcaption id="lab-details-image-preview" className="field-label">
               {t('lab.fields.imagePreview')}
             </figcaption>
-            <ProjectImage url={form.values.imageUrl.trim()} alt={form.values.imageAlt.trim()} language={project.language} />
+            <ProjectImage url={previewed} alt={form.values.imageAlt.trim()} language={project.language} />
           </figure>
         )}
         <SelectField id="lab-details-language" label={t('lab.fields.language')} hint={t('lab.fields.languageHint')} {...form.field('language')}>
