@@ -460,7 +460,7 @@ describe('mails of replies and mentions', () => {
     const author = await newAccount(stack, uniqueName('Fails'));
     const key = randomUUID();
     // The post's last step, keeping its answer for retries, fails: after its notifications and mails are written.
-    await stack.db.query(`CREATE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await stack.db.query(`CREATE OR REPLACE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
     await stack.db.query(`CREATE TRIGGER fail_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW WHEN (NEW.key = '${key}') EXECUTE FUNCTION fail_answer()`);
     try {
       await expect(author.client.postComment(subjectId, { projectId, body: `@${readerName} lost` }, key)).rejects.toMatchObject({ status: 500 });
@@ -480,7 +480,7 @@ describe('mails of replies and mentions', () => {
     // A moderator's comments have no hourly limit of their own, so only the reader's hour of mails is in play.
     const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Failing'));
     const prefix = randomUUID();
-    await stack.db.query(`CREATE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await stack.db.query(`CREATE OR REPLACE FUNCTION fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
     await stack.db.query(`CREATE TRIGGER fail_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW WHEN (NEW.key LIKE '${prefix}%') EXECUTE FUNCTION fail_answer()`);
     try {
       for (let i = 0; i < 10; i += 1) {

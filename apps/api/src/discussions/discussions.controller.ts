@@ -125,7 +125,7 @@ export class DiscussionsController {
     description: 'Each comment as in a subject’s discussion, with its subject as volunteers see it (to name it by; one taken down by the project’s team as in its discussion). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
   })
   @ApiZodQuery('tag', hashtagSchema, { required: false, description: 'Only the comments with this #hashtag (with or without its #)' })
-  @ApiZodQuery('q', commentSearchSchema, { required: false, description: 'Only the comments whose body holds each of these words (1 to 200 characters), whatever their case and accents; `%` and `_` are plain characters. Not the author’s name: an @mention is in the body' })
+  @ApiZodQuery('q', commentSearchSchema, { required: false, description: 'Only the comments whose body holds each of these words (1 to 200 characters, at most 8 different words), whatever their case and accents; `%` and `_` are plain characters. Not the author’s name: an @mention is in the body' })
   @ApiQuery(LIMIT_QUERY)
   @ApiQuery(AFTER_QUERY)
   @ApiZodResponse(projectCommentPageSchema)

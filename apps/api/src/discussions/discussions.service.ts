@@ -17,7 +17,7 @@ import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor, searchWordsOf } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
 import type { StoredCommentRow } from './stored-comment';
@@ -121,7 +121,7 @@ export class DiscussionsService {
   async projectComments(projectId: string, { tag, q, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
-    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, q ?? null]);
+    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, q ? searchWordsOf(q) : null]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
     const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);

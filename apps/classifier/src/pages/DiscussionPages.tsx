@@ -603,7 +603,7 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
       clearTestId="clear-search"
       check={(typed, t) => {
         if (typed.trim().length > COMMENT_LIMITS.searchLength) return t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength });
-        if (new Set(typed.trim().split(/\s+/)).size > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
+        if (new Set(typed.trim().toLowerCase().split(/\s+/)).size > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
         return undefined;
       }}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}

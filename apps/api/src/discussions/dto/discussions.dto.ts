@@ -59,17 +59,16 @@ export const hashtagSchema = z
   .transform(normaliseHashtag)
   .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters (with their marks), digits and _, at most ${COMMENT_LIMITS.hashtagLength} characters, with or without its #`));
 
-/**
- * Words to find in a project's comments, each in the body: the distinct words of `q`, at most
- * `COMMENT_LIMITS.searchWords` (each one more reading of every comment the search passes).
- */
+/** The different words of a comment search, whatever their case: each one more reading of every comment the search passes. */
+export const searchWordsOf = (q: string) => [...new Set(q.toLowerCase().split(/\s+/))];
+
+/** Words to find in a project's comments, each in the body: at most `COMMENT_LIMITS.searchWords` different ones. */
 export const commentSearchSchema = z
   .string()
   .trim()
   .min(1, 'write a word of the comments to look for, or leave q out for every comment')
   .max(COMMENT_LIMITS.searchLength, `must be at most ${COMMENT_LIMITS.searchLength} characters: a few words of the comment are enough`)
-  .transform((q) => [...new Set(q.split(/\s+/))])
-  .refine((words) => words.length <= COMMENT_LIMITS.searchWords, `must have at most ${COMMENT_LIMITS.searchWords} different words: a few words of the comment are enough`);
+  .refine((q) => searchWordsOf(q).length <= COMMENT_LIMITS.searchWords, `must have at most ${COMMENT_LIMITS.searchWords} different words: a few words of the comment are enough`);
 
 /** The query of `GET /projects/:id/comments`. */
 export const projectCommentsQuerySchema = z.strictObject({
