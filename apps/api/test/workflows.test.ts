@@ -260,7 +260,9 @@ describe('workflow versions', () => {
 
   it('read a set id stored malformed (saved before ids were checked) as naming no set, failing no other workflow’s or set’s read', async () => {
     const project = await stack.client.createProject({ title: `Malformed routing ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const [first, later] = await Promise.all(['First stage', 'Later stage'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    // One after the other: the list is in the sets' order of creation, which two made at once would leave to chance.
+    const first = await stack.client.createSubjectSet(project.id, { name: 'First stage' });
+    const later = await stack.client.createSubjectSet(project.id, { name: 'Later stage' });
     const routing = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Sort', effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: later!.id }], subjectSetIds: [first!.id] });
     const broken = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Old', subjectSetIds: [first!.id] });
     await stack.db.query(`UPDATE workflow_versions SET definition = jsonb_set(definition, '{effects}', '[{"when": {"task": "T0"}, "addToSubjectSet": "set-2"}]') WHERE workflow_id = $1`, [broken.id]);
@@ -272,7 +274,9 @@ describe('workflow versions', () => {
 
   it('read a set id stored in capitals (saved before the schema lowercased ids) as naming that set', async () => {
     const project = await stack.client.createProject({ title: `Capital routing ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const [first, later] = await Promise.all(['First stage', 'Later stage'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    // One after the other: the list is in the sets' order of creation.
+    const first = await stack.client.createSubjectSet(project.id, { name: 'First stage' });
+    const later = await stack.client.createSubjectSet(project.id, { name: 'Later stage' });
     const old = await stack.client.createWorkflow(project.id, { ...definition(), name: 'Old', subjectSetIds: [first!.id] });
     const effects = JSON.stringify([{ when: { task: 'T0' }, addToSubjectSet: later!.id.toUpperCase() }]);
     await stack.db.query(`UPDATE workflow_versions SET definition = jsonb_set(definition, '{effects}', $2::jsonb) WHERE workflow_id = $1`, [old.id, effects]);
