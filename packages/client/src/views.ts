@@ -1160,6 +1160,9 @@ export const workflowSkillsSchema = z.strictObject({
  * search of a project's comments (`q`) may be.
  */
 export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140, searchLength: 200, searchWords: 8 } as const;
+
+/** The different words of a search of a project's comments, whatever their case: at most `COMMENT_LIMITS.searchWords`, each one more reading of every comment. */
+export const searchWordsOf = (q: string) => [...new Set(q.trim().toLowerCase().split(/\s+/))];
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,

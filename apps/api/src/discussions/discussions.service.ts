@@ -1,4 +1,4 @@
-import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion } from '@chorus/client';
+import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
@@ -17,7 +17,7 @@ import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor, searchWordsOf } from './dto/discussions.dto';
+import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
 import type { StoredCommentRow } from './stored-comment';

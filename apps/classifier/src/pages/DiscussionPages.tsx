@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag, searchWordsOf } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -603,7 +603,7 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
       clearTestId="clear-search"
       check={(typed, t) => {
         if (typed.trim().length > COMMENT_LIMITS.searchLength) return t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength });
-        if (new Set(typed.trim().toLowerCase().split(/\s+/)).size > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
+        if (searchWordsOf(typed).length > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
         return undefined;
       }}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}

@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag, searchWordsOf } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
@@ -58,9 +58,6 @@ export const hashtagSchema = z
   .string()
   .transform(normaliseHashtag)
   .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters (with their marks), digits and _, at most ${COMMENT_LIMITS.hashtagLength} characters, with or without its #`));
-
-/** The different words of a comment search, whatever their case: each one more reading of every comment the search passes. */
-export const searchWordsOf = (q: string) => [...new Set(q.toLowerCase().split(/\s+/))];
 
 /** Words to find in a project's comments, each in the body: at most `COMMENT_LIMITS.searchWords` different ones. */
 export const commentSearchSchema = z
