@@ -585,6 +585,38 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     expect(await bannedIds()).toEqual([]);
   });
 
+  describe('raced against a change that commits while it runs', () => {
+    /** A ban made as PUT comment-bans makes it: under its lock, first in its transaction. */
+    const BAN = `WITH locked AS MATERIALIZED (${COMMENT_BAN_LOCKED}) INSERT INTO comment_bans (project_id, user_id, reason) SELECT $1, $2, 'Spam' FROM locked`;
+
+    it('lifts a ban that commits while a role putting its volunteer on the team is given', async () => {
+      const team = await taggingProject();
+      const reviewer = await newMember(stack, team.projectId, 'reviewer', 'Reviewer');
+      await committedMeanwhile(stack.config.databaseUrl, BAN, [team.projectId, reviewer.id], () => stack.client.setMember(team.projectId, { email: reviewer.email, role: 'scientist' }));
+      expect((await stack.db.query('SELECT 1 FROM comment_bans WHERE user_id = $1', [reviewer.id])).rows).toEqual([]);
+    });
+
+    it('refuses a ban sent while a role putting its volunteer on the team commits', async () => {
+      const team = await taggingProject();
+      const reviewer = await newMember(stack, team.projectId, 'reviewer', 'Reviewer');
+      // A role given as the members' routes give it: under the ban's lock, which they take to lift a ban.
+      const promoted = `WITH locked AS MATERIALIZED (${COMMENT_BAN_LOCKED}) UPDATE project_members SET role = 'moderator' FROM locked WHERE project_id = $1 AND user_id = $2`;
+      const refused = await committedMeanwhile(stack.config.databaseUrl, promoted, [team.projectId, reviewer.id], () => send('PUT', `/projects/${team.projectId}/comment-bans/${reviewer.id}`, team.moderator.token, { reason: 'Spam' }));
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+      expect((await stack.db.query('SELECT 1 FROM comment_bans WHERE user_id = $1', [reviewer.id])).rows).toEqual([]);
+    });
+
+    it('refuses a ban sent while its volunteer’s account deletion commits', async () => {
+      const team = await taggingProject();
+      const leaving = await newAccount(stack, 'Leaving');
+      // An account's deletion holds its row from the start (FOR UPDATE), then marks it deleted and drops its bans.
+      const deleted = "UPDATE users SET kind = 'deleted' WHERE id = $1";
+      const refused = await committedMeanwhile(stack.config.databaseUrl, deleted, [leaving.id], () => send('PUT', `/projects/${team.projectId}/comment-bans/${leaving.id}`, team.moderator.token, { reason: 'Spam' }));
+      expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
+      expect((await stack.db.query('SELECT 1 FROM comment_bans WHERE user_id = $1', [leaving.id])).rows).toEqual([]);
+    });
+  });
+
   it('refuses to stop one of the team, the owner or another moderator, and hides a project not public from outsiders', async () => {
     const team = await taggingProject();
     const other = await newMember(stack, team.projectId, 'moderator', 'Other moderator');
