@@ -315,7 +315,7 @@ describe('API key scopes', () => {
   const holdsOf = async (workflowId: string) => (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n as number;
   const workflowStatus = async (workflowId: string) => (await stack.db.query('SELECT status FROM workflows WHERE id = $1', [workflowId])).rows[0]?.status as string | undefined;
 
-  it('lets a downloads key download the consensus and classifications, ask for links to them, read what their columns refer to and GET /account, and nothing else', async () => {
+  it('lets a downloads key download the consensus and classifications, ask for links to them, find the workflows, read what their columns refer to and GET /account, and nothing else', async () => {
     const { projectId, workflowId } = await voteWorkflow(stack, 2);
     const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
     const key = await stack.client.createApiKey({ name: 'Nightly download', scope: 'downloads' });
@@ -333,6 +333,9 @@ describe('API key scopes', () => {
     expect((await script.workflowVersions(workflowId)).versions.map((version) => version.version)).toEqual([1]);
     expect((await script.getWorkflowVersion(workflowId, 1)).definition.tasks).toHaveProperty('T0');
     expect((await script.subjectSets(projectId)).subjectSets.map((set) => set.id)).toEqual([subjectSetId]);
+    // Which workflows there are to download: the account's projects, each with its workflows.
+    expect((await script.listProjects({ member: true })).projects.map((project) => project.id)).toContain(projectId);
+    expect((await script.getProject(projectId)).workflows.map((workflow) => workflow.id)).toContain(workflowId);
     // A kind that is none is refused naming it, as for any caller (not as beyond the key's scope).
     expect(await statusOf('POST', `/workflows/${workflowId}/download-links`, key.secret, { kind: 'everything' })).toBe(422);
 
@@ -341,7 +344,7 @@ describe('API key scopes', () => {
       ['POST', `/workflows/${workflowId}/download-links`, { kind: 'subject-reports' }, 'read'],
       ['GET', `/subject-sets/${subjectSetId}/subjects`, undefined, 'read'],
       ['GET', `/workflows/${workflowId}/stats`, undefined, 'read'],
-      ['GET', '/projects', undefined, 'read'],
+      ['GET', `/projects/${projectId}/members`, undefined, 'read'],
       ['POST', `/workflows/${workflowId}/pause`, undefined, 'full'],
       ['DELETE', `/workflows/${workflowId}`, undefined, 'full'],
     ];

@@ -125,7 +125,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
   full: 'everything the account may do but what needs a signed-in session',
   read: 'only GET and HEAD requests (but the queue, which holds subjects) and download links',
-  downloads: 'only the downloads of consensus and classifications, the links to them, the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications (GET /account/classifications.csv) and their links',
+  downloads: 'only the downloads of consensus and classifications, the links to them, the projects and their workflows (to find what to download), the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications (GET /account/classifications.csv) and their links',
 };
 const scopeSchema = z.enum(API_KEY_SCOPES).meta({
   description: `What the key may do: ${API_KEY_SCOPES.map((scope) => `\`${scope}\`, ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')}`,

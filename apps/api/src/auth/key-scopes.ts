@@ -17,8 +17,9 @@ export const KeyScope = (scope: RouteScope) => SetMetadata(KEY_SCOPE, scope);
 
 /**
  * Marks a read-only look-up of what the downloads' columns refer to (the workflow, its versions for `workflow_version`
- * and the task keys, the project's subject sets for the names of `subject_set_ids` and `routed_into`): a `downloads`
- * key, so a script can read its own download. Not a route that holds subjects or volunteers' free text.
+ * and the task keys, the project's subject sets for the names of `subject_set_ids` and `routed_into`) or of which
+ * workflows there are to download (the projects, each with its workflows): a `downloads` key, so a script can find
+ * and read its own download. Not a route that holds subjects or volunteers' free text.
  */
 export const DownloadColumnsLookUp = () => KeyScope('downloads');
 

@@ -12,7 +12,7 @@ const SCOPES: Record<ApiKeyScope, { listed: string; may: string }> = {
   },
   downloads: {
     listed: 'nur Downloads',
-    may: 'nur die Downloads des Konsenses und der Klassifizierungen, ihre Links, den Arbeitsablauf, seine Versionen und die Namen der Objektgruppen, die sie nennen, sowie GET /account',
+    may: 'nur die Downloads des Konsenses und der Klassifizierungen, ihre Links, die Projekte und ihre Arbeitsabläufe (um zu finden, was herunterzuladen ist), den Arbeitsablauf, seine Versionen und die Namen der Objektgruppen, die sie nennen, GET /account sowie die eigenen Klassifizierungen des Kontos und ihre Links',
   },
 };
 

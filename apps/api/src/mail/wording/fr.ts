@@ -13,7 +13,7 @@ const SCOPES: Record<ApiKeyScope, { listed: string; may: string }> = {
   },
   downloads: {
     listed: 'téléchargements seulement',
-    may: 'seulement les téléchargements du consensus et des classifications, leurs liens, le flux de travail, ses versions et les noms des lots de sujets qu’ils mentionnent, et GET /account',
+    may: 'seulement les téléchargements du consensus et des classifications, leurs liens, les projets et leurs flux de travail (pour trouver quoi télécharger), le flux de travail, ses versions et les noms des lots de sujets qu’ils mentionnent, GET /account, et les classifications du compte lui-même et leurs liens',
   },
 };
 
