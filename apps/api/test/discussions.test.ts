@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { PROJECT_COMMENTS } from '../src/discussions/discussions.service';
+import { projectCommentsSql } from '../src/discussions/discussions.service';
 
 const COMMENTS_AN_HOUR = 4;
 let stack: Stack;
@@ -149,9 +149,39 @@ describe('subjects’ discussions', () => {
       [projectId, subjectId, volunteer.id],
     );
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${PROJECT_COMMENTS}`, [projectId, false, 'rare', null, null, 21, volunteer.id, null])).rows;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(0)}`, [projectId, false, 'rare', null, null, 21, volunteer.id])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_hashtags_idx"');
     expect((await stack.anonymous.projectComments(projectId, { tag: 'rare' })).comments).toHaveLength(4);
+  });
+
+  it('finds a rare word among many comments by the trigram index of their folded bodies, nothing for an absent one, and %, _, \\ and a full-width ％ as the letters they are', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, 'Tess');
+    await stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, created_at)
+       SELECT $1, $2, $3, 'Seen on page ' || n || ', a stamp', '{}', now() - n * interval '1 second' FROM generate_series(1, 20000) n`,
+      [projectId, subjectId, volunteer.id],
+    );
+    for (const body of ['A ZEPPELIN over Genève', 'Tally 100% sure', 'Tally 1000 sure', 'Folded a_b', 'Folded axb', 'Path a\\b', 'Path ab', 'Big ox']) {
+      await stack.client.postComment(subjectId, { projectId, body });
+    }
+    await stack.db.query('ANALYZE subject_comments');
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(2)}`, [projectId, false, null, null, null, 21, volunteer.id, 'zeppelin', 'geneve'])).rows;
+    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_body_trgm_idx"');
+    const found = async (q: string) => bodiesOf(await stack.anonymous.projectComments(projectId, { q })).sort();
+
+    expect(await found('zeppelin')).toEqual(['A ZEPPELIN over Genève']);
+    expect(await found('GENEVE zeppelin')).toEqual(['A ZEPPELIN over Genève']);
+    expect(await found('dirigible')).toEqual([]);
+    expect(await found('zeppelin dirigible')).toEqual([]);
+    // Letters, never wildcards: an escape of the folded word, since unaccent reads ％ as %.
+    expect(await found('100%')).toEqual(['Tally 100% sure']);
+    expect(await found('100％')).toEqual(['Tally 100% sure']);
+    expect(await found('a_b')).toEqual(['Folded a_b']);
+    expect(await found('a\\b')).toEqual(['Path a\\b']);
+    // Words of fewer than 3 letters hold no trigram: read without the index's help, found all the same.
+    expect(await found('ox')).toEqual(['Big ox']);
+    expect(await found('folded xb')).toEqual(['Folded axb']);
   });
 
   it('tells a guest to sign in, and a caller without a token to authenticate, storing nothing', async () => {

@@ -38,6 +38,7 @@ import { ProjectSearchAndOrder1797659400000 } from '../src/migrations/1797659400
 import { ListedDescriptions1797680000000 } from '../src/migrations/1797680000000-ListedDescriptions';
 import { SubjectReportsReportedAt1797690000000 } from '../src/migrations/1797690000000-SubjectReportsReportedAt';
 import { ComparableConsensus1797710000000 } from '../src/migrations/1797710000000-ComparableConsensus';
+import { SearchTrigramIndexes1797770000000 } from '../src/migrations/1797770000000-SearchTrigramIndexes';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -141,6 +142,43 @@ describe('migrations', () => {
     const dataSource = await openDatabase(database.url, 1);
     try {
       expect(await dataSource.query("SELECT extname FROM pg_extension WHERE extname = 'unaccent'")).toEqual([{ extname: 'unaccent' }]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
+  it('create pg_trgm and chorus_fold, and build trigram indexes of folded comments’ bodies and projects’ titles and slugs concurrently, which a search by LIKE uses; down drops them', async () => {
+    expect(migrations.find((migration) => migration.name === 'SearchTrigramIndexes1797770000000')).toBeDefined();
+    expect(new SearchTrigramIndexes1797770000000().transaction).toBe(false);
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    const trigramIndexes = "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%\\_trgm\\_idx' ORDER BY indexname";
+    try {
+      expect(await dataSource.query("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual([{ extname: 'pg_trgm' }]);
+      // Case and accents folded, a full-width ％ read as %; immutable, which an index's expression must be.
+      expect(await dataSource.query("SELECT chorus_fold('Écrits À ÇA 100％') AS folded, provolatile FROM pg_proc WHERE proname = 'chorus_fold'")).toEqual([{ folded: 'ecrits a ca 100%', provolatile: 'i' }]);
+      expect((await dataSource.query(trigramIndexes)).map((index: { indexdef: string }) => index.indexdef.replace(/^.* USING /, ''))).toEqual([
+        'gin (chorus_fold((slug)::text) gin_trgm_ops)',
+        'gin (chorus_fold((title)::text) gin_trgm_ops)',
+        'gin (chorus_fold(body) gin_trgm_ops)',
+      ]);
+      const plan: { 'QUERY PLAN': string }[] = await dataSource.transaction(async (manager) => {
+        // The tables are empty here, so the planner is told to take any index over a scan, as it would at scale.
+        await manager.query('SET LOCAL enable_seqscan = off');
+        return manager.query("EXPLAIN SELECT id FROM projects WHERE chorus_fold(title) LIKE '%whaler%' OR chorus_fold(slug) LIKE '%whaler%' UNION ALL SELECT id FROM subject_comments WHERE chorus_fold(body) LIKE '%zeppelin%'");
+      });
+      const explained = plan.map((row) => row['QUERY PLAN']).join('\n');
+      for (const index of ['projects_title_trgm_idx', 'projects_slug_trgm_idx', 'subject_comments_body_trgm_idx']) expect(explained).toMatch(new RegExp(`Bitmap Index Scan on ${index}\\b`));
+
+      const queryRunner = dataSource.createQueryRunner();
+      try {
+        await new SearchTrigramIndexes1797770000000().down(queryRunner);
+      } finally {
+        await queryRunner.release();
+      }
+      expect(await dataSource.query(trigramIndexes)).toEqual([]);
+      expect(await dataSource.query("SELECT proname FROM pg_proc WHERE proname = 'chorus_fold'")).toEqual([]);
     } finally {
       await dataSource.destroy();
       await database.drop();

@@ -3,16 +3,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
 
-/** Text to look for inside a LIKE or ILIKE pattern as it is: its `%`, `_` and backslashes escaped (a backslash is Postgres's default escape). */
-export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+/** SQL: the text `text` (an SQL expression) to look for inside a LIKE pattern as it is: its `%`, `_` and backslashes escaped (a backslash is Postgres's default escape). */
+export const likeLiteralSql = (text: string) => `replace(replace(replace(${text}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
 
 /**
- * SQL: whether `column` holds the text of `parameter` (a `:name` of the query), whatever their case and accents ("ecrits"
- * finds "Écrits", "écrits" finds "Ecrits"), read through Postgres's `unaccent` (migration `ProjectSearchAndOrder`). A
- * position, not a LIKE pattern: unaccent makes `%`, `_` and `\` of some letters (the full-width `％`), which a pattern
- * escaped before it would take as wildcards, so nothing here is a wildcard at all.
+ * SQL: whether `column` holds the text of `parameter` (a `:name` or `$n` of the query, or an expression), whatever their
+ * case and accents ("ecrits" finds "Écrits", "écrits" finds "Ecrits"): both read through `chorus_fold` (`lower` of
+ * `unaccent`, migration `SearchTrigramIndexes`), the expression the trigram indexes of comments' bodies and projects'
+ * titles and slugs hold, and a `LIKE`, which they serve. The parameter is escaped after folding, not before: unaccent
+ * makes `%`, `_` and `\` of some letters (the full-width `％`), which would be wildcards otherwise.
  */
-export const containsFoldedSql = (column: string, parameter: string) => `strpos(lower(unaccent(${column})), lower(unaccent(${parameter}))) > 0`;
+export const containsFoldedSql = (column: string, parameter: string) =>
+  `chorus_fold(${column}) LIKE '%' || ${likeLiteralSql(`chorus_fold(${parameter})`)} || '%'`;
 
 /** A time column in ISO 8601, UTC, its fraction of a second in `fraction` (a `to_char` field: MS or US). */
 const utcTimeSql = (column: string, fraction: 'MS' | 'US') => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"')`;

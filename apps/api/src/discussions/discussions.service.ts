@@ -52,13 +52,13 @@ const SUBJECT_COMMENTS = `${COMMENTS}
   ORDER BY c.created_at, c.id LIMIT $5`;
 /**
  * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
- * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8: only those whose body holds each of
- * these words, whatever their case and accents, or null (read comment by comment, newest first: see README); $4, $5:
- * the cursor; $6: the rows to read.
+ * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8 on, one a word (`words` of them):
+ * only those whose body holds each, whatever their case and accents (`subject_comments_body_trgm_idx` serves a word of
+ * 3 letters or more: see README); $4, $5: the cursor; $6: the rows to read.
  */
-export const PROJECT_COMMENTS = `${COMMENTS}
+export const projectCommentsSql = (words: number) => `${COMMENTS}
   WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $7) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
-    AND ($8::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($8::text[]) AS w(word) WHERE NOT ${containsFoldedSql('c.body', 'w.word')}))
+    ${Array.from({ length: words }, (_, index) => `AND ${containsFoldedSql('c.body', `$${index + 8}::text`)}`).join('\n    ')}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
@@ -121,7 +121,8 @@ export class DiscussionsService {
   async projectComments(projectId: string, { tag, q, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
-    const rows = await this.db.query<CommentRow[]>(PROJECT_COMMENTS, [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, q ? searchWordsOf(q) : null]);
+    const words = q ? searchWordsOf(q) : [];
+    const rows = await this.db.query<CommentRow[]>(projectCommentsSql(words.length), [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, ...words]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
     const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);

@@ -1,6 +1,6 @@
 import { tidyExternalId } from '@chorus/tasks';
 import type { EntityManager } from 'typeorm';
-import { likeLiteral } from '../common/sql';
+import { likeLiteralSql } from '../common/sql';
 
 /**
  * What names a corpus's passages: its file's name, without folders or extension (`letters-1890.txt`: `letters-1890`),
@@ -37,7 +37,7 @@ export async function passageNames(manager: EntityManager, projectId: string, co
     [projectId, contentKeys],
   );
   const prefix = passageName(corpus, 0).slice(0, -1);
-  const rows: { external_id: string }[] = await manager.query('SELECT external_id FROM subjects WHERE project_id = $1 AND external_id LIKE $2', [projectId, `${likeLiteral(prefix)}%`]);
+  const rows: { external_id: string }[] = await manager.query(`SELECT external_id FROM subjects WHERE project_id = $1 AND external_id LIKE ${likeLiteralSql('$2::text')} || '%'`, [projectId, prefix]);
   const taken = new Set(rows.map((row) => row.external_id));
   const alreadyNamed = new Set(named.map((row) => row.content_key));
   return subjects.map((subject, index) => {
