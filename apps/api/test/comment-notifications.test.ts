@@ -452,6 +452,32 @@ describe('mails of replies and mentions', () => {
     expect(await outboxTo(reads!.email)).toBe(0);
   });
 
+  it('drops the news and discussion mails not yet sent to the old address once the account verifies a new one, not before', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const name = uniqueName('Moves');
+    const mover = await newAccount(stack, name);
+    await optIn(mover);
+    const author = await newAccount(stack, uniqueName('Writer'));
+    expect(await heldBack(mover.email, () => author.client.postComment(subjectId, { projectId, body: `@${name} hello` }))).toBe(1);
+    // A news mail and one of the account's own, held back as well: the account's own mails are its owner's to see.
+    await stack.db.query(
+      `INSERT INTO mail_outbox (kind, "to", subject, text, next_attempt_at) SELECT kind, $1, 'Held', 'Held', now() + interval '1 hour' FROM unnest(ARRAY['news', 'account']) kind`,
+      [mover.email],
+    );
+    // The mails held back (the change's own notices go at once).
+    const kindsTo = async (email: string) =>
+      (await stack.db.query(`SELECT kind FROM mail_outbox WHERE "to" = $1 AND next_attempt_at > now() + interval '1 minute' ORDER BY kind`, [email])).rows.map((row) => row.kind as string);
+
+    await stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [mover.id]);
+    const next = `moved-${randomUUID().slice(0, 8)}@example.org`;
+    await mover.client.changeEmail({ email: next, password: ACCOUNT_PASSWORD });
+    expect(await kindsTo(mover.email)).toEqual(['account', 'discussion', 'news']);
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(next, /new email/)));
+    expect(await kindsTo(mover.email)).toEqual(['account']);
+    expect(await kindsTo(next)).toEqual([]);
+    await stack.db.query('DELETE FROM mail_outbox WHERE "to" = $1', [mover.email]);
+  });
+
   it('keeps no mail of a comment whose transaction rolls back after telling', async () => {
     const { projectId, subjectId } = await liveSubject();
     const readerName = uniqueName('Never');

@@ -216,3 +216,32 @@ it('refuses a bad limit, cursor or search with a problem naming the parameter an
   expect(fetched.headers.get('content-type')).toContain('application/problem+json');
   expect(await fetched.json()).toMatchObject({ errors: [{ pointer: '/query/limit' }] });
 });
+
+it('lets the operators remove an abusive image and its description, the project staying up, and no one else', async () => {
+  const { projectId } = await voteWorkflow(stack, 2);
+  const [imageUrl, imageAlt] = ['https://images.example.org/abusive.png', 'Something abusive'];
+  await stack.client.updateProject(projectId, { imageUrl, imageAlt });
+
+  // Only operators: not its owner, not a volunteer, answered as problem+json naming OPERATOR_IDS; the image stays.
+  const byOwner = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/image-removal`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'mine' }),
+  });
+  expect([byOwner.status, byOwner.headers.get('content-type')]).toEqual([403, expect.stringContaining('application/problem+json')]);
+  expect(((await byOwner.json()) as { detail: string }).detail).toContain('OPERATOR_IDS');
+  const volunteer = await newAccount(stack, 'Volunteer');
+  expect(await refusal(volunteer.client.removeProjectImage(projectId, { reason: 'ugly' }))).toMatchObject({ status: 403 });
+  // Bad input names the field and changes nothing; an unknown project is not found.
+  expect(await refusal(operator.removeProjectImage(projectId, { reason: '  ' }))).toMatchObject({ status: 422, type: 'urn:chorus:problem:validation-failed', errors: [{ pointer: '/reason' }] });
+  expect(await refusal(operator.removeProjectImage(projectId, {} as { reason: string }))).toMatchObject({ status: 422, errors: [{ pointer: '/reason' }] });
+  expect(await refusal(operator.removeProjectImage(randomUUID(), { reason: 'spam' }))).toMatchObject({ status: 404 });
+  expect(await stack.client.getProject(projectId)).toMatchObject({ imageUrl, imageAlt });
+
+  await operator.removeProjectImage(projectId, { reason: 'An offensive picture' });
+  expect(await stack.anonymous.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: null, imageUrl: null, imageAlt: null });
+  expect(await listedIds()).toContain(projectId);
+  // Again: nothing more to do.
+  await operator.removeProjectImage(projectId, { reason: 'An offensive picture' });
+  expect(await stack.client.getProject(projectId)).toMatchObject({ imageUrl: null, imageAlt: null });
+});

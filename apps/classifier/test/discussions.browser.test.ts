@@ -216,8 +216,13 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await page.keyboard.press('Enter');
     await waitToSee(status.getByText('1 comment tagged #crown.'));
     expect(await page.getByTestId('comment').count()).toBe(1);
+    // Searched within the hashtag: "Show every comment" then clears the search too.
+    await tabTo(page, '#comment-search', 30);
+    await page.keyboard.type('another');
+    await page.keyboard.press('Enter');
+    await waitToSee(status.getByText('1 comment tagged #crown matches “another”.'));
 
-    // Cleared: every comment again, and focus back in the field.
+    // Cleared: every comment again (the search gone too), and focus back in the field.
     await press(page, '[data-testid="clear-tag"]', true);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment"]').length === 3);
     await waitForFocus(page, '#comment-tag');

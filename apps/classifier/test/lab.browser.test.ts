@@ -166,9 +166,13 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitToSee(page.getByTestId('lab-details-image-url-error'));
     expect(await page.getByTestId('lab-details-image-url-error').textContent()).toContain('https');
 
-    // Emptied, the image goes, with its words.
+    // Emptied, the image goes, with its words: the researcher is told at the description, which the field reads out.
     await page.getByLabel('Image address', { exact: true }).fill('');
     expect(await preview.count()).toBe(0);
+    const kept = page.getByTestId('lab-details-image-alt-warning');
+    await waitToSee(kept);
+    expect(await kept.textContent()).toBe('Saved only with an image address: without one, this description is not kept.');
+    expect(await page.getByLabel('What the image shows', { exact: true }).getAttribute('aria-describedby')).toContain('lab-details-image-alt-warning');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
     await until(async () => (await researcher.getProject(project.id)).imageUrl === null, 'the image taken away');
     expect((await researcher.getProject(project.id)).imageAlt).toBeNull();

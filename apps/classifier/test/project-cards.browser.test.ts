@@ -117,6 +117,39 @@ describe('classifier in a browser: project cards and pages', () => {
     await page.close();
   });
 
+  it('lets the whole of a long description be read in a card’s box when its image does not load: wrapped, scrolled, none of it cut off', async () => {
+    const project = await suite.stack.client.createProject({ title: `Long words ${Date.now()}`, status: 'live' });
+    const words = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
+    const imageAlt = `Start ${'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3)} ${words} end`;
+    const imageUrl = `https://images.example.org/${project.slug}.png`;
+    await suite.stack.client.updateProject(project.id, { imageUrl, imageAlt });
+    const { page, errors } = await newcomerPage(suite);
+    await page.route(imageUrl, (route) => route.fulfill({ status: 404, body: '' }));
+    await page.goto(`${suite.stack.baseUrl}/`);
+    const shown = page.locator(`[data-project-slug="${project.slug}"] .project-image-failed`);
+    await waitToSee(shown);
+    await shown.scrollIntoViewIfNeeded();
+    expect(await shown.textContent()).toBe(imageAlt);
+    /** Whether the first (or last) character of the description is inside the box as it is scrolled now. */
+    const inside = (last: boolean) =>
+      shown.evaluate((box, last) => {
+        const text = box.firstChild as Text;
+        const range = document.createRange();
+        const at = last ? text.length - 1 : 0;
+        range.setStart(text, at);
+        range.setEnd(text, at + 1);
+        const [char, frame] = [range.getBoundingClientRect(), box.getBoundingClientRect()];
+        return char.top >= frame.top - 1 && char.bottom <= frame.bottom + 1 && char.left >= frame.left - 1 && char.right <= frame.right + 1;
+      }, last);
+    // Longer than the box: it scrolls, from its start, and wraps even a word longer than a line.
+    expect(await shown.evaluate((box) => [box.scrollHeight > box.clientHeight, box.scrollWidth <= box.clientWidth, getComputedStyle(box).overflowY])).toEqual([true, true, 'auto']);
+    expect(await inside(false)).toBe(true);
+    await shown.evaluate((box) => box.scrollTo(0, box.scrollHeight));
+    expect(await inside(true)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('names a workflow’s link by the workflow alone: its arrow is not read out as "right arrow" (tester 26 F11)', async () => {
     const project = await suite.stack.client.createProject({ title: `Arrows ${Date.now()}`, status: 'live' });
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Notices' });

@@ -252,6 +252,10 @@ export class ChorusClient {
   takeDownProject(id: string, input: { reason: string }) {
     return this.call<ProjectTakeDown>('PUT', `/projects/${id}/take-down`, input);
   }
+  /** Removes an abusive project image and its description, the project staying up (the operators of this Chorus only). */
+  async removeProjectImage(id: string, input: { reason: string }): Promise<void> {
+    await this.request('PUT', `/projects/${id}/image-removal`, input);
+  }
   /** Puts a project taken down back as it was (the operators of this Chorus only). */
   async restoreProject(id: string): Promise<void> {
     await this.request('DELETE', `/projects/${id}/take-down`);

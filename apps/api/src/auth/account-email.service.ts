@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
+import { MailOutbox } from '../mail/mail-outbox';
 import { type Mail, Mailer } from '../mail/mailer';
 import type { Addressee } from '../mail/wording/wording';
 import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordChangedNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
@@ -45,6 +46,7 @@ export class AccountEmailService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly links: EmailLinks,
     private readonly mailer: Mailer,
+    private readonly outbox: MailOutbox,
     private readonly passwords: Passwords,
     private readonly tokens: Tokens,
     private readonly generations: TokenGenerations,
@@ -124,14 +126,22 @@ export class AccountEmailService {
     throw badLink('was for an email change this account no longer waits for, or an email it no longer has: ask for a new one from your account page');
   }
 
-  /** Makes `email` the account's in place of `from`, if that is the change it waits for and its token generation is still `generation`. */
+  /**
+   * Makes `email` the account's in place of `from`, if that is the change it waits for and its token generation is still
+   * `generation`; the news and discussion mails not yet sent to `from` go in the same transaction, since `from` may be
+   * anyone's now.
+   */
   private async changeEmail(userId: string, email: string, from: string, generation: number): Promise<void> {
     await this.db
-      .query(
-        `UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = now(), email_changed_at = now()
-         WHERE id = $1 AND kind = 'registered' AND pending_email = $2 AND email = $3 AND token_generation = $4`,
-        [userId, email, from, generation],
-      )
+      .transaction(async (manager) => {
+        // TypeORM answers an UPDATE with [rows, count].
+        const [, changed] = await manager.query<[unknown[], number]>(
+          `UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = now(), email_changed_at = now()
+           WHERE id = $1 AND kind = 'registered' AND pending_email = $2 AND email = $3 AND token_generation = $4`,
+          [userId, email, from, generation],
+        );
+        if (changed) await this.outbox.forgetReaderMailsTo(from, manager);
+      })
       .catch((error: { code?: string }) => {
         if (error.code === UNIQUE_VIOLATION) throw emailTaken('/token');
         throw error;

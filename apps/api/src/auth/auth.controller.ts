@@ -82,7 +82,7 @@ export class AuthController {
   @Post('email-verification')
   @ApiOperation({
     summary: 'Verifies an account’s email with the token of the link Chorus mailed (no bearer token needed).',
-    description: 'Body: `{ "token" }`, the part of the mailed link after `#token=`. The link of a sign-up verifies the account’s email, after which it may sign in; the link of an email change makes the new email the one it signs in with. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than 7 days, or one for an email change the account no longer waits for (ask for a new one: POST /account/email-verification).',
+    description: 'Body: `{ "token" }`, the part of the mailed link after `#token=`. The link of a sign-up verifies the account’s email, after which it may sign in; the link of an email change makes the new email the one it signs in with, and drops the news and discussion mails not yet sent to the old one. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than 7 days, or one for an email change the account no longer waits for (ask for a new one: POST /account/email-verification).',
   })
   @HttpCode(200)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })

@@ -65,6 +65,15 @@ export class MailOutbox {
   }
 
   /**
+   * Drops the news and discussion mails not yet sent to `email`, an address its account no longer has (in `manager`'s
+   * transaction): they were written for that account, whose new address is its to choose them for again. The account's
+   * own mails (notices of the change itself) still go.
+   */
+  async forgetReaderMailsTo(email: string, manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion') AND "to" = $1`, [email]);
+  }
+
+  /**
    * Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it: an
    * account's or an unsolicited mail before any news or discussion mail (`mail_outbox_chosen_last_idx`), so that a
    * burst of those never delays a password reset.

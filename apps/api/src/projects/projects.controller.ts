@@ -97,6 +97,20 @@ export class ProjectsController {
     return this.projects.takeDown(id, input, user);
   }
 
+  @Put(':id/image-removal')
+  @ApiOperation({
+    summary: 'Removes an abusive project image and its description, the project staying up (the operators of this Chorus only).',
+    description:
+      'Body: `{ "reason" }`, 1 to 1,000 characters (422 at `/reason` otherwise), logged with the operator, the project and the address removed. The project’s `imageUrl` and `imageAlt` are then null; its researchers may set another. Again, or for a project with no image, changes nothing. 403 for anyone but the operators (OPERATOR_IDS); 404 for no such project.',
+  })
+  @ApiZodBody(takeDownSchema)
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The image and its description removed (the operators of this Chorus only)' })
+  @ApiProblemResponse()
+  async removeProjectImage(@Param('id', uuidParam('id')) id: string, @Body(new ZodPipe(takeDownSchema)) input: TakeDownInput, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.projects.removeImage(id, input, user);
+  }
+
   @Delete(':id/take-down')
   @ApiOperation({
     summary: 'Restores a project taken down: public again as its status says (the operators of this Chorus only).',

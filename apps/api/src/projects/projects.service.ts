@@ -1,5 +1,5 @@
 import type { ProjectTakeDown } from '@chorus/client';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
 import { type DataSource, type EntityManager, In } from 'typeorm';
@@ -48,6 +48,7 @@ export interface ProjectPage {
 
 @Injectable()
 export class ProjectsService {
+  private readonly logger = new Logger(ProjectsService.name);
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
@@ -207,8 +208,22 @@ export class ProjectsService {
     if (!found) throw notFound(`Project ${id}`, '/params/id');
   }
 
+  /**
+   * Takes an abusive image (and its description) off the project, which stays up (the operators of this Chorus only); the
+   * operator, the project, the address removed and why are logged, as the project keeps no trace of it.
+   */
+  async removeImage(id: string, { reason }: TakeDownInput, user: AuthUser): Promise<void> {
+    this.requireOperator(user);
+    const [[row]]: [{ image_url: string | null }[], number] = await this.db.query(
+      'UPDATE projects p SET image_url = NULL, image_alt = NULL, updated_at = now() FROM projects before WHERE p.id = $1 AND before.id = p.id RETURNING before.image_url',
+      [id],
+    );
+    if (!row) throw notFound(`Project ${id}`, '/params/id');
+    this.logger.log(`operator ${user.id} removed the image of project ${id} (${row.image_url ?? 'none'}): ${reason}`);
+  }
+
   private requireOperator(user: AuthUser): void {
-    if (!isOperator(this.config, user)) throw forbidden('Only the operators of this Chorus (the accounts OPERATOR_IDS names) may take projects down or restore them.');
+    if (!isOperator(this.config, user)) throw forbidden('Only the operators of this Chorus (the accounts OPERATOR_IDS names) may take projects down, restore them or remove their images.');
   }
 
   /** The old slug keeps leading here; the new one may be one this project had before, never another project's. */

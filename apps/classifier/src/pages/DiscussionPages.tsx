@@ -527,9 +527,11 @@ interface FilterProps {
   check: (typed: string, t: TFunction) => string | undefined;
   /** Opens the list with what was typed (empty: without this filter). */
   go: (typed: string) => void;
+  /** Opens the list as the clear button says, if not as `go` with nothing typed. */
+  cleared?: () => void;
 }
 
-function DiscussionFilter({ id, value, labels, clearTestId, check, go }: FilterProps) {
+function DiscussionFilter({ id, value, labels, clearTestId, check, go, cleared = () => go('') }: FilterProps) {
   const form = useForm({ value }, ['value'] as const);
   // A hashtag followed from a comment, or Back, changes the address, not this form: it shows what the list is filtered by.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `value` is the trigger; `setValue` is made anew each render
@@ -545,7 +547,7 @@ function DiscussionFilter({ id, value, labels, clearTestId, check, go }: FilterP
     refused: () => ({ fields: {}, form: null }),
   });
   const clear = () => {
-    go('');
+    cleared();
     input.current?.focus();
   };
   return (
@@ -574,7 +576,10 @@ function DiscussionFilter({ id, value, labels, clearTestId, check, go }: FilterP
   );
 }
 
-/** The hashtag the list is filtered by: typed (with or without its #) and shown, or cleared for every comment again; the search stays. */
+/**
+ * The hashtag the list is filtered by: typed (with or without its #) and shown, the search staying; or cleared for every
+ * comment again, as its button says: without the search too.
+ */
 function HashtagFilter({ projectSlug, tag, q }: { projectSlug: string; tag: string; q: string }) {
   const { t } = useTranslation();
   return (
@@ -588,6 +593,7 @@ function HashtagFilter({ projectSlug, tag, q }: { projectSlug: string; tag: stri
         return tagged && !STORED_HASHTAG.test(tagged) ? t('talk.tagInvalid') : undefined;
       }}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: normaliseHashtag(typed) || undefined, q: q || undefined }))}
+      cleared={() => navigate(discussionsPath(projectSlug))}
     />
   );
 }

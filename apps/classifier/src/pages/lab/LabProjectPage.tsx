@@ -197,7 +197,14 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} hint={t('lab.fields.descriptionHint')} rows={4} {...form.field('description')} />
         <FormField id="lab-details-image-url" type="url" label={t('lab.fields.imageUrl')} hint={t('lab.fields.imageUrlHint')} maxLength={LONGEST_MEDIA_URL} spellCheck={false} autoCapitalize="none" {...form.field('imageUrl')} onBlur={(event) => setPreviewed(event.target.value.trim())} />
-        <FormField id="lab-details-image-alt" label={t('lab.fields.imageAlt')} hint={t('lab.fields.imageAltHint')} maxLength={LONGEST_ALT} {...form.field('imageAlt')} />
+        <FormField
+          id="lab-details-image-alt"
+          label={t('lab.fields.imageAlt')}
+          hint={t('lab.fields.imageAltHint')}
+          maxLength={LONGEST_ALT}
+          {...form.field('imageAlt')}
+          warning={form.values.imageAlt.trim() && !form.values.imageUrl.trim() ? t('lab.fields.imageAltWithoutImage') : undefined}
+        />
         {shownPreview && (
           <figure className="lab-image-preview" aria-labelledby="lab-details-image-preview">
             <figcaption id="lab-details-image-preview" className="field-label">
