@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { type ChorusApiError } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -42,7 +43,7 @@ describe('a fields task', () => {
     expect(await workflows()).toBe(before);
   });
 
-  it('takes answers field by field, refuses one naming /annotations/0/value/<field>, and downloads answers and consensus as JSON text, each field in a column of its own', async () => {
+  it('takes answers field by field, refuses one naming /annotations/0/value/<field>, and downloads answers as an object (JSON text in CSV) and consensus as JSON text, each field in a column of its own', async () => {
     const { id } = await stack.client.createWorkflow(projectId, workflowOf(card));
     await stack.client.activateWorkflow(id);
     const guests = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
@@ -66,7 +67,10 @@ describe('a fields task', () => {
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
 
     const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
-    expect(raw.map((row) => JSON.parse(row.T_answer as string)).find((value) => value.age === '34')).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' }); // stored trimmed
+    // The form's answer is an object in JSON (not a string holding JSON), stored trimmed; CSV keeps its JSON text.
+    expect(raw.map((row) => row.T_answer as Record<string, string>).find((value) => value.age === '34')).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' });
+    const csv = parse(await stack.client.classifications(id, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(csv.map((row) => JSON.parse(row.T_answer!) as unknown)).toContainEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' });
 
     const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
     expect(JSON.parse(row!.T_answer as string)).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: '' });
@@ -98,7 +102,7 @@ describe('a fields task', () => {
     expect(await problemOf(french.classify('1 250'))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value/age', message: expect.stringContaining('with "," for decimals (12,5)') }] });
     await french.classify('12,5');
     const [row] = JSON.parse(await stack.client.classifications(french.id, 'json')) as Record<string, unknown>[];
-    expect(JSON.parse(row!.T_answer as string)).toEqual({ surname: 'Dupont', born: '', age: '12.5', parish: '' });
+    expect(row!.T_answer).toEqual({ surname: 'Dupont', born: '', age: '12.5', parish: '' });
 
     const english = await projectIn('en');
     expect(await problemOf(english.classify('12,5'))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value/age', message: expect.stringContaining('with "." for decimals (12.5)') }] });
@@ -107,7 +111,7 @@ describe('a fields task', () => {
 
   it('takes "1.250" in a German project as stored, the decimal the classifier sends for a typed "1,250", and refuses it as typed, a thousand or a decimal, in a submit read in the language', async () => {
     const german = await projectIn('de');
-    const ages = async () => (JSON.parse(await stack.client.classifications(german.id, 'json')) as Record<string, string>[]).map((row) => (JSON.parse(row.T_answer!) as { age: string }).age).sort();
+    const ages = async () => (JSON.parse(await stack.client.classifications(german.id, 'json')) as { T_answer: { age: string } }[]).map((row) => row.T_answer.age).sort();
     await german.classify('1.250'); // the classifier's "1,250", or a client's "1.250": the same, stored as it reads, 1.25
     await german.classify('1,250');
     expect(await ages()).toEqual(['1.250', '1.250']);

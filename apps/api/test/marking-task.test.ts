@@ -54,7 +54,7 @@ describe('a marking task', () => {
     expect(await workflows()).toBe(before);
   });
 
-  it('refuses marks at /annotations/0/value/<mark>/<field>, counts at /annotations/0/value; aggregates, retires by count and downloads the marks as JSON text, each tool counted in a column', async () => {
+  it('refuses marks at /annotations/0/value/<mark>/<field>, counts at /annotations/0/value; aggregates, retires by count and downloads the marks as a list (JSON text in CSV), each tool counted in a column', async () => {
     const { id, classify } = await started(colony);
     const refusals = [
       [[penguin(1, 2), { tool: 'seal', x: 1, y: 2 }], '/annotations/0/value/1/tool', /"penguin", "nest"/],
@@ -73,7 +73,8 @@ describe('a marking task', () => {
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
 
     const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
-    expect(raw.map((row) => JSON.parse(row.T_answer as string))).toContainEqual([penguin(102, 99)]);
+    // The marks are a list in JSON (not a string holding JSON).
+    expect(raw.map((row) => row.T_answer)).toContainEqual([penguin(102, 99)]);
 
     const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
     // Penguins at (102, 100) by 3 of 3 and (198.5, 50.5) by 2 of 3, the nest by 2 of 3; the stray by 1 of 3.

@@ -18,11 +18,11 @@ const tasks = {
 };
 
 /** A live project with one workflow over these subjects; its slug, title, workflow and the subjects' ids, in order. */
-async function project(name: string, subjects: { externalId: string; metadata?: Record<string, unknown>; goldStandard?: Record<string, string> }[]) {
+async function project(name: string, subjects: { externalId: string; metadata?: Record<string, unknown>; goldStandard?: Record<string, string> }[], workflowTasks: Record<string, unknown> = tasks) {
   const created = await stack.client.createProject({ title: `${name} ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(created.id, { name: 'Set' });
   const { subjectIds } = await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: subject.externalId }] })));
-  const workflow = await stack.client.createWorkflow(created.id, { name: `${name} workflow`, firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+  const workflow = await stack.client.createWorkflow(created.id, { name: `${name} workflow`, firstTask: 'T0', tasks: workflowTasks as typeof tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
   await stack.client.activateWorkflow(workflow.id);
   return { slug: created.slug, title: created.title, workflowId: workflow.id, subjectIds };
 }
@@ -93,6 +93,17 @@ describe("a volunteer's download of their own classifications", () => {
     const { secret } = await volunteer.client.createApiKey({ name: 'Nightly', scope: 'downloads' });
     const ndjson = await download('/account/classifications.ndjson', secret);
     expect(ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(rows);
+  });
+
+  it("gives a form's answer as an object in JSON and NDJSON, not a string holding JSON", async () => {
+    const card = { T0: { type: 'fields' as const, instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' as const }] } };
+    const cards = await project('Cards', [{ externalId: 'card-1' }], card);
+    const filler = await newAccount(stack, 'Fay');
+    await classify(filler.client, cards.workflowId, cards.subjectIds[0]!, [{ task: 'T0', value: { surname: 'Smith' } }]);
+    const [row] = JSON.parse((await download('/account/classifications.json', filler.token)).text) as { answers: unknown }[];
+    expect(row!.answers).toEqual({ T0: { surname: 'Smith' } });
+    const [line] = (await download('/account/classifications.ndjson', filler.token)).text.trim().split('\n');
+    expect((JSON.parse(line!) as { answers: unknown }).answers).toEqual({ T0: { surname: 'Smith' } });
   });
 
   it('writes CSV with its cells quoted and a formula kept from running', async () => {

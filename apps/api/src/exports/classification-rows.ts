@@ -1,6 +1,6 @@
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
+import { type AnswerCell, type FlatRecord, type JsonCell, type RecordOf, answerCell, answersWithJson, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 import { WITHHELD_IN_WORDS } from './withheld-while-taken-down';
 
@@ -65,9 +65,12 @@ export const CLASSIFICATION_COLUMNS = {
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
 export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locations', 'classification_metadata', 'annotations', 'hidden_tags'] as const satisfies readonly (keyof typeof CLASSIFICATION_COLUMNS)[];
 
+/** How a download gives a volunteer's answer to one task: the `<task>_answer` columns, and each of a volunteer's own `answers`. */
+export const ANSWER_AS_FLATTENED =
+  "as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags a list, a transcription's text, a fields task's values an object by field key ({\"surname\":\"Smith\",\"born\":\"\"}, \"\" a field left blank), a marking task's marks their list in the order drawn ([{\"tool\":\"penguin\",\"x\":120,\"y\":340}], [] for none)";
+
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
-export const CLASSIFICATION_ANSWER_COLUMN =
-  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags a list, a transcription's text, a fields task's values the JSON text of an object by field key ({\"surname\":\"Smith\",\"born\":\"\"}, \"\" a field left blank), a marking task's marks the JSON text of their list in the order drawn ([{\"tool\":\"penguin\",\"x\":120,\"y\":340}], [] for none); empty where the task was not reached";
+export const CLASSIFICATION_ANSWER_COLUMN = `the answer ${ANSWER_AS_FLATTENED}, in CSV a form's object or the marks' list as its JSON text; empty where the task was not reached`;
 
 /** Each task's columns above that hold a list, for a multiple choice or tagging task (`answersWithList`). */
 export const CLASSIFICATION_LIST_TASK_COLUMNS = ['answer'] as const;
@@ -128,12 +131,12 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
  * Each of `taskKeys`' answers in `annotations` as its task type in `definition` (the version answered) flattens it
  * (`CLASSIFICATION_ANSWER_COLUMN`), by task key; a task not reached, or not in that version, has none.
  */
-export function flatAnswers(annotations: Annotation[], definition: WorkflowDefinition, taskKeys: readonly string[]): Record<string, string | string[] | null> {
+export function flatAnswers(annotations: Annotation[], definition: WorkflowDefinition, taskKeys: readonly string[]): Record<string, AnswerCell> {
   const answers = new Map(annotations.map((annotation) => [annotation.task, annotation.value]));
-  const flat: Record<string, string | string[] | null> = {};
+  const flat: Record<string, AnswerCell> = {};
   for (const key of taskKeys) {
     const task = definition.tasks[key];
-    if (task && answers.has(key)) flat[key] = answerCell(task, flatAnswerOf(task, answers.get(key)));
+    if (task && answers.has(key)) flat[key] = answersWithJson(task) ? (answers.get(key) as JsonCell) : answerCell(task, flatAnswerOf(task, answers.get(key)));
   }
   return flat;
 }

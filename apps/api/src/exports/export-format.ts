@@ -77,6 +77,16 @@ export const listOf = (joined: string | null): string[] => (joined ? joined.spli
 const LIST_ANSWER_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 export const answersWithList = (task: Task | undefined): boolean => task !== undefined && LIST_ANSWER_TYPES.has(task.type);
 
+/**
+ * The task types whose answer is structured (a form's fields, an object; a marking task's marks, a list), which their
+ * flattened answer writes as its JSON text: a volunteer's answer gives it as that value, so that JSON and NDJSON hold it
+ * as JSON (not a string of JSON) and CSV as the same JSON text.
+ */
+const JSON_ANSWER_TYPES: ReadonlySet<TaskType> = new Set(['fields', 'marking']);
+export const answersWithJson = (task: Task | undefined): boolean => task !== undefined && JSON_ANSWER_TYPES.has(task.type);
+/** An answer as a download's record holds it: text, a list of choices or tags, or a structured answer's JSON value. */
+export type AnswerCell = string | string[] | JsonCell;
+
 /** A flattened answer of `task` as its download's record holds it: a list for a list's task (`""`, none chosen: `[]`), else as it is; null stays null. */
 export const answerCell = (task: Task | undefined, flat: string | null): string | string[] | null => (flat !== null && answersWithList(task) ? listOf(flat) : flat);
 

@@ -4,7 +4,7 @@ import { accountRequired } from '../common/problem';
 import { subjectOfRemovedProject, subjectView } from '../common/subject-view';
 import { onTeamSql, openToCallerSql } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { CLASSIFICATION_ANSWER_COLUMN, flatAnswers } from './classification-rows';
+import { ANSWER_AS_FLATTENED, flatAnswers } from './classification-rows';
 import { type FlatRecord, type RecordOf, downloadTime } from './export-format';
 
 /** A guest asking for its classifications' download, or a link to it: they are an account's to download. */
@@ -62,7 +62,7 @@ export const OWN_CLASSIFICATION_COLUMNS = {
   external_id: "the researchers' id of the subject, if it has one; empty while the subject is taken down, and for a project Chorus's operators took down",
   subject_metadata: "the subject's metadata as volunteers see it (JSON: an object), without the keys its team keeps private (#, // or !); {} while the subject is taken down, and for a project Chorus's operators took down",
   created_at: 'when it was stored',
-  answers: `your answers, by task key (JSON: an object, {"T0": "yes"}), each ${CLASSIFICATION_ANSWER_COLUMN.replace(/^the answer /, '').replace(/; empty where the task was not reached$/, '')}; a task not reached is left out; empty for a project Chorus's operators took down`,
+  answers: `your answers, by task key (JSON: an object, {"T0": "yes"}), each ${ANSWER_AS_FLATTENED}; a task not reached is left out; empty for a project Chorus's operators took down`,
 } as const;
 
 export const OWN_CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'answers'] as const satisfies readonly (keyof typeof OWN_CLASSIFICATION_COLUMNS)[];

@@ -15,6 +15,7 @@ import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
+import { ShowMore } from '../components/ShowMore';
 
 /** Classifications shown at a time; "Show older ones" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -81,11 +82,7 @@ export function ClassificationsPage() {
           ))}
         </ol>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
-          {t('recent.older')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
     </div>
   );
 }

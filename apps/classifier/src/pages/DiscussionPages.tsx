@@ -24,6 +24,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FormProblem, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { useSaid } from '../lib/said';
+import { ShowMore } from '../components/ShowMore';
 
 /** Comments shown at a time; "Show more comments" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -235,11 +236,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                 </CommentItem>
               ))}
             </ol>
-            {discussion.next && (
-              <button type="button" className="button button-secondary" onClick={() => void load(discussion.next ?? undefined)}>
-                {t('talk.more')}
-              </button>
-            )}
+            <ShowMore next={discussion.next} onMore={(after) => load(after)} label={t('talk.more')} />
             {closed ? (
               <p className="comment-sign-in" data-testid="comments-closed">
                 {t('talk.closedTakenDown')}
@@ -489,11 +486,7 @@ export function ProjectDiscussionsPage({ projectSlug }: { projectSlug: string })
                   />
                 ))}
               </ol>
-              {pages.next && (
-                <button type="button" className="button button-secondary" onClick={() => void load(pages.next ?? undefined)}>
-                  {t('talk.more')}
-                </button>
-              )}
+              <ShowMore next={pages.next} onMore={(after) => load(after)} label={t('talk.more')} />
             </>
           ) : (
             !failed && <DiscussionLoading />

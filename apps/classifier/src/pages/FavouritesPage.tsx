@@ -15,6 +15,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
 import { useSaid } from '../lib/said';
+import { ShowMore } from '../components/ShowMore';
 
 /** Favourites shown at a time; "Show more favourites" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -94,11 +95,7 @@ export function FavouritesPage() {
           ))}
         </ol>
       )}
-      {list?.next && (
-        <button type="button" className="button button-secondary" onClick={() => void load(list.next ?? undefined)}>
-          {t('favourites.more')}
-        </button>
-      )}
+      <ShowMore next={list?.next} onMore={load} label={t('favourites.more')} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { researchersWords } from '../lib/textLanguage';
+import { ShowMore } from '../components/ShowMore';
 
 /** Projects a page of the list shows; "Show more projects" reads the next. */
 const PAGE_SIZE = 24;
@@ -59,11 +60,7 @@ export function HomePage() {
           </ul>
         )}
       </LoadedList>
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
-          {t('home.showMore')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('home.showMore')} />
       <p className="visually-hidden" role="status" data-testid="home-more-status">
         {added > 0 && t('home.moreShown', { count: added })}
       </p>

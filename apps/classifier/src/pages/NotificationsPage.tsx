@@ -10,6 +10,7 @@ import { notificationsRead } from '../lib/notifications';
 import { useSaid } from '../lib/said';
 import { Link, NOTIFICATIONS, accountPath, commentPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { ShowMore } from '../components/ShowMore';
 
 /** Notifications shown at a time; "Show more notifications" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -125,11 +126,7 @@ export function NotificationsPage() {
               </ol>
             </>
           )}
-          {list?.next && (
-            <button type="button" className="button button-secondary" onClick={() => void load(list.next ?? undefined)}>
-              {t('notifications.more')}
-            </button>
-          )}
+          <ShowMore next={list?.next} onMore={load} label={t('notifications.more')} />
         </>
       )}
     </div>

@@ -10,6 +10,7 @@ import { researchersWords } from '../lib/textLanguage';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
+import { ShowMore } from '../components/ShowMore';
 
 /** All of a project's news (`/projects/:slug/news`, where its mails link), newest first, a page at a time. */
 export function ProjectNewsPage({ projectSlug }: { projectSlug: string }) {
@@ -40,11 +41,7 @@ export function ProjectNewsPage({ projectSlug }: { projectSlug: string }) {
         )}
       </LoadedList>
       <ErrorAlert problem={pages.problem} />
-      {pages.next && (
-        <button type="button" className="button button-secondary" aria-disabled={pages.loading || undefined} onClick={() => void pages.showMore()}>
-          {t('news.more')}
-        </button>
-      )}
+      <ShowMore next={pages.next} onMore={pages.showMore} loading={pages.loading} label={t('news.more')} />
     </div>
   );
 }

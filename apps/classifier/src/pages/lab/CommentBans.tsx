@@ -11,6 +11,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
+import { ShowMore } from '../../components/ShowMore';
 
 const STOPPING: ReasonWords = (t) => ({
   question: (author) => t('lab.commentBans.question', { author }),
@@ -92,11 +93,7 @@ export function CommentBansSection({ project, changes }: { project: ProjectView;
           </tbody>
         </LabTable>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
-          {t('lab.commentBans.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('lab.commentBans.more')} />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { type Saying, useSaid } from '../../lib/said';
+import { ShowMore } from '../../components/ShowMore';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject whose media addresses the lab shows and corrects: one volunteers reported, or whose media their browsers could not load. */
@@ -189,11 +190,7 @@ export function AddressCorrections({ subjectId }: { subjectId: string }) {
         ))}
       </ul>
       <ErrorAlert problem={problem ?? moreProblem} />
-      {next && (
-        <button type="button" className="button button-secondary button-small" onClick={() => void showMore(next)}>
-          {t('lab.correction.earlier')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} label={t('lab.correction.earlier')} small />
     </>
   );
 }

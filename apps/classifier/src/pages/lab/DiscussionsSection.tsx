@@ -10,11 +10,13 @@ import { whenInWords } from '../../lib/formats';
 import { isResearcher } from '../../lib/lab';
 import { quotedOpening } from '../../lib/subjectName';
 import { describeError, type Problem } from '../../lib/errors';
+import { useFollowedDownload } from '../../lib/useFollowedDownload';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
 import { useSaid } from '../../lib/said';
+import { ShowMore } from '../../components/ShowMore';
 
 /** How a comment starts, in quotes, its Markdown's emphasis left out (a screen reader would read each star). */
 const commentOpening = (comment: SubjectComment): string => quotedOpening(comment.body.replace(/[*`]+/g, '')) ?? '';
@@ -109,11 +111,7 @@ export function DiscussionsSection({ project, changes, onChanged }: { project: P
           })}
         </ol>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()}>
-          {t('talk.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} label={t('talk.more')} />
       {hiding && (
         <HideComment
           key={hiding.comment.id}
@@ -144,15 +142,15 @@ function CommentsDownload({ projectId }: { projectId: string }) {
   const client = useClient();
   const form = useForm({ format: 'csv', since: '' }, ['format', 'since'] as const);
   const since = form.values.since.trim();
-  const [started, setStarted] = useSaid<string>();
+  const { started, problem, save: follow } = useFollowedDownload();
+  const format = form.values.format as ExportFormat;
   const save = form.onSubmit({
     check: (t) => sinceRefused(since, t),
-    send: async () => {
-      const { url } = await client.commentsDownloadLink(projectId);
-      const format = form.values.format as ExportFormat;
-      setStarted((t) => t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }));
-      window.location.assign(`${url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`);
-    },
+    send: () =>
+      follow(
+        async () => `${(await client.commentsDownloadLink(projectId)).url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`,
+        (t) => t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }),
+      ),
     refused: (error) => ({ fields: {}, form: describeError(error) }),
   });
   return (
@@ -160,7 +158,7 @@ function CommentsDownload({ projectId }: { projectId: string }) {
       <h3 id="lab-comments-download-heading">{t('lab.discussions.downloadTitle')}</h3>
       <p>{t('lab.discussions.downloadLead')}</p>
       <form className="account-form" noValidate aria-labelledby="lab-comments-download-heading" onSubmit={(event) => void save(event)}>
-        <ErrorAlert problem={form.problem} />
+        <ErrorAlert problem={problem} />
         <FormatAndSince idPrefix="lab-comments-download" format={form.field('format')} since={form.field('since')} sinceHint={t('lab.discussions.sinceHint')} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
           {t('lab.discussions.download')}

@@ -20,6 +20,7 @@ import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { ConsensusList, RetirementInWords } from './SubjectResultParts';
 import { VolunteerSkillsSection } from './VolunteerSkillsSection';
 import { useSaid } from '../../lib/said';
+import { ShowMore } from '../../components/ShowMore';
 
 /** Subjects shown at a time; "Show more subjects" asks for the next page. */
 const PAGE_SIZE = 25;
@@ -369,11 +370,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           </tbody>
         </LabTable>
       )}
-      {next && (
-        <button type="button" id="lab-results-more" className="button button-secondary" onClick={() => void load(next)}>
-          {t('lab.results.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={load} label={t('lab.results.more')} id="lab-results-more" />
     </section>
   );
 }

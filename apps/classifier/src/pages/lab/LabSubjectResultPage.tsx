@@ -28,6 +28,7 @@ import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
 import { useSaid } from '../../lib/said';
 import { useResult } from '../../lib/useResult';
+import { ShowMore } from '../../components/ShowMore';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -357,11 +358,7 @@ function Results({ workflow, subject, name, mayUndo, researcher, readAgain }: { 
       <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
       <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} exclusions={researcher ? exclusions : null} />
       <ErrorAlert problem={problem} />
-      {next && (
-        <button type="button" id="lab-result-more" className="button button-secondary" onClick={() => void showMore(next)}>
-          {t('lab.result.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} label={t('lab.result.more')} id="lab-result-more" />
     </>
   );
 }

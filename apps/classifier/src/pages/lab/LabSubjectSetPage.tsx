@@ -21,6 +21,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useSaid } from '../../lib/said';
 import { useFollowedDownload } from '../../lib/useFollowedDownload';
+import { ShowMore } from '../../components/ShowMore';
 
 /** Subjects shown at a time; "Show more" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -268,11 +269,7 @@ function SetSubjects({ setId, projectId, onRemoved }: { setId: string; projectId
           onCancel={() => stopDescribing(describing)}
         />
       )}
-      {next && (
-        <button type="button" id="lab-set-more" className="button button-secondary" onClick={() => void load(next)}>
-          {t('lab.set.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={load} label={t('lab.set.more')} id="lab-set-more" />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 import { ReportedMedia, useCorrection } from './CorrectSubjectAddress';
+import { ShowMore } from '../../components/ShowMore';
 
 /**
  * A warning, on a workflow's lab page, that volunteers' browsers could not load some of its subjects' images or
@@ -72,11 +73,7 @@ export function MediaFailuresSection({ workflowId, changes }: { workflowId: stri
             </tbody>
           </LabTable>
         )}
-        {pages.next && (
-          <button type="button" className="button button-secondary" onClick={() => void pages.showMore()} aria-disabled={pages.loading || undefined}>
-            {t('lab.mediaFailures.more')}
-          </button>
-        )}
+        <ShowMore next={pages.next} onMore={pages.showMore} loading={pages.loading} label={t('lab.mediaFailures.more')} />
       </div>
       {correction.form}
     </section>

@@ -19,6 +19,7 @@ import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
 import { StopCommenting } from './CommentBans';
 import { ReportCells } from './ReportCells';
+import { ShowMore } from '../../components/ShowMore';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
@@ -116,11 +117,7 @@ export function ReportedCommentsSection({ project, changes, onChanged, onBanned 
           </tbody>
         </LabTable>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
-          {t('lab.reportedComments.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('lab.reportedComments.more')} />
       {handling?.action === 'hide' && (
         <HideComment
           key={handling.comment.commentId}

@@ -20,6 +20,7 @@ import { whenInWords } from '../../lib/formats';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { Link, subjectPath } from '../../lib/router';
 import { textPreview } from '../../lib/subjectName';
+import { ShowMore } from '../../components/ShowMore';
 
 interface Props {
   workflow: WorkflowView;
@@ -129,11 +130,7 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
           </tbody>
         </LabTable>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()} aria-disabled={loading || undefined}>
-          {t('lab.reports.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('lab.reports.more')} />
       {retiring && (
         <RetireReported
           key={retiring.subjectId}

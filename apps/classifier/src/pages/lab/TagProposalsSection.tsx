@@ -16,6 +16,7 @@ import { whenInWords } from '../../lib/formats';
 import { markTagProposalsSeen, tagProposalsSeenUntil } from '../../lib/tagProposalsSeen';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { useSaid } from '../../lib/said';
+import { ShowMore } from '../../components/ShowMore';
 
 /** A subject whose proposals alone the section lists, and its name. */
 export interface TagsOfSubject {
@@ -178,11 +179,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
           </tbody>
         </LabTable>
       )}
-      {next && (
-        <button type="button" className="button button-secondary" onClick={() => void showMore()}>
-          {t('lab.tags.more')}
-        </button>
-      )}
+      <ShowMore next={next} onMore={showMore} label={t('lab.tags.more')} />
       {hiding && (
         <HideTag
           key={`${hiding.proposal.classificationId}-${hiding.tag}`}
