@@ -615,6 +615,15 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
       expect([refused.status, refused.body.errors?.map((each) => each.pointer)]).toEqual([422, ['/params/userId']]);
       expect((await stack.db.query('SELECT 1 FROM comment_bans WHERE user_id = $1', [leaving.id])).rows).toEqual([]);
     });
+
+    it('drops a ban that commits while its volunteer’s account is being deleted', async () => {
+      const team = await taggingProject();
+      const leaving = await newAccount(stack, 'Leaving');
+      // A ban as PUT comment-bans makes it: the account's row shared until it commits.
+      const ban = "WITH shared AS MATERIALIZED (SELECT 1 FROM users WHERE id = $2 FOR SHARE) INSERT INTO comment_bans (project_id, user_id, reason) SELECT $1, $2, 'Spam' FROM shared";
+      await committedMeanwhile(stack.config.databaseUrl, ban, [team.projectId, leaving.id], () => leaving.client.deleteAccount(ACCOUNT_PASSWORD));
+      expect((await stack.db.query('SELECT 1 FROM comment_bans WHERE user_id = $1', [leaving.id])).rows).toEqual([]);
+    });
   });
 
   it('refuses to stop one of the team, the owner or another moderator, and hides a project not public from outsiders', async () => {

@@ -115,8 +115,9 @@ export const API_KEY_SHOWN_CHARACTERS = 4;
 /**
  * What a personal API key may do, each a part of the one before: `full`, all its account may (but what needs a
  * session); `read`, only safe requests (GET and HEAD), download links too; `downloads`, only the downloads of consensus
- * and classifications, the links to them, the look-ups of what their columns name (the workflow, its versions, the
- * project's subject sets) and `GET /account`, which names the key. A key is `full` unless made
+ * and classifications, the links to them, the projects and their workflows (to find what to download), the look-ups of
+ * what their columns name (the workflow, its versions, the project's subject sets) and `GET /account`, which names the
+ * key. A key is `full` unless made
  * with another.
  */
 export const API_KEY_SCOPES = ['full', 'read', 'downloads'] as const;

@@ -10,7 +10,7 @@ export type RouteScope = ApiKeyScope | ((request: FastifyRequest) => ApiKeyScope
 
 /**
  * Marks a route whose scope is not its method's (`neededScope`): the downloads, their links, the look-ups of what their
- * columns refer to (`DownloadColumnsLookUp`) and `GET /account` take a `downloads` key, download links a `read` key
+ * columns refer to (`DownloadsLookUp`) and `GET /account` take a `downloads` key, download links a `read` key
  * though they are made by a POST; the queue, a GET that holds subjects, a `full` key.
  */
 export const KeyScope = (scope: RouteScope) => SetMetadata(KEY_SCOPE, scope);
@@ -21,7 +21,7 @@ export const KeyScope = (scope: RouteScope) => SetMetadata(KEY_SCOPE, scope);
  * workflows there are to download (the projects, each with its workflows): a `downloads` key, so a script can find
  * and read its own download. Not a route that holds subjects or volunteers' free text.
  */
-export const DownloadColumnsLookUp = () => KeyScope('downloads');
+export const DownloadsLookUp = () => KeyScope('downloads');
 
 /** Safe requests: what a `read` key may make (RFC 9110's safe methods Chorus answers). */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);

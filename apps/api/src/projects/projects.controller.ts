@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { projectListSchema, projectTakeDownSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { DownloadColumnsLookUp } from '../auth/key-scopes';
+import { DownloadsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, type UpdateProjectInput, createProjectSchema, projectListParameters, projectListQuerySchema, takeDownSchema, updateProjectSchema } from './dto/project.dto';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
@@ -34,7 +34,7 @@ export class ProjectsController {
     description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. A page at a time: `limit` projects (1 to 500; 500 when left out), and `next`, the cursor to send as `before` for the page after (null on the last page); projects made meanwhile do not move the pages after. `search` (1 to 200 characters): only the projects with each of its words in their title or slug, whatever their case and accents (“ecrits” finds “Écrits”, “écrits” finds “Ecrits”; `%` and `_` are letters like any other). Each project comes without its field guide and with the first 300 characters of its description’s plain text (its Markdown’s words): GET /projects/:id has both whole. Each carries the caller’s `role` (null where none). 422 `urn:chorus:problem:validation-failed` at `/query/limit`, `/query/before` (not a `next` as it was given) or `/query/search`.',
   })
   @Public()
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiZodQuery('member', projectListParameters.member, { required: false, description: 'true: only the projects the caller is a member of' })
   @ApiZodQuery('limit', projectListParameters.limit, { required: false, description: 'How many projects a page holds' })
   @ApiQuery({ name: 'before', required: false, description: 'For the next page: the `next` of the page before, as it was given', schema: { type: 'string' } })
@@ -50,7 +50,7 @@ export class ProjectsController {
     description: 'A draft or taken-down project is its members’ only: anyone else gets 404, as for no such project. The answer carries the caller’s `role` (null where none).',
   })
   @Public()
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiZodResponse(projectViewSchema)
   getProject(@Param('id') idOrSlug: string, @OptionalUser() user?: AuthUser) {
     return this.projects.get(idOrSlug, user);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { LONGEST_ALT } from '@chorus/tasks';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { DownloadColumnsLookUp } from '../auth/key-scopes';
+import { DownloadsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { FILE_NAME_LENGTH, type LocationChangesQuery, type SubjectCorrectionInput, type UploadQuery, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
@@ -43,7 +43,7 @@ export class SubjectSetsController {
   }
 
   @Get('projects/:id/subject-sets')
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiOperation({
     summary: 'Lists a project’s subject sets (its researchers).',
     description: 'Every set of the project, oldest first, with its name, how many subjects it holds, and the workflows whose current version has an effect that adds subjects to it (`routedBy`: the workflows that feed those it is linked to). Anyone else gets 403 (404 when the project is not public to them, as a draft is).',

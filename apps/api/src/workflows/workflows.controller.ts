@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
 import { workflowSavedSchema, workflowStatsSchema, workflowVersionListSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { DownloadColumnsLookUp } from '../auth/key-scopes';
+import { DownloadsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema, workflowUpdateBodySchema } from './dto/workflow.dto';
@@ -109,7 +109,7 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id')
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiOperation({
     summary: 'Reads a workflow: its current definition, status, version and subject sets (no token needed for a public one).',
     description: 'The ETag header is what PUT /workflows/:id takes in If-Match. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
@@ -123,7 +123,7 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id/versions')
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiOperation({
     summary: 'Lists a workflow’s versions, the newest first: when and by whom each was saved, the classifications made under it, and what it changed.',
     description:
@@ -138,7 +138,7 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id/versions/:version')
-  @DownloadColumnsLookUp()
+  @DownloadsLookUp()
   @ApiOperation({
     summary: 'Reads one version of a workflow’s definition, as the classifications that name it were answered (no token needed for a public workflow).',
     description: 'To read the raw classifications download, whose `workflow_version` names it. 404 (at `/params/version`) for a version it never had. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
