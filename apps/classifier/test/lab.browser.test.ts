@@ -1051,6 +1051,46 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('makes the downloads of one subject set chosen in the Subject set select (all sets by default), the link keeping it', async () => {
+    const { workflowId, setId, researcher, page, errors } = await researcherWithWorkflow('Archive', 3); // Pages: p0, p1, p2
+    const { projectId } = await researcher.getWorkflow(workflowId);
+    const diary = await researcher.createSubjectSet(projectId, { name: 'Diary' });
+    await researcher.addSubjects(diary.id, [{ externalId: 'd0', locations: [{ type: 'text', text: 'Monday.' }] }, { externalId: 'p1', locations: [{ type: 'text', text: 'Page 1.' }] }]);
+    await researcher.updateWorkflow(workflowId, { ...BRANCHING_DEFINITION, retirement: { rule: 'count', count: 2 }, subjectSetIds: [setId, diary.id] });
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const select = page.getByRole('region', { name: 'Downloads' }).getByLabel('Subject set', { exact: true });
+    await waitToSee(select);
+    // The workflow's sets, once the project's are read.
+    await until(async () => (await select.locator('option').count()) === 3, 'the sets listed');
+    expect(await select.locator('option').allTextContents()).toEqual(['All sets', 'Pages', 'Diary']);
+    expect(await select.inputValue()).toBe('');
+    const submit = 'form:has(#lab-download-kind) button[type="submit"]';
+    const linkOf = async (text: string) => {
+      const ready = page.locator('[data-testid="lab-downloads"] li').first();
+      await waitToSee(ready.getByText(text), { timeout: 20_000 });
+      return new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
+    };
+    await select.selectOption({ label: 'Diary' });
+    await page.getByLabel('Format').selectOption('json');
+    await page.locator(submit).click();
+    const diaryUrl = await linkOf('Consensus, JSON, subject set “Diary”: ready.');
+    expect(diaryUrl.searchParams.get('subjectSetId')).toBe(diary.id);
+    // The diary's subjects alone, p1 too, which is in both sets.
+    expect(((await (await fetch(diaryUrl)).json()) as { external_id: string }[]).map((row) => row.external_id).sort()).toEqual(['d0', 'p1']);
+    await checkScreen(page, 'lab-downloads-subject-set');
+    // The reports are of every set, whatever the select says.
+    await page.getByLabel('Download', { exact: true }).selectOption('subject-reports');
+    await page.locator(submit).click();
+    expect((await linkOf("Volunteers' reports of subjects (a row per report), JSON: ready.")).searchParams.has('subjectSetId')).toBe(false);
+    await page.getByLabel('Download', { exact: true }).selectOption('consensus');
+    await select.selectOption({ label: 'All sets' });
+    await page.locator(submit).click();
+    const everyUrl = await linkOf('Consensus, JSON: ready.');
+    expect(everyUrl.searchParams.has('subjectSetId')).toBe(false);
+    expect(((await (await fetch(everyUrl)).json()) as { external_id: string }[]).map((row) => row.external_id).sort()).toEqual(['d0', 'p0', 'p1', 'p2']);
+    expect(errors).toEqual([]);
+  });
+
   it('makes a download of what changed since a moment: one that is not a moment said at its field, a good one in the link a script can fetch', async () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);

@@ -747,41 +747,43 @@ export class ChorusClient {
 
   /**
    * The consensus download: one flat row per subject (with `since`, those whose row changed at or after it), in subject
-   * id order or in `sort`'s.
+   * id order or in `sort`'s; with `subjectSetId`, of that set's subjects alone.
    */
-  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: DownloadSort, metadata?: DownloadMetadata): Promise<string> {
-    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }), ...(metadata === undefined ? {} : { metadata }) });
+  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: DownloadSort, metadata?: DownloadMetadata, subjectSetId?: string): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }), ...(metadata === undefined ? {} : { metadata }), ...(subjectSetId === undefined ? {} : { subjectSetId }) });
   }
 
   /**
    * The raw classifications download: one flat row per classification (with `since`, those stored at or after it);
    * `metadata`, as the consensus's; `sort=externalId`, in the natural order of their subjects' externalIds, each
-   * subject's oldest first.
+   * subject's oldest first; with `subjectSetId`, those of that set's subjects alone.
    */
-  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata, sort?: DownloadSort): Promise<string> {
+  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata, sort?: DownloadSort, subjectSetId?: string): Promise<string> {
     return this.download(`/workflows/${workflowId}/classifications`, format, {
       ...(since === undefined ? {} : { since }),
       ...(metadata === undefined ? {} : { metadata }),
       ...(sort === undefined ? {} : { sort }),
+      ...(subjectSetId === undefined ? {} : { subjectSetId }),
     });
   }
 
   /**
    * One transcription task's consensus as documents (researchers only): `text`, a page per subject in its set's order,
    * `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse), or `tei`, a TEI P5 XML
-   * document of the pages.
+   * document of the pages; with `subjectSetId`, the pages of that set alone, in its order.
    */
-  transcriptions(workflowId: string, task: string, format: TranscriptionFormat = 'text'): Promise<string> {
-    return this.download(`/workflows/${workflowId}/transcriptions`, format, { task });
+  transcriptions(workflowId: string, task: string, format: TranscriptionFormat = 'text', subjectSetId?: string): Promise<string> {
+    return this.download(`/workflows/${workflowId}/transcriptions`, format, { task, ...(subjectSetId === undefined ? {} : { subjectSetId }) });
   }
 
   /**
    * A link to either download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
    * save the file as it streams. `url` is from the server's root, `absoluteUrl` whole (under the server's
-   * `PUBLIC_URL`); `format` goes into both, else add it (and `since`, `bom`) to the query.
+   * `PUBLIC_URL`); `format` and `subjectSetId` (the download limited to that set) go into both, else add `format` (and
+   * `since`, `bom`) to the query.
    */
-  downloadLink(workflowId: string, kind: ExportKind, format?: ExportFormat) {
-    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}) });
+  downloadLink(workflowId: string, kind: ExportKind, format?: ExportFormat, subjectSetId?: string) {
+    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}), ...(subjectSetId ? { subjectSetId } : {}) });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */

@@ -8,7 +8,7 @@ import { KeyScope } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { RequestOrigin } from '../common/request-origin.decorator';
-import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
+import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadSubjectSetSchema, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
 import { Download, DownloaderFirst } from './downloader-first';
 import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
@@ -79,6 +79,13 @@ const ApiMetadata = () =>
     required: false,
     schema: { type: 'string', enum: [...DOWNLOAD_METADATA], default: 'json' },
     description: `How the subjects' metadata is given: \`json\` (the default), one column that holds JSON, \`subject_metadata\`; \`columns\`, ${METADATA_COLUMNS_IN_WORDS.replace(/^with metadata=columns, /, '')}`,
+  });
+
+/** The `subjectSetId` parameter in OpenAPI, of the downloads of subjects' answers (`rows`: what it keeps of the set's). */
+export const ApiSubjectSet = (rows: string) =>
+  ApiZodQuery('subjectSetId', downloadSubjectSetSchema, {
+    required: false,
+    description: `Only the ${rows} of this subject set, one the workflow serves (one of its \`subjectSetIds\`, GET /workflows/:id): a subject in several of its sets is in each set's download. Another set (not linked to the workflow, unknown, or another project's) is refused, 422 naming \`subjectSetId\`; a download link keeps it (\`subjectSetId\` in its request's body)`,
   });
 
 /** The `sort` parameter in OpenAPI, of the downloads of subjects' answers: `byId`, the default order; `eachSubject`, of a subject's several rows. */
@@ -177,7 +184,7 @@ export class ExportsController {
   @KeyScope((request) => downloadScope((request.body as { kind?: unknown } | undefined)?.kind))
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind", "format"? }`: `consensus`, `classifications` or `subject-reports`, and `csv`, `json` or `ndjson`, which the link then carries (`&format=`). For a browser to save the file as it streams, or a script that should not hold the account’s token: `absoluteUrl` is the whole link, under the server’s `PUBLIC_URL` (without it, under the address the request was sent to), for a pipeline to open as it is; `url`, the same from the server’s root. Add `since`, `bom` (`metadata` and `sort` to the consensus and classifications), and `format` when the body has none, to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind", "format"?, "subjectSetId"? }`: `consensus`, `classifications` or `subject-reports`, `csv`, `json` or `ndjson`, and a subject set the workflow serves (the consensus and classifications alone; a consensus link opens the transcriptions too), which the link then carries (`&format=`, `&subjectSetId=`: 422 naming `subjectSetId` for a set the workflow does not serve, or with `subject-reports`). For a browser to save the file as it streams, or a script that should not hold the account’s token: `absoluteUrl` is the whole link, under the server’s `PUBLIC_URL` (without it, under the address the request was sent to), for a pipeline to open as it is; `url`, the same from the server’s root. Add `since`, `bom` (`metadata` and `sort` to the consensus and classifications), and `format` when the body has none, to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
@@ -188,12 +195,12 @@ export class ExportsController {
   })
   createDownloadLink(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Body(new ZodPipe(downloadLinkRequestSchema)) { kind, format }: DownloadLinkRequest,
+    @Body(new ZodPipe(downloadLinkRequestSchema)) request: DownloadLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
     @RequestOrigin() origin: string | undefined,
   ) {
-    return this.exports.downloadLink(workflowId, kind, format, user, session, origin);
+    return this.exports.downloadLink(workflowId, request, user, session, origin);
   }
 
   @Get('consensus')
@@ -205,6 +212,7 @@ export class ExportsController {
     'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
   )
   @ApiMetadata()
+  @ApiSubjectSet('subjects')
   @ApiSort('subject id order', '')
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
@@ -224,7 +232,7 @@ export class ExportsController {
     @Res() reply: FastifyReply,
     @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.consensus(download, downloadForm(query, accept), query.since, query.sort, query.metadata), acceptEncoding);
+    return send(reply, await this.exports.consensus(download, downloadForm(query, accept), query.since, query.sort, query.metadata, query.subjectSetId), acceptEncoding);
   }
 
   @Get('classifications')
@@ -234,6 +242,7 @@ export class ExportsController {
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, carried from a guest into an account, its volunteer excluded from the project’s consensus or the exclusion lifted, its subject\'s locations corrected, or its subject taken down where it was nowhere in the project, or its last take-down lifted)')
   @ApiMetadata()
+  @ApiSubjectSet("subjects' classifications")
   @ApiSort('subject id then volunteer (user_id) order', ", each subject's classifications oldest first (`created_at`, then `classification_id`: the same order on every download)")
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
@@ -252,7 +261,7 @@ export class ExportsController {
     @Res() reply: FastifyReply,
     @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.classifications(download, downloadForm(query, accept), query.since, query.metadata, query.sort), acceptEncoding);
+    return send(reply, await this.exports.classifications(download, downloadForm(query, accept), query.since, query.metadata, query.sort, query.subjectSetId), acceptEncoding);
   }
 
   @Get('subject-reports')

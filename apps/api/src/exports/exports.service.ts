@@ -1,6 +1,8 @@
 import type { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, ExportKind, TranscriptionFormat } from '@chorus/client';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
 import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -31,6 +33,7 @@ import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
+import type { DownloadLinkRequest } from './dto/download.dto';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
@@ -153,6 +156,28 @@ const consensusRowJoins = (routing: string) => `
   ${routing}`;
 
 /**
+ * Of a download limited to one subject set (`subjectSetId`, the statement's parameter `set`, such as `$4`): \` AND\`
+ * subject \`subject\` (SQL of its id) is one of its members, probed by the members' primary key (set, subject). Nothing
+ * without a set, so that a download of every set runs the statement it ran before the parameter existed.
+ */
+const inSetSql = (subject: string, set: string | undefined) =>
+  set ? ` AND EXISTS (SELECT 1 FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid AND ms.subject_id = ${subject})` : '';
+
+/**
+ * What a download's rows in subject order are read from: the workflow's ($1) rows of \`table\`, as \`alias\`; of a set
+ * (\`set\`, its parameter), its members (\`ms\`) along their primary key (set, subject), so in subject id order
+ * (\`bySubject\`), each one's rows read on their own (OFFSET 0). Filtered with \`inSetSql\` instead, the planner took a
+ * set of 2,000 in a workflow of 6,000 for 462 rows, hashed the workflow's rows with the members and sorted them before
+ * the first.
+ */
+const rowsOf = (table: string, alias: string, set: string | undefined) =>
+  set
+    ? `(SELECT ms.subject_id FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid) ms
+   CROSS JOIN LATERAL (SELECT ${alias}.* FROM ${table} ${alias} WHERE ${alias}.workflow_id = $1 AND ${alias}.subject_id = ms.subject_id OFFSET 0) ${alias}`
+    : `${table} ${alias}`;
+const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : alias}.subject_id`;
+
+/**
  * $3: only the subjects whose row changed at or after it, or null for all. Filtered on the hot row before the joins,
  * so that a small incremental download reads only its rows' sets.
  */
@@ -160,8 +185,11 @@ const changedSince = (since: string) =>
   `(${since}::timestamptz IS NULL OR st.updated_at >= ${since} OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= ${since}))`;
 const CHANGED_SINCE = changedSince('$3');
 
-/** The ids of the subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all): for their metadata's keys. */
-const CONSENSUS_SUBJECTS = `SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
+/**
+ * The ids of the subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all), of
+ * set $3 alone with `inSet`: for their metadata's keys.
+ */
+const consensusSubjects = (inSet: boolean) => `SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${changedSince('$2')}${inSetSql('st.subject_id', inSet ? '$3' : undefined)}`;
 
 /**
  * The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row
@@ -169,23 +197,23 @@ const CONSENSUS_SUBJECTS = `SELECT st.subject_id FROM subject_workflow_status st
  * subjects table held other projects' too (100,000 of them, 20,000 of the workflow's), the planner scanned it whole,
  * hashed the workflow's rows and sorted them, wide, before the first.
  */
-const ROWS_BY_ID = (subjects: string) => `
+const ROWS_BY_ID = (subjects: string, set?: string) => `
   (SELECT ${CONSENSUS_ROW_COLUMNS}
-   FROM subject_workflow_status st
+   FROM ${rowsOf('subject_workflow_status', 'st', set)}
    CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata, s.locations, s.gold_standard FROM subjects s WHERE s.id = st.subject_id OFFSET 0) s
    ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id LEFT JOIN routed_from ON routed_from.subject_id = st.subject_id')}
    WHERE st.workflow_id = $1 AND ${CHANGED_SINCE} ${subjects}
-   ORDER BY st.subject_id)`;
+   ORDER BY ${bySubject('st', set)})`;
 
 /**
- * The rows in each download order (`sort`). `externalId`: the subjects with one in the natural order of the project's
+ * The rows in each download order (`sort`), of set `set`'s subjects alone with one. `externalId`: the subjects with one in the natural order of the project's
  * ($4) externalIds (`inNaturalOrder`: the numbers within them as numbers), each subject's row then read on its own, so
  * that the cursor streams from the first row and only the narrow list of ids is ordered (read from `subjects_external_id_natural_idx`, or
  * sorted: at 100,000 subjects a sort of whole rows kept the first row back as long as the whole download took), then
  * those without one in id order (as the lab's results list them).
  */
-const ROWS_IN_ORDER: Record<DownloadSort, string> = {
-  id: ROWS_BY_ID(''),
+const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => ({
+  id: ROWS_BY_ID('', set),
   externalId: `
   (SELECT consensus_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, not sorted again.
@@ -193,27 +221,28 @@ const ROWS_IN_ORDER: Record<DownloadSort, string> = {
      SELECT ${CONSENSUS_ROW_COLUMNS}
      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
      ${consensusRowJoins(`LEFT JOIN LATERAL (${routingOf('st.subject_id')}) routing ON true CROSS JOIN LATERAL (SELECT routing.routed_from_workflow_ids) routed_from`)}
-     WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
+     WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE}${inSetSql('named.id', set)} OFFSET 0) consensus_row
    ORDER BY ${inNaturalOrder('named.external_id')})
   UNION ALL
-  ${ROWS_BY_ID('AND s.external_id IS NULL')}`,
-};
+  ${ROWS_BY_ID('AND s.external_id IS NULL', set)}`,
+});
 
 /**
  * The workflow's rows in the order `sort` names; with `since` ($3), only the subjects whose row changed at or after it
  * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
- * and has not come back (`subject_workflow_departures`).
+ * and has not come back (`subject_workflow_departures`). With `set` (the parameter of a subjectSetId, `$4` or `$5`), only
+ * the rows and tombstones of the set's members.
  */
-export const consensusRows = (sort: DownloadSort) => `
+export const consensusRows = (sort: DownloadSort, set?: string) => `
   WITH routing AS (${ROUTING}),
   routed_from AS (${ROUTED_FROM}),
   ${SET_ORDER}
-  ${ROWS_IN_ORDER[sort]}
+  ${rowsInOrder(set)[sort]}
   UNION ALL
   (SELECT ${tombstoneValues().join(', ')}
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
-     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
+     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id)${inSetSql('d.subject_id', set)})`;
 
 /** The SQL of a consensus row's column (`CONSENSUS_ROW_SELECT`), for a download that reads it as the consensus download does. */
 const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(([column]) => column === name)![1];
@@ -327,14 +356,28 @@ const transcriptionRows = (facs: boolean) => `
      ORDER BY st.subject_id ${EVERY_ROW}) alone
    ${pageOf('alone.subject_id', facs)})`;
 
-/** `transcriptionRows` for each format: the TEI download's with each page's `facs`, the text and IIIF downloads' without. */
-export const TRANSCRIPTION_ROWS: Record<TranscriptionFormat, string> = { text: transcriptionRows(false), iiif: transcriptionRows(false), tei: transcriptionRows(true) };
+/**
+ * The pages of one set's ($3) members (a download limited to a set: `subjectSetId`), in the set's order along its
+ * members' index, whatever other sets they are in too: the workflow's ($1) subjects with task $2's page (`pageOf`).
+ */
+const setTranscriptionRows = (facs: boolean) => `
+  WITH chosen AS (SELECT $3::uuid AS id, 1 AS ord)
+  SELECT ${pageColumns(facs)} FROM ${walkedMembers('chosen', 'true')}
+  ${pageOf('member.subject_id', facs)}`;
+
+/** Statements for each format: the TEI download's with each page's `facs`, the text and IIIF downloads' without. */
+const byFormat = (rows: (facs: boolean) => string): Record<TranscriptionFormat, string> => ({ text: rows(false), iiif: rows(false), tei: rows(true) });
+
+/** `transcriptionRows` for each format, and a set's (`setTranscriptionRows`). */
+export const TRANSCRIPTION_ROWS = byFormat(transcriptionRows);
+export const SET_TRANSCRIPTION_ROWS = byFormat(setTranscriptionRows);
 
 /**
  * The IIIF download's counts (`iiifCountHeaders`), read before its rows stream: one row, each subject's `leftOutSql`
- * counted, from its hot row, its subject and the task's consensus and review alone (no order, no sets).
+ * counted, from its hot row, its subject and the task's consensus and review alone (no order, no sets); of set $3's
+ * members alone with `inSet`.
  */
-const TRANSCRIPTION_COUNTS = `
+const transcriptionCounts = (inSet: boolean) => `
   SELECT ${Object.keys(IIIF_COUNT_HEADERS)
     .map((count) => `count(*) FILTER (WHERE subject.left_out ${count === 'annotations' ? 'IS NULL' : `= '${count}'`}) AS "${count}"`)
     .join(', ')}
@@ -343,7 +386,7 @@ const TRANSCRIPTION_COUNTS = `
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
     LEFT JOIN consensus c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id AND c.task = $2::text
     LEFT JOIN consensus_reviews r ON r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.task = $2::text
-    WHERE st.workflow_id = $1) subject`;
+    WHERE st.workflow_id = $1${inSetSql('st.subject_id', inSet ? '$3' : undefined)}) subject`;
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
@@ -353,7 +396,7 @@ const TRANSCRIPTION_COUNTS = `
  * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
  * table, every project's, before the first row (a merge join in the classifications' order).
  */
-const CLASSIFICATION_ROW = `
+const classificationRow = (set?: string) => `
   SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s.id', 's.metadata')} AS subject_metadata,
          ${withheldWhileTakenDownSql(
            's.id',
@@ -368,7 +411,7 @@ const CLASSIFICATION_ROW = `
          ${byExcludedVolunteerOfWorkflowSql('c', '$1')} AS excluded_volunteer,
          c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
-  FROM classifications c
+  FROM ${rowsOf('classifications', 'c', set)}
   CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
   JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
@@ -380,24 +423,29 @@ const CLASSIFICATION_ROW = `
  * `subjects_external_id_natural_idx`), each subject's classifications read on their own (from the unique index) oldest
  * first, then by id (a statement stores several at one moment), so that the order is the same on every download and
  * only a subject's few are sorted; then those of subjects without one, in subject id order, each subject's the same way.
+ * With `set` (the parameter of a subjectSetId, `$3` or `$4`), only the classifications of the set's members.
  */
-export const CLASSIFICATION_ROWS: Record<DownloadSort, string> = {
-  id: `${CLASSIFICATION_ROW} ORDER BY c.subject_id, c.user_id`,
-  externalId: `
+export const classificationRows = (set?: string): Record<DownloadSort, string> => {
+  const row = classificationRow(set);
+  return {
+    id: `${row} ORDER BY ${bySubject('c', set)}, c.user_id`,
+    externalId: `
   (SELECT classification_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $3 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, each subject's sorted alone.
-   CROSS JOIN LATERAL (${CLASSIFICATION_ROW} AND c.subject_id = named.id OFFSET 0) classification_row
+   CROSS JOIN LATERAL (${classificationRow()} AND c.subject_id = named.id${inSetSql('named.id', set)} OFFSET 0) classification_row
    ORDER BY ${inNaturalOrder('named.external_id')}, classification_row.created_at, classification_row.id)
   UNION ALL
-  (${CLASSIFICATION_ROW} AND s.external_id IS NULL ORDER BY c.subject_id, c.created_at, c.id)`,
+  (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)`,
+  };
 };
+export const CLASSIFICATION_ROWS = classificationRows();
 
 /**
  * The ids of the subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), once
- * each (`classifications_once_per_volunteer_key` holds them in order): for their metadata's keys.
+ * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
  */
-const CLASSIFIED_SUBJECTS = `
-  SELECT DISTINCT c.subject_id FROM classifications c WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+const classifiedSubjects = (inSet: boolean) => `
+  SELECT DISTINCT c.subject_id FROM classifications c WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)${inSetSql('c.subject_id', inSet ? '$3' : undefined)}`;
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -440,18 +488,27 @@ const TRANSCRIPTION_FILES: Record<TranscriptionFormat, { contentType: string; ex
 
 /**
  * What the TEI download's header names (`TeiDocumentOf`), in the rows' snapshot: the workflow's ($1) project, the sets
- * linked to it oldest first, and the moment of the snapshot.
+ * linked to it oldest first (set $2 alone with `inSet`), and the moment of the snapshot.
  */
-const TEI_HEADER = `
+const teiHeaderOf = (inSet: boolean) => `
   SELECT p.title AS project, now() AS produced_at,
          coalesce((SELECT json_agg(json_build_object('id', ss.id, 'name', ss.name) ORDER BY ss.created_at, ss.id)
-                   FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = w.id), '[]') AS subject_sets
+                   FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = w.id${inSet ? ' AND l.subject_set_id = $2' : ''}), '[]') AS subject_sets
   FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1`;
 
-/** What the TEI download of the workflow's transcriptions, titled `title`, is of (`TEI_HEADER`). */
-async function teiDocumentOf(read: SnapshotRead, workflowId: string, title: string): Promise<TeiDocumentOf> {
-  const [of] = await read<{ project: string; produced_at: Date; subject_sets: TeiDocumentOf['subjectSets'] }>(TEI_HEADER, [workflowId]);
+/** What the TEI download of the workflow's transcriptions (of set `set` alone, if given), titled `title`, is of (`teiHeaderOf`). */
+async function teiDocumentOf(read: SnapshotRead, workflowId: string, title: string, set: ServedSet | undefined): Promise<TeiDocumentOf> {
+  const [of] = await read<{ project: string; produced_at: Date; subject_sets: TeiDocumentOf['subjectSets'] }>(teiHeaderOf(!!set), [workflowId, ...(set ? [set.id] : [])]);
   return { project: of!.project, title, subjectSets: of!.subject_sets, producedAt: of!.produced_at };
+}
+
+/** The workflow's ($1) sets, in the order it serves them: those a download may be limited to. */
+const SERVED_SETS = 'SELECT ss.id, ss.name FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = $1 ORDER BY l.position, ss.id';
+
+/** A set a download is limited to (`subjectSetId`): one the workflow serves. */
+export interface ServedSet {
+  id: string;
+  name: string;
 }
 
 /**
@@ -523,17 +580,36 @@ export class ExportsService {
     private readonly streams: ExportStreams,
     private readonly links: DownloadLinks,
     private readonly reporters: ReporterPseudonyms,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The set `subjectSetId` names, of those the workflow serves (`SERVED_SETS`), for a download limited to it; none
+   * without one. Another (not linked to the workflow, unknown, another project's) is refused, 422 naming `pointer`.
+   */
+  async servedSet(workflowId: string, subjectSetId: string | undefined, pointer: string): Promise<ServedSet | undefined> {
+    if (subjectSetId === undefined) return undefined;
+    const served: ServedSet[] = await this.db.query(SERVED_SETS, [workflowId]);
+    const set = served.find((candidate) => candidate.id === subjectSetId);
+    if (set) return set;
+    const message = `is not a subject set this workflow serves (linked to it): ${served.length ? `name one of its subjectSetIds (GET /workflows/:id), such as ${served[0]!.id}, or leave subjectSetId out for every set` : 'it serves none, so leave subjectSetId out'}`;
+    throw new ProblemException(422, `The download's subjectSetId ${message}.`, [{ pointer, message }]);
+  }
 
   /**
    * A link that opens the download without an Authorization header, for a while (researchers only), in `format` if
    * asked: from the server's root (the classifier's, behind whichever host serves it) and whole, under `PUBLIC_URL`
    * (without it, under the address the request was sent to, `origin`).
    */
-  async downloadLink(workflowId: string, kind: ExportKind, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+  async downloadLink(workflowId: string, { kind, format, subjectSetId }: DownloadLinkRequest, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
-    return this.linkTo({ workflowId, kind }, format, user, session, origin);
+    if (subjectSetId !== undefined && kind === 'subject-reports') {
+      const message = 'is for the consensus and classifications downloads (and the transcriptions, by a consensus link): the subject reports download is of every set, so leave subjectSetId out';
+      throw new ProblemException(422, `The link's subjectSetId ${message}.`, [{ pointer: '/subjectSetId', message }]);
+    }
+    await this.servedSet(workflowId, subjectSetId, '/subjectSetId');
+    return this.linkTo({ workflowId, kind }, format, user, session, origin, subjectSetId);
   }
 
   /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
@@ -552,11 +628,11 @@ export class ExportsService {
     return this.linkTo({ subjectSetId, kind: 'subjects' }, undefined, user, session, origin);
   }
 
-  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined, subjectSetId?: string): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
     // The account's own classifications name their format in their path, the other downloads in their query.
     const inPath = target.kind === 'own-classifications';
-    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}) });
+    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...(subjectSetId ? { subjectSetId } : {}) });
     const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
   }
@@ -599,19 +675,22 @@ export class ExportsService {
    * One row per subject, with the consensus of every task of every version (the current version's first): a task
    * that a later version dropped keeps the consensus computed before, which retired subjects keep. With `since`, only
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
-   * or deleted). In subject id order, or in `sort`'s. The subjects' metadata as `metadata` asks.
+   * or deleted). In subject id order, or in `sort`'s. The subjects' metadata as `metadata` asks. With `subjectSetId`,
+   * only the subjects of that set (one the workflow serves: `servedSet`).
    */
-  async consensus({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
+  async consensus({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json', subjectSetId?: string): Promise<ExportDownload> {
     const workflowId = workflow.id;
+    const set = await this.servedSet(workflowId, subjectSetId, '/query/subjectSetId');
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const tasks = tasksOf(byVersion);
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
+    const parameters = [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])];
     return this.streams.open<ConsensusRow>(
       async (read) => {
-        const metadataForm = await metadataFormOf(metadata, read, CONSENSUS_SUBJECTS, [workflowId, since ?? null]);
+        const metadataForm = await metadataFormOf(metadata, read, consensusSubjects(!!set), [workflowId, since ?? null, ...(set ? [set.id] : [])]);
         return {
-          sql: consensusRows(sort),
-          parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
+          sql: consensusRows(sort, set && `$${parameters.length + 1}`),
+          parameters: [...parameters, ...(set ? [set.id] : [])],
           toRecord: (row) => flatten(row, tasks, metadataForm),
           columns: columnsOf(tasks, metadataForm),
           listColumns: consensusListColumns(tasks),
@@ -627,24 +706,28 @@ export class ExportsService {
    * One transcription task's consensus as documents, a page per subject in its set's order (`TRANSCRIPTION_ROWS`), the
    * text each settles on as the consensus download gives it (`settledAnswerCell`): plain text (`textWriter`), or a IIIF
    * AnnotationPage of the canvases' texts (`iiifWriter`), whose id is its own address under the server's root (`origin`),
-   * or a TEI P5 document (`teiWriter`), its header read in the rows' snapshot (`TEI_HEADER`).
+   * or a TEI P5 document (`teiWriter`), its header read in the rows' snapshot (`teiHeaderOf`). With `subjectSetId`, only
+   * the pages of that set (one the workflow serves: `servedSet`), in its order (`SET_TRANSCRIPTION_ROWS`), named in the
+   * label and title.
    */
-  async transcriptions({ workflow, downloader }: AllowedDownload, asked: string | undefined, format: TranscriptionFormat, origin: string | undefined): Promise<ExportDownload> {
+  async transcriptions({ workflow, downloader }: AllowedDownload, asked: string | undefined, format: TranscriptionFormat, origin: string | undefined, subjectSetId?: string): Promise<ExportDownload> {
     const { key: taskKey, task } = transcriptionTask(tasksOf(await this.everyVersion(workflow.id, workflow.version)), asked);
+    const set = await this.servedSet(workflow.id, subjectSetId, '/query/subjectSetId');
+    const parameters = [workflow.id, taskKey, ...(set ? [set.id] : [])];
     return this.streams.write<TranscriptionRow>(async (read) => {
-      const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format })}`;
-      const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”`;
-      const tei = format === 'tei' ? await teiDocumentOf(read, workflow.id, label) : undefined;
+      const address = `${this.rootOf(origin)}/${API_PREFIX}/workflows/${workflow.id}/transcriptions?${new URLSearchParams({ task: taskKey, format, ...(set ? { subjectSetId: set.id } : {}) })}`;
+      const label = `Consensus transcriptions of task ${taskKey}, workflow “${workflow.name}”${set ? `, subject set “${set.name}”` : ''}`;
+      const tei = format === 'tei' ? await teiDocumentOf(read, workflow.id, label, set) : undefined;
       const writers: Record<TranscriptionFormat, () => Transform> = { text: textWriter, iiif: () => iiifWriter({ id: address, label }), tei: () => teiWriter(tei!) };
       const { contentType, extension } = TRANSCRIPTION_FILES[format];
       return {
-        sql: TRANSCRIPTION_ROWS[format],
-        parameters: [workflow.id, taskKey],
+        sql: (set ? SET_TRANSCRIPTION_ROWS : TRANSCRIPTION_ROWS)[format],
+        parameters,
         toRecord: (row) => transcriptionPage(row, task),
         writer: writers[format],
         contentType,
         name: (began) => downloadName('transcriptions', { id: workflow.id, name: `${taskKey} ${workflow.name}` }, began, extension),
-        ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(TRANSCRIPTION_COUNTS, [workflow.id, taskKey]))[0]!) } : {}),
+        ...(format === 'iiif' ? { headers: iiifCountHeaders((await read<Parameters<typeof iiifCountHeaders>[0]>(transcriptionCounts(!!set), parameters))[0]!) } : {}),
       };
     }, downloader.id, false);
   }
@@ -652,17 +735,20 @@ export class ExportsService {
   /**
    * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
    * column of every version's tasks; the subjects' metadata as `metadata` asks; in subject id order, or in `sort`'s.
+   * With `subjectSetId`, only the classifications of that set's subjects (one the workflow serves: `servedSet`).
    */
-  async classifications({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', sort: DownloadSort = 'id'): Promise<ExportDownload> {
+  async classifications({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', sort: DownloadSort = 'id', subjectSetId?: string): Promise<ExportDownload> {
     const workflowId = workflow.id;
+    const set = await this.servedSet(workflowId, subjectSetId, '/query/subjectSetId');
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
+    const parameters = [workflowId, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])];
     return this.streams.open<ClassificationRow>(
       async (read) => {
-        const metadataForm = await metadataFormOf(metadata, read, CLASSIFIED_SUBJECTS, [workflowId, since ?? null]);
+        const metadataForm = await metadataFormOf(metadata, read, classifiedSubjects(!!set), [workflowId, since ?? null, ...(set ? [set.id] : [])]);
         return {
-          sql: CLASSIFICATION_ROWS[sort],
-          parameters: [workflowId, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
+          sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
+          parameters: [...parameters, ...(set ? [set.id] : [])],
           toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
           columns: classificationColumns(taskKeys, metadataForm),
           listColumns: classificationListColumns(taskKeys, byVersion),

@@ -9,7 +9,7 @@ import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiProblemResponse, ApiZodQuery, uuidParam } from '../common/zod';
 import { type TranscriptionsQuery, downloadTokenSchema, transcriptionsQuery } from './dto/download.dto';
 import { Download, DownloaderFirst } from './downloader-first';
-import { downloadScope, send } from './exports.controller';
+import { ApiSubjectSet, downloadScope, send } from './exports.controller';
 import { type AllowedDownload, ExportsService } from './exports.service';
 import { IIIF_COUNT_HEADERS, TRANSCRIPTIONS_IN_WORDS } from './transcription-documents';
 
@@ -43,6 +43,7 @@ export class TranscriptionsDownloadController {
   @ApiProblemResponse()
   @ApiQuery({ name: 'task', required: true, schema: { type: 'string', minLength: 1, maxLength: 100 }, description: 'The key of a transcription task of the workflow (of any version), such as T0: another task, a key no task has, or none, is refused (422 naming `task` and the workflow\'s transcription tasks)' })
   @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'text' } })
+  @ApiSubjectSet('pages, in the set’s own order (its members’ positions),')
   @ApiZodQuery('token', downloadTokenSchema, {
     required: false,
     description: 'A consensus download link’s (POST /workflows/:id/download-links, kind consensus, made without a format), in place of the Authorization header; never a personal API key',
@@ -59,6 +60,6 @@ export class TranscriptionsDownloadController {
     @Res() reply: FastifyReply,
     @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.transcriptions(download, query.task, query.format, origin), acceptEncoding);
+    return send(reply, await this.exports.transcriptions(download, query.task, query.format, origin, query.subjectSetId), acceptEncoding);
   }
 }

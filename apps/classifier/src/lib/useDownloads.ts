@@ -22,6 +22,8 @@ export interface Download {
   sort?: DownloadSort;
   /** The subjects' metadata as a column per key (the API's `metadata`), rather than one JSON column (consensus and classifications). */
   metadata?: DownloadMetadata;
+  /** Only the subjects of this set (the API's `subjectSetId`, which the link carries), named as the list says it; not for the reports. */
+  subjectSet?: { id: string; name: string };
   state: 'preparing' | 'ready' | 'failed';
   url?: string;
   expiresAt?: string;
@@ -29,7 +31,7 @@ export interface Download {
 }
 
 /** What is asked for a download: all it is but its number on the page and its state. */
-type DownloadAsked = Pick<Download, 'kind' | 'task' | 'taskNamed' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>;
+type DownloadAsked = Pick<Download, 'kind' | 'task' | 'taskNamed' | 'format' | 'bom' | 'since' | 'sort' | 'metadata' | 'subjectSet'>;
 
 /** A download's address: the link the API made for its kind, with what was asked added (a task's documents, the consensus link's path changed). */
 function addressOf(made: string, { kind, task, format, bom, since, sort, metadata }: DownloadAsked): string {
@@ -60,7 +62,7 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
   const link = async ({ n, ...asked }: DownloadAsked & Pick<Download, 'n'>, open = false) => {
     try {
-      const made = await client.downloadLink(workflowId, asked.kind);
+      const made = await client.downloadLink(workflowId, asked.kind, undefined, asked.subjectSet?.id);
       const url = addressOf(made.url, asked);
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);

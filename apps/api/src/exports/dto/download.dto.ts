@@ -10,6 +10,15 @@ import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, forma
 /** A download link's token (`POST /workflows/:id/download-links`), in place of an Authorization header. */
 export const downloadTokenSchema = z.string().min(1).max(2000).optional();
 const downloadShape = { format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: downloadTokenSchema };
+/**
+ * A download limited to one subject set the workflow serves (linked to it): its id, checked against the workflow's
+ * sets by the service (`servedSet`), which refuses another. In a download's query and a link's body alike.
+ */
+export const downloadSubjectSetSchema = z
+  .uuid('must be the id of a subject set the workflow serves (one of its subjectSetIds, GET /workflows/:id), or leave subjectSetId out for every set')
+  .optional()
+  .meta({ description: 'Only the subjects of this subject set, one the workflow serves (one of its `subjectSetIds`): a subject in several sets is in each one’s download; another set (not linked to the workflow, unknown, or another project’s) is refused, 422 naming `subjectSetId`' });
+const subjectSetShape = { subjectSetId: downloadSubjectSetSchema };
 export const downloadQuery = new ZodPipe(z.strictObject(downloadShape), '/query');
 
 export interface DownloadQuery {
@@ -43,10 +52,11 @@ export type SubjectSetFileQuery = z.infer<typeof subjectSetFileQuerySchema>;
 export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
 
 /** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
-export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape }), '/query');
+export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape, ...subjectSetShape }), '/query');
 export interface ClassificationsQuery extends DownloadQuery {
   metadata: DownloadMetadata;
   sort: DownloadSort;
+  subjectSetId?: string;
 }
 
 /** The consensus download's query: the same parameters as the raw classifications'. */
@@ -57,6 +67,8 @@ export const downloadLinkRequestSchema = z.strictObject({
   kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject), classifications (a row per classification) or subject-reports (a row per volunteer’s report of a subject)'),
   /** Put into the link as its `format` (the download's own parameter, checked as it checks it). */
   format: exportFormatSchema.meta({ description: 'csv, json or ndjson: the link opens the download in that format (its &format=); without it, in the one the Accept header prefers, else CSV' }),
+  /** Put into the link as its `subjectSetId`, checked as the download checks it (consensus and classifications; a consensus link opens the transcriptions too). */
+  subjectSetId: downloadSubjectSetSchema,
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 
@@ -74,13 +86,14 @@ export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | un
 
 /**
  * The transcriptions download's query: the transcription task (its key, checked against the workflow's tasks by the
- * service, which refuses it missing or empty too, naming one of them in its example), the form (`text`, the default, `iiif` or `tei`, in any case), and a download link's token.
+ * service, which refuses it missing or empty too, naming one of them in its example), the form (`text`, the default, `iiif` or `tei`, in any case), a download link's token, and the one set it is limited to, if any.
  */
 export const transcriptionsQuery = new ZodPipe(
   z.strictObject({
     task: z.string().max(100).optional(),
     format: formatSchemaOf(TRANSCRIPTION_FORMATS, 'must be text (plain text, a page per subject: the default), iiif (a IIIF Presentation 3 AnnotationPage) or tei (a TEI P5 XML document)').default('text'),
     token: downloadTokenSchema,
+    ...subjectSetShape,
   }),
   '/query',
 );
@@ -88,4 +101,5 @@ export interface TranscriptionsQuery {
   task?: string;
   format: TranscriptionFormat;
   token?: string;
+  subjectSetId?: string;
 }

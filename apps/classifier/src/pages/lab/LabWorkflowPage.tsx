@@ -88,13 +88,13 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
               <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} onRunStarted={() => setRunsStarted((n) => n + 1)} />
-              <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
+              <WorkflowSubjectsSection workflow={workflow} onChanged={() => setSubjectChanges((n) => n + 1)} />
             </>
           ) : (
             <p className="lead">{t('lab.workflow.moderatorLead')}</p>
           )}
           <Moderation workflow={workflow} projectSlug={project.slug} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
-          {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} tasks={workflow.definition.tasks} />}
+          {isResearcher(project.role) && <WorkflowDownloads workflow={workflow} />}
           {isResearcher(project.role) && <CopyWorkflowSection workflow={workflow} />}
           {isResearcher(project.role) && (workflow.status === 'draft' || workflow.status === 'paused') && (
             <DeleteWorkflowSection workflow={workflow} projectPage={labProjectPath(project.slug)} />

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
 import { type Download, useDownloads } from '../../lib/useDownloads';
 import { useForm } from '../../lib/useForm';
+import { useLinkedSets } from '../../lib/useLinkedSets';
 import { whenInWords } from '../../lib/formats';
 import { promptOf } from '../../tasks/registry';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
@@ -13,12 +14,17 @@ import { FormatAndSince, sinceRefused } from './DownloadFields';
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
  * in each format the API offers, whole or only what changed since a moment (incremental), and each transcription
- * task's documents, listed with their state and, once ready, a link that saves the file.
+ * task's documents, of every set or of the one chosen, listed with their state and, once ready, a link that saves the file.
  */
-export function WorkflowDownloads({ workflowId, tasks }: { workflowId: string; tasks: WorkflowView['definition']['tasks'] }) {
+export function WorkflowDownloads({ workflow }: { workflow: WorkflowView }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { downloads, request, follow } = useDownloads(client, workflowId);
+  const { downloads, request: requestOfEverySet, follow } = useDownloads(client, workflow.id);
+  const linked = useLinkedSets(workflow);
+  const [setId, setSetId] = useState('');
+  const subjectSet = linked.find((set) => set.id === setId);
+  // The chosen set goes with every download but the reports, which are of every set.
+  const request: typeof requestOfEverySet = (asked) => requestOfEverySet({ ...asked, ...(subjectSet && asked.kind !== 'subject-reports' ? { subjectSet: { id: subjectSet.id, name: subjectSet.name } } : {}) });
   const form = useForm({ kind: 'consensus', format: 'csv', since: '' }, ['kind', 'format', 'since'] as const);
   const since = form.values.since.trim();
   const [forExcel, setForExcel] = useState(false);
@@ -41,6 +47,16 @@ export function WorkflowDownloads({ workflowId, tasks }: { workflowId: string; t
     <section className="lab-section" aria-labelledby="lab-downloads-heading">
       <h2 id="lab-downloads-heading">{t('lab.downloads.title')}</h2>
       <p>{t('lab.downloads.lead')}</p>
+      {linked.length > 0 && (
+        <SelectField id="lab-download-set" label={t('lab.downloads.subjectSet')} hint={t('lab.downloads.subjectSetHint')} value={subjectSet?.id ?? ''} onChange={(event) => setSetId(event.target.value)}>
+          <option value="">{t('lab.downloads.allSets')}</option>
+          {linked.map((set) => (
+            <option key={set.id} value={set.id}>
+              {set.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
       <form className="account-form" noValidate aria-labelledby="lab-downloads-heading" onSubmit={(event) => void submit(event)}>
         <SelectField id="lab-download-kind" label={t('lab.downloads.kind')} {...form.field('kind')}>
           {EXPORT_KINDS.map((kind) => (
@@ -69,7 +85,7 @@ export function WorkflowDownloads({ workflowId, tasks }: { workflowId: string; t
           {t('lab.downloads.request')}
         </button>
       </form>
-      <TranscriptionsDownload tasks={tasks} request={request} />
+      <TranscriptionsDownload tasks={workflow.definition.tasks} request={request} />
       <h3 id="lab-download-list-heading">{t('lab.downloads.listTitle')}</h3>
       <ul className="lab-downloads" aria-labelledby="lab-download-list-heading" aria-live="polite" data-testid="lab-downloads">
         {downloads.length === 0 && <li>{t('lab.downloads.none')}</li>}
@@ -129,7 +145,8 @@ function DownloadItem({ download, follow }: { download: Download; follow: (downl
   const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
   // Two files of a kind differ only in their rows' order: the list says which one is in the spreadsheet's.
   const ordered = download.sort === 'externalId' ? t('lab.downloads.byExternalIdWhat', { what: written }) : written;
-  const what = download.metadata === 'columns' ? t('lab.downloads.metadataAsColumnsWhat', { what: ordered }) : ordered;
+  const columns = download.metadata === 'columns' ? t('lab.downloads.metadataAsColumnsWhat', { what: ordered }) : ordered;
+  const what = download.subjectSet ? t('lab.downloads.subjectSetWhat', { what: columns, set: download.subjectSet.name }) : columns;
   return (
     <li data-state={download.state}>
       {download.state === 'preparing' && t('lab.downloads.preparing', { what })}

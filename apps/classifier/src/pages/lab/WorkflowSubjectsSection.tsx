@@ -7,7 +7,7 @@ import { useClient } from '../../lib/clientContext';
 import { listedPriorities, subjectsRefused } from '../../lib/lab';
 import { listedSubjects, type SentLists, subjectNamed, subjectsNamed } from '../../lib/subjectLists';
 import { useForm } from '../../lib/useForm';
-import { useLoaded } from '../../lib/useLoaded';
+import { useLinkedSets } from '../../lib/useLinkedSets';
 import { useResult } from '../../lib/useResult';
 
 /**
@@ -15,11 +15,9 @@ import { useResult } from '../../lib/useResult';
  * subject set of the workflow; and their priorities, which only `priority` selection follows. Each answer is said,
  * focused, and the workflow's progress read again (`onChanged`).
  */
-export function WorkflowSubjectsSection({ workflow, projectId, onChanged }: { workflow: WorkflowView; projectId: string; onChanged: () => void }) {
+export function WorkflowSubjectsSection({ workflow, onChanged }: { workflow: WorkflowView; onChanged: () => void }) {
   const { t } = useTranslation();
-  const client = useClient();
-  const { data } = useLoaded(() => client.subjectSets(projectId), [client, projectId]);
-  const linked = (data?.subjectSets ?? []).filter((set) => workflow.subjectSetIds.includes(set.id));
+  const linked = useLinkedSets(workflow);
   return (
     <section className="lab-section" aria-labelledby="lab-subjects-heading">
       <h2 id="lab-subjects-heading">{t('lab.subjects.title')}</h2>
