@@ -1,3 +1,4 @@
+import type { Annotation } from '@chorus/tasks';
 import type { ChorusClient, QueuedSubject, QueueView } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 
@@ -20,5 +21,13 @@ export async function classifyUntilFinished(
       served.push(subject.id);
       await volunteer.classify({ workflowId, workflowVersion: batch.workflowVersion, subjectId: subject.id, annotations: [{ task, value: answerOf(subject) }] }, randomUUID());
     }
+  }
+}
+
+/** A new guest for each list of `subjectsOfEach`, who classifies those subjects of the workflow (version 1) with `annotations`. */
+export async function guestsClassify(anonymous: ChorusClient, workflowId: string, subjectsOfEach: readonly (readonly string[])[], annotations: Annotation[]): Promise<void> {
+  for (const subjects of subjectsOfEach) {
+    const guest = anonymous.withToken((await anonymous.guest()).token);
+    for (const subjectId of subjects) await guest.classify({ workflowId, workflowVersion: 1, subjectId, annotations }, randomUUID());
   }
 }

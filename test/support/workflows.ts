@@ -100,6 +100,29 @@ export async function transcriptionWorkflow(researcher: ChorusClient, names: rea
 }
 
 /**
+ * An active workflow of a new live project of the researcher's that transcribes each text subject (T0, "Type the
+ * minute") and asks whether it is dated (T1, "Is it dated?": `yes` "Dated" or `no` "Not dated"), retired after
+ * `retireAfter` classifications; returns the project, the workflow and its subjects' ids by externalId.
+ */
+export async function transcribeAndDateWorkflow(researcher: ChorusClient, subjects: readonly { externalId: string; metadata?: Record<string, unknown> }[], retireAfter: number) {
+  const project = await researcher.createProject({ title: `Minutes ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Minutes' });
+  const { subjectIds } = await researcher.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: `The minute ${subject.externalId}` }] })));
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Transcribe and date',
+    firstTask: 'T0',
+    tasks: {
+      T0: { type: 'transcription', instruction: 'Type the minute', next: 'T1' },
+      T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Dated' }, { value: 'no', label: 'Not dated' }] },
+    },
+    retirement: { rule: 'count', count: retireAfter },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  return { project, workflowId, idOf: Object.fromEntries(subjects.map((subject, index) => [subject.externalId, subjectIds[index]!])) };
+}
+
+/**
  * A yes/no workflow of the researcher's (`researcher`) aggregated by `bayes` (the default for two answers), whose
  * consensus is an answer fewer volunteers gave: six gold-standard subjects and `open` others (true answer "yes"), each
  * answered by one careful volunteer and two contrary ones, who give the wrong answer every time. The last open

@@ -27,6 +27,7 @@ import { DiscussionsModule } from './discussions/discussions.module';
 import { CommentReportsModule } from './comment-reports/comment-reports.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
+import { PublishedResultsModule } from './published-results/published-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
 import { ExcludedVolunteersModule } from './excluded-volunteers/excluded-volunteers.module';
@@ -73,6 +74,7 @@ export class AppModule {
         ClassificationsModule,
         ExportsModule,
         SubjectResultsModule,
+        PublishedResultsModule,
         ConsensusReviewsModule,
         SkillsModule,
         ExcludedVolunteersModule,

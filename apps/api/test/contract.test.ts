@@ -36,6 +36,7 @@ import {
   subjectsAddedSchema,
   subjectsRetiredSchema,
   subjectsUnretiredSchema,
+  publishedResultSchema,
   workflowSavedSchema,
   workflowStatsSchema,
   workflowVersionListSchema,
@@ -162,6 +163,9 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(page.subjects.map((subject) => [subject.id, Object.keys(subject.consensus).sort()])).toEqual([[first!.id, ['T0', 'T1']]]);
 
     documented(subjectsRetiredSchema, await call('POST', `/workflows/${workflow.id}/retire`, token, { subjectIds: [added.subjectIds[1]], reason: 'torn page' }), 200);
+    // Its result, once the project publishes results, for anyone.
+    expect(documented(projectViewSchema, await call('PATCH', `/projects/${project.id}`, token, { resultsPublic: true }), 200).resultsPublic).toBe(true);
+    documented(publishedResultSchema, await call('GET', `/workflows/${workflow.id}/subjects/${added.subjectIds[1]}/result`, undefined), 200);
     documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);
     documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
     const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);

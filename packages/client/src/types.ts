@@ -2,6 +2,7 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   choosableSetsSchema,
+  publishedResultSchema,
   neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
@@ -129,10 +130,11 @@ export interface ProjectInput {
   language?: string;
   status?: ProjectStatus;
 }
-/** What `PATCH /projects/:id` changes: any of a project's fields, and its image with its description (null: none). */
+/** What `PATCH /projects/:id` changes: any of a project's fields, its image with its description (null: none), and whether it publishes results. */
 export interface ProjectChanges extends Partial<ProjectInput> {
   imageUrl?: string | null;
   imageAlt?: string | null;
+  resultsPublic?: boolean;
 }
 export type ProjectRole = z.infer<typeof projectRoleSchema>;
 export type MemberView = z.infer<typeof memberViewSchema>;
@@ -284,6 +286,7 @@ export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
+export type PublishedResult = z.infer<typeof publishedResultSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];

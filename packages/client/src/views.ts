@@ -88,6 +88,7 @@ export const projectViewSchema = z.strictObject({
   status: projectStatusSchema,
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
   imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
+  resultsPublic: z.boolean().meta({ description: 'It publishes its retired subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public: GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
   ownerId: id,
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
   takenDownAt: time.nullable().meta({ description: 'When the operators of this Chorus took the project down (null: it is not): it is then its members\' only, whatever its status' }),
@@ -964,6 +965,29 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
     description:
       'Where the subject came from: the other workflows whose effects put it in a subject set that feeds this workflow, read through the sets linked to it now (a set unlinked since is no longer listed here; the sending workflow’s `routing` still has it), each membership as that workflow’s `routing` lists it, the earliest first; the subject may have been served here through another set already; a subject uploaded to the set is not listed. Null to a reviewer, as `routing`',
   }),
+});
+/**
+ * A retired subject's result as its project publishes it to volunteers and the public (`resultsPublic`): each task's
+ * consensus the consensus path reaches, and the answer a review settled on; never who answered or reviewed, never
+ * known answers, never private metadata.
+ */
+export const publishedTaskResultSchema = z.strictObject({
+  answer: taskConsensusSchema.shape.answer,
+  agreement: taskConsensusSchema.shape.agreement,
+  votes: taskConsensusSchema.shape.votes,
+  algorithm: taskConsensusSchema.shape.algorithm,
+  workflowVersion: taskConsensusSchema.shape.workflowVersion,
+  reviewed: z
+    .strictObject({ state: consensusReviewSchema.shape.state, value: consensusReviewSchema.shape.value })
+    .nullable()
+    .meta({ description: 'The project’s review of the consensus, which replaces it (the download’s <task>_reviewed and <task>_reviewed_answer): approved as it was then, or corrected to the reviewer’s answer; null when not reviewed' }),
+});
+export const publishedResultSchema = z.strictObject({
+  workflowId: id,
+  subjectId: id,
+  retiredAt: time,
+  metadata: z.record(z.string(), z.unknown()).meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields)' }),
+  tasks: z.record(z.string(), publishedTaskResultSchema).meta({ description: 'Each task’s result by task key, those the consensus path reaches (none before the subject’s first aggregation)' }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

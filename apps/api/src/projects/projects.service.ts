@@ -82,7 +82,7 @@ export class ProjectsService {
       if (input.status === 'live' && !account.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug) await this.refuseFormerSlug(manager, input.slug);
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
-      const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, ownerId: user.id }));
+      const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, resultsPublic: false, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
       const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
@@ -121,7 +121,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
+      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.resultsPublic', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
       .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
@@ -163,7 +163,7 @@ export class ProjectsService {
     return former ? this.db.getRepository(Project).findOneBy({ id: former.projectId }) : null;
   }
 
-  /** Its title, slug, description, field guide, status and image are the administrators' (owner and collaborators). */
+  /** Its title, slug, description, field guide, status, image and whether it publishes results are the administrators' (owner and collaborators). */
   async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
     await this.access.requireAdministrator(id, user, '/params/id');
     await this.db.transaction(async (manager) => {

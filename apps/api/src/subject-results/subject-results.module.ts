@@ -8,5 +8,6 @@ import { SubjectResultsService } from './subject-results.service';
   imports: [WorkflowsModule],
   controllers: [SubjectResultsController],
   providers: [SubjectResultsService],
+  exports: [SubjectResultsService],
 })
 export class SubjectResultsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EffectMembership, ProjectRole, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
+import type { EffectMembership, ProjectRole, PublishedResult, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
@@ -18,6 +18,7 @@ import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, a
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
+  workflow_id: string;
   subject_id: string;
   external_id: string | null;
   locations: SubjectLocation[];
@@ -417,6 +418,30 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
 }
 
 /**
+ * A retired subject's result as its project publishes it (`resultsPublic`): each task's consensus the consensus path
+ * reaches, as the researchers read it (`toConsensus`), and the answer a review settled on, which replaces it; its
+ * metadata as volunteers see it. Nobody's name or id, no known answers.
+ */
+function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedResult {
+  const reviews = new Map((row.reviews ?? []).map((review) => [review.task, review]));
+  const reached = Object.entries(row.tasks ?? {})
+    .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
+    .filter(([, consensus]) => !consensus.notReached);
+  return {
+    workflowId: row.workflow_id,
+    subjectId: row.subject_id,
+    retiredAt: row.retired_at.toISOString(),
+    metadata: publicMetadata(row.metadata),
+    tasks: Object.fromEntries(
+      reached.map(([task, { answer, agreement, votes, algorithm, workflowVersion }]) => {
+        const review = reviews.get(task);
+        return [task, { answer, agreement, votes, algorithm, workflowVersion, reviewed: review ? { state: review.state, value: review.value } : null }];
+      }),
+    ),
+  };
+}
+
+/**
  * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
  * are volunteers, who see no other volunteer), and not whether it was of a gold-standard subject.
  */
@@ -471,6 +496,17 @@ export class SubjectResultsService {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return { subjects: page.map((row) => toResult(row, { role, userId: user.id })), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
+  }
+
+  /**
+   * A subject's result as the workflow's project publishes it, once the workflow retired it (`toPublished`); null for
+   * one it has not retired, one its team took down, and one it has no row for (a gold-standard subject, whose consensus
+   * would tell its known answers, is never retired but taken down). The caller has checked that the project publishes it.
+   */
+  async published(workflowId: string, subjectId: string): Promise<PublishedResult | null> {
+    const [row] = await this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: false }), [workflowId, subjectId]);
+    if (!row?.retired_at || row.taken_down) return null;
+    return toPublished({ ...row, retired_at: row.retired_at });
   }
 
   /**

@@ -10,6 +10,7 @@ import { InlineQuestion } from '../components/InlineQuestion';
 import { SubmitOrCancel } from '../components/SubmitOrCancel';
 import { FormField, TextAreaField } from '../components/FormField';
 import { NothingHere } from '../components/NothingHere';
+import { PublishedResults } from '../components/PublishedResults';
 import { HideOnDiscussion, ShowAgainOnDiscussion } from '../components/HideComment';
 import { ReportComment } from '../components/ReportComment';
 import { ShownSubject } from '../components/SubjectMedia';
@@ -140,7 +141,7 @@ function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, l
 }
 
 /**
- * `/projects/:slug/subjects/:id`: a subject's discussion (Talk): the subject, what volunteers and the research team said
+ * `/projects/:slug/subjects/:id`: a subject's discussion (Talk): the subject, its result where the project publishes it, what volunteers and the research team said
  * about it, oldest first, and, for a volunteer with an account, a form to add to it or reply to a comment (a guest is
  * asked to sign in). `#comment-<id>` in the address brings that comment into view, focused.
  */
@@ -202,6 +203,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             </p>
           )}
           <ShownSubject subject={discussion.subject} />
+          <PublishedResults project={project} subjectId={subjectId} />
           <section className="discussion" aria-labelledby="discussion-heading">
             <h2 id="discussion-heading" tabIndex={-1}>
               {t('talk.discussion')}

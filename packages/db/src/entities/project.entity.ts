@@ -26,6 +26,8 @@ export class Project {
   /** Its image, shown on its cards and its page (https; null: none), and what it shows, for those who cannot see it (set with it). */
   @Column({ type: 'varchar', length: LONGEST_MEDIA_URL, nullable: true }) imageUrl!: string | null;
   @Column({ type: 'varchar', length: LONGEST_ALT, nullable: true }) imageAlt!: string | null;
+  /** Its administrators publish its retired subjects' results (each task's consensus) to volunteers and the public. */
+  @Column({ type: 'boolean', default: false }) resultsPublic!: boolean;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
   /**

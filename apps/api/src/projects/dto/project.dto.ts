@@ -57,6 +57,8 @@ export const updateProjectSchema = z.strictObject({
   imageUrl: projectImageUrlSchema.nullable().optional(),
   /** What its image shows, for those who cannot see it: needed while it has one. */
   imageAlt: imageDescriptionSchema.nullable().optional(),
+  /** Publish its retired subjects' results to volunteers and the public (`GET /workflows/:id/subjects/:subjectId/result`). */
+  resultsPublic: z.boolean().optional(),
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 

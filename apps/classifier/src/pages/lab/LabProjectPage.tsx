@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField, SelectField, TextAreaField } from '../../components/FormField';
+import { FieldNotes, FormField, SelectField, TextAreaField, describedBy } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
 import { ProjectImage } from '../../components/ProjectImage';
 import { SignInForLab } from '../../components/SignInForLab';
@@ -137,7 +137,7 @@ const PREVIEWED = /^https:\/\/[^/\s]+/i;
 /** The project's status field, which a workflow's page links to (`#…`) while the project is not live. */
 export const PROJECT_STATUS_FIELD = 'lab-details-status';
 
-/** What the API lets its administrators change of a project here: title, description, image, language and status. */
+/** What the API lets its administrators change of a project here: title, description, image, language, status and whether it publishes results. */
 function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
   const client = useClient();
@@ -147,6 +147,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     DETAIL_FIELDS,
   );
   const other = form.values.language === OTHER_LANGUAGE;
+  const [resultsPublic, setResultsPublic] = useState(project.resultsPublic);
   // The address the preview loads: the one left in the field, not each one typed on the way (each a request to its host).
   const [previewed, setPreviewed] = useState(project.imageUrl ?? '');
   const shownPreview = PREVIEWED.test(previewed) && previewed === form.values.imageUrl.trim();
@@ -167,7 +168,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       const imageUrl = form.values.imageUrl.trim() || null;
       // No image: none is sent, or its taking away (which takes its description with it).
       const image = imageUrl ? { imageUrl, imageAlt: form.values.imageAlt } : project.imageUrl ? { imageUrl } : {};
-      const saved = await client.updateProject(project.id, { title, description, ...image, language, status: status as ProjectStatus });
+      const saved = await client.updateProject(project.id, { title, description, ...image, language, status: status as ProjectStatus, resultsPublic });
       // Live with nothing to classify: every volunteer who opens it is told no workflow is open.
       const empty = saved.status === 'live' && !saved.workflows.some((workflow) => workflow.status === 'active');
       showAccountNotice((t) => {
@@ -231,6 +232,12 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
             </option>
           ))}
         </SelectField>
+        <div className="field">
+          <label className="lab-checkbox">
+            <input type="checkbox" id="lab-details-results-public" checked={resultsPublic} {...describedBy({ id: 'lab-details-results-public', hint: t('lab.fields.resultsPublicHint') })} onChange={(event) => setResultsPublic(event.target.checked)} /> {t('lab.fields.resultsPublic')}
+          </label>
+          <FieldNotes id="lab-details-results-public" hint={t('lab.fields.resultsPublicHint')} />
+        </div>
         <button type="submit" id="lab-details-save" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.saving') : t('lab.project.save')}
         </button>
