@@ -1,3 +1,4 @@
+import type { ChorusApiError } from '@chorus/client';
 import type { Stack } from './stack';
 
 /** What an API request sent as it is answered: its status, media type and body (a problem, say). */
@@ -33,3 +34,12 @@ export async function sendRaw<Body = { type?: string; detail?: string; errors?: 
  */
 export const download = (url: string, as: string, init: Omit<RequestInit, 'headers'> = {}): Promise<Response> =>
   fetch(url, { ...init, headers: { authorization: as, 'accept-encoding': 'identity' } });
+
+/** What a request the API must refuse was answered: its status and the pointers its problem names (it throws if answered). */
+export const refusal = (promise: Promise<unknown>): Promise<{ status: number; pointers: string[] | undefined }> =>
+  promise.then(
+    () => {
+      throw new Error('answered');
+    },
+    (error: ChorusApiError) => ({ status: error.status, pointers: error.problem.errors?.map((e) => e.pointer) }),
+  );

@@ -1,5 +1,6 @@
-import type { ChorusApiError, ChorusClient, ProjectActivity } from '@chorus/client';
+import type { ChorusClient, ProjectActivity } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { refusal } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
@@ -32,14 +33,6 @@ async function classifyAt(who: ChorusClient, workflow: string, subject: number, 
 const figures = (activity: ProjectActivity) => activity.days.map(({ date, classifications, volunteers, newVolunteers, retired }) => [date, classifications, volunteers, newVolunteers, retired]);
 const TRUSTED_MS = 30_000;
 const MARCH = { from: '2026-03-01', to: '2026-03-05' };
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('answered');
-    },
-    (error: ChorusApiError) => ({ status: error.status, pointers: error.problem.errors?.map((e) => e.pointer) }),
-  );
 
 beforeAll(async () => {
   stack = await startStack();

@@ -20,6 +20,7 @@ import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
+import { ProjectStatsPage } from './pages/ProjectStatsPage';
 import { StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
@@ -149,6 +150,7 @@ export function App() {
             {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'news' && <ProjectNewsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'stats' && <ProjectStatsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'classify' && <ClassifyPage key={`${route.workflowId}?${chosenSet ?? ''}`} projectSlug={route.projectSlug} workflowId={route.workflowId} subjectSetId={chosenSet} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}

@@ -196,4 +196,30 @@ describe('classifier in a browser: your classifications', () => {
     expect(versionsRead.filter((url) => !url.includes(notices.workflow.id))).toEqual([]);
     expect(errors).toEqual([]);
   });
+  it('shows a signed-in volunteer how much they classified each of their last 30 days: bars, and a table to open, theirs only', async () => {
+    const { workflow } = await liveYesNoWorkflow(suite.stack, 'Diaries', ['d1', 'd2', 'd3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Entry ${externalId}` }] })));
+    const account = await signUp(suite.stack, { email: `days-${randomUUID().slice(0, 8)}@example.org`, password: ACCOUNT_PASSWORD, displayName: 'Dora' });
+    const classifyDaysAgo = async (token: string, daysAgo: number) => {
+      const who = suite.stack.anonymous.withToken(token);
+      const [subject] = (await who.queue(workflow.id, 1)).subjects;
+      const { id } = await who.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+      await suite.stack.db.query("UPDATE classifications SET created_at = now() - $2 * interval '1 day' WHERE id = $1", [id, daysAgo]);
+    };
+    await classifyDaysAgo(account.token, 0);
+    await classifyDaysAgo(account.token, 3);
+    await classifyDaysAgo((await suite.stack.anonymous.guest()).token, 0); // someone else's
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/classifications`);
+    const section = page.getByTestId('own-activity');
+    await waitToSee(section.getByRole('heading', { level: 2, name: 'Your last 30 days' }));
+    await waitToSee(section.getByText('2 classifications over these days, in every project.'));
+    expect(await section.getByTestId('own-activity-chart').locator('rect').count()).toBe(30);
+    const rows = section.getByTestId('own-activity-table').locator('tbody tr');
+    await section.getByText('Day by day').click();
+    await waitToSee(rows.first());
+    expect(await rows.count()).toBe(30);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).toEqual(['1', '0', '0', '1', ...Array(26).fill('0')]);
+    await checkScreen(page, 'own-activity');
+    expect(errors).toEqual([]);
+  });
 });

@@ -86,6 +86,7 @@ import type {
   excludedVolunteerListSchema,
   workflowStatsSchema,
   projectActivitySchema,
+  ownActivitySchema,
   workflowSavedSchema,
   workflowStatusSchema,
   workflowSummarySchema,
@@ -234,6 +235,14 @@ export interface ActivityQuery {
   from?: string;
   to?: string;
   workflowId?: string;
+  timeZone?: string;
+}
+export type OwnActivity = z.infer<typeof ownActivitySchema>;
+/** The days and scope of `GET /account/activity` (the last 30 days in UTC, every project, when left out). */
+export interface OwnActivityQuery {
+  from?: string;
+  to?: string;
+  projectId?: string;
   timeZone?: string;
 }
 export type ReaggregationRun = z.infer<typeof reaggregationRunSchema>;

@@ -393,11 +393,16 @@ const activityDaySchema = z.strictObject({
   retired: z.int().meta({ description: 'Subjects retired that day and retired still (as `retired` of the workflow stats counts them)' }),
 });
 
-/** `GET /projects/:id/activity`: a project's (or one of its workflows') figures per day. */
-export const projectActivitySchema = z.strictObject({
+/** The days an activity is of, in the zone asked for. */
+const activityRangeShape = {
   from: z.iso.date(),
   to: z.iso.date(),
   timeZone: z.string().meta({ description: 'The IANA time zone whose days the rows are' }),
+};
+
+/** `GET /projects/:id/activity`: a project's (or one of its workflows') figures per day. */
+export const projectActivitySchema = z.strictObject({
+  ...activityRangeShape,
   workflowId: z.uuid().nullable().meta({ description: 'The workflow asked for; null for the whole project' }),
   days: z.array(activityDaySchema).meta({ description: 'One row per day from `from` to `to`, the oldest first; days with nothing are zeros' }),
   totals: z.strictObject({
@@ -406,6 +411,20 @@ export const projectActivitySchema = z.strictObject({
     newVolunteers: z.int(),
     retired: z.int(),
   }),
+});
+
+/** `GET /account/activity`: the caller's own classifications per day. */
+export const ownActivitySchema = z.strictObject({
+  ...activityRangeShape,
+  projectId: z.uuid().nullable().meta({ description: 'The project asked for; null for every project' }),
+  days: z
+    .array(
+      activityDaySchema.pick({ date: true }).extend({
+        classifications: z.int().meta({ description: 'Classifications the caller made that day (those a sign-in carried in from a guest too)' }),
+      }),
+    )
+    .meta({ description: 'One row per day from `from` to `to`, the oldest first; days with nothing are zeros' }),
+  totals: z.strictObject({ classifications: z.int() }),
 });
 
 /** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */

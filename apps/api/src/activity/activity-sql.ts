@@ -2,6 +2,12 @@ import { countedClassificationSql, countedRetirementSql } from '../workflows/wor
 
 /** The start of a day ($n, a date) in the time zone ($4), as a moment. */
 const startOf = (day: string) => `(${day})::timestamp AT TIME ZONE $4`;
+/** Whether a moment (`column`) falls in the days $2 to $3 (dates) of the time zone $4. */
+const inDays = (column: string) => `${column} >= ${startOf('$2::date')} AND ${column} < ${startOf('$3::date + 1')}`;
+/** The day of the time zone $4 a moment (`column`) falls in. */
+const dayOf = (column: string) => `(${column} AT TIME ZONE $4)::date`;
+/** The days from $2 to $3, one row each (`day`). */
+const DAYS = `SELECT generate_series($2::date, $3::date, interval '1 day')::date AS day`;
 
 /**
  * The workflows' ($1, uuid[]) figures per day from $2 to $3 (dates) in the time zone $4, one row a day, zeros for days
@@ -12,10 +18,9 @@ const startOf = (day: string) => `(${day})::timestamp AT TIME ZONE $4`;
  */
 export const ACTIVITY_PER_DAY = `
   WITH made AS (
-    SELECT (c.created_at AT TIME ZONE $4)::date AS day, c.user_id
+    SELECT ${dayOf('c.created_at')} AS day, c.user_id
     FROM classifications c
-    WHERE c.workflow_id = ANY($1::uuid[]) AND ${countedClassificationSql('c')}
-      AND c.created_at >= ${startOf('$2::date')} AND c.created_at < ${startOf('$3::date + 1')}
+    WHERE c.workflow_id = ANY($1::uuid[]) AND ${countedClassificationSql('c')} AND ${inDays('c.created_at')}
   ),
   firsts AS (SELECT user_id, min(day) AS day FROM made GROUP BY user_id),
   made_per_day AS (SELECT day, count(*) AS classifications, count(DISTINCT user_id) AS volunteers FROM made GROUP BY day),
@@ -28,18 +33,36 @@ export const ACTIVITY_PER_DAY = `
     GROUP BY f.day
   ),
   retired_per_day AS (
-    SELECT (st.retired_at AT TIME ZONE $4)::date AS day, count(*) AS retired
+    SELECT ${dayOf('st.retired_at')} AS day, count(*) AS retired
     FROM subject_workflow_status st
-    WHERE st.workflow_id = ANY($1::uuid[]) AND ${countedRetirementSql('st')}
-      AND st.retired_at >= ${startOf('$2::date')} AND st.retired_at < ${startOf('$3::date + 1')}
+    WHERE st.workflow_id = ANY($1::uuid[]) AND ${countedRetirementSql('st')} AND ${inDays('st.retired_at')}
     GROUP BY 1
   )
   SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
          coalesce(m.classifications, 0) AS classifications, coalesce(m.volunteers, 0) AS volunteers,
          coalesce(n.new_volunteers, 0) AS new_volunteers, coalesce(r.retired, 0) AS retired,
          (SELECT count(*) FROM firsts) AS all_volunteers
-  FROM (SELECT generate_series($2::date, $3::date, interval '1 day')::date AS day) d
+  FROM (${DAYS}) d
   LEFT JOIN made_per_day m ON m.day = d.day
   LEFT JOIN new_per_day n ON n.day = d.day
   LEFT JOIN retired_per_day r ON r.day = d.day
+  ORDER BY d.day`;
+
+/**
+ * The volunteer's ($1) own classifications per day from $2 to $3 (dates) in the time zone $4, one row a day, zeros for
+ * days with nothing; with $5 (a project's id, or null), those in that project's workflows only. Every one they made, as
+ * `GET /account/contribution` counts them (their tries in a draft too, and those a sign-in carried in from a guest,
+ * which are theirs by `user_id`), read from `classifications_user_all_recent_idx`'s range of the days.
+ */
+export const OWN_ACTIVITY_PER_DAY = `
+  WITH made_per_day AS (
+    SELECT ${dayOf('c.created_at')} AS day, count(*) AS classifications
+    FROM classifications c
+    WHERE c.user_id = $1 AND ${inDays('c.created_at')}
+      AND ($5::uuid IS NULL OR c.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = $5))
+    GROUP BY 1
+  )
+  SELECT to_char(d.day, 'YYYY-MM-DD') AS date, coalesce(m.classifications, 0) AS classifications
+  FROM (${DAYS}) d
+  LEFT JOIN made_per_day m ON m.day = d.day
   ORDER BY d.day`;

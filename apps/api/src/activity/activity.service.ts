@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ProjectActivity } from '@chorus/client';
+import type { OwnActivity, ProjectActivity } from '@chorus/client';
 import { Workflow } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -8,8 +8,8 @@ import { RememberedReads } from '../auth/remembered-reads';
 import { notFound, validationFailed } from '../common/problem';
 import { isPublicWorkflow, ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ACTIVITY_PER_DAY } from './activity-sql';
-import type { ActivityQuery } from './dto/activity.dto';
+import { ACTIVITY_PER_DAY, OWN_ACTIVITY_PER_DAY } from './activity-sql';
+import type { ActivityQuery, OwnActivityQuery } from './dto/activity.dto';
 
 /** Postgres's `invalid_parameter_value`: what `AT TIME ZONE` answers for a zone it does not know. */
 const INVALID_PARAMETER_VALUE = '22023';
@@ -61,13 +61,31 @@ export class ActivityService {
     return (await this.publicActivity.current(JSON.stringify({ projectId, ...read })))!;
   }
 
-  private async read(query: PublicRead): Promise<ProjectActivity> {
-    const { workflowIds } = query;
-    const rows: ActivityRow[] = await this.db.query(ACTIVITY_PER_DAY, [workflowIds, query.from, query.to, query.timeZone]).catch((error: { code?: string }) => {
+  /** The caller's own classifications per day (a guest's too: theirs, as `GET /account/contribution` gives them), in every project or one. */
+  async own(query: OwnActivityQuery, user: AuthUser): Promise<OwnActivity> {
+    const rows = await this.perDay<{ date: string; classifications: string }>(OWN_ACTIVITY_PER_DAY, [user.id, query.from, query.to, query.timeZone, query.projectId ?? null]);
+    const days = rows.map((row) => ({ date: row.date, classifications: Number(row.classifications) }));
+    return {
+      from: query.from,
+      to: query.to,
+      timeZone: query.timeZone,
+      projectId: query.projectId ?? null,
+      days,
+      totals: { classifications: days.reduce((total, day) => total + day.classifications, 0) },
+    };
+  }
+
+  /** A statement of days ($2 to $3) in a zone ($4), one it does not know refused at `/query/timeZone`. */
+  private perDay<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
+    return this.db.query(sql, parameters).catch((error: { code?: string }) => {
       // A zone Node's ICU knows but this Postgres does not (one ICU still keeps, such as US/Pacific-New).
       if (error.code === INVALID_PARAMETER_VALUE) throw validationFailed([{ pointer: '/query/timeZone', message: 'is not a time zone the database knows; give an IANA zone such as Europe/Paris or UTC' }]);
       throw error;
     });
+  }
+
+  private async read(query: PublicRead): Promise<ProjectActivity> {
+    const rows = await this.perDay<ActivityRow>(ACTIVITY_PER_DAY, [query.workflowIds, query.from, query.to, query.timeZone]);
     const days = rows.map((row) => ({
       date: row.date,
       classifications: Number(row.classifications),

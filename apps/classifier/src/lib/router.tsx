@@ -60,6 +60,7 @@ export type Route =
   | { name: 'subject'; projectSlug: string; subjectId: string }
   | { name: 'discussions'; projectSlug: string }
   | { name: 'news'; projectSlug: string }
+  | { name: 'stats'; projectSlug: string }
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
@@ -90,6 +91,8 @@ export function matchRoute(path: string): Route {
     if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
     const news = /^\/projects\/([^/]+)\/news\/?$/.exec(path);
     if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
+    const stats = /^\/projects\/([^/]+)\/stats\/?$/.exec(path);
+    if (stats) return { name: 'stats', projectSlug: decodeURIComponent(stats[1]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
     const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
@@ -124,6 +127,11 @@ export function commentInAddress(): string | null {
 /** A project's news, newest first (where its news mails link). */
 export function newsPath(projectSlug: string): string {
   return `${projectPath(projectSlug)}/news`;
+}
+
+/** A project's classifications and volunteers per day, for anyone who may see the project. */
+export function statsPath(projectSlug: string): string {
+  return `${projectPath(projectSlug)}/stats`;
 }
 
 /** A project's recent discussions, newest first; with `tag`, those with that #hashtag; with `q`, those with these words. */

@@ -2,6 +2,7 @@ import type { OwnClassification } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActivityChart, ActivityTable, browserTimeZone, lastDays } from '../components/Activity';
 import { AnswersInWords } from '../components/AnswersInWords';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
@@ -56,6 +57,7 @@ export function ClassificationsPage() {
         </p>
       )}
       {volunteer.kind === 'registered' && <DownloadMine />}
+      <RecentDays />
       <ErrorAlert problem={problem ?? moreProblem}>
         <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
           {t('app.tryAgain')}
@@ -84,6 +86,45 @@ export function ClassificationsPage() {
       )}
       <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
     </div>
+  );
+}
+
+/** Days shown of the volunteer's own activity. */
+const RECENT_DAYS = 30;
+
+/** How many the volunteer classified each of the last 30 days (the browser's), in every project: bars, and the table they repeat. */
+function RecentDays() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const timeZone = browserTimeZone();
+  const { data: activity, problem, reload } = useLoaded(() => client.ownActivity({ ...lastDays(RECENT_DAYS, timeZone), timeZone }), [client, timeZone]);
+  return (
+    <section aria-labelledby="own-activity-heading" data-testid="own-activity">
+      <h2 id="own-activity-heading">{t('classifications.activity.title', { days: RECENT_DAYS })}</h2>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {activity ? (
+        <>
+          <p data-testid="own-activity-total">{t('classifications.activity.total', { count: activity.totals.classifications })}</p>
+          <ActivityChart days={activity.days} testId="own-activity-chart" />
+          <details>
+            <summary>{t('classifications.activity.showTable')}</summary>
+            <ActivityTable
+              testId="own-activity-table"
+              days={activity.days}
+              caption={t('classifications.activity.caption', { from: activity.from, to: activity.to, timeZone })}
+              dateHeading={t('classifications.activity.date')}
+              columns={[{ name: 'classifications', heading: t('classifications.activity.classifications'), figure: (day) => day.classifications }]}
+            />
+          </details>
+        </>
+      ) : (
+        !problem && <p role="status">{t('classifications.activity.loading')}</p>
+      )}
+    </section>
   );
 }
 

@@ -9,7 +9,7 @@ import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
-import { Link, discussionsPath, labProjectPath, projectPath, replacePath } from '../lib/router';
+import { Link, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
@@ -78,6 +78,11 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
             <LatestNews project={project} />
             <p className="project-discussions">
               <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
+            </p>
+            <p className="project-stats">
+              <Link to={statsPath(project.slug)} data-testid="project-stats-link">
+                {t('project.stats')}
+              </Link>
             </p>
             {project.role === 'reviewer' && (
               <p data-testid="project-check-transcriptions">

@@ -28,21 +28,36 @@ export const todayIn = (timeZone: string, now = new Date()): string => new Intl.
 
 const addDays = (date: string, days: number): string => new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
 
-/** The query of `GET /projects/:id/activity`: the days default to the last 30 up to today, in the zone given (UTC by default). */
+/** The days and zone of an activity query, before their defaults. */
+const daysShape = {
+  from: day(),
+  to: day(),
+  timeZone: z.string().refine(knownTimeZone, 'is not an IANA time zone (such as Europe/Paris or UTC)').default('UTC'),
+};
+
+/** The days asked for, defaulting to the last 30 up to today in the zone. */
+function filledDays<Query extends { from?: string; to?: string; timeZone: string }>({ from, to, ...rest }: Query): Omit<Query, 'from' | 'to'> & { from: string; to: string } {
+  const last = to ?? todayIn(rest.timeZone);
+  return { ...rest, to: last, from: from ?? addDays(last, -29) };
+}
+
+/** Refuses, named at `from`, days that end before they start or span more than `MOST_DAYS`. */
+function checkedDays({ from, to }: { from: string; to: string }, context: z.RefinementCtx): void {
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (days < 1) context.addIssue({ code: 'custom', path: ['from'], message: 'is after `to`; give a day on or before it' });
+  if (days > MOST_DAYS) context.addIssue({ code: 'custom', path: ['from'], message: `is more than ${MOST_DAYS} days before \`to\`; ask for ${MOST_DAYS} days at most` });
+}
+
+/** The query of `GET /projects/:id/activity`: its days, and one workflow of the project if asked for. */
 export const activityQuerySchema = z
-  .object({
-    from: day(),
-    to: day(),
-    workflowId: z.uuid('is not a workflow id').optional(),
-    timeZone: z.string().refine(knownTimeZone, 'is not an IANA time zone (such as Europe/Paris or UTC)').default('UTC'),
-  })
-  .transform(({ timeZone, workflowId, ...days }) => {
-    const to = days.to ?? todayIn(timeZone);
-    return { timeZone, workflowId, to, from: days.from ?? addDays(to, -29) };
-  })
-  .superRefine(({ from, to }, context) => {
-    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) context.addIssue({ code: 'custom', path: ['from'], message: 'is after `to`; give a day on or before it' });
-    if (days > MOST_DAYS) context.addIssue({ code: 'custom', path: ['from'], message: `is more than ${MOST_DAYS} days before \`to\`; ask for ${MOST_DAYS} days at most` });
-  });
+  .object({ ...daysShape, workflowId: z.uuid('is not a workflow id').optional() })
+  .transform(filledDays)
+  .superRefine(checkedDays);
 export type ActivityQuery = z.output<typeof activityQuerySchema>;
+
+/** The query of `GET /account/activity`: its days, and one project if asked for. */
+export const ownActivityQuerySchema = z
+  .object({ ...daysShape, projectId: z.uuid('is not a project id').optional() })
+  .transform(filledDays)
+  .superRefine(checkedDays);
+export type OwnActivityQuery = z.output<typeof ownActivityQuerySchema>;

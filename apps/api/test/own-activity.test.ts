@@ -1,0 +1,107 @@
+import type { ChorusClient, OwnActivity } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { ACCOUNT_PASSWORD, newAccount, type TestAccount } from '../../../test/support/accounts';
+import { refusal } from '../../../test/support/requests';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { yesNoWorkflow } from '../../../test/support/workflows';
+
+/**
+ * A volunteer's own classifications per day (`GET /account/activity`): theirs only, on chosen days (their created_at set
+ * through the database), in the time zone asked for, one project or all, those carried in from a guest at sign-in
+ * counted; bad parameters refused, named, as the project activity refuses them.
+ */
+let stack: Stack;
+let account: TestAccount;
+let projectId: string;
+let otherProjectId: string;
+
+const MARCH = { from: '2026-03-01', to: '2026-03-04' };
+const perDay = (activity: OwnActivity) => activity.days.map(({ date, classifications }) => [date, classifications]);
+
+/** Classifies the subject, then dates the classification `at`. */
+async function classifyAt(who: ChorusClient, workflowId: string, subjectId: string, at: string): Promise<void> {
+  const { id } = await who.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  await stack.db.query('UPDATE classifications SET created_at = $2 WHERE id = $1', [id, at]);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  const subjects = ['a', 'b', 'c'].map((externalId) => ({ externalId }));
+  const one = await yesNoWorkflow(stack, subjects, 10);
+  const other = await yesNoWorkflow(stack, subjects, 10);
+  projectId = one.projectId;
+  otherProjectId = other.projectId;
+  account = await newAccount(stack, 'Mine');
+  await classifyAt(account.client, one.workflowId, one.idOf.a!, '2026-03-01T10:00:00Z');
+  await classifyAt(account.client, one.workflowId, one.idOf.b!, '2026-03-02T23:30:00Z'); // 3 March in Paris
+  await classifyAt(account.client, other.workflowId, other.idOf.a!, '2026-03-03T09:00:00Z');
+  // Another volunteer's, on the same days and subjects: not the account's.
+  const someoneElse = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await classifyAt(someoneElse, one.workflowId, one.idOf.a!, '2026-03-01T11:00:00Z');
+  await classifyAt(someoneElse, one.workflowId, one.idOf.c!, '2026-03-03T11:00:00Z');
+  // A guest's, carried into the account when it signs in there.
+  const asGuest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await classifyAt(asGuest, one.workflowId, one.idOf.c!, '2026-03-04T08:00:00Z');
+  await asGuest.login({ email: account.email, password: ACCOUNT_PASSWORD });
+});
+afterAll(() => stack.stop());
+
+describe('GET /account/activity', () => {
+  it('counts the caller’s own classifications per day, those carried in from a guest too, nobody else’s, zero days included', async () => {
+    const activity = await account.client.ownActivity(MARCH);
+    expect(perDay(activity)).toEqual([
+      ['2026-03-01', 1],
+      ['2026-03-02', 1],
+      ['2026-03-03', 1],
+      ['2026-03-04', 1],
+    ]);
+    expect(activity).toMatchObject({ ...MARCH, timeZone: 'UTC', projectId: null, totals: { classifications: 4 } });
+  });
+
+  it('counts one project’s when asked for', async () => {
+    expect(perDay(await account.client.ownActivity({ ...MARCH, projectId: otherProjectId }))).toEqual([
+      ['2026-03-01', 0],
+      ['2026-03-02', 0],
+      ['2026-03-03', 1],
+      ['2026-03-04', 0],
+    ]);
+    expect((await account.client.ownActivity({ ...MARCH, projectId })).totals.classifications).toBe(3);
+  });
+
+  it('counts the days of the time zone asked for: 23:30 UTC is the next day in Paris, the first moments of a day its own', async () => {
+    expect(perDay(await account.client.ownActivity({ ...MARCH, timeZone: 'Europe/Paris', projectId }))).toEqual([
+      ['2026-03-01', 1],
+      ['2026-03-02', 0],
+      ['2026-03-03', 1],
+      ['2026-03-04', 1],
+    ]);
+    // 23:30 UTC on 2 March is 00:30 on the 3rd in Paris: the 3rd's alone, its first day.
+    expect(perDay(await account.client.ownActivity({ from: '2026-03-03', to: '2026-03-03', timeZone: 'Europe/Paris', projectId }))).toEqual([['2026-03-03', 1]]);
+    expect(perDay(await account.client.ownActivity({ from: '2026-03-02', to: '2026-03-02', timeZone: 'Europe/Paris', projectId }))).toEqual([['2026-03-02', 0]]);
+    // 18:30 on the 2nd in New York.
+    expect(perDay(await account.client.ownActivity({ from: '2026-03-02', to: '2026-03-02', timeZone: 'America/New_York', projectId }))).toEqual([['2026-03-02', 1]]);
+  });
+
+  it('answers the last 30 days up to today by default', async () => {
+    const activity = await account.client.ownActivity();
+    expect(activity.days).toHaveLength(30);
+    expect(activity.to).toBe(new Date().toISOString().slice(0, 10));
+  });
+
+  it('answers a guest its own, and nobody without a token', async () => {
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await guest.ownActivity(MARCH)).totals.classifications).toBe(0);
+    expect((await refusal(stack.anonymous.ownActivity(MARCH))).status).toBe(401);
+  });
+
+  it('refuses bad parameters with 422 naming each, as the project activity does', async () => {
+    const { client } = account;
+    expect(await refusal(client.ownActivity({ from: '2026-3-1' }))).toEqual({ status: 422, pointers: ['/query/from'] });
+    expect(await refusal(client.ownActivity({ to: '1999-12-31' }))).toEqual({ status: 422, pointers: ['/query/to'] });
+    expect(await refusal(client.ownActivity({ from: '2026-03-05', to: '2026-03-01' }))).toEqual({ status: 422, pointers: ['/query/from'] });
+    expect(await refusal(client.ownActivity({ from: '2024-01-01', to: '2026-03-01' }))).toEqual({ status: 422, pointers: ['/query/from'] });
+    expect(await refusal(client.ownActivity({ ...MARCH, timeZone: 'Mars/Olympus' }))).toEqual({ status: 422, pointers: ['/query/timeZone'] });
+    expect(await refusal(client.ownActivity({ ...MARCH, timeZone: '+01:00' }))).toEqual({ status: 422, pointers: ['/query/timeZone'] });
+    expect(await refusal(client.ownActivity({ ...MARCH, projectId: 'not-a-project' }))).toEqual({ status: 422, pointers: ['/query/projectId'] });
+  });
+});

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { ChorusClient } from '@chorus/client';
+import { checkScreen, newcomerPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
+
+/**
+ * A project's public statistics in a browser: from the project's page, by keyboard, a volunteer (a guest) reaches its
+ * classifications and volunteers per day, in a table with bars beside it, and chooses the days and a workflow.
+ */
+
+jest.setTimeout(60_000);
+
+describe('classifier in a browser: project statistics', () => {
+  const suite = useStackAndBrowser({ worker: false });
+
+  it('shows a public project’s classifications and volunteers per day, for 7, 30 or 90 days, the whole project or one workflow', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Almanacs ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Pages' });
+    const { subjectIds } = await client.addSubjects(set.id, ['p1', 'p2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}` }] })));
+    const definition = (name: string) => ({
+      name,
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'A table?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    const [tables, tides] = [await client.createWorkflow(project.id, definition('Tables')), await client.createWorkflow(project.id, definition('Tides'))];
+    for (const workflow of [tables, tides]) await client.activateWorkflow(workflow.id);
+    const guest = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const classify = async (who: ChorusClient, workflowId: string, subjectId: string, daysAgo: number) => {
+      const { id } = await who.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+      await suite.stack.db.query("UPDATE classifications SET created_at = now() - $2 * interval '1 day' WHERE id = $1", [id, daysAgo]);
+    };
+    const [ann, bo] = [await guest(), await guest()];
+    await classify(ann, tables.id, subjectIds[0]!, 0);
+    await classify(bo, tables.id, subjectIds[0]!, 0);
+    await classify(ann, tides.id, subjectIds[1]!, 10); // outside the last 7 days
+
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await tabTo(page, '[data-testid="project-stats-link"]', 60);
+    expect(await page.locator(':focus').textContent()).toBe('Project statistics');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByRole('heading', { level: 1, name: `Statistics of ${project.title}` }));
+    expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/stats`);
+
+    // The last 30 days by default, the whole project: the newest day first.
+    const totals = page.getByTestId('stats-totals');
+    await waitToSee(totals.getByText('Over these days — classifications: 3; volunteers: 2.'));
+    const rows = page.getByTestId('stats-table').locator('tbody tr');
+    expect(await rows.count()).toBe(30);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['2', '2']);
+    expect(await rows.nth(10).locator('td').allTextContents()).toEqual(['1', '1']);
+    expect(await page.getByTestId('stats-chart').locator('rect').count()).toBe(30);
+    await checkScreen(page, 'project-stats');
+
+    await page.getByLabel('Days').selectOption({ label: 'Last 7 days' });
+    await waitToSee(totals.getByText('Over these days — classifications: 2; volunteers: 2.'));
+    expect(await rows.count()).toBe(7);
+    await page.getByLabel('Workflow').selectOption({ label: 'Tides' });
+    await waitToSee(totals.getByText('Over these days — classifications: 0; volunteers: 0.'));
+    await page.getByLabel('Days').selectOption({ label: 'Last 90 days' });
+    await waitToSee(totals.getByText('Over these days — classifications: 1; volunteers: 1.'));
+    expect(await rows.count()).toBe(90);
+    expect(errors).toEqual([]);
+  });
+
+  it('offers no workflow choice for a project of one workflow', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Ledgers ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
+    await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 0; volunteers: 0.'));
+    expect(await page.getByLabel('Workflow').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
