@@ -33,7 +33,7 @@ try {
     [project.id, subject.id, owner.id, COMMENTS],
   );
   await q('VACUUM ANALYZE subject_comments');
-  const page = (words) => [project.id, false, null, null, null, PAGE + 1, owner.id, ...words];
+  const page = (words) => [project.id, false, null, null, null, PAGE + 1, owner.id, null, ...words];
   const indexesRead = async (words) => {
     const [{ 'QUERY PLAN': plan }] = await q(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(words.length)}`, page(words));
     return [...new Set(JSON.stringify(plan).match(/(?<="Index Name":")[^"]+/g))].join(', ');

@@ -138,6 +138,57 @@ describe('subjects’ discussions', () => {
     expect(await found({ q: ` ${'x'.repeat(200)} ` })).toEqual([]);
   });
 
+  it('lists one volunteer’s comments to the project’s team, hidden ones too, with a hashtag, words and a page at a time; refused to anyone else and for a bad id', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const other = await liveSubject();
+    const spammer = await newAccount(stack, 'Spammy');
+    const bystander = await newAccount(stack, 'Bystander');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const scientist = await newMember(stack, projectId, 'scientist', 'Sci');
+    await spammer.client.postComment(subjectId, { projectId, body: 'Cheap watches #deal' });
+    const hidden = await spammer.client.postComment(otherSubjectId, { projectId, body: 'Cheap pills' });
+    await spammer.client.postComment(otherSubjectId, { projectId, body: 'Cheap shoes #deal' });
+    await bystander.client.postComment(subjectId, { projectId, body: 'Cheap? A real stamp #deal' });
+    await spammer.client.postComment(other.subjectId, { projectId: other.projectId, body: 'Cheap elsewhere' });
+    await moderator.client.hideComment(hidden.id, 'Spam');
+    const theirs = async (query: { tag?: string; q?: string; limit?: number; after?: string } = {}, reader = moderator.client) => bodiesOf(await reader.projectComments(projectId, { ...query, author: spammer.id }));
+
+    expect(await theirs()).toEqual(['Cheap shoes #deal', 'Cheap pills', 'Cheap watches #deal']);
+    expect(await theirs({}, scientist.client)).toEqual(['Cheap shoes #deal', 'Cheap pills', 'Cheap watches #deal']);
+    expect((await moderator.client.projectComments(projectId, { author: spammer.id })).comments[1]!.hidden?.reason).toBe('Spam');
+    expect(await theirs({ tag: 'deal' })).toEqual(['Cheap shoes #deal', 'Cheap watches #deal']);
+    expect(await theirs({ q: 'watches' })).toEqual(['Cheap watches #deal']);
+    expect(bodiesOf(await moderator.client.projectComments(projectId, { author: bystander.id }))).toEqual(['Cheap? A real stamp #deal']);
+    const first = await moderator.client.projectComments(projectId, { author: spammer.id, limit: 2 });
+    expect(projectCommentPageSchema.parse(first)).toEqual(first);
+    expect([bodiesOf(first), first.next]).toEqual([['Cheap shoes #deal', 'Cheap pills'], expect.any(String)]);
+    expect(await theirs({ limit: 2, after: first.next! })).toEqual(['Cheap watches #deal']);
+
+    // Anyone else: a volunteer (the author too), a guest, no token at all; a bad id is named whoever asks.
+    for (const token of [bystander.token, spammer.token, (await stack.anonymous.guest()).token, undefined]) {
+      const refused = await send('GET', `/projects/${projectId}/comments?author=${spammer.id}`, token);
+      expect([refused.status, refused.contentType, refused.body.detail]).toEqual([403, 'application/problem+json; charset=utf-8', expect.stringContaining('moderators and researchers')]);
+    }
+    for (const token of [moderator.token, bystander.token]) {
+      const bad = await send('GET', `/projects/${projectId}/comments?author=nope`, token);
+      expect([bad.status, bad.contentType, bad.body.errors]).toEqual([422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: '/query/author' })]]);
+    }
+  });
+
+  it('reads one volunteer’s comments by the index of their comments, not by walking the project’s', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [prolific, rare] = [await newAccount(stack, 'Prolific'), await newAccount(stack, 'Rare')];
+    await stack.db.query(
+      `INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, created_at)
+       SELECT $1, $2, CASE WHEN n % 5000 = 0 THEN $4 ELSE $3 END::uuid, 'comment ' || n, '{}', now() - n * interval '1 second' FROM generate_series(1, 20000) n`,
+      [projectId, subjectId, prolific.id, rare.id],
+    );
+    await stack.db.query('ANALYZE subject_comments');
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(0)}`, [projectId, true, null, null, null, 21, null, rare.id])).rows;
+    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_user_idx"');
+    expect((await stack.client.projectComments(projectId, { author: rare.id })).comments).toHaveLength(4);
+  });
+
   it('reads a hashtag’s comments by its index, not by walking the project’s comments', async () => {
     const { projectId, subjectId } = await liveSubject();
     const volunteer = await newAccount(stack, 'Una');
@@ -149,7 +200,7 @@ describe('subjects’ discussions', () => {
       [projectId, subjectId, volunteer.id],
     );
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(0)}`, [projectId, false, 'rare', null, null, 21, volunteer.id])).rows;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(0)}`, [projectId, false, 'rare', null, null, 21, volunteer.id, null])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_hashtags_idx"');
     expect((await stack.anonymous.projectComments(projectId, { tag: 'rare' })).comments).toHaveLength(4);
   });
@@ -166,7 +217,7 @@ describe('subjects’ discussions', () => {
       await stack.client.postComment(subjectId, { projectId, body });
     }
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(2)}`, [projectId, false, null, null, null, 21, volunteer.id, 'zeppelin', 'geneve'])).rows;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql(2)}`, [projectId, false, null, null, null, 21, volunteer.id, null, 'zeppelin', 'geneve'])).rows;
     expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_body_trgm_idx"');
     const found = async (q: string) => bodiesOf(await stack.anonymous.projectComments(projectId, { q })).sort();
 

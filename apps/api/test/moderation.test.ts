@@ -493,11 +493,12 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     const comment = await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'First words' });
 
     const ban = await team.moderator.client.banFromComments(team.projectId, volunteer.id, '  Spam, again and again ');
-    expect(ban).toEqual({ volunteerId: volunteer.id, volunteer: { displayName: 'Vandal' }, reason: 'Spam, again and again', bannedAt: expect.any(String), bannedBy: { id: team.moderator.id, name: 'Moderator' } });
+    expect(ban).toEqual({ volunteerId: volunteer.id, volunteer: { displayName: 'Vandal' }, reason: 'Spam, again and again', bannedAt: expect.any(String), bannedBy: { id: team.moderator.id, name: 'Moderator' }, commentsHidden: 0 });
     // Stopped again: the same ban, with the new reason (idempotent).
     const again = await team.scientist.client.banFromComments(team.projectId, volunteer.id, 'Spam');
     expect([again.bannedAt, again.reason, again.bannedBy?.id]).toEqual([ban.bannedAt, 'Spam', team.scientist.id]);
-    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([again]);
+    const { commentsHidden: _, ...listed } = again;
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans).toEqual([listed]);
     // Their discussion pages say so up front; no one else's, nor another project's.
     const bannedIn = async (client: ChorusClient, projectId = team.projectId, subject = subjectId) => (await client.subjectDiscussion(subject, projectId)).commentBanned;
     expect([await bannedIn(volunteer.client), await bannedIn(team.moderator.client), await bannedIn(stack.anonymous), await bannedIn(volunteer.client, other.projectId, other.subjects.a!)]).toEqual([true, false, false, false]);
@@ -522,6 +523,46 @@ describe('stopping a volunteer from commenting in a project (a comment ban)', ()
     expect(await bannedIn(volunteer.client)).toBe(false);
     expect((await volunteer.client.postComment(subjectId, { projectId: team.projectId, body: 'Sorry' })).body).toBe('Sorry');
     expect((await volunteer.client.editComment(comment.id, 'First words, edited')).body).toBe('First words, edited');
+  });
+
+  it('hides all their comments in that project with the ban’s reason when asked, saying how many, and no one else’s nor another project’s; again, none; lifted, they stay hidden', async () => {
+    const team = await taggingProject();
+    const other = await taggingProject();
+    const [spammer, bystander] = [await newAccount(stack, 'Spammer'), await newAccount(stack, 'Bystander')];
+    const reader = await newAccount(stack, 'Reader');
+    const post = (account: TestAccount, subjectId: string, body: string, projectId = team.projectId) => account.client.postComment(subjectId, { projectId, body });
+    const spam = [await post(spammer, team.subjects.a!, 'Cheap watches'), await post(spammer, team.subjects.b!, 'Cheap pills')];
+    const hiddenBefore = await post(spammer, team.subjects.c!, 'Rude');
+    await team.moderator.client.hideComment(hiddenBefore.id, 'Rude words');
+    const kept = [await post(bystander, team.subjects.a!, 'A fine stamp'), await post(spammer, other.subjects.a!, 'Elsewhere', other.projectId)];
+    // A mail of their comment not yet sent, as the outbox keeps it.
+    await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, next_attempt_at, comment_id, user_id) VALUES ('discussion', $1, 'Held', 'Held', now() + interval '1 hour', $2, $3)`, [reader.email, spam[0]!.id, reader.id]);
+    const hiding = async (ids: string[]) =>
+      (await stack.db.query<{ hidden_reason: string | null; hidden_by: string | null }>('SELECT hidden_reason, hidden_by FROM subject_comments WHERE id = ANY($1::uuid[]) ORDER BY created_at', [ids])).rows.map((row) => [row.hidden_reason, row.hidden_by]);
+
+    const ban = await team.moderator.client.banFromComments(team.projectId, spammer.id, 'Spam', { hideComments: true });
+    expect(ban).toEqual({ volunteerId: spammer.id, volunteer: { displayName: 'Spammer' }, reason: 'Spam', bannedAt: expect.any(String), bannedBy: { id: team.moderator.id, name: 'Moderator' }, commentsHidden: 2 });
+    expect(await hiding(spam.map((comment) => comment.id))).toEqual([['Spam', team.moderator.id], ['Spam', team.moderator.id]]);
+    // One hidden before keeps its own reason; others' comments and another project's stay shown.
+    expect(await hiding([hiddenBefore.id])).toEqual([['Rude words', team.moderator.id]]);
+    expect(await hiding(kept.map((comment) => comment.id))).toEqual([[null, null], [null, null]]);
+    expect((await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [reader.email])).rows).toEqual([]);
+    expect((await bystander.client.projectComments(team.projectId)).comments.map((comment) => comment.body)).toEqual(['A fine stamp']);
+
+    // Sent again (a replay, or by another of the team): the same ban, nothing more to hide, nothing changed.
+    const again = await team.scientist.client.banFromComments(team.projectId, spammer.id, 'Spam again', { hideComments: true });
+    expect([again.bannedAt, again.commentsHidden]).toEqual([ban.bannedAt, 0]);
+    expect(await hiding(spam.map((comment) => comment.id))).toEqual([['Spam', team.moderator.id], ['Spam', team.moderator.id]]);
+    // Without it, what they wrote stays as it was.
+    const shown = await post(bystander, team.subjects.b!, 'Shown');
+    expect((await team.moderator.client.banFromComments(team.projectId, bystander.id, 'Off topic')).commentsHidden).toBe(0);
+    expect(await hiding([shown.id])).toEqual([[null, null]]);
+
+    await team.moderator.client.liftCommentBan(team.projectId, spammer.id);
+    expect(await hiding(spam.map((comment) => comment.id))).toEqual([['Spam', team.moderator.id], ['Spam', team.moderator.id]]);
+    const refused = await send('PUT', `/projects/${team.projectId}/comment-bans/${spammer.id}`, team.moderator.token, { reason: 'Spam', hideComments: 'yes' });
+    expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/hideComments' })]]);
+    expect((await team.moderator.client.commentBans(team.projectId)).commentBans.map((each) => each.volunteerId)).toEqual([bystander.id]);
   });
 
   it('refuses a comment or an edit sent while a ban of its author commits, never storing it after the ban', async () => {

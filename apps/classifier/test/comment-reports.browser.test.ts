@@ -119,7 +119,7 @@ describe('classifier in a browser: reporting a comment', () => {
     // Beside Hide: Stop them commenting, asked first with a reason; the volunteer is listed below.
     const bans = lab.page.getByTestId('lab-comment-bans');
     await waitToSee(bans.getByText('Nobody is stopped from commenting in this project.'));
-    await press(lab.page, '[aria-label="Stop Spammer commenting in this project"]');
+    await press(lab.page, '[aria-label="Stop them commenting (Spammer, in this project)"]');
     await waitForFocus(lab.page, '[data-testid="lab-comment-ban"] input');
     await lab.page.keyboard.type('Spam, again and again');
     await lab.page.keyboard.press('Enter');
@@ -152,7 +152,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.reload();
     await waitToSee(reported.getByText('Words left behind'));
     expect(await reported.getByRole('button', { name: /^Hide the comment/ }).count()).toBe(1);
-    expect(await reported.getByRole('button', { name: /^Stop .* commenting/ }).count()).toBe(0);
+    expect(await reported.getByRole('button', { name: /^Stop them commenting/ }).count()).toBe(0);
     expect(lab.errors).toEqual([]);
 
     // Stopped again while on the discussion page, the volunteer is told so in words, in their language, when they post.
@@ -170,6 +170,67 @@ describe('classifier in a browser: reporting a comment', () => {
     await lab.page.reload();
     await waitToSee(lab.page.getByTestId('comments-banned').getByText(banned));
     expect(await lab.page.locator('#comment-body').count()).toBe(0);
+  });
+
+  it('shows one volunteer’s comments from a reported comment and from a ban, and hides all of them when stopping them, if asked', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Spam cleanup', [{ externalId: 'page-3', locations: [{ type: 'text', text: 'A letter from Lille.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const [spammer, bystander] = [await newAccount(suite.stack, 'Flooder'), await newAccount(suite.stack, 'Bea')];
+    const spam = [await spammer.client.postComment(subjectId, { projectId: project.id, body: 'Cheap rings' }), await spammer.client.postComment(subjectId, { projectId: project.id, body: 'Cheap pearls' })];
+    await bystander.client.postComment(subjectId, { projectId: project.id, body: 'A fine letter' });
+    await bystander.client.reportComment(spam[0]!.id, { reason: 'spam' });
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Moe');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const reported = page.getByTestId('lab-reported-comments');
+    const discussions = page.getByTestId('lab-discussions');
+    await waitToSee(discussions.getByText('A fine letter'));
+
+    // Their comments, from the reported one: only theirs, under a heading that takes focus, until everyone's are shown again.
+    await press(page, '[data-testid="lab-reported-comments"] [aria-label="Their comments (Flooder, in this project)"]');
+    await waitForFocus(page, '[data-testid="lab-discussions-author"] h3');
+    expect(await discussions.getByTestId('lab-discussions-author').getByRole('heading').textContent()).toBe('Comments by Flooder');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="lab-discussions"]')!.textContent!.includes('A fine letter'));
+    expect(await discussions.getByTestId('comment').allTextContents()).toEqual([expect.stringContaining('Cheap pearls'), expect.stringContaining('Cheap rings')]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await press(page, '[data-testid="lab-discussions-author"] button');
+    await waitToSee(discussions.getByText('A fine letter'));
+    expect(await discussions.getByTestId('lab-discussions-author').count()).toBe(0);
+
+    // The checkbox when stopping them, in French and German too.
+    for (const [language, stop, label] of [
+      ['fr', 'L’empêcher de commenter (Flooder, dans ce projet)', 'Masquer aussi tous ses commentaires dans ce projet'],
+      ['de', 'Kommentieren untersagen (Flooder, in diesem Projekt)', 'Auch alle ihre Kommentare in diesem Projekt ausblenden'],
+    ] as const) {
+      await page.evaluate((chosen) => window.localStorage.setItem('chorus.language', chosen), language);
+      await page.reload();
+      await reported.getByRole('button', { name: stop }).click();
+      await waitToSee(page.getByLabel(label));
+    }
+    await page.evaluate(() => window.localStorage.removeItem('chorus.language'));
+    await page.reload();
+    await waitToSee(discussions.getByText('A fine letter'));
+
+    // Stopped, with all their comments hidden too (asked by a checkbox), with the ban's reason.
+    await press(page, '[aria-label="Stop them commenting (Flooder, in this project)"]');
+    await waitForFocus(page, '[data-testid="lab-comment-ban"] input');
+    await page.keyboard.type('Spam');
+    await page.getByLabel('Also hide all their comments in this project').check();
+    await page.keyboard.press('Enter');
+    await waitToSee(reported.getByTestId('lab-reported-comments-result').getByText('Flooder can no longer comment in this project, and 2 comments of theirs are hidden from volunteers.'));
+    const hidden = await suite.stack.db.query('SELECT body, hidden_reason FROM subject_comments WHERE project_id = $1 ORDER BY created_at', [project.id]);
+    expect(hidden.rows).toEqual([
+      { body: 'Cheap rings', hidden_reason: 'Spam' },
+      { body: 'Cheap pearls', hidden_reason: 'Spam' },
+      { body: 'A fine letter', hidden_reason: null },
+    ]);
+    // The recent discussions are read again, both marked hidden; from the ban, their comments again.
+    await waitToSee(discussions.getByTestId('comment-hidden').nth(1));
+    await press(page, '[data-testid="lab-comment-bans"] [aria-label="Their comments (Flooder, in this project)"]');
+    await waitForFocus(page, '[data-testid="lab-discussions-author"] h3');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="lab-discussions"]')!.textContent!.includes('A fine letter'));
+    expect(await discussions.getByTestId('comment-hidden').count()).toBe(2);
+    expect(errors).toEqual([]);
   });
 
   it('gives each of two comments’ Hide forms on a discussion page its own field, each label naming its own, and shows a comment hidden there again there', async () => {

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBan, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBan, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, CommentBanMade,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -631,9 +631,13 @@ export class ChorusClient {
   dismissCommentReports(id: string, note?: string) {
     return this.call<ReportsDismissed>('POST', `/comments/${id}/reports/dismissal`, note === undefined ? {} : { note });
   }
-  /** Stops a volunteer (their account id) from commenting in the project, with the reason (moderators and researchers); again, it takes the new reason. */
-  banFromComments(projectId: string, volunteerId: string, reason: string) {
-    return this.call<CommentBan>('PUT', `/projects/${projectId}/comment-bans/${volunteerId}`, { reason });
+  /**
+   * Stops a volunteer (their account id) from commenting in the project, with the reason (moderators and researchers);
+   * again, it takes the new reason. `hideComments`: also hides their comments there not hidden yet, with that reason
+   * (`commentsHidden` says how many).
+   */
+  banFromComments(projectId: string, volunteerId: string, reason: string, { hideComments }: { hideComments?: boolean } = {}) {
+    return this.call<CommentBanMade>('PUT', `/projects/${projectId}/comment-bans/${volunteerId}`, hideComments === undefined ? { reason } : { reason, hideComments });
   }
   /** Lets a volunteer comment in the project again (moderators and researchers); the same for one not stopped. */
   async liftCommentBan(projectId: string, volunteerId: string): Promise<void> {
@@ -653,9 +657,10 @@ export class ChorusClient {
   }
   /**
    * The project's recent comments, newest first; `tag`: those with that #hashtag (given without the #); `q`: those whose
-   * body holds each of its words, whatever their case and accents.
+   * body holds each of its words, whatever their case and accents; `author`: one volunteer's (their account id; the
+   * project's moderators and researchers only).
    */
-  projectComments(projectId: string, query: { tag?: string; q?: string; limit?: number; after?: string } = {}) {
+  projectComments(projectId: string, query: { tag?: string; q?: string; author?: string; limit?: number; after?: string } = {}) {
     return this.call<ProjectCommentPage>('GET', `/projects/${projectId}/comments?${queryString(query)}`);
   }
   /**

@@ -75,6 +75,7 @@ import type {
   commentReportSchema,
   reportedCommentPageSchema,
   commentBanSchema,
+  commentBanMadeSchema,
   commentBanPageSchema,
   mediaFailureSchema,
   workflowMediaFailuresSchema,
@@ -273,6 +274,7 @@ export interface CommentReportInput {
 export type ReportedCommentPage = z.infer<typeof reportedCommentPageSchema>;
 export type ReportedComment = ReportedCommentPage['comments'][number];
 export type CommentBan = z.infer<typeof commentBanSchema>;
+export type CommentBanMade = z.infer<typeof commentBanMadeSchema>;
 export type CommentBanPage = z.infer<typeof commentBanPageSchema>;
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];

@@ -1,4 +1,4 @@
-import { type CommentBan, type CommentBanPage } from '@chorus/client';
+import { type CommentBan, type CommentBanMade, type CommentBanPage } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { lockCommentBan, lockedCommentBan } from '@chorus/db';
@@ -9,6 +9,7 @@ import { cursorTimeSql } from '../common/sql';
 import { MailOutbox } from '../mail/mail-outbox';
 import { ProjectAccess, onTeamSql } from '../projects/project-access';
 import { type CommentBanInput, type CommentBansQuery, commentBanCursor } from './dto/discussions.dto';
+import { hideCommentsSql } from './stored-comment';
 
 interface CommentBanRow {
   user_id: string;
@@ -37,7 +38,8 @@ const BAN = `WITH banned AS (
     INSERT INTO comment_bans (project_id, user_id, reason, banned_by) VALUES ($1, $2, $3, $4)
     ON CONFLICT (project_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, banned_by = EXCLUDED.banned_by RETURNING *
   ) ${commentBanRowsSql('banned')}`;
-
+/** Hides, by $1 for reason $2, volunteer $4's comments in project $3 not hidden yet (those hidden keep their own reason and time). */
+const HIDE_THEIR_COMMENTS = hideCommentsSql('project_id = $3 AND user_id = $4 AND hidden_at IS NULL');
 
 /**
  * Lifts the comment ban of account $2 in project $1 once a role puts them on its team (an invitation accepted, a role
@@ -106,16 +108,20 @@ export class CommentBansService {
 
   /**
    * Stops the volunteer from commenting in the project; stopping them again keeps when, and takes the new reason. The
-   * mails of their comments there not yet sent are dropped.
+   * mails of their comments there not yet sent are dropped. With `hideComments`, their comments there not hidden yet
+   * are hidden too, by the caller with the ban's reason, in the ban's transaction (again, none are left to hide); lifting
+   * the ban leaves them hidden.
    */
-  async ban(projectId: string, volunteerId: string, { reason }: CommentBanInput, user: AuthUser): Promise<CommentBan> {
+  async ban(projectId: string, volunteerId: string, { reason, hideComments }: CommentBanInput, user: AuthUser): Promise<CommentBanMade> {
     await this.access.requireModerator(projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
       await lockCommentBan(manager, projectId, volunteerId);
       await requireVolunteer(manager, projectId, volunteerId);
       const [row] = await manager.query<CommentBanRow[]>(BAN, [projectId, volunteerId, reason, user.id]);
+      // TypeORM answers an UPDATE with [rows, count].
+      const [, commentsHidden] = hideComments ? await manager.query<[unknown, number]>(HIDE_THEIR_COMMENTS, [user.id, reason, projectId, volunteerId]) : [undefined, 0];
       await this.outbox.forgetDiscussionMails({ authorId: volunteerId, projectId }, manager);
-      return toView(row!);
+      return { ...toView(row!), commentsHidden };
     });
   }
 

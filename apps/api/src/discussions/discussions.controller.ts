@@ -13,6 +13,7 @@ import {
   type CommentInput,
   type ProjectCommentsQuery,
   type SubjectCommentsQuery,
+  authorSchema,
   commentEditSchema,
   commentHidingSchema,
   commentInputSchema,
@@ -121,11 +122,15 @@ export class DiscussionsController {
   @Get('projects/:id/comments')
   @Public()
   @ApiOperation({
-    summary: 'A project’s recent discussions: its comments, newest first, a page at a time; with `tag`, those with that #hashtag; with `q`, those whose body holds each of its words (no token needed for a public project).',
+    summary: 'A project’s recent discussions: its comments, newest first, a page at a time; with `tag`, those with that #hashtag; with `q`, those whose body holds each of its words; with `author`, one volunteer’s, for the project’s moderators and researchers (no token needed for a public project).',
     description: 'Each comment as in a subject’s discussion, with its subject as volunteers see it (to name it by; one taken down by the project’s team as in its discussion). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a project not public to the caller (a draft).',
   })
   @ApiZodQuery('tag', hashtagSchema, { required: false, description: 'Only the comments with this #hashtag (with or without its #)' })
   @ApiZodQuery('q', commentSearchSchema, { required: false, description: 'Only the comments whose body holds each of these words (1 to 200 characters, at most 8 different words), whatever their case and accents; `%` and `_` are plain characters. Not the author’s name: an @mention is in the body' })
+  @ApiZodQuery('author', authorSchema, {
+    required: false,
+    description: 'Only this volunteer’s comments (their account id: a reported comment’s `author.id`, a comment ban’s `volunteerId`), hidden ones too; for the project’s moderators and researchers only (403 to anyone else)',
+  })
   @ApiQuery(LIMIT_QUERY)
   @ApiQuery(AFTER_QUERY)
   @ApiZodResponse(projectCommentPageSchema)

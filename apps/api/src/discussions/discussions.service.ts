@@ -6,7 +6,7 @@ import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
+import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
 import { containsFoldedSql, cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
@@ -20,7 +20,7 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
-import type { StoredCommentRow } from './stored-comment';
+import { type StoredCommentRow, hideCommentsSql } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow {
   project_id: string;
@@ -52,13 +52,15 @@ const SUBJECT_COMMENTS = `${COMMENTS}
   ORDER BY c.created_at, c.id LIMIT $5`;
 /**
  * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
- * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8 on, one a word (`words` of them):
+ * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8: only this author's, or null
+ * (`subject_comments_user_idx` serves it: their comments only are read); $9 on, one a word (`words` of them):
  * only those whose body holds each, whatever their case and accents (`subject_comments_body_trgm_idx` serves a word of
  * 3 letters or more: see README); $4, $5: the cursor; $6: the rows to read.
  */
 export const projectCommentsSql = (words: number) => `${COMMENTS}
   WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $7) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
-    ${Array.from({ length: words }, (_, index) => `AND ${containsFoldedSql('c.body', `$${index + 8}::text`)}`).join('\n    ')}
+    AND ($8::uuid IS NULL OR c.user_id = $8::uuid)
+    ${Array.from({ length: words }, (_, index) => `AND ${containsFoldedSql('c.body', `$${index + 9}::text`)}`).join('\n    ')}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
@@ -116,13 +118,25 @@ export class DiscussionsService {
 
   /**
    * The project's comments, newest first (with `tag`, those with that hashtag; with `q`, those whose body holds each of
-   * its words), each with its subject: its recent discussions, and their search.
+   * its words; with `author`, that volunteer's, for the team only), each with its subject: its recent discussions, and
+   * their search.
    */
-  async projectComments(projectId: string, { tag, q, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
+  async projectComments(projectId: string, { tag, q, author, limit, after }: ProjectCommentsQuery, user: AuthUser | undefined): Promise<ProjectCommentPage> {
     await this.access.readable(projectId, user, '/params/id');
     const team = await this.isTeam(projectId, user);
+    if (author && !team) throw forbidden('Only the project’s moderators and researchers may list one volunteer’s comments (author); leave author out to read the project’s discussions.');
     const words = q ? searchWordsOf(q) : [];
-    const rows = await this.db.query<CommentRow[]>(projectCommentsSql(words.length), [projectId, team, tag ?? null, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null, ...words]);
+    const rows = await this.db.query<CommentRow[]>(projectCommentsSql(words.length), [
+      projectId,
+      team,
+      tag ?? null,
+      after?.createdAt ?? null,
+      after?.commentId ?? null,
+      limit + 1,
+      accountIdOf(user) ?? null,
+      author ?? null,
+      ...words,
+    ]);
     const { comments, next } = this.page(rows, limit, { user, team });
     const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
     const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);
@@ -209,7 +223,7 @@ export class DiscussionsService {
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
     await this.requireModerator(commentId, user);
     await this.db.transaction(async (manager) => {
-      await manager.query('UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $2, hidden_reason = $3, updated_at = now() WHERE id = $1', [commentId, user.id, reason]);
+      await manager.query(hideCommentsSql('id = $3'), [user.id, reason, commentId]);
       await this.outbox.forgetDiscussionMails({ commentId }, manager);
     });
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });

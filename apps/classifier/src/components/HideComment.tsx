@@ -8,7 +8,7 @@ import { type Problem, describeError } from '../lib/errors';
 import { useSaid } from '../lib/said';
 import { useForm } from '../lib/useForm';
 import { ErrorAlert } from './ErrorAlert';
-import { FormField } from './FormField';
+import { CheckboxField, FormField } from './FormField';
 import { InlineQuestion } from './InlineQuestion';
 import { SubmitOrCancel } from './SubmitOrCancel';
 
@@ -20,13 +20,29 @@ export type ReasonWords = (t: TFunction) => { question(author: string): string; 
  * comment, stopping its author commenting in the project): `send` makes it with the reason given. Each field's id is
  * its own, as several such forms may be open at once.
  */
-export function ReasonQuestion({ author, words, testId, send, onCancel }: { author: string; words: ReasonWords; testId: string; send(reason: string): Promise<void>; onCancel(): void }) {
+export function ReasonQuestion({
+  author,
+  words,
+  testId,
+  also,
+  send,
+  onCancel,
+}: {
+  author: string;
+  words: ReasonWords;
+  testId: string;
+  /** A checkbox for more to do with the same reason (its label and hint), its choice given to `send`. */
+  also?: { label: string; hint: string };
+  send(reason: string, also: boolean): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const form = useForm({ reason: '' }, ['reason'] as const);
+  const [alsoChecked, setAlsoChecked] = useState(false);
   const submit = form.onSubmit({
     check: (t) => (form.values.reason.trim() ? {} : { reason: words(t).reasonMissing }),
-    send: () => send(form.values.reason),
+    send: () => send(form.values.reason, alsoChecked),
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
   const said = words(t);
@@ -36,6 +52,7 @@ export function ReasonQuestion({ author, words, testId, send, onCancel }: { auth
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
           <FormField id={`${id}-reason`} label={said.reason} maxLength={COMMENT_LIMITS.hiddenReasonLength} {...form.field('reason')} />
+          {also && <CheckboxField id={`${id}-also`} label={also.label} hint={also.hint} checked={alsoChecked} onChange={(event) => setAlsoChecked(event.target.checked)} />}
           <SubmitOrCancel submit={said.submit} cancel={t('lab.discussions.keep')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}

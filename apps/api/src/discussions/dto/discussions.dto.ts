@@ -34,7 +34,13 @@ export const commentHidingSchema = z.strictObject({ reason: moderationReasonSche
 export type CommentHiding = z.infer<typeof commentHidingSchema>;
 
 /** Why a moderator or researcher stops a volunteer from commenting in the project. */
-export const commentBanInputSchema = z.strictObject({ reason: moderationReasonSchema('the volunteer may no longer comment in this project') });
+export const commentBanInputSchema = z.strictObject({
+  reason: moderationReasonSchema('the volunteer may no longer comment in this project'),
+  hideComments: z
+    .boolean({ error: 'must be true to hide all their comments in the project with the ban’s reason, or false (or left out) to leave them as they are' })
+    .optional()
+    .meta({ description: 'Also hide every comment of theirs in the project not hidden yet, with the ban’s reason (its `commentsHidden` says how many)' }),
+});
 export type CommentBanInput = z.infer<typeof commentBanInputSchema>;
 
 /** Where a page of comments starts: after the comment made at this time (the `next` of the page before). */
@@ -67,10 +73,14 @@ export const commentSearchSchema = z
   .max(COMMENT_LIMITS.searchLength, `must be at most ${COMMENT_LIMITS.searchLength} characters: a few words of the comment are enough`)
   .refine((q) => searchWordsOf(q).length <= COMMENT_LIMITS.searchWords, `must have at most ${COMMENT_LIMITS.searchWords} different words: a few words of the comment are enough`);
 
+/** One volunteer's comments, for the project's moderators and researchers: their account id. */
+export const authorSchema = z.uuid('must be the account id of the comments’ author (a reported comment’s author.id, a comment ban’s volunteerId)');
+
 /** The query of `GET /projects/:id/comments`. */
 export const projectCommentsQuerySchema = z.strictObject({
   tag: hashtagSchema.optional(),
   q: commentSearchSchema.optional(),
+  author: authorSchema.optional(),
   ...pageSchema,
 });
 export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;

@@ -21,24 +21,44 @@ const STOPPING: ReasonWords = (t) => ({
   submit: t('lab.commentBans.stop'),
 });
 
+/** A volunteer whose comments in the project the lab lists: their account id, and their name to say so. */
+export interface CommentAuthor {
+  id: string;
+  name: string;
+}
+
 /**
- * Stops a comment's author from commenting in the project, asked first with the reason (the team's): beside Hide on a
- * reported comment. `author` names them in the question.
+ * Stops a comment's author from commenting in the project, asked first with the reason (the team's), and whether to
+ * hide all their comments there too with it: beside Hide on a reported comment. `author` names them in the question;
+ * `onStopped` is told how many comments were hidden.
  */
-export function StopCommenting({ projectId, volunteerId, author, onStopped, onCancel }: { projectId: string; volunteerId: string; author: string; onStopped(): void; onCancel(): void }) {
+export function StopCommenting({ projectId, volunteerId, author, onStopped, onCancel }: { projectId: string; volunteerId: string; author: string; onStopped(commentsHidden: number): void; onCancel(): void }) {
+  const { t } = useTranslation();
   const client = useClient();
-  const send = async (reason: string) => {
-    await client.banFromComments(projectId, volunteerId, reason);
-    onStopped();
+  const send = async (reason: string, hideComments: boolean) => {
+    const { commentsHidden } = await client.banFromComments(projectId, volunteerId, reason, { hideComments });
+    onStopped(commentsHidden);
   };
-  return <ReasonQuestion author={author} words={STOPPING} testId="lab-comment-ban" send={send} onCancel={onCancel} />;
+  const also = { label: t('lab.commentBans.hideAll'), hint: t('lab.commentBans.hideAllHint') };
+  return <ReasonQuestion author={author} words={STOPPING} testId="lab-comment-ban" also={also} send={send} onCancel={onCancel} />;
+}
+
+/** "Their comments": shows the project's comments by one volunteer in the recent discussions. */
+export function TheirCommentsButton({ author, onShow }: { author: CommentAuthor; onShow(author: CommentAuthor): void }) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="button button-secondary button-small" aria-label={t('lab.commentBans.theirCommentsLabel', { name: author.name })} onClick={() => onShow(author)}>
+      {t('lab.commentBans.theirComments')}
+    </button>
+  );
 }
 
 /**
  * The volunteers stopped from commenting in the project, the most recently stopped first, with why, when and by whom,
- * each with "Let them comment again". Read again after each of `changes` (someone stopped from the reported comments).
+ * each with "Let them comment again", and "Their comments" (`onTheirComments`). Read again after each of `changes`
+ * (someone stopped from the reported comments).
  */
-export function CommentBansSection({ project, changes }: { project: ProjectView; changes: number }) {
+export function CommentBansSection({ project, changes, onTheirComments }: { project: ProjectView; changes: number; onTheirComments(author: CommentAuthor): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.commentBans(project.id), [client, project.id, changes]);
@@ -82,11 +102,14 @@ export function CommentBansSection({ project, changes }: { project: ProjectView;
                 <td>{ban.reason}</td>
                 <td>{ban.bannedBy ? t('lab.commentBans.byWhom', { when: whenInWords(ban.bannedAt), name: ban.bannedBy.name }) : whenInWords(ban.bannedAt)}</td>
                 <td>
-                  <form noValidate onSubmit={(event) => void letAgain(ban)(event)}>
-                    <button type="submit" className="button button-secondary button-small" aria-label={t('lab.commentBans.letAgainLabel', { name: nameOf(ban) })} aria-disabled={lifting.busy || undefined}>
-                      {t('lab.commentBans.letAgain')}
-                    </button>
-                  </form>
+                  <div className="lab-actions">
+                    <TheirCommentsButton author={{ id: ban.volunteerId, name: nameOf(ban) }} onShow={onTheirComments} />
+                    <form noValidate onSubmit={(event) => void letAgain(ban)(event)}>
+                      <button type="submit" className="button button-secondary button-small" aria-label={t('lab.commentBans.letAgainLabel', { name: nameOf(ban) })} aria-disabled={lifting.busy || undefined}>
+                        {t('lab.commentBans.letAgain')}
+                      </button>
+                    </form>
+                  </div>
                 </td>
               </tr>
             ))}

@@ -1,5 +1,5 @@
 import { type ExportFormat, type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -14,6 +14,7 @@ import { useFollowedDownload } from '../../lib/useFollowedDownload';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import type { CommentAuthor } from './CommentBans';
 import { FormatAndSince, sinceRefused } from './DownloadFields';
 import { useSaid } from '../../lib/said';
 import { ShowMore } from '../../components/ShowMore';
@@ -29,14 +30,35 @@ interface Hiding {
 
 /**
  * The project's recent comments in its subjects' discussions, the latest first, for its moderators and researchers:
- * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again. Read
- * again after each of `changes` (a comment hidden from the reported comments); `onChanged` after a hiding or showing,
- * so that those are read again too.
+ * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again; with
+ * `author`, only that volunteer's ("Their comments" of a ban or a reported comment), until `onAllComments`. Read again
+ * after each of `changes` (a comment hidden from the reported comments); `onChanged` after a hiding or showing, so that
+ * those are read again too.
  */
-export function DiscussionsSection({ project, changes, onChanged }: { project: ProjectView; changes: number; onChanged(): void }) {
+export function DiscussionsSection({
+  project,
+  changes,
+  onChanged,
+  author,
+  onAllComments,
+}: {
+  project: ProjectView;
+  changes: number;
+  onChanged(): void;
+  author: CommentAuthor | null;
+  onAllComments(): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem } = useLoaded(() => client.projectComments(project.id), [client, project.id, changes]);
+  const byAuthor = author ? { author: author.id } : {};
+  const { data, problem } = useLoaded(() => client.projectComments(project.id, byAuthor), [client, project.id, changes, author?.id]);
+  // Asked from a row elsewhere on the page: the moderator is taken to the comments they asked for.
+  const authorHeading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another author asked for is what moves focus to the heading
+  useEffect(() => {
+    authorHeading.current?.scrollIntoView({ block: 'start' });
+    authorHeading.current?.focus();
+  }, [author?.id]);
   // The pages shown so far and where the next starts, grown from the first page read: hiding or showing a comment
   // changes it in place, keeping them. Derived, not copied in an effect, so that "no comments" never shows for a render.
   const [grown, setGrown] = useState<{ from: ProjectCommentPage; pages: ProjectCommentPage } | null>(null);
@@ -50,7 +72,7 @@ export function DiscussionsSection({ project, changes, onChanged }: { project: P
 
   const showMore = async () => {
     try {
-      const page = await client.projectComments(project.id, { after: next ?? undefined });
+      const page = await client.projectComments(project.id, { ...byAuthor, after: next ?? undefined });
       setActionProblem(null);
       setShown((now) => ({ comments: [...now.comments, ...page.comments], next: page.next }));
     } catch (error) {
@@ -78,7 +100,17 @@ export function DiscussionsSection({ project, changes, onChanged }: { project: P
       {isResearcher(project.role) && <CommentsDownload projectId={project.id} />}
       <ErrorAlert problem={problem ?? actionProblem} />
       <ResultNotice result={result} testId="lab-discussions-result" />
-      {data && comments.length === 0 && <p>{t('lab.discussions.none')}</p>}
+      {author && (
+        <div className="lab-actions" data-testid="lab-discussions-author">
+          <h3 ref={authorHeading} tabIndex={-1}>
+            {t('lab.discussions.byAuthor', { name: author.name })}
+          </h3>
+          <button type="button" className="button button-secondary button-small" onClick={onAllComments}>
+            {t('lab.discussions.allComments')}
+          </button>
+        </div>
+      )}
+      {data && comments.length === 0 && <p>{author ? t('lab.discussions.byAuthorNone', { name: author.name }) : t('lab.discussions.none')}</p>}
       {comments.length > 0 && (
         <ol className="comment-list">
           {comments.map((comment) => {

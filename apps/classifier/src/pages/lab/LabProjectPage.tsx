@@ -23,7 +23,7 @@ import { TeamSection } from './TeamSection';
 import { ActivitySection } from './ActivitySection';
 import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { ContributorsSection } from './ContributorsSection';
-import { CommentBansSection } from './CommentBans';
+import { type CommentAuthor, CommentBansSection } from './CommentBans';
 import { DiscussionsSection } from './DiscussionsSection';
 import { NewsSection } from './NewsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
@@ -46,10 +46,6 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   const client = useClient();
   const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   useDocumentTitle(project ? t('lab.project.documentTitle', { title: project.title }) : t('lab.title'));
-  // A comment hidden in one of the two comment sections is read again in the other.
-  const [discussionChanges, setDiscussionChanges] = useState(0);
-  const [reportChanges, setReportChanges] = useState(0);
-  const [banChanges, setBanChanges] = useState(0);
   // A slug the project had before, or one just changed here: the address shows the one it has now.
   useEffect(() => {
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
@@ -97,9 +93,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
               <ExcludedVolunteersSection project={project} />
               <ContributorsSection project={project} />
-              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} />
-              <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
-              <CommentBansSection project={project} changes={banChanges} />
+              <CommentModeration project={project} />
             </>
           ) : project.role === 'reviewer' ? (
             <>
@@ -110,9 +104,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             <>
               <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
               <ProjectWorkflowsSection project={project} />
-              <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} />
-              <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} />
-              <CommentBansSection project={project} changes={banChanges} />
+              <CommentModeration project={project} />
             </>
           )}
         </>
@@ -124,6 +116,26 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
         )
       )}
     </div>
+  );
+}
+
+/**
+ * The project's discussions as its moderators and researchers handle them: the reported comments, the recent ones (or
+ * one volunteer's, asked for by "Their comments" of a reported comment or a ban), and the volunteers stopped from
+ * commenting.
+ */
+function CommentModeration({ project }: { project: ProjectView }) {
+  // A comment hidden in one of the two comment sections is read again in the other.
+  const [discussionChanges, setDiscussionChanges] = useState(0);
+  const [reportChanges, setReportChanges] = useState(0);
+  const [banChanges, setBanChanges] = useState(0);
+  const [author, setAuthor] = useState<CommentAuthor | null>(null);
+  return (
+    <>
+      <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} onTheirComments={setAuthor} />
+      <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} author={author} onAllComments={() => setAuthor(null)} />
+      <CommentBansSection project={project} changes={banChanges} onTheirComments={setAuthor} />
+    </>
   );
 }
 

@@ -17,7 +17,7 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
 import { useResult } from '../../lib/useResult';
-import { StopCommenting } from './CommentBans';
+import { type CommentAuthor, StopCommenting, TheirCommentsButton } from './CommentBans';
 import { ReportCells } from './ReportCells';
 import { ShowMore } from '../../components/ShowMore';
 
@@ -33,9 +33,22 @@ interface Handling {
  * first reported first: what each says, by whom and on which subject (a link to it in its discussion), how many reports
  * and why, their latest notes, and a way to hide it with a reason or to dismiss its reports. Read again after each of
  * `changes` (a comment hidden in the recent discussions); `onChanged` after a hiding, so those are read again too;
- * `onBanned` once a comment's author is stopped from commenting in the project, so that the list of those is read again.
+ * `onBanned` once a comment's author is stopped from commenting in the project, so that the list of those is read again
+ * (and the comments, some of which the ban may have hidden); `onTheirComments` for "Their comments" of an author.
  */
-export function ReportedCommentsSection({ project, changes, onChanged, onBanned }: { project: ProjectView; changes: number; onChanged(): void; onBanned(): void }) {
+export function ReportedCommentsSection({
+  project,
+  changes,
+  onChanged,
+  onBanned,
+  onTheirComments,
+}: {
+  project: ProjectView;
+  changes: number;
+  onChanged(): void;
+  onBanned(): void;
+  onTheirComments(author: CommentAuthor): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const [status, setStatus] = useState<ReportedSubjectStatus>('open');
@@ -100,9 +113,12 @@ export function ReportedCommentsSection({ project, changes, onChanged, onBanned 
                         </button>
                       )}
                       {comment.author.displayName !== null && (
-                        <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'ban', comment, opener: event.currentTarget })} aria-label={t('lab.commentBans.stopLabel', which)}>
-                          {t('lab.commentBans.stop')}
-                        </button>
+                        <>
+                          <TheirCommentsButton author={{ id: comment.author.id, name: which.author }} onShow={onTheirComments} />
+                          <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'ban', comment, opener: event.currentTarget })} aria-label={t('lab.commentBans.stopLabel', which)}>
+                            {t('lab.commentBans.stop')}
+                          </button>
+                        </>
                       )}
                       {!comment.hidden && comment.openReports > 0 && (
                         <button type="button" className="button button-secondary button-small" onClick={(event) => setHandling({ action: 'dismiss', comment, opener: event.currentTarget })} aria-label={t('lab.reportedComments.dismissLabel', which)}>
@@ -138,10 +154,14 @@ export function ReportedCommentsSection({ project, changes, onChanged, onBanned 
           projectId={project.id}
           volunteerId={handling.comment.author.id}
           author={authorOf(handling.comment)}
-          onStopped={() => {
+          onStopped={(count) => {
             const author = authorOf(handling.comment);
-            say((t) => t('lab.commentBans.stopped', { author }));
+            say((t) => (count > 0 ? t('lab.commentBans.stoppedAndHidden', { author, count }) : t('lab.commentBans.stopped', { author })));
             setHandling(null);
+            if (count > 0) {
+              reload();
+              onChanged();
+            }
             onBanned();
           }}
           onCancel={cancel}
