@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, CommentBanMade,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, CommentBanMade, ProjectLanguages, ProjectListFilters,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -223,9 +223,10 @@ export class ChorusClient {
   }
   /**
    * Live and finished projects and the caller's, newest first; `member`: only the caller's, in any status. A page of
-   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug, whatever their case and accents.
+   * `limit` (500 when left out): pass a page's `next` as `before` for the one after; `search`: words of the title or slug,
+   * whatever their case and accents; `language` and `status`: see `ProjectListFilters`.
    */
-  listProjects({ member = false, ...page }: { member?: boolean; limit?: number; before?: string; search?: string } = {}) {
+  listProjects({ member = false, ...page }: ProjectListFilters & { limit?: number; before?: string } = {}) {
     const query = queryString({ member: member ? 'true' : undefined, ...page }).toString();
     return this.call<ProjectPage>('GET', query ? `/projects?${query}` : '/projects');
   }
@@ -233,7 +234,7 @@ export class ChorusClient {
    * Every project `listProjects` lists, page after page (of `limit` each) until the last, newest first; an error, not
    * an endless loop, where a page (a broken proxy's, say) gives back the cursor it was asked with, or none of its projects.
    */
-  async everyProject(query: { member?: boolean; limit?: number; search?: string } = {}): Promise<ProjectSummary[]> {
+  async everyProject(query: ProjectListFilters & { limit?: number } = {}): Promise<ProjectSummary[]> {
     const projects: ProjectSummary[] = [];
     let before: string | undefined;
     do {
@@ -244,6 +245,10 @@ export class ChorusClient {
       before = page.next ?? undefined;
     } while (before);
     return projects;
+  }
+  /** The languages of the listed projects, each with how many, most first: those a volunteer may filter the list by. */
+  projectLanguages() {
+    return this.call<ProjectLanguages>('GET', '/project-languages');
   }
   /** Deletes a project nobody has classified in, not while it is live (its owner only). */
   async deleteProject(id: string): Promise<void> {

@@ -35,6 +35,7 @@ import type {
   projectRoleSchema,
   projectStatusSchema,
   projectListSchema,
+  projectLanguagesSchema,
   projectSummarySchema,
   projectTakeDownSchema,
   projectViewSchema,
@@ -123,6 +124,16 @@ export type ProjectView = z.infer<typeof projectViewSchema>;
 export type ProjectTakeDown = z.infer<typeof projectTakeDownSchema>;
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 export type ProjectPage = z.infer<typeof projectListSchema>;
+export type ProjectLanguages = z.infer<typeof projectLanguagesSchema>;
+/** What `GET /projects` narrows its list by (`limit` and `before` aside). */
+export interface ProjectListFilters {
+  member?: boolean;
+  search?: string;
+  /** A language tag, or its start: `fr` is `fr` and `fr-CA`. */
+  language?: string;
+  /** `paused` and `draft` find only the caller's own projects. */
+  status?: ProjectStatus;
+}
 export interface ProjectInput {
   title: string;
   slug?: string;

@@ -187,6 +187,16 @@ export const projectListSchema = z.strictObject({
   next: z.string().nullable().meta({ description: 'Send as `before` for the page after this one; null on the last page' }),
 });
 
+/** The languages of the listed projects (live and finished, not taken down), each with how many, most first. */
+export const projectLanguagesSchema = z.strictObject({
+  languages: z.array(
+    z.strictObject({
+      language: z.string().meta({ description: 'A language tag (BCP 47) as a project gives it; tags differing only in case are one' }),
+      projects: z.number().int().meta({ description: 'How many listed projects are written in it' }),
+    }),
+  ),
+});
+
 /** A project member: an account, and its role in the project. */
 export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });
 export const memberListSchema = z.strictObject({ members: z.array(memberViewSchema) });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { projectListSchema, projectTakeDownSchema, projectViewSchema } from '@chorus/client';
+import { projectLanguagesSchema, projectListSchema, projectTakeDownSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { DownloadsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -31,7 +31,7 @@ export class ProjectsController {
   @Get()
   @ApiOperation({
     summary: 'Lists the projects open to volunteers and the caller’s own, newest first (no token needed).',
-    description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. A page at a time: `limit` projects (1 to 500; 500 when left out), and `next`, the cursor to send as `before` for the page after (null on the last page); projects made meanwhile do not move the pages after. `search` (1 to 200 characters): only the projects with each of its words in their title or slug, whatever their case and accents (“ecrits” finds “Écrits”, “écrits” finds “Ecrits”; `%` and `_` are letters like any other). Each project comes without its field guide and with the first 300 characters of its description’s plain text (its Markdown’s words): GET /projects/:id has both whole. Each carries the caller’s `role` (null where none). 422 `urn:chorus:problem:validation-failed` at `/query/limit`, `/query/before` (not a `next` as it was given) or `/query/search`.',
+    description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. A page at a time: `limit` projects (1 to 500; 500 when left out), and `next`, the cursor to send as `before` for the page after (null on the last page); projects made meanwhile do not move the pages after. `search` (1 to 200 characters): only the projects with each of its words in their title or slug, whatever their case and accents (“ecrits” finds “Écrits”, “écrits” finds “Ecrits”; `%` and `_` are letters like any other). `language` (a BCP 47 tag): only the projects written in it or in a variety of it (`fr` finds `fr` and `fr-CA`, whatever their case); GET /project-languages lists those of the listed projects. `status`: only the projects in it; `live` and `finished` are those of the list, `paused` and `draft` find only the caller’s own (nobody else sees them listed). The filters combine with each other and with `member`, and `next` pages through the filtered list (send the same filters with `before`). Each project comes without its field guide and with the first 300 characters of its description’s plain text (its Markdown’s words): GET /projects/:id has both whole. Each carries the caller’s `role` (null where none). 422 `urn:chorus:problem:validation-failed` at `/query/limit`, `/query/before` (not a `next` as it was given), `/query/search`, `/query/language` (not a language tag) or `/query/status`.',
   })
   @Public()
   @DownloadsLookUp()
@@ -39,6 +39,8 @@ export class ProjectsController {
   @ApiZodQuery('limit', projectListParameters.limit, { required: false, description: 'How many projects a page holds' })
   @ApiQuery({ name: 'before', required: false, description: 'For the next page: the `next` of the page before, as it was given', schema: { type: 'string' } })
   @ApiZodQuery('search', projectListParameters.search, { required: false, description: 'Words each of which a project’s title or slug contains, whatever their case and accents' })
+  @ApiZodQuery('language', projectListParameters.language, { required: false, description: 'A language tag (BCP 47): only the projects written in it or a variety of it (`fr`: `fr` and `fr-CA`)' })
+  @ApiZodQuery('status', projectListParameters.status, { required: false, description: 'Only the projects in this status: `live` or `finished`; `paused` and `draft` find only the caller’s own' })
   @ApiZodResponse(projectListSchema, { description: 'A page of the live and finished projects not taken down by the operators, and those the caller is a member of (each with the caller’s `role`, null where none), newest first' })
   async listProjects(@Query(new ZodPipe(projectListQuerySchema, '/query')) query: ProjectListQuery, @OptionalUser() user?: AuthUser) {
     return this.projects.list(user, query);
@@ -121,5 +123,23 @@ export class ProjectsController {
   @ApiProblemResponse()
   async restoreProject(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     await this.projects.restore(id, user);
+  }
+}
+
+/** The languages a volunteer may narrow the project list to; apart from /projects, where "languages" could be a project's slug. */
+@ApiTags('projects')
+@Controller('project-languages')
+export class ProjectLanguagesController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Lists the languages of the listed projects, each with how many (no token needed).',
+    description: 'The languages (BCP 47 tags) the live and finished projects not taken down are written in, most projects first, each with their number; tags differing only in case (`fr-CA`, `fr-ca`) are one. Send one as `language` to GET /projects.',
+  })
+  @Public()
+  @ApiZodResponse(projectLanguagesSchema)
+  listLanguages() {
+    return this.projects.languages();
   }
 }

@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Project, ProjectMember } from '@chorus/db';
 import { ProjectAccess } from './project-access';
-import { ProjectsController } from './projects.controller';
+import { ProjectLanguagesController, ProjectsController } from './projects.controller';
 import { ProjectsService } from './projects.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Project, ProjectMember])],
-  controllers: [ProjectsController],
+  controllers: [ProjectsController, ProjectLanguagesController],
   providers: [ProjectsService, ProjectAccess],
   exports: [ProjectsService, ProjectAccess],
 })

@@ -1,4 +1,4 @@
-import type { ProjectTakeDown } from '@chorus/client';
+import type { ProjectLanguages, ProjectTakeDown } from '@chorus/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
@@ -115,8 +115,9 @@ export class ProjectsService {
    * its description's opening only (a list of 500 projects with 200 KB guides would be 100 MB for every visitor).
    * `memberOnly`: only those the caller is a member of (their projects, in any status), with their role. Newest first,
    * a page at a time: those made before the cursor, so that projects made meanwhile do not move the pages after.
+   * `language` and `status` narrow whom it lists, never widen it: a draft is still its members' only.
    */
-  async list(user: AuthUser | undefined, { memberOnly, limit, before, search }: ProjectListQuery): Promise<ProjectPage> {
+  async list(user: AuthUser | undefined, { memberOnly, limit, before, search, language, status }: ProjectListQuery): Promise<ProjectPage> {
     const query = this.db
       .getRepository(Project)
       .createQueryBuilder('project')
@@ -126,6 +127,9 @@ export class ProjectsService {
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
     if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
+    if (status) query.andWhere('project.status = :status', { status });
+    // Tags are case-blind ("fr-ca" is "fr-CA"), and hold only letters, digits and dashes: nothing LIKE reads as a wildcard.
+    if (language) query.andWhere("(lower(project.language) = lower(:language) OR lower(project.language) LIKE lower(:language) || '-%')", { language });
     for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
       query.andWhere(`(${containsFoldedSql('project.title', `:word${index}`)} OR ${containsFoldedSql('project.slug', `:word${index}`)})`, { [`word${index}`]: word });
     }
@@ -139,6 +143,16 @@ export class ProjectsService {
     const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
     const projects = await this.withWorkflows(listed, user);
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
+  }
+
+  /** The languages of the listed projects, each with how many (tags differing only in case counted as one), most first. */
+  async languages(): Promise<ProjectLanguages> {
+    const rows: { language: string; projects: number }[] = await this.db.query(
+      `SELECT lower(language) AS language, count(*)::int AS projects FROM projects
+       WHERE status = ANY($1) AND taken_down_at IS NULL GROUP BY 1 ORDER BY projects DESC, 1`,
+      [LISTED_PROJECT_STATUSES],
+    );
+    return { languages: rows.map(({ language, projects }) => ({ language: inCanonicalCase(language), projects })) };
   }
 
   /**
@@ -290,4 +304,13 @@ export class ProjectsService {
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));
   }
+}
+
+/**
+ * A tag with the case BCP 47 writes it in (`fr-ca` is `fr-CA`, `sr-latn` `sr-Latn`), as it is otherwise: never another
+ * tag of the same language (`iw` stays `iw`, not `he`), which the list's `language` would not find.
+ */
+function inCanonicalCase(tag: string): string {
+  const [canonical = tag] = Intl.getCanonicalLocales(tag);
+  return canonical.toLowerCase() === tag ? canonical : tag;
 }

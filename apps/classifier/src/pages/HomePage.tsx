@@ -1,5 +1,7 @@
-import { PROJECT_SEARCH_LENGTH, type ProjectSummary } from '@chorus/client';
+import { PROJECT_SEARCH_LENGTH, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
+import { isLanguageTag } from '@chorus/tasks';
 import { type FormEvent, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { LoadedList } from '../components/LoadedList';
 import { ProjectImage } from '../components/ProjectImage';
@@ -15,26 +17,41 @@ import { ShowMore } from '../components/ShowMore';
 /** Projects a page of the list shows; "Show more projects" reads the next. */
 const PAGE_SIZE = 24;
 
+/** The statuses a volunteer may narrow the list to: those the list shows them. */
+const LISTED_STATUSES = ['live', 'finished'] as const;
+
+type HomeFilters = Pick<ProjectListFilters, 'search' | 'language' | 'status'>;
+
+/** The search, language and status the address names; a language that is no tag, or another status, is left out. */
+function filtersIn(address: URLSearchParams): HomeFilters {
+  const language = address.get('language') ?? '';
+  const status = LISTED_STATUSES.find((listed) => listed === address.get('status'));
+  return { search: address.get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined, language: isLanguageTag(language) ? language : undefined, status };
+}
+
 /**
  * The project list, newest first, a page at a time: each project with the workflows a volunteer can join now. A
- * search (by words of a project's title or address, whatever their accents) is in the address (`?search=`), to share or reload.
+ * search (by words of a project's title or address, whatever their accents), a language and a status (live or
+ * finished) are in the address (`?search=&language=&status=`), to share or reload.
  */
 export function HomePage() {
   const client = useClient();
-  const search = useSearch().get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined;
-  // A page keeps the search it was read with: the next pages and the words said come from the first page's, not from a newer search still loading.
-  const readPage = async (words: string | undefined, before?: string) => ({ ...(await client.listProjects({ limit: PAGE_SIZE, search: words, before })), search: words });
-  const { data, problem, reload: retry } = useLoaded(() => readPage(search), [client, search]);
+  const address = useSearch();
+  const { search, language, status } = filtersIn(address);
+  // A page keeps the filters it was read with: the next pages and the words said come from the first page's, not from newer filters still loading.
+  const readPage = async (filters: HomeFilters, before?: string) => ({ ...(await client.listProjects({ limit: PAGE_SIZE, ...filters, before })), filters });
+  const { data, problem, reload: retry } = useLoaded(() => readPage({ search, language, status }), [client, search, language, status]);
   const { items: projects, next, showMore, problem: moreProblem, loading, newRow, added } = useMorePages(
     data,
     (page) => page.projects,
-    (before) => readPage(data?.search, before),
+    (before) => readPage(data?.filters ?? {}, before),
   );
   const { t } = useTranslation();
   useDocumentTitle(t('home.title'));
   // The field follows the address (back, forward), and keeps its focus as a search is shown.
   const [typed, setTyped] = useState(search ?? '');
   useEffect(() => setTyped(search ?? ''), [search]);
+  const shown = data?.filters;
 
   return (
     <div className="page page-home">
@@ -47,9 +64,10 @@ export function HomePage() {
           <button type="submit" className="button button-secondary">
             {t('home.searchButton')}
           </button>
+          <ProjectFilters language={language} status={status} />
         </form>
       </search>
-      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={data?.search ? t('home.noMatch', { search: data.search }) : t('home.empty')}>
+      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={emptySaid(shown, t)}>
         {(listed) => (
           <ul className="project-list">
             {listed.map((project, index) => (
@@ -68,11 +86,60 @@ export function HomePage() {
   );
 }
 
-/** Shows the projects the search field names, in the address (an empty search shows them all). */
+/**
+ * The language and status selects of the search form, which show their choice at once (from the first page): the
+ * languages of the listed projects, by their names in the interface's language, with how many projects each has.
+ */
+function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'status'>) {
+  const client = useClient();
+  const { t, i18n } = useTranslation();
+  // Without the languages (an API that cannot say them), the choice is "Any" and the one in the address.
+  const { data } = useLoaded(() => client.projectLanguages(), [client]);
+  const names = new Intl.DisplayNames([i18n.language], { type: 'language', fallback: 'code' });
+  const counted = data?.languages ?? [];
+  const choices = [...counted, ...(language && !counted.some((entry) => entry.language.toLowerCase() === language.toLowerCase()) ? [{ language, projects: undefined }] : [])]
+    .map((entry) => ({ ...entry, name: names.of(entry.language) ?? entry.language }))
+    .sort((one, other) => one.name.localeCompare(other.name, i18n.language));
+  const selected = choices.find((choice) => choice.language.toLowerCase() === language?.toLowerCase())?.language ?? '';
+  const choose = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form?.requestSubmit();
+
+  return (
+    <div className="project-filters">
+      <label htmlFor="project-language">{t('home.language')}</label>
+      <select id="project-language" name="language" value={selected} onChange={choose}>
+        <option value="">{t('home.anyLanguage')}</option>
+        {choices.map((choice) => (
+          <option key={choice.language} value={choice.language}>
+            {choice.projects === undefined ? choice.name : t('home.languageOption', { language: choice.name, count: choice.projects })}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="project-status">{t('home.statusFilter')}</label>
+      <select id="project-status" name="status" value={status ?? ''} onChange={choose}>
+        <option value="">{t('home.anyStatus')}</option>
+        {LISTED_STATUSES.map((listed) => (
+          <option key={listed} value={listed}>
+            {t(`home.statusOption.${listed}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Why the list is empty: the search's words, the language and status chosen, both, or no project yet. */
+function emptySaid(filters: HomeFilters | undefined, t: TFunction): string {
+  const chosen = Boolean(filters?.language || filters?.status);
+  if (filters?.search) return chosen ? t('home.noMatchFiltered', { search: filters.search }) : t('home.noMatch', { search: filters.search });
+  return chosen ? t('home.noneFiltered') : t('home.empty');
+}
+
+/** Shows the projects the search field and the selects name, in the address (with none, every project). */
 function searchFor(event: FormEvent<HTMLFormElement>) {
   event.preventDefault();
-  const search = String(new FormData(event.currentTarget).get('search') ?? '').trim();
-  navigate(search ? `/?${new URLSearchParams({ search })}` : '/');
+  const form = new FormData(event.currentTarget);
+  const chosen = ['search', 'language', 'status'].map((name) => [name, String(form.get(name) ?? '').trim()]).filter(([, value]) => value);
+  navigate(chosen.length ? `/?${new URLSearchParams(chosen)}` : '/');
 }
 
 /** `row`: `useMorePages`'s `newRow`, which focuses the first card a next page brought. */

@@ -74,13 +74,17 @@ export const projectCursor = (createdAt: string, projectId: string) => `${create
 /**
  * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);
  * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page
- * before); `search`: those with each of its words in their title or slug, whatever their case and accents.
+ * before); `search`: those with each of its words in their title or slug, whatever their case and accents; `language`:
+ * those written in that language (a tag, or its start: `fr` is `fr` and `fr-CA`); `status`: those in that status (the
+ * list holding only live and finished projects for those who are not members, `paused` and `draft` find the caller's own).
  */
 const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
   limit: pageLimitSchema(500, 500),
   before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
   search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(PROJECT_SEARCH_LENGTH, `must be at most ${PROJECT_SEARCH_LENGTH} characters: a few words of the title are enough`).optional(),
+  language: languageTagSchema.optional(),
+  status: z.enum(projectStatusSchema.options, 'must be live or finished (or paused or draft, which find only the projects you are a member of), or left out for all').optional(),
 });
 /** Each parameter of `GET /projects`, for its documentation. */
 export const projectListParameters = projectListFields.shape;

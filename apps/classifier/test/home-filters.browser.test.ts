@@ -1,0 +1,85 @@
+import { until } from '../../../test/support/waiting';
+import { newcomerPage, seriousViolations, useStackAndBrowser, waitToSee } from './support/browser';
+
+/**
+ * The home page's language and status selects: the languages of the listed projects by their names in the interface's
+ * language, with how many projects each has; a choice is in the address with the search (to share or reload), shows
+ * its first page at once (the pages read before left behind), and a draft is never among them.
+ */
+
+jest.setTimeout(90_000);
+
+describe('classifier in a browser: the project list by language and status', () => {
+  const suite = useStackAndBrowser();
+
+  it('narrows the list to a language and a status, kept in the address with the search, from its first page', async () => {
+    const word = `Vestry${Date.now()}`;
+    const client = suite.stack.client;
+    await client.createProject({ title: `${word} lettres`, language: 'fr', status: 'live' });
+    const registres = await client.createProject({ title: `${word} registres`, language: 'fr-CA', status: 'live' });
+    await client.updateProject(registres.id, { status: 'finished' });
+    await client.createProject({ title: `${word} brouillon`, language: 'fr' });
+    // A page and more of English ones, made last: the first page of every project is theirs.
+    for (let n = 1; n <= 25; n++) await client.createProject({ title: `${word} minutes ${n}`, language: 'en', status: 'live' });
+
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/?${new URLSearchParams({ search: word })}`);
+    const cards = page.locator('.project-list article');
+    const language = page.getByRole('combobox', { name: 'Language' });
+    const status = page.getByRole('combobox', { name: 'Status' });
+    await until(async () => (await cards.count()) === 24, 'the first page of the search');
+    await waitToSee(language.locator('option', { hasText: 'Canadian French' }), { state: 'attached' });
+    expect(await language.locator('option').allTextContents()).toEqual(['Any language', 'Canadian French (1)', 'English (25)', 'French (1)']);
+    expect(await status.locator('option').allTextContents()).toEqual(['Any status', 'Live', 'Finished']);
+    await page.getByRole('button', { name: 'Show more projects' }).click();
+    await until(async () => (await cards.count()) === 27, 'the page after');
+
+    // A language: `fr` is French and Canadian French; the search stays, the pages read before go.
+    await language.selectOption('fr');
+    await until(async () => new URL(page.url()).searchParams.get('language') === 'fr', 'the language in the address');
+    expect(new URL(page.url()).searchParams.get('search')).toBe(word);
+    await until(async () => (await cards.count()) === 2, 'the French projects alone');
+    // Their draft is not, a newcomer seeing only what is listed.
+    expect(await cards.allTextContents()).toEqual([expect.stringContaining(`${word} registres`), expect.stringContaining(`${word} lettres`)]);
+    expect(await page.getByRole('button', { name: 'Show more projects' }).count()).toBe(0);
+
+    await status.selectOption('finished');
+    await until(async () => new URL(page.url()).searchParams.get('status') === 'finished', 'the status in the address');
+    await until(async () => (await cards.count()) === 1, 'the finished French project alone');
+    expect(await cards.first().textContent()).toContain(`${word} registres`);
+
+    // Reloaded (or shared), the address shows the same choice.
+    await page.reload();
+    await until(async () => (await cards.count()) === 1, 'the same project after a reload');
+    expect(await language.inputValue()).toBe('fr');
+    expect(await status.inputValue()).toBe('finished');
+    expect(await page.getByRole('searchbox', { name: 'Search projects by title or address' }).inputValue()).toBe(word);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await language.selectOption('en');
+    await waitToSee(page.getByText(`No project of the language and status chosen has the words “${word}”`, { exact: false }));
+    await page.getByRole('searchbox', { name: 'Search projects by title or address' }).fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await waitToSee(page.getByText('No project matches the language and status chosen.', { exact: false }));
+
+    // "Any" takes the choice out of the address: every project again.
+    await language.selectOption('');
+    await status.selectOption('');
+    await until(async () => new URL(page.url()).search === '', 'no choice in the address');
+    await until(async () => (await cards.count()) === 24, 'the first page of every project again');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('names the languages in the interface’s language', async () => {
+    await suite.stack.client.createProject({ title: `Briefe ${Date.now()}`, language: 'de', status: 'live' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.evaluate(() => window.localStorage.setItem('chorus.language', 'fr'));
+    await page.goto(`${suite.stack.baseUrl}/`);
+    const language = page.getByRole('combobox', { name: 'Langue' });
+    await until(async () => (await language.locator('option', { hasText: 'allemand' }).count()) === 1, 'German named in French');
+    expect(await page.getByRole('combobox', { name: 'État' }).locator('option').allTextContents()).toEqual(['Tous les états', 'En ligne', 'Terminés']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
