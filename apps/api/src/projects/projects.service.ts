@@ -9,7 +9,7 @@ import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
 import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { UNIQUE_VIOLATION, containsFoldedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
@@ -127,7 +127,7 @@ export class ProjectsService {
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
     if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
     for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
-      query.andWhere(`(${containsFoldedSql('project.title', `:word${index}`)} OR ${containsFoldedSql('project.slug', `:word${index}`)})`, { [`word${index}`]: word });
+      query.andWhere(`(${containsFoldedIndexedSql('project.title', `:word${index}`, word)} OR ${containsFoldedIndexedSql('project.slug', `:word${index}`, word)})`, { [`word${index}`]: word });
     }
     const { entities, raw } = await query
       .orderBy('project.createdAt', 'DESC')
