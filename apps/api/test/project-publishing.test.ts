@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Tokens } from '../src/auth/tokens';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -193,6 +194,27 @@ it('finds projects whatever the accents and case of their words or of the search
   await stack.client.createProject({ title: 'Folded axb', status: 'live' });
   expect(await found('100％ folded')).toEqual([tally.id]);
   expect(await found('a＿b')).toEqual([snake.id]);
+});
+
+it('looks a search’s words up in the trigram indexes of folded titles and slugs, in the statement the list runs', async () => {
+  // Enough projects for a walk of them all to cost more than the indexes: the statement is then planned as at scale.
+  await stack.db.query(
+    `INSERT INTO projects (slug, title, status, owner_id, created_at)
+     SELECT 'bulk-' || n, 'Herbarium sheets ' || n, 'live', $1, now() - n * interval '1 day' FROM generate_series(1, 3000) n`,
+    [OPERATOR],
+  );
+  await stack.db.query('ANALYZE projects');
+  const ran = jest.spyOn(PostgresQueryRunner.prototype, 'query'); // observed, not replaced
+  try {
+    await stack.anonymous.listProjects({ search: 'whaler' });
+    const [sql, parameters] = ran.mock.calls.find(([sql]) => sql.includes('cursor_time'))!;
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, parameters as unknown[] | undefined)).rows;
+    expect(JSON.stringify(plan)).toContain('"Index Name":"projects_title_trgm_idx"');
+    expect(JSON.stringify(plan)).toContain('"Index Name":"projects_slug_trgm_idx"');
+  } finally {
+    ran.mockRestore();
+    await stack.db.query("DELETE FROM projects WHERE slug LIKE 'bulk-%'");
+  }
 });
 
 it('refuses a bad limit, cursor or search with a problem naming the parameter and the fix', async () => {

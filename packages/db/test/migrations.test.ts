@@ -148,7 +148,7 @@ describe('migrations', () => {
     }
   });
 
-  it('create pg_trgm and chorus_fold, and build trigram indexes of folded comments’ bodies and projects’ titles and slugs concurrently, which a search by LIKE uses; down drops them', async () => {
+  it('create pg_trgm and chorus_fold, and build trigram indexes of folded comments’ bodies and projects’ titles and slugs concurrently, which a search by LIKE uses; down drops them; up quotes unaccent’s schema, and names CREATE EXTENSION unaccent where it is missing', async () => {
     expect(migrations.find((migration) => migration.name === 'SearchTrigramIndexes1797770000000')).toBeDefined();
     expect(new SearchTrigramIndexes1797770000000().transaction).toBe(false);
     const database = await createTestDatabase();
@@ -179,6 +179,22 @@ describe('migrations', () => {
       }
       expect(await dataSource.query(trigramIndexes)).toEqual([]);
       expect(await dataSource.query("SELECT proname FROM pg_proc WHERE proname = 'chorus_fold'")).toEqual([]);
+
+      // unaccent in a schema whose name needs quoting, as a name and inside the dictionary's literal.
+      await dataSource.query(`CREATE SCHEMA "Fold's ""x"""; ALTER EXTENSION unaccent SET SCHEMA "Fold's ""x"""`);
+      const upAgain = async () => {
+        const runner = dataSource.createQueryRunner();
+        try {
+          await new SearchTrigramIndexes1797770000000().up(runner);
+        } finally {
+          await runner.release();
+        }
+      };
+      await upAgain();
+      expect(await dataSource.query("SELECT chorus_fold('Écrits') AS folded")).toEqual([{ folded: 'ecrits' }]);
+      // Without unaccent, a migration that says how to add it.
+      await dataSource.query('DROP INDEX subject_comments_body_trgm_idx, projects_title_trgm_idx, projects_slug_trgm_idx; DROP FUNCTION chorus_fold(text); DROP EXTENSION unaccent');
+      await expect(upAgain()).rejects.toThrow('run CREATE EXTENSION unaccent');
     } finally {
       await dataSource.destroy();
       await database.drop();

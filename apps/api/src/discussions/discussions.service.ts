@@ -8,7 +8,7 @@ import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
-import { containsFoldedSql, cursorTimeSql } from '../common/sql';
+import { containsFoldedIndexedSql, cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
@@ -53,14 +53,14 @@ const SUBJECT_COMMENTS = `${COMMENTS}
 /**
  * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
  * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8: only this author's, or null
- * (`subject_comments_user_idx` serves it: their comments only are read); $9 on, one a word (`words` of them):
+ * (`subject_comments_user_idx` serves it: their comments only are read); $9 on, one a word of `words`, in their order:
  * only those whose body holds each, whatever their case and accents (`subject_comments_body_trgm_idx` serves a word of
- * 3 letters or more: see README); $4, $5: the cursor; $6: the rows to read.
+ * 3 letters or more, `containsFoldedIndexedSql`: see README); $4, $5: the cursor; $6: the rows to read.
  */
-export const projectCommentsSql = (words: number) => `${COMMENTS}
+export const projectCommentsSql = (words: string[]) => `${COMMENTS}
   WHERE c.project_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $7) AND ($3::text IS NULL OR c.hashtags @> ARRAY[$3::text])
     AND ($8::uuid IS NULL OR c.user_id = $8::uuid)
-    ${Array.from({ length: words }, (_, index) => `AND ${containsFoldedSql('c.body', `$${index + 9}::text`)}`).join('\n    ')}
+    ${words.map((word, index) => `AND ${containsFoldedIndexedSql('c.body', `$${index + 9}::text`, word)}`).join('\n    ')}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
@@ -126,7 +126,7 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     if (author && !team) throw forbidden('Only the project’s moderators and researchers may list one volunteer’s comments (author); leave author out to read the project’s discussions.');
     const words = q ? searchWordsOf(q) : [];
-    const rows = await this.db.query<CommentRow[]>(projectCommentsSql(words.length), [
+    const rows = await this.db.query<CommentRow[]>(projectCommentsSql(words), [
       projectId,
       team,
       tag ?? null,

@@ -9,7 +9,7 @@ import { isOperator } from '../auth/operators';
 import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
 import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { UNIQUE_VIOLATION, containsFoldedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
@@ -131,7 +131,7 @@ export class ProjectsService {
     // Tags are case-blind ("fr-ca" is "fr-CA"), and hold only letters, digits and dashes: nothing LIKE reads as a wildcard.
     if (language) query.andWhere("(lower(project.language) = lower(:language) OR lower(project.language) LIKE lower(:language) || '-%')", { language });
     for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
-      query.andWhere(`(${containsFoldedSql('project.title', `:word${index}`)} OR ${containsFoldedSql('project.slug', `:word${index}`)})`, { [`word${index}`]: word });
+      query.andWhere(`(${containsFoldedIndexedSql('project.title', `:word${index}`, word)} OR ${containsFoldedIndexedSql('project.slug', `:word${index}`, word)})`, { [`word${index}`]: word });
     }
     const { entities, raw } = await query
       .orderBy('project.createdAt', 'DESC')

@@ -22,10 +22,14 @@ export class SearchTrigramIndexes1797770000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-    const [{ schema }]: { schema: string }[] = await queryRunner.query("SELECT quote_ident(n.nspname) AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'");
-    await queryRunner.query(
-      `CREATE OR REPLACE FUNCTION chorus_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower(${schema}.unaccent('${schema}.unaccent'::regdictionary, $1)) $$`,
+    // Built by `format` in Postgres, which quotes the schema's name as a name and the dictionary's as a literal, whatever it holds.
+    const [created]: { statement: string }[] = await queryRunner.query(
+      `SELECT format('CREATE OR REPLACE FUNCTION chorus_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS %L',
+                     format('SELECT pg_catalog.lower(%I.unaccent(%L::regdictionary, $1))', n.nspname, format('%I.unaccent', n.nspname))) AS statement
+       FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'`,
     );
+    if (!created) throw new Error('The extension unaccent is missing from the database (migration ProjectSearchAndOrder made it, or a DBA was to): run CREATE EXTENSION unaccent in it, then start again');
+    await queryRunner.query(created.statement);
     await buildIndexesConcurrently(queryRunner, INDEXES);
   }
 
