@@ -26,6 +26,9 @@ export class Project {
   /** Its image, shown on its cards and its page (https; null: none), and what it shows, for those who cannot see it (set with it). */
   @Column({ type: 'varchar', length: LONGEST_MEDIA_URL, nullable: true }) imageUrl!: string | null;
   @Column({ type: 'varchar', length: LONGEST_ALT, nullable: true }) imageAlt!: string | null;
+  /** When and why the operators last removed its image (null: never, or its administrators set another since): its members read why. */
+  @Column({ type: 'timestamptz', nullable: true }) imageRemovedAt!: Date | null;
+  @Column({ type: 'varchar', length: 1000, nullable: true }) imageRemovedReason!: string | null;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
   /**

@@ -78,6 +78,13 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
               <blockquote>{project.takenDownReason}</blockquote>
             </section>
           )}
+          {project.imageRemovedAt && (
+            <section className="notice" aria-labelledby="lab-image-removed-heading" data-testid="lab-image-removed">
+              <h2 id="lab-image-removed-heading">{t('lab.project.imageRemovedTitle')}</h2>
+              <p>{t('lab.project.imageRemoved', { when: whenInWords(project.imageRemovedAt) })}</p>
+              <blockquote>{project.imageRemovedReason}</blockquote>
+            </section>
+          )}
           {project.cameWithChorus && isResearcher(project.role) && (
             <section className="notice" aria-labelledby="lab-demo-heading" data-testid="lab-demo">
               <h2 id="lab-demo-heading">{t('lab.project.demoTitle')}</h2>
