@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember, type TestAccount } from '../../../test/support/accounts';
 import type { ReceivedMail } from '../../../test/support/inbox';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile, until } from '../../../test/support/waiting';
 
 /**
  * A project's news: its researchers post, edit and delete items, which anyone who may see the project reads; volunteers
@@ -226,11 +227,19 @@ describe('getting a project’s news by mail', () => {
     expect((await fetch(`${stack.baseUrl}/api/v1/projects`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${stack.client.token}` }, body: 'a=b' })).status).toBe(415);
   });
 
-  it('goes with the account when it is deleted', async () => {
+  it('goes with the account when it is deleted, with its news and discussion mails not yet sent', async () => {
     const leaving = await newAccount(stack, 'Leo');
     await leaving.client.setNewsSubscription(projectId, true);
+    // Held back (a mail server putting them off): the address may be anyone's once the account is gone.
+    await stack.db.query(
+      `INSERT INTO mail_outbox (kind, "to", subject, text, next_attempt_at, user_id)
+       SELECT kind, $1, 'Held', 'Held', now() + interval '1 hour', $2::uuid FROM unnest(ARRAY['news', 'discussion']) kind
+       UNION ALL SELECT 'news', $1, 'Unnamed', 'Held', now() + interval '1 hour', NULL`,
+      [leaving.email, leaving.id],
+    );
     await leaving.client.deleteAccount('a long enough password');
     expect(Number((await stack.db.query('SELECT count(*) FROM news_subscriptions WHERE user_id = $1', [leaving.id])).rows[0].count)).toBe(0);
+    expect(await outboxTo(leaving.email)).toBe(0);
   });
 });
 
@@ -299,6 +308,26 @@ describe('a news mailing', () => {
     expect(newsMailsTo(member.email).map((mail) => mail.subject)).toEqual([expect.stringContaining('Draft news')]);
     expect(newsMailsTo(takenOff.email).map((mail) => mail.subject)).toEqual([expect.stringContaining('Draft news')]);
     for (const account of [stays, quits, leaves, removed]) expect([account.email, newsMailsTo(account.email)]).toEqual([account.email, []]);
+  });
+
+  it('goes to the address an email change commits while its batch is being written, never the old one', async () => {
+    const projectId = await live('Moving reader');
+    const reader = await newAccount(stack, 'Max');
+    await reader.client.setNewsSubscription(projectId, true);
+    const moved = `moved-${randomUUID().slice(0, 8)}@example.org`;
+    await stack.db.query("SELECT pg_advisory_lock(hashtext('news deliveries'))");
+    let posted = { id: '' };
+    try {
+      posted = await stack.client.postNews(projectId, { title: 'Moving news', body: 'B', mail: true });
+    } finally {
+      // The change (as the verifying transaction makes it) holds the reader's row while the batch is written.
+      await committedMeanwhile(stack.config.databaseUrl, 'UPDATE users SET email = $2, email_changed_at = now() WHERE id = $1', [reader.id, moved], async () => {
+        await stack.db.query("SELECT pg_advisory_unlock(hashtext('news deliveries'))");
+        await until(async () => (await recipientsLeft(posted.id)) === 0, 'the batch written', 10_000);
+      });
+    }
+    await stack.inbox.take(moved, /Moving news/);
+    expect(newsMailsTo(reader.email)).toEqual([]);
   });
 
   it('leaves out who may no longer see the project as it is posted', async () => {

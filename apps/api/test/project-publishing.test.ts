@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Logger } from '@nestjs/common';
 import { Tokens } from '../src/auth/tokens';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 /**
@@ -260,10 +262,30 @@ it('lets the operators remove an abusive image and its description, the project 
   expect(await refusal(operator.removeProjectImage(randomUUID(), { reason: 'spam' }))).toMatchObject({ status: 404 });
   expect(await stack.client.getProject(projectId)).toMatchObject({ imageUrl, imageAlt });
 
-  await operator.removeProjectImage(projectId, { reason: 'An offensive picture' });
-  expect(await stack.anonymous.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: null, imageUrl: null, imageAlt: null });
+  const logged = jest.spyOn(Logger.prototype, 'log');
+  try {
+    // Changed just before the removal takes its lock: the address logged is the one removed.
+    const replaced = 'https://images.example.org/replaced.png';
+    await committedMeanwhile(stack.config.databaseUrl, 'UPDATE projects SET image_url = $2 WHERE id = $1', [projectId, replaced], () =>
+      operator.removeProjectImage(projectId, { reason: 'An offensive picture\n[Nest] forged line' }),
+    );
+    const removals = logged.mock.calls.map(([message]) => String(message)).filter((message) => message.includes(`removed the image of project ${projectId}`));
+    expect(removals).toEqual([`operator ${OPERATOR} removed the image of project ${projectId} ("${replaced}"): "An offensive picture\\n[Nest] forged line"`]);
+  } finally {
+    logged.mockRestore();
+  }
+  const reason = 'An offensive picture\n[Nest] forged line';
+  expect(await stack.anonymous.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: null, imageUrl: null, imageAlt: null, imageRemovedAt: null, imageRemovedReason: null });
   expect(await listedIds()).toContain(projectId);
-  // Again: nothing more to do.
-  await operator.removeProjectImage(projectId, { reason: 'An offensive picture' });
-  expect(await stack.client.getProject(projectId)).toMatchObject({ imageUrl: null, imageAlt: null });
+  // Its members see when and why; no one else does.
+  const removed = await stack.client.getProject(projectId);
+  expect(removed).toMatchObject({ imageUrl: null, imageAlt: null, imageRemovedAt: expect.any(String), imageRemovedReason: reason });
+  expect((await stack.client.listProjects({ member: true })).projects.find((project) => project.id === projectId)).toMatchObject({ imageRemovedReason: reason });
+  expect(await volunteer.client.getProject(projectId)).toMatchObject({ imageRemovedAt: null, imageRemovedReason: null });
+  // Again: nothing more to do, and nothing changes.
+  await operator.removeProjectImage(projectId, { reason: 'Another reason' });
+  expect(await stack.client.getProject(projectId)).toEqual(removed);
+  // A new image from its administrators: the removal is no longer news.
+  await stack.client.updateProject(projectId, { imageUrl, imageAlt: 'A kinder picture' });
+  expect(await stack.client.getProject(projectId)).toMatchObject({ imageUrl, imageRemovedAt: null, imageRemovedReason: null });
 });

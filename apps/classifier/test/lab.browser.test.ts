@@ -195,6 +195,21 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
+  it("shows a project's team that the operators removed its image, and why", async () => {
+    const account = await signUp(suite.stack, { email: `lab-image-removed-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Grace Hopper' });
+    const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Poster', status: 'live' });
+    // As PUT /projects/:id/image-removal leaves it (the operators' route has its own API test).
+    await suite.stack.db.query('UPDATE projects SET image_removed_at = now(), image_removed_reason = $2 WHERE id = $1', [project.id, 'A violent picture.']);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const notice = page.getByTestId('lab-image-removed');
+    await waitToSee(notice.getByRole('heading', { name: 'Image removed by the operators' }));
+    expect(await notice.textContent()).toContain('may set another');
+    expect(await notice.locator('blockquote').textContent()).toBe('A violent picture.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('marks the demo that came with Chorus in the lab list and tells its researcher on its page what it is and what they may do with it (tester 22 F7)', async () => {
     const account = await signUp(suite.stack, { email: `lab-demo-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Ada Lovelace' });
     const client = suite.stack.anonymous.withToken(account.token);

@@ -133,7 +133,7 @@ describe('classifier in a browser: project cards and pages', () => {
     /** Whether the first (or last) character of the description is inside the box as it is scrolled now. */
     const inside = (last: boolean) =>
       shown.evaluate((box, last) => {
-        const text = box.firstChild as Text;
+        const text = box.querySelector('p')!.firstChild as Text;
         const range = document.createRange();
         const at = last ? text.length - 1 : 0;
         range.setStart(text, at);
@@ -145,6 +145,12 @@ describe('classifier in a browser: project cards and pages', () => {
     expect(await shown.evaluate((box) => [box.scrollHeight > box.clientHeight, box.scrollWidth <= box.clientWidth, getComputedStyle(box).overflowY])).toEqual([true, true, 'auto']);
     expect(await inside(false)).toBe(true);
     await shown.evaluate((box) => box.scrollTo(0, box.scrollHeight));
+    expect(await inside(true)).toBe(true);
+    // The keyboard reaches it too, by its name, to scroll it.
+    await shown.evaluate((box) => box.scrollTo(0, 0));
+    await page.locator(`[data-project-slug="${project.slug}"]`).getByRole('region', { name: 'The image\'s description' }).focus();
+    expect(await shown.evaluate((box) => document.activeElement === box)).toBe(true);
+    await page.keyboard.press('End');
     expect(await inside(true)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();

@@ -89,6 +89,8 @@ export const projectViewSchema = z.strictObject({
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
   imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
   resultsPublic: z.boolean().meta({ description: 'It publishes its retired subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public: GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
+  imageRemovedAt: time.nullable().meta({ description: 'When the operators of this Chorus removed its image (null: they did not, or its administrators set another since; null too for anyone but its members)' }),
+  imageRemovedReason: z.string().nullable().meta({ description: 'Why the operators removed its image, in their words (null when imageRemovedAt is)' }),
   ownerId: id,
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
   takenDownAt: time.nullable().meta({ description: 'When the operators of this Chorus took the project down (null: it is not): it is then its members\' only, whatever its status' }),

@@ -182,7 +182,7 @@ export class AccountService {
 
   /**
    * Deletes what says whose the account was (email, password, name), its tokens and API keys, its memberships, the invitations
-   * addressed to its email, the subjects it holds, its favourites, its subscriptions to projects' news, the tutorials it has seen, its notifications, the notes of its reports (their reasons stay) and its comment bans (with the team's reasons). Its
+   * addressed to its email, the subjects it holds, its favourites, its subscriptions to projects' news, the tutorials it has seen, its notifications and the news and discussion mails not yet sent to it, the notes of its reports (their reasons stay) and its comment bans (with the team's reasons). Its
    * classifications stay, under an id no one can sign in as: consensus already counts them; once the account is gone
    * they are stamped, for incremental downloads to give them again without its name (owed with the deletion, so that the
    * worker's reconciler finishes a stamping cut short). An owner of projects is refused: nobody could administer them after. The
@@ -193,7 +193,10 @@ export class AccountService {
     this.assertAccount(user);
     const checked = await this.checkPassword(user, password, '/password', from);
     const { generation, keys } = await this.db.transaction(async (manager) => {
-      const [locked] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' AND password_hash = $2 FOR UPDATE", [user.id, checked]);
+      const [locked] = await manager.query<{ email: string | null }[]>(
+        "SELECT email FROM users WHERE id = $1 AND kind = 'registered' AND password_hash = $2 FOR UPDATE",
+        [user.id, checked],
+      );
       if (!locked) throw wrongPassword('/password');
       const owned = await manager.query<{ title: string }[]>('SELECT title FROM projects WHERE owner_id = $1 ORDER BY created_at', [user.id]);
       if (owned.length) {
@@ -214,6 +217,7 @@ export class AccountService {
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM comment_notifications WHERE user_id = $1', [user.id]);
       await this.outbox.forgetDiscussionMails({ userId: user.id }, manager);
+      if (locked.email) await this.outbox.readdressReaderMails(user.id, locked.email, null, manager);
       await manager.query('DELETE FROM comment_bans WHERE user_id = $1', [user.id]);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
       await manager.query(COMMENT_REPORT_NOTES_ERASED, [user.id]);

@@ -128,8 +128,8 @@ export class AccountEmailService {
 
   /**
    * Makes `email` the account's in place of `from`, if that is the change it waits for and its token generation is still
-   * `generation`; the news and discussion mails not yet sent to `from` go in the same transaction, since `from` may be
-   * anyone's now.
+   * `generation`; the news and discussion mails not yet sent to `from` follow it to `email` in the same transaction, since
+   * `from` may be anyone's now.
    */
   private async changeEmail(userId: string, email: string, from: string, generation: number): Promise<void> {
     await this.db
@@ -140,7 +140,7 @@ export class AccountEmailService {
            WHERE id = $1 AND kind = 'registered' AND pending_email = $2 AND email = $3 AND token_generation = $4`,
           [userId, email, from, generation],
         );
-        if (changed) await this.outbox.forgetReaderMailsTo(from, manager);
+        if (changed) await this.outbox.readdressReaderMails(userId, from, email, manager);
       })
       .catch((error: { code?: string }) => {
         if (error.code === UNIQUE_VIOLATION) throw emailTaken('/token');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { CommentMail, Mail } from './mailer';
+import type { Mail, ReaderMail } from './mailer';
 
 /** A mail kept in `mail_outbox`, with the attempts made at it (the one under way included) and that attempt's claim. */
 export interface KeptMail extends Omit<Mail, 'headers'> {
@@ -32,7 +32,7 @@ export class MailOutbox {
   }
 
   /** Keeps the mails, due at once, in one statement (in `manager`'s transaction, if given). */
-  async keepAll(mails: (Mail | CommentMail)[], manager: EntityManager = this.db.manager): Promise<void> {
+  async keepAll(mails: (Mail | ReaderMail)[], manager: EntityManager = this.db.manager): Promise<void> {
     if (!mails.length) return;
     await manager.query(
       `INSERT INTO mail_outbox (kind, "to", subject, text, headers, comment_id, user_id)
@@ -65,12 +65,14 @@ export class MailOutbox {
   }
 
   /**
-   * Drops the news and discussion mails not yet sent to `email`, an address its account no longer has (in `manager`'s
-   * transaction): they were written for that account, whose new address is its to choose them for again. The account's
-   * own mails (notices of the change itself) still go.
+   * The news and discussion mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
+   * transaction): the account's go to its new address `to` instead, or nowhere when it has none (deleted); any other
+   * (written before mails named their account) is dropped, since `from` may be anyone's now. The account's own mails
+   * (notices of the change itself) still go to `from`.
    */
-  async forgetReaderMailsTo(email: string, manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion') AND "to" = $1`, [email]);
+  async readdressReaderMails(userId: string, from: string, to: string | null, manager: EntityManager): Promise<void> {
+    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
+    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion') AND "to" = $1`, [from]);
   }
 
   /**

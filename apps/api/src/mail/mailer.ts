@@ -32,11 +32,16 @@ export interface Mail {
   headers?: Record<string, string>;
 }
 
-/** A discussion mail, naming the comment it tells of and the account it is to: unsent, it is dropped when either changes. */
-export interface CommentMail extends Mail {
+/** A news or discussion mail, naming the account it is to: unsent, it follows the account to a new address. */
+export interface ReaderMail extends Mail {
+  kind: 'news' | 'discussion';
+  userId: string;
+}
+
+/** A discussion mail, naming the comment it tells of too: unsent, it is dropped when the comment or the account changes. */
+export interface CommentMail extends ReaderMail {
   kind: 'discussion';
   commentId: string;
-  userId: string;
 }
 
 const HOUR_MS = 3600_000;
@@ -126,7 +131,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   /** Keeps many mails in the caller's transaction (a batch of a news item's), as `keepInTransaction` keeps one. */
-  async keepAllInTransaction(manager: EntityManager, mails: Mail[]): Promise<void> {
+  async keepAllInTransaction(manager: EntityManager, mails: ReaderMail[]): Promise<void> {
     await this.outbox.keepAll(mails, manager);
   }
 

@@ -75,7 +75,7 @@ export const passwordChangedNotice = (to: Addressee, how: 'changed' | 'reset', a
  * with the one-click unsubscription in the mail's headers too (RFC 8058: `unsubscribePost` is the URL a mail client
  * POSTs to).
  */
-export const newsMail = (to: Addressee, news: NewsMail, unsubscribePost: string): Mail => ({
+export const newsMail = (to: Addressee, news: NewsMail, unsubscribePost: string): Mail & { kind: 'news' } => ({
   kind: 'news',
   to: to.email,
   ...wordingIn(to.language).news(to, news),

@@ -76,12 +76,15 @@ export class NewsDeliveries implements OnApplicationBootstrap, OnApplicationShut
          WHERE d.news_id = batch.news_id AND d.user_id = batch.user_id RETURNING d.news_id, d.user_id`,
       );
       if (!taken.length) return 0;
+      // Each reader's row locked until the batch commits: an email change (or a deletion) waits, and then finds the
+      // mails to the old address to readdress (or drop) rather than missing them.
       const deliveries = await manager.query<Delivery[]>(
         `SELECT u.id AS user_id, u.email, u.display_name, u.language, p.id AS project_id, p.slug AS project_slug, p.title AS project_title, n.title, n.body
          FROM unnest($1::uuid[], $2::uuid[]) t(news_id, user_id)
          JOIN project_news n ON n.id = t.news_id JOIN projects p ON p.id = n.project_id
          JOIN news_subscriptions s ON s.user_id = t.user_id AND s.project_id = p.id JOIN users u ON u.id = s.user_id
-         WHERE ${MAILED_READER_SQL}`,
+         WHERE ${MAILED_READER_SQL}
+         FOR SHARE OF u`,
         [taken.map((row) => row.news_id), taken.map((row) => row.user_id)],
       );
       const mails = await Promise.all(deliveries.map((delivery) => this.mailOf(delivery)));
@@ -94,6 +97,6 @@ export class NewsDeliveries implements OnApplicationBootstrap, OnApplicationShut
     const unsubscribe = await this.links.unsubscribe(delivery.user_id, delivery.project_id);
     const to = { email: delivery.email, displayName: delivery.display_name, language: delivery.language };
     const news = { projectTitle: delivery.project_title, title: delivery.title, body: delivery.body, newsPage: this.links.newsPage(delivery.project_slug), unsubscribeLink: unsubscribe.page };
-    return newsMail(to, news, unsubscribe.post);
+    return { ...newsMail(to, news, unsubscribe.post), userId: delivery.user_id };
   }
 }

@@ -103,7 +103,7 @@ export class ProjectsController {
   @ApiOperation({
     summary: 'Removes an abusive project image and its description, the project staying up (the operators of this Chorus only).',
     description:
-      'Body: `{ "reason" }`, 1 to 1,000 characters (422 at `/reason` otherwise), logged with the operator, the project and the address removed. The project’s `imageUrl` and `imageAlt` are then null; its researchers may set another. Again, or for a project with no image, changes nothing. 403 for anyone but the operators (OPERATOR_IDS); 404 for no such project.',
+      'Body: `{ "reason" }`, 1 to 1,000 characters (422 at `/reason` otherwise), logged with the operator, the project and the address removed. The project’s `imageUrl` and `imageAlt` are then null, and its members see `imageRemovedAt` and `imageRemovedReason` in its view until its administrators set another image. Again, or for a project with no image, changes nothing. 403 for anyone but the operators (OPERATOR_IDS); 404 for no such project.',
   })
   @ApiZodBody(takeDownSchema)
   @HttpCode(204)

@@ -122,7 +122,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.resultsPublic', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
+      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.imageRemovedAt', 'project.imageRemovedReason', 'project.resultsPublic', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
       .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
@@ -191,7 +191,8 @@ export class ProjectsService {
       }
       if (current.status === 'draft' && input.status === 'live' && !(await lockAccount(manager, user))?.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug && input.slug !== current.slug) await this.moveSlug(manager, id, current.slug, input.slug);
-      const image = input.imageUrl === null ? { imageAlt: null } : {};
+      // No image: no description either. A new image: the operators' removal of the last one is no longer news.
+      const image = input.imageUrl === null ? { imageAlt: null } : input.imageUrl ? { imageRemovedAt: null, imageRemovedReason: null } : {};
       await manager.getRepository(Project).update({ id }, { ...input, ...image, ...(input.description === undefined ? {} : { listedDescription: listedDescriptionOf(input.description) }) });
     }).catch((error: { code?: string }) => {
       if (error.code === UNIQUE_VIOLATION) throw conflict(`The slug "${input.slug}" is another project's; choose another.`, 'slug-taken');
@@ -223,17 +224,24 @@ export class ProjectsService {
   }
 
   /**
-   * Takes an abusive image (and its description) off the project, which stays up (the operators of this Chorus only); the
-   * operator, the project, the address removed and why are logged, as the project keeps no trace of it.
+   * Takes an abusive image (and its description) off the project, which stays up (the operators of this Chorus only): its
+   * members read when and why (until its administrators set another image), and the operator, the project, the address
+   * removed and why are logged. A project with no image (removed already) is left as it is.
    */
   async removeImage(id: string, { reason }: TakeDownInput, user: AuthUser): Promise<void> {
     this.requireOperator(user);
-    const [[row]]: [{ image_url: string | null }[], number] = await this.db.query(
-      'UPDATE projects p SET image_url = NULL, image_alt = NULL, updated_at = now() FROM projects before WHERE p.id = $1 AND before.id = p.id RETURNING before.image_url',
-      [id],
-    );
-    if (!row) throw notFound(`Project ${id}`, '/params/id');
-    this.logger.log(`operator ${user.id} removed the image of project ${id} (${row.image_url ?? 'none'}): ${reason}`);
+    const removed = await this.db.transaction(async (manager) => {
+      const [current]: { image_url: string | null }[] = await manager.query('SELECT image_url FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      if (!current) throw notFound(`Project ${id}`, '/params/id');
+      if (current.image_url === null) return null;
+      await manager.query(
+        'UPDATE projects SET image_url = NULL, image_alt = NULL, image_removed_at = now(), image_removed_reason = $2, updated_at = now() WHERE id = $1',
+        [id, reason],
+      );
+      return current.image_url;
+    });
+    // Quoted as JSON: a reason or an address with a line break in it cannot forge a line of the log.
+    if (removed) this.logger.log(`operator ${user.id} removed the image of project ${id} (${JSON.stringify(removed)}): ${JSON.stringify(reason)}`);
   }
 
   private requireOperator(user: AuthUser): void {
@@ -300,6 +308,7 @@ export class ProjectsService {
     const complete = await completeWorkflows(this.db, shown.map((workflow) => workflow.id));
     return projects.map((project) => ({
       ...project,
+      ...(roleIn.has(project.id) ? {} : { imageRemovedAt: null, imageRemovedReason: null }),
       role: roleIn.get(project.id) ?? null,
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));

@@ -19,7 +19,10 @@ export class MailOutbox {
   @Column('text') text!: string;
   /** Headers of its own, by name (a news mail's `List-Unsubscribe`), or null. */
   @Column({ type: 'jsonb', nullable: true }) headers!: Record<string, string> | null;
-  /** A discussion mail's comment and account (null on other mails): it is dropped unsent when either changes. */
+  /**
+   * A discussion mail's comment (null on other mails): it is dropped unsent when the comment changes. A news or
+   * discussion mail's account (null on other mails): unsent, it follows the account to a new address.
+   */
   @Column({ type: 'uuid', nullable: true }) commentId!: string | null;
   @Column({ type: 'uuid', nullable: true }) userId!: string | null;
   @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;

@@ -28,6 +28,9 @@ export class Project {
   @Column({ type: 'varchar', length: LONGEST_ALT, nullable: true }) imageAlt!: string | null;
   /** Its administrators publish its retired subjects' results (each task's consensus) to volunteers and the public. */
   @Column({ type: 'boolean', default: false }) resultsPublic!: boolean;
+  /** When and why the operators last removed its image (null: never, or its administrators set another since): its members read why. */
+  @Column({ type: 'timestamptz', nullable: true }) imageRemovedAt!: Date | null;
+  @Column({ type: 'varchar', length: 1000, nullable: true }) imageRemovedReason!: string | null;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
   /**

@@ -62,7 +62,7 @@ export const updateProjectSchema = z.strictObject({
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 
-/** An operator's take-down of a project: why, in words its members will read. */
+/** An operator's take-down of a project, or removal of its image: why, in words its members will read. */
 export const takeDownSchema = z.strictObject({
   reason: z.string().trim().min(1, 'say why, in words the project\'s members will read').max(1000),
 });

@@ -68,11 +68,10 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             <span className="badge">{t(`home.status.${project.status}`)}</span>
           </h1>
           {project.takenDownAt && (
-            <section className="notice" aria-labelledby="lab-taken-down-heading" data-testid="lab-taken-down">
-              <h2 id="lab-taken-down-heading">{t('lab.project.takenDownTitle')}</h2>
-              <p>{t('lab.project.takenDown', { when: whenInWords(project.takenDownAt) })}</p>
-              <blockquote>{project.takenDownReason}</blockquote>
-            </section>
+            <OperatorsNotice id="lab-taken-down" title={t('lab.project.takenDownTitle')} text={t('lab.project.takenDown', { when: whenInWords(project.takenDownAt) })} reason={project.takenDownReason} />
+          )}
+          {project.imageRemovedAt && (
+            <OperatorsNotice id="lab-image-removed" title={t('lab.project.imageRemovedTitle')} text={t('lab.project.imageRemoved', { when: whenInWords(project.imageRemovedAt) })} reason={project.imageRemovedReason} />
           )}
           {project.cameWithChorus && isResearcher(project.role) && (
             <section className="notice" aria-labelledby="lab-demo-heading" data-testid="lab-demo">
@@ -255,6 +254,17 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
         </button>
       </form>
       {ask.question}
+    </section>
+  );
+}
+
+/** What the operators of this Chorus did to the project, and their reason, for its team. */
+function OperatorsNotice({ id, title, text, reason }: { id: string; title: string; text: string; reason: string | null }) {
+  return (
+    <section className="notice" aria-labelledby={`${id}-heading`} data-testid={id}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      <p>{text}</p>
+      <blockquote>{reason}</blockquote>
     </section>
   );
 }
