@@ -1,5 +1,6 @@
 import type { Task } from '@chorus/tasks';
 import { type ConsensusRow, flatten } from '../src/exports/consensus-rows';
+import { JsonAnswer } from '../src/exports/export-format';
 import type { MetadataForm } from '../src/exports/metadata-columns';
 
 /** A marking task's `<task>.<tool>` columns of the consensus download, for a consensus kept from an earlier version. */
@@ -44,7 +45,7 @@ describe('a marking task’s tool columns in the consensus download', () => {
     const row = { ...rowWith({ T: consensus }), reviews: { T: { state: 'corrected', value: corrected, consensus_changed: false } } } as ConsensusRow;
     const record = flatten(row, TASKS, metadata);
     expect([record['T.penguin'], record['T.seal']]).toEqual([1, 0]);
-    expect(JSON.parse(record.T_reviewed_answer as string)).toEqual(corrected);
+    expect(record.T_reviewed_answer).toEqual(new JsonAnswer(JSON.stringify(corrected)));
   });
 
   it('count the marks a review settles on in <task>_reviewed.<tool>, after the consensus’s, empty when not reviewed', () => {

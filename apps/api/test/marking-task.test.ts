@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { type ChorusApiError } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -39,7 +40,7 @@ async function started(task: object, retirement?: object, subjectSetIds?: string
   await stack.client.activateWorkflow(id);
   const guests = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
   const subjectId = (await guests[0]!.queue(id)).subjects[0]!.id;
-  const classify = (volunteer: number, value: unknown) => guests[volunteer]!.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T', value }] }, randomUUID());
+  const classify = (volunteer: number, value: unknown, workflowVersion = 1) => guests[volunteer]!.classify({ workflowId: id, workflowVersion, subjectId, annotations: [{ task: 'T', value }] }, randomUUID());
   return { id, classify, subjectId };
 }
 
@@ -54,7 +55,7 @@ describe('a marking task', () => {
     expect(await workflows()).toBe(before);
   });
 
-  it('refuses marks at /annotations/0/value/<mark>/<field>, counts at /annotations/0/value; aggregates, retires by count and downloads the marks as a list (JSON text in CSV), each tool counted in a column', async () => {
+  it('refuses marks at /annotations/0/value/<mark>/<field>, counts at /annotations/0/value; aggregates, retires by count and downloads the marks and their consensus as a list (its exact JSON text in CSV), each tool counted in a column', async () => {
     const { id, classify } = await started(colony);
     const refusals = [
       [[penguin(1, 2), { tool: 'seal', x: 1, y: 2 }], '/annotations/0/value/1/tool', /"penguin", "nest"/],
@@ -75,10 +76,15 @@ describe('a marking task', () => {
     const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
     // The marks are a list in JSON (not a string holding JSON).
     expect(raw.map((row) => row.T_answer)).toContainEqual([penguin(102, 99)]);
+    // In CSV its JSON text, as stored (jsonb orders an object's keys).
+    const csv = parse(await stack.client.classifications(id, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(csv.map((row) => row.T_answer)).toContain('[{"x":102,"y":99,"tool":"penguin"}]');
 
     const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
     // Penguins at (102, 100) by 3 of 3 and (198.5, 50.5) by 2 of 3, the nest by 2 of 3; the stray by 1 of 3.
-    expect(JSON.parse(row!.T_answer as string)).toEqual([penguin(198.5, 50.5), penguin(102, 100), { tool: 'nest', x: 12, y: 301, width: 100, height: 80 }]);
+    expect(row!.T_answer).toEqual([penguin(198.5, 50.5), penguin(102, 100), { tool: 'nest', x: 12, y: 301, width: 100, height: 80 }]);
+    const [csvRow] = parse(await stack.client.consensus(id, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(csvRow!.T_answer).toBe('[{"tool":"penguin","x":198.5,"y":50.5},{"tool":"penguin","x":102,"y":100},{"tool":"nest","x":12,"y":301,"width":100,"height":80}]');
     expect(row).toMatchObject({ retired: true, retirement_reason: 'count', T_votes: 3, T_outcome: 'answer', T_needs_checking: true, T_algorithm: 'mark-clustering', 'T.penguin': 2, 'T.nest': 1 });
     expect(row!.T_agreement).toBeCloseTo(2 / 3);
     // Things 2 of 3 and 1 of 3 marked: worth a check.
@@ -87,6 +93,27 @@ describe('a marking task', () => {
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
     expect(header!.trim().split(',').slice(-5)).toEqual(['T.penguin', 'T.nest', 'T_reviewed.penguin', 'T_reviewed.nest', 'routing_decisions']);
     expect(row).toMatchObject({ 'T_reviewed.penguin': null, 'T_reviewed.nest': null });
+  });
+
+  it('writes marks as their JSON text in CSV where an earlier version gave the task key a multiple choice, whose column holds a list; a consensus of that version as it is', async () => {
+    const sightings = { type: 'multiple', question: 'What is on the rock?', answers: [{ value: 'penguin', label: 'Penguins' }, { value: 'seal', label: 'Seals' }] };
+    // Retired by the first answer, under version 1: its consensus stays that version's, a list, when version 2 marks.
+    const { id, classify } = await started(sightings, { rule: 'count', count: 1 });
+    await classify(0, ['penguin', 'seal']);
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'the answer aggregated');
+    await stack.client.updateWorkflow(id, workflowOf(colony, { rule: 'count', count: 1 }));
+    await classify(1, [penguin(100, 100)], 2);
+    await classify(2, [], 2);
+    const answers = async (format: 'csv' | 'json') => {
+      const rows = (format === 'csv' ? parse(await stack.client.classifications(id, 'csv'), { columns: true }) : JSON.parse(await stack.client.classifications(id, 'json'))) as Record<string, unknown>[];
+      return rows.map((row) => [row.workflow_version, row.T_answer]).sort();
+    };
+    expect(await answers('csv')).toEqual([['1', 'penguin;seal'], ['2', '[]'], ['2', '[{"x":100,"y":100,"tool":"penguin"}]']]);
+    expect(await answers('json')).toEqual([[1, ['penguin', 'seal']], [2, []], [2, [penguin(100, 100)]]]);
+    // Not JSON, so given as the text it is: in CSV not quoted as a JSON string would be.
+    const [consensus] = parse(await stack.client.consensus(id, 'csv'), { columns: true }) as Record<string, string>[];
+    expect([consensus!.T_answer, consensus!.T_workflow_version]).toEqual(['penguin;seal', '1']);
+    expect((JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[])[0]!.T_answer).toBe('penguin;seal');
   });
 
   it('retires by the agreement rule once the volunteers agree on every thing marked', async () => {
@@ -131,9 +158,9 @@ describe('a marking task', () => {
     expect((await stack.client.subjectResults(id)).subjects.find((subject) => subject.id === subjectId)?.reviews.T).toMatchObject({ state: 'corrected', value: marks });
     const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
     // The volunteers' consensus stays in _answer and every <task>.<tool> column; the review is beside it.
-    expect(JSON.parse(row!.T_answer as string)).toHaveLength(2);
+    expect(row!.T_answer).toHaveLength(2);
     expect(row).toMatchObject({ T_reviewed: 'corrected', 'T.penguin': 1, 'T.nest': 1, 'T_reviewed.penguin': 2, 'T_reviewed.nest': 1 });
-    expect(JSON.parse(row!.T_reviewed_answer as string)).toEqual(marks);
+    expect(row!.T_reviewed_answer).toEqual(marks);
   });
 
   it('refuses a correction of marks on a subject without an image, changing nothing, and takes one of none', async () => {
@@ -145,11 +172,14 @@ describe('a marking task', () => {
     expect(await stack.client.reviewConsensus(id, subjectId, 'T', [])).toMatchObject({ state: 'corrected', value: [] });
   });
 
-  it('takes a known answer of marks (as a list or its JSON text) and refuses one of a tool not in the task', async () => {
-    await started(colony);
+  it('takes a known answer of marks (as a list or its JSON text), downloads it as a list, and refuses one of a tool not in the task', async () => {
+    const { id } = await started(colony);
     const gold = (known: unknown) => stack.client.addSubjects(setId, [{ externalId: `gold-${randomUUID()}`, locations: [{ type: 'image', url: 'https://example.org/gold.jpg' }], goldStandard: { T: known } } as never]);
     await gold([penguin(10, 10), nest(0, 0)]);
     await gold(JSON.stringify([penguin(10, 10)]));
+    const known = (JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[]).map((row) => row.T_known_answer).filter((answer) => answer !== null);
+    expect(known).toEqual(expect.arrayContaining([[penguin(10, 10), nest(0, 0)], [penguin(10, 10)]]));
+    expect(known).toHaveLength(2);
     // Said once per workflow of the set (the earlier tests' too).
     const refused = await problemOf(gold([{ tool: 'seal', x: 1, y: 1 }]));
     expect(refused?.status).toBe(422);

@@ -95,7 +95,7 @@ describe("a volunteer's download of their own classifications", () => {
     expect(ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(rows);
   });
 
-  it("gives a form's answer as an object in JSON and NDJSON, not a string holding JSON", async () => {
+  it("gives a form's answer as an object in JSON and NDJSON, not a string holding JSON, and in CSV's answers as the same object", async () => {
     const card = { T0: { type: 'fields' as const, instruction: 'Copy the card', fields: [{ key: 'surname', label: 'Surname', kind: 'text' as const }] } };
     const cards = await project('Cards', [{ externalId: 'card-1' }], card);
     const filler = await newAccount(stack, 'Fay');
@@ -104,6 +104,8 @@ describe("a volunteer's download of their own classifications", () => {
     expect(row!.answers).toEqual({ T0: { surname: 'Smith' } });
     const [line] = (await download('/account/classifications.ndjson', filler.token)).text.trim().split('\n');
     expect((JSON.parse(line!) as { answers: unknown }).answers).toEqual({ T0: { surname: 'Smith' } });
+    const [record] = parse((await download('/account/classifications.csv', filler.token)).text, { columns: true }) as Record<string, string>[];
+    expect(record!.answers).toBe('{"T0":{"surname":"Smith"}}');
   });
 
   it('writes CSV with its cells quoted and a formula kept from running', async () => {

@@ -5,7 +5,7 @@ import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
 import { CONTRIBUTOR_COLUMNS } from '../src/exports/contributor-rows';
-import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
+import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
@@ -80,7 +80,7 @@ describe('the README', () => {
     const paragraph = readme.match(/\*\*Columns that hold JSON\*\*: in the consensus download ([\s\S]*?); in the raw download ([\s\S]*?); in both/);
     const named = (words: string | undefined) => [...(words ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]);
     expect(named(paragraph?.[1])).toEqual(CONSENSUS_JSON_COLUMNS_NAMED);
-    expect(named(paragraph?.[2])).toEqual(CLASSIFICATION_JSON_COLUMNS);
+    expect(named(paragraph?.[2])).toEqual(CLASSIFICATION_JSON_COLUMNS_NAMED);
   });
 
   it('names every column that holds a list (a JSON list in JSON and NDJSON) where it says how to read them, and the one format of the times', () => {

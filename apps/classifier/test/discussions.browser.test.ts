@@ -267,6 +267,27 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await since.fill(' 2999-01-01T09:30:00+01:00 ');
     const [later] = await Promise.all([lab.page.waitForEvent('download'), press(lab.page, '[data-testid="lab-comments-download"] button')]);
     expect([new URL(later.url()).searchParams.get('since'), readFileSync((await later.path())!, 'utf8')]).toEqual(['2999-01-01T09:30:00+01:00', '']);
+    // No link to be had (the server failed): said in the section's alert, and no longer that a file is saving.
+    const links = `**/api/v1/projects/${project.id}/comments/download-links`;
+    await lab.page.route(links, (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: '{"status":500}' }));
+    await press(lab.page, '[data-testid="lab-comments-download"] button');
+    await waitToSee(section.getByRole('alert').getByText('The server answered 500.'));
+    expect(await section.getByRole('status').textContent()).toBe('');
+    // Asked again: the problem goes as the link is asked for, before it comes.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await lab.page.unroute(links);
+    await lab.page.route(links, async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await press(lab.page, '[data-testid="lab-comments-download"] button');
+    await waitToSee(section.getByText('The server answered 500.'), { state: 'detached' });
+    const [again] = await Promise.all([lab.page.waitForEvent('download'), Promise.resolve().then(answer)]);
+    expect(new URL(again.url()).searchParams.get('since')).toBe('2999-01-01T09:30:00+01:00');
+    await lab.page.unroute(links);
     expect(lab.errors).toEqual([]);
   });
 
@@ -294,8 +315,18 @@ describe('classifier in a browser: subjects’ discussions', () => {
     const comments = lab.page.getByTestId('lab-discussions').getByTestId('comment');
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 20);
     expect(await lab.page.evaluate(() => (window as unknown as { sawNone: boolean }).sawNone)).toBe(false);
-    await press(lab.page, '[data-testid="lab-discussions"] > button');
+    // "Show more" clicked twice while its page is read (held a moment): one page read, its comments added once.
+    const nextPages: string[] = [];
+    const secondPage = (url: URL) => url.pathname.endsWith(`/projects/${project.id}/comments`) && url.searchParams.has('after');
+    await lab.page.route(secondPage, async (route) => {
+      nextPages.push(route.request().url());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await lab.page.locator('[data-testid="lab-discussions"] > button').dblclick();
     await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-discussions"] [data-testid="comment"]').length === 23);
+    await lab.page.unroute(secondPage);
+    expect(nextPages).toHaveLength(1);
 
     // Hidden on the second page: the 23 stay, the last one marked, and no page is read again.
     // Every one of Wren's comments has its own name: how it starts and when.

@@ -1,6 +1,6 @@
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import { type AnswerCell, type FlatRecord, type JsonCell, type RecordOf, answerCell, answersWithJson, answersWithList, downloadTime } from './export-format';
+import { type AnswerCell, type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 import { WITHHELD_IN_WORDS } from './withheld-while-taken-down';
 
@@ -72,15 +72,22 @@ export const ANSWER_AS_FLATTENED =
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN = `the answer ${ANSWER_AS_FLATTENED}, in CSV a form's object or the marks' list as its JSON text; empty where the task was not reached`;
 
-/** Each task's columns above that hold a list, for a multiple choice or tagging task (`answersWithList`). */
-export const CLASSIFICATION_LIST_TASK_COLUMNS = ['answer'] as const;
+/**
+ * Each task's columns above that hold its answer (`answerCell`): a list for a multiple choice or tagging task (in any
+ * version, `answersWithList`), JSON for a fields or marking task.
+ */
+export const CLASSIFICATION_ANSWER_TASK_COLUMNS = ['answer'] as const;
+const classificationAnswerColumnsNamed = CLASSIFICATION_ANSWER_TASK_COLUMNS.map((field) => `<task>_${field}`);
+
+/** The raw download's columns that hold JSON, as its documentation names them. */
+export const CLASSIFICATION_JSON_COLUMNS_NAMED: readonly string[] = [...CLASSIFICATION_JSON_COLUMNS, ...classificationAnswerColumnsNamed];
 
 /** The raw download's columns that hold a list, as its documentation names them. */
-export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = CLASSIFICATION_LIST_TASK_COLUMNS.map((field) => `<task>_${field}`);
+export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = classificationAnswerColumnsNamed;
 
 /** The `<task>_answer` columns that hold a list: of a task whose answer is a list in any version (`definitions`). */
 export const classificationListColumns = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
-  taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_LIST_TASK_COLUMNS.map((field) => `${key}_${field}`));
+  taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_ANSWER_TASK_COLUMNS.map((field) => `${key}_${field}`));
 
 export const classificationColumns = (taskKeys: string[], metadata: MetadataForm) =>
   withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)], metadata);
@@ -136,7 +143,7 @@ export function flatAnswers(annotations: Annotation[], definition: WorkflowDefin
   const flat: Record<string, AnswerCell> = {};
   for (const key of taskKeys) {
     const task = definition.tasks[key];
-    if (task && answers.has(key)) flat[key] = answersWithJson(task) ? (answers.get(key) as JsonCell) : answerCell(task, flatAnswerOf(task, answers.get(key)));
+    if (task && answers.has(key)) flat[key] = answerCell(task, flatAnswerOf(task, answers.get(key)));
   }
   return flat;
 }

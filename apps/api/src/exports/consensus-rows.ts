@@ -225,7 +225,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'tags[].accepted': 'the tag is accepted: share above 0.5 and more up than down',
   },
   fields: {
-    fields: "one entry per field of the task, in its order (the answer column is the object of their answers, JSON text; each is in its <task>.<field> column too)",
+    fields: "one entry per field of the task, in its order (the answer column is the object of their answers; each is in its <task>.<field> column too)",
     'fields[].key': "the field's key",
     'fields[].answer': 'the value most volunteers gave, as most of them wrote it ("" when most left it blank); null in a tie or without votes',
     'fields[].agreement': "the share of the field's votes behind its answer (in a tie, each leader's share); the task's agreement column is the least of its fields', 0 while a field is tied",
@@ -258,7 +258,7 @@ function resultFieldsInWords(): string {
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
-  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the JSON text of the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column; a marking task's the JSON text of the list of the marks kept, [] for none, and how many of each tool in its <task>.<tool> column). The volunteers' consensus, whatever a review says (its answer is in _reviewed_answer), as every <task>.<field> and <task>.<tool> column is; empty without one (a tie, no votes, or a task the consensus path does not reach)",
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list; a fields task's the object of its fields' answers, \"\" for a field without one, and each in its <task>.<field> column; a marking task's the list of the marks kept, [] for none, and how many of each tool in its <task>.<tool> column: a JSON value in json and ndjson, its JSON text in a CSV cell). The volunteers' consensus, whatever a review says (its answer is in _reviewed_answer), as every <task>.<field> and <task>.<tool> column is; empty without one (a tie, no votes, or a task the consensus path does not reach)",
   reached:
     "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet), and, when volunteers answered it, offPath: {answer, agreement, votes}, the consensus of their answers alone (what the two who said yes transcribed), which _answer leaves out so that no reader takes it for the subject's. Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
   agreement:
@@ -276,19 +276,23 @@ export const CONSENSUS_TASK_COLUMNS = {
 /** Each task's columns above (`<task>_<field>`) that hold JSON, as `CONSENSUS_JSON_COLUMNS` do. */
 export const CONSENSUS_JSON_TASK_COLUMNS = ['result'] as const satisfies readonly TaskColumnField[];
 
-/** The consensus download's columns that hold JSON, as its documentation names them. */
-export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`), ...Object.keys(CONSENSUS_LAST_COLUMNS)];
+/**
+ * Each task's columns that hold its answer (`answerCell`): a list for a multiple choice or tagging task, as
+ * `CONSENSUS_LIST_COLUMNS` do; JSON for a fields or marking task, as `CONSENSUS_JSON_COLUMNS` do.
+ */
+export const CONSENSUS_ANSWER_TASK_COLUMNS = ['answer', 'known_answer', 'reviewed_answer'] as const satisfies readonly (TaskColumnField | TaskTrailingColumnField)[];
+const consensusAnswerColumnsNamed = CONSENSUS_ANSWER_TASK_COLUMNS.map((field) => `<task>_${field}`);
 
-/** Each multiple choice's or tagging task's columns that hold its answer, a list (`answersWithList`), as `CONSENSUS_LIST_COLUMNS` do. */
-export const CONSENSUS_LIST_TASK_COLUMNS = ['answer', 'known_answer', 'reviewed_answer'] as const satisfies readonly (TaskColumnField | TaskTrailingColumnField)[];
+/** The consensus download's columns that hold JSON, as its documentation names them. */
+export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`), ...consensusAnswerColumnsNamed, ...Object.keys(CONSENSUS_LAST_COLUMNS)];
 
 /** The consensus download's columns that hold a list, as its documentation names them. */
-export const CONSENSUS_LIST_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_LIST_COLUMNS, ...CONSENSUS_LIST_TASK_COLUMNS.map((field) => `<task>_${field}`)];
+export const CONSENSUS_LIST_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_LIST_COLUMNS, ...consensusAnswerColumnsNamed];
 
 /** The columns of a download of `tasks` that hold a list: the subject's, and those of each task whose answer is a list. */
 export const consensusListColumns = (tasks: ReadonlyMap<string, Task>): string[] => [
   ...CONSENSUS_LIST_COLUMNS,
-  ...[...tasks].filter(([, task]) => answersWithList(task)).flatMap(([key]) => CONSENSUS_LIST_TASK_COLUMNS.map((field) => `${key}_${field}`)),
+  ...[...tasks].filter(([, task]) => answersWithList(task)).flatMap(([key]) => CONSENSUS_ANSWER_TASK_COLUMNS.map((field) => `${key}_${field}`)),
 ];
 
 /** Then, after every task's columns above (so that they keep their places), these of each task, in the tasks' order. */

@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
-import { LIST_SEPARATOR, type Task, type TaskType } from '@chorus/tasks';
+import { LIST_SEPARATOR, type Task, type TaskType, readJsonCell } from '@chorus/tasks';
 import { z } from 'zod';
 import { asSpreadsheetText } from '../common/spreadsheet-text';
 import { enumOf, timeQuerySchema } from '../common/zod';
@@ -56,8 +56,8 @@ export type Scalar = string | number | boolean | null;
 export type JsonCell = Record<string, unknown> | unknown[] | null;
 /** The value of a column that holds a list of ids: a JSON list in json and ndjson, joined with `;` in one CSV cell; null on a tombstone. */
 export type ListCell = string[] | null;
-/** One record: a value per column, an object or a list only in the columns that hold JSON or a list. */
-export type FlatRecord = Record<string, Scalar | JsonCell>;
+/** One record: a value per column, an object or a list only in the columns that hold JSON or a list, a structured answer in an answer's. */
+export type FlatRecord = Record<string, Scalar | JsonCell | JsonAnswer>;
 /**
  * A download's record of `Columns`: those in `JsonColumns` hold JSON (`JsonCell`), a value in JSON and NDJSON and its
  * JSON text in one CSV cell; those in `ListColumns` a list (`ListCell`), a JSON list in JSON and NDJSON and its values
@@ -77,18 +77,35 @@ export const listOf = (joined: string | null): string[] => (joined ? joined.spli
 const LIST_ANSWER_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 export const answersWithList = (task: Task | undefined): boolean => task !== undefined && LIST_ANSWER_TYPES.has(task.type);
 
-/**
- * The task types whose answer is structured (a form's fields, an object; a marking task's marks, a list), which their
- * flattened answer writes as its JSON text: a volunteer's answer gives it as that value, so that JSON and NDJSON hold it
- * as JSON (not a string of JSON) and CSV as the same JSON text.
- */
+/** The task types whose answer is structured (a form's fields, an object; a marking task's marks, a list), flattened as its JSON text. */
 const JSON_ANSWER_TYPES: ReadonlySet<TaskType> = new Set(['fields', 'marking']);
-export const answersWithJson = (task: Task | undefined): boolean => task !== undefined && JSON_ANSWER_TYPES.has(task.type);
-/** An answer as a download's record holds it: text, a list of choices or tags, or a structured answer's JSON value. */
-export type AnswerCell = string | string[] | JsonCell;
+const answersWithJson = (task: Task | undefined): boolean => task !== undefined && JSON_ANSWER_TYPES.has(task.type);
 
-/** A flattened answer of `task` as its download's record holds it: a list for a list's task (`""`, none chosen: `[]`), else as it is; null stays null. */
-export const answerCell = (task: Task | undefined, flat: string | null): string | string[] | null => (flat !== null && answersWithList(task) ? listOf(flat) : flat);
+/**
+ * A fields or marking task's flattened answer (its JSON text) in a download's record: a JSON value in JSON and NDJSON
+ * (`toJSON`), not a string holding JSON; in CSV the text as it is (`serializer`), also in a column that holds a list
+ * because another version gave the task key a multiple choice or tagging task.
+ */
+export class JsonAnswer {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return readJsonCell(this.text);
+  }
+}
+
+/** An answer as a download's record holds it: text, a list of choices or tags, or a structured answer (`JsonAnswer`). */
+export type AnswerCell = string | string[] | JsonAnswer | null;
+
+/**
+ * A flattened answer of `task` as its download's record holds it: a list for a list's task (`""`, none chosen: `[]`), a
+ * `JsonAnswer` for a structured answer's task, else as it is; null stays null.
+ */
+export function answerCell(task: Task | undefined, flat: string | null): AnswerCell {
+  if (flat === null) return null;
+  if (answersWithList(task)) return listOf(flat);
+  return answersWithJson(task) ? new JsonAnswer(flat) : flat;
+}
 
 /**
  * Every time in every download: ISO 8601 in UTC to the millisecond, always with its three digits
@@ -105,12 +122,15 @@ export const downloadTime = (date: Date | string | null): string | null => (date
 export const listColumnsInWords = (columns: readonly string[]) =>
   `Columns that hold a list (${columns.map((column) => `\`${column}\``).join(', ')}; a \`<task>_…\` one only for a multiple choice or tagging task, whose answer is a list of choices or tags, as in \`annotations\`): in json and ndjson a JSON list (\`[]\` when there is none: no set, no choice ticked, no tag; null where the column is empty for another reason, a task not reached or not reviewed, a tombstone), in CSV its values joined with \`;\` in one cell (no id, choice or tag holds a \`;\`).`;
 
+/** A task's column that holds its answer (`<task>_answer`, `<task>_known_answer`…), as the documentation names it. */
+const isAnswerColumn = (column: string) => column.startsWith('<task>_') && column.endsWith('answer');
+
 /**
  * What the documentation says of a download's columns that hold JSON (`columns`), and of its `metadata.<key>` columns
  * holding a list or an object: the API's documentation and the README alike.
  */
 export const jsonColumnsInWords = (columns: readonly string[]) =>
-  `Columns that hold JSON (${columns.map((column) => `\`${column}\``).join(', ')}, and with metadata=columns a \`metadata.<key>\` whose value is a list or an object): in json and ndjson a JSON value, an object or a list, read with the rest of the record (parse each record once); in CSV its JSON text in one cell, to parse once the CSV is read; null, or an empty CSV cell, when there is none.`;
+  `Columns that hold JSON (${columns.map((column) => `\`${column}\``).join(', ')}${columns.some(isAnswerColumn) ? '; a `<task>_…answer` one only for a fields task, whose answer is an object of its fields\' values, or a marking task, a list of marks' : ''}, and with metadata=columns a \`metadata.<key>\` whose value is a list or an object): in json and ndjson a JSON value, an object or a list, read with the rest of the record (parse each record once); in CSV its JSON text in one cell, to parse once the CSV is read; null, or an empty CSV cell, when there is none.`;
 
 /** How a download is written: its format, and whether a CSV opens with a byte-order mark (for Excel, which reads one without it as the computer's own charset). */
 export interface DownloadForm {
@@ -150,10 +170,14 @@ function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => 
  */
 export function serializer({ format, bom }: DownloadForm, columns: string[], listColumns: readonly string[] = []): Transform {
   if (format === 'csv') {
-    // A column that holds a list is its values joined with `;`, a column that holds JSON its JSON text; guarded as any text is.
+    // A structured answer is its JSON text, whatever its column; a column that holds a list is its values joined with
+    // `;`, a column that holds JSON its JSON text; guarded as any text is.
     const lists = new Set(listColumns);
-    const object = (value: object, { column }: { column?: string | number }) =>
-      asSpreadsheetText(lists.has(String(column)) && Array.isArray(value) ? value.join(LIST_SEPARATOR) : JSON.stringify(value));
+    const cell = (value: object, column: string) => {
+      if (value instanceof JsonAnswer) return value.text;
+      return lists.has(column) && Array.isArray(value) ? value.join(LIST_SEPARATOR) : JSON.stringify(value);
+    };
+    const object = (value: object, { column }: { column?: string | number }) => asSpreadsheetText(cell(value, String(column)));
     return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object } });
   }
   if (format === 'json') return jsonList(columns);

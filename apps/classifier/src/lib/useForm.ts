@@ -19,8 +19,11 @@ export interface FormProblem<F extends string> {
 export interface Submit<F extends string> {
   check: (t: TFunction) => FieldErrors<F>;
   send: () => Promise<void>;
-  /** `again`: said again in another language, when what else a refusal does (a reload, moving focus) is done already. */
-  refused: (error: unknown, t: TFunction, again: boolean) => FormProblem<F>;
+  /**
+   * `again`: said again in another language, when what else a refusal does (a reload, moving focus) is done already.
+   * Omitted where `send` shows its own problems and never throws: one it throws then is a bug, thrown on.
+   */
+  refused?: (error: unknown, t: TFunction, again: boolean) => FormProblem<F>;
 }
 
 /**
@@ -76,6 +79,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
     try {
       await send();
     } catch (error) {
+      if (!refused) throw error;
       said.current = (t) => {
         const refusal = refused(error, t, true);
         setProblem(refusal.form);

@@ -183,7 +183,6 @@ function CommentsDownload({ projectId }: { projectId: string }) {
         async () => `${(await client.commentsDownloadLink(projectId)).url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`,
         (t) => t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }),
       ),
-    refused: (error) => ({ fields: {}, form: describeError(error) }),
   });
   return (
     <div className="lab-comments-download" data-testid="lab-comments-download">
