@@ -37,6 +37,7 @@ import {
   subjectsRetiredSchema,
   subjectsUnretiredSchema,
   publishedResultSchema,
+  publishedResultListSchema,
   workflowSavedSchema,
   workflowStatsSchema,
   workflowVersionListSchema,
@@ -166,6 +167,7 @@ describe('the API answers as its OpenAPI document says', () => {
     // Its result, once the project publishes results, for anyone.
     expect(documented(projectViewSchema, await call('PATCH', `/projects/${project.id}`, token, { resultsPublic: true }), 200).resultsPublic).toBe(true);
     documented(publishedResultSchema, await call('GET', `/workflows/${workflow.id}/subjects/${added.subjectIds[1]}/result`, undefined), 200);
+    expect(documented(publishedResultListSchema, await call('GET', `/projects/${project.id}/subjects/${added.subjectIds[1]}/results`, undefined), 200).results).toHaveLength(1);
     documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);
     documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
     const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);

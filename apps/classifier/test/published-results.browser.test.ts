@@ -6,7 +6,7 @@ import { checkScreen, newcomerPage, signedInPage, useStackAndBrowser, waitToSee 
 
 /**
  * A project's published results in a real browser against the real API: a collaborator turns "Publish results" on in
- * the lab, and a visitor reads a retired subject's result on its discussion page, each task's answer in words (a
+ * the lab, and a visitor reads a finished workflow's retired subject's result on its discussion page, each task's answer in words (a
  * transcription's lines, a choice's label, the team's correction in place of the consensus); a subject not retired
  * shows no result, and no error.
  */
@@ -16,7 +16,7 @@ jest.setTimeout(180_000);
 describe('classifier in a browser: published results', () => {
   const suite = useStackAndBrowser();
 
-  it('shows a retired subject’s result on its page once the lab publishes results, and nothing for one not retired', async () => {
+  it('shows a retired subject’s result, in a finished workflow, on its page once the lab publishes results, and nothing for one not retired', async () => {
     const { client } = suite.stack;
     const { project, workflowId, idOf } = await transcribeAndDateWorkflow(client, [{ externalId: 'done', metadata: { '#shelfmark': 'SECRET-SHELF' } }, { externalId: 'open' }], 2);
     const { done, open } = idOf as Record<'done' | 'open', string>;
@@ -24,6 +24,8 @@ describe('classifier in a browser: published results', () => {
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
     await until(async () => (await suite.stack.db.query('SELECT retired_at FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, done])).rows[0].retired_at !== null, 'retirement');
     await client.reviewConsensus(workflowId, done, 'T1', 'no');
+    // Finished: volunteers no longer see the workflow in the project's view, its results stay published.
+    await client.finishWorkflow(workflowId);
 
     // A collaborator publishes the project's results in the lab.
     const collaborator = await newMember(suite.stack, project.id, 'collaborator', 'Colette');
@@ -39,6 +41,10 @@ describe('classifier in a browser: published results', () => {
     await lab.page.close();
 
     const { page, errors } = await newcomerPage(suite);
+    const resultsAsked: string[] = [];
+    page.on('request', (request) => {
+      if (/\/subjects\/[^/]+\/results?$/.test(request.url())) resultsAsked.push(new URL(request.url()).pathname);
+    });
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${done}`);
     const result = page.getByTestId('published-results');
     await waitToSee(result.getByRole('heading', { level: 2, name: 'Result' }));
@@ -51,11 +57,13 @@ describe('classifier in a browser: published results', () => {
     ]);
     expect(await page.content()).not.toContain('SECRET');
     await checkScreen(page, 'published-result');
+    // One request for the whole project's results.
+    expect(resultsAsked).toEqual([`/api/v1/projects/${project.id}/subjects/${done}/results`]);
 
     // Not retired: the discussion as ever, no result and no error.
-    const asked = page.waitForResponse((response) => response.url().endsWith(`/subjects/${open}/result`));
+    const asked = page.waitForResponse((response) => response.url().endsWith(`/subjects/${open}/results`));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${open}`);
-    expect((await asked).status()).toBe(404);
+    expect([(await asked).status(), await (await asked).json()]).toEqual([200, { results: [] }]);
     await waitToSee(page.getByTestId('no-comments'));
     expect(await page.getByTestId('published-results').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   choosableSetsSchema,
   publishedResultSchema,
+  publishedResultListSchema,
   neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
@@ -309,6 +310,7 @@ export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type PublishedResult = z.infer<typeof publishedResultSchema>;
+export type PublishedResultList = z.infer<typeof publishedResultListSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];

@@ -88,7 +88,7 @@ export const projectViewSchema = z.strictObject({
   status: projectStatusSchema,
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
   imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
-  resultsPublic: z.boolean().meta({ description: 'It publishes its retired subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public: GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
+  resultsPublic: z.boolean().meta({ description: 'It publishes its finished subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public, without signing in: GET /projects/:id/subjects/:subjectId/results and GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
   imageRemovedAt: time.nullable().meta({ description: 'When the operators of this Chorus removed its image (null: they did not, or its administrators set another since; null too for anyone but its members)' }),
   imageRemovedReason: z.string().nullable().meta({ description: 'Why the operators removed its image, in their words (null when imageRemovedAt is)' }),
   ownerId: id,
@@ -1018,7 +1018,10 @@ export const publishedResultSchema = z.strictObject({
   subjectId: id,
   retiredAt: time,
   metadata: z.record(z.string(), z.unknown()).meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields)' }),
-  tasks: z.record(z.string(), publishedTaskResultSchema).meta({ description: 'Each task’s result by task key, those the consensus path reaches (none before the subject’s first aggregation)' }),
+  tasks: z.record(z.string(), publishedTaskResultSchema).meta({ description: 'Each task’s result by task key, those the consensus path reaches, but one whose consensus needs checking that no review settled (none before the subject’s first aggregation)' }),
+});
+export const publishedResultListSchema = z.strictObject({
+  results: z.array(publishedResultSchema).meta({ description: 'The subject’s result in each of the project’s workflows that publishes it (not in draft: finished and paused ones too), the oldest workflow first; empty when none does' }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

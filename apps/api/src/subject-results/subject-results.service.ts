@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RULE_RETIREMENT_REASONS } from '@chorus/client';
 import type { EffectMembership, ProjectRole, PublishedResult, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
@@ -418,15 +419,17 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
 }
 
 /**
- * A retired subject's result as its project publishes it (`resultsPublic`): each task's consensus the consensus path
+ * A finished subject's result as its project publishes it (`resultsPublic`): each task's consensus the consensus path
  * reaches, as the researchers read it (`toConsensus`), and the answer a review settled on, which replaces it; its
- * metadata as volunteers see it. Nobody's name or id, no known answers.
+ * metadata as volunteers see it. Nobody's name or id, no known answers. An approval whose consensus changed since is no
+ * review (`consensus_changed`); a task whose consensus needs checking (`needsChecking`) and that no review settled is
+ * left out.
  */
 function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedResult {
-  const reviews = new Map((row.reviews ?? []).map((review) => [review.task, review]));
+  const reviews = new Map((row.reviews ?? []).filter((review) => !review.consensus_changed).map((review) => [review.task, review]));
   const reached = Object.entries(row.tasks ?? {})
     .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
-    .filter(([, consensus]) => !consensus.notReached);
+    .filter(([task, consensus]) => !consensus.notReached && (!consensus.needsChecking || reviews.has(task)));
   return {
     workflowId: row.workflow_id,
     subjectId: row.subject_id,
@@ -440,6 +443,19 @@ function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedRes
     ),
   };
 }
+
+/**
+ * The hot row `st` of a subject a workflow ($1) publishes: one of a workflow not in draft, finished there by its rule or
+ * by its team's hand (`manual`, a team decision), not by leaving it (`unlinked`), still in it, not a gold-standard
+ * subject (whose consensus would tell its known answers), not taken down.
+ */
+const PUBLISHED = [
+  "EXISTS (SELECT 1 FROM workflows w WHERE w.id = $1 AND w.status <> 'draft')",
+  `st.retirement_reason IN (${[...RULE_RETIREMENT_REASONS, 'manual'].map((reason) => `'${reason}'`).join(', ')})`,
+  `NOT ${isUnlinked('st')}`,
+  'NOT st.gold_standard',
+  `NOT ${takenDownSql('st.subject_id')}`,
+];
 
 /**
  * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
@@ -499,14 +515,15 @@ export class SubjectResultsService {
   }
 
   /**
-   * A subject's result as the workflow's project publishes it, once the workflow retired it (`toPublished`); null for
-   * one it has not retired, one its team took down, and one it has no row for (a gold-standard subject, whose consensus
-   * would tell its known answers, is never retired but taken down). The caller has checked that the project publishes it.
+   * The subject's results as the workflows' project publishes them (`toPublished`), one for each of the workflows that
+   * publishes it (`PUBLISHED`), in their order. The caller has checked that the project publishes its results and that
+   * the caller may read these workflows.
    */
-  async published(workflowId: string, subjectId: string): Promise<PublishedResult | null> {
-    const [row] = await this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: false }), [workflowId, subjectId]);
-    if (!row?.retired_at || row.taken_down) return null;
-    return toPublished({ ...row, retired_at: row.retired_at });
+  async published(workflowIds: readonly string[], subjectId: string): Promise<PublishedResult[]> {
+    const rows = await Promise.all(
+      workflowIds.map((workflowId) => this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2', ...PUBLISHED], '1'), { result: false }), [workflowId, subjectId])),
+    );
+    return rows.flatMap(([row]) => (row?.retired_at ? [toPublished({ ...row, retired_at: row.retired_at })] : []));
   }
 
   /**

@@ -17,9 +17,9 @@ function settledInWords(task: PublishedTask, definition: WorkflowDefinition | 'u
 }
 
 /**
- * A subject's results, as its project publishes them (`resultsPublic`): for each workflow of the project the caller sees
- * that retired the subject, each task's answer in words. Nothing at all where none is published (a subject not retired,
- * a project that does not publish): those answer 404, which says nothing to a volunteer here.
+ * A subject's results, as its project publishes them (`resultsPublic`), asked once: for each workflow of the project
+ * that publishes the subject (finished and paused ones too), each task's answer in words. Nothing at all where none is
+ * published (an empty list), nor where the request fails: a volunteer has nothing to do about it here.
  */
 export function PublishedResults({ project, subjectId }: { project: ProjectView; subjectId: string }) {
   const { t } = useTranslation();
@@ -29,9 +29,12 @@ export function PublishedResults({ project, subjectId }: { project: ProjectView;
     setResults([]);
     if (!project.resultsPublic) return;
     let cancelled = false;
-    void Promise.allSettled(project.workflows.map((workflow) => client.publishedResult(workflow.id, subjectId))).then((answers) => {
-      if (!cancelled) setResults(answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : [])));
-    });
+    client.publishedResults(project.id, subjectId).then(
+      (answer) => {
+        if (!cancelled) setResults(answer.results);
+      },
+      () => undefined,
+    );
     return () => {
       cancelled = true;
     };
