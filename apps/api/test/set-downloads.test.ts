@@ -79,12 +79,27 @@ describe('a download limited to one subject set', () => {
     expect(recordsOf('json', await stack.client.consensus(workflowId, 'json')).map((row) => row.external_id).sort()).toEqual(['a1', 'a2', 'b1', 'shared']);
   });
 
-  it('gives a column for each metadata key of that set’s subjects alone, and only those changed since a moment with since', async () => {
+  it('gives a column for each metadata key of that set’s subjects alone', async () => {
     const letter = recordsOf('json', await stack.client.consensus(workflowId, 'json', undefined, 'externalId', 'columns', sets.letter));
     expect(Object.keys(letter[0]!).filter((column) => column.startsWith('metadata.'))).toEqual(['metadata.folio']);
     const diary = recordsOf('json', await stack.client.classifications(workflowId, 'json', undefined, 'columns', 'externalId', sets.diary));
     expect(Object.keys(diary[0]!).filter((column) => column.startsWith('metadata.'))).toEqual(['metadata.entry', 'metadata.folio']);
-    expect(recordsOf('json', await stack.client.consensus(workflowId, 'json', '2999-01-01', undefined, undefined, sets.letter))).toEqual([]);
+  });
+
+  it('refuses since with a set, in the download and through a set’s link, 422 naming since: a set’s download is whole', async () => {
+    const refusedSince = [422, [{ pointer: '/query/since', message: expect.stringContaining("a set's download is whole") }]];
+    for (const download of [
+      stack.client.consensus(workflowId, 'json', '2026-01-01T00:00:00Z', undefined, undefined, sets.letter),
+      stack.client.classifications(workflowId, 'json', '2026-01-01T00:00:00Z', undefined, undefined, sets.letter),
+    ]) {
+      const error = await refusal(download);
+      expect([error?.status, error?.problem.errors]).toEqual(refusedSince);
+    }
+    const link = await stack.client.downloadLink(workflowId, 'consensus', 'json', sets.letter);
+    const opened = await fetch(`${stack.baseUrl}${link.url}&since=2026-01-01T00:00:00Z`);
+    expect([opened.status, opened.headers.get('content-type'), ((await opened.json()) as { errors: unknown }).errors]).toEqual([422, expect.stringContaining('application/problem+json'), refusedSince[1]]);
+    // Without the set, since still gives the workflow's changes.
+    expect(recordsOf('json', await stack.client.consensus(workflowId, 'json', '2999-01-01T00:00:00Z'))).toEqual([]);
   });
 
   it('gives the raw classifications of that set’s subjects alone, in every format and order', async () => {
@@ -147,13 +162,32 @@ describe('a download limited to one subject set', () => {
     expect(recordsOf('ndjson', await (await fetch(`${stack.baseUrl}${classifications.url}`)).text()).map((row) => row.external_id).sort()).toEqual(['a1', 'a1', 'a2', 'a2', 'shared', 'shared']);
   });
 
+  it('signs the set into its link: opened without the set, with another, or a whole link with one, it is refused', async () => {
+    const link = await stack.client.downloadLink(workflowId, 'consensus', undefined, sets.letter);
+    const url = new URL(link.absoluteUrl);
+    const opened = async (path: string, set: string | undefined) => {
+      const query = new URLSearchParams(url.search);
+      if (set === undefined) query.delete('subjectSetId');
+      else query.set('subjectSetId', set);
+      return (await fetch(`${stack.baseUrl}${url.pathname.replace('/consensus', path)}?${query}${path === '/transcriptions' ? '&task=T0' : ''}`)).status;
+    };
+    for (const path of ['/consensus', '/transcriptions']) {
+      expect(await opened(path, sets.letter)).toBe(200);
+      expect([await opened(path, undefined), await opened(path, sets.diary)]).toEqual([401, 401]);
+    }
+    const whole = await stack.client.downloadLink(workflowId, 'classifications', 'json');
+    expect((await fetch(`${stack.baseUrl}${whole.url}&subjectSetId=${sets.letter}`)).status).toBe(401);
+  });
+
   it('refuses a link to a set the workflow does not serve, or to the subject reports of a set, 422 naming subjectSetId', async () => {
     const unserved = await refusal(stack.client.downloadLink(workflowId, 'consensus', undefined, sets.foreign));
     expect([unserved?.status, unserved?.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('is not a subject set this workflow serves') }]]);
     const reports = await refusal(stack.client.downloadLink(workflowId, 'subject-reports', undefined, sets.letter));
     expect([reports?.status, reports?.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('leave subjectSetId out') }]]);
-    const notUuid = await refusal(stack.client.downloadLink(workflowId, 'consensus', undefined, 'diary'));
-    expect([notUuid?.status, notUuid?.problem.errors?.[0]?.pointer]).toEqual([422, '/subjectSetId']);
+    for (const set of ['diary', '']) {
+      const notUuid = await refusal(stack.client.downloadLink(workflowId, 'consensus', undefined, set));
+      expect([notUuid?.status, notUuid?.problem.errors?.[0]?.pointer]).toEqual([422, '/subjectSetId']);
+    }
   });
 });
 
@@ -193,6 +227,8 @@ describe("a set's download at scale", () => {
       const plans: [string, { Plan: PlanNode }][] = [
         ['consensus', await planOf(stack, consensusRows('id', '$4'), [workflowId, null, null, set])],
         ['classifications', await planOf(stack, classificationRows('$3').id, [workflowId, null, set])],
+        ['consensus by externalId', await planOf(stack, consensusRows('externalId', '$4'), [workflowId, null, null, set])],
+        ['classifications by externalId', await planOf(stack, classificationRows('$3').externalId, [workflowId, null, set])],
         ...(await Promise.all(Object.entries(SET_TRANSCRIPTION_ROWS).map(async ([format, rows]) => [`transcriptions ${format}`, await planOf(stack, rows, [workflowId, 'T0', set])] as [string, { Plan: PlanNode }]))),
       ];
       for (const [download, plan] of plans) {
@@ -204,7 +240,9 @@ describe("a set's download at scale", () => {
         walk(plan.Plan);
         expect(scans.filter((scan) => /: (subjects|subject_set_members|subject_workflow_status|classifications)$/.test(scan))).toEqual([]);
       }
-      const [consensus, classifications, ...transcriptions] = plans.map(([, plan]) => plan);
+      const [consensus, classifications, consensusByExternalId, classificationsByExternalId, ...transcriptions] = plans.map(([, plan]) => plan);
+      // By externalId, the set's own ids sorted: its members (never scanned whole: above), each one's subject by its primary key, never the project's externalIds.
+      for (const plan of [consensusByExternalId!, classificationsByExternalId!]) expect(indexesOf(plan, 's').filter((index) => !index?.startsWith('PK_'))).toEqual([]);
       // The set's members along their primary key, in subject id order: nothing held back until the set is read whole.
       for (const plan of [consensus!, classifications!]) expect(indexesOf(plan, 'ms')).toEqual([expect.stringMatching(/^PK_/)]);
       expect(heldAbove(consensus!, 'st')).toEqual([]);

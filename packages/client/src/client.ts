@@ -805,7 +805,7 @@ export class ChorusClient {
    * `since`, `bom`) to the query.
    */
   downloadLink(workflowId: string, kind: ExportKind, format?: ExportFormat, subjectSetId?: string) {
-    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}), ...(subjectSetId ? { subjectSetId } : {}) });
+    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}), ...(subjectSetId !== undefined ? { subjectSetId } : {}) });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */

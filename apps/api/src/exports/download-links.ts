@@ -14,8 +14,12 @@ export type LinkRefusal = 'invalid' | 'key-revoked';
 export type ProjectDownloadKind = 'comments' | 'contributors';
 export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
 
-/** What a link downloads: one of a workflow's downloads, one of its project's, a subject set's file (`subjects`), or the account's own classifications (`own-classifications`, the link's account's). */
-export type DownloadTarget = { workflowId: string; kind: ExportKind } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' };
+/**
+ * What a link downloads: one of a workflow's downloads (of one of its sets alone with `subjectSetId`: signed in, so that
+ * a link to a set's cannot be opened for the whole workflow or another set), one of its project's, a subject set's file
+ * (`subjects`), or the account's own classifications (`own-classifications`, the link's account's).
+ */
+export type DownloadTarget = { workflowId: string; kind: ExportKind; subjectSetId?: string } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' };
 
 const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
   claims.kind === target.kind &&

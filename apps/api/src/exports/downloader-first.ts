@@ -64,7 +64,9 @@ export class DownloaderFirstGuard implements CanActivate {
       request.download = { downloader, project: await this.access.requireResearcher(id, downloader, '/params/id') };
       return true;
     }
-    const downloader = await this.exports.downloader({ workflowId: id, kind }, request.user, linkToken);
+    // A link signs the set it was made for: opened without it or with another, it is another download's.
+    const set = request.query?.subjectSetId;
+    const downloader = await this.exports.downloader({ workflowId: id, kind, ...(set === undefined ? {} : { subjectSetId: String(set) }) }, request.user, linkToken);
     request.download = { downloader, workflow: await this.workflows.requireResearcher(id, downloader) };
     return true;
   }

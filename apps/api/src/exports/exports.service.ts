@@ -156,17 +156,9 @@ const consensusRowJoins = (routing: string) => `
   ${routing}`;
 
 /**
- * Of a download limited to one subject set (`subjectSetId`, the statement's parameter `set`, such as `$4`): \` AND\`
- * subject \`subject\` (SQL of its id) is one of its members, probed by the members' primary key (set, subject). Nothing
- * without a set, so that a download of every set runs the statement it ran before the parameter existed.
- */
-const inSetSql = (subject: string, set: string | undefined) =>
-  set ? ` AND EXISTS (SELECT 1 FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid AND ms.subject_id = ${subject})` : '';
-
-/**
  * What a download's rows in subject order are read from: the workflow's ($1) rows of \`table\`, as \`alias\`; of a set
  * (\`set\`, its parameter), its members (\`ms\`) along their primary key (set, subject), so in subject id order
- * (\`bySubject\`), each one's rows read on their own (OFFSET 0). Filtered with \`inSetSql\` instead, the planner took a
+ * (\`bySubject\`), each one's rows read on their own (OFFSET 0). Filtered with an EXISTS of each row's membership instead, the planner took a
  * set of 2,000 in a workflow of 6,000 for 462 rows, hashed the workflow's rows with the members and sorted them before
  * the first.
  */
@@ -176,6 +168,19 @@ const rowsOf = (table: string, alias: string, set: string | undefined) =>
    CROSS JOIN LATERAL (SELECT ${alias}.* FROM ${table} ${alias} WHERE ${alias}.workflow_id = $1 AND ${alias}.subject_id = ms.subject_id OFFSET 0) ${alias}`
     : `${table} ${alias}`;
 const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : alias}.subject_id`;
+
+/**
+ * The subjects with an externalId in the natural order of their externalIds (`inNaturalOrder`), as \`named\` (\`id\`,
+ * \`external_id\`), its own subquery (OFFSET 0) so that only this narrow list is ordered: the project's (\`project\`, its
+ * parameter), read from \`subjects_external_id_natural_idx\`; of a set (\`set\`), its members along their primary key,
+ * each one's subject read on its own, so that a set's download sorts its own ids, never the project's.
+ */
+const namedInOrder = (project: string, set: string | undefined) =>
+  set
+    ? `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subject_set_members ms
+        CROSS JOIN LATERAL (SELECT s.id, s.external_id FROM subjects s WHERE s.id = ms.subject_id OFFSET 0) s
+        WHERE ms.subject_set_id = ${set}::uuid AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`
+    : `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = ${project} AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`;
 
 /**
  * $3: only the subjects whose row changed at or after it, or null for all. Filtered on the hot row before the joins,
@@ -189,7 +194,7 @@ const CHANGED_SINCE = changedSince('$3');
  * The ids of the subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all), of
  * set $3 alone with `inSet`: for their metadata's keys.
  */
-const consensusSubjects = (inSet: boolean) => `SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${changedSince('$2')}${inSetSql('st.subject_id', inSet ? '$3' : undefined)}`;
+const consensusSubjects = (inSet: boolean) => `SELECT st.subject_id FROM ${rowsOf('subject_workflow_status', 'st', inSet ? '$3' : undefined)} WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
 
 /**
  * The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row
@@ -207,7 +212,7 @@ const ROWS_BY_ID = (subjects: string, set?: string) => `
 
 /**
  * The rows in each download order (`sort`), of set `set`'s subjects alone with one. `externalId`: the subjects with one in the natural order of the project's
- * ($4) externalIds (`inNaturalOrder`: the numbers within them as numbers), each subject's row then read on its own, so
+ * ($4) externalIds (of the set's alone, `set` in its place: `namedInOrder`) (`inNaturalOrder`: the numbers within them as numbers), each subject's row then read on its own, so
  * that the cursor streams from the first row and only the narrow list of ids is ordered (read from `subjects_external_id_natural_idx`, or
  * sorted: at 100,000 subjects a sort of whole rows kept the first row back as long as the whole download took), then
  * those without one in id order (as the lab's results list them).
@@ -215,13 +220,13 @@ const ROWS_BY_ID = (subjects: string, set?: string) => `
 const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => ({
   id: ROWS_BY_ID('', set),
   externalId: `
-  (SELECT consensus_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
+  (SELECT consensus_row.* FROM ${namedInOrder('$4', set)}
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, not sorted again.
    CROSS JOIN LATERAL (
      SELECT ${CONSENSUS_ROW_COLUMNS}
      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
      ${consensusRowJoins(`LEFT JOIN LATERAL (${routingOf('st.subject_id')}) routing ON true CROSS JOIN LATERAL (SELECT routing.routed_from_workflow_ids) routed_from`)}
-     WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE}${inSetSql('named.id', set)} OFFSET 0) consensus_row
+     WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
    ORDER BY ${inNaturalOrder('named.external_id')})
   UNION ALL
   ${ROWS_BY_ID('AND s.external_id IS NULL', set)}`,
@@ -230,19 +235,23 @@ const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => (
 /**
  * The workflow's rows in the order `sort` names; with `since` ($3), only the subjects whose row changed at or after it
  * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
- * and has not come back (`subject_workflow_departures`). With `set` (the parameter of a subjectSetId, `$4` or `$5`), only
- * the rows and tombstones of the set's members.
+ * and has not come back (`subject_workflow_departures`). With `set` (the parameter of a subjectSetId, `$4`), only
+ * the rows of the set's members, and no tombstones: a set's download is whole, never asked with `since` (the query refuses it).
  */
 export const consensusRows = (sort: DownloadSort, set?: string) => `
   WITH routing AS (${ROUTING}),
   routed_from AS (${ROUTED_FROM}),
   ${SET_ORDER}
-  ${rowsInOrder(set)[sort]}
+  ${rowsInOrder(set)[sort]}${
+    set
+      ? ''
+      : `
   UNION ALL
   (SELECT ${tombstoneValues().join(', ')}
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
-     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id)${inSetSql('d.subject_id', set)})`;
+     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`
+  }`;
 
 /** The SQL of a consensus row's column (`CONSENSUS_ROW_SELECT`), for a download that reads it as the consensus download does. */
 const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(([column]) => column === name)![1];
@@ -383,10 +392,10 @@ const transcriptionCounts = (inSet: boolean) => `
     .join(', ')}
   FROM (
     SELECT ${leftOutSql(inTakenDownSql('s.id'), IS_CANVAS, hasTextSql('r.value', 'c.answer'))} AS left_out
-    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+    FROM ${rowsOf('subject_workflow_status', 'st', inSet ? '$3' : undefined)} JOIN subjects s ON s.id = st.subject_id
     LEFT JOIN consensus c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id AND c.task = $2::text
     LEFT JOIN consensus_reviews r ON r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.task = $2::text
-    WHERE st.workflow_id = $1${inSetSql('st.subject_id', inSet ? '$3' : undefined)}) subject`;
+    WHERE st.workflow_id = $1) subject`;
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
@@ -423,16 +432,16 @@ const classificationRow = (set?: string) => `
  * `subjects_external_id_natural_idx`), each subject's classifications read on their own (from the unique index) oldest
  * first, then by id (a statement stores several at one moment), so that the order is the same on every download and
  * only a subject's few are sorted; then those of subjects without one, in subject id order, each subject's the same way.
- * With `set` (the parameter of a subjectSetId, `$3` or `$4`), only the classifications of the set's members.
+ * With `set` (the parameter of a subjectSetId, `$3`, in place of the project's), only the classifications of the set's members.
  */
 export const classificationRows = (set?: string): Record<DownloadSort, string> => {
   const row = classificationRow(set);
   return {
     id: `${row} ORDER BY ${bySubject('c', set)}, c.user_id`,
     externalId: `
-  (SELECT classification_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $3 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
+  (SELECT classification_row.* FROM ${namedInOrder('$3', set)}
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, each subject's sorted alone.
-   CROSS JOIN LATERAL (${classificationRow()} AND c.subject_id = named.id${inSetSql('named.id', set)} OFFSET 0) classification_row
+   CROSS JOIN LATERAL (${classificationRow()} AND c.subject_id = named.id OFFSET 0) classification_row
    ORDER BY ${inNaturalOrder('named.external_id')}, classification_row.created_at, classification_row.id)
   UNION ALL
   (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)`,
@@ -445,7 +454,7 @@ export const CLASSIFICATION_ROWS = classificationRows();
  * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
  */
 const classifiedSubjects = (inSet: boolean) => `
-  SELECT DISTINCT c.subject_id FROM classifications c WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)${inSetSql('c.subject_id', inSet ? '$3' : undefined)}`;
+  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -561,7 +570,7 @@ const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 
 /** Where a target's download is, and where its links are asked for (from the API's root). */
 function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { download: string; links: string } {
   if (target.kind === 'own-classifications') return { download: `/${API_PREFIX}/account/classifications.${format}`, links: `/${API_PREFIX}/account/download-links` };
-  if ('subjectSetId' in target) {
+  if (target.kind === 'subjects') {
     const set = `/${API_PREFIX}/subject-sets/${target.subjectSetId}`;
     return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
   }
@@ -609,7 +618,7 @@ export class ExportsService {
       throw new ProblemException(422, `The link's subjectSetId ${message}.`, [{ pointer: '/subjectSetId', message }]);
     }
     await this.servedSet(workflowId, subjectSetId, '/subjectSetId');
-    return this.linkTo({ workflowId, kind }, format, user, session, origin, subjectSetId);
+    return this.linkTo({ workflowId, kind, ...(subjectSetId === undefined ? {} : { subjectSetId }) }, format, user, session, origin);
   }
 
   /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
@@ -628,11 +637,11 @@ export class ExportsService {
     return this.linkTo({ subjectSetId, kind: 'subjects' }, undefined, user, session, origin);
   }
 
-  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined, subjectSetId?: string): Promise<DownloadLink> {
+  private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
     // The account's own classifications name their format in their path, the other downloads in their query.
     const inPath = target.kind === 'own-classifications';
-    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...(subjectSetId ? { subjectSetId } : {}) });
+    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) });
     const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
   }
@@ -684,7 +693,8 @@ export class ExportsService {
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const tasks = tasksOf(byVersion);
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
-    const parameters = [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])];
+    // The project's externalIds are read for their order without a set alone (`namedInOrder`).
+    const parameters = [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ConsensusRow>(
       async (read) => {
         const metadataForm = await metadataFormOf(metadata, read, consensusSubjects(!!set), [workflowId, since ?? null, ...(set ? [set.id] : [])]);
@@ -742,7 +752,7 @@ export class ExportsService {
     const set = await this.servedSet(workflowId, subjectSetId, '/query/subjectSetId');
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
-    const parameters = [workflowId, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])];
+    const parameters = [workflowId, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ClassificationRow>(
       async (read) => {
         const metadataForm = await metadataFormOf(metadata, read, classifiedSubjects(!!set), [workflowId, since ?? null, ...(set ? [set.id] : [])]);

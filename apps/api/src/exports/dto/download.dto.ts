@@ -52,7 +52,17 @@ export type SubjectSetFileQuery = z.infer<typeof subjectSetFileQuerySchema>;
 export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
 
 /** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
-export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape, ...subjectSetShape }), '/query');
+/**
+ * A set's download is whole: with `since` it could not report the subjects that left the set (leaving deletes the
+ * membership its rows are read by), so the two are refused together.
+ */
+export const classificationsQuery = new ZodPipe(
+  z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape, ...subjectSetShape }).superRefine(({ since, subjectSetId }, context) => {
+    if (since !== undefined && subjectSetId !== undefined)
+      context.addIssue({ code: 'custom', path: ['since'], message: "cannot go with subjectSetId: a set's download is whole (one that left the set since would go unreported), so ask without since, or download the whole workflow's changes (without subjectSetId)" });
+  }),
+  '/query',
+);
 export interface ClassificationsQuery extends DownloadQuery {
   metadata: DownloadMetadata;
   sort: DownloadSort;
