@@ -7,6 +7,15 @@ import { useRef, useState } from 'react';
  * reader's, or the button's own) it says so with `aria-disabled` and keeps focus. The list shows a failed read where it
  * shows its other problems.
  */
+interface ShowMoreProps {
+  next: string | null | undefined;
+  onMore(after: string): Promise<unknown> | undefined;
+  loading?: boolean;
+  label: string;
+  id?: string;
+  small?: boolean;
+}
+
 export function ShowMore({
   next,
   onMore,
@@ -14,7 +23,7 @@ export function ShowMore({
   label,
   id,
   small = false,
-}: { next: string | null | undefined; onMore: (after: string) => Promise<unknown> | undefined; loading?: boolean; label: string; id?: string; small?: boolean }) {
+}: ShowMoreProps) {
   /** Set at once, where `busy` is only after a render: a second click in the same moment asks for no page. */
   const reading = useRef(false);
   const [busy, setBusy] = useState(false);
