@@ -140,7 +140,7 @@ describe('classifier in a browser: reporting a comment', () => {
     await waitToSee(lab.page.getByTestId('lab-discussions').getByTestId('comment-hidden').getByText('Hidden from volunteers: Advertising'));
     expect(await suite.stack.db.query('SELECT hidden_reason FROM subject_comments WHERE id = $1', [question.id]).then(({ rows }) => rows)).toEqual([{ hidden_reason: 'Off topic' }]);
     // Let them comment again, from the list.
-    await press(lab.page, '[aria-label="Let Spammer comment again"]');
+    await press(lab.page, '[aria-label="Let them comment again (Spammer)"]');
     await waitToSee(bans.getByTestId('lab-comment-bans-result').getByText('Spammer can comment in this project again.'));
     await waitToSee(bans.getByText('Nobody is stopped from commenting in this project.'));
     expect((await suite.stack.db.query('SELECT 1 FROM comment_bans WHERE project_id = $1', [project.id])).rows).toEqual([]);
@@ -193,14 +193,20 @@ describe('classifier in a browser: reporting a comment', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="lab-discussions"]')!.textContent!.includes('A fine letter'));
     expect(await discussions.getByTestId('comment').allTextContents()).toEqual([expect.stringContaining('Cheap pearls'), expect.stringContaining('Cheap rings')]);
     expect(await seriousViolations(page)).toEqual([]);
+    // Asked again, from the same row, after focus has moved on: taken to the heading again.
+    await page.locator('[data-testid="lab-reported-comments"] [aria-label="Their comments (Flooder, in this project)"]').focus();
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-discussions-author"] h3');
+    // Everyone's again: the button goes away, and focus goes to the section's heading, not to the page's body.
     await press(page, '[data-testid="lab-discussions-author"] button');
     await waitToSee(discussions.getByText('A fine letter'));
+    await waitForFocus(page, '#lab-discussions-heading');
     expect(await discussions.getByTestId('lab-discussions-author').count()).toBe(0);
 
     // The checkbox when stopping them, in French and German too.
     for (const [language, stop, label] of [
       ['fr', 'L’empêcher de commenter (Flooder, dans ce projet)', 'Masquer aussi tous ses commentaires dans ce projet'],
-      ['de', 'Kommentieren untersagen (Flooder, in diesem Projekt)', 'Auch alle ihre Kommentare in diesem Projekt ausblenden'],
+      ['de', 'Kommentieren untersagen (Flooder, in diesem Projekt)', 'Auch alle Kommentare der Person in diesem Projekt ausblenden'],
     ] as const) {
       await page.evaluate((chosen) => window.localStorage.setItem('chorus.language', chosen), language);
       await page.reload();

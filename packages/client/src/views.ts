@@ -1306,7 +1306,7 @@ export const commentBanSchema = z.strictObject({
 });
 /** A comment ban as PUT /projects/:id/comment-bans/:userId answers it: the ban, and how many of their comments it hid. */
 export const commentBanMadeSchema = commentBanSchema.extend({
-  commentsHidden: z.int().meta({ description: 'How many of their comments in the project this request hid (with `hideComments`; 0 without it, or when none were left shown)' }),
+  commentsHidden: z.int().nonnegative().meta({ description: 'How many of their comments in the project this request hid (with `hideComments`; 0 without it, or when none were left shown)' }),
 });
 /** A page of a project's comment bans, the most recent first; `next`, when there are more, goes in `after`. */
 export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commentBanSchema), next: z.string().nullable() });

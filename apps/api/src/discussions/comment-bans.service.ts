@@ -87,7 +87,8 @@ export async function assertNotBanned(manager: EntityManager, projectId: string,
 /**
  * Volunteers a project's moderators and researchers stop from commenting in its discussions (a Talk ban, as Zooniverse
  * moderators give): while it lasts, their new comments and edits there are refused; what they wrote stays as it was,
- * each comment hidden or not on its own, and other projects are not concerned.
+ * each comment hidden or not on its own, unless the ban is made with `hideComments` (all of theirs there hidden at
+ * once), and other projects are not concerned.
  */
 @Injectable()
 export class CommentBansService {

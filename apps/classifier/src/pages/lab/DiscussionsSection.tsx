@@ -28,10 +28,15 @@ interface Hiding {
   opener: HTMLButtonElement;
 }
 
+/** What the recent comments were asked to show: one volunteer's ("Their comments"), or everyone's again (`author` null). */
+export interface CommentsAsked {
+  author: CommentAuthor | null;
+}
+
 /**
  * The project's recent comments in its subjects' discussions, the latest first, for its moderators and researchers:
- * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again; with
- * `author`, only that volunteer's ("Their comments" of a ban or a reported comment), until `onAllComments`. Read again
+ * hidden ones too, marked with why, each with a way to hide it from volunteers (with a reason) or show it again; `asked`
+ * for one volunteer's ("Their comments" of a ban or a reported comment), only theirs, until `onAllComments`. Read again
  * after each of `changes` (a comment hidden from the reported comments); `onChanged` after a hiding or showing, so that
  * those are read again too.
  */
@@ -39,26 +44,30 @@ export function DiscussionsSection({
   project,
   changes,
   onChanged,
-  author,
+  asked,
   onAllComments,
 }: {
   project: ProjectView;
   changes: number;
   onChanged(): void;
-  author: CommentAuthor | null;
+  asked: CommentsAsked | null;
   onAllComments(): void;
 }) {
   const { t } = useTranslation();
   const client = useClient();
+  const author = asked?.author ?? null;
   const byAuthor = author ? { author: author.id } : {};
   const { data, problem } = useLoaded(() => client.projectComments(project.id, byAuthor), [client, project.id, changes, author?.id]);
-  // Asked from a row elsewhere on the page: the moderator is taken to the comments they asked for.
+  // Asked from a row elsewhere on the page, or by "Show everyone's comments" (which goes away): the moderator is taken
+  // to the heading of the comments they asked for, each time they ask.
+  const sectionHeading = useRef<HTMLHeadingElement>(null);
   const authorHeading = useRef<HTMLHeadingElement>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: another author asked for is what moves focus to the heading
   useEffect(() => {
-    authorHeading.current?.scrollIntoView({ block: 'start' });
-    authorHeading.current?.focus();
-  }, [author?.id]);
+    if (!asked) return;
+    const heading = asked.author ? authorHeading.current : sectionHeading.current;
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus();
+  }, [asked]);
   // The pages shown so far and where the next starts, grown from the first page read: hiding or showing a comment
   // changes it in place, keeping them. Derived, not copied in an effect, so that "no comments" never shows for a render.
   const [grown, setGrown] = useState<{ from: ProjectCommentPage; pages: ProjectCommentPage } | null>(null);
@@ -95,7 +104,9 @@ export function DiscussionsSection({
 
   return (
     <section className="lab-section" aria-labelledby="lab-discussions-heading" data-testid="lab-discussions">
-      <h2 id="lab-discussions-heading">{t('lab.discussions.title')}</h2>
+      <h2 id="lab-discussions-heading" ref={sectionHeading} tabIndex={-1}>
+        {t('lab.discussions.title')}
+      </h2>
       <p>{t('lab.discussions.lead')}</p>
       {isResearcher(project.role) && <CommentsDownload projectId={project.id} />}
       <ErrorAlert problem={problem ?? actionProblem} />

@@ -24,7 +24,7 @@ import { ActivitySection } from './ActivitySection';
 import { ExcludedVolunteersSection } from './ExcludedVolunteers';
 import { ContributorsSection } from './ContributorsSection';
 import { type CommentAuthor, CommentBansSection } from './CommentBans';
-import { DiscussionsSection } from './DiscussionsSection';
+import { type CommentsAsked, DiscussionsSection } from './DiscussionsSection';
 import { NewsSection } from './NewsSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -128,12 +128,22 @@ function CommentModeration({ project }: { project: ProjectView }) {
   const [discussionChanges, setDiscussionChanges] = useState(0);
   const [reportChanges, setReportChanges] = useState(0);
   const [banChanges, setBanChanges] = useState(0);
-  const [author, setAuthor] = useState<CommentAuthor | null>(null);
+  // What the recent comments were last asked to show (null: nothing asked yet), a new object each time so that asking
+  // again moves focus again; another author's are another list, started afresh rather than the old one shown meanwhile.
+  const [asked, setAsked] = useState<CommentsAsked | null>(null);
+  const showTheirs = (author: CommentAuthor) => setAsked({ author });
   return (
     <>
-      <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} onTheirComments={setAuthor} />
-      <DiscussionsSection project={project} changes={reportChanges} onChanged={() => setDiscussionChanges((n) => n + 1)} author={author} onAllComments={() => setAuthor(null)} />
-      <CommentBansSection project={project} changes={banChanges} onTheirComments={setAuthor} />
+      <ReportedCommentsSection project={project} changes={discussionChanges} onChanged={() => setReportChanges((n) => n + 1)} onBanned={() => setBanChanges((n) => n + 1)} onTheirComments={showTheirs} />
+      <DiscussionsSection
+        key={asked?.author?.id ?? 'all'}
+        project={project}
+        changes={reportChanges}
+        onChanged={() => setDiscussionChanges((n) => n + 1)}
+        asked={asked}
+        onAllComments={() => setAsked({ author: null })}
+      />
+      <CommentBansSection project={project} changes={banChanges} onTheirComments={showTheirs} />
     </>
   );
 }
