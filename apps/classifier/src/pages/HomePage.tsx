@@ -9,6 +9,7 @@ import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { Link, navigate, projectPath, useSearch } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { languageName } from '../lib/languageName';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { researchersWords } from '../lib/textLanguage';
@@ -95,10 +96,9 @@ function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'st
   const { t, i18n } = useTranslation();
   // Without the languages (an API that cannot say them), the choice is "Any" and the one in the address.
   const { data } = useLoaded(() => client.projectLanguages(), [client]);
-  const names = new Intl.DisplayNames([i18n.language], { type: 'language', fallback: 'code' });
   const counted = data?.languages ?? [];
   const choices = [...counted, ...(language && !counted.some((entry) => entry.language.toLowerCase() === language.toLowerCase()) ? [{ language, projects: undefined }] : [])]
-    .map((entry) => ({ ...entry, name: names.of(entry.language) ?? entry.language }))
+    .map((entry) => ({ ...entry, name: languageName(entry.language, i18n.language) }))
     .sort((one, other) => one.name.localeCompare(other.name, i18n.language));
   const selected = choices.find((choice) => choice.language.toLowerCase() === language?.toLowerCase())?.language ?? '';
   const choose = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form?.requestSubmit();
