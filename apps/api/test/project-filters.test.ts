@@ -29,6 +29,12 @@ beforeAll(async () => {
     if (status === 'finished') await researcher.updateProject(project.id, { status });
     ids[title] = project.id;
   }
+  // Another team's paused project and draft, each in a language no listed project is written in.
+  const other = (await newAccount(stack, 'Ikertzailea')).client;
+  const paused = await other.createProject({ title: 'Gutun zaharrak', language: 'eu', status: 'live' });
+  await other.updateProject(paused.id, { status: 'paused' });
+  ids['Gutun zaharrak'] = paused.id;
+  ids['Lizhiri kozh'] = (await other.createProject({ title: 'Lizhiri kozh', language: 'br', status: 'draft' })).id;
 });
 afterAll(() => stack.stop());
 
@@ -95,15 +101,26 @@ it('refuses a language that is not a tag, or an unknown status, naming the param
   expect(error).toBeInstanceOf(ChorusApiError);
 });
 
-it('answers the languages of the listed projects with how many, drafts and taken-down projects left out', async () => {
+it('leaves a paused project and a draft out of the list, its languages and its statuses for guests and strangers', async () => {
+  const stranger = (await newAccount(stack, 'Stranger')).client;
+  for (const client of [stack.anonymous, stranger]) {
+    expect((await client.projectLanguages()).languages.map((entry) => entry.language)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(eu|br)$/)]));
+    expect(await titles({ language: 'eu' }, client)).toEqual([]);
+    expect(await titles({ language: 'br' }, client)).toEqual([]);
+    expect(await titles({ status: 'paused' }, client)).toEqual([]);
+  }
+});
+
+it('answers the languages of the listed projects with as many projects as each finds, drafts and taken-down projects left out', async () => {
   const { languages } = await stack.anonymous.projectLanguages();
   expect(languages).toEqual([
+    { language: 'fr', projects: 3 },
+    { language: 'en', projects: 2 },
     { language: 'fr-CA', projects: 2 },
-    { language: 'en', projects: 1 },
     { language: 'en-GB', projects: 1 },
-    { language: 'fr', projects: 1 },
     { language: 'fy', projects: 1 },
   ]);
+  for (const { language, projects } of languages) expect(await titles({ language })).toHaveLength(projects);
   await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'spam' WHERE id = $1", [ids['Friesische Briefe']]);
   expect((await stack.anonymous.projectLanguages()).languages.map((entry) => entry.language)).not.toContain('fy');
   expect(await titles({ language: 'fy' })).toEqual([]);

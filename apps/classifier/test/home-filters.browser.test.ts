@@ -29,12 +29,15 @@ describe('classifier in a browser: the project list by language and status', () 
     const status = page.getByRole('combobox', { name: 'Status' });
     await until(async () => (await cards.count()) === 24, 'the first page of the search');
     await waitToSee(language.locator('option', { hasText: 'Canadian French' }), { state: 'attached' });
-    expect(await language.locator('option').allTextContents()).toEqual(['Any language', 'Canadian French (1)', 'English (25)', 'French (1)']);
+    expect(await language.locator('option').allTextContents()).toEqual(['Any language', 'Canadian French (1)', 'English (25)', 'French (2)']);
     expect(await status.locator('option').allTextContents()).toEqual(['Any status', 'Live', 'Finished']);
     await page.getByRole('button', { name: 'Show more projects' }).click();
     await until(async () => (await cards.count()) === 27, 'the page after');
 
-    // A language: `fr` is French and Canadian French; the search stays, the pages read before go.
+    // A language: `fr` is French and Canadian French (as its count says); the search stays, the pages read before go.
+    // A select's choice takes the place of the address shown: arrowing through its options adds nothing to the history.
+    const entries = () => page.evaluate(() => window.history.length);
+    const before = await entries();
     await language.selectOption('fr');
     await until(async () => new URL(page.url()).searchParams.get('language') === 'fr', 'the language in the address');
     expect(new URL(page.url()).searchParams.get('search')).toBe(word);
@@ -47,6 +50,7 @@ describe('classifier in a browser: the project list by language and status', () 
     await until(async () => new URL(page.url()).searchParams.get('status') === 'finished', 'the status in the address');
     await until(async () => (await cards.count()) === 1, 'the finished French project alone');
     expect(await cards.first().textContent()).toContain(`${word} registres`);
+    expect(await entries()).toBe(before);
 
     // Reloaded (or shared), the address shows the same choice.
     await page.reload();
@@ -57,10 +61,14 @@ describe('classifier in a browser: the project list by language and status', () 
     expect(await seriousViolations(page)).toEqual([]);
 
     await language.selectOption('en');
-    await waitToSee(page.getByText(`No project of the language and status chosen has the words “${word}”`, { exact: false }));
+    // Said to screen readers, the page staying where it is.
+    await waitToSee(page.getByRole('status').filter({ hasText: `No project of the language and status chosen has the words “${word}”` }));
+    const searched = await entries();
     await page.getByRole('searchbox', { name: 'Search projects by title or address' }).fill('');
     await page.getByRole('button', { name: 'Search' }).click();
-    await waitToSee(page.getByText('No project matches the language and status chosen.', { exact: false }));
+    await waitToSee(page.getByRole('status').filter({ hasText: 'No project matches the language and status chosen.' }));
+    // The Search button opens a new address, which Back leaves.
+    expect(await entries()).toBe(searched + 1);
 
     // "Any" takes the choice out of the address: every project again.
     await language.selectOption('');

@@ -57,6 +57,8 @@ export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finish
 export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int(), complete: z.boolean() });
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
+/** The statuses of the projects everyone sees in the list (unless taken down): a paused one serves no subjects, so only its members see it there. */
+export const LISTED_PROJECT_STATUSES = ['live', 'finished'] as const satisfies readonly z.infer<typeof projectStatusSchema>[];
 export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator', 'reviewer']);
 /** Roles that may change a project's subjects and workflows, and download its data. */
 export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator', 'scientist'];
@@ -194,7 +196,7 @@ export const projectLanguagesSchema = z.strictObject({
   languages: z.array(
     z.strictObject({
       language: z.string().meta({ description: 'A language tag (BCP 47) as a project gives it; tags differing only in case are one' }),
-      projects: z.number().int().meta({ description: 'How many listed projects are written in it' }),
+      projects: z.number().int().meta({ description: 'How many listed projects are written in it or in one of its varieties (`fr`: `fr`, `fr-CA`…): as many as `language` finds in GET /projects' }),
     }),
   ),
 });

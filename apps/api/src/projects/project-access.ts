@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ROLES, MODERATION_ROLES, RESEARCHER_ROLES, REVIEW_ROLES } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, LISTED_PROJECT_STATUSES, MODERATION_ROLES, RESEARCHER_ROLES, REVIEW_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
@@ -24,6 +24,8 @@ export const isPublicWorkflow = (workflowStatus: Workflow['status'], project: Pi
   workflowStatus !== 'draft' && isPublicProject(project);
 /** `isPublicProject` in SQL, of a project `p`. */
 export const PUBLIC_PROJECT_SQL = `(p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
+/** Whether project `p` is in everyone's list (`LISTED_PROJECT_STATUSES`, not taken down), in SQL. */
+export const LISTED_PROJECT_SQL = `(p.status IN (${LISTED_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
 export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQL})`;
 /** Whether an account (`account`: the SQL of its id) may read project `p` now (`assertReadable` in SQL): it is public, or they are a member. */
@@ -44,8 +46,6 @@ export const openToCallerSql = (account: string): string =>
 /** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATION_ROLES`). */
 export const onTeamSql = (account: string): string =>
   `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')}))`;
-/** The projects everyone sees in the list (unless taken down): a paused one serves no subjects, so only its members see it there. */
-export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 
 /**
  * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a

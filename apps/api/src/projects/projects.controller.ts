@@ -135,7 +135,7 @@ export class ProjectLanguagesController {
   @Get()
   @ApiOperation({
     summary: 'Lists the languages of the listed projects, each with how many (no token needed).',
-    description: 'The languages (BCP 47 tags) the live and finished projects not taken down are written in, most projects first, each with their number; tags differing only in case (`fr-CA`, `fr-ca`) are one. Send one as `language` to GET /projects.',
+    description: 'The languages (BCP 47 tags) the live and finished projects not taken down are written in, most projects first, each with their number: those `language` finds in GET /projects, so a tag counts its varieties too (`fr` counts `fr` and `fr-CA`); tags differing only in case (`fr-CA`, `fr-ca`) are one. Send one as `language` to GET /projects.',
   })
   @Public()
   @ApiZodResponse(projectLanguagesSchema)

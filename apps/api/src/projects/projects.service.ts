@@ -13,7 +13,7 @@ import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersT
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
-import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
+import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 
@@ -34,6 +34,9 @@ function refuseImageWithoutWords({ imageUrl, imageAlt }: UpdateProjectInput, ima
     throw validationFailed([{ pointer: '/imageAlt', message: 'describes an image the project does not have: send imageUrl with it' }]);
   }
 }
+
+/** Whether the language tag `column` is `tag` or one of its varieties (`fr-CA` of `fr`), whatever their case, in SQL. */
+const languageOrVarietySql = (column: string, tag: string): string => `(lower(${column}) = lower(${tag}) OR starts_with(lower(${column}), lower(${tag}) || '-'))`;
 
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
@@ -120,22 +123,22 @@ export class ProjectsService {
   async list(user: AuthUser | undefined, { memberOnly, limit, before, search, language, status }: ProjectListQuery): Promise<ProjectPage> {
     const query = this.db
       .getRepository(Project)
-      .createQueryBuilder('project')
+      .createQueryBuilder('p')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.listedDescription', 'project.language', 'project.status', 'project.imageUrl', 'project.imageAlt', 'project.imageRemovedAt', 'project.imageRemovedReason', 'project.resultsPublic', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.cameWithChorus', 'project.createdAt', 'project.updatedAt'])
-      .addSelect(cursorTimeSql('project.created_at'), 'cursor_time');
-    const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
-    query.where(memberOnly ? membership : `((project.status IN (:...listed) AND project.takenDownAt IS NULL) OR ${membership})`, { userId: accountIdOf(user), listed: LISTED_PROJECT_STATUSES });
-    if (before) query.andWhere('(project.createdAt, project.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
-    if (status) query.andWhere('project.status = :status', { status });
-    // Tags are case-blind ("fr-ca" is "fr-CA"), and hold only letters, digits and dashes: nothing LIKE reads as a wildcard.
-    if (language) query.andWhere("(lower(project.language) = lower(:language) OR lower(project.language) LIKE lower(:language) || '-%')", { language });
+      .select(['p.id', 'p.slug', 'p.title', 'p.listedDescription', 'p.language', 'p.status', 'p.imageUrl', 'p.imageAlt', 'p.imageRemovedAt', 'p.imageRemovedReason', 'p.resultsPublic', 'p.ownerId', 'p.takenDownAt', 'p.takenDownReason', 'p.cameWithChorus', 'p.createdAt', 'p.updatedAt'])
+      .addSelect(cursorTimeSql('p.created_at'), 'cursor_time');
+    const membership = 'p.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
+    query.where(memberOnly ? membership : `(${LISTED_PROJECT_SQL} OR ${membership})`, { userId: accountIdOf(user) });
+    if (before) query.andWhere('(p.createdAt, p.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
+    if (status) query.andWhere('p.status = :status', { status });
+    // Tags are case-blind ("fr-ca" is "fr-CA"); a tag finds its varieties too (`fr`: `fr-CA`), as `languages` counts them.
+    if (language) query.andWhere(languageOrVarietySql('p.language', ':language'), { language });
     for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
-      query.andWhere(`(${containsFoldedIndexedSql('project.title', `:word${index}`, word)} OR ${containsFoldedIndexedSql('project.slug', `:word${index}`, word)})`, { [`word${index}`]: word });
+      query.andWhere(`(${containsFoldedIndexedSql('p.title', `:word${index}`, word)} OR ${containsFoldedIndexedSql('p.slug', `:word${index}`, word)})`, { [`word${index}`]: word });
     }
     const { entities, raw } = await query
-      .orderBy('project.createdAt', 'DESC')
-      .addOrderBy('project.id', 'DESC')
+      .orderBy('p.createdAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
       .limit(limit + 1)
       .getRawAndEntities<{ cursor_time: string }>();
     const page = entities.slice(0, limit);
@@ -145,12 +148,16 @@ export class ProjectsService {
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
-  /** The languages of the listed projects, each with how many (tags differing only in case counted as one), most first. */
+  /**
+   * The languages of the listed projects (tags differing only in case counted as one), most first, each with how many
+   * projects `list`'s `language` finds with it: those in it or in one of its varieties (`fr`: `fr` and `fr-CA`).
+   */
   async languages(): Promise<ProjectLanguages> {
     const rows: { language: string; projects: number }[] = await this.db.query(
-      `SELECT lower(language) AS language, count(*)::int AS projects FROM projects
-       WHERE status = ANY($1) AND taken_down_at IS NULL GROUP BY 1 ORDER BY projects DESC, 1`,
-      [LISTED_PROJECT_STATUSES],
+      `WITH listed AS (SELECT lower(p.language) AS language FROM projects p WHERE ${LISTED_PROJECT_SQL})
+       SELECT tag.language, count(*)::int AS projects FROM (SELECT DISTINCT language FROM listed) tag
+       JOIN listed ON ${languageOrVarietySql('listed.language', 'tag.language')}
+       GROUP BY 1 ORDER BY projects DESC, 1`,
     );
     return { languages: rows.map(({ language, projects }) => ({ language: inCanonicalCase(language), projects })) };
   }

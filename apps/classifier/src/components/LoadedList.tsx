@@ -5,7 +5,8 @@ import { ErrorAlert } from './ErrorAlert';
 
 /**
  * A list a page loads: why it could not (with "Try again"), `loading` until it comes, `empty` when it has nothing,
- * else the list as `children` shows it.
+ * else the list as `children` shows it. `announced`: `empty` is said to screen readers as it shows (a list a filter
+ * narrows, which may empty it without the page changing).
  */
 export function LoadedList<T>({
   items,
@@ -13,8 +14,9 @@ export function LoadedList<T>({
   reload,
   loading,
   empty,
+  announced = false,
   children,
-}: { items: T[] | null; problem: Problem | null; reload: () => void; loading: string; empty: string; children: (items: T[]) => ReactNode }) {
+}: { items: T[] | null; problem: Problem | null; reload: () => void; loading: string; empty: string; announced?: boolean; children: (items: T[]) => ReactNode }) {
   const { t } = useTranslation();
   return (
     <>
@@ -30,7 +32,7 @@ export function LoadedList<T>({
           </p>
         )
       ) : items.length === 0 ? (
-        <p>{empty}</p>
+        <p role={announced ? 'status' : undefined}>{empty}</p>
       ) : (
         children(items)
       )}

@@ -1,4 +1,4 @@
-import { PROJECT_SEARCH_LENGTH, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
+import { LISTED_PROJECT_STATUSES, PROJECT_SEARCH_LENGTH, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
 import { isLanguageTag } from '@chorus/tasks';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -7,8 +7,9 @@ import { LoadedList } from '../components/LoadedList';
 import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
-import { Link, navigate, projectPath, useSearch } from '../lib/router';
+import { Link, navigate, projectPath, replacePath, useSearch } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { languageName } from '../lib/languageName';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { researchersWords } from '../lib/textLanguage';
@@ -17,15 +18,12 @@ import { ShowMore } from '../components/ShowMore';
 /** Projects a page of the list shows; "Show more projects" reads the next. */
 const PAGE_SIZE = 24;
 
-/** The statuses a volunteer may narrow the list to: those the list shows them. */
-const LISTED_STATUSES = ['live', 'finished'] as const;
-
 type HomeFilters = Pick<ProjectListFilters, 'search' | 'language' | 'status'>;
 
 /** The search, language and status the address names; a language that is no tag, or another status, is left out. */
 function filtersIn(address: URLSearchParams): HomeFilters {
   const language = address.get('language') ?? '';
-  const status = LISTED_STATUSES.find((listed) => listed === address.get('status'));
+  const status = LISTED_PROJECT_STATUSES.find((listed) => listed === address.get('status'));
   return { search: address.get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined, language: isLanguageTag(language) ? language : undefined, status };
 }
 
@@ -67,7 +65,7 @@ export function HomePage() {
           <ProjectFilters language={language} status={status} />
         </form>
       </search>
-      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={emptySaid(shown, t)}>
+      <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={emptySaid(shown, t)} announced>
         {(listed) => (
           <ul className="project-list">
             {listed.map((project, index) => (
@@ -95,13 +93,13 @@ function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'st
   const { t, i18n } = useTranslation();
   // Without the languages (an API that cannot say them), the choice is "Any" and the one in the address.
   const { data } = useLoaded(() => client.projectLanguages(), [client]);
-  const names = new Intl.DisplayNames([i18n.language], { type: 'language', fallback: 'code' });
   const counted = data?.languages ?? [];
   const choices = [...counted, ...(language && !counted.some((entry) => entry.language.toLowerCase() === language.toLowerCase()) ? [{ language, projects: undefined }] : [])]
-    .map((entry) => ({ ...entry, name: names.of(entry.language) ?? entry.language }))
+    .map((entry) => ({ ...entry, name: languageName(entry.language, i18n.language) }))
     .sort((one, other) => one.name.localeCompare(other.name, i18n.language));
   const selected = choices.find((choice) => choice.language.toLowerCase() === language?.toLowerCase())?.language ?? '';
-  const choose = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form?.requestSubmit();
+  // In place of the address shown: arrowing through a select's options leaves one entry in the history, not one each.
+  const choose = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form && replacePath(addressOf(event.currentTarget.form));
 
   return (
     <div className="project-filters">
@@ -117,7 +115,7 @@ function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'st
       <label htmlFor="project-status">{t('home.statusFilter')}</label>
       <select id="project-status" name="status" value={status ?? ''} onChange={choose}>
         <option value="">{t('home.anyStatus')}</option>
-        {LISTED_STATUSES.map((listed) => (
+        {LISTED_PROJECT_STATUSES.map((listed) => (
           <option key={listed} value={listed}>
             {t(`home.statusOption.${listed}`)}
           </option>
@@ -134,12 +132,17 @@ function emptySaid(filters: HomeFilters | undefined, t: TFunction): string {
   return chosen ? t('home.noneFiltered') : t('home.empty');
 }
 
-/** Shows the projects the search field and the selects name, in the address (with none, every project). */
+/** Shows the projects the search field and the selects name, in a new address. */
 function searchFor(event: FormEvent<HTMLFormElement>) {
   event.preventDefault();
-  const form = new FormData(event.currentTarget);
+  navigate(addressOf(event.currentTarget));
+}
+
+/** The address of the projects the search field and the selects name (with none, every project). */
+function addressOf(searchForm: HTMLFormElement): string {
+  const form = new FormData(searchForm);
   const chosen = ['search', 'language', 'status'].map((name) => [name, String(form.get(name) ?? '').trim()]).filter(([, value]) => value);
-  navigate(chosen.length ? `/?${new URLSearchParams(chosen)}` : '/');
+  return chosen.length ? `/?${new URLSearchParams(chosen)}` : '/';
 }
 
 /** `row`: `useMorePages`'s `newRow`, which focuses the first card a next page brought. */

@@ -11,6 +11,7 @@ import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { inLab, isResearcher } from '../../lib/lab';
+import { languageName } from '../../lib/languageName';
 import { REOPEN_WAIT_DAYS } from '../../lib/reopenTries';
 import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -172,7 +173,6 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
   // The address the preview loads: the one left in the field, not each one typed on the way (each a request to its host).
   const [previewed, setPreviewed] = useState(project.imageUrl ?? '');
   const shownPreview = PREVIEWED.test(previewed) && previewed === form.values.imageUrl.trim();
-  const names = new Intl.DisplayNames([i18n.language], { type: 'language' });
   // Come from a workflow's page to make the project live: the keyboard (and the view) starts at the status.
   useEffect(() => {
     if (window.location.hash === `#${PROJECT_STATUS_FIELD}`) document.getElementById(PROJECT_STATUS_FIELD)?.focus();
@@ -236,7 +236,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
           </figure>
         )}
         <SelectField id="lab-details-language" label={t('lab.fields.language')} hint={t('lab.fields.languageHint')} {...form.field('language')}>
-          {COMMON_LANGUAGES.map((language) => ({ language, name: names.of(language) ?? language }))
+          {COMMON_LANGUAGES.map((language) => ({ language, name: languageName(language, i18n.language) }))
             .sort((a, b) => a.name.localeCompare(b.name, i18n.language))
             .map(({ language, name }) => (
               <option key={language} value={language}>
