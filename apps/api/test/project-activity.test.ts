@@ -57,7 +57,7 @@ beforeAll(async () => {
     "UPDATE subject_workflow_status SET retired_at = '2026-03-05T10:00:00Z', retirement_reason = 'manual' WHERE workflow_id = $1 AND subject_id = $2",
     [workflowId, subjectIds[0]],
   );
-});
+}, 120_000); // a stack and a day's classifications: more than a test's 30 s on a machine busy with other suites
 afterAll(() => stack.stop());
 
 describe('GET /projects/:id/activity', () => {
@@ -145,5 +145,9 @@ describe('GET /projects/:id/activity', () => {
     ['a workflow id not an id', { workflowId: 'nope' }, '/query/workflowId'],
   ])('refuses %s with 422 naming the field', async (_name, query, pointer) => {
     expect(await refusal(stack.anonymous.activity(projectId, query))).toEqual({ status: 422, pointers: [pointer] });
+  });
+
+  it('refuses a parameter it does not take, rather than ignoring it', async () => {
+    expect(await refusal(stack.anonymous.request('GET', `/projects/${projectId}/activity?tz=Europe/Paris`))).toMatchObject({ status: 422 });
   });
 });

@@ -67,6 +67,15 @@ describe('classifier in a browser: project statistics', () => {
   it('offers no workflow choice for a project of one workflow', async () => {
     const { client } = suite.stack;
     const project = await client.createProject({ title: `Ledgers ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Ledger pages' });
+    await client.addSubjects(set.id, [{ externalId: 'l1', locations: [{ type: 'text' as const, text: 'Ledger page' }] }]);
+    const only = await client.createWorkflow(project.id, {
+      name: 'Entries',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(only.id);
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
     await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 0; volunteers: 0.'));

@@ -50,16 +50,18 @@ export const ACTIVITY_PER_DAY = `
 
 /**
  * The volunteer's ($1) own classifications per day from $2 to $3 (dates) in the time zone $4, one row a day, zeros for
- * days with nothing; with $5 (a project's id, or null), those in that project's workflows only. Every one they made, as
+ * days with nothing; `inProject`: with $5, a project's id, those in that project's workflows only. Every one they made, as
  * `GET /account/contribution` counts them (their tries in a draft too, and those a sign-in carried in from a guest,
- * which are theirs by `user_id`), read from `classifications_user_all_recent_idx`'s range of the days.
+ * which are theirs by `user_id`). Read from `classifications_user_all_recent_idx`'s range of the days, or in a project
+ * from `classifications_user_recent_idx`'s range of each of its workflows and the days: its workflows as an array, not
+ * a subquery, which the planner would read as a filter on every classification the volunteer ever made.
  */
-export const OWN_ACTIVITY_PER_DAY = `
+export const ownActivityPerDaySql = (inProject: boolean) => `
   WITH made_per_day AS (
     SELECT ${dayOf('c.created_at')} AS day, count(*) AS classifications
     FROM classifications c
     WHERE c.user_id = $1 AND ${inDays('c.created_at')}
-      AND ($5::uuid IS NULL OR c.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = $5))
+      ${inProject ? 'AND c.workflow_id = ANY (ARRAY(SELECT w.id FROM workflows w WHERE w.project_id = $5))' : ''}
     GROUP BY 1
   )
   SELECT to_char(d.day, 'YYYY-MM-DD') AS date, coalesce(m.classifications, 0) AS classifications

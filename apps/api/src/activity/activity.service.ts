@@ -8,7 +8,7 @@ import { RememberedReads } from '../auth/remembered-reads';
 import { notFound, validationFailed } from '../common/problem';
 import { isPublicWorkflow, ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ACTIVITY_PER_DAY, OWN_ACTIVITY_PER_DAY } from './activity-sql';
+import { ACTIVITY_PER_DAY, ownActivityPerDaySql } from './activity-sql';
 import type { ActivityQuery, OwnActivityQuery } from './dto/activity.dto';
 
 /** Postgres's `invalid_parameter_value`: what `AT TIME ZONE` answers for a zone it does not know. */
@@ -63,7 +63,10 @@ export class ActivityService {
 
   /** The caller's own classifications per day (a guest's too: theirs, as `GET /account/contribution` gives them), in every project or one. */
   async own(query: OwnActivityQuery, user: AuthUser): Promise<OwnActivity> {
-    const rows = await this.perDay<{ date: string; classifications: string }>(OWN_ACTIVITY_PER_DAY, [user.id, query.from, query.to, query.timeZone, query.projectId ?? null]);
+    const rows = await this.perDay<{ date: string; classifications: string }>(
+      ownActivityPerDaySql(query.projectId !== undefined),
+      [user.id, query.from, query.to, query.timeZone, ...(query.projectId === undefined ? [] : [query.projectId])],
+    );
     const days = rows.map((row) => ({ date: row.date, classifications: Number(row.classifications) }));
     return {
       from: query.from,

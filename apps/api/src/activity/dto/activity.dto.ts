@@ -50,14 +50,14 @@ function checkedDays({ from, to }: { from: string; to: string }, context: z.Refi
 
 /** The query of `GET /projects/:id/activity`: its days, and one workflow of the project if asked for. */
 export const activityQuerySchema = z
-  .object({ ...daysShape, workflowId: z.uuid('is not a workflow id').optional() })
+  .strictObject({ ...daysShape, workflowId: z.uuid('is not a workflow id').optional() })
   .transform(filledDays)
   .superRefine(checkedDays);
 export type ActivityQuery = z.output<typeof activityQuerySchema>;
 
 /** The query of `GET /account/activity`: its days, and one project if asked for. */
 export const ownActivityQuerySchema = z
-  .object({ ...daysShape, projectId: z.uuid('is not a project id').optional() })
+  .strictObject({ ...daysShape, projectId: z.uuid('is not a project id').optional() })
   .transform(filledDays)
   .superRefine(checkedDays);
 export type OwnActivityQuery = z.output<typeof ownActivityQuerySchema>;
