@@ -148,6 +148,6 @@ describe('GET /projects/:id/activity', () => {
   });
 
   it('refuses a parameter it does not take, rather than ignoring it', async () => {
-    expect(await refusal(stack.anonymous.request('GET', `/projects/${projectId}/activity?tz=Europe/Paris`))).toMatchObject({ status: 422 });
+    expect(await refusal(stack.anonymous.request('GET', `/projects/${projectId}/activity?tz=Europe/Paris`))).toEqual({ status: 422, pointers: ['/query/tz'] });
   });
 });

@@ -1088,9 +1088,11 @@ describe('classifier in a browser: the researcher lab', () => {
     await select.selectOption({ label: 'Diary' });
     await page.getByLabel('Format').selectOption('json');
     // A set's download is whole: a moment typed in Changed since is refused at its field, not sent.
+    const asked = await page.locator('[data-testid="lab-downloads"] li').count();
     await page.getByLabel('Changed since (optional)').fill('2026-12-01');
     await page.locator(submit).click();
     await waitToSee(page.getByTestId('lab-download-since-error').getByText(/^A subject set’s download is whole/));
+    expect(await page.locator('[data-testid="lab-downloads"] li').count()).toBe(asked); // nothing asked of the API
     await page.getByLabel('Changed since (optional)').fill('');
     await page.locator(submit).click();
     const diaryUrl = await linkOf('Consensus, JSON, subject set “Diary”: ready.');

@@ -122,8 +122,7 @@ export const API_KEY_SHOWN_CHARACTERS = 4;
  * session); `read`, only safe requests (GET and HEAD), download links too; `downloads`, only the downloads of consensus
  * and classifications, the links to them, the projects and their workflows (to find what to download), the look-ups of
  * what their columns name (the workflow, its versions, the project's subject sets) and `GET /account`, which names the
- * key. A key is `full` unless made
- * with another.
+ * key. A key is `full` unless made with another.
  */
 export const API_KEY_SCOPES = ['full', 'read', 'downloads'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -60,8 +60,8 @@ export class ProjectsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Changes a project’s title, slug, description, field guide, language or status (its owner and collaborators).',
-    description: 'Fields left out keep their values. A draft can only go live (pausing or finishing a draft is refused, 422 at `/status`). Going live puts the project on everyone’s list, so it needs a verified email (403 `urn:chorus:problem:email-unverified` at `/status`). A slug another project has or had: 409 `urn:chorus:problem:slug-taken`; the project’s old slugs still find it. 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+    summary: 'Changes a project’s title, slug, description, field guide, language, status, image or whether it publishes its results (its owner and collaborators).',
+    description: 'Fields left out keep their values. `imageUrl` (https) goes with `imageAlt`, the words said in its place (each refused without the other, 422); `resultsPublic` publishes the finished subjects’ results (GET /projects/:id/subjects/:subjectId/results). A draft can only go live (pausing or finishing a draft is refused, 422 at `/status`). Going live puts the project on everyone’s list, so it needs a verified email (403 `urn:chorus:problem:email-unverified` at `/status`). A slug another project has or had: 409 `urn:chorus:problem:slug-taken`; the project’s old slugs still find it. 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
   })
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @ApiZodBody(updateProjectSchema)

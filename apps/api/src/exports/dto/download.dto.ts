@@ -51,9 +51,9 @@ export type SubjectSetFileQuery = z.infer<typeof subjectSetFileQuerySchema>;
 /** How to write the contributors download: the format the query names, else the one the Accept header prefers (JSON for NDJSON). */
 export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: string | undefined): DownloadForm => ({ format: format ?? (formatAccepted(accept) === 'csv' ? 'csv' : 'json'), bom });
 
-/** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
 /**
- * A set's download is whole: with `since` it could not report the subjects that left the set (leaving deletes the
+ * The raw classifications download's query: a download's, how it gives the subjects' metadata, the order of its rows
+ * and one subject set. A set's download is whole: with `since` it could not report the subjects that left the set (leaving deletes the
  * membership its rows are read by), so the two are refused together.
  */
 export const classificationsQuery = new ZodPipe(
