@@ -517,8 +517,8 @@ describe('consensus export', () => {
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
     // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
-    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, `routing_decisions`, and with metadata=columns');
-    expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
+    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `subject_locations`, `unretired_retirement`, `retired_before_take_down`, `hidden_tags`, `<task>_result`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`, `routing_decisions`; a `<task>_…answer` one only for a fields task');
+    expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, `<task>_answer`; a `<task>_…answer` one only for a fields task');
     // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
     expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `routed_from_workflow_ids`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
     expect(raw.description).toContain('Columns that hold a list (`<task>_answer`; a `<task>_…` one only for a multiple choice or tagging task');
