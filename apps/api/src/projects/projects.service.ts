@@ -1,4 +1,4 @@
-import type { ProjectLanguages, ProjectTakeDown } from '@chorus/client';
+import { type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
@@ -133,7 +133,7 @@ export class ProjectsService {
     if (status) query.andWhere('p.status = :status', { status });
     // Tags are case-blind ("fr-ca" is "fr-CA"); a tag finds its varieties too (`fr`: `fr-CA`), as `languages` counts them.
     if (language) query.andWhere(languageOrVarietySql('p.language', ':language'), { language });
-    for (const [index, word] of (search?.split(/\s+/) ?? []).entries()) {
+    for (const [index, word] of (search ? searchWordsOf(search) : []).entries()) {
       query.andWhere(`(${containsFoldedIndexedSql('p.title', `:word${index}`, word)} OR ${containsFoldedIndexedSql('p.slug', `:word${index}`, word)})`, { [`word${index}`]: word });
     }
     const { entities, raw } = await query
