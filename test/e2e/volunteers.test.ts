@@ -62,7 +62,7 @@ it('three guests classify 50 subjects to retirement, each consensus the majority
   }, 'every subject to retire', 60_000);
   expect(stats).toEqual({ subjects: SUBJECTS, retired: SUBJECTS, goldStandard: 0, held: 0, classifications: SUBJECTS * GUESTS, volunteers: GUESTS, draftTries: 0, reaggregating: false, asOf: expect.any(String) });
 
-  const rows = (await stack.client.consensus(workflow.id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  const rows = (await stack.client.consensus(workflow.id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
   expect(rows).toHaveLength(SUBJECTS);
   for (const row of rows) {
     const votes = [0, 1, 2].map((guest) => answerOf(guest, row.external_id));

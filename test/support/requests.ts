@@ -1,4 +1,4 @@
-import type { ChorusApiError } from '@chorus/client';
+import { ChorusApiError } from '@chorus/client';
 import type { Stack } from './stack';
 
 /** What an API request sent as it is answered: its status, media type and body (a problem, say). */
@@ -35,11 +35,33 @@ export async function sendRaw<Body = { type?: string; detail?: string; errors?: 
 export const download = (url: string, as: string, init: Omit<RequestInit, 'headers'> = {}): Promise<Response> =>
   fetch(url, { ...init, headers: { authorization: as, 'accept-encoding': 'identity' } });
 
-/** What a request the API must refuse was answered: its status and the pointers its problem names (it throws if answered). */
-export const refusal = (promise: Promise<unknown>): Promise<{ status: number; pointers: string[] | undefined }> =>
-  promise.then(
-    () => {
-      throw new Error('answered');
+/** What a refusal must be: its status and, when given, its problem's type and the pointers of the fields it names (all, in order). */
+export interface ExpectedRefusal {
+  status: number;
+  type?: string;
+  pointers?: string[];
+}
+
+/**
+ * The API's refusal of a request made with the client, for what else the test checks of it (its detail, messages):
+ * fails unless the request was refused with a problem+json answer and, when `expected` is given, with its status, type
+ * and fields.
+ */
+export async function refusal(promise: Promise<unknown>, expected?: ExpectedRefusal): Promise<ChorusApiError> {
+  const error = await promise.then(
+    (answer) => {
+      throw new Error(`expected a refusal, was answered ${JSON.stringify(answer)?.slice(0, 200)}`);
     },
-    (error: ChorusApiError) => ({ status: error.status, pointers: error.problem.errors?.map((e) => e.pointer) }),
+    (thrown: unknown) => thrown,
   );
+  if (!(error instanceof ChorusApiError)) throw error;
+  expect(error.contentType).toMatch(/^application\/problem\+json\b/);
+  if (!expected) return error;
+  const { type, pointers } = expected;
+  expect({
+    status: error.status,
+    ...(type === undefined ? {} : { type: error.problem.type }),
+    ...(pointers === undefined ? {} : { pointers: error.problem.errors?.map((field) => field.pointer) ?? [] }),
+  }).toEqual(expected);
+  return error;
+}

@@ -167,13 +167,13 @@ it('withdraws an invitation only for the project’s administrators, before read
 it('asks once per download whether its caller is one of the workflow’s researchers: the download takes the answer its guard found', async () => {
   const asked = jest.spyOn(stack.app.get(ProjectAccess), 'requireResearcher'); // observed, not replaced
   try {
-    const byToken = { consensus: () => stack.client.consensus(live.workflowId, 'csv'), classifications: () => stack.client.classifications(live.workflowId, 'csv') };
+    const byToken = { consensus: () => stack.client.consensus(live.workflowId, { format: 'csv' }), classifications: () => stack.client.classifications(live.workflowId, { format: 'csv' }) };
     for (const download of Object.values(byToken)) {
       asked.mockClear();
       await download();
       expect(asked).toHaveBeenCalledTimes(1);
     }
-    const { url } = await stack.client.downloadLink(live.workflowId, 'subject-reports');
+    const { url } = await stack.client.downloadLink(live.workflowId, { kind: 'subject-reports' });
     asked.mockClear();
     const response = await fetch(`${stack.baseUrl}${url}`);
     await response.text(); // the whole download, so that it ends here

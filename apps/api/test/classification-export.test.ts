@@ -44,7 +44,7 @@ afterAll(() => stack.stop());
 describe('raw classifications export', () => {
   it('streams one flat row per classification, with each task’s answer in a column of its own and the whole answer as JSON', async () => {
     // Parsed once: the columns that hold JSON are objects and lists in the record, not JSON text in strings.
-    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
+    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(workflowId, { format: 'json' }));
     expect(rows).toHaveLength(3);
     const [volunteerA, volunteerB] = volunteerIds;
     expect(rows.find((row) => row.external_id === 'has, comma')).toEqual({
@@ -125,10 +125,10 @@ describe('raw classifications export', () => {
   });
 
   it('gives the same rows as NDJSON and as CSV, whose header names every column', async () => {
-    const json = JSON.parse(await stack.client.classifications(workflowId, 'json'));
-    const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const json = JSON.parse(await stack.client.classifications(workflowId, { format: 'json' }));
+    const ndjson = (await stack.client.classifications(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(ndjson).toEqual(json);
-    const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
+    const [header, ...lines] = (await stack.client.classifications(workflowId, { format: 'csv' })).trim().split('\n');
     expect(header).toBe(
       'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
@@ -163,9 +163,9 @@ describe('raw classifications export', () => {
       T9: { type: 'single' as const, question: 'Legible?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
     };
     await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
-    const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
+    const [header] = (await stack.client.classifications(workflowId, { format: 'csv' })).split('\n');
     expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
-    const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
+    const [consensusHeader] = (await stack.client.consensus(workflowId, { format: 'csv' })).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
     expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
   });
@@ -183,11 +183,11 @@ describe('raw classifications export', () => {
       const value = typed[subject.externalId as keyof typeof typed];
       await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'headline', value }] }, randomUUID());
     }
-    const csv = await stack.client.classifications(id, 'csv');
+    const csv = await stack.client.classifications(id, { format: 'csv' });
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""Click"")"`);
     expect(csv).toMatch(/,'@SUM\(A1\)\n/);
     expect(csv).toMatch(/,-5\n/);
-    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, { format: 'json' }));
     expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
   });
 
@@ -205,27 +205,27 @@ describe('raw classifications export', () => {
     const [subject] = (await volunteer.queue(id)).subjects;
     const tags = { add: ['horse', '=1+2', '@sum(a1)', '-x', '-5'] };
     await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'tags', value: tags }, { task: 'kinds', value: ['horse', '+cmd'] }] }, randomUUID());
-    const [header, row] = (await stack.client.classifications(id, 'csv')).trim().split('\n');
+    const [header, row] = (await stack.client.classifications(id, { format: 'csv' })).trim().split('\n');
     expect(header).toMatch(/,tags_answer,kinds_answer$/);
     // Each value after a ";" is guarded as a cell's first one is; numbers stay as they are.
     expect(row).toMatch(/,horse;'=1\+2;'@sum\(a1\);'-x;-5,horse;'\+cmd$/);
     for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
-    const consensus = await stack.client.consensus(id, 'csv');
+    const consensus = await stack.client.consensus(id, { format: 'csv' });
     // (A multiple choice's against_plurality is empty: no one answer among counted ones.)
     expect(consensus).toMatch(/,horse;'\+cmd,true,1,1,,binary-vote-per-answer,/);
     expect(consensus).toContain(";'=1+2;");
     // JSON gives the values as stored, a list of them, as annotations do.
-    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, { format: 'json' }));
     expect([json[0]?.tags_answer, json[0]?.kinds_answer]).toEqual([['horse', '=1+2', '@sum(a1)', '-x', '-5'], ['horse', '+cmd']]);
-    const consensusJson: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(id, 'json'));
+    const consensusJson: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(id, { format: 'json' }));
     expect(consensusJson[0]?.kinds_answer).toEqual(['horse', '+cmd']);
   });
 
   it('gives only the classifications stored since a moment, for incremental downloads', async () => {
-    const all: { classification_id: string; created_at: string }[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
+    const all: { classification_id: string; created_at: string }[] = JSON.parse(await stack.client.classifications(workflowId, { format: 'json' }));
     const byTime = [...all].sort((a, b) => a.created_at.localeCompare(b.created_at));
     const newest = byTime.at(-1)!;
-    const since = async (moment: string) => (JSON.parse(await stack.client.classifications(workflowId, 'json', moment)) as typeof all).map((row) => row.classification_id).sort();
+    const since = async (moment: string) => (JSON.parse(await stack.client.classifications(workflowId, { format: 'json', since: moment })) as typeof all).map((row) => row.classification_id).sort();
     expect(await since(newest.created_at)).toEqual([newest.classification_id]);
     expect(await since(byTime[1]!.created_at)).toEqual([byTime[1]!.classification_id, newest.classification_id].sort());
     // The same moment in another zone, and a date alone (midnight UTC).
@@ -233,7 +233,7 @@ describe('raw classifications export', () => {
     expect(await since(inParis)).toEqual([newest.classification_id]);
     expect(await since('2000-01-01')).toHaveLength(3);
     expect(await since('2999-01-01')).toEqual([]);
-    const header = (await stack.client.classifications(workflowId, 'csv', '2999-01-01')).trim();
+    const header = (await stack.client.classifications(workflowId, { format: 'csv', since: '2999-01-01' })).trim();
     expect(header).toMatch(/^classification_id,.*,T1_answer$/);
   });
 
@@ -292,12 +292,12 @@ describe('raw classifications export', () => {
     await stack.client.request('POST', `/workflows/${id}/retire`, { subjectIds: [subjectId], reason: 'by mistake' });
     const { id: classificationId } = await holder.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
     type Row = { classification_id: string; created_at: string; updated_at: string; after_retirement: boolean };
-    const [stored] = JSON.parse(await stack.client.classifications(id, 'json')) as Row[];
+    const [stored] = JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Row[];
     expect(stored).toMatchObject({ classification_id: classificationId, after_retirement: true, updated_at: stored!.created_at });
     const afterIt = new Date(new Date(stored!.created_at).getTime() + 1).toISOString();
-    expect(JSON.parse(await stack.client.classifications(id, 'json', afterIt))).toEqual([]);
+    expect(JSON.parse(await stack.client.classifications(id, { format: 'json', since: afterIt }))).toEqual([]);
     await stack.client.request('POST', `/workflows/${id}/unretire`, { subjectIds: [subjectId], reason: 'retired by mistake' });
-    const [changed] = JSON.parse(await stack.client.classifications(id, 'json', afterIt)) as Row[];
+    const [changed] = JSON.parse(await stack.client.classifications(id, { format: 'json', since: afterIt })) as Row[];
     expect(changed).toMatchObject({ classification_id: classificationId, created_at: stored!.created_at, after_retirement: false });
     expect(changed!.updated_at > afterIt).toBe(true);
   });
@@ -320,7 +320,7 @@ describe('raw classifications export', () => {
       [first.id, ids.slice(1)],
     );
     type Row = { classification_id: string; user_kind: string; user_name: string | null };
-    const download = async (since?: string) => JSON.parse(await stack.client.classifications(id, 'json', since)) as Row[];
+    const download = async (since?: string) => JSON.parse(await stack.client.classifications(id, { format: 'json', since })) as Row[];
     expect((await download()).filter((row) => row.user_name === 'Jane Realname')).toHaveLength(many);
     const since = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since as string;
     expect(await download(since)).toEqual([]);
@@ -365,20 +365,20 @@ describe('raw classifications export', () => {
       return text.trim().split('\n').map((line) => JSON.parse(line).classification_id);
     };
     for (const format of ['ndjson', 'json', 'csv'] as const) {
-      expect([format, ids(format, await stack.client.classifications(id, format, undefined, undefined, 'externalId'))]).toEqual([format, inOrder]);
+      expect([format, ids(format, await stack.client.classifications(id, { format, sort: 'externalId' }))]).toEqual([format, inOrder]);
     }
-    const ndjson = await stack.client.classifications(id, 'ndjson', undefined, 'columns', 'externalId');
+    const ndjson = await stack.client.classifications(id, { format: 'ndjson', metadata: 'columns', sort: 'externalId' });
     expect(ndjson.trim().split('\n').map((line) => JSON.parse(line).external_id)).toEqual([...['p1', 'p2', 'p9', 'p10'].flatMap((name) => [name, name, name]), null, null, null]);
     // since= takes it: the rows changed since, in the same order.
-    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson', '2026-11-30', undefined, 'externalId'))).toEqual(inOrder);
-    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson', '2026-12-01T00:00:00Z', undefined, 'externalId'))).toEqual(oldestFirst('p2'));
+    expect(ids('ndjson', await stack.client.classifications(id, { format: 'ndjson', since: '2026-11-30', sort: 'externalId' }))).toEqual(inOrder);
+    expect(ids('ndjson', await stack.client.classifications(id, { format: 'ndjson', since: '2026-12-01T00:00:00Z', sort: 'externalId' }))).toEqual(oldestFirst('p2'));
     // A download link takes it as the download does.
-    const link = await stack.client.downloadLink(id, 'classifications');
+    const link = await stack.client.downloadLink(id, { kind: 'classifications' });
     const linked = await fetch(`${stack.baseUrl}${link.url}&format=ndjson&sort=externalId`);
     expect(ids('ndjson', await linked.text())).toEqual(inOrder);
     // The default stays subject id, then volunteer, order.
     const byId = [...rows].sort((a, b) => (a.subject_id === b.subject_id ? (a.user_id < b.user_id ? -1 : 1) : a.subject_id < b.subject_id ? -1 : 1)).map((row) => row.id);
-    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson'))).toEqual(byId);
+    expect(ids('ndjson', await stack.client.classifications(id, { format: 'ndjson' }))).toEqual(byId);
     const error = (await stack.client.request('GET', `/workflows/${id}/classifications?sort=upload`).catch((e) => e)) as ChorusApiError;
     expect([error.status, error.problem.errors]).toEqual([422, [{ pointer: '/query/sort', message: expect.stringContaining('or externalId (the natural order') }]]);
   });
@@ -452,15 +452,15 @@ describe('raw classifications export', () => {
     const other = await stack.client.createWorkflow(elsewhere.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [elsewhereSet.id] });
     await stack.client.activateWorkflow(other.id);
     await volunteers[0]!.classify({ workflowId: other.id, workflowVersion: 1, subjectId: away!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
-    const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
+    const [header, row] = (await stack.client.classifications(id, { format: 'csv', metadata: 'columns' })).trim().split('\n');
     // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
     expect(header).toBe(
       'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
     );
     expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
-    const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
+    const [json] = JSON.parse(await stack.client.classifications(id, { format: 'json', metadata: 'columns' }));
     expect(json).toMatchObject({ 'metadata.Zebra': ['a'], 'metadata.newspaper': 'Herald', 'metadata.year': 1901 });
-    const [line] = (await stack.client.classifications(id, 'ndjson', undefined, 'columns')).trim().split('\n');
+    const [line] = (await stack.client.classifications(id, { format: 'ndjson', metadata: 'columns' })).trim().split('\n');
     expect(JSON.parse(line!)['metadata.Zebra']).toEqual(['a']);
     expect(json).not.toHaveProperty('subject_metadata');
     const error = (await stack.client.request('GET', `/workflows/${id}/classifications?metadata=flat`).catch((e) => e)) as ChorusApiError;
@@ -472,23 +472,23 @@ describe('raw classifications export', () => {
 
   it('names a moment it cannot read', async () => {
     for (const moment of ['yesterday', '2026-12-01T09:30:00', '2026-02-30']) {
-      const error = (await stack.client.classifications(workflowId, 'json', moment).catch((e) => e)) as ChorusApiError;
+      const error = (await stack.client.classifications(workflowId, { format: 'json', since: moment }).catch((e) => e)) as ChorusApiError;
       expect(error.status).toBe(422);
       expect(error.problem.errors?.[0]?.pointer).toBe('/query/since');
     }
     // A zone's "+" sent unencoded arrives as a space: the answer says how to send it.
     const unencoded = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01T10:00:00+01:00`).catch((e) => e)) as ChorusApiError;
     expect(unencoded.problem.errors).toEqual([{ pointer: '/query/since', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
-    const spaced = (await stack.client.classifications(workflowId, 'json', '2026-12-01 09:30').catch((e) => e)) as ChorusApiError;
+    const spaced = (await stack.client.classifications(workflowId, { format: 'json', since: '2026-12-01 09:30' }).catch((e) => e)) as ChorusApiError;
     expect(spaced.problem.errors?.[0]?.message).toMatch(/^must be a date such as 2026-12-01/); // no zone lost there: no word of %2B
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {
     expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
-    const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
+    const error = (await stack.client.classifications(workflowId, { format: 'xml' as 'csv' }).catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
     // In any case, as a file's extension may be written.
-    expect(JSON.parse(await stack.client.classifications(workflowId, 'JSON' as 'json'))).toHaveLength(3);
+    expect(JSON.parse(await stack.client.classifications(workflowId, { format: 'JSON' as 'json' }))).toHaveLength(3);
   });
 
   it('credits a registered volunteer by their display name, and a guest by none', async () => {
@@ -504,7 +504,7 @@ describe('raw classifications export', () => {
       const [subject] = (await volunteer.queue(id)).subjects;
       await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
     }
-    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, { format: 'json' }));
     expect(rows.map((row) => [row.user_kind, row.user_name]).sort()).toEqual([['guest', null], ['registered', 'Grace H.']]);
   });
 
@@ -575,7 +575,7 @@ describe('download links', () => {
   it('open a download without an Authorization header: that download only, until its account signs out everywhere', async () => {
     const { projectId } = await stack.client.getWorkflow(workflowId);
     const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
-    const link = await scientist.client.downloadLink(workflowId, 'classifications');
+    const link = await scientist.client.downloadLink(workflowId, { kind: 'classifications' });
     expect(link.url).toMatch(new RegExp(`^/api/v1/workflows/${workflowId}/classifications\\?token=`));
     expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
     const response = await open(`${link.url}&format=json`);
@@ -590,7 +590,7 @@ describe('download links', () => {
     const none = await open(`/api/v1/workflows/${workflowId}/consensus`);
     expect([none.status, (await problem(none)).detail]).toEqual([401, expect.stringContaining('or open a download link (POST /api/v1/workflows/')]);
     // For researchers only, of a download that exists.
-    expect(((await volunteers[0]!.downloadLink(workflowId, 'consensus').catch((e) => e)) as ChorusApiError).status).toBe(403);
+    expect(((await volunteers[0]!.downloadLink(workflowId, { kind: 'consensus' }).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const kind = (await stack.client.request('POST', `/workflows/${workflowId}/download-links`, { kind: 'everything' }).catch((e) => e)) as ChorusApiError;
     expect(kind.problem.errors?.map((error) => error.pointer)).toEqual(['/kind']);
 
@@ -600,7 +600,7 @@ describe('download links', () => {
   });
 
   it('are given whole under PUBLIC_URL, with the format the body names in them (tester round 24, F7)', async () => {
-    const link = await stack.client.downloadLink(workflowId, 'classifications', 'ndjson');
+    const link = await stack.client.downloadLink(workflowId, { kind: 'classifications', format: 'ndjson' });
     expect(link.url).toMatch(new RegExp(`^/api/v1/workflows/${workflowId}/classifications\\?token=[^&]+&format=ndjson$`));
     expect(link.absoluteUrl).toBe(`https://chorus.example.org${link.url}`);
     // The link opens the format it names, whatever the Accept header prefers.
@@ -608,7 +608,7 @@ describe('download links', () => {
     expect([response.status, response.headers.get('content-type')]).toEqual([200, expect.stringContaining('application/x-ndjson')]);
     expect((await response.text()).trim().split('\n').map((line) => typeof JSON.parse(line).classification_id)).toEqual(['string', 'string', 'string']);
     // Without one, none is in the link (the lab adds it); one that is none is refused, naming it, and no link made.
-    expect((await stack.client.downloadLink(workflowId, 'consensus')).absoluteUrl).toMatch(/\/consensus\?token=[^&]+$/);
+    expect((await stack.client.downloadLink(workflowId, { kind: 'consensus' })).absoluteUrl).toMatch(/\/consensus\?token=[^&]+$/);
     const refused = (await stack.client.request('POST', `/workflows/${workflowId}/download-links`, { kind: 'consensus', format: 'xml' }).catch((e) => e)) as ChorusApiError;
     expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/format', message: 'must be csv, json or ndjson' }]]);
   });
@@ -617,8 +617,8 @@ describe('download links', () => {
     const { projectId } = await stack.client.getWorkflow(workflowId);
     const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
     const laptop = await stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD });
-    const fromPhone = await scientist.client.downloadLink(workflowId, 'consensus');
-    const fromLaptop = await stack.anonymous.withToken(laptop.token).downloadLink(workflowId, 'consensus');
+    const fromPhone = await scientist.client.downloadLink(workflowId, { kind: 'consensus' });
+    const fromLaptop = await stack.anonymous.withToken(laptop.token).downloadLink(workflowId, { kind: 'consensus' });
     await scientist.client.signOut();
     const ended = await open(fromPhone.url);
     expect([ended.status, (await problem(ended)).errors?.[0]?.pointer]).toEqual([401, '/query/token']);

@@ -123,7 +123,7 @@ async function classifiedOnce(title: string, fill: (setId: string) => Promise<un
 
 describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
-    const csv = await stack.client.consensus(workflowId, 'csv');
+    const csv = await stack.client.consensus(workflowId, { format: 'csv' });
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
       'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions',
@@ -136,8 +136,8 @@ describe('consensus export', () => {
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
-    const json = JSON.parse(await stack.client.consensus(workflowId, 'json'));
-    const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const json = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
+    const ndjson = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(json).toEqual(ndjson);
     expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, workflow_version: 1, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
     // How the votes split, and what else the algorithm found: an object in the record, not JSON text to parse again.
@@ -153,16 +153,16 @@ describe('consensus export', () => {
 
   it('flags a consensus that is not among the most-voted answers, as bayes makes one when skills outweigh votes', async () => {
     const { workflowId: minority, idOf } = await carefulMinorityWorkflow(stack, stack.client);
-    const rows = (await stack.client.consensus(minority, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(minority, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const open = rows.find((row) => row.subject_id === idOf['open-0']);
     expect(open).toMatchObject({ retired: true, T0_answer: 'yes', T0_agreement: 1 / 3, T0_votes: 3, T0_against_plurality: true, T0_algorithm: 'bayesian-confusion' });
     expect(open.T0_result.counts).toEqual({ yes: 1, no: 2 });
     // The careful volunteer's answer wins on the gold standard too: every row goes against its votes.
     expect(rows.map((row) => row.T0_against_plurality)).toEqual(Array(7).fill(true));
     // In CSV, true and false as the other flags are.
-    expect((await stack.client.consensus(minority, 'csv')).split('\n')[1]).toMatch(/,(yes|no),true,0\.3333333333333333,3,true,bayesian-confusion,/);
+    expect((await stack.client.consensus(minority, { format: 'csv' })).split('\n')[1]).toMatch(/,(yes|no),true,0\.3333333333333333,3,true,bayesian-confusion,/);
     // A plurality vote is never against itself; a subject without consensus has no flag.
-    const voted = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const voted = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(Object.fromEntries(voted.map((row) => [row.external_id, row.T0_against_plurality]))).toEqual({ 'has, comma': false, plain: null });
     // The lab's results list those subjects alone when asked (againstPlurality), and none of the vote's.
     const against = async (id: string) => (await stack.client.subjectResults(id, { againstPlurality: true, limit: 100 })).subjects.map((subject) => subject.externalId).sort();
@@ -189,13 +189,13 @@ describe('consensus export', () => {
       selection: { order: 'random', goldStandardRate: 0, training: { subjectSetId: training.id, classifications: 1 } },
       subjectSetIds: [regular.id, training.id],
     });
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const marks = Object.fromEntries(rows.map((row) => [row.external_id, [row.gold_standard, row.training]]));
     expect(marks).toEqual({ r1: [false, false], g1: [true, false], t1: [true, true] });
     // Each subject's sets; a subject added to a second set has both, the older first.
     await stack.client.addSubjects(training.id, [{ externalId: 'r1', locations: [{ type: 'text', text: 'One' }] }]);
     await stack.client.request('POST', `/workflows/${id}/priorities`, { priorities: [{ subjectId: rows.find((row) => row.external_id === 'g1').subject_id, priority: 2.5 }] });
-    const again = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const again = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     // A list in JSON and NDJSON, as annotations are; the ids joined with ';' in a CSV cell.
     expect(Object.fromEntries(again.map((row) => [row.external_id, [row.subject_set_ids, row.priority]]))).toEqual({
       r1: [[regular.id, training.id], 0],
@@ -203,14 +203,14 @@ describe('consensus export', () => {
       t1: [[training.id], 0],
     });
     expect(
-      JSON.parse(await stack.client.consensus(id, 'json')).map((row: { routed_into: unknown; routed_out_of: unknown; routed_from_workflow_ids: unknown }) => [row.routed_into, row.routed_out_of, row.routed_from_workflow_ids]),
+      JSON.parse(await stack.client.consensus(id, { format: 'json' })).map((row: { routed_into: unknown; routed_out_of: unknown; routed_from_workflow_ids: unknown }) => [row.routed_into, row.routed_out_of, row.routed_from_workflow_ids]),
     ).toEqual([
       [[], [], []],
       [[], [], []],
       [[], [], []],
     ]);
     // Read as CSV: subject_locations, before it, is JSON with commas in a quoted cell.
-    const { header, rows: csvRows } = csvTable(await stack.client.consensus(id, 'csv'));
+    const { header, rows: csvRows } = csvTable(await stack.client.consensus(id, { format: 'csv' }));
     const setsColumn = header.indexOf('subject_set_ids');
     expect(csvRows.map((row) => row[setsColumn]).sort()).toEqual([`${regular.id};${training.id}`, regular.id, training.id].sort());
   });
@@ -227,7 +227,7 @@ describe('consensus export', () => {
     await until(async () => (await stack.db.query('SELECT 1 FROM effect_memberships WHERE workflow_id = $1', [id])).rowCount === 3, 'the routings');
     // A routing made before Chorus kept what decided it.
     await stack.db.query('UPDATE effect_memberships SET decided_by = NULL WHERE workflow_id = $1 AND subject_id = $2 AND subject_set_id = $3', [id, idOf.stays, older.id]);
-    const rows = Object.fromEntries((await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+    const rows = Object.fromEntries((await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
     expect(rows.routed.routing_decisions).toEqual({
       [later.id]: { version: 2, when: { task: 'T0', answer: 'yes' }, answer: 'yes', agreement: 1 },
       [older.id]: { version: 2, when: { task: 'T0' }, answer: 'yes', agreement: 1 },
@@ -236,11 +236,11 @@ describe('consensus export', () => {
     // As the subject's results say.
     expect((await stack.client.subjectResult(id, idOf.routed!)).routing!.map((route) => [route.subjectSetId, route.decidedBy])).toEqual(Object.entries(rows.routed.routing_decisions));
     // In CSV the last cell, its JSON text; empty for a subject with no set routed into (and in externalId order the same).
-    const { header, rows: csv } = csvTable(await stack.client.consensus(id, 'csv'));
+    const { header, rows: csv } = csvTable(await stack.client.consensus(id, { format: 'csv' }));
     expect(header.at(-1)).toBe('routing_decisions');
     expect(JSON.parse(csv.find((cells) => cells[1] === 'routed')!.at(-1)!)).toEqual(rows.routed.routing_decisions);
     expect(csv.find((cells) => cells[1] === 'unclassified')!.at(-1)).toBe('');
-    const sorted = await stack.client.consensus(id, 'ndjson', undefined, 'externalId');
+    const sorted = await stack.client.consensus(id, { format: 'ndjson', sort: 'externalId' });
     expect(sorted.trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row.routing_decisions])).toEqual([
       ['routed', rows.routed.routing_decisions],
       ['stays', { [older.id]: null }],
@@ -268,14 +268,14 @@ describe('consensus export', () => {
       }
     }
     await until(async () => (await stack.client.stats(id)).retired === 2 && !(await laggingSubjects(stack.db, id)), 'both subjects aggregated');
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
     expect(byName.news).toMatchObject({ T0_answer: 'no', T0_reached: true, T1_answer: null, T1_agreement: null, T1_votes: 1, T1_reached: false });
     expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' }, offPath: { answer: 'soap', agreement: 1, votes: 1 } });
     expect(byName.ad).toMatchObject({ T0_answer: 'yes', T1_answer: 'soap', T1_agreement: 1, T1_votes: 2, T1_reached: true });
     expect(byName.ad.T1_result.notReached).toBeUndefined();
     expect(byName.ad.T1_result.offPath).toBeUndefined();
-    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    const [header] = (await stack.client.consensus(id, { format: 'csv' })).split('\n');
     expect(header).toContain('T1_answer,T1_reached,T1_agreement');
     // The lab's results say it too, in the list and on the subject's page.
     const { subjects } = await stack.client.subjectResults(id);
@@ -311,13 +311,13 @@ describe('consensus export', () => {
       for (const name of names) await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: idOf[name]!, annotations: given[name]![index]! }, randomUUID());
     }
     await until(async () => (await stack.client.stats(id)).retired === 3 && !(await laggingSubjects(stack.db, id)), 'the pages aggregated and retired');
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
     expect(byName.split).toMatchObject({ T0_agreement: 0.5, T1_reached: false, T1_votes: 1, T1_outcome: 'not_reached', T0_needs_checking: false, T1_needs_checking: true });
     expect(byName.split.T1_result.offPath).toMatchObject({ answer: letter, votes: 1 });
     expect(byName['not a letter']).toMatchObject({ T0_answer: 'no', T1_votes: 0, T1_needs_checking: false });
     expect(byName['a letter']).toMatchObject({ T0_answer: 'yes', T1_answer: letter, T1_needs_checking: false });
-    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    const [header] = (await stack.client.consensus(id, { format: 'csv' })).split('\n');
     expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     // The results list it among those that need checking, and say so of its T1.
     const { subjects } = await stack.client.subjectResults(id, { needsChecking: true });
@@ -345,26 +345,26 @@ describe('consensus export', () => {
       },
       subjectSetIds: [set.id],
     });
-    const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    const [header, ...lines] = (await stack.client.consensus(id, { format: 'csv' })).trim().split('\n');
     expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     expect(lines).toHaveLength(4);
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
     // A list in the task's order, as the consensus gives it, however it was uploaded: a JSON list, as annotations are.
     expect(known).toEqual({ regular: [null, null], listed: ['yes', ['horse', 'coach']], alone: [null, ['coach']], array: [null, ['horse', 'coach']] });
     // In CSV the same choices joined with ';'.
-    const table = csvTable(await stack.client.consensus(id, 'csv'));
+    const table = csvTable(await stack.client.consensus(id, { format: 'csv' }));
     const knownColumn = table.header.indexOf('T1_known_answer');
     expect(table.rows.map((cells) => cells[knownColumn]).sort()).toEqual(['', 'coach', 'horse;coach', 'horse;coach']);
   });
 
   it("says why each task's answer is what it is, or empty, after every other column, and how a multiple choice's and a tagging task's choices were supported", async () => {
     const { id } = await outcomesWorkflow();
-    const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    const [header, ...lines] = (await stack.client.consensus(id, { format: 'csv' })).trim().split('\n');
     // The columns readers had keep their places: the new ones come after every task's.
     expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,Q_consensus_changed,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,C_consensus_changed,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,M_consensus_changed,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking,G_consensus_changed,routing_decisions$/);
     expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,,answer,,,false,,answer,horse=1;cat=0\.75;dog=0\.5,,,false,,answer,horse=1;ant=0\.5;zebra=0\.25,,,false,,$/);
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
     expect(outcomes).toEqual({
       answer: ['answer', 'answer', 'answer', 'answer'],
@@ -384,7 +384,7 @@ describe('consensus export', () => {
     // A multiple choice's answer approved by a researcher: the list it settles on, as _answer gives it.
     expect(byName.answer.M_answer).toEqual(['horse', 'cat']);
     await stack.client.reviewConsensus(id, byName.answer.subject_id, 'M');
-    const reviewed = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.external_id === 'answer');
+    const reviewed = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.external_id === 'answer');
     expect([reviewed.M_reviewed, reviewed.M_reviewed_answer]).toEqual(['approved', ['horse', 'cat']]);
   });
 
@@ -395,7 +395,7 @@ describe('consensus export', () => {
     const elsewhereSet = await stack.client.createSubjectSet(elsewhere.id, { name: 'Elsewhere' });
     await stack.client.addSubjects(elsewhereSet.id, [{ externalId: 'answer', locations: [{ type: 'text', text: 'Elsewhere' }], metadata: { elsewhere: 'x' } }]);
     await stack.client.createWorkflow(elsewhere.id, { name: 'Elsewhere', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [elsewhereSet.id] });
-    const [header, ...lines] = (await stack.client.consensus(id, 'csv', undefined, undefined, 'columns')).trim().split('\n');
+    const [header, ...lines] = (await stack.client.consensus(id, { format: 'csv', metadata: 'columns' })).trim().split('\n');
     const columns = header!.split(',');
     expect(columns).not.toContain('subject_metadata');
     expect(columns).not.toContain('metadata.elsewhere');
@@ -403,17 +403,17 @@ describe('consensus export', () => {
     expect(columns.slice(-6)).toEqual(['metadata.#box', 'metadata.Zebra', 'metadata.newspaper', 'metadata.tags', 'metadata.year', 'metadata.éditeur']);
     expect(columns.slice(0, -6)).toEqual(header!.split(',').filter((column) => !column.startsWith('metadata.')));
     expect(lineOf(lines, 'answer')).toMatch(/,B1,true,Herald,"\[""a"",""b""\]",1901,Dupont$/);
-    const rows = (await stack.client.consensus(id, 'json', undefined, 'externalId', 'columns').then(JSON.parse)) as Record<string, unknown>[];
+    const rows = (await stack.client.consensus(id, { format: 'json', sort: 'externalId', metadata: 'columns' }).then(JSON.parse)) as Record<string, unknown>[];
     const metadataOf = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([column]) => column.startsWith('metadata.')));
     expect(metadataOf(rows.find((row) => row.external_id === 'tie')!)).toEqual({
       'metadata.#box': null, 'metadata.Zebra': null, 'metadata.newspaper': 'Times', 'metadata.tags': null, 'metadata.year': null, 'metadata.éditeur': null,
     });
     expect(metadataOf(rows.find((row) => row.external_id === 'answer')!)).toMatchObject({ 'metadata.Zebra': true, 'metadata.year': 1901, 'metadata.tags': ['a', 'b'] });
     // The keys are those of the download's subjects: none changed since tomorrow, no metadata column.
-    const [sinceHeader] = (await stack.client.consensus(id, 'csv', new Date(Date.now() + 86_400_000).toISOString(), undefined, 'columns')).split('\n');
+    const [sinceHeader] = (await stack.client.consensus(id, { format: 'csv', since: new Date(Date.now() + 86_400_000).toISOString(), metadata: 'columns' })).split('\n');
     expect(sinceHeader!.split(',').some((column) => column.startsWith('metadata.'))).toBe(false);
     // The default is one JSON cell, as before; another value is named, with the fix.
-    expect((await stack.client.consensus(id, 'csv', undefined, undefined, 'json')).split('\n')[0]).toBe((await stack.client.consensus(id, 'csv')).split('\n')[0]);
+    expect((await stack.client.consensus(id, { format: 'csv', metadata: 'json' })).split('\n')[0]).toBe((await stack.client.consensus(id, { format: 'csv' })).split('\n')[0]);
     const error = (await stack.client.request('GET', `/workflows/${id}/consensus?metadata=wide`).catch((e) => e)) as ChorusApiError;
     expect(error.status).toBe(422);
     expect(error.problem.errors).toEqual([
@@ -534,11 +534,11 @@ describe('consensus export', () => {
   it('says in the researcher’s words why a subject was retired or unretired by hand', async () => {
     const { rows: [plain] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'plain'");
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [plain.id], reason: 'torn page, unreadable' });
-    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ retired: true, retirement_reason: 'manual', retirement_note: 'torn page, unreadable' });
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ retirement_reason: 'count', retirement_note: null, unretirement_note: null });
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [plain.id], reason: 'retired by mistake' });
-    const after = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const after = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(after.find((row) => row.external_id === 'plain')).toMatchObject({ retired: false, retirement_reason: null, retirement_note: null, unretirement_note: 'retired by mistake' });
   });
 
@@ -548,15 +548,15 @@ describe('consensus export', () => {
     const aggregated = async () => (await stack.db.query('SELECT aggregated_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, retiredSubjectId])).rows[0].aggregated_count;
     for (let i = 0; i < 100 && (await aggregated()) < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await aggregated()).toBe(2);
-    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ classification_count: 2, T0_answer: 'no', T0_agreement: 1, T0_votes: 1, retired_by_classification_id: retiringClassificationId });
-    const raw = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const raw = (await stack.client.classifications(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(raw.filter((row) => row.subject_id === retiredSubjectId).map((row) => [row.T0_answer, row.after_retirement]).sort()).toEqual([['no', false], ['yes', true]]);
   });
 
   it('gives only the subjects whose row changed since a moment, for incremental downloads', async () => {
     const rows = async (since?: string) =>
-      (await stack.client.consensus(workflowId, 'ndjson', since))
+      (await stack.client.consensus(workflowId, { format: 'ndjson', since }))
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as { external_id: string; updated_at: string });
@@ -603,7 +603,7 @@ describe('consensus export', () => {
     expect(Object.values(served)).toEqual(
       expect.arrayContaining([[{ type: 'text', text: 'TO BE SOLD, a carriage and a pair of horses.', highlights: [[14, 22]] }], [{ type: 'text', text: 'The Mayor passed.' }], [image]]),
     );
-    const download = (format: 'csv' | 'json' | 'ndjson') => stack.client.consensus(id, format);
+    const download = (format: 'csv' | 'json' | 'ndjson') => stack.client.consensus(id, { format });
     const ndjson = (await download('ndjson')).trim().split('\n').map((line) => JSON.parse(line) as { subject_id: string; subject_locations: unknown });
     expect(ndjson).toHaveLength(3);
     for (const row of ndjson) expect(row.subject_locations).toEqual(served[row.subject_id]);
@@ -614,7 +614,7 @@ describe('consensus export', () => {
     expect(rows.map((cells) => [cell('subject_id', cells), JSON.parse(cell('subject_locations', cells))]).sort()).toEqual(ndjson.map((row) => [row.subject_id, row.subject_locations]).sort());
     // The raw download's rows join to them by subject_id: a passage's text is not repeated on each classification.
     for (const format of ['csv', 'json', 'ndjson'] as const) {
-      const raw = await stack.client.classifications(id, format);
+      const raw = await stack.client.classifications(id, { format });
       expect(raw).toContain(ndjson[0]!.subject_id);
       expect(raw).not.toContain('subject_locations');
       expect(raw).not.toContain('The Mayor passed.');
@@ -641,7 +641,7 @@ describe('consensus export', () => {
     await stack.client.retireSubjects(id, { subjectIds: [a], reason: 'A home address', takeDown: true });
 
     const download = (kind: 'consensus' | 'classifications', format: 'csv' | 'json' | 'ndjson', metadata: 'json' | 'columns', since?: string) =>
-      kind === 'consensus' ? stack.client.consensus(id, format, since, undefined, metadata) : stack.client.classifications(id, format, since, metadata);
+      kind === 'consensus' ? stack.client.consensus(id, { format, since, metadata }) : stack.client.classifications(id, { format, since, metadata });
     for (const kind of ['consensus', 'classifications'] as const) {
       for (const format of ['csv', 'json', 'ndjson'] as const) {
         for (const metadata of ['json', 'columns'] as const) {
@@ -698,7 +698,7 @@ describe('consensus export', () => {
     const p1 = subjects.find((subject) => subject.externalId === 'p1')!.id;
     const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
     const since = async (kind: 'consensus' | 'classifications', at: string) =>
-      (await (kind === 'consensus' ? stack.client.consensus(id, 'ndjson', at) : stack.client.classifications(id, 'ndjson', at))).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      (await (kind === 'consensus' ? stack.client.consensus(id, { format: 'ndjson', since: at }) : stack.client.classifications(id, { format: 'ndjson', since: at }))).split('\n').filter(Boolean).map((line) => JSON.parse(line));
 
     const corrected = await now();
     const moved = { type: 'image' as const, url: 'https://new.example.org/p1.jpg' };
@@ -740,7 +740,7 @@ describe('consensus export', () => {
     for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
     // Complete, it is re-aggregated whole once (a `bayes` task): its row changes then, not again below.
     await until(async () => (await stack.client.reaggregations(id)).runs.some((run) => run.finishedAt), 'the run on completion to end');
-    const rows = async (since: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const rows = async (since: string) => (await stack.client.consensus(id, { format: 'ndjson', since })).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     const retired = { external_id: 'retired', retired: true, retirement_reason: 'count', T0_answer: 'yes' };
     const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [empty.id] });
@@ -809,7 +809,7 @@ describe('consensus export', () => {
       subjectSetIds: [kept!.id, unlinked!.id],
     };
     const { id } = await stack.client.createWorkflow(project.id, definition);
-    const rows = async (since?: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const rows = async (since?: string) => (await stack.client.consensus(id, { format: 'ndjson', since })).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [kept!.id] });
     expect(await stack.client.removeSubject(kept!.id, gone!)).toMatchObject({ deletedSubjects: 1 });
@@ -824,7 +824,7 @@ describe('consensus export', () => {
       { subject_id: gone, external_id: 'gone', left_workflow: true, left: true, retired: null, T0_answer: null },
     ].sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))));
     // In CSV too: true, not an empty cell.
-    const [header, ...lines] = (await stack.client.consensus(id, 'csv', before)).trim().split('\n');
+    const [header, ...lines] = (await stack.client.consensus(id, { format: 'csv', since: before })).trim().split('\n');
     const leftColumn = header!.split(',').indexOf('left_workflow');
     expect(lines.map((line) => line.split(',')[leftColumn])).toEqual(['true', 'true']);
     expect((await rows()).map((row) => [row.external_id, row.left_workflow, row.left_workflow_at])).toEqual([['stays', false, null]]);
@@ -843,7 +843,7 @@ describe('consensus export', () => {
       subjectSetIds: [set.id],
     });
     const externalIds = async (format: 'ndjson' | 'json' | 'csv', since?: string) => {
-      const text = await stack.client.consensus(id, format, since, 'externalId');
+      const text = await stack.client.consensus(id, { format, since, sort: 'externalId' });
       if (format === 'json') return JSON.parse(text).map((row: { external_id: string | null }) => row.external_id);
       if (format === 'csv') return text.trim().split('\n').slice(1).map((line) => line.split(',')[1] || null);
       return text.trim().split('\n').map((line) => JSON.parse(line).external_id);
@@ -852,7 +852,7 @@ describe('consensus export', () => {
     for (const format of ['ndjson', 'json', 'csv'] as const) expect(await externalIds(format)).toEqual([...inOrder, null]);
     expect(await externalIds('ndjson', '2000-01-01')).toEqual([...inOrder, null]);
     // The default stays subject id order.
-    const byId = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line).subject_id);
+    const byId = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line).subject_id);
     expect(byId).toEqual([...byId].sort());
     // Another order is named, with the fix, and only the consensus download takes one.
     const error = (await stack.client.request('GET', `/workflows/${id}/consensus?sort=upload`).catch((e) => e)) as ChorusApiError;
@@ -863,7 +863,7 @@ describe('consensus export', () => {
   it('is for the project’s researchers only, and names a bad format', async () => {
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
-    const error = (await stack.client.consensus(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
+    const error = (await stack.client.consensus(workflowId, { format: 'xml' as 'csv' }).catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
   });
 
@@ -874,7 +874,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, changed as Parameters<typeof stack.client.updateWorkflow>[1]);
     expect(version).toBe(2);
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
-    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: 2, T0_answer: 'no' });
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ workflow_version: null });
   });
@@ -899,14 +899,14 @@ describe('consensus export', () => {
     await answer(late, 2);
     await until(async () => (await retired()) === 2, 'the second retirement');
     await stack.client.request('POST', `/workflows/${id}/retire`, { subjectIds: [byHand], reason: 'blank' });
-    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     const underVersion = Object.fromEntries(rows.map((row) => [row.subject_id, [row.retirement_reason, row.retired_under_version]]));
     expect(underVersion).toEqual({ [early]: ['count', 1], [late]: ['count', 2], [byHand]: ['manual', null] });
-    const { header, rows: csv } = csvTable(await stack.client.consensus(id, 'csv'));
+    const { header, rows: csv } = csvTable(await stack.client.consensus(id, { format: 'csv' }));
     expect(csv.find((cells) => cells[0] === late)![header.indexOf('retired_under_version')]).toBe('2');
     // Returned to the queue by hand, it is served again: no rule retired it.
     await stack.client.request('POST', `/workflows/${id}/unretire`, { subjectIds: [early], reason: 'one answer is too few' });
-    const unretired = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.subject_id === early);
+    const unretired = (await stack.client.consensus(id, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.subject_id === early);
     expect(unretired).toMatchObject({ retired: false, retirement_reason: null, retired_under_version: null });
   });
 
@@ -915,9 +915,9 @@ describe('consensus export', () => {
     const tasks = { T1: { type: 'single' as const, question: 'Is it a notice?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
-    const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
+    const [header] = (await stack.client.consensus(workflowId, { format: 'csv' })).split('\n');
     expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions$/);
-    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });
 });

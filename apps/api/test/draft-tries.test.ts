@@ -19,7 +19,7 @@ const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
   who.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations: answer(value) }, randomUUID());
 const newVolunteer = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
 const consensusOf = async (externalId: string) =>
-  ((await stack.client.consensus(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
+  ((await stack.client.consensus(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
 const aggregated = () => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the worker to aggregate');
 
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('classifications made while the workflow is a draft', () => {
     await aggregated();
     expect(await consensusOf('tried')).toMatchObject({ retired: true, retirement_reason: 'count', retired_by_classification_id: retiringId, classification_count: 2, draft_tries: 1, T0_answer: 'no', T0_votes: 2, T0_agreement: 1 });
 
-    const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+    const rows = (await stack.client.classifications(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[];
     const tries = [tryId, otherTryId];
     expect(rows.map((row) => [tries.includes(row.classification_id as string), row.made_in_draft, row.after_retirement]).sort()).toEqual([
       [false, false, false],
@@ -70,7 +70,7 @@ describe('classifications made while the workflow is a draft', () => {
       [true, true, false],
       [true, true, false],
     ]);
-    const csv = await stack.client.classifications(workflowId, 'csv');
+    const csv = await stack.client.classifications(workflowId, { format: 'csv' });
     expect(csv.split('\n')[0]).toContain(',after_retirement,made_in_draft,');
   });
 
@@ -107,7 +107,7 @@ describe('classifications made while the workflow is a draft', () => {
       (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [other, subjectIds.tried])).rows[0].counted_count;
     expect(await counted()).toBe(0);
     await until(async () => (await laggingSubjects(stack.db, other)) === 0, 'the worker to aggregate');
-    const [row] = ((await stack.client.consensus(other, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((each) => each.external_id === 'tried');
+    const [row] = ((await stack.client.consensus(other, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[]).filter((each) => each.external_id === 'tried');
     expect(row).toMatchObject({ retired: false, T0_votes: 0 });
   });
 

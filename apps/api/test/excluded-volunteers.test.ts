@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
@@ -8,6 +8,7 @@ import { carefulMinorityWorkflow } from '../../../test/support/workflows';
 import { lockExclusion } from '@chorus/db';
 import { DataSource } from 'typeorm';
 import { ClassificationWriter } from '../src/classifications/classification-writer';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * Researchers keep a vandal's classifications out of their project's consensus: every subject the vandal classified
@@ -25,7 +26,7 @@ const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
   who.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations: [{ task: 'T0', value }] }, randomUUID());
 const newVolunteer = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
 const consensusOf = async (externalId: string) =>
-  ((await stack.client.consensus(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
+  ((await stack.client.consensus(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.external_id === externalId)!;
 const outbox = async (workflow = workflowId) =>
   (await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflow])).rows.map((row: { subject_id: string }) => row.subject_id);
 const aggregated = (workflow = workflowId) =>
@@ -33,8 +34,6 @@ const aggregated = (workflow = workflowId) =>
 /** The pids of the backends `pid` blocks. */
 const blockedBy = async (pid: number) =>
   (await stack.db.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows.map((row: { pid: number }) => row.pid);
-const refusal = (request: Promise<unknown>) => request.then(() => undefined, (error: ChorusApiError) => error);
-
 /** A live project whose one active workflow asks whether each of the subjects named is an advertisement, retiring at `count`. */
 async function adWorkflow(title: string, names: string[], count: number) {
   const project = (await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
@@ -63,7 +62,7 @@ beforeAll(async () => {
   const vandalism = await classify(vandal, 'open', 'yes');
   await classify(vandal, 'retired', 'yes');
   await aggregated();
-  const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+  const rows = (await stack.client.classifications(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[];
   vandalId = rows.find((row) => row.classification_id === vandalism.id)!.user_id as string;
 });
 afterAll(() => stack.stop());
@@ -96,7 +95,7 @@ describe('excluding a volunteer from a project’s consensus', () => {
 
   it('flags their rows in the raw download, and gives them again to since= downloads', async () => {
     const since = (await stack.client.excludedVolunteers(projectId)).excludedVolunteers[0]!.excludedAt;
-    const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+    const rows = (await stack.client.classifications(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[];
     expect(rows.map((row) => [row.user_id === vandalId, row.excluded_volunteer]).sort()).toEqual([
       [false, false],
       [false, false],
@@ -105,9 +104,9 @@ describe('excluding a volunteer from a project’s consensus', () => {
       [true, true],
       [true, true],
     ]);
-    const changed = (await stack.client.classifications(workflowId, 'json', since).then(JSON.parse)) as Record<string, unknown>[];
+    const changed = (await stack.client.classifications(workflowId, { format: 'json', since }).then(JSON.parse)) as Record<string, unknown>[];
     expect(changed.map((row) => row.user_id)).toEqual([vandalId, vandalId]);
-    const csv = await stack.client.classifications(workflowId, 'csv');
+    const csv = await stack.client.classifications(workflowId, { format: 'csv' });
     expect(csv.split('\n')[0]).toContain(',made_in_draft,excluded_volunteer,');
   });
 
@@ -131,7 +130,7 @@ describe('excluding a volunteer from a project’s consensus', () => {
     ];
     for (const [request, pointer] of cases) {
       const refused = await refusal(request);
-      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
+      expect([refused.status, refused.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
     }
     const response = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/excluded-volunteers/${stranger.id}`, {
       method: 'PUT',
@@ -145,10 +144,10 @@ describe('excluding a volunteer from a project’s consensus', () => {
   it('is the project’s researchers’ only', async () => {
     for (const outsider of [await newAccount(stack, 'Outsider'), await newMember(stack, projectId, 'moderator', 'Moderator')]) {
       for (const request of [outsider.client.excludedVolunteers(projectId), outsider.client.excludeVolunteer(projectId, vandalId, 'Mine'), outsider.client.liftExclusion(projectId, vandalId)]) {
-        expect((await refusal(request))?.status).toBe(403);
+        await refusal(request, { status: 403 });
       }
     }
-    expect((await refusal(stack.anonymous.excludedVolunteers(projectId)))?.status).toBe(401);
+    await refusal(stack.anonymous.excludedVolunteers(projectId), { status: 401 });
     expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers).toHaveLength(1);
   });
 
@@ -158,9 +157,9 @@ describe('excluding a volunteer from a project’s consensus', () => {
     expect(await consensusOf('open')).toMatchObject({ retired: false, T0_votes: 2, T0_agreement: 0.5 });
     expect(await consensusOf('retired')).toMatchObject({ retired: true, T0_votes: 3 });
     expect((await stack.client.excludedVolunteers(projectId)).excludedVolunteers).toEqual([]);
-    const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
+    const rows = (await stack.client.classifications(workflowId, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[];
     expect(rows.every((row) => row.excluded_volunteer === false)).toBe(true);
-    expect((await refusal(stack.client.liftExclusion(projectId, vandalId)))?.status).toBe(404);
+    await refusal(stack.client.liftExclusion(projectId, vandalId), { status: 404 });
   });
 
   it('takes their answers out of the count that stops the queue: an open subject is served until it retires by its count, and one retired with their answers can be unretired and classified again', async () => {
@@ -203,7 +202,7 @@ describe('excluding a volunteer from a project’s consensus', () => {
     const run = await stack.client.reaggregate(bayes);
     await until(async () => (await stack.client.reaggregation(bayes, run.id)).state === 'completed', 'the re-aggregation');
     expect(await learned()).toEqual([volunteers[0]!.id, volunteers[2]!.id].sort());
-    const [open] = ((await stack.client.consensus(bayes, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((row) => row.subject_id === idOf['open-0']);
+    const [open] = ((await stack.client.consensus(bayes, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[]).filter((row) => row.subject_id === idOf['open-0']);
     expect(open).toMatchObject({ T0_votes: 2 });
   });
 });
@@ -345,7 +344,7 @@ describe('a guest’s work carried into an account', () => {
     return names.map((name) => byId.get(subjects[name]!));
   };
   const consensusIn = async (workflow: string, subject: string) =>
-    ((await stack.client.consensus(workflow, 'json').then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.subject_id === subject)!;
+    ((await stack.client.consensus(workflow, { format: 'json' }).then(JSON.parse)) as Record<string, unknown>[]).find((row) => row.subject_id === subject)!;
   const userOf = async (classificationId: string) =>
     (await stack.db.query('SELECT user_id FROM classifications WHERE id = $1', [classificationId])).rows[0].user_id as string;
 

@@ -66,20 +66,20 @@ describe('a fields task', () => {
     await classify(guests[2]!, { surname: 'Smith', born: '1881', age: '43', parish: '' });
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
 
-    const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
+    const raw = JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Record<string, unknown>[];
     // The form's answer is an object in JSON (not a string holding JSON), stored trimmed; CSV keeps its JSON text as stored (jsonb orders its keys).
     expect(raw.map((row) => row.T_answer as Record<string, string>).find((value) => value.age === '34')).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: 'St Mary' });
-    const csv = parse(await stack.client.classifications(id, 'csv'), { columns: true }) as Record<string, string>[];
+    const csv = parse(await stack.client.classifications(id, { format: 'csv' }), { columns: true }) as Record<string, string>[];
     expect(csv.map((row) => row.T_answer)).toContain('{"age":"34","born":"1881-04","parish":"St Mary","surname":"Smith"}');
 
-    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[];
     expect(row!.T_answer).toEqual({ surname: 'Smith', born: '1881-04', age: '34', parish: '' });
-    const [csvRow] = parse(await stack.client.consensus(id, 'csv'), { columns: true }) as Record<string, string>[];
+    const [csvRow] = parse(await stack.client.consensus(id, { format: 'csv' }), { columns: true }) as Record<string, string>[];
     expect(csvRow!.T_answer).toBe('{"surname":"Smith","born":"1881-04","age":"34","parish":""}');
     expect(row).toMatchObject({ T_agreement: 2 / 3, T_votes: 3, T_needs_checking: false, T_algorithm: 'field-plurality-vote', 'T.surname': 'Smith', 'T.born': '1881-04', 'T.age': '34', 'T.parish': '' });
     expect((row!.T_result as { fields: { key: string; agreement: number }[] }).fields.map((field) => [field.key, field.agreement])).toEqual([['surname', 1], ['born', 2 / 3], ['age', 2 / 3], ['parish', 2 / 3]]);
 
-    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    const [header] = (await stack.client.consensus(id, { format: 'csv' })).split('\n');
     expect(header!.trim().split(',').slice(-5)).toEqual(['T.surname', 'T.born', 'T.age', 'T.parish', 'routing_decisions']);
   });
 
@@ -103,7 +103,7 @@ describe('a fields task', () => {
     const french = await projectIn('fr');
     expect(await problemOf(french.classify('1 250'))).toEqual({ status: 422, errors: [{ pointer: '/annotations/0/value/age', message: expect.stringContaining('with "," for decimals (12,5)') }] });
     await french.classify('12,5');
-    const [row] = JSON.parse(await stack.client.classifications(french.id, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await stack.client.classifications(french.id, { format: 'json' })) as Record<string, unknown>[];
     expect(row!.T_answer).toEqual({ surname: 'Dupont', born: '', age: '12.5', parish: '' });
 
     const english = await projectIn('en');
@@ -113,7 +113,7 @@ describe('a fields task', () => {
 
   it('takes "1.250" in a German project as stored, the decimal the classifier sends for a typed "1,250", and refuses it as typed, a thousand or a decimal, in a submit read in the language', async () => {
     const german = await projectIn('de');
-    const ages = async () => (JSON.parse(await stack.client.classifications(german.id, 'json')) as { T_answer: { age: string } }[]).map((row) => row.T_answer.age).sort();
+    const ages = async () => (JSON.parse(await stack.client.classifications(german.id, { format: 'json' })) as { T_answer: { age: string } }[]).map((row) => row.T_answer.age).sort();
     await german.classify('1.250'); // the classifier's "1,250", or a client's "1.250": the same, stored as it reads, 1.25
     await german.classify('1,250');
     expect(await ages()).toEqual(['1.250', '1.250']);

@@ -73,24 +73,24 @@ describe('a marking task', () => {
     await classify(2, [penguin(102, 99)]);
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
 
-    const raw = JSON.parse(await stack.client.classifications(id, 'json')) as Record<string, unknown>[];
+    const raw = JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Record<string, unknown>[];
     // The marks are a list in JSON (not a string holding JSON).
     expect(raw.map((row) => row.T_answer)).toContainEqual([penguin(102, 99)]);
     // In CSV its JSON text, as stored (jsonb orders an object's keys).
-    const csv = parse(await stack.client.classifications(id, 'csv'), { columns: true }) as Record<string, string>[];
+    const csv = parse(await stack.client.classifications(id, { format: 'csv' }), { columns: true }) as Record<string, string>[];
     expect(csv.map((row) => row.T_answer)).toContain('[{"x":102,"y":99,"tool":"penguin"}]');
 
-    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[];
     // Penguins at (102, 100) by 3 of 3 and (198.5, 50.5) by 2 of 3, the nest by 2 of 3; the stray by 1 of 3.
     expect(row!.T_answer).toEqual([penguin(198.5, 50.5), penguin(102, 100), { tool: 'nest', x: 12, y: 301, width: 100, height: 80 }]);
-    const [csvRow] = parse(await stack.client.consensus(id, 'csv'), { columns: true }) as Record<string, string>[];
+    const [csvRow] = parse(await stack.client.consensus(id, { format: 'csv' }), { columns: true }) as Record<string, string>[];
     expect(csvRow!.T_answer).toBe('[{"tool":"penguin","x":198.5,"y":50.5},{"tool":"penguin","x":102,"y":100},{"tool":"nest","x":12,"y":301,"width":100,"height":80}]');
     expect(row).toMatchObject({ retired: true, retirement_reason: 'count', T_votes: 3, T_outcome: 'answer', T_needs_checking: true, T_algorithm: 'mark-clustering', 'T.penguin': 2, 'T.nest': 1 });
     expect(row!.T_agreement).toBeCloseTo(2 / 3);
     // Things 2 of 3 and 1 of 3 marked: worth a check.
     expect(row!.T_result).toMatchObject({ counts: { penguin: 2, nest: 1 }, lowConsensus: true });
 
-    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    const [header] = (await stack.client.consensus(id, { format: 'csv' })).split('\n');
     expect(header!.trim().split(',').slice(-5)).toEqual(['T.penguin', 'T.nest', 'T_reviewed.penguin', 'T_reviewed.nest', 'routing_decisions']);
     expect(row).toMatchObject({ 'T_reviewed.penguin': null, 'T_reviewed.nest': null });
   });
@@ -105,15 +105,15 @@ describe('a marking task', () => {
     await classify(1, [penguin(100, 100)], 2);
     await classify(2, [], 2);
     const answers = async (format: 'csv' | 'json') => {
-      const rows = (format === 'csv' ? parse(await stack.client.classifications(id, 'csv'), { columns: true }) : JSON.parse(await stack.client.classifications(id, 'json'))) as Record<string, unknown>[];
+      const rows = (format === 'csv' ? parse(await stack.client.classifications(id, { format: 'csv' }), { columns: true }) : JSON.parse(await stack.client.classifications(id, { format: 'json' }))) as Record<string, unknown>[];
       return rows.map((row) => [row.workflow_version, row.T_answer]).sort();
     };
     expect(await answers('csv')).toEqual([['1', 'penguin;seal'], ['2', '[]'], ['2', '[{"x":100,"y":100,"tool":"penguin"}]']]);
     expect(await answers('json')).toEqual([[1, ['penguin', 'seal']], [2, []], [2, [penguin(100, 100)]]]);
     // Not JSON, so given as the text it is: in CSV not quoted as a JSON string would be.
-    const [consensus] = parse(await stack.client.consensus(id, 'csv'), { columns: true }) as Record<string, string>[];
+    const [consensus] = parse(await stack.client.consensus(id, { format: 'csv' }), { columns: true }) as Record<string, string>[];
     expect([consensus!.T_answer, consensus!.T_workflow_version]).toEqual(['penguin;seal', '1']);
-    expect((JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[])[0]!.T_answer).toBe('penguin;seal');
+    expect((JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[])[0]!.T_answer).toBe('penguin;seal');
   });
 
   it('retires by the agreement rule once the volunteers agree on every thing marked', async () => {
@@ -121,7 +121,7 @@ describe('a marking task', () => {
     await classify(0, [penguin(100, 100), nest(10, 300)]);
     await classify(1, [penguin(110, 95), nest(12, 310)]);
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
-    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[];
     expect(row).toMatchObject({ retired: true, retirement_reason: 'agreement', T_agreement: 1, 'T.penguin': 1, 'T.nest': 1 });
   });
 
@@ -156,7 +156,7 @@ describe('a marking task', () => {
     expect(await review(marks)).toMatchObject({ task: 'T', state: 'corrected', value: marks });
     expect((await stack.client.subjectResult(id, subjectId)).reviews.T).toMatchObject({ state: 'corrected', value: marks });
     expect((await stack.client.subjectResults(id)).subjects.find((subject) => subject.id === subjectId)?.reviews.T).toMatchObject({ state: 'corrected', value: marks });
-    const [row] = JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[];
     // The volunteers' consensus stays in _answer and every <task>.<tool> column; the review is beside it.
     expect(row!.T_answer).toHaveLength(2);
     expect(row).toMatchObject({ T_reviewed: 'corrected', 'T.penguin': 1, 'T.nest': 1, 'T_reviewed.penguin': 2, 'T_reviewed.nest': 1 });
@@ -177,7 +177,7 @@ describe('a marking task', () => {
     const gold = (known: unknown) => stack.client.addSubjects(setId, [{ externalId: `gold-${randomUUID()}`, locations: [{ type: 'image', url: 'https://example.org/gold.jpg' }], goldStandard: { T: known } } as never]);
     await gold([penguin(10, 10), nest(0, 0)]);
     await gold(JSON.stringify([penguin(10, 10)]));
-    const known = (JSON.parse(await stack.client.consensus(id, 'json')) as Record<string, unknown>[]).map((row) => row.T_known_answer).filter((answer) => answer !== null);
+    const known = (JSON.parse(await stack.client.consensus(id, { format: 'json' })) as Record<string, unknown>[]).map((row) => row.T_known_answer).filter((answer) => answer !== null);
     expect(known).toEqual(expect.arrayContaining([[penguin(10, 10), nest(0, 0)], [penguin(10, 10)]]));
     expect(known).toHaveLength(2);
     // Said once per workflow of the set (the earlier tests' too).

@@ -1,9 +1,10 @@
-import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
+import { type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, subjectsUnretiredSchema, tagProposalPageSchema } from '@chorus/client';
 import { COMMENT_BAN_LOCKED } from '@chorus/db';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { committedMeanwhile } from '../../../test/support/waiting';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * Moderation: a project's moderators (and its researchers) read the subjects volunteers reported and retire those,
@@ -25,12 +26,6 @@ async function guest(): Promise<ChorusClient> {
 }
 
 /** The status of a refused call and the pointers its problem names (undefined when it was not refused). */
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: ChorusApiError) => ({ status: error.status, pointers: error.problem.errors?.map((each) => each.pointer) ?? [] }),
-  );
-
 const TAGGING: Omit<WorkflowInput, 'subjectSetIds'> = {
   name: 'Tag the notices',
   firstTask: 'T0',
@@ -92,7 +87,7 @@ describe('reported subjects, for moderators', () => {
       expect(await member.client.reportedSubjects(team.workflowId)).toMatchObject({ total: 1, subjects: [{ subjectId: team.subjects.a, reasons: { 'offensive-tag': 1 } }] });
     }
     const outsider = await newAccount(stack, 'Outsider');
-    for (const client of [outsider.client, await guest()]) expect((await refusal(client.reportedSubjects(team.workflowId)))?.status).toBe(403);
+    for (const client of [outsider.client, await guest()]) await refusal(client.reportedSubjects(team.workflowId), { status: 403 });
   });
 
   it('lets a moderator retire a reported subject with a reason, recorded as theirs, and no other subject, set or unretirement', async () => {
@@ -108,13 +103,13 @@ describe('reported subjects, for moderators', () => {
     expect(await moderator.retireSubjects(team.workflowId, { externalIds: ['b', 'a'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1, takenDown: 1 });
 
     // A subject nobody reported, named among reported ones: refused whole, naming it.
-    expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!, team.subjects.c!], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/subjectIds/1'] });
-    expect(await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/externalIds/0'] });
+    await refusal(moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!, team.subjects.c!], reason: 'Tidy up' }), { status: 403, pointers: ['/subjectIds/1'] });
+    await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Tidy up' }), { status: 403, pointers: ['/externalIds/0'] });
     // Nor one the moderator reported themselves.
     await moderator.reportSubject(team.workflowId, { subjectId: team.subjects.c!, reason: 'other' });
-    expect(await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Reported it myself' }))).toEqual({ status: 403, pointers: ['/externalIds/0'] });
-    expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'All of them' }))).toEqual({ status: 403, pointers: ['/subjectSetId'] });
-    expect((await refusal(moderator.unretireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'Back' })))?.status).toBe(403);
+    await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Reported it myself' }), { status: 403, pointers: ['/externalIds/0'] });
+    await refusal(moderator.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'All of them' }), { status: 403, pointers: ['/subjectSetId'] });
+    await refusal(moderator.unretireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'Back' }), { status: 403 });
     const { rows: retired } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [team.workflowId]);
     expect(retired[0].n).toBe(2);
     // Researchers retire any subject, as before.
@@ -123,7 +118,7 @@ describe('reported subjects, for moderators', () => {
     // The consensus download says who retired each by hand, and in which role: a moderator's take-down, or a researcher's decision.
     const retiredBy = async () =>
       Object.fromEntries(
-        (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, [row.retired_by, row.retired_by_role, row.retirement_note]]),
+        (await stack.client.consensus(team.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, [row.retired_by, row.retired_by_role, row.retirement_note]]),
       );
     expect(await retiredBy()).toEqual({ a: [team.moderator.id, 'moderator', 'A name and address'], b: [team.moderator.id, 'moderator', 'Reported'], c: [team.scientist.id, 'scientist', 'Out of scope'] });
     // The role they had then, kept with the retirement; for one from before it was kept, the member's role now.
@@ -146,7 +141,7 @@ describe('reported subjects, for moderators', () => {
     const bySet = await collaborator.unretireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'Start again' });
     expect(subjectsUnretiredSchema.parse(bySet)).toEqual({ unretired: 1, leftModerated: 2 });
     const rowOf = async () =>
-      Object.fromEntries((await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+      Object.fromEntries((await stack.client.consensus(team.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
     const afterSet = await rowOf();
     expect(afterSet.a).toMatchObject({ retired: true, retirement_note: 'personal data on label', retired_by: team.moderator.id, retired_by_role: 'moderator', unretired_retirement: null });
     expect(afterSet.b).toMatchObject({ retired: true, retirement_note: 'Offensive', retired_by_role: 'scientist' });
@@ -190,7 +185,7 @@ describe('taking down a reported gold-standard subject (round 26 F2)', () => {
     await (await guest()).reportSubject(workflowId, { subjectId: reported, reason: 'sensitive-content', note: 'a phone number' });
 
     // Not reported: a gold-standard subject is still never retired, by a researcher either.
-    expect(await refusal(stack.client.retireSubjects(workflowId, { subjectIds: [unreported], reason: 'Tidy up' }))).toEqual({ status: 422, pointers: ['/subjectIds/0'] });
+    await refusal(stack.client.retireSubjects(workflowId, { subjectIds: [unreported], reason: 'Tidy up' }), { status: 422, pointers: ['/subjectIds/0'] });
     expect(await moderator.client.retireSubjects(workflowId, { externalIds: ['snip-002'], reason: 'A phone number' })).toEqual({ retired: 1, takenDown: 1 });
     for (let i = 0; i < 3; i++) expect(await servedIds()).toEqual([regular, unreported].sort());
     // The workflow's progress counts no retirement: its subjects left to classify are as they were.
@@ -240,20 +235,20 @@ describe('hiding a proposed tag', () => {
     await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'call dan on 07700 900123', reason: 'A phone number' });
     const rows = async (download: Promise<string>) => (await download).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
-    const consensus = await rows(stack.client.consensus(team.workflowId, 'ndjson'));
+    const consensus = await rows(stack.client.consensus(team.workflowId, { format: 'ndjson' }));
     const bySubject = Object.fromEntries(consensus.map((row) => [row.external_id, row]));
     // Normalised, as the consensus result's tags[].tag names it.
     expect(bySubject.a!.hidden_tags).toEqual({ T1: ['call dan on 07700 900123'] });
     expect(bySubject.b!.hidden_tags).toBeNull(); // hidden for subject a only
     expect(bySubject.c!.hidden_tags).toBeNull();
 
-    const raw = await rows(stack.client.classifications(team.workflowId, 'ndjson'));
+    const raw = await rows(stack.client.classifications(team.workflowId, { format: 'ndjson' }));
     const marked = raw.map((row) => [row.external_id, row.hidden_tags]);
     // Each answer's hidden tags as it typed them, so that they match its annotations and T1_answer.
     expect(marked).toHaveLength(3);
     expect(marked).toEqual(expect.arrayContaining([['a', { T1: ['Call Dan on 07700 900123'] }], ['a', { T1: ['call dan on 07700 900123'] }], ['b', null]]));
     // The CSV has the column too, quoted as JSON cells are.
-    expect((await stack.client.classifications(team.workflowId, 'csv')).split('\n')[0]).toContain(',annotations,hidden_tags,');
+    expect((await stack.client.classifications(team.workflowId, { format: 'csv' })).split('\n')[0]).toContain(',annotations,hidden_tags,');
   });
 
   it('keeps it hidden when it comes back with an invisible character or in full-width letters, and counts those as the one tag (round 13a F5)', async () => {
@@ -288,14 +283,13 @@ describe('hiding a proposed tag', () => {
       expect((await hide(client, tag)).replayed).toBe(false);
     }
     const outsider = await newAccount(stack, 'Outsider');
-    for (const client of [outsider.client, await guest()]) expect((await refusal(hide(client, 'one')))?.status).toBe(403);
-    expect((await refusal(hide(stack.anonymous, 'one')))?.status).toBe(401);
+    for (const client of [outsider.client, await guest()]) await refusal(hide(client, 'one'), { status: 403 });
+    await refusal(hide(stack.anonymous, 'one'), { status: 401 });
     expect(await hiddenRows(team.workflowId)).toHaveLength(4);
 
     const draft = await taggingProject('draft');
     await tagged(draft, 'a', { add: ['secret'] }, stack.client);
-    const refused = await refusal(outsider.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }));
-    expect(refused).toEqual({ status: 404, pointers: ['/params/id'] });
+    await refusal(outsider.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }), { status: 404, pointers: ['/params/id'] });
     expect((await draft.moderator.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' })).tag).toBe('secret');
   });
 
@@ -376,8 +370,8 @@ describe('showing a hidden tag again', () => {
     const tag = { subjectId: team.subjects.a!, task: 'T1', tag: 'rude' };
     await team.moderator.client.hideTag(team.workflowId, tag);
     const outsider = await newAccount(stack, 'Outsider');
-    for (const client of [outsider.client, await guest()]) expect((await refusal(client.unhideTag(team.workflowId, tag)))?.status).toBe(403);
-    expect((await refusal(stack.anonymous.unhideTag(team.workflowId, tag)))?.status).toBe(401);
+    for (const client of [outsider.client, await guest()]) await refusal(client.unhideTag(team.workflowId, tag), { status: 403 });
+    await refusal(stack.anonymous.unhideTag(team.workflowId, tag), { status: 401 });
     expect(await hiddenRows(team.workflowId)).toHaveLength(1);
     for (const [query, pointer] of [
       [`subjectId=${team.subjects.a}&task=T0&tag=rude`, '/query/task'],
@@ -386,8 +380,7 @@ describe('showing a hidden tag again', () => {
       [`subjectId=${team.subjects.a}&task=T1`, '/query/tag'],
       [`subjectId=${team.subjects.a}&task=T1&tag=rude&reason=why`, '/query/reason'],
     ] as const) {
-      const refused = await refusal(team.moderator.client.request('DELETE', `/workflows/${team.workflowId}/hidden-tags?${query}`));
-      expect([query, refused]).toEqual([query, { status: 422, pointers: [pointer] }]);
+      await refusal(team.moderator.client.request('DELETE', `/workflows/${team.workflowId}/hidden-tags?${query}`), { status: 422, pointers: [pointer] });
     }
     expect(await hiddenRows(team.workflowId)).toHaveLength(1);
     await team.collaborator.client.unhideTag(team.workflowId, tag);
@@ -396,7 +389,7 @@ describe('showing a hidden tag again', () => {
     const draft = await taggingProject('draft');
     await tagged(draft, 'a', { add: ['secret'] }, stack.client);
     await draft.moderator.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' });
-    expect(await refusal(outsider.client.unhideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }))).toEqual({ status: 404, pointers: ['/params/id'] });
+    await refusal(outsider.client.unhideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }), { status: 404, pointers: ['/params/id'] });
     expect(await hiddenRows(draft.workflowId)).toHaveLength(1);
   });
 });
@@ -452,11 +445,10 @@ describe("a workflow's tag proposals", () => {
   it('is for moderators and researchers only, and names a bad query parameter', async () => {
     const team = await taggingProject();
     const outsider = await newAccount(stack, 'Outsider');
-    for (const client of [outsider.client, await guest()]) expect((await refusal(client.tagProposals(team.workflowId)))?.status).toBe(403);
+    for (const client of [outsider.client, await guest()]) await refusal(client.tagProposals(team.workflowId), { status: 403 });
     expect((await team.collaborator.client.tagProposals(team.workflowId)).proposals).toEqual([]);
     for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['subjectId=a', '/query/subjectId'], ['sort=new', '/query/sort'], ['since=last%20week', '/query/since']] as const) {
-      const refused = await refusal(team.moderator.client.request('GET', `/workflows/${team.workflowId}/tag-proposals?${query}`));
-      expect([query, refused]).toEqual([query, { status: 422, pointers: [pointer] }]);
+      await refusal(team.moderator.client.request('GET', `/workflows/${team.workflowId}/tag-proposals?${query}`), { status: 422, pointers: [pointer] });
     }
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ChorusApiError, type ChorusClient, type ProjectChanges } from '@chorus/client';
+import type { ChorusClient, ProjectChanges } from '@chorus/client';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * A project's image: its administrators set it through `PATCH /projects/:id` (https, with the words that describe it),
@@ -17,12 +18,6 @@ const IMAGE = 'https://images.example.org/parish/vestry.jpg';
 const ALT = 'The vestry minute book open at its first page';
 
 /** The problem a change was refused with: its status and the fields it named. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number; type: string; pointers: string[] }> {
-  const error = await call.then(() => undefined, (thrown: unknown) => thrown);
-  if (!(error instanceof ChorusApiError)) throw new Error(`expected a refusal, got ${JSON.stringify(error)}`);
-  return { status: error.status, type: error.problem.type, pointers: (error.problem.errors ?? []).map((field) => field.pointer) };
-}
-
 const imageOf = async (projectId: string) => (await stack.db.query('SELECT image_url, image_alt FROM projects WHERE id = $1', [projectId])).rows[0];
 const listed = async (client: ChorusClient, projectId: string, search: string) => (await client.listProjects({ search })).projects.find((project) => project.id === projectId);
 
@@ -65,7 +60,7 @@ it.each<[string, ProjectChanges, string]>([
   const hasImage = changes.imageUrl === undefined && changes.imageAlt === null;
   if (hasImage) await stack.client.updateProject(project.id, { imageUrl: IMAGE, imageAlt: ALT });
   const before = await imageOf(project.id);
-  expect(await refusal(stack.client.updateProject(project.id, { ...changes, title: 'Not saved' }))).toMatchObject({ status: 422, pointers: [pointer] });
+  await refusal(stack.client.updateProject(project.id, { ...changes, title: 'Not saved' }), { status: 422, pointers: [pointer] });
   expect(await imageOf(project.id)).toEqual(before);
   expect((await stack.client.getProject(project.id)).title).toBe(project.title);
 });
@@ -75,11 +70,11 @@ it('lets only the project’s administrators set its image', async () => {
   const change = { imageUrl: IMAGE, imageAlt: ALT };
   for (const role of ['scientist', 'moderator', 'reviewer'] as const) {
     const member = await newMember(stack, project.id, role, role);
-    expect((await refusal(member.client.updateProject(project.id, change))).status).toBe(403);
+    await refusal(member.client.updateProject(project.id, change), { status: 403 });
   }
   const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-  expect((await refusal(guest.updateProject(project.id, change))).status).toBe(403);
-  expect((await refusal(stack.anonymous.updateProject(project.id, change))).status).toBe(401);
+  await refusal(guest.updateProject(project.id, change), { status: 403 });
+  await refusal(stack.anonymous.updateProject(project.id, change), { status: 401 });
   expect(await imageOf(project.id)).toEqual({ image_url: null, image_alt: null });
 
   const collaborator = await newMember(stack, project.id, 'collaborator', 'Collaborator');

@@ -1,4 +1,4 @@
-import { type ChorusApiError, publishedResultSchema } from '@chorus/client';
+import { publishedResultSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Tokens } from '../src/auth/tokens';
 import { newAccount, newMember } from '../../../test/support/accounts';
@@ -6,6 +6,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { transcribeAndDateWorkflow } from '../../../test/support/workflows';
 import { guestsClassify } from '../../../test/support/volunteers';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * A project that publishes results (`resultsPublic`, its administrators' to set) shows a retired subject's consensus
@@ -21,12 +22,11 @@ let workflowId: string;
  */
 let idOf: Record<'a' | 'b' | 'c' | 'gone' | 'checking' | 'stale', string>;
 
-const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
 const resultUrl = (workflow: string, subject: string) => `/workflows/${workflow}/subjects/${subject}/result`;
 /** The status and pointers of a refusal of the result of `subject`, asked by `as` (the public, without a token, unless told). */
 async function refused(subject: string, as = stack.anonymous, workflow = workflowId) {
   const error = await refusal(as.publishedResult(workflow, subject));
-  return { status: error?.status, type: error?.problem.type, pointers: error?.problem.errors?.map((field) => field.pointer) };
+  return { status: error.status, type: error.problem.type, pointers: error.problem.errors?.map((field) => field.pointer) };
 }
 /** Each volunteer's answers: a transcription of two lines, and dated. */
 const MINUTE = [{ task: 'T0', value: 'Vestry met\nat seven' }, { task: 'T1', value: 'yes' }];
@@ -61,9 +61,9 @@ describe('a project’s results setting', () => {
   it('is off until an administrator turns it on, which only the owner and collaborators may do', async () => {
     expect((await stack.anonymous.getProject(projectId)).resultsPublic).toBe(false);
     const scientist = await newMember(stack, projectId, 'scientist', 'Sci');
-    expect((await refusal(scientist.client.updateProject(projectId, { resultsPublic: true })))?.status).toBe(403);
+    await refusal(scientist.client.updateProject(projectId, { resultsPublic: true }), { status: 403 });
     const bad = await refusal(stack.client.request('PATCH', `/projects/${projectId}`, { resultsPublic: 'yes' }));
-    expect([bad?.status, bad?.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/resultsPublic']]);
+    expect([bad.status, bad.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/resultsPublic']]);
     expect((await stack.anonymous.getProject(projectId)).resultsPublic).toBe(false);
   });
 
@@ -71,7 +71,7 @@ describe('a project’s results setting', () => {
     expect(await refused(idOf.b)).toEqual(NOT_PUBLISHING);
     expect(await refused(idOf.b, stack.client)).toEqual(NOT_PUBLISHING);
     const error = await refusal(stack.anonymous.publishedResults(projectId, idOf.b));
-    expect([error?.status, error?.problem.detail, error?.problem.errors?.map((field) => field.pointer)]).toEqual([
+    expect([error.status, error.problem.detail, error.problem.errors?.map((field) => field.pointer)]).toEqual([
       404,
       `Project ${projectId} does not publish its results (resultsPublic)`,
       ['/params/id'],
@@ -198,7 +198,7 @@ describe('a published result', () => {
     expect((await stack.anonymous.getProject(projectId)).workflows.map((workflow) => workflow.id)).not.toContain(workflowId);
     expect((await stack.anonymous.publishedResults(projectId, idOf.b)).results).toEqual(results);
     expect((await stack.anonymous.publishedResults(projectId, idOf.c)).results).toEqual([]);
-    expect((await refusal(stack.anonymous.publishedResults(randomUUID(), idOf.b)))?.problem.errors?.map((field) => field.pointer)).toEqual(['/params/id']);
+    expect((await refusal(stack.anonymous.publishedResults(randomUUID(), idOf.b))).problem.errors?.map((field) => field.pointer)).toEqual(['/params/id']);
   });
 
   it('refuses an id that is not one, naming the parameter', async () => {
@@ -207,7 +207,7 @@ describe('a published result', () => {
       [resultUrl(workflowId, 'nope'), '/params/subjectId'],
     ] as const) {
       const error = await refusal(stack.anonymous.request('GET', url));
-      expect([error?.status, error?.problem.errors?.map((field) => field.pointer)]).toEqual([422, [pointer]]);
+      expect([error.status, error.problem.errors?.map((field) => field.pointer)]).toEqual([422, [pointer]]);
     }
   });
 

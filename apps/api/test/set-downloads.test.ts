@@ -1,10 +1,11 @@
-import type { ChorusApiError, ExportFormat } from '@chorus/client';
+import type { ExportFormat } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { heldAbove, indexesOf, type PlanNode, planOf } from '../../../test/support/plans';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { childrenNamed, parseXml } from '../../../test/support/xml';
 import { SET_TRANSCRIPTION_ROWS, classificationRows, consensusRows } from '../src/exports/exports.service';
+import { refusal } from '../../../test/support/requests';
 
 let stack: Stack;
 let workflowId: string;
@@ -16,8 +17,6 @@ let idOf: Record<string, string>;
 const TEXTS: Record<string, string> = { a2: 'Second page', a1: 'First page', shared: 'Both sets', b1: 'Diary entry' };
 
 /** A refusal of the call, with its problem. */
-const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
-
 /** Records of a JSON or NDJSON download. */
 const recordsOf = (format: Exclude<ExportFormat, 'csv'>, body: string): Record<string, unknown>[] => (format === 'json' ? JSON.parse(body) : body.split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
@@ -69,53 +68,53 @@ afterAll(() => stack.stop());
 describe('a download limited to one subject set', () => {
   it('gives the consensus of that set’s subjects alone, in every format and order, a subject of two sets in each one’s', async () => {
     for (const format of ['json', 'ndjson'] as const) {
-      const ofSet = async (set: string, sort?: 'externalId') => recordsOf(format, await stack.client.consensus(workflowId, format, undefined, sort, undefined, set)).map((row) => row.external_id);
+      const ofSet = async (set: string, sort?: 'externalId') => recordsOf(format, await stack.client.consensus(workflowId, { format, sort, subjectSetId: set })).map((row) => row.external_id);
       expect(await ofSet(sets.letter)).toEqual(['a2', 'a1', 'shared'].sort((a, b) => (idOf[a]! < idOf[b]! ? -1 : 1)));
       expect(await ofSet(sets.letter, 'externalId')).toEqual(['a1', 'a2', 'shared']);
       expect(await ofSet(sets.diary, 'externalId')).toEqual(['b1', 'shared']);
     }
-    expect(csvExternalIds(await stack.client.consensus(workflowId, 'csv', undefined, 'externalId', undefined, sets.diary), 'external_id')).toEqual(['b1', 'shared']);
+    expect(csvExternalIds(await stack.client.consensus(workflowId, { format: 'csv', sort: 'externalId', subjectSetId: sets.diary }), 'external_id')).toEqual(['b1', 'shared']);
     // Without the parameter, every set's.
-    expect(recordsOf('json', await stack.client.consensus(workflowId, 'json')).map((row) => row.external_id).sort()).toEqual(['a1', 'a2', 'b1', 'shared']);
+    expect(recordsOf('json', await stack.client.consensus(workflowId, { format: 'json' })).map((row) => row.external_id).sort()).toEqual(['a1', 'a2', 'b1', 'shared']);
   });
 
   it('gives a column for each metadata key of that set’s subjects alone', async () => {
-    const letter = recordsOf('json', await stack.client.consensus(workflowId, 'json', undefined, 'externalId', 'columns', sets.letter));
+    const letter = recordsOf('json', await stack.client.consensus(workflowId, { format: 'json', sort: 'externalId', metadata: 'columns', subjectSetId: sets.letter }));
     expect(Object.keys(letter[0]!).filter((column) => column.startsWith('metadata.'))).toEqual(['metadata.folio']);
-    const diary = recordsOf('json', await stack.client.classifications(workflowId, 'json', undefined, 'columns', 'externalId', sets.diary));
+    const diary = recordsOf('json', await stack.client.classifications(workflowId, { format: 'json', metadata: 'columns', sort: 'externalId', subjectSetId: sets.diary }));
     expect(Object.keys(diary[0]!).filter((column) => column.startsWith('metadata.'))).toEqual(['metadata.entry', 'metadata.folio']);
   });
 
   it('refuses since with a set, in the download and through a set’s link, 422 naming since: a set’s download is whole', async () => {
     const refusedSince = [422, [{ pointer: '/query/since', message: expect.stringContaining("a set's download is whole") }]];
     for (const download of [
-      stack.client.consensus(workflowId, 'json', '2026-01-01T00:00:00Z', undefined, undefined, sets.letter),
-      stack.client.classifications(workflowId, 'json', '2026-01-01T00:00:00Z', undefined, undefined, sets.letter),
+      stack.client.consensus(workflowId, { format: 'json', since: '2026-01-01T00:00:00Z', subjectSetId: sets.letter }),
+      stack.client.classifications(workflowId, { format: 'json', since: '2026-01-01T00:00:00Z', subjectSetId: sets.letter }),
     ]) {
       const error = await refusal(download);
-      expect([error?.status, error?.problem.errors]).toEqual(refusedSince);
+      expect([error.status, error.problem.errors]).toEqual(refusedSince);
     }
-    const link = await stack.client.downloadLink(workflowId, 'consensus', 'json', sets.letter);
+    const link = await stack.client.downloadLink(workflowId, { kind: 'consensus', format: 'json', subjectSetId: sets.letter });
     const opened = await fetch(`${stack.baseUrl}${link.url}&since=2026-01-01T00:00:00Z`);
     expect([opened.status, opened.headers.get('content-type'), ((await opened.json()) as { errors: unknown }).errors]).toEqual([422, expect.stringContaining('application/problem+json'), refusedSince[1]]);
     // Without the set, since still gives the workflow's changes.
-    expect(recordsOf('json', await stack.client.consensus(workflowId, 'json', '2999-01-01T00:00:00Z'))).toEqual([]);
+    expect(recordsOf('json', await stack.client.consensus(workflowId, { format: 'json', since: '2999-01-01T00:00:00Z' }))).toEqual([]);
   });
 
   it('gives the raw classifications of that set’s subjects alone, in every format and order', async () => {
     for (const format of ['json', 'ndjson'] as const) {
-      const ofSet = async (set: string, sort?: 'externalId') => recordsOf(format, await stack.client.classifications(workflowId, format, undefined, undefined, sort, set)).map((row) => row.external_id);
+      const ofSet = async (set: string, sort?: 'externalId') => recordsOf(format, await stack.client.classifications(workflowId, { format, sort, subjectSetId: set })).map((row) => row.external_id);
       expect(await ofSet(sets.diary, 'externalId')).toEqual(['b1', 'b1', 'shared', 'shared']);
       expect((await ofSet(sets.letter)).sort()).toEqual(['a1', 'a1', 'a2', 'a2', 'shared', 'shared']);
     }
-    expect(csvExternalIds(await stack.client.classifications(workflowId, 'csv', undefined, undefined, 'externalId', sets.letter), 'external_id')).toEqual(['a1', 'a1', 'a2', 'a2', 'shared', 'shared']);
+    expect(csvExternalIds(await stack.client.classifications(workflowId, { format: 'csv', sort: 'externalId', subjectSetId: sets.letter }), 'external_id')).toEqual(['a1', 'a1', 'a2', 'a2', 'shared', 'shared']);
   });
 
   it('gives the transcriptions of that set’s pages alone in its own order, as text, IIIF and TEI, the set named in the label and title', async () => {
-    expect(headingsOf(await stack.client.transcriptions(workflowId, 'T0'))).toEqual(['a2', 'a1', 'shared', 'b1']);
-    expect(headingsOf(await stack.client.transcriptions(workflowId, 'T0', 'text', sets.letter))).toEqual(['a2', 'a1', 'shared']);
+    expect(headingsOf(await stack.client.transcriptions(workflowId, { task: 'T0' }))).toEqual(['a2', 'a1', 'shared', 'b1']);
+    expect(headingsOf(await stack.client.transcriptions(workflowId, { task: 'T0', format: 'text', subjectSetId: sets.letter }))).toEqual(['a2', 'a1', 'shared']);
     // The shared page is the letter's in the whole download, and the diary's too in the diary's.
-    expect(await stack.client.transcriptions(workflowId, 'T0', 'text', sets.diary)).toBe('=== shared ===\nBoth sets\n\n=== b1 ===\nDiary entry\n');
+    expect(await stack.client.transcriptions(workflowId, { task: 'T0', format: 'text', subjectSetId: sets.diary })).toBe('=== shared ===\nBoth sets\n\n=== b1 ===\nDiary entry\n');
 
     const iiif = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif&subjectSetId=${sets.diary}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(iiif.status).toBe(200);
@@ -126,7 +125,7 @@ describe('a download limited to one subject set', () => {
       label: { en: ['Consensus transcriptions of task T0, workflow “Transcribe the archive”, subject set “Diary”'] },
     });
 
-    const tei = parseXml(await stack.client.transcriptions(workflowId, 'T0', 'tei', sets.diary));
+    const tei = parseXml(await stack.client.transcriptions(workflowId, { task: 'T0', format: 'tei', subjectSetId: sets.diary }));
     const fileDesc = childrenNamed(childrenNamed(tei, 'teiHeader')[0]!, 'fileDesc')[0]!;
     expect(childrenNamed(childrenNamed(fileDesc, 'titleStmt')[0]!, 'title')[0]!.children).toEqual(['Consensus transcriptions of task T0, workflow “Transcribe the archive”, subject set “Diary”']);
     // The sources: the one set it reads.
@@ -136,34 +135,34 @@ describe('a download limited to one subject set', () => {
   });
 
   it.each([
-    ['consensus', (set: string) => stack.client.consensus(workflowId, 'json', undefined, undefined, undefined, set)],
-    ['classifications', (set: string) => stack.client.classifications(workflowId, 'json', undefined, undefined, undefined, set)],
-    ['transcriptions', (set: string) => stack.client.transcriptions(workflowId, 'T0', 'text', set)],
+    ['consensus', (set: string) => stack.client.consensus(workflowId, { format: 'json', subjectSetId: set })],
+    ['classifications', (set: string) => stack.client.classifications(workflowId, { format: 'json', subjectSetId: set })],
+    ['transcriptions', (set: string) => stack.client.transcriptions(workflowId, { task: 'T0', format: 'text', subjectSetId: set })],
   ])('refuses in the %s download a set the workflow does not serve, or no uuid, 422 naming subjectSetId with the fix', async (_, download) => {
     for (const set of [sets.unlinked, sets.foreign, randomUUID()]) {
       const error = await refusal(download(set));
-      expect([error?.status, error?.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: expect.stringContaining(`name one of its subjectSetIds (GET /workflows/:id), such as ${sets.letter}, or leave subjectSetId out`) }]]);
+      expect([error.status, error.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: expect.stringContaining(`name one of its subjectSetIds (GET /workflows/:id), such as ${sets.letter}, or leave subjectSetId out`) }]]);
     }
     const error = await refusal(download('letter'));
-    expect([error?.status, error?.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: expect.stringContaining('must be the id of a subject set the workflow serves') }]]);
+    expect([error.status, error.problem.errors]).toEqual([422, [{ pointer: '/query/subjectSetId', message: expect.stringContaining('must be the id of a subject set the workflow serves') }]]);
   });
 
   it('keeps the set in a download link, which then opens that set’s consensus, classifications and transcriptions alone', async () => {
-    const consensus = await stack.client.downloadLink(workflowId, 'consensus', 'json', sets.diary);
+    const consensus = await stack.client.downloadLink(workflowId, { kind: 'consensus', format: 'json', subjectSetId: sets.diary });
     expect(new URL(consensus.absoluteUrl).searchParams.get('subjectSetId')).toBe(sets.diary);
     const opened = await fetch(`${stack.baseUrl}${consensus.url}&sort=externalId`);
     expect(opened.status).toBe(200);
     expect(((await opened.json()) as { external_id: string }[]).map((row) => row.external_id)).toEqual(['b1', 'shared']);
     // Without a format, the consensus link opens the set's transcriptions too, its path changed.
-    const link = await stack.client.downloadLink(workflowId, 'consensus', undefined, sets.letter);
+    const link = await stack.client.downloadLink(workflowId, { kind: 'consensus', subjectSetId: sets.letter });
     const pages = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}&task=T0`);
     expect(headingsOf(await pages.text())).toEqual(['a2', 'a1', 'shared']);
-    const classifications = await stack.client.downloadLink(workflowId, 'classifications', 'ndjson', sets.letter);
+    const classifications = await stack.client.downloadLink(workflowId, { kind: 'classifications', format: 'ndjson', subjectSetId: sets.letter });
     expect(recordsOf('ndjson', await (await fetch(`${stack.baseUrl}${classifications.url}`)).text()).map((row) => row.external_id).sort()).toEqual(['a1', 'a1', 'a2', 'a2', 'shared', 'shared']);
   });
 
   it('signs the set into its link: opened without the set, with another, or a whole link with one, it is refused', async () => {
-    const link = await stack.client.downloadLink(workflowId, 'consensus', undefined, sets.letter);
+    const link = await stack.client.downloadLink(workflowId, { kind: 'consensus', subjectSetId: sets.letter });
     const url = new URL(link.absoluteUrl);
     const opened = async (path: string, set: string | undefined) => {
       const query = new URLSearchParams(url.search);
@@ -175,18 +174,18 @@ describe('a download limited to one subject set', () => {
       expect(await opened(path, sets.letter)).toBe(200);
       expect([await opened(path, undefined), await opened(path, sets.diary)]).toEqual([401, 401]);
     }
-    const whole = await stack.client.downloadLink(workflowId, 'classifications', 'json');
+    const whole = await stack.client.downloadLink(workflowId, { kind: 'classifications', format: 'json' });
     expect((await fetch(`${stack.baseUrl}${whole.url}&subjectSetId=${sets.letter}`)).status).toBe(401);
   });
 
   it('refuses a link to a set the workflow does not serve, or to the subject reports of a set, 422 naming subjectSetId', async () => {
-    const unserved = await refusal(stack.client.downloadLink(workflowId, 'consensus', undefined, sets.foreign));
-    expect([unserved?.status, unserved?.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('is not a subject set this workflow serves') }]]);
-    const reports = await refusal(stack.client.downloadLink(workflowId, 'subject-reports', undefined, sets.letter));
-    expect([reports?.status, reports?.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('leave subjectSetId out') }]]);
+    const unserved = await refusal(stack.client.downloadLink(workflowId, { kind: 'consensus', subjectSetId: sets.foreign }));
+    expect([unserved.status, unserved.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('is not a subject set this workflow serves') }]]);
+    const reports = await refusal(stack.client.downloadLink(workflowId, { kind: 'subject-reports', subjectSetId: sets.letter }));
+    expect([reports.status, reports.problem.errors]).toEqual([422, [{ pointer: '/subjectSetId', message: expect.stringContaining('leave subjectSetId out') }]]);
     for (const set of ['diary', '']) {
-      const notUuid = await refusal(stack.client.downloadLink(workflowId, 'consensus', undefined, set));
-      expect([notUuid?.status, notUuid?.problem.errors?.[0]?.pointer]).toEqual([422, '/subjectSetId']);
+      const notUuid = await refusal(stack.client.downloadLink(workflowId, { kind: 'consensus', subjectSetId: set }));
+      expect([notUuid.status, notUuid.problem.errors?.[0]?.pointer]).toEqual([422, '/subjectSetId']);
     }
   });
 });

@@ -1,7 +1,8 @@
-import { type ChorusApiError, type SubjectLocation, holdsRenewedSchema, locationChangePageSchema, reportedSubjectPageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema } from '@chorus/client';
+import { type SubjectLocation, holdsRenewedSchema, locationChangePageSchema, reportedSubjectPageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { refusal } from '../../../test/support/requests';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -45,8 +46,6 @@ async function registers() {
 const correctionsOf = async (subjectId: string) =>
   (await stack.db.query('SELECT previous_locations, locations, changed_by, reason FROM subject_location_changes WHERE subject_id = $1 ORDER BY changed_at', [subjectId])).rows;
 const locationsOf = async (subjectId: string) => (await stack.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectId])).rows[0].locations;
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
-
 describe('correcting a subject’s locations', () => {
   it('gives its media new addresses for a researcher of its project, recording what they replaced, who, when and why', async () => {
     const { projectId, p1 } = await registers();
@@ -54,7 +53,7 @@ describe('correcting a subject’s locations', () => {
     const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
     const input = { locations: MOVED, reason: 'The library moved its IIIF server' };
     // The project is live: others may see it, and are told they may not correct it.
-    for (const client of [outsider.client, moderator.client, await guest()]) expect((await refusal(client.correctSubjectLocations(p1, input)))?.status).toBe(403);
+    for (const client of [outsider.client, moderator.client, await guest()]) await refusal(client.correctSubjectLocations(p1, input), { status: 403 });
     expect(await correctionsOf(p1)).toEqual([]);
 
     const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
@@ -74,7 +73,7 @@ describe('correcting a subject’s locations', () => {
     const described = await stack.client.correctSubjectLocations(p1, { locations: [{ ...MOVED_IMAGE, alt: 'Register of baptisms, p. 1' }, PAGE[1]!], reason: 'Better words' });
     expect(described).toMatchObject({ correction: null, locations: [{ alt: 'Register of baptisms, p. 1' }, PAGE[1]] });
     expect(await correctionsOf(p1)).toHaveLength(1);
-    expect((await refusal(stack.client.correctSubjectLocations(randomUUID(), input)))?.problem.errors).toEqual([{ pointer: '/params/id', message: expect.any(String) }]);
+    expect((await refusal(stack.client.correctSubjectLocations(randomUUID(), input))).problem.errors).toEqual([{ pointer: '/params/id', message: expect.any(String) }]);
   });
 
   it.each([
@@ -109,7 +108,7 @@ describe('correcting a subject’s locations', () => {
     await before.client.classify({ workflowId, workflowVersion: 1, subjectId: p1, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await new Promise((resolve) => setTimeout(resolve, 20));
     const since = new Date().toISOString();
-    const download = async (query?: string) => JSON.parse(await stack.client.classifications(workflowId, 'json', query)) as { user_id: string; earlier_locations: unknown[] | null }[];
+    const download = async (query?: string) => JSON.parse(await stack.client.classifications(workflowId, { format: 'json', since: query })) as { user_id: string; earlier_locations: unknown[] | null }[];
     expect(await download(since)).toEqual([]);
 
     await stack.client.correctSubjectLocations(p1, { locations: MOVED, reason: 'Moved' });
@@ -177,8 +176,8 @@ describe('a subject’s corrections, read back', () => {
 
     const outsider = await newAccount(stack, 'Outsider');
     const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
-    for (const client of [outsider.client, moderator.client, await guest()]) expect((await refusal(client.subjectLocationChanges(p1)))?.status).toBe(403);
-    expect((await refusal(stack.client.subjectLocationChanges(randomUUID())))?.status).toBe(404);
+    for (const client of [outsider.client, moderator.client, await guest()]) await refusal(client.subjectLocationChanges(p1), { status: 403 });
+    await refusal(stack.client.subjectLocationChanges(randomUUID()), { status: 404 });
     for (const [query, pointer] of [['limit=0', '/query/limit'], ['after=yesterday', '/query/after'], ['sort=old', '/query/sort']] as const) {
       const refused = await refusal(stack.client.request('GET', `/subjects/${p1}/location-changes?${query}`));
       expect([query, refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([query, 422, [pointer]]);
@@ -266,7 +265,7 @@ describe('describing a subject’s images', () => {
     const outsider = await newAccount(stack, 'Outsider');
     const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
     const descriptions = ['Register of baptisms, page 1, in a clerk’s hand', null];
-    for (const client of [outsider.client, moderator.client, await guest()]) expect((await refusal(client.describeSubjectImages(p1, descriptions)))?.status).toBe(403);
+    for (const client of [outsider.client, moderator.client, await guest()]) await refusal(client.describeSubjectImages(p1, descriptions), { status: 403 });
     expect(await locationsOf(p1)).toEqual(PAGE);
 
     const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
@@ -283,8 +282,8 @@ describe('describing a subject’s images', () => {
     expect((await stack.client.describeSubjectImages(p1, [null, null])).locations).toEqual([undescribed, PAGE[1]]);
     expect(await locationsOf(p1)).toEqual([undescribed, PAGE[1]]);
     expect(await correctionsOf(p1)).toEqual([]);
-    expect((await refusal(stack.client.describeSubjectImages(randomUUID(), [null])))?.status).toBe(404);
-    expect((await refusal(stack.client.describeSubjectImages(p2, ['A burial register'])))?.problem.errors).toEqual([{ pointer: '/descriptions/0', message: expect.stringContaining('only images take a description') }]);
+    await refusal(stack.client.describeSubjectImages(randomUUID(), [null]), { status: 404 });
+    expect((await refusal(stack.client.describeSubjectImages(p2, ['A burial register']))).problem.errors).toEqual([{ pointer: '/descriptions/0', message: expect.stringContaining('only images take a description') }]);
   });
 
   it.each([

@@ -298,7 +298,7 @@ describe("a workflow's reported subjects", () => {
     expect((await asGuest.login({ email, password: 'a long password' })).guestWork).toEqual({ classifications: 1, alreadyClassified: 0 });
     // Carried: the report counts for the account, and its classification is stamped, named in the raw download.
     expect((await reportsOf(workflowId)).map((row) => row.user_id)).toEqual([account.user.id]);
-    const raw = await stack.client.classifications(workflowId, 'csv');
+    const raw = await stack.client.classifications(workflowId, { format: 'csv' });
     expect(raw).toContain(account.user.id);
     // Yet the report is as it was, to its updated_at and pseudonym: nothing ties the moment of the carry to it.
     expect(await reportDownload(workflowId)).toEqual(downloaded);
@@ -337,7 +337,7 @@ describe("a workflow's reported subjects", () => {
     await alice.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
     await bob.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'offensive-tag' });
 
-    const raw = await stack.client.classifications(workflowId, 'csv');
+    const raw = await stack.client.classifications(workflowId, { format: 'csv' });
     expect(raw).toContain(alice.id); // the raw download names them, with their display names
     expect(raw).toContain('Alice Reporter');
     const reports = await reportDownload(workflowId);

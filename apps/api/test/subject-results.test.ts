@@ -80,7 +80,7 @@ describe("a workflow's subject results", () => {
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
     expect(v2).toMatchObject({ classificationCount: 0, retirement: null, consensus: {} });
     // The consensus as the download reads it.
-    const downloaded = (await stack.client.consensus(workflow.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const downloaded = (await stack.client.consensus(workflow.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     for (const subject of page.subjects) {
       const row = downloaded.find((each) => each.subject_id === subject.id);
       const task = subject.consensus.T0;
@@ -115,7 +115,7 @@ describe("a workflow's subject results", () => {
     expect(Object.fromEntries(page.subjects.map((subject) => [subject.id, subject.favourites]))).toEqual(counted);
     expect((await stack.client.subjectResult(workflowId, s0)).favourites).toBe(3);
     expect((await stack.client.subjectResults(other.id)).subjects.find((subject) => subject.id === s0)?.favourites).toBe(3);
-    const downloaded: { subject_id: string; favourites: number }[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    const downloaded: { subject_id: string; favourites: number }[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
     expect(Object.fromEntries(downloaded.map((row) => [row.subject_id, row.favourites]))).toEqual(counted);
   });
 
@@ -228,7 +228,7 @@ describe("a workflow's subject results", () => {
     const flagged = Object.fromEntries(listed.map((subject) => [subject.externalId, subject.consensus.T0?.needsChecking ?? null]));
     expect(flagged).toEqual({ agreed: false, disputed: true, untouched: null, arabic: false });
     // As the download's <task>_result says it.
-    const downloaded = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const downloaded = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     for (const row of downloaded) expect([row.external_id, row.T0_result?.lowConsensus ?? null]).toEqual([row.external_id, flagged[row.external_id]]);
 
     // Only those that need checking, in every order and with the other filters.
@@ -360,7 +360,7 @@ describe("a workflow's subject results", () => {
     expect(nextClassifications).toBeNull();
 
     // The volunteer as the raw download names them: by id, kind and display name, never by email.
-    const raw: { classification_id: string; user_id: string; user_kind: string; user_name: string }[] = JSON.parse(await stack.client.classifications(workflow.workflowId, 'json'));
+    const raw: { classification_id: string; user_id: string; user_kind: string; user_name: string }[] = JSON.parse(await stack.client.classifications(workflow.workflowId, { format: 'json' }));
     const byAccount = await stack.client.subjectResult(workflow.workflowId, idOf.v1!);
     expect(byAccount.classifications.map((each) => [each.volunteerId, each.volunteer])).toEqual([[account.id, { kind: 'registered', name: 'Ada Secretname' }]]);
     const row = raw.find((each) => each.classification_id === byAccount.classifications[0]!.id);
@@ -397,7 +397,7 @@ describe("a workflow's subject results", () => {
     expect(await stack.client.removeSubject(kept.id, takenId!)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
 
     expect((await stack.client.subjectResults(workflowId)).subjects.map((subject) => subject.id)).toEqual([keptId]);
-    const downloaded = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const downloaded = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     for (const [subjectId, answered] of [[droppedId!, 'no'], [takenId!, 'yes']] as const) {
       const detail = await stack.client.subjectResult(workflowId, subjectId);
       expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
@@ -479,7 +479,7 @@ describe("a workflow's subject results", () => {
     // Gone from the team: named by id, in the role they had then (kept with the retirement), as the download has it.
     await stack.client.removeMember(project.id, scientist.id);
     expect((await byOf()).b).toEqual({ memberId: scientist.id, name: null, role: 'scientist' });
-    const row = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((each) => each.external_id === 'b');
+    const row = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).find((each) => each.external_id === 'b');
     expect([row.retired_by, row.retired_by_role]).toEqual([scientist.id, 'scientist']);
     // A retirement from before the role was kept: their role now, none once they left.
     await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'role' WHERE workflow_id = $1", [workflowId]);
@@ -506,7 +506,7 @@ describe("a workflow's subject results", () => {
     const { workflowId } = await yesNoWorkflow(stack, ['letter-2-page-10', 'PC-0010', 'letter-10-page-1', 'p10', 'letter-2-page-2', 'letter-1-page-3', 'p9', 'letter-2-page-1', 'PC-0002'].map((externalId) => ({ externalId })));
     for (const limit of [1, 2, 4, 100]) expect((await everyPage(workflowId, { sort: 'externalId', limit })).map((subject) => subject.externalId)).toEqual(inOrder);
     expect((await everyPage(workflowId, { sort: 'externalId', q: 'letter-2-', limit: 1 })).map((subject) => subject.externalId)).toEqual(['letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10']);
-    const downloaded = (await stack.client.consensus(workflowId, 'ndjson', undefined, 'externalId')).trim().split('\n').map((line) => JSON.parse(line).external_id);
+    const downloaded = (await stack.client.consensus(workflowId, { format: 'ndjson', sort: 'externalId' })).trim().split('\n').map((line) => JSON.parse(line).external_id);
     expect(downloaded).toEqual(inOrder);
   });
 

@@ -1,7 +1,8 @@
-import type { ChorusApiError, WorkflowInput } from '@chorus/client';
+import type { WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * A transcription that starts from the subject's text (`startFrom: "subject-text"`, OCR correction): refused for a
@@ -20,8 +21,6 @@ const correction = (subjectSetIds: string[]): WorkflowInput & { subjectSetIds: s
   retirement: { rule: 'count', count: 3 },
   subjectSetIds,
 });
-const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
-
 async function setOf(name: string, subjects: Parameters<Stack['client']['addSubjects']>[1]): Promise<{ id: string; subjectIds: string[] }> {
   const { id } = await stack.client.createSubjectSet(projectId, { name });
   return { id, subjectIds: (await stack.client.addSubjects(id, subjects)).subjectIds };
@@ -39,15 +38,15 @@ describe('a transcription that starts from the subject’s text', () => {
   it('is refused, naming startFrom, for subjects without text, and nothing is saved; warned of where some lack it', async () => {
     const { id: images } = await setOf('Scans only', [{ externalId: 'scan-1', locations: [scan('scan-1')] }, { externalId: 'scan-2', locations: [scan('scan-2')] }]);
     const refused = await refusal(stack.client.createWorkflow(projectId, correction([images])));
-    expect(refused?.status).toBe(422);
-    expect(refused?.problem.errors).toEqual([{ pointer: '/tasks/T0/startFrom', message: expect.stringContaining("none of the workflow's 2 subjects has text") }]);
+    expect(refused.status).toBe(422);
+    expect(refused.problem.errors).toEqual([{ pointer: '/tasks/T0/startFrom', message: expect.stringContaining("none of the workflow's 2 subjects has text") }]);
     expect(await workflowsOfProject()).toEqual([]);
 
     // A workflow saved before its sets are linked is checked when they are: the version and links stay as they were.
     const { id: pages } = await setOf('Pages', [{ externalId: 'page-1', locations: [scan('page-1'), { type: 'text', text: OCR }] }]);
     const { id } = await stack.client.createWorkflow(projectId, correction([pages]));
     const relinked = await refusal(stack.client.updateWorkflow(id, { ...correction([images]), name: 'Correct the OCR again' }));
-    expect(relinked?.problem.errors).toEqual([{ pointer: '/tasks/T0/startFrom', message: expect.stringContaining('only images or sounds') }]);
+    expect(relinked.problem.errors).toEqual([{ pointer: '/tasks/T0/startFrom', message: expect.stringContaining('only images or sounds') }]);
     expect(await stack.client.getWorkflow(id)).toMatchObject({ version: 1, name: 'Correct the OCR', subjectSetIds: [pages] });
 
     const mixed = await stack.client.updateWorkflow(id, correction([pages, images]));
@@ -76,7 +75,7 @@ describe('a transcription that starts from the subject’s text', () => {
       }
     }
     await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
-    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
     const byId = Object.fromEntries(rows.map((row) => [row.external_id as string, row]));
     expect(byId.corrected).toMatchObject({ T0_answer: fixed, T0_votes: 3, T0_result: expect.objectContaining({ unchanged: 1, corrected: true }) });
     expect(byId.left).toMatchObject({ T0_answer: OCR, T0_votes: 3, T0_result: expect.objectContaining({ unchanged: 2, corrected: false }) });
@@ -85,7 +84,7 @@ describe('a transcription that starts from the subject’s text', () => {
     // new OCR is another subject. The consensus keeps comparing with the text the volunteers corrected.
     const replacing = { externalId: 'corrected', locations: [{ type: 'image' as const, url: 'https://images.example.org/corrected.jpg' }, { type: 'text' as const, text: fixed }] };
     const refused = await refusal(stack.client.uploadSubjects(pages, JSON.stringify({ subjects: [replacing] }), 'application/json', { replaceLocations: true, reason: 'Better OCR' }));
-    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/subjects/0/locations/1/text']]);
+    expect([refused.status, refused.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/subjects/0/locations/1/text']]);
     expect((await stack.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectIds[0]])).rows[0].locations[1]).toEqual({ type: 'text', text: OCR });
   });
 
@@ -98,9 +97,9 @@ describe('a transcription that starts from the subject’s text', () => {
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const submit = (value: string) => guest.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value }] }, randomUUID());
     const changed = await refusal(submit(page.replace('clerk', 'scribe')));
-    expect([changed?.status, changed?.problem.errors?.map((error) => error.message)]).toEqual([422, ['at most 40 characters']]);
+    expect([changed.status, changed.problem.errors?.map((error) => error.message)]).toEqual([422, ['at most 40 characters']]);
     const marked = await refusal(submit('Struck out [deletion] by'));
-    expect(marked?.problem.errors?.[0]?.message).toMatch(/^\[deletion\] on line 1 is never closed/);
+    expect(marked.problem.errors?.[0]?.message).toMatch(/^\[deletion\] on line 1 is never closed/);
     await submit(page);
     const stored = await stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(stored.rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: page }]]);

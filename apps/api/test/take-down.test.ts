@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { refusal } from '../../../test/support/requests';
 
 /**
  * A subject taken down by its project's team (a moderated retirement: personal data, sensitive content) stays down
@@ -80,12 +81,6 @@ async function guest(): Promise<ChorusClient> {
 /** The subjects a new guest is served in the workflow, by externalId. */
 const served = async (workflowId: string) => (await (await guest()).queue(workflowId, 5)).subjects.map((subject) => subject.externalId).sort();
 
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: ChorusApiError) => ({ status: error.status, type: error.problem.type }),
-  );
-
 describe('a subject taken down', () => {
   it('is shown to volunteers as taken down, with nothing of it, wherever they could see it; its discussion stays readable and takes no new comment but the team’s, who see it all (round 27)', async () => {
     const team = await twoWorkflows();
@@ -126,7 +121,7 @@ describe('a subject taken down', () => {
     expect(classifications.classifications.map((classification) => classification.subject)).toEqual([takenDown]);
 
     // No new comment but the team's: a clear refusal, and nothing stored.
-    expect(await refusal(volunteer.client.postComment(a, { projectId: team.projectId, body: 'Still there?' }))).toEqual({ status: 409, type: 'urn:chorus:problem:subject-taken-down' });
+    await refusal(volunteer.client.postComment(a, { projectId: team.projectId, body: 'Still there?' }), { status: 409, type: 'urn:chorus:problem:subject-taken-down' });
     expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_comments WHERE subject_id = $1', [a])).rows[0].n).toBe(1);
     await team.moderator.client.postComment(a, { projectId: team.projectId, body: 'We took it down: thank you for telling us.' });
 
@@ -167,7 +162,7 @@ describe('a subject taken down', () => {
       { workflow_id: team.otherWorkflowId, retirement_reason: 'manual', retirement_detail: { ...detail, takenDownIn: team.workflowId } },
     ]);
     const consensusOf = async (workflowId: string) =>
-      Object.fromEntries((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+      Object.fromEntries((await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
     expect((await consensusOf(team.otherWorkflowId)).a).toMatchObject({ retired: true, retirement_note: 'A home address', retired_by: team.scientist.id, retired_by_role: 'scientist' });
 
     // There, as where it was taken down, its set's unretirement leaves it retired; named, it is put back there alone.
@@ -243,7 +238,7 @@ describe('a subject taken down', () => {
     await stack.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address', takeDown: true });
     await stack.client.unretireSubjects(other, { subjectIds: [a], reason: 'Not here' });
     const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
-    const since = async (at: string) => (await stack.client.consensus(other, 'ndjson', at)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const since = async (at: string) => (await stack.client.consensus(other, { format: 'ndjson', since: at })).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     const beforeLifted = await now();
     expect(await since(beforeLifted)).toEqual([]);
 
@@ -262,7 +257,7 @@ describe('a subject taken down', () => {
     const { version } = await stack.client.getWorkflow(here);
     await (await guest()).classify({ workflowId: here, workflowVersion: version, subjectId: a, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     const now = async () => (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString() as string;
-    const since = async (at: string) => (await stack.client.classifications(here, 'ndjson', at)).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_metadata);
+    const since = async (at: string) => (await stack.client.classifications(here, { format: 'ndjson', since: at })).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_metadata);
     await stack.client.retireSubjects(here, { subjectIds: [a], reason: 'A home address', takeDown: true });
 
     // Lifted by name in the other workflow, made there again: still down here throughout, its metadata withheld, unchanged.
@@ -356,7 +351,7 @@ describe('a subject taken down', () => {
     const rule = await ruleOf(team.workflowId);
     expect(rule).not.toBe('manual');
     const consensusOf = async (workflowId: string) =>
-      Object.fromEntries((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
+      Object.fromEntries((await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row]));
     const decided = { a: (await consensusOf(team.workflowId)).a, other: (await consensusOf(team.otherWorkflowId)).a };
     for (const row of Object.values(decided)) {
       expect(row).toMatchObject({ retirement_reason: rule, retired_by_classification_id: expect.any(String), retired_under_version: 1, taken_down: false, retired_before_take_down: null });
@@ -370,7 +365,7 @@ describe('a subject taken down', () => {
     expect((await volunteer.client.subjectDiscussion(a, team.projectId)).subject).toEqual({ id: a, externalId: null, locations: [], metadata: {}, takenDown: true });
     const [comment] = (await volunteer.client.subjectDiscussion(a, team.projectId)).comments;
     // Its comments stay as they were: no edit but the team's.
-    expect(await refusal(volunteer.client.editComment(comment!.id, 'Look: 12 High Street'))).toEqual({ status: 409, type: 'urn:chorus:problem:subject-taken-down' });
+    await refusal(volunteer.client.editComment(comment!.id, 'Look: 12 High Street'), { status: 409, type: 'urn:chorus:problem:subject-taken-down' });
     expect((await stack.db.query('SELECT body FROM subject_comments WHERE id = $1', [comment!.id])).rows[0].body).toBe('Whose address is that?');
 
     // Both rows are the take-down now, each keeping its rule's retirement for the record.
@@ -428,7 +423,7 @@ describe('a subject taken down', () => {
       "UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = 'count', retired_by_classification_id = $3, retired_under_version = 1 WHERE workflow_id = $1 AND subject_id = $2",
       [team.workflowId, a, decidedBy],
     );
-    const rowOf = async () => (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((line) => line.external_id === 'a');
+    const rowOf = async () => (await stack.client.consensus(team.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).find((line) => line.external_id === 'a');
     const retired = await rowOf();
     expect(await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Counted again' })).toMatchObject({ unretired: 1 });
     const unretired = await rowOf();
@@ -443,20 +438,20 @@ describe('a subject taken down', () => {
     await (await guest()).reportSubject(team.workflowId, { subjectId: a, reason: 'sensitive-content' });
     expect(await team.moderator.client.retireSubjects(team.workflowId, { subjectIds: [a], reason: 'A home address' })).toEqual({ retired: 0, alreadyRetired: 1, takenDown: 1 });
 
-    const [row] = (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    const [row] = (await stack.client.consensus(team.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
     const earlier = { reason: 'manual', at: expect.any(String), note: 'Out of scope', by: team.scientist.id, role: 'scientist' };
     expect(row).toMatchObject({ taken_down: true, retirement_note: 'A home address', retired_by: team.moderator.id, retired_by_classification_id: null, retired_before_take_down: earlier });
     expect(Object.keys(row.retired_before_take_down).sort()).toEqual(Object.keys(earlier).sort());
-    const { header, rows } = csvTable(await stack.client.consensus(team.workflowId, 'csv'));
+    const { header, rows } = csvTable(await stack.client.consensus(team.workflowId, { format: 'csv' }));
     const cells = rows.find((cells) => cells[header.indexOf('external_id')] === 'a')!;
     expect(cells[header.indexOf('taken_down')]).toBe('true');
     expect(JSON.parse(cells[header.indexOf('retired_before_take_down')]!)).toEqual(row.retired_before_take_down);
     // Its row in the other workflow, retired there by the take-down alone, took over nothing.
-    const [other] = (await stack.client.consensus(team.otherWorkflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    const [other] = (await stack.client.consensus(team.otherWorkflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
     expect(other).toMatchObject({ taken_down: true, retired_before_take_down: null });
     // Lifted by name, the take-down's record keeps the retirement it took over, as the download gave it.
     await stack.client.unretireSubjects(team.workflowId, { subjectIds: [a], reason: 'Address blurred' });
-    const [lifted] = (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
+    const [lifted] = (await stack.client.consensus(team.workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.external_id === 'a');
     expect(lifted).toMatchObject({ retired: false, retired_before_take_down: null, unretired_retirement: { reason: 'manual', note: 'A home address', takenDown: true } });
     expect(lifted.unretired_retirement.earlier).toEqual(row.retired_before_take_down);
   });
@@ -493,8 +488,8 @@ describe('a subject taken down', () => {
     }
     // The reviewer: out of their list, its results refused, and not theirs to review.
     expect(await externalIdsOf(reviewer.client)).toEqual(['b']);
-    expect(await refusal(reviewer.client.subjectResult(team.workflowId, a))).toEqual({ status: 403, type: 'urn:chorus:problem:not-to-check' });
-    expect(await refusal(reviewer.client.reviewConsensus(team.workflowId, a, 'T0'))).toEqual({ status: 403, type: 'urn:chorus:problem:not-to-check' });
+    await refusal(reviewer.client.subjectResult(team.workflowId, a), { status: 403, type: 'urn:chorus:problem:not-to-check' });
+    await refusal(reviewer.client.reviewConsensus(team.workflowId, a, 'T0'), { status: 403, type: 'urn:chorus:problem:not-to-check' });
     expect((await stack.db.query('SELECT count(*)::int AS n FROM consensus_reviews WHERE subject_id = $1', [a])).rows[0].n).toBe(0);
     await reviewer.client.reviewConsensus(team.workflowId, b, 'T0');
   });

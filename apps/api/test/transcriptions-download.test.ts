@@ -1,4 +1,4 @@
-import type { ChorusApiError, WorkflowInput } from '@chorus/client';
+import type { WorkflowInput } from '@chorus/client';
 import { normalize } from '@iiif/parser';
 import { randomUUID } from 'node:crypto';
 import { newAccount } from '../../../test/support/accounts';
@@ -8,6 +8,7 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 import { childrenNamed, parseXml, type XmlElement } from '../../../test/support/xml';
 import { xmlAttribute, xmlText } from '../src/common/xml-text';
 import { TRANSCRIPTION_ROWS } from '../src/exports/exports.service';
+import { refusal } from '../../../test/support/requests';
 
 let stack: Stack;
 let workflowId: string;
@@ -35,8 +36,6 @@ const manifest = (names: string[]) => ({
 });
 
 /** A refusal of the call, with its problem. */
-const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
-
 /**
  * The text download's pages, read back as its documentation says: a line that begins with `===` begins a page; its
  * text is the lines after it up to the next heading, less the one empty line before that heading, each line that
@@ -112,7 +111,7 @@ beforeAll(async () => {
     subjectSetIds: [letter.id, loose.id],
   }));
   await stack.client.activateWorkflow(workflowId);
-  const rows: { subject_id: string; external_id: string }[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+  const rows: { subject_id: string; external_id: string }[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
   idOf = Object.fromEntries(rows.map((row) => [row.external_id.replace(canvas(''), ''), row.subject_id]));
   const texts: Record<string, string> = { p10: 'Dear Mary,\nI write from Lyon.', p2: 'Yours ever', loose: 'A loose page', 'folio-3': 'Folio 3' };
   for (let volunteer = 0; volunteer < 2; volunteer++) {
@@ -127,7 +126,7 @@ afterAll(() => stack.stop());
 
 describe('the transcriptions download', () => {
   it("gives a page per subject in its set's order, each headed by its name, its text's lines as they are, a marker where there is none", async () => {
-    const pages = pagesOf(await stack.client.transcriptions(workflowId, 'T0'));
+    const pages = pagesOf(await stack.client.transcriptions(workflowId, { task: 'T0' }));
     expect(pages).toEqual([
       { heading: `=== ${canvas('p10')} ===`, text: 'Dear Mary,\nI write from Lyon.' },
       { heading: `=== ${canvas('p2')} ===`, text: 'Yours ever' },
@@ -140,15 +139,15 @@ describe('the transcriptions download', () => {
   it('gives the answer a review settles on, as the consensus download does', async () => {
     await stack.client.reviewConsensus(workflowId, idOf.p2!, 'T0', 'Yours ever,\nJohn');
     await stack.client.reviewConsensus(workflowId, idOf.loose!, 'T0');
-    const consensus: Record<string, string | null>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    const consensus: Record<string, string | null>[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
     const settled = Object.fromEntries(consensus.map((row) => [row.external_id, row.T0_reviewed_answer ?? row.T0_answer ?? '[not transcribed yet]']));
-    const pages = pagesOf(await stack.client.transcriptions(workflowId, 'T0'));
+    const pages = pagesOf(await stack.client.transcriptions(workflowId, { task: 'T0' }));
     expect(pages.map((page) => page.text)).toEqual([canvas('p10'), canvas('p2'), canvas('p1'), 'loose', 'folio-3'].map((name) => settled[name]));
     expect(pages[1]!.text).toBe('Yours ever,\nJohn');
   });
 
   it('answers a IIIF Presentation 3 AnnotationPage of the canvases with a text, that @iiif/parser reads, what it left out counted in its headers', async () => {
-    const link = await stack.client.downloadLink(workflowId, 'consensus');
+    const link = await stack.client.downloadLink(workflowId, { kind: 'consensus' });
     const response = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}&task=T0&format=iiif`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8');
@@ -159,7 +158,7 @@ describe('the transcriptions download', () => {
     // The counts, read apart from the page, add up to its annotations and to the workflow's subjects.
     const counts = ['chorus-annotations', 'chorus-left-out-without-text', 'chorus-left-out-not-canvas', 'chorus-left-out-taken-down'].map((name) => Number(response.headers.get(name)));
     expect(counts[0]).toBe(page.items.length);
-    expect(counts.reduce((sum, count) => sum + count, 0)).toBe((JSON.parse(await stack.client.consensus(workflowId, 'json')) as unknown[]).length);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe((JSON.parse(await stack.client.consensus(workflowId, { format: 'json' })) as unknown[]).length);
     const id = `${stack.baseUrl}/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`;
     // Nothing but what the Presentation 3 schema's annotationPage allows (no `summary`); the body without `language`.
     expect(page).toEqual({
@@ -185,9 +184,9 @@ describe('the transcriptions download', () => {
 
   it("withholds a taken-down subject: its canvas as the consensus download withholds its media and metadata, its text in the text download, its page kept in its place", async () => {
     await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.p10!], reason: 'A home address', takeDown: true });
-    const consensus: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    const consensus: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
     expect(consensus.find((row) => row.subject_id === idOf.p10)).toMatchObject({ taken_down: true, subject_metadata: null, subject_locations: null, T0_answer: 'Dear Mary,\nI write from Lyon.' });
-    const text = await stack.client.transcriptions(workflowId, 'T0');
+    const text = await stack.client.transcriptions(workflowId, { task: 'T0' });
     expect(text).not.toContain('Lyon');
     expect(text.split('\n').slice(0, 2)).toEqual([`=== ${canvas('p10')} ===`, '[withheld: taken down]']);
     const response = await fetched(`/api/v1/workflows/${workflowId}/transcriptions?task=T0&format=iiif`, stack.client.token);
@@ -220,15 +219,15 @@ describe('the transcriptions download', () => {
     ]);
     expect(document).not.toContain('Lyon');
     // The text download's pages, in the same order.
-    expect(teiPagesOf(tei).map((page) => `=== ${page.n} ===`)).toEqual(pagesOf(await stack.client.transcriptions(workflowId, 'T0')).map((page) => page.heading));
+    expect(teiPagesOf(tei).map((page) => `=== ${page.n} ===`)).toEqual(pagesOf(await stack.client.transcriptions(workflowId, { task: 'T0' })).map((page) => page.heading));
   });
 
   it('is for the workflow’s researchers only, as the consensus download', async () => {
-    expect((await refusal(stack.anonymous.transcriptions(workflowId, 'T0')))?.status).toBe(401);
+    await refusal(stack.anonymous.transcriptions(workflowId, { task: 'T0' }), { status: 401 });
     const stranger = await newAccount(stack, 'Stranger');
-    expect((await refusal(stranger.client.transcriptions(workflowId, 'T0')))?.status).toBe(403);
+    await refusal(stranger.client.transcriptions(workflowId, { task: 'T0' }), { status: 403 });
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    expect((await refusal(guest.transcriptions(workflowId, 'T0', 'iiif')))?.status).toBe(403);
+    await refusal(guest.transcriptions(workflowId, { task: 'T0', format: 'iiif' }), { status: 403 });
   });
 
   it('takes a downloads API key of a researcher (the narrowest scope, which every key has), not one of someone else, and gives no Chorus-Next-Since', async () => {
@@ -249,14 +248,14 @@ describe('the transcriptions download', () => {
 
   it("opens with a consensus download link of this workflow, its path changed (on purpose), and with no classifications link nor another workflow's", async () => {
     const transcriptionsOf = (url: string) => fetched(`${url.replace(/\/(consensus|classifications)\?/, '/transcriptions?')}&task=T0`);
-    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, 'consensus')).url)).status).toBe(200);
-    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, 'classifications')).url)).status).toBe(401);
+    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, { kind: 'consensus' })).url)).status).toBe(200);
+    expect((await transcriptionsOf((await stack.client.downloadLink(workflowId, { kind: 'classifications' })).url)).status).toBe(401);
     const { projectId } = await stack.client.getWorkflow(workflowId);
     const other = await transcribing(projectId, (await stack.client.getWorkflow(workflowId)).subjectSetIds);
-    const othersLink = (await stack.client.downloadLink(other, 'consensus')).url;
+    const othersLink = (await stack.client.downloadLink(other, { kind: 'consensus' })).url;
     expect((await transcriptionsOf(othersLink.replace(other, workflowId))).status).toBe(401);
     // A link that carries a format of the consensus download's is refused naming it: drop its format=.
-    const csvLink = (await stack.client.downloadLink(workflowId, 'consensus', 'csv')).url;
+    const csvLink = (await stack.client.downloadLink(workflowId, { kind: 'consensus', format: 'csv' })).url;
     const withCsv = await transcriptionsOf(csvLink);
     expect([withCsv.status, ((await withCsv.json()) as { errors: { pointer: string }[] }).errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/format' })]]);
     expect((await transcriptionsOf(csvLink.replace(/&format=csv/, ''))).status).toBe(200);
@@ -265,7 +264,7 @@ describe('the transcriptions download', () => {
   it('refuses a task that is none, or not a transcription, and a format it does not write, naming the field and the fix', async () => {
     const problemOf = async (task: string, format?: string, more: Record<string, string> = {}) => {
       const query = new URLSearchParams({ task, ...(format ? { format } : {}), ...more });
-      const link = await stack.client.downloadLink(workflowId, 'consensus');
+      const link = await stack.client.downloadLink(workflowId, { kind: 'consensus' });
       const response = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}&${query}`);
       return { ...((await response.json()) as Record<string, unknown>), status: response.status, contentType: response.headers.get('content-type') };
     };
@@ -274,8 +273,8 @@ describe('the transcriptions download', () => {
     expect(await problemOf('T0', 'pdf')).toMatchObject({ status: 422, errors: [{ pointer: '/query/format', message: expect.stringMatching(/^must be text .*, iiif .* or tei/) }] });
     expect((await problemOf('T0', 'IIIF')).status).toBe(200);
     expect(await problemOf('T0', 'text', { since: '2026-12-01' })).toMatchObject({ status: 422, errors: [{ pointer: '/query/since' }] });
-    const missing = await refusal(stack.client.transcriptions(workflowId, ''));
-    expect(missing?.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty/) }] });
+    const missing = await refusal(stack.client.transcriptions(workflowId, { task: '' }));
+    expect(missing.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty/) }] });
   });
 });
 
@@ -287,12 +286,12 @@ describe('the transcriptions download without a task', () => {
     const signedFirst = await workflowOf({ T0: { ...signed, answers: signed.answers.map((answer) => ({ ...answer, next: 'T1' })) }, T1: { type: 'transcription', instruction: 'Type it' } });
     const untranscribed = await workflowOf({ T0: signed });
     const withoutTask = async (id: string) => {
-      const link = await stack.client.downloadLink(id, 'consensus');
+      const link = await stack.client.downloadLink(id, { kind: 'consensus' });
       const response = await fetch(`${stack.baseUrl}${link.url.replace('/consensus?', '/transcriptions?')}`);
       return { ...((await response.json()) as Record<string, unknown>), status: response.status };
     };
     expect(await withoutTask(signedFirst)).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: "is missing: name the transcription task whose consensus to download by its key, one of this workflow's: T1 (task=T1)" }] });
-    expect((await refusal(stack.client.transcriptions(signedFirst, '')))?.problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty: .*: T1 \(task=T1\)$/) }] });
+    expect((await refusal(stack.client.transcriptions(signedFirst, { task: '' }))).problem).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is empty: .*: T1 \(task=T1\)$/) }] });
     expect(await withoutTask(untranscribed)).toMatchObject({ status: 422, errors: [{ pointer: '/query/task', message: expect.stringMatching(/^is missing: this workflow has no transcription task, so it has no transcriptions to download/) }] });
   });
 });
@@ -318,13 +317,13 @@ describe("the text download's markers", () => {
       await guest.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectIds[1]!, annotations: [{ task: 'Q', value: 'yes' }, { task: 'T0', value: '' }] }, randomUUID());
     }
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'every answer aggregated');
-    expect(pagesOf(await stack.client.transcriptions(id, 'T0'))).toEqual([
+    expect(pagesOf(await stack.client.transcriptions(id, { task: 'T0' }))).toEqual([
       { heading: '=== away ===', text: '[not transcribed: the consensus path does not lead to this task]' },
       { heading: '=== blank ===', text: '[blank: the consensus is that there is no text]' },
       { heading: '=== waiting ===', text: '[not transcribed yet]' },
     ]);
     // The TEI download says the same with a gap each, a blank page an empty <ab/>.
-    expect(teiPagesOf(parseXml(await stack.client.transcriptions(id, 'T0', 'tei')))).toEqual([
+    expect(teiPagesOf(parseXml(await stack.client.transcriptions(id, { task: 'T0', format: 'tei' })))).toEqual([
       { n: 'away', text: '[gap not-reached]' },
       { n: 'blank', text: '' },
       { n: 'waiting', text: '[gap not-transcribed-yet]' },
@@ -351,7 +350,7 @@ describe('the TEI download', () => {
   it('is well-formed for a workflow without a page or a linked set: its header and its body each say so', async () => {
     const { projectId } = await projectWithSets('Empty', []);
     const { id } = await stack.client.createWorkflow(projectId, { name: 'Nothing yet', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [] });
-    const tei = parseXml(await stack.client.transcriptions(id, 'T0', 'tei'));
+    const tei = parseXml(await stack.client.transcriptions(id, { task: 'T0', format: 'tei' }));
     expect(headerText(tei, 'fileDesc', 'sourceDesc', 'p')).toBe('No subject set is linked to the workflow.');
     const [body] = childrenNamed(childrenNamed(tei, 'text')[0]!, 'body');
     expect(body!.children.filter((child) => typeof child !== 'string')).toEqual([{ name: 'p', attributes: {}, children: ['The workflow has no subject.'] }]);
@@ -371,7 +370,7 @@ describe('the TEI download', () => {
     await stack.client.reviewConsensus(id, spaced!, 'T0', 'Spaced');
     await stack.client.reviewConsensus(id, ids['a<b & "c"\nverso']!, 'T0', '<b>Tom & Jerry</b> &amp; ]]> \'\nline two\r\nthree\u2028four\vfive');
     await stack.client.reviewConsensus(id, ids.bell!, 'T0', 'ring\u0007 the\u0001 bell\u001b[0m\ufffe\ttab');
-    const document = await stack.client.transcriptions(id, 'T0', 'tei');
+    const document = await stack.client.transcriptions(id, { task: 'T0', format: 'tei' });
     expect(document).toContain('&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; &amp;amp; ]]&gt;');
     expect([...'\u0001\u0007\u001b\ufffe'].filter((character) => document.includes(character))).toEqual([]);
     const tei = parseXml(document);
@@ -401,7 +400,7 @@ describe("the text download's rule", () => {
     const breaks = '\u2028 \u2029 \u0085 \v \f \u001c \u001d \u001e'.split(' ');
     await stack.client.reviewConsensus(id, subjectIds[0]!, 'T0', `Line one\n=== two ===\n${breaks.map((lineBreak, index) => `A forged page${lineBreak}=== after break ${index}`).join('\n')}`);
     await stack.client.reviewConsensus(id, subjectIds[1]!, 'T0', 'Windows\r\nline\rold Mac\r\n\r\n\\=== not a heading\n\\\\ two slashes\n\nend\n');
-    const text = await stack.client.transcriptions(id, 'T0');
+    const text = await stack.client.transcriptions(id, { task: 'T0' });
     expect(text).toBe(
       [
         `=== one ===\nLine one\n\\=== two ===\n${breaks.map((_, index) => `A forged page\n\\=== after break ${index}`).join('\n')}\n`,
@@ -425,7 +424,7 @@ describe("the text download's rule", () => {
     const markers = ['[withheld: taken down]', '[not transcribed yet]', '[not transcribed: the consensus path does not lead to this task]', '[blank: the consensus is that there is no text]'];
     await stack.client.reviewConsensus(id, ids['letter (taken down)']!, 'T0', `${markers.join('\n')}\n [not transcribed yet]`);
     await stack.client.retireSubjects(id, { subjectIds: [ids.letter!], reason: 'A home address', takeDown: true });
-    const text = await stack.client.transcriptions(id, 'T0');
+    const text = await stack.client.transcriptions(id, { task: 'T0' });
     expect(text).toBe(['=== letter ===\n[withheld: taken down]\n', `=== letter (taken down) ===\n${markers.map((marker) => `\\${marker}`).join('\n')}\n [not transcribed yet]\n`].join('\n'));
     expect(pagesOf(text)[1]).toEqual({ heading: '=== letter (taken down) ===', text: `${markers.join('\n')}\n [not transcribed yet]` });
   });
@@ -437,7 +436,7 @@ describe('the order of the pages', () => {
     const { projectId, sets } = await projectWithSets('Order', ['unlinked', 'routed', 'first', 'second']);
     const ids = { ...(await textSubjects(sets.first!, ['a1', 'a2', 'a3'])), ...(await textSubjects(sets.second!, ['b1', 'b2'])) };
     const id = await transcribing(projectId, [sets.routed!, sets.first!, sets.second!]);
-    const order = async () => pagesOf(await stack.client.transcriptions(id, 'T0')).map((page) => page.heading.slice(4, -4));
+    const order = async () => pagesOf(await stack.client.transcriptions(id, { task: 'T0' })).map((page) => page.heading.slice(4, -4));
     expect(await order()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
     // a3, last of its set, uploaded again to the older set the workflow is not fed by; b1 put by this workflow's routing
     // effect into the older set it is fed by (as `routeSubject` records it), then moved after b2 in its own.
@@ -459,7 +458,7 @@ describe('the order of the pages, past the sets linked to the workflow', () => {
     const { projectId, sets } = await projectWithSets('Other memberships', ['older', 'linked', 'newer']);
     const ids = await textSubjects(sets.linked!, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'y1', 'y2', 'y3']);
     const id = await transcribing(projectId, [sets.linked!]);
-    const order = async () => pagesOf(await stack.client.transcriptions(id, 'T0')).map((page) => page.heading.slice(4, -4));
+    const order = async () => pagesOf(await stack.client.transcriptions(id, { task: 'T0' })).map((page) => page.heading.slice(4, -4));
     const move = async (name: string, to: string | undefined, position: number) => {
       await stack.db.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [sets.linked, ids[name]]);
       if (to) await stack.db.query('INSERT INTO subject_set_members (subject_set_id, subject_id, position) VALUES ($1, $2, $3)', [sets[to], ids[name], position]);

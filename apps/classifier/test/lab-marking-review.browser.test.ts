@@ -311,7 +311,7 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
     const table = page.getByTestId('lab-results-table');
     await waitToSee(table);
     expect(await table.locator(`tr[data-subject-id="${colony}"]`).getByTestId('reviewed').allTextContents()).toEqual(['Approved']);
-    const [row] = JSON.parse(await researcher.consensus(workflowId, 'json')) as Record<string, unknown>[];
+    const [row] = JSON.parse(await researcher.consensus(workflowId, { format: 'json' })) as Record<string, unknown>[];
     expect(row).toMatchObject({ T0_reviewed: 'approved', 'T0.penguin': 2, 'T0.sign': 0, 'T0_reviewed.penguin': 2, 'T0_reviewed.sign': 0 });
     expect(errors).toEqual([]);
   });

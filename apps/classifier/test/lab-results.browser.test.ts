@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient, WorkflowInput } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, penguinMarkingWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, penguinMarkingWorkflow, transcribeAndDateWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 import { approveStoredInAnotherOrder } from './support/reviews';
 import { newAccount, signUp } from '../../../test/support/accounts';
@@ -15,28 +15,9 @@ import { newAccount, signUp } from '../../../test/support/accounts';
 
 jest.setTimeout(120_000);
 
-/** A live project's workflow that transcribes each letter (T0) and asks whether it is dated (T1), retiring a letter after `count` classifications. */
-async function transcribeAndDate(researcher: ChorusClient, externalIds: string[], count: number) {
-  const project = await researcher.createProject({ title: 'Letters', status: 'live' });
-  const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
-  const { subjectIds } = await researcher.addSubjects(set.id, externalIds.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
-  const { id: workflowId } = await researcher.createWorkflow(project.id, {
-    name: 'Transcribe and date',
-    firstTask: 'T0',
-    tasks: {
-      T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' },
-      T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes, dated' }, { value: 'no', label: 'No date' }] },
-    },
-    retirement: { rule: 'count', count },
-    subjectSetIds: [set.id],
-  });
-  await researcher.activateWorkflow(workflowId);
-  return { workflowId, subjectIds, projectId: project.id };
-}
-
 describe('classifier in a browser: a workflow’s results in the lab', () => {
   const suite = useStackAndBrowser();
-  /** `volunteers` more guests classify the letter of a `transcribeAndDate` workflow (T0 `text`, T1 `dated`), aggregated. */
+  /** `volunteers` more guests classify the letter of a `transcribeAndDateWorkflow` (T0 `text`, T1 `dated`), aggregated. */
   const classifyLetter = async (workflowId: string, letter: string, text: string, dated: string, volunteers: number) => {
     for (let each = 0; each < volunteers; each += 1) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
@@ -680,7 +661,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
   it('corrects a transcription and approves a choice on the subject’s page, by keyboard, shows who reviewed them, and lists the subjects not reviewed yet and those whose approval’s consensus changed since', async () => {
     const account = await signUp(suite.stack, { email: `lab-reviews-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const { workflowId, subjectIds } = await transcribeAndDate(researcher, ['letter-1', 'letter-2'], 5);
+    const { workflowId, idOf } = await transcribeAndDateWorkflow(researcher, [{ externalId: 'letter-1' }, { externalId: 'letter-2' }], 5);
+    const subjectIds = [idOf['letter-1']!, idOf['letter-2']!];
     for (const text of ['Dear Mary,\nI write in haste.', 'Dear Mary,\nI write in haste.']) {
       const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
       for (const subjectId of subjectIds) {
@@ -718,7 +700,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.keyboard.press('Enter');
     await waitToSee(state('T1').getByText('Approved by Maria Mitchell (owner),'));
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
-    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Yes, dated');
+    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Dated');
     await checkScreen(page, 'lab-result-reviews');
     // Read again: kept.
     await page.reload();
@@ -739,7 +721,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     }
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
     await page.reload();
-    await waitToSee(state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (owner) (the consensus has changed since),'));
+    await waitToSee(state('T1').getByText('Approved “Dated” by Maria Mitchell (owner) (the consensus has changed since),'));
 
     // The list: only the letter not reviewed yet, by the form.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
@@ -777,9 +759,9 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const researcher = suite.stack.anonymous.withToken(account.token);
     const {
       workflowId,
-      projectId,
-      subjectIds: [letter],
-    } = await transcribeAndDate(researcher, ['letter'], 10);
+      project: { id: projectId },
+      idOf: { letter },
+    } = await transcribeAndDateWorkflow(researcher, [{ externalId: 'letter' }], 10);
     const scientist = await newAccount(suite.stack, 'Sam');
     await researcher.invite(projectId, { email: scientist.email, role: 'scientist' });
     await scientist.client.acceptInvitation(projectId);
@@ -791,7 +773,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const state = (task: string) => page.getByTestId(`lab-review-${task}-state`);
     await waitToSee(state('T1').getByText('Not reviewed yet.'));
     const consensusOf = (task: string) => page.getByTestId('lab-result-consensus').locator('tbody tr').filter({ hasText: task }).locator('td').first();
-    expect(await consensusOf('T1').textContent()).toBe('Yes, dated');
+    expect(await consensusOf('T1').textContent()).toBe('Dated');
     expect(await page.getByTestId('lab-result-status').textContent()).toBe('2 of 2 classifications shown.');
     const text = page.getByLabel('Corrected text for T0');
     await text.fill('Dear Marie');
@@ -803,8 +785,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const dated = page.getByTestId('lab-result-reviews').locator('fieldset[data-task="T1"]');
     await dated.getByRole('button', { name: 'Approve' }).click();
     await waitToSee(dated.getByRole('alert').getByText('The consensus of T1 changed since this page was read: classifications came in since. It is shown now in place of the one you saw, and nothing was approved: look at it again before you approve it.'));
-    await waitToSee(consensusOf('T1').getByText('No date'));
-    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('No date');
+    await waitToSee(consensusOf('T1').getByText('Not dated'));
+    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Not dated');
     expect(await state('T1').textContent()).toBe('Not reviewed yet.');
     expect((await suite.stack.db.query("SELECT 1 FROM consensus_reviews WHERE subject_id = $1 AND task = 'T1'", [letter])).rowCount).toBe(0);
     // The transcription changed too: said so, the correction begun kept as typed.
@@ -831,8 +813,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const researcher = suite.stack.anonymous.withToken(account.token);
     const {
       workflowId,
-      subjectIds: [letter],
-    } = await transcribeAndDate(researcher, ['letter'], 10);
+      idOf: { letter },
+    } = await transcribeAndDateWorkflow(researcher, [{ externalId: 'letter' }], 10);
     const classified = (dated: string, volunteers: number) => classifyLetter(workflowId, letter!, 'Dear Mary', dated, volunteers);
     await classified('yes', 2);
     const { page, errors } = await signedInPage(suite, account);

@@ -181,7 +181,7 @@ describe('aggregation', () => {
     } finally {
       await stack.stopWorker();
     }
-    const row = JSON.parse((await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n')[0]!);
+    const row = JSON.parse((await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n')[0]!);
     expect(row).toMatchObject({
       retired: true,
       retirement_reason: 'agreement',

@@ -66,7 +66,7 @@ async function answerAll(workflowId: string, [careful, ...contrary]: ChorusClien
 
 /** The consensus download, row by row, without the time its rows last changed. */
 async function downloaded(workflowId: string) {
-  const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+  const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
   return rows.map(({ updated_at: _, ...row }) => row).sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)));
 }
 

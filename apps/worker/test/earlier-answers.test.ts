@@ -56,7 +56,7 @@ it('keeps counting answers given under an earlier version that its new limits fo
 
   await until(async () => (await stack.client.reaggregation(workflowId, updated.reaggregation!.id)).state === 'completed', 'the re-aggregation to complete');
   await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
-  const [row] = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  const [row] = (await stack.client.consensus(workflowId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
   expect(row).toMatchObject({
     external_id: 'page-4',
     retired: false,

@@ -161,7 +161,7 @@ it("finishes stamping a deleted account's classifications that the API died whil
     await stack.stopWorker();
   }
   // Incremental downloads give them all again, without the name.
-  const rows = JSON.parse(await stack.client.classifications(workflowId, 'json', deletedAt!.replace(' ', 'T').replace(/\+00$/, 'Z'))) as { user_kind: string; user_name: string | null }[];
+  const rows = JSON.parse(await stack.client.classifications(workflowId, { format: 'json', since: deletedAt!.replace(' ', 'T').replace(/\+00$/, 'Z') })) as { user_kind: string; user_name: string | null }[];
   expect(rows).toHaveLength(many);
   expect(rows.every((row) => row.user_kind === 'deleted' && row.user_name === null)).toBe(true);
 }, 120_000);

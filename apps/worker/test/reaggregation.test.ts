@@ -212,7 +212,7 @@ it('leaves a subject recomputed to the same consensus out of `since` downloads, 
   const stamps = async () => (await stack.db.query('SELECT subject_id, updated_at::text AS updated FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows;
   const before = await stamps();
   const since: string = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since;
-  const changedSince = async () => (await stack.client.consensus(workflowId, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_id);
+  const changedSince = async () => (await stack.client.consensus(workflowId, { format: 'ndjson', since })).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_id);
   const reaggregated = async () => {
     const run = await stack.client.reaggregate(workflowId, 'all');
     await until(async () => (await stack.client.reaggregation(workflowId, run.id)).state === 'completed', 'the re-aggregation to complete');
@@ -227,7 +227,7 @@ it('leaves a subject recomputed to the same consensus out of `since` downloads, 
   await stack.db.query("UPDATE consensus SET answer = 'no' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, wrong]);
   await reaggregated();
   expect(await changedSince()).toEqual([wrong]);
-  expect(JSON.parse((await stack.client.consensus(workflowId, 'ndjson', since)).trim())).toMatchObject({ subject_id: wrong, T0_answer: 'yes' });
+  expect(JSON.parse((await stack.client.consensus(workflowId, { format: 'ndjson', since })).trim())).toMatchObject({ subject_id: wrong, T0_answer: 'yes' });
 });
 
 it('lists the recorded runs at once while Redis does not answer, each in state unknown unless ended', async () => {
@@ -343,7 +343,7 @@ it('keeps the consensus a subject retired with for a task whose answers a new ve
     { task: 'A', answer: 'bird', votes: 2, workflow_version: 1 },
     { task: 'B', answer: 'yes', votes: 2, workflow_version: 2 },
   ]);
-  const [row] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+  const [row] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json' }));
   expect(row).toMatchObject({ retired: true, retirement_reason: 'agreement', A_answer: 'bird', A_votes: 2 });
   expect((await stack.client.subjectsOf(experts.id)).subjects.map((subject) => subject.externalId)).toEqual(['b1']);
 });

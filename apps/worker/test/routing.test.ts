@@ -139,14 +139,14 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   ]);
 
   // So does the consensus download, in every format, each subject's row read with the rest.
-  const rows = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  const rows = (await stack.client.consensus(screen, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
   expect(rows.map(({ external_id, routed_into, routed_out_of }) => ({ external_id, routed_into, routed_out_of }))).toEqual(
     expect.arrayContaining([
       { external_id: 'routed', routed_into: [notAds], routed_out_of: [ads] },
       { external_id: 'uploaded', routed_into: [notAds], routed_out_of: [] },
     ]),
   );
-  const { header, rows: cells } = csvTable(await stack.client.consensus(screen, 'csv'));
+  const { header, rows: cells } = csvTable(await stack.client.consensus(screen, { format: 'csv' }));
   const routedColumn = header.indexOf('routed_into');
   expect(cells.map((row) => row.slice(routedColumn, routedColumn + 2)).sort()).toEqual([[notAds, ''], [notAds, ads]].sort());
 
@@ -277,12 +277,12 @@ it('tells the workflow a subject was routed into where it came from: its results
     // The screening once each, however many of its memberships brought the subject in.
     expect(body.map(({ external_id, routed_from_workflow_ids }) => [external_id, routed_from_workflow_ids]).sort()).toEqual([['routed', [screen]], ['uploaded', [screen]]]);
   }
-  const { header, rows } = csvTable(await stack.client.consensus(transcribe, 'csv'));
+  const { header, rows } = csvTable(await stack.client.consensus(transcribe, { format: 'csv' }));
   const column = header.indexOf('routed_from_workflow_ids');
   expect(header[column - 1]).toBe('routed_out_of');
   expect(rows.map((row) => [row[header.indexOf('external_id')], row[column]]).sort()).toEqual([['routed', screen], ['uploaded', screen]]);
   // The screening's download: its subjects came from no workflow.
-  const screened = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  const screened = (await stack.client.consensus(screen, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
   expect(screened.map((row) => row.routed_from_workflow_ids)).toEqual([[], []]);
 
   // The project's sets say which workflows' effects fill them: Transcribe's page says which workflows feed it from these.
@@ -351,7 +351,7 @@ it('gives a later stage’s since= consensus download a tombstone for a subject 
   expect(others).toEqual([]);
   expect(tombstone).toMatchObject({ subject_id: idOf.weak, external_id: 'weak', left_workflow_at: expect.any(String), retired: null, subject_set_ids: null, T0_answer: null, T0_votes: null });
   expect(tombstone!.updated_at).toBe(tombstone!.left_workflow_at);
-  const [header, ...lines] = (await stack.client.consensus(transcribe, 'csv', since)).trim().split('\n');
+  const [header, ...lines] = (await stack.client.consensus(transcribe, { format: 'csv', since })).trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]!.split(',')[header!.split(',').indexOf('left_workflow_at')]).toBe(tombstone!.left_workflow_at);
 

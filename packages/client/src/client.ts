@@ -29,9 +29,44 @@ export type DownloadSort = (typeof DOWNLOAD_SORTS)[number];
 export const DOWNLOAD_METADATA = ['json', 'columns'] as const;
 export type DownloadMetadata = (typeof DOWNLOAD_METADATA)[number];
 
+/** What the consensus and raw classifications downloads hold and how they are written; every field may be left out. */
+export interface DownloadOptions {
+  /** How the rows are written: `json` (the default), `ndjson` or `csv`. */
+  format?: ExportFormat;
+  /** An ISO 8601 moment: only the rows changed (consensus) or stored (classifications) at or after it. */
+  since?: string;
+  /** The rows' order: subject id (the default), or the subjects' externalIds in natural order. */
+  sort?: DownloadSort;
+  /** The subjects' metadata as one JSON cell (the default), or a `metadata.<key>` column per key. */
+  metadata?: DownloadMetadata;
+  /** Only the rows of this subject set's subjects. */
+  subjectSetId?: string;
+}
+/** Which transcription task's consensus the transcriptions download gives, and how. */
+export interface TranscriptionsOptions {
+  /** The transcription task's key, such as `T0`. */
+  task: string;
+  /** `text` (the default), `iiif` or `tei`. */
+  format?: TranscriptionFormat;
+  /** Only the pages of this subject set, in its order. */
+  subjectSetId?: string;
+}
+/** Which download a link made by `downloadLink` opens. */
+export interface DownloadLinkOptions {
+  /** The download: `consensus`, `classifications` or `subject-reports`. */
+  kind: ExportKind;
+  /** How it is written (the download's own default without one); the link's query may still name another. */
+  format?: ExportFormat;
+  /** Only the rows of this subject set's subjects (not for `subject-reports`). */
+  subjectSetId?: string;
+}
+
 export class ChorusApiError extends Error {
-  /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
-  constructor(readonly status: number, readonly problem: Problem, readonly retryAfterSeconds?: number) {
+  /**
+   * `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date);
+   * `contentType`: the answer's media type (`application/problem+json` from the API; another from a proxy, say).
+   */
+  constructor(readonly status: number, readonly problem: Problem, readonly retryAfterSeconds?: number, readonly contentType?: string | null) {
     super(`${status} ${problem.title}: ${problem.detail}`);
   }
 }
@@ -70,6 +105,11 @@ export interface ChorusClientOptions {
 /** A query string of the parameters given, leaving out those that are undefined. */
 function queryString(query: Record<string, string | number | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+}
+
+/** A consensus or classifications download's query: `format` first (JSON without one), then the options given. */
+function downloadQuery({ format = 'json', since, sort, metadata, subjectSetId }: DownloadOptions) {
+  return { format, since, sort, metadata, subjectSetId };
 }
 
 /** A typed client for the v1 API. Every method throws ChorusApiError with the server's problem on a 4xx or 5xx. */
@@ -113,7 +153,7 @@ export class ChorusClient {
     });
     this.clock.observe(response.headers.get('date'));
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response), response.headers.get('content-type'));
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
 
@@ -475,8 +515,8 @@ export class ChorusClient {
    * A link to the download of every classification the account made, in every project, in `format` (CSV without one),
    * that needs no Authorization header, for a browser to save the file as it streams (accounts only, not guests).
    */
-  myClassificationsDownloadLink(format?: ExportFormat) {
-    return this.call<DownloadLink>('POST', '/account/download-links', format ? { format } : {});
+  myClassificationsDownloadLink({ format }: { format?: ExportFormat } = {}) {
+    return this.call<DownloadLink>('POST', '/account/download-links', { format });
   }
   /**
    * Marks a subject a favourite of the caller's, naming the workflow they were shown it in (where to classify more);
@@ -771,8 +811,8 @@ export class ChorusClient {
    * The consensus download: one flat row per subject (with `since`, those whose row changed at or after it), in subject
    * id order or in `sort`'s; with `subjectSetId`, of that set's subjects alone.
    */
-  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: DownloadSort, metadata?: DownloadMetadata, subjectSetId?: string): Promise<string> {
-    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }), ...(metadata === undefined ? {} : { metadata }), ...(subjectSetId === undefined ? {} : { subjectSetId }) });
+  consensus(workflowId: string, options: DownloadOptions = {}): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, downloadQuery(options));
   }
 
   /**
@@ -780,13 +820,8 @@ export class ChorusClient {
    * `metadata`, as the consensus's; `sort=externalId`, in the natural order of their subjects' externalIds, each
    * subject's oldest first; with `subjectSetId`, those of that set's subjects alone.
    */
-  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata, sort?: DownloadSort, subjectSetId?: string): Promise<string> {
-    return this.download(`/workflows/${workflowId}/classifications`, format, {
-      ...(since === undefined ? {} : { since }),
-      ...(metadata === undefined ? {} : { metadata }),
-      ...(sort === undefined ? {} : { sort }),
-      ...(subjectSetId === undefined ? {} : { subjectSetId }),
-    });
+  classifications(workflowId: string, options: DownloadOptions = {}): Promise<string> {
+    return this.download(`/workflows/${workflowId}/classifications`, downloadQuery(options));
   }
 
   /**
@@ -794,18 +829,18 @@ export class ChorusClient {
    * `iiif`, a IIIF Presentation 3 AnnotationPage of the canvases' texts (JSON text, to parse), or `tei`, a TEI P5 XML
    * document of the pages; with `subjectSetId`, the pages of that set alone, in its order.
    */
-  transcriptions(workflowId: string, task: string, format: TranscriptionFormat = 'text', subjectSetId?: string): Promise<string> {
-    return this.download(`/workflows/${workflowId}/transcriptions`, format, { task, ...(subjectSetId === undefined ? {} : { subjectSetId }) });
+  transcriptions(workflowId: string, { task, format = 'text', subjectSetId }: TranscriptionsOptions): Promise<string> {
+    return this.download(`/workflows/${workflowId}/transcriptions`, { format, task, subjectSetId });
   }
 
   /**
-   * A link to either download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
+   * A link to a download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
    * save the file as it streams. `url` is from the server's root, `absoluteUrl` whole (under the server's
    * `PUBLIC_URL`); `format` and `subjectSetId` (the download limited to that set) go into both, else add `format` (and
    * `since`, `bom`) to the query.
    */
-  downloadLink(workflowId: string, kind: ExportKind, format?: ExportFormat, subjectSetId?: string) {
-    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, ...(format ? { format } : {}), ...(subjectSetId !== undefined ? { subjectSetId } : {}) });
+  downloadLink(workflowId: string, { kind, format, subjectSetId }: DownloadLinkOptions) {
+    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, format, subjectSetId });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */
@@ -815,12 +850,12 @@ export class ChorusClient {
 
   /** A subject set's subjects as the CSV file an upload reads (researchers only), to correct and upload again into the set. */
   subjectSetCsv(subjectSetId: string): Promise<string> {
-    return this.download(`/subject-sets/${subjectSetId}/subjects.csv`, 'csv');
+    return this.download(`/subject-sets/${subjectSetId}/subjects.csv`, { format: 'csv' });
   }
 
   /** The project's volunteers to credit (researchers only): those who agreed to be named, and how many others. */
   async contributors(projectId: string): Promise<ContributorList> {
-    return JSON.parse(await this.download(`/projects/${projectId}/contributors`, 'json')) as ContributorList;
+    return JSON.parse(await this.download(`/projects/${projectId}/contributors`, { format: 'json' })) as ContributorList;
   }
 
   /** How many volunteers the contributors download names, and how many others (researchers only): two numbers, not a download. */
@@ -828,22 +863,22 @@ export class ChorusClient {
     return this.call<ContributorSummary>('GET', `/projects/${projectId}/contributors/summary`);
   }
 
-  /** A link to the project's contributors download, as `downloadLink`'s (researchers only); add `format` to its query. */
   /** A link to a subject set's file (`subjectSetCsv`) that needs no Authorization header, for a browser to save as it streams (researchers only). */
   subjectSetCsvLink(subjectSetId: string) {
     return this.call<DownloadLink>('POST', `/subject-sets/${subjectSetId}/download-links`);
   }
 
+  /** A link to the project's contributors download, as `downloadLink`'s (researchers only); add `format` to its query. */
   contributorsDownloadLink(projectId: string) {
     return this.call<DownloadLink>('POST', `/projects/${projectId}/contributors/download-links`);
   }
 
-  private async download(path: string, format: string, query: Record<string, string> = {}): Promise<string> {
-    const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
+  private async download(path: string, query: Record<string, string | undefined>): Promise<string> {
+    const response = await this.fetchImpl(`${this.baseUrl}${path}?${queryString(query)}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response), response.headers.get('content-type'));
     return text;
   }
 }

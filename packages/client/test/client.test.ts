@@ -7,7 +7,7 @@ describe('ChorusClient errors', () => {
   it('passes the server’s problem through', async () => {
     const problem = { type: 'urn:chorus:problem:conflict', title: 'Conflict', status: 409, detail: 'already classified' };
     const client = new ChorusClient({ fetch: answering(409, JSON.stringify(problem), 'application/problem+json') });
-    await expect(client.guest()).rejects.toMatchObject({ status: 409, problem });
+    await expect(client.guest()).rejects.toMatchObject({ status: 409, problem, contentType: 'application/problem+json' });
   });
 
   it('makes a problem up when a proxy answers with HTML', async () => {
@@ -15,6 +15,7 @@ describe('ChorusClient errors', () => {
     const error = (await client.listProjects().catch((e: unknown) => e)) as ChorusApiError;
     expect(error).toBeInstanceOf(ChorusApiError);
     expect(error.problem).toMatchObject({ status: 502, detail: '<html>Bad Gateway</html>' });
+    expect(error.contentType).toBe('text/html');
   });
 
   it('sends the token and the idempotency key, and reports replays', async () => {
@@ -82,5 +83,50 @@ describe('ChorusClient.everyProject', () => {
     ]);
     await expect(client.everyProject()).rejects.toThrow('GET /projects answered an empty page with a next one ("c3"), so its pages would never end');
     expect(sent).toEqual([null, 'c2']);
+  });
+});
+
+describe('ChorusClient downloads', () => {
+  /** A client whose fetch records each request's path, query and JSON body, and answers `{}`. */
+  const recording = () => {
+    const sent: { path: string; query: Record<string, string>; body?: unknown }[] = [];
+    const fetchImpl = (async (url: string, init: RequestInit = {}) => {
+      const { pathname, searchParams } = new URL(url, 'http://chorus.test');
+      sent.push({ path: pathname, query: Object.fromEntries(searchParams), ...(init.body ? { body: JSON.parse(String(init.body)) } : {}) });
+      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return { client: new ChorusClient({ token: 't0k3n', fetch: fetchImpl }), sent };
+  };
+
+  it('sends each download’s options as its query, JSON when no format is given', async () => {
+    const { client, sent } = recording();
+    await client.consensus('w1');
+    await client.consensus('w1', { format: 'csv', since: '2026-12-01T00:00:00Z', sort: 'externalId', metadata: 'columns', subjectSetId: 's1' });
+    await client.classifications('w1', { since: '2026-12-01T00:00:00Z', subjectSetId: 's1' });
+    await client.classifications('w1', { format: 'ndjson', metadata: 'columns', sort: 'externalId' });
+    await client.transcriptions('w1', { task: 'T0' });
+    await client.transcriptions('w1', { task: 'T1', format: 'tei', subjectSetId: 's1' });
+    expect(sent).toEqual([
+      { path: '/api/v1/workflows/w1/consensus', query: { format: 'json' } },
+      { path: '/api/v1/workflows/w1/consensus', query: { format: 'csv', since: '2026-12-01T00:00:00Z', sort: 'externalId', metadata: 'columns', subjectSetId: 's1' } },
+      { path: '/api/v1/workflows/w1/classifications', query: { format: 'json', since: '2026-12-01T00:00:00Z', subjectSetId: 's1' } },
+      { path: '/api/v1/workflows/w1/classifications', query: { format: 'ndjson', metadata: 'columns', sort: 'externalId' } },
+      { path: '/api/v1/workflows/w1/transcriptions', query: { format: 'text', task: 'T0' } },
+      { path: '/api/v1/workflows/w1/transcriptions', query: { format: 'tei', task: 'T1', subjectSetId: 's1' } },
+    ]);
+  });
+
+  it('sends a download link’s options as its body, leaving out those not given', async () => {
+    const { client, sent } = recording();
+    await client.downloadLink('w1', { kind: 'subject-reports' });
+    await client.downloadLink('w1', { kind: 'consensus', format: 'ndjson', subjectSetId: 's1' });
+    await client.myClassificationsDownloadLink();
+    await client.myClassificationsDownloadLink({ format: 'json' });
+    expect(sent).toEqual([
+      { path: '/api/v1/workflows/w1/download-links', query: {}, body: { kind: 'subject-reports' } },
+      { path: '/api/v1/workflows/w1/download-links', query: {}, body: { kind: 'consensus', format: 'ndjson', subjectSetId: 's1' } },
+      { path: '/api/v1/account/download-links', query: {}, body: {} },
+      { path: '/api/v1/account/download-links', query: {}, body: { format: 'json' } },
+    ]);
   });
 });

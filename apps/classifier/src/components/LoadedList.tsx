@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/errors';
-import { ErrorAlert } from './ErrorAlert';
+import { Loaded } from './Loaded';
 
 /**
  * A list a page loads: why it could not (with "Try again"), `loading` until it comes, `empty` when it has nothing,
@@ -17,25 +16,9 @@ export function LoadedList<T>({
   announced = false,
   children,
 }: { items: T[] | null; problem: Problem | null; reload: () => void; loading: string; empty: string; announced?: boolean; children: (items: T[]) => ReactNode }) {
-  const { t } = useTranslation();
   return (
-    <>
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {items === null ? (
-        !problem && (
-          <p className="loading" role="status">
-            {loading}
-          </p>
-        )
-      ) : items.length === 0 ? (
-        <p role={announced ? 'status' : undefined}>{empty}</p>
-      ) : (
-        children(items)
-      )}
-    </>
+    <Loaded data={items} problem={problem} reload={reload} loading={loading}>
+      {(loaded) => (loaded.length === 0 ? <p role={announced ? 'status' : undefined}>{empty}</p> : children(loaded))}
+    </Loaded>
   );
 }

@@ -298,7 +298,7 @@ export function refusalOfPart(error: ChorusApiError, firstRow: number, inWhole: 
     pointer: pointer.replace(/^\/subjects\/(\d+)/, (_pointer, index: string) => `/subjects/${Number(index) + firstRow}`),
     message: inWhole(message),
   }));
-  return new ChorusApiError(error.status, { ...problem, detail: inWhole(problem.detail), ...(errors ? { errors } : {}) }, error.retryAfterSeconds);
+  return new ChorusApiError(error.status, { ...problem, detail: inWhole(problem.detail), ...(errors ? { errors } : {}) }, error.retryAfterSeconds, error.contentType);
 }
 
 /** The API's refusal of a table's part as if of the whole file. */

@@ -62,7 +62,7 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
   const link = async ({ n, ...asked }: DownloadAsked & Pick<Download, 'n'>, open = false) => {
     try {
-      const made = await client.downloadLink(workflowId, asked.kind, undefined, asked.subjectSet?.id);
+      const made = await client.downloadLink(workflowId, { kind: asked.kind, subjectSetId: asked.subjectSet?.id });
       const url = addressOf(made.url, asked);
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);

@@ -139,7 +139,7 @@ function DownloadMine() {
   return (
     <>
       <p className="button-row">
-        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save(async () => (await client.myClassificationsDownloadLink('csv')).url, (t) => t('classifications.downloadStarted'))}>
+        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save(async () => (await client.myClassificationsDownloadLink({ format: 'csv' })).url, (t) => t('classifications.downloadStarted'))}>
           {t('classifications.download')}
         </button>
       </p>

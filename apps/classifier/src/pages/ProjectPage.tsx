@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { Loaded } from '../components/Loaded';
 import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectImage } from '../components/ProjectImage';
@@ -40,64 +40,55 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   return (
     <div className="page page-project">
       <Breadcrumb here={project ? <span {...researchersWords(project.language)}>{project.title}</span> : projectSlug} />
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={retry}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {project ? (
-        <ResearchersLanguage.Provider value={project.language}>
-          <article className="project-page" data-project-slug={project.slug}>
-            <h1 tabIndex={-1}>
-              <span {...researchersWords(project.language)}>{project.title}</span>
-              {project.status !== 'live' && (
+      <Loaded data={project} problem={problem} reload={retry} loading={t('project.loading')}>
+        {(project) => (
+          <ResearchersLanguage.Provider value={project.language}>
+            <article className="project-page" data-project-slug={project.slug}>
+              <h1 tabIndex={-1}>
+                <span {...researchersWords(project.language)}>{project.title}</span>
+                {project.status !== 'live' && (
+                  <>
+                    {' '}
+                    <span className="badge">{t(`home.status.${project.status}`)}</span>
+                  </>
+                )}
+              </h1>
+              {project.imageUrl && <ProjectImage url={project.imageUrl} alt={project.imageAlt ?? ''} language={project.language} wide />}
+              {project.description && (
+                <div className="project-description" {...researchersWords(project.language)}>
+                  <MarkdownView text={project.description} firstLevel={2} />
+                </div>
+              )}
+              {fieldGuide && (
                 <>
-                  {' '}
-                  <span className="badge">{t(`home.status.${project.status}`)}</span>
+                  <p>
+                    <button type="button" className="button button-secondary" onClick={() => setGuideOpen(true)}>
+                      {t('project.fieldGuide')}
+                    </button>
+                  </p>
+                  <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />
                 </>
               )}
-            </h1>
-            {project.imageUrl && <ProjectImage url={project.imageUrl} alt={project.imageAlt ?? ''} language={project.language} wide />}
-            {project.description && (
-              <div className="project-description" {...researchersWords(project.language)}>
-                <MarkdownView text={project.description} firstLevel={2} />
-              </div>
-            )}
-            {fieldGuide && (
-              <>
-                <p>
-                  <button type="button" className="button button-secondary" onClick={() => setGuideOpen(true)}>
-                    {t('project.fieldGuide')}
-                  </button>
-                </p>
-                <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />
-              </>
-            )}
-            <h2>{t('project.workflows')}</h2>
-            <ProjectWorkflows project={project} progress />
-            <LatestNews project={project} />
-            <p className="project-discussions">
-              <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
-            </p>
-            <p className="project-stats">
-              <Link to={statsPath(project.slug)} data-testid="project-stats-link">
-                {t('project.stats')}
-              </Link>
-            </p>
-            {project.role === 'reviewer' && (
-              <p data-testid="project-check-transcriptions">
-                <Link to={labProjectPath(project.slug)}>{t('project.checkTranscriptions')}</Link>
+              <h2>{t('project.workflows')}</h2>
+              <ProjectWorkflows project={project} progress />
+              <LatestNews project={project} />
+              <p className="project-discussions">
+                <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
               </p>
-            )}
-          </article>
-        </ResearchersLanguage.Provider>
-      ) : (
-        !problem && (
-          <p className="loading" role="status">
-            {t('project.loading')}
-          </p>
-        )
-      )}
+              <p className="project-stats">
+                <Link to={statsPath(project.slug)} data-testid="project-stats-link">
+                  {t('project.stats')}
+                </Link>
+              </p>
+              {project.role === 'reviewer' && (
+                <p data-testid="project-check-transcriptions">
+                  <Link to={labProjectPath(project.slug)}>{t('project.checkTranscriptions')}</Link>
+                </p>
+              )}
+            </article>
+          </ResearchersLanguage.Provider>
+        )}
+      </Loaded>
     </div>
   );
 }

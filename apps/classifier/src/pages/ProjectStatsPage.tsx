@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActivityChart, ActivityChoices, ActivityTable, useProjectActivity } from '../components/Activity';
 import { Breadcrumb } from '../components/Breadcrumb';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { Loaded } from '../components/Loaded';
 import { NothingHere } from '../components/NothingHere';
 import { useClient } from '../lib/clientContext';
 import { projectPath } from '../lib/router';
@@ -25,20 +25,9 @@ export function ProjectStatsPage({ projectSlug }: { projectSlug: string }) {
     <div className="page page-stats" data-testid="stats-page">
       <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }] : []} here={t('stats.title')} />
       <h1 tabIndex={-1}>{project ? <span {...researchersWords(project.language)}>{t('stats.pageTitle', { project: project.title })}</span> : t('stats.title')}</h1>
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {project ? (
-        <ProjectStats project={project} />
-      ) : (
-        !problem && (
-          <p className="loading" role="status">
-            {t('project.loading')}
-          </p>
-        )
-      )}
+      <Loaded data={project} problem={problem} reload={reload} loading={t('project.loading')}>
+        {(loaded) => <ProjectStats project={loaded} />}
+      </Loaded>
     </div>
   );
 }
@@ -53,13 +42,9 @@ function ProjectStats({ project }: { project: ProjectView }) {
     <>
       <p className="lead">{t('stats.lead', { timeZone })}</p>
       <ActivityChoices idPrefix="stats" ranges={RANGES} range={range} onRange={setRange} workflows={project.workflows} workflowId={workflowId} onWorkflow={setWorkflowId} />
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {activity && <StatsFigures activity={activity} />}
-      {!problem && !current && <p role="status">{t('stats.loading')}</p>}
+      <Loaded data={activity} current={current} problem={problem} reload={reload} loading={t('stats.loading')}>
+        {(loaded) => <StatsFigures activity={loaded} />}
+      </Loaded>
     </>
   );
 }

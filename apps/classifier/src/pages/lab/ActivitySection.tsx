@@ -2,7 +2,7 @@ import type { ProjectActivity, ProjectView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActivityChart, ActivityChoices, ActivityTable, useProjectActivity } from '../../components/Activity';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { Loaded } from '../../components/Loaded';
 import { saveFile } from '../../lib/saveFile';
 
 /** The ranges offered, in days up to today. */
@@ -29,13 +29,9 @@ export function ActivitySection({ project }: { project: ProjectView }) {
       <h2 id="lab-activity-heading">{t('lab.activity.title')}</h2>
       <p className="hint">{t('lab.activity.lead', { timeZone })}</p>
       <ActivityChoices idPrefix="lab-activity" ranges={RANGES} range={range} onRange={setRange} workflows={project.workflows} workflowId={workflowId} onWorkflow={setWorkflowId} />
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {activity && <ActivityFigures activity={activity} />}
-      {!problem && !current && <p role="status">{t('lab.activity.loading')}</p>}
+      <Loaded data={activity} current={current} problem={problem} reload={reload} loading={t('lab.activity.loading')}>
+        {(loaded) => <ActivityFigures activity={loaded} />}
+      </Loaded>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Loaded } from '../../components/Loaded';
 import { FieldNotes, FormField, SelectField, TextAreaField, describedBy } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
 import { ProjectImage } from '../../components/ProjectImage';
@@ -57,64 +58,55 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
   return (
     <div className="page page-lab" data-testid="lab-project">
       <Breadcrumb up={[{ to: LAB, label: t('lab.title') }]} here={project?.title ?? projectSlug} />
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {project ? (
-        <>
-          <h1 tabIndex={-1}>
-            {project.title}{' '}
-            <span className="badge">{t(`home.status.${project.status}`)}</span>
-          </h1>
-          {project.takenDownAt && (
-            <OperatorsNotice id="lab-taken-down" title={t('lab.project.takenDownTitle')} text={t('lab.project.takenDown', { when: whenInWords(project.takenDownAt) })} reason={project.takenDownReason} />
-          )}
-          {project.imageRemovedAt && (
-            <OperatorsNotice id="lab-image-removed" title={t('lab.project.imageRemovedTitle')} text={t('lab.project.imageRemoved', { when: whenInWords(project.imageRemovedAt) })} reason={project.imageRemovedReason} />
-          )}
-          {project.cameWithChorus && isResearcher(project.role) && (
-            <section className="notice" aria-labelledby="lab-demo-heading" data-testid="lab-demo">
-              <h2 id="lab-demo-heading">{t('lab.project.demoTitle')}</h2>
-              <p>{t('lab.project.demo')}</p>
-            </section>
-          )}
-          <p>
-            <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
-          </p>
-          {isResearcher(project.role) ? (
-            <>
-              {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
-              <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
-              <ProjectWorkflowsSection project={project} />
-              <ActivitySection project={project} />
-              <NewsSection project={project} />
-              <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
-              <ExcludedVolunteersSection project={project} />
-              <ContributorsSection project={project} />
-              <CommentModeration project={project} />
-            </>
-          ) : project.role === 'reviewer' ? (
-            <>
-              <p className="lead">{t('lab.project.reviewerLead')}</p>
-              <ProjectWorkflowsSection project={project} />
-            </>
-          ) : (
-            <>
-              <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
-              <ProjectWorkflowsSection project={project} />
-              <CommentModeration project={project} />
-            </>
-          )}
-        </>
-      ) : (
-        !problem && (
-          <p className="loading" role="status">
-            {t('project.loading')}
-          </p>
-        )
-      )}
+      <Loaded data={project} problem={problem} reload={reload} loading={t('project.loading')}>
+        {(project) => (
+          <>
+            <h1 tabIndex={-1}>
+              {project.title}{' '}
+              <span className="badge">{t(`home.status.${project.status}`)}</span>
+            </h1>
+            {project.takenDownAt && (
+              <OperatorsNotice id="lab-taken-down" title={t('lab.project.takenDownTitle')} text={t('lab.project.takenDown', { when: whenInWords(project.takenDownAt) })} reason={project.takenDownReason} />
+            )}
+            {project.imageRemovedAt && (
+              <OperatorsNotice id="lab-image-removed" title={t('lab.project.imageRemovedTitle')} text={t('lab.project.imageRemoved', { when: whenInWords(project.imageRemovedAt) })} reason={project.imageRemovedReason} />
+            )}
+            {project.cameWithChorus && isResearcher(project.role) && (
+              <section className="notice" aria-labelledby="lab-demo-heading" data-testid="lab-demo">
+                <h2 id="lab-demo-heading">{t('lab.project.demoTitle')}</h2>
+                <p>{t('lab.project.demo')}</p>
+              </section>
+            )}
+            <p>
+              <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
+            </p>
+            {isResearcher(project.role) ? (
+              <>
+                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
+                <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
+                <ProjectWorkflowsSection project={project} />
+                <ActivitySection project={project} />
+                <NewsSection project={project} />
+                <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+                <ExcludedVolunteersSection project={project} />
+                <ContributorsSection project={project} />
+                <CommentModeration project={project} />
+              </>
+            ) : project.role === 'reviewer' ? (
+              <>
+                <p className="lead">{t('lab.project.reviewerLead')}</p>
+                <ProjectWorkflowsSection project={project} />
+              </>
+            ) : (
+              <>
+                <p className="lead" data-testid="lab-moderator-lead">{t('lab.project.moderatorLead')}</p>
+                <ProjectWorkflowsSection project={project} />
+                <CommentModeration project={project} />
+              </>
+            )}
+          </>
+        )}
+      </Loaded>
     </div>
   );
 }

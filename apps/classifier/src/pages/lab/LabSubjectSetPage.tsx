@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Loaded } from '../../components/Loaded';
 import { FormField } from '../../components/FormField';
 import { AskFirst } from '../../components/AskFirst';
 import { DescribeSubjectImages, imagesOf } from './DescribeSubjectImages';
@@ -57,27 +58,18 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
         ]}
         here={set?.name ?? ''}
       />
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {set ? (
-        <>
-          <h1 tabIndex={-1}>{set.name}</h1>
-          <p>{t('lab.set.count', { count: set.subjects })}</p>
-          <DownloadSetFile set={set} />
-          <RenameSetForm set={set} onRenamed={reload} />
-          <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
-          <DeleteSet set={set} projectPage={projectPage} />
-        </>
-      ) : (
-        !problem && (
-          <p className="loading" role="status">
-            {t('project.loading')}
-          </p>
-        )
-      )}
+      <Loaded data={set ?? null} problem={problem} reload={reload} loading={t('project.loading')}>
+        {(set) => (
+          <>
+            <h1 tabIndex={-1}>{set.name}</h1>
+            <p>{t('lab.set.count', { count: set.subjects })}</p>
+            <DownloadSetFile set={set} />
+            <RenameSetForm set={set} onRenamed={reload} />
+            <SetSubjects setId={set.id} projectId={data!.project.id} onRemoved={reload} />
+            <DeleteSet set={set} projectPage={projectPage} />
+          </>
+        )}
+      </Loaded>
     </div>
   );
 }
