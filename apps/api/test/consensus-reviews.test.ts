@@ -16,7 +16,6 @@ let workflowId: string;
 /** Subjects a, b and c, each transcribed (T0) and answered (T1) by two volunteers; c left unreviewed. */
 let idOf: Record<string, string>;
 
-/** A refusal of the call, with its problem. */
 /** Each row of a consensus download as JSON, by subject id. */
 async function downloaded(since?: string): Promise<Record<string, Record<string, unknown>>> {
   const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json', since }));
@@ -513,11 +512,16 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
   const answerOrWait = async (call: Promise<unknown>) => {
     let answer: unknown = 'waited';
     let settled = false;
-    const answered = refused(call).then((refusal) => {
-      answer = refusal[0] === undefined ? undefined : refusal;
-      settled = true;
-      return answer;
-    });
+    const answered = call
+      .then(
+        () => undefined,
+        (error: unknown) => refused(Promise.reject(error)),
+      )
+      .then((outcome) => {
+        answer = outcome;
+        settled = true;
+        return answer;
+      });
     await until(async () => settled || (await waitingForTheRow()), 'the call to answer or wait');
     return { answer: settled ? answer : 'waited', answered };
   };
@@ -602,7 +606,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     }
     // Naming an answer that is not its consensus tells nothing of it either: no `consensus` in the refusal.
     const named = await refusal(reviewer.client.approveConsensus(checkId, idOf.d!, 'T0', 'Not the letter'));
-    expect([named.status, named.problem.type, named && 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:not-to-check', false]);
+    expect([named.status, named.problem.type, 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:not-to-check', false]);
     expect((await stack.client.subjectResult(checkId, idOf.d!)).reviews).toEqual({});
   });
 
@@ -787,7 +791,7 @@ describe("reviewers' checks of a consensus, as Concordia's trusted volunteers ch
     expect((await reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T0', 'Dear Joan')).reviewedBy.memberId).toBe(reviewer.id);
     expect(await refused(reviewer.client.reviewConsensus(twoTasks, idOf.a!, 'T1'))).toEqual([403, 'urn:chorus:problem:review-by-another', ['/params/task']]);
     const named = await refusal(reviewer.client.approveConsensus(twoTasks, idOf.a!, 'T1', 'Not the postscript'));
-    expect([named.status, named.problem.type, named && 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:review-by-another', false]);
+    expect([named.status, named.problem.type, 'consensus' in named.problem]).toEqual([403, 'urn:chorus:problem:review-by-another', false]);
     // Her undo of T1 has nothing of hers to undo: Rex's stays.
     await reviewer.client.undoReview(twoTasks, idOf.a!, 'T1');
     expect((await stack.client.subjectResult(twoTasks, idOf.a!)).reviews.T1).toEqual(before);
