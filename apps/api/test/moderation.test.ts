@@ -25,7 +25,6 @@ async function guest(): Promise<ChorusClient> {
   return stack.anonymous.withToken((await stack.anonymous.guest()).token);
 }
 
-/** The status of a refused call and the pointers its problem names (undefined when it was not refused). */
 const TAGGING: Omit<WorkflowInput, 'subjectSetIds'> = {
   name: 'Tag the notices',
   firstTask: 'T0',

@@ -17,7 +17,6 @@ afterAll(() => stack.stop());
 const IMAGE = 'https://images.example.org/parish/vestry.jpg';
 const ALT = 'The vestry minute book open at its first page';
 
-/** The problem a change was refused with: its status and the fields it named. */
 const imageOf = async (projectId: string) => (await stack.db.query('SELECT image_url, image_alt FROM projects WHERE id = $1', [projectId])).rows[0];
 const listed = async (client: ChorusClient, projectId: string, search: string) => (await client.listProjects({ search })).projects.find((project) => project.id === projectId);
 

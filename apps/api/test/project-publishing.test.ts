@@ -25,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** The problem a call was refused with, and its status. */
 const listedIds = async (client: ChorusClient = stack.anonymous) => (await client.listProjects()).projects.map((project) => project.id);
 
 it('publishes a project only from an account whose email is verified, and changes nothing otherwise', async () => {

@@ -16,7 +16,6 @@ let idOf: Record<string, string>;
 
 const TEXTS: Record<string, string> = { a2: 'Second page', a1: 'First page', shared: 'Both sets', b1: 'Diary entry' };
 
-/** A refusal of the call, with its problem. */
 /** Records of a JSON or NDJSON download. */
 const recordsOf = (format: Exclude<ExportFormat, 'csv'>, body: string): Record<string, unknown>[] => (format === 'json' ? JSON.parse(body) : body.split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 

@@ -95,9 +95,9 @@ describe('correcting a subject’s locations', () => {
   it('refuses a correction without a reason, or of locations that are not locations, naming the field', async () => {
     const { p1 } = await registers();
     const send = (body: unknown) => refusal(stack.client.request('PATCH', `/subjects/${p1}`, body));
-    expect((await send({ locations: MOVED }))?.problem.errors?.map((error) => error.pointer)).toEqual(['/reason']);
-    expect((await send({ locations: MOVED, reason: '  ' }))?.problem.errors?.map((error) => error.pointer)).toEqual(['/reason']);
-    expect((await send({ locations: [{ type: 'image', url: 'file:///p1.jpg' }, PAGE[1]], reason: 'Moved' }))?.problem.errors?.map((error) => error.pointer)).toEqual(['/locations/0/url']);
+    expect((await send({ locations: MOVED })).problem.errors?.map((error) => error.pointer)).toEqual(['/reason']);
+    expect((await send({ locations: MOVED, reason: '  ' })).problem.errors?.map((error) => error.pointer)).toEqual(['/reason']);
+    expect((await send({ locations: [{ type: 'image', url: 'file:///p1.jpg' }, PAGE[1]], reason: 'Moved' })).problem.errors?.map((error) => error.pointer)).toEqual(['/locations/0/url']);
     expect(await correctionsOf(p1)).toEqual([]);
   });
 

@@ -35,7 +35,6 @@ const manifest = (names: string[]) => ({
   })),
 });
 
-/** A refusal of the call, with its problem. */
 /**
  * The text download's pages, read back as its documentation says: a line that begins with `===` begins a page; its
  * text is the lines after it up to the next heading, less the one empty line before that heading, each line that
