@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag, searchWordsOf } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, SEARCH_LIMITS, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag, searchWordsOf } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -603,8 +603,8 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
       labels={{ form: t('talk.searchForm'), field: t('talk.search'), hint: t('talk.searchHint'), send: t('talk.searchSend'), clear: t('talk.clearSearch') }}
       clearTestId="clear-search"
       check={(typed, t) => {
-        if (typed.trim().length > COMMENT_LIMITS.searchLength) return t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength });
-        if (searchWordsOf(typed).length > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
+        if (typed.trim().length > SEARCH_LIMITS.length) return t('talk.searchTooLong', { max: SEARCH_LIMITS.length });
+        if (searchWordsOf(typed).length > SEARCH_LIMITS.words) return t('talk.searchTooManyWords', { max: SEARCH_LIMITS.words });
         return undefined;
       }}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}

@@ -1,4 +1,4 @@
-import { LISTED_PROJECT_STATUSES, PROJECT_SEARCH_LENGTH, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
+import { LISTED_PROJECT_STATUSES, SEARCH_LIMITS, type ProjectListFilters, type ProjectSummary, searchWordsOf } from '@chorus/client';
 import { isLanguageTag } from '@chorus/tasks';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -24,7 +24,14 @@ type HomeFilters = Pick<ProjectListFilters, 'search' | 'language' | 'status'>;
 function filtersIn(address: URLSearchParams): HomeFilters {
   const language = address.get('language') ?? '';
   const status = LISTED_PROJECT_STATUSES.find((listed) => listed === address.get('status'));
-  return { search: address.get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined, language: isLanguageTag(language) ? language : undefined, status };
+  return { search: searchWithin(address.get('search') ?? ''), language: isLanguageTag(language) ? language : undefined, status };
+}
+
+/** A search the API takes: its first characters and different words up to `SEARCH_LIMITS` (the API refuses more). */
+function searchWithin(typed: string): string | undefined {
+  const search = typed.trim().slice(0, SEARCH_LIMITS.length);
+  const words = searchWordsOf(search);
+  return (words.length > SEARCH_LIMITS.words ? words.slice(0, SEARCH_LIMITS.words).join(' ') : search) || undefined;
 }
 
 /**
@@ -58,7 +65,7 @@ export function HomePage() {
       <search>
         <form className="project-search" onSubmit={(event) => searchFor(event)}>
           <label htmlFor="project-search">{t('home.search')}</label>
-          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={PROJECT_SEARCH_LENGTH} />
+          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={SEARCH_LIMITS.length} />
           <button type="submit" className="button button-secondary">
             {t('home.searchButton')}
           </button>
