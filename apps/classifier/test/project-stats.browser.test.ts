@@ -82,4 +82,19 @@ describe('classifier in a browser: project statistics', () => {
     expect(await page.getByLabel('Workflow').count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('reads the days in UTC, and says so, when the server does not know the browser’s time zone', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Logbooks ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const { page, errors } = await newcomerPage(suite);
+    // The browser in a zone of its own, which the API then hears as one its Postgres does not know (refused for real, 422).
+    await (await page.context().newCDPSession(page)).send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Chatham' });
+    await page.route('**/api/v1/projects/*/activity?**', (route) => route.continue({ url: route.request().url().replace('timeZone=Pacific%2FChatham', 'timeZone=Mars%2FOlympus') }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
+    await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 0; volunteers: 0.'));
+    expect(await page.getByTestId('time-zone-fallback').textContent()).toBe('Days of UTC: your time zone (Pacific/Chatham) is not known to the server.');
+    expect(await page.getByText('Classifications and volunteers per day (days of UTC).').count()).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
-import type { WorkflowSummary } from '@chorus/client';
-import type { ReactNode } from 'react';
+import { ChorusApiError, type WorkflowSummary } from '@chorus/client';
+import type { DependencyList, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { SelectField } from './FormField';
@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 const CHART_HEIGHT = 80;
 
 /** The time zone of the browser, whose days the activity pages show. */
-export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** The last `count` days up to today in `timeZone`, as the `from` and `to` (`YYYY-MM-DD`) of an activity query. */
 export function lastDays(count: number, timeZone: string): { from: string; to: string } {
@@ -34,19 +34,51 @@ export function ActivityChart({ days, testId }: { days: { date: string; classifi
   );
 }
 
+/** The zone days are read in when the server does not know the browser's. */
+const FALLBACK_TIME_ZONE = 'UTC';
+
+/** Whether the API refused the time zone asked for (its Postgres does not know it): asking again the same way cannot help. */
+const zoneRefused = (error: unknown) => error instanceof ChorusApiError && error.status === 422 && Boolean(error.problem.errors?.some((each) => each.pointer === '/query/timeZone'));
+
 /**
- * A project's activity over the last `range` days in the browser's time zone, the whole project or one workflow (`''`:
- * the whole); `current` once the answer shown is that of the range and workflow chosen, not one still being replaced.
+ * Days read (`read`) in the browser's time zone, or in UTC when the server does not know that zone (422 naming
+ * `/query/timeZone`), which `zoneUnknown` says (`TimeZoneFallback` shows it); `timeZone`: the zone of the days shown.
+ */
+export function useActivityDays<T>(read: { (timeZone: string): Promise<T> }, deps: DependencyList) {
+  const browser = browserTimeZone();
+  const loaded = useLoaded(async () => {
+    try {
+      return { days: await read(browser), timeZone: browser };
+    } catch (error) {
+      if (!zoneRefused(error)) throw error;
+      return { days: await read(FALLBACK_TIME_ZONE), timeZone: FALLBACK_TIME_ZONE };
+    }
+  }, [...deps, browser]);
+  const timeZone = loaded.data?.timeZone ?? browser;
+  return { ...loaded, data: loaded.data?.days ?? null, timeZone, zoneUnknown: timeZone !== browser ? browser : null };
+}
+
+/** Says that the days are UTC's, the server not knowing the browser's time zone (`zone`); nothing when it knows it. */
+export function TimeZoneFallback({ zone }: { zone: string | null }) {
+  const { t } = useTranslation();
+  if (!zone) return null;
+  return (
+    <p className="hint" role="note" data-testid="time-zone-fallback">
+      {t('activity.utcFallback', { timeZone: zone })}
+    </p>
+  );
+}
+
+/**
+ * A project's activity over the last `range` days in the browser's time zone (or UTC's, `useActivityDays`), the whole
+ * project or one workflow (`''`: the whole); `current` once the answer shown is that of the range and workflow chosen,
+ * not one still being replaced.
  */
 export function useProjectActivity(projectId: string, range: number, workflowId: string) {
   const client = useClient();
-  const timeZone = browserTimeZone();
-  const loaded = useLoaded(
-    () => client.activity(projectId, { ...lastDays(range, timeZone), timeZone, ...(workflowId ? { workflowId } : {}) }),
-    [client, projectId, range, workflowId, timeZone],
-  );
+  const loaded = useActivityDays((timeZone) => client.activity(projectId, { ...lastDays(range, timeZone), timeZone, ...(workflowId ? { workflowId } : {}) }), [client, projectId, range, workflowId]);
   const current = Boolean(loaded.data && loaded.data.days.length === range && loaded.data.workflowId === (workflowId || null));
-  return { ...loaded, timeZone, current };
+  return { ...loaded, current };
 }
 
 /**
