@@ -40,6 +40,9 @@ const FALLBACK_TIME_ZONE = 'UTC';
 /** Whether the API refused the time zone asked for (its Postgres does not know it): asking again the same way cannot help. */
 const zoneRefused = (error: unknown) => error instanceof ChorusApiError && error.status === 422 && Boolean(error.problem.errors?.some((each) => each.pointer === '/query/timeZone'));
 
+/** The zones the server refused, until the page is reloaded: the next days are asked for in UTC at once, not refused again first. */
+const refusedZones = new Set<string>();
+
 /**
  * Days read (`read`) in the browser's time zone, or in UTC when the server does not know that zone (422 naming
  * `/query/timeZone`), which `zoneUnknown` says (`TimeZoneFallback` shows it); `timeZone`: the zone of the days shown.
@@ -47,11 +50,14 @@ const zoneRefused = (error: unknown) => error instanceof ChorusApiError && error
 export function useActivityDays<T>(read: { (timeZone: string): Promise<T> }, deps: DependencyList) {
   const browser = browserTimeZone();
   const loaded = useLoaded(async () => {
+    const utc = async () => ({ days: await read(FALLBACK_TIME_ZONE), timeZone: FALLBACK_TIME_ZONE });
+    if (refusedZones.has(browser)) return utc();
     try {
       return { days: await read(browser), timeZone: browser };
     } catch (error) {
       if (!zoneRefused(error)) throw error;
-      return { days: await read(FALLBACK_TIME_ZONE), timeZone: FALLBACK_TIME_ZONE };
+      refusedZones.add(browser);
+      return utc();
     }
   }, [...deps, browser]);
   const timeZone = loaded.data?.timeZone ?? browser;
