@@ -9,6 +9,21 @@ import { checkScreen, newcomerPage, tabTo, useStackAndBrowser, waitToSee } from 
 
 jest.setTimeout(60_000);
 
+/** A live project `title` with one active workflow, Entries, of one subject. */
+async function projectOfOneWorkflow(client: ChorusClient, title: string) {
+  const project = await client.createProject({ title: `${title} ${randomUUID().slice(0, 6)}`, status: 'live' });
+  const set = await client.createSubjectSet(project.id, { name: 'Pages' });
+  const { subjectIds } = await client.addSubjects(set.id, [{ externalId: 'p1', locations: [{ type: 'text' as const, text: 'Page' }] }]);
+  const workflow = await client.createWorkflow(project.id, {
+    name: 'Entries',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    subjectSetIds: [set.id],
+  });
+  await client.activateWorkflow(workflow.id);
+  return { project, workflow, subjectId: subjectIds[0]! };
+}
+
 describe('classifier in a browser: project statistics', () => {
   const suite = useStackAndBrowser({ worker: false });
 
@@ -66,16 +81,7 @@ describe('classifier in a browser: project statistics', () => {
 
   it('offers no workflow choice for a project of one workflow', async () => {
     const { client } = suite.stack;
-    const project = await client.createProject({ title: `Ledgers ${randomUUID().slice(0, 6)}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Ledger pages' });
-    await client.addSubjects(set.id, [{ externalId: 'l1', locations: [{ type: 'text' as const, text: 'Ledger page' }] }]);
-    const only = await client.createWorkflow(project.id, {
-      name: 'Entries',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(only.id);
+    const { project } = await projectOfOneWorkflow(client, 'Ledgers');
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
     await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 0; volunteers: 0.'));
@@ -85,21 +91,12 @@ describe('classifier in a browser: project statistics', () => {
 
   it('reads the days in UTC, and says so, when the server does not know the browser’s time zone; asks again in UTC at once after', async () => {
     const { client } = suite.stack;
-    const project = await client.createProject({ title: `Logbooks ${randomUUID().slice(0, 6)}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Logs' });
-    const { subjectIds } = await client.addSubjects(set.id, [{ externalId: 'g1', locations: [{ type: 'text' as const, text: 'Log' }] }]);
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Entries',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(workflow.id);
+    const { project, workflow, subjectId } = await projectOfOneWorkflow(client, 'Logbooks');
     // Half an hour before midnight UTC yesterday: that day in UTC, today's date (12:45 or 13:45 later) in Pacific/Chatham.
     const today = new Date().toISOString().slice(0, 10);
     const day = (daysBefore: number) => new Date(Date.parse(today) - daysBefore * 86_400_000).toISOString().slice(0, 10);
     const guest = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
-    const { id } = await guest.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const { id } = await guest.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await suite.stack.db.query("UPDATE classifications SET created_at = $2::date - interval '30 minutes' WHERE id = $1", [id, today]);
 
     const { page, errors } = await newcomerPage(suite);
