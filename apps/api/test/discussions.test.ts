@@ -175,18 +175,33 @@ describe('subjects’ discussions', () => {
     }
   });
 
-  it('reads one volunteer’s comments by the index of their comments, not by walking the project’s', async () => {
-    const { projectId, subjectId } = await liveSubject();
-    const [prolific, rare] = [await newAccount(stack, 'Prolific'), await newAccount(stack, 'Rare')];
+  it('reads one volunteer’s comments in a project along the index of their comments by project, newest first: neither their whole history nor the project’s comments', async () => {
+    const [{ projectId, subjectId }, ...others] = [await liveSubject(), await liveSubject(), await liveSubject(), await liveSubject()];
+    const [prolific, rare, crowd] = [await newAccount(stack, 'Prolific'), await newAccount(stack, 'Rare'), await newAccount(stack, 'Crowd')];
+    // The project's comments are mostly others' (walking them newest first reads thousands for a page of the volunteer's),
+    // and the volunteer wrote thousands in other projects (reading all theirs, then sorting, reads those too).
     await stack.db.query(
       `INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, created_at)
-       SELECT $1, $2, CASE WHEN n % 5000 = 0 THEN $4 ELSE $3 END::uuid, 'comment ' || n, '{}', now() - n * interval '1 second' FROM generate_series(1, 20000) n`,
-      [projectId, subjectId, prolific.id, rare.id],
+       SELECT $1, $2, CASE WHEN n % 500 = 0 THEN $3 WHEN n % 5000 = 1 THEN $4 ELSE $5 END::uuid, 'comment ' || n, '{}', now() - n * interval '1 second' FROM generate_series(1, 20000) n`,
+      [projectId, subjectId, prolific.id, rare.id, crowd.id],
     );
+    for (const other of others) {
+      await stack.db.query(
+        `INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, created_at)
+         SELECT $1, $2, $3, 'elsewhere ' || n, '{}', now() - n * interval '1 second' FROM generate_series(1, 7000) n`,
+        [other.projectId, other.subjectId, prolific.id],
+      );
+    }
     await stack.db.query('ANALYZE subject_comments');
-    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql([])}`, [projectId, true, null, null, null, 21, null, rare.id])).rows;
-    expect(JSON.stringify(plan)).toContain('"Index Name":"subject_comments_user_idx"');
+    const planOf = async (author: string) => JSON.stringify((await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql([])}`, [projectId, true, null, null, null, 21, null, author])).rows[0]['QUERY PLAN']);
+    for (const author of [prolific.id, rare.id]) {
+      const plan = await planOf(author);
+      expect(plan).toContain('"Index Name":"subject_comments_user_project_idx"');
+      expect(plan).not.toContain('"Node Type":"Sort"');
+    }
     expect((await stack.client.projectComments(projectId, { author: rare.id })).comments).toHaveLength(4);
+    const page = await stack.client.projectComments(projectId, { author: prolific.id, limit: 3 });
+    expect(bodiesOf(page)).toEqual(['comment 500', 'comment 1000', 'comment 1500']);
   });
 
   it('reads a hashtag’s comments by its index, not by walking the project’s comments', async () => {

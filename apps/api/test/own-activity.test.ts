@@ -4,6 +4,7 @@ import { ACCOUNT_PASSWORD, newAccount, type TestAccount } from '../../../test/su
 import { refusal } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { yesNoWorkflow } from '../../../test/support/workflows';
+import { ownActivityPerDaySql } from '../src/activity/activity-sql';
 
 /**
  * A volunteer's own classifications per day (`GET /account/activity`): theirs only, on chosen days (their created_at set
@@ -92,6 +93,31 @@ describe('GET /account/activity', () => {
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await guest.ownActivity(MARCH)).totals.classifications).toBe(0);
     await refusal(stack.anonymous.ownActivity(MARCH), { status: 401 });
+  });
+
+  it('reads a volunteer’s days in one project by its workflows and the days, not through their whole history in every project', async () => {
+    // A volunteer with a long history: a few hundred classifications in the project asked about, thousands in three
+    // others (a sixth of them in the days asked for, the rest the year before), among others' classifications.
+    const projects = [await yesNoWorkflow(stack, [{ externalId: 'x' }]), await yesNoWorkflow(stack, [{ externalId: 'x' }]), await yesNoWorkflow(stack, [{ externalId: 'x' }]), await yesNoWorkflow(stack, [{ externalId: 'x' }])];
+    const [volunteer, crowd] = [(await stack.anonymous.guest()).user.id, (await stack.anonymous.guest()).user.id];
+    for (const [index, { projectId: inProject, workflowId }] of projects.entries()) {
+      await stack.db.query(
+        `WITH made AS (INSERT INTO subjects (project_id, locations) SELECT $1, '[{"type": "text", "text": "A notice"}]' FROM generate_series(1, $4::int) RETURNING id),
+         numbered AS (SELECT id, row_number() OVER () AS n FROM made)
+         INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key, created_at)
+         SELECT $2, 1, id, who, '[]', gen_random_uuid()::text,
+                CASE WHEN who = $5 OR n % 6 = 0 THEN '2026-04-01'::timestamptz + n * interval '6 minutes' ELSE '2025-03-01'::timestamptz + n * interval '1 hour' END
+         FROM numbered, unnest(ARRAY[$3, $5]::uuid[]) AS who`,
+        [inProject, workflowId, volunteer, index === 0 ? 300 : 6000, crowd],
+      );
+    }
+    await stack.db.query('VACUUM ANALYZE classifications');
+    const [{ 'QUERY PLAN': plan }] = (await stack.db.query(`EXPLAIN (FORMAT JSON) ${ownActivityPerDaySql(true)}`, [volunteer, '2026-04-01', '2026-04-30', 'UTC', projects[0]!.projectId])).rows;
+    const scans = JSON.stringify(plan);
+    expect(scans).toContain('"Index Name":"classifications_user_recent_idx"');
+    // The volunteer's entries of the project's workflows in the days: not all theirs in the days, nor their whole history filtered.
+    expect(scans).toMatch(/"Index Cond":"\(\(user_id = [^"]*\) AND \(workflow_id = [^"]*\) AND \(created_at >= [^"]*\) AND \(created_at < [^"]*\)\)"/);
+    expect(scans).not.toContain('classifications_user_all_recent_idx');
   });
 
   it('refuses bad parameters with 422 naming each, as the project activity does', async () => {

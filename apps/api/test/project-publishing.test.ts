@@ -220,6 +220,9 @@ it('refuses a bad limit, cursor or search with a problem naming the parameter an
   await refused({ before: '2026-02-31T10:00:00.000000Z_7f3c5d9e-1111-4222-8333-944455556666' }, '/query/before', /no real moment/);
   await refused({ search: '   ' }, '/query/search', /leave search out/);
   await refused({ search: 'x'.repeat(201) }, '/query/search', /200 characters/);
+  // At most 8 different words, as a search of a project's comments (each one more condition on every title).
+  await refused({ search: 'a b c d e f g h i' }, '/query/search', /at most 8 different words/);
+  expect((await stack.anonymous.listProjects({ search: 'a b c d e f g h H A' })).projects).toEqual(expect.any(Array));
   // Postgres refuses a NUL in text (22021), and a year before 0001 (22008): each a 422 here, not a 500 there (a NUL by
   // the address's guard, before routing, hence its pointer /query).
   await refused({ search: 'a\u0000b' }, '/query', /NUL character/);

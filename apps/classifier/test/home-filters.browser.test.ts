@@ -79,6 +79,42 @@ describe('classifier in a browser: the project list by language and status', () 
     await page.close();
   });
 
+  it('refuses a search of more than 8 different words in the form: said, nothing sent, the words typed kept', async () => {
+    await suite.stack.client.createProject({ title: `Register ${Date.now()}`, language: 'de', status: 'live' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/`);
+    const language = page.getByRole('combobox', { name: 'Language' });
+    await waitToSee(language.locator('option', { hasText: 'German' }), { state: 'attached' });
+    const searched: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/projects') && url.searchParams.has('search')) searched.push(url.search);
+    });
+    const typed = 'Letters  ships Diaries maps Logs wills deeds Census letters Ledgers';
+    const field = page.getByRole('searchbox', { name: 'Search projects by title or address' });
+    await field.fill(typed);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await waitToSee(page.getByText('A search has at most 8 different words: a few are enough.'));
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe(typed);
+    expect(new URL(page.url()).search).toBe('');
+    // A language chosen meanwhile sends nothing either.
+    await language.selectOption('de');
+    expect(new URL(page.url()).search).toBe('');
+    expect(searched).toEqual([]);
+    expect(await field.inputValue()).toBe(typed);
+
+    // Eight different words (a repeated one counting once) are sent as typed.
+    await field.fill('Letters ships diaries maps logs wills deeds letters census');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await until(async () => searched.length === 1, 'the search sent');
+    expect(new URLSearchParams(searched[0]).get('search')).toBe('Letters ships diaries maps logs wills deeds letters census');
+    expect(await page.getByText('A search has at most 8 different words: a few are enough.').count()).toBe(0);
+    expect(await field.inputValue()).toBe('Letters ships diaries maps logs wills deeds letters census');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('names the languages in the interface’s language', async () => {
     await suite.stack.client.createProject({ title: `Briefe ${Date.now()}`, language: 'de', status: 'live' });
     const { page, errors } = await newcomerPage(suite);

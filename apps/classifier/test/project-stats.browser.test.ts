@@ -9,6 +9,21 @@ import { checkScreen, newcomerPage, tabTo, useStackAndBrowser, waitToSee } from 
 
 jest.setTimeout(60_000);
 
+/** A live project `title` with one active workflow, Entries, of one subject. */
+async function projectOfOneWorkflow(client: ChorusClient, title: string) {
+  const project = await client.createProject({ title: `${title} ${randomUUID().slice(0, 6)}`, status: 'live' });
+  const set = await client.createSubjectSet(project.id, { name: 'Pages' });
+  const { subjectIds } = await client.addSubjects(set.id, [{ externalId: 'p1', locations: [{ type: 'text' as const, text: 'Page' }] }]);
+  const workflow = await client.createWorkflow(project.id, {
+    name: 'Entries',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    subjectSetIds: [set.id],
+  });
+  await client.activateWorkflow(workflow.id);
+  return { project, workflow, subjectId: subjectIds[0]! };
+}
+
 describe('classifier in a browser: project statistics', () => {
   const suite = useStackAndBrowser({ worker: false });
 
@@ -66,20 +81,71 @@ describe('classifier in a browser: project statistics', () => {
 
   it('offers no workflow choice for a project of one workflow', async () => {
     const { client } = suite.stack;
-    const project = await client.createProject({ title: `Ledgers ${randomUUID().slice(0, 6)}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Ledger pages' });
-    await client.addSubjects(set.id, [{ externalId: 'l1', locations: [{ type: 'text' as const, text: 'Ledger page' }] }]);
-    const only = await client.createWorkflow(project.id, {
-      name: 'Entries',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single' as const, question: 'An entry?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(only.id);
+    const { project } = await projectOfOneWorkflow(client, 'Ledgers');
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
     await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 0; volunteers: 0.'));
     expect(await page.getByLabel('Workflow').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('reads the days in UTC, and says so, when the server does not know the browser’s time zone; asks again in UTC at once after', async () => {
+    const { client } = suite.stack;
+    const { project, workflow, subjectId } = await projectOfOneWorkflow(client, 'Logbooks');
+    // Half an hour before midnight UTC yesterday: that day in UTC, today's date (12:45 or 13:45 later) in Pacific/Chatham.
+    const today = new Date().toISOString().slice(0, 10);
+    const day = (daysBefore: number) => new Date(Date.parse(today) - daysBefore * 86_400_000).toISOString().slice(0, 10);
+    const guest = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const { id } = await guest.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await suite.stack.db.query("UPDATE classifications SET created_at = $2::date - interval '30 minutes' WHERE id = $1", [id, today]);
+
+    const { page, errors } = await newcomerPage(suite);
+    // The browser in a zone of its own, which the API then hears as one its Postgres does not know (refused for real, 422).
+    await (await page.context().newCDPSession(page)).send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Chatham' });
+    const asked: string[] = [];
+    await page.route('**/api/v1/projects/*/activity?**', (route) => {
+      asked.push(new URL(route.request().url()).searchParams.get('timeZone')!);
+      return route.continue({ url: route.request().url().replace('timeZone=Pacific%2FChatham', 'timeZone=Mars%2FOlympus') });
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
+    await waitToSee(page.getByTestId('stats-totals').getByText('Over these days — classifications: 1; volunteers: 1.'));
+    expect(await page.getByTestId('time-zone-fallback').textContent()).toBe('Days of UTC: your time zone (Pacific/Chatham) is not known to the server.');
+    expect(await page.getByText('Classifications and volunteers per day (days of UTC).').count()).toBe(1);
+    // UTC's days: up to today in UTC, the classification on yesterday's date (Chatham's days would put it on today's).
+    const table = page.getByTestId('stats-table');
+    expect(await table.locator('caption').textContent()).toBe(`Classifications and volunteers per day, ${day(29)} to ${today}, the most recent first`);
+    const rows = table.locator('tbody tr');
+    expect(await rows.nth(0).locator('th').textContent()).toBe(today);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['0', '0']);
+    expect(await rows.nth(1).locator('th').textContent()).toBe(day(1));
+    expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['1', '1']);
+    expect(asked).toEqual(['Pacific/Chatham', 'UTC']);
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // The zone refused once, other days are asked for in UTC straight away: one request.
+    await page.getByLabel('Days').selectOption({ label: 'Last 7 days' });
+    await waitToSee(table.locator('caption').getByText(`Classifications and volunteers per day, ${day(6)} to ${today}, the most recent first`));
+    expect(asked).toEqual(['Pacific/Chatham', 'UTC', 'UTC']);
+    expect(await page.getByTestId('time-zone-fallback').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows, without asking again, a refusal that names another field than the time zone', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Ships ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const { page } = await newcomerPage(suite);
+    let asked = 0;
+    // A day the API refuses (422 naming /query/from), the browser's zone being one it knows.
+    await page.route('**/api/v1/projects/*/activity?**', (route) => {
+      asked += 1;
+      return route.continue({ url: route.request().url().replace(/from=[^&]*/, 'from=1999-01-01') });
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/stats`);
+    await waitToSee(page.getByRole('alert'));
+    expect(await page.getByRole('alert').textContent()).toContain('from');
+    expect(asked).toBe(1);
+    expect(await page.getByTestId('time-zone-fallback').count()).toBe(0);
+    expect(await page.getByTestId('stats-totals').count()).toBe(0);
+    await page.close();
   });
 });

@@ -174,8 +174,13 @@ export const accountViewSchema = userViewSchema.extend({
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
 
-/** The most a search of the project list (`GET /projects?search=`) may be: a few words of a title. */
-export const PROJECT_SEARCH_LENGTH = 200;
+/**
+ * The most a search may be, of the project list (`GET /projects?search=`) or of a project's comments (`q`): a few
+ * words, at most `words` different ones (`searchWordsOf`), each one more condition on every title or comment read.
+ */
+export const SEARCH_LIMITS = { length: 200, words: 8 } as const;
+/** The different words of a search, whatever their case: at most `SEARCH_LIMITS.words`. */
+export const searchWordsOf = (q: string) => [...new Set(q.trim().toLowerCase().split(/\s+/))];
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
 /** A project as the list gives it: without its field guide, and only the opening of its description's plain text. */
@@ -1216,13 +1221,9 @@ export const workflowSkillsSchema = z.strictObject({
 /**
  * Subjects’ discussions (Talk): what a comment and a hiding’s reason may hold, as the API checks them and the forms
  * limit them (`mentions`: the different @names, `@team` with them, one comment may mention), and how long a hashtag
- * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one, and how long a
- * search of a project's comments (`q`) may be.
+ * (`#word`: letters with their marks, digits and `_`, counted in code points) may be to count as one. Their search: `SEARCH_LIMITS`.
  */
-export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140, searchLength: 200, searchWords: 8 } as const;
-
-/** The different words of a search of a project's comments, whatever their case: at most `COMMENT_LIMITS.searchWords`, each one more reading of every comment. */
-export const searchWordsOf = (q: string) => [...new Set(q.trim().toLowerCase().split(/\s+/))];
+export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLength: 500, hashtagLength: 50, excerptLength: 140 } as const;
 /** A comment in a subject's discussion, as its project's discussions list it. */
 export const subjectCommentSchema = z.strictObject({
   id,

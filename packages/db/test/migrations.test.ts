@@ -39,6 +39,7 @@ import { ListedDescriptions1797680000000 } from '../src/migrations/1797680000000
 import { SubjectReportsReportedAt1797690000000 } from '../src/migrations/1797690000000-SubjectReportsReportedAt';
 import { ComparableConsensus1797710000000 } from '../src/migrations/1797710000000-ComparableConsensus';
 import { SearchTrigramIndexes1797770000000 } from '../src/migrations/1797770000000-SearchTrigramIndexes';
+import { CommentsByAuthorInProject1797860000000 } from '../src/migrations/1797860000000-CommentsByAuthorInProject';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -132,6 +133,30 @@ describe('migrations', () => {
     expect(migrations.find((migration) => migration.name === 'ActivityIndex1797659000000')).toBeDefined();
     expect(new ActivityIndex1797659000000().transaction).toBe(false);
     expect(await indexBuilt('classifications_activity_idx')).toEqual([['btree (workflow_id, created_at, user_id) WHERE (NOT made_in_draft)', true]]);
+  });
+
+  it('widen the index of comments by author to (author, project, time) concurrently, outside a transaction, the narrow one gone; down builds the narrow one again', async () => {
+    expect(migrations.find((migration) => migration.name === 'CommentsByAuthorInProject1797860000000')).toBeDefined();
+    expect(new CommentsByAuthorInProject1797860000000().transaction).toBe(false);
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    const queryRunner = dataSource.createQueryRunner();
+    const byAuthor = async () =>
+      (
+        await queryRunner.query(
+          `SELECT x.indexname AS name, x.indexdef, i.indisvalid AS valid FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname JOIN pg_index i ON i.indexrelid = c.oid
+           WHERE x.indexname IN ('subject_comments_user_idx', 'subject_comments_user_project_idx') ORDER BY 1`,
+        )
+      ).map(({ name, indexdef, valid }: { name: string; indexdef: string; valid: boolean }) => [name, indexdef.replace(/^.* USING /, ''), valid]);
+    try {
+      expect(await byAuthor()).toEqual([['subject_comments_user_project_idx', 'btree (user_id, project_id, created_at, id)', true]]);
+      await new CommentsByAuthorInProject1797860000000().down(queryRunner);
+      expect(await byAuthor()).toEqual([['subject_comments_user_idx', 'btree (user_id)', true]]);
+    } finally {
+      await queryRunner.release();
+      await dataSource.destroy();
+      await database.drop();
+    }
   });
 
   it('create unaccent, which the project search reads through, and build the index of the project list’s order concurrently, outside a transaction', async () => {

@@ -53,7 +53,7 @@ const SUBJECT_COMMENTS = `${COMMENTS}
 /**
  * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
  * with this hashtag, or null (`@>`, which `subject_comments_hashtags_idx` serves); $8: only this author's, or null
- * (`subject_comments_user_idx` serves it: their comments only are read); $9 on, one a word of `words`, in their order:
+ * (`subject_comments_user_project_idx` serves it: their comments in the project only, newest first); $9 on, one a word of `words`, in their order:
  * only those whose body holds each, whatever their case and accents (`subject_comments_body_trgm_idx` serves a word of
  * 3 letters or more, `containsFoldedIndexedSql`: see README); $4, $5: the cursor; $6: the rows to read.
  */

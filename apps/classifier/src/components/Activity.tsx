@@ -1,16 +1,17 @@
 import type { WorkflowSummary } from '@chorus/client';
-import type { ReactNode } from 'react';
+import type { DependencyList, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { SelectField } from './FormField';
 import { LabTable } from './LabTable';
 import { useLoaded } from '../lib/useLoaded';
+import { type ReadInZone, readInKnownZone } from '../lib/timeZoneFallback';
 
 const DAY_MS = 86_400_000;
 const CHART_HEIGHT = 80;
 
 /** The time zone of the browser, whose days the activity pages show. */
-export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** The last `count` days up to today in `timeZone`, as the `from` and `to` (`YYYY-MM-DD`) of an activity query. */
 export function lastDays(count: number, timeZone: string): { from: string; to: string } {
@@ -35,18 +36,37 @@ export function ActivityChart({ days, testId }: { days: { date: string; classifi
 }
 
 /**
- * A project's activity over the last `range` days in the browser's time zone, the whole project or one workflow (`''`:
- * the whole); `current` once the answer shown is that of the range and workflow chosen, not one still being replaced.
+ * Days read (`read`) in the browser's time zone, or in UTC when the server does not know that zone (422 naming
+ * `/query/timeZone`), which `zoneUnknown` says (`TimeZoneFallback` shows it); `timeZone`: the zone of the days shown.
+ */
+export function useActivityDays<T>(read: ReadInZone<T>, deps: DependencyList) {
+  const browser = browserTimeZone();
+  const loaded = useLoaded(() => readInKnownZone(read, browser), [...deps, browser]);
+  const timeZone = loaded.data?.timeZone ?? browser;
+  return { ...loaded, data: loaded.data?.days ?? null, timeZone, zoneUnknown: timeZone !== browser ? browser : null };
+}
+
+/** Says that the days are UTC's, the server not knowing the browser's time zone (`zone`); nothing when it knows it. */
+export function TimeZoneFallback({ zone }: { zone: string | null }) {
+  const { t } = useTranslation();
+  if (!zone) return null;
+  return (
+    <p className="hint" role="note" data-testid="time-zone-fallback">
+      {t('activity.utcFallback', { timeZone: zone })}
+    </p>
+  );
+}
+
+/**
+ * A project's activity over the last `range` days in the browser's time zone (or UTC's, `useActivityDays`), the whole
+ * project or one workflow (`''`: the whole); `current` once the answer shown is that of the range and workflow chosen,
+ * not one still being replaced.
  */
 export function useProjectActivity(projectId: string, range: number, workflowId: string) {
   const client = useClient();
-  const timeZone = browserTimeZone();
-  const loaded = useLoaded(
-    () => client.activity(projectId, { ...lastDays(range, timeZone), timeZone, ...(workflowId ? { workflowId } : {}) }),
-    [client, projectId, range, workflowId, timeZone],
-  );
+  const loaded = useActivityDays((timeZone) => client.activity(projectId, { ...lastDays(range, timeZone), timeZone, ...(workflowId ? { workflowId } : {}) }), [client, projectId, range, workflowId]);
   const current = Boolean(loaded.data && loaded.data.days.length === range && loaded.data.workflowId === (workflowId || null));
-  return { ...loaded, timeZone, current };
+  return { ...loaded, current };
 }
 
 /**

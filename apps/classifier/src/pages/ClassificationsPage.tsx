@@ -2,7 +2,7 @@ import type { OwnClassification } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActivityChart, ActivityTable, browserTimeZone, lastDays } from '../components/Activity';
+import { ActivityChart, ActivityTable, TimeZoneFallback, lastDays, useActivityDays } from '../components/Activity';
 import { AnswersInWords } from '../components/AnswersInWords';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
@@ -96,11 +96,11 @@ const RECENT_DAYS = 30;
 function RecentDays() {
   const { t } = useTranslation();
   const client = useClient();
-  const timeZone = browserTimeZone();
-  const { data: activity, problem, reload } = useLoaded(() => client.ownActivity({ ...lastDays(RECENT_DAYS, timeZone), timeZone }), [client, timeZone]);
+  const { data: activity, problem, reload, timeZone, zoneUnknown } = useActivityDays((timeZone) => client.ownActivity({ ...lastDays(RECENT_DAYS, timeZone), timeZone }), [client]);
   return (
     <section aria-labelledby="own-activity-heading" data-testid="own-activity">
       <h2 id="own-activity-heading">{t('classifications.activity.title', { days: RECENT_DAYS })}</h2>
+      <TimeZoneFallback zone={zoneUnknown} />
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={reload}>
           {t('app.tryAgain')}

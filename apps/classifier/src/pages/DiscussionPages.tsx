@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag, searchWordsOf } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import { problemAtFields, useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { randomUuid } from '../lib/ids';
+import { searchRefusal } from '../lib/search';
 import { useFocusOnClose } from '../lib/focus';
 import { Link, accountPath, classifyPath, commentInAddress, discussionsPath, navigate, projectPath, usePath, useSearch } from '../lib/router';
 import { volunteerSubjectName } from '../lib/subjectName';
@@ -602,11 +603,7 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
       value={q}
       labels={{ form: t('talk.searchForm'), field: t('talk.search'), hint: t('talk.searchHint'), send: t('talk.searchSend'), clear: t('talk.clearSearch') }}
       clearTestId="clear-search"
-      check={(typed, t) => {
-        if (typed.trim().length > COMMENT_LIMITS.searchLength) return t('talk.searchTooLong', { max: COMMENT_LIMITS.searchLength });
-        if (searchWordsOf(typed).length > COMMENT_LIMITS.searchWords) return t('talk.searchTooManyWords', { max: COMMENT_LIMITS.searchWords });
-        return undefined;
-      }}
+      check={searchRefusal}
       go={(typed) => navigate(discussionsPath(projectSlug, { tag: tag || undefined, q: typed.trim() || undefined }))}
     />
   );

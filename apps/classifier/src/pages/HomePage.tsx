@@ -1,8 +1,9 @@
-import { LISTED_PROJECT_STATUSES, PROJECT_SEARCH_LENGTH, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
+import { LISTED_PROJECT_STATUSES, SEARCH_LIMITS, type ProjectListFilters, type ProjectSummary } from '@chorus/client';
 import { isLanguageTag } from '@chorus/tasks';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { describedBy, FieldNotes } from '../components/FormField';
 import { LoadedList } from '../components/LoadedList';
 import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
@@ -12,6 +13,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { languageName } from '../lib/languageName';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
+import { searchRefusal } from '../lib/search';
 import { researchersWords } from '../lib/textLanguage';
 import { ShowMore } from '../components/ShowMore';
 
@@ -24,7 +26,7 @@ type HomeFilters = Pick<ProjectListFilters, 'search' | 'language' | 'status'>;
 function filtersIn(address: URLSearchParams): HomeFilters {
   const language = address.get('language') ?? '';
   const status = LISTED_PROJECT_STATUSES.find((listed) => listed === address.get('status'));
-  return { search: address.get('search')?.trim().slice(0, PROJECT_SEARCH_LENGTH) || undefined, language: isLanguageTag(language) ? language : undefined, status };
+  return { search: address.get('search')?.trim() || undefined, language: isLanguageTag(language) ? language : undefined, status };
 }
 
 /**
@@ -49,20 +51,49 @@ export function HomePage() {
   // The field follows the address (back, forward), and keeps its focus as a search is shown.
   const [typed, setTyped] = useState(search ?? '');
   useEffect(() => setTyped(search ?? ''), [search]);
+  // A search the API would refuse is said here and not sent, the words typed kept to shorten.
+  const [refused, setRefused] = useState<string>();
+  const field = useRef<HTMLInputElement>(null);
   const shown = data?.filters;
+  /** Opens the address `form` names (`go`: a new entry, or in place of the one shown), unless its search is refused. */
+  const show = (form: HTMLFormElement, go: (address: string) => void) => {
+    const refusal = searchRefusal(typed, t);
+    setRefused(refusal);
+    if (refusal) return field.current?.focus();
+    go(addressOf(form));
+  };
 
   return (
     <div className="page page-home">
       <h1 tabIndex={-1}>{t('home.title')}</h1>
       <p className="lead">{t('home.lead')}</p>
       <search>
-        <form className="project-search" onSubmit={(event) => searchFor(event)}>
+        <form
+          className="project-search"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            show(event.currentTarget, navigate);
+          }}
+        >
           <label htmlFor="project-search">{t('home.search')}</label>
-          <input id="project-search" name="search" type="search" dir="auto" value={typed} onChange={(event) => setTyped(event.target.value)} maxLength={PROJECT_SEARCH_LENGTH} />
+          <input
+            id="project-search"
+            ref={field}
+            name="search"
+            type="search"
+            dir="auto"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            maxLength={SEARCH_LIMITS.length}
+            {...describedBy({ id: 'project-search', error: refused })}
+          />
           <button type="submit" className="button button-secondary">
             {t('home.searchButton')}
           </button>
-          <ProjectFilters language={language} status={status} />
+          {/* In place of the address shown: arrowing through a select's options leaves one entry in the history, not one each. */}
+          <ProjectFilters language={language} status={status} choose={(select) => select.form && show(select.form, replacePath)} />
+          <FieldNotes id="project-search" error={refused} />
         </form>
       </search>
       <LoadedList items={data ? projects : null} problem={problem ?? moreProblem} reload={() => (problem ? retry() : void showMore())} loading={t('home.loading')} empty={emptySaid(shown, t)} announced>
@@ -88,7 +119,7 @@ export function HomePage() {
  * The language and status selects of the search form, which show their choice at once (from the first page): the
  * languages of the listed projects, by their names in the interface's language, with how many projects each has.
  */
-function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'status'>) {
+function ProjectFilters({ language, status, choose }: Pick<HomeFilters, 'language' | 'status'> & { choose: (select: HTMLSelectElement) => void }) {
   const client = useClient();
   const { t, i18n } = useTranslation();
   // Without the languages (an API that cannot say them), the choice is "Any" and the one in the address.
@@ -98,13 +129,11 @@ function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'st
     .map((entry) => ({ ...entry, name: languageName(entry.language, i18n.language) }))
     .sort((one, other) => one.name.localeCompare(other.name, i18n.language));
   const selected = choices.find((choice) => choice.language.toLowerCase() === language?.toLowerCase())?.language ?? '';
-  // In place of the address shown: arrowing through a select's options leaves one entry in the history, not one each.
-  const choose = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form && replacePath(addressOf(event.currentTarget.form));
 
   return (
     <div className="project-filters">
       <label htmlFor="project-language">{t('home.language')}</label>
-      <select id="project-language" name="language" value={selected} onChange={choose}>
+      <select id="project-language" name="language" value={selected} onChange={(event) => choose(event.currentTarget)}>
         <option value="">{t('home.anyLanguage')}</option>
         {choices.map((choice) => (
           <option key={choice.language} value={choice.language}>
@@ -113,7 +142,7 @@ function ProjectFilters({ language, status }: Pick<HomeFilters, 'language' | 'st
         ))}
       </select>
       <label htmlFor="project-status">{t('home.statusFilter')}</label>
-      <select id="project-status" name="status" value={status ?? ''} onChange={choose}>
+      <select id="project-status" name="status" value={status ?? ''} onChange={(event) => choose(event.currentTarget)}>
         <option value="">{t('home.anyStatus')}</option>
         {LISTED_PROJECT_STATUSES.map((listed) => (
           <option key={listed} value={listed}>
@@ -130,12 +159,6 @@ function emptySaid(filters: HomeFilters | undefined, t: TFunction): string {
   const chosen = Boolean(filters?.language || filters?.status);
   if (filters?.search) return chosen ? t('home.noMatchFiltered', { search: filters.search }) : t('home.noMatch', { search: filters.search });
   return chosen ? t('home.noneFiltered') : t('home.empty');
-}
-
-/** Shows the projects the search field and the selects name, in a new address. */
-function searchFor(event: FormEvent<HTMLFormElement>) {
-  event.preventDefault();
-  navigate(addressOf(event.currentTarget));
 }
 
 /** The address of the projects the search field and the selects name (with none, every project). */

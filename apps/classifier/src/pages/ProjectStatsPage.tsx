@@ -1,7 +1,7 @@
 import type { ProjectActivity, ProjectView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActivityChart, ActivityChoices, ActivityTable, useProjectActivity } from '../components/Activity';
+import { ActivityChart, ActivityChoices, ActivityTable, TimeZoneFallback, useProjectActivity } from '../components/Activity';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { Loaded } from '../components/Loaded';
 import { NothingHere } from '../components/NothingHere';
@@ -37,10 +37,11 @@ function ProjectStats({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const [range, setRange] = useState<number>(RANGES[1]);
   const [workflowId, setWorkflowId] = useState('');
-  const { data: activity, problem, reload, timeZone, current } = useProjectActivity(project.id, range, workflowId);
+  const { data: activity, problem, reload, timeZone, zoneUnknown, current } = useProjectActivity(project.id, range, workflowId);
   return (
     <>
       <p className="lead">{t('stats.lead', { timeZone })}</p>
+      <TimeZoneFallback zone={zoneUnknown} />
       <ActivityChoices idPrefix="stats" ranges={RANGES} range={range} onRange={setRange} workflows={project.workflows} workflowId={workflowId} onWorkflow={setWorkflowId} />
       <Loaded data={activity} current={current} problem={problem} reload={reload} loading={t('stats.loading')}>
         {(loaded) => <StatsFigures activity={loaded} />}

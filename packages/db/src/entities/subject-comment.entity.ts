@@ -15,8 +15,8 @@ import { User } from './user.entity';
 @Index('subject_comments_project_recent_idx', ['projectId', 'createdAt', 'id'])
 /** A project's comments changed since a moment (`since=` comments downloads). */
 @Index('subject_comments_project_changed_idx', ['projectId', 'updatedAt', 'id'])
-/** For the foreign key: deleting an account looks here. */
-@Index('subject_comments_user_idx', ['userId'])
+/** A volunteer's comments in a project, newest first, a page at a time (the team's `author=` list); and for the foreign key: deleting an account looks here. */
+@Index('subject_comments_user_project_idx', ['userId', 'projectId', 'createdAt', 'id'])
 /** A project's comments with a hashtag (`hashtags @> ARRAY[tag]`): a GIN index, which TypeORM cannot say, so built by its migration alone. */
 @Index('subject_comments_hashtags_idx', { synchronize: false })
 export class SubjectComment {

@@ -1,6 +1,7 @@
-import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag, searchWordsOf } from '@chorus/client';
+import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { searchSchema } from '../../common/search';
 
 const bodySchema = z
   .string({ error: 'must be the comment, as text (Markdown)' })
@@ -65,13 +66,8 @@ export const hashtagSchema = z
   .transform(normaliseHashtag)
   .pipe(z.string().regex(STORED_HASHTAG, `must be a hashtag: letters (with their marks), digits and _, at most ${COMMENT_LIMITS.hashtagLength} characters, with or without its #`));
 
-/** Words to find in a project's comments, each in the body: at most `COMMENT_LIMITS.searchWords` different ones. */
-export const commentSearchSchema = z
-  .string()
-  .trim()
-  .min(1, 'write a word of the comments to look for, or leave q out for every comment')
-  .max(COMMENT_LIMITS.searchLength, `must be at most ${COMMENT_LIMITS.searchLength} characters: a few words of the comment are enough`)
-  .refine((q) => searchWordsOf(q).length <= COMMENT_LIMITS.searchWords, `must have at most ${COMMENT_LIMITS.searchWords} different words: a few words of the comment are enough`);
+/** Words to find in a project's comments, each in the body. */
+export const commentSearchSchema = searchSchema('the comments', 'q out for every comment');
 
 /** One volunteer's comments, for the project's moderators and researchers: their account id. */
 export const authorSchema = z.uuid('must be the account id of the comments’ author (a reported comment’s author.id, a comment ban’s volunteerId)');

@@ -1,8 +1,9 @@
-import { PROJECT_SEARCH_LENGTH, projectStatusSchema } from '@chorus/client';
+import { projectStatusSchema } from '@chorus/client';
 import { imageDescriptionSchema, languageTagSchema, projectImageUrlSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { searchSchema } from '../../common/search';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
 export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,7 +83,7 @@ const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
   limit: pageLimitSchema(500, 500),
   before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
-  search: z.string().trim().min(1, 'write a word of the title to look for, or leave search out').max(PROJECT_SEARCH_LENGTH, `must be at most ${PROJECT_SEARCH_LENGTH} characters: a few words of the title are enough`).optional(),
+  search: searchSchema('the title', 'search out').optional(),
   language: languageTagSchema.optional(),
   status: z.enum(projectStatusSchema.options, 'must be live or finished (or paused or draft, which find only the projects you are a member of), or left out for all').optional(),
 });

@@ -1,7 +1,7 @@
 import type { ProjectActivity, ProjectView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActivityChart, ActivityChoices, ActivityTable, useProjectActivity } from '../../components/Activity';
+import { ActivityChart, ActivityChoices, ActivityTable, TimeZoneFallback, useProjectActivity } from '../../components/Activity';
 import { Loaded } from '../../components/Loaded';
 import { saveFile } from '../../lib/saveFile';
 
@@ -23,11 +23,12 @@ export function ActivitySection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const [range, setRange] = useState<number>(RANGES[0]);
   const [workflowId, setWorkflowId] = useState('');
-  const { data: activity, problem, reload, timeZone, current } = useProjectActivity(project.id, range, workflowId);
+  const { data: activity, problem, reload, timeZone, zoneUnknown, current } = useProjectActivity(project.id, range, workflowId);
   return (
     <section className="lab-section" aria-labelledby="lab-activity-heading" data-testid="lab-activity">
       <h2 id="lab-activity-heading">{t('lab.activity.title')}</h2>
       <p className="hint">{t('lab.activity.lead', { timeZone })}</p>
+      <TimeZoneFallback zone={zoneUnknown} />
       <ActivityChoices idPrefix="lab-activity" ranges={RANGES} range={range} onRange={setRange} workflows={project.workflows} workflowId={workflowId} onWorkflow={setWorkflowId} />
       <Loaded data={activity} current={current} problem={problem} reload={reload} loading={t('lab.activity.loading')}>
         {(loaded) => <ActivityFigures activity={loaded} />}
