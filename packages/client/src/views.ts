@@ -1025,6 +1025,29 @@ export const publishedResultListSchema = z.strictObject({
   results: z.array(publishedResultSchema).meta({ description: 'The subject’s result in each of the project’s workflows that publishes it (not in draft: finished and paused ones too), the oldest workflow first; empty when none does' }),
 });
 
+/**
+ * A page of a subject set read as a document (`GET /subject-sets/:id/published-text`): each subject in the set's order,
+ * numbered, with each transcription task's published text where its project publishes the subject's result, else a
+ * gap (`published` false) that says no more than that: not finished yet, or withheld.
+ */
+export const publishedTextPageSchema = z.strictObject({
+  page: z.number().int().min(1).meta({ description: 'The subject’s place in the set’s order, from 1' }),
+  subjectId: id,
+  published: z.boolean().meta({ description: 'Its project publishes the subject’s result in the workflow (as `GET /workflows/:id/subjects/:subjectId/result` does); false for a gap: not finished yet, or withheld' }),
+  metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields), for its title; null for a gap' }),
+  texts: z
+    .record(z.string(), z.string().nullable())
+    .nullable()
+    .meta({ description: 'Each transcription task’s text by task key, the review’s where one replaced the consensus; null for a task without one published (the consensus path does not lead to it, or it waits for a check); null for a gap' }),
+});
+export const publishedTextSchema = z.strictObject({
+  subjectSetId: id,
+  workflowId: id,
+  name: z.string().meta({ description: 'The subject set’s name' }),
+  pages: z.array(publishedTextPageSchema),
+  next: z.string().nullable().meta({ description: 'The `after` of the next page of pages; null on the last' }),
+});
+
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */
 export const problemSchema = z.strictObject({
   type: z.string(),

@@ -174,6 +174,17 @@ function once(head: string): () => string {
   };
 }
 
+/**
+ * A page of a set's published text (`GET /subject-sets/:id/published-text?format=text`), as the text download writes
+ * one: a heading line naming it, then each transcription task's text (`texts`, in task order, a blank line between two),
+ * escaped, or a marker: `notYet` for a gap (`texts` null: not published, whatever the reason, as a published result
+ * says no more) and for a task without a published text, `blank` for an empty one.
+ */
+export function publishedTextPage(name: string, texts: readonly (string | null)[] | null): string {
+  const bodies = (texts ?? [null]).map((text) => (text === null ? TEXT_MARKERS.notYet : text === '' ? TEXT_MARKERS.blank : escapedText(text)));
+  return `=== ${headingName(name)} ===\n${bodies.join('\n\n')}\n`;
+}
+
 /** The text download: each page as `textPage` writes it, a blank line between two. */
 export function textWriter(): Transform {
   let first = true;

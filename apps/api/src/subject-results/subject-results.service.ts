@@ -457,6 +457,9 @@ const PUBLISHED = [
   `NOT ${takenDownSql('st.subject_id')}`,
 ];
 
+/** The results of the subjects of a list ($2) that the workflow ($1) publishes (`PUBLISHED`), read by their hot rows' key. */
+const PUBLISHED_RESULTS = subjectResults(byId(['st.subject_id = ANY($2::uuid[])', ...PUBLISHED], 'ALL'), { result: false });
+
 /**
  * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
  * are volunteers, who see no other volunteer), and not whether it was of a gold-standard subject.
@@ -520,10 +523,16 @@ export class SubjectResultsService {
    * the caller may read these workflows.
    */
   async published(workflowIds: readonly string[], subjectId: string): Promise<PublishedResult[]> {
-    const rows = await Promise.all(
-      workflowIds.map((workflowId) => this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2', ...PUBLISHED], '1'), { result: false }), [workflowId, subjectId])),
-    );
-    return rows.flatMap(([row]) => (row?.retired_at ? [toPublished({ ...row, retired_at: row.retired_at })] : []));
+    return (await Promise.all(workflowIds.map((workflowId) => this.publishedIn(workflowId, [subjectId])))).flat();
+  }
+
+  /**
+   * Those of the subjects (`subjectIds`) the workflow publishes (`PUBLISHED`), as its project publishes them
+   * (`toPublished`), in subject id order; the others left out. The caller has checked what `published` says it checked.
+   */
+  async publishedIn(workflowId: string, subjectIds: readonly string[]): Promise<PublishedResult[]> {
+    const rows = await this.db.query<SubjectResultRow[]>(PUBLISHED_RESULTS, [workflowId, subjectIds]);
+    return rows.flatMap((row) => (row.retired_at ? [toPublished({ ...row, retired_at: row.retired_at })] : []));
   }
 
   /**

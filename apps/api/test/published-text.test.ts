@@ -1,0 +1,138 @@
+import { type ChorusApiError, publishedTextSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { transcribeAndDateWorkflow } from '../../../test/support/workflows';
+import { guestsClassify } from '../../../test/support/volunteers';
+
+/**
+ * A subject set read as a document by the public (`GET /subject-sets/:id/published-text`), once its project publishes
+ * results: each finished subject's published transcription, in the set's order, gaps for the others.
+ */
+let stack: Stack;
+let projectId: string;
+let setId: string;
+let workflowId: string;
+/** a: retired, its transcription corrected by a review; b: retired; c: classified once, not retired; gone: retired, taken down. */
+let idOf: Record<'a' | 'b' | 'c' | 'gone', string>;
+
+const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
+/** The status and pointers of a refusal of the set's text, asked by `as` (the public, without a token, unless told). */
+async function refused(query: Record<string, string>, as = stack.anonymous, set = setId) {
+  const error = await refusal(as.request('GET', `/subject-sets/${set}/published-text?${new URLSearchParams(query)}`));
+  return { status: error?.status, pointers: error?.problem.errors?.map((field) => field.pointer) };
+}
+const MINUTE = [{ task: 'T0', value: 'Vestry met\nat seven' }, { task: 'T1', value: 'yes' }];
+const gap = (page: number, subjectId: string) => ({ page, subjectId, published: false, metadata: null, texts: null });
+
+beforeAll(async () => {
+  stack = await startStack();
+  const made = await transcribeAndDateWorkflow(
+    stack.client,
+    ['a', 'b', 'c', 'gone'].map((externalId) => ({ externalId, metadata: { title: `Minute ${externalId}`, '#archive_ref': 'SECRET-REF-1' } })),
+    2,
+  );
+  ({ workflowId, setId } = made);
+  projectId = made.project.id;
+  idOf = made.idOf as typeof idOf;
+  await guestsClassify(stack.anonymous, workflowId, [[idOf.a, idOf.b, idOf.c, idOf.gone], [idOf.a, idOf.b, idOf.gone]], MINUTE);
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+  await until(async () => (await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId])).rows[0].n === 3, 'retirement');
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.gone], reason: 'a name in it', takeDown: true });
+  await stack.client.reviewConsensus(workflowId, idOf.a, 'T0', '=== Vestry met\r\nat eight');
+});
+afterAll(() => stack.stop());
+
+it('is not found while the project does not publish its results, to its team too, as a published result', async () => {
+  expect(await refused({ workflowId })).toEqual({ status: 404, pointers: ['/params/id'] });
+  expect(await refused({ workflowId }, stack.client)).toEqual({ status: 404, pointers: ['/params/id'] });
+});
+
+describe('once the project publishes its results', () => {
+  beforeAll(async () => {
+    await stack.client.updateProject(projectId, { resultsPublic: true });
+  });
+
+  it('gives anyone the set’s pages in its order: the finished ones’ texts, a review’s in place of the consensus, gaps for the unfinished and the taken down, no private metadata', async () => {
+    const { body } = await stack.anonymous.request('GET', `/subject-sets/${setId}/published-text?workflowId=${workflowId}`);
+    expect(publishedTextSchema.parse(body)).toEqual(body);
+    expect(body).toEqual({
+      subjectSetId: setId,
+      workflowId,
+      name: 'Minutes',
+      pages: [
+        { page: 1, subjectId: idOf.a, published: true, metadata: { title: 'Minute a' }, texts: { T0: '=== Vestry met\r\nat eight' } },
+        { page: 2, subjectId: idOf.b, published: true, metadata: { title: 'Minute b' }, texts: { T0: 'Vestry met\nat seven' } },
+        gap(3, idOf.c),
+        gap(4, idOf.gone),
+      ],
+      next: null,
+    });
+    expect(JSON.stringify(body)).not.toContain('SECRET');
+  });
+
+  it('pages through the set, numbering on', async () => {
+    const first = await stack.anonymous.publishedText(setId, workflowId, { limit: 3 });
+    expect(first.pages.map((page) => [page.page, page.subjectId])).toEqual([[1, idOf.a], [2, idOf.b], [3, idOf.c]]);
+    const second = await stack.anonymous.publishedText(setId, workflowId, { limit: 3, after: first.next! });
+    expect([second.pages, second.next]).toEqual([[gap(4, idOf.gone)], null]);
+  });
+
+  it('gives the whole set as a plain text download, each page headed, its text escaped as the transcriptions download escapes it, gaps marked', async () => {
+    const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/published-text?workflowId=${workflowId}&format=text`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="published-text-minutes-${setId}-\\d{8}T\\d{6}Z\\.txt"`));
+    expect(await response.text()).toBe(
+      [
+        `=== Page 1 · ${idOf.a} ===\n\\=== Vestry met\nat eight\n`,
+        `=== Page 2 · ${idOf.b} ===\nVestry met\nat seven\n`,
+        `=== Page 3 · ${idOf.c} ===\n[not transcribed yet]\n`,
+        `=== Page 4 · ${idOf.gone} ===\n[not transcribed yet]\n`,
+      ].join('\n'),
+    );
+    expect(await stack.anonymous.publishedTextFile(setId, workflowId)).toContain('Page 4');
+  });
+
+  it('serves no draft workflow, to its team too, nor another project’s, nor one that does not serve the set', async () => {
+    const { id: draft } = await stack.client.createWorkflow(projectId, {
+      name: 'Not yet',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+      retirement: { rule: 'count', count: 1 },
+      subjectSetIds: [setId],
+    });
+    const other = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'x' }], 1);
+    const unlinked = await stack.client.createSubjectSet(projectId, { name: 'Elsewhere' });
+    for (const as of [stack.anonymous, stack.client]) expect(await refused({ workflowId: draft }, as)).toEqual({ status: 404, pointers: ['/query/workflowId'] });
+    expect(await refused({ workflowId: other.workflowId })).toEqual({ status: 404, pointers: ['/query/workflowId'] });
+    expect(await refused({ workflowId }, stack.anonymous, unlinked.id)).toEqual({ status: 404, pointers: ['/query/workflowId'] });
+  });
+
+  it('refuses a query not as documented, naming the parameter', async () => {
+    expect(await refused({})).toEqual({ status: 422, pointers: ['/query/workflowId'] });
+    expect(await refused({ workflowId, format: 'pdf' })).toEqual({ status: 422, pointers: ['/query/format'] });
+    expect(await refused({ workflowId, after: 'nope' })).toEqual({ status: 422, pointers: ['/query/after'] });
+    expect(await refused({ workflowId }, stack.anonymous, 'nope')).toEqual({ status: 422, pointers: ['/params/id'] });
+    expect(await refused({ workflowId }, stack.anonymous, randomUUID())).toEqual({ status: 404, pointers: ['/params/id'] });
+  });
+
+  it('is hidden with a draft project from anyone but its members', async () => {
+    const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    await stack.client.updateProject(draft.id, { resultsPublic: true });
+    const set = await stack.client.createSubjectSet(draft.id, { name: 'Drafts' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'Draft' }] }]);
+    const { id } = await stack.client.createWorkflow(draft.id, {
+      name: 'Type',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+      retirement: { rule: 'count', count: 1 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const as of [stack.anonymous, outsider.client]) expect(await refused({ workflowId: id }, as, set.id)).toEqual({ status: 404, pointers: ['/params/id'] });
+    expect((await stack.client.publishedText(set.id, id)).pages).toHaveLength(1);
+  });
+});
