@@ -110,11 +110,19 @@ describe('once the project publishes its results', () => {
     expect(await refused({ workflowId }, stack.anonymous, unlinked.id)).toEqual({ status: 404, pointers: ['/query/workflowId'] });
   });
 
-  it('refuses a query not as documented, naming the parameter', async () => {
+  it('refuses a query not as documented, and a workflow without a transcription task, naming the parameter', async () => {
     expect(await refused({})).toEqual({ status: 422, pointers: ['/query/workflowId'] });
     expect(await refused({ workflowId, format: 'pdf' })).toEqual({ status: 422, pointers: ['/query/format'] });
     expect(await refused({ workflowId, after: 'nope' })).toEqual({ status: 422, pointers: ['/query/after'] });
     expect(await refused({ workflowId }, stack.anonymous, 'nope')).toEqual({ status: 422, pointers: ['/params/id'] });
+    const { id: dating } = await stack.client.createWorkflow(projectId, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [setId],
+    });
+    await stack.client.activateWorkflow(dating);
+    expect(await refused({ workflowId: dating })).toEqual({ status: 422, pointers: ['/query/workflowId'] });
     expect(await refused({ workflowId }, stack.anonymous, randomUUID())).toEqual({ status: 404, pointers: ['/params/id'] });
   });
 

@@ -102,7 +102,7 @@ export class PublishedResultsService {
 
   /**
    * The set and workflow, once the caller may read the project, it publishes its results, and the workflow is one of
-   * its own, not in draft, that serves the set (else 404 naming `/query/workflowId`).
+   * its own, not in draft, that serves the set (else 404 naming `/query/workflowId`) and has a transcription task (else 422).
    */
   private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined): Promise<SetDocument> {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: setId });
@@ -114,7 +114,11 @@ export class PublishedResultsService {
     if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
     const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
     const tasks = (version.definition as unknown as WorkflowDefinition).tasks;
-    return { set, workflowId, transcriptionTasks: Object.keys(tasks).filter((key) => tasks[key]?.type === 'transcription') };
+    const transcriptionTasks = Object.keys(tasks).filter((key) => tasks[key]?.type === 'transcription');
+    if (!transcriptionTasks.length) {
+      throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
+    }
+    return { set, workflowId, transcriptionTasks };
   }
 
   /** Up to `limit` of the set's members after `after`, as pages, and where the next page starts (null on the last). */
