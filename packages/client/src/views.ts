@@ -90,7 +90,7 @@ export const projectViewSchema = z.strictObject({
   status: projectStatusSchema,
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
   imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
-  resultsPublic: z.boolean().meta({ description: 'It publishes its finished subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public, without signing in: GET /projects/:id/subjects/:subjectId/results and GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
+  resultsPublic: z.boolean().meta({ description: 'It publishes its finished subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public, without signing in: GET /projects/:id/subjects/:subjectId/results, GET /workflows/:id/subjects/:subjectId/result and, a set’s transcriptions as a document, GET /subject-sets/:id/published-text. False unless its owner or a collaborator turns it on' }),
   imageRemovedAt: time.nullable().meta({ description: 'When the operators of this Chorus removed its image (null: they did not, or its administrators set another since; null too for anyone but its members)' }),
   imageRemovedReason: z.string().nullable().meta({ description: 'Why the operators removed its image, in their words (null when imageRemovedAt is)' }),
   ownerId: id,
