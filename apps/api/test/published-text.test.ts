@@ -1,5 +1,7 @@
 import { type ChorusApiError, publishedTextSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { NEIGHBOURS } from '../src/assignment/neighbour-pages.service';
+import { PublishedResultsService, TEXT_BATCH } from '../src/published-results/published-results.service';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
@@ -54,7 +56,7 @@ describe('once the project publishes its results', () => {
     await stack.client.updateProject(projectId, { resultsPublic: true });
   });
 
-  it('gives anyone the set’s pages in its order: the finished ones’ texts, a review’s in place of the consensus, gaps for the unfinished and the taken down, no private metadata', async () => {
+  it('gives anyone the set’s pages in its order: the finished ones’ texts, a review’s in place of the consensus, a gap for the unfinished, none for the taken down (left out, as the neighbour pages leave it), no private metadata', async () => {
     const { body } = await stack.anonymous.request('GET', `/subject-sets/${setId}/published-text?workflowId=${workflowId}`);
     expect(publishedTextSchema.parse(body)).toEqual(body);
     expect(body).toEqual({
@@ -65,7 +67,6 @@ describe('once the project publishes its results', () => {
         { page: 1, subjectId: idOf.a, published: true, metadata: { title: 'Minute a' }, texts: { T0: '=== Vestry met\r\nat eight' } },
         { page: 2, subjectId: idOf.b, published: true, metadata: { title: 'Minute b' }, texts: { T0: 'Vestry met\nat seven' } },
         gap(3, idOf.c),
-        gap(4, idOf.gone),
       ],
       next: null,
     });
@@ -73,10 +74,21 @@ describe('once the project publishes its results', () => {
   });
 
   it('pages through the set, numbering on', async () => {
-    const first = await stack.anonymous.publishedText(setId, workflowId, { limit: 3 });
-    expect(first.pages.map((page) => [page.page, page.subjectId])).toEqual([[1, idOf.a], [2, idOf.b], [3, idOf.c]]);
-    const second = await stack.anonymous.publishedText(setId, workflowId, { limit: 3, after: first.next! });
-    expect([second.pages, second.next]).toEqual([[gap(4, idOf.gone)], null]);
+    const first = await stack.anonymous.publishedText(setId, workflowId, { limit: 2 });
+    expect(first.pages.map((page) => [page.page, page.subjectId])).toEqual([[1, idOf.a], [2, idOf.b]]);
+    const second = await stack.anonymous.publishedText(setId, workflowId, { limit: 2, after: first.next! });
+    expect([second.pages, second.next]).toEqual([[gap(3, idOf.c)], null]);
+  });
+
+  it('numbers each page as the neighbour pages number it, the taken-down page left out', async () => {
+    const { pages } = await stack.anonymous.publishedText(setId, workflowId);
+    /** The page the neighbour pages give the subject, as one who classified it looks around. */
+    const neighbourPage = async (subjectId: string) => {
+      const { rows } = await stack.db.query('SELECT user_id FROM classifications WHERE workflow_id = $1 AND subject_id = $2 LIMIT 1', [workflowId, subjectId]);
+      return (await stack.db.query(NEIGHBOURS, [workflowId, rows[0].user_id, subjectId, setId])).rows[0]?.page;
+    };
+    expect(await Promise.all(pages.map((page) => neighbourPage(page.subjectId)))).toEqual(pages.map((page) => page.page));
+    expect(pages.map((page) => page.subjectId)).toEqual([idOf.a, idOf.b, idOf.c]);
   });
 
   it('gives the whole set as a plain text download, each page headed, its text escaped as the transcriptions download escapes it, gaps marked', async () => {
@@ -89,10 +101,22 @@ describe('once the project publishes its results', () => {
         `=== Page 1 · ${idOf.a} ===\n\\=== Vestry met\nat eight\n`,
         `=== Page 2 · ${idOf.b} ===\nVestry met\nat seven\n`,
         `=== Page 3 · ${idOf.c} ===\n[not transcribed yet]\n`,
-        `=== Page 4 · ${idOf.gone} ===\n[not transcribed yet]\n`,
       ].join('\n'),
     );
-    expect(await stack.anonymous.publishedTextFile(setId, workflowId)).toContain('Page 4');
+    expect(await stack.anonymous.publishedTextFile(setId, workflowId)).toContain('Page 3');
+  });
+
+  it('streams the download a batch of pages at a time, numbering and separating the pages across batches as in one', async () => {
+    const url = `${stack.baseUrl}/api/v1/subject-sets/${setId}/published-text?workflowId=${workflowId}&format=text`;
+    const whole = await (await fetch(url)).text();
+    const service = stack.app.get(PublishedResultsService);
+    service.textBatch = 1;
+    try {
+      expect(await (await fetch(url)).text()).toBe(whole);
+    } finally {
+      service.textBatch = TEXT_BATCH;
+    }
+    expect(whole.match(/^=== Page/gm)).toHaveLength(3);
   });
 
   it('serves no draft workflow, to its team too, nor another project’s, nor one that does not serve the set', async () => {
@@ -114,6 +138,12 @@ describe('once the project publishes its results', () => {
     expect(await refused({})).toEqual({ status: 422, pointers: ['/query/workflowId'] });
     expect(await refused({ workflowId, format: 'pdf' })).toEqual({ status: 422, pointers: ['/query/format'] });
     expect(await refused({ workflowId, after: 'nope' })).toEqual({ status: 422, pointers: ['/query/after'] });
+    for (const position of ['9223372036854775808', '-9223372036854775809', '9999999999999999999']) {
+      expect(await refused({ workflowId, after: `1_${position}_${idOf.a}` })).toEqual({ status: 422, pointers: ['/query/after'] });
+    }
+    expect((await stack.anonymous.publishedText(setId, workflowId, { after: `1_9223372036854775807_${idOf.a}` })).pages).toEqual([]);
+    for (const limit of ['0', '101', '2.5']) expect(await refused({ workflowId, limit })).toEqual({ status: 422, pointers: ['/query/limit'] });
+    expect((await stack.anonymous.publishedText(setId, workflowId, { limit: 100 })).pages).toHaveLength(3);
     expect(await refused({ workflowId }, stack.anonymous, 'nope')).toEqual({ status: 422, pointers: ['/params/id'] });
     const { id: dating } = await stack.client.createWorkflow(projectId, {
       name: 'Dated?',

@@ -74,7 +74,7 @@ describe('classifier in a browser: a set read as a document', () => {
     await checkScreen(page, 'read-set');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('read-download').click()]);
-    expect(download.suggestedFilename()).toBe('Letter 7.txt');
+    expect(download.suggestedFilename()).toMatch(/^published-text-Letter-7-.+\.txt$/);
     expect(readFileSync((await download.path())!, 'utf8')).toBe(
       [`=== Page 1 · ${first} ===\nDear Sir,\nthe ship is in.\n`, `=== Page 2 · ${second} ===\nYours truly\n`, `=== Page 3 · ${third} ===\n[not transcribed yet]\n`].join('\n'),
     );

@@ -740,6 +740,10 @@ export class ChorusClient {
   publishedTextFile(subjectSetId: string, workflowId: string): Promise<string> {
     return this.download(`/subject-sets/${subjectSetId}/published-text`, 'text', { workflowId });
   }
+  /** Where the same document is, for a plain link (no token: a public project's), which the server sends as an attachment. */
+  publishedTextFileUrl(subjectSetId: string, workflowId: string): string {
+    return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${new URLSearchParams({ format: 'text', workflowId })}`;
+  }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {
     return this.call<PrioritiesSet>('POST', `/workflows/${workflowId}/priorities`, { priorities });

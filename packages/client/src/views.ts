@@ -1028,12 +1028,12 @@ export const publishedResultListSchema = z.strictObject({
 /**
  * A page of a subject set read as a document (`GET /subject-sets/:id/published-text`): each subject in the set's order,
  * numbered, with each transcription task's published text where its project publishes the subject's result, else a
- * gap (`published` false) that says no more than that: not finished yet, or withheld.
+ * gap (`published` false) that says no more than that: not finished yet, or withheld. Taken-down subjects are left out.
  */
 export const publishedTextPageSchema = z.strictObject({
   page: z.number().int().min(1).meta({ description: 'The subject’s place in the set’s order, from 1' }),
   subjectId: id,
-  published: z.boolean().meta({ description: 'Its project publishes the subject’s result in the workflow (as `GET /workflows/:id/subjects/:subjectId/result` does); false for a gap: not finished yet, or withheld' }),
+  published: z.boolean().meta({ description: 'Its project publishes the subject’s result in the workflow (as `GET /workflows/:id/subjects/:subjectId/result` does); false for a gap: not finished yet, or withheld (a gold-standard subject)' }),
   metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields), for its title; null for a gap' }),
   texts: z
     .record(z.string(), z.string().nullable())

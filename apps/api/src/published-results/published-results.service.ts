@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PublishedResult, PublishedText, PublishedTextPage } from '@chorus/client';
@@ -9,19 +10,24 @@ import { ProblemException, notFound } from '../common/problem';
 import { setOrderSql } from '../exports/exports.service';
 import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
+import { takenDownSql } from '../retirement/retired-by-sql';
 import { SubjectResultsService } from '../subject-results/subject-results.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type PublishedTextAfter, publishedTextCursor } from './dto/published-text.dto';
 
-/** Set $1's members in the set's own order (the transcriptions download's for a set), after the cursor ($2, $3), $4 at most. */
+/**
+ * Set $1's members in the set's own order (the transcriptions download's for a set), after the cursor ($2, $3), $4 at
+ * most; those taken down left out, as the neighbour pages leave them out (`NEIGHBOURS`), so that both number a page alike.
+ */
 const SET_MEMBERS = `
   SELECT m.subject_id, m.position::text AS position FROM subject_set_members m
   WHERE m.subject_set_id = $1 AND ($2::bigint IS NULL OR (m.position, m.subject_id) > ($2::bigint, $3::uuid))
+    AND NOT ${takenDownSql('m.subject_id')}
   ORDER BY ${setOrderSql('m')}
   LIMIT $4`;
 
 /** The most pages the text download reads at once. */
-const TEXT_BATCH = 500;
+export const TEXT_BATCH = 500;
 
 /** A set read as a document in one workflow: the set, the workflow, and the keys of its transcription tasks. */
 interface SetDocument {
@@ -48,6 +54,9 @@ export class PublishedResultsService {
     private readonly workflows: WorkflowsService,
     private readonly results: SubjectResultsService,
   ) {}
+
+  /** The most pages the text download reads at once (`TEXT_BATCH`; a test sets fewer, to read a set in several batches). */
+  textBatch = TEXT_BATCH;
 
   /**
    * The subject's result in the workflow, for whoever may read the workflow, once its project publishes results and
@@ -85,19 +94,26 @@ export class PublishedResultsService {
     return { subjectSetId: setId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
   }
 
-  /** The same document whole, as plain text (`publishedTextPage` for each page), and the set's name. */
-  async setTextFile(setId: string, workflowId: string, user: AuthUser | undefined): Promise<{ name: string; text: string }> {
+  /**
+   * The same document whole, as plain text (`publishedTextPage` for each page, a blank line between two), streamed
+   * `textBatch` pages at a time, and the set's name. The set, workflow and publishing are checked before the first byte.
+   */
+  async setTextFile(setId: string, workflowId: string, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
     const document = await this.setDocument(setId, workflowId, user);
-    const written: string[] = [];
+    return { name: document.set.name, text: Readable.from(this.textBatches(document)) };
+  }
+
+  /** The document's text, a batch of pages (`textBatch`) per chunk, read one batch after another. */
+  private async *textBatches(document: SetDocument): AsyncGenerator<string> {
     let after: PublishedTextAfter | undefined;
+    let separator = '';
     do {
-      const read = await this.pagesOf(document, TEXT_BATCH, after);
-      for (const page of read.pages) {
-        written.push(publishedTextPage(`Page ${page.page} · ${page.subjectId}`, page.texts && document.transcriptionTasks.map((task) => page.texts?.[task] ?? null)));
-      }
+      const read = await this.pagesOf(document, this.textBatch, after);
+      const pages = read.pages.map((page) => publishedTextPage(`Page ${page.page} · ${page.subjectId}`, page.texts && document.transcriptionTasks.map((task) => page.texts?.[task] ?? null)));
+      if (pages.length) yield `${separator}${pages.join('\n')}`;
+      separator = '\n';
       after = read.next ?? undefined;
     } while (after);
-    return { name: document.set.name, text: written.join('\n') };
   }
 
   /**

@@ -1,14 +1,11 @@
 import type { ProjectView, PublishedText, PublishedTextPage } from '@chorus/client';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { ShowMore } from '../components/ShowMore';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { Link, projectPath, subjectPath } from '../lib/router';
-import { saveFile } from '../lib/saveFile';
 import { subjectTitle } from '../lib/subjectName';
 import { researchersWords } from '../lib/textLanguage';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -19,7 +16,7 @@ import { useMorePages } from '../lib/useMorePages';
  * `/projects/:slug/sets/:setId/read?workflowId=`: a subject set read as a document, as its project publishes its
  * results (`resultsPublic`): each subject's page in the set's order, headed by its number (and its title) with a link
  * to its discussion, its published text, or "Not transcribed yet" for a gap; more pages as the reader asks for them,
- * and the whole as a text file.
+ * and the whole as a text file (a link to the server's download).
  */
 export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: string; setId: string; workflowId: string | null }) {
   const { t } = useTranslation();
@@ -56,24 +53,15 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
   const { t } = useTranslation();
   const client = useClient();
   const pages = useMorePages(first, (read) => read.pages, (after) => client.publishedText(first.subjectSetId, first.workflowId, { after }));
-  const [downloadProblem, setDownloadProblem] = useState<Problem | null>(null);
-  const download = async () => {
-    try {
-      saveFile(await client.publishedTextFile(first.subjectSetId, first.workflowId), `${first.name}.txt`, 'text/plain;charset=utf-8');
-      setDownloadProblem(null);
-    } catch (error) {
-      setDownloadProblem(describeError(error));
-    }
-  };
   return (
     <>
       <p className="lead">{t('read.lead')}</p>
       <p>
-        <button type="button" className="button button-secondary" onClick={download} data-testid="read-download">
+        {/* A plain link: the server streams the file as an attachment (Content-Disposition), never held in the page. */}
+        <a className="button button-secondary" href={client.publishedTextFileUrl(first.subjectSetId, first.workflowId)} download data-testid="read-download">
           {t('read.download')}
-        </button>
+        </a>
       </p>
-      <ErrorAlert problem={downloadProblem} />
       <ol className="read-pages" data-testid="read-pages">
         {pages.items.map((page, index) => (
           <li key={page.subjectId} {...pages.newRow(index)}>
