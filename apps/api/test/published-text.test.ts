@@ -26,6 +26,9 @@ async function refused(query: Record<string, string>, as = stack.anonymous, set 
   return { status: error?.status, pointers: error?.problem.errors?.map((field) => field.pointer) };
 }
 const MINUTE = [{ task: 'T0', value: 'Vestry met\nat seven' }, { task: 'T1', value: 'yes' }];
+/** The only transcription task's text (T0 of `transcribeAndDateWorkflow`), in `state`. */
+const T0 = { task: 'T0', instruction: 'Type the minute' };
+const transcribed = (text: string) => ({ ...T0, text, state: 'transcribed' });
 const gap = (page: number, subjectId: string) => ({ page, subjectId, published: false, metadata: null, texts: null });
 
 beforeAll(async () => {
@@ -64,8 +67,8 @@ describe('once the project publishes its results', () => {
       workflowId,
       name: 'Minutes',
       pages: [
-        { page: 1, subjectId: idOf.a, published: true, metadata: { title: 'Minute a' }, texts: { T0: '=== Vestry met\r\nat eight' } },
-        { page: 2, subjectId: idOf.b, published: true, metadata: { title: 'Minute b' }, texts: { T0: 'Vestry met\nat seven' } },
+        { page: 1, subjectId: idOf.a, published: true, metadata: { title: 'Minute a' }, texts: [transcribed('=== Vestry met\r\nat eight')] },
+        { page: 2, subjectId: idOf.b, published: true, metadata: { title: 'Minute b' }, texts: [transcribed('Vestry met\nat seven')] },
         gap(3, idOf.c),
       ],
       next: null,
@@ -117,6 +120,42 @@ describe('once the project publishes its results', () => {
       service.textBatch = TEXT_BATCH;
     }
     expect(whole.match(/^=== Page/gm)).toHaveLength(3);
+  });
+
+  it('says why a task has no text: none, blank, not reached, waiting for a check; in the download too', async () => {
+    const b = (change: string) => stack.db.query(`UPDATE consensus SET ${change} WHERE workflow_id = $1 AND subject_id = $2 AND task = 'T0'`, [workflowId, idOf.b]);
+    const pageB = async () => (await stack.anonymous.publishedText(setId, workflowId, { limit: 2 })).pages[1]!.texts;
+    const fileB = async () => (await stack.anonymous.publishedTextFile(setId, workflowId)).split(`=== Page 2 · ${idOf.b} ===\n`)[1]!.split('\n')[0];
+    await b('needs_checking = true');
+    expect([await pageB(), await fileB()]).toEqual([[{ ...T0, text: null, state: 'waitingForCheck' }], '[waiting for a check]']);
+    await b(`needs_checking = false, result = jsonb_set(result, '{notReached}', '{"task": "T1", "answer": "no"}')`);
+    expect([await pageB(), await fileB()]).toEqual([[{ ...T0, text: null, state: 'notReached' }], '[not transcribed: the consensus path does not lead to this task]']);
+    await b(`result = result - 'notReached'`);
+    await stack.client.reviewConsensus(workflowId, idOf.b, 'T0', '');
+    expect([await pageB(), await fileB()]).toEqual([[transcribed('')], '[blank: the consensus is that there is no text]']);
+    await stack.db.query(`DELETE FROM consensus WHERE workflow_id = $1 AND subject_id = $2 AND task = 'T0'`, [workflowId, idOf.b]);
+    expect([await pageB(), await fileB()]).toEqual([[{ ...T0, text: null, state: 'notTranscribed' }], '[not transcribed yet]']);
+  });
+
+  it('gives several transcription tasks in the order the workflow reaches them, each headed by its instruction in the download', async () => {
+    // jsonb keeps keys shortest first ("body" before "margin"): the order the volunteer meets them is margin, then body.
+    const { id: twoTexts } = await stack.client.createWorkflow(projectId, {
+      name: 'Margin and body',
+      firstTask: 'margin',
+      tasks: { margin: { type: 'transcription', instruction: 'Type the margin', next: 'body' }, body: { type: 'transcription', instruction: 'Type the body' } },
+      retirement: { rule: 'count', count: 2 },
+      subjectSetIds: [setId],
+    });
+    await stack.client.activateWorkflow(twoTexts);
+    await guestsClassify(stack.anonymous, twoTexts, [[idOf.a], [idOf.a]], [{ task: 'margin', value: 'Paid' }, { task: 'body', value: 'Vestry met' }]);
+    await until(async () => (await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [twoTexts])).rows[0].n === 1, 'retirement');
+    await until(async () => (await laggingSubjects(stack.db, twoTexts)) === 0, 'aggregation');
+    const { pages } = await stack.anonymous.publishedText(setId, twoTexts, { limit: 1 });
+    expect(pages[0]!.texts).toEqual([
+      { task: 'margin', instruction: 'Type the margin', text: 'Paid', state: 'transcribed' },
+      { task: 'body', instruction: 'Type the body', text: 'Vestry met', state: 'transcribed' },
+    ]);
+    expect(await stack.anonymous.publishedTextFile(setId, twoTexts)).toMatch(new RegExp(`^=== Page 1 · ${idOf.a} ===\n--- Type the margin ---\nPaid\n\n--- Type the body ---\nVestry met\n`));
   });
 
   it('serves no draft workflow, to its team too, nor another project’s, nor one that does not serve the set', async () => {

@@ -60,7 +60,7 @@ describe('classifier in a browser: a set read as a document', () => {
     const shown = await pages.getByTestId('read-page-item').evaluateAll((items) =>
       items.map((item) => ({
         heading: item.querySelector('h2')?.textContent,
-        texts: [...item.querySelectorAll('h2 ~ p:not(:last-child)')].map((text) => text.textContent),
+        texts: [...item.querySelectorAll('.read-text, [data-testid="read-gap"]')].map((text) => text.textContent),
         discussion: item.querySelector('a')?.getAttribute('href'),
       })),
     );

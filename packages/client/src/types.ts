@@ -6,6 +6,7 @@ import type {
   publishedResultListSchema,
   publishedTextSchema,
   publishedTextPageSchema,
+  publishedTextOfTaskSchema,
   neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
@@ -315,6 +316,7 @@ export type PublishedResult = z.infer<typeof publishedResultSchema>;
 export type PublishedResultList = z.infer<typeof publishedResultListSchema>;
 export type PublishedText = z.infer<typeof publishedTextSchema>;
 export type PublishedTextPage = z.infer<typeof publishedTextPageSchema>;
+export type PublishedTextOfTask = z.infer<typeof publishedTextOfTaskSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];

@@ -1025,6 +1025,18 @@ export const publishedResultListSchema = z.strictObject({
   results: z.array(publishedResultSchema).meta({ description: 'The subject’s result in each of the project’s workflows that publishes it (not in draft: finished and paused ones too), the oldest workflow first; empty when none does' }),
 });
 
+/** The states of a transcription task's text on a page of a set's published text (`publishedTextOfTaskSchema`). */
+export const PUBLISHED_TEXT_STATES = ['transcribed', 'notTranscribed', 'notReached', 'waitingForCheck'] as const;
+/** One transcription task's text on a page of a set's published text. */
+export const publishedTextOfTaskSchema = z.strictObject({
+  task: z.string().meta({ description: 'The task’s key' }),
+  instruction: z.string().meta({ description: 'The task’s instruction (of the workflow’s current version), which heads its text where a page has several' }),
+  text: z.string().nullable().meta({ description: 'The text, the review’s where one replaced the consensus (empty: the consensus is that there is no text); null without one' }),
+  state: z.enum(PUBLISHED_TEXT_STATES).meta({
+    description: '`transcribed`: `text` is its text; `notReached`: the consensus path does not lead to this task; `waitingForCheck`: its consensus waits for a check no review settled yet; `notTranscribed`: no text otherwise',
+  }),
+});
+
 /**
  * A page of a subject set read as a document (`GET /subject-sets/:id/published-text`): each subject in the set's order,
  * numbered, with each transcription task's published text where its project publishes the subject's result, else a
@@ -1036,9 +1048,9 @@ export const publishedTextPageSchema = z.strictObject({
   published: z.boolean().meta({ description: 'Its project publishes the subject’s result in the workflow (as `GET /workflows/:id/subjects/:subjectId/result` does); false for a gap: not finished yet, or withheld (a gold-standard subject)' }),
   metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields), for its title; null for a gap' }),
   texts: z
-    .record(z.string(), z.string().nullable())
+    .array(publishedTextOfTaskSchema)
     .nullable()
-    .meta({ description: 'Each transcription task’s text by task key, the review’s where one replaced the consensus; null for a task without one published (the consensus path does not lead to it, or it waits for a check); null for a gap' }),
+    .meta({ description: 'Each transcription task’s text, in the order the workflow reaches its tasks from its first; null for a gap' }),
 });
 export const publishedTextSchema = z.strictObject({
   subjectSetId: id,

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PublishedResult, PublishedText, PublishedTextPage } from '@chorus/client';
+import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
 import { Project, SubjectSet, Workflow, WorkflowVersion } from '@chorus/db';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
 import { type DataSource, Not } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -11,7 +11,7 @@ import { setOrderSql } from '../exports/exports.service';
 import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { SubjectResultsService } from '../subject-results/subject-results.service';
+import { SubjectResultsService, type WithheldTask } from '../subject-results/subject-results.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type PublishedTextAfter, publishedTextCursor } from './dto/published-text.dto';
 
@@ -29,17 +29,23 @@ const SET_MEMBERS = `
 /** The most pages the text download reads at once. */
 export const TEXT_BATCH = 500;
 
-/** A set read as a document in one workflow: the set, the workflow, and the keys of its transcription tasks. */
+/** A set read as a document in one workflow: the set, the workflow, and its transcription tasks, in the order it reaches them. */
 interface SetDocument {
   set: SubjectSet;
   workflowId: string;
-  transcriptionTasks: string[];
+  transcriptionTasks: { task: string; instruction: string }[];
 }
 
 /** A published task's text: the review's where one replaced the consensus; null for none (not a text). */
 function publishedTextOf(task: PublishedResult['tasks'][string] | undefined): string | null {
   const text = task?.reviewed ? task.reviewed.value : task?.answer;
   return typeof text === 'string' ? text : null;
+}
+
+/** A transcription task's text on a published page, and its state: why there is none where there is none. */
+function textOfTask({ task, instruction }: SetDocument['transcriptionTasks'][number], result: PublishedResult, withheld: ReadonlyMap<string, WithheldTask>): PublishedTextOfTask {
+  const text = publishedTextOf(result.tasks[task]);
+  return { task, instruction, text, state: text !== null ? 'transcribed' : (withheld.get(task) ?? 'notTranscribed') };
 }
 
 /**
@@ -109,7 +115,7 @@ export class PublishedResultsService {
     let separator = '';
     do {
       const read = await this.pagesOf(document, this.textBatch, after);
-      const pages = read.pages.map((page) => publishedTextPage(`Page ${page.page} · ${page.subjectId}`, page.texts && document.transcriptionTasks.map((task) => page.texts?.[task] ?? null)));
+      const pages = read.pages.map((page) => publishedTextPage(`Page ${page.page} · ${page.subjectId}`, page.texts));
       if (pages.length) yield `${separator}${pages.join('\n')}`;
       separator = '\n';
       after = read.next ?? undefined;
@@ -129,8 +135,11 @@ export class PublishedResultsService {
     const serves = workflow && (await this.db.query<unknown[]>('SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2', [workflowId, setId])).length;
     if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
     const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
-    const tasks = (version.definition as unknown as WorkflowDefinition).tasks;
-    const transcriptionTasks = Object.keys(tasks).filter((key) => tasks[key]?.type === 'transcription');
+    const definition = version.definition as unknown as WorkflowDefinition;
+    const transcriptionTasks = reachableTasks(definition).flatMap((task) => {
+      const defined = definition.tasks[task];
+      return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
+    });
     if (!transcriptionTasks.length) {
       throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
     }
@@ -141,16 +150,16 @@ export class PublishedResultsService {
   private async pagesOf({ set, workflowId, transcriptionTasks }: SetDocument, limit: number, after: PublishedTextAfter | undefined): Promise<{ pages: PublishedTextPage[]; next: PublishedTextAfter | null }> {
     const members = await this.db.query<{ subject_id: string; position: string }[]>(SET_MEMBERS, [set.id, after?.position ?? null, after?.subjectId ?? null, limit + 1]);
     const shown = members.slice(0, limit);
-    const published = new Map((await this.results.publishedIn(workflowId, shown.map((member) => member.subject_id))).map((result) => [result.subjectId, result]));
+    const published = new Map((await this.results.publishedWithWithheldIn(workflowId, shown.map((member) => member.subject_id))).map((read) => [read.result.subjectId, read]));
     const first = (after?.page ?? 0) + 1;
     const pages = shown.map((member, index): PublishedTextPage => {
-      const result = published.get(member.subject_id);
+      const read = published.get(member.subject_id);
       return {
         page: first + index,
         subjectId: member.subject_id,
-        published: !!result,
-        metadata: result ? result.metadata : null,
-        texts: result ? Object.fromEntries(transcriptionTasks.map((task) => [task, publishedTextOf(result.tasks[task])])) : null,
+        published: !!read,
+        metadata: read ? read.result.metadata : null,
+        texts: read ? transcriptionTasks.map((task) => textOfTask(task, read.result, read.withheld)) : null,
       };
     });
     const last = shown.at(-1);

@@ -1,4 +1,4 @@
-import type { ProjectView, PublishedText, PublishedTextPage } from '@chorus/client';
+import type { ProjectView, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -80,7 +80,6 @@ function ReadPage({ project, page }: { project: ProjectView; page: PublishedText
   const { t } = useTranslation();
   const headingId = `read-page-${page.subjectId}`;
   const title = page.metadata ? subjectTitle({ metadata: page.metadata }) : null;
-  const texts = page.texts ? Object.values(page.texts) : [null];
   return (
     <article aria-labelledby={headingId} data-testid="read-page-item">
       <h2 id={headingId}>
@@ -92,18 +91,17 @@ function ReadPage({ project, page }: { project: ProjectView; page: PublishedText
           </>
         )}
       </h2>
-      {texts.map((text, index) =>
-        text === null ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a page's texts are in task order, which never changes
-          <p key={index} className="muted" data-testid="read-gap">
-            {t('read.notYet')}
-          </p>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a page's texts are in task order, which never changes
-          <p key={index} className="read-text" {...researchersWords(project.language)}>
-            {text}
-          </p>
-        ),
+      {page.texts ? (
+        page.texts.map((text) => (
+          <section key={text.task} aria-label={page.texts!.length > 1 ? text.instruction : undefined}>
+            {page.texts!.length > 1 && <h3 {...researchersWords(project.language)}>{text.instruction}</h3>}
+            <ReadText project={project} text={text} />
+          </section>
+        ))
+      ) : (
+        <p className="muted" data-testid="read-gap">
+          {t('read.notYet')}
+        </p>
       )}
       <p>
         <Link to={subjectPath(project.slug, page.subjectId)} aria-describedby={headingId}>
@@ -111,5 +109,23 @@ function ReadPage({ project, page }: { project: ProjectView; page: PublishedText
         </Link>
       </p>
     </article>
+  );
+}
+
+/** A transcription task's text, or a neutral word on why there is none (a blank page, not reached, waiting for a check, not yet). */
+function ReadText({ project, text }: { project: ProjectView; text: PublishedTextOfTask }) {
+  const { t } = useTranslation();
+  if (text.state === 'transcribed' && text.text) {
+    return (
+      <p className="read-text" {...researchersWords(project.language)}>
+        {text.text}
+      </p>
+    );
+  }
+  const why = text.state === 'transcribed' ? 'blank' : text.state === 'notTranscribed' ? 'notYet' : text.state;
+  return (
+    <p className="muted" data-testid="read-gap">
+      {t(`read.${why}`)}
+    </p>
   );
 }
