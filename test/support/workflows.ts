@@ -119,7 +119,7 @@ export async function transcribeAndDateWorkflow(researcher: ChorusClient, subjec
     subjectSetIds: [set.id],
   });
   await researcher.activateWorkflow(workflowId);
-  return { project, workflowId, idOf: Object.fromEntries(subjects.map((subject, index) => [subject.externalId, subjectIds[index]!])) };
+  return { project, setId: set.id, workflowId, idOf: Object.fromEntries(subjects.map((subject, index) => [subject.externalId, subjectIds[index]!])) };
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   subjectsUnretiredSchema,
   publishedResultSchema,
   publishedResultListSchema,
+  publishedTextSchema,
   workflowSavedSchema,
   workflowStatsSchema,
   workflowVersionListSchema,
@@ -168,6 +169,11 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(documented(projectViewSchema, await call('PATCH', `/projects/${project.id}`, token, { resultsPublic: true }), 200).resultsPublic).toBe(true);
     documented(publishedResultSchema, await call('GET', `/workflows/${workflow.id}/subjects/${added.subjectIds[1]}/result`, undefined), 200);
     expect(documented(publishedResultListSchema, await call('GET', `/projects/${project.id}/subjects/${added.subjectIds[1]}/results`, undefined), 200).results).toHaveLength(1);
+    // A set read as a document, in a workflow that transcribes it (a subject retired there by hand is published).
+    const transcribing = documented(workflowSavedSchema, await call('POST', `/projects/${project.id}/workflows`, token, { name: 'Type', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, subjectSetIds: [set.id] }), 201);
+    documented(workflowViewSchema, await call('POST', `/workflows/${transcribing.id}/activate`, token), 200);
+    documented(subjectsRetiredSchema, await call('POST', `/workflows/${transcribing.id}/retire`, token, { subjectIds: [added.subjectIds[1]], reason: 'typed elsewhere' }), 200);
+    expect(documented(publishedTextSchema, await call('GET', `/subject-sets/${set.id}/published-text?workflowId=${transcribing.id}`, undefined), 200).pages.map((page) => page.published)).toContain(true);
     documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);
     documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
     const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);

@@ -21,6 +21,7 @@ import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
 import { ProjectStatsPage } from './pages/ProjectStatsPage';
+import { ReadSetPage } from './pages/ReadSetPage';
 import { StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
@@ -39,7 +40,8 @@ export function App() {
   const notice = useAccountNotice();
   const hasToken = volunteer.token !== null;
   const route = matchRoute(path);
-  const chosenSet = chosenSetIn(useSearch());
+  const search = useSearch();
+  const chosenSet = chosenSetIn(search);
   // Signing in or creating an account (or opening a mailed link) needs no guest first: those pages stay open when a
   // guest cannot be made (the API refuses more from one address, say), which is when a volunteer with an account most
   // needs them.
@@ -151,6 +153,7 @@ export function App() {
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'news' && <ProjectNewsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'stats' && <ProjectStatsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'read-set' && <ReadSetPage key={`${route.projectSlug}/${route.setId}?${search.get('workflowId') ?? ''}`} projectSlug={route.projectSlug} setId={route.setId} workflowId={search.get('workflowId')} />}
             {route.name === 'classify' && <ClassifyPage key={`${route.workflowId}?${chosenSet ?? ''}`} projectSlug={route.projectSlug} workflowId={route.workflowId} subjectSetId={chosenSet} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}

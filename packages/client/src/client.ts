@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -768,6 +768,21 @@ export class ChorusClient {
   /** A subject's results in each of the project's workflows that publishes it (finished and paused ones too), as the project publishes them (`resultsPublic`; no token needed for a public project). */
   publishedResults(projectId: string, subjectId: string) {
     return this.call<PublishedResultList>('GET', `/projects/${projectId}/subjects/${subjectId}/results`);
+  }
+  /**
+   * A page of a subject set's subjects read as a document, in the set's order: each finished subject's published
+   * transcriptions, gaps for the others (`resultsPublic`; no token needed for a public project).
+   */
+  publishedText(subjectSetId: string, workflowId: string, page: { limit?: number; after?: string } = {}) {
+    return this.call<PublishedText>('GET', `/subject-sets/${subjectSetId}/published-text?${queryString({ workflowId, ...page })}`);
+  }
+  /** The same document whole as plain text (`format=text`), a page per subject in the set's order, gaps marked. */
+  publishedTextFile(subjectSetId: string, workflowId: string): Promise<string> {
+    return this.download(`/subject-sets/${subjectSetId}/published-text`, 'text', { workflowId });
+  }
+  /** Where the same document is, for a plain link (no token: a public project's), which the server sends as an attachment. */
+  publishedTextFileUrl(subjectSetId: string, workflowId: string): string {
+    return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${new URLSearchParams({ format: 'text', workflowId })}`;
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {

@@ -4,6 +4,9 @@ import type {
   choosableSetsSchema,
   publishedResultSchema,
   publishedResultListSchema,
+  publishedTextSchema,
+  publishedTextPageSchema,
+  publishedTextOfTaskSchema,
   neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
@@ -311,6 +314,9 @@ export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type PublishedResult = z.infer<typeof publishedResultSchema>;
 export type PublishedResultList = z.infer<typeof publishedResultListSchema>;
+export type PublishedText = z.infer<typeof publishedTextSchema>;
+export type PublishedTextPage = z.infer<typeof publishedTextPageSchema>;
+export type PublishedTextOfTask = z.infer<typeof publishedTextOfTaskSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];

@@ -90,7 +90,7 @@ export const projectViewSchema = z.strictObject({
   status: projectStatusSchema,
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
   imageAlt: z.string().nullable().meta({ description: 'What its image shows, in its researchers’ words, for those who cannot see it (the image’s `alt`); null when it has no image' }),
-  resultsPublic: z.boolean().meta({ description: 'It publishes its finished subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public, without signing in: GET /projects/:id/subjects/:subjectId/results and GET /workflows/:id/subjects/:subjectId/result. False unless its owner or a collaborator turns it on' }),
+  resultsPublic: z.boolean().meta({ description: 'It publishes its finished subjects’ results (each task’s consensus, or the answer a review settled on) to volunteers and the public, without signing in: GET /projects/:id/subjects/:subjectId/results, GET /workflows/:id/subjects/:subjectId/result and, a set’s transcriptions as a document, GET /subject-sets/:id/published-text. False unless its owner or a collaborator turns it on' }),
   imageRemovedAt: time.nullable().meta({ description: 'When the operators of this Chorus removed its image (null: they did not, or its administrators set another since; null too for anyone but its members)' }),
   imageRemovedReason: z.string().nullable().meta({ description: 'Why the operators removed its image, in their words (null when imageRemovedAt is)' }),
   ownerId: id,
@@ -1028,6 +1028,41 @@ export const publishedResultSchema = z.strictObject({
 });
 export const publishedResultListSchema = z.strictObject({
   results: z.array(publishedResultSchema).meta({ description: 'The subject’s result in each of the project’s workflows that publishes it (not in draft: finished and paused ones too), the oldest workflow first; empty when none does' }),
+});
+
+/** The states of a transcription task's text on a page of a set's published text (`publishedTextOfTaskSchema`). */
+export const PUBLISHED_TEXT_STATES = ['transcribed', 'notTranscribed', 'notReached', 'waitingForCheck'] as const;
+/** One transcription task's text on a page of a set's published text. */
+export const publishedTextOfTaskSchema = z.strictObject({
+  task: z.string().meta({ description: 'The task’s key' }),
+  instruction: z.string().meta({ description: 'The task’s instruction (of the workflow’s current version), which heads its text where a page has several' }),
+  text: z.string().nullable().meta({ description: 'The text, the review’s where one replaced the consensus (empty: the consensus is that there is no text); null without one' }),
+  state: z.enum(PUBLISHED_TEXT_STATES).meta({
+    description: '`transcribed`: `text` is its text; `notReached`: the consensus path does not lead to this task; `waitingForCheck`: its consensus waits for a check no review settled yet; `notTranscribed`: no text otherwise',
+  }),
+});
+
+/**
+ * A page of a subject set read as a document (`GET /subject-sets/:id/published-text`): each subject in the set's order,
+ * numbered, with each transcription task's published text where its project publishes the subject's result, else a
+ * gap (`published` false) that says no more than that: not finished yet, or withheld. Taken-down subjects are left out.
+ */
+export const publishedTextPageSchema = z.strictObject({
+  page: z.number().int().min(1).meta({ description: 'The subject’s place in the set’s order, from 1' }),
+  subjectId: id,
+  published: z.boolean().meta({ description: 'Its project publishes the subject’s result in the workflow (as `GET /workflows/:id/subjects/:subjectId/result` does); false for a gap: not finished yet, or withheld (a gold-standard subject)' }),
+  metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields), for its title; null for a gap' }),
+  texts: z
+    .array(publishedTextOfTaskSchema)
+    .nullable()
+    .meta({ description: 'Each transcription task’s text, in the order the workflow reaches its tasks from its first; null for a gap' }),
+});
+export const publishedTextSchema = z.strictObject({
+  subjectSetId: id,
+  workflowId: id,
+  name: z.string().meta({ description: 'The subject set’s name' }),
+  pages: z.array(publishedTextPageSchema),
+  next: z.string().nullable().meta({ description: 'The `after` of the next page of pages; null on the last' }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

@@ -144,6 +144,7 @@ export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => 
     .string()
     .regex(pattern, 'must be the "next" of the page before, as it was given')
     .refine((cursor) => (pattern.exec(cursor)?.slice(1) ?? []).every(isRealTime), 'must be the "next" of the page before, as it was given: its time is no real moment')
+    .refine((cursor) => (pattern.exec(cursor)?.slice(1) ?? []).every(fitsBigint), 'must be the "next" of the page before, as it was given: a number in it is out of range')
     .transform((cursor) => read(pattern.exec(cursor)!.slice(1)))
     .optional();
 
@@ -159,6 +160,9 @@ function isRealTime(part: string): boolean {
   const ms = Date.parse(part);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === part.slice(0, 19);
 }
+
+/** A cursor's part that is no whole number, or one a Postgres bigint holds: the pattern lets 19 digits through, which may not fit (a 500, not a 422). */
+const fitsBigint = (part: string) => !/^-?\d+$/.test(part) || (BigInt(part) >= -(2n ** 63n) && BigInt(part) < 2n ** 63n);
 
 /** A time whose zone's "+" arrived as a space: in a query string, "+" means a space (`+01:00` unescaped). */
 const ZONE_PLUS_AS_SPACE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/;

@@ -21,7 +21,7 @@ const fileStamp = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, '');
  * project's title for its comments; so that several workflows' files can be told apart in a folder; left out when none
  * of it is left), its id and the moment the download began (so that names stay unique).
  */
-export function downloadName(kind: DownloadTarget['kind'] | 'transcriptions', of: { id: string; name: string }, began: Date, format: string): DownloadName {
+export function downloadName(kind: DownloadTarget['kind'] | 'transcriptions' | 'published-text', of: { id: string; name: string }, began: Date, format: string): DownloadName {
   const named = (slug: string) => `${[kind, slug, of.id, fileStamp(began)].filter(Boolean).join('-')}.${format}`;
   return { ascii: named(asciiSlug(of.name, NAME_IN_FILE)), unicode: named(unicodeSlug(of.name, NAME_IN_FILE)) };
 }

@@ -311,6 +311,9 @@ const pageColumns = (facs: boolean) => `page.subject_id, page.external_id, page.
 /** A LIMIT of a null (every row) the planner cannot evaluate, so it plans for a tenth of the rows: an index's order, not a sort. */
 const EVERY_ROW = 'LIMIT (SELECT NULL::bigint)';
 
+/** A set's own order of its members `m` (of `subject_set_members`): their positions, then subject ids; `subject_set_members_order_idx` holds it. */
+export const setOrderSql = (m: string) => `${m}.position, ${m}.subject_id`;
+
 /**
  * The sets of `sets` (a CTE of `id` and `ord`, the set's age) walked oldest first, as `walked`, and the members of each
  * that `condition` keeps, as `member`, in the set's order along its members' index (`subject_set_members_order_idx`),
@@ -320,7 +323,7 @@ const EVERY_ROW = 'LIMIT (SELECT NULL::bigint)';
 const walkedMembers = (sets: string, condition: string) => `(SELECT id, ord FROM ${sets} ORDER BY ord) walked
    CROSS JOIN LATERAL (
      SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = walked.id AND ${condition}
-     ORDER BY m.position, m.subject_id ${EVERY_ROW}) member`;
+     ORDER BY ${setOrderSql('m')} ${EVERY_ROW}) member`;
 
 /**
  * No membership of member `m` of set `walked` comes before it: none in the sets of `sets` (a CTE of `id` and `ord`)

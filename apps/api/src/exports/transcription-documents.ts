@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import { consensusOutcome } from '@chorus/consensus';
+import type { PublishedTextOfTask } from '@chorus/client';
 import type { Task } from '@chorus/tasks';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import { xmlAttribute, xmlText } from '../common/xml-text';
@@ -138,10 +139,10 @@ const MARKERS: ReadonlySet<string> = new Set(Object.values(TEXT_MARKERS));
  * A text's lines, a line that would read as a heading (`===`), as escaped (`\`) or as a marker escaped with a `\`
  * (`TEXT_RULE_IN_WORDS`).
  */
-const escapedText = (text: string) =>
+const escapedText = (text: string, markers: ReadonlySet<string> = MARKERS, headings: readonly string[] = ['===']) =>
   unixLines(text)
     .split('\n')
-    .map((line) => (line.startsWith('===') || line.startsWith('\\') || MARKERS.has(line) ? `\\${line}` : line))
+    .map((line) => (headings.some((heading) => line.startsWith(heading)) || line.startsWith('\\') || markers.has(line) ? `\\${line}` : line))
     .join('\n');
 
 /** Why a page gives no text (the text download's marker, `TEXT_MARKERS`, names each), or null for one that gives its text. */
@@ -172,6 +173,33 @@ function once(head: string): () => string {
     left = '';
     return written;
   };
+}
+
+/** What a set's published text writes for a task's text held for a check (`waitingForCheck`), besides `TEXT_MARKERS`. */
+const WAITING_FOR_CHECK = '[waiting for a check]';
+const PUBLISHED_TEXT_MARKERS: ReadonlySet<string> = new Set([...MARKERS, WAITING_FOR_CHECK]);
+/** How a set's published text heads each task's text where a page has several: a line `--- <instruction> ---`. */
+const TASK_HEADING = '---';
+
+/** A task's text on a page of a set's published text, escaped, or the marker saying why there is none. */
+function publishedTaskBody({ text, state }: Pick<PublishedTextOfTask, 'text' | 'state'>): string {
+  if (state === 'notReached') return TEXT_MARKERS.notReached;
+  if (state === 'waitingForCheck') return WAITING_FOR_CHECK;
+  if (text === null) return TEXT_MARKERS.notYet;
+  return text === '' ? TEXT_MARKERS.blank : escapedText(text, PUBLISHED_TEXT_MARKERS, ['===', TASK_HEADING]);
+}
+
+/**
+ * A page of a set's published text (`GET /subject-sets/:id/published-text?format=text`), as the text download writes
+ * one: a heading line naming it, then each transcription task's text (`texts`, in the order the workflow reaches them,
+ * a blank line between two, each headed `--- <instruction> ---` where there are several), escaped (a text line that
+ * begins with `---` too), or a marker: `notYet` for a gap (`texts` null: not published, whatever the reason, as a
+ * published result says no more) and for a task without a text, `notReached` for one the consensus path does not lead
+ * to, `[waiting for a check]` for one held for a check, `blank` for an empty one.
+ */
+export function publishedTextPage(name: string, texts: readonly PublishedTextOfTask[] | null): string {
+  const bodies = texts ? texts.map((text) => (texts.length > 1 ? `${TASK_HEADING} ${headingName(text.instruction)} ${TASK_HEADING}\n` : '') + publishedTaskBody(text)) : [TEXT_MARKERS.notYet];
+  return `=== ${headingName(name)} ===\n${bodies.join('\n\n')}\n`;
 }
 
 /** The text download: each page as `textPage` writes it, a blank line between two. */

@@ -1,13 +1,52 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PublishedResult } from '@chorus/client';
-import { Project, Workflow } from '@chorus/db';
+import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
+import { Project, SubjectSet, Workflow, WorkflowVersion } from '@chorus/db';
+import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
 import { type DataSource, Not } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
+import { setOrderSql } from '../exports/exports.service';
+import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
-import { SubjectResultsService } from '../subject-results/subject-results.service';
+import { takenDownSql } from '../retirement/retired-by-sql';
+import { SubjectResultsService, type WithheldTask } from '../subject-results/subject-results.service';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { type PublishedTextAfter, publishedTextCursor } from './dto/published-text.dto';
+
+/**
+ * Set $1's members in the set's own order (the transcriptions download's for a set), after the cursor ($2, $3), $4 at
+ * most; those taken down left out, as the neighbour pages leave them out (`NEIGHBOURS`), so that both number a page alike.
+ */
+const SET_MEMBERS = `
+  SELECT m.subject_id, m.position::text AS position FROM subject_set_members m
+  WHERE m.subject_set_id = $1 AND ($2::bigint IS NULL OR (m.position, m.subject_id) > ($2::bigint, $3::uuid))
+    AND NOT ${takenDownSql('m.subject_id')}
+  ORDER BY ${setOrderSql('m')}
+  LIMIT $4`;
+
+/** The most pages the text download reads at once. */
+export const TEXT_BATCH = 500;
+
+/** A set read as a document in one workflow: the set, the workflow, and its transcription tasks, in the order it reaches them. */
+interface SetDocument {
+  set: SubjectSet;
+  workflowId: string;
+  transcriptionTasks: { task: string; instruction: string }[];
+}
+
+/** A published task's text: the review's where one replaced the consensus; null for none (not a text). */
+function publishedTextOf(task: PublishedResult['tasks'][string] | undefined): string | null {
+  const text = task?.reviewed ? task.reviewed.value : task?.answer;
+  return typeof text === 'string' ? text : null;
+}
+
+/** A transcription task's text on a published page, and its state: why there is none where there is none. */
+function textOfTask({ task, instruction }: SetDocument['transcriptionTasks'][number], result: PublishedResult, withheld: ReadonlyMap<string, WithheldTask>): PublishedTextOfTask {
+  const text = publishedTextOf(result.tasks[task]);
+  return { task, instruction, text, state: text !== null ? 'transcribed' : (withheld.get(task) ?? 'notTranscribed') };
+}
 
 /**
  * What a project publishes of its results (`resultsPublic`), for volunteers and the public: a finished subject's
@@ -21,6 +60,9 @@ export class PublishedResultsService {
     private readonly workflows: WorkflowsService,
     private readonly results: SubjectResultsService,
   ) {}
+
+  /** The most pages the text download reads at once (`TEXT_BATCH`; a test sets fewer, to read a set in several batches). */
+  textBatch = TEXT_BATCH;
 
   /**
    * The subject's result in the workflow, for whoever may read the workflow, once its project publishes results and
@@ -45,6 +87,83 @@ export class PublishedResultsService {
     await this.requirePublishing(projectId);
     const workflows = await this.db.getRepository(Workflow).find({ where: { projectId, status: Not('draft') }, select: { id: true }, order: { createdAt: 'ASC' } });
     return { results: await this.results.published(workflows.map((workflow) => workflow.id), subjectId) };
+  }
+
+  /**
+   * A page of set `setId`'s subjects read as a document in workflow `workflowId`, in the set's order: each numbered,
+   * with each transcription task's published text where the workflow publishes its result (`SubjectResultsService.publishedIn`),
+   * else a gap. For whoever may read the project, once it publishes its results.
+   */
+  async setText(setId: string, workflowId: string, { limit, after }: { limit: number; after?: PublishedTextAfter }, user: AuthUser | undefined): Promise<PublishedText> {
+    const document = await this.setDocument(setId, workflowId, user);
+    const { pages, next } = await this.pagesOf(document, limit, after);
+    return { subjectSetId: setId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
+  }
+
+  /**
+   * The same document whole, as plain text (`publishedTextPage` for each page, a blank line between two), streamed
+   * `textBatch` pages at a time, and the set's name. The set, workflow and publishing are checked before the first byte.
+   */
+  async setTextFile(setId: string, workflowId: string, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
+    const document = await this.setDocument(setId, workflowId, user);
+    return { name: document.set.name, text: Readable.from(this.textBatches(document)) };
+  }
+
+  /** The document's text, a batch of pages (`textBatch`) per chunk, read one batch after another. */
+  private async *textBatches(document: SetDocument): AsyncGenerator<string> {
+    let after: PublishedTextAfter | undefined;
+    let separator = '';
+    do {
+      const read = await this.pagesOf(document, this.textBatch, after);
+      const pages = read.pages.map((page) => publishedTextPage(`Page ${page.page} · ${page.subjectId}`, page.texts));
+      if (pages.length) yield `${separator}${pages.join('\n')}`;
+      separator = '\n';
+      after = read.next ?? undefined;
+    } while (after);
+  }
+
+  /**
+   * The set and workflow, once the caller may read the project, it publishes its results, and the workflow is one of
+   * its own, not in draft, that serves the set (else 404 naming `/query/workflowId`) and has a transcription task (else 422).
+   */
+  private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined): Promise<SetDocument> {
+    const set = await this.db.getRepository(SubjectSet).findOneBy({ id: setId });
+    if (!set) throw notFound(`Subject set ${setId}`, '/params/id');
+    await this.access.readable(set.projectId, user, '/params/id', `Subject set ${setId}`);
+    await this.requirePublishing(set.projectId);
+    const workflow = await this.db.getRepository(Workflow).findOneBy({ id: workflowId, projectId: set.projectId, status: Not('draft') });
+    const serves = workflow && (await this.db.query<unknown[]>('SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2', [workflowId, setId])).length;
+    if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
+    const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
+    const definition = version.definition as unknown as WorkflowDefinition;
+    const transcriptionTasks = reachableTasks(definition).flatMap((task) => {
+      const defined = definition.tasks[task];
+      return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
+    });
+    if (!transcriptionTasks.length) {
+      throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
+    }
+    return { set, workflowId, transcriptionTasks };
+  }
+
+  /** Up to `limit` of the set's members after `after`, as pages, and where the next page starts (null on the last). */
+  private async pagesOf({ set, workflowId, transcriptionTasks }: SetDocument, limit: number, after: PublishedTextAfter | undefined): Promise<{ pages: PublishedTextPage[]; next: PublishedTextAfter | null }> {
+    const members = await this.db.query<{ subject_id: string; position: string }[]>(SET_MEMBERS, [set.id, after?.position ?? null, after?.subjectId ?? null, limit + 1]);
+    const shown = members.slice(0, limit);
+    const published = new Map((await this.results.publishedWithWithheldIn(workflowId, shown.map((member) => member.subject_id))).map((read) => [read.result.subjectId, read]));
+    const first = (after?.page ?? 0) + 1;
+    const pages = shown.map((member, index): PublishedTextPage => {
+      const read = published.get(member.subject_id);
+      return {
+        page: first + index,
+        subjectId: member.subject_id,
+        published: !!read,
+        metadata: read ? read.result.metadata : null,
+        texts: read ? transcriptionTasks.map((task) => textOfTask(task, read.result, read.withheld)) : null,
+      };
+    });
+    const last = shown.at(-1);
+    return { pages, next: members.length > limit && last ? { page: first + shown.length - 1, position: last.position, subjectId: last.subject_id } : null };
   }
 
   /**

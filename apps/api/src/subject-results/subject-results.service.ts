@@ -418,6 +418,18 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
   };
 }
 
+/** Why a published result leaves a task out: the consensus path does not reach it, or its consensus waits for a check. */
+export type WithheldTask = 'notReached' | 'waitingForCheck';
+
+/** The reviews a published result gives: an approval whose consensus changed since is none. */
+const publishedReviews = (row: SubjectResultRow) => new Map((row.reviews ?? []).filter((review) => !review.consensus_changed).map((review) => [review.task, review]));
+
+/** Why a published result leaves the task out (`toPublished`), or null when it gives it. */
+function withheldFor(consensus: Pick<ReturnType<typeof toConsensus>, 'notReached' | 'needsChecking'>, reviewed: boolean): WithheldTask | null {
+  if (consensus.notReached) return 'notReached';
+  return consensus.needsChecking && !reviewed ? 'waitingForCheck' : null;
+}
+
 /**
  * A finished subject's result as its project publishes it (`resultsPublic`): each task's consensus the consensus path
  * reaches, as the researchers read it (`toConsensus`), and the answer a review settled on, which replaces it; its
@@ -426,10 +438,10 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
  * left out.
  */
 function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedResult {
-  const reviews = new Map((row.reviews ?? []).filter((review) => !review.consensus_changed).map((review) => [review.task, review]));
+  const reviews = publishedReviews(row);
   const reached = Object.entries(row.tasks ?? {})
     .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
-    .filter(([task, consensus]) => !consensus.notReached && (!consensus.needsChecking || reviews.has(task)));
+    .filter(([task, consensus]) => !withheldFor(consensus, reviews.has(task)));
   return {
     workflowId: row.workflow_id,
     subjectId: row.subject_id,
@@ -456,6 +468,9 @@ const PUBLISHED = [
   'NOT st.gold_standard',
   `NOT ${takenDownSql('st.subject_id')}`,
 ];
+
+/** The results of the subjects of a list ($2) that the workflow ($1) publishes (`PUBLISHED`), read by their hot rows' key. */
+const PUBLISHED_RESULTS = subjectResults(byId(['st.subject_id = ANY($2::uuid[])', ...PUBLISHED], 'ALL'), { result: false });
 
 /**
  * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
@@ -520,10 +535,29 @@ export class SubjectResultsService {
    * the caller may read these workflows.
    */
   async published(workflowIds: readonly string[], subjectId: string): Promise<PublishedResult[]> {
-    const rows = await Promise.all(
-      workflowIds.map((workflowId) => this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2', ...PUBLISHED], '1'), { result: false }), [workflowId, subjectId])),
-    );
-    return rows.flatMap(([row]) => (row?.retired_at ? [toPublished({ ...row, retired_at: row.retired_at })] : []));
+    return (await Promise.all(workflowIds.map((workflowId) => this.publishedIn(workflowId, [subjectId])))).flat();
+  }
+
+  /**
+   * Those of the subjects (`subjectIds`) the workflow publishes (`PUBLISHED`), as its project publishes them
+   * (`toPublished`), in subject id order; the others left out. The caller has checked what `published` says it checked.
+   */
+  async publishedIn(workflowId: string, subjectIds: readonly string[]): Promise<PublishedResult[]> {
+    return (await this.publishedWithWithheldIn(workflowId, subjectIds)).map(({ result }) => result);
+  }
+
+  /** `publishedIn`, each result with why it leaves each task out that it leaves out (`withheldFor`), by task key. */
+  async publishedWithWithheldIn(workflowId: string, subjectIds: readonly string[]): Promise<{ result: PublishedResult; withheld: Map<string, WithheldTask> }[]> {
+    const rows = await this.db.query<SubjectResultRow[]>(PUBLISHED_RESULTS, [workflowId, subjectIds]);
+    return rows.flatMap((row) => {
+      if (!row.retired_at) return [];
+      const reviews = publishedReviews(row);
+      const withheld = Object.entries(row.tasks ?? {}).flatMap(([task, stored]): [string, WithheldTask][] => {
+        const why = withheldFor(toConsensus(stored), reviews.has(task));
+        return why ? [[task, why]] : [];
+      });
+      return [{ result: toPublished({ ...row, retired_at: row.retired_at }), withheld: new Map(withheld) }];
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import type { ProjectSummary } from '@chorus/client';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
-import { classifyPath, Link } from '../lib/router';
+import { classifyPath, Link, readSetPath } from '../lib/router';
 import { researchersWords } from '../lib/textLanguage';
 import { useLoaded } from '../lib/useLoaded';
 import { useRefreshesWhileShown } from '../lib/useRefreshesWhileShown';
@@ -14,7 +14,7 @@ import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
  * figures, fetched after the page shows (the project cards leave them out: a request for each workflow of every
  * project), and again, all together, every `FIGURES_REFRESH_MS` while it shows.
  */
-export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean }) {
+export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language' | 'resultsPublic'>; progress?: boolean }) {
   const { t } = useTranslation();
   const open = project.status !== 'paused' && project.status !== 'finished';
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
@@ -47,7 +47,7 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
-            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} />}
+            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} readable={project.resultsPublic} />}
             {showsFigures && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
@@ -59,10 +59,17 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
 /**
  * The subject sets of a workflow that lets volunteers choose one (a letter, a diary), in its order, as a list of links
  * to its classify page for each set, with how many of the set's subjects are left (a set with none left is named, not
- * linked); nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
+ * linked), and with `readable` (the project publishes its results) a link to read each as a document; nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
  * is fetched again with the figures, at each of the page's `refreshes`.
  */
-function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords, refreshes }: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number }) {
+function ChoosableSetLinks({
+  projectSlug,
+  workflowId,
+  nameId,
+  projectWords,
+  refreshes,
+  readable,
+}: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number; readable: boolean }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, reload } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
@@ -84,6 +91,14 @@ function ChoosableSetLinks({ projectSlug, workflowId, nameId, projectWords, refr
               <span {...projectWords}>{set.name}</span>
             )}{' '}
             <span className="muted">{set.left ? t('home.setLeft', { count: set.left, total: set.subjects }) : t('home.setDone')}</span>
+            {readable && (
+              <>
+                {' '}
+                <Link to={readSetPath(projectSlug, set.id, workflowId)} aria-label={t('home.readSetNamed', { set: set.name })} data-testid="read-set">
+                  {t('home.readSet')}
+                </Link>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -61,6 +61,7 @@ export type Route =
   | { name: 'discussions'; projectSlug: string }
   | { name: 'news'; projectSlug: string }
   | { name: 'stats'; projectSlug: string }
+  | { name: 'read-set'; projectSlug: string; setId: string }
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
@@ -93,6 +94,8 @@ export function matchRoute(path: string): Route {
     if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
     const stats = /^\/projects\/([^/]+)\/stats\/?$/.exec(path);
     if (stats) return { name: 'stats', projectSlug: decodeURIComponent(stats[1]!) };
+    const readSet = /^\/projects\/([^/]+)\/sets\/([^/]+)\/read\/?$/.exec(path);
+    if (readSet) return { name: 'read-set', projectSlug: decodeURIComponent(readSet[1]!), setId: decodeURIComponent(readSet[2]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
     const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
@@ -109,6 +112,11 @@ export function matchRoute(path: string): Route {
     // a broken percent escape (`%E0%A4%A`) names nothing
   }
   return { name: 'not-found', path };
+}
+
+/** A subject set read as a document, as the project publishes its results in workflow `workflowId`. */
+export function readSetPath(projectSlug: string, setId: string, workflowId: string): string {
+  return `${projectPath(projectSlug)}/sets/${encodeURIComponent(setId)}/read?${new URLSearchParams({ workflowId })}`;
 }
 
 /** A workflow's classify page; with `subjectSetId`, for the subject set the volunteer chose (`?set=`, `volunteersChooseSubjectSet`). */
