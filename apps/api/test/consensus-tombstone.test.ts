@@ -50,20 +50,28 @@ const normalRow: ConsensusRow = {
   hidden_tags: null,
   left_workflow: false,
   left_workflow_at: null,
+  left_subject_set_at: null,
 };
 
-/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns. */
-function tombstoneRow(): ConsensusRow {
-  const values: Record<string, unknown> = { 'd.subject_id': 's2', 'coalesce(s.external_id, d.external_id)': 'p2', 'd.left_at': LEFT_AT, NULL: null };
+/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns; of a subject that left the workflow, or the set (`left`). */
+function tombstoneRow(left: 'workflow' | 'set' = 'workflow'): ConsensusRow {
+  const values: Record<string, unknown> = {
+    'd.subject_id': 's2',
+    'coalesce(s.external_id, d.external_id)': 'p2',
+    'd.left_at': LEFT_AT,
+    'd.left_workflow_at': left === 'workflow' ? LEFT_AT : null,
+    'd.left_subject_set_at': left === 'set' ? LEFT_AT : null,
+    NULL: null,
+  };
   return Object.fromEntries(CONSENSUS_ROW_SELECT.map(([name], index) => [name, values[tombstoneValues()[index]!]])) as unknown as ConsensusRow;
 }
 
 describe('the consensus download’s tombstone', () => {
-  it('gives a value for each of a row’s columns, in their order: its ids, when it left as updated_at and left_workflow_at, every other null', () => {
+  it('gives a value for each of a row’s columns, in their order: its ids, when it left as updated_at and left_workflow_at or left_subject_set_at, every other null', () => {
     const values = tombstoneValues();
     expect(values).toHaveLength(CONSENSUS_ROW_SELECT.length);
     const named = Object.fromEntries(CONSENSUS_ROW_SELECT.map(([name], index) => [name, values[index]]).filter(([, value]) => value !== 'NULL'));
-    expect(named).toEqual({ subject_id: 'd.subject_id', external_id: 'coalesce(s.external_id, d.external_id)', updated_at: 'd.left_at', left_workflow_at: 'd.left_at' });
+    expect(named).toEqual({ subject_id: 'd.subject_id', external_id: 'coalesce(s.external_id, d.external_id)', updated_at: 'd.left_at', left_workflow_at: 'd.left_workflow_at', left_subject_set_at: 'd.left_subject_set_at' });
   });
 
   it('follows a column added to the row: null there, the others kept in their places', () => {
@@ -71,7 +79,7 @@ describe('the consensus download’s tombstone', () => {
     const values = tombstoneValues(added);
     expect(values).toHaveLength(added.length);
     expect(values[3]).toBe('NULL');
-    expect(added.flatMap(([name], index) => (values[index] === 'd.left_at' ? [name] : []))).toEqual(['updated_at', 'left_workflow_at']);
+    expect(added.flatMap(([name], index) => (values[index]!.startsWith('d.left_') ? [name] : []))).toEqual(['updated_at', 'left_workflow_at', 'left_subject_set_at']);
   });
 
   it.each<MetadataForm>([{ as: 'json' }, { as: 'columns', keys: ['page'] }])('has exactly the columns of a normal row (metadata as $as)', (metadata) => {
@@ -86,5 +94,17 @@ describe('the consensus download’s tombstone', () => {
       ['left_workflow_at', LEFT_AT.toISOString()],
       ['updated_at', LEFT_AT.toISOString()],
     ].sort(([a], [b]) => columnsOf(TASKS, metadata).indexOf(a as string) - columnsOf(TASKS, metadata).indexOf(b as string)));
+  });
+
+  it('of a subject that left the set a download is limited to: its ids and when it left the set, not that it left the workflow', () => {
+    const metadata: MetadataForm = { as: 'json' };
+    const tombstone = flatten(tombstoneRow('set'), TASKS, metadata);
+    expect(Object.keys(tombstone).sort()).toEqual([...columnsOf(TASKS, metadata)].sort());
+    expect(Object.fromEntries(Object.entries(tombstone).filter(([, value]) => value !== null))).toEqual({
+      subject_id: 's2',
+      external_id: 'p2',
+      updated_at: LEFT_AT.toISOString(),
+      left_subject_set_at: LEFT_AT.toISOString(),
+    });
   });
 });

@@ -32,6 +32,8 @@ export interface ClassificationRow {
   annotations: Annotation[];
   /** The tags moderators hid for the subject in the workflow, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
+  /** A `since=` download of one set's tombstone: when the subject left the set (every other field but its ids and updated_at null). */
+  left_subject_set_at: Date | null;
 }
 
 /** The columns before the answers, each with what it holds (the API's documentation lists them). */
@@ -60,6 +62,8 @@ export const CLASSIFICATION_COLUMNS = {
   annotations: 'the whole answer (JSON: a list of {task, value})',
   hidden_tags:
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
+  left_subject_set_at:
+    "only in a since= download of one subject set (subjectSetId): when the subject left that set (taken out by a researcher or by routing, or moved to another set) and is not in it again, a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop every classification of the subject you hold; empty on every other row. A subject back in the set has its classifications given again",
 } as const;
 
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
@@ -104,9 +108,10 @@ export function taskKeysOf(definitions: WorkflowDefinition[]): string[] {
 /**
  * One flat record per classification. Each `<task>_answer` is the answer as its version's task type flattens it
  * (null where the volunteer did not reach the task); `annotations` holds the whole answer, a list; `metadata`, how the
- * subject's metadata is given.
+ * subject's metadata is given; `definition`, the version answered (none on a set's tombstone, `setTombstone`).
  */
-export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition | undefined, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+  if (row.left_subject_set_at) return setTombstone(row, taskKeys, metadata);
   const fixed: RecordOf<Exclude<keyof typeof CLASSIFICATION_COLUMNS, 'subject_metadata'>, (typeof CLASSIFICATION_JSON_COLUMNS)[number]> = {
     classification_id: row.id,
     subject_id: row.subject_id,
@@ -127,11 +132,19 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_metadata: row.classification_metadata,
     annotations: row.annotations,
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
+    left_subject_set_at: null,
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
-  const answers = flatAnswers(row.annotations, definition, taskKeys);
+  const answers = flatAnswers(row.annotations, definition!, taskKeys);
   for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
   return record;
+}
+
+/** The row of a subject that left the set a since= download is limited to: its ids and when, every other column empty. */
+function setTombstone(row: ClassificationRow, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+  const record: FlatRecord = Object.fromEntries(classificationColumns(taskKeys, metadata).map((column) => [column, null]));
+  const leftAt = downloadTime(row.left_subject_set_at);
+  return { ...record, subject_id: row.subject_id, external_id: row.external_id, updated_at: leftAt, left_subject_set_at: leftAt };
 }
 
 /**

@@ -123,6 +123,7 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
   ['left_workflow', isUnlinked('st')],
   ['hidden_tags', hiddenTagsSql('$1', 'st.subject_id')],
   ['left_workflow_at', 'NULL::timestamptz'],
+  ['left_subject_set_at', 'NULL::timestamptz'],
   [
     'reviews',
     `(SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value, 'consensus_changed', ${CONSENSUS_CHANGED}))
@@ -132,7 +133,7 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
 const CONSENSUS_ROW_COLUMNS = CONSENSUS_ROW_SELECT.map(([name, sql]) => `${sql} AS ${name}`).join(',\n  ');
 
 /**
- * A tombstone's values, from `d` (the subject's departure) and `s` (the subject, if not deleted since), in the order
+ * A tombstone's values, from `d` (the subject's departure: `DEPARTURES`) and `s` (the subject, if not deleted since), in the order
  * of a consensus row's columns (`UNION ALL` matches them by position): built from that list, so that a column added to
  * it is null here, never another column's value moved along.
  */
@@ -140,7 +141,8 @@ const TOMBSTONE_VALUES: Partial<Record<keyof ConsensusRow, string>> = {
   subject_id: 'd.subject_id',
   external_id: 'coalesce(s.external_id, d.external_id)',
   updated_at: 'd.left_at',
-  left_workflow_at: 'd.left_at',
+  left_workflow_at: 'd.left_workflow_at',
+  left_subject_set_at: 'd.left_subject_set_at',
 };
 export const tombstoneValues = (select = CONSENSUS_ROW_SELECT) => select.map(([name]) => TOMBSTONE_VALUES[name] ?? 'NULL');
 
@@ -164,7 +166,7 @@ const consensusRowJoins = (routing: string) => `
  */
 const rowsOf = (table: string, alias: string, set: string | undefined) =>
   set
-    ? `(SELECT ms.subject_id FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid) ms
+    ? `(SELECT ms.subject_id, ms.created_at FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid) ms
    CROSS JOIN LATERAL (SELECT ${alias}.* FROM ${table} ${alias} WHERE ${alias}.workflow_id = $1 AND ${alias}.subject_id = ms.subject_id OFFSET 0) ${alias}`
     : `${table} ${alias}`;
 const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : alias}.subject_id`;
@@ -177,7 +179,7 @@ const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : al
  */
 const namedInOrder = (project: string, set: string | undefined) =>
   set
-    ? `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subject_set_members ms
+    ? `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id, ms.created_at AS joined_at FROM subject_set_members ms
         CROSS JOIN LATERAL (SELECT s.id, s.external_id FROM subjects s WHERE s.id = ms.subject_id OFFSET 0) s
         WHERE ms.subject_set_id = ${set}::uuid AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`
     : `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = ${project} AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`;
@@ -233,25 +235,39 @@ const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => (
 });
 
 /**
+ * The subjects whose rows left the workflow's ($1) download at or after $3 (`since`) and have not come back, as `d`
+ * (subject_id, external_id, left_at, left_workflow_at, left_subject_set_at): those that left the workflow without a row
+ * kept there (`subject_workflow_departures`). Of one set (`set`, its parameter) alone: those that left the set and are
+ * not in it again (`subject_set_departures`, read by set along its primary key), and its members that left the workflow.
+ */
+const departures = (set: string | undefined) => {
+  const workflow = `SELECT d.subject_id, d.external_id, d.left_at, d.left_at AS left_workflow_at, NULL::timestamptz AS left_subject_set_at
+    FROM subject_workflow_departures d
+    WHERE d.workflow_id = $1 AND d.left_at >= $3
+      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id)`;
+  if (!set) return `(${workflow}) d`;
+  const member = (subject: string) => `EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = ${set}::uuid AND m.subject_id = ${subject})`;
+  return `(SELECT d.subject_id, d.external_id, d.left_at, NULL::timestamptz AS left_workflow_at, d.left_at AS left_subject_set_at
+     FROM subject_set_departures d
+     WHERE d.subject_set_id = ${set}::uuid AND d.left_at >= $3 AND NOT ${member('d.subject_id')}
+     UNION ALL
+     ${workflow} AND ${member('d.subject_id')}) d`;
+};
+
+/**
  * The workflow's rows in the order `sort` names; with `since` ($3), only the subjects whose row changed at or after it
- * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
- * and has not come back (`subject_workflow_departures`). With `set` (the parameter of a subjectSetId, `$4`), only
- * the rows of the set's members, and no tombstones: a set's download is whole, never asked with `since` (the query refuses it).
+ * (or null for all), then a tombstone for each subject whose row left the download at or after it (`departures`). With
+ * `set` (the parameter of a subjectSetId, `$4`), only the rows of the set's members, and the tombstones of the set's.
  */
 export const consensusRows = (sort: DownloadSort, set?: string) => `
   WITH routing AS (${ROUTING}),
   routed_from AS (${ROUTED_FROM}),
   ${SET_ORDER}
-  ${rowsInOrder(set)[sort]}${
-    set
-      ? ''
-      : `
+  ${rowsInOrder(set)[sort]}
   UNION ALL
   (SELECT ${tombstoneValues().join(', ')}
-   FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
-   WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
-     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`
-  }`;
+   FROM ${departures(set)} LEFT JOIN subjects s ON s.id = d.subject_id
+   WHERE $3::timestamptz IS NOT NULL)`;
 
 /** The SQL of a consensus row's column (`CONSENSUS_ROW_SELECT`), for a download that reads it as the consensus download does. */
 const consensusColumn = (name: keyof ConsensusRow) => CONSENSUS_ROW_SELECT.find(([column]) => column === name)![1];
@@ -399,13 +415,14 @@ const transcriptionCounts = (inSet: boolean) => `
 
 /**
  * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
- * subject's locations corrected) at or after it. A classification was shown what the first correction after it
+ * subject's locations corrected) at or after it, or whose subject joined the set a download is limited to then
+ * (`joinedAt`: SQL of when its membership was made, so that one back in the set is given again). A classification was shown what the first correction after it
  * replaced, if any. Without the subject's locations (the consensus download's `subject_locations`, one row per
  * subject, to join by subject_id): a text passage's kilobytes would repeat on every classification of it. Its subject
  * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
  * table, every project's, before the first row (a merge join in the classifications' order).
  */
-const classificationRow = (set?: string) => `
+const classificationRow = (set?: string, joinedAt = set && 'ms.created_at') => `
   SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s.id', 's.metadata')} AS subject_metadata,
          ${withheldWhileTakenDownSql(
            's.id',
@@ -419,11 +436,26 @@ const classificationRow = (set?: string) => `
          -- The project read once for the download (an InitPlan); each row, one primary-key probe.
          ${byExcludedVolunteerOfWorkflowSql('c', '$1')} AS excluded_volunteer,
          c.metadata AS classification_metadata, c.annotations,
-         ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
+         ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags, NULL::timestamptz AS left_subject_set_at
   FROM ${rowsOf('classifications', 'c', set)}
   CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
   JOIN users u ON u.id = c.user_id
-  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+  WHERE c.workflow_id = $1 AND ${classificationChangedSince(joinedAt)}`;
+
+/** $2: only the classifications stored or changed at or after it, or whose subject joined the set then (`joinedAt`), or null for all. */
+const classificationChangedSince = (joinedAt: string | undefined) =>
+  `($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2${joinedAt ? ` OR ${joinedAt} >= $2` : ''})`;
+
+/**
+ * A since= download of one set's ($3) tombstones, in the order of a classification row's columns: a row for each
+ * subject that left the set at or after $2 and is not in it again (`subject_set_departures`), with nothing but its
+ * ids and when, so that the classifications held of it are dropped.
+ */
+const SET_CLASSIFICATION_TOMBSTONES = `
+  SELECT NULL, d.subject_id, coalesce(s.external_id, d.external_id), ${Array(7).fill('NULL').join(', ')}, d.left_at, ${Array(9).fill('NULL').join(', ')}, d.left_at
+  FROM subject_set_departures d LEFT JOIN subjects s ON s.id = d.subject_id
+  WHERE d.subject_set_id = $3::uuid AND d.left_at >= $2
+    AND NOT EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = d.subject_set_id AND m.subject_id = d.subject_id)`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
@@ -432,19 +464,21 @@ const classificationRow = (set?: string) => `
  * `subjects_external_id_natural_idx`), each subject's classifications read on their own (from the unique index) oldest
  * first, then by id (a statement stores several at one moment), so that the order is the same on every download and
  * only a subject's few are sorted; then those of subjects without one, in subject id order, each subject's the same way.
- * With `set` (the parameter of a subjectSetId, `$3`, in place of the project's), only the classifications of the set's members.
+ * With `set` (the parameter of a subjectSetId, `$3`, in place of the project's), only the classifications of the set's
+ * members, then with `since` the set's tombstones (`SET_CLASSIFICATION_TOMBSTONES`).
  */
 export const classificationRows = (set?: string): Record<DownloadSort, string> => {
   const row = classificationRow(set);
+  const tombstones = set ? `\n  UNION ALL\n  (${SET_CLASSIFICATION_TOMBSTONES})` : '';
   return {
-    id: `${row} ORDER BY ${bySubject('c', set)}, c.user_id`,
+    id: `(${row} ORDER BY ${bySubject('c', set)}, c.user_id)${tombstones}`,
     externalId: `
   (SELECT classification_row.* FROM ${namedInOrder('$3', set)}
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, each subject's sorted alone.
-   CROSS JOIN LATERAL (${classificationRow()} AND c.subject_id = named.id OFFSET 0) classification_row
+   CROSS JOIN LATERAL (${classificationRow(undefined, set && 'named.joined_at')} AND c.subject_id = named.id OFFSET 0) classification_row
    ORDER BY ${inNaturalOrder('named.external_id')}, classification_row.created_at, classification_row.id)
   UNION ALL
-  (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)`,
+  (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)${tombstones}`,
   };
 };
 export const CLASSIFICATION_ROWS = classificationRows();
@@ -454,7 +488,7 @@ export const CLASSIFICATION_ROWS = classificationRows();
  * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
  */
 const classifiedSubjects = (inSet: boolean) => `
-  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -759,7 +793,7 @@ export class ExportsService {
         return {
           sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
+          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1], taskKeys, metadataForm),
           columns: classificationColumns(taskKeys, metadataForm),
           listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
