@@ -153,6 +153,9 @@ export const CONSENSUS_LAST_COLUMNS = {
     "only in a since= download of one subject set (subjectSetId): when the subject left that set (taken out by a researcher or by routing, or moved to another set) and is not in it again, a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row. A member of the set that left the workflow has left_workflow_at's tombstone instead",
 } as const;
 
+/** The last columns that hold JSON, as the subject's below. */
+const CONSENSUS_LAST_JSON_COLUMNS = ['routing_decisions'] as const satisfies readonly (keyof typeof CONSENSUS_LAST_COLUMNS)[];
+
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
 export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'subject_locations', 'unretired_retirement', 'retired_before_take_down', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
@@ -288,7 +291,7 @@ export const CONSENSUS_ANSWER_TASK_COLUMNS = ['answer', 'known_answer', 'reviewe
 const consensusAnswerColumnsNamed = CONSENSUS_ANSWER_TASK_COLUMNS.map((field) => `<task>_${field}`);
 
 /** The consensus download's columns that hold JSON, as its documentation names them. */
-export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`), ...consensusAnswerColumnsNamed, ...Object.keys(CONSENSUS_LAST_COLUMNS)];
+export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`), ...consensusAnswerColumnsNamed, ...CONSENSUS_LAST_JSON_COLUMNS];
 
 /** The consensus download's columns that hold a list, as its documentation names them. */
 export const CONSENSUS_LIST_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_LIST_COLUMNS, ...consensusAnswerColumnsNamed];
@@ -452,7 +455,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_consensus_changed`] = review?.consensus_changed ?? null;
   }
   for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]), reviewedCountCells(task, definition, row.reviews?.[task]));
-  const last: RecordOf<keyof typeof CONSENSUS_LAST_COLUMNS, 'routing_decisions'> = { routing_decisions: row.routing_decisions, left_subject_set_at: null };
+  const last: RecordOf<keyof typeof CONSENSUS_LAST_COLUMNS, (typeof CONSENSUS_LAST_JSON_COLUMNS)[number]> = { routing_decisions: row.routing_decisions, left_subject_set_at: null };
   return Object.assign(record, last);
 }
 

@@ -85,7 +85,7 @@ const ApiMetadata = () =>
 export const ApiSubjectSet = (rows: string) =>
   ApiZodQuery('subjectSetId', downloadSubjectSetSchema, {
     required: false,
-    description: `Only the ${rows} of this subject set, one the workflow serves (one of its \`subjectSetIds\`, GET /workflows/:id): a subject in several of its sets is in each set's download. Another set (not linked to the workflow, unknown, or another project's) is refused, 422 naming \`subjectSetId\`, and so is \`since\` with it (422 naming \`since\`: a set's download is whole); a download link keeps it (\`subjectSetId\` in its request's body)`,
+    description: `Only the ${rows} of this subject set, one the workflow serves (one of its \`subjectSetIds\`, GET /workflows/:id): a subject in several of its sets is in each set's download. Another set (not linked to the workflow, unknown, or another project's) is refused, 422 naming \`subjectSetId\`. With \`since\` (the consensus and classifications), the set's changed rows, then a tombstone (\`left_subject_set_at\`) for each subject that left the set since and is not back; a download link keeps it (\`subjectSetId\` in its request's body)`,
   });
 
 /** The `sort` parameter in OpenAPI, of the downloads of subjects' answers: `byId`, the default order; `eachSubject`, of a subject's several rows. */
