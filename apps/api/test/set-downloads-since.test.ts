@@ -24,7 +24,7 @@ async function linkedSets(members: Record<string, string[]>, classified: string[
   for (const [name, externalIds] of Object.entries(members)) {
     sets[name] = (await stack.client.createSubjectSet(projectId, { name: `${name} ${randomUUID().slice(0, 8)}` })).id;
     const { subjectIds } = await stack.client.addSubjects(sets[name]!, externalIds.map(page));
-    externalIds.forEach((externalId, index) => (idOf[externalId] = subjectIds[index]!));
+    for (const [index, externalId] of externalIds.entries()) idOf[externalId] = subjectIds[index]!;
   }
   const linked = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
   await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [...linked, ...Object.values(sets)] });
