@@ -68,7 +68,6 @@ describe('raw classifications export', () => {
       classification_metadata: { tool: 'test' },
       annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }],
       hidden_tags: null,
-      left_subject_set_at: null,
       T0_answer: 'yes',
       T1_answer: ['horse', 'coach'],
     });
@@ -131,7 +130,7 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,left_subject_set_at,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
     // NDJSON parsed line by line once: the whole answer is a list, its choices a list in it.
@@ -139,7 +138,7 @@ describe('raw classifications export', () => {
     expect(first.annotations[1].value).toEqual(['horse', 'coach']);
     expect(first.classification_metadata.tool).toBe('test');
     // CSV keeps each as its JSON text in one cell.
-    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,,yes,horse;coach$/);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
   });
 
   it('gives every download’s JSON and NDJSON keys in the order of its CSV header, so that a record’s values are its columns', async () => {
@@ -165,10 +164,10 @@ describe('raw classifications export', () => {
     };
     await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,annotations,hidden_tags,left_subject_set_at,headline_answer,T9_answer,T0_answer,T1_answer$/);
+    expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions,left_subject_set_at$/);
+    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -456,7 +455,7 @@ describe('raw classifications export', () => {
     const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
     // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
     expect(header).toBe(
-      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,left_subject_set_at,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
     );
     expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
     const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));

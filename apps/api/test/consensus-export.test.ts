@@ -126,13 +126,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions,left_subject_set_at',
+      'subject_id,external_id,subject_metadata,subject_locations,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretired_at,unretired_by,unretired_by_role,unretirement_note,unretired_retirement,retired_by_classification_id,retired_under_version,taken_down,retired_before_take_down,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,routed_from_workflow_ids,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false,,,$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},"\\[{""text"":""One"",""type"":""text""}\\]",false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,,,,,${retiringClassificationId},1,false,,1,0,0,,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,,false,,$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}","\[{""text"":""Two"",""type"":""text""}\]",false,false,[0-9a-f-]{36},0,false,,,,,,,,,,,,,false,,0,0,0,,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
@@ -237,8 +237,8 @@ describe('consensus export', () => {
     expect((await stack.client.subjectResult(id, idOf.routed!)).routing!.map((route) => [route.subjectSetId, route.decidedBy])).toEqual(Object.entries(rows.routed.routing_decisions));
     // In CSV the last cell, its JSON text; empty for a subject with no set routed into (and in externalId order the same).
     const { header, rows: csv } = csvTable(await stack.client.consensus(id, 'csv'));
-    expect(header.slice(-2)).toEqual(['routing_decisions', 'left_subject_set_at']);
-    expect(JSON.parse(csv.find((cells) => cells[1] === 'routed')!.at(-2)!)).toEqual(rows.routed.routing_decisions);
+    expect(header.at(-1)).toBe('routing_decisions');
+    expect(JSON.parse(csv.find((cells) => cells[1] === 'routed')!.at(-1)!)).toEqual(rows.routed.routing_decisions);
     expect(csv.find((cells) => cells[1] === 'unclassified')!.at(-1)).toBe('');
     const sorted = await stack.client.consensus(id, 'ndjson', undefined, 'externalId');
     expect(sorted.trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, row.routing_decisions])).toEqual([
@@ -318,7 +318,7 @@ describe('consensus export', () => {
     expect(byName['not a letter']).toMatchObject({ T0_answer: 'no', T1_votes: 0, T1_needs_checking: false });
     expect(byName['a letter']).toMatchObject({ T0_answer: 'yes', T1_answer: letter, T1_needs_checking: false });
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
-    expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions,left_subject_set_at$/);
+    expect(header).toMatch(/,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     // The results list it among those that need checking, and say so of its T1.
     const { subjects } = await stack.client.subjectResults(id, { needsChecking: true });
     expect(subjects.map((subject) => subject.externalId)).toEqual(['split']);
@@ -346,7 +346,7 @@ describe('consensus export', () => {
       subjectSetIds: [set.id],
     });
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
-    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions,left_subject_set_at$/);
+    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
     expect(lines).toHaveLength(4);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
@@ -362,8 +362,8 @@ describe('consensus export', () => {
     const { id } = await outcomesWorkflow();
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
     // The columns readers had keep their places: the new ones come after every task's.
-    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,Q_consensus_changed,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,C_consensus_changed,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,M_consensus_changed,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking,G_consensus_changed,routing_decisions,left_subject_set_at$/);
-    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,,answer,,,false,,answer,horse=1;cat=0\.75;dog=0\.5,,,false,,answer,horse=1;ant=0\.5;zebra=0\.25,,,false,,,$/);
+    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,Q_needs_checking,Q_consensus_changed,C_outcome,C_reviewed,C_reviewed_answer,C_needs_checking,C_consensus_changed,M_outcome,M_support,M_reviewed,M_reviewed_answer,M_needs_checking,M_consensus_changed,G_outcome,G_support,G_reviewed,G_reviewed_answer,G_needs_checking,G_consensus_changed,routing_decisions$/);
+    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,false,,answer,,,false,,answer,horse=1;cat=0\.75;dog=0\.5,,,false,,answer,horse=1;ant=0\.5;zebra=0\.25,,,false,,$/);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
     expect(outcomes).toEqual({
@@ -916,7 +916,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions,left_subject_set_at$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,routing_decisions$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

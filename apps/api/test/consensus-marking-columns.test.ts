@@ -24,7 +24,7 @@ const rowWith = (tasks: ConsensusRow['tasks']): ConsensusRow => ({
   subject_id: 's1', external_id: 'p1', subject_metadata: null, subject_locations: [], gold_standard: false, known_answers: null, training: false, subject_set_ids: 'set1', priority: 0,
   retired_at: null, retirement_reason: null, retirement_note: null, unretired_at: null, unretired_by: null, unretired_by_role: null, unretirement_note: null, unretired_retirement: null,
   retired_by: null, retired_by_role: null, retired_by_classification_id: null, retired_under_version: null, taken_down: false, retired_before_take_down: null, classification_count: 3,
-  draft_tries: 0, favourites: 0, updated_at: AT, workflow_version: 2, routed_into: null, routed_out_of: null, routed_from_workflow_ids: null, routing_decisions: null, tasks, reviews: null, hidden_tags: null, left_workflow: false, left_workflow_at: null, left_subject_set_at: null,
+  draft_tries: 0, favourites: 0, updated_at: AT, workflow_version: 2, routed_into: null, routed_out_of: null, routed_from_workflow_ids: null, routing_decisions: null, tasks, reviews: null, hidden_tags: null, left_workflow: false, left_workflow_at: null,
 });
 const metadata: MetadataForm = { as: 'json' };
 

@@ -83,6 +83,9 @@ describe('the consensus download’s tombstone', () => {
   });
 
   it.each<MetadataForm>([{ as: 'json' }, { as: 'columns', keys: ['page'] }])('has exactly the columns of a normal row (metadata as $as)', (metadata) => {
+    // left_subject_set_at only in a since= download of one set: every other keeps its columns where they were.
+    expect(columnsOf(TASKS, metadata, true)).toEqual(columnsOf(TASKS, metadata).flatMap((column) => (column === 'routing_decisions' ? [column, 'left_subject_set_at'] : [column])));
+    expect(columnsOf(TASKS, metadata)).not.toContain('left_subject_set_at');
     const tombstone = flatten(tombstoneRow(), TASKS, metadata);
     const row = flatten(normalRow, TASKS, metadata);
     expect(Object.keys(tombstone).sort()).toEqual(Object.keys(row).sort());
@@ -98,8 +101,9 @@ describe('the consensus download’s tombstone', () => {
 
   it('of a subject that left the set a download is limited to: its ids and when it left the set, not that it left the workflow', () => {
     const metadata: MetadataForm = { as: 'json' };
-    const tombstone = flatten(tombstoneRow('set'), TASKS, metadata);
-    expect(Object.keys(tombstone).sort()).toEqual([...columnsOf(TASKS, metadata)].sort());
+    const tombstone = flatten(tombstoneRow('set'), TASKS, metadata, true);
+    expect(Object.keys(tombstone).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
+    expect(Object.keys(flatten(normalRow, TASKS, metadata, true)).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
     expect(Object.fromEntries(Object.entries(tombstone).filter(([, value]) => value !== null))).toEqual({
       subject_id: 's2',
       external_id: 'p2',

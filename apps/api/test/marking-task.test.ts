@@ -91,7 +91,7 @@ describe('a marking task', () => {
     expect(row!.T_result).toMatchObject({ counts: { penguin: 2, nest: 1 }, lowConsensus: true });
 
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
-    expect(header!.trim().split(',').slice(-6)).toEqual(['T.penguin', 'T.nest', 'T_reviewed.penguin', 'T_reviewed.nest', 'routing_decisions', 'left_subject_set_at']);
+    expect(header!.trim().split(',').slice(-5)).toEqual(['T.penguin', 'T.nest', 'T_reviewed.penguin', 'T_reviewed.nest', 'routing_decisions']);
     expect(row).toMatchObject({ 'T_reviewed.penguin': null, 'T_reviewed.nest': null });
   });
 

@@ -727,6 +727,7 @@ export class ExportsService {
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const tasks = tasksOf(byVersion);
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
+    const setSince = !!set && since !== undefined;
     // The project's externalIds are read for their order without a set alone (`namedInOrder`).
     const parameters = [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ConsensusRow>(
@@ -735,8 +736,8 @@ export class ExportsService {
         return {
           sql: consensusRows(sort, set && `$${parameters.length + 1}`),
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flatten(row, tasks, metadataForm),
-          columns: columnsOf(tasks, metadataForm),
+          toRecord: (row) => flatten(row, tasks, metadataForm, setSince),
+          columns: columnsOf(tasks, metadataForm, setSince),
           listColumns: consensusListColumns(tasks),
           name: (began, format) => downloadName('consensus', workflow, began, format),
         };
@@ -786,6 +787,7 @@ export class ExportsService {
     const set = await this.servedSet(workflowId, subjectSetId, '/query/subjectSetId');
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
+    const setSince = !!set && since !== undefined;
     const parameters = [workflowId, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ClassificationRow>(
       async (read) => {
@@ -793,8 +795,8 @@ export class ExportsService {
         return {
           sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1], taskKeys, metadataForm),
-          columns: classificationColumns(taskKeys, metadataForm),
+          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1], taskKeys, metadataForm, setSince),
+          columns: classificationColumns(taskKeys, metadataForm, setSince),
           listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
         };
