@@ -1,6 +1,6 @@
 import type { Task } from '@chorus/tasks';
 import { type ConsensusRow, columnsOf, flatten } from '../src/exports/consensus-rows';
-import { CONSENSUS_ROW_SELECT, tombstoneValues } from '../src/exports/exports.service';
+import { CONSENSUS_ROW_SELECT, SET_CONSENSUS_ROW_SELECT, SET_TOMBSTONE, tombstoneValues, withLeftSet } from '../src/exports/exports.service';
 import type { MetadataForm } from '../src/exports/metadata-columns';
 
 /** A `since=` download's tombstone (`UNION ALL` with the rows) against a normal row: the same columns, in the same places. */
@@ -50,28 +50,22 @@ const normalRow: ConsensusRow = {
   hidden_tags: null,
   left_workflow: false,
   left_workflow_at: null,
-  left_subject_set_at: null,
 };
 
-/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns; of a subject that left the workflow, or the set (`left`). */
-function tombstoneRow(left: 'workflow' | 'set' = 'workflow'): ConsensusRow {
-  const values: Record<string, unknown> = {
-    'd.subject_id': 's2',
-    'coalesce(s.external_id, d.external_id)': 'p2',
-    'd.left_at': LEFT_AT,
-    'd.left_workflow_at': left === 'workflow' ? LEFT_AT : null,
-    'd.left_subject_set_at': left === 'set' ? LEFT_AT : null,
-    NULL: null,
-  };
-  return Object.fromEntries(CONSENSUS_ROW_SELECT.map(([name], index) => [name, values[tombstoneValues()[index]!]])) as unknown as ConsensusRow;
+/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns; of a subject that left the workflow, or the set of a set's download (`set`). */
+function tombstoneRow(set = false): ConsensusRow {
+  const values: Record<string, unknown> = { 'd.subject_id': 's2', 'coalesce(s.external_id, d.external_id)': 'p2', 'd.left_at': LEFT_AT, NULL: null };
+  const select = set ? SET_CONSENSUS_ROW_SELECT : CONSENSUS_ROW_SELECT;
+  const tombstone = set ? tombstoneValues(select, SET_TOMBSTONE) : tombstoneValues();
+  return Object.fromEntries(select.map(([name], index) => [name, values[tombstone[index]!]])) as unknown as ConsensusRow;
 }
 
 describe('the consensus download’s tombstone', () => {
-  it('gives a value for each of a row’s columns, in their order: its ids, when it left as updated_at and left_workflow_at or left_subject_set_at, every other null', () => {
+  it('gives a value for each of a row’s columns, in their order: its ids, when it left as updated_at and left_workflow_at, every other null', () => {
     const values = tombstoneValues();
     expect(values).toHaveLength(CONSENSUS_ROW_SELECT.length);
     const named = Object.fromEntries(CONSENSUS_ROW_SELECT.map(([name], index) => [name, values[index]]).filter(([, value]) => value !== 'NULL'));
-    expect(named).toEqual({ subject_id: 'd.subject_id', external_id: 'coalesce(s.external_id, d.external_id)', updated_at: 'd.left_at', left_workflow_at: 'd.left_workflow_at', left_subject_set_at: 'd.left_subject_set_at' });
+    expect(named).toEqual({ subject_id: 'd.subject_id', external_id: 'coalesce(s.external_id, d.external_id)', updated_at: 'd.left_at', left_workflow_at: 'd.left_at' });
   });
 
   it('follows a column added to the row: null there, the others kept in their places', () => {
@@ -79,7 +73,10 @@ describe('the consensus download’s tombstone', () => {
     const values = tombstoneValues(added);
     expect(values).toHaveLength(added.length);
     expect(values[3]).toBe('NULL');
-    expect(added.flatMap(([name], index) => (values[index]!.startsWith('d.left_') ? [name] : []))).toEqual(['updated_at', 'left_workflow_at', 'left_subject_set_at']);
+    expect(added.flatMap(([name], index) => (values[index] === 'd.left_at' ? [name] : []))).toEqual(['updated_at', 'left_workflow_at']);
+    // A set's download's: when it left the set, as left_subject_set_at (its last column) in place of left_workflow_at.
+    const setValues = tombstoneValues(withLeftSet<ConsensusRow>(added), SET_TOMBSTONE);
+    expect(withLeftSet<ConsensusRow>(added).flatMap(([name], index) => (setValues[index] === 'NULL' ? [] : [name]))).toEqual(['subject_id', 'external_id', 'updated_at', 'left_subject_set_at']);
   });
 
   it.each<MetadataForm>([{ as: 'json' }, { as: 'columns', keys: ['page'] }])('has exactly the columns of a normal row (metadata as $as)', (metadata) => {
@@ -101,7 +98,7 @@ describe('the consensus download’s tombstone', () => {
 
   it('of a subject that left the set a download is limited to: its ids and when it left the set, not that it left the workflow', () => {
     const metadata: MetadataForm = { as: 'json' };
-    const tombstone = flatten(tombstoneRow('set'), TASKS, metadata, true);
+    const tombstone = flatten(tombstoneRow(true), TASKS, metadata, true);
     expect(Object.keys(tombstone).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
     expect(Object.keys(flatten(normalRow, TASKS, metadata, true)).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
     expect(Object.fromEntries(Object.entries(tombstone).filter(([, value]) => value !== null))).toEqual({
