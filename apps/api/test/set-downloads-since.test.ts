@@ -1,5 +1,6 @@
 import type { ChorusApiError } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 
@@ -8,7 +9,7 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 let stack: Stack;
 let workflowId: string;
 
-const page = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}` }] });
+const page = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}` }], metadata: { folio: externalId } });
 
 /** The database's clock now, as a since= whose changes after it come at or after it. */
 const now = async (): Promise<string> => ((await stack.db.query('SELECT clock_timestamp() AS now')).rows[0].now as Date).toISOString();
@@ -55,11 +56,11 @@ const consensusOf = (rows: Consensus[]) =>
       return [row.external_id, row.left_workflow_at ? 'left the workflow' : 'row'];
     }),
   );
-const consensusSince = async (set: string, since: string) => consensusOf(JSON.parse(await stack.client.consensus(workflowId, 'json', since, undefined, undefined, set)));
+const consensusSince = async (set: string, since: string, workflow = workflowId) => consensusOf(JSON.parse(await stack.client.consensus(workflow, 'json', since, undefined, undefined, set)));
 
 /** What a since= classifications download of one set gives, by externalId: how many classifications, or its tombstone (checked as above). */
-async function classificationsSince(set: string, since: string): Promise<Record<string, number | 'left the set'>> {
-  const rows: (Consensus & { classification_id: string | null })[] = JSON.parse(await stack.client.classifications(workflowId, 'json', since, undefined, undefined, set));
+async function classificationsSince(set: string, since: string, workflow = workflowId): Promise<Record<string, number | 'left the set'>> {
+  const rows: (Consensus & { classification_id: string | null })[] = JSON.parse(await stack.client.classifications(workflow, 'json', since, undefined, undefined, set));
   const given: Record<string, number | 'left the set'> = {};
   for (const row of rows) {
     if (row.left_subject_set_at) {
@@ -154,5 +155,68 @@ describe('a download of one subject set since a moment', () => {
     expect(await consensusSince(sets.box!, since)).toEqual({ 'unlink-2': 'row', 'unlink-3': 'row', 'unlink-4': 'left the set' });
     expect(await classificationsSince(sets.box!, since)).toEqual({ 'unlink-4': 'left the set' });
     expect(await consensusSince(sets.kept!, since)).toEqual({});
+  });
+
+  it('gives a tombstone for a subject routing took out of the set (its effect undone), in the download of the workflow the set feeds', async () => {
+    const project = await stack.client.createProject({ title: `Routing ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [pages, letters] = await Promise.all(['Pages', 'Letters'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const { subjectIds } = await stack.client.addSubjects(pages!.id, [page('weak'), page('strong')]);
+    const yesNo = { T0: { type: 'single' as const, question: 'A letter?', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const effect = (agreementAtLeast: number) => [{ when: { task: 'T0', answer: 'yes', agreementAtLeast }, addToSubjectSet: letters!.id }];
+    const definition = { name: 'Letter or not?', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'count' as const, count: 3 }, subjectSetIds: [pages!.id], effects: effect(0.5) };
+    const screen = await stack.client.createWorkflow(project.id, definition);
+    const transcribe = await stack.client.createWorkflow(project.id, { name: 'Transcribe', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type the page' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [letters!.id] });
+    await stack.client.activateWorkflow(screen.id);
+    await stack.client.activateWorkflow(transcribe.id);
+    // "weak": 2 of 3 say it is a letter; "strong": 3 of 3. Both routed into Letters, which Transcribe serves.
+    for (const [index, values] of [['yes', 'yes', 'no'], ['yes', 'yes', 'yes']].entries()) {
+      for (const value of values) {
+        const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+        await guest.classify({ workflowId: screen.id, workflowVersion: 1, subjectId: subjectIds[index]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+      }
+    }
+    await until(async () => (await stack.db.query('SELECT 1 FROM subject_set_members WHERE subject_set_id = $1', [letters!.id])).rowCount === 2, 'the routing into Letters');
+    const since = await now();
+    // A new version asks for more agreement: routing takes "weak" out of Letters (leaveRoutedSets, removeFromSubjectSet).
+    const updated = await stack.client.updateWorkflow(screen.id, { ...definition, effects: effect(0.9) });
+    await until(async () => (await stack.client.reaggregation(screen.id, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+    expect(await consensusSince(letters!.id, since, transcribe.id)).toEqual({ weak: 'left the set' });
+    expect(await classificationsSince(letters!.id, since, transcribe.id)).toEqual({ weak: 'left the set' });
+    expect(await consensusSince(letters!.id, '2000-01-01', transcribe.id)).toEqual({ weak: 'left the set', strong: 'row' });
+  });
+
+  it('gives the tombstones after the rows in externalId order, in CSV (left_subject_set_at after every other column but the metadata’s) and with metadata=columns', async () => {
+    const { sets, idOf } = await linkedSets({ letter: ['order-10', 'order-2', 'order-1', 'order-3'] }, ['order-10', 'order-2', 'order-1', 'order-3']);
+    await stack.client.removeSubject(sets.letter!, idOf['order-3']!);
+    await stack.client.removeSubject(sets.letter!, idOf['order-2']!);
+    const since = '2000-01-01T00:00:00.000Z';
+    const names = (rows: Consensus[]) => rows.map((row) => (row.left_subject_set_at ? `${row.external_id} left` : row.external_id));
+    const rowsThenTombstones = ['order-1', 'order-10', expect.stringMatching(/^order-[23] left$/), expect.stringMatching(/^order-[23] left$/)];
+    const sorted: Consensus[] = JSON.parse(await stack.client.consensus(workflowId, 'json', since, 'externalId', undefined, sets.letter));
+    expect(names(sorted)).toEqual(rowsThenTombstones);
+    expect(consensusOf(sorted)).toEqual({ 'order-1': 'row', 'order-10': 'row', 'order-2': 'left the set', 'order-3': 'left the set' });
+    const classified: Consensus[] = JSON.parse(await stack.client.classifications(workflowId, 'json', since, undefined, 'externalId', sets.letter));
+    expect(names(classified)).toEqual(rowsThenTombstones);
+
+    for (const metadata of ['json', 'columns'] as const) {
+      const after = metadata === 'columns' ? ['left_subject_set_at', 'metadata.folio'] : ['left_subject_set_at'];
+      for (const [kind, csv, before] of [
+        ['consensus', await stack.client.consensus(workflowId, 'csv', since, 'externalId', metadata, sets.letter), 'routing_decisions'],
+        ['classifications', await stack.client.classifications(workflowId, 'csv', since, metadata, 'externalId', sets.letter), 'T0_answer'],
+      ] as const) {
+        const { header, rows } = csvTable(csv);
+        expect([kind, header.slice(-after.length - 1)]).toEqual([kind, [before, ...after]]);
+        const tombstones = rows.filter((cells) => cells[header.indexOf('left_subject_set_at')] !== '');
+        // Nothing but the ids and when it left (updated_at the same moment); its metadata cells empty too.
+        expect(tombstones.map((cells) => header.filter((_, index) => cells[index] !== '').sort())).toEqual([0, 1].map(() => ['external_id', 'left_subject_set_at', 'subject_id', 'updated_at']));
+        for (const cells of tombstones) expect(cells[header.indexOf('updated_at')]).toBe(cells[header.indexOf('left_subject_set_at')]);
+        expect(rows.filter((cells) => !tombstones.includes(cells)).map((cells) => [cells[header.indexOf('external_id')], cells[header.indexOf('metadata.folio')] ?? 'json'])).toEqual(
+          ['order-1', 'order-10'].map((externalId) => [externalId, metadata === 'columns' ? externalId : 'json']),
+        );
+      }
+    }
+    // Without since, a set's download has no left_subject_set_at: its columns are the workflow's.
+    expect(csvTable(await stack.client.consensus(workflowId, 'csv', undefined, undefined, undefined, sets.letter)).header).toEqual(csvTable(await stack.client.consensus(workflowId, 'csv')).header);
+    expect(csvTable(await stack.client.classifications(workflowId, 'csv', undefined, undefined, undefined, sets.letter)).header).toEqual(csvTable(await stack.client.classifications(workflowId, 'csv')).header);
   });
 });
