@@ -461,9 +461,9 @@ export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLAS
  * A classification's row (`CLASSIFICATION_ROW_SELECT`, of a set's download with `set`); with `since` ($2), only those
  * stored or changed (their `after_retirement` flag, their subject's locations corrected) at or after it, or whose
  * subject joined the set a download is limited to then (`joinedAt`, given in a set's download alone, whose rows end with
- * `left_subject_set_at`: SQL of when its membership was made, so that one back in the set is given again). Its subject is read by its primary key (OFFSET 0: never joined whole): joined, the
- * planner read and sorted the whole subjects table, every project's, before the first row (a merge join in the
- * classifications' order).
+ * `left_subject_set_at`: SQL of when its membership was made, so that one back in the set is given again). Its subject
+ * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
+ * table, every project's, before the first row (a merge join in the classifications' order).
  */
 const classificationRow = (set?: string, joinedAt = set && 'ms.created_at') => `
   SELECT ${selectList(joinedAt ? SET_CLASSIFICATION_ROW_SELECT : CLASSIFICATION_ROW_SELECT)}
