@@ -1,6 +1,6 @@
 import type { Task } from '@chorus/tasks';
 import { type ConsensusRow, columnsOf, flatten } from '../src/exports/consensus-rows';
-import { CONSENSUS_ROW_SELECT, tombstoneValues } from '../src/exports/exports.service';
+import { CONSENSUS_ROW_SELECT, SET_CONSENSUS_ROW_SELECT, SET_TOMBSTONE, tombstoneValues, withLeftSet } from '../src/exports/exports.service';
 import type { MetadataForm } from '../src/exports/metadata-columns';
 
 /** A `since=` download's tombstone (`UNION ALL` with the rows) against a normal row: the same columns, in the same places. */
@@ -52,10 +52,12 @@ const normalRow: ConsensusRow = {
   left_workflow_at: null,
 };
 
-/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns. */
-function tombstoneRow(): ConsensusRow {
+/** The tombstone as Postgres hands it over: the values of `tombstoneValues()`, named by the rows' columns; of a subject that left the workflow, or the set of a set's download (`set`). */
+function tombstoneRow(set = false): ConsensusRow {
   const values: Record<string, unknown> = { 'd.subject_id': 's2', 'coalesce(s.external_id, d.external_id)': 'p2', 'd.left_at': LEFT_AT, NULL: null };
-  return Object.fromEntries(CONSENSUS_ROW_SELECT.map(([name], index) => [name, values[tombstoneValues()[index]!]])) as unknown as ConsensusRow;
+  const select = set ? SET_CONSENSUS_ROW_SELECT : CONSENSUS_ROW_SELECT;
+  const tombstone = set ? tombstoneValues(select, SET_TOMBSTONE) : tombstoneValues();
+  return Object.fromEntries(select.map(([name], index) => [name, values[tombstone[index]!]])) as unknown as ConsensusRow;
 }
 
 describe('the consensus download’s tombstone', () => {
@@ -72,9 +74,15 @@ describe('the consensus download’s tombstone', () => {
     expect(values).toHaveLength(added.length);
     expect(values[3]).toBe('NULL');
     expect(added.flatMap(([name], index) => (values[index] === 'd.left_at' ? [name] : []))).toEqual(['updated_at', 'left_workflow_at']);
+    // A set's download's: when it left the set, as left_subject_set_at (its last column) in place of left_workflow_at.
+    const setValues = tombstoneValues(withLeftSet<ConsensusRow>(added), SET_TOMBSTONE);
+    expect(withLeftSet<ConsensusRow>(added).flatMap(([name], index) => (setValues[index] === 'NULL' ? [] : [name]))).toEqual(['subject_id', 'external_id', 'updated_at', 'left_subject_set_at']);
   });
 
   it.each<MetadataForm>([{ as: 'json' }, { as: 'columns', keys: ['page'] }])('has exactly the columns of a normal row (metadata as $as)', (metadata) => {
+    // left_subject_set_at only in a since= download of one set: every other keeps its columns where they were.
+    expect(columnsOf(TASKS, metadata, true)).toEqual(columnsOf(TASKS, metadata).flatMap((column) => (column === 'routing_decisions' ? [column, 'left_subject_set_at'] : [column])));
+    expect(columnsOf(TASKS, metadata)).not.toContain('left_subject_set_at');
     const tombstone = flatten(tombstoneRow(), TASKS, metadata);
     const row = flatten(normalRow, TASKS, metadata);
     expect(Object.keys(tombstone).sort()).toEqual(Object.keys(row).sort());
@@ -86,5 +94,18 @@ describe('the consensus download’s tombstone', () => {
       ['left_workflow_at', LEFT_AT.toISOString()],
       ['updated_at', LEFT_AT.toISOString()],
     ].sort(([a], [b]) => columnsOf(TASKS, metadata).indexOf(a as string) - columnsOf(TASKS, metadata).indexOf(b as string)));
+  });
+
+  it('of a subject that left the set a download is limited to: its ids and when it left the set, not that it left the workflow', () => {
+    const metadata: MetadataForm = { as: 'json' };
+    const tombstone = flatten(tombstoneRow(true), TASKS, metadata, true);
+    expect(Object.keys(tombstone).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
+    expect(Object.keys(flatten(normalRow, TASKS, metadata, true)).sort()).toEqual([...columnsOf(TASKS, metadata, true)].sort());
+    expect(Object.fromEntries(Object.entries(tombstone).filter(([, value]) => value !== null))).toEqual({
+      subject_id: 's2',
+      external_id: 'p2',
+      updated_at: LEFT_AT.toISOString(),
+      left_subject_set_at: LEFT_AT.toISOString(),
+    });
   });
 });

@@ -6,7 +6,7 @@ import { apiEnvSchema } from '../src/config/config';
 import { COMMENT_COLUMNS } from '../src/exports/comment-rows';
 import { CONTRIBUTOR_COLUMNS } from '../src/exports/contributor-rows';
 import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_SET_SINCE_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
 import { OWN_CLASSIFICATION_COLUMNS } from '../src/exports/own-classification-rows';
@@ -58,11 +58,11 @@ describe('the README', () => {
     expect(markedSection('own-classification-columns')).toBe(columnTable(OWN_CLASSIFICATION_COLUMNS));
   });
 
-  it("lists each task's columns, then the trailing ones, then a fields task's and a marking task's, then the last ones, then the metadata's, in order, in the words of the API documentation", () => {
+  it("lists each task's columns, then the trailing ones, then a fields task's and a marking task's, then the last ones, then a set's since= download's, then the metadata's, in order, in the words of the API documentation", () => {
     const section = readme.match(/<!-- consensus-task-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-task-columns:end -->/);
     // `_result`'s words end where its fields' list begins: the README's next table has them.
     const ofTasks = (columns: Record<string, string>) => Object.entries(columns).map(([field, holds]) => `| \`<task>_${field}\` | ${holds.split('\n')[0]} |`);
-    const rows = [...ofTasks(CONSENSUS_TASK_COLUMNS), ...ofTasks(CONSENSUS_TRAILING_TASK_COLUMNS), `| \`<task>.<field>\` | ${CONSENSUS_FIELD_COLUMNS_IN_WORDS} |`, `| \`<task>.<tool>\` | ${CONSENSUS_TOOL_COLUMNS_IN_WORDS} |`, `| \`<task>_reviewed.<tool>\` | ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS} |`, ...Object.entries(CONSENSUS_LAST_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`), `| \`metadata.<key>\` | ${METADATA_COLUMNS_IN_WORDS} |`];
+    const rows = [...ofTasks(CONSENSUS_TASK_COLUMNS), ...ofTasks(CONSENSUS_TRAILING_TASK_COLUMNS), `| \`<task>.<field>\` | ${CONSENSUS_FIELD_COLUMNS_IN_WORDS} |`, `| \`<task>.<tool>\` | ${CONSENSUS_TOOL_COLUMNS_IN_WORDS} |`, `| \`<task>_reviewed.<tool>\` | ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS} |`, ...[...Object.entries(CONSENSUS_LAST_COLUMNS), ...Object.entries(CONSENSUS_SET_SINCE_COLUMNS)].map(([column, holds]) => `| \`${column}\` | ${holds} |`), `| \`metadata.<key>\` | ${METADATA_COLUMNS_IN_WORDS} |`];
     expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
   });
 

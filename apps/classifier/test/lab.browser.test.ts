@@ -1087,12 +1087,13 @@ describe('classifier in a browser: the researcher lab', () => {
     };
     await select.selectOption({ label: 'Diary' });
     await page.getByLabel('Format').selectOption('json');
-    // A set's download is whole: a moment typed in Changed since is refused at its field, not sent.
-    const asked = await page.locator('[data-testid="lab-downloads"] li').count();
-    await page.getByLabel('Changed since (optional)').fill('2026-12-01');
-    await page.locator(submit).click();
-    await waitToSee(page.getByTestId('lab-download-since-error').getByText(/^A subject set’s download is whole/));
-    expect(await page.locator('[data-testid="lab-downloads"] li').count()).toBe(asked); // nothing asked of the API
+    // A set's download of what changed since a moment: the set asked for in its link, the moment added to it, both sent.
+    await page.getByLabel('Changed since (optional)').fill('2000-01-01');
+    const [asked] = await Promise.all([page.waitForRequest((request) => request.url().endsWith(`/workflows/${workflowId}/download-links`) && request.method() === 'POST'), page.locator(submit).click()]);
+    expect(asked.postDataJSON()).toEqual({ kind: 'consensus', subjectSetId: diary.id });
+    const sinceUrl = await linkOf('Consensus, JSON, changed since 2000-01-01, subject set “Diary”: ready.');
+    expect([sinceUrl.searchParams.get('since'), sinceUrl.searchParams.get('subjectSetId')]).toEqual(['2000-01-01', diary.id]);
+    expect(((await (await fetch(sinceUrl)).json()) as { external_id: string }[]).map((row) => row.external_id).sort()).toEqual(['d0', 'p1']);
     await page.getByLabel('Changed since (optional)').fill('');
     await page.locator(submit).click();
     const diaryUrl = await linkOf('Consensus, JSON, subject set “Diary”: ready.');

@@ -39,9 +39,18 @@ export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
  * with the delete, as a CTE's. A subject deleted in the same statement is still read (its external id): every part of
  * one statement sees the snapshot it began with.
  */
-export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_departures (workflow_id, subject_id, external_id, left_at)
-  SELECT g.workflow_id, g.subject_id, s.external_id, now() FROM ${gone} g LEFT JOIN subjects s ON s.id = g.subject_id
-  ON CONFLICT (workflow_id, subject_id) DO UPDATE SET external_id = EXCLUDED.external_id, left_at = EXCLUDED.left_at`;
+export const recordDepartures = (gone: string) => recordLeaving('subject_workflow_departures', 'workflow_id', gone);
+
+/**
+ * Records that the memberships `gone` (any query of subject_set_id, subject_id) ended, for the tombstones of `since=`
+ * downloads of one set (`subject_set_departures`), as `recordDepartures` records a workflow's.
+ */
+export const recordSetDepartures = (gone: string) => recordLeaving('subject_set_departures', 'subject_set_id', gone);
+
+/** The last departure of each subject of `gone` from what `left` names (a workflow, a set), into `table`, now. */
+const recordLeaving = (table: string, left: string, gone: string) => `INSERT INTO ${table} (${left}, subject_id, external_id, left_at)
+  SELECT g.${left}, g.subject_id, s.external_id, now() FROM ${gone} g LEFT JOIN subjects s ON s.id = g.subject_id
+  ON CONFLICT (${left}, subject_id) DO UPDATE SET external_id = EXCLUDED.external_id, left_at = EXCLUDED.left_at`;
 
 /**
  * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set
@@ -290,6 +299,8 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
  * (`researcherId`) routing never undoes, and by routing (null).
  */
 export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft> {
+  // Before `leaveSet`, which may delete the subject and its membership with it: the set's since= download says it left.
+  await manager.query(recordSetDepartures('(SELECT m.subject_set_id, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1 AND m.subject_id = $2)'), [subjectSetId, subjectId]);
   const left = await leaveSet(manager, subjectSetId, subjectId);
   if (researcherId) {
     // Only for a subject kept (one in no other set, never classified, was deleted with its membership).

@@ -32,6 +32,8 @@ export interface ClassificationRow {
   annotations: Annotation[];
   /** The tags moderators hid for the subject in the workflow, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
+  /** A `since=` download of one set's tombstone: when the subject left the set (every other field but its ids and updated_at null). */
+  left_subject_set_at?: Date | null;
 }
 
 /** The columns before the answers, each with what it holds (the API's documentation lists them). */
@@ -62,6 +64,15 @@ export const CLASSIFICATION_COLUMNS = {
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
 } as const;
 
+/**
+ * The column only a since= download of one subject set has (`setSince`: no other can fill it), after the answers
+ * (before the metadata's), so that every other download keeps its columns where they were.
+ */
+export const CLASSIFICATION_SET_SINCE_COLUMNS = {
+  left_subject_set_at:
+    "only in a since= download of one subject set (subjectSetId), after every <task>_answer: when the subject left that set (taken out by a researcher or by routing, or moved to another set) and is not in it again, a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop every classification of the subject you hold; empty on every other row. A subject back in the set has its classifications given again",
+} as const;
+
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
 export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locations', 'classification_metadata', 'annotations', 'hidden_tags'] as const satisfies readonly (keyof typeof CLASSIFICATION_COLUMNS)[];
 
@@ -89,8 +100,9 @@ export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = classificati
 export const classificationListColumns = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
   taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_ANSWER_TASK_COLUMNS.map((field) => `${key}_${field}`));
 
-export const classificationColumns = (taskKeys: string[], metadata: MetadataForm) =>
-  withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)], metadata);
+/** The download's columns: `CLASSIFICATION_COLUMNS`, the answers, in a since= download of one set (`setSince`) `CLASSIFICATION_SET_SINCE_COLUMNS`, then the metadata's. */
+export const classificationColumns = (taskKeys: string[], metadata: MetadataForm, setSince = false) =>
+  withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`), ...(setSince ? Object.keys(CLASSIFICATION_SET_SINCE_COLUMNS) : [])], metadata);
 
 /**
  * The answer columns of a workflow's export: every task key of every version, given newest first, so that the
@@ -104,9 +116,11 @@ export function taskKeysOf(definitions: WorkflowDefinition[]): string[] {
 /**
  * One flat record per classification. Each `<task>_answer` is the answer as its version's task type flattens it
  * (null where the volunteer did not reach the task); `annotations` holds the whole answer, a list; `metadata`, how the
- * subject's metadata is given.
+ * subject's metadata is given; `definition`, the version answered (none on a set's tombstone, `setTombstone`);
+ * `setSince`, a since= download of one set (`CLASSIFICATION_SET_SINCE_COLUMNS`).
  */
-export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition | undefined, taskKeys: string[], metadata: MetadataForm, setSince = false): FlatRecord {
+  if (row.left_subject_set_at) return setTombstone(row, row.left_subject_set_at, taskKeys, metadata);
   const fixed: RecordOf<Exclude<keyof typeof CLASSIFICATION_COLUMNS, 'subject_metadata'>, (typeof CLASSIFICATION_JSON_COLUMNS)[number]> = {
     classification_id: row.id,
     subject_id: row.subject_id,
@@ -129,9 +143,17 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
-  const answers = flatAnswers(row.annotations, definition, taskKeys);
+  const answers = flatAnswers(row.annotations, definition!, taskKeys);
   for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
-  return record;
+  const setLast: RecordOf<keyof typeof CLASSIFICATION_SET_SINCE_COLUMNS, never> = { left_subject_set_at: null };
+  return setSince ? Object.assign(record, setLast) : record;
+}
+
+/** The row of a subject that left the set a since= download is limited to: its ids and when (`left`), every other column empty. */
+function setTombstone(row: ClassificationRow, left: Date, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+  const record: FlatRecord = Object.fromEntries(classificationColumns(taskKeys, metadata, true).map((column) => [column, null]));
+  const leftAt = downloadTime(left);
+  return { ...record, subject_id: row.subject_id, external_id: row.external_id, updated_at: leftAt, left_subject_set_at: leftAt };
 }
 
 /**

@@ -84,6 +84,8 @@ export interface ConsensusRow {
   left_workflow: boolean | null;
   /** A `since=` download's tombstone: when the subject left the workflow, its row gone (every other field but its ids null). */
   left_workflow_at: Date | null;
+  /** A `since=` download of one set's tombstone: when the subject left the set, its row gone from the set's download (every other field but its ids null). */
+  left_subject_set_at?: Date | null;
 }
 
 /** The subject's columns, each with what it holds (the API's documentation lists them). */
@@ -147,6 +149,15 @@ export const CONSENSUS_COLUMNS = {
 export const CONSENSUS_LAST_COLUMNS = {
   routing_decisions:
     "what decided each routing of routed_into (JSON: an object, by subject set id): the workflow version whose effect fired (version), its condition (when: its task, and the answer or agreement it asks for) and the subject's consensus on that task that met it (answer, agreement), as the subject's results' decidedBy gives them; null for a set whose routing was made before Chorus kept it; empty when routed_into is",
+} as const;
+
+/**
+ * The column only a since= download of one subject set has (`setSince`: no other can fill it), after the last ones
+ * (before the metadata's), so that every other download keeps its columns where they were.
+ */
+export const CONSENSUS_SET_SINCE_COLUMNS = {
+  left_subject_set_at:
+    "only in a since= download of one subject set (subjectSetId), after routing_decisions: when the subject left that set (taken out by a researcher or by routing, or moved to another set) and is not in it again, a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
 } as const;
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
@@ -387,10 +398,11 @@ export const settledAnswerCell = (definition: Task, result: Pick<StoredTaskConse
 /**
  * One record per subject: one column per task field, the same columns in every format, nested values only in the
  * columns that hold JSON (`CONSENSUS_JSON_COLUMNS`, `CONSENSUS_JSON_TASK_COLUMNS`). `tasks`
- * holds each task key's definition in the newest version that has it; `metadata`, how the subject's metadata is given.
+ * holds each task key's definition in the newest version that has it; `metadata`, how the subject's metadata is given;
+ * `setSince`, a since= download of one set (`CONSENSUS_SET_SINCE_COLUMNS`).
  */
-export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
-  if (row.left_workflow_at) return tombstone(row, tasks, metadata);
+export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm, setSince = false): FlatRecord {
+  if (row.left_workflow_at || row.left_subject_set_at) return tombstone(row, tasks, metadata, setSince);
   const subject: RecordOf<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, (typeof CONSENSUS_JSON_COLUMNS)[number], (typeof CONSENSUS_LIST_COLUMNS)[number]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
@@ -449,27 +461,32 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
   }
   for (const [task, definition] of tasks) Object.assign(record, dottedCells(task, definition, row.tasks[task]), reviewedCountCells(task, definition, row.reviews?.[task]));
   const last: RecordOf<keyof typeof CONSENSUS_LAST_COLUMNS, 'routing_decisions'> = { routing_decisions: row.routing_decisions };
-  return Object.assign(record, last);
+  const setLast: RecordOf<keyof typeof CONSENSUS_SET_SINCE_COLUMNS, never> = { left_subject_set_at: null };
+  return Object.assign(record, last, setSince ? setLast : {});
 }
 
 /**
  * The row of a subject that left the workflow (a `since=` download's tombstone): its ids, that it left (`left_workflow`,
- * as a kept row that left says it) and when, every other column empty.
+ * as a kept row that left says it) and when, every other column empty; or of one that left the set a download is
+ * limited to (`left_subject_set_at`), its ids and when.
  */
-function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
-  const record: FlatRecord = Object.fromEntries(columnsOf(tasks, metadata).map((column) => [column, null]));
+function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm, setSince: boolean): FlatRecord {
+  const record: FlatRecord = Object.fromEntries(columnsOf(tasks, metadata, setSince).map((column) => [column, null]));
+  const ids = { subject_id: row.subject_id, external_id: row.external_id };
+  if (row.left_subject_set_at) return { ...record, ...ids, left_subject_set_at: downloadTime(row.left_subject_set_at), updated_at: downloadTime(row.left_subject_set_at) };
   const leftAt = downloadTime(row.left_workflow_at);
-  return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow: true, left_workflow_at: leftAt, updated_at: leftAt };
+  return { ...record, ...ids, left_workflow: true, left_workflow_at: leftAt, updated_at: leftAt };
 }
 
 /**
  * The download's columns, in order: the subject's, each task's, each task's trailing ones (added later, after every
  * task's; readers take columns by name), then a fields task's and a marking task's, then the last ones
- * (`CONSENSUS_LAST_COLUMNS`); with metadata=columns, the metadata's after them in place of `subject_metadata`.
+ * (`CONSENSUS_LAST_COLUMNS`), then in a since= download of one set (`setSince`) `CONSENSUS_SET_SINCE_COLUMNS`; with
+ * metadata=columns, the metadata's after them in place of `subject_metadata`.
  */
-export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): string[] {
+export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm, setSince = false): string[] {
   const perTask = [...tasks.keys()].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`));
   const trailing = [...tasks].flatMap(([task, definition]) => trailingFieldsOf(definition).map((field) => `${task}_${field}`));
   const dotted = [...tasks].flatMap(([task, definition]) => dottedColumnsOf(task, definition));
-  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...dotted, ...Object.keys(CONSENSUS_LAST_COLUMNS)], metadata);
+  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing, ...dotted, ...Object.keys(CONSENSUS_LAST_COLUMNS), ...(setSince ? Object.keys(CONSENSUS_SET_SINCE_COLUMNS) : [])], metadata);
 }

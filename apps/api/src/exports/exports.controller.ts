@@ -14,8 +14,8 @@ import { Download, DownloaderFirst } from './downloader-first';
 import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
 import { type ExportDownload, NEXT_SINCE_HEADER, gzipped } from './export-streams';
 import { type AllowedDownload, ExportsService } from './exports.service';
-import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
+import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED, CLASSIFICATION_SET_SINCE_COLUMNS } from './classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_SET_SINCE_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
@@ -85,7 +85,7 @@ const ApiMetadata = () =>
 export const ApiSubjectSet = (rows: string) =>
   ApiZodQuery('subjectSetId', downloadSubjectSetSchema, {
     required: false,
-    description: `Only the ${rows} of this subject set, one the workflow serves (one of its \`subjectSetIds\`, GET /workflows/:id): a subject in several of its sets is in each set's download. Another set (not linked to the workflow, unknown, or another project's) is refused, 422 naming \`subjectSetId\`, and so is \`since\` with it (422 naming \`since\`: a set's download is whole); a download link keeps it (\`subjectSetId\` in its request's body)`,
+    description: `Only the ${rows} of this subject set, one the workflow serves (one of its \`subjectSetIds\`, GET /workflows/:id): a subject in several of its sets is in each set's download. Another set (not linked to the workflow, unknown, or another project's) is refused, 422 naming \`subjectSetId\`. With \`since\` (the consensus and classifications), the set's changed rows, then a tombstone (\`left_subject_set_at\`) for each subject that left the set since and is not back; a download link keeps it (\`subjectSetId\` in its request's body)`,
   });
 
 /** The `sort` parameter in OpenAPI, of the downloads of subjects' answers: `byId`, the default order; `eachSubject`, of a subject's several rows. */
@@ -219,7 +219,7 @@ export class ExportsController {
     description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, {
       perTask: CONSENSUS_TASK_COLUMNS,
       trailing: CONSENSUS_TRAILING_TASK_COLUMNS,
-      last: [`\`<task>.<field>\`: ${CONSENSUS_FIELD_COLUMNS_IN_WORDS}`, `\`<task>.<tool>\`: ${CONSENSUS_TOOL_COLUMNS_IN_WORDS}`, `\`<task>_reviewed.<tool>\`: ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS}`, ...Object.entries(CONSENSUS_LAST_COLUMNS).map(([column, holds]) => `\`${column}\`: ${holds}`), `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+      last: [`\`<task>.<field>\`: ${CONSENSUS_FIELD_COLUMNS_IN_WORDS}`, `\`<task>.<tool>\`: ${CONSENSUS_TOOL_COLUMNS_IN_WORDS}`, `\`<task>_reviewed.<tool>\`: ${CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS}`, ...[...Object.entries(CONSENSUS_LAST_COLUMNS), ...Object.entries(CONSENSUS_SET_SINCE_COLUMNS)].map(([column, holds]) => `\`${column}\`: ${holds}`), `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CONSENSUS_JSON_COLUMNS_NAMED,
       lists: CONSENSUS_LIST_COLUMNS_NAMED,
     }),
@@ -248,7 +248,7 @@ export class ExportsController {
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
     description: columnsInWords("One row per classification, in subject_id then user_id order, or externalId order with sort=externalId (each subject's oldest first).", CLASSIFICATION_COLUMNS, {
       perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
-      last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+      last: [...Object.entries(CLASSIFICATION_SET_SINCE_COLUMNS).map(([column, holds]) => `\`${column}\`: ${holds}`), `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CLASSIFICATION_JSON_COLUMNS_NAMED,
       lists: CLASSIFICATION_LIST_COLUMNS_NAMED,
     }),

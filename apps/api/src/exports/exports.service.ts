@@ -129,20 +129,37 @@ export const CONSENSUS_ROW_SELECT: readonly (readonly [name: keyof ConsensusRow,
       FROM ${REVIEWS_WITH_CONSENSUS} WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id)`,
   ],
 ];
-const CONSENSUS_ROW_COLUMNS = CONSENSUS_ROW_SELECT.map(([name, sql]) => `${sql} AS ${name}`).join(',\n  ');
+/** The columns of a row of a set's download: then `left_subject_set_at`, null but on its tombstones (`SET_TOMBSTONE`). */
+export const withLeftSet = <Row extends { left_subject_set_at?: Date | null }>(select: readonly (readonly [keyof Row, string])[]) =>
+  [...select, ['left_subject_set_at', 'NULL::timestamptz']] as const;
+export const SET_CONSENSUS_ROW_SELECT = withLeftSet<ConsensusRow>(CONSENSUS_ROW_SELECT);
+const selectList = (select: readonly (readonly [string, string])[]) => select.map(([name, sql]) => `${sql} AS ${name}`).join(',\n  ');
+const CONSENSUS_ROW_COLUMNS = selectList(CONSENSUS_ROW_SELECT);
+const SET_CONSENSUS_ROW_COLUMNS = selectList(SET_CONSENSUS_ROW_SELECT);
 
 /**
- * A tombstone's values, from `d` (the subject's departure) and `s` (the subject, if not deleted since), in the order
- * of a consensus row's columns (`UNION ALL` matches them by position): built from that list, so that a column added to
- * it is null here, never another column's value moved along.
+ * A tombstone's values by column, from `d` (the subject's departure) and `s` (the subject, if not deleted since): its
+ * ids, and when it left as `updated_at` and as the column that says what it left: the workflow (`WORKFLOW_TOMBSTONE`,
+ * subject_workflow_departures) or the set a download is limited to (`SET_TOMBSTONE`, subject_set_departures).
  */
-const TOMBSTONE_VALUES: Partial<Record<keyof ConsensusRow, string>> = {
-  subject_id: 'd.subject_id',
-  external_id: 'coalesce(s.external_id, d.external_id)',
-  updated_at: 'd.left_at',
-  left_workflow_at: 'd.left_at',
-};
-export const tombstoneValues = (select = CONSENSUS_ROW_SELECT) => select.map(([name]) => TOMBSTONE_VALUES[name] ?? 'NULL');
+const DEPARTED = { subject_id: 'd.subject_id', external_id: 'coalesce(s.external_id, d.external_id)', updated_at: 'd.left_at' };
+export const WORKFLOW_TOMBSTONE: Readonly<Record<string, string>> = { ...DEPARTED, left_workflow_at: 'd.left_at' };
+export const SET_TOMBSTONE: Readonly<Record<string, string>> = { ...DEPARTED, left_subject_set_at: 'd.left_at' };
+
+/**
+ * A tombstone's values in the order of a row's columns (`select`; `UNION ALL` matches them by position): built from
+ * that list, so that a column added to it is null here, never another column's value moved along.
+ */
+export const tombstoneValues = (select: readonly (readonly [string, string])[] = CONSENSUS_ROW_SELECT, tombstone = WORKFLOW_TOMBSTONE) => select.map(([name]) => tombstone[name] ?? 'NULL');
+
+/**
+ * The subjects that left set `set` (its parameter) at or after `since` (null: none) and are not in it again, as `d`
+ * (`subject_set_departures`, read by set along its primary key: the set's own, never the table's), each with its
+ * subject as `s` (none if deleted since).
+ */
+const setDepartures = (set: string, since: string) => `subject_set_departures d LEFT JOIN subjects s ON s.id = d.subject_id
+   WHERE ${since}::timestamptz IS NOT NULL AND d.subject_set_id = ${set}::uuid AND d.left_at >= ${since}
+     AND NOT EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = d.subject_set_id AND m.subject_id = d.subject_id)`;
 
 /**
  * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its
@@ -164,7 +181,7 @@ const consensusRowJoins = (routing: string) => `
  */
 const rowsOf = (table: string, alias: string, set: string | undefined) =>
   set
-    ? `(SELECT ms.subject_id FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid) ms
+    ? `(SELECT ms.subject_id, ms.created_at FROM subject_set_members ms WHERE ms.subject_set_id = ${set}::uuid) ms
    CROSS JOIN LATERAL (SELECT ${alias}.* FROM ${table} ${alias} WHERE ${alias}.workflow_id = $1 AND ${alias}.subject_id = ms.subject_id OFFSET 0) ${alias}`
     : `${table} ${alias}`;
 const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : alias}.subject_id`;
@@ -177,7 +194,7 @@ const bySubject = (alias: string, set: string | undefined) => `${set ? 'ms' : al
  */
 const namedInOrder = (project: string, set: string | undefined) =>
   set
-    ? `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subject_set_members ms
+    ? `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id, ms.created_at AS joined_at FROM subject_set_members ms
         CROSS JOIN LATERAL (SELECT s.id, s.external_id FROM subjects s WHERE s.id = ms.subject_id OFFSET 0) s
         WHERE ms.subject_set_id = ${set}::uuid AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`
     : `(SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = ${project} AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named`;
@@ -203,7 +220,7 @@ const consensusSubjects = (inSet: boolean) => `SELECT st.subject_id FROM ${rowsO
  * hashed the workflow's rows and sorted them, wide, before the first.
  */
 const ROWS_BY_ID = (subjects: string, set?: string) => `
-  (SELECT ${CONSENSUS_ROW_COLUMNS}
+  (SELECT ${set ? SET_CONSENSUS_ROW_COLUMNS : CONSENSUS_ROW_COLUMNS}
    FROM ${rowsOf('subject_workflow_status', 'st', set)}
    CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata, s.locations, s.gold_standard FROM subjects s WHERE s.id = st.subject_id OFFSET 0) s
    ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id LEFT JOIN routed_from ON routed_from.subject_id = st.subject_id')}
@@ -223,7 +240,7 @@ const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => (
   (SELECT consensus_row.* FROM ${namedInOrder('$4', set)}
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, not sorted again.
    CROSS JOIN LATERAL (
-     SELECT ${CONSENSUS_ROW_COLUMNS}
+     SELECT ${set ? SET_CONSENSUS_ROW_COLUMNS : CONSENSUS_ROW_COLUMNS}
      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
      ${consensusRowJoins(`LEFT JOIN LATERAL (${routingOf('st.subject_id')}) routing ON true CROSS JOIN LATERAL (SELECT routing.routed_from_workflow_ids) routed_from`)}
      WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
@@ -236,7 +253,9 @@ const rowsInOrder = (set: string | undefined): Record<DownloadSort, string> => (
  * The workflow's rows in the order `sort` names; with `since` ($3), only the subjects whose row changed at or after it
  * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
  * and has not come back (`subject_workflow_departures`). With `set` (the parameter of a subjectSetId, `$4`), only
- * the rows of the set's members, and no tombstones: a set's download is whole, never asked with `since` (the query refuses it).
+ * the rows of the set's members, then the tombstones of those that left the set (`setDepartures`) instead: a member of
+ * a set the workflow serves (`servedSet`) always has its row there (linking a set or adding to it makes its members'
+ * rows; only one in no linked set loses it), so none left the workflow.
  */
 export const consensusRows = (sort: DownloadSort, set?: string) => `
   WITH routing AS (${ROUTING}),
@@ -244,7 +263,10 @@ export const consensusRows = (sort: DownloadSort, set?: string) => `
   ${SET_ORDER}
   ${rowsInOrder(set)[sort]}${
     set
-      ? ''
+      ? `
+  UNION ALL
+  (SELECT ${tombstoneValues(SET_CONSENSUS_ROW_SELECT, SET_TOMBSTONE).join(', ')}
+   FROM ${setDepartures(set, '$3')})`
       : `
   UNION ALL
   (SELECT ${tombstoneValues().join(', ')}
@@ -401,32 +423,61 @@ const transcriptionCounts = (inSet: boolean) => `
     WHERE st.workflow_id = $1) subject`;
 
 /**
- * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
- * subject's locations corrected) at or after it. A classification was shown what the first correction after it
+ * A classification's row, from `c` (it), `s` (its subject) and `u` (its volunteer): each column as its name and the
+ * SQL that reads it. A classification was shown what the first correction of its subject's locations after it
  * replaced, if any. Without the subject's locations (the consensus download's `subject_locations`, one row per
- * subject, to join by subject_id): a text passage's kilobytes would repeat on every classification of it. Its subject
+ * subject, to join by subject_id): a text passage's kilobytes would repeat on every classification of it.
+ */
+export const CLASSIFICATION_ROW_SELECT: readonly (readonly [name: keyof ClassificationRow, sql: string])[] = [
+  ['id', 'c.id'],
+  ['subject_id', 'c.subject_id'],
+  ['external_id', 's.external_id'],
+  ['subject_metadata', withheldWhileTakenDownSql('s.id', 's.metadata')],
+  [
+    'earlier_locations',
+    withheldWhileTakenDownSql(
+      's.id',
+      `(SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
+             ORDER BY ch.changed_at LIMIT 1)`,
+    ),
+  ],
+  ['user_id', 'c.user_id'],
+  ['user_kind', 'u.kind'],
+  ['user_name', "CASE WHEN u.kind = 'registered' THEN u.display_name END"],
+  ['workflow_version', 'c.workflow_version'],
+  ['created_at', 'c.created_at'],
+  ['updated_at', 'coalesce(c.updated_at, c.created_at)'],
+  ['started_at', 'c.started_at'],
+  ['finished_at', 'c.finished_at'],
+  ['gold_standard', 'c.gold_standard'],
+  ['after_retirement', 'c.after_retirement'],
+  ['made_in_draft', 'c.made_in_draft'],
+  // The project read once for the download (an InitPlan); each row, one primary-key probe.
+  ['excluded_volunteer', byExcludedVolunteerOfWorkflowSql('c', '$1')],
+  ['classification_metadata', 'c.metadata'],
+  ['annotations', 'c.annotations'],
+  ['hidden_tags', hiddenTagsSql('c.workflow_id', 'c.subject_id')],
+];
+export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLASSIFICATION_ROW_SELECT);
+
+/**
+ * A classification's row (`CLASSIFICATION_ROW_SELECT`, of a set's download with `set`); with `since` ($2), only those
+ * stored or changed (their `after_retirement` flag, their subject's locations corrected) at or after it, or whose
+ * subject joined the set a download is limited to then (`joinedAt`, given in a set's download alone, whose rows end with
+ * `left_subject_set_at`: SQL of when its membership was made, so that one back in the set is given again). Its subject
  * is read by its primary key (OFFSET 0: never joined whole): joined, the planner read and sorted the whole subjects
  * table, every project's, before the first row (a merge join in the classifications' order).
  */
-const classificationRow = (set?: string) => `
-  SELECT c.id, c.subject_id, s.external_id, ${withheldWhileTakenDownSql('s.id', 's.metadata')} AS subject_metadata,
-         ${withheldWhileTakenDownSql(
-           's.id',
-           `(SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
-             ORDER BY ch.changed_at LIMIT 1)`,
-         )} AS earlier_locations,
-         c.user_id, u.kind AS user_kind,
-         CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
-         coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
-         c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft,
-         -- The project read once for the download (an InitPlan); each row, one primary-key probe.
-         ${byExcludedVolunteerOfWorkflowSql('c', '$1')} AS excluded_volunteer,
-         c.metadata AS classification_metadata, c.annotations,
-         ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
+const classificationRow = (set?: string, joinedAt = set && 'ms.created_at') => `
+  SELECT ${selectList(joinedAt ? SET_CLASSIFICATION_ROW_SELECT : CLASSIFICATION_ROW_SELECT)}
   FROM ${rowsOf('classifications', 'c', set)}
   CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
   JOIN users u ON u.id = c.user_id
-  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+  WHERE c.workflow_id = $1 AND ${classificationChangedSince(joinedAt)}`;
+
+/** $2: only the classifications stored or changed at or after it, or whose subject joined the set then (`joinedAt`), or null for all. */
+const classificationChangedSince = (joinedAt: string | undefined) =>
+  `($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2${joinedAt ? ` OR ${joinedAt} >= $2` : ''})`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
@@ -435,19 +486,28 @@ const classificationRow = (set?: string) => `
  * `subjects_external_id_natural_idx`), each subject's classifications read on their own (from the unique index) oldest
  * first, then by id (a statement stores several at one moment), so that the order is the same on every download and
  * only a subject's few are sorted; then those of subjects without one, in subject id order, each subject's the same way.
- * With `set` (the parameter of a subjectSetId, `$3`, in place of the project's), only the classifications of the set's members.
+ * With `set` (the parameter of a subjectSetId, `$3`, in place of the project's), only the classifications of the set's
+ * members, then with `since` a tombstone for each subject that left the set (`setDepartures`).
  */
 export const classificationRows = (set?: string): Record<DownloadSort, string> => {
   const row = classificationRow(set);
+  const byId = `${row} ORDER BY ${bySubject('c', set)}, c.user_id`;
+  const tombstones = set
+    ? `
+  UNION ALL
+  (SELECT ${tombstoneValues(SET_CLASSIFICATION_ROW_SELECT, SET_TOMBSTONE).join(', ')}
+   FROM ${setDepartures(set, '$2')})`
+    : '';
   return {
-    id: `${row} ORDER BY ${bySubject('c', set)}, c.user_id`,
+    // In parentheses only before a set's tombstones: without a set, the statement it was.
+    id: set ? `(${byId})${tombstones}` : byId,
     externalId: `
   (SELECT classification_row.* FROM ${namedInOrder('$3', set)}
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, each subject's sorted alone.
-   CROSS JOIN LATERAL (${classificationRow()} AND c.subject_id = named.id OFFSET 0) classification_row
+   CROSS JOIN LATERAL (${classificationRow(undefined, set && 'named.joined_at')} AND c.subject_id = named.id OFFSET 0) classification_row
    ORDER BY ${inNaturalOrder('named.external_id')}, classification_row.created_at, classification_row.id)
   UNION ALL
-  (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)`,
+  (${row} AND s.external_id IS NULL ORDER BY ${bySubject('c', set)}, c.created_at, c.id)${tombstones}`,
   };
 };
 export const CLASSIFICATION_ROWS = classificationRows();
@@ -457,7 +517,7 @@ export const CLASSIFICATION_ROWS = classificationRows();
  * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
  */
 const classifiedSubjects = (inSet: boolean) => `
-  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -696,6 +756,7 @@ export class ExportsService {
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const tasks = tasksOf(byVersion);
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
+    const setSince = !!set && since !== undefined;
     // The project's externalIds are read for their order without a set alone (`namedInOrder`).
     const parameters = [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ConsensusRow>(
@@ -704,8 +765,8 @@ export class ExportsService {
         return {
           sql: consensusRows(sort, set && `$${parameters.length + 1}`),
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flatten(row, tasks, metadataForm),
-          columns: columnsOf(tasks, metadataForm),
+          toRecord: (row) => flatten(row, tasks, metadataForm, setSince),
+          columns: columnsOf(tasks, metadataForm, setSince),
           listColumns: consensusListColumns(tasks),
           name: (began, format) => downloadName('consensus', workflow, began, format),
         };
@@ -755,6 +816,7 @@ export class ExportsService {
     const set = await this.servedSet(workflowId, subjectSetId, '/query/subjectSetId');
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
+    const setSince = !!set && since !== undefined;
     const parameters = [workflowId, since ?? null, ...(sort === 'externalId' && !set ? [workflow.projectId] : [])];
     return this.streams.open<ClassificationRow>(
       async (read) => {
@@ -762,8 +824,8 @@ export class ExportsService {
         return {
           sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
-          columns: classificationColumns(taskKeys, metadataForm),
+          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1], taskKeys, metadataForm, setSince),
+          columns: classificationColumns(taskKeys, metadataForm, setSince),
           listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
         };

@@ -35,7 +35,7 @@ import { IdempotentRequest } from './idempotent-request.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
-import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
+import { SubjectSetDeparture, SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
 import { CommentNotification, CommentReport, SubjectComment, SubjectCommentDeletion } from './subject-comment.entity';
@@ -48,6 +48,6 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, SubjectSetDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
   SubjectCommentDeletion, CommentNotification, CommentReport,
 ];

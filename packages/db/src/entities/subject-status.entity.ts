@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
-import { Subject } from './subject.entity';
+import { Subject, SubjectSet } from './subject.entity';
 import { Workflow } from './workflow.entity';
 
 /**
@@ -91,6 +91,22 @@ export class SubjectWorkflowStatus {
 export class SubjectWorkflowDeparture {
   @PrimaryColumn('uuid') workflowId!: string;
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @Column({ type: 'text', nullable: true }) externalId!: string | null;
+  @Column({ type: 'timestamptz' }) leftAt!: Date;
+}
+
+/**
+ * A subject that left a subject set (taken out by a researcher or by routing, or deleted with its membership), so
+ * that a `since=` download of that set alone (`subjectSetId`) can say it left (`recordSetDepartures`). One row per set
+ * and subject, the last departure's; a subject back in the set is a member again, which the download gives instead.
+ * Read by set along the primary key: a set's own departures, never the table's. No foreign key to the subject: one
+ * deleted as it left keeps its external id here for its tombstone.
+ */
+@Entity('subject_set_departures')
+export class SubjectSetDeparture {
+  @PrimaryColumn('uuid') subjectSetId!: string;
+  @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
   @PrimaryColumn('uuid') subjectId!: string;
   @Column({ type: 'text', nullable: true }) externalId!: string | null;
   @Column({ type: 'timestamptz' }) leftAt!: Date;

@@ -53,16 +53,9 @@ export const contributorsForm = ({ format, bom }: ContributorsQuery, accept: str
 
 /**
  * The raw classifications download's query: a download's, how it gives the subjects' metadata, the order of its rows
- * and one subject set. A set's download is whole: with `since` it could not report the subjects that left the set (leaving deletes the
- * membership its rows are read by), so the two are refused together.
+ * and one subject set (with `since`, its changed rows and the tombstones of the subjects that left it).
  */
-export const classificationsQuery = new ZodPipe(
-  z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape, ...subjectSetShape }).superRefine(({ since, subjectSetId }, context) => {
-    if (since !== undefined && subjectSetId !== undefined)
-      context.addIssue({ code: 'custom', path: ['since'], message: "cannot go with subjectSetId: a set's download is whole (one that left the set since would go unreported), so ask without since, or download the whole workflow's changes (without subjectSetId)" });
-  }),
-  '/query',
-);
+export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape, ...subjectSetShape }), '/query');
 export interface ClassificationsQuery extends DownloadQuery {
   metadata: DownloadMetadata;
   sort: DownloadSort;

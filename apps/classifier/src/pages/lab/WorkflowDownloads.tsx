@@ -31,8 +31,7 @@ export function WorkflowDownloads({ workflow }: { workflow: WorkflowView }) {
   const [byExternalId, setByExternalId] = useState(false);
   const [metadataAsColumns, setMetadataAsColumns] = useState(false);
   const submit = form.onSubmit({
-    // A set's download is whole (the API refuses since with a set: a subject that left the set would never be told).
-    check: (t) => (since && subjectSet && form.values.kind !== 'subject-reports' ? { since: t('lab.downloads.sinceWithSet') } : sinceRefused(since, t)),
+    check: (t) => sinceRefused(since, t),
     send: () =>
       request({
         kind: form.values.kind as ExportKind,
