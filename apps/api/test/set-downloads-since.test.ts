@@ -56,11 +56,11 @@ const consensusOf = (rows: Consensus[]) =>
       return [row.external_id, row.left_workflow_at ? 'left the workflow' : 'row'];
     }),
   );
-const consensusSince = async (set: string, since: string, workflow = workflowId) => consensusOf(JSON.parse(await stack.client.consensus(workflow, 'json', since, undefined, undefined, set)));
+const consensusSince = async (set: string, since: string, workflow = workflowId) => consensusOf(JSON.parse(await stack.client.consensus(workflow, { format: 'json', since, subjectSetId: set })));
 
 /** What a since= classifications download of one set gives, by externalId: how many classifications, or its tombstone (checked as above). */
 async function classificationsSince(set: string, since: string, workflow = workflowId): Promise<Record<string, number | 'left the set'>> {
-  const rows: (Consensus & { classification_id: string | null })[] = JSON.parse(await stack.client.classifications(workflow, 'json', since, undefined, undefined, set));
+  const rows: (Consensus & { classification_id: string | null })[] = JSON.parse(await stack.client.classifications(workflow, { format: 'json', since, subjectSetId: set }));
   const given: Record<string, number | 'left the set'> = {};
   for (const row of rows) {
     if (row.left_subject_set_at) {
@@ -74,7 +74,7 @@ async function classificationsSince(set: string, since: string, workflow = workf
 
 /** The page headings of a set's text transcriptions (`=== <externalId> ===`), in order. */
 const pagesOf = async (set: string) =>
-  (await stack.client.transcriptions(workflowId, 'T0', 'text', set))
+  (await stack.client.transcriptions(workflowId, { task: 'T0', format: 'text', subjectSetId: set }))
     .split('\n')
     .filter((line) => line.startsWith('==='))
     .map((line) => line.slice(4, -4));
@@ -108,7 +108,7 @@ describe('a download of one subject set since a moment', () => {
     expect(await classificationsSince(sets.letter!, '2000-01-01')).toEqual({ 'leave-1': 'left the set', 'leave-2': 'left the set', 'leave-3': 1 });
     // A link signed for the set opens it with since too.
     for (const kind of ['consensus', 'classifications'] as const) {
-      const link = await stack.client.downloadLink(workflowId, kind, 'json', sets.letter);
+      const link = await stack.client.downloadLink(workflowId, { kind, format: 'json', subjectSetId: sets.letter });
       const opened = await fetch(`${stack.baseUrl}${link.url}&since=${encodeURIComponent(since)}`);
       expect(opened.status).toBe(200);
       expect(consensusOf((await opened.json()) as Consensus[])).toEqual({ 'leave-1': 'left the set', 'leave-2': 'left the set' });
@@ -147,7 +147,7 @@ describe('a download of one subject set since a moment', () => {
     const since = await now();
     await linkOnly(linked.filter((set) => set !== sets.box));
     // Unlinked, the set is not the workflow's to download.
-    const refused = await stack.client.consensus(workflowId, 'json', since, undefined, undefined, sets.box).then(() => undefined, (error: ChorusApiError) => error);
+    const refused = await stack.client.consensus(workflowId, { format: 'json', since, subjectSetId: sets.box }).then(() => undefined, (error: ChorusApiError) => error);
     expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/query/subjectSetId']);
     await stack.client.removeSubject(sets.box!, idOf['unlink-4']!);
     await linkOnly(linked);
@@ -192,17 +192,17 @@ describe('a download of one subject set since a moment', () => {
     const since = '2000-01-01T00:00:00.000Z';
     const names = (rows: Consensus[]) => rows.map((row) => (row.left_subject_set_at ? `${row.external_id} left` : row.external_id));
     const rowsThenTombstones = ['order-1', 'order-10', expect.stringMatching(/^order-[23] left$/), expect.stringMatching(/^order-[23] left$/)];
-    const sorted: Consensus[] = JSON.parse(await stack.client.consensus(workflowId, 'json', since, 'externalId', undefined, sets.letter));
+    const sorted: Consensus[] = JSON.parse(await stack.client.consensus(workflowId, { format: 'json', since, sort: 'externalId', subjectSetId: sets.letter }));
     expect(names(sorted)).toEqual(rowsThenTombstones);
     expect(consensusOf(sorted)).toEqual({ 'order-1': 'row', 'order-10': 'row', 'order-2': 'left the set', 'order-3': 'left the set' });
-    const classified: Consensus[] = JSON.parse(await stack.client.classifications(workflowId, 'json', since, undefined, 'externalId', sets.letter));
+    const classified: Consensus[] = JSON.parse(await stack.client.classifications(workflowId, { format: 'json', since, sort: 'externalId', subjectSetId: sets.letter }));
     expect(names(classified)).toEqual(rowsThenTombstones);
 
     for (const metadata of ['json', 'columns'] as const) {
       const after = metadata === 'columns' ? ['left_subject_set_at', 'metadata.folio'] : ['left_subject_set_at'];
       for (const [kind, csv, before] of [
-        ['consensus', await stack.client.consensus(workflowId, 'csv', since, 'externalId', metadata, sets.letter), 'routing_decisions'],
-        ['classifications', await stack.client.classifications(workflowId, 'csv', since, metadata, 'externalId', sets.letter), 'T0_answer'],
+        ['consensus', await stack.client.consensus(workflowId, { format: 'csv', since, sort: 'externalId', metadata, subjectSetId: sets.letter }), 'routing_decisions'],
+        ['classifications', await stack.client.classifications(workflowId, { format: 'csv', since, metadata, sort: 'externalId', subjectSetId: sets.letter }), 'T0_answer'],
       ] as const) {
         const { header, rows } = csvTable(csv);
         expect([kind, header.slice(-after.length - 1)]).toEqual([kind, [before, ...after]]);
@@ -216,7 +216,7 @@ describe('a download of one subject set since a moment', () => {
       }
     }
     // Without since, a set's download has no left_subject_set_at: its columns are the workflow's.
-    expect(csvTable(await stack.client.consensus(workflowId, 'csv', undefined, undefined, undefined, sets.letter)).header).toEqual(csvTable(await stack.client.consensus(workflowId, 'csv')).header);
-    expect(csvTable(await stack.client.classifications(workflowId, 'csv', undefined, undefined, undefined, sets.letter)).header).toEqual(csvTable(await stack.client.classifications(workflowId, 'csv')).header);
+    expect(csvTable(await stack.client.consensus(workflowId, { format: 'csv', subjectSetId: sets.letter })).header).toEqual(csvTable(await stack.client.consensus(workflowId, { format: 'csv' })).header);
+    expect(csvTable(await stack.client.classifications(workflowId, { format: 'csv', subjectSetId: sets.letter })).header).toEqual(csvTable(await stack.client.classifications(workflowId, { format: 'csv' })).header);
   });
 });

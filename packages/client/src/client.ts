@@ -778,7 +778,7 @@ export class ChorusClient {
   }
   /** The same document whole as plain text (`format=text`), a page per subject in the set's order, gaps marked. */
   publishedTextFile(subjectSetId: string, workflowId: string): Promise<string> {
-    return this.download(`/subject-sets/${subjectSetId}/published-text`, 'text', { workflowId });
+    return this.download(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
   }
   /** Where the same document is, for a plain link (no token: a public project's), which the server sends as an attachment. */
   publishedTextFileUrl(subjectSetId: string, workflowId: string): string {
