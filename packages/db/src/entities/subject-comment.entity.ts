@@ -15,6 +15,8 @@ import { User } from './user.entity';
 @Index('subject_comments_project_recent_idx', ['projectId', 'createdAt', 'id'])
 /** A project's comments changed since a moment (`since=` comments downloads). */
 @Index('subject_comments_project_changed_idx', ['projectId', 'updatedAt', 'id'])
+/** A volunteer's own comments across projects, newest first a page at a time, and oldest first for their download. */
+@Index('subject_comments_user_recent_idx', ['userId', 'createdAt', 'id'])
 /** For the foreign key: deleting an account looks here. */
 @Index('subject_comments_user_idx', ['userId'])
 /** A project's comments with a hashtag (`hashtags @> ARRAY[tag]`): a GIN index, which TypeORM cannot say, so built by its migration alone. */
@@ -105,6 +107,8 @@ export class CommentNotification {
 @Index('comment_reports_project_idx', ['projectId', 'createdAt'])
 /** A project's reports changed since a moment (made, made again or dismissed: `greatest(reported_at, dismissed_at)`), for `since=` comments downloads: an expression, which TypeORM cannot say, so built by its migration alone. */
 @Index('comment_reports_project_changed_idx', { synchronize: false })
+/** A volunteer's own comments across projects, newest first a page at a time, and oldest first for their download. */
+@Index('subject_comments_user_recent_idx', ['userId', 'createdAt', 'id'])
 /** For the foreign key: deleting an account looks here. */
 @Index('comment_reports_user_idx', ['userId'])
 export class CommentReport {
