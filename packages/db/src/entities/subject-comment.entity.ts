@@ -107,8 +107,6 @@ export class CommentNotification {
 @Index('comment_reports_project_idx', ['projectId', 'createdAt'])
 /** A project's reports changed since a moment (made, made again or dismissed: `greatest(reported_at, dismissed_at)`), for `since=` comments downloads: an expression, which TypeORM cannot say, so built by its migration alone. */
 @Index('comment_reports_project_changed_idx', { synchronize: false })
-/** A volunteer's own comments across projects, newest first a page at a time, and oldest first for their download. */
-@Index('subject_comments_user_recent_idx', ['userId', 'createdAt', 'id'])
 /** For the foreign key: deleting an account looks here. */
 @Index('comment_reports_user_idx', ['userId'])
 export class CommentReport {
