@@ -1,6 +1,6 @@
 import type { OwnComment, OwnCommentPage } from '@chorus/client';
 import { parse } from 'csv-parse/sync';
-import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { indexesOf, planOf, sortsAbove } from '../../../test/support/plans';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -99,8 +99,75 @@ describe("a volunteer's own comments", () => {
     expect(new Set(all.map((comment) => comment.id)).size).toBe(7);
     const times = all.map((comment) => comment.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
-    expect((await fetched('/account/comments?after=yesterday', many.token)).status).toBe(422);
-    expect((await fetched('/account/comments?limit=101', many.token)).status).toBe(422);
+  });
+
+  it('refuses a cursor or a limit it cannot read (422, problem+json naming the query field)', async () => {
+    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=101', '/query/limit'], ['limit=0', '/query/limit']] as const) {
+      const refused = await fetched(`/account/comments?${query}`, vera.token);
+      expect([refused.status, refused.headers.get('content-type')]).toEqual([422, 'application/problem+json; charset=utf-8']);
+      expect((JSON.parse(refused.text) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([pointer]);
+    }
+  });
+
+  it('gives the comment a comment answers as its discussion does: not another’s the moderators hid, nor a deleted one; its author’s own, hidden, still', async () => {
+    const subjectId = notices.subjectIds[1]!;
+    const projectId = notices.projectId;
+    const [othersHidden, othersDeleted] = [
+      await otto.client.postComment(subjectId, { projectId, body: 'Otto, soon hidden' }),
+      await otto.client.postComment(subjectId, { projectId, body: 'Otto, soon deleted' }),
+    ];
+    const ownHidden = await vera.client.postComment(subjectId, { projectId, body: 'Vera, soon hidden' });
+    const replies = [];
+    for (const answered of [othersHidden, othersDeleted, ownHidden]) replies.push((await vera.client.postComment(subjectId, { projectId, body: 'A reply', replyTo: answered.id })).id);
+    await stack.client.hideComment(othersHidden.id, 'off topic');
+    await stack.client.hideComment(ownHidden.id, 'off topic');
+    await otto.client.deleteComment(othersDeleted.id);
+    const mine = (await vera.client.myComments({ limit: 100 })).comments;
+    const shown = replies.map((id) => mine.find((comment) => comment.id === id)!.replyTo);
+    expect(shown).toEqual([null, null, ownHidden.id]);
+    const discussion = (await vera.client.subjectDiscussion(subjectId, projectId, { limit: 100 })).comments;
+    expect(replies.map((id) => discussion.find((comment) => comment.id === id)!.replyTo?.id ?? null)).toEqual(shown);
+    const rows = JSON.parse((await fetched('/account/comments.json', vera.token)).text) as Record<string, unknown>[];
+    expect(replies.map((id) => rows.find((row) => row.comment_id === id)!.reply_to)).toEqual(shown);
+  });
+
+  it('shows its author why a comment was hidden while they are on the project’s team, and no longer once their membership ended; of a private project, then without the link', async () => {
+    const project = await voteWorkflow(stack, 1);
+    const slug = (await stack.client.getProject(project.projectId)).slug;
+    await stack.client.updateProject(project.projectId, { status: 'draft' });
+    const member = await newMember(stack, project.projectId, 'moderator', 'Mo');
+    const { id } = await member.client.postComment(project.subjectIds[0]!, { projectId: project.projectId, body: 'Off topic' });
+    await stack.client.hideComment(id, 'the team’s reason');
+    const [onTeam] = (await member.client.myComments()).comments;
+    expect(onTeam).toMatchObject({ id, project: { id: project.projectId, slug }, discussionUrl: `/projects/${slug}/subjects/${project.subjectIds[0]}#comment-${id}`, hidden: { reason: 'the team’s reason' } });
+    await stack.client.removeMember(project.projectId, member.id);
+    const [former] = (await member.client.myComments()).comments;
+    expect(former).toMatchObject({ id, body: 'Off topic', project: { id: project.projectId, slug }, discussionUrl: null, hidden: { hiddenAt: expect.any(String), reason: null } });
+  });
+
+  it('keeps the project of a comment for a member of it once the operators took it down', async () => {
+    const project = await voteWorkflow(stack, 1);
+    const member = await newMember(stack, project.projectId, 'collaborator', 'Col');
+    const { id } = await member.client.postComment(project.subjectIds[0]!, { projectId: project.projectId, body: 'Still ours' });
+    await stack.db.query('UPDATE projects SET taken_down_at = now() WHERE id = $1', [project.projectId]);
+    const [comment] = (await member.client.myComments()).comments;
+    expect(comment).toMatchObject({ id, project: { id: project.projectId } });
+    const [row] = JSON.parse((await fetched('/account/comments.json', member.token)).text) as Record<string, unknown>[];
+    expect(row).toMatchObject({ comment_id: id, project_slug: expect.any(String), project_title: expect.any(String) });
+  });
+
+  it('gives a former guest’s token none of the account the guest became: kept (signed in without carrying its work), it speaks for the guest; carried, it ended', async () => {
+    const kept = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const session = await signUp(stack, { email: `kept-guest-${Date.now()}@example.org`, displayName: 'Gus' });
+    const account = stack.anonymous.withToken(session.token);
+    const { id } = await account.postComment(notices.subjectIds[0]!, { projectId: notices.projectId, body: 'Signed in now' });
+    expect((await account.myComments()).comments.map((comment) => comment.id)).toEqual([id]);
+    expect(await kept.myComments()).toEqual({ comments: [], next: null });
+    expect((await fetched('/account/comments.csv', kept.token!)).status).toBe(403);
+    const carried = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const carriedInto = stack.anonymous.withToken((await signUp(stack, { email: `carried-guest-${Date.now()}@example.org`, displayName: 'Cara' }, carried)).token);
+    await carriedInto.postComment(notices.subjectIds[0]!, { projectId: notices.projectId, body: 'Carried in' });
+    expect((await fetched('/account/comments', carried.token!)).status).toBe(401);
   });
 
   it('still lists the comments of a project the caller may no longer read, without a link to it, and without the project once the operators took it down', async () => {
@@ -221,9 +288,16 @@ describe('the plan of a volunteer’s comments', () => {
     const [{ created_at: cursorTime, id: cursorId }] = (await stack.db.query('SELECT created_at, id FROM subject_comments WHERE user_id = $1 ORDER BY created_at DESC, id DESC OFFSET 2000 LIMIT 1', [writer.id])).rows;
     const deeper = await planOf(stack, OWN_COMMENTS_PAGE, [writer.id, cursorTime, cursorId, 21]);
     expect([sortsAbove(deeper, 'c'), indexesOf(deeper, 'c')]).toEqual([[], ['subject_comments_user_recent_idx']]);
-    // The download reads their comments alone, by an index of the account's (sorting a volunteer's own few thousand, if
-    // the planner finds that cheaper, holds back no one else's download), never every comment.
-    expect(JSON.stringify(await planOf(stack, OWN_COMMENT_ROWS, [writer.id]))).toMatch(/"Index Name":"subject_comments_user_(recent_)?idx"/);
+    // The download reads their comments alone, by their index (sorting a volunteer's own few thousand, if the planner
+    // finds that cheaper, holds back no one else's download), never every comment. Without the (user) index, which
+    // migration 1797860000000 CommentsByAuthorInProject replaces by (user, project, time), as at the merge.
+    await stack.db.query('BEGIN');
+    try {
+      await stack.db.query('DROP INDEX IF EXISTS subject_comments_user_idx');
+      expect(JSON.stringify(await planOf(stack, OWN_COMMENT_ROWS, [writer.id]))).toMatch(/"Index Name":"subject_comments_user_recent_idx"/);
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
     // A sort is seen: without the index, each page sorted every comment of theirs.
     await stack.db.query('BEGIN');
     try {

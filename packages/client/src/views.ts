@@ -130,7 +130,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
   full: 'everything the account may do but what needs a signed-in session',
   read: 'only GET and HEAD requests (but the queue, which holds subjects) and download links',
-  downloads: 'only the downloads of consensus and classifications, the links to them, the projects and their workflows (to find what to download), the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications (GET /account/classifications.csv) and their links',
+  downloads: 'only the downloads of consensus and classifications, the links to them, the projects and their workflows (to find what to download), the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications and comments (GET /account/classifications.csv, GET /account/comments.csv) and their links',
 };
 const scopeSchema = z.enum(API_KEY_SCOPES).meta({
   description: `What the key may do: ${API_KEY_SCOPES.map((scope) => `\`${scope}\`, ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')}`,
@@ -1280,7 +1280,7 @@ export const ownCommentSchema = z.strictObject({
     }),
   body: z.string().meta({ description: 'Markdown, as they wrote it (after any edit)' }),
   hashtags: z.array(z.string()).meta({ description: 'Its #hashtags, lower case, without the #, each once' }),
-  replyTo: id.nullable().meta({ description: 'The id of the comment of the same discussion it answers; null when none' }),
+  replyTo: id.nullable().meta({ description: 'The id of the comment of the same discussion it answers, as its discussion shows it to the caller; null when none, deleted, or another’s the moderators hid' }),
   createdAt: time,
   editedAt: time.nullable(),
   hidden: subjectCommentSchema.shape.hidden,

@@ -1,10 +1,10 @@
 import { type OwnComment, commentPath } from '@chorus/client';
 import { cursorTimeSql } from '../common/sql';
 import { onTeamSql, projectReadableBySql } from '../projects/project-access';
-import type { StoredCommentRow } from './stored-comment';
+import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, replyShown } from './stored-comment';
 
 /** One of the caller's comments, with its project, as `ownCommentsSql` reads it. */
-export interface OwnCommentRow extends StoredCommentRow {
+export interface OwnCommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
   project_slug: string;
   project_title: string;
@@ -28,10 +28,10 @@ export interface OwnCommentRow extends StoredCommentRow {
  * content; and of a project the operators took down, not even its name (`ownCommentView`).
  */
 export const ownCommentsSql = (order: 'ASC' | 'DESC', page = '') => `
-  SELECT c.id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.reply_to,
+  SELECT c.id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, ${REPLIED_SQL},
          p.id AS project_id, p.slug AS project_slug, p.title AS project_title, p.taken_down_at IS NOT NULL AS project_taken_down,
          ${projectReadableBySql('$1::uuid')} AS readable, ${onTeamSql('$1::uuid')} AS team, ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM subject_comments c JOIN projects p ON p.id = c.project_id
+  FROM subject_comments c JOIN projects p ON p.id = c.project_id ${REPLIED_JOIN_SQL}
   WHERE c.user_id = $1 ${page}
   ORDER BY c.created_at ${order}, c.id ${order}`;
 
@@ -41,7 +41,10 @@ export const OWN_COMMENTS_PAGE = `${ownCommentsSql('DESC', 'AND ($2::timestamptz
 /** A project the operators took down is named to its members alone (as the caller's own classifications do). */
 export const projectNamed = (row: OwnCommentRow) => !(row.project_taken_down && !row.readable);
 
-/** One of the caller's comments as they are shown it: why it was hidden only while they are on the project's team, as in its discussion. */
+/**
+ * One of the caller's comments as they are shown it, as in its discussion: why it was hidden only while they are on the
+ * project's team, and the comment it answers only while its discussion shows them that (`replyShown`).
+ */
 export function ownCommentView(row: OwnCommentRow): OwnComment {
   return {
     id: row.id,
@@ -50,7 +53,7 @@ export function ownCommentView(row: OwnCommentRow): OwnComment {
     discussionUrl: row.readable ? commentPath(row.project_slug, row.subject_id, row.id) : null,
     body: row.body,
     hashtags: row.hashtags,
-    replyTo: row.reply_to,
+    replyTo: replyShown(row, row.team, row.user_id) ? row.reply_to : null,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.team ? (row.hidden_reason ?? '') : null } : null,

@@ -19,7 +19,7 @@ export const OWN_COMMENT_COLUMNS = {
   discussion_url: "the classifier's page of the subject's discussion, at the comment, from the server's root; empty while you may not read the project (taken back to draft, or taken down)",
   body: COMMENT_COLUMNS.body,
   hashtags: COMMENT_COLUMNS.hashtags,
-  reply_to: 'the comment_id of the comment on the same subject it replies to; empty if none',
+  reply_to: "the comment_id of the comment on the same subject it replies to; empty if none, or if its discussion does not show you that one (deleted, or another's the moderators hid)",
   created_at: COMMENT_COLUMNS.created_at,
   edited_at: COMMENT_COLUMNS.edited_at,
   hidden: "whether the project's moderators or researchers hid it from other volunteers",

@@ -3,9 +3,10 @@ import { type IndexBuilt, buildIndexesConcurrently, dropIndexesConcurrently } fr
 
 /**
  * A volunteer's own comments across projects, newest first a page at a time (GET /account/comments) and oldest first
- * for their download: read in order from their comments alone. Neither `subject_comments_user_idx` (by account, in no
- * order: every comment of theirs was read and sorted for each page) nor one by (account, project, time) gives them in
- * time order across projects. Built concurrently: comments keep being written meanwhile.
+ * for their download: read in order from their comments alone. The (user) index is replaced by (user, project, time)
+ * in migration 1797860000000 CommentsByAuthorInProject; neither gives their comments in time order across projects
+ * (every comment of theirs was read and sorted for each page); both serve the foreign key, as this one does too.
+ * Built concurrently: comments keep being written meanwhile.
  */
 const INDEXES: IndexBuilt[] = [['subject_comments_user_recent_idx', 'subject_comments', '("user_id", "created_at", "id")']];
 
