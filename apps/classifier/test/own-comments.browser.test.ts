@@ -78,11 +78,17 @@ describe('classifier in a browser: your comments', () => {
     expect(errors).toEqual([]);
   });
 
-  it('tells a guest they write with an account, with no download', async () => {
+  it('tells a guest they write with an account, and only that: no list asked for, no download', async () => {
     const { page, errors } = await newcomerPage(suite);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/v1/account/comments')) asked.push(request.url());
+    });
     await page.goto(`${suite.stack.baseUrl}/comments`);
-    await waitToSee(page.getByTestId('comments-none'));
-    expect(await page.getByTestId('comments-guest').count()).toBe(1);
+    await waitToSee(page.getByTestId('comments-guest'));
+    await page.waitForLoadState('networkidle');
+    expect(asked).toEqual([]);
+    expect(await page.getByTestId('comments-none').count()).toBe(0);
     expect(await page.getByTestId('comments-download').count()).toBe(0);
     expect(errors).toEqual([]);
   });

@@ -18,13 +18,36 @@ const PAGE_SIZE = 20;
 /**
  * `/comments`: what the volunteer wrote in discussions, in every project, the newest first, each with its project,
  * a link to it in its discussion (while the project is theirs to read), and whether the moderators hid it; and a
- * download of every one. A guest writes no comments, and is invited to create an account to take part.
+ * download of every one. A guest writes no comments: it is invited to create an account to take part, and nothing is
+ * asked for.
  */
 export function CommentsPage() {
   const { t } = useTranslation();
-  const client = useClient();
   const volunteer = useSession();
   useDocumentTitle(t('comments.title'));
+  return (
+    <div className="page page-comments" data-testid="own-comments">
+      <h1 tabIndex={-1}>{t('comments.title')}</h1>
+      <p className="lead">{t('comments.lead')}</p>
+      {volunteer.kind === 'registered' ? (
+        <>
+          <DownloadMine />
+          <MyComments />
+        </>
+      ) : (
+        <p data-testid="comments-guest">
+          {t('comments.guest')} <Link to={accountPath('create-account', COMMENTS)}>{t('account.createAccount')}</Link> ·{' '}
+          <Link to={accountPath('sign-in', COMMENTS)}>{t('account.signIn')}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The account's comments, a page at a time, the newest first. */
+function MyComments() {
+  const { t } = useTranslation();
+  const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.myComments({ limit: PAGE_SIZE }), [client]);
   const { items: shown, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
     data,
@@ -32,17 +55,7 @@ export function CommentsPage() {
     (after) => client.myComments({ limit: PAGE_SIZE, after }),
   );
   return (
-    <div className="page page-comments" data-testid="own-comments">
-      <h1 tabIndex={-1}>{t('comments.title')}</h1>
-      <p className="lead">{t('comments.lead')}</p>
-      {volunteer.kind === 'registered' ? (
-        <DownloadMine />
-      ) : (
-        <p data-testid="comments-guest">
-          {t('comments.guest')} <Link to={accountPath('create-account', COMMENTS)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', COMMENTS)}>{t('account.signIn')}</Link>
-        </p>
-      )}
+    <>
       <ErrorAlert problem={problem ?? moreProblem}>
         <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
           {t('app.tryAgain')}
@@ -64,7 +77,7 @@ export function CommentsPage() {
         </ol>
       )}
       <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
-    </div>
+    </>
   );
 }
 
