@@ -11,6 +11,7 @@ import {
   projectNewsPageSchema,
   projectNewsSchema,
   ownClassificationListSchema,
+  ownCommentPageSchema,
   healthSchema,
   accountViewSchema,
   invitationListSchema,
@@ -156,6 +157,10 @@ describe('the API answers as its OpenAPI document says', () => {
     expect([seen.status, await seen.text()]).toEqual([204, '']);
     expect(documented(accountWorkflowSchema, await call('GET', `/account/workflows/${workflow.id}`, token), 200).tutorialSeen).toBe(true);
     documented(problemSchema, await call('PUT', '/account/tutorials-seen', guest.token, { workflowId: workflow.id }), 403);
+    // The caller's own comments: a guest has none; an account's listed as documented.
+    expect(documented(ownCommentPageSchema, await call('GET', '/account/comments', guest.token), 200)).toEqual({ comments: [], next: null });
+    await call('POST', `/subjects/${first!.id}/comments`, token, { projectId: project.id, body: 'Is this a #stamp?' });
+    expect(documented(ownCommentPageSchema, await call('GET', '/account/comments?limit=1', token), 200).comments).toHaveLength(1);
     documented(workflowStatsSchema, await call('GET', `/workflows/${workflow.id}/stats`, token), 200);
     // A subject's results, once the worker has its consensus, and the page that lists it.
     const results = async () => documented(subjectResultDetailSchema, await call('GET', `/workflows/${workflow.id}/subject-results/${first!.id}`, token), 200);
@@ -252,7 +257,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
     // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at
     // once; over its own limit a 429 (no outage), a 503 only when the server's places are all taken.
-    const downloads = ['GET /account/classifications.{format}', 'GET /projects/{id}/comments/download', 'GET /projects/{id}/contributors', 'GET /subject-sets/{id}/subjects.csv', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports', 'GET /workflows/{id}/transcriptions'];
+    const downloads = ['GET /account/classifications.{format}', 'GET /account/comments.{format}', 'GET /projects/{id}/comments/download', 'GET /projects/{id}/contributors', 'GET /subject-sets/{id}/subjects.csv', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports', 'GET /workflows/{id}/transcriptions'];
     expect(answering('429', /too-many-downloads/)).toEqual(downloads);
     expect(answering('503', /exports-busy/)).toEqual(downloads);
     expect(answering('429').sort()).toEqual([...answering('429', /too-many-requests/), ...downloads].sort());

@@ -10,6 +10,7 @@ import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COL
 import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
 import { OWN_CLASSIFICATION_COLUMNS } from '../src/exports/own-classification-rows';
+import { OWN_COMMENT_COLUMNS } from '../src/exports/own-comment-rows';
 import { SUBJECT_REPORT_COLUMNS } from '../src/exports/subject-report-rows';
 import { TRANSCRIPTIONS_IN_WORDS, textWriter } from '../src/exports/transcription-documents';
 import { reaggregationRecordSchema } from '@chorus/client';
@@ -56,6 +57,10 @@ describe('the README', () => {
 
   it("lists the columns of a volunteer's download of their own classifications, in order, in the words of the API documentation", () => {
     expect(markedSection('own-classification-columns')).toBe(columnTable(OWN_CLASSIFICATION_COLUMNS));
+  });
+
+  it("lists the columns of a volunteer's download of their own comments, in order, in the words of the API documentation", () => {
+    expect(markedSection('own-comment-columns')).toBe(columnTable(OWN_COMMENT_COLUMNS));
   });
 
   it("lists each task's columns, then the trailing ones, then a fields task's and a marking task's, then the last ones, then a set's since= download's, then the metadata's, in order, in the words of the API documentation", () => {

@@ -15,6 +15,7 @@ import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassificationsPage } from './pages/ClassificationsPage';
+import { CommentsPage } from './pages/CommentsPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
@@ -160,6 +161,7 @@ export function App() {
             {route.name === 'account' && <AccountSettingsPage />}
             {route.name === 'favourites' && <FavouritesPage />}
             {route.name === 'classifications' && <ClassificationsPage />}
+            {route.name === 'comments' && <CommentsPage />}
             {route.name === 'notifications' && <NotificationsPage />}
             {route.name === 'favourite' && <FavouriteSubjectPage key={route.subjectId} subjectId={route.subjectId} />}
             {route.name === 'verify-email' && <VerifyEmailPage />}

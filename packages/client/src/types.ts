@@ -14,6 +14,8 @@ import type {
   subjectCommentPageSchema,
   projectCommentSchema,
   projectCommentPageSchema,
+  ownCommentSchema,
+  ownCommentPageSchema,
   subjectDiscussionSchema,
   accountViewSchema,
   contributionSchema,
@@ -276,6 +278,8 @@ export type SubjectComment = z.infer<typeof subjectCommentSchema>;
 export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
 export type ProjectComment = z.infer<typeof projectCommentSchema>;
 export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
+export type OwnComment = z.infer<typeof ownCommentSchema>;
+export type OwnCommentPage = z.infer<typeof ownCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;

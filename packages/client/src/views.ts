@@ -130,7 +130,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
   full: 'everything the account may do but what needs a signed-in session',
   read: 'only GET and HEAD requests (but the queue, which holds subjects) and download links',
-  downloads: 'only the downloads of consensus and classifications, the links to them, the projects and their workflows (to find what to download), the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications (GET /account/classifications.csv) and their links',
+  downloads: 'only the downloads of consensus and classifications, the links to them, the projects and their workflows (to find what to download), the workflow, its versions and the project’s subject sets their columns name, GET /account, and the account’s own classifications and comments (GET /account/classifications.csv, GET /account/comments.csv) and their links',
 };
 const scopeSchema = z.enum(API_KEY_SCOPES).meta({
   description: `What the key may do: ${API_KEY_SCOPES.map((scope) => `\`${scope}\`, ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')}`,
@@ -1296,6 +1296,33 @@ export const projectCommentSchema = subjectCommentSchema.extend({
 });
 /** A page of a project's comments; `next`, when there are more, goes in `after` for the next page. */
 export const projectCommentPageSchema = z.strictObject({ comments: z.array(projectCommentSchema), next: z.string().nullable() });
+/**
+ * One of the caller's own comments, in any project: what they wrote, where, and whether the moderators hid it. Their
+ * words are theirs to see in a project they can no longer read too, without what the project keeps to its members.
+ */
+export const ownCommentSchema = z.strictObject({
+  id,
+  project: z
+    .strictObject({ id, slug: z.string(), title: z.string() })
+    .nullable()
+    .meta({ description: 'The project the discussion is in (its slug makes the discussion’s address); null when the operators of this Chorus took it down, for whoever is not its member: the comment is still listed, without its project' }),
+  subjectId: id,
+  discussionUrl: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root: put the server's origin before it. Null while the caller may not read the project (taken back to draft, or taken down): the comment is listed, not linked",
+    }),
+  body: z.string().meta({ description: 'Markdown, as they wrote it (after any edit)' }),
+  hashtags: z.array(z.string()).meta({ description: 'Its #hashtags, lower case, without the #, each once' }),
+  replyTo: id.nullable().meta({ description: 'The id of the comment of the same discussion it answers, as its discussion shows it to the caller; null when none, deleted, or another’s the moderators hid' }),
+  createdAt: time,
+  editedAt: time.nullable(),
+  hidden: subjectCommentSchema.shape.hidden,
+});
+/** A page of the caller's comments, newest first; `next`, when there are more, goes in `after` for the next page. */
+export const ownCommentPageSchema = z.strictObject({ comments: z.array(ownCommentSchema), next: z.string().nullable() });
 /** A subject's discussion: the subject as volunteers are shown it (as the queue serves it), and a page of its comments, oldest first. */
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,

@@ -5,11 +5,13 @@ import { CommentBansController } from './comment-bans.controller';
 import { CommentBansService } from './comment-bans.service';
 import { DiscussionsController } from './discussions.controller';
 import { DiscussionsService } from './discussions.service';
+import { OwnCommentsController } from './own-comments.controller';
+import { OwnCommentsService } from './own-comments.service';
 
 @Module({
   imports: [ProjectsModule, NotificationsModule],
-  controllers: [DiscussionsController, CommentBansController],
-  providers: [DiscussionsService, CommentBansService],
+  controllers: [DiscussionsController, CommentBansController, OwnCommentsController],
+  providers: [DiscussionsService, CommentBansService, OwnCommentsService],
   exports: [DiscussionsService],
 })
 export class DiscussionsModule {}

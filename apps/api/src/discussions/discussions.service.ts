@@ -20,32 +20,28 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
-import { type StoredCommentRow, hideCommentsSql } from './stored-comment';
+import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
 
-export interface CommentRow extends StoredCommentRow {
+export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
-  /** The comment it answers, if it is still there: whether it is hidden, and its author's name (null: a deleted account). */
-  reply_found: boolean;
-  reply_hidden: boolean;
-  /** Its author, who still sees it hidden, and so the reply's link to it. */
-  reply_user_id: string | null;
+  /** The author's name of the comment it answers (null: a deleted account). */
   reply_name: string | null;
 }
 
 /** A comment with its author's name and team badge (a member of the project in a moderating role), and the comment it answers. */
 const COMMENTS = `
-  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.reply_to,
+  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
          CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
-         r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, r.user_id AS reply_user_id, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
+         ${REPLIED_SQL}, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
   FROM subject_comments c JOIN users u ON u.id = c.user_id
-  LEFT JOIN subject_comments r ON r.id = c.reply_to LEFT JOIN users ru ON ru.id = r.user_id`;
+  ${REPLIED_JOIN_SQL} LEFT JOIN users ru ON ru.id = r.user_id`;
 /** A subject's comments, oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
 const SUBJECT_COMMENTS = `${COMMENTS}
   WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $6) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
@@ -356,8 +352,6 @@ interface Viewer {
 }
 
 function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
-  // A hidden comment is shown to the team and its author (`visible`), and so is a reply's link to it.
-  const replyShown = row.reply_to !== null && row.reply_found && (team || !row.reply_hidden || row.reply_user_id === accountIdOf(user));
   return {
     id: row.id,
     projectId: row.project_id,
@@ -369,6 +363,6 @@ function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: team ? (row.hidden_reason ?? '') : null } : null,
-    replyTo: replyShown ? { id: row.reply_to!, authorDisplayName: row.reply_name } : null,
+    replyTo: replyShown(row, team, accountIdOf(user)) ? { id: row.reply_to!, authorDisplayName: row.reply_name } : null,
   };
 }

@@ -12,6 +12,28 @@ export interface StoredCommentRow {
   reply_to: string | null;
 }
 
+/** What a comment's row says of the comment it answers (`REPLIED_SQL`, from `REPLIED_JOIN_SQL`): whether it is still there, hidden, and whose. */
+export interface RepliedRow {
+  reply_to: string | null;
+  reply_found: boolean;
+  reply_hidden: boolean;
+  /** Its author, who still sees it hidden, and so the reply's link to it. */
+  reply_user_id: string | null;
+}
+
+/** The columns of `RepliedRow` for comment `c`, from `REPLIED_JOIN_SQL`. */
+export const REPLIED_SQL = 'c.reply_to, r.id IS NOT NULL AS reply_found, r.hidden_at IS NOT NULL AS reply_hidden, r.user_id AS reply_user_id';
+/** The comment `r` that comment `c` answers, if it is still there. */
+export const REPLIED_JOIN_SQL = 'LEFT JOIN subject_comments r ON r.id = c.reply_to';
+
+/**
+ * Whether a reader (`reader`: their `accountIdOf`; `team`: on the project's team) is shown which comment this one
+ * answers: a hidden comment is shown to the team and its author (`visible`), and so is a reply's link to it; a deleted
+ * one to no one. One rule for the discussion and the author's own list of their comments.
+ */
+export const replyShown = (row: RepliedRow, team: boolean, reader: string | null): boolean =>
+  row.reply_to !== null && row.reply_found && (team || !row.reply_hidden || row.reply_user_id === reader);
+
 /**
  * Hides the comments `which` picks (a condition on `subject_comments`, its parameters from $3) from volunteers, by $1,
  * for reason $2: hiding one again keeps when, and takes the new reason and who. Their mails not yet sent are the

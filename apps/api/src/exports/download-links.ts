@@ -17,9 +17,13 @@ export const isProjectDownload = (kind: DownloadTarget['kind']): kind is Project
 /**
  * What a link downloads: one of a workflow's downloads (of one of its sets alone with `subjectSetId`: signed in, so that
  * a link to a set's cannot be opened for the whole workflow or another set), one of its project's, a subject set's file
- * (`subjects`), or the account's own classifications (`own-classifications`, the link's account's).
+ * (`subjects`), or the account's own classifications or comments (`OwnDownloadKind`, the link's account's).
  */
-export type DownloadTarget = { workflowId: string; kind: ExportKind; subjectSetId?: string } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' };
+export type DownloadTarget = { workflowId: string; kind: ExportKind; subjectSetId?: string } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' } | { kind: 'own-comments' };
+
+/** An account's own downloads: what it classified, what it wrote in discussions. */
+export type OwnDownloadKind = 'own-classifications' | 'own-comments';
+export const isOwnDownload = (kind: DownloadTarget['kind']): kind is OwnDownloadKind => kind === 'own-classifications' || kind === 'own-comments';
 
 const sameTarget = (claims: LinkClaims, target: DownloadTarget) =>
   claims.kind === target.kind &&
@@ -44,12 +48,12 @@ interface LinkClaims {
 }
 
 /**
- * Links that open one of a workflow's downloads, a project's comments or contributors, a subject set's file, or the account's own classifications (as often as wanted, in any format and `since`) without an
+ * Links that open one of a workflow's downloads, a project's comments or contributors, a subject set's file, or the account's own classifications or comments (as often as wanted, in any format and `since`) without an
  * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
  * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS` or until the session that asked for
  * it expires, if sooner (an ended session is remembered only until then); ended by signing out of that session, and,
  * as every token of the account, by signing out everywhere. Whoever opens one must still be a researcher of the project
- * (its account, for its own classifications).
+ * (its account, for its own classifications and comments).
  */
 @Injectable()
 export class DownloadLinks {

@@ -5,9 +5,8 @@ import { uuidParam } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
 import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type DownloadTarget, isProjectDownload } from './download-links';
-import { ownClassificationsNeedAnAccount } from './own-classification-rows';
-import { type AllowedDownload, type AllowedOwnDownload, type AllowedProjectDownload, type AllowedSubjectSetDownload, ExportsService } from './exports.service';
+import { type DownloadTarget, isOwnDownload, isProjectDownload } from './download-links';
+import { type AllowedDownload, type AllowedOwnDownload, type AllowedProjectDownload, type AllowedSubjectSetDownload, ExportsService, ownDownloadNeedsAnAccount } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
@@ -21,7 +20,7 @@ interface DownloadRequest {
 
 /**
  * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
- * are one of the workflow's researchers (the project's, for its comments and contributors, and a subject set's file; an account, not a guest, for its own classifications), before the query is read: Nest runs guards before pipes, so a download's
+ * are one of the workflow's researchers (the project's, for its comments and contributors, and a subject set's file; an account, not a guest, for its own classifications and comments), before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
  * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
@@ -46,9 +45,9 @@ export class DownloaderFirstGuard implements CanActivate {
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
     const linkToken = token === undefined ? undefined : String(token);
-    if (kind === 'own-classifications') {
+    if (isOwnDownload(kind)) {
       const downloader = await this.exports.downloader({ kind }, request.user, linkToken);
-      if (downloader.kind !== 'registered') throw ownClassificationsNeedAnAccount();
+      if (downloader.kind !== 'registered') throw ownDownloadNeedsAnAccount(kind);
       request.download = { downloader };
       return true;
     }

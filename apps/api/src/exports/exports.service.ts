@@ -25,15 +25,17 @@ import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import { type DownloadForm, contentTypes, serializer } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
-import { DownloadLinks, type DownloadTarget, type ProjectDownloadKind } from './download-links';
+import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectDownloadKind, isOwnDownload } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
 import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount, versionKey } from './own-classification-rows';
+import { OWN_COMMENT_COLUMNS, OWN_COMMENT_LIST_COLUMNS, OWN_COMMENT_ROWS, ownCommentRecord, ownCommentsNeedAnAccount } from './own-comment-rows';
+import type { OwnCommentRow } from '../discussions/own-comments';
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
-import type { DownloadLinkRequest } from './dto/download.dto';
+import type { DownloadLinkRequest, OwnDownloadFile } from './dto/download.dto';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
@@ -598,7 +600,7 @@ export interface AllowedProjectDownload {
   project: Project;
 }
 
-/** The account's own classifications, which `DownloaderFirst` allowed: the account, never a guest. */
+/** The account's own classifications or comments, which `DownloaderFirst` allowed: the account, never a guest. */
 export interface AllowedOwnDownload {
   downloader: AuthUser;
 }
@@ -630,9 +632,21 @@ function refuseMisreadKeys(keys: readonly string[]): void {
 /** Where each of a project's downloads is, under the project's path. */
 const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
 
+/** Each of the account's own downloads: the file its path names, where links to it are asked for, and the refusal of a guest's. */
+const OWN_DOWNLOADS: Record<OwnDownloadKind, { file: OwnDownloadFile; links: string; needsAccount: () => ProblemException }> = {
+  'own-classifications': { file: 'classifications', links: 'account/download-links', needsAccount: ownClassificationsNeedAnAccount },
+  'own-comments': { file: 'comments', links: 'account/comments/download-links', needsAccount: ownCommentsNeedAnAccount },
+};
+
+/** A guest's asking for one of an account's own downloads, or a link to it: refused, in that download's words. */
+export const ownDownloadNeedsAnAccount = (kind: OwnDownloadKind) => OWN_DOWNLOADS[kind].needsAccount();
+
 /** Where a target's download is, and where its links are asked for (from the API's root). */
 function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { download: string; links: string } {
-  if (target.kind === 'own-classifications') return { download: `/${API_PREFIX}/account/classifications.${format}`, links: `/${API_PREFIX}/account/download-links` };
+  if (target.kind === 'own-classifications' || target.kind === 'own-comments') {
+    const own = OWN_DOWNLOADS[target.kind];
+    return { download: `/${API_PREFIX}/account/${own.file}.${format}`, links: `/${API_PREFIX}/${own.links}` };
+  }
   if (target.kind === 'subjects') {
     const set = `/${API_PREFIX}/subject-sets/${target.subjectSetId}`;
     return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
@@ -689,10 +703,10 @@ export class ExportsService {
     return this.linkTo({ projectId, kind }, undefined, user, session, origin);
   }
 
-  /** A link that opens the account's own classifications in `format` without an Authorization header (an account's, not a guest's). */
-  ownClassificationsLink(format: ExportFormat, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
-    if (user.kind !== 'registered') throw ownClassificationsNeedAnAccount();
-    return this.linkTo({ kind: 'own-classifications' }, format, user, session, origin);
+  /** A link that opens one of the account's own downloads in `format` without an Authorization header (an account's, not a guest's). */
+  ownLink(kind: OwnDownloadKind, format: ExportFormat, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    if (user.kind !== 'registered') throw ownDownloadNeedsAnAccount(kind);
+    return this.linkTo({ kind }, format, user, session, origin);
   }
 
   /** A link that opens a subject set's file without an Authorization header (its project's researchers, checked by the route). */
@@ -702,8 +716,8 @@ export class ExportsService {
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
-    // The account's own classifications name their format in their path, the other downloads in their query.
-    const inPath = target.kind === 'own-classifications';
+    // The account's own downloads name their format in their path, the other downloads in their query.
+    const inPath = isOwnDownload(target.kind);
     const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) });
     const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
@@ -918,6 +932,26 @@ export class ExportsService {
           columns: Object.keys(OWN_CLASSIFICATION_COLUMNS),
           name: (began, format) => downloadName('own-classifications', { id: downloader.id, name: '' }, began, format),
         };
+      },
+      form,
+      downloader.id,
+      false,
+    );
+  }
+
+  /**
+   * Every comment the account wrote, in every project, oldest first, one row each: what `GET /account/comments` shows
+   * of each (`ownCommentRecord`), nothing of anyone else's.
+   */
+  ownComments({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
+    return this.streams.open<OwnCommentRow>(
+      {
+        sql: OWN_COMMENT_ROWS,
+        parameters: [downloader.id],
+        toRecord: ownCommentRecord,
+        columns: Object.keys(OWN_COMMENT_COLUMNS),
+        listColumns: OWN_COMMENT_LIST_COLUMNS,
+        name: (began, format) => downloadName('own-comments', { id: downloader.id, name: '' }, began, format),
       },
       form,
       downloader.id,

@@ -8,7 +8,7 @@ import { KeyScope } from '../auth/key-scopes';
 import { HeaderValue } from '../common/header.decorator';
 import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
-import { type OwnClassificationsLinkRequest, type OwnClassificationsQuery, ownClassificationsFormat, ownClassificationsLinkSchema, ownClassificationsQuery } from './dto/download.dto';
+import { type OwnDownloadLinkRequest, type OwnDownloadQuery, ownDownloadFormat, ownDownloadLinkSchema, ownDownloadQuery } from './dto/download.dto';
 import { Download, DownloaderFirst } from './downloader-first';
 import { ApiDownloadQueries, ApiDownloadResponse, columnsInWords, send } from './exports.controller';
 import { type AllowedOwnDownload, ExportsService } from './exports.service';
@@ -36,8 +36,8 @@ export class OwnClassificationsDownloadController {
     ),
   })
   async getOwnClassifications(
-    @Param('format', ownClassificationsFormat) format: ExportFormat,
-    @Query(ownClassificationsQuery) { bom }: OwnClassificationsQuery,
+    @Param('format', ownDownloadFormat('classifications')) format: ExportFormat,
+    @Query(ownDownloadQuery) { bom }: OwnDownloadQuery,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
     @Download() download: AllowedOwnDownload,
@@ -53,14 +53,14 @@ export class OwnClassificationsDownloadController {
       'Body: `{ "format"? }`: `csv` (the default), `json` or `ndjson`, which the link’s path then names. For a browser to save the file as it streams. Add `bom` to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked. A guest gets 403 `urn:chorus:problem:account-required`.',
   })
   @HttpCode(201)
-  @ApiZodBody(ownClassificationsLinkSchema)
+  @ApiZodBody(ownDownloadLinkSchema)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the download of the caller’s own classifications that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
   createOwnClassificationsLink(
-    @Body(new ZodPipe(ownClassificationsLinkSchema)) { format }: OwnClassificationsLinkRequest,
+    @Body(new ZodPipe(ownDownloadLinkSchema)) { format }: OwnDownloadLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
     @RequestOrigin() origin: string | undefined,
   ) {
-    return this.exports.ownClassificationsLink(format ?? 'csv', user, session, origin);
+    return this.exports.ownLink('own-classifications', format ?? 'csv', user, session, origin);
   }
 }

@@ -48,6 +48,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'favourites' }
   | { name: 'classifications' }
+  | { name: 'comments' }
   | { name: 'notifications' }
   | { name: 'favourite'; subjectId: string }
   | { name: 'verify-email' }
@@ -78,6 +79,7 @@ export function matchRoute(path: string): Route {
   if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
   if (path === FAVOURITES || path === `${FAVOURITES}/`) return { name: 'favourites' };
   if (path === CLASSIFICATIONS || path === `${CLASSIFICATIONS}/`) return { name: 'classifications' };
+  if (path === COMMENTS || path === `${COMMENTS}/`) return { name: 'comments' };
   if (path === NOTIFICATIONS || path === `${NOTIFICATIONS}/`) return { name: 'notifications' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
@@ -153,6 +155,9 @@ export const FAVOURITES = '/favourites';
 
 /** The volunteer's own classifications, in every project and workflow. */
 export const CLASSIFICATIONS = '/classifications';
+
+/** What the volunteer wrote in discussions, in every project. */
+export const COMMENTS = '/comments';
 
 /** The volunteer's notifications: replies to their comments, and mentions of them, in every project. */
 export const NOTIFICATIONS = '/notifications';

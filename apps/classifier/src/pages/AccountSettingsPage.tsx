@@ -20,7 +20,7 @@ import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i
 import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, accountPath, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -42,7 +42,7 @@ export function AccountSettingsPage() {
         <>
           <ContributionSection />
           <p>
-            <Link to={FAVOURITES}>{t('favourites.title')}</Link>
+            <Link to={FAVOURITES}>{t('favourites.title')}</Link> · <Link to={COMMENTS} data-testid="account-comments-link">{t('comments.title')}</Link>
           </p>
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}

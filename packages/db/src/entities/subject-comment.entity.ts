@@ -17,6 +17,8 @@ import { User } from './user.entity';
 @Index('subject_comments_project_changed_idx', ['projectId', 'updatedAt', 'id'])
 /** A volunteer's comments in a project, newest first, a page at a time (the team's `author=` list); and for the foreign key: deleting an account looks here. */
 @Index('subject_comments_user_project_idx', ['userId', 'projectId', 'createdAt', 'id'])
+/** A volunteer's own comments across projects, newest first a page at a time, and oldest first for their download. */
+@Index('subject_comments_user_recent_idx', ['userId', 'createdAt', 'id'])
 /** A project's comments with a hashtag (`hashtags @> ARRAY[tag]`): a GIN index, which TypeORM cannot say, so built by its migration alone. */
 @Index('subject_comments_hashtags_idx', { synchronize: false })
 export class SubjectComment {

@@ -83,6 +83,10 @@ export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;
 
 /** Where a page of comment bans starts: after the ban made at this time of this volunteer (the `next` of the page before). */
 export const commentBanCursor = (bannedAt: string, volunteerId: string) => `${bannedAt}_${volunteerId}`;
+/** The query of `GET /account/comments`: the caller's comments, a page at a time. */
+export const ownCommentsQuerySchema = z.strictObject(pageSchema);
+export type OwnCommentsQuery = z.infer<typeof ownCommentsQuerySchema>;
+
 /** The query of `GET /projects/:id/comment-bans`. */
 export const commentBansQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),

@@ -75,14 +75,18 @@ export const downloadLinkRequestSchema = z.strictObject({
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 
-/** The account's own classifications: their format, in their path (`classifications.csv`), and the query's byte-order mark and link token. */
-export const ownClassificationsFormat = new ZodPipe(formatSchemaOf(EXPORT_FORMATS, 'must be csv, json or ndjson: classifications.csv, classifications.json or classifications.ndjson'), '/params/format');
-const ownClassificationsQuerySchema = z.strictObject({ bom: downloadShape.bom, token: downloadTokenSchema });
-export const ownClassificationsQuery = new ZodPipe(ownClassificationsQuerySchema, '/query');
-export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;
-/** A link to the account's own classifications: the format it opens them in (CSV without one). */
-export const ownClassificationsLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
-export type OwnClassificationsLinkRequest = z.infer<typeof ownClassificationsLinkSchema>;
+/** The account's own downloads (`OwnDownloadKind`): its classifications', its comments'. */
+export type OwnDownloadFile = 'classifications' | 'comments';
+/** The format of one of the account's own downloads, in its path (`classifications.csv`, `comments.csv`). */
+export const ownDownloadFormat = (file: OwnDownloadFile) =>
+  new ZodPipe(formatSchemaOf(EXPORT_FORMATS, `must be csv, json or ndjson: ${file}.csv, ${file}.json or ${file}.ndjson`), '/params/format');
+/** The query of the account's own downloads: the byte-order mark and the link token. */
+const ownDownloadQuerySchema = z.strictObject({ bom: downloadShape.bom, token: downloadTokenSchema });
+export const ownDownloadQuery = new ZodPipe(ownDownloadQuerySchema, '/query');
+export type OwnDownloadQuery = z.infer<typeof ownDownloadQuerySchema>;
+/** A link to one of the account's own downloads: the format it opens it in (CSV without one). */
+export const ownDownloadLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
+export type OwnDownloadLinkRequest = z.infer<typeof ownDownloadLinkSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
 export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });

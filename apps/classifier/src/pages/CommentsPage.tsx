@@ -1,0 +1,141 @@
+import type { OwnComment } from '@chorus/client';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { MarkdownView } from '../components/MarkdownView';
+import { ShowMore } from '../components/ShowMore';
+import { useSession } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { whenInWords } from '../lib/formats';
+import { COMMENTS, Link, accountPath, discussionsPath } from '../lib/router';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useFollowedDownload } from '../lib/useFollowedDownload';
+import { useLoaded } from '../lib/useLoaded';
+import { useMorePages } from '../lib/useMorePages';
+
+/** Comments shown at a time; "Show older ones" asks for the next page. */
+const PAGE_SIZE = 20;
+
+/**
+ * `/comments`: what the volunteer wrote in discussions, in every project, the newest first, each with its project,
+ * a link to it in its discussion (while the project is theirs to read), and whether the moderators hid it; and a
+ * download of every one. A guest writes no comments: it is invited to create an account to take part, and nothing is
+ * asked for.
+ */
+export function CommentsPage() {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  useDocumentTitle(t('comments.title'));
+  return (
+    <div className="page page-comments" data-testid="own-comments">
+      <h1 tabIndex={-1}>{t('comments.title')}</h1>
+      <p className="lead">{t('comments.lead')}</p>
+      {volunteer.kind === 'registered' ? (
+        <>
+          <DownloadMine />
+          <MyComments />
+        </>
+      ) : (
+        <p data-testid="comments-guest">
+          {t('comments.guest')} <Link to={accountPath('create-account', COMMENTS)}>{t('account.createAccount')}</Link> ·{' '}
+          <Link to={accountPath('sign-in', COMMENTS)}>{t('account.signIn')}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The account's comments, a page at a time, the newest first. */
+function MyComments() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem, reload } = useLoaded(() => client.myComments({ limit: PAGE_SIZE }), [client]);
+  const { items: shown, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
+    data,
+    (page) => page.comments,
+    (after) => client.myComments({ limit: PAGE_SIZE, after }),
+  );
+  return (
+    <>
+      <ErrorAlert problem={problem ?? moreProblem}>
+        <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {data === null ? (
+        !problem && (
+          <p className="loading" role="status">
+            {t('comments.loading')}
+          </p>
+        )
+      ) : shown.length === 0 ? (
+        <p data-testid="comments-none">{t('comments.none')}</p>
+      ) : (
+        <ol className="comment-list">
+          {shown.map((comment, index) => (
+            <OwnCommentItem key={comment.id} comment={comment} row={newRow(index)} />
+          ))}
+        </ol>
+      )}
+      <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
+    </>
+  );
+}
+
+/** Every comment of the account, to save as CSV: each click asks for a new download link and follows it. */
+function DownloadMine() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { started, problem, save } = useFollowedDownload();
+  return (
+    <>
+      <p className="button-row">
+        <button type="button" className="button button-secondary" data-testid="comments-download" onClick={() => void save(async () => (await client.myCommentsDownloadLink({ format: 'csv' })).url, (t) => t('comments.downloadStarted'))}>
+          {t('comments.download')}
+        </button>
+      </p>
+      <ErrorAlert problem={problem} />
+      <p role="status" aria-live="polite">
+        {started}
+      </p>
+    </>
+  );
+}
+
+/**
+ * One of the volunteer's comments: where (its project, unless the operators removed it), when, whether it was edited or
+ * hidden, what it says, and a link to it in its discussion, or why there is none.
+ */
+function OwnCommentItem({ comment, row }: { comment: OwnComment; row: ReturnType<ReturnType<typeof useMorePages>['newRow']> }) {
+  const { t } = useTranslation();
+  const { project, discussionUrl } = comment;
+  return (
+    <li className={comment.hidden ? 'comment comment-hidden' : 'comment'} data-comment-id={comment.id} data-testid="own-comment" {...row}>
+      <p className="comment-meta">
+        {project ? <span className="comment-author">{project.title}</span> : <span className="comment-author">{t('comments.removedProject')}</span>}{' '}
+        <time className="muted" dateTime={comment.createdAt}>
+          {whenInWords(comment.createdAt)}
+        </time>
+        {comment.editedAt && <span className="muted"> {t('talk.edited')}</span>}
+      </p>
+      {comment.hidden && (
+        <p className="comment-hidden-note" data-testid="own-comment-hidden">
+          {comment.hidden.reason === null ? t('talk.hiddenFromOthers') : t('talk.hiddenBecause', { reason: comment.hidden.reason })}
+        </p>
+      )}
+      <div className="comment-body">
+        <MarkdownView text={comment.body} firstLevel={2} hashtagPath={discussionUrl && project ? (tag) => discussionsPath(project.slug, { tag }) : undefined} />
+      </div>
+      <p className="comment-about">
+        {discussionUrl ? (
+          <Link to={discussionUrl} data-testid="own-comment-discussion" aria-label={project ? t('comments.openIn', { project: project.title }) : undefined}>
+            {t('comments.open')}
+          </Link>
+        ) : (
+          <span className="muted" data-testid="own-comment-closed">
+            {project ? t('comments.closed') : t('comments.removed')}
+          </span>
+        )}
+      </p>
+    </li>
+  );
+}
