@@ -13,7 +13,8 @@ import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersT
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
-import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
+import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf, onTeamSql } from './project-access';
+import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 
@@ -88,7 +89,7 @@ export class ProjectsService {
       const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, resultsPublic: false, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
-      const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
+      const created: ProjectView = { ...saved, role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0 } };
       await this.idempotentRequests.keepAnswerIn(manager, { body: created });
       return created;
     });
@@ -312,13 +313,24 @@ export class ProjectsService {
     const memberships = account ? await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) }) : [];
     const roleIn = new Map(memberships.map((member) => [member.projectId, member.role]));
     const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active');
-    const complete = await completeWorkflows(this.db, shown.map((workflow) => workflow.id));
+    const [complete, reported] = await Promise.all([completeWorkflows(this.db, shown.map((workflow) => workflow.id)), this.openReportsIn(projects, account)]);
     return projects.map((project) => ({
       ...project,
       ...(roleIn.has(project.id) ? {} : { imageRemovedAt: null, imageRemovedReason: null }),
       role: roleIn.get(project.id) ?? null,
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
+      openReports: reported.get(project.id) ?? null,
     }));
+  }
+
+  /** The open reports of those of the projects the account moderates (`onTeamSql`), in one statement for them all. */
+  private async openReportsIn(projects: Pick<Project, 'id'>[], account: string | null): Promise<Map<string, OpenReports>> {
+    if (!account) return new Map();
+    const rows = await this.db.query<(OpenReports & { id: string })[]>(
+      `SELECT p.id, ${openReportsSql('p.id')} FROM projects p WHERE p.id = ANY($1::uuid[]) AND ${onTeamSql('$2::uuid')}`,
+      [projects.map((project) => project.id), account],
+    );
+    return new Map(rows.map(({ id, comments, subjects }) => [id, { comments, subjects }]));
   }
 }
 

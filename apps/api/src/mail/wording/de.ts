@@ -210,4 +210,22 @@ Ihres Kontos:
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Meldungen warten auf die Moderation von „${projectTitle}“`,
+    text: `Guten Tag ${to.displayName},
+
+Jemand hat soeben etwas im Projekt „${projectTitle}“ auf Chorus gemeldet, das Sie moderieren. Offene Meldungen jetzt:
+${comments === 1 ? '1 Kommentar' : `${comments} Kommentare`} und ${subjects === 1 ? '1 Objekt' : `${subjects} Objekte`}.
+
+Lesen Sie sie und blenden Sie das Gemeldete aus, ziehen Sie es zurück oder verwerfen Sie die Meldungen, auf der Seite des
+Projekts im Labor:
+
+${labPage}
+
+Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, entfernen
+Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in den
+Einstellungen Ihres Kontos:
+
+${settingsPage}`,
+  }),
 };

@@ -185,4 +185,20 @@ or untick "Mail me when someone replies to or mentions me" in your account's set
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Reports wait for the moderators of "${projectTitle}"`,
+    text: `Hello ${to.displayName},
+
+A volunteer has just reported something in the project "${projectTitle}" on Chorus, which you moderate. Open reports now:
+${comments === 1 ? '1 comment' : `${comments} comments`} and ${subjects === 1 ? '1 subject' : `${subjects} subjects`}.
+
+Read them, and hide, retire or dismiss what they report, on the project's page in the lab:
+
+${labPage}
+
+You get at most one such mail an hour for each project you moderate. To stop them, untick "Mail me when volunteers
+report something in a project I moderate" in your account's settings:
+
+${settingsPage}`,
+  }),
 };

@@ -209,4 +209,20 @@ ou décochez « M’écrire quand on me répond ou me mentionne » dans les r�
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Des signalements attendent les modérateurs de « ${projectTitle} »`,
+    text: `Bonjour ${to.displayName},
+
+Un bénévole vient de signaler quelque chose dans le projet « ${projectTitle} » sur Chorus, que vous modérez. Signalements
+ouverts à présent : ${comments === 1 ? '1 commentaire' : `${comments} commentaires`} et ${subjects === 1 ? '1 sujet' : `${subjects} sujets`}.
+
+Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du projet dans le laboratoire :
+
+${labPage}
+
+Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, décochez
+« M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de votre compte :
+
+${settingsPage}`,
+  }),
 };

@@ -52,6 +52,18 @@ export interface DiscussionMail {
   unsubscribeLink: string;
 }
 
+/** What waits for a project's moderators, as a mail to one of them tells it (`report_mails`), and where to stop. */
+export interface ReportsMail {
+  projectTitle: string;
+  /** Its open reported comments and subjects (`openReportsSql`). */
+  comments: number;
+  subjects: number;
+  /** The project's page in the lab. */
+  labPage: string;
+  /** The account's settings, where the mails are turned off. */
+  settingsPage: string;
+}
+
 /** What a mail says. */
 export interface Words {
   subject: string;
@@ -72,6 +84,7 @@ export interface Wording {
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
   news(to: Addressee, news: NewsMail): Words;
   discussion(to: Addressee, comment: DiscussionMail): Words;
+  reports(to: Addressee, reports: ReportsMail): Words;
 }
 
 /** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */

@@ -1,0 +1,114 @@
+import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+/** A live project with subjects, and a comment on its first subject by a volunteer. */
+async function reportable() {
+  const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 3);
+  const author = await newAccount(stack, 'Author');
+  const comments = [];
+  for (const body of ['Buy cheap watches', 'Call me at 555 0100']) comments.push((await author.client.postComment(subjectIds[0]!, { projectId, body })).id);
+  return { projectId, workflowId, subjectIds, commentIds: comments };
+}
+
+/** The project as `who` finds it in their own list (the lab's), or in everyone's. */
+const listed = async (who: TestAccount | undefined, projectId: string, member = true) =>
+  (await (who?.client ?? stack.anonymous).everyProject({ member: who ? member : false })).find((project) => project.id === projectId);
+
+describe('the open reports in the lab’s list of projects', () => {
+  it('counts, for the project’s moderators and researchers only, the reported comments and subjects still open, as their lists do', async () => {
+    const { projectId, workflowId, subjectIds, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const reviewer = await newMember(stack, projectId, 'reviewer', 'Reviewer');
+    const volunteer = await newAccount(stack, 'Volunteer');
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+
+    for (const commentId of commentIds) await volunteer.client.reportComment(commentId, { reason: 'spam' });
+    // Two volunteers reporting one subject: one subject waiting.
+    for (const who of [volunteer, moderator]) await who.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2 });
+    expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2 });
+
+    // Neither a reviewer, nor a volunteer, nor the public is told.
+    expect((await listed(reviewer, projectId))!.openReports).toBeNull();
+    expect((await listed(volunteer, projectId, false))!.openReports).toBeNull();
+    expect((await listed(undefined, projectId))!.openReports).toBeNull();
+    expect((await volunteer.client.getProject(projectId)).openReports).toBeNull();
+
+    // Handled (dismissed, hidden, taken down): no longer open.
+    await moderator.client.dismissCommentReports(commentIds[0]!);
+    await moderator.client.hideComment(commentIds[1]!, 'A phone number');
+    await moderator.client.dismissReports(workflowId, subjectIds[0]!);
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported', takeDown: true });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+  });
+});
+
+describe('mails of reports to the moderators', () => {
+  /** The mails of reports sent to `email` so far, once none waits in the outbox (a report's are kept before its answer). */
+  const mailsTo = async (email: string) => {
+    await until(async () => (await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [email])).rowCount === 0, `the mails to ${email} sent`, 10_000);
+    return stack.inbox.mails.filter((mail) => mail.to === email && mail.text.includes('/account#report-mails'));
+  };
+
+  it('mails each moderator once within the hour, however many reports, in their language, with the open reports and the lab’s page', async () => {
+    const { projectId, workflowId, subjectIds, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    await moderator.client.changeAccount({ language: 'fr' });
+    const volunteer = await newAccount(stack, 'Volunteer');
+    await volunteer.client.reportComment(commentIds[0]!, { reason: 'spam' });
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    await (await newAccount(stack, 'Another')).client.reportComment(commentIds[1]!, { reason: 'abuse' });
+
+    const mails = await mailsTo(moderator.email);
+    expect(mails).toHaveLength(1);
+    const [{ slug, title }] = (await stack.db.query('SELECT slug, title FROM projects WHERE id = $1', [projectId])).rows;
+    expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
+    expect(mails[0]!.text).toContain('1 commentaire et 0 sujets');
+    expect(mails[0]!.text).toContain(`/lab/projects/${slug}`);
+
+    // An hour on, the next report mails them again, with what is open then.
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
+    const [, later] = await mailsTo(moderator.email);
+    expect(later!.text).toContain('2 commentaires et 2 sujets');
+  });
+
+  it('mails none to a moderator who turned them off, nor to a moderator of their own report, but the other moderators', async () => {
+    const { projectId, commentIds } = await reportable();
+    const quiet = await newMember(stack, projectId, 'moderator', 'Quiet');
+    expect((await quiet.client.changeAccount({ reportMails: false })).reportMails).toBe(false);
+    const reporting = await newMember(stack, projectId, 'moderator', 'Reporting');
+    const other = await newMember(stack, projectId, 'scientist', 'Other');
+    const reviewer = await newMember(stack, projectId, 'reviewer', 'Reviewer');
+    expect((await other.client.account()).reportMails).toBe(true);
+
+    await reporting.client.reportComment(commentIds[0]!, { reason: 'spam' });
+    const [mail] = await mailsTo(other.email);
+    expect(mail!.subject).toMatch(/^Reports wait for the moderators of/);
+    expect(mail!.text).toContain('1 comment and 0 subjects');
+    for (const who of [quiet, reporting, reviewer]) expect(await mailsTo(who.email)).toEqual([]);
+  });
+
+  it('mails nobody again for a report made again while it is open', async () => {
+    const { projectId, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const volunteer = await newAccount(stack, 'Volunteer');
+    await volunteer.client.reportComment(commentIds[0]!, { reason: 'spam' });
+    expect(await mailsTo(moderator.email)).toHaveLength(1);
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    expect((await volunteer.client.reportComment(commentIds[0]!, { reason: 'abuse' })).replayed).toBe(true);
+    expect(await mailsTo(moderator.email)).toHaveLength(1);
+  });
+});
