@@ -42,7 +42,7 @@ const languageOrVarietySql = (column: string, tag: string): string => `(lower(${
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
-export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
+export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[]; openReports: OpenReports | null };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 /** A page of the project list, and the cursor of the next (null on the last). */
 export interface ProjectPage {

@@ -214,7 +214,7 @@ ${settingsPage}`,
     text: `Bonjour ${to.displayName},
 
 Un bénévole vient de signaler quelque chose dans le projet « ${projectTitle} » sur Chorus, que vous modérez. Signalements
-ouverts à présent : ${comments === 1 ? '1 commentaire' : `${comments} commentaires`} et ${subjects === 1 ? '1 sujet' : `${subjects} sujets`}.
+ouverts à présent : ${comments === 1 ? '1 commentaire' : `${comments} commentaires`} et ${subjects === 1 ? '1 sujet' : `${subjects} sujets`}.
 
 Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du projet dans le laboratoire :
 
