@@ -74,7 +74,7 @@ describe('mails of reports to the moderators', () => {
     const mails = await mailsTo(moderator.email);
     expect(mails).toHaveLength(1);
     const [{ slug, title }] = (await stack.db.query('SELECT slug, title FROM projects WHERE id = $1', [projectId])).rows;
-    expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
+    expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
     expect(mails[0]!.text).toContain('1 commentaire et 0 sujets');
     expect(mails[0]!.text).toContain(`/lab/projects/${slug}`);
 
