@@ -40,8 +40,11 @@ describe('the open reports in the lab’s list of projects', () => {
     expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2 });
     expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2 });
 
-    // Neither a reviewer, nor a volunteer, nor the public is told.
+    // Neither a reviewer, nor a volunteer, nor the public is told; nor the moderator in everyone's list, which counts none.
+    expect((await listed(moderator, projectId, false))!.openReports).toBeNull();
     expect((await listed(reviewer, projectId))!.openReports).toBeNull();
+    expect((await reviewer.client.getProject(projectId)).openReports).toBeNull();
+    expect((await stack.anonymous.getProject(projectId)).openReports).toBeNull();
     expect((await listed(volunteer, projectId, false))!.openReports).toBeNull();
     expect((await listed(undefined, projectId))!.openReports).toBeNull();
     expect((await volunteer.client.getProject(projectId)).openReports).toBeNull();

@@ -1,4 +1,4 @@
-import { type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
+import { MODERATION_ROLES, type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
@@ -13,7 +13,7 @@ import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersT
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
-import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf, onTeamSql } from './project-access';
+import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
 import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
@@ -145,7 +145,7 @@ export class ProjectsService {
     const page = entities.slice(0, limit);
     const last = page.at(-1);
     const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
-    const projects = await this.withWorkflows(listed, user);
+    const projects = await this.withWorkflows(listed, user, memberOnly);
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
@@ -176,7 +176,7 @@ export class ProjectsService {
     // A project the caller may not see is not found in the same words as none at all, whatever named it.
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id', `Project "${idOrSlug}"`);
-    const [view] = await this.withWorkflows([found], user);
+    const [view] = await this.withWorkflows([found], user, true);
     return view!;
   }
 
@@ -302,8 +302,11 @@ export class ProjectsService {
     );
   }
 
-  /** Volunteers see a project's active workflows; its members see them all. */
-  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
+  /**
+   * Volunteers see a project's active workflows; its members see them all. With `reportsCounted` (the lab's list, a
+   * project's page), a project's moderators see its open reports too; everyone else, and every list, null.
+   */
+  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined, reportsCounted: boolean): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
     if (!projects.length) return [];
     const workflows = await this.db.getRepository(Workflow).find({
       where: { projectId: In(projects.map((project) => project.id)) },
@@ -313,7 +316,8 @@ export class ProjectsService {
     const memberships = account ? await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) }) : [];
     const roleIn = new Map(memberships.map((member) => [member.projectId, member.role]));
     const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active');
-    const [complete, reported] = await Promise.all([completeWorkflows(this.db, shown.map((workflow) => workflow.id)), this.openReportsIn(projects, account)]);
+    const moderated = reportsCounted ? memberships.filter((member) => MODERATION_ROLES.includes(member.role)).map((member) => member.projectId) : [];
+    const [complete, reported] = await Promise.all([completeWorkflows(this.db, shown.map((workflow) => workflow.id)), this.openReportsIn(moderated)]);
     return projects.map((project) => ({
       ...project,
       ...(roleIn.has(project.id) ? {} : { imageRemovedAt: null, imageRemovedReason: null }),
@@ -323,13 +327,10 @@ export class ProjectsService {
     }));
   }
 
-  /** The open reports of those of the projects the account moderates (`onTeamSql`), in one statement for them all. */
-  private async openReportsIn(projects: Pick<Project, 'id'>[], account: string | null): Promise<Map<string, OpenReports>> {
-    if (!account) return new Map();
-    const rows = await this.db.query<(OpenReports & { id: string })[]>(
-      `SELECT p.id, ${openReportsSql('p.id')} FROM projects p WHERE p.id = ANY($1::uuid[]) AND ${onTeamSql('$2::uuid')}`,
-      [projects.map((project) => project.id), account],
-    );
+  /** The open reports of the projects, in one statement for them all (none asked: none read). */
+  private async openReportsIn(projectIds: string[]): Promise<Map<string, OpenReports>> {
+    if (!projectIds.length) return new Map();
+    const rows = await this.db.query<(OpenReports & { id: string })[]>(`SELECT p.id, ${openReportsSql('p.id')} FROM projects p WHERE p.id = ANY($1::uuid[])`, [projectIds]);
     return new Map(rows.map(({ id, comments, subjects }) => [id, { comments, subjects }]));
   }
 }

@@ -3,8 +3,8 @@ import { isTakenDownSql } from '../retirement/retired-by-sql';
 /**
  * What waits for the moderators of project `project` (the SQL of its id), as the open lists of their lab count it
  * (`IN_STATUS` of the reported comments and subjects): `comments`, those still shown with a report nobody dismissed;
- * `subjects`, per workflow, those not taken down there with such a report. Read through `comment_reports_project_idx`
- * and `subject_reports_once_per_volunteer_key` (by workflow).
+ * `subjects`, per workflow, those not taken down there with such a report. Read through the partial indexes of open
+ * reports (`comment_reports_open_idx`, `subject_reports_open_idx`), not every report ever made.
  */
 export const openReportsSql = (project: string): string => `
   (SELECT count(DISTINCT r.comment_id)::int FROM comment_reports r JOIN subject_comments c ON c.id = r.comment_id
