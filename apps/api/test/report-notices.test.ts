@@ -1,3 +1,4 @@
+import { Mailer } from '../src/mail/mailer';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
@@ -59,9 +60,14 @@ describe('the open reports in the lab’s list of projects', () => {
 });
 
 describe('mails of reports to the moderators', () => {
-  /** The mails of reports sent to `email` so far, once none waits in the outbox (a report's are kept before its answer). */
+  /**
+   * The mails of reports sent to `email` so far, once the mailer has nothing under way (a report's mails are made after
+   * its answer: `Mailer.afterAnswer`) and none waits in the outbox.
+   */
   const mailsTo = async (email: string) => {
-    await until(async () => (await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [email])).rowCount === 0, `the mails to ${email} sent`, 10_000);
+    const underWay = (stack.app.get(Mailer) as unknown as { sending: Set<Promise<void>> }).sending;
+    const settled = async () => underWay.size === 0 && (await stack.db.query('SELECT 1 FROM mail_outbox WHERE "to" = $1', [email])).rowCount === 0;
+    await until(settled, `the mails to ${email} sent`, 10_000);
     return stack.inbox.mails.filter((mail) => mail.to === email && mail.text.includes('/account#report-mails'));
   };
 
@@ -113,5 +119,69 @@ describe('mails of reports to the moderators', () => {
     await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
     expect((await volunteer.client.reportComment(commentIds[0]!, { reason: 'abuse' })).replayed).toBe(true);
     expect(await mailsTo(moderator.email)).toHaveLength(1);
+  });
+
+  it('mails each moderator once for reports made at the same moment by different volunteers', async () => {
+    const { projectId, subjectIds, workflowId, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const [first, second, third] = await Promise.all(['One', 'Two', 'Three'].map((name) => newAccount(stack, name)));
+    await Promise.all([
+      first!.client.reportComment(commentIds[0]!, { reason: 'spam' }),
+      second!.client.reportComment(commentIds[1]!, { reason: 'spam' }),
+      third!.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' }),
+    ]);
+    expect(await mailsTo(moderator.email)).toHaveLength(1);
+  });
+
+  it('mails again for a report opened again after a moderator dismissed it', async () => {
+    const { projectId, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const volunteer = await newAccount(stack, 'Volunteer');
+    await volunteer.client.reportComment(commentIds[0]!, { reason: 'spam' });
+    expect(await mailsTo(moderator.email)).toHaveLength(1);
+    await moderator.client.dismissCommentReports(commentIds[0]!);
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    expect((await volunteer.client.reportComment(commentIds[0]!, { reason: 'abuse' })).replayed).toBe(false);
+    expect(await mailsTo(moderator.email)).toHaveLength(2);
+  });
+
+  it('mails none to a moderator whose email is not verified', async () => {
+    const { projectId, commentIds } = await reportable();
+    const unverified = await newMember(stack, projectId, 'moderator', 'Unverified');
+    const verified = await newMember(stack, projectId, 'moderator', 'Verified');
+    await stack.db.query('UPDATE users SET email_verified_at = NULL WHERE email = $1', [unverified.email]);
+    await (await newAccount(stack, 'Volunteer')).client.reportComment(commentIds[0]!, { reason: 'spam' });
+    expect(await mailsTo(verified.email)).toHaveLength(1);
+    expect(await mailsTo(unverified.email)).toEqual([]);
+  });
+
+  it('answers the report before its mails are made, and keeps it when they fail', async () => {
+    const { projectId, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    const volunteer = await newAccount(stack, 'Volunteer');
+    // The moderators' rows held: the mails wait for them, the answer does not.
+    await stack.db.query('BEGIN');
+    await stack.db.query('SELECT 1 FROM project_members WHERE project_id = $1 FOR UPDATE', [projectId]);
+    expect((await volunteer.client.reportComment(commentIds[0]!, { reason: 'spam' })).replayed).toBe(false);
+    await stack.db.query('ROLLBACK');
+    expect(await mailsTo(moderator.email)).toHaveLength(1);
+
+    // Marking the moderators mailed fails: the report stands, answered 201, and nobody is mailed.
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    await stack.db.query(`CREATE FUNCTION refuse_report_mails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'mails refused'; END $$`);
+    await stack.db.query(`CREATE TRIGGER refuse_report_mails BEFORE UPDATE OF reports_mailed_at ON project_members FOR EACH ROW WHEN (NEW.project_id = '${projectId}') EXECUTE FUNCTION refuse_report_mails()`);
+    try {
+      const response = await fetch(`${stack.baseUrl}/api/v1/comments/${commentIds[1]!}/reports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${volunteer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'abuse' }),
+      });
+      expect(response.status).toBe(201);
+      expect((await moderator.client.reportedComments(projectId)).comments.map((comment) => comment.commentId)).toContain(commentIds[1]);
+      expect(await mailsTo(moderator.email)).toHaveLength(1);
+    } finally {
+      await stack.db.query('DROP TRIGGER refuse_report_mails ON project_members');
+      await stack.db.query('DROP FUNCTION refuse_report_mails()');
+    }
   });
 });

@@ -129,7 +129,7 @@ export class CommentReportsService {
     if (comment.hidden_at) throw missing();
     const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, user.id, input.reason, input.note ?? null]);
     if (!stored) throw missing();
-    if (!stored.replayed) await this.mails.tell(comment.project_id, user.id);
+    if (!stored.replayed) this.mails.tell(comment.project_id, user.id);
     return { ...toView(stored), replayed: stored.replayed };
   }
 

@@ -169,8 +169,19 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
    * and sends it; a process that is ending waits for it.
    */
   sendAfterAnswer(make: () => Promise<Mail | undefined>): void {
-    const made = new Promise<void>((resolve) => setImmediate(resolve)).then(make);
-    this.track(made.then((mail) => mail && this.keepAndSend(mail)).catch((error: Error) => this.logger.error(`could not make or keep a mail: ${error.message}`)));
+    this.afterAnswer('make or keep a mail', async () => {
+      const mail = await make();
+      if (mail) await this.keepAndSend(mail);
+    });
+  }
+
+  /**
+   * Does `work` (keeping mails, say) once the request's answer has gone, so that neither its time nor its failure
+   * shows in the answer; a failure is logged (`could not <what>`), and a process that is ending waits for it.
+   */
+  afterAnswer(what: string, work: () => Promise<void>): void {
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+    this.track(done.catch((error: Error) => this.logger.error(`could not ${what}: ${error.message}`)));
   }
 
   onApplicationBootstrap(): void {

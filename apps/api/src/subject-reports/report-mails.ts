@@ -1,8 +1,9 @@
 import { MODERATION_ROLES } from '@chorus/client';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EmailLinks } from '../auth/email-links';
+import { retryOnDeadlock } from '../common/sql';
 import { reportsMail } from '../mail/mails';
 import { Mailer } from '../mail/mailer';
 import { type OpenReports, openReportsSql } from './open-reports-sql';
@@ -42,21 +43,20 @@ interface MailedRow extends OpenReports {
  */
 @Injectable()
 export class ReportMails {
-  private readonly logger = new Logger(ReportMails.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly mailer: Mailer,
     private readonly links: EmailLinks,
   ) {}
 
-  /** After a report by `reporterId` in project `projectId` (opened, or opened again); a failure is logged, never the report's. */
-  async tell(projectId: string, reporterId: string): Promise<void> {
-    try {
-      if (await this.keep(projectId, reporterId)) this.mailer.sendKept();
-    } catch (error) {
-      this.logger.error(`could not mail the moderators of project ${projectId} of a report: ${(error as Error).message}`);
-    }
+  /**
+   * After a report by `reporterId` in project `projectId` (opened, or opened again), once its answer has gone: the
+   * report stands whatever happens to its mails (a failure is logged).
+   */
+  tell(projectId: string, reporterId: string): void {
+    this.mailer.afterAnswer(`mail the moderators of project ${projectId} of a report`, async () => {
+      if (await retryOnDeadlock(() => this.keep(projectId, reporterId))) this.mailer.sendKept();
+    });
   }
 
   /** Marks the moderators mailed and keeps their mails in one transaction: neither without the other. Whether any was kept. */

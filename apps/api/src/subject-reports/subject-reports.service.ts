@@ -147,7 +147,7 @@ export class SubjectReportsService {
     await subjectLocationsIn(this.db, workflowId, input.subjectId);
     const [stored] = await this.db.query<StoredReportRow[]>(STORE, [workflowId, input.subjectId, user.id, input.reason, input.note ?? null]);
     await this.assignment.releaseHolds(workflowId, user, [input.subjectId]);
-    if (!stored!.replayed) await this.mails.tell(workflow.projectId, user.id);
+    if (!stored!.replayed) this.mails.tell(workflow.projectId, user.id);
     return { ...toView(stored!), replayed: stored!.replayed };
   }
 
