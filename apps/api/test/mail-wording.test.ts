@@ -71,10 +71,11 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   // The comment quoted, its author and project named as they are.
   discussion: (w) =>
     NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
-  // One of each, and more than one, counted.
+  // One of each, more than one, and a kind with none (left out), counted.
   reports: (w) =>
     [
       [1, 0],
+      [0, 1],
       [2, 3],
     ].map(([comments, subjects]) => [w.reports(to, { ...REPORTS, comments: comments!, subjects: subjects! }), [REPORTS.labPage, REPORTS.settingsPage, REPORTS.projectTitle]]),
 };

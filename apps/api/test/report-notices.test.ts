@@ -84,7 +84,7 @@ describe('mails of reports to the moderators', () => {
     expect(mails).toHaveLength(1);
     const [{ slug, title }] = (await stack.db.query('SELECT slug, title FROM projects WHERE id = $1', [projectId])).rows;
     expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
-    expect(mails[0]!.text).toContain('1 commentaire et 0 sujets');
+    expect(mails[0]!.text).toContain('Signalements\nouverts à présent\u00a0: 1 commentaire.');
     expect(mails[0]!.text).toContain(`/lab/projects/${slug}`);
 
     // An hour on, the next report mails them again, with what is open then.
@@ -106,7 +106,7 @@ describe('mails of reports to the moderators', () => {
     await reporting.client.reportComment(commentIds[0]!, { reason: 'spam' });
     const [mail] = await mailsTo(other.email);
     expect(mail!.subject).toMatch(/^Reports wait for the moderators of/);
-    expect(mail!.text).toContain('1 comment and 0 subjects');
+    expect(mail!.text).toContain('Open reports now:\n1 comment.');
     for (const who of [quiet, reporting, reviewer]) expect(await mailsTo(who.email)).toEqual([]);
   });
 
@@ -183,5 +183,21 @@ describe('mails of reports to the moderators', () => {
       await stack.db.query('DROP TRIGGER refuse_report_mails ON project_members');
       await stack.db.query('DROP FUNCTION refuse_report_mails()');
     }
+  });
+
+  it('drops the mails of reports not yet sent to a moderator who turns them off', async () => {
+    const { projectId } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
+    // A mail of reports waiting in the outbox (its next attempt later), and a discussion mail, which stays.
+    for (const kind of ['moderation', 'discussion']) {
+      await stack.db.query(
+        "INSERT INTO mail_outbox (kind, \"to\", subject, text, user_id, next_attempt_at) SELECT $1, email, 'Waiting', 'A mail', id, now() + interval '1 hour' FROM users WHERE email = $2",
+        [kind, moderator.email],
+      );
+    }
+    await moderator.client.changeAccount({ reportMails: false });
+    const { rows } = await stack.db.query('SELECT kind FROM mail_outbox WHERE "to" = $1', [moderator.email]);
+    expect(rows).toEqual([{ kind: 'discussion' }]);
+    await stack.db.query('DELETE FROM mail_outbox WHERE "to" = $1', [moderator.email]);
   });
 });

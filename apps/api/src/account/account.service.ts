@@ -141,6 +141,8 @@ export class AccountService {
       // Mails of discussions stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the
       // account's row until it commits: see NotificationsService's MAILED).
       if (change.discussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id }, manager);
+      // Alike for mails of reports (ReportMails keeps them in the statement that marks the account's rows mailed).
+      if (change.reportMails === false) await this.outbox.forgetModerationMails(user.id, manager);
     });
     return this.view(user);
   }

@@ -64,6 +64,11 @@ export class MailOutbox {
     await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND ${column} = $1`, [id]);
   }
 
+  /** Drops the mails of reports not yet sent to an account that stopped them, in `manager`'s transaction. */
+  async forgetModerationMails(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query("DELETE FROM mail_outbox WHERE kind = 'moderation' AND user_id = $1", [userId]);
+  }
+
   /**
    * The news, discussion and moderation mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
    * transaction): the account's go to its new address `to` instead, or nowhere when it has none (deleted); any other

@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 const utc = inUtc('de');
 
@@ -215,7 +215,7 @@ ${settingsPage}`,
     text: `Guten Tag ${to.displayName},
 
 Jemand hat soeben etwas im Projekt „${projectTitle}“ auf Chorus gemeldet, das Sie moderieren. Offene Meldungen jetzt:
-${comments === 1 ? '1 Kommentar' : `${comments} Kommentare`} und ${subjects === 1 ? '1 Objekt' : `${subjects} Objekte`}.
+${openReportsSaid([[comments, ['Kommentar', 'Kommentare']], [subjects, ['Objekt', 'Objekte']]], 'und', 'keine')}.
 
 Lesen Sie sie und blenden Sie das Gemeldete aus, ziehen Sie es zurück oder verwerfen Sie die Meldungen, auf der Seite des
 Projekts im Labor:

@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 const utc = inUtc('en');
 
@@ -190,7 +190,7 @@ ${settingsPage}`,
     text: `Hello ${to.displayName},
 
 A volunteer has just reported something in the project "${projectTitle}" on Chorus, which you moderate. Open reports now:
-${comments === 1 ? '1 comment' : `${comments} comments`} and ${subjects === 1 ? '1 subject' : `${subjects} subjects`}.
+${openReportsSaid([[comments, ['comment', 'comments']], [subjects, ['subject', 'subjects']]], 'and', 'none')}.
 
 Read them, and hide, retire or dismiss what they report, on the project's page in the lab:
 

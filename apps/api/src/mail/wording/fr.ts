@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 /** French writes the first day of a month as an ordinal: le 1er juin. */
 const utc = inUtc('fr', (day) => (day === '1' ? '1er' : day));
@@ -214,7 +214,7 @@ ${settingsPage}`,
     text: `Bonjour ${to.displayName},
 
 Un bénévole vient de signaler quelque chose dans le projet « ${projectTitle} » sur Chorus, que vous modérez. Signalements
-ouverts à présent : ${comments === 1 ? '1 commentaire' : `${comments} commentaires`} et ${subjects === 1 ? '1 sujet' : `${subjects} sujets`}.
+ouverts à présent : ${openReportsSaid([[comments, ['commentaire', 'commentaires']], [subjects, ['sujet', 'sujets']]], 'et', 'aucun')}.
 
 Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du projet dans le laboratoire :
 

@@ -88,6 +88,16 @@ export interface Wording {
 }
 
 /** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */
+/**
+ * A mail's count of open reports: each kind with its noun (`[one, more]`), a kind with none left out (French would say
+ * "0 sujet", English "0 subjects": neither is said), `none` when every kind has none (handled before the mail went).
+ */
+export const openReportsSaid = (counts: [number, [string, string]][], and: string, none: string): string =>
+  counts
+    .filter(([count]) => count > 0)
+    .map(([count, [one, more]]) => `${count} ${count === 1 ? one : more}`)
+    .join(` ${and} `) || none;
+
 export const quoted = (words: string): string =>
   words
     .split('\n')
