@@ -47,6 +47,7 @@ const COMMENT: Omit<DiscussionMail, 'kind'> = {
   settingsPage: `${ORIGIN}/account#discussion-mails`,
   unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
 };
+const REPORTS = { projectTitle: 'Letters', labPage: `${ORIGIN}/lab/projects/letters`, settingsPage: `${ORIGIN}/account#report-mails` };
 const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
 
 /** A mail rendered, with the links and pages it was given. */
@@ -70,6 +71,13 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   // The comment quoted, its author and project named as they are.
   discussion: (w) =>
     NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
+  // One of each, more than one, and a kind with none (left out), counted.
+  reports: (w) =>
+    [
+      [1, 0],
+      [0, 1],
+      [2, 3],
+    ].map(([comments, subjects]) => [w.reports(to, { ...REPORTS, comments: comments!, subjects: subjects! }), [REPORTS.labPage, REPORTS.settingsPage, REPORTS.projectTitle]]),
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 

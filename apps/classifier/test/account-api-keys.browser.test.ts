@@ -83,7 +83,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.close();
   });
 
-  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions are mailed to them', async () => {
+  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions, and reports in the projects they moderate, are mailed to them', async () => {
     const email = `credits-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
     const client = suite.stack.anonymous.withToken(account.token);
@@ -143,6 +143,14 @@ describe('classifier in a browser: API keys on the account page', () => {
     await waitForFocus(page, '#account-discussion-mails-heading');
     await waitToSee(mails, { timeout: 10_000 });
     expect(await mails.isChecked()).toBe(true);
+    // Mails of reports in the projects they moderate: on until unticked and saved.
+    const reportMails = page.getByLabel('Mail me when volunteers report something in a project I moderate');
+    expect(await reportMails.isChecked()).toBe(true);
+    expect(await reportMails.getAttribute('aria-describedby')).toBe('settings-report-mails-hint');
+    await reportMails.uncheck();
+    await page.locator('#report-mails').getByRole('button', { name: 'Save report mail settings' }).click();
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: reports will not be mailed to you; the lab’s list of your projects still shows them.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ reportMails: false, discussionMails: true });
     expect(errors).toEqual([]);
     await page.close();
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { voteWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -65,6 +66,39 @@ describe('classifier in a browser: moderating in the lab', () => {
     await checkScreen(page, 'lab-contributors');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('shows a moderator in the lab’s list how many reports wait in their project, a link to the reported comments they follow by keyboard; a reviewer sees none', async () => {
+    const { projectId, workflowId, subjectIds } = await voteWorkflow(suite.stack, 1);
+    const author = await newAccount(suite.stack, 'Author');
+    const comment = await author.client.postComment(subjectIds[0]!, { projectId, body: 'Buy cheap watches' });
+    const volunteer = await newAccount(suite.stack, 'Volunteer');
+    await volunteer.client.reportComment(comment.id, { reason: 'spam' });
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const { slug } = await suite.stack.client.getProject(projectId);
+    const openLab = async (role: 'moderator' | 'reviewer') => {
+      const member = await newMember(suite.stack, projectId, role, role);
+      const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: member.email, password: ACCOUNT_PASSWORD }));
+      await page.goto(`${suite.stack.baseUrl}/lab`);
+      const row = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
+      await waitToSee(row);
+      return { page, errors, row };
+    };
+
+    const moderator = await openLab('moderator');
+    const badge = moderator.row.getByRole('link', { name: '2 open reports' });
+    await waitToSee(badge);
+    expect(await badge.getAttribute('href')).toBe(`/lab/projects/${slug}#reported-comments`);
+    await checkScreen(moderator.page, 'lab-open-reports');
+    await press(moderator.page, '[data-testid="lab-project-open-reports"]');
+    await waitForFocus(moderator.page, '#lab-reported-comments-heading');
+    expect(moderator.errors).toEqual([]);
+    await moderator.page.close();
+
+    const reviewer = await openLab('reviewer');
+    expect(await reviewer.row.getByTestId('lab-project-open-reports').count()).toBe(0);
+    expect(reviewer.errors).toEqual([]);
+    await reviewer.page.close();
   });
 
   it('says on a workflow’s page who does what: researchers (owner, collaborators, scientists) edit it, moderators cannot; a researcher follows a link to the team', async () => {

@@ -102,6 +102,13 @@ export const projectViewSchema = z.strictObject({
   updatedAt: time,
   /** The workflows the caller may see. */
   workflows: z.array(workflowSummarySchema),
+  openReports: z
+    .strictObject({
+      comments: z.int().min(0).meta({ description: 'Reported comments still shown whose reports nobody dismissed: the open list of GET /projects/:id/reported-comments' }),
+      subjects: z.int().min(0).meta({ description: 'Reported subjects, per workflow, not taken down there whose reports nobody dismissed: the open lists of GET /workflows/:id/reported-subjects, added up' }),
+    })
+    .nullable()
+    .meta({ description: 'What waits for the project’s moderators: given to its moderators and researchers (`MODERATION_ROLES`) only, null for anyone else' }),
 });
 /** A project taken down by the operators of this Chorus (`PUT /projects/:id/take-down`). */
 export const projectTakeDownSchema = z.strictObject({ projectId: id, takenDownAt: time, takenDownReason: z.string() });
@@ -169,6 +176,9 @@ export const accountViewSchema = userViewSchema.extend({
   }),
   discussionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when someone replies to one of its comments or mentions it (`@name`, or `@team` on a project’s team) in a discussion it may read; false until it asks for it, and always for a guest',
+  }),
+  reportMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true until it turns it off, and always false for a guest',
   }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),

@@ -48,8 +48,13 @@ export class EmailLinks {
   }
 
   /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails'): string {
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails' | 'account#report-mails'): string {
     return `${this.config.publicUrl}/${path}`;
+  }
+
+  /** A project's page in the lab, where its moderators find its reported comments and, by workflow, subjects. */
+  labProject(projectSlug: string): string {
+    return `${this.config.publicUrl}/lab/projects/${encodeURIComponent(projectSlug)}`;
   }
 
   /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */

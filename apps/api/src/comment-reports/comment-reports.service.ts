@@ -8,6 +8,7 @@ import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { DiscussionsService, signInTo } from '../discussions/discussions.service';
 import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
+import { ReportMails } from '../subject-reports/report-mails';
 import { storeReportSql } from '../subject-reports/stored-report-sql';
 import { type ReportsDismissal, reportedCursor } from '../subject-reports/dto/subject-report.dto';
 import type { CommentReportInput, ReportedCommentsQuery } from './dto/comment-report.dto';
@@ -111,12 +112,13 @@ export class CommentReportsService {
     private readonly discussions: DiscussionsService,
     private readonly access: ProjectAccess,
     private readonly reporters: ReporterPseudonyms,
+    private readonly mails: ReportMails,
   ) {}
 
   /**
    * Stores the caller's report of a comment shown to volunteers that they did not write. A second report of it gives
    * the first its reason and note while that is open (`replayed`); once a moderator dismissed it, it opens it again
-   * with them.
+   * with them. A report opened (again) is mailed to the project's moderators (`ReportMails`).
    */
   async report(commentId: string, input: CommentReportInput, user: AuthUser): Promise<CommentReport & { replayed: boolean }> {
     if (user.kind !== 'registered') throw signInTo('report a comment');
@@ -127,6 +129,7 @@ export class CommentReportsService {
     if (comment.hidden_at) throw missing();
     const [stored] = await this.db.query<StoredReportRow[]>(STORE, [commentId, user.id, input.reason, input.note ?? null]);
     if (!stored) throw missing();
+    if (!stored.replayed) this.mails.tell(comment.project_id, user.id);
     return { ...toView(stored), replayed: stored.replayed };
   }
 

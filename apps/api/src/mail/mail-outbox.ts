@@ -64,15 +64,20 @@ export class MailOutbox {
     await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND ${column} = $1`, [id]);
   }
 
+  /** Drops the mails of reports not yet sent to an account that stopped them, in `manager`'s transaction. */
+  async forgetModerationMails(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query("DELETE FROM mail_outbox WHERE kind = 'moderation' AND user_id = $1", [userId]);
+  }
+
   /**
-   * The news and discussion mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
+   * The news, discussion and moderation mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
    * transaction): the account's go to its new address `to` instead, or nowhere when it has none (deleted); any other
    * (written before mails named their account) is dropped, since `from` may be anyone's now. The account's own mails
    * (notices of the change itself) still go to `from`.
    */
   async readdressReaderMails(userId: string, from: string, to: string | null, manager: EntityManager): Promise<void> {
-    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
-    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion') AND "to" = $1`, [from]);
+    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
+    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $1`, [from]);
   }
 
   /**

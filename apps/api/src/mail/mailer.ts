@@ -22,19 +22,21 @@ export interface CountedMail {
  * `discussion`: a reply to, or mention of, an account that asked to be mailed of them, kept in the comment's
  * transaction and sent after account mails as news is; counted apart, at most DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR
  * (a project's team may comment without limit, and anyone may make a project).
+ * `moderation`: to a project's moderators, of reports waiting for them, kept as a report is made, at most once an
+ * hour per moderator and project (`ReportMails`), so not counted either.
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited' | 'news' | 'discussion';
+  kind: 'account' | 'unsolicited' | 'news' | 'discussion' | 'moderation';
   to: string;
   subject: string;
   text: string;
   headers?: Record<string, string>;
 }
 
-/** A news or discussion mail, naming the account it is to: unsent, it follows the account to a new address. */
+/** A news, discussion or moderation mail, naming the account it is to: unsent, it follows the account to a new address. */
 export interface ReaderMail extends Mail {
-  kind: 'news' | 'discussion';
+  kind: 'news' | 'discussion' | 'moderation';
   userId: string;
 }
 
@@ -167,8 +169,19 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
    * and sends it; a process that is ending waits for it.
    */
   sendAfterAnswer(make: () => Promise<Mail | undefined>): void {
-    const made = new Promise<void>((resolve) => setImmediate(resolve)).then(make);
-    this.track(made.then((mail) => mail && this.keepAndSend(mail)).catch((error: Error) => this.logger.error(`could not make or keep a mail: ${error.message}`)));
+    this.afterAnswer('make or keep a mail', async () => {
+      const mail = await make();
+      if (mail) await this.keepAndSend(mail);
+    });
+  }
+
+  /**
+   * Does `work` (keeping mails, say) once the request's answer has gone, so that neither its time nor its failure
+   * shows in the answer; a failure is logged (`could not <what>`), and a process that is ending waits for it.
+   */
+  afterAnswer(what: string, work: () => Promise<void>): void {
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+    this.track(done.catch((error: Error) => this.logger.error(`could not ${what}: ${error.message}`)));
   }
 
   onApplicationBootstrap(): void {

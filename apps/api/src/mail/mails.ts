@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, ReportsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -98,4 +98,13 @@ const oneLine = (subject: string): string => subject.replace(/[\p{Cc}\u2028\u202
 export const discussionMail = (to: Addressee, comment: DiscussionMail, unsubscribePost: string): Mail & { kind: 'discussion' } => {
   const { subject, text } = wordingIn(to.language).discussion(to, comment);
   return { kind: 'discussion', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
+};
+
+/**
+ * To a project's moderator or researcher (verified email, `report_mails`) as a volunteer reports something there, at
+ * most once an hour per project (`ReportMails`): how many reports are open, in the account's language.
+ */
+export const reportsMail = (to: Addressee, reports: ReportsMail): Mail & { kind: 'moderation' } => {
+  const { subject, text } = wordingIn(to.language).reports(to, reports);
+  return { kind: 'moderation', to: to.email, subject: oneLine(subject), text };
 };

@@ -1,4 +1,4 @@
-import { type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
+import { MODERATION_ROLES, type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
@@ -14,6 +14,7 @@ import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
+import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 
@@ -41,7 +42,7 @@ const languageOrVarietySql = (column: string, tag: string): string => `(lower(${
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
-export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
+export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[]; openReports: OpenReports | null };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 /** A page of the project list, and the cursor of the next (null on the last). */
 export interface ProjectPage {
@@ -88,7 +89,7 @@ export class ProjectsService {
       const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, resultsPublic: false, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
-      const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
+      const created: ProjectView = { ...saved, role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0 } };
       await this.idempotentRequests.keepAnswerIn(manager, { body: created });
       return created;
     });
@@ -144,7 +145,7 @@ export class ProjectsService {
     const page = entities.slice(0, limit);
     const last = page.at(-1);
     const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
-    const projects = await this.withWorkflows(listed, user);
+    const projects = await this.withWorkflows(listed, user, memberOnly);
     return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
@@ -175,7 +176,7 @@ export class ProjectsService {
     // A project the caller may not see is not found in the same words as none at all, whatever named it.
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id', `Project "${idOrSlug}"`);
-    const [view] = await this.withWorkflows([found], user);
+    const [view] = await this.withWorkflows([found], user, true);
     return view!;
   }
 
@@ -301,8 +302,11 @@ export class ProjectsService {
     );
   }
 
-  /** Volunteers see a project's active workflows; its members see them all. */
-  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
+  /**
+   * Volunteers see a project's active workflows; its members see them all. With `reportsCounted` (the lab's list, a
+   * project's page), a project's moderators see its open reports too; everyone else, and every list, null.
+   */
+  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined, reportsCounted: boolean): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
     if (!projects.length) return [];
     const workflows = await this.db.getRepository(Workflow).find({
       where: { projectId: In(projects.map((project) => project.id)) },
@@ -312,13 +316,22 @@ export class ProjectsService {
     const memberships = account ? await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) }) : [];
     const roleIn = new Map(memberships.map((member) => [member.projectId, member.role]));
     const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active');
-    const complete = await completeWorkflows(this.db, shown.map((workflow) => workflow.id));
+    const moderated = reportsCounted ? memberships.filter((member) => MODERATION_ROLES.includes(member.role)).map((member) => member.projectId) : [];
+    const [complete, reported] = await Promise.all([completeWorkflows(this.db, shown.map((workflow) => workflow.id)), this.openReportsIn(moderated)]);
     return projects.map((project) => ({
       ...project,
       ...(roleIn.has(project.id) ? {} : { imageRemovedAt: null, imageRemovedReason: null }),
       role: roleIn.get(project.id) ?? null,
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
+      openReports: reported.get(project.id) ?? null,
     }));
+  }
+
+  /** The open reports of the projects, in one statement for them all (none asked: none read). */
+  private async openReportsIn(projectIds: string[]): Promise<Map<string, OpenReports>> {
+    if (!projectIds.length) return new Map();
+    const rows = await this.db.query<(OpenReports & { id: string })[]>(`SELECT p.id, ${openReportsSql('p.id')} FROM projects p WHERE p.id = ANY($1::uuid[])`, [projectIds]);
+    return new Map(rows.map(({ id, comments, subjects }) => [id, { comments, subjects }]));
   }
 }
 

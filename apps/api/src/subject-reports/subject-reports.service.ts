@@ -7,6 +7,7 @@ import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
+import { ReportMails } from './report-mails';
 import { storeReportSql } from './stored-report-sql';
 import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
 import { notFound } from '../common/problem';
@@ -132,18 +133,21 @@ export class SubjectReportsService {
     private readonly workflows: WorkflowsService,
     private readonly assignment: AssignmentService,
     private readonly reporters: ReporterPseudonyms,
+    private readonly mails: ReportMails,
   ) {}
 
   /**
    * Stores the caller's report of a subject of the workflow and ends their hold on it, so that others may be served it
    * at once. A second report of the same subject by the same volunteer gives the first its reason and note while that
-   * is open (`replayed`); once a moderator dismissed it, it opens it again with them.
+   * is open (`replayed`); once a moderator dismissed it, it opens it again with them. A report opened (again) is mailed
+   * to the project's moderators (`ReportMails`).
    */
   async report(workflowId: string, input: SubjectReportInput, user: AuthUser): Promise<SubjectReport & { replayed: boolean }> {
-    await this.workflows.readable(workflowId, user);
+    const workflow = await this.workflows.readable(workflowId, user);
     await subjectLocationsIn(this.db, workflowId, input.subjectId);
     const [stored] = await this.db.query<StoredReportRow[]>(STORE, [workflowId, input.subjectId, user.id, input.reason, input.note ?? null]);
     await this.assignment.releaseHolds(workflowId, user, [input.subjectId]);
+    if (!stored!.replayed) this.mails.tell(workflow.projectId, user.id);
     return { ...toView(stored!), replayed: stored!.replayed };
   }
 

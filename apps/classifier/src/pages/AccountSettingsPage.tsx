@@ -50,6 +50,7 @@ export function AccountSettingsPage() {
           <LanguageSetting {...loaded} />
           <CreditsSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
+          <ReportMailsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -410,6 +411,55 @@ function DiscussionMailsForm({ mailed }: { mailed: boolean }) {
       />
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
         {t('account.settings.discussionMails.submit')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Whether the account is mailed when volunteers report a comment or subject in a project it moderates or researches (at
+ * most once an hour per project, with how many reports are open): on until it turns it off; the mails link here.
+ */
+function ReportMailsSection({ account, problem }: LoadedAccount) {
+  const { t } = useTranslation();
+  const heading = useHeadingFocusedWhenAddressed('#report-mails');
+  return (
+    <section className="account-section" id="report-mails" aria-labelledby="account-report-mails-heading">
+      <h2 id="account-report-mails-heading" tabIndex={-1} ref={heading}>
+        {t('account.settings.reportMails.title')}
+      </h2>
+      <ErrorAlert problem={problem} quiet />
+      {account && <ReportMailsForm mailed={account.reportMails} />}
+    </section>
+  );
+}
+
+function ReportMailsForm({ mailed }: { mailed: boolean }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ reportMails: String(mailed) }, ['reportMails'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const saved = await client.changeAccount({ reportMails: form.values.reportMails === 'true' });
+      showAccountNotice((t) => (saved.reportMails ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')));
+    },
+    refused: (error) => problemAtFields(error, ['reportMails'] as const),
+  });
+  const mails = form.field('reportMails');
+  return (
+    <form className="account-form" noValidate aria-labelledby="account-report-mails-heading" onSubmit={(event) => void submit(event)}>
+      <ErrorAlert problem={form.problem} />
+      <CheckboxField
+        id="settings-report-mails"
+        label={t('account.settings.reportMails.label')}
+        hint={t('account.settings.reportMails.hint')}
+        error={mails.error}
+        checked={mails.value === 'true'}
+        onChange={(event) => form.setValue('reportMails', String(event.currentTarget.checked))}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+        {t('account.settings.reportMails.submit')}
       </button>
     </form>
   );

@@ -63,6 +63,8 @@ export class ProjectMember {
   @PrimaryColumn('uuid') projectId!: string;
   @PrimaryColumn('uuid') userId!: string;
   @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
+  /** When it was last mailed of the project's reports (null: never): not again within the hour. */
+  @Column({ type: 'timestamptz', nullable: true }) reportsMailedAt!: Date | null;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
 }

@@ -109,6 +109,8 @@ export class CommentNotification {
 @Index('comment_reports_project_changed_idx', { synchronize: false })
 /** For the foreign key: deleting an account looks here. */
 @Index('comment_reports_user_idx', ['userId'])
+/** A project's open reports, as its moderators' count reads them (`openReportsSql`): the few open among every report ever made. */
+@Index('comment_reports_open_idx', ['projectId', 'commentId'], { where: 'dismissed_at IS NULL' })
 export class CommentReport {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') commentId!: string;

@@ -13,6 +13,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_reports_subject_idx', ['subjectId'])
 /** Also for the queue's workflow lookup: whether the volunteer reported any subject of the workflow. */
 @Index('subject_reports_user_workflow_idx', ['userId', 'workflowId'])
+/** A workflow's open reports, as its project's moderators' count reads them (`openReportsSql`). */
+@Index('subject_reports_open_idx', ['workflowId', 'subjectId'], { where: 'dismissed_at IS NULL' })
 export class SubjectReport {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 const utc = inUtc('de');
 
@@ -210,4 +210,22 @@ Ihres Kontos:
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Meldungen warten auf die Moderation von „${projectTitle}“`,
+    text: `Guten Tag ${to.displayName},
+
+Jemand hat soeben etwas im Projekt „${projectTitle}“ auf Chorus gemeldet, das Sie moderieren. Offene Meldungen jetzt:
+${openReportsSaid([[comments, ['Kommentar', 'Kommentare']], [subjects, ['Objekt', 'Objekte']]], 'und', 'keine')}.
+
+Lesen Sie sie und blenden Sie das Gemeldete aus, ziehen Sie es zurück oder verwerfen Sie die Meldungen, auf der Seite des
+Projekts im Labor:
+
+${labPage}
+
+Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, entfernen
+Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in den
+Einstellungen Ihres Kontos:
+
+${settingsPage}`,
+  }),
 };

@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 const utc = inUtc('en');
 
@@ -185,4 +185,20 @@ or untick "Mail me when someone replies to or mentions me" in your account's set
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Reports wait for the moderators of "${projectTitle}"`,
+    text: `Hello ${to.displayName},
+
+A volunteer has just reported something in the project "${projectTitle}" on Chorus, which you moderate. Open reports now:
+${openReportsSaid([[comments, ['comment', 'comments']], [subjects, ['subject', 'subjects']]], 'and', 'none')}.
+
+Read them, and hide, retire or dismiss what they report, on the project's page in the lab:
+
+${labPage}
+
+You get at most one such mail an hour for each project you moderate. To stop them, untick "Mail me when volunteers
+report something in a project I moderate" in your account's settings:
+
+${settingsPage}`,
+  }),
 };

@@ -1,5 +1,5 @@
 import type { ApiKeyScope, ProjectRole } from '@chorus/client';
-import { type ApiKeyMade, inUtc, quoted, type Wording } from './wording';
+import { type ApiKeyMade, inUtc, openReportsSaid, quoted, type Wording } from './wording';
 
 /** French writes the first day of a month as an ordinal: le 1er juin. */
 const utc = inUtc('fr', (day) => (day === '1' ? '1er' : day));
@@ -209,4 +209,20 @@ ou décochez « M’écrire quand on me répond ou me mentionne » dans les r�
 ${settingsPage}`,
     };
   },
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+    subject: `Des signalements attendent les modérateurs de « ${projectTitle} »`,
+    text: `Bonjour ${to.displayName},
+
+Un bénévole vient de signaler quelque chose dans le projet « ${projectTitle} » sur Chorus, que vous modérez. Signalements
+ouverts à présent : ${openReportsSaid([[comments, ['commentaire', 'commentaires']], [subjects, ['sujet', 'sujets']]], 'et', 'aucun')}.
+
+Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du projet dans le laboratoire :
+
+${labPage}
+
+Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, décochez
+« M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de votre compte :
+
+${settingsPage}`,
+  }),
 };

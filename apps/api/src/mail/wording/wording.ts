@@ -52,6 +52,18 @@ export interface DiscussionMail {
   unsubscribeLink: string;
 }
 
+/** What waits for a project's moderators, as a mail to one of them tells it (`report_mails`), and where to stop. */
+export interface ReportsMail {
+  projectTitle: string;
+  /** Its open reported comments and subjects (`openReportsSql`). */
+  comments: number;
+  subjects: number;
+  /** The project's page in the lab. */
+  labPage: string;
+  /** The account's settings, where the mails are turned off. */
+  settingsPage: string;
+}
+
 /** What a mail says. */
 export interface Words {
   subject: string;
@@ -72,9 +84,20 @@ export interface Wording {
   passwordChanged(to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Words;
   news(to: Addressee, news: NewsMail): Words;
   discussion(to: Addressee, comment: DiscussionMail): Words;
+  reports(to: Addressee, reports: ReportsMail): Words;
 }
 
 /** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */
+/**
+ * A mail's count of open reports: each kind with its noun (`[one, more]`), a kind with none left out (French would say
+ * "0 sujet", English "0 subjects": neither is said), `none` when every kind has none (handled before the mail went).
+ */
+export const openReportsSaid = (counts: [number, [string, string]][], and: string, none: string): string =>
+  counts
+    .filter(([count]) => count > 0)
+    .map(([count, [one, more]]) => `${count} ${count === 1 ? one : more}`)
+    .join(` ${and} `) || none;
+
 export const quoted = (words: string): string =>
   words
     .split('\n')

@@ -9,6 +9,7 @@ import { problemAtFields, showAccountNotice, useSession } from '../../lib/accoun
 import { useClient } from '../../lib/clientContext';
 import { keptDrafts } from '../../lib/keptDrafts';
 import { labProjects, type LabProject } from '../../lib/lab';
+import { REPORTED_COMMENTS_HASH } from './ReportedCommentsSection';
 import { LAB, Link, labProjectPath, navigate } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
@@ -61,6 +62,7 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
           <tr key={project.id} data-project-slug={project.slug}>
             <th scope="row">
               <Link to={labProjectPath(project.slug)}>{project.title}</Link>
+              <OpenReportsBadge project={project} />
               {project.cameWithChorus && (
                 <>
                   {' '}
@@ -74,6 +76,21 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
         ))}
       </tbody>
     </LabTable>
+  );
+}
+
+/**
+ * How many reported comments and subjects wait for the project's moderators, to them only (the API gives them nobody
+ * else), as a link to where the project's reported comments are listed (its workflows' pages list its subjects).
+ */
+function OpenReportsBadge({ project }: { project: LabProject }) {
+  const { t } = useTranslation();
+  const open = project.openReports && project.openReports.comments + project.openReports.subjects;
+  if (!open) return null;
+  return (
+    <Link to={`${labProjectPath(project.slug)}${REPORTED_COMMENTS_HASH}`} className="badge badge-caution" data-testid="lab-project-open-reports">
+      {t('lab.projects.openReports', { count: open })}
+    </Link>
   );
 }
 

@@ -11,6 +11,7 @@ import { ResultNotice } from '../../components/ResultNotice';
 import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { useHeadingFocusedWhenAddressed } from '../../lib/focus';
 import { whenInWords } from '../../lib/formats';
 import { Link, commentPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -20,6 +21,9 @@ import { useResult } from '../../lib/useResult';
 import { type CommentAuthor, StopCommenting, TheirCommentsButton } from './CommentBans';
 import { ReportCells } from './ReportCells';
 import { ShowMore } from '../../components/ShowMore';
+
+/** Where the lab's project page lists its reported comments: the lab's list of projects links there. */
+export const REPORTED_COMMENTS_HASH = '#reported-comments';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
@@ -56,6 +60,7 @@ export function ReportedCommentsSection({
   const { items: comments, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.comments, (after) => client.reportedComments(project.id, { status, after }));
   const [handling, setHandling] = useState<Handling | null>(null);
   const [result, say] = useResult();
+  const heading = useHeadingFocusedWhenAddressed(REPORTED_COMMENTS_HASH);
   const authorOf = (comment: ReportedComment) => comment.author.displayName ?? t('talk.formerVolunteer');
   const cancel = () => {
     setHandling(null);
@@ -63,8 +68,10 @@ export function ReportedCommentsSection({
   };
 
   return (
-    <section className="lab-section" aria-labelledby="lab-reported-comments-heading" data-testid="lab-reported-comments">
-      <h2 id="lab-reported-comments-heading">{t('lab.reportedComments.title')}</h2>
+    <section className="lab-section" id={REPORTED_COMMENTS_HASH.slice(1)} aria-labelledby="lab-reported-comments-heading" data-testid="lab-reported-comments">
+      <h2 id="lab-reported-comments-heading" tabIndex={-1} ref={heading}>
+        {t('lab.reportedComments.title')}
+      </h2>
       <p>{t('lab.reportedComments.lead')}</p>
       <ErrorAlert problem={problem ?? moreProblem} />
       <ResultNotice result={result} testId="lab-reported-comments-result" />
