@@ -146,7 +146,7 @@ describe.each([
     expect(wording.discussion(to, { ...COMMENT, kind: 'reply' }).text).toContain(catalogue.account.settings.discussionMails.label);
   });
 
-  it('says which of the three it is, who wrote it and where, and quotes the comment line by line', () => {
+  it('says which kind it is, who wrote it and where, and quotes the comment line by line', () => {
     const subjects = NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
     expect(new Set(subjects).size).toBe(NOTIFICATION_KINDS.length);
     expect(subjects.filter((subject) => !subject.includes('Claire') || !subject.includes('Letters'))).toEqual([]);

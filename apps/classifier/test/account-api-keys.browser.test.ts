@@ -130,7 +130,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(await client.account()).toMatchObject({ creditedName: null, namedInAcknowledgements: false });
 
     // Mails of replies and mentions: off until ticked and saved; shown ticked when the page is opened again.
-    const mails = page.getByLabel('Mail me when someone replies to or mentions me');
+    const mails = page.getByLabel('Mail me when someone replies to or mentions me, or writes in a discussion I follow');
     expect(await mails.isChecked()).toBe(false);
     expect(await mails.getAttribute('aria-describedby')).toBe('settings-discussion-mails-hint');
     await mails.check();

@@ -27,6 +27,7 @@ import type {
   newsSubscriptionSchema,
   newsUnsubscribedSchema,
   discussionMailsStoppedSchema,
+  discussionFollowSchema,
   projectNewsPageSchema,
   projectNewsSchema,
   favouriteSchema,
@@ -274,6 +275,7 @@ export type SubjectCommentPage = z.infer<typeof subjectCommentPageSchema>;
 export type ProjectComment = z.infer<typeof projectCommentSchema>;
 export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
+export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];

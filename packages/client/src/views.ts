@@ -1264,7 +1264,13 @@ export const projectCommentPageSchema = z.strictObject({ comments: z.array(proje
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
   commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of its comment form' }),
+  following: z.boolean().meta({
+    description: 'Whether the caller follows this discussion, told of each new comment in it (`discussion` notifications): they commented in it or followed it (PUT /subjects/:id/follow), and did not unfollow it since; false for a guest',
+  }),
 });
+
+/** Whether the caller follows a subject's discussion in a project, as PUT and DELETE /subjects/:id/follow answer. */
+export const discussionFollowSchema = z.strictObject({ following: z.boolean() });
 
 /** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */
 export const COMMENT_REPORT_REASONS = ['spam', 'abuse', 'personal-data', 'other'] as const;
@@ -1312,12 +1318,15 @@ export const commentBanMadeSchema = commentBanSchema.extend({
 /** A page of a project's comment bans, the most recent first; `next`, when there are more, goes in `after`. */
 export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commentBanSchema), next: z.string().nullable() });
 
-/** Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), or it calls the project's team (`@team`), of which they are. */
-export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention'] as const;
+/**
+ * Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), it calls the project's team
+ * (`@team`), of which they are, or it is new in a discussion they follow; one reason a comment, the first of these.
+ */
+export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention', 'discussion'] as const;
 /** A volunteer told of a comment (Talk's notifications). */
 export const notificationSchema = z.strictObject({
   id,
-  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are' }),
+  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
   createdAt: time,
   readAt: time.nullable().meta({ description: 'When they marked it read; null while unread' }),
   comment: z.strictObject({

@@ -17,7 +17,7 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'The caller’s notifications from subjects’ discussions (Talk), newest first, a page at a time, with how many are unread.',
     description:
-      'A volunteer with an account is told when someone else replies to one of their comments (`reply`), mentions them by their display name, `@name` (`mention`: only a name exactly one account has), or writes `@team` in a project whose team (its researchers and moderators) they are on (`team-mention`); one notification a comment, never of their own. Each with an excerpt of the comment, its author, its subject and project. A comment hidden or deleted since, or in a project the caller may no longer see, is left out (and from `unread`). An account that asked for it (`PATCH /account { "discussionMails": true }`) and has a verified email is also mailed of each as it is given, in its language. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. A guest is refused with 403 `urn:chorus:problem:account-required`.',
+      'A volunteer with an account is told when someone else replies to one of their comments (`reply`), mentions them by their display name, `@name` (`mention`: only a name exactly one account has), or writes `@team` in a project whose team (its researchers and moderators) they are on (`team-mention`), or comments in a subject’s discussion they follow (`discussion`: they commented in it before, or followed it with PUT /subjects/:id/follow, and did not unfollow it; not while stopped from commenting in the project); one notification a comment, the first of these reasons, never of their own. Each with an excerpt of the comment, its author, its subject and project. A comment hidden or deleted since, or in a project the caller may no longer see, is left out (and from `unread`). An account that asked for it (`PATCH /account { "discussionMails": true }`) and has a verified email is also mailed of each as it is given, in its language. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. A guest is refused with 403 `urn:chorus:problem:account-required`.',
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
@@ -49,7 +49,7 @@ export class DiscussionUnsubscriptionsController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Stops the mails of replies and mentions from the link in one of them: one click, no sign-in (the token is the link’s).',
+    summary: 'Stops the mails of replies, mentions and followed discussions from the link in one of them: one click, no sign-in (the token is the link’s).',
     description:
       'As `POST /news-unsubscriptions` ends a subscription to news: the token in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it, for a mail client’s one-click POST (RFC 8058). The account’s `discussionMails` turns false, and its discussion mails not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a discussion mail’s, or none.',
   })

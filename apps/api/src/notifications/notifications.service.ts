@@ -23,13 +23,29 @@ export interface NotifiedComment {
   body: string;
   /** The comment it replies to, whose author is told first (null: none, or an edit, which tells of the new mentions only). */
   replyTo: string | null;
+  /** The subject whose discussion's followers are told of it, last (null: an edit, which tells of the new mentions only). */
+  discussion: string | null;
 }
+
+/**
+ * Who follows the discussion of subject $7 in project $4: those who commented in it (but comment $1, the new one) or
+ * chose to follow it, less those who chose to stop (which wins over having commented) and those its moderators stopped
+ * from commenting in the project.
+ */
+const FOLLOWERS = `
+  SELECT e.user_id FROM subject_comments e WHERE e.subject_id = $7 AND e.project_id = $4 AND e.id <> $1
+  UNION
+  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND d.following
+  EXCEPT
+  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND NOT d.following
+  EXCEPT
+  SELECT b.user_id FROM comment_bans b WHERE b.project_id = $4`;
 
 /**
  * Who is told of a comment ($1), once each (the first reason in `rank` order): the author of the comment it replies to
  * ($2); the accounts its @mentions name ($3), each a display name only one account has; the project's ($4) team when
- * it says @team ($5). Never its author ($6), and only accounts that may read the project. One told before (an edit)
- * is not told again.
+ * it says @team ($5); those who follow the discussion of subject $7 in the project (`FOLLOWERS`), when it is new there.
+ * Never its author ($6), and only accounts that may read the project. One told before (an edit) is not told again.
  */
 const NOTIFY = `
   INSERT INTO comment_notifications (user_id, comment_id, kind)
@@ -43,6 +59,8 @@ const NOTIFY = `
     UNION ALL
     SELECT m.user_id, 'team-mention', 3 FROM project_members m
     WHERE $5 AND m.project_id = $4 AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})
+    UNION ALL
+    SELECT f.user_id, 'discussion', 4 FROM (${FOLLOWERS}) f WHERE $7::uuid IS NOT NULL
   ) told
   JOIN users u ON u.id = told.user_id AND u.kind = 'registered'
   JOIN projects p ON p.id = $4 AND ${projectReadableBySql('told.user_id')}
@@ -117,7 +135,7 @@ const notificationsNeedAnAccount = () =>
 
 /**
  * Talk's notifications: a volunteer with an account is told when someone else replies to their comment, mentions them
- * (`@displayName`), or calls the project's team (`@team`) they are on. A notification of a comment hidden or deleted
+ * (`@displayName`), calls the project's team (`@team`) they are on, or comments in a discussion they follow. A notification of a comment hidden or deleted
  * since is not shown; one of an account deleted goes with it.
  */
 @Injectable()
@@ -137,9 +155,9 @@ export class NotificationsService {
    */
   async tell(manager: EntityManager, comment: NotifiedComment, counted: CountedMail[]): Promise<number> {
     const mentions = mentionsOf(comment.body);
-    if (!comment.replyTo && !mentions.length) return 0;
+    if (!comment.replyTo && !mentions.length && !comment.discussion) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
-    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId, comment.discussion]);
     if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id), counted);
     return told.length;
   }
