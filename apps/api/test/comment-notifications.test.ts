@@ -439,6 +439,23 @@ describe('mails of replies and mentions', () => {
     expect(mail!.text).toMatch(/^Bonjour /);
   });
 
+  it('mails a follower of the discussion of a new comment there if they asked for discussion mails, in their language; not one who did not', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const quietName = uniqueName('Quiet');
+    const [fan, quiet, writer] = await Promise.all([uniqueName('Fan'), quietName, uniqueName('Writer')].map((name) => newAccount(stack, name)));
+    await optIn(fan!, 'de');
+    await fan!.client.followDiscussion(subjectId, projectId);
+    await quiet!.client.postComment(subjectId, { projectId, body: 'Hmm.' });
+    const comment = await writer!.client.postComment(subjectId, { projectId, body: 'A *moth*.' });
+    const { title } = await stack.anonymous.getProject(projectId);
+    const mails = await mailsTo(fan!.email);
+    // Both comments after they followed it: Quiet's, then Writer's.
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([quiet!, writer!].map((who) => `„${title}“: ${who === quiet ? quietName : comment.author.displayName} hat in einer Diskussion geschrieben, der Sie folgen`).sort());
+    expect(mails.find((mail) => mail.text.includes('> A moth.'))!.text).toContain(`${comment.author.displayName} hat in einer Diskussion, der Sie folgen, im Projekt „${title}“ auf Chorus geschrieben:\n\n> A moth.\n`);
+    expect(kindsOf(await quiet!.client.notifications())).toEqual([['discussion', comment.id]]);
+    expect(await mailsTo(quiet!.email)).toEqual([]);
+  });
+
   it('mails none who did not ask, nor an account whose email is not verified, nor the author; and stops when asked to', async () => {
     const { projectId, subjectId } = await liveSubject();
     const [quietName, unverifiedName, authorName, stoppedName] = [uniqueName('Quiet'), uniqueName('Unver'), uniqueName('Author'), uniqueName('Stopped')];
