@@ -25,6 +25,8 @@ import {
   subjectCommentsQuerySchema,
 } from './dto/discussions.dto';
 
+/** The subject's project, whose discussion of it a route reads or follows. */
+const PROJECT_QUERY = { name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } } as const;
 const LIMIT_QUERY = { name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } as const;
 const AFTER_QUERY = { name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } } as const;
 
@@ -41,7 +43,7 @@ export class DiscussionsController {
     description:
       '`projectId` names the subject’s project. Each comment with its author’s display name (null for a deleted account: a former volunteer), whether they are on the project’s team (a badge), whether it is the caller’s, and the comment it replies to (`replyTo`, null when none, deleted, or hidden from the caller). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. A subject its project’s team took down (retired by moderation in any of the project’s workflows) comes with `takenDown: true`, and to anyone not on the team without locations, metadata or externalId; its comments are listed as before. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a subject not in the project, or a project not public to the caller (a draft).',
   })
-  @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(PROJECT_QUERY)
   @ApiQuery(LIMIT_QUERY)
   @ApiQuery(AFTER_QUERY)
   @ApiZodResponse(subjectDiscussionSchema)
@@ -55,7 +57,7 @@ export class DiscussionsController {
     description:
       '`projectId` names the subject’s project. A volunteer who commented in a discussion follows it already; this follows one they did not comment in, or again one they unfollowed. Each new comment in it (not their own) is a `discussion` notification (GET /account/notifications), and a mail if they asked for discussion mails; one notification a comment, a reply or a mention of them winning. Not while they may not read the project, nor while its moderators stop them from commenting there. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
   })
-  @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(PROJECT_QUERY)
   @ApiZodResponse(discussionFollowSchema, { description: 'Followed' })
   followDiscussion(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(discussionFollowQuerySchema, '/query')) query: DiscussionFollowQuery, @CurrentUser() user: AuthUser) {
     return this.discussions.follow(subjectId, query, true, user);
@@ -67,7 +69,7 @@ export class DiscussionsController {
     description:
       'No more `discussion` notifications of it, even after commenting in it again, until they follow it again (PUT); replies to them and mentions of them are still told. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
   })
-  @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(PROJECT_QUERY)
   @ApiZodResponse(discussionFollowSchema, { description: 'Unfollowed' })
   unfollowDiscussion(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(discussionFollowQuerySchema, '/query')) query: DiscussionFollowQuery, @CurrentUser() user: AuthUser) {
     return this.discussions.follow(subjectId, query, false, user);
