@@ -165,6 +165,7 @@ describe('the account', () => {
     await stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [id]); // the verification link went just now
     await client.changeEmail({ email: next, password: PASSWORD });
     const changeLink = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
+    await client.followDiscussion(first!.id, projectId);
 
     const wrong = await refusal(client.deleteAccount('not my password'));
     expect(wrong?.status).toBe(422);
@@ -183,6 +184,7 @@ describe('the account', () => {
     expect((await refusal(signIn(next)))?.status).toBe(401);
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
     expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
+    expect((await stack.db.query('SELECT 1 FROM discussion_follows WHERE user_id = $1', [id])).rows).toEqual([]);
     expect((await researcher.members(projectId)).members.map((member) => member.userId)).not.toContain(id);
     // The email is free for a new account, and nothing addressed to the old one waits for it.
     const newcomer = await signUp(stack, { email, password: PASSWORD, displayName: 'New' });

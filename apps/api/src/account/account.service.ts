@@ -215,6 +215,7 @@ export class AccountService {
       await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM news_subscriptions WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
+      await manager.query('DELETE FROM discussion_follows WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM comment_notifications WHERE user_id = $1', [user.id]);
       await this.outbox.forgetDiscussionMails({ userId: user.id }, manager);
       if (locked.email) await this.outbox.readdressReaderMails(user.id, locked.email, null, manager);
