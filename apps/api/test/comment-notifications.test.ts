@@ -439,12 +439,19 @@ describe('mails of replies and mentions', () => {
     expect(mail!.text).toMatch(/^Bonjour /);
   });
 
-  it('mails a follower of the discussion of a new comment there if they asked for discussion mails, in their language; not one who did not', async () => {
+  it('mails a follower of the discussion of a new comment there only if they asked for mails of followed discussions, in their language', async () => {
     const { projectId, subjectId } = await liveSubject();
     const quietName = uniqueName('Quiet');
     const [fan, quiet, writer] = await Promise.all([uniqueName('Fan'), quietName, uniqueName('Writer')].map((name) => newAccount(stack, name)));
+    // Mails of replies and mentions are not mails of the discussions followed: off until asked for apart.
     await optIn(fan!, 'de');
+    await optIn(quiet!);
+    expect(await fan!.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
     await fan!.client.followDiscussion(subjectId, projectId);
+    await writer!.client.postComment(subjectId, { projectId, body: 'Before.' });
+    expect(await mailsTo(fan!.email)).toEqual([]);
+    expect(await fan!.client.changeAccount({ followedDiscussionMails: true })).toMatchObject({ discussionMails: true, followedDiscussionMails: true });
+    stack.inbox.mails.length = 0;
     await quiet!.client.postComment(subjectId, { projectId, body: 'Hmm.' });
     const comment = await writer!.client.postComment(subjectId, { projectId, body: 'A *moth*.' });
     const { title } = await stack.anonymous.getProject(projectId);
@@ -502,6 +509,24 @@ describe('mails of replies and mentions', () => {
     expect(await mailsTo(ticked.email)).toHaveLength(1);
     expect(kindsOf(await unticked.client.notifications())).toEqual([['team-mention', comment.id]]);
     expect(await mailsTo(unticked.email)).toEqual([]);
+  });
+
+  it('counts the mails of followed discussions apart: a busy one never crowds out a reply’s mail; its link stops those only', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const reader = await newAccount(stack, uniqueName('Fan'));
+    await reader.client.changeAccount({ discussionMails: true, followedDiscussionMails: true });
+    const question = await reader.client.postComment(subjectId, { projectId, body: 'A stamp?' });
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Chatty'));
+    for (let i = 0; i < 11; i += 1) await moderator.client.postComment(subjectId, { projectId, body: `number ${i}` });
+    expect(await mailsTo(reader.email)).toHaveLength(10);
+    const reply = await moderator.client.postComment(subjectId, { projectId, body: 'Yes.', replyTo: question.id });
+    const mails = await mailsTo(reader.email);
+    expect(mails).toHaveLength(11);
+    expect(mails.filter((mail) => mail.text.includes(`#comment-${reply.id}`))).toHaveLength(1);
+
+    const token = stack.inbox.linkToken(mails.find((mail) => mail.text.includes('> number 0'))!);
+    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ followedDiscussionMails: false });
+    expect(await reader.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
   });
 
   it('mails one address at most DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR (10) replies and mentions, however many a team member writes; each is still a notification', async () => {

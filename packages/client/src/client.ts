@@ -187,7 +187,7 @@ export class ChorusClient {
     return this.changeAccount({ displayName });
   }
   /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions: any of them. */
-  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean }) {
+  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean }) {
     return this.call<AccountView>('PATCH', '/account', change);
   }
   /** A new password; every other token of the account stops working, and a new one comes with the answer. */

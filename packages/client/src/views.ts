@@ -170,6 +170,9 @@ export const accountViewSchema = userViewSchema.extend({
   discussionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when someone replies to one of its comments or mentions it (`@name`, or `@team` on a project’s team) in a discussion it may read; false until it asks for it, and always for a guest',
   }),
+  followedDiscussionMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, of each new comment in the discussions it follows (`discussion` notifications), apart from `discussionMails`; false until it asks for it, and always for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
@@ -1393,7 +1396,7 @@ export const newsSubscribersSchema = z.strictObject({
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
 /** A discussion mail's one-click stop: the account is mailed of discussions no more. */
-export const discussionMailsStoppedSchema = z.strictObject({ discussionMails: z.literal(false) });
+export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

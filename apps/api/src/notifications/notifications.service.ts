@@ -76,15 +76,15 @@ const SHOWN = `
   FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
   WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
 /**
- * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`)
- * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
+ * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
+ * for a reply or a mention, `followed_discussion_mails` for a new comment in a discussion they follow) and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
  * comment commits, so that an account stopping the mails meanwhile waits, then drops the mail kept here.
  */
 const MAILED = `
   SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id
   FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
   JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
-  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
+  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND (CASE WHEN n.kind = 'discussion' THEN u.followed_discussion_mails ELSE u.discussion_mails END) AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
   FOR SHARE OF u`;
 
 /** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
@@ -180,7 +180,8 @@ export class NotificationsService {
     const settingsPage = this.links.page('account#discussion-mails');
     const mails = await Promise.all(
       rows.map(async (row) => {
-        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id);
+        const followed = row.kind === 'discussion';
+        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id, followed);
         const words = {
           kind: row.kind,
           authorName: row.author_name,
@@ -191,24 +192,25 @@ export class NotificationsService {
           unsubscribeLink: unsubscribe.page,
         };
         const mail = discussionMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post);
-        return { ...mail, commentId: comment.id, userId: row.user_id };
+        return { ...mail, commentId: comment.id, userId: row.user_id, followed };
       }),
     );
     await this.mailer.keepDiscussionMailsInTransaction(manager, mails, counted);
   }
 
   /**
-   * Stops the mails of discussions the link's token names, whoever opens it (the token is the proof), and drops those
+   * Stops the mails of discussions the link's token names (of replies and mentions, or, from a followed discussion's
+   * mail, of the discussions followed), whoever opens it (the token is the proof), and drops those
    * not yet sent; again, the same answer.
    */
   async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
-    const userId = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
-    if (!userId) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    const stop = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
+    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
     await this.db.transaction(async (manager) => {
-      await manager.query('UPDATE users SET discussion_mails = false WHERE id = $1', [userId]);
-      await this.outbox.forgetDiscussionMails({ userId }, manager);
+      await manager.query(`UPDATE users SET ${stop.followed ? 'followed_discussion_mails' : 'discussion_mails'} = false WHERE id = $1`, [stop.userId]);
+      await this.outbox.forgetDiscussionMails({ userId: stop.userId, kind: stop.followed ? 'followed' : 'replies-and-mentions' }, manager);
     });
-    return { discussionMails: false };
+    return stop.followed ? { followedDiscussionMails: false } : { discussionMails: false };
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

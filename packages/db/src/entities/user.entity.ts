@@ -52,5 +52,7 @@ export class User {
   @Column({ type: 'boolean', default: false }) namedInAcknowledgements!: boolean;
   /** It is mailed when someone replies to or mentions it in a discussion: off until its volunteer asks for it. */
   @Column({ type: 'boolean', default: false }) discussionMails!: boolean;
+  /** It is mailed of each new comment in the discussions it follows: off until its volunteer asks for it. */
+  @Column({ type: 'boolean', default: false }) followedDiscussionMails!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -18,9 +18,11 @@ export class DiscussionFollows1797880000000 implements MigrationInterface {
       CONSTRAINT "discussion_follows_pkey" PRIMARY KEY ("project_id", "subject_id", "user_id"))`);
     await queryRunner.query('CREATE INDEX "discussion_follows_user_idx" ON "discussion_follows" ("user_id")');
     await queryRunner.query('CREATE INDEX "discussion_follows_subject_idx" ON "discussion_follows" ("subject_id")');
+    await queryRunner.query('ALTER TABLE "users" ADD "followed_discussion_mails" boolean NOT NULL DEFAULT false');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE "users" DROP COLUMN "followed_discussion_mails"');
     await queryRunner.query('DROP TABLE "discussion_follows"');
   }
 }

@@ -203,13 +203,19 @@ Den ganzen Kommentar lesen und beantworten Sie hier:
 
 ${commentLink}
 
-Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten, Erwähnungen und neuen Kommentaren in Diskussionen,
-denen Sie folgen, erfahren möchten. Um sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):
+${
+  kind === 'discussion'
+    ? `Sie erhalten diese Nachricht, weil Sie per E-Mail von jedem neuen Kommentar in Diskussionen, denen Sie folgen,
+erfahren möchten. Um sie abzubestellen (E-Mails zu Antworten und Erwähnungen bleiben), öffnen Sie diesen Link
+(ein Klick, ohne Anmeldung):`
+    : `Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten und Erwähnungen in Diskussionen erfahren möchten. Um
+sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):`
+}
 
 ${unsubscribeLink}
 
 oder entfernen Sie in den Einstellungen Ihres Kontos das Häkchen bei
-„Mir schreiben, wenn mir jemand antwortet, mich erwähnt oder in einer Diskussion schreibt, der ich folge“:
+„${kind === 'discussion' ? 'Mir bei jedem neuen Kommentar in Diskussionen schreiben, denen ich folge' : 'Mir schreiben, wenn mir jemand antwortet oder mich erwähnt'}“:
 
 ${settingsPage}`,
     };

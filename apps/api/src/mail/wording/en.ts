@@ -176,13 +176,17 @@ Read the whole comment, and answer it, here:
 
 ${commentLink}
 
-You get this mail because you asked to be mailed when someone replies to or mentions you, or writes in a discussion
-you follow. To stop them, open this link (one click, no need to sign in):
+${
+  kind === 'discussion'
+    ? `You get this mail because you asked to be mailed of each new comment in the discussions you follow. To stop them
+(mails of replies to you and mentions of you go on), open this link (one click, no need to sign in):`
+    : `You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop
+them, open this link (one click, no need to sign in):`
+}
 
 ${unsubscribeLink}
 
-or untick "Mail me when someone replies to or mentions me, or writes in a discussion I follow" in your account's
-settings:
+or untick "${kind === 'discussion' ? 'Mail me of each new comment in the discussions I follow' : 'Mail me when someone replies to or mentions me'}" in your account's settings:
 
 ${settingsPage}`,
     };

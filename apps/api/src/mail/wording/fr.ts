@@ -199,12 +199,18 @@ Lisez le commentaire entier, et répondez-y, ici :
 
 ${commentLink}
 
-Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses, les mentions de votre nom
-et les commentaires des discussions que vous suivez. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :
+${
+  kind === 'discussion'
+    ? `Vous recevez ce message parce que vous avez demandé à recevoir par courriel chaque nouveau commentaire des
+discussions que vous suivez. Pour ne plus les recevoir (les réponses et les mentions de votre nom vous restent
+écrites), ouvrez ce lien (un clic, sans vous connecter) :`
+    : `Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
+dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :`
+}
 
 ${unsubscribeLink}
 
-ou décochez « M’écrire quand on me répond, me mentionne ou écrit dans une discussion que je suis » dans les réglages de votre compte :
+ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commentaire des discussions que je suis' : 'M’écrire quand on me répond ou me mentionne'} » dans les réglages de votre compte :
 
 ${settingsPage}`,
     };
