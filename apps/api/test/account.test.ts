@@ -84,7 +84,7 @@ describe('the account', () => {
     expect(empty.problem.errors?.[0]?.pointer).toBe('/displayName');
     expect((await client.account()).displayName).toBe('Ada Lovelace');
     const nothing = await refusal(client.changeAccount({}));
-    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, reportMails' }]]);
+    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails' }]]);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const refused = await refusal(guest.renameAccount('Someone'));
@@ -163,6 +163,7 @@ describe('the account', () => {
     await stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [id]); // the verification link went just now
     await client.changeEmail({ email: next, password: PASSWORD });
     const changeLink = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
+    await client.followDiscussion(first!.id, projectId);
 
     const wrong = await refusal(client.deleteAccount('not my password'));
     expect(wrong.status).toBe(422);
@@ -181,6 +182,7 @@ describe('the account', () => {
     await refusal(signIn(next), { status: 401 });
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
     expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
+    expect((await stack.db.query('SELECT 1 FROM discussion_follows WHERE user_id = $1', [id])).rows).toEqual([]);
     expect((await researcher.members(projectId)).members.map((member) => member.userId)).not.toContain(id);
     // The email is free for a new account, and nothing addressed to the old one waits for it.
     const newcomer = await signUp(stack, { email, password: PASSWORD, displayName: 'New' });

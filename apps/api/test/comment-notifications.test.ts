@@ -248,6 +248,144 @@ describe('notifications', () => {
   });
 });
 
+describe('following a discussion', () => {
+  const notifiedOf = async (commentId: string) =>
+    (await stack.db.query('SELECT user_id, kind FROM comment_notifications WHERE comment_id = $1 ORDER BY kind, user_id', [commentId])).rows as { user_id: string; kind: string }[];
+
+  it('tells those who commented earlier on the subject of each new comment there, not its author, nor of another subject, nor an edit', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const [ann, bob, cy, dee] = await Promise.all(['Ann', 'Bob', 'Cy', 'Dee'].map((name) => newAccount(stack, uniqueName(name))));
+    const first = await ann!.client.postComment(subjectId, { projectId, body: 'A comet?' });
+    await cy!.client.postComment(otherSubjectId, { projectId, body: 'On the other subject' });
+    // Her own second comment tells no one: she is its author, and no one else is there yet.
+    await ann!.client.postComment(subjectId, { projectId, body: 'Or a satellite?' });
+    expect(await notifiedOf(first.id)).toEqual([]);
+    const answer = await bob!.client.postComment(subjectId, { projectId, body: 'A satellite: it moves.' });
+    expect(await notifiedOf(answer.id)).toEqual([{ user_id: ann!.id, kind: 'discussion' }]);
+    const page = await ann!.client.notifications();
+    expect(notificationPageSchema.parse(page)).toEqual(page);
+    expect([kindsOf(page), page.unread]).toEqual([[['discussion', answer.id]], 1]);
+    expect((await bob!.client.notifications()).notifications).toEqual([]);
+    expect((await cy!.client.notifications()).notifications).toEqual([]);
+    // An edit tells of new mentions only, not the discussion again.
+    await bob!.client.editComment(answer.id, 'A satellite: it moves fast.');
+    expect(await notifiedOf(answer.id)).toEqual([{ user_id: ann!.id, kind: 'discussion' }]);
+
+    // A third comment tells both earlier commenters; one whose account is deleted since is not told.
+    await dee!.client.postComment(subjectId, { projectId, body: 'Agreed.' });
+    await dee!.client.deleteAccount(ACCOUNT_PASSWORD);
+    const third = await cy!.client.postComment(subjectId, { projectId, body: 'Which one?' });
+    expect(await notifiedOf(third.id)).toEqual(
+      [ann!.id, bob!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })),
+    );
+  });
+
+  it('tells each volunteer once a comment, a reply or a mention winning over the discussion; never one stopped from commenting', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const names = ['Eli', 'Fay', 'Gus', 'Hal', 'Ivy'].map(uniqueName);
+    const [eli, fay, gus, hal, ivy] = await Promise.all(names.map((name) => newAccount(stack, name)));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const question = await eli!.client.postComment(subjectId, { projectId, body: 'What is this?' });
+    await fay!.client.postComment(subjectId, { projectId, body: 'No idea.' });
+    await hal!.client.postComment(subjectId, { projectId, body: 'A moth.' });
+    await ivy!.client.postComment(subjectId, { projectId, body: 'Spam spam' });
+    await moderator.client.banFromComments(projectId, ivy!.id, 'Spam');
+    const reply = await gus!.client.postComment(subjectId, { projectId, body: `A moth, @${names[1]}.`, replyTo: question.id });
+    expect(await notifiedOf(reply.id)).toEqual(
+      [
+        { user_id: hal!.id, kind: 'discussion' },
+        { user_id: fay!.id, kind: 'mention' },
+        { user_id: eli!.id, kind: 'reply' },
+      ],
+    );
+    expect(kindsOf(await eli!.client.notifications())).toEqual([['reply', reply.id], ['discussion', expect.any(String)], ['discussion', expect.any(String)], ['discussion', expect.any(String)]]);
+  });
+
+  it('follows a discussion without commenting, and unfollows one commented in: unfollowing wins, until followed again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [jo, kai, lee] = await Promise.all(['Jo', 'Kai', 'Lee'].map((name) => newAccount(stack, uniqueName(name))));
+    expect((await jo!.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    expect((await stack.anonymous.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    // Following, twice: the same answer.
+    expect(await jo!.client.followDiscussion(subjectId, projectId)).toEqual({ following: true });
+    expect(await jo!.client.followDiscussion(subjectId, projectId)).toEqual({ following: true });
+    expect((await jo!.client.subjectDiscussion(subjectId, projectId)).following).toBe(true);
+    const kaisFirst = await kai!.client.postComment(subjectId, { projectId, body: 'First!' });
+    expect((await kai!.client.subjectDiscussion(subjectId, projectId)).following).toBe(true);
+    const second = await lee!.client.postComment(subjectId, { projectId, body: 'Second.' });
+    expect(await notifiedOf(second.id)).toEqual([jo!.id, kai!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+
+    // Kai unfollows the discussion he commented in; commenting again there does not follow it again.
+    expect(await kai!.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    expect(await kai!.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    await kai!.client.postComment(subjectId, { projectId, body: 'Still here.' });
+    expect((await kai!.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    const third = await lee!.client.postComment(subjectId, { projectId, body: 'Third.' });
+    expect(await notifiedOf(third.id)).toEqual([{ user_id: jo!.id, kind: 'discussion' }]);
+    // A reply to him is still told.
+    const reply = await lee!.client.postComment(subjectId, { projectId, body: 'To you.', replyTo: kaisFirst.id });
+    expect(await notifiedOf(reply.id)).toEqual([
+      { user_id: jo!.id, kind: 'discussion' },
+      { user_id: kai!.id, kind: 'reply' },
+    ]);
+
+    expect(await kai!.client.followDiscussion(subjectId, projectId)).toEqual({ following: true });
+    const fourth = await lee!.client.postComment(subjectId, { projectId, body: 'Fourth.' });
+    expect(await notifiedOf(fourth.id)).toEqual([jo!.id, kai!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+  });
+
+  it('tells nobody of a comment hidden since', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [mo, ned] = await Promise.all(['Mo', 'Ned'].map((name) => newAccount(stack, uniqueName(name))));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    await mo!.client.postComment(subjectId, { projectId, body: 'A crater.' });
+    const rude = await ned!.client.postComment(subjectId, { projectId, body: 'Rude words' });
+    await moderator.client.hideComment(rude.id, 'Rude');
+    const page = await mo!.client.notifications();
+    expect([page.notifications, page.unread]).toEqual([[], 0]);
+  });
+
+  it('tells no one who may no longer read the project: a draft’s member removed from it', async () => {
+    const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(draft.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'd1', locations: [{ type: 'text', text: 'Draft subject' }] }]);
+    const [{ id: subjectId }] = (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [draft.id])).rows;
+    const member = await newMember(stack, draft.id, 'collaborator', uniqueName('Pat'));
+    await member.client.postComment(subjectId, { projectId: draft.id, body: 'Looks blurry.' });
+    const whileMember = await stack.client.postComment(subjectId, { projectId: draft.id, body: 'It is.' });
+    expect(await notifiedOf(whileMember.id)).toEqual([{ user_id: member.id, kind: 'discussion' }]);
+    await stack.client.removeMember(draft.id, member.id);
+    const after = await stack.client.postComment(subjectId, { projectId: draft.id, body: 'Fixed now.' });
+    expect(await notifiedOf(after.id)).toEqual([]);
+    // Nor may they follow it now.
+    const refused = await send('PUT', `/subjects/${subjectId}/follow?projectId=${draft.id}`, member.token);
+    expect(refused.status).toBe(404);
+  });
+
+  it('refuses a guest with account-required, and bad input naming the field, changing nothing', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const { token } = await stack.anonymous.guest();
+    for (const method of ['PUT', 'DELETE']) {
+      const guest = await send(method, `/subjects/${subjectId}/follow?projectId=${projectId}`, token);
+      expect([guest.status, guest.contentType, guest.body.type]).toEqual([403, 'application/problem+json; charset=utf-8', 'urn:chorus:problem:account-required']);
+    }
+    const volunteer = await newAccount(stack, 'Quin');
+    for (const [path, pointer] of [
+      [`/subjects/${subjectId}/follow`, '/query/projectId'],
+      [`/subjects/${subjectId}/follow?projectId=nope`, '/query/projectId'],
+      [`/subjects/${subjectId}/follow?projectId=${projectId}&extra=1`, '/query'],
+      [`/subjects/nope/follow?projectId=${projectId}`, '/params/id'],
+    ] as const) {
+      const answer = await send('PUT', path, volunteer.token);
+      expect([path, answer.status, answer.contentType, answer.body.errors]).toEqual([path, 422, 'application/problem+json; charset=utf-8', [expect.objectContaining({ pointer: expect.stringMatching(new RegExp(`^${pointer}`)) })]]);
+    }
+    const { projectId: elsewhere } = await liveSubject();
+    const missing = await send('PUT', `/subjects/${otherSubjectId}/follow?projectId=${elsewhere}`, volunteer.token);
+    expect([missing.status, missing.contentType]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    expect((await stack.db.query('SELECT 1 FROM discussion_follows WHERE user_id = $1', [volunteer.id])).rows).toEqual([]);
+  });
+});
+
 describe('mails of replies and mentions', () => {
   /** The mails of discussions sent to `email` so far, once none waits in the outbox (a comment's mails are kept before its answer). */
   const mailsTo = async (email: string) => {
@@ -301,6 +439,30 @@ describe('mails of replies and mentions', () => {
     expect(mail!.text).toMatch(/^Bonjour /);
   });
 
+  it('mails a follower of the discussion of a new comment there only if they asked for mails of followed discussions, in their language', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const quietName = uniqueName('Quiet');
+    const [fan, quiet, writer] = await Promise.all([uniqueName('Fan'), quietName, uniqueName('Writer')].map((name) => newAccount(stack, name)));
+    // Mails of replies and mentions are not mails of the discussions followed: off until asked for apart.
+    await optIn(fan!, 'de');
+    await optIn(quiet!);
+    expect(await fan!.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
+    await fan!.client.followDiscussion(subjectId, projectId);
+    await writer!.client.postComment(subjectId, { projectId, body: 'Before.' });
+    expect(await mailsTo(fan!.email)).toEqual([]);
+    expect(await fan!.client.changeAccount({ followedDiscussionMails: true })).toMatchObject({ discussionMails: true, followedDiscussionMails: true });
+    stack.inbox.mails.length = 0;
+    await quiet!.client.postComment(subjectId, { projectId, body: 'Hmm.' });
+    const comment = await writer!.client.postComment(subjectId, { projectId, body: 'A *moth*.' });
+    const { title } = await stack.anonymous.getProject(projectId);
+    const mails = await mailsTo(fan!.email);
+    // Both comments after they followed it: Quiet's, then Writer's.
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([quiet!, writer!].map((who) => `„${title}“: ${who === quiet ? quietName : comment.author.displayName} hat in einer Diskussion geschrieben, der Sie folgen`).sort());
+    expect(mails.find((mail) => mail.text.includes('> A moth.'))!.text).toContain(`${comment.author.displayName} hat in einer Diskussion, der Sie folgen, im Projekt „${title}“ auf Chorus geschrieben:\n\n> A moth.\n`);
+    expect(kindsOf(await quiet!.client.notifications())).toEqual([['discussion', comment.id]]);
+    expect(await mailsTo(quiet!.email)).toEqual([]);
+  });
+
   it('mails none who did not ask, nor an account whose email is not verified, nor the author; and stops when asked to', async () => {
     const { projectId, subjectId } = await liveSubject();
     const [quietName, unverifiedName, authorName, stoppedName] = [uniqueName('Quiet'), uniqueName('Unver'), uniqueName('Author'), uniqueName('Stopped')];
@@ -347,6 +509,24 @@ describe('mails of replies and mentions', () => {
     expect(await mailsTo(ticked.email)).toHaveLength(1);
     expect(kindsOf(await unticked.client.notifications())).toEqual([['team-mention', comment.id]]);
     expect(await mailsTo(unticked.email)).toEqual([]);
+  });
+
+  it('counts the mails of followed discussions apart: a busy one never crowds out a reply’s mail; its link stops those only', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const reader = await newAccount(stack, uniqueName('Fan'));
+    await reader.client.changeAccount({ discussionMails: true, followedDiscussionMails: true });
+    const question = await reader.client.postComment(subjectId, { projectId, body: 'A stamp?' });
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Chatty'));
+    for (let i = 0; i < 11; i += 1) await moderator.client.postComment(subjectId, { projectId, body: `number ${i}` });
+    expect(await mailsTo(reader.email)).toHaveLength(10);
+    const reply = await moderator.client.postComment(subjectId, { projectId, body: 'Yes.', replyTo: question.id });
+    const mails = await mailsTo(reader.email);
+    expect(mails).toHaveLength(11);
+    expect(mails.filter((mail) => mail.text.includes(`#comment-${reply.id}`))).toHaveLength(1);
+
+    const token = stack.inbox.linkToken(mails.find((mail) => mail.text.includes('> number 0'))!);
+    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ followedDiscussionMails: false });
+    expect(await reader.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
   });
 
   it('mails one address at most DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR (10) replies and mentions, however many a team member writes; each is still a notification', async () => {

@@ -1,5 +1,7 @@
 import {
   accountWorkflowSchema,
+  discussionFollowSchema,
+  subjectDiscussionSchema,
   apiKeyListSchema,
   newApiKeySchema,
   classificationStoredSchema,
@@ -151,6 +153,9 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(favouriteSchema, await call('PUT', `/subjects/${first!.id}/favourite`, guest.token, { workflowId: workflow.id }), 201);
     documented(favouriteSchema, await call('PUT', `/subjects/${first!.id}/favourite`, guest.token, { workflowId: workflow.id }), 200);
     expect(documented(favouritePageSchema, await call('GET', '/account/favourites', guest.token), 200).favourites).toHaveLength(1);
+    expect(documented(discussionFollowSchema, await call('PUT', `/subjects/${first!.id}/follow?projectId=${project.id}`, colleague.token), 200)).toEqual({ following: true });
+    expect(documented(subjectDiscussionSchema, await call('GET', `/subjects/${first!.id}/comments?projectId=${project.id}`, colleague.token), 200).following).toBe(true);
+    expect(documented(discussionFollowSchema, await call('DELETE', `/subjects/${first!.id}/follow?projectId=${project.id}`, colleague.token), 200)).toEqual({ following: false });
     expect(documented(ownClassificationListSchema, await call('GET', '/classifications', guest.token), 200).classifications[0]?.favourite).toBe(true);
     expect(documented(accountWorkflowSchema, await call('GET', `/account/workflows/${workflow.id}`, guest.token), 200)).toEqual({ classifications: 1, tutorialSeen: false });
     const seen = await fetch(`${stack.baseUrl}/api/v1/account/tutorials-seen`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ workflowId: workflow.id }) });

@@ -152,9 +152,13 @@ describe.each([
 ])('a mail of a reply or mention in %s', (_, wording, language, catalogue) => {
   it('names the box that stops it as the account page does', () => {
     expect(wording.discussion(to, { ...COMMENT, kind: 'reply' }).text).toContain(catalogue.account.settings.discussionMails.label);
+    // A new comment in a discussion followed names its own box, whose stop leaves replies and mentions mailed.
+    const followed = wording.discussion(to, { ...COMMENT, kind: 'discussion' }).text;
+    expect(followed).toContain(catalogue.account.settings.discussionMails.followedLabel);
+    expect(followed).not.toContain(catalogue.account.settings.discussionMails.label);
   });
 
-  it('says which of the three it is, who wrote it and where, and quotes the comment line by line', () => {
+  it('says which kind it is, who wrote it and where, and quotes the comment line by line', () => {
     const subjects = NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
     expect(new Set(subjects).size).toBe(NOTIFICATION_KINDS.length);
     expect(subjects.filter((subject) => !subject.includes('Claire') || !subject.includes('Letters'))).toEqual([]);

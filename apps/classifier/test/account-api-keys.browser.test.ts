@@ -83,7 +83,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.close();
   });
 
-  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions, and reports in the projects they moderate, are mailed to them', async () => {
+  it('lets a volunteer say, by keyboard, whether projects may name them in their acknowledgements and under which name (a refused name is said at its field, nothing saved), and whether replies and mentions, new comments in the discussions they follow, and reports in the projects they moderate, are mailed to them (each apart)', async () => {
     const email = `credits-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Lin' });
     const client = suite.stack.anonymous.withToken(account.token);
@@ -130,13 +130,23 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(await client.account()).toMatchObject({ creditedName: null, namedInAcknowledgements: false });
 
     // Mails of replies and mentions: off until ticked and saved; shown ticked when the page is opened again.
-    const mails = page.getByLabel('Mail me when someone replies to or mentions me');
+    const mails = page.getByLabel('Mail me when someone replies to or mentions me', { exact: true });
+    const followed = page.getByLabel('Mail me of each new comment in the discussions I follow', { exact: true });
     expect(await mails.isChecked()).toBe(false);
+    expect(await followed.isChecked()).toBe(false);
     expect(await mails.getAttribute('aria-describedby')).toBe('settings-discussion-mails-hint');
+    expect(await followed.getAttribute('aria-describedby')).toBe('settings-followed-discussion-mails-hint');
     await mails.check();
     await page.locator('#discussion-mails').getByRole('button', { name: 'Save mail settings' }).click();
-    await waitToSee(page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you.'), { timeout: 10_000 });
-    expect(await client.account()).toMatchObject({ discussionMails: true, namedInAcknowledgements: false });
+    await waitToSee(
+      page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you. New comments in the discussions you follow will not be mailed to you; your notifications still list them.'),
+      { timeout: 10_000 },
+    );
+    expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false, namedInAcknowledgements: false });
+    await followed.check();
+    await page.locator('#discussion-mails').getByRole('button', { name: 'Save mail settings' }).click();
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: replies and mentions will be mailed to you. New comments in the discussions you follow will be mailed to you.'), { timeout: 10_000 });
+    expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: true });
     // Opened from the link in such a mail: at the box, its heading focused, ticked.
     await page.goto(`${suite.stack.baseUrl}/account#discussion-mails`);
     await page.reload(); // the address was the page's own, but its hash
@@ -154,10 +164,16 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(errors).toEqual([]);
     await page.close();
 
-    // A mail's one-click link, opened signed out: one click stops them.
-    const { page: link } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id);
+    // A mail's one-click link, opened signed out: one click stops them; a followed discussion's mail's, those only.
     const signedOut = await newcomerPage(suite);
+    const { page: followedLink } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id, true);
+    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(followedLink).pathname}${new URL(followedLink).hash}`);
+    await signedOut.page.getByTestId('unsubscribe-button').click();
+    await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: new comments in the discussions you follow are no longer mailed to you; replies and mentions still are, if you asked for them.'));
+    expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
+    const { page: link } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id, false);
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
     expect(await client.account()).toMatchObject({ discussionMails: false });

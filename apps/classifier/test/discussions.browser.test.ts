@@ -429,6 +429,43 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(author.errors).toEqual([]);
   });
 
+  it('lets a volunteer follow a discussion by keyboard without commenting, tells them of a new comment there, and unfollow it', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Following', [{ externalId: 'moth', locations: [{ type: 'text', text: 'A grey moth on bark.' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const grace = await newAccount(suite.stack, 'Grace');
+    await grace.client.postComment(subjectId, { projectId: project.id, body: 'Which moth?' });
+    const jo = await newAccount(suite.stack, 'Jo');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: jo.email, password: ACCOUNT_PASSWORD }));
+    const discussionPath = `/projects/${project.slug}/subjects/${subjectId}`;
+    await page.goto(`${suite.stack.baseUrl}${discussionPath}`);
+    const follow = page.getByTestId('follow-discussion');
+    await waitToSee(follow);
+    expect([await follow.textContent(), await follow.getAttribute('aria-pressed')]).toEqual(['Follow', 'false']);
+    await press(page, '[data-testid="follow-discussion"]');
+    await waitToSee(page.getByTestId('follow-discussion-message').getByText('Following: you will be told of each new comment here.'));
+    expect([await follow.textContent(), await follow.getAttribute('aria-pressed')]).toEqual(['Following', 'true']);
+    expect((await suite.stack.db.query('SELECT following FROM discussion_follows WHERE user_id = $1', [jo.id])).rows).toEqual([{ following: true }]);
+
+    // Grace answers: Jo, who never commented, is told.
+    const answer = await grace.client.postComment(subjectId, { projectId: project.id, body: 'A peppered moth, I think.' });
+    await page.goto(`${suite.stack.baseUrl}/notifications`);
+    const notification = page.getByTestId('notification');
+    await waitToSee(notification);
+    expect(await notification.locator('.notification-what a').textContent()).toBe('Grace commented in a discussion you follow');
+    expect(await notification.locator('.notification-excerpt').textContent()).toBe('A peppered moth, I think.');
+    await checkScreen(page, 'talk-notification-discussion');
+    await press(page, '.notification-what a');
+    await waitForFocus(page, `#comment-${answer.id}`);
+
+    // Unfollowed: the button says so, and the next comment tells Jo nothing.
+    await press(page, '[data-testid="follow-discussion"]', true);
+    await waitToSee(page.getByTestId('follow-discussion-message').getByText(/^Unfollowed/));
+    expect([await follow.textContent(), await follow.getAttribute('aria-pressed')]).toEqual(['Follow', 'false']);
+    const later = await grace.client.postComment(subjectId, { projectId: project.id, body: 'Or a birch moth.' });
+    expect((await suite.stack.db.query('SELECT 1 FROM comment_notifications WHERE comment_id = $1', [later.id])).rows).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('offers "Done & Talk" to a signed-in volunteer by keyboard: it submits, opens the subject’s discussion, and the way back goes on with the session', async () => {
     const { project, workflow, path } = await liveYesNoWorkflow(
       suite.stack,

@@ -32,6 +32,7 @@ import type {
   newsSubscriptionSchema,
   newsUnsubscribedSchema,
   discussionMailsStoppedSchema,
+  discussionFollowSchema,
   projectNewsPageSchema,
   projectNewsSchema,
   favouriteSchema,
@@ -281,6 +282,7 @@ export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type OwnComment = z.infer<typeof ownCommentSchema>;
 export type OwnCommentPage = z.infer<typeof ownCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
+export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];

@@ -177,6 +177,8 @@ export const accountViewSchema = userViewSchema.extend({
   discussionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when someone replies to one of its comments or mentions it (`@name`, or `@team` on a project’s team) in a discussion it may read; false until it asks for it, and always for a guest',
   }),
+  followedDiscussionMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, of each new comment in the discussions it follows (`discussion` notifications), apart from `discussionMails`; false until it asks for it, and always for a guest',
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true until it turns it off, and always false for a guest',
   }),
@@ -1337,7 +1339,13 @@ export const ownCommentPageSchema = z.strictObject({ comments: z.array(ownCommen
 export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   subject: queuedSubjectSchema,
   commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of its comment form' }),
+  following: z.boolean().meta({
+    description: 'Whether the caller follows this discussion, told of each new comment in it (`discussion` notifications): they commented in it or followed it (PUT /subjects/:id/follow), and did not unfollow it since; false for a guest',
+  }),
 });
+
+/** Whether the caller follows a subject's discussion in a project, as PUT and DELETE /subjects/:id/follow answer. */
+export const discussionFollowSchema = z.strictObject({ following: z.boolean() });
 
 /** Why a volunteer reports a comment to its project's moderators: the API's, the classifier's and the lab's one list. */
 export const COMMENT_REPORT_REASONS = ['spam', 'abuse', 'personal-data', 'other'] as const;
@@ -1385,12 +1393,15 @@ export const commentBanMadeSchema = commentBanSchema.extend({
 /** A page of a project's comment bans, the most recent first; `next`, when there are more, goes in `after`. */
 export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commentBanSchema), next: z.string().nullable() });
 
-/** Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), or it calls the project's team (`@team`), of which they are. */
-export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention'] as const;
+/**
+ * Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), it calls the project's team
+ * (`@team`), of which they are, or it is new in a discussion they follow; one reason a comment, the first of these.
+ */
+export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention', 'discussion'] as const;
 /** A volunteer told of a comment (Talk's notifications). */
 export const notificationSchema = z.strictObject({
   id,
-  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are' }),
+  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
   createdAt: time,
   readAt: time.nullable().meta({ description: 'When they marked it read; null while unread' }),
   comment: z.strictObject({
@@ -1457,7 +1468,7 @@ export const newsSubscribersSchema = z.strictObject({
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
 /** A discussion mail's one-click stop: the account is mailed of discussions no more. */
-export const discussionMailsStoppedSchema = z.strictObject({ discussionMails: z.literal(false) });
+export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

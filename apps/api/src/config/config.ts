@@ -134,8 +134,8 @@ export interface AppConfig {
    */
   mailsPerAddressPerDay: number;
   /**
-   * Mails of replies and mentions one address gets in an hour (0: no limit); those over it are not kept (the in-app
-   * notification still is).
+   * Mails of replies and mentions one address gets in an hour, and apart as many of new comments in the discussions it
+   * follows (0: no limit); those over it are not kept (the in-app notification still is).
    */
   discussionMailsPerAddressPerHour: number;
   /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { discussionFollowSchema, projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -11,6 +11,7 @@ import {
   type CommentEdit,
   type CommentHiding,
   type CommentInput,
+  type DiscussionFollowQuery,
   type ProjectCommentsQuery,
   type SubjectCommentsQuery,
   authorSchema,
@@ -18,11 +19,14 @@ import {
   commentHidingSchema,
   commentInputSchema,
   commentSearchSchema,
+  discussionFollowQuerySchema,
   hashtagSchema,
   projectCommentsQuerySchema,
   subjectCommentsQuerySchema,
 } from './dto/discussions.dto';
 
+/** The subject's project, whose discussion of it a route reads or follows. */
+const PROJECT_QUERY = { name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } } as const;
 const LIMIT_QUERY = { name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } as const;
 const AFTER_QUERY = { name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } } as const;
 
@@ -39,7 +43,7 @@ export class DiscussionsController {
     description:
       '`projectId` names the subject’s project. Each comment with its author’s display name (null for a deleted account: a former volunteer), whether they are on the project’s team (a badge), whether it is the caller’s, and the comment it replies to (`replyTo`, null when none, deleted, or hidden from the caller). Hidden comments are listed to the project’s moderators and researchers, and each to its author, marked. A subject its project’s team took down (retired by moderation in any of the project’s workflows) comes with `takenDown: true`, and to anyone not on the team without locations, metadata or externalId; its comments are listed as before. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after`. 404 for a subject not in the project, or a project not public to the caller (a draft).',
   })
-  @ApiQuery({ name: 'projectId', required: true, description: 'The subject’s project', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(PROJECT_QUERY)
   @ApiQuery(LIMIT_QUERY)
   @ApiQuery(AFTER_QUERY)
   @ApiZodResponse(subjectDiscussionSchema)
@@ -47,11 +51,35 @@ export class DiscussionsController {
     return this.discussions.discussion(subjectId, query, user);
   }
 
+  @Put('subjects/:id/follow')
+  @ApiOperation({
+    summary: 'Follows a subject’s discussion in its project (volunteers with an account): told of each new comment in it, without commenting.',
+    description:
+      '`projectId` names the subject’s project. A volunteer who commented in a discussion follows it already; this follows one they did not comment in, or again one they unfollowed. Each new comment in it (not their own) is a `discussion` notification (GET /account/notifications), and a mail if they asked for mails of the discussions they follow (`followedDiscussionMails`); one notification a comment, a reply or a mention of them winning. Not while they may not read the project, nor while its moderators stop them from commenting there. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
+  })
+  @ApiQuery(PROJECT_QUERY)
+  @ApiZodResponse(discussionFollowSchema, { description: 'Followed' })
+  followDiscussion(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(discussionFollowQuerySchema, '/query')) query: DiscussionFollowQuery, @CurrentUser() user: AuthUser) {
+    return this.discussions.follow(subjectId, query, true, user);
+  }
+
+  @Delete('subjects/:id/follow')
+  @ApiOperation({
+    summary: 'Stops following a subject’s discussion in its project, also one the caller commented in (volunteers with an account).',
+    description:
+      'No more `discussion` notifications of it, even after commenting in it again, until they follow it again (PUT); replies to them and mentions of them are still told. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
+  })
+  @ApiQuery(PROJECT_QUERY)
+  @ApiZodResponse(discussionFollowSchema, { description: 'Unfollowed' })
+  unfollowDiscussion(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(discussionFollowQuerySchema, '/query')) query: DiscussionFollowQuery, @CurrentUser() user: AuthUser) {
+    return this.discussions.follow(subjectId, query, false, user);
+  }
+
   @Post('subjects/:id/comments')
   @ApiOperation({
     summary: 'Posts a comment in a subject’s discussion (volunteers with an account), in Markdown, with any #hashtags and @mentions, or a reply to one of its comments.',
     description:
-      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators (at most 10 different @mentions a comment, else 422 naming `/body`); never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After (not for the project’s own researchers and moderators, who answer volunteers there). A subject its project’s team took down (`takenDown` in its discussion) takes no new comment but the team’s: 409 `urn:chorus:problem:subject-taken-down` for anyone else. A volunteer its moderators stopped from commenting in the project (PUT /projects/:id/comment-bans/:userId) gets 403 `urn:chorus:problem:comment-banned`. 404 for a subject not in the project, or a project not public to the caller.',
+      'Body: `{ projectId, body, replyTo? }`; the body is trimmed, 1 to 2,000 characters. Its #hashtags (letters with their marks, digits and _) are stored with it, lower case. `replyTo`: the id of a comment on the same subject that it answers (replies stay in the one list, oldest first); one of another subject or none, hidden by the moderators, or deleted is refused with 422 naming `/replyTo`. Those it concerns are notified (GET /account/notifications): the author of the comment it replies to; each volunteer it mentions, `@displayName` (only a display name exactly one account has); with `@team`, the project’s researchers and moderators (at most 10 different @mentions a comment, else 422 naming `/body`); those who follow the discussion (commented in it or followed it, PUT /subjects/:id/follow, and did not unfollow it), once each, the first of these reasons; never its own author, nor anyone who may not see the project. A guest is refused with 403 `urn:chorus:problem:account-required` (sign in to comment); 429 `urn:chorus:problem:too-many-requests` over COMMENTS_PER_ACCOUNT_PER_HOUR, with Retry-After (not for the project’s own researchers and moderators, who answer volunteers there). A subject its project’s team took down (`takenDown` in its discussion) takes no new comment but the team’s: 409 `urn:chorus:problem:subject-taken-down` for anyone else. A volunteer its moderators stopped from commenting in the project (PUT /projects/:id/comment-bans/:userId) gets 403 `urn:chorus:problem:comment-banned`. 404 for a subject not in the project, or a project not public to the caller.',
   })
   @IdempotentCreate('comment')
   @ApiRateLimited('Over COMMENTS_PER_ACCOUNT_PER_HOUR comments posted by the caller')

@@ -1,4 +1,4 @@
-import { MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
+import { type DiscussionFollow, MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
@@ -17,7 +17,7 @@ import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import { type CommentEdit, type CommentHiding, type CommentInput, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
@@ -60,10 +60,19 @@ export const projectCommentsSql = (words: string[]) => `${COMMENTS}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
+/**
+ * Whether volunteer $3 follows the discussion of subject $2 in project $1: their own choice, if they made one (to stop
+ * wins over having commented), else whether they commented in it.
+ */
+const FOLLOWING = `
+  SELECT coalesce(
+    (SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3),
+    EXISTS (SELECT 1 FROM subject_comments WHERE subject_id = $2 AND project_id = $1 AND user_id = $3)) AS following`;
+
 const HOUR_MS = 3600_000;
 
 /** The refusal of a guest's comment, or report of one: accounts only write in discussions. */
-export const signInTo = (what: 'comment' | 'report a comment') =>
+export const signInTo = (what: 'comment' | 'report a comment' | 'follow a discussion') =>
   new ProblemException(
     403,
     `Sign in to ${what}: guests read discussions, and only volunteers with an account write in them. Create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.`,
@@ -109,7 +118,29 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
-    return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)) };
+    return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)), following: await this.following(projectId, subjectId, user) };
+  }
+
+  /**
+   * Follows the subject's discussion in the project, or stops (`following` false), for the caller (an account): their
+   * choice, kept over whether they commented in it; the same answer again.
+   */
+  async follow(subjectId: string, { projectId }: DiscussionFollowQuery, following: boolean, user: AuthUser): Promise<DiscussionFollow> {
+    if (user.kind !== 'registered') throw signInTo('follow a discussion');
+    await this.access.readable(projectId, user, '/query/projectId');
+    await this.subjectOf(projectId, subjectId);
+    await this.db.query(
+      `INSERT INTO discussion_follows (project_id, subject_id, user_id, following) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = EXCLUDED.following, changed_at = now() WHERE discussion_follows.following <> EXCLUDED.following`,
+      [projectId, subjectId, user.id, following],
+    );
+    return { following };
+  }
+
+  private async following(projectId: string, subjectId: string, user: AuthUser | undefined): Promise<boolean> {
+    if (user?.kind !== 'registered') return false;
+    const [{ following }] = await this.db.query<{ following: boolean }[]>(FOLLOWING, [projectId, subjectId, user.id]);
+    return following;
   }
 
   /**
@@ -161,7 +192,7 @@ export class DiscussionsService {
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
         );
-        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null }, mailed);
+        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: subjectId }, mailed);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
@@ -190,7 +221,7 @@ export class DiscussionsService {
           hashtagsOf(body),
         ]);
         if (!changed) await this.refuseChange(commentId, user, 'edit');
-        const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null }, mailed);
+        const told = await this.notifications.tell(manager, { id: commentId, projectId: row.project_id, authorId: row.user_id, body, replyTo: null, discussion: null }, mailed);
         if (told && !team) await count();
       }),
     );

@@ -3,6 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Mail, ReaderMail } from './mailer';
 
+/** Which of an account's discussion mails: of new comments in the discussions it follows, or of replies and mentions. */
+export type DiscussionMailKind = 'followed' | 'replies-and-mentions';
+/** Whether an outbox row `o` tells of a comment in a discussion its reader follows (its notification's kind). */
+const FOLLOWED_DISCUSSION_MAIL = `EXISTS (SELECT 1 FROM comment_notifications n WHERE n.user_id = o.user_id AND n.comment_id = o.comment_id AND n.kind = 'discussion')`;
+
 /** A mail kept in `mail_outbox`, with the attempts made at it (the one under way included) and that attempt's claim. */
 export interface KeptMail extends Omit<Mail, 'headers'> {
   id: string;
@@ -51,17 +56,18 @@ export class MailOutbox {
 
   /**
    * Drops the discussion mails not yet sent of a comment (hidden or deleted), to an account (which stopped them, or
-   * is deleted), or of the comments an author wrote in a project (stopped from commenting there), in `manager`'s
+   * is deleted: those of `kind` only, when given: of the discussions it follows, or of replies and mentions), or of the comments an author wrote in a project (stopped from commenting there), in `manager`'s
    * transaction if given; an attempt already under way may still send its mail.
    */
-  async forgetDiscussionMails(of: { commentId: string } | { userId: string } | { authorId: string; projectId: string }, manager: EntityManager = this.db.manager): Promise<void> {
+  async forgetDiscussionMails(of: { commentId: string } | { userId: string; kind?: DiscussionMailKind } | { authorId: string; projectId: string }, manager: EntityManager = this.db.manager): Promise<void> {
     if ('authorId' in of) {
       const authored = 'SELECT id FROM subject_comments WHERE user_id = $1 AND project_id = $2';
       await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND comment_id IN (${authored})`, [of.authorId, of.projectId]);
       return;
     }
     const [column, id] = 'commentId' in of ? ['comment_id', of.commentId] : ['user_id', of.userId];
-    await manager.query(`DELETE FROM mail_outbox WHERE kind = 'discussion' AND ${column} = $1`, [id]);
+    const ofKind = 'kind' in of && of.kind ? ` AND ${of.kind === 'followed' ? '' : 'NOT '}${FOLLOWED_DISCUSSION_MAIL}` : '';
+    await manager.query(`DELETE FROM mail_outbox o WHERE kind = 'discussion' AND ${column} = $1${ofKind}`, [id]);
   }
 
   /** Drops the mails of reports not yet sent to an account that stopped them, in `manager`'s transaction. */

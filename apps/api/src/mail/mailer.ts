@@ -44,6 +44,8 @@ export interface ReaderMail extends Mail {
 export interface CommentMail extends ReaderMail {
   kind: 'discussion';
   commentId: string;
+  /** It tells of a new comment in a discussion its reader follows: counted apart from replies and mentions. */
+  followed: boolean;
 }
 
 const HOUR_MS = 3600_000;
@@ -139,12 +141,13 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   /**
    * Keeps the mails of a comment in its transaction, those to an address that has had
-   * DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR already left out. Each kept mail's count (in Redis, as it is kept, so that two
+   * DISCUSSION_MAILS_PER_ADDRESS_PER_HOUR already left out: of discussions it follows, or of replies and mentions, each
+   * counted apart, so that a busy discussion followed never crowds out a reply's mail. Each kept mail's count (in Redis, as it is kept, so that two
    * comments at once cannot both have an address's last one) is noted in `counted`, for `giveBackDiscussionMails` to take
    * out again if the transaction then fails (a comment refused after it told anyone must not use up its readers' hour).
    */
   async keepDiscussionMailsInTransaction(manager: EntityManager, mails: CommentMail[], counted: CountedMail[]): Promise<void> {
-    const within = await Promise.all(mails.map((mail) => this.countedWithinLimit(mail)));
+    const within = await Promise.all(mails.map((mail) => this.countedWithinLimit(mail, mail.followed ? 'followed-discussion' : mail.kind)));
     const kept = mails.filter((mail, index) => {
       const count = within[index];
       if (count) counted.push(count);
@@ -282,19 +285,19 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   /** As `withinLimit`, the mail's count (its key, and its id for `giveBack`; none under no limit), or undefined over it. */
-  private async countedWithinLimit(mail: Mail): Promise<CountedMail | undefined> {
-    const { key, windowMs, limit } = this.limitOf(mail);
+  private async countedWithinLimit(mail: Mail, countedAs: string): Promise<CountedMail | undefined> {
+    const { key, windowMs, limit } = this.limitOf(mail, countedAs);
     if (limit === 0) return { key };
     const hit = await this.sentToAddresses.take(key, windowMs, limit);
     return 'id' in hit ? { key, id: hit.id } : undefined;
   }
 
-  /** Where a mail is counted (by its kind and address), over what window, and how many that window allows (0: any). */
-  private limitOf({ kind, to }: Mail): { key: string; windowMs: number; limit: number } {
+  /** Where a mail is counted (by its kind, or `countedAs`, and address), over what window, and how many that window allows (0: any). */
+  private limitOf({ kind, to }: Mail, countedAs: string = kind): { key: string; windowMs: number; limit: number } {
     const perDay = this.config.mailsPerAddressPerDay;
     const [windowMs, limit] =
       kind === 'discussion' ? [HOUR_MS, this.config.discussionMailsPerAddressPerHour] : kind === 'account' ? [HOUR_MS, Math.ceil(perDay / 4)] : [DAY_MS, perDay];
-    return { key: `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`, windowMs, limit };
+    return { key: `mails-to:${countedAs}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`, windowMs, limit };
   }
 
   /**

@@ -23,13 +23,29 @@ export interface NotifiedComment {
   body: string;
   /** The comment it replies to, whose author is told first (null: none, or an edit, which tells of the new mentions only). */
   replyTo: string | null;
+  /** The subject whose discussion's followers are told of it, last (null: an edit, which tells of the new mentions only). */
+  discussion: string | null;
 }
+
+/**
+ * Who follows the discussion of subject $7 in project $4: those who commented in it (but comment $1, the new one) or
+ * chose to follow it, less those who chose to stop (which wins over having commented) and those its moderators stopped
+ * from commenting in the project.
+ */
+const FOLLOWERS = `
+  SELECT e.user_id FROM subject_comments e WHERE e.subject_id = $7 AND e.project_id = $4 AND e.id <> $1
+  UNION
+  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND d.following
+  EXCEPT
+  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND NOT d.following
+  EXCEPT
+  SELECT b.user_id FROM comment_bans b WHERE b.project_id = $4`;
 
 /**
  * Who is told of a comment ($1), once each (the first reason in `rank` order): the author of the comment it replies to
  * ($2); the accounts its @mentions name ($3), each a display name only one account has; the project's ($4) team when
- * it says @team ($5). Never its author ($6), and only accounts that may read the project. One told before (an edit)
- * is not told again.
+ * it says @team ($5); those who follow the discussion of subject $7 in the project (`FOLLOWERS`), when it is new there.
+ * Never its author ($6), and only accounts that may read the project. One told before (an edit) is not told again.
  */
 const NOTIFY = `
   INSERT INTO comment_notifications (user_id, comment_id, kind)
@@ -43,6 +59,8 @@ const NOTIFY = `
     UNION ALL
     SELECT m.user_id, 'team-mention', 3 FROM project_members m
     WHERE $5 AND m.project_id = $4 AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})
+    UNION ALL
+    SELECT f.user_id, 'discussion', 4 FROM (${FOLLOWERS}) f WHERE $7::uuid IS NOT NULL
   ) told
   JOIN users u ON u.id = told.user_id AND u.kind = 'registered'
   JOIN projects p ON p.id = $4 AND ${projectReadableBySql('told.user_id')}
@@ -58,15 +76,15 @@ const SHOWN = `
   FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
   WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
 /**
- * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`)
- * and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
+ * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
+ * for a reply or a mention, `followed_discussion_mails` for a new comment in a discussion they follow) and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
  * comment commits, so that an account stopping the mails meanwhile waits, then drops the mail kept here.
  */
 const MAILED = `
   SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id
   FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
   JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
-  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND u.discussion_mails AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
+  WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND (CASE WHEN n.kind = 'discussion' THEN u.followed_discussion_mails ELSE u.discussion_mails END) AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
   FOR SHARE OF u`;
 
 /** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
@@ -117,7 +135,7 @@ const notificationsNeedAnAccount = () =>
 
 /**
  * Talk's notifications: a volunteer with an account is told when someone else replies to their comment, mentions them
- * (`@displayName`), or calls the project's team (`@team`) they are on. A notification of a comment hidden or deleted
+ * (`@displayName`), calls the project's team (`@team`) they are on, or comments in a discussion they follow. A notification of a comment hidden or deleted
  * since is not shown; one of an account deleted goes with it.
  */
 @Injectable()
@@ -137,9 +155,9 @@ export class NotificationsService {
    */
   async tell(manager: EntityManager, comment: NotifiedComment, counted: CountedMail[]): Promise<number> {
     const mentions = mentionsOf(comment.body);
-    if (!comment.replyTo && !mentions.length) return 0;
+    if (!comment.replyTo && !mentions.length && !comment.discussion) return 0;
     const names = mentions.filter((name) => name !== TEAM_MENTION);
-    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId]);
+    const told = await manager.query<{ user_id: string }[]>(NOTIFY, [comment.id, comment.replyTo, names, comment.projectId, names.length < mentions.length, comment.authorId, comment.discussion]);
     if (told.length) await this.keepMails(manager, comment, told.map((row) => row.user_id), counted);
     return told.length;
   }
@@ -162,7 +180,8 @@ export class NotificationsService {
     const settingsPage = this.links.page('account#discussion-mails');
     const mails = await Promise.all(
       rows.map(async (row) => {
-        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id);
+        const followed = row.kind === 'discussion';
+        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id, followed);
         const words = {
           kind: row.kind,
           authorName: row.author_name,
@@ -173,24 +192,25 @@ export class NotificationsService {
           unsubscribeLink: unsubscribe.page,
         };
         const mail = discussionMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post);
-        return { ...mail, commentId: comment.id, userId: row.user_id };
+        return { ...mail, commentId: comment.id, userId: row.user_id, followed };
       }),
     );
     await this.mailer.keepDiscussionMailsInTransaction(manager, mails, counted);
   }
 
   /**
-   * Stops the mails of discussions the link's token names, whoever opens it (the token is the proof), and drops those
+   * Stops the mails of discussions the link's token names (of replies and mentions, or, from a followed discussion's
+   * mail, of the discussions followed), whoever opens it (the token is the proof), and drops those
    * not yet sent; again, the same answer.
    */
   async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
-    const userId = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
-    if (!userId) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    const stop = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
+    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
     await this.db.transaction(async (manager) => {
-      await manager.query('UPDATE users SET discussion_mails = false WHERE id = $1', [userId]);
-      await this.outbox.forgetDiscussionMails({ userId }, manager);
+      await manager.query(`UPDATE users SET ${stop.followed ? 'followed_discussion_mails' : 'discussion_mails'} = false WHERE id = $1`, [stop.userId]);
+      await this.outbox.forgetDiscussionMails({ userId: stop.userId, kind: stop.followed ? 'followed' : 'replies-and-mentions' }, manager);
     });
-    return { discussionMails: false };
+    return stop.followed ? { followedDiscussionMails: false } : { discussionMails: false };
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
  * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails of
  * discussions it stops.
  */
-type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe' };
+type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true };
 
 /** Where a mail's one-click unsubscription leads: the page its text links to, and the API address mail clients POST to (RFC 8058). */
 export interface UnsubscribeLink {
@@ -39,9 +39,13 @@ export class NewsLinks {
     return { page: `${this.config.publicUrl}/unsubscribe#token=${token}`, post: `${this.config.publicUrl}/api/v1/news-unsubscriptions?token=${token}` };
   }
 
-  /** A discussion mail's one-click stop of the account's mails of discussions, as `unsubscribe`'s. */
-  async stopDiscussionMails(userId: string): Promise<UnsubscribeLink> {
-    const token = await this.jwt.signAsync({ sub: userId, purpose: 'discussion-unsubscribe' } satisfies UnsubscribeClaims);
+  /**
+   * A discussion mail's one-click stop of the account's mails of replies and mentions, or (`followed`) of new comments
+   * in the discussions it follows, as `unsubscribe`'s.
+   */
+  async stopDiscussionMails(userId: string, followed: boolean): Promise<UnsubscribeLink> {
+    const claims: UnsubscribeClaims = followed ? { sub: userId, purpose: 'discussion-unsubscribe', followed: true } : { sub: userId, purpose: 'discussion-unsubscribe' };
+    const token = await this.jwt.signAsync(claims);
     return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
   }
 
@@ -51,9 +55,9 @@ export class NewsLinks {
     return claims?.purpose === 'news-unsubscribe' ? { userId: claims.sub, projectId: claims.project } : undefined;
   }
 
-  /** Whose mails of discussions the token stops, if it is a discussion mail's signed here. */
-  async readDiscussionStop(token: string): Promise<string | undefined> {
+  /** Whose mails of discussions the token stops, and which (`followed`: of the discussions followed), if it is a discussion mail's signed here. */
+  async readDiscussionStop(token: string): Promise<{ userId: string; followed: boolean } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
-    return claims?.purpose === 'discussion-unsubscribe' ? claims.sub : undefined;
+    return claims?.purpose === 'discussion-unsubscribe' ? { userId: claims.sub, followed: claims.followed === true } : undefined;
   }
 }

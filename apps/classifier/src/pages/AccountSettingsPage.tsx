@@ -368,8 +368,8 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
 }
 
 /**
- * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion (their
- * notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
+ * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion, and,
+ * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
  */
 function DiscussionMailsSection({ account, problem }: LoadedAccount) {
   const { t } = useTranslation();
@@ -380,24 +380,30 @@ function DiscussionMailsSection({ account, problem }: LoadedAccount) {
         {t('account.settings.discussionMails.title')}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <DiscussionMailsForm mailed={account.discussionMails} />}
+      {account && <DiscussionMailsForm mailed={account} />}
     </section>
   );
 }
 
-function DiscussionMailsForm({ mailed }: { mailed: boolean }) {
+function DiscussionMailsForm({ mailed }: { mailed: Pick<AccountView, 'discussionMails' | 'followedDiscussionMails'> }) {
   const { t } = useTranslation();
   const client = useClient();
-  const form = useForm({ discussionMails: String(mailed) }, ['discussionMails'] as const);
+  const form = useForm({ discussionMails: String(mailed.discussionMails), followedDiscussionMails: String(mailed.followedDiscussionMails) }, ['discussionMails', 'followedDiscussionMails'] as const);
   const submit = form.onSubmit({
     check: () => ({}),
     send: async () => {
-      const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true' });
-      showAccountNotice((t) => (saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')));
+      const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true', followedDiscussionMails: form.values.followedDiscussionMails === 'true' });
+      showAccountNotice((t) =>
+        [
+          saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off'),
+          saved.followedDiscussionMails ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff'),
+        ].join(' '),
+      );
     },
-    refused: (error) => problemAtFields(error, ['discussionMails'] as const),
+    refused: (error) => problemAtFields(error, ['discussionMails', 'followedDiscussionMails'] as const),
   });
   const mails = form.field('discussionMails');
+  const followed = form.field('followedDiscussionMails');
   return (
     <form className="account-form" noValidate aria-labelledby="account-discussion-mails-heading" onSubmit={(event) => void submit(event)}>
       <ErrorAlert problem={form.problem} />
@@ -408,6 +414,14 @@ function DiscussionMailsForm({ mailed }: { mailed: boolean }) {
         error={mails.error}
         checked={mails.value === 'true'}
         onChange={(event) => form.setValue('discussionMails', String(event.currentTarget.checked))}
+      />
+      <CheckboxField
+        id="settings-followed-discussion-mails"
+        label={t('account.settings.discussionMails.followedLabel')}
+        hint={t('account.settings.discussionMails.followedHint')}
+        error={followed.error}
+        checked={followed.value === 'true'}
+        onChange={(event) => form.setValue('followedDiscussionMails', String(event.currentTarget.checked))}
       />
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
         {t('account.settings.discussionMails.submit')}

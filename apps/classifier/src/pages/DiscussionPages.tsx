@@ -172,9 +172,12 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     refocusReply.current = replying?.to.id ?? null;
     setReplying(null);
   };
+  /** Comments the volunteer posted here: each may make them follow the discussion (unless they unfollowed it). */
+  const [postedCount, setPostedCount] = useState(0);
   const posted = (comment: SubjectComment) => {
     setReplying(null);
     show(comment);
+    setPostedCount((count) => count + 1);
   };
   /** Come from a classify page ("Done & Talk"): its workflow, to go back to. */
   const classifying = useSearch().get('classify');
@@ -209,6 +212,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <h2 id="discussion-heading" tabIndex={-1}>
               {t('talk.discussion')}
             </h2>
+            {volunteer.kind === 'registered' && <FollowDiscussion projectId={project.id} subjectId={subjectId} following={discussion.following} postedCount={postedCount} />}
             {discussion.comments.length === 0 && <p data-testid="no-comments">{t('talk.none')}</p>}
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
@@ -256,6 +260,51 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
       ) : (
         !(projectProblem ?? problem) && <DiscussionLoading />
       )}
+    </div>
+  );
+}
+
+/**
+ * "Follow" / "Following", a toggle button (`aria-pressed`): whether the volunteer is told of each new comment here (a
+ * `discussion` notification). Commenting follows it, unless they unfollowed it: after each comment of theirs, the
+ * server says again. What came of a press is said beside it.
+ */
+function FollowDiscussion({ projectId, subjectId, following, postedCount }: { projectId: string; subjectId: string; following: boolean; postedCount: number }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [pressed, setPressed] = useState(following);
+  const [sending, setSending] = useState(false);
+  const [message, setMessage] = useSaid<string>();
+  useEffect(() => setPressed(following), [following]);
+  useEffect(() => {
+    if (!postedCount) return;
+    void client.subjectDiscussion(subjectId, projectId, { limit: 1 }).then(
+      (read) => setPressed(read.following),
+      () => undefined,
+    );
+  }, [client, projectId, subjectId, postedCount]);
+  const toggle = async () => {
+    if (sending) return;
+    setSending(true);
+    setMessage(null);
+    try {
+      const now = pressed ? await client.unfollowDiscussion(subjectId, projectId) : await client.followDiscussion(subjectId, projectId);
+      setPressed(now.following);
+      setMessage((t) => (now.following ? t('talk.follow.followed') : t('talk.follow.unfollowed')));
+    } catch (error) {
+      setMessage(() => describeError(error).detail);
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <div className="follow-discussion">
+      <button type="button" className="button button-secondary button-small" aria-pressed={pressed} aria-disabled={sending || undefined} onClick={() => void toggle()} data-testid="follow-discussion">
+        {pressed ? t('talk.follow.following') : t('talk.follow.follow')}
+      </button>
+      <span className="muted" role="status" data-testid="follow-discussion-message">
+        {message}
+      </span>
     </div>
   );
 }

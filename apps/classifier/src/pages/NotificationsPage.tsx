@@ -17,7 +17,7 @@ const PAGE_SIZE = 20;
 
 /**
  * `/notifications`: what the volunteer was told of in subjects' discussions, the latest first: replies to their
- * comments, mentions of them (`@name`), and, on a project's team, `@team`; each links to the comment in its
+ * comments, mentions of them (`@name`), on a project's team, `@team`, and new comments in discussions they follow; each links to the comment in its
  * discussion (and, followed, is marked read). "Mark all as read" says what it did in a polite status.
  */
 export function NotificationsPage() {

@@ -88,7 +88,10 @@ export function UnsubscribePage() {
   );
 }
 
-/** `/stop-discussion-mails#token=…`, the link of every mail of a reply or mention: one click stops them all. */
+/**
+ * `/stop-discussion-mails#token=…`, the link of every discussion mail: one click stops those of replies and mentions,
+ * or, from a mail of a discussion followed, those of the discussions followed (the token says which).
+ */
 export function StopDiscussionMailsPage() {
   const { t } = useTranslation();
   return (
@@ -97,10 +100,10 @@ export function StopDiscussionMailsPage() {
       lead={t('account.settings.discussionMails.stop.lead')}
       confirm={t('account.settings.discussionMails.stop.confirm')}
       stop={(token) => session.anonymous.stopDiscussionMails(token)}
-      done={() => (
+      done={(stopped) => (
         <>
           <p role="status" data-testid="unsubscribe-done">
-            {t('account.settings.discussionMails.stop.done')}
+            {'followedDiscussionMails' in stopped ? t('account.settings.discussionMails.stop.followedDone') : t('account.settings.discussionMails.stop.done')}
           </p>
           <p>
             <Link to={`${ACCOUNT}#discussion-mails`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>

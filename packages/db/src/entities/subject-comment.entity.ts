@@ -70,8 +70,11 @@ export class SubjectCommentDeletion {
   @Column({ type: 'timestamptz' }) deletedAt!: Date;
 }
 
-/** Why a volunteer is notified of a comment: it replies to theirs, it mentions them (`@name`), or it calls the team (`@team`). */
-export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention';
+/**
+ * Why a volunteer is notified of a comment: it replies to theirs, it mentions them (`@name`), it calls the team
+ * (`@team`), or it is new in a discussion they follow (`discussion`: they commented in it or followed it).
+ */
+export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention' | 'discussion';
 
 /**
  * A volunteer told of a comment (Zooniverse's Talk notifications): one per volunteer and comment, whichever reason

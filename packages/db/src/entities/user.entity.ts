@@ -52,6 +52,8 @@ export class User {
   @Column({ type: 'boolean', default: false }) namedInAcknowledgements!: boolean;
   /** It is mailed when someone replies to or mentions it in a discussion: off until its volunteer asks for it. */
   @Column({ type: 'boolean', default: false }) discussionMails!: boolean;
+  /** It is mailed of each new comment in the discussions it follows: off until its volunteer asks for it. */
+  @Column({ type: 'boolean', default: false }) followedDiscussionMails!: boolean;
   /** It is mailed when a volunteer reports a comment or subject in a project it moderates: on until it turns it off. */
   @Column({ type: 'boolean', default: true }) reportMails!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

@@ -60,6 +60,10 @@ export const subjectCommentsQuerySchema = z.strictObject({
 });
 export type SubjectCommentsQuery = z.infer<typeof subjectCommentsQuerySchema>;
 
+/** The query of `PUT` and `DELETE /subjects/:id/follow`: the subject's project, whose discussion of it is followed. */
+export const discussionFollowQuerySchema = z.strictObject({ projectId: z.uuid('must be the id of the subject’s project, whose discussion of it you follow') });
+export type DiscussionFollowQuery = z.infer<typeof discussionFollowQuerySchema>;
+
 /** A #hashtag as comments store it: lower case, without the #. */
 export const hashtagSchema = z
   .string()

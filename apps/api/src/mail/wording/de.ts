@@ -186,12 +186,16 @@ Sie erhalten diese Nachricht, weil Sie die Neuigkeiten dieses Projekts per E-Mai
 ${unsubscribeLink}`,
   }),
   discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
-    const [whom, did] = { reply: ['Ihnen ', 'geantwortet'], mention: ['Sie ', 'erwähnt'], 'team-mention': ['', 'das Team gerufen (@team)'] }[kind];
+    const [whom, did] = { reply: ['Ihnen ', 'geantwortet'], mention: ['Sie ', 'erwähnt'], 'team-mention': ['', 'das Team gerufen (@team)'], discussion: ['', 'in einer Diskussion geschrieben, der Sie folgen'] }[kind];
+    const told =
+      kind === 'discussion'
+        ? `${authorName} hat in einer Diskussion, der Sie folgen, im Projekt „${projectTitle}“ auf Chorus geschrieben:`
+        : `${authorName} hat ${whom}in einer Diskussion des Projekts „${projectTitle}“ auf Chorus ${did}:`;
     return {
       subject: `„${projectTitle}“: ${authorName} hat ${whom}${did}`,
       text: `Guten Tag ${to.displayName},
 
-${authorName} hat ${whom}in einer Diskussion des Projekts „${projectTitle}“ auf Chorus ${did}:
+${told}
 
 ${quoted(excerpt)}
 
@@ -199,13 +203,19 @@ Den ganzen Kommentar lesen und beantworten Sie hier:
 
 ${commentLink}
 
-Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten und Erwähnungen in Diskussionen erfahren möchten. Um
-sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):
+${
+  kind === 'discussion'
+    ? `Sie erhalten diese Nachricht, weil Sie per E-Mail von jedem neuen Kommentar in Diskussionen, denen Sie folgen,
+erfahren möchten. Um sie abzubestellen (E-Mails zu Antworten und Erwähnungen bleiben), öffnen Sie diesen Link
+(ein Klick, ohne Anmeldung):`
+    : `Sie erhalten diese Nachricht, weil Sie per E-Mail von Antworten und Erwähnungen in Diskussionen erfahren möchten. Um
+sie abzubestellen, öffnen Sie diesen Link (ein Klick, ohne Anmeldung):`
+}
 
 ${unsubscribeLink}
 
-oder entfernen Sie das Häkchen bei „Mir schreiben, wenn mir jemand antwortet oder mich erwähnt“ in den Einstellungen
-Ihres Kontos:
+oder entfernen Sie in den Einstellungen Ihres Kontos das Häkchen bei
+„${kind === 'discussion' ? 'Mir bei jedem neuen Kommentar in Diskussionen schreiben, denen ich folge' : 'Mir schreiben, wenn mir jemand antwortet oder mich erwähnt'}“:
 
 ${settingsPage}`,
     };

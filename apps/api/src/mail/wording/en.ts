@@ -162,12 +162,13 @@ no need to sign in):
 ${unsubscribeLink}`,
   }),
   discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
-    const did = { reply: 'replied to you', mention: 'mentioned you', 'team-mention': 'called the team (@team)' }[kind];
+    const did = { reply: 'replied to you', mention: 'mentioned you', 'team-mention': 'called the team (@team)', discussion: 'wrote in a discussion you follow' }[kind];
+    const where = kind === 'discussion' ? `, in the project "${projectTitle}" on Chorus` : ` in a discussion of the project "${projectTitle}" on Chorus`;
     return {
       subject: `${authorName} ${did} in "${projectTitle}"`,
       text: `Hello ${to.displayName},
 
-${authorName} ${did} in a discussion of the project "${projectTitle}" on Chorus:
+${authorName} ${did}${where}:
 
 ${quoted(excerpt)}
 
@@ -175,12 +176,17 @@ Read the whole comment, and answer it, here:
 
 ${commentLink}
 
-You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop
-them, open this link (one click, no need to sign in):
+${
+  kind === 'discussion'
+    ? `You get this mail because you asked to be mailed of each new comment in the discussions you follow. To stop them
+(mails of replies to you and mentions of you go on), open this link (one click, no need to sign in):`
+    : `You get this mail because you asked to be mailed when someone replies to or mentions you in a discussion. To stop
+them, open this link (one click, no need to sign in):`
+}
 
 ${unsubscribeLink}
 
-or untick "Mail me when someone replies to or mentions me" in your account's settings:
+or untick "${kind === 'discussion' ? 'Mail me of each new comment in the discussions I follow' : 'Mail me when someone replies to or mentions me'}" in your account's settings:
 
 ${settingsPage}`,
     };

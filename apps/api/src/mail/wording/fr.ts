@@ -186,12 +186,12 @@ ouvrez ce lien (un clic, sans vous connecter) :
 ${unsubscribeLink}`,
   }),
   discussion: (to, { kind, authorName, projectTitle, excerpt, commentLink, settingsPage, unsubscribeLink }) => {
-    const did = { reply: 'vous a répondu', mention: 'a cité votre nom', 'team-mention': 'a appelé l’équipe (@team)' }[kind];
+    const did = { reply: 'vous a répondu', mention: 'a cité votre nom', 'team-mention': 'a appelé l’équipe (@team)', discussion: 'a écrit dans une discussion que vous suivez' }[kind];
     return {
       subject: `${authorName} ${did} dans « ${projectTitle} »`,
       text: `Bonjour ${to.displayName},
 
-${authorName} ${did} dans une discussion du projet « ${projectTitle} » sur Chorus :
+${authorName} ${did}${kind === 'discussion' ? ', dans le projet' : ' dans une discussion du projet'} « ${projectTitle} » sur Chorus :
 
 ${quoted(excerpt)}
 
@@ -199,12 +199,18 @@ Lisez le commentaire entier, et répondez-y, ici :
 
 ${commentLink}
 
-Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
-dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :
+${
+  kind === 'discussion'
+    ? `Vous recevez ce message parce que vous avez demandé à recevoir par courriel chaque nouveau commentaire des
+discussions que vous suivez. Pour ne plus les recevoir (les réponses et les mentions de votre nom vous restent
+écrites), ouvrez ce lien (un clic, sans vous connecter) :`
+    : `Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
+dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :`
+}
 
 ${unsubscribeLink}
 
-ou décochez « M’écrire quand on me répond ou me mentionne » dans les réglages de votre compte :
+ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commentaire des discussions que je suis' : 'M’écrire quand on me répond ou me mentionne'} » dans les réglages de votre compte :
 
 ${settingsPage}`,
     };

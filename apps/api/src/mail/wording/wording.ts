@@ -38,7 +38,7 @@ export interface NewsMail {
 
 /** A comment as a mail to someone it replies to or mentions tells it (`discussion_mails`): who, where, what, and where to stop. */
 export interface DiscussionMail {
-  /** Why the reader is told: the comment replies to theirs, mentions them, or calls their project's team (`@team`). */
+  /** Why the reader is told: the comment replies to theirs, mentions them, calls their project's team (`@team`), or is new in a discussion they follow. */
   kind: Notification['kind'];
   authorName: string;
   projectTitle: string;
