@@ -217,6 +217,44 @@ describe('aggregation', () => {
     }
   });
 
+  it('sends a transcription a volunteer asked the team to check (its "unsure") to the needs-checking list, however much the others agree', async () => {
+    const project = await stack.client.createProject({ title: `Unsure ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, ['asked', 'sure'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+      retirement: { rule: 'count', count: 5 },
+      selection: { goldStandardRate: 0 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    const { rows: subjects } = await stack.db.query('SELECT s.id, s.external_id FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
+    const idOf = Object.fromEntries(subjects.map((row) => [row.external_id as string, row.id as string]));
+    const transcribe = async (subjectId: string, unsure?: boolean) => {
+      const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'Dear Sir', ...(unsure === undefined ? {} : { unsure }) }] }, randomUUID());
+    };
+    for (const unsure of [undefined, false, true]) await transcribe(idOf.asked!, unsure);
+    for (const unsure of [undefined, false, undefined]) await transcribe(idOf.sure!, unsure);
+    const service = await idleWorker();
+    for (const subjectId of Object.values(idOf)) expect(await service.aggregateSubject(workflowId, subjectId)).toBe('aggregated');
+    await stack.stopWorker();
+    const { rows } = await stack.db.query(
+      "SELECT s.external_id, c.answer, c.agreement, c.needs_checking, c.result->'askedForCheck' AS asked FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 ORDER BY s.external_id",
+      [workflowId],
+    );
+    expect(rows).toEqual([
+      { external_id: 'asked', answer: 'Dear Sir', agreement: 1, needs_checking: true, asked: 1 },
+      { external_id: 'sure', answer: 'Dear Sir', agreement: 1, needs_checking: false, asked: null },
+    ]);
+    // The team's review list: the subject a volunteer asked about, as one whose consensus waits for a check.
+    const listed = await stack.client.subjectResults(workflowId, { needsChecking: true, reviewed: false });
+    expect(listed.subjects.map((subject) => subject.id)).toEqual([idOf.asked]);
+    expect(listed.subjects[0]!.consensus.T0).toMatchObject({ needsChecking: true });
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = await idleWorker();
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');
