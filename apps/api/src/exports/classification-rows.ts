@@ -60,6 +60,8 @@ export const CLASSIFICATION_COLUMNS = {
   annotations: 'the whole answer (JSON: a list of {task, value})',
   hidden_tags:
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
+  unsure:
+    "the volunteer ticked \"I'm not sure: ask the team to check this\" on a transcription of this answer (its annotation's \"unsure\": true says which task), so that task's consensus needs checking while the answer counts; false otherwise",
 } as const;
 
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
@@ -127,6 +129,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_metadata: row.classification_metadata,
     annotations: row.annotations,
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
+    unsure: row.annotations.some((annotation) => annotation.unsure === true),
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
   const answers = flatAnswers(row.annotations, definition, taskKeys);
