@@ -1,0 +1,57 @@
+import { until } from '../../../test/support/waiting';
+import { checkScreen, openWorkflow, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+
+/**
+ * A volunteer unsure of their transcription asks the team to check it ("I'm not sure: ask the team to check this"), in
+ * a real browser: the checkbox is reached and toggled by keyboard alone, and its answer is sent with the annotation
+ * (`unsure`), for that subject only.
+ */
+
+jest.setTimeout(120_000);
+
+describe('classifier in a browser: asking the team to check a transcription', () => {
+  const suite = useStackAndBrowser();
+
+  it('reaches the checkbox by Tab, toggles it with Space, and sends "unsure" with the transcription it was ticked for only', async () => {
+    const pages = ['page-1', 'page-2'].map((externalId) => ({ externalId, locations: [{ type: 'image' as const, url: `https://example.org/${externalId}.jpg`, alt: 'A handwritten page' }] }));
+    const { page, workflow } = await openWorkflow(suite, 'Unsure transcriptions', pages, {
+      name: 'Transcribe the pages',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the page' } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const stored = async (count: number) => {
+      const read = () => suite.stack.db.query<{ annotations: unknown[] }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at', [workflow.id]);
+      await until(async () => (await read()).rows.length >= count, `${count} classifications`);
+      return (await read()).rows.map((row) => row.annotations);
+    };
+    const checkbox = page.getByTestId('transcription-unsure');
+
+    const first = await waitForTask(page, 'transcription');
+    await page.keyboard.type('Dear Sir');
+    expect(await page.getByLabel('I’m not sure: ask the team to check this').count()).toBe(1);
+    expect(await checkbox.isChecked()).toBe(false);
+    await tabTo(page, '[data-testid="transcription-unsure"]');
+    await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(true);
+    await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(false);
+    await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(true);
+    await checkScreen(page, 'transcription-unsure');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, first);
+    expect(await stored(1)).toEqual([[{ task: 'T0', value: 'Dear Sir', unsure: true }]]);
+
+    // The next page starts unticked, and a transcription sent so carries no "unsure".
+    await waitForTask(page, 'transcription');
+    expect(await checkbox.isChecked()).toBe(false);
+    await page.locator('.transcription-lines input').first().click();
+    await page.keyboard.type('Yours truly');
+    await page.keyboard.press('Control+Enter');
+    expect(await stored(2)).toEqual([[{ task: 'T0', value: 'Dear Sir', unsure: true }], [{ task: 'T0', value: 'Yours truly' }]]);
+    expect(errors).toEqual([]);
+  });
+});
