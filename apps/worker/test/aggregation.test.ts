@@ -252,7 +252,8 @@ describe('aggregation', () => {
     // The team's review list: the subject a volunteer asked about, as one whose consensus waits for a check.
     const listed = await stack.client.subjectResults(workflowId, { needsChecking: true, reviewed: false });
     expect(listed.subjects.map((subject) => subject.id)).toEqual([idOf.asked]);
-    expect(listed.subjects[0]!.consensus.T0).toMatchObject({ needsChecking: true });
+    expect(listed.subjects[0]!.consensus.T0).toMatchObject({ needsChecking: true, askedForCheck: 1 });
+    expect((await stack.client.subjectResult(workflowId, idOf.asked!)).consensus.T0).toMatchObject({ needsChecking: true, askedForCheck: 1 });
   });
 
   it('reports a subject that is not in the workflow as missing', async () => {

@@ -822,7 +822,11 @@ export const taskConsensusSchema = z.strictObject({
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
   needsChecking: z.boolean().meta({
     description:
-      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), a fields task on the path whose result has lowConsensus (a field no more than half agree on), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
+      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription a volunteer asked the team to check (askedForCheck), a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), a fields task on the path whose result has lowConsensus (a field no more than half agree on), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
+  }),
+  askedForCheck: z.int().meta({
+    description:
+      'How many counted volunteers ticked “I’m not sure: ask the team to check this” on their transcription (the download’s <task>_result askedForCheck): any makes needsChecking true; 0 when none did, and for the other task types',
   }),
   plurality: z
     .strictObject({
