@@ -1,10 +1,12 @@
-import { until } from '../../../test/support/waiting';
-import { checkScreen, openWorkflow, tabTo, useStackAndBrowser, waitForTask } from './support/browser';
+import { randomUUID } from 'node:crypto';
+import { signUp } from '../../../test/support/accounts';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { checkScreen, openWorkflow, signedInPage, tabTo, useStackAndBrowser, waitForTask, waitToSee } from './support/browser';
 
 /**
  * A volunteer unsure of their transcription asks the team to check it ("I'm not sure: ask the team to check this"), in
  * a real browser: the checkbox is reached and toggled by keyboard alone, and its answer is sent with the annotation
- * (`unsure`), for that subject only.
+ * (`unsure`), for that subject only; the lab's page of the subject says the volunteers asked.
  */
 
 jest.setTimeout(120_000);
@@ -52,6 +54,27 @@ describe('classifier in a browser: asking the team to check a transcription', ()
     await page.keyboard.type('Yours truly');
     await page.keyboard.press('Control+Enter');
     expect(await stored(2)).toEqual([[{ task: 'T0', value: 'Dear Sir', unsure: true }], [{ task: 'T0', value: 'Yours truly' }]]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says on the subject’s page in the lab that volunteers asked the team to check its transcription', async () => {
+    const account = await signUp(suite.stack, { email: `unsure-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Letters', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+    const { subjectIds: [letter] } = await researcher.addSubjects(set.id, [{ externalId: 'letter-1', locations: [{ type: 'text', text: 'Dear Sir' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { name: 'Letters', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    for (const unsure of [true, false, true]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: letter!, annotations: [{ task: 'T0', value: 'Dear Sir', unsure }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${letter}`);
+    const asked = page.getByTestId('lab-result-consensus').getByTestId('asked-for-check');
+    await waitToSee(asked);
+    expect((await asked.textContent())?.trim()).toBe('2 volunteers asked the team to check this');
     expect(errors).toEqual([]);
   });
 });
