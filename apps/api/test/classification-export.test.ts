@@ -68,7 +68,6 @@ describe('raw classifications export', () => {
       classification_metadata: { tool: 'test' },
       annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }],
       hidden_tags: null,
-      unsure: false,
       T0_answer: 'yes',
       T1_answer: ['horse', 'coach'],
     });
@@ -78,24 +77,30 @@ describe('raw classifications export', () => {
     );
   });
 
-  it('says which answers asked the team to check a transcription (unsure): a column in CSV, a field in JSON and NDJSON', async () => {
-    const project = await stack.client.createProject({ title: `Unsure ${randomUUID().slice(0, 8)}`, status: 'live' });
+  it('says, per transcription task, whether the volunteer asked the team to check it: after every answer, before the metadata', async () => {
+    const project = await stack.client.createProject({ title: `Asked ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
-    const { subjectIds: [page] } = await stack.client.addSubjects(set.id, [{ externalId: 'page', locations: [{ type: 'text', text: 'One' }] }]);
-    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    const { subjectIds: [page] } = await stack.client.addSubjects(set.id, [{ externalId: 'page', metadata: { year: 1901 }, locations: [{ type: 'text', text: 'One' }] }]);
+    const tasks = {
+      title: { type: 'transcription' as const, instruction: 'Type the title', next: 'legible' },
+      legible: { type: 'single' as const, question: 'Legible?', answers: [{ value: 'yes', label: 'Yes', next: 'body' }, { value: 'no', label: 'No' }] },
+      body: { type: 'transcription' as const, instruction: 'Type the letter' },
+    };
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'title', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
     await stack.client.activateWorkflow(id);
-    const transcribe = (volunteer: ChorusClient, unsure: boolean) =>
-      volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: page!, annotations: [{ task: 'T0', value: 'Dear Sir', unsure }] }, randomUUID());
-    await transcribe(volunteers[0]!, true);
-    await transcribe(volunteers[1]!, false);
-    const byVolunteer = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((row) => [row.user_id, [row.unsure, row.annotations]]));
-    const asked = { [volunteerIds[0]!]: [true, [{ task: 'T0', value: 'Dear Sir', unsure: true }]], [volunteerIds[1]!]: [false, [{ task: 'T0', value: 'Dear Sir' }]] };
-    expect(byVolunteer(JSON.parse(await stack.client.classifications(id, 'json')))).toEqual(asked);
-    expect(byVolunteer((await stack.client.classifications(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)))).toEqual(asked);
-    const [header, ...lines] = (await stack.client.classifications(id, 'csv')).trim().split('\n');
-    const column = header!.split(',').indexOf('unsure');
-    const cells = Object.fromEntries(lines.map((line) => [line.split(',')[5], line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[column]]));
-    expect(cells).toEqual({ [volunteerIds[0]!]: 'true', [volunteerIds[1]!]: 'false' });
+    const classify = (volunteer: ChorusClient, annotations: { task: string; value: unknown; unsure?: boolean }[]) =>
+      volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: page!, annotations }, randomUUID());
+    await classify(volunteers[0]!, [{ task: 'title', value: 'Dear Sir' }, { task: 'legible', value: 'yes' }, { task: 'body', value: 'I write', unsure: true }]);
+    await classify(volunteers[1]!, [{ task: 'title', value: 'Dear Sir', unsure: true }, { task: 'legible', value: 'no' }]);
+    const [header, ...lines] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
+    expect(header).toMatch(/,hidden_tags,title_answer,legible_answer,body_answer,title_asked_for_check,body_asked_for_check,metadata\.year$/);
+    const byVolunteer = Object.fromEntries(lines.map((line) => [line.split(',')[4], line.split(',').slice(-3).join(',')]));
+    // Empty where the volunteer never reached the task.
+    expect(byVolunteer).toEqual({ [volunteerIds[0]!]: 'false,true,1901', [volunteerIds[1]!]: 'true,,1901' });
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
+    const asked = Object.fromEntries(json.map((row) => [row.user_id, [row.title_asked_for_check, row.body_asked_for_check]]));
+    expect(asked).toEqual({ [volunteerIds[0]!]: [false, true], [volunteerIds[1]!]: [true, null] });
+    expect(Object.keys(json[0]!).slice(-3)).toEqual(['title_asked_for_check', 'body_asked_for_check', 'metadata.year']);
   });
 
   it('offers each download as a file named after the workflow and the moment it began, so that later ones do not overwrite it', async () => {
@@ -151,7 +156,7 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,unsure,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
     // NDJSON parsed line by line once: the whole answer is a list, its choices a list in it.
@@ -159,7 +164,7 @@ describe('raw classifications export', () => {
     expect(first.annotations[1].value).toEqual(['horse', 'coach']);
     expect(first.classification_metadata.tool).toBe('test');
     // CSV keeps each as its JSON text in one cell.
-    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,false,yes,horse;coach$/);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
   });
 
   it('gives every download’s JSON and NDJSON keys in the order of its CSV header, so that a record’s values are its columns', async () => {
@@ -185,7 +190,8 @@ describe('raw classifications export', () => {
     };
     await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,annotations,hidden_tags,unsure,headline_answer,T9_answer,T0_answer,T1_answer$/);
+    // A transcription's asked_for_check comes after every answer: the answers keep their places.
+    expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer,headline_asked_for_check$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
     expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
@@ -206,8 +212,8 @@ describe('raw classifications export', () => {
     }
     const csv = await stack.client.classifications(id, 'csv');
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""Click"")"`);
-    expect(csv).toMatch(/,'@SUM\(A1\)\n/);
-    expect(csv).toMatch(/,-5\n/);
+    expect(csv).toMatch(/,'@SUM\(A1\),false\n/);
+    expect(csv).toMatch(/,-5,false\n/);
     const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
     expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
   });
@@ -255,7 +261,7 @@ describe('raw classifications export', () => {
     expect(await since('2000-01-01')).toHaveLength(3);
     expect(await since('2999-01-01')).toEqual([]);
     const header = (await stack.client.classifications(workflowId, 'csv', '2999-01-01')).trim();
-    expect(header).toMatch(/^classification_id,.*,T1_answer$/);
+    expect(header).toMatch(/^classification_id,.*,T1_answer,headline_asked_for_check$/);
   });
 
   it('says where the next incremental download starts (Chorus-Next-Since): a change a transaction stamped before the download and committed after it comes then, though the download held newer rows', async () => {
@@ -476,7 +482,7 @@ describe('raw classifications export', () => {
     const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
     // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
     expect(header).toBe(
-      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,unsure,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
     );
     expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
     const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));

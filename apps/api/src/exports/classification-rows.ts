@@ -1,4 +1,4 @@
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, asksForCheck, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import { type AnswerCell, type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
@@ -57,11 +57,9 @@ export const CLASSIFICATION_COLUMNS = {
   excluded_volunteer:
     "not counted: the project's researchers excluded its volunteer from the consensus (a vandal, a bot, a careless account; GET /projects/:id/excluded-volunteers says why); kept, but in neither the consensus nor retirement while the exclusion lasts",
   classification_metadata: 'what the classifier sent about the classifying (device, tool) (JSON: an object)',
-  annotations: 'the whole answer (JSON: a list of {task, value})',
+  annotations: 'the whole answer (JSON: a list of {task, value}, and "unsure": true on a transcription its volunteer asked the team to check)',
   hidden_tags:
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
-  unsure:
-    "the volunteer ticked \"I'm not sure: ask the team to check this\" on a transcription of this answer (its annotation's \"unsure\": true says which task), so that task's consensus needs checking while the answer counts; false otherwise",
 } as const;
 
 /** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
@@ -91,8 +89,19 @@ export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = classificati
 export const classificationListColumns = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
   taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_ANSWER_TASK_COLUMNS.map((field) => `${key}_${field}`));
 
-export const classificationColumns = (taskKeys: string[], metadata: MetadataForm) =>
-  withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)], metadata);
+/** After every `<task>_answer`, one column per task that is a transcription in any version: `<task>_asked_for_check`. */
+export const CLASSIFICATION_ASKED_FOR_CHECK_COLUMN =
+  "only for a task that is a transcription (in any version): true when the volunteer ticked \"I'm not sure: ask the team to check this\" on it (its annotation's \"unsure\": true), so that its consensus needs checking while the answer counts, false when they did not; empty where the task was not reached";
+
+/** The tasks, of `taskKeys`, that are a transcription (a task a volunteer may ask the team to check) in any version. */
+const tasksAskingForCheck = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
+  taskKeys.filter((key) => definitions.some((definition) => definition.tasks[key] && asksForCheck(definition.tasks[key])));
+
+export const classificationColumns = (taskKeys: string[], definitions: WorkflowDefinition[], metadata: MetadataForm) =>
+  withMetadataColumns(
+    [...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`), ...tasksAskingForCheck(taskKeys, definitions).map((task) => `${task}_asked_for_check`)],
+    metadata,
+  );
 
 /**
  * The answer columns of a workflow's export: every task key of every version, given newest first, so that the
@@ -129,11 +138,12 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_metadata: row.classification_metadata,
     annotations: row.annotations,
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
-    unsure: row.annotations.some((annotation) => annotation.unsure === true),
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
   const answers = flatAnswers(row.annotations, definition, taskKeys);
   for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
+  // Only a transcription task's is a column (`classificationColumns`): the download drops the others.
+  for (const { task, unsure } of row.annotations) record[`${task}_asked_for_check`] = unsure === true;
   return record;
 }
 

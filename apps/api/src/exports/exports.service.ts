@@ -760,7 +760,7 @@ export class ExportsService {
           sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
           parameters: [...parameters, ...(set ? [set.id] : [])],
           toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
-          columns: classificationColumns(taskKeys, metadataForm),
+          columns: classificationColumns(taskKeys, byVersion, metadataForm),
           listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
         };
