@@ -616,6 +616,13 @@ export const classificationStoredSchema = z.strictObject({
   feedback: z.array(taskFeedbackSchema).optional(),
 });
 
+/** One answer of a stored classification, as it was submitted (the annotation's format). */
+export const annotationViewSchema = z.strictObject({
+  task: z.string(),
+  value: z.unknown(),
+  unsure: z.literal(true).optional().meta({ description: 'The volunteer ticked “I’m not sure: ask the team to check this” on this transcription; left out when they did not' }),
+});
+
 /** One of the caller's own classifications: the subject as volunteers see it, and the answers given. */
 export const ownClassificationSchema = z.strictObject({
   id,
@@ -623,7 +630,7 @@ export const ownClassificationSchema = z.strictObject({
   workflowVersion: z.int(),
   createdAt: time,
   subject: queuedSubjectSchema,
-  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  annotations: z.array(annotationViewSchema),
   project: z
     .strictObject({ id, slug: z.string(), title: z.string() })
     .nullable()
@@ -934,7 +941,7 @@ export const subjectClassificationSchema = z.strictObject({
   volunteer: volunteerNamed,
   workflowVersion: z.int(),
   createdAt: time,
-  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  annotations: z.array(annotationViewSchema),
   goldStandard: z.boolean().nullable().meta({ description: 'The subject has known answers: the classification is not counted toward retirement; null to a reviewer, who is not told' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
   madeInDraft: z.boolean().meta({ description: 'A try by the team while the workflow was a draft (the raw download’s made_in_draft): kept, counted toward nothing' }),
