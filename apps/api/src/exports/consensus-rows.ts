@@ -198,7 +198,7 @@ export const CONSENSUS_RESULT_FIELDS = {
 
     unchanged: 'a correction (the task\'s startFrom "subject-text") only: the transcriptions that left the subject\'s text as it was, "no change needed" (the same words, however spaced or broken into lines); absent for a task that starts empty or a subject without text',
     corrected: 'a correction only, as unchanged: whether the consensus text differs from the subject\'s text (false: the crowd left it as it was)',
-    askedForCheck: 'the transcriptions whose volunteer ticked "I\'m not sure: ask the team to check this" (the raw download\'s unsure): any makes the task\'s _needs_checking true, however much the others agree; absent when none did',
+    askedForCheck: 'how many counted transcriptions (not a draft try, an answer after retirement or an excluded volunteer\'s) had their volunteer tick "I\'m not sure: ask the team to check this" (the raw download\'s <task>_asked_for_check): any makes the task\'s _needs_checking true, however much the others agree; absent when none did',
   },
   'close-reading': {
     sense: 'the consensus sense (the answer column), null in a tie or when every answer was unsure',
