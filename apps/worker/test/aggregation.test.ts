@@ -256,6 +256,47 @@ describe('aggregation', () => {
     expect((await stack.client.subjectResult(workflowId, idOf.asked!)).consensus.T0).toMatchObject({ needsChecking: true, askedForCheck: 1 });
   });
 
+  it('asks nothing for an uncounted tick: an excluded volunteer’s, a draft try’s, or one after retirement', async () => {
+    const project = await stack.client.createProject({ title: `Uncounted unsure ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['draft', 'excluded', 'late'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [draft, excluded, late] = subjectIds as [string, string, string];
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
+      retirement: { rule: 'count', count: 5 },
+      selection: { goldStandardRate: 0 },
+      subjectSetIds: [set.id],
+    });
+    const volunteer = async () => {
+      const session = await stack.anonymous.guest();
+      return { client: stack.anonymous.withToken(session.token), id: session.user.id };
+    };
+    const transcribe = (client: ChorusClient, subjectId: string, unsure?: true) =>
+      client.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'Dear Sir', ...(unsure ? { unsure } : {}) }] }, randomUUID());
+    await transcribe(stack.client, draft, true); // the team's try of its draft
+    await stack.client.activateWorkflow(workflowId);
+    // Three counted transcriptions each, that agree: enough for a consensus that needs no check of itself.
+    for (const subjectId of subjectIds) for (let n = 0; n < 3; n++) await transcribe((await volunteer()).client, subjectId);
+    const ticksEverything = await volunteer();
+    await transcribe(ticksEverything.client, excluded, true);
+    await stack.client.excludeVolunteer(project.id, ticksEverything.id, 'ticks every page');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [late], reason: 'read in full' });
+    await transcribe((await volunteer()).client, late, true);
+    const service = await idleWorker();
+    for (const subjectId of subjectIds) expect(await service.aggregateSubject(workflowId, subjectId)).toBe('aggregated');
+    await stack.stopWorker();
+    const { rows } = await stack.db.query(
+      "SELECT s.external_id, c.answer, c.needs_checking, c.result->'askedForCheck' AS asked FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 ORDER BY s.external_id",
+      [workflowId],
+    );
+    expect(rows).toEqual(['draft', 'excluded', 'late'].map((externalId) => ({ external_id: externalId, answer: 'Dear Sir', needs_checking: false, asked: null })));
+    // The three ticks are stored, each on an answer left out of the consensus.
+    const ticked = await stack.db.query(`SELECT made_in_draft, after_retirement FROM classifications WHERE workflow_id = $1 AND annotations @> '[{"unsure": true}]' ORDER BY made_in_draft DESC, after_retirement`, [workflowId]);
+    expect(ticked.rows).toEqual([{ made_in_draft: true, after_retirement: false }, { made_in_draft: false, after_retirement: false }, { made_in_draft: false, after_retirement: true }]);
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = await idleWorker();
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');
