@@ -217,18 +217,15 @@ describe('aggregation', () => {
     }
   });
 
+  /** A draft workflow of one transcription task (T0) over the set, retiring a subject at 5 answers. */
+  const transcriptionWorkflow = async (projectId: string, setId: string) =>
+    (await stack.client.createWorkflow(projectId, { name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, selection: { goldStandardRate: 0 }, subjectSetIds: [setId] })).id;
+
   it('sends a transcription a volunteer asked the team to check (its "unsure") to the needs-checking list, however much the others agree', async () => {
     const project = await stack.client.createProject({ title: `Unsure ${randomUUID().slice(0, 6)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
     await stack.client.addSubjects(set.id, ['asked', 'sure'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'W',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
-      retirement: { rule: 'count', count: 5 },
-      selection: { goldStandardRate: 0 },
-      subjectSetIds: [set.id],
-    });
+    const workflowId = await transcriptionWorkflow(project.id, set.id);
     await stack.client.activateWorkflow(workflowId);
     const { rows: subjects } = await stack.db.query('SELECT s.id, s.external_id FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
     const idOf = Object.fromEntries(subjects.map((row) => [row.external_id as string, row.id as string]));
@@ -261,14 +258,7 @@ describe('aggregation', () => {
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
     const { subjectIds } = await stack.client.addSubjects(set.id, ['draft', 'excluded', 'late'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
     const [draft, excluded, late] = subjectIds as [string, string, string];
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'W',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
-      retirement: { rule: 'count', count: 5 },
-      selection: { goldStandardRate: 0 },
-      subjectSetIds: [set.id],
-    });
+    const workflowId = await transcriptionWorkflow(project.id, set.id);
     const volunteer = async () => {
       const session = await stack.anonymous.guest();
       return { client: stack.anonymous.withToken(session.token), id: session.user.id };
