@@ -57,50 +57,6 @@ describe('classifier in a browser: asking the team to check a transcription', ()
     expect(errors).toEqual([]);
   });
 
-  it('keeps each transcription task’s tick through Back, Next and a reload, sends each with its own task, and the history marks it', async () => {
-    const { page, workflow } = await openWorkflow(suite, 'Two transcriptions', [{ externalId: 'letter', locations: [{ type: 'image', url: 'https://example.org/letter.jpg', alt: 'A letter' }] }], {
-      name: 'Transcribe the letter',
-      firstTask: 'title',
-      tasks: { title: { type: 'transcription', instruction: 'Type the title', next: 'body' }, body: { type: 'transcription', instruction: 'Type the letter' } },
-      selection: { order: 'sequential', goldStandardRate: 0 },
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    const checkbox = page.getByTestId('transcription-unsure');
-    const onTask = async (instruction: string) => {
-      await waitForTask(page, 'transcription');
-      await waitToSee(page.getByText(instruction));
-    };
-    await onTask('Type the title');
-    await page.keyboard.type('Dear Sir');
-    await checkbox.check();
-    await page.keyboard.press('Control+Enter');
-    await onTask('Type the letter');
-    expect(await checkbox.isChecked()).toBe(false);
-    await page.locator('.transcription-lines input').first().click();
-    await page.keyboard.type('I write');
-    await page.getByTestId('back').click();
-    await onTask('Type the title');
-    expect(await checkbox.isChecked()).toBe(true);
-    await page.reload();
-    await onTask('Type the title');
-    expect(await checkbox.isChecked()).toBe(true);
-    await page.keyboard.press('Control+Enter');
-    await onTask('Type the letter');
-    expect(await checkbox.isChecked()).toBe(false);
-    await page.locator('.transcription-lines input').first().fill('I write');
-    await page.keyboard.press('Control+Enter');
-    const read = () => suite.stack.db.query<{ annotations: unknown[] }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
-    await until(async () => (await read()).rows.length === 1, 'the classification');
-    expect((await read()).rows[0]!.annotations).toEqual([{ task: 'title', value: 'Dear Sir', unsure: true }, { task: 'body', value: 'I write' }]);
-
-    await page.goto(`${suite.stack.baseUrl}/classifications`);
-    const marks = page.getByTestId('asked-for-check-mark');
-    await waitToSee(marks);
-    expect([await marks.count(), (await marks.textContent())?.trim()]).toEqual([1, '(asked the team to check)']);
-    expect(errors).toEqual([]);
-  });
-
   it('says on the subject’s page in the lab that volunteers asked the team to check its transcription', async () => {
     const account = await signUp(suite.stack, { email: `unsure-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
