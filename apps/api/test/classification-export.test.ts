@@ -77,6 +77,32 @@ describe('raw classifications export', () => {
     );
   });
 
+  it('says, per transcription task, whether the volunteer asked the team to check it: after every answer, before the metadata', async () => {
+    const project = await stack.client.createProject({ title: `Asked ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds: [page] } = await stack.client.addSubjects(set.id, [{ externalId: 'page', metadata: { year: 1901 }, locations: [{ type: 'text', text: 'One' }] }]);
+    const tasks = {
+      title: { type: 'transcription' as const, instruction: 'Type the title', next: 'legible' },
+      legible: { type: 'single' as const, question: 'Legible?', answers: [{ value: 'yes', label: 'Yes', next: 'body' }, { value: 'no', label: 'No' }] },
+      body: { type: 'transcription' as const, instruction: 'Type the letter' },
+    };
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'title', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const classify = (volunteer: ChorusClient, annotations: { task: string; value: unknown; unsure?: boolean }[]) =>
+      volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: page!, annotations }, randomUUID());
+    await classify(volunteers[0]!, [{ task: 'title', value: 'Dear Sir' }, { task: 'legible', value: 'yes' }, { task: 'body', value: 'I write', unsure: true }]);
+    await classify(volunteers[1]!, [{ task: 'title', value: 'Dear Sir', unsure: true }, { task: 'legible', value: 'no' }]);
+    const [header, ...lines] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
+    expect(header).toMatch(/,hidden_tags,title_answer,legible_answer,body_answer,title_asked_for_check,body_asked_for_check,metadata\.year$/);
+    const byVolunteer = Object.fromEntries(lines.map((line) => [line.split(',')[4], line.split(',').slice(-3).join(',')]));
+    // Empty where the volunteer never reached the task.
+    expect(byVolunteer).toEqual({ [volunteerIds[0]!]: 'false,true,1901', [volunteerIds[1]!]: 'true,,1901' });
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
+    const asked = Object.fromEntries(json.map((row) => [row.user_id, [row.title_asked_for_check, row.body_asked_for_check]]));
+    expect(asked).toEqual({ [volunteerIds[0]!]: [false, true], [volunteerIds[1]!]: [true, null] });
+    expect(Object.keys(json[0]!).slice(-3)).toEqual(['title_asked_for_check', 'body_asked_for_check', 'metadata.year']);
+  });
+
   it('offers each download as a file named after the workflow and the moment it began, so that later ones do not overwrite it', async () => {
     const before = new Date();
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/classifications?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } });
@@ -164,7 +190,8 @@ describe('raw classifications export', () => {
     };
     await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
     const [header] = (await stack.client.classifications(workflowId, { format: 'csv' })).split('\n');
-    expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
+    // A transcription's asked_for_check comes after every answer: the answers keep their places.
+    expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer,headline_asked_for_check$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, { format: 'csv' })).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
     expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,headline_reviewed,headline_reviewed_answer,headline_needs_checking,headline_consensus_changed,T9_outcome,T9_reviewed,T9_reviewed_answer,T9_needs_checking,T9_consensus_changed,T0_outcome,T0_reviewed,T0_reviewed_answer,T0_needs_checking,T0_consensus_changed,T1_outcome,T1_support,T1_reviewed,T1_reviewed_answer,T1_needs_checking,T1_consensus_changed,routing_decisions$/);
@@ -185,8 +212,8 @@ describe('raw classifications export', () => {
     }
     const csv = await stack.client.classifications(id, { format: 'csv' });
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""Click"")"`);
-    expect(csv).toMatch(/,'@SUM\(A1\)\n/);
-    expect(csv).toMatch(/,-5\n/);
+    expect(csv).toMatch(/,'@SUM\(A1\),false\n/);
+    expect(csv).toMatch(/,-5,false\n/);
     const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, { format: 'json' }));
     expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
   });
@@ -234,7 +261,7 @@ describe('raw classifications export', () => {
     expect(await since('2000-01-01')).toHaveLength(3);
     expect(await since('2999-01-01')).toEqual([]);
     const header = (await stack.client.classifications(workflowId, { format: 'csv', since: '2999-01-01' })).trim();
-    expect(header).toMatch(/^classification_id,.*,T1_answer$/);
+    expect(header).toMatch(/^classification_id,.*,T1_answer,headline_asked_for_check$/);
   });
 
   it('says where the next incremental download starts (Chorus-Next-Since): a change a transaction stamped before the download and committed after it comes then, though the download held newer rows', async () => {

@@ -62,13 +62,13 @@ describe('the classifications download’s tombstone of a subject that left a se
   });
 
   it.each<MetadataForm>([{ as: 'json' }, { as: 'columns', keys: ['page'] }])('has exactly the columns of a classification of a set’s since= download (metadata as $as): its ids and when it left', (metadata) => {
-    const columns = classificationColumns(['T0'], metadata, true);
+    const columns = classificationColumns(['T0'], [DEFINITION], metadata, true);
     expect(Object.keys(flattenClassification(classification, DEFINITION, ['T0'], metadata, true)).sort()).toEqual([...columns].sort());
     const tombstone = flattenClassification(tombstoneRow(), undefined, ['T0'], metadata, true);
     expect(Object.keys(tombstone).sort()).toEqual([...columns].sort());
     expect(Object.fromEntries(Object.entries(tombstone).filter(([, value]) => value !== null))).toEqual({ subject_id: 's2', external_id: 'p2', updated_at: LEFT_AT.toISOString(), left_subject_set_at: LEFT_AT.toISOString() });
     // Every other download keeps its columns: left_subject_set_at is a set's since= download's alone, after the answers.
-    expect(columns).toEqual(classificationColumns(['T0'], metadata).flatMap((column) => (column === 'T0_answer' ? [column, 'left_subject_set_at'] : [column])));
+    expect(columns).toEqual(classificationColumns(['T0'], [DEFINITION], metadata).flatMap((column) => (column === 'T0_answer' ? [column, 'left_subject_set_at'] : [column])));
     expect(Object.keys(flattenClassification(classification, DEFINITION, ['T0'], metadata))).not.toContain('left_subject_set_at');
   });
 });

@@ -201,6 +201,20 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(workflowViewSchema, await call('POST', `/workflows/${workflow.id}/finish`, token), 200);
   });
 
+  it('sends a transcription its volunteer asked the team to check, unsure and all, in the shape it documents', async () => {
+    const project = await stack.client.createProject({ title: `Contract unsure ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    const { subjectIds: [page] } = await stack.client.addSubjects(set.id, [{ externalId: 'page', locations: [{ type: 'text', text: 'Dear Sir' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const guest = documented(sessionSchema, await call('POST', '/auth/guest', undefined), 201);
+    const annotations = [{ task: 'T0', value: 'Dear Sir', unsure: true }];
+    documented(classificationStoredSchema, await call('POST', '/classifications', guest.token, { workflowId: id, workflowVersion: 1, subjectId: page, annotations }), 201);
+    expect(documented(ownClassificationListSchema, await call('GET', '/classifications', guest.token), 200).classifications[0]?.annotations).toEqual(annotations);
+    const detail = documented(subjectResultDetailSchema, await call('GET', `/workflows/${id}/subject-results/${page}`, stack.client.token), 200);
+    expect(detail.classifications.map((classification) => classification.annotations)).toEqual([annotations]);
+  });
+
   it('documents a success schema (or no content) and the problem shape for every JSON route', async () => {
     type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };

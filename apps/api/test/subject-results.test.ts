@@ -74,7 +74,7 @@ describe("a workflow's subject results", () => {
       draftTries: 0,
       favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, task: null, byClassificationId: retiring[1], by: null },
-      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, offPath: null, needsChecking: false, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, offPath: null, needsChecking: false, askedForCheck: 0, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
       reviews: {},
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });

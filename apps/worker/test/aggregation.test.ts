@@ -217,6 +217,76 @@ describe('aggregation', () => {
     }
   });
 
+  /** A draft workflow of one transcription task (T0) over the set, retiring a subject at 5 answers. */
+  const transcriptionWorkflow = async (projectId: string, setId: string) =>
+    (await stack.client.createWorkflow(projectId, { name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, retirement: { rule: 'count', count: 5 }, selection: { goldStandardRate: 0 }, subjectSetIds: [setId] })).id;
+
+  it('sends a transcription a volunteer asked the team to check (its "unsure") to the needs-checking list, however much the others agree', async () => {
+    const project = await stack.client.createProject({ title: `Unsure ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, ['asked', 'sure'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const workflowId = await transcriptionWorkflow(project.id, set.id);
+    await stack.client.activateWorkflow(workflowId);
+    const { rows: subjects } = await stack.db.query('SELECT s.id, s.external_id FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
+    const idOf = Object.fromEntries(subjects.map((row) => [row.external_id as string, row.id as string]));
+    const transcribe = async (subjectId: string, unsure?: boolean) => {
+      const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'Dear Sir', ...(unsure === undefined ? {} : { unsure }) }] }, randomUUID());
+    };
+    for (const unsure of [undefined, false, true]) await transcribe(idOf.asked!, unsure);
+    for (const unsure of [undefined, false, undefined]) await transcribe(idOf.sure!, unsure);
+    const service = await idleWorker();
+    for (const subjectId of Object.values(idOf)) expect(await service.aggregateSubject(workflowId, subjectId)).toBe('aggregated');
+    await stack.stopWorker();
+    const { rows } = await stack.db.query(
+      "SELECT s.external_id, c.answer, c.agreement, c.needs_checking, c.result->'askedForCheck' AS asked FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 ORDER BY s.external_id",
+      [workflowId],
+    );
+    expect(rows).toEqual([
+      { external_id: 'asked', answer: 'Dear Sir', agreement: 1, needs_checking: true, asked: 1 },
+      { external_id: 'sure', answer: 'Dear Sir', agreement: 1, needs_checking: false, asked: null },
+    ]);
+    // The team's review list: the subject a volunteer asked about, as one whose consensus waits for a check.
+    const listed = await stack.client.subjectResults(workflowId, { needsChecking: true, reviewed: false });
+    expect(listed.subjects.map((subject) => subject.id)).toEqual([idOf.asked]);
+    expect(listed.subjects[0]!.consensus.T0).toMatchObject({ needsChecking: true, askedForCheck: 1 });
+    expect((await stack.client.subjectResult(workflowId, idOf.asked!)).consensus.T0).toMatchObject({ needsChecking: true, askedForCheck: 1 });
+  });
+
+  it('asks nothing for an uncounted tick: an excluded volunteer’s, a draft try’s, or one after retirement', async () => {
+    const project = await stack.client.createProject({ title: `Uncounted unsure ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['draft', 'excluded', 'late'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [draft, excluded, late] = subjectIds as [string, string, string];
+    const workflowId = await transcriptionWorkflow(project.id, set.id);
+    const volunteer = async () => {
+      const session = await stack.anonymous.guest();
+      return { client: stack.anonymous.withToken(session.token), id: session.user.id };
+    };
+    const transcribe = (client: ChorusClient, subjectId: string, unsure?: true) =>
+      client.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'Dear Sir', ...(unsure ? { unsure } : {}) }] }, randomUUID());
+    await transcribe(stack.client, draft, true); // the team's try of its draft
+    await stack.client.activateWorkflow(workflowId);
+    // Three counted transcriptions each, that agree: enough for a consensus that needs no check of itself.
+    for (const subjectId of subjectIds) for (let n = 0; n < 3; n++) await transcribe((await volunteer()).client, subjectId);
+    const ticksEverything = await volunteer();
+    await transcribe(ticksEverything.client, excluded, true);
+    await stack.client.excludeVolunteer(project.id, ticksEverything.id, 'ticks every page');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [late], reason: 'read in full' });
+    await transcribe((await volunteer()).client, late, true);
+    const service = await idleWorker();
+    for (const subjectId of subjectIds) expect(await service.aggregateSubject(workflowId, subjectId)).toBe('aggregated');
+    await stack.stopWorker();
+    const { rows } = await stack.db.query(
+      "SELECT s.external_id, c.answer, c.needs_checking, c.result->'askedForCheck' AS asked FROM consensus c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1 ORDER BY s.external_id",
+      [workflowId],
+    );
+    expect(rows).toEqual(['draft', 'excluded', 'late'].map((externalId) => ({ external_id: externalId, answer: 'Dear Sir', needs_checking: false, asked: null })));
+    // The three ticks are stored, each on an answer left out of the consensus.
+    const ticked = await stack.db.query(`SELECT made_in_draft, after_retirement FROM classifications WHERE workflow_id = $1 AND annotations @> '[{"unsure": true}]' ORDER BY made_in_draft DESC, after_retirement`, [workflowId]);
+    expect(ticked.rows).toEqual([{ made_in_draft: true, after_retirement: false }, { made_in_draft: false, after_retirement: false }, { made_in_draft: false, after_retirement: true }]);
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = await idleWorker();
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');

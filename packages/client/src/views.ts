@@ -633,6 +633,13 @@ export const classificationStoredSchema = z.strictObject({
   feedback: z.array(taskFeedbackSchema).optional(),
 });
 
+/** One answer of a stored classification, as it was submitted (the annotation's format). */
+export const annotationViewSchema = z.strictObject({
+  task: z.string(),
+  value: z.unknown(),
+  unsure: z.literal(true).optional().meta({ description: 'The volunteer ticked “I’m not sure: ask the team to check this” on this transcription; left out when they did not' }),
+});
+
 /** One of the caller's own classifications: the subject as volunteers see it, and the answers given. */
 export const ownClassificationSchema = z.strictObject({
   id,
@@ -640,7 +647,7 @@ export const ownClassificationSchema = z.strictObject({
   workflowVersion: z.int(),
   createdAt: time,
   subject: queuedSubjectSchema,
-  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  annotations: z.array(annotationViewSchema),
   project: z
     .strictObject({ id, slug: z.string(), title: z.string() })
     .nullable()
@@ -839,7 +846,11 @@ export const taskConsensusSchema = z.strictObject({
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
   needsChecking: z.boolean().meta({
     description:
-      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), a fields task on the path whose result has lowConsensus (a field no more than half agree on), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
+      'The consensus is worth checking (the download’s <task>_needs_checking): a transcription a volunteer asked the team to check (askedForCheck), a transcription on the consensus path whose result has lowConsensus (few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full), a fields task on the path whose result has lowConsensus (a field no more than half agree on), or a task off the path that volunteers answered (offPath) where the question that cut it off (notReached) has no answer or an agreement of 0.5 or less; false otherwise',
+  }),
+  askedForCheck: z.int().meta({
+    description:
+      'How many counted volunteers ticked “I’m not sure: ask the team to check this” on their transcription (the download’s <task>_result askedForCheck): any makes needsChecking true; 0 when none did, and for the other task types',
   }),
   plurality: z
     .strictObject({
@@ -947,7 +958,7 @@ export const subjectClassificationSchema = z.strictObject({
   volunteer: volunteerNamed,
   workflowVersion: z.int(),
   createdAt: time,
-  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  annotations: z.array(annotationViewSchema),
   goldStandard: z.boolean().nullable().meta({ description: 'The subject has known answers: the classification is not counted toward retirement; null to a reviewer, who is not told' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
   madeInDraft: z.boolean().meta({ description: 'A try by the team while the workflow was a draft (the raw download’s made_in_draft): kept, counted toward nothing' }),

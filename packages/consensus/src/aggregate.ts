@@ -13,7 +13,8 @@ import { pluralityVote } from './vote';
 /** One classification as aggregation sees it. */
 export interface ClassificationRecord {
   id: string;
-  annotations: { task: string; value: unknown }[];
+  /** Its answers; `unsure`, the volunteer asked the team to check the answer (a transcription's "I'm not sure"). */
+  annotations: { task: string; value: unknown; unsure?: boolean }[];
   /** False for gold-standard subjects and classifications that arrived after retirement. */
   countsTowardRetirement: boolean;
   /** The volunteer (user or guest) who made it; needed to weigh votes by learned skill. */
@@ -111,8 +112,21 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
 function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[], { work, locations = [] }: ReduceOptions): TaskConsensus {
   const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
   const consensus = transcriptionConsensus(texts, { textTags: task.textTags, budget: work });
-  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result: { ...consensus, ...correction(startingText(task, locations), texts, consensus.text) } };
+  const result = { ...consensus, ...correction(startingText(task, locations), texts, consensus.text), ...askedForCheck(key, classifications) };
+  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result };
 }
+
+/**
+ * How many of a task's answers asked the team to check them (their annotation's `unsure`), kept in its result as
+ * `askedForCheck` (`askedForCheckOf`); nothing when none did, so that results stored before it stay equal.
+ */
+function askedForCheck(key: string, classifications: readonly ClassificationRecord[]): { askedForCheck?: number } {
+  const asked = classifications.filter((c) => c.annotations.some((a) => a.task === key && a.unsure === true)).length;
+  return asked ? { askedForCheck: asked } : {};
+}
+
+/** How many volunteers asked the team to check their answer to the task (`askedForCheck` in its result); 0 when none did. */
+export const askedForCheckOf = (consensus: Pick<TaskConsensus, 'result'>): number => (consensus.result.askedForCheck as number | undefined) ?? 0;
 
 /**
  * Of a transcription that started from the subject's text (`original`), how many transcriptions left it unchanged and

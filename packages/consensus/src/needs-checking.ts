@@ -1,4 +1,4 @@
-import { notReachedOf, type TaskConsensus } from './aggregate';
+import { askedForCheckOf, notReachedOf, type TaskConsensus } from './aggregate';
 import { NO_MAJORITY_AT_MOST } from './vote';
 
 type Judged = Pick<TaskConsensus, 'task' | 'answer' | 'agreement' | 'votes' | 'result'>;
@@ -6,6 +6,8 @@ type Judged = Pick<TaskConsensus, 'task' | 'answer' | 'agreement' | 'votes' | 'r
 /**
  * Whether a task's consensus is worth a researcher's check (the results' `needsChecking`, the download's
  * `<task>_needs_checking`), the one rule the worker stores with each consensus:
+ * - a task a volunteer asked the team to check (`askedForCheckOf`: they ticked a transcription's "I'm not sure"), on
+ *   the consensus path or off it;
  * - a transcription, a fields or a marking task on the consensus path that volunteers answered, whose consensus is
  *   low (`lowConsensus`: a word or a field without a majority, a thing marked by a third to two thirds);
  * - a task the consensus path does not reach that volunteers answered anyway (its `offPath`), cut off by a question
@@ -15,6 +17,7 @@ type Judged = Pick<TaskConsensus, 'task' | 'answer' | 'agreement' | 'votes' | 'r
  */
 export function needsChecking(consensus: Judged, subject: readonly Judged[]): boolean {
   if (consensus.votes === 0) return false;
+  if (askedForCheckOf(consensus) > 0) return true;
   const notReached = notReachedOf(consensus);
   if (!notReached) return consensus.result.lowConsensus === true;
   const question = subject.find((each) => each.task === notReached.task);

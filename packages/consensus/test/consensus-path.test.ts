@@ -1,5 +1,5 @@
 import { tasksNotReached, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, findRetirement, needsChecking, notReachedOf, offPathOf, reduceSubject, effectsMet } from '../src';
+import { type ClassificationRecord, askedForCheckOf, findRetirement, needsChecking, notReachedOf, offPathOf, reduceSubject, effectsMet } from '../src';
 
 const toDetails = '00000000-0000-4000-8000-00000000000a';
 
@@ -84,6 +84,35 @@ describe('the consensus path', () => {
     expect(flagged(oneYes)).toEqual([false, false]);
     expect(flagged([classification('a', 'no'), classification('b', 'no')])).toEqual([false, false]);
     expect(flagged([classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap')])).toEqual([false, false]);
+  });
+
+  it('needs checking a transcription a volunteer asked the team to check (its "unsure"), however much the others agree, on the path or off it', () => {
+    const letters = workflowDefinitionSchema.parse({
+      name: 'Letters',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is there handwriting?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription', instruction: 'Transcribe it' },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const answer = (id: string, seen: 'yes' | 'no', text?: string, unsure?: boolean): ClassificationRecord => ({
+      id,
+      countsTowardRetirement: true,
+      annotations: [{ task: 'T0', value: seen }, ...(text === undefined ? [] : [{ task: 'T1', value: text, ...(unsure === undefined ? {} : { unsure }) }])],
+    });
+    const judged = (classifications: ClassificationRecord[]) => {
+      const subject = reduceSubject(letters, classifications);
+      return subject.map((task) => ({ asked: askedForCheckOf(task), needsChecking: needsChecking(task, subject) }));
+    };
+    const agreed = [answer('a', 'yes', 'Dear Sir'), answer('b', 'yes', 'Dear Sir')];
+    expect(judged([...agreed, answer('c', 'yes', 'Dear Sir', false)])[1]).toEqual({ asked: 0, needsChecking: false });
+    expect(judged([...agreed, answer('c', 'yes', 'Dear Sir', true)])[1]).toEqual({ asked: 1, needsChecking: true });
+    expect(judged([answer('a', 'yes', 'Dear Sir', true), answer('b', 'yes', 'Dear Sir', true)])[1]).toEqual({ asked: 2, needsChecking: true });
+    // Off the path: two of three saw no handwriting, and the one who transcribed asked for a check.
+    expect(judged([answer('a', 'no'), answer('b', 'no'), answer('c', 'yes', 'Dear Sir', true)])).toEqual([{ asked: 0, needsChecking: false }, { asked: 1, needsChecking: true }]);
+    // Results stored before the flag stay as they were: no askedForCheck key when nobody asked.
+    expect(reduceSubject(letters, agreed)[1]!.result).not.toHaveProperty('askedForCheck');
   });
 
   it('answers the task the consensus leads to, as before', () => {

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { taskKeySchema } from './common';
 import { type FieldError, type Validated, fieldErrorsOf } from './pointer';
-import { type AnswerContext, earlierAnswerUnder, nextTaskOf, parseNewAnswer } from './registry';
+import { type AnswerContext, asksForCheck, earlierAnswerUnder, nextTaskOf, parseNewAnswer } from './registry';
 import type { WorkflowDefinition } from './workflow';
 
-export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown() });
-export type Annotation = { task: string; value: unknown };
+/**
+ * One answer: `value` by its task's type; `unsure`, the volunteer's "I'm not sure: ask the team to check this", for a
+ * task that takes it (`asksForCheck`: a transcription), kept only when true. Answers stored before it have none.
+ */
+export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown(), unsure: z.boolean().optional() });
+export type Annotation = { task: string; value: unknown; unsure?: boolean };
 
 export const annotationsSchema = z.array(annotationSchema).min(1, 'answer at least the first task').max(100);
 
@@ -33,9 +37,12 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
       errors.push({ pointer: `${base}/${index}/task`, message });
       return { ok: false, errors };
     }
+    if (annotation.unsure !== undefined && !asksForCheck(task)) {
+      return { ok: false, errors: [{ pointer: `${base}/${index}/unsure`, message: `a ${task.type} task does not take "unsure" (only a transcription does): leave it out` }] };
+    }
     const value = parseNewAnswer(task, annotation.value, context);
     if (!value.success) return { ok: false, errors: fieldErrorsOf(value.error, `${base}/${index}/value`) };
-    values.push({ task: annotation.task, value: value.data });
+    values.push({ task: annotation.task, value: value.data, ...(annotation.unsure ? { unsure: true } : {}) });
     expected = nextTaskOf(task, value.data);
   }
   if (expected !== undefined) {
@@ -59,6 +66,6 @@ export function annotationsReadableUnder(definition: WorkflowDefinition, annotat
     if (!task || givenTo?.type !== task.type) return [];
     const value = earlierAnswerUnder(task, annotation.value, givenTo);
     if (value === undefined) return [];
-    return [value === annotation.value ? annotation : { task: annotation.task, value }];
+    return [value === annotation.value ? annotation : { ...annotation, value }];
   });
 }

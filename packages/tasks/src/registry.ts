@@ -34,6 +34,11 @@ interface TaskTypeEntry<T extends TaskType> {
   /** Whether an answer holds numbers a volunteer types as their language writes them (a form's): read by `numberWriting`. */
   typesNumbers?: true;
   /**
+   * Whether its volunteer may ask the team to check the answer (the annotation's `unsure`, "I'm not sure: ask the team
+   * to check this"): the consensus then needs checking whatever the crowd agreed.
+   */
+  asksForCheck?: true;
+  /**
    * What a new answer must fix beyond that schema (a rule that came later than answers already stored, which keep
    * counting), as a message for the volunteer; undefined when nothing.
    */
@@ -149,6 +154,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
   },
   transcription: {
     annotation: transcriptionAnnotationSchema,
+    asksForCheck: true,
     newAnswerProblem: textTagProblem,
     ...taskLevelNext,
     ...freeText,
@@ -333,6 +339,9 @@ export function withoutNewAnswerLimits(written: Task): object {
     }),
   );
 }
+
+/** Whether a volunteer may ask the team to check their answer to the task (`asksForCheck`). */
+export const asksForCheck = (task: Task): boolean => entryFor(task).asksForCheck === true;
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {
   return entryFor(task).next(task as never, value);

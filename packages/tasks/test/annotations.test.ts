@@ -36,6 +36,25 @@ describe('annotations', () => {
     expect(result.ok && result.value.at(-1)).toEqual({ task: 'T4', value: 'caf\u00e9 ſ Æ' });
   });
 
+  it('keeps a transcription’s "unsure" (the volunteer asks the team to check) when ticked, stores none when not, and refuses it on other tasks', () => {
+    const transcribed = (unsure: boolean | undefined) => [...full.slice(0, 4), { task: 'T4', value: 'a line', ...(unsure === undefined ? {} : { unsure }) }];
+    const stored = (unsure: boolean | undefined) => {
+      const result = validateAnnotations(definition, transcribed(unsure));
+      return result.ok ? result.value.at(-1) : result.errors;
+    };
+    expect(stored(true)).toEqual({ task: 'T4', value: 'a line', unsure: true });
+    expect(stored(false)).toEqual({ task: 'T4', value: 'a line' });
+    expect(stored(undefined)).toEqual({ task: 'T4', value: 'a line' });
+    expect(errorsOf([{ ...full[0], unsure: true }, ...full.slice(1)])).toEqual([{ pointer: '/annotations/0/unsure', message: 'a single task does not take "unsure" (only a transcription does): leave it out' }]);
+    expect(errorsOf([...full.slice(0, 4), { task: 'T4', value: 'a line', unsure: 'yes' }])[0]).toMatchObject({ pointer: '/annotations/4/unsure' });
+  });
+
+  it('reads an earlier transcription’s "unsure" with its answer under a later version', () => {
+    const given = [{ task: 'T0', value: 'yes' }, { task: 'T4', value: 'a line', unsure: true }];
+    const later = workflowDefinitionSchema.parse({ ...definition, tasks: { ...definition.tasks, T4: { type: 'transcription', instruction: 'Type', maxLength: 3 } } });
+    expect(annotationsReadableUnder(later, given, definition)).toContainEqual({ task: 'T4', value: 'a line', unsure: true });
+  });
+
   it('refuses a multiple choice with nothing ticked where minChoices asks for an answer (Zooniverse’s “required”), and takes it where none is asked for', () => {
     const empty = [...full.slice(0, 2), { task: 'T2', value: [] }, ...full.slice(3)];
     expect(errorsOf(empty)).toEqual([{ pointer: '/annotations/2/value', message: 'choose at least 1' }]);

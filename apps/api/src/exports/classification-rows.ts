@@ -1,4 +1,4 @@
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, asksForCheck, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import { type AnswerCell, type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
@@ -59,7 +59,7 @@ export const CLASSIFICATION_COLUMNS = {
   excluded_volunteer:
     "not counted: the project's researchers excluded its volunteer from the consensus (a vandal, a bot, a careless account; GET /projects/:id/excluded-volunteers says why); kept, but in neither the consensus nor retirement while the exclusion lasts",
   classification_metadata: 'what the classifier sent about the classifying (device, tool) (JSON: an object)',
-  annotations: 'the whole answer (JSON: a list of {task, value})',
+  annotations: 'the whole answer (JSON: a list of {task, value}, and "unsure": true on a transcription its volunteer asked the team to check)',
   hidden_tags:
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
 } as const;
@@ -100,9 +100,28 @@ export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = classificati
 export const classificationListColumns = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
   taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_ANSWER_TASK_COLUMNS.map((field) => `${key}_${field}`));
 
-/** The download's columns: `CLASSIFICATION_COLUMNS`, the answers, in a since= download of one set (`setSince`) `CLASSIFICATION_SET_SINCE_COLUMNS`, then the metadata's. */
-export const classificationColumns = (taskKeys: string[], metadata: MetadataForm, setSince = false) =>
-  withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`), ...(setSince ? Object.keys(CLASSIFICATION_SET_SINCE_COLUMNS) : [])], metadata);
+/** After every `<task>_answer`, one column per task that is a transcription in any version: `<task>_asked_for_check`. */
+export const CLASSIFICATION_ASKED_FOR_CHECK_COLUMN =
+  "only for a task that is a transcription (in any version): true when the volunteer ticked \"I'm not sure: ask the team to check this\" on it (its annotation's \"unsure\": true), so that its consensus needs checking while the answer counts, false when they did not; empty where the task was not reached";
+
+/** The tasks, of `taskKeys`, that are a transcription (a task a volunteer may ask the team to check) in any version. */
+const tasksAskingForCheck = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
+  taskKeys.filter((key) => definitions.some((definition) => definition.tasks[key] && asksForCheck(definition.tasks[key])));
+
+/**
+ * The download's columns: `CLASSIFICATION_COLUMNS`, the answers, the transcriptions' `<task>_asked_for_check`, in a
+ * since= download of one set (`setSince`) `CLASSIFICATION_SET_SINCE_COLUMNS`, then the metadata's.
+ */
+export const classificationColumns = (taskKeys: string[], definitions: WorkflowDefinition[], metadata: MetadataForm, setSince = false) =>
+  withMetadataColumns(
+    [
+      ...Object.keys(CLASSIFICATION_COLUMNS),
+      ...taskKeys.map((task) => `${task}_answer`),
+      ...tasksAskingForCheck(taskKeys, definitions).map((task) => `${task}_asked_for_check`),
+      ...(setSince ? Object.keys(CLASSIFICATION_SET_SINCE_COLUMNS) : []),
+    ],
+    metadata,
+  );
 
 /**
  * The answer columns of a workflow's export: every task key of every version, given newest first, so that the
@@ -145,13 +164,19 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
   const answers = flatAnswers(row.annotations, definition!, taskKeys);
   for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
+  // Only a transcription task's is a column (`classificationColumns`): empty where the version answered asks none.
+  for (const { task, unsure } of row.annotations) {
+    const asked = definition?.tasks[task];
+    if (asked && asksForCheck(asked)) record[`${task}_asked_for_check`] = unsure === true;
+  }
   const setLast: RecordOf<keyof typeof CLASSIFICATION_SET_SINCE_COLUMNS, never> = { left_subject_set_at: null };
   return setSince ? Object.assign(record, setLast) : record;
 }
 
-/** The row of a subject that left the set a since= download is limited to: its ids and when (`left`), every other column empty. */
+/** The row of a subject that left the set a since= download is limited to: its ids and when (`left`), every other column empty
+ * (the transcriptions' `<task>_asked_for_check`, not named here, are written empty too). */
 function setTombstone(row: ClassificationRow, left: Date, taskKeys: string[], metadata: MetadataForm): FlatRecord {
-  const record: FlatRecord = Object.fromEntries(classificationColumns(taskKeys, metadata, true).map((column) => [column, null]));
+  const record: FlatRecord = Object.fromEntries(classificationColumns(taskKeys, [], metadata, true).map((column) => [column, null]));
   const leftAt = downloadTime(left);
   return { ...record, subject_id: row.subject_id, external_id: row.external_id, updated_at: leftAt, left_subject_set_at: leftAt };
 }

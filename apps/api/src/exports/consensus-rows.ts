@@ -209,6 +209,7 @@ export const CONSENSUS_RESULT_FIELDS = {
 
     unchanged: 'a correction (the task\'s startFrom "subject-text") only: the transcriptions that left the subject\'s text as it was, "no change needed" (the same words, however spaced or broken into lines); absent for a task that starts empty or a subject without text',
     corrected: 'a correction only, as unchanged: whether the consensus text differs from the subject\'s text (false: the crowd left it as it was)',
+    askedForCheck: 'how many counted transcriptions (not a draft try, an answer after retirement or an excluded volunteer\'s) had their volunteer tick "I\'m not sure: ask the team to check this" (the raw download\'s <task>_asked_for_check): any makes the task\'s _needs_checking true, however much the others agree; absent when none did',
   },
   'close-reading': {
     sense: 'the consensus sense (the answer column), null in a tie or when every answer was unsure',
@@ -317,7 +318,7 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
   reviewed_answer:
     'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
   needs_checking:
-    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription, a fields or a marking task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
+    "whether the task's consensus is worth a researcher's check (the results' needsChecking): true for a transcription a volunteer asked the team to check (its _result's askedForCheck, on the consensus path or off it), for a transcription, a fields or a marking task on the consensus path whose _result has lowConsensus (and at least one answer), and for a task of any type off the consensus path (_reached false) that volunteers answered (_votes above 0, its _result's offPath) where the question that cut it off (notReached.task) has no answer (a tie, no votes) or an _agreement of 0.5 or less (one \"no\" and one \"yes\" with a transcription: the transcription is in no consensus); false otherwise; empty before the subject's first aggregation",
   consensus_changed:
     "for an approval (_reviewed approved): true when the task's consensus changed since it was approved (later votes or a re-aggregation gave another answer, a tie or none: _answer is no longer _reviewed_answer's answer), as the review's consensusChanged in the results says, compared by content, not text, as the version that computed each defines the task (the same choices, tags or marks in another order, a form's fields in another order, a text composed otherwise are the same answer); false when it is the same answer, and for a correction; empty when not reviewed. The results' consensusChanged=true lists the subjects to approve again or correct",
 } as const satisfies Record<TaskTrailingColumnField, string>;

@@ -14,7 +14,7 @@ import { Download, DownloaderFirst } from './downloader-first';
 import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
 import { type ExportDownload, NEXT_SINCE_HEADER, gzipped } from './export-streams';
 import { type AllowedDownload, ExportsService } from './exports.service';
-import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED, CLASSIFICATION_SET_SINCE_COLUMNS } from './classification-rows';
+import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_ASKED_FOR_CHECK_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED, CLASSIFICATION_SET_SINCE_COLUMNS } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_FIELD_COLUMNS_IN_WORDS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LAST_COLUMNS, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_REVIEWED_TOOL_COLUMNS_IN_WORDS, CONSENSUS_SET_SINCE_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TOOL_COLUMNS_IN_WORDS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
@@ -248,6 +248,7 @@ export class ExportsController {
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
     description: columnsInWords("One row per classification, in subject_id then user_id order, or externalId order with sort=externalId (each subject's oldest first).", CLASSIFICATION_COLUMNS, {
       perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
+      trailing: { asked_for_check: CLASSIFICATION_ASKED_FOR_CHECK_COLUMN },
       last: [...Object.entries(CLASSIFICATION_SET_SINCE_COLUMNS).map(([column, holds]) => `\`${column}\`: ${holds}`), `\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CLASSIFICATION_JSON_COLUMNS_NAMED,
       lists: CLASSIFICATION_LIST_COLUMNS_NAMED,

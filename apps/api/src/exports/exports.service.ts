@@ -838,8 +838,8 @@ export class ExportsService {
         return {
           sql: (set ? classificationRows(`$${parameters.length + 1}`) : CLASSIFICATION_ROWS)[sort],
           parameters: [...parameters, ...(set ? [set.id] : [])],
-          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1], taskKeys, metadataForm, setSince),
-          columns: classificationColumns(taskKeys, metadataForm, setSince),
+          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm, setSince),
+          columns: classificationColumns(taskKeys, byVersion, metadataForm, setSince),
           listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
         };

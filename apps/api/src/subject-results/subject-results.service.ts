@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RULE_RETIREMENT_REASONS } from '@chorus/client';
 import type { EffectMembership, ProjectRole, PublishedResult, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
-import { type ConsensusWord, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
+import { type ConsensusWord, askedForCheckOf, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -355,7 +355,7 @@ function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): Sub
 
 const toConsensus = (stored: StoredTaskConsensus) => {
   const { answer, agreement, votes, algorithm, workflow_version, not_reached, needs_checking } = stored;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking: needs_checking, plurality: pluralityStanding(stored) };
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking: needs_checking, askedForCheck: askedForCheckOf(stored), plurality: pluralityStanding(stored) };
 };
 
 /**

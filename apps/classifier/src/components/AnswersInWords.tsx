@@ -11,12 +11,15 @@ export function AnswersInWords({ annotations, definition }: { annotations: reado
   return (
     <dl className="recent-answers" aria-busy={!definition || undefined}>
       {definition &&
-        annotations.map(({ task: key, value }) => {
+        annotations.map(({ task: key, value, unsure }) => {
           const task = definition === 'unreadable' ? undefined : definition.tasks[key];
           return (
             <div key={key}>
               <dt>{task ? promptOf(task) : key}</dt>
-              <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
+              <dd>
+                {task ? describeValue(task, value, t) : JSON.stringify(value)}
+                {unsure && <span className="asked-for-check" data-testid="asked-for-check-mark"> ({t('recent.askedForCheck')})</span>}
+              </dd>
             </div>
           );
         })}

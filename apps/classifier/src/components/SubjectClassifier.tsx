@@ -1,5 +1,5 @@
 import { type QueuedSubject, type SubjectReportReason, serverClock, type WorkflowView } from '@chorus/client';
-import { type Annotation, evidenceMissing, nextCandidatesOf, nextTaskOf, parseNewAnswer, type Task, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, asksForCheck, evidenceMissing, nextCandidatesOf, nextTaskOf, parseNewAnswer, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
@@ -117,6 +117,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const [answered, setAnswered] = useState<Annotation[]>(restored?.answered ?? []);
   /** The value of every task visited, so that Back and Next restore what the volunteer did. */
   const [values, setValues] = useState<Record<string, unknown>>(restored?.values ?? {});
+  /** The tasks whose answer the volunteer asks the team to check (`asksForCheck`: "I'm not sure"), as Back and Next left them. */
+  const [unsure, setUnsure] = useState<Record<string, boolean>>(restored?.unsure ?? {});
   const [submitting, setSubmitting] = useState(false);
   /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant; Done & Talk
    * is remembered so that confirming still opens Talk. */
@@ -155,10 +157,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const swipeAnswers = task?.type === 'single' && task.answers.length === 2 ? task.answers : undefined;
 
   // Keep the draft: only once the volunteer has done something, so that merely seeing a subject stores nothing.
-  const touched = answered.length > 0 || Object.keys(values).length > 0;
+  const touched = answered.length > 0 || Object.keys(values).length > 0 || Object.keys(unsure).length > 0;
   useEffect(() => {
-    if (touched && !submitting) saveDraft(storageKey, { taskKey, answered, values, startedAt, idempotencyKey });
-  }, [touched, submitting, storageKey, taskKey, answered, values, startedAt, idempotencyKey]);
+    if (touched && !submitting) saveDraft(storageKey, { taskKey, answered, values, unsure, startedAt, idempotencyKey });
+  }, [touched, submitting, storageKey, taskKey, answered, values, unsure, startedAt, idempotencyKey]);
 
   /**
    * Why the answer cannot go on yet, shown beside the buttons (on a phone the page's alert is far above), and what a
@@ -226,7 +228,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       return;
     }
     setConfirmingEmpty(null);
-    const annotation: Annotation = { task: taskKey, value: result.data };
+    const annotation: Annotation = { task: taskKey, value: result.data, ...(unsure[taskKey] && asksForCheck(task) ? { unsure: true } : {}) };
     const next = nextTaskOf(task, result.data);
     if (next !== undefined) {
       setAnswered([...answered, annotation]);
@@ -389,6 +391,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
               subject={subject}
               value={value}
               onChange={setValue}
+              unsure={unsure[taskKey] === true}
+              onUnsureChange={asksForCheck(task) ? (next) => setUnsure((all) => ({ ...all, [taskKey]: next })) : undefined}
               setUnfinished={setUnfinished}
               disabled={submitting}
               refusals={refusals}

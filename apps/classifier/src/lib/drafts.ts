@@ -12,6 +12,8 @@ export interface Draft {
   answered: Annotation[];
   /** The value of every task touched so far, so that Back and Next restore them. */
   values: Record<string, unknown>;
+  /** The tasks whose answer the volunteer asks the team to check (the annotation's `unsure`); absent in older drafts. */
+  unsure?: Record<string, boolean>;
   startedAt: string;
   idempotencyKey: string;
   savedAt: number;

@@ -26,6 +26,12 @@ export interface TaskProps<T extends Task = Task> {
   /** True while the classification is being submitted. */
   disabled: boolean;
   /**
+   * For a task whose volunteer may ask the team to check their answer (`asksForCheck`: a transcription), whether they
+   * ask it (the annotation's `unsure`), and how to change that; without `onUnsureChange`, nothing asks it.
+   */
+  unsure?: boolean;
+  onUnsureChange?(unsure: boolean): void;
+  /**
    * How many times going on was refused for a problem with a value: a task that shows problems where they are (a
    * form's fields) shows them all and focuses the first each time it grows.
    */

@@ -6,6 +6,8 @@ import { Workflow } from './workflow.entity';
 export interface StoredAnnotation {
   task: string;
   value: unknown;
+  /** A transcription its volunteer asked the team to check; stored only when true. */
+  unsure?: true;
 }
 
 /**

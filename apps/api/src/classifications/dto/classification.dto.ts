@@ -31,7 +31,8 @@ export const classificationSchema = z.strictObject({
    */
   annotations: annotationsSchema.meta({
     description:
-      'The answers, one per task the volunteer reached, in order: [{ "task": <task key>, "value": ... }]. The value by task type: ' +
+      'The answers, one per task the volunteer reached, in order: [{ "task": <task key>, "value": ..., "unsure": true }], "unsure" only on a transcription whose volunteer asks the team to check it ' +
+      '("I\'m not sure: ask the team to check this"; its consensus then needs checking; false or left out, they do not). The value by task type: ' +
       'single, the chosen answer\'s value (a string); multiple, the chosen answers\' values (an array of strings); ' +
       'transcription, the text (lines separated by \\n; each of the task\'s textTags, [tag]…[/tag], closed after it opens, a tag opened inside another closed first, never opened inside itself, in lower case); close-reading, { "sense": <a sense\'s value>, "evidence": [[start, end], …] } ' +
       '(evidence: character spans of the subject\'s text, when the task takes it), or { "sense": null, "unsure": true } for "not sure"; ' +

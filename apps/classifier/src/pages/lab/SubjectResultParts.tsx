@@ -187,8 +187,11 @@ function splitInWords(question: Question | undefined, t: TFunction, language: st
   return t('lab.results.splitNoMajority', { agreement: agreementInWords(question.agreement, language) });
 }
 
-/** A mark on a consensus worth checking (`needsChecking`: a transcription's word without a majority, a task a question with no majority cut off…); nothing for any other. */
-export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'needsChecking'> }) {
+/**
+ * A mark on a consensus worth checking (`needsChecking`: a transcription's word without a majority, a task a question
+ * with no majority cut off…), saying so when volunteers asked the team to check it (`askedForCheck`); nothing for any other.
+ */
+export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'needsChecking' | 'askedForCheck'> }) {
   const { t } = useTranslation();
   if (!consensus.needsChecking) return null;
   return (
@@ -197,6 +200,12 @@ export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'n
       <span className="badge badge-caution" data-testid="needs-checking">
         {t('lab.results.needsChecking')}
       </span>
+      {consensus.askedForCheck > 0 && (
+        <span className="lab-asked-for-check" data-testid="asked-for-check">
+          {' '}
+          {t('lab.results.askedForCheck', { count: consensus.askedForCheck })}
+        </span>
+      )}
     </>
   );
 }

@@ -26,8 +26,8 @@ function TaskCheck({ task, words, classifications, name }: { task: string; words
   // The team's tries in draft count toward nothing, so they are not set beside the consensus's words.
   const own = classifications.flatMap((classification) => {
     if (classification.madeInDraft) return [];
-    const value = classification.annotations.find((annotation) => annotation.task === task)?.value;
-    return typeof value === 'string' ? [{ classification, text: value }] : [];
+    const annotation = classification.annotations.find((answer) => answer.task === task);
+    return typeof annotation?.value === 'string' ? [{ classification, text: annotation.value, unsure: annotation.unsure }] : [];
   });
   return (
     <section className="lab-section" aria-labelledby={heading} data-testid="lab-result-transcription" data-task={task}>
@@ -57,13 +57,14 @@ function TaskCheck({ task, words, classifications, name }: { task: string; words
             </tr>
           </thead>
           <tbody>
-            {own.map(({ classification, text }) => (
+            {own.map(({ classification, text, unsure }) => (
               <tr key={classification.id} data-classification-id={classification.id}>
                 <th scope="row">
                   <VolunteerInWords classification={classification} />
                 </th>
                 <td className="lab-transcription-text" dir="auto">
                   {text}
+                  {unsure && <span className="asked-for-check" data-testid="asked-for-check-mark"> ({t('recent.askedForCheck')})</span>}
                 </td>
               </tr>
             ))}

@@ -20,8 +20,9 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
  * device until it is submitted. Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, from the editor's own history
  * (`history.ts`): typing, and its own edits, which the browser's undo knows nothing of. A correction (`startFrom`) starts
  * from the subject's text, says so, and can go back to that text; left as it is, it says the text needs no change.
+ * A checkbox, where the classifier offers it (`onUnsureChange`), asks the team to check the transcription.
  */
-export default function TranscriptionTask({ task, id, subject, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
+export default function TranscriptionTask({ task, id, subject, value, onChange, disabled, unsure = false, onUnsureChange }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
   const lines = text.split('\n');
   const fields = useRef<(Field | null)[]>([]);
@@ -283,6 +284,14 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
         </div>
       )}
       <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} asStarted={unchanged} />
+      {onUnsureChange && (
+        <div className="answer answer-unsure">
+          <input type="checkbox" id={`${id}-unsure`} data-testid="transcription-unsure" checked={unsure} onChange={() => !disabled && onUnsureChange(!unsure)} aria-disabled={disabled || undefined} />
+          <label htmlFor={`${id}-unsure`}>
+            <span className="answer-label">{t('tasks.transcription.unsure')}</span>
+          </label>
+        </div>
+      )}
       <p className="keyboard-hint" id={hintId}>
         {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
         {task.textTags.length > 0 && `${t('tasks.transcription.tagKeys', { count: Math.min(task.textTags.length, 9) })} `}
