@@ -179,6 +179,7 @@ export const accountViewSchema = userViewSchema.extend({
   }),
   followedDiscussionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, of each new comment in the discussions it follows (`discussion` notifications), apart from `discussionMails`; false until it asks for it, and always for a guest',
+  }),
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true until it turns it off, and always false for a guest',
   }),
