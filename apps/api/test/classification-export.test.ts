@@ -92,12 +92,12 @@ describe('raw classifications export', () => {
       volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: page!, annotations }, randomUUID());
     await classify(volunteers[0]!, [{ task: 'title', value: 'Dear Sir' }, { task: 'legible', value: 'yes' }, { task: 'body', value: 'I write', unsure: true }]);
     await classify(volunteers[1]!, [{ task: 'title', value: 'Dear Sir', unsure: true }, { task: 'legible', value: 'no' }]);
-    const [header, ...lines] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
+    const [header, ...lines] = (await stack.client.classifications(id, { format: 'csv', metadata: 'columns' })).trim().split('\n');
     expect(header).toMatch(/,hidden_tags,title_answer,legible_answer,body_answer,title_asked_for_check,body_asked_for_check,metadata\.year$/);
     const byVolunteer = Object.fromEntries(lines.map((line) => [line.split(',')[4], line.split(',').slice(-3).join(',')]));
     // Empty where the volunteer never reached the task.
     expect(byVolunteer).toEqual({ [volunteerIds[0]!]: 'false,true,1901', [volunteerIds[1]!]: 'true,,1901' });
-    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, { format: 'json', metadata: 'columns' }));
     const asked = Object.fromEntries(json.map((row) => [row.user_id, [row.title_asked_for_check, row.body_asked_for_check]]));
     expect(asked).toEqual({ [volunteerIds[0]!]: [false, true], [volunteerIds[1]!]: [true, null] });
     expect(Object.keys(json[0]!).slice(-3)).toEqual(['title_asked_for_check', 'body_asked_for_check', 'metadata.year']);

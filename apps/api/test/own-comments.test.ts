@@ -246,7 +246,7 @@ describe("a volunteer's download of their own comments", () => {
     // Not a link to the account's classifications, nor theirs to this.
     const token = new URL(link.url, stack.baseUrl).searchParams.get('token')!;
     expect((await fetched(`/account/classifications.csv?token=${token}`)).status).toBe(401);
-    const classificationsLink = await vera.client.myClassificationsDownloadLink('csv');
+    const classificationsLink = await vera.client.myClassificationsDownloadLink({ format: 'csv' });
     const other = new URL(classificationsLink.url, stack.baseUrl).searchParams.get('token')!;
     expect((await fetched(`/account/comments.csv?token=${other}`)).status).toBe(401);
   });

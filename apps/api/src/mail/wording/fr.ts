@@ -204,13 +204,13 @@ ${
     ? `Vous recevez ce message parce que vous avez demandé à recevoir par courriel chaque nouveau commentaire des
 discussions que vous suivez. Pour ne plus les recevoir (les réponses et les mentions de votre nom vous restent
 écrites), ouvrez ce lien (un clic, sans vous connecter) :`
-    : `Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
+    : `Vous recevez ce message parce que vous avez demandé à recevoir par courriel les réponses et les mentions de votre nom
 dans les discussions. Pour ne plus les recevoir, ouvrez ce lien (un clic, sans vous connecter) :`
 }
 
 ${unsubscribeLink}
 
-ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commentaire des discussions que je suis' : 'M’écrire quand on me répond ou me mentionne'} » dans les réglages de votre compte :
+ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commentaire des discussions que je suis' : 'M’écrire quand on me répond ou me mentionne'} » dans les réglages de votre compte :
 
 ${settingsPage}`,
     };
