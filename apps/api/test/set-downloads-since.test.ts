@@ -185,7 +185,7 @@ describe('a download of one subject set since a moment', () => {
     expect(await consensusSince(letters!.id, '2000-01-01', transcribe.id)).toEqual({ weak: 'left the set', strong: 'row' });
   });
 
-  it('gives the tombstones after the rows in externalId order, in CSV (left_subject_set_at after every other column but the metadata’s) and with metadata=columns', async () => {
+  it('gives the tombstones after the rows in externalId order, in CSV (left_subject_set_at after every other column but the metadata’s: after the answers and a transcription’s asked_for_check) and with metadata=columns', async () => {
     const { sets, idOf } = await linkedSets({ letter: ['order-10', 'order-2', 'order-1', 'order-3'] }, ['order-10', 'order-2', 'order-1', 'order-3']);
     await stack.client.removeSubject(sets.letter!, idOf['order-3']!);
     await stack.client.removeSubject(sets.letter!, idOf['order-2']!);
@@ -202,7 +202,7 @@ describe('a download of one subject set since a moment', () => {
       const after = metadata === 'columns' ? ['left_subject_set_at', 'metadata.folio'] : ['left_subject_set_at'];
       for (const [kind, csv, before] of [
         ['consensus', await stack.client.consensus(workflowId, { format: 'csv', since, sort: 'externalId', metadata, subjectSetId: sets.letter }), 'routing_decisions'],
-        ['classifications', await stack.client.classifications(workflowId, { format: 'csv', since, metadata, sort: 'externalId', subjectSetId: sets.letter }), 'T0_answer'],
+        ['classifications', await stack.client.classifications(workflowId, { format: 'csv', since, metadata, sort: 'externalId', subjectSetId: sets.letter }), 'T0_asked_for_check'],
       ] as const) {
         const { header, rows } = csvTable(csv);
         expect([kind, header.slice(-after.length - 1)]).toEqual([kind, [before, ...after]]);
