@@ -1,7 +1,7 @@
 import { notificationPageSchema, subjectCommentSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { sendRaw } from '../../../test/support/requests';
+import { refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -299,6 +299,10 @@ describe('following a discussion', () => {
       ],
     );
     expect(kindsOf(await eli!.client.notifications())).toEqual([['reply', reply.id], ['discussion', expect.any(String)], ['discussion', expect.any(String)], ['discussion', expect.any(String)]]);
+    // Nor does the banned volunteer follow: the discussion says so, and following is refused as commenting is; stopping is not.
+    expect((await ivy!.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    await refusal(ivy!.client.followDiscussion(subjectId, projectId), { status: 403, type: 'urn:chorus:problem:comment-banned' });
+    expect(await ivy!.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
   });
 
   it('follows a discussion without commenting, and unfollows one commented in: unfollowing wins, until followed again', async () => {

@@ -27,24 +27,25 @@ describe("the consensus download's documentation of <task>_result", () => {
       P: { type: 'marking', instruction: 'Mark the seal', tools: [{ key: 'seal', label: 'Seal', shape: 'point' }] },
     },
   });
-  const answers = (id: string, transcription: string, evidence: [number, number][], tags: object): ClassificationRecord => ({
+  const answers = (id: string, transcription: string, evidence: [number, number][], tags: object, unsure = false): ClassificationRecord => ({
     id,
     countsTowardRetirement: true,
     annotations: [
       { task: 'S', value: 'yes' },
       { task: 'M', value: ['a'] },
-      { task: 'X', value: transcription },
+      { task: 'X', value: transcription, ...(unsure ? { unsure: true as const } : {}) },
       { task: 'C', value: { sense: 'v', evidence } },
       { task: 'G', value: tags },
       { task: 'F', value: { surname: 'Brown' } },
       { task: 'P', value: [{ tool: 'seal', x: 10, y: 20 }] },
     ],
   });
-  // Answers that fill every field there is: a tagged word, a line break in dispute, evidence, a tag voted down.
+  // Answers that fill every field there is: a tagged word, a line break in dispute, evidence, a tag voted down, a
+  // transcriber asking the team to check.
   const consensus = reduceSubject(definition, [
     answers('1', '[unclear]Mary[/unclear] Brown\nof Leeds', [[0, 4]], { add: ['baptism'] }),
     answers('2', '[unclear]Mary[/unclear] Brown\nof Leeds', [[0, 6]], { up: ['baptism'] }),
-    answers('3', 'Mary Brown of Leeds', [], { down: ['baptism'] }),
+    answers('3', 'Mary Brown of Leeds', [], { down: ['baptism'] }, true),
   ], { locations: [{ type: 'text', text: 'Mary Brovvn of Leeds' }] });
 
   it.each(Object.entries(CONSENSUS_RESULT_FIELDS))('names every field of a %s task, and only those', (type, fields) => {

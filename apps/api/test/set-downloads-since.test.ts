@@ -1,4 +1,4 @@
-import type { ChorusApiError } from '@chorus/client';
+import { refusal } from '../../../test/support/requests';
 import { randomUUID } from 'node:crypto';
 import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -147,8 +147,7 @@ describe('a download of one subject set since a moment', () => {
     const since = await now();
     await linkOnly(linked.filter((set) => set !== sets.box));
     // Unlinked, the set is not the workflow's to download.
-    const refused = await stack.client.consensus(workflowId, { format: 'json', since, subjectSetId: sets.box }).then(() => undefined, (error: ChorusApiError) => error);
-    expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/query/subjectSetId']);
+    await refusal(stack.client.consensus(workflowId, { format: 'json', since, subjectSetId: sets.box }), { status: 422, pointers: ['/query/subjectSetId'] });
     await stack.client.removeSubject(sets.box!, idOf['unlink-4']!);
     await linkOnly(linked);
     // unlink-2, never classified, left the workflow with its row and came back; unlink-3 kept its row, retired as unlinked, and came back.

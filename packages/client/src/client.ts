@@ -226,7 +226,7 @@ export class ChorusClient {
   renameAccount(displayName: string) {
     return this.changeAccount({ displayName });
   }
-  /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions: any of them. */
+  /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions, of followed discussions, of reports in projects it moderates: any of them. */
   changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean; reportMails?: boolean }) {
     return this.call<AccountView>('PATCH', '/account', change);
   }

@@ -181,7 +181,7 @@ export const accountViewSchema = userViewSchema.extend({
     description: 'The account is mailed, at its verified email and in its language, of each new comment in the discussions it follows (`discussion` notifications), apart from `discussionMails`; false until it asks for it, and always for a guest',
   }),
   reportMails: z.boolean().meta({
-    description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true until it turns it off, and always false for a guest',
+    description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true for accounts made since 2026-12-07 and for those that then moderated or researched a project, false for the others, until it is changed; always false for a guest',
   }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),

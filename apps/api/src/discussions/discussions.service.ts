@@ -118,7 +118,9 @@ export class DiscussionsService {
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
     const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
-    return { subject, ...this.page(rows, limit, { user, team }), commentBanned: !team && (await this.commentBanned(projectId, user)), following: await this.following(projectId, subjectId, user) };
+    const commentBanned = !team && (await this.commentBanned(projectId, user));
+    // A volunteer banned from commenting is told of no comment (the followers leave them out): they follow nothing.
+    return { subject, ...this.page(rows, limit, { user, team }), commentBanned, following: !commentBanned && (await this.following(projectId, subjectId, user)) };
   }
 
   /**
@@ -129,6 +131,7 @@ export class DiscussionsService {
     if (user.kind !== 'registered') throw signInTo('follow a discussion');
     await this.access.readable(projectId, user, '/query/projectId');
     await this.subjectOf(projectId, subjectId);
+    if (following) await this.db.transaction((manager) => assertNotBanned(manager, projectId, user));
     await this.db.query(
       `INSERT INTO discussion_follows (project_id, subject_id, user_id, following) VALUES ($1, $2, $3, $4)
        ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = EXCLUDED.following, changed_at = now() WHERE discussion_follows.following <> EXCLUDED.following`,

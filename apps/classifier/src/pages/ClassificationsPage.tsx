@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActivityChart, ActivityTable, TimeZoneFallback, lastDays, useActivityDays } from '../components/Activity';
 import { AnswersInWords } from '../components/AnswersInWords';
+import { DownloadMine } from '../components/DownloadMine';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
@@ -12,7 +13,6 @@ import { whenInWords } from '../lib/formats';
 import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
-import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
@@ -56,7 +56,7 @@ export function ClassificationsPage() {
           <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
         </p>
       )}
-      {volunteer.kind === 'registered' && <DownloadMine />}
+      {volunteer.kind === 'registered' && <DownloadMine label={t('classifications.download')} testId="classifications-download" started={(t) => t('classifications.downloadStarted')} link={() => client.myClassificationsDownloadLink({ format: 'csv' })} />}
       <RecentDays />
       <ErrorAlert problem={problem ?? moreProblem}>
         <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
@@ -125,29 +125,6 @@ function RecentDays() {
         !problem && <p role="status">{t('classifications.activity.loading')}</p>
       )}
     </section>
-  );
-}
-
-/**
- * The account's classifications, every one, to save as CSV: each click asks for a new download link and follows it, so
- * that the browser saves the file as the API streams it, and no link goes stale here. A guest has none to download.
- */
-function DownloadMine() {
-  const { t } = useTranslation();
-  const client = useClient();
-  const { started, problem, save } = useFollowedDownload();
-  return (
-    <>
-      <p className="button-row">
-        <button type="button" className="button button-secondary" data-testid="classifications-download" onClick={() => void save(async () => (await client.myClassificationsDownloadLink({ format: 'csv' })).url, (t) => t('classifications.downloadStarted'))}>
-          {t('classifications.download')}
-        </button>
-      </p>
-      <ErrorAlert problem={problem} />
-      <p role="status" aria-live="polite">
-        {started}
-      </p>
-    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { OwnComment } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
+import { DownloadMine } from '../components/DownloadMine';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MarkdownView } from '../components/MarkdownView';
 import { ShowMore } from '../components/ShowMore';
@@ -8,7 +9,6 @@ import { useClient } from '../lib/clientContext';
 import { whenInWords } from '../lib/formats';
 import { COMMENTS, Link, accountPath, discussionsPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
-import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 
@@ -23,6 +23,7 @@ const PAGE_SIZE = 20;
  */
 export function CommentsPage() {
   const { t } = useTranslation();
+  const client = useClient();
   const volunteer = useSession();
   useDocumentTitle(t('comments.title'));
   return (
@@ -31,7 +32,7 @@ export function CommentsPage() {
       <p className="lead">{t('comments.lead')}</p>
       {volunteer.kind === 'registered' ? (
         <>
-          <DownloadMine />
+          <DownloadMine label={t('comments.download')} testId="comments-download" started={(t) => t('comments.downloadStarted')} link={() => client.myCommentsDownloadLink({ format: 'csv' })} />
           <MyComments />
         </>
       ) : (
@@ -77,26 +78,6 @@ function MyComments() {
         </ol>
       )}
       <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
-    </>
-  );
-}
-
-/** Every comment of the account, to save as CSV: each click asks for a new download link and follows it. */
-function DownloadMine() {
-  const { t } = useTranslation();
-  const client = useClient();
-  const { started, problem, save } = useFollowedDownload();
-  return (
-    <>
-      <p className="button-row">
-        <button type="button" className="button button-secondary" data-testid="comments-download" onClick={() => void save(async () => (await client.myCommentsDownloadLink({ format: 'csv' })).url, (t) => t('comments.downloadStarted'))}>
-          {t('comments.download')}
-        </button>
-      </p>
-      <ErrorAlert problem={problem} />
-      <p role="status" aria-live="polite">
-        {started}
-      </p>
     </>
   );
 }

@@ -212,7 +212,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <h2 id="discussion-heading" tabIndex={-1}>
               {t('talk.discussion')}
             </h2>
-            {volunteer.kind === 'registered' && <FollowDiscussion projectId={project.id} subjectId={subjectId} following={discussion.following} postedCount={postedCount} />}
+            {volunteer.kind === 'registered' && !banned && <FollowDiscussion projectId={project.id} subjectId={subjectId} following={discussion.following} postedCount={postedCount} />}
             {discussion.comments.length === 0 && <p data-testid="no-comments">{t('talk.none')}</p>}
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (

@@ -87,7 +87,6 @@ export interface Wording {
   reports(to: Addressee, reports: ReportsMail): Words;
 }
 
-/** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */
 /**
  * A mail's count of open reports: each kind with its noun (`[one, more]`), a kind with none left out (French would say
  * "0 sujet", English "0 subjects": neither is said), `none` when every kind has none (handled before the mail went).
@@ -98,6 +97,7 @@ export const openReportsSaid = (counts: [number, [string, string]][], and: strin
     .map(([count, [one, more]]) => `${count} ${count === 1 ? one : more}`)
     .join(` ${and} `) || none;
 
+/** Someone's words quoted in a plain-text mail: each line after "> ", as mail readers show a quotation. */
 export const quoted = (words: string): string =>
   words
     .split('\n')
