@@ -4,9 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Moderators learn of reports by mail: whether an account is mailed when a volunteer reports a comment or subject in a
  * project it moderates, and when a member was last mailed of its project's reports (null: never), so that it is mailed
  * at most once an hour per project. Accounts made from now on are mailed (their settings turn it off); of the accounts
- * there already, only those that moderate or research a project now (its moderators' roles, `MODERATION_ROLES`), who took on that work: nobody else is sent a mail
- * they never asked for. Constant defaults, a nullable column and the moderators' rows alone updated: no rewrite of
- * either table. Partial indexes of the open reports, which the moderators' counts read rather than every report made.
+ * there already, only those that moderate or research a project now (`MODERATION_ROLES`), who took on that work:
+ * nobody else is sent a mail they never asked for. Constant defaults, a nullable column and those accounts' rows alone
+ * updated: no rewrite of either table. Partial indexes of the open reports, which the moderators' counts read rather than every report made.
  */
 export class ReportMails1797890000000 implements MigrationInterface {
   name = 'ReportMails1797890000000';
