@@ -16,7 +16,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
 import { useWorkflowDefinitions } from '../lib/useVersionDefinitions';
-import { ShowMore } from '../components/ShowMore';
+import { PagedList } from '../components/PagedList';
 
 /** Classifications shown at a time; "Show older ones" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -32,13 +32,15 @@ export function ClassificationsPage() {
   const client = useClient();
   const volunteer = useSession();
   useDocumentTitle(t('classifications.title'));
-  const { data, problem, reload } = useLoaded(() => client.myClassifications({ limit: PAGE_SIZE }), [client]);
-  const { items: shown, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
+  const first = useLoaded(() => client.myClassifications({ limit: PAGE_SIZE }), [client]);
+  const { data } = first;
+  const more = useMorePages(
     data,
     (page) => page.classifications,
     (after) => client.myClassifications({ limit: PAGE_SIZE, after }),
   );
   // Only open workflows' definitions are the volunteer's to read: one no longer open would be refused on every visit.
+  const shown = more.items;
   const toRead = useMemo(() => shown.filter((classification) => classification.open), [shown]);
   const definitionOf = useWorkflowDefinitions(toRead);
   const distinctNames = distinctSubjectNames(
@@ -58,33 +60,21 @@ export function ClassificationsPage() {
       )}
       {volunteer.kind === 'registered' && <DownloadMine label={t('classifications.download')} testId="classifications-download" started={(t) => t('classifications.downloadStarted')} link={() => client.myClassificationsDownloadLink({ format: 'csv' })} />}
       <RecentDays />
-      <ErrorAlert problem={problem ?? moreProblem}>
-        <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {data === null ? (
-        !problem && (
-          <p className="loading" role="status">
-            {t('classifications.loading')}
-          </p>
-        )
-      ) : shown.length === 0 ? (
-        <p data-testid="classifications-none">{t('classifications.none')}</p>
-      ) : (
-        <ol className="favourite-list">
-          {shown.map((classification, index) => (
-            <ClassificationItem
-              key={classification.id}
-              classification={classification}
-              distinctName={distinctNames[index]!}
-              definition={classification.open ? definitionOf(classification.workflowId, classification.workflowVersion) : undefined}
-              row={newRow(index)}
-            />
-          ))}
-        </ol>
-      )}
-      <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
+      <PagedList first={first} more={more} loading={t('classifications.loading')} empty={t('classifications.none')} emptyTestId="classifications-none">
+        {(listed) => (
+          <ol className="favourite-list">
+            {listed.map((classification, index) => (
+              <ClassificationItem
+                key={classification.id}
+                classification={classification}
+                distinctName={distinctNames[index]!}
+                definition={classification.open ? definitionOf(classification.workflowId, classification.workflowVersion) : undefined}
+                row={more.newRow(index)}
+              />
+            ))}
+          </ol>
+        )}
+      </PagedList>
     </div>
   );
 }

@@ -1,9 +1,8 @@
 import type { OwnComment } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { DownloadMine } from '../components/DownloadMine';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { PagedList } from '../components/PagedList';
 import { MarkdownView } from '../components/MarkdownView';
-import { ShowMore } from '../components/ShowMore';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { whenInWords } from '../lib/formats';
@@ -49,36 +48,22 @@ export function CommentsPage() {
 function MyComments() {
   const { t } = useTranslation();
   const client = useClient();
-  const { data, problem, reload } = useLoaded(() => client.myComments({ limit: PAGE_SIZE }), [client]);
-  const { items: shown, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(
-    data,
+  const first = useLoaded(() => client.myComments({ limit: PAGE_SIZE }), [client]);
+  const more = useMorePages(
+    first.data,
     (page) => page.comments,
     (after) => client.myComments({ limit: PAGE_SIZE, after }),
   );
   return (
-    <>
-      <ErrorAlert problem={problem ?? moreProblem}>
-        <button type="button" className="button button-secondary" onClick={() => (problem ? reload() : void showMore())}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {data === null ? (
-        !problem && (
-          <p className="loading" role="status">
-            {t('comments.loading')}
-          </p>
-        )
-      ) : shown.length === 0 ? (
-        <p data-testid="comments-none">{t('comments.none')}</p>
-      ) : (
+    <PagedList first={first} more={more} loading={t('comments.loading')} empty={t('comments.none')} emptyTestId="comments-none">
+      {(shown) => (
         <ol className="comment-list">
           {shown.map((comment, index) => (
-            <OwnCommentItem key={comment.id} comment={comment} row={newRow(index)} />
+            <OwnCommentItem key={comment.id} comment={comment} row={more.newRow(index)} />
           ))}
         </ol>
       )}
-      <ShowMore next={next} onMore={showMore} loading={loading} label={t('recent.older')} />
-    </>
+    </PagedList>
   );
 }
 
