@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChorusApiError, type ChorusClient, type Problem, SUBJECT_REPORT_LIMITS } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { newAccount, newMember } from '../../../test/support/accounts';
+import { refusal } from '../../../test/support/requests';
 import { ProjectAccess } from '../src/projects/project-access';
 
 /**
@@ -157,11 +158,9 @@ describe.each(Object.entries(routes))('%s', (_, route) => {
 it('withdraws an invitation only for the project’s administrators, before reading the address it names', async () => {
   const bad = `/projects/${live.projectId}/invitations/${encodeURIComponent('not an email')}`;
   const good = `/projects/${live.projectId}/invitations/${encodeURIComponent('someone@example.org')}`;
-  const refusal = (caller: ChorusClient, path: string) => caller.request('DELETE', path).catch((error: ChorusApiError) => ({ status: error.status, problem: error.problem }));
-  const asVolunteer = await refusal(volunteer, good);
-  expect(asVolunteer).toMatchObject({ status: 403 });
-  expect(await refusal(volunteer, bad)).toEqual(asVolunteer);
-  expect(await refusal(stack.client, bad)).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/params/email' }] } });
+  const asVolunteer = await refusal(volunteer.request('DELETE', good), { status: 403 });
+  expect((await refusal(volunteer.request('DELETE', bad))).problem).toEqual(asVolunteer.problem);
+  await refusal(stack.client.request('DELETE', bad), { status: 422, pointers: ['/params/email'] });
 });
 
 it('asks once per download whether its caller is one of the workflow’s researchers: the download takes the answer its guard found', async () => {

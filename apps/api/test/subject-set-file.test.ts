@@ -1,7 +1,8 @@
-import { type ChorusApiError, ChorusClient } from '@chorus/client';
+import { ChorusClient } from '@chorus/client';
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
+import { refusal } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -91,16 +92,15 @@ describe("a subject set's CSV file", () => {
 
   it('is for the project’s researchers only, and refuses another format naming it', async () => {
     const { project, set } = await setOfSubjects();
-    const refusal = (client: ChorusClient, query = '') => client.request('GET', `/subject-sets/${set.id}/subjects.csv${query}`).then(() => undefined, (error: ChorusApiError) => error);
+    const file = (client: ChorusClient, query = '') => client.request('GET', `/subject-sets/${set.id}/subjects.csv${query}`);
     const stranger = await newAccount(stack, 'Stranger');
     const moderator = await newMember(stack, project.id, 'moderator');
     const scientist = await newMember(stack, project.id, 'scientist');
-    expect((await refusal(stranger.client))?.status).toBe(403);
-    expect((await refusal(moderator.client))?.status).toBe(403);
-    expect((await refusal(stack.anonymous))?.status).toBe(401);
+    await refusal(file(stranger.client), { status: 403 });
+    await refusal(file(moderator.client), { status: 403 });
+    await refusal(file(stack.anonymous), { status: 401 });
     expect((await scientist.client.subjectSetCsv(set.id)).startsWith('external_id,')).toBe(true);
-    const wrongFormat = await refusal(stack.client, '?format=json');
-    expect([wrongFormat?.status, wrongFormat?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/format']]);
+    await refusal(file(stack.client, '?format=json'), { status: 422, pointers: ['/query/format'] });
   });
 
   it('opens by a download link without an Authorization header, for a browser to save as it streams; the link is the set’s alone', async () => {
@@ -117,7 +117,7 @@ describe("a subject set's CSV file", () => {
     expect([elsewhere.status, JSON.parse(elsewhere.text).errors[0].pointer]).toEqual([401, '/query/token']);
     expect((await open(`/api/v1/subject-sets/${set.id}/subjects.csv`)).status).toBe(401);
     const moderator = await newMember(stack, project.id, 'moderator');
-    expect((await moderator.client.subjectSetCsvLink(set.id).then(() => undefined, (error: ChorusApiError) => error))?.status).toBe(403);
+    await refusal(moderator.client.subjectSetCsvLink(set.id), { status: 403 });
   });
 
   it('is refused, naming them, when metadata keys would be read by an upload as locations, a priority or known answers', async () => {
@@ -125,9 +125,8 @@ describe("a subject set's CSV file", () => {
     const set = await stack.client.createSubjectSet(project.id, { name: 'Colliding' });
     const metadata = { Text: 'a caption', '#Priority': '3', 'Gold Standard T0': 'yes', 'Image URL': 'https://example.org/x.jpg', page: '1' };
     await stack.client.addSubjects(set.id, [{ externalId: 'x', locations: [{ type: 'image', url: 'https://example.org/1.jpg' }], metadata }]);
-    const refused = await stack.client.subjectSetCsv(set.id).then(() => undefined, (error: ChorusApiError) => error);
-    expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:subject-set-file-misread']);
-    for (const named of ['"Text" (read as text)', `"#Priority" (read as the subjects' priority)`, '"Gold Standard T0" (read as gold_standard_T0)', '"Image URL" (read as image_url)']) expect(refused?.problem.detail).toContain(named);
-    expect(refused?.problem.detail).not.toContain('"page"');
+    const refused = await refusal(stack.client.subjectSetCsv(set.id), { status: 409, type: 'urn:chorus:problem:subject-set-file-misread' });
+    for (const named of ['"Text" (read as text)', `"#Priority" (read as the subjects' priority)`, '"Gold Standard T0" (read as gold_standard_T0)', '"Image URL" (read as image_url)']) expect(refused.problem.detail).toContain(named);
+    expect(refused.problem.detail).not.toContain('"page"');
   });
 });

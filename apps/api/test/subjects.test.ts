@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChorusApiError } from '@chorus/client';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { refusal } from '../../../test/support/requests';
 import { until } from '../../../test/support/waiting';
 
 let stack: Stack;
@@ -127,7 +128,6 @@ describe('subject upload', () => {
 
 describe('deleting a subject set', () => {
   const yesNo = { firstTask: 'T0', tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } };
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
   // Asked outside the transaction that holds the locks: within a transaction pg_stat_activity answers as it first did.
   const lockWaits = async (): Promise<number> =>
     (await stack.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows[0].n;
@@ -142,8 +142,8 @@ describe('deleting a subject set', () => {
     expect((await stack.client.queue(workflow.id)).subjects).toHaveLength(3); // held: a, b and c
     await stack.client.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: b!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
 
-    const inUse = await failure(stack.client.deleteSubjectSet(wrong.id));
-    expect([inUse?.status, inUse?.problem.type, inUse?.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining(`the workflow "Ads" (${workflow.id}) serves it`)]);
+    const inUse = await refusal(stack.client.deleteSubjectSet(wrong.id));
+    expect([inUse.status, inUse.problem.type, inUse.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining(`the workflow "Ads" (${workflow.id}) serves it`)]);
     expect((await stack.client.subjectsOf(wrong.id)).subjects).toHaveLength(3);
 
     await stack.client.updateWorkflow(workflow.id, { name: 'Ads', ...yesNo, subjectSetIds: [other.id] });
@@ -155,7 +155,7 @@ describe('deleting a subject set', () => {
     );
     expect(rows[0]).toEqual({ subjects: ['b', 'c'], classified: 1, holds: 0 });
     expect((await stack.client.request<{ subjectSets: { name: string }[] }>('GET', `/projects/${project.id}/subject-sets`)).body.subjectSets.map((set) => set.name)).toEqual(['Other']);
-    expect((await failure(stack.client.subjectsOf(wrong.id)))?.status).toBe(404);
+    await refusal(stack.client.subjectsOf(wrong.id), { status: 404 });
     const corrected = { externalId: 'a', locations: [{ type: 'text' as const, text: 'The corrected snippet a' }] };
     expect(await stack.client.addSubjects(other.id, [corrected])).toMatchObject({ created: 1, existing: 0 });
   });
@@ -217,11 +217,11 @@ describe('deleting a subject set', () => {
     const source = await stack.client.createSubjectSet(project.id, { name: 'Source' });
     const target = await stack.client.createSubjectSet(project.id, { name: 'Ads found' });
     await stack.client.createWorkflow(project.id, { name: 'Find ads', ...yesNo, subjectSetIds: [source.id], effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: target.id }] });
-    const refused = await failure(stack.client.deleteSubjectSet(target.id));
-    expect([refused?.status, refused?.problem.detail]).toEqual([409, expect.stringMatching(/an effect of the workflow "Find ads" \([0-9a-f-]{36}\) adds subjects to it/)]);
+    const refused = await refusal(stack.client.deleteSubjectSet(target.id));
+    expect([refused.status, refused.problem.detail]).toEqual([409, expect.stringMatching(/an effect of the workflow "Find ads" \([0-9a-f-]{36}\) adds subjects to it/)]);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    expect((await failure(volunteer.deleteSubjectSet(source.id)))?.status).toBe(403);
-    expect((await failure(stack.client.deleteSubjectSet(randomUUID())))?.status).toBe(404);
+    await refusal(volunteer.deleteSubjectSet(source.id), { status: 403 });
+    await refusal(stack.client.deleteSubjectSet(randomUUID()), { status: 404 });
     expect((await stack.client.request<{ subjectSets: unknown[] }>('GET', `/projects/${project.id}/subject-sets`)).body.subjectSets).toHaveLength(2);
   });
 });
@@ -335,7 +335,7 @@ describe('a subject set’s subjects', () => {
 });
 
 describe('a subject set’s name', () => {
-  const refusal = (error: ChorusApiError) => ({ status: error.status, type: error.problem.type, errors: error.problem.errors, subjectSet: error.problem.subjectSet });
+  const asSeen = (error: ChorusApiError) => ({ status: error.status, type: error.problem.type, errors: error.problem.errors, subjectSet: error.problem.subjectSet });
 
   it('is its project’s only, compared trimmed and case aside, on creating and on renaming, a refusal changing nothing', async () => {
     const project = await stack.client.createProject({ title: `Names ${randomUUID().slice(0, 8)}` });
@@ -344,10 +344,10 @@ describe('a subject set’s name', () => {
     const taken = { status: 409, type: 'urn:chorus:problem:subject-set-name-taken', errors: [{ pointer: '/name', message: expect.stringContaining('"Letters"') }], subjectSet: { id: letters.id, name: 'Letters' } };
     for (const name of ['Letters', ' letters ', 'LETTERS']) {
       const error = (await stack.client.createSubjectSet(project.id, { name }).catch((e) => e)) as ChorusApiError;
-      expect(refusal(error)).toEqual(taken);
+      expect(asSeen(error)).toEqual(taken);
       expect(error.problem.detail).toMatch(/choose another name, or upload into that set/);
     }
-    expect(refusal((await stack.client.renameSubjectSet(diaries.id, ' letters').catch((e) => e)) as ChorusApiError)).toEqual(taken);
+    expect(asSeen((await stack.client.renameSubjectSet(diaries.id, ' letters').catch((e) => e)) as ChorusApiError)).toEqual(taken);
     const names = async () => (await stack.db.query('SELECT id, name FROM subject_sets WHERE project_id = $1 ORDER BY created_at', [project.id])).rows;
     expect(await names()).toEqual([{ id: letters.id, name: 'Letters' }, { id: diaries.id, name: 'Diaries' }]);
     // Its own name in other letters is no other set's; another project's sets are not this one's.
@@ -381,7 +381,7 @@ describe('a subject set’s name', () => {
       const refused = answers.filter((answer): answer is ChorusApiError => answer instanceof Error);
       expect(made).toHaveLength(1);
       const set = { id: made[0]!.id, name: made[0]!.name };
-      expect(refused.map(refusal)).toEqual([{ status: 409, type: 'urn:chorus:problem:subject-set-name-taken', errors: [{ pointer: '/name', message: expect.any(String) }], subjectSet: set }]);
+      expect(refused.map(asSeen)).toEqual([{ status: 409, type: 'urn:chorus:problem:subject-set-name-taken', errors: [{ pointer: '/name', message: expect.any(String) }], subjectSet: set }]);
       return set;
     }
 
@@ -407,7 +407,6 @@ describe('a subject set’s name', () => {
 describe('known answers of gold-standard subjects', () => {
   const yesNo = { T0: { type: 'single' as const, question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
   const gold = (externalId: string, goldStandard: Record<string, unknown>) => ({ ...text(externalId), goldStandard });
-  const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
   const goldOf = async (setId: string) =>
     (await stack.db.query('SELECT s.external_id, s.gold_standard FROM subjects s JOIN subject_set_members m ON m.subject_id = s.id WHERE m.subject_set_id = $1 ORDER BY s.external_id', [setId])).rows;
 
@@ -415,8 +414,8 @@ describe('known answers of gold-standard subjects', () => {
     const project = await stack.client.createProject({ title: `Gold ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
     await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] });
-    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'Yes', T9: 'for another workflow' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T0', message: expect.stringMatching(/^is not an answer task "T0" can take: .* \(workflow "Ads"\)$/) }]);
+    const refused = await refusal(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'Yes', T9: 'for another workflow' })]));
+    expect(refused.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T0', message: expect.stringMatching(/^is not an answer task "T0" can take: .* \(workflow "Ads"\)$/) }]);
     const csv = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${set.id}/subjects`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
@@ -436,8 +435,8 @@ describe('known answers of gold-standard subjects', () => {
       T1: { type: 'single' as const, question: 'For what?', answers: [{ value: 'goods', label: 'Goods' }, { value: 'services', label: 'Services' }] },
     };
     await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks, subjectSetIds: [set.id] });
-    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes', T1: 'goods' }), gold('g2', { T0: 'no', T1: 'goods' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T1', message: expect.stringMatching(/^is for a task that a volunteer giving the other known answers never reaches.* \(workflow "Ads"\)$/) }]);
+    const refused = await refusal(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes', T1: 'goods' }), gold('g2', { T0: 'no', T1: 'goods' })]));
+    expect(refused.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T1', message: expect.stringMatching(/^is for a task that a volunteer giving the other known answers never reaches.* \(workflow "Ads"\)$/) }]);
     expect(await goldOf(set.id)).toEqual([]);
     // Known for the second task alone: any answer to the first may lead there.
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes', T1: 'goods' }), gold('g2', { T0: 'no' }), gold('g3', { T1: 'services' })]);
@@ -448,20 +447,20 @@ describe('known answers of gold-standard subjects', () => {
     const project = await stack.client.createProject({ title: `Gold keys ${Date.now()}` });
     const [fed, loose] = [await stack.client.createSubjectSet(project.id, { name: 'Fed' }), await stack.client.createSubjectSet(project.id, { name: 'Loose' })];
     await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [fed.id] });
-    const lowerCase = await problemOf(stack.client.addSubjects(fed.id, [gold('g1', { t0: 'yes' })]));
-    expect(lowerCase?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/t0', message: expect.stringMatching(/^names no task of the workflow \(its tasks are "T0"; .* \(workflow "Ads"\)$/) }]);
+    const lowerCase = await refusal(stack.client.addSubjects(fed.id, [gold('g1', { t0: 'yes' })]));
+    expect(lowerCase.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/t0', message: expect.stringMatching(/^names no task of the workflow \(its tasks are "T0"; .* \(workflow "Ads"\)$/) }]);
     expect(await goldOf(fed.id)).toEqual([]);
     await stack.client.addSubjects(loose.id, [gold('g2', { T9: 'yes' })]);
-    const linking = await problemOf(stack.client.createWorkflow(project.id, { name: 'Ads too', firstTask: 'T0', tasks: yesNo, subjectSetIds: [loose.id] }));
-    expect(linking?.problem.errors).toEqual([{ pointer: '/tasks', message: expect.stringContaining('of the gold-standard subject g2 names no task of the workflow') }]);
+    const linking = await refusal(stack.client.createWorkflow(project.id, { name: 'Ads too', firstTask: 'T0', tasks: yesNo, subjectSetIds: [loose.id] }));
+    expect(linking.problem.errors).toEqual([{ pointer: '/tasks', message: expect.stringContaining('of the gold-standard subject g2 names no task of the workflow') }]);
   });
 
   it('are corrected by sending the subject again; a regular subject sent with known answers is refused, not made gold standard', async () => {
     const project = await stack.client.createProject({ title: `Gold fix ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'maybe' }), text('plain')]);
-    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard', message: expect.stringContaining('cannot make the subject "plain", already in the project without known answers, gold standard') }]);
+    const refused = await refusal(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]));
+    expect(refused.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard', message: expect.stringContaining('cannot make the subject "plain", already in the project without known answers, gold standard') }]);
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'maybe' } }, { external_id: 'plain', gold_standard: null }]);
     expect(await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), text('plain')])).toMatchObject({ created: 0, existing: 2, updated: 1 });
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }, { external_id: 'plain', gold_standard: null }]);
@@ -471,8 +470,8 @@ describe('known answers of gold-standard subjects', () => {
   it('need an externalId, by which they are corrected', async () => {
     const set = await stack.client.createSubjectSet((await stack.client.createProject({ title: `Gold id ${Date.now()}` })).id, { name: 'Gold' });
     const { externalId: _, ...withoutId } = gold('g1', { T9: 'nope' });
-    const refused = await problemOf(stack.client.addSubjects(set.id, [text('plain'), withoutId]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringContaining('is required for a gold-standard subject') }]);
+    const refused = await refusal(stack.client.addSubjects(set.id, [text('plain'), withoutId]));
+    expect(refused.problem.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringContaining('is required for a gold-standard subject') }]);
     expect(await goldOf(set.id)).toEqual([]);
   });
 
@@ -483,8 +482,8 @@ describe('known answers of gold-standard subjects', () => {
     await stack.client.createWorkflow(project.id, { name: 'Yes or no', firstTask: 'T0', tasks: yesNo, subjectSetIds: [a.id] });
     const yesMaybe = { T0: { ...yesNo.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'maybe', label: 'Maybe' }] } };
     await stack.client.createWorkflow(project.id, { name: 'Yes or maybe', firstTask: 'T0', tasks: yesMaybe, subjectSetIds: [b.id] });
-    const refused = await problemOf(stack.client.addSubjects(b.id, [gold('g1', { T0: 'maybe' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(workflow "Yes or no")') }]);
+    const refused = await refusal(stack.client.addSubjects(b.id, [gold('g1', { T0: 'maybe' })]));
+    expect(refused.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(workflow "Yes or no")') }]);
     expect(await goldOf(a.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }]);
   });
 
@@ -492,13 +491,13 @@ describe('known answers of gold-standard subjects', () => {
     const project = await stack.client.createProject({ title: `Gold link ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'maybe' })]);
-    const linking = await problemOf(stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] }));
-    expect(linking?.problem.errors).toEqual([{ pointer: '/tasks/T0', message: expect.stringContaining('"maybe" of the gold-standard subject g1') }]);
+    const linking = await refusal(stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] }));
+    expect(linking.problem.errors).toEqual([{ pointer: '/tasks/T0', message: expect.stringContaining('"maybe" of the gold-standard subject g1') }]);
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'no' })]);
     const { id } = await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] });
     const onlyYes = { T0: { ...yesNo.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'unsure', label: 'Unsure' }] } };
-    const dropping = await problemOf(stack.client.updateWorkflow(id, { name: 'Ads', firstTask: 'T0', tasks: onlyYes }));
-    expect(dropping?.problem.errors?.map((error) => error.pointer)).toEqual(['/tasks/T0']);
+    const dropping = await refusal(stack.client.updateWorkflow(id, { name: 'Ads', firstTask: 'T0', tasks: onlyYes }));
+    expect(dropping.problem.errors?.map((error) => error.pointer)).toEqual(['/tasks/T0']);
     expect((await stack.client.getWorkflow(id)).version).toBe(1);
   });
 });
