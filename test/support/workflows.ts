@@ -88,15 +88,21 @@ export async function transcriptionWorkflow(researcher: ChorusClient, names: rea
   const project = await researcher.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
   const { subjectIds } = await researcher.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
-  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+  const workflowId = await activeTranscriptionWorkflow(researcher, project.id, set.id);
+  return { workflowId, idOf: Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!])) };
+}
+
+/** An active one-task transcription workflow (T0, "Type the letter") of the project over the set, retired after `retireAfter`; its id. */
+export async function activeTranscriptionWorkflow(researcher: ChorusClient, projectId: string, subjectSetId: string, retireAfter = 5): Promise<string> {
+  const { id } = await researcher.createWorkflow(projectId, {
     name: 'Transcribe the letters',
     firstTask: 'T0',
     tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
-    retirement: { rule: 'count', count: 5 },
-    subjectSetIds: [set.id],
+    retirement: { rule: 'count', count: retireAfter },
+    subjectSetIds: [subjectSetId],
   });
-  await researcher.activateWorkflow(workflowId);
-  return { workflowId, idOf: Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!])) };
+  await researcher.activateWorkflow(id);
+  return id;
 }
 
 /**

@@ -5,7 +5,7 @@ import { PublishedResultsService, TEXT_BATCH } from '../src/published-results/pu
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { transcribeAndDateWorkflow } from '../../../test/support/workflows';
+import { activeTranscriptionWorkflow, transcribeAndDateWorkflow } from '../../../test/support/workflows';
 import { guestsClassify } from '../../../test/support/volunteers';
 
 /**
@@ -200,14 +200,7 @@ describe('once the project publishes its results', () => {
     await stack.client.updateProject(draft.id, { resultsPublic: true });
     const set = await stack.client.createSubjectSet(draft.id, { name: 'Drafts' });
     await stack.client.addSubjects(set.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'Draft' }] }]);
-    const { id } = await stack.client.createWorkflow(draft.id, {
-      name: 'Type',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Type it' } },
-      retirement: { rule: 'count', count: 1 },
-      subjectSetIds: [set.id],
-    });
-    await stack.client.activateWorkflow(id);
+    const id = await activeTranscriptionWorkflow(stack.client, draft.id, set.id, 1);
     const outsider = await newAccount(stack, 'Outsider');
     for (const as of [stack.anonymous, outsider.client]) expect(await refused({ workflowId: id }, as, set.id)).toEqual({ status: 404, pointers: ['/params/id'] });
     expect((await stack.client.publishedText(set.id, id)).pages).toHaveLength(1);

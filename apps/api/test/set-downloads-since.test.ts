@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { csvTable } from '../../../test/support/csv';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { activeTranscriptionWorkflow } from '../../../test/support/workflows';
 
 // A data engineer's incremental copy of one subject set's rows: since= with subjectSetId gives the set's changed rows,
 // and a tombstone for each subject that left the set since (a row again once it is back).
@@ -84,14 +85,7 @@ beforeAll(async () => {
   const project = await stack.client.createProject({ title: `Letters ${randomUUID().slice(0, 8)}`, status: 'live' });
   const first = await stack.client.createSubjectSet(project.id, { name: 'First' });
   await stack.client.addSubjects(first.id, [page('first')]);
-  ({ id: workflowId } = await stack.client.createWorkflow(project.id, {
-    name: 'Transcribe the letters',
-    firstTask: 'T0',
-    tasks: { T0: { type: 'transcription', instruction: 'Type the page' } },
-    retirement: { rule: 'count', count: 5 },
-    subjectSetIds: [first.id],
-  }));
-  await stack.client.activateWorkflow(workflowId);
+  workflowId = await activeTranscriptionWorkflow(stack.client, project.id, first.id);
 });
 afterAll(() => stack.stop());
 

@@ -3,6 +3,7 @@ import { aggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { activeTranscriptionWorkflow } from '../../../test/support/workflows';
 import { AggregationService, keyOf, nextBatchSize } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { AggregationProcessor } from '../src/aggregation/aggregation.processor';
@@ -377,14 +378,7 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   const project = await stack.client.createProject({ title: `Long transcriptions ${randomUUID().slice(0, 6)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
   await stack.client.addSubjects(set.id, Array.from({ length: 40 }, (_, i) => ({ externalId: `letter-${i}`, locations: [{ type: 'text' as const, text: `Letter ${i}` }] })));
-  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-    name: 'Transcribe',
-    firstTask: 'T0',
-    tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
-    retirement: { rule: 'count', count: 5 },
-    subjectSetIds: [set.id],
-  });
-  await stack.client.activateWorkflow(workflowId);
+  const workflowId = await activeTranscriptionWorkflow(stack.client, project.id, set.id);
   const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
   const subjectIds = rows.map((row) => row.subject_id as string);
   const words = 'dear sir the vestry met today to consider the state of the roof and the bells yours faithfully'.split(' ');

@@ -9,7 +9,7 @@ import { seededRandom } from '@chorus/consensus';
 import { Queue } from 'bullmq';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
-import { voteWorkflow } from '../../../test/support/workflows';
+import { activeTranscriptionWorkflow, voteWorkflow } from '../../../test/support/workflows';
 import { type AggregationOutcome, AggregationService, keyOf } from '../src/aggregation/aggregation.service';
 import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
 
@@ -68,14 +68,7 @@ it('acknowledges a submit to a subject while it aggregates, aggregates other sub
   const project = await stack.client.createProject({ title: `Heavy ${randomUUID().slice(0, 6)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
   await stack.client.addSubjects(set.id, [{ externalId: 'page', locations: [{ type: 'text' as const, text: 'A page' }] }]);
-  const { id: heavy } = await stack.client.createWorkflow(project.id, {
-    name: 'Transcribe',
-    firstTask: 'T0',
-    tasks: { T0: { type: 'transcription', instruction: 'Type the page' } },
-    retirement: { rule: 'count', count: 10 },
-    subjectSetIds: [set.id],
-  });
-  await stack.client.activateWorkflow(heavy);
+  const heavy = await activeTranscriptionWorkflow(stack.client, project.id, set.id, 10);
   const { rows: [page] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [heavy]);
   const pageId = page.subject_id as string;
   const other = await voteWorkflow(stack, 1);
