@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ReaggregationRun, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import type { ReaggregationRun, WorkflowCopy, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, effectAddsTo, feedingOf, isUnlinked, mayRoute, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
@@ -17,7 +17,8 @@ import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import { type WorkflowInput, parseWorkflowBody } from './dto/workflow.dto';
+import { type WorkflowCopyBody, type WorkflowInput, parseWorkflowBody } from './dto/workflow.dto';
+import { copyableDefinition } from './workflow-copy';
 import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
@@ -85,8 +86,9 @@ export class WorkflowsService {
     this.linksSavedListeners.push(listener);
   }
 
-  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved & { etag: string }> {
-    await this.access.requireResearcher(projectId, user, '/params/id');
+  /** A new workflow, version 1 of `input`; `more` goes with the answer (and a retry's). */
+  async create<More extends object = object>(projectId: string, input: WorkflowInput, user: AuthUser, more = {} as More, pointer = '/params/id'): Promise<WorkflowSaved & More & { etag: string }> {
+    await this.access.requireResearcher(projectId, user, pointer);
     return researchersTransaction(this.db, async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
@@ -100,10 +102,32 @@ export class WorkflowsService {
         ...(await subjectTextWarnings(manager, workflow.id, input.definition)),
       ];
       const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
-      const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
+      const created = withWarnings({ id: workflow.id, version: 1, ...more }, [...definitionWarnings(input.definition), ...warnings]);
       await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
       return { ...created, etag };
     });
+  }
+
+  /**
+   * A new draft workflow from a version of workflow `id` (its current one by default), in its project or another one
+   * the caller is a researcher of: the definition only, named as asked (the version's name by default: a name is data,
+   * in no language of the API's). In the same project it serves the source's subject sets unless asked not to; in
+   * another it serves none, sets belonging to projects. What the definition names of sets the copy cannot use is left
+   * out and said (`copyableDefinition`). Nothing volunteers gave the source (classifications, consensus, retirements)
+   * is copied: the copy's subjects start afresh, gold-standard ones with the known answers their subjects carry.
+   */
+  async copy(id: string, body: WorkflowCopyBody, user: AuthUser): Promise<WorkflowCopy & { etag: string }> {
+    const source = await this.requireResearcher(id, user);
+    const projectId = body.projectId ?? source.projectId;
+    const sameProject = projectId === source.projectId;
+    if (!sameProject) await this.access.requireResearcher(projectId, user, '/projectId', `Project ${projectId}`);
+    const version = body.version ?? source.version;
+    const definition = await this.versions.definition(id, version);
+    if (!definition) throw notFound(`Version ${version} of workflow ${id}`, '/version');
+    const subjectSetIds = sameProject && body.linkSubjectSets !== false ? await this.linkedSetIds(this.db.manager, id) : [];
+    const copyable = copyableDefinition(definition, new Set(subjectSetIds), sameProject);
+    const input = { definition: { ...copyable.definition, name: body.name ?? definition.name }, subjectSetIds };
+    return this.create(projectId, input, user, { projectId, subjectSetIds, dropped: copyable.dropped }, '/projectId');
   }
 
   /**
