@@ -120,13 +120,13 @@ export class WorkflowsService {
     const source = await this.requireResearcher(id, user);
     const projectId = body.projectId ?? source.projectId;
     const sameProject = projectId === source.projectId;
-    if (!sameProject) await this.access.requireResearcher(projectId, user, '/projectId', `Project ${projectId}`);
     const version = body.version ?? source.version;
     const definition = await this.versions.definition(id, version);
     if (!definition) throw notFound(`Version ${version} of workflow ${id}`, '/version');
     const subjectSetIds = sameProject && body.linkSubjectSets !== false ? await this.linkedSetIds(this.db.manager, id) : [];
     const copyable = copyableDefinition(definition, new Set(subjectSetIds), sameProject);
     const input = { definition: { ...copyable.definition, name: body.name ?? definition.name }, subjectSetIds };
+    // `create` asks whether the caller is a researcher of the target project.
     return this.create(projectId, input, user, { projectId, subjectSetIds, dropped: copyable.dropped }, '/projectId');
   }
 
