@@ -1,12 +1,13 @@
 import type { WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
-import { refusal } from '../../../test/support/requests';
+import { refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
 let projectId: string;
 let otherProjectId: string;
+let publicProjectId: string;
 let sets: { pages: string; training: string; next: string };
 let workflowId: string;
 let definition: WorkflowInput;
@@ -15,6 +16,7 @@ beforeAll(async () => {
   stack = await startStack({ worker: false });
   projectId = (await stack.client.createProject({ title: `Copies ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
   otherProjectId = (await stack.client.createProject({ title: `Elsewhere ${randomUUID().slice(0, 8)}` })).id;
+  publicProjectId = (await stack.client.createProject({ title: `In the open ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
   const [pages, training, next] = await Promise.all(['Pages', 'Training', 'Next'].map((name) => stack.client.createSubjectSet(projectId, { name })));
   sets = { pages: pages!.id, training: training!.id, next: next!.id };
   await stack.client.addSubjects(sets.pages, [{ externalId: 'p1', locations: [{ type: 'text', text: 'An advert' }] }]);
@@ -76,6 +78,25 @@ it('in the same project without the source’s sets, leaves out the training set
   expect((await stack.client.getWorkflow(copy.id)).definition.effects).toEqual(definition.effects);
 });
 
+it('copies without a body, as with an empty one', async () => {
+  const researcher = await newMember(stack, projectId, 'scientist', 'Rita');
+  const answer = await sendRaw(stack, 'POST', `/workflows/${workflowId}/copies`, researcher.token);
+  expect(answer).toMatchObject({ status: 201, body: { projectId, dropped: [] } });
+});
+
+it('copying an older version, leaves out its effects into a set deleted since and into a set the copy serves', async () => {
+  const [later, gone] = await Promise.all(['Later', 'Gone'].map((name) => stack.client.createSubjectSet(projectId, { name })));
+  const { subjectSetIds: _sets, ...first } = definition;
+  const routed = { ...first, selection: { order: 'random' as const, goldStandardRate: 0 }, effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.pages }, { when: { task: 'T0', answer: 'no' }, addToSubjectSet: gone!.id }] };
+  const id = (await stack.client.createWorkflow(projectId, { ...routed, subjectSetIds: [later!.id] })).id;
+  // Version 2 serves the set version 1 routed into, and routes nowhere; the other set is then deleted.
+  await stack.client.updateWorkflow(id, { ...routed, effects: [], subjectSetIds: [sets.pages] });
+  await stack.client.deleteSubjectSet(gone!.id);
+  const copy = await stack.client.copyWorkflow(id, { version: 1 });
+  expect(copy).toMatchObject({ subjectSetIds: [sets.pages], dropped: [{ pointer: '/effects/0', subjectSetId: sets.pages }, { pointer: '/effects/1', subjectSetId: gone!.id }] });
+  expect((await stack.client.getWorkflow(copy.id)).definition.effects).toEqual([]);
+});
+
 it('copies an older version when asked, and refuses one the workflow never had', async () => {
   const copy = await stack.client.copyWorkflow(workflowId, { version: 1 });
   const first = await stack.client.getWorkflowVersion(workflowId, 1);
@@ -86,13 +107,22 @@ it('copies an older version when asked, and refuses one the workflow never had',
 
 it('refuses bad fields by their pointers, creating nothing', async () => {
   const before = await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', projectId);
+  const otherBefore = await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', otherProjectId);
   await refusal(stack.client.copyWorkflow(workflowId, { projectId: 'elsewhere' }), { status: 422, type: 'urn:chorus:problem:validation-failed', pointers: ['/projectId'] });
   await refusal(stack.client.copyWorkflow(workflowId, { name: 'x'.repeat(1001), version: 0 }), { status: 422, pointers: ['/name', '/version'] });
   await refusal(stack.client.copyWorkflow(workflowId, { projectId: randomUUID() }), { status: 404, pointers: ['/projectId'] });
+  // workflows.name holds 200 characters: creation and edits are held to it too.
+  const long = 'x'.repeat(201);
+  await refusal(stack.client.copyWorkflow(workflowId, { name: long }), { status: 422, pointers: ['/name'] });
+  await refusal(stack.client.createWorkflow(projectId, { ...definition, name: long }), { status: 422, pointers: ['/name'] });
+  await refusal(stack.client.updateWorkflow(workflowId, { ...definition, name: long }), { status: 422, pointers: ['/name'] });
+  await refusal(stack.client.copyWorkflow(workflowId, { projectId: otherProjectId, linkSubjectSets: true }), { status: 422, pointers: ['/linkSubjectSets'] });
   expect(await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', projectId)).toBe(before);
+  expect(await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', otherProjectId)).toBe(otherBefore);
 });
 
 it('is for researchers of both projects only', async () => {
+  const before = await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', otherProjectId);
   const volunteer = await newAccount(stack, 'Vera');
   await refusal(volunteer.client.copyWorkflow(workflowId), { status: 403 });
   const moderator = await newMember(stack, projectId, 'moderator', 'Mona');
@@ -103,7 +133,13 @@ it('is for researchers of both projects only', async () => {
   // A researcher of the target only: the source's project is live, so it is forbidden rather than hidden.
   const elsewhere = await newMember(stack, otherProjectId, 'scientist', 'Elsa');
   await refusal(elsewhere.client.copyWorkflow(workflowId, { projectId: otherProjectId }), { status: 403 });
-  expect(await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', otherProjectId)).toBe(1);
+  expect(await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', otherProjectId)).toBe(before);
+  // A researcher of the source, into a public project they see but do not research: not a member, then a moderator.
+  await refusal(scientist.client.copyWorkflow(workflowId, { projectId: publicProjectId }), { status: 403 });
+  await stack.client.invite(publicProjectId, { email: scientist.email, role: 'moderator' });
+  await scientist.client.acceptInvitation(publicProjectId);
+  await refusal(scientist.client.copyWorkflow(workflowId, { projectId: publicProjectId }), { status: 403 });
+  expect(await countOf('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', publicProjectId)).toBe(0);
 });
 
 it('makes one copy of a replayed request', async () => {

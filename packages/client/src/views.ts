@@ -395,7 +395,7 @@ export const workflowCopySchema = workflowSavedSchema.extend({
     .array(z.strictObject({ pointer: z.string(), subjectSetId: id }))
     .meta({
       description:
-        'What of the copied version’s definition names a subject set the copy cannot use, left out (pointers into that version): `/effects/<i>` moving subjects into a set of another project or one the copy serves, `/selection/training` and `/selection/setWeights/<set id>` naming a set it does not serve',
+        'What of the copied version’s definition names a subject set the copy cannot use, left out (pointers into that version): `/effects/<i>` moving subjects into a set not of the copy’s project (another project’s, or one deleted since) or one the copy serves, `/selection/training` and `/selection/setWeights/<set id>` naming a set it does not serve',
     }),
 });
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });

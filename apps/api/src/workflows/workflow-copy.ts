@@ -5,14 +5,18 @@ type Dropped = WorkflowCopy['dropped'];
 
 /**
  * The definition a copy of a workflow can take, serving the subject sets `served` (those of the source's it keeps; none
- * in another project), and what it leaves out, each by its pointer in the source's version: the training set and the
- * sets' weights it would not serve (the queue draws from served sets only), and the effects that would move subjects
- * into a set of another project (`sameProject` false: sets belong to projects) or into a set the copy itself serves.
+ * in another project) among the target project's sets `projectSets`, and what it leaves out, each by its pointer in the
+ * source's version: the training set and the sets' weights it would not serve (the queue draws from served sets only),
+ * and the effects that would move subjects into a set that is not the target project's (another project's, or one
+ * deleted since the version was made) or into a set the copy itself serves.
  */
-export function copyableDefinition(definition: WorkflowDefinition, served: ReadonlySet<string>, sameProject: boolean): { definition: WorkflowDefinition; dropped: Dropped } {
+export function copyableDefinition(
+  definition: WorkflowDefinition,
+  { served, projectSets }: { served: ReadonlySet<string>; projectSets: ReadonlySet<string> },
+): { definition: WorkflowDefinition; dropped: Dropped } {
   const dropped: Dropped = [];
   const effects = definition.effects.filter((effect, index) => {
-    const kept = sameProject && !served.has(effect.addToSubjectSet);
+    const kept = projectSets.has(effect.addToSubjectSet) && !served.has(effect.addToSubjectSet);
     if (!kept) dropped.push({ pointer: `/effects/${index}`, subjectSetId: effect.addToSubjectSet });
     return kept;
   });
