@@ -1,4 +1,5 @@
 import type { WorkflowView } from '@chorus/client';
+import { WORKFLOW_NAME_LENGTH } from '@chorus/tasks';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -8,7 +9,7 @@ import { problemAtFields, showAccountNotice } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { messageAt } from '../../lib/definitionPlaces';
 import { useFocusOnClose } from '../../lib/focus';
-import { isResearcher, labProjects } from '../../lib/lab';
+import { copyTargets, labProjects } from '../../lib/lab';
 import { labWorkflowPath, navigate } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -25,11 +26,12 @@ import { useLoaded } from '../../lib/useLoaded';
 export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }: { id: string; workflow: WorkflowView; version: number; definition: WorkflowView['definition']; onCancel: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const form = useForm({ name: t('lab.copyWorkflow.defaultName', { name: definition.name }), projectId: workflow.projectId }, ['name', 'projectId'] as const);
+  // "Copy of" may take a long name past the most a name holds: cut there, for the researcher to see and change.
+  const form = useForm({ name: t('lab.copyWorkflow.defaultName', { name: definition.name }).slice(0, WORKFLOW_NAME_LENGTH), projectId: workflow.projectId }, ['name', 'projectId'] as const);
   const [keepSets, setKeepSets] = useState(true);
-  // Chosen among the projects the researcher may edit; with none but this one, there is nothing to choose.
+  // Chosen among the projects the researcher may edit, this one first; with none but this one, there is nothing to choose.
   const { data: projects } = useLoaded(() => labProjects(client), [client]);
-  const targets = (projects ?? []).filter((project) => isResearcher(project.role));
+  const targets = copyTargets(projects ?? [], workflow.projectId);
   const sameProject = form.values.projectId === workflow.projectId;
   const sets = workflow.subjectSetIds;
   // Opened by a button, the keyboard goes on to the name it may change.
@@ -63,12 +65,12 @@ export function CopyWorkflowForm({ id, workflow, version, definition, onCancel }
           onCancel();
         }}
       >
-        <FormField id={`${id}-name`} label={t('lab.copyWorkflow.nameField')} hint={t('lab.copyWorkflow.nameHint')} maxLength={200} {...form.field('name')} />
+        <FormField id={`${id}-name`} label={t('lab.copyWorkflow.nameField')} hint={t('lab.copyWorkflow.nameHint')} maxLength={WORKFLOW_NAME_LENGTH} {...form.field('name')} />
         {targets.length > 1 && (
           <SelectField id={`${id}-project`} label={t('lab.copyWorkflow.projectField')} hint={t('lab.copyWorkflow.projectHint')} {...form.field('projectId')}>
             {targets.map((project) => (
               <option key={project.id} value={project.id}>
-                {project.title}
+                {project.title ?? t('lab.copyWorkflow.thisProject')}
               </option>
             ))}
           </SelectField>
