@@ -43,6 +43,7 @@ import {
   publishedResultListSchema,
   publishedTextSchema,
   workflowSavedSchema,
+  workflowCopySchema,
   workflowStatsSchema,
   workflowVersionListSchema,
   workflowVersionViewSchema,
@@ -187,6 +188,7 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);
     documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
     const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);
+    documented(workflowCopySchema, await call('POST', `/workflows/${workflow.id}/copies`, token, { name: 'Copy' }), 201);
     expect(saved.reaggregation).toBeDefined();
     const { versions } = documented(workflowVersionListSchema, await call('GET', `/workflows/${workflow.id}/versions`, token), 200);
     expect(versions.map((listed) => [listed.version, listed.changes?.fields])).toEqual([[2, ['/retirement']], [1, undefined]]);
@@ -373,6 +375,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subject-sets/{id}/subjects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subjects/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /workflows/{id}/copies header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
       ].sort(),
     );
   });

@@ -170,7 +170,7 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('copies a workflow whose selection names sets, without them when the sets served are unticked, and says why an old version naming a set no longer served is refused', async () => {
+  it('copies an old version whose selection names a set no longer served, leaving it out and saying so, and without any set when they are unticked', async () => {
     const training = ({ pages, more }: { pages: string; more: string }): WorkflowInput => ({
       ...FIRST,
       selection: { order: 'random', goldStandardRate: 0, setWeights: { [pages]: 2, [more]: 1 }, training: { subjectSetId: more, classifications: 1 } },
@@ -180,19 +180,58 @@ describe('classifier in a browser: a workflow’s versions in the lab', () => {
     // The workflow stops serving "More pages", version 1's training set.
     await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, subjectSetIds: [sets.pages] });
     await page.reload();
-    // Ticked, version 1's training set is not one the copy would serve: the API's problem is said at the form.
+    // Ticked, the copy serves "Pages" only: what version 1 says of "More pages" is left out, and said.
     await page.click(viewButton(1));
     await page.click('#lab-version-copy-open');
     await page.click('[data-testid="lab-copy-workflow-form"] button[type="submit"]');
-    await waitToSee(page.locator('[data-testid="lab-copy-workflow-form"] [role="alert"]').getByText(/Training, Subject set: is a subject set this workflow does not serve/));
+    await page.waitForURL((url) => url.pathname.startsWith('/lab/workflows/') && !url.pathname.endsWith(workflowId));
+    await waitToSee(page.getByText('2 settings naming subject sets it does not serve were left out', { exact: false }));
+    const served = await researcher.getWorkflow(page.url().split('/').pop()!);
+    expect(served).toMatchObject({ status: 'draft', subjectSetIds: [sets.pages] });
+    expect(served.definition.selection).toEqual({ order: 'random', goldStandardRate: 0, setWeights: { [sets.pages]: 2 } });
     // Unticked, the copy leaves out what its selection says of the sets, and the hint says so.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.click(viewButton(1));
+    await page.click('#lab-version-copy-open');
     expect(await page.locator('[data-testid="lab-copy-workflow-form"]').textContent()).toContain('training set and the sets’ weights');
     await page.uncheck('#lab-version-copy-sets');
     await page.click('[data-testid="lab-copy-workflow-form"] button[type="submit"]');
-    await page.waitForURL((url) => url.pathname.startsWith('/lab/workflows/') && !url.pathname.endsWith(workflowId));
+    await page.waitForURL((url) => url.pathname.startsWith('/lab/workflows/') && !url.pathname.endsWith(workflowId) && !url.pathname.endsWith(served.id));
     const copy = await researcher.getWorkflow(page.url().split('/').pop()!);
     expect(copy).toMatchObject({ status: 'draft', subjectSetIds: [] });
     expect(copy.definition.selection).toEqual({ order: 'random', goldStandardRate: 0 });
+    expect(errors).toEqual([]);
+  });
+
+  it('copies the workflow into another project the researcher works on, by keyboard, serving none of its sets', async () => {
+    const { researcher, workflowId, sets, page, errors } = await editedWorkflow('Hopper');
+    const other = await researcher.createProject({ title: `Second project ${Date.now()}` });
+    await researcher.updateWorkflow(workflowId, { ...EDITED, selection: { order: 'random', goldStandardRate: 0, setWeights: { [sets.pages]: 2 } } });
+    await page.reload();
+    await tabTo(page, '#lab-copy-workflow-open', 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#lab-copy-workflow-name');
+    // The projects it may go in, this one chosen first, then the sets it would serve here.
+    await waitToSee(page.locator('#lab-copy-workflow-project'));
+    expect(await page.locator('#lab-copy-workflow-project').inputValue()).toBe((await researcher.getWorkflow(workflowId)).projectId);
+    expect(await page.locator('#lab-copy-workflow-sets').isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-copy-workflow-project');
+    await page.keyboard.type('Second project');
+    expect(await page.locator('#lab-copy-workflow-project').inputValue()).toBe(other.id);
+    // In another project, it serves none of this one's sets: nothing to tick.
+    expect(await page.locator('#lab-copy-workflow-sets').count()).toBe(0);
+    await checkScreen(page, 'lab-copy-workflow-project');
+    await tabTo(page, '[data-testid="lab-copy-workflow-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname.startsWith('/lab/workflows/') && !url.pathname.endsWith(workflowId));
+    await waitToSee(page.getByText('Workflow “Copy of Ad or not?” created as a draft from version 3 of “Ad or not?”.', { exact: false }));
+    // The weight of this project's set is left out, and said.
+    await waitToSee(page.getByText('One setting naming a subject set it does not serve was left out', { exact: false }));
+    const copy = await researcher.getWorkflow(page.url().split('/').pop()!);
+    expect(copy).toMatchObject({ projectId: other.id, status: 'draft', version: 1, name: 'Copy of Ad or not?', subjectSetIds: [] });
+    const third = (await researcher.getWorkflowVersion(workflowId, 3)).definition;
+    expect(copy.definition).toEqual({ ...third, name: 'Copy of Ad or not?', selection: { order: 'random', goldStandardRate: 0 } });
     expect(errors).toEqual([]);
   });
 

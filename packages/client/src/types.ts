@@ -97,6 +97,7 @@ import type {
   projectActivitySchema,
   ownActivitySchema,
   workflowSavedSchema,
+  workflowCopySchema,
   workflowStatusSchema,
   workflowSummarySchema,
   workflowVersionListSchema,
@@ -189,6 +190,14 @@ export type WorkflowVersionView = z.infer<typeof workflowVersionViewSchema>;
 export type WorkflowVersionSummary = z.infer<typeof workflowVersionSummarySchema>;
 export type WorkflowVersionList = z.infer<typeof workflowVersionListSchema>;
 export type WorkflowSaved = z.infer<typeof workflowSavedSchema>;
+export type WorkflowCopy = z.infer<typeof workflowCopySchema>;
+/** What `POST /workflows/:id/copies` takes: where the copy goes (the source's project by default), its name (the source's by default), which version (the current one by default), and whether it serves the source's sets (in the same project; true by default). */
+export interface WorkflowCopyInput {
+  projectId?: string;
+  name?: string;
+  version?: number;
+  linkSubjectSets?: boolean;
+}
 export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[] };
 
 export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;

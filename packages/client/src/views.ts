@@ -387,6 +387,17 @@ export const workflowSavedSchema = z.strictObject({
         'What the new version does to the answers already given (answers no longer offered, free tags once the vocabulary is closed, tasks gone, a rule that retires sooner; not limits set for new answers, which earlier answers are not held to), and what the definition may not do as meant (a retirement rule on a task a branch leads past), each named by its field',
     }),
 });
+/** A workflow's copy (`POST /workflows/:id/copies`): a new draft workflow, and what of the source's definition it left out. */
+export const workflowCopySchema = workflowSavedSchema.extend({
+  projectId: id.meta({ description: 'The project the copy is in: the source’s, or the one asked for' }),
+  subjectSetIds: z.array(id).meta({ description: 'The subject sets it serves: the source’s in the same project (unless `linkSubjectSets` was false), none in another project, whose sets are its own' }),
+  dropped: z
+    .array(z.strictObject({ pointer: z.string(), subjectSetId: id }))
+    .meta({
+      description:
+        'What of the copied version’s definition names a subject set the copy cannot use, left out (pointers into that version): `/effects/<i>` moving subjects into a set not of the copy’s project (another project’s, or one deleted since) or one the copy serves, `/selection/training` and `/selection/setWeights/<set id>` naming a set it does not serve',
+    }),
+});
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
 /**

@@ -86,8 +86,11 @@ export function columnClash({ other, column }: { other: string; column: string }
 /** Far more than a volunteer would answer for one subject; what the graph checks and the classifier walk stays small. */
 export const MOST_TASKS = 100;
 
+/** A workflow's name, kept in `workflows.name` (varchar 200) too. */
+export const WORKFLOW_NAME_LENGTH = 200;
+
 export const workflowDefinitionSchema = z.strictObject({
-  name: singleLine(labelSchema),
+  name: singleLine(z.string().trim().min(1).max(WORKFLOW_NAME_LENGTH)),
   firstTask: taskKeySchema,
   tasks: z
     .record(taskKeySchema, taskSchema)

@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '
 import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
-import { workflowSavedSchema, workflowStatsSchema, workflowVersionListSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
+import { workflowCopySchema, workflowSavedSchema, workflowStatsSchema, workflowVersionListSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { DownloadsLookUp } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
-import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema, workflowUpdateBodySchema } from './dto/workflow.dto';
+import { type WorkflowCopyBody, ifMatchSchema, parseWorkflowBody, workflowCopyBodySchema, versionNumberSchema, workflowBodySchema, workflowUpdateBodySchema } from './dto/workflow.dto';
 import { WORKFLOW_RESEARCHERS, WorkflowsService, workflowTag } from './workflows.service';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
@@ -32,6 +32,27 @@ export class WorkflowsController {
     const { etag, ...saved } = await this.workflows.create(projectId, parseWorkflowBody(body), user);
     void reply.header('etag', etag);
     return saved;
+  }
+
+  @Post('workflows/:id/copies')
+  @ApiOperation({
+    summary: 'Copies a workflow: a new draft workflow from one of its versions, in its project or another (researchers of both).',
+    description:
+      'Version 1 of the copy is the definition of the version asked for (the current one by default), named as asked (the version’s name by default: the lab sends “Copy of …” in its reader’s language). In the same project it serves the source’s subject sets (unless `linkSubjectSets` is false); in another project it serves none, sets belonging to projects. What the definition names of sets the copy cannot use (effects into a set not of the target project, such as another project’s or one deleted since, or into a set it serves, a training set or weighted sets it does not serve) is left out and listed in `dropped`. Nothing volunteers gave the source is copied: no classification, consensus, retirement or earlier version. Refusals: 404 at `/version` for a version the workflow never had; 403 for a project the caller is not a researcher of (404 at `/projectId` where it is not theirs to see); 422 at `/linkSubjectSets` for `true` with another project; 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone who is not a researcher of the workflow’s project gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
+  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @ApiZodBody(workflowCopyBodySchema, 'Where the copy goes, its name, the version copied, whether it serves the source’s subject sets: all optional.')
+  @IdempotentCreate('copy')
+  @ApiZodResponse(workflowCopySchema, { status: 201, headers: ETAG_HEADER, also: REPLAYED_CREATION })
+  async copyWorkflow(
+    @Param('id', uuidParam('id')) id: string,
+    @Body(new ZodPipe(workflowCopyBodySchema)) body: WorkflowCopyBody,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { etag, ...copy } = await this.workflows.copy(id, body, user);
+    void reply.header('etag', etag);
+    return copy;
   }
 
   @Put('workflows/:id')

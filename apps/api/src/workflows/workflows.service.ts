@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ReaggregationRun, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import type { ReaggregationRun, WorkflowCopy, WorkflowSaved, WorkflowStats, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, effectAddsTo, feedingOf, isUnlinked, mayRoute, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
@@ -17,7 +17,8 @@ import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import { type WorkflowInput, parseWorkflowBody } from './dto/workflow.dto';
+import { type WorkflowCopyBody, type WorkflowInput, parseWorkflowBody } from './dto/workflow.dto';
+import { copyableDefinition } from './workflow-copy';
 import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
@@ -87,23 +88,55 @@ export class WorkflowsService {
 
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved & { etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
+    return researchersTransaction(this.db, (manager) => this.createIn(manager, { projectId, input, user, more: {} }));
+  }
+
+  /**
+   * A new draft workflow from a version of workflow `id` (its current one by default), in its project or another one
+   * the caller is a researcher of: the definition only, named as asked (the version's name by default: a name is data,
+   * in no language of the API's). In the same project it serves the source's subject sets unless asked not to; in
+   * another it serves none, sets belonging to projects. What the definition names of sets the copy cannot use is left
+   * out and said (`copyableDefinition`). Nothing volunteers gave the source (classifications, consensus, retirements,
+   * subjects' priorities) is copied: the copy's subjects start afresh, gold-standard ones with the known answers their
+   * subjects carry.
+   */
+  async copy(id: string, body: WorkflowCopyBody, user: AuthUser): Promise<WorkflowCopy & { etag: string }> {
+    const source = await this.requireResearcher(id, user);
+    const projectId = body.projectId ?? source.projectId;
+    const sameProject = projectId === source.projectId;
+    if (!sameProject && body.linkSubjectSets) {
+      throw validationFailed([{ pointer: '/linkSubjectSets', message: 'cannot be true for a copy in another project, whose subject sets are its own; leave it out' }]);
+    }
+    const version = body.version ?? source.version;
+    const definition = await this.versions.definition(id, version);
+    if (!definition) throw notFound(`Version ${version} of workflow ${id}`, '/version');
+    await this.access.requireResearcher(projectId, user, '/projectId');
     return researchersTransaction(this.db, async (manager) => {
-      await this.checkReferencedSets(manager, projectId, input.definition);
-      const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
-      await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition, createdBy: user.id }));
-      await this.link(manager, workflow, input.subjectSetIds ?? []);
-      await this.requireLinkedSets(manager, workflow.id, input.definition);
-      await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      const warnings = [
-        ...(await this.selectionWarnings(manager, workflow.id, input.definition)),
-        ...(await unservedEffectWarnings(manager, input.definition)),
-        ...(await subjectTextWarnings(manager, workflow.id, input.definition)),
-      ];
-      const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
-      const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
-      await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
-      return { ...created, etag };
+      const subjectSetIds = sameProject && body.linkSubjectSets !== false ? await this.linkedSetIds(manager, id) : [];
+      const projectSets: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE project_id = $1', [projectId]);
+      const copyable = copyableDefinition(definition, { served: new Set(subjectSetIds), projectSets: new Set(projectSets.map((set) => set.id)) });
+      const input = { definition: { ...copyable.definition, name: body.name ?? definition.name }, subjectSetIds };
+      return this.createIn(manager, { projectId, input, user, more: { projectId, subjectSetIds, dropped: copyable.dropped } });
     });
+  }
+
+  /** A new workflow, version 1 of `input`, in the caller's transaction; `more` goes with the answer (and a retry's). */
+  private async createIn<More extends object>(manager: EntityManager, { projectId, input, user, more }: { projectId: string; input: WorkflowInput; user: AuthUser; more: More }): Promise<WorkflowSaved & More & { etag: string }> {
+    await this.checkReferencedSets(manager, projectId, input.definition);
+    const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
+    await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition, createdBy: user.id }));
+    await this.link(manager, workflow, input.subjectSetIds ?? []);
+    await this.requireLinkedSets(manager, workflow.id, input.definition);
+    await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
+    const warnings = [
+      ...(await this.selectionWarnings(manager, workflow.id, input.definition)),
+      ...(await unservedEffectWarnings(manager, input.definition)),
+      ...(await subjectTextWarnings(manager, workflow.id, input.definition)),
+    ];
+    const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
+    const created = withWarnings({ id: workflow.id, version: 1, ...more }, [...definitionWarnings(input.definition), ...warnings]);
+    await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
+    return { ...created, etag };
   }
 
   /**

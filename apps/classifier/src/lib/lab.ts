@@ -21,6 +21,16 @@ export const reviews = (role: ProjectRole | null): boolean => role !== null && R
 export const inLab = (role: ProjectRole | null): boolean => moderates(role) || reviews(role);
 
 /**
+ * The projects a workflow of project `projectId` may be copied into: its own first, always (with no `title` when
+ * `projects` left it out), then the others the account is a researcher of.
+ */
+export function copyTargets(projects: readonly LabProject[], projectId: string): { id: string; title?: string }[] {
+  const own = projects.find((project) => project.id === projectId);
+  const others = projects.filter((project) => project.id !== projectId && isResearcher(project.role));
+  return [{ id: projectId, title: own?.title }, ...others.map(({ id, title }) => ({ id, title }))];
+}
+
+/**
  * The projects the account works on in the lab: as a researcher, a moderator or a reviewer; all of them, however many
  * pages (of `limit` projects each: the API's 500 when left out).
  */

@@ -30,6 +30,17 @@ export const ifMatchSchema = z
   .refine((tags) => tags.length > 0, 'must be the ETag of the workflow as read (GET /workflows/:id gives it), quotes included')
   .optional();
 
+/** `POST /workflows/:id/copies`: where the copy goes, its name, the version copied and whether it serves the source's sets. */
+export const workflowCopyBodySchema = z
+  .strictObject({
+  projectId: z.uuid('must be the id (a UUID) of a project you are a researcher of').optional().meta({ description: 'The project the copy goes in; the source’s when left out' }),
+  name: workflowDefinitionSchema.shape.name.optional().meta({ description: 'The copy’s name; the source version’s when left out (a name is data: the lab sends “Copy of …” in its reader’s language)' }),
+  version: versionNumberSchema.optional().meta({ description: 'The version copied; the current one when left out' }),
+  linkSubjectSets: z.boolean('must be true or false').optional().meta({ description: 'In the same project: whether the copy serves the source’s subject sets (true when left out). A copy in another project serves none (true is refused)' }),
+  })
+  .default({});
+export type WorkflowCopyBody = z.infer<typeof workflowCopyBodySchema>;
+
 export interface WorkflowInput {
   definition: WorkflowDefinition;
   subjectSetIds?: string[];
