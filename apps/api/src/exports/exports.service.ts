@@ -941,14 +941,15 @@ export class ExportsService {
 
   /**
    * Every comment the account wrote, in every project, oldest first, one row each: what `GET /account/comments` shows
-   * of each (`ownCommentRecord`), nothing of anyone else's.
+   * of each (`ownCommentRecord`, its links under the server's root: `PUBLIC_URL`, else `origin`), nothing of anyone else's.
    */
-  ownComments({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
+  ownComments({ downloader }: AllowedOwnDownload, form: DownloadForm, origin: string | undefined): Promise<ExportDownload> {
+    const root = this.rootOf(origin);
     return this.streams.open<OwnCommentRow>(
       {
         sql: OWN_COMMENT_ROWS,
         parameters: [downloader.id],
-        toRecord: ownCommentRecord,
+        toRecord: (row) => ownCommentRecord(row, root),
         columns: Object.keys(OWN_COMMENT_COLUMNS),
         listColumns: OWN_COMMENT_LIST_COLUMNS,
         name: (began, format) => downloadName('own-comments', { id: downloader.id, name: '' }, began, format),
