@@ -90,6 +90,7 @@ describe('a published result', () => {
     expect(result).toEqual(answer);
     expect(result).toEqual({
       workflowId,
+      workflowName: 'Transcribe and date',
       subjectId: idOf.b,
       retiredAt: expect.any(String),
       metadata: { page: 'b' },

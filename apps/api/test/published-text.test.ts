@@ -195,6 +195,38 @@ describe('once the project publishes its results', () => {
     expect(await refused({ workflowId }, stack.anonymous, randomUUID())).toEqual({ status: 404, pointers: ['/params/id'] });
   });
 
+  it('leaves a retired gold-standard page a gap, its text and known answers unpublished, in the download too', async () => {
+    const made = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'plain' }], 2);
+    await stack.client.updateProject(made.project.id, { resultsPublic: true });
+    const [gold] = (await stack.client.addSubjects(made.setId, [{ externalId: 'gold', goldStandard: { T0: 'KNOWN-ANSWER' }, locations: [{ type: 'text', text: 'Gold' }] }])).subjectIds as [string];
+    const plain = made.idOf.plain!;
+    await guestsClassify(stack.anonymous, made.workflowId, [[plain, gold], [plain, gold]], [{ task: 'T0', value: 'TYPED-TEXT' }, { task: 'T1', value: 'yes' }]);
+    await until(async () => (await laggingSubjects(stack.db, made.workflowId)) === 0, 'aggregation');
+    // A gold-standard subject retires only once reported, by the team's hand (`manual`, as a finished page is published):
+    // still a gap, its consensus would tell its known answer.
+    const reporter = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await reporter.reportSubject(made.workflowId, { subjectId: gold, reason: 'blank-or-unreadable' });
+    await stack.client.retireSubjects(made.workflowId, { subjectIds: [gold], reason: 'done' });
+    const { rows } = await stack.db.query('SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [made.workflowId, gold]);
+    expect(rows).toEqual([{ retirement_reason: 'manual' }]);
+    const { pages } = await stack.anonymous.publishedText(made.setId, made.workflowId);
+    expect(pages).toEqual([{ page: 1, subjectId: plain, published: true, metadata: {}, texts: [transcribed('TYPED-TEXT')] }, gap(2, gold)]);
+    expect(JSON.stringify(pages)).not.toContain('KNOWN-ANSWER');
+    const file = await stack.anonymous.publishedTextFile(made.setId, made.workflowId);
+    expect(file).toBe(`=== Page 1 · ${plain} ===\nTYPED-TEXT\n\n=== Page 2 · ${gold} ===\n[not transcribed yet]\n`);
+  });
+
+  it('is not found while the operators have taken the project down, to its team too, and again once restored', async () => {
+    await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE id = $1", [projectId]);
+    try {
+      for (const as of [stack.anonymous, stack.client]) expect(await refused({ workflowId }, as)).toEqual({ status: 404, pointers: ['/params/id'] });
+      expect((await refusal(stack.client.publishedTextFile(setId, workflowId)))?.status).toBe(404);
+    } finally {
+      await stack.db.query('UPDATE projects SET taken_down_at = NULL, taken_down_reason = NULL WHERE id = $1', [projectId]);
+    }
+    expect((await stack.anonymous.publishedText(setId, workflowId)).pages).toHaveLength(3);
+  });
+
   it('is hidden with a draft project from anyone but its members', async () => {
     const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
     await stack.client.updateProject(draft.id, { resultsPublic: true });

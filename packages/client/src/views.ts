@@ -1045,6 +1045,7 @@ export const publishedTaskResultSchema = z.strictObject({
 });
 export const publishedResultSchema = z.strictObject({
   workflowId: id,
+  workflowName: z.string().meta({ description: 'The workflow’s name, as its project’s page lists it' }),
   subjectId: id,
   retiredAt: time,
   metadata: z.record(z.string(), z.unknown()).meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields)' }),

@@ -437,13 +437,14 @@ function withheldFor(consensus: Pick<ReturnType<typeof toConsensus>, 'notReached
  * review (`consensus_changed`); a task whose consensus needs checking (`needsChecking`) and that no review settled is
  * left out.
  */
-function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedResult {
+function toPublished(row: SubjectResultRow & { retired_at: Date }, workflowName: string): PublishedResult {
   const reviews = publishedReviews(row);
   const reached = Object.entries(row.tasks ?? {})
     .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
     .filter(([task, consensus]) => !withheldFor(consensus, reviews.has(task)));
   return {
     workflowId: row.workflow_id,
+    workflowName,
     subjectId: row.subject_id,
     retiredAt: row.retired_at.toISOString(),
     metadata: publicMetadata(row.metadata),
@@ -549,6 +550,8 @@ export class SubjectResultsService {
   /** `publishedIn`, each result with why it leaves each task out that it leaves out (`withheldFor`), by task key. */
   async publishedWithWithheldIn(workflowId: string, subjectIds: readonly string[]): Promise<{ result: PublishedResult; withheld: Map<string, WithheldTask> }[]> {
     const rows = await this.db.query<SubjectResultRow[]>(PUBLISHED_RESULTS, [workflowId, subjectIds]);
+    if (!rows.length) return [];
+    const [{ name }] = await this.db.query<[{ name: string }]>('SELECT name FROM workflows WHERE id = $1', [workflowId]);
     return rows.flatMap((row) => {
       if (!row.retired_at) return [];
       const reviews = publishedReviews(row);
@@ -556,7 +559,7 @@ export class SubjectResultsService {
         const why = withheldFor(toConsensus(stored), reviews.has(task));
         return why ? [[task, why]] : [];
       });
-      return [{ result: toPublished({ ...row, retired_at: row.retired_at }), withheld: new Map(withheld) }];
+      return [{ result: toPublished({ ...row, retired_at: row.retired_at }, name), withheld: new Map(withheld) }];
     });
   }
 
