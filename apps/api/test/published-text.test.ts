@@ -1,4 +1,4 @@
-import { type ChorusApiError, publishedTextSchema } from '@chorus/client';
+import { type ChorusApiError, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { NEIGHBOURS } from '../src/assignment/neighbour-pages.service';
 import { PublishedResultsService, TEXT_BATCH } from '../src/published-results/published-results.service';
@@ -64,6 +64,7 @@ describe('once the project publishes its results', () => {
     expect(publishedTextSchema.parse(body)).toEqual(body);
     expect(body).toEqual({
       subjectSetId: setId,
+      projectId,
       workflowId,
       name: 'Minutes',
       pages: [
@@ -193,6 +194,25 @@ describe('once the project publishes its results', () => {
     await stack.client.activateWorkflow(dating);
     expect(await refused({ workflowId: dating })).toEqual({ status: 422, pointers: ['/query/workflowId'] });
     expect(await refused({ workflowId }, stack.anonymous, randomUUID())).toEqual({ status: 404, pointers: ['/params/id'] });
+  });
+
+  it('lists the project’s sets that read as a document, each with its workflow: those a workflow not in draft transcribes', async () => {
+    const made = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'x' }], 1);
+    const readable = (as = stack.anonymous) => refusal(as.readableSets(made.project.id));
+    expect(await readable()).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    await stack.client.updateProject(made.project.id, { resultsPublic: true });
+    const elsewhere = await stack.client.createSubjectSet(made.project.id, { name: 'Unlinked' });
+    await stack.client.createWorkflow(made.project.id, { name: 'Draft', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, subjectSetIds: [made.setId, elsewhere.id] });
+    const { id: dating } = await stack.client.createWorkflow(made.project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [elsewhere.id],
+    });
+    await stack.client.activateWorkflow(dating);
+    const { body } = await stack.anonymous.request('GET', `/projects/${made.project.id}/readable-sets`);
+    expect(readableSetsSchema.parse(body)).toEqual(body);
+    expect(body).toEqual({ sets: [{ subjectSetId: made.setId, name: 'Minutes', workflowId: made.workflowId, workflowName: 'Transcribe and date' }] });
   });
 
   it('leaves a retired gold-standard page a gap, its text and known answers unpublished, in the download too', async () => {

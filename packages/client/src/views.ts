@@ -1084,10 +1084,28 @@ export const publishedTextPageSchema = z.strictObject({
 });
 export const publishedTextSchema = z.strictObject({
   subjectSetId: id,
+  projectId: id.meta({ description: 'The project the set is in (a page that names a project by its address checks the set is one of its own)' }),
   workflowId: id,
   name: z.string().meta({ description: 'The subject set’s name' }),
   pages: z.array(publishedTextPageSchema),
   next: z.string().nullable().meta({ description: 'The `after` of the next page of pages; null on the last' }),
+});
+
+/** The subject sets of a project that read as a document (`GET /subject-sets/:id/published-text`), each in a workflow that gives its text. */
+export const readableSetsSchema = z.strictObject({
+  sets: z
+    .array(
+      z.strictObject({
+        subjectSetId: id,
+        name: z.string().meta({ description: 'The subject set’s name' }),
+        workflowId: id,
+        workflowName: z.string().meta({ description: 'The workflow’s name' }),
+      }),
+    )
+    .meta({
+      description:
+        'Each set served by a workflow of the project not in draft (finished and paused ones too) that has a transcription task, with that workflow, the oldest workflow first and each one’s sets in its order; its training set left out',
+    }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

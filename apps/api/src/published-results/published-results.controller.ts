@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { publishedResultListSchema, publishedResultSchema, publishedTextSchema } from '@chorus/client';
+import { publishedResultListSchema, publishedResultSchema, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -54,6 +54,19 @@ export class PublishedResultsController {
     const { name, text } = await this.results.setTextFile(setId, query.workflowId, user);
     reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', contentDisposition(downloadName('published-text', { id: setId, name }, new Date(), 'txt')));
     return text;
+  }
+
+  @Get('projects/:id/readable-sets')
+  @Public()
+  @ApiOperation({
+    summary: 'The project’s subject sets that read as a document (GET /subject-sets/:id/published-text), each with the workflow that gives its text, when the project publishes results (`resultsPublic`; no token needed for a public project).',
+    description:
+      'Each set served by a workflow of the project not in draft (finished and paused ones too) that has a transcription task in its current version, with that workflow (a set two such workflows serve is listed with each), the oldest workflow first and each one’s sets in its order; a workflow’s training set is left out. Whether volunteers may choose a set or not, and whether its subjects are finished or not: the document marks its gaps. 404 naming `/params/id` for a project the caller may not read (a draft one, to anyone but its members) or that does not publish its results (one the operators took down publishes nothing); 422 naming `/params/id` for an id that is not a UUID.',
+  })
+  @ApiZodResponse(readableSetsSchema, { description: 'The project’s sets that read as a document' })
+  readableSets(@Param('id', uuidParam('id')) projectId: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    revalidated(reply, user);
+    return this.results.readableSets(projectId, user);
   }
 
   @Get('projects/:id/subjects/:subjectId/results')

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
+import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage, ReadableSets } from '@chorus/client';
 import { Project, SubjectSet, Workflow, WorkflowVersion } from '@chorus/db';
 import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
 import { type DataSource, Not } from 'typeorm';
@@ -48,6 +48,22 @@ function textOfTask({ task, instruction }: SetDocument['transcriptionTasks'][num
   return { task, instruction, text, state: text !== null ? 'transcribed' : (withheld.get(task) ?? 'notTranscribed') };
 }
 
+/** The transcription tasks of a workflow's definition, in the order it reaches them: the text a set reads as. */
+function transcriptionTasksOf(definition: WorkflowDefinition): SetDocument['transcriptionTasks'] {
+  return reachableTasks(definition).flatMap((task) => {
+    const defined = definition.tasks[task];
+    return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
+  });
+}
+
+/** Each set a workflow ($1's, not in draft) serves, with the workflow and its current definition, oldest workflow first, each one's sets in its order. */
+const SERVED_SETS = `
+  SELECT ws.subject_set_id, s.name, w.id AS workflow_id, w.name AS workflow_name, v.definition
+  FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+    JOIN workflow_subject_sets ws ON ws.workflow_id = w.id JOIN subject_sets s ON s.id = ws.subject_set_id
+  WHERE w.project_id = $1 AND w.status <> 'draft'
+  ORDER BY w.created_at, w.id, ws.position, s.name`;
+
 /**
  * What a project publishes of its results (`resultsPublic`), for volunteers and the public: a finished subject's
  * consensus, read and shaped as its researchers' results view reads it (`SubjectResultsService.published`).
@@ -90,6 +106,18 @@ export class PublishedResultsService {
   }
 
   /**
+   * The project's sets that read as a document (`setText`), for whoever may read the project, once it publishes its
+   * results: each set a workflow not in draft with a transcription task serves, but its training set, with that workflow.
+   */
+  async readableSets(projectId: string, user: AuthUser | undefined): Promise<ReadableSets> {
+    await this.access.readable(projectId, user, '/params/id');
+    await this.requirePublishing(projectId);
+    const served = await this.db.query<{ subject_set_id: string; name: string; workflow_id: string; workflow_name: string; definition: WorkflowDefinition }[]>(SERVED_SETS, [projectId]);
+    const readable = served.filter(({ subject_set_id, definition }) => transcriptionTasksOf(definition).length > 0 && definition.selection?.training?.subjectSetId !== subject_set_id);
+    return { sets: readable.map((set) => ({ subjectSetId: set.subject_set_id, name: set.name, workflowId: set.workflow_id, workflowName: set.workflow_name })) };
+  }
+
+  /**
    * A page of set `setId`'s subjects read as a document in workflow `workflowId`, in the set's order: each numbered,
    * with each transcription task's published text where the workflow publishes its result (`SubjectResultsService.publishedIn`),
    * else a gap. For whoever may read the project, once it publishes its results.
@@ -97,7 +125,7 @@ export class PublishedResultsService {
   async setText(setId: string, workflowId: string, { limit, after }: { limit: number; after?: PublishedTextAfter }, user: AuthUser | undefined): Promise<PublishedText> {
     const document = await this.setDocument(setId, workflowId, user);
     const { pages, next } = await this.pagesOf(document, limit, after);
-    return { subjectSetId: setId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
+    return { subjectSetId: setId, projectId: document.set.projectId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
   }
 
   /**
@@ -135,11 +163,7 @@ export class PublishedResultsService {
     const serves = workflow && (await this.db.query<unknown[]>('SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2', [workflowId, setId])).length;
     if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
     const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
-    const definition = version.definition as unknown as WorkflowDefinition;
-    const transcriptionTasks = reachableTasks(definition).flatMap((task) => {
-      const defined = definition.tasks[task];
-      return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
-    });
+    const transcriptionTasks = transcriptionTasksOf(version.definition as unknown as WorkflowDefinition);
     if (!transcriptionTasks.length) {
       throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
     }

@@ -1,10 +1,14 @@
 import type { ProjectView, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { ShowMore } from '../components/ShowMore';
 import { useClient } from '../lib/clientContext';
+import { describeError, namesNothing, type Problem } from '../lib/errors';
+import { saveFile } from '../lib/saveFile';
+import { useSaid } from '../lib/said';
 import { Link, projectPath, subjectPath } from '../lib/router';
 import { subjectTitle } from '../lib/subjectName';
 import { researchersWords } from '../lib/textLanguage';
@@ -16,27 +20,34 @@ import { useMorePages } from '../lib/useMorePages';
  * `/projects/:slug/sets/:setId/read?workflowId=`: a subject set read as a document, as its project publishes its
  * results (`resultsPublic`): each subject's page in the set's order, headed by its number (and its title) with a link
  * to its discussion, its published text, or "Not transcribed yet" for a gap; more pages as the reader asks for them,
- * and the whole as a text file (a link to the server's download).
+ * and the whole as a text file (fetched with the reader's token: a draft project's members read it too). A set of
+ * another project than the address's is not found here, as one that is not there.
  */
 export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: string; setId: string; workflowId: string | null }) {
   const { t } = useTranslation();
   const client = useClient();
   const project = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
-  const text = useLoaded(() => (workflowId ? client.publishedText(setId, workflowId) : Promise.resolve(null)), [client, setId, workflowId]);
-  useDocumentTitle(text.data ? t('read.pageTitle', { set: text.data.name }) : t('read.title'));
-  if (project.missing || text.missing || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
-  const problem = project.problem ?? text.problem;
+  const loaded = useLoaded(() => (workflowId ? client.publishedText(setId, workflowId) : Promise.resolve(null)), [client, setId, workflowId], whyUnreadable);
+  const elsewhere = !!loaded.data && !!project.data && loaded.data.projectId !== project.data.id;
+  // Nothing of a set of another project is shown, not even its name, until it is known to be this project's.
+  const text = project.data && !elsewhere ? loaded.data : null;
+  useDocumentTitle(text ? t('read.pageTitle', { set: text.name }) : t('read.title'));
+  if (project.missing || loaded.missing || elsewhere || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
+  const problem = project.problem ?? loaded.problem;
   return (
     <div className="page page-read" data-testid="read-page">
-      <Breadcrumb up={project.data ? [{ to: projectPath(project.data.slug), label: project.data.title }] : []} here={text.data?.name ?? t('read.title')} />
-      <h1 tabIndex={-1}>{text.data && project.data ? <span {...researchersWords(project.data.language)}>{t('read.pageTitle', { set: text.data.name })}</span> : t('read.title')}</h1>
+      <Breadcrumb up={project.data ? [{ to: projectPath(project.data.slug), label: project.data.title }] : []} here={text?.name ?? t('read.title')} />
+      <h1 tabIndex={-1}>{text && project.data ? <span {...researchersWords(project.data.language)}>{t('read.pageTitle', { set: text.name })}</span> : t('read.title')}</h1>
       <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={project.problem ? project.reload : text.reload}>
-          {t('app.tryAgain')}
-        </button>
+        {/* A refusal of what the address asks (a workflow without a transcription) stays: only a passing failure is worth another try. */}
+        {!problem?.lasting && (
+          <button type="button" className="button button-secondary" onClick={project.problem ? project.reload : loaded.reload}>
+            {t('app.tryAgain')}
+          </button>
+        )}
       </ErrorAlert>
-      {project.data && text.data ? (
-        <ReadPages project={project.data} first={text.data} />
+      {project.data && text ? (
+        <ReadPages project={project.data} first={text} />
       ) : (
         !problem && (
           <p className="loading" role="status">
@@ -48,20 +59,37 @@ export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: s
   );
 }
 
+/** Why the set cannot be read: a workflow that transcribes nothing in the reader's words, any other failure as anywhere. */
+function whyUnreadable(error: unknown): Problem {
+  if (namesNothing(error, '/query/workflowId')) return { detail: i18n.t('read.noTranscription'), fields: [], lasting: true };
+  return describeError(error);
+}
+
 /** The set's pages read so far, each as `ReadPage` shows it, "Show more pages" under them, and the text file. */
 function ReadPages({ project, first }: { project: ProjectView; first: PublishedText }) {
   const { t } = useTranslation();
   const client = useClient();
   const pages = useMorePages(first, (read) => read.pages, (after) => client.publishedText(first.subjectSetId, first.workflowId, { after }));
+  const [downloadProblem, setDownloadProblem] = useSaid<Problem>();
+  // Fetched with the reader's token (a plain link carries none: a draft project's members would be refused), saved under the server's name.
+  const download = async () => {
+    setDownloadProblem(null);
+    try {
+      const { text, fileName } = await client.publishedTextAttachment(first.subjectSetId, first.workflowId);
+      saveFile(text, fileName, 'text/plain');
+    } catch (error) {
+      setDownloadProblem(() => describeError(error));
+    }
+  };
   return (
     <>
       <p className="lead">{t('read.lead')}</p>
       <p>
-        {/* A plain link: the server streams the file as an attachment (Content-Disposition), never held in the page. */}
-        <a className="button button-secondary" href={client.publishedTextFileUrl(first.subjectSetId, first.workflowId)} download data-testid="read-download">
+        <button type="button" className="button button-secondary" onClick={() => void download()} data-testid="read-download">
           {t('read.download')}
-        </a>
+        </button>
       </p>
+      <ErrorAlert problem={downloadProblem} />
       <ol className="read-pages" data-testid="read-pages">
         {pages.items.map((page, index) => (
           <li key={page.subjectId} {...pages.newRow(index)}>
