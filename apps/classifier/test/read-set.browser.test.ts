@@ -35,6 +35,15 @@ describe('classifier in a browser: a set read as a document', () => {
       subjectSetIds: [set.id],
     });
     await client.activateWorkflow(workflow.id);
+    // Volunteers choose the same set in a workflow that transcribes nothing: no text to read there, so no Read link beside it.
+    const dating = await client.createWorkflow(project.id, {
+      name: 'Date',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0, volunteersChooseSubjectSet: true },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(dating.id);
     await guestsClassify(suite.stack.anonymous, workflow.id, [[first, second], [first, second]], [{ task: 'T0', value: 'Dear Sir,\nthe ship is in.' }]);
     await until(async () => (await laggingSubjects(suite.stack.db, workflow.id)) === 0, 'aggregation');
     await until(async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflow.id])).rows[0].n === 2, 'retirement');
@@ -43,7 +52,7 @@ describe('classifier in a browser: a set read as a document', () => {
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     const sets = page.getByTestId('choosable-sets');
-    await waitToSee(sets.getByRole('link', { name: 'Letter 7' }), { timeout: 15_000 });
+    await waitToSee(sets.getByRole('link', { name: 'Letter 7' }).first(), { timeout: 15_000 });
     // Not published: nothing to read.
     expect(await page.getByTestId('read-set').count()).toBe(0);
 
@@ -51,6 +60,7 @@ describe('classifier in a browser: a set read as a document', () => {
     await page.reload();
     const read = sets.getByRole('link', { name: 'Read “Letter 7”' });
     await waitToSee(read, { timeout: 15_000 });
+    expect(await page.getByTestId('read-set').count()).toBe(1);
     // By keyboard: the link focused, Enter follows it.
     await read.focus();
     await page.keyboard.press('Enter');
@@ -75,6 +85,8 @@ describe('classifier in a browser: a set read as a document', () => {
     expect(await page.content()).not.toContain('SECRET');
     await checkScreen(page, 'read-set');
 
+    // A project anyone may read: a plain link to the file the server streams, not held in the page.
+    expect(await page.getByTestId('read-download').evaluate((link) => link.tagName)).toBe('A');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('read-download').click()]);
     expect(download.suggestedFilename()).toMatch(/^published-text-Letter-7-.+\.txt$/);
     expect(readFileSync((await download.path())!, 'utf8')).toBe(
@@ -117,14 +129,17 @@ describe('classifier in a browser: reaching and reading every readable set', () 
       subjectSetIds: [diary.set.id],
     });
     await client.activateWorkflow(dating.id);
+    const again = await client.createWorkflow(diary.project.id, { name: 'Transcribe again', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it again' } }, subjectSetIds: [diary.set.id] });
+    await client.activateWorkflow(again.id);
     await client.updateProject(diary.project.id, { status: 'finished' });
     const other = await transcribedSet(client, 'Ledger');
 
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/projects/${diary.project.slug}`);
-    const read = page.getByTestId('readable-sets').getByRole('link', { name: 'Read “Diary”' });
+    // Read in two workflows: each link named with its own, so that neither reads as the other.
+    const read = page.getByTestId('readable-sets').getByRole('link', { name: 'Read “Diary” as “Transcribe” gives it', exact: true });
     await waitToSee(read, { timeout: 15_000 });
-    expect(await page.getByTestId('readable-sets').getByRole('link').count()).toBe(1);
+    expect(await page.getByTestId('readable-sets').getByRole('link').allTextContents()).toEqual(['Read “Diary” as “Transcribe” gives it', 'Read “Diary” as “Transcribe again” gives it']);
     await read.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.pathname === `/projects/${diary.project.slug}/sets/${diary.set.id}/read` && url.searchParams.get('workflowId') === diary.workflow.id);
@@ -151,7 +166,25 @@ describe('classifier in a browser: reaching and reading every readable set', () 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/projects/${draft.project.slug}/sets/${draft.set.id}/read?workflowId=${draft.workflow.id}`);
     await waitToSee(page.getByRole('heading', { level: 1, name: 'Read “Notebook”' }));
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('read-download').click()]);
+    // Held until the test lets it go: the button busy meanwhile, and a second click makes no second download.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    await page.route(/published-text\?.*format=text/, async (route) => {
+      asked += 1;
+      await held;
+      await route.continue();
+    });
+    const button = page.getByRole('button', { name: 'Download as text' });
+    const downloaded = page.waitForEvent('download');
+    await button.click();
+    await waitToSee(page.getByRole('status').getByText('Preparing the file…'));
+    expect([await button.isDisabled(), await button.getAttribute('aria-busy')]).toEqual([true, 'true']);
+    await button.click({ force: true });
+    release();
+    const download = await downloaded;
+    await until(async () => (await button.getAttribute('aria-busy')) === 'false', 'the download to end');
+    expect(asked).toBe(1);
     expect(download.suggestedFilename()).toMatch(/^published-text-Notebook-.+\.txt$/);
     const [first, second] = draft.subjectIds;
     expect(readFileSync((await download.path())!, 'utf8')).toBe(`=== Page 1 · ${first} ===\n[not transcribed yet]\n\n=== Page 2 · ${second} ===\n[not transcribed yet]\n`);

@@ -803,12 +803,16 @@ export class ChorusClient {
    * A page of a subject set's subjects read as a document, in the set's order: each finished subject's published
    * transcriptions, gaps for the others (`resultsPublic`; no token needed for a public project).
    */
-  publishedText(subjectSetId: string, workflowId: string, page: { limit?: number; after?: string } = {}) {
+  publishedText(subjectSetId: string, workflowId: string, page: { limit?: number; after?: string; projectId?: string } = {}) {
     return this.call<PublishedText>('GET', `/subject-sets/${subjectSetId}/published-text?${queryString({ workflowId, ...page })}`);
   }
   /** The same document whole as plain text (`format=text`), a page per subject in the set's order, gaps marked. */
   publishedTextFile(subjectSetId: string, workflowId: string): Promise<string> {
     return this.download(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
+  }
+  /** Where the same document is, for a plain link (no token: a project anyone may read), which the server sends as an attachment. */
+  publishedTextFileUrl(subjectSetId: string, workflowId: string): string {
+    return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${queryString({ format: 'text', workflowId })}`;
   }
   /**
    * The same document as `publishedTextFile`, asked with the client's token (a draft project's members read it too), and

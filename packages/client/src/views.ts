@@ -1084,7 +1084,6 @@ export const publishedTextPageSchema = z.strictObject({
 });
 export const publishedTextSchema = z.strictObject({
   subjectSetId: id,
-  projectId: id.meta({ description: 'The project the set is in (a page that names a project by its address checks the set is one of its own)' }),
   workflowId: id,
   name: z.string().meta({ description: 'The subject set’s name' }),
   pages: z.array(publishedTextPageSchema),

@@ -577,7 +577,7 @@ async function teiDocumentOf(read: SnapshotRead, workflowId: string, title: stri
 }
 
 /** The workflow's ($1) sets, in the order it serves them: those a download may be limited to. */
-const SERVED_SETS = 'SELECT ss.id, ss.name FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = $1 ORDER BY l.position, ss.id';
+export const servedSetsSql = 'SELECT ss.id, ss.name FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = $1 ORDER BY l.position, ss.id';
 
 /** A set a download is limited to (`subjectSetId`): one the workflow serves. */
 export interface ServedSet {
@@ -671,12 +671,12 @@ export class ExportsService {
   ) {}
 
   /**
-   * The set `subjectSetId` names, of those the workflow serves (`SERVED_SETS`), for a download limited to it; none
+   * The set `subjectSetId` names, of those the workflow serves (`servedSetsSql`), for a download limited to it; none
    * without one. Another (not linked to the workflow, unknown, another project's) is refused, 422 naming `pointer`.
    */
   async servedSet(workflowId: string, subjectSetId: string | undefined, pointer: string): Promise<ServedSet | undefined> {
     if (subjectSetId === undefined) return undefined;
-    const served: ServedSet[] = await this.db.query(SERVED_SETS, [workflowId]);
+    const served: ServedSet[] = await this.db.query(servedSetsSql, [workflowId]);
     const set = served.find((candidate) => candidate.id === subjectSetId);
     if (set) return set;
     const message = `is not a subject set this workflow serves (linked to it): ${served.length ? `name one of its subjectSetIds (GET /workflows/:id), such as ${served[0]!.id}, or leave subjectSetId out for every set` : 'it serves none, so leave subjectSetId out'}`;

@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage, ReadableSets } from '@chorus/client';
-import { Project, SubjectSet, Workflow, WorkflowVersion } from '@chorus/db';
+import { Project, SubjectSet } from '@chorus/db';
 import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
-import { type DataSource, Not } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
-import { setOrderSql } from '../exports/exports.service';
+import { servedSetsSql, setOrderSql } from '../exports/exports.service';
 import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
@@ -56,13 +56,27 @@ function transcriptionTasksOf(definition: WorkflowDefinition): SetDocument['tran
   });
 }
 
-/** Each set a workflow ($1's, not in draft) serves, with the workflow and its current definition, oldest workflow first, each one's sets in its order. */
-const SERVED_SETS = `
-  SELECT ws.subject_set_id, s.name, w.id AS workflow_id, w.name AS workflow_name, v.definition
+/**
+ * Why a workflow (its current `definition`) does not read set `setId` as a document, or null when it does: it has a
+ * transcription task, and the set is not its training set. The one rule of which sets read as a document.
+ */
+function unreadableIn(definition: WorkflowDefinition, setId: string): 'noTranscription' | 'trainingSet' | null {
+  if (!transcriptionTasksOf(definition).length) return 'noTranscription';
+  return definition.selection?.training?.subjectSetId === setId ? 'trainingSet' : null;
+}
+
+/** The project's ($1) workflows not in draft (workflow $2 alone, if given), oldest first, each with its current definition. */
+const PUBLISHING_WORKFLOWS = `
+  SELECT w.id, w.name, v.definition
   FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-    JOIN workflow_subject_sets ws ON ws.workflow_id = w.id JOIN subject_sets s ON s.id = ws.subject_set_id
-  WHERE w.project_id = $1 AND w.status <> 'draft'
-  ORDER BY w.created_at, w.id, ws.position, s.name`;
+  WHERE w.project_id = $1 AND w.status <> 'draft' AND ($2::uuid IS NULL OR w.id = $2)
+  ORDER BY w.created_at, w.id`;
+
+interface PublishingWorkflow {
+  id: string;
+  name: string;
+  definition: WorkflowDefinition;
+}
 
 /**
  * What a project publishes of its results (`resultsPublic`), for volunteers and the public: a finished subject's
@@ -101,7 +115,7 @@ export class PublishedResultsService {
   async ofProject(projectId: string, subjectId: string, user: AuthUser | undefined): Promise<{ results: PublishedResult[] }> {
     await this.access.readable(projectId, user, '/params/id');
     await this.requirePublishing(projectId);
-    const workflows = await this.db.getRepository(Workflow).find({ where: { projectId, status: Not('draft') }, select: { id: true }, order: { createdAt: 'ASC' } });
+    const workflows = await this.publishingWorkflows(projectId);
     return { results: await this.results.published(workflows.map((workflow) => workflow.id), subjectId) };
   }
 
@@ -112,9 +126,18 @@ export class PublishedResultsService {
   async readableSets(projectId: string, user: AuthUser | undefined): Promise<ReadableSets> {
     await this.access.readable(projectId, user, '/params/id');
     await this.requirePublishing(projectId);
-    const served = await this.db.query<{ subject_set_id: string; name: string; workflow_id: string; workflow_name: string; definition: WorkflowDefinition }[]>(SERVED_SETS, [projectId]);
-    const readable = served.filter(({ subject_set_id, definition }) => transcriptionTasksOf(definition).length > 0 && definition.selection?.training?.subjectSetId !== subject_set_id);
-    return { sets: readable.map((set) => ({ subjectSetId: set.subject_set_id, name: set.name, workflowId: set.workflow_id, workflowName: set.workflow_name })) };
+    const transcribing = (await this.publishingWorkflows(projectId)).filter((workflow) => transcriptionTasksOf(workflow.definition).length);
+    const served = await Promise.all(transcribing.map(async (workflow) => ({ workflow, sets: await this.db.query<{ id: string; name: string }[]>(servedSetsSql, [workflow.id]) })));
+    return {
+      sets: served.flatMap(({ workflow, sets }) =>
+        sets.filter((set) => !unreadableIn(workflow.definition, set.id)).map((set) => ({ subjectSetId: set.id, name: set.name, workflowId: workflow.id, workflowName: workflow.name })),
+      ),
+    };
+  }
+
+  /** The project's workflows not in draft (`workflowId` alone, if given), oldest first, each with its current definition. */
+  private publishingWorkflows(projectId: string, workflowId: string | null = null): Promise<PublishingWorkflow[]> {
+    return this.db.query<PublishingWorkflow[]>(PUBLISHING_WORKFLOWS, [projectId, workflowId]);
   }
 
   /**
@@ -122,18 +145,18 @@ export class PublishedResultsService {
    * with each transcription task's published text where the workflow publishes its result (`SubjectResultsService.publishedIn`),
    * else a gap. For whoever may read the project, once it publishes its results.
    */
-  async setText(setId: string, workflowId: string, { limit, after }: { limit: number; after?: PublishedTextAfter }, user: AuthUser | undefined): Promise<PublishedText> {
-    const document = await this.setDocument(setId, workflowId, user);
+  async setText(setId: string, workflowId: string, { limit, after, projectId }: { limit: number; after?: PublishedTextAfter; projectId?: string }, user: AuthUser | undefined): Promise<PublishedText> {
+    const document = await this.setDocument(setId, workflowId, user, projectId);
     const { pages, next } = await this.pagesOf(document, limit, after);
-    return { subjectSetId: setId, projectId: document.set.projectId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
+    return { subjectSetId: setId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
   }
 
   /**
    * The same document whole, as plain text (`publishedTextPage` for each page, a blank line between two), streamed
    * `textBatch` pages at a time, and the set's name. The set, workflow and publishing are checked before the first byte.
    */
-  async setTextFile(setId: string, workflowId: string, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
-    const document = await this.setDocument(setId, workflowId, user);
+  async setTextFile(setId: string, workflowId: string, projectId: string | undefined, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
+    const document = await this.setDocument(setId, workflowId, user, projectId);
     return { name: document.set.name, text: Readable.from(this.textBatches(document)) };
   }
 
@@ -154,20 +177,20 @@ export class PublishedResultsService {
    * The set and workflow, once the caller may read the project, it publishes its results, and the workflow is one of
    * its own, not in draft, that serves the set (else 404 naming `/query/workflowId`) and has a transcription task (else 422).
    */
-  private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined): Promise<SetDocument> {
+  private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined, projectId?: string): Promise<SetDocument> {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: setId });
     if (!set) throw notFound(`Subject set ${setId}`, '/params/id');
     await this.access.readable(set.projectId, user, '/params/id', `Subject set ${setId}`);
+    if (projectId && projectId !== set.projectId) throw notFound(`Subject set ${setId} in project ${projectId}`, '/query/projectId');
     await this.requirePublishing(set.projectId);
-    const workflow = await this.db.getRepository(Workflow).findOneBy({ id: workflowId, projectId: set.projectId, status: Not('draft') });
+    const [workflow] = await this.publishingWorkflows(set.projectId, workflowId);
     const serves = workflow && (await this.db.query<unknown[]>('SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2', [workflowId, setId])).length;
-    if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
-    const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
-    const transcriptionTasks = transcriptionTasksOf(version.definition as unknown as WorkflowDefinition);
-    if (!transcriptionTasks.length) {
+    const why = workflow && serves ? unreadableIn(workflow.definition, setId) : null;
+    if (!workflow || !serves || why === 'trainingSet') throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId} (not as its training set)`, '/query/workflowId');
+    if (why === 'noTranscription') {
       throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
     }
-    return { set, workflowId, transcriptionTasks };
+    return { set, workflowId, transcriptionTasks: transcriptionTasksOf(workflow.definition) };
   }
 
   /** Up to `limit` of the set's members after `after`, as pages, and where the next page starts (null on the last). */

@@ -9,8 +9,12 @@ export interface Problem {
   lasting?: boolean;
 }
 
-/** A refusal of what was asked, not of the moment: a 4xx but 408 (a timeout) and 429 (too many requests, for a while). */
-const refusedForGood = (error: ChorusApiError) => error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+/**
+ * A refusal of what was asked, not of the moment: a 4xx but 408 (a timeout) and 429 (too many requests, for a while).
+ * Asked again, it is refused again; anything else (no answer, a 5xx) may pass.
+ */
+export const refusedForGood = (error: unknown): boolean =>
+  error instanceof ChorusApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 
 /**
  * Statuses of a server (or a proxy before it) that is busy or restarting for a moment: asked again, they may pass. (A

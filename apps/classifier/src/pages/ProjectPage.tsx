@@ -1,3 +1,4 @@
+import type { ProjectView } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,7 +7,7 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
-import { ReadableSets } from '../components/ReadableSets';
+import { ReadableSets, useReadableSets } from '../components/ReadableSets';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
@@ -71,8 +72,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                 </>
               )}
               <h2>{t('project.workflows')}</h2>
-              <ProjectWorkflows project={project} progress />
-              {project.resultsPublic && <ReadableSets project={project} />}
+              <WorkflowsAndReading project={project} />
               <LatestNews project={project} />
               <p className="project-discussions">
                 <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
@@ -92,5 +92,16 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
         )}
       </Loaded>
     </div>
+  );
+}
+
+/** The project's workflows with their figures, then its sets that read as a document: every Read link from one answer. */
+function WorkflowsAndReading({ project }: { project: ProjectView }) {
+  const readable = useReadableSets(project);
+  return (
+    <>
+      <ProjectWorkflows project={project} progress readable={readable} />
+      <ReadableSets project={project} sets={readable} />
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { ProjectView, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -20,19 +21,19 @@ import { useMorePages } from '../lib/useMorePages';
  * `/projects/:slug/sets/:setId/read?workflowId=`: a subject set read as a document, as its project publishes its
  * results (`resultsPublic`): each subject's page in the set's order, headed by its number (and its title) with a link
  * to its discussion, its published text, or "Not transcribed yet" for a gap; more pages as the reader asks for them,
- * and the whole as a text file (fetched with the reader's token: a draft project's members read it too). A set of
- * another project than the address's is not found here, as one that is not there.
+ * and the whole as a text file (`TextDownload`). A set of another project than the address's is not found here, as one
+ * that is not there.
  */
 export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: string; setId: string; workflowId: string | null }) {
   const { t } = useTranslation();
   const client = useClient();
   const project = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
-  const loaded = useLoaded(() => (workflowId ? client.publishedText(setId, workflowId) : Promise.resolve(null)), [client, setId, workflowId], whyUnreadable);
-  const elsewhere = !!loaded.data && !!project.data && loaded.data.projectId !== project.data.id;
-  // Nothing of a set of another project is shown, not even its name, until it is known to be this project's.
-  const text = project.data && !elsewhere ? loaded.data : null;
+  const projectId = project.data?.id;
+  // Asked in the address's project: the API does not find a set of another one (404 naming `/query/projectId`).
+  const loaded = useLoaded(() => (workflowId && projectId ? client.publishedText(setId, workflowId, { projectId }) : Promise.resolve(null)), [client, setId, workflowId, projectId], whyUnreadable);
+  const text = loaded.data;
   useDocumentTitle(text ? t('read.pageTitle', { set: text.name }) : t('read.title'));
-  if (project.missing || loaded.missing || elsewhere || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
+  if (project.missing || loaded.missing || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
   const problem = project.problem ?? loaded.problem;
   return (
     <div className="page page-read" data-testid="read-page">
@@ -61,8 +62,8 @@ export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: s
 
 /** Why the set cannot be read: a workflow that transcribes nothing in the reader's words, any other failure as anywhere. */
 function whyUnreadable(error: unknown): Problem {
-  if (namesNothing(error, '/query/workflowId')) return { detail: i18n.t('read.noTranscription'), fields: [], lasting: true };
-  return describeError(error);
+  const problem = describeError(error);
+  return namesNothing(error, '/query/workflowId') ? { ...problem, detail: i18n.t('read.noTranscription'), fields: [] } : problem;
 }
 
 /** The set's pages read so far, each as `ReadPage` shows it, "Show more pages" under them, and the text file. */
@@ -70,26 +71,12 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
   const { t } = useTranslation();
   const client = useClient();
   const pages = useMorePages(first, (read) => read.pages, (after) => client.publishedText(first.subjectSetId, first.workflowId, { after }));
-  const [downloadProblem, setDownloadProblem] = useSaid<Problem>();
-  // Fetched with the reader's token (a plain link carries none: a draft project's members would be refused), saved under the server's name.
-  const download = async () => {
-    setDownloadProblem(null);
-    try {
-      const { text, fileName } = await client.publishedTextAttachment(first.subjectSetId, first.workflowId);
-      saveFile(text, fileName, 'text/plain');
-    } catch (error) {
-      setDownloadProblem(() => describeError(error));
-    }
-  };
   return (
     <>
       <p className="lead">{t('read.lead')}</p>
       <p>
-        <button type="button" className="button button-secondary" onClick={() => void download()} data-testid="read-download">
-          {t('read.download')}
-        </button>
+        <TextDownload project={project} text={first} />
       </p>
-      <ErrorAlert problem={downloadProblem} />
       <ol className="read-pages" data-testid="read-pages">
         {pages.items.map((page, index) => (
           <li key={page.subjectId} {...pages.newRow(index)}>
@@ -99,6 +86,48 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
       </ol>
       <ErrorAlert problem={pages.problem} />
       <ShowMore next={pages.next} onMore={pages.showMore} loading={pages.loading} label={t('read.more')} />
+    </>
+  );
+}
+
+/**
+ * "Download as text": a plain link to the file the server streams for a project anyone may read; for a draft project
+ * (its members alone read it, and a plain link carries no token) fetched with the reader's token and saved from the
+ * page, the button busy meanwhile, so that one click makes one download.
+ */
+function TextDownload({ project, text }: { project: ProjectView; text: PublishedText }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [fetching, setFetching] = useState(false);
+  const [problem, setProblem] = useSaid<Problem>();
+  if (project.status !== 'draft') {
+    return (
+      <a className="button button-secondary" href={client.publishedTextFileUrl(text.subjectSetId, text.workflowId)} download data-testid="read-download">
+        {t('read.download')}
+      </a>
+    );
+  }
+  const download = async () => {
+    setFetching(true);
+    setProblem(null);
+    try {
+      const { text: file, fileName } = await client.publishedTextAttachment(text.subjectSetId, text.workflowId);
+      saveFile(file, fileName, 'text/plain');
+    } catch (error) {
+      setProblem(() => describeError(error));
+    } finally {
+      setFetching(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button button-secondary" onClick={() => void download()} disabled={fetching} aria-busy={fetching} data-testid="read-download">
+        {t('read.download')}
+      </button>
+      <span role="status" className="muted">
+        {fetching ? ` ${t('read.downloading')}` : ''}
+      </span>
+      <ErrorAlert problem={problem} />
     </>
   );
 }
