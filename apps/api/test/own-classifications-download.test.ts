@@ -27,7 +27,7 @@ async function project(name: string, subjects: { externalId: string; metadata?: 
   return { slug: created.slug, title: created.title, workflowId: workflow.id, subjectIds };
 }
 
-const classify = (volunteer: ChorusClient, workflowId: string, subjectId: string, annotations: { task: string; value: unknown }[]) =>
+const classify = (volunteer: ChorusClient, workflowId: string, subjectId: string, annotations: { task: string; value: unknown; unsure?: boolean }[]) =>
   volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations }, randomUUID());
 
 async function download(path: string, token?: string) {
@@ -71,6 +71,7 @@ describe("a volunteer's download of their own classifications", () => {
         subject_metadata: { year: 1851 },
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         answers: { T0: 'yes', T1: ['horse', 'coach'] },
+        asked_for_check: {},
       },
       {
         classification_id: ids[1],
@@ -85,6 +86,7 @@ describe("a volunteer's download of their own classifications", () => {
         created_at: expect.any(String),
         // The volunteer's answer, never the known one ("no") nor that the subject has one.
         answers: { T0: 'yes', T1: [] },
+        asked_for_check: {},
       },
     ]);
     expect(json.text).not.toMatch(/gold_standard|known|secret|team only|hidden/);
@@ -106,6 +108,19 @@ describe("a volunteer's download of their own classifications", () => {
     expect((JSON.parse(line!) as { answers: unknown }).answers).toEqual({ T0: { surname: 'Smith' } });
     const [record] = parse((await download('/account/classifications.csv', filler.token)).text, { columns: true }) as Record<string, string>[];
     expect(record!.answers).toBe('{"T0":{"surname":"Smith"}}');
+  });
+
+  it('says which transcriptions the volunteer asked the team to check, as the team’s raw download does', async () => {
+    const pages = { T0: { type: 'transcription' as const, instruction: 'Type the line', next: 'T1' }, T1: { type: 'transcription' as const, instruction: 'Type the note' } };
+    const diary = await project('Diary', [{ externalId: 'page-1' }], pages);
+    const transcriber = await newAccount(stack, 'Tess');
+    await classify(transcriber.client, diary.workflowId, diary.subjectIds[0]!, [{ task: 'T0', value: 'Dear Sir', unsure: true }, { task: 'T1', value: 'none' }]);
+    const [row] = JSON.parse((await download('/account/classifications.json', transcriber.token)).text) as Record<string, unknown>[];
+    expect(row!.asked_for_check).toEqual({ T0: true, T1: false });
+    const [raw] = JSON.parse(await stack.client.classifications(diary.workflowId, { format: 'json' })) as Record<string, unknown>[];
+    expect([raw!.T0_asked_for_check, raw!.T1_asked_for_check]).toEqual([true, false]);
+    const [record] = parse((await download('/account/classifications.csv', transcriber.token)).text, { columns: true }) as Record<string, string>[];
+    expect(record!.asked_for_check).toBe('{"T0":true,"T1":false}');
   });
 
   it('writes CSV with its cells quoted and a formula kept from running', async () => {
@@ -163,6 +178,7 @@ describe("a volunteer's download of their own classifications", () => {
         subject_metadata: {},
         created_at: expect.any(String),
         answers: null,
+        asked_for_check: null,
       },
     ]);
     expect((await someone.client.myClassifications()).classifications.map((each) => each.subject)).toEqual([{ id: removed.subjectIds[0], externalId: null, locations: [], metadata: {} }]);

@@ -202,11 +202,15 @@ describe("a volunteer's own comments", () => {
 describe("a volunteer's download of their own comments", () => {
   let vera: TestAccount;
   let projectId: string;
+  let slug: string;
+  let subjectId: string;
   const ids: string[] = [];
 
   beforeAll(async () => {
     const project = await voteWorkflow(stack, 1);
     projectId = project.projectId;
+    slug = (await stack.client.getProject(projectId)).slug;
+    subjectId = project.subjectIds[0]!;
     vera = await newAccount(stack, 'Vera');
     const other = await newAccount(stack, 'Otto');
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
@@ -224,6 +228,8 @@ describe("a volunteer's download of their own comments", () => {
     expect(rows.map((row) => Object.keys(row))).toEqual(rows.map(() => Object.keys(OWN_COMMENT_COLUMNS)));
     expect(rows.map((row) => row.comment_id)).toEqual(ids);
     expect(rows[0]).toMatchObject({ hashtags: ['stamps', 'postmark'], hidden: false, hidden_at: null, reply_to: null });
+    // Whole, under the address the download was asked at (no PUBLIC_URL here): a saved file's link still opens.
+    expect(rows[0]!.discussion_url).toBe(`${stack.baseUrl}/projects/${slug}/subjects/${subjectId}#comment-${ids[0]}`);
     expect(rows[1]).toMatchObject({ body: 'Rude', hidden: true, hidden_at: expect.any(String), hidden_reason: null, reply_to: ids[0] });
     expect(json.text).not.toMatch(/Not Vera|the team’s reason/);
     const ndjson = await fetched('/account/comments.ndjson', vera.token);

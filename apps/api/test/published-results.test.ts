@@ -90,6 +90,7 @@ describe('a published result', () => {
     expect(result).toEqual(answer);
     expect(result).toEqual({
       workflowId,
+      workflowName: 'Transcribe and date',
       subjectId: idOf.b,
       retiredAt: expect.any(String),
       metadata: { page: 'b' },
@@ -197,6 +198,7 @@ describe('a published result', () => {
     await stack.client.finishWorkflow(workflowId);
     expect((await stack.anonymous.getProject(projectId)).workflows.map((workflow) => workflow.id)).not.toContain(workflowId);
     expect((await stack.anonymous.publishedResults(projectId, idOf.b)).results).toEqual(results);
+    expect(results.map((result) => result.workflowName)).toEqual(['Transcribe and date']);
     expect((await stack.anonymous.publishedResults(projectId, idOf.c)).results).toEqual([]);
     expect((await refusal(stack.anonymous.publishedResults(randomUUID(), idOf.b))).problem.errors?.map((field) => field.pointer)).toEqual(['/params/id']);
   });

@@ -1,8 +1,9 @@
-import { type ChorusApiError, publishedTextSchema } from '@chorus/client';
+import { type ChorusApiError, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { NEIGHBOURS } from '../src/assignment/neighbour-pages.service';
+import { Tokens } from '../src/auth/tokens';
 import { PublishedResultsService, TEXT_BATCH } from '../src/published-results/published-results.service';
-import { newAccount } from '../../../test/support/accounts';
+import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { activeTranscriptionWorkflow, transcribeAndDateWorkflow } from '../../../test/support/workflows';
@@ -12,6 +13,7 @@ import { guestsClassify } from '../../../test/support/volunteers';
  * A subject set read as a document by the public (`GET /subject-sets/:id/published-text`), once its project publishes
  * results: each finished subject's published transcription, in the set's order, gaps for the others.
  */
+const OPERATOR = randomUUID();
 let stack: Stack;
 let projectId: string;
 let setId: string;
@@ -32,7 +34,7 @@ const transcribed = (text: string) => ({ ...T0, text, state: 'transcribed' });
 const gap = (page: number, subjectId: string) => ({ page, subjectId, published: false, metadata: null, texts: null });
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { OPERATOR_IDS: OPERATOR } });
   const made = await transcribeAndDateWorkflow(
     stack.client,
     ['a', 'b', 'c', 'gone'].map((externalId) => ({ externalId, metadata: { title: `Minute ${externalId}`, '#archive_ref': 'SECRET-REF-1' } })),
@@ -195,6 +197,100 @@ describe('once the project publishes its results', () => {
     expect(await refused({ workflowId }, stack.anonymous, randomUUID())).toEqual({ status: 404, pointers: ['/params/id'] });
   });
 
+  it('lists the project’s sets that read as a document, each with each workflow that reads it: not in draft (paused and finished too), with a transcription task, but its training set', async () => {
+    const made = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'x' }], 1);
+    const readable = (as = stack.anonymous) => refusal(as.readableSets(made.project.id));
+    expect(await readable()).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    expect(await readable(stack.client)).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    await stack.client.updateProject(made.project.id, { resultsPublic: true });
+    const elsewhere = await stack.client.createSubjectSet(made.project.id, { name: 'Unlinked' });
+    const training = await stack.client.createSubjectSet(made.project.id, { name: 'Training' });
+    await stack.client.addSubjects(training.id, [{ externalId: 'g', goldStandard: { T0: 'Known' }, locations: [{ type: 'text', text: 'Gold' }] }]);
+    await stack.client.createWorkflow(made.project.id, { name: 'Draft', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it' } }, subjectSetIds: [made.setId, elsewhere.id] });
+    const { id: dating } = await stack.client.createWorkflow(made.project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [elsewhere.id],
+    });
+    await stack.client.activateWorkflow(dating);
+    const { id: again } = await stack.client.createWorkflow(made.project.id, {
+      name: 'Transcribe again',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type it again' } },
+      selection: { training: { subjectSetId: training.id, classifications: 1 } },
+      subjectSetIds: [training.id, made.setId],
+    });
+    await stack.client.activateWorkflow(again);
+    await stack.client.pauseWorkflow(made.workflowId);
+    await stack.client.finishWorkflow(again);
+    const { body } = await stack.anonymous.request('GET', `/projects/${made.project.id}/readable-sets`);
+    expect(readableSetsSchema.parse(body)).toEqual(body);
+    expect(body).toEqual({
+      sets: [
+        { subjectSetId: made.setId, name: 'Minutes', workflowId: made.workflowId, workflowName: 'Transcribe and date' },
+        { subjectSetId: made.setId, name: 'Minutes', workflowId: again, workflowName: 'Transcribe again' },
+      ],
+    });
+    // What the list leaves out does not read as a document either: the training set, and a set no transcription reads.
+    expect(await refused({ workflowId: again }, stack.anonymous, training.id)).toEqual({ status: 404, pointers: ['/query/workflowId'] });
+    expect(await refused({ workflowId: dating }, stack.anonymous, elsewhere.id)).toEqual({ status: 422, pointers: ['/query/workflowId'] });
+    expect((await stack.anonymous.publishedText(made.setId, again)).pages).toHaveLength(1);
+  });
+
+  it('refuses a project id that is not one, naming the parameter', async () => {
+    const error = await refusal(stack.anonymous.request('GET', '/projects/nope/readable-sets'));
+    expect([error?.status, error?.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/params/id']]);
+  });
+
+  it('does not find the set in another project than the one `projectId` names, and refuses a projectId that is not an id', async () => {
+    const other = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'x' }], 1);
+    await stack.client.updateProject(other.project.id, { resultsPublic: true });
+    expect(await refused({ workflowId, projectId: other.project.id })).toEqual({ status: 404, pointers: ['/query/projectId'] });
+    expect(await refused({ workflowId, projectId: other.project.id, format: 'text' })).toEqual({ status: 404, pointers: ['/query/projectId'] });
+    expect(await refused({ workflowId, projectId: 'nope' })).toEqual({ status: 422, pointers: ['/query/projectId'] });
+    expect((await stack.anonymous.publishedText(setId, workflowId, { projectId })).pages).toHaveLength(3);
+  });
+
+  it('leaves a retired gold-standard page a gap, its text and known answers unpublished, in the download too', async () => {
+    const made = await transcribeAndDateWorkflow(stack.client, [{ externalId: 'plain' }], 2);
+    await stack.client.updateProject(made.project.id, { resultsPublic: true });
+    const [gold] = (await stack.client.addSubjects(made.setId, [{ externalId: 'gold', goldStandard: { T0: 'KNOWN-ANSWER' }, locations: [{ type: 'text', text: 'Gold' }] }])).subjectIds as [string];
+    const plain = made.idOf.plain!;
+    await guestsClassify(stack.anonymous, made.workflowId, [[plain, gold], [plain, gold]], [{ task: 'T0', value: 'TYPED-TEXT' }, { task: 'T1', value: 'yes' }]);
+    await until(async () => (await laggingSubjects(stack.db, made.workflowId)) === 0, 'aggregation');
+    // A gold-standard subject retires only once reported, by the team's hand (`manual`, as a finished page is published):
+    // still a gap, its consensus would tell its known answer.
+    const reporter = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await reporter.reportSubject(made.workflowId, { subjectId: gold, reason: 'blank-or-unreadable' });
+    await stack.client.retireSubjects(made.workflowId, { subjectIds: [gold], reason: 'done' });
+    const { rows } = await stack.db.query('SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [made.workflowId, gold]);
+    expect(rows).toEqual([{ retirement_reason: 'manual' }]);
+    const { pages } = await stack.anonymous.publishedText(made.setId, made.workflowId);
+    expect(pages).toEqual([{ page: 1, subjectId: plain, published: true, metadata: {}, texts: [transcribed('TYPED-TEXT')] }, gap(2, gold)]);
+    expect(JSON.stringify(pages)).not.toContain('KNOWN-ANSWER');
+    const file = await stack.anonymous.publishedTextFile(made.setId, made.workflowId);
+    expect(file).toBe(`=== Page 1 · ${plain} ===\nTYPED-TEXT\n\n=== Page 2 · ${gold} ===\n[not transcribed yet]\n`);
+  });
+
+  it('is not found while the operators have taken the project down, to its team and the operators too (the documented rule), and again once restored', async () => {
+    const email = `operator-${OPERATOR}@example.org`;
+    await stack.db.query("INSERT INTO users (id, kind, display_name, email, email_verified_at) VALUES ($1, 'registered', 'Operator', $2, now())", [OPERATOR, email]);
+    const operator = stack.anonymous.withToken((await stack.app.get(Tokens).session({ id: OPERATOR, kind: 'registered', displayName: 'Operator', email, emailVerified: true })).token);
+    await operator.takeDownProject(projectId, { reason: 'spam' });
+    try {
+      for (const as of [stack.anonymous, stack.client, operator]) {
+        expect(await refused({ workflowId }, as)).toEqual({ status: 404, pointers: ['/params/id'] });
+        expect((await refusal(as.readableSets(projectId)))?.status).toBe(404);
+      }
+      expect((await refusal(stack.client.publishedTextFile(setId, workflowId)))?.status).toBe(404);
+    } finally {
+      await operator.restoreProject(projectId);
+    }
+    expect((await stack.anonymous.publishedText(setId, workflowId)).pages).toHaveLength(3);
+    expect((await stack.anonymous.readableSets(projectId)).sets).toContainEqual(expect.objectContaining({ subjectSetId: setId, workflowId }));
+  });
+
   it('is hidden with a draft project from anyone but its members', async () => {
     const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
     await stack.client.updateProject(draft.id, { resultsPublic: true });
@@ -202,7 +298,12 @@ describe('once the project publishes its results', () => {
     await stack.client.addSubjects(set.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'Draft' }] }]);
     const id = await activeTranscriptionWorkflow(stack.client, draft.id, set.id, 1);
     const outsider = await newAccount(stack, 'Outsider');
-    for (const as of [stack.anonymous, outsider.client]) expect(await refused({ workflowId: id }, as, set.id)).toEqual({ status: 404, pointers: ['/params/id'] });
+    for (const as of [stack.anonymous, outsider.client]) {
+      expect(await refused({ workflowId: id }, as, set.id)).toEqual({ status: 404, pointers: ['/params/id'] });
+      expect(await refusal(as.readableSets(draft.id))).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    }
     expect((await stack.client.publishedText(set.id, id)).pages).toHaveLength(1);
+    const member = await newMember(stack, draft.id, 'scientist');
+    expect(await member.client.readableSets(draft.id)).toEqual({ sets: [{ subjectSetId: set.id, name: 'Drafts', workflowId: id, workflowName: 'Type' }] });
   });
 });

@@ -18,7 +18,7 @@ describe('classifier in a browser: published results', () => {
 
   it('shows a retired subject’s result, in a finished workflow, on its page once the lab publishes results, and nothing for one not retired', async () => {
     const { client } = suite.stack;
-    const { project, workflowId, idOf } = await transcribeAndDateWorkflow(client, [{ externalId: 'done', metadata: { '#shelfmark': 'SECRET-SHELF' } }, { externalId: 'open' }], 2);
+    const { project, workflowId, setId, idOf } = await transcribeAndDateWorkflow(client, [{ externalId: 'done', metadata: { '#shelfmark': 'SECRET-SHELF' } }, { externalId: 'open' }], 2);
     const { done, open } = idOf as Record<'done' | 'open', string>;
     await guestsClassify(suite.stack.anonymous, workflowId, [[done, open], [done]], [{ task: 'T0', value: 'Vestry met\nat seven' }, { task: 'T1', value: 'yes' }]);
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
@@ -67,6 +67,16 @@ describe('classifier in a browser: published results', () => {
     await waitToSee(page.getByTestId('no-comments'));
     expect(await page.getByTestId('published-results').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);
+
+    // Published by a second workflow too: each result under its workflow's name, the finished one's too.
+    const { id: again } = await client.createWorkflow(project.id, { name: 'Transcribe again', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it again' } }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [setId] });
+    await client.activateWorkflow(again);
+    await guestsClassify(suite.stack.anonymous, again, [[done], [done]], [{ task: 'T0', value: 'Vestry met' }]);
+    await until(async () => (await suite.stack.db.query('SELECT retired_at FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [again, done])).rows[0]?.retired_at != null, 'retirement again');
+    await until(async () => (await laggingSubjects(suite.stack.db, again)) === 0, 'aggregation again');
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${done}`);
+    await waitToSee(result.getByRole('heading', { level: 3, name: 'Transcribe again' }));
+    expect(await result.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Transcribe and date', 'Transcribe again']);
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -105,6 +105,13 @@ export interface ChorusClientOptions {
 /** A query string of the parameters given, leaving out those that are undefined. */
 function queryString(query: Record<string, string | number | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+}
+
+/** The file name a `Content-Disposition` gives: its `filename*` (RFC 6266, in its own letters), else its `filename`. */
+function fileNameOf(disposition: string | null): string | null {
+  const encoded = disposition?.match(/filename\*=UTF-8''([^;\s]+)/i)?.[1];
+  if (encoded) return decodeURIComponent(encoded);
+  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? null;
 }
 
 /** A consensus or classifications download's query: `format` first (JSON without one), then the options given. */
@@ -796,20 +803,32 @@ export class ChorusClient {
   publishedResults(projectId: string, subjectId: string) {
     return this.call<PublishedResultList>('GET', `/projects/${projectId}/subjects/${subjectId}/results`);
   }
+  /** The project's subject sets that read as a document (`publishedText`), each with the workflow that gives its text (`resultsPublic`; no token needed for a public project). */
+  readableSets(projectId: string) {
+    return this.call<ReadableSets>('GET', `/projects/${projectId}/readable-sets`);
+  }
   /**
    * A page of a subject set's subjects read as a document, in the set's order: each finished subject's published
    * transcriptions, gaps for the others (`resultsPublic`; no token needed for a public project).
    */
-  publishedText(subjectSetId: string, workflowId: string, page: { limit?: number; after?: string } = {}) {
+  publishedText(subjectSetId: string, workflowId: string, page: { limit?: number; after?: string; projectId?: string } = {}) {
     return this.call<PublishedText>('GET', `/subject-sets/${subjectSetId}/published-text?${queryString({ workflowId, ...page })}`);
   }
   /** The same document whole as plain text (`format=text`), a page per subject in the set's order, gaps marked. */
   publishedTextFile(subjectSetId: string, workflowId: string): Promise<string> {
     return this.download(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
   }
-  /** Where the same document is, for a plain link (no token: a public project's), which the server sends as an attachment. */
+  /** Where the same document is, for a plain link (no token: a project anyone may read), which the server sends as an attachment. */
   publishedTextFileUrl(subjectSetId: string, workflowId: string): string {
-    return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${new URLSearchParams({ format: 'text', workflowId })}`;
+    return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${queryString({ format: 'text', workflowId })}`;
+  }
+  /**
+   * The same document as `publishedTextFile`, asked with the client's token (a draft project's members read it too), and
+   * the name the server gives its file (`Content-Disposition`), for a page to save it under.
+   */
+  async publishedTextAttachment(subjectSetId: string, workflowId: string): Promise<{ text: string; fileName: string }> {
+    const response = await this.fetchDownload(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
+    return { text: await response.text(), fileName: fileNameOf(response.headers.get('content-disposition')) ?? `published-text-${subjectSetId}.txt` };
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {
@@ -916,11 +935,16 @@ export class ChorusClient {
   }
 
   private async download(path: string, query: Record<string, string | undefined>): Promise<string> {
+    return (await this.fetchDownload(path, query)).text();
+  }
+
+  /** A download's response, asked with the client's token; its problem thrown unless it answered. */
+  private async fetchDownload(path: string, query: Record<string, string | undefined>): Promise<Response> {
     const response = await this.fetchImpl(`${this.baseUrl}${path}?${queryString(query)}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
+    if (response.ok) return response;
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response), response.headers.get('content-type'));
-    return text;
+    throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response), response.headers.get('content-type'));
   }
 }

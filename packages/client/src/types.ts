@@ -5,6 +5,7 @@ import type {
   publishedResultSchema,
   publishedResultListSchema,
   publishedTextSchema,
+  readableSetsSchema,
   publishedTextPageSchema,
   publishedTextOfTaskSchema,
   neighbourPagesSchema,
@@ -330,6 +331,7 @@ export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type PublishedResult = z.infer<typeof publishedResultSchema>;
 export type PublishedResultList = z.infer<typeof publishedResultListSchema>;
 export type PublishedText = z.infer<typeof publishedTextSchema>;
+export type ReadableSets = z.infer<typeof readableSetsSchema>;
 export type PublishedTextPage = z.infer<typeof publishedTextPageSchema>;
 export type PublishedTextOfTask = z.infer<typeof publishedTextOfTaskSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];

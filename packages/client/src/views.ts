@@ -1056,6 +1056,7 @@ export const publishedTaskResultSchema = z.strictObject({
 });
 export const publishedResultSchema = z.strictObject({
   workflowId: id,
+  workflowName: z.string().meta({ description: 'The workflow’s name, as its project’s page lists it' }),
   subjectId: id,
   retiredAt: time,
   metadata: z.record(z.string(), z.unknown()).meta({ description: 'The subject’s metadata as volunteers see it (no `#`, `//` or `!` fields)' }),
@@ -1098,6 +1099,23 @@ export const publishedTextSchema = z.strictObject({
   name: z.string().meta({ description: 'The subject set’s name' }),
   pages: z.array(publishedTextPageSchema),
   next: z.string().nullable().meta({ description: 'The `after` of the next page of pages; null on the last' }),
+});
+
+/** The subject sets of a project that read as a document (`GET /subject-sets/:id/published-text`), each in a workflow that gives its text. */
+export const readableSetsSchema = z.strictObject({
+  sets: z
+    .array(
+      z.strictObject({
+        subjectSetId: id,
+        name: z.string().meta({ description: 'The subject set’s name' }),
+        workflowId: id,
+        workflowName: z.string().meta({ description: 'The workflow’s name' }),
+      }),
+    )
+    .meta({
+      description:
+        'Each set served by a workflow of the project not in draft (finished and paused ones too) that has a transcription task, with that workflow, the oldest workflow first and each one’s sets in its order; its training set left out',
+    }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

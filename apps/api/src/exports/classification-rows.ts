@@ -104,6 +104,19 @@ export const classificationListColumns = (taskKeys: string[], definitions: Workf
 export const CLASSIFICATION_ASKED_FOR_CHECK_COLUMN =
   "only for a task that is a transcription (in any version): true when the volunteer ticked \"I'm not sure: ask the team to check this\" on it (its annotation's \"unsure\": true), so that its consensus needs checking while the answer counts, false when they did not; empty where the task was not reached";
 
+/**
+ * Whether the volunteer asked the team to check each answered task of `annotations` that may ask for it in
+ * `definition` (the version answered; a transcription): its annotation's `unsure` true. Tasks that cannot ask are left out.
+ */
+export function askedForCheck(annotations: readonly Annotation[], definition: WorkflowDefinition | undefined): Record<string, boolean> {
+  const asked: Record<string, boolean> = {};
+  for (const { task, unsure } of annotations) {
+    const defined = definition?.tasks[task];
+    if (defined && asksForCheck(defined)) asked[task] = unsure === true;
+  }
+  return asked;
+}
+
 /** The tasks, of `taskKeys`, that are a transcription (a task a volunteer may ask the team to check) in any version. */
 const tasksAskingForCheck = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
   taskKeys.filter((key) => definitions.some((definition) => definition.tasks[key] && asksForCheck(definition.tasks[key])));
@@ -165,10 +178,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
   const answers = flatAnswers(row.annotations, definition!, taskKeys);
   for (const key of taskKeys) record[`${key}_answer`] = answers[key] ?? null;
   // Only a transcription task's is a column (`classificationColumns`): empty where the version answered asks none.
-  for (const { task, unsure } of row.annotations) {
-    const asked = definition?.tasks[task];
-    if (asked && asksForCheck(asked)) record[`${task}_asked_for_check`] = unsure === true;
-  }
+  for (const [task, asked] of Object.entries(askedForCheck(row.annotations, definition))) record[`${task}_asked_for_check`] = asked;
   const setLast: RecordOf<keyof typeof CLASSIFICATION_SET_SINCE_COLUMNS, never> = { left_subject_set_at: null };
   return setSince ? Object.assign(record, setLast) : record;
 }

@@ -577,7 +577,7 @@ async function teiDocumentOf(read: SnapshotRead, workflowId: string, title: stri
 }
 
 /** The workflow's ($1) sets, in the order it serves them: those a download may be limited to. */
-const SERVED_SETS = 'SELECT ss.id, ss.name FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = $1 ORDER BY l.position, ss.id';
+export const servedSetsSql = 'SELECT ss.id, ss.name FROM workflow_subject_sets l JOIN subject_sets ss ON ss.id = l.subject_set_id WHERE l.workflow_id = $1 ORDER BY l.position, ss.id';
 
 /** A set a download is limited to (`subjectSetId`): one the workflow serves. */
 export interface ServedSet {
@@ -671,12 +671,12 @@ export class ExportsService {
   ) {}
 
   /**
-   * The set `subjectSetId` names, of those the workflow serves (`SERVED_SETS`), for a download limited to it; none
+   * The set `subjectSetId` names, of those the workflow serves (`servedSetsSql`), for a download limited to it; none
    * without one. Another (not linked to the workflow, unknown, another project's) is refused, 422 naming `pointer`.
    */
   async servedSet(workflowId: string, subjectSetId: string | undefined, pointer: string): Promise<ServedSet | undefined> {
     if (subjectSetId === undefined) return undefined;
-    const served: ServedSet[] = await this.db.query(SERVED_SETS, [workflowId]);
+    const served: ServedSet[] = await this.db.query(servedSetsSql, [workflowId]);
     const set = served.find((candidate) => candidate.id === subjectSetId);
     if (set) return set;
     const message = `is not a subject set this workflow serves (linked to it): ${served.length ? `name one of its subjectSetIds (GET /workflows/:id), such as ${served[0]!.id}, or leave subjectSetId out for every set` : 'it serves none, so leave subjectSetId out'}`;
@@ -941,14 +941,15 @@ export class ExportsService {
 
   /**
    * Every comment the account wrote, in every project, oldest first, one row each: what `GET /account/comments` shows
-   * of each (`ownCommentRecord`), nothing of anyone else's.
+   * of each (`ownCommentRecord`, its links under the server's root: `PUBLIC_URL`, else `origin`), nothing of anyone else's.
    */
-  ownComments({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
+  ownComments({ downloader }: AllowedOwnDownload, form: DownloadForm, origin: string | undefined): Promise<ExportDownload> {
+    const root = this.rootOf(origin);
     return this.streams.open<OwnCommentRow>(
       {
         sql: OWN_COMMENT_ROWS,
         parameters: [downloader.id],
-        toRecord: ownCommentRecord,
+        toRecord: (row) => ownCommentRecord(row, root),
         columns: Object.keys(OWN_COMMENT_COLUMNS),
         listColumns: OWN_COMMENT_LIST_COLUMNS,
         name: (began, format) => downloadName('own-comments', { id: downloader.id, name: '' }, began, format),

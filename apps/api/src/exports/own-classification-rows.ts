@@ -4,7 +4,7 @@ import { accountRequired } from '../common/problem';
 import { subjectOfRemovedProject, subjectView } from '../common/subject-view';
 import { onTeamSql, openToCallerSql } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { ANSWER_AS_FLATTENED, flatAnswers } from './classification-rows';
+import { ANSWER_AS_FLATTENED, askedForCheck, flatAnswers } from './classification-rows';
 import { type FlatRecord, type RecordOf, downloadTime } from './export-format';
 
 /** A guest asking for its classifications' download, or a link to it: they are an account's to download. */
@@ -63,9 +63,11 @@ export const OWN_CLASSIFICATION_COLUMNS = {
   subject_metadata: "the subject's metadata as volunteers see it (JSON: an object), without the keys its team keeps private (#, // or !); {} while the subject is taken down, and for a project Chorus's operators took down",
   created_at: 'when it was stored',
   answers: `your answers, by task key (JSON: an object, {"T0": "yes"}), each ${ANSWER_AS_FLATTENED}; a task not reached is left out; empty for a project Chorus's operators took down`,
+  asked_for_check:
+    'for each transcription task you answered, by task key (JSON: an object, {"T0": true}), whether you ticked "I\'m not sure: ask the team to check this" on it, as the team\'s raw download\'s <task>_asked_for_check gives it; {} where you answered none; empty for a project Chorus\'s operators took down',
 } as const;
 
-export const OWN_CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'answers'] as const satisfies readonly (keyof typeof OWN_CLASSIFICATION_COLUMNS)[];
+export const OWN_CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'answers', 'asked_for_check'] as const satisfies readonly (keyof typeof OWN_CLASSIFICATION_COLUMNS)[];
 
 /** A workflow version's definition, by `<workflow id>/<version>`. */
 export type DefinitionsByVersion = ReadonlyMap<string, WorkflowDefinition>;
@@ -94,6 +96,7 @@ export function ownClassificationRecord(row: OwnClassificationRow, definitions: 
     subject_metadata: subject.metadata,
     created_at: downloadTime(row.created_at),
     answers: removed || !definition ? null : flatAnswers(row.annotations, definition, reachableTasks(definition)),
+    asked_for_check: removed || !definition ? null : askedForCheck(row.annotations, definition),
   };
   return record;
 }

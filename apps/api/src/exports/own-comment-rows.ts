@@ -16,7 +16,7 @@ export const OWN_COMMENT_COLUMNS = {
   project_slug: "the project's slug, as in its address; empty for a project Chorus's operators took down",
   project_title: "the project's title; empty for a project Chorus's operators took down",
   subject_id: "the id of the subject it is about (only its id: the subject's content is the project's)",
-  discussion_url: "the classifier's page of the subject's discussion, at the comment, from the server's root; empty while you may not read the project (taken back to draft, or taken down)",
+  discussion_url: "the classifier's page of the subject's discussion, at the comment, whole (under the server's PUBLIC_URL; without it, under the address the download was asked at); empty while you may not read the project (taken back to draft, or taken down)",
   body: COMMENT_COLUMNS.body,
   hashtags: COMMENT_COLUMNS.hashtags,
   reply_to: "the comment_id of the comment on the same subject it replies to; empty if none, or if its discussion does not show you that one (deleted, or another's the moderators hid)",
@@ -30,15 +30,18 @@ export const OWN_COMMENT_COLUMNS = {
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
 export const OWN_COMMENT_LIST_COLUMNS = ['hashtags'] as const satisfies readonly (keyof typeof OWN_COMMENT_COLUMNS)[];
 
-/** One of the caller's comments as the download gives it: what `GET /account/comments` shows of it (`ownCommentView`), flat. */
-export function ownCommentRecord(row: OwnCommentRow): RecordOf<keyof typeof OWN_COMMENT_COLUMNS, never, (typeof OWN_COMMENT_LIST_COLUMNS)[number]> {
+/**
+ * One of the caller's comments as the download gives it: what `GET /account/comments` shows of it (`ownCommentView`),
+ * flat, its discussion's address whole, under the server's root (`root`): a file outlives the page it was saved from.
+ */
+export function ownCommentRecord(row: OwnCommentRow, root: string): RecordOf<keyof typeof OWN_COMMENT_COLUMNS, never, (typeof OWN_COMMENT_LIST_COLUMNS)[number]> {
   const comment = ownCommentView(row);
   return {
     comment_id: comment.id,
     project_slug: comment.project?.slug ?? null,
     project_title: comment.project?.title ?? null,
     subject_id: comment.subjectId,
-    discussion_url: comment.discussionUrl,
+    discussion_url: comment.discussionUrl && `${root}${comment.discussionUrl}`,
     body: comment.body,
     hashtags: comment.hashtags,
     reply_to: comment.replyTo,

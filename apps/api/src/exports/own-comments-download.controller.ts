@@ -41,8 +41,9 @@ export class OwnCommentsDownloadController {
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
     @Download() download: AllowedOwnDownload,
+    @RequestOrigin() origin: string | undefined,
   ) {
-    return send(reply, await this.exports.ownComments(download, { format, bom }), acceptEncoding);
+    return send(reply, await this.exports.ownComments(download, { format, bom }, origin), acceptEncoding);
   }
 
   @Post('comments/download-links')

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { publishedResultListSchema, publishedResultSchema, publishedTextSchema } from '@chorus/client';
+import { publishedResultListSchema, publishedResultSchema, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -41,9 +41,10 @@ export class PublishedResultsController {
   @Public()
   @ApiOperation({
     summary: 'A subject set read as a document: its subjects in the set’s order, each finished one’s published transcriptions, gaps for the others, when the project publishes results (`resultsPublic`; no token needed for a public project).',
-    description: `${PUBLISHED} A page per subject of the set, in the set’s own order (its members’ positions, as the transcriptions download of a set), numbered from 1 (\`page\`): one the workflow publishes gives its metadata as volunteers see it and each transcription task’s text (\`texts\`, of the workflow’s current version in the order the workflow reaches them, each \`{ task, instruction, text, state }\`: the review’s where one replaced the consensus; \`state\` \`transcribed\`, else why there is none: \`notReached\`, \`waitingForCheck\` or \`notTranscribed\`); any other subject is a gap (\`published\` false, \`metadata\` and \`texts\` null), whether not finished yet or a gold-standard subject: a gap says no more than a published result’s 404 does. A subject taken down is left out, the pages numbered without it (as the neighbour pages number them). With \`format=text\`, the whole set as one plain UTF-8 text attachment, streamed a batch of pages at a time (\`text/plain\`, \`Content-Disposition\` naming a .txt file), written as the transcriptions download writes its text: each page headed \`=== Page <n> · <subject id> ===\`, then each transcription task’s text, a blank line between two, each headed \`--- <instruction> ---\` where there are several (a text line that begins with \`---\` escaped too), \`[not transcribed yet]\` for a gap or a task without a published text, \`[not transcribed: the consensus path does not lead to this task]\` for one not reached, \`[waiting for a check]\` for one held for a check, \`[blank: the consensus is that there is no text]\` for an empty one, a blank line between two pages. 404 naming \`/params/id\` for a set the caller may not read (a draft project’s, to anyone but its members) or of a project that does not publish its results; 404 naming \`/query/workflowId\` for a workflow that is not the project’s, is in draft or does not serve the set; 422 naming \`/query/workflowId\` for one without a transcription task; 422 naming the parameter for an id that is not a UUID, another format, or a \`limit\` or \`after\` not as given.`,
+    description: `${PUBLISHED} A page per subject of the set, in the set’s own order (its members’ positions, as the transcriptions download of a set), numbered from 1 (\`page\`): one the workflow publishes gives its metadata as volunteers see it and each transcription task’s text (\`texts\`, of the workflow’s current version in the order the workflow reaches them, each \`{ task, instruction, text, state }\`: the review’s where one replaced the consensus; \`state\` \`transcribed\`, else why there is none: \`notReached\`, \`waitingForCheck\` or \`notTranscribed\`); any other subject is a gap (\`published\` false, \`metadata\` and \`texts\` null), whether not finished yet or a gold-standard subject: a gap says no more than a published result’s 404 does. A subject taken down is left out, the pages numbered without it (as the neighbour pages number them). With \`format=text\`, the whole set as one plain UTF-8 text attachment, streamed a batch of pages at a time (\`text/plain\`, \`Content-Disposition\` naming a .txt file), written as the transcriptions download writes its text: each page headed \`=== Page <n> · <subject id> ===\`, then each transcription task’s text, a blank line between two, each headed \`--- <instruction> ---\` where there are several (a text line that begins with \`---\` escaped too), \`[not transcribed yet]\` for a gap or a task without a published text, \`[not transcribed: the consensus path does not lead to this task]\` for one not reached, \`[waiting for a check]\` for one held for a check, \`[blank: the consensus is that there is no text]\` for an empty one, a blank line between two pages. 404 naming \`/params/id\` for a set the caller may not read (a draft project’s, to anyone but its members) or of a project that does not publish its results; 404 naming \`/query/projectId\` for a set not in the project \`projectId\` names; 404 naming \`/query/workflowId\` for a workflow that is not the project’s, is in draft or does not serve the set (or serves it as its training set); 422 naming \`/query/workflowId\` for one without a transcription task; 422 naming the parameter for an id that is not a UUID, another format, or a \`limit\` or \`after\` not as given.`,
   })
   @ApiQuery({ name: 'workflowId', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The workflow, not in draft, that serves the set, whose published results to read' })
+  @ApiQuery({ name: 'projectId', required: false, schema: { type: 'string', format: 'uuid' }, description: 'The project the set must be in (a page that names a project by its address): 404 naming `/query/projectId` for a set of another project' })
   @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...PUBLISHED_TEXT_FORMATS], default: 'json' }, description: '`json`: a page of pages; `text`: the whole document, plain text, as a download' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, description: 'How many pages (subjects) a page of JSON holds' })
   @ApiQuery({ name: 'after', required: false, schema: { type: 'string' }, description: 'The `next` of the page before' })
@@ -51,9 +52,22 @@ export class PublishedResultsController {
   async publishedText(@Param('id', uuidParam('id')) setId: string, @Query(new ZodPipe(publishedTextQuerySchema, '/query')) query: PublishedTextQuery, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
     revalidated(reply, user);
     if (query.format === 'json') return this.results.setText(setId, query.workflowId, query, user);
-    const { name, text } = await this.results.setTextFile(setId, query.workflowId, user);
+    const { name, text } = await this.results.setTextFile(setId, query.workflowId, query.projectId, user);
     reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', contentDisposition(downloadName('published-text', { id: setId, name }, new Date(), 'txt')));
     return text;
+  }
+
+  @Get('projects/:id/readable-sets')
+  @Public()
+  @ApiOperation({
+    summary: 'The project’s subject sets that read as a document (GET /subject-sets/:id/published-text), each with the workflow that gives its text, when the project publishes results (`resultsPublic`; no token needed for a public project).',
+    description:
+      'Each set served by a workflow of the project not in draft (finished and paused ones too) that has a transcription task in its current version, with that workflow (a set two such workflows serve is listed with each), the oldest workflow first and each one’s sets in its order; a workflow’s training set is left out. Whether volunteers may choose a set or not, and whether its subjects are finished or not: the document marks its gaps. 404 naming `/params/id` for a project the caller may not read (a draft one, to anyone but its members) or that does not publish its results (one the operators took down publishes nothing); 422 naming `/params/id` for an id that is not a UUID.',
+  })
+  @ApiZodResponse(readableSetsSchema, { description: 'The project’s sets that read as a document' })
+  readableSets(@Param('id', uuidParam('id')) projectId: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    revalidated(reply, user);
+    return this.results.readableSets(projectId, user);
   }
 
   @Get('projects/:id/subjects/:subjectId/results')

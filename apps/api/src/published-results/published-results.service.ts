@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
-import { Project, SubjectSet, Workflow, WorkflowVersion } from '@chorus/db';
+import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage, ReadableSets } from '@chorus/client';
+import { Project, SubjectSet } from '@chorus/db';
 import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
-import { type DataSource, Not } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
-import { setOrderSql } from '../exports/exports.service';
+import { servedSetsSql, setOrderSql } from '../exports/exports.service';
 import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
@@ -48,6 +48,36 @@ function textOfTask({ task, instruction }: SetDocument['transcriptionTasks'][num
   return { task, instruction, text, state: text !== null ? 'transcribed' : (withheld.get(task) ?? 'notTranscribed') };
 }
 
+/** The transcription tasks of a workflow's definition, in the order it reaches them: the text a set reads as. */
+function transcriptionTasksOf(definition: WorkflowDefinition): SetDocument['transcriptionTasks'] {
+  return reachableTasks(definition).flatMap((task) => {
+    const defined = definition.tasks[task];
+    return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
+  });
+}
+
+/**
+ * Why a workflow (its current `definition`) does not read set `setId` as a document, or null when it does: it has a
+ * transcription task, and the set is not its training set. The one rule of which sets read as a document.
+ */
+function unreadableIn(definition: WorkflowDefinition, setId: string): 'noTranscription' | 'trainingSet' | null {
+  if (!transcriptionTasksOf(definition).length) return 'noTranscription';
+  return definition.selection?.training?.subjectSetId === setId ? 'trainingSet' : null;
+}
+
+/** The project's ($1) workflows not in draft (workflow $2 alone, if given), oldest first, each with its current definition. */
+const PUBLISHING_WORKFLOWS = `
+  SELECT w.id, w.name, v.definition
+  FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+  WHERE w.project_id = $1 AND w.status <> 'draft' AND ($2::uuid IS NULL OR w.id = $2)
+  ORDER BY w.created_at, w.id`;
+
+interface PublishingWorkflow {
+  id: string;
+  name: string;
+  definition: WorkflowDefinition;
+}
+
 /**
  * What a project publishes of its results (`resultsPublic`), for volunteers and the public: a finished subject's
  * consensus, read and shaped as its researchers' results view reads it (`SubjectResultsService.published`).
@@ -85,8 +115,29 @@ export class PublishedResultsService {
   async ofProject(projectId: string, subjectId: string, user: AuthUser | undefined): Promise<{ results: PublishedResult[] }> {
     await this.access.readable(projectId, user, '/params/id');
     await this.requirePublishing(projectId);
-    const workflows = await this.db.getRepository(Workflow).find({ where: { projectId, status: Not('draft') }, select: { id: true }, order: { createdAt: 'ASC' } });
+    const workflows = await this.publishingWorkflows(projectId);
     return { results: await this.results.published(workflows.map((workflow) => workflow.id), subjectId) };
+  }
+
+  /**
+   * The project's sets that read as a document (`setText`), for whoever may read the project, once it publishes its
+   * results: each set a workflow not in draft with a transcription task serves, but its training set, with that workflow.
+   */
+  async readableSets(projectId: string, user: AuthUser | undefined): Promise<ReadableSets> {
+    await this.access.readable(projectId, user, '/params/id');
+    await this.requirePublishing(projectId);
+    const transcribing = (await this.publishingWorkflows(projectId)).filter((workflow) => transcriptionTasksOf(workflow.definition).length);
+    const served = await Promise.all(transcribing.map(async (workflow) => ({ workflow, sets: await this.db.query<{ id: string; name: string }[]>(servedSetsSql, [workflow.id]) })));
+    return {
+      sets: served.flatMap(({ workflow, sets }) =>
+        sets.filter((set) => !unreadableIn(workflow.definition, set.id)).map((set) => ({ subjectSetId: set.id, name: set.name, workflowId: workflow.id, workflowName: workflow.name })),
+      ),
+    };
+  }
+
+  /** The project's workflows not in draft (`workflowId` alone, if given), oldest first, each with its current definition. */
+  private publishingWorkflows(projectId: string, workflowId: string | null = null): Promise<PublishingWorkflow[]> {
+    return this.db.query<PublishingWorkflow[]>(PUBLISHING_WORKFLOWS, [projectId, workflowId]);
   }
 
   /**
@@ -94,8 +145,8 @@ export class PublishedResultsService {
    * with each transcription task's published text where the workflow publishes its result (`SubjectResultsService.publishedIn`),
    * else a gap. For whoever may read the project, once it publishes its results.
    */
-  async setText(setId: string, workflowId: string, { limit, after }: { limit: number; after?: PublishedTextAfter }, user: AuthUser | undefined): Promise<PublishedText> {
-    const document = await this.setDocument(setId, workflowId, user);
+  async setText(setId: string, workflowId: string, { limit, after, projectId }: { limit: number; after?: PublishedTextAfter; projectId?: string }, user: AuthUser | undefined): Promise<PublishedText> {
+    const document = await this.setDocument(setId, workflowId, user, projectId);
     const { pages, next } = await this.pagesOf(document, limit, after);
     return { subjectSetId: setId, workflowId, name: document.set.name, pages, next: next && publishedTextCursor(next) };
   }
@@ -104,8 +155,8 @@ export class PublishedResultsService {
    * The same document whole, as plain text (`publishedTextPage` for each page, a blank line between two), streamed
    * `textBatch` pages at a time, and the set's name. The set, workflow and publishing are checked before the first byte.
    */
-  async setTextFile(setId: string, workflowId: string, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
-    const document = await this.setDocument(setId, workflowId, user);
+  async setTextFile(setId: string, workflowId: string, projectId: string | undefined, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
+    const document = await this.setDocument(setId, workflowId, user, projectId);
     return { name: document.set.name, text: Readable.from(this.textBatches(document)) };
   }
 
@@ -126,24 +177,20 @@ export class PublishedResultsService {
    * The set and workflow, once the caller may read the project, it publishes its results, and the workflow is one of
    * its own, not in draft, that serves the set (else 404 naming `/query/workflowId`) and has a transcription task (else 422).
    */
-  private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined): Promise<SetDocument> {
+  private async setDocument(setId: string, workflowId: string, user: AuthUser | undefined, projectId?: string): Promise<SetDocument> {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: setId });
     if (!set) throw notFound(`Subject set ${setId}`, '/params/id');
     await this.access.readable(set.projectId, user, '/params/id', `Subject set ${setId}`);
+    if (projectId && projectId !== set.projectId) throw notFound(`Subject set ${setId} in project ${projectId}`, '/query/projectId');
     await this.requirePublishing(set.projectId);
-    const workflow = await this.db.getRepository(Workflow).findOneBy({ id: workflowId, projectId: set.projectId, status: Not('draft') });
+    const [workflow] = await this.publishingWorkflows(set.projectId, workflowId);
     const serves = workflow && (await this.db.query<unknown[]>('SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2', [workflowId, setId])).length;
-    if (!workflow || !serves) throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId}`, '/query/workflowId');
-    const version = await this.db.getRepository(WorkflowVersion).findOneByOrFail({ workflowId, version: workflow.version });
-    const definition = version.definition as unknown as WorkflowDefinition;
-    const transcriptionTasks = reachableTasks(definition).flatMap((task) => {
-      const defined = definition.tasks[task];
-      return defined?.type === 'transcription' ? [{ task, instruction: defined.instruction }] : [];
-    });
-    if (!transcriptionTasks.length) {
+    const why = workflow && serves ? unreadableIn(workflow.definition, setId) : null;
+    if (!workflow || !serves || why === 'trainingSet') throw notFound(`A workflow ${workflowId} of the project, not in draft, that serves subject set ${setId} (not as its training set)`, '/query/workflowId');
+    if (why === 'noTranscription') {
       throw new ProblemException(422, `Workflow ${workflowId} has no transcription task, so no text to read`, [{ pointer: '/query/workflowId', message: 'names a workflow without a transcription task: name one that transcribes the set' }]);
     }
-    return { set, workflowId, transcriptionTasks };
+    return { set, workflowId, transcriptionTasks: transcriptionTasksOf(workflow.definition) };
   }
 
   /** Up to `limit` of the set's members after `after`, as pages, and where the next page starts (null on the last). */

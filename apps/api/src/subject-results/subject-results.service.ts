@@ -437,13 +437,14 @@ function withheldFor(consensus: Pick<ReturnType<typeof toConsensus>, 'notReached
  * review (`consensus_changed`); a task whose consensus needs checking (`needsChecking`) and that no review settled is
  * left out.
  */
-function toPublished(row: SubjectResultRow & { retired_at: Date }): PublishedResult {
+function toPublished(row: SubjectResultRow & { retired_at: Date; workflow_name: string }): PublishedResult {
   const reviews = publishedReviews(row);
   const reached = Object.entries(row.tasks ?? {})
     .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
     .filter(([task, consensus]) => !withheldFor(consensus, reviews.has(task)));
   return {
     workflowId: row.workflow_id,
+    workflowName: row.workflow_name,
     subjectId: row.subject_id,
     retiredAt: row.retired_at.toISOString(),
     metadata: publicMetadata(row.metadata),
@@ -470,7 +471,10 @@ const PUBLISHED = [
 ];
 
 /** The results of the subjects of a list ($2) that the workflow ($1) publishes (`PUBLISHED`), read by their hot rows' key. */
-const PUBLISHED_RESULTS = subjectResults(byId(['st.subject_id = ANY($2::uuid[])', ...PUBLISHED], 'ALL'), { result: false });
+const PUBLISHED_RESULTS = `
+  SELECT published.*, w.name AS workflow_name
+  FROM (${subjectResults(byId(['st.subject_id = ANY($2::uuid[])', ...PUBLISHED], 'ALL'), { result: false })}) published JOIN workflows w ON w.id = $1
+  ORDER BY published.subject_id`;
 
 /**
  * A classification as the caller sees it: a reviewer sees its volunteer's kind only (neither id nor name: reviewers
@@ -548,7 +552,7 @@ export class SubjectResultsService {
 
   /** `publishedIn`, each result with why it leaves each task out that it leaves out (`withheldFor`), by task key. */
   async publishedWithWithheldIn(workflowId: string, subjectIds: readonly string[]): Promise<{ result: PublishedResult; withheld: Map<string, WithheldTask> }[]> {
-    const rows = await this.db.query<SubjectResultRow[]>(PUBLISHED_RESULTS, [workflowId, subjectIds]);
+    const rows = await this.db.query<(SubjectResultRow & { workflow_name: string })[]>(PUBLISHED_RESULTS, [workflowId, subjectIds]);
     return rows.flatMap((row) => {
       if (!row.retired_at) return [];
       const reviews = publishedReviews(row);

@@ -1,8 +1,9 @@
-import { ChorusApiError, type NeighbourPages as Neighbours, type QueuedSubject } from '@chorus/client';
+import type { NeighbourPages as Neighbours, QueuedSubject } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
+import { refusedForGood } from '../lib/errors';
 import { useRetryWhenOnline } from '../lib/useOnline';
 import { Dialog } from './Dialog';
 import { SubjectAbout } from './SubjectAbout';
@@ -40,7 +41,7 @@ function useNeighbours(workflowId: string, subjectId: string, subjectSetId: stri
     setUnanswered(false);
     client.neighbourPages(workflowId, subjectId, subjectSetId).then(
       (found) => !cancelled && setNeighbours(found),
-      (error: unknown) => !cancelled && setUnanswered(!(error instanceof ChorusApiError && error.status < 500)),
+      (error: unknown) => !cancelled && setUnanswered(!refusedForGood(error)),
     );
     return () => {
       cancelled = true;

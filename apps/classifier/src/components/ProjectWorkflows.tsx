@@ -6,15 +6,17 @@ import { classifyPath, Link, readSetPath } from '../lib/router';
 import { researchersWords } from '../lib/textLanguage';
 import { useLoaded } from '../lib/useLoaded';
 import { useRefreshesWhileShown } from '../lib/useRefreshesWhileShown';
+import { type ReadableSet, readsAs } from './ReadableSets';
 import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
 
 /**
  * The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete); with
  * `progress` (its own page), each with the subject sets volunteers may choose in it (`ChoosableSetLinks`) and its
  * figures, fetched after the page shows (the project cards leave them out: a request for each workflow of every
- * project), and again, all together, every `FIGURES_REFRESH_MS` while it shows.
+ * project), and again, all together, every `FIGURES_REFRESH_MS` while it shows. `readable`: the project's sets that
+ * read as a document (`useReadableSets`), a Read link beside each of those a volunteer may choose.
  */
-export function ProjectWorkflows({ project, progress = false }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language' | 'resultsPublic'>; progress?: boolean }) {
+export function ProjectWorkflows({ project, progress = false, readable = [] }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows' | 'language'>; progress?: boolean; readable?: readonly ReadableSet[] }) {
   const { t } = useTranslation();
   const open = project.status !== 'paused' && project.status !== 'finished';
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
@@ -47,7 +49,7 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
-            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} readable={project.resultsPublic} />}
+            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} readable={readable} />}
             {showsFigures && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
@@ -59,7 +61,7 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
 /**
  * The subject sets of a workflow that lets volunteers choose one (a letter, a diary), in its order, as a list of links
  * to its classify page for each set, with how many of the set's subjects are left (a set with none left is named, not
- * linked), and with `readable` (the project publishes its results) a link to read each as a document; nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
+ * linked), and a link to read each that reads as a document in the workflow (of `readable`); nothing for a workflow that does not let them choose, or while the list loads or if it fails to. What is left
  * is fetched again with the figures, at each of the page's `refreshes`.
  */
 function ChoosableSetLinks({
@@ -69,7 +71,7 @@ function ChoosableSetLinks({
   projectWords,
   refreshes,
   readable,
-}: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number; readable: boolean }) {
+}: { projectSlug: string; workflowId: string; nameId: string; projectWords: ReturnType<typeof researchersWords>; refreshes: number; readable: readonly ReadableSet[] }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, reload } = useLoaded(() => client.choosableSets(workflowId), [client, workflowId]);
@@ -91,7 +93,7 @@ function ChoosableSetLinks({
               <span {...projectWords}>{set.name}</span>
             )}{' '}
             <span className="muted">{set.left ? t('home.setLeft', { count: set.left, total: set.subjects }) : t('home.setDone')}</span>
-            {readable && (
+            {readsAs(readable, set.id, workflowId) && (
               <>
                 {' '}
                 <Link to={readSetPath(projectSlug, set.id, workflowId)} aria-label={t('home.readSetNamed', { set: set.name })} data-testid="read-set">

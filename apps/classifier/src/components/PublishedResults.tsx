@@ -52,7 +52,7 @@ export function PublishedResults({ project, subjectId }: { project: ProjectView;
       const described = definition === 'unreadable' ? undefined : definition.tasks[key];
       return answer === null ? [] : [{ key, prompt: described ? promptOf(described) : key, answer }];
     });
-    return answers.length ? [{ workflowId: result.workflowId, name: project.workflows.find((workflow) => workflow.id === result.workflowId)?.name, answers }] : [];
+    return answers.length ? [{ workflowId: result.workflowId, name: result.workflowName, answers }] : [];
   });
   if (!shown.length) return null;
   /** Several workflows retired it: each result under its workflow's name. */
@@ -63,7 +63,7 @@ export function PublishedResults({ project, subjectId }: { project: ProjectView;
       <p>{t('talk.result.lead')}</p>
       {shown.map(({ workflowId, name, answers }) => (
         <div key={workflowId} lang={project.language}>
-          {named && name && <h3>{name}</h3>}
+          {named && <h3>{name}</h3>}
           <dl className="recent-answers">
             {answers.map(({ key, prompt, answer }) => (
               <div key={key}>

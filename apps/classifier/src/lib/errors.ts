@@ -5,7 +5,16 @@ import { i18n } from '../i18n';
 export interface Problem {
   detail: string;
   fields: string[];
+  /** The API refused what was asked (a 4xx but a timeout or too many requests): asking the same again cannot help. */
+  lasting?: boolean;
 }
+
+/**
+ * A refusal of what was asked, not of the moment: a 4xx but 408 (a timeout) and 429 (too many requests, for a while).
+ * Asked again, it is refused again; anything else (no answer, a 5xx) may pass.
+ */
+export const refusedForGood = (error: unknown): boolean =>
+  error instanceof ChorusApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 
 /**
  * Statuses of a server (or a proxy before it) that is busy or restarting for a moment: asked again, they may pass. (A
@@ -41,12 +50,13 @@ export function describeError(error: unknown): Problem {
   if (error instanceof ChorusApiError) {
     // A moment's trouble is told in the volunteer's words, not the operator's ("The database took too long").
     if (PASSING.has(error.status)) return { detail: i18n.t('errors.busy', { status: error.status }), fields: [] };
-    if (!fromChorus(error)) return { detail: i18n.t('errors.status', { status: error.status }), fields: [] };
+    const lasting = refusedForGood(error);
+    if (!fromChorus(error)) return { detail: i18n.t('errors.status', { status: error.status }), fields: [], lasting };
     const fields = (error.problem?.errors ?? []).map((field) => (field.pointer ? `${field.pointer}${i18n.t('app.colon')}${field.message}` : field.message));
     // A 422's detail restates its errors for whoever reads the API's answers alone: here they are listed below it.
-    if (error.status === 422 && fields.length) return { detail: i18n.t('errors.invalid'), fields };
+    if (error.status === 422 && fields.length) return { detail: i18n.t('errors.invalid'), fields, lasting };
     const detail = error.problem?.detail || error.problem?.title || i18n.t('errors.status', { status: error.status });
-    return { detail, fields };
+    return { detail, fields, lasting };
   }
   if (error instanceof TypeError) {
     return { detail: offline() ? i18n.t('errors.unreachable') : i18n.t('errors.serverAway'), fields: [] };

@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, isProblem, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
+import { refusedForGood } from './errors';
 import { awaitsReopen, type ReopenWait, ReopenTries, senderWorkflow, waitedTooLong, waitingForReopen } from './reopenTries';
 import { SUBMIT_TIMEOUT_MS } from './sendTimes';
 import { type Owner, session, tokenKind } from './session';
@@ -80,7 +81,7 @@ export class SubmitTimeoutError extends Error {
 /** Worth trying again later: the network is gone, the server failed (5xx), timed out, or asked us to slow down. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof SubmitTimeoutError || error instanceof TypeError) return true;
-  return error instanceof ChorusApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
+  return error instanceof ChorusApiError && !refusedForGood(error);
 }
 
 const isConflict = (error: unknown, slug: string) => isProblem(error, slug, 409);

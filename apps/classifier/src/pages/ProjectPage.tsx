@@ -1,3 +1,4 @@
+import type { ProjectView } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,6 +7,7 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
+import { ReadableSets, useReadableSets } from '../components/ReadableSets';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
@@ -16,7 +18,7 @@ import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), its field guide,
- * the workflows a volunteer can join now, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
+ * the workflows a volunteer can join now, the sets that read as a document when it publishes its results, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const client = useClient();
@@ -70,7 +72,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                 </>
               )}
               <h2>{t('project.workflows')}</h2>
-              <ProjectWorkflows project={project} progress />
+              <WorkflowsAndReading project={project} />
               <LatestNews project={project} />
               <p className="project-discussions">
                 <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
@@ -90,5 +92,16 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
         )}
       </Loaded>
     </div>
+  );
+}
+
+/** The project's workflows with their figures, then its sets that read as a document: every Read link from one answer. */
+function WorkflowsAndReading({ project }: { project: ProjectView }) {
+  const readable = useReadableSets(project);
+  return (
+    <>
+      <ProjectWorkflows project={project} progress readable={readable} />
+      <ReadableSets project={project} sets={readable} />
+    </>
   );
 }

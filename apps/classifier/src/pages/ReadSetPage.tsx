@@ -1,10 +1,15 @@
 import type { ProjectView, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { ShowMore } from '../components/ShowMore';
 import { useClient } from '../lib/clientContext';
+import { describeError, namesNothing, type Problem } from '../lib/errors';
+import { saveFile } from '../lib/saveFile';
+import { useSaid } from '../lib/said';
 import { Link, projectPath, subjectPath } from '../lib/router';
 import { subjectTitle } from '../lib/subjectName';
 import { researchersWords } from '../lib/textLanguage';
@@ -16,27 +21,34 @@ import { useMorePages } from '../lib/useMorePages';
  * `/projects/:slug/sets/:setId/read?workflowId=`: a subject set read as a document, as its project publishes its
  * results (`resultsPublic`): each subject's page in the set's order, headed by its number (and its title) with a link
  * to its discussion, its published text, or "Not transcribed yet" for a gap; more pages as the reader asks for them,
- * and the whole as a text file (a link to the server's download).
+ * and the whole as a text file (`TextDownload`). A set of another project than the address's is not found here, as one
+ * that is not there.
  */
 export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: string; setId: string; workflowId: string | null }) {
   const { t } = useTranslation();
   const client = useClient();
   const project = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
-  const text = useLoaded(() => (workflowId ? client.publishedText(setId, workflowId) : Promise.resolve(null)), [client, setId, workflowId]);
-  useDocumentTitle(text.data ? t('read.pageTitle', { set: text.data.name }) : t('read.title'));
-  if (project.missing || text.missing || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
-  const problem = project.problem ?? text.problem;
+  const projectId = project.data?.id;
+  // Asked in the address's project: the API does not find a set of another one (404 naming `/query/projectId`).
+  const loaded = useLoaded(() => (workflowId && projectId ? client.publishedText(setId, workflowId, { projectId }) : Promise.resolve(null)), [client, setId, workflowId, projectId], whyUnreadable);
+  const text = loaded.data;
+  useDocumentTitle(text ? t('read.pageTitle', { set: text.name }) : t('read.title'));
+  if (project.missing || loaded.missing || !workflowId) return <NothingHere testId="read-not-found" title={t('read.notFoundTitle')} body={t('read.notFound')} />;
+  const problem = project.problem ?? loaded.problem;
   return (
     <div className="page page-read" data-testid="read-page">
-      <Breadcrumb up={project.data ? [{ to: projectPath(project.data.slug), label: project.data.title }] : []} here={text.data?.name ?? t('read.title')} />
-      <h1 tabIndex={-1}>{text.data && project.data ? <span {...researchersWords(project.data.language)}>{t('read.pageTitle', { set: text.data.name })}</span> : t('read.title')}</h1>
+      <Breadcrumb up={project.data ? [{ to: projectPath(project.data.slug), label: project.data.title }] : []} here={text?.name ?? t('read.title')} />
+      <h1 tabIndex={-1}>{text && project.data ? <span {...researchersWords(project.data.language)}>{t('read.pageTitle', { set: text.name })}</span> : t('read.title')}</h1>
       <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={project.problem ? project.reload : text.reload}>
-          {t('app.tryAgain')}
-        </button>
+        {/* A refusal of what the address asks (a workflow without a transcription) stays: only a passing failure is worth another try. */}
+        {!problem?.lasting && (
+          <button type="button" className="button button-secondary" onClick={project.problem ? project.reload : loaded.reload}>
+            {t('app.tryAgain')}
+          </button>
+        )}
       </ErrorAlert>
-      {project.data && text.data ? (
-        <ReadPages project={project.data} first={text.data} />
+      {project.data && text ? (
+        <ReadPages project={project.data} first={text} />
       ) : (
         !problem && (
           <p className="loading" role="status">
@@ -48,6 +60,12 @@ export function ReadSetPage({ projectSlug, setId, workflowId }: { projectSlug: s
   );
 }
 
+/** Why the set cannot be read: a workflow that transcribes nothing in the reader's words, any other failure as anywhere. */
+function whyUnreadable(error: unknown): Problem {
+  const problem = describeError(error);
+  return namesNothing(error, '/query/workflowId') ? { ...problem, detail: i18n.t('read.noTranscription'), fields: [] } : problem;
+}
+
 /** The set's pages read so far, each as `ReadPage` shows it, "Show more pages" under them, and the text file. */
 function ReadPages({ project, first }: { project: ProjectView; first: PublishedText }) {
   const { t } = useTranslation();
@@ -57,10 +75,7 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
     <>
       <p className="lead">{t('read.lead')}</p>
       <p>
-        {/* A plain link: the server streams the file as an attachment (Content-Disposition), never held in the page. */}
-        <a className="button button-secondary" href={client.publishedTextFileUrl(first.subjectSetId, first.workflowId)} download data-testid="read-download">
-          {t('read.download')}
-        </a>
+        <TextDownload project={project} text={first} />
       </p>
       <ol className="read-pages" data-testid="read-pages">
         {pages.items.map((page, index) => (
@@ -71,6 +86,48 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
       </ol>
       <ErrorAlert problem={pages.problem} />
       <ShowMore next={pages.next} onMore={pages.showMore} loading={pages.loading} label={t('read.more')} />
+    </>
+  );
+}
+
+/**
+ * "Download as text": a plain link to the file the server streams for a project anyone may read; for a draft project
+ * (its members alone read it, and a plain link carries no token) fetched with the reader's token and saved from the
+ * page, the button busy meanwhile, so that one click makes one download.
+ */
+function TextDownload({ project, text }: { project: ProjectView; text: PublishedText }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [fetching, setFetching] = useState(false);
+  const [problem, setProblem] = useSaid<Problem>();
+  if (project.status !== 'draft') {
+    return (
+      <a className="button button-secondary" href={client.publishedTextFileUrl(text.subjectSetId, text.workflowId)} download data-testid="read-download">
+        {t('read.download')}
+      </a>
+    );
+  }
+  const download = async () => {
+    setFetching(true);
+    setProblem(null);
+    try {
+      const { text: file, fileName } = await client.publishedTextAttachment(text.subjectSetId, text.workflowId);
+      saveFile(file, fileName, 'text/plain');
+    } catch (error) {
+      setProblem(() => describeError(error));
+    } finally {
+      setFetching(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button button-secondary" onClick={() => void download()} disabled={fetching} aria-busy={fetching} data-testid="read-download">
+        {t('read.download')}
+      </button>
+      <span role="status" className="muted">
+        {fetching ? ` ${t('read.downloading')}` : ''}
+      </span>
+      <ErrorAlert problem={problem} />
     </>
   );
 }

@@ -24,6 +24,7 @@ export const publishedTextCursor = ({ page, position, subjectId }: PublishedText
 /** The query of `GET /subject-sets/:id/published-text`. */
 export const publishedTextQuerySchema = z.strictObject({
   workflowId: z.uuid('must be the id (a UUID) of a workflow, not in draft, that serves the set: the workflow whose published results to read'),
+  projectId: z.uuid('must be the id (a UUID) of the project the set is in').optional(),
   format: enumOf(PUBLISHED_TEXT_FORMATS, 'must be json (a page of pages, the default) or text (the whole document, plain text)').default('json'),
   limit: pageLimitSchema(100, 25),
   after: pageCursorSchema(PAGE_CURSOR, ([page, position, subjectId]): PublishedTextAfter => ({ page: Number(page), position: position!, subjectId: subjectId! })),
