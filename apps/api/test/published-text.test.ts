@@ -304,6 +304,6 @@ describe('once the project publishes its results', () => {
     }
     expect((await stack.client.publishedText(set.id, id)).pages).toHaveLength(1);
     const member = await newMember(stack, draft.id, 'scientist');
-    expect(await member.client.readableSets(draft.id)).toEqual({ sets: [{ subjectSetId: set.id, name: 'Drafts', workflowId: id, workflowName: 'Type' }] });
+    expect(await member.client.readableSets(draft.id)).toEqual({ sets: [{ subjectSetId: set.id, name: 'Drafts', workflowId: id, workflowName: 'Transcribe the letters' }] });
   });
 });
