@@ -1,16 +1,16 @@
 import type { Favourite, FavouritePage as FavouriteList } from '@chorus/client';
-import type { SubjectLocation, TextLocation } from '@chorus/tasks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
+import { SubjectCard } from '../components/SubjectCard';
 import { ShownSubject } from '../components/SubjectMedia';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
-import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
+import { COLLECTIONS, FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
+import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
@@ -21,7 +21,6 @@ import { ShowMore } from '../components/ShowMore';
 const PAGE_SIZE = 20;
 
 const nameOf = (favourite: Favourite, fallback: string) => volunteerSubjectName(favourite.subject) ?? fallback;
-const firstImage = (locations: SubjectLocation[]) => locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
 
 /**
  * `/favourites`: the subjects the volunteer marked a favourite, in every project, the latest first, each with what it
@@ -69,6 +68,11 @@ export function FavouritesPage() {
     <div className="page page-favourites" data-testid="favourites">
       <h1 tabIndex={-1}>{t('favourites.title')}</h1>
       <p className="lead">{t('favourites.lead')}</p>
+      {volunteer.kind === 'registered' && (
+        <p>
+          <Link to={COLLECTIONS}>{t('collections.title')}</Link>
+        </p>
+      )}
       {volunteer.kind !== 'registered' && (
         <p data-testid="favourites-guest">
           {t('favourites.guest')} <Link to={accountPath('create-account', FAVOURITES)}>{t('account.createAccount')}</Link> ·{' '}
@@ -100,34 +104,18 @@ export function FavouritesPage() {
   );
 }
 
-/**
- * A favourite in the list: its thumbnail (described as the researchers describe the image) or opening words, its name
- * to open it, where it is from.
- */
+/** A favourite in the list, with where it is from and a way to unmark it or classify more. */
 function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; distinctName: string }) {
   const { t } = useTranslation();
   const { subject, workflow } = favourite;
-  const name = nameOf(favourite, t('favourites.subject'));
-  const image = firstImage(subject.locations);
-  const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="favourite-item" tabIndex={-1} data-subject-id={subject.id}>
-      {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
-      <div className="favourite-about">
-        <h2 className="favourite-name">
-          <Link to={favouritePath(subject.id)} aria-label={distinctName === name ? undefined : distinctName}>
-            {name}
-          </Link>
-        </h2>
-        {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
-        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
-        <FavouriteWhere favourite={favourite} />
-        <div className="favourite-actions">
-          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
-          <ClassifyMore favourite={favourite} />
-        </div>
+    <SubjectCard subject={subject} name={nameOf(favourite, t('favourites.subject'))} distinctName={distinctName} to={favouritePath(subject.id)}>
+      <FavouriteWhere favourite={favourite} />
+      <div className="favourite-actions">
+        <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
+        <ClassifyMore favourite={favourite} />
       </div>
-    </li>
+    </SubjectCard>
   );
 }
 

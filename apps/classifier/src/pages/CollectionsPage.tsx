@@ -1,0 +1,247 @@
+import { COLLECTION_LIMITS, type CollectedSubject, type Collection } from '@chorus/client';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { Dialog } from '../components/Dialog';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
+import { NewCollectionForm } from '../components/NewCollectionForm';
+import { PagedList } from '../components/PagedList';
+import { SubjectCard } from '../components/SubjectCard';
+import { useSession } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { COLLECTIONS, Link, accountPath, collectionPath, navigate, subjectPath } from '../lib/router';
+import { useSaid } from '../lib/said';
+import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useLoaded } from '../lib/useLoaded';
+import { useMorePages } from '../lib/useMorePages';
+
+/** Collections, and subjects of one, shown at a time; "Show older ones" asks for the next page. */
+const PAGE_SIZE = 24;
+
+/** `/collections`: the volunteer's collections, the newest first, and a form to make one. */
+export function CollectionsPage() {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  useDocumentTitle(t('collections.title'));
+  return (
+    <div className="page page-collections" data-testid="collections">
+      <h1 tabIndex={-1}>{t('collections.title')}</h1>
+      <p className="lead">{t('collections.lead')}</p>
+      {volunteer.kind === 'registered' ? (
+        <MyCollections />
+      ) : (
+        <p data-testid="collections-guest">
+          {t('collections.guest')} <Link to={accountPath('create-account', COLLECTIONS)}>{t('account.createAccount')}</Link> ·{' '}
+          <Link to={accountPath('sign-in', COLLECTIONS)}>{t('account.signIn')}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function MyCollections() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const first = useLoaded(() => client.myCollections({ limit: PAGE_SIZE }), [client]);
+  const more = useMorePages(
+    first.data,
+    (page) => page.collections,
+    (after) => client.myCollections({ limit: PAGE_SIZE, after }),
+  );
+  return (
+    <>
+      <NewCollectionForm onCreated={(collection) => navigate(collectionPath(collection.id))} />
+      <PagedList first={first} more={more} loading={t('collections.loading')} empty={t('collections.noneYet')} emptyTestId="collections-none">
+        {(shown) => (
+          <ul className="collection-list">
+            {shown.map((collection, index) => (
+              <li key={collection.id} {...more.newRow(index)}>
+                <Link to={collectionPath(collection.id)}>{collection.name}</Link>{' '}
+                <span className="muted">{t(collection.public ? 'collections.summaryPublic' : 'collections.summaryPrivate', { count: collection.subjects })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
+    </>
+  );
+}
+
+/**
+ * `/collections/:id`: a collection's subjects the reader may see, the latest added first; to its owner, a way to take
+ * each out, to rename and describe it, make it public or private, share its link, or delete it.
+ */
+export function CollectionPage({ collectionId }: { collectionId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: collection, problem, missing, reload } = useLoaded(() => client.getCollection(collectionId), [client, collectionId]);
+  useDocumentTitle(collection?.name ?? t('collections.title'));
+  const [changed, setChanged] = useState<Collection | null>(null);
+  const shown = changed ?? collection;
+
+  return (
+    <div className="page page-collection" data-testid="collection">
+      <Breadcrumb up={[{ to: COLLECTIONS, label: t('collections.title') }]} here={shown?.name ?? ''} />
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {missing && (
+        <>
+          <h1 tabIndex={-1}>{t('collections.notFoundTitle')}</h1>
+          <p>{t('collections.notFound')}</p>
+        </>
+      )}
+      {shown && (
+        <>
+          <h1 tabIndex={-1} data-testid="collection-name">
+            {shown.name}
+          </h1>
+          {shown.description && <p className="lead">{shown.description}</p>}
+          <p className="muted" data-testid="collection-about">
+            {t(shown.public ? 'collections.byPublic' : 'collections.byPrivate', { name: shown.owner.displayName ?? '' })}
+          </p>
+          {shown.mine && <OwnerTools collection={shown} onChange={setChanged} />}
+          <CollectedSubjects collection={shown} />
+        </>
+      )}
+      {collection === null && !problem && !missing && (
+        <p className="loading" role="status">
+          {t('collections.loadingOne')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The owner's tools: rename and describe, public or private (with the link to share), delete after a confirmation. */
+function OwnerTools({ collection, onChange }: { collection: Collection; onChange(collection: Collection): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [name, setName] = useState(collection.name);
+  const [description, setDescription] = useState(collection.description ?? '');
+  const [problem, setProblem] = useSaid<Problem>();
+  const [message, setMessage] = useSaid<string>();
+  const [deleting, setDeleting] = useState(false);
+  const link = `${window.location.origin}${collectionPath(collection.id)}`;
+
+  const change = async (changes: { name?: string; description?: string; public?: boolean }, said: string) => {
+    try {
+      onChange(await client.updateCollection(collection.id, changes));
+      setProblem(null);
+      setMessage(() => said);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    }
+  };
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    void change({ name, description }, t('collections.saved'));
+  };
+  const remove = async () => {
+    try {
+      await client.deleteCollection(collection.id);
+      navigate(COLLECTIONS);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    }
+  };
+
+  return (
+    <section className="collection-tools" aria-label={t('collections.tools')}>
+      <ErrorAlert problem={problem} />
+      <form onSubmit={save}>
+        <FormField id="collection-name" label={t('collections.name')} value={name} maxLength={COLLECTION_LIMITS.name} required onChange={(event) => setName(event.target.value)} />
+        <FormField id="collection-description" label={t('collections.description')} value={description} maxLength={COLLECTION_LIMITS.description} onChange={(event) => setDescription(event.target.value)} />
+        <button type="submit" className="button button-secondary">
+          {t('collections.save')}
+        </button>
+      </form>
+      <label className="collection-public">
+        <input
+          type="checkbox"
+          checked={collection.public}
+          onChange={(event) => void change({ public: event.target.checked }, t(event.target.checked ? 'collections.madePublic' : 'collections.madePrivate'))}
+          data-testid="collection-public"
+        />{' '}
+        {t('collections.public')}
+      </label>
+      {collection.public && (
+        <p data-testid="collection-share">
+          {t('collections.share')} <a href={link}>{link}</a>
+        </p>
+      )}
+      <p className="muted" role="status" data-testid="collection-message">
+        {message}
+      </p>
+      <button type="button" className="button button-secondary" aria-haspopup="dialog" onClick={() => setDeleting(true)} data-testid="collection-delete">
+        {t('collections.delete')}
+      </button>
+      <Dialog
+        open={deleting}
+        onClose={() => setDeleting(false)}
+        title={t('collections.deleteTitle', { name: collection.name })}
+        testId="collection-delete-dialog"
+        actions={
+          <>
+            <button type="submit" className="button button-secondary" data-autofocus>
+              {t('collections.keep')}
+            </button>
+            <button type="button" className="button button-primary" onClick={() => void remove()} data-testid="collection-delete-confirm">
+              {t('collections.deleteConfirm')}
+            </button>
+          </>
+        }
+      >
+        <p>{t('collections.deleteQuestion')}</p>
+      </Dialog>
+    </section>
+  );
+}
+
+/** The collection's subjects the reader may see, a page at a time, each opening its discussion page; the owner may take one out. */
+function CollectedSubjects({ collection }: { collection: Collection }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const first = useLoaded(() => client.collectionSubjects(collection.id, { limit: PAGE_SIZE }), [client, collection.id]);
+  const more = useMorePages(
+    first.data,
+    (page) => page.subjects,
+    (after) => client.collectionSubjects(collection.id, { limit: PAGE_SIZE, after }),
+  );
+  const [removed, setRemoved] = useState<string[]>([]);
+  const kept = more.items.filter((collected) => !removed.includes(collected.subject.id));
+  const distinctNames = distinctSubjectNames(kept.map((collected) => collected.subject), t('favourites.subject'));
+  const takeOut = async (collected: CollectedSubject) => {
+    await client.removeFromCollection(collection.id, collected.subject.id);
+    setRemoved((before) => [...before, collected.subject.id]);
+  };
+  return (
+    <PagedList first={first} more={{ ...more, items: kept }} loading={t('collections.loadingSubjects')} empty={t('collections.empty')} emptyTestId="collection-empty">
+      {(shown) => (
+        <ol className="favourite-list">
+          {shown.map((collected, index) => (
+            <SubjectCard
+              key={collected.subject.id}
+              subject={collected.subject}
+              name={volunteerSubjectName(collected.subject) ?? t('favourites.subject')}
+              distinctName={distinctNames[index]!}
+              to={subjectPath(collected.project.slug, collected.subject.id)}
+            >
+              <p className="favourite-where muted">{collected.project.title}</p>
+              {collection.mine && (
+                <button type="button" className="button button-secondary button-small" onClick={() => void takeOut(collected)} aria-label={t('collections.takeOutNamed', { name: distinctNames[index]! })}>
+                  {t('collections.takeOut')}
+                </button>
+              )}
+            </SubjectCard>
+          ))}
+        </ol>
+      )}
+    </PagedList>
+  );
+}
