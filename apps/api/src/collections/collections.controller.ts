@@ -1,6 +1,6 @@
 import { collectedSubjectPageSchema, collectionPageSchema, collectionSchema } from '@chorus/client';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -75,19 +75,18 @@ export class CollectionsController {
   @Put('collections/:id/subjects/:subjectId')
   @ApiOperation({
     summary: 'Puts a subject in a collection of the caller’s.',
-    description: `No body. The subject must be one the caller may read (its project open to volunteers, or theirs): 404 naming \`/params/subjectId\` otherwise. Already in it: 200, nothing changes. At most 1,000 subjects a collection: the next is refused with 409 \`urn:chorus:problem:collection-full\` naming \`/params/subjectId\`. ${OWNER_ONLY} ${ACCOUNTS_ONLY}`,
+    description: `No body; answers the collection. The subject must be one the caller may read (its project open to volunteers, or theirs): 404 naming \`/params/subjectId\` otherwise. Already in it: 200, nothing changes. At most 1,000 subjects a collection: the next is refused with 409 \`urn:chorus:problem:collection-full\` naming \`/params/subjectId\`. ${OWNER_ONLY} ${ACCOUNTS_ONLY}`,
   })
-  @ApiResponse({ status: 201, description: 'Added' })
-  @ApiResponse({ status: 200, description: 'It was in the collection already' })
-  @ApiProblemResponse()
+  @ApiZodResponse(collectionSchema, { status: 201, description: 'Added: the collection', also: { status: 200, description: 'It was in the collection already: the collection, unchanged' } })
   async addToCollection(
     @Param('id', uuidParam('id')) id: string,
     @Param('subjectId', uuidParam('subjectId')) subjectId: string,
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<void> {
-    const { added } = await this.collections.add(id, subjectId, user);
+  ) {
+    const { added, collection } = await this.collections.add(id, subjectId, user);
     void reply.status(added ? 201 : 200);
+    return collection;
   }
 
   @Delete('collections/:id/subjects/:subjectId')

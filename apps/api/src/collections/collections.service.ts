@@ -139,17 +139,17 @@ export class CollectionsService {
   }
 
   /**
-   * Puts a subject the caller may read in a collection of theirs: `added` false when it was there already, which
-   * changes nothing. A full collection refuses a new one.
+   * Puts a subject the caller may read in a collection of theirs, and answers the collection: `added` false when it was
+   * there already, which changes nothing. A full collection refuses a new one.
    */
-  async add(id: string, subjectId: string, user: AuthUser): Promise<{ added: boolean }> {
+  async add(id: string, subjectId: string, user: AuthUser): Promise<{ added: boolean; collection: Collection }> {
     const account = accountOf(user);
-    return this.db.transaction(async (manager) => {
+    const added = await this.db.transaction(async (manager) => {
       await this.assertOwn(manager, id, account, 'FOR UPDATE');
       const [readable] = await manager.query(`SELECT 1 FROM subjects s JOIN projects p ON p.id = s.project_id WHERE s.id = $1 AND ${projectReadableBySql('$2::uuid')}`, [subjectId, account]);
       if (!readable) throw notFound(`Subject ${subjectId} (or its project is not open to you)`, '/params/subjectId');
       const [there] = await manager.query('SELECT 1 FROM collection_subjects WHERE collection_id = $1 AND subject_id = $2', [id, subjectId]);
-      if (there) return { added: false };
+      if (there) return false;
       const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM collection_subjects WHERE collection_id = $1', [id]);
       if (count >= COLLECTION_LIMITS.subjects) {
         throw new ProblemException(
@@ -161,8 +161,9 @@ export class CollectionsService {
       }
       await manager.query('INSERT INTO collection_subjects (collection_id, subject_id) VALUES ($1, $2)', [id, subjectId]);
       await manager.query('UPDATE collections SET updated_at = now() WHERE id = $1', [id]);
-      return { added: true };
+      return true;
     });
+    return { added, collection: await this.read(id, user) };
   }
 
   /** Takes a subject out of a collection of the caller's; the same 204 whether or not it was in it. */
