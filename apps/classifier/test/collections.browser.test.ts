@@ -52,8 +52,11 @@ describe('classifier in a browser: collections', () => {
     await waitToSee(page.getByTestId('collection-name').getByText('Ships’ names'));
     const card = page.locator(`[data-subject-id="${classified}"]`);
     await waitToSee(card);
-    await page.getByTestId('collection-public').check();
+    // By keyboard; checked once the server has made it public.
+    await page.getByTestId('collection-public').focus();
+    await page.keyboard.press('Space');
     await waitToSee(page.getByTestId('collection-message').getByText('The collection is public now.'));
+    expect(await page.getByTestId('collection-public').isChecked()).toBe(true);
     const link = (await page.getByTestId('collection-share').locator('a').getAttribute('href'))!;
     expect(link).toBe(`${suite.stack.baseUrl}/collections/${collectionId}`);
     expect(errors).toEqual([]);

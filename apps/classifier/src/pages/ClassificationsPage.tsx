@@ -2,6 +2,7 @@ import type { OwnClassification } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { ActivityChart, ActivityTable, TimeZoneFallback, lastDays, useActivityDays } from '../components/Activity';
 import { AnswersInWords } from '../components/AnswersInWords';
 import { DownloadMine } from '../components/DownloadMine';
@@ -10,7 +11,7 @@ import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { whenInWords } from '../lib/formats';
-import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
+import { CLASSIFICATIONS, Link, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
@@ -53,10 +54,7 @@ export function ClassificationsPage() {
       <h1 tabIndex={-1}>{t('classifications.title')}</h1>
       <p className="lead">{data?.total !== undefined ? t('classifications.leadWithTotal', { count: data.total }) : t('classifications.lead')}</p>
       {volunteer.kind !== 'registered' && (
-        <p data-testid="classifications-guest">
-          {t('classifications.guest')} <Link to={accountPath('create-account', CLASSIFICATIONS)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('classifications.guest')} back={CLASSIFICATIONS} testId="classifications-guest" />
       )}
       {volunteer.kind === 'registered' && <DownloadMine label={t('classifications.download')} testId="classifications-download" started={(t) => t('classifications.downloadStarted')} link={() => client.myClassificationsDownloadLink({ format: 'csv' })} />}
       <RecentDays />

@@ -1,6 +1,7 @@
 import { COLLECTION_LIMITS, type CollectedSubject, type Collection } from '@chorus/client';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -11,7 +12,7 @@ import { SubjectCard } from '../components/SubjectCard';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { COLLECTIONS, Link, accountPath, collectionPath, navigate, subjectPath } from '../lib/router';
+import { COLLECTIONS, Link, collectionPath, navigate, subjectPath } from '../lib/router';
 import { useSaid } from '../lib/said';
 import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -33,10 +34,7 @@ export function CollectionsPage() {
       {volunteer.kind === 'registered' ? (
         <MyCollections />
       ) : (
-        <p data-testid="collections-guest">
-          {t('collections.guest')} <Link to={accountPath('create-account', COLLECTIONS)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', COLLECTIONS)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('collections.guest')} back={COLLECTIONS} testId="collections-guest" />
       )}
     </div>
   );

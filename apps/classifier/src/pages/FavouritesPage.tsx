@@ -1,6 +1,7 @@
 import type { Favourite, FavouritePage as FavouriteList } from '@chorus/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
@@ -9,7 +10,7 @@ import { ShownSubject } from '../components/SubjectMedia';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { COLLECTIONS, FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
+import { COLLECTIONS, FAVOURITES, Link, favouritePath } from '../lib/router';
 import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
@@ -74,10 +75,7 @@ export function FavouritesPage() {
         </p>
       )}
       {volunteer.kind !== 'registered' && (
-        <p data-testid="favourites-guest">
-          {t('favourites.guest')} <Link to={accountPath('create-account', FAVOURITES)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', FAVOURITES)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('favourites.guest')} back={FAVOURITES} testId="favourites-guest" />
       )}
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
