@@ -57,7 +57,7 @@ function CollectionChoices({ subjectId }: { subjectId: string }) {
       if (adding) await client.addToCollection(collection.id, subjectId);
       else await client.removeFromCollection(collection.id, subjectId);
       setCollections((shown) => shown?.map((one) => (one.id === collection.id ? { ...one, hasSubject: adding } : one)) ?? null);
-      setMessage((t) => t(adding ? 'collections.added' : 'collections.removed', { collection: collection.name }));
+      setMessage((t) => (adding ? t('collections.added', { collection: collection.name }) : t('collections.removed', { collection: collection.name })));
     } catch (error) {
       setMessage((t) => t('collections.failed', { detail: describeError(error).detail }));
     }

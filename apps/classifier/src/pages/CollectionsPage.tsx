@@ -58,7 +58,7 @@ function MyCollections() {
             {shown.map((collection, index) => (
               <li key={collection.id} {...more.newRow(index)}>
                 <Link to={collectionPath(collection.id)}>{collection.name}</Link>{' '}
-                <span className="muted">{t(collection.public ? 'collections.summaryPublic' : 'collections.summaryPrivate', { count: collection.subjects })}</span>
+                <span className="muted">{collection.public ? t('collections.summaryPublic', { count: collection.subjects }) : t('collections.summaryPrivate', { count: collection.subjects })}</span>
               </li>
             ))}
           </ul>
@@ -101,7 +101,7 @@ export function CollectionPage({ collectionId }: { collectionId: string }) {
           </h1>
           {shown.description && <p className="lead">{shown.description}</p>}
           <p className="muted" data-testid="collection-about">
-            {t(shown.public ? 'collections.byPublic' : 'collections.byPrivate', { name: shown.owner.displayName ?? '' })}
+            {shown.public ? t('collections.byPublic', { name: shown.owner.displayName ?? '' }) : t('collections.byPrivate', { name: shown.owner.displayName ?? '' })}
           </p>
           {shown.mine && <OwnerTools collection={shown} onChange={setChanged} />}
           <CollectedSubjects collection={shown} />
@@ -163,7 +163,7 @@ function OwnerTools({ collection, onChange }: { collection: Collection; onChange
         <input
           type="checkbox"
           checked={collection.public}
-          onChange={(event) => void change({ public: event.target.checked }, t(event.target.checked ? 'collections.madePublic' : 'collections.madePrivate'))}
+          onChange={(event) => void change({ public: event.target.checked }, event.target.checked ? t('collections.madePublic') : t('collections.madePrivate'))}
           data-testid="collection-public"
         />{' '}
         {t('collections.public')}
