@@ -119,6 +119,19 @@ describe('collections', () => {
     expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
   });
 
+  it('show a subject its team took down as taken down, nothing of it, but to its team', async () => {
+    const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    const { id } = await moderator.client.createCollection({ name: 'Seen', public: true });
+    await moderator.client.addToCollection(id, subjectIds[0]!);
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[0]!], reason: 'A home address', takeDown: true });
+    const reader = await collector('Reader');
+    expect((await reader.client.collectionSubjects(id)).subjects.map((collected) => collected.subject)).toEqual([
+      { id: subjectIds[0], externalId: null, locations: [], metadata: {}, takenDown: true },
+    ]);
+    expect((await moderator.client.collectionSubjects(id)).subjects[0]!.subject).toMatchObject({ id: subjectIds[0], externalId: 'v0', takenDown: true });
+  });
+
   it('refuse a guest with the account-required problem, changing nothing', async () => {
     const { subjectIds } = await voteWorkflow(stack, 1);
     const ada = await collector();
