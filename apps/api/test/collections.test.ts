@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
@@ -69,6 +70,16 @@ describe('collections', () => {
     ]);
   });
 
+  it('list their owner’s, newest first, a page at a time', async () => {
+    const ada = await collector();
+    const made = [];
+    for (const name of ['First', 'Second', 'Third']) made.push((await ada.client.createCollection({ name })).id);
+    const page1 = await ada.client.myCollections({ limit: 2 });
+    expect(page1.collections.map((collection) => collection.id)).toEqual([made[2], made[1]]);
+    const page2 = await ada.client.myCollections({ limit: 2, after: page1.next! });
+    expect(page2).toEqual({ collections: [expect.objectContaining({ id: made[0], name: 'First' })], next: null });
+  });
+
   it('show a private collection to its owner only, a public one to everyone, signed out too, and leave its changes to its owner', async () => {
     const { subjectIds } = await voteWorkflow(stack, 1);
     const [ada, bob] = [await collector('Ada'), await collector('Bob')];
@@ -103,6 +114,8 @@ describe('collections', () => {
     await ada.client.addToCollection(id, drafted.subjectIds[0]!);
 
     await stack.client.updateProject(drafted.projectId, { status: 'draft' });
+    // Nor counts it to them: a reader learns nothing of the subjects hidden from them.
+    expect([(await bob.client.getCollection(id)).subjects, (await stack.anonymous.getCollection(id)).subjects, (await ada.client.getCollection(id)).subjects]).toEqual([1, 1, 2]);
     expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([open.subjectIds[0]]);
     expect(subjectIdsOf(await stack.anonymous.collectionSubjects(id))).toEqual([open.subjectIds[0]]);
     expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
@@ -117,6 +130,20 @@ describe('collections', () => {
 
     await stack.db.query('UPDATE projects SET taken_down_at = NULL, taken_down_reason = NULL WHERE id = $1', [drafted.projectId]);
     expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
+  });
+
+  it('show a subject to a reader who is its project’s member when its owner lost access to it, and answer the owner’s repeated add as the first', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector('Ada');
+    const member = await newMember(stack, projectId, 'moderator', 'Mo');
+    const { id } = await ada.client.createCollection({ name: 'Seen', public: true });
+    await ada.client.addToCollection(id, subjectIds[0]!);
+    await stack.client.updateProject(projectId, { status: 'draft' });
+    expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([]);
+    expect(subjectIdsOf(await member.client.collectionSubjects(id))).toEqual([subjectIds[0]]);
+    expect((await member.client.getCollection(id)).subjects).toBe(1);
+    // The owner's retry of the add changes nothing and is answered as the first was, not refused.
+    expect(await ada.client.addToCollection(id, subjectIds[0]!)).toEqual({ added: false });
   });
 
   it('show a subject its team took down as taken down, nothing of it, but to its team', async () => {
@@ -164,6 +191,34 @@ describe('collections', () => {
     // One already in it is no new one.
     expect(await ada.client.addToCollection(last.id, rows[0].id)).toEqual({ added: false });
     expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
+  });
+
+  it('keep the caps when two requests come at once: one succeeds, the other is refused', async () => {
+    const { projectId } = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    await stack.db.query("INSERT INTO collections (user_id, name) SELECT $1, 'Filler ' || n FROM generate_series(1, $2::int) n", [ada.id, COLLECTION_LIMITS.perAccount - 2]);
+    const last = await ada.client.createCollection({ name: 'The last but one' });
+    const creations = await Promise.allSettled([ada.client.createCollection({ name: 'One' }), ada.client.createCollection({ name: 'Two' })]);
+    expect(creations.map((creation) => creation.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await storedCollections(ada.id)).toHaveLength(COLLECTION_LIMITS.perAccount);
+
+    const { rows } = await stack.db.query(
+      "INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id",
+      [projectId, COLLECTION_LIMITS.subjects + 1],
+    );
+    const ids: string[] = rows.map((row) => row.id);
+    await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [last.id, ids.slice(2)]);
+    const adds = await Promise.allSettled([ada.client.addToCollection(last.id, ids[0]!), ada.client.addToCollection(last.id, ids[1]!)]);
+    expect(adds.map((add) => add.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
+  });
+
+  it('make none for an account whose deletion commits meanwhile', async () => {
+    const ada = await collector();
+    // An account's deletion holds its row from the start, deletes its collections and marks it deleted.
+    const refused = committedMeanwhile(stack.config.databaseUrl, "UPDATE users SET kind = 'deleted' WHERE id = $1", [ada.id], () => ada.client.createCollection({ name: 'Too late' }));
+    await refusal(refused, { status: 403, type: 'urn:chorus:problem:account-required' });
+    expect(await storedCollections(ada.id)).toEqual([]);
   });
 
   it.each([

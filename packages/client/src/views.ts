@@ -700,7 +700,7 @@ export const collectionSchema = z.strictObject({
   public: z.boolean().meta({ description: 'Everyone may read it (guests and signed-out readers too), by its address; else only its owner' }),
   owner: z.strictObject({ displayName: z.string().nullable() }).meta({ description: 'Who gathered it, by their display name' }),
   mine: z.boolean().meta({ description: 'The caller owns it: may rename, fill, empty and delete it' }),
-  subjects: z.int().meta({ description: 'How many subjects it holds, those the caller may not see included' }),
+  subjects: z.int().meta({ description: 'How many of its subjects the caller may see (those `GET /collections/:id/subjects` lists): a subject of a project closed to them is not counted' }),
   hasSubject: z.boolean().optional().meta({ description: 'With `subjectId` asked for (GET /account/collections): whether it holds that subject' }),
   createdAt: time,
   updatedAt: time,

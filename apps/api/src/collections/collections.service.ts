@@ -7,6 +7,7 @@ import { ProblemException, accountRequired, notFound } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView, subjectViewColumnsSql } from '../common/subject-view';
 import { timePage } from '../common/time-pages';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { accountIdOf, projectReadableBySql } from '../projects/project-access';
 import type { CollectionSubjectsQuery, CreateCollectionInput, MyCollectionsQuery, UpdateCollectionInput } from './dto/collection.dto';
 
@@ -34,13 +35,14 @@ interface CollectedSubjectRow extends SubjectRow {
 }
 
 /**
- * Collections ($1: one's id, or null) as a reader sees them, with their owner's name, how many subjects each holds, and
- * whether each holds subject $2 (none asked: null); an owner's ($3: or all), newest first after the cursor ($4, $5),
- * $6 at most.
+ * Collections ($1: one's id, or null) as a reader ($7: their account id, or null) sees them, with their owner's name,
+ * how many subjects each holds of projects the reader may read, and whether each holds subject $2 (none asked: null);
+ * an owner's ($3: or all), newest first after the cursor ($4, $5), $6 at most.
  */
 const COLLECTIONS = `
   SELECT c.id, c.user_id, c.name, c.description, c.public, u.display_name, c.created_at, c.updated_at,
-         (SELECT count(*)::int FROM collection_subjects cs WHERE cs.collection_id = c.id) AS subjects,
+         (SELECT count(*)::int FROM collection_subjects cs JOIN subjects s ON s.id = cs.subject_id JOIN projects p ON p.id = s.project_id
+           WHERE cs.collection_id = c.id AND ${projectReadableBySql('$7::uuid')}) AS subjects,
          CASE WHEN $2::uuid IS NOT NULL THEN EXISTS (SELECT 1 FROM collection_subjects cs WHERE cs.collection_id = c.id AND cs.subject_id = $2) END AS has_subject,
          ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM collections c JOIN users u ON u.id = c.user_id
@@ -81,9 +83,11 @@ function toCollection(row: CollectionRow, reader: string | null): Collection {
 const collectionNotFound = () => notFound('The collection (or it is private, and not yours)', '/params/id');
 
 /** Only an account gathers collections: a guest is asked to make one (its finds would be lost with its browser). */
+const collectionsNeedAnAccount = () => accountRequired('Collections are kept by accounts: create one (POST /api/v1/auth/register) or sign in, then gather subjects into collections.');
+
 function accountOf(user: AuthUser | undefined): string {
   const account = accountIdOf(user);
-  if (!account) throw accountRequired('Collections are kept by accounts: create one (POST /api/v1/auth/register) or sign in, then gather subjects into collections.');
+  if (!account) throw collectionsNeedAnAccount();
   return account;
 }
 
@@ -93,13 +97,18 @@ function accountOf(user: AuthUser | undefined): string {
  */
 @Injectable()
 export class CollectionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly idempotentRequests: IdempotentRequests,
+  ) {}
 
   async create({ name, description, public: isPublic }: CreateCollectionInput, user: AuthUser): Promise<Collection> {
     const account = accountOf(user);
-    const id = await this.db.transaction(async (manager) => {
-      // The account's row held: two creations at once are counted one after the other.
-      await manager.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [account]);
+    return this.db.transaction(async (manager) => {
+      // The account's row held: two creations at once are counted one after the other, and an account being deleted
+      // (its row kept, marked deleted) gets none after its collections are gone.
+      const [registered] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE", [account]);
+      if (!registered) throw collectionsNeedAnAccount();
       const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM collections WHERE user_id = $1', [account]);
       if (count >= COLLECTION_LIMITS.perAccount) {
         throw new ProblemException(
@@ -109,16 +118,17 @@ export class CollectionsService {
           'too-many-collections',
         );
       }
-      const [row] = await manager.query('INSERT INTO collections (user_id, name, description, public) VALUES ($1, $2, $3, $4) RETURNING id', [account, name, description ?? null, isPublic ?? false]);
-      return row.id as string;
+      const [{ id }] = await manager.query('INSERT INTO collections (user_id, name, description, public) VALUES ($1, $2, $3, $4) RETURNING id', [account, name, description ?? null, isPublic ?? false]);
+      const collection = toCollection((await this.rowOf(manager, id, account))!, account);
+      await this.idempotentRequests.keepAnswerIn(manager, { body: collection });
+      return collection;
     });
-    return this.read(id, user);
   }
 
   /** A collection, to its owner, or to anyone while it is public. */
   async read(id: string, user: AuthUser | undefined): Promise<Collection> {
     const reader = accountIdOf(user);
-    const [row] = await this.db.query<CollectionRow[]>(COLLECTIONS, [id, null, null, null, null, 1]);
+    const row = await this.rowOf(this.db.manager, id, reader);
     if (!row || (!row.public && row.user_id !== reader)) throw collectionNotFound();
     return toCollection(row, reader);
   }
@@ -146,10 +156,11 @@ export class CollectionsService {
     const account = accountOf(user);
     const added = await this.db.transaction(async (manager) => {
       await this.assertOwn(manager, id, account, 'FOR UPDATE');
-      const [readable] = await manager.query(`SELECT 1 FROM subjects s JOIN projects p ON p.id = s.project_id WHERE s.id = $1 AND ${projectReadableBySql('$2::uuid')}`, [subjectId, account]);
-      if (!readable) throw notFound(`Subject ${subjectId} (or its project is not open to you)`, '/params/subjectId');
+      // A repeated PUT is answered as the first was, even once the subject's project is closed to the caller.
       const [there] = await manager.query('SELECT 1 FROM collection_subjects WHERE collection_id = $1 AND subject_id = $2', [id, subjectId]);
       if (there) return false;
+      const [readable] = await manager.query(`SELECT 1 FROM subjects s JOIN projects p ON p.id = s.project_id WHERE s.id = $1 AND ${projectReadableBySql('$2::uuid')}`, [subjectId, account]);
+      if (!readable) throw notFound(`Subject ${subjectId} (or its project is not open to you)`, '/params/subjectId');
       const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM collection_subjects WHERE collection_id = $1', [id]);
       if (count >= COLLECTION_LIMITS.subjects) {
         throw new ProblemException(
@@ -191,9 +202,14 @@ export class CollectionsService {
   /** The caller's collections, newest first, a page at a time; with `subjectId`, each says whether it holds that subject. */
   async mine({ subjectId, limit, after }: MyCollectionsQuery, user: AuthUser): Promise<CollectionPage> {
     const account = accountOf(user);
-    const rows = await this.db.query<CollectionRow[]>(COLLECTIONS, [null, subjectId ?? null, account, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const rows = await this.db.query<CollectionRow[]>(COLLECTIONS, [null, subjectId ?? null, account, after?.time ?? null, after?.id ?? null, limit + 1, account]);
     const { page, next } = timePage(rows, limit);
     return { collections: page.map((row) => toCollection(row, account)), next };
+  }
+
+  private async rowOf(manager: EntityManager, id: string, reader: string | null): Promise<CollectionRow | undefined> {
+    const [row] = await manager.query<CollectionRow[]>(COLLECTIONS, [id, null, null, null, null, 1, reader]);
+    return row;
   }
 
   /** Fails, as if there were none, unless the collection is the account's (`lock`: held for the transaction). */
