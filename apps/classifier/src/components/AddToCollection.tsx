@@ -1,5 +1,5 @@
 import { COLLECTION_LIMITS, type Collection } from '@chorus/client';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
@@ -44,12 +44,18 @@ function CollectionChoices({ subjectId }: { subjectId: string }) {
   const client = useClient();
   const [collections, setCollections] = useState<Collection[] | null>(null);
   const [message, setMessage] = useSaid<string>();
+  const firstChoice = useRef<HTMLInputElement>(null);
   useEffect(() => {
     client.myCollections({ subjectId, limit: COLLECTION_LIMITS.perAccount }).then(
       (page) => setCollections(page.collections),
       (error) => setMessage((t) => t('collections.failed', { detail: describeError(error).detail })),
     );
   }, [client, subjectId]);
+  // Once listed, the first collection takes focus, unless the volunteer went on to name a new one meanwhile.
+  const listed = collections !== null;
+  useEffect(() => {
+    if (listed && !(document.activeElement instanceof HTMLInputElement)) firstChoice.current?.focus();
+  }, [listed]);
 
   const toggle = async (collection: Collection) => {
     const adding = !collection.hasSubject;
@@ -62,10 +68,16 @@ function CollectionChoices({ subjectId }: { subjectId: string }) {
       setMessage((t) => t('collections.failed', { detail: describeError(error).detail }));
     }
   };
+  /** The new collection is listed whether or not the subject could be put in it: unchecked, with why, when not. */
   const created = async (collection: Collection) => {
-    await client.addToCollection(collection.id, subjectId);
-    setCollections((shown) => [{ ...collection, hasSubject: true }, ...(shown ?? [])]);
-    setMessage((t) => t('collections.added', { collection: collection.name }));
+    try {
+      await client.addToCollection(collection.id, subjectId);
+      setCollections((shown) => [{ ...collection, hasSubject: true }, ...(shown ?? [])]);
+      setMessage((t) => t('collections.added', { collection: collection.name }));
+    } catch (error) {
+      setCollections((shown) => [{ ...collection, hasSubject: false }, ...(shown ?? [])]);
+      setMessage((t) => t('collections.failed', { detail: describeError(error).detail }));
+    }
   };
 
   return (
@@ -81,7 +93,7 @@ function CollectionChoices({ subjectId }: { subjectId: string }) {
           {collections.map((collection) => (
             <li key={collection.id}>
               <label>
-                <input type="checkbox" checked={collection.hasSubject ?? false} onChange={() => void toggle(collection)} data-autofocus={collection === collections[0] || undefined} />{' '}
+                <input type="checkbox" checked={collection.hasSubject ?? false} onChange={() => void toggle(collection)} ref={collection === collections[0] ? firstChoice : undefined} />{' '}
                 {collection.name}
               </label>
             </li>

@@ -17,16 +17,16 @@ export function SubjectCard({ subject, name, distinctName, to, children }: { sub
   const image = firstImage(subject.locations);
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="favourite-item subject-card" tabIndex={-1} data-subject-id={subject.id}>
-      {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
-      <div className="favourite-about">
-        <h2 className="favourite-name">
+    <li className="subject-card" tabIndex={-1} data-subject-id={subject.id}>
+      {image && <img className="subject-card-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
+      <div className="subject-card-about">
+        <h2 className="subject-card-name">
           <Link to={to} aria-label={distinctName === name ? undefined : distinctName}>
             {name}
           </Link>
         </h2>
-        {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
-        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
+        {text && <p className="subject-card-preview">{textPreview(text.text)}</p>}
+        {subject.takenDown && <p className="subject-card-preview">{t('media.takenDown')}</p>}
         {children}
       </div>
     </li>

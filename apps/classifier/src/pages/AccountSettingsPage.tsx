@@ -21,7 +21,7 @@ import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i
 import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -43,7 +43,7 @@ export function AccountSettingsPage() {
         <>
           <ContributionSection />
           <p>
-            <Link to={FAVOURITES}>{t('favourites.title')}</Link> · <Link to={COMMENTS} data-testid="account-comments-link">{t('comments.title')}</Link>
+            <Link to={FAVOURITES}>{t('favourites.title')}</Link> · <Link to={COLLECTIONS}>{t('collections.title')}</Link> · <Link to={COMMENTS} data-testid="account-comments-link">{t('comments.title')}</Link>
           </p>
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}

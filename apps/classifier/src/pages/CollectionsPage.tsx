@@ -1,5 +1,5 @@
 import { COLLECTION_LIMITS, type CollectedSubject, type Collection } from '@chorus/client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GuestNote } from '../components/GuestNote';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -79,10 +79,11 @@ export function CollectionPage({ collectionId }: { collectionId: string }) {
   useDocumentTitle(collection?.name ?? t('collections.title'));
   const [changed, setChanged] = useState<Collection | null>(null);
   const shown = changed ?? collection;
+  const heading = useRef<HTMLHeadingElement>(null);
 
   return (
     <div className="page page-collection" data-testid="collection">
-      <Breadcrumb up={[{ to: COLLECTIONS, label: t('collections.title') }]} here={shown?.name ?? ''} />
+      <Breadcrumb up={shown?.mine ? [{ to: COLLECTIONS, label: t('collections.title') }] : []} here={shown?.name ?? ''} />
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={reload}>
           {t('app.tryAgain')}
@@ -96,15 +97,15 @@ export function CollectionPage({ collectionId }: { collectionId: string }) {
       )}
       {shown && (
         <>
-          <h1 tabIndex={-1} data-testid="collection-name">
+          <h1 tabIndex={-1} ref={heading} data-testid="collection-name">
             {shown.name}
           </h1>
           {shown.description && <p className="lead">{shown.description}</p>}
           <p className="muted" data-testid="collection-about">
-            {shown.public ? t('collections.byPublic', { name: shown.owner.displayName ?? '' }) : t('collections.byPrivate', { name: shown.owner.displayName ?? '' })}
+            {!shown.public ? t('collections.private') : shown.owner.displayName ? t('collections.byPublic', { name: shown.owner.displayName }) : t('collections.byVolunteer')}
           </p>
           {shown.mine && <OwnerTools collection={shown} onChange={setChanged} />}
-          <CollectedSubjects collection={shown} />
+          <CollectedSubjects collection={shown} heading={heading} />
         </>
       )}
       {collection === null && !problem && !missing && (
@@ -125,6 +126,7 @@ function OwnerTools({ collection, onChange }: { collection: Collection; onChange
   const [problem, setProblem] = useSaid<Problem>();
   const [message, setMessage] = useSaid<string>();
   const [deleting, setDeleting] = useState(false);
+  const [deleteProblem, setDeleteProblem] = useSaid<Problem>();
   const link = `${window.location.origin}${collectionPath(collection.id)}`;
 
   const change = async (changes: { name?: string; description?: string; public?: boolean }, said: string) => {
@@ -145,7 +147,7 @@ function OwnerTools({ collection, onChange }: { collection: Collection; onChange
       await client.deleteCollection(collection.id);
       navigate(COLLECTIONS);
     } catch (error) {
-      setProblem(() => describeError(error));
+      setDeleteProblem(() => describeError(error));
     }
   };
 
@@ -181,7 +183,10 @@ function OwnerTools({ collection, onChange }: { collection: Collection; onChange
       </button>
       <Dialog
         open={deleting}
-        onClose={() => setDeleting(false)}
+        onClose={() => {
+          setDeleting(false);
+          setDeleteProblem(null);
+        }}
         title={t('collections.deleteTitle', { name: collection.name })}
         testId="collection-delete-dialog"
         actions={
@@ -196,13 +201,17 @@ function OwnerTools({ collection, onChange }: { collection: Collection; onChange
         }
       >
         <p>{t('collections.deleteQuestion')}</p>
+        <ErrorAlert problem={deleteProblem} />
       </Dialog>
     </section>
   );
 }
 
-/** The collection's subjects the reader may see, a page at a time, each opening its discussion page; the owner may take one out. */
-function CollectedSubjects({ collection }: { collection: Collection }) {
+/**
+ * The collection's subjects the reader may see, a page at a time, each opening its discussion page; the owner may take
+ * one out, after which the next card (else the one before, else the collection's `heading`) takes focus.
+ */
+function CollectedSubjects({ collection, heading }: { collection: Collection; heading: RefObject<HTMLHeadingElement | null> }) {
   const { t } = useTranslation();
   const client = useClient();
   const first = useLoaded(() => client.collectionSubjects(collection.id, { limit: PAGE_SIZE }), [client, collection.id]);
@@ -212,34 +221,60 @@ function CollectedSubjects({ collection }: { collection: Collection }) {
     (after) => client.collectionSubjects(collection.id, { limit: PAGE_SIZE, after }),
   );
   const [removed, setRemoved] = useState<string[]>([]);
+  const [problem, setProblem] = useSaid<Problem>();
+  const cards = useRef<HTMLOListElement>(null);
+  /** Where the card taken out was: the next one there now takes focus. */
+  const focusAt = useRef<number | null>(null);
   const kept = more.items.filter((collected) => !removed.includes(collected.subject.id));
-  const distinctNames = distinctSubjectNames(kept.map((collected) => collected.subject), t('favourites.subject'));
-  const takeOut = async (collected: CollectedSubject) => {
-    await client.removeFromCollection(collection.id, collected.subject.id);
-    setRemoved((before) => [...before, collected.subject.id]);
+  const distinctNames = distinctSubjectNames(kept.map((collected) => collected.subject), t('subject.unnamed'));
+  const left = kept.length;
+  useEffect(() => {
+    if (focusAt.current === null) return;
+    const card = left > 0 ? cards.current?.querySelectorAll<HTMLElement>(':scope > li')[Math.min(focusAt.current, left - 1)] : undefined;
+    (card ?? heading.current)?.focus();
+    focusAt.current = null;
+  }, [left, heading]);
+  const takeOut = async (collected: CollectedSubject, index: number) => {
+    try {
+      await client.removeFromCollection(collection.id, collected.subject.id);
+      setProblem(null);
+      focusAt.current = index;
+      setRemoved((before) => [...before, collected.subject.id]);
+    } catch (error) {
+      setProblem(() => describeError(error));
+    }
   };
   return (
-    <PagedList first={first} more={{ ...more, items: kept }} loading={t('collections.loadingSubjects')} empty={t('collections.empty')} emptyTestId="collection-empty">
-      {(shown) => (
-        <ol className="favourite-list">
-          {shown.map((collected, index) => (
-            <SubjectCard
-              key={collected.subject.id}
-              subject={collected.subject}
-              name={volunteerSubjectName(collected.subject) ?? t('favourites.subject')}
-              distinctName={distinctNames[index]!}
-              to={subjectPath(collected.project.slug, collected.subject.id)}
-            >
-              <p className="favourite-where muted">{collected.project.title}</p>
-              {collection.mine && (
-                <button type="button" className="button button-secondary button-small" onClick={() => void takeOut(collected)} aria-label={t('collections.takeOutNamed', { name: distinctNames[index]! })}>
-                  {t('collections.takeOut')}
-                </button>
-              )}
-            </SubjectCard>
-          ))}
-        </ol>
-      )}
-    </PagedList>
+    <>
+      <ErrorAlert problem={problem} />
+      <PagedList first={first} more={{ ...more, items: kept }} loading={t('collections.loadingSubjects')} empty={t('collections.empty')} emptyTestId="collection-empty">
+        {(shown) => (
+          <ol className="subject-card-list" ref={cards}>
+            {shown.map((collected, index) => (
+              <SubjectCard
+                key={collected.subject.id}
+                subject={collected.subject}
+                name={volunteerSubjectName(collected.subject) ?? t('subject.unnamed')}
+                distinctName={distinctNames[index]!}
+                to={subjectPath(collected.project.slug, collected.subject.id)}
+              >
+                <p className="subject-card-where muted">{collected.project.title}</p>
+                {collection.mine && (
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => void takeOut(collected, index)}
+                    aria-label={t('collections.takeOutNamed', { name: distinctNames[index]! })}
+                    data-testid="collection-take-out"
+                  >
+                    {t('collections.takeOut')}
+                  </button>
+                )}
+              </SubjectCard>
+            ))}
+          </ol>
+        )}
+      </PagedList>
+    </>
   );
 }

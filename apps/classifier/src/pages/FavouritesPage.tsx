@@ -63,7 +63,7 @@ export function FavouritesPage() {
     items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
     focusItem.current = null;
   }, [list]);
-  const distinctNames = distinctSubjectNames(list?.favourites.map((favourite) => favourite.subject) ?? [], t('favourites.subject'));
+  const distinctNames = distinctSubjectNames(list?.favourites.map((favourite) => favourite.subject) ?? [], t('subject.unnamed'));
 
   return (
     <div className="page page-favourites" data-testid="favourites">
@@ -91,7 +91,7 @@ export function FavouritesPage() {
       ) : list.favourites.length === 0 ? (
         <p data-testid="favourites-none">{t('favourites.none')}</p>
       ) : (
-        <ol className="favourite-list" ref={items}>
+        <ol className="subject-card-list" ref={items}>
           {list.favourites.map((favourite, index) => (
             <FavouriteItem key={favourite.subject.id} favourite={favourite} distinctName={distinctNames[index]!} />
           ))}
@@ -107,9 +107,9 @@ function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; dist
   const { t } = useTranslation();
   const { subject, workflow } = favourite;
   return (
-    <SubjectCard subject={subject} name={nameOf(favourite, t('favourites.subject'))} distinctName={distinctName} to={favouritePath(subject.id)}>
+    <SubjectCard subject={subject} name={nameOf(favourite, t('subject.unnamed'))} distinctName={distinctName} to={favouritePath(subject.id)}>
       <FavouriteWhere favourite={favourite} />
-      <div className="favourite-actions">
+      <div className="subject-card-actions">
         <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
         <ClassifyMore favourite={favourite} />
       </div>
@@ -123,7 +123,7 @@ function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; dist
  */
 function ClassifyMore({ favourite }: { favourite: Favourite }) {
   const { t } = useTranslation();
-  if (!favourite.open) return <p className="favourite-closed" data-testid="favourite-closed">{t('favourites.closed')}</p>;
+  if (!favourite.open) return <p className="subject-card-closed" data-testid="subject-card-closed">{t('favourites.closed')}</p>;
   return <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: favourite.workflow.name })}</Link>;
 }
 
@@ -131,7 +131,7 @@ function ClassifyMore({ favourite }: { favourite: Favourite }) {
 function FavouriteWhere({ favourite }: { favourite: Favourite }) {
   const { t } = useTranslation();
   return (
-    <p className="favourite-where muted">
+    <p className="subject-card-where muted">
       {t('favourites.where', { project: favourite.project.title, workflow: favourite.workflow.name })}
       <br />
       <time dateTime={favourite.favouritedAt}>
@@ -147,7 +147,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.myFavourites({ subjectId, limit: 1 }), [client, subjectId]);
   const favourite = data?.favourites[0];
-  const name = favourite ? nameOf(favourite, t('favourites.subject')) : undefined;
+  const name = favourite ? nameOf(favourite, t('subject.unnamed')) : undefined;
   useDocumentTitle(name ?? t('favourites.title'));
   const heading = useRef<HTMLHeadingElement>(null);
   const gone = data !== null && !favourite;
@@ -178,7 +178,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
         <>
           <h1 tabIndex={-1}>{name}</h1>
           <FavouriteWhere favourite={favourite} />
-          <div className="favourite-actions">
+          <div className="subject-card-actions">
             <FavouriteToggle subjectId={favourite.subject.id} workflowId={favourite.workflow.id} favourite />
             <ClassifyMore favourite={favourite} />
           </div>
