@@ -9,6 +9,7 @@ import { ClassificationsModule } from './classifications/classifications.module'
 import { ProblemFilter } from './common/problem.filter';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { ExportsModule } from './exports/exports.module';
+import { CollectionsModule } from './collections/collections.module';
 import { FavouritesModule } from './favourites/favourites.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
@@ -70,6 +71,7 @@ export class AppModule {
         CommentReportsModule,
         NotificationsModule,
         FavouritesModule,
+        CollectionsModule,
         ReaggregationModule,
         ClassificationsModule,
         ExportsModule,

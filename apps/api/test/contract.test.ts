@@ -369,6 +369,7 @@ describe('the API answers as its OpenAPI document says', () => {
       [
         ['POST /account/api-keys header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /classifications header Idempotency-Key', true, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /collections header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/news header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],

@@ -27,6 +27,7 @@ const count = async (sql: string, value: string): Promise<number> => (await stac
 const projectsNamed = (title: string) => count('SELECT count(*)::int AS n FROM projects WHERE title = $1', title);
 const setsOf = (projectId: string) => count('SELECT count(*)::int AS n FROM subject_sets WHERE project_id = $1', projectId);
 const workflowsOf = (projectId: string) => count('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', projectId);
+const collectionsNamed = (name: string) => count('SELECT count(*)::int AS n FROM collections WHERE name = $1', name);
 
 async function newProject(account = researcher): Promise<string> {
   return (await post('/projects', account.token, { title: `Letters ${randomUUID().slice(0, 8)}` })).body.id as string;
@@ -64,7 +65,7 @@ const definition = (subjectSetIds: string[]) => ({
 });
 
 describe('creations sent again with the same Idempotency-Key', () => {
-  it('answer a retry of a project, a subject set and a workflow with the first creation, 200, and create nothing', async () => {
+  it('answer a retry of a project, a subject set, a workflow and a collection with the first creation, 200, and create nothing', async () => {
     const title = `Retried ${randomUUID().slice(0, 8)}`;
     const key = randomUUID();
     const project = await post('/projects', researcher.token, { title }, key);
@@ -83,6 +84,11 @@ describe('creations sent again with the same Idempotency-Key', () => {
     // The ETag too, which PUT /workflows/:id takes in If-Match.
     expect(await post(`/projects/${projectId}/workflows`, researcher.token, definition([set.body.id as string]), key)).toMatchObject({ status: 200, etag: workflow.etag, body: workflow.body });
     expect(await workflowsOf(projectId)).toBe(1);
+
+    const collection = await post('/collections', researcher.token, { name: title }, key);
+    expect(collection.status).toBe(201);
+    expect(await post('/collections', researcher.token, { name: title }, key)).toMatchObject({ status: 200, body: collection.body });
+    expect(await collectionsNamed(title)).toBe(1);
 
     // Without a key, each request creates, as before (a set's name being the project's once, each its own).
     await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Maps' });
@@ -184,6 +190,7 @@ describe('creations sent again with the same Idempotency-Key', () => {
       { path: '/projects', body: { title }, made: () => projectsNamed(title) },
       { path: `/projects/${projectId}/subject-sets`, body: { name: 'Maps' }, made: async () => (await setsOf(projectId)) - 1 },
       { path: `/projects/${projectId}/workflows`, body: definition([setId]), made: () => workflowsOf(projectId) },
+      { path: '/collections', body: { name: title }, made: () => collectionsNamed(title) },
     ].map((creation) => ({ ...creation, key: `unstorable-${randomUUID()}` }));
     try {
       for (const { path, body, key, made } of creations) {

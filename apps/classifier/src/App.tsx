@@ -16,6 +16,7 @@ import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassificationsPage } from './pages/ClassificationsPage';
 import { CommentsPage } from './pages/CommentsPage';
+import { CollectionPage, CollectionsPage } from './pages/CollectionsPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
@@ -160,6 +161,8 @@ export function App() {
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}
             {route.name === 'favourites' && <FavouritesPage />}
+            {route.name === 'collections' && <CollectionsPage />}
+            {route.name === 'collection' && <CollectionPage key={route.collectionId} collectionId={route.collectionId} />}
             {route.name === 'classifications' && <ClassificationsPage />}
             {route.name === 'comments' && <CommentsPage />}
             {route.name === 'notifications' && <NotificationsPage />}

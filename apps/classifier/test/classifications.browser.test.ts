@@ -46,7 +46,7 @@ describe('classifier in a browser: your classifications', () => {
     // Newest first: the letter, then the notice; each with its project, workflow and answer in words.
     expect(await items.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-subject-id')))).toEqual([classified[1], classified[0]]);
     for (const [index, { project }] of [letters, notices].entries()) {
-      expect(await items.nth(index).locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Classified on `));
+      expect(await items.nth(index).locator('.subject-card-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Classified on `));
     }
     await waitToSee(items.nth(0).locator('dd').getByText('Yes'));
     expect(await items.nth(0).locator('dt').textContent()).toBe('Advertisement?');
@@ -103,7 +103,7 @@ describe('classifier in a browser: your classifications', () => {
     const item = page.locator(`[data-testid="classifications"] li[data-subject-id="${subject!.id}"]`);
     await waitToSee(item);
     expect(await item.getByTestId('classification-closed').textContent()).toMatch(/^No longer open to volunteers/);
-    expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?`));
+    expect(await item.locator('.subject-card-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?`));
     // Neither classifying more nor its discussion is open to volunteers: named, not linked.
     expect(await item.getByRole('link').count()).toBe(0);
     expect(await item.getByRole('heading', { level: 2 }).textContent()).toBe('“A leaflet for a fair.”');
@@ -171,7 +171,7 @@ describe('classifier in a browser: your classifications', () => {
     const lottery = item(ticket!.id);
     expect(await lottery.getByTestId('classification-removed').textContent()).toBe('This project was removed from Chorus. Your classification is still counted as yours, but nothing of the project is shown any more.');
     expect([await lottery.getByRole('link').count(), await lottery.getByRole('button').count(), await lottery.locator('dl').count()]).toEqual([0, 0, 0]);
-    expect(await lottery.locator('.favourite-where').textContent()).toMatch(/^Classified on /);
+    expect(await lottery.locator('.subject-card-where').textContent()).toMatch(/^Classified on /);
     expect(await page.locator('main, body').first().textContent()).not.toMatch(/Lottery|fortune/);
     // Back to draft: the favourite may be unmarked; the other offers no marking (it would be refused).
     expect(await item(leaflets[0]!.id).getByRole('button', { name: /Favourite/ }).getAttribute('aria-pressed')).toBe('true');

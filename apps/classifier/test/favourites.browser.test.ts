@@ -91,7 +91,7 @@ describe('classifier in a browser: favourites', () => {
     await waitToSee(item);
     expect(await page.locator('[data-testid="favourites"] li').count()).toBe(1);
     expect(await item.getByRole('img').getAttribute('alt')).toBe(name);
-    expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Marked on `));
+    expect(await item.locator('.subject-card-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Marked on `));
     expect(await item.getByRole('link', { name: 'Classify more in “Ad or not?”' }).getAttribute('href')).toBe(path);
     expect(await item.getByRole('button', { name: `Favourite: ${name}` }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('favourites-guest').count()).toBe(1); // a guest is told how to keep them
@@ -125,12 +125,12 @@ describe('classifier in a browser: favourites', () => {
     await page.reload();
     const item = page.locator(`[data-testid="favourites"] li[data-subject-id="${subject!.id}"]`);
     await waitToSee(item);
-    expect(await item.getByTestId('favourite-closed').textContent()).toMatch(/^No longer open to volunteers/);
+    expect(await item.getByTestId('subject-card-closed').textContent()).toMatch(/^No longer open to volunteers/);
     expect(await item.getByRole('link', { name: /Classify more/ }).count()).toBe(0); // it would lead nowhere
     // Opened, the subject is there to look at, said the same way.
     await item.getByRole('link', { name: '“A leaflet for a fair.”' }).click();
     await waitToSee(page.getByRole('heading', { level: 1, name: '“A leaflet for a fair.”' }));
-    await waitToSee(page.getByTestId('favourite-closed'));
+    await waitToSee(page.getByTestId('subject-card-closed'));
     await waitToSee(page.getByText('A leaflet for a fair.', { exact: true }));
     // The volunteer's classification there is theirs to see too, likewise marked.
     expect((await volunteer.myClassifications()).classifications.map((classification) => [classification.subject.id, classification.open])).toEqual([[subject!.id, false]]);
@@ -156,7 +156,7 @@ describe('classifier in a browser: favourites', () => {
     await page.reload();
     const list = page.getByTestId('favourites');
     await waitToSee(list.locator('li').nth(1));
-    expect(await list.locator('.favourite-name a').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
+    expect(await list.locator('.subject-card-name a').allTextContents()).toEqual(['“She paid the money into the…”', '“She paid the money into the…”']);
     for (const name of named) {
       expect(await list.getByRole('link', { name, exact: true }).count()).toBe(1);
       expect(await list.getByRole('button', { name: `Favourite: ${name}`, exact: true }).count()).toBe(1);

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -559,6 +559,38 @@ export class ChorusClient {
   /** The caller's favourites, newest first (pass a page's `next` as `after` for the one after); `subjectId`: that subject's, if it is one. */
   myFavourites(query: { subjectId?: string; limit?: number; after?: string } = {}) {
     return this.call<FavouritePage>('GET', `/account/favourites?${queryString(query)}`);
+  }
+  /** Creates a collection of the caller's (accounts only). */
+  createCollection(input: CollectionInput) {
+    return this.call<Collection>('POST', '/collections', input);
+  }
+  /** A collection: a public one (no token needed), or one of the caller's own. */
+  getCollection(id: string) {
+    return this.call<Collection>('GET', `/collections/${id}`);
+  }
+  /** Renames a collection of the caller's, changes its description, or makes it public or private. */
+  updateCollection(id: string, changes: Partial<CollectionInput>) {
+    return this.call<Collection>('PATCH', `/collections/${id}`, changes);
+  }
+  async deleteCollection(id: string): Promise<void> {
+    await this.request('DELETE', `/collections/${id}`);
+  }
+  /** Puts a subject in a collection of the caller's; already there, it stays as it was (`added` false). */
+  async addToCollection(id: string, subjectId: string): Promise<{ added: boolean }> {
+    const { status } = await this.request('PUT', `/collections/${id}/subjects/${subjectId}`);
+    return { added: status === 201 };
+  }
+  /** Takes a subject out of a collection of the caller's (whether it was in it or not). */
+  async removeFromCollection(id: string, subjectId: string): Promise<void> {
+    await this.request('DELETE', `/collections/${id}/subjects/${subjectId}`);
+  }
+  /** A page of a collection's subjects the caller may see, the latest added first. */
+  collectionSubjects(id: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<CollectedSubjectPage>('GET', `/collections/${id}/subjects?${queryString(query)}`);
+  }
+  /** The caller's collections, newest first; `subjectId`: each says whether it holds that subject. */
+  myCollections(query: { subjectId?: string; limit?: number; after?: string } = {}) {
+    return this.call<CollectionPage>('GET', `/account/collections?${queryString(query)}`);
   }
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);

@@ -29,6 +29,10 @@ import type {
   ownInvitationSchema,
   ownClassificationListSchema,
   favouritePageSchema,
+  collectionSchema,
+  collectionPageSchema,
+  collectedSubjectSchema,
+  collectedSubjectPageSchema,
   newsSubscribersSchema,
   newsSubscriptionSchema,
   newsUnsubscribedSchema,
@@ -246,6 +250,11 @@ export type OwnClassification = z.infer<typeof ownClassificationSchema>;
 export type OwnClassificationList = z.infer<typeof ownClassificationListSchema>;
 export type Favourite = z.infer<typeof favouriteSchema>;
 export type FavouritePage = z.infer<typeof favouritePageSchema>;
+export type Collection = z.infer<typeof collectionSchema>;
+export type CollectionPage = z.infer<typeof collectionPageSchema>;
+export type CollectedSubject = z.infer<typeof collectedSubjectSchema>;
+export type CollectedSubjectPage = z.infer<typeof collectedSubjectPageSchema>;
+export type CollectionInput = { name: string; description?: string | null; public?: boolean };
 export type ProposedTag = z.infer<typeof proposedTagSchema>;
 export type HiddenTag = z.infer<typeof hiddenTagSchema>;
 export type TagProposal = z.infer<typeof tagProposalSchema>;

@@ -700,6 +700,33 @@ export const favouriteSchema = z.strictObject({
 /** The caller's favourites, the newest first; `next` asks for the page after (null after the last). */
 export const favouritePageSchema = z.strictObject({ favourites: z.array(favouriteSchema), next: z.string().nullable() });
 
+/** How long a collection's name and description may be, and how many collections an account and subjects a collection may hold. */
+export const COLLECTION_LIMITS = { name: 100, description: 1000, perAccount: 100, subjects: 1000 } as const;
+
+/** A volunteer's named collection of subjects: public ones are everyone's to read, private ones their owner's only. */
+export const collectionSchema = z.strictObject({
+  id,
+  name: z.string(),
+  description: z.string().nullable(),
+  public: z.boolean().meta({ description: 'Everyone may read it (guests and signed-out readers too), by its address; else only its owner' }),
+  owner: z.strictObject({ displayName: z.string().nullable() }).meta({ description: 'Who gathered it, by their display name' }),
+  mine: z.boolean().meta({ description: 'The caller owns it: may rename, fill, empty and delete it' }),
+  subjects: z.int().meta({ description: 'How many of its subjects the caller may see (those `GET /collections/:id/subjects` lists): a subject of a project closed to them is not counted' }),
+  hasSubject: z.boolean().optional().meta({ description: 'With `subjectId` asked for (GET /account/collections): whether it holds that subject' }),
+  createdAt: time,
+  updatedAt: time,
+});
+/** A page of collections, newest first; `next` asks for the page after (null after the last). */
+export const collectionPageSchema = z.strictObject({ collections: z.array(collectionSchema), next: z.string().nullable() });
+/** A subject in a collection, as volunteers see it, with its project and when it was added. */
+export const collectedSubjectSchema = z.strictObject({
+  subject: queuedSubjectSchema,
+  project: z.strictObject({ id, slug: z.string(), title: z.string() }),
+  addedAt: time,
+});
+/** A page of a collection's subjects the caller may see, the latest added first; `next` asks for the page after. */
+export const collectedSubjectPageSchema = z.strictObject({ subjects: z.array(collectedSubjectSchema), next: z.string().nullable() });
+
 /** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
 export const proposedTagSchema = z.strictObject({
   /** Normalised as consensus compares tags: trimmed, inner spaces collapsed, lower case. */

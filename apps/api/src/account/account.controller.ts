@@ -167,7 +167,7 @@ export class AccountController {
   @ApiZodBody(accountDeletionSchema)
   @ApiNoContentResponse({
     description:
-      "Deleted: the account's email, password, name, tokens, API keys, memberships, holds, favourites, subscriptions to projects’ news, the tutorials it has seen, its notifications, the discussion mails to it not yet sent and its comment bans are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
+      "Deleted: the account's email, password, name, tokens, API keys, memberships, holds, favourites, collections, subscriptions to projects’ news, the tutorials it has seen, its notifications, the discussion mails to it not yet sent and its comment bans are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
   })
   @ApiProblemResponse()
   delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser, @SignInOrigin() from: SignInFrom) {

@@ -188,7 +188,7 @@ export class AccountService {
 
   /**
    * Deletes what says whose the account was (email, password, name), its tokens and API keys, its memberships, the invitations
-   * addressed to its email, the subjects it holds, its favourites, its subscriptions to projects' news, the tutorials it has seen, its notifications and the news and discussion mails not yet sent to it, the notes of its reports (their reasons stay) and its comment bans (with the team's reasons). Its
+   * addressed to its email, the subjects it holds, its favourites, its collections, its subscriptions to projects' news, the tutorials it has seen, its notifications and the news and discussion mails not yet sent to it, the notes of its reports (their reasons stay) and its comment bans (with the team's reasons). Its
    * classifications stay, under an id no one can sign in as: consensus already counts them; once the account is gone
    * they are stamped, for incremental downloads to give them again without its name (owed with the deletion, so that the
    * worker's reconciler finishes a stamping cut short). An owner of projects is refused: nobody could administer them after. The
@@ -219,6 +219,7 @@ export class AccountService {
       await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL)', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
+      await manager.query('DELETE FROM collections WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM news_subscriptions WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM discussion_follows WHERE user_id = $1', [user.id]);

@@ -1,5 +1,7 @@
 import type { QueuedSubject } from '@chorus/client';
 import { type SubjectLocation, publicMetadata } from '@chorus/tasks';
+import { onTeamSql } from '../projects/project-access';
+import { takenDownSql } from '../retirement/retired-by-sql';
 
 /** A subject's row as the queries that show subjects to volunteers select it. */
 export interface SubjectRow {
@@ -10,6 +12,13 @@ export interface SubjectRow {
   /** Whether it is taken down (`takenDownSql`), where the query reads it: the queue never serves such a subject. */
   taken_down?: boolean;
 }
+
+/**
+ * The columns of subject `s` (of project `p`) that `subjectView` shows a reader (`account`: the SQL of their
+ * `accountIdOf`): its content, whether it is taken down, and (`team`) whether the reader is on its project's team.
+ */
+export const subjectViewColumnsSql = (account: string) =>
+  `s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down, ${onTeamSql(account)} AS team`;
 
 /** A subject's row as the queue serves it: whether it is gold standard is for the queue, never told to volunteers. */
 export interface ServedSubjectRow extends SubjectRow {

@@ -5,11 +5,11 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
-import { type SubjectRow, subjectView } from '../common/subject-view';
-import { accountIdOf, onTeamSql, openToCallerSql } from '../projects/project-access';
-import { takenDownSql } from '../retirement/retired-by-sql';
+import { type SubjectRow, subjectView, subjectViewColumnsSql } from '../common/subject-view';
+import { timePage } from '../common/time-pages';
+import { accountIdOf, openToCallerSql } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type FavouritesQuery, favouriteCursor } from './dto/favourite.dto';
+import type { FavouritesQuery } from './dto/favourite.dto';
 
 interface FavouriteRow extends SubjectRow {
   workflow_id: string;
@@ -32,9 +32,8 @@ interface FavouriteRow extends SubjectRow {
  * listed but to its members (nothing of it is shown to anyone else), and comes back if the project is restored.
  */
 const FAVOURITES = `
-  SELECT f.subject_id AS id, s.external_id, s.locations, s.metadata, f.workflow_id, w.name AS workflow_name,
+  SELECT ${subjectViewColumnsSql('$6::uuid')}, f.workflow_id, w.name AS workflow_name,
          p.id AS project_id, p.slug AS project_slug, p.title AS project_title, f.created_at, ${openToCallerSql('$6::uuid')} AS open,
-         ${takenDownSql('s.id')} AS taken_down, ${onTeamSql('$6::uuid')} AS team,
          ${cursorTimeSql('f.created_at')} AS cursor_time
   FROM favourites f JOIN subjects s ON s.id = f.subject_id JOIN workflows w ON w.id = f.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE f.user_id = $1 AND ($2::uuid IS NULL OR f.subject_id = $2) AND ($3::timestamptz IS NULL OR (f.created_at, f.subject_id) < ($3::timestamptz, $4::uuid))
@@ -92,13 +91,12 @@ export class FavouritesService {
     const rows = await this.db.query<FavouriteRow[]>(FAVOURITES, [
       user.id,
       subjectId ?? null,
-      after?.favouritedAt ?? null,
-      after?.subjectId ?? null,
+      after?.time ?? null,
+      after?.id ?? null,
       limit + 1,
       accountIdOf(user),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { favourites: page.map(toFavourite), next: rows.length > limit && last ? favouriteCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { favourites: page.map(toFavourite), next };
   }
 }

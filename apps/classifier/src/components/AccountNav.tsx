@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { onNotificationsRead } from '../lib/notifications';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, CLASSIFICATIONS, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, CLASSIFICATIONS, COLLECTIONS, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: their favourites and classifications, and "Sign in" and "Create an account"
@@ -118,6 +118,10 @@ export function AccountNav({ path }: { path: string }) {
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
           <FavouritesLink current={route.name === 'favourites'} />
+          {/* Not on a phone, so that the header stays one line: its favourites page links to it. */}
+          <Link to={COLLECTIONS} className="nav-wide" data-account-link="collections" aria-current={route.name === 'collections' ? 'page' : undefined}>
+            {t('collections.title')}
+          </Link>
           <ClassificationsLink current={route.name === 'classifications'} />
           <Link
             to={NOTIFICATIONS}

@@ -3,6 +3,7 @@ import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AnswersInWords } from './AnswersInWords';
+import { AddToCollection } from './AddToCollection';
 import { FavouriteToggle } from './FavouriteToggle';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -140,6 +141,7 @@ function RecentItem({
         {subject.takenDown && <p className="recent-preview">{t('media.takenDown')}</p>}
         <AnswersInWords annotations={annotations} definition={definition} />
         <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={distinctName} />
+        <AddToCollection subjectId={subject.id} name={distinctName} />
         <p className="recent-discuss">
           <Link to={subjectPath(projectSlug, subject.id)} data-testid="discuss-subject" aria-label={t('talk.discussNamed', { name: distinctName })}>
             {t('talk.discuss')}

@@ -69,6 +69,8 @@ export type Route =
   | { name: 'lab-results'; workflowId: string }
   | { name: 'lab-subject-result'; workflowId: string; subjectId: string }
   | { name: 'lab-subject-set'; projectSlug: string; setId: string }
+  | { name: 'collections' }
+  | { name: 'collection'; collectionId: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
@@ -78,6 +80,7 @@ export function matchRoute(path: string): Route {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
   if (path === FAVOURITES || path === `${FAVOURITES}/`) return { name: 'favourites' };
+  if (path === COLLECTIONS || path === `${COLLECTIONS}/`) return { name: 'collections' };
   if (path === CLASSIFICATIONS || path === `${CLASSIFICATIONS}/`) return { name: 'classifications' };
   if (path === COMMENTS || path === `${COMMENTS}/`) return { name: 'comments' };
   if (path === NOTIFICATIONS || path === `${NOTIFICATIONS}/`) return { name: 'notifications' };
@@ -86,6 +89,8 @@ export function matchRoute(path: string): Route {
   try {
     const favourite = /^\/favourites\/([^/]+)\/?$/.exec(path);
     if (favourite) return { name: 'favourite', subjectId: decodeURIComponent(favourite[1]!) };
+    const collection = /^\/collections\/([^/]+)\/?$/.exec(path);
+    if (collection) return { name: 'collection', collectionId: decodeURIComponent(collection[1]!) };
     const project = /^\/projects\/([^/]+)\/?$/.exec(path);
     if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
     const subject = /^\/projects\/([^/]+)\/subjects\/([^/]+)\/?$/.exec(path);
@@ -152,6 +157,14 @@ export function discussionsPath(projectSlug: string, { tag, q }: { tag?: string;
 
 /** The volunteer's favourite subjects, across projects. */
 export const FAVOURITES = '/favourites';
+
+/** The volunteer's collections of subjects. */
+export const COLLECTIONS = '/collections';
+
+/** A collection: its owner's, or anyone's while it is public (its share link). */
+export function collectionPath(collectionId: string): string {
+  return `${COLLECTIONS}/${encodeURIComponent(collectionId)}`;
+}
 
 /** The volunteer's own classifications, in every project and workflow. */
 export const CLASSIFICATIONS = '/classifications';

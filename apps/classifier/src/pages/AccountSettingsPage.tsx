@@ -1,6 +1,7 @@
 import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { CheckboxField, FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
@@ -20,7 +21,7 @@ import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i
 import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, accountPath, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -42,7 +43,7 @@ export function AccountSettingsPage() {
         <>
           <ContributionSection />
           <p>
-            <Link to={FAVOURITES}>{t('favourites.title')}</Link> · <Link to={COMMENTS} data-testid="account-comments-link">{t('comments.title')}</Link>
+            <Link to={FAVOURITES}>{t('favourites.title')}</Link> · <Link to={COLLECTIONS}>{t('collections.title')}</Link> · <Link to={COMMENTS} data-testid="account-comments-link">{t('comments.title')}</Link>
           </p>
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
@@ -57,10 +58,7 @@ export function AccountSettingsPage() {
           <DeleteForm />
         </>
       ) : (
-        <p>
-          {t('account.settings.guest')} <Link to={accountPath('create-account', ACCOUNT)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', ACCOUNT)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('account.settings.guest')} back={ACCOUNT} />
       )}
     </div>
   );

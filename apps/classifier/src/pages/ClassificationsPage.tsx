@@ -2,6 +2,7 @@ import type { OwnClassification } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { ActivityChart, ActivityTable, TimeZoneFallback, lastDays, useActivityDays } from '../components/Activity';
 import { AnswersInWords } from '../components/AnswersInWords';
 import { DownloadMine } from '../components/DownloadMine';
@@ -10,7 +11,7 @@ import { FavouriteToggle } from '../components/FavouriteToggle';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { whenInWords } from '../lib/formats';
-import { CLASSIFICATIONS, Link, accountPath, classifyPath, subjectPath } from '../lib/router';
+import { CLASSIFICATIONS, Link, classifyPath, subjectPath } from '../lib/router';
 import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
@@ -53,16 +54,13 @@ export function ClassificationsPage() {
       <h1 tabIndex={-1}>{t('classifications.title')}</h1>
       <p className="lead">{data?.total !== undefined ? t('classifications.leadWithTotal', { count: data.total }) : t('classifications.lead')}</p>
       {volunteer.kind !== 'registered' && (
-        <p data-testid="classifications-guest">
-          {t('classifications.guest')} <Link to={accountPath('create-account', CLASSIFICATIONS)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', CLASSIFICATIONS)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('classifications.guest')} back={CLASSIFICATIONS} testId="classifications-guest" />
       )}
       {volunteer.kind === 'registered' && <DownloadMine label={t('classifications.download')} testId="classifications-download" started={(t) => t('classifications.downloadStarted')} link={() => client.myClassificationsDownloadLink({ format: 'csv' })} />}
       <RecentDays />
       <PagedList first={first} more={more} loading={t('classifications.loading')} empty={t('classifications.none')} emptyTestId="classifications-none">
         {(listed) => (
-          <ol className="favourite-list">
+          <ol className="subject-card-list">
             {listed.map((classification, index) => (
               <ClassificationItem
                 key={classification.id}
@@ -143,10 +141,10 @@ function ClassificationItem({
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="favourite-item" data-subject-id={subject.id} {...row}>
-      {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
-      <div className="favourite-about">
-        <h2 className="favourite-name">
+    <li className="subject-card" data-subject-id={subject.id} {...row}>
+      {image && <img className="subject-card-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
+      <div className="subject-card-about">
+        <h2 className="subject-card-name">
           {/* A project taken back to draft shows its discussions to its team alone: named, not linked. */}
           {open && project ? (
             <Link to={subjectPath(project.slug, subject.id)} data-testid="classification-discussion" aria-label={t('talk.discussNamed', { name: distinctName })}>
@@ -156,9 +154,9 @@ function ClassificationItem({
             distinctName
           )}
         </h2>
-        {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
-        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
-        <p className="favourite-where muted">
+        {text && <p className="subject-card-preview">{textPreview(text.text)}</p>}
+        {subject.takenDown && <p className="subject-card-preview">{t('media.takenDown')}</p>}
+        <p className="subject-card-where muted">
           {project && workflow && (
             <>
               {t('favourites.where', { project: project.title, workflow: workflow.name })}
@@ -168,11 +166,11 @@ function ClassificationItem({
           <time dateTime={createdAt}>{t('classifications.when', { date: whenInWords(createdAt) })}</time>
         </p>
         {open && <AnswersInWords annotations={classification.annotations} definition={definition} />}
-        <div className="favourite-actions">
+        <div className="subject-card-actions">
           {/* Marking is for workflows open to the volunteer (refused otherwise); one marked already may be unmarked. */}
           {(open || classification.favourite) && <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={distinctName} />}
           {!project || !workflow ? (
-            <p className="favourite-closed" data-testid="classification-removed">
+            <p className="subject-card-closed" data-testid="classification-removed">
               {t('classifications.removed')}
             </p>
           ) : open ? (
@@ -180,7 +178,7 @@ function ClassificationItem({
               {t('favourites.classify', { workflow: workflow.name })}
             </Link>
           ) : (
-            <p className="favourite-closed" data-testid="classification-closed">
+            <p className="subject-card-closed" data-testid="classification-closed">
               {t('classifications.closed')}
             </p>
           )}

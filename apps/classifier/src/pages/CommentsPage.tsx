@@ -1,12 +1,13 @@
 import type { OwnComment } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { DownloadMine } from '../components/DownloadMine';
 import { PagedList } from '../components/PagedList';
 import { MarkdownView } from '../components/MarkdownView';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { whenInWords } from '../lib/formats';
-import { COMMENTS, Link, accountPath, discussionsPath } from '../lib/router';
+import { COMMENTS, Link, discussionsPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
@@ -35,10 +36,7 @@ export function CommentsPage() {
           <MyComments />
         </>
       ) : (
-        <p data-testid="comments-guest">
-          {t('comments.guest')} <Link to={accountPath('create-account', COMMENTS)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', COMMENTS)}>{t('account.signIn')}</Link>
-        </p>
+        <GuestNote said={t('comments.guest')} back={COMMENTS} testId="comments-guest" />
       )}
     </div>
   );

@@ -1,3 +1,4 @@
+import { AddToCollection } from '../components/AddToCollection';
 import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -206,6 +207,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
               </Link>
             </p>
           )}
+          <AddToCollection subjectId={discussion.subject.id} />
           <ShownSubject subject={discussion.subject} />
           <PublishedResults project={project} subjectId={subjectId} />
           <section className="discussion" aria-labelledby="discussion-heading">

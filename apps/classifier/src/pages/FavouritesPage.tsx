@@ -1,16 +1,17 @@
 import type { Favourite, FavouritePage as FavouriteList } from '@chorus/client';
-import type { SubjectLocation, TextLocation } from '@chorus/tasks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { GuestNote } from '../components/GuestNote';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FavouriteToggle } from '../components/FavouriteToggle';
+import { SubjectCard } from '../components/SubjectCard';
 import { ShownSubject } from '../components/SubjectMedia';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
-import { distinctSubjectNames, textPreview, volunteerSubjectName } from '../lib/subjectName';
+import { COLLECTIONS, FAVOURITES, Link, favouritePath } from '../lib/router';
+import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
@@ -21,7 +22,6 @@ import { ShowMore } from '../components/ShowMore';
 const PAGE_SIZE = 20;
 
 const nameOf = (favourite: Favourite, fallback: string) => volunteerSubjectName(favourite.subject) ?? fallback;
-const firstImage = (locations: SubjectLocation[]) => locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
 
 /**
  * `/favourites`: the subjects the volunteer marked a favourite, in every project, the latest first, each with what it
@@ -63,17 +63,19 @@ export function FavouritesPage() {
     items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
     focusItem.current = null;
   }, [list]);
-  const distinctNames = distinctSubjectNames(list?.favourites.map((favourite) => favourite.subject) ?? [], t('favourites.subject'));
+  const distinctNames = distinctSubjectNames(list?.favourites.map((favourite) => favourite.subject) ?? [], t('subject.unnamed'));
 
   return (
     <div className="page page-favourites" data-testid="favourites">
       <h1 tabIndex={-1}>{t('favourites.title')}</h1>
       <p className="lead">{t('favourites.lead')}</p>
-      {volunteer.kind !== 'registered' && (
-        <p data-testid="favourites-guest">
-          {t('favourites.guest')} <Link to={accountPath('create-account', FAVOURITES)}>{t('account.createAccount')}</Link> ·{' '}
-          <Link to={accountPath('sign-in', FAVOURITES)}>{t('account.signIn')}</Link>
+      {volunteer.kind === 'registered' && (
+        <p>
+          <Link to={COLLECTIONS}>{t('collections.title')}</Link>
         </p>
+      )}
+      {volunteer.kind !== 'registered' && (
+        <GuestNote said={t('favourites.guest')} back={FAVOURITES} testId="favourites-guest" />
       )}
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
@@ -89,7 +91,7 @@ export function FavouritesPage() {
       ) : list.favourites.length === 0 ? (
         <p data-testid="favourites-none">{t('favourites.none')}</p>
       ) : (
-        <ol className="favourite-list" ref={items}>
+        <ol className="subject-card-list" ref={items}>
           {list.favourites.map((favourite, index) => (
             <FavouriteItem key={favourite.subject.id} favourite={favourite} distinctName={distinctNames[index]!} />
           ))}
@@ -100,34 +102,18 @@ export function FavouritesPage() {
   );
 }
 
-/**
- * A favourite in the list: its thumbnail (described as the researchers describe the image) or opening words, its name
- * to open it, where it is from.
- */
+/** A favourite in the list, with where it is from and a way to unmark it or classify more. */
 function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; distinctName: string }) {
   const { t } = useTranslation();
   const { subject, workflow } = favourite;
-  const name = nameOf(favourite, t('favourites.subject'));
-  const image = firstImage(subject.locations);
-  const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="favourite-item" tabIndex={-1} data-subject-id={subject.id}>
-      {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
-      <div className="favourite-about">
-        <h2 className="favourite-name">
-          <Link to={favouritePath(subject.id)} aria-label={distinctName === name ? undefined : distinctName}>
-            {name}
-          </Link>
-        </h2>
-        {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
-        {subject.takenDown && <p className="favourite-preview">{t('media.takenDown')}</p>}
-        <FavouriteWhere favourite={favourite} />
-        <div className="favourite-actions">
-          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
-          <ClassifyMore favourite={favourite} />
-        </div>
+    <SubjectCard subject={subject} name={nameOf(favourite, t('subject.unnamed'))} distinctName={distinctName} to={favouritePath(subject.id)}>
+      <FavouriteWhere favourite={favourite} />
+      <div className="subject-card-actions">
+        <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={distinctName} />
+        <ClassifyMore favourite={favourite} />
       </div>
-    </li>
+    </SubjectCard>
   );
 }
 
@@ -137,7 +123,7 @@ function FavouriteItem({ favourite, distinctName }: { favourite: Favourite; dist
  */
 function ClassifyMore({ favourite }: { favourite: Favourite }) {
   const { t } = useTranslation();
-  if (!favourite.open) return <p className="favourite-closed" data-testid="favourite-closed">{t('favourites.closed')}</p>;
+  if (!favourite.open) return <p className="subject-card-closed" data-testid="subject-card-closed">{t('favourites.closed')}</p>;
   return <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: favourite.workflow.name })}</Link>;
 }
 
@@ -145,7 +131,7 @@ function ClassifyMore({ favourite }: { favourite: Favourite }) {
 function FavouriteWhere({ favourite }: { favourite: Favourite }) {
   const { t } = useTranslation();
   return (
-    <p className="favourite-where muted">
+    <p className="subject-card-where muted">
       {t('favourites.where', { project: favourite.project.title, workflow: favourite.workflow.name })}
       <br />
       <time dateTime={favourite.favouritedAt}>
@@ -161,7 +147,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.myFavourites({ subjectId, limit: 1 }), [client, subjectId]);
   const favourite = data?.favourites[0];
-  const name = favourite ? nameOf(favourite, t('favourites.subject')) : undefined;
+  const name = favourite ? nameOf(favourite, t('subject.unnamed')) : undefined;
   useDocumentTitle(name ?? t('favourites.title'));
   const heading = useRef<HTMLHeadingElement>(null);
   const gone = data !== null && !favourite;
@@ -192,7 +178,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
         <>
           <h1 tabIndex={-1}>{name}</h1>
           <FavouriteWhere favourite={favourite} />
-          <div className="favourite-actions">
+          <div className="subject-card-actions">
             <FavouriteToggle subjectId={favourite.subject.id} workflowId={favourite.workflow.id} favourite />
             <ClassifyMore favourite={favourite} />
           </div>

@@ -15,6 +15,7 @@ export * from './media-failure.entity';
 export * from './hidden-tag.entity';
 export * from './effect-membership.entity';
 export * from './favourite.entity';
+export * from './collection.entity';
 export * from './ended-session.entity';
 export * from './idempotent-request.entity';
 export * from './tutorial-seen.entity';
@@ -29,6 +30,7 @@ import { Consensus, VolunteerSkill } from './consensus.entity';
 import { ConsensusReview } from './consensus-review.entity';
 import { EndedSession } from './ended-session.entity';
 import { EffectMembership, SubjectSetRemoval } from './effect-membership.entity';
+import { Collection, CollectionSubject } from './collection.entity';
 import { Favourite } from './favourite.entity';
 import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
 import { IdempotentRequest } from './idempotent-request.entity';
@@ -49,5 +51,5 @@ export const entities = [
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
   SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, SubjectSetDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
-  SubjectCommentDeletion, CommentNotification, CommentReport,
+  SubjectCommentDeletion, CommentNotification, CommentReport, Collection, CollectionSubject,
 ];

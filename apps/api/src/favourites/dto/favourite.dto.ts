@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { timeCursorSchema } from '../../common/time-pages';
+import { pageLimitSchema } from '../../common/zod';
 
 /** Marking a subject a favourite: the workflow the volunteer was shown it in, where they may classify more. */
 export const favouriteInputSchema = z.strictObject({
@@ -7,15 +8,11 @@ export const favouriteInputSchema = z.strictObject({
 });
 export type FavouriteInput = z.infer<typeof favouriteInputSchema>;
 
-/** Where a page of a volunteer's favourites starts: after this one (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from when a subject was marked, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const favouriteCursor = (favouritedAt: string, subjectId: string) => `${favouritedAt}_${subjectId}`;
-
 /** The query of `GET /account/favourites`: the caller's favourites, a page at a time, or one subject's. */
 export const favouritesQuerySchema = z.strictObject({
   subjectId: z.uuid('must be the id of a subject').optional(),
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([favouritedAt, subjectId]) => ({ favouritedAt: favouritedAt!, subjectId: subjectId! })),
+  /** After the favourite marked then (`time`), of that subject (`id`). */
+  after: timeCursorSchema,
 });
 export type FavouritesQuery = z.infer<typeof favouritesQuerySchema>;

@@ -1,0 +1,272 @@
+import { COLLECTION_LIMITS, collectedSubjectPageSchema, collectionPageSchema, collectionSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { refusal, sendRaw } from '../../../test/support/requests';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { committedMeanwhile } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const subjectIdsOf = (page: { subjects: { subject: { id: string } }[] }) => page.subjects.map((collected) => collected.subject.id);
+const storedCollections = async (userId: string) => (await stack.db.query('SELECT name FROM collections WHERE user_id = $1 ORDER BY created_at', [userId])).rows;
+
+async function collector(name = 'Collector'): Promise<TestAccount> {
+  return newAccount(stack, name);
+}
+
+describe('collections', () => {
+  it('are created, read, renamed, described, made public and deleted by their owner', async () => {
+    const ada = await collector('Ada');
+    const made = await ada.client.createCollection({ name: '  Ships’ names ', description: 'Every ship named in the log' });
+    expect(collectionSchema.parse(made)).toEqual(made);
+    expect(made).toMatchObject({ name: 'Ships’ names', description: 'Every ship named in the log', public: false, mine: true, subjects: 0, owner: { displayName: 'Ada' } });
+    expect(await ada.client.getCollection(made.id)).toEqual(made);
+
+    const changed = await ada.client.updateCollection(made.id, { name: 'Ships', public: true, description: '' });
+    expect(changed).toMatchObject({ id: made.id, name: 'Ships', public: true, description: null });
+    expect(await ada.client.myCollections()).toEqual({ collections: [changed], next: null });
+
+    await ada.client.deleteCollection(made.id);
+    await refusal(ada.client.getCollection(made.id), { status: 404, pointers: ['/params/id'] });
+    await ada.client.deleteCollection(made.id); // again: the same 204
+    expect(await storedCollections(ada.id)).toEqual([]);
+  });
+
+  it('hold subjects from several projects, added and taken out again idempotently, listed the latest added first a page at a time', async () => {
+    const first = await voteWorkflow(stack, 2);
+    const second = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Recipes' });
+    expect(await ada.client.addToCollection(id, first.subjectIds[0]!)).toEqual({ added: true });
+    expect(await ada.client.addToCollection(id, second.subjectIds[0]!)).toEqual({ added: true });
+    expect(await ada.client.addToCollection(id, first.subjectIds[1]!)).toEqual({ added: true });
+    expect(await ada.client.addToCollection(id, first.subjectIds[0]!)).toEqual({ added: false });
+    expect((await ada.client.getCollection(id)).subjects).toBe(3);
+
+    const page1 = collectedSubjectPageSchema.parse(await ada.client.collectionSubjects(id, { limit: 2 }));
+    expect(subjectIdsOf(page1)).toEqual([first.subjectIds[1], second.subjectIds[0]]);
+    expect(page1.subjects[1]!.project.id).toBe(second.projectId);
+    const page2 = await ada.client.collectionSubjects(id, { limit: 2, after: page1.next! });
+    expect(subjectIdsOf(page2)).toEqual([first.subjectIds[0]]);
+    expect(page2.next).toBeNull();
+
+    await ada.client.removeFromCollection(id, second.subjectIds[0]!);
+    await ada.client.removeFromCollection(id, second.subjectIds[0]!);
+    expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([first.subjectIds[1], first.subjectIds[0]]);
+    // The add-to-collection menu's question: which of mine hold this subject?
+    const { id: other } = await ada.client.createCollection({ name: 'Other' });
+    const menu = collectionPageSchema.parse(await ada.client.myCollections({ subjectId: first.subjectIds[0]! }));
+    expect(menu.collections.map((collection) => [collection.id, collection.hasSubject])).toEqual([
+      [other, false],
+      [id, true],
+    ]);
+  });
+
+  it('list their owner’s, newest first, a page at a time', async () => {
+    const ada = await collector();
+    const made = [];
+    for (const name of ['First', 'Second', 'Third']) made.push((await ada.client.createCollection({ name })).id);
+    const page1 = await ada.client.myCollections({ limit: 2 });
+    expect(page1.collections.map((collection) => collection.id)).toEqual([made[2], made[1]]);
+    const page2 = await ada.client.myCollections({ limit: 2, after: page1.next! });
+    expect(page2).toEqual({ collections: [expect.objectContaining({ id: made[0], name: 'First' })], next: null });
+  });
+
+  it('show a private collection to its owner only, a public one to everyone, signed out too, and leave its changes to its owner', async () => {
+    const { subjectIds } = await voteWorkflow(stack, 1);
+    const [ada, bob] = [await collector('Ada'), await collector('Bob')];
+    const { id } = await ada.client.createCollection({ name: 'Mine' });
+    await ada.client.addToCollection(id, subjectIds[0]!);
+    const { token } = await stack.anonymous.guest();
+    for (const reader of [bob.client, stack.anonymous, stack.anonymous.withToken(token)]) {
+      await refusal(reader.getCollection(id), { status: 404, pointers: ['/params/id'] });
+      await refusal(reader.collectionSubjects(id), { status: 404, pointers: ['/params/id'] });
+    }
+
+    await ada.client.updateCollection(id, { public: true });
+    for (const reader of [bob.client, stack.anonymous, stack.anonymous.withToken(token)]) {
+      expect(await reader.getCollection(id)).toMatchObject({ id, name: 'Mine', public: true, mine: false });
+      expect(subjectIdsOf(await reader.collectionSubjects(id))).toEqual([subjectIds[0]]);
+    }
+    // Public is to read, not to change: another's collection is as if there were none.
+    await refusal(bob.client.updateCollection(id, { name: 'Taken' }), { status: 404, pointers: ['/params/id'] });
+    await refusal(bob.client.addToCollection(id, subjectIds[0]!), { status: 404, pointers: ['/params/id'] });
+    await refusal(bob.client.removeFromCollection(id, subjectIds[0]!), { status: 404, pointers: ['/params/id'] });
+    await bob.client.deleteCollection(id);
+    expect(await ada.client.getCollection(id)).toMatchObject({ name: 'Mine', subjects: 1 });
+  });
+
+  it('show a subject only to readers who may read its project: a draft’s or a taken-down project’s to its members alone', async () => {
+    const open = await voteWorkflow(stack, 1);
+    const drafted = await voteWorkflow(stack, 1);
+    const ada = await newMember(stack, drafted.projectId, 'moderator', 'Ada');
+    const bob = await collector('Bob');
+    const { id } = await ada.client.createCollection({ name: 'Finds', public: true });
+    await ada.client.addToCollection(id, open.subjectIds[0]!);
+    await ada.client.addToCollection(id, drafted.subjectIds[0]!);
+
+    await stack.client.updateProject(drafted.projectId, { status: 'draft' });
+    // Nor counts it to them: a reader learns nothing of the subjects hidden from them.
+    expect([(await bob.client.getCollection(id)).subjects, (await stack.anonymous.getCollection(id)).subjects, (await ada.client.getCollection(id)).subjects]).toEqual([1, 1, 2]);
+    expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([open.subjectIds[0]]);
+    expect(subjectIdsOf(await stack.anonymous.collectionSubjects(id))).toEqual([open.subjectIds[0]]);
+    expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
+    // Nor may one who cannot read it put it in a collection.
+    const { id: bobs } = await bob.client.createCollection({ name: 'Bob’s' });
+    await refusal(bob.client.addToCollection(bobs, drafted.subjectIds[0]!), { status: 404, pointers: ['/params/subjectId'] });
+
+    await stack.client.updateProject(drafted.projectId, { status: 'live' });
+    await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE id = $1", [drafted.projectId]);
+    expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([open.subjectIds[0]]);
+    expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
+
+    await stack.db.query('UPDATE projects SET taken_down_at = NULL, taken_down_reason = NULL WHERE id = $1', [drafted.projectId]);
+    expect(subjectIdsOf(await bob.client.collectionSubjects(id))).toEqual([drafted.subjectIds[0], open.subjectIds[0]]);
+  });
+
+  it('show a subject to a reader who is its project’s member when its owner lost access to it, and answer the owner’s repeated add as the first', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector('Ada');
+    const member = await newMember(stack, projectId, 'moderator', 'Mo');
+    const { id } = await ada.client.createCollection({ name: 'Seen', public: true });
+    await ada.client.addToCollection(id, subjectIds[0]!);
+    await stack.client.updateProject(projectId, { status: 'draft' });
+    expect(subjectIdsOf(await ada.client.collectionSubjects(id))).toEqual([]);
+    expect(subjectIdsOf(await member.client.collectionSubjects(id))).toEqual([subjectIds[0]]);
+    expect((await member.client.getCollection(id)).subjects).toBe(1);
+    // The owner's retry of the add changes nothing and is answered as the first was, not refused.
+    expect(await ada.client.addToCollection(id, subjectIds[0]!)).toEqual({ added: false });
+  });
+
+  it('show a subject its team took down as taken down, nothing of it, but to its team', async () => {
+    const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    const { id } = await moderator.client.createCollection({ name: 'Seen', public: true });
+    await moderator.client.addToCollection(id, subjectIds[0]!);
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[0]!], reason: 'A home address', takeDown: true });
+    const reader = await collector('Reader');
+    expect((await reader.client.collectionSubjects(id)).subjects.map((collected) => collected.subject)).toEqual([
+      { id: subjectIds[0], externalId: null, locations: [], metadata: {}, takenDown: true },
+    ]);
+    expect((await moderator.client.collectionSubjects(id)).subjects[0]!.subject).toMatchObject({ id: subjectIds[0], externalId: 'v0', takenDown: true });
+  });
+
+  it('refuse a guest with the account-required problem, changing nothing', async () => {
+    const { subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Ada’s', public: true });
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const required = { status: 403, type: 'urn:chorus:problem:account-required' };
+    await refusal(guest.createCollection({ name: 'Mine' }), required);
+    await refusal(guest.myCollections(), required);
+    await refusal(guest.updateCollection(id, { name: 'Theirs' }), required);
+    await refusal(guest.addToCollection(id, subjectIds[0]!), required);
+    await refusal(guest.removeFromCollection(id, subjectIds[0]!), required);
+    await refusal(guest.deleteCollection(id), required);
+    expect(await ada.client.getCollection(id)).toMatchObject({ name: 'Ada’s', subjects: 0 });
+  });
+
+  it('refuse the collection past the most an account may keep, and the subject past the most a collection may hold, naming the field', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    await stack.db.query("INSERT INTO collections (user_id, name) SELECT $1, 'Filler ' || n FROM generate_series(1, $2::int) n", [ada.id, COLLECTION_LIMITS.perAccount - 1]);
+    const last = await ada.client.createCollection({ name: 'The last' });
+    await refusal(ada.client.createCollection({ name: 'One too many' }), { status: 409, type: 'urn:chorus:problem:too-many-collections', pointers: ['/name'] });
+    expect(await storedCollections(ada.id)).toHaveLength(COLLECTION_LIMITS.perAccount);
+
+    const { rows } = await stack.db.query(
+      "INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id",
+      [projectId, COLLECTION_LIMITS.subjects],
+    );
+    await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [last.id, rows.map((row) => row.id)]);
+    await refusal(ada.client.addToCollection(last.id, subjectIds[0]!), { status: 409, type: 'urn:chorus:problem:collection-full', pointers: ['/params/subjectId'] });
+    // One already in it is no new one.
+    expect(await ada.client.addToCollection(last.id, rows[0].id)).toEqual({ added: false });
+    expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
+  });
+
+  it('keep the caps when two requests come at once: one succeeds, the other is refused', async () => {
+    const { projectId } = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    await stack.db.query("INSERT INTO collections (user_id, name) SELECT $1, 'Filler ' || n FROM generate_series(1, $2::int) n", [ada.id, COLLECTION_LIMITS.perAccount - 2]);
+    const last = await ada.client.createCollection({ name: 'The last but one' });
+    const creations = await Promise.allSettled([ada.client.createCollection({ name: 'One' }), ada.client.createCollection({ name: 'Two' })]);
+    expect(creations.map((creation) => creation.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await storedCollections(ada.id)).toHaveLength(COLLECTION_LIMITS.perAccount);
+
+    const { rows } = await stack.db.query(
+      "INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id",
+      [projectId, COLLECTION_LIMITS.subjects + 1],
+    );
+    const ids: string[] = rows.map((row) => row.id);
+    await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [last.id, ids.slice(2)]);
+    const adds = await Promise.allSettled([ada.client.addToCollection(last.id, ids[0]!), ada.client.addToCollection(last.id, ids[1]!)]);
+    expect(adds.map((add) => add.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
+  });
+
+  it('make none for an account whose deletion commits meanwhile', async () => {
+    const ada = await collector();
+    // An account's deletion holds its row from the start, deletes its collections and marks it deleted.
+    const refused = committedMeanwhile(stack.config.databaseUrl, "UPDATE users SET kind = 'deleted' WHERE id = $1", [ada.id], () => ada.client.createCollection({ name: 'Too late' }));
+    await refusal(refused, { status: 403, type: 'urn:chorus:problem:account-required' });
+    expect(await storedCollections(ada.id)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty name', 'POST', () => '/collections', { name: ' ' }, '/name'],
+    ['a name too long', 'POST', () => '/collections', { name: 'x'.repeat(COLLECTION_LIMITS.name + 1) }, '/name'],
+    ['a name of two lines', 'POST', () => '/collections', { name: 'Ships\nnames' }, '/name'],
+    ['a description too long', 'POST', () => '/collections', { name: 'Ships', description: 'x'.repeat(COLLECTION_LIMITS.description + 1) }, '/description'],
+    ['public that is not true or false', 'POST', () => '/collections', { name: 'Ships', public: 'yes' }, '/public'],
+    ['an unknown field', 'POST', () => '/collections', { name: 'Ships', colour: 'red' }, '/colour'],
+    ['no change', 'PATCH', (id: string) => `/collections/${id}`, {}, '/name'],
+    ['a collection that is not an id', 'GET', () => '/collections/ships', undefined, '/params/id'],
+    ['a subject that is not an id', 'PUT', (id: string) => `/collections/${id}/subjects/first`, undefined, '/params/subjectId'],
+    ['a page cursor that is not one', 'GET', (id: string) => `/collections/${id}/subjects?after=yesterday`, undefined, '/query/after'],
+  ])('refuse %s with a problem naming the field, changing nothing', async (_name, method, path, body, pointer) => {
+    const ada = await collector();
+    const made = await ada.client.createCollection({ name: 'Kept' });
+    const refused = await sendRaw(stack, method, path(made.id), ada.token, body);
+    expect(refused.status).toBe(422);
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(await storedCollections(ada.id)).toEqual([{ name: 'Kept' }]);
+  });
+
+  it('refuse a subject that does not exist, naming it', async () => {
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Kept' });
+    await refusal(ada.client.addToCollection(id, randomUUID()), { status: 404, pointers: ['/params/subjectId'] });
+  });
+
+  it('are deleted with the account, another’s staying', async () => {
+    const { subjectIds } = await voteWorkflow(stack, 1);
+    const [ada, bob] = [await collector('Ada'), await collector('Bob')];
+    const { id } = await ada.client.createCollection({ name: 'Gone', public: true });
+    await ada.client.addToCollection(id, subjectIds[0]!);
+    await bob.client.createCollection({ name: 'Stays' });
+    await ada.client.deleteAccount(ACCOUNT_PASSWORD);
+    expect(await storedCollections(ada.id)).toEqual([]);
+    expect((await stack.db.query('SELECT 1 FROM collection_subjects WHERE collection_id = $1', [id])).rows).toEqual([]);
+    await refusal(bob.client.getCollection(id), { status: 404 });
+    expect(await storedCollections(bob.id)).toEqual([{ name: 'Stays' }]);
+  });
+
+  it('lose a subject deleted with its project', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Short-lived' });
+    await ada.client.addToCollection(id, subjectIds[0]!);
+    await stack.db.query('DELETE FROM projects WHERE id = $1', [projectId]);
+    expect((await ada.client.getCollection(id)).subjects).toBe(0);
+  });
+});
