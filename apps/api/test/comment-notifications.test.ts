@@ -1,11 +1,12 @@
 import { notificationPageSchema, subjectCommentSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { indexesOf, planOf } from '../../../test/support/plans';
 import { refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { NOTIFICATIONS } from '../src/notifications/notifications.service';
+import { NOTIFICATIONS, NOTIFY } from '../src/notifications/notifications.service';
 import { NewsLinks } from '../src/project-news/news-links';
 
 let stack: Stack;
@@ -336,6 +337,69 @@ describe('following a discussion', () => {
     expect(await kai!.client.followDiscussion(subjectId, projectId)).toEqual({ following: true });
     const fourth = await lee!.client.postComment(subjectId, { projectId, body: 'Fourth.' });
     expect(await notifiedOf(fourth.id)).toEqual([jo!.id, kai!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+  });
+
+  const followsOf = async (subjectId: string) =>
+    (await stack.db.query('SELECT user_id, following, chosen FROM discussion_follows WHERE subject_id = $1 ORDER BY user_id', [subjectId])).rows as { user_id: string; following: boolean; chosen: boolean }[];
+
+  it('stores a follow as a volunteer first comments in a discussion, never over their own choice; unfollowing one never followed stores nothing', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [ola, pia, rex] = await Promise.all(['Ola', 'Pia', 'Rex'].map((name) => newAccount(stack, uniqueName(name))));
+    await ola!.client.postComment(subjectId, { projectId, body: 'A first.' });
+    await ola!.client.postComment(subjectId, { projectId, body: 'A second.' });
+    expect(await pia!.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    expect(await followsOf(subjectId)).toEqual([{ user_id: ola!.id, following: true, chosen: false }]);
+    await pia!.client.followDiscussion(subjectId, projectId);
+    await pia!.client.unfollowDiscussion(subjectId, projectId);
+    await pia!.client.postComment(subjectId, { projectId, body: 'Mine.' });
+    await rex!.client.followDiscussion(subjectId, projectId);
+    await rex!.client.postComment(subjectId, { projectId, body: 'Followed first.' });
+    expect(await followsOf(subjectId)).toEqual(
+      [
+        { user_id: ola!.id, following: true, chosen: false },
+        { user_id: pia!.id, following: false, chosen: true },
+        { user_id: rex!.id, following: true, chosen: true },
+      ].sort((a, b) => a.user_id.localeCompare(b.user_id)),
+    );
+  });
+
+  it('unfollows a volunteer whose comments there are all hidden by a moderator, or deleted, until one is shown again; never one who chose to follow', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [sam, tia, uma, val] = await Promise.all(['Sam', 'Tia', 'Uma', 'Val'].map((name) => newAccount(stack, uniqueName(name))));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const sams = await sam!.client.postComment(subjectId, { projectId, body: 'Rude words' });
+    const tias = await Promise.all([tia!.client.postComment(subjectId, { projectId, body: 'Rude too' }), tia!.client.postComment(subjectId, { projectId, body: 'But this is fine' })]);
+    const umas = await uma!.client.postComment(subjectId, { projectId, body: 'Rude as well' });
+    await uma!.client.followDiscussion(subjectId, projectId);
+    const vals = await val!.client.postComment(subjectId, { projectId, body: 'Oops, wrong subject' });
+    await Promise.all([moderator.client.hideComment(sams.id, 'Rude'), moderator.client.hideComment(tias[0]!.id, 'Rude'), moderator.client.hideComment(umas.id, 'Rude')]);
+    await val!.client.deleteComment(vals.id);
+    // Sam's only comment is hidden and Val's deleted: they follow it no more; Tia has one shown; Uma chose to follow.
+    const next = await moderator.client.postComment(subjectId, { projectId, body: 'Please stay civil.' });
+    expect(await notifiedOf(next.id)).toEqual([tia!.id, uma!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+    expect([(await sam!.client.subjectDiscussion(subjectId, projectId)).following, (await uma!.client.subjectDiscussion(subjectId, projectId)).following]).toEqual([false, true]);
+
+    // Shown again, Sam's comment follows the discussion again.
+    await moderator.client.unhideComment(sams.id);
+    expect((await sam!.client.subjectDiscussion(subjectId, projectId)).following).toBe(true);
+    const after = await moderator.client.postComment(subjectId, { projectId, body: 'Thanks.' });
+    expect(await notifiedOf(after.id)).toEqual([sam!.id, tia!.id, uma!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+  });
+
+  it('reads the followers of a discussion from its follows by their index, not from its comments', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const author = await newAccount(stack, uniqueName('Wes'));
+    const many = (await stack.db.query(`INSERT INTO users (kind, display_name) SELECT 'registered', 'Many ' || n FROM generate_series(1, 2000) n RETURNING id`)).rows.map((row: { id: string }) => row.id);
+    await stack.db.query(`INSERT INTO subject_comments (project_id, subject_id, user_id, body) SELECT $1, $2, u, 'Elsewhere' FROM unnest($3::uuid[]) u`, [projectId, otherSubjectId, many]);
+    await stack.db.query(`INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen) SELECT $1, $2, u, true, false FROM unnest($3::uuid[]) u`, [projectId, otherSubjectId, many]);
+    await stack.db.query('ANALYZE discussion_follows');
+    await stack.db.query('ANALYZE subject_comments');
+    const plan = await planOf(stack, NOTIFY, [randomUUID(), null, [], projectId, false, author.id, subjectId]);
+    // The many accounts go, their comments and follows with them, before the next tests.
+    await stack.db.query('DELETE FROM subject_comments WHERE subject_id = $1', [otherSubjectId]);
+    await stack.db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [many]);
+    // Its primary key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller.
+    expect([indexesOf(plan, 'd'), indexesOf(plan, 'e')]).toEqual([[expect.stringMatching(/^discussion_follows_(pkey|subject_idx)$/)], []]);
   });
 
   it('tells nobody of a comment hidden since', async () => {

@@ -20,6 +20,7 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
+import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
@@ -60,14 +61,22 @@ export const projectCommentsSql = (words: string[]) => `${COMMENTS}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
-/**
- * Whether volunteer $3 follows the discussion of subject $2 in project $1: their own choice, if they made one (to stop
- * wins over having commented), else whether they commented in it.
- */
+/** Whether volunteer $3 follows the discussion of subject $2 in project $1 (`discussion-follows.ts`). */
 const FOLLOWING = `
-  SELECT coalesce(
-    (SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3),
-    EXISTS (SELECT 1 FROM subject_comments WHERE subject_id = $2 AND project_id = $1 AND user_id = $3)) AS following`;
+  SELECT coalesce((SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3), false) AS following`;
+
+/** Volunteer $3 follows the discussion of subject $2 in project $1, their own choice (again: nothing changes). */
+const FOLLOW = `
+  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen) VALUES ($1, $2, $3, true, true)
+  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = true, chosen = true, changed_at = now() WHERE NOT (discussion_follows.following AND discussion_follows.chosen)`;
+
+/**
+ * Volunteer $3 stops following the discussion of subject $2 in project $1, their own choice, which wins over commenting
+ * there: a row only where they follow it (a discussion never followed nor commented in stores nothing).
+ */
+const UNFOLLOW = `
+  UPDATE discussion_follows SET following = false, chosen = true, changed_at = now()
+  WHERE project_id = $1 AND subject_id = $2 AND user_id = $3 AND following`;
 
 const HOUR_MS = 3600_000;
 
@@ -132,11 +141,7 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     await this.subjectOf(projectId, subjectId);
     if (following) await this.db.transaction((manager) => assertNotBanned(manager, projectId, user));
-    await this.db.query(
-      `INSERT INTO discussion_follows (project_id, subject_id, user_id, following) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = EXCLUDED.following, changed_at = now() WHERE discussion_follows.following <> EXCLUDED.following`,
-      [projectId, subjectId, user.id, following],
-    );
+    await this.db.query(following ? FOLLOW : UNFOLLOW, [projectId, subjectId, user.id]);
     return { following };
   }
 
@@ -196,6 +201,7 @@ export class DiscussionsService {
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
         );
         await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: subjectId }, mailed);
+        await manager.query(FOLLOWED_BY_COMMENTING, [projectId, subjectId, user.id]);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
@@ -239,7 +245,8 @@ export class DiscussionsService {
   async delete(commentId: string, user: AuthUser): Promise<void> {
     await this.ownComment(commentId, user, 'delete');
     const [{ deleted }] = await this.db.query<{ deleted: number }[]>(
-      `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id), noted AS (${recordCommentDeletions('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+      `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, user_id), noted AS (${recordCommentDeletions('gone')}),
+         unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
       [commentId],
     );
     if (!deleted) await this.refuseChange(commentId, user, 'delete');
@@ -259,10 +266,19 @@ export class DiscussionsService {
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });
   }
 
-  /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
+  /**
+   * Shows a hidden comment to volunteers again (the project's moderators and researchers), and with it its author's
+   * follow of the discussion that came of commenting, unless they chose since; the same for one not hidden.
+   */
   async unhide(commentId: string, user: AuthUser): Promise<void> {
     await this.requireModerator(commentId, user);
-    await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL', [commentId]);
+    await this.db.query(
+      `WITH shown AS (
+         UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
+         RETURNING project_id, subject_id, user_id)
+       ${followsOfShownCommentsSql('shown')}`,
+      [commentId],
+    );
   }
 
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {

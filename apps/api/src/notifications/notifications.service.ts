@@ -28,16 +28,12 @@ export interface NotifiedComment {
 }
 
 /**
- * Who follows the discussion of subject $7 in project $4: those who commented in it (but comment $1, the new one) or
- * chose to follow it, less those who chose to stop (which wins over having commented) and those its moderators stopped
- * from commenting in the project.
+ * Who follows the discussion of subject $7 in project $4 (`discussion-follows.ts`: by commenting there or by their own
+ * choice), read from its follows alone by their primary key, less those its moderators stopped from commenting in the
+ * project.
  */
 const FOLLOWERS = `
-  SELECT e.user_id FROM subject_comments e WHERE e.subject_id = $7 AND e.project_id = $4 AND e.id <> $1
-  UNION
   SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND d.following
-  EXCEPT
-  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND NOT d.following
   EXCEPT
   SELECT b.user_id FROM comment_bans b WHERE b.project_id = $4`;
 
@@ -47,7 +43,7 @@ const FOLLOWERS = `
  * it says @team ($5); those who follow the discussion of subject $7 in the project (`FOLLOWERS`), when it is new there.
  * Never its author ($6), and only accounts that may read the project. One told before (an edit) is not told again.
  */
-const NOTIFY = `
+export const NOTIFY = `
   INSERT INTO comment_notifications (user_id, comment_id, kind)
   SELECT DISTINCT ON (told.user_id) told.user_id, $1, told.kind
   FROM (
