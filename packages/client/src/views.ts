@@ -1479,8 +1479,12 @@ export const newsSubscribersSchema = z.strictObject({
   subscribers: z.int(),
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
-/** A discussion mail's one-click stop: the account is mailed of discussions no more. */
-export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
+/** A discussion or report mail's one-click stop: the account is mailed of that kind no more. */
+export const discussionMailsStoppedSchema = z.union([
+  z.strictObject({ discussionMails: z.literal(false) }),
+  z.strictObject({ followedDiscussionMails: z.literal(false) }),
+  z.strictObject({ reportMails: z.literal(false) }),
+]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

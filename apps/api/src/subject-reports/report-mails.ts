@@ -6,6 +6,7 @@ import { EmailLinks } from '../auth/email-links';
 import { retryOnDeadlock } from '../common/sql';
 import { reportsMail } from '../mail/mails';
 import { Mailer } from '../mail/mailer';
+import { NewsLinks } from '../project-news/news-links';
 import { type OpenReports, openReportsSql } from './open-reports-sql';
 
 /** How long a moderator is not mailed again of a project's reports once mailed. */
@@ -56,6 +57,7 @@ export class ReportMails {
     @InjectDataSource() private readonly db: DataSource,
     private readonly mailer: Mailer,
     private readonly links: EmailLinks,
+    private readonly unsubscribeLinks: NewsLinks,
   ) {}
 
   /**
@@ -73,13 +75,13 @@ export class ReportMails {
     const settingsPage = this.links.page('account#report-mails');
     return this.db.transaction(async (manager) => {
       const rows = await manager.query<MailedRow[]>(MAILED, [projectId, reporterId]);
-      const mails = rows.map((row) => ({
-        ...reportsMail(
-          { email: row.email, displayName: row.display_name, language: row.language },
-          { projectTitle: row.project_title, comments: row.comments, subjects: row.subjects, labPage: this.links.labProject(row.project_slug), settingsPage },
-        ),
-        userId: row.user_id,
-      }));
+      const mails = await Promise.all(
+        rows.map(async (row) => {
+          const unsubscribe = await this.unsubscribeLinks.stopMails(row.user_id, 'reports');
+          const words = { projectTitle: row.project_title, comments: row.comments, subjects: row.subjects, labPage: this.links.labProject(row.project_slug), settingsPage, unsubscribeLink: unsubscribe.page };
+          return { ...reportsMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post), userId: row.user_id };
+        }),
+      );
       await this.mailer.keepAllInTransaction(manager, mails);
       return mails.length > 0;
     });

@@ -220,7 +220,7 @@ oder entfernen Sie in den Einstellungen Ihres Kontos das Häkchen bei
 ${settingsPage}`,
     };
   },
-  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage, unsubscribeLink }) => ({
     subject: `Meldungen warten auf die Moderation von „${projectTitle}“`,
     text: `Guten Tag ${to.displayName},
 
@@ -232,9 +232,13 @@ Projekts im Labor:
 
 ${labPage}
 
-Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, entfernen
-Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in den
-Einstellungen Ihres Kontos:
+Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, öffnen Sie
+diesen Link (ein Klick, ohne Anmeldung):
+
+${unsubscribeLink}
+
+oder entfernen Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in
+den Einstellungen Ihres Kontos:
 
 ${settingsPage}`,
   }),

@@ -215,7 +215,7 @@ ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commen
 ${settingsPage}`,
     };
   },
-  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage, unsubscribeLink }) => ({
     subject: `Des signalements attendent les modérateurs de « ${projectTitle} »`,
     text: `Bonjour ${to.displayName},
 
@@ -226,8 +226,13 @@ Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du 
 
 ${labPage}
 
-Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, décochez
-« M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de votre compte :
+Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, ouvrez ce
+lien (un clic, sans vous connecter) :
+
+${unsubscribeLink}
+
+ou décochez « M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de
+votre compte :
 
 ${settingsPage}`,
   }),

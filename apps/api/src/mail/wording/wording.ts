@@ -62,6 +62,8 @@ export interface ReportsMail {
   labPage: string;
   /** The account's settings, where the mails are turned off. */
   settingsPage: string;
+  /** The one-click stop of these mails (`NewsLinks.stopMails`). */
+  unsubscribeLink: string;
 }
 
 /** What a mail says. */
