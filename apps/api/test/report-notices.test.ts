@@ -208,6 +208,20 @@ describe('mails of reports to the moderators', () => {
     expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ reportMails: false });
   });
 
+  it('says in GET /account whether the account moderates or researches a project now, whose reports it may be mailed', async () => {
+    const { projectId } = await reportable();
+    const [moderator, researcher, reviewer, volunteer] = [
+      await newMember(stack, projectId, 'moderator', 'Mod'),
+      await newMember(stack, projectId, 'scientist', 'Sci'),
+      await newMember(stack, projectId, 'reviewer', 'Rev'),
+      await newAccount(stack, 'Vol'),
+    ];
+    const moderates = async () => Promise.all([moderator, researcher, reviewer, volunteer].map(async (who) => (await who.client.account()).moderates));
+    expect(await moderates()).toEqual([true, true, false, false]);
+    await stack.client.removeMember(projectId, moderator.id);
+    expect(await moderates()).toEqual([false, true, false, false]);
+  });
+
   it('drops the mails of reports not yet sent to a moderator who turns them off', async () => {
     const { projectId } = await reportable();
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');

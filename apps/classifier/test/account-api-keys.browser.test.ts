@@ -153,8 +153,13 @@ describe('classifier in a browser: API keys on the account page', () => {
     await waitForFocus(page, '#account-discussion-mails-heading');
     await waitToSee(mails, { timeout: 10_000 });
     expect(await mails.isChecked()).toBe(true);
-    // Mails of reports in the projects they moderate: on until unticked and saved.
+    // Mails of reports: no section while they moderate no project; once they do, on until unticked and saved.
     const reportMails = page.getByLabel('Mail me when volunteers report something in a project I moderate');
+    expect(await page.locator('#report-mails').count()).toBe(0);
+    const moderated = await suite.stack.client.createProject({ title: `Moderated ${Date.now()}` });
+    await suite.stack.db.query("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'moderator')", [moderated.id, account.user.id]);
+    await page.reload();
+    await waitToSee(reportMails, { timeout: 10_000 });
     expect(await reportMails.isChecked()).toBe(true);
     expect(await reportMails.getAttribute('aria-describedby')).toBe('settings-report-mails-hint');
     await reportMails.uncheck();

@@ -183,6 +183,9 @@ export const accountViewSchema = userViewSchema.extend({
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true for accounts made since 2026-12-07 and for those that then moderated or researched a project, false for the others, until it is changed; always false for a guest',
   }),
+  moderates: z.boolean().meta({
+    description: 'The account moderates or researches at least one project now (owner, collaborator, scientist or moderator): its reports may be mailed to it (`reportMails`), and the account page shows that setting only then; always false for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });

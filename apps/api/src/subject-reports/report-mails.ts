@@ -1,4 +1,3 @@
-import { MODERATION_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -7,16 +6,15 @@ import { retryOnDeadlock } from '../common/sql';
 import { reportsMail } from '../mail/mails';
 import { Mailer } from '../mail/mailer';
 import { NewsLinks } from '../project-news/news-links';
+import { MODERATING_SQL } from '../projects/project-access';
 import { type OpenReports, openReportsSql } from './open-reports-sql';
 
 /** How long a moderator is not mailed again of a project's reports once mailed. */
 const MAILED_AGAIN_AFTER = "interval '1 hour'";
 
-/** Membership `m` is one that moderates its project (`MODERATION_ROLES`). */
-const MODERATING = `m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})`;
 
 /**
- * The moderators and researchers of project $1 (`MODERATION_ROLES`) who are mailed of a report by $2 now, marked
+ * The moderators and researchers of project $1 (`MODERATING_SQL`) who are mailed of a report by $2 now, marked
  * mailed (`reports_mailed_at`) in the same statement, so that two reports at once mail each of them once: those who
  * did not turn the mails off (`report_mails`), have a verified email, are not the reporter, and were not mailed of the
  * project's reports within the hour. With what waits for them (`openReportsSql`) and the project's title and slug. The
@@ -26,12 +24,12 @@ const MODERATING = `m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).joi
 const MAILED = `
   WITH readers AS (
     SELECT u.id, u.email, u.display_name, u.language FROM users u JOIN project_members m ON m.user_id = u.id
-    WHERE m.project_id = $1 AND ${MODERATING} AND u.id <> $2
+    WHERE m.project_id = $1 AND ${MODERATING_SQL} AND u.id <> $2
       AND u.report_mails AND u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL
     FOR SHARE OF u
   ), mailed AS (
     UPDATE project_members m SET reports_mailed_at = now() FROM readers u
-    WHERE m.project_id = $1 AND m.user_id = u.id AND ${MODERATING}
+    WHERE m.project_id = $1 AND m.user_id = u.id AND ${MODERATING_SQL}
       AND (m.reports_mailed_at IS NULL OR m.reports_mailed_at <= now() - ${MAILED_AGAIN_AFTER})
     RETURNING u.id AS user_id, u.email, u.display_name, u.language)
   SELECT mailed.*, p.title AS project_title, p.slug AS project_slug, open.comments, open.subjects
