@@ -386,6 +386,50 @@ describe('following a discussion', () => {
     expect(await notifiedOf(after.id)).toEqual([sam!.id, tia!.id, uma!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
   });
 
+  it('drops the follow of a volunteer whose last two comments there two moderators hide at once, in every discussion', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 8);
+    const volunteer = await newAccount(stack, uniqueName('Abe'));
+    const [one, two] = await Promise.all(['Mod', 'Mod'].map((name) => newMember(stack, projectId, 'moderator', uniqueName(name))));
+    const pairs = await Promise.all(subjectIds.map(async (subjectId) => [await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' }), await volunteer.client.postComment(subjectId, { projectId, body: 'Rude again' })]));
+    await Promise.all(pairs.flatMap(([first, second]) => [one!.client.hideComment(first!.id, 'Rude'), two!.client.hideComment(second!.id, 'Rude')]));
+    expect((await stack.db.query('SELECT subject_id FROM discussion_follows WHERE user_id = $1', [volunteer.id])).rows).toEqual([]);
+  });
+
+  it('keeps a follow when a moderator hides a volunteer’s comment as they post another there', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 8);
+    const volunteer = await newAccount(stack, uniqueName('Bea'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const firsts = await Promise.all(subjectIds.map((subjectId) => volunteer.client.postComment(subjectId, { projectId, body: 'Rude' })));
+    await Promise.all(subjectIds.flatMap((subjectId, index) => [moderator.client.hideComment(firsts[index]!.id, 'Rude'), volunteer.client.postComment(subjectId, { projectId, body: 'Sorry.' })]));
+    const followed = (await stack.db.query('SELECT subject_id FROM discussion_follows WHERE user_id = $1 AND following', [volunteer.id])).rows.map((row: { subject_id: string }) => row.subject_id);
+    expect(followed.sort()).toEqual([...subjectIds].sort());
+  });
+
+  it('keeps an unfollow of a volunteer whose comments there were all hidden when their comment is shown again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, uniqueName('Cal'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const rude = await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.hideComment(rude.id, 'Rude');
+    expect(await volunteer.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    await moderator.client.unhideComment(rude.id);
+    expect((await volunteer.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    const next = await moderator.client.postComment(subjectId, { projectId, body: 'Thanks.' });
+    expect(await notifiedOf(next.id)).toEqual([]);
+  });
+
+  it('drops the follows of a volunteer banned with their comments hidden: the ban lifted, they are not told of new comments', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [banned, other] = await Promise.all(['Dan', 'Eve'].map((name) => newAccount(stack, uniqueName(name))));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    await banned!.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.banFromComments(projectId, banned!.id, 'Rude', { hideComments: true });
+    await moderator.client.liftCommentBan(projectId, banned!.id);
+    const next = await other!.client.postComment(subjectId, { projectId, body: 'A crater.' });
+    expect(await notifiedOf(next.id)).toEqual([]);
+    expect((await banned!.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+  });
+
   it('reads the followers of a discussion from its follows by their index, not from its comments', async () => {
     const { projectId, subjectId, otherSubjectId } = await liveSubject();
     const author = await newAccount(stack, uniqueName('Wes'));

@@ -645,24 +645,31 @@ describe('migrations', () => {
     }
   });
 
-  it('give each account that commented in a discussion before, with a comment there not hidden, a follow of it, unless it chose already', async () => {
+  it('give each account that commented in a discussion before, with a comment there not hidden, a follow of it, unless it chose already; a batch at a time, outside a transaction', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     await ensureDatabase(url);
     const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(FollowsByCommenting1797950000000)) });
     await before.initialize();
     await runMigrations(before).then(() => before.query(
-      `WITH u AS (INSERT INTO users (kind, display_name) SELECT 'registered', name FROM unnest(ARRAY['shown', 'hidden', 'both', 'stopped', 'chose']) name RETURNING id, display_name),
+      `WITH u AS (INSERT INTO users (kind, display_name) SELECT CASE name WHEN 'guest' THEN 'guest' WHEN 'gone' THEN 'deleted' ELSE 'registered' END, name
+          FROM unnest(ARRAY['shown', 'hidden', 'both', 'stopped', 'chose', 'guest', 'gone']) name RETURNING id, display_name),
         p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'follows', 'Follows', id FROM u WHERE display_name = 'chose' RETURNING id),
         s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id, project_id),
         c AS (INSERT INTO subject_comments (project_id, subject_id, user_id, body, hidden_at)
           SELECT s.project_id, s.id, u.id, x.body, CASE WHEN x.hidden THEN now() END FROM s, (VALUES
-            ('shown', 'one', false), ('shown', 'two', false), ('hidden', 'rude', true), ('both', 'rude', true), ('both', 'fine', false), ('stopped', 'said', false)) x(name, body, hidden)
+            ('shown', 'one', false), ('shown', 'two', false), ('hidden', 'rude', true), ('both', 'rude', true), ('both', 'fine', false), ('stopped', 'said', false),
+            ('guest', 'before the rule', false), ('gone', 'said before leaving', false)) x(name, body, hidden)
           JOIN u ON u.display_name = x.name)
       INSERT INTO discussion_follows (project_id, subject_id, user_id, following)
         SELECT s.project_id, s.id, u.id, u.display_name = 'chose' FROM s, u WHERE u.display_name IN ('stopped', 'chose')`,
     )).finally(() => before.destroy());
-    const after = await openDatabase(url, 1);
+    const batch = FollowsByCommenting1797950000000.batch;
+    FollowsByCommenting1797950000000.batch = 2;
+    const after = await openDatabase(url, 1).finally(() => {
+      FollowsByCommenting1797950000000.batch = batch;
+    });
     try {
+      expect(new FollowsByCommenting1797950000000().transaction).toBe(false);
       const rows: { name: string; following: boolean; chosen: boolean }[] = await after.query(
         'SELECT u.display_name AS name, d.following, d.chosen FROM discussion_follows d JOIN users u ON u.id = d.user_id ORDER BY u.display_name',
       );

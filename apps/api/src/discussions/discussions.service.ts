@@ -1,7 +1,7 @@
 import { type DiscussionFollow, MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
+import { COMMENT_BANNED, lockCommentBan, lockCommentBanShared, recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
@@ -72,11 +72,15 @@ const FOLLOW = `
 
 /**
  * Volunteer $3 stops following the discussion of subject $2 in project $1, their own choice, which wins over commenting
- * there: a row only where they follow it (a discussion never followed nor commented in stores nothing).
+ * there: a row where they follow it or commented there (hidden comments too, so that showing one again does not make
+ * them follow it); a discussion never followed nor commented in stores nothing.
  */
 const UNFOLLOW = `
-  UPDATE discussion_follows SET following = false, chosen = true, changed_at = now()
-  WHERE project_id = $1 AND subject_id = $2 AND user_id = $3 AND following`;
+  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen)
+  SELECT $1, $2, $3, false, true
+  WHERE EXISTS (SELECT 1 FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3 AND following)
+     OR EXISTS (SELECT 1 FROM subject_comments WHERE project_id = $1 AND subject_id = $2 AND user_id = $3)
+  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = false, chosen = true, changed_at = now() WHERE discussion_follows.following OR NOT discussion_follows.chosen`;
 
 const HOUR_MS = 3600_000;
 
@@ -195,7 +199,8 @@ export class DiscussionsService {
     return this.counting(user, note, async (count, mailed) => {
       if (!team) await count();
       const posted = await this.db.transaction(async (manager) => {
-        if (!team) await assertNotBanned(manager, projectId, user);
+        if (team) await lockCommentBanShared(manager, projectId, user.id);
+        else await assertNotBanned(manager, projectId, user);
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
@@ -243,12 +248,16 @@ export class DiscussionsService {
    * yet sent; refused if hidden meanwhile.
    */
   async delete(commentId: string, user: AuthUser): Promise<void> {
-    await this.ownComment(commentId, user, 'delete');
-    const [{ deleted }] = await this.db.query<{ deleted: number }[]>(
-      `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, user_id), noted AS (${recordCommentDeletions('gone')}),
-         unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
-      [commentId],
-    );
+    const row = await this.ownComment(commentId, user, 'delete');
+    const deleted = await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
+      const [{ deleted }] = await manager.query<{ deleted: number }[]>(
+        `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, user_id), noted AS (${recordCommentDeletions('gone')}),
+           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+        [commentId],
+      );
+      return deleted;
+    });
     if (!deleted) await this.refuseChange(commentId, user, 'delete');
     await this.outbox.forgetDiscussionMails({ commentId });
   }
@@ -258,8 +267,9 @@ export class DiscussionsService {
    * yet sent; hiding it again gives the new reason.
    */
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
-    await this.requireModerator(commentId, user);
+    const row = await this.requireModerator(commentId, user);
     await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
       await manager.query(hideCommentsSql('id = $3'), [user.id, reason, commentId]);
       await this.outbox.forgetDiscussionMails({ commentId }, manager);
     });
@@ -271,14 +281,17 @@ export class DiscussionsService {
    * follow of the discussion that came of commenting, unless they chose since; the same for one not hidden.
    */
   async unhide(commentId: string, user: AuthUser): Promise<void> {
-    await this.requireModerator(commentId, user);
-    await this.db.query(
-      `WITH shown AS (
-         UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
-         RETURNING project_id, subject_id, user_id)
-       ${followsOfShownCommentsSql('shown')}`,
-      [commentId],
-    );
+    const row = await this.requireModerator(commentId, user);
+    await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
+      await manager.query(
+        `WITH shown AS (
+           UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
+           RETURNING project_id, subject_id, user_id)
+         ${followsOfShownCommentsSql('shown')}`,
+        [commentId],
+      );
+    });
   }
 
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {
