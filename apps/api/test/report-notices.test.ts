@@ -32,14 +32,14 @@ describe('the open reports in the lab’s list of projects', () => {
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
     const reviewer = await newMember(stack, projectId, 'reviewer', 'Reviewer');
     const volunteer = await newAccount(stack, 'Volunteer');
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0, subjectWorkflows: [] });
 
     for (const commentId of commentIds) await volunteer.client.reportComment(commentId, { reason: 'spam' });
     // Two volunteers reporting one subject: one subject waiting.
     for (const who of [volunteer, moderator]) await who.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
     await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2 });
-    expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2, subjectWorkflows: [workflowId] });
+    expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2, subjectWorkflows: [workflowId] });
 
     // Neither a reviewer, nor a volunteer, nor the public is told; nor the moderator in everyone's list, which counts none.
     expect((await listed(moderator, projectId, false))!.openReports).toBeNull();
@@ -55,7 +55,7 @@ describe('the open reports in the lab’s list of projects', () => {
     await moderator.client.hideComment(commentIds[1]!, 'A phone number');
     await moderator.client.dismissReports(workflowId, subjectIds[0]!);
     await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported', takeDown: true });
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0, subjectWorkflows: [] });
   });
 });
 
@@ -85,13 +85,23 @@ describe('mails of reports to the moderators', () => {
     const [{ slug, title }] = (await stack.db.query('SELECT slug, title FROM projects WHERE id = $1', [projectId])).rows;
     expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
     expect(mails[0]!.text).toContain('Signalements\nouverts à présent\u00a0: 1 commentaire.');
-    expect(mails[0]!.text).toContain(`/lab/projects/${slug}`);
+    // Where the lab lists them: the project's reported comments (the subject reported after the mail).
+    const pagesIn = (text: string) => text.split('les liste\u00a0:\n\n')[1]!.split('\n\n')[0]!.split('\n').map((link) => new URL(link).pathname + new URL(link).hash);
+    expect(pagesIn(mails[0]!.text)).toEqual([`/lab/projects/${slug}#reported-comments`]);
 
     // An hour on, the next report mails them again, with what is open then.
     await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
     await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
     const [, later] = await mailsTo(moderator.email);
     expect(later!.text).toContain('2 commentaires et 2 sujets');
+    expect(pagesIn(later!.text)).toEqual([`/lab/projects/${slug}#reported-comments`, `/lab/workflows/${workflowId}#reported-subjects`]);
+
+    // Only subject reports open: the mail links to the workflow's alone.
+    await stack.db.query('UPDATE comment_reports SET dismissed_at = now() WHERE project_id = $1', [projectId]);
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[2]!, reason: 'other' });
+    const [, , last] = await mailsTo(moderator.email);
+    expect(pagesIn(last!.text)).toEqual([`/lab/workflows/${workflowId}#reported-subjects`]);
   });
 
   it('mails none to a moderator who turned them off, nor to a moderator of their own report, but the other moderators', async () => {

@@ -106,6 +106,7 @@ export const projectViewSchema = z.strictObject({
     .strictObject({
       comments: z.int().min(0).meta({ description: 'Reported comments still shown whose reports nobody dismissed: the open list of GET /projects/:id/reported-comments' }),
       subjects: z.int().min(0).meta({ description: 'Reported subjects, per workflow, not taken down there whose reports nobody dismissed: the open lists of GET /workflows/:id/reported-subjects, added up' }),
+      subjectWorkflows: z.array(id).meta({ description: 'The workflows whose open lists of reported subjects are not empty (their ids, in order): where the lab links to them' }),
     })
     .nullable()
     .meta({ description: 'What waits for the project’s moderators: given to its moderators and researchers (`MODERATION_ROLES`) only, null for anyone else' }),

@@ -32,7 +32,7 @@ const MAILED = `
     WHERE m.project_id = $1 AND m.user_id = u.id AND ${MODERATING_SQL}
       AND (m.reports_mailed_at IS NULL OR m.reports_mailed_at <= now() - ${MAILED_AGAIN_AFTER})
     RETURNING u.id AS user_id, u.email, u.display_name, u.language)
-  SELECT mailed.*, p.title AS project_title, p.slug AS project_slug, open.comments, open.subjects
+  SELECT mailed.*, p.title AS project_title, p.slug AS project_slug, open.*
   FROM mailed JOIN projects p ON p.id = $1 CROSS JOIN LATERAL (SELECT ${openReportsSql('p.id')}) open`;
 
 interface MailedRow extends OpenReports {
@@ -46,7 +46,7 @@ interface MailedRow extends OpenReports {
 
 /**
  * Mails a project's moderators as a volunteer reports a comment or subject there: how many reports are open, and a
- * link to the project's page in the lab, at most once an hour per moderator and project (a burst of reports makes one
+ * link to where the lab lists them (`EmailLinks.reportsPages`), at most once an hour per moderator and project (a burst of reports makes one
  * mail; what came after it, the lab's count shows).
  */
 @Injectable()
@@ -76,7 +76,7 @@ export class ReportMails {
       const mails = await Promise.all(
         rows.map(async (row) => {
           const unsubscribe = await this.unsubscribeLinks.stopMails(row.user_id, 'reports');
-          const words = { projectTitle: row.project_title, comments: row.comments, subjects: row.subjects, labPage: this.links.labProject(row.project_slug), settingsPage, unsubscribeLink: unsubscribe.page };
+          const words = { projectTitle: row.project_title, comments: row.comments, subjects: row.subjects, reportsPages: this.links.reportsPages(row.project_slug, row), settingsPage, unsubscribeLink: unsubscribe.page };
           return { ...reportsMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post), userId: row.user_id };
         }),
       );
