@@ -1,7 +1,7 @@
 import { notificationPageSchema, subjectCommentSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { indexesOf, planOf } from '../../../test/support/plans';
+import { aliasesReading, indexesOf, planOf } from '../../../test/support/plans';
 import { refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
@@ -418,6 +418,17 @@ describe('following a discussion', () => {
     expect(await notifiedOf(next.id)).toEqual([]);
   });
 
+  it('gives no follow back to a deleted account whose hidden comment is shown again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, uniqueName('Flo'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const rude = await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.hideComment(rude.id, 'Rude');
+    await volunteer.client.deleteAccount(ACCOUNT_PASSWORD);
+    await moderator.client.unhideComment(rude.id);
+    expect(await followsOf(subjectId)).toEqual([]);
+  });
+
   it('drops the follows of a volunteer banned with their comments hidden: the ban lifted, they are not told of new comments', async () => {
     const { projectId, subjectId } = await liveSubject();
     const [banned, other] = await Promise.all(['Dan', 'Eve'].map((name) => newAccount(stack, uniqueName(name))));
@@ -442,8 +453,10 @@ describe('following a discussion', () => {
     // The many accounts go, their comments and follows with them, before the next tests.
     await stack.db.query('DELETE FROM subject_comments WHERE subject_id = $1', [otherSubjectId]);
     await stack.db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [many]);
-    // Its primary key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller.
-    expect([indexesOf(plan, 'd'), indexesOf(plan, 'e')]).toEqual([[expect.stringMatching(/^discussion_follows_(pkey|subject_idx)$/)], []]);
+    // Its primary key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller; of
+    // the comments, only the one replied to (`r`), never the discussion's earlier ones.
+    expect(indexesOf(plan, 'd')).toEqual([expect.stringMatching(/^discussion_follows_(pkey|subject_idx)$/)]);
+    expect(aliasesReading(plan, 'subject_comments').filter((alias) => alias !== 'r')).toEqual([]);
   });
 
   it('tells nobody of a comment hidden since', async () => {

@@ -24,8 +24,8 @@ export const followsOfHiddenCommentsDroppedSql = (changed: string) => `
       WHERE c.project_id = h.project_id AND c.subject_id = h.subject_id AND c.user_id = h.user_id AND c.hidden_at IS NULL
         AND c.id NOT IN (SELECT id FROM ${changed}))`;
 
-/** Gives back the follows that came of the comments of `shown` (a CTE, as `followsOfHiddenCommentsDroppedSql`'s), shown again, unless their authors chose since. */
+/** Gives back the follows that came of the comments of `shown` (a CTE, as `followsOfHiddenCommentsDroppedSql`'s), shown again, unless their authors chose since or deleted their account. */
 export const followsOfShownCommentsSql = (shown: string) => `
   INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen)
-  SELECT DISTINCT project_id, subject_id, user_id, true, false FROM ${shown}
+  SELECT DISTINCT s.project_id, s.subject_id, s.user_id, true, false FROM ${shown} s JOIN users u ON u.id = s.user_id AND u.kind = 'registered'
   ON CONFLICT (project_id, subject_id, user_id) DO NOTHING`;
