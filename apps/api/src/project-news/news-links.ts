@@ -8,12 +8,17 @@ export type StoppedMails = 'replies-and-mentions' | 'followed' | 'reports';
 
 /**
  * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails it stops
- * (of replies and mentions; `followed`, of the discussions followed; `reports`, of reports: links made before these two
- * said neither, and stop the first).
+ * (of replies and mentions; `followed`, of the discussions followed: links made before it said neither, and stop the
+ * first; of reports, a purpose of its own, which a release that reads only the first two refuses rather than take for
+ * the first).
  */
-type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true; reports?: true };
+type UnsubscribeClaims =
+  | { sub: string; project: string; purpose: 'news-unsubscribe' }
+  | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true }
+  | { sub: string; purpose: 'report-mails-unsubscribe' };
 
-const STOP_CLAIMS: Record<StoppedMails, { followed?: true; reports?: true }> = { 'replies-and-mentions': {}, followed: { followed: true }, reports: { reports: true } };
+const stopClaims = (sub: string, mails: StoppedMails): UnsubscribeClaims =>
+  mails === 'reports' ? { sub, purpose: 'report-mails-unsubscribe' } : { sub, purpose: 'discussion-unsubscribe', ...(mails === 'followed' ? { followed: true } : {}) };
 
 /** Where a mail's one-click unsubscription leads: the page its text links to, and the API address mail clients POST to (RFC 8058). */
 export interface UnsubscribeLink {
@@ -50,7 +55,7 @@ export class NewsLinks {
    * page and one API address for all three.
    */
   async stopMails(userId: string, mails: StoppedMails): Promise<UnsubscribeLink> {
-    const token = await this.jwt.signAsync({ sub: userId, purpose: 'discussion-unsubscribe', ...STOP_CLAIMS[mails] } satisfies UnsubscribeClaims);
+    const token = await this.jwt.signAsync(stopClaims(userId, mails));
     return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
   }
 
@@ -63,7 +68,8 @@ export class NewsLinks {
   /** Whose mails the token stops, and which (`stopMails`), if it is a discussion or report mail's signed here. */
   async readMailStop(token: string): Promise<{ userId: string; mails: StoppedMails } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
+    if (claims?.purpose === 'report-mails-unsubscribe') return { userId: claims.sub, mails: 'reports' };
     if (claims?.purpose !== 'discussion-unsubscribe') return undefined;
-    return { userId: claims.sub, mails: claims.reports ? 'reports' : claims.followed ? 'followed' : 'replies-and-mentions' };
+    return { userId: claims.sub, mails: claims.followed ? 'followed' : 'replies-and-mentions' };
   }
 }
