@@ -166,6 +166,15 @@ describe('classifier in a browser: API keys on the account page', () => {
     await page.locator('#report-mails').getByRole('button', { name: 'Save report mail settings' }).click();
     await waitToSee(page.getByTestId('account-status').getByText('Saved: reports will not be mailed to you; the lab’s list of your projects still shows them.'), { timeout: 10_000 });
     expect(await client.account()).toMatchObject({ reportMails: false, discussionMails: true });
+    // Moderating no more, the section is shown only when a report mail's link names it.
+    await suite.stack.db.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [moderated.id, account.user.id]);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await waitToSee(mails, { timeout: 10_000 });
+    expect(await page.locator('#report-mails').count()).toBe(0);
+    await page.goto(`${suite.stack.baseUrl}/account#report-mails`);
+    await page.reload();
+    await waitForFocus(page, '#account-report-mails-heading');
+    expect(await reportMails.isChecked()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
 

@@ -416,14 +416,17 @@ function DiscussionMailsSection(loaded: LoadedAccount) {
   return <MailSettingsSection {...loaded} anchor="discussion-mails" title={t('account.settings.discussionMails.title')} submit={t('account.settings.discussionMails.submit')} boxes={boxes} />;
 }
 
+const REPORT_MAILS_ANCHOR = 'report-mails';
+
 /**
  * Whether the account is mailed when volunteers report a comment or subject in a project it moderates or researches (at
- * most once an hour per project, with how many reports are open): on until it turns it off. Shown only to an account
- * that moderates or researches a project now (`moderates`).
+ * most once an hour per project, with how many reports are open): on until it turns it off. Shown to an account that
+ * moderates or researches a project now (`moderates`), and to one that opens the page from a report mail's link to it
+ * (which it may still get, or keep, after it no longer does).
  */
 function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  if (!loaded.account?.moderates) return null;
+  if (!loaded.account?.moderates && window.location.hash !== `#${REPORT_MAILS_ANCHOR}`) return null;
   const boxes: MailBox[] = [
     {
       setting: 'reportMails',
@@ -434,7 +437,7 @@ function ReportMailsSection(loaded: LoadedAccount) {
       off: (t) => t('account.settings.reportMails.off'),
     },
   ];
-  return <MailSettingsSection {...loaded} anchor="report-mails" title={t('account.settings.reportMails.title')} submit={t('account.settings.reportMails.submit')} boxes={boxes} />;
+  return <MailSettingsSection {...loaded} anchor={REPORT_MAILS_ANCHOR} title={t('account.settings.reportMails.title')} submit={t('account.settings.reportMails.submit')} boxes={boxes} />;
 }
 
 /** A section of mail settings (`MailSection`), reached by its anchor, the heading focused when the address names it. */
