@@ -10,6 +10,7 @@ export interface PlanNode {
   'Node Type': string;
   'Parent Relationship'?: string;
   Alias?: string;
+  'Relation Name'?: string;
   'Index Name'?: string;
   'Sort Key'?: string[];
   Plans?: PlanNode[];
@@ -52,6 +53,17 @@ export const sortsAbove = (plan: { Plan: PlanNode }, alias: string) => nodesAbov
  * hash join (its hash built whole before it gives a row), or the hash built of them.
  */
 export const heldAbove = (plan: { Plan: PlanNode }, alias: string) => nodesAbove(plan, alias, ['Sort', 'Hash', 'Hash Join']).map((node) => node['Node Type']);
+
+/** The aliases of a plan's scans of table `relation`, one entry per scan. */
+export function aliasesReading({ Plan }: { Plan: PlanNode }, relation: string) {
+  const aliases: (string | undefined)[] = [];
+  const walk = (node: PlanNode) => {
+    if (node['Relation Name'] === relation) aliases.push(node.Alias);
+    for (const input of node.Plans ?? []) walk(input);
+  };
+  walk(Plan);
+  return aliases;
+}
 
 /** The indexes a plan's scans named `alias` read, one entry per scan (undefined for a scan of no index). */
 export function indexesOf({ Plan }: { Plan: PlanNode }, alias: string) {

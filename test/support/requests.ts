@@ -1,4 +1,5 @@
 import { ChorusApiError } from '@chorus/client';
+import type { ReceivedMail } from './inbox';
 import type { Stack } from './stack';
 
 /** What an API request sent as it is answered: its status, media type and body (a problem, say). */
@@ -26,6 +27,28 @@ export async function sendRaw<Body = { type?: string; detail?: string; errors?: 
   });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Body };
+}
+
+/**
+ * A discussion or report mail's one-click stop (RFC 8058), checked as the mail gives it: its `List-Unsubscribe` headers
+ * naming the API's address, and its text the page's link, with one token. `click` POSTs to that address as a mail
+ * client does (its status and body).
+ */
+export function mailStop(stack: Stack, mail: ReceivedMail): { token: string; click: () => Promise<RawAnswer<unknown>> } {
+  expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+  const post = /^<(.+)>$/.exec(mail.headers['list-unsubscribe']!)![1]!;
+  expect(post.startsWith(`${stack.config.publicUrl}/api/v1/discussion-unsubscriptions?token=`)).toBe(true);
+  const token = stack.inbox.linkToken(mail);
+  expect(mail.text).toContain(`${stack.config.publicUrl}/stop-discussion-mails#token=${token}`);
+  const click = async () => {
+    const response = await fetch(`${stack.baseUrl}${post.slice(stack.config.publicUrl.length)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
+  };
+  return { token, click };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { notificationPageSchema, subjectCommentSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { refusal, sendRaw } from '../../../test/support/requests';
+import { aliasesReading, indexesOf, planOf } from '../../../test/support/plans';
+import { mailStop, refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { NOTIFICATIONS } from '../src/notifications/notifications.service';
+import { NOTIFICATIONS, NOTIFY } from '../src/notifications/notifications.service';
 import { NewsLinks } from '../src/project-news/news-links';
 
 let stack: Stack;
@@ -338,6 +339,126 @@ describe('following a discussion', () => {
     expect(await notifiedOf(fourth.id)).toEqual([jo!.id, kai!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
   });
 
+  const followsOf = async (subjectId: string) =>
+    (await stack.db.query('SELECT user_id, following, chosen FROM discussion_follows WHERE subject_id = $1 ORDER BY user_id', [subjectId])).rows as { user_id: string; following: boolean; chosen: boolean }[];
+
+  it('stores a follow as a volunteer first comments in a discussion, never over their own choice; unfollowing one never followed stores nothing', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [ola, pia, rex] = await Promise.all(['Ola', 'Pia', 'Rex'].map((name) => newAccount(stack, uniqueName(name))));
+    await ola!.client.postComment(subjectId, { projectId, body: 'A first.' });
+    await ola!.client.postComment(subjectId, { projectId, body: 'A second.' });
+    expect(await pia!.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    expect(await followsOf(subjectId)).toEqual([{ user_id: ola!.id, following: true, chosen: false }]);
+    await pia!.client.followDiscussion(subjectId, projectId);
+    await pia!.client.unfollowDiscussion(subjectId, projectId);
+    await pia!.client.postComment(subjectId, { projectId, body: 'Mine.' });
+    await rex!.client.followDiscussion(subjectId, projectId);
+    await rex!.client.postComment(subjectId, { projectId, body: 'Followed first.' });
+    expect(await followsOf(subjectId)).toEqual(
+      [
+        { user_id: ola!.id, following: true, chosen: false },
+        { user_id: pia!.id, following: false, chosen: true },
+        { user_id: rex!.id, following: true, chosen: true },
+      ].sort((a, b) => a.user_id.localeCompare(b.user_id)),
+    );
+  });
+
+  it('unfollows a volunteer whose comments there are all hidden by a moderator, or deleted, until one is shown again; never one who chose to follow', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [sam, tia, uma, val] = await Promise.all(['Sam', 'Tia', 'Uma', 'Val'].map((name) => newAccount(stack, uniqueName(name))));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const sams = await sam!.client.postComment(subjectId, { projectId, body: 'Rude words' });
+    const tias = await Promise.all([tia!.client.postComment(subjectId, { projectId, body: 'Rude too' }), tia!.client.postComment(subjectId, { projectId, body: 'But this is fine' })]);
+    const umas = await uma!.client.postComment(subjectId, { projectId, body: 'Rude as well' });
+    await uma!.client.followDiscussion(subjectId, projectId);
+    const vals = await val!.client.postComment(subjectId, { projectId, body: 'Oops, wrong subject' });
+    await Promise.all([moderator.client.hideComment(sams.id, 'Rude'), moderator.client.hideComment(tias[0]!.id, 'Rude'), moderator.client.hideComment(umas.id, 'Rude')]);
+    await val!.client.deleteComment(vals.id);
+    // Sam's only comment is hidden and Val's deleted: they follow it no more; Tia has one shown; Uma chose to follow.
+    const next = await moderator.client.postComment(subjectId, { projectId, body: 'Please stay civil.' });
+    expect(await notifiedOf(next.id)).toEqual([tia!.id, uma!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+    expect([(await sam!.client.subjectDiscussion(subjectId, projectId)).following, (await uma!.client.subjectDiscussion(subjectId, projectId)).following]).toEqual([false, true]);
+
+    // Shown again, Sam's comment follows the discussion again.
+    await moderator.client.unhideComment(sams.id);
+    expect((await sam!.client.subjectDiscussion(subjectId, projectId)).following).toBe(true);
+    const after = await moderator.client.postComment(subjectId, { projectId, body: 'Thanks.' });
+    expect(await notifiedOf(after.id)).toEqual([sam!.id, tia!.id, uma!.id].sort().map((user_id) => ({ user_id, kind: 'discussion' })));
+  });
+
+  it('drops the follow of a volunteer whose last two comments there two moderators hide at once, in every discussion', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 8);
+    const volunteer = await newAccount(stack, uniqueName('Abe'));
+    const [one, two] = await Promise.all(['Mod', 'Mod'].map((name) => newMember(stack, projectId, 'moderator', uniqueName(name))));
+    const pairs = await Promise.all(subjectIds.map(async (subjectId) => [await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' }), await volunteer.client.postComment(subjectId, { projectId, body: 'Rude again' })]));
+    await Promise.all(pairs.flatMap(([first, second]) => [one!.client.hideComment(first!.id, 'Rude'), two!.client.hideComment(second!.id, 'Rude')]));
+    expect((await stack.db.query('SELECT subject_id FROM discussion_follows WHERE user_id = $1', [volunteer.id])).rows).toEqual([]);
+  });
+
+  it('keeps a follow when a moderator hides a volunteer’s comment as they post another there', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 8);
+    const volunteer = await newAccount(stack, uniqueName('Bea'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const firsts = await Promise.all(subjectIds.map((subjectId) => volunteer.client.postComment(subjectId, { projectId, body: 'Rude' })));
+    await Promise.all(subjectIds.flatMap((subjectId, index) => [moderator.client.hideComment(firsts[index]!.id, 'Rude'), volunteer.client.postComment(subjectId, { projectId, body: 'Sorry.' })]));
+    const followed = (await stack.db.query('SELECT subject_id FROM discussion_follows WHERE user_id = $1 AND following', [volunteer.id])).rows.map((row: { subject_id: string }) => row.subject_id);
+    expect(followed.sort()).toEqual([...subjectIds].sort());
+  });
+
+  it('keeps an unfollow of a volunteer whose comments there were all hidden when their comment is shown again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, uniqueName('Cal'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const rude = await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.hideComment(rude.id, 'Rude');
+    expect(await volunteer.client.unfollowDiscussion(subjectId, projectId)).toEqual({ following: false });
+    await moderator.client.unhideComment(rude.id);
+    expect((await volunteer.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+    const next = await moderator.client.postComment(subjectId, { projectId, body: 'Thanks.' });
+    expect(await notifiedOf(next.id)).toEqual([]);
+  });
+
+  it('gives no follow back to a deleted account whose hidden comment is shown again', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const volunteer = await newAccount(stack, uniqueName('Flo'));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    const rude = await volunteer.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.hideComment(rude.id, 'Rude');
+    await volunteer.client.deleteAccount(ACCOUNT_PASSWORD);
+    await moderator.client.unhideComment(rude.id);
+    expect(await followsOf(subjectId)).toEqual([]);
+  });
+
+  it('drops the follows of a volunteer banned with their comments hidden: the ban lifted, they are not told of new comments', async () => {
+    const { projectId, subjectId } = await liveSubject();
+    const [banned, other] = await Promise.all(['Dan', 'Eve'].map((name) => newAccount(stack, uniqueName(name))));
+    const moderator = await newMember(stack, projectId, 'moderator', uniqueName('Mod'));
+    await banned!.client.postComment(subjectId, { projectId, body: 'Rude' });
+    await moderator.client.banFromComments(projectId, banned!.id, 'Rude', { hideComments: true });
+    await moderator.client.liftCommentBan(projectId, banned!.id);
+    const next = await other!.client.postComment(subjectId, { projectId, body: 'A crater.' });
+    expect(await notifiedOf(next.id)).toEqual([]);
+    expect((await banned!.client.subjectDiscussion(subjectId, projectId)).following).toBe(false);
+  });
+
+  it('reads the followers of a discussion from its follows by their index, not from its comments', async () => {
+    const { projectId, subjectId, otherSubjectId } = await liveSubject();
+    const author = await newAccount(stack, uniqueName('Wes'));
+    const many = (await stack.db.query(`INSERT INTO users (kind, display_name) SELECT 'registered', 'Many ' || n FROM generate_series(1, 2000) n RETURNING id`)).rows.map((row: { id: string }) => row.id);
+    await stack.db.query(`INSERT INTO subject_comments (project_id, subject_id, user_id, body) SELECT $1, $2, u, 'Elsewhere' FROM unnest($3::uuid[]) u`, [projectId, otherSubjectId, many]);
+    await stack.db.query(`INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen) SELECT $1, $2, u, true, false FROM unnest($3::uuid[]) u`, [projectId, otherSubjectId, many]);
+    await stack.db.query('ANALYZE discussion_follows');
+    await stack.db.query('ANALYZE subject_comments');
+    const plan = await planOf(stack, NOTIFY, [randomUUID(), null, [], projectId, false, author.id, subjectId]);
+    // The many accounts go, their comments and follows with them, before the next tests.
+    await stack.db.query('DELETE FROM subject_comments WHERE subject_id = $1', [otherSubjectId]);
+    await stack.db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [many]);
+    // Its primary key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller; of
+    // the comments, only the one replied to (`r`), never the discussion's earlier ones.
+    expect(indexesOf(plan, 'd')).toEqual([expect.stringMatching(/^discussion_follows_(pkey|subject_idx)$/)]);
+    expect(aliasesReading(plan, 'subject_comments').filter((alias) => alias !== 'r')).toEqual([]);
+  });
+
   it('tells nobody of a comment hidden since', async () => {
     const { projectId, subjectId } = await liveSubject();
     const [mo, ned] = await Promise.all(['Mo', 'Ned'].map((name) => newAccount(stack, uniqueName(name))));
@@ -575,21 +696,13 @@ describe('mails of replies and mentions', () => {
     const author = await newAccount(stack, uniqueName('Writes'));
     await author.client.postComment(subjectId, { projectId, body: `@${readerName} first` });
     const [mail] = await mailsTo(reader.email);
-    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    const post = /^<(.+)>$/.exec(mail!.headers['list-unsubscribe']!)![1]!;
-    expect(post.startsWith(`${stack.config.publicUrl}/api/v1/discussion-unsubscriptions?token=`)).toBe(true);
-    const token = stack.inbox.linkToken(mail!);
-    expect(mail!.text).toContain(`${stack.config.publicUrl}/stop-discussion-mails#token=${token}`);
+    const { token, click } = mailStop(stack, mail!);
 
     // A mail kept meanwhile, not yet sent, goes with the click.
     const held = await heldBack(reader.email, () => author.client.postComment(subjectId, { projectId, body: `@${readerName} second` }));
     expect(held).toBe(1);
-    const clicked = await fetch(`${stack.baseUrl}${post.slice(stack.config.publicUrl.length)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    expect([clicked.status, await clicked.json()]).toEqual([200, { discussionMails: false }]);
+    const clicked = await click();
+    expect([clicked.status, clicked.body]).toEqual([200, { discussionMails: false }]);
     expect(await outboxTo(reader.email)).toBe(0);
     expect(await reader.client.account()).toMatchObject({ discussionMails: false });
     // The page's way, the token in the body: again, the same answer.

@@ -47,7 +47,7 @@ const COMMENT: Omit<DiscussionMail, 'kind'> = {
   settingsPage: `${ORIGIN}/account#discussion-mails`,
   unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
 };
-const REPORTS = { projectTitle: 'Letters', labPage: `${ORIGIN}/lab/projects/letters`, settingsPage: `${ORIGIN}/account#report-mails` };
+const REPORTS = { projectTitle: 'Letters', reportsPages: [`${ORIGIN}/lab/projects/letters#reported-comments`, `${ORIGIN}/lab/workflows/w1#reported-subjects`], settingsPage: `${ORIGIN}/account#report-mails`, unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=d.e.f` };
 const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
 
 /** A mail rendered, with the links and pages it was given. */
@@ -77,7 +77,7 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
       [1, 0],
       [0, 1],
       [2, 3],
-    ].map(([comments, subjects]) => [w.reports(to, { ...REPORTS, comments: comments!, subjects: subjects! }), [REPORTS.labPage, REPORTS.settingsPage, REPORTS.projectTitle]]),
+    ].map(([comments, subjects]) => [w.reports(to, { ...REPORTS, comments: comments!, subjects: subjects! }), [...REPORTS.reportsPages, REPORTS.settingsPage, REPORTS.unsubscribeLink, REPORTS.projectTitle]]),
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 

@@ -1,5 +1,6 @@
 import { Mailer } from '../src/mail/mailer';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { mailStop } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -32,14 +33,14 @@ describe('the open reports in the lab’s list of projects', () => {
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');
     const reviewer = await newMember(stack, projectId, 'reviewer', 'Reviewer');
     const volunteer = await newAccount(stack, 'Volunteer');
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0, subjectWorkflows: [] });
 
     for (const commentId of commentIds) await volunteer.client.reportComment(commentId, { reason: 'spam' });
     // Two volunteers reporting one subject: one subject waiting.
     for (const who of [volunteer, moderator]) await who.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
     await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2 });
-    expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 2, subjects: 2, subjectWorkflows: [workflowId] });
+    expect((await stack.client.getProject(projectId)).openReports).toEqual({ comments: 2, subjects: 2, subjectWorkflows: [workflowId] });
 
     // Neither a reviewer, nor a volunteer, nor the public is told; nor the moderator in everyone's list, which counts none.
     expect((await listed(moderator, projectId, false))!.openReports).toBeNull();
@@ -55,7 +56,7 @@ describe('the open reports in the lab’s list of projects', () => {
     await moderator.client.hideComment(commentIds[1]!, 'A phone number');
     await moderator.client.dismissReports(workflowId, subjectIds[0]!);
     await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported', takeDown: true });
-    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0 });
+    expect((await listed(moderator, projectId))!.openReports).toEqual({ comments: 0, subjects: 0, subjectWorkflows: [] });
   });
 });
 
@@ -85,13 +86,23 @@ describe('mails of reports to the moderators', () => {
     const [{ slug, title }] = (await stack.db.query('SELECT slug, title FROM projects WHERE id = $1', [projectId])).rows;
     expect(mails[0]!.subject).toBe(`Des signalements attendent les modérateurs de « ${title} »`);
     expect(mails[0]!.text).toContain('Signalements\nouverts à présent\u00a0: 1 commentaire.');
-    expect(mails[0]!.text).toContain(`/lab/projects/${slug}`);
+    // Where the lab lists them: the project's reported comments (the subject reported after the mail).
+    const pagesIn = (text: string) => text.split('les liste\u00a0:\n\n')[1]!.split('\n\n')[0]!.split('\n').map((link) => new URL(link).pathname + new URL(link).hash);
+    expect(pagesIn(mails[0]!.text)).toEqual([`/lab/projects/${slug}#reported-comments`]);
 
     // An hour on, the next report mails them again, with what is open then.
     await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
     await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
     const [, later] = await mailsTo(moderator.email);
     expect(later!.text).toContain('2 commentaires et 2 sujets');
+    expect(pagesIn(later!.text)).toEqual([`/lab/projects/${slug}#reported-comments`, `/lab/workflows/${workflowId}#reported-subjects`]);
+
+    // Only subject reports open: the mail links to the workflow's alone.
+    await stack.db.query('UPDATE comment_reports SET dismissed_at = now() WHERE project_id = $1', [projectId]);
+    await stack.db.query("UPDATE project_members SET reports_mailed_at = now() - interval '61 minutes' WHERE project_id = $1", [projectId]);
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[2]!, reason: 'other' });
+    const [, , last] = await mailsTo(moderator.email);
+    expect(pagesIn(last!.text)).toEqual([`/lab/workflows/${workflowId}#reported-subjects`]);
   });
 
   it('mails none to a moderator who turned them off, nor to a moderator of their own report, but the other moderators', async () => {
@@ -183,6 +194,37 @@ describe('mails of reports to the moderators', () => {
       await stack.db.query('DROP TRIGGER refuse_report_mails ON project_members');
       await stack.db.query('DROP FUNCTION refuse_report_mails()');
     }
+  });
+
+  it('stops with one click of the mail’s link or its List-Unsubscribe header, as a discussion mail’s, turning reportMails off and no other mail', async () => {
+    const { projectId, commentIds } = await reportable();
+    const moderator = await newMember(stack, projectId, 'moderator', 'Clicks');
+    await moderator.client.changeAccount({ discussionMails: true, followedDiscussionMails: true });
+    await (await newAccount(stack, 'Volunteer')).client.reportComment(commentIds[0]!, { reason: 'spam' });
+    const [mail] = await mailsTo(moderator.email);
+    const { token, click } = mailStop(stack, mail!);
+    // A purpose of its own: a release that reads only the discussion mails' stops refuses it rather than turn those off.
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).purpose).toBe('report-mails-unsubscribe');
+
+    const clicked = await click();
+    expect([clicked.status, clicked.body]).toEqual([200, { reportMails: false }]);
+    expect(await moderator.client.account()).toMatchObject({ reportMails: false, discussionMails: true, followedDiscussionMails: true });
+    // The page's way, the token in the body: again, the same answer.
+    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ reportMails: false });
+  });
+
+  it('says in GET /account whether the account moderates or researches a project now, whose reports it may be mailed', async () => {
+    const { projectId } = await reportable();
+    const [moderator, researcher, reviewer, volunteer] = [
+      await newMember(stack, projectId, 'moderator', 'Mod'),
+      await newMember(stack, projectId, 'scientist', 'Sci'),
+      await newMember(stack, projectId, 'reviewer', 'Rev'),
+      await newAccount(stack, 'Vol'),
+    ];
+    const moderates = async () => Promise.all([moderator, researcher, reviewer, volunteer].map(async (who) => (await who.client.account()).moderates));
+    expect(await moderates()).toEqual([true, true, false, false]);
+    await stack.client.removeMember(projectId, moderator.id);
+    expect(await moderates()).toEqual([false, true, false, false]);
   });
 
   it('drops the mails of reports not yet sent to a moderator who turns them off', async () => {

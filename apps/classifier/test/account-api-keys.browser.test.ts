@@ -153,30 +153,53 @@ describe('classifier in a browser: API keys on the account page', () => {
     await waitForFocus(page, '#account-discussion-mails-heading');
     await waitToSee(mails, { timeout: 10_000 });
     expect(await mails.isChecked()).toBe(true);
-    // Mails of reports in the projects they moderate: on until unticked and saved.
+    // Mails of reports: no section while they moderate no project; once they do, on until unticked and saved.
     const reportMails = page.getByLabel('Mail me when volunteers report something in a project I moderate');
+    expect(await page.locator('#report-mails').count()).toBe(0);
+    const moderated = await suite.stack.client.createProject({ title: `Moderated ${Date.now()}` });
+    await suite.stack.db.query("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'moderator')", [moderated.id, account.user.id]);
+    await page.reload();
+    await waitToSee(reportMails, { timeout: 10_000 });
     expect(await reportMails.isChecked()).toBe(true);
     expect(await reportMails.getAttribute('aria-describedby')).toBe('settings-report-mails-hint');
     await reportMails.uncheck();
     await page.locator('#report-mails').getByRole('button', { name: 'Save report mail settings' }).click();
     await waitToSee(page.getByTestId('account-status').getByText('Saved: reports will not be mailed to you; the lab’s list of your projects still shows them.'), { timeout: 10_000 });
     expect(await client.account()).toMatchObject({ reportMails: false, discussionMails: true });
+    // Moderating no more, the section is shown only when a report mail's link names it.
+    await suite.stack.db.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [moderated.id, account.user.id]);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await waitToSee(mails, { timeout: 10_000 });
+    expect(await page.locator('#report-mails').count()).toBe(0);
+    await page.goto(`${suite.stack.baseUrl}/account#report-mails`);
+    await page.reload();
+    await waitForFocus(page, '#account-report-mails-heading');
+    expect(await reportMails.isChecked()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
 
     // A mail's one-click link, opened signed out: one click stops them; a followed discussion's mail's, those only.
     const signedOut = await newcomerPage(suite);
-    const { page: followedLink } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id, true);
+    const { page: followedLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'followed');
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(followedLink).pathname}${new URL(followedLink).hash}`);
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: new comments in the discussions you follow are no longer mailed to you; replies and mentions still are, if you asked for them.'));
     expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
-    const { page: link } = await suite.stack.app.get(NewsLinks).stopDiscussionMails(account.user.id, false);
+    const { page: link } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'replies-and-mentions');
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
     await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
     expect(await client.account()).toMatchObject({ discussionMails: false });
+    // A report mail's, the same page: it stops those of reports, and leads to their setting.
+    await client.changeAccount({ reportMails: true });
+    const { page: reportsLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'reports');
+    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(reportsLink).pathname}${new URL(reportsLink).hash}`);
+    await signedOut.page.reload();
+    await signedOut.page.getByTestId('unsubscribe-button').click();
+    await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: reports in the projects you moderate are no longer mailed to you; the lab’s list of your projects still shows them.'));
+    expect(await signedOut.page.getByRole('link', { name: 'Go to your account page' }).getAttribute('href')).toBe('/account#report-mails');
+    expect(await client.account()).toMatchObject({ reportMails: false });
     expect(signedOut.errors).toEqual([]);
     await signedOut.page.close();
   });

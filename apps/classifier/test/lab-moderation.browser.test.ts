@@ -68,7 +68,7 @@ describe('classifier in a browser: moderating in the lab', () => {
     await page.close();
   });
 
-  it('shows a moderator in the lab’s list how many reports wait in their project, a link to the reported comments they follow by keyboard; a reviewer sees none', async () => {
+  it('shows a moderator in the lab’s list how many reports wait in their project, links to the reported comments and to the workflow’s reported subjects they follow by keyboard; a reviewer sees none', async () => {
     const { projectId, workflowId, subjectIds } = await voteWorkflow(suite.stack, 1);
     const author = await newAccount(suite.stack, 'Author');
     const comment = await author.client.postComment(subjectIds[0]!, { projectId, body: 'Buy cheap watches' });
@@ -82,16 +82,26 @@ describe('classifier in a browser: moderating in the lab', () => {
       await page.goto(`${suite.stack.baseUrl}/lab`);
       const row = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
       await waitToSee(row);
-      return { page, errors, row };
+      return { page, errors, row, member };
     };
 
     const moderator = await openLab('moderator');
-    const badge = moderator.row.getByRole('link', { name: '2 open reports' });
-    await waitToSee(badge);
-    expect(await badge.getAttribute('href')).toBe(`/lab/projects/${slug}#reported-comments`);
+    const comments = moderator.row.getByRole('link', { name: '1 reported comment' });
+    await waitToSee(comments);
+    expect(await comments.getAttribute('href')).toBe(`/lab/projects/${slug}#reported-comments`);
+    const subjects = moderator.row.getByRole('link', { name: /^Reported subjects in / });
+    expect(await subjects.getAttribute('href')).toBe(`/lab/workflows/${workflowId}#reported-subjects`);
     await checkScreen(moderator.page, 'lab-open-reports');
-    await press(moderator.page, '[data-testid="lab-project-open-reports"]');
+    await press(moderator.page, '[data-testid="lab-project-open-reports"] a:first-child');
     await waitForFocus(moderator.page, '#lab-reported-comments-heading');
+    await moderator.page.goBack();
+    await press(moderator.page, '[data-testid="lab-project-open-reports"] a:last-child');
+    await waitForFocus(moderator.page, '#lab-reports-heading');
+    // The comment hidden: only the workflow's reported subjects wait.
+    await moderator.member.client.hideComment(comment.id, 'Spam');
+    await moderator.page.goto(`${suite.stack.baseUrl}/lab`);
+    await waitToSee(moderator.row.getByRole('link', { name: /^Reported subjects in / }));
+    expect(await moderator.row.locator('[data-testid="lab-project-open-reports"] a').count()).toBe(1);
     expect(moderator.errors).toEqual([]);
     await moderator.page.close();
 

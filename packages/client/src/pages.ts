@@ -20,3 +20,23 @@ export const commentAnchor = (commentId: string) => `comment-${commentId}`;
 export function commentPath(projectSlug: string, subjectId: string, commentId: string): string {
   return `${subjectPath(projectSlug, subjectId)}#${commentAnchor(commentId)}`;
 }
+
+/** A project's page in the researcher lab. */
+export function labProjectPath(projectSlug: string): string {
+  return `/lab/projects/${encodeURIComponent(projectSlug)}`;
+}
+
+/** A workflow's page in the researcher lab. */
+export function labWorkflowPath(workflowId: string): string {
+  return `/lab/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The anchors of the lab's lists of reported comments (a project's page) and subjects (a workflow's page). */
+export const REPORTED_COMMENTS_ANCHOR = 'reported-comments';
+export const REPORTED_SUBJECTS_ANCHOR = 'reported-subjects';
+
+/** A project's reported comments, on its page in the lab. */
+export const reportedCommentsPath = (projectSlug: string) => `${labProjectPath(projectSlug)}#${REPORTED_COMMENTS_ANCHOR}`;
+
+/** A workflow's reported subjects, on its page in the lab. */
+export const reportedSubjectsPath = (workflowId: string) => `${labWorkflowPath(workflowId)}#${REPORTED_SUBJECTS_ANCHOR}`;

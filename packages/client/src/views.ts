@@ -106,6 +106,7 @@ export const projectViewSchema = z.strictObject({
     .strictObject({
       comments: z.int().min(0).meta({ description: 'Reported comments still shown whose reports nobody dismissed: the open list of GET /projects/:id/reported-comments' }),
       subjects: z.int().min(0).meta({ description: 'Reported subjects, per workflow, not taken down there whose reports nobody dismissed: the open lists of GET /workflows/:id/reported-subjects, added up' }),
+      subjectWorkflows: z.array(id).meta({ description: 'The workflows whose open lists of reported subjects are not empty (their ids, in order): where the lab links to them' }),
     })
     .nullable()
     .meta({ description: 'What waits for the project’s moderators: given to its moderators and researchers (`MODERATION_ROLES`) only, null for anyone else' }),
@@ -182,6 +183,9 @@ export const accountViewSchema = userViewSchema.extend({
   }),
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true for accounts made since 2026-12-07 and for those that then moderated or researched a project, false for the others, until it is changed; always false for a guest',
+  }),
+  moderates: z.boolean().meta({
+    description: 'The account moderates or researches at least one project now (owner, collaborator, scientist or moderator): its reports may be mailed to it (`reportMails`), and the account page shows that setting only then; always false for a guest',
   }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
@@ -1535,8 +1539,12 @@ export const newsSubscribersSchema = z.strictObject({
   subscribers: z.int(),
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
-/** A discussion mail's one-click stop: the account is mailed of discussions no more. */
-export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
+/** A discussion or report mail's one-click stop: the account is mailed of that kind no more. */
+export const discussionMailsStoppedSchema = z.union([
+  z.strictObject({ discussionMails: z.literal(false) }),
+  z.strictObject({ followedDiscussionMails: z.literal(false) }),
+  z.strictObject({ reportMails: z.literal(false) }),
+]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

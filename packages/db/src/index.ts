@@ -18,7 +18,7 @@ export {
   removeFromSubjectSet,
 } from './subject-sets';
 export { recordCommentDeletions } from './comment-deletions';
-export { COMMENT_BANNED, COMMENT_BAN_LOCKED, lockCommentBan, lockedCommentBan } from './comment-bans';
+export { COMMENT_BANNED, COMMENT_BAN_LOCKED, lockCommentBan, lockCommentBanShared, lockedCommentBan } from './comment-bans';
 export { TAKE_DOWN_LOCK, isTakenDownSql, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from './take-downs';
 export { type Routed, effectAddsTo, holdRoutingOf, mayRoute, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';

@@ -40,6 +40,7 @@ import { SubjectReportsReportedAt1797690000000 } from '../src/migrations/1797690
 import { ComparableConsensus1797710000000 } from '../src/migrations/1797710000000-ComparableConsensus';
 import { SearchTrigramIndexes1797770000000 } from '../src/migrations/1797770000000-SearchTrigramIndexes';
 import { CommentsByAuthorInProject1797860000000 } from '../src/migrations/1797860000000-CommentsByAuthorInProject';
+import { FollowsByCommenting1797950000000 } from '../src/migrations/1797950000000-FollowsByCommenting';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -638,6 +639,45 @@ describe('migrations', () => {
         ['hidden', '2026-01-04T00:00:00.000Z'],
         ['hidden after its edit', '2026-01-03T00:00:00.000Z'],
         ['posted', '2026-01-01T00:00:00.000Z'],
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each account that commented in a discussion before, with a comment there not hidden, a follow of it, unless it chose already; a batch at a time, outside a transaction', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(FollowsByCommenting1797950000000)) });
+    await before.initialize();
+    await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) SELECT CASE name WHEN 'guest' THEN 'guest' WHEN 'gone' THEN 'deleted' ELSE 'registered' END, name
+          FROM unnest(ARRAY['shown', 'hidden', 'both', 'stopped', 'chose', 'guest', 'gone']) name RETURNING id, display_name),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'follows', 'Follows', id FROM u WHERE display_name = 'chose' RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id, project_id),
+        c AS (INSERT INTO subject_comments (project_id, subject_id, user_id, body, hidden_at)
+          SELECT s.project_id, s.id, u.id, x.body, CASE WHEN x.hidden THEN now() END FROM s, (VALUES
+            ('shown', 'one', false), ('shown', 'two', false), ('hidden', 'rude', true), ('both', 'rude', true), ('both', 'fine', false), ('stopped', 'said', false),
+            ('guest', 'before the rule', false), ('gone', 'said before leaving', false)) x(name, body, hidden)
+          JOIN u ON u.display_name = x.name)
+      INSERT INTO discussion_follows (project_id, subject_id, user_id, following)
+        SELECT s.project_id, s.id, u.id, u.display_name = 'chose' FROM s, u WHERE u.display_name IN ('stopped', 'chose')`,
+    )).finally(() => before.destroy());
+    const batch = FollowsByCommenting1797950000000.batch;
+    FollowsByCommenting1797950000000.batch = 2;
+    const after = await openDatabase(url, 1).finally(() => {
+      FollowsByCommenting1797950000000.batch = batch;
+    });
+    try {
+      expect(new FollowsByCommenting1797950000000().transaction).toBe(false);
+      const rows: { name: string; following: boolean; chosen: boolean }[] = await after.query(
+        'SELECT u.display_name AS name, d.following, d.chosen FROM discussion_follows d JOIN users u ON u.id = d.user_id ORDER BY u.display_name',
+      );
+      expect(rows.map((row) => [row.name, row.following, row.chosen])).toEqual([
+        ['both', true, false],
+        ['chose', true, true],
+        ['shown', true, false],
+        ['stopped', false, true],
       ]);
     } finally {
       await after.destroy();

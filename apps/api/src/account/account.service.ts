@@ -12,13 +12,15 @@ import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import { MailOutbox } from '../mail/mail-outbox';
 import { Mailer } from '../mail/mailer';
+import { moderatesAnySql } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
 import type { AccountChange, EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language,
     credited_name AS "creditedName", named_in_acknowledgements AS "namedInAcknowledgements",
-    discussion_mails AS "discussionMails", followed_discussion_mails AS "followedDiscussionMails", report_mails AS "reportMails", created_at AS "createdAt"
+    discussion_mails AS "discussionMails", followed_discussion_mails AS "followedDiscussionMails", report_mails AS "reportMails",
+    ${moderatesAnySql('users.id')} AS "moderates", created_at AS "createdAt"
   FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
@@ -95,7 +97,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, moderates: false };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */

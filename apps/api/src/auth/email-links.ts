@@ -1,7 +1,8 @@
-import { commentPath } from '@chorus/client';
+import { commentPath, reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { OpenReports } from '../subject-reports/open-reports-sql';
 import { signerFor } from './tokens';
 
 /** How long a link to verify an email works. */
@@ -52,9 +53,9 @@ export class EmailLinks {
     return `${this.config.publicUrl}/${path}`;
   }
 
-  /** A project's page in the lab, where its moderators find its reported comments and, by workflow, subjects. */
-  labProject(projectSlug: string): string {
-    return `${this.config.publicUrl}/lab/projects/${encodeURIComponent(projectSlug)}`;
+  /** Where a project's open reports are listed in the lab: its reported comments when some are open, and the reported subjects of each workflow with some open. */
+  reportsPages(projectSlug: string, { comments, subjectWorkflows }: Pick<OpenReports, 'comments' | 'subjectWorkflows'>): string[] {
+    return [...(comments ? [reportedCommentsPath(projectSlug)] : []), ...subjectWorkflows.map(reportedSubjectsPath)].map((path) => `${this.config.publicUrl}${path}`);
   }
 
   /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */

@@ -119,8 +119,7 @@ export class CommentBansService {
       await lockCommentBan(manager, projectId, volunteerId);
       await requireVolunteer(manager, projectId, volunteerId);
       const [row] = await manager.query<CommentBanRow[]>(BAN, [projectId, volunteerId, reason, user.id]);
-      // TypeORM answers an UPDATE with [rows, count].
-      const [, commentsHidden] = hideComments ? await manager.query<[unknown, number]>(HIDE_THEIR_COMMENTS, [user.id, reason, projectId, volunteerId]) : [undefined, 0];
+      const [{ hidden: commentsHidden }] = hideComments ? await manager.query<{ hidden: number }[]>(HIDE_THEIR_COMMENTS, [user.id, reason, projectId, volunteerId]) : [{ hidden: 0 }];
       await this.outbox.forgetDiscussionMails({ authorId: volunteerId, projectId }, manager);
       return { ...toView(row!), commentsHidden };
     });

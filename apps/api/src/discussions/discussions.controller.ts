@@ -55,7 +55,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'Follows a subject’s discussion in its project (volunteers with an account): told of each new comment in it, without commenting.',
     description:
-      '`projectId` names the subject’s project. A volunteer who commented in a discussion follows it already; this follows one they did not comment in, or again one they unfollowed. Each new comment in it (not their own) is a `discussion` notification (GET /account/notifications), and a mail if they asked for mails of the discussions they follow (`followedDiscussionMails`); one notification a comment, a reply or a mention of them winning. Not while they may not read the project, nor while its moderators stop them from commenting there. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
+      '`projectId` names the subject’s project. A volunteer who commented in a discussion follows it already, while one of their comments there is shown (a moderator hiding the last of them, or its author deleting it, takes that follow away, showing one again gives it back; a follow chosen here stays); this follows one they did not comment in, or again one they unfollowed. Each new comment in it (not their own) is a `discussion` notification (GET /account/notifications), and a mail if they asked for mails of the discussions they follow (`followedDiscussionMails`); one notification a comment, a reply or a mention of them winning. Not while they may not read the project, nor while its moderators stop them from commenting there. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
   })
   @ApiQuery(PROJECT_QUERY)
   @ApiZodResponse(discussionFollowSchema, { description: 'Followed' })
@@ -67,7 +67,7 @@ export class DiscussionsController {
   @ApiOperation({
     summary: 'Stops following a subject’s discussion in its project, also one the caller commented in (volunteers with an account).',
     description:
-      'No more `discussion` notifications of it, even after commenting in it again, until they follow it again (PUT); replies to them and mentions of them are still told. The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
+      'No more `discussion` notifications of it, even after commenting in it again, until they follow it again (PUT); replies to them and mentions of them are still told. A discussion they never followed nor commented in stores nothing (commenting there later follows it). The same answer again. A guest is refused with 403 `urn:chorus:problem:account-required`; 404 for a subject not in the project, or a project not public to the caller.',
   })
   @ApiQuery(PROJECT_QUERY)
   @ApiZodResponse(discussionFollowSchema, { description: 'Unfollowed' })

@@ -1,7 +1,7 @@
 import { type DiscussionFollow, MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { COMMENT_BANNED, recordCommentDeletions } from '@chorus/db';
+import { COMMENT_BANNED, lockCommentBan, lockCommentBanShared, recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
@@ -20,6 +20,7 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
+import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
@@ -60,14 +61,26 @@ export const projectCommentsSql = (words: string[]) => `${COMMENTS}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
-/**
- * Whether volunteer $3 follows the discussion of subject $2 in project $1: their own choice, if they made one (to stop
- * wins over having commented), else whether they commented in it.
- */
+/** Whether volunteer $3 follows the discussion of subject $2 in project $1 (`discussion-follows.ts`). */
 const FOLLOWING = `
-  SELECT coalesce(
-    (SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3),
-    EXISTS (SELECT 1 FROM subject_comments WHERE subject_id = $2 AND project_id = $1 AND user_id = $3)) AS following`;
+  SELECT coalesce((SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3), false) AS following`;
+
+/** Volunteer $3 follows the discussion of subject $2 in project $1, their own choice (again: nothing changes). */
+const FOLLOW = `
+  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen) VALUES ($1, $2, $3, true, true)
+  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = true, chosen = true, changed_at = now() WHERE NOT (discussion_follows.following AND discussion_follows.chosen)`;
+
+/**
+ * Volunteer $3 stops following the discussion of subject $2 in project $1, their own choice, which wins over commenting
+ * there: a row where they follow it or commented there (hidden comments too, so that showing one again does not make
+ * them follow it); a discussion never followed nor commented in stores nothing.
+ */
+const UNFOLLOW = `
+  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen)
+  SELECT $1, $2, $3, false, true
+  WHERE EXISTS (SELECT 1 FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3 AND following)
+     OR EXISTS (SELECT 1 FROM subject_comments WHERE project_id = $1 AND subject_id = $2 AND user_id = $3)
+  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = false, chosen = true, changed_at = now() WHERE discussion_follows.following OR NOT discussion_follows.chosen`;
 
 const HOUR_MS = 3600_000;
 
@@ -132,11 +145,7 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     await this.subjectOf(projectId, subjectId);
     if (following) await this.db.transaction((manager) => assertNotBanned(manager, projectId, user));
-    await this.db.query(
-      `INSERT INTO discussion_follows (project_id, subject_id, user_id, following) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = EXCLUDED.following, changed_at = now() WHERE discussion_follows.following <> EXCLUDED.following`,
-      [projectId, subjectId, user.id, following],
-    );
+    await this.db.query(following ? FOLLOW : UNFOLLOW, [projectId, subjectId, user.id]);
     return { following };
   }
 
@@ -190,12 +199,14 @@ export class DiscussionsService {
     return this.counting(user, note, async (count, mailed) => {
       if (!team) await count();
       const posted = await this.db.transaction(async (manager) => {
-        if (!team) await assertNotBanned(manager, projectId, user);
+        if (team) await lockCommentBanShared(manager, projectId, user.id);
+        else await assertNotBanned(manager, projectId, user);
         const [{ id }] = await manager.query<{ id: string }[]>(
           'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
           [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
         );
         await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: subjectId }, mailed);
+        await manager.query(FOLLOWED_BY_COMMENTING, [projectId, subjectId, user.id]);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
         await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
         return comment;
@@ -237,11 +248,16 @@ export class DiscussionsService {
    * yet sent; refused if hidden meanwhile.
    */
   async delete(commentId: string, user: AuthUser): Promise<void> {
-    await this.ownComment(commentId, user, 'delete');
-    const [{ deleted }] = await this.db.query<{ deleted: number }[]>(
-      `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id), noted AS (${recordCommentDeletions('gone')}) SELECT count(*)::int AS deleted FROM gone`,
-      [commentId],
-    );
+    const row = await this.ownComment(commentId, user, 'delete');
+    const deleted = await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
+      const [{ deleted }] = await manager.query<{ deleted: number }[]>(
+        `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, user_id), noted AS (${recordCommentDeletions('gone')}),
+           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+        [commentId],
+      );
+      return deleted;
+    });
     if (!deleted) await this.refuseChange(commentId, user, 'delete');
     await this.outbox.forgetDiscussionMails({ commentId });
   }
@@ -251,18 +267,31 @@ export class DiscussionsService {
    * yet sent; hiding it again gives the new reason.
    */
   async hide(commentId: string, { reason }: CommentHiding, user: AuthUser): Promise<SubjectComment> {
-    await this.requireModerator(commentId, user);
+    const row = await this.requireModerator(commentId, user);
     await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
       await manager.query(hideCommentsSql('id = $3'), [user.id, reason, commentId]);
       await this.outbox.forgetDiscussionMails({ commentId }, manager);
     });
     return toView((await this.rowOf(this.db.manager, commentId))!, { user, team: true });
   }
 
-  /** Shows a hidden comment to volunteers again (the project's moderators and researchers); the same for one not hidden. */
+  /**
+   * Shows a hidden comment to volunteers again (the project's moderators and researchers), and with it its author's
+   * follow of the discussion that came of commenting, unless they chose since; the same for one not hidden.
+   */
   async unhide(commentId: string, user: AuthUser): Promise<void> {
-    await this.requireModerator(commentId, user);
-    await this.db.query('UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL', [commentId]);
+    const row = await this.requireModerator(commentId, user);
+    await this.db.transaction(async (manager) => {
+      await lockCommentBan(manager, row.project_id, row.user_id);
+      await manager.query(
+        `WITH shown AS (
+           UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
+           RETURNING project_id, subject_id, user_id)
+         ${followsOfShownCommentsSql('shown')}`,
+        [commentId],
+      );
+    });
   }
 
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {

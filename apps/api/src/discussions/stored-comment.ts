@@ -1,3 +1,5 @@
+import { followsOfHiddenCommentsDroppedSql } from './discussion-follows';
+
 /** A comment's own columns in `subject_comments`, as the discussions and the comments download read them. */
 export interface StoredCommentRow {
   id: string;
@@ -36,8 +38,14 @@ export const replyShown = (row: RepliedRow, team: boolean, reader: string | null
 
 /**
  * Hides the comments `which` picks (a condition on `subject_comments`, its parameters from $3) from volunteers, by $1,
- * for reason $2: hiding one again keeps when, and takes the new reason and who. Their mails not yet sent are the
- * caller's to drop (`forgetDiscussionMails`); notifications of them are left out as they are read.
+ * for reason $2: hiding one again keeps when, and takes the new reason and who. Their authors' follows that came of
+ * them go where no other comment of theirs is shown there (`followsOfHiddenCommentsDroppedSql`). Answers how many were
+ * hidden (`hidden`). Their mails not yet sent are the caller's to drop (`forgetDiscussionMails`); notifications of them
+ * are left out as they are read.
  */
-export const hideCommentsSql = (which: string) =>
-  `UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $1, hidden_reason = $2, updated_at = now() WHERE ${which}`;
+export const hideCommentsSql = (which: string) => `
+  WITH hidden AS (
+    UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $1, hidden_reason = $2, updated_at = now() WHERE ${which}
+    RETURNING id, project_id, subject_id, user_id),
+  unfollowed AS (${followsOfHiddenCommentsDroppedSql('hidden')})
+  SELECT count(*)::int AS hidden FROM hidden`;

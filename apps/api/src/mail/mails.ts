@@ -102,9 +102,10 @@ export const discussionMail = (to: Addressee, comment: DiscussionMail, unsubscri
 
 /**
  * To a project's moderator or researcher (verified email, `report_mails`) as a volunteer reports something there, at
- * most once an hour per project (`ReportMails`): how many reports are open, in the account's language.
+ * most once an hour per project (`ReportMails`): how many reports are open, in the account's language, with the
+ * one-click stop of these mails in its text and headers (as a discussion mail's).
  */
-export const reportsMail = (to: Addressee, reports: ReportsMail): Mail & { kind: 'moderation' } => {
+export const reportsMail = (to: Addressee, reports: ReportsMail, unsubscribePost: string): Mail & { kind: 'moderation' } => {
   const { subject, text } = wordingIn(to.language).reports(to, reports);
-  return { kind: 'moderation', to: to.email, subject: oneLine(subject), text };
+  return { kind: 'moderation', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
 };

@@ -49,9 +49,9 @@ export class DiscussionUnsubscriptionsController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Stops the mails of replies, mentions and followed discussions from the link in one of them: one click, no sign-in (the token is the link’s).',
+    summary: 'Stops the mails of replies, mentions, followed discussions or reports from the link in one of them: one click, no sign-in (the token is the link’s).',
     description:
-      'As `POST /news-unsubscriptions` ends a subscription to news: the token in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it, for a mail client’s one-click POST (RFC 8058). The account’s `discussionMails` turns false (answering `{ discussionMails: false }`), or, from a mail of a discussion it follows, its `followedDiscussionMails` (answering `{ followedDiscussionMails: false }`), and its mails of that kind not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a discussion mail’s, or none.',
+      'As `POST /news-unsubscriptions` ends a subscription to news: the token in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it, for a mail client’s one-click POST (RFC 8058). The account’s `discussionMails` turns false (answering `{ discussionMails: false }`), or, from a mail of a discussion it follows, its `followedDiscussionMails` (answering `{ followedDiscussionMails: false }`), or, from a mail of reports in a project it moderates, its `reportMails` (answering `{ reportMails: false }`), and its mails of that kind not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a discussion or report mail’s, or none.',
   })
   @ApiQuery({ name: 'token', required: false, description: 'The token of the discussion mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
   @ApiZodBody(unsubscribeBodySchema, 'The token of the discussion mail’s unsubscription link (or none, with the token in the query)')

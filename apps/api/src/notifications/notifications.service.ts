@@ -11,7 +11,7 @@ import { cursorTimeSql } from '../common/sql';
 import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
-import { NewsLinks } from '../project-news/news-links';
+import { NewsLinks, type StoppedMails } from '../project-news/news-links';
 import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
@@ -28,16 +28,12 @@ export interface NotifiedComment {
 }
 
 /**
- * Who follows the discussion of subject $7 in project $4: those who commented in it (but comment $1, the new one) or
- * chose to follow it, less those who chose to stop (which wins over having commented) and those its moderators stopped
- * from commenting in the project.
+ * Who follows the discussion of subject $7 in project $4 (`discussion-follows.ts`: by commenting there or by their own
+ * choice), read from its follows alone by their primary key, less those its moderators stopped from commenting in the
+ * project.
  */
 const FOLLOWERS = `
-  SELECT e.user_id FROM subject_comments e WHERE e.subject_id = $7 AND e.project_id = $4 AND e.id <> $1
-  UNION
   SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND d.following
-  EXCEPT
-  SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND NOT d.following
   EXCEPT
   SELECT b.user_id FROM comment_bans b WHERE b.project_id = $4`;
 
@@ -47,7 +43,7 @@ const FOLLOWERS = `
  * it says @team ($5); those who follow the discussion of subject $7 in the project (`FOLLOWERS`), when it is new there.
  * Never its author ($6), and only accounts that may read the project. One told before (an edit) is not told again.
  */
-const NOTIFY = `
+export const NOTIFY = `
   INSERT INTO comment_notifications (user_id, comment_id, kind)
   SELECT DISTINCT ON (told.user_id) told.user_id, $1, told.kind
   FROM (
@@ -86,6 +82,13 @@ const MAILED = `
   JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
   WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND (CASE WHEN n.kind = 'discussion' THEN u.followed_discussion_mails ELSE u.discussion_mails END) AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
   FOR SHARE OF u`;
+
+/** The account's setting each one-click stop turns off (`StoppedMails`), and the answer saying so. */
+const STOPPED_SETTINGS: Record<StoppedMails, { column: string; answer: DiscussionMailsStopped }> = {
+  'replies-and-mentions': { column: 'discussion_mails', answer: { discussionMails: false } },
+  followed: { column: 'followed_discussion_mails', answer: { followedDiscussionMails: false } },
+  reports: { column: 'report_mails', answer: { reportMails: false } },
+};
 
 /** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
 export const MAILED_EXCERPT_LENGTH = 300;
@@ -181,7 +184,7 @@ export class NotificationsService {
     const mails = await Promise.all(
       rows.map(async (row) => {
         const followed = row.kind === 'discussion';
-        const unsubscribe = await this.unsubscribeLinks.stopDiscussionMails(row.user_id, followed);
+        const unsubscribe = await this.unsubscribeLinks.stopMails(row.user_id, followed ? 'followed' : 'replies-and-mentions');
         const words = {
           kind: row.kind,
           authorName: row.author_name,
@@ -199,18 +202,20 @@ export class NotificationsService {
   }
 
   /**
-   * Stops the mails of discussions the link's token names (of replies and mentions, or, from a followed discussion's
-   * mail, of the discussions followed), whoever opens it (the token is the proof), and drops those
+   * Stops the mails the link's token names (of replies and mentions; from a followed discussion's mail, of the
+   * discussions followed; from a report mail, of reports), whoever opens it (the token is the proof), and drops those
    * not yet sent; again, the same answer.
    */
   async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
-    const stop = given && (await this.unsubscribeLinks.readDiscussionStop(given.token));
-    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    const stop = given && (await this.unsubscribeLinks.readMailStop(given.token));
+    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion or report mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    const { column, answer } = STOPPED_SETTINGS[stop.mails];
     await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET ${stop.followed ? 'followed_discussion_mails' : 'discussion_mails'} = false WHERE id = $1`, [stop.userId]);
-      await this.outbox.forgetDiscussionMails({ userId: stop.userId, kind: stop.followed ? 'followed' : 'replies-and-mentions' }, manager);
+      await manager.query(`UPDATE users SET ${column} = false WHERE id = $1`, [stop.userId]);
+      if (stop.mails === 'reports') await this.outbox.forgetModerationMails(stop.userId, manager);
+      else await this.outbox.forgetDiscussionMails({ userId: stop.userId, kind: stop.mails }, manager);
     });
-    return stop.followed ? { followedDiscussionMails: false } : { discussionMails: false };
+    return answer;
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

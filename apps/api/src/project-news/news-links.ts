@@ -3,11 +3,22 @@ import type { JwtService } from '@nestjs/jwt';
 import { signerFor } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
+/** The mails an account's one-click stop link stops (a setting of the account each): of replies and mentions, of the discussions it follows, of reports in the projects it moderates. */
+export type StoppedMails = 'replies-and-mentions' | 'followed' | 'reports';
+
 /**
- * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails of
- * discussions it stops.
+ * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails it stops
+ * (of replies and mentions; `followed`, of the discussions followed: links made before it said neither, and stop the
+ * first; of reports, a purpose of its own, which a release that reads only the first two refuses rather than take for
+ * the first).
  */
-type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true };
+type UnsubscribeClaims =
+  | { sub: string; project: string; purpose: 'news-unsubscribe' }
+  | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true }
+  | { sub: string; purpose: 'report-mails-unsubscribe' };
+
+const stopClaims = (sub: string, mails: StoppedMails): UnsubscribeClaims =>
+  mails === 'reports' ? { sub, purpose: 'report-mails-unsubscribe' } : { sub, purpose: 'discussion-unsubscribe', ...(mails === 'followed' ? { followed: true } : {}) };
 
 /** Where a mail's one-click unsubscription leads: the page its text links to, and the API address mail clients POST to (RFC 8058). */
 export interface UnsubscribeLink {
@@ -40,12 +51,11 @@ export class NewsLinks {
   }
 
   /**
-   * A discussion mail's one-click stop of the account's mails of replies and mentions, or (`followed`) of new comments
-   * in the discussions it follows, as `unsubscribe`'s.
+   * A discussion or report mail's one-click stop of the account's mails of that kind (`mails`), as `unsubscribe`'s: one
+   * page and one API address for all three.
    */
-  async stopDiscussionMails(userId: string, followed: boolean): Promise<UnsubscribeLink> {
-    const claims: UnsubscribeClaims = followed ? { sub: userId, purpose: 'discussion-unsubscribe', followed: true } : { sub: userId, purpose: 'discussion-unsubscribe' };
-    const token = await this.jwt.signAsync(claims);
+  async stopMails(userId: string, mails: StoppedMails): Promise<UnsubscribeLink> {
+    const token = await this.jwt.signAsync(stopClaims(userId, mails));
     return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
   }
 
@@ -55,9 +65,11 @@ export class NewsLinks {
     return claims?.purpose === 'news-unsubscribe' ? { userId: claims.sub, projectId: claims.project } : undefined;
   }
 
-  /** Whose mails of discussions the token stops, and which (`followed`: of the discussions followed), if it is a discussion mail's signed here. */
-  async readDiscussionStop(token: string): Promise<{ userId: string; followed: boolean } | undefined> {
+  /** Whose mails the token stops, and which (`stopMails`), if it is a discussion or report mail's signed here. */
+  async readMailStop(token: string): Promise<{ userId: string; mails: StoppedMails } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
-    return claims?.purpose === 'discussion-unsubscribe' ? { userId: claims.sub, followed: claims.followed === true } : undefined;
+    if (claims?.purpose === 'report-mails-unsubscribe') return { userId: claims.sub, mails: 'reports' };
+    if (claims?.purpose !== 'discussion-unsubscribe') return undefined;
+    return { userId: claims.sub, mails: claims.followed ? 'followed' : 'replies-and-mentions' };
   }
 }

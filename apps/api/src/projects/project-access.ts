@@ -43,9 +43,12 @@ export const MAILED_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL 
  */
 export const openToCallerSql = (account: string): string =>
   `(${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
-/** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATION_ROLES`). */
-export const onTeamSql = (account: string): string =>
-  `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')}))`;
+/** Membership `m` is one that moderates its project: a moderator's or a researcher's (`MODERATION_ROLES`). */
+export const MODERATING_SQL = `m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})`;
+/** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATING_SQL`). */
+export const onTeamSql = (account: string): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND ${MODERATING_SQL})`;
+/** Whether `account` (SQL) moderates or researches at least one project (`MODERATING_SQL`), whose reports it may be mailed of. */
+export const moderatesAnySql = (account: string): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.user_id = ${account} AND ${MODERATING_SQL})`;
 
 /**
  * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a

@@ -89,7 +89,7 @@ export class ProjectsService {
       const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, resultsPublic: false, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
-      const created: ProjectView = { ...saved, role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0 } };
+      const created: ProjectView = { ...saved, role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0, subjectWorkflows: [] } };
       await this.idempotentRequests.keepAnswerIn(manager, { body: created });
       return created;
     });
@@ -331,7 +331,7 @@ export class ProjectsService {
   private async openReportsIn(projectIds: string[]): Promise<Map<string, OpenReports>> {
     if (!projectIds.length) return new Map();
     const rows = await this.db.query<(OpenReports & { id: string })[]>(`SELECT p.id, ${openReportsSql('p.id')} FROM projects p WHERE p.id = ANY($1::uuid[])`, [projectIds]);
-    return new Map(rows.map(({ id, comments, subjects }) => [id, { comments, subjects }]));
+    return new Map(rows.map(({ id, ...open }) => [id, open]));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssignmentModule } from '../assignment/assignment.module';
 import { AuthModule } from '../auth/auth.module';
+import { NewsLinks } from '../project-news/news-links';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MediaFailuresController } from './media-failures.controller';
 import { MediaFailuresService } from './media-failures.service';
@@ -12,7 +13,7 @@ import { SubjectReportsService } from './subject-reports.service';
 @Module({
   imports: [WorkflowsModule, AssignmentModule, AuthModule],
   controllers: [SubjectReportsController, MediaFailuresController],
-  providers: [SubjectReportsService, MediaFailuresService, ReporterPseudonyms, ReportMails],
+  providers: [SubjectReportsService, MediaFailuresService, ReporterPseudonyms, ReportMails, NewsLinks],
   exports: [ReporterPseudonyms, ReportMails],
 })
 export class SubjectReportsModule {}

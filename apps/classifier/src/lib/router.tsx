@@ -1,10 +1,10 @@
-import { commentAnchor, commentPath, projectPath, subjectPath } from '@chorus/client';
+import { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath } from '@chorus/client';
 import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
 
 /** The paths others link to as well (the API's mails), defined once in the client. */
-export { commentAnchor, commentPath, projectPath, subjectPath };
+export { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath };
 
 const NAVIGATE = 'chorus:navigate';
 
@@ -183,16 +183,8 @@ export function favouritePath(subjectId: string): string {
 /** The researcher lab: the signed-in researcher's projects, and a way to create one. */
 export const LAB = '/lab';
 
-export function labProjectPath(projectSlug: string): string {
-  return `${LAB}/projects/${encodeURIComponent(projectSlug)}`;
-}
-
 export function labSubjectSetPath(projectSlug: string, setId: string): string {
   return `${labProjectPath(projectSlug)}/subject-sets/${encodeURIComponent(setId)}`;
-}
-
-export function labWorkflowPath(workflowId: string): string {
-  return `${LAB}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 /** A workflow's results subject by subject; `filters` (its `status`, `q`) in the query, kept for the way back. */

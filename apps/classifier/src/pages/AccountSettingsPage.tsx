@@ -27,7 +27,7 @@ import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
 import { ApiKeysSection } from './ApiKeysSection';
-import { useSaid } from '../lib/said';
+import { type Saying, useSaid } from '../lib/said';
 
 /** "Your account": the signed-in volunteer's name, password, tokens, API keys and the account itself. */
 export function AccountSettingsPage() {
@@ -365,113 +365,121 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
   );
 }
 
-/**
- * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion, and,
- * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
- */
-function DiscussionMailsSection({ account, problem }: LoadedAccount) {
-  const { t } = useTranslation();
-  const heading = useHeadingFocusedWhenAddressed('#discussion-mails');
-  return (
-    <section className="account-section" id="discussion-mails" aria-labelledby="account-discussion-mails-heading">
-      <h2 id="account-discussion-mails-heading" tabIndex={-1} ref={heading}>
-        {t('account.settings.discussionMails.title')}
-      </h2>
-      <ErrorAlert problem={problem} quiet />
-      {account && <DiscussionMailsForm mailed={account} />}
-    </section>
-  );
+/** An account's mail settings, a box each on the account page (`MailSettingsSection`). */
+type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails';
+
+/** One box of a mail section: its setting, the field's id, and its words (label, hint, and what saving it on or off says, in the language of the moment). */
+interface MailBox {
+  setting: MailSetting;
+  id: string;
+  label: string;
+  hint: string;
+  on: Saying<string>;
+  off: Saying<string>;
 }
 
-function DiscussionMailsForm({ mailed }: { mailed: Pick<AccountView, 'discussionMails' | 'followedDiscussionMails'> }) {
-  const { t } = useTranslation();
-  const client = useClient();
-  const form = useForm({ discussionMails: String(mailed.discussionMails), followedDiscussionMails: String(mailed.followedDiscussionMails) }, ['discussionMails', 'followedDiscussionMails'] as const);
-  const submit = form.onSubmit({
-    check: () => ({}),
-    send: async () => {
-      const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true', followedDiscussionMails: form.values.followedDiscussionMails === 'true' });
-      showAccountNotice((t) =>
-        [
-          saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off'),
-          saved.followedDiscussionMails ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff'),
-        ].join(' '),
-      );
-    },
-    refused: (error) => problemAtFields(error, ['discussionMails', 'followedDiscussionMails'] as const),
-  });
-  const mails = form.field('discussionMails');
-  const followed = form.field('followedDiscussionMails');
-  return (
-    <form className="account-form" noValidate aria-labelledby="account-discussion-mails-heading" onSubmit={(event) => void submit(event)}>
-      <ErrorAlert problem={form.problem} />
-      <CheckboxField
-        id="settings-discussion-mails"
-        label={t('account.settings.discussionMails.label')}
-        hint={t('account.settings.discussionMails.hint')}
-        error={mails.error}
-        checked={mails.value === 'true'}
-        onChange={(event) => form.setValue('discussionMails', String(event.currentTarget.checked))}
-      />
-      <CheckboxField
-        id="settings-followed-discussion-mails"
-        label={t('account.settings.discussionMails.followedLabel')}
-        hint={t('account.settings.discussionMails.followedHint')}
-        error={followed.error}
-        checked={followed.value === 'true'}
-        onChange={(event) => form.setValue('followedDiscussionMails', String(event.currentTarget.checked))}
-      />
-      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {t('account.settings.discussionMails.submit')}
-      </button>
-    </form>
-  );
+/** A section of mail settings: its anchor (which the mails it stops link to), title, boxes (saved together) and button. */
+interface MailSection {
+  anchor: 'discussion-mails' | 'report-mails';
+  title: string;
+  submit: string;
+  boxes: MailBox[];
 }
+
+/**
+ * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion, and,
+ * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off
+ * until they ask.
+ */
+function DiscussionMailsSection(loaded: LoadedAccount) {
+  const { t } = useTranslation();
+  const boxes: MailBox[] = [
+    {
+      setting: 'discussionMails',
+      id: 'settings-discussion-mails',
+      label: t('account.settings.discussionMails.label'),
+      hint: t('account.settings.discussionMails.hint'),
+      on: (t) => t('account.settings.discussionMails.on'),
+      off: (t) => t('account.settings.discussionMails.off'),
+    },
+    {
+      setting: 'followedDiscussionMails',
+      id: 'settings-followed-discussion-mails',
+      label: t('account.settings.discussionMails.followedLabel'),
+      hint: t('account.settings.discussionMails.followedHint'),
+      on: (t) => t('account.settings.discussionMails.followedOn'),
+      off: (t) => t('account.settings.discussionMails.followedOff'),
+    },
+  ];
+  return <MailSettingsSection {...loaded} anchor="discussion-mails" title={t('account.settings.discussionMails.title')} submit={t('account.settings.discussionMails.submit')} boxes={boxes} />;
+}
+
+const REPORT_MAILS_ANCHOR = 'report-mails';
 
 /**
  * Whether the account is mailed when volunteers report a comment or subject in a project it moderates or researches (at
- * most once an hour per project, with how many reports are open): on until it turns it off; the mails link here.
+ * most once an hour per project, with how many reports are open): on until it turns it off. Shown to an account that
+ * moderates or researches a project now (`moderates`), and to one that opens the page from a report mail's link to it
+ * (which it may still get, or keep, after it no longer does).
  */
-function ReportMailsSection({ account, problem }: LoadedAccount) {
+function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  const heading = useHeadingFocusedWhenAddressed('#report-mails');
+  if (!loaded.account?.moderates && window.location.hash !== `#${REPORT_MAILS_ANCHOR}`) return null;
+  const boxes: MailBox[] = [
+    {
+      setting: 'reportMails',
+      id: 'settings-report-mails',
+      label: t('account.settings.reportMails.label'),
+      hint: t('account.settings.reportMails.hint'),
+      on: (t) => t('account.settings.reportMails.on'),
+      off: (t) => t('account.settings.reportMails.off'),
+    },
+  ];
+  return <MailSettingsSection {...loaded} anchor={REPORT_MAILS_ANCHOR} title={t('account.settings.reportMails.title')} submit={t('account.settings.reportMails.submit')} boxes={boxes} />;
+}
+
+/** A section of mail settings (`MailSection`), reached by its anchor, the heading focused when the address names it. */
+function MailSettingsSection({ account, problem, ...section }: LoadedAccount & MailSection) {
+  const heading = useHeadingFocusedWhenAddressed(`#${section.anchor}`);
   return (
-    <section className="account-section" id="report-mails" aria-labelledby="account-report-mails-heading">
-      <h2 id="account-report-mails-heading" tabIndex={-1} ref={heading}>
-        {t('account.settings.reportMails.title')}
+    <section className="account-section" id={section.anchor} aria-labelledby={`account-${section.anchor}-heading`}>
+      <h2 id={`account-${section.anchor}-heading`} tabIndex={-1} ref={heading}>
+        {section.title}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <ReportMailsForm mailed={account.reportMails} />}
+      {account && <MailSettingsForm mailed={account} {...section} />}
     </section>
   );
 }
 
-function ReportMailsForm({ mailed }: { mailed: boolean }) {
-  const { t } = useTranslation();
+function MailSettingsForm({ mailed, anchor, submit: submitLabel, boxes }: MailSection & { mailed: Pick<AccountView, MailSetting> }) {
   const client = useClient();
-  const form = useForm({ reportMails: String(mailed) }, ['reportMails'] as const);
+  const settings = boxes.map((box) => box.setting);
+  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(mailed[setting])])) as Record<MailSetting, string>, settings);
   const submit = form.onSubmit({
     check: () => ({}),
     send: async () => {
-      const saved = await client.changeAccount({ reportMails: form.values.reportMails === 'true' });
-      showAccountNotice((t) => (saved.reportMails ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')));
+      const saved = await client.changeAccount(Object.fromEntries(settings.map((setting) => [setting, form.values[setting] === 'true'])));
+      showAccountNotice((t) => boxes.map((box) => (saved[box.setting] ? box.on : box.off)(t)).join(' '));
     },
-    refused: (error) => problemAtFields(error, ['reportMails'] as const),
+    refused: (error) => problemAtFields(error, settings),
   });
-  const mails = form.field('reportMails');
   return (
-    <form className="account-form" noValidate aria-labelledby="account-report-mails-heading" onSubmit={(event) => void submit(event)}>
+    <form className="account-form" noValidate aria-labelledby={`account-${anchor}-heading`} onSubmit={(event) => void submit(event)}>
       <ErrorAlert problem={form.problem} />
-      <CheckboxField
-        id="settings-report-mails"
-        label={t('account.settings.reportMails.label')}
-        hint={t('account.settings.reportMails.hint')}
-        error={mails.error}
-        checked={mails.value === 'true'}
-        onChange={(event) => form.setValue('reportMails', String(event.currentTarget.checked))}
-      />
+      {boxes.map((box) => (
+        <CheckboxField
+          key={box.setting}
+          id={box.id}
+          label={box.label}
+          hint={box.hint}
+          error={form.field(box.setting).error}
+          checked={form.field(box.setting).value === 'true'}
+          onChange={(event) => form.setValue(box.setting, String(event.currentTarget.checked))}
+        />
+      ))}
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {t('account.settings.reportMails.submit')}
+        {submitLabel}
       </button>
     </form>
   );

@@ -89,8 +89,9 @@ export function UnsubscribePage() {
 }
 
 /**
- * `/stop-discussion-mails#token=…`, the link of every discussion mail: one click stops those of replies and mentions,
- * or, from a mail of a discussion followed, those of the discussions followed (the token says which).
+ * `/stop-discussion-mails#token=…`, the link of every discussion and report mail: one click stops those of replies and
+ * mentions, or, from a mail of a discussion followed, those of the discussions followed, or, from a report mail, those
+ * of reports (the token says which).
  */
 export function StopDiscussionMailsPage() {
   const { t } = useTranslation();
@@ -103,10 +104,14 @@ export function StopDiscussionMailsPage() {
       done={(stopped) => (
         <>
           <p role="status" data-testid="unsubscribe-done">
-            {'followedDiscussionMails' in stopped ? t('account.settings.discussionMails.stop.followedDone') : t('account.settings.discussionMails.stop.done')}
+            {'reportMails' in stopped
+              ? t('account.settings.discussionMails.stop.reportsDone')
+              : 'followedDiscussionMails' in stopped
+                ? t('account.settings.discussionMails.stop.followedDone')
+                : t('account.settings.discussionMails.stop.done')}
           </p>
           <p>
-            <Link to={`${ACCOUNT}#discussion-mails`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
+            <Link to={`${ACCOUNT}#${'reportMails' in stopped ? 'report-mails' : 'discussion-mails'}`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
           </p>
         </>
       )}

@@ -220,21 +220,25 @@ oder entfernen Sie in den Einstellungen Ihres Kontos das Häkchen bei
 ${settingsPage}`,
     };
   },
-  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+  reports: (to, { projectTitle, comments, subjects, reportsPages, settingsPage, unsubscribeLink }) => ({
     subject: `Meldungen warten auf die Moderation von „${projectTitle}“`,
     text: `Guten Tag ${to.displayName},
 
 Jemand hat soeben etwas im Projekt „${projectTitle}“ auf Chorus gemeldet, das Sie moderieren. Offene Meldungen jetzt:
 ${openReportsSaid([[comments, ['Kommentar', 'Kommentare']], [subjects, ['Objekt', 'Objekte']]], 'und', 'keine')}.
 
-Lesen Sie sie und blenden Sie das Gemeldete aus, ziehen Sie es zurück oder verwerfen Sie die Meldungen, auf der Seite des
-Projekts im Labor:
+Lesen Sie sie und blenden Sie das Gemeldete aus, ziehen Sie es zurück oder verwerfen Sie die Meldungen, dort, wo das Labor
+sie auflistet:
 
-${labPage}
+${reportsPages.join('\n')}
 
-Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, entfernen
-Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in den
-Einstellungen Ihres Kontos:
+Sie erhalten höchstens eine solche Nachricht pro Stunde und Projekt, das Sie moderieren. Um sie abzubestellen, öffnen Sie
+diesen Link (ein Klick, ohne Anmeldung):
+
+${unsubscribeLink}
+
+oder entfernen Sie das Häkchen bei „Mir schreiben, wenn Freiwillige in einem Projekt, das ich moderiere, etwas melden“ in
+den Einstellungen Ihres Kontos:
 
 ${settingsPage}`,
   }),

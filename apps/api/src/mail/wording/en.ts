@@ -191,19 +191,23 @@ or untick "${kind === 'discussion' ? 'Mail me of each new comment in the discuss
 ${settingsPage}`,
     };
   },
-  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+  reports: (to, { projectTitle, comments, subjects, reportsPages, settingsPage, unsubscribeLink }) => ({
     subject: `Reports wait for the moderators of "${projectTitle}"`,
     text: `Hello ${to.displayName},
 
 A volunteer has just reported something in the project "${projectTitle}" on Chorus, which you moderate. Open reports now:
 ${openReportsSaid([[comments, ['comment', 'comments']], [subjects, ['subject', 'subjects']]], 'and', 'none')}.
 
-Read them, and hide, retire or dismiss what they report, on the project's page in the lab:
+Read them, and hide, retire or dismiss what they report, where the lab lists them:
 
-${labPage}
+${reportsPages.join('\n')}
 
-You get at most one such mail an hour for each project you moderate. To stop them, untick "Mail me when volunteers
-report something in a project I moderate" in your account's settings:
+You get at most one such mail an hour for each project you moderate. To stop them, open this link (one click, no need
+to sign in):
+
+${unsubscribeLink}
+
+or untick "Mail me when volunteers report something in a project I moderate" in your account's settings:
 
 ${settingsPage}`,
   }),

@@ -215,19 +215,24 @@ ou décochez « ${kind === 'discussion' ? 'M’écrire à chaque nouveau commen
 ${settingsPage}`,
     };
   },
-  reports: (to, { projectTitle, comments, subjects, labPage, settingsPage }) => ({
+  reports: (to, { projectTitle, comments, subjects, reportsPages, settingsPage, unsubscribeLink }) => ({
     subject: `Des signalements attendent les modérateurs de « ${projectTitle} »`,
     text: `Bonjour ${to.displayName},
 
 Un bénévole vient de signaler quelque chose dans le projet « ${projectTitle} » sur Chorus, que vous modérez. Signalements
 ouverts à présent : ${openReportsSaid([[comments, ['commentaire', 'commentaires']], [subjects, ['sujet', 'sujets']]], 'et', 'aucun')}.
 
-Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, sur la page du projet dans le laboratoire :
+Lisez-les, et masquez, retirez ou classez ce qu’ils signalent, là où le laboratoire les liste :
 
-${labPage}
+${reportsPages.join('\n')}
 
-Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, décochez
-« M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de votre compte :
+Vous recevez au plus un tel message par heure pour chaque projet que vous modérez. Pour ne plus les recevoir, ouvrez ce
+lien (un clic, sans vous connecter) :
+
+${unsubscribeLink}
+
+ou décochez « M’écrire quand des bénévoles signalent quelque chose dans un projet que je modère » dans les réglages de
+votre compte :
 
 ${settingsPage}`,
   }),

@@ -58,10 +58,12 @@ export interface ReportsMail {
   /** Its open reported comments and subjects (`openReportsSql`). */
   comments: number;
   subjects: number;
-  /** The project's page in the lab. */
-  labPage: string;
+  /** Where the open reports are listed in the lab: the project's reported comments, each workflow's reported subjects (`reportsPages`). */
+  reportsPages: string[];
   /** The account's settings, where the mails are turned off. */
   settingsPage: string;
+  /** The one-click stop of these mails (`NewsLinks.stopMails`). */
+  unsubscribeLink: string;
 }
 
 /** What a mail says. */

@@ -9,7 +9,7 @@ import { problemAtFields, showAccountNotice, useSession } from '../../lib/accoun
 import { useClient } from '../../lib/clientContext';
 import { keptDrafts } from '../../lib/keptDrafts';
 import { labProjects, type LabProject } from '../../lib/lab';
-import { REPORTED_COMMENTS_HASH } from './ReportedCommentsSection';
+import { reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
 import { LAB, Link, labProjectPath, navigate } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
@@ -81,16 +81,27 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
 
 /**
  * How many reported comments and subjects wait for the project's moderators, to them only (the API gives them nobody
- * else), as a link to where the project's reported comments are listed (its workflows' pages list its subjects).
+ * else), as links to where they are listed: the project's reported comments when some are open, and the reported
+ * subjects of each workflow with some open (the report mails link to the same places).
  */
 function OpenReportsBadge({ project }: { project: LabProject }) {
   const { t } = useTranslation();
-  const open = project.openReports && project.openReports.comments + project.openReports.subjects;
-  if (!open) return null;
+  const open = project.openReports;
+  if (!open || open.comments + open.subjects === 0) return null;
+  const workflowName = (id: string) => project.workflows.find((workflow) => workflow.id === id)?.name ?? id;
   return (
-    <Link to={`${labProjectPath(project.slug)}${REPORTED_COMMENTS_HASH}`} className="badge badge-caution" data-testid="lab-project-open-reports">
-      {t('lab.projects.openReports', { count: open })}
-    </Link>
+    <span className="button-row" data-testid="lab-project-open-reports">
+      {open.comments > 0 && (
+        <Link to={reportedCommentsPath(project.slug)} className="badge badge-caution">
+          {t('lab.projects.openCommentReports', { count: open.comments })}
+        </Link>
+      )}
+      {open.subjectWorkflows.map((id) => (
+        <Link key={id} to={reportedSubjectsPath(id)} className="badge badge-caution">
+          {t('lab.projects.openSubjectReports', { workflow: workflowName(id) })}
+        </Link>
+      ))}
+    </span>
   );
 }
 

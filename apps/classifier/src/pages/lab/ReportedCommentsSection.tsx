@@ -1,4 +1,4 @@
-import { COMMENT_REPORT_REASONS, type ProjectView, REPORTED_SUBJECT_STATUSES, type ReportedComment, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS } from '@chorus/client';
+import { COMMENT_REPORT_REASONS, type ProjectView, REPORTED_COMMENTS_ANCHOR, REPORTED_SUBJECT_STATUSES, type ReportedComment, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -23,7 +23,6 @@ import { ReportCells } from './ReportCells';
 import { ShowMore } from '../../components/ShowMore';
 
 /** Where the lab's project page lists its reported comments: the lab's list of projects links there. */
-export const REPORTED_COMMENTS_HASH = '#reported-comments';
 
 /** A reported comment being hidden or its reports dismissed, and the button that asked, where focus goes back if the moderator changes their mind. */
 interface Handling {
@@ -60,7 +59,7 @@ export function ReportedCommentsSection({
   const { items: comments, next, showMore, problem: moreProblem, loading, newRow } = useMorePages(data, (page) => page.comments, (after) => client.reportedComments(project.id, { status, after }));
   const [handling, setHandling] = useState<Handling | null>(null);
   const [result, say] = useResult();
-  const heading = useHeadingFocusedWhenAddressed(REPORTED_COMMENTS_HASH);
+  const heading = useHeadingFocusedWhenAddressed(`#${REPORTED_COMMENTS_ANCHOR}`);
   const authorOf = (comment: ReportedComment) => comment.author.displayName ?? t('talk.formerVolunteer');
   const cancel = () => {
     setHandling(null);
@@ -68,7 +67,7 @@ export function ReportedCommentsSection({
   };
 
   return (
-    <section className="lab-section" id={REPORTED_COMMENTS_HASH.slice(1)} aria-labelledby="lab-reported-comments-heading" data-testid="lab-reported-comments">
+    <section className="lab-section" id={REPORTED_COMMENTS_ANCHOR} aria-labelledby="lab-reported-comments-heading" data-testid="lab-reported-comments">
       <h2 id="lab-reported-comments-heading" tabIndex={-1} ref={heading}>
         {t('lab.reportedComments.title')}
       </h2>

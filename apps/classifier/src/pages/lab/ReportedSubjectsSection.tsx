@@ -1,4 +1,4 @@
-import { REPORTED_SUBJECT_STATUSES, RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
+import { REPORTED_SUBJECTS_ANCHOR, REPORTED_SUBJECT_STATUSES, RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectStatus, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields, sentence } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { useHeadingFocusedWhenAddressed } from '../../lib/focus';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useMorePages } from '../../lib/useMorePages';
@@ -59,10 +60,13 @@ export function ReportedSubjectsSection({ workflow, projectSlug, changes, onChan
   const [result, say] = useResult();
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
   const correction = useCorrection(name, say, reload);
+  const heading = useHeadingFocusedWhenAddressed(`#${REPORTED_SUBJECTS_ANCHOR}`);
 
   return (
-    <section className="lab-section" aria-labelledby="lab-reports-heading">
-      <h2 id="lab-reports-heading">{t('lab.reports.title')}</h2>
+    <section className="lab-section" id={REPORTED_SUBJECTS_ANCHOR} aria-labelledby="lab-reports-heading">
+      <h2 id="lab-reports-heading" tabIndex={-1} ref={heading}>
+        {t('lab.reports.title')}
+      </h2>
       <p>{t('lab.reports.lead')}</p>
       <ErrorAlert problem={problem ?? moreProblem} />
       <ResultNotice result={result} testId="lab-reports-result" />
