@@ -20,3 +20,16 @@ export const commentAnchor = (commentId: string) => `comment-${commentId}`;
 export function commentPath(projectSlug: string, subjectId: string, commentId: string): string {
   return `${subjectPath(projectSlug, subjectId)}#${commentAnchor(commentId)}`;
 }
+
+/** A workflow's anchor on its project's page, where it says whether it is complete. */
+export const workflowAnchor = (workflowId: string) => `workflow-${workflowId}`;
+
+/** A workflow on its project's page. */
+export function projectWorkflowPath(projectSlug: string, workflowId: string): string {
+  return `${projectPath(projectSlug)}#${workflowAnchor(workflowId)}`;
+}
+
+/** A workflow's downloads in the lab (its researchers'). */
+export function labDownloadsPath(workflowId: string): string {
+  return `/lab/workflows/${encodeURIComponent(workflowId)}#downloads`;
+}

@@ -1,4 +1,4 @@
-import { commentPath } from '@chorus/client';
+import { commentPath, labDownloadsPath, projectWorkflowPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -48,13 +48,23 @@ export class EmailLinks {
   }
 
   /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails' | 'account#report-mails'): string {
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails' | 'account#report-mails' | 'account#completion-mails'): string {
     return `${this.config.publicUrl}/${path}`;
   }
 
   /** A project's page in the lab, where its moderators find its reported comments and, by workflow, subjects. */
   labProject(projectSlug: string): string {
     return `${this.config.publicUrl}/lab/projects/${encodeURIComponent(projectSlug)}`;
+  }
+
+  /** A workflow on its project's page (a volunteer's link to a completed workflow). */
+  projectWorkflow(projectSlug: string, workflowId: string): string {
+    return `${this.config.publicUrl}${projectWorkflowPath(projectSlug, workflowId)}`;
+  }
+
+  /** A workflow's downloads in the lab (its researchers' link to a completed workflow). */
+  labDownloads(workflowId: string): string {
+    return `${this.config.publicUrl}${labDownloadsPath(workflowId)}`;
   }
 
   /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */

@@ -75,15 +75,20 @@ export class MailOutbox {
     await manager.query("DELETE FROM mail_outbox WHERE kind = 'moderation' AND user_id = $1", [userId]);
   }
 
+  /** Drops the mails of completed workflows not yet sent to an account that stopped them, in `manager`'s transaction. */
+  async forgetCompletionMails(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query("DELETE FROM mail_outbox WHERE kind = 'completion' AND user_id = $1", [userId]);
+  }
+
   /**
-   * The news, discussion and moderation mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
+   * The news, discussion, moderation and completion mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
    * transaction): the account's go to its new address `to` instead, or nowhere when it has none (deleted); any other
    * (written before mails named their account) is dropped, since `from` may be anyone's now. The account's own mails
    * (notices of the change itself) still go to `from`.
    */
   async readdressReaderMails(userId: string, from: string, to: string | null, manager: EntityManager): Promise<void> {
-    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
-    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $1`, [from]);
+    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion', 'moderation', 'completion') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
+    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion', 'moderation', 'completion') AND "to" = $1`, [from]);
   }
 
   /**
@@ -96,7 +101,7 @@ export class MailOutbox {
     const [[claimed]] = await this.db.query<[KeptMail[], number]>(
       `UPDATE mail_outbox SET attempts = attempts + 1, claimed_until = ${CLAIMED_UNTIL}, claim = gen_random_uuid()
        WHERE id = (SELECT id FROM mail_outbox WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                   ORDER BY (kind IN ('news', 'discussion')), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (kind IN ('news', 'discussion', 'completion')), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${KEPT}`,
     );
     return claimed;

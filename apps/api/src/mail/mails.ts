@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, ReportsMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, CompletionMail, DiscussionMail, InvitationMail, NewsMail, ReportsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -107,4 +107,13 @@ export const discussionMail = (to: Addressee, comment: DiscussionMail, unsubscri
 export const reportsMail = (to: Addressee, reports: ReportsMail): Mail & { kind: 'moderation' } => {
   const { subject, text } = wordingIn(to.language).reports(to, reports);
   return { kind: 'moderation', to: to.email, subject: oneLine(subject), text };
+};
+
+/**
+ * To a project's researcher (`completion_mails`) or a volunteer who asked for it (`volunteer_completion_mails`), at a
+ * verified email, as a workflow completes: in the account's language, with the one-click stop in its headers.
+ */
+export const completionMail = (to: Addressee, completion: CompletionMail, unsubscribePost: string): Mail & { kind: 'completion' } => {
+  const { subject, text } = wordingIn(to.language).completion(to, completion);
+  return { kind: 'completion', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
 };

@@ -5,9 +5,12 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 
 /**
  * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails of
- * discussions it stops.
+ * discussions, or of completed workflows (as a project's researcher, `team`, or as a volunteer), it stops.
  */
-type UnsubscribeClaims = { sub: string; project: string; purpose: 'news-unsubscribe' } | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true };
+type UnsubscribeClaims =
+  | { sub: string; project: string; purpose: 'news-unsubscribe' }
+  | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true }
+  | { sub: string; purpose: 'completion-unsubscribe'; team: boolean };
 
 /** Where a mail's one-click unsubscription leads: the page its text links to, and the API address mail clients POST to (RFC 8058). */
 export interface UnsubscribeLink {
@@ -49,6 +52,12 @@ export class NewsLinks {
     return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
   }
 
+  /** A completion mail's one-click stop of the account's mails of completed workflows, as its researcher (`team`) or as a volunteer, as `unsubscribe`'s. */
+  async stopCompletionMails(userId: string, team: boolean): Promise<UnsubscribeLink> {
+    const token = await this.jwt.signAsync({ sub: userId, purpose: 'completion-unsubscribe', team } satisfies UnsubscribeClaims);
+    return { page: `${this.config.publicUrl}/stop-completion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/completion-unsubscriptions?token=${token}` };
+  }
+
   /** Whose subscription to which project the token ends, if it is a news mail's signed here. */
   async read(token: string): Promise<{ userId: string; projectId: string } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
@@ -59,5 +68,11 @@ export class NewsLinks {
   async readDiscussionStop(token: string): Promise<{ userId: string; followed: boolean } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
     return claims?.purpose === 'discussion-unsubscribe' ? { userId: claims.sub, followed: claims.followed === true } : undefined;
+  }
+
+  /** Whose mails of completed workflows the token stops, and which (`team`: as a project's researcher), if it is a completion mail's signed here. */
+  async readCompletionStop(token: string): Promise<{ userId: string; team: boolean } | undefined> {
+    const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
+    return claims?.purpose === 'completion-unsubscribe' ? { userId: claims.sub, team: claims.team } : undefined;
   }
 }

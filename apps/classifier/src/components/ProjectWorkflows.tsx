@@ -1,4 +1,4 @@
-import type { ProjectSummary } from '@chorus/client';
+import { type ProjectSummary, workflowAnchor } from '@chorus/client';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
@@ -31,7 +31,8 @@ export function ProjectWorkflows({ project, progress = false }: { project: Pick<
       {active.map((workflow) => {
         const nameId = `workflow-name-${workflow.id}`;
         return (
-          <li key={workflow.id}>
+          // Its anchor: a notification of its completion leads here.
+          <li key={workflow.id} id={workflowAnchor(workflow.id)}>
             {workflow.complete ? (
               // Nothing left to classify: said here, rather than after the click.
               <p className="workflow-complete" data-testid="workflow-complete">

@@ -51,6 +51,7 @@ export function AccountSettingsPage() {
           <CreditsSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
           <ReportMailsSection {...loaded} />
+          <CompletionMailsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -474,6 +475,71 @@ function ReportMailsForm({ mailed }: { mailed: boolean }) {
       />
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
         {t('account.settings.reportMails.submit')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Whether the account is mailed when a workflow completes: of a project it researches (on until it turns it off, with a
+ * link to the workflow's downloads), and, apart, one it classified in (off until it asks; its notifications tell it
+ * either way). The mails it stops link here (`#completion-mails`).
+ */
+function CompletionMailsSection({ account, problem }: LoadedAccount) {
+  const { t } = useTranslation();
+  const heading = useHeadingFocusedWhenAddressed('#completion-mails');
+  return (
+    <section className="account-section" id="completion-mails" aria-labelledby="account-completion-mails-heading">
+      <h2 id="account-completion-mails-heading" tabIndex={-1} ref={heading}>
+        {t('account.settings.completionMails.title')}
+      </h2>
+      <ErrorAlert problem={problem} quiet />
+      {account && <CompletionMailsForm mailed={account} />}
+    </section>
+  );
+}
+
+function CompletionMailsForm({ mailed }: { mailed: Pick<AccountView, 'completionMails' | 'volunteerCompletionMails'> }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const fields = ['completionMails', 'volunteerCompletionMails'] as const;
+  const form = useForm({ completionMails: String(mailed.completionMails), volunteerCompletionMails: String(mailed.volunteerCompletionMails) }, fields);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const saved = await client.changeAccount({ completionMails: form.values.completionMails === 'true', volunteerCompletionMails: form.values.volunteerCompletionMails === 'true' });
+      showAccountNotice((t) =>
+        [
+          saved.completionMails ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off'),
+          saved.volunteerCompletionMails ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff'),
+        ].join(' '),
+      );
+    },
+    refused: (error) => problemAtFields(error, fields),
+  });
+  const team = form.field('completionMails');
+  const volunteer = form.field('volunteerCompletionMails');
+  return (
+    <form className="account-form" noValidate aria-labelledby="account-completion-mails-heading" onSubmit={(event) => void submit(event)}>
+      <ErrorAlert problem={form.problem} />
+      <CheckboxField
+        id="settings-completion-mails"
+        label={t('account.settings.completionMails.label')}
+        hint={t('account.settings.completionMails.hint')}
+        error={team.error}
+        checked={team.value === 'true'}
+        onChange={(event) => form.setValue('completionMails', String(event.currentTarget.checked))}
+      />
+      <CheckboxField
+        id="settings-volunteer-completion-mails"
+        label={t('account.settings.completionMails.volunteerLabel')}
+        hint={t('account.settings.completionMails.volunteerHint')}
+        error={volunteer.error}
+        checked={volunteer.value === 'true'}
+        onChange={(event) => form.setValue('volunteerCompletionMails', String(event.currentTarget.checked))}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+        {t('account.settings.completionMails.submit')}
       </button>
     </form>
   );

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+import { seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
+
+/**
+ * A workflow's completion in a real browser against the real API: the volunteer whose answer completed it finds it
+ * among their notifications (counted in the header), with thanks and how many subjects were done, and its link, by
+ * keyboard, opens the project's page at the workflow, marked complete; its researcher's notification leads to its
+ * downloads in the lab.
+ */
+
+jest.setTimeout(180_000);
+
+describe('classifier in a browser: a workflow complete', () => {
+  const suite = useStackAndBrowser();
+
+  async function press(page: Page, selector: string): Promise<void> {
+    await tabTo(page, selector, 120);
+    await page.keyboard.press('Enter');
+  }
+
+  it('tells the volunteer in their notifications, whose link opens the workflow on its project’s page, marked complete', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(suite.stack, 1, 1);
+    const volunteer = await newAccount(suite.stack, 'Vera');
+    await volunteer.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await until(async () => (await volunteer.client.notifications()).unread === 1, 'the notification of the completion');
+    const [{ slug, title }] = (await suite.stack.db.query('SELECT p.slug, p.title FROM projects p JOIN workflows w ON w.project_id = p.id WHERE w.id = $1', [workflowId])).rows;
+
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/`);
+    await waitToSee(page.getByRole('link', { name: 'Notifications, 1 unread' }));
+    await press(page, '[data-account-link="notifications"]');
+    const notification = page.getByTestId('notification');
+    await waitToSee(notification);
+    expect(await notification.locator('.notification-what a').textContent()).toBe(`W of ${title} is complete`);
+    await waitToSee(notification.getByText('Thank you: 1 subject done.'));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Its link opens the project's page at the workflow, which says it is complete; the notification is read.
+    await press(page, '[data-testid="notification-workflow-link"]');
+    await waitToSee(page.locator(`#workflow-${workflowId} [data-testid="workflow-complete"]`));
+    const address = new URL(page.url());
+    expect([address.pathname, address.hash]).toEqual([`/projects/${slug}`, `#workflow-${workflowId}`]);
+    await until(async () => (await volunteer.client.notifications()).unread === 0, 'the notification marked read');
+
+    // The project's researcher is led to its downloads in the lab (this browser's other page closed: it would follow the sign-in).
+    await page.close();
+    const team = await signedInPage(suite, await suite.stack.anonymous.login({ email: (await suite.stack.client.account()).email!, password: 'correct horse battery' }));
+    await team.page.goto(`${suite.stack.baseUrl}/notifications`);
+    const downloads = team.page.getByTestId('notification').filter({ hasText: title }).getByRole('link', { name: 'Download its results in the lab' });
+    await waitToSee(downloads);
+    expect(await downloads.getAttribute('href')).toBe(`/lab/workflows/${workflowId}#downloads`);
+    expect([...errors, ...team.errors]).toEqual([]);
+  });
+});
