@@ -1,6 +1,7 @@
 import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { CheckboxField, FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
@@ -381,53 +382,30 @@ function DiscussionMailsSection({ account, problem }: LoadedAccount) {
         {t('account.settings.discussionMails.title')}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <DiscussionMailsForm mailed={account} />}
+      {account && (
+        <MailSettingsForm
+          account={account}
+          headingId="account-discussion-mails-heading"
+          submit={t('account.settings.discussionMails.submit')}
+          checkboxes={[
+            {
+              setting: 'discussionMails',
+              id: 'settings-discussion-mails',
+              label: t('account.settings.discussionMails.label'),
+              hint: t('account.settings.discussionMails.hint'),
+              said: (on, t) => (on ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')),
+            },
+            {
+              setting: 'followedDiscussionMails',
+              id: 'settings-followed-discussion-mails',
+              label: t('account.settings.discussionMails.followedLabel'),
+              hint: t('account.settings.discussionMails.followedHint'),
+              said: (on, t) => (on ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff')),
+            },
+          ]}
+        />
+      )}
     </section>
-  );
-}
-
-function DiscussionMailsForm({ mailed }: { mailed: Pick<AccountView, 'discussionMails' | 'followedDiscussionMails'> }) {
-  const { t } = useTranslation();
-  const client = useClient();
-  const form = useForm({ discussionMails: String(mailed.discussionMails), followedDiscussionMails: String(mailed.followedDiscussionMails) }, ['discussionMails', 'followedDiscussionMails'] as const);
-  const submit = form.onSubmit({
-    check: () => ({}),
-    send: async () => {
-      const saved = await client.changeAccount({ discussionMails: form.values.discussionMails === 'true', followedDiscussionMails: form.values.followedDiscussionMails === 'true' });
-      showAccountNotice((t) =>
-        [
-          saved.discussionMails ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off'),
-          saved.followedDiscussionMails ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff'),
-        ].join(' '),
-      );
-    },
-    refused: (error) => problemAtFields(error, ['discussionMails', 'followedDiscussionMails'] as const),
-  });
-  const mails = form.field('discussionMails');
-  const followed = form.field('followedDiscussionMails');
-  return (
-    <form className="account-form" noValidate aria-labelledby="account-discussion-mails-heading" onSubmit={(event) => void submit(event)}>
-      <ErrorAlert problem={form.problem} />
-      <CheckboxField
-        id="settings-discussion-mails"
-        label={t('account.settings.discussionMails.label')}
-        hint={t('account.settings.discussionMails.hint')}
-        error={mails.error}
-        checked={mails.value === 'true'}
-        onChange={(event) => form.setValue('discussionMails', String(event.currentTarget.checked))}
-      />
-      <CheckboxField
-        id="settings-followed-discussion-mails"
-        label={t('account.settings.discussionMails.followedLabel')}
-        hint={t('account.settings.discussionMails.followedHint')}
-        error={followed.error}
-        checked={followed.value === 'true'}
-        onChange={(event) => form.setValue('followedDiscussionMails', String(event.currentTarget.checked))}
-      />
-      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {t('account.settings.discussionMails.submit')}
-      </button>
-    </form>
   );
 }
 
@@ -444,39 +422,23 @@ function ReportMailsSection({ account, problem }: LoadedAccount) {
         {t('account.settings.reportMails.title')}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <ReportMailsForm mailed={account.reportMails} />}
+      {account && (
+        <MailSettingsForm
+          account={account}
+          headingId="account-report-mails-heading"
+          submit={t('account.settings.reportMails.submit')}
+          checkboxes={[
+            {
+              setting: 'reportMails',
+              id: 'settings-report-mails',
+              label: t('account.settings.reportMails.label'),
+              hint: t('account.settings.reportMails.hint'),
+              said: (on, t) => (on ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')),
+            },
+          ]}
+        />
+      )}
     </section>
-  );
-}
-
-function ReportMailsForm({ mailed }: { mailed: boolean }) {
-  const { t } = useTranslation();
-  const client = useClient();
-  const form = useForm({ reportMails: String(mailed) }, ['reportMails'] as const);
-  const submit = form.onSubmit({
-    check: () => ({}),
-    send: async () => {
-      const saved = await client.changeAccount({ reportMails: form.values.reportMails === 'true' });
-      showAccountNotice((t) => (saved.reportMails ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')));
-    },
-    refused: (error) => problemAtFields(error, ['reportMails'] as const),
-  });
-  const mails = form.field('reportMails');
-  return (
-    <form className="account-form" noValidate aria-labelledby="account-report-mails-heading" onSubmit={(event) => void submit(event)}>
-      <ErrorAlert problem={form.problem} />
-      <CheckboxField
-        id="settings-report-mails"
-        label={t('account.settings.reportMails.label')}
-        hint={t('account.settings.reportMails.hint')}
-        error={mails.error}
-        checked={mails.value === 'true'}
-        onChange={(event) => form.setValue('reportMails', String(event.currentTarget.checked))}
-      />
-      <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {t('account.settings.reportMails.submit')}
-      </button>
-    </form>
   );
 }
 
@@ -494,52 +456,77 @@ function CompletionMailsSection({ account, problem }: LoadedAccount) {
         {t('account.settings.completionMails.title')}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <CompletionMailsForm mailed={account} />}
+      {account && (
+        <MailSettingsForm
+          account={account}
+          headingId="account-completion-mails-heading"
+          submit={t('account.settings.completionMails.submit')}
+          checkboxes={[
+            {
+              setting: 'completionMails',
+              id: 'settings-completion-mails',
+              label: t('account.settings.completionMails.label'),
+              hint: t('account.settings.completionMails.hint'),
+              said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
+            },
+            {
+              setting: 'volunteerCompletionMails',
+              id: 'settings-volunteer-completion-mails',
+              label: t('account.settings.completionMails.volunteerLabel'),
+              hint: t('account.settings.completionMails.volunteerHint'),
+              said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
+            },
+          ]}
+        />
+      )}
     </section>
   );
 }
 
-function CompletionMailsForm({ mailed }: { mailed: Pick<AccountView, 'completionMails' | 'volunteerCompletionMails'> }) {
-  const { t } = useTranslation();
+/** An account's setting of whether it is mailed of something (`AccountView`'s). */
+type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails';
+
+/** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
+interface MailCheckbox {
+  setting: MailSetting;
+  id: string;
+  label: string;
+  hint: string;
+  said: (on: boolean, t: TFunction) => string;
+}
+
+/** A section's mail settings, a checkbox each, saved together; the notice says what each is now. */
+function MailSettingsForm({ account, headingId, checkboxes, submit }: { account: AccountView; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
   const client = useClient();
-  const fields = ['completionMails', 'volunteerCompletionMails'] as const;
-  const form = useForm({ completionMails: String(mailed.completionMails), volunteerCompletionMails: String(mailed.volunteerCompletionMails) }, fields);
-  const submit = form.onSubmit({
+  const settings = checkboxes.map((box) => box.setting);
+  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<MailSetting, string>, settings);
+  const send = form.onSubmit({
     check: () => ({}),
     send: async () => {
-      const saved = await client.changeAccount({ completionMails: form.values.completionMails === 'true', volunteerCompletionMails: form.values.volunteerCompletionMails === 'true' });
-      showAccountNotice((t) =>
-        [
-          saved.completionMails ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off'),
-          saved.volunteerCompletionMails ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff'),
-        ].join(' '),
-      );
+      const saved = await client.changeAccount(Object.fromEntries(settings.map((setting) => [setting, form.values[setting] === 'true'])));
+      showAccountNotice((t) => checkboxes.map((box) => box.said(saved[box.setting], t)).join(' '));
     },
-    refused: (error) => problemAtFields(error, fields),
+    refused: (error) => problemAtFields(error, settings),
   });
-  const team = form.field('completionMails');
-  const volunteer = form.field('volunteerCompletionMails');
   return (
-    <form className="account-form" noValidate aria-labelledby="account-completion-mails-heading" onSubmit={(event) => void submit(event)}>
+    <form className="account-form" noValidate aria-labelledby={headingId} onSubmit={(event) => void send(event)}>
       <ErrorAlert problem={form.problem} />
-      <CheckboxField
-        id="settings-completion-mails"
-        label={t('account.settings.completionMails.label')}
-        hint={t('account.settings.completionMails.hint')}
-        error={team.error}
-        checked={team.value === 'true'}
-        onChange={(event) => form.setValue('completionMails', String(event.currentTarget.checked))}
-      />
-      <CheckboxField
-        id="settings-volunteer-completion-mails"
-        label={t('account.settings.completionMails.volunteerLabel')}
-        hint={t('account.settings.completionMails.volunteerHint')}
-        error={volunteer.error}
-        checked={volunteer.value === 'true'}
-        onChange={(event) => form.setValue('volunteerCompletionMails', String(event.currentTarget.checked))}
-      />
+      {checkboxes.map((box) => {
+        const field = form.field(box.setting);
+        return (
+          <CheckboxField
+            key={box.setting}
+            id={box.id}
+            label={box.label}
+            hint={box.hint}
+            error={field.error}
+            checked={field.value === 'true'}
+            onChange={(event) => form.setValue(box.setting, String(event.currentTarget.checked))}
+          />
+        );
+      })}
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {t('account.settings.completionMails.submit')}
+        {submit}
       </button>
     </form>
   );
