@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { refusal } from '../../../test/support/requests';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { CompletionService } from '../src/reaggregation/completion.service';
@@ -68,6 +69,7 @@ describe('a workflow complete', () => {
     const toScientist = await stack.inbox.take(scientist.email, /is complete/);
     expect(toScientist.text).toContain(`${stack.config.publicUrl}/lab/workflows/${workflowId}#downloads`);
     expect(toScientist.headers['list-unsubscribe']).toContain('/api/v1/completion-unsubscriptions?token=');
+    expect(toScientist.text).toContain('/stop-completion-mails#token=');
     const toAda = await stack.inbox.take(ada.email, /is complete: thank you/);
     expect(toAda.text).toContain(`#workflow-${workflowId}`);
     expect(toAda.text).toMatch(/6 subjects\s+done/);
@@ -83,5 +85,13 @@ describe('a workflow complete', () => {
     await worker.get(DataSource).transaction((manager) => tellCompletion(manager, workflowId, ['owner', 'scientist']));
     expect(await toldOf(workflowId)).toEqual(expected);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM completion_mail_deliveries')).rows).toEqual([{ n: 0 }]);
+
+    // Each mail's one-click stop turns off the setting it was sent under, the same again; another token is refused at /token.
+    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toScientist))).toEqual({ completionMails: false });
+    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toScientist))).toEqual({ completionMails: false });
+    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toAda))).toEqual({ volunteerCompletionMails: false });
+    expect(await scientist.client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
+    expect(await ada.client.account()).toMatchObject({ completionMails: true, volunteerCompletionMails: false });
+    await refusal(stack.anonymous.stopCompletionMails('not-a-token'), { status: 422, pointers: ['/token'] });
   });
 });
