@@ -101,10 +101,18 @@ describe('the account', () => {
     expect(await client.changeAccount({ volunteerCompletionMails: true })).toMatchObject({ completionMails: true, volunteerCompletionMails: true });
     expect(await client.changeAccount({ completionMails: false })).toMatchObject({ completionMails: false, volunteerCompletionMails: true });
     expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: true });
-    // Turning them off drops those not yet sent.
-    await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, user_id) VALUES ('completion', 'ada@example.org', 'Done', 'Done', $1)`, [id]);
+    // Turning one off drops its own mails not yet sent, and keeps the other's.
+    const waiting = async () => (await stack.db.query('SELECT kind FROM mail_outbox WHERE user_id = $1 ORDER BY kind', [id])).rows.map((row) => row.kind as string);
+    await client.changeAccount({ completionMails: true });
+    for (const kind of ['completion', 'volunteer-thanks']) {
+      await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, user_id) VALUES ($2, 'ada@example.org', 'Done', 'Done', $1)`, [id, kind]);
+    }
     await client.changeAccount({ volunteerCompletionMails: false });
-    expect((await stack.db.query("SELECT count(*)::int AS n FROM mail_outbox WHERE user_id = $1 AND kind = 'completion'", [id])).rows).toEqual([{ n: 0 }]);
+    expect(await waiting()).toEqual(['completion']);
+    await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, user_id) VALUES ('volunteer-thanks', 'ada@example.org', 'Done', 'Done', $1)`, [id]);
+    await client.changeAccount({ completionMails: false });
+    expect(await waiting()).toEqual(['volunteer-thanks']);
+    await stack.db.query('DELETE FROM mail_outbox WHERE user_id = $1', [id]);
     const bad = await refusal(client.changeAccount({ volunteerCompletionMails: 'yes' as unknown as boolean }), { status: 422, pointers: ['/volunteerCompletionMails'] });
     expect(bad.problem.errors?.[0]?.message).toMatch(/must be true .* or false/);
     expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });

@@ -95,3 +95,54 @@ describe('a workflow complete', () => {
     await refusal(stack.anonymous.stopCompletionMails('not-a-token'), { status: 422, pointers: ['/token'] });
   });
 });
+
+describe('a workflow complete again, or out of its volunteers’ sight', () => {
+  const answer = (client: typeof stack.client, workflowId: string, subjectId: string) =>
+    client.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  const toldCount = async (workflowId: string) =>
+    (await stack.db.query("SELECT user_id, count(*)::int AS n FROM comment_notifications WHERE workflow_id = $1 AND kind = 'workflow-complete' GROUP BY user_id ORDER BY user_id", [workflowId])).rows;
+  const ownerOf = async (projectId: string) => (await stack.db.query("SELECT user_id FROM project_members WHERE project_id = $1 AND role = 'owner'", [projectId])).rows[0].user_id as string;
+
+  it('tells its team of every completion, each volunteer once, mailed once however many subjects they did, a job run again telling nobody twice', async () => {
+    const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 2, 1);
+    const owner = await ownerOf(projectId);
+    const ada = await newAccount(stack, 'Ada');
+    await ada.client.changeAccount({ volunteerCompletionMails: true });
+    const bea = await newAccount(stack, 'Bea');
+    await answer(ada.client, workflowId, subjectIds[0]!);
+    await answer(bea.client, workflowId, subjectIds[1]!);
+    const once = [{ user_id: owner, n: 1 }, { user_id: ada.id, n: 1 }, { user_id: bea.id, n: 1 }].sort((a, b) => a.user_id.localeCompare(b.user_id));
+    await until(async () => (await toldOf(workflowId)).length === 3, 'the first completion told');
+    expect(await toldCount(workflowId)).toEqual(once);
+
+    // Reopened (a subject added) and complete again by Ada's second answer: the team is told again, volunteers not.
+    const [{ subject_set_id: setId }] = (await stack.db.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId])).rows;
+    await stack.client.addSubjects(setId, [{ externalId: 'late', locations: [{ type: 'text' as const, text: 'Late' }] }]);
+    const [{ id: late }] = (await stack.db.query("SELECT id FROM subjects WHERE project_id = $1 AND external_id = 'late'", [projectId])).rows;
+    await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, late])).rows.length > 0, 'the subject linked');
+    await answer(ada.client, workflowId, late);
+    await until(async () => (await toldOf(workflowId)).length === 4, 'the second completion told');
+    const twiceToTheTeam = once.map((row) => (row.user_id === owner ? { ...row, n: 2 } : row));
+    expect(await toldCount(workflowId)).toEqual(twiceToTheTeam);
+    const completion = worker.get(CompletionService);
+    await completion.reaggregateAfterDrain(workflowId, { retired: 1, workflow: undefined });
+    await completion.reaggregateCompleted();
+    expect(await toldCount(workflowId)).toEqual(twiceToTheTeam);
+
+    await until(async () => (await stack.db.query("SELECT 1 FROM mail_outbox WHERE kind IN ('completion', 'volunteer-thanks') UNION ALL SELECT 1 FROM completion_mail_deliveries")).rows.length === 0, 'the completion mails sent');
+    expect(stack.inbox.mails.filter((mail) => mail.to === ada.email && /is complete/.test(mail.subject))).toHaveLength(1);
+  });
+
+  it('tells a volunteer who can no longer read its project nothing, its team still', async () => {
+    const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 2, 1);
+    const owner = await ownerOf(projectId);
+    const ada = await newAccount(stack, 'Ada');
+    await answer(ada.client, workflowId, subjectIds[0]!);
+    // Taken down by the operators (as POST /admin/projects/:id/take-down stores it): its members only may read it.
+    await stack.db.query('UPDATE projects SET taken_down_at = now() WHERE id = $1', [projectId]);
+    await answer(stack.client, workflowId, subjectIds[1]!);
+    await until(async () => (await toldOf(workflowId)).length > 0, 'the completion told');
+    expect(await toldOf(workflowId)).toEqual([owner]);
+    expect((await ada.client.notifications()).unread).toBe(0);
+  });
+});

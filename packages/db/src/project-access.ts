@@ -12,3 +12,8 @@ export const PUBLIC_PROJECT_SQL = `(p.status IN (${PUBLIC_PROJECT_STATUSES.map((
 /** Whether an account (`account`: the SQL of its id) may read project `p` now: it is public, or they are a member. */
 export const projectReadableBySql = (account: string): string =>
   `(${PUBLIC_PROJECT_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
+/**
+ * Whether account `u` may be mailed about project `p` now (its news, a reply in its discussions): it has a verified
+ * email and may read the project.
+ */
+export const MAILED_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;

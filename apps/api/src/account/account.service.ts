@@ -151,7 +151,8 @@ export class AccountService {
       // Alike for mails of reports (ReportMails keeps them in the statement that marks the account's rows mailed).
       if (change.reportMails === false) await this.outbox.forgetModerationMails(user.id, manager);
       // And for mails of completions (CompletionMails reads the preference as it writes them).
-      if (change.completionMails === false || change.volunteerCompletionMails === false) await this.outbox.forgetCompletionMails(user.id, manager);
+      if (change.completionMails === false) await this.outbox.forgetCompletionMails(user.id, true, manager);
+      if (change.volunteerCompletionMails === false) await this.outbox.forgetCompletionMails(user.id, false, manager);
     });
     return this.view(user);
   }

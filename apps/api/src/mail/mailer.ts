@@ -29,7 +29,7 @@ export interface CountedMail {
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited' | 'news' | 'discussion' | 'moderation' | 'completion';
+  kind: 'account' | 'unsolicited' | 'news' | 'discussion' | 'moderation' | 'completion' | 'volunteer-thanks';
   to: string;
   subject: string;
   text: string;
@@ -38,7 +38,7 @@ export interface Mail {
 
 /** A news, discussion, moderation or completion mail, naming the account it is to: unsent, it follows the account to a new address. */
 export interface ReaderMail extends Mail {
-  kind: 'news' | 'discussion' | 'moderation' | 'completion';
+  kind: 'news' | 'discussion' | 'moderation' | 'completion' | 'volunteer-thanks';
   userId: string;
 }
 

@@ -110,10 +110,17 @@ export const reportsMail = (to: Addressee, reports: ReportsMail): Mail & { kind:
 };
 
 /**
+ * The outbox's kind of a completion's mail: to a researcher (`completion`) or a volunteer (`volunteer-thanks`), apart,
+ * so that stopping one setting drops only its own mails not yet sent.
+ */
+export type CompletionMailKind = 'completion' | 'volunteer-thanks';
+export const completionMailKind = (team: boolean): CompletionMailKind => (team ? 'completion' : 'volunteer-thanks');
+
+/**
  * To a project's researcher (`completion_mails`) or a volunteer who asked for it (`volunteer_completion_mails`), at a
  * verified email, as a workflow completes: in the account's language, with the one-click stop in its headers.
  */
-export const completionMail = (to: Addressee, completion: CompletionMail, unsubscribePost: string): Mail & { kind: 'completion' } => {
+export const completionMail = (to: Addressee, completion: CompletionMail, unsubscribePost: string): Mail & { kind: CompletionMailKind } => {
   const { subject, text } = wordingIn(to.language).completion(to, completion);
-  return { kind: 'completion', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
+  return { kind: completionMailKind(completion.team), to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
 };

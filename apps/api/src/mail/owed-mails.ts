@@ -9,7 +9,7 @@ const LOOK_EVERY_MS = 1_000;
  * Writes mails owed to many readers at once (a news item's, a workflow's completion's: recorded in a table of their
  * own as what they tell of happens) into the outbox a batch at a time, in each API process every second or when told
  * to (`writeSoon`), one process at a time (an advisory lock named `lock`). A batch is written only when no mail of
- * its `kind` waits in the outbox, so they never hold up an account's mails for more than a batch (and the outbox
+ * its `kinds` waits in the outbox, so they never hold up an account's mails for more than a batch (and the outbox
  * claims those first anyway).
  */
 export abstract class OwedMails implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,7 +21,7 @@ export abstract class OwedMails implements OnApplicationBootstrap, OnApplication
   protected constructor(
     private readonly db: DataSource,
     private readonly mailer: Mailer,
-    private readonly kind: ReaderMail['kind'],
+    private readonly kinds: readonly ReaderMail['kind'][],
     private readonly lock: string,
   ) {}
 
@@ -44,7 +44,7 @@ export abstract class OwedMails implements OnApplicationBootstrap, OnApplication
       .then((written) => {
         if (written) this.mailer.sendKept();
       })
-      .catch((error: Error) => this.warn(`could not write ${this.kind} mails: ${error.message}`))
+      .catch((error: Error) => this.warn(`could not write ${this.lock}: ${error.message}`))
       .finally(() => (this.writing = undefined));
   }
 
@@ -53,7 +53,7 @@ export abstract class OwedMails implements OnApplicationBootstrap, OnApplication
     return this.db.transaction(async (manager) => {
       const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.lock]);
       if (!locked) return 0;
-      const [{ waiting }] = await manager.query<{ waiting: boolean }[]>('SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE kind = $1) AS waiting', [this.kind]);
+      const [{ waiting }] = await manager.query<{ waiting: boolean }[]>('SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE kind = ANY($1::text[])) AS waiting', [this.kinds]);
       if (waiting) return 0;
       const mails = await this.takeBatch(manager);
       await this.mailer.keepAllInTransaction(manager, mails);

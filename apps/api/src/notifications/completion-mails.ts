@@ -1,4 +1,4 @@
-import { RESEARCHER_ROLES } from '@chorus/client';
+import { MAILED_READER_SQL } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -7,7 +7,6 @@ import { completionMail } from '../mail/mails';
 import { Mailer, type ReaderMail } from '../mail/mailer';
 import { OwedMails } from '../mail/owed-mails';
 import { NewsLinks } from '../project-news/news-links';
-import { MAILED_READER_SQL } from '../projects/project-access';
 
 /** Mails written into the outbox at a time; no more is written while completion mails are still waiting there. */
 export const COMPLETION_MAILS_A_BATCH = 100;
@@ -15,15 +14,14 @@ export const COMPLETION_MAILS_A_BATCH = 100;
 /**
  * Of the notifications $1 whose mails were owed, those still mailed, each reader's row held until the batch commits
  * (an email change, or a deletion, waits, then finds the mails to readdress or drop): to a reader who may still be
- * mailed of the project (`MAILED_READER_SQL`) and still asks for it, as one of its researchers (roles $2:
+ * mailed of the project (`MAILED_READER_SQL`) and still asks for it, as one of its researchers when told (`team`:
  * `completion_mails`) or as a volunteer (`volunteer_completion_mails`).
  */
 const MAILED = `
   SELECT u.id AS user_id, u.email, u.display_name, u.language, w.id AS workflow_id, w.name AS workflow_name,
-         p.slug AS project_slug, p.title AS project_title, p.results_public, n.subjects_done, r.team
+         p.slug AS project_slug, p.title AS project_title, p.results_public, n.subjects_done, n.team
   FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN workflows w ON w.id = n.workflow_id JOIN projects p ON p.id = w.project_id
-  CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = u.id AND m.role = ANY($2::text[])) AS team) r
-  WHERE n.id = ANY($1::uuid[]) AND ${MAILED_READER_SQL} AND CASE WHEN r.team THEN u.completion_mails ELSE u.volunteer_completion_mails END
+  WHERE n.id = ANY($1::uuid[]) AND ${MAILED_READER_SQL} AND CASE WHEN n.team THEN u.completion_mails ELSE u.volunteer_completion_mails END
   FOR SHARE OF u`;
 
 interface Mailed {
@@ -53,7 +51,7 @@ export class CompletionMails extends OwedMails {
     private readonly links: EmailLinks,
     private readonly unsubscribeLinks: NewsLinks,
   ) {
-    super(db, mailer, 'completion', 'completion mails');
+    super(db, mailer, ['completion', 'volunteer-thanks'], 'completion mails');
   }
 
   protected async takeBatch(manager: EntityManager): Promise<ReaderMail[]> {
@@ -63,7 +61,7 @@ export class CompletionMails extends OwedMails {
        WHERE d.notification_id = batch.notification_id RETURNING d.notification_id`,
     );
     if (!taken.length) return [];
-    const rows = await manager.query<Mailed[]>(MAILED, [taken.map((row) => row.notification_id), RESEARCHER_ROLES]);
+    const rows = await manager.query<Mailed[]>(MAILED, [taken.map((row) => row.notification_id)]);
     return Promise.all(rows.map((row) => this.mailOf(row)));
   }
 

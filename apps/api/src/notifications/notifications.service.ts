@@ -1,5 +1,5 @@
-import { COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, RESEARCHER_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
-import type { CommentNotificationKind } from '@chorus/db';
+import { COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -12,7 +12,6 @@ import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
 import { NewsLinks } from '../project-news/news-links';
-import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
@@ -79,7 +78,7 @@ const SHOWN = `
   FROM comment_notifications n LEFT JOIN subject_comments c ON c.id = n.comment_id LEFT JOIN workflows w ON w.id = n.workflow_id
   -- Its project, looked up by key for each notification (OFFSET 0 keeps the lookup apart): joined on either's, the
   -- planner misjudges how many there are, and sorts them all rather than read the newest from their index.
-  CROSS JOIN LATERAL (SELECT * FROM projects WHERE id = coalesce(c.project_id, w.project_id) OFFSET 0) p
+  CROSS JOIN LATERAL (SELECT id, slug, title, results_public, status, taken_down_at FROM projects WHERE id = coalesce(c.project_id, w.project_id) OFFSET 0) p
   WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
 /**
  * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
@@ -100,8 +99,7 @@ export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
          c.id AS comment_id, c.subject_id, p.id AS project_id, p.slug AS project_slug, c.body,
          (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name,
-         w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done,
-         EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = n.user_id AND m.role IN (${RESEARCHER_ROLES.map((role) => `'${role}'`).join(', ')})) AS team
+         w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team
   ${SHOWN} AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
@@ -230,7 +228,7 @@ export class NotificationsService {
     if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a completion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
     await this.db.transaction(async (manager) => {
       await manager.query(`UPDATE users SET ${stop.team ? 'completion_mails' : 'volunteer_completion_mails'} = false WHERE id = $1`, [stop.userId]);
-      await this.outbox.forgetCompletionMails(stop.userId, manager);
+      await this.outbox.forgetCompletionMails(stop.userId, stop.team, manager);
     });
     return stop.team ? { completionMails: false } : { volunteerCompletionMails: false };
   }

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { newsMail } from '../mail/mails';
 import { Mailer, type ReaderMail } from '../mail/mailer';
 import { OwedMails } from '../mail/owed-mails';
-import { MAILED_READER_SQL } from '../projects/project-access';
+import { MAILED_READER_SQL } from '@chorus/db';
 import { NewsLinks } from './news-links';
 
 /** Mails written into the outbox at a time; no more is written while news mails are still waiting there. */
@@ -35,7 +35,7 @@ export class NewsDeliveries extends OwedMails {
     mailer: Mailer,
     private readonly links: NewsLinks,
   ) {
-    super(db, mailer, 'news', 'news deliveries');
+    super(db, mailer, ['news'], 'news deliveries');
   }
 
   protected async takeBatch(manager: EntityManager): Promise<ReaderMail[]> {

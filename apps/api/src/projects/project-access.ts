@@ -1,14 +1,12 @@
 import { ADMINISTRATOR_ROLES, LISTED_PROJECT_STATUSES, MODERATION_ROLES, RESEARCHER_ROLES, REVIEW_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PUBLIC_PROJECT_SQL, PUBLIC_PROJECT_STATUSES, Project, ProjectMember, type ProjectRole, type Workflow, projectReadableBySql } from '@chorus/db';
+import { PUBLIC_PROJECT_SQL, PUBLIC_PROJECT_STATUSES, Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
 import type { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
 import { routeAccess } from './access-first';
 
-/** Who may read a project, in SQL too (`PUBLIC_PROJECT_STATUSES`): their home is @chorus/db, which the worker shares. */
-export { PUBLIC_PROJECT_SQL, PUBLIC_PROJECT_STATUSES, projectReadableBySql };
 
 /** Whether a project is open to volunteers (`PUBLIC_PROJECT_STATUSES`, not taken down). */
 export const isPublicProject = (project: Pick<Project, 'status' | 'takenDownAt'>): boolean => PUBLIC_PROJECT_STATUSES.includes(project.status) && !project.takenDownAt;
@@ -22,11 +20,6 @@ export const isPublicWorkflow = (workflowStatus: Workflow['status'], project: Pi
 export const LISTED_PROJECT_SQL = `(p.status IN (${LISTED_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
 export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQL})`;
-/**
- * Whether account `u` may be mailed about project `p` now (its news, a reply in its discussions): it has a verified
- * email and may read the project.
- */
-export const MAILED_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
 /**
  * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
  * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and

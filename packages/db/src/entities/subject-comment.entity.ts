@@ -109,6 +109,8 @@ export class CommentNotification {
   @Column({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
   /** How many of the workflow's subjects were done (retired) at its completion. */
   @Column({ type: 'int', nullable: true }) subjectsDone!: number | null;
+  /** Of a workflow's completion: whether it was given as one of its project's researchers (else as a volunteer). */
+  @Column({ type: 'boolean', nullable: true }) team!: boolean | null;
   @Column({ type: 'varchar', length: 24 }) kind!: NotificationKind;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   /** When the volunteer marked it read (null: unread). */
