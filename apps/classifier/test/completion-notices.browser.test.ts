@@ -55,4 +55,20 @@ describe('classifier in a browser: a workflow complete', () => {
     expect(await downloads.getAttribute('href')).toBe(`/lab/workflows/${workflowId}#downloads`);
     expect([...errors, ...team.errors]).toEqual([]);
   });
+
+  it('marks a workflow its researchers finished complete on its project’s page, with its anchor, and still once the project is finished', async () => {
+    const { projectId, workflowId } = await voteWorkflow(suite.stack, 2, 1);
+    await suite.stack.client.request('POST', `/workflows/${workflowId}/finish`);
+    const [{ slug }] = (await suite.stack.db.query('SELECT slug FROM projects WHERE id = $1', [projectId])).rows;
+    const volunteer = await newAccount(suite.stack, 'Vera');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: volunteer.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${slug}#workflow-${workflowId}`);
+    await waitToSee(page.locator(`#workflow-${workflowId} [data-testid="workflow-complete"]`).getByText('Complete'));
+    await suite.stack.client.updateProject(projectId, { status: 'finished' });
+    await page.reload();
+    await waitToSee(page.getByText('This project is finished'));
+    await waitToSee(page.locator(`#workflow-${workflowId} [data-testid="workflow-complete"]`));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

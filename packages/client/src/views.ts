@@ -101,7 +101,7 @@ export const projectViewSchema = z.strictObject({
   createdAt: time,
   updatedAt: time,
   /** The workflows the caller may see. */
-  workflows: z.array(workflowSummarySchema),
+  workflows: z.array(workflowSummarySchema).meta({ description: 'To volunteers its active and finished workflows, to its members all' }),
   openReports: z
     .strictObject({
       comments: z.int().min(0).meta({ description: 'Reported comments still shown whose reports nobody dismissed: the open list of GET /projects/:id/reported-comments' }),
