@@ -1508,9 +1508,9 @@ export const newsSubscribersSchema = z.strictObject({
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
 /** A discussion mail's one-click stop: the account is mailed of discussions no more. */
+export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
 /** What POST /completion-unsubscriptions stopped: the mails of completions as a project's researcher, or as a volunteer. */
 export const completionMailsStoppedSchema = z.union([z.strictObject({ completionMails: z.literal(false) }), z.strictObject({ volunteerCompletionMails: z.literal(false) })]);
-export const discussionMailsStoppedSchema = z.union([z.strictObject({ discussionMails: z.literal(false) }), z.strictObject({ followedDiscussionMails: z.literal(false) })]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

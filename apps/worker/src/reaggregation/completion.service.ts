@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { RESEARCHER_ROLES } from '@chorus/client';
-import { completeWorkflows, requestReaggregation, tellCompletion, workflowCompleting } from '@chorus/db';
+import { LEFT_TO_CLASSIFY, completeWorkflows, requestReaggregation, tellCompletion, workflowCompleting } from '@chorus/db';
 import { RUN_LIVE_STATES, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
@@ -50,12 +50,19 @@ export class CompletionService {
    * it retired subjects, or found the workflow finished with its completion not yet recorded, or recorded and open to
    * more (its completion is forgotten once it is found open again). Whether it weighs by skill it reads from the
    * definition the drain read; a drain that read nothing (a job run again, or the API's signal that a workflow was
-   * finished or had subjects retired by hand) asks in full.
+   * finished or had subjects retired by hand) asks in full. An open workflow not found complete before that has subjects
+   * left, as most drains find, is let be by one cheap look first, with no transaction.
    */
   async reaggregateAfterDrain(workflowId: string, { retired, workflow }: Pick<DrainReport, 'retired' | 'workflow'>): Promise<boolean> {
     if (!workflow) return this.reaggregateIfCompleting(workflowId);
     const mayHaveChanged = retired > 0 || (workflow.finished && !workflow.completionRecorded) || (!workflow.finished && workflow.completionRecorded);
-    return mayHaveChanged && this.startIfCompleting(workflowId, weighsBySkill(workflow.definition));
+    if (!mayHaveChanged || (!workflow.finished && !workflow.completionRecorded && (await this.subjectsLeft(workflowId)))) return false;
+    return this.startIfCompleting(workflowId, weighsBySkill(workflow.definition));
+  }
+
+  private async subjectsLeft(workflowId: string): Promise<boolean> {
+    const [{ left }]: { left: boolean }[] = await this.db.query(`SELECT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${LEFT_TO_CLASSIFY}) AS left`, [workflowId]);
+    return left;
   }
 
   /**
@@ -75,7 +82,7 @@ export class CompletionService {
       try {
         if (await this.startIfCompleting(id, weighsBySkill(await this.definitions.of(this.db.manager, id, version)))) started += 1;
       } catch (error) {
-        this.logger.warn(`the completion of workflow ${id} stays owed, for the next sweep: ${(error as Error).message}`);
+        this.logger.warn(`the run on completion of workflow ${id} stays owed, for the next sweep: ${(error as Error).message}`);
       }
     }
     return started;
