@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
+import { NewsLinks } from '../../api/src/project-news/news-links';
+import { newcomerPage, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A workflow's completion in a real browser against the real API: the volunteer whose answer completed it finds it
@@ -70,5 +71,40 @@ describe('classifier in a browser: a workflow complete', () => {
     await waitToSee(page.locator(`#workflow-${workflowId} [data-testid="workflow-complete"]`));
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('lets an account choose, by keyboard, which mails of completed workflows it gets, and stop each by its mail’s one-click link, the other kept', async () => {
+    const account = await newAccount(suite.stack, 'Cora');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/account#completion-mails`);
+    await waitForFocus(page, '#account-completion-mails-heading');
+    const team = page.getByLabel('Mail me when a workflow of a project I research is complete');
+    const volunteer = page.getByLabel('Mail me when a workflow I classified in is complete');
+    await waitToSee(team, { timeout: 10_000 });
+    expect([await team.isChecked(), await volunteer.isChecked()]).toEqual([true, false]);
+    expect(await volunteer.getAttribute('aria-describedby')).toBe('settings-volunteer-completion-mails-hint');
+    await tabTo(page, '#settings-volunteer-completion-mails', 120);
+    await page.keyboard.press('Space');
+    await tabTo(page, '#completion-mails button[type="submit"]', 10);
+    await page.keyboard.press('Enter');
+    await waitToSee(
+      page.getByTestId('account-status').getByText('Saved: completed workflows of the projects you research will be mailed to you. Completed workflows you classified in will be mailed to you.'),
+      { timeout: 10_000 },
+    );
+    expect(await account.client.account()).toMatchObject({ completionMails: true, volunteerCompletionMails: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A researcher's mail's one-click link, opened signed out, by keyboard: those stop, the volunteer's stay.
+    const signedOut = await newcomerPage(suite);
+    const { page: link } = await suite.stack.app.get(NewsLinks).stopCompletionMails(account.id, true);
+    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    await tabTo(signedOut.page, '[data-testid="unsubscribe-button"]', 60);
+    await signedOut.page.keyboard.press('Enter');
+    await waitToSee(signedOut.page.getByRole('status').getByText('Done: completed workflows of the projects you research are no longer mailed to you.'));
+    expect(await account.client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: true });
+    expect(signedOut.errors).toEqual([]);
+    await signedOut.page.close();
   });
 });

@@ -373,39 +373,31 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
  * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion, and,
  * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
  */
-function DiscussionMailsSection({ account, problem }: LoadedAccount) {
+function DiscussionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  const heading = useHeadingFocusedWhenAddressed('#discussion-mails');
   return (
-    <section className="account-section" id="discussion-mails" aria-labelledby="account-discussion-mails-heading">
-      <h2 id="account-discussion-mails-heading" tabIndex={-1} ref={heading}>
-        {t('account.settings.discussionMails.title')}
-      </h2>
-      <ErrorAlert problem={problem} quiet />
-      {account && (
-        <MailSettingsForm
-          account={account}
-          headingId="account-discussion-mails-heading"
-          submit={t('account.settings.discussionMails.submit')}
-          checkboxes={[
-            {
-              setting: 'discussionMails',
-              id: 'settings-discussion-mails',
-              label: t('account.settings.discussionMails.label'),
-              hint: t('account.settings.discussionMails.hint'),
-              said: (on, t) => (on ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')),
-            },
-            {
-              setting: 'followedDiscussionMails',
-              id: 'settings-followed-discussion-mails',
-              label: t('account.settings.discussionMails.followedLabel'),
-              hint: t('account.settings.discussionMails.followedHint'),
-              said: (on, t) => (on ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff')),
-            },
-          ]}
-        />
-      )}
-    </section>
+    <MailSettingsSection
+      {...loaded}
+      anchor="discussion-mails"
+      title={t('account.settings.discussionMails.title')}
+      submit={t('account.settings.discussionMails.submit')}
+      checkboxes={[
+        {
+          setting: 'discussionMails',
+          id: 'settings-discussion-mails',
+          label: t('account.settings.discussionMails.label'),
+          hint: t('account.settings.discussionMails.hint'),
+          said: (on, t) => (on ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')),
+        },
+        {
+          setting: 'followedDiscussionMails',
+          id: 'settings-followed-discussion-mails',
+          label: t('account.settings.discussionMails.followedLabel'),
+          hint: t('account.settings.discussionMails.followedHint'),
+          said: (on, t) => (on ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff')),
+        },
+      ]}
+    />
   );
 }
 
@@ -413,32 +405,24 @@ function DiscussionMailsSection({ account, problem }: LoadedAccount) {
  * Whether the account is mailed when volunteers report a comment or subject in a project it moderates or researches (at
  * most once an hour per project, with how many reports are open): on until it turns it off; the mails link here.
  */
-function ReportMailsSection({ account, problem }: LoadedAccount) {
+function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  const heading = useHeadingFocusedWhenAddressed('#report-mails');
   return (
-    <section className="account-section" id="report-mails" aria-labelledby="account-report-mails-heading">
-      <h2 id="account-report-mails-heading" tabIndex={-1} ref={heading}>
-        {t('account.settings.reportMails.title')}
-      </h2>
-      <ErrorAlert problem={problem} quiet />
-      {account && (
-        <MailSettingsForm
-          account={account}
-          headingId="account-report-mails-heading"
-          submit={t('account.settings.reportMails.submit')}
-          checkboxes={[
-            {
-              setting: 'reportMails',
-              id: 'settings-report-mails',
-              label: t('account.settings.reportMails.label'),
-              hint: t('account.settings.reportMails.hint'),
-              said: (on, t) => (on ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')),
-            },
-          ]}
-        />
-      )}
-    </section>
+    <MailSettingsSection
+      {...loaded}
+      anchor="report-mails"
+      title={t('account.settings.reportMails.title')}
+      submit={t('account.settings.reportMails.submit')}
+      checkboxes={[
+        {
+          setting: 'reportMails',
+          id: 'settings-report-mails',
+          label: t('account.settings.reportMails.label'),
+          hint: t('account.settings.reportMails.hint'),
+          said: (on, t) => (on ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')),
+        },
+      ]}
+    />
   );
 }
 
@@ -447,38 +431,48 @@ function ReportMailsSection({ account, problem }: LoadedAccount) {
  * link to the workflow's downloads), and, apart, one it classified in (off until it asks; its notifications tell it
  * either way). The mails it stops link here (`#completion-mails`).
  */
-function CompletionMailsSection({ account, problem }: LoadedAccount) {
+function CompletionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  const heading = useHeadingFocusedWhenAddressed('#completion-mails');
   return (
-    <section className="account-section" id="completion-mails" aria-labelledby="account-completion-mails-heading">
-      <h2 id="account-completion-mails-heading" tabIndex={-1} ref={heading}>
-        {t('account.settings.completionMails.title')}
+    <MailSettingsSection
+      {...loaded}
+      anchor="completion-mails"
+      title={t('account.settings.completionMails.title')}
+      submit={t('account.settings.completionMails.submit')}
+      checkboxes={[
+        {
+          setting: 'completionMails',
+          id: 'settings-completion-mails',
+          label: t('account.settings.completionMails.label'),
+          hint: t('account.settings.completionMails.hint'),
+          said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
+        },
+        {
+          setting: 'volunteerCompletionMails',
+          id: 'settings-volunteer-completion-mails',
+          label: t('account.settings.completionMails.volunteerLabel'),
+          hint: t('account.settings.completionMails.volunteerHint'),
+          said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
+        },
+      ]}
+    />
+  );
+}
+
+/**
+ * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
+ * the address names it): its title, what the account's settings failed to load with, and its `MailSettingsForm`.
+ */
+function MailSettingsSection({ account, problem, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
+  const heading = useHeadingFocusedWhenAddressed(`#${anchor}`);
+  const headingId = `account-${anchor}-heading`;
+  return (
+    <section className="account-section" id={anchor} aria-labelledby={headingId}>
+      <h2 id={headingId} tabIndex={-1} ref={heading}>
+        {title}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && (
-        <MailSettingsForm
-          account={account}
-          headingId="account-completion-mails-heading"
-          submit={t('account.settings.completionMails.submit')}
-          checkboxes={[
-            {
-              setting: 'completionMails',
-              id: 'settings-completion-mails',
-              label: t('account.settings.completionMails.label'),
-              hint: t('account.settings.completionMails.hint'),
-              said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
-            },
-            {
-              setting: 'volunteerCompletionMails',
-              id: 'settings-volunteer-completion-mails',
-              label: t('account.settings.completionMails.volunteerLabel'),
-              hint: t('account.settings.completionMails.volunteerHint'),
-              said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
-            },
-          ]}
-        />
-      )}
+      {account && <MailSettingsForm account={account} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
     </section>
   );
 }
